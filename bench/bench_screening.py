@@ -1,0 +1,181 @@
+"""`make bench`: times screenspots against QGIS's own overlap tool and against reading the layers.
+
+For each benchmark district (S, M, L from the demo generator) three runs are made, each in a
+fresh process so its peak memory is its own: reading every layer as screenspots reads it, the
+screenspots algorithm, and native:calculatevectoroverlaps on the same layers. Districts are cached
+in bench_output/ (delete it to rebuild). Usage: bench_screening.py [--sizes S,M,L] [--no-native]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+OUT = REPO / "bench_output"
+
+from zc_enforcement_plugin.core import domain  # noqa: E402
+
+OVERLAYS = {
+    "LAND_USE": domain.DEMO_LAYER_LAND_USE,
+    "BASIC_FARMLAND": domain.DEMO_LAYER_BASIC_FARMLAND,
+    "RED_LINE": domain.DEMO_LAYER_RED_LINE,
+    "NO_MINING": domain.DEMO_LAYER_NO_MINING,
+    "THREE_ZONES": domain.DEMO_LAYER_THREE_ZONES,
+    "APPROVALS": domain.DEMO_LAYER_APPROVALS,
+}
+
+
+def district(size: str) -> Path:
+    """The benchmark district's GeoPackage, generated once."""
+    from zc_enforcement_plugin.core import demo_district
+
+    folder = OUT / size
+    gpkg = folder / "demo_district.gpkg"
+    if not gpkg.exists():
+        started = time.monotonic()
+        folder.mkdir(parents=True, exist_ok=True)
+        demo_district.create_demo_district(
+            folder, demo_district.BENCH_SIZES[size], with_images=False
+        )
+        print(f"  built district {size} in {time.monotonic() - started:.1f} s", flush=True)
+    return gpkg
+
+
+def uri(gpkg: Path, layer: str) -> str:
+    return f"{gpkg}|layername={layer}"
+
+
+# --- one measurement, run in a child process ---------------------------------------------------
+def measure(what: str, gpkg: Path) -> dict:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from qgis.core import QgsApplication, QgsVectorLayer
+
+    app = QgsApplication([], False)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    import processing
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
+
+    QgsApplication.processingRegistry().addProvider(EnforcementProvider())
+    spots = uri(gpkg, domain.DEMO_LAYER_SPOTS)
+    layers = {name: uri(gpkg, layer) for name, layer in OVERLAYS.items()}
+    counts = {
+        name: QgsVectorLayer(source, name, "ogr").featureCount() for name, source in layers.items()
+    }
+    counts["SPOTS"] = QgsVectorLayer(spots, "spots", "ogr").featureCount()
+    out = gpkg.parent / f"out_{what}.gpkg"
+    out.unlink(missing_ok=True)
+    started = time.perf_counter()
+    if what == "read":
+        read_like_screenspots(spots, layers)
+    elif what == "screen":
+        processing.run(
+            "zcenforcement:screenspots", {"SPOTS": spots, **layers, "OUTPUT": str(out)}
+        )
+    elif what == "native":
+        processing.run(
+            "native:calculatevectoroverlaps",
+            {"INPUT": spots, "LAYERS": list(layers.values()), "OUTPUT": str(out)},
+        )
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"what": what, "seconds": seconds, "peak_mb": peak_mb, "counts": counts}
+
+
+def read_like_screenspots(spots: str, layers: dict[str, str]) -> None:
+    """Read every feature's geometry and the fields screenspots needs, into shapely arrays."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransformContext
+    from qgis.core import QgsProcessingFeatureSource, QgsVectorLayer
+
+    from zc_enforcement_plugin.processing.layer_reader import read_source
+
+    crs = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
+    fields = {"LAND_USE": [domain.LAND_CLASS_CODE]}
+    for name, source in {"SPOTS": spots, **layers}.items():
+        layer = QgsVectorLayer(source, name, "ogr")
+        read_source(
+            QgsProcessingFeatureSource(layer, None),
+            name,
+            fields.get(name, []),
+            crs,
+            QgsCoordinateTransformContext(),
+        )
+
+
+# --- the table -------------------------------------------------------------------------------
+def run_child(what: str, gpkg: Path) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--measure", what, str(gpkg)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"{what} on {gpkg} failed:\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--no-native", action="store_true", help="skip QGIS's overlap tool")
+    parser.add_argument("--measure", nargs=2, metavar=("WHAT", "GPKG"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure[0], Path(args.measure[1]))))
+        return 0
+
+    rows = []
+    for size in args.sizes.split(","):
+        print(f"district {size}", flush=True)
+        gpkg = district(size)
+        runs = {what: run_child(what, gpkg) for what in ("read", "screen")}
+        if not args.no_native and size != "L":  # native takes too long on L to be worth waiting
+            runs["native"] = run_child("native", gpkg)
+        counts = runs["screen"]["counts"]
+        rows.append((size, counts, runs))
+        print(f"  {json.dumps({k: round(v['seconds'], 2) for k, v in runs.items()})}", flush=True)
+
+    lines = [
+        "| district | parcels | spots | read s | screenspots s | native overlaps s "
+        "| screen/native | screen/read | screen peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, counts, runs in rows:
+        read, screen = runs["read"]["seconds"], runs["screen"]["seconds"]
+        native = runs.get("native", {}).get("seconds")
+        lines.append(
+            f"| {size} | {counts['LAND_USE']} | {counts['SPOTS']} | {read:.2f} | {screen:.2f} | "
+            + (f"{native:.2f} | {screen / native:.3f}" if native else "– | –")
+            + f" | {screen / read:.2f} | {runs['screen']['peak_mb']:.0f} |"
+        )
+    if len(rows) >= 2:
+        (s1, c1, r1), (s2, c2, r2) = rows[-2], rows[-1]
+        work1 = c1["LAND_USE"] + c1["SPOTS"]
+        work2 = c2["LAND_USE"] + c2["SPOTS"]
+        growth = (r2["screen"]["seconds"] / r1["screen"]["seconds"]) / (work2 / work1)
+        lines.append("")
+        lines.append(
+            f"Time growth {s1}→{s2} relative to input growth: {growth:.2f} "
+            "(≤ 1 means no worse than linear)"
+        )
+    table = "\n".join(lines)
+    print(table)
+    OUT.mkdir(exist_ok=True)
+    (OUT / "results.md").write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

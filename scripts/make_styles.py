@@ -1,0 +1,126 @@
+"""Regenerates the .qml styles in resources/styles/ (run once after changing a colour here).
+
+Styles are written with PyQGIS, so they always load in the QGIS version the plugin targets.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from qgis.core import (
+    QgsApplication,
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsPalLayerSettings,
+    QgsRendererCategory,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtGui import QColor
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from zc_enforcement_plugin.core import domain  # noqa: E402
+from zc_enforcement_plugin.resources_paths import STYLES  # noqa: E402
+
+LAND_GROUP_COLOURS = {
+    domain.LAND_GROUP_CULTIVATED: ("#f5e6a3", "耕地"),
+    domain.LAND_GROUP_AGRICULTURAL: ("#a8d08d", "其他农用地"),
+    domain.LAND_GROUP_CONSTRUCTION: ("#e8a0a0", "建设用地"),
+    domain.LAND_GROUP_UNUSED: ("#c9c9c9", "未利用地"),
+}
+
+
+def fill(colour: str, outline: str, width: float = 0.26, style: str = "solid") -> QgsFillSymbol:
+    return QgsFillSymbol.createSimple(
+        {"color": colour, "outline_color": outline, "outline_width": str(width), "style": style}
+    )
+
+
+def labels(layer: QgsVectorLayer, field: str, size: float = 8, colour: str = "#000000") -> None:
+    settings = QgsPalLayerSettings()
+    settings.fieldName = field
+    text = QgsTextFormat()
+    text.setSize(size)
+    text.setColor(QColor(colour))
+    buffer = text.buffer()
+    buffer.setEnabled(True)
+    buffer.setSize(0.8)
+    settings.setFormat(text)
+    layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
+    layer.setLabelsEnabled(True)
+
+
+def memory(fields: str) -> QgsVectorLayer:
+    return QgsVectorLayer(f"MultiPolygon?crs=EPSG:4527&{fields}", "style", "memory")
+
+
+def land_group_expression(field: str) -> str:
+    """domain.land_group() as a QGIS expression, built from the same tables."""
+
+    def codes(values) -> str:
+        return ",".join(f"'{v}'" for v in values)
+
+    whens = [f"WHEN \"{field}\" IN ({codes(domain.CULTIVATED_CODES)}) THEN '{domain.LAND_GROUP_CULTIVATED}'"]
+    for group in domain.LAND_GROUPS:
+        exceptions = [c for c, g in domain.GROUP_EXCEPTIONS.items() if g == group]
+        if exceptions:
+            whens.append(f"WHEN \"{field}\" IN ({codes(exceptions)}) THEN '{group}'")
+    for group in domain.LAND_GROUPS:
+        heads = [h for h, g in domain.LAND_GROUP_BY_HEAD.items() if g == group]
+        if heads:
+            whens.append(f"WHEN left(\"{field}\", 2) IN ({codes(heads)}) THEN '{group}'")
+    return "CASE " + " ".join(whens) + " END"
+
+
+def land_use() -> QgsVectorLayer:
+    layer = memory(f"field={domain.LAND_CLASS_CODE}:string")
+    expression = land_group_expression(domain.LAND_CLASS_CODE)
+    categories = [
+        QgsRendererCategory(group, fill(colour, "#9a9a9a", 0.1), label)
+        for group, (colour, label) in LAND_GROUP_COLOURS.items()
+    ]
+    layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
+    return layer
+
+
+def simple(symbol: QgsFillSymbol, label_field: str | None = None, colour: str = "#000000"):
+    def make() -> QgsVectorLayer:
+        layer = memory(f"field={label_field}:string" if label_field else "")
+        layer.renderer().setSymbol(symbol)
+        if label_field:
+            labels(layer, label_field, colour=colour)
+        return layer
+
+    return make
+
+
+STYLE_MAKERS = {
+    domain.DEMO_LAYER_LAND_USE: land_use,
+    domain.DEMO_LAYER_BASIC_FARMLAND: simple(fill("255,215,0,90", "#d4a000", 0.4, "b_diagonal")),
+    domain.DEMO_LAYER_THREE_ZONES: simple(fill("160,90,200,50", "#8a4fb8", 0.3)),
+    domain.DEMO_LAYER_RED_LINE: simple(fill("0,140,60,60", "#00813c", 0.8), domain.RED_LINE_NAME, "#00602c"),
+    domain.DEMO_LAYER_NO_MINING: simple(fill("200,0,0,40", "#c00000", 0.6, "fdiagonal")),
+    domain.DEMO_LAYER_APPROVALS: simple(fill("0,0,0,0", "#1f5fbf", 0.6, "no"), domain.APPROVAL_NUMBER, "#1f5fbf"),
+    domain.DEMO_LAYER_TOWNS: simple(fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333"),
+    domain.DEMO_LAYER_DISTRICT: simple(fill("0,0,0,0", "#000000", 1.2, "no")),
+    domain.DEMO_LAYER_SPOTS: simple(fill("0,0,0,0", "#ff2020", 0.7, "no"), domain.SPOT_NUMBER, "#c00000"),
+    "screened": simple(fill("255,60,60,70", "#ff2020", 0.7), domain.SPOT_NUMBER, "#c00000"),
+}
+
+
+def main() -> None:
+    app = QgsApplication([], False)
+    app.initQgis()
+    STYLES.mkdir(parents=True, exist_ok=True)
+    for name, make in STYLE_MAKERS.items():
+        layer = make()
+        message, ok = layer.saveNamedStyle(str(STYLES / f"{name}.qml"))
+        print(name, "ok" if ok else message)
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()

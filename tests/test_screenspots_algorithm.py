@@ -1,0 +1,220 @@
+"""screenspots end to end through processing.run: on the demo district and on hand-made layers
+checked against QGIS's own tools (QgsDistanceArea, native:intersection on shifted coordinates)."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsDistanceArea,
+    QgsFeature,
+    QgsGeometry,
+    QgsProject,
+    QgsVectorLayer,
+)
+
+from zc_enforcement_plugin.core import domain
+
+X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number in x
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    from qgis.core import QgsApplication
+
+    from zc_enforcement_plugin.processing.provider import PROVIDER_ID, EnforcementProvider
+
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById(PROVIDER_ID) is None:
+        registry.addProvider(EnforcementProvider())
+    return registry.providerById(PROVIDER_ID)
+
+
+def run(parameters: dict) -> dict:
+    import processing
+
+    return processing.run("zcenforcement:screenspots", {"OUTPUT": "memory:", **parameters})
+
+
+def memory_layer(wkts_and_attributes, fields: str, crs: str = "EPSG:4527", name="layer"):
+    layer = QgsVectorLayer(f"MultiPolygon?crs={crs}&{fields}", name, "memory")
+    features = []
+    for wkt, attributes in wkts_and_attributes:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
+        feature.setAttributes(list(attributes))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def square(x, y, size, dx=X0, dy=Y0):
+    x, y = x + dx, y + dy
+    return f"POLYGON(({x} {y},{x + size} {y},{x + size} {y + size},{x} {y + size},{x} {y}))"
+
+
+def by_key(layer, key=domain.SPOT_NUMBER):
+    return {f[key]: f for f in layer.getFeatures()}
+
+
+def test_demo_district_end_to_end(provider, demo):
+    gpkg = demo.gpkg
+    source = QgsVectorLayer(f"{gpkg}|layername={domain.DEMO_LAYER_SPOTS}", "spots", "ogr")
+    result = run(
+        {
+            "SPOTS": source,
+            "LAND_USE": f"{gpkg}|layername={domain.DEMO_LAYER_LAND_USE}",
+            "BASIC_FARMLAND": f"{gpkg}|layername={domain.DEMO_LAYER_BASIC_FARMLAND}",
+            "RED_LINE": f"{gpkg}|layername={domain.DEMO_LAYER_RED_LINE}",
+            "NO_MINING": f"{gpkg}|layername={domain.DEMO_LAYER_NO_MINING}",
+            "THREE_ZONES": f"{gpkg}|layername={domain.DEMO_LAYER_THREE_ZONES}",
+            "APPROVALS": f"{gpkg}|layername={domain.DEMO_LAYER_APPROVALS}",
+            "OUTPUT_PIECES": "memory:",
+        }
+    )
+    out = result["OUTPUT"]
+    # Every spot is kept, broken ones included, with its input fields unchanged.
+    assert out.featureCount() == source.featureCount()
+    input_rows = sorted(tuple(f.attributes()) for f in source.getFeatures())
+    width = len(source.fields())
+    output_rows = sorted(tuple(f.attributes()[:width]) for f in out.getFeatures())
+    assert input_rows == output_rows
+
+    split = [
+        domain.CULTIVATED_AREA,
+        domain.AGRICULTURAL_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.UNUSED_AREA,
+        domain.UNSURVEYED_AREA,
+    ]
+    for feature in out.getFeatures():
+        total = feature[domain.SPOT_AREA]
+        assert abs(sum(feature[name] for name in split) - total) < 0.005, feature[domain.SPOT_NUMBER]
+
+    notes = {f[domain.SPOT_NUMBER]: f[domain.GEOMETRY_NOTE] for f in out.getFeatures()}
+    for key in demo.broken_spots["invalid"]:
+        assert notes[key], f"invalid spot {key} not noted"
+    empty = [f for f in out.getFeatures() if f[domain.SPOT_NUMBER] == demo.broken_spots["empty"]]
+    assert empty and empty[0][domain.SPOT_AREA] == 0 and empty[0][domain.GEOMETRY_NOTE]
+
+    verdicts = {f[domain.SUGGESTED_VERDICT] for f in out.getFeatures()}
+    assert domain.SUGGEST_ILLEGAL in verdicts and domain.SUGGEST_APPROVED in verdicts
+    assert any(f[domain.CRIMINAL_FLAG] for f in out.getFeatures())
+    assert result["OUTPUT_PIECES"].featureCount() > out.featureCount()
+
+
+def test_figures_match_qgis_on_hand_made_layers(provider):
+    """A spot over two parcels and two overlapping farmland features, measured independently."""
+    spot = square(0, 0, 100)
+    spots = memory_layer([(spot, ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    parcels = memory_layer(
+        [(square(-50, -50, 110), ["0103"]), (square(60, -50, 100), ["0702"])],
+        f"field={domain.LAND_CLASS_CODE}:string",
+    )
+    # Inside the spot the dry-land parcel covers x < 60 and the construction parcel x >= 60.
+    farmland = memory_layer(
+        [(square(0, 0, 30), ["B1"]), (square(20, 0, 30), ["B2"])],
+        f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+    )
+    for method in (0, 1):
+        out = run(
+            {"SPOTS": spots, "LAND_USE": parcels, "BASIC_FARMLAND": farmland, "AREA_METHOD": method}
+        )["OUTPUT"]
+        feature = next(out.getFeatures())
+        cultivated = QgsGeometry.fromWkt(spot).intersection(QgsGeometry.fromWkt(square(-50, -50, 110)))
+        construction = QgsGeometry.fromWkt(spot).intersection(QgsGeometry.fromWkt(square(60, -50, 100)))
+        farm = QgsGeometry.fromWkt(square(0, 0, 50)).intersection(QgsGeometry.fromWkt(spot))
+        measure = ellipsoidal_area if method == 0 else shifted_planar_area
+        assert feature[domain.SPOT_AREA] == pytest.approx(measure(QgsGeometry.fromWkt(spot)), abs=0.01)
+        assert feature[domain.CULTIVATED_AREA] == pytest.approx(measure(cultivated), abs=0.01)
+        assert feature[domain.CONSTRUCTION_AREA] == pytest.approx(measure(construction), abs=0.01)
+        # Two overlapping farmland features: the overlap counts once (50 m x 30 m, not 60 x 30).
+        assert feature[domain.BASIC_FARMLAND_AREA] == pytest.approx(measure(farm), abs=0.01)
+        assert feature[domain.UNSURVEYED_AREA] == 0
+
+
+def ellipsoidal_area(geometry: QgsGeometry) -> float:
+    """QGIS's own ellipsoidal measure on the CGCS2000 ellipsoid (an independent implementation)."""
+    calculator = QgsDistanceArea()
+    calculator.setSourceCrs(
+        QgsCoordinateReferenceSystem("EPSG:4527"), QgsProject.instance().transformContext()
+    )
+    calculator.setEllipsoid("EPSG:1024")  # CGCS2000
+    return calculator.measureArea(geometry)
+
+
+def shifted_planar_area(geometry: QgsGeometry) -> float:
+    """Planar area after moving the geometry to the origin, where doubles lose nothing."""
+    moved = QgsGeometry(geometry)
+    moved.translate(-X0, -Y0)
+    return moved.area()
+
+
+def test_overlay_in_another_crs_is_transformed(provider):
+    spots = memory_layer([(square(0, 0, 200), ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    farmland_4527 = QgsGeometry.fromWkt(square(50, 50, 300))
+    to_4490 = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4527"),
+        QgsCoordinateReferenceSystem("EPSG:4490"),
+        QgsProject.instance(),
+    )
+    farmland_4490 = QgsGeometry(farmland_4527)
+    farmland_4490.transform(to_4490)
+    farmland = memory_layer(
+        [(farmland_4490.asWkt(12), ["B1"])],
+        f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+        crs="EPSG:4490",
+    )
+    feature = next(run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"].getFeatures())
+    # 150 m x 150 m, up to the tiny curvature of a reprojected straight edge.
+    assert feature[domain.BASIC_FARMLAND_AREA] == pytest.approx(22500, abs=0.5)
+
+
+def test_missing_class_field_names_layer_and_field(provider):
+    from qgis.core import QgsProcessingException
+
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    parcels = memory_layer([(square(0, 0, 10), ["x"])], "field=CODE:string", name="my_parcels")
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "LAND_USE": parcels})
+    assert "my_parcels" in str(error.value) and domain.LAND_CLASS_CODE in str(error.value)
+
+
+def test_layer_without_crs_is_refused(provider):
+    from qgis.core import QgsProcessingException
+
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], f"field={domain.SPOT_NUMBER}:string", crs="")
+    spots.setCrs(QgsCoordinateReferenceSystem())
+    with pytest.raises(QgsProcessingException, match="coordinate reference system"):
+        run({"SPOTS": spots})
+
+
+def test_geographic_spots_are_measured_in_their_gauss_kruger_zone(provider):
+    projected = QgsGeometry.fromWkt(square(0, 0, 100))
+    geographic = QgsGeometry(projected)
+    geographic.transform(
+        QgsCoordinateTransform(
+            QgsCoordinateReferenceSystem("EPSG:4527"),
+            QgsCoordinateReferenceSystem("EPSG:4490"),
+            QgsProject.instance(),
+        )
+    )
+    spots = memory_layer(
+        [(geographic.asWkt(12), ["S1"])], f"field={domain.SPOT_NUMBER}:string", crs="EPSG:4490"
+    )
+    feature = next(run({"SPOTS": spots})["OUTPUT"].getFeatures())
+    assert feature[domain.SPOT_AREA] == pytest.approx(ellipsoidal_area(projected), abs=0.01)
+
+
+def test_invalid_and_empty_spots_are_kept_and_flagged(provider):
+    bowtie = f"POLYGON(({X0} {Y0},{X0 + 10} {Y0 + 10},{X0 + 10} {Y0},{X0} {Y0 + 10},{X0} {Y0}))"
+    spots = memory_layer(
+        [(bowtie, ["BAD"]), (None, ["EMPTY"]), (square(0, 0, 10), ["OK"])],
+        f"field={domain.SPOT_NUMBER}:string",
+    )
+    rows = by_key(run({"SPOTS": spots, "AREA_METHOD": 1})["OUTPUT"])
+    assert set(rows) == {"BAD", "EMPTY", "OK"}
+    assert rows["BAD"][domain.GEOMETRY_NOTE] and rows["BAD"][domain.SPOT_AREA] == pytest.approx(50)
+    assert rows["EMPTY"][domain.GEOMETRY_NOTE] and rows["EMPTY"][domain.SPOT_AREA] == 0
+    assert not rows["OK"][domain.GEOMETRY_NOTE] and rows["OK"][domain.SPOT_AREA] == 100

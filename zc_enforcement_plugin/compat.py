@@ -1,0 +1,51 @@
+"""The few API differences between QGIS 3.22 and later 3.x/4.x releases, kept in one place."""
+
+from __future__ import annotations
+
+from qgis.core import Qgis, QgsProcessing, QgsWkbTypes
+
+QGIS_VERSION_INT = Qgis.QGIS_VERSION_INT
+
+# QGIS 3.30 moved geometry and source type enums into Qgis; 4.x drops the old names.
+if hasattr(Qgis, "ProcessingSourceType"):
+    SOURCE_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
+    SOURCE_LINE = Qgis.ProcessingSourceType.VectorLine
+    SOURCE_ANY_GEOMETRY = Qgis.ProcessingSourceType.VectorAnyGeometry
+else:  # QGIS < 3.36
+    SOURCE_POLYGON = QgsProcessing.TypeVectorPolygon
+    SOURCE_LINE = QgsProcessing.TypeVectorLine
+    SOURCE_ANY_GEOMETRY = QgsProcessing.TypeVectorAnyGeometry
+
+if hasattr(Qgis, "WkbType"):
+    WKB_MULTIPOLYGON = Qgis.WkbType.MultiPolygon
+    WKB_NO_GEOMETRY = Qgis.WkbType.NoGeometry
+else:
+    WKB_MULTIPOLYGON = QgsWkbTypes.MultiPolygon
+    WKB_NO_GEOMETRY = QgsWkbTypes.NoGeometry
+
+if hasattr(Qgis, "MessageLevel") and hasattr(Qgis.MessageLevel, "Warning"):
+    LEVEL_INFO = Qgis.MessageLevel.Info
+    LEVEL_WARNING = Qgis.MessageLevel.Warning
+    LEVEL_CRITICAL = Qgis.MessageLevel.Critical
+else:
+    LEVEL_INFO = Qgis.Info
+    LEVEL_WARNING = Qgis.Warning
+    LEVEL_CRITICAL = Qgis.Critical
+
+# Field types: QVariant in Qt5 builds, QMetaType in Qt6 builds (QGIS 4).
+try:
+    from qgis.PyQt.QtCore import QMetaType
+
+    FIELD_STRING = QMetaType.Type.QString
+    FIELD_DOUBLE = QMetaType.Type.Double
+    FIELD_INT = QMetaType.Type.Int
+    FIELD_BOOL = QMetaType.Type.Bool
+    if QGIS_VERSION_INT < 33800:  # QgsField takes QMetaType only from 3.38 on
+        raise ImportError
+except (ImportError, AttributeError):
+    from qgis.PyQt.QtCore import QVariant
+
+    FIELD_STRING = QVariant.String
+    FIELD_DOUBLE = QVariant.Double
+    FIELD_INT = QVariant.Int
+    FIELD_BOOL = QVariant.Bool

@@ -1,0 +1,226 @@
+"""The one place for the domain's facts: field names, class codes, CRSs, units and thresholds.
+
+Everything else imports from here; a field is never spelled twice. Values marked "(verify)" in
+DOMAIN.md are defaults a bureau may override, never facts the code relies on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- coordinates (DOMAIN.md §4) --------------------------------------------------------------
+EPSG_CGCS2000_GEOGRAPHIC = 4490
+EPSG_GK3_ZONE39_PREFIXED = 4527  # x carries the zone number: 39,5xx,xxx
+EPSG_GK3_ZONE39 = 4548  # same projection without the zone prefix
+# CGCS2000 3-degree Gauss-Krüger zones 25..45: zone-prefixed EPSG codes are 4513 + (zone - 25),
+# unprefixed ones 4534 + (zone - 25) (both for central meridians 75°E..135°E).
+GK3_PREFIXED_EPSG_BASE = 4513
+GK3_PLAIN_EPSG_BASE = 4534
+GK3_FIRST_ZONE = 25
+GK3_LAST_ZONE = 45
+
+# CGCS2000 ellipsoid: same a and 1/f as GRS80 to the precision that matters for areas.
+CGCS2000_A = 6378137.0
+CGCS2000_INV_F = 298.257222101
+
+# --- units ---------------------------------------------------------------------------------
+SQM_PER_MU = 10000.0 / 15.0  # 1 亩 = 666.67 m²
+AREA_DECIMALS = 2  # reports show m² and 亩 to 2 decimals
+
+# --- the district -----------------------------------------------------------------------------
+ZICHUAN_COUNTY_CODE = "370302"
+
+# --- spot batch fields (DOMAIN.md §2) ------------------------------------------------------------
+SPOT_NUMBER = "JCBH"  # county code + year + sequence
+SPOT_COUNTY_CODE = "XZQDM"
+SPOT_TYPE = "TBLX"
+SPOT_EARLIER_DATE = "QSX"
+SPOT_LATER_DATE = "HSX"
+SPOT_MONITORED_AREA = "JCMJ"
+
+# --- land-use parcels, third national survey (DOMAIN.md §3) --------------------------------------
+LAND_CLASS_CODE = "DLBM"
+LAND_CLASS_NAME = "DLMC"
+RIDGE_COEFFICIENT = "KCXS"  # field-ridge deduction coefficient, 0..1
+VILLAGE_CODE = "ZLDWDM"
+
+CULTIVATED_CODES = ("0101", "0102", "0103")  # paddy, irrigated, dry
+
+# Land-class groups of the area split. Order matters: it is the precedence used when parcels of
+# different groups overlap inside a spot (bad data), so the split still adds up to the spot area.
+LAND_GROUP_CULTIVATED = "cultivated"
+LAND_GROUP_AGRICULTURAL = "agricultural"
+LAND_GROUP_CONSTRUCTION = "construction"
+LAND_GROUP_UNUSED = "unused"
+LAND_GROUPS = (
+    LAND_GROUP_CULTIVATED,
+    LAND_GROUP_AGRICULTURAL,
+    LAND_GROUP_CONSTRUCTION,
+    LAND_GROUP_UNUSED,
+)
+
+
+# Codes whose group in the survey's three-class table differs from their two-digit head.
+GROUP_EXCEPTIONS = {
+    "1006": LAND_GROUP_AGRICULTURAL,  # rural road
+    "1104": LAND_GROUP_AGRICULTURAL,  # ponds
+    "1107": LAND_GROUP_AGRICULTURAL,  # ditches
+    "1202": LAND_GROUP_AGRICULTURAL,  # facility agricultural land
+    "1203": LAND_GROUP_AGRICULTURAL,  # field ridges
+    "1103": LAND_GROUP_CONSTRUCTION,  # reservoir water surface
+    "1109": LAND_GROUP_CONSTRUCTION,  # hydraulic structures
+    "1201": LAND_GROUP_CONSTRUCTION,  # vacant land
+}
+
+# Group of every other code, by its two-digit head (first-level class of the survey).
+LAND_GROUP_BY_HEAD = {
+    **{f"{head:02d}": LAND_GROUP_AGRICULTURAL for head in (1, 2, 3, 4)},
+    **{f"{head:02d}": LAND_GROUP_CONSTRUCTION for head in (5, 6, 7, 8, 9, 10, 20)},
+    **{f"{head:02d}": LAND_GROUP_UNUSED for head in (11, 12)},
+}
+
+
+def land_group(class_code: str | None) -> str | None:
+    """Group of a DLBM class code (third national survey), or None when the code is unknown.
+
+    0101-0103 cultivated; other 01xx, 02xx-04xx other agricultural; 05xx-10xx and 20x construction;
+    11xx-12xx unused, except the codes in GROUP_EXCEPTIONS, which follow the survey's
+    three-class table (agricultural land, construction land, unused land).
+    """
+    if not class_code:
+        return None
+    code = str(class_code).strip().upper()
+    if code in CULTIVATED_CODES:
+        return LAND_GROUP_CULTIVATED
+    if code in GROUP_EXCEPTIONS:
+        return GROUP_EXCEPTIONS[code]
+    return LAND_GROUP_BY_HEAD.get(code[:2])
+
+
+
+# --- other protection layers -------------------------------------------------------------------
+BASIC_FARMLAND_NUMBER = "JBNTTBBH"
+RED_LINE_NAME = "HXMC"
+RED_LINE_CODE = "HXBH"
+NO_MINING_NAME = "JCQMC"
+THREE_ZONES_NAME = "SQLXMC"
+APPROVAL_NUMBER = "PZWH"
+APPROVAL_KIND = "PZLX"
+APPROVAL_DATE = "PZRQ"
+APPROVAL_AREA = "PZMJ_PF"
+APPROVED_USE = "PZYT"
+APPROVAL_START = "QSRQ"
+APPROVAL_END = "JZRQ"
+OFFICE_NAME = "SMC"
+TOWN_NAME = "XZMC"
+TOWN_CODE = "XZDM"
+
+# --- screening output fields (m², 2 decimals unless named *_MU) ----------------------------------
+SPOT_AREA = "TBMJ"
+CULTIVATED_AREA = "GDMJ"
+AGRICULTURAL_AREA = "FGNYDMJ"
+CONSTRUCTION_AREA = "JSYDMJ"
+UNUSED_AREA = "WLYDMJ"
+UNSURVEYED_AREA = "WDCMJ"  # part of the spot covered by no land-use parcel
+BASIC_FARMLAND_AREA = "YJJBNTMJ"
+RED_LINE_AREA = "STHXMJ"
+NO_MINING_AREA = "JCQMJ"
+THREE_ZONES_AREA = "SQLXMJ"
+APPROVED_AREA = "PZMJ"
+
+LAND_GROUP_FIELDS = {
+    LAND_GROUP_CULTIVATED: CULTIVATED_AREA,
+    LAND_GROUP_AGRICULTURAL: AGRICULTURAL_AREA,
+    LAND_GROUP_CONSTRUCTION: CONSTRUCTION_AREA,
+    LAND_GROUP_UNUSED: UNUSED_AREA,
+}
+
+# Protection layers other than land use: key -> (area field, flag field, hit-names field).
+# The key is also the Processing parameter name (upper-cased) and the pieces' layer label.
+LAYER_BASIC_FARMLAND = "basic_farmland"
+LAYER_RED_LINE = "red_line"
+LAYER_NO_MINING = "no_mining"
+LAYER_THREE_ZONES = "three_zones"
+LAYER_APPROVALS = "approvals"
+LAYER_LAND_USE = "land_use"
+
+
+@dataclass(frozen=True)
+class OverlayLayer:
+    key: str
+    area_field: str
+    flag_field: str
+    hits_field: str | None  # codes or names of the features hit, ';'-joined
+    label_zh: str
+    label_en: str
+
+
+OVERLAY_LAYERS = (
+    OverlayLayer(LAYER_BASIC_FARMLAND, BASIC_FARMLAND_AREA, "SFYJJBNT", None, "永久基本农田", "permanent basic farmland"),
+    OverlayLayer(LAYER_RED_LINE, RED_LINE_AREA, "SFSTHX", "STHXBH", "生态保护红线", "ecological red line"),
+    OverlayLayer(LAYER_NO_MINING, NO_MINING_AREA, "SFJCQ", "JCQMC", "禁采区", "no-mining zone"),
+    OverlayLayer(LAYER_THREE_ZONES, THREE_ZONES_AREA, "SFSQLX", "SQLXMC", "三区两线", "three zones two lines"),
+    OverlayLayer(LAYER_APPROVALS, APPROVED_AREA, "SFPZ", "PZWH", "批准用地", "approvals"),
+)
+
+CULTIVATED_FLAG = "SFGD"
+MU_SUFFIX = "_MU"
+# Key figures also given in 亩.
+MU_FIELDS = (SPOT_AREA, CULTIVATED_AREA, BASIC_FARMLAND_AREA, RED_LINE_AREA, APPROVED_AREA)
+
+SUGGESTED_VERDICT = "JYPD"  # suggested verdict
+VERDICT_REASON = "PDYY"  # its reason in words
+REVIEW_PRIORITY = "YXJ"  # 1 = review first
+CRIMINAL_FLAG = "SFXS"  # reaches the criminal-referral threshold
+GEOMETRY_NOTE = "JHWT"  # what was repaired or wrong with the geometry
+
+SUGGEST_ILLEGAL = "疑似违法"
+SUGGEST_APPROVED = "已批准覆盖"
+SUGGEST_FIELD_CHECK = "需实地核查"
+SUGGEST_NO_CONCERN = "未涉及保护图层"
+
+# --- thresholds and legal figures (DOMAIN.md §5) -------------------------------------------------
+CRIMINAL_BASIC_FARMLAND_MU = 5.0  # ≥ 5 亩 permanent basic farmland
+CRIMINAL_CULTIVATED_MU = 10.0  # ≥ 10 亩 other cultivated land
+ACCOUNTABILITY_RATIO = 0.15
+# Share of a spot an approval must cover before the spot is "covered by approval" (verify).
+APPROVAL_COVER_SHARE = 0.95
+# Area below which an overlap is treated as boundary noise when flagging a layer as touched (m²).
+TOUCH_TOLERANCE_SQM = 0.01
+
+
+# --- screening engine
+# How spot areas are measured: the official ellipsoidal figure (default) or planar GK.
+AREA_METHOD_ELLIPSOIDAL = "ellipsoidal"
+AREA_METHOD_PLANAR = "planar"
+# Chinese words for the land groups, used in verdict reasons.
+LAND_GROUP_LABELS_ZH = {
+    LAND_GROUP_CULTIVATED: "耕地",
+    LAND_GROUP_AGRICULTURAL: "其他农用地",
+    LAND_GROUP_CONSTRUCTION: "建设用地",
+    LAND_GROUP_UNUSED: "未利用地",
+}
+
+# --- demo district layer names
+DEMO_LAYER_DISTRICT = "XZQ"
+DEMO_LAYER_TOWNS = "TOWNS"
+DEMO_LAYER_LAND_USE = "DLTB"
+DEMO_LAYER_BASIC_FARMLAND = "YJJBNT"
+DEMO_LAYER_RED_LINE = "STHX"
+DEMO_LAYER_NO_MINING = "JCQ"
+DEMO_LAYER_THREE_ZONES_LINES = "SQLX_LINES"
+DEMO_LAYER_THREE_ZONES_ZONES = "SQLX_ZONES"
+DEMO_LAYER_THREE_ZONES = "SQLX"
+DEMO_LAYER_APPROVALS = "PZYD"
+DEMO_LAYER_SPOTS = "JCTB"
+# Fields of those layers not named above.
+PARCEL_ID = "BSM"  # DLTB feature id
+DISTRICT_NAME = "XZQMC"  # XZQ outline: XZQDM (SPOT_COUNTY_CODE) and this name
+THREE_ZONES_KIND = "LX"  # kind of a 三区两线 line or zone (values below)
+THREE_ZONES_SOURCE_NAME = "MC"  # name of a 三区两线 line or zone
+THREE_ZONES_KIND_RAILWAY = "铁路"
+THREE_ZONES_KIND_HIGHWAY = "高速公路"
+THREE_ZONES_KIND_RIVER = "河流"
+THREE_ZONES_KIND_NATURE_RESERVE = "自然保护区"
+THREE_ZONES_KIND_SCENIC_AREA = "风景名胜区"
+THREE_ZONES_KIND_TOWN = "城镇"

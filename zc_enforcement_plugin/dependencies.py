@@ -1,0 +1,31 @@
+"""Checks at load time that the Python packages the plugin computes with are importable."""
+
+from __future__ import annotations
+
+import importlib
+
+# module -> pip package name; shapely must be 2.x for the vectorised engine.
+REQUIRED = {"shapely": "shapely>=2", "pyproj": "pyproj", "fiona": "fiona", "rasterio": "rasterio"}
+
+
+def missing_dependencies() -> list[str]:
+    """pip requirement strings of the packages that cannot be imported (or are too old)."""
+    missing = []
+    for module, requirement in REQUIRED.items():
+        try:
+            imported = importlib.import_module(module)
+        except Exception:  # an ImportError, or a broken binary wheel raising something else
+            missing.append(requirement)
+            continue
+        if module == "shapely" and not str(getattr(imported, "__version__", "0")).startswith("2"):
+            missing.append(requirement)
+    return missing
+
+
+def install_hint(missing: list[str]) -> str:
+    """How to install the missing packages into the Python QGIS runs on."""
+    packages = " ".join(f'"{m}"' for m in missing)
+    return (
+        f"python3 -m pip install {packages}  (on Windows: run it in the OSGeo4W Shell; "
+        f"on Debian/Ubuntu: apt install python3-shapely python3-pyproj python3-fiona python3-rasterio)"
+    )

@@ -1,0 +1,39 @@
+"""Translation: one tr() for the whole plugin and the loading of the shipped zh_CN catalogue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
+
+# All user-visible strings share one context so one .ts file holds them all.
+CONTEXT = "ZcEnforcement"
+I18N_DIR = Path(__file__).parent / "resources" / "i18n"
+
+
+def tr(text: str) -> str:
+    """Translate a user-visible string into the QGIS user interface language."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def user_locale() -> str:
+    """The locale QGIS runs its interface in, e.g. 'zh_CN' (QGIS's own setting wins over the OS)."""
+    if QgsSettings().value("locale/overrideFlag", False, type=bool):
+        return str(QgsSettings().value("locale/userLocale", "") or QLocale().name())
+    return QLocale().name()
+
+
+def install_translator(locale: str | None = None) -> QTranslator | None:
+    """Load the plugin's catalogue for the locale; returns the translator to remove at unload."""
+    locale = locale or user_locale()
+    qm = I18N_DIR / f"zc_enforcement_{locale}.qm"
+    if not qm.exists():
+        qm = I18N_DIR / f"zc_enforcement_{locale[:2]}.qm"
+    if not qm.exists():
+        return None
+    translator = QTranslator()
+    if not translator.load(str(qm)):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator

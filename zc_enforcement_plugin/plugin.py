@@ -1,0 +1,113 @@
+"""Wires the plugin into QGIS: menu, toolbar, the verification dock and the Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsApplication, QgsMessageLog
+from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .compat import LEVEL_CRITICAL
+from .dependencies import install_hint, missing_dependencies
+from .i18n import install_translator, tr
+from .resources_paths import PLUGIN_ICON
+
+MENU = "&ZC Enforcement"
+
+
+class ZcEnforcementPlugin:
+    """The plugin object QGIS holds; everything it adds in initGui() it removes in unload()."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.translator = install_translator()
+        self.provider = None
+        self.dock = None
+        self.actions: list[QAction] = []
+        self.toolbar = None
+
+    # QGIS calls this in qgis_process too (without a GUI), so the provider is registered here.
+    def initProcessing(self):  # noqa: N802 - QGIS API
+        if self.provider is not None:  # desktop calls initGui, qgis_process calls only this
+            return
+        missing = missing_dependencies()
+        if missing:
+            QgsMessageLog.logMessage(self._missing_message(missing), "ZC Enforcement", LEVEL_CRITICAL)
+            return
+        from .processing.provider import EnforcementProvider
+
+        self.provider = EnforcementProvider()
+        QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self):  # noqa: N802 - QGIS API
+        self.initProcessing()
+        missing = missing_dependencies()
+        if missing:
+            self.iface.messageBar().pushCritical("ZC Enforcement", self._missing_message(missing))
+
+        from .ui.verification_dock import VerificationDock
+
+        self.dock = VerificationDock(self.iface.mainWindow())
+        self.dock.setObjectName("ZcEnforcementVerificationDock")
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
+        self.toolbar.setObjectName("ZcEnforcementToolbar")
+        show_dock = QAction(QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow())
+        show_dock.setObjectName("ZcEnforcementShowDock")
+        show_dock.setCheckable(True)
+        show_dock.toggled.connect(self.dock.setVisible)
+        self.dock.visibilityChanged.connect(show_dock.setChecked)
+        self._add_action(show_dock)
+
+        screen = QAction(QIcon(str(PLUGIN_ICON)), tr("Screen spots…"), self.iface.mainWindow())
+        screen.setObjectName("ZcEnforcementScreenSpots")
+        screen.triggered.connect(lambda: self._open_algorithm("zcenforcement:screenspots"))
+        self._add_action(screen)
+
+        demo = QAction(tr("Create demo district…"), self.iface.mainWindow())
+        demo.setObjectName("ZcEnforcementCreateDemo")
+        demo.triggered.connect(lambda: self._open_algorithm("zcenforcement:createdemodistrict"))
+        self._add_action(demo, toolbar=False)
+
+    def _add_action(self, action: QAction, toolbar: bool = True) -> None:
+        self.iface.addPluginToMenu(MENU, action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        self.actions.append(action)
+
+    def _open_algorithm(self, algorithm_id: str) -> None:
+        from processing import execAlgorithmDialog
+
+        if self.provider is None:
+            self.iface.messageBar().pushCritical(
+                "ZC Enforcement", self._missing_message(missing_dependencies())
+            )
+            return
+        execAlgorithmDialog(algorithm_id, {})
+
+    @staticmethod
+    def _missing_message(missing: list[str]) -> str:
+        return tr("Missing Python packages: {packages}. Install them with: {hint}").format(
+            packages=", ".join(missing), hint=install_hint(missing)
+        )
+
+    def unload(self):
+        for action in self.actions:
+            self.iface.removePluginMenu(MENU, action)
+            action.deleteLater()
+        self.actions.clear()
+        if self.toolbar is not None:
+            self.toolbar.deleteLater()
+            self.toolbar = None
+        if self.dock is not None:
+            self.iface.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None

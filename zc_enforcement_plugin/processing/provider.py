@@ -1,0 +1,33 @@
+"""The Processing provider 'zcenforcement' that lists the plugin's algorithms."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from ..i18n import tr
+from ..resources_paths import PLUGIN_ICON
+from .create_demo_district import CreateDemoDistrict
+from .screen_spots import ScreenSpots
+
+PROVIDER_ID = "zcenforcement"
+
+
+class EnforcementProvider(QgsProcessingProvider):
+    """淄川卫片执法 / ZC Enforcement."""
+
+    def loadAlgorithms(self):  # noqa: N802 - QGIS API
+        for algorithm in (CreateDemoDistrict(), ScreenSpots()):
+            self.addAlgorithm(algorithm)
+
+    def id(self):
+        return PROVIDER_ID
+
+    def name(self):
+        return tr("ZC Enforcement")
+
+    def longName(self):  # noqa: N802 - QGIS API
+        return self.name()
+
+    def icon(self):
+        return QIcon(str(PLUGIN_ICON))

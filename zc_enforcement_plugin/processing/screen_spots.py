@@ -1,0 +1,343 @@
+"""Processing algorithm zcenforcement:screenspots: overlays spots on every protection layer.
+
+A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and writes sinks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingUtils,
+)
+
+from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_MULTIPOLYGON
+from ..core import areas, domain, screening
+from ..i18n import tr
+from .base import EnforcementAlgorithm, fail
+from .layer_reader import read_source
+
+# Processing parameter -> engine layer key, for the optional overlay layers.
+OVERLAY_PARAMETERS = {
+    "BASIC_FARMLAND": domain.LAYER_BASIC_FARMLAND,
+    "RED_LINE": domain.LAYER_RED_LINE,
+    "NO_MINING": domain.LAYER_NO_MINING,
+    "THREE_ZONES": domain.LAYER_THREE_ZONES,
+    "APPROVALS": domain.LAYER_APPROVALS,
+}
+OVERLAY_TITLES = {
+    "BASIC_FARMLAND": "Permanent basic farmland (YJJBNT)",
+    "RED_LINE": "Ecological red line (STHX)",
+    "NO_MINING": "No-mining zones",
+    "THREE_ZONES": "Three-zones-two-lines view areas",
+    "APPROVALS": "Approvals (land conversion, temporary, facility land)",
+}
+# Field giving each overlay feature's label in hits fields and pieces; the first one present wins.
+OVERLAY_LABEL_FIELDS = {
+    domain.LAYER_BASIC_FARMLAND: (domain.BASIC_FARMLAND_NUMBER,),
+    domain.LAYER_RED_LINE: (domain.RED_LINE_CODE, domain.RED_LINE_NAME),
+    domain.LAYER_NO_MINING: (domain.NO_MINING_NAME,),
+    domain.LAYER_THREE_ZONES: (domain.THREE_ZONES_NAME,),
+    domain.LAYER_APPROVALS: (domain.APPROVAL_NUMBER,),
+}
+
+PIECE_LAYER = "TCMC"  # which protection layer the piece lies in
+PIECE_FEATURE = "YSBH"  # that feature's code, name or class
+PIECE_AREA = "MJ"  # the piece's area in m²
+
+
+class ScreenSpots(EnforcementAlgorithm):
+    NAME = "screenspots"
+    DISPLAY_NAME = "Screen spots"
+    GROUP = "Screening"
+    GROUP_ID = "screening"
+    HELP = (
+        "Overlays every satellite spot on the land-use parcels (DLTB) and the protection layers "
+        "given, and computes official areas in m² (2 decimals): TBMJ spot area; its split by "
+        "land class GDMJ cultivated (DLBM 0101/0102/0103), FGNYDMJ other agricultural, JSYDMJ "
+        "construction, WLYDMJ unused and WDCMJ not covered by any parcel, which adds up to TBMJ; "
+        "YJJBNTMJ permanent basic farmland, STHXMJ ecological red line, JCQMJ no-mining zones, "
+        "SQLXMJ three-zones-two-lines view areas and PZMJ covered by an approval, each counting "
+        "overlapping features of one layer once; the key figures again in mu (fields ending _MU); "
+        "a flag per layer touched (SF...); the codes or names of the red-line, no-mining and "
+        "approval features hit; JYPD a suggested verdict with PDYY its reason, YXJ a review "
+        "priority (1 first) and SFXS when the criminal-referral thresholds are reached "
+        "(5 mu basic farmland, 10 mu cultivated land). JHWT notes repaired or empty geometry. "
+        "Areas are ellipsoidal on CGCS2000 by default (the official method), or planar in the "
+        "Gauss-Krüger projection. Every input field is kept. Layers in other CRSs are "
+        "transformed; spots in geographic coordinates are measured in their Gauss-Krüger zone. "
+        "Optional pieces output: one feature per piece of a spot inside a protection feature."
+    )
+
+    SPOTS = "SPOTS"
+    SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
+    LAND_USE = "LAND_USE"
+    LAND_USE_CLASS_FIELD = "LAND_USE_CLASS_FIELD"
+    AREA_METHOD = "AREA_METHOD"
+    DEDUCT_RIDGES = "DEDUCT_RIDGES"
+    OUTPUT = "OUTPUT"
+    OUTPUT_PIECES = "OUTPUT_PIECES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.SPOTS, tr("Satellite spots (JCTB)"), [SOURCE_POLYGON]
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPOT_KEY_FIELD,
+                tr("Spot number field (names spots in messages)"),
+                defaultValue=domain.SPOT_NUMBER,
+                parentLayerParameterName=self.SPOTS,
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.LAND_USE, tr("Land-use parcels (DLTB)"), [SOURCE_POLYGON], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.LAND_USE_CLASS_FIELD,
+                tr("Land-class code field"),
+                defaultValue=domain.LAND_CLASS_CODE,
+                parentLayerParameterName=self.LAND_USE,
+                optional=True,
+            )
+        )
+        for parameter, title in OVERLAY_TITLES.items():
+            self.addParameter(
+                QgsProcessingParameterFeatureSource(
+                    parameter, tr(title), [SOURCE_POLYGON], optional=True
+                )
+            )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.AREA_METHOD,
+                tr("Area method"),
+                options=[tr("Ellipsoidal (CGCS2000, official)"), tr("Planar (Gauss-Krüger)")],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.DEDUCT_RIDGES, tr("Deduct field ridges from cultivated area (KCXS)"), False
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, tr("Screened spots"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_PIECES,
+                tr("Pieces inside protection layers"),
+                QgsProcessing.TypeVectorPolygon,
+                optional=True,
+                createByDefault=False,
+            )
+        )
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        spots = self.parameterAsSource(parameters, self.SPOTS, context)
+        if spots is None:
+            raise fail(tr("The spot layer cannot be opened."))
+        spots_label = self._label(parameters, self.SPOTS, context)
+        key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
+        if key_field and spots.fields().indexOf(key_field) < 0:
+            key_field = ""  # no such field: spots are named by feature id instead
+        measuring_crs = self._measuring_crs(spots, spots_label, context)
+        transform_context = context.transformContext()
+
+        feedback.setProgressText(tr("Reading {layer}").format(layer=spots_label))
+        spot_arrays = read_source(
+            spots, spots_label, [key_field] if key_field else [], measuring_crs, transform_context
+        )
+        if key_field:
+            keys = [str(v) if v is not None else "" for v in spot_arrays.attributes[key_field]]
+        else:
+            keys = [f"fid {fid}" for fid in spot_arrays.feature_ids]
+
+        layers = {}
+        land_use = self.parameterAsSource(parameters, self.LAND_USE, context)
+        if land_use is not None:
+            label = self._label(parameters, self.LAND_USE, context)
+            class_field = (
+                self.parameterAsString(parameters, self.LAND_USE_CLASS_FIELD, context)
+                or domain.LAND_CLASS_CODE
+            )
+            fields = [class_field]
+            deduct = self.parameterAsBoolean(parameters, self.DEDUCT_RIDGES, context)
+            if deduct:
+                fields.append(domain.RIDGE_COEFFICIENT)
+            feedback.setProgressText(tr("Reading {layer}").format(layer=label))
+            arrays = read_source(land_use, label, fields, measuring_crs, transform_context)
+            codes = np.array([str(v) if v is not None else "" for v in arrays.attributes[class_field]])
+            ridges = None
+            if deduct:
+                ridges = np.array(
+                    [float(v) if v is not None else 0.0 for v in arrays.attributes[domain.RIDGE_COEFFICIENT]]
+                )
+            layers[domain.LAYER_LAND_USE] = screening.LayerInput(
+                geoms=arrays.geoms, labels=codes, class_codes=codes, ridge_coefficients=ridges
+            )
+        for parameter, key in OVERLAY_PARAMETERS.items():
+            source = self.parameterAsSource(parameters, parameter, context)
+            if source is None:
+                continue
+            label = self._label(parameters, parameter, context)
+            names = source.fields().names()
+            label_field = next((f for f in OVERLAY_LABEL_FIELDS[key] if f in names), None)
+            feedback.setProgressText(tr("Reading {layer}").format(layer=label))
+            arrays = read_source(
+                source, label, [label_field] if label_field else [], measuring_crs, transform_context
+            )
+            if label_field:
+                labels = np.array([str(v) if v is not None else "" for v in arrays.attributes[label_field]])
+            else:
+                labels = np.array([str(fid) for fid in arrays.feature_ids])
+            layers[key] = screening.LayerInput(geoms=arrays.geoms, labels=labels)
+        if feedback.isCanceled():
+            return {}
+
+        feedback.setProgressText(tr("Overlaying spots on {count} layers").format(count=len(layers)))
+        method = (
+            screening.AreaMethod.ELLIPSOIDAL
+            if self.parameterAsEnum(parameters, self.AREA_METHOD, context) == 0
+            else screening.AreaMethod.PLANAR
+        )
+        want_pieces = self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
+        try:
+            result = screening.screen_spots(
+                spot_arrays.geoms,
+                keys,
+                layers,
+                measuring_crs=measuring_crs.authid(),
+                area_method=method,
+                deduct_ridges=self.parameterAsBoolean(parameters, self.DEDUCT_RIDGES, context),
+                progress=feedback.setProgress,
+                is_cancelled=feedback.isCanceled,
+                want_pieces=want_pieces,
+            )
+        except screening.ScreeningCancelled:
+            return {}
+        for message in result.messages:
+            feedback.reportError(message, fatalError=False)
+
+        outputs = {self.OUTPUT: self._write_spots(parameters, context, spots, spot_arrays, result)}
+        if want_pieces:
+            outputs[self.OUTPUT_PIECES] = self._write_pieces(parameters, context, measuring_crs, result)
+        return outputs
+
+    # --- helpers -----------------------------------------------------------------------------
+    def _label(self, parameters, name, context) -> str:
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        return layer.name() if layer is not None else str(parameters.get(name))
+
+    def _measuring_crs(self, spots, spots_label, context) -> QgsCoordinateReferenceSystem:
+        crs = spots.sourceCrs()
+        if not crs.isValid():
+            raise fail(
+                tr("Layer {layer} has no coordinate reference system: set it before screening.").format(
+                    layer=spots_label
+                )
+            )
+        extent = spots.sourceExtent()
+        centre = QgsGeometry.fromPointXY(extent.center())
+        if not crs.isGeographic():
+            from qgis.core import QgsCoordinateTransform
+
+            to_geographic = QgsCoordinateTransform(
+                crs, QgsCoordinateReferenceSystem("EPSG:4490"), context.transformContext()
+            )
+            centre.transform(to_geographic)
+        lon_lat = (centre.asPoint().x(), centre.asPoint().y())
+        try:
+            epsg = areas.measuring_epsg(crs.authid(), lon_lat)
+        except ValueError as error:
+            raise fail(f"{spots_label}: {error}") from error
+        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+
+    def _result_fields(self, result) -> QgsFields:
+        fields = QgsFields()
+        for name, values in result.fields.items():
+            kind = np.asarray(values).dtype.kind
+            if kind == "f":
+                fields.append(QgsField(name, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+            elif kind in "iub":
+                fields.append(QgsField(name, FIELD_INT, "integer"))
+            else:
+                fields.append(QgsField(name, FIELD_STRING, "string", 254))
+        return fields
+
+    def _write_spots(self, parameters, context, spots, spot_arrays, result):
+        result_fields = self._result_fields(result)
+        # Input fields stay as they are; a result field whose name an input field already uses
+        # (a layer screened before) gets a suffix rather than overwriting the input.
+        fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
+        )
+        if sink is None:
+            raise fail(tr("Cannot create the output layer."))
+        columns = [np.asarray(values) for values in result.fields.values()]
+        position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
+        from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
+
+        request = QgsFeatureRequest()
+        for feature in spots.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+            row = position[feature.id()]
+            out = QgsFeature(fields)
+            out.setGeometry(feature.geometry())
+            out.setAttributes(feature.attributes() + [_python(column[row]) for column in columns])
+            sink.addFeature(out, QgsFeatureSink.FastInsert)
+        return dest_id
+
+    def _write_pieces(self, parameters, context, measuring_crs, result):
+        fields = QgsFields()
+        fields.append(QgsField(self.spot_key_name(), FIELD_STRING, "string", 64))
+        fields.append(QgsField(PIECE_LAYER, FIELD_STRING, "string", 32))
+        fields.append(QgsField(PIECE_FEATURE, FIELD_STRING, "string", 254))
+        fields.append(QgsField(PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
+        )
+        if sink is None:
+            raise fail(tr("Cannot create the pieces layer."))
+        for piece in result.pieces:
+            feature = QgsFeature(fields)
+            geometry = QgsGeometry()
+            geometry.fromWkb(piece.geometry.wkb)
+            feature.setGeometry(geometry)
+            feature.setAttributes([piece.spot_key, piece.layer, piece.label, round(piece.area, 2)])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return dest_id
+
+    @staticmethod
+    def spot_key_name() -> str:
+        return domain.SPOT_NUMBER
+
+
+def _python(value):
+    """numpy scalars become plain Python values QGIS can store; NaN becomes NULL."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value:
+        return None
+    return value
