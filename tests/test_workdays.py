@@ -1,0 +1,503 @@
+"""Working-day calendar and deadlines, checked against official schedules written out by hand."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core import workdays as wd
+from zc_enforcement_plugin.core.workdays import (
+    HolidayFileError,
+    UnknownScheduleError,
+    WorkCalendar,
+)
+
+
+def span(first: str, last: str) -> list[date]:
+    """Every date from first to last inclusive."""
+    a, b = date.fromisoformat(first), date.fromisoformat(last)
+    return [a + timedelta(days=i) for i in range((b - a).days + 1)]
+
+
+def days(*iso: str) -> list[date]:
+    return [date.fromisoformat(s) for s in iso]
+
+
+# 国务院办公厅关于2024年 / 2025年部分节假日安排的通知, copied by hand (not from the library).
+OFFICIAL = {
+    2024: {
+        "holidays": days("2024-01-01")
+        + span("2024-02-10", "2024-02-17")  # Spring Festival
+        + span("2024-04-04", "2024-04-06")  # Qingming
+        + span("2024-05-01", "2024-05-05")  # Labour Day
+        + days("2024-06-10")  # Dragon Boat
+        + span("2024-09-15", "2024-09-17")  # Mid-Autumn
+        + span("2024-10-01", "2024-10-07"),  # National Day
+        "workdays": days(
+            "2024-02-04",  # Sun
+            "2024-02-18",  # Sun
+            "2024-04-07",  # Sun
+            "2024-04-28",  # Sun
+            "2024-05-11",  # Sat
+            "2024-09-14",  # Sat
+            "2024-09-29",  # Sun
+            "2024-10-12",  # Sat
+        ),
+    },
+    2025: {
+        "holidays": days("2025-01-01")
+        + span("2025-01-28", "2025-02-04")  # Spring Festival
+        + span("2025-04-04", "2025-04-06")  # Qingming
+        + span("2025-05-01", "2025-05-05")  # Labour Day
+        + span("2025-05-31", "2025-06-02")  # Dragon Boat
+        + span("2025-10-01", "2025-10-08"),  # National Day + Mid-Autumn
+        "workdays": days(
+            "2025-01-26",  # Sun
+            "2025-02-08",  # Sat
+            "2025-04-27",  # Sun
+            "2025-09-28",  # Sun
+            "2025-10-11",  # Sat
+        ),
+    },
+}
+
+
+def official_working(d: date) -> bool:
+    sched = OFFICIAL[d.year]
+    return d in sched["workdays"] or (d.weekday() < 5 and d not in sched["holidays"])
+
+
+def write_json(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library_cal() -> WorkCalendar:
+    """Library plus an empty local file, so the test does not depend on the shipped file."""
+    return WorkCalendar(local_file=None)
+
+
+@pytest.fixture
+def year_2099(tmp_path) -> Path:
+    """A made-up schedule for 2099 (not an official one)."""
+    return write_json(
+        tmp_path / "holidays.json",
+        {
+            "2099": {
+                "holidays": ["2099-01-01", "2099-01-02", "2099-01-03"],
+                "workdays": ["2099-01-04"],
+                "source": "test schedule 2099",
+                "published": "2098-11-01",
+            }
+        },
+    )
+
+
+def first_unknown_year() -> int:
+    return max(wd.library_years()) + 1
+
+
+# --- the library range ---------------------------------------------------------------------------
+
+
+def test_library_years_detected_and_contiguous():
+    import chinese_calendar
+
+    years = sorted(wd.library_years())
+    assert {2024, 2025, 2026} <= set(years)
+    assert years == list(range(years[0], years[-1] + 1))
+    # The detected edges are exactly where the library stops answering.
+    for outside in (years[0] - 1, years[-1] + 1):
+        with pytest.raises(NotImplementedError):
+            chinese_calendar.is_workday(date(outside, 6, 1))
+
+
+# --- official schedules ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", sorted(OFFICIAL))
+def test_library_calendar_matches_official_schedule_every_day(library_cal, year):
+    wrong = [
+        d
+        for d in span(f"{year}-01-01", f"{year}-12-31")
+        if library_cal.is_working_day(d) != official_working(d)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("year", sorted(OFFICIAL))
+def test_local_file_alone_reproduces_official_schedule(tmp_path, year):
+    sched = OFFICIAL[year]
+    path = write_json(
+        tmp_path / "h.json",
+        {
+            str(year): {
+                "holidays": [d.isoformat() for d in sched["holidays"]],
+                "workdays": [d.isoformat() for d in sched["workdays"]],
+            }
+        },
+    )
+    cal = WorkCalendar(path, local_file=None, use_library=False)
+    wrong = [
+        d
+        for d in span(f"{year}-01-01", f"{year}-12-31")
+        if cal.is_working_day(d) != official_working(d)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("iso", "working"),
+    [
+        ("2024-02-04", True),  # Sunday worked before Spring Festival
+        ("2024-02-09", True),  # New Year's Eve (Fri): officially a working day
+        ("2024-02-10", False),
+        ("2024-02-18", True),  # Sunday worked after
+        ("2024-09-29", True),
+        ("2024-10-07", False),
+        ("2024-10-12", True),  # Saturday worked
+        ("2024-10-13", False),  # ordinary Sunday
+        ("2025-01-26", True),
+        ("2025-02-04", False),
+        ("2025-02-08", True),
+        ("2025-04-27", True),
+        ("2025-05-05", False),
+        ("2025-10-08", False),  # Wednesday off (National Day + Mid-Autumn)
+        ("2025-10-09", True),
+        ("2025-10-11", True),
+        # 国务院办公厅关于2026年部分节假日安排的通知: only dates certain from the notice.
+        ("2026-01-01", False),
+        ("2026-01-02", False),  # Friday off
+        ("2026-01-03", False),
+        ("2026-01-04", True),  # Sunday worked
+        ("2026-02-14", True),  # Saturday worked before Spring Festival
+        ("2026-02-16", False),
+        ("2026-02-23", False),  # Monday, last day of the 9-day break
+        ("2026-02-24", True),
+        ("2026-02-28", True),  # Saturday worked after
+    ],
+)
+def test_official_days_and_swapped_weekends(iso, working):
+    assert wd.is_working_day(date.fromisoformat(iso)) is working
+
+
+def test_datetime_accepted_and_strings_rejected():
+    assert wd.is_working_day(datetime(2025, 10, 11, 9, 30)) is True
+    with pytest.raises(TypeError):
+        wd.is_working_day("2025-10-11")  # type: ignore[arg-type]
+
+
+# --- adding and counting working days -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        ("2025-09-30", 1, "2025-10-09"),
+        ("2025-09-30", 2, "2025-10-10"),  # 10-01..08 off, 10-09 Thu, 10-10 Fri
+        ("2025-09-30", 3, "2025-10-11"),  # swapped Saturday counts
+        ("2025-09-26", 1, "2025-09-28"),  # swapped Sunday counts
+        ("2025-01-27", 1, "2025-02-05"),  # across Spring Festival
+        ("2024-12-31", 1, "2025-01-02"),  # across New Year and the year boundary
+        ("2025-10-03", 0, "2025-10-03"),  # n = 0 returns start, even on a holiday
+        ("2025-10-09", -1, "2025-09-30"),
+        ("2025-10-09", -3, "2025-09-28"),  # backwards onto the swapped Sunday
+        ("2025-10-09", -4, "2025-09-26"),
+        ("2025-10-05", -1, "2025-09-30"),  # from inside the holiday
+    ],
+)
+def test_add_working_days(start, n, expected):
+    assert wd.add_working_days(date.fromisoformat(start), n) == date.fromisoformat(expected)
+
+
+def test_add_working_days_rejects_non_integer_n():
+    with pytest.raises(TypeError):
+        wd.add_working_days(date(2025, 1, 2), 1.5)  # type: ignore[arg-type]
+
+
+def test_working_days_between():
+    assert wd.working_days_between(date(2025, 9, 30), date(2025, 10, 10)) == 2
+    assert wd.working_days_between(date(2025, 10, 10), date(2025, 9, 30)) == -2
+    assert wd.working_days_between(date(2025, 10, 10), date(2025, 10, 10)) == 0
+    # September 2025: 22 weekdays + the swapped Sunday 09-28.
+    assert wd.working_days_between(date(2025, 8, 31), date(2025, 9, 30)) == 23
+
+
+@pytest.mark.parametrize("n", [-15, -1, 1, 7, 30])
+def test_between_inverts_add(n):
+    start = date(2025, 9, 20)
+    assert wd.working_days_between(start, wd.add_working_days(start, n)) == n
+
+
+# --- unknown years --------------------------------------------------------------------------------
+
+
+def test_unknown_year_raises_clear_error(library_cal):
+    year = first_unknown_year()
+    with pytest.raises(UnknownScheduleError) as info:
+        library_cal.is_working_day(date(year, 3, 2))
+    assert info.value.year == year
+    message = str(info.value)
+    assert f"没有{year}年的官方节假日安排" in message
+    assert f"No official holiday schedule for {year}" in message
+    assert "holidays.json" in message  # says which file to edit
+
+
+def test_unknown_year_reached_by_counting_raises():
+    last = max(wd.library_years())
+    with pytest.raises(UnknownScheduleError):
+        wd.add_working_days(date(last, 12, 31), 1)
+    with pytest.raises(UnknownScheduleError):
+        wd.is_working_day(date(min(wd.library_years()) - 1, 6, 1))
+
+
+def test_known_years_and_covers(library_cal):
+    assert {2024, 2025, 2026} <= set(library_cal.known_years())
+    assert 2099 not in library_cal.known_years()
+    assert library_cal.covers(date(2025, 5, 1))
+    assert not library_cal.covers(date(2099, 5, 1))
+    assert library_cal.schedule_source(2025).startswith("chinesecalendar")
+    assert library_cal.schedule_source(2099) is None
+
+
+def test_lenient_mode_uses_weekends_and_records_a_warning():
+    cal = WorkCalendar(local_file=None, strict=False)
+    assert cal.is_working_day(date(2025, 10, 8)) is False
+    assert cal.warnings == []  # known years never warn
+    # 2099-01-01 is a Thursday: lenient mode cannot know it is New Year's Day.
+    assert cal.is_working_day(date(2099, 1, 1)) is True
+    assert cal.is_working_day(date(2099, 1, 3)) is False  # Saturday
+    assert len(cal.warnings) == 1  # one warning per year, not per day
+    assert "2099" in cal.warnings[0] and "No official holiday schedule" in cal.warnings[0]
+    assert cal.add_working_days(date(2099, 1, 1), 1) == date(2099, 1, 2)
+
+
+# --- local holiday files --------------------------------------------------------------------------
+
+
+def test_local_file_adds_a_year(year_2099):
+    cal = WorkCalendar(year_2099, local_file=None)
+    assert cal.covers(date(2099, 6, 1))
+    assert 2099 in cal.known_years()
+    assert cal.is_working_day(date(2099, 1, 1)) is False  # Thursday, listed holiday
+    assert cal.is_working_day(date(2099, 1, 4)) is True  # Sunday, listed workday
+    assert cal.is_working_day(date(2099, 1, 10)) is False  # ordinary Sunday
+    assert cal.add_working_days(date(2099, 1, 1), 1) == date(2099, 1, 4)
+    assert "test schedule 2099" in cal.schedule_source(2099)
+    assert cal.warnings == []
+
+
+def test_local_file_wins_over_library(tmp_path):
+    # A deliberately different 2025 (only New Year off) must replace the library's whole year.
+    path = write_json(tmp_path / "h.json", {"2025": {"holidays": ["2025-01-01"]}})
+    assert WorkCalendar(local_file=None).is_working_day(date(2025, 10, 8)) is False
+    cal = WorkCalendar(path, local_file=None)
+    assert cal.is_working_day(date(2025, 10, 8)) is True
+    assert cal.is_working_day(date(2025, 10, 11)) is False  # swapped Saturday not listed
+    assert cal.is_working_day(date(2024, 10, 7)) is False  # other years still from the library
+
+
+def test_bureau_file_wins_over_shipped_file(tmp_path, year_2099):
+    bureau = write_json(tmp_path / "bureau.json", {"2099": {"holidays": ["2099-01-05"]}})
+    cal = WorkCalendar(bureau, local_file=year_2099)
+    assert cal.is_working_day(date(2099, 1, 1)) is True
+    assert cal.is_working_day(date(2099, 1, 5)) is False
+
+
+def test_for_ledger_reads_file_beside_ledger(tmp_path, year_2099):
+    ledger = year_2099.parent / "ledger.gpkg"
+    assert WorkCalendar.for_ledger(ledger).covers(date(2099, 1, 1))
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    assert not WorkCalendar.for_ledger(other / "ledger.gpkg").covers(date(2099, 1, 1))
+
+
+def test_shipped_file_is_valid_and_lists_no_invented_year():
+    text = wd.DEFAULT_HOLIDAY_FILE.read_text(encoding="utf-8")
+    assert "_readme" in json.loads(text)
+    # Only the format description ships; a real year must come from an official notice.
+    assert wd.load_holiday_file(wd.DEFAULT_HOLIDAY_FILE) == {}
+
+
+@pytest.mark.parametrize(
+    ("content", "entry", "problem"),
+    [
+        ({"2099": {"holidays": ["2099/01/01"]}}, "2099/01/01", "YYYY-MM-DD"),
+        ({"2099": {"holidays": ["2099-02-30"]}}, "2099-02-30", "no such date"),
+        ({"2099": {"holidays": ["2098-12-31"]}}, "2098-12-31", "outside its year 2099"),
+        (
+            {"2099": {"holidays": ["2099-01-03"], "workdays": ["2099-01-03"]}},
+            "2099-01-03",
+            "both holidays and workdays",
+        ),
+        ({"2099": {"holidays": ["2099-01-01", "2099-01-01"]}}, "2099-01-01", "listed twice"),
+        (
+            {"2099": {"holidays": ["2099-01-01"], "workdays": ["2099-01-05"]}},
+            "2099-01-05",
+            "Saturday or Sunday",
+        ),
+        ({"20X9": {"holidays": ["2099-01-01"]}}, "20X9", "four-digit year"),
+        ({"2099": {"holiday": ["2099-01-01"]}}, '"2099"', "unknown field"),
+        ({"2099": {"holidays": "2099-01-01"}}, "holidays", "list of dates"),
+        ({"2099": {"holidays": []}}, "holidays", "no holidays listed"),
+        ({"2099": {"holidays": ["2099-01-01"], "source": 5}}, "source", "must be text"),
+        (["2099-01-01"], "top level", "keyed by year"),
+    ],
+)
+def test_holiday_file_validation_names_file_and_entry(tmp_path, content, entry, problem):
+    path = write_json(tmp_path / "bad_holidays.json", content)
+    with pytest.raises(HolidayFileError) as info:
+        WorkCalendar(path, local_file=None)
+    message = str(info.value)
+    assert "bad_holidays.json" in message
+    assert entry in message
+    assert problem in message
+
+
+def test_holiday_file_duplicate_year_and_bad_json(tmp_path):
+    dup = tmp_path / "dup.json"
+    dup.write_text(
+        '{"2099": {"holidays": ["2099-01-01"]}, "2099": {"holidays": ["2099-01-02"]}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(HolidayFileError, match=r'dup\.json.*"2099".*twice'):
+        wd.load_holiday_file(dup)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"2099": {"holidays": ["2099-01-01",]}}', encoding="utf-8")
+    with pytest.raises(HolidayFileError, match=r"broken\.json.*line 1.*invalid JSON"):
+        wd.load_holiday_file(broken)
+    with pytest.raises(HolidayFileError, match="file not found"):
+        WorkCalendar(tmp_path / "missing.json", local_file=None)
+
+
+# --- deadlines ------------------------------------------------------------------------------------
+
+
+def test_default_rules_amounts_and_units():
+    expected = {
+        "report_to_brigade": (2, dl.WORKING_DAYS),
+        "file_case": (3, dl.WORKING_DAYS),
+        "serious_case_report": (3, dl.WORKING_DAYS),
+        "statement_hearing_request": (5, dl.WORKING_DAYS),
+        "demand_to_comply": (10, dl.WORKING_DAYS),
+        "penalty_decision": (90, dl.CALENDAR_DAYS),
+        "limitation": (2, dl.YEARS),
+        "temporary_land_max": (2, dl.YEARS),
+        "temporary_land_max_infrastructure": (4, dl.YEARS),
+        "temporary_land_restoration": (1, dl.YEARS),
+    }
+    rules = dl.DeadlineRules()
+    assert {n: (rules.rule(n).amount, rules.rule(n).unit) for n in rules.names()} == expected
+    assert all(rules.rule(n).basis for n in rules.names())
+
+
+@pytest.mark.parametrize(
+    ("rule", "start", "expected"),
+    [
+        ("report_to_brigade", "2025-09-30", "2025-10-10"),
+        ("file_case", "2025-09-30", "2025-10-11"),  # lands on the swapped Saturday
+        ("serious_case_report", "2024-02-08", "2024-02-19"),  # 02-09, 02-18 (Sun), 02-19
+        ("statement_hearing_request", "2025-04-30", "2025-05-12"),
+        ("demand_to_comply", "2024-09-27", "2024-10-16"),
+        ("penalty_decision", "2025-01-10", "2025-04-10"),
+        ("limitation", "2025-03-05", "2027-03-05"),  # years need no holiday schedule
+        ("limitation", "2024-02-29", "2026-02-28"),  # no 29 Feb: the month's last day
+        ("temporary_land_max", "2024-06-01", "2026-06-01"),
+        ("temporary_land_max_infrastructure", "2024-06-01", "2028-06-01"),
+        ("temporary_land_restoration", "2026-06-30", "2027-06-30"),
+    ],
+)
+def test_due_dates(rule, start, expected):
+    assert dl.due_date(rule, date.fromisoformat(start)) == date.fromisoformat(expected)
+
+
+def test_due_date_unknown_rule():
+    with pytest.raises(KeyError, match="report_to_brigade"):
+        dl.due_date("report_to_brigad", date(2025, 1, 2))
+
+
+def test_working_day_deadline_into_unknown_year():
+    last = max(wd.library_years())
+    with pytest.raises(UnknownScheduleError):
+        dl.due_date("demand_to_comply", date(last, 12, 28))
+    lenient = WorkCalendar(local_file=None, strict=False)
+    assert dl.due_date("demand_to_comply", date(last, 12, 28), calendar=lenient).year == last + 1
+    assert lenient.warnings
+
+
+def test_overrides_from_dict():
+    rules = dl.rules_from_dict(
+        {"penalty_decision": {"amount": 60}, "report_to_brigade": 3}, source="ledger settings"
+    )
+    assert rules.penalty_decision.amount == 60
+    assert rules.penalty_decision.unit == dl.CALENDAR_DAYS
+    assert rules.report_to_brigade == dl.Rule(3, dl.WORKING_DAYS, rules.report_to_brigade.basis)
+    assert dl.DEFAULT_RULES.penalty_decision.amount == 90  # defaults untouched
+    assert dl.due_date("report_to_brigade", date(2025, 9, 30), rules) == date(2025, 10, 11)
+    assert dl.rules_from_dict(None) == dl.DEFAULT_RULES
+    assert dl.DEFAULT_RULES.with_overrides(dl.DEFAULT_RULES.to_dict()) == dl.DEFAULT_RULES
+
+
+def test_override_unit_to_calendar_days():
+    rules = dl.rules_from_dict({"demand_to_comply": {"unit": "calendar_days"}})
+    assert dl.due_date("demand_to_comply", date(2024, 9, 27), rules) == date(2024, 10, 7)
+
+
+def test_roll_forward_moves_a_calendar_period_off_a_holiday():
+    start = date(2025, 7, 3)  # + 90 days = 2025-10-01, National Day
+    assert dl.due_date("penalty_decision", start) == date(2025, 10, 1)
+    rolled = dl.rules_from_dict({"penalty_decision": {"roll_forward": True}})
+    assert dl.due_date("penalty_decision", start, rolled) == date(2025, 10, 9)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"penalty_decisions": 60}, "unknown rule"),
+        ({"penalty_decision": -1}, "whole number >= 0"),
+        ({"penalty_decision": "60"}, "whole number >= 0"),
+        ({"penalty_decision": True}, "whole number >= 0"),
+        ({"penalty_decision": 2.5}, "whole number >= 0"),
+        ({"penalty_decision": {"unit": "weeks"}}, "unit must be one of"),
+        ({"penalty_decision": {"days": 60}}, "unknown field"),
+        ({"penalty_decision": {"roll_forward": "yes"}}, "roll_forward must be true or false"),
+        (["penalty_decision"], "keyed by rule name"),
+    ],
+)
+def test_override_validation_messages(overrides, fragment):
+    with pytest.raises(dl.DeadlineConfigError) as info:
+        dl.rules_from_dict(overrides, source="settings.json")
+    message = str(info.value)
+    assert "settings.json" in message
+    assert fragment in message
+    if isinstance(overrides, dict):
+        assert "penalty_decision" in message
+
+
+@pytest.mark.parametrize(
+    ("today", "warn_days", "expected"),
+    [
+        ("2025-10-11", 1, dl.OVERDUE),
+        ("2025-10-10", 1, dl.DUE_SOON),  # the due day itself is still in time
+        ("2025-10-09", 1, dl.DUE_SOON),
+        ("2025-10-08", 1, dl.OK),
+        ("2025-10-08", 2, dl.DUE_SOON),
+        ("2025-10-10", 0, dl.DUE_SOON),
+        ("2025-10-09", 0, dl.OK),
+    ],
+)
+def test_status_calendar_days(today, warn_days, expected):
+    assert dl.status(date(2025, 10, 10), date.fromisoformat(today), warn_days) == expected
+
+
+def test_status_counts_working_days_with_a_calendar(library_cal):
+    due, today = date(2025, 10, 10), date(2025, 9, 30)
+    assert dl.status(due, today, warn_days=2) == dl.OK  # 10 calendar days away
+    assert dl.status(due, today, warn_days=2, calendar=library_cal) == dl.DUE_SOON  # 2 working
+    with pytest.raises(ValueError):
+        dl.status(due, today, warn_days=-1)

@@ -1,0 +1,380 @@
+"""China's official working-day calendar: the chinesecalendar library plus a bureau-edited file.
+
+The State Council publishes next year's holiday schedule (with its swapped working weekend days,
+调休) late in the previous year, so a released library may not know it yet. The bureau then adds
+the year to a local JSON file, which wins over the library for every year it lists:
+
+    {"2027": {"holidays": ["2027-01-01", ...], "workdays": ["2027-02-07", ...],
+              "source": "国务院办公厅关于2027年部分节假日安排的通知", "published": "2026-..."}}
+
+``holidays`` are the rest days of the notice, ``workdays`` the weekend days worked in exchange;
+any other day of that year is a working day Monday to Friday. Top-level keys starting with "_"
+are comments. A date in a year neither source knows raises :class:`UnknownScheduleError`
+(``strict=True``) or falls back to plain weekends with a recorded warning (``strict=False``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Union
+
+PathLike = Union[str, Path]
+
+# Shipped with the plugin; holds only a labelled format description until the bureau adds a year.
+DEFAULT_HOLIDAY_FILE = Path(__file__).resolve().parents[1] / "resources" / "holidays.json"
+# Conventional name of the bureau's own file, kept beside the ledger so it survives plugin updates.
+BUREAU_HOLIDAY_FILE_NAME = "holidays.json"
+
+_YEAR_KEY = re.compile(r"^\d{4}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
+
+
+class UnknownScheduleError(LookupError):
+    """A date falls in a year for which no official holiday schedule is loaded."""
+
+    def __init__(self, year: int, files: Iterable[PathLike] = ()) -> None:
+        self.year = year
+        self.files = [str(f) for f in files]
+        where = "、".join(self.files) if self.files else str(DEFAULT_HOLIDAY_FILE)
+        super().__init__(
+            f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
+            f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where}）"
+            f'的 "{year}" 条目，或升级 chinesecalendar。 / '
+            f"No official holiday schedule for {year}: working days cannot be computed. "
+            f"Once the State Council publishes the {year} holiday notice, add its rest days "
+            f'("holidays") and swapped working days ("workdays") under the key "{year}" '
+            f"in the local holiday file ({where}), or upgrade chinesecalendar."
+        )
+
+
+class HolidayFileError(ValueError):
+    """The local holiday file cannot be read or has a bad entry; the message names both."""
+
+    def __init__(self, path: PathLike, entry: str, problem: str) -> None:
+        self.path = str(path)
+        self.entry = entry
+        self.problem = problem
+        super().__init__(f"节假日文件错误 / holiday file error: {path}: {entry}: {problem}")
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """One year's official schedule as read from a local holiday file."""
+
+    year: int
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    source: str = ""
+    published: str = ""
+    file: str = ""
+
+
+@lru_cache(maxsize=1)
+def library_years() -> frozenset[int]:
+    """Years the installed chinesecalendar has a schedule for (empty when it is not installed).
+
+    Detected by probing the public API, which raises NotImplementedError outside its range, so
+    a library upgrade extends the range without a code change.
+    """
+    try:
+        import chinese_calendar
+    except ImportError:
+        return frozenset()
+
+    def knows(year: int) -> bool:
+        try:
+            chinese_calendar.is_workday(date(year, 6, 1))
+        except NotImplementedError:
+            return False
+        return True
+
+    # Seed from the library's own table when it exposes one, else try recent years.
+    table = getattr(chinese_calendar, "holidays", None) or {}
+    seeds = sorted({d.year for d in table}) or list(range(date.today().year, 1999, -1))
+    seed = next((y for y in seeds if knows(y)), None)
+    if seed is None:
+        return frozenset()
+    low = high = seed
+    while low > 1 and knows(low - 1):
+        low -= 1
+    while high < 9999 and knows(high + 1):
+        high += 1
+    return frozenset(range(low, high + 1))
+
+
+def _library_is_workday(d: date) -> bool:
+    import chinese_calendar
+
+    return bool(chinese_calendar.is_workday(d))
+
+
+def _library_label() -> str:
+    try:
+        import chinese_calendar
+    except ImportError:
+        return "chinesecalendar (not installed)"
+    return f"chinesecalendar {getattr(chinese_calendar, '__version__', '?')}"
+
+
+def _reject_duplicate_keys(path: PathLike):
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, value in pairs:
+            # json would silently keep the last one: a year pasted twice must be noticed.
+            if key in result:
+                raise HolidayFileError(path, f'"{key}"', "key appears twice / 键重复出现")
+            result[key] = value
+        return result
+
+    return hook
+
+
+def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozenset[date]:
+    if values is None:
+        return frozenset()
+    if not isinstance(values, list):
+        raise HolidayFileError(
+            path, f'"{year}"."{field}"', "must be a list of dates / 应为日期列表"
+        )
+    parsed = set()
+    for value in values:
+        entry = f'"{year}"."{field}": {value!r}'
+        if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+            raise HolidayFileError(
+                path, entry, "not a date in YYYY-MM-DD form / 不是 YYYY-MM-DD 格式的日期"
+            )
+        try:
+            d = date.fromisoformat(value.strip())
+        except ValueError:
+            raise HolidayFileError(path, entry, "no such date / 日期不存在") from None
+        if d.year != year:
+            raise HolidayFileError(
+                path, entry, f"date is outside its year {year} / 日期不在 {year} 年内"
+            )
+        if d in parsed:
+            raise HolidayFileError(path, entry, "listed twice / 重复列出")
+        parsed.add(d)
+    return frozenset(parsed)
+
+
+def load_holiday_file(path: PathLike) -> dict[int, YearSchedule]:
+    """Read and validate one local holiday file; raise HolidayFileError naming the bad entry."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows may add a BOM
+    except FileNotFoundError:
+        raise HolidayFileError(path, "(file)", "file not found / 文件不存在") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise HolidayFileError(path, "(file)", f"cannot read / 无法读取: {exc}") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicate_keys(path))
+    except json.JSONDecodeError as exc:
+        raise HolidayFileError(
+            path,
+            f"line {exc.lineno} column {exc.colno}",
+            f"invalid JSON / JSON 格式错误: {exc.msg}",
+        ) from None
+    if not isinstance(data, dict):
+        raise HolidayFileError(path, "(top level)", "must be a JSON object keyed by year")
+
+    schedules: dict[int, YearSchedule] = {}
+    for key, entry in data.items():
+        if key.startswith("_"):
+            continue  # comments and the format example
+        if not _YEAR_KEY.match(key):
+            raise HolidayFileError(
+                path, f'"{key}"', "key must be a four-digit year / 键应为四位年份"
+            )
+        year = int(key)
+        if not isinstance(entry, dict):
+            raise HolidayFileError(path, f'"{key}"', "must be an object / 应为对象")
+        unknown = sorted(set(entry) - _YEAR_FIELDS)
+        if unknown:
+            raise HolidayFileError(
+                path,
+                f'"{key}"',
+                f"unknown field(s) {unknown}; allowed: {sorted(_YEAR_FIELDS)} / 未知字段",
+            )
+        holidays = _parse_dates(path, year, "holidays", entry.get("holidays"))
+        workdays = _parse_dates(path, year, "workdays", entry.get("workdays"))
+        both = sorted(holidays & workdays)
+        if both:
+            raise HolidayFileError(
+                path,
+                f'"{key}": {both[0].isoformat()}',
+                "date is in both holidays and workdays / 同一日期既是放假又是上班",
+            )
+        if not holidays:
+            # Every official notice has at least New Year's Day: an empty year is an unfinished
+            # edit and would otherwise pass as "known" with plain weekends.
+            raise HolidayFileError(
+                path, f'"{key}"."holidays"', "no holidays listed / 未列出任何放假日期"
+            )
+        for d in sorted(workdays):
+            if d.weekday() < 5:
+                # A swapped working day is always a Saturday or Sunday; a weekday here is a typo.
+                raise HolidayFileError(
+                    path,
+                    f'"{key}"."workdays": {d.isoformat()}',
+                    "a swapped working day must be a Saturday or Sunday / 调休上班日应为周六或周日",
+                )
+        for field in ("source", "published"):
+            if not isinstance(entry.get(field, ""), str):
+                raise HolidayFileError(path, f'"{key}"."{field}"', "must be text / 应为文本")
+        schedules[year] = YearSchedule(
+            year=year,
+            holidays=holidays,
+            workdays=workdays,
+            source=entry.get("source", ""),
+            published=entry.get("published", ""),
+            file=str(path),
+        )
+    return schedules
+
+
+def bureau_holiday_file(ledger_path: PathLike) -> Path:
+    """The bureau's holiday file beside a ledger (it may not exist yet)."""
+    return Path(ledger_path).resolve().parent / BUREAU_HOLIDAY_FILE_NAME
+
+
+def _as_date(d: date) -> date:
+    if isinstance(d, datetime):
+        return d.date()
+    if not isinstance(d, date):
+        raise TypeError(f"expected a datetime.date, got {type(d).__name__}")
+    return d
+
+
+class WorkCalendar:
+    """Working days from local holiday files (which win) and chinesecalendar.
+
+    ``files`` are read in order, a later file replacing an earlier one's year (the shipped file
+    first, the bureau's file last). ``strict=False`` treats unknown years as plain
+    Monday-to-Friday weeks and appends one warning per such year to :attr:`warnings`.
+    """
+
+    def __init__(
+        self,
+        bureau_file: PathLike | None = None,
+        *,
+        local_file: PathLike | None = DEFAULT_HOLIDAY_FILE,
+        strict: bool = True,
+        use_library: bool = True,
+    ) -> None:
+        self.strict = strict
+        self.files = [Path(f) for f in (local_file, bureau_file) if f is not None]
+        self.local: dict[int, YearSchedule] = {}
+        for path in self.files:
+            self.local.update(load_holiday_file(path))
+        self._library_years = library_years() if use_library else frozenset()
+        self.warnings: list[str] = []
+        self._warned_years: set[int] = set()
+
+    @classmethod
+    def for_ledger(cls, ledger_path: PathLike, *, strict: bool = True) -> WorkCalendar:
+        """The shipped file plus the bureau file beside the ledger, if there is one."""
+        bureau = bureau_holiday_file(ledger_path)
+        return cls(bureau if bureau.is_file() else None, strict=strict)
+
+    def known_years(self) -> list[int]:
+        """Years with an official schedule from either source, ascending."""
+        return sorted(set(self.local) | set(self._library_years))
+
+    def covers(self, d: date) -> bool:
+        """Whether ``d`` falls in a year with an official schedule (a UI can warn if not)."""
+        year = _as_date(d).year
+        return year in self.local or year in self._library_years
+
+    def schedule_source(self, year: int) -> str | None:
+        """Where the schedule of ``year`` comes from, for display; None when unknown."""
+        if year in self.local:
+            sched = self.local[year]
+            return f"{sched.file}" + (f" ({sched.source})" if sched.source else "")
+        if year in self._library_years:
+            return _library_label()
+        return None
+
+    def is_working_day(self, d: date) -> bool:
+        """Whether ``d`` is a working day of China's official calendar."""
+        d = _as_date(d)
+        sched = self.local.get(d.year)
+        if sched is not None:
+            if d in sched.workdays:
+                return True
+            if d in sched.holidays:
+                return False
+            return d.weekday() < 5
+        if d.year in self._library_years:
+            return _library_is_workday(d)
+        if self.strict:
+            raise UnknownScheduleError(d.year, self.files)
+        if d.year not in self._warned_years:
+            self._warned_years.add(d.year)
+            self.warnings.append(
+                f"{d.year}年没有官方节假日安排，已按周一至周五上班估算，法定节假日和调休未计入。"
+                f" / No official holiday schedule for {d.year}: assumed Monday-Friday working "
+                f"days, public holidays and swapped days are NOT taken into account."
+            )
+        return d.weekday() < 5
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The n-th working day after ``start`` (start not counted); n < 0 counts backwards."""
+        day = _as_date(start)
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"n must be an int, got {type(n).__name__}")
+        step = timedelta(days=1 if n > 0 else -1)
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days passed going from a to b (a not counted, b counted); negative backwards.
+
+        The inverse of add_working_days: ``working_days_between(a, add_working_days(a, n)) == n``.
+        """
+        a, b = _as_date(a), _as_date(b)
+        sign = 1 if b >= a else -1
+        step = timedelta(days=sign)
+        count = 0
+        day = a
+        while day != b:
+            day += step
+            if self.is_working_day(day):
+                count += 1
+        return sign * count
+
+
+_default_calendar: WorkCalendar | None = None
+
+
+def default_calendar() -> WorkCalendar:
+    """The strict calendar of the shipped file and the library, built once."""
+    global _default_calendar
+    if _default_calendar is None:
+        _default_calendar = WorkCalendar()
+    return _default_calendar
+
+
+def is_working_day(d: date, calendar: WorkCalendar | None = None) -> bool:
+    """Whether ``d`` is a working day (default calendar unless one is given)."""
+    return (calendar or default_calendar()).is_working_day(d)
+
+
+def add_working_days(start: date, n: int, calendar: WorkCalendar | None = None) -> date:
+    """The n-th working day after ``start``; n = 0 returns start, n < 0 counts backwards."""
+    return (calendar or default_calendar()).add_working_days(start, n)
+
+
+def working_days_between(a: date, b: date, calendar: WorkCalendar | None = None) -> int:
+    """Working days passed going from a to b (a not counted, b counted); negative backwards."""
+    return (calendar or default_calendar()).working_days_between(a, b)
