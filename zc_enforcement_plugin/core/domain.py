@@ -97,7 +97,6 @@ def land_group(class_code: str | None) -> str | None:
     return LAND_GROUP_BY_HEAD.get(code[:2])
 
 
-
 # --- other protection layers -------------------------------------------------------------------
 BASIC_FARMLAND_NUMBER = "JBNTTBBH"
 RED_LINE_NAME = "HXMC"
@@ -156,10 +155,21 @@ class OverlayLayer:
 
 
 OVERLAY_LAYERS = (
-    OverlayLayer(LAYER_BASIC_FARMLAND, BASIC_FARMLAND_AREA, "SFYJJBNT", None, "永久基本农田", "permanent basic farmland"),
-    OverlayLayer(LAYER_RED_LINE, RED_LINE_AREA, "SFSTHX", "STHXBH", "生态保护红线", "ecological red line"),
+    OverlayLayer(
+        LAYER_BASIC_FARMLAND,
+        BASIC_FARMLAND_AREA,
+        "SFYJJBNT",
+        None,
+        "永久基本农田",
+        "permanent basic farmland",
+    ),
+    OverlayLayer(
+        LAYER_RED_LINE, RED_LINE_AREA, "SFSTHX", "STHXBH", "生态保护红线", "ecological red line"
+    ),
     OverlayLayer(LAYER_NO_MINING, NO_MINING_AREA, "SFJCQ", "JCQMC", "禁采区", "no-mining zone"),
-    OverlayLayer(LAYER_THREE_ZONES, THREE_ZONES_AREA, "SFSQLX", "SQLXMC", "三区两线", "three zones two lines"),
+    OverlayLayer(
+        LAYER_THREE_ZONES, THREE_ZONES_AREA, "SFSQLX", "SQLXMC", "三区两线", "three zones two lines"
+    ),
     OverlayLayer(LAYER_APPROVALS, APPROVED_AREA, "SFPZ", "PZWH", "批准用地", "approvals"),
 )
 
@@ -224,3 +234,29 @@ THREE_ZONES_KIND_RIVER = "河流"
 THREE_ZONES_KIND_NATURE_RESERVE = "自然保护区"
 THREE_ZONES_KIND_SCENIC_AREA = "风景名胜区"
 THREE_ZONES_KIND_TOWN = "城镇"
+
+# --- the screening output schema: field order and kind, for every writer of screened spots ----
+KIND_AREA = "area"  # m² or 亩, double with AREA_DECIMALS
+KIND_FLAG = "flag"
+KIND_TEXT = "text"
+KIND_INT = "int"
+
+
+def screening_output_fields() -> list[tuple[str, str]]:
+    """(field, kind) of every field screenspots adds to a spot, in output order."""
+    fields = [(SPOT_AREA, KIND_AREA)]
+    fields += [(LAND_GROUP_FIELDS[group], KIND_AREA) for group in LAND_GROUPS]
+    fields += [(UNSURVEYED_AREA, KIND_AREA), (CULTIVATED_FLAG, KIND_FLAG)]
+    for layer in OVERLAY_LAYERS:
+        fields += [(layer.area_field, KIND_AREA), (layer.flag_field, KIND_FLAG)]
+        if layer.hits_field:
+            fields.append((layer.hits_field, KIND_TEXT))
+    fields += [(name + MU_SUFFIX, KIND_AREA) for name in MU_FIELDS]
+    fields += [
+        (SUGGESTED_VERDICT, KIND_TEXT),
+        (VERDICT_REASON, KIND_TEXT),
+        (REVIEW_PRIORITY, KIND_INT),
+        (CRIMINAL_FLAG, KIND_FLAG),
+        (GEOMETRY_NOTE, KIND_TEXT),
+    ]
+    return fields

@@ -1,0 +1,155 @@
+"""Official areas checked against independent computations (Simpson integration, pyproj.Geod)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod, Transformer
+
+from zc_enforcement_plugin.core import areas, domain
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+GEOD = Geod(ellps="GRS80")  # same a and f as CGCS2000 to far below a mm²
+TO_LL = Transformer.from_crs(4527, 4490, always_xy=True)
+TO_GK = Transformer.from_crs(4490, 4527, always_xy=True)
+
+
+def _geod_area(geom_gk: shapely.Geometry) -> float:
+    """Geodesic area of a projected polygon (its vertices moved to lon/lat)."""
+    ll = shapely.transform(geom_gk, lambda c: np.column_stack(TO_LL.transform(c[:, 0], c[:, 1])))
+    return abs(GEOD.geometry_area_perimeter(ll)[0])
+
+
+def _zone_area_simpson(lat1: float, lat2: float, dlon: float, steps: int = 2000) -> float:
+    """ΔL·∫ M·N·cosB dB by Simpson's rule, from the ellipsoid's radii of curvature."""
+    a = 6378137.0
+    f = 1 / 298.257222101
+    e2 = f * (2 - f)
+    b = np.linspace(math.radians(lat1), math.radians(lat2), steps + 1)
+    w = 1 - e2 * np.sin(b) ** 2
+    integrand = (a * (1 - e2) / w**1.5) * (a / np.sqrt(w)) * np.cos(b)
+    h = (b[-1] - b[0]) / steps
+    odd, even = integrand[1:-1:2].sum(), integrand[2:-1:2].sum()
+    simpson = h / 3 * (integrand[0] + integrand[-1] + 4 * odd + 2 * even)
+    return math.radians(dlon) * simpson
+
+
+@pytest.mark.parametrize(
+    ("lon1", "lat1", "lon2", "lat2"),
+    [(117.90, 36.50, 117.92, 36.52), (117.5, 36.0, 117.6, 36.1), (117.95, 36.60, 117.951, 36.601)],
+)
+def test_latlon_rectangle_matches_closed_zone_area(lon1, lat1, lon2, lat2):
+    rect = shapely.segmentize(shapely.box(lon1, lat1, lon2, lat2), 2e-5)
+    gk = shapely.transform(rect, lambda c: np.column_stack(TO_GK.transform(c[:, 0], c[:, 1])))
+    got = areas.ellipsoidal_areas(np.array([gk]), 4527)[0]
+    expected = _zone_area_simpson(lat1, lat2, lon2 - lon1)
+    assert got == pytest.approx(expected, abs=0.01)
+
+
+def _random_parcel(rng: np.random.Generator, size: float) -> shapely.Polygon:
+    """An irregular star-shaped parcel around a random point of the test area."""
+    cx, cy = X0 + rng.uniform(-5000, 5000), Y0 + rng.uniform(-5000, 5000)
+    angles = (np.arange(9) + rng.uniform(0, 1, 9)) * 2 * np.pi / 9  # gaps < π: simple
+    radii = rng.uniform(0.4, 1.0, 9) * size
+    return shapely.Polygon(
+        np.column_stack([cx + radii * np.cos(angles), cy + radii * np.sin(angles)])
+    )
+
+
+def test_parcels_match_geodesic_area():
+    rng = np.random.default_rng(7)
+    polys = [shapely.segmentize(_random_parcel(rng, s), 1.0) for s in rng.uniform(10, 300, 25)]
+    got = areas.ellipsoidal_areas(np.array(polys, dtype=object), 4527)
+    for g, a in zip(polys, got):
+        assert a == pytest.approx(_geod_area(g), abs=0.01)
+        # The ellipsoidal figure differs from the planar one (scale factor of zone 39).
+        assert abs(a - g.area) > 0.0
+
+
+def test_holes_multiparts_and_empties():
+    outer = shapely.segmentize(shapely.box(X0, Y0, X0 + 200, Y0 + 150), 1.0)
+    hole = shapely.segmentize(shapely.box(X0 + 50, Y0 + 50, X0 + 80, Y0 + 90), 1.0)
+    holed = shapely.Polygon(outer.exterior.coords, [hole.exterior.coords])
+    other = shapely.segmentize(shapely.box(X0 + 500, Y0, X0 + 560, Y0 + 70), 1.0)
+    multi = shapely.MultiPolygon([holed, other])
+    arr = np.array([holed, multi, None, shapely.Polygon(), shapely.LineString([(0, 0), (1, 1)])])
+    got = areas.ellipsoidal_areas(arr, 4527)
+    assert got[0] == pytest.approx(_geod_area(outer) - _geod_area(hole), abs=0.01)
+    assert got[1] == pytest.approx(got[0] + _geod_area(other), abs=0.01)
+    assert list(got[2:]) == [0.0, 0.0, 0.0]
+
+
+def test_offset_local_frame_gives_same_area():
+    g = shapely.segmentize(shapely.box(X0 + 12.3, Y0 + 45.6, X0 + 412.3, Y0 + 345.6), 5.0)
+    origin = areas.local_origin(g.bounds)
+    local = areas.to_local(np.array([g]), origin)
+    assert areas.ellipsoidal_areas(local, 4527, origin)[0] == pytest.approx(
+        areas.ellipsoidal_areas(np.array([g]), 4527)[0], abs=1e-6
+    )
+    back = areas.from_local(local, origin)[0]
+    assert shapely.equals_exact(back, g, tolerance=1e-6)
+
+
+def test_plain_zone_crs_gives_same_ellipsoidal_area():
+    g = shapely.segmentize(shapely.box(X0, Y0, X0 + 100, Y0 + 100), 1.0)
+    plain = shapely.transform(g, lambda c: c - [39_000_000.0, 0.0])
+    a = areas.ellipsoidal_areas(np.array([g]), 4527)[0]
+    b = areas.ellipsoidal_areas(np.array([plain]), "EPSG:4548")[0]
+    assert a == pytest.approx(b, abs=1e-6)
+
+
+def test_planar_area_precision_in_local_frame():
+    x, y = 39_583_456.123, 4_051_234.567
+    square = shapely.box(x, y, x + 10.0, y + 10.0)
+    origin = areas.local_origin(square.bounds)
+    assert origin == (39_583_000.0, 4_051_000.0)
+    local = areas.to_local(np.array([square]), origin)
+    assert float(areas.round_area(areas.planar_areas(local))[0]) == 100.00
+    assert abs(areas.planar_areas(local)[0] - 100.0) < 1e-6
+
+
+def test_split_rounding_always_adds_up():
+    rng = np.random.default_rng(3)
+    for _ in range(3000):
+        k = int(rng.integers(1, 7))
+        parts = rng.uniform(0, 5000, k) * (rng.random(k) < 0.8)
+        parts[rng.random(k) < 0.2] = rng.integers(0, 100) / 100  # exact cents too
+        total = float(parts.sum())
+        got = areas.split_rounding(total, parts.tolist())
+        cents = [round(v * 100) for v in got]
+        assert sum(cents) == round(total * 100)
+        assert all(c >= 0 for c in cents)
+        assert all(abs(v - p) < 0.01 + 1e-9 for v, p in zip(got, parts))
+
+
+def test_split_rounding_examples():
+    assert areas.split_rounding(100.0, [33.333, 33.333, 33.334]) == [33.33, 33.33, 33.34]
+    assert areas.split_rounding(0.01, [0.005, 0.005]) == [0.01, 0.0]
+    assert areas.split_rounding(1.0, [0.0, 0.994, 0.006]) == [0.0, 0.99, 0.01]
+    assert areas.split_rounding(12.34, [12.34, 0.0]) == [12.34, 0.0]
+
+
+def test_mu_conversion():
+    assert float(areas.round_area(areas.sqm_to_mu(666.6667))) == 1.0
+    assert float(areas.round_area(areas.sqm_to_mu(10000.0))) == 15.0
+    assert abs(domain.SQM_PER_MU - 666.6667) < 1e-4
+
+
+def test_measuring_epsg_zone_choice():
+    assert areas.measuring_epsg(4490, (117.9, 36.6)) == 4527  # zone 39, prefixed
+    assert areas.measuring_epsg(4490, (117.9, 36.6), prefixed=False) == 4548
+    assert areas.measuring_epsg("EPSG:4326", (120.1, 36.0)) == 4528  # zone 40
+    assert areas.measuring_epsg(4527, None) == 4527
+    assert areas.measuring_epsg(4548, None) == 4548
+    assert areas.measuring_epsg(32650, (116.6, 36.0)) == 4527  # UTM is transformed into GK
+    assert areas.gk3_zone_epsg(25) == 4513 and areas.gk3_zone_epsg(45, prefixed=False) == 4554
+
+
+def test_measuring_epsg_refuses_missing_crs_naming_layer():
+    with pytest.raises(ValueError, match="DLTB"):
+        areas.measuring_epsg(None, (117.9, 36.6), layer_name="DLTB")
+    with pytest.raises(ValueError, match="spots"):
+        areas.measuring_epsg(4490, (10.0, 50.0), layer_name="spots")

@@ -1,0 +1,412 @@
+"""Screening engine checked on hand-made cases and against brute-force per-spot overlays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod, Transformer
+
+from zc_enforcement_plugin.core import domain
+from zc_enforcement_plugin.core.screening import (
+    ELLIPSOIDAL,
+    PLANAR,
+    LayerInput,
+    ScreeningCancelled,
+    screen_spots,
+)
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+EPSG = 4527
+MU = 10000.0 / 15.0
+SPLIT = (
+    domain.CULTIVATED_AREA,
+    domain.AGRICULTURAL_AREA,
+    domain.CONSTRUCTION_AREA,
+    domain.UNUSED_AREA,
+    domain.UNSURVEYED_AREA,
+)
+TO_LL = Transformer.from_crs(EPSG, 4490, always_xy=True)
+GEOD = Geod(ellps="GRS80")
+
+
+def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
+    """A box in metres relative to the test origin."""
+    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
+
+
+def arr(*geoms) -> np.ndarray:
+    out = np.empty(len(geoms), dtype=object)
+    out[:] = list(geoms)
+    return out
+
+
+def land_use(parcels, codes, kcxs=None) -> LayerInput:
+    labels = np.array([f"P{i}" for i in range(len(parcels))], dtype=object)
+    kc = None if kcxs is None else np.array(kcxs, dtype=object)
+    return LayerInput(arr(*parcels), labels, np.array(codes, dtype=object), kc)
+
+
+def plain(geoms, labels=None) -> LayerInput:
+    labels = labels or [f"F{i}" for i in range(len(geoms))]
+    return LayerInput(arr(*geoms), np.array(labels, dtype=object))
+
+
+def run(spots, layers, method=PLANAR, keys=None, **kw):
+    keys = keys or [f"S{i}" for i in range(len(spots))]
+    return screen_spots(arr(*spots), keys, layers, EPSG, method, **kw)
+
+
+def split_sum_cents(fields, i) -> int:
+    return sum(round(float(fields[name][i]) * 100) for name in SPLIT)
+
+
+def geod_area(g) -> float:
+    if g is None or g.is_empty:
+        return 0.0
+    ll = shapely.transform(g, lambda c: np.column_stack(TO_LL.transform(c[:, 0], c[:, 1])))
+    return abs(GEOD.geometry_area_perimeter(ll)[0])
+
+
+# --- hand-made cases ------------------------------------------------------------------------------
+def test_half_cultivated_half_construction():
+    lu = land_use([box(-100, -100, 50, 200), box(50, -100, 300, 200)], ["0101", "0702"])
+    r = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu})
+    f = r.fields
+    assert f[domain.SPOT_AREA][0] == 10000.0
+    assert f[domain.CULTIVATED_AREA][0] == 5000.0
+    assert f[domain.CONSTRUCTION_AREA][0] == 5000.0
+    assert f[domain.AGRICULTURAL_AREA][0] == 0.0 and f[domain.UNSURVEYED_AREA][0] == 0.0
+    assert f[domain.CULTIVATED_FLAG][0]
+    assert f[domain.CULTIVATED_AREA + domain.MU_SUFFIX][0] == 7.5
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_ILLEGAL
+    assert "占用耕地 7.50 亩" in f[domain.VERDICT_REASON][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 3
+    assert not f[domain.CRIMINAL_FLAG][0]
+    assert f[domain.GEOMETRY_NOTE][0] is None
+
+
+def test_half_split_ellipsoidal_matches_geodesic_and_adds_up():
+    lu = land_use([box(-100, -100, 50, 200), box(50, -100, 300, 200)], ["0101", "0702"])
+    spot = shapely.segmentize(box(0, 0, 100, 100), 1.0)
+    r = run([spot], {domain.LAYER_LAND_USE: lu}, method=ELLIPSOIDAL)
+    f = r.fields
+    assert f[domain.SPOT_AREA][0] == pytest.approx(geod_area(spot), abs=0.011)
+    half = shapely.segmentize(box(0, 0, 50, 100), 1.0)
+    assert f[domain.CULTIVATED_AREA][0] == pytest.approx(geod_area(half), abs=0.011)
+    assert split_sum_cents(f, 0) == round(f[domain.SPOT_AREA][0] * 100)
+    assert f[domain.SPOT_AREA][0] != 10000.0  # the ellipsoidal figure is not the planar one
+
+
+def test_spot_with_hole_inside_one_parcel():
+    spot = shapely.Polygon(
+        box(0, 0, 100, 100).exterior.coords, [box(40, 40, 60, 60).exterior.coords]
+    )
+    lu = land_use([box(-500, -500, 500, 500)], ["0103"])
+    r = run([spot], {domain.LAYER_LAND_USE: lu}, want_pieces=True)
+    assert r.fields[domain.SPOT_AREA][0] == 9600.0
+    assert r.fields[domain.CULTIVATED_AREA][0] == 9600.0
+    assert r.pieces.geometry[0].equals(spot)  # the shortcut hands back the spot itself
+
+
+def test_multipart_spot():
+    spot = shapely.MultiPolygon([box(0, 0, 50, 50), box(200, 0, 250, 40)])
+    lu = land_use([box(-100, -100, 100, 100), box(150, -100, 400, 100)], ["0301", "1101"])
+    f = run([spot], {domain.LAYER_LAND_USE: lu}).fields
+    assert f[domain.SPOT_AREA][0] == 4500.0
+    assert f[domain.AGRICULTURAL_AREA][0] == 2500.0
+    assert f[domain.UNUSED_AREA][0] == 2000.0
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK
+
+
+def test_overlapping_basic_farmland_counted_once():
+    bf = plain([box(0, 0, 60, 100), box(40, 0, 100, 100), box(500, 500, 600, 600)])
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_BASIC_FARMLAND: bf}).fields
+    assert f[domain.BASIC_FARMLAND_AREA][0] == 10000.0
+    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == 15.0
+    assert f["SFYJJBNT"][0]
+    assert f[domain.CRIMINAL_FLAG][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 1
+    assert "占用永久基本农田 15.00 亩" in f[domain.VERDICT_REASON][0]
+    assert "未提供批准用地图层" in f[domain.VERDICT_REASON][0]
+
+
+def test_spot_on_zone_boundary_and_straddling():
+    red = plain([box(100, 0, 300, 100)], ["HX-1"])
+    spots = [box(0, 0, 100, 100), box(50, 0, 150, 100)]
+    f = run(spots, {domain.LAYER_RED_LINE: red}).fields
+    assert f[domain.RED_LINE_AREA][0] == 0.0
+    assert not f["SFSTHX"][0] and f["STHXBH"][0] is None
+    assert f[domain.RED_LINE_AREA][1] == 5000.0
+    assert f["SFSTHX"][1] and f["STHXBH"][1] == "HX-1"
+    assert f[domain.REVIEW_PRIORITY].tolist() == [4, 1]
+
+
+def test_spot_wholly_inside_feature_shortcut():
+    spot = box(10.25, 10.5, 77.75, 60.125)
+    bf = plain([box(0, 0, 100, 100)])
+    r = run([spot], {domain.LAYER_BASIC_FARMLAND: bf}, want_pieces=True)
+    assert r.fields[domain.BASIC_FARMLAND_AREA][0] == round(spot.area, 2)
+    assert len(r.pieces.geometry) == 1
+    assert shapely.equals_exact(r.pieces.geometry[0], spot, tolerance=1e-9)
+    assert r.pieces.layer[0] == domain.LAYER_BASIC_FARMLAND and r.pieces.spot_index[0] == 0
+
+
+def test_overlapping_parcels_still_add_up_by_precedence():
+    spots = [box(0, 0, 100, 100), box(1000, 0, 1100, 100)]
+    parcels = [
+        box(0, 0, 60, 100),  # cultivated
+        box(40, 0, 100, 100),  # construction, overlaps the cultivated strip 40..60
+        box(1000, 0, 1050, 100),  # cultivated
+        box(1030, 0, 1070, 100),  # other agricultural, overlaps; gap 1070..1100 hides it
+    ]
+    lu = land_use(parcels, ["0101", "0702", "0102", "0201"])
+    r = run(spots, {domain.LAYER_LAND_USE: lu})
+    f = r.fields
+    assert f[domain.CULTIVATED_AREA][0] == 6000.0
+    assert f[domain.CONSTRUCTION_AREA][0] == 4000.0
+    assert f[domain.CULTIVATED_AREA][1] == 5000.0
+    assert f[domain.AGRICULTURAL_AREA][1] == 2000.0
+    assert f[domain.UNSURVEYED_AREA][1] == 3000.0
+    for i in range(2):
+        assert split_sum_cents(f, i) == 1_000_000
+    assert any("S0" in m and "重叠" in m for m in r.messages)
+    assert any("S1" in m and "重叠" in m for m in r.messages)
+
+
+def test_bow_tie_spot_repaired_and_noted():
+    bow = shapely.Polygon(
+        [(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)]
+    )
+    lu = land_use([box(-100, -100, 200, 200)], ["0101"])
+    r = run([bow], {domain.LAYER_LAND_USE: lu})
+    assert r.fields[domain.SPOT_AREA][0] == 5000.0
+    assert r.fields[domain.CULTIVATED_AREA][0] == 5000.0
+    assert "Self-intersection" in r.fields[domain.GEOMETRY_NOTE][0]
+    assert any("S0" in m for m in r.messages)
+
+
+def test_invalid_layer_feature_repaired_and_noted_on_spot():
+    bow = shapely.Polygon(
+        [(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)]
+    )
+    bf = plain([bow], ["JB-7"])
+    f = run([box(0, 0, 100, 100), box(500, 500, 600, 600)], {domain.LAYER_BASIC_FARMLAND: bf})
+    f = f.fields
+    assert f[domain.BASIC_FARMLAND_AREA][0] == 5000.0
+    assert "JB-7" in f[domain.GEOMETRY_NOTE][0]
+    assert f[domain.GEOMETRY_NOTE][1] is None
+
+
+def test_none_and_empty_spots_kept_with_zeros():
+    lu = land_use([box(-100, -100, 200, 200)], ["0101"])
+    bf = plain([box(-100, -100, 200, 200)])
+    spots = [None, box(0, 0, 10, 10), shapely.Polygon()]
+    layers = {domain.LAYER_LAND_USE: lu, domain.LAYER_BASIC_FARMLAND: bf}
+    r = run(spots, layers, keys=["K-none", "K-ok", "K-empty"])
+    f = r.fields
+    for name, values in f.items():
+        assert len(values) == 3, name
+    assert f[domain.SPOT_AREA].tolist() == [0.0, 100.0, 0.0]
+    assert f[domain.CULTIVATED_AREA].tolist() == [0.0, 100.0, 0.0]
+    assert f[domain.BASIC_FARMLAND_AREA].tolist() == [0.0, 100.0, 0.0]
+    assert f[domain.GEOMETRY_NOTE][0] and f[domain.GEOMETRY_NOTE][2]
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK
+    assert not f[domain.CRIMINAL_FLAG][0]
+    assert any("K-none" in m for m in r.messages) and any("K-empty" in m for m in r.messages)
+
+
+def test_duplicate_keys_reported_not_dropped():
+    r = run([box(0, 0, 1, 1), box(5, 5, 6, 6)], {}, keys=["A", "A"])
+    assert len(r.fields[domain.SPOT_AREA]) == 2
+    assert any("A" in m and "重复" in m for m in r.messages)
+
+
+def test_absent_layers_give_null_fields_and_only_domain_names():
+    r = run([box(0, 0, 10, 10)], {domain.LAYER_RED_LINE: plain([box(0, 0, 5, 10)])})
+    f = r.fields
+    assert f[domain.CULTIVATED_AREA][0] is None
+    assert f[domain.BASIC_FARMLAND_AREA][0] is None and f["SFYJJBNT"][0] is None
+    assert f[domain.RED_LINE_AREA][0] == 50.0
+    names = {v for k, v in vars(domain).items() if k.isupper() and isinstance(v, str)}
+    for layer in domain.OVERLAY_LAYERS:
+        names |= {x for x in (layer.area_field, layer.flag_field, layer.hits_field) if x}
+    names |= {m + domain.MU_SUFFIX for m in domain.MU_FIELDS}
+    assert set(f) <= names
+
+
+def test_unknown_class_code_goes_to_unsurveyed_with_message():
+    lu = land_use([box(0, 0, 50, 100), box(50, 0, 100, 100)], ["0101", "99XX"])
+    r = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu})
+    assert r.fields[domain.UNSURVEYED_AREA][0] == 5000.0
+    assert any("99XX" in m and "S0" in m for m in r.messages)
+
+
+def test_ridge_deduction_moves_ridges_to_other_agricultural():
+    lu = land_use([box(-100, -100, 200, 200)], ["0101"], kcxs=[0.1])
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}, deduct_ridges=True).fields
+    assert f[domain.CULTIVATED_AREA][0] == 9000.0
+    assert f[domain.AGRICULTURAL_AREA][0] == 1000.0
+    assert split_sum_cents(f, 0) == 1_000_000
+
+
+@pytest.mark.parametrize(("mu", "flag"), [(4.99, False), (5.01, True), (5.0, True)])
+def test_criminal_flag_at_basic_farmland_threshold(mu, flag):
+    height = mu * MU / 100.0
+    bf = plain([box(0, 0, 100, height)])
+    f = run([box(0, 0, 100, 200)], {domain.LAYER_BASIC_FARMLAND: bf}).fields
+    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == mu
+    assert bool(f[domain.CRIMINAL_FLAG][0]) is flag
+    assert f[domain.REVIEW_PRIORITY][0] == (1 if flag else 2)
+
+
+def test_criminal_flag_uses_unapproved_area():
+    bf = plain([box(0, 0, 100, 100)])  # 15 亩
+    ap = plain([box(0, 0, 100, 70)], ["批-1"])  # approves 10.5 亩 of it, 4.5 亩 left
+    layers = {domain.LAYER_BASIC_FARMLAND: bf, domain.LAYER_APPROVALS: ap}
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert not f[domain.CRIMINAL_FLAG][0]
+    assert f["PZWH"][0] == "批-1"
+    assert "其中未批 4.50 亩" in f[domain.VERDICT_REASON][0]
+    assert "批准用地仅覆盖 70.0%" in f[domain.VERDICT_REASON][0]
+
+
+def test_cultivated_threshold_counts_only_outside_basic_farmland():
+    lu = {domain.LAYER_LAND_USE: land_use([box(-100, -100, 300, 300)], ["0101"])}
+    spot = box(0, 0, 100, 160)  # 24 亩 cultivated
+    assert run([spot], lu).fields[domain.CRIMINAL_FLAG][0]  # no BF layer: all 24 亩 count
+    # 15 亩 BF of which 11 亩 approved: 4 亩 unapproved BF, 9 亩 cultivated outside BF.
+    layers = dict(lu)
+    layers[domain.LAYER_BASIC_FARMLAND] = plain([box(0, 0, 100, 100)])
+    layers[domain.LAYER_APPROVALS] = plain([box(0, 0, 100, 11 * MU / 100)])
+    f = run([spot], layers).fields
+    assert not f[domain.CRIMINAL_FLAG][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 2
+    # 13.5 亩 BF, 10.5 approved: 3 亩 unapproved BF, 10.5 亩 cultivated outside BF.
+    layers[domain.LAYER_BASIC_FARMLAND] = plain([box(0, 0, 100, 90)])
+    layers[domain.LAYER_APPROVALS] = plain([box(0, 0, 100, 70)])
+    f = run([spot], layers).fields
+    assert f[domain.CRIMINAL_FLAG][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 1
+
+
+def test_verdicts_approved_construction_and_other():
+    lu = land_use([box(0, -100, 1000, 100), box(0, 100, 1000, 300)], ["0702", "0301"])
+    ap = plain([box(0, -50, 96, 50)], ["批-9"])
+    spots = [box(0, -50, 100, 50), box(200, -50, 300, 50), box(400, 150, 500, 250)]
+    f = run(spots, {domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap}).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [
+        domain.SUGGEST_APPROVED,
+        domain.SUGGEST_NO_CONCERN,
+        domain.SUGGEST_FIELD_CHECK,
+    ]
+    assert "96.0%" in f[domain.VERDICT_REASON][0]
+    assert f["SFPZ"].tolist() == [True, False, False]
+    assert f[domain.APPROVED_AREA + domain.MU_SUFFIX][0] == round(9600 / MU, 2)
+
+
+def test_cancellation_raises():
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    lu = land_use([box(0, 0, 100, 100)], ["0101"])
+    with pytest.raises(ScreeningCancelled):
+        run([box(0, 0, 10, 10)], {domain.LAYER_LAND_USE: lu}, is_cancelled=cancelled)
+
+
+def test_progress_reaches_100():
+    seen: list[float] = []
+    lu = land_use([box(0, 0, 100, 100)], ["0101"])
+    run([box(0, 0, 10, 10)], {domain.LAYER_LAND_USE: lu}, progress=seen.append)
+    assert seen[-1] == 100.0 and seen == sorted(seen)
+
+
+# --- random spots over a jittered-grid partition vs brute force --------------------------------
+def _jittered_grid(rng, n=24, cell=40.0):
+    gx, gy = np.meshgrid(np.arange(n + 1) * cell, np.arange(n + 1) * cell, indexing="ij")
+    inner = (slice(1, -1), slice(1, -1))
+    gx[inner] += rng.uniform(-12, 12, gx[inner].shape)
+    gy[inner] += rng.uniform(-12, 12, gy[inner].shape)
+    polys = []
+    for i in range(n):
+        for j in range(n):
+            corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)]
+            ring = [(gx[c], gy[c]) for c in corners]
+            polys.append(shapely.Polygon([(X0 + x, Y0 + y) for x, y in ring]))
+    return polys
+
+
+def _random_spots(rng, count, extent):
+    spots = []
+    for _ in range(count):
+        cx, cy = rng.uniform(-50, extent + 50, 2)
+        ang = (np.arange(7) + rng.uniform(0, 1, 7)) * 2 * np.pi / 7  # gaps < π: simple
+        rad = rng.uniform(10, 70, 7)
+        pts = [(X0 + cx + r * np.cos(a), Y0 + cy + r * np.sin(a)) for a, r in zip(ang, rad)]
+        spots.append(shapely.Polygon(pts))
+    return spots
+
+
+@pytest.fixture(scope="module")
+def random_case():
+    rng = np.random.default_rng(11)
+    parcels = _jittered_grid(rng)
+    kinds = ["0101", "0102", "0201", "0301", "0702", "1001", "1203", "1101", "1201"]
+    codes = rng.choice(kinds, len(parcels)).tolist()
+    spots = _random_spots(rng, 60, 24 * 40.0)
+    return parcels, codes, spots
+
+
+def _brute_force(parcels, codes, spots, measure):
+    """Per spot: union of (spot ∩ parcels) per land group, measured by `measure`."""
+    everything = shapely.union_all(parcels)
+    out = []
+    for spot in spots:
+        row = {}
+        near = [(p, c) for p, c in zip(parcels, codes) if p.intersects(spot)]
+        for group, name in domain.LAND_GROUP_FIELDS.items():
+            pieces = [spot.intersection(p) for p, c in near if domain.land_group(c) == group]
+            row[name] = measure(shapely.union_all(pieces)) if pieces else 0.0
+        row[domain.SPOT_AREA] = measure(spot)
+        row[domain.UNSURVEYED_AREA] = measure(spot.difference(everything))
+        out.append(row)
+    return out
+
+
+def test_random_split_matches_brute_force_planar(random_case):
+    parcels, codes, spots = random_case
+    f = run(spots, {domain.LAYER_LAND_USE: land_use(parcels, codes)}).fields
+    expected = _brute_force(parcels, codes, spots, lambda g: g.area)
+    for i, row in enumerate(expected):
+        assert split_sum_cents(f, i) == round(f[domain.SPOT_AREA][i] * 100)
+        for name, value in row.items():
+            assert f[name][i] == pytest.approx(value, abs=0.0101), (i, name)
+
+
+def test_random_split_matches_geodesic_areas(random_case):
+    parcels, codes, spots = random_case
+    # Densified so that projected straight edges and geodesic edges coincide.
+    dens = [shapely.segmentize(s, 2.0) for s in spots]
+    f = run(dens, {domain.LAYER_LAND_USE: land_use(parcels, codes)}, method=ELLIPSOIDAL).fields
+    expected = _brute_force([shapely.segmentize(p, 2.0) for p in parcels], codes, dens, geod_area)
+    for i, row in enumerate(expected):
+        assert split_sum_cents(f, i) == round(f[domain.SPOT_AREA][i] * 100)
+        for name, value in row.items():
+            assert f[name][i] == pytest.approx(value, abs=0.02), (i, name)
+
+
+def test_random_union_layer_matches_brute_force(random_case):
+    parcels, codes, spots = random_case
+    rng = np.random.default_rng(5)
+    # Overlapping features: every third parcel grown by 8 m.
+    feats = [shapely.buffer(p, 8.0, join_style="mitre") for p in parcels[::3]]
+    labels = [f"B{k}" for k in range(len(feats))]
+    rng.shuffle(feats)
+    r = run(spots, {domain.LAYER_BASIC_FARMLAND: plain(feats, labels)})
+    union = shapely.union_all(feats)
+    for i, spot in enumerate(spots):
+        expected = shapely.intersection(spot, union).area
+        assert r.fields[domain.BASIC_FARMLAND_AREA][i] == pytest.approx(expected, abs=0.0051)

@@ -1,0 +1,262 @@
+"""Official areas: CGCS2000 ellipsoidal and precise planar areas, measuring CRS, 亩 rounding."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from enum import Enum
+from functools import lru_cache
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+
+from . import domain
+
+# Bounding-box coordinates are rounded to this step to pick the local origin (metres).
+_ORIGIN_STEP = 1000.0
+
+
+class AreaMethod(str, Enum):
+    """Which area is reported: the official ellipsoidal one or the planar projected one."""
+
+    ELLIPSOIDAL = domain.AREA_METHOD_ELLIPSOIDAL
+    PLANAR = domain.AREA_METHOD_PLANAR
+
+
+# --- ellipsoid ------------------------------------------------------------------------------------
+_F = 1.0 / domain.CGCS2000_INV_F
+_E2 = _F * (2.0 - _F)  # first eccentricity squared
+_E = math.sqrt(_E2)
+_B = domain.CGCS2000_A * (1.0 - _F)  # semi-minor axis
+
+
+def zone_area_function(lat_rad: np.ndarray | float) -> np.ndarray:
+    """F(B): ellipsoid area per radian of longitude between the equator and latitude B (m²/rad).
+
+    F(B) = b²·[sinB / (2(1 − e² sin²B)) + (1/(4e))·ln((1 + e sinB)/(1 − e sinB))].
+    """
+    s = np.sin(np.asarray(lat_rad, dtype=float))
+    es = _E * s
+    return _B * _B * (s / (2.0 * (1.0 - es * es)) + np.arctanh(es) / (2.0 * _E))
+
+
+@lru_cache(maxsize=32)
+def _to_geographic(crs_key: int | str) -> Transformer:
+    return Transformer.from_crs(
+        CRS.from_user_input(crs_key), domain.EPSG_CGCS2000_GEOGRAPHIC, always_xy=True
+    )
+
+
+def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygonal parts of each geometry and the index of the geometry each part came from."""
+    parts, part_geom = shapely.get_parts(geoms, return_index=True)
+    keep = shapely.get_type_id(parts) == 3  # Polygon: lines and points have no area
+    return parts[keep], part_geom[keep]
+
+
+def ellipsoidal_areas(
+    geoms: np.ndarray | Sequence,
+    crs: int | str,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Ellipsoidal (CGCS2000) area in m² of each geometry given in projected coordinates.
+
+    Method of the land survey rules: every vertex is inverse-projected to (B, L) and each ring
+    edge adds the ellipsoidal trapezoid (L2 − L1)·F(Bm), Bm the mean latitude of the edge.
+    Holes are subtracted, multipart areas summed; None, empty and non-polygonal geometries give
+    0. `offset` is the local origin the coordinates were shifted by; it is added back first.
+    """
+    geoms = np.asarray(geoms, dtype=object).ravel()
+    out = np.zeros(len(geoms))
+    if len(geoms) == 0:
+        return out
+    parts, part_geom = _polygon_parts(geoms)
+    if len(parts) == 0:
+        return out
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    # get_rings lists each polygon's exterior first: the first ring of each part is its shell.
+    is_shell = np.ones(len(rings), dtype=bool)
+    is_shell[1:] = ring_part[1:] != ring_part[:-1]
+    coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    lon, lat = _to_geographic(crs).transform(coords[:, 0] + offset[0], coords[:, 1] + offset[1])
+    lon = np.radians(lon)
+    lat = np.radians(lat)
+    # Edges join consecutive vertices of one ring (rings are closed: last vertex = first).
+    same = vertex_ring[1:] == vertex_ring[:-1]
+    edge_ring = vertex_ring[1:][same]
+    d_lon = (lon[1:] - lon[:-1])[same]
+    mid_lat = ((lat[1:] + lat[:-1]) * 0.5)[same]
+    # Subtracting F at a reference latitude of the ring leaves the closed sum unchanged
+    # (Σ ΔL = 0) but keeps the terms small, so rounding in ΔL does not scale with F(B) ≈ 1e13.
+    first_vertex = np.searchsorted(vertex_ring, np.arange(len(rings)))
+    ref = zone_area_function(lat[np.minimum(first_vertex, len(lat) - 1)])
+    terms = d_lon * (zone_area_function(mid_lat) - ref[edge_ring])
+    ring_area = np.abs(np.bincount(edge_ring, weights=terms, minlength=len(rings)))
+    ring_area[~is_shell] *= -1.0
+    part_area = np.bincount(ring_part, weights=ring_area, minlength=len(parts))
+    out += np.bincount(part_geom, weights=part_area, minlength=len(geoms))
+    return out
+
+
+# --- planar areas in a local frame ----------------------------------------------------------------
+def local_origin(bounds: Sequence[float]) -> tuple[float, float]:
+    """Origin near the data (bounds centre rounded to km) for a precise local frame.
+
+    Gauss-Krüger x with a zone prefix has 8 integer digits; shifting by an exact round origin
+    leaves small coordinates whose products lose nothing in area and overlay arithmetic.
+    """
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    if not all(math.isfinite(v) for v in (xmin, ymin, xmax, ymax)):
+        return (0.0, 0.0)
+    return (
+        round((xmin + xmax) / 2.0 / _ORIGIN_STEP) * _ORIGIN_STEP,
+        round((ymin + ymax) / 2.0 / _ORIGIN_STEP) * _ORIGIN_STEP,
+    )
+
+
+def to_local(geoms: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    """Geometries shifted by −origin (None stays None); vectorised over the array."""
+    shift = np.array(origin, dtype=float)
+    if not shift.any():
+        return np.asarray(geoms, dtype=object)
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda c: c - shift)
+
+
+def from_local(geoms: np.ndarray, origin: tuple[float, float]) -> np.ndarray:
+    """Geometries shifted back by +origin into the measuring CRS coordinates."""
+    shift = np.array(origin, dtype=float)
+    if not shift.any():
+        return np.asarray(geoms, dtype=object)
+    return shapely.transform(np.asarray(geoms, dtype=object), lambda c: c + shift)
+
+
+def planar_areas(geoms: np.ndarray) -> np.ndarray:
+    """Planar area (m²) of geometries, which should be held in a local frame; None gives 0."""
+    return np.nan_to_num(shapely.area(np.asarray(geoms, dtype=object)), nan=0.0)
+
+
+def areas(
+    geoms: np.ndarray,
+    method: AreaMethod | str,
+    crs: int | str,
+    origin: tuple[float, float] = (0.0, 0.0),
+) -> np.ndarray:
+    """Area (m²) of local-frame geometries by the given method."""
+    if AreaMethod(method) is AreaMethod.ELLIPSOIDAL:
+        return ellipsoidal_areas(geoms, crs, origin)
+    return planar_areas(geoms)
+
+
+# --- measuring CRS --------------------------------------------------------------------------------
+def gk3_zone_epsg(zone: int, prefixed: bool = True) -> int:
+    """EPSG code of the CGCS2000 3-degree Gauss-Krüger zone (zone-prefixed x or not)."""
+    if not domain.GK3_FIRST_ZONE <= zone <= domain.GK3_LAST_ZONE:
+        raise ValueError(f"no CGCS2000 3-degree Gauss-Krüger zone {zone} (China covers 25..45)")
+    base = domain.GK3_PREFIXED_EPSG_BASE if prefixed else domain.GK3_PLAIN_EPSG_BASE
+    return base + zone - domain.GK3_FIRST_ZONE
+
+
+def is_cgcs2000_gk3(epsg: int) -> bool:
+    """True for the CGCS2000 3-degree GK codes, prefixed (4513–4533) or not (4534–4554)."""
+    n_zones = domain.GK3_LAST_ZONE - domain.GK3_FIRST_ZONE + 1
+    return (
+        domain.GK3_PREFIXED_EPSG_BASE <= epsg < domain.GK3_PREFIXED_EPSG_BASE + n_zones
+        or domain.GK3_PLAIN_EPSG_BASE <= epsg < domain.GK3_PLAIN_EPSG_BASE + n_zones
+    )
+
+
+def _epsg_of(crs: int | str | None) -> int | None:
+    if crs is None or crs == "":
+        return None
+    if isinstance(crs, (int, np.integer)):
+        return int(crs)
+    text = str(crs).strip()
+    if text.upper().startswith("EPSG:") and text[5:].isdigit():
+        return int(text[5:])
+    if text.isdigit():
+        return int(text)
+    return CRS.from_user_input(text).to_epsg()
+
+
+def measuring_epsg(
+    crs: int | str | None,
+    lon_lat_centroid: tuple[float, float] | None,
+    layer_name: str = "",
+    prefixed: bool = True,
+) -> int:
+    """EPSG code of the CRS areas are measured in for a layer in `crs`.
+
+    A CGCS2000 3-degree GK CRS is used as is. Anything else (geographic 4490/4326, 6-degree
+    zones, other projections) is measured in the 3-degree zone containing the layer's centroid,
+    zone = round(lon / 3); the zone-prefixed code is the default because the district's survey
+    data come in it (EPSG:4527). A missing CRS is refused: data are never assumed to be in one.
+    """
+    name = f"layer '{layer_name}'" if layer_name else "layer"
+    if crs is None or crs == "":
+        raise ValueError(f"{name} has no coordinate reference system; set it before screening")
+    epsg = _epsg_of(crs)
+    if epsg is not None and is_cgcs2000_gk3(epsg):
+        return epsg
+    if lon_lat_centroid is None:
+        raise ValueError(f"{name}: a centroid in lon/lat is needed to choose the GK zone")
+    lon = float(lon_lat_centroid[0])
+    if not math.isfinite(lon):
+        raise ValueError(f"{name}: no valid centroid to choose the GK zone")
+    zone = int(round(lon / 3.0))
+    try:
+        return gk3_zone_epsg(zone, prefixed)
+    except ValueError as exc:
+        raise ValueError(f"{name}: longitude {lon:.3f} is outside China's GK zones") from exc
+
+
+# --- units and rounding ---------------------------------------------------------------------------
+def sqm_to_mu(sqm: np.ndarray | float) -> np.ndarray:
+    """m² to 亩 (unrounded)."""
+    return np.asarray(sqm, dtype=float) / domain.SQM_PER_MU
+
+
+def round_area(values: np.ndarray | float) -> np.ndarray:
+    """Round to the reports' 2 decimals (m² or 亩)."""
+    return np.round(np.asarray(values, dtype=float), domain.AREA_DECIMALS)
+
+
+def split_rounding_rows(totals: np.ndarray, parts: np.ndarray) -> np.ndarray:
+    """Row-wise largest-remainder rounding to cents of non-negative parts (n × k).
+
+    Every row of the result sums exactly (in cents) to its rounded total. Cents are added to
+    the parts with the largest remainders; when the floors overshoot, cents are taken from
+    positive parts with the smallest remainders; ties go to the earlier column.
+    """
+    scale = 10**domain.AREA_DECIMALS
+    parts = np.atleast_2d(np.clip(np.asarray(parts, dtype=float), 0.0, None))
+    n, k = parts.shape
+    target = np.round(np.asarray(totals, dtype=float).reshape(n) * scale).astype(np.int64)
+    cents = parts * scale
+    # A guard of 1e-6 cent: 12.34 × 100 = 1233.9999999998 must floor to 1234, not 1233.
+    floors = np.floor(cents + 1e-6)
+    remainder = cents - floors
+    floors = floors.astype(np.int64)
+    deficit = target - floors.sum(axis=1)
+    if np.any(np.abs(deficit) > k):
+        raise ValueError("parts do not add up to their total; cannot split the rounding")
+    cols = np.arange(k)
+    # Rank of each part by remainder, descending (stable, so earlier columns win ties).
+    order_up = np.argsort(-remainder, axis=1, kind="stable")
+    rank_up = np.empty_like(order_up)
+    np.put_along_axis(rank_up, order_up, np.broadcast_to(cols, (n, k)), axis=1)
+    key_down = np.where(floors > 0, remainder, np.inf)
+    order_down = np.argsort(key_down, axis=1, kind="stable")
+    rank_down = np.empty_like(order_down)
+    np.put_along_axis(rank_down, order_down, np.broadcast_to(cols, (n, k)), axis=1)
+    add = (deficit[:, None] > 0) & (rank_up < deficit[:, None])
+    sub = (deficit[:, None] < 0) & (rank_down < -deficit[:, None])
+    floors = floors + add.astype(np.int64) - sub.astype(np.int64)
+    return floors / scale
+
+
+def split_rounding(total: float, parts: Sequence[float]) -> list[float]:
+    """Round parts to cents so that they add up exactly to the rounded total."""
+    if len(parts) == 0:
+        return []
+    return split_rounding_rows(np.array([total]), np.array([parts], dtype=float))[0].tolist()

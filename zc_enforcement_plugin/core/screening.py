@@ -1,0 +1,725 @@
+"""Screening engine: overlay spots on protection layers, split areas, suggest a verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from . import domain
+from .areas import (
+    AreaMethod,
+    areas,
+    from_local,
+    local_origin,
+    round_area,
+    split_rounding_rows,
+    sqm_to_mu,
+    to_local,
+)
+
+ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
+PLANAR = AreaMethod.PLANAR
+
+# Pairs handled per intersection batch: between batches progress is reported and cancel checked.
+_CHUNK = 20000
+_TOL = domain.TOUCH_TOLERANCE_SQM
+_UNKNOWN_GROUP = len(domain.LAND_GROUPS)  # column of parcels whose class code has no group
+_OVERLAYS = {layer.key: layer for layer in domain.OVERLAY_LAYERS}
+_POLYGON, _MULTIPOLYGON = 3, 6
+
+
+class ScreeningCancelled(Exception):  # noqa: N818 (the name other modules catch)
+    """The user cancelled the screening."""
+
+
+@dataclass
+class LayerInput:
+    """One protection layer as plain arrays, already in the measuring CRS."""
+
+    geoms: np.ndarray  # shapely geometries (may include None/empty/invalid)
+    labels: np.ndarray  # str id/code/name per feature (for hits fields and pieces)
+    class_codes: np.ndarray | None = None  # DLBM for land use
+    ridge_coefficients: np.ndarray | None = None  # KCXS for land use
+
+
+@dataclass
+class Pieces:
+    """Spot ∩ feature pieces (one row per piece with area > 0), in measuring CRS coordinates."""
+
+    spot_index: np.ndarray
+    layer: np.ndarray  # layer key (domain.LAYER_*)
+    label: np.ndarray  # feature label
+    geometry: np.ndarray
+    area: np.ndarray  # m², by the screening's area method, unrounded
+
+
+@dataclass
+class ScreeningResult:
+    """Per-spot output fields (domain field names; None = NULL), pieces, warnings, notes."""
+
+    fields: dict[str, np.ndarray]
+    pieces: Pieces | None
+    messages: list[str]
+    geometry_notes: np.ndarray  # same as fields[GEOMETRY_NOTE]
+    origin: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclass
+class _Overlay:
+    """Pieces of one layer, sorted by spot."""
+
+    spot: np.ndarray
+    feat: np.ndarray
+    geom: np.ndarray  # local frame
+    area: np.ndarray  # by method
+    planar: np.ndarray  # planar local-frame area, for overlap detection
+    sums: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per spot Σ area
+
+
+# --- geometry repair ------------------------------------------------------------------------------
+def _polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Polygonal part of each geometry (Polygon/MultiPolygon kept as is, others reduced)."""
+    out = np.array(geoms, dtype=object)
+    types = shapely.get_type_id(out)
+    other = np.flatnonzero((types != _POLYGON) & (types != _MULTIPOLYGON) & (types >= 0))
+    if len(other) == 0:
+        return out
+    parts, idx = shapely.get_parts(out[other], return_index=True)
+    # A collection may hold a MultiPolygon: flatten once more.
+    parts, sub = shapely.get_parts(parts, return_index=True)
+    idx = idx[sub]
+    keep = shapely.get_type_id(parts) == _POLYGON
+    parts, idx = parts[keep], idx[keep]
+    result = np.array([shapely.Polygon()] * len(other), dtype=object)
+    if len(parts):
+        used, dense = np.unique(idx, return_inverse=True)
+        result[used] = shapely.multipolygons(parts, indices=dense)
+    out[other] = result
+    return out
+
+
+def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons)."""
+    geoms = np.asarray(geoms, dtype=object)
+    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
+    bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
+    reasons = shapely.is_valid_reason(geoms[bad]) if len(bad) else np.array([], dtype=object)
+    out = geoms.copy()
+    if len(bad):
+        out[bad] = shapely.make_valid(geoms[bad])
+    types = shapely.get_type_id(out)
+    if np.any((types != _POLYGON) & (types != _MULTIPOLYGON) & (types >= 0)):
+        out = _polygonal(out)
+    return out, bad, reasons
+
+
+# --- the overlay of one layer ---------------------------------------------------------------------
+def _overlay(
+    spots_global: np.ndarray,
+    spots_local: np.ndarray,
+    spot_bounds: np.ndarray,
+    spot_area: np.ndarray,
+    layer: LayerInput,
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+    tick: Callable[[float], None],
+) -> tuple[_Overlay, np.ndarray, np.ndarray]:
+    """Spot ∩ feature pieces of one layer; also (repaired feature index, reason) for notes."""
+    geoms = np.asarray(layer.geoms, dtype=object)
+    # One bulk bounding-box query in the original coordinates: only features near a spot are
+    # repaired and shifted, not the whole layer.
+    s, f = shapely.STRtree(geoms).query(spots_global)
+    cand = np.unique(f)
+    fixed, bad, reasons = _repair(geoms[cand])
+    feat_local = np.empty(len(geoms), dtype=object)
+    feat_local[cand] = to_local(fixed, origin)
+    repaired = cand[bad]
+    tick(0.2)
+
+    fb = np.full((len(geoms), 4), np.nan)
+    fb[cand] = shapely.bounds(feat_local[cand])
+    sp, fp = spots_local[s], feat_local[f]
+    hit = shapely.intersects(sp, fp)  # spots are prepared: cheap exact filter
+    s, f, sp, fp = s[hit], f[hit], sp[hit], fp[hit]
+    sb, fbb = spot_bounds[s], fb[f]
+    # Containment needs bounding-box containment, a free test that limits the exact ones.
+    maybe_in_feat = np.all(fbb[:, :2] <= sb[:, :2], axis=1) & np.all(
+        fbb[:, 2:] >= sb[:, 2:], axis=1
+    )
+    maybe_in_spot = np.all(sb[:, :2] <= fbb[:, :2], axis=1) & np.all(
+        sb[:, 2:] >= fbb[:, 2:], axis=1
+    )
+    spot_in = np.zeros(len(s), dtype=bool)
+    spot_in[maybe_in_feat] = shapely.covers(fp[maybe_in_feat], sp[maybe_in_feat])
+    feat_in = np.zeros(len(s), dtype=bool)
+    rest = maybe_in_spot & ~spot_in
+    feat_in[rest] = shapely.covers(sp[rest], fp[rest])
+    tick(0.35)
+
+    piece = np.empty(len(s), dtype=object)
+    area = np.zeros(len(s))
+    planar = np.zeros(len(s))
+    # Spot wholly inside the feature: the piece is the spot, no overlay needed.
+    piece[spot_in] = sp[spot_in]
+    area[spot_in] = spot_area[s[spot_in]]
+    planar[spot_in] = shapely.area(sp[spot_in])
+    # Feature wholly inside the spot: the piece is the feature.
+    piece[feat_in] = fp[feat_in]
+    cut = np.flatnonzero(~spot_in & ~feat_in)
+    for start in range(0, len(cut), _CHUNK):
+        sl = cut[start : start + _CHUNK]
+        piece[sl] = shapely.intersection(sp[sl], fp[sl])
+        tick(0.35 + 0.5 * min(1.0, (start + _CHUNK) / max(len(cut), 1)))
+    todo = ~spot_in
+    if np.any(todo):
+        piece[todo] = _polygonal(piece[todo])
+        planar[todo] = shapely.area(piece[todo])
+    keep = planar > 0.0  # pieces touching only along a line or at a point carry no area
+    s, f, piece, area, planar, todo = (
+        s[keep],
+        f[keep],
+        piece[keep],
+        area[keep],
+        planar[keep],
+        todo[keep],
+    )
+    if np.any(todo):
+        area[todo] = (
+            areas(piece[todo], method, crs, origin) if method is ELLIPSOIDAL else planar[todo]
+        )
+    order = np.argsort(s, kind="stable")
+    ov = _Overlay(s[order], f[order], piece[order], area[order], planar[order])
+    ov.sums = np.bincount(ov.spot, weights=ov.area, minlength=len(spots_local))
+    tick(1.0)
+    return ov, repaired, reasons
+
+
+def _group_unions(
+    spot: np.ndarray, geoms: np.ndarray, n: int, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Union of the pieces of each spot (None where a spot has no piece), or only of `rows`.
+
+    Spots with one piece take it as is; the others are unioned in one vectorised call over a
+    None-padded (spots × max pieces) array.
+    """
+    out = np.empty(n, dtype=object)
+    if rows is not None:
+        sel = np.isin(spot, rows)
+        spot, geoms = spot[sel], geoms[sel]
+    if len(spot) == 0:
+        return out
+    counts = np.bincount(spot, minlength=n)
+    single = counts[spot] == 1
+    out[spot[single]] = geoms[single]
+    multi = np.flatnonzero(counts >= 2)
+    if len(multi):
+        starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
+        sel = ~single
+        rows = np.searchsorted(multi, spot[sel])
+        cols = np.arange(len(spot))[sel] - starts[spot[sel]]
+        grid = np.empty((len(multi), counts[multi].max()), dtype=object)
+        grid[rows, cols] = geoms[sel]
+        out[multi] = shapely.union_all(grid, axis=1)
+    return out
+
+
+def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
+    """';'-joined sorted unique labels per spot (None where none)."""
+    out = np.full(n, None, dtype=object)
+    if len(spot) == 0:
+        return out
+    pairs = sorted(set(zip(spot.tolist(), (str(x) for x in labels))))
+    current: dict[int, list[str]] = {}
+    for i, lab in pairs:
+        current.setdefault(i, []).append(lab)
+    for i, labs in current.items():
+        out[i] = ";".join(labs)
+    return out
+
+
+# --- the engine -----------------------------------------------------------------------------------
+def screen_spots(
+    spot_geoms: np.ndarray,
+    spot_keys: Sequence[str],
+    layers: dict[str, LayerInput],
+    measuring_crs: int | str,
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    deduct_ridges: bool = False,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    want_pieces: bool = False,
+) -> ScreeningResult:
+    """Screen spots against the protection layers (all in the measuring CRS).
+
+    Returns per-spot figures (m² and 亩 to 2 decimals), flags, hit labels, a suggested verdict,
+    its reason, a review priority and the criminal-threshold flag; never drops a spot. Fields of
+    an absent layer are object arrays of None (NULL). Decisions:
+
+    - Split: GDMJ + FGNYDMJ + JSYDMJ + WLYDMJ + WDCMJ = TBMJ exactly in cents (largest
+      remainder). Parcels whose DLBM has no group count in WDCMJ, with a message. Overlapping
+      parcels inside a spot (bad data) are resolved in the order of domain.LAND_GROUPS, with a
+      message; found when Σ pieces > spot, or by a union when Σ pieces < spot (a gap may hide
+      an overlap).
+    - deduct_ridges: GDMJ = Σ piece × (1 − KCXS); the ridges go to FGNYDMJ (field ridges 1203
+      are other agricultural land). Flags and the criminal test use gross cultivated area.
+    - Other layers: area of spot ∩ union of the layer's features (overlaps counted once).
+    - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE → SUGGEST_APPROVED; else unapproved basic
+      farmland or cultivated land, or any red line / no-mining / three-zone overlap →
+      SUGGEST_ILLEGAL; else SUGGEST_NO_CONCERN when the spot lies on construction land only,
+      SUGGEST_FIELD_CHECK otherwise (other agricultural, unused or unsurveyed land, no land-use
+      layer, or no geometry). Priority 1 criminal or red line, 2 basic farmland or no-mining,
+      3 cultivated or three zones, 4 the rest. See _verdicts for the criminal test.
+    """
+    method = AreaMethod(area_method)
+    spots_in = np.asarray(spot_geoms, dtype=object).ravel()
+    keys = [str(k) for k in spot_keys]
+    n = len(spots_in)
+    if len(keys) != n:
+        raise ValueError(f"{n} spot geometries but {len(keys)} spot keys")
+    messages: list[str] = []
+    notes: list[list[str]] = [[] for _ in range(n)]
+
+    def report(value: float) -> None:
+        if is_cancelled is not None and is_cancelled():
+            raise ScreeningCancelled()
+        if progress is not None:
+            progress(float(min(100.0, max(0.0, value))))
+
+    report(0.0)
+    # --- spots: keys, repair, local frame ------------------------------------------------------
+    uniq, counts = np.unique(np.array(keys, dtype=object).astype(str), return_counts=True)
+    for key in uniq[counts > 1]:
+        messages.append(f"图斑 {key}: 编号重复（{counts[uniq == key][0]} 个），均保留")
+    missing = shapely.is_missing(spots_in)
+    empty_in = ~missing & shapely.is_empty(spots_in)
+    spots_global, bad, reasons = _repair(spots_in)
+    for i, reason in zip(bad.tolist(), reasons.tolist()):
+        notes[i].append(f"已修复无效几何: {reason}")
+        messages.append(f"图斑 {keys[i]}: 几何无效（{reason}），已用 make_valid 修复")
+    for i in np.flatnonzero(missing).tolist():
+        notes[i].append("无几何")
+        messages.append(f"图斑 {keys[i]}: 无几何，面积记为 0")
+    for i in np.flatnonzero(empty_in).tolist():
+        notes[i].append("几何为空")
+        messages.append(f"图斑 {keys[i]}: 几何为空，面积记为 0")
+    lost = np.flatnonzero(~missing & ~empty_in & shapely.is_empty(spots_global))
+    for i in lost.tolist():
+        notes[i].append("修复后无面状部分")
+        messages.append(f"图斑 {keys[i]}: 几何无面状部分，面积记为 0")
+    no_geom = shapely.is_missing(spots_global) | shapely.is_empty(spots_global)
+    spots_global = np.where(no_geom, None, spots_global)
+
+    good = ~no_geom
+    origin = local_origin(shapely.total_bounds(spots_global[good])) if good.any() else (0.0, 0.0)
+    spots_local = to_local(spots_global, origin)
+    shapely.prepare(spots_local)
+    spot_bounds = shapely.bounds(spots_local)
+    spot_area = np.zeros(n)
+    if good.any():
+        spot_area[good] = areas(spots_local[good], method, measuring_crs, origin)
+    report(5.0)
+
+    # --- overlays ------------------------------------------------------------------------------
+    present = [k for k in [domain.LAYER_LAND_USE, *_OVERLAYS] if k in layers]
+    overlays: dict[str, _Overlay] = {}
+    span = 85.0 / max(len(present), 1)
+    for li, key in enumerate(present):
+        base = 5.0 + li * span
+
+        def tick(frac: float, base: float = base) -> None:
+            report(base + frac * span)
+
+        ov, repaired, reasons = _overlay(
+            spots_global,
+            spots_local,
+            spot_bounds,
+            spot_area,
+            layers[key],
+            origin,
+            measuring_crs,
+            method,
+            tick,
+        )
+        overlays[key] = ov
+        if len(repaired):
+            why = dict(zip(repaired.tolist(), reasons.tolist()))
+            labels = np.asarray(layers[key].labels, dtype=object)
+            hit = np.isin(ov.feat, repaired)
+            for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
+                notes[i].append(f"{key} 要素 {labels[fi]} 几何无效已修复: {why[fi]}")
+
+    # --- figures -------------------------------------------------------------------------------
+    fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
+    gross_cult = None
+    cult_union = None
+    if domain.LAYER_LAND_USE in overlays:
+        gross_cult, cult_union = _land_use_split(
+            overlays[domain.LAYER_LAND_USE],
+            layers[domain.LAYER_LAND_USE],
+            spot_area,
+            spots_local,
+            keys,
+            origin,
+            measuring_crs,
+            method,
+            deduct_ridges,
+            fields,
+            messages,
+        )
+    else:
+        for name in (*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA):
+            fields[name] = np.full(n, None, dtype=object)
+        fields[domain.CULTIVATED_FLAG] = np.full(n, None, dtype=object)
+    report(92.0)
+
+    unions: dict[str, np.ndarray] = {}
+    gross: dict[str, np.ndarray] = {}
+    for layer in domain.OVERLAY_LAYERS:
+        if layer.key not in overlays:
+            fields[layer.area_field] = np.full(n, None, dtype=object)
+            fields[layer.flag_field] = np.full(n, None, dtype=object)
+            if layer.hits_field:
+                fields[layer.hits_field] = np.full(n, None, dtype=object)
+            continue
+        ov = overlays[layer.key]
+        u = _group_unions(ov.spot, ov.geom, n)
+        total = ov.sums.copy()
+        multi = np.flatnonzero(np.bincount(ov.spot, minlength=n) >= 2)
+        if len(multi):
+            # Overlapping features of one layer are counted once: area of the union.
+            total[multi] = areas(u[multi], method, measuring_crs, origin)
+        total = np.minimum(total, spot_area)
+        unions[layer.key], gross[layer.key] = u, total
+        fields[layer.area_field] = round_area(total)
+        fields[layer.flag_field] = total > _TOL
+        if layer.hits_field:
+            labels = np.asarray(layers[layer.key].labels, dtype=object)
+            real = ov.area > _TOL
+            fields[layer.hits_field] = _join_labels(ov.spot[real], labels[ov.feat[real]], n)
+
+    for name in domain.MU_FIELDS:
+        values = fields[name]
+        if values.dtype == object:
+            fields[name + domain.MU_SUFFIX] = np.full(n, None, dtype=object)
+        else:
+            fields[name + domain.MU_SUFFIX] = round_area(sqm_to_mu(values))
+
+    _verdicts(
+        fields,
+        spot_area,
+        no_geom,
+        gross,
+        unions,
+        gross_cult,
+        cult_union,
+        origin,
+        measuring_crs,
+        method,
+    )
+    note_arr = np.array(["; ".join(x) if x else None for x in notes], dtype=object)
+    fields[domain.GEOMETRY_NOTE] = note_arr
+
+    pieces = None
+    if want_pieces:
+        pieces = _collect_pieces(overlays, layers, origin)
+    report(100.0)
+    return ScreeningResult(fields, pieces, messages, note_arr, origin)
+
+
+def _land_use_split(
+    ov: _Overlay,
+    layer: LayerInput,
+    spot_area: np.ndarray,
+    spots_local: np.ndarray,
+    keys: list[str],
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+    deduct_ridges: bool,
+    fields: dict[str, np.ndarray],
+    messages: list[str],
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """GDMJ/FGNYDMJ/JSYDMJ/WLYDMJ/WDCMJ (adding up to TBMJ).
+
+    Returns the gross cultivated area per spot and a function giving the union of cultivated
+    pieces for chosen spots (for the unapproved and criminal figures, needed by few spots).
+    """
+    n = len(spot_area)
+    n_groups = len(domain.LAND_GROUPS) + 1
+    codes = (
+        np.asarray(layer.class_codes, dtype=object)
+        if layer.class_codes is not None
+        else np.full(len(layer.geoms), None, dtype=object)
+    )
+    # Classify each distinct code once, not each parcel.
+    group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
+    feat_codes = codes[ov.feat]
+    code_text = np.array(["" if c is None else str(c).strip() for c in feat_codes], dtype=object)
+    distinct, inverse = np.unique(code_text.astype(str), return_inverse=True)
+    gidx = np.array([group_of.get(domain.land_group(c), _UNKNOWN_GROUP) for c in distinct])
+    group = gidx[inverse] if len(ov.spot) else np.zeros(0, dtype=int)
+
+    by_group = np.bincount(ov.spot * n_groups + group, weights=ov.area, minlength=n * n_groups)
+    by_group = by_group.reshape(n, n_groups)
+    count = np.bincount(ov.spot, minlength=n)
+    planar_sum = np.bincount(ov.spot, weights=ov.planar, minlength=n)
+    spot_planar = shapely.area(spots_local)
+    spot_planar = np.nan_to_num(spot_planar, nan=0.0)
+
+    # Overlapping parcels (bad data). Σ pieces > spot is proof; Σ pieces < spot with ≥ 2 pieces
+    # may hide an overlap behind a gap, so those few spots are checked with a union.
+    over = np.flatnonzero(planar_sum > spot_planar + _TOL)
+    gap = np.flatnonzero((planar_sum < spot_planar - _TOL) & (count >= 2))
+    if len(gap):
+        u = _group_unions(ov.spot, ov.geom, n, gap)
+        hidden = gap[shapely.area(u[gap]) < planar_sum[gap] - _TOL]
+        over = np.union1d(over, hidden)
+
+    ridge = np.zeros(n)
+    cult = group == group_of[domain.LAND_GROUP_CULTIVATED]
+    if deduct_ridges and layer.ridge_coefficients is None:
+        messages.append("土地利用图层没有扣除系数 KCXS，耕地面积未扣除田坎")
+    elif deduct_ridges:
+        k = _ridge_coefficients(layer, ov, cult, keys, messages)
+        ridge = np.bincount(ov.spot[cult], weights=ov.area[cult] * k, minlength=n)
+
+    cult_spot, cult_geom = ov.spot[cult], ov.geom[cult]
+
+    def cult_union(rows: np.ndarray) -> np.ndarray:
+        return _group_unions(cult_spot, cult_geom, n, rows)
+
+    for i in over.tolist():
+        mine = ov.spot == i
+        resolved, covered = [], None
+        for g in range(n_groups):
+            sel = mine & (group == g)
+            if not sel.any():
+                resolved.append(0.0)
+                continue
+            ug = shapely.union_all(ov.geom[sel])
+            part = ug if covered is None else shapely.difference(ug, covered)
+            resolved.append(float(areas(np.array([part]), method, crs, origin)[0]))
+            covered = ug if covered is None else shapely.union(covered, ug)
+        if by_group[i, 0] > 0:
+            ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
+        by_group[i] = resolved
+        messages.append(
+            f"图斑 {keys[i]}: 土地利用图斑相互重叠（重叠约 "
+            f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f} m²），"
+            "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类"
+        )
+
+    unknown = np.flatnonzero(by_group[:, _UNKNOWN_GROUP] > _TOL)
+    for i in unknown.tolist():
+        bad_codes = sorted(
+            {
+                code_text[j] or "空"
+                for j in np.flatnonzero(ov.spot == i)
+                if group[j] == _UNKNOWN_GROUP
+            }
+        )
+        messages.append(
+            f"图斑 {keys[i]}: 地类编码 {','.join(bad_codes)} 无法归类，"
+            f"{by_group[i, _UNKNOWN_GROUP]:.2f} m² 计入未调查面积 WDCMJ"
+        )
+
+    known = by_group[:, : len(domain.LAND_GROUPS)].copy()
+    gross_cult = known[:, 0].copy()
+    known = np.minimum(known, spot_area[:, None])
+    if deduct_ridges:
+        # Net cultivated = Σ piece × (1 − KCXS); the ridges (1203) are other agricultural land.
+        ridge = np.minimum(ridge, known[:, 0])
+        known[:, 0] -= ridge
+        known[:, 1] += ridge
+    unsurveyed = np.clip(spot_area - known.sum(axis=1), 0.0, None)
+    parts = np.column_stack([known, unsurveyed])
+    rounded = split_rounding_rows(spot_area, parts)
+    for j, name in enumerate((*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)):
+        fields[name] = rounded[:, j]
+    fields[domain.CULTIVATED_FLAG] = gross_cult > _TOL
+    return np.minimum(gross_cult, spot_area), cult_union
+
+
+def _ridge_coefficients(
+    layer: LayerInput, ov: _Overlay, cult: np.ndarray, keys: list[str], messages: list[str]
+) -> np.ndarray:
+    """KCXS of the cultivated pieces' parcels; missing or outside 0..1 counts as 0 (reported)."""
+    raw = np.asarray(layer.ridge_coefficients, dtype=object)[ov.feat[cult]]
+    k = np.array([np.nan if v is None or v == "" else float(v) for v in raw], dtype=float)
+    wrong = ~np.isfinite(k) | (k < 0.0) | (k > 1.0)
+    for i in sorted(set(ov.spot[cult][wrong & ~np.isnan(k)].tolist())):
+        messages.append(f"图斑 {keys[i]}: 耕地图斑扣除系数 KCXS 不在 0..1 之间，按 0 处理")
+    return np.where(wrong, 0.0, k)
+
+
+def _verdicts(
+    fields: dict[str, np.ndarray],
+    spot_area: np.ndarray,
+    no_geom: np.ndarray,
+    gross: dict[str, np.ndarray],
+    unions: dict[str, np.ndarray],
+    gross_cult: np.ndarray | None,
+    cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+) -> None:
+    """Suggested verdict, reason, review priority and criminal flag per spot.
+
+    Basic farmland and cultivated land count as occupied only outside approvals:
+    unapproved = area(layer ∩ spot − approvals), computed exactly for the few spots that have
+    both; red line, no-mining and three-zone overlaps count whatever the approvals (an approval
+    does not lift them). Criminal: unapproved basic farmland ≥ 5 亩, or unapproved cultivated
+    land outside basic farmland ≥ 10 亩 (gross of ridges), each rounded to 亩 with 2 decimals.
+    """
+    n = len(spot_area)
+    zero = np.zeros(n)
+    ap_u = unions.get(domain.LAYER_APPROVALS)
+    ap = gross.get(domain.LAYER_APPROVALS, zero)
+    bf_u = unions.get(domain.LAYER_BASIC_FARMLAND)
+    bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
+
+    def minus(
+        base: np.ndarray,
+        base_u: Callable[[np.ndarray], np.ndarray],
+        cutters: list[np.ndarray | None],
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        """area(base_u − each cutter) on rows, vectorised; other rows keep `base`."""
+        out = base.copy()
+        if len(rows) == 0:
+            return out
+        geom = base_u(rows)[rows]
+        for cu in cutters:
+            if cu is not None:
+                c = cu[rows]
+                has = ~shapely.is_missing(c)
+                geom[has] = shapely.difference(geom[has], c[has])
+        out[rows] = areas(geom, method, crs, origin)
+        return out
+
+    both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
+    bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
+    cult = gross_cult if gross_cult is not None else zero
+    if cult_union is not None and ap_u is not None:
+        cult_unapp = minus(cult, cult_union, [ap_u], np.flatnonzero((cult > _TOL) & (ap > _TOL)))
+    else:
+        cult_unapp = cult
+    # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
+    near = np.flatnonzero(round_area(sqm_to_mu(cult_unapp)) >= domain.CRIMINAL_CULTIVATED_MU)
+    cult_other = (
+        minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
+    )
+    bf_mu = round_area(sqm_to_mu(bf_unapp))
+    criminal = (bf_mu >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        round_area(sqm_to_mu(cult_other)) >= domain.CRIMINAL_CULTIVATED_MU
+    )
+
+    red = gross.get(domain.LAYER_RED_LINE, zero) > _TOL
+    mining = gross.get(domain.LAYER_NO_MINING, zero) > _TOL
+    zones = gross.get(domain.LAYER_THREE_ZONES, zero) > _TOL
+    bf_hit = bf_unapp > _TOL
+    cult_hit = cult_unapp > _TOL
+    priority = np.full(n, 4, dtype=np.int64)
+    priority[cult_hit | zones] = 3
+    priority[bf_hit | mining] = 2
+    priority[criminal | red] = 1
+    share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
+    approved = (ap_u is not None) & (share >= domain.APPROVAL_COVER_SHARE) & ~no_geom
+
+    def mu(x: float) -> str:
+        return f"{float(round_area(sqm_to_mu(x))):.2f} 亩"
+
+    label = {layer.key: layer.label_zh for layer in domain.OVERLAY_LAYERS}
+    zh = domain.LAND_GROUP_LABELS_ZH
+    verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
+    reason = np.full(n, None, dtype=object)
+    for i in range(n):
+        if no_geom[i]:
+            reason[i] = "图斑几何为空，无法筛查"
+            continue
+        touched = []
+        if bf_hit[i]:
+            extra = f"（其中未批 {mu(bf_unapp[i])}）" if bf_unapp[i] < bf[i] - _TOL else ""
+            touched.append(f"占用{label[domain.LAYER_BASIC_FARMLAND]} {mu(bf[i])}{extra}")
+        if red[i]:
+            touched.append(
+                f"涉及{label[domain.LAYER_RED_LINE]} {mu(gross[domain.LAYER_RED_LINE][i])}"
+            )
+        if mining[i]:
+            touched.append(
+                f"涉及{label[domain.LAYER_NO_MINING]} {mu(gross[domain.LAYER_NO_MINING][i])}"
+            )
+        if cult_hit[i]:
+            touched.append(
+                f"占用{zh[domain.LAND_GROUP_CULTIVATED]} {mu(cult_unapp[i])}（未批部分）"
+                if cult_unapp[i] < cult[i] - _TOL
+                else f"占用{zh[domain.LAND_GROUP_CULTIVATED]} {mu(cult[i])}"
+            )
+        if zones[i]:
+            touched.append(
+                f"涉及{label[domain.LAYER_THREE_ZONES]} {mu(gross[domain.LAYER_THREE_ZONES][i])}"
+            )
+        if criminal[i]:
+            touched.append("达到刑事移送标准")
+        if approved[i]:
+            verdict[i] = domain.SUGGEST_APPROVED
+            reason[i] = "; ".join([f"{label[domain.LAYER_APPROVALS]}覆盖 {share[i]:.1%}", *touched])
+            continue
+        if ap_u is None:
+            cover = "未提供批准用地图层"
+        elif ap[i] > _TOL:
+            cover = f"{label[domain.LAYER_APPROVALS]}仅覆盖 {share[i]:.1%}"
+        else:
+            cover = "未被批准用地覆盖"
+        if touched:
+            verdict[i] = domain.SUGGEST_ILLEGAL
+            reason[i] = "; ".join([*touched, cover])
+            continue
+        if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
+            reason[i] = f"未提供土地利用现状图层，无法排除占用耕地; {cover}"
+            continue
+        other = [
+            f"占用{zh[g]} {float(fields[name][i]) / domain.SQM_PER_MU:.2f} 亩"
+            for g, name in domain.LAND_GROUP_FIELDS.items()
+            if g in (domain.LAND_GROUP_AGRICULTURAL, domain.LAND_GROUP_UNUSED)
+            and fields[name][i] > _TOL
+        ]
+        if fields[domain.UNSURVEYED_AREA][i] > _TOL:
+            other.append(f"未调查/无法归类 {fields[domain.UNSURVEYED_AREA][i]:.2f} m²")
+        if other:
+            reason[i] = "; ".join([*other, "未涉及保护图层", cover])
+        else:
+            verdict[i] = domain.SUGGEST_NO_CONCERN
+            reason[i] = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"
+    fields[domain.SUGGESTED_VERDICT] = verdict
+    fields[domain.VERDICT_REASON] = reason
+    fields[domain.REVIEW_PRIORITY] = priority
+    fields[domain.CRIMINAL_FLAG] = criminal & ~no_geom
+
+
+def _collect_pieces(
+    overlays: dict[str, _Overlay], layers: dict[str, LayerInput], origin: tuple[float, float]
+) -> Pieces:
+    """All pieces of all layers, shifted back to measuring CRS coordinates."""
+    spot, layer, label, geom, area = [], [], [], [], []
+    for key, ov in overlays.items():
+        spot.append(ov.spot)
+        layer.append(np.full(len(ov.spot), key, dtype=object))
+        label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat])
+        geom.append(ov.geom)
+        area.append(ov.area)
+    if not spot:
+        empty = np.zeros(0, dtype=object)
+        return Pieces(np.zeros(0, dtype=np.int64), empty, empty, empty, np.zeros(0))
+    return Pieces(
+        np.concatenate(spot),
+        np.concatenate(layer),
+        np.concatenate(label),
+        from_local(np.concatenate(geom), origin),
+        np.concatenate(area),
+    )
