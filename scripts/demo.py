@@ -36,7 +36,9 @@ def main() -> int:
     ours = sorted({line.split()[0] for line in listing.splitlines() if "zcenforcement:" in line})
     print(f"Processing provider zcenforcement: {len(ours)} algorithms: {', '.join(ours)}")
 
-    district = run_algorithm("zcenforcement:createdemodistrict", {"FOLDER": out}, profile)["results"]
+    district = run_algorithm("zcenforcement:createdemodistrict", {"FOLDER": out}, profile)[
+        "results"
+    ]
     gpkg = Path(district["GEOPACKAGE"])
     print(f"Demo district: {gpkg.relative_to(out.parent)} ({district['SUMMARY']})")
 

@@ -63,7 +63,8 @@ def land_group_expression(field: str) -> str:
     def codes(values) -> str:
         return ",".join(f"'{v}'" for v in values)
 
-    whens = [f"WHEN \"{field}\" IN ({codes(domain.CULTIVATED_CODES)}) THEN '{domain.LAND_GROUP_CULTIVATED}'"]
+    cultivated = codes(domain.CULTIVATED_CODES)
+    whens = [f"WHEN \"{field}\" IN ({cultivated}) THEN '{domain.LAND_GROUP_CULTIVATED}'"]
     for group in domain.LAND_GROUPS:
         exceptions = [c for c, g in domain.GROUP_EXCEPTIONS.items() if g == group]
         if exceptions:
@@ -101,12 +102,20 @@ STYLE_MAKERS = {
     domain.DEMO_LAYER_LAND_USE: land_use,
     domain.DEMO_LAYER_BASIC_FARMLAND: simple(fill("255,215,0,90", "#d4a000", 0.4, "b_diagonal")),
     domain.DEMO_LAYER_THREE_ZONES: simple(fill("160,90,200,50", "#8a4fb8", 0.3)),
-    domain.DEMO_LAYER_RED_LINE: simple(fill("0,140,60,60", "#00813c", 0.8), domain.RED_LINE_NAME, "#00602c"),
+    domain.DEMO_LAYER_RED_LINE: simple(
+        fill("0,140,60,60", "#00813c", 0.8), domain.RED_LINE_NAME, "#00602c"
+    ),
     domain.DEMO_LAYER_NO_MINING: simple(fill("200,0,0,40", "#c00000", 0.6, "fdiagonal")),
-    domain.DEMO_LAYER_APPROVALS: simple(fill("0,0,0,0", "#1f5fbf", 0.6, "no"), domain.APPROVAL_NUMBER, "#1f5fbf"),
-    domain.DEMO_LAYER_TOWNS: simple(fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333"),
+    domain.DEMO_LAYER_APPROVALS: simple(
+        fill("0,0,0,0", "#1f5fbf", 0.6, "no"), domain.APPROVAL_NUMBER, "#1f5fbf"
+    ),
+    domain.DEMO_LAYER_TOWNS: simple(
+        fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333"
+    ),
     domain.DEMO_LAYER_DISTRICT: simple(fill("0,0,0,0", "#000000", 1.2, "no")),
-    domain.DEMO_LAYER_SPOTS: simple(fill("0,0,0,0", "#ff2020", 0.7, "no"), domain.SPOT_NUMBER, "#c00000"),
+    domain.DEMO_LAYER_SPOTS: simple(
+        fill("0,0,0,0", "#ff2020", 0.7, "no"), domain.SPOT_NUMBER, "#c00000"
+    ),
     "screened": simple(fill("255,60,60,70", "#ff2020", 0.7), domain.SPOT_NUMBER, "#c00000"),
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sysconfig
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -15,11 +16,16 @@ PLUGIN = "zc_enforcement_plugin"
 def environment(profile_home: Path) -> dict[str, str]:
     """qgis_process finds the plugin through QGIS_PLUGINPATH; its settings go to profile_home."""
     env = dict(os.environ)
+    # qgis_process runs Debian's Python: give it this venv's packages (shapely 2, rasterio, ...).
+    site_packages = sysconfig.get_paths()["purelib"]
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (site_packages, env.get("PYTHONPATH")) if p)
     env.update(
         QT_QPA_PLATFORM="offscreen",
         QGIS_PLUGINPATH=str(REPO),
-        XDG_DATA_HOME=str(profile_home / "data"),
-        XDG_CONFIG_HOME=str(profile_home / "config"),
+        # Settings and profiles under profile_home, never the user's own profile (this also wins
+        # over a config path that pytest-qgis sets for the test process).
+        QGIS_CUSTOM_CONFIG_PATH=str(profile_home),
+        QGIS_OPTIONS_PATH=str(profile_home),
         XDG_RUNTIME_DIR=str(profile_home / "runtime"),
     )
     (profile_home / "runtime").mkdir(parents=True, exist_ok=True)

@@ -63,7 +63,9 @@ def read_catalogue(path: Path = TS_FILE) -> dict[str, str]:
     return catalogue
 
 
-def write_catalogue(strings: dict[str, str], catalogue: dict[str, str], path: Path = TS_FILE) -> None:
+def write_catalogue(
+    strings: dict[str, str], catalogue: dict[str, str], path: Path = TS_FILE
+) -> None:
     root = ET.Element("TS", version="2.1", language="zh_CN")
     context = ET.SubElement(root, "context")
     ET.SubElement(context, "name").text = CONTEXT
@@ -79,7 +81,9 @@ def write_catalogue(strings: dict[str, str], catalogue: dict[str, str], path: Pa
     ET.indent(root)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = ET.tostring(root, encoding="unicode")
-    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", "utf-8")
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", "utf-8"
+    )
 
 
 def main() -> int:

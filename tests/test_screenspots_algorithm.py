@@ -49,9 +49,13 @@ def memory_layer(wkts_and_attributes, fields: str, crs: str = "EPSG:4527", name=
     return layer
 
 
-def square(x, y, size, dx=X0, dy=Y0):
-    x, y = x + dx, y + dy
-    return f"POLYGON(({x} {y},{x + size} {y},{x + size} {y + size},{x} {y + size},{x} {y}))"
+def rectangle(x1, y1, x2, y2, dx=X0, dy=Y0):
+    x1, y1, x2, y2 = x1 + dx, y1 + dy, x2 + dx, y2 + dy
+    return f"POLYGON(({x1} {y1},{x2} {y1},{x2} {y2},{x1} {y2},{x1} {y1}))"
+
+
+def square(x, y, size):
+    return rectangle(x, y, x + size, y + size)
 
 
 def by_key(layer, key=domain.SPOT_NUMBER):
@@ -90,7 +94,9 @@ def test_demo_district_end_to_end(provider, demo):
     ]
     for feature in out.getFeatures():
         total = feature[domain.SPOT_AREA]
-        assert abs(sum(feature[name] for name in split) - total) < 0.005, feature[domain.SPOT_NUMBER]
+        assert abs(sum(feature[name] for name in split) - total) < 0.005, feature[
+            domain.SPOT_NUMBER
+        ]
 
     notes = {f[domain.SPOT_NUMBER]: f[domain.GEOMETRY_NOTE] for f in out.getFeatures()}
     for key in demo.broken_spots["invalid"]:
@@ -109,7 +115,7 @@ def test_figures_match_qgis_on_hand_made_layers(provider):
     spot = square(0, 0, 100)
     spots = memory_layer([(spot, ["S1"])], f"field={domain.SPOT_NUMBER}:string")
     parcels = memory_layer(
-        [(square(-50, -50, 110), ["0103"]), (square(60, -50, 100), ["0702"])],
+        [(rectangle(-50, -50, 60, 150), ["0103"]), (rectangle(60, -50, 160, 150), ["0702"])],
         f"field={domain.LAND_CLASS_CODE}:string",
     )
     # Inside the spot the dry-land parcel covers x < 60 and the construction parcel x >= 60.
@@ -122,11 +128,19 @@ def test_figures_match_qgis_on_hand_made_layers(provider):
             {"SPOTS": spots, "LAND_USE": parcels, "BASIC_FARMLAND": farmland, "AREA_METHOD": method}
         )["OUTPUT"]
         feature = next(out.getFeatures())
-        cultivated = QgsGeometry.fromWkt(spot).intersection(QgsGeometry.fromWkt(square(-50, -50, 110)))
-        construction = QgsGeometry.fromWkt(spot).intersection(QgsGeometry.fromWkt(square(60, -50, 100)))
-        farm = QgsGeometry.fromWkt(square(0, 0, 50)).intersection(QgsGeometry.fromWkt(spot))
+        cultivated = QgsGeometry.fromWkt(spot).intersection(
+            QgsGeometry.fromWkt(rectangle(-50, -50, 60, 150))
+        )
+        construction = QgsGeometry.fromWkt(spot).intersection(
+            QgsGeometry.fromWkt(rectangle(60, -50, 160, 150))
+        )
+        farm = QgsGeometry.unaryUnion(
+            [QgsGeometry.fromWkt(square(0, 0, 30)), QgsGeometry.fromWkt(square(20, 0, 30))]
+        ).intersection(QgsGeometry.fromWkt(spot))
         measure = ellipsoidal_area if method == 0 else shifted_planar_area
-        assert feature[domain.SPOT_AREA] == pytest.approx(measure(QgsGeometry.fromWkt(spot)), abs=0.01)
+        assert feature[domain.SPOT_AREA] == pytest.approx(
+            measure(QgsGeometry.fromWkt(spot)), abs=0.01
+        )
         assert feature[domain.CULTIVATED_AREA] == pytest.approx(measure(cultivated), abs=0.01)
         assert feature[domain.CONSTRUCTION_AREA] == pytest.approx(measure(construction), abs=0.01)
         # Two overlapping farmland features: the overlap counts once (50 m x 30 m, not 60 x 30).
@@ -166,7 +180,9 @@ def test_overlay_in_another_crs_is_transformed(provider):
         f"field={domain.BASIC_FARMLAND_NUMBER}:string",
         crs="EPSG:4490",
     )
-    feature = next(run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"].getFeatures())
+    feature = next(
+        run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"].getFeatures()
+    )
     # 150 m x 150 m, up to the tiny curvature of a reprojected straight edge.
     assert feature[domain.BASIC_FARMLAND_AREA] == pytest.approx(22500, abs=0.5)
 

@@ -1,4 +1,4 @@
-"""Processing algorithm zcenforcement:createdemodistrict: a synthetic district to try the plugin on."""
+"""Processing algorithm zcenforcement:createdemodistrict: a synthetic district to try things on."""
 
 from __future__ import annotations
 
@@ -81,11 +81,15 @@ class CreateDemoDistrict(EnforcementAlgorithm):
         progress, is_cancelled = progress_callbacks(feedback)
         try:
             district = demo_district.create_demo_district(
-                folder, size, seed=seed, with_images=with_images,
-                progress=progress, is_cancelled=is_cancelled,
+                folder,
+                size,
+                seed=seed,
+                with_images=with_images,
+                progress=progress,
+                is_cancelled=is_cancelled,
             )
-        except demo_district.DemoCancelled:
-            raise fail(tr("Cancelled: the demo district was not completed."))
+        except demo_district.DemoCancelled as cancelled:
+            raise fail(tr("Cancelled: the demo district was not completed.")) from cancelled
         project_path = folder / "demo_district.qgz"
         for problem in write_demo_project(
             district.gpkg, project_path, district.before_image, district.after_image

@@ -28,7 +28,7 @@ VECTOR_LAYERS_BOTTOM_UP = (
     domain.DEMO_LAYER_SPOTS,
 )
 
-LAYER_TITLES = {
+LAYER_NAMES = {
     domain.DEMO_LAYER_LAND_USE: "地类图斑 DLTB",
     domain.DEMO_LAYER_BASIC_FARMLAND: "永久基本农田 YJJBNT",
     domain.DEMO_LAYER_THREE_ZONES: "三区两线可视范围 SQLX",
@@ -77,7 +77,7 @@ def write_demo_project(
         if image is not None:
             add(QgsRasterLayer(str(image), title), None)
     for name in VECTOR_LAYERS_BOTTOM_UP:
-        add(QgsVectorLayer(f"{gpkg}|layername={name}", LAYER_TITLES[name], "ogr"), name)
+        add(QgsVectorLayer(f"{gpkg}|layername={name}", LAYER_NAMES[name], "ogr"), name)
     for path, layer_name, title in extra_vector_layers:
         uri = f"{path}|layername={layer_name}" if layer_name else str(path)
         add(QgsVectorLayer(uri, title, "ogr"), "screened")
@@ -87,7 +87,7 @@ def write_demo_project(
         if node.name().startswith("前时相"):
             node.setItemVisibilityChecked(False)
 
-    district = project.mapLayersByName(LAYER_TITLES[domain.DEMO_LAYER_DISTRICT])
+    district = project.mapLayersByName(LAYER_NAMES[domain.DEMO_LAYER_DISTRICT])
     if district:
         extent = district[0].extent()
         extent.scale(1.05)

@@ -1,4 +1,4 @@
-"""Reads Processing feature sources into the plain arrays the core engine takes (shapely + numpy)."""
+"""Reads Processing feature sources into the plain arrays the core engine takes (shapely, numpy)."""
 
 from __future__ import annotations
 
@@ -56,7 +56,9 @@ def read_source(
     request.setSubsetOfAttributes(fields, source.fields())
     request.setDestinationCrs(destination_crs, transform_context)
     # Spots with invalid geometry must reach the engine to be repaired and flagged, not dropped.
-    features = source.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks)
+    features = source.getFeatures(
+        request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+    )
     wkbs: list[bytes | None] = []
     ids: list[int] = []
     values: dict[str, list] = {name: [] for name in fields}

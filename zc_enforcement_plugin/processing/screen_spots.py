@@ -6,6 +6,7 @@ A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and
 from __future__ import annotations
 
 import numpy as np
+import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
@@ -186,11 +187,16 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields.append(domain.RIDGE_COEFFICIENT)
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
             arrays = read_source(land_use, label, fields, measuring_crs, transform_context)
-            codes = np.array([str(v) if v is not None else "" for v in arrays.attributes[class_field]])
+            codes = np.array(
+                [str(v) if v is not None else "" for v in arrays.attributes[class_field]]
+            )
             ridges = None
             if deduct:
                 ridges = np.array(
-                    [float(v) if v is not None else 0.0 for v in arrays.attributes[domain.RIDGE_COEFFICIENT]]
+                    [
+                        float(v) if v is not None else 0.0
+                        for v in arrays.attributes[domain.RIDGE_COEFFICIENT]
+                    ]
                 )
             layers[domain.LAYER_LAND_USE] = screening.LayerInput(
                 geoms=arrays.geoms, labels=codes, class_codes=codes, ridge_coefficients=ridges
@@ -204,10 +210,16 @@ class ScreenSpots(EnforcementAlgorithm):
             label_field = next((f for f in OVERLAY_LABEL_FIELDS[key] if f in names), None)
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
             arrays = read_source(
-                source, label, [label_field] if label_field else [], measuring_crs, transform_context
+                source,
+                label,
+                [label_field] if label_field else [],
+                measuring_crs,
+                transform_context,
             )
             if label_field:
-                labels = np.array([str(v) if v is not None else "" for v in arrays.attributes[label_field]])
+                labels = np.array(
+                    [str(v) if v is not None else "" for v in arrays.attributes[label_field]]
+                )
             else:
                 labels = np.array([str(fid) for fid in arrays.feature_ids])
             layers[key] = screening.LayerInput(geoms=arrays.geoms, labels=labels)
@@ -220,7 +232,9 @@ class ScreenSpots(EnforcementAlgorithm):
             if self.parameterAsEnum(parameters, self.AREA_METHOD, context) == 0
             else screening.AreaMethod.PLANAR
         )
-        want_pieces = self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
+        want_pieces = (
+            self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
+        )
         try:
             result = screening.screen_spots(
                 spot_arrays.geoms,
@@ -240,7 +254,9 @@ class ScreenSpots(EnforcementAlgorithm):
 
         outputs = {self.OUTPUT: self._write_spots(parameters, context, spots, spot_arrays, result)}
         if want_pieces:
-            outputs[self.OUTPUT_PIECES] = self._write_pieces(parameters, context, measuring_crs, result)
+            outputs[self.OUTPUT_PIECES] = self._write_pieces(
+                parameters, context, measuring_crs, result, keys
+            )
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
@@ -252,9 +268,9 @@ class ScreenSpots(EnforcementAlgorithm):
         crs = spots.sourceCrs()
         if not crs.isValid():
             raise fail(
-                tr("Layer {layer} has no coordinate reference system: set it before screening.").format(
-                    layer=spots_label
-                )
+                tr(
+                    "Layer {layer} has no coordinate reference system: set it before screening."
+                ).format(layer=spots_label)
             )
         extent = spots.sourceExtent()
         centre = QgsGeometry.fromPointXY(extent.center())
@@ -272,20 +288,21 @@ class ScreenSpots(EnforcementAlgorithm):
             raise fail(f"{spots_label}: {error}") from error
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
 
-    def _result_fields(self, result) -> QgsFields:
+    @staticmethod
+    def _result_fields() -> QgsFields:
         fields = QgsFields()
-        for name, values in result.fields.items():
-            kind = np.asarray(values).dtype.kind
-            if kind == "f":
+        for name, kind in domain.screening_output_fields():
+            if kind == domain.KIND_AREA:
                 fields.append(QgsField(name, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
-            elif kind in "iub":
+            elif kind in (domain.KIND_INT, domain.KIND_FLAG):
+                # Flags as 0/1 integers: Shapefile and XLSX readers all understand them.
                 fields.append(QgsField(name, FIELD_INT, "integer"))
             else:
                 fields.append(QgsField(name, FIELD_STRING, "string", 254))
         return fields
 
     def _write_spots(self, parameters, context, spots, spot_arrays, result):
-        result_fields = self._result_fields(result)
+        result_fields = self._result_fields()
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
@@ -294,12 +311,14 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if sink is None:
             raise fail(tr("Cannot create the output layer."))
-        columns = [np.asarray(values) for values in result.fields.values()]
+        columns = [result.fields[name] for name in result_fields.names()]
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
         request = QgsFeatureRequest()
-        for feature in spots.getFeatures(request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks):
+        for feature in spots.getFeatures(
+            request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        ):
             row = position[feature.id()]
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())
@@ -307,9 +326,9 @@ class ScreenSpots(EnforcementAlgorithm):
             sink.addFeature(out, QgsFeatureSink.FastInsert)
         return dest_id
 
-    def _write_pieces(self, parameters, context, measuring_crs, result):
+    def _write_pieces(self, parameters, context, measuring_crs, result, keys):
         fields = QgsFields()
-        fields.append(QgsField(self.spot_key_name(), FIELD_STRING, "string", 64))
+        fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", 64))
         fields.append(QgsField(PIECE_LAYER, FIELD_STRING, "string", 32))
         fields.append(QgsField(PIECE_FEATURE, FIELD_STRING, "string", 254))
         fields.append(QgsField(PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
@@ -318,18 +337,17 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if sink is None:
             raise fail(tr("Cannot create the pieces layer."))
-        for piece in result.pieces:
+        pieces = result.pieces
+        for spot, layer, label, geometry, area in zip(
+            pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area
+        ):
             feature = QgsFeature(fields)
-            geometry = QgsGeometry()
-            geometry.fromWkb(piece.geometry.wkb)
-            feature.setGeometry(geometry)
-            feature.setAttributes([piece.spot_key, piece.layer, piece.label, round(piece.area, 2)])
+            qgis_geometry = QgsGeometry()
+            qgis_geometry.fromWkb(shapely.to_wkb(geometry))
+            feature.setGeometry(qgis_geometry)
+            feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
             sink.addFeature(feature, QgsFeatureSink.FastInsert)
         return dest_id
-
-    @staticmethod
-    def spot_key_name() -> str:
-        return domain.SPOT_NUMBER
 
 
 def _python(value):
@@ -340,4 +358,6 @@ def _python(value):
         value = value.item()
     if isinstance(value, float) and value != value:
         return None
+    if isinstance(value, bool):
+        return int(value)
     return value
