@@ -6,8 +6,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYSPY := /usr/bin/python3
 QGIS_PROCESS := /usr/bin/qgis_process.bin
-APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools xvfb xauth python3-venv
-PIP_PACKAGES := "numpy<2" "affine<3" "shapely>=2.0" fiona pyproj rasterio pytest pytest-qgis ruff openpyxl chinesecalendar
+# fiona, rasterio and pyproj come from Debian, built against the same GDAL and PROJ as QGIS:
+# PyPI's wheels bundle their own copies, and inside qgis_process or QGIS desktop (which link
+# GDAL, PROJ and GEOS into the executable) those clash and crash. For the same reason shapely 2
+# is compiled here against Debian's GEOS (libgeos-dev) instead of taken as a wheel.
+APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools xvfb xauth python3-venv \
+	python3-fiona python3-rasterio python3-pyproj libgeos-dev zip unzip
+PIP_PACKAGES := "numpy<2" "affine<3" "shapely>=2.0,<2.2" pytest pytest-qgis ruff openpyxl \
+	chinesecalendar
 SETUP_STAMP := $(VENV)/.setup-done
 DEMO_DIR := demo_output
 # Headless Qt everywhere: tests, qgis_process and the demo never need a screen.
@@ -29,7 +35,7 @@ $(SETUP_STAMP): Makefile
 	fi
 	@[ -x $(PY) ] || $(SYSPY) -m venv --system-site-packages $(VENV)
 	@echo "== installing Python packages into $(VENV)"
-	@$(PY) -m pip install -q --disable-pip-version-check $(PIP_PACKAGES)
+	@$(PY) -m pip install -q --disable-pip-version-check --no-binary shapely $(PIP_PACKAGES)
 	@touch $@
 
 lint: setup

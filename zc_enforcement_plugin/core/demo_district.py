@@ -432,10 +432,16 @@ def _town_seeds(seed: int, frame: _Frame) -> np.ndarray:
 
 
 def _towns(frame: _Frame, seeds: np.ndarray) -> list[shapely.Geometry]:
-    cells = shapely.voronoi_polygons(
-        shapely.multipoints(seeds), extend_to=shapely.buffer(frame.outline, 5000.0), ordered=True
+    cells = shapely.get_parts(
+        shapely.voronoi_polygons(
+            shapely.multipoints(seeds), extend_to=shapely.buffer(frame.outline, 5000.0)
+        )
     )
-    polys = shapely.get_parts(cells)
+    # Put cell i with seed i. (ordered=True would do it, but needs GEOS 3.12; QGIS 3.22's
+    # Debian has 3.11.)
+    seed_idx, cell_idx = shapely.STRtree(cells).query(shapely.points(seeds), predicate="within")
+    polys = np.empty(len(seeds), dtype=object)
+    polys[seed_idx] = cells[cell_idx]
     out = shapely.intersection(polys, frame.outline, grid_size=_MM)
     return list(out)
 
@@ -806,7 +812,9 @@ def _basic_farmland(parcels: _Parcels, frame: _Frame) -> list[tuple[str, shapely
     bounds = list(starts[1:]) + [len(order)]
     features: list[tuple[str, shapely.Geometry]] = []
     for vcode, a, b in zip(villages, starts, bounds):
-        merged = shapely.coverage_union_all(parcels.geoms[order[a:b]])
+        # union_all, not coverage_union_all: GEOS 3.11 (QGIS 3.22 on Debian) refuses the parcel
+        # coverage as "incorrectly noded" after the millimetre snapping.
+        merged = shapely.union_all(parcels.geoms[order[a:b]], grid_size=_MM)
         parts = _polygons_only(np.array([merged]))
         parts = parts[np.argsort(-shapely.area(parts), kind="stable")]
         features.extend((f"{vcode}{k + 1:04d}", p) for k, p in enumerate(parts))
