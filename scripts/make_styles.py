@@ -5,10 +5,13 @@ Styles are written with PyQGIS, so they always load in the QGIS version the plug
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from qgis.core import (
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
     QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFillSymbol,
@@ -33,13 +36,18 @@ LAND_GROUP_COLOURS = {
 }
 
 
+LABELS_FROM_SCALE = 30000  # labels show at 1:30,000 and closer
+
+
 def fill(colour: str, outline: str, width: float = 0.26, style: str = "solid") -> QgsFillSymbol:
     return QgsFillSymbol.createSimple(
         {"color": colour, "outline_color": outline, "outline_width": str(width), "style": style}
     )
 
 
-def labels(layer: QgsVectorLayer, field: str, size: float = 8, colour: str = "#000000") -> None:
+def labels(
+    layer: QgsVectorLayer, field: str, size: float = 8, colour: str = "#000000", always=False
+) -> None:
     settings = QgsPalLayerSettings()
     settings.fieldName = field
     text = QgsTextFormat()
@@ -49,6 +57,9 @@ def labels(layer: QgsVectorLayer, field: str, size: float = 8, colour: str = "#0
     buffer.setEnabled(True)
     buffer.setSize(0.8)
     settings.setFormat(text)
+    # Labels of hundreds of spots and approvals would hide the district when zoomed out.
+    settings.scaleVisibility = not always
+    settings.minimumScale = LABELS_FROM_SCALE
     layer.setLabeling(QgsVectorLayerSimpleLabeling(settings))
     layer.setLabelsEnabled(True)
 
@@ -84,15 +95,18 @@ def land_use() -> QgsVectorLayer:
         for group, (colour, label) in LAND_GROUP_COLOURS.items()
     ]
     layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
+    layer.setOpacity(0.45)  # the images underneath must stay readable
     return layer
 
 
-def simple(symbol: QgsFillSymbol, label_field: str | None = None, colour: str = "#000000"):
+def simple(
+    symbol: QgsFillSymbol, label_field: str | None = None, colour: str = "#000000", always=False
+):
     def make() -> QgsVectorLayer:
         layer = memory(f"field={label_field}:string" if label_field else "")
         layer.renderer().setSymbol(symbol)
         if label_field:
-            labels(layer, label_field, colour=colour)
+            labels(layer, label_field, colour=colour, always=always)
         return layer
 
     return make
@@ -110,7 +124,7 @@ STYLE_MAKERS = {
         fill("0,0,0,0", "#1f5fbf", 0.6, "no"), domain.APPROVAL_NUMBER, "#1f5fbf"
     ),
     domain.DEMO_LAYER_TOWNS: simple(
-        fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333"
+        fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333", always=True
     ),
     domain.DEMO_LAYER_DISTRICT: simple(fill("0,0,0,0", "#000000", 1.2, "no")),
     domain.DEMO_LAYER_SPOTS: simple(

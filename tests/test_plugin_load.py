@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import configparser
 
+from conftest import REPO
 from qgis.core import QgsApplication
 
-from conftest import REPO
 from zc_enforcement_plugin import classFactory
 from zc_enforcement_plugin.processing.provider import PROVIDER_ID
 
 REQUIRED_METADATA = (
-    "name qgisMinimumVersion description about version author email repository tracker homepage "
-    "tags category icon changelog hasProcessingProvider"
-).split()
+    *("name", "qgisMinimumVersion", "description", "about", "version", "author", "email"),
+    *("repository", "tracker", "homepage", "tags", "category", "icon", "changelog"),
+    "hasProcessingProvider",
+)
 
 
 class RecordingIface:
@@ -88,7 +89,10 @@ def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
     monkeypatch.setattr(plugin_module, "missing_dependencies", lambda: ["rasterio"])
     pushed = []
     monkeypatch.setattr(
-        qgis_iface.messageBar(), "pushCritical", lambda title, text: pushed.append(text), raising=False
+        qgis_iface.messageBar(),
+        "pushCritical",
+        lambda title, text: pushed.append(text),
+        raising=False,
     )
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)

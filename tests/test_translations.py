@@ -1,13 +1,13 @@
-"""Every user-visible string has a zh_CN translation, and QGIS in Chinese shows the plugin in Chinese."""
+"""Every user-visible string has a zh_CN translation; QGIS in Chinese shows the plugin so."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+from conftest import REPO
 from qgis.PyQt.QtCore import QCoreApplication
 
-from conftest import REPO
 from zc_enforcement_plugin.i18n import I18N_DIR, install_translator, tr
 
 
