@@ -1,0 +1,924 @@
+"""The verification ledger: GeoPackage on disk, import rules, append-only history, crash safety,
+migrations, verdict validation, spot files, evidence and EXIF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import fiona
+import pytest
+import shapely
+from shapely.geometry import box, mapping
+
+from zc_enforcement_plugin.core import domain
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.ledger import (
+    EvidenceRecord,
+    GeoPackageLedger,
+    LedgerError,
+    LedgerStore,
+    SpotFileError,
+    SpotFilter,
+    SpotRecord,
+    SpotSummary,
+    Verdict,
+    VerdictError,
+    check_evidence_integrity,
+    create_ledger_file,
+    decode_gpkg_geometry,
+    encode_gpkg_geometry,
+    misdecoding_reason,
+    parse_jpeg_exif,
+    read_jpeg_exif,
+    read_spot_file,
+    store_evidence_file,
+    validate_verdict,
+)
+
+REPO = Path(__file__).resolve().parents[1]
+X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)
+
+
+def _spot(number, i=0, **fields) -> SpotRecord:
+    attributes = {
+        domain.SPOT_NUMBER: number,
+        domain.SPOT_COUNTY_CODE: domain.ZICHUAN_COUNTY_CODE,
+        domain.SPOT_AREA: 400.0,
+        domain.CULTIVATED_AREA: 150.0,
+        domain.BASIC_FARMLAND_AREA: 20.0,
+        domain.SUGGESTED_VERDICT: domain.SUGGEST_FIELD_CHECK,
+        domain.REVIEW_PRIORITY: 2,
+        domain.TOWN_NAME: "南郊镇",
+        domain.OFFICE_NAME: "南郊自然资源所",
+        domain.CULTIVATED_FLAG: 1,
+        "SFYJJBNT": 0,
+        domain.VERDICT_REASON: "占用耕地 150.00 平方米",
+    }
+    attributes.update(fields)
+    geometry = box(X0 + 100 * i, Y0, X0 + 100 * i + 20, Y0 + 20)
+    return SpotRecord(attributes, geometry, i)
+
+
+def _dump(path: Path) -> dict[str, list]:
+    """Every row of every table, read with plain sqlite3."""
+    conn = sqlite3.connect(str(path))
+    try:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    (tmp_path / "office").mkdir()
+    store = GeoPackageLedger(tmp_path / "office" / "ledger.gpkg")
+    yield store
+    store.close()
+
+
+def _verdict(**changes) -> Verdict:
+    values = dict(
+        category=ls.VERDICT_ILLEGAL,
+        kind="未报即用",
+        verifier="张三",
+        verified_on="2024-03-05",
+        areas={domain.CULTIVATED_AREA: 150.0},
+    )
+    values.update(changes)
+    return Verdict(**values)
+
+
+# --- the GeoPackage container --------------------------------------------------------------------
+
+
+def test_new_ledger_is_a_real_geopackage(ledger):
+    conn = sqlite3.connect(str(ledger.path))
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+    assert conn.execute("PRAGMA user_version").fetchone()[0] in (10200, 10300)
+    contents = dict(conn.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    assert contents[ls.T_SPOTS] == "features"
+    for table in (ls.T_BATCHES, ls.T_VERDICTS, ls.T_EVIDENCE, ls.T_META):
+        assert contents[table] == "attributes"
+    assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
+        (ls.T_SPOTS, ls.C_GEOM, "MULTIPOLYGON", 4527, 0, 0)
+    ]
+    org, code, definition = conn.execute(
+        "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
+        "WHERE srs_id = 4527"
+    ).fetchone()
+    assert (org, code) == ("EPSG", 4527) and "Gauss" in definition and "39500000" in definition
+    assert {-1, 0, 4326} <= {r[0] for r in conn.execute("SELECT srs_id FROM gpkg_spatial_ref_sys")}
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert ledger.schema_version == ls.SCHEMA_VERSION
+    assert isinstance(ledger, LedgerStore)
+
+
+def test_geometry_blob_has_the_geopackage_header():
+    polygon = box(X0, Y0, X0 + 30, Y0 + 10)
+    blob = encode_gpkg_geometry(polygon)
+    assert blob[:2] == b"GP" and blob[2] == 0
+    assert blob[3] == 0b011  # xy envelope, little-endian
+    assert struct.unpack("<i", blob[4:8])[0] == 4527
+    assert struct.unpack("<4d", blob[8:40]) == (X0, X0 + 30, Y0, Y0 + 10)
+    assert blob[40:] == shapely.to_wkb(polygon, byte_order=1)
+    assert decode_gpkg_geometry(blob).equals(polygon)
+    empty = encode_gpkg_geometry(shapely.MultiPolygon())
+    assert empty[3] & 0b10000 and len(empty) == 8 + len(shapely.to_wkb(shapely.MultiPolygon()))
+    assert encode_gpkg_geometry(None) is None
+
+
+def test_spots_round_trip_through_fiona_and_the_store(ledger):
+    spots = [_spot("370302202300001", 0), _spot("370302202300002", 1, XZMC="双杨镇")]
+    ring = shapely.Polygon([(X0, Y0), (X0 + 50, Y0), (X0 + 50, Y0 + 50), (X0, Y0 + 50)])
+    hole = [(X0 + 10, Y0 + 10), (X0 + 20, Y0 + 10), (X0 + 20, Y0 + 20), (X0 + 10, Y0 + 20)]
+    spots[1].geometry = shapely.MultiPolygon(
+        [shapely.Polygon(ring.exterior.coords, [hole]), box(X0 + 60, Y0, X0 + 70, Y0 + 5)]
+    )
+    report = ledger.import_batch("2023年第一季度", spots, source="spots.shp")
+    assert report.ok and (report.added, report.refreshed, report.skipped) == (2, 0, 0)
+    ledger.close()
+    assert "ledger_spots" in fiona.listlayers(ledger.path)
+    with fiona.open(ledger.path, layer="ledger_spots") as source:
+        assert source.crs.to_epsg() == 4527
+        features = {f.properties[domain.SPOT_NUMBER]: f for f in source}
+    for record in spots:
+        feature = features[record.number]
+        read = shapely.geometry.shape(feature.geometry)
+        expected = record.geometry
+        if expected.geom_type == "Polygon":
+            expected = shapely.MultiPolygon([expected])
+        assert read.equals_exact(expected, 0.0)
+        assert feature.properties[domain.TOWN_NAME] == record.attributes[domain.TOWN_NAME]
+        assert feature.properties[domain.SPOT_AREA] == 400.0
+        assert json.loads(feature.properties[ls.C_ATTRIBUTES]) == record.attributes
+    reopened = GeoPackageLedger(ledger.path)
+    summary = reopened.spots()[1]
+    spot = reopened.spot(summary.id)
+    assert spot.geometry.equals_exact(spots[1].geometry, 0.0)
+    assert spot.attributes == spots[1].attributes and spot.batch == "2023年第一季度"
+    extent = sqlite3.connect(str(ledger.path)).execute(
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'ledger_spots'"
+    )
+    assert extent.fetchone() == (X0, Y0, X0 + 70, Y0 + 50)
+    reopened.close()
+
+
+def test_spatial_index_added_by_gdal_keeps_the_ledger_writable(ledger):
+    ogr = pytest.importorskip("osgeo.ogr")
+    ledger.import_batch("b1", [_spot("A", 0)])
+    ledger.close()
+    source = ogr.Open(str(ledger.path), 1)
+    source.ExecuteSQL("SELECT CreateSpatialIndex('ledger_spots', 'geom')")
+    source = None
+    reopened = GeoPackageLedger(ledger.path)
+    report = reopened.import_batch("b1", [_spot("A", 3), _spot("B", 1)])
+    assert report.ok and report.refreshed == 1 and report.added == 1
+    rows = reopened._conn.execute("SELECT id, minx FROM rtree_ledger_spots_geom ORDER BY id")
+    assert [(i, round(x)) for i, x in rows] == [(1, X0 + 300), (2, X0 + 100)]
+    reopened.close()
+
+
+# --- import semantics -------------------------------------------------------------------------
+
+
+def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_path):
+    ledger.import_batch("2023Q1", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2)])
+    ids = {s.number: s.id for s in ledger.spots()}
+    verdict_id = ledger.record_verdict(ids["S1"], _verdict())
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"not really a jpeg")
+    record = store_evidence_file(ledger.path, "S1", photo, ls.EVIDENCE_PHOTO)
+    ledger.add_evidence(ids["S1"], record)
+    before_verdicts = ledger.verdict_history(ids["S1"])
+    before_evidence = ledger.evidence(ids["S1"])
+
+    changed = _spot("S1", 5, TBMJ=512.5, JYPD=domain.SUGGEST_ILLEGAL, YXJ=1, NEW_FIELD="新")
+    report = ledger.import_batch("2023Q1", [changed, _spot("S2", 1)])
+    assert report.ok and (report.added, report.refreshed) == (0, 2)
+    assert [w.number for w in report.warnings] == ["S3"]  # not delivered again: kept
+    assert {s.number: s.id for s in ledger.spots()} == ids  # same spots, same ids
+    spot = ledger.spot(ids["S1"])
+    assert spot.spot_area == 512.5 and spot.priority == 1
+    assert spot.suggested == domain.SUGGEST_ILLEGAL and spot.attributes["NEW_FIELD"] == "新"
+    assert spot.geometry.equals(shapely.MultiPolygon([changed.geometry]))
+    assert ledger.verdict_history(ids["S1"]) == before_verdicts
+    assert ledger.current_verdict(ids["S1"]).id == verdict_id
+    assert ledger.evidence(ids["S1"]) == before_evidence
+
+    # Another batch lands beside the first, even with a spot number already used there.
+    report = ledger.import_batch("2023Q2", [_spot("S1", 7), _spot("Q2-1", 8)])
+    assert report.added == 2
+    assert [b.name for b in ledger.batches()] == ["2023Q1", "2023Q2"]
+    assert [(b.spot_count, b.verified_count) for b in ledger.batches()] == [(3, 1), (2, 0)]
+    assert ledger.counts() == (1, 5) and ledger.counts("2023Q2") == (0, 2)
+
+
+def test_duplicates_empty_keys_and_bad_geometry_are_reported_not_imported(ledger):
+    ledger.import_batch("b", [_spot("D1", 0, TBMJ=111.0)])
+    spots = [
+        _spot("OK1", 0),
+        _spot("D1", 1, TBMJ=1.0),
+        _spot("", 2),
+        _spot(None, 3),
+        _spot("D1", 4, TBMJ=2.0),
+        _spot("  ", 5),
+        _spot("LINE", 6),
+        _spot(370302202300009.0, 7),  # a number column read as float
+    ]
+    spots[6].geometry = shapely.LineString([(X0, Y0), (X0 + 5, Y0)])
+    before = ledger.spot(ledger.spots()[0].id)
+    report = ledger.import_batch("b", spots)
+    assert not report.ok and report.added == 2 and report.skipped == 6
+    by_index = {(e.index, e.number, e.field) for e in report.errors}
+    assert {(1, "D1", "JCBH"), (4, "D1", "JCBH")} <= by_index
+    assert {(2, None, "JCBH"), (3, None, "JCBH"), (5, None, "JCBH")} <= by_index
+    assert (6, "LINE", "geometry") in by_index
+    duplicate = next(e for e in report.errors if e.index == 1)
+    assert "neither copy" in duplicate.message and "#1, #4" in duplicate.message
+    assert "两份均未导入" in duplicate.message
+    numbers = [s.number for s in ledger.spots()]
+    assert sorted(numbers) == ["370302202300009", "D1", "OK1"]
+    kept = ledger.spot(before.id)  # the earlier D1 is untouched, and the report says so
+    assert kept.spot_area == 111.0 and kept.updated_at == before.updated_at
+    assert any(
+        w.number == "D1" and "keeps its earlier record" in w.message for w in report.warnings
+    )
+    assert any("D1" in line for line in report.lines())
+
+
+def test_misdecoded_text_is_reported_and_the_spot_not_imported(ledger):
+    gbk_as_latin1 = "南郊镇".encode("gbk").decode("latin-1")
+    utf8_as_latin1 = "双杨镇".encode().decode("latin-1")
+    spots = [
+        _spot("M1", 0, XZMC=gbk_as_latin1),
+        _spot("M2", 1, PDYY="占用\ufffd\ufffd地"),
+        _spot("M3", 2, BZ="锟斤拷锟斤拷"),
+        _spot("M4", 3, XZMC=utf8_as_latin1),
+        _spot("OK", 4, BZ="Müller 南郊"),
+    ]
+    spots[4].attributes["ÌØÊâ"] = "x"  # field name 特殊 mis-decoded
+    spots[4].attributes.pop("ÌØÊâ")
+    spots.append(_spot("M5", 5))
+    spots[5].attributes["ÌØÊâ"] = "x"
+    report = ledger.import_batch("b", spots)
+    flagged = {(e.index, e.number, e.field) for e in report.errors}
+    assert flagged == {
+        (0, "M1", "XZMC"),
+        (1, "M2", "PDYY"),
+        (2, "M3", "BZ"),
+        (3, "M4", "XZMC"),
+        (5, "M5", "ÌØÊâ"),
+    }
+    assert "南郊镇" in next(e.message for e in report.errors if e.number == "M1")
+    assert [s.number for s in ledger.spots()] == ["OK"]
+    assert misdecoding_reason("南郊镇") is None and misdecoding_reason("Müller") is None
+    assert misdecoding_reason("2023-01-01") is None
+
+
+# --- append-only history -----------------------------------------------------------------------
+
+
+def test_a_correction_adds_a_record(ledger):
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    first, second = (s.id for s in ledger.spots())
+    assert ledger.current_verdict(first) is None
+    v1 = ledger.record_verdict(first, _verdict())
+    v2 = ledger.record_verdict(
+        first,
+        _verdict(
+            category=ls.VERDICT_LEGAL,
+            kind="农转用",
+            approval_number="鲁政土字〔2023〕12号",
+            corrects=v1,
+            note="补充批文",
+        ),
+    )
+    history = ledger.verdict_history(first)
+    assert [v.id for v in history] == [v1, v2]
+    assert history[0].category == ls.VERDICT_ILLEGAL and history[0].areas == {"GDMJ": 150.0}
+    assert history[1].corrects == v1 and history[1].verified_on == "2024-03-05"
+    assert ledger.current_verdict(first).category == ls.VERDICT_LEGAL
+    assert ledger.spots(SpotFilter(status=ls.STATUS_VERIFIED))[0].category == ls.VERDICT_LEGAL
+    with pytest.raises(VerdictError, match="does not belong"):
+        ledger.record_verdict(second, _verdict(corrects=v1))
+    assert ledger.verdict_history(second) == []
+
+
+def test_triggers_refuse_update_and_delete_from_any_tool(ledger, tmp_path):
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    ledger.record_verdict(spot_id, _verdict())
+    source = tmp_path / "a.mp3"
+    source.write_bytes(b"audio")
+    ledger.add_evidence(spot_id, store_evidence_file(ledger.path, "S1", source, "audio"))
+    ledger.close()
+    before = _dump(ledger.path)
+    conn = sqlite3.connect(str(ledger.path))
+    for sql in (
+        "UPDATE ledger_verdicts SET category = '合法'",
+        "DELETE FROM ledger_verdicts",
+        "UPDATE ledger_evidence SET sha256 = 'x'",
+        "DELETE FROM ledger_evidence",
+    ):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql)
+    with pytest.raises(sqlite3.DatabaseError, match="cannot be deleted"):
+        conn.execute("DELETE FROM ledger_spots")
+    conn.commit()
+    conn.close()
+    assert _dump(ledger.path) == before
+
+
+# --- transactions and crash safety ---------------------------------------------------------------
+
+
+def test_an_exception_mid_import_leaves_the_ledger_unchanged(ledger):
+    ledger.import_batch("b", [_spot("S1", 0)])
+    ledger.record_verdict(ledger.spots()[0].id, _verdict())
+    before = _dump(ledger.path)
+
+    def fail_halfway(row):
+        if row == 50:
+            raise RuntimeError("disk on fire")
+
+    ledger._after_row_hook = fail_halfway
+    spots = [_spot(f"N{i:03d}", i) for i in range(100)] + [_spot("S1", 0, TBMJ=9.0)]
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        ledger.import_batch("b", spots)
+    assert _dump(ledger.path) == before
+    ledger._after_row_hook = None
+    assert ledger.import_batch("c", [_spot("C1", 0)]).added == 1  # still usable
+    with pytest.raises(KeyError), ledger.transaction():  # and an outer transaction rolls back
+        ledger.record_verdict(ledger.spots(SpotFilter(batch="c"))[0].id, _verdict())
+        raise KeyError("stop")
+    assert ledger.counts("c") == (0, 1)
+
+
+_CHILD = """
+import sys, time
+sys.path.insert(0, {repo!r})
+from shapely.geometry import box
+from zc_enforcement_plugin.core.ledger import GeoPackageLedger, SpotRecord
+ledger = GeoPackageLedger({path!r})
+# A tiny page cache makes SQLite spill changed pages into the database file before COMMIT,
+# so the kill really leaves a half-written file that only the journal can repair.
+ledger._conn.execute("PRAGMA cache_size = 5")
+count = {count}
+def hook(row):
+    if row == count // 2:
+        with open({marker!r}, "w") as handle:
+            handle.write("half")
+        time.sleep(300)
+ledger._after_row_hook = hook
+spots = [
+    SpotRecord({{"JCBH": "K%05d" % i, "TBMJ": 1.0, "BZ": "备注" * 100}},
+               box({x0} + i, {y0}, {x0} + i + 1, {y0} + 1), i)
+    for i in range(count)
+]
+spots.append(SpotRecord({{"JCBH": "S1", "TBMJ": 5.0}}, box({x0}, {y0}, {x0} + 1, {y0} + 1)))
+ledger.import_batch("b", spots)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_killed_mid_transaction_the_ledger_keeps_its_previous_content(ledger, tmp_path):
+    ledger.import_batch("b", [_spot("S1", 0)])
+    ledger.record_verdict(ledger.spots()[0].id, _verdict())
+    ledger.close()
+    before = _dump(ledger.path)
+    before_bytes = ledger.path.read_bytes()
+    marker = tmp_path / "halfway"
+    script = tmp_path / "child.py"
+    script.write_text(
+        _CHILD.format(
+            repo=str(REPO), path=str(ledger.path), count=2000, marker=str(marker), x0=X0, y0=Y0
+        ),
+        encoding="utf-8",
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            if child.poll() is not None:
+                pytest.fail("child ended early: " + child.stderr.read().decode(errors="replace"))
+            if time.monotonic() > deadline:
+                pytest.fail("child never reached the middle of the import")
+            time.sleep(0.05)
+        journal = Path(str(ledger.path) + "-journal")
+        assert journal.exists() and journal.stat().st_size > 0  # mid-transaction
+        assert ledger.path.read_bytes() != before_bytes  # pages already spilled into the file
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert child.returncode == -signal.SIGKILL
+    reopened = GeoPackageLedger(ledger.path)  # the hot journal is rolled back on open
+    assert reopened.counts() == (1, 1)
+    assert [s.number for s in reopened.spots()] == ["S1"]
+    reopened.close()
+    assert _dump(ledger.path) == before
+    conn = sqlite3.connect(str(ledger.path))
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+
+
+# --- schema versions -------------------------------------------------------------------------
+
+
+def test_a_version_1_ledger_is_migrated_on_open(tmp_path):
+    path = tmp_path / "old.gpkg"
+    create_ledger_file(path, schema_version=1)
+    conn = sqlite3.connect(str(path))
+    assert conn.execute(
+        "SELECT value FROM ledger_meta WHERE key = 'schema_version'"
+    ).fetchone() == ("1",)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(ledger_evidence)")}
+    assert ls.C_TAKEN_AT not in columns
+    now = "2023-05-01T00:00:00.000Z"
+    conn.execute(
+        "INSERT INTO ledger_batches (name, imported_at, updated_at) VALUES ('old', ?, ?)",
+        (now, now),
+    )
+    conn.execute(
+        'INSERT INTO ledger_spots (geom, batch_id, "JCBH", "TBMJ", attributes, imported_at, '
+        "updated_at) VALUES (?, 1, 'V1', 300.0, '{\"JCBH\": \"V1\"}', ?, ?)",
+        (encode_gpkg_geometry(shapely.MultiPolygon([box(X0, Y0, X0 + 10, Y0 + 30)])), now, now),
+    )
+    conn.execute(
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, recorded_at)"
+        " VALUES (1, '其他', '伪变化', '李四', '2023-05-02', ?)",
+        (now,),
+    )
+    conn.execute(
+        "INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) "
+        "VALUES (1, 'photo', 'V1/a.jpg', ?, 3, ?)",
+        ("0" * 64, now),
+    )
+    conn.execute("UPDATE ledger_evidence SET size = 4")  # version 1 evidence was not append-only
+    conn.commit()
+    conn.close()
+
+    migrated = GeoPackageLedger(path)
+    assert migrated.migrated_from == 1 and migrated.schema_version == ls.SCHEMA_VERSION
+    spot_id = migrated.spots()[0].id
+    assert migrated.spot(spot_id).spot_area == 300.0
+    assert migrated.current_verdict(spot_id).kind == "伪变化"
+    [evidence] = migrated.evidence(spot_id)
+    assert evidence.size == 4 and evidence.taken_at is None and evidence.original_name == ""
+    migrated.close()
+    conn = sqlite3.connect(str(path))
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        conn.execute("UPDATE ledger_evidence SET size = 5")
+    conn.close()
+    assert GeoPackageLedger(path).migrated_from is None  # nothing left to do the second time
+
+
+def test_a_newer_ledger_is_refused_with_a_clear_message(ledger):
+    ledger.close()
+    conn = sqlite3.connect(str(ledger.path))
+    conn.execute("UPDATE ledger_meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = ledger.path.read_bytes()
+    with pytest.raises(LedgerError, match=r"99.*newer than this plugin") as caught:
+        GeoPackageLedger(ledger.path)
+    assert str(ledger.path) in str(caught.value) and "升级插件" in str(caught.value)
+    assert ledger.path.read_bytes() == before
+
+
+def test_files_that_are_not_ledgers_are_refused(tmp_path):
+    text = tmp_path / "notes.gpkg"
+    text.write_text("这不是数据库", encoding="utf-8")
+    with pytest.raises(LedgerError, match="not a GeoPackage"):
+        GeoPackageLedger(text)
+    plain = tmp_path / "plain.gpkg"
+    schema = {"geometry": "Polygon", "properties": {"JCBH": "str"}}
+    with fiona.open(plain, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as sink:
+        sink.write(
+            fiona.Feature.from_dict(geometry=mapping(box(0, 0, 1, 1)), properties={"JCBH": "1"})
+        )
+    with pytest.raises(LedgerError, match="not a verification ledger"):
+        GeoPackageLedger(plain)
+    with pytest.raises(LedgerError, match="does not exist"):
+        GeoPackageLedger(tmp_path / "missing.gpkg", create=False)
+    assert ls.MIGRATIONS and len(ls.MIGRATIONS) == ls.SCHEMA_VERSION
+
+
+# --- the spot list ------------------------------------------------------------------------------
+
+
+def test_spot_list_filters_and_review_order(ledger):
+    ledger.import_batch(
+        "b1",
+        [
+            _spot("B", 0, YXJ=2),
+            _spot("A", 1, YXJ=2, XZMC="双杨镇", SMC="双杨所"),
+            _spot("C", 2, YXJ=1, SFYJJBNT=1, JYPD=domain.SUGGEST_ILLEGAL),
+            _spot("D", 3, YXJ=None),
+            _spot("E", 4, YXJ=3, SFGD="否"),
+        ],
+    )
+    ledger.import_batch("b2", [_spot("A", 5, YXJ=1)])
+    listing = ledger.spots()
+    assert [(s.batch, s.number) for s in listing] == [
+        ("b2", "A"),
+        ("b1", "C"),
+        ("b1", "A"),
+        ("b1", "B"),
+        ("b1", "E"),
+        ("b1", "D"),
+    ]
+    assert all(isinstance(s, SpotSummary) for s in listing)
+    numbers = lambda **kw: [s.number for s in ledger.spots(SpotFilter(**kw))]  # noqa: E731
+    assert numbers(batch="b1") == ["C", "A", "B", "E", "D"]
+    assert numbers(town="双杨镇") == ["A"] and numbers(office="双杨所") == ["A"]
+    assert numbers(flag="SFYJJBNT") == ["C"]
+    assert numbers(flag="SFGD", batch="b1") == ["C", "A", "B", "D"]
+    assert numbers(suggested=domain.SUGGEST_ILLEGAL) == ["C"]
+    ledger.record_verdict(listing[3].id, _verdict())
+    assert numbers(status=ls.STATUS_VERIFIED) == ["B"]
+    assert len(numbers(status=ls.STATUS_UNVERIFIED)) == 5
+    assert ledger.spot(listing[3].id).status == ls.STATUS_VERIFIED
+    with pytest.raises(ValueError):
+        ledger.spots(SpotFilter(flag="JCBH; DROP TABLE ledger_spots"))
+    with pytest.raises(ValueError):
+        ledger.spots(SpotFilter(status="done"))
+    with pytest.raises(LedgerError, match="no spot"):
+        ledger.spot(999)
+
+
+# --- verdict validation --------------------------------------------------------------------------
+
+_SPOT = SpotSummary(1, "b", "S1", None, None, 1000.0, 400.0, 0.0, None, 1, "unverified", None, None)
+_TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+_SPLIT = {"GDMJ": 400.0, "FGNYDMJ": 300.0, "JSYDMJ": 200.0, "WLYDMJ": 100.0}
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        ({}, []),
+        ({"areas": _SPLIT}, []),
+        ({"areas": {**_SPLIT, "GDMJ": 400.03}}, []),  # rounding tolerance
+        (dict(category=ls.VERDICT_LEGAL, kind=None), ["须注明依据", "needs its basis", "批准文号"]),
+        (
+            dict(category=ls.VERDICT_LEGAL, kind="增减挂钩", approval_number=" "),
+            ["须填写批准文号", "approval number"],
+        ),
+        (dict(category=ls.VERDICT_LEGAL, kind="增减挂钩", approval_number="X-1"), []),
+        (dict(kind=None), ["违法判定须注明类型", "illegal verdict needs its kind"]),
+        (dict(kind="临时用地"), ["违法判定须注明类型", "'临时用地'"]),
+        (dict(category=ls.VERDICT_OTHER, kind="未报即用"), ["其他判定须注明类型", "other verdict"]),
+        (dict(category=ls.VERDICT_OTHER, kind="伪变化"), []),
+        (dict(category="不明"), ["判定类别须为", "must be one of"]),
+        (dict(verifier=" "), ["须填写核查人", "verifier is required"]),
+        (dict(verified_on=None), ["须填写核查日期", "date is required"]),
+        (dict(verified_on="3/5/2024"), ["无法识别", "is not a date"]),
+        (dict(verified_on=_TOMORROW), ["晚于今天", "in the future"]),
+        (dict(verified_on=dt.date(2024, 1, 2)), []),
+        (dict(areas={"GDMJ": 1200.0}), ["超过图斑面积", "exceeds the spot area"]),
+        (dict(areas={**_SPLIT, "WLYDMJ": 50.0}), ["与图斑面积 1000.00 不符", "adds up to 950.00"]),
+        (dict(areas={"GDMJ": 700.0, "JSYDMJ": 400.0}), ["超过图斑面积", "more than the spot area"]),
+        (dict(areas={"GDMJ": -1}), ["须为非负数", "must be a number"]),
+        (dict(areas={"XYZ": 1}), ["未知面积字段", "unknown area field"]),
+    ],
+)
+def test_validate_verdict(changes, expected):
+    messages = validate_verdict(_verdict(**changes), _SPOT)
+    text = "\n".join(messages)
+    if not expected:
+        assert messages == []
+    for part in expected:
+        assert part in text
+    for message in messages:  # Chinese first, then English
+        chinese, english = message.split(" / ", 1)
+        assert any("\u4e00" <= c <= "\u9fff" for c in chinese)
+        assert english[:1].isascii() and english[:1].isalpha()
+
+
+def test_an_invalid_verdict_is_refused_and_not_recorded(ledger):
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    with pytest.raises(VerdictError) as caught:
+        ledger.record_verdict(spot_id, _verdict(kind="", verifier="", areas={"GDMJ": 401.0}))
+    assert len(caught.value.messages) == 3
+    assert ledger.verdict_history(spot_id) == [] and ledger.counts() == (0, 1)
+
+
+# --- reading spot files --------------------------------------------------------------------------
+
+_FILE_SCHEMA = {
+    "geometry": "Polygon",
+    "properties": {"JCBH": "str:20", "XZMC": "str:40", "TBMJ": "float", "YXJ": "int"},
+}
+
+
+def _write_spot_file(
+    path: Path,
+    encoding: str | None,
+    crs="EPSG:4527",
+    driver="ESRI Shapefile",
+    offset=(X0, Y0),
+    layer=None,
+):
+    options = {"encoding": encoding} if encoding else {}
+    if layer:
+        options["layer"] = layer
+    with fiona.open(path, "w", driver=driver, schema=_FILE_SCHEMA, crs=crs, **options) as sink:
+        for i, town in enumerate(["南郊镇", "双杨镇", "寨里镇"]):
+            geometry = box(offset[0] + 100 * i, offset[1], offset[0] + 100 * i + 10, offset[1] + 10)
+            sink.write(
+                fiona.Feature.from_dict(
+                    geometry=mapping(geometry),
+                    properties={
+                        "JCBH": f"37030220230000{i}",
+                        "XZMC": town,
+                        "TBMJ": 100.0,
+                        "YXJ": i,
+                    },
+                )
+            )
+
+
+def test_gbk_shapefile_without_cpg_has_its_encoding_guessed_and_reported(tmp_path, ledger):
+    shp = tmp_path / "卫片图斑.shp"
+    _write_spot_file(shp, "gbk")
+    shp.with_suffix(".cpg").unlink()
+    with fiona.open(shp) as source:  # what GDAL alone would make of it
+        garbled = [f.properties["XZMC"] for f in source]
+    assert garbled[0] != "南郊镇" and misdecoding_reason(garbled[0])
+
+    records, report = read_spot_file(shp)
+    assert [r.attributes["XZMC"] for r in records] == ["南郊镇", "双杨镇", "寨里镇"]
+    assert report.encoding == "GBK" and report.encoding_guessed
+    [warning] = report.warnings
+    assert "卫片图斑.dbf" in warning.message and "GBK" in warning.message
+    assert "guessed" in warning.message and "推测" in warning.message
+    assert records[1].number == "370302202300001" and records[1].source_index == 1
+    assert records[2].geometry.equals(box(X0 + 200, Y0, X0 + 210, Y0 + 10))
+    assert ledger.import_batch("b", records).ok
+
+    # Read the way GDAL would, the spots are refused instead of stored as mojibake.
+    garbled_records, _ = read_spot_file(shp, encoding="latin-1")
+    report = ledger.import_batch("b2", garbled_records)
+    assert report.skipped == 3 and {e.field for e in report.errors} == {"XZMC"}
+
+
+def test_utf8_shapefile_without_cpg_is_guessed_utf8_and_with_cpg_not_guessed(tmp_path):
+    shp = tmp_path / "utf8.shp"
+    _write_spot_file(shp, "utf-8")
+    records, report = read_spot_file(shp)
+    assert not report.encoding_guessed and report.warnings == []  # .cpg present
+    assert records[0].attributes["XZMC"] == "南郊镇"
+    shp.with_suffix(".cpg").unlink()
+    records, report = read_spot_file(shp)
+    assert report.encoding == "UTF-8" and report.encoding_guessed
+    assert "utf8.dbf" in report.warnings[0].message
+    assert records[2].attributes["XZMC"] == "寨里镇"
+
+
+def test_a_geopackage_in_another_crs_is_transformed_and_reported(tmp_path):
+    path = tmp_path / "spots.gpkg"
+    _write_spot_file(path, None, crs="EPSG:4548", driver="GPKG", offset=(X0 - 39_000_000, Y0))
+    records, report = read_spot_file(path)
+    assert report.transformed and "transformed to EPSG:4527" in report.warnings[0].message
+    bounds = records[0].geometry.bounds
+    assert bounds == pytest.approx((X0, Y0, X0 + 10, Y0 + 10), abs=1e-3)
+
+
+def test_files_that_are_not_what_they_claim_give_clear_errors(tmp_path):
+    fake = tmp_path / "spots.gpkg"
+    fake.write_text("JCBH,XZMC\n1,南郊镇\n", encoding="utf-8")
+    with pytest.raises(SpotFileError, match="not a GeoPackage") as caught:
+        read_spot_file(fake)
+    assert str(fake) in str(caught.value)
+    garbage = tmp_path / "spots.shp"
+    garbage.write_bytes(os.urandom(300))
+    with pytest.raises(SpotFileError, match="not a Shapefile") as caught:
+        read_spot_file(garbage)
+    assert str(garbage) in str(caught.value)
+    with pytest.raises(SpotFileError, match="not found"):
+        read_spot_file(tmp_path / "nowhere.shp")
+    lonely = tmp_path / "lonely.shp"
+    _write_spot_file(lonely, "utf-8")
+    lonely.with_suffix(".dbf").unlink()
+    with pytest.raises(SpotFileError, match="no .dbf"):
+        read_spot_file(lonely)
+    two = tmp_path / "two.gpkg"
+    _write_spot_file(two, None, driver="GPKG", layer="spots")
+    _write_spot_file(two, None, driver="GPKG", layer="pieces")
+    with pytest.raises(SpotFileError, match="several layers"):
+        read_spot_file(two)
+    assert len(read_spot_file(two, layer="pieces")[0]) == 3
+    with pytest.raises(SpotFileError, match="no layer"):
+        read_spot_file(two, layer="nope")
+    no_crs = tmp_path / "nocrs.shp"
+    _write_spot_file(no_crs, "utf-8", crs=None)
+    with pytest.raises(SpotFileError, match="no coordinate reference system"):
+        read_spot_file(no_crs)
+
+
+# --- evidence ------------------------------------------------------------------------------------
+
+
+def _ifd(order: str, offset: int, entries: list[tuple[int, int, int, bytes]]) -> bytes:
+    """One TIFF IFD placed at `offset`, values longer than 4 bytes right after it."""
+    data_start = offset + 2 + 12 * len(entries) + 4
+    head, data = struct.pack(order + "H", len(entries)), b""
+    for tag, kind, count, payload in sorted(entries):
+        if len(payload) <= 4:
+            head += struct.pack(order + "HHI", tag, kind, count) + payload.ljust(4, b"\0")
+        else:
+            head += struct.pack(order + "HHII", tag, kind, count, data_start + len(data))
+            data += payload + (b"\0" if len(payload) % 2 else b"")
+    return head + struct.pack(order + "I", 0) + data
+
+
+def _jpeg_with_exif(order: str, when: str, lat, lat_ref: str, lon, lon_ref: str) -> bytes:
+    def rationals(values):
+        return b"".join(struct.pack(order + "II", n, d) for n, d in values)
+
+    def pointer(tag, value):
+        return (tag, 4, 1, struct.pack(order + "I", value))
+
+    exif_entries = [
+        (0x9003, 2, 20, when.encode() + b"\0"),
+        (0x9011, 2, 7, b"+08:00\0"),
+    ]
+    gps_entries = [
+        (1, 2, 2, lat_ref.encode() + b"\0"),
+        (2, 5, 3, rationals(lat)),
+        (3, 2, 2, lon_ref.encode() + b"\0"),
+        (4, 5, 3, rationals(lon)),
+    ]
+    ifd0_size = len(
+        _ifd(order, 8, [pointer(0x8769, 0), pointer(0x8825, 0), (0x0110, 2, 6, b"Phone\0")])
+    )
+    exif_at = 8 + ifd0_size
+    gps_at = exif_at + len(_ifd(order, exif_at, exif_entries))
+    ifd0 = _ifd(
+        order, 8, [pointer(0x8769, exif_at), pointer(0x8825, gps_at), (0x0110, 2, 6, b"Phone\0")]
+    )
+    magic = b"II" if order == "<" else b"MM"
+    tiff = (
+        magic
+        + struct.pack(order + "HI", 42, 8)
+        + ifd0
+        + _ifd(order, exif_at, exif_entries)
+        + _ifd(order, gps_at, gps_entries)
+    )
+    app1 = b"Exif\0\0" + tiff
+    jfif = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"
+    return b"\xff\xd8" + jfif + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + b"\xff\xd9"
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_exif_time_and_gps_are_read_from_a_hand_made_jpeg(order):
+    data = _jpeg_with_exif(
+        order,
+        "2024:03:05 14:22:01",
+        [(36, 1), (48, 1), (305, 10)],
+        "N",
+        [(117, 1), (58, 1), (125, 100)],
+        "E",
+    )
+    info = parse_jpeg_exif(data)
+    assert info.taken_at == "2024-03-05T14:22:01+08:00"
+    assert info.lat == pytest.approx(36 + 48 / 60 + 30.5 / 3600)
+    assert info.lon == pytest.approx(117 + 58 / 60 + 1.25 / 3600)
+    south_west = parse_jpeg_exif(
+        _jpeg_with_exif(
+            order,
+            "2024:03:05 14:22:01",
+            [(1, 1), (0, 1), (0, 1)],
+            "S",
+            [(2, 1), (30, 1), (0, 1)],
+            "W",
+        )
+    )
+    assert (south_west.lat, south_west.lon) == (-1.0, -2.5)
+
+
+def test_exif_that_is_absent_blank_or_damaged_gives_nothing():
+    assert parse_jpeg_exif(b"\x89PNG\r\n\x1a\n....") == parse_jpeg_exif(b"")
+    blank = parse_jpeg_exif(
+        _jpeg_with_exif(
+            "<",
+            "0000:00:00 00:00:00",
+            [(0, 0), (0, 1), (0, 1)],
+            "N",
+            [(117, 1), (0, 1), (0, 1)],
+            "E",
+        )
+    )
+    assert blank.taken_at is None and blank.lat is None and blank.lon is None
+    good = _jpeg_with_exif(
+        "<", "2024:03:05 14:22:01", [(36, 1), (0, 1), (0, 1)], "N", [(117, 1), (0, 1), (0, 1)], "E"
+    )
+    for cut in (30, 60, 120, len(good) - 40):
+        info = parse_jpeg_exif(good[:cut])  # must not raise
+        assert info.taken_at in (None, "2024-03-05T14:22:01+08:00")
+
+
+def test_exif_written_by_pillow_is_read_too(tmp_path):
+    image_module = pytest.importorskip("PIL.Image")
+    tiff = pytest.importorskip("PIL.TiffImagePlugin")
+    rational = tiff.IFDRational
+    exif = image_module.Exif()
+    exif[0x8825] = {
+        1: "N",
+        2: (rational(36, 1), rational(48, 1), rational(305, 10)),
+        3: "E",
+        4: (rational(117, 1), rational(58, 1), rational(125, 100)),
+    }
+    exif[0x8769] = {0x9003: "2023:11:30 08:01:02"}
+    path = tmp_path / "pillow.jpg"
+    image_module.new("RGB", (16, 16), "green").save(path, exif=exif.tobytes())
+    info = read_jpeg_exif(path)
+    assert info.taken_at == "2023-11-30T08:01:02"
+    assert (info.lat, info.lon) == pytest.approx((36.80847222, 117.96701389))
+
+
+def test_evidence_is_copied_hashed_recorded_and_checked(ledger, tmp_path):
+    ledger.import_batch("b", [_spot("370302202300001", 0), _spot("S:2", 1)])
+    first, second = (s.id for s in ledger.spots())
+    sources = tmp_path / "camera"
+    sources.mkdir()
+    photo = sources / "IMG 0001.jpg"
+    photo.write_bytes(
+        _jpeg_with_exif(
+            "<",
+            "2024:03:05 14:22:01",
+            [(36, 1), (48, 1), (305, 10)],
+            "N",
+            [(117, 1), (58, 1), (125, 100)],
+            "E",
+        )
+    )
+    video = sources / "clip.mp4"
+    video.write_bytes(b"\0\0\0\x18ftypmp42" + os.urandom(2000))
+
+    record = store_evidence_file(ledger.path, "370302202300001", photo, ls.EVIDENCE_PHOTO)
+    copied = ledger.evidence_dir / record.path
+    assert ledger.evidence_dir == ledger.path.parent / "evidence"
+    assert (
+        record.path == "370302202300001/IMG 0001.jpg" and copied.read_bytes() == photo.read_bytes()
+    )
+    assert record.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert record.size == photo.stat().st_size and record.original_name == "IMG 0001.jpg"
+    assert record.taken_at == "2024-03-05T14:22:01+08:00" and record.gps_lat == pytest.approx(
+        36.80847, abs=1e-5
+    )
+    photo_id = ledger.add_evidence(first, record)
+
+    again = store_evidence_file(ledger.path, "370302202300001", photo, ls.EVIDENCE_PHOTO)
+    assert again.path == record.path  # the identical file is not copied twice
+    other = sources / "other" / "IMG 0001.jpg"
+    other.parent.mkdir()
+    other.write_bytes(b"another photo with the same name")
+    renamed = store_evidence_file(ledger.path, "370302202300001", other, ls.EVIDENCE_PHOTO)
+    assert renamed.path == "370302202300001/IMG 0001_2.jpg" and renamed.taken_at is None
+    ledger.add_evidence(first, renamed)
+    clip = store_evidence_file(ledger.path, "S:2", video, ls.EVIDENCE_VIDEO)
+    assert clip.path == "S_2/clip.mp4"  # a spot number made safe as a folder name
+    clip_id = ledger.add_evidence(second, clip)
+
+    stored = ledger.evidence(first)
+    assert [e.path for e in stored] == [record.path, renamed.path]
+    assert stored[0].gps_lon == pytest.approx(117.96701, abs=1e-5) and stored[0].recorded_at
+    assert len(ledger.evidence()) == 3
+    assert check_evidence_integrity(ledger) == []
+
+    copied.write_bytes(copied.read_bytes() + b"edited")
+    (ledger.evidence_dir / clip.path).unlink()
+    problems = {(p.evidence_id, p.problem) for p in check_evidence_integrity(ledger)}
+    assert problems == {(photo_id, "altered"), (clip_id, "missing")}
+    messages = " ".join(p.message for p in check_evidence_integrity(ledger))
+    assert "已被改动" in messages and "缺失" in messages
+
+    with pytest.raises(LedgerError, match="unknown evidence kind"):
+        store_evidence_file(ledger.path, "S", photo, "document")
+    with pytest.raises(LedgerError, match="inside the evidence folder"):
+        ledger.add_evidence(first, EvidenceRecord("photo", "../outside.jpg", record.sha256, 1))
+    with pytest.raises(LedgerError, match="not a SHA-256"):
+        ledger.add_evidence(first, EvidenceRecord("photo", "a.jpg", "abc", 1))
+    with pytest.raises(LedgerError, match="no spot"):
+        ledger.add_evidence(999, record)

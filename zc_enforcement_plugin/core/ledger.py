@@ -1,0 +1,1739 @@
+"""The verification ledger (台帐): storage interface, GeoPackage implementation, evidence files."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import shutil
+import sqlite3
+import struct
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry.base import BaseGeometry
+
+from . import ledger_schema as ls
+from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+    OFFICE_NAME,
+    REVIEW_PRIORITY,
+    SPOT_AREA,
+    SPOT_MONITORED_AREA,
+    SPOT_NUMBER,
+    SUGGESTED_VERDICT,
+    TOWN_NAME,
+)
+
+# =================================================================================================
+# errors and records
+# =================================================================================================
+
+
+class LedgerError(Exception):
+    """The ledger or a file cannot be opened, read or written as asked; the message names it."""
+
+
+class SpotFileError(LedgerError):
+    """A spot file is missing, unreadable or not what its name claims."""
+
+
+class VerdictError(LedgerError):
+    """A verdict was refused; `messages` says why (Chinese first, then English)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+@dataclass
+class ImportIssue:
+    """One thing wrong (or worth knowing) about one spot of a delivery, or about the whole file."""
+
+    index: int | None  # feature index in the source file; None for the file as a whole
+    number: str | None  # JCBH as read
+    field: str | None  # attribute concerned
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.index is not None:
+            where.append(f"#{self.index}")
+        if self.number:
+            where.append(f"{SPOT_NUMBER}={self.number}")
+        if self.field:
+            where.append(self.field)
+        return (" ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, and every spot refused (errors) or worth a look (warnings)."""
+
+    batch: str
+    added: int = 0
+    refreshed: int = 0
+    skipped: int = 0
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        head = (
+            f"批次 {self.batch}: 新增 {self.added}, 更新 {self.refreshed}, 未导入 {self.skipped} / "
+            f"batch {self.batch}: {self.added} added, {self.refreshed} refreshed, "
+            f"{self.skipped} not imported"
+        )
+        return (
+            [head]
+            + [f"错误 / error: {issue}" for issue in self.errors]
+            + [f"提示 / warning: {issue}" for issue in self.warnings]
+        )
+
+
+@dataclass
+class ReadReport:
+    """How a spot file was read: layer, encoding (and whether it was guessed), CRS, issues."""
+
+    path: str
+    layer: str | None = None
+    encoding: str | None = None
+    encoding_guessed: bool = False
+    source_crs: str | None = None
+    transformed: bool = False
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+
+
+@dataclass
+class SpotRecord:
+    """One spot as delivered and screened, ready to import. Geometry is in EPSG:4527."""
+
+    attributes: dict[str, Any]  # every delivered and screening field, by field name
+    geometry: BaseGeometry | None
+    source_index: int | None = None  # feature index in the source file, for reports
+
+    @property
+    def number(self) -> Any:
+        return self.attributes.get(SPOT_NUMBER)
+
+
+@dataclass
+class SpotFilter:
+    """Which spots the list shows; None means any."""
+
+    batch: str | None = None
+    town: str | None = None  # XZMC
+    office: str | None = None  # SMC
+    status: str | None = None  # ledger_schema.STATUS_*
+    flag: str | None = None  # one of ledger_schema.SPOT_FLAG_COLUMNS, shows spots where it is set
+    suggested: str | None = None  # JYPD
+
+
+@dataclass
+class SpotSummary:
+    """A row of the spot list."""
+
+    id: int
+    batch: str
+    number: str
+    town: str | None
+    office: str | None
+    spot_area: float | None  # TBMJ, m²
+    cultivated_area: float | None  # GDMJ
+    basic_farmland_area: float | None  # YJJBNTMJ
+    suggested: str | None  # JYPD
+    priority: int | None  # YXJ
+    status: str
+    category: str | None  # current verdict, if any
+    kind: str | None
+
+
+@dataclass
+class Spot(SpotSummary):
+    """A spot with its geometry and all its fields."""
+
+    geometry: BaseGeometry | None
+    attributes: dict[str, Any]
+    imported_at: str
+    updated_at: str
+
+
+@dataclass
+class BatchSummary:
+    id: int
+    name: str
+    source: str | None
+    imported_at: str
+    updated_at: str
+    spot_count: int
+    verified_count: int
+
+
+@dataclass
+class Verdict:
+    """A verdict record. The store fills id, spot_id and recorded_at; a correction sets corrects."""
+
+    category: str  # ledger_schema.VERDICT_CATEGORIES
+    kind: str | None  # basis (legal) or kind (illegal, other)
+    verifier: str
+    verified_on: dt.date | str | None
+    approval_number: str | None = None
+    areas: dict[str, float] = field(default_factory=dict)  # ledger_schema.VERDICT_AREA_FIELDS
+    note: str = ""
+    corrects: int | None = None
+    id: int | None = None
+    spot_id: int | None = None
+    recorded_at: str | None = None
+
+
+@dataclass
+class EvidenceRecord:
+    """An evidence file: where it lies under the evidence folder, its hash, and photo metadata."""
+
+    kind: str  # ledger_schema.EVIDENCE_KINDS
+    path: str  # relative to the evidence folder, '/'-separated
+    sha256: str
+    size: int
+    original_name: str = ""
+    file_modified: str | None = None  # UTC
+    taken_at: str | None = None  # EXIF DateTimeOriginal (camera's local time, offset if given)
+    gps_lon: float | None = None
+    gps_lat: float | None = None
+    note: str = ""
+    id: int | None = None
+    spot_id: int | None = None
+    recorded_at: str | None = None
+
+
+@dataclass
+class EvidenceProblem:
+    evidence_id: int
+    spot_id: int
+    path: str
+    problem: str  # "missing" or "altered"
+    message: str
+
+
+# =================================================================================================
+# the interface
+# =================================================================================================
+
+
+@runtime_checkable
+class LedgerStore(Protocol):
+    """Everything the plugin does with a ledger; GeoPackage now, PostGIS later."""
+
+    @property
+    def evidence_dir(self) -> Path: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def import_batch(
+        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+    ) -> ImportReport: ...
+
+    def batches(self) -> list[BatchSummary]: ...
+
+    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]: ...
+
+    def spot(self, spot_id: int) -> Spot: ...
+
+    def record_verdict(self, spot_id: int, verdict: Verdict) -> int: ...
+
+    def verdict_history(self, spot_id: int) -> list[Verdict]: ...
+
+    def current_verdict(self, spot_id: int) -> Verdict | None: ...
+
+    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
+
+    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]: ...
+
+    def counts(self, batch: str | None = None) -> tuple[int, int]: ...
+
+    def close(self) -> None: ...
+
+
+# =================================================================================================
+# GeoPackage geometry encoding
+# =================================================================================================
+
+_GP_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+
+
+def encode_gpkg_geometry(geom: BaseGeometry | None, srs_id: int = ls.LEDGER_SRS_ID) -> bytes | None:
+    """GeoPackage binary: 'GP', version 0, flags, srs_id, xy envelope, then little-endian WKB."""
+    if geom is None:
+        return None
+    wkb = shapely.to_wkb(geom, byte_order=1)
+    if geom.is_empty:
+        # flags: empty (bit 4), no envelope, little-endian
+        return b"GP" + bytes([0, 0b00010001]) + struct.pack("<i", srs_id) + wkb
+    minx, miny, maxx, maxy = geom.bounds
+    # flags: envelope [minx, maxx, miny, maxy] (indicator 1 in bits 1-3), little-endian (bit 0)
+    header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i", srs_id)
+    return header + struct.pack("<4d", minx, maxx, miny, maxy) + wkb
+
+
+def _gpkg_header(blob: bytes) -> tuple[int, int, str]:
+    """(srs_id, header length, struct byte order) of a GeoPackage geometry blob."""
+    if len(blob) < 8 or blob[:2] != b"GP":
+        raise LedgerError("not a GeoPackage geometry blob (no 'GP' magic)")
+    flags = blob[3]
+    order = "<" if flags & 1 else ">"
+    envelope = (flags >> 1) & 0b111
+    if envelope not in _GP_ENVELOPE_BYTES:
+        raise LedgerError(f"GeoPackage geometry blob with invalid envelope indicator {envelope}")
+    (srs_id,) = struct.unpack(order + "i", blob[4:8])
+    return srs_id, 8 + _GP_ENVELOPE_BYTES[envelope], order
+
+
+def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
+    if blob is None:
+        return None
+    _, length, _ = _gpkg_header(bytes(blob))
+    return shapely.from_wkb(bytes(blob[length:]))
+
+
+def _gpkg_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) from the blob header, without parsing the WKB."""
+    _, length, order = _gpkg_header(blob)
+    if length < 40:
+        return None
+    minx, maxx, miny, maxy = struct.unpack(order + "4d", blob[8:40])
+    return minx, miny, maxx, maxy
+
+
+# =================================================================================================
+# the GeoPackage container
+# =================================================================================================
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _utc_now() -> str:
+    # The GeoPackage DATETIME format; UTC so records from different machines sort together.
+    now = dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+def _srs_rows() -> list[tuple]:
+    # GPKG 1.2 expects WKT1 in `definition` (WKT2 needs the crs_wkt extension); OGR and QGIS
+    # match the EPSG organisation code first anyway.
+    def wkt(code: int) -> str:
+        return CRS.from_epsg(code).to_wkt("WKT1_GDAL")
+
+    ledger_crs = CRS.from_epsg(ls.LEDGER_SRS_ID)
+    return [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate"),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate"),
+        ("WGS 84 geodetic", 4326, "EPSG", 4326, wkt(4326), "longitude/latitude WGS 84"),
+        (ledger_crs.name, ls.LEDGER_SRS_ID, "EPSG", ls.LEDGER_SRS_ID, wkt(ls.LEDGER_SRS_ID), ""),
+    ]
+
+
+_GPKG_CORE = [
+    """CREATE TABLE gpkg_spatial_ref_sys (
+        srs_name TEXT NOT NULL,
+        srs_id INTEGER NOT NULL PRIMARY KEY,
+        organization TEXT NOT NULL,
+        organization_coordsys_id INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        description TEXT)""",
+    """CREATE TABLE gpkg_contents (
+        table_name TEXT NOT NULL PRIMARY KEY,
+        data_type TEXT NOT NULL,
+        identifier TEXT UNIQUE,
+        description TEXT DEFAULT '',
+        last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+        srs_id INTEGER,
+        CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE gpkg_geometry_columns (
+        table_name TEXT NOT NULL,
+        column_name TEXT NOT NULL,
+        geometry_type_name TEXT NOT NULL,
+        srs_id INTEGER NOT NULL,
+        z TINYINT NOT NULL,
+        m TINYINT NOT NULL,
+        CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+        CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+        CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+        CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+]
+
+
+def _blob_bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    envelope = _gpkg_envelope(blob)
+    if envelope is not None:
+        return envelope
+    geometry = decode_gpkg_geometry(blob)
+    return None if geometry is None or geometry.is_empty else geometry.bounds
+
+
+def _st_is_empty(blob: bytes | None) -> int | None:
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    _gpkg_header(blob)
+    return 1 if blob[3] & 0b00010000 else int(decode_gpkg_geometry(blob).is_empty)
+
+
+def _st_bound(index: int) -> Callable[[bytes | None], float | None]:
+    def bound(blob: bytes | None) -> float | None:
+        bounds = _blob_bounds(blob)
+        return None if bounds is None else bounds[index]
+
+    return bound
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: the module never opens transactions behind our back, so every
+    # BEGIN IMMEDIATE ... COMMIT below is exactly one transaction.
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+    conn.execute("PRAGMA foreign_keys = ON")
+    # When QGIS or GDAL adds a spatial index to the spots, its triggers call these functions,
+    # which only GDAL defines: without them every later import would fail.
+    conn.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
+    for name, index in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        conn.create_function(name, 1, _st_bound(index), deterministic=True)
+    return conn
+
+
+def _meta_get(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute(f"SELECT value FROM {ls.T_META} WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _meta_set(conn: sqlite3.Connection, key: str, value: str) -> None:
+    if conn.execute(f"UPDATE {ls.T_META} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
+        conn.execute(f"INSERT INTO {ls.T_META} (key, value) VALUES (?, ?)", (key, value))
+
+
+def _migrate(conn: sqlite3.Connection, from_version: int, to_version: int) -> None:
+    """Run MIGRATIONS[from_version:to_version] inside the caller's transaction."""
+    for version in range(from_version, to_version):
+        for statement in ls.MIGRATIONS[version]:
+            conn.execute(statement)
+        _meta_set(conn, ls.META_SCHEMA_VERSION, str(version + 1))  # ledger_meta exists from v1
+
+
+def create_ledger_file(
+    path: str | os.PathLike, schema_version: int = ls.SCHEMA_VERSION, office: str | None = None
+) -> None:
+    """Write a new, empty ledger GeoPackage at `path` with the schema at `schema_version`.
+
+    Older versions are for tests of the migrations; the plugin always creates the current one.
+    """
+    path = Path(path)
+    if path.exists():
+        raise LedgerError(f"台帐文件已存在 / ledger file already exists: {path}")
+    conn = _connect(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA application_id = {ls.GPKG_APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {ls.GPKG_USER_VERSION}")
+        for statement in _GPKG_CORE:
+            conn.execute(statement)
+        conn.executemany(
+            "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+            "organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)",
+            _srs_rows(),
+        )
+        _migrate(conn, 0, schema_version)
+        if schema_version >= 1:
+            _meta_set(conn, ls.META_CREATED_AT, _utc_now())
+            if office:
+                _meta_set(conn, ls.META_OFFICE, office)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        path.unlink(missing_ok=True)
+        raise
+    conn.close()
+
+
+def _require_sqlite(path: Path, what: str) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise SpotFileError(
+            f"{path} 不是{what}文件（不是 SQLite 数据库）/ {path} is not a {what} file "
+            "(not an SQLite database)"
+        )
+
+
+# =================================================================================================
+# the GeoPackage ledger
+# =================================================================================================
+
+_DUPLICATE_NOTE = "neither copy imported"
+
+
+class GeoPackageLedger:
+    """The ledger as one GeoPackage file that QGIS and OGR open like any other.
+
+    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (rollback journal), so a crash
+    or kill in the middle leaves the file as it was before the save.
+    """
+
+    def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
+        self.path = Path(path)
+        self._depth = 0
+        # Test hook: called with the row number after each spot row an import writes.
+        self._after_row_hook: Callable[[int], None] | None = None
+        if not self.path.exists():
+            if not create:
+                raise LedgerError(f"台帐文件不存在 / ledger file does not exist: {self.path}")
+            create_ledger_file(self.path, office=office)
+        elif self.path.is_dir():
+            raise LedgerError(f"{self.path} 是文件夹，不是台帐 / is a folder, not a ledger")
+        else:
+            try:
+                _require_sqlite(self.path, "GeoPackage 台帐")
+            except SpotFileError as exc:
+                raise LedgerError(str(exc)) from None
+        self._conn = _connect(self.path)
+        try:
+            self._open_existing()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # --- opening and migrating -----------------------------------------------------------------
+    def _open_existing(self) -> None:
+        conn = self._conn
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (ls.T_META,)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}"
+            ) from exc
+        if app_id != ls.GPKG_APPLICATION_ID:
+            raise LedgerError(
+                f"{self.path} 不是 GeoPackage / is not a GeoPackage (application_id {app_id:#x})"
+            )
+        if not has_meta:
+            raise LedgerError(
+                f"{self.path} 是 GeoPackage 但不是核查台帐 / is a GeoPackage but not a "
+                "verification ledger (no ledger_meta table)"
+            )
+        version_text = _meta_get(conn, ls.META_SCHEMA_VERSION)
+        try:
+            version = int(version_text or "")
+        except ValueError:
+            raise LedgerError(
+                f"{self.path}: 台帐版本无法识别 / unreadable schema version {version_text!r}"
+            ) from None
+        if version > ls.SCHEMA_VERSION:
+            raise LedgerError(
+                f"{self.path}: 台帐版本 {version} 高于本插件支持的版本 {ls.SCHEMA_VERSION}，"
+                f"请升级插件 / ledger schema version {version} is newer than this plugin "
+                f"knows ({ls.SCHEMA_VERSION}): update the plugin before opening it"
+            )
+        if version < ls.SCHEMA_VERSION:
+            with self.transaction():
+                _migrate(conn, version, ls.SCHEMA_VERSION)
+        self.migrated_from = version if version < ls.SCHEMA_VERSION else None
+
+    @property
+    def schema_version(self) -> int:
+        return int(_meta_get(self._conn, ls.META_SCHEMA_VERSION) or 0)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return evidence_dir_for(self.path)
+
+    # --- transactions -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic save. Nested use becomes a savepoint inside the outer transaction."""
+        conn = self._conn
+        if self._depth:
+            name = f"ledger_sp{self._depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+                conn.execute(f"RELEASE {name}")
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            finally:
+                self._depth -= 1
+            return
+        # IMMEDIATE takes the write lock now, so two QGIS sessions cannot interleave a save.
+        conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            self._depth = 0
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> GeoPackageLedger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _touch(self, table: str) -> None:
+        self._conn.execute(
+            "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (_utc_now(), table)
+        )
+
+    # --- import --------------------------------------------------------------------------------
+    def import_batch(
+        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+    ) -> ImportReport:
+        """Add a batch, or refresh it when it is already in the ledger.
+
+        Refreshing rewrites geometry, delivered fields and screening figures of the spots the
+        delivery carries; verdicts and evidence are never touched, and spots the delivery no
+        longer carries stay (with a warning). Refused spots are reported and not imported.
+        """
+        name = (batch_name or "").strip()
+        if not name:
+            raise LedgerError("批次名称不能为空 / the batch name is empty")
+        report = ImportReport(batch=name)
+        rows = _vet_spots(spots, report)
+        now = _utc_now()
+        with self.transaction():
+            conn = self._conn
+            row = conn.execute(
+                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = ?", (name,)
+            ).fetchone()
+            if row is None:
+                batch_id = conn.execute(
+                    f"INSERT INTO {ls.T_BATCHES} ({ls.C_BATCH_NAME}, {ls.C_BATCH_SOURCE}, "
+                    f"{ls.C_IMPORTED_AT}, {ls.C_UPDATED_AT}) VALUES (?, ?, ?, ?)",
+                    (name, source, now, now),
+                ).lastrowid
+            else:
+                batch_id = row[0]
+                conn.execute(
+                    f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = COALESCE(?, "
+                    f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = ? WHERE {ls.C_ID} = ?",
+                    (source, now, batch_id),
+                )
+            existing = dict(
+                conn.execute(
+                    f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID} FROM {ls.T_SPOTS} '
+                    f"WHERE {ls.C_BATCH_ID} = ?",
+                    (batch_id,),
+                ).fetchall()
+            )
+            data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
+            update_sql = (
+                f"UPDATE {ls.T_SPOTS} SET "
+                + ", ".join(f'"{column}" = ?' for column in data_columns)
+                + f" WHERE {ls.C_FID} = ?"
+            )
+            insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
+            insert_sql = (
+                f"INSERT INTO {ls.T_SPOTS} ("
+                + ", ".join(f'"{column}"' for column in insert_columns)
+                + ") VALUES ("
+                + ", ".join("?" for _ in insert_columns)
+                + ")"
+            )
+            for count, vetted in enumerate(rows):
+                values = [
+                    encode_gpkg_geometry(vetted.geometry),
+                    *vetted.figures,
+                    json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
+                    now,
+                ]
+                fid = existing.get(vetted.key)
+                if fid is None:
+                    conn.execute(insert_sql, [batch_id, vetted.key, *values, now])
+                    report.added += 1
+                else:
+                    conn.execute(update_sql, [*values, fid])
+                    report.refreshed += 1
+                if self._after_row_hook is not None:
+                    self._after_row_hook(count)
+            delivered = {vetted.key for vetted in rows}
+            for key in sorted(report_keys(report.errors) & set(existing)):
+                report.warnings.append(
+                    ImportIssue(
+                        None,
+                        key,
+                        SPOT_NUMBER,
+                        "本次未导入，台帐保留原记录 / not imported this time: the ledger keeps "
+                        "its earlier record unchanged",
+                    )
+                )
+            for key in sorted(set(existing) - delivered - report_keys(report.errors)):
+                report.warnings.append(
+                    ImportIssue(
+                        None,
+                        key,
+                        SPOT_NUMBER,
+                        "本次交付中没有该图斑，台帐保留原记录 / not in this delivery: the ledger "
+                        "keeps it with its verdicts and evidence",
+                    )
+                )
+            self._update_extent()
+            self._touch(ls.T_BATCHES)
+        return report
+
+    def _update_extent(self) -> None:
+        bounds = None
+        for (blob,) in self._conn.execute(
+            f"SELECT {ls.C_GEOM} FROM {ls.T_SPOTS} WHERE {ls.C_GEOM} IS NOT NULL"
+        ):
+            envelope = _gpkg_envelope(bytes(blob))
+            if envelope is None:
+                continue
+            if bounds is None:
+                bounds = list(envelope)
+            else:
+                bounds = [
+                    min(bounds[0], envelope[0]),
+                    min(bounds[1], envelope[1]),
+                    max(bounds[2], envelope[2]),
+                    max(bounds[3], envelope[3]),
+                ]
+        self._conn.execute(
+            "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
+            "WHERE table_name = ?",
+            (*(bounds or [None] * 4), _utc_now(), ls.T_SPOTS),
+        )
+
+    # --- reading spots ---------------------------------------------------------------------------
+    _SUMMARY_SQL = f"""
+        SELECT s.{ls.C_FID}, b.{ls.C_BATCH_NAME}, s."{SPOT_NUMBER}", s."{TOWN_NAME}",
+               s."{OFFICE_NAME}", s."{SPOT_AREA}", s."{CULTIVATED_AREA}",
+               s."{BASIC_FARMLAND_AREA}", s."{SUGGESTED_VERDICT}", s."{REVIEW_PRIORITY}",
+               v.{ls.C_CATEGORY}, v.{ls.C_KIND}"""
+    _SUMMARY_FROM = f"""
+        FROM {ls.T_SPOTS} s
+        JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
+        LEFT JOIN {ls.T_VERDICTS} v ON v.{ls.C_ID} = (
+            SELECT MAX(x.{ls.C_ID}) FROM {ls.T_VERDICTS} x WHERE x.{ls.C_SPOT_ID} = s.{ls.C_FID})"""
+
+    @staticmethod
+    def _summary(row: Sequence) -> SpotSummary:
+        status = ls.STATUS_UNVERIFIED if row[10] is None else ls.STATUS_VERIFIED
+        return SpotSummary(*row[:10], status, row[10], row[11])
+
+    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]:
+        """Spots matching the filter, highest priority (YXJ 1) first, then by spot number."""
+        where: list[str] = []
+        params: list[Any] = []
+        wanted = filter or SpotFilter()
+        for value, column in (
+            (wanted.batch, f"b.{ls.C_BATCH_NAME}"),
+            (wanted.town, f's."{TOWN_NAME}"'),
+            (wanted.office, f's."{OFFICE_NAME}"'),
+            (wanted.suggested, f's."{SUGGESTED_VERDICT}"'),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if wanted.status is not None:
+            if wanted.status not in ls.SPOT_STATUSES:
+                raise ValueError(f"unknown spot status {wanted.status!r}: {ls.SPOT_STATUSES}")
+            where.append(
+                f"v.{ls.C_ID} IS {'NOT ' if wanted.status == ls.STATUS_VERIFIED else ''}NULL"
+            )
+        if wanted.flag is not None:
+            # Column names cannot be bound parameters: only the known flag columns are allowed.
+            if wanted.flag not in ls.SPOT_FLAG_COLUMNS:
+                raise ValueError(f"unknown flag field {wanted.flag!r}: {ls.SPOT_FLAG_COLUMNS}")
+            where.append(f's."{wanted.flag}" = 1')
+        sql = self._SUMMARY_SQL + self._SUMMARY_FROM
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            f' ORDER BY s."{REVIEW_PRIORITY}" IS NULL, s."{REVIEW_PRIORITY}", '
+            f's."{SPOT_NUMBER}", b.{ls.C_BATCH_NAME}'
+        )
+        return [self._summary(row) for row in self._conn.execute(sql, params)]
+
+    def spot(self, spot_id: int) -> Spot:
+        row = self._conn.execute(
+            self._SUMMARY_SQL
+            + f", s.{ls.C_GEOM}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+            + self._SUMMARY_FROM
+            + f" WHERE s.{ls.C_FID} = ?",
+            (spot_id,),
+        ).fetchone()
+        if row is None:
+            raise LedgerError(f"台帐中没有图斑 / no spot with id {spot_id} in {self.path}")
+        summary = self._summary(row)
+        return Spot(
+            **summary.__dict__,
+            geometry=decode_gpkg_geometry(row[12]),
+            attributes=json.loads(row[13]),
+            imported_at=row[14],
+            updated_at=row[15],
+        )
+
+    def batches(self) -> list[BatchSummary]:
+        sql = f"""
+            SELECT b.{ls.C_ID}, b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}, b.{ls.C_IMPORTED_AT},
+                   b.{ls.C_UPDATED_AT},
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}),
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}
+                      AND EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v
+                                  WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}))
+            FROM {ls.T_BATCHES} b ORDER BY b.{ls.C_IMPORTED_AT}, b.{ls.C_ID}"""
+        return [BatchSummary(*row) for row in self._conn.execute(sql)]
+
+    def counts(self, batch: str | None = None) -> tuple[int, int]:
+        """(verified spots, all spots), of one batch or of the whole ledger."""
+        sql = (
+            f"SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v "
+            f"WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID})), 0) FROM {ls.T_SPOTS} s "
+            f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
+        )
+        params: tuple = ()
+        if batch is not None:
+            sql += f" WHERE b.{ls.C_BATCH_NAME} = ?"
+            params = (batch,)
+        total, verified = self._conn.execute(sql, params).fetchone()
+        return int(verified), int(total)
+
+    # --- verdicts ------------------------------------------------------------------------------
+    _VERDICT_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_CATEGORY,
+        ls.C_KIND,
+        ls.C_APPROVAL_NUMBER,
+        ls.C_VERIFIER,
+        ls.C_VERIFIED_ON,
+        ls.C_AREAS,
+        ls.C_NOTE,
+        ls.C_CORRECTS,
+        ls.C_RECORDED_AT,
+    )
+
+    def record_verdict(self, spot_id: int, verdict: Verdict) -> int:
+        """Append a verdict (a correction is a new record); refused with VerdictError if invalid."""
+        spot = self.spot(spot_id)
+        messages = validate_verdict(verdict, spot)
+        if verdict.corrects is not None:
+            owner = self._conn.execute(
+                f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = ?",
+                (verdict.corrects,),
+            ).fetchone()
+            if owner is None or owner[0] != spot_id:
+                messages.append(
+                    f"被更正的判定 {verdict.corrects} 不属于该图斑 / verdict {verdict.corrects} "
+                    "being corrected does not belong to this spot"
+                )
+        if messages:
+            raise VerdictError(messages)
+        with self.transaction():
+            verdict_id = self._conn.execute(
+                f"INSERT INTO {ls.T_VERDICTS} ("
+                + ", ".join(self._VERDICT_COLUMNS[1:])
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    spot_id,
+                    verdict.category,
+                    (verdict.kind or "").strip() or None,
+                    (verdict.approval_number or "").strip() or None,
+                    verdict.verifier.strip(),
+                    _as_date(verdict.verified_on).isoformat(),
+                    json.dumps({k: float(v) for k, v in verdict.areas.items()}, sort_keys=True),
+                    verdict.note or "",
+                    verdict.corrects,
+                    _utc_now(),
+                ),
+            ).lastrowid
+            self._touch(ls.T_VERDICTS)
+        return int(verdict_id)
+
+    def verdict_history(self, spot_id: int) -> list[Verdict]:
+        rows = self._conn.execute(
+            f"SELECT {', '.join(self._VERDICT_COLUMNS)} FROM {ls.T_VERDICTS} "
+            f"WHERE {ls.C_SPOT_ID} = ? ORDER BY {ls.C_ID}",
+            (spot_id,),
+        ).fetchall()
+        return [
+            Verdict(
+                category=row[2],
+                kind=row[3],
+                approval_number=row[4],
+                verifier=row[5],
+                verified_on=row[6],
+                areas=json.loads(row[7] or "{}"),
+                note=row[8],
+                corrects=row[9],
+                id=row[0],
+                spot_id=row[1],
+                recorded_at=row[10],
+            )
+            for row in rows
+        ]
+
+    def current_verdict(self, spot_id: int) -> Verdict | None:
+        history = self.verdict_history(spot_id)
+        return history[-1] if history else None
+
+    # --- evidence ------------------------------------------------------------------------------
+    _EVIDENCE_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_EVIDENCE_KIND,
+        ls.C_PATH,
+        ls.C_SHA256,
+        ls.C_SIZE,
+        ls.C_ORIGINAL_NAME,
+        ls.C_FILE_MODIFIED,
+        ls.C_TAKEN_AT,
+        ls.C_GPS_LON,
+        ls.C_GPS_LAT,
+        ls.C_NOTE,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
+        """Record a file already stored under the evidence folder (see store_evidence_file)."""
+        self.spot(spot_id)  # raises for an unknown spot
+        if record.kind not in ls.EVIDENCE_KINDS:
+            raise LedgerError(f"证据类型无效 / unknown evidence kind {record.kind!r}")
+        relative = Path(record.path)
+        if relative.is_absolute() or ".." in relative.parts or not record.path:
+            raise LedgerError(
+                f"证据路径须相对于证据文件夹 / evidence path must lie inside the evidence "
+                f"folder: {record.path!r}"
+            )
+        digest = record.sha256.lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise LedgerError(f"SHA-256 无效 / not a SHA-256 digest: {record.sha256!r}")
+        with self.transaction():
+            evidence_id = self._conn.execute(
+                f"INSERT INTO {ls.T_EVIDENCE} ("
+                + ", ".join(self._EVIDENCE_COLUMNS[1:])
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    spot_id,
+                    record.kind,
+                    relative.as_posix(),
+                    digest,
+                    int(record.size),
+                    record.original_name or "",
+                    record.file_modified,
+                    record.taken_at,
+                    record.gps_lon,
+                    record.gps_lat,
+                    record.note or "",
+                    _utc_now(),
+                ),
+            ).lastrowid
+            self._touch(ls.T_EVIDENCE)
+        return int(evidence_id)
+
+    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
+        """Evidence of one spot, or of the whole ledger when spot_id is None, oldest first."""
+        sql = f"SELECT {', '.join(self._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
+        params: tuple = ()
+        if spot_id is not None:
+            sql += f" WHERE {ls.C_SPOT_ID} = ?"
+            params = (spot_id,)
+        rows = self._conn.execute(sql + f" ORDER BY {ls.C_ID}", params).fetchall()
+        return [
+            EvidenceRecord(
+                kind=row[2],
+                path=row[3],
+                sha256=row[4],
+                size=row[5],
+                original_name=row[6],
+                file_modified=row[7],
+                taken_at=row[8],
+                gps_lon=row[9],
+                gps_lat=row[10],
+                note=row[11],
+                id=row[0],
+                spot_id=row[1],
+                recorded_at=row[12],
+            )
+            for row in rows
+        ]
+
+
+# =================================================================================================
+# vetting a delivery
+# =================================================================================================
+
+_FIGURE_COLUMNS = (
+    *ls.SPOT_AREA_COLUMNS,
+    *ls.SPOT_TEXT_COLUMNS,
+    ls.C_PRIORITY,
+    *ls.SPOT_FLAG_COLUMNS,
+)
+_TRUE_WORDS = {"1", "true", "t", "y", "yes", "是"}
+_FALSE_WORDS = {"0", "false", "f", "n", "no", "否", ""}
+
+
+@dataclass
+class _Vetted:
+    key: str
+    geometry: BaseGeometry | None
+    attributes: dict[str, Any]
+    figures: list[Any]  # values of _FIGURE_COLUMNS
+
+
+def report_keys(issues: list[ImportIssue]) -> set[str]:
+    """Spot numbers named by a list of issues."""
+    return {issue.number for issue in issues if issue.number}
+
+
+def _normalise_key(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        # A number column read as float: 370302202300001.0 is the spot 370302202300001.
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def misdecoding_reason(text: str) -> str | None:
+    """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
+    if "\ufffd" in text:
+        return "含替换字符 U+FFFD / contains the replacement character U+FFFD"
+    if "锟斤拷" in text:
+        return "含“锟斤拷”（UTF-8 替换字符按 GBK 读出）/ contains 锟斤拷 (U+FFFD read as GBK)"
+    # GBK or UTF-8 bytes read as Latin-1 / CP1252: only single-byte characters, of which at least
+    # two (a Chinese character is two or three bytes) are high, and the bytes decode to Chinese.
+    if sum(1 for char in text if ord(char) >= 0x80) < 2:
+        return None
+    for single_byte in ("latin-1", "cp1252"):
+        try:
+            raw = text.encode(single_byte)
+        except UnicodeEncodeError:
+            continue
+        for encoding in ("utf-8", "gbk"):
+            try:
+                decoded = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if any(_is_cjk(char) for char in decoded):
+                return (
+                    f"疑似 {encoding.upper()} 字节被按 {single_byte} 读出（应为“{decoded}”）/ "
+                    f"looks like {encoding.upper()} bytes read as {single_byte} "
+                    f"(would read {decoded!r})"
+                )
+    return None
+
+
+def _json_ready(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return _json_ready(value.item())
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).hex()
+    return str(value)
+
+
+def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str | None]:
+    """(MultiPolygon or None, reason it is refused)."""
+    if geom is None:
+        return None, None
+    geom = shapely.force_2d(geom)
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom]) if not geom.is_empty else MultiPolygon(), None
+    if isinstance(geom, MultiPolygon):
+        return geom, None
+    return None, (
+        f"图斑几何须为面，而非 {geom.geom_type} / a spot must be a polygon, not a {geom.geom_type}"
+    )
+
+
+def _number(value: Any, integer: bool) -> tuple[Any, bool]:
+    """(number or None, whether the value was readable)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None, False
+    if not math.isfinite(number):
+        return None, False
+    if integer:
+        return (int(number), True) if number.is_integer() else (None, False)
+    return number, True
+
+
+def _flag(value: Any) -> tuple[Any, bool]:
+    if value is None:
+        return None, True
+    if isinstance(value, (bool, int, float)):
+        return (int(value), True) if value in (0, 1) else (None, False)
+    word = str(value).strip().lower()
+    if word in _TRUE_WORDS:
+        return 1, True
+    if word in _FALSE_WORDS:
+        return 0, True
+    return None, False
+
+
+def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vetted]:
+    """Check a delivery before touching the ledger; refused spots go to report.errors."""
+    candidates: list[tuple[int, str | None, SpotRecord]] = []
+    refused: set[int] = set()
+    for position, record in enumerate(spots):
+        index = record.source_index if record.source_index is not None else position
+        key = _normalise_key(record.number)
+        candidates.append((index, key, record))
+        shown = key if key is not None else None
+        if key is None:
+            report.errors.append(
+                ImportIssue(
+                    index,
+                    None,
+                    SPOT_NUMBER,
+                    "图斑编号为空，未导入 / the spot number is empty: not imported",
+                )
+            )
+            refused.add(position)
+        for name, value in record.attributes.items():
+            for label, text in (("name", name), ("value", value)):
+                if not isinstance(text, str):
+                    continue
+                reason = misdecoding_reason(text)
+                if reason:
+                    what = "字段名 / field name" if label == "name" else "字段值 / value"
+                    report.errors.append(
+                        ImportIssue(
+                            index, shown, name, f"{what} {text!r}: {reason}；未导入 / not imported"
+                        )
+                    )
+                    refused.add(position)
+        _, problem = _spot_geometry(record.geometry)
+        if problem:
+            report.errors.append(
+                ImportIssue(index, shown, "geometry", problem + "；未导入 / not imported")
+            )
+            refused.add(position)
+    # Duplicates: which copy is right cannot be known, so neither is imported.
+    seen: dict[str, list[int]] = {}
+    for position, (_, key, _) in enumerate(candidates):
+        if key is not None:
+            seen.setdefault(key, []).append(position)
+    for key, positions in seen.items():
+        if len(positions) < 2:
+            continue
+        indices = ", ".join(f"#{candidates[p][0]}" for p in positions)
+        for position in positions:
+            report.errors.append(
+                ImportIssue(
+                    candidates[position][0],
+                    key,
+                    SPOT_NUMBER,
+                    f"图斑编号重复（要素 {indices}），两份均未导入 / duplicate spot number "
+                    f"(features {indices}): {_DUPLICATE_NOTE}",
+                )
+            )
+            refused.add(position)
+    vetted: list[_Vetted] = []
+    for position, (index, key, record) in enumerate(candidates):
+        if position in refused or key is None:
+            continue
+        geometry, _ = _spot_geometry(record.geometry)
+        if geometry is None:
+            report.warnings.append(
+                ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
+            )
+        attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
+        figures: list[Any] = []
+        for column in _FIGURE_COLUMNS:
+            value = attributes.get(column)
+            if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
+                converted, readable = _number(value, integer=column == ls.C_PRIORITY)
+            elif column in ls.SPOT_FLAG_COLUMNS:
+                converted, readable = _flag(value)
+            else:
+                converted, readable = (None if value is None else str(value)), True
+            if not readable:
+                report.warnings.append(
+                    ImportIssue(
+                        index,
+                        key,
+                        column,
+                        f"值 {value!r} 无法识别，该列留空 / value {value!r} not understood: "
+                        "the column is left empty (the value is kept in the attributes)",
+                    )
+                )
+            figures.append(converted)
+        vetted.append(_Vetted(key, geometry, attributes, figures))
+    report.skipped = len(refused)
+    return vetted
+
+
+# =================================================================================================
+# verdict validation
+# =================================================================================================
+
+
+def _as_date(value: dt.date | str | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])
+
+
+def _spot_area(spot: SpotSummary | None) -> float | None:
+    if spot is None:
+        return None
+    if spot.spot_area is not None:
+        return float(spot.spot_area)
+    attributes = getattr(spot, "attributes", None) or {}
+    value, _ = _number(attributes.get(SPOT_MONITORED_AREA), integer=False)
+    if value is not None:
+        return value
+    geometry = getattr(spot, "geometry", None)
+    return float(geometry.area) if geometry is not None and not geometry.is_empty else None
+
+
+def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
+    """Why a verdict cannot be recorded (Chinese first, then English); empty when it can."""
+    messages: list[str] = []
+    category = verdict.category
+    kind = (verdict.kind or "").strip()
+    if category not in ls.VERDICT_CATEGORIES:
+        messages.append(
+            f"判定类别须为{'、'.join(ls.VERDICT_CATEGORIES)}之一，而非 {category!r} / the verdict "
+            f"must be one of {', '.join(ls.VERDICT_CATEGORIES)}, not {category!r}"
+        )
+    else:
+        allowed = ls.VERDICT_KINDS[category]
+        english = ls.CATEGORY_LABELS_EN[category]
+        if kind not in allowed:
+            what = "依据" if category == ls.VERDICT_LEGAL else "类型"
+            what_en = "basis" if category == ls.VERDICT_LEGAL else "kind"
+            got = f"（填写的是 {kind!r}）" if kind else ""
+            messages.append(
+                f"{category}判定须注明{what}：{'、'.join(allowed)}{got} / a {english} verdict "
+                f"needs its {what_en}, one of: {', '.join(allowed)}"
+            )
+        if category == ls.VERDICT_LEGAL and not (verdict.approval_number or "").strip():
+            messages.append("合法判定须填写批准文号 / a legal verdict needs the approval number")
+    if not (verdict.verifier or "").strip():
+        messages.append("须填写核查人 / the verifier is required")
+    if verdict.verified_on is None or not str(verdict.verified_on).strip():
+        messages.append("须填写核查日期 / the verification date is required")
+    else:
+        try:
+            day = _as_date(verdict.verified_on)
+        except ValueError:
+            messages.append(
+                f"核查日期 {verdict.verified_on!r} 无法识别，应为 YYYY-MM-DD / the verification "
+                f"date {verdict.verified_on!r} is not a date (YYYY-MM-DD)"
+            )
+        else:
+            if day > dt.date.today():
+                messages.append(
+                    f"核查日期 {day} 晚于今天 / the verification date {day} is in the future"
+                )
+    messages.extend(_area_messages(verdict.areas, _spot_area(spot)))
+    return messages
+
+
+def _area_messages(areas: dict[str, float], spot_area: float | None) -> list[str]:
+    messages: list[str] = []
+    given: dict[str, float] = {}
+    for name, value in areas.items():
+        if name not in ls.VERDICT_AREA_FIELDS:
+            messages.append(
+                f"未知面积字段 {name} / unknown area field {name} "
+                f"(known: {', '.join(ls.VERDICT_AREA_FIELDS)})"
+            )
+            continue
+        number, readable = _number(value, integer=False)
+        if not readable or number is None or number < 0:
+            messages.append(
+                f"面积 {name}={value!r} 须为非负数 / area {name}={value!r} must be a number ≥ 0"
+            )
+            continue
+        given[name] = number
+    if spot_area is None:
+        return messages
+    tolerance = ls.AREA_TOLERANCE_SQM
+    for name, number in given.items():
+        if number > spot_area + tolerance:
+            messages.append(
+                f"面积 {name}={number:.2f} 超过图斑面积 {spot_area:.2f} 平方米 / area "
+                f"{name}={number:.2f} m² exceeds the spot area {spot_area:.2f} m²"
+            )
+    split = [name for name in ls.VERDICT_SPLIT_FIELDS if name in given]
+    total = sum(given[name] for name in split)
+    joined = "+".join(split)
+    if len(split) == len(ls.VERDICT_SPLIT_FIELDS) and abs(total - spot_area) > tolerance:
+        messages.append(
+            f"{joined} = {total:.2f}，与图斑面积 {spot_area:.2f} 不符 / {joined} adds up to "
+            f"{total:.2f} m², not the spot area {spot_area:.2f} m²"
+        )
+    elif 1 < len(split) < len(ls.VERDICT_SPLIT_FIELDS) and total > spot_area + tolerance:
+        messages.append(
+            f"{joined} = {total:.2f}，超过图斑面积 {spot_area:.2f} / {joined} adds up to "
+            f"{total:.2f} m², more than the spot area {spot_area:.2f} m²"
+        )
+    return messages
+
+
+# =================================================================================================
+# reading spot files
+# =================================================================================================
+
+_DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
+
+
+def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
+    """(encoding, fields that fail to decode with it) of a DBF's text, by strict decoding.
+
+    UTF-8 is tried first (strict UTF-8 almost never accepts GBK bytes), then GBK, then GB18030.
+    None when the text is plain ASCII, where the encoding does not matter.
+    """
+    data = Path(dbf_path).read_bytes()
+    if len(data) < 32:
+        raise SpotFileError(f"{dbf_path} 不是有效的 DBF 文件 / is not a valid DBF file (too short)")
+    records, header_length, record_length = struct.unpack("<IHH", data[4:12])
+    fields: list[tuple[bytes, int]] = []  # (name, width)
+    position = 32
+    while position + 32 <= header_length and data[position] != 0x0D:
+        fields.append((data[position : position + 11].split(b"\x00")[0], data[position + 16]))
+        position += 32
+    chunks = [name for name, _ in fields]
+    for record in range(records):
+        offset = header_length + record * record_length + 1  # skip the deletion flag
+        for _, width in fields:
+            chunks.append(data[offset : offset + width].rstrip(b" \x00"))
+            offset += width
+    chunks = [chunk for chunk in chunks if any(byte >= 0x80 for byte in chunk)]
+    if not chunks:
+        return None, 0
+    best: tuple[str | None, int] = (None, len(chunks) + 1)
+    for encoding in _DBF_CANDIDATES:
+        failures = 0
+        for chunk in chunks:
+            try:
+                chunk.decode(encoding)
+            except UnicodeDecodeError:
+                failures += 1
+        if failures < best[1]:
+            best = (encoding, failures)
+        if failures == 0:
+            break
+    return best
+
+
+def _require_shapefile(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != 9994:
+        raise SpotFileError(
+            f"{path} 不是 Shapefile（文件头无效）/ {path} is not a Shapefile (bad file header)"
+        )
+    if _sibling(path, ".dbf") is None:
+        raise SpotFileError(f"{path} 缺少 .dbf 文件 / the Shapefile {path} has no .dbf file")
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def read_spot_file(
+    path: str | os.PathLike, layer: str | None = None, encoding: str | None = None
+) -> tuple[list[SpotRecord], ReadReport]:
+    """Read screened (or delivered) spots from a Shapefile or GeoPackage, in EPSG:4527.
+
+    A Shapefile without .cpg gets its encoding guessed from the DBF bytes, and the report says
+    so. Other CRSs are transformed (and reported); a file without CRS is refused.
+    """
+    import fiona  # here, so the ledger itself works where fiona is not installed
+
+    path = Path(path)
+    report = ReadReport(path=str(path))
+    if not path.is_file():
+        raise SpotFileError(f"图斑文件不存在 / spot file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".gpkg":
+        _require_sqlite(path, "GeoPackage")
+    elif suffix == ".shp":
+        _require_shapefile(path)
+        if encoding is None and _sibling(path, ".cpg") is None:
+            dbf = _sibling(path, ".dbf")
+            guessed, failures = guess_dbf_encoding(dbf)
+            if guessed is not None:
+                encoding = guessed
+                report.encoding_guessed = True
+                doubt = (
+                    ""
+                    if failures == 0
+                    else f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
+                )
+                report.warnings.append(
+                    ImportIssue(
+                        None,
+                        None,
+                        None,
+                        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
+                        f".cpg file: attribute encoding guessed as {guessed}",
+                    )
+                )
+    report.encoding = encoding
+    try:
+        layers = fiona.listlayers(str(path))
+    except Exception as exc:  # fiona raises several driver errors
+        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
+    if layer is None:
+        if len(layers) != 1:
+            raise SpotFileError(
+                f"{path} 含多个图层，请指定 / has several layers ({', '.join(layers)}): name one"
+            )
+        layer = layers[0]
+    elif layer not in layers:
+        raise SpotFileError(
+            f"{path} 中没有图层 {layer} / has no layer {layer} ({', '.join(layers)})"
+        )
+    report.layer = layer
+    options = {"encoding": encoding} if encoding else {}
+    records: list[SpotRecord] = []
+    try:
+        with fiona.open(str(path), layer=layer, **options) as source:
+            transform = _to_ledger_crs(source.crs, path, report)
+            for index, feature in enumerate(source):
+                geometry = None
+                if feature.geometry is not None:
+                    geometry = shape(feature.geometry)
+                    if transform is not None:
+                        geometry = transform(geometry)
+                records.append(SpotRecord(dict(feature.properties), geometry, index))
+    except SpotFileError:
+        raise
+    except Exception as exc:
+        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
+    return records, report
+
+
+def _to_ledger_crs(crs, path: Path, report: ReadReport):
+    """A function taking geometries to the ledger CRS, or None when they are in it already."""
+    wkt = crs.to_wkt() if crs else ""
+    if not wkt:
+        raise SpotFileError(
+            f"{path} 没有坐标系，无法确定位置 / has no coordinate reference system: set it first"
+        )
+    source_crs = CRS.from_wkt(wkt)
+    report.source_crs = source_crs.to_string()
+    epsg = source_crs.to_epsg(min_confidence=70)
+    if epsg == ls.LEDGER_SRS_ID:
+        return None
+    transformer = Transformer.from_crs(source_crs, ls.LEDGER_SRS_ID, always_xy=True)
+    report.transformed = True
+    report.warnings.append(
+        ImportIssue(
+            None,
+            None,
+            None,
+            f"{path} 的坐标系为 {source_crs.name}，已转换为 EPSG:{ls.LEDGER_SRS_ID} / {path} is in "
+            f"{source_crs.name}: transformed to EPSG:{ls.LEDGER_SRS_ID}",
+        )
+    )
+
+    def transform(geometry: BaseGeometry) -> BaseGeometry:
+        def project(coords: np.ndarray) -> np.ndarray:
+            x, y = transformer.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x, y])
+
+        return shapely.transform(geometry, project)
+
+    return transform
+
+
+# =================================================================================================
+# evidence files
+# =================================================================================================
+
+_UNSAFE_NAME_CHARS = set('<>:"/\\|?*')
+
+
+def evidence_dir_for(ledger_path: str | os.PathLike) -> Path:
+    return Path(ledger_path).resolve().parent / ls.EVIDENCE_DIR_NAME
+
+
+def _safe_name(name: str) -> str:
+    # Spot numbers and file names become folder and file names on Windows too.
+    cleaned = "".join("_" if c in _UNSAFE_NAME_CHARS or ord(c) < 32 else c for c in str(name))
+    cleaned = cleaned.strip(" .")
+    return cleaned or "_"
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def store_evidence_file(
+    ledger_path: str | os.PathLike,
+    spot_number: str,
+    source_file: str | os.PathLike,
+    kind: str,
+) -> EvidenceRecord:
+    """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence.
+
+    The copy is written under a temporary name and renamed once its hash matches, so a crash
+    never leaves a half-copied file under a name the ledger points to. An identical file already
+    there is reused; a different one of the same name gets a numbered name.
+    """
+    if kind not in ls.EVIDENCE_KINDS:
+        raise LedgerError(f"证据类型无效 / unknown evidence kind {kind!r}: {ls.EVIDENCE_KINDS}")
+    source = Path(source_file)
+    if not source.is_file():
+        raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
+    root = evidence_dir_for(ledger_path)
+    folder = root / _safe_name(spot_number)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = file_sha256(source)
+    base = _safe_name(source.name)
+    stem, suffix = Path(base).stem, Path(base).suffix
+    target = folder / base
+    number = 1
+    while target.exists() and file_sha256(target) != digest:
+        number += 1
+        target = folder / f"{stem}_{number}{suffix}"
+    if not target.exists():
+        temporary = folder / f".{target.name}.part"
+        shutil.copy2(source, temporary)
+        if file_sha256(temporary) != digest:
+            temporary.unlink()
+            raise LedgerError(
+                f"复制时证据文件发生变化 / evidence file changed while copying: {source}"
+            )
+        os.replace(temporary, target)
+    stat = source.stat()
+    modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+    record = EvidenceRecord(
+        kind=kind,
+        path=target.relative_to(root).as_posix(),
+        sha256=digest,
+        size=stat.st_size,
+        original_name=source.name,
+        file_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    if kind == ls.EVIDENCE_PHOTO:
+        exif = read_jpeg_exif(target)
+        record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
+    return record
+
+
+def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
+    """Evidence whose file is missing or whose content no longer matches its recorded hash."""
+    problems: list[EvidenceProblem] = []
+    root = ledger.evidence_dir
+    for record in ledger.evidence():
+        full = root / record.path
+        if not full.is_file():
+            problems.append(
+                EvidenceProblem(
+                    record.id,
+                    record.spot_id,
+                    record.path,
+                    "missing",
+                    f"证据文件缺失 / evidence file missing: {full}",
+                )
+            )
+        elif file_sha256(full) != record.sha256:
+            problems.append(
+                EvidenceProblem(
+                    record.id,
+                    record.spot_id,
+                    record.path,
+                    "altered",
+                    f"证据文件已被改动（哈希不符）/ evidence file altered (hash differs): {full}",
+                )
+            )
+    return problems
+
+
+# =================================================================================================
+# EXIF (JPEG) — standard library only, so it works in any QGIS Python
+# =================================================================================================
+
+
+@dataclass
+class ExifInfo:
+    taken_at: str | None = None  # ISO, the camera's local time (+offset when the camera gives it)
+    lon: float | None = None
+    lat: float | None = None
+
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME = 0x0132
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME_DIGITIZED = 0x9004
+_OFFSET_TIME_ORIGINAL = 0x9011
+_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
+_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
+
+
+def read_jpeg_exif(path: str | os.PathLike) -> ExifInfo:
+    """EXIF time and GPS of a JPEG; empty when the file is no JPEG or carries none."""
+    with open(path, "rb") as handle:
+        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
+        return parse_jpeg_exif(handle.read(256 * 1024))
+
+
+def parse_jpeg_exif(data: bytes) -> ExifInfo:
+    if data[:2] != b"\xff\xd8":
+        return ExifInfo()
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            break
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            position += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: no EXIF after this
+            break
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        segment = data[position + 4 : position + 2 + length]
+        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
+            try:
+                return _parse_tiff(segment[6:])
+            except (struct.error, IndexError, ValueError, ZeroDivisionError):
+                return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
+        position += 2 + length
+    return ExifInfo()
+
+
+def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:
+    if offset <= 0 or offset + 2 > len(tiff):
+        return {}
+    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
+    values: dict[int, Any] = {}
+    for entry in range(count):
+        start = offset + 2 + 12 * entry
+        if start + 12 > len(tiff):
+            break
+        tag, kind, number = struct.unpack(order + "HHI", tiff[start : start + 8])
+        size = _TYPE_SIZES.get(kind)
+        if size is None:
+            continue
+        length = size * number
+        if length <= 4:
+            raw = tiff[start + 8 : start + 8 + length]
+        else:
+            (pointer,) = struct.unpack(order + "I", tiff[start + 8 : start + 12])
+            raw = tiff[pointer : pointer + length]
+            if len(raw) < length:
+                continue
+        if kind == 2:
+            values[tag] = raw.split(b"\x00")[0].decode("ascii", "replace").strip()
+        elif kind in (1, 7):
+            values[tag] = raw
+        elif kind in (3, 4, 9):
+            code = {3: "H", 4: "I", 9: "i"}[kind]
+            values[tag] = struct.unpack(order + code * number, raw)
+        else:  # rationals: numerator / denominator pairs
+            code = "I" if kind == 5 else "i"
+            pairs = struct.unpack(order + code * (2 * number), raw)
+            values[tag] = tuple(
+                pairs[i] / pairs[i + 1] if pairs[i + 1] else math.nan
+                for i in range(0, len(pairs), 2)
+            )
+    return values
+
+
+def _exif_time(text: Any, offset: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None  # "0000:00:00 00:00:00" and other blanks cameras write
+    iso = moment.isoformat()
+    if isinstance(offset, str) and len(offset) == 6 and offset[0] in "+-":
+        iso += offset
+    return iso
+
+
+def _degrees(value: Any, ref: Any, negative: str, limit: float) -> float | None:
+    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(ref, str) or not ref:
+        return None  # without its N/S or E/W reference the sign of a coordinate is unknown
+    degrees = value[0] + value[1] / 60.0 + value[2] / 3600.0
+    if not math.isfinite(degrees) or degrees > limit:
+        return None
+    return -degrees if ref.upper().startswith(negative) else degrees
+
+
+def _parse_tiff(tiff: bytes) -> ExifInfo:
+    if tiff[:2] == b"II":
+        order = "<"
+    elif tiff[:2] == b"MM":
+        order = ">"
+    else:
+        return ExifInfo()
+    magic, first = struct.unpack(order + "HI", tiff[2:8])
+    if magic != 42:
+        return ExifInfo()
+    main = _read_ifd(tiff, first, order)
+    exif = _read_ifd(tiff, main[_EXIF_IFD][0], order) if _EXIF_IFD in main else {}
+    gps = _read_ifd(tiff, main[_GPS_IFD][0], order) if _GPS_IFD in main else {}
+    taken = (
+        _exif_time(exif.get(_DATETIME_ORIGINAL), exif.get(_OFFSET_TIME_ORIGINAL))
+        or _exif_time(exif.get(_DATETIME_DIGITIZED), None)
+        or _exif_time(main.get(_DATETIME), None)
+    )
+    lat = _degrees(gps.get(_GPS_LAT), gps.get(_GPS_LAT_REF), "S", 90.0)
+    lon = _degrees(gps.get(_GPS_LON), gps.get(_GPS_LON_REF), "W", 180.0)
+    if lat is None or lon is None:
+        lat = lon = None
+    return ExifInfo(taken, lon, lat)

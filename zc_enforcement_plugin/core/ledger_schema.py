@@ -1,0 +1,264 @@
+"""The verification ledger's facts in one place: tables, columns, verdict words and migrations."""
+
+from __future__ import annotations
+
+from .domain import (
+    AGRICULTURAL_AREA,
+    BASIC_FARMLAND_AREA,
+    CONSTRUCTION_AREA,
+    CRIMINAL_FLAG,
+    CULTIVATED_AREA,
+    CULTIVATED_FLAG,
+    EPSG_GK3_ZONE39_PREFIXED,
+    OFFICE_NAME,
+    OVERLAY_LAYERS,
+    RED_LINE_AREA,
+    REVIEW_PRIORITY,
+    SPOT_AREA,
+    SPOT_NUMBER,
+    SUGGESTED_VERDICT,
+    TOWN_NAME,
+    UNUSED_AREA,
+)
+
+# --- the GeoPackage container ----------------------------------------------------------------
+GPKG_APPLICATION_ID = 0x47504B47  # 'GPKG'
+# 1.2 rather than 1.3: every GDAL since 2.2 (QGIS 3.x on all platforms) reads it without warnings,
+# and nothing here needs a 1.3 feature.
+GPKG_USER_VERSION = 10200
+LEDGER_SRS_ID = EPSG_GK3_ZONE39_PREFIXED  # spots are stored as the bureau measures them
+SPOT_GEOMETRY_TYPE = "MULTIPOLYGON"
+
+# --- tables ----------------------------------------------------------------------------------
+T_META = "ledger_meta"
+T_BATCHES = "ledger_batches"
+T_SPOTS = "ledger_spots"
+T_VERDICTS = "ledger_verdicts"
+T_EVIDENCE = "ledger_evidence"
+LEDGER_TABLES = (T_META, T_BATCHES, T_SPOTS, T_VERDICTS, T_EVIDENCE)
+
+META_SCHEMA_VERSION = "schema_version"
+META_CREATED_AT = "created_at"
+META_OFFICE = "office"
+
+# --- columns shared by several tables -----------------------------------------------------------
+C_ID = "id"  # integer primary key of the attribute tables (OGR uses it as feature id)
+C_FID = "fid"  # integer primary key of the spots feature table, also the spot id of the API
+C_GEOM = "geom"
+C_SPOT_ID = "spot_id"
+C_RECORDED_AT = "recorded_at"  # UTC time the row was written
+C_NOTE = "note"
+
+# ledger_batches
+C_BATCH_NAME = "name"
+C_BATCH_SOURCE = "source"  # file the batch was last read from
+C_IMPORTED_AT = "imported_at"
+C_UPDATED_AT = "updated_at"
+
+# ledger_spots: the key, the delivered + screening fields as JSON, and the key figures as real
+# columns so the list can be filtered and sorted in SQL (and styled in QGIS).
+C_BATCH_ID = "batch_id"
+C_SPOT_NUMBER = SPOT_NUMBER
+C_ATTRIBUTES = "attributes"
+SPOT_AREA_COLUMNS = (SPOT_AREA, CULTIVATED_AREA, BASIC_FARMLAND_AREA)  # REAL, m²
+SPOT_TEXT_COLUMNS = (TOWN_NAME, OFFICE_NAME, SUGGESTED_VERDICT)
+C_PRIORITY = REVIEW_PRIORITY  # INTEGER, 1 = review first
+SPOT_FLAG_COLUMNS = (
+    CULTIVATED_FLAG,
+    *(layer.flag_field for layer in OVERLAY_LAYERS),
+    CRIMINAL_FLAG,
+)
+
+# ledger_verdicts
+C_CATEGORY = "category"
+C_KIND = "kind"  # basis of a legal verdict, kind of an illegal or other one
+C_APPROVAL_NUMBER = "approval_number"
+C_VERIFIER = "verifier"
+C_VERIFIED_ON = "verified_on"
+C_AREAS = "areas"  # JSON: area field -> m²
+C_CORRECTS = "corrects"  # id of the earlier verdict this one corrects
+
+# ledger_evidence (the last five arrived with schema version 2)
+C_EVIDENCE_KIND = "kind"
+C_PATH = "path"  # relative to the evidence folder, '/'-separated
+C_SHA256 = "sha256"
+C_SIZE = "size"
+C_ORIGINAL_NAME = "original_name"
+C_FILE_MODIFIED = "file_modified"
+C_TAKEN_AT = "taken_at"  # EXIF DateTimeOriginal as the camera wrote it (local time)
+C_GPS_LON = "gps_lon"
+C_GPS_LAT = "gps_lat"
+
+# --- verdicts (DOMAIN.md §2) ----------------------------------------------------------------
+VERDICT_LEGAL = "合法"
+VERDICT_ILLEGAL = "违法"
+VERDICT_OTHER = "其他"
+VERDICT_CATEGORIES = (VERDICT_LEGAL, VERDICT_ILLEGAL, VERDICT_OTHER)
+CATEGORY_LABELS_EN = {VERDICT_LEGAL: "legal", VERDICT_ILLEGAL: "illegal", VERDICT_OTHER: "other"}
+
+LEGAL_BASES = ("农转用", "增减挂钩", "其他批准")
+ILLEGAL_KINDS = (
+    "未报即用",
+    "边报边用",
+    "未供即用",
+    "超占用地",
+    "擅自改变用途",
+    "非法批地",
+    "占用基本农田",
+    "其他违法",
+)
+OTHER_KINDS = ("设施农用地", "临时用地", "农村道路", "实地未变化", "伪变化")
+VERDICT_KINDS = {
+    VERDICT_LEGAL: LEGAL_BASES,
+    VERDICT_ILLEGAL: ILLEGAL_KINDS,
+    VERDICT_OTHER: OTHER_KINDS,
+}
+KIND_LABELS_EN = {
+    "农转用": "approved conversion",
+    "增减挂钩": "linked quota",
+    "其他批准": "other approval",
+    "未报即用": "used without applying",
+    "边报边用": "used while applying",
+    "未供即用": "used before supply",
+    "超占用地": "occupied beyond approval",
+    "擅自改变用途": "use changed without approval",
+    "非法批地": "illegal approval",
+    "占用基本农田": "occupies basic farmland",
+    "其他违法": "other illegal",
+    "设施农用地": "facility agricultural land",
+    "临时用地": "temporary land",
+    "农村道路": "rural road",
+    "实地未变化": "no change on site",
+    "伪变化": "false change",
+}
+
+# Areas a verdict may state (m²). The four land groups split the spot and must add up to it.
+VERDICT_SPLIT_FIELDS = (CULTIVATED_AREA, AGRICULTURAL_AREA, CONSTRUCTION_AREA, UNUSED_AREA)
+VERDICT_AREA_FIELDS = (*VERDICT_SPLIT_FIELDS, BASIC_FARMLAND_AREA, RED_LINE_AREA)
+# Four figures each rounded to 0.01 m² may miss the rounded total by a few hundredths.
+AREA_TOLERANCE_SQM = 0.05
+
+# --- spot status -----------------------------------------------------------------------------
+# Derived, never stored: a spot is verified once it has a verdict record.
+STATUS_UNVERIFIED = "unverified"
+STATUS_VERIFIED = "verified"
+SPOT_STATUSES = (STATUS_UNVERIFIED, STATUS_VERIFIED)
+
+# --- evidence --------------------------------------------------------------------------------
+EVIDENCE_PHOTO = "photo"
+EVIDENCE_VIDEO = "video"
+EVIDENCE_AUDIO = "audio"
+EVIDENCE_KINDS = (EVIDENCE_PHOTO, EVIDENCE_VIDEO, EVIDENCE_AUDIO)
+EVIDENCE_DIR_NAME = "evidence"  # folder beside the ledger file
+
+# --- schema versions and migrations -----------------------------------------------------------
+# MIGRATIONS[n] takes a ledger from schema version n to n + 1; version 0 is an empty GeoPackage
+# container (gpkg_* tables and the SRS rows, written by the storage code). A migration that has
+# shipped is history: never edit it, append a new one.
+
+
+def _quoted(values) -> str:
+    return ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+
+
+def _append_only(table: str) -> list[str]:
+    """Triggers refusing UPDATE and DELETE: no tool (QGIS editing, sqlite3) rewrites history."""
+    message = f"{table} is append-only: add a correcting record instead (只能追加，不能修改或删除)"
+    return [
+        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END",
+    ]
+
+
+def _register(table: str, data_type: str, description: str, srs_id: int | None = None) -> str:
+    srs = "NULL" if srs_id is None else str(srs_id)
+    return (
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+        f"VALUES ('{table}', '{data_type}', '{table}', '{description}', {srs})"
+    )
+
+
+_SPOT_COLUMNS_SQL = ",\n".join(
+    [f'"{name}" REAL' for name in SPOT_AREA_COLUMNS]
+    + [f'"{name}" TEXT' for name in SPOT_TEXT_COLUMNS]
+    + [f'"{C_PRIORITY}" INTEGER']
+    + [f'"{name}" BOOLEAN' for name in SPOT_FLAG_COLUMNS]
+)
+
+MIGRATION_1 = [
+    f"""CREATE TABLE {T_META} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        value TEXT)""",
+    f"""CREATE TABLE {T_BATCHES} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_BATCH_NAME} TEXT NOT NULL UNIQUE,
+        {C_BATCH_SOURCE} TEXT,
+        {C_IMPORTED_AT} DATETIME NOT NULL,
+        {C_UPDATED_AT} DATETIME NOT NULL)""",
+    f"""CREATE TABLE {T_SPOTS} (
+        {C_FID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_GEOM} {SPOT_GEOMETRY_TYPE},
+        {C_BATCH_ID} INTEGER NOT NULL REFERENCES {T_BATCHES} ({C_ID}),
+        "{C_SPOT_NUMBER}" TEXT NOT NULL,
+        {_SPOT_COLUMNS_SQL},
+        {C_ATTRIBUTES} TEXT NOT NULL,
+        {C_IMPORTED_AT} DATETIME NOT NULL,
+        {C_UPDATED_AT} DATETIME NOT NULL,
+        UNIQUE ({C_BATCH_ID}, "{C_SPOT_NUMBER}"))""",
+    f"""CREATE TABLE {T_VERDICTS} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_SPOT_ID} INTEGER NOT NULL REFERENCES {T_SPOTS} ({C_FID}),
+        {C_CATEGORY} TEXT NOT NULL CHECK ({C_CATEGORY} IN ({_quoted(VERDICT_CATEGORIES)})),
+        {C_KIND} TEXT,
+        {C_APPROVAL_NUMBER} TEXT,
+        {C_VERIFIER} TEXT NOT NULL,
+        {C_VERIFIED_ON} DATE NOT NULL,
+        {C_AREAS} TEXT NOT NULL DEFAULT '{{}}',
+        {C_NOTE} TEXT NOT NULL DEFAULT '',
+        {C_CORRECTS} INTEGER REFERENCES {T_VERDICTS} ({C_ID}),
+        {C_RECORDED_AT} DATETIME NOT NULL)""",
+    f"CREATE INDEX {T_VERDICTS}_spot ON {T_VERDICTS} ({C_SPOT_ID}, {C_ID})",
+    *_append_only(T_VERDICTS),
+    f"""CREATE TABLE {T_EVIDENCE} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_SPOT_ID} INTEGER NOT NULL REFERENCES {T_SPOTS} ({C_FID}),
+        {C_EVIDENCE_KIND} TEXT NOT NULL CHECK ({C_EVIDENCE_KIND} IN ({_quoted(EVIDENCE_KINDS)})),
+        {C_PATH} TEXT NOT NULL,
+        {C_SHA256} TEXT NOT NULL,
+        {C_SIZE} INTEGER NOT NULL,
+        {C_NOTE} TEXT NOT NULL DEFAULT '',
+        {C_RECORDED_AT} DATETIME NOT NULL)""",
+    f"CREATE INDEX {T_EVIDENCE}_spot ON {T_EVIDENCE} ({C_SPOT_ID}, {C_ID})",
+    # A spot that carries verdicts or evidence must never disappear, whoever edits the layer.
+    f"""CREATE TRIGGER {T_SPOTS}_keep_verified BEFORE DELETE ON {T_SPOTS}
+        WHEN EXISTS (SELECT 1 FROM {T_VERDICTS} WHERE {C_SPOT_ID} = OLD.{C_FID})
+          OR EXISTS (SELECT 1 FROM {T_EVIDENCE} WHERE {C_SPOT_ID} = OLD.{C_FID})
+        BEGIN SELECT RAISE(ABORT, 'spot has verdicts or evidence: it cannot be deleted \
+(图斑已有判定或证据，不能删除)'); END""",
+    _register(T_META, "attributes", "ledger schema version and settings"),
+    _register(T_BATCHES, "attributes", "spot batches"),
+    _register(T_SPOTS, "features", "satellite spots of the ledger", LEDGER_SRS_ID),
+    "INSERT INTO gpkg_geometry_columns "
+    "(table_name, column_name, geometry_type_name, srs_id, z, m) "
+    f"VALUES ('{T_SPOTS}', '{C_GEOM}', '{SPOT_GEOMETRY_TYPE}', {LEDGER_SRS_ID}, 0, 0)",
+    _register(T_VERDICTS, "attributes", "verdicts, append-only"),
+    _register(T_EVIDENCE, "attributes", "evidence files"),
+]
+
+# Version 2: photo metadata on evidence, evidence made append-only like verdicts, and an index
+# for the review order of the spot list.
+MIGRATION_2 = [
+    f"ALTER TABLE {T_EVIDENCE} ADD COLUMN {C_ORIGINAL_NAME} TEXT NOT NULL DEFAULT ''",
+    f"ALTER TABLE {T_EVIDENCE} ADD COLUMN {C_FILE_MODIFIED} DATETIME",
+    f"ALTER TABLE {T_EVIDENCE} ADD COLUMN {C_TAKEN_AT} TEXT",
+    f"ALTER TABLE {T_EVIDENCE} ADD COLUMN {C_GPS_LON} REAL",
+    f"ALTER TABLE {T_EVIDENCE} ADD COLUMN {C_GPS_LAT} REAL",
+    *_append_only(T_EVIDENCE),
+    f'CREATE INDEX {T_SPOTS}_review_order ON {T_SPOTS} ("{C_PRIORITY}", "{C_SPOT_NUMBER}")',
+]
+
+MIGRATIONS: tuple[list[str], ...] = (MIGRATION_1, MIGRATION_2)
+SCHEMA_VERSION = len(MIGRATIONS)
