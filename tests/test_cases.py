@@ -1,0 +1,530 @@
+"""The case procedure: every transition allowed or refused, dates, thresholds and deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from zc_enforcement_plugin.core import cases as cs
+from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core.cases import (
+    Case,
+    CaseEvent,
+    CaseOrigin,
+    ProcedureError,
+    Stage,
+)
+from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+S = Stage
+CASE = "ZC-2025-001"
+SPOT = CaseOrigin.spot("3703022025000123")
+MU = 10000.0 / 15.0  # m² per 亩, written out here rather than imported
+
+
+def d(iso: str) -> date:
+    return date.fromisoformat(iso)
+
+
+def ev(stage: Stage, day: date | str, **kw) -> CaseEvent:
+    """An event of CASE; the discover event carries the spot origin unless told otherwise."""
+    if isinstance(day, str):
+        day = d(day)
+    if stage is S.DISCOVER:
+        kw.setdefault("origin", SPOT)
+    kw.setdefault("person", "张三")
+    return CaseEvent(CASE, stage, day, **kw)
+
+
+def case_of(*steps: tuple[Stage, str]) -> Case:
+    return Case.from_events([ev(stage, day) for stage, day in steps])
+
+
+# Allowed transitions, written out by hand from the module docstring (not read from the table).
+EXPECTED = {
+    (None, S.DISCOVER),
+    (S.DISCOVER, S.VERIFY),
+    (S.VERIFY, S.STOP),
+    (S.VERIFY, S.FILE),
+    (S.VERIFY, S.CLOSE),
+    (S.STOP, S.STOP),
+    (S.STOP, S.FILE),
+    (S.STOP, S.CLOSE),
+    (S.FILE, S.INVESTIGATE),
+    (S.FILE, S.TRANSFER),
+    (S.INVESTIGATE, S.INVESTIGATE),
+    (S.INVESTIGATE, S.NOTIFY),
+    (S.INVESTIGATE, S.TRANSFER),
+    (S.NOTIFY, S.PENALISE),
+    (S.NOTIFY, S.TRANSFER),
+    (S.PENALISE, S.DEMAND),
+    (S.PENALISE, S.TRANSFER),
+    (S.PENALISE, S.CLOSE),
+    (S.DEMAND, S.TRANSFER),
+    (S.DEMAND, S.CLOSE),
+    (S.TRANSFER, S.CLOSE),
+}
+
+# One hand-written way to reach each stage, a day per step from Monday 2025-03-03.
+PATH_TO = {
+    S.DISCOVER: [S.DISCOVER],
+    S.VERIFY: [S.DISCOVER, S.VERIFY],
+    S.STOP: [S.DISCOVER, S.VERIFY, S.STOP],
+    S.FILE: [S.DISCOVER, S.VERIFY, S.STOP, S.FILE],
+    S.INVESTIGATE: [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.INVESTIGATE],
+    S.NOTIFY: [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.INVESTIGATE, S.NOTIFY],
+    S.PENALISE: [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.INVESTIGATE, S.NOTIFY, S.PENALISE],
+    S.DEMAND: [
+        S.DISCOVER,
+        S.VERIFY,
+        S.STOP,
+        S.FILE,
+        S.INVESTIGATE,
+        S.NOTIFY,
+        S.PENALISE,
+        S.DEMAND,
+    ],  # fmt: skip
+    S.TRANSFER: [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.TRANSFER],
+    S.CLOSE: [S.DISCOVER, S.VERIFY, S.STOP, S.CLOSE],
+}
+START = d("2025-03-03")
+
+
+def reach(stage: Stage) -> Case:
+    return Case.from_events(
+        [ev(s, START + timedelta(days=i)) for i, s in enumerate(PATH_TO[stage])]
+    )
+
+
+# --- the transition table ---------------------------------------------------------------------
+
+
+def test_table_is_the_documented_one():
+    assert set(cs.TRANSITIONS) == EXPECTED
+    assert all(isinstance(why, str) and why for why in cs.TRANSITIONS.values())
+
+
+def test_paths_reach_their_stage():
+    for stage in cs.STAGES:
+        assert reach(stage).stage is stage
+
+
+@pytest.mark.parametrize("nxt", cs.STAGES, ids=lambda s: s.value)
+@pytest.mark.parametrize("cur", cs.STAGES, ids=lambda s: s.value)
+def test_transition_matrix(cur, nxt):
+    case = reach(cur)
+    event = ev(nxt, case.last_date + timedelta(days=1))
+    if (cur, nxt) in cs.TRANSITIONS:
+        after = case.apply(event)
+        assert after.stage is nxt
+        assert after.events == (*case.events, event)
+    else:
+        with pytest.raises(ProcedureError) as info:
+            case.apply(event)
+        message = str(info.value)
+        assert " / " in message and CASE in message
+        # Chinese first, then English.
+        zh, en = message.split(" / ", 1)
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+        assert en.isascii()
+    assert ((cur, nxt) in cs.TRANSITIONS) == ((cur, nxt) in EXPECTED)
+
+
+@pytest.mark.parametrize("first", cs.STAGES, ids=lambda s: s.value)
+def test_only_discover_opens_a_case(first):
+    if first is S.DISCOVER:
+        assert Case.from_events([ev(first, START)]).stage is S.DISCOVER
+    else:
+        with pytest.raises(ProcedureError, match="a case starts with discover"):
+            Case.from_events([ev(first, START)])
+
+
+def test_allowed_next():
+    assert cs.allowed_next(None) == (S.DISCOVER,)
+    assert cs.allowed_next(S.VERIFY) == (S.STOP, S.FILE, S.CLOSE)
+    assert reach(S.PENALISE).allowed_next() == (S.DEMAND, S.TRANSFER, S.CLOSE)
+    assert reach(S.CLOSE).allowed_next() == ()
+
+
+def test_required_before_derived_from_table():
+    assert cs.REQUIRED_BEFORE[S.PENALISE] == (S.DISCOVER, S.VERIFY, S.FILE, S.INVESTIGATE, S.NOTIFY)
+    assert cs.REQUIRED_BEFORE[S.TRANSFER] == (S.DISCOVER, S.VERIFY, S.FILE)
+    assert cs.REQUIRED_BEFORE[S.CLOSE] == (S.DISCOVER, S.VERIFY)
+    assert cs.REQUIRED_BEFORE[S.STOP] == (S.DISCOVER, S.VERIFY)
+
+
+# --- refusal messages --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cur", "nxt", "zh", "en"),
+    [
+        (
+            S.DISCOVER,
+            S.PENALISE,
+            "不能从“发现”直接“处罚”：须先核查、立案、调查、告知",
+            "cannot penalise before the case is verified on site, filed, investigated "
+            "and notified to the party",
+        ),
+        (S.STOP, S.DEMAND, "须先立案、调查、告知、处罚", "cannot demand compliance before"),
+        (S.VERIFY, S.TRANSFER, "须先立案", "cannot transfer before the case is filed"),
+        (S.DISCOVER, S.CLOSE, "须先核查", "cannot close before the case is verified on site"),
+        (
+            S.FILE,
+            S.CLOSE,
+            "“结案”只能在“核查”、“制止”、“处罚”、“催告”、“移交”之后，不能在“立案”之后",
+            "close can only follow verify, stop, penalise, demand, transfer, not file",
+        ),
+        (S.NOTIFY, S.INVESTIGATE, "不能从“告知”回到“调查”", "cannot go back from notify"),
+        (S.FILE, S.FILE, "已经“立案”，不能重复", "file is already recorded"),
+        (S.PENALISE, S.DISCOVER, "新的违法行为应另立案件", "a new act is a new case"),
+        (S.TRANSFER, S.PENALISE, "案件已移交", "the case has been transferred"),
+        (S.CLOSE, S.VERIFY, "结案，不能再“核查”", "the case was closed on 2025-03-06"),
+    ],
+)
+def test_refusal_says_why(cur, nxt, zh, en):
+    case = reach(cur)
+    with pytest.raises(ProcedureError) as info:
+        case.apply(ev(nxt, "2025-04-01"))
+    assert zh in info.value.reason_zh
+    assert en in info.value.reason_en
+    assert str(info.value).index(zh) < str(info.value).index(en)
+
+
+def test_closed_case_refuses_everything():
+    closed = reach(S.CLOSE)
+    assert closed.closed
+    for stage in cs.STAGES:
+        with pytest.raises(ProcedureError, match="closed"):
+            closed.apply(ev(stage, "2025-12-31"))
+
+
+def test_date_earlier_than_previous_step_refused_same_day_allowed():
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-05"))
+    with pytest.raises(ProcedureError) as info:
+        case.apply(ev(S.STOP, "2025-03-04"))
+    assert "2025-03-04" in str(info.value) and "2025-03-05" in str(info.value)
+    assert "早于上一步“核查”" in info.value.reason_zh
+    assert "earlier than the previous step" in info.value.reason_en
+    assert case.apply(ev(S.STOP, "2025-03-05")).stage is S.STOP
+
+
+def test_rebuild_refuses_backwards_dates():
+    with pytest.raises(ProcedureError, match="earlier"):
+        case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-02"))
+
+
+def test_event_of_another_case_refused():
+    case = reach(S.VERIFY)
+    other = CaseEvent("ZC-2025-002", S.STOP, d("2025-03-10"), "李四")
+    with pytest.raises(ProcedureError, match="ZC-2025-002"):
+        case.apply(other)
+
+
+def test_origin_required_on_discover_and_only_there():
+    with pytest.raises(ProcedureError, match="origin"):
+        Case.from_events([ev(S.DISCOVER, START, origin=None)])
+    with pytest.raises(ProcedureError, match="origin"):
+        reach(S.DISCOVER).apply(ev(S.VERIFY, "2025-03-04", origin=SPOT))
+    patrol = Case.from_events([ev(S.DISCOVER, START, origin=CaseOrigin.patrol("XC-0007"))])
+    assert patrol.origin == CaseOrigin("patrol", "XC-0007")
+    assert reach(S.DISCOVER).origin.kind == "spot"
+    with pytest.raises(ValueError):
+        CaseOrigin("rumour", "x")
+    with pytest.raises(ValueError):
+        CaseOrigin.spot(" ")
+
+
+def test_no_events_no_case():
+    with pytest.raises(ProcedureError, match="no events"):
+        Case.from_events([])
+
+
+# --- events and rebuilding -----------------------------------------------------------------------
+
+
+def full_history() -> list[CaseEvent]:
+    return [
+        ev(S.DISCOVER, "2025-03-03", cultivated_sqm=1200.0, basic_farmland_sqm=0.0),
+        ev(S.VERIFY, "2025-03-03", documents=["现场勘验笔录"], evidence_ids=["E1", "E2"]),
+        ev(S.STOP, "2025-03-04", documents=["责令停止违法行为通知书"], evidence_ids=["E3"]),
+        ev(S.STOP, "2025-03-10", note="复工，再次制止", evidence_ids=["E4"]),
+        ev(S.FILE, "2025-03-11", cultivated_sqm=1350.5),
+        ev(S.INVESTIGATE, "2025-03-12", documents=["询问笔录"]),
+        ev(S.INVESTIGATE, "2025-03-20"),
+        ev(S.NOTIFY, "2025-03-25", documents=["行政处罚告知书"], evidence_ids=["E5"]),
+        ev(S.PENALISE, "2025-04-08", documents=["行政处罚决定书"], evidence_ids=["E6"]),
+        ev(S.DEMAND, "2025-05-12", documents=["催告书"], evidence_ids=["E7"]),
+        ev(S.TRANSFER, "2025-06-03", note="申请法院强制执行"),
+        ev(S.CLOSE, "2025-09-01"),
+    ]
+
+
+def test_rebuild_equals_step_by_step():
+    events = full_history()
+    stepwise = Case.from_events(events[:1])
+    for event in events[1:]:
+        stepwise = stepwise.apply(event)
+    rebuilt = Case.from_events(events)
+    assert rebuilt == stepwise
+    assert rebuilt.events == tuple(events)
+    assert rebuilt.closed and rebuilt.cultivated_sqm == 1350.5
+    assert rebuilt.date_of(S.STOP) == d("2025-03-04")  # the first stop order
+    assert rebuilt.date_of(S.DEMAND) == d("2025-05-12")
+    assert rebuilt.evidence_gaps() == (events[5],)  # 询问笔录 without evidence
+
+
+def test_apply_returns_a_new_case():
+    case = reach(S.VERIFY)
+    after = case.apply(ev(S.STOP, "2025-03-10"))
+    assert case.stage is S.VERIFY and after.stage is S.STOP
+    with pytest.raises(FrozenInstanceError):
+        case.case_id = "x"  # type: ignore[misc]
+
+
+def test_event_fields_normalised_and_checked():
+    e = CaseEvent(CASE, "file", d("2025-03-03"), "张三", documents=["立案审批表"])
+    assert e.stage is S.FILE and e.documents == ("立案审批表",) and e.evidence_ids == ()
+    assert e.recorded_at.tzinfo is not None
+    with pytest.raises(ValueError, match="unknown stage"):
+        CaseEvent(CASE, "arrest", d("2025-03-03"), "张三")
+    with pytest.raises(TypeError, match="datetime.date"):
+        CaseEvent(CASE, S.FILE, datetime(2025, 3, 3, 9, tzinfo=timezone.utc), "张三")
+    with pytest.raises(TypeError, match="list of text"):
+        CaseEvent(CASE, S.FILE, d("2025-03-03"), "张三", documents="立案审批表")
+    with pytest.raises(ValueError, match="person"):
+        CaseEvent(CASE, S.FILE, d("2025-03-03"), " ")
+    with pytest.raises(ValueError, match="case_id"):
+        CaseEvent("", S.FILE, d("2025-03-03"), "张三")
+    with pytest.raises(ValueError, match=">= 0"):
+        CaseEvent(CASE, S.FILE, d("2025-03-03"), "张三", cultivated_sqm=-1)
+    with pytest.raises(ValueError, match="finite"):
+        CaseEvent(CASE, S.FILE, d("2025-03-03"), "张三", basic_farmland_sqm=float("nan"))
+
+
+# --- criminal scale -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cultivated_mu", "basic_mu", "criminal"),
+    [
+        (4.99, 4.99, False),
+        (5.00, 5.00, True),
+        (9.99, 0.0, False),
+        (10.0, 0.0, True),
+        (14.98, 4.99, False),  # 9.99 亩 outside basic farmland, 4.99 亩 inside
+        (14.99, 4.99, True),  # 10.00 亩 outside
+        (0.0, 5.0, True),  # basic farmland typed without its cultivated figure
+    ],
+)
+def test_criminal_scale_thresholds(cultivated_mu, basic_mu, criminal):
+    # Figures as a report rounds them to the m² cent, e.g. 5.00 亩 = 3333.33 m² (4.999995 亩).
+    event = ev(
+        S.DISCOVER,
+        START,
+        cultivated_sqm=round(cultivated_mu * MU, 2),
+        basic_farmland_sqm=round(basic_mu * MU, 2),
+    )
+    case = Case.from_events([event])
+    assert cs.is_criminal_scale(case) is criminal
+    assert case.marked_for_transfer is criminal
+    assert case.criminal_since == (START if criminal else None)
+
+
+def test_criminal_scale_from_a_later_measurement_and_transfer():
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-04"))
+    assert not case.criminal_scale
+    case = case.apply(ev(S.STOP, "2025-03-05", basic_farmland_sqm=6 * MU))
+    assert case.criminal_scale and case.criminal_since == d("2025-03-05")
+    with pytest.raises(ProcedureError, match="transferred before it can be closed"):
+        case.apply(ev(S.CLOSE, "2025-03-06"))
+    # A re-measurement on the closing event itself counts.
+    assert case.apply(ev(S.CLOSE, "2025-03-06", basic_farmland_sqm=1 * MU)).closed
+    case = case.apply(ev(S.FILE, "2025-03-06")).apply(ev(S.TRANSFER, "2025-03-07"))
+    assert case.criminal_scale and not case.marked_for_transfer
+    assert case.apply(ev(S.CLOSE, "2025-12-01")).closed
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cal() -> WorkCalendar:
+    """The official calendar from the library alone (the shipped file lists no year)."""
+    return WorkCalendar(local_file=None)
+
+
+def by_name(deadlines: list[cs.Deadline]) -> dict[str, cs.Deadline]:
+    return {x.name: x for x in deadlines}
+
+
+def test_deadlines_across_national_day_2025(cal):
+    # By hand: 10-01..10-08 holiday, 10-09 Thu and 10-10 Fri working, 10-11 Sat swapped working.
+    case = case_of((S.DISCOVER, "2025-09-30"))
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-09-30")))
+    assert list(got) == ["report_to_brigade", "file_case"]
+    assert got["report_to_brigade"].due == d("2025-10-10")
+    assert got["report_to_brigade"].label_zh == "书面报告执法监察大队"
+    assert got["file_case"].due == d("2025-10-11")  # the swapped Saturday
+    assert not any(x.done for x in got.values())
+    assert all(x.warning is None for x in got.values())
+
+
+@pytest.mark.parametrize(
+    ("today", "report", "file"),
+    [
+        ("2025-09-30", dl.OK, dl.OK),  # 2 working days ahead
+        ("2025-10-08", dl.OK, dl.OK),  # last holiday day: 10-09 and 10-10 still to work
+        ("2025-10-09", dl.DUE_SOON, dl.OK),  # 1 working day left for the report, 2 for filing
+        ("2025-10-10", dl.DUE_SOON, dl.DUE_SOON),
+        ("2025-10-11", dl.OVERDUE, dl.DUE_SOON),
+        ("2025-10-13", dl.OVERDUE, dl.OVERDUE),
+    ],
+)
+def test_deadline_status(cal, today, report, file):
+    case = case_of((S.DISCOVER, "2025-09-30"))
+    got = by_name(case.deadlines(calendar=cal, today=d(today)))
+    assert (got["report_to_brigade"].status, got["file_case"].status) == (report, file)
+
+
+def test_deadlines_done_by_the_step_they_wait_for(cal):
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-09-30"),
+            ev(S.VERIFY, "2025-09-30"),
+            ev(S.STOP, "2025-10-09", documents=[cs.DOC_BRIGADE_REPORT], evidence_ids=["E1"]),
+        ]
+    )
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))
+    assert got["report_to_brigade"].done and got["report_to_brigade"].done_on == d("2025-10-09")
+    assert not got["report_to_brigade"].late
+    assert not got["file_case"].done and got["file_case"].status == dl.OVERDUE
+    assert cs.overdue_cases([case], d("2025-10-20"), calendar=cal) == [case]
+
+    filed = case.apply(ev(S.FILE, "2025-10-13"))
+    got = by_name(filed.deadlines(calendar=cal, today=d("2025-10-20")))
+    assert got["file_case"].done and got["file_case"].late  # filed after 10-11
+    assert got["penalty_decision"].due == d("2026-01-11")  # 90 calendar days
+    assert not got["penalty_decision"].done
+    assert cs.overdue_cases([filed], d("2025-10-20"), calendar=cal) == []
+
+
+def test_report_done_by_filing_and_everything_by_closing(cal):
+    case = case_of((S.DISCOVER, "2025-09-30"), (S.VERIFY, "2025-09-30"), (S.FILE, "2025-10-10"))
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-10")))
+    assert got["report_to_brigade"].done and got["file_case"].done
+    rectified = case_of(
+        (S.DISCOVER, "2025-09-30"), (S.VERIFY, "2025-09-30"), (S.CLOSE, "2025-10-09")
+    )
+    assert all(x.done for x in rectified.deadlines(calendar=cal, today=d("2026-01-01")))
+    assert rectified.next_deadline(d("2026-01-01"), calendar=cal) is None
+
+
+def test_later_stage_deadlines(cal):
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-01-06"),
+            ev(S.VERIFY, "2025-01-07", documents=[cs.DOC_BRIGADE_REPORT]),
+            ev(S.FILE, "2025-01-10"),
+            ev(S.INVESTIGATE, "2025-02-10"),
+            ev(S.NOTIFY, "2025-04-30"),
+        ]
+    )
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-05-06")))
+    # By hand: 05-01..05-05 holiday, then 05-06 Tue .. 05-09 Fri, 05-10 Sat not swapped: 05-12.
+    assert got["statement_hearing_request"].due == d("2025-05-12")
+    assert got["statement_hearing_request"].status == dl.OK
+    assert got["penalty_decision"].due == d("2025-04-10") and got["penalty_decision"].late
+    assert case.next_deadline(d("2025-05-06"), calendar=cal).name == "penalty_decision"
+
+    case = case.apply(ev(S.PENALISE, "2025-05-13")).apply(ev(S.DEMAND, "2025-09-26"))
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-09")))
+    assert got["statement_hearing_request"].done and not got["statement_hearing_request"].late
+    assert not got["statement_hearing_request"].premature
+    assert got["penalty_decision"].done and got["penalty_decision"].late  # decided after 90 days
+    # By hand, the 10 working days after Fri 09-26: 09-28 (Sun, swapped), 09-29, 09-30,
+    # 10-09, 10-10, 10-11 (Sat, swapped), 10-13, 10-14, 10-15, 10-16.
+    assert got["demand_to_comply"].due == d("2025-10-16")
+    assert got["demand_to_comply"].status == dl.OK
+    assert case.next_deadline(d("2025-10-09"), calendar=cal).name == "demand_to_comply"
+    done = case.apply(ev(S.TRANSFER, "2025-10-17"))
+    demand = by_name(done.deadlines(calendar=cal, today=d("2025-10-20")))["demand_to_comply"]
+    assert demand.done and demand.waiting and demand.status == dl.OK and not demand.premature
+    early = case.apply(ev(S.TRANSFER, "2025-10-16"))  # the last day of the party's period
+    assert by_name(early.deadlines(calendar=cal, today=d("2025-10-20")))[
+        "demand_to_comply"
+    ].premature
+
+
+def test_penalty_within_the_statement_period_is_flagged_premature(cal):
+    steps = [
+        (S.DISCOVER, "2025-04-01"),
+        (S.VERIFY, "2025-04-01"),
+        (S.FILE, "2025-04-02"),
+        (S.INVESTIGATE, "2025-04-03"),
+        (S.NOTIFY, "2025-04-30"),
+    ]
+    on_time = case_of(*steps, (S.PENALISE, "2025-05-13"))
+    early = case_of(*steps, (S.PENALISE, "2025-05-09"))
+    got = by_name(on_time.deadlines(calendar=cal, today=d("2025-05-20")))
+    assert got["statement_hearing_request"].done
+    assert not got["statement_hearing_request"].premature
+    assert got["statement_hearing_request"].status == dl.OK  # deciding after it is not "late"
+    got = by_name(early.deadlines(calendar=cal, today=d("2025-05-20")))
+    assert got["statement_hearing_request"].premature
+    assert not got["penalty_decision"].premature and not got["penalty_decision"].waiting
+
+
+def test_serious_case_report(cal):
+    case = Case.from_events([ev(S.DISCOVER, "2025-09-30", basic_farmland_sqm=5 * MU)])
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-13")))
+    assert got["serious_case_report"].due == d("2025-10-11")
+    assert got["serious_case_report"].status == dl.OVERDUE
+    reported = case.apply(
+        ev(S.VERIFY, "2025-10-09", documents=[cs.DOC_SERIOUS_CASE_REPORT], evidence_ids=["E1"])
+    )
+    got = by_name(reported.deadlines(calendar=cal, today=d("2025-10-13")))
+    assert got["serious_case_report"].done and not got["serious_case_report"].late
+    small = case_of((S.DISCOVER, "2025-09-30"))
+    assert "serious_case_report" not in by_name(
+        small.deadlines(calendar=cal, today=d("2025-10-13"))
+    )
+
+
+def test_report_made_before_the_case_became_serious_does_not_count(cal):
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_SERIOUS_CASE_REPORT]),
+            ev(S.VERIFY, "2025-03-04", basic_farmland_sqm=7 * MU),
+        ]
+    )
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-03-05")))
+    assert got["serious_case_report"].start == d("2025-03-04")
+    assert not got["serious_case_report"].done
+
+
+def test_unknown_year_gives_a_warning_not_a_crash(cal):
+    case = case_of((S.DISCOVER, "2031-03-03"))
+    got = case.deadlines(calendar=cal, today=d("2031-03-04"))
+    assert [x.name for x in got] == ["report_to_brigade", "file_case"]
+    for x in got:
+        assert x.due is None and x.status is None and not x.done
+        assert "2031" in x.warning and "No official holiday schedule" in x.warning
+    assert case.next_deadline(d("2031-03-04"), calendar=cal) is None
+    assert cs.overdue_cases([case], d("2031-06-01"), calendar=cal) == []
+
+    lenient = WorkCalendar(local_file=None, strict=False)
+    got = by_name(case.deadlines(calendar=lenient, today=d("2031-03-04")))
+    assert got["report_to_brigade"].due == d("2031-03-05")  # Monday + 2 weekdays
+    assert "2031" in got["report_to_brigade"].warning
+
+
+def test_overdue_cases_filter(cal):
+    late = case_of((S.DISCOVER, "2025-09-30"))
+    fresh = Case.from_events(
+        [CaseEvent("ZC-2025-009", S.DISCOVER, d("2025-10-13"), "王五", origin=SPOT)]
+    )
+    closed = case_of((S.DISCOVER, "2025-09-30"), (S.VERIFY, "2025-09-30"), (S.CLOSE, "2025-10-01"))
+    assert cs.overdue_cases([fresh, late, closed], d("2025-10-13"), calendar=cal) == [late]

@@ -1,0 +1,686 @@
+"""The enforcement case (案件) procedure as a state machine rebuilt from an append-only event list.
+
+Stages, in order (DOMAIN.md §1): 发现 discover → 核查 verify → 制止 stop → 立案 file
+→ 调查 investigate → 告知 notify → 处罚 penalise → 催告 demand → 移交 transfer, plus 结案 close.
+:data:`TRANSITIONS` is the one place saying which step may follow which (and why); everything
+else, including the refusal messages, is derived from it. Skips and repeats it allows:
+
+- stop may be skipped (verify → file) when the act has already ceased: there is nothing to stop;
+- stop and investigate may repeat: construction that resumes gets another stop order, and an
+  investigation is many interviews, surveys and supervisions on different days;
+- demand only after penalise (a demand enforces a decision);
+- transfer (移交): to public security as soon as a filed case looks criminal (after file,
+  investigate, notify or penalise: the referral rules oblige the bureau to refer whenever it finds
+  a suspected crime, and a penalty already given does not prevent it), or to the court for
+  enforcement after a demand that was not complied with;
+- close (结案): after verify or stop when the act was rectified before filing (整改到位), after
+  penalise or demand once the decision was carried out, or after a transfer once public security or
+  the court reports back. A closed case takes no further event.
+
+One condition lies outside the table: a case at the criminal scale (DOMAIN.md §5) cannot be closed
+without a transfer, because closing it with a fine alone would be 以罚代刑.
+
+Storage-agnostic: a ledger stores :class:`CaseEvent` rows; :meth:`Case.from_events` replays them in
+the stored (append) order, so a case is never saved in a form that could disagree with its events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timezone
+from enum import Enum
+
+from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core.domain import (
+    AREA_DECIMALS,
+    CRIMINAL_BASIC_FARMLAND_MU,
+    CRIMINAL_CULTIVATED_MU,
+    SQM_PER_MU,
+)
+from zc_enforcement_plugin.core.workdays import UnknownScheduleError, WorkCalendar, default_calendar
+
+
+class Stage(str, Enum):
+    """A step of the procedure; the value is what a ledger stores."""
+
+    DISCOVER = "discover"
+    VERIFY = "verify"
+    STOP = "stop"
+    FILE = "file"
+    INVESTIGATE = "investigate"
+    NOTIFY = "notify"
+    PENALISE = "penalise"
+    DEMAND = "demand"
+    TRANSFER = "transfer"
+    CLOSE = "close"
+
+    @property
+    def label_zh(self) -> str:
+        return STAGE_LABELS_ZH[self]
+
+
+STAGES: tuple[Stage, ...] = tuple(Stage)  # procedure order (close last)
+STAGE_LABELS_ZH = {
+    Stage.DISCOVER: "发现",
+    Stage.VERIFY: "核查",
+    Stage.STOP: "制止",
+    Stage.FILE: "立案",
+    Stage.INVESTIGATE: "调查",
+    Stage.NOTIFY: "告知",
+    Stage.PENALISE: "处罚",
+    Stage.DEMAND: "催告",
+    Stage.TRANSFER: "移交",
+    Stage.CLOSE: "结案",
+}
+# English for messages: "cannot <verb>" and "before the case is <past>".
+_VERB_EN = {
+    Stage.DISCOVER: "discover",
+    Stage.VERIFY: "verify",
+    Stage.STOP: "stop the act",
+    Stage.FILE: "file",
+    Stage.INVESTIGATE: "investigate",
+    Stage.NOTIFY: "notify the party",
+    Stage.PENALISE: "penalise",
+    Stage.DEMAND: "demand compliance",
+    Stage.TRANSFER: "transfer",
+    Stage.CLOSE: "close",
+}
+_PAST_EN = {
+    Stage.DISCOVER: "discovered",
+    Stage.VERIFY: "verified on site",
+    Stage.STOP: "stopped",
+    Stage.FILE: "filed",
+    Stage.INVESTIGATE: "investigated",
+    Stage.NOTIFY: "notified to the party",
+    Stage.PENALISE: "penalised",
+    Stage.DEMAND: "demanded",
+    Stage.TRANSFER: "transferred",
+    Stage.CLOSE: "closed",
+}
+
+# The allowed transitions: (current stage, next stage) -> when. None is "no case yet".
+TRANSITIONS: dict[tuple[Stage | None, Stage], str] = {
+    (None, Stage.DISCOVER): "a spot judged illegal or a patrol finding opens the case",
+    (Stage.DISCOVER, Stage.VERIFY): "every lead is verified on site",
+    (Stage.VERIFY, Stage.STOP): "the act is going on: stop order",
+    (Stage.VERIFY, Stage.FILE): "the act has already ceased: nothing to stop, file",
+    (Stage.VERIFY, Stage.CLOSE): "already rectified when verified (整改到位)",
+    (Stage.STOP, Stage.STOP): "construction resumed: another stop order",
+    (Stage.STOP, Stage.FILE): "not rectified after 3 working days: file",
+    (Stage.STOP, Stage.CLOSE): "rectified before filing (整改到位)",
+    (Stage.FILE, Stage.INVESTIGATE): "filed cases are investigated",
+    (Stage.FILE, Stage.TRANSFER): "criminal scale: refer to public security",
+    (Stage.INVESTIGATE, Stage.INVESTIGATE): "further interviews, surveys, supervisions",
+    (Stage.INVESTIGATE, Stage.NOTIFY): "facts established: notify the intended penalty",
+    (Stage.INVESTIGATE, Stage.TRANSFER): "investigation shows a suspected crime: refer",
+    (Stage.NOTIFY, Stage.PENALISE): "statement/hearing period over: decide",
+    (Stage.NOTIFY, Stage.TRANSFER): "statement or hearing shows a suspected crime: refer",
+    (Stage.PENALISE, Stage.DEMAND): "decision not carried out: demand compliance (催告)",
+    (Stage.PENALISE, Stage.TRANSFER): "suspected crime found after the decision: refer",
+    (Stage.PENALISE, Stage.CLOSE): "decision carried out",
+    (Stage.DEMAND, Stage.TRANSFER): "demand not complied with: apply to the court",
+    (Stage.DEMAND, Stage.CLOSE): "complied after the demand",
+    (Stage.TRANSFER, Stage.CLOSE): "public security or the court reports the case done",
+}
+
+
+def allowed_next(stage: Stage | None) -> tuple[Stage, ...]:
+    """The stages that may follow ``stage`` (None: a new case), in procedure order."""
+    return tuple(s for s in STAGES if (stage, s) in TRANSITIONS)
+
+
+def _predecessors(stage: Stage) -> set[Stage | None]:
+    return {a for (a, b) in TRANSITIONS if b == stage and a != stage}
+
+
+def _required_before() -> dict[Stage, tuple[Stage, ...]]:
+    """Stages on EVERY path from a new case to each stage (its dominators), in procedure order.
+
+    Derived from TRANSITIONS so that a refusal can say what is missing without a second table.
+    """
+    everything: set[Stage | None] = {None, *STAGES}
+    dom: dict[Stage | None, set[Stage | None]] = {s: set(everything) for s in STAGES}
+    dom[None] = {None}
+    changed = True
+    while changed:
+        changed = False
+        for s in STAGES:
+            preds = _predecessors(s)
+            common = set.intersection(*(dom[p] for p in preds)) if preds else set()
+            new = common | {s}
+            if new != dom[s]:
+                dom[s], changed = new, True
+    return {s: tuple(x for x in STAGES if x in dom[s] and x != s) for s in STAGES}
+
+
+REQUIRED_BEFORE = _required_before()
+
+
+def _and_list(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+class ProcedureError(ValueError):
+    """A step the procedure does not allow; the message says why, in Chinese then English."""
+
+    def __init__(self, case_id: str, reason_zh: str, reason_en: str) -> None:
+        self.case_id = case_id
+        self.reason_zh = reason_zh
+        self.reason_en = reason_en
+        prefix = f"案件 {case_id}：" if case_id else ""
+        super().__init__(f"{prefix}{reason_zh} / {reason_en}")
+
+
+# --- origin and events -------------------------------------------------------------------------
+ORIGIN_SPOT = "spot"
+ORIGIN_PATROL = "patrol"
+
+
+@dataclass(frozen=True)
+class CaseOrigin:
+    """Where a case came from: a spot judged illegal (its JCBH) or a patrol finding (patrol id)."""
+
+    kind: str
+    ref: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in (ORIGIN_SPOT, ORIGIN_PATROL):
+            raise ValueError(
+                f"origin kind must be {ORIGIN_SPOT!r} or {ORIGIN_PATROL!r}, got {self.kind!r}"
+            )
+        if not isinstance(self.ref, str) or not self.ref.strip():
+            raise ValueError("origin needs a spot number or patrol id / 来源须有图斑编号或巡查编号")
+
+    @classmethod
+    def spot(cls, spot_number: str) -> CaseOrigin:
+        return cls(ORIGIN_SPOT, spot_number)
+
+    @classmethod
+    def patrol(cls, patrol_id: str) -> CaseOrigin:
+        return cls(ORIGIN_PATROL, patrol_id)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _area(value: float | None, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number of m², got {value!r}")
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0 m², got {value!r}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One recorded step of a case; never edited, a correction is a later event.
+
+    ``origin`` is given on the discover event only. ``cultivated_sqm`` (all cultivated land
+    occupied, basic farmland included, as in the spot's GDMJ) and ``basic_farmland_sqm`` may be
+    given on any event and replace the case's figures (site measurements refine screening ones);
+    None keeps the previous figure. Lists are stored as tuples so an event stays immutable.
+    """
+
+    case_id: str
+    stage: Stage
+    date: date
+    person: str
+    documents: Sequence[str] = ()
+    evidence_ids: Sequence[str] = ()
+    note: str = ""
+    recorded_at: datetime = field(default_factory=_utc_now)
+    origin: CaseOrigin | None = None
+    cultivated_sqm: float | None = None
+    basic_farmland_sqm: float | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.case_id, str) or not self.case_id.strip():
+            raise ValueError("case_id must be non-empty text / 案件编号不能为空")
+        try:
+            object.__setattr__(self, "stage", Stage(self.stage))
+        except ValueError:
+            raise ValueError(
+                f"unknown stage {self.stage!r}; known: {', '.join(s.value for s in STAGES)}"
+            ) from None
+        # datetime is a date subclass: a time of day would make "earlier than" comparisons lie.
+        if isinstance(self.date, datetime) or not isinstance(self.date, date):
+            raise TypeError(f"event date must be a datetime.date, got {type(self.date).__name__}")
+        if not isinstance(self.person, str) or not self.person.strip():
+            raise ValueError("an event needs the person who did it / 须填写经办人")
+        for name in ("documents", "evidence_ids"):
+            values = getattr(self, name)
+            if isinstance(values, str):  # a bare string would become a tuple of characters
+                raise TypeError(f"{name} must be a list of text, not one string")
+            object.__setattr__(self, name, tuple(str(v) for v in values))
+        if not isinstance(self.recorded_at, datetime):
+            raise TypeError("recorded_at must be a datetime")
+        if self.origin is not None and not isinstance(self.origin, CaseOrigin):
+            raise TypeError("origin must be a CaseOrigin")
+        object.__setattr__(self, "cultivated_sqm", _area(self.cultivated_sqm, "cultivated_sqm"))
+        object.__setattr__(
+            self, "basic_farmland_sqm", _area(self.basic_farmland_sqm, "basic_farmland_sqm")
+        )
+
+
+# --- thresholds ---------------------------------------------------------------------------------
+def _mu(sqm: float) -> float:
+    # Compared at the reports' 2 decimals, as screening does, so a case and its printed figure
+    # never disagree about 5.00 亩.
+    return round(sqm / SQM_PER_MU, AREA_DECIMALS)
+
+
+def criminal_scale(cultivated_sqm: float, basic_farmland_sqm: float) -> bool:
+    """DOMAIN §5: ≥ 5 亩 permanent basic farmland or ≥ 10 亩 cultivated land outside it.
+
+    The cultivated figure includes basic farmland (as GDMJ does), so the "other" cultivated land
+    is the difference; this assumes basic farmland lies on cultivated land, which the screening
+    engine checks geometrically but a figure typed into a case cannot.
+    """
+    other = max(cultivated_sqm - basic_farmland_sqm, 0.0)
+    return (
+        _mu(basic_farmland_sqm) >= CRIMINAL_BASIC_FARMLAND_MU
+        or _mu(other) >= CRIMINAL_CULTIVATED_MU
+    )
+
+
+def is_criminal_scale(case: Case) -> bool:
+    """Whether ``case`` reaches the criminal-referral threshold on its latest area figures."""
+    return criminal_scale(case.cultivated_sqm, case.basic_farmland_sqm)
+
+
+# --- deadlines ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of a case.
+
+    Open: ``status`` (deadlines.OK / DUE_SOON / OVERDUE) is measured at ``today``. Done: it is
+    measured at ``done_on``, so OVERDUE means met late (:attr:`late`). ``waiting`` deadlines are
+    the party's periods (statement/hearing, demand): the office acts after them, so once done
+    their status is OK, and ``premature`` says the office acted before the period ran out (a
+    defect that can void a decision; the party may have waived the period, so it is flagged, not
+    refused). ``due`` and ``status`` are None, and ``warning`` says why, when the calendar has no
+    schedule for the year; ``warning`` also notes a due date guessed by a lenient calendar.
+    """
+
+    name: str
+    label_zh: str
+    start: date
+    due: date | None
+    status: str | None
+    done: bool
+    done_on: date | None = None
+    warning: str | None = None
+    waiting: bool = False
+    premature: bool = False
+
+    @property
+    def late(self) -> bool:
+        """Past due: done after the due day, or still open after it."""
+        return self.status == dl.OVERDUE
+
+
+@dataclass(frozen=True)
+class _DeadlineSpec:
+    name: str  # the rule name in deadlines.DeadlineRules
+    starts_at: Stage | None  # first event of this stage; None: the day the case became serious
+    done_by: frozenset[Stage]
+    document: str | None = None  # a report document on any event also discharges it
+    premature_if: frozenset[Stage] = frozenset()  # non-empty: the party's (waiting) period
+
+
+DEADLINE_LABELS_ZH = {
+    "report_to_brigade": "书面报告执法监察大队",
+    "file_case": "逾期未整改立案",
+    "serious_case_report": "重大案件报告",
+    "statement_hearing_request": "陈述申辩、听证申请期",
+    "demand_to_comply": "催告履行期",
+    "penalty_decision": "处罚决定期限",
+}
+
+# Documents whose presence on any event marks a report made (reports are not procedure stages).
+DOC_BRIGADE_REPORT = "违法线索书面报告"
+DOC_SERIOUS_CASE_REPORT = "重大案件报告"
+
+_CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is left to do
+# Which deadlines a case has, when each starts and which step discharges it.
+DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
+    # The written report; filing or transferring implies the brigade was told.
+    _DeadlineSpec(
+        "report_to_brigade",
+        Stage.DISCOVER,
+        frozenset({Stage.FILE, Stage.TRANSFER}) | _CLOSE,
+        DOC_BRIGADE_REPORT,
+    ),
+    # Not rectified after 3 working days: file (closing = rectified, nothing to file).
+    _DeadlineSpec("file_case", Stage.DISCOVER, frozenset({Stage.FILE, Stage.TRANSFER}) | _CLOSE),
+    _DeadlineSpec(
+        "serious_case_report",
+        None,
+        frozenset({Stage.TRANSFER}) | _CLOSE,
+        DOC_SERIOUS_CASE_REPORT,
+    ),
+    _DeadlineSpec(
+        "statement_hearing_request",
+        Stage.NOTIFY,
+        frozenset({Stage.PENALISE, Stage.TRANSFER}) | _CLOSE,
+        premature_if=frozenset({Stage.PENALISE}),
+    ),
+    # Court enforcement is applied for after the demand period; complying (close) ends it.
+    _DeadlineSpec(
+        "demand_to_comply",
+        Stage.DEMAND,
+        frozenset({Stage.TRANSFER}) | _CLOSE,
+        premature_if=frozenset({Stage.TRANSFER}),
+    ),
+    _DeadlineSpec(
+        "penalty_decision", Stage.FILE, frozenset({Stage.PENALISE, Stage.TRANSFER}) | _CLOSE
+    ),
+)
+
+
+# --- the case -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """A case as its events make it; build with :meth:`from_events`, advance with :meth:`apply`."""
+
+    case_id: str
+    origin: CaseOrigin
+    events: tuple[CaseEvent, ...]
+    cultivated_sqm: float = 0.0
+    basic_farmland_sqm: float = 0.0
+    # First event date from which the case has been at the criminal scale without interruption.
+    criminal_since: date | None = None
+
+    @classmethod
+    def from_events(cls, events: Iterable[CaseEvent]) -> Case:
+        """Replay ``events`` in their stored (append) order; ProcedureError on the first bad one."""
+        events = list(events)
+        if not events:
+            raise ProcedureError("", "没有任何事件，无法建立案件", "no events: there is no case")
+        case = cls._open(events[0])
+        for event in events[1:]:
+            case = case.apply(event)
+        return case
+
+    @classmethod
+    def _open(cls, event: CaseEvent) -> Case:
+        if event.stage is not Stage.DISCOVER:
+            raise ProcedureError(
+                event.case_id,
+                f"案件第一步必须是“发现”，不能从“{event.stage.label_zh}”开始",
+                f"a case starts with discover, not {event.stage.value}",
+            )
+        if event.origin is None:
+            raise ProcedureError(
+                event.case_id,
+                "“发现”须注明来源：违法图斑编号或巡查记录编号",
+                "discover must give the origin: an illegal spot number or a patrol id",
+            )
+        case = cls(event.case_id, event.origin, ())
+        return case._with(event)
+
+    # -- state --
+    @property
+    def stage(self) -> Stage:
+        return self.events[-1].stage
+
+    @property
+    def closed(self) -> bool:
+        return self.stage is Stage.CLOSE
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return tuple(e.stage for e in self.events)
+
+    @property
+    def last_date(self) -> date:
+        return self.events[-1].date
+
+    def has(self, stage: Stage) -> bool:
+        return stage in self.stages
+
+    def date_of(self, stage: Stage) -> date | None:
+        """Date of the first event of ``stage`` (periods run from the first), None if none."""
+        return next((e.date for e in self.events if e.stage is stage), None)
+
+    def allowed_next(self) -> tuple[Stage, ...]:
+        return allowed_next(self.stage)
+
+    @property
+    def criminal_scale(self) -> bool:
+        return is_criminal_scale(self)
+
+    @property
+    def marked_for_transfer(self) -> bool:
+        """At the criminal scale and not yet transferred: the UI flags it for 移交."""
+        return self.criminal_scale and not self.has(Stage.TRANSFER)
+
+    def evidence_gaps(self) -> tuple[CaseEvent, ...]:
+        """Events with documents but no audio/video/photo evidence (DOMAIN §1 requires it)."""
+        return tuple(e for e in self.events if e.documents and not e.evidence_ids)
+
+    # -- advancing --
+    def apply(self, event: CaseEvent) -> Case:
+        """The case after ``event``; ProcedureError saying why when the step is impossible."""
+        self._check(event)
+        return self._with(event)
+
+    def _figures(self, event: CaseEvent) -> tuple[float, float]:
+        """Cultivated and basic-farmland m² once ``event`` is applied (None keeps the old one)."""
+        cult = self.cultivated_sqm if event.cultivated_sqm is None else event.cultivated_sqm
+        bf = self.basic_farmland_sqm
+        if event.basic_farmland_sqm is not None:
+            bf = event.basic_farmland_sqm
+        return cult, bf
+
+    def _with(self, event: CaseEvent) -> Case:
+        cult, bf = self._figures(event)
+        criminal = criminal_scale(cult, bf)
+        since = (self.criminal_since or event.date) if criminal else None
+        return replace(
+            self,
+            events=(*self.events, event),
+            cultivated_sqm=cult,
+            basic_farmland_sqm=bf,
+            criminal_since=since,
+        )
+
+    def _refuse(self, zh: str, en: str) -> ProcedureError:
+        return ProcedureError(self.case_id, zh, en)
+
+    def _check(self, event: CaseEvent) -> None:
+        if event.case_id != self.case_id:
+            raise self._refuse(
+                f"事件属于案件 {event.case_id}，不属于本案",
+                f"the event belongs to case {event.case_id}, not this one",
+            )
+        cur, nxt = self.stage, event.stage
+        if (cur, nxt) not in TRANSITIONS:
+            raise self._refuse(*self._why_not(nxt))
+        if event.date < self.last_date:
+            raise self._refuse(
+                f"“{nxt.label_zh}”的日期 {event.date} 早于上一步“{cur.label_zh}”的日期 "
+                f"{self.last_date}",
+                f"the {nxt.value} date {event.date} is earlier than the previous step "
+                f"({cur.value}, {self.last_date})",
+            )
+        if event.origin is not None:
+            raise self._refuse(
+                "来源只能在“发现”时记录", "the origin is recorded by the discover event only"
+            )
+        # Figures given on the closing event count: a re-measurement may lift the threshold.
+        if (
+            nxt is Stage.CLOSE
+            and not self.has(Stage.TRANSFER)
+            and criminal_scale(*self._figures(event))
+        ):
+            raise self._refuse(
+                "已达刑事移送标准（基本农田≥5亩或其他耕地≥10亩），须先移交公安机关才能结案，"
+                "不得以罚代刑",
+                "the case reaches the criminal threshold (>= 5 mu basic farmland or >= 10 mu "
+                "other cultivated land): it must be transferred before it can be closed",
+            )
+
+    def _why_not(self, nxt: Stage) -> tuple[str, str]:
+        """Why ``nxt`` cannot follow the current stage, from the table's own shape."""
+        cur = self.stage
+        if cur is Stage.CLOSE:
+            return (
+                f"案件已于 {self.last_date} 结案，不能再“{nxt.label_zh}”",
+                f"the case was closed on {self.last_date}: cannot {_VERB_EN[nxt]}",
+            )
+        if nxt is Stage.DISCOVER:
+            return (
+                "案件已有“发现”记录，新的违法行为应另立案件",
+                "the case is already discovered; a new act is a new case",
+            )
+        if cur is Stage.TRANSFER:
+            return (
+                f"案件已移交，本机关程序只剩结案，不能再“{nxt.label_zh}”",
+                f"the case has been transferred: only closing remains, cannot {_VERB_EN[nxt]}",
+            )
+        if nxt is cur:
+            return (
+                f"已经“{cur.label_zh}”，不能重复",
+                f"{cur.value} is already recorded and cannot be repeated",
+            )
+        if STAGES.index(nxt) < STAGES.index(cur):
+            return (
+                f"不能从“{cur.label_zh}”回到“{nxt.label_zh}”：程序不能倒退",
+                f"cannot go back from {cur.value} to {nxt.value}",
+            )
+        missing = [s for s in REQUIRED_BEFORE[nxt] if not self.has(s)]
+        if missing:
+            return (
+                f"不能从“{cur.label_zh}”直接“{nxt.label_zh}”：须先"
+                + "、".join(s.label_zh for s in missing),
+                f"cannot {_VERB_EN[nxt]} before the case is "
+                + _and_list([_PAST_EN[s] for s in missing]),
+            )
+        after = [s for s in STAGES if (s, nxt) in TRANSITIONS and s is not nxt]
+        return (
+            f"“{nxt.label_zh}”只能在"
+            + "、".join(f"“{s.label_zh}”" for s in after)
+            + f"之后，不能在“{cur.label_zh}”之后",
+            f"{nxt.value} can only follow {', '.join(s.value for s in after)}, not {cur.value}",
+        )
+
+    # -- deadlines --
+    def _done_by(self, spec: _DeadlineSpec, start: date) -> CaseEvent | None:
+        """The first event from ``start`` on that discharges ``spec``, None while open.
+
+        An event before the period started (a report made before the case became serious)
+        does not discharge it.
+        """
+        for e in self.events:
+            if e.date >= start and (
+                e.stage in spec.done_by
+                or (spec.document is not None and spec.document in e.documents)
+            ):
+                return e
+        return None
+
+    def deadlines(
+        self,
+        rules: dl.DeadlineRules = dl.DEFAULT_RULES,
+        calendar: WorkCalendar | None = None,
+        today: date | None = None,
+        warn_days: int = 1,
+    ) -> list[Deadline]:
+        """The deadlines that apply to this case so far, in the order of :data:`DEADLINE_SPECS`.
+
+        ``calendar`` defaults to the strict official calendar, ``today`` to the system date.
+        A year without a schedule gives a deadline with a warning, never an exception.
+        """
+        cal = calendar or default_calendar()
+        today = today or date.today()
+        result = []
+        for spec in DEADLINE_SPECS:
+            start = self.criminal_since if spec.starts_at is None else self.date_of(spec.starts_at)
+            if start is None:
+                continue
+            result.append(self._deadline(spec, start, rules, cal, today, warn_days))
+        return result
+
+    def _deadline(
+        self,
+        spec: _DeadlineSpec,
+        start: date,
+        rules: dl.DeadlineRules,
+        cal: WorkCalendar,
+        today: date,
+        warn_days: int,
+    ) -> Deadline:
+        by = self._done_by(spec, start)
+        done_on = by.date if by else None
+        waiting = bool(spec.premature_if)
+        base = Deadline(
+            spec.name,
+            DEADLINE_LABELS_ZH[spec.name],
+            start,
+            None,
+            None,
+            by is not None,
+            done_on,
+            waiting=waiting,
+        )
+        try:
+            due = dl.due_date(spec.name, start, rules, cal)
+        except UnknownScheduleError as exc:
+            return replace(base, warning=str(exc))
+        warning = None
+        if not (cal.covers(start) and cal.covers(due)):
+            # A lenient calendar guessed Monday-Friday weeks: say so on the deadline itself,
+            # the calendar only warns once per year.
+            warning = (
+                f"{due.year}年没有官方节假日安排，期限按周一至周五估算 / no official holiday "
+                f"schedule for {due.year}: the due date assumes Monday-Friday weeks"
+            )
+        if by is not None and waiting:
+            # The party's period: acting after it is normal, acting within it is the defect.
+            state = dl.OK
+            premature = by.stage in spec.premature_if and by.date <= due
+        else:
+            premature = False
+            at = done_on or today
+            try:
+                state = dl.status(due, at, warn_days, cal)
+            except UnknownScheduleError:
+                # The warning window crosses an unknown year: count calendar days instead.
+                state = dl.status(due, at, warn_days)
+        return replace(base, due=due, status=state, warning=warning, premature=premature)
+
+    def next_deadline(
+        self,
+        today: date | None = None,
+        rules: dl.DeadlineRules = dl.DEFAULT_RULES,
+        calendar: WorkCalendar | None = None,
+    ) -> Deadline | None:
+        """The open deadline falling first (overdue ones included); None when nothing is open.
+
+        Deadlines without a due date (unknown calendar year) are skipped here; they stay in
+        :meth:`deadlines` with their warning.
+        """
+        open_ = [
+            d for d in self.deadlines(rules, calendar, today) if not d.done and d.due is not None
+        ]
+        return min(open_, key=lambda d: d.due, default=None)
+
+
+def overdue_cases(
+    cases: Iterable[Case],
+    today: date | None = None,
+    rules: dl.DeadlineRules = dl.DEFAULT_RULES,
+    calendar: WorkCalendar | None = None,
+) -> list[Case]:
+    """The cases with at least one open deadline past its due date, in the given order."""
+    return [
+        c
+        for c in cases
+        if any(not d.done and d.status == dl.OVERDUE for d in c.deadlines(rules, calendar, today))
+    ]
