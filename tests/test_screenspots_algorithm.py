@@ -26,9 +26,10 @@ def provider(qgis_processing):
     from zc_enforcement_plugin.processing.provider import PROVIDER_ID, EnforcementProvider
 
     registry = QgsApplication.processingRegistry()
-    if registry.providerById(PROVIDER_ID) is None:
-        registry.addProvider(EnforcementProvider())
-    return registry.providerById(PROVIDER_ID)
+    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
+    registry.addProvider(provider)
+    yield provider
+    registry.removeProvider(provider)
 
 
 def run(parameters: dict) -> dict:

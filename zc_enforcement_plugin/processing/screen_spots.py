@@ -27,7 +27,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_
 from ..core import areas, domain, screening
 from ..i18n import tr
 from .base import EnforcementAlgorithm, fail
-from .layer_reader import read_source
+from .layer_reader import read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
 OVERLAY_PARAMETERS = {
@@ -186,7 +186,14 @@ class ScreenSpots(EnforcementAlgorithm):
             if deduct:
                 fields.append(domain.RIDGE_COEFFICIENT)
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
-            arrays = read_source(land_use, label, fields, measuring_crs, transform_context)
+            arrays = read_source(
+                land_use,
+                label,
+                fields,
+                measuring_crs,
+                transform_context,
+                whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
+            )
             codes = np.array(
                 [str(v) if v is not None else "" for v in arrays.attributes[class_field]]
             )
@@ -215,6 +222,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 [label_field] if label_field else [],
                 measuring_crs,
                 transform_context,
+                whole_file_layer=whole_layer(self, parameters, parameter, context),
             )
             if label_field:
                 labels = np.array(
@@ -311,7 +319,7 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if sink is None:
             raise fail(tr("Cannot create the output layer."))
-        columns = [result.fields[name] for name in result_fields.names()]
+        columns = [_python_column(result.fields[name]) for name in result_fields.names()]
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
@@ -322,7 +330,7 @@ class ScreenSpots(EnforcementAlgorithm):
             row = position[feature.id()]
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())
-            out.setAttributes(feature.attributes() + [_python(column[row]) for column in columns])
+            out.setAttributes(feature.attributes() + [column[row] for column in columns])
             sink.addFeature(out, QgsFeatureSink.FastInsert)
         return dest_id
 
@@ -350,14 +358,13 @@ class ScreenSpots(EnforcementAlgorithm):
         return dest_id
 
 
-def _python(value):
-    """numpy scalars become plain Python values QGIS can store; NaN becomes NULL."""
-    if value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _python_column(values: np.ndarray) -> list:
+    """A result column as values QGIS stores: numpy scalars as Python ones, NaN as NULL and
+    flags as 0/1."""
+    column = np.asarray(values)
+    if column.dtype == bool:
+        return column.astype(int).tolist()
+    out = column.tolist()
+    if column.dtype.kind == "f":
+        return [None if v != v else v for v in out]
+    return [int(v) if isinstance(v, bool) else v for v in out]
