@@ -1,0 +1,640 @@
+"""Campaign engines on hand-made cases: 三区两线 view pieces, windowed change polygons, audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pytest
+import rasterio
+import shapely
+from rasterio.transform import from_origin
+
+from zc_enforcement_plugin.core import audits, change_polygons, three_zones
+from zc_enforcement_plugin.core import campaigns_schema as cs
+from zc_enforcement_plugin.core.areas import ellipsoidal_areas
+from zc_enforcement_plugin.core.audits import Approvals, Ground, Licences
+from zc_enforcement_plugin.core.three_zones import SourceFeatures
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+EPSG = 4527
+RAIL, HIGHWAY, RIVER = "铁路", "高速公路", "河流"
+TOWN, RESERVE = "城镇", "自然保护区"
+TODAY = dt.date(2026, 3, 1)
+
+
+def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
+    """A box in metres relative to the test origin."""
+    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
+
+
+def line(*pts) -> shapely.LineString:
+    return shapely.LineString([(X0 + x, Y0 + y) for x, y in pts])
+
+
+def point(x: float, y: float) -> shapely.Point:
+    return shapely.Point(X0 + x, Y0 + y)
+
+
+def stop() -> bool:
+    return True
+
+
+# --- 三区两线 --------------------------------------------------------------------------------
+def _rail_and_town():
+    rail = line((-2000, 0), (2000, 0))
+    town = box(-300, 200, 300, 800)
+    lines = SourceFeatures([rail], [RAIL], ["胶济铁路"])
+    zones = SourceFeatures([town], [TOWN], ["城区"])
+    return rail, town, lines, zones
+
+
+def test_two_overlapping_buffers_make_three_attributed_pieces():
+    rail, town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method=three_zones.PLANAR
+    )
+    # Independent answer: the three cells of two overlapping buffers by set operations.
+    a = shapely.buffer(rail, 500.0, quad_segs=16)
+    b = shapely.buffer(town, 400.0, quad_segs=16)
+    expected = {
+        ("胶济铁路",): a.difference(b),
+        ("城区",): b.difference(a),
+        ("城区", "胶济铁路"): a.intersection(b),
+    }
+    assert len(view.geoms) == 3
+    for i, geom in enumerate(view.geoms):
+        names = tuple(sorted(view.names(i)))
+        want = expected[names]
+        # The overlay nodes on a 1 mm grid: boundaries may move by up to half a millimetre.
+        slack = want.length * 0.0005
+        assert shapely.area(shapely.symmetric_difference(geom, want)) < slack
+        assert view.area[i] == pytest.approx(want.area, abs=slack)
+        assert sorted(view.kinds(i)) == sorted({"胶济铁路": RAIL, "城区": TOWN}[n] for n in names)
+    # The pieces are disjoint and add up to the union of the buffers.
+    assert sum(view.area) == pytest.approx(shapely.union(a, b).area, abs=1.0)
+    rec = {r[cs.VIEW_NAMES]: r for r in view.records()}
+    assert rec["胶济铁路;城区"][cs.VIEW_COUNT] == 2
+    assert rec["胶济铁路;城区"][cs.VIEW_KINDS] == f"{RAIL};{TOWN}"
+
+
+def test_view_pieces_default_to_ellipsoidal_areas():
+    _rail, _town, lines, zones = _rail_and_town()
+    dist = {RAIL: 500.0, TOWN: 400.0}
+    planar = three_zones.view_areas(lines, zones, dist, EPSG, area_method="planar")
+    official = three_zones.view_areas(lines, zones, dist, EPSG)
+    want = ellipsoidal_areas(official.geoms, EPSG)
+    np.testing.assert_allclose(official.area, want, atol=0.006)
+    # At x ≈ 580 km the GK scale factor makes planar areas larger by ~0.016 %.
+    assert np.all(np.asarray(planar.area) - np.asarray(official.area) > 1.0)
+
+
+def test_segments_of_one_named_line_are_one_source_and_holes_belong_to_nobody():
+    # A highway cut in two segments, and a ring road whose buffer leaves a hole in the middle.
+    seg1 = line((0, 0), (1000, 0))
+    seg2 = line((1000, 0), (2000, 0))
+    ring = shapely.LinearRing(
+        [(X0, Y0 + 3000), (X0 + 2000, Y0 + 3000), (X0 + 2000, Y0 + 5000), (X0, Y0 + 5000)]
+    )
+    lines = SourceFeatures(
+        [seg1, seg2, ring], [HIGHWAY, HIGHWAY, HIGHWAY], ["滨莱高速", "滨莱高速", "环线"]
+    )
+    view = three_zones.view_areas(lines, None, {HIGHWAY: 100.0}, EPSG, area_method="planar")
+    assert [s.name for s in view.sources] == ["滨莱高速", "环线"]
+    assert len(view.geoms) == 2
+    ring_piece = view.geoms[[view.names(i) for i in range(2)].index(["环线"])]
+    assert not ring_piece.contains(point(1000, 4000))  # the hole is in view of nothing
+    want = shapely.buffer(shapely.union(seg1, seg2), 100.0, quad_segs=16)
+    hw = view.geoms[[view.names(i) for i in range(2)].index(["滨莱高速"])]
+    assert shapely.area(shapely.symmetric_difference(hw, want)) < want.length * 0.0005
+
+
+def test_missing_distance_names_the_kind():
+    rail, _town, lines, zones = _rail_and_town()
+    with pytest.raises(ValueError, match=TOWN):
+        three_zones.view_areas(lines, zones, {RAIL: 500.0}, EPSG)
+    with pytest.raises(ValueError, match=RIVER):
+        three_zones.view_areas(
+            SourceFeatures([rail, rail], [RAIL, RIVER], ["a", "b"]), None, {RAIL: 1.0}, EPSG
+        )
+
+
+def test_empty_kind_and_bad_distance_are_errors():
+    rail, *_ = _rail_and_town()
+    with pytest.raises(ValueError, match="要素 7"):
+        three_zones.view_areas(SourceFeatures([rail], [None], ["a"], ids=[7]), None, {}, EPSG)
+    with pytest.raises(ValueError, match="> 0"):
+        three_zones.view_areas(SourceFeatures([rail], [RAIL], ["a"]), None, {RAIL: 0.0}, EPSG)
+
+
+def test_invalid_zone_is_repaired_and_reported():
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
+    zones = SourceFeatures([bowtie], [RESERVE], ["保护区"], ids=["Z9"], layer="SQLX_ZONES")
+    view = three_zones.view_areas(None, zones, {RESERVE: 10.0}, EPSG, area_method="planar")
+    assert any(
+        "SQLX_ZONES" in m and "Z9" in m and cs.FIELD_GEOMETRY in m and "make_valid" in m
+        for m in view.messages
+    )
+    want = shapely.buffer(shapely.make_valid(bowtie), 10.0, quad_segs=16)
+    assert view.area[0] == pytest.approx(want.area, abs=want.length * 0.0005)
+
+
+def test_summary_counts_spots_and_mines_in_view_by_source():
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar"
+    )
+    spots = [
+        box(-10, -10, 10, 10),  # both: the town's view reaches down to y = -200
+        box(-10, 900, 10, 920),  # town only
+        box(5000, 0, 5100, 100),  # nothing
+        box(-10, 400, 10, 420),  # both
+        box(2500, -100, 2600, 100),  # meets the tip of the rail buffer's end cap only
+    ]
+    mines = [point(0, 100), point(-1500, 450), point(0, 1150)]
+    out = three_zones.summary(view, spots, mines, spot_ids=["S1", "S2", "S3", "S4", "S5"])
+    rows = {r[cs.SOURCE_NAME]: r for r in out.records}
+    rail_row, town_row, total = rows["胶济铁路"], rows["城区"], rows[cs.SUMMARY_TOTAL_NAME]
+    town_buffer = shapely.buffer(box(-300, 200, 300, 800), 400.0, quad_segs=16)
+    assert town_buffer.intersects(spots[0])  # the town's view reaches y = -200 at x = 0
+    assert rail_row[cs.SUMMARY_SPOT_IDS] == "S1;S4"
+    assert town_row[cs.SUMMARY_SPOT_IDS] == "S1;S2;S4"
+    assert total[cs.SUMMARY_SPOT_COUNT] == 3
+    assert total[cs.SUMMARY_SPOT_AREA] == pytest.approx(400.0 * 3, abs=0.01)
+    assert rail_row[cs.SUMMARY_MINE_COUNT] == 2  # (0,100) and (-1500,450)
+    assert town_row[cs.SUMMARY_MINE_IDS] == "1;3"
+    assert total[cs.SUMMARY_MINE_COUNT] == 3
+
+
+def test_view_areas_cancel():
+    _rail, _town, lines, zones = _rail_and_town()
+    with pytest.raises(three_zones.Cancelled):
+        three_zones.view_areas(lines, zones, {RAIL: 1.0, TOWN: 1.0}, EPSG, is_cancelled=stop)
+
+
+# --- change polygons ------------------------------------------------------------------------------
+PIXEL = 2.0
+
+
+def write_raster(path, array, crs="EPSG:4527", nodata=None, block=16):
+    h, w = array.shape
+    profile = dict(
+        driver="GTiff",
+        height=h,
+        width=w,
+        count=1,
+        dtype=array.dtype.name,
+        crs=crs,
+        transform=from_origin(X0, Y0, PIXEL, PIXEL),
+        tiled=True,
+        blockxsize=block,
+        blockysize=block,
+        nodata=nodata,
+    )
+    if crs is None:
+        profile.pop("crs")
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(array, 1)
+    return path
+
+
+def pixel_box(row0, col0, row1, col1) -> shapely.Polygon:
+    """World polygon of the cells rows row0..row1-1, cols col0..col1-1."""
+    return shapely.box(X0 + col0 * PIXEL, Y0 - row1 * PIXEL, X0 + col1 * PIXEL, Y0 - row0 * PIXEL)
+
+
+def polygonize(path, **kw):
+    args = dict(
+        min_area_sqm=50.0, county_code="370302", year=2026, window_size=32, area_method="planar"
+    )
+    args.update(kw)
+    return change_polygons.polygonize_change(path, **args)
+
+
+def test_blob_across_window_seams_is_one_spot(tmp_path):
+    a = np.zeros((96, 96), dtype=np.uint8)
+    a[20:45, 25:40] = 1  # crosses the row seam 32 and the column seam 32
+    # A U: its arms are separate pieces in the windows above and join only at the bottom,
+    # across a column seam, so four pieces chain into one spot.
+    a[40:70, 60:62] = 1
+    a[40:70, 70:72] = 1
+    a[66:70, 60:72] = 1
+    path = write_raster(tmp_path / "mask.tif", a)
+    geoms, records = polygonize(path)
+    assert len(geoms) == 2
+    blob = pixel_box(20, 25, 45, 40)
+    first = geoms[0]
+    assert first.geom_type == "Polygon"
+    assert shapely.area(shapely.symmetric_difference(first, blob)) == pytest.approx(0.0)
+    assert len(shapely.get_coordinates(first)) == 5  # seam vertices dissolved
+    assert records[0][cs_spot_area()] == pytest.approx(25 * 15 * PIXEL * PIXEL)
+    u = geoms[1]
+    assert u.geom_type == "Polygon"
+    assert u.area == pytest.approx((30 * 2 * 2 + 4 * 8) * PIXEL * PIXEL)
+
+
+def cs_spot_area() -> str:
+    from zc_enforcement_plugin.core import domain
+
+    return domain.SPOT_MONITORED_AREA
+
+
+def test_small_blob_dropped_jcbh_pattern_and_order(tmp_path):
+    a = np.zeros((64, 64), dtype=np.uint8)
+    a[40:50, 5:15] = 1  # south-west, 400 m²
+    a[10:20, 40:50] = 1  # north-east, 400 m²
+    a[10:20, 2:12] = 1  # north-west, 400 m² (same top edge: west first)
+    a[30:32, 30:33] = 1  # 6 cells = 24 m² < 50 m² MMU
+    path = write_raster(tmp_path / "mask.tif", a)
+    msgs: list[str] = []
+    geoms, records = polygonize(path, messages=msgs, start_sequence=7)
+    assert len(geoms) == 3
+    assert any("最小上图面积" in m for m in msgs)
+    numbers = [r["JCBH"] for r in records]
+    assert numbers == ["37030220260007", "37030220260008", "37030220260009"]
+    assert all(re.fullmatch(r"370302" r"2026" r"\d{4}", n) for n in numbers)
+    assert all(r["XZQDM"] == "370302" and r["TBLX"] == cs.CHANGE_SPOT_TYPE for r in records)
+    assert geoms[0].equals(pixel_box(10, 2, 20, 12))
+    assert geoms[1].equals(pixel_box(10, 40, 20, 50))
+    assert geoms[2].equals(pixel_box(40, 5, 50, 15))
+    with pytest.raises(ValueError, match="4 位"):
+        polygonize(path, start_sequence=9998)
+
+
+def test_class_raster_with_change_values_and_nodata(tmp_path):
+    a = np.zeros((48, 48), dtype=np.int16)
+    a[0:10, 0:10] = 3  # change class
+    a[20:30, 20:30] = 5  # other class: not change
+    a[40:48, 40:48] = -9999  # nodata: never change even with the nonzero default
+    path = write_raster(tmp_path / "class.tif", a, nodata=-9999)
+    geoms, records = polygonize(path, change_values={3}, spot_type="挖损")
+    assert len(geoms) == 1 and geoms[0].equals(pixel_box(0, 0, 10, 10))
+    assert records[0]["TBLX"] == "挖损"
+    geoms, _ = polygonize(path)  # default: any nonzero value that is not nodata
+    assert len(geoms) == 2
+
+
+def test_simplification_respects_tolerance(tmp_path, monkeypatch):
+    a = np.zeros((64, 64), dtype=np.uint8)
+    for r in range(50):  # a staircase triangle: many vertices a simplifier can drop
+        a[5 + r, 5 : 6 + r] = 1
+    path = write_raster(tmp_path / "stairs.tif", a)
+    raw, _ = polygonize(path)
+    tol = 3.0
+    simple, rec = polygonize(path, simplify_tolerance_m=tol)
+    assert len(shapely.get_coordinates(simple[0])) < len(shapely.get_coordinates(raw[0]))
+    assert shapely.hausdorff_distance(raw[0].boundary, simple[0].boundary) <= tol
+    assert rec[0]["JCMJ"] == pytest.approx(simple[0].area, abs=0.01)
+    # A simplification that moves the boundary too far is refused: the raw shape is kept.
+    real = shapely.simplify
+
+    def shifted(geoms, tolerance, preserve_topology=True):
+        out = real(geoms, tolerance, preserve_topology=preserve_topology)
+        # Zero tolerance is the seam clean-up, not the simplification under test.
+        return out if tolerance == 0 else shapely.transform(out, lambda c: c + [10.0, 0.0])
+
+    monkeypatch.setattr(change_polygons.shapely, "simplify", shifted)
+    msgs: list[str] = []
+    kept, _ = polygonize(path, simplify_tolerance_m=tol, messages=msgs)
+    assert kept[0].equals(raw[0])
+    assert any("保留原形" in m for m in msgs)
+
+
+def test_raster_read_in_windows_only(tmp_path, monkeypatch):
+    a = np.zeros((100, 100), dtype=np.uint8)
+    a[10:90, 45:55] = 1
+    path = write_raster(tmp_path / "mask.tif", a)
+    shapes_read = []
+    real_read = rasterio.io.DatasetReader.read
+
+    def spy(self, *args, **kwargs):
+        window = kwargs.get("window")
+        shapes_read.append(None if window is None else (window.height, window.width))
+        return real_read(self, *args, **kwargs)
+
+    monkeypatch.setattr(rasterio.io.DatasetReader, "read", spy)
+    geoms, _ = polygonize(path, window_size=20)  # rounded up to 2 blocks of 16: 32
+    assert shapes_read and None not in shapes_read
+    assert max(max(s) for s in shapes_read) == 32
+    assert len(geoms) == 1 and geoms[0].equals(pixel_box(10, 45, 90, 55))
+
+
+def test_geographic_or_missing_crs_is_refused(tmp_path):
+    a = np.ones((8, 8), dtype=np.uint8)
+    geo = tmp_path / "geographic.tif"
+    with rasterio.open(
+        geo,
+        "w",
+        driver="GTiff",
+        height=8,
+        width=8,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4490",
+        transform=from_origin(117.0, 36.6, 0.0001, 0.0001),
+    ) as dst:
+        dst.write(a, 1)
+    with pytest.raises(ValueError, match="geographic.tif"):
+        polygonize(geo)
+    bare = write_raster(tmp_path / "nocrs.tif", a, crs=None)
+    with pytest.raises(ValueError, match="nocrs.tif"):
+        polygonize(bare)
+    with pytest.raises(ValueError, match="6 位"):
+        polygonize(write_raster(tmp_path / "ok.tif", a), county_code="3703")
+
+
+def test_polygonize_cancel(tmp_path):
+    path = write_raster(tmp_path / "mask.tif", np.ones((8, 8), dtype=np.uint8))
+    with pytest.raises(change_polygons.Cancelled):
+        polygonize(path, is_cancelled=stop)
+
+
+# --- temporary land audit -------------------------------------------------------------------------
+def violation(result, owner, code, owner_field="PZWH"):
+    found = [
+        (v, g)
+        for v, g in zip(result.violations, result.violation_geoms)
+        if v[owner_field] == owner and v[cs.VIOLATION_CODE] == code
+    ]
+    assert len(found) == 1, (owner, code, result.violations)
+    return found[0]
+
+
+def temp_case():
+    approvals = Approvals(
+        [
+            box(0, 0, 100, 100),
+            box(200, 0, 300, 100),
+            box(400, 0, 500, 100),
+            box(600, 0, 700, 100),
+            box(800, 0, 900, 100),
+        ],
+        ["临A", "临B", "临C", "临D", "临E"],
+        areas=[10000, 10000, 4000, 10000, 10000],
+        uses=["施工营地", "施工营地", "取土场", "材料堆场", "施工营地"],
+        start=["2020-01-01", "2024-01-01", "2025-01-01", "2020-01-01", "2024-01-01"],
+        end=["2021-06-30", "2027-12-31", "2027-01-01", "2025-06-30", "2027-01-01"],
+        levels=[1, 1, 1, 1, 3],
+    )
+    ground = Ground(
+        [
+            box(50, 20, 160, 80),  # 临A: 50×60 inside, 60×60 outside
+            box(200, 0, 250, 100),  # 临B: housing on a camp approval
+            box(400, 0, 500, 100),  # 临C: uses all 10000 m² of a 4000 m² approval
+            box(600, 0, 650, 100),  # 临D: expired 2025-06-30, restoration until 2026-06-30
+            box(800, 0, 900, 100),
+        ],  # 临E: high level approval on basic farmland
+        ids=["G1", "G2", "G3", "G4", "G5"],
+        uses=["施工营地", "住宅", "取土", "材料堆场", "施工营地"],
+    )
+    return approvals, ground
+
+
+def test_temporary_land_each_violation_kind():
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(
+        approvals,
+        ground,
+        TODAY,
+        crs=EPSG,
+        area_method="planar",
+        use_categories={"取土": "取土场"},
+        basic_farmland=[box(220, 0, 240, 100), box(800, 0, 850, 100)],
+        basic_farmland_min_level=2,
+        cultivated=[box(400, 0, 500, 60)],
+        cultivated_min_level=2,
+        cultivated_max_sqm=2000.0,
+    )
+    rec = {r["PZWH"]: r for r in res.records}
+    # 临A: outside piece is ground minus approval, independently computed.
+    v, g = violation(res, "临A", cs.OUTSIDE_BOUNDARY.code)
+    want = box(50, 20, 160, 80).difference(box(0, 0, 100, 100))
+    assert g.equals(want) and v[cs.VIOLATION_AREA] == pytest.approx(want.area)
+    assert v[cs.GROUND_IDS] == "G1"
+    assert rec["临A"][cs.OUTSIDE_AREA] == pytest.approx(3600.0)
+    assert rec["临A"][cs.USED_AREA] == pytest.approx(6600.0)
+    # 临A expired in 2021 (+1 year restoration) and is still used.
+    v, g = violation(res, "临A", cs.EXPIRED_NOT_RESTORED.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(3000.0)
+    assert rec["临A"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_RESTORED
+    # 临B: housing on a camp approval; its basic farmland under a level-1 approval.
+    v, g = violation(res, "临B", cs.CHANGED_USE.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0) and "住宅" in v[cs.VIOLATION_NOTE]
+    v, g = violation(res, "临B", cs.BASIC_FARMLAND_LEVEL.code)
+    assert g.equals(box(220, 0, 240, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(2000.0)
+    # 临C: 取土 maps to 取土场 (no changed use); over area 6000; cultivated 6000 > 2000 allowed.
+    v, g = violation(res, "临C", cs.OVER_AREA.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(6000.0)
+    v, g = violation(res, "临C", cs.CULTIVATED_LEVEL.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(4000.0) and g.equals(box(400, 0, 500, 60))
+    assert rec["临C"][cs.COUNT_PREFIX + cs.CHANGED_USE.code] == 0
+    # 临D: expired but inside the restoration year: no violation, status says so.
+    assert rec["临D"][cs.VIOLATION_COUNT] == 0
+    assert rec["临D"][cs.EXPIRY_STATUS] == cs.EXPIRY_IN_RESTORATION
+    assert rec["临D"][cs.STATUS] == cs.STATUS_OK
+    # 临E: level 3 may use basic farmland.
+    assert rec["临E"][cs.VIOLATION_COUNT] == 0
+    assert rec["临E"]["YJJBNTMJ"] == pytest.approx(5000.0)
+    assert sorted(v[cs.VIOLATION_CODE] for v in res.violations) == sorted(
+        ["CFW", "DQWFK", "GBYT", "JBNTQX", "CMJ", "GDQX"]
+    )
+    # Without the use mapping, 取土 vs 取土场 is a changed use.
+    res2 = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    assert violation(res2, "临C", cs.CHANGED_USE.code)[0][cs.VIOLATION_AREA] == pytest.approx(1e4)
+
+
+def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
+    approvals = Approvals([box(0, 0, 100, 100), box(100, 0, 400, 100)], ["小", "大"])
+    ground = Ground([box(50, 0, 450, 150)], ids=["G"])
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    want = box(50, 0, 450, 150).difference(box(0, 0, 400, 100))
+    v, g = violation(res, "大", cs.OUTSIDE_BOUNDARY.code)
+    assert g.equals(want) and v[cs.VIOLATION_AREA] == pytest.approx(want.area)
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["小"][cs.OUTSIDE_AREA] == 0.0 and rec["小"][cs.INSIDE_AREA] == pytest.approx(5000.0)
+    assert rec["大"][cs.USED_AREA] == pytest.approx(30000.0 + want.area)
+
+
+def test_temporary_land_restoration_period_is_a_parameter():
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(
+        approvals, ground, TODAY, restoration_years=0, crs=EPSG, area_method="planar"
+    )
+    v, _ = violation(res, "临D", cs.EXPIRED_NOT_RESTORED.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def test_temporary_land_invalid_geometry_and_bad_fields_reported():
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
+    approvals = Approvals(
+        [bowtie], ["临X"], areas=["abc"], uses=["营地"], end=["not a date"], layer="LSYD"
+    )
+    ground = Ground([box(0, 0, 100, 100)], ids=["G7"], uses=["营地"])
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    text = "\n".join(res.messages)
+    assert "LSYD" in text and "临X" in text and cs.FIELD_GEOMETRY in text and "make_valid" in text
+    assert "PZMJ_PF" in text and "JZRQ" in text
+    # The repaired bowtie is two triangles: the ground outside them is 5000 m².
+    v, g = violation(res, "临X", cs.OUTSIDE_BOUNDARY.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def test_audit_default_area_is_ellipsoidal():
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG)
+    v, _ = violation(res, "临A", cs.OUTSIDE_BOUNDARY.code)
+    assert v[cs.VIOLATION_AREA] != pytest.approx(3600.0, abs=0.1)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(3600.0, rel=1e-3)
+
+
+def test_audit_cancel():
+    approvals, ground = temp_case()
+    with pytest.raises(audits.Cancelled):
+        audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, is_cancelled=stop)
+
+
+# --- facility agricultural land -------------------------------------------------------------------
+def facility_case():
+    filings = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["设A", "设B", "设C"],
+        areas=[10000, 10000, 8000],
+        uses=["养殖", "种植", "养殖"],
+    )
+    ground = Ground(
+        [
+            box(0, 0, 100, 80),  # 设A breeding shed
+            box(0, 80, 100, 100),  # 设A auxiliary: 2000 m² = 20 % of 10000
+            box(200, 0, 300, 50),  # 设B planting sheds, on basic farmland: allowed
+            box(200, 50, 240, 100),  # 设B villa
+            box(400, 0, 520, 100),
+        ],  # 设C: sheds 12000 m², 2000 outside the boundary
+        ids=["F1", "F2", "F3", "F4", "F5"],
+        uses=["养殖棚", "管理用房", "种植大棚", "别墅", "养殖棚"],
+    )
+    return filings, ground
+
+
+def test_facility_land_each_violation_kind():
+    filings, ground = facility_case()
+    res = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=0.10,
+        auxiliary_max_sqm=1500.0,
+        basic_farmland=[box(0, 0, 300, 60)],
+        basic_farmland_allowed_uses={"种植大棚"},
+    )
+    rec = {r["PZWH"]: r for r in res.records}
+    v, g = violation(res, "设A", cs.AUXILIARY_OVER_LIMIT.code)
+    # Share limit 10 % of 10000 = 1000 binds (below 1500): excess 1000.
+    assert v[cs.VIOLATION_AREA] == pytest.approx(1000.0) and g.equals(box(0, 80, 100, 100))
+    assert rec["设A"][cs.AUXILIARY_AREA] == pytest.approx(2000.0)
+    # 设A breeding shed on basic farmland (not an allowed use): 100 × 60.
+    v, g = violation(res, "设A", cs.BASIC_FARMLAND_FACILITY.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(6000.0) and v[cs.GROUND_IDS] == "F1"
+    # 设B villa: changed use; planting sheds on basic farmland allowed.
+    v, g = violation(res, "设B", cs.CHANGED_USE.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(2000.0) and v[cs.GROUND_IDS] == "F4"
+    v, g = violation(res, "设B", cs.BASIC_FARMLAND_FACILITY.code)  # the villa's corner: 40×10
+    assert v[cs.GROUND_IDS] == "F4" and v[cs.VIOLATION_AREA] == pytest.approx(400.0)
+    # 设C: 2000 outside, used 12000 of 8000 filed.
+    v, g = violation(res, "设C", cs.OUTSIDE_BOUNDARY.code)
+    assert g.equals(box(500, 0, 520, 100))
+    v, g = violation(res, "设C", cs.OVER_AREA.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(4000.0)
+    assert rec["设C"][cs.STATUS] == "超出批准范围、超批准面积"
+    # The square-metre cap binds when it is lower than the share.
+    res2 = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=0.5,
+        auxiliary_max_sqm=1500.0,
+    )
+    v, _ = violation(res2, "设A", cs.AUXILIARY_OVER_LIMIT.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(500.0)
+    res3 = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=None,
+        auxiliary_max_sqm=None,
+    )
+    assert not [v for v in res3.violations if v[cs.VIOLATION_CODE] == "FZCB"]
+
+
+# --- mining ---------------------------------------------------------------------------------------
+def test_mining_each_violation_kind():
+    licences = Licences(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["C001", "C002", "C003"],
+        valid_from=["2020-01-01", "2020-01-01", "2020-01-01"],
+        valid_to=["2030-12-31", "2025-12-31", "2030-12-31"],
+    )
+    activity = Ground(
+        [
+            box(50, 0, 150, 100),  # K1: half outside C001
+            box(1000, 0, 1050, 50),  # K2: no licence
+            box(220, 20, 260, 60),  # K3: inside the expired C002
+            box(400, 0, 500, 100),  # K4: licensed, but half in a no-mining zone
+            point(1200, 10),  # K5: a point with no licence, in the red line
+            box(2000, 0, 2100, 100),
+        ],  # K6: not a mining spot: filtered out
+        ids=["K1", "K2", "K3", "K4", "K5", "K6"],
+        uses=["采矿", "采矿", "采矿", "采矿", "采矿", "建房"],
+    )
+    no_go = {
+        "禁采区": ([box(450, 0, 600, 100)], ["城区禁采区"]),
+        "生态保护红线": [box(1100, -100, 1300, 100)],
+    }
+    res = audits.audit_mining(
+        activity, licences, TODAY, no_go, crs=EPSG, area_method="planar", mining_kinds={"采矿"}
+    )
+    key = cs.ACTIVITY_ID
+    rec = {r[key]: r for r in res.records}
+    assert set(rec) == {"K1", "K2", "K3", "K4", "K5"}
+    v, g = violation(res, "K1", cs.OUT_OF_BOUNDS.code, key)
+    assert g.equals(box(100, 0, 150, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+    assert rec["K1"][cs.LICENCE_NUMBER] == "C001"
+    v, g = violation(res, "K2", cs.NO_LICENCE.code, key)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(2500.0)
+    v, g = violation(res, "K3", cs.EXPIRED_LICENCE.code, key)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(1600.0) and "C002" in v[cs.VIOLATION_NOTE]
+    v, g = violation(res, "K4", cs.IN_NO_GO.code, key)
+    assert g.equals(box(450, 0, 500, 100)) and "城区禁采区" in v[cs.VIOLATION_NOTE]
+    assert rec["K4"][cs.NO_GO_AREA] == pytest.approx(5000.0)
+    assert rec["K4"][cs.VIOLATION_COUNT] == 1
+    v, g = violation(res, "K5", cs.NO_LICENCE.code, key)
+    assert v[cs.VIOLATION_AREA] == 0.0
+    v, g = violation(res, "K5", cs.IN_NO_GO.code, key)
+    assert "生态保护红线" in v[cs.VIOLATION_NOTE]
+    assert rec["K1"][cs.STATUS] == cs.OUT_OF_BOUNDS.label_zh
+
+
+def test_mining_expired_part_covered_by_a_valid_licence_is_not_expired():
+    licences = Licences(
+        [box(0, 0, 100, 100), box(50, 0, 150, 100)],
+        ["OLD", "NEW"],
+        valid_from=["2010-01-01", "2024-01-01"],
+        valid_to=["2020-01-01", "2030-01-01"],
+    )
+    activity = Ground([box(20, 0, 120, 100)], ids=["K"])
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    v, g = violation(res, "K", cs.EXPIRED_LICENCE.code, cs.ACTIVITY_ID)
+    assert g.equals(box(20, 0, 50, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(3000.0)
+    assert len(res.violations) == 1
+
+
+def test_mining_cancel():
+    licences = Licences([box(0, 0, 1, 1)], ["C"])
+    with pytest.raises(audits.Cancelled):
+        audits.audit_mining(Ground([box(0, 0, 1, 1)]), licences, TODAY, crs=EPSG, is_cancelled=stop)

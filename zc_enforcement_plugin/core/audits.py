@@ -1,0 +1,1017 @@
+"""Approval audits: temporary land, facility agricultural land and mining against the ground."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from . import campaigns_schema as cs
+from . import domain
+from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+from .campaigns_schema import ViolationKind
+
+Cancelled = cs.CampaignCancelled
+ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
+PLANAR = AreaMethod.PLANAR
+
+
+# --- inputs and output ----------------------------------------------------------------------------
+@dataclass
+class Approvals:
+    """Approvals (temporary land) or filings (facility agricultural land) as arrays.
+
+    `areas` is the approved / filed area in m²; `levels` the approval level as a rank (higher
+    = higher authority, e.g. 1 county, 2 city, 3 province); dates are date, datetime or text.
+    """
+
+    geoms: Sequence | np.ndarray
+    numbers: Sequence[str | None]
+    areas: Sequence | None = None
+    uses: Sequence[str | None] | None = None
+    start: Sequence | None = None
+    end: Sequence | None = None
+    levels: Sequence | None = None
+    layer: str = ""
+    number_field: str = domain.APPROVAL_NUMBER
+    area_field: str = domain.APPROVAL_AREA
+    use_field: str = domain.APPROVED_USE
+    start_field: str = domain.APPROVAL_START
+    end_field: str = domain.APPROVAL_END
+    level_field: str = cs.APPROVAL_LEVEL
+
+
+@dataclass
+class Ground:
+    """What is on the ground: spots or a surveyed layer, with a use/type word per feature."""
+
+    geoms: Sequence | np.ndarray
+    ids: Sequence | None = None
+    uses: Sequence[str | None] | None = None
+    layer: str = ""
+    use_field: str = domain.LAND_CLASS_NAME
+
+
+@dataclass
+class Licences:
+    """Mining licences: boundary, number and validity."""
+
+    geoms: Sequence | np.ndarray
+    numbers: Sequence[str | None]
+    valid_from: Sequence | None = None
+    valid_to: Sequence | None = None
+    layer: str = ""
+    number_field: str = cs.LICENCE_NUMBER
+    from_field: str = cs.LICENCE_VALID_FROM
+    to_field: str = cs.LICENCE_VALID_TO
+
+
+@dataclass
+class AuditResult:
+    """One record per approval / filing / activity (input order) and one per violation piece.
+
+    Violation records: PZWH (or XKZH/KCBH for mining), WFDM, WFLX, WFMJ (m², 2 decimals), SDBH,
+    WFSM; their geometries (input CRS) are in `violation_geoms`, same order.
+    """
+
+    records: list[dict]
+    violation_geoms: np.ndarray
+    violations: list[dict]
+    messages: list[str] = field(default_factory=list)
+
+
+# --- shared machinery -----------------------------------------------------------------------------
+class _Audit:
+    """Local frame, area method, noise tolerance, messages and the violation list of one run."""
+
+    def __init__(
+        self,
+        crs: int | str,
+        method: AreaMethod | str,
+        min_piece_sqm: float,
+        progress: Callable[[float], None] | None,
+        is_cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.crs = crs
+        self.method = AreaMethod(method)
+        self.tol = float(min_piece_sqm)
+        self.report = cs.Reporter(progress, is_cancelled)
+        self.messages: list[str] = []
+        self.origin = (0.0, 0.0)
+        self.v_geoms: list[shapely.Geometry | None] = []
+        self.v_records: list[dict] = []
+
+    def set_origin(self, *arrays: np.ndarray) -> None:
+        present = [a[~shapely.is_missing(a)] for a in arrays if len(a)]
+        present = [a for a in present if len(a)]
+        if present:
+            self.origin = local_origin(shapely.total_bounds(np.concatenate(present)))
+
+    def local(self, geoms: np.ndarray) -> np.ndarray:
+        return to_local(geoms, self.origin)
+
+    def area(self, geoms: np.ndarray) -> np.ndarray:
+        """Area (m², unrounded) of local-frame geometries by the run's method."""
+        geoms = cs.as_geometry_array(geoms)
+        if len(geoms) == 0:
+            return np.zeros(0)
+        return areas(geoms, self.method, self.crs, self.origin)
+
+    def violation(
+        self,
+        owner_field: str,
+        owner: str,
+        kind: ViolationKind,
+        geom_local: shapely.Geometry | None,
+        area_sqm: float,
+        ground_ids: Sequence[str],
+        note: str,
+    ) -> None:
+        self.v_geoms.append(geom_local)
+        self.v_records.append(
+            {
+                owner_field: owner,
+                cs.VIOLATION_CODE: kind.code,
+                cs.VIOLATION_KIND: kind.label_zh,
+                cs.VIOLATION_AREA: float(round_area(area_sqm)),
+                cs.GROUND_IDS: cs.LIST_SEPARATOR.join(_unique(ground_ids)),
+                cs.VIOLATION_NOTE: note,
+            }
+        )
+
+    def result(self, records: list[dict]) -> AuditResult:
+        geoms = from_local(cs.as_geometry_array(self.v_geoms), self.origin)
+        return AuditResult(records, geoms, self.v_records, self.messages)
+
+
+def _unique(values: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def _texts(values: Sequence | None, n: int, what: str) -> list[str]:
+    if values is None:
+        return [""] * n
+    out = ["" if v is None else str(v).strip() for v in values]
+    if len(out) != n:
+        raise ValueError(f"{n} geometries but {len(out)} {what}")
+    return out
+
+
+def _numbers(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[float | None]:
+    if values is None:
+        return [None] * n
+    vals = list(values)
+    if len(vals) != n:
+        raise ValueError(f"{n} geometries but {len(vals)} values of {fld}")
+    out: list[float | None] = []
+    for i, v in enumerate(vals):
+        if v is None or (isinstance(v, str) and not v.strip()):
+            out.append(None)
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            x = math.nan
+        if not math.isfinite(x) or x < 0:
+            cs.say(messages, layer, ids[i], fld, f"不是有效的非负数值 ({v!r})，按缺失处理")
+            out.append(None)
+        else:
+            out.append(x)
+    return out
+
+
+def _dates(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[_dt.date | None]:
+    if values is None:
+        return [None] * n
+    vals = list(values)
+    if len(vals) != n:
+        raise ValueError(f"{n} geometries but {len(vals)} values of {fld}")
+    out: list[_dt.date | None] = []
+    for i, v in enumerate(vals):
+        try:
+            out.append(cs.parse_date(v))
+        except ValueError:
+            cs.say(messages, layer, ids[i], fld, f"不是有效日期 ({v!r})，按缺失处理")
+            out.append(None)
+    return out
+
+
+def _group_union(geoms: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """Union of the geometries of each group 0..n-1 (None for an empty group)."""
+    out = np.full(n, None, dtype=object)
+    if len(geoms) == 0:
+        return out
+    counts = np.bincount(groups, minlength=n)
+    single = counts[groups] == 1
+    out[groups[single]] = geoms[single]
+    multi = ~single
+    if multi.any():
+        idx = np.flatnonzero(multi)
+        idx = idx[np.argsort(groups[idx], kind="stable")]
+        cut = np.flatnonzero(np.diff(groups[idx])) + 1
+        for chunk in np.split(idx, cut):
+            out[groups[chunk[0]]] = shapely.union_all(geoms[chunk])
+    return cs.polygonal(out)
+
+
+def _pairs(
+    a: np.ndarray, b: np.ndarray, tol: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, a[i] ∩ b[j], planar area) for overlaps of polygonal a and b above tol m²."""
+    ok_b = np.flatnonzero(~shapely.is_missing(b))
+    empty = (np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.empty(0, dtype=object), np.zeros(0))
+    if len(ok_b) == 0 or len(a) == 0:
+        return empty
+    tree = shapely.STRtree(b[ok_b])
+    i, jj = tree.query(a, predicate="intersects")
+    j = ok_b[jj]
+    if len(i) == 0:
+        return empty
+    cut = cs.polygonal(shapely.intersection(a[i], b[j]))
+    planar = np.nan_to_num(shapely.area(cut))
+    keep = planar > tol
+    return i[keep], j[keep], cut[keep], planar[keep]
+
+
+def _clip(geoms: np.ndarray, layer_local: np.ndarray, tol: float) -> np.ndarray:
+    """Each geometry cut to the union of the layer features it overlaps (None where none)."""
+    i, _j, cut, _ = _pairs(geoms, layer_local, tol)
+    return _group_union(cut, i, len(geoms))
+
+
+def _subtract_owned(
+    geoms: np.ndarray, pair_geom: np.ndarray, pair_other: np.ndarray, others: np.ndarray
+) -> np.ndarray:
+    """geoms[k] minus the union of others touched by it (pair_geom[k] -> pair_other[k])."""
+    n = len(geoms)
+    out = np.full(n, None, dtype=object)
+    if len(pair_geom) == 0:
+        return out
+    cover = _group_union(others[pair_other], pair_geom, n)
+    has = np.flatnonzero(~shapely.is_missing(cover))
+    out[has] = cs.polygonal(shapely.difference(geoms[has], cover[has]))
+    return out
+
+
+def _mapped(word: str, categories: Mapping[str, str] | None) -> str:
+    """A use word in the caller's categories (unmapped words stand for themselves)."""
+    if not word:
+        return ""
+    if categories is None:
+        return word
+    return str(categories.get(word, word)).strip()
+
+
+def _join(values: Sequence[str]) -> str:
+    return cs.LIST_SEPARATOR.join(_unique(values))
+
+
+# --- the part shared by the two approval audits ------------------------------------------------
+@dataclass
+class _ApprovalOverlay:
+    ids: list[str]  # approval numbers (feature number where missing)
+    geoms: np.ndarray  # local frame
+    approved_area: list[float | None]
+    uses: list[str]
+    ground_ids: list[str]
+    ground_uses: list[str]
+    ground: np.ndarray  # local frame
+    pair_g: np.ndarray  # ground index of each ground ∩ approval piece
+    pair_a: np.ndarray  # approval index of the piece
+    pair_geom: np.ndarray
+    pair_area: np.ndarray  # m² by method
+    owner: np.ndarray  # approval each ground feature is attributed to (-1: none)
+    outside: np.ndarray  # per ground: part outside every approval it overlaps
+    outside_area: np.ndarray
+    inside: np.ndarray  # per approval: union of ground inside it
+    inside_area: np.ndarray
+    owned_outside_area: np.ndarray  # per approval: Σ outside area of the ground it owns
+
+
+def _overlay_approvals(
+    run: _Audit, approvals: Approvals, ground: Ground, default_layer: str
+) -> _ApprovalOverlay:
+    msgs = run.messages
+    a_layer = approvals.layer or default_layer
+    g_layer = ground.layer or cs.LAYER_GROUND
+    a_geoms = cs.as_geometry_array(approvals.geoms)
+    na = len(a_geoms)
+    numbers = _texts(approvals.numbers, na, approvals.number_field)
+    ids = []
+    for i, num in enumerate(numbers):
+        if not num:
+            num = f"#{i + 1}"
+            cs.say(msgs, a_layer, num, approvals.number_field, f"批准文号为空，记为 {num}")
+        ids.append(num)
+    a_geoms = cs.repair(a_geoms, ids, a_layer, msgs, keep_polygonal=True)
+    approved_area = _numbers(approvals.areas, na, a_layer, ids, approvals.area_field, msgs)
+    uses = _texts(approvals.uses, na, approvals.use_field)
+
+    g_geoms = cs.as_geometry_array(ground.geoms)
+    ng = len(g_geoms)
+    g_ids = cs.feature_ids(ground.ids, ng)
+    g_geoms = cs.repair(g_geoms, g_ids, g_layer, msgs, keep_polygonal=True)
+    g_uses = _texts(ground.uses, ng, ground.use_field)
+
+    run.set_origin(a_geoms, g_geoms)
+    a_local = run.local(a_geoms)
+    g_local = run.local(g_geoms)
+    run.report(10.0)
+
+    pg, pa, pgeom, pplanar = _pairs(g_local, a_local, run.tol)
+    parea = run.area(pgeom)
+    # Each ground feature belongs to the approval it overlaps most: its outside part is that
+    # approval's over-use (a feature spanning two approvals is rare and usually one project).
+    owner = np.full(ng, -1)
+    if len(pg):
+        order = np.lexsort((-pplanar, pg))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = pg[order][1:] != pg[order][:-1]
+        owner[pg[order][first]] = pa[order][first]
+    outside = _subtract_owned(g_local, pg, pa, a_local)
+    outside_planar = np.nan_to_num(shapely.area(outside))
+    outside[outside_planar <= run.tol] = None
+    outside_area = np.where(shapely.is_missing(outside), 0.0, run.area(outside))
+    run.report(40.0)
+    inside = _group_union(pgeom, pa, na)
+    inside_area = run.area(inside)
+    owned = owner >= 0
+    owned_outside = np.bincount(owner[owned], weights=outside_area[owned], minlength=na)
+    return _ApprovalOverlay(
+        ids,
+        a_local,
+        approved_area,
+        uses,
+        g_ids,
+        g_uses,
+        g_local,
+        pg,
+        pa,
+        pgeom,
+        parea,
+        owner,
+        outside,
+        outside_area,
+        inside,
+        inside_area,
+        owned_outside,
+    )
+
+
+def _boundary_checks(
+    run: _Audit, ov: _ApprovalOverlay, owner_field: str, approved_word: str
+) -> None:
+    """Outside-boundary pieces (one per ground feature) and over-area per approval."""
+    for g in np.flatnonzero(~shapely.is_missing(ov.outside) & (ov.owner >= 0)).tolist():
+        a = int(ov.owner[g])
+        run.violation(
+            owner_field,
+            ov.ids[a],
+            cs.OUTSIDE_BOUNDARY,
+            ov.outside[g],
+            ov.outside_area[g],
+            [ov.ground_ids[g]],
+            f"实地要素 {ov.ground_ids[g]} 超出{approved_word}范围",
+        )
+    for a in range(len(ov.ids)):
+        allowed = ov.approved_area[a]
+        used = ov.inside_area[a] + ov.owned_outside_area[a]
+        if allowed is None or used - allowed <= run.tol:
+            continue
+        owned = np.flatnonzero(ov.owner == a)
+        parts = [ov.inside[a], *ov.outside[owned].tolist()]
+        parts = [p for p in parts if p is not None]
+        geom = cs.polygonal(cs.as_geometry_array([shapely.union_all(parts)]))[0]
+        ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+        run.violation(
+            owner_field,
+            ov.ids[a],
+            cs.OVER_AREA,
+            geom,
+            used - allowed,
+            ground_ids,
+            f"实际使用 {used:.2f} m²，{approved_word}面积 {allowed:.2f} m²，"
+            f"超出 {used - allowed:.2f} m²（图形为全部使用范围）",
+        )
+
+
+def _layer_local(run: _Audit, geoms: Sequence | np.ndarray | None, layer: str) -> np.ndarray | None:
+    if geoms is None:
+        return None
+    arr = cs.as_geometry_array(geoms)
+    ids = cs.feature_ids(None, len(arr))
+    return run.local(cs.repair(arr, ids, layer, run.messages, keep_polygonal=True))
+
+
+def _records(
+    run: _Audit,
+    ov: _ApprovalOverlay,
+    kinds: Sequence[ViolationKind],
+    extra: list[dict],
+) -> list[dict]:
+    """Per-approval records: figures, counts per kind and the status in words."""
+    counts: dict[str, dict[str, int]] = {num: {} for num in ov.ids}
+    owner_field = domain.APPROVAL_NUMBER
+    for rec in run.v_records:
+        per = counts.get(rec[owner_field])
+        if per is not None:
+            per[rec[cs.VIOLATION_CODE]] = per.get(rec[cs.VIOLATION_CODE], 0) + 1
+    records = []
+    for a, num in enumerate(ov.ids):
+        in_pairs = ov.pair_a == a
+        ground_here = ov.pair_g[in_pairs].tolist()
+        used = ov.inside_area[a] + ov.owned_outside_area[a]
+        per = counts[num]
+        found = [k.label_zh for k in kinds if per.get(k.code)]
+        if found:
+            status = "、".join(found)
+        elif shapely.is_missing(ov.geoms[a]):
+            status = cs.STATUS_NO_GEOMETRY
+        elif not ground_here:
+            status = cs.STATUS_NOT_USED
+        else:
+            status = cs.STATUS_OK
+        rec = {
+            domain.APPROVAL_NUMBER: num,
+            domain.APPROVED_USE: ov.uses[a],
+            domain.APPROVAL_AREA: (
+                None if ov.approved_area[a] is None else float(round_area(ov.approved_area[a]))
+            ),
+            cs.INSIDE_AREA: float(round_area(ov.inside_area[a])),
+            cs.OUTSIDE_AREA: float(round_area(ov.owned_outside_area[a])),
+            cs.USED_AREA: float(round_area(used)),
+            cs.GROUND_IDS: _join([ov.ground_ids[g] for g in ground_here]),
+            cs.GROUND_USES: _join([ov.ground_uses[g] for g in ground_here]),
+        }
+        rec.update(extra[a])
+        for k in kinds:
+            rec[cs.COUNT_PREFIX + k.code] = per.get(k.code, 0)
+        rec[cs.VIOLATION_COUNT] = sum(per.values())
+        rec[cs.STATUS] = status
+        records.append(rec)
+    return records
+
+
+# --- temporary land -------------------------------------------------------------------------------
+def audit_temporary_land(
+    approvals: Approvals,
+    ground: Ground,
+    today: _dt.date,
+    restoration_years: int = 1,
+    *,
+    crs: int | str,
+    use_categories: Mapping[str, str] | None = None,
+    cultivated: Sequence | np.ndarray | None = None,
+    basic_farmland: Sequence | np.ndarray | None = None,
+    basic_farmland_min_level: int | None = None,
+    cultivated_min_level: int | None = None,
+    cultivated_max_sqm: float | None = None,
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    min_piece_sqm: float = domain.TOUCH_TOLERANCE_SQM,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> AuditResult:
+    """Audit temporary-land approvals against the ground (all geometries in `crs`).
+
+    Violations (one record and geometry each):
+    - 超出批准范围 CFW: per ground feature overlapping an approval, its part outside every
+      approval it overlaps, charged to the approval it overlaps most;
+    - 超批准面积 CMJ: used area (inside + charged outside) above the approved area PZMJ_PF;
+      WFMJ is the excess, the geometry all land used;
+    - 擅自改变用途 GBYT: per ground ∩ approval piece whose use differs from the approved use,
+      both mapped through `use_categories` (word -> category; unmapped words stand for
+      themselves; an empty use is not judged);
+    - 到期未复垦 DQWFK: today > end + `restoration_years` (DOMAIN §5: 1 year) and ground is still
+      used inside the approval; the geometry is that ground;
+    - 占用永久基本农田审批权限不足 JBNTQX: level < `basic_farmland_min_level` and ground inside
+      the approval lies on `basic_farmland`;
+    - 占用耕地超审批权限 GDQX: level < `cultivated_min_level` and the ground inside the approval
+      covers more than `cultivated_max_sqm` of `cultivated` land; WFMJ is the excess.
+    A level check needs its layer and parameters; a missing level skips it with a message.
+    Pieces under `min_piece_sqm` (planar m²) are boundary noise.
+    """
+    run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
+    run.report(0.0)
+    if int(restoration_years) != restoration_years or restoration_years < 0:
+        raise ValueError(f"restoration_years must be a whole number ≥ 0: {restoration_years}")
+    if (cultivated_min_level is None) != (cultivated_max_sqm is None):
+        raise ValueError(
+            "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
+        )
+    layer = approvals.layer or cs.LAYER_APPROVALS
+    ov = _overlay_approvals(run, approvals, ground, cs.LAYER_APPROVALS)
+    na = len(ov.ids)
+    msgs = run.messages
+    start = _dates(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
+    end = _dates(approvals.end, na, layer, ov.ids, approvals.end_field, msgs)
+    levels = _numbers(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
+    owner_field = domain.APPROVAL_NUMBER
+    _boundary_checks(run, ov, owner_field, "批准")
+    run.report(55.0)
+
+    # Changed use, per piece of a ground feature inside an approval.
+    # Words are mapped once per feature; the comparison runs over all pieces at once.
+    seen_cat = np.array([_mapped(u, use_categories) for u in ov.ground_uses], dtype=object)
+    approved_cat = np.array([_mapped(u, use_categories) for u in ov.uses], dtype=object)
+    seen_k, approved_k = seen_cat[ov.pair_g], approved_cat[ov.pair_a]
+    changed = (seen_k != "") & (approved_k != "") & (seen_k != approved_k)
+    for k in np.flatnonzero(changed).tolist():
+        g, a = int(ov.pair_g[k]), int(ov.pair_a[k])
+        run.violation(
+            owner_field,
+            ov.ids[a],
+            cs.CHANGED_USE,
+            ov.pair_geom[k],
+            ov.pair_area[k],
+            [ov.ground_ids[g]],
+            f"实地用途 {ov.ground_uses[g]}，批准用途 {ov.uses[a]}",
+        )
+    for a in np.flatnonzero([not u for u in ov.uses]).tolist():
+        if (ov.pair_a == a).any():
+            cs.say(msgs, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途")
+
+    # Expiry: used inside the approval after the end date plus the restoration period.
+    expiry = []
+    for a in range(na):
+        used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
+        if end[a] is None:
+            expiry.append(cs.EXPIRY_UNKNOWN)
+            if approvals.end is not None or used:
+                cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
+            continue
+        deadline = cs.add_years(end[a], int(restoration_years))
+        if start[a] is not None and today < start[a]:
+            expiry.append(cs.EXPIRY_NOT_STARTED)
+        elif today <= end[a]:
+            expiry.append(cs.EXPIRY_VALID)
+        elif today <= deadline:
+            expiry.append(cs.EXPIRY_IN_RESTORATION)
+        elif used:
+            expiry.append(cs.EXPIRY_NOT_RESTORED)
+            ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.EXPIRED_NOT_RESTORED,
+                ov.inside[a],
+                ov.inside_area[a],
+                ground_ids,
+                f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}，仍在使用",
+            )
+        else:
+            expiry.append(cs.EXPIRY_RESTORED)
+    run.report(70.0)
+
+    # Cultivated land and basic farmland against the approval level.
+    cult_local = _layer_local(run, cultivated, cs.LAYER_CULTIVATED)
+    bf_local = _layer_local(run, basic_farmland, cs.LAYER_BASIC_FARMLAND)
+    cult_geom = np.full(na, None, dtype=object)
+    bf_geom = np.full(na, None, dtype=object)
+    if cult_local is not None:
+        cult_geom = _clip(ov.inside, cult_local, run.tol)
+    if bf_local is not None:
+        bf_geom = _clip(ov.inside, bf_local, run.tol)
+    cult_area = run.area(cult_geom)
+    bf_area = run.area(bf_geom)
+    if basic_farmland_min_level is not None and bf_local is None:
+        msgs.append("未提供永久基本农田图层，未检查审批权限")
+    if cultivated_min_level is not None and cult_local is None:
+        msgs.append("未提供耕地图层，未检查审批权限")
+    for a in range(na):
+        checks_bf = basic_farmland_min_level is not None and bf_area[a] > 0
+        checks_cult = cultivated_min_level is not None and cult_area[a] > 0
+        if not (checks_bf or checks_cult):
+            continue
+        level = levels[a]
+        if level is None:
+            cs.say(
+                msgs,
+                layer,
+                ov.ids[a],
+                approvals.level_field,
+                "审批层级缺失，未检查占用耕地/永久基本农田的审批权限",
+            )
+            continue
+        ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+        if checks_bf and level < basic_farmland_min_level:
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.BASIC_FARMLAND_LEVEL,
+                bf_geom[a],
+                bf_area[a],
+                ground_ids,
+                f"审批层级 {level:g} 低于占用永久基本农田所需层级 {basic_farmland_min_level}",
+            )
+        if (
+            checks_cult
+            and level < cultivated_min_level
+            and cult_area[a] - cultivated_max_sqm > run.tol
+        ):
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.CULTIVATED_LEVEL,
+                cult_geom[a],
+                cult_area[a] - cultivated_max_sqm,
+                ground_ids,
+                f"审批层级 {level:g} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
+                f"超过允许的 {cultivated_max_sqm:.2f} m²",
+            )
+    run.report(90.0)
+
+    extra = [
+        {
+            domain.APPROVAL_START: None if start[a] is None else start[a].isoformat(),
+            domain.APPROVAL_END: None if end[a] is None else end[a].isoformat(),
+            cs.EXPIRY_STATUS: expiry[a],
+            cs.APPROVAL_LEVEL: levels[a],
+            domain.CULTIVATED_AREA: None if cult_local is None else float(round_area(cult_area[a])),
+            domain.BASIC_FARMLAND_AREA: None if bf_local is None else float(round_area(bf_area[a])),
+        }
+        for a in range(na)
+    ]
+    records = _records(run, ov, cs.TEMPORARY_KINDS, extra)
+    run.report(100.0)
+    return run.result(records)
+
+
+# --- facility agricultural land -------------------------------------------------------------------
+def audit_facility_land(
+    filings: Approvals,
+    ground: Ground,
+    *,
+    crs: int | str,
+    auxiliary_uses: Collection[str],
+    auxiliary_max_share: float | None,
+    auxiliary_max_sqm: float | None,
+    non_agricultural_uses: Collection[str] = cs.FACILITY_NON_AGRICULTURAL_USES,
+    use_categories: Mapping[str, str] | None = None,
+    basic_farmland: Sequence | np.ndarray | None = None,
+    basic_farmland_allowed_uses: Collection[str] = (),
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    min_piece_sqm: float = domain.TOUCH_TOLERANCE_SQM,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> AuditResult:
+    """Audit facility agricultural land filings (设施农用地备案) against the ground.
+
+    Ground uses are mapped through `use_categories` first. Violations:
+    - 超出批准范围 CFW and 超批准面积 CMJ as for temporary land (filed area = PZMJ_PF);
+    - 擅自改变用途 GBYT: ground inside a filing whose use is in `non_agricultural_uses`
+      (documented default cs.FACILITY_NON_AGRICULTURAL_USES: housing, villas, …);
+    - 辅助设施超标 FZCB: ground inside a filing whose use is in `auxiliary_uses` adds up to
+      more than `auxiliary_max_share` × filed area or more than `auxiliary_max_sqm`, the
+      smaller limit binding (both are required arguments, None skips that limit: provincial
+      rules differ); WFMJ is the excess, the geometry all auxiliary facilities;
+    - 违规占用永久基本农田 ZYJBNT: ground inside a filing on `basic_farmland` whose use is not
+      in `basic_farmland_allowed_uses` (default none: list e.g. planting sheds that keep the
+      plough layer when the province allows them).
+    Where the filed area is missing, the share limit uses the filing boundary's area.
+    """
+    run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
+    run.report(0.0)
+    if auxiliary_max_share is not None and not 0 <= auxiliary_max_share <= 1:
+        raise ValueError(f"auxiliary_max_share is a fraction 0..1: {auxiliary_max_share}")
+    layer = filings.layer or cs.LAYER_FILINGS
+    ov = _overlay_approvals(run, filings, ground, cs.LAYER_FILINGS)
+    na = len(ov.ids)
+    owner_field = domain.APPROVAL_NUMBER
+    _boundary_checks(run, ov, owner_field, "备案")
+    run.report(55.0)
+
+    mapped = [_mapped(u, use_categories) for u in ov.ground_uses]
+    non_agri = {_mapped(str(u).strip(), use_categories) for u in non_agricultural_uses}
+    auxiliary = {_mapped(str(u).strip(), use_categories) for u in auxiliary_uses}
+    allowed_bf = {_mapped(str(u).strip(), use_categories) for u in basic_farmland_allowed_uses}
+    pair_use = [mapped[g] for g in ov.pair_g.tolist()]
+    for k, use in enumerate(pair_use):
+        if use and use in non_agri:
+            g, a = int(ov.pair_g[k]), int(ov.pair_a[k])
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.CHANGED_USE,
+                ov.pair_geom[k],
+                ov.pair_area[k],
+                [ov.ground_ids[g]],
+                f"实地用途 {ov.ground_uses[g]} 属非农业用途，备案用途 {ov.uses[a]}",
+            )
+
+    # Auxiliary facilities per filing.
+    is_aux = np.array([bool(u) and u in auxiliary for u in pair_use], dtype=bool)
+    aux_area = np.bincount(ov.pair_a[is_aux], weights=ov.pair_area[is_aux], minlength=na)
+    aux_geom = _group_union(ov.pair_geom[is_aux], ov.pair_a[is_aux], na)
+    boundary_area = run.area(ov.geoms)
+    for a in range(na):
+        if aux_area[a] <= run.tol:
+            continue
+        limits = []
+        if auxiliary_max_share is not None:
+            base = ov.approved_area[a]
+            if base is None:
+                base = float(boundary_area[a])
+                cs.say(
+                    run.messages,
+                    layer,
+                    ov.ids[a],
+                    filings.area_field,
+                    "备案面积缺失，辅助设施比例按备案范围面积计算",
+                )
+            limits.append((auxiliary_max_share * base, f"备案面积的 {auxiliary_max_share:.0%}"))
+        if auxiliary_max_sqm is not None:
+            limits.append((float(auxiliary_max_sqm), f"{auxiliary_max_sqm:.2f} m²"))
+        if not limits:
+            continue
+        limit, words = min(limits, key=lambda t: t[0])
+        if aux_area[a] - limit > run.tol:
+            ground_ids = [ov.ground_ids[g] for g in ov.pair_g[(ov.pair_a == a) & is_aux].tolist()]
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.AUXILIARY_OVER_LIMIT,
+                aux_geom[a],
+                aux_area[a] - limit,
+                ground_ids,
+                f"辅助设施 {aux_area[a]:.2f} m²，上限 {limit:.2f} m²（{words}）",
+            )
+    run.report(75.0)
+
+    bf_local = _layer_local(run, basic_farmland, cs.LAYER_BASIC_FARMLAND)
+    bf_area_per = np.zeros(na)
+    if bf_local is not None:
+        on_bf = _clip(ov.pair_geom, bf_local, run.tol)
+        on_bf_area = run.area(on_bf)
+        bf_area_per = np.bincount(ov.pair_a, weights=on_bf_area, minlength=na)
+        for k in np.flatnonzero(~shapely.is_missing(on_bf)).tolist():
+            if pair_use[k] in allowed_bf and pair_use[k]:
+                continue
+            g, a = int(ov.pair_g[k]), int(ov.pair_a[k])
+            run.violation(
+                owner_field,
+                ov.ids[a],
+                cs.BASIC_FARMLAND_FACILITY,
+                on_bf[k],
+                on_bf_area[k],
+                [ov.ground_ids[g]],
+                f"实地用途 {ov.ground_uses[g] or '（空）'} 不允许占用永久基本农田",
+            )
+    run.report(90.0)
+    extra = [
+        {
+            cs.AUXILIARY_AREA: float(round_area(aux_area[a])),
+            domain.BASIC_FARMLAND_AREA: (
+                None if bf_local is None else float(round_area(bf_area_per[a]))
+            ),
+        }
+        for a in range(na)
+    ]
+    records = _records(run, ov, cs.FACILITY_KINDS, extra)
+    run.report(100.0)
+    return run.result(records)
+
+
+# --- mining ---------------------------------------------------------------------------------------
+def audit_mining(
+    activity: Ground,
+    licences: Licences,
+    today: _dt.date,
+    no_go_layers: Mapping[str, Sequence | np.ndarray | tuple] | None = None,
+    *,
+    crs: int | str,
+    mining_kinds: Collection[str] | None = None,
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    min_piece_sqm: float = domain.TOUCH_TOLERANCE_SQM,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> AuditResult:
+    """Audit mining activity (points or polygons) against licences and no-go areas.
+
+    `activity.uses` holds the spot type; with `mining_kinds` only those activities are
+    audited. `no_go_layers` maps a name (禁采区, 生态保护红线, 三区两线 …) to geometries or
+    to (geometries, labels). Violations, one per activity unless said:
+    - 无证开采 WZKC: overlaps no licence (a polygon by more than `min_piece_sqm`);
+    - 越界开采 YJKC: the part outside every licence it overlaps;
+    - 超期开采 CQKC: per licence not valid today (before its start or after its end), the part
+      of the activity inside it and inside no valid licence; a licence with a missing date is
+      taken as valid on that side, with a message;
+    - 禁区开采 JQKC: per no-go layer, the part inside it, with the features' labels.
+    Records per activity: KCBH, KCMJ, XKZH (licences overlapped), CFWMJ, JQMC, JQMJ, counts.
+    """
+    run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
+    run.report(0.0)
+    msgs = run.messages
+    act_layer = activity.layer or cs.LAYER_ACTIVITY
+    lic_layer = licences.layer or cs.LAYER_LICENCES
+    act = cs.as_geometry_array(activity.geoms)
+    act_ids = cs.feature_ids(activity.ids, len(act))
+    act_kinds = _texts(activity.uses, len(act), activity.use_field)
+    if mining_kinds is not None:
+        wanted = {str(k).strip() for k in mining_kinds}
+        keep = np.array([k in wanted for k in act_kinds], dtype=bool)
+        act = act[keep]
+        act_ids = [i for i, k in zip(act_ids, keep.tolist()) if k]
+    act = cs.repair(act, act_ids, act_layer, msgs, keep_polygonal=False)
+    n = len(act)
+
+    lic = cs.as_geometry_array(licences.geoms)
+    nl = len(lic)
+    numbers = _texts(licences.numbers, nl, licences.number_field)
+    lic_ids = []
+    for i, num in enumerate(numbers):
+        if not num:
+            num = f"#{i + 1}"
+            cs.say(msgs, lic_layer, num, licences.number_field, f"许可证号为空，记为 {num}")
+        lic_ids.append(num)
+    lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
+    v_from = _dates(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
+    v_to = _dates(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
+    valid = np.ones(nl, dtype=bool)
+    for i in range(nl):
+        if shapely.is_missing(lic[i]):
+            continue
+        if v_from[i] is None and licences.valid_from is not None:
+            cs.say(
+                msgs, lic_layer, lic_ids[i], licences.from_field, "有效期起始日期缺失，按有效处理"
+            )
+        if v_to[i] is None:
+            cs.say(msgs, lic_layer, lic_ids[i], licences.to_field, "有效期截止日期缺失，按有效处理")
+        if (v_from[i] is not None and today < v_from[i]) or (
+            v_to[i] is not None and today > v_to[i]
+        ):
+            valid[i] = False
+
+    no_go: list[tuple[str, np.ndarray, list[str]]] = []
+    for name, value in (no_go_layers or {}).items():
+        if isinstance(value, tuple):
+            geoms, labels = value
+        else:
+            geoms, labels = value, None
+        arr = cs.as_geometry_array(geoms)
+        labs = cs.feature_ids(labels, len(arr))
+        arr = cs.repair(arr, labs, str(name), msgs, keep_polygonal=True)
+        no_go.append((str(name), arr, labs))
+
+    run.set_origin(act, lic, *[g for _n, g, _l in no_go])
+    act_l = run.local(act)
+    lic_l = run.local(lic)
+    run.report(15.0)
+
+    is_poly = (shapely.get_dimensions(act_l) == 2) & ~shapely.is_missing(act_l)
+    act_area = np.where(is_poly, run.area(act_l), 0.0)
+    # Activity x licence links: polygons by overlap area, points and lines by intersection.
+    i_all, j_all = _links(act_l, lic_l)
+    poly_link = is_poly[i_all]
+    cut = np.full(len(i_all), None, dtype=object)
+    if poly_link.any():
+        cut[poly_link] = cs.polygonal(
+            shapely.intersection(act_l[i_all[poly_link]], lic_l[j_all[poly_link]])
+        )
+    keep = ~poly_link | (np.nan_to_num(shapely.area(cut)) > run.tol)
+    li, lj, lcut = i_all[keep], j_all[keep], cut[keep]
+    run.report(35.0)
+
+    owner_field = cs.ACTIVITY_ID
+    linked = np.zeros(n, dtype=bool)
+    linked[li] = True
+    for i in np.flatnonzero(~linked & ~shapely.is_missing(act_l)).tolist():
+        run.violation(
+            owner_field,
+            act_ids[i],
+            cs.NO_LICENCE,
+            act_l[i],
+            act_area[i],
+            [act_ids[i]],
+            "未与任何采矿许可范围重叠",
+        )
+
+    # Out of bounds: a polygon minus every licence it overlaps.
+    outside = _subtract_owned(act_l, li, lj, lic_l)
+    outside[~is_poly] = None
+    out_area = np.where(np.nan_to_num(shapely.area(outside)) > run.tol, run.area(outside), 0.0)
+    for i in np.flatnonzero(out_area > 0).tolist():
+        nums = [lic_ids[j] for j in lj[li == i].tolist()]
+        run.violation(
+            owner_field,
+            act_ids[i],
+            cs.OUT_OF_BOUNDS,
+            outside[i],
+            out_area[i],
+            [act_ids[i]],
+            f"超出采矿许可范围（许可证 {_join(nums)}）",
+        )
+    run.report(55.0)
+
+    # Expired licences: the part covered by no valid licence.
+    ok_link = valid[lj]
+    valid_cover = _group_union(lic_l[lj[ok_link]], li[ok_link], n)
+    for k in np.flatnonzero(~ok_link).tolist():
+        i, j = int(li[k]), int(lj[k])
+        window = f"{v_from[j] or '…'} 至 {v_to[j] or '…'}"
+        if is_poly[i]:
+            piece = lcut[k]
+            if not shapely.is_missing(valid_cover[i]):
+                piece = cs.polygonal(
+                    cs.as_geometry_array([shapely.difference(piece, valid_cover[i])])
+                )[0]
+            if piece is None or shapely.area(piece) <= run.tol:
+                continue
+            area = float(run.area(cs.as_geometry_array([piece]))[0])
+        else:
+            if not shapely.is_missing(valid_cover[i]) and shapely.intersects(
+                act_l[i], valid_cover[i]
+            ):
+                continue
+            piece, area = act_l[i], 0.0
+        run.violation(
+            owner_field,
+            act_ids[i],
+            cs.EXPIRED_LICENCE,
+            piece,
+            area,
+            [act_ids[i]],
+            f"许可证 {lic_ids[j]} 有效期 {window}，检查日 {today.isoformat()}",
+        )
+    run.report(70.0)
+
+    # No-go areas: per layer, the activity's part inside the union of the layer's features.
+    hit_names: list[list[str]] = [[] for _ in range(n)]
+    hit_geoms: list[list[shapely.Geometry]] = [[] for _ in range(n)]
+    for name, arr, labs in no_go:
+        layer_l = run.local(arr)
+        i_all, j_all = _links(act_l, layer_l)
+        poly = is_poly[i_all]
+        cut = np.full(len(i_all), None, dtype=object)
+        if poly.any():
+            cut[poly] = cs.polygonal(shapely.intersection(act_l[i_all[poly]], layer_l[j_all[poly]]))
+        ok = ~poly | (np.nan_to_num(shapely.area(cut)) > run.tol)
+        i_all, j_all, cut = i_all[ok], j_all[ok], cut[ok]
+        per_act = _group_union(cut[is_poly[i_all]], i_all[is_poly[i_all]], n)
+        for i in np.unique(i_all).tolist():
+            labels = _join([labs[j] for j in j_all[i_all == i].tolist()])
+            if is_poly[i]:
+                piece = per_act[i]
+                area = float(run.area(cs.as_geometry_array([piece]))[0])
+                hit_geoms[i].append(piece)
+            else:
+                piece, area = act_l[i], 0.0
+            hit_names[i].append(f"{name}:{labels}")
+            run.violation(
+                owner_field,
+                act_ids[i],
+                cs.IN_NO_GO,
+                piece,
+                area,
+                [act_ids[i]],
+                f"位于{name}（{labels}）",
+            )
+    run.report(90.0)
+
+    counts: dict[str, dict[str, int]] = {}
+    for rec in run.v_records:
+        per = counts.setdefault(rec[owner_field], {})
+        per[rec[cs.VIOLATION_CODE]] = per.get(rec[cs.VIOLATION_CODE], 0) + 1
+    records = []
+    for i in range(n):
+        per = counts.get(act_ids[i], {})
+        found = [k.label_zh for k in cs.MINING_KINDS if per.get(k.code)]
+        geoms = hit_geoms[i]
+        no_go_area = (
+            float(run.area(cs.as_geometry_array([shapely.union_all(geoms)]))[0]) if geoms else 0.0
+        )
+        rec = {
+            cs.ACTIVITY_ID: act_ids[i],
+            cs.ACTIVITY_AREA: float(round_area(act_area[i])),
+            cs.LICENCE_NUMBER: _join([lic_ids[j] for j in lj[li == i].tolist()]),
+            cs.OUTSIDE_AREA: float(round_area(out_area[i])),
+            cs.NO_GO_NAMES: cs.LIST_SEPARATOR.join(hit_names[i]),
+            cs.NO_GO_AREA: float(round_area(no_go_area)),
+        }
+        for k in cs.MINING_KINDS:
+            rec[cs.COUNT_PREFIX + k.code] = per.get(k.code, 0)
+        rec[cs.VIOLATION_COUNT] = sum(per.values())
+        if found:
+            rec[cs.STATUS] = "、".join(found)
+        else:
+            no_geom = shapely.is_missing(act_l[i])
+            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else cs.STATUS_OK
+        records.append(rec)
+    run.report(100.0)
+    return run.result(records)
+
+
+def _links(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with a[i] intersecting b[j], both may hold None."""
+    ok_b = np.flatnonzero(~shapely.is_missing(b))
+    if len(ok_b) == 0 or len(a) == 0:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    i, jj = shapely.STRtree(b[ok_b]).query(a, predicate="intersects")
+    return i, ok_b[jj]

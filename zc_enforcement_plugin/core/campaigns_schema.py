@@ -1,0 +1,276 @@
+"""Field names, violation kinds and shared plumbing of the campaign engines."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from . import domain
+
+# --- 三区两线 view pieces and their summary -------------------------------------------------------
+VIEW_NAMES = domain.THREE_ZONES_NAME  # SQLXMC: names of the lines/zones a piece is in view of
+VIEW_KINDS = "SQLXLX"  # their kinds (铁路, 高速公路, 自然保护区, ...), same order as the names
+VIEW_COUNT = "SQLXSL"  # how many lines/zones
+VIEW_AREA = domain.THREE_ZONES_AREA  # SQLXMJ, m²
+SOURCE_NAME = domain.THREE_ZONES_SOURCE_NAME  # MC
+SOURCE_KIND = domain.THREE_ZONES_KIND  # LX
+SOURCE_ROLE = "LB"  # 线 (line) or 区 (zone)
+SOURCE_DISTANCE = "JL"  # buffer distance, m
+SUMMARY_SPOT_COUNT = "TBSL"
+SUMMARY_SPOT_IDS = "TBBH"
+SUMMARY_SPOT_AREA = "TBMJ"  # area of the spots inside the view area, m²
+SUMMARY_MINE_COUNT = "KSSL"
+SUMMARY_MINE_IDS = "KSBH"
+SUMMARY_MINE_AREA = "KSMJ"
+SUMMARY_TOTAL_NAME = "合计"  # the row counting each spot/mine once, whatever it is in view of
+ROLE_LINE = "线"
+ROLE_ZONE = "区"
+LIST_SEPARATOR = ";"
+
+# --- change polygons ------------------------------------------------------------------------------
+CHANGE_SPOT_TYPE = "变化图斑"
+JCBH_SEQUENCE_DIGITS = 4  # county (6) + year (4) + sequence (4), e.g. 37030220260001
+
+# --- audits: record fields ------------------------------------------------------------------------
+APPROVAL_LEVEL = "PZJB"  # approval level: a rank, higher = higher authority (1 county, 2 city, …)
+GROUND_IDS = "SDBH"  # ids of the ground features behind a violation piece
+VIOLATION_CODE = "WFDM"
+VIOLATION_KIND = "WFLX"
+VIOLATION_AREA = "WFMJ"  # m²; for over-area / over-limit kinds: the excess
+VIOLATION_NOTE = "WFSM"
+STATUS = "JCJG"  # audit result of an approval / activity in words
+EXPIRY_STATUS = "DQZT"
+VIOLATION_COUNT = "WFSL"
+USED_AREA = "SYMJ"  # ground inside + ground outside attributed to the approval, m²
+INSIDE_AREA = "FWNMJ"  # ground inside the approved boundary, m²
+OUTSIDE_AREA = "CFWMJ"  # ground outside, attributed to this approval, m²
+AUXILIARY_AREA = "FZSSMJ"
+GROUND_USES = "SDYT"  # uses seen on the ground, ';'-joined
+LICENCE_NUMBER = "XKZH"
+LICENCE_VALID_FROM = "YXQQ"  # licence valid from (有效期起)
+LICENCE_VALID_TO = "YXQZ"  # licence valid to (有效期止)
+ACTIVITY_ID = "KCBH"
+ACTIVITY_AREA = "KCMJ"
+NO_GO_NAMES = "JQMC"
+NO_GO_AREA = "JQMJ"
+COUNT_PREFIX = "SL_"  # SL_<code>: violations of one kind for an approval / activity
+
+STATUS_OK = "未发现问题"
+STATUS_NOT_USED = "未发现使用"
+STATUS_NO_GEOMETRY = "无几何，未检查"
+EXPIRY_VALID = "有效期内"
+EXPIRY_NOT_STARTED = "未到起始日期"
+EXPIRY_IN_RESTORATION = "已到期（复垦期内）"
+EXPIRY_RESTORED = "已到期，未见使用"
+EXPIRY_NOT_RESTORED = "到期未复垦"
+EXPIRY_UNKNOWN = "日期缺失"
+
+
+@dataclass(frozen=True)
+class ViolationKind:
+    code: str
+    label_zh: str
+    label_en: str
+
+
+OUTSIDE_BOUNDARY = ViolationKind("CFW", "超出批准范围", "use outside the approved boundary")
+OVER_AREA = ViolationKind("CMJ", "超批准面积", "used area above the approved area")
+CHANGED_USE = ViolationKind("GBYT", "擅自改变用途", "use differs from the approved use")
+EXPIRED_NOT_RESTORED = ViolationKind("DQWFK", "到期未复垦", "expired and not restored")
+BASIC_FARMLAND_LEVEL = ViolationKind(
+    "JBNTQX", "占用永久基本农田审批权限不足", "basic farmland used under a too-low approval level"
+)
+CULTIVATED_LEVEL = ViolationKind(
+    "GDQX", "占用耕地超审批权限", "cultivated land above what the approval level allows"
+)
+AUXILIARY_OVER_LIMIT = ViolationKind("FZCB", "辅助设施超标", "auxiliary facilities over limit")
+BASIC_FARMLAND_FACILITY = ViolationKind(
+    "ZYJBNT", "违规占用永久基本农田", "basic farmland used beyond what is allowed"
+)
+NO_LICENCE = ViolationKind("WZKC", "无证开采", "mining without a licence")
+OUT_OF_BOUNDS = ViolationKind("YJKC", "越界开采", "mining outside the licence boundary")
+EXPIRED_LICENCE = ViolationKind("CQKC", "超期开采", "mining under an expired licence")
+IN_NO_GO = ViolationKind("JQKC", "禁区开采", "mining inside a no-go area")
+
+TEMPORARY_KINDS = (
+    OUTSIDE_BOUNDARY,
+    OVER_AREA,
+    CHANGED_USE,
+    EXPIRED_NOT_RESTORED,
+    BASIC_FARMLAND_LEVEL,
+    CULTIVATED_LEVEL,
+)
+FACILITY_KINDS = (
+    OUTSIDE_BOUNDARY,
+    OVER_AREA,
+    CHANGED_USE,
+    AUXILIARY_OVER_LIMIT,
+    BASIC_FARMLAND_FACILITY,
+)
+MINING_KINDS = (NO_LICENCE, OUT_OF_BOUNDS, EXPIRED_LICENCE, IN_NO_GO)
+
+# Documented default of audit_facility_land: ground uses that are not agricultural (verify locally).
+FACILITY_NON_AGRICULTURAL_USES = ("住宅", "别墅", "农家乐", "餐饮", "商业", "办公", "厂房", "仓储")
+
+# Layer names used in messages when the caller gives none.
+LAYER_LINES = "三区两线线状要素"
+LAYER_ZONES = "三区两线区域要素"
+LAYER_APPROVALS = "临时用地批准"
+LAYER_FILINGS = "设施农用地备案"
+LAYER_GROUND = "实地现状"
+LAYER_LICENCES = "采矿权"
+LAYER_ACTIVITY = "开采活动"
+LAYER_SPOTS = "图斑"
+LAYER_MINES = "矿点"
+LAYER_CULTIVATED = "耕地"
+LAYER_BASIC_FARMLAND = "永久基本农田"
+FIELD_GEOMETRY = "geometry"
+
+
+# --- shared plumbing ------------------------------------------------------------------------------
+class CampaignCancelled(Exception):  # noqa: N818 (the name callers catch, like ScreeningCancelled)
+    """The user cancelled a campaign engine."""
+
+
+class Reporter:
+    """Progress in percent (0..100, as QgsFeedback takes it) and the cancel check."""
+
+    def __init__(
+        self,
+        progress: Callable[[float], None] | None,
+        is_cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self._progress = progress
+        self._is_cancelled = is_cancelled
+
+    def __call__(self, percent: float) -> None:
+        if self._is_cancelled is not None and self._is_cancelled():
+            raise CampaignCancelled()
+        if self._progress is not None:
+            self._progress(float(min(100.0, max(0.0, percent))))
+
+
+def as_geometry_array(geoms: Sequence | np.ndarray | None) -> np.ndarray:
+    """1-D object array of geometries (a list of shapely geometries stays one per element)."""
+    if geoms is None:
+        return np.empty(0, dtype=object)
+    if isinstance(geoms, np.ndarray):
+        return geoms.astype(object).ravel()
+    out = np.empty(len(geoms), dtype=object)
+    out[:] = list(geoms)
+    return out
+
+
+def feature_ids(ids: Sequence | None, n: int) -> list[str]:
+    """Feature ids as text; 1-based feature numbers when the caller has none."""
+    if ids is None:
+        return [str(i + 1) for i in range(n)]
+    out = [("" if v is None else str(v)) for v in ids]
+    if len(out) != n:
+        raise ValueError(f"{n} geometries but {len(out)} ids")
+    return [v if v else str(i + 1) for i, v in enumerate(out)]
+
+
+def say(messages: list[str], layer: str, fid: str, field: str, what: str) -> None:
+    """A message naming the layer, the feature and the field, in the bureau's words."""
+    messages.append(f"图层 {layer}，要素 {fid}，字段 {field}：{what}")
+
+
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Only the polygonal parts of each geometry (None where nothing polygonal is left)."""
+    geoms = as_geometry_array(geoms)
+    out = np.full(len(geoms), None, dtype=object)
+    if len(geoms) == 0:
+        return out
+    types = shapely.get_type_id(geoms)
+    simple = (types == 3) | (types == 6)
+    out[simple] = geoms[simple]
+    rest = np.flatnonzero(~simple & (types >= 0))
+    if len(rest):
+        parts, idx = shapely.get_parts(geoms[rest], return_index=True)
+        # A collection may nest a multipolygon: flatten once more.
+        parts, sub = shapely.get_parts(parts, return_index=True)
+        idx = idx[sub]
+        keep = shapely.get_type_id(parts) == 3
+        if keep.any():
+            multi = shapely.multipolygons(parts[keep], indices=idx[keep])
+            has = np.unique(idx[keep])
+            out[rest[has]] = multi
+    empty = ~shapely.is_missing(out) & shapely.is_empty(out)
+    out[empty] = None
+    return out
+
+
+def repair(
+    geoms: np.ndarray,
+    ids: Sequence[str],
+    layer: str,
+    messages: list[str],
+    keep_polygonal: bool,
+) -> np.ndarray:
+    """Valid geometries (make_valid where invalid), each repair or loss reported in messages.
+
+    Missing and empty geometries come back as None. Polygon layers keep only their polygonal
+    parts after repair, because make_valid may return slivers collapsed to lines.
+    """
+    geoms = as_geometry_array(geoms)
+    out = geoms.copy()
+    missing = shapely.is_missing(geoms)
+    empty = ~missing & shapely.is_empty(geoms)
+    bad = np.flatnonzero(~missing & ~empty & ~shapely.is_valid(geoms))
+    if len(bad):
+        reasons = shapely.is_valid_reason(geoms[bad])
+        out[bad] = shapely.make_valid(geoms[bad])
+        for i, reason in zip(bad.tolist(), reasons.tolist()):
+            say(
+                messages,
+                layer,
+                ids[i],
+                FIELD_GEOMETRY,
+                f"几何无效（{reason}），已用 make_valid 修复",
+            )
+    for i in np.flatnonzero(missing | empty).tolist():
+        say(messages, layer, ids[i], FIELD_GEOMETRY, "无几何或几何为空，已跳过")
+    out[missing | empty] = None
+    if keep_polygonal:
+        present = ~shapely.is_missing(out)
+        poly = polygonal(out)
+        for i in np.flatnonzero(present & shapely.is_missing(poly)).tolist():
+            say(messages, layer, ids[i], FIELD_GEOMETRY, "几何无面状部分，已跳过")
+        out = poly
+    return out
+
+
+def parse_date(value: object) -> _dt.date | None:
+    """A date from a date, datetime or text (2024-01-31, 2024/01/31, 2024.01.31, 20240131)."""
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
+        try:
+            return _dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    # "2024-01-31T00:00:00" and "2024-01-31 00:00:00" as QGIS writes datetimes.
+    try:
+        return _dt.datetime.fromisoformat(text).date()
+    except ValueError as exc:
+        raise ValueError(f"not a date: {text!r}") from exc
+
+
+def add_years(day: _dt.date, years: int) -> _dt.date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

@@ -1,0 +1,380 @@
+"""三区两线 view areas: line and zone buffers overlaid into pieces that know what they see."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from . import campaigns_schema as cs
+from . import domain
+from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+
+Cancelled = cs.CampaignCancelled
+ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
+PLANAR = AreaMethod.PLANAR
+
+
+@dataclass
+class SourceFeatures:
+    """Lines (railway, highway, river) or zones (nature reserve, scenic area, town) as arrays."""
+
+    geoms: Sequence | np.ndarray
+    kinds: Sequence[str | None]  # e.g. domain.THREE_ZONES_KIND_RAILWAY; picks the distance
+    names: Sequence[str | None]
+    ids: Sequence | None = None  # feature ids for messages (1-based numbers when None)
+    layer: str = ""  # layer name for messages
+    kind_field: str = domain.THREE_ZONES_KIND
+    name_field: str = domain.THREE_ZONES_SOURCE_NAME
+
+
+@dataclass(frozen=True)
+class ViewSource:
+    """One line or zone after features of the same role, kind and name were merged."""
+
+    name: str
+    kind: str
+    role: str  # cs.ROLE_LINE or cs.ROLE_ZONE
+    distance: float  # m
+
+
+@dataclass
+class ViewPieces:
+    """The arrangement of all view areas: disjoint pieces, each with the sources it is in view of.
+
+    Pieces with the same set of sources are one (multi)polygon; their union is the union of all
+    buffers. Geometries are in the input CRS; `area` is m² rounded to 2 decimals.
+    """
+
+    geoms: np.ndarray
+    members: list[tuple[int, ...]]  # indices into `sources`, per piece
+    sources: list[ViewSource]
+    source_geoms: np.ndarray  # each source's whole view area (buffer), input CRS
+    area: np.ndarray
+    crs: int | str
+    area_method: AreaMethod
+    origin: tuple[float, float]
+    messages: list[str] = field(default_factory=list)
+
+    def names(self, i: int) -> list[str]:
+        return [self.sources[s].name for s in self.members[i]]
+
+    def kinds(self, i: int) -> list[str]:
+        return [self.sources[s].kind for s in self.members[i]]
+
+    def records(self) -> list[dict]:
+        """One record per piece: SQLXMC, SQLXLX (';'-joined, same order), SQLXSL, SQLXMJ."""
+        sep = cs.LIST_SEPARATOR
+        return [
+            {
+                cs.VIEW_NAMES: sep.join(self.names(i)),
+                cs.VIEW_KINDS: sep.join(self.kinds(i)),
+                cs.VIEW_COUNT: len(self.members[i]),
+                cs.VIEW_AREA: float(self.area[i]),
+            }
+            for i in range(len(self.members))
+        ]
+
+    def source_records(self) -> list[dict]:
+        """One record per source: MC, LX, LB (线/区), JL distance."""
+        return [
+            {
+                cs.SOURCE_NAME: s.name,
+                cs.SOURCE_KIND: s.kind,
+                cs.SOURCE_ROLE: s.role,
+                cs.SOURCE_DISTANCE: s.distance,
+            }
+            for s in self.sources
+        ]
+
+
+@dataclass
+class ViewSummary:
+    """Spots and mines in view, one record per source plus a total row (each counted once)."""
+
+    records: list[dict]
+    messages: list[str] = field(default_factory=list)
+
+
+def _texts(values: Sequence | None, n: int, what: str) -> list[str]:
+    if values is None:
+        return [""] * n
+    out = ["" if v is None else str(v).strip() for v in values]
+    if len(out) != n:
+        raise ValueError(f"{n} geometries but {len(out)} {what}")
+    return out
+
+
+def view_areas(
+    lines: SourceFeatures | None,
+    zones: SourceFeatures | None,
+    distances: Mapping[str, float],
+    crs: int | str,
+    *,
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    clip: shapely.Geometry | None = None,
+    quad_segs: int = 16,
+    grid_size: float = 0.001,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ViewPieces:
+    """Buffer lines and zones by the distance of their kind and split the union into pieces.
+
+    `distances` maps each kind present in the data to metres; there are no default distances
+    (a provincial choice), so a kind without one is an error naming the kind. Features of the
+    same role, kind and name (a highway cut into segments) are one source. Zones are buffered
+    from their outline, so a zone's view area includes the zone. The overlay nodes all buffer
+    boundaries on a `grid_size` grid (metres, local frame), polygonizes them and gives each
+    face the sources containing an interior point of it; faces with equal sets are merged.
+    `clip` (e.g. the district outline, input CRS) limits the view areas.
+    """
+    report = cs.Reporter(progress, is_cancelled)
+    report(0.0)
+    method = AreaMethod(area_method)
+    messages: list[str] = []
+
+    # --- features -> sources ----------------------------------------------------------------
+    feat_geoms: list[np.ndarray] = []
+    feat_source: list[int] = []
+    sources: list[ViewSource] = []
+    source_index: dict[tuple[str, str, str], int] = {}
+    missing_kinds: dict[str, str] = {}
+    for role, feats, default_layer in (
+        (cs.ROLE_LINE, lines, cs.LAYER_LINES),
+        (cs.ROLE_ZONE, zones, cs.LAYER_ZONES),
+    ):
+        if feats is None:
+            continue
+        layer = feats.layer or default_layer
+        geoms = cs.as_geometry_array(feats.geoms)
+        n = len(geoms)
+        ids = cs.feature_ids(feats.ids, n)
+        kinds = _texts(feats.kinds, n, "kinds")
+        names = _texts(feats.names, n, "names")
+        # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
+        geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
+        for i in np.flatnonzero(~shapely.is_missing(geoms)).tolist():
+            kind = kinds[i]
+            if not kind:
+                raise ValueError(
+                    f"图层 {layer}，要素 {ids[i]}，字段 {feats.kind_field}：类型为空，"
+                    "无法确定可视范围距离 (kind is empty: no view distance can be chosen)"
+                )
+            if kind not in distances:
+                missing_kinds.setdefault(kind, layer)
+                continue
+            name = names[i]
+            if not name:
+                name = f"{layer}#{ids[i]}"
+                cs.say(messages, layer, ids[i], feats.name_field, f"名称为空，记为 {name}")
+            key = (role, kind, name)
+            if key not in source_index:
+                source_index[key] = len(sources)
+                sources.append(ViewSource(name, kind, role, _distance(distances, kind)))
+            feat_geoms.append(geoms[i])
+            feat_source.append(source_index[key])
+    if missing_kinds:
+        listed = "、".join(f"{k}（图层 {layer}）" for k, layer in missing_kinds.items())
+        raise ValueError(
+            f"未设置可视范围距离的类型: {listed}; no view distance given for kind(s) "
+            f"{', '.join(missing_kinds)}: set a distance in metres for every kind in the data"
+        )
+    empty = ViewPieces(
+        np.empty(0, dtype=object),
+        [],
+        sources,
+        np.empty(0, dtype=object),
+        np.zeros(0),
+        crs,
+        method,
+        (0.0, 0.0),
+        messages,
+    )
+    if not feat_geoms:
+        messages.append("没有可用的线状或区域要素，未生成可视范围")
+        return empty
+    geoms_global = cs.as_geometry_array(feat_geoms)
+    origin = local_origin(shapely.total_bounds(geoms_global))
+    local = to_local(geoms_global, origin)
+    src_of = np.asarray(feat_source)
+    dist = np.array([sources[s].distance for s in src_of])
+    buffers = shapely.buffer(local, dist, quad_segs=quad_segs)
+    report(15.0)
+
+    # One geometry per source: segments of one named highway are one source.
+    n_src = len(sources)
+    counts = np.bincount(src_of, minlength=n_src)
+    src_buf = np.full(n_src, None, dtype=object)
+    single = counts[src_of] == 1
+    src_buf[src_of[single]] = buffers[single]
+    for s in np.flatnonzero(counts > 1).tolist():
+        src_buf[s] = shapely.union_all(buffers[src_of == s])
+    if clip is not None:
+        clip_local = to_local(cs.as_geometry_array([shapely.make_valid(clip)]), origin)[0]
+        src_buf = shapely.intersection(src_buf, clip_local)
+    src_buf = cs.polygonal(shapely.set_precision(src_buf, grid_size))
+    for s in np.flatnonzero(shapely.is_missing(src_buf)).tolist():
+        messages.append(f"{sources[s].kind} {sources[s].name}: 可视范围为空（在裁剪范围外）")
+    report(30.0)
+
+    alive = np.flatnonzero(~shapely.is_missing(src_buf))
+    if len(alive) == 0:
+        return empty
+    # --- arrangement: node every boundary once, polygonize, label faces --------------------------
+    noded = shapely.union_all(shapely.boundary(src_buf[alive]), grid_size=grid_size)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    report(60.0)
+    faces = faces[shapely.area(faces) > 0]
+    points = shapely.point_on_surface(faces)
+    tree = shapely.STRtree(src_buf[alive])
+    # A face is never crossed by a buffer boundary, so one interior point decides membership.
+    face_i, buf_i = tree.query(points, predicate="within")
+    member = np.zeros((len(faces), n_src), dtype=bool)
+    member[face_i, alive[buf_i]] = True
+    inside = member.any(axis=1)  # faces in holes of ring-shaped buffers belong to no source
+    faces, member = faces[inside], member[inside]
+    report(75.0)
+    keys, inverse = np.unique(member, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    # Faces with the same sources never share an edge (crossing an edge enters or leaves a
+    # buffer), so grouping them as multipolygon parts needs no union.
+    by_key = np.argsort(inverse, kind="stable")
+    pieces = shapely.multipolygons(faces[by_key], indices=inverse[by_key])
+    bad = np.flatnonzero(~shapely.is_valid(pieces))
+    for p in bad.tolist():
+        pieces[p] = shapely.union_all(shapely.get_parts(pieces[p]))
+    members = [tuple(np.flatnonzero(k).tolist()) for k in keys]
+    # Deterministic order: fewer sources first, then by the sources' names and kinds.
+    order = sorted(
+        range(len(members)),
+        key=lambda p: (
+            len(members[p]),
+            [(sources[s].name, sources[s].kind) for s in members[p]],
+        ),
+    )
+    pieces = pieces[order]
+    members = [members[p] for p in order]
+    area = round_area(areas(pieces, method, crs, origin))
+    report(100.0)
+    return ViewPieces(
+        from_local(pieces, origin),
+        members,
+        sources,
+        from_local(src_buf, origin),
+        area,
+        crs,
+        method,
+        origin,
+        messages,
+    )
+
+
+def _distance(distances: Mapping[str, float], kind: str) -> float:
+    try:
+        d = float(distances[kind])
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"类型 {kind} 的可视范围距离不是数字: {distances[kind]!r}") from exc
+    if not math.isfinite(d) or d <= 0:
+        raise ValueError(f"类型 {kind} 的可视范围距离须为正数 (view distance must be > 0): {d}")
+    return d
+
+
+def _in_view(
+    view: ViewPieces,
+    pieces_local: np.ndarray,
+    geoms: np.ndarray,
+    layer: str,
+    ids: list[str],
+    min_overlap_sqm: float,
+    messages: list[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(feature, piece, area m²) pairs of features in a view piece; points and lines area 0."""
+    geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
+    local = to_local(geoms, view.origin)
+    tree = shapely.STRtree(pieces_local)
+    feat, piece = tree.query(local, predicate="intersects")
+    area = np.zeros(len(feat))
+    if len(feat) == 0:
+        return feat, piece, area
+    polygon = shapely.get_dimensions(local[feat]) == 2
+    if polygon.any():
+        cut = shapely.intersection(local[feat[polygon]], pieces_local[piece[polygon]])
+        planar = shapely.area(cut)
+        a = areas(cut, view.area_method, view.crs, view.origin)
+        # A polygon only touching a piece along its edge is not in view of it.
+        keep = np.ones(len(feat), dtype=bool)
+        keep[np.flatnonzero(polygon)[planar <= min_overlap_sqm]] = False
+        area[polygon] = a
+        feat, piece, area = feat[keep], piece[keep], area[keep]
+    return feat, piece, area
+
+
+def summary(
+    view_pieces: ViewPieces,
+    spots: Sequence | np.ndarray,
+    mines: Sequence | np.ndarray | None = None,
+    *,
+    spot_ids: Sequence | None = None,
+    mine_ids: Sequence | None = None,
+    min_overlap_sqm: float = domain.TOUCH_TOLERANCE_SQM,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> ViewSummary:
+    """Spots and mines (points or polygons) in view, by line or zone name.
+
+    A polygon is in view of a source when it overlaps that source's view area by more than
+    `min_overlap_sqm` (planar m²); a point or line when it intersects it. Records: MC, LX, LB,
+    JL, TBSL, TBBH (ids ';'-joined), TBMJ (m² of the spots inside the view area), KSSL, KSBH,
+    KSMJ; the last record, MC = 合计, counts each spot or mine once.
+    """
+    report = cs.Reporter(progress, is_cancelled)
+    report(0.0)
+    messages: list[str] = []
+    view = view_pieces
+    pieces_local = to_local(view.geoms, view.origin)
+    n_src = len(view.sources)
+    has = np.zeros((len(view.members), n_src), dtype=bool)
+    for p, m in enumerate(view.members):
+        has[p, list(m)] = True
+    columns = {}
+    for geoms, ids_in, layer, what in (
+        (spots, spot_ids, cs.LAYER_SPOTS, "spot"),
+        (mines, mine_ids, cs.LAYER_MINES, "mine"),
+    ):
+        arr = cs.as_geometry_array(geoms)
+        ids = cs.feature_ids(ids_in, len(arr))
+        feat, piece, area = _in_view(view, pieces_local, arr, layer, ids, min_overlap_sqm, messages)
+        per_pair = has[piece] if len(piece) else np.zeros((0, n_src), dtype=bool)
+        cols = []
+        for s in range(n_src):
+            sel = per_pair[:, s]
+            found = np.unique(feat[sel])
+            cols.append(([ids[i] for i in found.tolist()], float(area[sel].sum())))
+        found = np.unique(feat)
+        cols.append(([ids[i] for i in found.tolist()], float(area.sum())))
+        columns[what] = cols
+        report(50.0 if what == "spot" else 90.0)
+    records = []
+    for s in range(n_src + 1):
+        src = view.sources[s] if s < n_src else None
+        spot_list, spot_area = columns["spot"][s]
+        mine_list, mine_area = columns["mine"][s]
+        records.append(
+            {
+                cs.SOURCE_NAME: src.name if src else cs.SUMMARY_TOTAL_NAME,
+                cs.SOURCE_KIND: src.kind if src else "",
+                cs.SOURCE_ROLE: src.role if src else "",
+                cs.SOURCE_DISTANCE: src.distance if src else None,
+                cs.SUMMARY_SPOT_COUNT: len(spot_list),
+                cs.SUMMARY_SPOT_IDS: cs.LIST_SEPARATOR.join(spot_list),
+                cs.SUMMARY_SPOT_AREA: float(round_area(spot_area)),
+                cs.SUMMARY_MINE_COUNT: len(mine_list),
+                cs.SUMMARY_MINE_IDS: cs.LIST_SEPARATOR.join(mine_list),
+                cs.SUMMARY_MINE_AREA: float(round_area(mine_area)),
+            }
+        )
+    report(100.0)
+    return ViewSummary(records, messages)
