@@ -153,3 +153,21 @@ def test_measuring_epsg_refuses_missing_crs_naming_layer():
         areas.measuring_epsg(None, (117.9, 36.6), layer_name="DLTB")
     with pytest.raises(ValueError, match="spots"):
         areas.measuring_epsg(4490, (10.0, 50.0), layer_name="spots")
+
+
+def test_long_straight_edges_are_measured_as_straight_in_the_projection():
+    """A 4 km x 3 km rectangle: the independent figure is pyproj.Geod's area of its edges
+    densified to 1 m in the projection. The trapezoid sum over the four corners alone is off by
+    0.2 m² here (and by hundreds of m² on a long view-area boundary further from the meridian)."""
+    import pyproj
+
+    from zc_enforcement_plugin.core.areas import ellipsoidal_areas
+
+    x0, y0 = 39_560_000.0, 4_040_000.0
+    rectangle = shapely.box(x0, y0, x0 + 4000.0, y0 + 3000.0)
+    dense = shapely.segmentize(rectangle, 1.0)
+    lon, lat = pyproj.Transformer.from_crs(4527, 4490, always_xy=True).transform(
+        *np.asarray(dense.exterior.coords).T
+    )
+    expected = abs(pyproj.Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
+    assert ellipsoidal_areas(np.array([rectangle]), 4527)[0] == pytest.approx(expected, abs=0.01)

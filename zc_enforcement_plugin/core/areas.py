@@ -55,6 +55,21 @@ def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return parts[keep], part_geom[keep]
 
 
+# Edges longer than this are split before the ellipsoidal sum (see ellipsoidal_areas).
+MAX_EDGE_M = 100.0
+
+
+def _longest_edges(parts: np.ndarray) -> np.ndarray:
+    """Length of the longest edge of each polygon."""
+    rings, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    same = vertex_ring[1:] == vertex_ring[:-1]
+    lengths = np.hypot(*(coords[1:] - coords[:-1]).T)[same]
+    longest = np.zeros(len(parts))
+    np.maximum.at(longest, ring_part[vertex_ring[1:][same]], lengths)
+    return longest
+
+
 def ellipsoidal_areas(
     geoms: np.ndarray | Sequence,
     crs: int | str,
@@ -74,6 +89,14 @@ def ellipsoidal_areas(
     parts, part_geom = _polygon_parts(geoms)
     if len(parts) == 0:
         return out
+    # The trapezoid formula takes an edge as straight in (B, L); a straight Gauss-Krüger edge
+    # is not, and over kilometres the difference reaches hundreds of m² (a view-area boundary).
+    # Long edges are split so every edge is short enough for the two to agree; parcels and spots,
+    # whose edges are shorter, are measured from their own vertices exactly as the rules say.
+    long_edges = _longest_edges(parts) > MAX_EDGE_M
+    if np.any(long_edges):
+        parts = parts.copy()
+        parts[long_edges] = shapely.segmentize(parts[long_edges], MAX_EDGE_M)
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     # get_rings lists each polygon's exterior first: the first ring of each part is its shell.
     is_shell = np.ones(len(rings), dtype=bool)
