@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
 from .create_demo_district import CreateDemoDistrict
+from .import_spots import ImportSpots
 from .screen_spots import ScreenSpots
 
 PROVIDER_ID = "zcenforcement"
@@ -17,7 +18,7 @@ class EnforcementProvider(QgsProcessingProvider):
     """淄川卫片执法 / ZC Enforcement."""
 
     def loadAlgorithms(self):  # noqa: N802 - QGIS API
-        for algorithm in (CreateDemoDistrict(), ScreenSpots()):
+        for algorithm in (CreateDemoDistrict(), ScreenSpots(), ImportSpots()):
             self.addAlgorithm(algorithm)
 
     def id(self):

@@ -1,0 +1,170 @@
+"""Processing algorithm zcenforcement:importspots: a screened batch into the verification ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+    QgsProviderRegistry,
+)
+
+from ..compat import SOURCE_POLYGON
+from ..core import domain, ledger
+from ..core.towns import assign_towns
+from ..i18n import tr
+from .base import EnforcementAlgorithm, fail
+from .layer_reader import read_source
+
+LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
+
+
+class ImportSpots(EnforcementAlgorithm):
+    NAME = "importspots"
+    DISPLAY_NAME = "Import screened spots into the ledger"
+    GROUP = "Verification"
+    GROUP_ID = "verification"
+    HELP = (
+        "Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it "
+        "does not exist). Importing the same batch again refreshes the spots' geometry, "
+        "delivered fields and screening figures but never touches verdicts or evidence; a new "
+        "batch is added beside the others. Spots with a duplicate or empty JCBH, and text that "
+        "looks mis-decoded (GBK read as another encoding), are reported by number and not "
+        "imported; a Shapefile without .cpg has its encoding detected and reported. With a "
+        "towns layer (XZMC town, SMC office) each spot gets the town holding most of its area."
+    )
+
+    SPOTS = "SPOTS"
+    LEDGER = "LEDGER"
+    BATCH = "BATCH"
+    TOWNS = "TOWNS"
+    ADDED = "ADDED"
+    REFRESHED = "REFRESHED"
+    REFUSED = "REFUSED"
+    REPORT = "REPORT"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(self.SPOTS, tr("Screened spots"), [SOURCE_POLYGON])
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.LEDGER,
+                tr("Ledger (GeoPackage)"),
+                extension="gpkg",
+                behavior=QgsProcessingParameterFile.File,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BATCH, tr("Batch name (default: the layer's name)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.TOWNS,
+                tr("Towns with their offices (XZMC, SMC)"),
+                [SOURCE_POLYGON],
+                optional=True,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.ADDED, tr("Spots added")))
+        self.addOutput(QgsProcessingOutputNumber(self.REFRESHED, tr("Spots refreshed")))
+        self.addOutput(QgsProcessingOutputNumber(self.REFUSED, tr("Spots not imported")))
+        self.addOutput(QgsProcessingOutputString(self.REPORT, tr("Import report")))
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        # The ledger may not exist yet: it is created on import, so only its folder must exist.
+        path = Path(self.parameterAsString(parameters, self.LEDGER, context) or "")
+        if not path.parent.is_dir():
+            return False, tr("Folder {folder} does not exist.").format(folder=path.parent)
+        return True, ""
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        source = self.parameterAsSource(parameters, self.SPOTS, context)
+        if source is None:
+            raise fail(tr("The spot layer cannot be opened."))
+        layer = self.parameterAsVectorLayer(parameters, self.SPOTS, context)
+        label = layer.name() if layer is not None else str(parameters.get(self.SPOTS))
+        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label
+        ledger_path = Path(self.parameterAsString(parameters, self.LEDGER, context))
+
+        records, source_path = self._read_spots(layer, source, label, context, feedback)
+        towns = self.parameterAsSource(parameters, self.TOWNS, context)
+        if towns is not None:
+            self._assign_towns(records, towns, context)
+        if feedback.isCanceled():
+            return {}
+        feedback.setProgressText(
+            tr("Writing {count} spots to {ledger}").format(count=len(records), ledger=ledger_path)
+        )
+        try:
+            with ledger.GeoPackageLedger(ledger_path) as store:
+                report = store.import_batch(batch, records, source=source_path)
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        for line in report.lines():
+            (feedback.reportError if line.startswith("错误") else feedback.pushInfo)(line)
+        return {
+            self.ADDED: report.added,
+            self.REFRESHED: report.refreshed,
+            self.REFUSED: report.skipped,
+            self.REPORT: "\n".join(report.lines()),
+        }
+
+    def _read_spots(self, layer, source, label, context, feedback):
+        """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer is read by
+        the ledger's own reader, which detects a DBF's encoding when there is no .cpg."""
+        if layer is not None and layer.providerType() == "ogr" and not layer.subsetString():
+            parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+            path = parts.get("path") or ""
+            if path.lower().endswith((".shp", ".gpkg")):
+                try:
+                    records, read = ledger.read_spot_file(path, parts.get("layerName") or None)
+                except ledger.LedgerError as error:
+                    raise fail(str(error)) from error
+                for issue in read.errors:
+                    feedback.reportError(f"{path}: {issue}")
+                for issue in read.warnings:
+                    feedback.pushWarning(f"{path}: {issue}")
+                return records, path
+        fields = source.fields().names()
+        arrays = read_source(source, label, fields, LEDGER_CRS, context.transformContext())
+        records = [
+            ledger.SpotRecord(
+                attributes={name: arrays.attributes[name][row] for name in fields},
+                geometry=geometry,
+                source_index=int(arrays.feature_ids[row]),
+            )
+            for row, geometry in enumerate(arrays.geoms)
+        ]
+        return records, label
+
+    @staticmethod
+    def _assign_towns(records, towns, context) -> None:
+        names = towns.fields().names()
+        missing = [f for f in (domain.TOWN_NAME, domain.OFFICE_NAME) if f not in names]
+        if missing:
+            raise fail(tr("The towns layer has no field {field}.").format(field=", ".join(missing)))
+        arrays = read_source(
+            towns,
+            "towns",
+            [domain.TOWN_NAME, domain.OFFICE_NAME],
+            LEDGER_CRS,
+            context.transformContext(),
+        )
+        town, office = assign_towns(
+            np.array([r.geometry for r in records], dtype=object),
+            arrays.geoms,
+            np.array(arrays.attributes[domain.TOWN_NAME], dtype=object),
+            np.array(arrays.attributes[domain.OFFICE_NAME], dtype=object),
+        )
+        for record, town_name, office_name in zip(records, town, office):
+            record.attributes[domain.TOWN_NAME] = town_name
+            record.attributes[domain.OFFICE_NAME] = office_name

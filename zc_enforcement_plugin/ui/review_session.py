@@ -1,0 +1,183 @@
+"""The review loop behind the dock: which ledger, which spots, which one is current. No widgets.
+
+Kept apart from the widgets so navigation can be tested and benchmarked without a screen, and
+so the dock holds no state that is not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..core import ledger
+from ..core import ledger_schema as ls
+
+
+@dataclass
+class ReviewFilter:
+    """What the queue shows; empty strings mean any. Saved in the QGIS project as a dict."""
+
+    batch: str = ""
+    office: str = ""
+    town: str = ""
+    status: str = ""  # ls.STATUS_* or ""
+    flag: str = ""  # one of ls.SPOT_FLAG_COLUMNS or ""
+    suggested: str = ""  # a suggested verdict (JYPD) or ""
+
+    def to_store(self) -> ledger.SpotFilter:
+        return ledger.SpotFilter(
+            batch=self.batch or None,
+            office=self.office or None,
+            town=self.town or None,
+            status=self.status or None,
+            flag=self.flag or None,
+            suggested=self.suggested or None,
+        )
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> ReviewFilter:
+        known = {k: str(v or "") for k, v in (values or {}).items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+class ReviewSession:
+    """An open ledger, the filtered queue of its spots and the current position in it."""
+
+    def __init__(self) -> None:
+        self.store: ledger.GeoPackageLedger | None = None
+        self.path: Path | None = None
+        self.filter = ReviewFilter()
+        self.queue: list[ledger.SpotSummary] = []
+        self.position = -1
+
+    # --- the ledger ----------------------------------------------------------------------------
+    def open(self, path: str | Path) -> None:
+        """Open (or create) a ledger; the previous one is closed only once this one opened."""
+        store = ledger.GeoPackageLedger(Path(path))
+        self.close()
+        self.store, self.path = store, Path(path)
+        self.refresh()
+
+    def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
+        self.store, self.path, self.queue, self.position = None, None, [], -1
+
+    @property
+    def is_open(self) -> bool:
+        return self.store is not None
+
+    # --- the queue -----------------------------------------------------------------------------
+    def set_filter(self, review_filter: ReviewFilter) -> None:
+        self.filter = review_filter
+        self.refresh()
+
+    def refresh(self, keep_spot: int | None = None) -> None:
+        """Re-read the queue (after an import or a verdict); stay on keep_spot if still listed."""
+        if self.store is None:
+            self.queue, self.position = [], -1
+            return
+        current = keep_spot if keep_spot is not None else self.current_id
+        self.queue = self.store.spots(self.filter.to_store())
+        ids = [s.id for s in self.queue]
+        if current in ids:
+            self.position = ids.index(current)
+        else:
+            self.position = 0 if self.queue else -1
+
+    def counts(self) -> tuple[int, int]:
+        """(verified, total) of the spots in the queue."""
+        verified = sum(1 for s in self.queue if s.status == ls.STATUS_VERIFIED)
+        return verified, len(self.queue)
+
+    def choices(self) -> dict[str, list[str]]:
+        """Values the filters can take, from the whole ledger (not only the filtered queue)."""
+        if self.store is None:
+            return {"batch": [], "office": [], "town": [], "suggested": []}
+        spots = self.store.spots(None)
+        return {
+            "batch": [b.name for b in self.store.batches()],
+            "office": sorted({s.office for s in spots if s.office}),
+            "town": sorted({s.town for s in spots if s.town}),
+            "suggested": sorted({s.suggested for s in spots if s.suggested}),
+        }
+
+    # --- position ------------------------------------------------------------------------------
+    @property
+    def current_id(self) -> int | None:
+        if 0 <= self.position < len(self.queue):
+            return self.queue[self.position].id
+        return None
+
+    def current(self) -> ledger.Spot | None:
+        spot_id = self.current_id
+        return None if spot_id is None or self.store is None else self.store.spot(spot_id)
+
+    def go_to(self, spot_id: int) -> bool:
+        for index, summary in enumerate(self.queue):
+            if summary.id == spot_id:
+                self.position = index
+                return True
+        return False
+
+    def go_to_row(self, row: int) -> bool:
+        if 0 <= row < len(self.queue):
+            self.position = row
+            return True
+        return False
+
+    def next(self) -> bool:
+        return self.go_to_row(self.position + 1)
+
+    def previous(self) -> bool:
+        return self.go_to_row(self.position - 1)
+
+    def next_unverified(self) -> bool:
+        """The next unverified spot after the current one, wrapping round; False if none."""
+        count = len(self.queue)
+        for step in range(1, count + 1):
+            row = (self.position + step) % count
+            if self.queue[row].status != ls.STATUS_VERIFIED:
+                self.position = row
+                return True
+        return False
+
+    # --- recording -----------------------------------------------------------------------------
+    def record_verdict(self, verdict: ledger.Verdict) -> int:
+        """Store a verdict for the current spot (raises ledger.VerdictError with messages)."""
+        spot_id = self.current_id
+        if self.store is None or spot_id is None:
+            raise ledger.LedgerError("没有当前图斑 / no current spot")
+        record_id = self.store.record_verdict(spot_id, verdict)
+        self.refresh(keep_spot=spot_id)
+        return record_id
+
+    def attach_evidence(self, file: str | Path, kind: str | None = None) -> ledger.EvidenceRecord:
+        """Copy a file into the evidence folder and record it for the current spot."""
+        spot = self.current()
+        if self.store is None or spot is None:
+            raise ledger.LedgerError("没有当前图斑 / no current spot")
+        kind = kind or evidence_kind(Path(file))
+        if kind is None:
+            raise ledger.LedgerError(
+                f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
+            )
+        record = ledger.store_evidence_file(self.store.path, spot.number, Path(file), kind)
+        self.store.add_evidence(spot.id, record)
+        return record
+
+
+EVIDENCE_SUFFIXES = {
+    ls.EVIDENCE_PHOTO: (".jpg", ".jpeg", ".png", ".heic", ".tif", ".tiff"),
+    ls.EVIDENCE_VIDEO: (".mp4", ".mov", ".avi", ".mkv", ".3gp"),
+    ls.EVIDENCE_AUDIO: (".mp3", ".m4a", ".wav", ".amr", ".aac"),
+}
+
+
+def evidence_kind(path: Path) -> str | None:
+    """photo / video / audio from the file's extension; None for any other file."""
+    suffix = path.suffix.lower()
+    return next((kind for kind, ends in EVIDENCE_SUFFIXES.items() if suffix in ends), None)
