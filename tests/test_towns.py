@@ -20,6 +20,7 @@ def test_spot_goes_to_the_town_with_most_of_its_area():
         ],
         dtype=object,
     )
-    names, offices = assign_towns(spots, towns, np.array(["西镇", "东镇"]), np.array(["A所", "B所"]))
+    town_names, offices = np.array(["西镇", "东镇"]), np.array(["A所", "B所"])
+    names, offices = assign_towns(spots, towns, town_names, offices)
     assert list(names) == ["东镇", "西镇", None, None, None]
     assert list(offices) == ["B所", "A所", None, None, None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def classFactory(iface):  # noqa: N802 - name fixed by QGIS
-    """Create the plugin; imports are deferred so a missing dependency cannot break QGIS start-up."""
+    """Create the plugin; imports are deferred so a missing package cannot break QGIS start-up."""
     from .plugin import ZcEnforcementPlugin
 
     return ZcEnforcementPlugin(iface)

@@ -27,5 +27,6 @@ def install_hint(missing: list[str]) -> str:
     packages = " ".join(f'"{m}"' for m in missing)
     return (
         f"python3 -m pip install {packages}  (on Windows: run it in the OSGeo4W Shell; "
-        f"on Debian/Ubuntu: apt install python3-shapely python3-pyproj python3-fiona python3-rasterio)"
+        "on Debian/Ubuntu: apt install python3-shapely python3-pyproj python3-fiona "
+        "python3-rasterio)"
     )

@@ -32,7 +32,9 @@ class ZcEnforcementPlugin:
             return
         missing = missing_dependencies()
         if missing:
-            QgsMessageLog.logMessage(self._missing_message(missing), "ZC Enforcement", LEVEL_CRITICAL)
+            QgsMessageLog.logMessage(
+                self._missing_message(missing), "ZC Enforcement", LEVEL_CRITICAL
+            )
             return
         from .processing.provider import EnforcementProvider
 
@@ -54,7 +56,9 @@ class ZcEnforcementPlugin:
 
         self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
         self.toolbar.setObjectName("ZcEnforcementToolbar")
-        show_dock = QAction(QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow())
+        show_dock = QAction(
+            QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow()
+        )
         show_dock.setObjectName("ZcEnforcementShowDock")
         show_dock.setCheckable(True)
         show_dock.toggled.connect(self.dock.setVisible)

@@ -39,7 +39,8 @@ class ReviewFilter:
 
     @classmethod
     def from_dict(cls, values: dict) -> ReviewFilter:
-        known = {k: str(v or "") for k, v in (values or {}).items() if k in cls.__dataclass_fields__}
+        fields = cls.__dataclass_fields__
+        known = {k: str(v or "") for k, v in (values or {}).items() if k in fields}
         return cls(**known)
 
 
