@@ -115,9 +115,9 @@ def test_new_ledger_is_a_real_geopackage(ledger):
     assert contents[ls.T_SPOTS] == "features"
     for table in (ls.T_BATCHES, ls.T_VERDICTS, ls.T_EVIDENCE, ls.T_META):
         assert contents[table] == "attributes"
-    assert conn.execute("SELECT * FROM gpkg_geometry_columns").fetchall() == [
-        (ls.T_SPOTS, ls.C_GEOM, "MULTIPOLYGON", 4527, 0, 0)
-    ]
+    assert conn.execute(
+        "SELECT * FROM gpkg_geometry_columns WHERE table_name = ?", (ls.T_SPOTS,)
+    ).fetchall() == [(ls.T_SPOTS, ls.C_GEOM, "MULTIPOLYGON", 4527, 0, 0)]
     org, code, definition = conn.execute(
         "SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys "
         "WHERE srs_id = 4527"
@@ -922,3 +922,53 @@ def test_evidence_is_copied_hashed_recorded_and_checked(ledger, tmp_path):
         ledger.add_evidence(first, EvidenceRecord("photo", "a.jpg", "abc", 1))
     with pytest.raises(LedgerError, match="no spot"):
         ledger.add_evidence(999, record)
+
+
+def test_verdict_details_round_trip_and_are_validated(tmp_path):
+    """Schema 4: the verdict form's further fields are stored and checked."""
+    import datetime as dt
+
+    import shapely
+
+    from zc_enforcement_plugin.core import ledger
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    x0, y0 = 39_580_000.0, 4_050_000.0
+    store = ledger.GeoPackageLedger(tmp_path / "l.gpkg")
+    store.import_batch(
+        "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(x0, y0, x0 + 10, y0 + 10), 0)]
+    )
+    spot_id = store.spots()[0].id
+    details = {
+        ls.DETAIL_ACTUAL_USE: "厂房",
+        ls.DETAIL_PARTY: "某公司",
+        ls.DETAIL_STOP_ORDER: True,
+        ls.DETAIL_APPROVAL_DATE: "2021-03-04",
+        ls.DETAIL_APPROVED_AREA: 100.0,
+    }
+    verdict = ledger.Verdict(
+        category=ls.VERDICT_LEGAL,
+        kind=ls.LEGAL_BASES[0],
+        verifier="王五",
+        verified_on=dt.date(2026, 3, 2),
+        approval_number="鲁政土字〔2021〕3号",
+        details=details,
+    )
+    store.record_verdict(spot_id, verdict)
+    assert store.current_verdict(spot_id).details == details
+
+    bad = ledger.Verdict(
+        category=ls.VERDICT_LEGAL,
+        kind=ls.LEGAL_BASES[0],
+        verifier="王五",
+        verified_on=dt.date(2026, 3, 2),
+        approval_number="x",
+        details={ls.DETAIL_APPROVAL_DATE: "2027-01-01", ls.DETAIL_STOP_ORDER: "yes", "colour": 1},
+    )
+    with pytest.raises(ledger.VerdictError) as refused:
+        store.record_verdict(spot_id, bad)
+    text = "\n".join(refused.value.messages)
+    assert "after the verification date" in text
+    assert "stop order" in text and "colour" in text
+    assert len(store.verdict_history(spot_id)) == 1
+    store.close()

@@ -19,10 +19,12 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import shapely
 from pyproj import CRS, Transformer
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
+from . import deadlines as dl
 from . import ledger_schema as ls
+from .cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, CaseOrigin, Stage
 from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
@@ -34,6 +36,7 @@ from .domain import (
     SUGGESTED_VERDICT,
     TOWN_NAME,
 )
+from .patrols import PatrolRecord
 
 # =================================================================================================
 # errors and records
@@ -46,6 +49,13 @@ class LedgerError(Exception):
 
 class SpotFileError(LedgerError):
     """A spot file is missing, unreadable or not what its name claims."""
+
+
+class CaseError(LedgerError):
+    """A case cannot be opened as asked (e.g. its spot is not judged illegal); the message says why.
+
+    Impossible procedure steps raise cases.ProcedureError instead, as Case.apply does.
+    """
 
 
 class VerdictError(LedgerError):
@@ -195,6 +205,7 @@ class Verdict:
     areas: dict[str, float] = field(default_factory=dict)  # ledger_schema.VERDICT_AREA_FIELDS
     note: str = ""
     corrects: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # ledger_schema.DETAIL_KEYS
     id: int | None = None
     spot_id: int | None = None
     recorded_at: str | None = None
@@ -226,6 +237,35 @@ class EvidenceProblem:
     path: str
     problem: str  # "missing" or "altered"
     message: str
+
+
+@dataclass
+class CaseFilter:
+    """Which cases cases() returns; None means any."""
+
+    office: str | None = None
+    town: str | None = None
+    origin: str | None = None  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
+    spot_id: int | None = None
+    stage: Stage | str | None = None  # current stage
+    closed: bool | None = None
+
+
+@dataclass
+class CaseRecord:
+    """A case row of the ledger with the Case its events make."""
+
+    case_id: str
+    origin: str  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
+    spot_id: int | None
+    patrol_id: str | None  # PatrolRecord.id
+    office: str | None
+    town: str | None
+    opened_at: dt.date
+    cultivated_sqm: float | None  # figures when opened; case.cultivated_sqm is the latest
+    basic_farmland_sqm: float | None
+    recorded_at: str
+    case: Case
 
 
 # =================================================================================================
@@ -263,6 +303,39 @@ class LedgerStore(Protocol):
     def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]: ...
 
     def counts(self, batch: str | None = None) -> tuple[int, int]: ...
+
+    def open_case(
+        self,
+        origin: str,
+        *,
+        spot_id: int | None = None,
+        patrol_id: str | None = None,
+        date: dt.date | None = None,
+        person: str | None = None,
+        office: str | None = None,
+        town: str | None = None,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+        documents: Sequence[str] = (),
+        evidence_ids: Sequence[str] = (),
+        note: str = "",
+    ) -> str: ...
+
+    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int: ...
+
+    def case(self, case_id: str | int) -> Case: ...
+
+    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]: ...
+
+    def add_patrol(self, record: PatrolRecord) -> int: ...
+
+    def patrols(
+        self, office: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[PatrolRecord]: ...
+
+    def settings(self) -> dict[str, Any]: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
 
     def close(self) -> None: ...
 
@@ -322,6 +395,12 @@ def _gpkg_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
 # =================================================================================================
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _parse_utc(text: str) -> dt.datetime:
+    """A recorded_at written by _utc_now back to an aware datetime (fromisoformat of Python 3.9
+    reads no 'Z')."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
 
 
 def _utc_now() -> str:
@@ -836,6 +915,7 @@ class GeoPackageLedger:
         ls.C_NOTE,
         ls.C_CORRECTS,
         ls.C_RECORDED_AT,
+        ls.C_DETAILS,
     )
 
     def record_verdict(self, spot_id: int, verdict: Verdict) -> int:
@@ -858,7 +938,7 @@ class GeoPackageLedger:
             verdict_id = self._conn.execute(
                 f"INSERT INTO {ls.T_VERDICTS} ("
                 + ", ".join(self._VERDICT_COLUMNS[1:])
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     spot_id,
                     verdict.category,
@@ -870,6 +950,7 @@ class GeoPackageLedger:
                     verdict.note or "",
                     verdict.corrects,
                     _utc_now(),
+                    json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
                 ),
             ).lastrowid
             self._touch(ls.T_VERDICTS)
@@ -891,6 +972,7 @@ class GeoPackageLedger:
                 areas=json.loads(row[7] or "{}"),
                 note=row[8],
                 corrects=row[9],
+                details=json.loads(row[11] or "{}"),
                 id=row[0],
                 spot_id=row[1],
                 recorded_at=row[10],
@@ -982,6 +1064,444 @@ class GeoPackageLedger:
             )
             for row in rows
         ]
+
+    # --- cases (schema version 3) ----------------------------------------------------------------
+    _CASE_COLUMNS = (
+        ls.C_ID,
+        ls.C_ORIGIN,
+        ls.C_SPOT_ID,
+        ls.C_PATROL_ID,
+        ls.C_OFFICE,
+        ls.C_TOWN,
+        ls.C_OPENED_AT,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+    )
+    _EVENT_COLUMNS = (
+        ls.C_ID,
+        ls.C_CASE_ID,
+        ls.C_STAGE,
+        ls.C_DATE,
+        ls.C_PERSON,
+        ls.C_DOCUMENTS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_NOTE,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+    )
+
+    def open_case(
+        self,
+        origin: str,
+        *,
+        spot_id: int | None = None,
+        patrol_id: str | None = None,
+        date: dt.date | None = None,
+        person: str | None = None,
+        office: str | None = None,
+        town: str | None = None,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+        documents: Sequence[str] = (),
+        evidence_ids: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        """Open a case with its discover event; returns the case id.
+
+        ``origin`` is cases.ORIGIN_SPOT (``spot_id``: a spot whose current verdict is 违法; one
+        case per spot) or cases.ORIGIN_PATROL (``patrol_id``: a patrol already in the ledger).
+        What is not given comes from the origin: the date and person from the verdict
+        (verified_on, verifier) or the patrol (date, first staff member), office and town from
+        the spot (SMC, XZMC) or the patrol's office, the areas from the verdict's GDMJ / YJJBNTMJ
+        or else the spot's screening figures.
+        """
+        with self.transaction():
+            if origin == ORIGIN_SPOT:
+                if spot_id is None or patrol_id is not None:
+                    raise CaseError("图斑来源的案件须给出图斑 / a spot case needs spot_id only")
+                spot = self.spot(spot_id)
+                verdict = self.current_verdict(spot_id)
+                if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+                    now = (
+                        "尚未判定 / it has no verdict yet"
+                        if verdict is None
+                        else f"当前判定为“{verdict.category}”（{verdict.kind or ''}）/ its current "
+                        f"verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
+                    )
+                    raise CaseError(
+                        f"图斑 {spot.number} 未判定为违法，不能立案：{now}；只有当前判定为"
+                        f"“{ls.VERDICT_ILLEGAL}”的图斑才能开启案件 / spot {spot.number} is not "
+                        "judged illegal: only a spot whose current verdict is illegal opens a case"
+                    )
+                existing = self._conn.execute(
+                    f"SELECT {ls.C_ID} FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} = ?", (spot_id,)
+                ).fetchone()
+                if existing is not None:
+                    raise CaseError(
+                        f"图斑 {spot.number} 已有案件 {existing[0]} / spot {spot.number} already "
+                        f"has case {existing[0]}: record further steps there"
+                    )
+                areas = verdict.areas or {}
+                date = date or _as_date(verdict.verified_on)
+                person = person or verdict.verifier
+                office = office if office is not None else spot.office
+                town = town if town is not None else spot.town
+                if cultivated_sqm is None:
+                    cultivated_sqm = areas.get(CULTIVATED_AREA, spot.cultivated_area)
+                if basic_farmland_sqm is None:
+                    basic_farmland_sqm = areas.get(BASIC_FARMLAND_AREA, spot.basic_farmland_area)
+                case_origin = CaseOrigin.spot(spot.number)
+            elif origin == ORIGIN_PATROL:
+                if not patrol_id or spot_id is not None:
+                    raise CaseError(
+                        "巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only"
+                    )
+                found = self.patrols(patrol_ids=[patrol_id])
+                if not found:
+                    raise CaseError(
+                        f"台帐中没有巡查记录 {patrol_id}，请先登记巡查 / no patrol {patrol_id} in "
+                        "the ledger: record the patrol first"
+                    )
+                patrol = found[0]
+                date = date or patrol.date
+                person = person or patrol.staff[0]
+                office = office if office is not None else patrol.office
+                case_origin = CaseOrigin.patrol(patrol_id)
+            else:
+                raise CaseError(
+                    f"案件来源须为 {ORIGIN_SPOT} 或 {ORIGIN_PATROL} / origin must be "
+                    f"{ORIGIN_SPOT!r} or {ORIGIN_PATROL!r}, not {origin!r}"
+                )
+            case_id = self._conn.execute(
+                f"INSERT INTO {ls.T_CASES} ({', '.join(self._CASE_COLUMNS[1:])}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    origin,
+                    spot_id,
+                    patrol_id,
+                    office,
+                    town,
+                    date.isoformat() if isinstance(date, dt.date) else date,
+                    cultivated_sqm,
+                    basic_farmland_sqm,
+                    _utc_now(),
+                ),
+            ).lastrowid
+            # CaseEvent checks the figures, date and person; an error rolls the case row back.
+            event = CaseEvent(
+                str(case_id),
+                Stage.DISCOVER,
+                date,
+                person or "",
+                documents,
+                evidence_ids,
+                note,
+                origin=case_origin,
+                cultivated_sqm=cultivated_sqm,
+                basic_farmland_sqm=basic_farmland_sqm,
+            )
+            Case.from_events([event])
+            self._insert_event(case_id, event)
+            self._touch(ls.T_CASES)
+        return str(case_id)
+
+    def _insert_event(self, case_id: int, event: CaseEvent) -> int:
+        return int(
+            self._conn.execute(
+                f"INSERT INTO {ls.T_CASE_EVENTS} ({', '.join(self._EVENT_COLUMNS[1:])}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    case_id,
+                    event.stage.value,
+                    event.date.isoformat(),
+                    event.person.strip(),
+                    json.dumps(list(event.documents), ensure_ascii=False),
+                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
+                    event.note or "",
+                    event.cultivated_sqm,
+                    event.basic_farmland_sqm,
+                    _utc_now(),
+                ),
+            ).lastrowid
+        )
+
+    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
+        """Append ``event`` to a case; cases.ProcedureError (nothing written) if impossible.
+
+        The case is replayed from its stored events and the new one applied through Case.apply
+        inside the same write transaction, so two sessions cannot both append a step that is only
+        valid without the other's.
+        """
+        with self.transaction():
+            number = self._case_number(case_id)
+            self._case_records([number])[0].case.apply(event)
+            event_id = self._insert_event(number, event)
+            self._touch(ls.T_CASE_EVENTS)
+        return event_id
+
+    def case(self, case_id: str | int) -> Case:
+        return self._case_records([self._case_number(case_id)])[0].case
+
+    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
+        """Cases matching the filter, oldest first."""
+        wanted = filter or CaseFilter()
+        where: list[str] = []
+        params: list[Any] = []
+        for value, column in (
+            (wanted.office, ls.C_OFFICE),
+            (wanted.town, ls.C_TOWN),
+            (wanted.origin, ls.C_ORIGIN),
+            (wanted.spot_id, ls.C_SPOT_ID),
+        ):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        ids = [row[0] for row in self._conn.execute(sql + f" ORDER BY {ls.C_ID}", params)]
+        records = self._case_records(ids)
+        if wanted.stage is not None:
+            stage = Stage(wanted.stage)
+            records = [r for r in records if r.case.stage is stage]
+        if wanted.closed is not None:
+            records = [r for r in records if r.case.closed == wanted.closed]
+        return records
+
+    def _case_number(self, case_id: str | int) -> int:
+        try:
+            number = int(str(case_id).strip())
+        except ValueError:
+            number = None
+        if (
+            number is None
+            or not self._conn.execute(
+                f"SELECT 1 FROM {ls.T_CASES} WHERE {ls.C_ID} = ?", (number,)
+            ).fetchone()
+        ):
+            raise LedgerError(f"台帐中没有案件 / no case {case_id!r} in {self.path}")
+        return number
+
+    def _case_records(self, ids: Sequence[int]) -> list[CaseRecord]:
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = self._conn.execute(
+            f'SELECT {", ".join("c." + c for c in self._CASE_COLUMNS)}, s."{SPOT_NUMBER}" '
+            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
+            f"WHERE c.{ls.C_ID} IN ({marks}) ORDER BY c.{ls.C_ID}",
+            list(ids),
+        ).fetchall()
+        events: dict[int, list[tuple]] = {}
+        for row in self._conn.execute(
+            f"SELECT {', '.join(self._EVENT_COLUMNS)} FROM {ls.T_CASE_EVENTS} "
+            f"WHERE {ls.C_CASE_ID} IN ({marks}) ORDER BY {ls.C_ID}",
+            list(ids),
+        ):
+            events.setdefault(row[1], []).append(row)
+        records = []
+        for row in rows:
+            number, origin, spot_id, patrol_id = row[0], row[1], row[2], row[3]
+            case_origin = CaseOrigin(origin, str(row[10] if origin == ORIGIN_SPOT else patrol_id))
+            replay = [
+                CaseEvent(
+                    str(number),
+                    Stage(event[2]),
+                    dt.date.fromisoformat(event[3]),
+                    event[4],
+                    json.loads(event[5] or "[]"),
+                    json.loads(event[6] or "[]"),
+                    event[7] or "",
+                    _parse_utc(event[10]),
+                    origin=case_origin if position == 0 else None,
+                    cultivated_sqm=event[8],
+                    basic_farmland_sqm=event[9],
+                )
+                for position, event in enumerate(events.get(number, []))
+            ]
+            records.append(
+                CaseRecord(
+                    case_id=str(number),
+                    origin=origin,
+                    spot_id=spot_id,
+                    patrol_id=patrol_id,
+                    office=row[4],
+                    town=row[5],
+                    opened_at=dt.date.fromisoformat(row[6]),
+                    cultivated_sqm=row[7],
+                    basic_farmland_sqm=row[8],
+                    recorded_at=row[9],
+                    case=Case.from_events(replay),
+                )
+            )
+        return records
+
+    # --- patrols (schema version 3) ------------------------------------------------------------
+    _PATROL_COLUMNS = (
+        ls.C_FID,
+        ls.C_GEOM,
+        ls.C_PATROL_NUMBER,
+        ls.C_OFFICE,
+        ls.C_DATE,
+        ls.C_STAFF,
+        ls.C_FINDINGS,
+        ls.C_SPOT_NUMBERS,
+        ls.C_CASE_IDS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_patrol(self, record: PatrolRecord) -> int:
+        """Append a patrol record with its route (EPSG:4527); returns its feature id."""
+        if not isinstance(record, PatrolRecord):
+            raise TypeError("add_patrol takes a patrols.PatrolRecord")
+        route = record.route_geometry()
+        if isinstance(route, LineString):
+            route = MultiLineString([route])
+        with self.transaction():
+            if self._conn.execute(
+                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = ?", (record.id,)
+            ).fetchone():
+                raise LedgerError(
+                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
+                    "(records are never changed: give a correction its own id)"
+                )
+            fid = self._conn.execute(
+                f"INSERT INTO {ls.T_PATROLS} ({', '.join(self._PATROL_COLUMNS[1:])}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    encode_gpkg_geometry(route),
+                    record.id,
+                    record.office,
+                    record.date.isoformat(),
+                    json.dumps(list(record.staff), ensure_ascii=False),
+                    record.findings or "",
+                    json.dumps(list(record.spot_numbers), ensure_ascii=False),
+                    json.dumps(list(record.case_ids), ensure_ascii=False),
+                    json.dumps(list(record.evidence_ids), ensure_ascii=False),
+                    _utc_now(),
+                ),
+            ).lastrowid
+            if route is not None and not route.is_empty:
+                self._widen_extent(ls.T_PATROLS, route.bounds)
+            self._touch(ls.T_PATROLS)
+        return int(fid)
+
+    def patrols(
+        self,
+        office: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        patrol_ids: Sequence[str] | None = None,
+    ) -> list[PatrolRecord]:
+        """Patrols of one office (or all), dated within [start, end], by date then id."""
+        where: list[str] = []
+        params: list[Any] = []
+        if office is not None:
+            where.append(f"{ls.C_OFFICE} = ?")
+            params.append(office)
+        if start is not None:
+            where.append(f"{ls.C_DATE} >= ?")
+            params.append(start.isoformat())
+        if end is not None:
+            where.append(f"{ls.C_DATE} <= ?")
+            params.append(end.isoformat())
+        if patrol_ids is not None:
+            where.append(f"{ls.C_PATROL_NUMBER} IN ({', '.join('?' for _ in patrol_ids)})")
+            params.extend(patrol_ids)
+        sql = f"SELECT {', '.join(self._PATROL_COLUMNS)} FROM {ls.T_PATROLS}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER}"
+        records = []
+        for row in self._conn.execute(sql, params):
+            route = decode_gpkg_geometry(row[1])
+            if route is None or route.is_empty:
+                route = None
+            elif isinstance(route, MultiLineString) and len(route.geoms) == 1:
+                route = tuple(tuple(c[:2]) for c in route.geoms[0].coords)
+            else:
+                route = route.wkt
+            records.append(
+                PatrolRecord(
+                    id=row[2],
+                    office=row[3],
+                    date=dt.date.fromisoformat(row[4]),
+                    staff=json.loads(row[5]),
+                    route=route,
+                    findings=row[6],
+                    spot_numbers=json.loads(row[7]),
+                    case_ids=json.loads(row[8]),
+                    evidence_ids=json.loads(row[9]),
+                )
+            )
+        return records
+
+    def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
+        row = self._conn.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
+        ).fetchone()
+        if row is not None and None not in row:
+            bounds = (
+                min(row[0], bounds[0]),
+                min(row[1], bounds[1]),
+                max(row[2], bounds[2]),
+                max(row[3], bounds[3]),
+            )
+        self._conn.execute(
+            "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
+            "WHERE table_name = ?",
+            (*bounds, table),
+        )
+
+    # --- settings (schema version 3) -------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        """Every setting, key -> value (decoded JSON)."""
+        return {
+            key: json.loads(value)
+            for key, value in self._conn.execute(
+                f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} ORDER BY {ls.C_KEY}"
+            )
+        }
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a setting (JSON); the known ones are checked first, None removes a setting."""
+        if not isinstance(key, str) or not key.strip():
+            raise LedgerError("设置名不能为空 / the setting key is empty")
+        if value is not None:
+            if key == ls.SETTING_DEADLINE_RULES:
+                try:
+                    dl.rules_from_dict(value, f"{self.path}: {ls.T_SETTINGS}")
+                except dl.DeadlineConfigError as exc:
+                    raise LedgerError(str(exc)) from None
+            elif key == ls.SETTING_REPORT_WEIGHTS:
+                from .reports import score_weights  # reports reads the ledger: import late
+
+                try:
+                    score_weights(value)
+                except ValueError as exc:
+                    raise LedgerError(str(exc)) from None
+            try:
+                text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+            except (TypeError, ValueError) as exc:
+                raise LedgerError(f"设置值须为 JSON / setting {key} is not JSON: {exc}") from None
+        with self.transaction():
+            if value is None:
+                self._conn.execute(f"DELETE FROM {ls.T_SETTINGS} WHERE {ls.C_KEY} = ?", (key,))
+            elif (
+                self._conn.execute(
+                    f"UPDATE {ls.T_SETTINGS} SET {ls.C_VALUE} = ? WHERE {ls.C_KEY} = ?",
+                    (text, key),
+                ).rowcount
+                == 0
+            ):
+                self._conn.execute(
+                    f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (?, ?)",
+                    (key, text),
+                )
+            self._touch(ls.T_SETTINGS)
 
 
 # =================================================================================================
@@ -1273,6 +1793,42 @@ def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
                     f"核查日期 {day} 晚于今天 / the verification date {day} is in the future"
                 )
     messages.extend(_area_messages(verdict.areas, _spot_area(spot)))
+    messages.extend(_detail_messages(verdict))
+    return messages
+
+
+def _detail_messages(verdict: Verdict) -> list[str]:
+    """The verdict form's further fields: known keys only, and values of the right kind."""
+    messages = []
+    details = verdict.details or {}
+    for key in details:
+        if key not in ls.DETAIL_KEYS:
+            messages.append(f"未知判定字段 {key} / unknown verdict field {key}")
+    if ls.DETAIL_APPROVAL_DATE in details:
+        try:
+            day = _as_date(details[ls.DETAIL_APPROVAL_DATE])
+        except ValueError:
+            day = None
+            messages.append(
+                f"批准日期 {details[ls.DETAIL_APPROVAL_DATE]!r} 无法识别 / the approval date "
+                f"{details[ls.DETAIL_APPROVAL_DATE]!r} is not a date (YYYY-MM-DD)"
+            )
+        if day is not None and verdict.verified_on and str(verdict.verified_on).strip():
+            try:
+                if day > _as_date(verdict.verified_on):
+                    messages.append(
+                        f"批准日期 {day} 晚于核查日期 / the approval date {day} is after the "
+                        "verification date"
+                    )
+            except ValueError:
+                pass  # the verification date's own message says what is wrong
+    area = details.get(ls.DETAIL_APPROVED_AREA)
+    if area is not None and (not isinstance(area, (int, float)) or area < 0):
+        messages.append(
+            f"批准面积须为非负数：{area!r} / the approved area must be a number ≥ 0: {area!r}"
+        )
+    if ls.DETAIL_STOP_ORDER in details and not isinstance(details[ls.DETAIL_STOP_ORDER], bool):
+        messages.append("是否下达停止通知须为是或否 / 'stop order issued' must be yes or no")
     return messages
 
 

@@ -35,7 +35,21 @@ T_BATCHES = "ledger_batches"
 T_SPOTS = "ledger_spots"
 T_VERDICTS = "ledger_verdicts"
 T_EVIDENCE = "ledger_evidence"
-LEDGER_TABLES = (T_META, T_BATCHES, T_SPOTS, T_VERDICTS, T_EVIDENCE)
+T_CASES = "ledger_cases"  # schema version 3 on
+T_CASE_EVENTS = "ledger_case_events"
+T_PATROLS = "ledger_patrols"
+T_SETTINGS = "ledger_settings"
+LEDGER_TABLES = (
+    T_META,
+    T_BATCHES,
+    T_SPOTS,
+    T_VERDICTS,
+    T_EVIDENCE,
+    T_CASES,
+    T_CASE_EVENTS,
+    T_PATROLS,
+    T_SETTINGS,
+)
 
 META_SCHEMA_VERSION = "schema_version"
 META_CREATED_AT = "created_at"
@@ -77,6 +91,21 @@ C_VERIFIER = "verifier"
 C_VERIFIED_ON = "verified_on"
 C_AREAS = "areas"  # JSON: area field -> m²
 C_CORRECTS = "corrects"  # id of the earlier verdict this one corrects
+C_DETAILS = "details"  # JSON: the DETAIL_* fields of the verdict form (schema 4)
+
+# Keys of a verdict's details.
+DETAIL_APPROVAL_DATE = "approval_date"  # ISO date of the approval (legal verdicts)
+DETAIL_APPROVED_AREA = "approved_area"  # m² the approval grants (legal verdicts)
+DETAIL_ACTUAL_USE = "actual_use"  # 实际用途 found on site
+DETAIL_PARTY = "party"  # 当事人, the party responsible
+DETAIL_STOP_ORDER = "stop_order"  # True when a stop order (责令停止违法行为通知书) was issued
+DETAIL_KEYS = (
+    DETAIL_APPROVAL_DATE,
+    DETAIL_APPROVED_AREA,
+    DETAIL_ACTUAL_USE,
+    DETAIL_PARTY,
+    DETAIL_STOP_ORDER,
+)
 
 # ledger_evidence (the last five arrived with schema version 2)
 C_EVIDENCE_KIND = "kind"
@@ -88,6 +117,37 @@ C_FILE_MODIFIED = "file_modified"
 C_TAKEN_AT = "taken_at"  # EXIF DateTimeOriginal as the camera wrote it (local time)
 C_GPS_LON = "gps_lon"
 C_GPS_LAT = "gps_lat"
+
+# ledger_cases (schema version 3): how a case was opened; everything after is in its events.
+C_ORIGIN = "origin"  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
+C_PATROL_ID = "patrol_id"  # the patrol (its patrol_number) whose finding opened the case
+C_OFFICE = "office"
+C_TOWN = "town"
+C_OPENED_AT = "opened_at"  # date of the discover event
+C_CULTIVATED_SQM = "cultivated_sqm"  # GDMJ occupied (basic farmland included), m²
+C_BASIC_FARMLAND_SQM = "basic_farmland_sqm"  # YJJBNTMJ occupied, m²
+
+# ledger_case_events
+C_CASE_ID = "case_id"
+C_STAGE = "stage"  # cases.Stage value
+C_DATE = "date"
+C_PERSON = "person"
+C_DOCUMENTS = "documents"  # JSON list of document names
+C_EVIDENCE_IDS = "evidence_ids"  # JSON list of evidence ids (text)
+
+# ledger_patrols: a feature table, so QGIS draws the routes
+C_PATROL_NUMBER = "patrol_number"  # the bureau's patrol id (PatrolRecord.id), unique
+C_STAFF = "staff"  # JSON list
+C_FINDINGS = "findings"
+C_SPOT_NUMBERS = "spot_numbers"  # JSON list of JCBH
+C_CASE_IDS = "case_ids"  # JSON list
+ROUTE_GEOMETRY_TYPE = "MULTILINESTRING"
+
+# ledger_settings: key -> JSON value
+C_KEY = "key"
+C_VALUE = "value"
+SETTING_DEADLINE_RULES = "deadline_rules"  # overrides for deadlines.rules_from_dict
+SETTING_REPORT_WEIGHTS = "report_weights"  # score weights of the office ranking (reports.py)
 
 # --- verdicts (DOMAIN.md §2) ----------------------------------------------------------------
 VERDICT_LEGAL = "合法"
@@ -260,5 +320,90 @@ MIGRATION_2 = [
     f'CREATE INDEX {T_SPOTS}_review_order ON {T_SPOTS} ("{C_PRIORITY}", "{C_SPOT_NUMBER}")',
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (MIGRATION_1, MIGRATION_2)
+# Case stage values as cases.Stage stores them; spelled here too because a shipped migration must
+# not change when the enum grows (a new stage is a new migration).
+_CASE_STAGES_V3 = (
+    "discover",
+    "verify",
+    "stop",
+    "file",
+    "investigate",
+    "notify",
+    "penalise",
+    "demand",
+    "transfer",
+    "close",
+)
+
+# Version 3: cases and their events, patrols with their routes, and bureau settings. Cases, case
+# events and patrols are append-only like verdicts: a case's state is replayed from its events.
+MIGRATION_3 = [
+    f"""CREATE TABLE {T_PATROLS} (
+        {C_FID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_GEOM} {ROUTE_GEOMETRY_TYPE},
+        {C_PATROL_NUMBER} TEXT NOT NULL UNIQUE,
+        {C_OFFICE} TEXT NOT NULL,
+        {C_DATE} DATE NOT NULL,
+        {C_STAFF} TEXT NOT NULL DEFAULT '[]',
+        {C_FINDINGS} TEXT NOT NULL DEFAULT '',
+        {C_SPOT_NUMBERS} TEXT NOT NULL DEFAULT '[]',
+        {C_CASE_IDS} TEXT NOT NULL DEFAULT '[]',
+        {C_EVIDENCE_IDS} TEXT NOT NULL DEFAULT '[]',
+        {C_RECORDED_AT} DATETIME NOT NULL)""",
+    f"CREATE INDEX {T_PATROLS}_office_date ON {T_PATROLS} ({C_OFFICE}, {C_DATE})",
+    *_append_only(T_PATROLS),
+    f"""CREATE TABLE {T_CASES} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_ORIGIN} TEXT NOT NULL CHECK ({C_ORIGIN} IN ('spot', 'patrol')),
+        {C_SPOT_ID} INTEGER REFERENCES {T_SPOTS} ({C_FID}),
+        {C_PATROL_ID} TEXT REFERENCES {T_PATROLS} ({C_PATROL_NUMBER}),
+        {C_OFFICE} TEXT,
+        {C_TOWN} TEXT,
+        {C_OPENED_AT} DATE NOT NULL,
+        {C_CULTIVATED_SQM} REAL,
+        {C_BASIC_FARMLAND_SQM} REAL,
+        {C_RECORDED_AT} DATETIME NOT NULL,
+        CHECK (({C_ORIGIN} = 'spot' AND {C_SPOT_ID} IS NOT NULL)
+            OR ({C_ORIGIN} = 'patrol' AND {C_PATROL_ID} IS NOT NULL)))""",
+    f"CREATE INDEX {T_CASES}_spot ON {T_CASES} ({C_SPOT_ID})",
+    *_append_only(T_CASES),
+    f"""CREATE TABLE {T_CASE_EVENTS} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_CASE_ID} INTEGER NOT NULL REFERENCES {T_CASES} ({C_ID}),
+        {C_STAGE} TEXT NOT NULL CHECK ({C_STAGE} IN ({_quoted(_CASE_STAGES_V3)})),
+        {C_DATE} DATE NOT NULL,
+        {C_PERSON} TEXT NOT NULL,
+        {C_DOCUMENTS} TEXT NOT NULL DEFAULT '[]',
+        {C_EVIDENCE_IDS} TEXT NOT NULL DEFAULT '[]',
+        {C_NOTE} TEXT NOT NULL DEFAULT '',
+        {C_CULTIVATED_SQM} REAL,
+        {C_BASIC_FARMLAND_SQM} REAL,
+        {C_RECORDED_AT} DATETIME NOT NULL)""",
+    f"CREATE INDEX {T_CASE_EVENTS}_case ON {T_CASE_EVENTS} ({C_CASE_ID}, {C_ID})",
+    *_append_only(T_CASE_EVENTS),
+    f"""CREATE TABLE {T_SETTINGS} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_KEY} TEXT NOT NULL UNIQUE,
+        {C_VALUE} TEXT NOT NULL)""",
+    # Like verdicts and evidence, a case keeps its spot in the ledger, whoever edits the layer.
+    f"""CREATE TRIGGER {T_SPOTS}_keep_cased BEFORE DELETE ON {T_SPOTS}
+        WHEN EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_SPOT_ID} = OLD.{C_FID})
+        BEGIN SELECT RAISE(ABORT, 'spot has a case: it cannot be deleted \
+(图斑已立案件，不能删除)'); END""",
+    _register(T_PATROLS, "features", "patrols and their routes, append-only", LEDGER_SRS_ID),
+    "INSERT INTO gpkg_geometry_columns "
+    "(table_name, column_name, geometry_type_name, srs_id, z, m) "
+    f"VALUES ('{T_PATROLS}', '{C_GEOM}', '{ROUTE_GEOMETRY_TYPE}', {LEDGER_SRS_ID}, 0, 0)",
+    _register(T_CASES, "attributes", "enforcement cases, append-only"),
+    _register(T_CASE_EVENTS, "attributes", "case events, append-only"),
+    _register(T_SETTINGS, "attributes", "bureau settings (JSON values)"),
+]
+
+# Version 4: the rest of the verdict form (approval date and area, actual use, the party
+# responsible, whether a stop order was issued), as JSON so the form can grow without migrations.
+MIGRATION_4 = [
+    f"ALTER TABLE {T_VERDICTS} ADD COLUMN {C_DETAILS} TEXT NOT NULL DEFAULT '{{}}'",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4)
 SCHEMA_VERSION = len(MIGRATIONS)

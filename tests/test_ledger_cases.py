@@ -1,0 +1,309 @@
+"""Ledger schema version 3: cases and their append-only events, patrols with routes, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import fiona
+import pytest
+import shapely
+from shapely.geometry import LineString, box
+
+from zc_enforcement_plugin.core import domain
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import (
+    ORIGIN_PATROL,
+    ORIGIN_SPOT,
+    CaseEvent,
+    ProcedureError,
+    Stage,
+)
+from zc_enforcement_plugin.core.ledger import (
+    CaseError,
+    CaseFilter,
+    GeoPackageLedger,
+    LedgerError,
+    LedgerStore,
+    SpotRecord,
+    Verdict,
+    create_ledger_file,
+    encode_gpkg_geometry,
+)
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+X0, Y0 = 39_520_000.0, 4_070_000.0
+OFFICE = "南郊自然资源所"
+
+
+def _spot(number: str, i: int = 0, **fields) -> SpotRecord:
+    attributes = {
+        domain.SPOT_NUMBER: number,
+        domain.SPOT_AREA: 400.0,
+        domain.CULTIVATED_AREA: 150.0,
+        domain.BASIC_FARMLAND_AREA: 20.0,
+        domain.TOWN_NAME: "南郊镇",
+        domain.OFFICE_NAME: OFFICE,
+    }
+    attributes.update(fields)
+    return SpotRecord(attributes, box(X0 + 100 * i, Y0, X0 + 100 * i + 20, Y0 + 20), i)
+
+
+def _illegal(**changes) -> Verdict:
+    values = dict(
+        category=ls.VERDICT_ILLEGAL,
+        kind="未报即用",
+        verifier="张三",
+        verified_on="2024-03-05",
+        areas={domain.CULTIVATED_AREA: 120.0},
+    )
+    values.update(changes)
+    return Verdict(**values)
+
+
+def _dump(path) -> dict[str, list]:
+    conn = sqlite3.connect(str(path))
+    try:
+        tables = [
+            name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    yield store
+    store.close()
+
+
+def _event(case_id: str, stage: Stage, day: int, **changes) -> CaseEvent:
+    return CaseEvent(case_id, stage, dt.date(2024, 3, day), "李四", **changes)
+
+
+@pytest.mark.parametrize("old_version", [1, 2])
+def test_old_ledgers_are_migrated_to_the_current_version(tmp_path, old_version):
+    path = tmp_path / f"v{old_version}.gpkg"
+    create_ledger_file(path, schema_version=old_version)
+    conn = sqlite3.connect(str(path))
+    now = "2023-05-01T00:00:00.000Z"
+    conn.execute(
+        "INSERT INTO ledger_batches (name, imported_at, updated_at) VALUES ('old', ?, ?)",
+        (now, now),
+    )
+    conn.execute(
+        'INSERT INTO ledger_spots (geom, batch_id, "JCBH", "SMC", attributes, imported_at, '
+        "updated_at) VALUES (?, 1, 'V1', ?, '{}', ?, ?)",
+        (
+            encode_gpkg_geometry(shapely.MultiPolygon([box(X0, Y0, X0 + 9, Y0 + 9)])),
+            OFFICE,
+            now,
+            now,
+        ),
+    )
+    conn.execute(
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, recorded_at)"
+        " VALUES (1, '违法', '未报即用', '李四', '2023-05-02', ?)",
+        (now,),
+    )
+    conn.commit()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert ls.T_CASES not in tables and ls.T_PATROLS not in tables
+    conn.close()
+
+    store = GeoPackageLedger(path)
+    assert store.migrated_from == old_version and store.schema_version == ls.SCHEMA_VERSION >= 3
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=1)
+    assert store.case(case_id).stage is Stage.DISCOVER
+    assert store.case(case_id).date_of(Stage.DISCOVER) == dt.date(2023, 5, 2)
+    store.close()
+    conn = sqlite3.connect(str(path))
+    columns = dict(conn.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns"))
+    assert columns == {ls.T_SPOTS: "MULTIPOLYGON", ls.T_PATROLS: "MULTILINESTRING"}
+    contents = dict(conn.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    assert contents[ls.T_PATROLS] == "features"
+    assert contents[ls.T_CASES] == contents[ls.T_CASE_EVENTS] == "attributes"
+    assert contents[ls.T_SETTINGS] == "attributes"
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    assert GeoPackageLedger(path).migrated_from is None
+
+
+def test_a_case_is_opened_only_for_a_spot_judged_illegal(ledger):
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2, SMC=None)])
+    s1, s2, s3 = (s.id for s in sorted(ledger.spots(), key=lambda s: s.number))
+    with pytest.raises(CaseError, match=r"S1.*尚未判定.*no verdict"):
+        ledger.open_case(ORIGIN_SPOT, spot_id=s1)
+    ledger.record_verdict(
+        s2, Verdict(ls.VERDICT_LEGAL, "农转用", "张三", "2024-03-01", approval_number="鲁政")
+    )
+    with pytest.raises(CaseError, match=r"S2.*合法.*verdict is legal.*not judged illegal"):
+        ledger.open_case(ORIGIN_SPOT, spot_id=s2)
+    # Illegal once, then corrected to other: the current verdict decides.
+    first = ledger.record_verdict(s3, _illegal())
+    ledger.record_verdict(
+        s3, Verdict(ls.VERDICT_OTHER, "伪变化", "张三", "2024-03-06", corrects=first)
+    )
+    with pytest.raises(CaseError, match="其他"):
+        ledger.open_case(ORIGIN_SPOT, spot_id=s3)
+    assert ledger.cases() == []
+    assert _count(ledger, ls.T_CASES) == _count(ledger, ls.T_CASE_EVENTS) == 0
+
+    ledger.record_verdict(s2, _illegal(corrects=None))
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=s2, person="王五")
+    [record] = ledger.cases()
+    assert record.case_id == case_id and record.office == OFFICE and record.town == "南郊镇"
+    assert record.opened_at == dt.date(2024, 3, 5)  # the verdict's date
+    # The verdict's GDMJ (120) wins over screening (150); YJJBNTMJ comes from screening.
+    assert (record.cultivated_sqm, record.basic_farmland_sqm) == (120.0, 20.0)
+    case = record.case
+    assert case.origin.kind == ORIGIN_SPOT and case.origin.ref == "S2"
+    assert case.events[0].person == "王五" and case.cultivated_sqm == 120.0
+    with pytest.raises(CaseError, match="already has case"):
+        ledger.open_case(ORIGIN_SPOT, spot_id=s2)
+
+
+def _count(ledger, table) -> int:
+    return ledger._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_events_are_applied_through_the_state_machine_and_refused_steps_write_nothing(ledger):
+    ledger.import_batch("b", [_spot("S1")])
+    spot_id = ledger.spots()[0].id
+    ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 6))
+    ledger.add_case_event(case_id, _event(case_id, Stage.STOP, 7, documents=["责令停止通知书"]))
+    before = _dump(ledger.path)
+    for event, message in (
+        (_event(case_id, Stage.PENALISE, 8), "立案"),  # penalise before filing
+        (_event(case_id, Stage.VERIFY, 8), "倒退|go back"),
+        (_event(case_id, Stage.FILE, 6), "earlier than"),  # date before the stop order
+        (_event("999", Stage.FILE, 8), "belongs to case 999"),
+    ):
+        with pytest.raises(ProcedureError, match=message):
+            ledger.add_case_event(case_id, event)
+    assert _dump(ledger.path) == before
+    with pytest.raises(LedgerError, match="no case"):
+        ledger.add_case_event("999", _event("999", Stage.FILE, 8))
+    ledger.add_case_event(case_id, _event(case_id, Stage.CLOSE, 9, note="整改到位"))
+    reopened = GeoPackageLedger(ledger.path)
+    case = reopened.case(int(case_id))
+    assert case.stages == (Stage.DISCOVER, Stage.VERIFY, Stage.STOP, Stage.CLOSE)
+    assert case.events[2].documents == ("责令停止通知书",) and case.events[3].note == "整改到位"
+    assert case.events[1].recorded_at.tzinfo is not None
+    assert [r.case_id for r in reopened.cases(CaseFilter(closed=True))] == [case_id]
+    assert reopened.cases(CaseFilter(closed=False)) == []
+    assert reopened.cases(CaseFilter(stage=Stage.CLOSE, office=OFFICE))[0].case_id == case_id
+    assert reopened.cases(CaseFilter(office="别的所")) == []
+    with pytest.raises(ProcedureError, match="closed"):
+        reopened.add_case_event(case_id, _event(case_id, Stage.FILE, 10))
+    reopened.close()
+
+
+def test_cases_events_and_patrols_are_append_only_for_any_tool(ledger):
+    ledger.import_batch("b", [_spot("S1")])
+    spot_id = ledger.spots()[0].id
+    ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 6))
+    ledger.add_patrol(PatrolRecord("XC-1", OFFICE, dt.date(2024, 3, 4), ["赵六"]))
+    ledger.close()
+    before = _dump(ledger.path)
+    conn = sqlite3.connect(str(ledger.path))
+    for sql in (
+        "UPDATE ledger_case_events SET stage = 'close'",
+        "DELETE FROM ledger_case_events",
+        "UPDATE ledger_cases SET office = 'x'",
+        "DELETE FROM ledger_cases",
+        "UPDATE ledger_patrols SET findings = 'x'",
+        "DELETE FROM ledger_patrols",
+    ):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            conn.execute(sql)
+    with pytest.raises(sqlite3.DatabaseError, match="case"):
+        conn.execute("DELETE FROM ledger_spots")
+    with pytest.raises(sqlite3.DatabaseError, match="CHECK"):
+        conn.execute(
+            "INSERT INTO ledger_case_events (case_id, stage, date, person, recorded_at) "
+            "VALUES (1, 'approve', '2024-03-07', 'x', 'now')"
+        )
+    conn.commit()
+    conn.close()
+    assert _dump(ledger.path) == before
+
+
+def test_patrols_round_trip_with_routes_readable_by_fiona(ledger):
+    line = [(X0, Y0), (X0 + 500, Y0 + 20), (X0 + 900, Y0 + 400)]
+    multi = f"MULTILINESTRING(({X0} {Y0}, {X0 + 10} {Y0 + 10}), ({X0 + 50} {Y0}, {X0 + 60} {Y0}))"
+    records = [
+        PatrolRecord(
+            "XC-2",
+            OFFICE,
+            dt.date(2024, 3, 5),
+            ["赵六", "钱七"],
+            route=line,
+            findings="发现新建房屋一处",
+            spot_numbers=["S1"],
+            case_ids=["1"],
+            evidence_ids=["7"],
+        ),
+        PatrolRecord("XC-1", OFFICE, dt.date(2024, 3, 4), ["赵六"], route=multi),
+        PatrolRecord("XC-3", "双杨自然资源所", dt.date(2024, 3, 6), ["孙八"]),
+    ]
+    for record in records:
+        ledger.add_patrol(record)
+    with pytest.raises(LedgerError, match="XC-1.*already"):
+        ledger.add_patrol(records[1])
+    got = ledger.patrols()
+    assert [p.id for p in got] == ["XC-1", "XC-2", "XC-3"]  # by date
+    assert got[1] == records[0]  # a coordinate route comes back as coordinates
+    assert got[0].route_geometry().equals(records[1].route_geometry())
+    assert got[2].route is None
+    assert [p.id for p in ledger.patrols(office=OFFICE)] == ["XC-1", "XC-2"]
+    assert [p.id for p in ledger.patrols(start=dt.date(2024, 3, 5))] == ["XC-2", "XC-3"]
+    assert [p.id for p in ledger.patrols(end=dt.date(2024, 3, 4))] == ["XC-1"]
+    case_id = ledger.open_case(ORIGIN_PATROL, patrol_id="XC-2")
+    record = ledger.cases(CaseFilter(origin=ORIGIN_PATROL))[0]
+    assert record.case_id == case_id and record.patrol_id == "XC-2" and record.office == OFFICE
+    assert record.case.origin.ref == "XC-2" and record.case.events[0].person == "赵六"
+    with pytest.raises(CaseError, match="XC-9"):
+        ledger.open_case(ORIGIN_PATROL, patrol_id="XC-9")
+    ledger.close()
+
+    assert ls.T_PATROLS in fiona.listlayers(ledger.path)
+    with fiona.open(ledger.path, layer=ls.T_PATROLS) as source:
+        assert source.crs.to_epsg() == 4527
+        assert source.schema["geometry"] == "MultiLineString"
+        features = {f.properties[ls.C_PATROL_NUMBER]: f for f in source}
+    read = shapely.geometry.shape(features["XC-2"].geometry)
+    assert read.equals(shapely.MultiLineString([LineString(line)]))
+    assert features["XC-2"].properties[ls.C_OFFICE] == OFFICE
+    assert features["XC-3"].geometry is None
+    extent = sqlite3.connect(str(ledger.path)).execute(
+        "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+        (ls.T_PATROLS,),
+    )
+    assert extent.fetchone() == (X0, Y0, X0 + 900, Y0 + 400)
+
+
+def test_settings_are_stored_as_json_and_checked(ledger):
+    assert ledger.settings() == {}
+    ledger.set_setting(ls.SETTING_DEADLINE_RULES, {"penalty_decision": {"amount": 60}})
+    ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, {"stop_rate": 50})
+    ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, {"stop_rate": 40})
+    assert ledger.settings() == {
+        ls.SETTING_DEADLINE_RULES: {"penalty_decision": {"amount": 60}},
+        ls.SETTING_REPORT_WEIGHTS: {"stop_rate": 40},
+    }
+    with pytest.raises(LedgerError, match="unknown rule"):
+        ledger.set_setting(ls.SETTING_DEADLINE_RULES, {"no_such_rule": 3})
+    with pytest.raises(LedgerError, match="unknown score component"):
+        ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, {"speed": 3})
+    with pytest.raises(LedgerError, match=">= 0"):
+        ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, {"stop_rate": -1})
+    ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, None)
+    assert list(ledger.settings()) == [ls.SETTING_DEADLINE_RULES]
+    assert isinstance(ledger, LedgerStore)
