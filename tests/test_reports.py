@@ -1,0 +1,566 @@
+"""The brigade's reports on a hand-made ledger whose every figure was worked out by hand.
+
+The ledger (March 2024; report date Wednesday 3 April 2024; 2024 holidays from chinesecalendar:
+Qingming 4-6 April off, Sunday 7 April worked):
+
+office 城东所 (town 甲镇)
+  A1 illegal 03-04, TBMJ 1000, verdict GDMJ 600 (screening 700), YJJBNTMJ 100; case 1:
+     discover 03-04, verify 03-05, stop 03-06, close 03-11 (rectified)
+  A2 illegal 03-10, TBMJ 500, GDMJ 300 (screening); case 2: discover 03-10, verify 03-11: open,
+     report due 03-12 and filing due 03-13 are overdue
+  A3 legal 03-12, TBMJ 2000, GDMJ 1400
+  patrols: 3 days in each of the 4 March weeks (two records on 03-04 count once), and 03-01,
+     03-02 (the week of Thursday 29 February: a February week)
+office 城西所 (town 乙镇)
+  B1 illegal 02-20 (a February spot), TBMJ 800, GDMJ 400
+  B2 伪变化 02-25, corrected to illegal 03-15: a March spot; TBMJ 900, verdict GDMJ 450,
+     YJJBNTMJ 200; case 3: discover 03-15, verify 03-15, stop 03-18, file 03-19 (not overdue)
+  B3 illegal 03-20, corrected 04-01 still illegal with GDMJ 110: a March spot, 110 m²; TBMJ 300
+  B4 伪变化 03-05, TBLX 新增建设用地, GDMJ 1000 (no change: not construction)
+  B5 legal 03-26, GDMJ 3500
+  patrol case 4 from patrol PB-03-21: discover 03-21, verify 03-22: open, report due 03-25 overdue
+  patrols: 3 days in weeks 1, 2, 4 of March, 2 days in week 3
+office 城北所 (town 丙镇)
+  C1 other 设施农用地 03-08, TBLX 新增设施农用地, GDMJ 300 (not construction)
+  C2 unverified; C3 illegal 04-02 (April), TBMJ 600, GDMJ 200; case 5: discover 04-02, open,
+     report due 04-07 (the worked Sunday), filing due 04-08
+  C4 legal 03-09, GDMJ 2000; C5 other 临时用地 03-10, TBLX 新增建设用地, GDMJ 1000 (construction)
+  patrols: 3 days in weeks 1 and 2 of March
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from shapely.geometry import box
+
+from zc_enforcement_plugin.core import domain, reports
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.ledger import GeoPackageLedger, SpotRecord, Verdict
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+X0, Y0 = 39_520_000.0, 4_070_000.0
+A, B, C = "城东所", "城西所", "城北所"
+TOWNS = {A: "甲镇", B: "乙镇", C: "丙镇"}
+AS_OF = dt.date(2024, 4, 3)
+MARCH = reports.Period.month(2024, 3)
+NEW_CONSTRUCTION = reports.SPOT_TYPE_NEW_CONSTRUCTION
+
+# number: (office, TBMJ, GDMJ, YJJBNTMJ, TBLX)
+SPOTS = {
+    "A1": (A, 1000.0, 700.0, 100.0, NEW_CONSTRUCTION),
+    "A2": (A, 500.0, 300.0, 0.0, NEW_CONSTRUCTION),
+    "A3": (A, 2000.0, 1400.0, 0.0, NEW_CONSTRUCTION),
+    "B1": (B, 800.0, 400.0, 0.0, NEW_CONSTRUCTION),
+    "B2": (B, 900.0, 500.0, 0.0, NEW_CONSTRUCTION),
+    "B3": (B, 300.0, 250.0, 0.0, NEW_CONSTRUCTION),
+    "B4": (B, 1200.0, 1000.0, 0.0, NEW_CONSTRUCTION),
+    "B5": (B, 4000.0, 3500.0, 0.0, NEW_CONSTRUCTION),
+    "C1": (C, 400.0, 300.0, 0.0, "新增设施农用地"),
+    "C2": (C, 100.0, 50.0, 0.0, NEW_CONSTRUCTION),
+    "C3": (C, 600.0, 200.0, 0.0, NEW_CONSTRUCTION),
+    "C4": (C, 2500.0, 2000.0, 0.0, NEW_CONSTRUCTION),
+    "C5": (C, 1200.0, 1000.0, 0.0, NEW_CONSTRUCTION),
+}
+
+
+def _illegal(day: str, areas=None, corrects=None) -> Verdict:
+    return Verdict(
+        ls.VERDICT_ILLEGAL, "未报即用", "张三", day, areas=areas or {}, corrects=corrects
+    )
+
+
+def _legal(day: str) -> Verdict:
+    return Verdict(ls.VERDICT_LEGAL, "农转用", "张三", day, approval_number="鲁政土字〔2024〕1号")
+
+
+def _other(kind: str, day: str) -> Verdict:
+    return Verdict(ls.VERDICT_OTHER, kind, "张三", day)
+
+
+def _days(*days: str) -> list[dt.date]:
+    return [dt.date.fromisoformat(d) for d in days]
+
+
+PATROL_DAYS = {
+    A: _days(
+        "2024-03-01",
+        "2024-03-02",
+        "2024-03-04",
+        "2024-03-04",
+        "2024-03-05",
+        "2024-03-06",
+        "2024-03-11",
+        "2024-03-13",
+        "2024-03-15",
+        "2024-03-18",
+        "2024-03-19",
+        "2024-03-20",
+        "2024-03-25",
+        "2024-03-27",
+        "2024-03-29",
+    ),
+    B: _days(
+        "2024-03-04",
+        "2024-03-06",
+        "2024-03-08",
+        "2024-03-11",
+        "2024-03-12",
+        "2024-03-13",
+        "2024-03-18",
+        "2024-03-21",
+        "2024-03-25",
+        "2024-03-26",
+        "2024-03-31",
+    ),
+    C: _days("2024-03-04", "2024-03-05", "2024-03-07", "2024-03-12", "2024-03-13", "2024-03-14"),
+}
+
+
+def build_ledger(path: Path) -> GeoPackageLedger:
+    ledger = GeoPackageLedger(path)
+    records = []
+    for i, (number, (office, area, cultivated, basic, kind)) in enumerate(SPOTS.items()):
+        attributes = {
+            domain.SPOT_NUMBER: number,
+            domain.SPOT_AREA: area,
+            domain.CULTIVATED_AREA: cultivated,
+            domain.BASIC_FARMLAND_AREA: basic,
+            domain.SPOT_TYPE: kind,
+            domain.OFFICE_NAME: office,
+            domain.TOWN_NAME: TOWNS[office],
+        }
+        records.append(SpotRecord(attributes, box(X0 + 100 * i, Y0, X0 + 100 * i + 30, Y0 + 30)))
+    assert ledger.import_batch("2024年第一季度", records).ok
+    ids = {s.number: s.id for s in ledger.spots()}
+    verdicts = {
+        "A1": [_illegal("2024-03-04", {domain.CULTIVATED_AREA: 600.0})],
+        "A2": [_illegal("2024-03-10")],
+        "A3": [_legal("2024-03-12")],
+        "B1": [_illegal("2024-02-20")],
+        "B2": [
+            _other("伪变化", "2024-02-25"),
+            _illegal(
+                "2024-03-15", {domain.CULTIVATED_AREA: 450.0, domain.BASIC_FARMLAND_AREA: 200.0}
+            ),
+        ],
+        "B3": [_illegal("2024-03-20"), _illegal("2024-04-01", {domain.CULTIVATED_AREA: 110.0})],
+        "B4": [_other("伪变化", "2024-03-05")],
+        "B5": [_legal("2024-03-26")],
+        "C1": [_other("设施农用地", "2024-03-08")],
+        "C3": [_illegal("2024-04-02")],
+        "C4": [_legal("2024-03-09")],
+        "C5": [_other("临时用地", "2024-03-10")],
+    }
+    for number, history in verdicts.items():
+        previous = None
+        for verdict in history:
+            verdict.corrects = previous
+            previous = ledger.record_verdict(ids[number], verdict)
+    for office, days in PATROL_DAYS.items():
+        for n, day in enumerate(days):
+            ledger.add_patrol(PatrolRecord(f"P{office}{n}", office, day, ["巡查员"]))
+    ledger.add_patrol(PatrolRecord("PB-03-21", B, dt.date(2024, 3, 21), ["巡查员"]))
+
+    def steps(case_id: str, *stages: tuple[Stage, str]) -> None:
+        for stage, day in stages:
+            event = CaseEvent(case_id, stage, dt.date.fromisoformat(day), "李四")
+            ledger.add_case_event(case_id, event)
+
+    case1 = ledger.open_case(ORIGIN_SPOT, spot_id=ids["A1"])
+    steps(
+        case1,
+        (Stage.VERIFY, "2024-03-05"),
+        (Stage.STOP, "2024-03-06"),
+        (Stage.CLOSE, "2024-03-11"),
+    )
+    case2 = ledger.open_case(ORIGIN_SPOT, spot_id=ids["A2"])
+    steps(case2, (Stage.VERIFY, "2024-03-11"))
+    case3 = ledger.open_case(ORIGIN_SPOT, spot_id=ids["B2"])
+    steps(
+        case3,
+        (Stage.VERIFY, "2024-03-15"),
+        (Stage.STOP, "2024-03-18"),
+        (Stage.FILE, "2024-03-19"),
+    )
+    case4 = ledger.open_case(ORIGIN_PATROL, patrol_id="PB-03-21", date=dt.date(2024, 3, 21))
+    steps(case4, (Stage.VERIFY, "2024-03-22"))
+    ledger.open_case(ORIGIN_SPOT, spot_id=ids["C3"])
+    assert [case1, case2, case3, case4] == ["1", "2", "3", "4"]
+    return ledger
+
+
+@pytest.fixture(scope="module")
+def ledger_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reports") / "ledger.gpkg"
+    build_ledger(path).close()
+    return path
+
+
+@pytest.fixture
+def ledger(ledger_path):
+    store = GeoPackageLedger(ledger_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def calendar() -> WorkCalendar:
+    cal = WorkCalendar()
+    assert cal.covers(dt.date(2024, 1, 1)), "needs chinesecalendar with 2024"
+    assert not cal.is_working_day(dt.date(2024, 4, 5)) and cal.is_working_day(dt.date(2024, 4, 7))
+    return cal
+
+
+def by_office(report) -> dict[str, reports.OfficeFigures]:
+    return {f.office: f for f in report.offices}
+
+
+# --- the monthly ranking ---------------------------------------------------------------------
+
+
+def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
+    report = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
+    assert report.due_date == dt.date(2024, 4, 5) and report.as_of == AS_OF
+    assert report.weights == reports.DEFAULT_WEIGHTS and "default" in report.weights_source
+    assert report.warnings == []
+    f = by_office(report)
+    assert set(f) == {A, B, C}
+    a, b, c = f[A], f[B], f[C]
+    # new illegal spots: A1, A2 / B2, B3 / none
+    assert (a.new_illegal, b.new_illegal, c.new_illegal) == (2, 2, 0)
+    assert (a.illegal_area_sqm, a.illegal_cultivated_sqm, a.illegal_basic_farmland_sqm) == (
+        1500.0,
+        900.0,
+        100.0,
+    )
+    assert (b.illegal_area_sqm, b.illegal_cultivated_sqm, b.illegal_basic_farmland_sqm) == (
+        1200.0,
+        560.0,
+        200.0,
+    )
+    assert (c.illegal_area_sqm, c.illegal_cultivated_sqm) == (0.0, 0.0)
+    # stop-order rate: A 1 of 2; B 1 of 3 (B2 stopped; B3 has no case; patrol case 4 not stopped)
+    assert (a.stopped, a.illegal_acts, b.stopped, b.illegal_acts) == (1, 2, 1, 3)
+    assert a.stop_rate == 0.5 and b.stop_rate == pytest.approx(1 / 3) and c.stop_rate is None
+    # rectification: A case 1 of cases 1, 2; B none of cases 3, 4; C no case opened in March
+    assert (a.cases_rectified, a.cases_opened, b.cases_rectified, b.cases_opened) == (1, 2, 0, 2)
+    assert c.rectification_rate is None
+    # patrols: 4 March weeks; A 4, B 3, C 2 with >= 3 days
+    assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(4, 4), (4, 3), (4, 2)]
+    # open / overdue at 3 April: A case 2 overdue; B case 4 overdue, case 3 not; C case 5 not
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (1, 0)]
+    # scores: A (30·.5 + 30·.5 + 25·1 + 15·0) / 100; B (30/3 + 0 + 25·.75 + 15·.5) / 100;
+    # C (25·.5 + 15·1) / 40 (stop and rectification do not apply)
+    assert (a.score, b.score, c.score) == (55.0, 36.25, 68.75)
+    assert [(x.office, x.rank) for x in report.offices] == [(C, 1), (A, 2), (B, 3)]
+    total = report.total
+    assert (total.new_illegal, total.illegal_area_sqm, total.illegal_cultivated_sqm) == (
+        4,
+        2700.0,
+        1460.0,
+    )
+    assert (total.stopped, total.illegal_acts, total.cases_rectified, total.cases_opened) == (
+        2,
+        5,
+        1,
+        4,
+    )
+    assert (total.weeks, total.weeks_compliant, total.open_cases, total.overdue_cases) == (
+        12,
+        9,
+        4,
+        2,
+    )
+    # 30·.4 + 30·.25 + 25·.75 + 15·.5
+    assert total.score == 45.75
+    [ranking, notes] = report.sheets()
+    assert ranking.rows[1][:9] == [2, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
+    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 1, 36.25]
+    assert ranking.rows[0][9:] == [None, None, 50.0, 0, 68.75]
+    assert "  制止率 / stop-order rate: 30" in [row[0] for row in notes.rows]
+
+
+def test_weights_from_the_ledger_setting_override_the_defaults(ledger_path, calendar, tmp_path):
+    copy = tmp_path / "ledger.gpkg"
+    copy.write_bytes(ledger_path.read_bytes())
+    store = GeoPackageLedger(copy)
+    store.set_setting(ls.SETTING_REPORT_WEIGHTS, {"patrol_compliance": 0, "timeliness": 0})
+    report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    store.close()
+    assert report.weights == {
+        "stop_rate": 30.0,
+        "rectification_rate": 30.0,
+        "patrol_compliance": 0.0,
+        "timeliness": 0.0,
+    }
+    assert "report_weights" in report.weights_source
+    # A (15 + 15) / 60; B (10 + 0) / 60; C has no weighted component that applies: unranked
+    assert [(f.office, f.score, f.rank) for f in report.offices] == [
+        (A, 50.0, 1),
+        (B, 16.67, 2),
+        (C, None, None),
+    ]
+    notes = [row[0] for row in report.sheets()[-1].rows]
+    assert any("patrol compliance: 0" in line for line in notes)
+
+
+def test_score_weights_are_checked():
+    assert reports.score_weights({"stop_rate": 10}) == {**reports.DEFAULT_WEIGHTS, "stop_rate": 10}
+    for bad in ({"speed": 1}, {"stop_rate": -1}, {"stop_rate": True}, [1, 2]):
+        with pytest.raises(ValueError):
+            reports.score_weights(bad)
+    with pytest.raises(ValueError, match="zero"):
+        reports.score_weights({k: 0 for k in reports.SCORE_COMPONENTS})
+    # equal scores share a rank
+    ranked = reports._rank(
+        [reports.OfficeFigures("x", weeks=2, weeks_compliant=1), reports.OfficeFigures("y")],
+        reports.DEFAULT_WEIGHTS,
+    )
+    twin = reports.OfficeFigures("w", weeks=4, weeks_compliant=2)
+    ranked = reports._rank([*ranked, twin], reports.DEFAULT_WEIGHTS)
+    assert [(f.office, f.rank) for f in ranked] == [("w", 1), ("x", 1), ("y", None)]
+
+
+def test_a_year_without_holiday_schedule_is_warned_not_guessed(ledger, calendar):
+    report = reports.monthly_ranking(ledger, reports.Period.month(2031, 3), calendar, AS_OF)
+    assert any("2031" in w and "no official holiday schedule" in w for w in report.warnings)
+    assert report.due_date == dt.date(2031, 4, 5)
+    assert any("before the end of the period" in w for w in report.warnings)
+    blind = WorkCalendar(local_file=None, use_library=False)
+    report = reports.monthly_ranking(ledger, MARCH, blind, AS_OF)
+    # deadlines cannot be computed without a 2024 schedule: said, and no case counted overdue
+    assert any("2024" in w and "no official holiday schedule" in w for w in report.warnings)
+    assert any("案件 2" in w for w in report.warnings)
+    assert report.total.overdue_cases == 0
+
+
+# --- the assessment ---------------------------------------------------------------------------
+
+
+def test_half_year_assessment_sums_the_months(ledger, calendar):
+    report = reports.assessment(ledger, reports.Period.half_year(2024, 1), calendar, AS_OF)
+    assert [m.period.label for m in report.monthly] == ["2024-01", "2024-02", "2024-03", "2024-04"]
+    f = by_office(report)
+    a, b, c = f[A], f[B], f[C]
+    # B adds February's B1 (800 m², 400 m² cultivated); C adds April's C3 and its case 5
+    assert (a.new_illegal, b.new_illegal, c.new_illegal) == (2, 3, 1)
+    assert (b.illegal_area_sqm, b.illegal_cultivated_sqm, b.illegal_basic_farmland_sqm) == (
+        2000.0,
+        960.0,
+        200.0,
+    )
+    assert (c.illegal_area_sqm, c.illegal_cultivated_sqm) == (600.0, 200.0)
+    assert [(x.stopped, x.illegal_acts) for x in (a, b, c)] == [(1, 2), (1, 4), (0, 1)]
+    assert [(x.cases_rectified, x.cases_opened) for x in (a, b, c)] == [(1, 2), (0, 2), (0, 1)]
+    # weeks by Thursday: January 4, February 5, March 4, April 0 (1-7 April not over on the 3rd)
+    assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(13, 4), (13, 3), (13, 2)]
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (1, 0)]
+    # A: 15 + 15 + 25·4/13 + 0; B: 30·.25 + 0 + 25·3/13 + 15·.5; C: 0 + 0 + 25·2/13 + 15
+    assert (a.score, b.score, c.score) == (37.69, 20.77, 18.85)
+    assert [x.office for x in report.offices] == [A, B, C]
+    march = report.monthly[2]
+    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 68.75}
+    assert any("before the end of the period" in w for w in report.warnings)
+    assert report.sheets()[1].rows[0] == [A, 0.0, 0.0, 55.0, 0.0]  # Jan-Apr scores of A
+
+
+# --- the weekly dispatch ----------------------------------------------------------------------
+
+
+def test_weekly_dispatch(ledger, calendar):
+    week = reports.Period.parse("2024-W12")
+    assert (week.start, week.end) == (dt.date(2024, 3, 18), dt.date(2024, 3, 24))
+    report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
+    rows = {r.office: r for r in report.rows}
+    # B3 verified and judged illegal on 03-20; its 04-01 correction is after the report date
+    assert [(rows[o].verified, rows[o].new_illegal) for o in (A, B, C)] == [(0, 0), (1, 1), (0, 0)]
+    assert rows[A].cases_by_stage == {"close": 1, "verify": 1}
+    assert rows[B].cases_by_stage == {"file": 1, "verify": 1}
+    assert rows[C].cases_by_stage == {}  # case 5 opens on 04-02
+    assert (report.total.verified, report.total.new_illegal) == (1, 1)
+    # case 4 (discovered Thursday 03-21): report due Monday 03-25 (today), filing due 03-26
+    assert [(i.case_id, i.deadline, i.due) for i in report.due_next_week] == [
+        ("4", "书面报告执法监察大队", dt.date(2024, 3, 25)),
+        ("4", "逾期未整改立案", dt.date(2024, 3, 26)),
+    ]
+    assert [(i.case_id, i.due, i.origin) for i in report.overdue] == [
+        ("2", dt.date(2024, 3, 12), "A2"),
+        ("2", dt.date(2024, 3, 13), "A2"),
+    ]
+    # on 3 April, case 5 (discovered 04-02) is due on the worked Sunday 04-07 and on 04-08
+    later = reports.weekly_dispatch(ledger, reports.Period.week(AS_OF), calendar, AS_OF)
+    assert [(i.case_id, i.due) for i in later.due_next_week] == [
+        ("5", dt.date(2024, 4, 7)),
+        ("5", dt.date(2024, 4, 8)),
+    ]
+
+
+# --- the accountability ratio ----------------------------------------------------------------
+
+
+def test_accountability_ratio_per_town_and_district(ledger, calendar):
+    report = reports.accountability_ratio(ledger, MARCH, calendar, AS_OF)
+    towns = {r.area: r for r in report.towns}
+    # 甲镇: illegal A1 600 + A2 300 of construction A1 + A2 + A3 (1400)
+    assert (towns["甲镇"].illegal_cultivated_sqm, towns["甲镇"].construction_cultivated_sqm) == (
+        900.0,
+        2300.0,
+    )
+    assert towns["甲镇"].ratio == pytest.approx(900 / 2300) and towns["甲镇"].flagged
+    # 乙镇: B2 450 + B3 110 of B2, B3, B5 (3500); B4 is 伪变化, B1 is February
+    assert (towns["乙镇"].illegal_cultivated_sqm, towns["乙镇"].construction_cultivated_sqm) == (
+        560.0,
+        4060.0,
+    )
+    assert towns["乙镇"].ratio == pytest.approx(560 / 4060) and not towns["乙镇"].flagged
+    # 丙镇: C4 legal 2000 + C5 临时用地 on TBLX 新增建设用地 1000; C1 facility land is not
+    assert (towns["丙镇"].illegal_cultivated_sqm, towns["丙镇"].construction_cultivated_sqm) == (
+        0.0,
+        3000.0,
+    )
+    assert towns["丙镇"].ratio == 0.0 and not towns["丙镇"].flagged
+    district = report.district
+    assert (district.illegal_cultivated_sqm, district.construction_cultivated_sqm) == (
+        1460.0,
+        9360.0,
+    )
+    assert district.flagged and round(100 * district.ratio, 2) == 15.60
+    rows = report.sheets()[0].rows
+    assert rows[-1][7:] == [15.6, "是 / yes"] and rows[0][0] == "丙镇"
+
+
+def test_the_15_percent_threshold():
+    assert reports.AccountabilityRow("x", 15.0, 100.0).flagged
+    assert not reports.AccountabilityRow("x", 14.99, 100.0).flagged
+    assert reports.AccountabilityRow("x", 0.0, 0.0).ratio is None
+    assert not reports.AccountabilityRow("x", 0.0, 0.0).flagged
+
+
+def test_periods():
+    assert reports.Period.parse("2024-3") == MARCH
+    assert reports.Period.parse("2024-H2").start == dt.date(2024, 7, 1)
+    assert reports.Period.parse("2024").end == dt.date(2024, 12, 31)
+    assert reports.last_month(dt.date(2024, 1, 15)).label == "2023-12"
+    assert reports.monthly_due_date(reports.Period.month(2024, 12)) == dt.date(2025, 1, 5)
+    for bad in ("2024-13", "March", "2024-W60", ""):
+        with pytest.raises(ValueError):
+            reports.Period.parse(bad)
+
+
+def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, calendar, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    report = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
+    path = reports.write_report_xlsx(report, tmp_path / "r.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        assert "xl/worksheets/sheet2.xml" in archive.namelist()
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["排名 Ranking", "说明 Notes"]
+    rows = list(book["排名 Ranking"].iter_rows(values_only=True))
+    assert rows[0][0] == "排名 / rank"
+    assert [list(r) for r in rows[1:]] == report.sheets()[0].rows
+
+
+# --- through Processing ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    from qgis.core import QgsApplication
+
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = EnforcementProvider()
+    registry.addProvider(provider)
+    yield provider
+    registry.removeProvider(provider)
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+def test_algorithms_are_registered_in_the_reports_group(provider):
+    names = {a.name(): a for a in provider.algorithms()}
+    for name in ("monthlyranking", "weeklydispatch", "assessment", "accountabilityratio"):
+        assert names[name].groupId() == "reports" and names[name].group() == "Reports"
+        assert names[name].shortHelpString()
+
+
+def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, calendar, tmp_path):
+    import openpyxl
+    import processing
+
+    result = processing.run(
+        "zcenforcement:monthlyranking",
+        {
+            "LEDGER": str(ledger_path),
+            "MONTH": "2024-03",
+            "REPORT_DATE": "2024-04-03",
+            "OUTPUT_FOLDER": str(tmp_path),
+        },
+    )
+    xlsx, pdf = Path(result["XLSX"]), Path(result["PDF"])
+    assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 0
+    sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows[C][0] == 1 and rows[C][13] == 68.75
+    assert rows[A][:5] == (2, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
+    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 1
+    assert rows["合计 / district"][13] == 45.75
+    assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 2
+
+
+@pytest.mark.parametrize(
+    "algorithm, parameters, stem, pages",
+    [
+        ("weeklydispatch", {"WEEK": "2024-03-20"}, "weekly_dispatch_2024-W12", 3),
+        ("assessment", {"KIND": 0, "YEAR": 2024, "HALF": 0}, "assessment_2024-H1", 2),
+        ("accountabilityratio", {"PERIOD": "2024-03"}, "accountability_ratio_2024-03", 2),
+    ],
+)
+def test_other_report_algorithms(
+    provider, ledger_path, tmp_path, algorithm, parameters, stem, pages
+):
+    import openpyxl
+    import processing
+
+    result = processing.run(
+        f"zcenforcement:{algorithm}",
+        {
+            "LEDGER": str(ledger_path),
+            "REPORT_DATE": "2024-03-25" if algorithm == "weeklydispatch" else "2024-04-03",
+            "OUTPUT_FOLDER": str(tmp_path),
+            **parameters,
+        },
+    )
+    assert Path(result["XLSX"]).name == f"{stem}.xlsx"
+    book = openpyxl.load_workbook(result["XLSX"])
+    first = list(book.worksheets[0].iter_rows(values_only=True))
+    if algorithm == "weeklydispatch":
+        assert first[-1][:3] == ("合计 / district", 1, 1)
+        due = list(book.worksheets[1].iter_rows(values_only=True))
+        assert [r[0] for r in due[1:]] == ["4", "4"]
+    elif algorithm == "assessment":
+        assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
+    else:
+        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.6
+    assert pdf_pages(Path(result["PDF"])) == pages
+
+
+def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match="2024-13"):
+        processing.run(
+            "zcenforcement:monthlyranking",
+            {"LEDGER": str(ledger_path), "MONTH": "2024-13", "OUTPUT_FOLDER": str(tmp_path)},
+        )

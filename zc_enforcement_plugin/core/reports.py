@@ -1,0 +1,1155 @@
+"""The brigade's reports from a ledger: monthly office ranking, weekly dispatch, assessments,
+accountability ratio; each a plain data structure with its warnings, and an XLSX writer.
+
+Definitions (each report prints the ones it uses in its notes):
+
+- A spot's *verdict date* is the verified_on of the first verdict of its current category: the
+  earliest record of the unbroken run of verdicts with the category the spot has now (a correction
+  that keeps the category does not move it; one that changes the category does). A spot is a *new
+  illegal spot* of a period when its current verdict is 违法 and its verdict date lies in it.
+  Verdicts verified after the report date are ignored, and so are case events dated after it.
+- Areas of a spot are the verdict's own figures (GDMJ, YJJBNTMJ) where the verifier stated them,
+  else the screening figures of the spot; the spot area is TBMJ.
+- Illegal acts of a period: its new illegal spots plus the cases opened from a patrol finding in
+  it (a finding has no spot). Stop-order rate = acts whose case has a 制止 event by the report
+  date ÷ acts. Rectification rate = cases opened in the period that were closed straight after
+  核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the period.
+- Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
+  weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
+  (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
+  date are left out.
+- Timeliness = 1 − cases with an open deadline past due ÷ cases open at the report date.
+- Score (0-100) = 100 × Σ wₖ·sₖ / Σ wₖ over the components sₖ above that apply (a rate with a
+  zero denominator does not apply and its weight drops out); weights: DEFAULT_WEIGHTS, or the
+  ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
+- Accountability ratio (问责比例) = GDMJ of the period's spots judged 违法 ÷ GDMJ of the period's
+  spots on new construction land, where a spot of the period is one whose verdict date lies in
+  the period and "new construction" is TBLX 新增建设用地 or a 合法 or 违法 verdict (a construction
+  judged legal or illegal), except spots judged 实地未变化 or 伪变化 (nothing was built).
+  Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from . import deadlines as dl
+from . import ledger_schema as ls
+from .cases import ORIGIN_PATROL, Case, Stage
+from .domain import (
+    ACCOUNTABILITY_RATIO,
+    AREA_DECIMALS,
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+    SPOT_TYPE,
+    SQM_PER_MU,
+)
+from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
+from .patrols import weekly_compliance
+from .workdays import WorkCalendar
+
+# TBLX value of a spot on new construction land (also in demo_district, which makes such spots).
+SPOT_TYPE_NEW_CONSTRUCTION = "新增建设用地"
+NO_CHANGE_KINDS = ("实地未变化", "伪变化")  # verdict kinds saying nothing was built
+PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
+REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
+NO_OFFICE = "（未填写所）"
+NO_TOWN = "（未填写乡镇）"
+
+# --- the score: its components and default weights, in one place ------------------------------
+STOP_RATE = "stop_rate"
+RECTIFICATION_RATE = "rectification_rate"
+PATROL_COMPLIANCE = "patrol_compliance"
+TIMELINESS = "timeliness"
+SCORE_COMPONENTS = (STOP_RATE, RECTIFICATION_RATE, PATROL_COMPLIANCE, TIMELINESS)
+DEFAULT_WEIGHTS: dict[str, float] = {
+    STOP_RATE: 30.0,
+    RECTIFICATION_RATE: 30.0,
+    PATROL_COMPLIANCE: 25.0,
+    TIMELINESS: 15.0,
+}
+COMPONENT_LABELS = {
+    STOP_RATE: "制止率 / stop-order rate",
+    RECTIFICATION_RATE: "整改率 / rectification rate",
+    PATROL_COMPLIANCE: "巡查达标率 / patrol compliance",
+    TIMELINESS: "按期办理率 / timeliness",
+}
+SCORE_FORMULA = (
+    "得分 = 100 × Σ(权重 × 分项) ÷ Σ(适用分项的权重)；分母为零的分项不适用，其权重不计。 / "
+    "score = 100 × Σ(weight × component) ÷ Σ(weights of the components that apply); a component "
+    "with a zero denominator does not apply and its weight drops out."
+)
+
+
+def score_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """DEFAULT_WEIGHTS with ``overrides`` applied; ValueError naming a bad entry."""
+    weights = dict(DEFAULT_WEIGHTS)
+    if overrides is None:
+        return weights
+    if not isinstance(overrides, Mapping):
+        raise ValueError("得分权重须为对象 / report_weights must be an object: component -> weight")
+    for name, value in overrides.items():
+        if name not in SCORE_COMPONENTS:
+            raise ValueError(
+                f"未知得分分项 / unknown score component {name!r}; known: "
+                f"{', '.join(SCORE_COMPONENTS)}"
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(
+                f"权重 {name} 须为非负数 / weight {name} must be a number >= 0, got {value!r}"
+            )
+        weights[name] = float(value)
+    if sum(weights.values()) <= 0:
+        raise ValueError("权重之和须大于零 / the weights must not all be zero")
+    return weights
+
+
+def score(components: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """SCORE_FORMULA rounded to 2 decimals; None when no weighted component applies."""
+    applying = [(weights[k], v) for k, v in components.items() if v is not None and weights[k] > 0]
+    total = sum(w for w, _ in applying)
+    if total <= 0:
+        return None
+    return round(100.0 * sum(w * v for w, v in applying) / total, 2)
+
+
+# --- periods ---------------------------------------------------------------------------------
+WEEK, MONTH, HALF_YEAR, YEAR = "week", "month", "half_year", "year"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = _calendar.monthrange(year, month)[1]
+        return cls(
+            MONTH, dt.date(year, month, 1), dt.date(year, month, last), f"{year}-{month:02d}"
+        )
+
+    @classmethod
+    def week(cls, day: dt.date) -> Period:
+        """The ISO week (Monday to Sunday) holding ``day``."""
+        monday = day - dt.timedelta(days=day.weekday())
+        year, week, _ = monday.isocalendar()
+        return cls(WEEK, monday, monday + dt.timedelta(days=6), f"{year}-W{week:02d}")
+
+    @classmethod
+    def half_year(cls, year: int, half: int) -> Period:
+        if half not in (1, 2):
+            raise ValueError(f"half must be 1 or 2, got {half!r}")
+        start = dt.date(year, 1 if half == 1 else 7, 1)
+        end = dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+        return cls(HALF_YEAR, start, end, f"{year}-H{half}")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """'2024-03' month, '2024-W10' ISO week, '2024-H1' half-year, '2024' year."""
+        value = (text or "").strip().upper()
+        try:
+            if re.fullmatch(r"\d{4}-\d{1,2}", value):
+                year, month = value.split("-")
+                return cls.month(int(year), int(month))
+            if re.fullmatch(r"\d{4}-W\d{1,2}", value):
+                year, week = value.split("-W")
+                return cls.week(dt.date.fromisocalendar(int(year), int(week), 1))
+            if re.fullmatch(r"\d{4}-H[12]", value):
+                year, half = value.split("-H")
+                return cls.half_year(int(year), int(half))
+            if re.fullmatch(r"\d{4}", value):
+                return cls.year(int(value))
+        except ValueError:
+            pass
+        raise ValueError(
+            f"无法识别的时段 {text!r}：应为 YYYY-MM、YYYY-Www、YYYY-H1/H2 或 YYYY / unknown "
+            f"period {text!r}: use YYYY-MM, YYYY-Www, YYYY-H1/H2 or YYYY"
+        )
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def months(self) -> list[Period]:
+        result, year, month = [], self.start.year, self.start.month
+        while dt.date(year, month, 1) <= self.end:
+            result.append(Period.month(year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+
+def last_month(today: dt.date | None = None) -> Period:
+    first = (today or dt.date.today()).replace(day=1)
+    previous = first - dt.timedelta(days=1)
+    return Period.month(previous.year, previous.month)
+
+
+def monthly_due_date(period: Period) -> dt.date:
+    """The 5th of the month after the period: the monthly ranking is issued before it."""
+    after = period.end + dt.timedelta(days=1)
+    return after.replace(day=REPORT_DUE_DAY)
+
+
+# --- what the ledger says, read once -----------------------------------------------------------
+def _mu(sqm: float) -> float:
+    return round(sqm / SQM_PER_MU, AREA_DECIMALS)
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class _SpotFacts:
+    summary: SpotSummary
+    office: str
+    town: str
+    category: str | None  # current verdict at the report date
+    kind: str | None
+    verdict_date: dt.date | None  # first verdict of the current category run
+    first_verified: dt.date | None  # first verdict of all
+    spot_area: float
+    cultivated: float
+    basic_farmland: float
+    spot_type: str | None
+
+
+@dataclass
+class _Context:
+    """The ledger read once for one report date."""
+
+    as_of: dt.date
+    calendar: WorkCalendar
+    rules: dl.DeadlineRules
+    spots: list[_SpotFacts]
+    cases: list[tuple[CaseRecord, Case]]  # the case as its events up to as_of make it
+    patrols: list
+    offices: list[str]
+    warnings: list[str]
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def _figure(verdict: Verdict | None, name: str, fallback: float | None) -> tuple[float, bool]:
+    areas = (verdict.areas or {}) if verdict else {}
+    if name in areas and areas[name] is not None:
+        return float(areas[name]), True
+    if fallback is not None:
+        return float(fallback), True
+    return 0.0, False
+
+
+def _read(
+    ledger: LedgerStore,
+    as_of: dt.date,
+    calendar: WorkCalendar,
+    need_types: bool = False,
+) -> _Context:
+    warnings: list[str] = []
+    settings = ledger.settings()
+    rules = dl.rules_from_dict(settings.get(ls.SETTING_DEADLINE_RULES), ls.T_SETTINGS)
+    spots: list[_SpotFacts] = []
+    for summary in ledger.spots():
+        history = [v for v in ledger.verdict_history(summary.id) if _date(v.verified_on)]
+        history = [v for v in history if _date(v.verified_on) <= as_of]
+        current = history[-1] if history else None
+        verdict_date = first = None
+        if current is not None:
+            first = min(_date(v.verified_on) for v in history)
+            run = []
+            for verdict in reversed(history):
+                if verdict.category != current.category:
+                    break
+                run.append(_date(verdict.verified_on))
+            verdict_date = min(run)
+        cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
+        if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
+            warnings.append(
+                f"违法图斑 {summary.number} 没有耕地面积（GDMJ），按 0 计 / illegal spot "
+                f"{summary.number} has no cultivated area (GDMJ): counted as 0"
+            )
+        basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
+        spot_type = None
+        if need_types:
+            spot_type = ledger.spot(summary.id).attributes.get(SPOT_TYPE)
+        if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
+            warnings.append(
+                f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
+                f"spot {summary.number} has no office (SMC): listed under {NO_OFFICE}"
+            )
+        spots.append(
+            _SpotFacts(
+                summary,
+                summary.office or NO_OFFICE,
+                summary.town or NO_TOWN,
+                current.category if current else None,
+                current.kind if current else None,
+                verdict_date,
+                first,
+                float(summary.spot_area or 0.0),
+                cultivated,
+                basic,
+                None if spot_type is None else str(spot_type).strip(),
+            )
+        )
+    cases: list[tuple[CaseRecord, Case]] = []
+    for record in ledger.cases():
+        events = [e for e in record.case.events if e.date <= as_of]
+        if events:
+            cases.append((record, Case.from_events(events)))
+    patrols = ledger.patrols(end=as_of)
+    offices = sorted(
+        {s.office for s in spots if s.summary.office}
+        | {r.office for r, _ in cases if r.office}
+        | {p.office for p in patrols}
+    )
+    if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
+        offices.append(NO_OFFICE)
+    return _Context(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
+
+
+def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
+    for year in sorted({d.year for d in days}):
+        if not context.calendar.covers(dt.date(year, 1, 1)):
+            context.warn(
+                f"{year}年没有官方节假日安排：涉及该年的工作日期限无法准确计算，请在节假日文件中"
+                f"加入{year}年 / no official holiday schedule for {year}: working-day deadlines "
+                f"in that year cannot be computed exactly; add {year} to the holiday file"
+            )
+
+
+def _case_deadlines(context: _Context, case: Case) -> list:
+    deadlines = case.deadlines(context.rules, context.calendar, context.as_of)
+    for deadline in deadlines:
+        if deadline.warning:
+            context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
+    return deadlines
+
+
+def _is_overdue(context: _Context, case: Case) -> bool:
+    return any(not d.done and d.status == dl.OVERDUE for d in _case_deadlines(context, case))
+
+
+def _rectified(case: Case) -> bool:
+    """Closed straight after verify or stop: rectified before filing (整改到位)."""
+    stages = case.stages
+    return case.closed and len(stages) >= 2 and stages[-2] in (Stage.VERIFY, Stage.STOP)
+
+
+# --- the office ranking (monthly, half-year, year) --------------------------------------------
+@dataclass
+class OfficeFigures:
+    """One office's figures over a period; rates are 0..1 or None when they do not apply."""
+
+    office: str
+    new_illegal: int = 0
+    illegal_area_sqm: float = 0.0
+    illegal_cultivated_sqm: float = 0.0
+    illegal_basic_farmland_sqm: float = 0.0
+    illegal_acts: int = 0  # new illegal spots + patrol cases opened (stop-rate denominator)
+    stopped: int = 0
+    cases_opened: int = 0
+    cases_rectified: int = 0
+    weeks: int = 0
+    weeks_compliant: int = 0
+    open_cases: int = 0  # at the report date
+    overdue_cases: int = 0
+    score: float | None = None
+    rank: int | None = None
+
+    @staticmethod
+    def _rate(numerator: int, denominator: int) -> float | None:
+        return numerator / denominator if denominator else None
+
+    @property
+    def stop_rate(self) -> float | None:
+        return self._rate(self.stopped, self.illegal_acts)
+
+    @property
+    def rectification_rate(self) -> float | None:
+        return self._rate(self.cases_rectified, self.cases_opened)
+
+    @property
+    def patrol_compliance(self) -> float | None:
+        return self._rate(self.weeks_compliant, self.weeks)
+
+    @property
+    def timeliness(self) -> float | None:
+        return None if not self.open_cases else 1.0 - self.overdue_cases / self.open_cases
+
+    def components(self) -> dict[str, float | None]:
+        return {name: getattr(self, name) for name in SCORE_COMPONENTS}
+
+    def add(self, other: OfficeFigures) -> None:
+        """Sum the period figures of ``other`` into this one (not the report-date ones)."""
+        for name in (
+            "new_illegal",
+            "illegal_area_sqm",
+            "illegal_cultivated_sqm",
+            "illegal_basic_farmland_sqm",
+            "illegal_acts",
+            "stopped",
+            "cases_opened",
+            "cases_rectified",
+            "weeks",
+            "weeks_compliant",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Sheet:
+    """A table for the writers: name, header row, rows."""
+
+    name: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Chart:
+    title: str
+    labels: list[str]
+    values: list[float | None]
+    threshold: float | None = None  # drawn as a line, e.g. the 15 % accountability ratio
+    unit: str = ""
+    maximum: float | None = None  # top of the axis (100 for scores); None: from the values
+    decimals: int = 2
+
+
+@dataclass
+class RankingReport:
+    """每月通报 or 半年/年度考核: the offices ranked by score."""
+
+    period: Period
+    as_of: dt.date
+    weights: dict[str, float]
+    weights_source: str
+    offices: list[OfficeFigures]  # ranked
+    total: OfficeFigures
+    due_date: dt.date | None  # monthly: issue before this day
+    monthly: list[RankingReport] = field(default_factory=list)  # assessments: the months
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.period.kind == MONTH:
+            return f"{self.period.label} 各自然资源所卫片执法工作通报 / monthly ranking of offices"
+        if self.period.kind == HALF_YEAR:
+            return f"{self.period.label} 半年考核 / half-year assessment of offices"
+        return f"{self.period.label} 年度考核 / year assessment of offices"
+
+    def info_lines(self) -> list[str]:
+        lines = [
+            f"统计时段 / period: {self.period.start} – {self.period.end}",
+            f"报告日期 / report date: {self.as_of}",
+        ]
+        if self.due_date is not None:
+            lines.append(f"报送期限 / due: {self.due_date} 前 (before the 5th of the next month)")
+        return lines
+
+    def notes(self) -> list[str]:
+        lines = [f"权重来源 / weights from: {self.weights_source}"]
+        lines += [f"  {COMPONENT_LABELS[k]}: {self.weights[k]:g}" for k in SCORE_COMPONENTS]
+        lines.append(SCORE_FORMULA)
+        lines += [f"  {line}" for line in _DEFINITIONS]
+        return lines
+
+    def chart(self) -> Chart:
+        return Chart(
+            "得分 / score",
+            [o.office for o in self.offices],
+            [o.score for o in self.offices],
+            maximum=100.0,
+        )
+
+    def sheets(self) -> list[Sheet]:
+        headers = [
+            "排名 / rank",
+            "自然资源所 / office",
+            "新增违法图斑 / new illegal spots",
+            "违法面积 (m²) / illegal area",
+            "违法面积 (亩) / illegal area (mu)",
+            "占用耕地 (m²) / cultivated",
+            "占用耕地 (亩) / cultivated (mu)",
+            "占用永久基本农田 (m²) / basic farmland",
+            "占用永久基本农田 (亩) / basic farmland (mu)",
+            "制止率 (%) / stop-order rate",
+            "整改率 (%) / rectification rate",
+            "巡查达标率 (%) / patrol compliance",
+            "逾期案件 / overdue cases",
+            "得分 / score",
+        ]
+        rows = [_ranking_row(o) for o in self.offices]
+        total = _ranking_row(self.total)
+        total[1] = "合计 / district"
+        rows.append(total)
+        sheets = [Sheet("排名 Ranking", headers, rows)]
+        if self.monthly:
+            months = [m.period.label for m in self.monthly]
+            scores = []
+            for office in self.offices:
+                row: list[Any] = [office.office]
+                for month in self.monthly:
+                    found = next((o for o in month.offices if o.office == office.office), None)
+                    row.append(None if found is None else found.score)
+                scores.append(row)
+            sheets.append(Sheet("月度得分 Monthly", ["自然资源所 / office", *months], scores))
+        sheets.append(_notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
+        return sheets
+
+
+_DEFINITIONS = [
+    line.strip()
+    for line in (
+        "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
+        "current verdict 违法, first given in the period",
+        "制止率 = 已有“制止”记录的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案） / "
+        "stop-order rate = illegal acts with a stop event ÷ illegal acts",
+        "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
+        "rectification rate = cases closed right after verify or stop ÷ cases opened",
+        "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
+        "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
+        "按期办理率 = 1 − 逾期案件 ÷ 报告日未结案件 / timeliness = 1 − overdue ÷ open cases",
+    )
+]
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100.0 * value, 2)
+
+
+def _ranking_row(o: OfficeFigures) -> list[Any]:
+    return [
+        o.rank,
+        o.office,
+        o.new_illegal,
+        round(o.illegal_area_sqm, AREA_DECIMALS),
+        _mu(o.illegal_area_sqm),
+        round(o.illegal_cultivated_sqm, AREA_DECIMALS),
+        _mu(o.illegal_cultivated_sqm),
+        round(o.illegal_basic_farmland_sqm, AREA_DECIMALS),
+        _mu(o.illegal_basic_farmland_sqm),
+        _pct(o.stop_rate),
+        _pct(o.rectification_rate),
+        _pct(o.patrol_compliance),
+        o.overdue_cases,
+        o.score,
+    ]
+
+
+def _notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
+    rows = [[line] for line in lines]
+    rows.append(["提示 / warnings:" if warnings else "提示 / warnings: 无 / none"])
+    rows += [[w] for w in warnings]
+    return Sheet("说明 Notes", [title], rows)
+
+
+def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first Monday, last Sunday) of the ISO weeks whose Thursday is in the period and which
+    are over by ``as_of``; None when there is none."""
+    thursday = period.start + dt.timedelta(days=(3 - period.start.weekday()) % 7)
+    first = thursday - dt.timedelta(days=3)
+    last_thursday = period.end - dt.timedelta(days=(period.end.weekday() - 3) % 7)
+    last = last_thursday + dt.timedelta(days=3)
+    while last > as_of:
+        last -= dt.timedelta(days=7)
+    return (first, last) if last > first else None
+
+
+def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigures]:
+    """Every office's figures over ``period``; the report-date figures (open/overdue) too."""
+    figures = {office: OfficeFigures(office) for office in context.offices}
+    stopped_spots = {
+        record.spot_id for record, case in context.cases if record.spot_id and case.has(Stage.STOP)
+    }
+    for spot in context.spots:
+        if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
+            continue
+        f = figures[spot.office]
+        f.new_illegal += 1
+        f.illegal_area_sqm += spot.spot_area
+        f.illegal_cultivated_sqm += spot.cultivated
+        f.illegal_basic_farmland_sqm += spot.basic_farmland
+        f.illegal_acts += 1
+        f.stopped += spot.summary.id in stopped_spots
+    for record, case in context.cases:
+        office = figures.get(record.office or NO_OFFICE)
+        if office is None:
+            office = figures[record.office or NO_OFFICE] = OfficeFigures(record.office or NO_OFFICE)
+        opened = case.events[0].date
+        if period.contains(opened):
+            office.cases_opened += 1
+            office.cases_rectified += _rectified(case)
+            if record.origin == ORIGIN_PATROL:
+                office.illegal_acts += 1
+                office.stopped += case.has(Stage.STOP)
+        if not case.closed:
+            office.open_cases += 1
+            office.overdue_cases += _is_overdue(context, case)
+    weeks = _weeks_of(period, context.as_of)
+    if weeks is not None:
+        count = ((weeks[1] - weeks[0]).days + 1) // 7
+        shortfalls = weekly_compliance(
+            context.patrols, context.offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
+        )
+        short = {}
+        for shortfall in shortfalls:
+            short[shortfall.office] = short.get(shortfall.office, 0) + 1
+        for office, f in figures.items():
+            f.weeks = count
+            f.weeks_compliant = count - short.get(office, 0)
+    return figures
+
+
+def _rank(figures: Iterable[OfficeFigures], weights: Mapping[str, float]) -> list[OfficeFigures]:
+    ranked = list(figures)
+    for f in ranked:
+        f.score = score(f.components(), weights)
+    ranked.sort(key=lambda f: (f.score is None, -(f.score or 0.0), f.office))
+    previous, rank = None, 0
+    for position, f in enumerate(ranked, start=1):
+        if f.score is None:
+            f.rank = None
+            continue
+        if f.score != previous:
+            rank, previous = position, f.score
+        f.rank = rank
+    return ranked
+
+
+def _total(figures: Iterable[OfficeFigures]) -> OfficeFigures:
+    total = OfficeFigures("合计")
+    for f in figures:
+        total.add(f)
+        total.open_cases += f.open_cases
+        total.overdue_cases += f.overdue_cases
+    return total
+
+
+def _weights(ledger: LedgerStore) -> tuple[dict[str, float], str]:
+    stored = ledger.settings().get(ls.SETTING_REPORT_WEIGHTS)
+    if stored is None:
+        return score_weights(), "默认权重 / default weights (reports.DEFAULT_WEIGHTS)"
+    return score_weights(stored), f"台帐设置 / ledger setting {ls.SETTING_REPORT_WEIGHTS}"
+
+
+def _common_warnings(context: _Context, period: Period, extra_days: Iterable[dt.date] = ()) -> None:
+    _calendar_warnings(context, [period.start, period.end, context.as_of, *extra_days])
+    if context.as_of < period.end:
+        context.warn(
+            f"报告日期 {context.as_of} 早于时段结束 {period.end}：数字只计到报告日期 / the report "
+            f"date {context.as_of} is before the end of the period {period.end}: figures count "
+            "up to the report date only"
+        )
+
+
+def monthly_ranking(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> RankingReport:
+    """每月通报: offices ranked by score over one month (see the module docstring)."""
+    if period.kind != MONTH:
+        raise ValueError(f"monthly_ranking needs a month, got {period.kind}")
+    as_of = as_of or dt.date.today()
+    context = _read(ledger, as_of, calendar)
+    weights, source = _weights(ledger)
+    due = monthly_due_date(period)
+    _common_warnings(context, period)
+    figures = _office_figures(context, period)
+    ranked = _rank(figures.values(), weights)
+    total = _total(ranked)
+    total.score = score(total.components(), weights)
+    return RankingReport(
+        period, as_of, weights, source, ranked, total, due, warnings=context.warnings
+    )
+
+
+def assessment(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> RankingReport:
+    """半年/年度考核: the monthly figures of the period summed per office, scored and ranked.
+
+    Counts and areas are summed over the months and the rates recomputed from the summed
+    numerators and denominators (not averaged); open and overdue cases are at the report date.
+    """
+    if period.kind not in (HALF_YEAR, YEAR):
+        raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
+    as_of = as_of or dt.date.today()
+    context = _read(ledger, as_of, calendar)
+    weights, source = _weights(ledger)
+    _common_warnings(context, period)
+    months = []
+    summed: dict[str, OfficeFigures] = {}
+    for month in period.months():
+        if month.start > as_of:
+            continue
+        figures = _office_figures(context, month)
+        for office, f in figures.items():
+            target = summed.setdefault(office, OfficeFigures(office))
+            target.add(f)
+            target.open_cases, target.overdue_cases = f.open_cases, f.overdue_cases
+        ranked = _rank([_copy(f) for f in figures.values()], weights)
+        months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
+    ranked = _rank(summed.values(), weights)
+    total = _total(ranked)
+    total.score = score(total.components(), weights)
+    return RankingReport(
+        period, as_of, weights, source, ranked, total, None, months, context.warnings
+    )
+
+
+def _copy(f: OfficeFigures) -> OfficeFigures:
+    return OfficeFigures(**{k: v for k, v in f.__dict__.items()})
+
+
+# --- the weekly dispatch ----------------------------------------------------------------------
+@dataclass
+class DeadlineItem:
+    case_id: str
+    office: str
+    origin: str  # spot number or patrol id
+    stage: str  # current stage, Chinese
+    deadline: str  # Chinese label
+    due: dt.date
+
+
+@dataclass
+class DispatchRow:
+    office: str
+    verified: int = 0
+    new_illegal: int = 0
+    cases_by_stage: dict[str, int] = field(default_factory=dict)  # Stage value -> count
+
+
+@dataclass
+class WeeklyDispatch:
+    """每周调度: the week's verification and cases, and the deadlines to chase."""
+
+    period: Period
+    as_of: dt.date
+    rows: list[DispatchRow]
+    total: DispatchRow
+    due_next_week: list[DeadlineItem]
+    overdue: list[DeadlineItem]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.period.label} 每周调度 / weekly dispatch"
+
+    def info_lines(self) -> list[str]:
+        return [
+            f"统计时段 / period: {self.period.start} – {self.period.end}",
+            f"报告日期 / report date: {self.as_of}",
+            f"未来7天到期 / due within 7 days: {self.as_of} – {self.as_of + dt.timedelta(days=7)}",
+        ]
+
+    def notes(self) -> list[str]:
+        return [
+            "新核查图斑：首次判定的核查日期在本周 / verified: first verdict dated in the week",
+            "新增违法：当前判定为违法且首次判定违法在本周 / new illegal: judged 违法 in the week",
+            "案件阶段为报告日期的当前阶段 / case stages as at the report date",
+        ]
+
+    def chart(self) -> Chart:
+        return Chart(
+            "新增违法图斑 / new illegal spots",
+            [r.office for r in self.rows],
+            [float(r.new_illegal) for r in self.rows],
+            decimals=0,
+        )
+
+    def sheets(self) -> list[Sheet]:
+        stage_headers = [f"{s.label_zh} / {s.value}" for s in Stage]
+        headers = [
+            "自然资源所 / office",
+            "新核查图斑 / verified",
+            "新增违法 / new illegal",
+            *stage_headers,
+        ]
+
+        def row(r: DispatchRow, name: str) -> list[Any]:
+            return [
+                name,
+                r.verified,
+                r.new_illegal,
+                *(r.cases_by_stage.get(s.value, 0) for s in Stage),
+            ]
+
+        rows = [row(r, r.office) for r in self.rows] + [row(self.total, "合计 / district")]
+        item_headers = [
+            "案件 / case",
+            "自然资源所 / office",
+            "来源 / origin",
+            "当前阶段 / stage",
+            "期限 / deadline",
+            "到期日 / due",
+        ]
+
+        def items(values: list[DeadlineItem]) -> list[list[Any]]:
+            return [
+                [i.case_id, i.office, i.origin, i.stage, i.deadline, i.due.isoformat()]
+                for i in values
+            ]
+
+        return [
+            Sheet("调度 Dispatch", headers, rows),
+            Sheet("7天内到期 Due", item_headers, items(self.due_next_week)),
+            Sheet("逾期 Overdue", item_headers, items(self.overdue)),
+            _notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
+        ]
+
+
+def weekly_dispatch(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> WeeklyDispatch:
+    """每周调度 of one ISO week, with the open deadlines due from the report date to 7 days
+    after it (the day itself included) and those already overdue."""
+    if period.kind != WEEK:
+        raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
+    as_of = as_of or dt.date.today()
+    context = _read(ledger, as_of, calendar)
+    horizon = as_of + dt.timedelta(days=7)
+    _common_warnings(context, period, [horizon])
+    rows = {office: DispatchRow(office) for office in context.offices}
+    for spot in context.spots:
+        if period.contains(spot.first_verified):
+            rows.setdefault(spot.office, DispatchRow(spot.office)).verified += 1
+        if spot.category == ls.VERDICT_ILLEGAL and period.contains(spot.verdict_date):
+            rows.setdefault(spot.office, DispatchRow(spot.office)).new_illegal += 1
+    due_next: list[DeadlineItem] = []
+    overdue: list[DeadlineItem] = []
+    for record, case in context.cases:
+        office = record.office or NO_OFFICE
+        row = rows.setdefault(office, DispatchRow(office))
+        row.cases_by_stage[case.stage.value] = row.cases_by_stage.get(case.stage.value, 0) + 1
+        for deadline in _case_deadlines(context, case):
+            if deadline.done or deadline.due is None:
+                continue
+            item = DeadlineItem(
+                case.case_id,
+                office,
+                case.origin.ref,
+                case.stage.label_zh,
+                deadline.label_zh,
+                deadline.due,
+            )
+            if deadline.due < as_of:
+                overdue.append(item)
+            elif deadline.due <= horizon:  # due today included: still in time
+                due_next.append(item)
+    total = DispatchRow("合计")
+    for row in rows.values():
+        total.verified += row.verified
+        total.new_illegal += row.new_illegal
+        for stage, count in row.cases_by_stage.items():
+            total.cases_by_stage[stage] = total.cases_by_stage.get(stage, 0) + count
+    order = sorted(rows.values(), key=lambda r: r.office)
+    due_next.sort(key=lambda i: (i.due, i.case_id))
+    overdue.sort(key=lambda i: (i.due, i.case_id))
+    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, context.warnings)
+
+
+# --- the accountability ratio -----------------------------------------------------------------
+@dataclass
+class AccountabilityRow:
+    area: str  # town name, or the district
+    illegal_cultivated_sqm: float = 0.0
+    construction_cultivated_sqm: float = 0.0
+    illegal_spots: int = 0
+    construction_spots: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        if self.construction_cultivated_sqm <= 0:
+            return None
+        return self.illegal_cultivated_sqm / self.construction_cultivated_sqm
+
+    @property
+    def flagged(self) -> bool:
+        # Compared at the printed precision (0.01 %), so a shown 15.00 % is always flagged.
+        ratio = self.ratio
+        return ratio is not None and round(ratio, 4) >= ACCOUNTABILITY_RATIO
+
+
+@dataclass
+class AccountabilityReport:
+    """问责比例 per town and for the district (see the module docstring)."""
+
+    period: Period
+    as_of: dt.date
+    towns: list[AccountabilityRow]
+    district: AccountabilityRow
+    threshold: float = ACCOUNTABILITY_RATIO
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{self.period.label} 违法占用耕地问责比例 / accountability ratio"
+
+    def info_lines(self) -> list[str]:
+        return [
+            f"统计时段 / period: {self.period.start} – {self.period.end}",
+            f"报告日期 / report date: {self.as_of}",
+            f"问责线 / threshold: {100 * self.threshold:.0f}%",
+        ]
+
+    def notes(self) -> list[str]:
+        return [
+            "问责比例 = 违法图斑耕地面积 ÷ 新增建设用地图斑耕地面积 / ratio = GDMJ of illegal "
+            "spots ÷ GDMJ of new-construction spots",
+            "新增建设：TBLX 为新增建设用地，或判定为合法、违法（实地未变化、伪变化除外） / new "
+            "construction: TBLX 新增建设用地 or a legal or illegal verdict (except no change)",
+            "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
+            "verdict category first given in the period",
+        ]
+
+    def chart(self) -> Chart:
+        return Chart(
+            "问责比例 (%) / accountability ratio",
+            [r.area for r in self.towns],
+            [_pct(r.ratio) for r in self.towns],
+            threshold=100 * self.threshold,
+            unit="%",
+        )
+
+    def sheets(self) -> list[Sheet]:
+        headers = [
+            "乡镇 / town",
+            "违法图斑 / illegal spots",
+            "违法占用耕地 (m²) / illegal cultivated",
+            "违法占用耕地 (亩) / (mu)",
+            "新增建设图斑 / construction spots",
+            "新增建设占用耕地 (m²) / construction cultivated",
+            "新增建设占用耕地 (亩) / (mu)",
+            "问责比例 (%) / ratio",
+            "达到问责线 / flagged",
+        ]
+
+        def row(r: AccountabilityRow, name: str) -> list[Any]:
+            return [
+                name,
+                r.illegal_spots,
+                round(r.illegal_cultivated_sqm, AREA_DECIMALS),
+                _mu(r.illegal_cultivated_sqm),
+                r.construction_spots,
+                round(r.construction_cultivated_sqm, AREA_DECIMALS),
+                _mu(r.construction_cultivated_sqm),
+                _pct(r.ratio),
+                "是 / yes" if r.flagged else "否 / no",
+            ]
+
+        rows = [row(r, r.area) for r in self.towns] + [row(self.district, "全区 / district")]
+        return [
+            Sheet("问责比例 Ratio", headers, rows),
+            _notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
+        ]
+
+
+def accountability_ratio(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> AccountabilityReport:
+    as_of = as_of or dt.date.today()
+    context = _read(ledger, as_of, calendar, need_types=True)
+    _common_warnings(context, period)
+    towns: dict[str, AccountabilityRow] = {}
+    district = AccountabilityRow("全区")
+    for spot in context.spots:
+        if spot.category is None or not period.contains(spot.verdict_date):
+            continue
+        if spot.kind in NO_CHANGE_KINDS:
+            continue
+        construction = spot.spot_type == SPOT_TYPE_NEW_CONSTRUCTION or spot.category in (
+            ls.VERDICT_LEGAL,
+            ls.VERDICT_ILLEGAL,
+        )
+        if not construction:
+            continue
+        row = towns.setdefault(spot.town, AccountabilityRow(spot.town))
+        for target in (row, district):
+            target.construction_spots += 1
+            target.construction_cultivated_sqm += spot.cultivated
+            if spot.category == ls.VERDICT_ILLEGAL:
+                target.illegal_spots += 1
+                target.illegal_cultivated_sqm += spot.cultivated
+    ordered = sorted(towns.values(), key=lambda r: r.area)
+    return AccountabilityReport(period, as_of, ordered, district, warnings=context.warnings)
+
+
+# --- XLSX, standard library only --------------------------------------------------------------
+def _column(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _cell(ref: str, value: Any, style: int = 0) -> str:
+    s = f' s="{style}"' if style else ""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        value = "是" if value else "否"
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    text = escape(str(value))
+    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _sheet_xml(sheet: Sheet) -> str:
+    widths = [
+        max(
+            [len(str(h)) for h in [sheet.headers[i] if i < len(sheet.headers) else ""]]
+            + [len(str(r[i])) for r in sheet.rows if i < len(r) and r[i] is not None]
+        )
+        for i in range(max([len(sheet.headers), *(len(r) for r in sheet.rows)]))
+    ]
+    cols = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w, 8), 60) * 1.2:.1f}" customWidth="1"/>'
+        for i, w in enumerate(widths)
+    )
+    lines = []
+    for r, row in enumerate([sheet.headers, *sheet.rows], start=1):
+        style = 1 if r == 1 else 0
+        cells = "".join(_cell(f"{_column(c)}{r}", v, style) for c, v in enumerate(row))
+        lines.append(f'<row r="{r}">{cells}</row>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+        f"<cols>{cols}</cols><sheetData>{''.join(lines)}</sheetData></worksheet>"
+    )
+
+
+_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="2"><font><sz val="11"/><name val="宋体"/></font>'
+    '<font><b/><sz val="11"/><name val="宋体"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
+
+
+def _write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> Path:
+    """A minimal XLSX (inline strings, bold header row) with the standard library only."""
+    path = Path(path)
+    names = []
+    for sheet in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31]
+        while name in names:
+            name = name[:28] + f"_{len(names)}"
+        names.append(name)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.styles+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + "</Types>"
+    )
+    root_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        + "".join(
+            f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, name in enumerate(names, start=1)
+        )
+        + "</sheets></workbook>"
+    )
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+            for i in range(1, len(sheets) + 1)
+        )
+        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    )
+    temporary = path.with_name(path.name + ".part")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", root_rels)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        archive.writestr("xl/styles.xml", _STYLES)
+        for i, sheet in enumerate(sheets, start=1):
+            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
+    temporary.replace(path)
+    return path
+
+
+def write_report_xlsx(report: Any, path: str | Path) -> Path:
+    """Write any report of this module (it has sheets()) as XLSX."""
+    return _write_xlsx(path, report.sheets())

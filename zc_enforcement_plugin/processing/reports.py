@@ -1,0 +1,279 @@
+"""Processing algorithms of the group Reports: monthly ranking, weekly dispatch, assessment and
+accountability ratio, each writing an XLSX and a PDF from a ledger. Thin adapters over
+core.reports; the PDF is drawn in report_pdf."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..core import reports
+from ..core.ledger import GeoPackageLedger, LedgerError
+from ..core.workdays import HolidayFileError, WorkCalendar
+from ..i18n import tr
+from .base import EnforcementAlgorithm, fail
+from .report_pdf import write_report_pdf
+
+
+class _ReportAlgorithm(EnforcementAlgorithm):
+    """Shared parameters: the ledger, the report date and the output folder."""
+
+    GROUP = "Reports"
+    GROUP_ID = "reports"
+    FILE_STEM = ""
+
+    LEDGER = "LEDGER"
+    REPORT_DATE = "REPORT_DATE"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    XLSX = "XLSX"
+    PDF = "PDF"
+    WARNINGS = "WARNINGS"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.LEDGER,
+                tr("Verification ledger (GeoPackage)"),
+                extension="gpkg",
+            )
+        )
+        self.add_period_parameters()
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.REPORT_DATE,
+                tr("Report date (YYYY-MM-DD, empty: today)"),
+                defaultValue="",
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder"))
+        )
+        self.addOutput(QgsProcessingOutputFile(self.XLSX, tr("Report workbook (XLSX)")))
+        self.addOutput(QgsProcessingOutputFile(self.PDF, tr("Report with chart (PDF)")))
+        self.addOutput(QgsProcessingOutputNumber(self.WARNINGS, tr("Number of warnings")))
+
+    def add_period_parameters(self) -> None:
+        raise NotImplementedError
+
+    def period(self, parameters, context) -> reports.Period:
+        raise NotImplementedError
+
+    def build(self, ledger, period, calendar, as_of):
+        raise NotImplementedError
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        path = Path(self.parameterAsFile(parameters, self.LEDGER, context))
+        try:
+            period = self.period(parameters, context)
+        except ValueError as exc:
+            raise fail(str(exc)) from None
+        text = (self.parameterAsString(parameters, self.REPORT_DATE, context) or "").strip()
+        try:
+            as_of = dt.date.fromisoformat(text) if text else dt.date.today()
+        except ValueError:
+            raise fail(
+                tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
+            ) from None
+        folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            calendar = WorkCalendar.for_ledger(path)
+            ledger = GeoPackageLedger(path, create=False)
+        except (LedgerError, HolidayFileError) as exc:
+            raise fail(str(exc)) from None
+        try:
+            feedback.setProgressText(tr("Reading the ledger"))
+            report = self.build(ledger, period, calendar, as_of)
+        except (LedgerError, ValueError) as exc:
+            raise fail(str(exc)) from None
+        finally:
+            ledger.close()
+        feedback.setProgress(50)
+        if feedback.isCanceled():
+            return {}
+        for warning in report.warnings:
+            feedback.pushWarning(warning)
+        stem = f"{self.FILE_STEM}_{period.label}"
+        xlsx = reports.write_report_xlsx(report, folder / f"{stem}.xlsx")
+        feedback.setProgressText(tr("Drawing the PDF"))
+        pdf = folder / f"{stem}.pdf"
+        pages = write_report_pdf(report, pdf)
+        feedback.pushInfo(
+            tr("Wrote {xlsx} and {pdf} ({pages} pages).").format(xlsx=xlsx, pdf=pdf, pages=pages)
+        )
+        feedback.setProgress(100)
+        return {
+            self.OUTPUT_FOLDER: str(folder),
+            self.XLSX: str(xlsx),
+            self.PDF: str(pdf),
+            self.WARNINGS: len(report.warnings),
+        }
+
+
+class MonthlyRanking(_ReportAlgorithm):
+    NAME = "monthlyranking"
+    DISPLAY_NAME = "Monthly ranking of offices"
+    FILE_STEM = "monthly_ranking"
+    HELP = (
+        "The monthly report (每月通报) ranking the natural-resources offices, due before the 5th "
+        "of the next month. Per office: new illegal spots (current verdict illegal, first judged "
+        "illegal in the month) with their area, cultivated land and permanent basic farmland in "
+        "m² and mu; stop-order rate (illegal acts with a stop event ÷ illegal acts, patrol "
+        "findings included); rectification rate (cases opened in the month closed right after "
+        "verification or stop ÷ cases opened); patrol compliance (ISO weeks with at least 3 "
+        "patrol days ÷ weeks); overdue cases at the report date; and a score from 0 to 100, the "
+        "weighted mean of the rates that apply (weights from the ledger setting report_weights "
+        "or the defaults, printed in the notes). Writes an XLSX workbook and a PDF with a bar "
+        "chart of the scores. A month in a year without an official holiday schedule is warned."
+    )
+    MONTH = "MONTH"
+
+    def add_period_parameters(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.MONTH, tr("Month (YYYY-MM)"), defaultValue=reports.last_month().label
+            )
+        )
+
+    def period(self, parameters, context) -> reports.Period:
+        text = self.parameterAsString(parameters, self.MONTH, context)
+        period = reports.Period.parse(text)
+        if period.kind != reports.MONTH:
+            raise ValueError(tr("{text} is not a month (YYYY-MM).").format(text=text))
+        return period
+
+    def build(self, ledger, period, calendar, as_of):
+        return reports.monthly_ranking(ledger, period, calendar, as_of)
+
+
+class WeeklyDispatch(_ReportAlgorithm):
+    NAME = "weeklydispatch"
+    DISPLAY_NAME = "Weekly dispatch summary"
+    FILE_STEM = "weekly_dispatch"
+    HELP = (
+        "The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to "
+        "Sunday: per office the spots verified for the first time and the new illegal spots of "
+        "the week, and the cases by their current stage; then every open case deadline falling "
+        "due from the report date to 7 days after it, and every one already overdue. Writes an "
+        "XLSX workbook and a PDF."
+    )
+    WEEK = "WEEK"
+
+    def add_period_parameters(self) -> None:
+        last_week = dt.date.today() - dt.timedelta(days=7)
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.WEEK,
+                tr("Week (any date in it, YYYY-MM-DD, or YYYY-Www)"),
+                defaultValue=reports.Period.week(last_week).label,
+            )
+        )
+
+    def period(self, parameters, context) -> reports.Period:
+        text = (self.parameterAsString(parameters, self.WEEK, context) or "").strip()
+        try:
+            return reports.Period.week(dt.date.fromisoformat(text))
+        except ValueError:
+            period = reports.Period.parse(text)
+        if period.kind != reports.WEEK:
+            raise ValueError(tr("{text} is not a week.").format(text=text))
+        return period
+
+    def build(self, ledger, period, calendar, as_of):
+        return reports.weekly_dispatch(ledger, period, calendar, as_of)
+
+
+class Assessment(_ReportAlgorithm):
+    NAME = "assessment"
+    DISPLAY_NAME = "Half-year or year assessment of offices"
+    FILE_STEM = "assessment"
+    HELP = (
+        "The half-year or year assessment (半年、年度考核) of the offices: the monthly ranking "
+        "figures summed over the months of the period (rates recomputed from the summed counts, "
+        "not averaged), scored with the same weights and ranked; a second sheet lists each "
+        "office's monthly scores. Writes an XLSX workbook and a PDF."
+    )
+    KIND = "KIND"
+    YEAR = "YEAR"
+    HALF = "HALF"
+    KIND_TITLES = {"HALF_YEAR": "Half-year", "YEAR": "Year"}
+    HALF_TITLES = {"FIRST": "First half (January-June)", "SECOND": "Second half (July-December)"}
+
+    def add_period_parameters(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.KIND,
+                tr("Assessment"),
+                options=[tr(t) for t in self.KIND_TITLES.values()],
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                self.YEAR,
+                tr("Year"),
+                QgsProcessingParameterNumber.Integer,
+                dt.date.today().year,
+                minValue=2000,
+                maxValue=2100,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.HALF,
+                tr("Half-year"),
+                options=[tr(t) for t in self.HALF_TITLES.values()],
+                defaultValue=0,
+            )
+        )
+
+    def period(self, parameters, context) -> reports.Period:
+        year = self.parameterAsInt(parameters, self.YEAR, context)
+        if self.parameterAsEnum(parameters, self.KIND, context) == 1:
+            return reports.Period.year(year)
+        half = self.parameterAsEnum(parameters, self.HALF, context) + 1
+        return reports.Period.half_year(year, half)
+
+    def build(self, ledger, period, calendar, as_of):
+        return reports.assessment(ledger, period, calendar, as_of)
+
+
+class AccountabilityRatio(_ReportAlgorithm):
+    NAME = "accountabilityratio"
+    DISPLAY_NAME = "Accountability ratio"
+    FILE_STEM = "accountability_ratio"
+    HELP = (
+        "The accountability ratio (问责比例) per town and for the district: cultivated land "
+        "(GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction "
+        "land (TBLX 新增建设用地, or judged legal or illegal, except spots judged to have no real "
+        "change), over the spots whose current verdict was first given in the period. A ratio "
+        "of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an "
+        "XLSX workbook and a PDF with a chart of the ratios and the 15 % line."
+    )
+    PERIOD = "PERIOD"
+
+    def add_period_parameters(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.PERIOD,
+                tr("Period (YYYY, YYYY-H1, YYYY-MM or YYYY-Www)"),
+                defaultValue=str(dt.date.today().year - 1),
+            )
+        )
+
+    def period(self, parameters, context) -> reports.Period:
+        return reports.Period.parse(self.parameterAsString(parameters, self.PERIOD, context))
+
+    def build(self, ledger, period, calendar, as_of):
+        return reports.accountability_ratio(ledger, period, calendar, as_of)
