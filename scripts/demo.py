@@ -57,6 +57,23 @@ def main() -> int:
     }
     run_algorithm("zcenforcement:screenspots", parameters, profile)
     summarise(screened, pieces)
+
+    ledger_path = out / "ledger.gpkg"
+    imported = run_algorithm(
+        "zcenforcement:importspots",
+        {
+            "SPOTS": screened,
+            "LEDGER": ledger_path,
+            "BATCH": "2026年第一季度卫片",
+            "TOWNS": f"{gpkg}|layername={domain.DEMO_LAYER_TOWNS}",
+        },
+        profile,
+    )["results"]
+    print(
+        f"Ledger {ledger_path.relative_to(out.parent)}: {imported['ADDED']:.0f} spots imported, "
+        f"{imported['REFUSED']:.0f} refused (the duplicated JCBH, reported by number)"
+    )
+    verify_some(ledger_path, out / "after.tif")
     add_results_to_project(out, gpkg, district, screened)
     shutil.rmtree(profile, ignore_errors=True)
     print(f"Done in {time.monotonic() - started:.0f} s. Open {out / 'demo_district.qgz'} in QGIS.")
@@ -86,6 +103,19 @@ def summarise(screened: Path, pieces: Path) -> None:
         f"Total spot area {total:.2f} m² ({total / domain.SQM_PER_MU:.2f} 亩), "
         f"of it cultivated {cultivated:.2f} m² ({cultivated / domain.SQM_PER_MU:.2f} 亩)"
     )
+
+
+def verify_some(ledger_path: Path, after_image: Path, count: int = 40) -> None:
+    """Record verdicts with photo evidence for part of the batch, as a technician would."""
+    from scripts.demo_verification import record_demo_verdicts
+    from zc_enforcement_plugin.core import ledger
+
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        done = record_demo_verdicts(store, after_image, count)
+        verified, total = store.counts()
+        photos = len(store.evidence())
+    print(f"Verified {done} spots with {photos} field photos (EXIF time and GPS): "
+          f"{verified} / {total} verified")
 
 
 def add_results_to_project(out: Path, gpkg: Path, district: dict, screened: Path) -> None:

@@ -49,3 +49,11 @@ except (ImportError, AttributeError):
     FIELD_DOUBLE = QVariant.Double
     FIELD_INT = QVariant.Int
     FIELD_BOOL = QVariant.Bool
+
+# Rubber bands and geometry kinds: QgsWkbTypes.GeometryType until 3.30, Qgis.GeometryType after.
+if hasattr(Qgis, "GeometryType"):
+    GEOMETRY_POLYGON = Qgis.GeometryType.Polygon
+    GEOMETRY_POINT = Qgis.GeometryType.Point
+else:
+    GEOMETRY_POLYGON = QgsWkbTypes.PolygonGeometry
+    GEOMETRY_POINT = QgsWkbTypes.PointGeometry

@@ -23,10 +23,14 @@ def missing_dependencies() -> list[str]:
 
 
 def install_hint(missing: list[str]) -> str:
-    """How to install the missing packages into the Python QGIS runs on."""
+    """How to install the missing packages into the Python QGIS runs on.
+
+    On Linux the GEOS/GDAL/PROJ-based packages must be built against the libraries QGIS uses:
+    wheels that bundle their own copies crash inside QGIS. Windows' OSGeo4W has them all.
+    """
     packages = " ".join(f'"{m}"' for m in missing)
     return (
-        f"python3 -m pip install {packages}  (on Windows: run it in the OSGeo4W Shell; "
-        "on Debian/Ubuntu: apt install python3-shapely python3-pyproj python3-fiona "
-        "python3-rasterio)"
+        f"Windows (OSGeo4W Shell): python3 -m pip install {packages}; "
+        "Debian/Ubuntu: apt install python3-pyproj python3-fiona python3-rasterio libgeos-dev "
+        'and python3 -m pip install --no-binary shapely "shapely>=2"'
     )

@@ -49,7 +49,7 @@ class ZcEnforcementPlugin:
 
         from .ui.verification_dock import VerificationDock
 
-        self.dock = VerificationDock(self.iface.mainWindow())
+        self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
         self.dock.setObjectName("ZcEnforcementVerificationDock")
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
@@ -106,6 +106,7 @@ class ZcEnforcementPlugin:
             self.toolbar.deleteLater()
             self.toolbar = None
         if self.dock is not None:
+            self.dock.cleanup()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None

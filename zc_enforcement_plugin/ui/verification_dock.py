@@ -1,32 +1,557 @@
-"""The verification dock (核查面板): for now a placeholder that says what it will hold."""
+"""The verification dock (核查面板): walk the screened spots, record verdicts and evidence.
+
+Layout (top to bottom): ledger and actions, filters, the queue, the current spot's figures,
+the before/after images, evidence, and the navigation and verdict buttons. Verdict forms open
+as panels on the same stack, so the dock never spawns windows a technician has to manage.
+"""
 
 from __future__ import annotations
 
-from qgis.gui import QgsDockWidget, QgsPanelWidget, QgsPanelWidgetStack
-from qgis.PyQt.QtWidgets import QLabel, QVBoxLayout
+import html
+from pathlib import Path
 
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsGeometry,
+    QgsProject,
+    QgsRectangle,
+    QgsReferencedRectangle,
+)
+from qgis.gui import (
+    QgsDockWidget,
+    QgsFileWidget,
+    QgsPanelWidget,
+    QgsPanelWidgetStack,
+    QgsRubberBand,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QKeySequence
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QShortcut,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..compat import GEOMETRY_POLYGON
+from ..core import domain, ledger
+from ..core import ledger_schema as ls
 from ..i18n import tr
+from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
+from .image_comparison import ImageComparison
+from .review_session import ReviewFilter, ReviewSession
+from .spot_queue import SpotQueueModel
+from .verdict_panel import VerdictPanel
+
+PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
+LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
+# Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
+VERDICT_KEYS = ("1", "2", "3")
+
+# Figures shown for the current spot, in m² and 亩.
+FIGURES = (
+    (domain.SPOT_AREA, "图斑面积"),
+    (domain.CULTIVATED_AREA, "耕地"),
+    (domain.AGRICULTURAL_AREA, "其他农用地"),
+    (domain.CONSTRUCTION_AREA, "建设用地"),
+    (domain.UNUSED_AREA, "未利用地"),
+    (domain.UNSURVEYED_AREA, "无地类覆盖"),
+    *((layer.area_field, layer.label_zh) for layer in domain.OVERLAY_LAYERS),
+)
 
 
 class VerificationDock(QgsDockWidget):
-    """A dock holding a panel stack, so later panels (spot, verdict, evidence) open as pages."""
+    """A dock holding a panel stack: the review page, and verdict forms pushed on top of it."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, iface=None):
         super().__init__(tr("Spot verification"), parent)
+        self.iface = iface
+        self.session = ReviewSession()
         self.stack = QgsPanelWidgetStack(self)
-        home = QgsPanelWidget(self.stack)
-        home.setPanelTitle(tr("Spot verification"))
-        layout = QVBoxLayout(home)
-        note = QLabel(
-            tr(
-                "Run “Screen spots” in the Processing toolbox (ZC Enforcement), then review the "
-                "flagged spots here. The verification ledger is not available yet in this version."
-            ),
-            home,
-        )
-        note.setWordWrap(True)
-        note.setObjectName("placeholderNote")
-        layout.addWidget(note)
-        layout.addStretch(1)
-        self.stack.setMainPanel(home)
+        self.home = QgsPanelWidget(self.stack)
+        self.home.setPanelTitle(tr("Spot verification"))
+        self._build(self.home)
+        self.stack.setMainPanel(self.home)
         self.setWidget(self.stack)
+        self.setAcceptDrops(True)
+        self.highlight = None
+        self.photos = None  # the evidence-photo point layer, once a ledger is open
+        if iface is not None:
+            self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
+            self.highlight.setStrokeColor(QColor(255, 0, 255))
+            self.highlight.setFillColor(QColor(255, 0, 255, 40))
+            self.highlight.setWidth(3)
+        project = QgsProject.instance()
+        project.writeProject.connect(self.save_state)
+        project.readProject.connect(self.restore_state)
+        self._show_session()
+
+    # --- construction ----------------------------------------------------------------------------
+    def _build(self, page: QWidget) -> None:
+        layout = QVBoxLayout(page)
+        top = QHBoxLayout()
+        self.ledger_file = QgsFileWidget(page)
+        self.ledger_file.setObjectName("ledgerFile")
+        self.ledger_file.setStorageMode(QgsFileWidget.SaveFile)
+        self.ledger_file.setConfirmOverwrite(False)
+        self.ledger_file.setFilter(tr("Ledger (*.gpkg)"))
+        self.ledger_file.setDialogTitle(tr("Open or create a verification ledger"))
+        self.ledger_file.fileChanged.connect(self.open_ledger)
+        top.addWidget(QLabel(tr("Ledger"), page))
+        top.addWidget(self.ledger_file, 1)
+        self.import_button = self._button(tr("Import…"), self.import_batch, "importButton")
+        self.export_button = self._button(tr("Export…"), self.export_results, "exportButton")
+        self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
+        for button in (self.import_button, self.export_button, self.check_button):
+            top.addWidget(button)
+        layout.addLayout(top)
+
+        filters = QGridLayout()
+        self.filter_boxes: dict[str, QComboBox] = {}
+        for key, title in (
+            ("batch", tr("Batch")),
+            ("office", tr("Office")),
+            ("status", tr("Status")),
+            ("flag", tr("Touches")),
+            ("suggested", tr("Suggested")),
+        ):
+            box = QComboBox(page)
+            box.setObjectName(f"filter_{key}")
+            box.setToolTip(title)
+            box.currentIndexChanged.connect(self._filters_changed)
+            filters.addWidget(box, len(self.filter_boxes) // 3, len(self.filter_boxes) % 3)
+            self.filter_boxes[key] = box
+        layout.addLayout(filters)
+
+        counts = QHBoxLayout()
+        self.count_label = QLabel(page)
+        self.count_label.setObjectName("countLabel")
+        self.progress = QProgressBar(page)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
+        counts.addWidget(self.count_label)
+        counts.addWidget(self.progress, 1)
+        layout.addLayout(counts)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, page)
+        self.queue_model = SpotQueueModel(page)
+        self.queue_view = QTableView(splitter)
+        self.queue_view.setObjectName("queue")
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue_view.verticalHeader().setVisible(False)
+        # Arrow keys move between spots (dock shortcuts), not between table cells.
+        self.queue_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.queue_view.horizontalHeader().setStretchLastSection(True)
+        self.queue_view.verticalHeader().setDefaultSectionSize(22)
+        self.queue_view.clicked.connect(lambda index: self._go(self.session.go_to_row(index.row())))
+        self.details = QTextBrowser(splitter)
+        self.details.setObjectName("details")
+        self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.images = ImageComparison(splitter)
+        self.evidence_list = QListWidget(splitter)
+        self.evidence_list.setObjectName("evidence")
+        self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
+        splitter.setSizes([160, 200, 260, 70])
+        layout.addWidget(splitter, 1)
+
+        navigation = QHBoxLayout()
+        self.previous_button = self._button(
+            "←", lambda: self._go(self.session.previous()), "previous"
+        )
+        self.previous_button.setToolTip(tr("Previous spot (Left arrow)"))
+        self.next_button = self._button("→", lambda: self._go(self.session.next()), "next")
+        self.next_button.setToolTip(tr("Next spot (Right arrow)"))
+        self.unverified_button = self._button(
+            tr("Next unverified (N)"),
+            lambda: self._go(self.session.next_unverified()),
+            "nextUnverified",
+        )
+        self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
+        self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
+        for widget in (
+            self.previous_button,
+            self.next_button,
+            self.unverified_button,
+            self.zoom_button,
+            self.attach_button,
+        ):
+            navigation.addWidget(widget)
+        layout.addLayout(navigation)
+
+        verdicts = QHBoxLayout()
+        self.verdict_buttons = []
+        for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
+            label = f"{category} ({key})"
+            button = self._button(
+                label, lambda c=category: self.open_verdict_form(c), f"verdict{key}"
+            )
+            verdicts.addWidget(button)
+            self.verdict_buttons.append(button)
+        layout.addLayout(verdicts)
+
+        # Keys act while the focus is anywhere in the dock, never on the main map canvas.
+        bindings = [
+            (Qt.Key.Key_Right, lambda: self._go(self.session.next())),
+            (Qt.Key.Key_Left, lambda: self._go(self.session.previous())),
+            (Qt.Key.Key_N, lambda: self._go(self.session.next_unverified())),
+            (Qt.Key.Key_Z, self.zoom_to_spot),
+            (Qt.Key.Key_E, self.attach_dialog),
+        ]
+        bindings += [
+            (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
+            for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES)
+        ]
+        self.shortcuts = []
+        for key, action in bindings:
+            shortcut = QShortcut(QKeySequence(key), page)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(action)
+            self.shortcuts.append(shortcut)
+
+    def _button(self, text: str, slot, name: str) -> QPushButton:
+        button = QPushButton(text, self.home)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # --- ledger ----------------------------------------------------------------------------------
+    def open_ledger(self, path: str) -> bool:
+        """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
+        if not path:
+            return False
+        if self.session.path is not None and Path(path) == self.session.path:
+            return True
+        try:
+            self.session.open(path)
+        except (ledger.LedgerError, OSError) as error:
+            self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
+            return False
+        if self.ledger_file.filePath() != path:
+            self.ledger_file.blockSignals(True)
+            self.ledger_file.setFilePath(path)
+            self.ledger_file.blockSignals(False)
+        self._fill_filters()
+        self.images.pick_defaults(QgsProject.instance())
+        self.photos = evidence_points_layer(self.session.store, QgsProject.instance())
+        self._show_session()
+        return True
+
+    def _fill_filters(self) -> None:
+        choices = self.session.choices()
+        options = {
+            "batch": [(tr("All batches"), "")] + [(b, b) for b in choices["batch"]],
+            "office": [(tr("All offices"), "")] + [(o, o) for o in choices["office"]],
+            "status": [
+                (tr("Any status"), ""),
+                (tr("unverified"), ls.STATUS_UNVERIFIED),
+                (tr("verified"), ls.STATUS_VERIFIED),
+            ],
+            "flag": [(tr("Touching any layer"), "")]
+            + [(tr("cultivated land"), domain.CULTIVATED_FLAG)]
+            + [(layer.label_zh, layer.flag_field) for layer in domain.OVERLAY_LAYERS],
+            "suggested": [(tr("Any suggestion"), "")] + [(s, s) for s in choices["suggested"]],
+        }
+        current = self.session.filter.as_dict()
+        for key, box in self.filter_boxes.items():
+            box.blockSignals(True)
+            box.clear()
+            for text, value in options[key]:
+                box.addItem(text, value)
+            index = box.findData(current.get(key, ""))
+            box.setCurrentIndex(max(index, 0))
+            box.blockSignals(False)
+
+    def _filters_changed(self) -> None:
+        values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
+        self.session.set_filter(ReviewFilter.from_dict(values))
+        self._show_session()
+
+    # --- showing ---------------------------------------------------------------------------------
+    def _go(self, moved: bool) -> None:
+        if moved:
+            self._show_current()
+
+    def _show_session(self) -> None:
+        self.queue_model.set_rows(self.session.queue)
+        self.queue_view.resizeColumnsToContents()
+        enabled = self.session.is_open
+        for widget in [
+            self.export_button,
+            self.check_button,
+            self.previous_button,
+            self.next_button,
+            self.unverified_button,
+            self.zoom_button,
+            self.attach_button,
+            *self.verdict_buttons,
+        ]:
+            widget.setEnabled(enabled and bool(self.session.queue))
+        self.import_button.setEnabled(True)
+        self._show_current()
+
+    def _show_counts(self) -> None:
+        verified, total = self.session.counts()
+        self.count_label.setText(
+            tr("Verified {verified} / {total}").format(verified=verified, total=total)
+        )
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(verified)
+
+    def _show_current(self) -> None:
+        self._show_counts()
+        spot = self.session.current()
+        if spot is None:
+            self.details.setHtml(
+                "<p>"
+                + html.escape(
+                    tr("Choose or create a ledger, then import a screened batch of spots.")
+                    if not self.session.is_open
+                    else tr("No spot matches the filters.")
+                )
+                + "</p>"
+            )
+            self.evidence_list.clear()
+            self.images.show_spot(None, LEDGER_CRS)
+            if self.highlight is not None:
+                self.highlight.reset(GEOMETRY_POLYGON)
+            return
+        row = self.session.position
+        self.queue_view.blockSignals(True)
+        self.queue_view.selectRow(row)
+        self.queue_view.scrollTo(self.queue_model.index(row, 0))
+        self.queue_view.blockSignals(False)
+        self.details.setHtml(spot_html(spot, self.session.store.verdict_history(spot.id)))
+        self.evidence_list.clear()
+        for record in self.session.store.evidence(spot.id):
+            taken = f"  {record.taken_at}" if record.taken_at else ""
+            gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
+            self.evidence_list.addItem(f"[{record.kind}] {record.path}{taken}{gps}")
+        geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
+        self.images.show_spot(geometry, LEDGER_CRS)
+        if self.highlight is not None:
+            if geometry is not None:
+                self.highlight.setToGeometry(geometry, LEDGER_CRS)
+            else:
+                self.highlight.reset(GEOMETRY_POLYGON)
+
+    def zoom_to_spot(self) -> None:
+        spot = self.session.current()
+        if spot is None or spot.geometry is None or spot.geometry.is_empty or self.iface is None:
+            return
+        minx, miny, maxx, maxy = spot.geometry.bounds
+        rectangle = QgsRectangle(minx, miny, maxx, maxy)
+        rectangle.grow(max(rectangle.width(), rectangle.height(), 50.0))
+        canvas = self.iface.mapCanvas()
+        canvas.setReferencedExtent(QgsReferencedRectangle(rectangle, LEDGER_CRS))
+        canvas.refresh()
+
+    # --- verdicts --------------------------------------------------------------------------------
+    def open_verdict_form(self, category: str) -> VerdictPanel | None:
+        spot = self.session.current()
+        if spot is None:
+            return None
+        panel = VerdictPanel(spot, category, self.session.record_verdict, self.stack)
+        panel.saved.connect(lambda _verdict: self._show_session())
+        self.stack.showPanel(panel)
+        return panel
+
+    # --- evidence --------------------------------------------------------------------------------
+    def attach_dialog(self) -> None:
+        if self.session.current() is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(
+            self,
+            tr("Attach evidence"),
+            "",
+            tr(
+                "Photos, videos and recordings (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)"
+            ),
+        )
+        self.attach_files(files)
+
+    def attach_files(self, files) -> list[str]:
+        """Attach files to the current spot; returns the messages of files that were refused."""
+        problems = []
+        for file in files:
+            try:
+                self.session.attach_evidence(file)
+            except (ledger.LedgerError, OSError) as error:
+                problems.append(str(error))
+        self._show_current()
+        if self.session.store is not None:
+            evidence_points_layer(self.session.store, QgsProject.instance())
+        if problems:
+            self._warn("\n".join(problems))
+        return problems
+
+    def dragEnterEvent(self, event):  # noqa: N802 - Qt API
+        if event.mimeData().hasUrls() and self.session.current() is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802 - Qt API
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        self.attach_files(files)
+        event.acceptProposedAction()
+
+    def check_evidence(self) -> list:
+        if self.session.store is None:
+            return []
+        problems = ledger.check_evidence_integrity(self.session.store)
+        if problems:
+            self._warn("\n".join(problem.message for problem in problems))
+        else:
+            QMessageBox.information(
+                self, tr("Evidence"), tr("All evidence files are present and unaltered.")
+            )
+        return problems
+
+    # --- import and export -------------------------------------------------------------------------
+    def import_batch(self) -> None:
+        self._run_algorithm("zcenforcement:importspots", self._reopen_after_import)
+
+    def export_results(self) -> None:
+        self._run_algorithm("zcenforcement:exportverification", None)
+
+    def _run_algorithm(self, algorithm_id: str, after) -> None:
+        from qgis.core import QgsApplication
+
+        if QgsApplication.processingRegistry().algorithmById(algorithm_id) is None:
+            self._warn(tr("Algorithm {id} is not available.").format(id=algorithm_id))
+            return
+        from processing import execAlgorithmDialog
+
+        parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
+        execAlgorithmDialog(algorithm_id, parameters)
+        if after is not None:
+            after()
+
+    def _reopen_after_import(self) -> None:
+        if self.session.path is not None:
+            self.session.refresh()
+            self._fill_filters()
+            self._show_session()
+
+    # --- project state -----------------------------------------------------------------------------
+    def save_state(self, *_document) -> None:
+        """Write the ledger, filters, current spot and images into the project being saved."""
+        project = QgsProject.instance()
+        project.writeEntry(PROJECT_SCOPE, "ledger", str(self.session.path or ""))
+        for key, value in self.session.filter.as_dict().items():
+            project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)
+        project.writeEntry(PROJECT_SCOPE, "spot", str(self.session.current_id or ""))
+        before, after = self.images.image_ids()
+        project.writeEntry(PROJECT_SCOPE, "before_image", before)
+        project.writeEntry(PROJECT_SCOPE, "after_image", after)
+
+    def restore_state(self, *_document) -> None:
+        """Reopen the review where the project left it."""
+        project = QgsProject.instance()
+        path, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
+        if not path:
+            return
+        values = {
+            key: project.readEntry(PROJECT_SCOPE, f"filter/{key}", "")[0]
+            for key in ReviewFilter.__dataclass_fields__
+        }
+        self.session.filter = ReviewFilter.from_dict(values)
+        if not Path(path).exists():
+            self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
+            return
+        self.session.close()
+        if not self.open_ledger(path):
+            return
+        spot, _ = project.readEntry(PROJECT_SCOPE, "spot", "")
+        if spot.isdigit():
+            self.session.go_to(int(spot))
+        before_id, _ = project.readEntry(PROJECT_SCOPE, "before_image", "")
+        after_id, _ = project.readEntry(PROJECT_SCOPE, "after_image", "")
+        before, after = project.mapLayer(before_id), project.mapLayer(after_id)
+        if before is not None or after is not None:
+            self.images.set_images(before, after)
+        self._show_session()
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+    def _warn(self, message: str) -> None:
+        if self.iface is not None:
+            self.iface.messageBar().pushWarning(tr("Spot verification"), message)
+        self.details.append(f"<p style='color:#b00020'>{html.escape(message)}</p>")
+
+    def cleanup(self) -> None:
+        """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
+        project = QgsProject.instance()
+        for signal, slot in (
+            (project.writeProject, self.save_state),
+            (project.readProject, self.restore_state),
+        ):
+            try:
+                signal.disconnect(slot)
+            except TypeError:
+                pass
+        if self.highlight is not None:
+            self.highlight.reset(GEOMETRY_POLYGON)
+            if self.iface is not None:
+                self.iface.mapCanvas().scene().removeItem(self.highlight)
+            self.highlight = None
+        remove_evidence_points_layer(QgsProject.instance())
+        self.session.close()
+
+
+def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
+    """The current spot's figures (m² and 亩), flags, features hit and verdicts, as HTML."""
+    attributes = spot.attributes
+    escape = html.escape
+    rows = []
+    for field, label in FIGURES:
+        value = attributes.get(field)
+        if value is None:
+            continue
+        rows.append(
+            f"<tr><td>{escape(label)} <small>{field}</small></td>"
+            f"<td align='right'>{float(value):,.2f} m²</td>"
+            f"<td align='right'>{float(value) / domain.SQM_PER_MU:,.2f} 亩</td></tr>"
+        )
+    hits = [
+        f"{escape(layer.label_zh)}: {escape(str(attributes[layer.hits_field]))}"
+        for layer in domain.OVERLAY_LAYERS
+        if layer.hits_field and attributes.get(layer.hits_field)
+    ]
+    parts = [
+        f"<h3>{escape(str(spot.number))} <small>{escape(spot.town or '')} "
+        f"{escape(spot.office or '')}</small></h3>",
+        f"<p><b>{escape(str(attributes.get(domain.SUGGESTED_VERDICT) or ''))}</b> "
+        f"{escape(str(attributes.get(domain.VERDICT_REASON) or ''))}</p>",
+        "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>",
+    ]
+    if attributes.get(domain.CRIMINAL_FLAG):
+        parts.append(
+            "<p style='color:#b00020'><b>达到移送公安标准 / reaches the criminal-referral "
+            "threshold</b></p>"
+        )
+    if hits:
+        parts.append("<p>" + "<br>".join(hits) + "</p>")
+    if attributes.get(domain.GEOMETRY_NOTE):
+        parts.append(
+            f"<p style='color:#8a6d00'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
+        )
+    for verdict in reversed(history):
+        parts.append(
+            f"<p>✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
+            f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
+            f"{escape(str(verdict.verified_on or ''))}</p>"
+        )
+    return "".join(parts)

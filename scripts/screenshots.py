@@ -1,0 +1,79 @@
+"""`make screenshots`: the verification dock on the demo ledger, rendered offscreen into docs/.
+
+Needs `make demo` first (it builds demo_output/ with the screened batch and the demo ledger).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from qgis.core import QgsApplication, QgsProject  # noqa: E402
+from qgis.PyQt.QtCore import QCoreApplication  # noqa: E402
+
+
+def settle(app, rounds: int = 40) -> None:
+    """Let canvases finish rendering (they draw in background threads)."""
+    import time
+
+    for _ in range(rounds):
+        app.processEvents()
+        time.sleep(0.05)
+
+
+def _spot_in_images(session, image: Path) -> int:
+    import rasterio
+    import shapely
+
+    with rasterio.open(image) as raster:
+        frame = shapely.box(*raster.bounds).buffer(-300)
+    for summary in session.queue:
+        spot = session.store.spot(summary.id)
+        if spot.geometry is not None and frame.contains(spot.geometry):
+            return summary.id
+    return session.queue[0].id
+
+
+def main() -> int:
+    demo = REPO / "demo_output"
+    docs = REPO / "docs"
+    docs.mkdir(exist_ok=True)
+    app = QgsApplication([], True)
+    app.initQgis()
+    from zc_enforcement_plugin.i18n import install_translator
+
+    install_translator("zh_CN")
+    project = QgsProject.instance()
+    project.read(str(demo / "demo_district.qgz"))
+    from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+    dock = VerificationDock(None, None)
+    dock.resize(560, 1100)
+    dock.show()
+    dock.open_ledger(str(demo / "ledger.gpkg"))
+    # A spot inside the demo images, so the before/after canvases show its change.
+    inside = _spot_in_images(dock.session, demo / "after.tif")
+    dock.session.go_to(inside)
+    dock._show_current()
+    settle(app)
+    dock.grab().save(str(docs / "dock.png"))
+    print(f"wrote {docs / 'dock.png'}")
+    panel = dock.open_verdict_form("违法")
+    settle(app, 10)
+    dock.grab().save(str(docs / "dock_verdict.png"))
+    print(f"wrote {docs / 'dock_verdict.png'}")
+    panel.acceptPanel()
+    dock.cleanup()
+    QCoreApplication.processEvents()
+    app.exitQgis()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

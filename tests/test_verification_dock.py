@@ -1,0 +1,206 @@
+"""The verification dock, driven as a technician would: pick, move, judge, attach, reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+import shapely
+from qgis.core import QgsProject, QgsRasterLayer
+from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
+from qgis.PyQt.QtGui import QDropEvent
+from qgis.PyQt.QtTest import QTest
+
+from zc_enforcement_plugin.core import domain, ledger, screening
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+
+@pytest.fixture
+def ledger_path(tmp_path, demo):
+    """A ledger holding the demo batch, screened by the core engine (no verdicts yet)."""
+    import fiona
+
+    with fiona.open(demo.gpkg, layer=domain.DEMO_LAYER_SPOTS) as layer:
+        features = list(layer)
+    geoms = np.array(
+        [shapely.geometry.shape(f.geometry) if f.geometry else None for f in features], dtype=object
+    )
+    keys = [f.properties[domain.SPOT_NUMBER] for f in features]
+
+    def layer(name, label_field):
+        with fiona.open(demo.gpkg, layer=name) as source:
+            rows = list(source)
+        return screening.LayerInput(
+            geoms=np.array([shapely.geometry.shape(r.geometry) for r in rows], dtype=object),
+            labels=np.array([str(r.properties[label_field]) for r in rows]),
+        )
+
+    land_use = layer(domain.DEMO_LAYER_LAND_USE, domain.LAND_CLASS_CODE)
+    land_use.class_codes = land_use.labels
+    layers = {
+        domain.LAYER_LAND_USE: land_use,
+        domain.LAYER_RED_LINE: layer(domain.DEMO_LAYER_RED_LINE, domain.RED_LINE_CODE),
+        domain.LAYER_APPROVALS: layer(domain.DEMO_LAYER_APPROVALS, domain.APPROVAL_NUMBER),
+    }
+    result = screening.screen_spots(geoms, keys, layers, domain.EPSG_GK3_ZONE39_PREFIXED)
+    records = []
+    for row, feature in enumerate(features):
+        attributes = dict(feature.properties)
+        attributes.update({name: values[row] for name, values in result.fields.items()})
+        attributes = {k: (v.item() if hasattr(v, "item") else v) for k, v in attributes.items()}
+        records.append(ledger.SpotRecord(attributes, geoms[row], row))
+    path = tmp_path / "ledger.gpkg"
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch("demo", records)
+    return path
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project):
+    from qgis.PyQt.QtWidgets import QApplication
+
+    widget = VerificationDock(None, qgis_iface)
+    widget.resize(520, 900)
+    widget.show()
+    # Keyboard shortcuts act only in the active window, as in QGIS.
+    QApplication.setActiveWindow(widget)
+    widget.home.setFocus()
+    yield widget
+    widget.cleanup()
+    widget.deleteLater()
+
+
+def test_pick_and_navigate(dock, ledger_path):
+    assert dock.open_ledger(str(ledger_path))
+    total = len(dock.session.queue)
+    assert total > 250
+    assert f"0 / {total}" in dock.count_label.text()
+    first = dock.session.current_id
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    assert dock.session.position == 1
+    QTest.keyClick(dock.home, Qt.Key.Key_Left)
+    assert dock.session.current_id == first
+    # Clicking a row in the queue makes it current and shows its number.
+    index = dock.queue_model.index(5, 0)
+    dock.queue_view.clicked.emit(index)
+    assert dock.session.position == 5
+    assert dock.queue_model.rows[5].number in dock.details.toPlainText()
+    # Filters narrow the queue; the counts follow.
+    box = dock.filter_boxes["flag"]
+    box.setCurrentIndex(box.findData(domain.OVERLAY_LAYERS[1].flag_field))  # red line
+    assert 0 < len(dock.session.queue) < total
+    for summary in dock.session.queue:
+        assert dock.session.store.spot(summary.id).attributes[domain.OVERLAY_LAYERS[1].flag_field]
+
+
+def test_record_verdict_through_the_form(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    panel.verifier.setText("李工")
+    panel.approval_number.setText("")
+    panel.accept()  # a legal verdict without approval number is refused with a message
+    assert panel.messages.text()
+    assert dock.session.store.current_verdict(spot_id) is None
+
+    panel.approval_number.setText("鲁政土字〔2021〕12号")
+    panel.actual_use.setText("厂房")
+    panel.stop_order.setChecked(False)
+    panel.accept()
+    stored = dock.session.store.current_verdict(spot_id)
+    assert stored.category == ls.VERDICT_LEGAL
+    assert stored.approval_number == "鲁政土字〔2021〕12号"
+    assert stored.details[ls.DETAIL_ACTUAL_USE] == "厂房"
+    assert "1 / " in dock.count_label.text()
+
+    # N jumps to the next spot without a verdict.
+    QTest.keyClick(dock.home, Qt.Key.Key_N)
+    assert dock.session.current_id != spot_id
+    assert dock.session.store.current_verdict(dock.session.current_id) is None
+
+
+def test_attach_evidence_by_drop(dock, ledger_path, tmp_path):
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9")
+    note = tmp_path / "notes.txt"
+    note.write_text("not evidence")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(note))])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    dock.dropEvent(event)
+    records = dock.session.store.evidence(dock.session.current_id)
+    assert [r.original_name for r in records] == ["site.jpg"]  # the .txt is refused, said so
+    assert "notes.txt" in dock.details.toPlainText()
+    assert dock.evidence_list.count() == 1
+    stored = dock.session.store.evidence_dir / records[0].path
+    assert stored.read_bytes() == photo.read_bytes()
+
+
+def test_state_is_saved_in_the_project_and_restored(dock, ledger_path, tmp_path, demo):
+    project = QgsProject.instance()
+    before = QgsRasterLayer(str(demo.before_image), "before")
+    after = QgsRasterLayer(str(demo.after_image), "after")
+    project.addMapLayers([before, after])
+    dock.open_ledger(str(ledger_path))
+    dock.images.set_images(before, after)
+    box = dock.filter_boxes["status"]
+    box.setCurrentIndex(box.findData(ls.STATUS_UNVERIFIED))
+    dock.session.go_to_row(7)
+    spot_id = dock.session.current_id
+    project_file = tmp_path / "review.qgz"
+    assert project.write(str(project_file))
+
+    dock.session.close()
+    project.clear()
+    assert project.read(str(project_file))  # readProject restores the dock
+    assert dock.session.path == ledger_path
+    assert dock.session.current_id == spot_id
+    assert dock.session.filter.status == ls.STATUS_UNVERIFIED
+    assert [layer.name() for layer in (p.currentLayer() for p in dock.images.pickers)] == [
+        "before",
+        "after",
+    ]
+
+
+def test_missing_ledger_is_reported_not_raised(dock, tmp_path):
+    bad = tmp_path / "not_a_ledger.gpkg"
+    bad.write_text("this is text, not a GeoPackage")
+    assert not dock.open_ledger(str(bad))
+    assert "not_a_ledger.gpkg" in dock.details.toPlainText()
+    assert not dock.session.is_open
+
+
+def test_verdict_dates_default_to_today(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert panel.verdict().verified_on == dt.date.today()
+    assert panel.verdict().category == ls.VERDICT_ILLEGAL
+
+
+def test_photo_positions_are_shown_on_the_map(dock, ledger_path, tmp_path):
+    from PIL import Image
+    from qgis.core import QgsPointXY
+
+    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "gps.jpg"
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (36.0, 36.0, 0.0), 3: "E", 4: (117.0, 54.0, 0.0)}
+    Image.new("RGB", (8, 8)).save(photo, "JPEG", exif=exif)
+    assert dock.attach_files([str(photo)]) == []
+    layers = [
+        layer for layer in QgsProject.instance().mapLayers().values()
+        if layer.customProperty(LAYER_PROPERTY)
+    ]
+    assert len(layers) == 1 and layers[0].featureCount() == 1
+    point = next(layers[0].getFeatures()).geometry().asPoint()
+    # 117°54'E 36°36'N in CGCS2000 zone 39 (computed independently with pyproj).
+    import pyproj
+
+    x, y = pyproj.Transformer.from_crs(4326, 4527, always_xy=True).transform(117.9, 36.6)
+    assert point.distance(QgsPointXY(x, y)) < 1.0

@@ -1,0 +1,135 @@
+"""Before / after images side by side: two map canvases kept in step, the spot outlined on both."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsGeometry,
+    QgsMapLayerProxyModel,
+    QgsProject,
+    QgsRasterLayer,
+)
+from qgis.gui import QgsMapCanvas, QgsMapLayerComboBox, QgsRubberBand
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtWidgets import QGridLayout, QLabel, QWidget
+
+from ..compat import GEOMETRY_POLYGON
+from ..i18n import tr
+
+SPOT_OUTLINE = QColor(255, 40, 40)
+# Room around the spot, as a share of its size, so the surroundings show what changed.
+ZOOM_MARGIN = 1.5
+MIN_VIEW_M = 120.0  # a tiny spot is still shown with enough context to judge it
+
+
+class ImageComparison(QWidget):
+    """Two canvases (earlier | later image); panning or zooming one moves the other."""
+
+    imagesChanged = pyqtSignal()  # noqa: N815 - Qt signal naming
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        layout = QGridLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.canvases: list[QgsMapCanvas] = []
+        self.pickers: list[QgsMapLayerComboBox] = []
+        self.outlines: list[QgsRubberBand] = []
+        for column, title in enumerate((tr("Before"), tr("After"))):
+            layout.addWidget(QLabel(title, self), 0, column)
+            picker = QgsMapLayerComboBox(self)
+            picker.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            picker.setAllowEmptyLayer(True)
+            picker.setLayer(None)  # start empty: pick_defaults() or the user chooses
+            picker.layerChanged.connect(self._show_images)
+            layout.addWidget(picker, 1, column)
+            canvas = QgsMapCanvas(self)
+            canvas.setObjectName(f"imageCanvas{column}")
+            canvas.setCanvasColor(QColor("white"))
+            canvas.setMinimumSize(160, 160)
+            layout.addWidget(canvas, 2, column)
+            outline = QgsRubberBand(canvas, GEOMETRY_POLYGON)
+            outline.setStrokeColor(SPOT_OUTLINE)
+            outline.setFillColor(QColor(0, 0, 0, 0))
+            outline.setWidth(2)
+            self.canvases.append(canvas)
+            self.pickers.append(picker)
+            self.outlines.append(outline)
+        self._syncing = False
+        for canvas in self.canvases:
+            canvas.extentsChanged.connect(lambda source=canvas: self._follow(source))
+
+    # --- images --------------------------------------------------------------------------------
+    def set_images(self, before: QgsRasterLayer | None, after: QgsRasterLayer | None) -> None:
+        for picker, layer in zip(self.pickers, (before, after)):
+            picker.setLayer(layer)
+        self._show_images()
+
+    def image_ids(self) -> list[str]:
+        return [
+            picker.currentLayer().id() if picker.currentLayer() else "" for picker in self.pickers
+        ]
+
+    def pick_defaults(self, project: QgsProject) -> None:
+        """Choose the project's before/after images when none is chosen: layers whose name says
+        前时相/before and 后时相/after, else the first two rasters."""
+        rasters = [
+            layer for layer in project.mapLayers().values() if isinstance(layer, QgsRasterLayer)
+        ]
+        if not rasters or any(picker.currentLayer() for picker in self.pickers):
+            return
+
+        def named(*words):
+            return next((r for r in rasters if any(w in r.name().lower() for w in words)), None)
+
+        before = named("前时相", "before") or rasters[0]
+        after = named("后时相", "after") or (rasters[1] if len(rasters) > 1 else rasters[0])
+        self.set_images(before, after)
+
+    def _show_images(self) -> None:
+        for picker, canvas in zip(self.pickers, self.canvases):
+            layer = picker.currentLayer()
+            canvas.setLayers([layer] if layer else [])
+            if layer is not None:
+                canvas.setDestinationCrs(layer.crs())
+            canvas.refresh()
+        self.imagesChanged.emit()
+
+    # --- the spot ------------------------------------------------------------------------------
+    def show_spot(self, geometry: QgsGeometry | None, crs: QgsCoordinateReferenceSystem) -> None:
+        """Outline the spot on both canvases and zoom both to it, with some surroundings."""
+        for outline in self.outlines:
+            outline.reset(GEOMETRY_POLYGON)
+        if geometry is None or geometry.isEmpty():
+            return
+        for outline in self.outlines:
+            outline.setToGeometry(geometry, crs)
+        box = geometry.boundingBox()
+        size = max(box.width(), box.height(), MIN_VIEW_M / (1 + 2 * ZOOM_MARGIN))
+        centre = box.center()
+        half = size * (0.5 + ZOOM_MARGIN)
+        from qgis.core import QgsRectangle, QgsReferencedRectangle
+
+        extent = QgsReferencedRectangle(
+            QgsRectangle(
+                centre.x() - half, centre.y() - half, centre.x() + half, centre.y() + half
+            ),
+            crs,
+        )
+        canvas = self.canvases[0]
+        canvas.setReferencedExtent(extent)
+        canvas.refresh()
+
+    def _follow(self, source: QgsMapCanvas) -> None:
+        """Copy one canvas's view to the other (guarded: the copy fires the same signal)."""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            for canvas in self.canvases:
+                if canvas is not source:
+                    canvas.setDestinationCrs(source.mapSettings().destinationCrs())
+                    canvas.setExtent(source.extent())
+                    canvas.refresh()
+        finally:
+            self._syncing = False

@@ -1,0 +1,178 @@
+"""The verdict form (判定): legal with basis and approval, illegal with kind, other with kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from qgis.core import QgsSettings
+from qgis.gui import QgsPanelWidget
+from qgis.PyQt.QtCore import QDate, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from ..core import domain, ledger
+from ..core import ledger_schema as ls
+from ..i18n import tr
+
+VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
+AREA_LABELS = {
+    domain.CULTIVATED_AREA: "耕地 GDMJ",
+    domain.AGRICULTURAL_AREA: "其他农用地 FGNYDMJ",
+    domain.CONSTRUCTION_AREA: "建设用地 JSYDMJ",
+    domain.UNUSED_AREA: "未利用地 WLYDMJ",
+    domain.BASIC_FARMLAND_AREA: "永久基本农田 YJJBNTMJ",
+    domain.RED_LINE_AREA: "生态保护红线 STHXMJ",
+}
+
+
+class VerdictPanel(QgsPanelWidget):
+    """Fill in and validate a verdict for one spot; `saved` carries it once the ledger took it."""
+
+    saved = pyqtSignal(object)  # the ledger.Verdict recorded
+
+    def __init__(self, spot: ledger.Spot, category: str, save, parent=None):
+        """save(verdict) records it and raises ledger.VerdictError with messages when refused."""
+        super().__init__(parent)
+        self.spot = spot
+        self._save = save
+        self.setPanelTitle(tr("Verdict for spot {number}").format(number=spot.number))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.category = QComboBox(self)
+        self.category.setObjectName("category")
+        for value in ls.VERDICT_CATEGORIES:
+            self.category.addItem(f"{value} {ls.CATEGORY_LABELS_EN[value]}", value)
+        self.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(category))
+        self.category.currentIndexChanged.connect(self._category_changed)
+        form.addRow(tr("Verdict"), self.category)
+
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("kind")
+        form.addRow(tr("Basis or kind"), self.kind)
+
+        self.approval_number = QLineEdit(self)
+        self.approval_number.setObjectName("approvalNumber")
+        self.approval_number.setPlaceholderText("鲁政土字〔2021〕123号")
+        hits = spot.attributes.get(domain.OVERLAY_LAYERS[-1].hits_field) or ""
+        self.approval_number.setText(str(hits).split(";")[0] if hits else "")
+        form.addRow(tr("Approval number"), self.approval_number)
+        self.approval_date = QDateEdit(self)
+        self.approval_date.setCalendarPopup(True)
+        self.approval_date.setSpecialValueText(" ")
+        self.approval_date.setMinimumDate(QDate(1980, 1, 1))
+        self.approval_date.setDate(self.approval_date.minimumDate())
+        form.addRow(tr("Approval date"), self.approval_date)
+        self.approved_area = QDoubleSpinBox(self)
+        self.approved_area.setRange(0, 1e9)
+        self.approved_area.setDecimals(domain.AREA_DECIMALS)
+        self.approved_area.setSuffix(" m²")
+        form.addRow(tr("Approved area"), self.approved_area)
+
+        self.actual_use = QLineEdit(self)
+        form.addRow(tr("Actual use"), self.actual_use)
+        self.party = QLineEdit(self)
+        form.addRow(tr("Party responsible"), self.party)
+        self.stop_order = QCheckBox(tr("Stop order issued"), self)
+        form.addRow("", self.stop_order)
+
+        areas_box = QGroupBox(tr("Areas found on site (m²)"), self)
+        grid = QGridLayout(areas_box)
+        self.areas: dict[str, QDoubleSpinBox] = {}
+        for index, name in enumerate(ls.VERDICT_AREA_FIELDS):
+            spin = QDoubleSpinBox(areas_box)
+            spin.setRange(0, 1e9)
+            spin.setDecimals(domain.AREA_DECIMALS)
+            spin.setValue(float(spot.attributes.get(name) or 0.0))
+            grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index // 2, (index % 2) * 2)
+            grid.addWidget(spin, index // 2, (index % 2) * 2 + 1)
+            self.areas[name] = spin
+        layout.addWidget(areas_box)
+
+        form2 = QFormLayout()
+        layout.addLayout(form2)
+        self.note = QPlainTextEdit(self)
+        self.note.setObjectName("note")
+        self.note.setMaximumHeight(70)
+        form2.addRow(tr("Remarks"), self.note)
+        self.verifier = QLineEdit(self)
+        self.verifier.setObjectName("verifier")
+        self.verifier.setText(str(QgsSettings().value(VERIFIER_SETTING, "") or ""))
+        form2.addRow(tr("Verifier"), self.verifier)
+        self.verified_on = QDateEdit(QDate.currentDate(), self)
+        self.verified_on.setCalendarPopup(True)
+        form2.addRow(tr("Date verified"), self.verified_on)
+
+        self.messages = QLabel(self)
+        self.messages.setObjectName("messages")
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.messages)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.acceptPanel)
+        self.buttons = buttons
+        layout.addWidget(buttons)
+        self._category_changed()
+
+    def _category_changed(self) -> None:
+        category = self.category.currentData()
+        self.kind.clear()
+        for kind in ls.VERDICT_KINDS[category]:
+            self.kind.addItem(f"{kind} {ls.KIND_LABELS_EN.get(kind, '')}".strip(), kind)
+        legal = category == ls.VERDICT_LEGAL
+        for widget in (self.approval_number, self.approval_date, self.approved_area):
+            widget.setEnabled(legal)
+
+    def verdict(self) -> ledger.Verdict:
+        """The verdict as filled in (not yet validated)."""
+        legal = self.category.currentData() == ls.VERDICT_LEGAL
+        approval_date = self.approval_date.date()
+        details = {
+            ls.DETAIL_ACTUAL_USE: self.actual_use.text().strip(),
+            ls.DETAIL_PARTY: self.party.text().strip(),
+            ls.DETAIL_STOP_ORDER: self.stop_order.isChecked(),
+        }
+        if legal:
+            if approval_date > self.approval_date.minimumDate():
+                details[ls.DETAIL_APPROVAL_DATE] = approval_date.toString("yyyy-MM-dd")
+            if self.approved_area.value() > 0:
+                details[ls.DETAIL_APPROVED_AREA] = round(self.approved_area.value(), 2)
+        verified = self.verified_on.date()
+        return ledger.Verdict(
+            category=self.category.currentData(),
+            kind=self.kind.currentData(),
+            verifier=self.verifier.text().strip(),
+            verified_on=dt.date(verified.year(), verified.month(), verified.day()),
+            approval_number=(self.approval_number.text().strip() or None) if legal else None,
+            areas={name: round(spin.value(), 2) for name, spin in self.areas.items()},
+            note=self.note.toPlainText().strip(),
+            details={k: v for k, v in details.items() if v not in ("", None)},
+        )
+
+    def accept(self) -> None:
+        verdict = self.verdict()
+        try:
+            self._save(verdict)
+        except ledger.VerdictError as error:
+            self.messages.setText("\n".join(error.messages))
+            return
+        except ledger.LedgerError as error:
+            self.messages.setText(str(error))
+            return
+        QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
+        self.saved.emit(verdict)
+        self.acceptPanel()
