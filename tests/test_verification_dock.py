@@ -204,3 +204,51 @@ def test_photo_positions_are_shown_on_the_map(dock, ledger_path, tmp_path):
 
     x, y = pyproj.Transformer.from_crs(4326, 4527, always_xy=True).transform(117.9, 36.6)
     assert point.distance(QgsPointXY(x, y)) < 1.0
+
+
+def _judge_illegal(dock, day):
+    dock.session.record_verdict(
+        ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL, kind="未报即用", verifier="李工", verified_on=day
+        )
+    )
+
+
+def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledger_path):
+    from zc_enforcement_plugin.core.cases import Stage
+
+    dock.open_ledger(str(ledger_path))
+    # Not judged illegal: no case, and the dock says why.
+    assert dock.open_case_panel() is None
+    assert "违法" in dock.details.toPlainText()
+
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    assert panel is not None
+    assert [panel.stage.itemData(i) for i in range(panel.stage.count())] == [Stage.VERIFY]
+    # The written report to the brigade is due 2 working days after discovery: the National
+    # Day holiday 2025-10-01..08 is skipped, so 2025-10-10 (worked out by hand).
+    assert "2025-10-10" in panel.summary.toPlainText()
+    assert "已逾期" in panel.summary.toPlainText()
+
+    events_before = len(dock.session.store.case(panel.case_id).events)
+    panel.date.setDate(panel.date.minimumDate())  # a date before discovery
+    panel.person.setText("李工")
+    panel.record_step()
+    assert panel.messages.text()  # refused, with the reason
+    assert len(dock.session.store.case(panel.case_id).events) == events_before
+
+    from qgis.PyQt.QtCore import QDate
+
+    panel.date.setDate(QDate(2025, 10, 9))
+    panel.record_step()
+    assert dock.session.store.case(panel.case_id).stage is Stage.VERIFY
+    assert not panel.messages.text()
+
+    # The overdue filter lists this spot (its filing deadline has passed long ago).
+    spot_id = dock.session.current_id
+    panel.acceptPanel()
+    box = dock.filter_boxes["status"]
+    box.setCurrentIndex(box.findData("overdue"))
+    assert [s.id for s in dock.session.queue] == [spot_id]
+    assert "立案" in dock.details.toPlainText() or "逾期" in dock.details.toPlainText()

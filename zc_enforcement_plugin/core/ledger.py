@@ -335,6 +335,8 @@ class LedgerStore(Protocol):
 
     def settings(self) -> dict[str, Any]: ...
 
+    def deadline_rules(self) -> dl.DeadlineRules: ...
+
     def set_setting(self, key: str, value: Any) -> None: ...
 
     def close(self) -> None: ...
@@ -1465,6 +1467,12 @@ class GeoPackageLedger:
                 f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} ORDER BY {ls.C_KEY}"
             )
         }
+
+    def deadline_rules(self) -> dl.DeadlineRules:
+        """The legal deadlines with the bureau's overrides stored in this ledger, if any."""
+        return dl.rules_from_dict(
+            self.settings().get(ls.SETTING_DEADLINE_RULES), f"{self.path}: {ls.T_SETTINGS}"
+        )
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (JSON); the known ones are checked first, None removes a setting."""

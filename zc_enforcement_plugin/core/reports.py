@@ -277,8 +277,7 @@ def _read(
     need_types: bool = False,
 ) -> _Context:
     warnings: list[str] = []
-    settings = ledger.settings()
-    rules = dl.rules_from_dict(settings.get(ls.SETTING_DEADLINE_RULES), ls.T_SETTINGS)
+    rules = ledger.deadline_rules()
     spots: list[_SpotFacts] = []
     for summary in ledger.spots():
         history = [v for v in ledger.verdict_history(summary.id) if _date(v.verified_on)]

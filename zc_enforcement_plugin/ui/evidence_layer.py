@@ -1,4 +1,4 @@
-"""The field photos' positions (EXIF GPS) as a point layer on the map, kept in step with the ledger."""
+"""Field photos' positions (EXIF GPS) as a point layer on the map, in step with the ledger."""
 
 from __future__ import annotations
 

@@ -6,11 +6,15 @@ so the dock holds no state that is not here.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..core import ledger
+from ..core import cases, ledger
 from ..core import ledger_schema as ls
+from ..core.workdays import WorkCalendar
+
+STATUS_OVERDUE = "overdue"  # a status filter of the dock's own: spots whose case is overdue
 
 
 @dataclass
@@ -25,6 +29,7 @@ class ReviewFilter:
     suggested: str = ""  # a suggested verdict (JYPD) or ""
 
     def to_store(self) -> ledger.SpotFilter:
+        """The ledger's filter (the dock's own overdue status is applied by the session)."""
         return ledger.SpotFilter(
             batch=self.batch or None,
             office=self.office or None,
@@ -53,6 +58,7 @@ class ReviewSession:
         self.filter = ReviewFilter()
         self.queue: list[ledger.SpotSummary] = []
         self.position = -1
+        self.calendar: WorkCalendar | None = None
 
     # --- the ledger ----------------------------------------------------------------------------
     def open(self, path: str | Path) -> None:
@@ -60,6 +66,9 @@ class ReviewSession:
         store = ledger.GeoPackageLedger(Path(path))
         self.close()
         self.store, self.path = store, Path(path)
+        # Lenient: a date in a year without a holiday schedule gives a deadline with a warning
+        # (shown in the dock), never a failure to show the spot.
+        self.calendar = WorkCalendar.for_ledger(self.path, strict=False)
         self.refresh()
 
     def close(self) -> None:
@@ -82,7 +91,13 @@ class ReviewSession:
             self.queue, self.position = [], -1
             return
         current = keep_spot if keep_spot is not None else self.current_id
-        self.queue = self.store.spots(self.filter.to_store())
+        if self.filter.status == STATUS_OVERDUE:
+            store_filter = self.filter.to_store()
+            store_filter.status = None
+            overdue = {record.spot_id for record in self.overdue_cases()}
+            self.queue = [s for s in self.store.spots(store_filter) if s.id in overdue]
+        else:
+            self.queue = self.store.spots(self.filter.to_store())
         ids = [s.id for s in self.queue]
         if current in ids:
             self.position = ids.index(current)
@@ -145,6 +160,33 @@ class ReviewSession:
                 self.position = row
                 return True
         return False
+
+    # --- cases -----------------------------------------------------------------------------------
+    def case_of(self, spot_id: int) -> ledger.CaseRecord | None:
+        if self.store is None:
+            return None
+        found = self.store.cases(ledger.CaseFilter(spot_id=spot_id))
+        return found[0] if found else None
+
+    def overdue_cases(self, today: dt.date | None = None) -> list[ledger.CaseRecord]:
+        """Cases with a deadline past due today (open ones; closed cases owe nothing)."""
+        if self.store is None:
+            return []
+        rules = self.store.deadline_rules()
+        return [
+            record
+            for record in self.store.cases(ledger.CaseFilter(closed=False))
+            if any(
+                not d.done and d.late for d in record.case.deadlines(rules, self.calendar, today)
+            )
+        ]
+
+    def open_case_for_current(self) -> str:
+        """Open a case for the current spot (its verdict must be illegal; the ledger checks)."""
+        spot_id = self.current_id
+        if self.store is None or spot_id is None:
+            raise ledger.LedgerError("没有当前图斑 / no current spot")
+        return self.store.open_case(cases.ORIGIN_SPOT, spot_id=spot_id)
 
     # --- recording -----------------------------------------------------------------------------
     def record_verdict(self, verdict: ledger.Verdict) -> int:

@@ -7,6 +7,7 @@ as panels on the same stack, so the dock never spawns windows a technician has t
 
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
 
@@ -49,9 +50,10 @@ from ..compat import GEOMETRY_POLYGON
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import tr
+from .case_panel import CasePanel, deadline_html
 from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
 from .image_comparison import ImageComparison
-from .review_session import ReviewFilter, ReviewSession
+from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel
 from .verdict_panel import VerdictPanel
 
@@ -183,7 +185,9 @@ class VerificationDock(QgsDockWidget):
         )
         self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
         self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
+        self.case_button = self._button(tr("Case (C)"), self.open_case_panel, "case")
         for widget in (
+            self.case_button,
             self.previous_button,
             self.next_button,
             self.unverified_button,
@@ -211,6 +215,7 @@ class VerificationDock(QgsDockWidget):
             (Qt.Key.Key_N, lambda: self._go(self.session.next_unverified())),
             (Qt.Key.Key_Z, self.zoom_to_spot),
             (Qt.Key.Key_E, self.attach_dialog),
+            (Qt.Key.Key_C, self.open_case_panel),
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
@@ -260,6 +265,7 @@ class VerificationDock(QgsDockWidget):
                 (tr("Any status"), ""),
                 (tr("unverified"), ls.STATUS_UNVERIFIED),
                 (tr("verified"), ls.STATUS_VERIFIED),
+                (tr("case overdue today"), STATUS_OVERDUE),
             ],
             "flag": [(tr("Touching any layer"), "")]
             + [(tr("cultivated land"), domain.CULTIVATED_FLAG)]
@@ -298,6 +304,7 @@ class VerificationDock(QgsDockWidget):
             self.unverified_button,
             self.zoom_button,
             self.attach_button,
+            self.case_button,
             *self.verdict_buttons,
         ]:
             widget.setEnabled(enabled and bool(self.session.queue))
@@ -335,7 +342,9 @@ class VerificationDock(QgsDockWidget):
         self.queue_view.selectRow(row)
         self.queue_view.scrollTo(self.queue_model.index(row, 0))
         self.queue_view.blockSignals(False)
-        self.details.setHtml(spot_html(spot, self.session.store.verdict_history(spot.id)))
+        self.details.setHtml(
+            spot_html(spot, self.session.store.verdict_history(spot.id)) + self._case_html(spot.id)
+        )
         self.evidence_list.clear()
         for record in self.session.store.evidence(spot.id):
             taken = f"  {record.taken_at}" if record.taken_at else ""
@@ -370,6 +379,40 @@ class VerificationDock(QgsDockWidget):
         self.stack.showPanel(panel)
         return panel
 
+    # --- cases -----------------------------------------------------------------------------------
+    def _case_html(self, spot_id: int) -> str:
+        record = self.session.case_of(spot_id)
+        if record is None:
+            return ""
+        case = record.case
+        upcoming = case.next_deadline(
+            None, self.session.store.deadline_rules(), self.session.calendar
+        )
+        stage = case.stage.label_zh if case.stage else ""
+        text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
+        if upcoming is not None:
+            text += f"<br>{deadline_html(upcoming)}"
+        return text + "</p>"
+
+    def open_case_panel(self) -> CasePanel | None:
+        """The current spot's case; for an illegal verdict without one, open it first."""
+        spot_id = self.session.current_id
+        if spot_id is None:
+            return None
+        record = self.session.case_of(spot_id)
+        if record is None:
+            try:
+                case_id = self.session.open_case_for_current()
+            except ledger.LedgerError as error:
+                self._warn(str(error))
+                return None
+        else:
+            case_id = record.case_id
+        panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
+        panel.stepped.connect(self._show_session)
+        self.stack.showPanel(panel)
+        return panel
+
     # --- evidence --------------------------------------------------------------------------------
     def attach_dialog(self) -> None:
         if self.session.current() is None:
@@ -379,7 +422,8 @@ class VerificationDock(QgsDockWidget):
             tr("Attach evidence"),
             "",
             tr(
-                "Photos, videos and recordings (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)"
+                "Photos, videos and recordings "
+                "(*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)"
             ),
         )
         self.attach_files(files)
@@ -420,7 +464,7 @@ class VerificationDock(QgsDockWidget):
             )
         return problems
 
-    # --- import and export -------------------------------------------------------------------------
+    # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
         self._run_algorithm("zcenforcement:importspots", self._reopen_after_import)
 
@@ -446,7 +490,7 @@ class VerificationDock(QgsDockWidget):
             self._fill_filters()
             self._show_session()
 
-    # --- project state -----------------------------------------------------------------------------
+    # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
         """Write the ledger, filters, current spot and images into the project being saved."""
         project = QgsProject.instance()
@@ -485,7 +529,7 @@ class VerificationDock(QgsDockWidget):
             self.images.set_images(before, after)
         self._show_session()
 
-    # --- lifecycle ---------------------------------------------------------------------------------
+    # --- lifecycle -------------------------------------------------------------------------------
     def _warn(self, message: str) -> None:
         if self.iface is not None:
             self.iface.messageBar().pushWarning(tr("Spot verification"), message)
@@ -498,10 +542,8 @@ class VerificationDock(QgsDockWidget):
             (project.writeProject, self.save_state),
             (project.readProject, self.restore_state),
         ):
-            try:
+            with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
-            except TypeError:
-                pass
         if self.highlight is not None:
             self.highlight.reset(GEOMETRY_POLYGON)
             if self.iface is not None:

@@ -1,0 +1,141 @@
+"""The case page (案件): its stage, its deadlines coloured by urgency, and the next step."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from qgis.gui import QgsPanelWidget
+from qgis.PyQt.QtCore import QDate, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QVBoxLayout,
+)
+
+from ..core import cases, ledger
+from ..core import deadlines as dl
+from ..i18n import tr
+
+# Colours of a deadline's state, as everywhere in the dock.
+STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: "#b00020"}
+
+
+def deadline_html(deadline: cases.Deadline) -> str:
+    """One deadline as a coloured line: label, due date, state (or why there is no date)."""
+    label = html.escape(deadline.label_zh)
+    if deadline.due is None:
+        return f"<span style='color:#8a6d00'>{label}: {html.escape(deadline.warning or '')}</span>"
+    state = (
+        "已完成"
+        if deadline.done
+        else {dl.OK: "未到期", dl.DUE_SOON: "即将到期", dl.OVERDUE: "已逾期"}.get(
+            deadline.status, ""
+        )
+    )
+    colour = (
+        "#616161"
+        if deadline.done and not deadline.late
+        else STATUS_COLOURS.get(deadline.status, "#000000")
+    )
+    warning = f" <small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
+    return (
+        f"<span style='color:{colour}'>{label}: {deadline.due.isoformat()} {state}</span>{warning}"
+    )
+
+
+class CasePanel(QgsPanelWidget):
+    """Shows a case and records its next step through the ledger (which refuses impossible ones)."""
+
+    stepped = pyqtSignal()
+
+    def __init__(self, store: ledger.LedgerStore, case_id: str, calendar, parent=None):
+        super().__init__(parent)
+        self.store, self.case_id, self.calendar = store, case_id, calendar
+        self.setPanelTitle(tr("Case {id}").format(id=case_id))
+        layout = QVBoxLayout(self)
+        self.summary = QTextBrowser(self)
+        self.summary.setObjectName("caseSummary")
+        layout.addWidget(self.summary, 1)
+        form = QFormLayout()
+        self.stage = QComboBox(self)
+        self.stage.setObjectName("stage")
+        form.addRow(tr("Next step"), self.stage)
+        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date.setCalendarPopup(True)
+        form.addRow(tr("Date"), self.date)
+        self.person = QLineEdit(self)
+        form.addRow(tr("Person"), self.person)
+        self.documents = QLineEdit(self)
+        self.documents.setPlaceholderText(tr("document names, separated by ;"))
+        form.addRow(tr("Documents"), self.documents)
+        self.note = QPlainTextEdit(self)
+        self.note.setMaximumHeight(60)
+        form.addRow(tr("Remarks"), self.note)
+        layout.addLayout(form)
+        self.messages = QLabel(self)
+        self.messages.setObjectName("messages")
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.messages)
+        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Close, self)
+        buttons.accepted.connect(self.record_step)
+        buttons.rejected.connect(self.acceptPanel)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        case = self.store.case(self.case_id)
+        rules = self.store.deadline_rules()
+        lines = [
+            f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
+            f"{html.escape(case.stage.label_zh if case.stage else '')}</h3>"
+        ]
+        if case.criminal_scale:
+            lines.append(
+                "<p style='color:#b00020'><b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
+                "criminal scale: transfer and report within 3 working days</b></p>"
+            )
+        lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, self.calendar)]
+        lines.append("<hr>")
+        for event in case.events:
+            lines.append(
+                f"<p>{event.date.isoformat()} {html.escape(event.stage.label_zh)} "
+                f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
+                f"{html.escape(event.note)}</p>"
+            )
+        self.summary.setHtml("".join(lines))
+        self.stage.clear()
+        for stage in case.allowed_next():
+            self.stage.addItem(stage.label_zh, stage)
+
+    def record_step(self) -> None:
+        stage = self.stage.currentData()
+        if stage is None:
+            self.messages.setText(tr("The case is closed: no further step is possible."))
+            return
+        day = self.date.date()
+        event = cases.CaseEvent(
+            case_id=self.case_id,
+            stage=stage,
+            date=dt.date(day.year(), day.month(), day.day()),
+            person=self.person.text().strip(),
+            documents=tuple(d.strip() for d in self.documents.text().split(";") if d.strip()),
+            note=self.note.toPlainText().strip(),
+        )
+        try:
+            self.store.add_case_event(self.case_id, event)
+        except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
+            self.messages.setText(str(error))
+            return
+        self.messages.clear()
+        self.documents.clear()
+        self.note.clear()
+        self.refresh()
+        self.stepped.emit()
