@@ -1965,7 +1965,12 @@ def read_spot_file(
         _require_sqlite(path, "GeoPackage")
     elif suffix == ".shp":
         _require_shapefile(path)
-        if encoding is None and _sibling(path, ".cpg") is None:
+        cpg = _sibling(path, ".cpg")
+        if encoding is None and cpg is not None:
+            # Read the .cpg here rather than trust GDAL to: inside QGIS the OGR provider turns
+            # GDAL's own .cpg handling off for the whole process (SHAPE_ENCODING="").
+            encoding = _cpg_encoding(cpg, report)
+        if encoding is None and cpg is None:
             dbf = _sibling(path, ".dbf")
             guessed, failures = guess_dbf_encoding(dbf)
             if guessed is not None:
@@ -2018,6 +2023,31 @@ def read_spot_file(
     except Exception as exc:
         raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
     return records, report
+
+
+# Code pages a .cpg may name, as Python codecs (ESRI writes numbers, others names).
+_CPG_CODECS = {"936": "gbk", "65001": "utf-8", "1252": "cp1252", "950": "big5", "54936": "gb18030"}
+
+
+def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
+    """The encoding a .cpg names, as a codec Python knows; None (with a warning) otherwise."""
+    import codecs
+
+    text = cpg.read_text(encoding="ascii", errors="replace").strip()
+    name = _CPG_CODECS.get(text.upper().replace("CP", "").replace("ANSI ", ""), text)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                None,
+                f"{cpg} 写明的编码 {text!r} 无法识别，将按 UTF-8 读取 / {cpg} names an "
+                f"unknown encoding {text!r}: read as UTF-8",
+            )
+        )
+        return None
 
 
 def _to_ledger_crs(crs, path: Path, report: ReadReport):
