@@ -1,0 +1,385 @@
+"""Regenerates resources/layouts/verification_sheet.qpt (run once after changing the sheet here).
+
+The template is written with PyQGIS, so it always loads in the QGIS version the plugin targets.
+Labels are QGIS expressions over the atlas fields of the export (core/export.py); the two maps
+and the photo pictures are found by id by the exportverification algorithm.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsExpressionContextUtils,
+    QgsLayoutItem,
+    QgsLayoutItemLabel,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutMeasurement,
+    QgsLayoutObject,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsPrintLayout,
+    QgsProject,
+    QgsProperty,
+    QgsReadWriteContext,
+    QgsRectangle,
+    QgsScaleBarSettings,
+    QgsTextFormat,
+    QgsUnitTypes,
+)
+from qgis.PyQt.QtCore import Qt  # noqa: E402
+from qgis.PyQt.QtGui import QColor, QFont  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from zc_enforcement_plugin.core import domain  # noqa: E402
+from zc_enforcement_plugin.core import export as ex  # noqa: E402
+from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
+    ATLAS_MARGIN,
+    BUREAU_VARIABLE,
+    ITEM_BEFORE_MAP,
+    ITEM_MAIN_MAP,
+    ITEM_PHOTOS,
+    LAYOUT_TEMPLATE,
+    SHEET_FONT,
+)
+
+BUREAU = "淄博市自然资源局淄川分局"  # printed in the footer; a bureau edits the layout variable
+PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
+LEFT, RIGHT = 12.0, 198.0
+WIDTH = RIGHT - LEFT
+ROW_H = 7.0
+LABEL_W = 28.0  # the grey name cells of the figure tables
+VALUE_W = (WIDTH - 2 * LABEL_W) / 2
+NAME_FILL = QColor("#eef1f5")
+SECTION_FILL = QColor("#d9e2ee")
+LINE = QColor("#404040")
+
+
+def font(size: float, bold: bool = False) -> QFont:
+    value = QFont(SHEET_FONT)
+    value.setStyleHint(QFont.SansSerif)  # saved with the font: the fallback where it is missing
+    value.setPointSizeF(size)
+    value.setBold(bold)
+    return value
+
+
+def field(name: str) -> str:
+    return f'"{name}"'
+
+
+def area(sqm: str, mu: str | None = None) -> str:
+    """m² with 2 decimals, and 亩 after it when given; empty when the figure is NULL."""
+    text = f"format_number({field(sqm)}, 2) || ' 平方米'"
+    if mu:
+        text += f" || '（' || format_number({field(mu)}, 2) || ' 亩）'"
+    return f"[% CASE WHEN {field(sqm)} IS NULL THEN '' ELSE {text} END %]"
+
+
+# A spot without geometry: the maps would keep the previous sheet's extent and show its spot.
+NO_GEOMETRY = "coalesce(area(@atlas_geometry), 0) = 0"
+
+
+def only_with_geometry(item: QgsLayoutItem) -> None:
+    item.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(NO_GEOMETRY)
+    )
+
+
+def value(name: str) -> str:
+    # coalesce: QGIS 3.22 prints a NULL of a memory layer as "0"
+    return f"[% coalesce({field(name)}, '') %]"
+
+
+class Sheet:
+    def __init__(self, layout: QgsPrintLayout):
+        self.layout = layout
+
+    def place(self, item: QgsLayoutItem, x: float, y: float, w: float, h: float, item_id=""):
+        item.attemptMove(QgsLayoutPoint(x, y, QgsUnitTypes.LayoutMillimeters))
+        item.attemptResize(QgsLayoutSize(w, h, QgsUnitTypes.LayoutMillimeters))
+        if item_id:
+            item.setId(item_id)
+        self.layout.addLayoutItem(item)
+        return item
+
+    def label(
+        self,
+        text: str,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        size: float = 9.0,
+        bold: bool = False,
+        align=Qt.AlignLeft,
+        frame: bool = False,
+        fill: QColor | None = None,
+        item_id: str = "",
+    ) -> QgsLayoutItemLabel:
+        item = QgsLayoutItemLabel(self.layout)
+        item.setText(text)
+        if hasattr(item, "setTextFormat"):  # QGIS >= 3.24
+            text_format = QgsTextFormat.fromQFont(font(size, bold))
+            text_format.setColor(QColor("#000000"))
+            item.setTextFormat(text_format)
+        else:
+            item.setFont(font(size, bold))
+            item.setFontColor(QColor("#000000"))
+        item.setHAlign(align)
+        item.setVAlign(Qt.AlignVCenter)
+        item.setMarginX(1.5)
+        item.setMarginY(0.5)
+        if frame:
+            item.setFrameEnabled(True)
+            item.setFrameStrokeColor(LINE)
+            item.setFrameStrokeWidth(QgsLayoutMeasurement(0.2, QgsUnitTypes.LayoutMillimeters))
+        item.setBackgroundEnabled(fill is not None)
+        if fill is not None:
+            item.setBackgroundColor(fill)
+        return self.place(item, x, y, w, h, item_id)
+
+    def section(self, title: str, y: float) -> float:
+        self.label(title, LEFT, y, WIDTH, ROW_H, 10, True, frame=True, fill=SECTION_FILL)
+        return y + ROW_H
+
+    def pair_row(self, y: float, cells: list[tuple[str, str]], height: float = ROW_H) -> float:
+        """One table row of name/value cells: two pairs, or one pair spanning the width."""
+        x = LEFT
+        for name, text in cells:
+            self.label(name, x, y, LABEL_W, height, 9, True, Qt.AlignCenter, True, NAME_FILL)
+            x += LABEL_W
+            width = VALUE_W if len(cells) == 2 else WIDTH - LABEL_W
+            self.label(text, x, y, width, height, 9, frame=True)
+            x += width
+        return y + height
+
+    def map(self, item_id: str, x: float, y: float, w: float, h: float) -> QgsLayoutItemMap:
+        item = QgsLayoutItemMap(self.layout)
+        item.setAtlasDriven(True)
+        item.setAtlasScalingMode(QgsLayoutItemMap.Auto)
+        item.setAtlasMargin(ATLAS_MARGIN)
+        item.setFrameEnabled(True)
+        item.setFrameStrokeColor(LINE)
+        item.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, QgsUnitTypes.LayoutMillimeters))
+        item.setBackgroundColor(QColor("#ffffff"))
+        item.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"))
+        self.place(item, x, y, w, h, item_id)
+        # An extent of the item's own shape: the atlas keeps the shape of the extent it finds,
+        # and from an empty one it would stretch the map down the page.
+        item.setExtent(QgsRectangle(0, 0, w, h))
+        return item
+
+
+def build(layout: QgsPrintLayout) -> None:
+    layout.initializeDefaults()
+    page = layout.pageCollection().page(0)
+    page.setPageSize("A4", QgsLayoutItemPage.Portrait)
+    QgsExpressionContextUtils.setLayoutVariable(layout, BUREAU_VARIABLE, BUREAU)
+    sheet = Sheet(layout)
+
+    # --- title ---------------------------------------------------------------------------------
+    sheet.label("卫片图斑核查表", LEFT, 8, WIDTH, 10, 20, True, Qt.AlignCenter)
+    y = sheet.pair_row(
+        20, [("图斑编号", value(domain.SPOT_NUMBER)), ("批次", value(ex.BATCH_NAME))]
+    )
+    sheet.pair_row(
+        y, [("乡镇", value(domain.TOWN_NAME)), ("自然资源所", value(domain.OFFICE_NAME))]
+    )
+
+    # --- maps: the spot over the after image, the before image beside it ----------------------
+    top, main_w, main_h, gap = 36.0, 122.0, 90.0, 4.0
+    inset_x, inset_w = LEFT + main_w + gap, WIDTH - main_w - gap
+    sheet.label(f"后时相影像　{value(domain.SPOT_LATER_DATE)}", LEFT, top, main_w, 5, 8.5)
+    sheet.label(f"前时相影像　{value(domain.SPOT_EARLIER_DATE)}", inset_x, top, inset_w, 5, 8.5)
+    main_map = sheet.map(ITEM_MAIN_MAP, LEFT, top + 5, main_w, main_h)
+    before_map = sheet.map(ITEM_BEFORE_MAP, inset_x, top + 5, inset_w, inset_w)
+    no_map = sheet.label(
+        "图斑无几何，无法制图", LEFT, top + 5, main_w, main_h, 12, align=Qt.AlignCenter, frame=True
+    )
+    no_map.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(f"NOT ({NO_GEOMETRY})")
+    )
+
+    scale_bar = QgsLayoutItemScaleBar(layout)
+    scale_bar.setLinkedMap(main_map)
+    scale_bar.setStyle("Single Box")
+    scale_bar.setUnits(QgsUnitTypes.DistanceMeters)
+    scale_bar.setUnitLabel("米")
+    scale_bar.setNumberOfSegments(2)
+    scale_bar.setNumberOfSegmentsLeft(0)
+    scale_bar.setSegmentSizeMode(QgsScaleBarSettings.SegmentSizeFitWidth)
+    scale_bar.setMinimumBarWidth(18)
+    scale_bar.setMaximumBarWidth(30)
+    scale_bar.setHeight(1.5)
+    scale_bar.setBackgroundEnabled(True)
+    scale_bar.setBackgroundColor(QColor(255, 255, 255, 210))
+    if hasattr(scale_bar, "setTextFormat"):
+        scale_bar.setTextFormat(QgsTextFormat.fromQFont(font(7)))
+    else:
+        scale_bar.setFont(font(7))
+    sheet.place(scale_bar, LEFT + 2, top + 5 + main_h - 11, 40, 9)
+
+    north = QgsLayoutItemPicture(layout)
+    north.setPicturePath(":/images/north_arrows/layout_default_north_arrow.svg")
+    north.setLinkedMap(main_map)
+    north.setNorthMode(QgsLayoutItemPicture.GridNorth)
+    north.setBackgroundEnabled(True)
+    north.setBackgroundColor(QColor(255, 255, 255, 210))
+    sheet.place(north, LEFT + main_w - 10, top + 7, 8, 12)
+    for item in (main_map, before_map, scale_bar, north):
+        only_with_geometry(item)
+
+    # Beside the main map under the inset: where the spot is and how it is drawn.
+    centre = "centroid(@atlas_geometry)"
+    lon_lat = (
+        f"transform({centre}, 'EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}', "
+        f"'EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}')"
+    )
+    info_y = top + 5 + inset_w + 3
+    info = sheet.label(
+        "红色线框：图斑范围\n"
+        f"比例尺 1:[% format_number(map_get(item_variables('{ITEM_MAIN_MAP}'), "
+        "'map_scale'), 0) %]\n"
+        f"中心 X：[% format_number(x({centre}), 1) %]\n"
+        f"中心 Y：[% format_number(y({centre}), 1) %]\n"
+        f"经度：[% round(x({lon_lat}), 6) %]\n"
+        f"纬度：[% round(y({lon_lat}), 6) %]\n"
+        f"坐标系：CGCS2000 3° 带（EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}）",
+        inset_x,
+        info_y,
+        inset_w,
+        top + 5 + main_h - info_y,
+        7.5,
+    )
+    info.setVAlign(Qt.AlignTop)
+    only_with_geometry(info)
+
+    # --- figures ---------------------------------------------------------------------------------
+    mu = domain.MU_SUFFIX
+    y = sheet.section("图斑基本情况（筛查结果）", top + 5 + main_h + 3)
+    y = sheet.pair_row(
+        y,
+        [
+            ("图斑面积", area(domain.SPOT_AREA, domain.SPOT_AREA + mu)),
+            ("耕地面积", area(domain.CULTIVATED_AREA, domain.CULTIVATED_AREA + mu)),
+        ],
+    )
+    y = sheet.pair_row(
+        y,
+        [
+            ("永久基本农田", area(domain.BASIC_FARMLAND_AREA, domain.BASIC_FARMLAND_AREA + mu)),
+            ("生态保护红线", area(domain.RED_LINE_AREA, domain.RED_LINE_AREA + mu)),
+        ],
+    )
+    y = sheet.pair_row(
+        y,
+        [
+            ("批准用地面积", area(domain.APPROVED_AREA, domain.APPROVED_AREA + mu)),
+            ("建设用地面积", area(domain.CONSTRUCTION_AREA)),
+        ],
+    )
+    y = sheet.pair_row(
+        y,
+        [
+            ("图斑类型", value(domain.SPOT_TYPE)),
+            ("涉及批准文号", value(domain.APPROVAL_NUMBER)),
+        ],
+    )
+    y = sheet.pair_row(
+        y,
+        [
+            ("建议判定", value(domain.SUGGESTED_VERDICT)),
+            ("刑事移送标准", value(domain.CRIMINAL_FLAG)),
+        ],
+    )
+    y = sheet.pair_row(y, [("建议理由", value(domain.VERDICT_REASON))], ROW_H * 1.5)
+
+    # --- the verdict ---------------------------------------------------------------------------
+    y = sheet.section("核查判定", y + 2)
+    y = sheet.pair_row(
+        y, [("判定类别", value(ex.VERDICT_CATEGORY)), ("类型/依据", value(ex.VERDICT_KIND))]
+    )
+    y = sheet.pair_row(
+        y, [("批准文号", value(ex.VERDICT_APPROVAL)), ("核查状态", value(ex.STATUS))]
+    )
+    y = sheet.pair_row(
+        y,
+        [
+            ("核查人", value(ex.VERIFIER)),
+            ("核查日期", f"[% coalesce(format_date({field(ex.VERIFIED_ON)}, 'yyyy-MM-dd'), '') %]"),
+        ],
+    )
+    y = sheet.pair_row(y, [("备注", value(ex.VERDICT_NOTE))], ROW_H * 1.5)
+
+    # --- photos ----------------------------------------------------------------------------------
+    y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件）", y + 2)
+    photo_h = PAGE_H - 14 - y - 2
+    photo_gap = 3.0
+    photo_w = (WIDTH - photo_gap * (len(ITEM_PHOTOS) - 1)) / len(ITEM_PHOTOS)
+    sheet.label("", LEFT, y, WIDTH, photo_h + 2, frame=True)
+    empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
+    first = field(ITEM_PHOTOS[0])
+    empty.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports,
+        QgsProperty.fromExpression(f"{first} IS NOT NULL AND {first} <> ''"),
+    )
+    for index, name in enumerate(ITEM_PHOTOS):
+        picture = QgsLayoutItemPicture(layout)
+        picture.setResizeMode(QgsLayoutItemPicture.Zoom)
+        picture.setPictureAnchor(QgsLayoutItem.Middle)
+        properties = picture.dataDefinedProperties()
+        properties.setProperty(QgsLayoutObject.PictureSource, QgsProperty.fromField(name))
+        properties.setProperty(
+            QgsLayoutObject.ExcludeFromExports,
+            QgsProperty.fromExpression(f"{field(name)} IS NULL OR {field(name)} = ''"),
+        )
+        x = LEFT + index * (photo_w + photo_gap)
+        sheet.place(picture, x, y + 1, photo_w, photo_h, name)
+
+    # --- footer ----------------------------------------------------------------------------------
+    footer_y = PAGE_H - 11
+    sheet.label(
+        f"[% @{BUREAU_VARIABLE} %]　　导出日期：[% format_date(now(), 'yyyy-MM-dd') %]",
+        LEFT,
+        footer_y,
+        WIDTH * 0.7,
+        5,
+        8,
+    )
+    sheet.label(
+        "第 [% @atlas_featurenumber %] 页 / 共 [% @atlas_totalfeatures %] 页",
+        LEFT + WIDTH * 0.7,
+        footer_y,
+        WIDTH * 0.3,
+        5,
+        8,
+        align=Qt.AlignRight,
+    )
+
+
+def main() -> None:
+    app = QgsApplication([], False)
+    app.initQgis()
+    project = QgsProject()
+    project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"))
+    layout = QgsPrintLayout(project)
+    layout.setName("卫片图斑核查表")
+    build(layout)
+    LAYOUT_TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
+    ok = layout.saveAsTemplate(str(LAYOUT_TEMPLATE), QgsReadWriteContext())
+    print(LAYOUT_TEMPLATE.relative_to(REPO), "ok" if ok else "FAILED")
+    app.exitQgis()
+
+
+if __name__ == "__main__":
+    main()

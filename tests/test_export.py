@@ -1,0 +1,489 @@
+"""exportverification end to end: a ledger made from the demo district's screened spots, with
+verdicts and photos, exported through processing.run and read back with openpyxl, fiona, QGIS,
+pdfinfo / pdftoppm and zipfile."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import fiona
+import openpyxl
+import pytest
+from shapely.geometry import box
+
+from zc_enforcement_plugin.core import domain, export, ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+
+BATCH = "2026年第一季度"
+TOWN, OFFICE = "洪山镇", "洪山自然资源所"
+NOTE = "现场为新建厂房，已下达停止违法行为通知书"
+RARE = "𠮷"  # CJK Extension B: in UTF-8, not in GBK (a name character people do have)
+SPOTS_WITH_GEOMETRY = 5
+
+
+@pytest.fixture(scope="module", autouse=True)
+def gdal_shape_encoding_restored():
+    """QGIS's OGR provider sets GDAL's SHAPE_ENCODING to '' for the whole process whenever it
+    opens a layer; later tests that read Shapefiles with fiona must find GDAL as it was."""
+    from osgeo import gdal
+
+    previous = gdal.GetConfigOption("SHAPE_ENCODING")
+    yield
+    gdal.SetConfigOption("SHAPE_ENCODING", previous)
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    from qgis.core import QgsApplication
+
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
+    registry.addProvider(provider)
+    yield provider
+    registry.removeProvider(provider)
+
+
+@pytest.fixture(scope="module")
+def screened(provider, demo, tmp_path_factory) -> list[ledger.SpotRecord]:
+    """A few screened demo spots inside the images, and the demo's spot without geometry."""
+    import processing
+
+    gpkg = demo.gpkg
+    out = tmp_path_factory.mktemp("screened") / "screened.gpkg"
+    processing.run(
+        "zcenforcement:screenspots",
+        {
+            "SPOTS": f"{gpkg}|layername={domain.DEMO_LAYER_SPOTS}",
+            "LAND_USE": f"{gpkg}|layername={domain.DEMO_LAYER_LAND_USE}",
+            "BASIC_FARMLAND": f"{gpkg}|layername={domain.DEMO_LAYER_BASIC_FARMLAND}",
+            "RED_LINE": f"{gpkg}|layername={domain.DEMO_LAYER_RED_LINE}",
+            "APPROVALS": f"{gpkg}|layername={domain.DEMO_LAYER_APPROVALS}",
+            "OUTPUT": str(out),
+        },
+    )
+    records, _ = ledger.read_spot_file(out)
+    window = box(*demo.image_bounds)
+    inside = [
+        r
+        for r in records
+        if r.geometry is not None
+        and not r.geometry.is_empty
+        and r.geometry.is_valid
+        and window.contains(r.geometry)
+    ][:SPOTS_WITH_GEOMETRY]
+    empty = [r for r in records if r.number == demo.broken_spots["empty"]]
+    assert len(inside) == SPOTS_WITH_GEOMETRY and len(empty) == 1
+    for record in inside + empty:
+        record.attributes[domain.TOWN_NAME] = TOWN
+        record.attributes[domain.OFFICE_NAME] = OFFICE
+    return inside + empty
+
+
+def make_photo(path: Path, colour: str, text: str) -> Path:
+    from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(640, 480, QImage.Format_RGB32)
+    image.fill(QColor(colour))
+    painter = QPainter(image)
+    painter.setFont(QFont("WenQuanYi Micro Hei", 36))
+    painter.drawText(60, 250, text)
+    painter.end()
+    assert image.save(str(path), "JPG")
+    return path
+
+
+def build_ledger(folder: Path, records, note: str = NOTE) -> ledger.GeoPackageLedger:
+    """The ledger a technician has after a day in the field: three verdicts, photos, a recording."""
+    folder.mkdir(parents=True, exist_ok=True)
+    store = ledger.GeoPackageLedger(folder / "ledger.gpkg")
+    report = store.import_batch(BATCH, records)
+    assert report.ok, report.lines()
+    spots = store.spots()
+    today = dt.date.today()
+    first, second, third = spots[0], spots[1], spots[2]
+    store.record_verdict(
+        first.id,
+        ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", today, note=note),
+    )
+    store.record_verdict(
+        second.id,
+        ledger.Verdict(
+            ls.VERDICT_LEGAL, "农转用", "李四", today, approval_number="鲁政土字〔2025〕12号"
+        ),
+    )
+    store.record_verdict(third.id, ledger.Verdict(ls.VERDICT_OTHER, "设施农用地", "李四", today))
+    for index, colour in enumerate(("#88aa66", "#aa8866", "#6688aa", "#aaaaaa")):
+        photo = make_photo(folder / f"现场{index + 1}.jpg", colour, f"现场照片 {index + 1}")
+        store.add_evidence(
+            first.id, ledger.store_evidence_file(store.path, first.number, photo, ls.EVIDENCE_PHOTO)
+        )
+    recording = folder / "询问笔录.m4a"
+    recording.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(range(256)) * 8)
+    store.add_evidence(
+        second.id,
+        ledger.store_evidence_file(store.path, second.number, recording, ls.EVIDENCE_AUDIO),
+    )
+    return store
+
+
+@pytest.fixture(scope="module")
+def field_ledger(screened, tmp_path_factory) -> Path:
+    store = build_ledger(tmp_path_factory.mktemp("field") / "ledger", screened)
+    path = store.path
+    store.close()
+    return path
+
+
+def run_export(ledger_path: Path, folder: Path, demo=None, **parameters) -> dict:
+    import processing
+
+    values = {"LEDGER": str(ledger_path), "OUTPUT_FOLDER": str(folder), "WITH_PDF": False}
+    if demo is not None:
+        values["AFTER_IMAGE"] = str(demo.after_image)
+        values["BEFORE_IMAGE"] = str(demo.before_image)
+    values.update(parameters)
+    return processing.run("zcenforcement:exportverification", values)
+
+
+@pytest.fixture(scope="module", params=export.SHAPEFILE_ENCODINGS)
+def exported(request, field_ledger, demo, tmp_path_factory) -> tuple[str, dict]:
+    encoding = request.param
+    folder = tmp_path_factory.mktemp(f"export_{encoding}")
+    result = run_export(
+        field_ledger,
+        folder,
+        demo,
+        ENCODING=export.SHAPEFILE_ENCODINGS.index(encoding),
+        WITH_PDF=encoding == "GBK",  # the sheets do not depend on the encoding: make them once
+    )
+    return encoding, result
+
+
+@contextlib.contextmanager
+def plain_gdal():
+    """Read as any other GDAL tool does, honouring the .cpg: once QGIS's OGR provider has opened
+    a layer, it sets SHAPE_ENCODING to '' for the whole process (QGIS recodes by itself)."""
+    from osgeo import gdal
+
+    previous = gdal.GetConfigOption("SHAPE_ENCODING")
+    gdal.SetConfigOption("SHAPE_ENCODING", None)
+    try:
+        yield
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", previous)
+
+
+def ledger_rows(path: Path) -> list[export.ExportRow]:
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        return export.verification_rows(store)
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+
+def test_shapefile_field_names_fit_ten_bytes_in_both_encodings():
+    names = [column.shapefile_name for column in export.EXPORT_COLUMNS]
+    for name in names:
+        for encoding in export.PYTHON_CODECS.values():
+            assert len(name.encode(encoding)) <= export.SHAPEFILE_NAME_BYTES, (name, encoding)
+    # DBF field names are case-insensitive: two names differing in case would collide.
+    assert len({name.upper() for name in names}) == len(names)
+    assert len({column.name for column in export.EXPORT_COLUMNS}) == len(names)
+    headers = [column.header for column in export.EXPORT_COLUMNS]
+    assert len(set(headers)) == len(headers)
+    assert all(re.search("[\u4e00-\u9fff]", header) for header in headers)
+    # The domain's names are used, never re-spelt: the key figures are there under them.
+    for name in (domain.SPOT_NUMBER, domain.SPOT_AREA, domain.CULTIVATED_AREA):
+        assert name in {column.name for column in export.EXPORT_COLUMNS}
+    assert domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX in {c.name for c in export.EXPORT_COLUMNS}
+
+
+# --- the package -----------------------------------------------------------------------------
+
+
+def test_every_file_is_written_and_named_in_the_result(exported, field_ledger):
+    encoding, result = exported
+    rows = ledger_rows(field_ledger)
+    assert result["SPOTS"] == len(rows) == SPOTS_WITH_GEOMETRY + 1
+    assert result["EVIDENCE_PROBLEMS"] == 0
+    for key in ("GEOPACKAGE", "SHAPEFILE", "XLSX", "EVIDENCE_ZIP"):
+        assert Path(result[key]).is_file(), key
+    assert Path(result["SHAPEFILE"]).with_suffix(".cpg").is_file()
+    assert (result["PDF"] != "") == (encoding == "GBK")
+    assert "(3 verified)" in result["SUMMARY"]
+
+
+def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_ledger):
+    _, result = exported
+    rows = ledger_rows(field_ledger)
+    columns = export.EXPORT_COLUMNS
+    sheet = openpyxl.load_workbook(result["XLSX"]).active
+    values = openpyxl.load_workbook(result["XLSX"], data_only=True).active
+    assert "核查台帐" in sheet["A1"].value
+    assert [cell.value for cell in sheet[2]] == [column.header for column in columns]
+    assert sheet.freeze_panes == "C3"
+    first, last, totals = 3, 2 + len(rows), 3 + len(rows)
+    assert sheet.max_row == totals
+    index = {column.name: i + 1 for i, column in enumerate(columns)}
+    for offset, row in enumerate(rows):
+        number = first + offset
+        assert sheet.cell(number, index[domain.SPOT_NUMBER]).value == row.number
+    assert values.cell(totals, 1).value == "合计"
+    checked = 0
+    for column in columns:
+        if not column.totalled:
+            continue
+        col = index[column.name]
+        cells = [sheet.cell(r, col) for r in range(first, last + 1)]
+        for cell in cells:
+            if cell.value is not None:
+                assert cell.number_format == "0.00", (column.name, cell.number_format)
+        expected = round(sum(c.value for c in cells if c.value is not None), 2)
+        total = values.cell(totals, col).value
+        assert total == pytest.approx(expected, abs=1e-9), column.name
+        assert sheet.cell(totals, col).value.startswith("=SUM(")
+        assert sheet.cell(totals, col).number_format == "0.00"
+        checked += 1
+    assert checked >= 10
+    # Figures as the ledger stores them; 亩 agrees with m² to the rounding.
+    by_number = {r.number: r for r in rows}
+    for r in range(first, last + 1):
+        row = by_number[sheet.cell(r, index[domain.SPOT_NUMBER]).value]
+        tbmj = sheet.cell(r, index[domain.SPOT_AREA]).value
+        assert tbmj == row.values[domain.SPOT_AREA]
+        mu = sheet.cell(r, index[domain.SPOT_AREA + domain.MU_SUFFIX]).value
+        if tbmj is not None:
+            assert mu == pytest.approx(tbmj / domain.SQM_PER_MU, abs=0.0051)
+    categories = [sheet.cell(r, index[export.VERDICT_CATEGORY]).value for r in range(first, last)]
+    assert {ls.VERDICT_ILLEGAL, ls.VERDICT_LEGAL, ls.VERDICT_OTHER} <= set(categories)
+    dates = [sheet.cell(r, index[export.VERIFIED_ON]) for r in range(first, last + 1)]
+    assert any(isinstance(c.value, dt.datetime) and c.number_format == "yyyy-mm-dd" for c in dates)
+
+
+def test_xlsx_parts_are_well_formed_xml_with_the_parts_excel_needs(exported):
+    import xml.etree.ElementTree as ET
+
+    _, result = exported
+    with zipfile.ZipFile(result["XLSX"]) as archive:
+        names = set(archive.namelist())
+        assert {
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+            "xl/worksheets/sheet1.xml",
+        } <= names
+        for name in names:
+            ET.fromstring(archive.read(name))  # raises on malformed XML
+        styles = archive.read("xl/styles.xml").decode("utf-8")
+    assert "<b/>" in styles  # the bold header
+
+
+def test_shapefile_and_geopackage_round_trip_chinese(exported, field_ledger):
+    encoding, result = exported
+    rows = {r.number: r for r in ledger_rows(field_ledger)}
+    shp = Path(result["SHAPEFILE"])
+    # What GDAL, QGIS and ArcGIS all read: the name for UTF-8, the code page number for GBK.
+    assert shp.with_suffix(".cpg").read_text().strip() == {"UTF-8": "UTF-8", "GBK": "936"}[encoding]
+    codec = export.PYTHON_CODECS[encoding]
+    dbf = shp.with_suffix(".dbf").read_bytes()
+    assert NOTE.encode(codec) in dbf and TOWN.encode(codec) in dbf  # bytes in that encoding
+    with plain_gdal(), fiona.open(shp) as layer:
+        names = list(layer.schema["properties"])
+        assert names == [column.shapefile_name for column in export.EXPORT_COLUMNS]
+        assert all(len(name.encode(codec)) <= 10 for name in names)
+        features = {f.properties[domain.SPOT_NUMBER]: f for f in layer}
+    assert set(features) == set(rows)
+    for number, row in rows.items():
+        properties = features[number].properties
+        assert properties[domain.TOWN_NAME] == TOWN
+        assert properties[export.VERDICT_CATEGORY] == row.values[export.VERDICT_CATEGORY]
+        assert properties[export.VERDICT_NOTE] == row.values[export.VERDICT_NOTE]
+        short = next(c for c in export.EXPORT_COLUMNS if c.short_name).shapefile_name
+        assert short in properties
+    assert NOTE in {f.properties[export.VERDICT_NOTE] for f in features.values()}
+    with fiona.open(result["GEOPACKAGE"]) as layer:
+        full = {f.properties[domain.SPOT_NUMBER]: f for f in layer}
+        assert domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX in layer.schema["properties"]
+    assert set(full) == set(rows)
+    assert sum(1 for f in full.values() if f.geometry is not None) == SPOTS_WITH_GEOMETRY
+
+
+def test_qgis_reads_the_shapefile_encoding_from_the_cpg(exported):
+    from qgis.core import QgsVectorLayer
+
+    encoding, result = exported
+    layer = QgsVectorLayer(result["SHAPEFILE"], "check", "ogr")
+    assert layer.isValid()
+    assert {f[domain.TOWN_NAME] for f in layer.getFeatures()} == {TOWN}
+    assert NOTE in {f[export.VERDICT_NOTE] for f in layer.getFeatures()}
+
+
+def pdf_page_count(path: str) -> int:
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo:
+        output = subprocess.run([pdfinfo, path], capture_output=True, text=True, check=True)
+        return int(re.search(r"^Pages:\s+(\d+)", output.stdout, re.M).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", Path(path).read_bytes()))
+
+
+@pytest.mark.parametrize("exported", ["GBK"], indirect=True)  # where the sheets are made
+def test_pdf_has_one_sheet_per_spot_with_map_and_photos(exported, tmp_path):
+    _, result = exported
+    assert pdf_page_count(result["PDF"]) == result["SPOTS"]
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-f", "1", "-l", "1", "-png", result["PDF"], str(tmp_path / "p")],
+        check=True,
+    )
+    image = QImage(str(next(tmp_path.glob("p*.png"))))
+    assert 300 < image.width() < 400 and image.height() > image.width()
+
+    def count(test) -> int:
+        return sum(
+            1
+            for y in range(0, image.height(), 2)
+            for x in range(0, image.width(), 2)
+            if test(QColor(image.pixel(x, y)))
+        )
+
+    # The first sheet is the illegal spot with photos: a red outline over the imagery and the
+    # photos' colours (the first photo is #88aa66).
+    red = count(lambda c: c.red() > 200 and c.green() < 80 and c.blue() < 80)
+    green_image = count(lambda c: c.green() > c.red() + 15 and c.green() > c.blue() + 15)
+    assert red > 20 and green_image > 500
+
+
+def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_ledger):
+    _, result = exported
+    with ledger.GeoPackageLedger(field_ledger, create=False) as store:
+        records = store.evidence()
+        numbers = {s.id: s.number for s in store.spots()}
+    with zipfile.ZipFile(result["EVIDENCE_ZIP"]) as archive:
+        raw = archive.read(export.MANIFEST_NAME)
+        assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel opens UTF-8 CSV correctly
+        manifest = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+        members = {
+            name: hashlib.sha256(archive.read(name)).hexdigest()
+            for name in archive.namelist()
+            if name != export.MANIFEST_NAME
+        }
+    assert len(manifest) == len(records) == 5
+    assert {row[export.MANIFEST_PATH] for row in manifest} == set(members)
+    for row in manifest:
+        assert members[row[export.MANIFEST_PATH]] == row[export.MANIFEST_SHA256]
+        assert row[export.MANIFEST_PATH].startswith(row[export.MANIFEST_SPOT] + "/")
+        assert row[export.MANIFEST_CHECK] == export.CHECK_OK
+    assert {r.sha256 for r in records} == {row[export.MANIFEST_SHA256] for row in manifest}
+    assert {numbers[r.spot_id] for r in records} == {row[export.MANIFEST_SPOT] for row in manifest}
+    kinds = {row[export.MANIFEST_KIND] for row in manifest}
+    assert kinds == {"照片", "录音"}
+
+
+# --- what must be refused or reported -------------------------------------------------------------
+
+
+def test_a_character_gbk_cannot_hold_stops_the_export_naming_spot_and_field(
+    provider, screened, tmp_path
+):
+    from qgis.core import QgsProcessingException
+
+    store = build_ledger(tmp_path / "rare", screened, note=f"当事人{RARE}某")
+    number = store.spots()[0].number
+    path = store.path
+    store.close()
+    out = tmp_path / "out_gbk"
+    with pytest.raises(QgsProcessingException) as error:
+        run_export(path, out, ENCODING=export.SHAPEFILE_ENCODINGS.index("GBK"))
+    message = str(error.value)
+    assert number in message and export.VERDICT_NOTE in message and RARE in message
+    assert not (out / "verification.shp").exists()  # nothing half-written
+    # UTF-8 holds it, and it comes back unchanged.
+    result = run_export(path, tmp_path / "out_utf8", ENCODING=0)
+    with plain_gdal(), fiona.open(result["SHAPEFILE"]) as layer:
+        notes = {f.properties[export.VERDICT_NOTE] for f in layer}
+    assert f"当事人{RARE}某" in notes
+
+
+def test_altered_and_missing_evidence_are_reported_not_hidden(provider, screened, tmp_path):
+    store = build_ledger(tmp_path / "tampered", screened)
+    records = store.evidence()
+    numbers = {s.id: s.number for s in store.spots()}
+    altered, missing = records[0], records[1]
+    (store.evidence_dir / altered.path).write_bytes(b"edited afterwards")
+    (store.evidence_dir / missing.path).unlink()
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out")
+    assert result["EVIDENCE_PROBLEMS"] == 2
+    with zipfile.ZipFile(result["EVIDENCE_ZIP"]) as archive:
+        manifest = list(
+            csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
+        )
+        checks = {row[export.MANIFEST_RECORDED_SHA256]: row for row in manifest}
+        changed = checks[altered.sha256]
+        assert changed[export.MANIFEST_CHECK] == export.CHECK_ALTERED
+        content = archive.read(changed[export.MANIFEST_PATH])
+        assert hashlib.sha256(content).hexdigest() == changed[export.MANIFEST_SHA256]
+        assert changed[export.MANIFEST_SHA256] != altered.sha256
+    assert checks[missing.sha256][export.MANIFEST_CHECK] == export.CHECK_MISSING
+    # The core result names the spot of each problem.
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        outcome = export.write_evidence_zip(tmp_path / "again.zip", store)
+    assert {p.problem for p in outcome.problems} == {"altered", "missing"}
+    assert all(numbers[p.spot_id] in p.message for p in outcome.problems)
+
+
+def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException, match=BATCH):
+        run_export(field_ledger, tmp_path / "out", BATCH="2030Q4")
+    result = run_export(field_ledger, tmp_path / "out", BATCH=BATCH)
+    assert result["SPOTS"] == SPOTS_WITH_GEOMETRY + 1
+
+
+def test_a_text_longer_than_a_dbf_field_is_cut_and_reported(field_ledger, tmp_path):
+    rows = ledger_rows(field_ledger)
+    long_note = "违法占地" * 40  # 160 characters: 480 bytes in UTF-8
+    rows[0].values[export.VERDICT_NOTE] = long_note
+    written = export.write_vector_exports(tmp_path, rows, "UTF-8")
+    assert any(rows[0].number in w and export.VERDICT_NOTE in w for w in written.warnings)
+    with plain_gdal(), fiona.open(written.shapefile) as layer:
+        cut = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert long_note.startswith(cut.properties[export.VERDICT_NOTE])
+    assert len(cut.properties[export.VERDICT_NOTE].encode("utf-8")) <= 254
+    with fiona.open(written.geopackage) as layer:
+        whole = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert whole.properties[export.VERDICT_NOTE] == long_note
+
+
+def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefile(
+    field_ledger, tmp_path
+):
+    rows = ledger_rows(field_ledger)
+    reason = "未调查/无法归类 12.50 m²"  # as the screening writes it; GBK has no ²
+    rows[0].values[domain.VERDICT_REASON] = reason
+    written = export.write_vector_exports(tmp_path, rows, "GBK")
+    assert any(rows[0].number in w and domain.VERDICT_REASON in w for w in written.warnings)
+    with plain_gdal(), fiona.open(written.shapefile) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[domain.VERDICT_REASON] == "未调查/无法归类 12.50 平方米"
+    with fiona.open(written.geopackage) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[domain.VERDICT_REASON] == reason

@@ -1,0 +1,354 @@
+"""Processing algorithm zcenforcement:exportverification: the package a technician uploads.
+
+GeoPackage, Shapefile, XLSX ledger and evidence zip come from core.export; the PDF verification
+sheets are a print-layout atlas over the ledger's spots, one page per spot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLayoutExporter,
+    QgsLayoutItemMap,
+    QgsPrintLayout,
+    QgsProcessingAlgorithm,
+    QgsProcessingOutputFile,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsProcessingParameterString,
+    QgsProject,
+    QgsReadWriteContext,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate
+from qgis.PyQt.QtGui import QFont
+from qgis.PyQt.QtXml import QDomDocument
+
+from ..core import domain, export, ledger, ledger_schema
+from ..i18n import tr
+from ..resources_paths import RESOURCES
+from .base import EnforcementAlgorithm, fail
+
+# --- the print layout: resources/layouts/verification_sheet.qpt, made by scripts/make_layouts.py --
+LAYOUT_TEMPLATE = RESOURCES / "layouts" / "verification_sheet.qpt"
+ITEM_MAIN_MAP = "main_map"  # atlas-driven, over the after image
+ITEM_BEFORE_MAP = "before_map"  # inset over the before image
+ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined from these fields
+BUREAU_VARIABLE = "zc_bureau"  # layout variable printed in the footer
+SHEET_FONT = "WenQuanYi Micro Hei"
+# Where the sheet's font is not installed (Windows, macOS), Qt takes the first of these it has.
+SHEET_FONT_SUBSTITUTES = [
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "SimSun",
+]
+ATLAS_MARGIN = 0.3  # the spot takes the middle of the main map, 30 % margin around it
+SPOT_OUTLINE = {
+    "color": "0,0,0,0",
+    "style": "no",
+    "outline_color": "#ff1010",
+    "outline_width": "0.7",
+}
+PDF_DPI = 200  # enough for imagery on paper, and 300 spots stay a manageable file
+
+BASENAME = "verification"
+ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
+
+
+class ExportVerification(EnforcementAlgorithm):
+    NAME = "exportverification"
+    DISPLAY_NAME = "Export verification results"
+    GROUP = "Verification"
+    GROUP_ID = "verification"
+    HELP = (
+        "Writes the verification results of a ledger (or of one batch) into a folder, ready to "
+        "upload: verification.gpkg and verification.shp (with a .cpg naming the encoding chosen, "
+        "UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row "
+        "per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), "
+        "verification_sheets.pdf (one verification sheet per spot: the spot over the after "
+        "image, the before image beside it, the screening figures, the current verdict and up "
+        "to three photos) and evidence.zip (every evidence file under its spot number, with "
+        "manifest.csv listing each file's SHA-256). Each evidence file is checked against the "
+        "hash the ledger recorded: missing or altered files are reported and marked in the "
+        "manifest. Every spot is exported, verified or not; the verdict columns of a spot not "
+        "yet verified are empty. A text the GBK encoding cannot hold stops the export with the "
+        "spot and field named."
+    )
+
+    LEDGER = "LEDGER"
+    BATCH = "BATCH"
+    ENCODING = "ENCODING"
+    AFTER_IMAGE = "AFTER_IMAGE"
+    BEFORE_IMAGE = "BEFORE_IMAGE"
+    OUTPUT_FOLDER = "OUTPUT_FOLDER"
+    WITH_PDF = "WITH_PDF"
+    GEOPACKAGE = "GEOPACKAGE"
+    SHAPEFILE = "SHAPEFILE"
+    XLSX = "XLSX"
+    PDF = "PDF"
+    EVIDENCE_ZIP = "EVIDENCE_ZIP"
+    SPOTS = "SPOTS"
+    EVIDENCE_PROBLEMS = "EVIDENCE_PROBLEMS"
+    SUMMARY = "SUMMARY"
+
+    def flags(self):
+        # Print layouts and their private project are only safe on the main thread.
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.LEDGER,
+                tr("Ledger (GeoPackage)"),
+                extension="gpkg",
+                behavior=QgsProcessingParameterFile.File,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.BATCH, tr("Batch (empty: every spot of the ledger)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.ENCODING,
+                tr("Shapefile encoding"),
+                options=list(ENCODINGS),
+                defaultValue=0,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(
+                self.AFTER_IMAGE, tr("After image (main map of the sheets)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterRasterLayer(
+                self.BEFORE_IMAGE, tr("Before image (inset of the sheets)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFolderDestination(self.OUTPUT_FOLDER, tr("Output folder"))
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.WITH_PDF, tr("Make the PDF verification sheets"), defaultValue=True
+            )
+        )
+        self.addOutput(QgsProcessingOutputFile(self.GEOPACKAGE, tr("Verification GeoPackage")))
+        self.addOutput(QgsProcessingOutputFile(self.SHAPEFILE, tr("Verification Shapefile")))
+        self.addOutput(QgsProcessingOutputFile(self.XLSX, tr("Verification ledger (XLSX)")))
+        self.addOutput(QgsProcessingOutputFile(self.PDF, tr("Verification sheets (PDF)")))
+        self.addOutput(QgsProcessingOutputFile(self.EVIDENCE_ZIP, tr("Evidence zip")))
+        self.addOutput(QgsProcessingOutputNumber(self.SPOTS, tr("Spots exported")))
+        self.addOutput(
+            QgsProcessingOutputNumber(
+                self.EVIDENCE_PROBLEMS, tr("Evidence files missing or altered")
+            )
+        )
+        self.addOutput(QgsProcessingOutputString(self.SUMMARY, tr("Summary")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        ledger_path = Path(self.parameterAsFile(parameters, self.LEDGER, context))
+        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
+        encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
+        folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        with_pdf = self.parameterAsBoolean(parameters, self.WITH_PDF, context)
+        after = self.parameterAsRasterLayer(parameters, self.AFTER_IMAGE, context)
+        before = self.parameterAsRasterLayer(parameters, self.BEFORE_IMAGE, context)
+
+        def part(start: float, end: float):
+            return lambda percent: feedback.setProgress(start + (end - start) * percent / 100.0)
+
+        try:
+            store = ledger.GeoPackageLedger(ledger_path, create=False)
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        try:
+            feedback.setProgressText(tr("Reading the ledger"))
+            rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
+            if not rows:
+                raise fail(self._no_spots_message(store, batch, ledger_path))
+            # Before anything is written: a value the chosen encoding cannot hold stops here.
+            export.check_encodable(rows, encoding)
+            folder.mkdir(parents=True, exist_ok=True)
+
+            feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
+            vectors = export.write_vector_exports(
+                folder, rows, encoding, basename=BASENAME, progress=part(10, 20)
+            )
+            for warning in vectors.warnings:
+                feedback.pushWarning(warning)
+            feedback.setProgressText(tr("Writing the XLSX ledger"))
+            title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
+            xlsx = export.write_xlsx(folder / f"{BASENAME}.xlsx", rows, title=title)
+            feedback.setProgress(25)
+
+            feedback.setProgressText(tr("Zipping the evidence files"))
+            evidence = export.write_evidence_zip(
+                folder / "evidence.zip", store, rows, part(25, 50), feedback.isCanceled
+            )
+            for problem in evidence.problems:
+                feedback.reportError(problem.message, fatalError=False)
+
+            pdf = ""
+            if with_pdf:
+                feedback.setProgressText(
+                    tr("Making {count} verification sheets").format(count=len(rows))
+                )
+                pdf_path = folder / f"{BASENAME}_sheets.pdf"
+                self._export_sheets(rows, store.evidence_dir, after, before, pdf_path, feedback)
+                pdf = str(pdf_path)
+        except export.ExportCancelled:
+            feedback.reportError(tr("Cancelled: the export is incomplete."))
+            return {}
+        except export.ExportError as error:
+            raise fail(str(error)) from error
+        finally:
+            store.close()
+        feedback.setProgress(100)
+
+        verified_label = export.STATUS_LABELS_ZH[ledger_schema.STATUS_VERIFIED]
+        verified = sum(1 for row in rows if row.values[export.STATUS] == verified_label)
+        summary = tr(
+            "{count} spots exported ({verified} verified), {files} evidence files, "
+            "{problems} missing or altered, Shapefile in {encoding}"
+        ).format(
+            count=len(rows),
+            verified=verified,
+            files=evidence.files,
+            problems=len(evidence.problems),
+            encoding=encoding,
+        )
+        feedback.pushInfo(summary)
+        return {
+            self.GEOPACKAGE: str(vectors.geopackage),
+            self.SHAPEFILE: str(vectors.shapefile),
+            self.XLSX: str(xlsx),
+            self.PDF: pdf,
+            self.EVIDENCE_ZIP: str(evidence.path),
+            self.OUTPUT_FOLDER: str(folder),
+            self.SPOTS: len(rows),
+            self.EVIDENCE_PROBLEMS: len(evidence.problems),
+            self.SUMMARY: summary,
+        }
+
+    @staticmethod
+    def _no_spots_message(store, batch, ledger_path) -> str:
+        if batch is None:
+            return tr("The ledger {path} holds no spots.").format(path=ledger_path)
+        names = ", ".join(b.name for b in store.batches()) or "-"
+        return tr("The ledger has no batch {batch} (batches: {names}).").format(
+            batch=batch, names=names
+        )
+
+    # --- the PDF sheets ------------------------------------------------------------------------
+    def _export_sheets(self, rows, evidence_dir, after, before, pdf_path, feedback) -> None:
+        if not LAYOUT_TEMPLATE.is_file():
+            raise fail(tr("The layout template {path} is missing.").format(path=LAYOUT_TEMPLATE))
+        for name in SHEET_FONT_SUBSTITUTES:
+            if name not in QFont.substitutes(SHEET_FONT):
+                QFont.insertSubstitution(SHEET_FONT, name)
+        # A private project: the user's own project is neither read nor changed.
+        project = QgsProject()
+        project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"))
+        spots = sheet_layer(rows, evidence_dir)
+        images = {
+            ITEM_MAIN_MAP: after.clone() if after is not None else None,
+            ITEM_BEFORE_MAP: before.clone() if before is not None else None,
+        }
+        project.addMapLayers([spots, *(layer for layer in images.values() if layer is not None)])
+
+        layout = QgsPrintLayout(project)
+        document = QDomDocument()
+        if not document.setContent(LAYOUT_TEMPLATE.read_text("utf-8")):
+            raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
+        _, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
+        if not ok:
+            raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
+        for item_id, image in images.items():
+            item = layout.itemById(item_id)
+            if not isinstance(item, QgsLayoutItemMap):
+                raise fail(tr("The layout template has no map item {id}.").format(id=item_id))
+            item.setCrs(spots.crs())
+            # The atlas keeps the shape of the map's current extent: give it the item's shape.
+            item.zoomToExtent(spots.extent())
+            item.setLayers([spots] + ([image] if image is not None else []))
+            item.setKeepLayerSet(True)
+        atlas = layout.atlas()
+        atlas.setCoverageLayer(spots)
+        atlas.setEnabled(True)
+        atlas.setHideCoverage(False)
+        atlas.setSortFeatures(True)
+        atlas.setSortExpression(f'"{export.SEQUENCE}"')
+
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.dpi = PDF_DPI
+        settings.rasterizeWholeImage = False
+        sheets_done = {"count": 0}
+
+        def next_page(*_):  # progress per sheet; the exporter has no cancel hook of its own
+            sheets_done["count"] += 1
+            feedback.setProgress(50 + 50 * sheets_done["count"] / max(1, len(rows)))
+
+        atlas.featureChanged.connect(next_page)
+        result, error = QgsLayoutExporter.exportToPdf(atlas, str(pdf_path), settings)
+        if result != QgsLayoutExporter.Success:
+            raise fail(
+                tr("The PDF {path} could not be written: {error}").format(
+                    path=pdf_path, error=error or result
+                )
+            )
+
+
+def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
+    """The atlas coverage: a memory layer of the spots with the export fields and photo paths."""
+    fields = []
+    for column in export.EXPORT_COLUMNS:
+        kind = {
+            export.COL_SQM: "double",
+            export.COL_MU: "double",
+            export.COL_INT: "integer",
+            export.COL_DATE: "date",
+        }.get(column.kind, "string")
+        fields.append(f"field={column.name}:{kind}")
+    fields += [f"field={name}:string" for name in export.PHOTO_FIELDS]
+    uri = f"MultiPolygon?crs=EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}&" + "&".join(fields)
+    layer = QgsVectorLayer(uri, "核查图斑", "memory")
+    symbol = QgsFillSymbol.createSimple(SPOT_OUTLINE)
+    layer.renderer().setSymbol(symbol)
+    features = []
+    for row in rows:
+        feature = QgsFeature(layer.fields())
+        if row.geometry is not None:
+            geometry = QgsGeometry()
+            geometry.fromWkb(shapely.to_wkb(row.geometry))
+            feature.setGeometry(geometry)
+        values = []
+        for column in export.EXPORT_COLUMNS:
+            value = row.values.get(column.name)
+            if isinstance(value, dt.date):
+                value = QDate(value.year, value.month, value.day)
+            values.append(value)
+        photos = [str(path) for path in row.photos(evidence_dir)]
+        values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
+        feature.setAttributes(values)
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    layer.updateExtents()
+    return layer
