@@ -14,6 +14,7 @@ import shapely
 from rasterio.features import rasterize
 from shapely.geometry import shape
 
+from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core import demo_district as dd
 from zc_enforcement_plugin.core.domain import (
     APPROVAL_AREA,
@@ -30,18 +31,25 @@ from zc_enforcement_plugin.core.domain import (
     DEMO_LAYER_APPROVALS,
     DEMO_LAYER_BASIC_FARMLAND,
     DEMO_LAYER_DISTRICT,
+    DEMO_LAYER_FACILITY_LAND,
+    DEMO_LAYER_GROUND,
     DEMO_LAYER_LAND_USE,
+    DEMO_LAYER_MINING_LICENCES,
     DEMO_LAYER_NO_MINING,
     DEMO_LAYER_RED_LINE,
     DEMO_LAYER_SPOTS,
+    DEMO_LAYER_TEMPORARY_LAND,
     DEMO_LAYER_THREE_ZONES,
     DEMO_LAYER_THREE_ZONES_LINES,
     DEMO_LAYER_THREE_ZONES_ZONES,
     DEMO_LAYER_TOWNS,
     DISTRICT_NAME,
     EPSG_GK3_ZONE39_PREFIXED,
+    GROUND_FEATURE_ID,
+    GROUND_USE,
     LAND_CLASS_CODE,
     LAND_CLASS_NAME,
+    MINE_NAME,
     NO_MINING_NAME,
     OFFICE_NAME,
     PARCEL_ID,
@@ -99,6 +107,22 @@ PROMISED_FIELDS = {
         SPOT_LATER_DATE,
         SPOT_MONITORED_AREA,
     },
+    DEMO_LAYER_MINING_LICENCES: {
+        cs.LICENCE_NUMBER,
+        MINE_NAME,
+        cs.LICENCE_VALID_FROM,
+        cs.LICENCE_VALID_TO,
+    },
+    DEMO_LAYER_TEMPORARY_LAND: {
+        APPROVAL_NUMBER,
+        APPROVAL_AREA,
+        APPROVED_USE,
+        APPROVAL_START,
+        APPROVAL_END,
+        cs.APPROVAL_LEVEL,
+    },
+    DEMO_LAYER_FACILITY_LAND: {APPROVAL_NUMBER, APPROVAL_AREA, APPROVED_USE, cs.APPROVAL_LEVEL},
+    DEMO_LAYER_GROUND: {GROUND_FEATURE_ID, GROUND_USE},
 }
 
 
@@ -138,16 +162,19 @@ def test_same_seed_gives_identical_bytes(small, tmp_path):
         (small.gpkg, again.gpkg),
         (small.before_image, again.before_image),
         (small.after_image, again.after_image),
+        (small.change_raster, again.change_raster),
     ):
         assert a != b
         assert _sha256(a) == _sha256(b), f"{a.name} differs between two runs"
     assert again.broken_spots == small.broken_spots
+    assert again.campaign_cases == small.campaign_cases
 
 
 def test_other_seed_gives_other_district(small, tmp_path):
     other = dd.create_demo_district(tmp_path, SMALL, seed=1, with_images=False)
     assert _sha256(other.gpkg) != _sha256(small.gpkg)
     assert other.before_image is None and other.after_image is None
+    assert other.change_raster is None and not (tmp_path / dd.CHANGE_IMAGE_NAME).exists()
     assert not (tmp_path / dd.BEFORE_IMAGE_NAME).exists()
 
 
@@ -399,3 +426,59 @@ def test_progress_and_cancel(tmp_path):
 def test_too_small_is_refused(tmp_path):
     with pytest.raises(ValueError):
         dd.create_demo_district(tmp_path, dd.DemoSize(parcels=1000, spots=5))
+
+
+def test_campaign_cases_are_planted(demo, spots):
+    cases = demo.campaign_cases
+    licences, lprops = _read(demo.gpkg, DEMO_LAYER_MINING_LICENCES)
+    assert all(g.is_valid for g in licences)
+    valid_to = {p[cs.LICENCE_NUMBER]: p[cs.LICENCE_VALID_TO] for p in lprops}
+    check = dd.CAMPAIGN_CHECK_DATE.isoformat()
+    assert valid_to[cases["mining"]["expired"]["licence"]] < check
+    assert valid_to[cases["mining"]["valid"]["licence"]] > check
+    types = dict(zip(spots["numbers"], (p[SPOT_TYPE] for p in spots["props"])))
+    mining = cases["mining"]
+    for case in ("valid", "out_of_bounds", "expired", "in_no_go"):
+        assert types[mining[case]["spot"]] == dd.SPOT_TYPE_MINING
+    assert mining["no_licence"] and mining["in_no_go"]["spot"] in mining["no_go_spots"]
+    # Approvals and their ground: every violation kind of both audits appears once at least.
+    temporary = {c for case in cases["temporary"].values() for c in case["codes"]}
+    assert temporary == {k.code for k in cs.TEMPORARY_KINDS}
+    facility = {c for case in cases["facility"].values() for c in case["codes"]}
+    assert facility == {k.code for k in cs.FACILITY_KINDS}
+    ground, gprops = _read(demo.gpkg, DEMO_LAYER_GROUND)
+    ids = [p[GROUND_FEATURE_ID] for p in gprops]
+    assert len(set(ids)) == len(ids)
+    planted = [g for case in cases["temporary"].values() for g in case["ground"]]
+    planted += [g for case in cases["facility"].values() for g in case["ground"]]
+    assert sorted(planted) == sorted(ids)
+    farmland, _ = _read(demo.gpkg, DEMO_LAYER_BASIC_FARMLAND)
+    basic = shapely.union_all(farmland)
+    on_basic = {"basic_farmland_level", "basic_farmland"}
+    for kind, layer in (
+        ("temporary", DEMO_LAYER_TEMPORARY_LAND),
+        ("facility", DEMO_LAYER_FACILITY_LAND),
+    ):
+        geoms, props = _read(demo.gpkg, layer)
+        by_number = dict(zip((p[APPROVAL_NUMBER] for p in props), geoms))
+        for name, case in cases[kind].items():
+            approval = by_number[case["number"]]
+            assert approval.is_valid
+            assert (approval.intersection(basic).area > 100.0) == (name in on_basic), name
+
+
+def test_change_raster(demo, spots):
+    with rasterio.open(demo.change_raster) as src, rasterio.open(demo.after_image) as after:
+        assert src.count == 1 and src.dtypes[0] == "uint8"
+        assert src.crs.to_epsg() == EPSG_GK3_ZONE39_PREFIXED
+        assert src.transform == after.transform and src.shape == after.shape
+        mask = src.read(1)
+        transform, shape_ = src.transform, src.shape
+    assert set(np.unique(mask).tolist()) == {0, 1}
+    window = shapely.box(*demo.image_bounds)
+    inside = [g for g in spots["geoms"] if g is not None and g.is_valid and g.intersects(window)]
+    painted = rasterize(inside, out_shape=shape_, transform=transform, fill=0, default_value=1)
+    # The spots, plus a few isolated specks of noise away from them.
+    assert (mask[painted > 0] == 1).all()
+    specks = int(((mask == 1) & (painted == 0)).sum())
+    assert 20 <= specks <= 60

@@ -14,12 +14,14 @@ import numpy as np
 import rasterio
 import rasterio.crs
 import shapely
+import shapely.ops
 from pyproj import Transformer
 from rasterio.enums import Resampling
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 from shapely.geometry import MultiLineString, MultiPolygon, mapping
 
+from . import campaigns_schema as cs
 from .domain import (
     APPROVAL_AREA,
     APPROVAL_DATE,
@@ -35,10 +37,14 @@ from .domain import (
     DEMO_LAYER_APPROVALS,
     DEMO_LAYER_BASIC_FARMLAND,
     DEMO_LAYER_DISTRICT,
+    DEMO_LAYER_FACILITY_LAND,
+    DEMO_LAYER_GROUND,
     DEMO_LAYER_LAND_USE,
+    DEMO_LAYER_MINING_LICENCES,
     DEMO_LAYER_NO_MINING,
     DEMO_LAYER_RED_LINE,
     DEMO_LAYER_SPOTS,
+    DEMO_LAYER_TEMPORARY_LAND,
     DEMO_LAYER_THREE_ZONES,
     DEMO_LAYER_THREE_ZONES_LINES,
     DEMO_LAYER_THREE_ZONES_ZONES,
@@ -46,8 +52,11 @@ from .domain import (
     DISTRICT_NAME,
     EPSG_CGCS2000_GEOGRAPHIC,
     EPSG_GK3_ZONE39_PREFIXED,
+    GROUND_FEATURE_ID,
+    GROUND_USE,
     LAND_CLASS_CODE,
     LAND_CLASS_NAME,
+    MINE_NAME,
     NO_MINING_NAME,
     OFFICE_NAME,
     PARCEL_ID,
@@ -253,6 +262,11 @@ class DemoDistrict:
     # {"basic_farmland": [JCBH...], "cultivated": [JCBH...]}: spots over the criminal thresholds
     criminal_spots: dict = field(default_factory=dict)
     image_bounds: tuple[float, float, float, float] | None = None
+    change_raster: Path | None = None  # change.tif, a 0/1 change mask over the image window
+    # Planted campaign cases and their answers: {"temporary": {case: {"number", "codes",
+    # "ground"}}, "facility": {...}, "mining": {case: {"spot", "licence"}, "no_licence": [JCBH],
+    # "no_go_spots": [JCBH]}}
+    campaign_cases: dict = field(default_factory=dict)
 
 
 # --- small helpers ------------------------------------------------------------------------------
@@ -1408,6 +1422,430 @@ def _write_images(
             dst.build_overviews([2, 4, 8], Resampling.average)
 
 
+# --- campaign layers: mining licences, temporary and facility land, the ground, change raster -----
+
+CHANGE_IMAGE_NAME = "change.tif"
+# The day the demo's campaigns audit on: licences and approvals are valid or expired against it.
+CAMPAIGN_CHECK_DATE = dt.date(2026, 3, 31)
+# The demo's choices for the audit limits (a real bureau sets its province's rules).
+CAMPAIGN_BASIC_FARMLAND_MIN_LEVEL = 3  # province
+CAMPAIGN_CULTIVATED_MIN_LEVEL = 2  # city
+CAMPAIGN_CULTIVATED_MAX_SQM = 3000.0
+CAMPAIGN_AUXILIARY_MAX_SHARE = 0.10
+CAMPAIGN_AUXILIARY_MAX_SQM = 10 * SQM_PER_MU
+CAMPAIGN_AUXILIARY_USES = ("附属设施用地",)
+CAMPAIGN_MIN_MAPPING_SQM = 50.0  # the change raster's specks are smaller than this
+_STREAM_CAMPAIGNS = 10
+
+TEMPORARY_USE = "临时施工用地"
+FACILITY_USE = "生产设施用地"
+AUXILIARY_USE = "附属设施用地"
+
+# Temporary-land cases: (case, approval box, approved area, start, end, level, place,
+# [(ground box, use)], violation codes). Boxes are metres around the case's centre.
+_TEMPORARY_CASES = (
+    (
+        "ok",
+        (-30, -30, 30, 30),
+        3600.0,
+        "2025-03-01",
+        "2027-02-28",
+        3,
+        "plain",
+        [((-25, -25, 25, 25), TEMPORARY_USE)],
+        (),
+    ),
+    (
+        "over_area",
+        (-30, -30, 30, 30),
+        2400.0,
+        "2025-03-01",
+        "2027-02-28",
+        3,
+        "plain",
+        [((-28, -28, 28, 28), TEMPORARY_USE)],
+        ("CMJ",),
+    ),
+    (
+        "outside",
+        (-30, -30, 30, 30),
+        3600.0,
+        "2025-03-01",
+        "2027-02-28",
+        3,
+        "plain",
+        [((0, -25, 50, 25), TEMPORARY_USE)],
+        ("CFW",),
+    ),
+    (
+        "changed_use",
+        (-30, -30, 30, 30),
+        3600.0,
+        "2025-03-01",
+        "2027-02-28",
+        3,
+        "plain",
+        [((-25, -25, 25, 25), "厂房")],
+        ("GBYT",),
+    ),
+    (
+        "expired",
+        (-30, -30, 30, 30),
+        3600.0,
+        "2022-03-01",
+        "2024-02-28",
+        3,
+        "plain",
+        [((-25, -25, 25, 25), TEMPORARY_USE)],
+        ("DQWFK",),
+    ),
+    (
+        "basic_farmland_level",
+        (-30, -30, 30, 30),
+        3600.0,
+        "2025-03-01",
+        "2027-02-28",
+        1,
+        "basic_farmland",
+        [((-20, -20, 20, 20), TEMPORARY_USE)],
+        ("JBNTQX",),
+    ),
+    (
+        "cultivated_level",
+        (-45, -45, 45, 45),
+        8100.0,
+        "2025-03-01",
+        "2027-02-28",
+        1,
+        "cultivated",
+        [((-40, -40, 40, 40), TEMPORARY_USE)],
+        ("GDQX",),
+    ),
+)
+_FACILITY_CASES = (
+    (
+        "ok",
+        (-40, -40, 40, 40),
+        6400.0,
+        "plain",
+        [((-35, -35, 25, 35), FACILITY_USE), ((28, -10, 38, 10), AUXILIARY_USE)],
+        (),
+    ),
+    (
+        "auxiliary_over_limit",
+        (-40, -40, 40, 40),
+        6400.0,
+        "plain",
+        [((-35, -35, 35, 5), FACILITY_USE), ((-35, 10, 35, 30), AUXILIARY_USE)],
+        ("FZCB",),
+    ),
+    (
+        "non_agricultural",
+        (-40, -40, 40, 40),
+        6400.0,
+        "plain",
+        [((-30, -30, 10, 10), "农家乐")],
+        ("GBYT",),
+    ),
+    (
+        "outside_and_over_area",
+        (-40, -40, 40, 40),
+        6400.0,
+        "plain",
+        [((-40, -40, 50, 40), FACILITY_USE)],
+        ("CFW", "CMJ"),
+    ),
+    (
+        "basic_farmland",
+        (-30, -30, 30, 30),
+        3600.0,
+        "basic_farmland",
+        [((-20, -20, 20, 20), FACILITY_USE)],
+        ("ZYJBNT",),
+    ),
+)
+
+
+@dataclass
+class _Campaigns:
+    licences: list[dict]  # geometry + CKQ fields
+    temporary: list[dict]  # geometry + LSYD fields
+    facility: list[dict]
+    ground: list[dict]  # geometry + SDXZ fields
+    cases: dict
+
+
+def _case_centres(
+    rng: np.random.Generator,
+    parcels: _Parcels,
+    farmland: list[tuple[str, shapely.Geometry]],
+    spots: _Spots,
+    needs: list[str],
+) -> list[tuple[float, float]]:
+    """A whole-metre centre per need ('plain', 'cultivated', 'basic_farmland'), 300 m apart,
+    with a 70 m (plain, cultivated) or 45 m (basic farmland) disc inside the place's polygon."""
+    basic = shapely.union_all([g for _, g in farmland])
+    shapely.prepare(basic)
+    taken = [g for g in spots.geoms if g is not None and not g.is_empty]
+    busy = shapely.buffer(shapely.union_all([shapely.make_valid(g) for g in taken]), 30.0)
+    shapely.prepare(busy)
+    cultivated = np.isin(parcels.cls, [_CLASS_INDEX[c] for c in CULTIVATED_CODES])
+    plain_codes = [_CLASS_INDEX[c] for c in ("0404", "0201", "0204", "0307", "1206")]
+    pools = {
+        "plain": np.flatnonzero(np.isin(parcels.cls, plain_codes)),
+        "cultivated": np.flatnonzero(cultivated),
+    }
+    farm = [g for _, g in farmland]
+    centres: list[tuple[float, float]] = []
+
+    def free(x: float, y: float) -> bool:
+        return all((x - a) ** 2 + (y - b) ** 2 > 300.0**2 for a, b in centres)
+
+    for need in needs:
+        found = None
+        if need == "basic_farmland":
+            for i in rng.permutation(len(farm)):
+                g = farm[int(i)]
+                p = shapely.ops.polylabel(g, 1.0) if g.geom_type == "Polygon" else None
+                if p is None:
+                    continue
+                x, y = round(p.x), round(p.y)
+                disc = shapely.Point(x, y).buffer(45.0)
+                if g.contains(disc) and not busy.intersects(disc) and free(x, y):
+                    found = (float(x), float(y))
+                    break
+        else:
+            for i in rng.permutation(pools[need]):
+                g = parcels.geoms[int(i)]
+                p = shapely.ops.polylabel(g, 1.0)
+                x, y = round(p.x), round(p.y)
+                disc = shapely.Point(x, y).buffer(70.0)
+                if (
+                    g.contains(disc)
+                    and not basic.intersects(disc)
+                    and not busy.intersects(disc)
+                    and free(x, y)
+                ):
+                    found = (float(x), float(y))
+                    break
+        if found is None:
+            raise RuntimeError(f"no room for a campaign case on {need} land")
+        centres.append(found)
+    return centres
+
+
+def _rect(centre: tuple[float, float], box: tuple[float, float, float, float]) -> shapely.Polygon:
+    x, y = centre
+    return shapely.box(x + box[0], y + box[1], x + box[2], y + box[3])
+
+
+def _make_campaigns(
+    seed: int,
+    parcels: _Parcels,
+    farmland: list[tuple[str, shapely.Geometry]],
+    spots: _Spots,
+    features: _Features,
+) -> _Campaigns:
+    """Cases of every audit violation, with the answers the tests check them by."""
+    rng = _rng(seed, _STREAM_CAMPAIGNS)
+    needs = [c[6] for c in _TEMPORARY_CASES] + [c[3] for c in _FACILITY_CASES]
+    centres = _case_centres(rng, parcels, farmland, spots, needs)
+    ground: list[dict] = []
+    cases: dict = {"temporary": {}, "facility": {}, "mining": {}}
+
+    def add_ground(centre, items) -> list[str]:
+        ids = []
+        for box, use in items:
+            gid = f"SD{len(ground) + 1:03d}"
+            ground.append({"geometry": _rect(centre, box), GROUND_FEATURE_ID: gid, GROUND_USE: use})
+            ids.append(gid)
+        return ids
+
+    temporary = []
+    for n, (case, box, area, start, end, level, _place, items, codes) in enumerate(
+        _TEMPORARY_CASES
+    ):
+        centre = centres[n]
+        number = f"淄川自然资临用字〔{start[:4]}〕{101 + n}号"
+        approved = dt.date.fromisoformat(start) - dt.timedelta(days=20)
+        temporary.append(
+            {
+                "geometry": _rect(centre, box),
+                APPROVAL_NUMBER: number,
+                APPROVAL_KIND: APPROVAL_TEMPORARY,
+                APPROVAL_DATE: approved.isoformat(),
+                APPROVAL_AREA: area,
+                APPROVED_USE: TEMPORARY_USE,
+                APPROVAL_START: start,
+                APPROVAL_END: end,
+                cs.APPROVAL_LEVEL: level,
+            }
+        )
+        cases["temporary"][case] = {
+            "number": number,
+            "codes": list(codes),
+            "ground": add_ground(centre, items),
+        }
+    facility = []
+    offset = len(_TEMPORARY_CASES)
+    for n, (case, box, area, _place, items, codes) in enumerate(_FACILITY_CASES):
+        centre = centres[offset + n]
+        number = f"淄川设农备〔2023〕{101 + n}号"
+        facility.append(
+            {
+                "geometry": _rect(centre, box),
+                APPROVAL_NUMBER: number,
+                APPROVAL_KIND: APPROVAL_FACILITY,
+                APPROVAL_DATE: "2023-03-10",
+                APPROVAL_AREA: area,
+                APPROVED_USE: FACILITY_USE,
+                APPROVAL_START: "2023-04-01",
+                APPROVAL_END: "2033-03-31",
+                cs.APPROVAL_LEVEL: 1,
+            }
+        )
+        cases["facility"][case] = {
+            "number": number,
+            "codes": list(codes),
+            "ground": add_ground(centre, items),
+        }
+
+    # Mining: licences drawn around the batch's own 采矿用地 spots, so the audit finds each kind.
+    dup = spots.broken.get("duplicate")
+    mining = [
+        i
+        for i in np.argsort(spots.numbers, kind="stable").tolist()
+        if spots.types[i] == SPOT_TYPE_MINING
+        and spots.numbers[i] != dup
+        and spots.geoms[i] is not None
+        and spots.geoms[i].is_valid
+        and not spots.geoms[i].is_empty
+    ]
+    no_go = shapely.union_all([g for _, g in features.no_mining])
+    in_no_go = [i for i in mining if spots.geoms[i].intersects(no_go)]
+    clear = [i for i in mining if i not in in_no_go]
+    plan = [
+        ("valid", clear[:1], "2021-01-01", "2030-12-31", "full"),
+        ("out_of_bounds", clear[1:2], "2022-05-01", "2031-04-30", "west"),
+        ("expired", clear[2:3], "2015-07-01", "2025-06-30", "full"),
+        ("in_no_go", in_no_go[:1], "2020-09-01", "2029-08-31", "full"),
+    ]
+    licences = []
+    licensed: set[int] = set()
+    for n, (case, picked, start, end, cover) in enumerate(plan):
+        for i in picked:
+            g = spots.geoms[i]
+            area = shapely.buffer(shapely.convex_hull(g), 8.0, join_style="mitre")
+            if cover == "west":
+                minx, miny, maxx, maxy = g.bounds
+                area = shapely.intersection(
+                    area, shapely.box(minx - 20.0, miny - 20.0, (minx + maxx) / 2, maxy + 20.0)
+                )
+            number = f"C3703022{start[:4]}0171300{n + 1:05d}"
+            licences.append(
+                {
+                    "geometry": shapely.set_precision(area, _MM),
+                    cs.LICENCE_NUMBER: number,
+                    MINE_NAME: f"淄川区{TOWNS[n % len(TOWNS)][0]}第{n + 1}采石场",
+                    cs.LICENCE_VALID_FROM: start,
+                    cs.LICENCE_VALID_TO: end,
+                }
+            )
+            cases["mining"][case] = {"spot": spots.numbers[i], "licence": number}
+            licensed.add(i)
+    cases["mining"]["no_licence"] = [spots.numbers[i] for i in mining if i not in licensed]
+    cases["mining"]["no_go_spots"] = [spots.numbers[i] for i in in_no_go]
+    return _Campaigns(licences, temporary, facility, ground, cases)
+
+
+def _write_campaign_layers(gpkg: Path, campaigns: _Campaigns, counts: dict[str, int]) -> None:
+    def records(items: list[dict]) -> Iterator[dict]:
+        return _multi_records(
+            (r["geometry"], {k: v for k, v in r.items() if k != "geometry"}) for r in items
+        )
+
+    counts[DEMO_LAYER_MINING_LICENCES] = _write(
+        gpkg,
+        DEMO_LAYER_MINING_LICENCES,
+        "MultiPolygon",
+        {
+            cs.LICENCE_NUMBER: "str:30",
+            MINE_NAME: "str:50",
+            cs.LICENCE_VALID_FROM: "date",
+            cs.LICENCE_VALID_TO: "date",
+        },
+        records(campaigns.licences),
+    )
+    approval_fields = {
+        APPROVAL_NUMBER: "str:40",
+        APPROVAL_KIND: "str:10",
+        APPROVAL_DATE: "date",
+        APPROVAL_AREA: "float",
+        APPROVED_USE: "str:20",
+        APPROVAL_START: "date",
+        APPROVAL_END: "date",
+        cs.APPROVAL_LEVEL: "int",
+    }
+    for layer, items in (
+        (DEMO_LAYER_TEMPORARY_LAND, campaigns.temporary),
+        (DEMO_LAYER_FACILITY_LAND, campaigns.facility),
+    ):
+        counts[layer] = _write(gpkg, layer, "MultiPolygon", approval_fields, records(items))
+    counts[DEMO_LAYER_GROUND] = _write(
+        gpkg,
+        DEMO_LAYER_GROUND,
+        "MultiPolygon",
+        {GROUND_FEATURE_ID: "str:10", GROUND_USE: "str:20"},
+        records(campaigns.ground),
+    )
+
+
+def _write_change_raster(seed: int, window: shapely.Polygon, spots: _Spots, path: Path) -> None:
+    """A 0/1 change mask over the image window: the spots, plus specks below the demo's MMU."""
+    rng = _rng(seed, _STREAM_CAMPAIGNS + 1)
+    x0, y0, x1, y1 = window.bounds
+    n = int(round(IMAGE_SIZE_M / IMAGE_PIXEL_M))
+    transform = from_origin(x0, y1, IMAGE_PIXEL_M, IMAGE_PIXEL_M)
+    shapes = [
+        (shapely.make_valid(g), 1)
+        for g in spots.geoms
+        if g is not None and not g.is_empty and g.intersects(window)
+    ]
+    mask = np.zeros((n, n), np.uint8)
+    if shapes:
+        mask = rasterize(shapes, out_shape=(n, n), transform=transform, fill=0, dtype="uint8")
+    # Isolated specks of one or two pixels (4-8 m²): noise the minimum mapping unit drops.
+    near = np.zeros((n, n), bool)
+    if shapes:
+        grown = [(shapely.buffer(g, 12.0), 1) for g, _ in shapes]
+        near = rasterize(grown, out_shape=(n, n), transform=transform, fill=0, dtype="uint8") > 0
+    placed = 0
+    for r, c in rng.integers(2, n - 3, (200, 2)).tolist():
+        if placed == 24:
+            break
+        if near[r - 2 : r + 4, c - 2 : c + 4].any() or mask[r - 2 : r + 4, c - 2 : c + 4].any():
+            continue
+        mask[r, c : c + 1 + placed % 2] = 1
+        placed += 1
+    profile = {
+        "driver": "GTiff",
+        "width": n,
+        "height": n,
+        "count": 1,
+        "dtype": "uint8",
+        "crs": rasterio.crs.CRS.from_epsg(EPSG_GK3_ZONE39_PREFIXED),
+        "transform": transform,
+        "tiled": True,
+        "blockxsize": 256,
+        "blockysize": 256,
+        "compress": "deflate",
+    }
+    if path.exists():
+        path.unlink()
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(mask, 1)
+
+
 # --- the entry point -----------------------------------------------------------------------------
 
 
@@ -1419,7 +1857,9 @@ def create_demo_district(
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
 ) -> DemoDistrict:
-    """Write demo_district.gpkg (and before.tif / after.tif) into out_dir; same seed, same bytes.
+    """Write demo_district.gpkg (and before.tif / after.tif / change.tif) into out_dir; same seed,
+    same bytes. The campaign layers (CKQ, LSYD, SSNYD, SDXZ) come after the others, which they
+    leave untouched; DemoDistrict.campaign_cases lists the cases they plant.
 
     Raises DemoCancelled when is_cancelled() returns True (files being written are removed).
     """
@@ -1430,7 +1870,8 @@ def create_demo_district(
     gpkg = out / GPKG_NAME
     before = out / BEFORE_IMAGE_NAME if with_images else None
     after = out / AFTER_IMAGE_NAME if with_images else None
-    written = [p for p in (gpkg, before, after) if p is not None]
+    change = out / CHANGE_IMAGE_NAME if with_images else None
+    written = [p for p in (gpkg, before, after, change) if p is not None]
     prog = _Progress(progress, is_cancelled)
     try:
         return _create(out, gpkg, before, after, size, seed, prog)
@@ -1469,6 +1910,7 @@ def _create(
     window = _image_window(frame, seeds)
     spots = _make_spots(seed, size, frame, parcels, farmland, features, view_areas, window)
     approvals = _make_approvals(seed, parcels, spots)
+    campaigns = _make_campaigns(seed, parcels, farmland, spots, features)
     prog(0.40)
 
     if gpkg.exists():
@@ -1625,9 +2067,11 @@ def _create(
                 )
             ),
         )
+        _write_campaign_layers(gpkg, campaigns, counts)
     prog(0.85)
     if before is not None and after is not None:
         _write_images(seed, window, parcels, spots, before, after)
+        _write_change_raster(seed, window, spots, out / CHANGE_IMAGE_NAME)
     prog(1.0)
     return DemoDistrict(
         gpkg=gpkg,
@@ -1637,4 +2081,6 @@ def _create(
         broken_spots=spots.broken,
         criminal_spots=spots.criminal,
         image_bounds=window.bounds,
+        change_raster=out / CHANGE_IMAGE_NAME if before is not None else None,
+        campaign_cases=campaigns.cases,
     )

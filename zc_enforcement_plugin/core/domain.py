@@ -260,3 +260,13 @@ def screening_output_fields() -> list[tuple[str, str]]:
         (GEOMETRY_NOTE, KIND_TEXT),
     ]
     return fields
+
+
+# --- campaign demo layers
+DEMO_LAYER_MINING_LICENCES = "CKQ"  # 采矿权: XKZH, KSMC, YXQQ, YXQZ (campaigns_schema names)
+DEMO_LAYER_TEMPORARY_LAND = "LSYD"  # 临时用地批准: the PZYD fields plus PZJB approval level
+DEMO_LAYER_FACILITY_LAND = "SSNYD"  # 设施农用地备案: the PZYD fields plus PZJB
+DEMO_LAYER_GROUND = "SDXZ"  # 实地现状: what field checks found on and around those approvals
+MINE_NAME = "KSMC"  # 矿山名称
+GROUND_FEATURE_ID = "XZBH"  # 现状编号 of a ground feature
+GROUND_USE = "XZYT"  # 现状用途: the use seen on the ground, in words

@@ -7,8 +7,11 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
+from .campaigns import CAMPAIGN_ALGORITHMS
 from .create_demo_district import CreateDemoDistrict
+from .export_verification import ExportVerification
 from .import_spots import ImportSpots
+from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
 
 PROVIDER_ID = "zcenforcement"
@@ -18,7 +21,17 @@ class EnforcementProvider(QgsProcessingProvider):
     """淄川卫片执法 / ZC Enforcement."""
 
     def loadAlgorithms(self):  # noqa: N802 - QGIS API
-        for algorithm in (CreateDemoDistrict(), ScreenSpots(), ImportSpots()):
+        for algorithm in (
+            CreateDemoDistrict(),
+            ScreenSpots(),
+            ImportSpots(),
+            ExportVerification(),
+            MonthlyRanking(),
+            WeeklyDispatch(),
+            Assessment(),
+            AccountabilityRatio(),
+            *(campaign() for campaign in CAMPAIGN_ALGORITHMS),
+        ):
             self.addAlgorithm(algorithm)
 
     def id(self):
