@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import datetime as dt
 import shutil
 import sys
 import time
@@ -74,6 +75,38 @@ def main() -> int:
         f"{imported['REFUSED']:.0f} refused (the duplicated JCBH, reported by number)"
     )
     verify_some(ledger_path, out / "after.tif")
+
+    export = run_algorithm(
+        "zcenforcement:exportverification",
+        {
+            "LEDGER": ledger_path,
+            "OUTPUT_FOLDER": out / "export",
+            "ENCODING": 1,
+            "AFTER_IMAGE": out / "after.tif",
+            "BEFORE_IMAGE": out / "before.tif",
+        },
+        profile,
+    )["results"]
+    written = sorted(p.name for p in (out / "export").iterdir())
+    print(f"Export (GBK Shapefile) -> export/: {', '.join(written)}")
+    del export
+
+    from scripts.demo_campaigns import run_campaigns
+
+    print("Campaigns -> campaigns/ (findings imported into the ledger as batches of their own):")
+    for line in run_campaigns(out, gpkg, profile, ledger=ledger_path):
+        print(f"  {line}")
+
+    month = dt.date.today().strftime("%Y-%m")
+    ranking = run_algorithm(
+        "zcenforcement:monthlyranking",
+        {"LEDGER": ledger_path, "MONTH": month, "OUTPUT_FOLDER": out / "reports"},
+        profile,
+    )["results"]
+    print(
+        f"Monthly ranking of offices for {month} -> reports/: "
+        f"{Path(ranking['XLSX']).name}, {Path(ranking['PDF']).name}"
+    )
     add_results_to_project(out, gpkg, district, screened)
     shutil.rmtree(profile, ignore_errors=True)
     print(f"Done in {time.monotonic() - started:.0f} s. Open {out / 'demo_district.qgz'} in QGIS.")
@@ -106,16 +139,23 @@ def summarise(screened: Path, pieces: Path) -> None:
 
 
 def verify_some(ledger_path: Path, after_image: Path, count: int = 40) -> None:
-    """Record verdicts with photo evidence for part of the batch, as a technician would."""
-    from scripts.demo_verification import record_demo_verdicts
+    """Record verdicts with photo evidence for part of the batch, cases for the illegal ones
+    and this month's patrols, as the offices would."""
+    from scripts.demo_verification import record_demo_patrols, record_demo_verdicts
     from zc_enforcement_plugin.core import ledger
 
+    today = dt.date.today()
     with ledger.GeoPackageLedger(ledger_path) as store:
-        done = record_demo_verdicts(store, after_image, count)
+        done = record_demo_verdicts(store, after_image, count, today)
+        offices = sorted({s.office for s in store.spots() if s.office})
+        patrols = record_demo_patrols(store, offices, today)
         verified, total = store.counts()
         photos = len(store.evidence())
-    print(f"Verified {done} spots with {photos} field photos (EXIF time and GPS): "
-          f"{verified} / {total} verified")
+        case_count = len(store.cases())
+    print(
+        f"Verified {done} spots with {photos} field photos (EXIF time and GPS): "
+        f"{verified} / {total} verified; {case_count} cases opened; {patrols} patrols logged"
+    )
 
 
 def add_results_to_project(out: Path, gpkg: Path, district: dict, screened: Path) -> None:

@@ -18,20 +18,31 @@ import rasterio.windows
 import shapely
 from PIL import Image
 
-from zc_enforcement_plugin.core import domain, ledger
+from zc_enforcement_plugin.core import cases, domain, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 PHOTO_SIZE_M = 160.0  # ground width of a demo photo
 VERIFIER = "张工"
 
 
-def record_demo_verdicts(store: ledger.GeoPackageLedger, after_image: Path, count: int) -> int:
+def working_month(today: dt.date) -> list[dt.date]:
+    """Weekdays of the current month up to today: the demo's verdicts and patrols fall in this
+    month, so `make demo` ranks the offices for a month that has data."""
+    start = today.replace(day=1)
+    days = [start + dt.timedelta(days=n) for n in range((today - start).days + 1)]
+    return [day for day in days if day.weekday() < 5] or [today]
+
+
+def record_demo_verdicts(
+    store: ledger.GeoPackageLedger, after_image: Path, count: int, today: dt.date
+) -> int:
     """Verdict the first `count` spots of the queue that lie on the images; returns how many."""
     with rasterio.open(after_image) as raster:
         frame = shapely.box(*raster.bounds).buffer(-PHOTO_SIZE_M)
         to_wgs84 = pyproj.Transformer.from_crs(raster.crs, 4326, always_xy=True)
         done = 0
-        day = dt.date(2026, 3, 2)
+        days = working_month(today)
         for summary in store.spots(None):
             if done >= count:
                 break
@@ -40,6 +51,7 @@ def record_demo_verdicts(store: ledger.GeoPackageLedger, after_image: Path, coun
                 continue
             if not frame.contains(spot.geometry):
                 continue
+            day = days[done * len(days) // count]
             verdict = demo_verdict(spot, day)
             store.record_verdict(spot.id, verdict)
             centre = spot.geometry.representative_point()
@@ -49,11 +61,57 @@ def record_demo_verdicts(store: ledger.GeoPackageLedger, after_image: Path, coun
                 photo = Path(folder) / f"IMG_{20260302 + done:08d}.jpg"
                 write_photo(raster, centre.x, centre.y, photo, taken, lon, lat)
                 record = ledger.store_evidence_file(store.path, spot.number, photo, "photo")
-            store.add_evidence(spot.id, record)
+            evidence_id = store.add_evidence(spot.id, record)
+            if verdict.category == ls.VERDICT_ILLEGAL:
+                open_demo_case(store, spot.id, day, today, done, evidence_id)
             done += 1
-            if done % 8 == 0:
-                day += dt.timedelta(days=1)
     return done
+
+
+def open_demo_case(store, spot_id: int, day: dt.date, today: dt.date, n: int, evidence_id):
+    """A case for an illegal spot: verified the same day; most are stopped the next working
+    day, some left waiting so the dock and the reports show an overdue one."""
+    case_id = store.open_case(cases.ORIGIN_SPOT, spot_id=spot_id, date=day, person=VERIFIER)
+    store.add_case_event(
+        case_id,
+        cases.CaseEvent(
+            case_id,
+            cases.Stage.VERIFY,
+            day,
+            VERIFIER,
+            documents=("现场勘验笔录",),
+            evidence_ids=(str(evidence_id),),
+        ),
+    )
+    stop_day = min(day + dt.timedelta(days=1), today)
+    if n % 3 != 2:
+        store.add_case_event(
+            case_id,
+            cases.CaseEvent(
+                case_id, cases.Stage.STOP, stop_day, VERIFIER, documents=("责令停止违法行为通知书",)
+            ),
+        )
+
+
+def record_demo_patrols(store: ledger.GeoPackageLedger, offices: list[str], today: dt.date) -> int:
+    """Patrols this month: most offices on 3 or more days a week, the last one on fewer, so
+    the weekly rule and the ranking have a shortfall to show."""
+    count = 0
+    for index, office in enumerate(sorted(offices)):
+        for day in working_month(today):
+            lazy = index == len(offices) - 1
+            if day.weekday() in ((0, 3) if lazy else (0, 2, 4)):
+                store.add_patrol(
+                    PatrolRecord(
+                        id=f"XC-{office}-{day.isoformat()}",
+                        office=office,
+                        date=day,
+                        staff=(VERIFIER, "王工"),
+                        findings="未发现新的违法用地",
+                    )
+                )
+                count += 1
+    return count
 
 
 def demo_verdict(spot: ledger.Spot, day: dt.date) -> ledger.Verdict:

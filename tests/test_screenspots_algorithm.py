@@ -23,7 +23,7 @@ X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number
 def provider(qgis_processing):
     from qgis.core import QgsApplication
 
-    from zc_enforcement_plugin.processing.provider import PROVIDER_ID, EnforcementProvider
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
 
     registry = QgsApplication.processingRegistry()
     provider = EnforcementProvider()  # held by the fixture so Python does not collect it

@@ -129,8 +129,13 @@ def test_attach_evidence_by_drop(dock, ledger_path, tmp_path):
     note.write_text("not evidence")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(photo)), QUrl.fromLocalFile(str(note))])
-    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     dock.dropEvent(event)
     records = dock.session.store.evidence(dock.session.current_id)
     assert [r.original_name for r in records] == ["site.jpg"]  # the .txt is refused, said so
@@ -194,7 +199,8 @@ def test_photo_positions_are_shown_on_the_map(dock, ledger_path, tmp_path):
     Image.new("RGB", (8, 8)).save(photo, "JPEG", exif=exif)
     assert dock.attach_files([str(photo)]) == []
     layers = [
-        layer for layer in QgsProject.instance().mapLayers().values()
+        layer
+        for layer in QgsProject.instance().mapLayers().values()
         if layer.customProperty(LAYER_PROPERTY)
     ]
     assert len(layers) == 1 and layers[0].featureCount() == 1

@@ -139,7 +139,8 @@ def _read_through_gdal(layer: QgsVectorLayer, fields: list[str]) -> SourceArrays
         if ogr_layer is None or not hasattr(ogr_layer, "GetArrowStreamAsNumPy"):
             return None
         definition = ogr_layer.GetLayerDefn()
-        all_fields = [definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())]
+        count = definition.GetFieldCount()
+        all_fields = [definition.GetFieldDefn(i).GetName() for i in range(count)]
         ogr_layer.SetIgnoredFields([f for f in all_fields if f not in fields])
         geometry_column = ogr_layer.GetGeometryColumn() or "wkb_geometry"
         wkbs, ids, values = [], [], {name: [] for name in fields}

@@ -29,6 +29,561 @@
       <translation>缺少 Python 包：{packages}。安装方法：{hint}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Campaigns</source>
+      <translation>专项行动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Temporary land approvals</source>
+      <translation>临时用地批准</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Temporary land approvals audited</source>
+      <translation>临时用地核查结果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Facility agricultural land filings</source>
+      <translation>设施农用地备案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Facility land filings audited</source>
+      <translation>设施农用地核查结果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>No-mining zones</source>
+      <translation>禁采区</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ecological red line (STHX)</source>
+      <translation>生态保护红线（STHX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Three-zones-two-lines view areas</source>
+      <translation>三区两线可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Three zones two lines view areas</source>
+      <translation>三区两线可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the distance set for its kind (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for mines; the last row, MC = 合计, counts each once. An optional clip layer (the district) limits the view areas.</source>
+      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积，KSSL/KSBH/KSMJ 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。可选的裁剪图层（如全区范围）限定可视范围。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Change raster to spots</source>
+      <translation>变化栅格转图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Turns a change raster (a 0/1 mask or a class raster, in a projected CRS such as EPSG:4527) into a batch of spots. Cells whose value is in the change values (default: any nonzero value; nodata is never change) that touch each other form one spot, whatever window of the raster they were read in: the raster is read window by window, so rasters larger than memory work. Spots smaller than the minimum mapping unit are dropped; with a simplification tolerance the pixel staircase is smoothed where the boundary moves no more than the tolerance and stays valid. Spots are numbered north to south, then west to east. Fields: JCBH spot number (county code + year + 4-digit sequence from the first sequence number, the province's pattern), XZQDM county code, TBLX spot type, JCMJ area in m² (ellipsoidal by default). The output is a spot batch like a delivered one: screen it with Screen spots, then import it into the ledger as a batch of its own.</source>
+      <translation>将变化栅格（0/1 掩膜或分类栅格，须为投影坐标系，如 EPSG:4527）转为一批图斑。取值属于变化值（默认：任何非零值；无数据像元不计为变化）且相互连通的像元构成一个图斑，无论它们在哪个读取窗口中：栅格逐窗口读取，因此可处理大于内存的栅格。小于最小上图面积的图斑被舍去；给出简化容差时，在边界移动不超过容差且仍然有效的前提下平滑像元锯齿。图斑按由北向南、由西向东编号。字段：JCBH 图斑编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，即省里的编号规则），XZQDM 县级代码，TBLX 图斑类型，JCMJ 面积（m²，默认椭球面积）。输出与下发的图斑批次相同：先用“筛查图斑”筛查，再作为单独批次导入台帐。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audit temporary land</source>
+      <translation>临时用地核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audits temporary-land approvals (临时用地) against what is on the ground (polygons with a use in words), as on the check date. Needs approval number, approved area (m²), approved use, start and end dates, and for the level checks an approval level (a rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): CFW ground outside the approved boundary; CMJ used area above the approved area (WFMJ is the excess); GBYT ground use differs from the approved use; DQWFK still used after the end date plus the restoration years; JBNTQX basic farmland under an approval below the required level; GDQX more cultivated land than the level allows (excess). The per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status, PZJB, GDMJ cultivated and YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL total and JCJG the result in words. Missing dates or levels are reported naming layer, feature and field. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将临时用地批准与实地现状（带用途文字的面）在检查日进行比对。需要批准文号、批准面积（m²）、批准用途、起止日期；审批权限检查还需要审批层级（等级：1 县级、2 市级、3 省级）以及永久基本农田和地类图层。违法情形（WFDM 代码、WFLX 类型、WFMJ 面积 m²、SDBH 实地要素编号、WFSM 说明）：CFW 超出批准范围使用；CMJ 使用面积超过批准面积（WFMJ 为超出部分）；GBYT 实地用途与批准用途不符；DQWFK 截止日期加复垦期限后仍在使用；JBNTQX 审批层级不足却占用永久基本农田；GDQX 占用耕地超过该层级允许的面积（超出部分）。按批准输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ 范围内使用面积、CFWMJ 范围外面积、SYMJ 总使用面积、SDBH/SDYT 实地要素编号和用途、QSRQ/JZRQ、DQZT 到期状态、PZJB、GDMJ 占用耕地和 YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 合计和 JCJG 文字结果。日期或层级缺失时给出提示，指明图层、要素和字段。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audit facility agricultural land</source>
+      <translation>设施农用地核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audits facility agricultural land filings (设施农用地备案) against what is on the ground (polygons with a use in words). Needs the filing number and filed area (m²); the auxiliary-facility limits are parameters (a share of the filed area and an area in m², the smaller binding; leave one empty to skip it), as are the words for auxiliary facilities and for non-agricultural uses. Violations (WFDM, WFLX, WFMJ m², SDBH, WFSM): CFW ground outside the filed boundary; CMJ used area above the filed area (excess); GBYT a non-agricultural use (housing, farm stays, …) inside a filing; FZCB auxiliary facilities over the limit (WFMJ the excess, the polygon all of them); ZYJBNT ground on permanent basic farmland with a use not allowed there. The per-filing table gives PZWH, PZYT, PZMJ_PF, FWNMJ, CFWMJ, SYMJ, SDBH, SDYT, FZSSMJ auxiliary area, YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL and JCJG. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将设施农用地备案与实地现状（带用途文字的面）进行比对。需要备案编号和备案面积（m²）；辅助设施上限为参数（占备案面积的比例和面积 m²，取较小者；留空则不检查该项），辅助设施用途词和非农用途词也是参数。违法情形（WFDM、WFLX、WFMJ m²、SDBH、WFSM）：CFW 超出备案范围；CMJ 使用面积超过备案面积（超出部分）；GBYT 备案范围内有非农用途（住宅、农家乐等）；FZCB 辅助设施超标（WFMJ 为超出部分，图形为全部辅助设施）；ZYJBNT 在永久基本农田上有不允许的用途。按备案输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ、CFWMJ、SYMJ、SDBH、SDYT、FZSSMJ 辅助设施面积、YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audit mining</source>
+      <translation>矿产开采核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Audits mining activity (spots of the mining types, or any points or polygons of mining) against the mining licences (采矿权: licence number, valid from and to) on the check date, and against no-go areas (no-mining zones, ecological red line, three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining without any licence; YJKC the part outside every licence it overlaps; CQKC the part under licences not valid on the check date and under no valid one; JQKC the part inside a no-go layer, named in the note. A licence with a missing date is taken as valid on that side and reported naming layer, feature and field. The per-activity table gives KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/JQMJ no-go areas hit and their area, SL_&lt;code&gt; counts, WFSL and JCJG. Point activities give violations without geometry. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将开采活动（采矿类型的图斑，或任何表示开采的点或面）与采矿权（许可证号、有效期起止）在检查日进行比对，并与禁止开采范围（禁采区、生态保护红线、三区两线可视范围）比对。违法情形（WFDM、WFLX、WFMJ m²、WFSM）：WZKC 无证开采；YJKC 超出所重叠的全部采矿许可范围的部分；CQKC 位于检查日已失效且不在任何有效许可证内的部分；JQKC 位于禁止开采图层内的部分，说明中写明名称。许可证日期缺失时该端按有效处理，并给出提示，指明图层、要素和字段。按开采活动输出的表给出 KCBH 活动编号、KCMJ 面积、XKZH 重叠的许可证、CFWMJ 超出面积、JQMC/JQMJ 涉及的禁采范围及面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。点状开采活动的违法记录没有图形。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Kind field of the lines</source>
+      <translation>线状要素类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Name field of the lines</source>
+      <translation>线状要素名称字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Kind field of the zones</source>
+      <translation>区域要素类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Name field of the zones</source>
+      <translation>区域要素名称字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Spot number field</source>
+      <translation>图斑编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mine id field</source>
+      <translation>矿点编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Building the view areas</source>
+      <translation>正在构建可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Approval number field</source>
+      <translation>批准文号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Approved area field (m²)</source>
+      <translation>批准面积字段（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Approved use field</source>
+      <translation>批准用途字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ground id field</source>
+      <translation>实地要素编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ground use field</source>
+      <translation>实地用途字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Start date field</source>
+      <translation>起始日期字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>End date field</source>
+      <translation>截止日期字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Approval level field (1 county, 2 city, 3 province)</source>
+      <translation>审批层级字段（1 县级、2 市级、3 省级）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Land-class code field</source>
+      <translation>地类编码字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Activity id field</source>
+      <translation>开采活动编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Activity type field</source>
+      <translation>开采活动类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Licence number field</source>
+      <translation>许可证号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Valid-from field</source>
+      <translation>有效期起字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Valid-to field</source>
+      <translation>有效期止字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Area method</source>
+      <translation>面积计算方法</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>County code of the numbers (XZQDM, 6 digits)</source>
+      <translation>编号所用县级代码（XZQDM，6 位）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Year of the numbers</source>
+      <translation>编号年度</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>First sequence number</source>
+      <translation>起始顺序号</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Cannot write a feature to the output {name}: {error}</source>
+      <translation>无法向输出 {name} 写入要素：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Lines (railways, highways, rivers)</source>
+      <translation>线状要素（铁路、高速公路、河流）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Zones (nature reserves, scenic areas, towns)</source>
+      <translation>区域要素（自然保护区、风景名胜区、城镇）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>View distance per kind (m)</source>
+      <translation>各类型可视距离（m）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Clip to (e.g. the district)</source>
+      <translation>裁剪范围（如全区）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Spots to summarise</source>
+      <translation>需汇总的图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mines to summarise</source>
+      <translation>需汇总的矿点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Spots and mines in view, by line or zone</source>
+      <translation>可视范围内的图斑和矿点（按线或区域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Give a layer of lines, of zones, or both.</source>
+      <translation>请给出线状要素图层、区域要素图层或两者。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Counting spots and mines in view</source>
+      <translation>正在统计可视范围内的图斑和矿点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Change raster</source>
+      <translation>变化栅格</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Band</source>
+      <translation>波段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Change values, ';'-separated (empty: any nonzero value)</source>
+      <translation>变化值，以“;”分隔（留空：任何非零值）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Minimum mapping unit (m²)</source>
+      <translation>最小上图面积（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Simplification tolerance (m, 0 = none)</source>
+      <translation>简化容差（m，0 = 不简化）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Cells joined across</source>
+      <translation>像元连通方式</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Reading window (pixels a side)</source>
+      <translation>读取窗口（每边像元数）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Spot type (TBLX)</source>
+      <translation>图斑类型（TBLX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Change spots</source>
+      <translation>变化图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The change raster cannot be opened.</source>
+      <translation>无法打开变化栅格。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>What is on the ground (spots or a field survey)</source>
+      <translation>实地现状（图斑或实地调查）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Violations (ledger-ready spots)</source>
+      <translation>违法图斑（可导入台帐）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The approvals layer cannot be opened.</source>
+      <translation>无法打开批准图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The ground layer cannot be opened.</source>
+      <translation>无法打开实地现状图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Check date (empty: today)</source>
+      <translation>检查日期（留空：今天）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Years to restore the land after the end date</source>
+      <translation>截止日期后的复垦年限</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Permanent basic farmland (YJJBNT)</source>
+      <translation>永久基本农田（YJJBNT）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Lowest approval level allowed on basic farmland</source>
+      <translation>允许占用永久基本农田的最低审批层级</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Land-use parcels (DLTB)</source>
+      <translation>地类图斑（DLTB）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Approval level from which cultivated land is not limited</source>
+      <translation>占用耕地不受限的审批层级</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Cultivated land allowed below that level (m²)</source>
+      <translation>低于该层级时允许占用的耕地面积（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Give both the cultivated-land level and the area allowed below it, or neither.</source>
+      <translation>耕地审批层级与其下允许的面积须同时给出或同时留空。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ground uses that are auxiliary facilities (';'-separated)</source>
+      <translation>属于辅助设施的实地用途（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Auxiliary facilities at most (% of the filed area)</source>
+      <translation>辅助设施上限（占备案面积的 %）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Auxiliary facilities at most (m²)</source>
+      <translation>辅助设施上限（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ground uses that are not agricultural (';'-separated)</source>
+      <translation>属于非农用途的实地用途（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ground uses allowed on basic farmland (';'-separated)</source>
+      <translation>允许占用永久基本农田的实地用途（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mining activity (spots, points)</source>
+      <translation>开采活动（图斑、点）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Types that are mining (';'-separated; empty: every feature)</source>
+      <translation>属于开采的类型（以“;”分隔；留空：全部要素）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mining licences</source>
+      <translation>采矿权</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mining activity audited</source>
+      <translation>开采活动核查结果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The licence layer cannot be opened.</source>
+      <translation>无法打开采矿权图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The activity layer cannot be opened.</source>
+      <translation>无法打开开采活动图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Mining types are given but no activity type field.</source>
+      <translation>给出了开采类型，但未选择开采活动类型字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The county code must be 6 digits, not {code!r}.</source>
+      <translation>县级代码须为 6 位数字，而不是 {code!r}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The year must have 4 digits, not {year}.</source>
+      <translation>年度须为 4 位数字，而不是 {year}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>{count} findings numbered from {start} would need sequence numbers above {limit}: choose a lower first sequence number.</source>
+      <translation>{count} 条结果自 {start} 起编号将超过顺序号上限 {limit}：请选择较小的起始顺序号。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Reading {layer} window by window</source>
+      <translation>正在逐窗口读取 {layer}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>{count} change spots.</source>
+      <translation>{count} 个变化图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Auditing {count} approvals</source>
+      <translation>正在核查 {count} 个批准</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Auditing {count} filings</source>
+      <translation>正在核查 {count} 个备案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Auditing {count} activities</source>
+      <translation>正在核查 {count} 个开采活动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Ellipsoidal (CGCS2000, official)</source>
+      <translation>椭球面积（CGCS2000，法定）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Planar (Gauss-Krüger)</source>
+      <translation>平面面积（高斯-克吕格投影）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>The check date {value!r} is not a date.</source>
+      <translation>检查日期 {value!r} 不是有效日期。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Parameter {parameter}: choose a field of {layer}.</source>
+      <translation>参数 {parameter}：请选择 {layer} 的字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Layer {layer} has no coordinate reference system: set it first.</source>
+      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Reading {layer}</source>
+      <translation>正在读取 {layer}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Cannot create the output {name}.</source>
+      <translation>无法创建输出 {name}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Distance (m)</source>
+      <translation>距离（m）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Edges (4 neighbours)</source>
+      <translation>共边（4 邻域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Edges and corners (8 neighbours)</source>
+      <translation>共边或共角（8 邻域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Raster {layer} has no coordinate reference system: set it first.</source>
+      <translation>栅格 {layer} 没有坐标参考系：请先设置。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Raster {layer}: its CRS {crs} is geographic, so cell areas cannot be measured; warp it to a projected CRS (e.g. EPSG:4527) first.</source>
+      <translation>栅格 {layer}：其坐标参考系 {crs} 为地理坐标系，无法量算像元面积；请先重投影到投影坐标系（如 EPSG:4527）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
+      <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Layer {layer}, feature {feature}, field {field}: no view distance is given for kind {kind}; add it to the distances (m).</source>
+      <translation>图层 {layer}，要素 {feature}，字段 {field}：未给出类型 {kind} 的可视距离；请在距离表中补充（m）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <source>Parameter {parameter}: {value!r} is not a number.</source>
+      <translation>参数 {parameter}：{value!r} 不是数字。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/create_demo_district.py" />
       <source>Create demo district</source>
       <translation>创建示例区县</translation>
@@ -89,6 +644,216 @@
       <translation>已写入 {path}：{summary}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Export verification results</source>
+      <translation>导出核查成果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Writes the verification results of a ledger (or of one batch) into a folder, ready to upload: verification.gpkg and verification.shp (with a .cpg naming the encoding chosen, UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), verification_sheets.pdf (one verification sheet per spot: the spot over the after image, the before image beside it, the screening figures, the current verdict and up to three photos) and evidence.zip (every evidence file under its spot number, with manifest.csv listing each file's SHA-256). Each evidence file is checked against the hash the ledger recorded: missing or altered files are reported and marked in the manifest. Every spot is exported, verified or not; the verdict columns of a spot not yet verified are empty. A text the GBK encoding cannot hold stops the export with the spot and field named.</source>
+      <translation>将台帐（或其中一个批次）的核查成果写入一个文件夹，可直接上报：verification.gpkg 和 verification.shp（附 .cpg 文件注明所选编码 UTF-8 或 GBK；Shapefile 字段名不超过 10 字节）、verification.xlsx（每个图斑一行，中文表头，面积以平方米和亩计并保留 2 位小数，末行为合计）、verification_sheets.pdf（每个图斑一张核查表：后时相影像上的图斑、旁边的前时相影像、筛查数据、当前判定和至多三张照片）以及 evidence.zip（全部证据文件按图斑编号存放，manifest.csv 列出每个文件的 SHA-256）。每个证据文件都与台帐记录的哈希值核对：缺失或被改动的文件会被报告并在清单中标注。所有图斑都会导出，无论是否已核查；未核查图斑的判定各列为空。若某文本含 GBK 无法表示的字符，导出将停止并指明图斑和字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Ledger (GeoPackage)</source>
+      <translation>台帐（GeoPackage）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Batch (empty: every spot of the ledger)</source>
+      <translation>批次（留空：台帐中全部图斑）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Shapefile encoding</source>
+      <translation>Shapefile 编码</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>After image (main map of the sheets)</source>
+      <translation>后时相影像（核查表主图）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Before image (inset of the sheets)</source>
+      <translation>前时相影像（核查表副图）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Make the PDF verification sheets</source>
+      <translation>生成 PDF 核查表</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification GeoPackage</source>
+      <translation>核查成果 GeoPackage</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification Shapefile</source>
+      <translation>核查成果 Shapefile</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification ledger (XLSX)</source>
+      <translation>核查台帐（XLSX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification sheets (PDF)</source>
+      <translation>核查表（PDF）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Evidence zip</source>
+      <translation>举证材料压缩包</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Spots exported</source>
+      <translation>导出图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Evidence files missing or altered</source>
+      <translation>缺失或被改动的证据文件数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Reading the ledger</source>
+      <translation>正在读取台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Writing the GeoPackage and the Shapefile</source>
+      <translation>正在写入 GeoPackage 和 Shapefile</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Writing the XLSX ledger</source>
+      <translation>正在写入 XLSX 台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Zipping the evidence files</source>
+      <translation>正在打包证据文件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
+      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The ledger has no batch {batch} (batches: {names}).</source>
+      <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Cancelled: the export is incomplete.</source>
+      <translation>已取消：导出不完整。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The ledger {path} holds no spots.</source>
+      <translation>台帐 {path} 中没有图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The layout template {path} is missing.</source>
+      <translation>缺少打印布局模板 {path}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The layout template {path} is damaged.</source>
+      <translation>打印布局模板 {path} 已损坏。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The PDF {path} could not be written: {error}</source>
+      <translation>无法写入 PDF {path}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Making {count} verification sheets</source>
+      <translation>正在生成 {count} 张核查表</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The layout template has no map item {id}.</source>
+      <translation>打印布局模板中没有地图项 {id}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Import screened spots into the ledger</source>
+      <translation>筛查结果导入台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others. Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area.</source>
+      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Screened spots</source>
+      <translation>筛查结果图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Batch name (default: the layer's name)</source>
+      <translation>批次名称（默认为图层名）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Towns with their offices (XZMC, SMC)</source>
+      <translation>镇街及所属自然资源所（XZMC、SMC）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spots added</source>
+      <translation>新增图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spots refreshed</source>
+      <translation>更新图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spots not imported</source>
+      <translation>未导入图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Import report</source>
+      <translation>导入报告</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The spot layer cannot be opened.</source>
+      <translation>无法打开图斑图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Writing {count} spots to {ledger}</source>
+      <translation>正在将 {count} 个图斑写入 {ledger}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Folder {folder} does not exist.</source>
+      <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The towns layer has no field {field}.</source>
+      <translation>镇街图层缺少字段 {field}。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer} has no coordinate reference system: set it before screening.</source>
       <translation>图层 {layer} 没有坐标参考系：请先设置坐标系再筛查。</translation>
@@ -99,24 +864,139 @@
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Permanent basic farmland (YJJBNT)</source>
-      <translation>永久基本农田（YJJBNT）</translation>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Reports</source>
+      <translation>报表</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Ecological red line (STHX)</source>
-      <translation>生态保护红线（STHX）</translation>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Monthly ranking of offices</source>
+      <translation>各所月度通报排名</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>No-mining zones</source>
-      <translation>禁采区</translation>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The monthly report (每月通报) ranking the natural-resources offices, due before the 5th of the next month. Per office: new illegal spots (current verdict illegal, first judged illegal in the month) with their area, cultivated land and permanent basic farmland in m² and mu; stop-order rate (illegal acts with a stop event ÷ illegal acts, patrol findings included); rectification rate (cases opened in the month closed right after verification or stop ÷ cases opened); patrol compliance (ISO weeks with at least 3 patrol days ÷ weeks); overdue cases at the report date; and a score from 0 to 100, the weighted mean of the rates that apply (weights from the ledger setting report_weights or the defaults, printed in the notes). Writes an XLSX workbook and a PDF with a bar chart of the scores. A month in a year without an official holiday schedule is warned.</source>
+      <translation>各自然资源所每月通报排名（每月通报），于次月5日前报送。按所统计：新增违法图斑（当前判定为违法、且首次判定违法在本月）及其面积、占用耕地和永久基本农田面积（平方米和亩）；制止率（已有制止记录的违法行为 ÷ 违法行为，含巡查发现）；整改率（本月开启、在核查或制止后直接结案的案件 ÷ 本月开启的案件）；巡查达标率（巡查不少于3天的ISO周数 ÷ 周数）；报告日期的逾期案件数；以及0—100分的得分，即适用各率的加权平均（权重取台帐设置 report_weights，未设置时取默认值，均列于说明页）。输出 XLSX 工作簿和含得分柱状图的 PDF。所在年份没有官方节假日安排时给出提示。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Three-zones-two-lines view areas</source>
-      <translation>三区两线可视范围</translation>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Weekly dispatch summary</source>
+      <translation>每周调度汇总</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to Sunday: per office the spots verified for the first time and the new illegal spots of the week, and the cases by their current stage; then every open case deadline falling due from the report date to 7 days after it, and every one already overdue. Writes an XLSX workbook and a PDF.</source>
+      <translation>每周调度会汇总，统计一个ISO周（周一至周日）：按所列出本周首次核查的图斑数、新增违法图斑数，以及各当前阶段的案件数；再列出自报告日期起7天内到期的全部未完成案件期限，以及已逾期的期限。输出 XLSX 工作簿和 PDF。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Half-year or year assessment of offices</source>
+      <translation>各所半年、年度考核</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The half-year or year assessment (半年、年度考核) of the offices: the monthly ranking figures summed over the months of the period (rates recomputed from the summed counts, not averaged), scored with the same weights and ranked; a second sheet lists each office's monthly scores. Writes an XLSX workbook and a PDF.</source>
+      <translation>各自然资源所半年、年度考核：把时段内各月的通报数字按所汇总（各率按汇总后的分子分母重新计算，而非取平均），用同样的权重计分并排名；第二张表列出各所每月得分。输出 XLSX 工作簿和 PDF。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Half-year</source>
+      <translation>半年</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Year</source>
+      <translation>年度</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>First half (January-June)</source>
+      <translation>上半年（1—6月）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Second half (July-December)</source>
+      <translation>下半年（7—12月）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Accountability ratio</source>
+      <translation>违法占用耕地问责比例</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The accountability ratio (问责比例) per town and for the district: cultivated land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction land (TBLX 新增建设用地, or judged legal or illegal, except spots judged to have no real change), over the spots whose current verdict was first given in the period. A ratio of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an XLSX workbook and a PDF with a chart of the ratios and the 15 % line.</source>
+      <translation>按乡镇和全区计算问责比例：判定为违法的图斑的耕地面积（GDMJ）÷ 新增建设用地图斑的耕地面积（TBLX 为新增建设用地，或判定为合法、违法的图斑，实地未变化、伪变化的除外），统计当前判定类别首次作出于时段内的图斑。比例达到15%的予以标示：将启动对地方领导的问责。输出 XLSX 工作簿和含比例柱状图及15%问责线的 PDF。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Drawing the PDF</source>
+      <translation>正在绘制 PDF</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Verification ledger (GeoPackage)</source>
+      <translation>核查台帐（GeoPackage）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Report date (YYYY-MM-DD, empty: today)</source>
+      <translation>报告日期（YYYY-MM-DD，留空为今天）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Report workbook (XLSX)</source>
+      <translation>报表工作簿（XLSX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Report with chart (PDF)</source>
+      <translation>含图表的报表（PDF）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Number of warnings</source>
+      <translation>提示条数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Month (YYYY-MM)</source>
+      <translation>月份（YYYY-MM）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Week (any date in it, YYYY-MM-DD, or YYYY-Www)</source>
+      <translation>周（该周任一日期 YYYY-MM-DD，或 YYYY-Www）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Assessment</source>
+      <translation>考核</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Period (YYYY, YYYY-H1, YYYY-MM or YYYY-Www)</source>
+      <translation>时段（YYYY、YYYY-H1、YYYY-MM 或 YYYY-Www）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Wrote {xlsx} and {pdf} ({pages} pages).</source>
+      <translation>已写出 {xlsx} 和 {pdf}（共 {pages} 页）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{text} is not a month (YYYY-MM).</source>
+      <translation>{text} 不是月份（应为 YYYY-MM）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{text} is not a week.</source>
+      <translation>{text} 不是一周。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The report date {date} is not a date (YYYY-MM-DD).</source>
+      <translation>报告日期 {date} 不是有效日期（应为 YYYY-MM-DD）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -150,38 +1030,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Land-use parcels (DLTB)</source>
-      <translation>地类图斑（DLTB）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Land-class code field</source>
-      <translation>地类编码字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Area method</source>
-      <translation>面积计算方法</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Deduct field ridges from cultivated area (KCXS)</source>
       <translation>耕地面积扣除田坎（KCXS）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Screened spots</source>
-      <translation>筛查结果图斑</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Pieces inside protection layers</source>
       <translation>落入各保护图层的图斑碎片</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>The spot layer cannot be opened.</source>
-      <translation>无法打开图斑图层。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -195,23 +1050,148 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Reading {layer}</source>
-      <translation>正在读取 {layer}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Overlaying spots on {count} layers</source>
       <translation>正在与 {count} 个图层叠加</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Ellipsoidal (CGCS2000, official)</source>
-      <translation>椭球面积（CGCS2000，法定）</translation>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Next step</source>
+      <translation>下一步</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Planar (Gauss-Krüger)</source>
-      <translation>平面面积（高斯-克吕格投影）</translation>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Date</source>
+      <translation>日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Person</source>
+      <translation>经办人</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>document names, separated by ;</source>
+      <translation>文书名称，以 ; 分隔</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Documents</source>
+      <translation>文书</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Remarks</source>
+      <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>The case is closed: no further step is possible.</source>
+      <translation>案件已结案，不能再进行下一步。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Case {id}</source>
+      <translation>案件 {id}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
+      <source>Evidence photos</source>
+      <translation>核查照片</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
+      <source>Before</source>
+      <translation>前时相</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
+      <source>After</source>
+      <translation>后时相</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>Spot</source>
+      <translation>图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>Priority</source>
+      <translation>优先级</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>Suggested</source>
+      <translation>建议判定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>Area (mu)</source>
+      <translation>面积（亩）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>Verdict</source>
+      <translation>判定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>unverified</source>
+      <translation>未核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Basis or kind</source>
+      <translation>依据或类型</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Approval number</source>
+      <translation>批准文号</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Approval date</source>
+      <translation>批准日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Approved area</source>
+      <translation>批准面积</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Actual use</source>
+      <translation>实际用途</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Party responsible</source>
+      <translation>当事人</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Stop order issued</source>
+      <translation>已下达责令停止违法行为通知书</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Areas found on site (m²)</source>
+      <translation>实地核实面积（平方米）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Verifier</source>
+      <translation>核查人</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Date verified</source>
+      <translation>核查日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>Verdict for spot {number}</source>
+      <translation>图斑 {number} 的判定</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -220,8 +1200,178 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Run “Screen spots” in the Processing toolbox (ZC Enforcement), then review the flagged spots here. The verification ledger is not available yet in this version.</source>
-      <translation>请先在处理工具箱（淄川卫片执法）中运行“图斑叠加筛查”，再在此核查筛出的图斑。本版本尚未提供核查台帐。</translation>
+      <source>Ledger (*.gpkg)</source>
+      <translation>台帐 (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open or create a verification ledger</source>
+      <translation>打开或新建核查台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Import…</source>
+      <translation>导入…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Export…</source>
+      <translation>导出…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Check evidence</source>
+      <translation>检查举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Drop photos, videos or recordings here to attach them</source>
+      <translation>将照片、视频或录音拖到此处即可附加</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Previous spot (Left arrow)</source>
+      <translation>上一个图斑（左方向键）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Next spot (Right arrow)</source>
+      <translation>下一个图斑（右方向键）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Next unverified (N)</source>
+      <translation>下一个未核查（N）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Zoom (Z)</source>
+      <translation>缩放至（Z）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Attach… (E)</source>
+      <translation>附加…（E）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Case (C)</source>
+      <translation>案件（C）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Attach evidence</source>
+      <translation>附加举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Photos, videos and recordings (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)</source>
+      <translation>照片、视频和录音 (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Ledger</source>
+      <translation>台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Batch</source>
+      <translation>批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Office</source>
+      <translation>自然资源所</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Touches</source>
+      <translation>涉及图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Evidence</source>
+      <translation>举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All evidence files are present and unaltered.</source>
+      <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Any status</source>
+      <translation>全部状态</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>verified</source>
+      <translation>已核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>case overdue today</source>
+      <translation>今日已逾期案件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verified {verified} / {total}</source>
+      <translation>已核查 {verified} / {total}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All batches</source>
+      <translation>全部批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All offices</source>
+      <translation>全部自然资源所</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Any suggestion</source>
+      <translation>全部建议判定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Algorithm {id} is not available.</source>
+      <translation>算法 {id} 不可用。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger {path} saved in this project is missing.</source>
+      <translation>本工程保存的台帐 {path} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Cannot open the ledger {path}: {error}</source>
+      <translation>无法打开台帐 {path}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Touching any layer</source>
+      <translation>涉及任意图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>cultivated land</source>
+      <translation>耕地</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Choose or create a ledger, then import a screened batch of spots.</source>
+      <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot matches the filters.</source>
+      <translation>没有符合筛选条件的图斑。</translation>
     </message>
   </context>
 </TS>
