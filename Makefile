@@ -11,7 +11,8 @@ QGIS_PROCESS := /usr/bin/qgis_process.bin
 # GDAL, PROJ and GEOS into the executable) those clash and crash. For the same reason shapely 2
 # is compiled here against Debian's GEOS (libgeos-dev) instead of taken as a wheel.
 APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools xvfb xauth python3-venv \
-	python3-fiona python3-rasterio python3-pyproj libgeos-dev zip unzip fonts-wqy-microhei python3-pil
+	python3-fiona python3-rasterio python3-pyproj libgeos-dev python3-dev zip unzip \
+	fonts-wqy-microhei python3-pil poppler-utils
 PIP_PACKAGES := "numpy<2" "affine<3" "shapely>=2.0,<2.2" pytest pytest-qgis ruff openpyxl \
 	chinesecalendar
 SETUP_STAMP := $(VENV)/.setup-done

@@ -48,7 +48,7 @@ def main() -> int:
     app.initQgis()
     from zc_enforcement_plugin.i18n import install_translator
 
-    install_translator("zh_CN")
+    translator = install_translator("zh_CN")  # noqa: F841 - held: a collected one stops working
     project = QgsProject.instance()
     project.read(str(demo / "demo_district.qgz"))
     from zc_enforcement_plugin.ui.verification_dock import VerificationDock
@@ -69,6 +69,18 @@ def main() -> int:
     dock.grab().save(str(docs / "dock_verdict.png"))
     print(f"wrote {docs / 'dock_verdict.png'}")
     panel.acceptPanel()
+    # A spot with a case: its stage and deadlines on the case page.
+    record = next(iter(dock.session.store.cases()), None)
+    if record is not None:
+        dock.session.go_to(record.spot_id)
+        dock._show_current()
+        settle(app)
+        dock.grab().save(str(docs / "dock_case_spot.png"))
+        case_panel = dock.open_case_panel()
+        settle(app, 10)
+        dock.grab().save(str(docs / "dock_case.png"))
+        print(f"wrote {docs / 'dock_case.png'}")
+        case_panel.acceptPanel()
     dock.cleanup()
     QCoreApplication.processEvents()
     app.exitQgis()

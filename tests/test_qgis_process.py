@@ -24,3 +24,32 @@ def test_qgis_process_help_documents_output_fields(profile):
     help_text = qgis_process(["help", "zcenforcement:screenspots"], profile).stdout
     for word in ("TBMJ", "GDMJ", "YJJBNTMJ", "AREA_METHOD", "OUTPUT_PIECES", "DEDUCT_RIDGES"):
         assert word in help_text
+
+
+def test_packaged_zip_installs_and_loads(tmp_path):
+    """The zip of `make package` holds only the plugin folder, and QGIS loads it from there."""
+    import subprocess
+    import sysconfig
+    import zipfile
+
+    from scripts.qgisproc import REPO, environment
+
+    subprocess.run(["make", "-s", "package"], cwd=REPO, check=True, capture_output=True)
+    archive = REPO / "zc_enforcement_plugin.zip"
+    with zipfile.ZipFile(archive) as package:
+        names = package.namelist()
+        assert {name.split("/")[0] for name in names} == {"zc_enforcement_plugin"}
+        assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".ts"))]
+        assert "zc_enforcement_plugin/resources/i18n/zc_enforcement_zh_CN.qm" in names
+        plugins = tmp_path / "plugins"
+        package.extractall(plugins)
+    env = environment(tmp_path / "profile")
+    # The installed copy, not the repository: neither the plugin path nor PYTHONPATH leads there.
+    env["QGIS_PLUGINPATH"] = str(plugins)
+    env["PYTHONPATH"] = sysconfig.get_paths()["purelib"]
+    for args in (["plugins", "enable", "zc_enforcement_plugin"], ["list"]):
+        done = subprocess.run(
+            ["/usr/bin/qgis_process.bin", *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+    assert "zcenforcement:screenspots" in done.stdout

@@ -171,7 +171,7 @@ class VerificationDock(QgsDockWidget):
         splitter.setSizes([160, 200, 260, 70])
         layout.addWidget(splitter, 1)
 
-        navigation = QHBoxLayout()
+        navigation = QGridLayout()
         self.previous_button = self._button(
             "←", lambda: self._go(self.session.previous()), "previous"
         )
@@ -186,15 +186,12 @@ class VerificationDock(QgsDockWidget):
         self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
         self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
         self.case_button = self._button(tr("Case (C)"), self.open_case_panel, "case")
-        for widget in (
-            self.case_button,
-            self.previous_button,
-            self.next_button,
-            self.unverified_button,
-            self.zoom_button,
-            self.attach_button,
+        for column, widget in enumerate(
+            (self.previous_button, self.next_button, self.unverified_button)
         ):
-            navigation.addWidget(widget)
+            navigation.addWidget(widget, 0, column)
+        for column, widget in enumerate((self.zoom_button, self.attach_button, self.case_button)):
+            navigation.addWidget(widget, 1, column)
         layout.addLayout(navigation)
 
         verdicts = QHBoxLayout()
