@@ -21,3 +21,17 @@ from zc_enforcement_plugin.core import demo_district  # noqa: E402
 def demo(tmp_path_factory) -> demo_district.DemoDistrict:
     """The bundled demo district, written once for the whole test session."""
     return demo_district.create_demo_district(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="module")
+def provider(qgis_processing):
+    """The plugin's Processing provider, registered for the tests of a module."""
+    from qgis.core import QgsApplication
+
+    from zc_enforcement_plugin.processing.provider import EnforcementProvider
+
+    registry = QgsApplication.processingRegistry()
+    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
+    registry.addProvider(provider)
+    yield provider
+    registry.removeProvider(provider)

@@ -28,19 +28,6 @@ PLANAR = 1  # AREA_METHOD option
 JCBH_PATTERN = re.compile(r"^370302(\d{4})(\d{4})$")
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    from qgis.core import QgsApplication
-
-    from zc_enforcement_plugin.processing.provider import EnforcementProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
-    registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
 class Recorder(QgsProcessingFeedback):
     """Keeps every message; cancels itself after `cancel_after` progress reports when asked."""
 

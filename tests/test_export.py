@@ -42,19 +42,6 @@ def gdal_shape_encoding_restored():
 
 
 @pytest.fixture(scope="module")
-def provider(qgis_processing):
-    from qgis.core import QgsApplication
-
-    from zc_enforcement_plugin.processing.provider import EnforcementProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
-    registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
-@pytest.fixture(scope="module")
 def screened(provider, demo, tmp_path_factory) -> list[ledger.SpotRecord]:
     """A few screened demo spots inside the images, and the demo's spot without geometry."""
     import processing

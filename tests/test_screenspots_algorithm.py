@@ -19,19 +19,6 @@ from zc_enforcement_plugin.core import domain
 X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number in x
 
 
-@pytest.fixture(scope="module")
-def provider(qgis_processing):
-    from qgis.core import QgsApplication
-
-    from zc_enforcement_plugin.processing.provider import EnforcementProvider
-
-    registry = QgsApplication.processingRegistry()
-    provider = EnforcementProvider()  # held by the fixture so Python does not collect it
-    registry.addProvider(provider)
-    yield provider
-    registry.removeProvider(provider)
-
-
 def run(parameters: dict) -> dict:
     import processing
 
