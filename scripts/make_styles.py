@@ -21,7 +21,7 @@ from qgis.core import (  # noqa: E402
     QgsVectorLayer,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QColor
+from qgis.PyQt.QtGui import QColor, QFont
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -37,6 +37,7 @@ LAND_GROUP_COLOURS = {
 
 
 LABELS_FROM_SCALE = 30000  # labels show at 1:30,000 and closer
+LABEL_FONT = "WenQuanYi Micro Hei"
 
 
 def fill(colour: str, outline: str, width: float = 0.26, style: str = "solid") -> QgsFillSymbol:
@@ -51,6 +52,8 @@ def labels(
     settings = QgsPalLayerSettings()
     settings.fieldName = field
     text = QgsTextFormat()
+    # A CJK font for the Chinese labels; make setup installs it, QGIS substitutes elsewhere.
+    text.setFont(QFont(LABEL_FONT))
     text.setSize(size)
     text.setColor(QColor(colour))
     buffer = text.buffer()
