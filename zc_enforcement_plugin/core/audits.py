@@ -14,6 +14,7 @@ from . import campaigns_schema as cs
 from . import domain
 from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
 from .campaigns_schema import ViolationKind
+from .dates import parse_date
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -197,7 +198,7 @@ def _dates(
     out: list[_dt.date | None] = []
     for i, v in enumerate(vals):
         try:
-            out.append(cs.parse_date(v))
+            out.append(parse_date(v))
         except ValueError:
             cs.say(messages, layer, ids[i], fld, f"不是有效日期 ({v!r})，按缺失处理")
             out.append(None)

@@ -245,29 +245,6 @@ def repair(
     return out
 
 
-def parse_date(value: object) -> _dt.date | None:
-    """A date from a date, datetime or text (2024-01-31, 2024/01/31, 2024.01.31, 20240131)."""
-    if value is None:
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    text = str(value).strip()
-    if not text:
-        return None
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"):
-        try:
-            return _dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    # "2024-01-31T00:00:00" and "2024-01-31 00:00:00" as QGIS writes datetimes.
-    try:
-        return _dt.datetime.fromisoformat(text).date()
-    except ValueError as exc:
-        raise ValueError(f"not a date: {text!r}") from exc
-
-
 def add_years(day: _dt.date, years: int) -> _dt.date:
     """The same calendar day `years` later (29 February becomes 28 February)."""
     try:

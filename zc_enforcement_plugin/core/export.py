@@ -6,7 +6,6 @@ No QGIS here: the PDF sheets are made by the Processing algorithm from the same 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import math
@@ -17,9 +16,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from . import ledger_schema as ls
+from . import xlsx
+from .dates import parse_date
 from .domain import (
     AGRICULTURAL_AREA,
     APPROVAL_NUMBER,
@@ -46,6 +46,7 @@ from .domain import (
     UNUSED_AREA,
     VERDICT_REASON,
 )
+from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 
 # --- fields only the export has (the others are the domain's) -------------------------------------
@@ -255,19 +256,6 @@ def _flag_text(value: Any) -> str | None:
     return YES_ZH if str(value).strip().lower() in ("1", "true", "t", "yes", "y", "是") else NO_ZH
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
-
-
 def verification_rows(
     ledger: LedgerStore,
     batch: str | None = None,
@@ -348,7 +336,7 @@ def _verdict_values(verdict) -> dict[str, Any]:
             VERDICT_KIND: _text(verdict.kind),
             VERDICT_APPROVAL: _text(verdict.approval_number),
             VERIFIER: _text(verdict.verifier),
-            VERIFIED_ON: _date(verdict.verified_on),
+            VERIFIED_ON: parse_date(verdict.verified_on, strict=False),
             VERDICT_NOTE: _text(verdict.note),
         }
     )
@@ -362,157 +350,23 @@ def _row_values(row: ExportRow | Mapping[str, Any]) -> Mapping[str, Any]:
     return row.values if isinstance(row, ExportRow) else row
 
 
-def column_totals(
-    rows: Sequence[ExportRow | Mapping[str, Any]], columns: Sequence[ExportColumn] = EXPORT_COLUMNS
-) -> dict[str, float]:
-    """Sum of each area column over the rows, as shown (each row rounded to 2 decimals)."""
-    totals = {}
-    for column in columns:
-        if column.totalled:
-            values = (_row_values(row).get(column.name) for row in rows)
-            totals[column.name] = round(sum(v for v in values if v is not None), AREA_DECIMALS)
-    return totals
-
-
 # =================================================================================================
-# XLSX, with the standard library only
+# XLSX
 # =================================================================================================
 
-_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_XLSX_FONT = "宋体"  # what a Chinese Excel user expects; LibreOffice substitutes when missing
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug
-
-# cellXfs indexes of styles.xml below
-_XF_TITLE, _XF_HEADER, _XF_TEXT, _XF_NUMBER, _XF_INT, _XF_DATE = 1, 2, 3, 4, 5, 6
-_XF_TOTAL_TEXT, _XF_TOTAL_NUMBER = 7, 8
-NUMBER_FORMAT = "0.00"  # builtin format 2
-DATE_FORMAT = "yyyy-mm-dd"  # custom format 164
-
-_STYLES = f"""{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">
-<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>
-<fonts count="3">
-<font><sz val="11"/><name val="{_XLSX_FONT}"/><family val="2"/><charset val="134"/></font>
-<font><b/><sz val="11"/><name val="{_XLSX_FONT}"/><family val="2"/><charset val="134"/></font>
-<font><b/><sz val="16"/><name val="{_XLSX_FONT}"/><family val="2"/><charset val="134"/></font>
-</fonts>
-<fills count="3">
-<fill><patternFill patternType="none"/></fill>
-<fill><patternFill patternType="gray125"/></fill>
-<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/><bgColor indexed="64"/>\
-</patternFill></fill>
-</fills>
-<borders count="2">
-<border><left/><right/><top/><bottom/><diagonal/></border>
-<border><left style="thin"><color auto="1"/></left><right style="thin"><color auto="1"/></right>\
-<top style="thin"><color auto="1"/></top><bottom style="thin"><color auto="1"/></bottom><diagonal/>\
-</border>
-</borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="9">
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>
-<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">\
-<alignment horizontal="center" vertical="center"/></xf>
-<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" \
-applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/>\
-</xf>
-<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1">\
-<alignment vertical="center"/></xf>
-<xf numFmtId="2" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1"/>
-<xf numFmtId="1" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1"/>
-<xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1"/>
-<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" \
-applyBorder="1"/>
-<xf numFmtId="2" fontId="1" fillId="2" borderId="1" xfId="0" applyNumberFormat="1" applyFont="1" \
-applyFill="1" applyBorder="1"/>
-</cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>
-"""
-
-_CONTENT_TYPES = f"""{_XML_HEAD}<Types \
-xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
-<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
-<Default Extension="xml" ContentType="application/xml"/>
-<Override PartName="/xl/workbook.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>
-<Override PartName="/xl/worksheets/sheet1.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>
-<Override PartName="/xl/styles.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>
-<Override PartName="/xl/sharedStrings.xml" \
-ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>
-<Override PartName="/docProps/core.xml" \
-ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
-</Types>
-"""
-
-_ROOT_RELS = f"""{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">
-<Relationship Id="rId1" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
-Target="xl/workbook.xml"/>
-<Relationship Id="rId2" \
-Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" \
-Target="docProps/core.xml"/>
-</Relationships>
-"""
-
-_WORKBOOK_RELS = f"""{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">
-<Relationship Id="rId1" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" \
-Target="worksheets/sheet1.xml"/>
-<Relationship Id="rId2" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" \
-Target="styles.xml"/>
-<Relationship Id="rId3" \
-Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" \
-Target="sharedStrings.xml"/>
-</Relationships>
-"""
+_XLSX_KINDS = {
+    COL_TEXT: xlsx.TEXT,
+    COL_SQM: xlsx.NUMBER,
+    COL_MU: xlsx.NUMBER,
+    COL_INT: xlsx.INTEGER,
+    COL_DATE: xlsx.DATE,
+}
 
 
-def column_letter(index: int) -> str:
-    """Spreadsheet column letters of a 0-based column index: 0 -> A, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
-def _xml_text(text: str) -> str:
-    return escape(_ILLEGAL_XML.sub("", text), {'"': "&quot;"})
-
-
-def _display_width(text: str) -> int:
-    # Chinese characters take two columns in Excel's width unit.
-    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
-
-
-class _SharedStrings:
-    def __init__(self):
-        self.index: dict[str, int] = {}
-        self.count = 0
-
-    def __call__(self, text: str) -> int:
-        self.count += 1
-        return self.index.setdefault(text, len(self.index))
-
-    def xml(self) -> str:
-        items = "".join(
-            f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>' for text in self.index
-        )
-        return (
-            f'{_XML_HEAD}<sst xmlns="{_MAIN_NS}" count="{self.count}" '
-            f'uniqueCount="{len(self.index)}">{items}</sst>'
-        )
+def _xlsx_value(column: ExportColumn, value: Any) -> Any:
+    if column.kind == COL_DATE:
+        return parse_date(value, strict=False) or _text(value)  # a date, else what was typed
+    return value
 
 
 def write_xlsx(
@@ -525,151 +379,19 @@ def write_xlsx(
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
 
     Areas are numbers shown with 2 decimals; the totals row holds SUM formulas together with
-    their computed values, so readers that do not calculate still see the totals. The header is
-    frozen, filterable and repeated on every printed page.
+    their computed values (each row as shown, to 2 decimals), so readers that do not calculate
+    still see the totals. The header is frozen, filterable and repeated on every printed page.
     """
-    path = Path(path)
-    strings = _SharedStrings()
-    last_col = column_letter(len(columns) - 1)
-    first_data, last_data = 3, 2 + len(rows)
-    totals_row = last_data + 1
-    widths = [_display_width(column.header) for column in columns]
-
-    def cell(ref: str, style: int, value: Any, formula: str | None = None) -> str:
-        if value is None and formula is None:
-            return f'<c r="{ref}" s="{style}"/>'
-        if formula is not None:
-            cached = "" if value is None else f"<v>{value!r}</v>"
-            return f'<c r="{ref}" s="{style}"><f>{formula}</f>{cached}</c>'
-        if isinstance(value, bool):
-            return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
-        if isinstance(value, (int, float)):
-            if isinstance(value, float) and not math.isfinite(value):
-                return f'<c r="{ref}" s="{style}"/>'
-            return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
-        if isinstance(value, dt.date):
-            return f'<c r="{ref}" s="{style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-        return f'<c r="{ref}" s="{style}" t="s"><v>{strings(str(value))}</v></c>'
-
-    body = [
-        f'<row r="1" ht="30" customHeight="1">{cell("A1", _XF_TITLE, title)}</row>',
-        '<row r="2" ht="42" customHeight="1">'
-        + "".join(
-            cell(f"{column_letter(i)}2", _XF_HEADER, column.header)
-            for i, column in enumerate(columns)
-        )
-        + "</row>",
-    ]
-    styles = {COL_SQM: _XF_NUMBER, COL_MU: _XF_NUMBER, COL_INT: _XF_INT, COL_DATE: _XF_DATE}
-    for offset, row in enumerate(rows):
-        number = first_data + offset
-        values = _row_values(row)
-        cells = []
-        for i, column in enumerate(columns):
-            value = values.get(column.name)
-            if column.kind == COL_DATE:
-                value = _date(value) or _text(value)
-            elif column.kind == COL_TEXT and value is not None:
-                value = str(value)
-            shown = value.isoformat() if isinstance(value, dt.date) else str(value or "")
-            widths[i] = max(widths[i], min(_display_width(shown), 60))
-            style = styles.get(column.kind, _XF_TEXT)
-            cells.append(cell(f"{column_letter(i)}{number}", style, value))
-        body.append(f'<row r="{number}">{"".join(cells)}</row>')
-    totals = column_totals(rows, columns)
-    cells = []
-    for i, column in enumerate(columns):
-        ref = f"{column_letter(i)}{totals_row}"
-        if i == 0:
-            cells.append(cell(ref, _XF_TOTAL_TEXT, "合计"))
-        elif i == 1:
-            cells.append(cell(ref, _XF_TOTAL_TEXT, f"{len(rows)} 个图斑"))
-        elif column.totalled:
-            letter = column_letter(i)
-            formula = f"SUM({letter}{first_data}:{letter}{last_data})" if rows else None
-            cells.append(cell(ref, _XF_TOTAL_NUMBER, totals[column.name], formula))
-        else:
-            cells.append(cell(ref, _XF_TOTAL_TEXT, None))
-    body.append(f'<row r="{totals_row}">{"".join(cells)}</row>')
-
-    cols = "".join(
-        f'<col min="{i + 1}" max="{i + 1}" width="{min(max(width, 6), 60) + 2}" customWidth="1"/>'
-        for i, width in enumerate(widths)
+    sheet = xlsx.Sheet(
+        sheet_name,
+        [xlsx.Column(c.header, _XLSX_KINDS[c.kind], AREA_DECIMALS, c.totalled) for c in columns],
+        [[_xlsx_value(c, _row_values(row).get(c.name)) for c in columns] for row in rows],
+        title=title,
+        totals=("合计", f"{len(rows)} 个图斑"),
+        frozen_columns=2,  # 序号 and 图斑编号 stay in view
+        autofilter=True,
     )
-    sheet = (
-        f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-        f'<dimension ref="A1:{last_col}{totals_row}"/>'
-        '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
-        '<pane xSplit="2" ySplit="2" topLeftCell="C3" activePane="bottomRight" state="frozen"/>'
-        '<selection pane="topRight"/><selection pane="bottomLeft"/>'
-        '<selection pane="bottomRight" activeCell="C3" sqref="C3"/>'
-        "</sheetView></sheetViews>"
-        '<sheetFormatPr defaultRowHeight="15"/>'
-        f"<cols>{cols}</cols>"
-        f"<sheetData>{''.join(body)}</sheetData>"
-        f'<autoFilter ref="A2:{last_col}{max(last_data, 2)}"/>'
-        f'<mergeCells count="1"><mergeCell ref="A1:{last_col}1"/></mergeCells>'
-        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-        "</worksheet>"
-    )
-    quoted_sheet = "'" + sheet_name.replace("'", "''") + "'"
-    workbook = (
-        f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
-        f'<sheets><sheet name="{_xml_text(sheet_name)}" sheetId="1" r:id="rId1"/></sheets>'
-        "<definedNames>"
-        f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-        f"{_xml_text(quoted_sheet)}!$A$2:${last_col}${max(last_data, 2)}</definedName>"
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">'
-        f"{_xml_text(quoted_sheet)}!$1:$2</definedName>"
-        "</definedNames>"
-        '<calcPr calcId="0" fullCalcOnLoad="1"/>'
-        "</workbook>"
-    )
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    core = (
-        f"{_XML_HEAD}<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{_xml_text(title)}</dc:title><dc:creator>ZC Enforcement</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
-        "</cp:coreProperties>"
-    )
-    parts = {
-        "[Content_Types].xml": _CONTENT_TYPES,
-        "_rels/.rels": _ROOT_RELS,
-        "docProps/core.xml": core,
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": _WORKBOOK_RELS,
-        "xl/styles.xml": _STYLES,
-        "xl/sharedStrings.xml": strings.xml(),
-        "xl/worksheets/sheet1.xml": sheet,
-    }
-    with _replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in parts.items():
-            z.writestr(name, text.encode("utf-8"))
-    return path
-
-
-class _replacing:  # noqa: N801 - used as a context manager, like open()
-    """A temporary path beside `path`, renamed onto it when the block succeeds, else removed."""
-
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.temporary = self.path.with_name(f".{self.path.name}.part")
-
-    def __enter__(self) -> Path:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        return self.temporary
-
-    def __exit__(self, kind, *_):
-        if kind is None:
-            os.replace(self.temporary, self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)
-        return False
+    return xlsx.write_workbook(path, [sheet], title)
 
 
 # =================================================================================================
@@ -749,7 +471,7 @@ def _fiona_value(column: ExportColumn, value: Any) -> Any:
     if value is None:
         return None
     if column.kind == COL_DATE:
-        day = _date(value)
+        day = parse_date(value, strict=False)
         return day.isoformat() if day else None
     if column.kind == COL_TEXT:
         return str(value)
@@ -945,7 +667,7 @@ def write_evidence_zip(
     written: dict[str, str] = {}  # member -> sha256, so a file shared by two batches goes once
     done_bytes = 0
     with (
-        _replacing(result.path) as temporary,
+        replacing(result.path) as temporary,
         zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive,
     ):
         for row, record in records:

@@ -35,16 +35,16 @@ import calendar as _calendar
 import datetime as dt
 import math
 import re
-import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from . import deadlines as dl
 from . import ledger_schema as ls
+from . import xlsx
 from .cases import ORIGIN_PATROL, Case, Stage
+from .dates import parse_date
 from .domain import (
     ACCOUNTABILITY_RATIO,
     AREA_DECIMALS,
@@ -215,17 +215,8 @@ def _mu(sqm: float) -> float:
     return round(sqm / SQM_PER_MU, AREA_DECIMALS)
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        return None
+def _verified_on(verdict: Verdict) -> dt.date | None:
+    return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
 
 
 @dataclass
@@ -280,17 +271,17 @@ def _read(
     rules = ledger.deadline_rules()
     spots: list[_SpotFacts] = []
     for summary in ledger.spots():
-        history = [v for v in ledger.verdict_history(summary.id) if _date(v.verified_on)]
-        history = [v for v in history if _date(v.verified_on) <= as_of]
+        history = [v for v in ledger.verdict_history(summary.id) if _verified_on(v)]
+        history = [v for v in history if _verified_on(v) <= as_of]
         current = history[-1] if history else None
         verdict_date = first = None
         if current is not None:
-            first = min(_date(v.verified_on) for v in history)
+            first = min(_verified_on(v) for v in history)
             run = []
             for verdict in reversed(history):
                 if verdict.category != current.category:
                     break
-                run.append(_date(verdict.verified_on))
+                run.append(_verified_on(verdict))
             verdict_date = min(run)
         cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
@@ -1018,137 +1009,11 @@ def accountability_ratio(
     return AccountabilityReport(period, as_of, ordered, district, warnings=context.warnings)
 
 
-# --- XLSX, standard library only --------------------------------------------------------------
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _cell(ref: str, value: Any, style: int = 0) -> str:
-    s = f' s="{style}"' if style else ""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, bool):
-        value = "是" if value else "否"
-    if isinstance(value, (int, float)) and math.isfinite(value):
-        return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    if isinstance(value, dt.date):
-        value = value.isoformat()
-    text = escape(str(value))
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def _sheet_xml(sheet: Sheet) -> str:
-    widths = [
-        max(
-            [len(str(h)) for h in [sheet.headers[i] if i < len(sheet.headers) else ""]]
-            + [len(str(r[i])) for r in sheet.rows if i < len(r) and r[i] is not None]
-        )
-        for i in range(max([len(sheet.headers), *(len(r) for r in sheet.rows)]))
-    ]
-    cols = "".join(
-        f'<col min="{i + 1}" max="{i + 1}" width="{min(max(w, 8), 60) * 1.2:.1f}" customWidth="1"/>'
-        for i, w in enumerate(widths)
-    )
-    lines = []
-    for r, row in enumerate([sheet.headers, *sheet.rows], start=1):
-        style = 1 if r == 1 else 0
-        cells = "".join(_cell(f"{_column(c)}{r}", v, style) for c, v in enumerate(row))
-        lines.append(f'<row r="{r}">{cells}</row>')
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-        'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-        f"<cols>{cols}</cols><sheetData>{''.join(lines)}</sheetData></worksheet>"
-    )
-
-
-_STYLES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="2"><font><sz val="11"/><name val="宋体"/></font>'
-    '<font><b/><sz val="11"/><name val="宋体"/></font></fonts>'
-    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill></fills>'
-    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
-
-
-def _write_xlsx(path: str | Path, sheets: Sequence[Sheet]) -> Path:
-    """A minimal XLSX (inline strings, bold header row) with the standard library only."""
-    path = Path(path)
-    names = []
-    for sheet in sheets:
-        name = re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31]
-        while name in names:
-            name = name[:28] + f"_{len(names)}"
-        names.append(name)
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    content_types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-        'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
-        'officedocument.spreadsheetml.styles+xml"/>'
-        + "".join(
-            f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        + "</Types>"
-    )
-    root_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
-        "</Relationships>"
-    )
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-        + "".join(
-            f'<sheet name="{escape(name)}" sheetId="{i}" r:id="rId{i}"/>'
-            for i, name in enumerate(names, start=1)
-        )
-        + "</sheets></workbook>"
-    )
-    workbook_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        + "".join(
-            f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
-            for i in range(1, len(sheets) + 1)
-        )
-        + f'<Relationship Id="rId{len(sheets) + 1}" Type="{rel}/styles" Target="styles.xml"/>'
-        "</Relationships>"
-    )
-    temporary = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", content_types)
-        archive.writestr("_rels/.rels", root_rels)
-        archive.writestr("xl/workbook.xml", workbook)
-        archive.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
-        archive.writestr("xl/styles.xml", _STYLES)
-        for i, sheet in enumerate(sheets, start=1):
-            archive.writestr(f"xl/worksheets/sheet{i}.xml", _sheet_xml(sheet))
-    temporary.replace(path)
-    return path
-
-
+# --- XLSX ---------------------------------------------------------------------------------------
 def write_report_xlsx(report: Any, path: str | Path) -> Path:
-    """Write any report of this module (it has sheets()) as XLSX."""
-    return _write_xlsx(path, report.sheets())
+    """Write any report of this module (it has sheets()) as XLSX, one sheet per table."""
+    sheets = [
+        xlsx.Sheet(sheet.name, [xlsx.Column(header) for header in sheet.headers], sheet.rows)
+        for sheet in report.sheets()
+    ]
+    return xlsx.write_workbook(path, sheets, report.title)

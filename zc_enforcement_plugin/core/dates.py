@@ -1,0 +1,37 @@
+"""Dates as the ledger, the approval tables and QGIS give them: one parser for all of core/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# Besides ISO: what approval tables typed by hand use.
+_TEXT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
+
+
+def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
+    """A date from a date, datetime or text (2024-01-31, 2024/01/31, 2024.01.31, 20240131,
+    2024年1月31日, or an ISO datetime as QGIS writes it); None for None or blank text.
+
+    Other text raises ValueError, or gives None when not `strict` (for figures that skip what
+    is not a date rather than stop on it).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    for fmt in _TEXT_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError as exc:
+        if not strict:
+            return None
+        raise ValueError(f"not a date: {text!r}") from exc

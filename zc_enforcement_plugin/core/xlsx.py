@@ -1,0 +1,423 @@
+"""XLSX workbooks with the standard library only: typed cells, a header and a totals row a sheet.
+
+core/ takes no dependency beyond shapely, pyproj, fiona and rasterio (see STYLE.md), and what
+the export and the reports need of the format is small: this is all of it, for both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .files import replacing
+
+# --- column kinds ---------------------------------------------------------------------------------
+TEXT = "text"
+NUMBER = "number"  # shown with Column.decimals decimals
+INTEGER = "integer"
+DATE = "date"
+AUTO = "auto"  # each cell as its value is: number (General), date or text
+
+DATE_FORMAT = "yyyy-mm-dd"
+FONT = "宋体"  # what a Chinese Excel user expects; LibreOffice substitutes when missing
+HEADER_FILL = "FFDDEBF7"
+MAX_WIDTH = 60  # characters: a long note wraps the column no further
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its header and how its cells are written."""
+
+    header: str
+    kind: str = AUTO
+    decimals: int = 2  # of a NUMBER column: shown, and the total rounded to them
+    total: bool = False  # summed in the sheet's totals row
+
+    @property
+    def number_format(self) -> str:
+        if self.kind == NUMBER:
+            return "0." + "0" * self.decimals if self.decimals else "0"
+        return {INTEGER: "0", DATE: DATE_FORMAT}.get(self.kind, "General")
+
+
+@dataclass
+class Sheet:
+    """One sheet: an optional title row, the header row (bold, shaded, frozen), the rows (each
+    a sequence of values in column order) and an optional totals row."""
+
+    name: str  # made valid for Excel (31 characters, no []:*?/\) and unique on writing
+    columns: Sequence[Column]
+    rows: Sequence[Sequence[Any]]
+    title: str | None = None  # a large row above the header, across the columns
+    # First cells of a totals row under the rows, e.g. ("合计", "3 个图斑"); None: no totals row.
+    # The totalled columns hold a SUM formula with its value, for readers that do not calculate.
+    totals: Sequence[str] | None = None
+    frozen_columns: int = 0  # left of the scroll; the title and header rows always stay
+    autofilter: bool = False
+    print_titles: bool = True  # title and header repeated on every printed page
+
+    @property
+    def header_row(self) -> int:
+        return 2 if self.title else 1
+
+    @property
+    def width(self) -> int:
+        """Columns written: a row longer than the columns gets columns without header."""
+        return max([len(self.columns), *(len(row) for row in self.rows)])
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters of a 0-based column index: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet], title: str = "") -> Path:
+    """Write the sheets as one XLSX, replacing `path` only once it is complete."""
+    path = Path(path)
+    title = title or next((sheet.title for sheet in sheets if sheet.title), "")
+    strings = _SharedStrings()
+    styles = _Styles()
+    names = _sheet_names(sheets)
+    parts = {
+        "[Content_Types].xml": _content_types(len(sheets)),
+        "_rels/.rels": _ROOT_RELS,
+        "docProps/core.xml": _core_properties(title),
+        "xl/workbook.xml": _workbook(sheets, names),
+        "xl/_rels/workbook.xml.rels": _workbook_rels(len(sheets)),
+    }
+    for i, sheet in enumerate(sheets, start=1):
+        parts[f"xl/worksheets/sheet{i}.xml"] = _worksheet(sheet, i == 1, strings, styles)
+    parts["xl/styles.xml"] = styles.xml()  # after the sheets: they register the styles
+    parts["xl/sharedStrings.xml"] = strings.xml()
+    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text.encode("utf-8"))
+    return path
+
+
+# --- cells ----------------------------------------------------------------------------------------
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 with Excel's 1900 leap-year bug
+
+
+def _xml_text(text: str) -> str:
+    return escape(_ILLEGAL_XML.sub("", text), {'"': "&quot;"})
+
+
+def _display_width(text: str) -> int:
+    # Chinese characters take two columns in Excel's width unit.
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _typed(kind: str, value: Any) -> Any:
+    """The value as the cell holds it: None (empty), bool, number, date or text."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if kind == TEXT:
+        return str(value)
+    if isinstance(value, dt.datetime):
+        return value.date()  # the sheets show days; a time of day would only hide behind them
+    if kind in (NUMBER, INTEGER) and not _is_number(value):
+        return str(value)  # not a number: shown as written rather than lost
+    if kind == DATE and not isinstance(value, dt.date):
+        return str(value)
+    return value
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+class _SharedStrings:
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.count = 0
+
+    def __call__(self, text: str) -> int:
+        self.count += 1
+        return self.index.setdefault(text, len(self.index))
+
+    def xml(self) -> str:
+        items = "".join(
+            f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>' for text in self.index
+        )
+        return (
+            f'{_XML_HEAD}<sst xmlns="{_MAIN_NS}" count="{self.count}" '
+            f'uniqueCount="{len(self.index)}">{items}</sst>'
+        )
+
+
+def _cell(ref: str, style: int, value: Any, strings: _SharedStrings, formula: str = "") -> str:
+    if formula:
+        cached = "" if value is None else f"<v>{value!r}</v>"
+        return f'<c r="{ref}" s="{style}"><f>{formula}</f>{cached}</c>'
+    if value is None:
+        return f'<c r="{ref}" s="{style}"/>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    if _is_number(value):
+        return f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>'
+    if isinstance(value, dt.date):
+        return f'<c r="{ref}" s="{style}"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
+    return f'<c r="{ref}" s="{style}" t="s"><v>{strings(str(value))}</v></c>'
+
+
+# --- styles ---------------------------------------------------------------------------------------
+# Roles of a cell: (font, fill, border, alignment) with the fonts and fills of _Styles.xml().
+_TITLE = (2, 0, 0, '<alignment horizontal="center" vertical="center"/>')
+_HEADER = (1, 2, 1, '<alignment horizontal="center" vertical="center" wrapText="1"/>')
+_BODY = (0, 0, 1, '<alignment vertical="center"/>')
+_TOTAL = (1, 2, 1, "")
+_BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2}
+
+
+class _Styles:
+    """The cellXfs of styles.xml, one for each (role, number format) the sheets use."""
+
+    def __init__(self):
+        self.formats: dict[str, int] = {}  # custom number formats, from id 164
+        self.xfs: dict[tuple, int] = {(0, 0, 0, 0, ""): 0}
+
+    def __call__(self, role: tuple, number_format: str = "General") -> int:
+        format_id = _BUILTIN_FORMATS.get(number_format)
+        if format_id is None:
+            format_id = self.formats.setdefault(number_format, 164 + len(self.formats))
+        return self.xfs.setdefault((format_id, *role), len(self.xfs))
+
+    def xml(self) -> str:
+        font = f'<sz val="{{}}"/><name val="{FONT}"/><family val="2"/><charset val="134"/>'
+        thin = '<color auto="1"/>'
+        formats = "".join(
+            f'<numFmt numFmtId="{i}" formatCode="{_xml_text(code)}"/>'
+            for code, i in self.formats.items()
+        )
+        xfs = []
+        for format_id, font_id, fill, border, alignment in self.xfs:
+            applied = (
+                (' applyNumberFormat="1"' if format_id else "")
+                + (' applyFont="1"' if font_id else "")
+                + (' applyFill="1"' if fill else "")
+                + (' applyBorder="1"' if border else "")
+                + (' applyAlignment="1"' if alignment else "")
+            )
+            attributes = (
+                f'numFmtId="{format_id}" fontId="{font_id}" fillId="{fill}" '
+                f'borderId="{border}" xfId="0"{applied}'
+            )
+            xfs.append(f"<xf {attributes}>{alignment}</xf>" if alignment else f"<xf {attributes}/>")
+        return (
+            f'{_XML_HEAD}<styleSheet xmlns="{_MAIN_NS}">'
+            + (f'<numFmts count="{len(self.formats)}">{formats}</numFmts>' if formats else "")
+            + f'<fonts count="3"><font>{font.format(11)}</font><font><b/>{font.format(11)}</font>'
+            f"<font><b/>{font.format(16)}</font></fonts>"
+            '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill>'
+            f'<fill><patternFill patternType="solid"><fgColor rgb="{HEADER_FILL}"/>'
+            '<bgColor indexed="64"/></patternFill></fill></fills>'
+            '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+            f'<border><left style="thin">{thin}</left><right style="thin">{thin}</right>'
+            f'<top style="thin">{thin}</top><bottom style="thin">{thin}</bottom><diagonal/>'
+            "</border></borders>"
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>'
+            f'</cellStyleXfs><cellXfs count="{len(xfs)}">{"".join(xfs)}</cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+            "</styleSheet>"
+        )
+
+
+# --- a sheet --------------------------------------------------------------------------------------
+def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _Styles) -> str:
+    width = sheet.width
+    columns = list(sheet.columns) + [Column("")] * (width - len(sheet.columns))
+    last_col = column_letter(width - 1)
+    header = sheet.header_row
+    first_data, last_data = header + 1, header + len(sheet.rows)
+    widths = [_display_width(column.header) for column in columns]
+    body = []
+    if sheet.title:
+        title = _cell("A1", styles(_TITLE), sheet.title, strings)
+        body.append(f'<row r="1" ht="30" customHeight="1">{title}</row>')
+    cells = "".join(
+        _cell(f"{column_letter(i)}{header}", styles(_HEADER), column.header, strings)
+        for i, column in enumerate(columns)
+    )
+    body.append(f'<row r="{header}" ht="42" customHeight="1">{cells}</row>')
+    sums: list[float] = [0] * width
+    for number, row in enumerate(sheet.rows, start=first_data):
+        cells = []
+        for i, column in enumerate(columns):
+            value = _typed(column.kind, row[i] if i < len(row) else None)
+            if value is not None:
+                widths[i] = max(widths[i], min(_display_width(_shown(value)), MAX_WIDTH))
+                if _is_number(value):
+                    sums[i] += value
+            style = styles(_BODY, column.number_format)
+            cells.append(_cell(f"{column_letter(i)}{number}", style, value, strings))
+        body.append(f'<row r="{number}">{"".join(cells)}</row>')
+    last_row = last_data
+    if sheet.totals is not None:
+        last_row += 1
+        cells = []
+        for i, column in enumerate(columns):
+            ref, letter = f"{column_letter(i)}{last_row}", column_letter(i)
+            if column.total:
+                total = round(sums[i], column.decimals) if column.kind == NUMBER else sums[i]
+                formula = f"SUM({letter}{first_data}:{letter}{last_data})" if sheet.rows else ""
+                style = styles(_TOTAL, column.number_format)
+                cells.append(_cell(ref, style, total, strings, formula))
+            else:
+                label = sheet.totals[i] if i < len(sheet.totals) else None
+                cells.append(_cell(ref, styles(_TOTAL), label, strings))
+        body.append(f'<row r="{last_row}">{"".join(cells)}</row>')
+
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{min(max(w, 6), MAX_WIDTH) + 2}" customWidth="1"/>'
+        for i, w in enumerate(widths, start=1)
+    )
+    frozen = sheet.frozen_columns
+    corner = f"{column_letter(frozen)}{first_data}"
+    pane = "bottomRight" if frozen else "bottomLeft"
+    selections = '<selection pane="topRight"/><selection pane="bottomLeft"/>' if frozen else ""
+    split = f'xSplit="{frozen}" ySplit="{header}"' if frozen else f'ySplit="{header}"'
+    tab = ' tabSelected="1"' if selected else ""
+    return (
+        f'{_XML_HEAD}<worksheet xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<dimension ref="A1:{last_col}{last_row}"/>'
+        f'<sheetViews><sheetView{tab} workbookViewId="0">'
+        f'<pane {split} topLeftCell="{corner}" activePane="{pane}" state="frozen"/>{selections}'
+        f'<selection pane="{pane}" activeCell="{corner}" sqref="{corner}"/>'
+        "</sheetView></sheetViews>"
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        f"<cols>{cols}</cols>"
+        f"<sheetData>{''.join(body)}</sheetData>"
+        + (f'<autoFilter ref="{_filter_range(sheet)}"/>' if sheet.autofilter else "")
+        + (
+            f'<mergeCells count="1"><mergeCell ref="A1:{last_col}1"/></mergeCells>'
+            if sheet.title and width > 1
+            else ""
+        )
+        + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        "</worksheet>"
+    )
+
+
+def _filter_range(sheet: Sheet, absolute: bool = False) -> str:
+    """Header and rows, not the totals: filtering must not sort the totals among the rows."""
+    last_data = sheet.header_row + len(sheet.rows)
+    mark = "$" if absolute else ""
+    first, last = column_letter(0), column_letter(sheet.width - 1)
+    return f"{mark}{first}{mark}{sheet.header_row}:{mark}{last}{mark}{last_data}"
+
+
+# --- the package ----------------------------------------------------------------------------------
+def _sheet_names(sheets: Sequence[Sheet]) -> list[str]:
+    names: list[str] = []
+    for sheet in sheets:
+        name = re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31] or "Sheet"
+        while name in names:
+            name = name[:28] + f"_{len(names)}"
+        names.append(name)
+    return names
+
+
+def _workbook(sheets: Sequence[Sheet], names: list[str]) -> str:
+    entries, defined = [], []
+    for i, (sheet, name) in enumerate(zip(sheets, names)):
+        entries.append(f'<sheet name="{_xml_text(name)}" sheetId="{i + 1}" r:id="rId{i + 1}"/>')
+        quoted = _xml_text("'" + name.replace("'", "''") + "'")
+        if sheet.autofilter:
+            defined.append(
+                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{i}" hidden="1">'
+                f"{quoted}!{_filter_range(sheet, absolute=True)}</definedName>"
+            )
+        if sheet.print_titles:
+            defined.append(
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+                f"{quoted}!$1:${sheet.header_row}</definedName>"
+            )
+    return (
+        f'{_XML_HEAD}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}">'
+        f"<sheets>{''.join(entries)}</sheets>"
+        + (f"<definedNames>{''.join(defined)}</definedNames>" if defined else "")
+        + '<calcPr calcId="0" fullCalcOnLoad="1"/></workbook>'
+    )
+
+
+def _content_types(sheet_count: int) -> str:
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    overrides = [
+        ("/xl/workbook.xml", f"{office}.sheet.main+xml"),
+        ("/xl/styles.xml", f"{office}.styles+xml"),
+        ("/xl/sharedStrings.xml", f"{office}.sharedStrings+xml"),
+        ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+        *(
+            (f"/xl/worksheets/sheet{i}.xml", f"{office}.worksheet+xml")
+            for i in range(1, sheet_count + 1)
+        ),
+    ]
+    return (
+        f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides)
+        + "</Types>"
+    )
+
+
+_ROOT_RELS = (
+    f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/>'
+    f'<Relationship Id="rId2" Type="{_PKG_REL_NS}/metadata/core-properties" '
+    'Target="docProps/core.xml"/></Relationships>'
+)
+
+
+def _workbook_rels(sheet_count: int) -> str:
+    targets = [f"worksheets/sheet{i}.xml" for i in range(1, sheet_count + 1)]
+    kinds = ["worksheet"] * sheet_count + ["styles", "sharedStrings"]
+    targets += ["styles.xml", "sharedStrings.xml"]
+    return (
+        f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+        + "".join(
+            f'<Relationship Id="rId{i}" Type="{_REL_NS}/{kind}" Target="{target}"/>'
+            for i, (kind, target) in enumerate(zip(kinds, targets), start=1)
+        )
+        + "</Relationships>"
+    )
+
+
+def _core_properties(title: str) -> str:
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        f"{_XML_HEAD}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{_xml_text(title)}</dc:title><dc:creator>ZC Enforcement</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
+        "</cp:coreProperties>"
+    )
