@@ -14,6 +14,7 @@ from qgis.PyQt.QtTest import QTest
 
 from zc_enforcement_plugin.core import domain, ledger, screening
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
 
@@ -45,9 +46,18 @@ def ledger_path(tmp_path, demo):
         domain.LAYER_APPROVALS: layer(domain.DEMO_LAYER_APPROVALS, domain.APPROVAL_NUMBER),
     }
     result = screening.screen_spots(geoms, keys, layers, domain.EPSG_GK3_ZONE39_PREFIXED)
+    with fiona.open(demo.gpkg, layer=domain.DEMO_LAYER_TOWNS) as source:
+        towns = list(source)
+    town_of, office_of = assign_towns(
+        geoms,
+        np.array([shapely.geometry.shape(t.geometry) for t in towns], dtype=object),
+        np.array([t.properties[domain.TOWN_NAME] for t in towns], dtype=object),
+        np.array([t.properties[domain.OFFICE_NAME] for t in towns], dtype=object),
+    )
     records = []
     for row, feature in enumerate(features):
         attributes = dict(feature.properties)
+        attributes[domain.TOWN_NAME], attributes[domain.OFFICE_NAME] = town_of[row], office_of[row]
         attributes.update({name: values[row] for name, values in result.fields.items()})
         attributes = {k: (v.item() if hasattr(v, "item") else v) for k, v in attributes.items()}
         records.append(ledger.SpotRecord(attributes, geoms[row], row))
@@ -258,3 +268,13 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     box.setCurrentIndex(box.findData("overdue"))
     assert [s.id for s in dock.session.queue] == [spot_id]
     assert "立案" in dock.details.toPlainText() or "逾期" in dock.details.toPlainText()
+
+
+def test_town_filter(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    towns = {s.town for s in dock.session.queue if s.town}
+    assert len(towns) >= 2
+    town = sorted(towns)[0]
+    box = dock.filter_boxes["town"]
+    box.setCurrentIndex(box.findData(town))
+    assert dock.session.queue and {s.town for s in dock.session.queue} == {town}

@@ -125,6 +125,7 @@ class VerificationDock(QgsDockWidget):
         for key, title in (
             ("batch", tr("Batch")),
             ("office", tr("Office")),
+            ("town", tr("Town")),
             ("status", tr("Status")),
             ("flag", tr("Touches")),
             ("suggested", tr("Suggested")),
@@ -258,6 +259,7 @@ class VerificationDock(QgsDockWidget):
         options = {
             "batch": [(tr("All batches"), "")] + [(b, b) for b in choices["batch"]],
             "office": [(tr("All offices"), "")] + [(o, o) for o in choices["office"]],
+            "town": [(tr("All towns"), "")] + [(t, t) for t in choices["town"]],
             "status": [
                 (tr("Any status"), ""),
                 (tr("unverified"), ls.STATUS_UNVERIFIED),
