@@ -1,0 +1,117 @@
+"""What the temporary-land and facility-land audits share: approvals against the ground."""
+
+from __future__ import annotations
+
+from ..compat import SOURCE_POLYGON
+from ..core import audits, domain
+from ..core import campaigns_schema as cs
+from ..i18n import tr
+from .base import fail
+from .campaign_base import CampaignAlgorithm, column, texts
+
+# First fields of both audits' record tables.
+APPROVAL_HEAD = [
+    domain.APPROVAL_NUMBER,
+    domain.APPROVED_USE,
+    domain.APPROVAL_AREA,
+    cs.INSIDE_AREA,
+    cs.OUTSIDE_AREA,
+    cs.USED_AREA,
+    cs.GROUND_IDS,
+    cs.GROUND_USES,
+]
+
+
+class ApprovalAudit(CampaignAlgorithm):
+    """Approvals (or filings) against the ground: the parameters and reading both audits share."""
+
+    APPROVALS = "APPROVALS"
+    NUMBER_FIELD = "NUMBER_FIELD"
+    AREA_FIELD = "AREA_FIELD"
+    USE_FIELD = "USE_FIELD"
+    GROUND = "GROUND"
+    GROUND_ID_FIELD = "GROUND_ID_FIELD"
+    GROUND_USE_FIELD = "GROUND_USE_FIELD"
+    BASIC_FARMLAND = "BASIC_FARMLAND"
+
+    def _add_approval_inputs(self, title: str) -> None:
+        self._add_source(self.APPROVALS, title, [SOURCE_POLYGON])
+        self._add_field(
+            self.NUMBER_FIELD, tr("Approval number field"), domain.APPROVAL_NUMBER, self.APPROVALS
+        )
+        self._add_field(
+            self.AREA_FIELD,
+            tr("Approved area field (m²)"),
+            domain.APPROVAL_AREA,
+            self.APPROVALS,
+            optional=True,
+        )
+        self._add_field(
+            self.USE_FIELD,
+            tr("Approved use field"),
+            domain.APPROVED_USE,
+            self.APPROVALS,
+            optional=True,
+        )
+
+    def _add_ground_inputs(self) -> None:
+        self._add_source(
+            self.GROUND, tr("What is on the ground (spots or a field survey)"), [SOURCE_POLYGON]
+        )
+        self._add_field(
+            self.GROUND_ID_FIELD,
+            tr("Ground id field"),
+            domain.GROUND_FEATURE_ID,
+            self.GROUND,
+            optional=True,
+        )
+        self._add_field(
+            self.GROUND_USE_FIELD, tr("Ground use field"), domain.GROUND_USE, self.GROUND
+        )
+
+    def _add_basic_farmland(self) -> None:
+        self._add_source(
+            self.BASIC_FARMLAND,
+            tr("Permanent basic farmland (YJJBNT)"),
+            [SOURCE_POLYGON],
+            optional=True,
+        )
+
+    def _read_approvals_and_ground(self, parameters, context, feedback, extra_fields=()):
+        """(measuring CRS, approvals, their arrays, field parameter -> field, ground).
+
+        extra_fields: further field parameters of the approvals layer to read."""
+        crs = self._measuring_crs(
+            parameters, self.APPROVALS, context, tr("The approvals layer cannot be opened.")
+        )
+        f = self._field_names(
+            parameters, (self.NUMBER_FIELD, self.AREA_FIELD, self.USE_FIELD, *extra_fields), context
+        )
+        arrays, label = self._read(
+            parameters, self.APPROVALS, context, list(f.values()), crs, feedback
+        )
+        approvals = audits.Approvals(
+            arrays.geoms,
+            self._ids(arrays, f[self.NUMBER_FIELD]),
+            areas=column(arrays, f[self.AREA_FIELD]),
+            uses=column(arrays, f[self.USE_FIELD]),
+            layer=label,
+            number_field=f[self.NUMBER_FIELD],
+            area_field=f[self.AREA_FIELD] or domain.APPROVAL_AREA,
+            use_field=f[self.USE_FIELD] or domain.APPROVED_USE,
+        )
+        id_field = self._field_name(parameters, self.GROUND_ID_FIELD, context)
+        use_field = self._field_name(parameters, self.GROUND_USE_FIELD, context)
+        g_arrays, g_label = self._read(
+            parameters, self.GROUND, context, [id_field, use_field], crs, feedback
+        )
+        if g_arrays is None:
+            raise fail(tr("The ground layer cannot be opened."))
+        ground = audits.Ground(
+            g_arrays.geoms,
+            self._ids(g_arrays, id_field),
+            texts(g_arrays.attributes[use_field]),
+            layer=g_label,
+            use_field=use_field,
+        )
+        return crs, approvals, arrays, f, ground

@@ -1,0 +1,120 @@
+"""Processing algorithm zcenforcement:auditfacilityland: facility agricultural land filings audited.
+
+A thin adapter: it reads filings, ground and basic farmland into arrays, calls
+core.audits.audit_facility_land, and writes the per-filing table and the violations.
+"""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingParameterNumber
+
+from ..core import audits, domain
+from ..core import campaigns_schema as cs
+from ..i18n import tr
+from .approval_audit import APPROVAL_HEAD, ApprovalAudit
+from .campaign_base import CAMPAIGN_FACILITY, FIRST_SEQUENCE_FACILITY, count_fields, epsg_code
+
+FACILITY_RECORD_FIELDS = (
+    APPROVAL_HEAD
+    + [cs.AUXILIARY_AREA, domain.BASIC_FARMLAND_AREA]
+    + count_fields(cs.FACILITY_KINDS)
+)
+
+
+class AuditFacilityLand(ApprovalAudit):
+    NAME = "auditfacilityland"
+    DISPLAY_NAME = "Audit facility agricultural land"
+    CAMPAIGN = CAMPAIGN_FACILITY
+    FIRST_SEQUENCE = FIRST_SEQUENCE_FACILITY
+    HELP = (
+        "Audits facility agricultural land filings (设施农用地备案) against what is on the ground "
+        "(polygons with a use in words). Needs the filing number and filed area (m²); the "
+        "auxiliary-facility limits are parameters (a share of the filed area and an area in "
+        "m², the smaller binding; leave one empty to skip it), as are the words for auxiliary "
+        "facilities and for non-agricultural uses. Violations (WFDM, WFLX, WFMJ m², SDBH, "
+        "WFSM): CFW ground outside the filed boundary; CMJ used area above the filed area "
+        "(excess); GBYT a non-agricultural use (housing, farm stays, …) inside a filing; FZCB "
+        "auxiliary facilities over the limit (WFMJ the excess, the polygon all of them); ZYJBNT "
+        "ground on permanent basic farmland with a use not allowed there. The per-filing table "
+        "gives PZWH, PZYT, PZMJ_PF, FWNMJ, CFWMJ, SYMJ, SDBH, SDYT, FZSSMJ auxiliary area, "
+        "YJJBNTMJ basic farmland used, SL_<code> counts, WFSL and JCJG."
+        " Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern "
+        "(county code + year + 4-digit sequence from the first sequence number, a block per "
+        "campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ "
+        "= WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes "
+        "the layer as a batch of its own and keeps every field."
+    )
+
+    AUXILIARY_USES = "AUXILIARY_USES"
+    AUXILIARY_MAX_PERCENT = "AUXILIARY_MAX_PERCENT"
+    AUXILIARY_MAX_AREA = "AUXILIARY_MAX_AREA"
+    NON_AGRICULTURAL_USES = "NON_AGRICULTURAL_USES"
+    BASIC_FARMLAND_ALLOWED_USES = "BASIC_FARMLAND_ALLOWED_USES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        double = QgsProcessingParameterNumber.Double
+        self._add_approval_inputs(tr("Facility agricultural land filings"))
+        self._add_ground_inputs()
+        self._add_text(
+            self.AUXILIARY_USES,
+            tr("Ground uses that are auxiliary facilities (';'-separated)"),
+            "附属设施用地;辅助设施用地",
+        )
+        self._add_number(
+            self.AUXILIARY_MAX_PERCENT,
+            tr("Auxiliary facilities at most (% of the filed area)"),
+            double,
+            optional=True,
+            minValue=0.0,
+            maxValue=100.0,
+        )
+        self._add_number(
+            self.AUXILIARY_MAX_AREA,
+            tr("Auxiliary facilities at most (m²)"),
+            double,
+            optional=True,
+            minValue=0.0,
+        )
+        self._add_text(
+            self.NON_AGRICULTURAL_USES,
+            tr("Ground uses that are not agricultural (';'-separated)"),
+            ";".join(cs.FACILITY_NON_AGRICULTURAL_USES),
+        )
+        self._add_basic_farmland()
+        self._add_text(
+            self.BASIC_FARMLAND_ALLOWED_USES,
+            tr("Ground uses allowed on basic farmland (';'-separated)"),
+            optional=True,
+        )
+        self._add_area_method()
+        self._add_numbering()
+        self._add_findings_outputs(tr("Facility land filings audited"))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        crs, filings, arrays, _fields, ground = self._read_approvals_and_ground(
+            parameters, context, feedback
+        )
+        basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
+        percent = self._optional_number(parameters, self.AUXILIARY_MAX_PERCENT, context)
+        feedback.setProgressText(tr("Auditing {count} filings").format(count=len(arrays.geoms)))
+        result = self._call_engine(
+            feedback,
+            audits.audit_facility_land,
+            filings,
+            ground,
+            crs=epsg_code(crs),
+            auxiliary_uses=self._words(parameters, self.AUXILIARY_USES, context),
+            auxiliary_max_share=None if percent is None else percent / 100.0,
+            auxiliary_max_sqm=self._optional_number(parameters, self.AUXILIARY_MAX_AREA, context),
+            non_agricultural_uses=self._words(parameters, self.NON_AGRICULTURAL_USES, context),
+            basic_farmland=basic_farmland,
+            basic_farmland_allowed_uses=self._words(
+                parameters, self.BASIC_FARMLAND_ALLOWED_USES, context
+            ),
+            area_method=self._area_method(parameters, context),
+        )
+        if result is None:
+            return {}
+        return self._write_findings(
+            parameters, context, crs, result, FACILITY_RECORD_FIELDS, domain.APPROVAL_NUMBER
+        )

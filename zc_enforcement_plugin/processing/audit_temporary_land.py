@@ -1,0 +1,191 @@
+"""Processing algorithm zcenforcement:audittemporaryland: temporary-land approvals audited.
+
+临时用地 approvals against the ground. A thin adapter: it reads approvals, ground, basic
+farmland and land use into arrays, calls core.audits.audit_temporary_land, and writes the
+per-approval table and the violations.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from qgis.core import QgsProcessingParameterNumber
+
+from ..compat import SOURCE_POLYGON
+from ..core import audits, domain
+from ..core import campaigns_schema as cs
+from ..i18n import tr
+from .approval_audit import APPROVAL_HEAD, ApprovalAudit
+from .base import fail
+from .campaign_base import (
+    CAMPAIGN_TEMPORARY,
+    FIRST_SEQUENCE_TEMPORARY,
+    column,
+    count_fields,
+    epsg_code,
+    texts,
+)
+
+TEMPORARY_RECORD_FIELDS = (
+    APPROVAL_HEAD
+    + [
+        domain.APPROVAL_START,
+        domain.APPROVAL_END,
+        cs.EXPIRY_STATUS,
+        cs.APPROVAL_LEVEL,
+        domain.CULTIVATED_AREA,
+        domain.BASIC_FARMLAND_AREA,
+    ]
+    + count_fields(cs.TEMPORARY_KINDS)
+)
+
+
+class AuditTemporaryLand(ApprovalAudit):
+    NAME = "audittemporaryland"
+    DISPLAY_NAME = "Audit temporary land"
+    CAMPAIGN = CAMPAIGN_TEMPORARY
+    FIRST_SEQUENCE = FIRST_SEQUENCE_TEMPORARY
+    HELP = (
+        "Audits temporary-land approvals (临时用地) against what is on the ground (polygons with "
+        "a use in words), as on the check date. Needs approval number, approved area (m²), "
+        "approved use, start and end dates, and for the level checks an approval level "
+        "(a rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. "
+        "Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): CFW ground "
+        "outside the approved boundary; CMJ used area above the approved area (WFMJ is the "
+        "excess); GBYT ground use differs from the approved use; DQWFK still used after the end "
+        "date plus the restoration years; JBNTQX basic farmland under an approval below the "
+        "required level; GDQX more cultivated land than the level allows (excess). The "
+        "per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ "
+        "used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status, PZJB, GDMJ "
+        "cultivated and YJJBNTMJ basic farmland used, SL_<code> counts, WFSL total and JCJG the "
+        "result in words. Missing dates or levels are reported naming layer, feature and field."
+        " Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern "
+        "(county code + year + 4-digit sequence from the first sequence number, a block per "
+        "campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ "
+        "= WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes "
+        "the layer as a batch of its own and keeps every field."
+    )
+
+    START_FIELD = "START_FIELD"
+    END_FIELD = "END_FIELD"
+    LEVEL_FIELD = "LEVEL_FIELD"
+    RESTORATION_YEARS = "RESTORATION_YEARS"
+    BASIC_FARMLAND_MIN_LEVEL = "BASIC_FARMLAND_MIN_LEVEL"
+    LAND_USE = "LAND_USE"
+    LAND_CLASS_FIELD = "LAND_CLASS_FIELD"
+    CULTIVATED_MIN_LEVEL = "CULTIVATED_MIN_LEVEL"
+    CULTIVATED_MAX_AREA = "CULTIVATED_MAX_AREA"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        integer = QgsProcessingParameterNumber.Integer
+        self._add_approval_inputs(tr("Temporary land approvals"))
+        self._add_field(
+            self.START_FIELD, tr("Start date field"), domain.APPROVAL_START, self.APPROVALS, True
+        )
+        self._add_field(self.END_FIELD, tr("End date field"), domain.APPROVAL_END, self.APPROVALS)
+        self._add_field(
+            self.LEVEL_FIELD,
+            tr("Approval level field (1 county, 2 city, 3 province)"),
+            cs.APPROVAL_LEVEL,
+            self.APPROVALS,
+            optional=True,
+        )
+        self._add_ground_inputs()
+        self._add_check_date()
+        self._add_number(
+            self.RESTORATION_YEARS,
+            tr("Years to restore the land after the end date"),
+            integer,
+            defaultValue=1,
+            minValue=0,
+        )
+        self._add_basic_farmland()
+        self._add_number(
+            self.BASIC_FARMLAND_MIN_LEVEL,
+            tr("Lowest approval level allowed on basic farmland"),
+            integer,
+            optional=True,
+            minValue=0,
+        )
+        self._add_source(
+            self.LAND_USE, tr("Land-use parcels (DLTB)"), [SOURCE_POLYGON], optional=True
+        )
+        self._add_field(
+            self.LAND_CLASS_FIELD,
+            tr("Land-class code field"),
+            domain.LAND_CLASS_CODE,
+            self.LAND_USE,
+            optional=True,
+        )
+        self._add_number(
+            self.CULTIVATED_MIN_LEVEL,
+            tr("Approval level from which cultivated land is not limited"),
+            integer,
+            optional=True,
+            minValue=0,
+        )
+        self._add_number(
+            self.CULTIVATED_MAX_AREA,
+            tr("Cultivated land allowed below that level (m²)"),
+            QgsProcessingParameterNumber.Double,
+            optional=True,
+            minValue=0.0,
+        )
+        self._add_area_method()
+        self._add_numbering()
+        self._add_findings_outputs(tr("Temporary land approvals audited"))
+
+    def _cultivated(self, parameters, context, crs, feedback):
+        """The cultivated parcels (DLBM 0101/0102/0103) of the land-use layer, or None."""
+        class_field = (
+            self._field_name(parameters, self.LAND_CLASS_FIELD, context) or domain.LAND_CLASS_CODE
+        )
+        land, _label = self._read(parameters, self.LAND_USE, context, [class_field], crs, feedback)
+        if land is None:
+            return None
+        codes = texts(land.attributes[class_field])
+        return land.geoms[np.array([c in domain.CULTIVATED_CODES for c in codes], dtype=bool)]
+
+    def _optional_level(self, parameters, name, context) -> int | None:
+        level = self._optional_number(parameters, name, context)
+        return None if level is None else int(level)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
+            parameters, context, feedback, (self.START_FIELD, self.END_FIELD, self.LEVEL_FIELD)
+        )
+        approvals.start = column(arrays, f[self.START_FIELD])
+        approvals.start_field = f[self.START_FIELD] or domain.APPROVAL_START
+        approvals.end, approvals.end_field = column(arrays, f[self.END_FIELD]), f[self.END_FIELD]
+        approvals.levels = column(arrays, f[self.LEVEL_FIELD])
+        approvals.level_field = f[self.LEVEL_FIELD] or cs.APPROVAL_LEVEL
+        basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
+        cultivated = self._cultivated(parameters, context, crs, feedback)
+        min_cultivated = self._optional_level(parameters, self.CULTIVATED_MIN_LEVEL, context)
+        max_cultivated = self._optional_number(parameters, self.CULTIVATED_MAX_AREA, context)
+        if (min_cultivated is None) != (max_cultivated is None):
+            raise fail(
+                tr("Give both the cultivated-land level and the area allowed below it, or neither.")
+            )
+        feedback.setProgressText(tr("Auditing {count} approvals").format(count=len(arrays.geoms)))
+        result = self._call_engine(
+            feedback,
+            audits.audit_temporary_land,
+            approvals,
+            ground,
+            self._check_date(parameters, context),
+            self.parameterAsInt(parameters, self.RESTORATION_YEARS, context),
+            crs=epsg_code(crs),
+            cultivated=cultivated,
+            basic_farmland=basic_farmland,
+            basic_farmland_min_level=self._optional_level(
+                parameters, self.BASIC_FARMLAND_MIN_LEVEL, context
+            ),
+            cultivated_min_level=min_cultivated,
+            cultivated_max_sqm=max_cultivated,
+            area_method=self._area_method(parameters, context),
+        )
+        if result is None:
+            return {}
+        return self._write_findings(
+            parameters, context, crs, result, TEMPORARY_RECORD_FIELDS, domain.APPROVAL_NUMBER
+        )

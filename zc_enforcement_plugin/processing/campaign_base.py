@@ -1,0 +1,496 @@
+"""What the campaign algorithms share: parameters, reading sources, calling core/, writing sinks.
+
+Each campaign reads its sources into arrays, calls the engine and writes per-record tables and
+per-violation polygons; violation polygons carry a JCBH so they import into the ledger as a
+batch of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+
+import numpy as np
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProviderRegistry,
+)
+from qgis.PyQt.QtCore import QDate
+
+from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WKB_NO_GEOMETRY
+from ..core import areas, domain
+from ..core import campaigns_schema as cs
+from ..i18n import tr
+from .base import EnforcementAlgorithm, fail, progress_callbacks
+from .layer_reader import read_source, whole_layer
+
+GROUP = "Campaigns"
+GROUP_ID = "campaigns"
+
+# Spot type (TBLX) of the violation polygons of each audit: the campaign they come from.
+CAMPAIGN_TEMPORARY = "临时用地专项核查"
+CAMPAIGN_FACILITY = "设施农用地专项核查"
+CAMPAIGN_MINING = "矿产卫片专项核查"
+# First sequence number of each audit's JCBH: a block per campaign, so a campaign batch and a
+# satellite batch never share numbers (the sequence has 4 digits: 370302 2026 6001).
+FIRST_SEQUENCE_TEMPORARY = 6001
+FIRST_SEQUENCE_FACILITY = 7001
+FIRST_SEQUENCE_MINING = 8001
+
+AREA_METHODS = (areas.AreaMethod.ELLIPSOIDAL, areas.AreaMethod.PLANAR)
+
+# Output field kinds: every other field is text.
+_DOUBLE_FIELDS = {
+    domain.APPROVAL_AREA,
+    domain.CULTIVATED_AREA,
+    domain.BASIC_FARMLAND_AREA,
+    domain.SPOT_AREA,
+    domain.SPOT_MONITORED_AREA,
+    cs.INSIDE_AREA,
+    cs.OUTSIDE_AREA,
+    cs.USED_AREA,
+    cs.AUXILIARY_AREA,
+    cs.ACTIVITY_AREA,
+    cs.NO_GO_AREA,
+    cs.VIOLATION_AREA,
+    cs.VIEW_AREA,
+    cs.SUMMARY_SPOT_AREA,
+    cs.SUMMARY_MINE_AREA,
+    cs.SOURCE_DISTANCE,
+    cs.APPROVAL_LEVEL,
+}
+_INT_FIELDS = {
+    cs.VIOLATION_COUNT,
+    cs.VIEW_COUNT,
+    cs.SUMMARY_SPOT_COUNT,
+    cs.SUMMARY_MINE_COUNT,
+    domain.REVIEW_PRIORITY,
+}
+
+
+def count_fields(kinds) -> list[str]:
+    """The closing fields of an audit's record table: a count per violation kind, total, result."""
+    return [cs.COUNT_PREFIX + k.code for k in kinds] + [cs.VIOLATION_COUNT, cs.STATUS]
+
+
+def violation_fields(owner_field: str) -> list[str]:
+    """Fields of a violation polygon: what importspots needs first, then the engine's record."""
+    return [
+        domain.SPOT_NUMBER,
+        domain.SPOT_COUNTY_CODE,
+        domain.SPOT_TYPE,
+        domain.SPOT_AREA,
+        owner_field,
+        cs.VIOLATION_CODE,
+        cs.VIOLATION_KIND,
+        cs.VIOLATION_AREA,
+        cs.GROUND_IDS,
+        cs.VIOLATION_NOTE,
+        domain.SUGGESTED_VERDICT,
+        domain.VERDICT_REASON,
+        domain.REVIEW_PRIORITY,
+    ]
+
+
+def qgs_fields(names: list[str]) -> QgsFields:
+    fields = QgsFields()
+    for name in names:
+        if name in _DOUBLE_FIELDS:
+            fields.append(QgsField(name, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        elif name in _INT_FIELDS or name.startswith(cs.COUNT_PREFIX):
+            fields.append(QgsField(name, FIELD_INT, "integer"))
+        else:
+            # No length: the ';'-joined id lists of a summary row run to thousands of characters.
+            fields.append(QgsField(name, FIELD_STRING, "string", 0))
+    return fields
+
+
+def plain(value):
+    """Numpy scalars as Python ones, NaN as NULL."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def qgs_geometry(geom) -> QgsGeometry:
+    """A shapely polygon as a multi-polygon QgsGeometry; a null one for anything else."""
+    out = QgsGeometry()
+    if geom is None or shapely.is_missing(geom) or shapely.is_empty(geom):
+        return out
+    if shapely.get_dimensions(geom) != 2:
+        return out  # points and lines cannot go into a polygon layer
+    out.fromWkb(shapely.to_wkb(geom))
+    out.convertToMultiType()
+    return out
+
+
+def texts(values) -> list[str]:
+    return ["" if v is None else str(v).strip() for v in values]
+
+
+def column(arrays, field: str):
+    """A field's values, or None when no field is chosen (the engine then leaves it out)."""
+    return arrays.attributes[field] if field else None
+
+
+def split_words(text: str) -> list[str]:
+    """Words of a list parameter: separated by ';', '；', ',', '，' or new lines."""
+    for sep in ("；", ",", "，", "\n"):
+        text = text.replace(sep, ";")
+    return [w.strip() for w in text.split(";") if w.strip()]
+
+
+def epsg_code(crs: QgsCoordinateReferenceSystem) -> int:
+    return int(crs.authid().split(":")[1])
+
+
+def spot_numbers(county: str, year: int, start: int, count: int) -> list[str]:
+    """JCBH in the province's pattern: county code (6) + year (4) + sequence (4)."""
+    county = str(county).strip()
+    if len(county) != 6 or not county.isdigit():
+        raise fail(tr("The county code must be 6 digits, not {code!r}.").format(code=county))
+    if not 1000 <= int(year) <= 9999:
+        raise fail(tr("The year must have 4 digits, not {year}.").format(year=year))
+    digits = cs.JCBH_SEQUENCE_DIGITS
+    last = int(start) + count - 1
+    if count and (int(start) < 1 or last >= 10**digits):
+        raise fail(
+            tr(
+                "{count} findings numbered from {start} would need sequence numbers above "
+                "{limit}: choose a lower first sequence number."
+            ).format(count=count, start=start, limit=10**digits - 1)
+        )
+    return [f"{county}{int(year)}{int(start) + i:0{digits}d}" for i in range(count)]
+
+
+class CampaignAlgorithm(EnforcementAlgorithm):
+    """Base of the campaign algorithms: subclasses declare parameters with the _add_* helpers."""
+
+    GROUP = GROUP
+    GROUP_ID = GROUP_ID
+
+    AREA_METHOD = "AREA_METHOD"
+    COUNTY_CODE = "COUNTY_CODE"
+    YEAR = "YEAR"
+    START_SEQUENCE = "START_SEQUENCE"
+    CHECK_DATE = "CHECK_DATE"
+    OUTPUT = "OUTPUT"
+    OUTPUT_VIOLATIONS = "OUTPUT_VIOLATIONS"
+    CAMPAIGN = ""  # TBLX of an audit's violation polygons
+    FIRST_SEQUENCE = 1
+
+    def __init__(self):
+        super().__init__()
+        self._required_fields: dict[str, str] = {}  # field parameter -> its layer parameter
+
+    # --- parameters ----------------------------------------------------------------------------
+    def _add_source(self, name, title, types, optional=False) -> None:
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(name, title, types, optional=optional)
+        )
+
+    def _add_sink(self, name, title, kind, optional=False) -> None:
+        self.addParameter(QgsProcessingParameterFeatureSink(name, title, kind, optional=optional))
+
+    def _add_number(self, name, title, kind, **options) -> None:
+        """A number parameter; options: defaultValue, optional, minValue, maxValue."""
+        self.addParameter(QgsProcessingParameterNumber(name, title, kind, **options))
+
+    def _add_text(self, name, title, default=None, optional=False) -> None:
+        self.addParameter(
+            QgsProcessingParameterString(name, title, defaultValue=default, optional=optional)
+        )
+
+    def _add_field(self, name, title, default, parent, optional=False) -> None:
+        # Always optional for Processing (QGIS 3.22 refuses a required field whose value comes
+        # from its default); required ones are checked in _field_name.
+        self.addParameter(
+            QgsProcessingParameterField(
+                name,
+                title,
+                defaultValue=default,
+                parentLayerParameterName=parent,
+                optional=True,
+            )
+        )
+        if not optional:
+            self._required_fields[name] = parent
+
+    def _add_choice(self, name, title, options) -> None:
+        """A drop-down of options, the first chosen by default."""
+        self.addParameter(QgsProcessingParameterEnum(name, title, options=options, defaultValue=0))
+
+    def _add_area_method(self) -> None:
+        """The choice of AREA_METHODS, in their order."""
+        self._add_choice(
+            self.AREA_METHOD,
+            tr("Area method"),
+            [tr("Ellipsoidal (CGCS2000, official)"), tr("Planar (Gauss-Krüger)")],
+        )
+
+    def _add_check_date(self) -> None:
+        self.addParameter(
+            QgsProcessingParameterDateTime(
+                self.CHECK_DATE,
+                tr("Check date (empty: today)"),
+                QgsProcessingParameterDateTime.Date,
+                optional=True,
+            )
+        )
+
+    def _add_numbering(self) -> None:
+        self._add_text(
+            self.COUNTY_CODE,
+            tr("County code of the numbers (XZQDM, 6 digits)"),
+            domain.ZICHUAN_COUNTY_CODE,
+        )
+        integer = QgsProcessingParameterNumber.Integer
+        self._add_number(
+            self.YEAR,
+            tr("Year of the numbers"),
+            integer,
+            defaultValue=QDate.currentDate().year(),
+            minValue=1000,
+            maxValue=9999,
+        )
+        self._add_number(
+            self.START_SEQUENCE,
+            tr("First sequence number"),
+            integer,
+            defaultValue=self.FIRST_SEQUENCE,
+            minValue=1,
+            maxValue=10**cs.JCBH_SEQUENCE_DIGITS - 1,
+        )
+
+    def _add_findings_outputs(self, records_title: str) -> None:
+        """An audit's outputs: its record table and its ledger-ready violation polygons."""
+        self._add_sink(self.OUTPUT, records_title, QgsProcessing.TypeVector)
+        self._add_sink(
+            self.OUTPUT_VIOLATIONS,
+            tr("Violations (ledger-ready spots)"),
+            QgsProcessing.TypeVectorPolygon,
+        )
+
+    # --- parameter values ----------------------------------------------------------------------
+    def _area_method(self, parameters, context) -> areas.AreaMethod:
+        return AREA_METHODS[self.parameterAsEnum(parameters, self.AREA_METHOD, context)]
+
+    def _numbering(self, parameters, context) -> tuple[str, int, int]:
+        return (
+            self.parameterAsString(parameters, self.COUNTY_CODE, context).strip(),
+            self.parameterAsInt(parameters, self.YEAR, context),
+            self.parameterAsInt(parameters, self.START_SEQUENCE, context),
+        )
+
+    @staticmethod
+    def _given(parameters, name) -> bool:
+        value = parameters.get(name)
+        return value is not None and not (isinstance(value, str) and not value.strip())
+
+    def _optional_number(self, parameters, name, context) -> float | None:
+        if not self._given(parameters, name):
+            return None
+        return self.parameterAsDouble(parameters, name, context)
+
+    def _words(self, parameters, name, context) -> list[str]:
+        return split_words(self.parameterAsString(parameters, name, context) or "")
+
+    def _check_date(self, parameters, context) -> dt.date:
+        if not self._given(parameters, self.CHECK_DATE):
+            return dt.date.today()
+        value = self.parameterAsDateTime(parameters, self.CHECK_DATE, context)
+        if not value.isValid():
+            raise fail(
+                tr("The check date {value!r} is not a date.").format(
+                    value=parameters.get(self.CHECK_DATE)
+                )
+            )
+        day = value.date()
+        return dt.date(day.year(), day.month(), day.day())
+
+    def _label(self, parameters, name, context) -> str:
+        """The layer's name; for a file given by path, its layer name inside the file."""
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        if layer is None:
+            return str(parameters.get(name))
+        if isinstance(parameters.get(name), str):
+            parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+            return parts.get("layerName") or layer.name()
+        return layer.name()
+
+    def _field_name(self, parameters, name, context) -> str:
+        field = (self.parameterAsString(parameters, name, context) or "").strip()
+        parent = self._required_fields.get(name)
+        if not field and parent and self._given(parameters, parent):
+            raise fail(
+                tr("Parameter {parameter}: choose a field of {layer}.").format(
+                    parameter=name, layer=self._label(parameters, parent, context)
+                )
+            )
+        return field
+
+    def _field_names(self, parameters, names, context) -> dict[str, str]:
+        """Field parameter -> the field chosen ('' for an optional one left empty)."""
+        return {name: self._field_name(parameters, name, context) for name in names}
+
+    # --- reading -------------------------------------------------------------------------------
+    def _measuring_crs(self, parameters, name, context, missing) -> QgsCoordinateReferenceSystem:
+        """The CGCS2000 Gauss-Krüger CRS areas are measured in: source `name`'s own when it is
+        one. `missing`: the message when that source cannot be opened."""
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            raise fail(missing)
+        label = self._label(parameters, name, context)
+        crs = source.sourceCrs()
+        if not crs.isValid():
+            raise fail(
+                tr("Layer {layer} has no coordinate reference system: set it first.").format(
+                    layer=label
+                )
+            )
+        centre = QgsGeometry.fromPointXY(source.sourceExtent().center())
+        if not crs.isGeographic():
+            centre.transform(
+                QgsCoordinateTransform(
+                    crs,
+                    QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
+                    context.transformContext(),
+                )
+            )
+        point = centre.asPoint()
+        try:
+            epsg = areas.measuring_epsg(crs.authid(), (point.x(), point.y()), label)
+        except ValueError as error:
+            raise fail(f"{label}: {error}") from error
+        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+
+    def _read(self, parameters, name, context, fields, crs, feedback):
+        """(arrays, layer label) of a source parameter, or (None, '') if it is not given."""
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            return None, ""
+        label = self._label(parameters, name, context)
+        feedback.setProgressText(tr("Reading {layer}").format(layer=label))
+        arrays = read_source(
+            source,
+            label,
+            [f for f in dict.fromkeys(fields) if f],
+            crs,
+            context.transformContext(),
+            whole_file_layer=whole_layer(self, parameters, name, context),
+        )
+        return arrays, label
+
+    def _read_geoms(self, parameters, name, context, crs, feedback):
+        """The geometries of an optional source, or None if it is not given."""
+        arrays, _label = self._read(parameters, name, context, [], crs, feedback)
+        return None if arrays is None else arrays.geoms
+
+    @staticmethod
+    def _ids(arrays, field: str) -> list[str]:
+        """Feature names for messages: the id field's value, else 'fid N'."""
+        if field:
+            values = texts(arrays.attributes[field])
+            return [v or f"fid {fid}" for v, fid in zip(values, arrays.feature_ids)]
+        return [f"fid {fid}" for fid in arrays.feature_ids]
+
+    # --- calling the engine --------------------------------------------------------------------
+    @staticmethod
+    def _call_engine(
+        feedback, engine, *args, progress=None, errors=(ValueError,), error_prefix="", **kwargs
+    ):
+        """engine(*args, **kwargs) with progress and cancelling bound to the feedback; None if
+        the user cancelled. Its `errors` become Processing errors (after error_prefix) and the
+        messages of its result warnings."""
+        set_progress, is_cancelled = progress_callbacks(feedback)
+        try:
+            result = engine(
+                *args, progress=progress or set_progress, is_cancelled=is_cancelled, **kwargs
+            )
+        except cs.CampaignCancelled:
+            return None
+        except errors as error:
+            raise fail(f"{error_prefix}{error}") from error
+        for message in getattr(result, "messages", ()):
+            feedback.pushWarning(message)
+        return result
+
+    # --- writing -------------------------------------------------------------------------------
+    def _write(self, parameters, name, context, names, records, geoms=None, crs=None):
+        """Records (dicts) into sink `name` with fields `names`: a table without geoms, else
+        multi-polygons in crs."""
+        fields = qgs_fields(names)
+        if geoms is None:
+            wkb_type, crs = WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()
+        else:
+            wkb_type = WKB_MULTIPOLYGON
+        sink, dest = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        if sink is None:
+            raise fail(tr("Cannot create the output {name}.").format(name=name))
+        for rec, geom in zip(records, itertools.repeat(None) if geoms is None else geoms):
+            feature = QgsFeature(fields)
+            if geoms is not None:
+                feature.setGeometry(qgs_geometry(geom))
+            feature.setAttributes([plain(rec.get(n)) for n in names])
+            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+                detail = sink.lastError() if hasattr(sink, "lastError") else ""
+                raise fail(
+                    tr("Cannot write a feature to the output {name}: {error}").format(
+                        name=name, error=detail
+                    )
+                )
+        return dest
+
+    def _violation_records(self, result, campaign, parameters, context):
+        """The engine's violation records as ledger-ready spots: JCBH, XZQDM, TBLX, TBMJ, …"""
+        county, year, start = self._numbering(parameters, context)
+        numbers = spot_numbers(county, year, start, len(result.violations))
+        out = []
+        for number, rec in zip(numbers, result.violations):
+            row = dict(rec)
+            row[domain.SPOT_NUMBER] = number
+            row[domain.SPOT_COUNTY_CODE] = county
+            row[domain.SPOT_TYPE] = campaign
+            row[domain.SPOT_AREA] = rec[cs.VIOLATION_AREA]
+            row[domain.SUGGESTED_VERDICT] = domain.SUGGEST_ILLEGAL
+            row[domain.VERDICT_REASON] = f"{rec[cs.VIOLATION_KIND]}：{rec[cs.VIOLATION_NOTE]}"
+            row[domain.REVIEW_PRIORITY] = 1
+            out.append(row)
+        return out
+
+    def _write_findings(self, parameters, context, crs, result, record_fields, owner_field):
+        """An audit's outputs: its records as a table and its violations as numbered spots of
+        the campaign (the class's CAMPAIGN)."""
+        violations = self._violation_records(result, self.CAMPAIGN, parameters, context)
+        return {
+            self.OUTPUT: self._write(
+                parameters, self.OUTPUT, context, record_fields, result.records
+            ),
+            self.OUTPUT_VIOLATIONS: self._write(
+                parameters,
+                self.OUTPUT_VIOLATIONS,
+                context,
+                violation_fields(owner_field),
+                violations,
+                result.violation_geoms,
+                crs,
+            ),
+        }

@@ -1,0 +1,172 @@
+"""Processing algorithm zcenforcement:polygonizechange: a change raster into a batch of spots.
+
+A thin adapter: it checks the raster's CRS, calls core.change_polygons (which reads the file
+window by window) and writes the spots.
+"""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingParameterBand,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsProviderRegistry,
+)
+
+from ..core import campaigns_schema as cs
+from ..core import change_polygons, domain
+from ..i18n import tr
+from .base import fail
+from .campaign_base import CampaignAlgorithm
+
+CHANGE_FIELDS = [
+    domain.SPOT_NUMBER,
+    domain.SPOT_COUNTY_CODE,
+    domain.SPOT_TYPE,
+    domain.SPOT_MONITORED_AREA,
+]
+CONNECTIVITY_OPTIONS = (4, 8)  # neighbours, in the order of the CONNECTIVITY enum
+
+
+class PolygonizeChange(CampaignAlgorithm):
+    NAME = "polygonizechange"
+    DISPLAY_NAME = "Change raster to spots"
+    HELP = (
+        "Turns a change raster (a 0/1 mask or a class raster, in a projected CRS such as "
+        "EPSG:4527) into a batch of spots. Cells whose value is in the change values (default: "
+        "any nonzero value; nodata is never change) that touch each other form one spot, "
+        "whatever window of the raster they were read in: the raster is read window by window, "
+        "so rasters larger than memory work. Spots smaller than the minimum mapping unit are "
+        "dropped; with a simplification tolerance the pixel staircase is smoothed where the "
+        "boundary moves no more than the tolerance and stays valid. Spots are numbered north to "
+        "south, then west to east. Fields: JCBH spot number (county code + year + 4-digit "
+        "sequence from the first sequence number, the province's pattern), XZQDM county code, "
+        "TBLX spot type, JCMJ area in m² (ellipsoidal by default). The output is a spot batch "
+        "like a delivered one: screen it with Screen spots, then import it into the ledger as a "
+        "batch of its own."
+    )
+
+    RASTER = "RASTER"
+    BAND = "BAND"
+    CHANGE_VALUES = "CHANGE_VALUES"
+    MIN_AREA = "MIN_AREA"
+    SIMPLIFY = "SIMPLIFY"
+    CONNECTIVITY = "CONNECTIVITY"
+    WINDOW_SIZE = "WINDOW_SIZE"
+    SPOT_TYPE = "SPOT_TYPE"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self.addParameter(QgsProcessingParameterRasterLayer(self.RASTER, tr("Change raster")))
+        self.addParameter(
+            QgsProcessingParameterBand(
+                self.BAND, tr("Band"), 1, parentLayerParameterName=self.RASTER, optional=True
+            )
+        )
+        self._add_text(
+            self.CHANGE_VALUES,
+            tr("Change values, ';'-separated (empty: any nonzero value)"),
+            optional=True,
+        )
+        double = QgsProcessingParameterNumber.Double
+        self._add_number(
+            self.MIN_AREA, tr("Minimum mapping unit (m²)"), double, defaultValue=400.0, minValue=0.0
+        )
+        self._add_number(
+            self.SIMPLIFY,
+            tr("Simplification tolerance (m, 0 = none)"),
+            double,
+            defaultValue=1.0,
+            minValue=0.0,
+        )
+        self._add_choice(
+            self.CONNECTIVITY,
+            tr("Cells joined across"),
+            [tr("Edges (4 neighbours)"), tr("Edges and corners (8 neighbours)")],
+        )
+        self._add_number(
+            self.WINDOW_SIZE,
+            tr("Reading window (pixels a side)"),
+            QgsProcessingParameterNumber.Integer,
+            defaultValue=2048,
+            minValue=16,
+        )
+        self._add_text(self.SPOT_TYPE, tr("Spot type (TBLX)"), cs.CHANGE_SPOT_TYPE)
+        self._add_numbering()
+        self._add_area_method()
+        self._add_sink(self.OUTPUT, tr("Change spots"), QgsProcessing.TypeVectorPolygon)
+
+    def _change_values(self, parameters, context) -> list[float] | None:
+        values = []
+        for word in self._words(parameters, self.CHANGE_VALUES, context):
+            try:
+                values.append(float(word))
+            except ValueError as error:
+                raise fail(
+                    tr("Parameter {parameter}: {value!r} is not a number.").format(
+                        parameter=self.CHANGE_VALUES, value=word
+                    )
+                ) from error
+        return values or None
+
+    def _raster(self, parameters, context):
+        """(layer, path of its file), refusing a raster whose cells cannot be measured."""
+        layer = self.parameterAsRasterLayer(parameters, self.RASTER, context)
+        if layer is None:
+            raise fail(tr("The change raster cannot be opened."))
+        crs = layer.crs()
+        if not crs.isValid():
+            raise fail(
+                tr("Raster {layer} has no coordinate reference system: set it first.").format(
+                    layer=layer.name()
+                )
+            )
+        if crs.isGeographic():
+            raise fail(
+                tr(
+                    "Raster {layer}: its CRS {crs} is geographic, so cell areas cannot be "
+                    "measured; warp it to a projected CRS (e.g. EPSG:4527) first."
+                ).format(layer=layer.name(), crs=crs.authid())
+            )
+        path = QgsProviderRegistry.instance().decodeUri("gdal", layer.source()).get("path")
+        return layer, path or layer.source()
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        layer, path = self._raster(parameters, context)
+        county, year, start = self._numbering(parameters, context)
+        simplify = self.parameterAsDouble(parameters, self.SIMPLIFY, context)
+        messages: list[str] = []
+        feedback.setProgressText(tr("Reading {layer} window by window").format(layer=layer.name()))
+        found = self._call_engine(
+            feedback,
+            change_polygons.polygonize_change,
+            path,
+            self._change_values(parameters, context),
+            min_area_sqm=self.parameterAsDouble(parameters, self.MIN_AREA, context),
+            simplify_tolerance_m=simplify if simplify > 0 else None,
+            county_code=county,
+            year=year,
+            start_sequence=start,
+            window_size=self.parameterAsInt(parameters, self.WINDOW_SIZE, context),
+            spot_type=self.parameterAsString(parameters, self.SPOT_TYPE, context)
+            or cs.CHANGE_SPOT_TYPE,
+            band=self.parameterAsInt(parameters, self.BAND, context) or 1,
+            connectivity=CONNECTIVITY_OPTIONS[
+                self.parameterAsEnum(parameters, self.CONNECTIVITY, context)
+            ],
+            area_method=self._area_method(parameters, context),
+            messages=messages,
+            errors=(ValueError, OSError),
+            error_prefix=f"{layer.name()}: ",
+        )
+        if found is None:
+            return {}
+        geoms, records = found
+        for message in messages:
+            feedback.pushInfo(message)
+        feedback.pushInfo(tr("{count} change spots.").format(count=len(records)))
+        return {
+            self.OUTPUT: self._write(
+                parameters, self.OUTPUT, context, CHANGE_FIELDS, records, geoms, layer.crs()
+            )
+        }

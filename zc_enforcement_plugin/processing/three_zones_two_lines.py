@@ -1,0 +1,259 @@
+"""Processing algorithm zcenforcement:threezonestwolines: 三区两线 view areas, who is in view.
+
+A thin adapter: it reads lines, zones, spots and mines into arrays, calls core.three_zones, and
+writes the view areas and the summary table.
+"""
+
+from __future__ import annotations
+
+import math
+
+import shapely
+from qgis.core import QgsProcessing, QgsProcessingParameterMatrix
+
+from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
+from ..core import campaigns_schema as cs
+from ..core import domain, three_zones
+from ..i18n import tr
+from .base import fail
+from .campaign_base import CampaignAlgorithm, epsg_code, texts
+
+PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
+SUMMARY_FIELDS = [
+    cs.SOURCE_NAME,
+    cs.SOURCE_KIND,
+    cs.SOURCE_ROLE,
+    cs.SOURCE_DISTANCE,
+    cs.SUMMARY_SPOT_COUNT,
+    cs.SUMMARY_SPOT_IDS,
+    cs.SUMMARY_SPOT_AREA,
+    cs.SUMMARY_MINE_COUNT,
+    cs.SUMMARY_MINE_IDS,
+    cs.SUMMARY_MINE_AREA,
+]
+VIEW_SHARE = 0.7  # of the progress bar: building the view areas; the summary takes the rest
+
+
+class ThreeZonesTwoLines(CampaignAlgorithm):
+    NAME = "threezonestwolines"
+    DISPLAY_NAME = "Three zones two lines view areas"
+    HELP = (
+        "Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, "
+        "river) and zone (nature reserve, scenic area, town) is buffered by the distance set for "
+        "its kind (LX field; the name is in MC). There are no default distances, a provincial "
+        "choice: give one in metres for every kind in the data, or the run stops naming the "
+        "layer, feature and field. Segments with the same kind and name are one line. The "
+        "output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a "
+        "piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how "
+        "many, SQLXMJ its area in m². Use it as the three-zones layer of Screen spots (it reads "
+        "SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or "
+        "zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their "
+        "numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for mines; the "
+        "last row, MC = 合计, counts each once. An optional clip layer (the district) limits "
+        "the view areas."
+    )
+
+    LINES = "LINES"
+    LINE_KIND_FIELD = "LINE_KIND_FIELD"
+    LINE_NAME_FIELD = "LINE_NAME_FIELD"
+    ZONES = "ZONES"
+    ZONE_KIND_FIELD = "ZONE_KIND_FIELD"
+    ZONE_NAME_FIELD = "ZONE_NAME_FIELD"
+    DISTANCES = "DISTANCES"
+    CLIP = "CLIP"
+    SPOTS = "SPOTS"
+    SPOT_ID_FIELD = "SPOT_ID_FIELD"
+    MINES = "MINES"
+    MINE_ID_FIELD = "MINE_ID_FIELD"
+    OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        self._add_source(
+            self.LINES, tr("Lines (railways, highways, rivers)"), [SOURCE_LINE], optional=True
+        )
+        self._add_field(
+            self.LINE_KIND_FIELD, tr("Kind field of the lines"), domain.THREE_ZONES_KIND, self.LINES
+        )
+        self._add_field(
+            self.LINE_NAME_FIELD,
+            tr("Name field of the lines"),
+            domain.THREE_ZONES_SOURCE_NAME,
+            self.LINES,
+            optional=True,
+        )
+        self._add_source(
+            self.ZONES,
+            tr("Zones (nature reserves, scenic areas, towns)"),
+            [SOURCE_ANY_GEOMETRY],
+            optional=True,
+        )
+        self._add_field(
+            self.ZONE_KIND_FIELD, tr("Kind field of the zones"), domain.THREE_ZONES_KIND, self.ZONES
+        )
+        self._add_field(
+            self.ZONE_NAME_FIELD,
+            tr("Name field of the zones"),
+            domain.THREE_ZONES_SOURCE_NAME,
+            self.ZONES,
+            optional=True,
+        )
+        self.addParameter(
+            QgsProcessingParameterMatrix(
+                self.DISTANCES,
+                tr("View distance per kind (m)"),
+                headers=[tr("Kind"), tr("Distance (m)")],
+                hasFixedNumberRows=False,
+            )
+        )
+        self._add_source(
+            self.CLIP, tr("Clip to (e.g. the district)"), [SOURCE_POLYGON], optional=True
+        )
+        self._add_source(self.SPOTS, tr("Spots to summarise"), [SOURCE_POLYGON], optional=True)
+        self._add_field(
+            self.SPOT_ID_FIELD, tr("Spot number field"), domain.SPOT_NUMBER, self.SPOTS, True
+        )
+        self._add_source(self.MINES, tr("Mines to summarise"), [SOURCE_ANY_GEOMETRY], optional=True)
+        self._add_field(
+            self.MINE_ID_FIELD, tr("Mine id field"), cs.LICENCE_NUMBER, self.MINES, True
+        )
+        self._add_area_method()
+        self._add_sink(
+            self.OUTPUT, tr("Three zones two lines view areas"), QgsProcessing.TypeVectorPolygon
+        )
+        self._add_sink(
+            self.OUTPUT_SUMMARY,
+            tr("Spots and mines in view, by line or zone"),
+            QgsProcessing.TypeVector,
+            optional=True,
+        )
+
+    def _distances(self, parameters, context) -> dict[str, float]:
+        flat = self.parameterAsMatrix(parameters, self.DISTANCES, context) or []
+        out: dict[str, float] = {}
+        for row in range(0, len(flat) - 1, 2):
+            kind = str(flat[row] or "").strip()
+            text = str(flat[row + 1] if flat[row + 1] is not None else "").strip()
+            if not kind or not text:
+                continue
+            try:
+                distance = float(text)
+            except ValueError:
+                distance = math.nan
+            if not math.isfinite(distance) or distance <= 0:
+                raise fail(
+                    tr(
+                        "Parameter {parameter}, kind {kind}: the view distance {value!r} is not "
+                        "a positive number of metres."
+                    ).format(parameter=self.DISTANCES, kind=kind, value=text)
+                )
+            out[kind] = distance
+        return out
+
+    def _sources(self, parameters, context, crs, distances, feedback):
+        """(lines, zones) as the engine's SourceFeatures; None for a layer not given."""
+        found = []
+        for layer_param, kind_param, name_param in (
+            (self.LINES, self.LINE_KIND_FIELD, self.LINE_NAME_FIELD),
+            (self.ZONES, self.ZONE_KIND_FIELD, self.ZONE_NAME_FIELD),
+        ):
+            kind_field = self._field_name(parameters, kind_param, context)
+            name_field = self._field_name(parameters, name_param, context)
+            arrays, label = self._read(
+                parameters, layer_param, context, [kind_field, name_field], crs, feedback
+            )
+            if arrays is None:
+                found.append(None)
+                continue
+            kinds = texts(arrays.attributes[kind_field])
+            names = texts(arrays.attributes[name_field]) if name_field else [""] * len(kinds)
+            for kind, name, fid in zip(kinds, names, arrays.feature_ids):
+                if kind and kind not in distances:
+                    raise fail(
+                        tr(
+                            "Layer {layer}, feature {feature}, field {field}: no view distance "
+                            "is given for kind {kind}; add it to the distances (m)."
+                        ).format(
+                            layer=label,
+                            feature=f"fid {fid}" + (f" ({name})" if name else ""),
+                            field=kind_field,
+                            kind=kind,
+                        )
+                    )
+            found.append(
+                three_zones.SourceFeatures(
+                    arrays.geoms,
+                    kinds,
+                    names,
+                    ids=[f"fid {fid}" for fid in arrays.feature_ids],
+                    layer=label,
+                    kind_field=kind_field,
+                    name_field=name_field or domain.THREE_ZONES_SOURCE_NAME,
+                )
+            )
+        return found
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        first = next(
+            (
+                p
+                for p in (self.LINES, self.ZONES)
+                if self.parameterAsSource(parameters, p, context) is not None
+            ),
+            self.ZONES,
+        )
+        crs = self._measuring_crs(
+            parameters, first, context, tr("Give a layer of lines, of zones, or both.")
+        )
+        distances = self._distances(parameters, context)
+        lines, zones = self._sources(parameters, context, crs, distances, feedback)
+        clip = self._read_geoms(parameters, self.CLIP, context, crs, feedback)
+        if clip is not None and len(clip):
+            clip = shapely.union_all(shapely.make_valid(clip[~shapely.is_missing(clip)]))
+        else:
+            clip = None
+        feedback.setProgressText(tr("Building the view areas"))
+        view = self._call_engine(
+            feedback,
+            three_zones.view_areas,
+            lines,
+            zones,
+            distances,
+            epsg_code(crs),
+            area_method=self._area_method(parameters, context),
+            clip=clip,
+            progress=lambda p: feedback.setProgress(VIEW_SHARE * p),
+        )
+        if view is None:
+            return {}
+        outputs = {
+            self.OUTPUT: self._write(
+                parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
+            )
+        }
+        if self._given(parameters, self.OUTPUT_SUMMARY):
+            summary = self._summary(parameters, context, crs, view, feedback)
+            if summary is None:
+                return {}
+            outputs[self.OUTPUT_SUMMARY] = self._write(
+                parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
+            )
+        return outputs
+
+    def _summary(self, parameters, context, crs, view, feedback):
+        """The spots and mines in view of each line and zone; None if the user cancelled."""
+        spot_field = self._field_name(parameters, self.SPOT_ID_FIELD, context)
+        mine_field = self._field_name(parameters, self.MINE_ID_FIELD, context)
+        spots, _label = self._read(parameters, self.SPOTS, context, [spot_field], crs, feedback)
+        mines, _label = self._read(parameters, self.MINES, context, [mine_field], crs, feedback)
+        feedback.setProgressText(tr("Counting spots and mines in view"))
+        return self._call_engine(
+            feedback,
+            three_zones.summary,
+            view,
+            spots.geoms if spots is not None else [],
+            mines.geoms if mines is not None else [],
+            spot_ids=self._ids(spots, spot_field) if spots is not None else None,
+            mine_ids=self._ids(mines, mine_field) if mines is not None else None,
+            progress=lambda p: feedback.setProgress(100.0 * VIEW_SHARE + (1 - VIEW_SHARE) * p),
+            errors=(),
+        )
