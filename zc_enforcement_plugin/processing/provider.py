@@ -11,6 +11,7 @@ from .campaigns import CAMPAIGN_ALGORITHMS
 from .create_demo_district import CreateDemoDistrict
 from .export_verification import ExportVerification
 from .import_spots import ImportSpots
+from .patrols import PatrolCompliance, RecordPatrol
 from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
 
@@ -30,6 +31,8 @@ class EnforcementProvider(QgsProcessingProvider):
             WeeklyDispatch(),
             Assessment(),
             AccountabilityRatio(),
+            RecordPatrol(),
+            PatrolCompliance(),
             *(campaign() for campaign in CAMPAIGN_ALGORITHMS),
         ):
             self.addAlgorithm(algorithm)

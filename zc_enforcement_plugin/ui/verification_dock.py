@@ -35,6 +35,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -42,6 +43,7 @@ from qgis.PyQt.QtWidgets import (
     QSplitter,
     QTableView,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +61,15 @@ from .verdict_panel import VerdictPanel
 
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
+# Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
+LEDGER_ALGORITHMS = (
+    ("zcenforcement:monthlyranking", "Monthly ranking of offices"),
+    ("zcenforcement:weeklydispatch", "Weekly dispatch summary"),
+    ("zcenforcement:assessment", "Half-year or year assessment of offices"),
+    ("zcenforcement:accountabilityratio", "Accountability ratio"),
+    ("zcenforcement:recordpatrol", "Record a patrol"),
+    ("zcenforcement:patrolcompliance", "Patrol compliance by office and week"),
+)
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 
@@ -116,7 +127,24 @@ class VerificationDock(QgsDockWidget):
         self.import_button = self._button(tr("Import…"), self.import_batch, "importButton")
         self.export_button = self._button(tr("Export…"), self.export_results, "exportButton")
         self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
-        for button in (self.import_button, self.export_button, self.check_button):
+        self.reports_button = QToolButton(page)
+        self.reports_button.setObjectName("reportsButton")
+        self.reports_button.setText(tr("Reports…"))
+        self.reports_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.reports_button)
+        for algorithm_id, title in LEDGER_ALGORITHMS:
+            action = menu.addAction(tr(title))
+            action.setObjectName(algorithm_id)
+            action.triggered.connect(
+                lambda _checked=False, a=algorithm_id: self._run_algorithm(a, self._show_session)
+            )
+        self.reports_button.setMenu(menu)
+        for button in (
+            self.import_button,
+            self.export_button,
+            self.check_button,
+            self.reports_button,
+        ):
             top.addWidget(button)
         layout.addLayout(top)
 
@@ -298,6 +326,7 @@ class VerificationDock(QgsDockWidget):
         for widget in [
             self.export_button,
             self.check_button,
+            self.reports_button,
             self.previous_button,
             self.next_button,
             self.unverified_button,

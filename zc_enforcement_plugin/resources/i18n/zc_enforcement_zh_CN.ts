@@ -29,559 +29,339 @@
       <translation>缺少 Python 包：{packages}。安装方法：{hint}</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Campaigns</source>
-      <translation>专项行动</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Temporary land approvals</source>
-      <translation>临时用地批准</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Temporary land approvals audited</source>
-      <translation>临时用地核查结果</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Facility agricultural land filings</source>
-      <translation>设施农用地备案</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Facility land filings audited</source>
-      <translation>设施农用地核查结果</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>No-mining zones</source>
-      <translation>禁采区</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Ecological red line (STHX)</source>
-      <translation>生态保护红线（STHX）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Three-zones-two-lines view areas</source>
-      <translation>三区两线可视范围</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Three zones two lines view areas</source>
-      <translation>三区两线可视范围</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the distance set for its kind (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for mines; the last row, MC = 合计, counts each once. An optional clip layer (the district) limits the view areas.</source>
-      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积，KSSL/KSBH/KSMJ 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。可选的裁剪图层（如全区范围）限定可视范围。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Change raster to spots</source>
-      <translation>变化栅格转图斑</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Turns a change raster (a 0/1 mask or a class raster, in a projected CRS such as EPSG:4527) into a batch of spots. Cells whose value is in the change values (default: any nonzero value; nodata is never change) that touch each other form one spot, whatever window of the raster they were read in: the raster is read window by window, so rasters larger than memory work. Spots smaller than the minimum mapping unit are dropped; with a simplification tolerance the pixel staircase is smoothed where the boundary moves no more than the tolerance and stays valid. Spots are numbered north to south, then west to east. Fields: JCBH spot number (county code + year + 4-digit sequence from the first sequence number, the province's pattern), XZQDM county code, TBLX spot type, JCMJ area in m² (ellipsoidal by default). The output is a spot batch like a delivered one: screen it with Screen spots, then import it into the ledger as a batch of its own.</source>
-      <translation>将变化栅格（0/1 掩膜或分类栅格，须为投影坐标系，如 EPSG:4527）转为一批图斑。取值属于变化值（默认：任何非零值；无数据像元不计为变化）且相互连通的像元构成一个图斑，无论它们在哪个读取窗口中：栅格逐窗口读取，因此可处理大于内存的栅格。小于最小上图面积的图斑被舍去；给出简化容差时，在边界移动不超过容差且仍然有效的前提下平滑像元锯齿。图斑按由北向南、由西向东编号。字段：JCBH 图斑编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，即省里的编号规则），XZQDM 县级代码，TBLX 图斑类型，JCMJ 面积（m²，默认椭球面积）。输出与下发的图斑批次相同：先用“筛查图斑”筛查，再作为单独批次导入台帐。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audit temporary land</source>
-      <translation>临时用地核查</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audits temporary-land approvals (临时用地) against what is on the ground (polygons with a use in words), as on the check date. Needs approval number, approved area (m²), approved use, start and end dates, and for the level checks an approval level (a rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): CFW ground outside the approved boundary; CMJ used area above the approved area (WFMJ is the excess); GBYT ground use differs from the approved use; DQWFK still used after the end date plus the restoration years; JBNTQX basic farmland under an approval below the required level; GDQX more cultivated land than the level allows (excess). The per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status, PZJB, GDMJ cultivated and YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL total and JCJG the result in words. Missing dates or levels are reported naming layer, feature and field. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
-      <translation>将临时用地批准与实地现状（带用途文字的面）在检查日进行比对。需要批准文号、批准面积（m²）、批准用途、起止日期；审批权限检查还需要审批层级（等级：1 县级、2 市级、3 省级）以及永久基本农田和地类图层。违法情形（WFDM 代码、WFLX 类型、WFMJ 面积 m²、SDBH 实地要素编号、WFSM 说明）：CFW 超出批准范围使用；CMJ 使用面积超过批准面积（WFMJ 为超出部分）；GBYT 实地用途与批准用途不符；DQWFK 截止日期加复垦期限后仍在使用；JBNTQX 审批层级不足却占用永久基本农田；GDQX 占用耕地超过该层级允许的面积（超出部分）。按批准输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ 范围内使用面积、CFWMJ 范围外面积、SYMJ 总使用面积、SDBH/SDYT 实地要素编号和用途、QSRQ/JZRQ、DQZT 到期状态、PZJB、GDMJ 占用耕地和 YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 合计和 JCJG 文字结果。日期或层级缺失时给出提示，指明图层、要素和字段。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audit facility agricultural land</source>
-      <translation>设施农用地核查</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audits facility agricultural land filings (设施农用地备案) against what is on the ground (polygons with a use in words). Needs the filing number and filed area (m²); the auxiliary-facility limits are parameters (a share of the filed area and an area in m², the smaller binding; leave one empty to skip it), as are the words for auxiliary facilities and for non-agricultural uses. Violations (WFDM, WFLX, WFMJ m², SDBH, WFSM): CFW ground outside the filed boundary; CMJ used area above the filed area (excess); GBYT a non-agricultural use (housing, farm stays, …) inside a filing; FZCB auxiliary facilities over the limit (WFMJ the excess, the polygon all of them); ZYJBNT ground on permanent basic farmland with a use not allowed there. The per-filing table gives PZWH, PZYT, PZMJ_PF, FWNMJ, CFWMJ, SYMJ, SDBH, SDYT, FZSSMJ auxiliary area, YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL and JCJG. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
-      <translation>将设施农用地备案与实地现状（带用途文字的面）进行比对。需要备案编号和备案面积（m²）；辅助设施上限为参数（占备案面积的比例和面积 m²，取较小者；留空则不检查该项），辅助设施用途词和非农用途词也是参数。违法情形（WFDM、WFLX、WFMJ m²、SDBH、WFSM）：CFW 超出备案范围；CMJ 使用面积超过备案面积（超出部分）；GBYT 备案范围内有非农用途（住宅、农家乐等）；FZCB 辅助设施超标（WFMJ 为超出部分，图形为全部辅助设施）；ZYJBNT 在永久基本农田上有不允许的用途。按备案输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ、CFWMJ、SYMJ、SDBH、SDYT、FZSSMJ 辅助设施面积、YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audit mining</source>
-      <translation>矿产开采核查</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Audits mining activity (spots of the mining types, or any points or polygons of mining) against the mining licences (采矿权: licence number, valid from and to) on the check date, and against no-go areas (no-mining zones, ecological red line, three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining without any licence; YJKC the part outside every licence it overlaps; CQKC the part under licences not valid on the check date and under no valid one; JQKC the part inside a no-go layer, named in the note. A licence with a missing date is taken as valid on that side and reported naming layer, feature and field. The per-activity table gives KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/JQMJ no-go areas hit and their area, SL_&lt;code&gt; counts, WFSL and JCJG. Point activities give violations without geometry. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
-      <translation>将开采活动（采矿类型的图斑，或任何表示开采的点或面）与采矿权（许可证号、有效期起止）在检查日进行比对，并与禁止开采范围（禁采区、生态保护红线、三区两线可视范围）比对。违法情形（WFDM、WFLX、WFMJ m²、WFSM）：WZKC 无证开采；YJKC 超出所重叠的全部采矿许可范围的部分；CQKC 位于检查日已失效且不在任何有效许可证内的部分；JQKC 位于禁止开采图层内的部分，说明中写明名称。许可证日期缺失时该端按有效处理，并给出提示，指明图层、要素和字段。按开采活动输出的表给出 KCBH 活动编号、KCMJ 面积、XKZH 重叠的许可证、CFWMJ 超出面积、JQMC/JQMJ 涉及的禁采范围及面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。点状开采活动的违法记录没有图形。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Kind field of the lines</source>
-      <translation>线状要素类型字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Name field of the lines</source>
-      <translation>线状要素名称字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Kind field of the zones</source>
-      <translation>区域要素类型字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Name field of the zones</source>
-      <translation>区域要素名称字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Spot number field</source>
-      <translation>图斑编号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mine id field</source>
-      <translation>矿点编号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Building the view areas</source>
-      <translation>正在构建可视范围</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>Approval number field</source>
       <translation>批准文号字段</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>Approved area field (m²)</source>
       <translation>批准面积字段（m²）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>Approved use field</source>
       <translation>批准用途字段</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Ground id field</source>
-      <translation>实地要素编号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Ground use field</source>
-      <translation>实地用途字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Start date field</source>
-      <translation>起始日期字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>End date field</source>
-      <translation>截止日期字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Approval level field (1 county, 2 city, 3 province)</source>
-      <translation>审批层级字段（1 县级、2 市级、3 省级）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Land-class code field</source>
-      <translation>地类编码字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Activity id field</source>
-      <translation>开采活动编号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Activity type field</source>
-      <translation>开采活动类型字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Licence number field</source>
-      <translation>许可证号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Valid-from field</source>
-      <translation>有效期起字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Valid-to field</source>
-      <translation>有效期止字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Area method</source>
-      <translation>面积计算方法</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>County code of the numbers (XZQDM, 6 digits)</source>
-      <translation>编号所用县级代码（XZQDM，6 位）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Year of the numbers</source>
-      <translation>编号年度</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>First sequence number</source>
-      <translation>起始顺序号</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Cannot write a feature to the output {name}: {error}</source>
-      <translation>无法向输出 {name} 写入要素：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Lines (railways, highways, rivers)</source>
-      <translation>线状要素（铁路、高速公路、河流）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Zones (nature reserves, scenic areas, towns)</source>
-      <translation>区域要素（自然保护区、风景名胜区、城镇）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>View distance per kind (m)</source>
-      <translation>各类型可视距离（m）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Clip to (e.g. the district)</source>
-      <translation>裁剪范围（如全区）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Spots to summarise</source>
-      <translation>需汇总的图斑</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mines to summarise</source>
-      <translation>需汇总的矿点</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Spots and mines in view, by line or zone</source>
-      <translation>可视范围内的图斑和矿点（按线或区域）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Give a layer of lines, of zones, or both.</source>
-      <translation>请给出线状要素图层、区域要素图层或两者。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Counting spots and mines in view</source>
-      <translation>正在统计可视范围内的图斑和矿点</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Change raster</source>
-      <translation>变化栅格</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Band</source>
-      <translation>波段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Change values, ';'-separated (empty: any nonzero value)</source>
-      <translation>变化值，以“;”分隔（留空：任何非零值）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Minimum mapping unit (m²)</source>
-      <translation>最小上图面积（m²）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Simplification tolerance (m, 0 = none)</source>
-      <translation>简化容差（m，0 = 不简化）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Cells joined across</source>
-      <translation>像元连通方式</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Reading window (pixels a side)</source>
-      <translation>读取窗口（每边像元数）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Spot type (TBLX)</source>
-      <translation>图斑类型（TBLX）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Change spots</source>
-      <translation>变化图斑</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The change raster cannot be opened.</source>
-      <translation>无法打开变化栅格。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>What is on the ground (spots or a field survey)</source>
       <translation>实地现状（图斑或实地调查）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Violations (ledger-ready spots)</source>
-      <translation>违法图斑（可导入台帐）</translation>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Ground id field</source>
+      <translation>实地要素编号字段</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The approvals layer cannot be opened.</source>
-      <translation>无法打开批准图层。</translation>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Ground use field</source>
+      <translation>实地用途字段</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The ground layer cannot be opened.</source>
-      <translation>无法打开实地现状图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Check date (empty: today)</source>
-      <translation>检查日期（留空：今天）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Years to restore the land after the end date</source>
-      <translation>截止日期后的复垦年限</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>Permanent basic farmland (YJJBNT)</source>
       <translation>永久基本农田（YJJBNT）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Lowest approval level allowed on basic farmland</source>
-      <translation>允许占用永久基本农田的最低审批层级</translation>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>The approvals layer cannot be opened.</source>
+      <translation>无法打开批准图层。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Land-use parcels (DLTB)</source>
-      <translation>地类图斑（DLTB）</translation>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>The ground layer cannot be opened.</source>
+      <translation>无法打开实地现状图层。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Approval level from which cultivated land is not limited</source>
-      <translation>占用耕地不受限的审批层级</translation>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>Audit facility agricultural land</source>
+      <translation>设施农用地核查</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Cultivated land allowed below that level (m²)</source>
-      <translation>低于该层级时允许占用的耕地面积（m²）</translation>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>Audits facility agricultural land filings (设施农用地备案) against what is on the ground (polygons with a use in words). Needs the filing number and filed area (m²); the auxiliary-facility limits are parameters (a share of the filed area and an area in m², the smaller binding; leave one empty to skip it), as are the words for auxiliary facilities and for non-agricultural uses. Violations (WFDM, WFLX, WFMJ m², SDBH, WFSM): CFW ground outside the filed boundary; CMJ used area above the filed area (excess); GBYT a non-agricultural use (housing, farm stays, …) inside a filing; FZCB auxiliary facilities over the limit (WFMJ the excess, the polygon all of them); ZYJBNT ground on permanent basic farmland with a use not allowed there. The per-filing table gives PZWH, PZYT, PZMJ_PF, FWNMJ, CFWMJ, SYMJ, SDBH, SDYT, FZSSMJ auxiliary area, YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL and JCJG. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将设施农用地备案与实地现状（带用途文字的面）进行比对。需要备案编号和备案面积（m²）；辅助设施上限为参数（占备案面积的比例和面积 m²，取较小者；留空则不检查该项），辅助设施用途词和非农用途词也是参数。违法情形（WFDM、WFLX、WFMJ m²、SDBH、WFSM）：CFW 超出备案范围；CMJ 使用面积超过备案面积（超出部分）；GBYT 备案范围内有非农用途（住宅、农家乐等）；FZCB 辅助设施超标（WFMJ 为超出部分，图形为全部辅助设施）；ZYJBNT 在永久基本农田上有不允许的用途。按备案输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ、CFWMJ、SYMJ、SDBH、SDYT、FZSSMJ 辅助设施面积、YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Give both the cultivated-land level and the area allowed below it, or neither.</source>
-      <translation>耕地审批层级与其下允许的面积须同时给出或同时留空。</translation>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>Facility agricultural land filings</source>
+      <translation>设施农用地备案</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Ground uses that are auxiliary facilities (';'-separated)</source>
       <translation>属于辅助设施的实地用途（以“;”分隔）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Auxiliary facilities at most (% of the filed area)</source>
       <translation>辅助设施上限（占备案面积的 %）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Auxiliary facilities at most (m²)</source>
       <translation>辅助设施上限（m²）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Ground uses that are not agricultural (';'-separated)</source>
       <translation>属于非农用途的实地用途（以“;”分隔）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Ground uses allowed on basic farmland (';'-separated)</source>
       <translation>允许占用永久基本农田的实地用途（以“;”分隔）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mining activity (spots, points)</source>
-      <translation>开采活动（图斑、点）</translation>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>Facility land filings audited</source>
+      <translation>设施农用地核查结果</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Types that are mining (';'-separated; empty: every feature)</source>
-      <translation>属于开采的类型（以“;”分隔；留空：全部要素）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mining licences</source>
-      <translation>采矿权</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mining activity audited</source>
-      <translation>开采活动核查结果</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The licence layer cannot be opened.</source>
-      <translation>无法打开采矿权图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The activity layer cannot be opened.</source>
-      <translation>无法打开开采活动图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Mining types are given but no activity type field.</source>
-      <translation>给出了开采类型，但未选择开采活动类型字段。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The county code must be 6 digits, not {code!r}.</source>
-      <translation>县级代码须为 6 位数字，而不是 {code!r}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The year must have 4 digits, not {year}.</source>
-      <translation>年度须为 4 位数字，而不是 {year}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>{count} findings numbered from {start} would need sequence numbers above {limit}: choose a lower first sequence number.</source>
-      <translation>{count} 条结果自 {start} 起编号将超过顺序号上限 {limit}：请选择较小的起始顺序号。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Reading {layer} window by window</source>
-      <translation>正在逐窗口读取 {layer}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>{count} change spots.</source>
-      <translation>{count} 个变化图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Auditing {count} approvals</source>
-      <translation>正在核查 {count} 个批准</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Auditing {count} filings</source>
       <translation>正在核查 {count} 个备案</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Audit mining</source>
+      <translation>矿产开采核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Audits mining activity (spots of the mining types, or any points or polygons of mining) against the mining licences (采矿权: licence number, valid from and to) on the check date, and against no-go areas (no-mining zones, ecological red line, three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining without any licence; YJKC the part outside every licence it overlaps; CQKC the part under licences not valid on the check date and under no valid one; JQKC the part inside a no-go layer, named in the note. A licence with a missing date is taken as valid on that side and reported naming layer, feature and field. The per-activity table gives KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/JQMJ no-go areas hit and their area, SL_&lt;code&gt; counts, WFSL and JCJG. Point activities give violations without geometry. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将开采活动（采矿类型的图斑，或任何表示开采的点或面）与采矿权（许可证号、有效期起止）在检查日进行比对，并与禁止开采范围（禁采区、生态保护红线、三区两线可视范围）比对。违法情形（WFDM、WFLX、WFMJ m²、WFSM）：WZKC 无证开采；YJKC 超出所重叠的全部采矿许可范围的部分；CQKC 位于检查日已失效且不在任何有效许可证内的部分；JQKC 位于禁止开采图层内的部分，说明中写明名称。许可证日期缺失时该端按有效处理，并给出提示，指明图层、要素和字段。按开采活动输出的表给出 KCBH 活动编号、KCMJ 面积、XKZH 重叠的许可证、CFWMJ 超出面积、JQMC/JQMJ 涉及的禁采范围及面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。点状开采活动的违法记录没有图形。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Mining activity (spots, points)</source>
+      <translation>开采活动（图斑、点）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Activity id field</source>
+      <translation>开采活动编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Activity type field</source>
+      <translation>开采活动类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Types that are mining (';'-separated; empty: every feature)</source>
+      <translation>属于开采的类型（以“;”分隔；留空：全部要素）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Mining licences</source>
+      <translation>采矿权</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Licence number field</source>
+      <translation>许可证号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Valid-from field</source>
+      <translation>有效期起字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Valid-to field</source>
+      <translation>有效期止字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Mining activity audited</source>
+      <translation>开采活动核查结果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>The licence layer cannot be opened.</source>
+      <translation>无法打开采矿权图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>The activity layer cannot be opened.</source>
+      <translation>无法打开开采活动图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>Mining types are given but no activity type field.</source>
+      <translation>给出了开采类型，但未选择开采活动类型字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
       <source>Auditing {count} activities</source>
       <translation>正在核查 {count} 个开采活动</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Audit temporary land</source>
+      <translation>临时用地核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Audits temporary-land approvals (临时用地) against what is on the ground (polygons with a use in words), as on the check date. Needs approval number, approved area (m²), approved use, start and end dates, and for the level checks an approval level (a rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): CFW ground outside the approved boundary; CMJ used area above the approved area (WFMJ is the excess); GBYT ground use differs from the approved use; DQWFK still used after the end date plus the restoration years; JBNTQX basic farmland under an approval below the required level; GDQX more cultivated land than the level allows (excess). The per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status, PZJB, GDMJ cultivated and YJJBNTMJ basic farmland used, SL_&lt;code&gt; counts, WFSL total and JCJG the result in words. Missing dates or levels are reported naming layer, feature and field. Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将临时用地批准与实地现状（带用途文字的面）在检查日进行比对。需要批准文号、批准面积（m²）、批准用途、起止日期；审批权限检查还需要审批层级（等级：1 县级、2 市级、3 省级）以及永久基本农田和地类图层。违法情形（WFDM 代码、WFLX 类型、WFMJ 面积 m²、SDBH 实地要素编号、WFSM 说明）：CFW 超出批准范围使用；CMJ 使用面积超过批准面积（WFMJ 为超出部分）；GBYT 实地用途与批准用途不符；DQWFK 截止日期加复垦期限后仍在使用；JBNTQX 审批层级不足却占用永久基本农田；GDQX 占用耕地超过该层级允许的面积（超出部分）。按批准输出的表给出 PZWH、PZYT、PZMJ_PF、FWNMJ 范围内使用面积、CFWMJ 范围外面积、SYMJ 总使用面积、SDBH/SDYT 实地要素编号和用途、QSRQ/JZRQ、DQZT 到期状态、PZJB、GDMJ 占用耕地和 YJJBNTMJ 占用永久基本农田面积、SL_&lt;代码&gt; 各类违法数、WFSL 合计和 JCJG 文字结果。日期或层级缺失时给出提示，指明图层、要素和字段。每个违法图形都是一个可导入台帐的图斑：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Temporary land approvals</source>
+      <translation>临时用地批准</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Start date field</source>
+      <translation>起始日期字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>End date field</source>
+      <translation>截止日期字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Approval level field (1 county, 2 city, 3 province)</source>
+      <translation>审批层级字段（1 县级、2 市级、3 省级）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Years to restore the land after the end date</source>
+      <translation>截止日期后的复垦年限</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Lowest approval level allowed on basic farmland</source>
+      <translation>允许占用永久基本农田的最低审批层级</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Land-use parcels (DLTB)</source>
+      <translation>地类图斑（DLTB）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Land-class code field</source>
+      <translation>地类编码字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Approval level from which cultivated land is not limited</source>
+      <translation>占用耕地不受限的审批层级</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Cultivated land allowed below that level (m²)</source>
+      <translation>低于该层级时允许占用的耕地面积（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Temporary land approvals audited</source>
+      <translation>临时用地核查结果</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Give both the cultivated-land level and the area allowed below it, or neither.</source>
+      <translation>耕地审批层级与其下允许的面积须同时给出或同时留空。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Auditing {count} approvals</source>
+      <translation>正在核查 {count} 个批准</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Campaigns</source>
+      <translation>专项行动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Area method</source>
+      <translation>面积计算方法</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>County code of the numbers (XZQDM, 6 digits)</source>
+      <translation>编号所用县级代码（XZQDM，6 位）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Year of the numbers</source>
+      <translation>编号年度</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>First sequence number</source>
+      <translation>起始顺序号</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Violations (ledger-ready spots)</source>
+      <translation>违法图斑（可导入台帐）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Ellipsoidal (CGCS2000, official)</source>
       <translation>椭球面积（CGCS2000，法定）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Planar (Gauss-Krüger)</source>
       <translation>平面面积（高斯-克吕格投影）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>The check date {value!r} is not a date.</source>
-      <translation>检查日期 {value!r} 不是有效日期。</translation>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Check date (empty: today)</source>
+      <translation>检查日期（留空：今天）</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Parameter {parameter}: choose a field of {layer}.</source>
-      <translation>参数 {parameter}：请选择 {layer} 的字段。</translation>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>The county code must be 6 digits, not {code!r}.</source>
+      <translation>县级代码须为 6 位数字，而不是 {code!r}。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Layer {layer} has no coordinate reference system: set it first.</source>
-      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>The year must have 4 digits, not {year}.</source>
+      <translation>年度须为 4 位数字，而不是 {year}。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>{count} findings numbered from {start} would need sequence numbers above {limit}: choose a lower first sequence number.</source>
+      <translation>{count} 条结果自 {start} 起编号将超过顺序号上限 {limit}：请选择较小的起始顺序号。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Reading {layer}</source>
       <translation>正在读取 {layer}</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>The check date {value!r} is not a date.</source>
+      <translation>检查日期 {value!r} 不是有效日期。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Parameter {parameter}: choose a field of {layer}.</source>
+      <translation>参数 {parameter}：请选择 {layer} 的字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Layer {layer} has no coordinate reference system: set it first.</source>
+      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Cannot create the output {name}.</source>
       <translation>无法创建输出 {name}。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Kind</source>
-      <translation>类型</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Distance (m)</source>
-      <translation>距离（m）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Edges (4 neighbours)</source>
-      <translation>共边（4 邻域）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Edges and corners (8 neighbours)</source>
-      <translation>共边或共角（8 邻域）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Raster {layer} has no coordinate reference system: set it first.</source>
-      <translation>栅格 {layer} 没有坐标参考系：请先设置。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Raster {layer}: its CRS {crs} is geographic, so cell areas cannot be measured; warp it to a projected CRS (e.g. EPSG:4527) first.</source>
-      <translation>栅格 {layer}：其坐标参考系 {crs} 为地理坐标系，无法量算像元面积；请先重投影到投影坐标系（如 EPSG:4527）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
-      <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Layer {layer}, feature {feature}, field {field}: no view distance is given for kind {kind}; add it to the distances (m).</source>
-      <translation>图层 {layer}，要素 {feature}，字段 {field}：未给出类型 {kind} 的可视距离；请在距离表中补充（m）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaigns.py" />
-      <source>Parameter {parameter}: {value!r} is not a number.</source>
-      <translation>参数 {parameter}：{value!r} 不是数字。</translation>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Cannot write a feature to the output {name}: {error}</source>
+      <translation>无法向输出 {name} 写入要素：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/create_demo_district.py" />
@@ -864,6 +644,206 @@
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Record a patrol</source>
+      <translation>登记巡查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Cases and patrols</source>
+      <translation>案件与巡查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Adds one day's patrol of an office to the ledger's patrol records (巡查台帐): date, staff, the route, what was found and the spots it concerns. The route is a line layer (for instance drawn in a scratch layer) or a GPX track from a phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone 39. Patrol records are append-only, and the rule 'patrol on at least 3 days a week' is checked by Patrol compliance.</source>
+      <translation>把某自然资源所一天的巡查登记入巡查台帐：日期、人员、路线、发现情况和涉及的图斑。路线可以是线图层（例如在临时图层中绘制），也可以是手机或 GPS 设备记录的 GPX 轨迹，统一存为 CGCS2000 / 3 度带高斯-克吕格第 39 带坐标。巡查记录只增不改；“每周巡查不少于 3 天”的要求由“各所每周巡查达标情况”检查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Patrol compliance by office and week</source>
+      <translation>各所每周巡查达标情况</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Checks the work plan's rule that each office patrols on at least 3 days a week (the number is a parameter) between two dates, by ISO week (Monday to Sunday), counting distinct patrol days. Output: one row per office and week that falls short (XZMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days required, QK days missing, BF 1 when the week is cut by the dates checked, which is shown but not counted as a shortfall).</source>
+      <translation>检查工作方案“每个所每周巡查不少于 3 天”的要求（天数可设置）：在两个日期之间按 ISO 周（周一至周日）统计不同的巡查日。输出每个未达标的所和周一行（XZMC 所名，ZC ISO 周“YYYY-Www”，ZKS 周一日期，XCTS 巡查天数，YQTS 应巡查天数，QK 缺少天数，BF 为 1 表示该周被检查日期截断，仅作提示，不计为未达标）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Office (SMC)</source>
+      <translation>自然资源所（SMC）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Patrol date</source>
+      <translation>巡查日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Staff, separated by ;</source>
+      <translation>巡查人员，以 ; 分隔</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Route (line layer)</source>
+      <translation>巡查路线（线图层）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Route (GPX track)</source>
+      <translation>巡查路线（GPX 轨迹）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>What was found</source>
+      <translation>发现情况</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Spot numbers concerned, separated by ;</source>
+      <translation>涉及的图斑编号，以 ; 分隔</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Patrol number</source>
+      <translation>巡查编号</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The route layer holds no line.</source>
+      <translation>路线图层中没有线要素。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>From</source>
+      <translation>起始日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>To</source>
+      <translation>截止日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Patrol days required per week</source>
+      <translation>每周应巡查天数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Weeks short of patrols</source>
+      <translation>巡查天数不足的周</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The end date is before the start date.</source>
+      <translation>截止日期早于起始日期。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Recorded patrol {id}</source>
+      <translation>已登记巡查 {id}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>{count} office-weeks short of patrols</source>
+      <translation>共有 {count} 个所·周巡查天数不足</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Change raster to spots</source>
+      <translation>变化栅格转图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Turns a change raster (a 0/1 mask or a class raster, in a projected CRS such as EPSG:4527) into a batch of spots. Cells whose value is in the change values (default: any nonzero value; nodata is never change) that touch each other form one spot, whatever window of the raster they were read in: the raster is read window by window, so rasters larger than memory work. Spots smaller than the minimum mapping unit are dropped; with a simplification tolerance the pixel staircase is smoothed where the boundary moves no more than the tolerance and stays valid. Spots are numbered north to south, then west to east. Fields: JCBH spot number (county code + year + 4-digit sequence from the first sequence number, the province's pattern), XZQDM county code, TBLX spot type, JCMJ area in m² (ellipsoidal by default). The output is a spot batch like a delivered one: screen it with Screen spots, then import it into the ledger as a batch of its own.</source>
+      <translation>将变化栅格（0/1 掩膜或分类栅格，须为投影坐标系，如 EPSG:4527）转为一批图斑。取值属于变化值（默认：任何非零值；无数据像元不计为变化）且相互连通的像元构成一个图斑，无论它们在哪个读取窗口中：栅格逐窗口读取，因此可处理大于内存的栅格。小于最小上图面积的图斑被舍去；给出简化容差时，在边界移动不超过容差且仍然有效的前提下平滑像元锯齿。图斑按由北向南、由西向东编号。字段：JCBH 图斑编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，即省里的编号规则），XZQDM 县级代码，TBLX 图斑类型，JCMJ 面积（m²，默认椭球面积）。输出与下发的图斑批次相同：先用“筛查图斑”筛查，再作为单独批次导入台帐。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Change values, ';'-separated (empty: any nonzero value)</source>
+      <translation>变化值，以“;”分隔（留空：任何非零值）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Minimum mapping unit (m²)</source>
+      <translation>最小上图面积（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Simplification tolerance (m, 0 = none)</source>
+      <translation>简化容差（m，0 = 不简化）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Cells joined across</source>
+      <translation>像元连通方式</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Reading window (pixels a side)</source>
+      <translation>读取窗口（每边像元数）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Spot type (TBLX)</source>
+      <translation>图斑类型（TBLX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Change spots</source>
+      <translation>变化图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Change raster</source>
+      <translation>变化栅格</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Band</source>
+      <translation>波段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Edges (4 neighbours)</source>
+      <translation>共边（4 邻域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Edges and corners (8 neighbours)</source>
+      <translation>共边或共角（8 邻域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>The change raster cannot be opened.</source>
+      <translation>无法打开变化栅格。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Reading {layer} window by window</source>
+      <translation>正在逐窗口读取 {layer}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>{count} change spots.</source>
+      <translation>{count} 个变化图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Raster {layer} has no coordinate reference system: set it first.</source>
+      <translation>栅格 {layer} 没有坐标参考系：请先设置。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Raster {layer}: its CRS {crs} is geographic, so cell areas cannot be measured; warp it to a projected CRS (e.g. EPSG:4527) first.</source>
+      <translation>栅格 {layer}：其坐标参考系 {crs} 为地理坐标系，无法量算像元面积；请先重投影到投影坐标系（如 EPSG:4527）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Parameter {parameter}: {value!r} is not a number.</source>
+      <translation>参数 {parameter}：{value!r} 不是数字。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Reports</source>
       <translation>报表</translation>
@@ -1000,6 +980,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Ecological red line (STHX)</source>
+      <translation>生态保护红线（STHX）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>No-mining zones</source>
+      <translation>禁采区</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Three-zones-two-lines view areas</source>
+      <translation>三区两线可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Approvals (land conversion, temporary, facility land)</source>
       <translation>批准用地（农转用、临时用地、设施农用地）</translation>
     </message>
@@ -1052,6 +1047,116 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Overlaying spots on {count} layers</source>
       <translation>正在与 {count} 个图层叠加</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Three zones two lines view areas</source>
+      <translation>三区两线可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the distance set for its kind (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for mines; the last row, MC = 合计, counts each once. An optional clip layer (the district) limits the view areas.</source>
+      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积，KSSL/KSBH/KSMJ 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。可选的裁剪图层（如全区范围）限定可视范围。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Lines (railways, highways, rivers)</source>
+      <translation>线状要素（铁路、高速公路、河流）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Kind field of the lines</source>
+      <translation>线状要素类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Name field of the lines</source>
+      <translation>线状要素名称字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Zones (nature reserves, scenic areas, towns)</source>
+      <translation>区域要素（自然保护区、风景名胜区、城镇）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Kind field of the zones</source>
+      <translation>区域要素类型字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Name field of the zones</source>
+      <translation>区域要素名称字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Clip to (e.g. the district)</source>
+      <translation>裁剪范围（如全区）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Spots to summarise</source>
+      <translation>需汇总的图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Spot number field</source>
+      <translation>图斑编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Mines to summarise</source>
+      <translation>需汇总的矿点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Mine id field</source>
+      <translation>矿点编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Spots and mines in view, by line or zone</source>
+      <translation>可视范围内的图斑和矿点（按线或区域）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Give a layer of lines, of zones, or both.</source>
+      <translation>请给出线状要素图层、区域要素图层或两者。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Building the view areas</source>
+      <translation>正在构建可视范围</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Counting spots and mines in view</source>
+      <translation>正在统计可视范围内的图斑和矿点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>View distance per kind (m)</source>
+      <translation>各类型可视距离（m）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Kind</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Distance (m)</source>
+      <translation>距离（m）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
+      <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Layer {layer}, feature {feature}, field {field}: no view distance is given for kind {kind}; add it to the distances (m).</source>
+      <translation>图层 {layer}，要素 {feature}，字段 {field}：未给出类型 {kind} 的可视距离；请在距离表中补充（m）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -1225,6 +1330,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Reports…</source>
+      <translation>报表…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Drop photos, videos or recordings here to attach them</source>
       <translation>将照片、视频或录音拖到此处即可附加</translation>
     </message>
@@ -1285,6 +1395,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Town</source>
+      <translation>镇街</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Status</source>
       <translation>状态</translation>
     </message>
@@ -1332,6 +1447,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>All offices</source>
       <translation>全部自然资源所</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All towns</source>
+      <translation>全部镇街</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />

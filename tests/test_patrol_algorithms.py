@@ -1,0 +1,109 @@
+"""Recording patrols and checking the 3-days-a-week rule through Processing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import shapely
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+
+from zc_enforcement_plugin.core import ledger
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+@pytest.fixture
+def ledger_path(tmp_path):
+    path = tmp_path / "ledger.gpkg"
+    with ledger.GeoPackageLedger(path) as store:
+        spots = [
+            ledger.SpotRecord({"JCBH": f"S{i}", "SMC": office}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))
+            for i, office in enumerate(("城南所", "龙泉所"))
+        ]
+        store.import_batch("b", spots)
+    return path
+
+
+def run(algorithm, parameters):
+    import processing
+
+    return processing.run(f"zcenforcement:{algorithm}", parameters)
+
+
+def test_record_a_patrol_with_a_drawn_route_and_check_the_weekly_rule(provider, ledger_path):
+    route = QgsVectorLayer("LineString?crs=EPSG:4527", "drawn", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(f"LINESTRING({X0} {Y0}, {X0 + 500} {Y0 + 200})"))
+    route.dataProvider().addFeatures([feature])
+    # 城南所 patrols Mon, Wed, Fri of the week of 2025-03-03; 龙泉所 only on Monday.
+    days = {"城南所": (3, 5, 7), "龙泉所": (3,)}
+    for office, dates in days.items():
+        for day in dates:
+            run(
+                "recordpatrol",
+                {
+                    "LEDGER": str(ledger_path),
+                    "OFFICE": office,
+                    "DATE": f"2025-03-{day:02d}",
+                    "STAFF": "张工;王工",
+                    "ROUTE": route,
+                    "FINDINGS": "无",
+                    "SPOTS": "S0",
+                },
+            )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        stored = store.patrols(office="城南所")
+    assert [p.date for p in stored] == [dt.date(2025, 3, d) for d in (3, 5, 7)]
+    assert stored[0].staff == ("张工", "王工")
+    assert shapely.from_wkt(stored[0].route_geometry().wkt).length == pytest.approx(
+        (500**2 + 200**2) ** 0.5
+    )
+
+    result = run(
+        "patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": "memory:",
+        },
+    )
+    rows = [f.attributes() for f in result["OUTPUT"].getFeatures()]
+    assert result["SHORTFALLS"] == 1
+    assert rows == [["龙泉所", "2025-W10", "2025-03-03", 1, 3, 2, 0]]
+
+
+def test_gpx_route_and_bad_input(provider, ledger_path, tmp_path):
+    gpx = tmp_path / "track.gpx"
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<trk><trkseg><trkpt lat="36.60" lon="117.90"/><trkpt lat="36.61" lon="117.91"/>'
+        "</trkseg></trk></gpx>"
+    )
+    run(
+        "recordpatrol",
+        {
+            "LEDGER": str(ledger_path),
+            "OFFICE": "城南所",
+            "DATE": "2025-03-04",
+            "STAFF": "张工",
+            "GPX": str(gpx),
+            "FINDINGS": "",
+        },
+    )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.patrols()[0].route_geometry().length > 1000
+    broken = tmp_path / "broken.gpx"
+    broken.write_text("this is not xml")
+    with pytest.raises(QgsProcessingException, match="broken.gpx"):
+        run(
+            "recordpatrol",
+            {
+                "LEDGER": str(ledger_path),
+                "OFFICE": "城南所",
+                "DATE": "2025-03-05",
+                "STAFF": "张工",
+                "GPX": str(broken),
+            },
+        )

@@ -1,0 +1,234 @@
+"""Processing algorithms for the patrol ledger (巡查台帐): record patrols, check the weekly rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterDateTime,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..compat import FIELD_INT, FIELD_STRING, SOURCE_LINE, WKB_NO_GEOMETRY
+from ..core import domain, ledger, patrols
+from ..i18n import tr
+from .base import EnforcementAlgorithm, fail
+from .layer_reader import read_source
+
+LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
+
+
+def _ledger_parameter(algorithm) -> None:
+    algorithm.addParameter(
+        QgsProcessingParameterFile(
+            "LEDGER",
+            tr("Ledger (GeoPackage)"),
+            extension="gpkg",
+            behavior=QgsProcessingParameterFile.Behavior.File,
+        )
+    )
+
+
+def _date(algorithm, parameters, name, context) -> dt.date:
+    value = algorithm.parameterAsDateTime(parameters, name, context)
+    return dt.date(value.date().year(), value.date().month(), value.date().day())
+
+
+class RecordPatrol(EnforcementAlgorithm):
+    NAME = "recordpatrol"
+    DISPLAY_NAME = "Record a patrol"
+    GROUP = "Cases and patrols"
+    GROUP_ID = "patrols"
+    HELP = (
+        "Adds one day's patrol of an office to the ledger's patrol records (巡查台帐): date, "
+        "staff, the route, what was found and the spots it concerns. The route is a line layer "
+        "(for instance drawn in a scratch layer) or a GPX track from a phone or GPS unit; it is "
+        "stored in CGCS2000 / 3-degree Gauss-Krüger zone 39. Patrol records are append-only, "
+        "and the rule 'patrol on at least 3 days a week' is checked by Patrol compliance."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        _ledger_parameter(self)
+        self.addParameter(QgsProcessingParameterString("OFFICE", tr("Office (SMC)")))
+        self.addParameter(
+            QgsProcessingParameterDateTime(
+                "DATE", tr("Patrol date"), type=QgsProcessingParameterDateTime.Type.Date
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("STAFF", tr("Staff, separated by ;")))
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                "ROUTE", tr("Route (line layer)"), [SOURCE_LINE], optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                "GPX",
+                tr("Route (GPX track)"),
+                extension="gpx",
+                optional=True,
+                behavior=QgsProcessingParameterFile.Behavior.File,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                "FINDINGS", tr("What was found"), "", multiLine=True, optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                "SPOTS", tr("Spot numbers concerned, separated by ;"), "", optional=True
+            )
+        )
+        self.addOutput(QgsProcessingOutputString("PATROL_ID", tr("Patrol number")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        office = self.parameterAsString(parameters, "OFFICE", context).strip()
+        day = _date(self, parameters, "DATE", context)
+        staff = tuple(
+            s.strip()
+            for s in self.parameterAsString(parameters, "STAFF", context).split(";")
+            if s.strip()
+        )
+        route = self._route(parameters, context)
+        patrol_id = f"XC-{office}-{day.isoformat()}-{dt.datetime.now():%H%M%S}"
+        try:
+            record = patrols.PatrolRecord(
+                id=patrol_id,
+                office=office,
+                date=day,
+                staff=staff,
+                route=route.wkt if route is not None else None,
+                findings=self.parameterAsString(parameters, "FINDINGS", context).strip(),
+                spot_numbers=tuple(
+                    s.strip()
+                    for s in self.parameterAsString(parameters, "SPOTS", context).split(";")
+                    if s.strip()
+                ),
+            )
+            path = Path(self.parameterAsString(parameters, "LEDGER", context))
+            with ledger.GeoPackageLedger(path, create=False) as store:
+                store.add_patrol(record)
+        except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
+            raise fail(str(error)) from error
+        feedback.pushInfo(tr("Recorded patrol {id}").format(id=patrol_id))
+        return {"PATROL_ID": patrol_id}
+
+    def _route(self, parameters, context):
+        """The route as one shapely line in EPSG:4527, from the line layer or the GPX file."""
+        gpx = self.parameterAsString(parameters, "GPX", context)
+        if gpx:
+            try:
+                return patrols.route_from_gpx(gpx)
+            except patrols.GpxError as error:
+                raise fail(str(error)) from error
+        source = self.parameterAsSource(parameters, "ROUTE", context)
+        if source is None:
+            return None
+        arrays = read_source(source, "ROUTE", [], LEDGER_CRS, context.transformContext())
+        lines = [g for g in arrays.geoms if g is not None and not g.is_empty]
+        if not lines:
+            raise fail(tr("The route layer holds no line."))
+        return shapely.line_merge(shapely.union_all(lines))
+
+
+class PatrolCompliance(EnforcementAlgorithm):
+    NAME = "patrolcompliance"
+    DISPLAY_NAME = "Patrol compliance by office and week"
+    GROUP = "Cases and patrols"
+    GROUP_ID = "patrols"
+    HELP = (
+        "Checks the work plan's rule that each office patrols on at least 3 days a week "
+        "(the number is a parameter) between two dates, by ISO week (Monday to Sunday), "
+        "counting distinct patrol days. Output: one row per office and week that falls short "
+        "(XZMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days "
+        "required, QK days missing, BF 1 when the week is cut by the dates checked, which is "
+        "shown but not counted as a shortfall)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        _ledger_parameter(self)
+        for name, title in (("START", tr("From")), ("END", tr("To"))):
+            self.addParameter(
+                QgsProcessingParameterDateTime(
+                    name, title, type=QgsProcessingParameterDateTime.Type.Date
+                )
+            )
+        self.addParameter(
+            QgsProcessingParameterNumber(
+                "MIN_DAYS",
+                tr("Patrol days required per week"),
+                QgsProcessingParameterNumber.Type.Integer,
+                3,
+                minValue=1,
+                maxValue=7,
+            )
+        )
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", tr("Weeks short of patrols")))
+        self.addOutput(QgsProcessingOutputNumber("SHORTFALLS", tr("Weeks short of patrols")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        start, end = (
+            _date(self, parameters, "START", context),
+            _date(self, parameters, "END", context),
+        )
+        if end < start:
+            raise fail(tr("The end date is before the start date."))
+        path = Path(self.parameterAsString(parameters, "LEDGER", context))
+        try:
+            with ledger.GeoPackageLedger(path, create=False) as store:
+                records = store.patrols(start=start, end=end)
+                offices = sorted(
+                    {s.office for s in store.spots() if s.office} | {r.office for r in records}
+                )
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        shortfalls = patrols.weekly_compliance(
+            records, offices, start, end, self.parameterAsInt(parameters, "MIN_DAYS", context)
+        )
+        fields = QgsFields()
+        for name, kind in (
+            ("XZMC", FIELD_STRING),
+            ("ZC", FIELD_STRING),
+            ("ZKS", FIELD_STRING),
+            ("XCTS", FIELD_INT),
+            ("YQTS", FIELD_INT),
+            ("QK", FIELD_INT),
+            ("BF", FIELD_INT),
+        ):
+            fields.append(QgsField(name, kind))
+        sink, dest = self.parameterAsSink(
+            parameters, "OUTPUT", context, fields, WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()
+        )
+        counted = 0
+        for shortfall in shortfalls:
+            feature = QgsFeature(fields)
+            days = len(shortfall.patrol_days)
+            feature.setAttributes(
+                [
+                    shortfall.office,
+                    f"{shortfall.iso_year}-W{shortfall.iso_week:02d}",
+                    shortfall.week_start.isoformat(),
+                    days,
+                    shortfall.required,
+                    max(shortfall.required - days, 0),
+                    int(shortfall.partial),
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+            counted += int(shortfall.is_shortfall)
+        feedback.pushInfo(tr("{count} office-weeks short of patrols").format(count=counted))
+        return {"OUTPUT": dest, "SHORTFALLS": counted}
