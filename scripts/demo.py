@@ -67,6 +67,7 @@ def main() -> int:
             "LEDGER": ledger_path,
             "BATCH": "2026年第一季度卫片",
             "TOWNS": f"{gpkg}|layername={domain.DEMO_LAYER_TOWNS}",
+            "PIECES": pieces,
         },
         profile,
     )["results"]

@@ -278,3 +278,27 @@ def test_town_filter(dock, ledger_path):
     box = dock.filter_boxes["town"]
     box.setCurrentIndex(box.findData(town))
     assert dock.session.queue and {s.town for s in dock.session.queue} == {town}
+
+
+def test_pieces_are_listed_and_highlighted(dock, ledger_path):
+    """What a spot hits (screening's pieces, imported with the batch) is listed and outlined."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    x, y = spot.geometry.representative_point().coords[0]
+    piece = {
+        domain.PIECE_LAYER: domain.LAYER_RED_LINE,
+        domain.PIECE_FEATURE: "SD-01",
+        domain.PIECE_AREA: 12.5,
+        "wkt": shapely.box(x - 2, y - 2, x + 3, y + 0.5).wkt,
+    }
+    land = {**piece, domain.PIECE_LAYER: domain.LAYER_LAND_USE, domain.PIECE_FEATURE: "0103"}
+    attributes = {**spot.attributes, domain.SPOT_PIECES: [piece, land]}
+    batch = dock.session.queue[0].batch
+    dock.session.store.import_batch(batch, [ledger.SpotRecord(attributes, spot.geometry, 0)])
+    dock.session.refresh()
+    dock._show_current()
+    text = dock.details.toPlainText()
+    assert "生态保护红线" in text and "SD-01" in text and "12.50 m²" in text
+    # Red line outlined on the map; land classes are listed but not outlined.
+    assert len(dock.piece_bands) == 1
+    assert dock.piece_bands[0].asGeometry().area() == pytest.approx(12.5)

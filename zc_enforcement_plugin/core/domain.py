@@ -173,6 +173,18 @@ OVERLAY_LAYERS = (
     OverlayLayer(LAYER_APPROVALS, APPROVED_AREA, "SFPZ", "PZWH", "批准用地", "approvals"),
 )
 
+# Screening pieces (OUTPUT_PIECES): one feature per piece of a spot inside a protection feature.
+PIECE_LAYER = "TCMC"  # which protection layer the piece lies in (a LAYER_* key)
+PIECE_FEATURE = "YSBH"  # that feature's code, name or land class
+PIECE_AREA = "MJ"  # the piece's area in m²
+# Where the ledger keeps a spot's pieces among its attributes (a list of dicts with the piece
+# fields and "wkt"), so the dock can show and highlight what the spot hits.
+SPOT_PIECES = "_pieces"
+LAYER_LABELS_ZH = {
+    LAYER_LAND_USE: "地类",
+    **{layer.key: layer.label_zh for layer in OVERLAY_LAYERS},
+}
+
 CULTIVATED_FLAG = "SFGD"
 MU_SUFFIX = "_MU"
 # Key figures also given in 亩.

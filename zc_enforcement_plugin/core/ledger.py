@@ -1596,6 +1596,10 @@ def _json_ready(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
         return bytes(value).hex()
+    if isinstance(value, (list, tuple)):  # e.g. a spot's screening pieces
+        return [_json_ready(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
     return str(value)
 
 

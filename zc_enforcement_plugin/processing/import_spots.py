@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessingOutputNumber,
@@ -37,13 +38,15 @@ class ImportSpots(EnforcementAlgorithm):
         "batch is added beside the others. Spots with a duplicate or empty JCBH, and text that "
         "looks mis-decoded (GBK read as another encoding), are reported by number and not "
         "imported; a Shapefile without .cpg has its encoding detected and reported. With a "
-        "towns layer (XZMC town, SMC office) each spot gets the town holding most of its area."
+        "towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; "
+        "with screening's pieces layer the dock can show and highlight what each spot hits."
     )
 
     SPOTS = "SPOTS"
     LEDGER = "LEDGER"
     BATCH = "BATCH"
     TOWNS = "TOWNS"
+    PIECES = "PIECES"
     ADDED = "ADDED"
     REFRESHED = "REFRESHED"
     REFUSED = "REFUSED"
@@ -74,6 +77,14 @@ class ImportSpots(EnforcementAlgorithm):
                 optional=True,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterFeatureSource(
+                self.PIECES,
+                tr("Pieces from screening (OUTPUT_PIECES), shown in the dock"),
+                [SOURCE_POLYGON],
+                optional=True,
+            )
+        )
         self.addOutput(QgsProcessingOutputNumber(self.ADDED, tr("Spots added")))
         self.addOutput(QgsProcessingOutputNumber(self.REFRESHED, tr("Spots refreshed")))
         self.addOutput(QgsProcessingOutputNumber(self.REFUSED, tr("Spots not imported")))
@@ -99,6 +110,9 @@ class ImportSpots(EnforcementAlgorithm):
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None:
             self._assign_towns(records, towns, context)
+        pieces = self.parameterAsSource(parameters, self.PIECES, context)
+        if pieces is not None:
+            self._attach_pieces(records, pieces, context)
         if feedback.isCanceled():
             return {}
         feedback.setProgressText(
@@ -145,6 +159,27 @@ class ImportSpots(EnforcementAlgorithm):
             for row, geometry in enumerate(arrays.geoms)
         ]
         return records, label
+
+    @staticmethod
+    def _attach_pieces(records, pieces, context) -> None:
+        """Give each spot the pieces of it screening found (what it hits, for the dock)."""
+        fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
+        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS, context.transformContext())
+        by_spot: dict[str, list[dict]] = {}
+        for row, geometry in enumerate(arrays.geoms):
+            if geometry is None:
+                continue
+            number = str(arrays.attributes[domain.SPOT_NUMBER][row])
+            by_spot.setdefault(number, []).append(
+                {
+                    domain.PIECE_LAYER: arrays.attributes[domain.PIECE_LAYER][row],
+                    domain.PIECE_FEATURE: arrays.attributes[domain.PIECE_FEATURE][row],
+                    domain.PIECE_AREA: arrays.attributes[domain.PIECE_AREA][row],
+                    "wkt": shapely.to_wkt(geometry, rounding_precision=3),
+                }
+            )
+        for record in records:
+            record.attributes[domain.SPOT_PIECES] = by_spot.get(str(record.number), [])
 
     @staticmethod
     def _assign_towns(records, towns, context) -> None:

@@ -53,10 +53,6 @@ OVERLAY_LABEL_FIELDS = {
     domain.LAYER_APPROVALS: (domain.APPROVAL_NUMBER,),
 }
 
-PIECE_LAYER = "TCMC"  # which protection layer the piece lies in
-PIECE_FEATURE = "YSBH"  # that feature's code, name or class
-PIECE_AREA = "MJ"  # the piece's area in m²
-
 
 class ScreenSpots(EnforcementAlgorithm):
     NAME = "screenspots"
@@ -337,9 +333,9 @@ class ScreenSpots(EnforcementAlgorithm):
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):
         fields = QgsFields()
         fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", 64))
-        fields.append(QgsField(PIECE_LAYER, FIELD_STRING, "string", 32))
-        fields.append(QgsField(PIECE_FEATURE, FIELD_STRING, "string", 254))
-        fields.append(QgsField(PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
+        fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", 254))
+        fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
         )

@@ -70,6 +70,15 @@ LEDGER_ALGORITHMS = (
     ("zcenforcement:recordpatrol", "Record a patrol"),
     ("zcenforcement:patrolcompliance", "Patrol compliance by office and week"),
 )
+# Colours of the pieces a spot hits, by layer, on the map and in the dock's list.
+PIECE_COLOURS = {
+    domain.LAYER_LAND_USE: "#9e9e9e",
+    domain.LAYER_BASIC_FARMLAND: "#d4a000",
+    domain.LAYER_RED_LINE: "#00813c",
+    domain.LAYER_NO_MINING: "#c00000",
+    domain.LAYER_THREE_ZONES: "#8a4fb8",
+    domain.LAYER_APPROVALS: "#1f5fbf",
+}
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 
@@ -101,6 +110,7 @@ class VerificationDock(QgsDockWidget):
         self.setAcceptDrops(True)
         self.highlight = None
         self.photos = None  # the evidence-photo point layer, once a ledger is open
+        self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -385,6 +395,31 @@ class VerificationDock(QgsDockWidget):
                 self.highlight.setToGeometry(geometry, LEDGER_CRS)
             else:
                 self.highlight.reset(GEOMETRY_POLYGON)
+        self._highlight_pieces(spot.attributes.get(domain.SPOT_PIECES) or [])
+
+    def _highlight_pieces(self, pieces: list[dict]) -> None:
+        """Outline on the main map what the spot hits, one colour per protection layer."""
+        self._clear_pieces()
+        if self.iface is None:
+            return
+        for piece in pieces:
+            if piece.get(domain.PIECE_LAYER) == domain.LAYER_LAND_USE:
+                continue  # land classes tile the whole spot: outlining them hides the rest
+            band = QgsRubberBand(self.iface.mapCanvas(), GEOMETRY_POLYGON)
+            colour = QColor(PIECE_COLOURS.get(piece.get(domain.PIECE_LAYER), "#000000"))
+            band.setStrokeColor(colour)
+            colour.setAlpha(70)
+            band.setFillColor(colour)
+            band.setWidth(2)
+            band.setToGeometry(QgsGeometry.fromWkt(piece["wkt"]), LEDGER_CRS)
+            self.piece_bands.append(band)
+
+    def _clear_pieces(self) -> None:
+        for band in self.piece_bands:
+            band.reset(GEOMETRY_POLYGON)
+            if self.iface is not None:
+                self.iface.mapCanvas().scene().removeItem(band)
+        self.piece_bands = []
 
     def zoom_to_spot(self) -> None:
         spot = self.session.current()
@@ -572,6 +607,7 @@ class VerificationDock(QgsDockWidget):
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
+        self._clear_pieces()
         if self.highlight is not None:
             self.highlight.reset(GEOMETRY_POLYGON)
             if self.iface is not None:
@@ -579,6 +615,19 @@ class VerificationDock(QgsDockWidget):
             self.highlight = None
         remove_evidence_points_layer(QgsProject.instance())
         self.session.close()
+
+
+def _piece_row(piece: dict) -> str:
+    layer = piece.get(domain.PIECE_LAYER)
+    colour = PIECE_COLOURS.get(layer, "#000000")
+    label = html.escape(domain.LAYER_LABELS_ZH.get(layer, str(layer)))
+    feature = html.escape(str(piece.get(domain.PIECE_FEATURE) or ""))
+    area = float(piece.get(domain.PIECE_AREA) or 0)
+    return (
+        f"<tr><td><span style='color:{colour}'>■</span> {label}</td><td>{feature}</td>"
+        f"<td align='right'>{area:,.2f} m²</td><td align='right'>"
+        f"{area / domain.SQM_PER_MU:,.2f} 亩</td></tr>"
+    )
 
 
 def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
@@ -614,6 +663,10 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         )
     if hits:
         parts.append("<p>" + "<br>".join(hits) + "</p>")
+    pieces = attributes.get(domain.SPOT_PIECES) or []
+    if pieces:
+        rows = "".join(_piece_row(piece) for piece in pieces)
+        parts.append(f"<p><b>压占情况</b></p><table cellpadding='2'>{rows}</table>")
     if attributes.get(domain.GEOMETRY_NOTE):
         parts.append(
             f"<p style='color:#8a6d00'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
