@@ -12,7 +12,7 @@ QGIS_PROCESS := /usr/bin/qgis_process.bin
 # is compiled here against Debian's GEOS (libgeos-dev) instead of taken as a wheel.
 APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools xvfb xauth python3-venv \
 	python3-fiona python3-rasterio python3-pyproj libgeos-dev python3-dev zip unzip \
-	fonts-wqy-microhei python3-pil poppler-utils
+	fonts-wqy-microhei python3-pil poppler-utils python3-psycopg2
 PIP_PACKAGES := "numpy<2" "affine<3" "shapely>=2.0,<2.2" pytest pytest-qgis ruff openpyxl \
 	chinesecalendar
 SETUP_STAMP := $(VENV)/.setup-done
@@ -80,3 +80,19 @@ run: deploy demo
 
 clean:
 	rm -rf $(DEMO_DIR) $(PLUGIN).zip .pytest_cache
+
+# --- the shared ledger on PostgreSQL 15 + PostGIS 3 (Debian packages, installed when missing) ---
+# A local server in .pgdata/ on 127.0.0.1:$(PG_PORT): roles, row-level security and the demo
+# ledger copied from $(DEMO_DIR)/ledger.gpkg. Passwords are generated into .pgdata/pgpass only.
+PG_PORT ?= 54329
+export ZC_PG_PORT := $(PG_PORT)
+.PHONY: postgis-start postgis-stop postgis-demo
+
+postgis-start: setup
+	$(PY) scripts/postgis_server.py start
+
+postgis-stop:
+	$(PY) scripts/postgis_server.py stop
+
+postgis-demo: demo
+	$(PY) scripts/postgis_server.py demo --ledger $(DEMO_DIR)/ledger.gpkg

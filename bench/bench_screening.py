@@ -95,7 +95,7 @@ def measure(what: str, gpkg: Path) -> dict:
 
         # The native tool aborts on the district's few invalid spots: let it skip them.
         context = QgsProcessingContext()
-        context.setInvalidGeometryCheck(QgsFeatureRequest.GeometrySkipInvalid)
+        context.setInvalidGeometryCheck(QgsFeatureRequest.InvalidGeometryCheck.GeometrySkipInvalid)
         context.setEllipsoid("EPSG:1024")  # CGCS2000: ellipsoidal areas, as screenspots gives
         processing.run(
             "native:calculatevectoroverlaps",

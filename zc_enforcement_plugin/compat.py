@@ -12,9 +12,9 @@ if hasattr(Qgis, "ProcessingSourceType"):
     SOURCE_LINE = Qgis.ProcessingSourceType.VectorLine
     SOURCE_ANY_GEOMETRY = Qgis.ProcessingSourceType.VectorAnyGeometry
 else:  # QGIS < 3.36
-    SOURCE_POLYGON = QgsProcessing.TypeVectorPolygon
-    SOURCE_LINE = QgsProcessing.TypeVectorLine
-    SOURCE_ANY_GEOMETRY = QgsProcessing.TypeVectorAnyGeometry
+    SOURCE_POLYGON = QgsProcessing.SourceType.TypeVectorPolygon
+    SOURCE_LINE = QgsProcessing.SourceType.TypeVectorLine
+    SOURCE_ANY_GEOMETRY = QgsProcessing.SourceType.TypeVectorAnyGeometry
 
 if hasattr(Qgis, "WkbType"):
     WKB_MULTIPOLYGON = Qgis.WkbType.MultiPolygon

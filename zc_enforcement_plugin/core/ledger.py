@@ -66,6 +66,20 @@ class VerdictError(LedgerError):
         self.messages = messages
 
 
+class ConflictError(LedgerError):
+    """A save was refused because someone else saved the same spot since it was read.
+
+    The message shows both versions; `current` is the verdict now in the ledger (None if none),
+    `refused` the one that was not saved. A shared (PostGIS) ledger keeps the refused one in its
+    conflict history.
+    """
+
+    def __init__(self, message: str, current: Verdict | None, refused: Verdict):
+        super().__init__(message)
+        self.current = current
+        self.refused = refused
+
+
 @dataclass
 class ImportIssue:
     """One thing wrong (or worth knowing) about one spot of a delivery, or about the whole file."""
@@ -180,6 +194,8 @@ class Spot(SpotSummary):
     attributes: dict[str, Any]
     imported_at: str
     updated_at: str
+    # Number of verdicts recorded for the spot: what a save passes back as expected_version.
+    version: int = 0
 
 
 @dataclass
@@ -292,7 +308,9 @@ class LedgerStore(Protocol):
 
     def spot(self, spot_id: int) -> Spot: ...
 
-    def record_verdict(self, spot_id: int, verdict: Verdict) -> int: ...
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int: ...
 
     def verdict_history(self, spot_id: int) -> list[Verdict]: ...
 
@@ -761,27 +779,7 @@ class GeoPackageLedger:
                     report.refreshed += 1
                 if self._after_row_hook is not None:
                     self._after_row_hook(count)
-            delivered = {vetted.key for vetted in rows}
-            for key in sorted(report_keys(report.errors) & set(existing)):
-                report.warnings.append(
-                    ImportIssue(
-                        None,
-                        key,
-                        SPOT_NUMBER,
-                        "本次未导入，台帐保留原记录 / not imported this time: the ledger keeps "
-                        "its earlier record unchanged",
-                    )
-                )
-            for key in sorted(set(existing) - delivered - report_keys(report.errors)):
-                report.warnings.append(
-                    ImportIssue(
-                        None,
-                        key,
-                        SPOT_NUMBER,
-                        "本次交付中没有该图斑，台帐保留原记录 / not in this delivery: the ledger "
-                        "keeps it with its verdicts and evidence",
-                    )
-                )
+            warn_kept_spots(report, rows, existing)
             self._update_extent()
             self._touch(ls.T_BATCHES)
         return report
@@ -864,6 +862,7 @@ class GeoPackageLedger:
         row = self._conn.execute(
             self._SUMMARY_SQL
             + f", s.{ls.C_GEOM}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+            + f", (SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
             + self._SUMMARY_FROM
             + f" WHERE s.{ls.C_FID} = ?",
             (spot_id,),
@@ -877,6 +876,7 @@ class GeoPackageLedger:
             attributes=json.loads(row[13]),
             imported_at=row[14],
             updated_at=row[15],
+            version=int(row[16]),
         )
 
     def batches(self) -> list[BatchSummary]:
@@ -920,8 +920,14 @@ class GeoPackageLedger:
         ls.C_DETAILS,
     )
 
-    def record_verdict(self, spot_id: int, verdict: Verdict) -> int:
-        """Append a verdict (a correction is a new record); refused with VerdictError if invalid."""
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int:
+        """Append a verdict (a correction is a new record); refused with VerdictError if invalid.
+
+        With expected_version (Spot.version as read), a spot saved by someone else since then
+        refuses the save with ConflictError.
+        """
         spot = self.spot(spot_id)
         messages = validate_verdict(verdict, spot)
         if verdict.corrects is not None:
@@ -937,6 +943,10 @@ class GeoPackageLedger:
         if messages:
             raise VerdictError(messages)
         with self.transaction():
+            if expected_version is not None:
+                history = self.verdict_history(spot_id)
+                if len(history) != expected_version:
+                    raise conflict_error(spot, expected_version, history, verdict)
             verdict_id = self._conn.execute(
                 f"INSERT INTO {ls.T_VERDICTS} ("
                 + ", ".join(self._VERDICT_COLUMNS[1:])
@@ -1006,17 +1016,7 @@ class GeoPackageLedger:
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
         """Record a file already stored under the evidence folder (see store_evidence_file)."""
         self.spot(spot_id)  # raises for an unknown spot
-        if record.kind not in ls.EVIDENCE_KINDS:
-            raise LedgerError(f"证据类型无效 / unknown evidence kind {record.kind!r}")
-        relative = Path(record.path)
-        if relative.is_absolute() or ".." in relative.parts or not record.path:
-            raise LedgerError(
-                f"证据路径须相对于证据文件夹 / evidence path must lie inside the evidence "
-                f"folder: {record.path!r}"
-            )
-        digest = record.sha256.lower()
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise LedgerError(f"SHA-256 无效 / not a SHA-256 digest: {record.sha256!r}")
+        relative, digest = vetted_evidence(record)
         with self.transaction():
             evidence_id = self._conn.execute(
                 f"INSERT INTO {ls.T_EVIDENCE} ("
@@ -1025,7 +1025,7 @@ class GeoPackageLedger:
                 (
                     spot_id,
                     record.kind,
-                    relative.as_posix(),
+                    relative,
                     digest,
                     int(record.size),
                     record.original_name or "",
@@ -1120,91 +1120,25 @@ class GeoPackageLedger:
         or else the spot's screening figures.
         """
         with self.transaction():
-            if origin == ORIGIN_SPOT:
-                if spot_id is None or patrol_id is not None:
-                    raise CaseError("图斑来源的案件须给出图斑 / a spot case needs spot_id only")
-                spot = self.spot(spot_id)
-                verdict = self.current_verdict(spot_id)
-                if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
-                    now = (
-                        "尚未判定 / it has no verdict yet"
-                        if verdict is None
-                        else f"当前判定为“{verdict.category}”（{verdict.kind or ''}）/ its current "
-                        f"verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
-                    )
-                    raise CaseError(
-                        f"图斑 {spot.number} 未判定为违法，不能立案：{now}；只有当前判定为"
-                        f"“{ls.VERDICT_ILLEGAL}”的图斑才能开启案件 / spot {spot.number} is not "
-                        "judged illegal: only a spot whose current verdict is illegal opens a case"
-                    )
-                existing = self._conn.execute(
-                    f"SELECT {ls.C_ID} FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} = ?", (spot_id,)
-                ).fetchone()
-                if existing is not None:
-                    raise CaseError(
-                        f"图斑 {spot.number} 已有案件 {existing[0]} / spot {spot.number} already "
-                        f"has case {existing[0]}: record further steps there"
-                    )
-                areas = verdict.areas or {}
-                date = date or _as_date(verdict.verified_on)
-                person = person or verdict.verifier
-                office = office if office is not None else spot.office
-                town = town if town is not None else spot.town
-                if cultivated_sqm is None:
-                    cultivated_sqm = areas.get(CULTIVATED_AREA, spot.cultivated_area)
-                if basic_farmland_sqm is None:
-                    basic_farmland_sqm = areas.get(BASIC_FARMLAND_AREA, spot.basic_farmland_area)
-                case_origin = CaseOrigin.spot(spot.number)
-            elif origin == ORIGIN_PATROL:
-                if not patrol_id or spot_id is not None:
-                    raise CaseError(
-                        "巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only"
-                    )
-                found = self.patrols(patrol_ids=[patrol_id])
-                if not found:
-                    raise CaseError(
-                        f"台帐中没有巡查记录 {patrol_id}，请先登记巡查 / no patrol {patrol_id} in "
-                        "the ledger: record the patrol first"
-                    )
-                patrol = found[0]
-                date = date or patrol.date
-                person = person or patrol.staff[0]
-                office = office if office is not None else patrol.office
-                case_origin = CaseOrigin.patrol(patrol_id)
-            else:
-                raise CaseError(
-                    f"案件来源须为 {ORIGIN_SPOT} 或 {ORIGIN_PATROL} / origin must be "
-                    f"{ORIGIN_SPOT!r} or {ORIGIN_PATROL!r}, not {origin!r}"
-                )
-            case_id = self._conn.execute(
-                f"INSERT INTO {ls.T_CASES} ({', '.join(self._CASE_COLUMNS[1:])}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    origin,
-                    spot_id,
-                    patrol_id,
-                    office,
-                    town,
-                    date.isoformat() if isinstance(date, dt.date) else date,
-                    cultivated_sqm,
-                    basic_farmland_sqm,
-                    _utc_now(),
-                ),
-            ).lastrowid
-            # CaseEvent checks the figures, date and person; an error rolls the case row back.
-            event = CaseEvent(
-                str(case_id),
-                Stage.DISCOVER,
-                date,
-                person or "",
-                documents,
-                evidence_ids,
-                note,
-                origin=case_origin,
+            opening = resolve_case_opening(
+                self,
+                origin,
+                spot_id=spot_id,
+                patrol_id=patrol_id,
+                date=date,
+                person=person,
+                office=office,
+                town=town,
                 cultivated_sqm=cultivated_sqm,
                 basic_farmland_sqm=basic_farmland_sqm,
             )
-            Case.from_events([event])
+            case_id = self._conn.execute(
+                f"INSERT INTO {ls.T_CASES} ({', '.join(self._CASE_COLUMNS[1:])}) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*opening.row(), _utc_now()),
+            ).lastrowid
+            # An impossible discover event raises here and rolls the case row back.
+            event = opening.discover_event(case_id, documents, evidence_ids, note)
             self._insert_event(case_id, event)
             self._touch(ls.T_CASES)
         return str(case_id)
@@ -1303,42 +1237,7 @@ class GeoPackageLedger:
             list(ids),
         ):
             events.setdefault(row[1], []).append(row)
-        records = []
-        for row in rows:
-            number, origin, spot_id, patrol_id = row[0], row[1], row[2], row[3]
-            case_origin = CaseOrigin(origin, str(row[10] if origin == ORIGIN_SPOT else patrol_id))
-            replay = [
-                CaseEvent(
-                    str(number),
-                    Stage(event[2]),
-                    dt.date.fromisoformat(event[3]),
-                    event[4],
-                    json.loads(event[5] or "[]"),
-                    json.loads(event[6] or "[]"),
-                    event[7] or "",
-                    _parse_utc(event[10]),
-                    origin=case_origin if position == 0 else None,
-                    cultivated_sqm=event[8],
-                    basic_farmland_sqm=event[9],
-                )
-                for position, event in enumerate(events.get(number, []))
-            ]
-            records.append(
-                CaseRecord(
-                    case_id=str(number),
-                    origin=origin,
-                    spot_id=spot_id,
-                    patrol_id=patrol_id,
-                    office=row[4],
-                    town=row[5],
-                    opened_at=dt.date.fromisoformat(row[6]),
-                    cultivated_sqm=row[7],
-                    basic_farmland_sqm=row[8],
-                    recorded_at=row[9],
-                    case=Case.from_events(replay),
-                )
-            )
-        return records
+        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (
@@ -1419,13 +1318,7 @@ class GeoPackageLedger:
         sql += f" ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER}"
         records = []
         for row in self._conn.execute(sql, params):
-            route = decode_gpkg_geometry(row[1])
-            if route is None or route.is_empty:
-                route = None
-            elif isinstance(route, MultiLineString) and len(route.geoms) == 1:
-                route = tuple(tuple(c[:2]) for c in route.geoms[0].coords)
-            else:
-                route = route.wkt
+            route = patrol_route(decode_gpkg_geometry(row[1]))
             records.append(
                 PatrolRecord(
                     id=row[2],
@@ -1476,25 +1369,7 @@ class GeoPackageLedger:
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (JSON); the known ones are checked first, None removes a setting."""
-        if not isinstance(key, str) or not key.strip():
-            raise LedgerError("设置名不能为空 / the setting key is empty")
-        if value is not None:
-            if key == ls.SETTING_DEADLINE_RULES:
-                try:
-                    dl.rules_from_dict(value, f"{self.path}: {ls.T_SETTINGS}")
-                except dl.DeadlineConfigError as exc:
-                    raise LedgerError(str(exc)) from None
-            elif key == ls.SETTING_REPORT_WEIGHTS:
-                from .reports import score_weights  # reports reads the ledger: import late
-
-                try:
-                    score_weights(value)
-                except ValueError as exc:
-                    raise LedgerError(str(exc)) from None
-            try:
-                text = json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
-            except (TypeError, ValueError) as exc:
-                raise LedgerError(f"设置值须为 JSON / setting {key} is not JSON: {exc}") from None
+        text = setting_text(key, value, f"{self.path}: {ls.T_SETTINGS}")
         with self.transaction():
             if value is None:
                 self._conn.execute(f"DELETE FROM {ls.T_SETTINGS} WHERE {ls.C_KEY} = ?", (key,))
@@ -1510,6 +1385,243 @@ class GeoPackageLedger:
                     (key, text),
                 )
             self._touch(ls.T_SETTINGS)
+
+
+# =================================================================================================
+# opening a case and replaying one: shared by every store
+# =================================================================================================
+
+
+@dataclass
+class CaseOpening:
+    """What a new case row holds, with what was not given taken from its origin."""
+
+    origin: str
+    spot_id: int | None
+    patrol_id: str | None
+    office: str | None
+    town: str | None
+    date: Any
+    person: str | None
+    cultivated_sqm: float | None
+    basic_farmland_sqm: float | None
+    case_origin: CaseOrigin
+
+    def row(self) -> tuple:
+        """The case columns after the id, recorded_at excluded (ledger_schema order)."""
+        opened = self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+        return (
+            self.origin,
+            self.spot_id,
+            self.patrol_id,
+            self.office,
+            self.town,
+            opened,
+            self.cultivated_sqm,
+            self.basic_farmland_sqm,
+        )
+
+    def discover_event(
+        self, case_id: Any, documents: Sequence[str], evidence_ids: Sequence[str], note: str
+    ) -> CaseEvent:
+        """The case's first event; CaseEvent and Case check the figures, date and person."""
+        event = CaseEvent(
+            str(case_id),
+            Stage.DISCOVER,
+            self.date,
+            self.person or "",
+            documents,
+            evidence_ids,
+            note,
+            origin=self.case_origin,
+            cultivated_sqm=self.cultivated_sqm,
+            basic_farmland_sqm=self.basic_farmland_sqm,
+        )
+        Case.from_events([event])
+        return event
+
+
+def resolve_case_opening(
+    store: Any,
+    origin: str,
+    *,
+    spot_id: int | None,
+    patrol_id: str | None,
+    date: dt.date | None,
+    person: str | None,
+    office: str | None,
+    town: str | None,
+    cultivated_sqm: float | None,
+    basic_farmland_sqm: float | None,
+) -> CaseOpening:
+    """Check a case may be opened from its origin and fill in what was not given (see
+    GeoPackageLedger.open_case); reads the store through its public methods only."""
+    if origin == ORIGIN_SPOT:
+        if spot_id is None or patrol_id is not None:
+            raise CaseError("图斑来源的案件须给出图斑 / a spot case needs spot_id only")
+        spot = store.spot(spot_id)
+        verdict = store.current_verdict(spot_id)
+        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+            now = (
+                "尚未判定 / it has no verdict yet"
+                if verdict is None
+                else f"当前判定为“{verdict.category}”（{verdict.kind or ''}）/ its current "
+                f"verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
+            )
+            raise CaseError(
+                f"图斑 {spot.number} 未判定为违法，不能立案：{now}；只有当前判定为"
+                f"“{ls.VERDICT_ILLEGAL}”的图斑才能开启案件 / spot {spot.number} is not "
+                "judged illegal: only a spot whose current verdict is illegal opens a case"
+            )
+        existing = store.cases(CaseFilter(spot_id=spot_id))
+        if existing:
+            raise CaseError(
+                f"图斑 {spot.number} 已有案件 {existing[0].case_id} / spot {spot.number} "
+                f"already has case {existing[0].case_id}: record further steps there"
+            )
+        areas = verdict.areas or {}
+        date = date or _as_date(verdict.verified_on)
+        person = person or verdict.verifier
+        office = office if office is not None else spot.office
+        town = town if town is not None else spot.town
+        if cultivated_sqm is None:
+            cultivated_sqm = areas.get(CULTIVATED_AREA, spot.cultivated_area)
+        if basic_farmland_sqm is None:
+            basic_farmland_sqm = areas.get(BASIC_FARMLAND_AREA, spot.basic_farmland_area)
+        case_origin = CaseOrigin.spot(spot.number)
+    elif origin == ORIGIN_PATROL:
+        if not patrol_id or spot_id is not None:
+            raise CaseError("巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only")
+        found = store.patrols(patrol_ids=[patrol_id])
+        if not found:
+            raise CaseError(
+                f"台帐中没有巡查记录 {patrol_id}，请先登记巡查 / no patrol {patrol_id} in "
+                "the ledger: record the patrol first"
+            )
+        patrol = found[0]
+        date = date or patrol.date
+        person = person or patrol.staff[0]
+        office = office if office is not None else patrol.office
+        case_origin = CaseOrigin.patrol(patrol_id)
+    else:
+        raise CaseError(
+            f"案件来源须为 {ORIGIN_SPOT} 或 {ORIGIN_PATROL} / origin must be "
+            f"{ORIGIN_SPOT!r} or {ORIGIN_PATROL!r}, not {origin!r}"
+        )
+    return CaseOpening(
+        origin,
+        spot_id,
+        patrol_id,
+        office,
+        town,
+        date,
+        person,
+        cultivated_sqm,
+        basic_farmland_sqm,
+        case_origin,
+    )
+
+
+def case_record_from_rows(row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
+    """A CaseRecord replayed from its row (case columns, then the spot number) and its event
+    rows (event columns, oldest first); dates and times as the ledger's ISO text."""
+    number, origin, spot_id, patrol_id = row[0], row[1], row[2], row[3]
+    case_origin = CaseOrigin(origin, str(row[10] if origin == ORIGIN_SPOT else patrol_id))
+    replay = [
+        CaseEvent(
+            str(number),
+            Stage(event[2]),
+            dt.date.fromisoformat(event[3]),
+            event[4],
+            json.loads(event[5] or "[]"),
+            json.loads(event[6] or "[]"),
+            event[7] or "",
+            _parse_utc(event[10]),
+            origin=case_origin if position == 0 else None,
+            cultivated_sqm=event[8],
+            basic_farmland_sqm=event[9],
+        )
+        for position, event in enumerate(events)
+    ]
+    return CaseRecord(
+        case_id=str(number),
+        origin=origin,
+        spot_id=spot_id,
+        patrol_id=patrol_id,
+        office=row[4],
+        town=row[5],
+        opened_at=dt.date.fromisoformat(row[6]),
+        cultivated_sqm=row[7],
+        basic_farmland_sqm=row[8],
+        recorded_at=row[9],
+        case=Case.from_events(replay),
+    )
+
+
+def setting_text(key: str, value: Any, where: str) -> str | None:
+    """A setting checked and encoded as stored (JSON text); None removes the setting."""
+    if not isinstance(key, str) or not key.strip():
+        raise LedgerError("设置名不能为空 / the setting key is empty")
+    if value is None:
+        return None
+    if key == ls.SETTING_DEADLINE_RULES:
+        try:
+            dl.rules_from_dict(value, where)
+        except dl.DeadlineConfigError as exc:
+            raise LedgerError(str(exc)) from None
+    elif key == ls.SETTING_REPORT_WEIGHTS:
+        from .reports import score_weights  # reports reads the ledger: import late
+
+        try:
+            score_weights(value)
+        except ValueError as exc:
+            raise LedgerError(str(exc)) from None
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise LedgerError(f"设置值须为 JSON / setting {key} is not JSON: {exc}") from None
+
+
+def vetted_evidence(record: EvidenceRecord) -> tuple[str, str]:
+    """(relative '/'-path, lower-case digest) of an evidence record; LedgerError if invalid."""
+    if record.kind not in ls.EVIDENCE_KINDS:
+        raise LedgerError(f"证据类型无效 / unknown evidence kind {record.kind!r}")
+    relative = Path(record.path)
+    if relative.is_absolute() or ".." in relative.parts or not record.path:
+        raise LedgerError(
+            f"证据路径须相对于证据文件夹 / evidence path must lie inside the evidence "
+            f"folder: {record.path!r}"
+        )
+    digest = record.sha256.lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise LedgerError(f"SHA-256 无效 / not a SHA-256 digest: {record.sha256!r}")
+    return relative.as_posix(), digest
+
+
+def conflict_error(
+    spot: SpotSummary, expected_version: int, history: Sequence[Verdict], refused: Verdict
+) -> ConflictError:
+    """The refusal of a save made on an out-of-date spot, showing both versions."""
+
+    def show(verdict: Verdict | None) -> str:
+        if verdict is None:
+            return "无判定 / no verdict"
+        when = f", {verdict.recorded_at}" if verdict.recorded_at else ""
+        return (
+            f"{verdict.category}/{verdict.kind or ''} ({verdict.verifier}, "
+            f"{verdict.verified_on}{when})"
+        )
+
+    current = history[-1] if history else None
+    message = (
+        f"图斑 {spot.number} 已被他人保存：您打开时为第 {expected_version} 版，现为第 "
+        f"{len(history)} 版。当前判定：{show(current)}；您的判定：{show(refused)}，未保存。"
+        "请查看后重新判定。 / "
+        f"spot {spot.number} was saved by someone else: you opened version {expected_version}, "
+        f"the ledger now holds version {len(history)}. Theirs: {show(current)}; yours: "
+        f"{show(refused)}, not saved. Review the spot and record your verdict again."
+    )
+    return ConflictError(message, current, refused)
 
 
 # =================================================================================================
@@ -1532,6 +1644,41 @@ class _Vetted:
     geometry: BaseGeometry | None
     attributes: dict[str, Any]
     figures: list[Any]  # values of _FIGURE_COLUMNS
+
+
+def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any) -> None:
+    """Warn about spots of a refreshed batch the ledger keeps as they were (`existing`: the
+    batch's spot numbers already in the ledger)."""
+    delivered = {vetted.key for vetted in rows}
+    for key in sorted(report_keys(report.errors) & set(existing)):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                key,
+                SPOT_NUMBER,
+                "本次未导入，台帐保留原记录 / not imported this time: the ledger keeps "
+                "its earlier record unchanged",
+            )
+        )
+    for key in sorted(set(existing) - delivered - report_keys(report.errors)):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                key,
+                SPOT_NUMBER,
+                "本次交付中没有该图斑，台帐保留原记录 / not in this delivery: the ledger "
+                "keeps it with its verdicts and evidence",
+            )
+        )
+
+
+def patrol_route(route: BaseGeometry | None) -> Any:
+    """A stored route as PatrolRecord takes it: None, a tuple of (x, y) for one line, else WKT."""
+    if route is None or route.is_empty:
+        return None
+    if isinstance(route, MultiLineString) and len(route.geoms) == 1:
+        return tuple(tuple(c[:2]) for c in route.geoms[0].coords)
+    return route.wkt
 
 
 def report_keys(issues: list[ImportIssue]) -> set[str]:
@@ -2120,7 +2267,17 @@ def store_evidence_file(
     source_file: str | os.PathLike,
     kind: str,
 ) -> EvidenceRecord:
-    """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence.
+    """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence."""
+    return store_evidence_in(evidence_dir_for(ledger_path), spot_number, source_file, kind)
+
+
+def store_evidence_in(
+    root: str | os.PathLike,
+    spot_number: str,
+    source_file: str | os.PathLike,
+    kind: str,
+) -> EvidenceRecord:
+    """Copy a file into <root>/<spot>/ (a ledger's evidence_dir) and describe it for add_evidence.
 
     The copy is written under a temporary name and renamed once its hash matches, so a crash
     never leaves a half-copied file under a name the ledger points to. An identical file already
@@ -2131,7 +2288,7 @@ def store_evidence_file(
     source = Path(source_file)
     if not source.is_file():
         raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
-    root = evidence_dir_for(ledger_path)
+    root = Path(root)
     folder = root / _safe_name(spot_number)
     folder.mkdir(parents=True, exist_ok=True)
     digest = file_sha256(source)

@@ -52,7 +52,7 @@ class AuditFacilityLand(ApprovalAudit):
     BASIC_FARMLAND_ALLOWED_USES = "BASIC_FARMLAND_ALLOWED_USES"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        double = QgsProcessingParameterNumber.Double
+        double = QgsProcessingParameterNumber.Type.Double
         self._add_approval_inputs(tr("Facility agricultural land filings"))
         self._add_ground_inputs()
         self._add_text(

@@ -76,7 +76,7 @@ class AuditTemporaryLand(ApprovalAudit):
     CULTIVATED_MAX_AREA = "CULTIVATED_MAX_AREA"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        integer = QgsProcessingParameterNumber.Integer
+        integer = QgsProcessingParameterNumber.Type.Integer
         self._add_approval_inputs(tr("Temporary land approvals"))
         self._add_field(
             self.START_FIELD, tr("Start date field"), domain.APPROVAL_START, self.APPROVALS, True
@@ -126,7 +126,7 @@ class AuditTemporaryLand(ApprovalAudit):
         self._add_number(
             self.CULTIVATED_MAX_AREA,
             tr("Cultivated land allowed below that level (m²)"),
-            QgsProcessingParameterNumber.Double,
+            QgsProcessingParameterNumber.Type.Double,
             optional=True,
             minValue=0.0,
         )

@@ -48,3 +48,40 @@ def progress_callbacks(feedback: QgsProcessingFeedback):
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)
+
+
+LEDGER_PARAMETER = "LEDGER"
+
+
+def add_ledger_parameter(algorithm: QgsProcessingAlgorithm) -> None:
+    """The ledger every verification, case and report algorithm works on: a GeoPackage file, or
+    the shared ledger as postgis://<saved QGIS connection>[/<schema>] (no password in it)."""
+    from qgis.core import QgsProcessingParameterFile
+
+    algorithm.addParameter(
+        QgsProcessingParameterFile(
+            LEDGER_PARAMETER,
+            tr("Ledger (GeoPackage, or postgis://<saved connection>)"),
+            behavior=QgsProcessingParameterFile.Behavior.File,
+            fileFilter=tr("Ledger (*.gpkg)"),
+        )
+    )
+
+
+def open_ledger(algorithm, parameters, context, create: bool = False):
+    """Open the ledger the parameter names; a missing file or an unreachable server stops the
+    algorithm with the store's own message (which names the file or server, never a password)."""
+    from pathlib import Path
+
+    from ..core import ledger
+    from .postgis_connection import is_postgis_reference, open_ledger_store
+
+    reference = algorithm.parameterAsString(parameters, LEDGER_PARAMETER, context).strip()
+    if not reference:
+        raise fail(tr("No ledger given."))
+    if not is_postgis_reference(reference) and not create and not Path(reference).is_file():
+        raise fail(tr("The ledger {path} does not exist.").format(path=reference))
+    try:
+        return open_ledger_store(reference)
+    except (ledger.LedgerError, ValueError, OSError) as error:
+        raise fail(str(error)) from error

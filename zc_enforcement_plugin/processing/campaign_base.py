@@ -262,7 +262,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             tr("County code of the numbers (XZQDM, 6 digits)"),
             domain.ZICHUAN_COUNTY_CODE,
         )
-        integer = QgsProcessingParameterNumber.Integer
+        integer = QgsProcessingParameterNumber.Type.Integer
         self._add_number(
             self.YEAR,
             tr("Year of the numbers"),
@@ -282,11 +282,11 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     def _add_findings_outputs(self, records_title: str) -> None:
         """An audit's outputs: its record table and its ledger-ready violation polygons."""
-        self._add_sink(self.OUTPUT, records_title, QgsProcessing.TypeVector)
+        self._add_sink(self.OUTPUT, records_title, QgsProcessing.SourceType.TypeVector)
         self._add_sink(
             self.OUTPUT_VIOLATIONS,
             tr("Violations (ledger-ready spots)"),
-            QgsProcessing.TypeVectorPolygon,
+            QgsProcessing.SourceType.TypeVectorPolygon,
         )
 
     # --- parameter values ----------------------------------------------------------------------
@@ -450,7 +450,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             if geoms is not None:
                 feature.setGeometry(qgs_geometry(geom))
             feature.setAttributes([plain(rec.get(n)) for n in names])
-            if not sink.addFeature(feature, QgsFeatureSink.FastInsert):
+            if not sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert):
                 detail = sink.lastError() if hasattr(sink, "lastError") else ""
                 raise fail(
                     tr("Cannot write a feature to the output {name}: {error}").format(

@@ -47,7 +47,7 @@ class CreateDemoDistrict(EnforcementAlgorithm):
 
     def flags(self):
         # Writing a QgsProject file is only safe on the main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterFolderDestination(self.FOLDER, tr("Output folder")))
@@ -61,7 +61,7 @@ class CreateDemoDistrict(EnforcementAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterNumber(
-                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Integer, 370302
+                self.SEED, tr("Random seed"), QgsProcessingParameterNumber.Type.Integer, 370302
             )
         )
         self.addParameter(

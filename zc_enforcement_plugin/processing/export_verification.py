@@ -24,7 +24,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
@@ -36,10 +35,10 @@ from qgis.PyQt.QtCore import QDate
 from qgis.PyQt.QtGui import QFont
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, export, ledger, ledger_schema
+from ..core import domain, export, ledger_schema
 from ..i18n import tr
 from ..resources_paths import RESOURCES
-from .base import EnforcementAlgorithm, fail
+from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
 
 # --- the print layout: resources/layouts/verification_sheet.qpt, made by scripts/make_layouts.py --
 LAYOUT_TEMPLATE = RESOURCES / "layouts" / "verification_sheet.qpt"
@@ -90,7 +89,7 @@ class ExportVerification(EnforcementAlgorithm):
         "spot and field named."
     )
 
-    LEDGER = "LEDGER"
+    LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     ENCODING = "ENCODING"
     AFTER_IMAGE = "AFTER_IMAGE"
@@ -108,17 +107,10 @@ class ExportVerification(EnforcementAlgorithm):
 
     def flags(self):
         # Print layouts and their private project are only safe on the main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.LEDGER,
-                tr("Ledger (GeoPackage)"),
-                extension="gpkg",
-                behavior=QgsProcessingParameterFile.File,
-            )
-        )
+        add_ledger_parameter(self)
         self.addParameter(
             QgsProcessingParameterString(
                 self.BATCH, tr("Batch (empty: every spot of the ledger)"), optional=True
@@ -164,7 +156,6 @@ class ExportVerification(EnforcementAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        ledger_path = Path(self.parameterAsFile(parameters, self.LEDGER, context))
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
@@ -175,15 +166,13 @@ class ExportVerification(EnforcementAlgorithm):
         def part(start: float, end: float):
             return lambda percent: feedback.setProgress(start + (end - start) * percent / 100.0)
 
-        try:
-            store = ledger.GeoPackageLedger(ledger_path, create=False)
-        except ledger.LedgerError as error:
-            raise fail(str(error)) from error
+        store = open_ledger(self, parameters, context)
         try:
             feedback.setProgressText(tr("Reading the ledger"))
             rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
             if not rows:
-                raise fail(self._no_spots_message(store, batch, ledger_path))
+                reference = self.parameterAsString(parameters, self.LEDGER, context)
+                raise fail(self._no_spots_message(store, batch, reference))
             # Before anything is written: a value the chosen encoding cannot hold stops here.
             export.check_encodable(rows, encoding)
             folder.mkdir(parents=True, exist_ok=True)

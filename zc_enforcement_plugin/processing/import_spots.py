@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterFile,
     QgsProcessingParameterString,
     QgsProviderRegistry,
 )
@@ -20,8 +19,9 @@ from ..compat import SOURCE_POLYGON
 from ..core import domain, ledger
 from ..core.towns import assign_towns
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail
+from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
 from .layer_reader import read_source
+from .postgis_connection import is_postgis_reference
 
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 
@@ -33,7 +33,8 @@ class ImportSpots(EnforcementAlgorithm):
     GROUP_ID = "verification"
     HELP = (
         "Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it "
-        "does not exist). Importing the same batch again refreshes the spots' geometry, "
+        "does not exist, or the shared ledger as postgis://<saved connection>). Importing the "
+        "same batch again refreshes the spots' geometry, "
         "delivered fields and screening figures but never touches verdicts or evidence; a new "
         "batch is added beside the others. Spots with a duplicate or empty JCBH, and text that "
         "looks mis-decoded (GBK read as another encoding), are reported by number and not "
@@ -43,7 +44,7 @@ class ImportSpots(EnforcementAlgorithm):
     )
 
     SPOTS = "SPOTS"
-    LEDGER = "LEDGER"
+    LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     TOWNS = "TOWNS"
     PIECES = "PIECES"
@@ -56,14 +57,7 @@ class ImportSpots(EnforcementAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.SPOTS, tr("Screened spots"), [SOURCE_POLYGON])
         )
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.LEDGER,
-                tr("Ledger (GeoPackage)"),
-                extension="gpkg",
-                behavior=QgsProcessingParameterFile.File,
-            )
-        )
+        add_ledger_parameter(self)
         self.addParameter(
             QgsProcessingParameterString(
                 self.BATCH, tr("Batch name (default: the layer's name)"), optional=True
@@ -91,9 +85,11 @@ class ImportSpots(EnforcementAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.REPORT, tr("Import report")))
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
-        # The ledger may not exist yet: it is created on import, so only its folder must exist.
-        path = Path(self.parameterAsString(parameters, self.LEDGER, context) or "")
-        if not path.parent.is_dir():
+        # A GeoPackage ledger may not exist yet: it is created on import, so only its folder
+        # must exist.
+        reference = self.parameterAsString(parameters, self.LEDGER, context) or ""
+        path = Path(reference)
+        if not is_postgis_reference(reference) and not path.parent.is_dir():
             return False, tr("Folder {folder} does not exist.").format(folder=path.parent)
         return True, ""
 
@@ -104,7 +100,7 @@ class ImportSpots(EnforcementAlgorithm):
         layer = self.parameterAsVectorLayer(parameters, self.SPOTS, context)
         label = layer.name() if layer is not None else str(parameters.get(self.SPOTS))
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label
-        ledger_path = Path(self.parameterAsString(parameters, self.LEDGER, context))
+        ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
         records, source_path = self._read_spots(layer, source, label, context, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
@@ -116,10 +112,12 @@ class ImportSpots(EnforcementAlgorithm):
         if feedback.isCanceled():
             return {}
         feedback.setProgressText(
-            tr("Writing {count} spots to {ledger}").format(count=len(records), ledger=ledger_path)
+            tr("Writing {count} spots to {ledger}").format(
+                count=len(records), ledger=ledger_reference
+            )
         )
         try:
-            with ledger.GeoPackageLedger(ledger_path) as store:
+            with open_ledger(self, parameters, context, create=True) as store:
                 report = store.import_batch(batch, records, source=source_path)
         except ledger.LedgerError as error:
             raise fail(str(error)) from error

@@ -66,7 +66,7 @@ def read_source(
     request.setDestinationCrs(destination_crs, transform_context)
     # Spots with invalid geometry must reach the engine to be repaired and flagged, not dropped.
     features = source.getFeatures(
-        request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+        request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
     )
     wkbs: list[bytes | None] = []
     ids: list[int] = []

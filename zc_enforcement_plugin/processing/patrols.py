@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import shapely
 from qgis.core import (
@@ -25,21 +24,10 @@ from qgis.core import (
 from ..compat import FIELD_INT, FIELD_STRING, SOURCE_LINE, WKB_NO_GEOMETRY
 from ..core import domain, ledger, patrols
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail
+from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
 from .layer_reader import read_source
 
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
-
-
-def _ledger_parameter(algorithm) -> None:
-    algorithm.addParameter(
-        QgsProcessingParameterFile(
-            "LEDGER",
-            tr("Ledger (GeoPackage)"),
-            extension="gpkg",
-            behavior=QgsProcessingParameterFile.Behavior.File,
-        )
-    )
 
 
 def _date(algorithm, parameters, name, context) -> dt.date:
@@ -61,7 +49,7 @@ class RecordPatrol(EnforcementAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        _ledger_parameter(self)
+        add_ledger_parameter(self)
         self.addParameter(QgsProcessingParameterString("OFFICE", tr("Office (SMC)")))
         self.addParameter(
             QgsProcessingParameterDateTime(
@@ -119,8 +107,7 @@ class RecordPatrol(EnforcementAlgorithm):
                     if s.strip()
                 ),
             )
-            path = Path(self.parameterAsString(parameters, "LEDGER", context))
-            with ledger.GeoPackageLedger(path, create=False) as store:
+            with open_ledger(self, parameters, context) as store:
                 store.add_patrol(record)
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
@@ -160,7 +147,7 @@ class PatrolCompliance(EnforcementAlgorithm):
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        _ledger_parameter(self)
+        add_ledger_parameter(self)
         for name, title in (("START", tr("From")), ("END", tr("To"))):
             self.addParameter(
                 QgsProcessingParameterDateTime(
@@ -187,9 +174,8 @@ class PatrolCompliance(EnforcementAlgorithm):
         )
         if end < start:
             raise fail(tr("The end date is before the start date."))
-        path = Path(self.parameterAsString(parameters, "LEDGER", context))
         try:
-            with ledger.GeoPackageLedger(path, create=False) as store:
+            with open_ledger(self, parameters, context) as store:
                 records = store.patrols(start=start, end=end)
                 offices = sorted(
                     {s.office for s in store.spots() if s.office} | {r.office for r in records}

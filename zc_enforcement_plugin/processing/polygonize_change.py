@@ -68,7 +68,7 @@ class PolygonizeChange(CampaignAlgorithm):
             tr("Change values, ';'-separated (empty: any nonzero value)"),
             optional=True,
         )
-        double = QgsProcessingParameterNumber.Double
+        double = QgsProcessingParameterNumber.Type.Double
         self._add_number(
             self.MIN_AREA, tr("Minimum mapping unit (m²)"), double, defaultValue=400.0, minValue=0.0
         )
@@ -87,14 +87,14 @@ class PolygonizeChange(CampaignAlgorithm):
         self._add_number(
             self.WINDOW_SIZE,
             tr("Reading window (pixels a side)"),
-            QgsProcessingParameterNumber.Integer,
+            QgsProcessingParameterNumber.Type.Integer,
             defaultValue=2048,
             minValue=16,
         )
         self._add_text(self.SPOT_TYPE, tr("Spot type (TBLX)"), cs.CHANGE_SPOT_TYPE)
         self._add_numbering()
         self._add_area_method()
-        self._add_sink(self.OUTPUT, tr("Change spots"), QgsProcessing.TypeVectorPolygon)
+        self._add_sink(self.OUTPUT, tr("Change spots"), QgsProcessing.SourceType.TypeVectorPolygon)
 
     def _change_values(self, parameters, context) -> list[float] | None:
         values = []

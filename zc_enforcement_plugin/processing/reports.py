@@ -11,17 +11,17 @@ from qgis.core import (
     QgsProcessingOutputFile,
     QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
 from ..core import reports
-from ..core.ledger import GeoPackageLedger, LedgerError
+from ..core.ledger import LedgerError
 from ..core.workdays import HolidayFileError, WorkCalendar
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail
+from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .postgis_connection import is_postgis_reference
 from .report_pdf import write_report_pdf
 
 
@@ -32,7 +32,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
     GROUP_ID = "reports"
     FILE_STEM = ""
 
-    LEDGER = "LEDGER"
+    LEDGER = LEDGER_PARAMETER
     REPORT_DATE = "REPORT_DATE"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     XLSX = "XLSX"
@@ -40,13 +40,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
     WARNINGS = "WARNINGS"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-        self.addParameter(
-            QgsProcessingParameterFile(
-                self.LEDGER,
-                tr("Verification ledger (GeoPackage)"),
-                extension="gpkg",
-            )
-        )
+        add_ledger_parameter(self)
         self.add_period_parameters()
         self.addParameter(
             QgsProcessingParameterString(
@@ -73,7 +67,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        path = Path(self.parameterAsFile(parameters, self.LEDGER, context))
+        reference = self.parameterAsString(parameters, self.LEDGER, context)
         try:
             period = self.period(parameters, context)
         except ValueError as exc:
@@ -87,10 +81,15 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             ) from None
         folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         folder.mkdir(parents=True, exist_ok=True)
+        ledger = open_ledger(self, parameters, context)
         try:
-            calendar = WorkCalendar.for_ledger(path)
-            ledger = GeoPackageLedger(path, create=False)
-        except (LedgerError, HolidayFileError) as exc:
+            # The bureau's holiday file lies beside a GeoPackage ledger; a shared ledger uses
+            # the file shipped with the plugin.
+            calendar = WorkCalendar.for_ledger(
+                Path(reference) if not is_postgis_reference(reference) else Path("shared")
+            )
+        except HolidayFileError as exc:
+            ledger.close()
             raise fail(str(exc)) from None
         try:
             feedback.setProgressText(tr("Reading the ledger"))
@@ -223,7 +222,7 @@ class Assessment(_ReportAlgorithm):
             QgsProcessingParameterNumber(
                 self.YEAR,
                 tr("Year"),
-                QgsProcessingParameterNumber.Integer,
+                QgsProcessingParameterNumber.Type.Integer,
                 dt.date.today().year,
                 minValue=2000,
                 maxValue=2100,

@@ -136,14 +136,14 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(
-                self.OUTPUT, tr("Screened spots"), QgsProcessing.TypeVectorPolygon
+                self.OUTPUT, tr("Screened spots"), QgsProcessing.SourceType.TypeVectorPolygon
             )
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_PIECES,
                 tr("Pieces inside protection layers"),
-                QgsProcessing.TypeVectorPolygon,
+                QgsProcessing.SourceType.TypeVectorPolygon,
                 optional=True,
                 createByDefault=False,
             )
@@ -321,13 +321,13 @@ class ScreenSpots(EnforcementAlgorithm):
 
         request = QgsFeatureRequest()
         for feature in spots.getFeatures(
-            request, QgsProcessingFeatureSource.FlagSkipGeometryValidityChecks
+            request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
         ):
             row = position[feature.id()]
             out = QgsFeature(fields)
             out.setGeometry(feature.geometry())
             out.setAttributes(feature.attributes() + [column[row] for column in columns])
-            sink.addFeature(out, QgsFeatureSink.FastInsert)
+            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
         return dest_id
 
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):
@@ -350,7 +350,7 @@ class ScreenSpots(EnforcementAlgorithm):
             qgis_geometry.fromWkb(shapely.to_wkb(geometry))
             feature.setGeometry(qgis_geometry)
             feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return dest_id
 
 

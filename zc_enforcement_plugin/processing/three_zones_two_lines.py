@@ -118,12 +118,14 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         )
         self._add_area_method()
         self._add_sink(
-            self.OUTPUT, tr("Three zones two lines view areas"), QgsProcessing.TypeVectorPolygon
+            self.OUTPUT,
+            tr("Three zones two lines view areas"),
+            QgsProcessing.SourceType.TypeVectorPolygon,
         )
         self._add_sink(
             self.OUTPUT_SUMMARY,
             tr("Spots and mines in view, by line or zone"),
-            QgsProcessing.TypeVector,
+            QgsProcessing.SourceType.TypeVector,
             optional=True,
         )
 

@@ -84,7 +84,9 @@ class CasePanel(QgsPanelWidget):
         self.messages.setWordWrap(True)
         self.messages.setStyleSheet("color: #b00020;")
         layout.addWidget(self.messages)
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Close, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
+        )
         buttons.accepted.connect(self.record_step)
         buttons.rejected.connect(self.acceptPanel)
         layout.addWidget(buttons)

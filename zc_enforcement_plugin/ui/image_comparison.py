@@ -38,7 +38,7 @@ class ImageComparison(QWidget):
         for column, title in enumerate((tr("Before"), tr("After"))):
             layout.addWidget(QLabel(title, self), 0, column)
             picker = QgsMapLayerComboBox(self)
-            picker.setFilters(QgsMapLayerProxyModel.RasterLayer)
+            picker.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
             picker.setAllowEmptyLayer(True)
             picker.setLayer(None)  # start empty: pick_defaults() or the user chooses
             picker.layerChanged.connect(self._show_images)

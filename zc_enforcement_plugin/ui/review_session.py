@@ -59,16 +59,30 @@ class ReviewSession:
         self.queue: list[ledger.SpotSummary] = []
         self.position = -1
         self.calendar: WorkCalendar | None = None
+        self._seen_versions: dict[int, int] = {}
 
     # --- the ledger ----------------------------------------------------------------------------
     def open(self, path: str | Path) -> None:
-        """Open (or create) a ledger; the previous one is closed only once this one opened."""
-        store = ledger.GeoPackageLedger(Path(path))
+        """Open (or create) a ledger; the previous one is closed only once this one opened.
+
+        `path` is a GeoPackage or a shared ledger `postgis://<QGIS connection>[/<schema>]`.
+        """
+        if str(path).startswith("postgis://"):
+            from ..processing.postgis_connection import open_ledger_store
+
+            store, where, calendar_file = open_ledger_store(str(path)), str(path), None
+        else:
+            store, where = ledger.GeoPackageLedger(Path(path)), Path(path)
+            calendar_file = where
         self.close()
-        self.store, self.path = store, Path(path)
+        self.store, self.path = store, where
         # Lenient: a date in a year without a holiday schedule gives a deadline with a warning
         # (shown in the dock), never a failure to show the spot.
-        self.calendar = WorkCalendar.for_ledger(self.path, strict=False)
+        self.calendar = (
+            WorkCalendar.for_ledger(calendar_file, strict=False)
+            if calendar_file
+            else WorkCalendar(None, strict=False)
+        )
         self.refresh()
 
     def close(self) -> None:
@@ -130,7 +144,11 @@ class ReviewSession:
 
     def current(self) -> ledger.Spot | None:
         spot_id = self.current_id
-        return None if spot_id is None or self.store is None else self.store.spot(spot_id)
+        if spot_id is None or self.store is None:
+            return None
+        spot = self.store.spot(spot_id)
+        self._seen_versions[spot_id] = spot.version  # what a save of this spot is based on
+        return spot
 
     def go_to(self, spot_id: int) -> bool:
         for index, summary in enumerate(self.queue):
@@ -194,7 +212,11 @@ class ReviewSession:
         spot_id = self.current_id
         if self.store is None or spot_id is None:
             raise ledger.LedgerError("没有当前图斑 / no current spot")
-        record_id = self.store.record_verdict(spot_id, verdict)
+        # Based on the version shown: a save by someone else since is refused (ConflictError).
+        record_id = self.store.record_verdict(
+            spot_id, verdict, expected_version=self._seen_versions.get(spot_id)
+        )
+        self._seen_versions.pop(spot_id, None)
         self.refresh(keep_spot=spot_id)
         return record_id
 
@@ -208,7 +230,7 @@ class ReviewSession:
             raise ledger.LedgerError(
                 f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
             )
-        record = ledger.store_evidence_file(self.store.path, spot.number, Path(file), kind)
+        record = ledger.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
         self.store.add_evidence(spot.id, record)
         return record
 

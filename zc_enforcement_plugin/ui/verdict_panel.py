@@ -121,7 +121,9 @@ class VerdictPanel(QgsPanelWidget):
         self.messages.setWordWrap(True)
         self.messages.setStyleSheet("color: #b00020;")
         layout.addWidget(self.messages)
-        buttons = QDialogButtonBox(QDialogButtonBox.Save | QDialogButtonBox.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.acceptPanel)
         self.buttons = buttons

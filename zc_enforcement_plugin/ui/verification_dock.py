@@ -127,7 +127,7 @@ class VerificationDock(QgsDockWidget):
         top = QHBoxLayout()
         self.ledger_file = QgsFileWidget(page)
         self.ledger_file.setObjectName("ledgerFile")
-        self.ledger_file.setStorageMode(QgsFileWidget.SaveFile)
+        self.ledger_file.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
         self.ledger_file.setConfirmOverwrite(False)
         self.ledger_file.setFilter(tr("Ledger (*.gpkg)"))
         self.ledger_file.setDialogTitle(tr("Open or create a verification ledger"))

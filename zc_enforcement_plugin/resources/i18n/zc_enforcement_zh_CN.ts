@@ -274,6 +274,26 @@
       <translation>正在核查 {count} 个批准</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Ledger (GeoPackage, or postgis://&lt;saved connection&gt;)</source>
+      <translation>台帐（GeoPackage 文件，或 postgis://&lt;已保存的连接&gt;）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>No ledger given.</source>
+      <translation>未指定台帐。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Ledger (*.gpkg)</source>
+      <translation>台帐 (*.gpkg)</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>The ledger {path} does not exist.</source>
+      <translation>台帐 {path} 不存在。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Campaigns</source>
       <translation>专项行动</translation>
@@ -440,11 +460,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Ledger (GeoPackage)</source>
-      <translation>台帐（GeoPackage）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Batch (empty: every spot of the ledger)</source>
       <translation>批次（留空：台帐中全部图斑）</translation>
     </message>
@@ -575,8 +590,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others. Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area.</source>
-      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街。</translation>
+      <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis://&lt;saved connection&gt;). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others. Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; with screening's pieces layer the dock can show and highlight what each spot hits.</source>
+      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis://&lt;已保存的连接&gt; 指定的共享台帐）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查碎片图层时，核查面板可列出并高亮显示每个图斑压占的内容。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -592,6 +607,11 @@
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Towns with their offices (XZMC, SMC)</source>
       <translation>镇街及所属自然资源所（XZMC、SMC）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Pieces from screening (OUTPUT_PIECES), shown in the dock</source>
+      <translation>筛查得到的压占碎片（OUTPUT_PIECES），在核查面板中显示</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -912,11 +932,6 @@
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Drawing the PDF</source>
       <translation>正在绘制 PDF</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>Verification ledger (GeoPackage)</source>
-      <translation>核查台帐（GeoPackage）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1302,11 +1317,6 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Ledger (*.gpkg)</source>
-      <translation>台帐 (*.gpkg)</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />

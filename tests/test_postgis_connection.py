@@ -1,0 +1,63 @@
+"""A shared ledger opened through a connection saved in QGIS, its password in the auth manager."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
+
+from scripts import postgis_server as srv
+from zc_enforcement_plugin.core.ledger import LedgerError
+from zc_enforcement_plugin.processing import postgis_connection as pc
+from zc_enforcement_plugin.ui.review_session import ReviewSession
+
+BRIGADE = "zc_brigade_user"
+
+
+@pytest.fixture(scope="module")
+def server():
+    try:
+        started = srv.start()
+    except srv.ServerError as exc:
+        pytest.fail(f"the local PostgreSQL/PostGIS server could not be started: {exc}")
+    srv.setup_database(srv.DEMO_DATABASE)
+    yield
+    if started:
+        srv.stop()
+
+
+def save_connection(name: str, authcfg: str) -> None:
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), srv.DEMO_DATABASE, "", "", authConfigId=authcfg)
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
+
+
+def test_a_saved_connection_with_an_auth_config_opens_the_ledger(qgis_app, server, tmp_path):
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("zc brigade")
+    config.setConfig("username", BRIGADE)
+    config.setConfig("password", srv.password_for(BRIGADE))
+    assert manager.storeAuthenticationConfig(config)[0]
+    save_connection("区局台帐 server", config.id())
+
+    reference = pc.reference("区局台帐 server")
+    assert pc.parse_reference(reference) == ("区局台帐 server", "zc_ledger")
+    params = pc.connection_params("区局台帐 server")
+    assert params["user"] == BRIGADE and params["port"] == str(srv.PORT)
+    session = ReviewSession()
+    session.open(reference)
+    assert session.store.counts()[1] >= 0 and session.path == reference
+    # the reference is what the project stores: no password in it or in the ledger's name
+    secret = srv.password_for(BRIGADE)
+    assert secret not in reference and secret not in session.store.path
+    session.close()
+    QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection("区局台帐 server")
+    manager.removeAuthenticationConfig(config.id())
+
+
+def test_an_unknown_connection_is_named(qgis_app):
+    with pytest.raises(LedgerError, match="no saved PostgreSQL connection named 'nowhere'"):
+        pc.connection_params("nowhere")

@@ -1,0 +1,503 @@
+"""The PostGIS ledger against a real PostgreSQL 15 + PostGIS server (scripts/postgis_server.py).
+
+The server is started by the session fixture (installed from Debian first if missing), so
+`make test` runs these for real everywhere. Without a server they fail and say why; set
+ZC_SKIP_POSTGIS=1 to skip them knowingly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import uuid
+
+import psycopg2  # noqa: E402 - Debian's python3-psycopg2, seen through the venv
+import pytest
+import shapely
+from shapely.geometry import box
+
+from scripts import postgis_server as srv
+from zc_enforcement_plugin.core import domain, ledger, ledger_migrate
+from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.ledger import (
+    CaseFilter,
+    ConflictError,
+    GeoPackageLedger,
+    LedgerError,
+    LedgerStore,
+    SpotRecord,
+    Verdict,
+)
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+X0, Y0 = 39_520_000.0, 4_070_000.0
+# Two offices of the demo district (scripts/postgis_server.demo_offices).
+LUOCUN_ROLE, LUOCUN, LUOCUN_TOWNS = "zc_office_370302102", "罗村自然资源所", ("罗村镇", "洪山镇")
+TAIHE_ROLE, TAIHE, TAIHE_TOWN = "zc_office_370302108", "太河自然资源所", "太河镇"
+BRIGADE = "zc_brigade_user"
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A fresh database on the local server with the demo roles; dropped at the end."""
+    if os.environ.get("ZC_SKIP_POSTGIS"):
+        pytest.skip("ZC_SKIP_POSTGIS is set")
+    try:
+        started = srv.start()
+    except srv.ServerError as exc:
+        pytest.fail(
+            f"the local PostgreSQL/PostGIS server could not be started ({exc}); run "
+            "`python scripts/postgis_server.py start` to see why, or set ZC_SKIP_POSTGIS=1"
+        )
+    name = f"zc_test_{os.getpid()}"
+    srv.setup_database(name)  # creates the roles and the zc_ledger schema
+    yield name
+    srv.drop_database(name)
+    if started:
+        srv.stop()
+
+
+@pytest.fixture
+def schema(pg_database):
+    """A new, empty ledger schema with the demo offices, for one test."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    return name
+
+
+def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLedger:
+    folder = tmp_path / "shared_evidence" if tmp_path is not None else None
+    return lp.PostGISLedger(srv.params(user, pg_database), schema=schema, evidence_dir=folder)
+
+
+def raw(pg_database, schema, user):
+    conn = psycopg2.connect(**srv.params(user, pg_database))
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f'SET search_path TO "{schema}", public')
+    return conn
+
+
+def spot(number: str, i: int, town: str, office: str) -> SpotRecord:
+    return SpotRecord(
+        {
+            domain.SPOT_NUMBER: number,
+            domain.SPOT_AREA: 400.0,
+            domain.CULTIVATED_AREA: 150.5,
+            domain.BASIC_FARMLAND_AREA: 20.25,
+            domain.TOWN_NAME: town,
+            domain.OFFICE_NAME: office,
+            domain.REVIEW_PRIORITY: 1 + i % 4,
+            domain.CULTIVATED_FLAG: i % 2 == 0,
+            "QSX": "2025-01-01",
+        },
+        box(X0 + 100 * i, Y0, X0 + 100 * i + 20, Y0 + 20),
+        i,
+    )
+
+
+def illegal(verifier="张三", day="2026-03-05", **changes) -> Verdict:
+    values = dict(
+        category=ls.VERDICT_ILLEGAL,
+        kind="未报即用",
+        verifier=verifier,
+        verified_on=day,
+        areas={domain.CULTIVATED_AREA: 120.0},
+        details={ls.DETAIL_PARTY: "某公司", ls.DETAIL_STOP_ORDER: True},
+    )
+    values.update(changes)
+    return Verdict(**values)
+
+
+def fill(store: LedgerStore, tmp_path) -> None:
+    """Two offices' spots with verdicts (one corrected), evidence, cases, events, patrols."""
+    records = [spot(f"37030220260{i:03d}", i, LUOCUN_TOWNS[i % 2], LUOCUN) for i in range(4)]
+    records += [spot(f"37030220261{i:03d}", 10 + i, TAIHE_TOWN, TAIHE) for i in range(3)]
+    store.import_batch("2026年第1季度", records, source="jctb.shp")
+    ids = {s.number: s.id for s in store.spots()}
+    first = ids["37030220260000"]
+    wrong = store.record_verdict(first, illegal(kind="边报边用"))
+    store.record_verdict(first, illegal(corrects=wrong, note="更正"))
+    taihe_spot = ids["37030220261000"]
+    store.record_verdict(taihe_spot, illegal(verifier="李四"))
+    store.record_verdict(
+        ids["37030220260001"],
+        Verdict(ls.VERDICT_OTHER, "设施农用地", "王五", "2026-03-06", note="大棚"),
+    )
+    photo = tmp_path / "IMG_0001.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9 not much of a photo " + os.urandom(64))
+    for spot_id in (first, taihe_spot):
+        record = ledger.store_evidence_in(store.evidence_dir, str(spot_id), photo, "photo")
+        store.add_evidence(spot_id, record)
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=first)
+    store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2026, 3, 6), "张三"))
+    store.open_case(ORIGIN_SPOT, spot_id=taihe_spot)
+    store.add_patrol(
+        PatrolRecord(
+            "XC-2026-0001",
+            LUOCUN,
+            dt.date(2026, 3, 2),
+            ["张三", "赵六"],
+            route=((X0, Y0), (X0 + 500, Y0 + 30), (X0 + 900, Y0 + 400)),
+            findings="发现新建厂房",
+            spot_numbers=["37030220260000"],
+        )
+    )
+    store.add_patrol(PatrolRecord("XC-2026-0002", TAIHE, dt.date(2026, 3, 3), ["李四"]))
+    store.open_case(ORIGIN_PATROL, patrol_id="XC-2026-0001", note="巡查发现")
+    store.set_setting(ls.SETTING_DEADLINE_RULES, {})
+
+
+# --- roles and row-level security ----------------------------------------------------------------
+def test_offices_see_and_edit_only_their_own_towns(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        everything = brigade.spots()
+        assert len(everything) == 7 and len(brigade.cases()) == 3 and len(brigade.patrols()) == 2
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        mine = luocun.spots()
+        assert {s.town for s in mine} == set(LUOCUN_TOWNS) and len(mine) == 4
+        assert {r.office for r in luocun.cases()} == {LUOCUN} and len(luocun.cases()) == 2
+        assert [p.office for p in luocun.patrols()] == [LUOCUN]
+        assert all(luocun.spot(e.spot_id).office == LUOCUN for e in luocun.evidence())
+        taihe_id = next(s.id for s in everything if s.number == "37030220261000")
+        with pytest.raises(LedgerError, match="no spot"):
+            luocun.spot(taihe_id)
+        with pytest.raises(LedgerError):
+            luocun.record_verdict(taihe_id, illegal())
+        with pytest.raises(LedgerError):
+            luocun.import_batch("x", [spot("370302209990001", 30, TAIHE_TOWN, TAIHE)])
+        # its own spot: allowed
+        assert luocun.record_verdict(mine[-1].id, illegal(verifier="罗村所"))
+    with open_store(pg_database, schema, TAIHE_ROLE, tmp_path) as taihe:
+        assert {s.town for s in taihe.spots()} == {TAIHE_TOWN}
+        assert len(taihe.verdict_history(taihe_id)) == 1
+        assert [r.office for r in taihe.cases()] == [TAIHE]
+
+
+def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        taihe_spot = next(s.id for s in brigade.spots() if s.town == TAIHE_TOWN)
+        taihe_case = next(r.case_id for r in brigade.cases() if r.office == TAIHE)
+        luocun_spot = next(s.id for s in brigade.spots() if s.town == LUOCUN_TOWNS[0])
+    conn = raw(pg_database, schema, LUOCUN_ROLE)
+    cur = conn.cursor()
+    others = "\"XZMC\" NOT IN ('罗村镇', '洪山镇')"
+    for table, condition in (
+        ("ledger_spots", others),
+        ("ledger_verdicts", f"spot_id = {taihe_spot}"),
+        ("ledger_evidence", f"spot_id = {taihe_spot}"),
+        ("ledger_cases", f"office = '{TAIHE}'"),
+        ("ledger_case_events", f"case_id = {taihe_case}"),
+        ("ledger_patrols", f"office = '{TAIHE}'"),
+    ):
+        cur.execute(f"SELECT count(*) FROM {table} WHERE {condition}")
+        assert cur.fetchone()[0] == 0, table
+    cur.execute(f"UPDATE ledger_spots SET \"JYPD\" = 'hacked' WHERE {others}")
+    assert cur.rowcount == 0
+    refused = [
+        f"INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
+        f"recorded_at) VALUES ({taihe_spot}, '违法', '未报即用', 'x', '2026-03-01', 'now')",
+        f"INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) VALUES "
+        f"({taihe_spot}, 'photo', 'a.jpg', '{'0' * 64}', 1, 'now')",
+        f"INSERT INTO ledger_case_events (case_id, stage, date, person, recorded_at) VALUES "
+        f"({taihe_case}, 'verify', '2026-03-02', 'x', 'now')",
+        "INSERT INTO ledger_patrols (patrol_number, office, date, recorded_at) VALUES "
+        f"('XC-FAKE', '{TAIHE}', '2026-03-02', 'now')",
+        'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
+        "updated_at) VALUES (1, 'fake', '太河镇', '{}', 'now', 'now')",
+        # moving its own spot into another office's town
+        f"UPDATE ledger_spots SET \"XZMC\" = '太河镇' WHERE fid = {luocun_spot}",
+        f"DELETE FROM ledger_spots WHERE fid = {taihe_spot}",
+        "DELETE FROM ledger_verdicts",
+        "UPDATE ledger_verdicts SET category = '合法'",
+        "SELECT * FROM ledger_office_towns",
+        f"INSERT INTO ledger_office_towns VALUES ('{LUOCUN_ROLE}', '{LUOCUN}', '太河镇')",
+        "SET ROLE zc_brigade",
+        "SET ROLE zc_owner",
+        "ALTER TABLE ledger_spots DISABLE ROW LEVEL SECURITY",
+        "ALTER TABLE ledger_spots NO FORCE ROW LEVEL SECURITY",
+        "DROP POLICY office_own ON ledger_spots",
+        "SET row_security = off",  # would make the next query fail rather than see all
+    ]
+    for statement in refused:
+        with pytest.raises(psycopg2.Error):
+            cur.execute(statement)
+            if statement.startswith("SET row_security"):
+                cur.execute("SELECT count(*) FROM ledger_spots")
+    conn.close()
+    # the brigade still sees everything unchanged
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        assert len(brigade.spots()) == 7
+        assert brigade.spot(taihe_spot).suggested is None
+        assert len(brigade.patrols()) == 2
+        assert brigade.spot(luocun_spot).town == LUOCUN_TOWNS[0]
+
+
+def test_history_is_append_only_even_for_the_brigade_and_the_superuser(
+    pg_database, schema, tmp_path
+):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+    for user in (BRIGADE, srv.SUPERUSER):
+        conn = raw(pg_database, schema, user)
+        for table in ("ledger_verdicts", "ledger_case_events", "ledger_patrols"):
+            with pytest.raises(psycopg2.Error, match="append-only|permission denied"):
+                conn.cursor().execute(f"DELETE FROM {table}")
+        conn.close()
+
+
+# --- concurrency ---------------------------------------------------------------------------------
+def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    one = open_store(pg_database, schema, LUOCUN_ROLE, tmp_path)
+    two = open_store(pg_database, schema, BRIGADE, tmp_path)
+    seen_one, seen_two = one.spot(spot_id).version, two.spot(spot_id).version
+    assert seen_one == seen_two
+    one.record_verdict(spot_id, illegal(verifier="张三"), expected_version=seen_one)
+    with pytest.raises(ConflictError) as refused:
+        two.record_verdict(
+            spot_id,
+            Verdict(ls.VERDICT_OTHER, "临时用地", "李四", "2026-03-07"),
+            expected_version=seen_two,
+        )
+    message = str(refused.value)
+    assert "张三" in message and "李四" in message and "违法" in message and "临时用地" in message
+    assert f"version {seen_two}" in message and f"version {seen_two + 1}" in message
+    assert [v.verifier for v in two.verdict_history(spot_id)] == ["张三"]
+    kept = two.conflicts(spot_id)
+    assert [(c["verifier"], c["kind"], c["expected_version"]) for c in kept] == [
+        ("李四", "临时用地", seen_two)
+    ]
+    # after reading the new version the save goes through
+    fresh = two.spot(spot_id).version
+    two.record_verdict(spot_id, illegal(verifier="李四"), expected_version=fresh)
+    assert [v.verifier for v in one.verdict_history(spot_id)] == ["张三", "李四"]
+    one.close()
+    two.close()
+
+
+def test_simultaneous_saves_one_wins_one_is_refused(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    stores = [open_store(pg_database, schema, BRIGADE, tmp_path) for _ in range(2)]
+    for round_number in range(5):
+        seen = stores[0].spot(spot_id).version
+        barrier = threading.Barrier(2)
+        outcome: list = [None, None]
+
+        def save(index: int, seen=seen, barrier=barrier, outcome=outcome) -> None:
+            barrier.wait()
+            try:
+                outcome[index] = stores[index].record_verdict(
+                    spot_id, illegal(verifier=f"人{index}"), expected_version=seen
+                )
+            except ConflictError as exc:
+                outcome[index] = exc
+
+        threads = [threading.Thread(target=save, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        kinds = sorted(type(x).__name__ for x in outcome)
+        assert kinds == ["ConflictError", "int"], (round_number, outcome)
+        assert stores[0].spot(spot_id).version == seen + 1
+    assert len(stores[0].conflicts(spot_id)) == 5
+    for store in stores:
+        store.close()
+
+
+# --- round trip ----------------------------------------------------------------------------------
+def test_geopackage_to_postgis_and_back_loses_nothing(pg_database, schema, tmp_path):
+    original_dir = tmp_path / "original"
+    original_dir.mkdir()
+    original = GeoPackageLedger(original_dir / "ledger.gpkg", office="区执法监察大队")
+    fill(original, original_dir)
+    with open_store(pg_database, schema, tmp_path=tmp_path) as server:
+        report = ledger_migrate.copy_ledger(original, server)
+        assert report.rows[ls.T_SPOTS] == 7 and report.files_copied == 2
+        assert ledger_migrate.compare_ledgers(original, server) == []
+        (tmp_path / "back").mkdir()
+        back = GeoPackageLedger(tmp_path / "back" / "ledger.gpkg")
+        ledger_migrate.copy_ledger(server, back)
+        assert ledger_migrate.compare_ledgers(server, back) == []
+    assert ledger_migrate.compare_ledgers(original, back) == []
+    assert ledger_migrate.rows_digest(original) == ledger_migrate.rows_digest(back)
+    # and the stores answer alike through the interface
+    assert original.spots() == back.spots()
+    assert [r.case for r in original.cases()] == [r.case for r in back.cases()]
+    assert original.patrols() == back.patrols()
+    assert ledger.check_evidence_integrity(back) == []
+    # a difference is found: alter one evidence file of the copy
+    changed = back.evidence_dir / back.evidence()[0].path
+    changed.write_bytes(changed.read_bytes() + b"x")
+    assert any("sha256" in d for d in ledger_migrate.compare_ledgers(original, back))
+    original.close()
+    back.close()
+
+
+def test_the_interface_behaves_like_the_geopackage(pg_database, schema, tmp_path):
+    (tmp_path / "g").mkdir()
+    gpkg = GeoPackageLedger(tmp_path / "g" / "ledger.gpkg")
+    with open_store(pg_database, schema, tmp_path=tmp_path) as server:
+        for store in (gpkg, server):
+            fill(store, tmp_path)
+        assert isinstance(server, LedgerStore)
+        strip = lambda spots: [(s.number, s.status, s.category, s.priority) for s in spots]  # noqa: E731
+        assert strip(server.spots()) == strip(gpkg.spots())
+        for wanted in (
+            ledger.SpotFilter(status=ls.STATUS_VERIFIED),
+            ledger.SpotFilter(flag=domain.CULTIVATED_FLAG),
+            ledger.SpotFilter(town=TAIHE_TOWN),
+        ):
+            assert strip(server.spots(wanted)) == strip(gpkg.spots(wanted))
+        assert server.counts() == gpkg.counts()
+        assert [(r.office, r.case.stage) for r in server.cases(CaseFilter(closed=False))] == [
+            (r.office, r.case.stage) for r in gpkg.cases(CaseFilter(closed=False))
+        ]
+        assert server.settings() == gpkg.settings()
+        with pytest.raises(ledger.CaseError, match="already has case"):
+            cased = next(s.id for s in server.spots() if s.number == "37030220260000")
+            server.open_case(ORIGIN_SPOT, spot_id=cased)
+    gpkg.close()
+
+
+# --- the server going away -----------------------------------------------------------------------
+def terminate(pg_database, pid: int) -> None:
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    admin.close()
+
+
+def test_connection_lost_in_the_middle_of_a_save_writes_nothing(pg_database, schema, tmp_path):
+    store = open_store(pg_database, schema, tmp_path=tmp_path)
+    records = [spot(f"3703022026{i:05d}", i, TAIHE_TOWN, TAIHE) for i in range(20)]
+
+    def kill_at_row(row: int) -> None:
+        if row == 10:
+            terminate(pg_database, store._conn.get_backend_pid())
+
+    store._after_row_hook = kill_at_row
+    with pytest.raises(LedgerError) as lost:
+        store.import_batch("中断的批次", records)
+    message = str(lost.value)
+    assert f"127.0.0.1:{srv.PORT}/{pg_database}" in message
+    assert "nothing of it was written" in message and "未写入" in message
+    assert "password" not in message.lower() and srv.password_for(BRIGADE) not in message
+    store._after_row_hook = None
+    # the next call reconnects; nothing of the interrupted import is there
+    assert store.batches() == [] and store.counts() == (0, 0)
+    store.import_batch("完整的批次", records)
+    spot_id = store.spots()[0].id
+    # killed while idle: the next save fails cleanly, the one after works
+    terminate(pg_database, store._conn.get_backend_pid())
+    with pytest.raises(LedgerError, match="connection to the database server"):
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert store.verdict_history(spot_id) == []
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert len(store.verdict_history(spot_id)) == 1
+    store.close()
+
+
+def test_an_unreachable_server_is_named_without_the_password(pg_database, schema):
+    params = {**srv.params(BRIGADE, pg_database), "port": "1"}
+    with pytest.raises(LedgerError, match=r"127\.0\.0\.1:1/") as refused:
+        lp.PostGISLedger(params, schema=schema)
+    assert srv.password_for(BRIGADE) not in str(refused.value)
+
+
+def test_geometry_survives_exactly(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        odd = shapely.Polygon(
+            [(X0 + 0.1, Y0 + 0.7), (X0 + 33.333333333, Y0 + 1e-9), (X0 + 17.25, Y0 + 40.125)]
+        )
+        record = SpotRecord({domain.SPOT_NUMBER: "1", domain.TOWN_NAME: TAIHE_TOWN}, odd, 0)
+        store.import_batch("b", [record])
+        stored = store.spot(store.spots()[0].id).geometry
+        assert shapely.to_wkb(stored) == shapely.to_wkb(shapely.MultiPolygon([odd]))
+
+
+# --- screening pushed down into PostGIS -----------------------------------------------------------
+def test_pushed_down_screening_matches_the_local_engine_on_the_benchmark_district(
+    pg_database, schema, tmp_path
+):
+    import fiona
+    import numpy as np
+
+    from zc_enforcement_plugin.core import demo_district, screening
+    from zc_enforcement_plugin.core import screening_postgis as sp
+
+    district = demo_district.create_demo_district(
+        tmp_path / "S", demo_district.BENCH_SIZES["S"], with_images=False
+    )
+
+    def read(layer: str, label: str):
+        with fiona.open(district.gpkg, layer=layer) as source:
+            rows = list(source)
+        geoms = [shapely.geometry.shape(r.geometry) if r.geometry else None for r in rows]
+        labels = ["" if r.properties[label] is None else str(r.properties[label]) for r in rows]
+        return np.array(geoms, dtype=object), np.array(labels, dtype=object), rows
+
+    spots, keys, spot_rows = read(domain.DEMO_LAYER_SPOTS, domain.SPOT_NUMBER)
+    sources = {
+        domain.LAYER_LAND_USE: (domain.DEMO_LAYER_LAND_USE, domain.LAND_CLASS_CODE),
+        domain.LAYER_BASIC_FARMLAND: (domain.DEMO_LAYER_BASIC_FARMLAND, "JBNTTBBH"),
+        domain.LAYER_RED_LINE: (domain.DEMO_LAYER_RED_LINE, domain.RED_LINE_CODE),
+        domain.LAYER_NO_MINING: (domain.DEMO_LAYER_NO_MINING, "JCQMC"),
+        domain.LAYER_THREE_ZONES: (domain.DEMO_LAYER_THREE_ZONES, "SQLXMC"),
+        domain.LAYER_APPROVALS: (domain.DEMO_LAYER_APPROVALS, domain.APPROVAL_NUMBER),
+    }
+    inputs, tables = {}, {}
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    for key, (layer, label) in sources.items():
+        geoms, labels, _ = read(layer, label)
+        codes = labels if key == domain.LAYER_LAND_USE else None
+        inputs[key] = screening.LayerInput(geoms, labels, codes)
+        table = f'"{schema}".layer_{key}'
+        sp.load_layer(admin, table, geoms, domain.EPSG_GK3_ZONE39_PREFIXED, labels, codes)
+        admin.cursor().execute(f"GRANT SELECT ON {table} TO {lp.ROLE_BRIGADE}")
+        tables[key] = sp.LayerTable(table, label="label", class_code="code")
+    admin.close()
+    local = screening.screen_spots(spots, list(keys), inputs, domain.EPSG_GK3_ZONE39_PREFIXED)
+
+    # the spots go into the ledger as delivered; the brigade screens them on the server
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        records = [
+            SpotRecord(dict(row.properties), geom, i)
+            for i, (row, geom) in enumerate(zip(spot_rows, spots))
+        ]
+        report = store.import_batch("S", records)
+        assert report.added > 900
+        number_of = {s.id: s.number for s in store.spots()}
+        result = sp.screen_in_database(
+            store._conn, f'"{schema}".ledger_spots', tables, functions=f'"{schema}"'
+        )
+    assert result.statements == len(sources)  # one statement per layer
+    row_of = {str(key): i for i, key in enumerate(keys)}
+    rows = np.array([row_of[number_of[fid]] for fid in result.fids.tolist()])
+    compared = [domain.SPOT_AREA, *domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA]
+    compared += [layer.area_field for layer in domain.OVERLAY_LAYERS]
+    worst = {}
+    for name in compared:
+        ours = result.fields[name].astype(float)
+        theirs = local.fields[name][rows].astype(float)
+        worst[name] = float(np.max(np.abs(ours - theirs)))
+        assert worst[name] <= 0.01 + 1e-9, (name, worst[name])
+    # the figures are real: most spots lie on some cultivated land, some on basic farmland
+    assert np.count_nonzero(result.fields[domain.CULTIVATED_AREA]) > 100
+    assert np.count_nonzero(result.fields[domain.BASIC_FARMLAND_AREA]) > 10

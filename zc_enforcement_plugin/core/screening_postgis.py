@@ -1,0 +1,230 @@
+"""Screening pushed down into PostGIS: one SQL statement per layer, the local engine's figures.
+
+When the spots and the protection layers are tables on the server, moving them to the client
+costs more than the overlay. Here each layer is one statement: for every spot, the features
+whose box meets it (GiST index), repaired like the local engine repairs them, unioned, cut by
+the spot, and measured by zc_ellipsoidal_area, the official method of core/areas.py written in
+SQL (vertices to CGCS2000 lat/lon after splitting edges over 100 m, per edge ΔL·F(Bm)). The
+split of the land-use figures, rounding and clipping reuse the local engine's own functions, so
+the figures agree with core.screening within 0.01 m² (tests/test_postgis_ledger.py).
+
+Covered: TBMJ, the land-use split GDMJ/FGNYDMJ/JSYDMJ/WLYDMJ/WDCMJ (no ridge deduction) and the
+area of every overlay layer. Not covered (still the local engine's job): suggested verdicts and
+the figures net of approvals, overlapping parcels of different classes inside one spot (the
+local engine resolves them in class order; here they would be counted in both classes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from . import domain
+from .areas import _B, _E, MAX_EDGE_M, round_area, split_rounding_rows
+
+GEOGRAPHIC_SRID = domain.EPSG_CGCS2000_GEOGRAPHIC
+_UNKNOWN_GROUP = len(domain.LAND_GROUPS)
+
+
+def function_sql(schema: str = "public") -> list[str]:
+    """CREATE statements of the SQL functions the pushed-down screening uses."""
+    return [
+        # F(B) of areas.zone_area_function: ellipsoid area per radian of longitude (m²/rad).
+        f"""CREATE OR REPLACE FUNCTION {schema}.zc_zone_area(lat double precision)
+            RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT {_B!r} * {_B!r} * (sin(lat) / (2.0 * (1.0 - ({_E!r} * sin(lat))
+                   * ({_E!r} * sin(lat)))) + atanh({_E!r} * sin(lat)) / (2.0 * {_E!r}))
+            $$""",
+        # The local engine's repair: valid polygonal geometry, or NULL when nothing is left.
+        f"""CREATE OR REPLACE FUNCTION {schema}.zc_polygonal(g geometry)
+            RETURNS geometry LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            SELECT CASE
+              WHEN g IS NULL OR ST_IsEmpty(g) THEN NULL
+              WHEN ST_IsValid(g) AND GeometryType(g) IN ('POLYGON', 'MULTIPOLYGON') THEN g
+              ELSE (SELECT CASE WHEN ST_IsEmpty(v) THEN NULL ELSE v END
+                    FROM (SELECT ST_CollectionExtract(ST_MakeValid(g), 3) AS v) AS repaired)
+            END $$""",
+        # areas.ellipsoidal_areas in SQL. F at the ring's first vertex is subtracted from each
+        # term, as the local engine does, so rounding does not scale with F(B) ≈ 1e13.
+        f"""CREATE OR REPLACE FUNCTION {schema}.zc_ellipsoidal_area(g geometry)
+            RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+            WITH points AS (
+              SELECT (d.path)[1] AS part, (d.path)[2] AS ring, (d.path)[3] AS k,
+                     radians(ST_X(d.geom)) AS lon, radians(ST_Y(d.geom)) AS lat
+              FROM ST_DumpPoints(ST_Transform(ST_Segmentize(
+                     ST_Multi(ST_CollectionExtract(g, 3)), {MAX_EDGE_M!r}), {GEOGRAPHIC_SRID}))
+                   AS d
+            ), edges AS (
+              SELECT part, ring, lon, lat,
+                     lead(lon) OVER w AS lon2, lead(lat) OVER w AS lat2,
+                     first_value(lat) OVER w AS lat0
+              FROM points WINDOW w AS (PARTITION BY part, ring ORDER BY k)
+            ), rings AS (
+              SELECT ring, abs(sum((lon2 - lon) * ({schema}.zc_zone_area((lat + lat2) * 0.5)
+                                                  - {schema}.zc_zone_area(lat0)))) AS area
+              FROM edges WHERE lon2 IS NOT NULL GROUP BY part, ring
+            )
+            SELECT COALESCE(sum(CASE WHEN ring = 1 THEN area ELSE -area END), 0.0) FROM rings
+            $$""",
+    ]
+
+
+def install_functions(conn, schema: str = "public") -> None:
+    with conn.cursor() as cursor:
+        for statement in function_sql(schema):
+            cursor.execute(statement)
+    if not conn.autocommit:
+        conn.commit()
+
+
+@dataclass
+class LayerTable:
+    """A protection layer as a table on the server (geometry in the measuring CRS)."""
+
+    table: str  # schema-qualified, already quoted where needed
+    geom: str = "geom"
+    label: str | None = None  # hit names (red line code, approval number, …)
+    class_code: str | None = None  # DLBM, for the land-use layer
+
+
+@dataclass
+class PushdownResult:
+    fids: np.ndarray
+    fields: dict[str, np.ndarray]  # domain field -> rounded m² (None where the layer is absent)
+    unrounded: dict[str, np.ndarray]
+    statements: int  # SQL statements run for the overlays: one per layer
+
+
+def _spots_sql(spots_table: str, fid: str, geom: str, functions: str) -> str:
+    return f"SELECT {fid} AS fid, {functions}.zc_polygonal({geom}) AS g FROM {spots_table}"
+
+
+def screen_in_database(
+    conn,
+    spots_table: str,
+    layers: dict[str, LayerTable],
+    fid: str = "fid",
+    geom: str = "geom",
+    functions: str = "public",
+) -> PushdownResult:
+    """Areas of every spot of `spots_table` on each layer (domain.LAYER_* keys), measured on the
+    server. Geometries must be in the measuring CRS, a CGCS2000 Gauss-Krüger zone."""
+    spots = _spots_sql(spots_table, fid, geom, functions)
+    f = functions
+    with conn.cursor() as cursor:
+        cursor.execute(f"SELECT s.fid, {f}.zc_ellipsoidal_area(s.g) FROM ({spots}) s ORDER BY 1")
+        rows = cursor.fetchall()
+        fids = np.array([row[0] for row in rows], dtype=np.int64)
+        position = {value: i for i, value in enumerate(fids.tolist())}
+        spot_area = np.array([row[1] or 0.0 for row in rows], dtype=float)
+        n = len(fids)
+        fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
+        unrounded: dict[str, np.ndarray] = {domain.SPOT_AREA: spot_area}
+        statements = 0
+
+        land = layers.get(domain.LAYER_LAND_USE)
+        if land is not None:
+            cursor.execute(f"SELECT DISTINCT {land.class_code} FROM {land.table}")
+            codes = ["" if c is None else str(c).strip() for (c,) in cursor.fetchall()]
+            group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
+            groups = [group_of.get(domain.land_group(c), _UNKNOWN_GROUP) for c in codes]
+            cursor.execute(
+                f"""SELECT s.fid, u.grp, {f}.zc_ellipsoidal_area(
+                           ST_CollectionExtract(ST_Intersection(s.g, u.g), 3))
+                    FROM ({spots}) s
+                    CROSS JOIN LATERAL (
+                      SELECT c.grp, ST_Union(r.g) AS g
+                      FROM (SELECT {f}.zc_polygonal(x.{land.geom}) AS g,
+                                   COALESCE(btrim(x.{land.class_code}::text), '') AS code
+                            FROM {land.table} x WHERE x.{land.geom} && s.g) r
+                      JOIN unnest(%s::text[], %s::int[]) AS c(code, grp) ON c.code = r.code
+                      WHERE ST_Intersects(r.g, s.g)
+                      GROUP BY c.grp) u
+                    WHERE s.g IS NOT NULL""",
+                (codes, groups),
+            )
+            statements += 1
+            by_group = np.zeros((n, _UNKNOWN_GROUP + 1))
+            for spot_fid, group, area in cursor.fetchall():
+                by_group[position[spot_fid], group] = area or 0.0
+            known = np.minimum(by_group[:, :_UNKNOWN_GROUP], spot_area[:, None])
+            unsurveyed = np.clip(spot_area - known.sum(axis=1), 0.0, None)
+            parts = np.column_stack([known, unsurveyed])
+            rounded = split_rounding_rows(spot_area, parts)
+            names = (*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)
+            for j, name in enumerate(names):
+                fields[name] = rounded[:, j]
+                unrounded[name] = parts[:, j]
+
+        for layer in domain.OVERLAY_LAYERS:
+            source = layers.get(layer.key)
+            if source is None:
+                fields[layer.area_field] = np.full(n, None, dtype=object)
+                continue
+            cursor.execute(
+                f"""SELECT s.fid, {f}.zc_ellipsoidal_area(
+                           ST_CollectionExtract(ST_Intersection(s.g, u.g), 3))
+                    FROM ({spots}) s
+                    CROSS JOIN LATERAL (
+                      SELECT ST_Union(r.g) AS g
+                      FROM (SELECT {f}.zc_polygonal(x.{source.geom}) AS g
+                            FROM {source.table} x WHERE x.{source.geom} && s.g) r
+                      WHERE ST_Intersects(r.g, s.g)) u
+                    WHERE s.g IS NOT NULL AND u.g IS NOT NULL"""
+            )
+            statements += 1
+            total = np.zeros(n)
+            for spot_fid, area in cursor.fetchall():
+                total[position[spot_fid]] = area or 0.0
+            total = np.minimum(total, spot_area)
+            fields[layer.area_field] = round_area(total)
+            unrounded[layer.area_field] = total
+    return PushdownResult(fids, fields, unrounded, statements)
+
+
+def load_layer(
+    conn,
+    table: str,
+    geoms: Sequence,
+    srid: int,
+    labels: Sequence | None = None,
+    class_codes: Sequence | None = None,
+    fids: Sequence[int] | None = None,
+) -> None:
+    """Write a layer into a new table (fid, geom, label, code) with a GiST index."""
+    from psycopg2.extras import execute_values
+
+    geoms = np.asarray(geoms, dtype=object)
+    wkb = [
+        None if g is None else shapely.to_wkb(shapely.force_2d(g), byte_order=1).hex()
+        for g in geoms
+    ]
+    fids = list(range(1, len(geoms) + 1)) if fids is None else [int(v) for v in fids]
+    labels = (
+        [None] * len(geoms) if labels is None else [None if v is None else str(v) for v in labels]
+    )
+    codes = (
+        [None] * len(geoms)
+        if class_codes is None
+        else [None if v is None else str(v) for v in class_codes]
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TABLE {table} (fid bigint PRIMARY KEY, geom geometry(Geometry, {srid}), "
+            "label text, code text)"
+        )
+        execute_values(
+            cursor,
+            f"INSERT INTO {table} (fid, geom, label, code) VALUES %s",
+            list(zip(fids, wkb, labels, codes)),
+            template=f"(%s, ST_GeomFromWKB(decode(%s, 'hex'), {srid}), %s, %s)",
+            page_size=2000,
+        )
+        cursor.execute(f"CREATE INDEX ON {table} USING gist (geom)")
+        cursor.execute(f"ANALYZE {table}")
+    if not conn.autocommit:
+        conn.commit()
