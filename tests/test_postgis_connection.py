@@ -61,3 +61,36 @@ def test_a_saved_connection_with_an_auth_config_opens_the_ledger(qgis_app, serve
 def test_an_unknown_connection_is_named(qgis_app):
     with pytest.raises(LedgerError, match="no saved PostgreSQL connection named 'nowhere'"):
         pc.connection_params("nowhere")
+
+
+def test_the_dock_opens_the_shared_ledger_from_its_menu(qgis_app, qgis_iface, server, tmp_path):
+    """Shared… lists QGIS's saved connections; picking one opens its ledger in the dock, and the
+    project keeps only the postgis:// reference."""
+    from qgis.core import QgsProject
+
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE, VerificationDock
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("zc brigade dock")
+    config.setConfig("username", BRIGADE)
+    config.setConfig("password", srv.password_for(BRIGADE))
+    assert manager.storeAuthenticationConfig(config)[0]
+    save_connection("dock server", config.id())
+    dock = VerificationDock(None, qgis_iface)
+    try:
+        menu = dock.shared_button.menu()
+        menu.aboutToShow.emit()
+        action = next(a for a in menu.actions() if a.text() == "dock server")
+        action.trigger()
+        assert dock.session.path == pc.reference("dock server")
+        dock.save_state()
+        saved, _ = QgsProject.instance().readEntry(PROJECT_SCOPE, "ledger", "")
+        assert saved == pc.reference("dock server")
+        assert srv.password_for(BRIGADE) not in saved
+    finally:
+        dock.cleanup()
+        QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection("dock server")
+        manager.removeAuthenticationConfig(config.id())

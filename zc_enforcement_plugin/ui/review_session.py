@@ -67,13 +67,14 @@ class ReviewSession:
 
         `path` is a GeoPackage or a shared ledger `postgis://<QGIS connection>[/<schema>]`.
         """
-        if str(path).startswith("postgis://"):
-            from ..processing.postgis_connection import open_ledger_store
+        from ..processing.postgis_connection import is_postgis_reference, open_ledger_store
 
-            store, where, calendar_file = open_ledger_store(str(path)), str(path), None
-        else:
-            store, where = ledger.GeoPackageLedger(Path(path)), Path(path)
-            calendar_file = where
+        shared = is_postgis_reference(path)
+        where = str(path) if shared else Path(path)
+        store = open_ledger_store(where)
+        # The bureau's holiday file lies beside a GeoPackage ledger; a shared one uses the
+        # plugin's own file.
+        calendar_file = None if shared else where
         self.close()
         self.store, self.path = store, where
         # Lenient: a date in a year without a holiday schedule gives a deadline with a warning

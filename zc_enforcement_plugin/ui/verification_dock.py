@@ -134,6 +134,17 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.fileChanged.connect(self.open_ledger)
         top.addWidget(QLabel(tr("Ledger"), page))
         top.addWidget(self.ledger_file, 1)
+        # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
+        # stays in QGIS's authentication manager).
+        self.shared_button = QToolButton(page)
+        self.shared_button.setObjectName("sharedButton")
+        self.shared_button.setText(tr("Shared…"))
+        self.shared_button.setToolTip(tr("Open the shared ledger of a saved PostgreSQL connection"))
+        self.shared_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        shared_menu = QMenu(self.shared_button)
+        shared_menu.aboutToShow.connect(lambda: self._fill_shared_menu(shared_menu))
+        self.shared_button.setMenu(shared_menu)
+        top.addWidget(self.shared_button)
         self.import_button = self._button(tr("Import…"), self.import_batch, "importButton")
         self.export_button = self._button(tr("Export…"), self.export_results, "exportButton")
         self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
@@ -275,7 +286,7 @@ class VerificationDock(QgsDockWidget):
         """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
         if not path:
             return False
-        if self.session.path is not None and Path(path) == self.session.path:
+        if self.session.path is not None and str(path) == str(self.session.path):
             return True
         try:
             self.session.open(path)
@@ -291,6 +302,18 @@ class VerificationDock(QgsDockWidget):
         self.photos = evidence_points_layer(self.session.store, QgsProject.instance())
         self._show_session()
         return True
+
+    def _fill_shared_menu(self, menu: QMenu) -> None:
+        from ..processing.postgis_connection import connection_names, reference
+
+        menu.clear()
+        names = connection_names()
+        if not names:
+            menu.addAction(tr("No saved PostgreSQL connection")).setEnabled(False)
+        for name in names:
+            menu.addAction(name).triggered.connect(
+                lambda _checked=False, n=name: self.open_ledger(reference(n))
+            )
 
     def _fill_filters(self) -> None:
         choices = self.session.choices()
@@ -576,7 +599,9 @@ class VerificationDock(QgsDockWidget):
             for key in ReviewFilter.__dataclass_fields__
         }
         self.session.filter = ReviewFilter.from_dict(values)
-        if not Path(path).exists():
+        from ..processing.postgis_connection import is_postgis_reference
+
+        if not is_postgis_reference(path) and not Path(path).exists():
             self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
             return
         self.session.close()

@@ -1325,6 +1325,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Shared…</source>
+      <translation>共享台帐…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open the shared ledger of a saved PostgreSQL connection</source>
+      <translation>打开已保存的 PostgreSQL 连接上的共享台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Import…</source>
       <translation>导入…</translation>
     </message>
@@ -1447,6 +1457,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Verified {verified} / {total}</source>
       <translation>已核查 {verified} / {total}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No saved PostgreSQL connection</source>
+      <translation>没有已保存的 PostgreSQL 连接</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
