@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
 from .campaigns import CAMPAIGN_ALGORITHMS
+from .copy_ledger import CopyLedger
 from .create_demo_district import CreateDemoDistrict
 from .export_verification import ExportVerification
 from .import_spots import ImportSpots
@@ -27,6 +28,7 @@ class EnforcementProvider(QgsProcessingProvider):
             ScreenSpots(),
             ImportSpots(),
             ExportVerification(),
+            CopyLedger(),
             MonthlyRanking(),
             WeeklyDispatch(),
             Assessment(),

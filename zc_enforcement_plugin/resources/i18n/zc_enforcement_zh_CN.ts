@@ -384,6 +384,61 @@
       <translation>无法向输出 {name} 写入要素：{error}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Copy a ledger (GeoPackage ⇄ shared PostGIS)</source>
+      <translation>复制台帐（GeoPackage ⇄ 共享 PostGIS）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Verification</source>
+      <translation>核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Copies every batch, spot, verdict, evidence record, case, patrol and setting of one ledger into another, empty one, in one transaction: a GeoPackage into the shared ledger (postgis://&lt;saved connection&gt;) or back. Evidence files are copied into the target's evidence folder and checked against their SHA-256. The two ledgers are then compared row by row and file by file; any difference is listed and makes the run fail.</source>
+      <translation>把一个台帐的全部批次、图斑、判定、举证记录、案件、巡查和设置在一个事务中复制到另一个空台帐：GeoPackage 复制到共享台帐（postgis://&lt;已保存的连接&gt;）或反向复制。举证文件复制到目标台帐的举证文件夹并按 SHA-256 校验。随后逐行、逐文件比对两个台帐；发现任何差异都会列出并使运行失败。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Ledger to copy (GeoPackage path or postgis://&lt;connection&gt;)</source>
+      <translation>要复制的台帐（GeoPackage 路径或 postgis://&lt;连接&gt;）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>New ledger (GeoPackage path or postgis://&lt;connection&gt;)</source>
+      <translation>新台帐（GeoPackage 路径或 postgis://&lt;连接&gt;）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Differences found</source>
+      <translation>发现的差异数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Summary</source>
+      <translation>摘要</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>The source and the target are the same ledger.</source>
+      <translation>源台帐与目标台帐是同一个。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Copying</source>
+      <translation>正在复制</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Comparing every row and evidence hash</source>
+      <translation>正在逐行比对记录和举证文件哈希</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>{count} differences after copying: see the log.</source>
+      <translation>复制后发现 {count} 处差异，详见日志。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/create_demo_district.py" />
       <source>Create demo district</source>
       <translation>创建示例区县</translation>
@@ -430,11 +485,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/create_demo_district.py" />
-      <source>Summary</source>
-      <translation>摘要</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/create_demo_district.py" />
       <source>Cancelled: the demo district was not completed.</source>
       <translation>已取消：示例区县未生成完成。</translation>
     </message>
@@ -447,11 +497,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Export verification results</source>
       <translation>导出核查成果</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Verification</source>
-      <translation>核查</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />

@@ -1,0 +1,43 @@
+"""zcenforcement:copyledger copies a ledger and proves the copy equal, row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import shapely
+from qgis.core import QgsProcessingException
+
+from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+def test_copy_between_geopackages_and_refuse_a_non_empty_target(provider, tmp_path):
+    import processing
+
+    source = tmp_path / "a.gpkg"
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch(
+            "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
+        )
+        spot_id = store.spots()[0].id
+        store.record_verdict(
+            spot_id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "李工", dt.date(2025, 5, 6))
+        )
+        store.add_evidence(spot_id, ledger.store_evidence_file(source, "S1", photo, "photo"))
+    target = tmp_path / "copy" / "b.gpkg"
+    target.parent.mkdir()
+    result = processing.run(
+        "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)}
+    )
+    assert result["DIFFERENCES"] == 0
+    with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+        assert compare_ledgers(a, b) == []
+        assert (b.evidence_dir / b.evidence(spot_id)[0].path).read_bytes() == photo.read_bytes()
+    with pytest.raises(QgsProcessingException, match="not empty"):
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
