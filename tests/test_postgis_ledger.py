@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import threading
 import uuid
+from pathlib import Path
 
 import psycopg2  # noqa: E402 - Debian's python3-psycopg2, seen through the venv
 import pytest
@@ -501,3 +502,67 @@ def test_pushed_down_screening_matches_the_local_engine_on_the_benchmark_distric
     # the figures are real: most spots lie on some cultivated land, some on basic farmland
     assert np.count_nonzero(result.fields[domain.CULTIVATED_AREA]) > 100
     assert np.count_nonzero(result.fields[domain.BASIC_FARMLAND_AREA]) > 10
+
+
+def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, schema, tmp_path):
+    """Import, export and a report through Processing with a postgis:// reference, exactly as
+    with a GeoPackage path: the store behind the ledger parameter does not matter to them."""
+    import fiona
+    import openpyxl
+    import processing
+    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("cross-store")
+    config.setConfig("username", BRIGADE)
+    config.setConfig("password", srv.password_for(BRIGADE))
+    assert manager.storeAuthenticationConfig(config)[0]
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), pg_database, "", "", authConfigId=config.id())
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), "cross-store")
+    reference = pc.reference("cross-store", schema)
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        store.set_evidence_dir(tmp_path / "shared_evidence")
+    try:
+        spots_file = tmp_path / "screened.gpkg"
+        schema_def = {
+            "geometry": "Polygon",
+            "properties": {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"},
+        }
+        office, towns = next(iter(srv.demo_offices().values()))
+        town = towns[0]
+        with fiona.open(spots_file, "w", driver="GPKG", schema=schema_def, crs="EPSG:4527") as out:
+            for i in range(3):
+                x = X0 + 100 * i
+                out.write(
+                    {
+                        "geometry": shapely.geometry.mapping(box(x, Y0, x + 20, Y0 + 20)),
+                        "properties": {"JCBH": f"P{i}", "XZMC": town, "SMC": office, "TBMJ": 400.0},
+                    }
+                )
+        imported = processing.run(
+            "zcenforcement:importspots",
+            {"SPOTS": str(spots_file), "LEDGER": reference, "BATCH": "pg"},
+        )
+        assert imported["ADDED"] == 3
+        exported = processing.run(
+            "zcenforcement:exportverification",
+            {"LEDGER": reference, "OUTPUT_FOLDER": str(tmp_path / "out"), "WITH_PDF": False},
+        )
+        sheet = openpyxl.load_workbook(exported["XLSX"]).active
+        numbers = {row[1] for row in sheet.iter_rows(values_only=True)}
+        assert {"P0", "P1", "P2"} <= numbers
+        report = processing.run(
+            "zcenforcement:monthlyranking",
+            {"LEDGER": reference, "MONTH": "2025-05", "OUTPUT_FOLDER": str(tmp_path / "rep")},
+        )
+        assert Path(report["XLSX"]).exists() and Path(report["PDF"]).exists()
+    finally:
+        metadata.deleteConnection("cross-store")
+        manager.removeAuthenticationConfig(config.id())

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingFeedback
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingParameterFile,
+)
 from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
@@ -53,17 +58,30 @@ def fail(message: str) -> QgsProcessingException:
 LEDGER_PARAMETER = "LEDGER"
 
 
+class LedgerParameter(QgsProcessingParameterFile):
+    """A file parameter (so QGIS shows a file picker) that also takes a postgis:// reference,
+    which QGIS's own file parameter refuses as a value."""
+
+    def __init__(self, name: str, description: str = ""):
+        super().__init__(name, description, QgsProcessingParameterFile.Behavior.File)
+
+    def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
+        from .postgis_connection import is_postgis_reference
+
+        if isinstance(value, str) and is_postgis_reference(value):
+            return True
+        return super().checkValueIsAcceptable(value, context)
+
+    def clone(self):
+        return LedgerParameter(self.name(), self.description())
+
+
 def add_ledger_parameter(algorithm: QgsProcessingAlgorithm) -> None:
     """The ledger every verification, case and report algorithm works on: a GeoPackage file, or
     the shared ledger as postgis://<saved QGIS connection>[/<schema>] (no password in it)."""
-    from qgis.core import QgsProcessingParameterFile
-
     algorithm.addParameter(
-        QgsProcessingParameterFile(
-            LEDGER_PARAMETER,
-            tr("Ledger (GeoPackage, or postgis://<saved connection>)"),
-            behavior=QgsProcessingParameterFile.Behavior.File,
-            fileFilter=tr("Ledger (*.gpkg)"),
+        LedgerParameter(
+            LEDGER_PARAMETER, tr("Ledger (GeoPackage, or postgis://<saved connection>)")
         )
     )
 
