@@ -82,8 +82,9 @@ clean:
 	rm -rf $(DEMO_DIR) $(PLUGIN).zip .pytest_cache
 
 # --- the shared ledger on PostgreSQL 15 + PostGIS 3 (Debian packages, installed when missing) ---
-# A local server in .pgdata/ on 127.0.0.1:$(PG_PORT): roles, row-level security and the demo
-# ledger copied from $(DEMO_DIR)/ledger.gpkg. Passwords are generated into .pgdata/pgpass only.
+# A local server on 127.0.0.1:$(PG_PORT) (data in .pgdata/, or as root under
+# /var/lib/postgresql/zc-enforcement/): roles, row-level security and the demo ledger copied from
+# $(DEMO_DIR)/ledger.gpkg. Passwords are generated into the data folder's pgpass only.
 PG_PORT ?= 54329
 export ZC_PG_PORT := $(PG_PORT)
 .PHONY: postgis-start postgis-stop postgis-demo

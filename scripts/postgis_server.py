@@ -2,7 +2,8 @@
 
 `make postgis-demo`, `.ci/run` and the PostGIS tests all go through this one script, so the
 server the tests use is the server a developer tries by hand. Everything lives in .pgdata/ of
-the repository: the cluster (data/), its log, its socket, and a libpq password file (pgpass,
+the repository (as root: under /var/lib/postgresql/zc-enforcement/, see _default_home): the
+cluster (data/), its log, its socket, and a libpq password file (pgpass,
 mode 0600) with the generated passwords of the superuser and the demo roles. No password is
 printed or written anywhere else; connections name the password file (libpq's `passfile`).
 
@@ -12,6 +13,7 @@ Usage: postgis_server.py start | stop | status | demo [--ledger demo_output/ledg
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import secrets
 import shutil
@@ -32,7 +34,18 @@ APT_PACKAGES = (
     f"postgresql-{PG_VERSION}-postgis-3",
     "python3-psycopg2",
 )
-HOME = Path(os.environ.get("ZC_PGDATA", REPO / ".pgdata"))
+def _default_home() -> Path:
+    """Where the cluster lives: .pgdata/ in the repository, except as root. Root runs the server
+    as the postgres user, which may not even reach into the repository (a clone in a private
+    temporary folder, as CI makes), so then it lives under postgres's own home, one cluster per
+    repository."""
+    if os.geteuid() != 0:
+        return REPO / ".pgdata"
+    digest = hashlib.sha1(str(REPO).encode("utf-8")).hexdigest()[:12]
+    return Path("/var/lib/postgresql/zc-enforcement") / digest
+
+
+HOME = Path(os.environ.get("ZC_PGDATA") or _default_home())
 DATA = HOME / "data"
 SOCKET_DIR = HOME / "socket"
 LOG = HOME / "server.log"
@@ -53,6 +66,8 @@ def _as_postgres() -> list[str]:
 
 
 def _run(command: list[str], **kwargs) -> subprocess.CompletedProcess:
+    # From "/": the postgres user may not be allowed into the current folder.
+    kwargs.setdefault("cwd", "/")
     return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)
 
 
@@ -171,6 +186,7 @@ def running() -> bool:
         [*_as_postgres(), str(PG_BIN / "pg_ctl"), "-D", str(DATA), "status"],
         capture_output=True,
         text=True,
+        cwd="/",
     )
     return result.returncode == 0
 
