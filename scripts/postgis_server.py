@@ -34,6 +34,8 @@ APT_PACKAGES = (
     f"postgresql-{PG_VERSION}-postgis-3",
     "python3-psycopg2",
 )
+
+
 def _default_home() -> Path:
     """Where the cluster lives: .pgdata/ in the repository, except as root. Root runs the server
     as the postgres user, which may not even reach into the repository (a clone in a private
