@@ -486,6 +486,11 @@ def _blob_bounds(blob: bytes | None) -> tuple[float, float, float, float] | None
     return None if geometry is None or geometry.is_empty else geometry.bounds
 
 
+def _union_bounds(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float, float]:
+    """The (min x, min y, max x, max y) bounds that hold both."""
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
 def _st_is_empty(blob: bytes | None) -> int | None:
     if blob is None:
         return None
@@ -579,24 +584,787 @@ def _require_sqlite(path: Path, what: str) -> None:
 
 
 # =================================================================================================
-# the GeoPackage ledger
+# what every SQL store does alike
 # =================================================================================================
 
 _DUPLICATE_NOTE = "neither copy imported"
 
 
-class GeoPackageLedger:
+class SqlLedger:
+    """The LedgerStore methods over ledger_schema's tables that do not depend on the database.
+
+    A subclass supplies the dialect through the hooks below (parameter marks, geometry in and
+    out, text ordering, locks) and its own connection, transactions and the few saves that
+    differ; the queries' logic, the rows' meaning and the checks live here once.
+    """
+
+    path: Any
+    # Test hook: called with the row number after each spot row an import writes.
+    _after_row_hook: Callable[[int], None] | None = None
+
+    _MARK = "?"  # a bound parameter
+    _GEOMETRY_MARK = "?"  # a bound geometry parameter
+    _TRUE = "= 1"  # a flag column is set
+    _COLLATE = ""  # after a text sort key: the byte order SQLite sorts by
+    _FOR_UPDATE = ""  # after the select of a batch being refreshed
+    # What a row not found may also mean in this store (row security), in messages.
+    _UNSEEN_ZH = " "
+    _UNSEEN_EN = ""
+
+    _depth = 0  # how many transactions are open, the outermost and its savepoints
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic save. Nested use becomes a savepoint inside the outer transaction."""
+        if not self._depth:
+            with self._outer_transaction():
+                yield
+            return
+        name = f"ledger_sp{self._depth}"
+        self._run(f"SAVEPOINT {name}")
+        self._depth += 1
+        try:
+            yield
+            self._run(f"RELEASE SAVEPOINT {name}")
+        except BaseException:
+            self._roll_back(f"ROLLBACK TO SAVEPOINT {name}", f"RELEASE SAVEPOINT {name}")
+            raise
+        finally:
+            self._depth -= 1
+
+    # --- the dialect -----------------------------------------------------------------------------
+    def _outer_transaction(self) -> contextlib.AbstractContextManager[None]:
+        """BEGIN ... COMMIT, or ROLLBACK on an exception; _depth is 1 inside."""
+        raise NotImplementedError
+
+    def _roll_back(self, *statements: str) -> None:
+        """Undo a savepoint after an exception (the exception is what the caller sees)."""
+        for statement in statements:
+            self._run(statement)
+
+    def _run(self, sql: str, params: Sequence = ()) -> Any:
+        """Execute one statement; returns its cursor."""
+        raise NotImplementedError
+
+    def _rows(self, sql: str, params: Sequence = ()) -> list[Sequence]:
+        return self._run(sql, params).fetchall()
+
+    def _row(self, sql: str, params: Sequence = ()) -> Sequence | None:
+        return self._run(sql, params).fetchone()
+
+    def _insert(self, table: str, columns: Sequence[str], values: Sequence, key: str) -> int:
+        """Insert one row; returns its new key."""
+        raise NotImplementedError
+
+    def _in(self, column: str, values: Sequence) -> tuple[str, list]:
+        """(condition, parameters): column is one of values."""
+        return f"{column} IN ({', '.join(self._MARK for _ in values)})", list(values)
+
+    def _geometry_column(self, column: str) -> str:
+        """The select expression of a geometry column."""
+        return column
+
+    def _date_column(self, column: str) -> str:
+        """The select expression of a date column: ISO text."""
+        return column
+
+    def _to_geometry(self, value: Any) -> BaseGeometry | None:
+        """A geometry as read from a geometry column (see _geometry_column)."""
+        raise NotImplementedError
+
+    def _from_geometry(self, geometry: BaseGeometry | None) -> Any:
+        """A geometry as bound to _GEOMETRY_MARK."""
+        raise NotImplementedError
+
+    def _figure(self, column: str, value: Any) -> Any:
+        """A vetted screening figure as the column stores it."""
+        return value
+
+    def _touch(self, table: str) -> None:
+        """Note that a table changed."""
+
+    def _update_extent(self) -> None:
+        """Note that the spots changed."""
+
+    def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
+        """Note that a table gained a feature within bounds."""
+
+    def _lock_spot(self, spot_id: int) -> None:
+        """Serialise the saves of one spot, inside a transaction."""
+
+    def _lock_case(self, case_id: int) -> None:
+        """Serialise the events of one case, inside a transaction."""
+
+    def _keep_conflict(
+        self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
+    ) -> None:
+        """Keep a verdict refused as a conflict (values as the verdicts table takes them)."""
+
+    def _put_setting(self, key: str, text: str) -> None:
+        raise NotImplementedError
+
+    # --- import --------------------------------------------------------------------------------
+    def import_batch(
+        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+    ) -> ImportReport:
+        """Add a batch, or refresh it when it is already in the ledger.
+
+        Refreshing rewrites geometry, delivered fields and screening figures of the spots the
+        delivery carries; verdicts and evidence are never touched, and spots the delivery no
+        longer carries stay (with a warning). Refused spots are reported and not imported.
+        """
+        name = (batch_name or "").strip()
+        if not name:
+            raise LedgerError("批次名称不能为空 / the batch name is empty")
+        report = ImportReport(batch=name)
+        rows = _vet_spots(spots, report)
+        now = _utc_now()
+        mark = self._MARK
+        with self.transaction():
+            row = self._row(
+                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
+                + self._FOR_UPDATE,
+                (name,),
+            )
+            if row is None:
+                batch_id = self._insert(
+                    ls.T_BATCHES,
+                    (ls.C_BATCH_NAME, ls.C_BATCH_SOURCE, ls.C_IMPORTED_AT, ls.C_UPDATED_AT),
+                    (name, source, now, now),
+                    ls.C_ID,
+                )
+            else:
+                batch_id = row[0]
+                self._run(
+                    f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = COALESCE({mark}, "
+                    f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
+                    (source, now, batch_id),
+                )
+            existing = dict(
+                self._rows(
+                    f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID} FROM {ls.T_SPOTS} '
+                    f"WHERE {ls.C_BATCH_ID} = {mark}",
+                    (batch_id,),
+                )
+            )
+            data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
+            marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
+            update_sql = (
+                f"UPDATE {ls.T_SPOTS} SET "
+                + ", ".join(f'"{column}" = {m}' for column, m in zip(data_columns, marks))
+                + f" WHERE {ls.C_FID} = {mark}"
+            )
+            insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
+            insert_sql = (
+                f"INSERT INTO {ls.T_SPOTS} ("
+                + ", ".join(f'"{column}"' for column in insert_columns)
+                + ") VALUES ("
+                + ", ".join([mark, mark, *marks, mark])
+                + ")"
+            )
+            for count, vetted in enumerate(rows):
+                values = [
+                    self._from_geometry(vetted.geometry),
+                    *(self._figure(c, v) for c, v in zip(_FIGURE_COLUMNS, vetted.figures)),
+                    json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
+                    now,
+                ]
+                fid = existing.get(vetted.key)
+                if fid is None:
+                    self._run(insert_sql, [batch_id, vetted.key, *values, now])
+                    report.added += 1
+                else:
+                    self._run(update_sql, [*values, fid])
+                    report.refreshed += 1
+                if self._after_row_hook is not None:
+                    self._after_row_hook(count)
+            warn_kept_spots(report, rows, existing)
+            self._update_extent()
+            self._touch(ls.T_BATCHES)
+        return report
+
+    # --- reading spots ---------------------------------------------------------------------------
+    _SUMMARY_SQL = f"""
+        SELECT s.{ls.C_FID}, b.{ls.C_BATCH_NAME}, s."{SPOT_NUMBER}", s."{TOWN_NAME}",
+               s."{OFFICE_NAME}", s."{SPOT_AREA}", s."{CULTIVATED_AREA}",
+               s."{BASIC_FARMLAND_AREA}", s."{SUGGESTED_VERDICT}", s."{REVIEW_PRIORITY}",
+               v.{ls.C_CATEGORY}, v.{ls.C_KIND}"""
+    # Joins each spot to its latest verdict (alias v); a store may say it its own way.
+    _SUMMARY_FROM = f"""
+        FROM {ls.T_SPOTS} s
+        JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
+        LEFT JOIN {ls.T_VERDICTS} v ON v.{ls.C_ID} = (
+            SELECT MAX(x.{ls.C_ID}) FROM {ls.T_VERDICTS} x WHERE x.{ls.C_SPOT_ID} = s.{ls.C_FID})"""
+
+    @staticmethod
+    def _summary(row: Sequence) -> SpotSummary:
+        status = ls.STATUS_UNVERIFIED if row[10] is None else ls.STATUS_VERIFIED
+        return SpotSummary(*row[:10], status, row[10], row[11])
+
+    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]:
+        """Spots matching the filter, highest priority (YXJ 1) first, then by spot number."""
+        where: list[str] = []
+        params: list[Any] = []
+        wanted = filter or SpotFilter()
+        for value, column in (
+            (wanted.batch, f"b.{ls.C_BATCH_NAME}"),
+            (wanted.town, f's."{TOWN_NAME}"'),
+            (wanted.office, f's."{OFFICE_NAME}"'),
+            (wanted.suggested, f's."{SUGGESTED_VERDICT}"'),
+        ):
+            if value is not None:
+                where.append(f"{column} = {self._MARK}")
+                params.append(value)
+        if wanted.status is not None:
+            if wanted.status not in ls.SPOT_STATUSES:
+                raise ValueError(f"unknown spot status {wanted.status!r}: {ls.SPOT_STATUSES}")
+            where.append(
+                f"v.{ls.C_ID} IS {'NOT ' if wanted.status == ls.STATUS_VERIFIED else ''}NULL"
+            )
+        if wanted.flag is not None:
+            # Column names cannot be bound parameters: only the known flag columns are allowed.
+            if wanted.flag not in ls.SPOT_FLAG_COLUMNS:
+                raise ValueError(f"unknown flag field {wanted.flag!r}: {ls.SPOT_FLAG_COLUMNS}")
+            where.append(f's."{wanted.flag}" {self._TRUE}')
+        sql = self._SUMMARY_SQL + self._SUMMARY_FROM
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            f' ORDER BY s."{REVIEW_PRIORITY}" IS NULL, s."{REVIEW_PRIORITY}", '
+            f's."{SPOT_NUMBER}"{self._COLLATE}, b.{ls.C_BATCH_NAME}{self._COLLATE}'
+        )
+        return [self._summary(row) for row in self._rows(sql, params)]
+
+    def spot(self, spot_id: int) -> Spot:
+        row = self._row(
+            self._SUMMARY_SQL
+            + f", {self._geometry_column(f's.{ls.C_GEOM}')}, s.{ls.C_ATTRIBUTES}, "
+            + f"s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+            + f", (SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
+            + self._SUMMARY_FROM
+            + f" WHERE s.{ls.C_FID} = {self._MARK}",
+            (spot_id,),
+        )
+        if row is None:
+            raise LedgerError(
+                f"台帐中没有图斑{self._UNSEEN_ZH}/ no spot with id {spot_id} in {self.path}"
+                + self._UNSEEN_EN
+            )
+        summary = self._summary(row)
+        return Spot(
+            **summary.__dict__,
+            geometry=self._to_geometry(row[12]),
+            attributes=json.loads(row[13]),
+            imported_at=row[14],
+            updated_at=row[15],
+            version=int(row[16]),
+        )
+
+    def batches(self) -> list[BatchSummary]:
+        sql = f"""
+            SELECT b.{ls.C_ID}, b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}, b.{ls.C_IMPORTED_AT},
+                   b.{ls.C_UPDATED_AT},
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}),
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}
+                      AND EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v
+                                  WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}))
+            FROM {ls.T_BATCHES} b ORDER BY b.{ls.C_IMPORTED_AT}{self._COLLATE}, b.{ls.C_ID}"""
+        return [BatchSummary(*row) for row in self._rows(sql)]
+
+    def counts(self, batch: str | None = None) -> tuple[int, int]:
+        """(verified spots, all spots), of one batch or of the whole ledger."""
+        sql = (
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v "
+            f"WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}) THEN 1 ELSE 0 END), 0) FROM {ls.T_SPOTS} s "
+            f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
+        )
+        params: tuple = ()
+        if batch is not None:
+            sql += f" WHERE b.{ls.C_BATCH_NAME} = {self._MARK}"
+            params = (batch,)
+        total, verified = self._row(sql, params)
+        return int(verified), int(total)
+
+    # --- verdicts ------------------------------------------------------------------------------
+    _VERDICT_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_CATEGORY,
+        ls.C_KIND,
+        ls.C_APPROVAL_NUMBER,
+        ls.C_VERIFIER,
+        ls.C_VERIFIED_ON,
+        ls.C_AREAS,
+        ls.C_NOTE,
+        ls.C_CORRECTS,
+        ls.C_RECORDED_AT,
+        ls.C_DETAILS,
+    )
+
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int:
+        """Append a verdict (a correction is a new record); refused with VerdictError if invalid.
+
+        With expected_version (Spot.version as read), a spot saved by someone else since then
+        refuses the save with ConflictError.
+        """
+        spot = self.spot(spot_id)
+        messages = validate_verdict(verdict, spot)
+        if verdict.corrects is not None:
+            owner = self._row(
+                f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = {self._MARK}",
+                (verdict.corrects,),
+            )
+            if owner is None or owner[0] != spot_id:
+                messages.append(
+                    f"被更正的判定 {verdict.corrects} 不属于该图斑 / verdict {verdict.corrects} "
+                    "being corrected does not belong to this spot"
+                )
+        if messages:
+            raise VerdictError(messages)
+        values = (
+            verdict.category,
+            (verdict.kind or "").strip() or None,
+            (verdict.approval_number or "").strip() or None,
+            verdict.verifier.strip(),
+            _as_date(verdict.verified_on).isoformat(),
+            json.dumps({k: float(v) for k, v in verdict.areas.items()}, sort_keys=True),
+            verdict.note or "",
+            verdict.corrects,
+            _utc_now(),
+            json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
+        )
+        conflict = None
+        with self.transaction():
+            self._lock_spot(spot_id)
+            history = self.verdict_history(spot_id) if expected_version is not None else []
+            if expected_version is not None and len(history) != expected_version:
+                # Raised once the transaction is over, so a store can keep the refused save.
+                conflict = conflict_error(spot, expected_version, history, verdict)
+                self._keep_conflict(spot_id, expected_version, history, values)
+            else:
+                verdict_id = self._insert(
+                    ls.T_VERDICTS, self._VERDICT_COLUMNS[1:], (spot_id, *values), ls.C_ID
+                )
+                self._touch(ls.T_VERDICTS)
+        if conflict is not None:
+            raise conflict
+        return int(verdict_id)
+
+    def verdict_history(self, spot_id: int) -> list[Verdict]:
+        columns = (
+            self._date_column(c) if c == ls.C_VERIFIED_ON else c for c in self._VERDICT_COLUMNS
+        )
+        rows = self._rows(
+            f"SELECT {', '.join(columns)} FROM {ls.T_VERDICTS} "
+            f"WHERE {ls.C_SPOT_ID} = {self._MARK} ORDER BY {ls.C_ID}",
+            (spot_id,),
+        )
+        return [verdict_from_row(row) for row in rows]
+
+    def current_verdict(self, spot_id: int) -> Verdict | None:
+        history = self.verdict_history(spot_id)
+        return history[-1] if history else None
+
+    # --- evidence ------------------------------------------------------------------------------
+    _EVIDENCE_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_EVIDENCE_KIND,
+        ls.C_PATH,
+        ls.C_SHA256,
+        ls.C_SIZE,
+        ls.C_ORIGINAL_NAME,
+        ls.C_FILE_MODIFIED,
+        ls.C_TAKEN_AT,
+        ls.C_GPS_LON,
+        ls.C_GPS_LAT,
+        ls.C_NOTE,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
+        """Record a file already stored under the evidence folder (see store_evidence_file)."""
+        self.spot(spot_id)  # raises for an unknown spot
+        relative, digest = vetted_evidence(record)
+        with self.transaction():
+            evidence_id = self._insert(
+                ls.T_EVIDENCE,
+                self._EVIDENCE_COLUMNS[1:],
+                (
+                    spot_id,
+                    record.kind,
+                    relative,
+                    digest,
+                    int(record.size),
+                    record.original_name or "",
+                    record.file_modified,
+                    record.taken_at,
+                    record.gps_lon,
+                    record.gps_lat,
+                    record.note or "",
+                    _utc_now(),
+                ),
+                ls.C_ID,
+            )
+            self._touch(ls.T_EVIDENCE)
+        return int(evidence_id)
+
+    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
+        """Evidence of one spot, or of the whole ledger when spot_id is None, oldest first."""
+        sql = f"SELECT {', '.join(self._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
+        params: tuple = ()
+        if spot_id is not None:
+            sql += f" WHERE {ls.C_SPOT_ID} = {self._MARK}"
+            params = (spot_id,)
+        return [
+            EvidenceRecord(
+                kind=row[2],
+                path=row[3],
+                sha256=row[4],
+                size=row[5],
+                original_name=row[6],
+                file_modified=row[7],
+                taken_at=row[8],
+                gps_lon=row[9],
+                gps_lat=row[10],
+                note=row[11],
+                id=row[0],
+                spot_id=row[1],
+                recorded_at=row[12],
+            )
+            for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)
+        ]
+
+    # --- cases (schema version 3) ----------------------------------------------------------------
+    _CASE_COLUMNS = (
+        ls.C_ID,
+        ls.C_ORIGIN,
+        ls.C_SPOT_ID,
+        ls.C_PATROL_ID,
+        ls.C_OFFICE,
+        ls.C_TOWN,
+        ls.C_OPENED_AT,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+    )
+    _EVENT_COLUMNS = (
+        ls.C_ID,
+        ls.C_CASE_ID,
+        ls.C_STAGE,
+        ls.C_DATE,
+        ls.C_PERSON,
+        ls.C_DOCUMENTS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_NOTE,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+    )
+
+    def open_case(
+        self,
+        origin: str,
+        *,
+        spot_id: int | None = None,
+        patrol_id: str | None = None,
+        date: dt.date | None = None,
+        person: str | None = None,
+        office: str | None = None,
+        town: str | None = None,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+        documents: Sequence[str] = (),
+        evidence_ids: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        """Open a case with its discover event; returns the case id.
+
+        ``origin`` is cases.ORIGIN_SPOT (``spot_id``: a spot whose current verdict is 违法; one
+        case per spot) or cases.ORIGIN_PATROL (``patrol_id``: a patrol already in the ledger).
+        What is not given comes from the origin: the date and person from the verdict
+        (verified_on, verifier) or the patrol (date, first staff member), office and town from
+        the spot (SMC, XZMC) or the patrol's office, the areas from the verdict's GDMJ / YJJBNTMJ
+        or else the spot's screening figures.
+        """
+        with self.transaction():
+            if spot_id is not None:
+                # One case per spot: two people opening it at once queue here.
+                self._lock_spot(spot_id)
+            opening = resolve_case_opening(
+                self,
+                origin,
+                spot_id=spot_id,
+                patrol_id=patrol_id,
+                date=date,
+                person=person,
+                office=office,
+                town=town,
+                cultivated_sqm=cultivated_sqm,
+                basic_farmland_sqm=basic_farmland_sqm,
+            )
+            case_id = self._insert(
+                ls.T_CASES, self._CASE_COLUMNS[1:], (*opening.row(), _utc_now()), ls.C_ID
+            )
+            # An impossible discover event raises here and rolls the case row back.
+            event = opening.discover_event(case_id, documents, evidence_ids, note)
+            self._insert_event(case_id, event)
+            self._touch(ls.T_CASES)
+        return str(case_id)
+
+    def _insert_event(self, case_id: int, event: CaseEvent) -> int:
+        return int(
+            self._insert(
+                ls.T_CASE_EVENTS,
+                self._EVENT_COLUMNS[1:],
+                (
+                    case_id,
+                    event.stage.value,
+                    event.date.isoformat(),
+                    event.person.strip(),
+                    json.dumps(list(event.documents), ensure_ascii=False),
+                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
+                    event.note or "",
+                    event.cultivated_sqm,
+                    event.basic_farmland_sqm,
+                    _utc_now(),
+                ),
+                ls.C_ID,
+            )
+        )
+
+    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
+        """Append ``event`` to a case; cases.ProcedureError (nothing written) if impossible.
+
+        The case is replayed from its stored events and the new one applied through Case.apply
+        inside the same write transaction (under a lock of the case), so two sessions cannot both
+        append a step that is only valid without the other's.
+        """
+        with self.transaction():
+            number = self._case_number(case_id)
+            self._lock_case(number)
+            self._case_records([number])[0].case.apply(event)
+            event_id = self._insert_event(number, event)
+            self._touch(ls.T_CASE_EVENTS)
+        return event_id
+
+    def case(self, case_id: str | int) -> Case:
+        return self._case_records([self._case_number(case_id)])[0].case
+
+    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
+        """Cases matching the filter, oldest first."""
+        wanted = filter or CaseFilter()
+        where: list[str] = []
+        params: list[Any] = []
+        for value, column in (
+            (wanted.office, ls.C_OFFICE),
+            (wanted.town, ls.C_TOWN),
+            (wanted.origin, ls.C_ORIGIN),
+            (wanted.spot_id, ls.C_SPOT_ID),
+        ):
+            if value is not None:
+                where.append(f"{column} = {self._MARK}")
+                params.append(value)
+        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        ids = [row[0] for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)]
+        records = self._case_records(ids)
+        if wanted.stage is not None:
+            stage = Stage(wanted.stage)
+            records = [r for r in records if r.case.stage is stage]
+        if wanted.closed is not None:
+            records = [r for r in records if r.case.closed == wanted.closed]
+        return records
+
+    def _case_number(self, case_id: str | int) -> int:
+        try:
+            number = int(str(case_id).strip())
+        except ValueError:
+            number = None
+        if number is None or not self._row(
+            f"SELECT 1 FROM {ls.T_CASES} WHERE {ls.C_ID} = {self._MARK}", (number,)
+        ):
+            raise LedgerError(
+                f"台帐中没有案件{self._UNSEEN_ZH}/ no case {case_id!r} in {self.path}"
+            )
+        return number
+
+    def _case_records(self, ids: Sequence[int]) -> list[CaseRecord]:
+        if not ids:
+            return []
+        case_columns = (
+            self._date_column(f"c.{c}") if c == ls.C_OPENED_AT else f"c.{c}"
+            for c in self._CASE_COLUMNS
+        )
+        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
+        rows = self._rows(
+            f'SELECT {", ".join(case_columns)}, s."{SPOT_NUMBER}" '
+            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
+            f"WHERE {in_cases} ORDER BY c.{ls.C_ID}",
+            params,
+        )
+        event_columns = (self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
+        in_cases, params = self._in(ls.C_CASE_ID, ids)
+        events: dict[int, list[Sequence]] = {}
+        for row in self._rows(
+            f"SELECT {', '.join(event_columns)} FROM {ls.T_CASE_EVENTS} "
+            f"WHERE {in_cases} ORDER BY {ls.C_ID}",
+            params,
+        ):
+            events.setdefault(row[1], []).append(row)
+        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
+
+    # --- patrols (schema version 3) ------------------------------------------------------------
+    _PATROL_COLUMNS = (
+        ls.C_FID,
+        ls.C_GEOM,
+        ls.C_PATROL_NUMBER,
+        ls.C_OFFICE,
+        ls.C_DATE,
+        ls.C_STAFF,
+        ls.C_FINDINGS,
+        ls.C_SPOT_NUMBERS,
+        ls.C_CASE_IDS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_patrol(self, record: PatrolRecord) -> int:
+        """Append a patrol record with its route (EPSG:4527); returns its feature id."""
+        if not isinstance(record, PatrolRecord):
+            raise TypeError("add_patrol takes a patrols.PatrolRecord")
+        route = record.route_geometry()
+        if isinstance(route, LineString):
+            route = MultiLineString([route])
+        with self.transaction():
+            if self._row(
+                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {self._MARK}",
+                (record.id,),
+            ):
+                raise LedgerError(
+                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
+                    "(records are never changed: give a correction its own id)"
+                )
+            fid = self._insert(
+                ls.T_PATROLS,
+                self._PATROL_COLUMNS[1:],
+                (
+                    self._from_geometry(route),
+                    record.id,
+                    record.office,
+                    record.date.isoformat(),
+                    json.dumps(list(record.staff), ensure_ascii=False),
+                    record.findings or "",
+                    json.dumps(list(record.spot_numbers), ensure_ascii=False),
+                    json.dumps(list(record.case_ids), ensure_ascii=False),
+                    json.dumps(list(record.evidence_ids), ensure_ascii=False),
+                    _utc_now(),
+                ),
+                ls.C_FID,
+            )
+            if route is not None and not route.is_empty:
+                self._widen_extent(ls.T_PATROLS, route.bounds)
+            self._touch(ls.T_PATROLS)
+        return int(fid)
+
+    def patrols(
+        self,
+        office: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        patrol_ids: Sequence[str] | None = None,
+    ) -> list[PatrolRecord]:
+        """Patrols of one office (or all), dated within [start, end], by date then id."""
+        mark = self._MARK
+        where: list[str] = []
+        params: list[Any] = []
+        if office is not None:
+            where.append(f"{ls.C_OFFICE} = {mark}")
+            params.append(office)
+        if start is not None:
+            where.append(f"{ls.C_DATE} >= {mark}")
+            params.append(start.isoformat())
+        if end is not None:
+            where.append(f"{ls.C_DATE} <= {mark}")
+            params.append(end.isoformat())
+        if patrol_ids is not None:
+            condition, ids = self._in(ls.C_PATROL_NUMBER, list(patrol_ids))
+            where.append(condition)
+            params.extend(ids)
+        columns = (
+            self._geometry_column(c)
+            if c == ls.C_GEOM
+            else self._date_column(c)
+            if c == ls.C_DATE
+            else c
+            for c in self._PATROL_COLUMNS
+        )
+        sql = f"SELECT {', '.join(columns)} FROM {ls.T_PATROLS}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER}{self._COLLATE}"
+        return [
+            PatrolRecord(
+                id=row[2],
+                office=row[3],
+                date=dt.date.fromisoformat(row[4]),
+                staff=json.loads(row[5]),
+                route=patrol_route(self._to_geometry(row[1])),
+                findings=row[6],
+                spot_numbers=json.loads(row[7]),
+                case_ids=json.loads(row[8]),
+                evidence_ids=json.loads(row[9]),
+            )
+            for row in self._rows(sql, params)
+        ]
+
+    # --- settings (schema version 3) -------------------------------------------------------------
+    def settings(self) -> dict[str, Any]:
+        """Every setting, key -> value (decoded JSON)."""
+        return {
+            key: json.loads(value)
+            for key, value in self._rows(
+                f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} "
+                f"ORDER BY {ls.C_KEY}{self._COLLATE}"
+            )
+        }
+
+    def deadline_rules(self) -> dl.DeadlineRules:
+        """The legal deadlines with the bureau's overrides stored in this ledger, if any."""
+        return dl.rules_from_dict(
+            self.settings().get(ls.SETTING_DEADLINE_RULES), f"{self.path}: {ls.T_SETTINGS}"
+        )
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a setting (JSON); the known ones are checked first, None removes a setting."""
+        text = setting_text(key, value, f"{self.path}: {ls.T_SETTINGS}")
+        with self.transaction():
+            if text is None:
+                self._run(f"DELETE FROM {ls.T_SETTINGS} WHERE {ls.C_KEY} = {self._MARK}", (key,))
+            else:
+                self._put_setting(key, text)
+            self._touch(ls.T_SETTINGS)
+
+
+# =================================================================================================
+# the GeoPackage ledger
+# =================================================================================================
+
+
+class GeoPackageLedger(SqlLedger):
     """The ledger as one GeoPackage file that QGIS and OGR open like any other.
 
     Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (rollback journal), so a crash
-    or kill in the middle leaves the file as it was before the save.
+    or kill in the middle leaves the file as it was before the save; the write lock it takes
+    is what serialises saves of one spot or case.
     """
 
     def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
         self.path = Path(path)
         self._depth = 0
-        # Test hook: called with the row number after each spot row an import writes.
-        self._after_row_hook: Callable[[int], None] | None = None
         if not self.path.exists():
             if not create:
                 raise LedgerError(f"台帐文件不存在 / ledger file does not exist: {self.path}")
@@ -664,23 +1432,8 @@ class GeoPackageLedger:
 
     # --- transactions -----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One atomic save. Nested use becomes a savepoint inside the outer transaction."""
+    def _outer_transaction(self) -> Iterator[None]:
         conn = self._conn
-        if self._depth:
-            name = f"ledger_sp{self._depth}"
-            conn.execute(f"SAVEPOINT {name}")
-            self._depth += 1
-            try:
-                yield
-                conn.execute(f"RELEASE {name}")
-            except BaseException:
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
-                raise
-            finally:
-                self._depth -= 1
-            return
         # IMMEDIATE takes the write lock now, so two QGIS sessions cannot interleave a save.
         conn.execute("BEGIN IMMEDIATE")
         self._depth = 1
@@ -708,81 +1461,36 @@ class GeoPackageLedger:
             "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (_utc_now(), table)
         )
 
-    # --- import --------------------------------------------------------------------------------
-    def import_batch(
-        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
-    ) -> ImportReport:
-        """Add a batch, or refresh it when it is already in the ledger.
+    # --- the dialect ----------------------------------------------------------------------------
+    def _run(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
 
-        Refreshing rewrites geometry, delivered fields and screening figures of the spots the
-        delivery carries; verdicts and evidence are never touched, and spots the delivery no
-        longer carries stay (with a warning). Refused spots are reported and not imported.
-        """
-        name = (batch_name or "").strip()
-        if not name:
-            raise LedgerError("批次名称不能为空 / the batch name is empty")
-        report = ImportReport(batch=name)
-        rows = _vet_spots(spots, report)
-        now = _utc_now()
-        with self.transaction():
-            conn = self._conn
-            row = conn.execute(
-                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = ?", (name,)
-            ).fetchone()
-            if row is None:
-                batch_id = conn.execute(
-                    f"INSERT INTO {ls.T_BATCHES} ({ls.C_BATCH_NAME}, {ls.C_BATCH_SOURCE}, "
-                    f"{ls.C_IMPORTED_AT}, {ls.C_UPDATED_AT}) VALUES (?, ?, ?, ?)",
-                    (name, source, now, now),
-                ).lastrowid
-            else:
-                batch_id = row[0]
-                conn.execute(
-                    f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = COALESCE(?, "
-                    f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = ? WHERE {ls.C_ID} = ?",
-                    (source, now, batch_id),
-                )
-            existing = dict(
-                conn.execute(
-                    f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID} FROM {ls.T_SPOTS} '
-                    f"WHERE {ls.C_BATCH_ID} = ?",
-                    (batch_id,),
-                ).fetchall()
+    def _insert(self, table: str, columns: Sequence[str], values: Sequence, key: str) -> int:
+        return int(
+            self._conn.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                values,
+            ).lastrowid
+        )
+
+    def _to_geometry(self, value: Any) -> BaseGeometry | None:
+        return decode_gpkg_geometry(value)
+
+    def _from_geometry(self, geometry: BaseGeometry | None) -> Any:
+        return encode_gpkg_geometry(geometry)
+
+    def _put_setting(self, key: str, text: str) -> None:
+        if (
+            self._conn.execute(
+                f"UPDATE {ls.T_SETTINGS} SET {ls.C_VALUE} = ? WHERE {ls.C_KEY} = ?", (text, key)
+            ).rowcount
+            == 0
+        ):
+            self._conn.execute(
+                f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (?, ?)",
+                (key, text),
             )
-            data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
-            update_sql = (
-                f"UPDATE {ls.T_SPOTS} SET "
-                + ", ".join(f'"{column}" = ?' for column in data_columns)
-                + f" WHERE {ls.C_FID} = ?"
-            )
-            insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
-            insert_sql = (
-                f"INSERT INTO {ls.T_SPOTS} ("
-                + ", ".join(f'"{column}"' for column in insert_columns)
-                + ") VALUES ("
-                + ", ".join("?" for _ in insert_columns)
-                + ")"
-            )
-            for count, vetted in enumerate(rows):
-                values = [
-                    encode_gpkg_geometry(vetted.geometry),
-                    *vetted.figures,
-                    json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
-                    now,
-                ]
-                fid = existing.get(vetted.key)
-                if fid is None:
-                    conn.execute(insert_sql, [batch_id, vetted.key, *values, now])
-                    report.added += 1
-                else:
-                    conn.execute(update_sql, [*values, fid])
-                    report.refreshed += 1
-                if self._after_row_hook is not None:
-                    self._after_row_hook(count)
-            warn_kept_spots(report, rows, existing)
-            self._update_extent()
-            self._touch(ls.T_BATCHES)
-        return report
 
     def _update_extent(self) -> None:
         bounds = None
@@ -792,599 +1500,24 @@ class GeoPackageLedger:
             envelope = _gpkg_envelope(bytes(blob))
             if envelope is None:
                 continue
-            if bounds is None:
-                bounds = list(envelope)
-            else:
-                bounds = [
-                    min(bounds[0], envelope[0]),
-                    min(bounds[1], envelope[1]),
-                    max(bounds[2], envelope[2]),
-                    max(bounds[3], envelope[3]),
-                ]
+            bounds = envelope if bounds is None else _union_bounds(bounds, envelope)
         self._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
             "WHERE table_name = ?",
             (*(bounds or [None] * 4), _utc_now(), ls.T_SPOTS),
         )
 
-    # --- reading spots ---------------------------------------------------------------------------
-    _SUMMARY_SQL = f"""
-        SELECT s.{ls.C_FID}, b.{ls.C_BATCH_NAME}, s."{SPOT_NUMBER}", s."{TOWN_NAME}",
-               s."{OFFICE_NAME}", s."{SPOT_AREA}", s."{CULTIVATED_AREA}",
-               s."{BASIC_FARMLAND_AREA}", s."{SUGGESTED_VERDICT}", s."{REVIEW_PRIORITY}",
-               v.{ls.C_CATEGORY}, v.{ls.C_KIND}"""
-    _SUMMARY_FROM = f"""
-        FROM {ls.T_SPOTS} s
-        JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
-        LEFT JOIN {ls.T_VERDICTS} v ON v.{ls.C_ID} = (
-            SELECT MAX(x.{ls.C_ID}) FROM {ls.T_VERDICTS} x WHERE x.{ls.C_SPOT_ID} = s.{ls.C_FID})"""
-
-    @staticmethod
-    def _summary(row: Sequence) -> SpotSummary:
-        status = ls.STATUS_UNVERIFIED if row[10] is None else ls.STATUS_VERIFIED
-        return SpotSummary(*row[:10], status, row[10], row[11])
-
-    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]:
-        """Spots matching the filter, highest priority (YXJ 1) first, then by spot number."""
-        where: list[str] = []
-        params: list[Any] = []
-        wanted = filter or SpotFilter()
-        for value, column in (
-            (wanted.batch, f"b.{ls.C_BATCH_NAME}"),
-            (wanted.town, f's."{TOWN_NAME}"'),
-            (wanted.office, f's."{OFFICE_NAME}"'),
-            (wanted.suggested, f's."{SUGGESTED_VERDICT}"'),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if wanted.status is not None:
-            if wanted.status not in ls.SPOT_STATUSES:
-                raise ValueError(f"unknown spot status {wanted.status!r}: {ls.SPOT_STATUSES}")
-            where.append(
-                f"v.{ls.C_ID} IS {'NOT ' if wanted.status == ls.STATUS_VERIFIED else ''}NULL"
-            )
-        if wanted.flag is not None:
-            # Column names cannot be bound parameters: only the known flag columns are allowed.
-            if wanted.flag not in ls.SPOT_FLAG_COLUMNS:
-                raise ValueError(f"unknown flag field {wanted.flag!r}: {ls.SPOT_FLAG_COLUMNS}")
-            where.append(f's."{wanted.flag}" = 1')
-        sql = self._SUMMARY_SQL + self._SUMMARY_FROM
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += (
-            f' ORDER BY s."{REVIEW_PRIORITY}" IS NULL, s."{REVIEW_PRIORITY}", '
-            f's."{SPOT_NUMBER}", b.{ls.C_BATCH_NAME}'
-        )
-        return [self._summary(row) for row in self._conn.execute(sql, params)]
-
-    def spot(self, spot_id: int) -> Spot:
-        row = self._conn.execute(
-            self._SUMMARY_SQL
-            + f", s.{ls.C_GEOM}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
-            + f", (SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
-            + self._SUMMARY_FROM
-            + f" WHERE s.{ls.C_FID} = ?",
-            (spot_id,),
-        ).fetchone()
-        if row is None:
-            raise LedgerError(f"台帐中没有图斑 / no spot with id {spot_id} in {self.path}")
-        summary = self._summary(row)
-        return Spot(
-            **summary.__dict__,
-            geometry=decode_gpkg_geometry(row[12]),
-            attributes=json.loads(row[13]),
-            imported_at=row[14],
-            updated_at=row[15],
-            version=int(row[16]),
-        )
-
-    def batches(self) -> list[BatchSummary]:
-        sql = f"""
-            SELECT b.{ls.C_ID}, b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}, b.{ls.C_IMPORTED_AT},
-                   b.{ls.C_UPDATED_AT},
-                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}),
-                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}
-                      AND EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v
-                                  WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}))
-            FROM {ls.T_BATCHES} b ORDER BY b.{ls.C_IMPORTED_AT}, b.{ls.C_ID}"""
-        return [BatchSummary(*row) for row in self._conn.execute(sql)]
-
-    def counts(self, batch: str | None = None) -> tuple[int, int]:
-        """(verified spots, all spots), of one batch or of the whole ledger."""
-        sql = (
-            f"SELECT COUNT(*), COALESCE(SUM(EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v "
-            f"WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID})), 0) FROM {ls.T_SPOTS} s "
-            f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
-        )
-        params: tuple = ()
-        if batch is not None:
-            sql += f" WHERE b.{ls.C_BATCH_NAME} = ?"
-            params = (batch,)
-        total, verified = self._conn.execute(sql, params).fetchone()
-        return int(verified), int(total)
-
-    # --- verdicts ------------------------------------------------------------------------------
-    _VERDICT_COLUMNS = (
-        ls.C_ID,
-        ls.C_SPOT_ID,
-        ls.C_CATEGORY,
-        ls.C_KIND,
-        ls.C_APPROVAL_NUMBER,
-        ls.C_VERIFIER,
-        ls.C_VERIFIED_ON,
-        ls.C_AREAS,
-        ls.C_NOTE,
-        ls.C_CORRECTS,
-        ls.C_RECORDED_AT,
-        ls.C_DETAILS,
-    )
-
-    def record_verdict(
-        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
-    ) -> int:
-        """Append a verdict (a correction is a new record); refused with VerdictError if invalid.
-
-        With expected_version (Spot.version as read), a spot saved by someone else since then
-        refuses the save with ConflictError.
-        """
-        spot = self.spot(spot_id)
-        messages = validate_verdict(verdict, spot)
-        if verdict.corrects is not None:
-            owner = self._conn.execute(
-                f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = ?",
-                (verdict.corrects,),
-            ).fetchone()
-            if owner is None or owner[0] != spot_id:
-                messages.append(
-                    f"被更正的判定 {verdict.corrects} 不属于该图斑 / verdict {verdict.corrects} "
-                    "being corrected does not belong to this spot"
-                )
-        if messages:
-            raise VerdictError(messages)
-        with self.transaction():
-            if expected_version is not None:
-                history = self.verdict_history(spot_id)
-                if len(history) != expected_version:
-                    raise conflict_error(spot, expected_version, history, verdict)
-            verdict_id = self._conn.execute(
-                f"INSERT INTO {ls.T_VERDICTS} ("
-                + ", ".join(self._VERDICT_COLUMNS[1:])
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    spot_id,
-                    verdict.category,
-                    (verdict.kind or "").strip() or None,
-                    (verdict.approval_number or "").strip() or None,
-                    verdict.verifier.strip(),
-                    _as_date(verdict.verified_on).isoformat(),
-                    json.dumps({k: float(v) for k, v in verdict.areas.items()}, sort_keys=True),
-                    verdict.note or "",
-                    verdict.corrects,
-                    _utc_now(),
-                    json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
-                ),
-            ).lastrowid
-            self._touch(ls.T_VERDICTS)
-        return int(verdict_id)
-
-    def verdict_history(self, spot_id: int) -> list[Verdict]:
-        rows = self._conn.execute(
-            f"SELECT {', '.join(self._VERDICT_COLUMNS)} FROM {ls.T_VERDICTS} "
-            f"WHERE {ls.C_SPOT_ID} = ? ORDER BY {ls.C_ID}",
-            (spot_id,),
-        ).fetchall()
-        return [
-            Verdict(
-                category=row[2],
-                kind=row[3],
-                approval_number=row[4],
-                verifier=row[5],
-                verified_on=row[6],
-                areas=json.loads(row[7] or "{}"),
-                note=row[8],
-                corrects=row[9],
-                details=json.loads(row[11] or "{}"),
-                id=row[0],
-                spot_id=row[1],
-                recorded_at=row[10],
-            )
-            for row in rows
-        ]
-
-    def current_verdict(self, spot_id: int) -> Verdict | None:
-        history = self.verdict_history(spot_id)
-        return history[-1] if history else None
-
-    # --- evidence ------------------------------------------------------------------------------
-    _EVIDENCE_COLUMNS = (
-        ls.C_ID,
-        ls.C_SPOT_ID,
-        ls.C_EVIDENCE_KIND,
-        ls.C_PATH,
-        ls.C_SHA256,
-        ls.C_SIZE,
-        ls.C_ORIGINAL_NAME,
-        ls.C_FILE_MODIFIED,
-        ls.C_TAKEN_AT,
-        ls.C_GPS_LON,
-        ls.C_GPS_LAT,
-        ls.C_NOTE,
-        ls.C_RECORDED_AT,
-    )
-
-    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
-        """Record a file already stored under the evidence folder (see store_evidence_file)."""
-        self.spot(spot_id)  # raises for an unknown spot
-        relative, digest = vetted_evidence(record)
-        with self.transaction():
-            evidence_id = self._conn.execute(
-                f"INSERT INTO {ls.T_EVIDENCE} ("
-                + ", ".join(self._EVIDENCE_COLUMNS[1:])
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    spot_id,
-                    record.kind,
-                    relative,
-                    digest,
-                    int(record.size),
-                    record.original_name or "",
-                    record.file_modified,
-                    record.taken_at,
-                    record.gps_lon,
-                    record.gps_lat,
-                    record.note or "",
-                    _utc_now(),
-                ),
-            ).lastrowid
-            self._touch(ls.T_EVIDENCE)
-        return int(evidence_id)
-
-    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
-        """Evidence of one spot, or of the whole ledger when spot_id is None, oldest first."""
-        sql = f"SELECT {', '.join(self._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
-        params: tuple = ()
-        if spot_id is not None:
-            sql += f" WHERE {ls.C_SPOT_ID} = ?"
-            params = (spot_id,)
-        rows = self._conn.execute(sql + f" ORDER BY {ls.C_ID}", params).fetchall()
-        return [
-            EvidenceRecord(
-                kind=row[2],
-                path=row[3],
-                sha256=row[4],
-                size=row[5],
-                original_name=row[6],
-                file_modified=row[7],
-                taken_at=row[8],
-                gps_lon=row[9],
-                gps_lat=row[10],
-                note=row[11],
-                id=row[0],
-                spot_id=row[1],
-                recorded_at=row[12],
-            )
-            for row in rows
-        ]
-
-    # --- cases (schema version 3) ----------------------------------------------------------------
-    _CASE_COLUMNS = (
-        ls.C_ID,
-        ls.C_ORIGIN,
-        ls.C_SPOT_ID,
-        ls.C_PATROL_ID,
-        ls.C_OFFICE,
-        ls.C_TOWN,
-        ls.C_OPENED_AT,
-        ls.C_CULTIVATED_SQM,
-        ls.C_BASIC_FARMLAND_SQM,
-        ls.C_RECORDED_AT,
-    )
-    _EVENT_COLUMNS = (
-        ls.C_ID,
-        ls.C_CASE_ID,
-        ls.C_STAGE,
-        ls.C_DATE,
-        ls.C_PERSON,
-        ls.C_DOCUMENTS,
-        ls.C_EVIDENCE_IDS,
-        ls.C_NOTE,
-        ls.C_CULTIVATED_SQM,
-        ls.C_BASIC_FARMLAND_SQM,
-        ls.C_RECORDED_AT,
-    )
-
-    def open_case(
-        self,
-        origin: str,
-        *,
-        spot_id: int | None = None,
-        patrol_id: str | None = None,
-        date: dt.date | None = None,
-        person: str | None = None,
-        office: str | None = None,
-        town: str | None = None,
-        cultivated_sqm: float | None = None,
-        basic_farmland_sqm: float | None = None,
-        documents: Sequence[str] = (),
-        evidence_ids: Sequence[str] = (),
-        note: str = "",
-    ) -> str:
-        """Open a case with its discover event; returns the case id.
-
-        ``origin`` is cases.ORIGIN_SPOT (``spot_id``: a spot whose current verdict is 违法; one
-        case per spot) or cases.ORIGIN_PATROL (``patrol_id``: a patrol already in the ledger).
-        What is not given comes from the origin: the date and person from the verdict
-        (verified_on, verifier) or the patrol (date, first staff member), office and town from
-        the spot (SMC, XZMC) or the patrol's office, the areas from the verdict's GDMJ / YJJBNTMJ
-        or else the spot's screening figures.
-        """
-        with self.transaction():
-            opening = resolve_case_opening(
-                self,
-                origin,
-                spot_id=spot_id,
-                patrol_id=patrol_id,
-                date=date,
-                person=person,
-                office=office,
-                town=town,
-                cultivated_sqm=cultivated_sqm,
-                basic_farmland_sqm=basic_farmland_sqm,
-            )
-            case_id = self._conn.execute(
-                f"INSERT INTO {ls.T_CASES} ({', '.join(self._CASE_COLUMNS[1:])}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*opening.row(), _utc_now()),
-            ).lastrowid
-            # An impossible discover event raises here and rolls the case row back.
-            event = opening.discover_event(case_id, documents, evidence_ids, note)
-            self._insert_event(case_id, event)
-            self._touch(ls.T_CASES)
-        return str(case_id)
-
-    def _insert_event(self, case_id: int, event: CaseEvent) -> int:
-        return int(
-            self._conn.execute(
-                f"INSERT INTO {ls.T_CASE_EVENTS} ({', '.join(self._EVENT_COLUMNS[1:])}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    case_id,
-                    event.stage.value,
-                    event.date.isoformat(),
-                    event.person.strip(),
-                    json.dumps(list(event.documents), ensure_ascii=False),
-                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
-                    event.note or "",
-                    event.cultivated_sqm,
-                    event.basic_farmland_sqm,
-                    _utc_now(),
-                ),
-            ).lastrowid
-        )
-
-    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
-        """Append ``event`` to a case; cases.ProcedureError (nothing written) if impossible.
-
-        The case is replayed from its stored events and the new one applied through Case.apply
-        inside the same write transaction, so two sessions cannot both append a step that is only
-        valid without the other's.
-        """
-        with self.transaction():
-            number = self._case_number(case_id)
-            self._case_records([number])[0].case.apply(event)
-            event_id = self._insert_event(number, event)
-            self._touch(ls.T_CASE_EVENTS)
-        return event_id
-
-    def case(self, case_id: str | int) -> Case:
-        return self._case_records([self._case_number(case_id)])[0].case
-
-    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
-        """Cases matching the filter, oldest first."""
-        wanted = filter or CaseFilter()
-        where: list[str] = []
-        params: list[Any] = []
-        for value, column in (
-            (wanted.office, ls.C_OFFICE),
-            (wanted.town, ls.C_TOWN),
-            (wanted.origin, ls.C_ORIGIN),
-            (wanted.spot_id, ls.C_SPOT_ID),
-        ):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        ids = [row[0] for row in self._conn.execute(sql + f" ORDER BY {ls.C_ID}", params)]
-        records = self._case_records(ids)
-        if wanted.stage is not None:
-            stage = Stage(wanted.stage)
-            records = [r for r in records if r.case.stage is stage]
-        if wanted.closed is not None:
-            records = [r for r in records if r.case.closed == wanted.closed]
-        return records
-
-    def _case_number(self, case_id: str | int) -> int:
-        try:
-            number = int(str(case_id).strip())
-        except ValueError:
-            number = None
-        if (
-            number is None
-            or not self._conn.execute(
-                f"SELECT 1 FROM {ls.T_CASES} WHERE {ls.C_ID} = ?", (number,)
-            ).fetchone()
-        ):
-            raise LedgerError(f"台帐中没有案件 / no case {case_id!r} in {self.path}")
-        return number
-
-    def _case_records(self, ids: Sequence[int]) -> list[CaseRecord]:
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = self._conn.execute(
-            f'SELECT {", ".join("c." + c for c in self._CASE_COLUMNS)}, s."{SPOT_NUMBER}" '
-            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
-            f"WHERE c.{ls.C_ID} IN ({marks}) ORDER BY c.{ls.C_ID}",
-            list(ids),
-        ).fetchall()
-        events: dict[int, list[tuple]] = {}
-        for row in self._conn.execute(
-            f"SELECT {', '.join(self._EVENT_COLUMNS)} FROM {ls.T_CASE_EVENTS} "
-            f"WHERE {ls.C_CASE_ID} IN ({marks}) ORDER BY {ls.C_ID}",
-            list(ids),
-        ):
-            events.setdefault(row[1], []).append(row)
-        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
-
-    # --- patrols (schema version 3) ------------------------------------------------------------
-    _PATROL_COLUMNS = (
-        ls.C_FID,
-        ls.C_GEOM,
-        ls.C_PATROL_NUMBER,
-        ls.C_OFFICE,
-        ls.C_DATE,
-        ls.C_STAFF,
-        ls.C_FINDINGS,
-        ls.C_SPOT_NUMBERS,
-        ls.C_CASE_IDS,
-        ls.C_EVIDENCE_IDS,
-        ls.C_RECORDED_AT,
-    )
-
-    def add_patrol(self, record: PatrolRecord) -> int:
-        """Append a patrol record with its route (EPSG:4527); returns its feature id."""
-        if not isinstance(record, PatrolRecord):
-            raise TypeError("add_patrol takes a patrols.PatrolRecord")
-        route = record.route_geometry()
-        if isinstance(route, LineString):
-            route = MultiLineString([route])
-        with self.transaction():
-            if self._conn.execute(
-                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = ?", (record.id,)
-            ).fetchone():
-                raise LedgerError(
-                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
-                    "(records are never changed: give a correction its own id)"
-                )
-            fid = self._conn.execute(
-                f"INSERT INTO {ls.T_PATROLS} ({', '.join(self._PATROL_COLUMNS[1:])}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    encode_gpkg_geometry(route),
-                    record.id,
-                    record.office,
-                    record.date.isoformat(),
-                    json.dumps(list(record.staff), ensure_ascii=False),
-                    record.findings or "",
-                    json.dumps(list(record.spot_numbers), ensure_ascii=False),
-                    json.dumps(list(record.case_ids), ensure_ascii=False),
-                    json.dumps(list(record.evidence_ids), ensure_ascii=False),
-                    _utc_now(),
-                ),
-            ).lastrowid
-            if route is not None and not route.is_empty:
-                self._widen_extent(ls.T_PATROLS, route.bounds)
-            self._touch(ls.T_PATROLS)
-        return int(fid)
-
-    def patrols(
-        self,
-        office: str | None = None,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        patrol_ids: Sequence[str] | None = None,
-    ) -> list[PatrolRecord]:
-        """Patrols of one office (or all), dated within [start, end], by date then id."""
-        where: list[str] = []
-        params: list[Any] = []
-        if office is not None:
-            where.append(f"{ls.C_OFFICE} = ?")
-            params.append(office)
-        if start is not None:
-            where.append(f"{ls.C_DATE} >= ?")
-            params.append(start.isoformat())
-        if end is not None:
-            where.append(f"{ls.C_DATE} <= ?")
-            params.append(end.isoformat())
-        if patrol_ids is not None:
-            where.append(f"{ls.C_PATROL_NUMBER} IN ({', '.join('?' for _ in patrol_ids)})")
-            params.extend(patrol_ids)
-        sql = f"SELECT {', '.join(self._PATROL_COLUMNS)} FROM {ls.T_PATROLS}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER}"
-        records = []
-        for row in self._conn.execute(sql, params):
-            route = patrol_route(decode_gpkg_geometry(row[1]))
-            records.append(
-                PatrolRecord(
-                    id=row[2],
-                    office=row[3],
-                    date=dt.date.fromisoformat(row[4]),
-                    staff=json.loads(row[5]),
-                    route=route,
-                    findings=row[6],
-                    spot_numbers=json.loads(row[7]),
-                    case_ids=json.loads(row[8]),
-                    evidence_ids=json.loads(row[9]),
-                )
-            )
-        return records
-
     def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
         row = self._conn.execute(
             "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
         ).fetchone()
         if row is not None and None not in row:
-            bounds = (
-                min(row[0], bounds[0]),
-                min(row[1], bounds[1]),
-                max(row[2], bounds[2]),
-                max(row[3], bounds[3]),
-            )
+            bounds = _union_bounds(row, bounds)
         self._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
             "WHERE table_name = ?",
             (*bounds, table),
         )
-
-    # --- settings (schema version 3) -------------------------------------------------------------
-    def settings(self) -> dict[str, Any]:
-        """Every setting, key -> value (decoded JSON)."""
-        return {
-            key: json.loads(value)
-            for key, value in self._conn.execute(
-                f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} ORDER BY {ls.C_KEY}"
-            )
-        }
-
-    def deadline_rules(self) -> dl.DeadlineRules:
-        """The legal deadlines with the bureau's overrides stored in this ledger, if any."""
-        return dl.rules_from_dict(
-            self.settings().get(ls.SETTING_DEADLINE_RULES), f"{self.path}: {ls.T_SETTINGS}"
-        )
-
-    def set_setting(self, key: str, value: Any) -> None:
-        """Store a setting (JSON); the known ones are checked first, None removes a setting."""
-        text = setting_text(key, value, f"{self.path}: {ls.T_SETTINGS}")
-        with self.transaction():
-            if value is None:
-                self._conn.execute(f"DELETE FROM {ls.T_SETTINGS} WHERE {ls.C_KEY} = ?", (key,))
-            elif (
-                self._conn.execute(
-                    f"UPDATE {ls.T_SETTINGS} SET {ls.C_VALUE} = ? WHERE {ls.C_KEY} = ?",
-                    (text, key),
-                ).rowcount
-                == 0
-            ):
-                self._conn.execute(
-                    f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (?, ?)",
-                    (key, text),
-                )
-            self._touch(ls.T_SETTINGS)
 
 
 # =================================================================================================
@@ -1519,6 +1652,24 @@ def resolve_case_opening(
         cultivated_sqm,
         basic_farmland_sqm,
         case_origin,
+    )
+
+
+def verdict_from_row(row: Sequence) -> Verdict:
+    """A Verdict from a row of the verdicts table, columns in SqlLedger._VERDICT_COLUMNS order."""
+    return Verdict(
+        category=row[2],
+        kind=row[3],
+        approval_number=row[4],
+        verifier=row[5],
+        verified_on=row[6],
+        areas=json.loads(row[7] or "{}"),
+        note=row[8],
+        corrects=row[9],
+        details=json.loads(row[11] or "{}"),
+        id=row[0],
+        spot_id=row[1],
+        recorded_at=row[10],
     )
 
 

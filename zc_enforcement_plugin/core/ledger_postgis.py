@@ -28,48 +28,17 @@ psycopg2 is imported when a ledger is opened, so the rest of the plugin works wi
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import functools
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import shapely
-from shapely.geometry import LineString, MultiLineString
 
-from . import deadlines as dl
 from . import ledger_schema as ls
-from .cases import CaseEvent, Stage
-from .domain import OFFICE_NAME, REVIEW_PRIORITY, SPOT_NUMBER, SUGGESTED_VERDICT, TOWN_NAME
-from .ledger import (
-    _FIGURE_COLUMNS,
-    BatchSummary,
-    CaseFilter,
-    CaseRecord,
-    EvidenceRecord,
-    GeoPackageLedger,
-    ImportReport,
-    LedgerError,
-    Spot,
-    SpotFilter,
-    SpotRecord,
-    SpotSummary,
-    Verdict,
-    VerdictError,
-    _as_date,
-    _utc_now,
-    _vet_spots,
-    case_record_from_rows,
-    conflict_error,
-    patrol_route,
-    resolve_case_opening,
-    setting_text,
-    validate_verdict,
-    vetted_evidence,
-    warn_kept_spots,
-)
-from .patrols import PatrolRecord
+from .cases import Stage
+from .domain import REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
+from .ledger import LedgerError, SqlLedger, Verdict, _utc_now
 from .screening_postgis import function_sql
 
 DEFAULT_SCHEMA = "zc_ledger"
@@ -474,7 +443,7 @@ def _guarded(method):
     return wrapper
 
 
-class PostGISLedger:
+class PostGISLedger(SqlLedger):
     """The ledger in a PostgreSQL/PostGIS schema, shared by the brigade and the offices.
 
     `connection` is a dict of psycopg2.connect keywords or a libpq connection string; build it
@@ -506,8 +475,6 @@ class PostGISLedger:
         self._depth = 0
         self._committing = False
         self._conn = None
-        # Test hook: called with the row number after each spot row an import writes.
-        self._after_row_hook = None
         self.migrated_from = None
         self._connect()
         version = self._scalar(
@@ -609,24 +576,7 @@ class PostGISLedger:
         return None if row is None else row[0]
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
-        """One atomic save. Nested use becomes a savepoint inside the outer transaction."""
-        if self._depth:
-            name = f"ledger_sp{self._depth}"
-            self._execute(f"SAVEPOINT {name}")
-            self._depth += 1
-            try:
-                yield
-                self._execute(f"RELEASE SAVEPOINT {name}")
-            except BaseException:
-                if not self._conn.closed:
-                    with contextlib.suppress(self._pg.Error):
-                        self._execute(f"ROLLBACK TO SAVEPOINT {name}")
-                        self._execute(f"RELEASE SAVEPOINT {name}")
-                raise
-            finally:
-                self._depth -= 1
-            return
+    def _outer_transaction(self) -> Iterator[None]:
         self._ensure_connected()
         try:
             self._execute("BEGIN")
@@ -647,6 +597,12 @@ class PostGISLedger:
         finally:
             self._committing = False
             self._depth = 0
+
+    def _roll_back(self, *statements: str) -> None:
+        if not self._conn.closed:
+            with contextlib.suppress(self._pg.Error):
+                for statement in statements:
+                    self._execute(statement)
 
     def close(self) -> None:
         if self._conn is not None and not self._conn.closed:
@@ -684,79 +640,15 @@ class PostGISLedger:
             _meta_upsert(self._conn.cursor(), META_EVIDENCE_DIR, str(folder))
         self._evidence_dir = Path(folder)
 
-    # --- import --------------------------------------------------------------------------------
-    @_guarded
-    def import_batch(
-        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
-    ) -> ImportReport:
-        """Add or refresh a batch, as GeoPackageLedger.import_batch does, in one transaction."""
-        name = (batch_name or "").strip()
-        if not name:
-            raise LedgerError("批次名称不能为空 / the batch name is empty")
-        report = ImportReport(batch=name)
-        rows = _vet_spots(spots, report)
-        now = _utc_now()
-        with self.transaction():
-            batch_id = self._scalar(
-                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = %s FOR UPDATE",
-                (name,),
-            )
-            if batch_id is None:
-                batch_id = self._scalar(
-                    f"INSERT INTO {ls.T_BATCHES} ({ls.C_BATCH_NAME}, {ls.C_BATCH_SOURCE}, "
-                    f"{ls.C_IMPORTED_AT}, {ls.C_UPDATED_AT}) VALUES (%s, %s, %s, %s) "
-                    f"RETURNING {ls.C_ID}",
-                    (name, source, now, now),
-                )
-            else:
-                self._execute(
-                    f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = COALESCE(%s, "
-                    f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = %s WHERE {ls.C_ID} = %s",
-                    (source, now, batch_id),
-                )
-            existing = dict(
-                self._execute(
-                    f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID} FROM {ls.T_SPOTS} '
-                    f"WHERE {ls.C_BATCH_ID} = %s",
-                    (batch_id,),
-                ).fetchall()
-            )
-            data = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
-            marks = [f"ST_GeomFromWKB(%s, {SRID})", *["%s"] * (len(data) - 1)]
-            update_sql = (
-                f"UPDATE {ls.T_SPOTS} SET "
-                + ", ".join(f'"{c}" = {m}' for c, m in zip(data, marks))
-                + f" WHERE {ls.C_FID} = %s"
-            )
-            columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data, ls.C_IMPORTED_AT]
-            insert_sql = (
-                f"INSERT INTO {ls.T_SPOTS} ("
-                + ", ".join(f'"{c}"' for c in columns)
-                + ") VALUES (%s, %s, "
-                + ", ".join(marks)
-                + ", %s)"
-            )
-            for count, vetted in enumerate(rows):
-                values = [
-                    _wkb(vetted.geometry),
-                    *(_figure(c, v) for c, v in zip(_FIGURE_COLUMNS, vetted.figures)),
-                    json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
-                    now,
-                ]
-                fid = existing.get(vetted.key)
-                if fid is None:
-                    self._execute(insert_sql, [batch_id, vetted.key, *values, now])
-                    report.added += 1
-                else:
-                    self._execute(update_sql, [*values, fid])
-                    report.refreshed += 1
-                if self._after_row_hook is not None:
-                    self._after_row_hook(count)
-            warn_kept_spots(report, rows, existing)
-        return report
-
-    # --- reading spots -------------------------------------------------------------------------
-    _SUMMARY_SQL = GeoPackageLedger._SUMMARY_SQL
+    # --- the dialect ----------------------------------------------------------------------------
+    _MARK = "%s"
+    _GEOMETRY_MARK = f"ST_GeomFromWKB(%s, {SRID})"
+    _TRUE = "IS TRUE"
+    # The byte order SQLite sorts by, whatever the server's locale.
+    _COLLATE = ' COLLATE "C"'
+    _FOR_UPDATE = " FOR UPDATE"
+    _UNSEEN_ZH = "（或无权查看）"
+    _UNSEEN_EN = " (or not one your role may see)"
     _SUMMARY_FROM = f"""
         FROM {ls.T_SPOTS} s
         JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
@@ -764,178 +656,92 @@ class PostGISLedger:
             SELECT x.{ls.C_ID}, x.{ls.C_CATEGORY}, x.{ls.C_KIND} FROM {ls.T_VERDICTS} x
             WHERE x.{ls.C_SPOT_ID} = s.{ls.C_FID} ORDER BY x.{ls.C_ID} DESC LIMIT 1) v ON true"""
 
-    @_guarded
-    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]:
-        """Spots matching the filter (and visible to the role), YXJ 1 first, then by number."""
-        where: list[str] = []
-        params: list[Any] = []
-        wanted = filter or SpotFilter()
-        for value, column in (
-            (wanted.batch, f"b.{ls.C_BATCH_NAME}"),
-            (wanted.town, f's."{TOWN_NAME}"'),
-            (wanted.office, f's."{OFFICE_NAME}"'),
-            (wanted.suggested, f's."{SUGGESTED_VERDICT}"'),
-        ):
-            if value is not None:
-                where.append(f"{column} = %s")
-                params.append(value)
-        if wanted.status is not None:
-            if wanted.status not in ls.SPOT_STATUSES:
-                raise ValueError(f"unknown spot status {wanted.status!r}: {ls.SPOT_STATUSES}")
-            where.append(
-                f"v.{ls.C_ID} IS {'NOT ' if wanted.status == ls.STATUS_VERIFIED else ''}NULL"
+    def _run(self, sql: str, params: Sequence = ()):
+        return self._execute(sql, params or None)
+
+    def _insert(self, table: str, columns: Sequence[str], values: Sequence, key: str) -> int:
+        marks = (self._GEOMETRY_MARK if c == ls.C_GEOM else "%s" for c in columns)
+        return int(
+            self._scalar(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(marks)}) "
+                f"RETURNING {key}",
+                values,
             )
-        if wanted.flag is not None:
-            if wanted.flag not in ls.SPOT_FLAG_COLUMNS:
-                raise ValueError(f"unknown flag field {wanted.flag!r}: {ls.SPOT_FLAG_COLUMNS}")
-            where.append(f's."{wanted.flag}" IS TRUE')
-        sql = self._SUMMARY_SQL + self._SUMMARY_FROM
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        # COLLATE "C": the byte order SQLite sorts by, whatever the server's locale.
-        sql += (
-            f' ORDER BY s."{REVIEW_PRIORITY}" IS NULL, s."{REVIEW_PRIORITY}", '
-            f's."{SPOT_NUMBER}" COLLATE "C", b.{ls.C_BATCH_NAME} COLLATE "C"'
-        )
-        return [GeoPackageLedger._summary(row) for row in self._execute(sql, params)]
-
-    @_guarded
-    def spot(self, spot_id: int) -> Spot:
-        row = self._execute(
-            self._SUMMARY_SQL
-            + f", ST_AsBinary(s.{ls.C_GEOM}), s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, "
-            f"s.{ls.C_UPDATED_AT}, (SELECT COUNT(*) FROM {ls.T_VERDICTS} n "
-            f"WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
-            + self._SUMMARY_FROM
-            + f" WHERE s.{ls.C_FID} = %s",
-            (spot_id,),
-        ).fetchone()
-        if row is None:
-            raise LedgerError(
-                f"台帐中没有图斑（或无权查看）/ no spot with id {spot_id} in {self.path} (or "
-                "not one your role may see)"
-            )
-        summary = GeoPackageLedger._summary(row)
-        return Spot(
-            **summary.__dict__,
-            geometry=_geometry(row[12]),
-            attributes=json.loads(row[13]),
-            imported_at=row[14],
-            updated_at=row[15],
-            version=int(row[16]),
         )
 
-    @_guarded
-    def batches(self) -> list[BatchSummary]:
-        sql = f"""
-            SELECT b.{ls.C_ID}, b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}, b.{ls.C_IMPORTED_AT},
-                   b.{ls.C_UPDATED_AT},
-                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}),
-                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}
-                      AND EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v
-                                  WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}))
-            FROM {ls.T_BATCHES} b ORDER BY b.{ls.C_IMPORTED_AT} COLLATE "C", b.{ls.C_ID}"""
-        return [BatchSummary(*row) for row in self._execute(sql)]
+    def _in(self, column: str, values: Sequence) -> tuple[str, list]:
+        return f"{column} = ANY(%s)", [list(values)]
 
-    @_guarded
-    def counts(self, batch: str | None = None) -> tuple[int, int]:
-        """(verified spots, all spots the role sees), of one batch or of the whole ledger."""
-        sql = (
-            f"SELECT COUNT(*), COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v "
-            f"WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID})) FROM {ls.T_SPOTS} s "
-            f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
+    def _geometry_column(self, column: str) -> str:
+        return f"ST_AsBinary({column})"
+
+    def _date_column(self, column: str) -> str:
+        return f"{column}::text"
+
+    def _to_geometry(self, value: Any) -> Any:
+        return None if value is None else shapely.from_wkb(bytes(value))
+
+    def _from_geometry(self, geometry: Any) -> Any:
+        if geometry is None:
+            return None
+        return self._pg.Binary(shapely.to_wkb(shapely.force_2d(geometry), byte_order=1))
+
+    def _figure(self, column: str, value: Any) -> Any:
+        if value is not None and column in ls.SPOT_FLAG_COLUMNS:
+            return bool(value)
+        return value
+
+    def _lock_spot(self, spot_id: int) -> None:
+        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPOT, int(spot_id)))
+
+    def _lock_case(self, case_id: int) -> None:
+        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, int(case_id)))
+
+    def _keep_conflict(
+        self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
+    ) -> None:
+        self._execute(
+            f"INSERT INTO {T_CONFLICTS} ({ls.C_SPOT_ID}, {C_EXPECTED_VERSION}, "
+            f"{C_CURRENT_VERSION}, {C_CURRENT_VERDICT}, {ls.C_CATEGORY}, {ls.C_KIND}, "
+            f"{ls.C_APPROVAL_NUMBER}, {ls.C_VERIFIER}, {ls.C_VERIFIED_ON}, {ls.C_AREAS}, "
+            f"{ls.C_NOTE}, {ls.C_CORRECTS}, {ls.C_RECORDED_AT}, {ls.C_DETAILS}) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                spot_id,
+                expected_version,
+                len(history),
+                history[-1].id if history else None,
+                *values,
+            ),
         )
-        params: tuple = ()
-        if batch is not None:
-            sql += f" WHERE b.{ls.C_BATCH_NAME} = %s"
-            params = (batch,)
-        total, verified = self._execute(sql, params).fetchone()
-        return int(verified), int(total)
 
-    # --- verdicts ------------------------------------------------------------------------------
-    _VERDICT_SELECT = ", ".join(
-        f"{c}::text" if c == ls.C_VERIFIED_ON else c for c in GeoPackageLedger._VERDICT_COLUMNS
-    )
-
-    @_guarded
-    def record_verdict(
-        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
-    ) -> int:
-        """Append a verdict; VerdictError if invalid, ConflictError if the spot changed since
-        `expected_version` (the refused verdict is kept in the conflict history)."""
-        spot = self.spot(spot_id)
-        messages = validate_verdict(verdict, spot)
-        if verdict.corrects is not None:
-            owner = self._scalar(
-                f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = %s",
-                (verdict.corrects,),
-            )
-            if owner != spot_id:
-                messages.append(
-                    f"被更正的判定 {verdict.corrects} 不属于该图斑 / verdict {verdict.corrects} "
-                    "being corrected does not belong to this spot"
-                )
-        if messages:
-            raise VerdictError(messages)
-        values = (
-            verdict.category,
-            (verdict.kind or "").strip() or None,
-            (verdict.approval_number or "").strip() or None,
-            verdict.verifier.strip(),
-            _as_date(verdict.verified_on).isoformat(),
-            json.dumps({k: float(v) for k, v in verdict.areas.items()}, sort_keys=True),
-            verdict.note or "",
-            verdict.corrects,
-            _utc_now(),
-            json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
+    def _put_setting(self, key: str, text: str) -> None:
+        self._execute(
+            f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (%s, %s) "
+            f"ON CONFLICT ({ls.C_KEY}) DO UPDATE SET {ls.C_VALUE} = EXCLUDED.{ls.C_VALUE}",
+            (key, text),
         )
-        conflict = None
-        with self.transaction():
-            # Saves of one spot queue here; the second sees the first's verdict once it commits.
-            self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPOT, int(spot_id)))
-            history = self.verdict_history(spot_id)
-            if expected_version is not None and len(history) != expected_version:
-                conflict = conflict_error(spot, expected_version, history, verdict)
-                self._execute(
-                    f"INSERT INTO {T_CONFLICTS} ({ls.C_SPOT_ID}, {C_EXPECTED_VERSION}, "
-                    f"{C_CURRENT_VERSION}, {C_CURRENT_VERDICT}, {ls.C_CATEGORY}, {ls.C_KIND}, "
-                    f"{ls.C_APPROVAL_NUMBER}, {ls.C_VERIFIER}, {ls.C_VERIFIED_ON}, {ls.C_AREAS}, "
-                    f"{ls.C_NOTE}, {ls.C_CORRECTS}, {ls.C_RECORDED_AT}, {ls.C_DETAILS}) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    (
-                        spot_id,
-                        expected_version,
-                        len(history),
-                        history[-1].id if history else None,
-                        *values,
-                    ),
-                )
-                verdict_id = None
-            else:
-                verdict_id = self._scalar(
-                    f"INSERT INTO {ls.T_VERDICTS} ("
-                    + ", ".join(GeoPackageLedger._VERDICT_COLUMNS[1:])
-                    + ") VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                    + f"RETURNING {ls.C_ID}",
-                    (spot_id, *values),
-                )
-        if conflict is not None:
-            raise conflict
-        return int(verdict_id)
 
-    @_guarded
-    def verdict_history(self, spot_id: int) -> list[Verdict]:
-        rows = self._execute(
-            f"SELECT {self._VERDICT_SELECT} FROM {ls.T_VERDICTS} "
-            f"WHERE {ls.C_SPOT_ID} = %s ORDER BY {ls.C_ID}",
-            (spot_id,),
-        ).fetchall()
-        return [_verdict(row) for row in rows]
+    # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
+    import_batch = _guarded(SqlLedger.import_batch)
+    spots = _guarded(SqlLedger.spots)
+    spot = _guarded(SqlLedger.spot)
+    batches = _guarded(SqlLedger.batches)
+    counts = _guarded(SqlLedger.counts)
+    record_verdict = _guarded(SqlLedger.record_verdict)
+    verdict_history = _guarded(SqlLedger.verdict_history)
+    add_evidence = _guarded(SqlLedger.add_evidence)
+    evidence = _guarded(SqlLedger.evidence)
+    open_case = _guarded(SqlLedger.open_case)
+    add_case_event = _guarded(SqlLedger.add_case_event)
+    case = _guarded(SqlLedger.case)
+    cases = _guarded(SqlLedger.cases)
+    add_patrol = _guarded(SqlLedger.add_patrol)
+    patrols = _guarded(SqlLedger.patrols)
+    settings = _guarded(SqlLedger.settings)
+    set_setting = _guarded(SqlLedger.set_setting)
 
-    def current_verdict(self, spot_id: int) -> Verdict | None:
-        history = self.verdict_history(spot_id)
-        return history[-1] if history else None
-
+    # --- refused saves ---------------------------------------------------------------------------
     @_guarded
     def conflicts(self, spot_id: int | None = None) -> list[dict[str, Any]]:
         """Saves refused as conflicts (the history's other half), oldest first."""
@@ -947,314 +753,6 @@ class PostGISLedger:
         cursor = self._execute(sql + f" ORDER BY {ls.C_ID}", params)
         names = [d.name for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
-
-    # --- evidence ------------------------------------------------------------------------------
-    @_guarded
-    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
-        """Record a file already stored in the shared evidence folder (ledger.store_evidence_in)."""
-        self.spot(spot_id)
-        relative, digest = vetted_evidence(record)
-        columns = GeoPackageLedger._EVIDENCE_COLUMNS[1:]
-        with self.transaction():
-            evidence_id = self._scalar(
-                f"INSERT INTO {ls.T_EVIDENCE} ({', '.join(columns)}) VALUES ("
-                + ", ".join("%s" for _ in columns)
-                + f") RETURNING {ls.C_ID}",
-                (
-                    spot_id,
-                    record.kind,
-                    relative,
-                    digest,
-                    int(record.size),
-                    record.original_name or "",
-                    record.file_modified,
-                    record.taken_at,
-                    record.gps_lon,
-                    record.gps_lat,
-                    record.note or "",
-                    _utc_now(),
-                ),
-            )
-        return int(evidence_id)
-
-    @_guarded
-    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
-        sql = f"SELECT {', '.join(GeoPackageLedger._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
-        params: tuple = ()
-        if spot_id is not None:
-            sql += f" WHERE {ls.C_SPOT_ID} = %s"
-            params = (spot_id,)
-        return [
-            EvidenceRecord(
-                kind=row[2],
-                path=row[3],
-                sha256=row[4],
-                size=row[5],
-                original_name=row[6],
-                file_modified=row[7],
-                taken_at=row[8],
-                gps_lon=row[9],
-                gps_lat=row[10],
-                note=row[11],
-                id=row[0],
-                spot_id=row[1],
-                recorded_at=row[12],
-            )
-            for row in self._execute(sql + f" ORDER BY {ls.C_ID}", params)
-        ]
-
-    # --- cases ---------------------------------------------------------------------------------
-    _CASE_SELECT = ", ".join(
-        f"c.{c}::text" if c == ls.C_OPENED_AT else f"c.{c}" for c in GeoPackageLedger._CASE_COLUMNS
-    )
-    _EVENT_SELECT = ", ".join(
-        f"{c}::text" if c == ls.C_DATE else c for c in GeoPackageLedger._EVENT_COLUMNS
-    )
-
-    @_guarded
-    def open_case(
-        self,
-        origin: str,
-        *,
-        spot_id: int | None = None,
-        patrol_id: str | None = None,
-        date: dt.date | None = None,
-        person: str | None = None,
-        office: str | None = None,
-        town: str | None = None,
-        cultivated_sqm: float | None = None,
-        basic_farmland_sqm: float | None = None,
-        documents: Sequence[str] = (),
-        evidence_ids: Sequence[str] = (),
-        note: str = "",
-    ) -> str:
-        """Open a case with its discover event (see GeoPackageLedger.open_case)."""
-        with self.transaction():
-            if spot_id is not None:
-                # One case per spot: two people opening it at once queue here.
-                self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPOT, int(spot_id)))
-            opening = resolve_case_opening(
-                self,
-                origin,
-                spot_id=spot_id,
-                patrol_id=patrol_id,
-                date=date,
-                person=person,
-                office=office,
-                town=town,
-                cultivated_sqm=cultivated_sqm,
-                basic_farmland_sqm=basic_farmland_sqm,
-            )
-            columns = GeoPackageLedger._CASE_COLUMNS[1:]
-            case_id = self._scalar(
-                f"INSERT INTO {ls.T_CASES} ({', '.join(columns)}) VALUES ("
-                + ", ".join("%s" for _ in columns)
-                + f") RETURNING {ls.C_ID}",
-                (*opening.row(), _utc_now()),
-            )
-            event = opening.discover_event(case_id, documents, evidence_ids, note)
-            self._insert_event(case_id, event)
-        return str(case_id)
-
-    def _insert_event(self, case_id: int, event: CaseEvent) -> int:
-        columns = GeoPackageLedger._EVENT_COLUMNS[1:]
-        return int(
-            self._scalar(
-                f"INSERT INTO {ls.T_CASE_EVENTS} ({', '.join(columns)}) VALUES ("
-                + ", ".join("%s" for _ in columns)
-                + f") RETURNING {ls.C_ID}",
-                (
-                    case_id,
-                    event.stage.value,
-                    event.date.isoformat(),
-                    event.person.strip(),
-                    json.dumps(list(event.documents), ensure_ascii=False),
-                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
-                    event.note or "",
-                    event.cultivated_sqm,
-                    event.basic_farmland_sqm,
-                    _utc_now(),
-                ),
-            )
-        )
-
-    @_guarded
-    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
-        """Append an event; the case is replayed and the event applied under a lock of the case,
-        so two sessions cannot both append a step valid only without the other's."""
-        with self.transaction():
-            number = self._case_number(case_id)
-            self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, number))
-            self._case_records([number])[0].case.apply(event)
-            return self._insert_event(number, event)
-
-    @_guarded
-    def case(self, case_id: str | int):
-        return self._case_records([self._case_number(case_id)])[0].case
-
-    @_guarded
-    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
-        wanted = filter or CaseFilter()
-        where: list[str] = []
-        params: list[Any] = []
-        for value, column in (
-            (wanted.office, ls.C_OFFICE),
-            (wanted.town, ls.C_TOWN),
-            (wanted.origin, ls.C_ORIGIN),
-            (wanted.spot_id, ls.C_SPOT_ID),
-        ):
-            if value is not None:
-                where.append(f"{column} = %s")
-                params.append(value)
-        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        ids = [row[0] for row in self._execute(sql + f" ORDER BY {ls.C_ID}", params)]
-        records = self._case_records(ids)
-        if wanted.stage is not None:
-            stage = Stage(wanted.stage)
-            records = [r for r in records if r.case.stage is stage]
-        if wanted.closed is not None:
-            records = [r for r in records if r.case.closed == wanted.closed]
-        return records
-
-    def _case_number(self, case_id: str | int) -> int:
-        try:
-            number = int(str(case_id).strip())
-        except ValueError:
-            number = None
-        if number is None or not self._scalar(
-            f"SELECT 1 FROM {ls.T_CASES} WHERE {ls.C_ID} = %s", (number,)
-        ):
-            raise LedgerError(f"台帐中没有案件（或无权查看）/ no case {case_id!r} in {self.path}")
-        return number
-
-    def _case_records(self, ids: Sequence[int]) -> list[CaseRecord]:
-        if not ids:
-            return []
-        rows = self._execute(
-            f'SELECT {self._CASE_SELECT}, s."{SPOT_NUMBER}" FROM {ls.T_CASES} c '
-            f"LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
-            f"WHERE c.{ls.C_ID} = ANY(%s) ORDER BY c.{ls.C_ID}",
-            (list(ids),),
-        ).fetchall()
-        events: dict[int, list[tuple]] = {}
-        for row in self._execute(
-            f"SELECT {self._EVENT_SELECT} FROM {ls.T_CASE_EVENTS} "
-            f"WHERE {ls.C_CASE_ID} = ANY(%s) ORDER BY {ls.C_ID}",
-            (list(ids),),
-        ):
-            events.setdefault(row[1], []).append(row)
-        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
-
-    # --- patrols -------------------------------------------------------------------------------
-    @_guarded
-    def add_patrol(self, record: PatrolRecord) -> int:
-        if not isinstance(record, PatrolRecord):
-            raise TypeError("add_patrol takes a patrols.PatrolRecord")
-        route = record.route_geometry()
-        if isinstance(route, LineString):
-            route = MultiLineString([route])
-        columns = GeoPackageLedger._PATROL_COLUMNS[1:]
-        with self.transaction():
-            if self._scalar(
-                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = %s", (record.id,)
-            ):
-                raise LedgerError(
-                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
-                    "(records are never changed: give a correction its own id)"
-                )
-            fid = self._scalar(
-                f"INSERT INTO {ls.T_PATROLS} ({', '.join(columns)}) VALUES "
-                f"(ST_GeomFromWKB(%s, {SRID}), %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-                f"RETURNING {ls.C_FID}",
-                (
-                    _wkb(route),
-                    record.id,
-                    record.office,
-                    record.date.isoformat(),
-                    json.dumps(list(record.staff), ensure_ascii=False),
-                    record.findings or "",
-                    json.dumps(list(record.spot_numbers), ensure_ascii=False),
-                    json.dumps(list(record.case_ids), ensure_ascii=False),
-                    json.dumps(list(record.evidence_ids), ensure_ascii=False),
-                    _utc_now(),
-                ),
-            )
-        return int(fid)
-
-    @_guarded
-    def patrols(
-        self,
-        office: str | None = None,
-        start: dt.date | None = None,
-        end: dt.date | None = None,
-        patrol_ids: Sequence[str] | None = None,
-    ) -> list[PatrolRecord]:
-        where: list[str] = []
-        params: list[Any] = []
-        if office is not None:
-            where.append(f"{ls.C_OFFICE} = %s")
-            params.append(office)
-        if start is not None:
-            where.append(f"{ls.C_DATE} >= %s")
-            params.append(start)
-        if end is not None:
-            where.append(f"{ls.C_DATE} <= %s")
-            params.append(end)
-        if patrol_ids is not None:
-            where.append(f"{ls.C_PATROL_NUMBER} = ANY(%s)")
-            params.append(list(patrol_ids))
-        columns = [
-            f"ST_AsBinary({c})" if c == ls.C_GEOM else c for c in GeoPackageLedger._PATROL_COLUMNS
-        ]
-        sql = f"SELECT {', '.join(columns)} FROM {ls.T_PATROLS}"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f' ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER} COLLATE "C"'
-        return [
-            PatrolRecord(
-                id=row[2],
-                office=row[3],
-                date=row[4],
-                staff=json.loads(row[5]),
-                route=patrol_route(_geometry(row[1])),
-                findings=row[6],
-                spot_numbers=json.loads(row[7]),
-                case_ids=json.loads(row[8]),
-                evidence_ids=json.loads(row[9]),
-            )
-            for row in self._execute(sql, params)
-        ]
-
-    # --- settings ------------------------------------------------------------------------------
-    @_guarded
-    def settings(self) -> dict[str, Any]:
-        return {
-            key: json.loads(value)
-            for key, value in self._execute(
-                f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} ORDER BY {ls.C_KEY} "
-                'COLLATE "C"'
-            )
-        }
-
-    def deadline_rules(self) -> dl.DeadlineRules:
-        return dl.rules_from_dict(
-            self.settings().get(ls.SETTING_DEADLINE_RULES), f"{self.path}: {ls.T_SETTINGS}"
-        )
-
-    @_guarded
-    def set_setting(self, key: str, value: Any) -> None:
-        text = setting_text(key, value, f"{self.path}: {ls.T_SETTINGS}")
-        with self.transaction():
-            if text is None:
-                self._execute(f"DELETE FROM {ls.T_SETTINGS} WHERE {ls.C_KEY} = %s", (key,))
-            else:
-                self._execute(
-                    f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (%s, %s) "
-                    f"ON CONFLICT ({ls.C_KEY}) DO UPDATE SET {ls.C_VALUE} = EXCLUDED.{ls.C_VALUE}",
-                    (key, text),
-                )
 
     # --- whole tables, for ledger_migrate ------------------------------------------------------
     @_guarded
@@ -1328,38 +826,3 @@ class PostGISLedger:
                 f'GREATEST((SELECT MAX("{key}") FROM {table}), 0) + 1, false)',
                 (f'"{self.schema}".{table}', key),
             )
-
-
-def _wkb(geometry) -> Any:
-    if geometry is None:
-        return None
-    import psycopg2
-
-    return psycopg2.Binary(shapely.to_wkb(shapely.force_2d(geometry), byte_order=1))
-
-
-def _geometry(value) -> Any:
-    return None if value is None else shapely.from_wkb(bytes(value))
-
-
-def _figure(column: str, value: Any) -> Any:
-    if value is not None and column in ls.SPOT_FLAG_COLUMNS:
-        return bool(value)
-    return value
-
-
-def _verdict(row: Sequence) -> Verdict:
-    return Verdict(
-        category=row[2],
-        kind=row[3],
-        approval_number=row[4],
-        verifier=row[5],
-        verified_on=row[6],
-        areas=json.loads(row[7] or "{}"),
-        note=row[8],
-        corrects=row[9],
-        details=json.loads(row[11] or "{}"),
-        id=row[0],
-        spot_id=row[1],
-        recorded_at=row[10],
-    )
