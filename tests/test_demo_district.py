@@ -482,3 +482,17 @@ def test_change_raster(demo, spots):
     assert (mask[painted > 0] == 1).all()
     specks = int(((mask == 1) & (painted == 0)).sum())
     assert 20 <= specks <= 60
+
+
+def test_dense_boundaries_still_tile_the_district(tmp_path):
+    """With a vertex every 5 m (as digitised parcels have), neighbours still share their edges
+    exactly: the parcels' areas add up to the area of their union."""
+    size = dd.DemoSize(parcels=800, spots=40, vertex_spacing=5.0, campaigns=False)
+    district = dd.create_demo_district(tmp_path, size, with_images=False)
+    with fiona.open(district.gpkg, layer=dd.DEMO_LAYER_LAND_USE) as layer:
+        parcels = np.array([shapely.geometry.shape(f.geometry) for f in layer], dtype=object)
+    assert shapely.get_num_coordinates(parcels).mean() > 50
+    assert shapely.is_valid(parcels).all()
+    total = shapely.area(parcels).sum()
+    assert total == pytest.approx(shapely.union_all(parcels).area, rel=1e-8)
+    assert dd.DEMO_LAYER_MINING_LICENCES not in fiona.listlayers(district.gpkg)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import fiona
@@ -92,13 +92,19 @@ class DemoSize:
 
     parcels: int  # approximate number of DLTB parcels
     spots: int  # number of spots in JCTB
+    # A vertex every this many metres along parcel boundaries, as digitised survey parcels
+    # have (tens of vertices each), so a benchmark pays what real data costs; None: corners only.
+    vertex_spacing: float | None = None
+    # The planted campaign cases (mining licences, temporary and facility land) need parcels
+    # larger than a benchmark district's: benchmarks leave them out.
+    campaigns: bool = True
 
 
 DEMO = DemoSize(parcels=6_000, spots=300)
 BENCH_SIZES = {
-    "S": DemoSize(20_000, 1_000),
-    "M": DemoSize(150_000, 4_000),
-    "L": DemoSize(600_000, 20_000),
+    "S": DemoSize(20_000, 1_000, campaigns=False),
+    "M": DemoSize(150_000, 4_000, campaigns=False),
+    "L": DemoSize(600_000, 20_000, campaigns=False),
 }
 
 # The demo's choice of 三区两线 view distances (m); a real bureau sets its province's values.
@@ -1904,13 +1910,20 @@ def _create(
     _fields(seed, frame, seeds, features)
     prog(0.08)
     parcels = _make_parcels(seed, frame, seeds, features, size.parcels)
+    if size.vertex_spacing:
+        # Neighbours split a shared edge at the same points; rounding to the millimetre makes
+        # those points identical, so the parcels still tile the district exactly.
+        dense = shapely.segmentize(parcels.geoms, size.vertex_spacing)
+        parcels = replace(parcels, geoms=shapely.set_precision(dense, _MM, mode="pointwise"))
     prog(0.25)
     farmland = _basic_farmland(parcels, frame)
     prog(0.32)
     window = _image_window(frame, seeds)
     spots = _make_spots(seed, size, frame, parcels, farmland, features, view_areas, window)
     approvals = _make_approvals(seed, parcels, spots)
-    campaigns = _make_campaigns(seed, parcels, farmland, spots, features)
+    campaigns = (
+        _make_campaigns(seed, parcels, farmland, spots, features) if size.campaigns else None
+    )
     prog(0.40)
 
     if gpkg.exists():
@@ -2067,7 +2080,8 @@ def _create(
                 )
             ),
         )
-        _write_campaign_layers(gpkg, campaigns, counts)
+        if campaigns is not None:
+            _write_campaign_layers(gpkg, campaigns, counts)
     prog(0.85)
     if before is not None and after is not None:
         _write_images(seed, window, parcels, spots, before, after)
@@ -2082,5 +2096,5 @@ def _create(
         criminal_spots=spots.criminal,
         image_bounds=window.bounds,
         change_raster=out / CHANGE_IMAGE_NAME if before is not None else None,
-        campaign_cases=campaigns.cases,
+        campaign_cases=campaigns.cases if campaigns is not None else {},
     )
