@@ -92,6 +92,12 @@ def main() -> int:
             f"worst {timings[-1]:.1f} ms over {MOVES} moves (target < 100 ms)"
         )
         dock.cleanup()
+        # Widgets and canvases must go before QGIS shuts down, or Qt crashes deleting them late.
+        dock.deleteLater()
+        app.processEvents()
+        del dock
+    Iface.canvas.deleteLater()
+    app.processEvents()
     app.exitQgis()
     return 0 if p95 < 100 else 1
 
