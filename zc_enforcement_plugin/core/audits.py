@@ -297,6 +297,17 @@ class _ApprovalOverlay:
     owned_outside_area: np.ndarray  # per approval: Σ outside area of the ground it owns
 
 
+def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
+    """Each feature's number, or '#n' (said, naming layer and field) where it has none."""
+    ids = []
+    for i, number in enumerate(numbers):
+        if not number:
+            number = f"#{i + 1}"
+            cs.say(msgs, layer, number, field, f"{what}为空，记为 {number}")
+        ids.append(number)
+    return ids
+
+
 def _overlay_approvals(
     run: _Audit, approvals: Approvals, ground: Ground, default_layer: str
 ) -> _ApprovalOverlay:
@@ -305,13 +316,13 @@ def _overlay_approvals(
     g_layer = ground.layer or cs.LAYER_GROUND
     a_geoms = cs.as_geometry_array(approvals.geoms)
     na = len(a_geoms)
-    numbers = _texts(approvals.numbers, na, approvals.number_field)
-    ids = []
-    for i, num in enumerate(numbers):
-        if not num:
-            num = f"#{i + 1}"
-            cs.say(msgs, a_layer, num, approvals.number_field, f"批准文号为空，记为 {num}")
-        ids.append(num)
+    ids = _feature_ids(
+        _texts(approvals.numbers, na, approvals.number_field),
+        a_layer,
+        approvals.number_field,
+        "批准文号",
+        msgs,
+    )
     a_geoms = cs.repair(a_geoms, ids, a_layer, msgs, keep_polygonal=True)
     approved_area = _numbers(approvals.areas, na, a_layer, ids, approvals.area_field, msgs)
     uses = _texts(approvals.uses, na, approvals.use_field)
@@ -825,13 +836,13 @@ def audit_mining(
 
     lic = cs.as_geometry_array(licences.geoms)
     nl = len(lic)
-    numbers = _texts(licences.numbers, nl, licences.number_field)
-    lic_ids = []
-    for i, num in enumerate(numbers):
-        if not num:
-            num = f"#{i + 1}"
-            cs.say(msgs, lic_layer, num, licences.number_field, f"许可证号为空，记为 {num}")
-        lic_ids.append(num)
+    lic_ids = _feature_ids(
+        _texts(licences.numbers, nl, licences.number_field),
+        lic_layer,
+        licences.number_field,
+        "许可证号",
+        msgs,
+    )
     lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
     v_from = _dates(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
     v_to = _dates(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)

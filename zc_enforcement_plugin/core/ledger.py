@@ -486,7 +486,7 @@ def _blob_bounds(blob: bytes | None) -> tuple[float, float, float, float] | None
     return None if geometry is None or geometry.is_empty else geometry.bounds
 
 
-def _union_bounds(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float, float]:
+def union_bounds(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float, float]:
     """The (min x, min y, max x, max y) bounds that hold both."""
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
@@ -1500,7 +1500,7 @@ class GeoPackageLedger(SqlLedger):
             envelope = _gpkg_envelope(bytes(blob))
             if envelope is None:
                 continue
-            bounds = envelope if bounds is None else _union_bounds(bounds, envelope)
+            bounds = envelope if bounds is None else union_bounds(bounds, envelope)
         self._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
             "WHERE table_name = ?",
@@ -1512,7 +1512,7 @@ class GeoPackageLedger(SqlLedger):
             "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
         ).fetchone()
         if row is not None and None not in row:
-            bounds = _union_bounds(row, bounds)
+            bounds = union_bounds(row, bounds)
         self._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
             "WHERE table_name = ?",

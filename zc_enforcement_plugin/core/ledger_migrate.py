@@ -28,6 +28,7 @@ from .ledger import (
     decode_gpkg_geometry,
     encode_gpkg_geometry,
     file_sha256,
+    union_bounds,
 )
 
 # Parents before children, so references resolve as rows arrive.
@@ -165,16 +166,7 @@ def _gpkg_extents(store: GeoPackageLedger) -> None:
             if geometry is None or geometry.is_empty:
                 continue
             box = geometry.bounds
-            bounds = (
-                box
-                if bounds is None
-                else (
-                    min(bounds[0], box[0]),
-                    min(bounds[1], box[1]),
-                    max(bounds[2], box[2]),
-                    max(bounds[3], box[3]),
-                )
-            )
+            bounds = box if bounds is None else union_bounds(bounds, box)
         store._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
             "WHERE table_name = ?",
