@@ -222,3 +222,61 @@ def test_invalid_and_empty_spots_are_kept_and_flagged(provider):
     assert rows["BAD"][domain.GEOMETRY_NOTE] and rows["BAD"][domain.SPOT_AREA] == pytest.approx(50)
     assert rows["EMPTY"][domain.GEOMETRY_NOTE] and rows["EMPTY"][domain.SPOT_AREA] == 0
     assert not rows["OK"][domain.GEOMETRY_NOTE] and rows["OK"][domain.SPOT_AREA] == 100
+
+
+DEMO_OVERLAYS = {
+    "LAND_USE": domain.DEMO_LAYER_LAND_USE,
+    "BASIC_FARMLAND": domain.DEMO_LAYER_BASIC_FARMLAND,
+    "RED_LINE": domain.DEMO_LAYER_RED_LINE,
+    "NO_MINING": domain.DEMO_LAYER_NO_MINING,
+    "THREE_ZONES": domain.DEMO_LAYER_THREE_ZONES,
+    "APPROVALS": domain.DEMO_LAYER_APPROVALS,
+}
+
+
+def test_geopackage_index_read_gives_what_reading_every_feature_gives(provider, demo):
+    """GeoPackage layers are read only near the spots (through their R-tree); the same layers
+    copied into memory are read whole, feature by feature. Every output value must agree."""
+    from qgis.core import QgsFeatureRequest
+
+    def uri(layer):
+        return f"{demo.gpkg}|layername={layer}"
+
+    spots = uri(domain.DEMO_LAYER_SPOTS)
+    from_files = run({"SPOTS": spots, **{k: uri(v) for k, v in DEMO_OVERLAYS.items()}})
+    in_memory = {
+        k: QgsVectorLayer(uri(v), k, "ogr").materialize(QgsFeatureRequest())
+        for k, v in DEMO_OVERLAYS.items()
+    }
+    from_memory = run({"SPOTS": spots, **in_memory})
+
+    def rows(layer):
+        return {f[domain.SPOT_NUMBER]: f.attributes() for f in layer.getFeatures()}
+
+    files, memory = rows(from_files["OUTPUT"]), rows(from_memory["OUTPUT"])
+    assert len(files) > 100 and files.keys() == memory.keys()
+    assert any(row[-1] for row in files.values())  # the broken spots' notes are compared too
+    for key in files:
+        assert files[key] == memory[key], key
+
+
+def test_gbk_shapefile_names_reach_the_hits_field(provider, tmp_path):
+    """A red-line Shapefile in GBK with its .cpg: QGIS recodes it, so the bulk GDAL reader (which
+    QGIS leaves unable to) must not be used for its text."""
+    from qgis.core import QgsVectorFileWriter
+
+    name = "淄川区鲁山生态保护红线"
+    red = memory_layer([(square(0, 0, 50), [name])], f"field={domain.RED_LINE_NAME}:string")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = "GBK"
+    path = str(tmp_path / "sthx.shp")
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        red, path, QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError
+    assert name.encode("gbk") in (tmp_path / "sthx.dbf").read_bytes()
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    feature = next(run({"SPOTS": spots, "RED_LINE": path})["OUTPUT"].getFeatures())
+    red_line = next(layer for layer in domain.OVERLAY_LAYERS if layer.key == domain.LAYER_RED_LINE)
+    assert feature[red_line.hits_field] == name

@@ -11,11 +11,16 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsProcessingFeatureSource,
     QgsProviderRegistry,
+    QgsRectangle,
     QgsVectorLayer,
 )
 
+from ..core import gpkg_read
 from ..i18n import tr
 from .base import fail
+
+# Formats whose text is UTF-8 by definition, so GDAL's bulk read gives it right.
+_UTF8_DRIVERS = ("GPKG", "FlatGeobuf", "GeoJSON", "GeoJSONSeq")
 
 
 @dataclass
@@ -35,6 +40,7 @@ def read_source(
     transform_context,
     feedback=None,
     whole_file_layer: QgsVectorLayer | None = None,
+    near_boxes: np.ndarray | None = None,
 ) -> SourceArrays:
     """Read geometries (transformed) and the named fields of every feature of a source.
 
@@ -42,6 +48,8 @@ def read_source(
     with no CRS is refused, since its coordinates cannot be measured. whole_file_layer: the
     layer behind the source when every one of its features is wanted (no selection, filter or
     limit); a file layer already in destination_crs is then read in bulk through GDAL.
+    near_boxes: (minx, miny, maxx, maxy) rows in destination_crs; when given, only features
+    whose bounding box may meet one of them are needed (others may still be returned).
     """
     if not source.sourceCrs().isValid():
         raise fail(
@@ -58,10 +66,17 @@ def read_source(
                 )
             )
     if whole_file_layer is not None and source.sourceCrs() == destination_crs:
-        arrays = _read_through_gdal(whole_file_layer, fields)
+        arrays = _read_through_gdal(whole_file_layer, fields, near_boxes)
         if arrays is not None:
             return arrays
     request = QgsFeatureRequest()
+    if near_boxes is not None and len(near_boxes):
+        # One rectangle around all the boxes (in the destination CRS, as QGIS expects with
+        # a destination CRS set): the provider's own index does the coarse cut.
+        low = np.nanmin(near_boxes[:, :2], axis=0)
+        high = np.nanmax(near_boxes[:, 2:], axis=0)
+        if np.all(np.isfinite(low)) and np.all(np.isfinite(high)):
+            request.setFilterRect(QgsRectangle(low[0], low[1], high[0], high[1]))
     request.setSubsetOfAttributes(fields, source.fields())
     request.setDestinationCrs(destination_crs, transform_context)
     # Spots with invalid geometry must reach the engine to be repaired and flagged, not dropped.
@@ -112,10 +127,14 @@ def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLay
     return algorithm.parameterAsVectorLayer(parameters, name, context)
 
 
-def _read_through_gdal(layer: QgsVectorLayer, fields: list[str]) -> SourceArrays | None:
+def _read_through_gdal(
+    layer: QgsVectorLayer, fields: list[str], near_boxes: np.ndarray | None = None
+) -> SourceArrays | None:
     """Bulk read of a GDAL file layer as Arrow batches: about six times faster than iterating
-    QgsFeatures from Python on a district's 150,000 parcels. None when it does not apply
-    (another provider, a subset filter, GDAL older than 3.6); the caller then iterates.
+    QgsFeatures from Python on a district's 150,000 parcels. With near_boxes, a GeoPackage
+    layer reads only the features its R-tree puts near them (core.gpkg_read). None when
+    neither applies (another provider, a subset filter, GDAL older than 3.6); the caller then
+    iterates.
     """
     if layer.providerType() != "ogr" or layer.subsetString():
         return None
@@ -127,11 +146,15 @@ def _read_through_gdal(layer: QgsVectorLayer, fields: list[str]) -> SourceArrays
     path = parts.get("path")
     if not path:
         return None
+    name = parts.get("layerName")
+    if near_boxes is not None and name and path.lower().endswith(".gpkg"):
+        rows = gpkg_read.read_near(path, name, fields, near_boxes)
+        if rows is not None:
+            return SourceArrays(rows.geoms, rows.attributes, rows.feature_ids)
     try:
         dataset = ogr.Open(path)
         if dataset is None:
             return None
-        name = parts.get("layerName")
         if name:
             ogr_layer = dataset.GetLayerByName(name)
         else:
@@ -141,17 +164,26 @@ def _read_through_gdal(layer: QgsVectorLayer, fields: list[str]) -> SourceArrays
         definition = ogr_layer.GetLayerDefn()
         count = definition.GetFieldCount()
         all_fields = [definition.GetFieldDefn(i).GetName() for i in range(count)]
+        text = [
+            definition.GetFieldDefn(i).GetType() == ogr.OFTString
+            for i in range(count)
+            if all_fields[i] in fields
+        ]
+        if any(text) and dataset.GetDriver().GetName() not in _UTF8_DRIVERS:
+            # QGIS turns off GDAL's own recoding (.cpg) for the whole process and recodes
+            # itself, so a Shapefile's GBK text is only right when read through QGIS.
+            return None
         ogr_layer.SetIgnoredFields([f for f in all_fields if f not in fields])
         geometry_column = ogr_layer.GetGeometryColumn() or "wkb_geometry"
-        wkbs, ids, values = [], [], {name: [] for name in fields}
+        wkbs, ids, values = [], [], {field: [] for field in fields}
         for batch in ogr_layer.GetArrowStreamAsNumPy(options=["MAX_FEATURES_IN_BATCH=65536"]):
             wkbs.append(np.asarray(batch[geometry_column], dtype=object))
             fid = batch.get("fid", batch.get("OGC_FID"))
             if fid is None:
                 return None
             ids.append(np.asarray(fid))
-            for name in fields:
-                values[name].extend(_plain_column(batch[name]))
+            for field in fields:
+                values[field].extend(_plain_column(batch[field]))
     except (RuntimeError, KeyError, TypeError, ValueError):
         return None  # an unusual file: the feature-by-feature path handles it
     if not wkbs:

@@ -162,12 +162,19 @@ class ScreenSpots(EnforcementAlgorithm):
 
         feedback.setProgressText(tr("Reading {layer}").format(layer=spots_label))
         spot_arrays = read_source(
-            spots, spots_label, [key_field] if key_field else [], measuring_crs, transform_context
+            spots,
+            spots_label,
+            [key_field] if key_field else [],
+            measuring_crs,
+            transform_context,
+            whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
         )
         if key_field:
             keys = [str(v) if v is not None else "" for v in spot_arrays.attributes[key_field]]
         else:
             keys = [f"fid {fid}" for fid in spot_arrays.feature_ids]
+        # Protection features matter only near a spot: readers skip the rest where they can.
+        spot_boxes = shapely.bounds(spot_arrays.geoms)
 
         layers = {}
         land_use = self.parameterAsSource(parameters, self.LAND_USE, context)
@@ -189,6 +196,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 measuring_crs,
                 transform_context,
                 whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
+                near_boxes=spot_boxes,
             )
             codes = np.array(
                 [str(v) if v is not None else "" for v in arrays.attributes[class_field]]
@@ -219,6 +227,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 measuring_crs,
                 transform_context,
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
+                near_boxes=spot_boxes,
             )
             if label_field:
                 labels = np.array(

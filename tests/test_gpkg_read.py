@@ -1,0 +1,111 @@
+"""core.gpkg_read: the features near some boxes, through the GeoPackage R-tree, checked against a
+brute-force bounding-box test of every feature read by GDAL."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from osgeo import ogr, osr
+
+from zc_enforcement_plugin.core import gpkg_read
+
+X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527: float32 R-tree boxes are ~4 m coarse here
+CODES = ["0101", "0201", "0702", "1004"]
+
+
+def write_gpkg(path, geometries, index=True, layer="DLTB"):
+    """A GeoPackage layer with a DLBM code and a Chinese name per feature, written by GDAL."""
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    options = [] if index else ["SPATIAL_INDEX=NO"]
+    out = dataset.CreateLayer(layer, srs, ogr.wkbMultiPolygon, options=options)
+    out.CreateField(ogr.FieldDefn("DLBM", ogr.OFTString))
+    out.CreateField(ogr.FieldDefn("MC", ogr.OFTString))
+    for i, geometry in enumerate(geometries):
+        feature = ogr.Feature(out.GetLayerDefn())
+        feature.SetField("DLBM", CODES[i % len(CODES)])
+        feature.SetField("MC", f"图斑{i}")
+        if geometry is not None:
+            multi = shapely.multipolygons([geometry])
+            feature.SetGeometry(ogr.CreateGeometryFromWkb(shapely.to_wkb(multi)))
+        out.CreateFeature(feature)
+    dataset = None
+    return path
+
+
+def random_parcels(count, seed=7):
+    rng = np.random.default_rng(seed)
+    x = X0 + rng.uniform(0, 5000, count)
+    y = Y0 + rng.uniform(0, 5000, count)
+    w, h = rng.uniform(5, 120, count), rng.uniform(5, 120, count)
+    return list(shapely.box(x, y, x + w, y + h))
+
+
+def test_returns_every_feature_near_a_box_and_only_near_ones(tmp_path):
+    parcels = random_parcels(3000)
+    parcels[10] = None  # no geometry: never near anything
+    parcels[11] = shapely.Polygon([(X0, Y0), (X0 + 50, Y0 + 50), (X0 + 50, Y0), (X0, Y0 + 50)])
+    path = write_gpkg(tmp_path / "parcels.gpkg", parcels)
+    boxes = shapely.bounds(np.array(random_parcels(200, seed=8)))
+    boxes = np.vstack([boxes, [X0 + 10, Y0 + 10, X0 + 20, Y0 + 20]])  # meets the bow-tie
+
+    rows = gpkg_read.read_near(path, "DLTB", ["DLBM", "MC"], boxes)
+
+    assert rows is not None
+    bounds = np.array(
+        [shapely.bounds(g) if g is not None else [np.nan] * 4 for g in parcels], dtype=float
+    )
+
+    def meets(pad):
+        return np.array(
+            [
+                np.any(
+                    (b[2] >= boxes[:, 0] - pad)
+                    & (b[0] <= boxes[:, 2] + pad)
+                    & (b[3] >= boxes[:, 1] - pad)
+                    & (b[1] <= boxes[:, 3] + pad)
+                )
+                for b in bounds
+            ]
+        )
+
+    expected = set((np.flatnonzero(meets(0.0)) + 1).tolist())  # GDAL numbers features from 1
+    coarse = set((np.flatnonzero(meets(8.0)) + 1).tolist())
+    got = set(rows.feature_ids.tolist())
+    assert expected <= got <= coarse
+    assert 12 in got  # the bow-tie is read as stored, for the engine to repair and report
+    assert list(rows.feature_ids) == sorted(got)
+    for fid, geometry, code, name in zip(
+        rows.feature_ids, rows.geoms, rows.attributes["DLBM"], rows.attributes["MC"]
+    ):
+        i = fid - 1
+        assert code == CODES[i % len(CODES)] and name == f"图斑{i}"
+        assert shapely.equals_exact(geometry, shapely.multipolygons([parcels[i]]), tolerance=0)
+
+
+def test_no_boxes_reads_nothing(tmp_path):
+    path = write_gpkg(tmp_path / "parcels.gpkg", random_parcels(20))
+    rows = gpkg_read.read_near(path, "DLTB", [], np.full((3, 4), np.nan))
+    assert rows is not None and len(rows.geoms) == 0
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["no spatial index", "missing field", "no such layer", "not a GeoPackage"],
+)
+def test_falls_back_when_the_index_path_does_not_apply(tmp_path, case):
+    path = tmp_path / "parcels.gpkg"
+    layer, fields = "DLTB", ["DLBM"]
+    if case == "not a GeoPackage":
+        path.write_text("DLBM,geometry\n0101,POINT(0 0)\n", encoding="utf-8")
+    else:
+        write_gpkg(path, random_parcels(20), index=case != "no spatial index")
+    if case == "missing field":
+        fields = ["KCXS"]
+    if case == "no such layer":
+        layer = "JCTB"
+    assert (
+        gpkg_read.read_near(path, layer, fields, np.array([[X0, Y0, X0 + 1e4, Y0 + 1e4]])) is None
+    )

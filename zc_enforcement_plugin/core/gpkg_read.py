@@ -1,0 +1,143 @@
+"""Reads only the features of a GeoPackage layer that lie near some boxes, through its R-tree.
+
+Screening needs a protection feature only where a spot is: on a district's 150,000 parcels the
+spots touch a small share, so reading the whole layer (then throwing most of it away) would cost
+more than the overlay itself. A GeoPackage carries an R-tree of its features' bounding boxes
+(the gpkg_rtree_index extension); one SQL join of the spots' boxes against it gives the features
+to read. Returns None whenever the file is not a plain GeoPackage layer with that index, so the
+caller falls back to reading every feature.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+# GeoPackage geometry blob header (GeoPackage 1.3 §2.1.3): "GP", version, flags, srs_id (8
+# bytes), then an envelope whose size the flags give, then standard WKB.
+_MAGIC = b"GP"
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_EMPTY_FLAG = 0b10000
+_EXTENDED_FLAG = 0b100000  # ExtendedGeoPackageBinary: not plain WKB
+
+
+@dataclass
+class GpkgRows:
+    geoms: np.ndarray  # shapely geometries as stored (not repaired); None where NULL
+    attributes: dict[str, list]
+    feature_ids: np.ndarray
+
+
+def read_near(
+    path: str | Path, table: str, fields: list[str], boxes: np.ndarray
+) -> GpkgRows | None:
+    """Features of `table` whose bounding box meets one of `boxes` (rows minx, miny, maxx, maxy,
+    in the layer's own CRS), ordered by feature id; None when the R-tree path does not apply.
+
+    The R-tree stores boxes rounded outwards to 32-bit floats, so this returns every feature
+    that can meet a box and possibly a few more; the caller's exact tests drop those.
+    """
+    boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    boxes = boxes[np.all(np.isfinite(boxes), axis=1)]
+    try:
+        uri = Path(path).resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True)
+    except (sqlite3.Error, ValueError, OSError):
+        return None
+    try:
+        layout = _layout(conn, table)
+        if layout is None:
+            return None
+        fid, geometry, rtree = layout
+        columns = set(_columns(conn, table))
+        if any(name not in columns for name in fields):
+            return None  # the caller reports missing fields; its fallback path does that
+        conn.execute("CREATE TEMP TABLE near_boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
+        conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes.tolist())
+        # CROSS JOIN keeps the boxes as the outer loop, so each box is one R-tree lookup.
+        sql = (
+            f"SELECT t.{_quote(fid)}, t.{_quote(geometry)}{', ' if fields else ''}"
+            + ", ".join(f"t.{_quote(name)}" for name in fields)
+            + f" FROM {_quote(table)} t WHERE t.{_quote(fid)} IN ("
+            f"SELECT r.id FROM temp.near_boxes b CROSS JOIN {_quote(rtree)} r "
+            "WHERE r.maxx >= b.minx AND r.minx <= b.maxx "
+            "AND r.maxy >= b.miny AND r.miny <= b.maxy) "
+            f"ORDER BY t.{_quote(fid)}"
+        )
+        rows = conn.execute(sql).fetchall()
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    wkbs = np.empty(len(rows), dtype=object)
+    empty = np.zeros(len(rows), dtype=bool)
+    for i, row in enumerate(rows):
+        blob = row[1]
+        if blob is None:
+            continue
+        parsed = _wkb(blob)
+        if parsed is None:
+            return None  # not a GeoPackage blob: let GDAL read the file
+        wkbs[i], empty[i] = parsed
+    try:
+        geoms = shapely.from_wkb(wkbs, on_invalid="fix")
+    except shapely.errors.GEOSException:
+        return None  # curves or M values this GEOS cannot read: GDAL converts them
+    geoms[empty] = shapely.Polygon()
+    attributes = {name: [row[2 + j] for row in rows] for j, name in enumerate(fields)}
+    return GpkgRows(geoms=geoms, attributes=attributes, feature_ids=ids)
+
+
+def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str] | None:
+    """(feature id column, geometry column, R-tree table) of a feature table, or None."""
+    row = conn.execute(
+        "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
+    ).fetchone()
+    if row is None:
+        return None
+    geometry = row[0]
+    indexed = conn.execute(
+        "SELECT 1 FROM gpkg_extensions WHERE table_name = ? AND column_name = ? "
+        "AND extension_name = 'gpkg_rtree_index'",
+        (table, geometry),
+    ).fetchone()
+    rtree = f"rtree_{table}_{geometry}"
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (rtree,)
+    ).fetchone()
+    if indexed is None or exists is None:
+        return None
+    keys = [
+        name
+        for _, name, kind, _, _, pk in conn.execute(f"PRAGMA table_info({_quote(table)})")
+        if pk and kind.upper() == "INTEGER"
+    ]
+    if len(keys) != 1:
+        return None
+    return keys[0], geometry, rtree
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")]
+
+
+def _wkb(blob: bytes) -> tuple[bytes, bool] | None:
+    """The WKB inside a GeoPackage geometry blob, and whether the blob says it is empty."""
+    if len(blob) < 8 or blob[:2] != _MAGIC:
+        return None
+    flags = blob[3]
+    if flags & _EXTENDED_FLAG:
+        return None
+    envelope = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
+    if envelope is None:
+        return None
+    return bytes(blob[8 + envelope :]), bool(flags & _EMPTY_FLAG)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
