@@ -410,3 +410,28 @@ def test_random_union_layer_matches_brute_force(random_case):
     for i, spot in enumerate(spots):
         expected = shapely.intersection(spot, union).area
         assert r.fields[domain.BASIC_FARMLAND_AREA][i] == pytest.approx(expected, abs=0.0051)
+
+
+def test_threads_never_share_a_spot():
+    """A prepared spot's lazy GEOS indexes must be built by one thread: every run of equal
+    group keys goes to a single chunk, and the chunks together give func over everything."""
+    import threading
+
+    from zc_enforcement_plugin.core import screening as engine
+
+    rng = np.random.default_rng(3)
+    chunks: list[np.ndarray] = []
+    lock = threading.Lock()
+
+    def func(x, y):
+        with lock:
+            chunks.append(x)
+        return x + y
+
+    for groups in (np.sort(rng.integers(0, 500, 9000)), np.zeros(9000, dtype=int)):
+        chunks.clear()
+        a = np.arange(len(groups))
+        assert np.array_equal(engine._on_all_cores(func, a, a, groups), 2 * a)
+        owners = [set(groups[chunk].tolist()) for chunk in chunks]
+        for g in set(groups.tolist()):
+            assert sum(g in owner for owner in owners) == 1, g

@@ -120,13 +120,25 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 # --- the overlay of one layer ---------------------------------------------------------------------
-def _on_all_cores(func: Callable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _on_all_cores(
+    func: Callable, a: np.ndarray, b: np.ndarray, groups: np.ndarray | None = None
+) -> np.ndarray:
     """func(a, b) element-wise, split over the machine's cores: shapely releases the GIL while
-    GEOS works, so threads give a real speed-up on the two heaviest steps of the overlay."""
+    GEOS works, so threads give a real speed-up on the two heaviest steps of the overlay.
+
+    groups (sorted, one per element): where the same prepared geometry recurs in `a`, its
+    elements stay in one thread. GEOS builds a prepared geometry's indexes lazily, on first
+    use, without a lock: two threads using it at once can crash the process.
+    """
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(a) < 2000:
         return func(a, b)
     bounds = np.linspace(0, len(a), workers + 1).astype(int)
+    if groups is not None:
+        starts = np.flatnonzero(np.diff(groups)) + 1  # where a new group begins
+        at = np.searchsorted(starts, bounds[1:-1])  # the first group start at or after each cut
+        padded = np.append(starts, len(a))
+        bounds[1:-1] = padded[at]
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(
             lambda i: func(a[bounds[i] : bounds[i + 1]], b[bounds[i] : bounds[i + 1]]),
@@ -161,7 +173,7 @@ def _overlay(
     fb = np.full((len(geoms), 4), np.nan)
     fb[cand] = shapely.bounds(feat_local[cand])
     sp, fp = spots_local[s], feat_local[f]
-    hit = _on_all_cores(shapely.intersects, sp, fp)  # spots are prepared: cheap exact filter
+    hit = _on_all_cores(shapely.intersects, sp, fp, s)  # prepared spots: cheap exact filter
     s, f, sp, fp = s[hit], f[hit], sp[hit], fp[hit]
     sb, fbb = spot_bounds[s], fb[f]
     # Containment needs bounding-box containment, a free test that limits the exact ones.
@@ -193,7 +205,7 @@ def _overlay(
     cut = np.flatnonzero(~spot_in & ~feat_in)
     for start in range(0, len(cut), _CHUNK):
         sl = cut[start : start + _CHUNK]
-        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl])
+        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl], s[sl])
         tick(0.35 + 0.5 * min(1.0, (start + _CHUNK) / max(len(cut), 1)))
     todo = ~spot_in
     if np.any(todo):
@@ -337,7 +349,6 @@ def screen_spots(
     good = ~no_geom
     origin = local_origin(shapely.total_bounds(spots_global[good])) if good.any() else (0.0, 0.0)
     spots_local = to_local(spots_global, origin)
-    shapely.prepare(spots_local)
     spot_bounds = shapely.bounds(spots_local)
     spot_area = np.zeros(n)
     if good.any():
@@ -350,6 +361,11 @@ def screen_spots(
     lock = threading.Lock()
 
     def overlay(key: str) -> tuple[_Overlay, np.ndarray, np.ndarray]:
+        # Each layer's thread prepares its own copy of the spots (see _on_all_cores: a
+        # prepared geometry must not be first used by two threads at once).
+        mine = shapely.from_wkb(shapely.to_wkb(spots_local))
+        shapely.prepare(mine)
+
         def tick(frac: float) -> None:
             with lock:
                 done[key] = frac
@@ -358,7 +374,7 @@ def screen_spots(
 
         return _overlay(
             spots_global,
-            spots_local,
+            mine,
             spot_bounds,
             spot_area,
             layers[key],

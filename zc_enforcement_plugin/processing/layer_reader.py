@@ -19,8 +19,11 @@ from ..core import gpkg_read
 from ..i18n import tr
 from .base import fail
 
-# Formats whose text is UTF-8 by definition, so GDAL's bulk read gives it right.
-_UTF8_DRIVERS = ("GPKG", "FlatGeobuf", "GeoJSON", "GeoJSONSeq")
+# Formats read in bulk: their GDAL feature ids are the ones QGIS gives (results are written back
+# to spots by id). Of these, GeoPackage text is UTF-8 by definition, so bulk reads of its text
+# are right; a Shapefile's text is read through QGIS (see _read_through_gdal).
+_BULK_DRIVERS = ("GPKG", "ESRI Shapefile")
+_UTF8_DRIVERS = ("GPKG",)
 
 
 @dataclass
@@ -160,6 +163,8 @@ def _read_through_gdal(
         else:
             ogr_layer = dataset.GetLayer(int(parts.get("layerId") or 0))
         if ogr_layer is None or not hasattr(ogr_layer, "GetArrowStreamAsNumPy"):
+            return None
+        if dataset.GetDriver().GetName() not in _BULK_DRIVERS:
             return None
         definition = ogr_layer.GetLayerDefn()
         count = definition.GetFieldCount()

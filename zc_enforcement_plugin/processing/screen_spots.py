@@ -54,6 +54,10 @@ OVERLAY_LABEL_FIELDS = {
 }
 
 
+# Features handed to the sink at a time: one call per batch instead of one per spot.
+_WRITE_BATCH = 5000
+
+
 class ScreenSpots(EnforcementAlgorithm):
     NAME = "screenspots"
     DISPLAY_NAME = "Screen spots"
@@ -325,18 +329,23 @@ class ScreenSpots(EnforcementAlgorithm):
         if sink is None:
             raise fail(tr("Cannot create the output layer."))
         columns = [_python_column(result.fields[name]) for name in result_fields.names()]
+        results = list(zip(*columns))  # one tuple of result values per spot
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
-        request = QgsFeatureRequest()
+        batch = []
         for feature in spots.getFeatures(
-            request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+            QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
         ):
-            row = position[feature.id()]
-            out = QgsFeature(fields)
-            out.setGeometry(feature.geometry())
-            out.setAttributes(feature.attributes() + [column[row] for column in columns])
-            sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
+            # The input feature itself, widened: its geometry is not copied again.
+            attributes = feature.attributes()
+            feature.setFields(fields, False)
+            feature.setAttributes(attributes + list(results[position[feature.id()]]))
+            batch.append(feature)
+            if len(batch) == _WRITE_BATCH:
+                sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+                batch = []
+        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
         return dest_id
 
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):
