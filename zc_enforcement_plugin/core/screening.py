@@ -121,28 +121,29 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 # --- the overlay of one layer ---------------------------------------------------------------------
 def _on_all_cores(
-    func: Callable, a: np.ndarray, b: np.ndarray, groups: np.ndarray | None = None
+    func: Callable, *arrays: np.ndarray, groups: np.ndarray | None = None
 ) -> np.ndarray:
-    """func(a, b) element-wise, split over the machine's cores: shapely releases the GIL while
-    GEOS works, so threads give a real speed-up on the two heaviest steps of the overlay.
+    """func(*arrays) element-wise, split over the machine's cores: shapely releases the GIL
+    while GEOS works (and numpy and PROJ on large arrays), so threads give a real speed-up on
+    the heaviest steps of the overlay.
 
-    groups (sorted, one per element): where the same prepared geometry recurs in `a`, its
-    elements stay in one thread. GEOS builds a prepared geometry's indexes lazily, on first
-    use, without a lock: two threads using it at once can crash the process.
+    groups (sorted, one per element): where the same prepared geometry recurs in the first
+    array, its elements stay in one thread. GEOS builds a prepared geometry's indexes lazily,
+    on first use, without a lock: two threads using it at once can crash the process.
     """
+    n = len(arrays[0])
     workers = min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(a) < 2000:
-        return func(a, b)
-    bounds = np.linspace(0, len(a), workers + 1).astype(int)
+    if workers < 2 or n < 2000:
+        return func(*arrays)
+    bounds = np.linspace(0, n, workers + 1).astype(int)
     if groups is not None:
         starts = np.flatnonzero(np.diff(groups)) + 1  # where a new group begins
         at = np.searchsorted(starts, bounds[1:-1])  # the first group start at or after each cut
-        padded = np.append(starts, len(a))
+        padded = np.append(starts, n)
         bounds[1:-1] = padded[at]
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(
-            lambda i: func(a[bounds[i] : bounds[i + 1]], b[bounds[i] : bounds[i + 1]]),
-            range(workers),
+            lambda i: func(*(x[bounds[i] : bounds[i + 1]] for x in arrays)), range(workers)
         )
         return np.concatenate(list(parts))
 
@@ -173,7 +174,7 @@ def _overlay(
     fb = np.full((len(geoms), 4), np.nan)
     fb[cand] = shapely.bounds(feat_local[cand])
     sp, fp = spots_local[s], feat_local[f]
-    hit = _on_all_cores(shapely.intersects, sp, fp, s)  # prepared spots: cheap exact filter
+    hit = _on_all_cores(shapely.intersects, sp, fp, groups=s)  # prepared spots: cheap exact filter
     s, f, sp, fp = s[hit], f[hit], sp[hit], fp[hit]
     sb, fbb = spot_bounds[s], fb[f]
     # Containment needs bounding-box containment, a free test that limits the exact ones.
@@ -205,7 +206,7 @@ def _overlay(
     cut = np.flatnonzero(~spot_in & ~feat_in)
     for start in range(0, len(cut), _CHUNK):
         sl = cut[start : start + _CHUNK]
-        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl], s[sl])
+        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl], groups=s[sl])
         tick(0.35 + 0.5 * min(1.0, (start + _CHUNK) / max(len(cut), 1)))
     todo = ~spot_in
     if np.any(todo):
@@ -222,7 +223,9 @@ def _overlay(
     )
     if np.any(todo):
         area[todo] = (
-            areas(piece[todo], method, crs, origin) if method is ELLIPSOIDAL else planar[todo]
+            _on_all_cores(lambda g: areas(g, method, crs, origin), piece[todo])
+            if method is ELLIPSOIDAL
+            else planar[todo]
         )
     order = np.argsort(s, kind="stable")
     ov = _Overlay(s[order], f[order], piece[order], area[order], planar[order])
@@ -256,7 +259,7 @@ def _group_unions(
         cols = np.arange(len(spot))[sel] - starts[spot[sel]]
         grid = np.empty((len(multi), counts[multi].max()), dtype=object)
         grid[rows, cols] = geoms[sel]
-        out[multi] = shapely.union_all(grid, axis=1)
+        out[multi] = _on_all_cores(lambda rows: shapely.union_all(rows, axis=1), grid)
     return out
 
 
@@ -438,7 +441,9 @@ def screen_spots(
         multi = np.flatnonzero(np.bincount(ov.spot, minlength=n) >= 2)
         if len(multi):
             # Overlapping features of one layer are counted once: area of the union.
-            total[multi] = areas(u[multi], method, measuring_crs, origin)
+            total[multi] = _on_all_cores(
+                lambda g: areas(g, method, measuring_crs, origin), u[multi]
+            )
         total = np.minimum(total, spot_area)
         unions[layer.key], gross[layer.key] = u, total
         fields[layer.area_field] = round_area(total)
@@ -645,8 +650,8 @@ def _verdicts(
             if cu is not None:
                 c = cu[rows]
                 has = ~shapely.is_missing(c)
-                geom[has] = shapely.difference(geom[has], c[has])
-        out[rows] = areas(geom, method, crs, origin)
+                geom[has] = _on_all_cores(shapely.difference, geom[has], c[has])
+        out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
         return out
 
     both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
