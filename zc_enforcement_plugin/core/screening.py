@@ -174,7 +174,13 @@ def _overlay(
     fb = np.full((len(geoms), 4), np.nan)
     fb[cand] = shapely.bounds(feat_local[cand])
     sp, fp = spots_local[s], feat_local[f]
-    hit = _on_all_cores(shapely.intersects, sp, fp, groups=s)  # prepared spots: cheap exact filter
+    # The exact filter tests the prepared features, grouped so each is used by one thread (see
+    # _on_all_cores): a view area of thousands of vertices is then searched through its index
+    # rather than scanned again for every spot near it (a tenth of the time on such layers).
+    shapely.prepare(feat_local[cand])
+    by_feat = np.argsort(f, kind="stable")
+    hit = np.empty(len(s), dtype=bool)
+    hit[by_feat] = _on_all_cores(shapely.intersects, fp[by_feat], sp[by_feat], groups=f[by_feat])
     s, f, sp, fp = s[hit], f[hit], sp[hit], fp[hit]
     sb, fbb = spot_bounds[s], fb[f]
     # Containment needs bounding-box containment, a free test that limits the exact ones.
@@ -185,9 +191,6 @@ def _overlay(
         sb[:, 2:] >= fbb[:, 2:], axis=1
     )
     spot_in = np.zeros(len(s), dtype=bool)
-    # A large feature (red line, view area) may be tested against hundreds of spots: prepare it
-    # once rather than rebuild its index in every test.
-    shapely.prepare(fp[maybe_in_feat])
     spot_in[maybe_in_feat] = shapely.covers(fp[maybe_in_feat], sp[maybe_in_feat])
     feat_in = np.zeros(len(s), dtype=bool)
     rest = maybe_in_spot & ~spot_in
