@@ -289,8 +289,19 @@ class ScreenSpots(EnforcementAlgorithm):
                     "Layer {layer} has no coordinate reference system: set it before screening."
                 ).format(layer=spots_label)
             )
-        extent = spots.sourceExtent()
-        centre = QgsGeometry.fromPointXY(extent.center())
+        try:
+            epsg = areas.measuring_epsg(crs.authid(), self._centre_lon_lat(spots, crs, context))
+        except ValueError as error:
+            raise fail(f"{spots_label}: {error}") from error
+        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+
+    @staticmethod
+    def _centre_lon_lat(spots, crs, context) -> tuple[float, float] | None:
+        """Where the spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
+        zone open; None for a zone CRS (working out the extent costs a pass over the layer)."""
+        if areas.is_cgcs2000_gk3(crs.postgisSrid()):
+            return None
+        centre = QgsGeometry.fromPointXY(spots.sourceExtent().center())
         if not crs.isGeographic():
             from qgis.core import QgsCoordinateTransform
 
@@ -298,12 +309,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 crs, QgsCoordinateReferenceSystem("EPSG:4490"), context.transformContext()
             )
             centre.transform(to_geographic)
-        lon_lat = (centre.asPoint().x(), centre.asPoint().y())
-        try:
-            epsg = areas.measuring_epsg(crs.authid(), lon_lat)
-        except ValueError as error:
-            raise fail(f"{spots_label}: {error}") from error
-        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+        return (centre.asPoint().x(), centre.asPoint().y())
 
     @staticmethod
     def _result_fields() -> QgsFields:
