@@ -209,7 +209,7 @@ def _overlay(
     cut = np.flatnonzero(~spot_in & ~feat_in)
     for start in range(0, len(cut), _CHUNK):
         sl = cut[start : start + _CHUNK]
-        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl], groups=s[sl])
+        piece[sl] = _on_all_cores(shapely.intersection, sp[sl], fp[sl])
         tick(0.35 + 0.5 * min(1.0, (start + _CHUNK) / max(len(cut), 1)))
     todo = ~spot_in
     if np.any(todo):
@@ -262,7 +262,7 @@ def _group_unions(
         cols = np.arange(len(spot))[sel] - starts[spot[sel]]
         grid = np.empty((len(multi), counts[multi].max()), dtype=object)
         grid[rows, cols] = geoms[sel]
-        out[multi] = _on_all_cores(lambda rows: shapely.union_all(rows, axis=1), grid)
+        out[multi] = _on_all_cores(lambda block: shapely.union_all(block, axis=1), grid)
     return out
 
 
@@ -367,11 +367,6 @@ def screen_spots(
     lock = threading.Lock()
 
     def overlay(key: str) -> tuple[_Overlay, np.ndarray, np.ndarray]:
-        # Each layer's thread prepares its own copy of the spots (see _on_all_cores: a
-        # prepared geometry must not be first used by two threads at once).
-        mine = shapely.from_wkb(shapely.to_wkb(spots_local))
-        shapely.prepare(mine)
-
         def tick(frac: float) -> None:
             with lock:
                 done[key] = frac
@@ -380,7 +375,7 @@ def screen_spots(
 
         return _overlay(
             spots_global,
-            mine,
+            spots_local,  # not prepared: the layers' threads share them (see _on_all_cores)
             spot_bounds,
             spot_area,
             layers[key],
