@@ -8,7 +8,7 @@ import pytest
 import shapely
 from osgeo import ogr, osr
 
-from zc_enforcement_plugin.core import gpkg_read
+from zc_enforcement_plugin.core import gpkg_geometry, gpkg_read
 
 X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527: float32 R-tree boxes are ~4 m coarse here
 CODES = ["0101", "0201", "0702", "1004"]
@@ -109,3 +109,19 @@ def test_falls_back_when_the_index_path_does_not_apply(tmp_path, case):
     assert (
         gpkg_read.read_near(path, layer, fields, np.array([[X0, Y0, X0 + 1e4, Y0 + 1e4]])) is None
     )
+
+
+def test_blob_format_round_trip_and_refusals():
+    """The one blob codec: what it writes GDAL reads (checked above); here its own edges."""
+    polygon = shapely.box(X0, Y0, X0 + 10, Y0 + 5)
+    blob = gpkg_geometry.encode(polygon, 4527)
+    srs_id, length, order = gpkg_geometry.header(blob)
+    assert (srs_id, length, order) == (4527, 40, "<")
+    assert gpkg_geometry.envelope(blob) == polygon.bounds
+    assert gpkg_geometry.decode(blob).equals(polygon)
+    empty = gpkg_geometry.encode(shapely.Polygon(), 4527)
+    assert gpkg_geometry.is_flagged_empty(empty) and gpkg_geometry.envelope(empty) is None
+    extended = blob[:3] + bytes([blob[3] | gpkg_geometry.EXTENDED_FLAG]) + blob[4:]
+    for bad in (b"XX" + blob[2:], extended, blob[:5]):
+        with pytest.raises(gpkg_geometry.GeometryBlobError):
+            gpkg_geometry.wkb(bad)

@@ -17,12 +17,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-# GeoPackage geometry blob header (GeoPackage 1.3 §2.1.3): "GP", version, flags, srs_id (8
-# bytes), then an envelope whose size the flags give, then standard WKB.
-_MAGIC = b"GP"
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-_EMPTY_FLAG = 0b10000
-_EXTENDED_FLAG = 0b100000  # ExtendedGeoPackageBinary: not plain WKB
+from . import gpkg_geometry
 
 
 @dataclass
@@ -80,10 +75,11 @@ def read_near(
         blob = row[1]
         if blob is None:
             continue
-        parsed = _wkb(blob)
-        if parsed is None:
-            return None  # not a GeoPackage blob: let GDAL read the file
-        wkbs[i], empty[i] = parsed
+        try:
+            wkbs[i] = gpkg_geometry.wkb(blob)
+        except gpkg_geometry.GeometryBlobError:
+            return None  # not a plain GeoPackage blob: let GDAL read the file
+        empty[i] = gpkg_geometry.is_flagged_empty(blob)
     try:
         geoms = shapely.from_wkb(wkbs, on_invalid="fix")
     except shapely.errors.GEOSException:
@@ -124,19 +120,6 @@ def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str] | None
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")]
-
-
-def _wkb(blob: bytes) -> tuple[bytes, bool] | None:
-    """The WKB inside a GeoPackage geometry blob, and whether the blob says it is empty."""
-    if len(blob) < 8 or blob[:2] != _MAGIC:
-        return None
-    flags = blob[3]
-    if flags & _EXTENDED_FLAG:
-        return None
-    envelope = _ENVELOPE_BYTES.get((flags >> 1) & 0b111)
-    if envelope is None:
-        return None
-    return bytes(blob[8 + envelope :]), bool(flags & _EMPTY_FLAG)
 
 
 def _quote(name: str) -> str:

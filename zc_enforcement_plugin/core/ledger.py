@@ -23,6 +23,7 @@ from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon,
 from shapely.geometry.base import BaseGeometry
 
 from . import deadlines as dl
+from . import gpkg_geometry
 from . import ledger_schema as ls
 from .cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, CaseOrigin, Stage
 from .domain import (
@@ -364,50 +365,27 @@ class LedgerStore(Protocol):
 # GeoPackage geometry encoding
 # =================================================================================================
 
-_GP_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+# The blob format itself lives in gpkg_geometry; here a bad blob is a LedgerError like any other
+# fault of a ledger file.
 
 
 def encode_gpkg_geometry(geom: BaseGeometry | None, srs_id: int = ls.LEDGER_SRS_ID) -> bytes | None:
-    """GeoPackage binary: 'GP', version 0, flags, srs_id, xy envelope, then little-endian WKB."""
-    if geom is None:
-        return None
-    wkb = shapely.to_wkb(geom, byte_order=1)
-    if geom.is_empty:
-        # flags: empty (bit 4), no envelope, little-endian
-        return b"GP" + bytes([0, 0b00010001]) + struct.pack("<i", srs_id) + wkb
-    minx, miny, maxx, maxy = geom.bounds
-    # flags: envelope [minx, maxx, miny, maxy] (indicator 1 in bits 1-3), little-endian (bit 0)
-    header = b"GP" + bytes([0, 0b00000011]) + struct.pack("<i", srs_id)
-    return header + struct.pack("<4d", minx, maxx, miny, maxy) + wkb
-
-
-def _gpkg_header(blob: bytes) -> tuple[int, int, str]:
-    """(srs_id, header length, struct byte order) of a GeoPackage geometry blob."""
-    if len(blob) < 8 or blob[:2] != b"GP":
-        raise LedgerError("not a GeoPackage geometry blob (no 'GP' magic)")
-    flags = blob[3]
-    order = "<" if flags & 1 else ">"
-    envelope = (flags >> 1) & 0b111
-    if envelope not in _GP_ENVELOPE_BYTES:
-        raise LedgerError(f"GeoPackage geometry blob with invalid envelope indicator {envelope}")
-    (srs_id,) = struct.unpack(order + "i", blob[4:8])
-    return srs_id, 8 + _GP_ENVELOPE_BYTES[envelope], order
+    return gpkg_geometry.encode(geom, srs_id)
 
 
 def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
-    if blob is None:
-        return None
-    _, length, _ = _gpkg_header(bytes(blob))
-    return shapely.from_wkb(bytes(blob[length:]))
+    try:
+        return gpkg_geometry.decode(blob)
+    except gpkg_geometry.GeometryBlobError as error:
+        raise LedgerError(str(error)) from error
 
 
 def _gpkg_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
     """(minx, miny, maxx, maxy) from the blob header, without parsing the WKB."""
-    _, length, order = _gpkg_header(blob)
-    if length < 40:
-        return None
-    minx, maxx, miny, maxy = struct.unpack(order + "4d", blob[8:40])
-    return minx, miny, maxx, maxy
+    try:
+        return gpkg_geometry.envelope(blob)
+    except gpkg_geometry.GeometryBlobError as error:
+        raise LedgerError(str(error)) from error
 
 
 # =================================================================================================
@@ -495,8 +473,8 @@ def _st_is_empty(blob: bytes | None) -> int | None:
     if blob is None:
         return None
     blob = bytes(blob)
-    _gpkg_header(blob)
-    return 1 if blob[3] & 0b00010000 else int(decode_gpkg_geometry(blob).is_empty)
+    geometry = decode_gpkg_geometry(blob)  # checks the header first
+    return 1 if gpkg_geometry.is_flagged_empty(blob) else int(geometry.is_empty)
 
 
 def _st_bound(index: int) -> Callable[[bytes | None], float | None]:
