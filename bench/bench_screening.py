@@ -208,7 +208,7 @@ def main() -> int:
         piece_growth = c2["PIECES"] / c1["PIECES"]
         lines.append("")
         lines.append(
-            f"{s1}→{s2}: time ×{time_growth:.1f}, features read ×{input_growth:.1f}, "
+            f"{s1}→{s2}: time ×{time_growth:.1f}, parcels + spots ×{input_growth:.1f}, "
             f"spot pieces computed ×{piece_growth:.1f} (same district area, so smaller parcels: "
             f"each spot cuts more of them); time per piece ×{time_growth / piece_growth:.2f}."
         )
