@@ -280,3 +280,68 @@ def test_gbk_shapefile_names_reach_the_hits_field(provider, tmp_path):
     feature = next(run({"SPOTS": spots, "RED_LINE": path})["OUTPUT"].getFeatures())
     red_line = next(layer for layer in domain.OVERLAY_LAYERS if layer.key == domain.LAYER_RED_LINE)
     assert feature[red_line.hits_field] == name
+
+
+def write_gpkg(layer, path):
+    from qgis.core import QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    return str(path)
+
+
+def test_unsaved_edits_of_the_spots_are_screened(provider, tmp_path):
+    """A GeoPackage spot layer being edited: the run sees what QGIS shows, not the file."""
+    saved = memory_layer(
+        [(square(0, 0, 10), ["S1"]), (square(50, 0, 10), ["S2"])],
+        f"field={domain.SPOT_NUMBER}:string",
+    )
+    spots = QgsVectorLayer(write_gpkg(saved, tmp_path / "spots.gpkg"), "spots", "ogr")
+    assert spots.startEditing()
+    first = next(f for f in spots.getFeatures() if f[domain.SPOT_NUMBER] == "S1")
+    assert spots.changeGeometry(first.id(), QgsGeometry.fromWkt(square(0, 0, 100)))
+    added = QgsFeature(spots.fields())
+    added.setAttribute(domain.SPOT_NUMBER, "S3")
+    added.setGeometry(QgsGeometry.fromWkt(square(200, 0, 20)))
+    assert spots.addFeature(added)
+
+    out = by_key(run({"SPOTS": spots})["OUTPUT"])
+    spots.rollBack()
+
+    assert set(out) == {"S1", "S2", "S3"}
+    for key, wkt in (("S1", square(0, 0, 100)), ("S3", square(200, 0, 20))):
+        expected = ellipsoidal_area(QgsGeometry.fromWkt(wkt))
+        assert out[key][domain.SPOT_AREA] == pytest.approx(expected, abs=0.01)
+
+
+def test_curved_protection_features_are_measured_not_dropped(provider, tmp_path):
+    """A red-line polygon with an arc boundary, in memory and in a GeoPackage: GEOS reads no
+    arcs, so the feature must be straightened, never lost."""
+    cx, cy, r = X0 + 500, Y0 + 500, 300
+    circle = (
+        f"CURVEPOLYGON(CIRCULARSTRING({cx - r} {cy},{cx} {cy + r},{cx + r} {cy},"
+        f"{cx} {cy - r},{cx - r} {cy}))"
+    )
+    red = QgsVectorLayer(
+        f"CurvePolygon?crs=EPSG:4527&field={domain.RED_LINE_CODE}:string", "red", "memory"
+    )
+    feature = QgsFeature(red.fields())
+    feature.setGeometry(QgsGeometry.fromWkt(circle))
+    feature.setAttributes(["HX-ARC"])
+    red.dataProvider().addFeatures([feature])
+    gpkg = write_gpkg(red, tmp_path / "red.gpkg")
+    spots = memory_layer(
+        [(square(450, 450, 100), ["inside"]), (square(450, 820, 20), ["outside"])],
+        f"field={domain.SPOT_NUMBER}:string",
+    )
+    red_line = next(layer for layer in domain.OVERLAY_LAYERS if layer.key == domain.LAYER_RED_LINE)
+    for source in (red, gpkg):
+        out = by_key(run({"SPOTS": spots, "RED_LINE": source})["OUTPUT"])
+        inside = out["inside"]
+        assert inside[domain.RED_LINE_AREA] == pytest.approx(inside[domain.SPOT_AREA], abs=0.01)
+        assert inside[red_line.hits_field] == "HX-ARC"
+        assert out["outside"][domain.RED_LINE_AREA] == 0

@@ -202,6 +202,12 @@ def _epsg_of(crs: int | str | None) -> int | None:
     return CRS.from_user_input(text).to_epsg()
 
 
+def is_zone_crs(crs: int | str | None) -> bool:
+    """True when `crs` is a CGCS2000 3-degree GK zone, measured as it is wherever data lie."""
+    epsg = _epsg_of(crs)
+    return epsg is not None and is_cgcs2000_gk3(epsg)
+
+
 def measuring_epsg(
     crs: int | str | None,
     lon_lat_centroid: tuple[float, float] | None,
@@ -218,9 +224,8 @@ def measuring_epsg(
     name = f"layer '{layer_name}'" if layer_name else "layer"
     if crs is None or crs == "":
         raise ValueError(f"{name} has no coordinate reference system; set it before screening")
-    epsg = _epsg_of(crs)
-    if epsg is not None and is_cgcs2000_gk3(epsg):
-        return epsg
+    if is_zone_crs(crs):
+        return _epsg_of(crs)
     if lon_lat_centroid is None:
         raise ValueError(f"{name}: a centroid in lon/lat is needed to choose the GK zone")
     lon = float(lon_lat_centroid[0])

@@ -22,7 +22,8 @@ from . import gpkg_geometry
 
 @dataclass
 class GpkgRows:
-    geoms: np.ndarray  # shapely geometries as stored (not repaired); None where NULL
+    geoms: np.ndarray  # shapely geometries as stored (not repaired), never None: the R-tree
+    # holds no feature without geometry
     attributes: dict[str, list]
     feature_ids: np.ndarray
 
@@ -83,7 +84,9 @@ def read_near(
     try:
         geoms = shapely.from_wkb(wkbs, on_invalid="fix")
     except shapely.errors.GEOSException:
-        return None  # curves or M values this GEOS cannot read: GDAL converts them
+        return None
+    if np.any(shapely.is_missing(geoms) & (wkbs != None)):  # noqa: E711 - element-wise
+        return None  # curves or other WKB this GEOS cannot read: the caller reads through QGIS
     geoms[empty] = shapely.Polygon()
     attributes = {name: [row[2 + j] for row in rows] for j, name in enumerate(fields)}
     return GpkgRows(geoms=geoms, attributes=attributes, feature_ids=ids)

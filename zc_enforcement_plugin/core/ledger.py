@@ -473,8 +473,8 @@ def _st_is_empty(blob: bytes | None) -> int | None:
     if blob is None:
         return None
     blob = bytes(blob)
-    geometry = decode_gpkg_geometry(blob)  # checks the header first
-    return 1 if gpkg_geometry.is_flagged_empty(blob) else int(geometry.is_empty)
+    _gpkg_envelope(blob)  # checks the header
+    return 1 if gpkg_geometry.is_flagged_empty(blob) else int(decode_gpkg_geometry(blob).is_empty)
 
 
 def _st_bound(index: int) -> Callable[[bytes | None], float | None]:

@@ -368,10 +368,9 @@ def screen_spots(
 
     def overlay(key: str) -> tuple[_Overlay, np.ndarray, np.ndarray]:
         def tick(frac: float) -> None:
-            with lock:
+            with lock:  # reported under the lock too, so progress never goes back
                 done[key] = frac
-                total = sum(done.values())
-            report(5.0 + 85.0 * total / len(present))
+                report(5.0 + 85.0 * sum(done.values()) / len(present))
 
         return _overlay(
             spots_global,
@@ -385,9 +384,10 @@ def screen_spots(
             tick,
         )
 
-    # Layers are overlaid side by side: GEOS releases the GIL, so one layer's single-threaded
-    # steps (index, repair, areas) run while another's run on the other core.
-    with ThreadPoolExecutor(max(1, min(len(present), os.cpu_count() or 1))) as pool:
+    # Two layers are overlaid side by side: GEOS releases the GIL, so one layer's
+    # single-threaded steps (index, repair, covers) run while the other's run. Each layer's
+    # heavy steps are split over the cores again (_on_all_cores); two keeps that bounded.
+    with ThreadPoolExecutor(min(len(present), 2) or 1) as pool:
         results = dict(zip(present, pool.map(overlay, present)))
     overlays: dict[str, _Overlay] = {}
     for key in present:

@@ -9,10 +9,12 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
+    QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProviderRegistry,
     QgsRectangle,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 
 from ..core import gpkg_read
@@ -97,6 +99,9 @@ def read_source(
                 break
             feedback.setProgress(100.0 * count / total)
         geometry = feature.geometry()
+        if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
+            # GEOS reads no arcs: a curved boundary is followed by short straight segments.
+            geometry = QgsGeometry(geometry.constGet().segmentize())
         wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         ids.append(feature.id())
         attributes = feature.attributes()
@@ -141,6 +146,8 @@ def _read_through_gdal(
     """
     if layer.providerType() != "ogr" or layer.subsetString():
         return None
+    if layer.isEditable() or layer.isModified():
+        return None  # unsaved edits are only in QGIS's edit buffer, not in the file
     try:
         from osgeo import ogr
     except ImportError:
@@ -193,7 +200,10 @@ def _read_through_gdal(
         return None  # an unusual file: the feature-by-feature path handles it
     if not wkbs:
         return SourceArrays(np.empty(0, dtype=object), values, np.empty(0, dtype=np.int64))
-    geoms = shapely.from_wkb(np.concatenate(wkbs), on_invalid="fix")
+    wkbs = np.concatenate(wkbs)
+    geoms = shapely.from_wkb(wkbs, on_invalid="fix")
+    if np.any(shapely.is_missing(geoms) & (wkbs != None)):  # noqa: E711 - element-wise
+        return None  # curves or other WKB GEOS cannot read: QGIS straightens them
     return SourceArrays(geoms=geoms, attributes=values, feature_ids=np.concatenate(ids))
 
 

@@ -269,7 +269,11 @@ class ScreenSpots(EnforcementAlgorithm):
         for message in result.messages:
             feedback.reportError(message, fatalError=False)
 
-        outputs = {self.OUTPUT: self._write_spots(parameters, context, spots, spot_arrays, result)}
+        outputs = {
+            self.OUTPUT: self._write_spots(
+                parameters, context, spots, spots_label, spot_arrays, result
+            )
+        }
         if want_pieces:
             outputs[self.OUTPUT_PIECES] = self._write_pieces(
                 parameters, context, measuring_crs, result, keys
@@ -299,7 +303,7 @@ class ScreenSpots(EnforcementAlgorithm):
     def _centre_lon_lat(spots, crs, context) -> tuple[float, float] | None:
         """Where the spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
         zone open; None for a zone CRS (working out the extent costs a pass over the layer)."""
-        if areas.is_cgcs2000_gk3(crs.postgisSrid()):
+        if areas.is_zone_crs(crs.authid()):
             return None
         centre = QgsGeometry.fromPointXY(spots.sourceExtent().center())
         if not crs.isGeographic():
@@ -324,7 +328,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields.append(QgsField(name, FIELD_STRING, "string", 254))
         return fields
 
-    def _write_spots(self, parameters, context, spots, spot_arrays, result):
+    def _write_spots(self, parameters, context, spots, spots_label, spot_arrays, result):
         result_fields = self._result_fields()
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
@@ -339,19 +343,35 @@ class ScreenSpots(EnforcementAlgorithm):
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
+        def flush(batch: list) -> None:
+            if not sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert):
+                raise fail(
+                    tr("Cannot write the screened spots: {error}").format(
+                        error=sink.lastError() if hasattr(sink, "lastError") else ""
+                    )
+                )
+
         batch = []
         for feature in spots.getFeatures(
             QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
         ):
+            row = position.get(feature.id())
+            if row is None:  # the layer changed while it was screened
+                raise fail(
+                    tr(
+                        "Spot feature {fid} of {layer} was not there when the spots were read: "
+                        "save or close the layer's edits and run again."
+                    ).format(fid=feature.id(), layer=spots_label)
+                )
             # The input feature itself, widened: its geometry is not copied again.
             attributes = feature.attributes()
             feature.setFields(fields, False)
-            feature.setAttributes(attributes + list(results[position[feature.id()]]))
+            feature.setAttributes(attributes + list(results[row]))
             batch.append(feature)
             if len(batch) == _WRITE_BATCH:
-                sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+                flush(batch)
                 batch = []
-        sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert)
+        flush(batch)
         return dest_id
 
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):

@@ -285,11 +285,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>Ledger (*.gpkg)</source>
-      <translation>台帐 (*.gpkg)</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The ledger {path} does not exist.</source>
       <translation>台帐 {path} 不存在。</translation>
     </message>
@@ -1109,6 +1104,16 @@
       <translation>正在与 {count} 个图层叠加</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Cannot write the screened spots: {error}</source>
+      <translation>无法写入筛查结果图斑：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Spot feature {fid} of {layer} was not there when the spots were read: save or close the layer's edits and run again.</source>
+      <translation>图层 {layer} 的图斑要素 {fid} 在读取图斑时并不存在：请先保存或结束该图层的编辑，再重新运行。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Three zones two lines view areas</source>
       <translation>三区两线可视范围</translation>
@@ -1362,6 +1367,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Ledger (*.gpkg)</source>
+      <translation>台帐 (*.gpkg)</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
