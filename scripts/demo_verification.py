@@ -18,7 +18,7 @@ import rasterio.windows
 import shapely
 from PIL import Image
 
-from zc_enforcement_plugin.core import cases, domain, ledger
+from zc_enforcement_plugin.core import cases, domain, evidence, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
@@ -60,7 +60,7 @@ def record_demo_verdicts(
             with tempfile.TemporaryDirectory() as folder:
                 photo = Path(folder) / f"IMG_{20260302 + done:08d}.jpg"
                 write_photo(raster, centre.x, centre.y, photo, taken, lon, lat)
-                record = ledger.store_evidence_file(store.path, spot.number, photo, "photo")
+                record = evidence.store_evidence_file(store.path, spot.number, photo, "photo")
             evidence_id = store.add_evidence(spot.id, record)
             if verdict.category == ls.VERDICT_ILLEGAL:
                 open_demo_case(store, spot.id, day, today, done, evidence_id)

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from qgis.core import QgsProcessingException
 
-from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core import evidence, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers
 
@@ -29,7 +29,7 @@ def test_copy_between_geopackages_and_refuse_a_non_empty_target(provider, tmp_pa
         store.record_verdict(
             spot_id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "李工", dt.date(2025, 5, 6))
         )
-        store.add_evidence(spot_id, ledger.store_evidence_file(source, "S1", photo, "photo"))
+        store.add_evidence(spot_id, evidence.store_evidence_file(source, "S1", photo, "photo"))
     target = tmp_path / "copy" / "b.gpkg"
     target.parent.mkdir()
     result = processing.run(

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from shapely.geometry import box
 
-from zc_enforcement_plugin.core import domain, export, ledger
+from zc_enforcement_plugin.core import domain, evidence, export, ledger, spot_files
 from zc_enforcement_plugin.core import ledger_schema as ls
 
 BATCH = "2026年第一季度"
@@ -59,7 +59,7 @@ def screened(provider, demo, tmp_path_factory) -> list[ledger.SpotRecord]:
             "OUTPUT": str(out),
         },
     )
-    records, _ = ledger.read_spot_file(out)
+    records, _ = spot_files.read_spot_file(out)
     window = box(*demo.image_bounds)
     inside = [
         r
@@ -113,13 +113,14 @@ def build_ledger(folder: Path, records, note: str = NOTE) -> ledger.GeoPackageLe
     for index, colour in enumerate(("#88aa66", "#aa8866", "#6688aa", "#aaaaaa")):
         photo = make_photo(folder / f"现场{index + 1}.jpg", colour, f"现场照片 {index + 1}")
         store.add_evidence(
-            first.id, ledger.store_evidence_file(store.path, first.number, photo, ls.EVIDENCE_PHOTO)
+            first.id,
+            evidence.store_evidence_file(store.path, first.number, photo, ls.EVIDENCE_PHOTO),
         )
     recording = folder / "询问笔录.m4a"
     recording.write_bytes(b"\x00\x00\x00\x18ftypM4A " + bytes(range(256)) * 8)
     store.add_evidence(
         second.id,
-        ledger.store_evidence_file(store.path, second.number, recording, ls.EVIDENCE_AUDIO),
+        evidence.store_evidence_file(store.path, second.number, recording, ls.EVIDENCE_AUDIO),
     )
     return store
 

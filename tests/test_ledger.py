@@ -22,6 +22,12 @@ from shapely.geometry import box, mapping
 
 from zc_enforcement_plugin.core import domain
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.evidence import (
+    check_evidence_integrity,
+    parse_jpeg_exif,
+    read_jpeg_exif,
+    store_evidence_file,
+)
 from zc_enforcement_plugin.core.ledger import (
     EvidenceRecord,
     GeoPackageLedger,
@@ -33,17 +39,13 @@ from zc_enforcement_plugin.core.ledger import (
     SpotSummary,
     Verdict,
     VerdictError,
-    check_evidence_integrity,
     create_ledger_file,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
     misdecoding_reason,
-    parse_jpeg_exif,
-    read_jpeg_exif,
-    read_spot_file,
-    store_evidence_file,
     validate_verdict,
 )
+from zc_enforcement_plugin.core.spot_files import read_spot_file
 
 REPO = Path(__file__).resolve().parents[1]
 X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)

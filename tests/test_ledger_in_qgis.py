@@ -7,7 +7,7 @@ import pytest
 from qgis.core import QgsVectorLayer
 from shapely.geometry import box, mapping
 
-from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core import spot_files
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
 
@@ -28,6 +28,6 @@ def test_cpg_is_honoured_after_qgis_opened_a_shapefile(qgis_app, tmp_path, cpg, 
     path.with_suffix(".cpg").write_text(cpg)
     # QGIS's OGR provider switches GDAL's own .cpg handling off for the whole process.
     assert QgsVectorLayer(str(path), "opened by QGIS", "ogr").isValid()
-    records, report = ledger.read_spot_file(path)
+    records, report = spot_files.read_spot_file(path)
     assert records[0].attributes["TBLX"] == "新增建设用地"
     assert not report.encoding_guessed and report.encoding == codec

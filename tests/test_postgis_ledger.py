@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry import box
 
 from scripts import postgis_server as srv
-from zc_enforcement_plugin.core import domain, ledger, ledger_migrate
+from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
@@ -135,7 +135,7 @@ def fill(store: LedgerStore, tmp_path) -> None:
     photo = tmp_path / "IMG_0001.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xd9 not much of a photo " + os.urandom(64))
     for spot_id in (first, taihe_spot):
-        record = ledger.store_evidence_in(store.evidence_dir, str(spot_id), photo, "photo")
+        record = evidence.store_evidence_in(store.evidence_dir, str(spot_id), photo, "photo")
         store.add_evidence(spot_id, record)
     case_id = store.open_case(ORIGIN_SPOT, spot_id=first)
     store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2026, 3, 6), "张三"))
@@ -340,7 +340,7 @@ def test_geopackage_to_postgis_and_back_loses_nothing(pg_database, schema, tmp_p
     assert original.spots() == back.spots()
     assert [r.case for r in original.cases()] == [r.case for r in back.cases()]
     assert original.patrols() == back.patrols()
-    assert ledger.check_evidence_integrity(back) == []
+    assert evidence.check_evidence_integrity(back) == []
     # a difference is found: alter one evidence file of the copy
     changed = back.evidence_dir / back.evidence()[0].path
     changed.write_bytes(changed.read_bytes() + b"x")

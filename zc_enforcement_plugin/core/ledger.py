@@ -1,25 +1,27 @@
-"""The verification ledger (台帐): storage interface, GeoPackage implementation, evidence files."""
+"""The verification ledger (台帐): the SQL store every backend shares, the GeoPackage store, case
+opening, vetting a delivery and validating verdicts.
+
+Its records, errors and interface are in ledger_records (and used as ledger.X), reading
+delivered spot files is in spot_files, evidence files and photo EXIF are in evidence.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 import math
 import os
-import shutil
 import sqlite3
-import struct
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import CRS, Transformer
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon, shape
+from pyproj import CRS
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from . import deadlines as dl
@@ -37,329 +39,68 @@ from .domain import (
     SUGGESTED_VERDICT,
     TOWN_NAME,
 )
+from .evidence import evidence_dir_for
+
+# The records and errors are part of the ledger's interface: callers use them as ledger.X.
+from .ledger_records import (
+    BatchSummary as BatchSummary,
+)
+from .ledger_records import (
+    CaseError as CaseError,
+)
+from .ledger_records import (
+    CaseFilter as CaseFilter,
+)
+from .ledger_records import (
+    CaseRecord as CaseRecord,
+)
+from .ledger_records import (
+    ConflictError as ConflictError,
+)
+from .ledger_records import (
+    EvidenceProblem as EvidenceProblem,
+)
+from .ledger_records import (
+    EvidenceRecord as EvidenceRecord,
+)
+from .ledger_records import (
+    ImportIssue as ImportIssue,
+)
+from .ledger_records import (
+    ImportReport as ImportReport,
+)
+from .ledger_records import (
+    LedgerError as LedgerError,
+)
+from .ledger_records import (
+    LedgerStore as LedgerStore,
+)
+from .ledger_records import (
+    ReadReport as ReadReport,
+)
+from .ledger_records import (
+    Spot as Spot,
+)
+from .ledger_records import (
+    SpotFileError as SpotFileError,
+)
+from .ledger_records import (
+    SpotFilter as SpotFilter,
+)
+from .ledger_records import (
+    SpotRecord as SpotRecord,
+)
+from .ledger_records import (
+    SpotSummary as SpotSummary,
+)
+from .ledger_records import (
+    Verdict as Verdict,
+)
+from .ledger_records import (
+    VerdictError as VerdictError,
+)
 from .patrols import PatrolRecord
-
-# =================================================================================================
-# errors and records
-# =================================================================================================
-
-
-class LedgerError(Exception):
-    """The ledger or a file cannot be opened, read or written as asked; the message names it."""
-
-
-class SpotFileError(LedgerError):
-    """A spot file is missing, unreadable or not what its name claims."""
-
-
-class CaseError(LedgerError):
-    """A case cannot be opened as asked (e.g. its spot is not judged illegal); the message says why.
-
-    Impossible procedure steps raise cases.ProcedureError instead, as Case.apply does.
-    """
-
-
-class VerdictError(LedgerError):
-    """A verdict was refused; `messages` says why (Chinese first, then English)."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-class ConflictError(LedgerError):
-    """A save was refused because someone else saved the same spot since it was read.
-
-    The message shows both versions; `current` is the verdict now in the ledger (None if none),
-    `refused` the one that was not saved. A shared (PostGIS) ledger keeps the refused one in its
-    conflict history.
-    """
-
-    def __init__(self, message: str, current: Verdict | None, refused: Verdict):
-        super().__init__(message)
-        self.current = current
-        self.refused = refused
-
-
-@dataclass
-class ImportIssue:
-    """One thing wrong (or worth knowing) about one spot of a delivery, or about the whole file."""
-
-    index: int | None  # feature index in the source file; None for the file as a whole
-    number: str | None  # JCBH as read
-    field: str | None  # attribute concerned
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.index is not None:
-            where.append(f"#{self.index}")
-        if self.number:
-            where.append(f"{SPOT_NUMBER}={self.number}")
-        if self.field:
-            where.append(self.field)
-        return (" ".join(where) + ": " if where else "") + self.message
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, and every spot refused (errors) or worth a look (warnings)."""
-
-    batch: str
-    added: int = 0
-    refreshed: int = 0
-    skipped: int = 0
-    errors: list[ImportIssue] = field(default_factory=list)
-    warnings: list[ImportIssue] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def lines(self) -> list[str]:
-        head = (
-            f"批次 {self.batch}: 新增 {self.added}, 更新 {self.refreshed}, 未导入 {self.skipped} / "
-            f"batch {self.batch}: {self.added} added, {self.refreshed} refreshed, "
-            f"{self.skipped} not imported"
-        )
-        return (
-            [head]
-            + [f"错误 / error: {issue}" for issue in self.errors]
-            + [f"提示 / warning: {issue}" for issue in self.warnings]
-        )
-
-
-@dataclass
-class ReadReport:
-    """How a spot file was read: layer, encoding (and whether it was guessed), CRS, issues."""
-
-    path: str
-    layer: str | None = None
-    encoding: str | None = None
-    encoding_guessed: bool = False
-    source_crs: str | None = None
-    transformed: bool = False
-    errors: list[ImportIssue] = field(default_factory=list)
-    warnings: list[ImportIssue] = field(default_factory=list)
-
-
-@dataclass
-class SpotRecord:
-    """One spot as delivered and screened, ready to import. Geometry is in EPSG:4527."""
-
-    attributes: dict[str, Any]  # every delivered and screening field, by field name
-    geometry: BaseGeometry | None
-    source_index: int | None = None  # feature index in the source file, for reports
-
-    @property
-    def number(self) -> Any:
-        return self.attributes.get(SPOT_NUMBER)
-
-
-@dataclass
-class SpotFilter:
-    """Which spots the list shows; None means any."""
-
-    batch: str | None = None
-    town: str | None = None  # XZMC
-    office: str | None = None  # SMC
-    status: str | None = None  # ledger_schema.STATUS_*
-    flag: str | None = None  # one of ledger_schema.SPOT_FLAG_COLUMNS, shows spots where it is set
-    suggested: str | None = None  # JYPD
-
-
-@dataclass
-class SpotSummary:
-    """A row of the spot list."""
-
-    id: int
-    batch: str
-    number: str
-    town: str | None
-    office: str | None
-    spot_area: float | None  # TBMJ, m²
-    cultivated_area: float | None  # GDMJ
-    basic_farmland_area: float | None  # YJJBNTMJ
-    suggested: str | None  # JYPD
-    priority: int | None  # YXJ
-    status: str
-    category: str | None  # current verdict, if any
-    kind: str | None
-
-
-@dataclass
-class Spot(SpotSummary):
-    """A spot with its geometry and all its fields."""
-
-    geometry: BaseGeometry | None
-    attributes: dict[str, Any]
-    imported_at: str
-    updated_at: str
-    # Number of verdicts recorded for the spot: what a save passes back as expected_version.
-    version: int = 0
-
-
-@dataclass
-class BatchSummary:
-    id: int
-    name: str
-    source: str | None
-    imported_at: str
-    updated_at: str
-    spot_count: int
-    verified_count: int
-
-
-@dataclass
-class Verdict:
-    """A verdict record. The store fills id, spot_id and recorded_at; a correction sets corrects."""
-
-    category: str  # ledger_schema.VERDICT_CATEGORIES
-    kind: str | None  # basis (legal) or kind (illegal, other)
-    verifier: str
-    verified_on: dt.date | str | None
-    approval_number: str | None = None
-    areas: dict[str, float] = field(default_factory=dict)  # ledger_schema.VERDICT_AREA_FIELDS
-    note: str = ""
-    corrects: int | None = None
-    details: dict[str, Any] = field(default_factory=dict)  # ledger_schema.DETAIL_KEYS
-    id: int | None = None
-    spot_id: int | None = None
-    recorded_at: str | None = None
-
-
-@dataclass
-class EvidenceRecord:
-    """An evidence file: where it lies under the evidence folder, its hash, and photo metadata."""
-
-    kind: str  # ledger_schema.EVIDENCE_KINDS
-    path: str  # relative to the evidence folder, '/'-separated
-    sha256: str
-    size: int
-    original_name: str = ""
-    file_modified: str | None = None  # UTC
-    taken_at: str | None = None  # EXIF DateTimeOriginal (camera's local time, offset if given)
-    gps_lon: float | None = None
-    gps_lat: float | None = None
-    note: str = ""
-    id: int | None = None
-    spot_id: int | None = None
-    recorded_at: str | None = None
-
-
-@dataclass
-class EvidenceProblem:
-    evidence_id: int
-    spot_id: int
-    path: str
-    problem: str  # "missing" or "altered"
-    message: str
-
-
-@dataclass
-class CaseFilter:
-    """Which cases cases() returns; None means any."""
-
-    office: str | None = None
-    town: str | None = None
-    origin: str | None = None  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
-    spot_id: int | None = None
-    stage: Stage | str | None = None  # current stage
-    closed: bool | None = None
-
-
-@dataclass
-class CaseRecord:
-    """A case row of the ledger with the Case its events make."""
-
-    case_id: str
-    origin: str  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
-    spot_id: int | None
-    patrol_id: str | None  # PatrolRecord.id
-    office: str | None
-    town: str | None
-    opened_at: dt.date
-    cultivated_sqm: float | None  # figures when opened; case.cultivated_sqm is the latest
-    basic_farmland_sqm: float | None
-    recorded_at: str
-    case: Case
-
-
-# =================================================================================================
-# the interface
-# =================================================================================================
-
-
-@runtime_checkable
-class LedgerStore(Protocol):
-    """Everything the plugin does with a ledger; GeoPackage now, PostGIS later."""
-
-    @property
-    def evidence_dir(self) -> Path: ...
-
-    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
-
-    def import_batch(
-        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
-    ) -> ImportReport: ...
-
-    def batches(self) -> list[BatchSummary]: ...
-
-    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]: ...
-
-    def spot(self, spot_id: int) -> Spot: ...
-
-    def record_verdict(
-        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
-    ) -> int: ...
-
-    def verdict_history(self, spot_id: int) -> list[Verdict]: ...
-
-    def current_verdict(self, spot_id: int) -> Verdict | None: ...
-
-    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
-
-    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]: ...
-
-    def counts(self, batch: str | None = None) -> tuple[int, int]: ...
-
-    def open_case(
-        self,
-        origin: str,
-        *,
-        spot_id: int | None = None,
-        patrol_id: str | None = None,
-        date: dt.date | None = None,
-        person: str | None = None,
-        office: str | None = None,
-        town: str | None = None,
-        cultivated_sqm: float | None = None,
-        basic_farmland_sqm: float | None = None,
-        documents: Sequence[str] = (),
-        evidence_ids: Sequence[str] = (),
-        note: str = "",
-    ) -> str: ...
-
-    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int: ...
-
-    def case(self, case_id: str | int) -> Case: ...
-
-    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]: ...
-
-    def add_patrol(self, record: PatrolRecord) -> int: ...
-
-    def patrols(
-        self, office: str | None = None, start: dt.date | None = None, end: dt.date | None = None
-    ) -> list[PatrolRecord]: ...
-
-    def settings(self) -> dict[str, Any]: ...
-
-    def deadline_rules(self) -> dl.DeadlineRules: ...
-
-    def set_setting(self, key: str, value: Any) -> None: ...
-
-    def close(self) -> None: ...
-
+from .spot_files import require_sqlite
 
 # =================================================================================================
 # GeoPackage geometry encoding
@@ -391,8 +132,6 @@ def _gpkg_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
 # =================================================================================================
 # the GeoPackage container
 # =================================================================================================
-
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _parse_utc(text: str) -> dt.datetime:
@@ -549,16 +288,6 @@ def create_ledger_file(
         path.unlink(missing_ok=True)
         raise
     conn.close()
-
-
-def _require_sqlite(path: Path, what: str) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(len(_SQLITE_MAGIC))
-    if head != _SQLITE_MAGIC:
-        raise SpotFileError(
-            f"{path} 不是{what}文件（不是 SQLite 数据库）/ {path} is not a {what} file "
-            "(not an SQLite database)"
-        )
 
 
 # =================================================================================================
@@ -963,7 +692,7 @@ class SqlLedger:
     )
 
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
-        """Record a file already stored under the evidence folder (see store_evidence_file)."""
+        """Record a file already stored in the evidence folder (evidence.store_evidence_file)."""
         self.spot(spot_id)  # raises for an unknown spot
         relative, digest = vetted_evidence(record)
         with self.transaction():
@@ -1351,7 +1080,7 @@ class GeoPackageLedger(SqlLedger):
             raise LedgerError(f"{self.path} 是文件夹，不是台帐 / is a folder, not a ledger")
         else:
             try:
-                _require_sqlite(self.path, "GeoPackage 台帐")
+                require_sqlite(self.path, "GeoPackage 台帐")
             except SpotFileError as exc:
                 raise LedgerError(str(exc)) from None
         self._conn = _connect(self.path)
@@ -2160,464 +1889,3 @@ def _area_messages(areas: dict[str, float], spot_area: float | None) -> list[str
             f"{total:.2f} m², more than the spot area {spot_area:.2f} m²"
         )
     return messages
-
-
-# =================================================================================================
-# reading spot files
-# =================================================================================================
-
-_DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
-
-
-def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
-    """(encoding, fields that fail to decode with it) of a DBF's text, by strict decoding.
-
-    UTF-8 is tried first (strict UTF-8 almost never accepts GBK bytes), then GBK, then GB18030.
-    None when the text is plain ASCII, where the encoding does not matter.
-    """
-    data = Path(dbf_path).read_bytes()
-    if len(data) < 32:
-        raise SpotFileError(f"{dbf_path} 不是有效的 DBF 文件 / is not a valid DBF file (too short)")
-    records, header_length, record_length = struct.unpack("<IHH", data[4:12])
-    fields: list[tuple[bytes, int]] = []  # (name, width)
-    position = 32
-    while position + 32 <= header_length and data[position] != 0x0D:
-        fields.append((data[position : position + 11].split(b"\x00")[0], data[position + 16]))
-        position += 32
-    chunks = [name for name, _ in fields]
-    for record in range(records):
-        offset = header_length + record * record_length + 1  # skip the deletion flag
-        for _, width in fields:
-            chunks.append(data[offset : offset + width].rstrip(b" \x00"))
-            offset += width
-    chunks = [chunk for chunk in chunks if any(byte >= 0x80 for byte in chunk)]
-    if not chunks:
-        return None, 0
-    best: tuple[str | None, int] = (None, len(chunks) + 1)
-    for encoding in _DBF_CANDIDATES:
-        failures = 0
-        for chunk in chunks:
-            try:
-                chunk.decode(encoding)
-            except UnicodeDecodeError:
-                failures += 1
-        if failures < best[1]:
-            best = (encoding, failures)
-        if failures == 0:
-            break
-    return best
-
-
-def _require_shapefile(path: Path) -> None:
-    with open(path, "rb") as handle:
-        head = handle.read(100)
-    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != 9994:
-        raise SpotFileError(
-            f"{path} 不是 Shapefile（文件头无效）/ {path} is not a Shapefile (bad file header)"
-        )
-    if _sibling(path, ".dbf") is None:
-        raise SpotFileError(f"{path} 缺少 .dbf 文件 / the Shapefile {path} has no .dbf file")
-
-
-def _sibling(path: Path, suffix: str) -> Path | None:
-    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def read_spot_file(
-    path: str | os.PathLike, layer: str | None = None, encoding: str | None = None
-) -> tuple[list[SpotRecord], ReadReport]:
-    """Read screened (or delivered) spots from a Shapefile or GeoPackage, in EPSG:4527.
-
-    A Shapefile without .cpg gets its encoding guessed from the DBF bytes, and the report says
-    so. Other CRSs are transformed (and reported); a file without CRS is refused.
-    """
-    import fiona  # here, so the ledger itself works where fiona is not installed
-
-    path = Path(path)
-    report = ReadReport(path=str(path))
-    if not path.is_file():
-        raise SpotFileError(f"图斑文件不存在 / spot file not found: {path}")
-    suffix = path.suffix.lower()
-    if suffix == ".gpkg":
-        _require_sqlite(path, "GeoPackage")
-    elif suffix == ".shp":
-        _require_shapefile(path)
-        cpg = _sibling(path, ".cpg")
-        if encoding is None and cpg is not None:
-            # Read the .cpg here rather than trust GDAL to: inside QGIS the OGR provider turns
-            # GDAL's own .cpg handling off for the whole process (SHAPE_ENCODING="").
-            encoding = _cpg_encoding(cpg, report)
-        if encoding is None and cpg is None:
-            dbf = _sibling(path, ".dbf")
-            guessed, failures = guess_dbf_encoding(dbf)
-            if guessed is not None:
-                encoding = guessed
-                report.encoding_guessed = True
-                doubt = (
-                    ""
-                    if failures == 0
-                    else f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
-                )
-                report.warnings.append(
-                    ImportIssue(
-                        None,
-                        None,
-                        None,
-                        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
-                        f".cpg file: attribute encoding guessed as {guessed}",
-                    )
-                )
-    report.encoding = encoding
-    try:
-        layers = fiona.listlayers(str(path))
-    except Exception as exc:  # fiona raises several driver errors
-        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
-    if layer is None:
-        if len(layers) != 1:
-            raise SpotFileError(
-                f"{path} 含多个图层，请指定 / has several layers ({', '.join(layers)}): name one"
-            )
-        layer = layers[0]
-    elif layer not in layers:
-        raise SpotFileError(
-            f"{path} 中没有图层 {layer} / has no layer {layer} ({', '.join(layers)})"
-        )
-    report.layer = layer
-    options = {"encoding": encoding} if encoding else {}
-    records: list[SpotRecord] = []
-    try:
-        with fiona.open(str(path), layer=layer, **options) as source:
-            transform = _to_ledger_crs(source.crs, path, report)
-            for index, feature in enumerate(source):
-                geometry = None
-                if feature.geometry is not None:
-                    geometry = shape(feature.geometry)
-                    if transform is not None:
-                        geometry = transform(geometry)
-                records.append(SpotRecord(dict(feature.properties), geometry, index))
-    except SpotFileError:
-        raise
-    except Exception as exc:
-        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
-    return records, report
-
-
-# Code pages a .cpg may name, as Python codecs (ESRI writes numbers, others names).
-_CPG_CODECS = {"936": "gbk", "65001": "utf-8", "1252": "cp1252", "950": "big5", "54936": "gb18030"}
-
-
-def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
-    """The encoding a .cpg names, as a codec Python knows; None (with a warning) otherwise."""
-    import codecs
-
-    text = cpg.read_text(encoding="ascii", errors="replace").strip()
-    name = _CPG_CODECS.get(text.upper().replace("CP", "").replace("ANSI ", ""), text)
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        report.warnings.append(
-            ImportIssue(
-                None,
-                None,
-                None,
-                f"{cpg} 写明的编码 {text!r} 无法识别，将按 UTF-8 读取 / {cpg} names an "
-                f"unknown encoding {text!r}: read as UTF-8",
-            )
-        )
-        return None
-
-
-def _to_ledger_crs(crs, path: Path, report: ReadReport):
-    """A function taking geometries to the ledger CRS, or None when they are in it already."""
-    wkt = crs.to_wkt() if crs else ""
-    if not wkt:
-        raise SpotFileError(
-            f"{path} 没有坐标系，无法确定位置 / has no coordinate reference system: set it first"
-        )
-    source_crs = CRS.from_wkt(wkt)
-    report.source_crs = source_crs.to_string()
-    epsg = source_crs.to_epsg(min_confidence=70)
-    if epsg == ls.LEDGER_SRS_ID:
-        return None
-    transformer = Transformer.from_crs(source_crs, ls.LEDGER_SRS_ID, always_xy=True)
-    report.transformed = True
-    report.warnings.append(
-        ImportIssue(
-            None,
-            None,
-            None,
-            f"{path} 的坐标系为 {source_crs.name}，已转换为 EPSG:{ls.LEDGER_SRS_ID} / {path} is in "
-            f"{source_crs.name}: transformed to EPSG:{ls.LEDGER_SRS_ID}",
-        )
-    )
-
-    def transform(geometry: BaseGeometry) -> BaseGeometry:
-        def project(coords: np.ndarray) -> np.ndarray:
-            x, y = transformer.transform(coords[:, 0], coords[:, 1])
-            return np.column_stack([x, y])
-
-        return shapely.transform(geometry, project)
-
-    return transform
-
-
-# =================================================================================================
-# evidence files
-# =================================================================================================
-
-_UNSAFE_NAME_CHARS = set('<>:"/\\|?*')
-
-
-def evidence_dir_for(ledger_path: str | os.PathLike) -> Path:
-    return Path(ledger_path).resolve().parent / ls.EVIDENCE_DIR_NAME
-
-
-def _safe_name(name: str) -> str:
-    # Spot numbers and file names become folder and file names on Windows too.
-    cleaned = "".join("_" if c in _UNSAFE_NAME_CHARS or ord(c) < 32 else c for c in str(name))
-    cleaned = cleaned.strip(" .")
-    return cleaned or "_"
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def store_evidence_file(
-    ledger_path: str | os.PathLike,
-    spot_number: str,
-    source_file: str | os.PathLike,
-    kind: str,
-) -> EvidenceRecord:
-    """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence."""
-    return store_evidence_in(evidence_dir_for(ledger_path), spot_number, source_file, kind)
-
-
-def store_evidence_in(
-    root: str | os.PathLike,
-    spot_number: str,
-    source_file: str | os.PathLike,
-    kind: str,
-) -> EvidenceRecord:
-    """Copy a file into <root>/<spot>/ (a ledger's evidence_dir) and describe it for add_evidence.
-
-    The copy is written under a temporary name and renamed once its hash matches, so a crash
-    never leaves a half-copied file under a name the ledger points to. An identical file already
-    there is reused; a different one of the same name gets a numbered name.
-    """
-    if kind not in ls.EVIDENCE_KINDS:
-        raise LedgerError(f"证据类型无效 / unknown evidence kind {kind!r}: {ls.EVIDENCE_KINDS}")
-    source = Path(source_file)
-    if not source.is_file():
-        raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
-    root = Path(root)
-    folder = root / _safe_name(spot_number)
-    folder.mkdir(parents=True, exist_ok=True)
-    digest = file_sha256(source)
-    base = _safe_name(source.name)
-    stem, suffix = Path(base).stem, Path(base).suffix
-    target = folder / base
-    number = 1
-    while target.exists() and file_sha256(target) != digest:
-        number += 1
-        target = folder / f"{stem}_{number}{suffix}"
-    if not target.exists():
-        temporary = folder / f".{target.name}.part"
-        shutil.copy2(source, temporary)
-        if file_sha256(temporary) != digest:
-            temporary.unlink()
-            raise LedgerError(
-                f"复制时证据文件发生变化 / evidence file changed while copying: {source}"
-            )
-        os.replace(temporary, target)
-    stat = source.stat()
-    modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
-    record = EvidenceRecord(
-        kind=kind,
-        path=target.relative_to(root).as_posix(),
-        sha256=digest,
-        size=stat.st_size,
-        original_name=source.name,
-        file_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    )
-    if kind == ls.EVIDENCE_PHOTO:
-        exif = read_jpeg_exif(target)
-        record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
-    return record
-
-
-def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
-    """Evidence whose file is missing or whose content no longer matches its recorded hash."""
-    problems: list[EvidenceProblem] = []
-    root = ledger.evidence_dir
-    for record in ledger.evidence():
-        full = root / record.path
-        if not full.is_file():
-            problems.append(
-                EvidenceProblem(
-                    record.id,
-                    record.spot_id,
-                    record.path,
-                    "missing",
-                    f"证据文件缺失 / evidence file missing: {full}",
-                )
-            )
-        elif file_sha256(full) != record.sha256:
-            problems.append(
-                EvidenceProblem(
-                    record.id,
-                    record.spot_id,
-                    record.path,
-                    "altered",
-                    f"证据文件已被改动（哈希不符）/ evidence file altered (hash differs): {full}",
-                )
-            )
-    return problems
-
-
-# =================================================================================================
-# EXIF (JPEG) — standard library only, so it works in any QGIS Python
-# =================================================================================================
-
-
-@dataclass
-class ExifInfo:
-    taken_at: str | None = None  # ISO, the camera's local time (+offset when the camera gives it)
-    lon: float | None = None
-    lat: float | None = None
-
-
-_EXIF_IFD = 0x8769
-_GPS_IFD = 0x8825
-_DATETIME = 0x0132
-_DATETIME_ORIGINAL = 0x9003
-_DATETIME_DIGITIZED = 0x9004
-_OFFSET_TIME_ORIGINAL = 0x9011
-_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
-_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
-
-
-def read_jpeg_exif(path: str | os.PathLike) -> ExifInfo:
-    """EXIF time and GPS of a JPEG; empty when the file is no JPEG or carries none."""
-    with open(path, "rb") as handle:
-        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
-        return parse_jpeg_exif(handle.read(256 * 1024))
-
-
-def parse_jpeg_exif(data: bytes) -> ExifInfo:
-    if data[:2] != b"\xff\xd8":
-        return ExifInfo()
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            break
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
-            position += 2
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: no EXIF after this
-            break
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        segment = data[position + 4 : position + 2 + length]
-        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
-            try:
-                return _parse_tiff(segment[6:])
-            except (struct.error, IndexError, ValueError, ZeroDivisionError):
-                return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
-        position += 2 + length
-    return ExifInfo()
-
-
-def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:
-    if offset <= 0 or offset + 2 > len(tiff):
-        return {}
-    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
-    values: dict[int, Any] = {}
-    for entry in range(count):
-        start = offset + 2 + 12 * entry
-        if start + 12 > len(tiff):
-            break
-        tag, kind, number = struct.unpack(order + "HHI", tiff[start : start + 8])
-        size = _TYPE_SIZES.get(kind)
-        if size is None:
-            continue
-        length = size * number
-        if length <= 4:
-            raw = tiff[start + 8 : start + 8 + length]
-        else:
-            (pointer,) = struct.unpack(order + "I", tiff[start + 8 : start + 12])
-            raw = tiff[pointer : pointer + length]
-            if len(raw) < length:
-                continue
-        if kind == 2:
-            values[tag] = raw.split(b"\x00")[0].decode("ascii", "replace").strip()
-        elif kind in (1, 7):
-            values[tag] = raw
-        elif kind in (3, 4, 9):
-            code = {3: "H", 4: "I", 9: "i"}[kind]
-            values[tag] = struct.unpack(order + code * number, raw)
-        else:  # rationals: numerator / denominator pairs
-            code = "I" if kind == 5 else "i"
-            pairs = struct.unpack(order + code * (2 * number), raw)
-            values[tag] = tuple(
-                pairs[i] / pairs[i + 1] if pairs[i + 1] else math.nan
-                for i in range(0, len(pairs), 2)
-            )
-    return values
-
-
-def _exif_time(text: Any, offset: Any) -> str | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None  # "0000:00:00 00:00:00" and other blanks cameras write
-    iso = moment.isoformat()
-    if isinstance(offset, str) and len(offset) == 6 and offset[0] in "+-":
-        iso += offset
-    return iso
-
-
-def _degrees(value: Any, ref: Any, negative: str, limit: float) -> float | None:
-    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(ref, str) or not ref:
-        return None  # without its N/S or E/W reference the sign of a coordinate is unknown
-    degrees = value[0] + value[1] / 60.0 + value[2] / 3600.0
-    if not math.isfinite(degrees) or degrees > limit:
-        return None
-    return -degrees if ref.upper().startswith(negative) else degrees
-
-
-def _parse_tiff(tiff: bytes) -> ExifInfo:
-    if tiff[:2] == b"II":
-        order = "<"
-    elif tiff[:2] == b"MM":
-        order = ">"
-    else:
-        return ExifInfo()
-    magic, first = struct.unpack(order + "HI", tiff[2:8])
-    if magic != 42:
-        return ExifInfo()
-    main = _read_ifd(tiff, first, order)
-    exif = _read_ifd(tiff, main[_EXIF_IFD][0], order) if _EXIF_IFD in main else {}
-    gps = _read_ifd(tiff, main[_GPS_IFD][0], order) if _GPS_IFD in main else {}
-    taken = (
-        _exif_time(exif.get(_DATETIME_ORIGINAL), exif.get(_OFFSET_TIME_ORIGINAL))
-        or _exif_time(exif.get(_DATETIME_DIGITIZED), None)
-        or _exif_time(main.get(_DATETIME), None)
-    )
-    lat = _degrees(gps.get(_GPS_LAT), gps.get(_GPS_LAT_REF), "S", 90.0)
-    lon = _degrees(gps.get(_GPS_LON), gps.get(_GPS_LON_REF), "W", 180.0)
-    if lat is None or lon is None:
-        lat = lon = None
-    return ExifInfo(taken, lon, lat)

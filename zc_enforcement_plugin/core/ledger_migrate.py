@@ -21,13 +21,13 @@ from typing import Any
 import shapely
 
 from . import ledger_schema as ls
+from .evidence import file_sha256
 from .ledger import (
     GeoPackageLedger,
     LedgerError,
     LedgerStore,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
-    file_sha256,
     union_bounds,
 )
 

@@ -20,7 +20,7 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
   tools and viewers open anyway. The database keeps each file's path, size and SHA-256, so
-  ledger.check_evidence_integrity finds a file missing or altered exactly as for a GeoPackage.
+  evidence.check_evidence_integrity finds a file missing or altered exactly as for a GeoPackage.
 
 psycopg2 is imported when a ledger is opened, so the rest of the plugin works without it.
 """

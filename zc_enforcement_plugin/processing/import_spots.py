@@ -16,7 +16,7 @@ from qgis.core import (
 )
 
 from ..compat import SOURCE_POLYGON
-from ..core import domain, ledger
+from ..core import domain, ledger, spot_files
 from ..core.towns import assign_towns
 from ..i18n import tr
 from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
@@ -138,7 +138,7 @@ class ImportSpots(EnforcementAlgorithm):
             path = parts.get("path") or ""
             if path.lower().endswith((".shp", ".gpkg")):
                 try:
-                    records, read = ledger.read_spot_file(path, parts.get("layerName") or None)
+                    records, read = spot_files.read_spot_file(path, parts.get("layerName") or None)
                 except ledger.LedgerError as error:
                     raise fail(str(error)) from error
                 for issue in read.errors:

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..core import cases, ledger
+from ..core import cases, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.workdays import WorkCalendar
 
@@ -231,7 +231,7 @@ class ReviewSession:
             raise ledger.LedgerError(
                 f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
             )
-        record = ledger.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
+        record = evidence.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
         self.store.add_evidence(spot.id, record)
         return record
 

@@ -49,7 +49,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..compat import GEOMETRY_POLYGON
-from ..core import domain, ledger
+from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
 from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
@@ -541,7 +541,7 @@ class VerificationDock(QgsDockWidget):
     def check_evidence(self) -> list:
         if self.session.store is None:
             return []
-        problems = ledger.check_evidence_integrity(self.session.store)
+        problems = evidence.check_evidence_integrity(self.session.store)
         if problems:
             self._warn("\n".join(problem.message for problem in problems))
         else:

@@ -1,0 +1,270 @@
+"""Evidence files beside a ledger (copied, hashed, checked) and the EXIF time and GPS of photos."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import shutil
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import ledger_schema as ls
+from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
+
+_UNSAFE_NAME_CHARS = set('<>:"/\\|?*')
+
+
+def evidence_dir_for(ledger_path: str | os.PathLike) -> Path:
+    return Path(ledger_path).resolve().parent / ls.EVIDENCE_DIR_NAME
+
+
+def _safe_name(name: str) -> str:
+    # Spot numbers and file names become folder and file names on Windows too.
+    cleaned = "".join("_" if c in _UNSAFE_NAME_CHARS or ord(c) < 32 else c for c in str(name))
+    cleaned = cleaned.strip(" .")
+    return cleaned or "_"
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def store_evidence_file(
+    ledger_path: str | os.PathLike,
+    spot_number: str,
+    source_file: str | os.PathLike,
+    kind: str,
+) -> EvidenceRecord:
+    """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence."""
+    return store_evidence_in(evidence_dir_for(ledger_path), spot_number, source_file, kind)
+
+
+def store_evidence_in(
+    root: str | os.PathLike,
+    spot_number: str,
+    source_file: str | os.PathLike,
+    kind: str,
+) -> EvidenceRecord:
+    """Copy a file into <root>/<spot>/ (a ledger's evidence_dir) and describe it for add_evidence.
+
+    The copy is written under a temporary name and renamed once its hash matches, so a crash
+    never leaves a half-copied file under a name the ledger points to. An identical file already
+    there is reused; a different one of the same name gets a numbered name.
+    """
+    if kind not in ls.EVIDENCE_KINDS:
+        raise LedgerError(f"证据类型无效 / unknown evidence kind {kind!r}: {ls.EVIDENCE_KINDS}")
+    source = Path(source_file)
+    if not source.is_file():
+        raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
+    root = Path(root)
+    folder = root / _safe_name(spot_number)
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = file_sha256(source)
+    base = _safe_name(source.name)
+    stem, suffix = Path(base).stem, Path(base).suffix
+    target = folder / base
+    number = 1
+    while target.exists() and file_sha256(target) != digest:
+        number += 1
+        target = folder / f"{stem}_{number}{suffix}"
+    if not target.exists():
+        temporary = folder / f".{target.name}.part"
+        shutil.copy2(source, temporary)
+        if file_sha256(temporary) != digest:
+            temporary.unlink()
+            raise LedgerError(
+                f"复制时证据文件发生变化 / evidence file changed while copying: {source}"
+            )
+        os.replace(temporary, target)
+    stat = source.stat()
+    modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
+    record = EvidenceRecord(
+        kind=kind,
+        path=target.relative_to(root).as_posix(),
+        sha256=digest,
+        size=stat.st_size,
+        original_name=source.name,
+        file_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )
+    if kind == ls.EVIDENCE_PHOTO:
+        exif = read_jpeg_exif(target)
+        record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
+    return record
+
+
+def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
+    """Evidence whose file is missing or whose content no longer matches its recorded hash."""
+    problems: list[EvidenceProblem] = []
+    root = ledger.evidence_dir
+    for record in ledger.evidence():
+        full = root / record.path
+        if not full.is_file():
+            problems.append(
+                EvidenceProblem(
+                    record.id,
+                    record.spot_id,
+                    record.path,
+                    "missing",
+                    f"证据文件缺失 / evidence file missing: {full}",
+                )
+            )
+        elif file_sha256(full) != record.sha256:
+            problems.append(
+                EvidenceProblem(
+                    record.id,
+                    record.spot_id,
+                    record.path,
+                    "altered",
+                    f"证据文件已被改动（哈希不符）/ evidence file altered (hash differs): {full}",
+                )
+            )
+    return problems
+
+
+# =================================================================================================
+# EXIF (JPEG) — standard library only, so it works in any QGIS Python
+# =================================================================================================
+
+
+@dataclass
+class ExifInfo:
+    taken_at: str | None = None  # ISO, the camera's local time (+offset when the camera gives it)
+    lon: float | None = None
+    lat: float | None = None
+
+
+_EXIF_IFD = 0x8769
+_GPS_IFD = 0x8825
+_DATETIME = 0x0132
+_DATETIME_ORIGINAL = 0x9003
+_DATETIME_DIGITIZED = 0x9004
+_OFFSET_TIME_ORIGINAL = 0x9011
+_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
+_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
+
+
+def read_jpeg_exif(path: str | os.PathLike) -> ExifInfo:
+    """EXIF time and GPS of a JPEG; empty when the file is no JPEG or carries none."""
+    with open(path, "rb") as handle:
+        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
+        return parse_jpeg_exif(handle.read(256 * 1024))
+
+
+def parse_jpeg_exif(data: bytes) -> ExifInfo:
+    if data[:2] != b"\xff\xd8":
+        return ExifInfo()
+    position = 2
+    while position + 4 <= len(data):
+        if data[position] != 0xFF:
+            break
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            position += 2
+            continue
+        if marker in (0xD9, 0xDA):  # end of image, start of scan: no EXIF after this
+            break
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        segment = data[position + 4 : position + 2 + length]
+        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
+            try:
+                return _parse_tiff(segment[6:])
+            except (struct.error, IndexError, ValueError, ZeroDivisionError):
+                return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
+        position += 2 + length
+    return ExifInfo()
+
+
+def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:
+    if offset <= 0 or offset + 2 > len(tiff):
+        return {}
+    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
+    values: dict[int, Any] = {}
+    for entry in range(count):
+        start = offset + 2 + 12 * entry
+        if start + 12 > len(tiff):
+            break
+        tag, kind, number = struct.unpack(order + "HHI", tiff[start : start + 8])
+        size = _TYPE_SIZES.get(kind)
+        if size is None:
+            continue
+        length = size * number
+        if length <= 4:
+            raw = tiff[start + 8 : start + 8 + length]
+        else:
+            (pointer,) = struct.unpack(order + "I", tiff[start + 8 : start + 12])
+            raw = tiff[pointer : pointer + length]
+            if len(raw) < length:
+                continue
+        if kind == 2:
+            values[tag] = raw.split(b"\x00")[0].decode("ascii", "replace").strip()
+        elif kind in (1, 7):
+            values[tag] = raw
+        elif kind in (3, 4, 9):
+            code = {3: "H", 4: "I", 9: "i"}[kind]
+            values[tag] = struct.unpack(order + code * number, raw)
+        else:  # rationals: numerator / denominator pairs
+            code = "I" if kind == 5 else "i"
+            pairs = struct.unpack(order + code * (2 * number), raw)
+            values[tag] = tuple(
+                pairs[i] / pairs[i + 1] if pairs[i + 1] else math.nan
+                for i in range(0, len(pairs), 2)
+            )
+    return values
+
+
+def _exif_time(text: Any, offset: Any) -> str | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None  # "0000:00:00 00:00:00" and other blanks cameras write
+    iso = moment.isoformat()
+    if isinstance(offset, str) and len(offset) == 6 and offset[0] in "+-":
+        iso += offset
+    return iso
+
+
+def _degrees(value: Any, ref: Any, negative: str, limit: float) -> float | None:
+    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(ref, str) or not ref:
+        return None  # without its N/S or E/W reference the sign of a coordinate is unknown
+    degrees = value[0] + value[1] / 60.0 + value[2] / 3600.0
+    if not math.isfinite(degrees) or degrees > limit:
+        return None
+    return -degrees if ref.upper().startswith(negative) else degrees
+
+
+def _parse_tiff(tiff: bytes) -> ExifInfo:
+    if tiff[:2] == b"II":
+        order = "<"
+    elif tiff[:2] == b"MM":
+        order = ">"
+    else:
+        return ExifInfo()
+    magic, first = struct.unpack(order + "HI", tiff[2:8])
+    if magic != 42:
+        return ExifInfo()
+    main = _read_ifd(tiff, first, order)
+    exif = _read_ifd(tiff, main[_EXIF_IFD][0], order) if _EXIF_IFD in main else {}
+    gps = _read_ifd(tiff, main[_GPS_IFD][0], order) if _GPS_IFD in main else {}
+    taken = (
+        _exif_time(exif.get(_DATETIME_ORIGINAL), exif.get(_OFFSET_TIME_ORIGINAL))
+        or _exif_time(exif.get(_DATETIME_DIGITIZED), None)
+        or _exif_time(main.get(_DATETIME), None)
+    )
+    lat = _degrees(gps.get(_GPS_LAT), gps.get(_GPS_LAT_REF), "S", 90.0)
+    lon = _degrees(gps.get(_GPS_LON), gps.get(_GPS_LON_REF), "W", 180.0)
+    if lat is None or lon is None:
+        lat = lon = None
+    return ExifInfo(taken, lon, lat)

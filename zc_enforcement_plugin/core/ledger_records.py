@@ -1,0 +1,336 @@
+"""The ledger's records, errors and storage interface (LedgerStore), shared by every store."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+from shapely.geometry.base import BaseGeometry
+
+from . import deadlines as dl
+from .cases import Case, CaseEvent, Stage
+from .domain import (
+    SPOT_NUMBER,
+)
+from .patrols import PatrolRecord
+
+
+class LedgerError(Exception):
+    """The ledger or a file cannot be opened, read or written as asked; the message names it."""
+
+
+class SpotFileError(LedgerError):
+    """A spot file is missing, unreadable or not what its name claims."""
+
+
+class CaseError(LedgerError):
+    """A case cannot be opened as asked (e.g. its spot is not judged illegal); the message says why.
+
+    Impossible procedure steps raise cases.ProcedureError instead, as Case.apply does.
+    """
+
+
+class VerdictError(LedgerError):
+    """A verdict was refused; `messages` says why (Chinese first, then English)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class ConflictError(LedgerError):
+    """A save was refused because someone else saved the same spot since it was read.
+
+    The message shows both versions; `current` is the verdict now in the ledger (None if none),
+    `refused` the one that was not saved. A shared (PostGIS) ledger keeps the refused one in its
+    conflict history.
+    """
+
+    def __init__(self, message: str, current: Verdict | None, refused: Verdict):
+        super().__init__(message)
+        self.current = current
+        self.refused = refused
+
+
+@dataclass
+class ImportIssue:
+    """One thing wrong (or worth knowing) about one spot of a delivery, or about the whole file."""
+
+    index: int | None  # feature index in the source file; None for the file as a whole
+    number: str | None  # JCBH as read
+    field: str | None  # attribute concerned
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.index is not None:
+            where.append(f"#{self.index}")
+        if self.number:
+            where.append(f"{SPOT_NUMBER}={self.number}")
+        if self.field:
+            where.append(self.field)
+        return (" ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, and every spot refused (errors) or worth a look (warnings)."""
+
+    batch: str
+    added: int = 0
+    refreshed: int = 0
+    skipped: int = 0
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        head = (
+            f"批次 {self.batch}: 新增 {self.added}, 更新 {self.refreshed}, 未导入 {self.skipped} / "
+            f"batch {self.batch}: {self.added} added, {self.refreshed} refreshed, "
+            f"{self.skipped} not imported"
+        )
+        return (
+            [head]
+            + [f"错误 / error: {issue}" for issue in self.errors]
+            + [f"提示 / warning: {issue}" for issue in self.warnings]
+        )
+
+
+@dataclass
+class ReadReport:
+    """How a spot file was read: layer, encoding (and whether it was guessed), CRS, issues."""
+
+    path: str
+    layer: str | None = None
+    encoding: str | None = None
+    encoding_guessed: bool = False
+    source_crs: str | None = None
+    transformed: bool = False
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+
+
+@dataclass
+class SpotRecord:
+    """One spot as delivered and screened, ready to import. Geometry is in EPSG:4527."""
+
+    attributes: dict[str, Any]  # every delivered and screening field, by field name
+    geometry: BaseGeometry | None
+    source_index: int | None = None  # feature index in the source file, for reports
+
+    @property
+    def number(self) -> Any:
+        return self.attributes.get(SPOT_NUMBER)
+
+
+@dataclass
+class SpotFilter:
+    """Which spots the list shows; None means any."""
+
+    batch: str | None = None
+    town: str | None = None  # XZMC
+    office: str | None = None  # SMC
+    status: str | None = None  # ledger_schema.STATUS_*
+    flag: str | None = None  # one of ledger_schema.SPOT_FLAG_COLUMNS, shows spots where it is set
+    suggested: str | None = None  # JYPD
+
+
+@dataclass
+class SpotSummary:
+    """A row of the spot list."""
+
+    id: int
+    batch: str
+    number: str
+    town: str | None
+    office: str | None
+    spot_area: float | None  # TBMJ, m²
+    cultivated_area: float | None  # GDMJ
+    basic_farmland_area: float | None  # YJJBNTMJ
+    suggested: str | None  # JYPD
+    priority: int | None  # YXJ
+    status: str
+    category: str | None  # current verdict, if any
+    kind: str | None
+
+
+@dataclass
+class Spot(SpotSummary):
+    """A spot with its geometry and all its fields."""
+
+    geometry: BaseGeometry | None
+    attributes: dict[str, Any]
+    imported_at: str
+    updated_at: str
+    # Number of verdicts recorded for the spot: what a save passes back as expected_version.
+    version: int = 0
+
+
+@dataclass
+class BatchSummary:
+    id: int
+    name: str
+    source: str | None
+    imported_at: str
+    updated_at: str
+    spot_count: int
+    verified_count: int
+
+
+@dataclass
+class Verdict:
+    """A verdict record. The store fills id, spot_id and recorded_at; a correction sets corrects."""
+
+    category: str  # ledger_schema.VERDICT_CATEGORIES
+    kind: str | None  # basis (legal) or kind (illegal, other)
+    verifier: str
+    verified_on: dt.date | str | None
+    approval_number: str | None = None
+    areas: dict[str, float] = field(default_factory=dict)  # ledger_schema.VERDICT_AREA_FIELDS
+    note: str = ""
+    corrects: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)  # ledger_schema.DETAIL_KEYS
+    id: int | None = None
+    spot_id: int | None = None
+    recorded_at: str | None = None
+
+
+@dataclass
+class EvidenceRecord:
+    """An evidence file: where it lies under the evidence folder, its hash, and photo metadata."""
+
+    kind: str  # ledger_schema.EVIDENCE_KINDS
+    path: str  # relative to the evidence folder, '/'-separated
+    sha256: str
+    size: int
+    original_name: str = ""
+    file_modified: str | None = None  # UTC
+    taken_at: str | None = None  # EXIF DateTimeOriginal (camera's local time, offset if given)
+    gps_lon: float | None = None
+    gps_lat: float | None = None
+    note: str = ""
+    id: int | None = None
+    spot_id: int | None = None
+    recorded_at: str | None = None
+
+
+@dataclass
+class EvidenceProblem:
+    evidence_id: int
+    spot_id: int
+    path: str
+    problem: str  # "missing" or "altered"
+    message: str
+
+
+@dataclass
+class CaseFilter:
+    """Which cases cases() returns; None means any."""
+
+    office: str | None = None
+    town: str | None = None
+    origin: str | None = None  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
+    spot_id: int | None = None
+    stage: Stage | str | None = None  # current stage
+    closed: bool | None = None
+
+
+@dataclass
+class CaseRecord:
+    """A case row of the ledger with the Case its events make."""
+
+    case_id: str
+    origin: str  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
+    spot_id: int | None
+    patrol_id: str | None  # PatrolRecord.id
+    office: str | None
+    town: str | None
+    opened_at: dt.date
+    cultivated_sqm: float | None  # figures when opened; case.cultivated_sqm is the latest
+    basic_farmland_sqm: float | None
+    recorded_at: str
+    case: Case
+
+
+# =================================================================================================
+# the interface
+# =================================================================================================
+
+
+@runtime_checkable
+class LedgerStore(Protocol):
+    """Everything the plugin does with a ledger; GeoPackage now, PostGIS later."""
+
+    @property
+    def evidence_dir(self) -> Path: ...
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]: ...
+
+    def import_batch(
+        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+    ) -> ImportReport: ...
+
+    def batches(self) -> list[BatchSummary]: ...
+
+    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]: ...
+
+    def spot(self, spot_id: int) -> Spot: ...
+
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int: ...
+
+    def verdict_history(self, spot_id: int) -> list[Verdict]: ...
+
+    def current_verdict(self, spot_id: int) -> Verdict | None: ...
+
+    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
+
+    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]: ...
+
+    def counts(self, batch: str | None = None) -> tuple[int, int]: ...
+
+    def open_case(
+        self,
+        origin: str,
+        *,
+        spot_id: int | None = None,
+        patrol_id: str | None = None,
+        date: dt.date | None = None,
+        person: str | None = None,
+        office: str | None = None,
+        town: str | None = None,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+        documents: Sequence[str] = (),
+        evidence_ids: Sequence[str] = (),
+        note: str = "",
+    ) -> str: ...
+
+    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int: ...
+
+    def case(self, case_id: str | int) -> Case: ...
+
+    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]: ...
+
+    def add_patrol(self, record: PatrolRecord) -> int: ...
+
+    def patrols(
+        self, office: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[PatrolRecord]: ...
+
+    def settings(self) -> dict[str, Any]: ...
+
+    def deadline_rules(self) -> dl.DeadlineRules: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,226 @@
+"""Reading a delivered spot file (Shapefile or GeoPackage) into SpotRecords: encodings (.cpg, GBK
+without .cpg), CRS and the checks that name the file, feature and field."""
+
+from __future__ import annotations
+
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import CRS, Transformer
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from . import ledger_schema as ls
+from .ledger_records import ImportIssue, ReadReport, SpotFileError, SpotRecord
+
+_DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def require_sqlite(path: Path, what: str) -> None:
+    """Refuse a file that claims to be a GeoPackage (a delivery or a ledger) but is not SQLite."""
+    with open(path, "rb") as handle:
+        head = handle.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise SpotFileError(
+            f"{path} 不是{what}文件（不是 SQLite 数据库）/ {path} is not a {what} file "
+            "(not an SQLite database)"
+        )
+
+
+def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
+    """(encoding, fields that fail to decode with it) of a DBF's text, by strict decoding.
+
+    UTF-8 is tried first (strict UTF-8 almost never accepts GBK bytes), then GBK, then GB18030.
+    None when the text is plain ASCII, where the encoding does not matter.
+    """
+    data = Path(dbf_path).read_bytes()
+    if len(data) < 32:
+        raise SpotFileError(f"{dbf_path} 不是有效的 DBF 文件 / is not a valid DBF file (too short)")
+    records, header_length, record_length = struct.unpack("<IHH", data[4:12])
+    fields: list[tuple[bytes, int]] = []  # (name, width)
+    position = 32
+    while position + 32 <= header_length and data[position] != 0x0D:
+        fields.append((data[position : position + 11].split(b"\x00")[0], data[position + 16]))
+        position += 32
+    chunks = [name for name, _ in fields]
+    for record in range(records):
+        offset = header_length + record * record_length + 1  # skip the deletion flag
+        for _, width in fields:
+            chunks.append(data[offset : offset + width].rstrip(b" \x00"))
+            offset += width
+    chunks = [chunk for chunk in chunks if any(byte >= 0x80 for byte in chunk)]
+    if not chunks:
+        return None, 0
+    best: tuple[str | None, int] = (None, len(chunks) + 1)
+    for encoding in _DBF_CANDIDATES:
+        failures = 0
+        for chunk in chunks:
+            try:
+                chunk.decode(encoding)
+            except UnicodeDecodeError:
+                failures += 1
+        if failures < best[1]:
+            best = (encoding, failures)
+        if failures == 0:
+            break
+    return best
+
+
+def _require_shapefile(path: Path) -> None:
+    with open(path, "rb") as handle:
+        head = handle.read(100)
+    if len(head) < 100 or struct.unpack(">i", head[:4])[0] != 9994:
+        raise SpotFileError(
+            f"{path} 不是 Shapefile（文件头无效）/ {path} is not a Shapefile (bad file header)"
+        )
+    if _sibling(path, ".dbf") is None:
+        raise SpotFileError(f"{path} 缺少 .dbf 文件 / the Shapefile {path} has no .dbf file")
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def read_spot_file(
+    path: str | os.PathLike, layer: str | None = None, encoding: str | None = None
+) -> tuple[list[SpotRecord], ReadReport]:
+    """Read screened (or delivered) spots from a Shapefile or GeoPackage, in EPSG:4527.
+
+    A Shapefile without .cpg gets its encoding guessed from the DBF bytes, and the report says
+    so. Other CRSs are transformed (and reported); a file without CRS is refused.
+    """
+    import fiona  # here, so the ledger itself works where fiona is not installed
+
+    path = Path(path)
+    report = ReadReport(path=str(path))
+    if not path.is_file():
+        raise SpotFileError(f"图斑文件不存在 / spot file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".gpkg":
+        require_sqlite(path, "GeoPackage")
+    elif suffix == ".shp":
+        _require_shapefile(path)
+        cpg = _sibling(path, ".cpg")
+        if encoding is None and cpg is not None:
+            # Read the .cpg here rather than trust GDAL to: inside QGIS the OGR provider turns
+            # GDAL's own .cpg handling off for the whole process (SHAPE_ENCODING="").
+            encoding = _cpg_encoding(cpg, report)
+        if encoding is None and cpg is None:
+            dbf = _sibling(path, ".dbf")
+            guessed, failures = guess_dbf_encoding(dbf)
+            if guessed is not None:
+                encoding = guessed
+                report.encoding_guessed = True
+                doubt = (
+                    ""
+                    if failures == 0
+                    else f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
+                )
+                report.warnings.append(
+                    ImportIssue(
+                        None,
+                        None,
+                        None,
+                        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
+                        f".cpg file: attribute encoding guessed as {guessed}",
+                    )
+                )
+    report.encoding = encoding
+    try:
+        layers = fiona.listlayers(str(path))
+    except Exception as exc:  # fiona raises several driver errors
+        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
+    if layer is None:
+        if len(layers) != 1:
+            raise SpotFileError(
+                f"{path} 含多个图层，请指定 / has several layers ({', '.join(layers)}): name one"
+            )
+        layer = layers[0]
+    elif layer not in layers:
+        raise SpotFileError(
+            f"{path} 中没有图层 {layer} / has no layer {layer} ({', '.join(layers)})"
+        )
+    report.layer = layer
+    options = {"encoding": encoding} if encoding else {}
+    records: list[SpotRecord] = []
+    try:
+        with fiona.open(str(path), layer=layer, **options) as source:
+            transform = _to_ledger_crs(source.crs, path, report)
+            for index, feature in enumerate(source):
+                geometry = None
+                if feature.geometry is not None:
+                    geometry = shape(feature.geometry)
+                    if transform is not None:
+                        geometry = transform(geometry)
+                records.append(SpotRecord(dict(feature.properties), geometry, index))
+    except SpotFileError:
+        raise
+    except Exception as exc:
+        raise SpotFileError(f"无法读取图斑文件 / cannot read spot file {path}: {exc}") from exc
+    return records, report
+
+
+# Code pages a .cpg may name, as Python codecs (ESRI writes numbers, others names).
+_CPG_CODECS = {"936": "gbk", "65001": "utf-8", "1252": "cp1252", "950": "big5", "54936": "gb18030"}
+
+
+def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
+    """The encoding a .cpg names, as a codec Python knows; None (with a warning) otherwise."""
+    import codecs
+
+    text = cpg.read_text(encoding="ascii", errors="replace").strip()
+    name = _CPG_CODECS.get(text.upper().replace("CP", "").replace("ANSI ", ""), text)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                None,
+                f"{cpg} 写明的编码 {text!r} 无法识别，将按 UTF-8 读取 / {cpg} names an "
+                f"unknown encoding {text!r}: read as UTF-8",
+            )
+        )
+        return None
+
+
+def _to_ledger_crs(crs, path: Path, report: ReadReport):
+    """A function taking geometries to the ledger CRS, or None when they are in it already."""
+    wkt = crs.to_wkt() if crs else ""
+    if not wkt:
+        raise SpotFileError(
+            f"{path} 没有坐标系，无法确定位置 / has no coordinate reference system: set it first"
+        )
+    source_crs = CRS.from_wkt(wkt)
+    report.source_crs = source_crs.to_string()
+    epsg = source_crs.to_epsg(min_confidence=70)
+    if epsg == ls.LEDGER_SRS_ID:
+        return None
+    transformer = Transformer.from_crs(source_crs, ls.LEDGER_SRS_ID, always_xy=True)
+    report.transformed = True
+    report.warnings.append(
+        ImportIssue(
+            None,
+            None,
+            None,
+            f"{path} 的坐标系为 {source_crs.name}，已转换为 EPSG:{ls.LEDGER_SRS_ID} / {path} is in "
+            f"{source_crs.name}: transformed to EPSG:{ls.LEDGER_SRS_ID}",
+        )
+    )
+
+    def transform(geometry: BaseGeometry) -> BaseGeometry:
+        def project(coords: np.ndarray) -> np.ndarray:
+            x, y = transformer.transform(coords[:, 0], coords[:, 1])
+            return np.column_stack([x, y])
+
+        return shapely.transform(geometry, project)
+
+    return transform
