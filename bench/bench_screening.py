@@ -25,14 +25,7 @@ OUT = REPO / "bench_output"
 
 from zc_enforcement_plugin.core import domain  # noqa: E402
 
-OVERLAYS = {
-    "LAND_USE": domain.DEMO_LAYER_LAND_USE,
-    "BASIC_FARMLAND": domain.DEMO_LAYER_BASIC_FARMLAND,
-    "RED_LINE": domain.DEMO_LAYER_RED_LINE,
-    "NO_MINING": domain.DEMO_LAYER_NO_MINING,
-    "THREE_ZONES": domain.DEMO_LAYER_THREE_ZONES,
-    "APPROVALS": domain.DEMO_LAYER_APPROVALS,
-}
+OVERLAYS = domain.DEMO_SCREENING_OVERLAYS
 
 
 def district(size: str) -> Path:

@@ -47,12 +47,7 @@ def main() -> int:
     pieces = out / "screened_pieces.gpkg"
     parameters = {
         "SPOTS": f"{gpkg}|layername={domain.DEMO_LAYER_SPOTS}",
-        "LAND_USE": f"{gpkg}|layername={domain.DEMO_LAYER_LAND_USE}",
-        "BASIC_FARMLAND": f"{gpkg}|layername={domain.DEMO_LAYER_BASIC_FARMLAND}",
-        "RED_LINE": f"{gpkg}|layername={domain.DEMO_LAYER_RED_LINE}",
-        "NO_MINING": f"{gpkg}|layername={domain.DEMO_LAYER_NO_MINING}",
-        "THREE_ZONES": f"{gpkg}|layername={domain.DEMO_LAYER_THREE_ZONES}",
-        "APPROVALS": f"{gpkg}|layername={domain.DEMO_LAYER_APPROVALS}",
+        **{k: f"{gpkg}|layername={v}" for k, v in domain.DEMO_SCREENING_OVERLAYS.items()},
         "OUTPUT": screened,
         "OUTPUT_PIECES": pieces,
     }

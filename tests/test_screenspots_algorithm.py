@@ -53,18 +53,8 @@ def by_key(layer, key=domain.SPOT_NUMBER):
 def test_demo_district_end_to_end(provider, demo):
     gpkg = demo.gpkg
     source = QgsVectorLayer(f"{gpkg}|layername={domain.DEMO_LAYER_SPOTS}", "spots", "ogr")
-    result = run(
-        {
-            "SPOTS": source,
-            "LAND_USE": f"{gpkg}|layername={domain.DEMO_LAYER_LAND_USE}",
-            "BASIC_FARMLAND": f"{gpkg}|layername={domain.DEMO_LAYER_BASIC_FARMLAND}",
-            "RED_LINE": f"{gpkg}|layername={domain.DEMO_LAYER_RED_LINE}",
-            "NO_MINING": f"{gpkg}|layername={domain.DEMO_LAYER_NO_MINING}",
-            "THREE_ZONES": f"{gpkg}|layername={domain.DEMO_LAYER_THREE_ZONES}",
-            "APPROVALS": f"{gpkg}|layername={domain.DEMO_LAYER_APPROVALS}",
-            "OUTPUT_PIECES": "memory:",
-        }
-    )
+    overlays = {k: f"{gpkg}|layername={v}" for k, v in domain.DEMO_SCREENING_OVERLAYS.items()}
+    result = run({"SPOTS": source, **overlays, "OUTPUT_PIECES": "memory:"})
     out = result["OUTPUT"]
     # Every spot is kept, broken ones included, with its input fields unchanged.
     assert out.featureCount() == source.featureCount()
@@ -224,14 +214,7 @@ def test_invalid_and_empty_spots_are_kept_and_flagged(provider):
     assert not rows["OK"][domain.GEOMETRY_NOTE] and rows["OK"][domain.SPOT_AREA] == 100
 
 
-DEMO_OVERLAYS = {
-    "LAND_USE": domain.DEMO_LAYER_LAND_USE,
-    "BASIC_FARMLAND": domain.DEMO_LAYER_BASIC_FARMLAND,
-    "RED_LINE": domain.DEMO_LAYER_RED_LINE,
-    "NO_MINING": domain.DEMO_LAYER_NO_MINING,
-    "THREE_ZONES": domain.DEMO_LAYER_THREE_ZONES,
-    "APPROVALS": domain.DEMO_LAYER_APPROVALS,
-}
+DEMO_OVERLAYS = domain.DEMO_SCREENING_OVERLAYS
 
 
 def test_geopackage_index_read_gives_what_reading_every_feature_gives(provider, demo):

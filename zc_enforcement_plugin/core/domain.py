@@ -235,6 +235,16 @@ DEMO_LAYER_THREE_ZONES_ZONES = "SQLX_ZONES"
 DEMO_LAYER_THREE_ZONES = "SQLX"
 DEMO_LAYER_APPROVALS = "PZYD"
 DEMO_LAYER_SPOTS = "JCTB"
+# The demo district's layers as the overlay inputs of zcenforcement:screenspots (its parameter
+# names, a public interface -> layer), for the demo, the benchmark and the tests.
+DEMO_SCREENING_OVERLAYS = {
+    "LAND_USE": DEMO_LAYER_LAND_USE,
+    "BASIC_FARMLAND": DEMO_LAYER_BASIC_FARMLAND,
+    "RED_LINE": DEMO_LAYER_RED_LINE,
+    "NO_MINING": DEMO_LAYER_NO_MINING,
+    "THREE_ZONES": DEMO_LAYER_THREE_ZONES,
+    "APPROVALS": DEMO_LAYER_APPROVALS,
+}
 # Fields of those layers not named above.
 PARCEL_ID = "BSM"  # DLTB feature id
 DISTRICT_NAME = "XZQMC"  # XZQ outline: XZQDM (SPOT_COUNTY_CODE) and this name
