@@ -42,10 +42,9 @@ from zc_enforcement_plugin.core.ledger import (
     create_ledger_file,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
-    misdecoding_reason,
     validate_verdict,
 )
-from zc_enforcement_plugin.core.spot_files import read_spot_file
+from zc_enforcement_plugin.core.spot_files import misdecoding_reason, read_spot_file
 
 REPO = Path(__file__).resolve().parents[1]
 X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)

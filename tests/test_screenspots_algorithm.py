@@ -328,3 +328,46 @@ def test_curved_protection_features_are_measured_not_dropped(provider, tmp_path)
         assert inside[domain.RED_LINE_AREA] == pytest.approx(inside[domain.SPOT_AREA], abs=0.01)
         assert inside[red_line.hits_field] == "HX-ARC"
         assert out["outside"][domain.RED_LINE_AREA] == 0
+
+
+def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
+    """QGIS reads a GBK Shapefile without .cpg as UTF-8: the run goes on (nothing is lost), and
+    the log names the layer, the field and a feature, and says how to set the encoding."""
+    import processing
+    from qgis.core import QgsProcessingFeedback, QgsVectorFileWriter
+
+    spots = memory_layer(
+        [(square(0, 0, 10), ["淄川001"]), (square(50, 0, 10), ["淄川002"])],
+        f"field={domain.SPOT_NUMBER}:string",
+    )
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = "GBK"
+    path = tmp_path / "gbk_spots.shp"
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        spots, str(path), QgsProject.instance().transformContext(), options
+    )
+    path.with_suffix(".cpg").unlink()
+    layer = QgsVectorLayer(str(path), "gbk_spots", "ogr")
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors = []
+
+        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+            self.errors.append(error)
+
+    log = Log()
+    out = processing.run(
+        "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
+    )["OUTPUT"]
+    assert out.featureCount() == 2
+    warnings = [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
+    assert len(warnings) == 1, log.errors
+    assert "gbk_spots" in warnings[0] and domain.SPOT_NUMBER in warnings[0]
+    assert "GBK" in warnings[0]
+    # A correctly decoded layer gives no such warning.
+    log = Log()
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
+    assert not [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]

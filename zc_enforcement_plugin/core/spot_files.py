@@ -224,3 +224,36 @@ def _to_ledger_crs(crs, path: Path, report: ReadReport):
         return shapely.transform(geometry, project)
 
     return transform
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+
+
+def misdecoding_reason(text: str) -> str | None:
+    """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
+    if "\ufffd" in text:
+        return "含替换字符 U+FFFD / contains the replacement character U+FFFD"
+    if "锟斤拷" in text:
+        return "含“锟斤拷”（UTF-8 替换字符按 GBK 读出）/ contains 锟斤拷 (U+FFFD read as GBK)"
+    # GBK or UTF-8 bytes read as Latin-1 / CP1252: only single-byte characters, of which at least
+    # two (a Chinese character is two or three bytes) are high, and the bytes decode to Chinese.
+    if sum(1 for char in text if ord(char) >= 0x80) < 2:
+        return None
+    for single_byte in ("latin-1", "cp1252"):
+        try:
+            raw = text.encode(single_byte)
+        except UnicodeEncodeError:
+            continue
+        for encoding in ("utf-8", "gbk"):
+            try:
+                decoded = raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if any(_is_cjk(char) for char in decoded):
+                return (
+                    f"疑似 {encoding.upper()} 字节被按 {single_byte} 读出（应为“{decoded}”）/ "
+                    f"looks like {encoding.upper()} bytes read as {single_byte} "
+                    f"(would read {decoded!r})"
+                )
+    return None

@@ -38,7 +38,7 @@ from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from .base import EnforcementAlgorithm, fail, progress_callbacks
-from .layer_reader import read_source, whole_layer
+from .layer_reader import misdecoded_text, read_source, whole_layer
 
 GROUP = "Campaigns"
 GROUP_ID = "campaigns"
@@ -397,6 +397,9 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             context.transformContext(),
             whole_file_layer=whole_layer(self, parameters, name, context),
         )
+        warning = misdecoded_text(arrays, label)
+        if warning:
+            feedback.reportError(warning, fatalError=False)
         return arrays, label
 
     def _read_geoms(self, parameters, name, context, crs, feedback):

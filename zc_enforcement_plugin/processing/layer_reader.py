@@ -17,7 +17,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..core import gpkg_read
+from ..core import gpkg_read, spot_files
 from ..i18n import tr
 from .base import fail
 
@@ -109,6 +109,29 @@ def read_source(
             values[name].append(_plain(attributes[index]))
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="fix")
     return SourceArrays(geoms=geoms, attributes=values, feature_ids=np.array(ids, dtype=np.int64))
+
+
+def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
+    """A warning naming the layer, field and feature when text read looks mis-decoded (GBK read
+    as UTF-8 or Latin-1: a Shapefile without .cpg, or with a wrong one), else None.
+
+    QGIS reads such a Shapefile in its default encoding and the output keeps the garbled text,
+    so the user is told how to set the layer's encoding before the figures go anywhere.
+    """
+    for field, values in arrays.attributes.items():
+        reasons: dict[str, str | None] = {}  # each distinct text judged once
+        for fid, value in zip(arrays.feature_ids.tolist(), values):
+            if not isinstance(value, str):
+                continue
+            if value not in reasons:
+                reasons[value] = spot_files.misdecoding_reason(value)
+            if reasons[value]:
+                return tr(
+                    "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
+                    "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
+                    "source encoding to GBK in its properties, then run again."
+                ).format(layer=layer_label, field=field, fid=fid, reason=reasons[value])
+    return None
 
 
 def _plain(value):

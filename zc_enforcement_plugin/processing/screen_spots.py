@@ -27,7 +27,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_
 from ..core import areas, domain, screening
 from ..i18n import tr
 from .base import EnforcementAlgorithm, fail
-from .layer_reader import read_source, whole_layer
+from .layer_reader import misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
 OVERLAY_PARAMETERS = {
@@ -173,6 +173,7 @@ class ScreenSpots(EnforcementAlgorithm):
             transform_context,
             whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
         )
+        self._warn_if_misdecoded(spot_arrays, spots_label, feedback)
         if key_field:
             keys = [str(v) if v is not None else "" for v in spot_arrays.attributes[key_field]]
         else:
@@ -233,6 +234,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
                 near_boxes=spot_boxes,
             )
+            self._warn_if_misdecoded(arrays, label, feedback)
             if label_field:
                 labels = np.array(
                     [str(v) if v is not None else "" for v in arrays.attributes[label_field]]
@@ -281,6 +283,12 @@ class ScreenSpots(EnforcementAlgorithm):
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _warn_if_misdecoded(arrays, layer_label, feedback) -> None:
+        warning = misdecoded_text(arrays, layer_label)
+        if warning:
+            feedback.reportError(warning, fatalError=False)
+
     def _label(self, parameters, name, context) -> str:
         layer = self.parameterAsVectorLayer(parameters, name, context)
         return layer.name() if layer is not None else str(parameters.get(name))

@@ -704,6 +704,11 @@
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
+      <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Record a patrol</source>
       <translation>登记巡查</translation>
