@@ -371,3 +371,61 @@ def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
     log = Log()
     processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
     assert not [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
+
+
+def run_as_task(parameters: dict, feedback) -> tuple[bool, dict]:
+    """Run screenspots as the Processing dialog does: a QgsTask on a background QThread, while
+    this (main) thread keeps processing events."""
+    import time
+
+    from qgis.core import QgsApplication, QgsProcessingAlgRunnerTask, QgsProcessingContext
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("zcenforcement:screenspots")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    task = QgsProcessingAlgRunnerTask(algorithm, parameters, context, feedback)
+    outcome = {}
+    task.executed.connect(lambda ok, results: outcome.update(ok=ok, results=results))
+    QgsApplication.taskManager().addTask(task)
+    deadline = time.monotonic() + 120
+    while "ok" not in outcome and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert "ok" in outcome, "the task did not finish"
+    return outcome["ok"], outcome["results"]
+
+
+def test_runs_and_cancels_as_a_background_task(provider, demo, tmp_path):
+    """The engine's own threads inside QGIS's task thread: progress only goes forward, and a
+    cancel in the middle of the overlay ends the run cleanly (no output, no crash)."""
+    from qgis.core import QgsProcessingFeedback
+
+    overlays = {k: f"{demo.gpkg}|layername={v}" for k, v in domain.DEMO_SCREENING_OVERLAYS.items()}
+    spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
+    seen: list[float] = []
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(seen.append)
+    out = str(tmp_path / "screened.gpkg")
+    ok, results = run_as_task({"SPOTS": spots, **overlays, "OUTPUT": out}, feedback)
+    assert (
+        ok
+        and QgsVectorLayer(results["OUTPUT"], "o", "ogr").featureCount()
+        == QgsVectorLayer(spots, "s", "ogr").featureCount()
+    )
+    assert seen and seen == sorted(seen) and seen[-1] == 100.0
+
+    cancelling = QgsProcessingFeedback()
+    reached: list[float] = []
+
+    def cancel_midway(progress: float) -> None:
+        reached.append(progress)
+        if progress > 30.0:  # inside the overlay, while the layers' threads run
+            cancelling.cancel()
+
+    cancelling.progressChanged.connect(cancel_midway)
+    ok, _ = run_as_task(
+        {"SPOTS": spots, **overlays, "OUTPUT": str(tmp_path / "cancelled.gpkg")}, cancelling
+    )
+    assert not ok
+    assert max(reached) < 100.0
