@@ -50,6 +50,20 @@ def progress_callbacks(feedback: QgsProcessingFeedback):
     return feedback.setProgress, feedback.isCanceled
 
 
+class ProgressSpan:
+    """The part [start, end] % of a run's progress bar given to one step, which reports its own
+    0..100; cancelling passes straight through. Duck-types the feedback calls readers make."""
+
+    def __init__(self, feedback: QgsProcessingFeedback, start: float, end: float):
+        self._feedback, self._start, self._end = feedback, start, end
+
+    def setProgress(self, value: float) -> None:  # noqa: N802 - as QgsFeedback
+        self._feedback.setProgress(self._start + (self._end - self._start) * value / 100.0)
+
+    def isCanceled(self) -> bool:  # noqa: N802 - as QgsFeedback
+        return self._feedback.isCanceled()
+
+
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)

@@ -26,7 +26,7 @@ from qgis.core import (
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_MULTIPOLYGON
 from ..core import areas, domain, screening
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail
+from .base import EnforcementAlgorithm, ProgressSpan, fail
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
@@ -56,6 +56,8 @@ OVERLAY_LABEL_FIELDS = {
 
 # Features handed to the sink at a time: one call per batch instead of one per spot.
 _WRITE_BATCH = 5000
+# Per cent of the progress bar for reading the layers; the overlay takes the rest.
+_READ_SHARE = 20.0
 
 
 class ScreenSpots(EnforcementAlgorithm):
@@ -164,6 +166,17 @@ class ScreenSpots(EnforcementAlgorithm):
         measuring_crs = self._measuring_crs(spots, spots_label, context)
         transform_context = context.transformContext()
 
+        # Reading takes the first fifth of the progress bar, shared by the layers given; a
+        # large source read feature by feature (PostGIS, say) reports and can be cancelled.
+        given = [self.LAND_USE, *OVERLAY_PARAMETERS]
+        given = [name for name in given if parameters.get(name) not in (None, "")]
+        share = _READ_SHARE / (1 + len(given))
+        reading = iter(range(1 + len(given)))
+
+        def read_span():
+            i = next(reading, len(given))
+            return ProgressSpan(feedback, i * share, (i + 1) * share)
+
         feedback.setProgressText(tr("Reading {layer}").format(layer=spots_label))
         spot_arrays = read_source(
             spots,
@@ -171,8 +184,11 @@ class ScreenSpots(EnforcementAlgorithm):
             [key_field] if key_field else [],
             measuring_crs,
             transform_context,
+            feedback=read_span(),
             whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
         )
+        if feedback.isCanceled():
+            return {}
         self._warn_if_misdecoded(spot_arrays, spots_label, feedback)
         if key_field:
             keys = [str(v) if v is not None else "" for v in spot_arrays.attributes[key_field]]
@@ -200,9 +216,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields,
                 measuring_crs,
                 transform_context,
+                feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
                 near_boxes=spot_boxes,
             )
+            if feedback.isCanceled():
+                return {}
             codes = np.array(
                 [str(v) if v is not None else "" for v in arrays.attributes[class_field]]
             )
@@ -231,9 +250,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 [label_field] if label_field else [],
                 measuring_crs,
                 transform_context,
+                feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
                 near_boxes=spot_boxes,
             )
+            if feedback.isCanceled():
+                return {}
             self._warn_if_misdecoded(arrays, label, feedback)
             if label_field:
                 labels = np.array(
@@ -262,7 +284,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 measuring_crs=measuring_crs.authid(),
                 area_method=method,
                 deduct_ridges=self.parameterAsBoolean(parameters, self.DEDUCT_RIDGES, context),
-                progress=feedback.setProgress,
+                progress=ProgressSpan(feedback, _READ_SHARE, 100.0).setProgress,
                 is_cancelled=feedback.isCanceled,
                 want_pieces=want_pieces,
             )
