@@ -9,6 +9,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsDistanceArea,
     QgsFeature,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsProject,
     QgsVectorLayer,
@@ -429,3 +430,36 @@ def test_runs_and_cancels_as_a_background_task(provider, demo, tmp_path):
     )
     assert not ok
     assert max(reached) < 100.0
+
+
+def test_cancel_while_reading_stops_before_the_overlay(provider, demo, tmp_path):
+    """Reading a source feature by feature reports progress and stops on cancel: the run ends
+    there, before the overlay starts."""
+    from qgis.core import QgsProcessingFeedback
+
+    def in_memory(layer: str):  # read feature by feature, reporting progress
+        source = QgsVectorLayer(f"{demo.gpkg}|layername={layer}", layer, "ogr")
+        return source.materialize(QgsFeatureRequest())
+
+    class Steps(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.texts = []
+
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            self.texts.append(text)
+
+    feedback = Steps()
+    reached: list[float] = []
+
+    def cancel_at_once(progress: float) -> None:
+        reached.append(progress)
+        feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_at_once)
+    spots, parcels = in_memory(domain.DEMO_LAYER_SPOTS), in_memory(domain.DEMO_LAYER_LAND_USE)
+    ok, _ = run_as_task(
+        {"SPOTS": spots, "LAND_USE": parcels, "OUTPUT": str(tmp_path / "o.gpkg")}, feedback
+    )
+    assert not ok and reached and max(reached) < 20.0  # the overlay's share was never reached
+    assert feedback.texts and all("Overlaying" not in t for t in feedback.texts), feedback.texts
