@@ -115,6 +115,46 @@ def simple(
     return make
 
 
+# The screened spots by suggested verdict: what a reviewer looks at first stands out.
+VERDICT_COLOURS = {
+    domain.SUGGEST_ILLEGAL: ("230,40,40,110", "#c00000"),
+    domain.SUGGEST_FIELD_CHECK: ("255,150,0,100", "#d07000"),
+    domain.SUGGEST_APPROVED: ("40,110,220,70", "#1f5fbf"),
+    domain.SUGGEST_NO_CONCERN: ("150,150,150,60", "#707070"),
+}
+# The pieces by the protection layer they lie in, in the colours of those layers' own styles.
+PIECE_COLOURS = {
+    domain.LAYER_LAND_USE: ("245,230,163,90", "#b0a060", "土地利用现状"),
+    domain.LAYER_BASIC_FARMLAND: ("255,215,0,120", "#d4a000", "永久基本农田"),
+    domain.LAYER_RED_LINE: ("0,140,60,110", "#00813c", "生态保护红线"),
+    domain.LAYER_NO_MINING: ("200,0,0,90", "#c00000", "禁采区"),
+    domain.LAYER_THREE_ZONES: ("160,90,200,90", "#8a4fb8", "三区两线"),
+    domain.LAYER_APPROVALS: ("31,95,191,80", "#1f5fbf", "批准用地"),
+}
+
+
+def screened() -> QgsVectorLayer:
+    layer = memory(f"field={domain.SPOT_NUMBER}:string&field={domain.SUGGESTED_VERDICT}:string")
+    categories = [
+        QgsRendererCategory(verdict, fill(colour, outline, 0.7), verdict)
+        for verdict, (colour, outline) in VERDICT_COLOURS.items()
+    ]
+    categories.append(QgsRendererCategory(None, fill("0,0,0,0", "#ff2020", 0.7), "其他"))
+    layer.setRenderer(QgsCategorizedSymbolRenderer(domain.SUGGESTED_VERDICT, categories))
+    labels(layer, domain.SPOT_NUMBER, colour="#800000")
+    return layer
+
+
+def screened_pieces() -> QgsVectorLayer:
+    layer = memory(f"field={domain.PIECE_LAYER}:string")
+    categories = [
+        QgsRendererCategory(key, fill(colour, outline, 0.4), label)
+        for key, (colour, outline, label) in PIECE_COLOURS.items()
+    ]
+    layer.setRenderer(QgsCategorizedSymbolRenderer(domain.PIECE_LAYER, categories))
+    return layer
+
+
 STYLE_MAKERS = {
     domain.DEMO_LAYER_LAND_USE: land_use,
     domain.DEMO_LAYER_BASIC_FARMLAND: simple(fill("255,215,0,90", "#d4a000", 0.4, "b_diagonal")),
@@ -133,7 +173,8 @@ STYLE_MAKERS = {
     domain.DEMO_LAYER_SPOTS: simple(
         fill("0,0,0,0", "#ff2020", 0.7, "no"), domain.SPOT_NUMBER, "#c00000"
     ),
-    "screened": simple(fill("255,60,60,70", "#ff2020", 0.7), domain.SPOT_NUMBER, "#c00000"),
+    "screened": screened,
+    "screened_pieces": screened_pieces,
 }
 
 

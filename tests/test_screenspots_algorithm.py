@@ -463,3 +463,37 @@ def test_cancel_while_reading_stops_before_the_overlay(provider, demo, tmp_path)
     )
     assert not ok and reached and max(reached) < 20.0  # the overlay's share was never reached
     assert feedback.texts and all("Overlaying" not in t for t in feedback.texts), feedback.texts
+
+
+def test_outputs_load_styled_by_verdict_and_layer(provider, demo):
+    """Loaded into the project (as from the Processing dialog), the spots are coloured by
+    suggested verdict and the pieces by the protection layer they lie in."""
+    import processing
+    from qgis.core import QgsCategorizedSymbolRenderer
+
+    overlays = {k: f"{demo.gpkg}|layername={v}" for k, v in domain.DEMO_SCREENING_OVERLAYS.items()}
+    results = processing.runAndLoadResults(
+        "zcenforcement:screenspots",
+        {
+            "SPOTS": f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}",
+            **overlays,
+            "OUTPUT": "TEMPORARY_OUTPUT",
+            "OUTPUT_PIECES": "TEMPORARY_OUTPUT",
+        },
+    )
+    project = QgsProject.instance()
+    try:
+        for output, field in (
+            ("OUTPUT", domain.SUGGESTED_VERDICT),
+            ("OUTPUT_PIECES", domain.PIECE_LAYER),
+        ):
+            layer = project.mapLayer(results[output])
+            assert layer is not None, output
+            renderer = layer.renderer()
+            assert isinstance(renderer, QgsCategorizedSymbolRenderer), output
+            assert renderer.classAttribute() == field
+            values = {category.value() for category in renderer.categories()}
+            present = {f[field] for f in layer.getFeatures()}
+            assert present <= values, present - values  # every value found has its colour
+    finally:
+        project.removeAllMapLayers()

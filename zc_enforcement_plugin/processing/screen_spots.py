@@ -5,6 +5,9 @@ A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and
 
 from __future__ import annotations
 
+from collections import deque
+from pathlib import Path
+
 import numpy as np
 import shapely
 from qgis.core import (
@@ -15,6 +18,7 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
+    QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -26,6 +30,7 @@ from qgis.core import (
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_MULTIPOLYGON
 from ..core import areas, domain, screening
 from ..i18n import tr
+from ..resources_paths import STYLES
 from .base import EnforcementAlgorithm, ProgressSpan, fail
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
@@ -302,6 +307,10 @@ class ScreenSpots(EnforcementAlgorithm):
             outputs[self.OUTPUT_PIECES] = self._write_pieces(
                 parameters, context, measuring_crs, result, keys
             )
+        for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
+            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
+                details = context.layerToLoadOnCompletionDetails(outputs[name])
+                details.setPostProcessor(StyleOnLoad.create(STYLES / f"{style}.qml"))
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
@@ -426,6 +435,30 @@ class ScreenSpots(EnforcementAlgorithm):
             feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
             sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return dest_id
+
+
+class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Styles an output when QGIS loads it: spots by suggested verdict, pieces by layer."""
+
+    # Processing keeps only a pointer: the Python object must outlive the run and the loading
+    # of its outputs, so the latest ones are held here (older runs have long been loaded).
+    _alive: deque[StyleOnLoad] = deque(maxlen=64)
+
+    def __init__(self, style: Path):
+        super().__init__()
+        self.style = style
+
+    @classmethod
+    def create(cls, style: Path) -> StyleOnLoad:
+        processor = cls(style)
+        cls._alive.append(processor)
+        return processor
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        message, ok = layer.loadNamedStyle(str(self.style))
+        if not ok:
+            feedback.reportError(message, fatalError=False)
+        layer.triggerRepaint()
 
 
 def _python_column(values: np.ndarray) -> list:
