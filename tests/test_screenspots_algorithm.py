@@ -497,3 +497,34 @@ def test_outputs_load_styled_by_verdict_and_layer(provider, demo):
             assert present <= values, present - values  # every value found has its colour
     finally:
         project.removeAllMapLayers()
+
+
+def test_misdecoding_check_and_progress_span_edges():
+    import numpy as np
+
+    from zc_enforcement_plugin.processing.base import ProgressSpan
+    from zc_enforcement_plugin.processing.layer_reader import SourceArrays, misdecoded_text
+
+    def arrays(values):
+        return SourceArrays(np.empty(len(values), dtype=object), {"MC": values}, np.arange(5))
+
+    garbled = "淄川".encode("gbk").decode("latin-1")
+    assert misdecoded_text(arrays(["0101", None, 3, garbled, "x"]), "L")  # GBK read as Latin-1
+    # A field that holds real Chinese was decoded right, whatever else it holds.
+    assert misdecoded_text(arrays(["Größe", "30°E", "淄川", None, "m²"]), "L") is None
+    assert misdecoded_text(arrays(["0101", "JCBH1", None, 2.5, "Zürich"]), "L") is None
+
+    class Bar:
+        value = 0.0
+
+        def setProgress(self, value):  # noqa: N802
+            self.value = value
+
+        def isCanceled(self):  # noqa: N802
+            return False
+
+    bar = Bar()
+    span = ProgressSpan(bar, 10.0, 20.0)
+    for figure, expected in ((-50000.0, 10.0), (50.0, 15.0), (50000.0, 20.0)):
+        span.setProgress(figure)
+        assert bar.value == expected

@@ -1,5 +1,7 @@
 """Reading a delivered spot file (Shapefile or GeoPackage) into SpotRecords: encodings (.cpg, GBK
-without .cpg), CRS and the checks that name the file, feature and field."""
+without .cpg), CRS and the checks that name the file, feature and field. Also the rules shared
+with the ledger and the Processing readers: require_sqlite (is the file what it claims) and
+misdecoding_reason / has_cjk (does text look mis-decoded)."""
 
 from __future__ import annotations
 
@@ -230,6 +232,11 @@ def _is_cjk(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
 
 
+def has_cjk(text: str) -> bool:
+    """True when the text holds a Chinese character, which mis-decoded GBK never does."""
+    return any(_is_cjk(char) for char in text)
+
+
 def misdecoding_reason(text: str) -> str | None:
     """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
     if "\ufffd" in text:
@@ -250,7 +257,7 @@ def misdecoding_reason(text: str) -> str | None:
                 decoded = raw.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if any(_is_cjk(char) for char in decoded):
+            if has_cjk(decoded):
                 return (
                     f"疑似 {encoding.upper()} 字节被按 {single_byte} 读出（应为“{decoded}”）/ "
                     f"looks like {encoding.upper()} bytes read as {single_byte} "

@@ -58,7 +58,8 @@ class ProgressSpan:
         self._feedback, self._start, self._end = feedback, start, end
 
     def setProgress(self, value: float) -> None:  # noqa: N802 - as QgsFeedback
-        self._feedback.setProgress(self._start + (self._end - self._start) * value / 100.0)
+        share = min(100.0, max(0.0, value)) / 100.0  # a step's own figure may stray
+        self._feedback.setProgress(self._start + (self._end - self._start) * share)
 
     def isCanceled(self) -> bool:  # noqa: N802 - as QgsFeedback
         return self._feedback.isCanceled()

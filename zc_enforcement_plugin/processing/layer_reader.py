@@ -91,13 +91,14 @@ def read_source(
     wkbs: list[bytes | None] = []
     ids: list[int] = []
     values: dict[str, list] = {name: [] for name in fields}
-    total = source.featureCount() or 1
+    total = source.featureCount()
     indices = [source.fields().indexOf(name) for name in fields]
     for count, feature in enumerate(features):
         if feedback is not None and count % 5000 == 0:
             if feedback.isCanceled():
                 break
-            feedback.setProgress(100.0 * count / total)
+            if total > 0:  # a provider may not know its count (-1) or only estimate it
+                feedback.setProgress(min(100.0, 100.0 * count / total))
         geometry = feature.geometry()
         if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
             # GEOS reads no arcs: a curved boundary is followed by short straight segments.
@@ -119,6 +120,9 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
     so the user is told how to set the layer's encoding before the figures go anywhere.
     """
     for field, values in arrays.attributes.items():
+        texts = {value for value in values if isinstance(value, str)}
+        if any(spot_files.has_cjk(text) for text in texts):
+            continue  # real Chinese text: the field was decoded right (Größe, 30°E are fine)
         reasons: dict[str, str | None] = {}  # each distinct text judged once
         for fid, value in zip(arrays.feature_ids.tolist(), values):
             if not isinstance(value, str):

@@ -5,7 +5,6 @@ A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and
 
 from __future__ import annotations
 
-from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +25,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingUtils,
 )
+from qgis.PyQt import sip
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_MULTIPOLYGON
 from ..core import areas, domain, screening
@@ -440,9 +440,9 @@ class ScreenSpots(EnforcementAlgorithm):
 class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     """Styles an output when QGIS loads it: spots by suggested verdict, pieces by layer."""
 
-    # Processing keeps only a pointer: the Python object must outlive the run and the loading
-    # of its outputs, so the latest ones are held here (older runs have long been loaded).
-    _alive: deque[StyleOnLoad] = deque(maxlen=64)
+    # Processing keeps only a pointer and deletes the C++ side with its context: each Python
+    # object is held here until then (an iterated run loads all its outputs at the end).
+    _alive: list[StyleOnLoad] = []
 
     def __init__(self, style: Path):
         super().__init__()
@@ -450,6 +450,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
     @classmethod
     def create(cls, style: Path) -> StyleOnLoad:
+        cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
         processor = cls(style)
         cls._alive.append(processor)
         return processor
