@@ -48,8 +48,7 @@ def read_near(
         layout = _layout(conn, table)
         if layout is None:
             return None
-        fid, geometry, rtree = layout
-        columns = set(_columns(conn, table))
+        fid, geometry, rtree, columns = layout
         if any(name not in columns for name in fields):
             return None  # the caller reports missing fields; its fallback path does that
         conn.execute("CREATE TEMP TABLE near_boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
@@ -70,30 +69,22 @@ def read_near(
     finally:
         conn.close()
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    # The R-tree's triggers index only non-NULL, non-empty geometries, so every row has one.
     wkbs = np.empty(len(rows), dtype=object)
-    empty = np.zeros(len(rows), dtype=bool)
-    for i, row in enumerate(rows):
-        blob = row[1]
-        if blob is None:
-            continue
-        try:
-            wkbs[i] = gpkg_geometry.wkb(blob)
-        except gpkg_geometry.GeometryBlobError:
-            return None  # not a plain GeoPackage blob: let GDAL read the file
-        empty[i] = gpkg_geometry.is_flagged_empty(blob)
     try:
+        wkbs[:] = [gpkg_geometry.wkb(row[1]) for row in rows]
         geoms = shapely.from_wkb(wkbs, on_invalid="fix")
-    except shapely.errors.GEOSException:
-        return None
-    if np.any(shapely.is_missing(geoms) & (wkbs != None)):  # noqa: E711 - element-wise
+    except (gpkg_geometry.GeometryBlobError, TypeError, shapely.errors.GEOSException):
+        return None  # not a plain GeoPackage blob: let GDAL or QGIS read the file
+    if np.any(shapely.is_missing(geoms)):
         return None  # curves or other WKB this GEOS cannot read: the caller reads through QGIS
-    geoms[empty] = shapely.Polygon()
     attributes = {name: [row[2 + j] for row in rows] for j, name in enumerate(fields)}
     return GpkgRows(geoms=geoms, attributes=attributes, feature_ids=ids)
 
 
-def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str] | None:
-    """(feature id column, geometry column, R-tree table) of a feature table, or None."""
+def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str, set[str]] | None:
+    """(feature id column, geometry column, R-tree table, all columns) of a feature table, or
+    None when it is not an R-tree-indexed feature table with an integer key."""
     row = conn.execute(
         "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (table,)
     ).fetchone()
@@ -111,18 +102,11 @@ def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str] | None
     ).fetchone()
     if indexed is None or exists is None:
         return None
-    keys = [
-        name
-        for _, name, kind, _, _, pk in conn.execute(f"PRAGMA table_info({_quote(table)})")
-        if pk and kind.upper() == "INTEGER"
-    ]
+    info = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+    keys = [name for _, name, kind, _, _, pk in info if pk and kind.upper() == "INTEGER"]
     if len(keys) != 1:
         return None
-    return keys[0], geometry, rtree
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")]
+    return keys[0], geometry, rtree, {row[1] for row in info}
 
 
 def _quote(name: str) -> str:
