@@ -509,7 +509,9 @@ def test_misdecoding_check_and_progress_span_edges():
         return SourceArrays(np.empty(len(values), dtype=object), {"MC": values}, np.arange(5))
 
     garbled = "淄川".encode("gbk").decode("latin-1")
-    assert misdecoded_text(arrays(["0101", None, 3, garbled, "x"]), "L")  # GBK read as Latin-1
+    warning = misdecoded_text(arrays(["0101", None, 3, garbled, "x"]), "L")  # GBK as Latin-1
+    assert warning and "MC" in warning and "淄川" in warning  # the field and the real text
+    assert "3" in warning.replace("MC", "")  # the feature: id 3 holds the garbled value
     # A field that holds real Chinese was decoded right, whatever else it holds.
     assert misdecoded_text(arrays(["Größe", "30°E", "淄川", None, "m²"]), "L") is None
     assert misdecoded_text(arrays(["0101", "JCBH1", None, 2.5, "Zürich"]), "L") is None
@@ -528,3 +530,27 @@ def test_misdecoding_check_and_progress_span_edges():
     for figure, expected in ((-50000.0, 10.0), (50.0, 15.0), (50000.0, 20.0)):
         span.setProgress(figure)
         assert bar.value == expected
+
+
+def test_a_refused_write_stops_the_run_naming_the_output():
+    from qgis.core import QgsFeature, QgsFeatureSink, QgsProcessingException
+
+    from zc_enforcement_plugin.processing.base import add_features
+
+    class FullDisk(QgsFeatureSink):
+        def __init__(self):
+            super().__init__()
+            self.written = []
+
+        def addFeature(self, feature, flags=0):  # noqa: N802 - QGIS API
+            return False
+
+        def addFeatures(self, features, flags=0):  # noqa: N802 - QGIS API
+            return False
+
+        def lastError(self):  # noqa: N802 - QGIS API
+            return "disk full"
+
+    with pytest.raises(QgsProcessingException) as refused:
+        add_features(FullDisk(), [QgsFeature()], "OUTPUT_PIECES")
+    assert "OUTPUT_PIECES" in str(refused.value) and "disk full" in str(refused.value)

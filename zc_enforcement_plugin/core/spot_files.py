@@ -6,6 +6,7 @@ misdecoding_reason / has_cjk (does text look mis-decoded)."""
 from __future__ import annotations
 
 import os
+import re
 import struct
 from pathlib import Path
 
@@ -228,17 +229,19 @@ def _to_ledger_crs(crs, path: Path, report: ReadReport):
     return transform
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+# CJK Unified Ideographs and Extension A: the Chinese characters GBK can encode.
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def has_cjk(text: str) -> bool:
     """True when the text holds a Chinese character, which mis-decoded GBK never does."""
-    return any(_is_cjk(char) for char in text)
+    return _CJK.search(text) is not None
 
 
 def misdecoding_reason(text: str) -> str | None:
     """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
+    if text.isascii():
+        return None  # codes, numbers, ids: the common case, decided without a scan
     if "\ufffd" in text:
         return "含替换字符 U+FFFD / contains the replacement character U+FFFD"
     if "锟斤拷" in text:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import (
+    QgsFeatureSink,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -68,6 +69,19 @@ class ProgressSpan:
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)
+
+
+def add_features(sink: QgsFeatureSink, features: list, output: str) -> None:
+    """Writes features to an output sink. A write the sink refuses (a full disk, a field the
+    format cannot hold) stops the run, naming the output and the provider's error, rather than
+    leaving a layer that silently lacks features."""
+    if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):
+        detail = sink.lastError() if hasattr(sink, "lastError") else ""
+        raise fail(
+            tr("Cannot write a feature to the output {name}: {error}").format(
+                name=output, error=detail
+            )
+        )
 
 
 LEDGER_PARAMETER = "LEDGER"

@@ -17,7 +17,6 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -37,7 +36,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WK
 from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail, progress_callbacks
+from .base import EnforcementAlgorithm, add_features, fail, progress_callbacks
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
 GROUP = "Campaigns"
@@ -448,18 +447,14 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         sink, dest = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
         if sink is None:
             raise fail(tr("Cannot create the output {name}.").format(name=name))
+        features = []
         for rec, geom in zip(records, itertools.repeat(None) if geoms is None else geoms):
             feature = QgsFeature(fields)
             if geoms is not None:
                 feature.setGeometry(qgs_geometry(geom))
             feature.setAttributes([plain(rec.get(n)) for n in names])
-            if not sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert):
-                detail = sink.lastError() if hasattr(sink, "lastError") else ""
-                raise fail(
-                    tr("Cannot write a feature to the output {name}: {error}").format(
-                        name=name, error=detail
-                    )
-                )
+            features.append(feature)
+        add_features(sink, features, name)
         return dest
 
     def _violation_records(self, result, campaign, parameters, context):

@@ -123,18 +123,21 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         texts = {value for value in values if isinstance(value, str)}
         if any(spot_files.has_cjk(text) for text in texts):
             continue  # real Chinese text: the field was decoded right (Größe, 30°E are fine)
-        reasons: dict[str, str | None] = {}  # each distinct text judged once
-        for fid, value in zip(arrays.feature_ids.tolist(), values):
-            if not isinstance(value, str):
-                continue
-            if value not in reasons:
-                reasons[value] = spot_files.misdecoding_reason(value)
-            if reasons[value]:
-                return tr(
-                    "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
-                    "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
-                    "source encoding to GBK in its properties, then run again."
-                ).format(layer=layer_label, field=field, fid=fid, reason=reasons[value])
+        # Each distinct text is judged once; a feature is looked up only when one is wrong.
+        reasons = {text: spot_files.misdecoding_reason(text) for text in texts}
+        wrong = {text: reason for text, reason in reasons.items() if reason}
+        if not wrong:
+            continue
+        fid, value = next(
+            (fid, value)
+            for fid, value in zip(arrays.feature_ids.tolist(), values)
+            if isinstance(value, str) and value in wrong
+        )
+        return tr(
+            "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
+            "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
+            "source encoding to GBK in its properties, then run again."
+        ).format(layer=layer_label, field=field, fid=fid, reason=wrong[value])
     return None
 
 

@@ -8,7 +8,6 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsProcessingOutputNumber,
@@ -24,7 +23,7 @@ from qgis.core import (
 from ..compat import FIELD_INT, FIELD_STRING, SOURCE_LINE, WKB_NO_GEOMETRY
 from ..core import domain, ledger, patrols
 from ..i18n import tr
-from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import EnforcementAlgorithm, add_features, add_ledger_parameter, fail, open_ledger
 from .layer_reader import read_source
 
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
@@ -214,7 +213,7 @@ class PatrolCompliance(EnforcementAlgorithm):
                     int(shortfall.partial),
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+            add_features(sink, [feature], "OUTPUT")
             counted += int(shortfall.is_shortfall)
         feedback.pushInfo(tr("{count} office-weeks short of patrols").format(count=counted))
         return {"OUTPUT": dest, "SHORTFALLS": counted}

@@ -12,7 +12,6 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
@@ -31,7 +30,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_
 from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
-from .base import EnforcementAlgorithm, ProgressSpan, fail
+from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
@@ -382,14 +381,6 @@ class ScreenSpots(EnforcementAlgorithm):
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
-        def flush(batch: list) -> None:
-            if not sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert):
-                raise fail(
-                    tr("Cannot write the screened spots: {error}").format(
-                        error=sink.lastError() if hasattr(sink, "lastError") else ""
-                    )
-                )
-
         batch = []
         for feature in spots.getFeatures(
             QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
@@ -408,9 +399,9 @@ class ScreenSpots(EnforcementAlgorithm):
             feature.setAttributes(attributes + list(results[row]))
             batch.append(feature)
             if len(batch) == _WRITE_BATCH:
-                flush(batch)
+                add_features(sink, batch, self.OUTPUT)
                 batch = []
-        flush(batch)
+        add_features(sink, batch, self.OUTPUT)
         return dest_id
 
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):
@@ -425,6 +416,7 @@ class ScreenSpots(EnforcementAlgorithm):
         if sink is None:
             raise fail(tr("Cannot create the pieces layer."))
         pieces = result.pieces
+        batch = []
         for spot, layer, label, geometry, area in zip(
             pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area
         ):
@@ -433,7 +425,11 @@ class ScreenSpots(EnforcementAlgorithm):
             qgis_geometry.fromWkb(shapely.to_wkb(geometry))
             feature.setGeometry(qgis_geometry)
             feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
-            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
+            batch.append(feature)
+            if len(batch) == _WRITE_BATCH:
+                add_features(sink, batch, self.OUTPUT_PIECES)
+                batch = []
+        add_features(sink, batch, self.OUTPUT_PIECES)
         return dest_id
 
 

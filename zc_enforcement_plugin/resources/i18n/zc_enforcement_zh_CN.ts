@@ -285,6 +285,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Cannot write a feature to the output {name}: {error}</source>
+      <translation>无法向输出 {name} 写入要素：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The ledger {path} does not exist.</source>
       <translation>台帐 {path} 不存在。</translation>
     </message>
@@ -372,11 +377,6 @@
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Cannot create the output {name}.</source>
       <translation>无法创建输出 {name}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Cannot write a feature to the output {name}: {error}</source>
-      <translation>无法向输出 {name} 写入要素：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
@@ -695,6 +695,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
+      <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer} has no coordinate reference system: set it before screening.</source>
       <translation>图层 {layer} 没有坐标参考系：请先设置坐标系再筛查。</translation>
     </message>
@@ -702,11 +707,6 @@
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer} has no field {field} (fields: {available}).</source>
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
-      <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
@@ -1107,11 +1107,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Overlaying spots on {count} layers</source>
       <translation>正在与 {count} 个图层叠加</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Cannot write the screened spots: {error}</source>
-      <translation>无法写入筛查结果图斑：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
