@@ -171,3 +171,52 @@ def test_long_straight_edges_are_measured_as_straight_in_the_projection():
     )
     expected = abs(pyproj.Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
     assert ellipsoidal_areas(np.array([rectangle]), 4527)[0] == pytest.approx(expected, abs=0.01)
+
+
+def _series_zone_area(lat1: np.ndarray, lat2: np.ndarray, dlon: np.ndarray) -> np.ndarray:
+    """Area between two parallels over dlon by the series of the 2008 national rules for
+    ellipsoidal trapezoids (国土调查办发〔2008〕32号), written here from that text."""
+    a, f = 6378137.0, 1 / 298.257222101
+    b = a * (1 - f)
+    e2 = f * (2 - f)
+    k_a = 1 + e2 / 2 + 3 * e2**2 / 8 + 5 * e2**3 / 16 + 35 * e2**4 / 128
+    k_b = e2 / 6 + 3 * e2**2 / 16 + 3 * e2**3 / 16 + 35 * e2**4 / 192
+    k_c = 3 * e2**2 / 80 + e2**3 / 16 + 5 * e2**4 / 64
+    k_d = e2**3 / 112 + 5 * e2**4 / 256
+    k_e = 5 * e2**4 / 2304
+    d, m = lat2 - lat1, (lat1 + lat2) / 2
+    return (
+        2
+        * b**2
+        * dlon
+        * (
+            k_a * np.sin(d / 2) * np.cos(m)
+            - k_b * np.sin(3 * d / 2) * np.cos(3 * m)
+            + k_c * np.sin(5 * d / 2) * np.cos(5 * m)
+            - k_d * np.sin(7 * d / 2) * np.cos(7 * m)
+            + k_e * np.sin(9 * d / 2) * np.cos(9 * m)
+        )
+    )
+
+
+def _strip_area(polygon: shapely.Polygon, step: float = 0.25) -> float:
+    """The area as the rules define it, converged: the boundary cut into `step` pieces in the
+    projection, each piece with the parallel through the first vertex bounding a narrow
+    trapezoid, summed."""
+    ring = np.asarray(shapely.segmentize(polygon, step).exterior.coords)
+    lon, lat = (np.radians(v) for v in TO_LL.transform(ring[:, 0], ring[:, 1]))
+    mid = (lat[1:] + lat[:-1]) / 2
+    return abs(float(np.sum(_series_zone_area(np.full_like(mid, lat[0]), mid, np.diff(lon)))))
+
+
+def test_spots_with_long_slanted_edges_are_right_to_the_cent():
+    """Spot-sized polygons with slanted edges of 30-150 m, as drawn (not densified), against
+    the rules' trapezoids over the boundary cut into 0.25 m pieces (converged to 1e-7 m²). The
+    one-point trapezoid per edge, ΔL·F(Bm), was off by up to 0.006 m² on such spots, enough to
+    change the cents of a legal figure. (pyproj.Geod is no judge at this level: its rounding
+    grows with the number of vertices, to about 0.001 m² for these.)"""
+    rng = np.random.default_rng(11)
+    polys = [_random_parcel(rng, s) for s in rng.uniform(40, 150, 40)]
+    got = areas.ellipsoidal_areas(np.array(polys, dtype=object), 4527)
+    expected = np.array([_strip_area(p) for p in polys])
+    assert np.max(np.abs(got - expected)) < 1e-5

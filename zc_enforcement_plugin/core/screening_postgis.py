@@ -4,7 +4,7 @@ When the spots and the protection layers are tables on the server, moving them t
 costs more than the overlay. Here each layer is one statement: for every spot, the features
 whose box meets it (GiST index), repaired like the local engine repairs them, unioned, cut by
 the spot, and measured by zc_ellipsoidal_area, the official method of core/areas.py written in
-SQL (vertices to CGCS2000 lat/lon after splitting edges over 100 m, per edge ΔL·F(Bm)). The
+SQL (edges over 100 m split, then each edge's ends and middle to CGCS2000 lat/lon). The
 split of the land-use figures, rounding and clipping reuse the local engine's own functions, so
 the figures agree with core.screening within 0.01 m² (tests/test_postgis_ledger.py).
 
@@ -47,25 +47,42 @@ def function_sql(schema: str = "public") -> list[str]:
               ELSE (SELECT CASE WHEN ST_IsEmpty(v) THEN NULL ELSE v END
                     FROM (SELECT ST_CollectionExtract(ST_MakeValid(g), 3) AS v) AS repaired)
             END $$""",
-        # areas.ellipsoidal_areas in SQL. F at the ring's first vertex is subtracted from each
-        # term, as the local engine does, so rounding does not scale with F(B) ≈ 1e13.
+        # areas.ellipsoidal_areas in SQL: each edge's start, middle and end inverse-projected,
+        # combined as areas.edge_zone_integral does. F at the ring's first vertex is subtracted
+        # from each term, as the local engine does, so rounding does not scale with F ≈ 1e13.
         f"""CREATE OR REPLACE FUNCTION {schema}.zc_ellipsoidal_area(g geometry)
             RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
             WITH points AS (
               SELECT (d.path)[1] AS part, (d.path)[2] AS ring, (d.path)[3] AS k,
-                     radians(ST_X(d.geom)) AS lon, radians(ST_Y(d.geom)) AS lat
-              FROM ST_DumpPoints(ST_Transform(ST_Segmentize(
-                     ST_Multi(ST_CollectionExtract(g, 3)), {MAX_EDGE_M!r}), {GEOGRAPHIC_SRID}))
-                   AS d
+                     ST_X(d.geom) AS x, ST_Y(d.geom) AS y
+              FROM ST_DumpPoints(ST_Segmentize(
+                     ST_Multi(ST_CollectionExtract(g, 3)), {MAX_EDGE_M!r})) AS d
             ), edges AS (
-              SELECT part, ring, lon, lat,
-                     lead(lon) OVER w AS lon2, lead(lat) OVER w AS lat2,
-                     first_value(lat) OVER w AS lat0
+              SELECT part, ring, k, x, y, lead(x) OVER w AS x2, lead(y) OVER w AS y2
               FROM points WINDOW w AS (PARTITION BY part, ring ORDER BY k)
+            ), geographic AS (
+              SELECT part, ring, k,
+                     ST_Transform(ST_SetSRID(ST_MakePoint(x, y), ST_SRID(g)),
+                                  {GEOGRAPHIC_SRID}) AS p0,
+                     ST_Transform(ST_SetSRID(ST_MakePoint((x + x2) * 0.5, (y + y2) * 0.5),
+                                             ST_SRID(g)), {GEOGRAPHIC_SRID}) AS pm,
+                     ST_Transform(ST_SetSRID(ST_MakePoint(x2, y2), ST_SRID(g)),
+                                  {GEOGRAPHIC_SRID}) AS p1
+              FROM edges WHERE x2 IS NOT NULL
+            ), terms AS (
+              SELECT part, ring,
+                     radians(ST_X(p0)) AS l0, radians(ST_X(pm)) AS lm, radians(ST_X(p1)) AS l1,
+                     {schema}.zc_zone_area(radians(ST_Y(p0))) AS f0,
+                     {schema}.zc_zone_area(radians(ST_Y(pm))) AS fm,
+                     {schema}.zc_zone_area(radians(ST_Y(p1))) AS f1,
+                     first_value({schema}.zc_zone_area(radians(ST_Y(p0))))
+                       OVER (PARTITION BY part, ring ORDER BY k) AS fref
+              FROM geographic
             ), rings AS (
-              SELECT ring, abs(sum((lon2 - lon) * ({schema}.zc_zone_area((lat + lat2) * 0.5)
-                                                  - {schema}.zc_zone_area(lat0)))) AS area
-              FROM edges WHERE lon2 IS NOT NULL GROUP BY part, ring
+              SELECT ring, abs(sum(((f0 - fref) * (4.0 * lm - 3.0 * l0 - l1)
+                                    + 4.0 * (fm - fref) * (l1 - l0)
+                                    + (f1 - fref) * (l0 - 4.0 * lm + 3.0 * l1)) / 6.0)) AS area
+              FROM terms GROUP BY part, ring
             )
             SELECT COALESCE(sum(CASE WHEN ring = 1 THEN area ELSE -area END), 0.0) FROM rings
             $$""",
