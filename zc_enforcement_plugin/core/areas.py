@@ -272,6 +272,24 @@ def measuring_epsg(
         raise ValueError(f"{name}: longitude {lon:.3f} is outside China's GK zones") from exc
 
 
+def zone_misfits(points: np.ndarray, crs: int | str) -> np.ndarray:
+    """Which (x, y) points of a Gauss-Krüger zone CRS lie outside that zone: more than 3° of
+    longitude from its central meridian (its own 1.5° and as much again for a district that
+    straddles a zone boundary) or nowhere on the ellipsoid. Such coordinates do not belong to
+    the CRS: a zone prefix missing or another zone's."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
+    epsg = _epsg_of(crs)
+    prefixed = epsg < domain.GK3_PLAIN_EPSG_BASE
+    base = domain.GK3_PREFIXED_EPSG_BASE if prefixed else domain.GK3_PLAIN_EPSG_BASE
+    meridian = 3.0 * (epsg - base + domain.GK3_FIRST_ZONE)
+    with np.errstate(invalid="ignore"):
+        lon, lat = _to_geographic(crs).transform(points[:, 0], points[:, 1])
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon - meridian) <= 3.0))
+
+
 # --- units and rounding ---------------------------------------------------------------------------
 def sqm_to_mu(sqm: np.ndarray | float) -> np.ndarray:
     """m² to 亩 (unrounded)."""

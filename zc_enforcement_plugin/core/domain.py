@@ -72,12 +72,29 @@ GROUP_EXCEPTIONS = {
     "1201": LAND_GROUP_CONSTRUCTION,  # vacant land
 }
 
+CODE_SUFFIXES = ("A", "K")  # letters the third survey appends to a class code
+
 # Group of every other code, by its two-digit head (first-level class of the survey).
 LAND_GROUP_BY_HEAD = {
     **{f"{head:02d}": LAND_GROUP_AGRICULTURAL for head in (1, 2, 3, 4)},
     **{f"{head:02d}": LAND_GROUP_CONSTRUCTION for head in (5, 6, 7, 8, 9, 10, 20)},
     **{f"{head:02d}": LAND_GROUP_UNUSED for head in (11, 12)},
 }
+
+
+def class_code_text(value) -> str:
+    """A DLBM value as the survey's code text: a field stored as a number loses the leading
+    zero (0101 is read as 101 or 101.0), so whole numbers are written back with four digits.
+    None and blanks give ''; anything else is kept as text (an unknown code is reported)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:04d}"
+    if isinstance(value, float):
+        return f"{int(value):04d}" if value.is_integer() else str(value)
+    return str(value).strip()
 
 
 def land_group(class_code: str | None) -> str | None:
@@ -92,8 +109,11 @@ def land_group(class_code: str | None) -> str | None:
     code = str(class_code).strip().upper()
     if code in CULTIVATED_CODES:
         return LAND_GROUP_CULTIVATED
-    if code in GROUP_EXCEPTIONS:
-        return GROUP_EXCEPTIONS[code]
+    # The third survey marks sub-kinds with a letter: 1104A aquaculture ponds, 1107A trunk
+    # ditches, 0201K… adjustable land. They belong where their four-digit code does.
+    base = code[:4] if len(code) == 5 and code[4] in CODE_SUFFIXES else code
+    if base in GROUP_EXCEPTIONS:
+        return GROUP_EXCEPTIONS[base]
     return LAND_GROUP_BY_HEAD.get(code[:2])
 
 
@@ -113,6 +133,34 @@ APPROVAL_END = "JZRQ"
 OFFICE_NAME = "SMC"
 TOWN_NAME = "XZMC"
 TOWN_CODE = "XZDM"
+
+# --- text fields ---------------------------------------------------------------------------------
+TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kept everywhere)
+SHAPEFILE_NAME_BYTES = 10  # a DBF field name is at most 10 bytes
+
+
+def fit_text(parts: list[str], separator: str = ";", limit: int = TEXT_FIELD_LENGTH) -> str:
+    """parts joined, cut after the last part that fits in `limit` characters with a count of
+    the rest ("…等 N 项"), so a spot hit by many features still fits its field."""
+    text = separator.join(parts)
+    if len(text) <= limit:
+        return text
+    for kept in range(len(parts) - 1, 0, -1):
+        text = separator.join(parts[:kept]) + f"{separator}…等 {len(parts)} 项"
+        if len(text) <= limit:
+            return text
+    return text[: limit - 1] + "…"
+
+
+def shapefile_field_name(name: str) -> str:
+    """A field's name in a Shapefile: YJJBNTMJ_MU (11 bytes) loses the MJ ("area") its _MU
+    suffix makes redundant; names that fit are kept."""
+    if len(name.encode("utf-8")) <= SHAPEFILE_NAME_BYTES:
+        return name
+    if name.endswith("MJ" + MU_SUFFIX):
+        return name.removesuffix("MJ" + MU_SUFFIX) + MU_SUFFIX
+    return name[:SHAPEFILE_NAME_BYTES]
+
 
 # --- screening output fields (m², 2 decimals unless named *_MU) ----------------------------------
 SPOT_AREA = "TBMJ"

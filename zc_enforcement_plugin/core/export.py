@@ -33,6 +33,7 @@ from .domain import (
     MU_SUFFIX,
     OFFICE_NAME,
     RED_LINE_AREA,
+    SHAPEFILE_NAME_BYTES,
     SPOT_AREA,
     SPOT_COUNTY_CODE,
     SPOT_EARLIER_DATE,
@@ -45,6 +46,7 @@ from .domain import (
     TOWN_NAME,
     UNUSED_AREA,
     VERDICT_REASON,
+    shapefile_field_name,
 )
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
@@ -81,7 +83,6 @@ COL_INT = "int"
 COL_DATE = "date"
 AREA_KINDS = (COL_SQM, COL_MU)
 
-SHAPEFILE_NAME_BYTES = 10  # a DBF field name is at most 10 bytes, in the file's encoding
 SHAPEFILE_TEXT_BYTES = 254  # and a text value at most 254
 SHAPEFILE_ENCODINGS = ("UTF-8", "GBK")
 # What the .cpg says for each: ArcGIS reads code page numbers, GDAL and QGIS read both forms.
@@ -134,9 +135,8 @@ def _sqm(name: str, prefix: str = "") -> ExportColumn:
 
 def _mu_column(name: str) -> ExportColumn:
     mu = _mu(name)
-    # YJJBNTMJ_MU is 11 bytes: drop the MJ ("area") the suffix makes redundant.
-    short = None if len(mu) <= SHAPEFILE_NAME_BYTES else name.removesuffix("MJ") + MU_SUFFIX
-    return ExportColumn(mu, f"{_AREA_HEADERS[name]}(亩)", COL_MU, short)
+    short = shapefile_field_name(mu)
+    return ExportColumn(mu, f"{_AREA_HEADERS[name]}(亩)", COL_MU, None if short == mu else short)
 
 
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (

@@ -51,6 +51,8 @@ def read_near(
         fid, geometry, rtree, columns = layout
         if any(name not in columns for name in fields):
             return None  # the caller reports missing fields; its fallback path does that
+        if not _index_complete(conn, table, geometry, rtree):
+            return None  # a feature the R-tree does not know would be missed: read them all
         conn.execute("CREATE TEMP TABLE near_boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
         conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes.tolist())
         # CROSS JOIN keeps the boxes as the outer loop, so each box is one R-tree lookup.
@@ -107,6 +109,24 @@ def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str, set[st
     if len(keys) != 1:
         return None
     return keys[0], geometry, rtree, {row[1] for row in info}
+
+
+def _index_complete(conn: sqlite3.Connection, table: str, geometry: str, rtree: str) -> bool:
+    """Whether the R-tree holds a box for every feature with a geometry. A tool that writes
+    the table without the GeoPackage triggers leaves rows out of it; such rows would silently
+    never meet a spot. (A row it moved without the triggers cannot be told from here.)"""
+    indexed = conn.execute(f"SELECT count(*) FROM {_quote(rtree)}").fetchone()[0]
+    rows = conn.execute(f"SELECT count(*) FROM {_quote(table)}").fetchone()[0]
+    if indexed >= rows:
+        return True
+    # Fewer boxes than rows: fine when the others are NULL or empty geometries (the R-tree
+    # holds none of those); the empty flag is bit 4 of the blob's flags byte, its 4th.
+    with_shape = conn.execute(
+        f"SELECT count(*) FROM {_quote(table)} WHERE {_quote(geometry)} IS NOT NULL "
+        f"AND substr(hex(substr({_quote(geometry)}, 4, 1)), 1, 1) "
+        "NOT IN ('1', '3', '5', '7', '9', 'B', 'D', 'F')"
+    ).fetchone()[0]
+    return indexed >= with_shape
 
 
 def _quote(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -46,6 +47,7 @@ class LayerInput:
     labels: np.ndarray  # str id/code/name per feature (for hits fields and pieces)
     class_codes: np.ndarray | None = None  # DLBM for land use
     ridge_coefficients: np.ndarray | None = None  # KCXS for land use
+    feature_ids: np.ndarray | None = None  # ids naming repaired features in notes
 
 
 @dataclass
@@ -266,6 +268,15 @@ def _group_unions(
     return out
 
 
+def _feature_names(layer: LayerInput) -> list[str]:
+    """How notes name a layer's features: label and feature id (a land-use label is its class
+    code, which many parcels share)."""
+    labels = [str(label) for label in np.asarray(layer.labels, dtype=object)]
+    if layer.feature_ids is None:
+        return labels
+    return [f"{label}（fid {fid}）" for label, fid in zip(labels, layer.feature_ids.tolist())]
+
+
 def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
     """';'-joined sorted unique labels per spot (None where none)."""
     out = np.full(n, None, dtype=object)
@@ -276,7 +287,7 @@ def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
     for i, lab in pairs:
         current.setdefault(i, []).append(lab)
     for i, labs in current.items():
-        out[i] = ";".join(labs)
+        out[i] = domain.fit_text(labs, ";")
     return out
 
 
@@ -359,6 +370,13 @@ def screen_spots(
     spot_area = np.zeros(n)
     if good.any():
         spot_area[good] = areas(spots_local[good], method, measuring_crs, origin)
+    unmeasurable = np.flatnonzero(~np.isfinite(spot_area))
+    if len(unmeasurable):  # coordinates the measuring CRS cannot take back to the ellipsoid
+        names = ", ".join(keys[i] for i in unmeasurable[:5].tolist())
+        raise ValueError(
+            f"{len(unmeasurable)} spots ({names}) cannot be measured in {measuring_crs}: their "
+            "coordinates do not fit it (a missing or wrong zone prefix?)"
+        )
     report(5.0)
 
     # --- overlays ------------------------------------------------------------------------------
@@ -395,10 +413,10 @@ def screen_spots(
         overlays[key] = ov
         if len(repaired):
             why = dict(zip(repaired.tolist(), reasons.tolist()))
-            labels = np.asarray(layers[key].labels, dtype=object)
+            names = _feature_names(layers[key])
             hit = np.isin(ov.feat, repaired)
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
-                notes[i].append(f"{key} 要素 {labels[fi]} 几何无效已修复: {why[fi]}")
+                notes[i].append(f"{key} 要素 {names[fi]} 几何无效已修复: {why[fi]}")
 
     # --- figures -------------------------------------------------------------------------------
     fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
@@ -470,7 +488,12 @@ def screen_spots(
         measuring_crs,
         method,
     )
-    note_arr = np.array(["; ".join(x) if x else None for x in notes], dtype=object)
+    note_arr = np.full(n, None, dtype=object)
+    for i, note in enumerate(notes):
+        if note:
+            note_arr[i] = domain.fit_text(note, "; ")
+            if len(note_arr[i]) < len("; ".join(note)):  # cut to fit the field: log it whole
+                messages.append(f"图斑 {keys[i]}: {'; '.join(note)}")
     fields[domain.GEOMETRY_NOTE] = note_arr
 
     pieces = None
@@ -508,7 +531,7 @@ def _land_use_split(
     # Classify each distinct code once, not each parcel.
     group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
     feat_codes = codes[ov.feat]
-    code_text = np.array(["" if c is None else str(c).strip() for c in feat_codes], dtype=object)
+    code_text = np.array([domain.class_code_text(c) for c in feat_codes], dtype=object)
     distinct, inverse = np.unique(code_text.astype(str), return_inverse=True)
     gidx = np.array([group_of.get(domain.land_group(c), _UNKNOWN_GROUP) for c in distinct])
     group = gidx[inverse] if len(ov.spot) else np.zeros(0, dtype=int)
@@ -597,13 +620,29 @@ def _land_use_split(
 def _ridge_coefficients(
     layer: LayerInput, ov: _Overlay, cult: np.ndarray, keys: list[str], messages: list[str]
 ) -> np.ndarray:
-    """KCXS of the cultivated pieces' parcels; missing or outside 0..1 counts as 0 (reported)."""
+    """KCXS of the cultivated pieces' parcels; missing, unreadable or outside 0..1 counts as 0,
+    reported for each spot it touches."""
     raw = np.asarray(layer.ridge_coefficients, dtype=object)[ov.feat[cult]]
-    k = np.array([np.nan if v is None or v == "" else float(v) for v in raw], dtype=float)
-    wrong = ~np.isfinite(k) | (k < 0.0) | (k > 1.0)
-    for i in sorted(set(ov.spot[cult][wrong & ~np.isnan(k)].tolist())):
+    k = np.array([_number(v) for v in raw], dtype=float)
+    missing = np.isnan(k)
+    wrong = ~missing & ((k < 0.0) | (k > 1.0))
+    spots = ov.spot[cult]
+    for i in sorted(set(spots[missing].tolist())):
+        messages.append(f"图斑 {keys[i]}: 耕地图斑扣除系数 KCXS 为空或不是数字，按 0 处理")
+    for i in sorted(set(spots[wrong].tolist())):
         messages.append(f"图斑 {keys[i]}: 耕地图斑扣除系数 KCXS 不在 0..1 之间，按 0 处理")
-    return np.where(wrong, 0.0, k)
+    return np.where(missing | wrong, 0.0, k)
+
+
+def _number(value) -> float:
+    """A field value as a number; NaN when it is empty or not a number ("0,05", "无")."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan
 
 
 def _verdicts(

@@ -23,6 +23,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingUtils,
+    QgsWkbTypes,
 )
 from qgis.PyQt import sip
 
@@ -160,10 +161,9 @@ class ScreenSpots(EnforcementAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        spots = self.parameterAsSource(parameters, self.SPOTS, context)
+        spots, spots_label = self._open(parameters, self.SPOTS, context)
         if spots is None:
             raise fail(tr("The spot layer cannot be opened."))
-        spots_label = self._label(parameters, self.SPOTS, context)
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
         if key_field and spots.fields().indexOf(key_field) < 0:
             key_field = ""  # no such field: spots are named by feature id instead
@@ -194,17 +194,21 @@ class ScreenSpots(EnforcementAlgorithm):
         if feedback.isCanceled():
             return {}
         self._warn_if_misdecoded(spot_arrays, spots_label, feedback)
-        if key_field:
-            keys = [str(v) if v is not None else "" for v in spot_arrays.attributes[key_field]]
-        else:
-            keys = [f"fid {fid}" for fid in spot_arrays.feature_ids]
+        fids = spot_arrays.feature_ids.tolist()
+        # A spot without a number is named by its feature id, in messages and pieces.
+        keys = [
+            str(value).strip() if value is not None and str(value).strip() else f"fid {fid}"
+            for value, fid in zip(
+                spot_arrays.attributes[key_field] if key_field else [None] * len(fids), fids
+            )
+        ]
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = shapely.bounds(spot_arrays.geoms)
+        self._check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs)
 
         layers = {}
-        land_use = self.parameterAsSource(parameters, self.LAND_USE, context)
+        land_use, label = self._open(parameters, self.LAND_USE, context)
         if land_use is not None:
-            label = self._label(parameters, self.LAND_USE, context)
             class_field = (
                 self.parameterAsString(parameters, self.LAND_USE_CLASS_FIELD, context)
                 or domain.LAND_CLASS_CODE
@@ -226,25 +230,37 @@ class ScreenSpots(EnforcementAlgorithm):
             )
             if feedback.isCanceled():
                 return {}
-            codes = np.array(
-                [str(v) if v is not None else "" for v in arrays.attributes[class_field]]
-            )
-            ridges = None
-            if deduct:
-                ridges = np.array(
-                    [
-                        float(v) if v is not None else 0.0
-                        for v in arrays.attributes[domain.RIDGE_COEFFICIENT]
-                    ]
+            self._warn_if_apart(arrays, label, land_use, spot_boxes, feedback)
+            raw_codes = arrays.attributes[class_field]
+            numeric = next((v for v in raw_codes if isinstance(v, (int, float))), None)
+            if numeric is not None:
+                feedback.reportError(
+                    tr(
+                        "{layer}: field {field} holds numbers, not text; class codes are read "
+                        "with four digits ({value} as {code})."
+                    ).format(
+                        layer=label,
+                        field=class_field,
+                        value=numeric,
+                        code=domain.class_code_text(numeric),
+                    ),
+                    fatalError=False,
                 )
+            codes = np.array([domain.class_code_text(v) for v in raw_codes], dtype=object)
+            ridges = None
+            if deduct:  # as stored: the engine reports empty or unreadable values by spot
+                ridges = np.array(arrays.attributes[domain.RIDGE_COEFFICIENT], dtype=object)
             layers[domain.LAYER_LAND_USE] = screening.LayerInput(
-                geoms=arrays.geoms, labels=codes, class_codes=codes, ridge_coefficients=ridges
+                geoms=arrays.geoms,
+                labels=codes,
+                class_codes=codes,
+                ridge_coefficients=ridges,
+                feature_ids=arrays.feature_ids,
             )
         for parameter, key in OVERLAY_PARAMETERS.items():
-            source = self.parameterAsSource(parameters, parameter, context)
+            source, label = self._open(parameters, parameter, context)
             if source is None:
                 continue
-            label = self._label(parameters, parameter, context)
             names = source.fields().names()
             label_field = next((f for f in OVERLAY_LABEL_FIELDS[key] if f in names), None)
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
@@ -261,13 +277,16 @@ class ScreenSpots(EnforcementAlgorithm):
             if feedback.isCanceled():
                 return {}
             self._warn_if_misdecoded(arrays, label, feedback)
+            self._warn_if_apart(arrays, label, source, spot_boxes, feedback)
             if label_field:
                 labels = np.array(
                     [str(v) if v is not None else "" for v in arrays.attributes[label_field]]
                 )
             else:
                 labels = np.array([str(fid) for fid in arrays.feature_ids])
-            layers[key] = screening.LayerInput(geoms=arrays.geoms, labels=labels)
+            layers[key] = screening.LayerInput(
+                geoms=arrays.geoms, labels=labels, feature_ids=arrays.feature_ids
+            )
         if feedback.isCanceled():
             return {}
 
@@ -294,6 +313,8 @@ class ScreenSpots(EnforcementAlgorithm):
             )
         except screening.ScreeningCancelled:
             return {}
+        except ValueError as error:  # input the engine cannot measure: said, never a traceback
+            raise fail(f"{spots_label}: {error}") from error
         for message in result.messages:
             feedback.reportError(message, fatalError=False)
 
@@ -319,9 +340,29 @@ class ScreenSpots(EnforcementAlgorithm):
         if warning:
             feedback.reportError(warning, fatalError=False)
 
-    def _label(self, parameters, name, context) -> str:
+    def _open(self, parameters, name, context):
+        """(source, label) of a layer parameter, (None, None) when it is not given. A layer
+        that QGIS could not open, or whose features are not polygons, stops the run here with
+        its name, rather than later as a missing CRS or as areas of nothing."""
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            return None, None
         layer = self.parameterAsVectorLayer(parameters, name, context)
-        return layer.name() if layer is not None else str(parameters.get(name))
+        label = layer.name() if layer is not None else str(parameters.get(name))
+        if layer is not None and not layer.isValid():
+            raise fail(
+                tr("Layer {layer} cannot be read from {source}: {error}").format(
+                    layer=label, source=layer.source(), error=_open_error(layer)
+                )
+            )
+        kind = QgsWkbTypes.geometryType(source.wkbType())
+        if kind in (QgsWkbTypes.GeometryType.PointGeometry, QgsWkbTypes.GeometryType.LineGeometry):
+            raise fail(
+                tr("Layer {layer} holds {kind} features; screening needs polygons.").format(
+                    layer=label, kind=QgsWkbTypes.displayString(source.wkbType())
+                )
+            )
+        return source, label
 
     def _measuring_crs(self, spots, spots_label, context) -> QgsCoordinateReferenceSystem:
         crs = spots.sourceCrs()
@@ -332,42 +373,133 @@ class ScreenSpots(EnforcementAlgorithm):
                 ).format(layer=spots_label)
             )
         try:
-            epsg = areas.measuring_epsg(crs.authid(), self._centre_lon_lat(spots, crs, context))
+            authid = _epsg_authid(crs)
+            if authid is None:
+                raise ValueError(
+                    tr(
+                        "its coordinate reference system ({crs}) has no EPSG code to measure "
+                        "areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)"
+                    ).format(crs=crs.description() or crs.toProj())
+                )
+            if areas.is_zone_crs(authid):
+                epsg = areas.measuring_epsg(authid, None)
+            else:
+                centre = self._centre_lon_lat(spots, crs, context)
+                # No spot with geometry: every area is 0, in whichever zone.
+                epsg = (
+                    areas.measuring_epsg(authid, centre)
+                    if centre is not None
+                    else domain.EPSG_GK3_ZONE39_PREFIXED
+                )
         except ValueError as error:
             raise fail(f"{spots_label}: {error}") from error
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
 
     @staticmethod
     def _centre_lon_lat(spots, crs, context) -> tuple[float, float] | None:
-        """Where the spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
-        zone open; None for a zone CRS (working out the extent costs a pass over the layer)."""
-        if areas.is_zone_crs(crs.authid()):
-            return None
-        centre = QgsGeometry.fromPointXY(spots.sourceExtent().center())
-        if not crs.isGeographic():
-            from qgis.core import QgsCoordinateTransform
+        """Where most spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
+        zone open: a point of the zone that holds the most spots, so a stray spot far away
+        does not move the zone (the extent's centre would); the stray one is then named by
+        the zone check. None when no spot has geometry: every area is 0."""
+        from pyproj import Transformer
+        from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
-            to_geographic = QgsCoordinateTransform(
-                crs, QgsCoordinateReferenceSystem("EPSG:4490"), context.transformContext()
-            )
-            centre.transform(to_geographic)
-        return (centre.asPoint().x(), centre.asPoint().y())
+        request = QgsFeatureRequest().setNoAttributes()
+        flags = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+        centres = np.array(
+            [
+                (box.center().x(), box.center().y())
+                for box in (
+                    feature.geometry().boundingBox()
+                    for feature in spots.getFeatures(request, flags)
+                    if not feature.geometry().isNull() and not feature.geometry().isEmpty()
+                )
+            ]
+        ).reshape(-1, 2)
+        if len(centres) == 0:
+            return None
+        authid = _epsg_authid(crs) or crs.authid()
+        lon, lat = Transformer.from_crs(
+            authid, f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}", always_xy=True
+        ).transform(centres[:, 0], centres[:, 1])
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        zones = np.round(lon / 3.0)
+        known = np.isfinite(zones) & np.isfinite(lat)
+        in_china = known & (zones >= domain.GK3_FIRST_ZONE) & (zones <= domain.GK3_LAST_ZONE)
+        candidates = in_china if in_china.any() else known
+        if not candidates.any():
+            return (float("nan"), float("nan"))
+        values, counts = np.unique(zones[candidates], return_counts=True)
+        chosen = candidates & (zones == values[np.argmax(counts)])
+        return (float(np.median(lon[chosen])), float(np.median(lat[chosen])))
 
     @staticmethod
-    def _result_fields() -> QgsFields:
+    def _check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs) -> None:
+        """Stops when spots lie outside the Gauss-Krüger zone they are measured in: their
+        coordinates do not fit the CRS the layer declares (a zone prefix missing or wrong), and
+        every figure would be wrong."""
+        centres = (spot_boxes[:, :2] + spot_boxes[:, 2:]) / 2.0
+        present = np.flatnonzero(np.all(np.isfinite(centres), axis=1))
+        misfit = present[areas.zone_misfits(centres[present], measuring_crs.authid())]
+        if len(misfit):
+            first = int(misfit[0])
+            raise fail(
+                tr(
+                    "{layer}: {count} spots lie outside {crs}, where they are measured: spot "
+                    "{spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's "
+                    "CRS {declared} (a missing or wrong zone prefix?): set the right CRS."
+                ).format(
+                    layer=spots_label,
+                    count=len(misfit),
+                    crs=measuring_crs.authid(),
+                    spot=keys[first],
+                    x=centres[first, 0],
+                    y=centres[first, 1],
+                    declared=spots.sourceCrs().authid() or spots.sourceCrs().description(),
+                )
+            )
+
+    @staticmethod
+    def _warn_if_apart(arrays, label, source, spot_boxes, feedback) -> None:
+        """Warns when no feature of a protection layer comes near the spots: its areas will all
+        be 0, which is right for a distant zone but also what a wrong CRS gives."""
+        boxes = spot_boxes[np.all(np.isfinite(spot_boxes), axis=1)]
+        if len(boxes) == 0:
+            return
+        low, high = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
+        feature_boxes = shapely.bounds(arrays.geoms)
+        near = np.all(feature_boxes[:, :2] <= high, axis=1) & np.all(
+            feature_boxes[:, 2:] >= low, axis=1
+        )
+        if not near.any():
+            feedback.reportError(
+                tr(
+                    "Layer {layer} does not reach any spot: its features lie outside the spots' "
+                    "extent, so its areas are all 0. If that is unexpected, check its "
+                    "coordinate reference system ({crs})."
+                ).format(layer=label, crs=source.sourceCrs().authid()),
+                fatalError=False,
+            )
+
+    @staticmethod
+    def _result_fields(shapefile: bool = False) -> QgsFields:
+        """The result fields in output order; a Shapefile gets its 10-byte names."""
         fields = QgsFields()
         for name, kind in domain.screening_output_fields():
+            if shapefile:
+                name = domain.shapefile_field_name(name)
             if kind == domain.KIND_AREA:
                 fields.append(QgsField(name, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
             elif kind in (domain.KIND_INT, domain.KIND_FLAG):
                 # Flags as 0/1 integers: Shapefile and XLSX readers all understand them.
                 fields.append(QgsField(name, FIELD_INT, "integer"))
             else:
-                fields.append(QgsField(name, FIELD_STRING, "string", 254))
+                fields.append(QgsField(name, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH))
         return fields
 
     def _write_spots(self, parameters, context, spots, spots_label, spot_arrays, result):
-        result_fields = self._result_fields()
+        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
+        result_fields = self._result_fields(shapefile=destination.lower().endswith(".shp"))
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
@@ -376,7 +508,9 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if sink is None:
             raise fail(tr("Cannot create the output layer."))
-        columns = [_python_column(result.fields[name]) for name in result_fields.names()]
+        columns = [
+            _python_column(result.fields[name]) for name, _ in domain.screening_output_fields()
+        ]
         results = list(zip(*columns))  # one tuple of result values per spot
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
@@ -408,7 +542,9 @@ class ScreenSpots(EnforcementAlgorithm):
         fields = QgsFields()
         fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", 64))
         fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
-        fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", 254))
+        fields.append(
+            QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH)
+        )
         fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
@@ -456,6 +592,33 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
+
+
+def _open_error(layer) -> str:
+    """Why QGIS could not open a layer, in its own words where it has some. (QgsError.summary()
+    of an empty error crashes QGIS 3.22: it is only asked of a non-empty one.)"""
+    provider = layer.dataProvider()
+    for error in (layer.error(), provider.error() if provider is not None else None):
+        if error is not None and not error.isEmpty():
+            return error.summary()
+    return tr("the file is missing, has moved, or is not in the format its name says")
+
+
+def _epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
+    """ "EPSG:n" of a CRS, also for one defined without its code (a PROJ string, a user CRS)
+    when PROJ recognises it; None when it has none."""
+    if crs.authid().upper().startswith("EPSG:"):
+        return crs.authid()
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        epsg = CRS.from_wkt(crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT2_2019)).to_epsg(
+            min_confidence=70
+        )
+    except CRSError:
+        return None
+    return f"EPSG:{epsg}" if epsg else None
 
 
 def _python_column(values: np.ndarray) -> list:

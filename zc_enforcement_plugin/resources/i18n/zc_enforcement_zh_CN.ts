@@ -1075,6 +1075,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>the file is missing, has moved, or is not in the format its name says</source>
+      <translation>文件不存在、已被移动，或与其名称所示格式不符</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Satellite spots (JCTB)</source>
       <translation>卫片图斑（JCTB）</translation>
     </message>
@@ -1107,6 +1112,36 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Overlaying spots on {count} layers</source>
       <translation>正在与 {count} 个图层叠加</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} cannot be read from {source}: {error}</source>
+      <translation>无法读取图层 {layer}（{source}）：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} holds {kind} features; screening needs polygons.</source>
+      <translation>图层 {layer} 的要素为 {kind}，筛查需要面要素。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
+      <translation>{layer}：有 {count} 个图斑位于量算坐标系 {crs} 的投影带之外：图斑 {spot} 位于 x={x:.1f}, y={y:.1f}。坐标与图层声明的坐标系 {declared} 不符（缺少带号或带号错误？），请设置正确的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} does not reach any spot: its features lie outside the spots' extent, so its areas are all 0. If that is unexpected, check its coordinate reference system ({crs}).</source>
+      <translation>图层 {layer} 与所有图斑均不相交：其要素都在图斑范围之外，相应面积均为 0。如与预期不符，请检查其坐标系（{crs}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: field {field} holds numbers, not text; class codes are read with four digits ({value} as {code}).</source>
+      <translation>{layer}：字段 {field} 存储的是数字而非文本，地类编码按四位读取（{value} 读作 {code}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
+      <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
