@@ -6,6 +6,7 @@ DOMAIN.md are defaults a bureau may override, never facts the code relies on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # --- coordinates (DOMAIN.md §4) --------------------------------------------------------------
@@ -139,17 +140,30 @@ TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kep
 SHAPEFILE_NAME_BYTES = 10  # a DBF field name is at most 10 bytes
 
 
-def fit_text(parts: list[str], separator: str = ";", limit: int = TEXT_FIELD_LENGTH) -> str:
-    """parts joined, cut after the last part that fits in `limit` characters with a count of
-    the rest ("…等 N 项"), so a spot hit by many features still fits its field."""
+def fit_text(
+    parts: list[str],
+    separator: str = ";",
+    limit: int = TEXT_FIELD_LENGTH,
+    measure: Callable[[str], int] = len,
+) -> str:
+    """parts joined, cut after the last part that fits in `limit` (characters, or what
+    `measure` counts: a Shapefile counts bytes) with a count of the rest ("…等 N 项"), so a
+    spot hit by many features still fits its field."""
     text = separator.join(parts)
-    if len(text) <= limit:
+    if measure(text) <= limit:
         return text
     for kept in range(len(parts) - 1, 0, -1):
         text = separator.join(parts[:kept]) + f"{separator}…等 {len(parts)} 项"
-        if len(text) <= limit:
+        if measure(text) <= limit:
             return text
-    return text[: limit - 1] + "…"
+    while text and measure(text + "…") > limit:
+        text = text[:-1]
+    return text + "…"
+
+
+def utf8_bytes(text: str) -> int:
+    """A text's size in a UTF-8 Shapefile, an upper bound for GBK (2 bytes a character)."""
+    return len(text.encode("utf-8"))
 
 
 def shapefile_field_name(name: str) -> str:

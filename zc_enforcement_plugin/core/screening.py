@@ -287,7 +287,7 @@ def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
     for i, lab in pairs:
         current.setdefault(i, []).append(lab)
     for i, labs in current.items():
-        out[i] = domain.fit_text(labs, ";")
+        out[i] = ";".join(labs)  # fitted to its field with the other texts (_fit_texts)
     return out
 
 
@@ -302,6 +302,7 @@ def screen_spots(
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     want_pieces: bool = False,
+    text_measure: Callable[[str], int] = len,
 ) -> ScreeningResult:
     """Screen spots against the protection layers (all in the measuring CRS).
 
@@ -317,6 +318,8 @@ def screen_spots(
     - deduct_ridges: GDMJ = Σ piece × (1 − KCXS); the ridges go to FGNYDMJ (field ridges 1203
       are other agricultural land). Flags and the criminal test use gross cultivated area.
     - Other layers: area of spot ∩ union of the layer's features (overlaps counted once).
+    - Text fields (hit lists, reason, notes) fit TEXT_FIELD_LENGTH as `text_measure` counts
+      (characters; a Shapefile writer passes UTF-8 bytes).
     - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE → SUGGEST_APPROVED; else unapproved basic
       farmland or cultivated land, or any red line / no-mining / three-zone overlap →
       SUGGEST_ILLEGAL; else SUGGEST_NO_CONCERN when the spot lies on construction land only,
@@ -488,19 +491,42 @@ def screen_spots(
         measuring_crs,
         method,
     )
-    note_arr = np.full(n, None, dtype=object)
-    for i, note in enumerate(notes):
-        if note:
-            note_arr[i] = domain.fit_text(note, "; ")
-            if len(note_arr[i]) < len("; ".join(note)):  # cut to fit the field: log it whole
-                messages.append(f"图斑 {keys[i]}: {'; '.join(note)}")
+    note_arr = np.array(["; ".join(x) if x else None for x in notes], dtype=object)
     fields[domain.GEOMETRY_NOTE] = note_arr
+    _fit_texts(fields, keys, messages, text_measure)
 
     pieces = None
     if want_pieces:
         pieces = _collect_pieces(overlays, layers, origin)
     report(100.0)
-    return ScreeningResult(fields, pieces, messages, note_arr, origin)
+    return ScreeningResult(fields, pieces, messages, fields[domain.GEOMETRY_NOTE], origin)
+
+
+# Text fields that can grow with the data, and what their parts are joined with.
+_TEXT_SEPARATORS = {
+    **{layer.hits_field: ";" for layer in domain.OVERLAY_LAYERS if layer.hits_field},
+    domain.VERDICT_REASON: "; ",
+    domain.GEOMETRY_NOTE: "; ",
+}
+
+
+def _fit_texts(
+    fields: dict[str, np.ndarray],
+    keys: list[str],
+    messages: list[str],
+    measure: Callable[[str], int],
+) -> None:
+    """Cuts texts longer than a text field to whole parts and a count of the rest; a cut note
+    goes to the log whole, and every hit is in the pieces."""
+    for name, separator in _TEXT_SEPARATORS.items():
+        column = fields.get(name)
+        if column is None or column.dtype != object:
+            continue
+        for i, text in enumerate(column.tolist()):
+            if isinstance(text, str) and measure(text) > domain.TEXT_FIELD_LENGTH:
+                column[i] = domain.fit_text(text.split(separator), separator, measure=measure)
+                if name == domain.GEOMETRY_NOTE:
+                    messages.append(f"图斑 {keys[i]}: {text}")
 
 
 def _land_use_split(

@@ -299,6 +299,9 @@ class ScreenSpots(EnforcementAlgorithm):
         want_pieces = (
             self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
         )
+        # A Shapefile holds 254 bytes of text, not characters: Chinese takes 2 or 3 each.
+        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
+        shapefile = destination.lower().endswith(".shp")
         try:
             result = screening.screen_spots(
                 spot_arrays.geoms,
@@ -310,6 +313,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 progress=ProgressSpan(feedback, _READ_SHARE, 100.0).setProgress,
                 is_cancelled=feedback.isCanceled,
                 want_pieces=want_pieces,
+                text_measure=domain.utf8_bytes if shapefile else len,
             )
         except screening.ScreeningCancelled:
             return {}
@@ -320,7 +324,7 @@ class ScreenSpots(EnforcementAlgorithm):
 
         outputs = {
             self.OUTPUT: self._write_spots(
-                parameters, context, spots, spots_label, spot_arrays, result
+                parameters, context, spots, spots_label, spot_arrays, result, shapefile
             )
         }
         if want_pieces:
@@ -497,9 +501,8 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields.append(QgsField(name, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH))
         return fields
 
-    def _write_spots(self, parameters, context, spots, spots_label, spot_arrays, result):
-        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
-        result_fields = self._result_fields(shapefile=destination.lower().endswith(".shp"))
+    def _write_spots(self, parameters, context, spots, spots_label, spot_arrays, result, shapefile):
+        result_fields = self._result_fields(shapefile)
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)

@@ -1,0 +1,538 @@
+"""screenspots on messy input (found by an adversarial review): numeric class codes, text ridge
+coefficients, coordinates that do not fit their CRS, long hit lists, line layers, a stale
+GeoPackage R-tree, unreadable layer objects, stray geographic spots, spots without numbers,
+Shapefile output names, repaired parcels and CRSs without an EPSG code."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGeometry,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+)
+
+import zc_enforcement_plugin
+from zc_enforcement_plugin.core import areas, domain
+
+X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number (39) in x
+SPOT_FIELDS = f"field={domain.SPOT_NUMBER}:string(20)"
+
+
+class Log(QgsProcessingFeedback):
+    """Every message a run gives: errors and warnings (reportError) and information."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages: list[str] = []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        self.messages.append(error)
+
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        self.messages.append(warning)
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        self.messages.append(info)
+
+
+def run(parameters: dict, log: Log | None = None) -> dict:
+    import processing
+
+    return processing.run(
+        "zcenforcement:screenspots", {"OUTPUT": "memory:", **parameters}, feedback=log or Log()
+    )
+
+
+def memory_layer(rows, fields: str, crs="EPSG:4527", name="layer", kind="MultiPolygon"):
+    layer = QgsVectorLayer(f"{kind}?crs={crs}&{fields}", name, "memory")
+    features = []
+    for wkt, attributes in rows:
+        feature = QgsFeature(layer.fields())
+        feature.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
+        feature.setAttributes(list(attributes))
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def rectangle(x1, y1, x2, y2, dx=X0, dy=Y0):
+    x1, y1, x2, y2 = x1 + dx, y1 + dy, x2 + dx, y2 + dy
+    return f"POLYGON(({x1} {y1},{x2} {y1},{x2} {y2},{x1} {y2},{x1} {y1}))"
+
+
+def square(x, y, size, dx=X0):
+    return rectangle(x, y, x + size, y + size, dx=dx)
+
+
+def bowtie(x, y, size):
+    """A self-intersecting square (its diagonals drawn as edges)."""
+    x, y = x + X0, y + Y0
+    return f"POLYGON(({x} {y},{x + size} {y + size},{x + size} {y},{x} {y + size},{x} {y}))"
+
+
+def lon_lat_square(lon, lat, size=0.001):
+    return (
+        f"POLYGON(({lon} {lat},{lon + size} {lat},{lon + size} {lat + size},"
+        f"{lon} {lat + size},{lon} {lat}))"
+    )
+
+
+def by_key(layer, key=domain.SPOT_NUMBER):
+    return {f[key]: f for f in layer.getFeatures()}
+
+
+def write_gpkg(layer, path) -> str:
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    return str(path)
+
+
+def gpkg_blob(wkt: str, srs_id: int) -> bytes:
+    """A GeoPackage geometry blob without envelope: 'GP', version 0, flags (little-endian),
+    srs_id, then WKB."""
+    wkb = shapely.to_wkb(shapely.from_wkt(wkt), byte_order=1)
+    return b"GP" + bytes([0, 0b00000001]) + struct.pack("<i", srs_id) + wkb
+
+
+# --- 1. numeric DLBM ----------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["integer", "double"])
+def test_class_codes_stored_as_numbers_are_read_as_four_digit_codes_with_a_warning(provider, kind):
+    spots = memory_layer(
+        [(square(0, 0, 100), ["PADDY"]), (square(200, 0, 100), ["ORCHARD"])], SPOT_FIELDS
+    )
+    # 0101 (paddy) stored as 101 and 0201 (orchard) as 201: the leading zero is lost.
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 110, 110), [101]), (rectangle(190, -10, 310, 110), [201])],
+        f"field={domain.LAND_CLASS_CODE}:{kind}",
+        name="dltb_numbers",
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1}, log)["OUTPUT"])
+
+    paddy, orchard = out["PADDY"], out["ORCHARD"]
+    assert paddy[domain.SPOT_AREA] == 10000
+    assert paddy[domain.CULTIVATED_AREA] == paddy[domain.SPOT_AREA]
+    assert paddy[domain.CONSTRUCTION_AREA] == 0 and paddy[domain.AGRICULTURAL_AREA] == 0
+    assert orchard[domain.AGRICULTURAL_AREA] == orchard[domain.SPOT_AREA] == 10000
+    assert orchard[domain.CULTIVATED_AREA] == 0 and orchard[domain.CONSTRUCTION_AREA] == 0
+    warnings = [m for m in log.messages if "dltb_numbers" in m and domain.LAND_CLASS_CODE in m]
+    assert len(warnings) == 1, log.messages
+    assert "0101" in warnings[0]
+
+
+# --- 2. text KCXS --------------------------------------------------------------------------------
+def test_text_ridge_coefficients_are_used_or_reported_by_spot_never_a_traceback(provider):
+    spots = memory_layer(
+        [
+            (square(0, 0, 100), ["POINT_ONE"]),
+            (square(200, 0, 100), ["COMMA"]),
+            (square(400, 0, 100), ["NULL_K"]),
+        ],
+        SPOT_FIELDS,
+    )
+    parcels = memory_layer(
+        [
+            (rectangle(-10, -10, 110, 110), ["0101", "0.1"]),
+            (rectangle(190, -10, 310, 110), ["0103", "0,05"]),
+            (rectangle(390, -10, 510, 110), ["0102", None]),
+        ],
+        f"field={domain.LAND_CLASS_CODE}:string&field={domain.RIDGE_COEFFICIENT}:string",
+        name="dltb_kcxs",
+    )
+    log = Log()
+    out = by_key(
+        run({"SPOTS": spots, "LAND_USE": parcels, "DEDUCT_RIDGES": True, "AREA_METHOD": 1}, log)[
+            "OUTPUT"
+        ]
+    )
+    # "0.1": a tenth of the cultivated land is ridges, which count as other agricultural land.
+    assert out["POINT_ONE"][domain.CULTIVATED_AREA] == 9000
+    assert out["POINT_ONE"][domain.AGRICULTURAL_AREA] == 1000
+    # "0,05" and NULL count as 0: nothing deducted, each spot named in a message.
+    for key in ("COMMA", "NULL_K"):
+        assert out[key][domain.CULTIVATED_AREA] == out[key][domain.SPOT_AREA] == 10000
+        assert out[key][domain.AGRICULTURAL_AREA] == 0
+        named = [m for m in log.messages if key in m and domain.RIDGE_COEFFICIENT in m]
+        assert len(named) == 1, log.messages
+        assert "为空或不是数字" in named[0] and "按 0 处理" in named[0]
+    assert not [m for m in log.messages if "POINT_ONE" in m]
+    assert not [m for m in log.messages if "Traceback" in m]
+
+
+# --- 3. zone prefix -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "dx", [X0 - 39_000_000, X0 + 1_000_000], ids=["no zone prefix", "zone 40 prefix"]
+)
+def test_spots_whose_x_does_not_fit_epsg_4527_stop_the_run_naming_the_spot(provider, dx):
+    spots = memory_layer(
+        [(square(0, 0, 100), ["FITS"]), (square(300, 0, 100, dx=dx), ["MISFIT"])],
+        SPOT_FIELDS,
+        name="spots_4527",
+    )
+    for method in (0, 1):
+        with pytest.raises(QgsProcessingException) as error:
+            run({"SPOTS": spots, "AREA_METHOD": method})
+        message = str(error.value)
+        assert "spots_4527" in message and "MISFIT" in message, message
+        assert "FITS" not in message.replace("MISFIT", "")
+        assert "Traceback" not in message
+
+
+# --- 4. long hit lists and notes ---------------------------------------------------------------
+def test_a_spot_hit_by_forty_approvals_gets_a_list_cut_with_the_count(provider):
+    numbers = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
+    spots = memory_layer([(square(0, 0, 400), ["S1"]), (square(1000, 0, 10), ["S2"])], SPOT_FIELDS)
+    approvals = memory_layer(
+        [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
+        f"field={domain.APPROVAL_NUMBER}:string",
+        name="pzyd",
+    )
+    out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1})["OUTPUT"])
+    hits = out["S1"]["PZWH"]
+    assert len(";".join(numbers)) > 254  # the whole list would not fit
+    assert len(hits) <= domain.TEXT_FIELD_LENGTH
+    assert hits.endswith(";…等 40 项"), hits
+    kept = hits.split(";")[:-1]
+    assert kept and kept == sorted(numbers)[: len(kept)]  # whole numbers, none cut in the middle
+    assert out["S1"][domain.APPROVED_AREA] == 40 * 500
+    assert not out["S2"]["PZWH"]
+
+
+def test_in_a_shapefile_the_cut_list_fits_254_bytes_and_keeps_its_count(provider, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    numbers = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
+    spots = memory_layer([(square(0, 0, 400), ["S1"])], SPOT_FIELDS)
+    approvals = memory_layer(
+        [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
+        f"field={domain.APPROVAL_NUMBER}:string",
+        name="pzyd",
+    )
+    path = str(tmp_path / "screened.shp")
+    run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1, "OUTPUT": path})
+    (feature,) = QgsVectorLayer(path, "out", "ogr").getFeatures()
+    hits = feature["PZWH"]
+    assert len(hits.encode("utf-8")) <= 254  # what a DBF field holds
+    assert hits.endswith(";…等 40 项"), hits  # not cut again by GDAL in the middle
+    kept = hits.split(";")[:-1]
+    assert kept and kept == sorted(numbers)[: len(kept)]
+
+
+def test_a_spot_over_ten_invalid_parcels_gets_a_cut_note_and_the_whole_note_in_the_log(provider):
+    spots = memory_layer([(square(0, 0, 220), ["S1"]), (square(1000, 0, 10), ["S2"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(bowtie(i * 20, 0, 20), ["0101"]) for i in range(10)],
+        f"field={domain.LAND_CLASS_CODE}:string",
+        name="dltb",
+    )
+    fids = sorted(f.id() for f in parcels.getFeatures())
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "LAND_USE": parcels}, log)["OUTPUT"])
+    note = out["S1"][domain.GEOMETRY_NOTE]
+    assert note and len(note) <= domain.TEXT_FIELD_LENGTH
+    assert note.endswith("…等 10 项"), note
+    whole = [m for m in log.messages if "S1" in m and all(f"（fid {fid}）" in m for fid in fids)]
+    assert len(whole) == 1, log.messages
+    assert whole[0].count("几何无效已修复") == 10
+    assert not out["S2"][domain.GEOMETRY_NOTE]
+
+
+# --- 5. line layers -----------------------------------------------------------------------------
+def test_a_red_line_layer_of_lines_is_refused_by_name(provider, tmp_path):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    ring = (
+        f"LINESTRING({X0 - 10} {Y0 - 10},{X0 + 110} {Y0 - 10},{X0 + 110} {Y0 + 110},"
+        f"{X0 - 10} {Y0 + 110},{X0 - 10} {Y0 - 10})"
+    )
+    lines = memory_layer(
+        [(ring, ["HX-1"])],
+        f"field={domain.RED_LINE_CODE}:string",
+        name="sthx_lines",
+        kind="LineString",
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "RED_LINE": lines})
+    message = str(error.value)
+    assert "sthx_lines" in message, message
+    assert "polygons" in message or "面要素" in message, message
+
+
+# --- 6. stale R-tree ----------------------------------------------------------------------------
+def test_a_row_missing_from_the_geopackage_rtree_is_still_screened(provider, tmp_path):
+    farmland = memory_layer(
+        [(square(0, 0, 50), ["B1"]), (square(5000, 5000, 50), ["B2"])],
+        f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+        name="yjjbnt",
+    )
+    path = write_gpkg(farmland, tmp_path / "yjjbnt.gpkg")
+    with sqlite3.connect(path) as conn:
+        table, column, srs_id = conn.execute(
+            "SELECT table_name, column_name, srs_id FROM gpkg_geometry_columns"
+        ).fetchone()
+        triggers = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master "
+                "WHERE type = 'trigger' AND name LIKE 'rtree%insert%'"
+            )
+        ]
+        assert triggers
+        for trigger in triggers:  # a tool that writes the table without the GeoPackage triggers
+            conn.execute(f'DROP TRIGGER "{trigger}"')
+        conn.execute(
+            f'INSERT INTO "{table}" ("{column}", "{domain.BASIC_FARMLAND_NUMBER}") VALUES (?, ?)',
+            (gpkg_blob(square(200, 0, 50), srs_id), "B3"),
+        )
+        rtree_rows = conn.execute(f'SELECT count(*) FROM "rtree_{table}_{column}"').fetchone()[0]
+    conn.close()
+    assert rtree_rows == 2  # B3 is in the table but not in its R-tree
+
+    uri = f"{path}|layername={table}"
+    in_memory = QgsVectorLayer(uri, "yjjbnt", "ogr").materialize(QgsFeatureRequest())
+    assert sorted(f[domain.BASIC_FARMLAND_NUMBER] for f in in_memory.getFeatures()) == [
+        "B1",
+        "B2",
+        "B3",
+    ]
+    spots = memory_layer([(square(0, 0, 100), ["S1"]), (square(200, 0, 100), ["S2"])], SPOT_FIELDS)
+    from_file = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": uri, "AREA_METHOD": 1})["OUTPUT"])
+    from_memory = by_key(
+        run({"SPOTS": spots, "BASIC_FARMLAND": in_memory, "AREA_METHOD": 1})["OUTPUT"]
+    )
+    assert from_memory["S2"][domain.BASIC_FARMLAND_AREA] == 2500  # B3 lies on S2
+    for key in ("S1", "S2"):
+        assert from_file[key].attributes() == from_memory[key].attributes(), key
+
+
+# --- 7. unreadable layer objects ----------------------------------------------------------------
+RUN_BROKEN_LAYER = """
+import json, os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+plugin_root, prefix, text_file, parameter = sys.argv[1:5]
+sys.path.insert(0, plugin_root)
+from qgis.core import QgsApplication
+QgsApplication.setPrefixPath(prefix, True)
+app = QgsApplication([], False)
+app.initQgis()
+sys.path.append(os.path.join(app.pkgDataPath(), "python", "plugins"))
+from processing.core.Processing import Processing
+Processing.initialize()
+import processing
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+from zc_enforcement_plugin.processing.provider import EnforcementProvider
+provider = EnforcementProvider()
+QgsApplication.processingRegistry().addProvider(provider)
+spots = QgsVectorLayer("MultiPolygon?crs=EPSG:4527&field=JCBH:string", "spots", "memory")
+feature = QgsFeature(spots.fields())
+feature.setGeometry(QgsGeometry.fromWkt(
+    "POLYGON((39580000 4050000,39580100 4050000,39580100 4050100,39580000 4050000))"))
+feature.setAttributes(["S1"])
+spots.dataProvider().addFeatures([feature])
+broken = QgsVectorLayer(text_file, "broken_layer", "ogr")
+parameters = {"SPOTS": spots, "OUTPUT": "memory:"}
+parameters[parameter] = broken
+outcome = {"valid": broken.isValid(), "error": None, "kind": None}
+try:
+    processing.run("zcenforcement:screenspots", parameters)
+except Exception as error:
+    outcome["error"], outcome["kind"] = str(error), type(error).__name__
+print("OUTCOME " + json.dumps(outcome))
+"""
+
+
+@pytest.mark.parametrize("parameter", ["SPOTS", "LAND_USE"])
+def test_a_layer_object_on_a_text_file_named_gpkg_is_refused_by_name_and_path(
+    qgis_app, tmp_path, parameter
+):
+    """Run in a process of its own: asking QGIS 3.22 why such a layer failed can crash it
+    (QgsError.summary() of an empty error), which would take the whole session down rather than
+    fail one test."""
+    text_file = tmp_path / "notes.gpkg"
+    text_file.write_text("this is a text file, not a GeoPackage\n", encoding="utf-8")
+    script = tmp_path / "run_broken_layer.py"
+    script.write_text(RUN_BROKEN_LAYER, encoding="utf-8")
+    plugin_root = str(Path(zc_enforcement_plugin.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            plugin_root,
+            QgsApplication.prefixPath(),
+            str(text_file),
+            parameter,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    line = next(x for x in done.stdout.splitlines() if x.startswith("OUTCOME "))
+    outcome = json.loads(line.removeprefix("OUTCOME "))
+    assert outcome["valid"] is False
+    assert outcome["kind"] == "QgsProcessingException", outcome
+    assert "broken_layer" in outcome["error"] and str(text_file) in outcome["error"], outcome
+    assert "Traceback" not in outcome["error"]
+
+
+# --- 8. geographic spots ------------------------------------------------------------------------
+def test_a_stray_geographic_spot_at_zero_zero_stops_the_run_naming_it(provider):
+    district = [(lon_lat_square(117.9 + 0.01 * i, 36.6), [f"D{i}"]) for i in range(4)]
+    spots = memory_layer(
+        [*district, (lon_lat_square(0.0, 0.0), ["STRAY"])],
+        SPOT_FIELDS,
+        crs="EPSG:4490",
+        name="geo_spots",
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots})
+    message = str(error.value)
+    assert "geo_spots" in message and "STRAY" in message, message
+    assert "Traceback" not in message
+
+
+def test_geographic_spots_all_without_geometry_are_screened_with_zero_areas(provider):
+    spots = memory_layer(
+        [(None, ["NO_GEOM"]), ("POLYGON EMPTY", ["EMPTY_GEOM"])],
+        SPOT_FIELDS,
+        crs="EPSG:4490",
+        name="geo_empty",
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots}, log)["OUTPUT"])
+    assert set(out) == {"NO_GEOM", "EMPTY_GEOM"}
+    for key in out:
+        assert out[key][domain.SPOT_AREA] == 0 and out[key][domain.GEOMETRY_NOTE], key
+        assert [m for m in log.messages if key in m and "面积记为 0" in m], (key, log.messages)
+
+
+# --- 9. spots without a number ------------------------------------------------------------------
+def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider):
+    spots = memory_layer(
+        [(None, [None]), (None, [""]), (square(0, 0, 10), ["S3"])], SPOT_FIELDS, name="spots"
+    )
+    without_number = sorted(f.id() for f in spots.getFeatures() if f[domain.SPOT_NUMBER] != "S3")
+    log = Log()
+    out = run({"SPOTS": spots}, log)["OUTPUT"]
+    assert out.featureCount() == 3
+    assert len(without_number) == 2
+    for fid in without_number:
+        named = [m for m in log.messages if f"fid {fid}:" in m and "无几何" in m]
+        assert len(named) == 1, (fid, log.messages)
+    assert not [m for m in log.messages if "重复" in m or "duplicate" in m.lower()], log.messages
+
+
+# --- 10. Shapefile output -----------------------------------------------------------------------
+def test_shapefile_output_names_the_basic_farmland_mu_field_yjjbnt_mu(provider, tmp_path):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    farmland = memory_layer(
+        [(rectangle(0, 0, 50, 100), ["B1"])], f"field={domain.BASIC_FARMLAND_NUMBER}:string"
+    )
+    path = tmp_path / "screened.shp"
+    result = run(
+        {"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1, "OUTPUT": str(path)}
+    )
+    out = QgsVectorLayer(result["OUTPUT"], "screened", "ogr")
+    assert out.isValid()
+    names = out.fields().names()
+    assert "YJJBNT_MU" in names and "YJJBNTMJ_M" not in names, names
+    assert all(len(name.encode("utf-8")) <= 10 for name in names), names
+    feature = next(out.getFeatures())
+    assert feature[domain.BASIC_FARMLAND_AREA] == 5000
+    expected = round(feature[domain.BASIC_FARMLAND_AREA] / (10000 / 15), 2)
+    assert feature["YJJBNT_MU"] == pytest.approx(expected, abs=1e-9) == pytest.approx(7.5)
+
+
+# --- 11. repaired parcels -----------------------------------------------------------------------
+def test_a_repaired_land_use_parcel_is_named_with_its_fid(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(square(0, 0, 40), ["0101"]), (bowtie(50, 0, 40), ["0101"])],
+        f"field={domain.LAND_CLASS_CODE}:string",
+        name="dltb",
+    )
+    bad_fid = next(f.id() for f in parcels.getFeatures() if not f.geometry().isGeosValid())
+    good_fid = next(f.id() for f in parcels.getFeatures() if f.id() != bad_fid)
+    note = next(run({"SPOTS": spots, "LAND_USE": parcels})["OUTPUT"].getFeatures())[
+        domain.GEOMETRY_NOTE
+    ]
+    assert f"{domain.LAYER_LAND_USE} 要素 0101（fid {bad_fid}） 几何无效已修复" in note, note
+    assert f"fid {good_fid}" not in note
+
+
+# --- 12. CRS without an EPSG code ---------------------------------------------------------------
+def test_spots_in_a_custom_crs_without_epsg_code_are_refused_clearly(provider):
+    crs = QgsCoordinateReferenceSystem.fromProj(
+        "+proj=tmerc +lat_0=0 +lon_0=117.25 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs"
+    )
+    assert crs.isValid() and not crs.authid().upper().startswith("EPSG:")
+    spots = memory_layer(
+        [(square(0, 0, 100, dx=500_000), ["S1"])], SPOT_FIELDS, name="custom_spots"
+    )
+    spots.setCrs(crs)
+    log = Log()
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots}, log)
+    message = str(error.value)
+    assert "custom_spots" in message, message
+    assert "no EPSG code" in message or "没有可用于量算面积的 EPSG 代码" in message, message
+    assert "Traceback" not in message and not [m for m in log.messages if "Traceback" in m]
+
+
+# --- pure functions -----------------------------------------------------------------------------
+def test_class_code_text_restores_the_leading_zero():
+    assert domain.class_code_text(101) == "0101"
+    assert domain.class_code_text(101.0) == "0101"
+    assert domain.class_code_text(" 0102 ") == "0102"
+    assert domain.class_code_text(None) == ""
+
+
+def test_lettered_pond_and_ditch_codes_are_agricultural():
+    assert domain.land_group("1104A") == domain.LAND_GROUP_AGRICULTURAL
+    assert domain.land_group("1107A") == domain.LAND_GROUP_AGRICULTURAL
+
+
+def test_fit_text_keeps_whole_parts_and_counts_them():
+    assert domain.fit_text(["ab", "cd"], ";", 10) == "ab;cd"
+    assert domain.fit_text(["ab", "cd", "ef", "gh", "ij"], ";", 12) == "ab;cd;…等 5 项"
+    assert domain.fit_text(["ab", "cd", "ef", "gh"], ";", 10) == "ab;…等 4 项"
+    parts = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
+    cut = domain.fit_text(parts)
+    assert len(cut) <= 254 and cut.endswith(";…等 40 项")
+
+
+def test_shapefile_field_name_drops_mj_before_mu():
+    assert domain.shapefile_field_name("YJJBNTMJ_MU") == "YJJBNT_MU"
+    assert domain.shapefile_field_name("TBMJ_MU") == "TBMJ_MU"
+
+
+def test_zone_misfits_flags_unprefixed_and_other_zone_points_only():
+    points = np.array(
+        [
+            [580_050.0, 4_050_050.0],  # zone prefix missing
+            [40_580_050.0, 4_050_050.0],  # zone 40's prefix
+            [39_580_050.0, 4_050_050.0],  # in the district
+        ]
+    )
+    assert areas.zone_misfits(points, "EPSG:4527").tolist() == [True, True, False]
