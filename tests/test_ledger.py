@@ -291,6 +291,10 @@ def test_misdecoded_text_is_reported_and_the_spot_not_imported(ledger):
     assert [s.number for s in ledger.spots()] == ["OK"]
     assert misdecoding_reason("南郊镇") is None and misdecoding_reason("Müller") is None
     assert misdecoding_reason("2023-01-01") is None
+    # Latin text with several accents is not GBK read as Latin-1: its accents stand alone.
+    for latin in ("Zürich Straße", "Müller-Lüdenscheid", "Crème brûlée"):
+        assert misdecoding_reason(latin) is None, latin
+    assert misdecoding_reason("〔2024〕第1号".encode("gbk").decode("latin-1"))
 
 
 # --- append-only history -----------------------------------------------------------------------

@@ -238,6 +238,16 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+
+
+def _paired_high_bytes(raw: bytes) -> bool:
+    """Whether every run of non-ASCII bytes has an even length, as GBK's two-byte Chinese
+    characters give (淄川 is D7 CD B4 A8); the accents of Latin text (Zürich, crème) stand alone
+    and would otherwise decode as GBK too."""
+    return all(len(run) % 2 == 0 for run in _HIGH_RUNS.findall(raw))
+
+
 def misdecoding_reason(text: str) -> str | None:
     """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
     if text.isascii():
@@ -256,6 +266,8 @@ def misdecoding_reason(text: str) -> str | None:
         except UnicodeEncodeError:
             continue
         for encoding in ("utf-8", "gbk"):
+            if encoding == "gbk" and not _paired_high_bytes(raw):
+                continue  # Latin text: its accents stand alone (Zürich), GBK's come in pairs
             try:
                 decoded = raw.decode(encoding)
             except UnicodeDecodeError:
