@@ -536,3 +536,86 @@ def test_zone_misfits_flags_unprefixed_and_other_zone_points_only():
         ]
     )
     assert areas.zone_misfits(points, "EPSG:4527").tolist() == [True, True, False]
+
+
+# --- semantics found by a second review ----------------------------------------------------------
+def test_a_mostly_approved_spot_whose_unapproved_basic_farmland_reaches_5_mu_is_not_approved(
+    provider,
+):
+    """400 m × 400 m of basic farmland (240 亩), an approval over all but a 15 m strip: 96.25 %
+    approved, 6,000 m² = 9 亩 not. The unapproved rest alone is a criminal-scale case."""
+    spots = memory_layer([(square(0, 0, 400), ["S1"])], SPOT_FIELDS)
+    farmland = memory_layer(
+        [(square(0, 0, 400), ["BF1"])], f"field={domain.BASIC_FARMLAND_NUMBER}:string"
+    )
+    approvals = memory_layer(
+        [(rectangle(0, 0, 385, 400), ["PZ1"])], f"field={domain.APPROVAL_NUMBER}:string"
+    )
+    parameters = {"SPOTS": spots, "BASIC_FARMLAND": farmland, "APPROVALS": approvals}
+    out = by_key(run({**parameters, "AREA_METHOD": 1})["OUTPUT"])["S1"]
+    assert out[domain.CRIMINAL_FLAG] == 1
+    assert out[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL
+    assert "96.2%" in out[domain.VERDICT_REASON] and "9.00 亩" in out[domain.VERDICT_REASON]
+
+
+def test_mu_fields_come_from_the_unrounded_area_as_the_reason_and_the_referral_test_do(provider):
+    """A basic-farmland spot of 3329.996 m² is 4.99499 亩: 4.99 in the 亩 field, the reason and
+    the referral test alike (the rounded 3330.00 m² would give 5.00 亩 and a referral)."""
+    side = 3329.996**0.5
+    spots = memory_layer([(square(0, 0, side), ["S1"])], SPOT_FIELDS)
+    farmland = memory_layer(
+        [(square(-10, -10, 100), ["BF1"])], f"field={domain.BASIC_FARMLAND_NUMBER}:string"
+    )
+    out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"])
+    row = out["S1"]
+    assert row[domain.BASIC_FARMLAND_AREA] == pytest.approx(3330.00)
+    assert row[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX] == pytest.approx(4.99)
+    assert row[domain.SPOT_AREA + domain.MU_SUFFIX] == pytest.approx(4.99)
+    assert "4.99 亩" in row[domain.VERDICT_REASON]
+    assert row[domain.CRIMINAL_FLAG] == 0
+
+
+def test_a_feature_limit_on_a_protection_layer_takes_the_layers_first_features(provider):
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject
+
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    farmland = memory_layer(
+        [(square(5000, 0, 100), ["far"]), (square(0, 0, 100), ["near"])],
+        f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+        name="yjjbnt",
+    )
+    limited = QgsProcessingFeatureSourceDefinition(farmland.id(), False, 1)
+    QgsProject.instance().addMapLayer(farmland)
+    try:
+        log = Log()
+        out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": limited}, log)["OUTPUT"])
+    finally:
+        QgsProject.instance().removeMapLayer(farmland.id())
+    assert out["S1"][domain.BASIC_FARMLAND_AREA] == 0.0  # only 'far' may be used
+    assert any("yjjbnt" in message for message in log.messages)  # named, not a repr
+
+
+def test_a_hit_feature_without_a_code_is_listed_by_its_name_else_its_fid(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    red_line = memory_layer(
+        [(square(0, 0, 50), [None, "红线B"]), (square(50, 0, 50), [None, None])],
+        f"field={domain.RED_LINE_CODE}:string&field={domain.RED_LINE_NAME}:string",
+    )
+    out = by_key(run({"SPOTS": spots, "RED_LINE": red_line})["OUTPUT"])["S1"]
+    second = sorted(f.id() for f in red_line.getFeatures())[1]
+    hits = next(
+        layer.hits_field for layer in domain.OVERLAY_LAYERS if layer.key == domain.LAYER_RED_LINE
+    )
+    assert out[hits].split(";") == sorted(["红线B", f"fid {second}"])
+
+
+def test_a_share_just_under_the_approval_rule_is_not_shown_as_reaching_it(provider):
+    """94.996 % approved: 'not approved', and the reason must not say 95.0 %."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    approvals = memory_layer(
+        [(rectangle(0, 0, 94.996, 100), ["PZ1"])], f"field={domain.APPROVAL_NUMBER}:string"
+    )
+    out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1})["OUTPUT"])
+    row = out["S1"]
+    assert row[domain.SUGGESTED_VERDICT] != domain.SUGGEST_APPROVED
+    assert "94.9%" in row[domain.VERDICT_REASON] and "95.0%" not in row[domain.VERDICT_REASON]

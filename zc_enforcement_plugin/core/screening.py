@@ -320,7 +320,8 @@ def screen_spots(
     - Other layers: area of spot ∩ union of the layer's features (overlaps counted once).
     - Text fields (hit lists, reason, notes) fit TEXT_FIELD_LENGTH as `text_measure` counts
       (characters; a Shapefile writer passes UTF-8 bytes).
-    - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE → SUGGEST_APPROVED; else unapproved basic
+    - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE, and the unapproved rest does not reach
+      a criminal threshold → SUGGEST_APPROVED; else unapproved basic
       farmland or cultivated land, or any red line / no-mining / three-zone overlap →
       SUGGEST_ILLEGAL; else SUGGEST_NO_CONCERN when the spot lies on construction land only,
       SUGGEST_FIELD_CHECK otherwise (other agricultural, unused or unsurveyed land, no land-use
@@ -423,6 +424,7 @@ def screen_spots(
 
     # --- figures -------------------------------------------------------------------------------
     fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
+    unrounded: dict[str, np.ndarray] = {domain.SPOT_AREA: spot_area}  # m² before rounding
     gross_cult = None
     cult_union = None
     if domain.LAYER_LAND_USE in overlays:
@@ -437,6 +439,7 @@ def screen_spots(
             method,
             deduct_ridges,
             fields,
+            unrounded,
             messages,
         )
     else:
@@ -466,18 +469,20 @@ def screen_spots(
         total = np.minimum(total, spot_area)
         unions[layer.key], gross[layer.key] = u, total
         fields[layer.area_field] = round_area(total)
+        unrounded[layer.area_field] = total
         fields[layer.flag_field] = total > _TOL
         if layer.hits_field:
             labels = np.asarray(layers[layer.key].labels, dtype=object)
             real = ov.area > _TOL
             fields[layer.hits_field] = _join_labels(ov.spot[real], labels[ov.feat[real]], n)
 
+    # 亩 from the unrounded m², as the reason and the criminal test take them: converting the
+    # rounded m² again could give 5.00 亩 where the reason says 4.99 and no referral is due.
     for name in domain.MU_FIELDS:
-        values = fields[name]
-        if values.dtype == object:
+        if fields[name].dtype == object:
             fields[name + domain.MU_SUFFIX] = np.full(n, None, dtype=object)
         else:
-            fields[name + domain.MU_SUFFIX] = round_area(sqm_to_mu(values))
+            fields[name + domain.MU_SUFFIX] = round_area(sqm_to_mu(unrounded[name]))
 
     _verdicts(
         fields,
@@ -540,6 +545,7 @@ def _land_use_split(
     method: AreaMethod,
     deduct_ridges: bool,
     fields: dict[str, np.ndarray],
+    unrounded: dict[str, np.ndarray],
     messages: list[str],
 ) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
     """GDMJ/FGNYDMJ/JSYDMJ/WLYDMJ/WDCMJ (adding up to TBMJ).
@@ -639,6 +645,7 @@ def _land_use_split(
     rounded = split_rounding_rows(spot_area, parts)
     for j, name in enumerate((*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)):
         fields[name] = rounded[:, j]
+        unrounded[name] = parts[:, j]
     fields[domain.CULTIVATED_FLAG] = gross_cult > _TOL
     return np.minimum(gross_cult, spot_area), cult_union
 
@@ -745,7 +752,12 @@ def _verdicts(
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
-    approved = (ap_u is not None) & (share >= domain.APPROVAL_COVER_SHARE) & ~no_geom
+    covered = (ap_u is not None) & (share >= domain.APPROVAL_COVER_SHARE) & ~no_geom
+    # A spot mostly approved whose unapproved rest alone reaches a referral threshold is not
+    # "approved": the part outside the approval is what the case is about.
+    approved = covered & ~criminal
+    # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
+    share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
     def mu(values: np.ndarray) -> list[str]:
         """Each area in m² as the 亩 text of the reason, all spots in one pass."""
@@ -756,6 +768,7 @@ def _verdicts(
     red_mu_text, mining_mu_text, zones_mu_text = mu(red_area), mu(mining_area), mu(zones_area)
 
     label = {layer.key: layer.label_zh for layer in domain.OVERLAY_LAYERS}
+    approvals = label[domain.LAYER_APPROVALS]
     zh = domain.LAND_GROUP_LABELS_ZH
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
     reason = np.full(n, None, dtype=object)
@@ -783,12 +796,14 @@ def _verdicts(
             touched.append("达到刑事移送标准")
         if approved[i]:
             verdict[i] = domain.SUGGEST_APPROVED
-            reason[i] = "; ".join([f"{label[domain.LAYER_APPROVALS]}覆盖 {share[i]:.1%}", *touched])
+            reason[i] = "; ".join([f"{approvals}覆盖 {share_text[i]}", *touched])
             continue
         if ap_u is None:
             cover = "未提供批准用地图层"
+        elif covered[i]:
+            cover = f"{approvals}覆盖 {share_text[i]}，但未批部分达到刑事移送标准"
         elif ap[i] > _TOL:
-            cover = f"{label[domain.LAYER_APPROVALS]}仅覆盖 {share[i]:.1%}"
+            cover = f"{approvals}仅覆盖 {share_text[i]}"
         else:
             cover = "未被批准用地覆盖"
         if touched:

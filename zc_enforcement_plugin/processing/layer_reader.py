@@ -153,6 +153,18 @@ def _plain(value):
     return value
 
 
+def has_feature_limit(parameters: dict, name: str) -> bool:
+    """Whether a source parameter asks for its first N features only: those are the layer's
+    first N, so no spatial filter may be put before the limit."""
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    value = parameters.get(name)
+    return (
+        isinstance(value, QgsProcessingFeatureSourceDefinition)
+        and getattr(value, "featureLimit", -1) != -1
+    )
+
+
 def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLayer | None:
     """The layer behind a source parameter when all its features are wanted, else None."""
     from qgis.core import QgsProcessingFeatureSourceDefinition

@@ -16,6 +16,7 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
@@ -32,7 +33,7 @@ from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
 from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
-from .layer_reader import misdecoded_text, read_source, whole_layer
+from .layer_reader import has_feature_limit, misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
 OVERLAY_PARAMETERS = {
@@ -226,7 +227,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 transform_context,
                 feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
-                near_boxes=spot_boxes,
+                near_boxes=None if has_feature_limit(parameters, self.LAND_USE) else spot_boxes,
             )
             if feedback.isCanceled():
                 return {}
@@ -262,28 +263,25 @@ class ScreenSpots(EnforcementAlgorithm):
             if source is None:
                 continue
             names = source.fields().names()
-            label_field = next((f for f in OVERLAY_LABEL_FIELDS[key] if f in names), None)
+            label_fields = [f for f in OVERLAY_LABEL_FIELDS[key] if f in names]
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
             arrays = read_source(
                 source,
                 label,
-                [label_field] if label_field else [],
+                label_fields,
                 measuring_crs,
                 transform_context,
                 feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
-                near_boxes=spot_boxes,
+                near_boxes=None if has_feature_limit(parameters, parameter) else spot_boxes,
             )
             if feedback.isCanceled():
                 return {}
             self._warn_if_misdecoded(arrays, label, feedback)
             self._warn_if_apart(arrays, label, source, spot_boxes, feedback)
-            if label_field:
-                labels = np.array(
-                    [str(v) if v is not None else "" for v in arrays.attributes[label_field]]
-                )
-            else:
-                labels = np.array([str(fid) for fid in arrays.feature_ids])
+            labels = _feature_labels(
+                [arrays.attributes[name] for name in label_fields], arrays.feature_ids
+            )
             layers[key] = screening.LayerInput(
                 geoms=arrays.geoms, labels=labels, feature_ids=arrays.feature_ids
             )
@@ -352,7 +350,10 @@ class ScreenSpots(EnforcementAlgorithm):
         if source is None:
             return None, None
         layer = self.parameterAsVectorLayer(parameters, name, context)
-        label = layer.name() if layer is not None else str(parameters.get(name))
+        value = parameters.get(name)
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):
+            value = value.source.staticValue()  # the layer it points at, not its repr
+        label = layer.name() if layer is not None else str(value)
         if layer is not None and not layer.isValid():
             raise fail(
                 tr("Layer {layer} cannot be read from {source}: {error}").format(
@@ -595,6 +596,16 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
+
+
+def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
+    """Each feature by its first non-empty label field (code, then name), else its feature id:
+    a hit is never listed as an empty string."""
+    labels = []
+    for row, fid in enumerate(feature_ids.tolist()):
+        texts = (str(column[row]).strip() for column in columns if column[row] is not None)
+        labels.append(next((text for text in texts if text), f"fid {fid}"))
+    return np.array(labels, dtype=object)
 
 
 def _open_error(layer) -> str:
