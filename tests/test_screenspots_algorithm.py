@@ -15,40 +15,22 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from tests.screening_layers import (
+    X0,
+    Y0,
+    by_key,
+    memory_layer,
+    rectangle,
+    square,
+    write_gpkg,
+)
 from zc_enforcement_plugin.core import domain
-
-X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number in x
 
 
 def run(parameters: dict) -> dict:
     import processing
 
     return processing.run("zcenforcement:screenspots", {"OUTPUT": "memory:", **parameters})
-
-
-def memory_layer(wkts_and_attributes, fields: str, crs: str = "EPSG:4527", name="layer"):
-    layer = QgsVectorLayer(f"MultiPolygon?crs={crs}&{fields}", name, "memory")
-    features = []
-    for wkt, attributes in wkts_and_attributes:
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
-        feature.setAttributes(list(attributes))
-        features.append(feature)
-    layer.dataProvider().addFeatures(features)
-    return layer
-
-
-def rectangle(x1, y1, x2, y2, dx=X0, dy=Y0):
-    x1, y1, x2, y2 = x1 + dx, y1 + dy, x2 + dx, y2 + dy
-    return f"POLYGON(({x1} {y1},{x2} {y1},{x2} {y2},{x1} {y2},{x1} {y1}))"
-
-
-def square(x, y, size):
-    return rectangle(x, y, x + size, y + size)
-
-
-def by_key(layer, key=domain.SPOT_NUMBER):
-    return {f[key]: f for f in layer.getFeatures()}
 
 
 def test_demo_district_end_to_end(provider, demo):
@@ -264,18 +246,6 @@ def test_gbk_shapefile_names_reach_the_hits_field(provider, tmp_path):
     feature = next(run({"SPOTS": spots, "RED_LINE": path})["OUTPUT"].getFeatures())
     red_line = next(layer for layer in domain.OVERLAY_LAYERS if layer.key == domain.LAYER_RED_LINE)
     assert feature[red_line.hits_field] == name
-
-
-def write_gpkg(layer, path):
-    from qgis.core import QgsVectorFileWriter
-
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return str(path)
 
 
 def test_unsaved_edits_of_the_spots_are_screened(provider, tmp_path):

@@ -18,20 +18,25 @@ import shapely
 from qgis.core import (
     QgsApplication,
     QgsCoordinateReferenceSystem,
-    QgsFeature,
     QgsFeatureRequest,
-    QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProject,
-    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
 import zc_enforcement_plugin
+from tests.screening_layers import (
+    X0,
+    Y0,
+    by_key,
+    memory_layer,
+    rectangle,
+    square,
+    write_gpkg,
+)
 from zc_enforcement_plugin.core import areas, domain
 
-X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527 coordinates keep the zone number (39) in x
 SPOT_FIELDS = f"field={domain.SPOT_NUMBER}:string(20)"
 
 
@@ -60,27 +65,6 @@ def run(parameters: dict, log: Log | None = None) -> dict:
     )
 
 
-def memory_layer(rows, fields: str, crs="EPSG:4527", name="layer", kind="MultiPolygon"):
-    layer = QgsVectorLayer(f"{kind}?crs={crs}&{fields}", name, "memory")
-    features = []
-    for wkt, attributes in rows:
-        feature = QgsFeature(layer.fields())
-        feature.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
-        feature.setAttributes(list(attributes))
-        features.append(feature)
-    assert layer.dataProvider().addFeatures(features)
-    return layer
-
-
-def rectangle(x1, y1, x2, y2, dx=X0, dy=Y0):
-    x1, y1, x2, y2 = x1 + dx, y1 + dy, x2 + dx, y2 + dy
-    return f"POLYGON(({x1} {y1},{x2} {y1},{x2} {y2},{x1} {y2},{x1} {y1}))"
-
-
-def square(x, y, size, dx=X0):
-    return rectangle(x, y, x + size, y + size, dx=dx)
-
-
 def bowtie(x, y, size):
     """A self-intersecting square (its diagonals drawn as edges)."""
     x, y = x + X0, y + Y0
@@ -92,20 +76,6 @@ def lon_lat_square(lon, lat, size=0.001):
         f"POLYGON(({lon} {lat},{lon + size} {lat},{lon + size} {lat + size},"
         f"{lon} {lat + size},{lon} {lat}))"
     )
-
-
-def by_key(layer, key=domain.SPOT_NUMBER):
-    return {f[key]: f for f in layer.getFeatures()}
-
-
-def write_gpkg(layer, path) -> str:
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    error = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options
-    )
-    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
-    return str(path)
 
 
 def gpkg_blob(wkt: str, srs_id: int) -> bytes:
@@ -576,7 +546,7 @@ def test_mu_fields_come_from_the_unrounded_area_as_the_reason_and_the_referral_t
 
 
 def test_a_feature_limit_on_a_protection_layer_takes_the_layers_first_features(provider):
-    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject
+    from qgis.core import QgsProcessingFeatureSourceDefinition
 
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
     farmland = memory_layer(
