@@ -264,6 +264,19 @@ def test_duplicates_empty_keys_and_bad_geometry_are_reported_not_imported(ledger
     assert any("D1" in line for line in report.lines())
 
 
+def test_text_that_does_not_decode_refuses_the_spot_and_keeps_its_earlier_record(ledger):
+    """A Shapefile value cut inside a character reaches the import as bytes: refused by spot
+    and field, never stored as hex over the readable text recorded before."""
+    ledger.import_batch("b", [_spot("S1", 0, XMMC="淄川区某某项目")])
+    before = ledger.spot(ledger.spots()[0].id)
+    cut = "淄川区某某项目".encode()[:10]
+    report = ledger.import_batch("b", [_spot("S1", 0, XMMC=cut)])
+    assert [(e.number, e.field) for e in report.errors] == [("S1", "XMMC")]
+    assert "decode" in report.errors[0].message
+    kept = ledger.spot(before.id)
+    assert kept.attributes["XMMC"] == "淄川区某某项目" and kept.updated_at == before.updated_at
+
+
 def test_misdecoded_text_is_reported_and_the_spot_not_imported(ledger):
     gbk_as_latin1 = "南郊镇".encode("gbk").decode("latin-1")
     utf8_as_latin1 = "双杨镇".encode().decode("latin-1")
@@ -707,6 +720,8 @@ def test_a_geopackage_in_another_crs_is_transformed_and_reported(tmp_path):
     assert report.transformed and "transformed to EPSG:4527" in report.warnings[0].message
     bounds = records[0].geometry.bounds
     assert bounds == pytest.approx((X0, Y0, X0 + 10, Y0 + 10), abs=1e-3)
+    # Spots are numbered in reports by the feature id QGIS shows: a GeoPackage's starts at 1.
+    assert [r.source_index for r in records] == list(range(1, len(records) + 1))
 
 
 def test_files_that_are_not_what_they_claim_give_clear_errors(tmp_path):

@@ -589,3 +589,39 @@ def test_a_share_just_under_the_approval_rule_is_not_shown_as_reaching_it(provid
     row = out["S1"]
     assert row[domain.SUGGESTED_VERDICT] != domain.SUGGEST_APPROVED
     assert "94.9%" in row[domain.VERDICT_REASON] and "95.0%" not in row[domain.VERDICT_REASON]
+
+
+# --- found by a third review ---------------------------------------------------------------------
+@pytest.mark.parametrize("method", [0, 1])
+def test_a_class_wholly_inside_a_higher_one_and_a_wholly_approved_spot_do_not_stop_the_run(
+    provider, method
+):
+    """Nothing of the 0201 parcel is left once the 0101 parcel over it takes precedence, and
+    nothing of the cultivated land once the approval is cut away: empty areas, measured 0."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(square(0, 0, 100), ["0101"]), (square(40, 40, 20), ["0201"])],
+        f"field={domain.LAND_CLASS_CODE}:string",
+    )
+    approvals = memory_layer(
+        [(square(-10, -10, 120), ["PZ1"])], f"field={domain.APPROVAL_NUMBER}:string"
+    )
+    parameters = {"SPOTS": spots, "LAND_USE": parcels, "APPROVALS": approvals}
+    row = by_key(run({**parameters, "AREA_METHOD": method})["OUTPUT"])["S1"]
+    assert row[domain.CULTIVATED_AREA] == row[domain.SPOT_AREA] > 9990.0
+    assert row[domain.AGRICULTURAL_AREA] == 0.0
+    assert row[domain.SUGGESTED_VERDICT] == domain.SUGGEST_APPROVED
+
+
+def test_a_long_input_text_is_cut_at_a_characters_end_in_a_shapefile_and_said(provider, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    text = "淄川区某某镇某某村某某项目用地" * 6  # 90 characters, 270 bytes in UTF-8
+    spots = memory_layer([(square(0, 0, 100), ["S1", text])], f"{SPOT_FIELDS}&field=XMMC:string")
+    path = str(tmp_path / "screened.shp")
+    log = Log()
+    run({"SPOTS": spots, "OUTPUT": path}, log)
+    (feature,) = QgsVectorLayer(path, "out", "ogr").getFeatures()
+    kept = feature["XMMC"]
+    assert text.startswith(kept) and 240 <= len(kept.encode("utf-8")) <= 254
+    assert any("XMMC" in message and "254" in message for message in log.messages)

@@ -51,7 +51,8 @@ def _to_geographic(crs_key: int | str) -> Transformer:
 def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Polygonal parts of each geometry and the index of the geometry each part came from."""
     parts, part_geom = shapely.get_parts(geoms, return_index=True)
-    keep = shapely.get_type_id(parts) == 3  # Polygon: lines and points have no area
+    # Polygons with a boundary: lines, points and empty polygons have no area.
+    keep = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
     return parts[keep], part_geom[keep]
 
 

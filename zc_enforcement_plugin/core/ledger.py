@@ -1637,6 +1637,19 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             )
             refused.add(position)
         for name, value in record.attributes.items():
+            if isinstance(value, (bytes, bytearray)):  # text the file's encoding cannot decode
+                report.errors.append(
+                    ImportIssue(
+                        index,
+                        shown,
+                        name,
+                        "字段值无法按文件编码解码（被截断的多字节文字或编码不符），未导入 / the "
+                        "value does not decode in the file's encoding (cut multi-byte text or "
+                        "a wrong encoding): not imported",
+                    )
+                )
+                refused.add(position)
+                continue
             for label, text in (("name", name), ("value", value)):
                 if not isinstance(text, str):
                     continue

@@ -156,12 +156,14 @@ def read_spot_file(
     try:
         with fiona.open(str(path), layer=layer, **options) as source:
             transform = _to_ledger_crs(source.crs, path, report)
-            for index, feature in enumerate(source):
+            for position, feature in enumerate(source):
                 geometry = None
                 if feature.geometry is not None:
                     geometry = shape(feature.geometry)
                     if transform is not None:
                         geometry = transform(geometry)
+                # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
+                index = int(feature.id) if str(feature.id).isdigit() else position
                 records.append(SpotRecord(dict(feature.properties), geometry, index))
     except SpotFileError:
         raise

@@ -62,6 +62,8 @@ OVERLAY_LABEL_FIELDS = {
 
 # Features handed to the sink at a time: one call per batch instead of one per spot.
 _WRITE_BATCH = 5000
+# Bytes of text a Shapefile field holds.
+_TEXT_BYTES = domain.TEXT_FIELD_LENGTH
 # Per cent of the progress bar for reading the layers; the overlay takes the rest.
 _READ_SHARE = 20.0
 
@@ -322,7 +324,7 @@ class ScreenSpots(EnforcementAlgorithm):
 
         outputs = {
             self.OUTPUT: self._write_spots(
-                parameters, context, spots, spots_label, spot_arrays, result, shapefile
+                parameters, context, spots, spots_label, spot_arrays, result, shapefile, feedback
             )
         }
         if want_pieces:
@@ -502,7 +504,9 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields.append(QgsField(name, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH))
         return fields
 
-    def _write_spots(self, parameters, context, spots, spots_label, spot_arrays, result, shapefile):
+    def _write_spots(
+        self, parameters, context, spots, spots_label, spot_arrays, result, shapefile, feedback
+    ):
         result_fields = self._result_fields(shapefile)
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
@@ -519,6 +523,10 @@ class ScreenSpots(EnforcementAlgorithm):
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
+        # A Shapefile would cut a longer input text at 254 bytes, inside a character: it is cut
+        # here at a character's end instead, and said.
+        texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
+        cut: list[tuple[int, str]] = []  # (feature id, field) of each text cut
         batch = []
         for feature in spots.getFeatures(
             QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
@@ -533,6 +541,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
             # The input feature itself, widened: its geometry is not copied again.
             attributes = feature.attributes()
+            if shapefile:
+                for i in texts:
+                    value = attributes[i]
+                    if isinstance(value, str) and domain.utf8_bytes(value) > _TEXT_BYTES:
+                        attributes[i] = _cut_to_bytes(value, _TEXT_BYTES)
+                        cut.append((feature.id(), spots.fields()[i].name()))
             feature.setFields(fields, False)
             feature.setAttributes(attributes + list(results[row]))
             batch.append(feature)
@@ -540,6 +554,15 @@ class ScreenSpots(EnforcementAlgorithm):
                 add_features(sink, batch, self.OUTPUT)
                 batch = []
         add_features(sink, batch, self.OUTPUT)
+        if cut:
+            feedback.reportError(
+                tr(
+                    "{count} texts were longer than a Shapefile field holds (254 bytes) and were "
+                    "cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage "
+                    "output keeps them whole."
+                ).format(count=len(cut), field=cut[0][1], fid=cut[0][0]),
+                fatalError=False,
+            )
         return dest_id
 
     def _write_pieces(self, parameters, context, measuring_crs, result, keys):
@@ -596,6 +619,11 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
+
+
+def _cut_to_bytes(text: str, limit: int) -> str:
+    """The longest start of text whose UTF-8 form fits in limit bytes."""
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
 
 
 def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:

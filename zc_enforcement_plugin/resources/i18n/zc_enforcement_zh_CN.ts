@@ -1135,6 +1135,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} texts were longer than a Shapefile field holds (254 bytes) and were cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage output keeps them whole.</source>
+      <translation>有 {count} 处文字超过 Shapefile 字段的容量（254 字节），已在字符边界处截断，例如要素 {fid} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer}: field {field} holds numbers, not text; class codes are read with four digits ({value} as {code}).</source>
       <translation>{layer}：字段 {field} 存储的是数字而非文本，地类编码按四位读取（{value} 读作 {code}）。</translation>
     </message>
