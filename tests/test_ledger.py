@@ -308,6 +308,9 @@ def test_misdecoded_text_is_reported_and_the_spot_not_imported(ledger):
     for latin in ("Zürich Straße", "Müller-Lüdenscheid", "Crème brûlée"):
         assert misdecoding_reason(latin) is None, latin
     assert misdecoding_reason("〔2024〕第1号".encode("gbk").decode("latin-1"))
+    # Names with characters whose GBK second byte is ASCII (镕 is E9 46) are still caught.
+    for name in ("朱镕基", "李昇", "刘赟", "冯琇"):
+        assert misdecoding_reason(name.encode("gbk").decode("latin-1")), name
 
 
 # --- append-only history -----------------------------------------------------------------------

@@ -566,3 +566,41 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
     finally:
         metadata.deleteConnection("cross-store")
         manager.removeAuthenticationConfig(config.id())
+
+
+def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, schema):
+    """A land-use table whose DLBM column is an integer (0101 stored as 101) is classed as the
+    local engine classes it: cultivated, not construction."""
+    from zc_enforcement_plugin.core import screening_postgis as sp
+
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        spots_table, land_table = f'"{schema}".numeric_spots', f'"{schema}".numeric_dltb'
+        spot = shapely.box(X0, Y0, X0 + 100, Y0 + 100)
+        sp.load_layer(admin, spots_table, [spot], domain.EPSG_GK3_ZONE39_PREFIXED)
+        sp.load_layer(
+            admin,
+            land_table,
+            [
+                shapely.box(X0 - 10, Y0 - 10, X0 + 50, Y0 + 110),
+                shapely.box(X0 + 50, Y0, X0 + 110, Y0 + 110),
+            ],
+            domain.EPSG_GK3_ZONE39_PREFIXED,
+            class_codes=["101", "201"],
+        )
+        with admin.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE {land_table} ALTER COLUMN code TYPE integer USING code::integer"
+            )
+        result = sp.screen_in_database(
+            admin,
+            spots_table,
+            {domain.LAYER_LAND_USE: sp.LayerTable(land_table, class_code="code")},
+            functions=f'"{schema}"',
+        )
+    finally:
+        admin.close()
+    assert result.fields[domain.CULTIVATED_AREA][0] == pytest.approx(5000.0, abs=5.0)
+    assert result.fields[domain.AGRICULTURAL_AREA][0] == pytest.approx(5000.0, abs=5.0)
+    assert result.fields[domain.CONSTRUCTION_AREA][0] == 0.0

@@ -86,7 +86,7 @@ def gpkg_blob(wkt: str, srs_id: int) -> bytes:
 
 
 # --- 1. numeric DLBM ----------------------------------------------------------------------------
-@pytest.mark.parametrize("kind", ["integer", "double"])
+@pytest.mark.parametrize("kind", ["integer", "double", "string"])
 def test_class_codes_stored_as_numbers_are_read_as_four_digit_codes_with_a_warning(provider, kind):
     spots = memory_layer(
         [(square(0, 0, 100), ["PADDY"]), (square(200, 0, 100), ["ORCHARD"])], SPOT_FIELDS
@@ -200,7 +200,9 @@ def test_in_a_shapefile_the_cut_list_fits_254_bytes_and_keeps_its_count(provider
         name="pzyd",
     )
     path = str(tmp_path / "screened.shp")
-    run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1, "OUTPUT": path})
+    log = Log()
+    run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1, "OUTPUT": path}, log)
+    assert any(";".join(sorted(numbers)) in message for message in log.messages)  # all of it
     (feature,) = QgsVectorLayer(path, "out", "ogr").getFeatures()
     hits = feature["PZWH"]
     assert len(hits.encode("utf-8")) <= 254  # what a DBF field holds
@@ -476,6 +478,9 @@ def test_class_code_text_restores_the_leading_zero():
     assert domain.class_code_text(101.0) == "0101"
     assert domain.class_code_text(" 0102 ") == "0102"
     assert domain.class_code_text(None) == ""
+    assert domain.class_code_text("101") == "0101"  # text that went through a spreadsheet
+    assert domain.class_code_text("1104") == "1104" and domain.class_code_text("01") == "01"
+    assert domain.lost_leading_zero(101) and not domain.lost_leading_zero("0101")
 
 
 def test_lettered_pond_and_ditch_codes_are_agricultural():
@@ -625,3 +630,37 @@ def test_a_long_input_text_is_cut_at_a_characters_end_in_a_shapefile_and_said(pr
     kept = feature["XMMC"]
     assert text.startswith(kept) and 240 <= len(kept.encode("utf-8")) <= 254
     assert any("XMMC" in message and "254" in message for message in log.messages)
+
+
+# --- found by a review of the changes ------------------------------------------------------------
+def test_geographic_spots_two_zones_apart_are_measured_not_refused(provider):
+    """Spots in EPSG:4490 near 117.9°E and one at 121.2°E: measured in zone 39, where most
+    are; the far one is 4° from its meridian yet right (the CRS is correct)."""
+    from pyproj import Geod
+
+    rows = [(lon_lat_square(117.9 + i * 0.01, 36.6), [f"S{i}"]) for i in range(3)]
+    rows.append((lon_lat_square(121.2, 36.6), ["FAR"]))
+    spots = memory_layer(rows, SPOT_FIELDS, crs="EPSG:4490")
+    out = by_key(run({"SPOTS": spots})["OUTPUT"])
+    lon, lat = 121.2, 36.6
+    expected = abs(
+        Geod(ellps="GRS80").polygon_area_perimeter(
+            [lon, lon + 0.001, lon + 0.001, lon], [lat, lat, lat + 0.001, lat + 0.001]
+        )[0]
+    )
+    assert out["FAR"][domain.SPOT_AREA] == pytest.approx(expected, abs=0.05)
+
+
+def test_a_repaired_feature_without_a_label_is_named_by_its_fid_once(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    red_line = memory_layer([(bowtie(0, 0, 100), [None])], f"field={domain.RED_LINE_CODE}:string")
+    (fid,) = [f.id() for f in red_line.getFeatures()]
+    note = by_key(run({"SPOTS": spots, "RED_LINE": red_line})["OUTPUT"])["S1"][domain.GEOMETRY_NOTE]
+    assert note.count(f"fid {fid}") == 1, note
+
+
+def test_fit_text_takes_the_front_of_a_very_long_list():
+    parts = [f"PZ{i:05d}" for i in range(20000)]
+    text = domain.fit_text(parts, ";")
+    assert len(text) <= domain.TEXT_FIELD_LENGTH and text.endswith(";…等 20000 项")
+    assert text.startswith("PZ00000;PZ00001;")

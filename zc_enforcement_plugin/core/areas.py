@@ -273,11 +273,13 @@ def measuring_epsg(
         raise ValueError(f"{name}: longitude {lon:.3f} is outside China's GK zones") from exc
 
 
-def zone_misfits(points: np.ndarray, crs: int | str) -> np.ndarray:
-    """Which (x, y) points of a Gauss-Krüger zone CRS lie outside that zone: more than 3° of
-    longitude from its central meridian (its own 1.5° and as much again for a district that
-    straddles a zone boundary) or nowhere on the ellipsoid. Such coordinates do not belong to
-    the CRS: a zone prefix missing or another zone's."""
+def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 3.0) -> np.ndarray:
+    """Which (x, y) points of a Gauss-Krüger zone CRS do not belong there: nowhere on the
+    ellipsoid, outside China, or (max_offset) more than that many degrees of longitude from
+    the zone's central meridian. 3° is the zone's own 1.5° and as much again for a district
+    that straddles a zone boundary; further off, the coordinates carry no prefix or another
+    zone's. None: spots taken from another CRS, measured in the zone that holds most of them,
+    may lie a zone or two away and are still measured right."""
     points = np.asarray(points, dtype=float).reshape(-1, 2)
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
@@ -288,7 +290,12 @@ def zone_misfits(points: np.ndarray, crs: int | str) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         lon, lat = _to_geographic(crs).transform(points[:, 0], points[:, 1])
         lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
-        return ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon - meridian) <= 3.0))
+        west, south, east, north = domain.CHINA_LON_LAT_BOUNDS
+        fits = np.isfinite(lon) & np.isfinite(lat)
+        fits &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        if max_offset is not None:
+            fits &= np.abs(lon - meridian) <= max_offset
+        return ~fits
 
 
 # --- units and rounding ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ EPSG_GK3_ZONE39 = 4548  # same projection without the zone prefix
 # unprefixed ones 4534 + (zone - 25) (both for central meridians 75°E..135°E).
 GK3_PREFIXED_EPSG_BASE = 4513
 GK3_PLAIN_EPSG_BASE = 4534
+CHINA_LON_LAT_BOUNDS = (73.0, 3.0, 136.0, 54.0)  # west, south, east, north, with a margin
 GK3_FIRST_ZONE = 25
 GK3_LAST_ZONE = 45
 
@@ -84,18 +85,21 @@ LAND_GROUP_BY_HEAD = {
 
 
 def class_code_text(value) -> str:
-    """A DLBM value as the survey's code text: a field stored as a number loses the leading
-    zero (0101 is read as 101 or 101.0), so whole numbers are written back with four digits.
-    None and blanks give ''; anything else is kept as text (an unknown code is reported)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:04d}"
-    if isinstance(value, float):
-        return f"{int(value):04d}" if value.is_integer() else str(value)
-    return str(value).strip()
+    """A DLBM value as the survey's four-digit code text. A field stored as a number, or text
+    that went through a spreadsheet, loses the leading zero (0101 becomes 101, 101.0 or "101"):
+    whole numbers of three digits get it back. None and blanks give ''; anything else is kept as
+    text (an unknown code is reported)."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text.zfill(4) if text.isdigit() and len(text) == 3 else text
+
+
+def lost_leading_zero(value) -> bool:
+    """Whether class_code_text had to put a DLBM's leading zero back."""
+    return class_code_text(value) != ("" if value is None else str(value).strip())
 
 
 def land_group(class_code: str | None) -> str | None:
@@ -137,6 +141,7 @@ TOWN_CODE = "XZDM"
 
 # --- text fields ---------------------------------------------------------------------------------
 TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kept everywhere)
+SHAPEFILE_TEXT_BYTES = 254  # bytes a Shapefile (DBF) text value holds, in the file's encoding
 SHAPEFILE_NAME_BYTES = 10  # a DBF field name is at most 10 bytes
 
 
@@ -146,19 +151,39 @@ def fit_text(
     limit: int = TEXT_FIELD_LENGTH,
     measure: Callable[[str], int] = len,
 ) -> str:
-    """parts joined, cut after the last part that fits in `limit` (characters, or what
-    `measure` counts: a Shapefile counts bytes) with a count of the rest ("…等 N 项"), so a
-    spot hit by many features still fits its field."""
+    """parts joined; when that exceeds `limit` (characters, or what `measure` counts: a
+    Shapefile counts bytes), as many whole parts as fit, then the total count ("…等 N 项"), so
+    a spot hit by many features still fits its field. `measure` must add up over
+    concatenation, as len and utf8_bytes do."""
     text = separator.join(parts)
     if measure(text) <= limit:
         return text
-    for kept in range(len(parts) - 1, 0, -1):
-        text = separator.join(parts[:kept]) + f"{separator}…等 {len(parts)} 项"
-        if measure(text) <= limit:
-            return text
-    while text and measure(text + "…") > limit:
-        text = text[:-1]
-    return text + "…"
+    suffix = f"{separator}…等 {len(parts)} 项"
+    room = limit - measure(suffix)
+    kept, used = [], 0
+    for part in parts:
+        size = measure(part) + (measure(separator) if kept else 0)
+        if used + size > room:
+            break
+        kept.append(part)
+        used += size
+    if kept:
+        return separator.join(kept) + suffix
+    return clip_text(text, limit - measure("…"), measure) + "…"
+
+
+def clip_text(text: str, limit: int, measure: Callable[[str], int] = len) -> str:
+    """The longest start of text that `measure` counts within limit, ending on a character."""
+    if measure(text) <= limit:
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits, by bisection
+        middle = (low + high + 1) // 2
+        if measure(text[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low]
 
 
 def utf8_bytes(text: str) -> int:

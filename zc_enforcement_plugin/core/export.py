@@ -34,6 +34,7 @@ from .domain import (
     OFFICE_NAME,
     RED_LINE_AREA,
     SHAPEFILE_NAME_BYTES,
+    SHAPEFILE_TEXT_BYTES,
     SPOT_AREA,
     SPOT_COUNTY_CODE,
     SPOT_EARLIER_DATE,
@@ -46,6 +47,7 @@ from .domain import (
     TOWN_NAME,
     UNUSED_AREA,
     VERDICT_REASON,
+    clip_text,
     shapefile_field_name,
 )
 from .files import replacing
@@ -83,7 +85,6 @@ COL_INT = "int"
 COL_DATE = "date"
 AREA_KINDS = (COL_SQM, COL_MU)
 
-SHAPEFILE_TEXT_BYTES = 254  # and a text value at most 254
 SHAPEFILE_ENCODINGS = ("UTF-8", "GBK")
 # What the .cpg says for each: ArcGIS reads code page numbers, GDAL and QGIS read both forms.
 CPG_NAMES = {"UTF-8": "UTF-8", "GBK": "936"}
@@ -479,9 +480,7 @@ def _fiona_value(column: ExportColumn, value: Any) -> Any:
 
 
 def _clip_bytes(text: str, codec: str, limit: int) -> str:
-    while len(text.encode(codec)) > limit:
-        text = text[:-1]
-    return text
+    return clip_text(text, limit, lambda t: len(t.encode(codec)))
 
 
 def write_vector_exports(

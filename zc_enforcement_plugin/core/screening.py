@@ -274,7 +274,10 @@ def _feature_names(layer: LayerInput) -> list[str]:
     labels = [str(label) for label in np.asarray(layer.labels, dtype=object)]
     if layer.feature_ids is None:
         return labels
-    return [f"{label}（fid {fid}）" for label, fid in zip(labels, layer.feature_ids.tolist())]
+    return [
+        label if label == f"fid {fid}" else f"{label}（fid {fid}）"
+        for label, fid in zip(labels, layer.feature_ids.tolist())
+    ]
 
 
 def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
@@ -521,8 +524,8 @@ def _fit_texts(
     messages: list[str],
     measure: Callable[[str], int],
 ) -> None:
-    """Cuts texts longer than a text field to whole parts and a count of the rest; a cut note
-    goes to the log whole, and every hit is in the pieces."""
+    """Cuts texts longer than a text field to whole parts and the total count; every text cut
+    goes to the log whole."""
     for name, separator in _TEXT_SEPARATORS.items():
         column = fields.get(name)
         if column is None or column.dtype != object:
@@ -530,8 +533,7 @@ def _fit_texts(
         for i, text in enumerate(column.tolist()):
             if isinstance(text, str) and measure(text) > domain.TEXT_FIELD_LENGTH:
                 column[i] = domain.fit_text(text.split(separator), separator, measure=measure)
-                if name == domain.GEOMETRY_NOTE:
-                    messages.append(f"图斑 {keys[i]}: {text}")
+                messages.append(f"图斑 {keys[i]} {name}（全文）: {text}")
 
 
 def _land_use_split(

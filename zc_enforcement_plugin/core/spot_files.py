@@ -240,14 +240,14 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
-_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+_HIGH_PAIR = re.compile(rb"[\x81-\xfe][\x80-\xfe]")
 
 
 def _paired_high_bytes(raw: bytes) -> bool:
-    """Whether every run of non-ASCII bytes has an even length, as GBK's two-byte Chinese
-    characters give (淄川 is D7 CD B4 A8); the accents of Latin text (Zürich, crème) stand alone
-    and would otherwise decode as GBK too."""
-    return all(len(run) % 2 == 0 for run in _HIGH_RUNS.findall(raw))
+    """Whether two non-ASCII bytes ever stand together, as in nearly every Chinese character in
+    GBK (淄川 is D7 CD B4 A8; only rare ones end in an ASCII byte: 镕 is E9 46). The accents of
+    Latin text stand alone between letters (Zürich, crème) and would otherwise decode as GBK."""
+    return _HIGH_PAIR.search(raw) is not None
 
 
 def misdecoding_reason(text: str) -> str | None:

@@ -22,7 +22,6 @@ from .campaign_base import (
     column,
     count_fields,
     epsg_code,
-    texts,
 )
 
 TEMPORARY_RECORD_FIELDS = (
@@ -142,7 +141,7 @@ class AuditTemporaryLand(ApprovalAudit):
         land, _label = self._read(parameters, self.LAND_USE, context, [class_field], crs, feedback)
         if land is None:
             return None
-        codes = texts(land.attributes[class_field])
+        codes = [domain.class_code_text(v) for v in land.attributes[class_field]]
         return land.geoms[np.array([c in domain.CULTIVATED_CODES for c in codes], dtype=bool)]
 
     def _optional_level(self, parameters, name, context) -> int | None:

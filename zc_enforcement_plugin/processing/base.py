@@ -71,6 +71,10 @@ def fail(message: str) -> QgsProcessingException:
     return QgsProcessingException(message)
 
 
+# Features handed to a sink at a time: one call per batch, not one per feature.
+WRITE_BATCH = 5000
+
+
 def add_features(sink: QgsFeatureSink, features: list, output: str) -> None:
     """Writes features to an output sink. A write the sink refuses (a full disk, a field the
     format cannot hold) stops the run, naming the output and the provider's error, rather than

@@ -171,7 +171,7 @@ def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLay
 
     value = parameters.get(name)
     if isinstance(value, QgsProcessingFeatureSourceDefinition):
-        limited = value.selectedFeaturesOnly or getattr(value, "featureLimit", -1) != -1
+        limited = value.selectedFeaturesOnly or has_feature_limit(parameters, name)
         if limited or getattr(value, "filterExpression", ""):
             return None
     return algorithm.parameterAsVectorLayer(parameters, name, context)

@@ -32,7 +32,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_
 from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
-from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
+from .base import WRITE_BATCH, EnforcementAlgorithm, ProgressSpan, add_features, fail
 from .layer_reader import has_feature_limit, misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
@@ -60,10 +60,6 @@ OVERLAY_LABEL_FIELDS = {
 }
 
 
-# Features handed to the sink at a time: one call per batch instead of one per spot.
-_WRITE_BATCH = 5000
-# Bytes of text a Shapefile field holds.
-_TEXT_BYTES = domain.TEXT_FIELD_LENGTH
 # Per cent of the progress bar for reading the layers; the overlay takes the rest.
 _READ_SHARE = 20.0
 
@@ -200,7 +196,7 @@ class ScreenSpots(EnforcementAlgorithm):
         fids = spot_arrays.feature_ids.tolist()
         # A spot without a number is named by its feature id, in messages and pieces.
         keys = [
-            str(value).strip() if value is not None and str(value).strip() else f"fid {fid}"
+            str(value) if value is not None and str(value).strip() else f"fid {fid}"
             for value, fid in zip(
                 spot_arrays.attributes[key_field] if key_field else [None] * len(fids), fids
             )
@@ -235,12 +231,13 @@ class ScreenSpots(EnforcementAlgorithm):
                 return {}
             self._warn_if_apart(arrays, label, land_use, spot_boxes, feedback)
             raw_codes = arrays.attributes[class_field]
-            numeric = next((v for v in raw_codes if isinstance(v, (int, float))), None)
+            numeric = next((v for v in raw_codes if domain.lost_leading_zero(v)), None)
             if numeric is not None:
                 feedback.reportError(
                     tr(
-                        "{layer}: field {field} holds numbers, not text; class codes are read "
-                        "with four digits ({value} as {code})."
+                        "{layer}: field {field} holds codes without their leading zero "
+                        "(stored as numbers?); they are read with four digits ({value} as "
+                        "{code})."
                     ).format(
                         layer=label,
                         field=class_field,
@@ -442,29 +439,45 @@ class ScreenSpots(EnforcementAlgorithm):
 
     @staticmethod
     def _check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs) -> None:
-        """Stops when spots lie outside the Gauss-Krüger zone they are measured in: their
-        coordinates do not fit the CRS the layer declares (a zone prefix missing or wrong), and
-        every figure would be wrong."""
+        """Stops when spots lie where their CRS cannot put them. Spots declared in a
+        Gauss-Krüger zone must lie in it (more than 3° off, the coordinates do not fit it: a
+        zone prefix missing or another zone's); spots in any other CRS must lie in China."""
         centres = (spot_boxes[:, :2] + spot_boxes[:, 2:]) / 2.0
         present = np.flatnonzero(np.all(np.isfinite(centres), axis=1))
-        misfit = present[areas.zone_misfits(centres[present], measuring_crs.authid())]
-        if len(misfit):
-            first = int(misfit[0])
-            raise fail(
-                tr(
-                    "{layer}: {count} spots lie outside {crs}, where they are measured: spot "
-                    "{spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's "
-                    "CRS {declared} (a missing or wrong zone prefix?): set the right CRS."
-                ).format(
-                    layer=spots_label,
-                    count=len(misfit),
-                    crs=measuring_crs.authid(),
-                    spot=keys[first],
-                    x=centres[first, 0],
-                    y=centres[first, 1],
-                    declared=spots.sourceCrs().authid() or spots.sourceCrs().description(),
-                )
+        declared = spots.sourceCrs()
+        in_zone = areas.is_zone_crs(_epsg_authid(declared) or "")
+        misfit = present[
+            areas.zone_misfits(
+                centres[present], measuring_crs.authid(), max_offset=3.0 if in_zone else None
             )
+        ]
+        if not len(misfit):
+            return
+        first = int(misfit[0])
+        message = (
+            tr(
+                "{layer}: {count} spots lie outside {crs}, where they are measured: spot "
+                "{spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's "
+                "CRS {declared} (a missing or wrong zone prefix?): set the right CRS."
+            )
+            if in_zone
+            else tr(
+                "{layer}: {count} spots lie outside China once taken from the layer's CRS "
+                "{declared}: spot {spot} is at x={x:.1f}, y={y:.1f} in {crs}. Check the CRS "
+                "and the spot's coordinates."
+            )
+        )
+        raise fail(
+            message.format(
+                layer=spots_label,
+                count=len(misfit),
+                crs=measuring_crs.authid(),
+                spot=keys[first],
+                x=centres[first, 0],
+                y=centres[first, 1],
+                declared=declared.authid() or declared.description(),
+            )
+        )
 
     @staticmethod
     def _warn_if_apart(arrays, label, source, spot_boxes, feedback) -> None:
@@ -544,23 +557,29 @@ class ScreenSpots(EnforcementAlgorithm):
             if shapefile:
                 for i in texts:
                     value = attributes[i]
-                    if isinstance(value, str) and domain.utf8_bytes(value) > _TEXT_BYTES:
-                        attributes[i] = _cut_to_bytes(value, _TEXT_BYTES)
+                    limit = domain.SHAPEFILE_TEXT_BYTES
+                    if isinstance(value, str) and domain.utf8_bytes(value) > limit:
+                        attributes[i] = domain.clip_text(value, limit, domain.utf8_bytes)
                         cut.append((feature.id(), spots.fields()[i].name()))
             feature.setFields(fields, False)
             feature.setAttributes(attributes + list(results[row]))
             batch.append(feature)
-            if len(batch) == _WRITE_BATCH:
+            if len(batch) == WRITE_BATCH:
                 add_features(sink, batch, self.OUTPUT)
                 batch = []
         add_features(sink, batch, self.OUTPUT)
         if cut:
             feedback.reportError(
                 tr(
-                    "{count} texts were longer than a Shapefile field holds (254 bytes) and were "
-                    "cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage "
-                    "output keeps them whole."
-                ).format(count=len(cut), field=cut[0][1], fid=cut[0][0]),
+                    "{count} texts were longer than a Shapefile field holds ({limit} bytes) and "
+                    "were cut at a character's end, e.g. field {field} of feature {fid}; a "
+                    "GeoPackage output keeps them whole."
+                ).format(
+                    count=len(cut),
+                    limit=domain.SHAPEFILE_TEXT_BYTES,
+                    field=cut[0][1],
+                    fid=cut[0][0],
+                ),
                 fatalError=False,
             )
         return dest_id
@@ -589,7 +608,7 @@ class ScreenSpots(EnforcementAlgorithm):
             feature.setGeometry(qgis_geometry)
             feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
             batch.append(feature)
-            if len(batch) == _WRITE_BATCH:
+            if len(batch) == WRITE_BATCH:
                 add_features(sink, batch, self.OUTPUT_PIECES)
                 batch = []
         add_features(sink, batch, self.OUTPUT_PIECES)
@@ -619,11 +638,6 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
-
-
-def _cut_to_bytes(text: str, limit: int) -> str:
-    """The longest start of text whose UTF-8 form fits in limit bytes."""
-    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
 
 
 def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:

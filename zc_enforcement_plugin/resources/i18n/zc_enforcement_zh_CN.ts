@@ -1080,6 +1080,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
+      <translation>{layer}：有 {count} 个图斑位于量算坐标系 {crs} 的投影带之外：图斑 {spot} 位于 x={x:.1f}, y={y:.1f}。坐标与图层声明的坐标系 {declared} 不符（缺少带号或带号错误？），请设置正确的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {count} spots lie outside China once taken from the layer's CRS {declared}: spot {spot} is at x={x:.1f}, y={y:.1f} in {crs}. Check the CRS and the spot's coordinates.</source>
+      <translation>{layer}：按图层坐标系 {declared} 换算后，有 {count} 个图斑位于中国境外：图斑 {spot} 在 {crs} 中位于 x={x:.1f}, y={y:.1f}。请检查坐标系和该图斑的坐标。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Satellite spots (JCTB)</source>
       <translation>卫片图斑（JCTB）</translation>
     </message>
@@ -1125,23 +1135,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
-      <translation>{layer}：有 {count} 个图斑位于量算坐标系 {crs} 的投影带之外：图斑 {spot} 位于 x={x:.1f}, y={y:.1f}。坐标与图层声明的坐标系 {declared} 不符（缺少带号或带号错误？），请设置正确的坐标系。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Layer {layer} does not reach any spot: its features lie outside the spots' extent, so its areas are all 0. If that is unexpected, check its coordinate reference system ({crs}).</source>
       <translation>图层 {layer} 与所有图斑均不相交：其要素都在图斑范围之外，相应面积均为 0。如与预期不符，请检查其坐标系（{crs}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} texts were longer than a Shapefile field holds (254 bytes) and were cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage output keeps them whole.</source>
-      <translation>有 {count} 处文字超过 Shapefile 字段的容量（254 字节），已在字符边界处截断，例如要素 {fid} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
+      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage output keeps them whole.</source>
+      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如要素 {fid} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: field {field} holds numbers, not text; class codes are read with four digits ({value} as {code}).</source>
-      <translation>{layer}：字段 {field} 存储的是数字而非文本，地类编码按四位读取（{value} 读作 {code}）。</translation>
+      <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
+      <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
