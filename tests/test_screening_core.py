@@ -182,7 +182,7 @@ def test_bow_tie_spot_repaired_and_noted():
     r = run([bow], {domain.LAYER_LAND_USE: lu})
     assert r.fields[domain.SPOT_AREA][0] == 5000.0
     assert r.fields[domain.CULTIVATED_AREA][0] == 5000.0
-    assert "Self-intersection" in r.fields[domain.GEOMETRY_NOTE][0]
+    assert "自相交" in r.fields[domain.GEOMETRY_NOTE][0]
     assert any("S0" in m for m in r.messages)
 
 

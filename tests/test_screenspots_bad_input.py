@@ -410,7 +410,7 @@ def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider)
     assert out.featureCount() == 3
     assert len(without_number) == 2
     for fid in without_number:
-        named = [m for m in log.messages if f"fid {fid}:" in m and "无几何" in m]
+        named = [m for m in log.messages if f"fid {fid}：" in m and "无几何" in m]
         assert len(named) == 1, (fid, log.messages)
     assert not [m for m in log.messages if "重复" in m or "duplicate" in m.lower()], log.messages
 
@@ -449,7 +449,8 @@ def test_a_repaired_land_use_parcel_is_named_with_its_fid(provider):
     note = next(run({"SPOTS": spots, "LAND_USE": parcels})["OUTPUT"].getFeatures())[
         domain.GEOMETRY_NOTE
     ]
-    assert f"{domain.LAYER_LAND_USE} 要素 0101（fid {bad_fid}） 几何无效已修复" in note, note
+    land_use = domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]
+    assert f"{land_use}要素 0101（fid {bad_fid}） 几何无效已修复" in note, note
     assert f"fid {good_fid}" not in note
 
 
@@ -664,3 +665,77 @@ def test_fit_text_takes_the_front_of_a_very_long_list():
     text = domain.fit_text(parts, ";")
     assert len(text) <= domain.TEXT_FIELD_LENGTH and text.endswith(";…等 20000 项")
     assert text.startswith("PZ00000;PZ00001;")
+
+
+def test_a_cancel_while_the_results_are_written_stops_the_run(provider, tmp_path):
+    """Writing takes the last tenth of the bar and looks at the cancel button as it goes: a
+    cancel once the overlay is done still ends the run, with no result reported."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from zc_enforcement_plugin.i18n import tr
+
+    class CancelWhenWriting(QgsProcessingFeedback):
+        writing = False
+
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            self.writing = text == tr("Writing the results")
+            super().setProgressText(text)
+
+    spots = memory_layer(
+        [(square(i * 20, 0, 10), [f"S{i}"]) for i in range(1200)], SPOT_FIELDS, name="many"
+    )
+    feedback = CancelWhenWriting()
+    feedback.progressChanged.connect(lambda _: feedback.writing and feedback.cancel())
+    try:
+        result = processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": spots, "OUTPUT": str(tmp_path / "cancelled.gpkg")},
+            feedback=feedback,
+        )
+    except QgsProcessingException:
+        result = {}
+    assert feedback.writing and feedback.isCanceled()  # the cancel came while writing
+    assert not result.get("OUTPUT")
+
+
+# --- found by a review of unusual inputs ---------------------------------------------------------
+def test_a_spot_number_field_called_fid_is_an_attribute_not_the_feature_id(provider, tmp_path):
+    """A GeoPackage saved as a Shapefile keeps its ids in an ordinary field named fid; used as
+    the spot number field it must not decide which feature gets which results."""
+    from qgis.core import QgsVectorFileWriter, QgsVectorLayer
+
+    sizes = [10, 20, 30, 40]
+    spots = memory_layer(
+        [(square(i * 100, 0, size), [len(sizes) - 1 - i]) for i, size in enumerate(sizes)],
+        "field=fid:integer",
+        name="spots",
+    )
+    path = str(tmp_path / "spots.shp")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        spots, path, QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+    layer = QgsVectorLayer(path, "spots", "ogr")
+    out = run({"SPOTS": layer, "SPOT_KEY_FIELD": "fid", "AREA_METHOD": 1})["OUTPUT"]
+    for feature in out.getFeatures():
+        assert feature[domain.SPOT_AREA] == pytest.approx(feature.geometry().area(), abs=0.01)
+
+
+def test_unions_of_spots_with_very_different_numbers_of_pieces_are_right():
+    from zc_enforcement_plugin.core import screening
+
+    rng = np.random.default_rng(3)
+    counts = [1, 2, 3, 5, 40, 300]
+    spot = np.repeat(np.arange(len(counts)), counts)
+    geoms = np.array(
+        [shapely.box(x, y, x + 2, y + 2) for x, y in rng.uniform(0, 50, (len(spot), 2))],
+        dtype=object,
+    )
+    got = screening._group_unions(spot, geoms, len(counts) + 1)
+    assert got[len(counts)] is None  # a spot without pieces
+    for i in range(len(counts)):
+        expected = shapely.union_all(geoms[spot == i])
+        assert shapely.equals(got[i], expected), i

@@ -256,21 +256,34 @@ def measuring_epsg(
     zone = round(lon / 3); the zone-prefixed code is the default because the district's survey
     data come in it (EPSG:4527). A missing CRS is refused: data are never assumed to be in one.
     """
-    name = f"layer '{layer_name}'" if layer_name else "layer"
+    name = f"图层 {layer_name} / layer {layer_name}: " if layer_name else ""
     if crs is None or crs == "":
-        raise ValueError(f"{name} has no coordinate reference system; set it before screening")
+        raise ValueError(
+            f"{name}没有坐标系，请先设置 / no coordinate reference system; set it before screening"
+        )
     if is_zone_crs(crs):
         return _epsg_of(crs)
     if lon_lat_centroid is None:
-        raise ValueError(f"{name}: a centroid in lon/lat is needed to choose the GK zone")
+        raise ValueError(f"{name}需要经纬度中心点来确定投影带 / a lon/lat centre is needed")
     lon = float(lon_lat_centroid[0])
     if not math.isfinite(lon):
-        raise ValueError(f"{name}: no valid centroid to choose the GK zone")
+        raise ValueError(f"{name}没有可用的中心点来确定投影带 / no valid centre to choose the zone")
     zone = int(round(lon / 3.0))
     try:
         return gk3_zone_epsg(zone, prefixed)
     except ValueError as exc:
-        raise ValueError(f"{name}: longitude {lon:.3f} is outside China's GK zones") from exc
+        raise ValueError(
+            f"{name}图斑所在经度 {lon:.3f}° 不在中国 CGCS2000 3 度带（第 25–45 带）范围内，无法确定"
+            f"量算坐标系，请检查图层坐标系和图斑坐标 / longitude {lon:.3f} is outside China's "
+            "Gauss-Krüger zones"
+        ) from exc
+
+
+def to_lon_lat(points: np.ndarray, crs: int | str) -> np.ndarray:
+    """(x, y) rows of a projected CRS as CGCS2000 (longitude, latitude) rows in degrees."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    lon, lat = _to_geographic(crs).transform(points[:, 0], points[:, 1])
+    return np.column_stack([lon, lat])
 
 
 def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 3.0) -> np.ndarray:
@@ -288,8 +301,7 @@ def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 
     base = domain.GK3_PREFIXED_EPSG_BASE if prefixed else domain.GK3_PLAIN_EPSG_BASE
     meridian = 3.0 * (epsg - base + domain.GK3_FIRST_ZONE)
     with np.errstate(invalid="ignore"):
-        lon, lat = _to_geographic(crs).transform(points[:, 0], points[:, 1])
-        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        lon, lat = to_lon_lat(points, crs).T
         west, south, east, north = domain.CHINA_LON_LAT_BOUNDS
         fits = np.isfinite(lon) & np.isfinite(lat)
         fits &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)

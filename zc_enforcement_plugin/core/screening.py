@@ -106,12 +106,37 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+# GEOS's reasons for invalid geometry, in the words of the reviewers who read the notes.
+_INVALID_REASONS_ZH = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "自相交",
+    "Hole lies outside shell": "内环位于外环之外",
+    "Interior is disconnected": "内部不连通",
+    "Nested holes": "内环嵌套",
+    "Nested shells": "外环嵌套",
+    "Duplicate Rings": "重复的环",
+    "Too few points in geometry component": "组成部分点数过少",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
+
+
+def _reason_zh(reason: str) -> str:
+    """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）'."""
+    kind, _, where = str(reason).partition("[")
+    kind = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
+    return f"{kind}（{where.rstrip(']')}）" if where else kind
+
+
 def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons)."""
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
-    reasons = shapely.is_valid_reason(geoms[bad]) if len(bad) else np.array([], dtype=object)
+    reasons = np.array(
+        [_reason_zh(r) for r in (shapely.is_valid_reason(geoms[bad]) if len(bad) else [])],
+        dtype=object,
+    )
     out = geoms.copy()
     if len(bad):
         out[bad] = shapely.make_valid(geoms[bad])
@@ -244,8 +269,10 @@ def _group_unions(
 ) -> np.ndarray:
     """Union of the pieces of each spot (None where a spot has no piece), or only of `rows`.
 
-    Spots with one piece take it as is; the others are unioned in one vectorised call over a
-    None-padded (spots × max pieces) array.
+    Spots with one piece take it as is; the others are unioned in vectorised calls over
+    None-padded (spots × pieces) grids, one per band of piece counts (2-3, 4-7, 8-15, …): one
+    grid padded to the widest spot would hold spots × 150,000 cells when a spot covers a
+    whole district.
     """
     out = np.empty(n, dtype=object)
     if rows is not None:
@@ -253,17 +280,20 @@ def _group_unions(
         spot, geoms = spot[sel], geoms[sel]
     if len(spot) == 0:
         return out
+    order = np.argsort(spot, kind="stable")
+    spot, geoms = spot[order], geoms[order]
     counts = np.bincount(spot, minlength=n)
     single = counts[spot] == 1
     out[spot[single]] = geoms[single]
-    multi = np.flatnonzero(counts >= 2)
-    if len(multi):
-        starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
-        sel = ~single
-        rows = np.searchsorted(multi, spot[sel])
+    starts = np.concatenate(([0], np.cumsum(counts)))[:-1]
+    band = np.floor(np.log2(np.maximum(counts, 1))).astype(int)
+    for level in np.unique(band[counts >= 2]).tolist():
+        multi = np.flatnonzero((counts >= 2) & (band == level))
+        sel = np.isin(spot, multi)
+        grid_rows = np.searchsorted(multi, spot[sel])
         cols = np.arange(len(spot))[sel] - starts[spot[sel]]
         grid = np.empty((len(multi), counts[multi].max()), dtype=object)
-        grid[rows, cols] = geoms[sel]
+        grid[grid_rows, cols] = geoms[sel]
         out[multi] = _on_all_cores(lambda block: shapely.union_all(block, axis=1), grid)
     return out
 
@@ -350,23 +380,23 @@ def screen_spots(
     # --- spots: keys, repair, local frame ------------------------------------------------------
     uniq, counts = np.unique(np.array(keys, dtype=object).astype(str), return_counts=True)
     for key in uniq[counts > 1]:
-        messages.append(f"图斑 {key}: 编号重复（{counts[uniq == key][0]} 个），均保留")
+        messages.append(f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留")
     missing = shapely.is_missing(spots_in)
     empty_in = ~missing & shapely.is_empty(spots_in)
     spots_global, bad, reasons = _repair(spots_in)
     for i, reason in zip(bad.tolist(), reasons.tolist()):
-        notes[i].append(f"已修复无效几何: {reason}")
-        messages.append(f"图斑 {keys[i]}: 几何无效（{reason}），已用 make_valid 修复")
+        notes[i].append(f"已修复无效几何：{reason}")
+        messages.append(f"图斑 {keys[i]}：几何无效（{reason}），已自动修复")
     for i in np.flatnonzero(missing).tolist():
         notes[i].append("无几何")
-        messages.append(f"图斑 {keys[i]}: 无几何，面积记为 0")
+        messages.append(f"图斑 {keys[i]}：无几何，面积记为 0")
     for i in np.flatnonzero(empty_in).tolist():
         notes[i].append("几何为空")
-        messages.append(f"图斑 {keys[i]}: 几何为空，面积记为 0")
+        messages.append(f"图斑 {keys[i]}：几何为空，面积记为 0")
     lost = np.flatnonzero(~missing & ~empty_in & shapely.is_empty(spots_global))
     for i in lost.tolist():
         notes[i].append("修复后无面状部分")
-        messages.append(f"图斑 {keys[i]}: 几何无面状部分，面积记为 0")
+        messages.append(f"图斑 {keys[i]}：几何无面状部分，面积记为 0")
     no_geom = shapely.is_missing(spots_global) | shapely.is_empty(spots_global)
     spots_global = np.where(no_geom, None, spots_global)
 
@@ -379,10 +409,11 @@ def screen_spots(
         spot_area[good] = areas(spots_local[good], method, measuring_crs, origin)
     unmeasurable = np.flatnonzero(~np.isfinite(spot_area))
     if len(unmeasurable):  # coordinates the measuring CRS cannot take back to the ellipsoid
-        names = ", ".join(keys[i] for i in unmeasurable[:5].tolist())
+        names = "，".join(keys[i] for i in unmeasurable[:5].tolist())
         raise ValueError(
-            f"{len(unmeasurable)} spots ({names}) cannot be measured in {measuring_crs}: their "
-            "coordinates do not fit it (a missing or wrong zone prefix?)"
+            f"有 {len(unmeasurable)} 个图斑（{names}）的坐标超出 {measuring_crs} 的适用范围，"
+            f"无法量算面积（坐标缺少带号或带号有误？） / {len(unmeasurable)} spots cannot be "
+            f"measured in {measuring_crs}: their coordinates do not fit it"
         )
     report(5.0)
 
@@ -423,7 +454,9 @@ def screen_spots(
             names = _feature_names(layers[key])
             hit = np.isin(ov.feat, repaired)
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
-                notes[i].append(f"{key} 要素 {names[fi]} 几何无效已修复: {why[fi]}")
+                notes[i].append(
+                    f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复：{why[fi]}"
+                )
 
     # --- figures -------------------------------------------------------------------------------
     fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
@@ -533,7 +566,7 @@ def _fit_texts(
         for i, text in enumerate(column.tolist()):
             if isinstance(text, str) and measure(text) > domain.TEXT_FIELD_LENGTH:
                 column[i] = domain.fit_text(text.split(separator), separator, measure=measure)
-                messages.append(f"图斑 {keys[i]} {name}（全文）: {text}")
+                messages.append(f"图斑 {keys[i]}：{name} 超过字段长度，输出中已截断，全文：{text}")
 
 
 def _land_use_split(
@@ -596,8 +629,17 @@ def _land_use_split(
 
     cult_spot, cult_geom = ov.spot[cult], ov.geom[cult]
 
+    unions: dict[int, object] = {}  # asked for twice for spots near a referral threshold
+
     def cult_union(rows: np.ndarray) -> np.ndarray:
-        return _group_unions(cult_spot, cult_geom, n, rows)
+        todo = np.array([r for r in rows.tolist() if r not in unions], dtype=np.int64)
+        if len(todo):
+            made = _group_unions(cult_spot, cult_geom, n, todo)
+            unions.update(zip(todo.tolist(), made[todo].tolist()))
+        out = np.empty(n, dtype=object)
+        for r in rows.tolist():
+            out[r] = unions[r]
+        return out
 
     for i in over.tolist():
         mine = ov.spot == i
@@ -615,7 +657,7 @@ def _land_use_split(
             ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
         by_group[i] = resolved
         messages.append(
-            f"图斑 {keys[i]}: 土地利用图斑相互重叠（重叠约 "
+            f"图斑 {keys[i]}：土地利用图斑相互重叠（重叠约 "
             f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f} m²），"
             "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类"
         )
@@ -630,7 +672,7 @@ def _land_use_split(
             }
         )
         messages.append(
-            f"图斑 {keys[i]}: 地类编码 {','.join(bad_codes)} 无法归类，"
+            f"图斑 {keys[i]}：地类编码 {','.join(bad_codes)} 无法归类，"
             f"{by_group[i, _UNKNOWN_GROUP]:.2f} m² 计入未调查面积 WDCMJ"
         )
 
@@ -663,9 +705,9 @@ def _ridge_coefficients(
     wrong = ~missing & ((k < 0.0) | (k > 1.0))
     spots = ov.spot[cult]
     for i in sorted(set(spots[missing].tolist())):
-        messages.append(f"图斑 {keys[i]}: 耕地图斑扣除系数 KCXS 为空或不是数字，按 0 处理")
+        messages.append(f"图斑 {keys[i]}：耕地图斑扣除系数 KCXS 为空或不是数字，按 0 处理")
     for i in sorted(set(spots[wrong].tolist())):
-        messages.append(f"图斑 {keys[i]}: 耕地图斑扣除系数 KCXS 不在 0..1 之间，按 0 处理")
+        messages.append(f"图斑 {keys[i]}：耕地图斑扣除系数 KCXS 不在 0..1 之间，按 0 处理")
     return np.where(missing | wrong, 0.0, k)
 
 

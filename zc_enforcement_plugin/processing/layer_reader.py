@@ -229,10 +229,13 @@ def _read_through_gdal(
             return None
         ogr_layer.SetIgnoredFields([f for f in all_fields if f not in fields])
         geometry_column = ogr_layer.GetGeometryColumn() or "wkb_geometry"
+        # The feature id comes in the id column's own name, OGC_FID when the format has none; a
+        # user field called fid (a GeoPackage saved as a Shapefile) is only an attribute.
+        id_column = ogr_layer.GetFIDColumn() or "OGC_FID"
         wkbs, ids, values = [], [], {field: [] for field in fields}
         for batch in ogr_layer.GetArrowStreamAsNumPy(options=["MAX_FEATURES_IN_BATCH=65536"]):
             wkbs.append(np.asarray(batch[geometry_column], dtype=object))
-            fid = batch.get("fid", batch.get("OGC_FID"))
+            fid = batch.get(id_column)
             if fid is None:
                 return None
             ids.append(np.asarray(fid))

@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingUtils,
+    QgsProviderRegistry,
     QgsWkbTypes,
 )
 from qgis.PyQt import sip
@@ -62,6 +63,14 @@ OVERLAY_LABEL_FIELDS = {
 
 # Per cent of the progress bar for reading the layers; the overlay takes the rest.
 _READ_SHARE = 20.0
+# Where the overlay's share ends: writing the outputs takes the rest, and can be cancelled.
+_OVERLAY_END = 90.0
+# Features written between two looks at the cancel button.
+_CANCEL_EVERY = 500
+
+
+class _Cancelled(Exception):  # noqa: N818 - an event, not an error
+    """The user cancelled while the outputs were written."""
 
 
 class ScreenSpots(EnforcementAlgorithm):
@@ -76,15 +85,27 @@ class ScreenSpots(EnforcementAlgorithm):
         "construction, WLYDMJ unused and WDCMJ not covered by any parcel, which adds up to TBMJ; "
         "YJJBNTMJ permanent basic farmland, STHXMJ ecological red line, JCQMJ no-mining zones, "
         "SQLXMJ three-zones-two-lines view areas and PZMJ covered by an approval, each counting "
-        "overlapping features of one layer once; the key figures again in mu (fields ending _MU); "
-        "a flag per layer touched (SF...); the codes or names of the red-line, no-mining and "
-        "approval features hit; JYPD a suggested verdict with PDYY its reason, YXJ a review "
-        "priority (1 first) and SFXS when the criminal-referral thresholds are reached "
-        "(5 mu basic farmland, 10 mu cultivated land). JHWT notes repaired or empty geometry. "
-        "Areas are ellipsoidal on CGCS2000 by default (the official method), or planar in the "
-        "Gauss-Krüger projection. Every input field is kept. Layers in other CRSs are "
-        "transformed; spots in geographic coordinates are measured in their Gauss-Krüger zone. "
-        "Optional pieces output: one feature per piece of a spot inside a protection feature."
+        "overlapping features of one layer once; the key figures again in mu (fields ending _MU; "
+        "1 mu = 10000/15 m², from the unrounded area); a flag per layer touched (SF...); the "
+        "codes or names of the red-line, no-mining, view-area and approval features hit. JYPD "
+        "suggests a verdict, with PDYY its reason: approved (approvals cover at least 95 % of "
+        "the spot and the unapproved rest is below the referral thresholds), suspected illegal "
+        "(unapproved basic farmland or cultivated land, or any red line, no-mining or view "
+        "area), no concern (construction land only) or field check. YXJ is a review priority: "
+        "1 referral scale or red line, 2 basic farmland or no-mining zone, 3 cultivated land or "
+        "view area, 4 the rest. SFXS marks a referral to the police: unapproved basic farmland "
+        "of 5 mu or more, or unapproved cultivated land outside it of 10 mu or more. With "
+        "DEDUCT_RIDGES, GDMJ is net of field ridges (KCXS); the ridges count as other "
+        "agricultural land. JHWT notes repaired or empty geometry. Areas are ellipsoidal on "
+        "CGCS2000 by default (the official method), or planar in the Gauss-Krüger projection. "
+        "Every input field is kept. Layers in other CRSs are transformed; spots in geographic "
+        "coordinates are measured in the 3-degree zone that holds most of them. The run stops, "
+        "naming the layer, when a layer has no usable CRS, spot coordinates do not fit their "
+        "CRS, a layer holds lines or points, or a layer cannot be read; it warns about class "
+        "codes stored as numbers, text that looks mis-decoded and layers that reach no spot. "
+        "Texts longer than a field (254 characters, 254 bytes in a Shapefile) are cut with a "
+        "count and logged whole; a Shapefile output names YJJBNTMJ_MU YJJBNT_MU. Optional "
+        "pieces output: one feature per part of a spot inside a protection feature."
     )
 
     SPOTS = "SPOTS"
@@ -165,6 +186,13 @@ class ScreenSpots(EnforcementAlgorithm):
             raise fail(tr("The spot layer cannot be opened."))
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
         if key_field and spots.fields().indexOf(key_field) < 0:
+            feedback.reportError(
+                tr(
+                    "{layer} has no field {field}: spots are named by feature id (fid) in "
+                    "messages and pieces."
+                ).format(layer=spots_label, field=key_field),
+                fatalError=False,
+            )
             key_field = ""  # no such field: spots are named by feature id instead
         measuring_crs = self._measuring_crs(spots, spots_label, context)
         transform_context = context.transformContext()
@@ -307,7 +335,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 measuring_crs=measuring_crs.authid(),
                 area_method=method,
                 deduct_ridges=self.parameterAsBoolean(parameters, self.DEDUCT_RIDGES, context),
-                progress=ProgressSpan(feedback, _READ_SHARE, 100.0).setProgress,
+                progress=ProgressSpan(feedback, _READ_SHARE, _OVERLAY_END).setProgress,
                 is_cancelled=feedback.isCanceled,
                 want_pieces=want_pieces,
                 text_measure=domain.utf8_bytes if shapefile else len,
@@ -315,19 +343,38 @@ class ScreenSpots(EnforcementAlgorithm):
         except screening.ScreeningCancelled:
             return {}
         except ValueError as error:  # input the engine cannot measure: said, never a traceback
-            raise fail(f"{spots_label}: {error}") from error
+            raise fail(tr("{layer}: {error}").format(layer=spots_label, error=error)) from error
         for message in result.messages:
             feedback.reportError(message, fatalError=False)
 
-        outputs = {
-            self.OUTPUT: self._write_spots(
-                parameters, context, spots, spots_label, spot_arrays, result, shapefile, feedback
-            )
-        }
-        if want_pieces:
-            outputs[self.OUTPUT_PIECES] = self._write_pieces(
-                parameters, context, measuring_crs, result, keys
-            )
+        feedback.setProgressText(tr("Writing the results"))
+        middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
+        try:
+            outputs = {
+                self.OUTPUT: self._write_spots(
+                    parameters,
+                    context,
+                    spots,
+                    spots_label,
+                    spot_arrays,
+                    result,
+                    shapefile,
+                    keys,
+                    feedback,
+                    ProgressSpan(feedback, _OVERLAY_END, middle),
+                )
+            }
+            if want_pieces:
+                outputs[self.OUTPUT_PIECES] = self._write_pieces(
+                    parameters,
+                    context,
+                    measuring_crs,
+                    result,
+                    keys,
+                    ProgressSpan(feedback, middle, 100.0),
+                )
+        except _Cancelled:
+            return {}
         for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
@@ -353,6 +400,10 @@ class ScreenSpots(EnforcementAlgorithm):
         if isinstance(value, QgsProcessingFeatureSourceDefinition):
             value = value.source.staticValue()  # the layer it points at, not its repr
         label = layer.name() if layer is not None else str(value)
+        if isinstance(value, str) and layer is not None:
+            # "file.gpkg|layername=DLTB" opens as a layer named after the file: name the table.
+            parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
+            label = parts.get("layerName") or label
         if layer is not None and not layer.isValid():
             raise fail(
                 tr("Layer {layer} cannot be read from {source}: {error}").format(
@@ -361,9 +412,12 @@ class ScreenSpots(EnforcementAlgorithm):
             )
         kind = QgsWkbTypes.geometryType(source.wkbType())
         if kind in (QgsWkbTypes.GeometryType.PointGeometry, QgsWkbTypes.GeometryType.LineGeometry):
+            points = kind == QgsWkbTypes.GeometryType.PointGeometry
             raise fail(
-                tr("Layer {layer} holds {kind} features; screening needs polygons.").format(
-                    layer=label, kind=QgsWkbTypes.displayString(source.wkbType())
+                tr("Layer {layer} holds {kind} ({type}); screening needs polygons.").format(
+                    layer=label,
+                    kind=tr("points") if points else tr("lines"),
+                    type=QgsWkbTypes.displayString(source.wkbType()),
                 )
             )
         return source, label
@@ -396,7 +450,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     else domain.EPSG_GK3_ZONE39_PREFIXED
                 )
         except ValueError as error:
-            raise fail(f"{spots_label}: {error}") from error
+            raise fail(tr("{layer}: {error}").format(layer=spots_label, error=error)) from error
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
 
     @staticmethod
@@ -463,18 +517,21 @@ class ScreenSpots(EnforcementAlgorithm):
             if in_zone
             else tr(
                 "{layer}: {count} spots lie outside China once taken from the layer's CRS "
-                "{declared}: spot {spot} is at x={x:.1f}, y={y:.1f} in {crs}. Check the CRS "
-                "and the spot's coordinates."
+                "{declared}: spot {spot} is at longitude {x:.4f}°, latitude {y:.4f}°. Check "
+                "the CRS and the spot's coordinates."
             )
         )
+        x, y = centres[first]
+        if not in_zone:  # where the spot is, in degrees, as the layer gave it
+            x, y = areas.to_lon_lat(centres[first : first + 1], measuring_crs.authid())[0]
         raise fail(
             message.format(
                 layer=spots_label,
                 count=len(misfit),
                 crs=measuring_crs.authid(),
                 spot=keys[first],
-                x=centres[first, 0],
-                y=centres[first, 1],
+                x=x,
+                y=y,
                 declared=declared.authid() or declared.description(),
             )
         )
@@ -518,7 +575,17 @@ class ScreenSpots(EnforcementAlgorithm):
         return fields
 
     def _write_spots(
-        self, parameters, context, spots, spots_label, spot_arrays, result, shapefile, feedback
+        self,
+        parameters,
+        context,
+        spots,
+        spots_label,
+        spot_arrays,
+        result,
+        shapefile,
+        keys,
+        feedback,
+        span,
     ):
         result_fields = self._result_fields(shapefile)
         # Input fields stay as they are; a result field whose name an input field already uses
@@ -539,11 +606,15 @@ class ScreenSpots(EnforcementAlgorithm):
         # A Shapefile would cut a longer input text at 254 bytes, inside a character: it is cut
         # here at a character's end instead, and said.
         texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
-        cut: list[tuple[int, str]] = []  # (feature id, field) of each text cut
+        cut: list[tuple[str, str]] = []  # (spot, field) of each text cut
         batch = []
-        for feature in spots.getFeatures(
-            QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+        for done, feature in enumerate(
+            spots.getFeatures(
+                QgsFeatureRequest(),
+                QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks,
+            )
         ):
+            _step(span, done, len(position))
             row = position.get(feature.id())
             if row is None:  # the layer changed while it was screened
                 raise fail(
@@ -560,7 +631,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     limit = domain.SHAPEFILE_TEXT_BYTES
                     if isinstance(value, str) and domain.utf8_bytes(value) > limit:
                         attributes[i] = domain.clip_text(value, limit, domain.utf8_bytes)
-                        cut.append((feature.id(), spots.fields()[i].name()))
+                        cut.append((keys[row], spots.fields()[i].name()))
             feature.setFields(fields, False)
             feature.setAttributes(attributes + list(results[row]))
             batch.append(feature)
@@ -568,23 +639,24 @@ class ScreenSpots(EnforcementAlgorithm):
                 add_features(sink, batch, self.OUTPUT)
                 batch = []
         add_features(sink, batch, self.OUTPUT)
+        span.setProgress(100.0)
         if cut:
             feedback.reportError(
                 tr(
                     "{count} texts were longer than a Shapefile field holds ({limit} bytes) and "
-                    "were cut at a character's end, e.g. field {field} of feature {fid}; a "
+                    "were cut at a character's end, e.g. field {field} of spot {spot}; a "
                     "GeoPackage output keeps them whole."
                 ).format(
                     count=len(cut),
                     limit=domain.SHAPEFILE_TEXT_BYTES,
                     field=cut[0][1],
-                    fid=cut[0][0],
+                    spot=cut[0][0],
                 ),
                 fatalError=False,
             )
         return dest_id
 
-    def _write_pieces(self, parameters, context, measuring_crs, result, keys):
+    def _write_pieces(self, parameters, context, measuring_crs, result, keys, span):
         fields = QgsFields()
         fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", 64))
         fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
@@ -599,9 +671,9 @@ class ScreenSpots(EnforcementAlgorithm):
             raise fail(tr("Cannot create the pieces layer."))
         pieces = result.pieces
         batch = []
-        for spot, layer, label, geometry, area in zip(
-            pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area
-        ):
+        rows = zip(pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area)
+        for done, (spot, layer, label, geometry, area) in enumerate(rows):
+            _step(span, done, len(pieces.spot_index))
             feature = QgsFeature(fields)
             qgis_geometry = QgsGeometry()
             qgis_geometry.fromWkb(shapely.to_wkb(geometry))
@@ -612,6 +684,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 add_features(sink, batch, self.OUTPUT_PIECES)
                 batch = []
         add_features(sink, batch, self.OUTPUT_PIECES)
+        span.setProgress(100.0)
         return dest_id
 
 
@@ -638,6 +711,15 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
+
+
+def _step(span: ProgressSpan, done: int, total: int) -> None:
+    """Every few hundred features written: progress, and a stop when the user cancelled."""
+    if done % _CANCEL_EVERY:
+        return
+    if span.isCanceled():
+        raise _Cancelled()
+    span.setProgress(100.0 * done / max(total, 1))
 
 
 def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:

@@ -631,7 +631,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis://&lt;saved connection&gt;). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others. Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; with screening's pieces layer the dock can show and highlight what each spot hits.</source>
-      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis://&lt;已保存的连接&gt; 指定的共享台帐）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查碎片图层时，核查面板可列出并高亮显示每个图斑压占的内容。</translation>
+      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis://&lt;已保存的连接&gt; 指定的共享台帐）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查压占部分图层时，核查面板可列出并高亮显示每个图斑压占的内容。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -651,7 +651,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Pieces from screening (OUTPUT_PIECES), shown in the dock</source>
-      <translation>筛查得到的压占碎片（OUTPUT_PIECES），在核查面板中显示</translation>
+      <translation>筛查得到的压占部分（OUTPUT_PIECES），在核查面板中显示</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1070,8 +1070,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Overlays every satellite spot on the land-use parcels (DLTB) and the protection layers given, and computes official areas in m² (2 decimals): TBMJ spot area; its split by land class GDMJ cultivated (DLBM 0101/0102/0103), FGNYDMJ other agricultural, JSYDMJ construction, WLYDMJ unused and WDCMJ not covered by any parcel, which adds up to TBMJ; YJJBNTMJ permanent basic farmland, STHXMJ ecological red line, JCQMJ no-mining zones, SQLXMJ three-zones-two-lines view areas and PZMJ covered by an approval, each counting overlapping features of one layer once; the key figures again in mu (fields ending _MU); a flag per layer touched (SF...); the codes or names of the red-line, no-mining and approval features hit; JYPD a suggested verdict with PDYY its reason, YXJ a review priority (1 first) and SFXS when the criminal-referral thresholds are reached (5 mu basic farmland, 10 mu cultivated land). JHWT notes repaired or empty geometry. Areas are ellipsoidal on CGCS2000 by default (the official method), or planar in the Gauss-Krüger projection. Every input field is kept. Layers in other CRSs are transformed; spots in geographic coordinates are measured in their Gauss-Krüger zone. Optional pieces output: one feature per piece of a spot inside a protection feature.</source>
-      <translation>把每个卫片图斑与地类图斑（DLTB）及所给的各保护图层叠加，按平方米（两位小数）计算法定面积：TBMJ 图斑面积；按地类拆分为 GDMJ 耕地（DLBM 0101/0102/0103）、FGNYDMJ 其他农用地、JSYDMJ 建设用地、WLYDMJ 未利用地和 WDCMJ 无地类图斑覆盖部分，合计等于 TBMJ；YJJBNTMJ 永久基本农田、STHXMJ 生态保护红线、JCQMJ 禁采区、SQLXMJ 三区两线可视范围和 PZMJ 批准用地覆盖面积，同一图层内重叠的要素只计一次；主要面积另以亩给出（字段名以 _MU 结尾）；每个涉及图层的标志（SF…）；所压占红线、禁采区和批准用地的编号或名称；JYPD 建议判定及 PDYY 理由、YXJ 核查优先级（1 最先）以及达到移送公安标准时的 SFXS（永久基本农田 5 亩、耕地 10 亩）。JHWT 记录被修复或为空的几何。默认按 CGCS2000 椭球面积（法定方法），也可按高斯-克吕格平面面积。保留全部输入字段。其他坐标系的图层会被转换；地理坐标的图斑在其所在的高斯-克吕格分带中量算。可选输出碎片：图斑落入各保护要素的每一块。</translation>
+      <source>Overlays every satellite spot on the land-use parcels (DLTB) and the protection layers given, and computes official areas in m² (2 decimals): TBMJ spot area; its split by land class GDMJ cultivated (DLBM 0101/0102/0103), FGNYDMJ other agricultural, JSYDMJ construction, WLYDMJ unused and WDCMJ not covered by any parcel, which adds up to TBMJ; YJJBNTMJ permanent basic farmland, STHXMJ ecological red line, JCQMJ no-mining zones, SQLXMJ three-zones-two-lines view areas and PZMJ covered by an approval, each counting overlapping features of one layer once; the key figures again in mu (fields ending _MU; 1 mu = 10000/15 m², from the unrounded area); a flag per layer touched (SF...); the codes or names of the red-line, no-mining, view-area and approval features hit. JYPD suggests a verdict, with PDYY its reason: approved (approvals cover at least 95 % of the spot and the unapproved rest is below the referral thresholds), suspected illegal (unapproved basic farmland or cultivated land, or any red line, no-mining or view area), no concern (construction land only) or field check. YXJ is a review priority: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 cultivated land or view area, 4 the rest. SFXS marks a referral to the police: unapproved basic farmland of 5 mu or more, or unapproved cultivated land outside it of 10 mu or more. With DEDUCT_RIDGES, GDMJ is net of field ridges (KCXS); the ridges count as other agricultural land. JHWT notes repaired or empty geometry. Areas are ellipsoidal on CGCS2000 by default (the official method), or planar in the Gauss-Krüger projection. Every input field is kept. Layers in other CRSs are transformed; spots in geographic coordinates are measured in the 3-degree zone that holds most of them. The run stops, naming the layer, when a layer has no usable CRS, spot coordinates do not fit their CRS, a layer holds lines or points, or a layer cannot be read; it warns about class codes stored as numbers, text that looks mis-decoded and layers that reach no spot. Texts longer than a field (254 characters, 254 bytes in a Shapefile) are cut with a count and logged whole; a Shapefile output names YJJBNTMJ_MU YJJBNT_MU. Optional pieces output: one feature per part of a spot inside a protection feature.</source>
+      <translation>把每个卫片图斑与地类图斑（DLTB）及所给的各保护图层叠加，按平方米（两位小数）计算法定面积：TBMJ 图斑面积；按地类拆分为 GDMJ 耕地（DLBM 0101/0102/0103）、FGNYDMJ 其他农用地、JSYDMJ 建设用地、WLYDMJ 未利用地和 WDCMJ 无地类图斑覆盖部分，合计等于 TBMJ；YJJBNTMJ 永久基本农田、STHXMJ 生态保护红线、JCQMJ 禁采区、SQLXMJ 三区两线可视范围和 PZMJ 批准用地覆盖面积，同一图层内重叠的要素只计一次；主要面积另以亩给出（字段名以 _MU 结尾；1 亩 = 10000/15 平方米，按未取整面积换算）；每个涉及图层的标志（SF…）；所压占红线、禁采区、三区两线和批准用地的编号或名称。JYPD 为建议判定，PDYY 为理由：已批准覆盖（批准用地覆盖图斑 95% 以上，且未批部分未达移送标准）、疑似违法（占用未批的永久基本农田或耕地，或涉及红线、禁采区、三区两线）、未涉及保护图层（仅位于建设用地）或需实地核查。YXJ 为核查优先级：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3 耕地或三区两线，4 其他。SFXS 标记应移送公安：未批永久基本农田 5 亩及以上，或基本农田以外未批耕地 10 亩及以上。勾选扣除田坎时，GDMJ 为扣除田坎（KCXS）后的净面积，田坎计入其他农用地。JHWT 记录被修复或为空的几何。默认按 CGCS2000 椭球面积（法定方法），也可按高斯-克吕格平面面积。保留全部输入字段。其他坐标系的图层会被转换；地理坐标的图斑在多数图斑所在的 3 度带中量算。图层没有可用的坐标系、图斑坐标与坐标系不符、图层为点或线、图层无法读取时，运行停止并指明图层；地类编码以数字存储、文字疑似乱码、图层与所有图斑均不相交时给出提示。超过字段长度（254 个字符，Shapefile 中为 254 字节）的文字截断并注明数量，全文写入日志；输出为 Shapefile 时 YJJBNTMJ_MU 字段名为 YJJBNT_MU。可选输出压占部分：图斑落入各保护要素的每一部分。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1080,13 +1080,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
-      <translation>{layer}：有 {count} 个图斑位于量算坐标系 {crs} 的投影带之外：图斑 {spot} 位于 x={x:.1f}, y={y:.1f}。坐标与图层声明的坐标系 {declared} 不符（缺少带号或带号错误？），请设置正确的坐标系。</translation>
+      <source>Writing the results</source>
+      <translation>正在写出结果</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} spots lie outside China once taken from the layer's CRS {declared}: spot {spot} is at x={x:.1f}, y={y:.1f} in {crs}. Check the CRS and the spot's coordinates.</source>
-      <translation>{layer}：按图层坐标系 {declared} 换算后，有 {count} 个图斑位于中国境外：图斑 {spot} 在 {crs} 中位于 x={x:.1f}, y={y:.1f}。请检查坐标系和该图斑的坐标。</translation>
+      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
+      <translation>{layer}：有 {count} 个图斑不在量算坐标系 {crs} 的投影带范围内，例如图斑 {spot}（东坐标 {x:.1f}，北坐标 {y:.1f}）。坐标与图层坐标系 {declared} 不符（东坐标缺少带号或带号有误？），请为图层设置正确的坐标系后重试。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {count} spots lie outside China once taken from the layer's CRS {declared}: spot {spot} is at longitude {x:.4f}°, latitude {y:.4f}°. Check the CRS and the spot's coordinates.</source>
+      <translation>{layer}：按图层坐标系 {declared} 换算后，有 {count} 个图斑不在中国境内：图斑 {spot} 位于经度 {x:.4f}°、纬度 {y:.4f}°。请检查图层坐标系和该图斑的坐标。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1106,7 +1111,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Pieces inside protection layers</source>
-      <translation>落入各保护图层的图斑碎片</translation>
+      <translation>图斑压占各保护图层的部分</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1116,7 +1121,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Cannot create the pieces layer.</source>
-      <translation>无法创建碎片图层。</translation>
+      <translation>无法创建压占部分图层。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1125,13 +1130,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
+      <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Layer {layer} cannot be read from {source}: {error}</source>
       <translation>无法读取图层 {layer}（{source}）：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} holds {kind} features; screening needs polygons.</source>
-      <translation>图层 {layer} 的要素为 {kind}，筛查需要面要素。</translation>
+      <source>Layer {layer} holds {kind} ({type}); screening needs polygons.</source>
+      <translation>图层 {layer} 为{kind}图层（{type}），筛查需要面图层。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1140,13 +1150,28 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of feature {fid}; a GeoPackage output keeps them whole.</source>
-      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如要素 {fid} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
+      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
+      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
       <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {error}</source>
+      <translation>{layer}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>points</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>lines</source>
+      <translation>线</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
