@@ -811,7 +811,7 @@ def _verdicts(
     cult_mu_text, cult_unapp_mu_text = mu(cult), mu(cult_unapp)
     red_mu_text, mining_mu_text, zones_mu_text = mu(red_area), mu(mining_area), mu(zones_area)
 
-    label = {layer.key: layer.label_zh for layer in domain.OVERLAY_LAYERS}
+    label = domain.LAYER_LABELS_ZH
     approvals = label[domain.LAYER_APPROVALS]
     zh = domain.LAND_GROUP_LABELS_ZH
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)

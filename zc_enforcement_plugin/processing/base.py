@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from qgis.core import (
+    QgsFeature,
     QgsFeatureSink,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -75,11 +78,22 @@ def fail(message: str) -> QgsProcessingException:
 WRITE_BATCH = 5000
 
 
-def add_features(sink: QgsFeatureSink, features: list, output: str) -> None:
-    """Writes features to an output sink. A write the sink refuses (a full disk, a field the
-    format cannot hold) stops the run, naming the output and the provider's error, rather than
-    leaving a layer that silently lacks features."""
-    if not sink.addFeatures(features, QgsFeatureSink.Flag.FastInsert):
+def add_features(sink: QgsFeatureSink, features: Iterable[QgsFeature], output: str) -> None:
+    """Writes features to an output sink, WRITE_BATCH at a time. A write the sink refuses (a
+    full disk, a field the format cannot hold) stops the run, naming the output and the
+    provider's error, rather than leaving a layer that silently lacks features."""
+    batch: list[QgsFeature] = []
+    for feature in features:
+        batch.append(feature)
+        if len(batch) == WRITE_BATCH:
+            _add_batch(sink, batch, output)
+            batch = []
+    if batch:
+        _add_batch(sink, batch, output)
+
+
+def _add_batch(sink: QgsFeatureSink, batch: list[QgsFeature], output: str) -> None:
+    if not sink.addFeatures(batch, QgsFeatureSink.Flag.FastInsert):
         detail = sink.lastError() if hasattr(sink, "lastError") else ""
         raise fail(
             tr("Cannot write a feature to the output {name}: {error}").format(

@@ -36,7 +36,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WK
 from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
-from .base import WRITE_BATCH, EnforcementAlgorithm, add_features, fail, progress_callbacks
+from .base import EnforcementAlgorithm, add_features, fail, progress_callbacks
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
 GROUP = "Campaigns"
@@ -447,17 +447,16 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         sink, dest = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
         if sink is None:
             raise fail(tr("Cannot create the output {name}.").format(name=name))
-        batch = []
-        for rec, geom in zip(records, itertools.repeat(None) if geoms is None else geoms):
-            feature = QgsFeature(fields)
-            if geoms is not None:
-                feature.setGeometry(qgs_geometry(geom))
-            feature.setAttributes([plain(rec.get(n)) for n in names])
-            batch.append(feature)
-            if len(batch) == WRITE_BATCH:
-                add_features(sink, batch, name)
-                batch = []
-        add_features(sink, batch, name)
+
+        def features():
+            for rec, geom in zip(records, itertools.repeat(None) if geoms is None else geoms):
+                feature = QgsFeature(fields)
+                if geoms is not None:
+                    feature.setGeometry(qgs_geometry(geom))
+                feature.setAttributes([plain(rec.get(n)) for n in names])
+                yield feature
+
+        add_features(sink, features(), name)
         return dest
 
     def _violation_records(self, result, campaign, parameters, context):

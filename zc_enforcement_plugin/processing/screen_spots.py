@@ -33,7 +33,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_
 from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
-from .base import WRITE_BATCH, EnforcementAlgorithm, ProgressSpan, add_features, fail
+from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
 from .layer_reader import has_feature_limit, misdecoded_text, read_source, whole_layer
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
@@ -197,7 +197,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 fatalError=False,
             )
             key_field = ""  # no such field: spots are named by feature id instead
-        measuring_crs = self._measuring_crs(spots, spots_label, context)
+        measuring_crs = self._measuring_crs(spots, spots_label)
         transform_context = context.transformContext()
 
         # Reading takes the first fifth of the progress bar, shared by the layers given; a
@@ -225,12 +225,11 @@ class ScreenSpots(EnforcementAlgorithm):
             return {}
         self._warn_if_misdecoded(spot_arrays, spots_label, feedback)
         fids = spot_arrays.feature_ids.tolist()
+        numbers = spot_arrays.attributes[key_field] if key_field else [None] * len(fids)
         # A spot without a number is named by its feature id, in messages and pieces.
         keys = [
-            str(value) if value is not None and str(value).strip() else f"fid {fid}"
-            for value, fid in zip(
-                spot_arrays.attributes[key_field] if key_field else [None] * len(fids), fids
-            )
+            str(number) if number is not None and str(number).strip() else f"fid {fid}"
+            for number, fid in zip(numbers, fids)
         ]
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = shapely.bounds(spot_arrays.geoms)
@@ -425,7 +424,7 @@ class ScreenSpots(EnforcementAlgorithm):
             )
         return source, label
 
-    def _measuring_crs(self, spots, spots_label, context) -> QgsCoordinateReferenceSystem:
+    def _measuring_crs(self, spots, spots_label) -> QgsCoordinateReferenceSystem:
         crs = spots.sourceCrs()
         if not crs.isValid():
             raise fail(
@@ -445,7 +444,7 @@ class ScreenSpots(EnforcementAlgorithm):
             if areas.is_zone_crs(authid):
                 epsg = areas.measuring_epsg(authid, None)
             else:
-                centre = self._centre_lon_lat(spots, crs, context)
+                centre = self._centre_lon_lat(spots, authid)
                 # No spot with geometry: every area is 0, in whichever zone.
                 epsg = (
                     areas.measuring_epsg(authid, centre)
@@ -457,12 +456,11 @@ class ScreenSpots(EnforcementAlgorithm):
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
 
     @staticmethod
-    def _centre_lon_lat(spots, crs, context) -> tuple[float, float] | None:
+    def _centre_lon_lat(spots, authid: str) -> tuple[float, float] | None:
         """Where most spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
         zone open: a point of the zone that holds the most spots, so a stray spot far away
         does not move the zone (the extent's centre would); the stray one is then named by
         the zone check. None when no spot has geometry: every area is 0."""
-        from pyproj import Transformer
         from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
 
         request = QgsFeatureRequest().setNoAttributes()
@@ -479,11 +477,7 @@ class ScreenSpots(EnforcementAlgorithm):
         ).reshape(-1, 2)
         if len(centres) == 0:
             return None
-        authid = _epsg_authid(crs) or crs.authid()
-        lon, lat = Transformer.from_crs(
-            authid, f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}", always_xy=True
-        ).transform(centres[:, 0], centres[:, 1])
-        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        lon, lat = areas.to_lon_lat(centres, authid).T
         zones = np.round(lon / 3.0)
         known = np.isfinite(zones) & np.isfinite(lat)
         in_china = known & (zones >= domain.GK3_FIRST_ZONE) & (zones <= domain.GK3_LAST_ZONE)
@@ -609,39 +603,35 @@ class ScreenSpots(EnforcementAlgorithm):
         # A Shapefile would cut a longer input text at 254 bytes, inside a character: it is cut
         # here at a character's end instead, and said.
         texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
+        limit = domain.SHAPEFILE_TEXT_BYTES
         cut: list[tuple[str, str]] = []  # (spot, field) of each text cut
-        batch = []
-        for done, feature in enumerate(
-            spots.getFeatures(
-                QgsFeatureRequest(),
-                QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks,
+
+        def widened():
+            features = spots.getFeatures(
+                QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
             )
-        ):
-            _step(span, done, len(position))
-            row = position.get(feature.id())
-            if row is None:  # the layer changed while it was screened
-                raise fail(
-                    tr(
-                        "Spot feature {fid} of {layer} was not there when the spots were read: "
-                        "save or close the layer's edits and run again."
-                    ).format(fid=feature.id(), layer=spots_label)
-                )
-            # The input feature itself, widened: its geometry is not copied again.
-            attributes = feature.attributes()
-            if shapefile:
-                for i in texts:
+            for done, feature in enumerate(features):
+                _step(span, done, len(position))
+                row = position.get(feature.id())
+                if row is None:  # the layer changed while it was screened
+                    raise fail(
+                        tr(
+                            "Spot feature {fid} of {layer} was not there when the spots were "
+                            "read: save or close the layer's edits and run again."
+                        ).format(fid=feature.id(), layer=spots_label)
+                    )
+                # The input feature itself, widened: its geometry is not copied again.
+                attributes = feature.attributes()
+                for i in texts if shapefile else ():
                     value = attributes[i]
-                    limit = domain.SHAPEFILE_TEXT_BYTES
                     if isinstance(value, str) and domain.utf8_bytes(value) > limit:
                         attributes[i] = domain.clip_text(value, limit, domain.utf8_bytes)
                         cut.append((keys[row], spots.fields()[i].name()))
-            feature.setFields(fields, False)
-            feature.setAttributes(attributes + list(results[row]))
-            batch.append(feature)
-            if len(batch) == WRITE_BATCH:
-                add_features(sink, batch, self.OUTPUT)
-                batch = []
-        add_features(sink, batch, self.OUTPUT)
+                feature.setFields(fields, False)
+                feature.setAttributes(attributes + list(results[row]))
+                yield feature
+
+        add_features(sink, widened(), self.OUTPUT)
         span.setProgress(100.0)
         if cut:
             feedback.reportError(
@@ -673,20 +663,19 @@ class ScreenSpots(EnforcementAlgorithm):
         if sink is None:
             raise fail(tr("Cannot create the pieces layer."))
         pieces = result.pieces
-        batch = []
-        rows = zip(pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area)
-        for done, (spot, layer, label, geometry, area) in enumerate(rows):
-            _step(span, done, len(pieces.spot_index))
-            feature = QgsFeature(fields)
-            qgis_geometry = QgsGeometry()
-            qgis_geometry.fromWkb(shapely.to_wkb(geometry))
-            feature.setGeometry(qgis_geometry)
-            feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
-            batch.append(feature)
-            if len(batch) == WRITE_BATCH:
-                add_features(sink, batch, self.OUTPUT_PIECES)
-                batch = []
-        add_features(sink, batch, self.OUTPUT_PIECES)
+
+        def features():
+            rows = zip(pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area)
+            for done, (spot, layer, label, geometry, area) in enumerate(rows):
+                _step(span, done, len(pieces.spot_index))
+                feature = QgsFeature(fields)
+                qgis_geometry = QgsGeometry()
+                qgis_geometry.fromWkb(shapely.to_wkb(geometry))
+                feature.setGeometry(qgis_geometry)
+                feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
+                yield feature
+
+        add_features(sink, features(), self.OUTPUT_PIECES)
         span.setProgress(100.0)
         return dest_id
 
