@@ -189,6 +189,26 @@ def test_a_spot_hit_by_forty_approvals_gets_a_list_cut_with_the_count(provider):
     assert not out["S2"]["PZWH"]
 
 
+def test_a_cut_list_of_labels_holding_the_separator_keeps_whole_labels_and_their_count(provider):
+    # Found by review: the cut split the joined text again at ';', so a number holding ';'
+    # counted twice and could be cut in its middle.
+    numbers = [f"淄自然资批字〔2024〕第{i:03d};{i + 100:03d}号" for i in range(40)]
+    spots = memory_layer([(square(0, 0, 400), ["S1"])], SPOT_FIELDS)
+    approvals = memory_layer(
+        [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
+        f"field={domain.APPROVAL_NUMBER}:string",
+        name="pzyd",
+    )
+    out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1})["OUTPUT"])
+    hits = out["S1"]["PZWH"]
+    assert len(hits) <= domain.TEXT_FIELD_LENGTH
+    assert hits.endswith(";…等 40 项"), hits
+    shown = hits.removesuffix(";…等 40 项")
+    whole = sorted(numbers)
+    kept = [k for k in range(1, 41) if ";".join(whole[:k]) == shown]
+    assert kept, hits  # a run of whole numbers, none cut in the middle
+
+
 def test_in_a_shapefile_the_cut_list_fits_254_bytes_and_keeps_its_count(provider, tmp_path):
     from qgis.core import QgsVectorLayer
 

@@ -310,17 +310,11 @@ def _feature_names(layer: LayerInput) -> list[str]:
     ]
 
 
-def _join_labels(spot: np.ndarray, labels: np.ndarray, n: int) -> np.ndarray:
-    """';'-joined sorted unique labels per spot (None where none)."""
-    out = np.full(n, None, dtype=object)
-    if len(spot) == 0:
-        return out
-    pairs = sorted(set(zip(spot.tolist(), (str(x) for x in labels))))
-    current: dict[int, list[str]] = {}
-    for i, lab in pairs:
-        current.setdefault(i, []).append(lab)
-    for i, labs in current.items():
-        out[i] = ";".join(labs)  # fitted to its field with the other texts (_fit_texts)
+def _label_lists(spot: np.ndarray, labels: np.ndarray, n: int) -> list[list[str]]:
+    """Sorted unique labels per spot (an empty list where none)."""
+    out: list[list[str]] = [[] for _ in range(n)]
+    for i, lab in sorted(set(zip(spot.tolist(), (str(x) for x in labels)))):
+        out[i].append(lab)
     return out
 
 
@@ -369,6 +363,9 @@ def screen_spots(
         raise ValueError(f"{n} spot geometries but {len(keys)} spot keys")
     messages: list[str] = []
     notes: list[list[str]] = [[] for _ in range(n)]
+    # The parts of each growing text field per spot, joined and fitted to the field at the end
+    # (_fit_texts): kept apart because a part may itself hold the separator.
+    text_parts: dict[str, list[list[str]]] = {domain.GEOMETRY_NOTE: notes}
 
     def report(value: float) -> None:
         if is_cancelled is not None and is_cancelled():
@@ -510,7 +507,7 @@ def screen_spots(
         if layer.hits_field:
             labels = np.asarray(layers[layer.key].labels, dtype=object)
             real = ov.area > _TOL
-            fields[layer.hits_field] = _join_labels(ov.spot[real], labels[ov.feat[real]], n)
+            text_parts[layer.hits_field] = _label_lists(ov.spot[real], labels[ov.feat[real]], n)
 
     # 亩 from the unrounded m², as the reason and the criminal test take them: converting the
     # rounded m² again could give 5.00 亩 where the reason says 4.99 and no referral is due.
@@ -520,7 +517,7 @@ def screen_spots(
         else:
             fields[name + domain.MU_SUFFIX] = round_area(sqm_to_mu(unrounded[name]))
 
-    _verdicts(
+    text_parts[domain.VERDICT_REASON] = _verdicts(
         fields,
         spot_area,
         no_geom,
@@ -532,9 +529,7 @@ def screen_spots(
         measuring_crs,
         method,
     )
-    note_arr = np.array(["; ".join(x) if x else None for x in notes], dtype=object)
-    fields[domain.GEOMETRY_NOTE] = note_arr
-    _fit_texts(fields, keys, messages, text_measure)
+    _fit_texts(fields, text_parts, keys, messages, text_measure)
 
     pieces = None
     if want_pieces:
@@ -553,20 +548,25 @@ _TEXT_SEPARATORS = {
 
 def _fit_texts(
     fields: dict[str, np.ndarray],
+    text_parts: dict[str, list[list[str]]],
     keys: list[str],
     messages: list[str],
     measure: Callable[[str], int],
 ) -> None:
-    """Cuts texts longer than a text field to whole parts and the total count; every text cut
-    goes to the log whole."""
-    for name, separator in _TEXT_SEPARATORS.items():
-        column = fields.get(name)
-        if column is None or column.dtype != object:
-            continue
-        for i, text in enumerate(column.tolist()):
-            if isinstance(text, str) and measure(text) > domain.TEXT_FIELD_LENGTH:
-                column[i] = domain.fit_text(text.split(separator), separator, measure=measure)
+    """Each text field from its parts (NULL where none): joined, or cut to whole parts and the
+    total count when longer than the field; every text cut goes to the log whole."""
+    for name, per_spot in text_parts.items():
+        separator = _TEXT_SEPARATORS[name]
+        column = np.full(len(per_spot), None, dtype=object)
+        for i, parts in enumerate(per_spot):
+            if not parts:
+                continue
+            text = separator.join(parts)
+            if measure(text) > domain.TEXT_FIELD_LENGTH:
                 messages.append(f"图斑 {keys[i]}：{name} 超过字段长度，输出中已截断，全文：{text}")
+                text = domain.fit_text(parts, separator, measure=measure)
+            column[i] = text
+        fields[name] = column
 
 
 def _land_use_split(
@@ -733,8 +733,9 @@ def _verdicts(
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
-) -> None:
-    """Suggested verdict, reason, review priority and criminal flag per spot.
+) -> list[list[str]]:
+    """Suggested verdict, review priority and criminal flag per spot; returns the parts of
+    each spot's reason (joined into its field by _fit_texts).
 
     Basic farmland and cultivated land count as occupied only outside approvals:
     unapproved = area(layer ∩ spot − approvals), computed exactly for the few spots that have
@@ -815,10 +816,10 @@ def _verdicts(
     approvals = label[domain.LAYER_APPROVALS]
     zh = domain.LAND_GROUP_LABELS_ZH
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
-    reason = np.full(n, None, dtype=object)
+    reason: list[list[str]] = [[] for _ in range(n)]
     for i in range(n):
         if no_geom[i]:
-            reason[i] = "图斑几何为空，无法筛查"
+            reason[i] = ["图斑几何为空，无法筛查"]
             continue
         touched = []
         if bf_hit[i]:
@@ -840,7 +841,7 @@ def _verdicts(
             touched.append("达到刑事移送标准")
         if approved[i]:
             verdict[i] = domain.SUGGEST_APPROVED
-            reason[i] = "; ".join([f"{approvals}覆盖 {share_text[i]}", *touched])
+            reason[i] = [f"{approvals}覆盖 {share_text[i]}", *touched]
             continue
         if ap_u is None:
             cover = "未提供批准用地图层"
@@ -852,10 +853,10 @@ def _verdicts(
             cover = "未被批准用地覆盖"
         if touched:
             verdict[i] = domain.SUGGEST_ILLEGAL
-            reason[i] = "; ".join([*touched, cover])
+            reason[i] = [*touched, cover]
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
-            reason[i] = f"未提供土地利用现状图层，无法排除占用耕地; {cover}"
+            reason[i] = ["未提供土地利用现状图层，无法排除占用耕地", cover]
             continue
         other = [
             f"占用{zh[g]} {float(fields[name][i]) / domain.SQM_PER_MU:.2f} 亩"
@@ -866,14 +867,14 @@ def _verdicts(
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
             other.append(f"未调查/无法归类 {fields[domain.UNSURVEYED_AREA][i]:.2f} m²")
         if other:
-            reason[i] = "; ".join([*other, "未涉及保护图层", cover])
+            reason[i] = [*other, "未涉及保护图层", cover]
         else:
             verdict[i] = domain.SUGGEST_NO_CONCERN
-            reason[i] = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"
+            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"]
     fields[domain.SUGGESTED_VERDICT] = verdict
-    fields[domain.VERDICT_REASON] = reason
     fields[domain.REVIEW_PRIORITY] = priority
     fields[domain.CRIMINAL_FLAG] = criminal & ~no_geom
+    return reason
 
 
 def _collect_pieces(
