@@ -250,6 +250,18 @@ def test_ridge_deduction_moves_ridges_to_other_agricultural():
     assert split_sum_cents(f, 0) == 1_000_000
 
 
+def test_ridge_coefficients_outside_0_to_1_count_as_0_naming_each_parcel_and_value():
+    lu = land_use(
+        [box(-100, -100, 50, 200), box(50, -100, 200, 200)], ["0101", "0102"], kcxs=[1.5, -0.1]
+    )
+    r = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}, deduct_ridges=True)
+    assert r.fields[domain.CULTIVATED_AREA][0] == 10000.0  # nothing deducted
+    assert r.fields[domain.AGRICULTURAL_AREA][0] == 0.0
+    (message,) = [m for m in r.messages if domain.RIDGE_COEFFICIENT in m]
+    assert "S0" in message and "不在 0..1 之间" in message
+    assert "P0 为 “1.5”" in message and "P1 为 “-0.1”" in message
+
+
 @pytest.mark.parametrize(("mu", "flag"), [(4.99, False), (5.01, True), (5.0, True)])
 def test_criminal_flag_at_basic_farmland_threshold(mu, flag):
     height = mu * MU / 100.0

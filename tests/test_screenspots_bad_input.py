@@ -130,6 +130,7 @@ def test_text_ridge_coefficients_are_used_or_reported_by_spot_never_a_traceback(
         f"field={domain.LAND_CLASS_CODE}:string&field={domain.RIDGE_COEFFICIENT}:string",
         name="dltb_kcxs",
     )
+    fid = {f[domain.LAND_CLASS_CODE]: f.id() for f in parcels.getFeatures()}
     log = Log()
     out = by_key(
         run({"SPOTS": spots, "LAND_USE": parcels, "DEDUCT_RIDGES": True, "AREA_METHOD": 1}, log)[
@@ -146,6 +147,9 @@ def test_text_ridge_coefficients_are_used_or_reported_by_spot_never_a_traceback(
         named = [m for m in log.messages if key in m and domain.RIDGE_COEFFICIENT in m]
         assert len(named) == 1, log.messages
         assert "为空或不是数字" in named[0] and "按 0 处理" in named[0]
+    # Each message names the parcel to correct and the value found there.
+    assert [m for m in log.messages if "COMMA" in m and f"0103（fid {fid['0103']}） 为 “0,05”" in m]
+    assert [m for m in log.messages if "NULL_K" in m and f"0102（fid {fid['0102']}） 为 空" in m]
     assert not [m for m in log.messages if "POINT_ONE" in m]
     assert not [m for m in log.messages if "Traceback" in m]
 

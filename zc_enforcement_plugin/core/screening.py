@@ -698,16 +698,24 @@ def _ridge_coefficients(
     layer: LayerInput, ov: _Overlay, cult: np.ndarray, keys: list[str], messages: list[str]
 ) -> np.ndarray:
     """KCXS of the cultivated pieces' parcels; missing, unreadable or outside 0..1 counts as 0,
-    reported for each spot it touches."""
+    reported for each spot it touches, naming the parcels and their values to correct."""
     raw = np.asarray(layer.ridge_coefficients, dtype=object)[ov.feat[cult]]
     k = np.array([_number(v) for v in raw], dtype=float)
     missing = np.isnan(k)
     wrong = ~missing & ((k < 0.0) | (k > 1.0))
-    spots = ov.spot[cult]
-    for i in sorted(set(spots[missing].tolist())):
-        messages.append(f"图斑 {keys[i]}：耕地图斑扣除系数 KCXS 为空或不是数字，按 0 处理")
-    for i in sorted(set(spots[wrong].tolist())):
-        messages.append(f"图斑 {keys[i]}：耕地图斑扣除系数 KCXS 不在 0..1 之间，按 0 处理")
+    spots, feats = ov.spot[cult], ov.feat[cult]
+    names = _feature_names(layer) if (missing | wrong).any() else []
+    order = np.lexsort((feats, spots))  # by spot, then parcel
+    for bad, what in ((missing, "为空或不是数字"), (wrong, "不在 0..1 之间")):
+        by_spot: dict[int, list[str]] = {}
+        for at in order[bad[order]].tolist():
+            shown = "空" if raw[at] is None else f"“{raw[at]}”"
+            by_spot.setdefault(int(spots[at]), []).append(f"{names[feats[at]]} 为 {shown}")
+        for i, parcels in by_spot.items():
+            messages.append(
+                f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}，按 0 处理："
+                + "，".join(parcels)
+            )
     return np.where(missing | wrong, 0.0, k)
 
 
