@@ -247,7 +247,7 @@ def test_a_spot_over_ten_invalid_parcels_gets_a_cut_note_and_the_whole_note_in_t
     out = by_key(run({"SPOTS": spots, "LAND_USE": parcels}, log)["OUTPUT"])
     note = out["S1"][domain.GEOMETRY_NOTE]
     assert note and len(note) <= domain.TEXT_FIELD_LENGTH
-    assert note.endswith("…等 10 项"), note
+    assert note.endswith("；…等 10 项"), note  # notes are prose: full-width semicolons
     whole = [m for m in log.messages if "S1" in m and all(f"（fid {fid}）" in m for fid in fids)]
     assert len(whole) == 1, log.messages
     assert whole[0].count("几何无效已修复") == 10

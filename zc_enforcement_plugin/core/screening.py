@@ -541,8 +541,8 @@ def screen_spots(
 # Text fields that can grow with the data, and what their parts are joined with.
 _TEXT_SEPARATORS = {
     **{layer.hits_field: ";" for layer in domain.OVERLAY_LAYERS if layer.hits_field},
-    domain.VERDICT_REASON: "; ",
-    domain.GEOMETRY_NOTE: "; ",
+    domain.VERDICT_REASON: "；",  # prose in zh_CN: the full-width semicolon
+    domain.GEOMETRY_NOTE: "；",
 }
 
 
