@@ -120,14 +120,15 @@ def test_multipart_spot():
 
 
 def test_overlapping_basic_farmland_counted_once():
-    bf = plain([box(0, 0, 60, 100), box(40, 0, 100, 100), box(500, 500, 600, 600)])
+    # Inside the spot, so counting the overlap twice would not be hidden by the spot's area.
+    bf = plain([box(10, 10, 60, 90), box(40, 10, 90, 90), box(500, 500, 600, 600)])
     f = run([box(0, 0, 100, 100)], {domain.LAYER_BASIC_FARMLAND: bf}).fields
-    assert f[domain.BASIC_FARMLAND_AREA][0] == 10000.0
-    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == 15.0
+    assert f[domain.BASIC_FARMLAND_AREA][0] == 6400.0  # 80 x 80, not 2 x 50 x 80
+    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == 9.6
     assert f["SFYJJBNT"][0]
     assert f[domain.CRIMINAL_FLAG][0]
     assert f[domain.REVIEW_PRIORITY][0] == 1
-    assert "占用永久基本农田 15.00 亩" in f[domain.VERDICT_REASON][0]
+    assert "占用永久基本农田 9.60 亩" in f[domain.VERDICT_REASON][0]
     assert "未提供批准用地图层" in f[domain.VERDICT_REASON][0]
 
 

@@ -1,5 +1,6 @@
 """screenspots end to end through processing.run: on the demo district and on hand-made layers
-checked against QGIS's own tools (QgsDistanceArea, native:intersection on shifted coordinates)."""
+checked against QGIS's own ellipsoidal measure (QgsDistanceArea). The comparisons with QGIS's
+native overlay tools are in test_screenspots_independent.py."""
 
 from __future__ import annotations
 
