@@ -6,11 +6,13 @@ these were the requirements a deliberately broken plugin still passed.)"""
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pytest
 import shapely
 from pyproj import Geod, Transformer
-from qgis.core import QgsProcessingException
+from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException
 
 from tests.screening_layers import X0, Y0, by_key, memory_layer, rectangle, square
 from zc_enforcement_plugin.core import domain
@@ -168,27 +170,32 @@ def test_a_geographic_spot_across_a_zone_boundary_has_its_ellipsoidal_area(provi
     assert got == pytest.approx(expected, abs=0.01)
 
 
-def test_an_overlay_in_lon_lat_is_brought_back_exactly_to_the_spots_crs(provider):
+def test_an_overlay_in_lon_lat_keeps_its_lon_lat_edges_planar_and_ellipsoidal(provider):
     spots = memory_layer([(square(0, 0, 200), ["S1"])], SPOT_FIELDS)
     to_lon_lat = Transformer.from_crs(4527, 4490, always_xy=True)
-    farmland_gk = shapely.from_wkt(square(50, 50, 300))
+    to_gk = Transformer.from_crs(4490, 4527, always_xy=True)
+    corners_gk = shapely.from_wkt(square(50, 50, 300))
     farmland_ll = shapely.transform(
-        farmland_gk, lambda c: np.column_stack(to_lon_lat.transform(*c.T))
+        corners_gk, lambda c: np.column_stack(to_lon_lat.transform(*c.T))
     )
     farmland = memory_layer(
         [(shapely.to_wkt(farmland_ll, rounding_precision=12), ["B1"])],
         f"field={domain.BASIC_FARMLAND_NUMBER}:string",
         crs="EPSG:4490",
     )
-    # Its corners come back to the square; inside the spot that is 150 m x 150 m, with edges
-    # straight in Gauss-Krüger between the corners.
+    # Its edges are straight in longitude/latitude: slightly bowed in Gauss-Krüger.
+    farmland_gk = shapely.transform(
+        shapely.segmentize(farmland_ll, 1e-7), lambda c: np.column_stack(to_gk.transform(*c.T))
+    )
+    piece = shapely.intersection(shapely.from_wkt(square(0, 0, 200)), farmland_gk)
     planar = run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"]
     assert next(planar.getFeatures())[domain.BASIC_FARMLAND_AREA] == pytest.approx(
-        22500.0, abs=ROUNDING
+        shifted([piece], (X0, Y0))[0].area, abs=ROUNDING
     )
-    inside = shapely.segmentize(shapely.from_wkt(square(50, 50, 150)), 0.5)
-    inside_ll = shapely.transform(inside, lambda c: np.column_stack(to_lon_lat.transform(*c.T)))
-    expected = abs(Geod(ellps="GRS80").geometry_area_perimeter(inside_ll)[0])
+    piece_ll = shapely.transform(
+        shapely.segmentize(piece, 0.5), lambda c: np.column_stack(to_lon_lat.transform(*c.T))
+    )
+    expected = abs(Geod(ellps="GRS80").geometry_area_perimeter(piece_ll)[0])
     ellipsoidal = run({"SPOTS": spots, "BASIC_FARMLAND": farmland})["OUTPUT"]
     assert next(ellipsoidal.getFeatures())[domain.BASIC_FARMLAND_AREA] == pytest.approx(
         expected, abs=0.01
@@ -318,3 +325,90 @@ def test_the_class_field_can_have_another_name_and_a_missing_one_is_named(provid
     with pytest.raises(QgsProcessingException) as error:
         run({"SPOTS": spots, "LAND_USE": parcels, "LAND_USE_CLASS_FIELD": "DLBM"})
     assert "dltb2023" in str(error.value) and "DLBM" in str(error.value)
+
+
+# --- edges straight in another CRS ---------------------------------------------------------------
+def test_a_long_red_line_edge_in_lon_lat_keeps_its_shape_in_gauss_kruger(provider):
+    # A red line digitised in EPSG:4490 whose slanted south edge is 6.7 km long; a spot lies on
+    # the middle of that edge. The edge is straight in longitude/latitude, a curve in EPSG:4527:
+    # joining its ends straight there moved the figure by 147 m² (found by review).
+    to_gk = Transformer.from_crs(4490, 4527, always_xy=True)
+    corners = [(117.85, 36.62), (117.92, 36.641), (117.92, 36.65), (117.85, 36.65)]
+    red_ll = shapely.Polygon(corners)
+    mid = to_gk.transform(117.885, 36.6305)
+    spot = shapely.box(mid[0] - 100, mid[1] - 100, mid[0] + 100, mid[1] + 100)
+    red_gk = shapely.transform(
+        shapely.segmentize(red_ll, 1e-6), lambda c: np.column_stack(to_gk.transform(*c.T))
+    )
+    origin = np.round(mid, -3)
+    expected = shapely.intersection(*shifted([spot, red_gk], origin)).area
+    assert 100 < expected < 39_900  # the edge crosses the spot
+    out = run(
+        {
+            "SPOTS": layer_of([spot], [["S"]], SPOT_FIELDS),
+            "RED_LINE": memory_layer(
+                [(red_ll.wkt, ["HX-1"])], f"field={domain.RED_LINE_CODE}:string", crs="EPSG:4490"
+            ),
+            "AREA_METHOD": 1,
+        }
+    )["OUTPUT"]
+    assert next(out.getFeatures())[domain.RED_LINE_AREA] == pytest.approx(expected, abs=ROUNDING)
+
+
+def test_a_kilometre_spot_in_lon_lat_has_the_area_of_its_lon_lat_edges(provider):
+    # Delivered in EPSG:4490 with four corners 1 km apart: found 2.3 m² short by review.
+    ring = shapely.Polygon([(117.9, 36.6), (117.911, 36.601), (117.912, 36.61), (117.899, 36.609)])
+    spots = memory_layer([(ring.wkt, ["S"])], SPOT_FIELDS, crs="EPSG:4490")
+    fine = shapely.segmentize(ring, 5e-7)
+    expected = abs(Geod(ellps="GRS80").geometry_area_perimeter(fine)[0])
+    got = by_key(run({"SPOTS": spots})["OUTPUT"])["S"][domain.SPOT_AREA]
+    assert got == pytest.approx(expected, abs=0.01)
+
+
+def test_a_bow_tie_in_lon_lat_is_repaired_whole_and_an_empty_part_does_no_harm(provider):
+    # Densifying a polygon through GEOS would drop half of the bow-tie before the repair, and
+    # QGIS 3.22's own densify crashes the process on a multipolygon with an empty part.
+    to_gk = Transformer.from_crs(4490, 4527, always_xy=True)
+    bow_tie = shapely.from_wkt(
+        "POLYGON((117.9 36.6, 117.91 36.61, 117.91 36.6, 117.9 36.61, 117.9 36.6))"
+    )
+    x, y = to_gk.transform(117.905, 36.605)
+    spot = shapely.box(x - 1000, y - 1000, x + 1000, y + 1000)
+    red_line = memory_layer(
+        [(bow_tie.wkt, ["HX-X"])], f"field={domain.RED_LINE_CODE}:string", crs="EPSG:4490"
+    )
+    # A multipolygon whose second part is empty (WKT cannot say it; WKB can), in the spot.
+    triangle = shapely.from_wkt(
+        "POLYGON((117.9105 36.6, 117.911 36.6, 117.911 36.6005, 117.9105 36.6))"
+    )
+    wkb = struct.pack("<BII", 1, 6, 2) + shapely.to_wkb(triangle, byte_order=1)
+    wkb += struct.pack("<BII", 1, 3, 0)
+    with_empty_part = QgsGeometry()
+    with_empty_part.fromWkb(wkb)
+    assert with_empty_part.constGet().numGeometries() == 2
+    feature = QgsFeature(red_line.fields())
+    feature.setGeometry(with_empty_part)
+    feature.setAttributes(["HX-E"])
+    assert red_line.dataProvider().addFeatures([feature])
+    out = by_key(
+        run(
+            {
+                "SPOTS": layer_of([spot], [["S"]], SPOT_FIELDS),
+                "RED_LINE": red_line,
+                "AREA_METHOD": 1,
+            }
+        )["OUTPUT"]
+    )["S"]
+    ring_gk = shapely.transform(
+        shapely.segmentize(bow_tie.exterior, 1e-6), lambda c: np.column_stack(to_gk.transform(*c.T))
+    )
+    whole = shapely.make_valid(shapely.Polygon(ring_gk))  # both triangles
+    triangle_gk = shapely.transform(
+        shapely.segmentize(triangle, 1e-6), lambda c: np.column_stack(to_gk.transform(*c.T))
+    )
+    assert not shapely.intersects(whole, triangle_gk)
+    expected = shifted([whole], np.round((x, y), -3))[0].area
+    expected += shifted([triangle_gk], np.round((x, y), -3))[0].area
+    assert out[domain.RED_LINE_AREA] == pytest.approx(expected, abs=ROUNDING)
+    assert out["STHXBH"] == "HX-E;HX-X"
+    assert "HX-X" in out[domain.GEOMETRY_NOTE]

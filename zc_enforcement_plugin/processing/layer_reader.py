@@ -8,16 +8,19 @@ import numpy as np
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProviderRegistry,
     QgsRectangle,
+    QgsUnitTypes,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
-from ..core import gpkg_read, spot_files
+from ..core import areas, gpkg_read, spot_files
 from ..i18n import tr
 from .base import fail
 
@@ -75,15 +78,27 @@ def read_source(
         if arrays is not None:
             return arrays
     request = QgsFeatureRequest()
+    # A layer in another CRS is densified in its own CRS, then transformed here (see
+    # areas.SOURCE_DENSIFY_M), not by the request: QGIS would move only its vertices.
+    transform = None
+    if source.sourceCrs() != destination_crs:
+        transform = QgsCoordinateTransform(source.sourceCrs(), destination_crs, transform_context)
+        step = _densify_step(source.sourceCrs())
     if near_boxes is not None and len(near_boxes):
-        # One rectangle around all the boxes (in the destination CRS, as QGIS expects with
-        # a destination CRS set): the provider's own index does the coarse cut.
+        # One rectangle around all the boxes: the provider's own index does the coarse cut.
         low = np.nanmin(near_boxes[:, :2], axis=0)
         high = np.nanmax(near_boxes[:, 2:], axis=0)
         if np.all(np.isfinite(low)) and np.all(np.isfinite(high)):
-            request.setFilterRect(QgsRectangle(low[0], low[1], high[0], high[1]))
+            rectangle = QgsRectangle(low[0], low[1], high[0], high[1])
+            try:
+                if transform is not None:  # the boxes are in destination_crs
+                    rectangle = transform.transformBoundingBox(
+                        rectangle, QgsCoordinateTransform.ReverseTransform
+                    )
+                request.setFilterRect(rectangle)
+            except QgsCsException:
+                pass  # no coarse cut: every feature is read, the exact tests follow
     request.setSubsetOfAttributes(fields, source.fields())
-    request.setDestinationCrs(destination_crs, transform_context)
     # Spots with invalid geometry must reach the engine to be repaired and flagged, not dropped.
     features = source.getFeatures(
         request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
@@ -103,6 +118,23 @@ def read_source(
         if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
             # GEOS reads no arcs: a curved boundary is followed by short straight segments.
             geometry = QgsGeometry(geometry.constGet().segmentize())
+        if transform is not None and not geometry.isNull() and not geometry.isEmpty():
+            geometry = _densified(geometry, step)
+            try:
+                geometry.transform(transform)
+            except QgsCsException as error:
+                raise fail(
+                    tr(
+                        "Feature {fid} of {layer} cannot be brought from {source} to {crs}: "
+                        "{error}"
+                    ).format(
+                        fid=feature.id(),
+                        layer=layer_label,
+                        source=source.sourceCrs().authid(),
+                        crs=destination_crs.authid(),
+                        error=error,
+                    )
+                ) from error
         wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         ids.append(feature.id())
         attributes = feature.attributes()
@@ -110,6 +142,45 @@ def read_source(
             values[name].append(_plain(attributes[index]))
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="fix")
     return SourceArrays(geoms=geoms, attributes=values, feature_ids=np.array(ids, dtype=np.int64))
+
+
+def _densified(geometry: QgsGeometry, step: float) -> QgsGeometry:
+    """The geometry with no edge longer than step. Each polygon's rings are densified as lines:
+    GEOS densifies a polygon through buffer(0), which drops half of a bow-tie before the engine
+    can repair and report it, and QGIS 3.22's own densify crashes on an empty part. Parts that
+    are not polygons are kept as they are; a geometry GEOS cannot read, too."""
+    try:
+        shape = shapely.from_wkb(bytes(geometry.asWkb()))
+    except (shapely.errors.ShapelyError, TypeError, ValueError):
+        return geometry
+    parts = [
+        shapely.Polygon(
+            shapely.segmentize(part.exterior, step),
+            [shapely.segmentize(ring, step) for ring in part.interiors],
+        )
+        if isinstance(part, shapely.Polygon) and not part.is_empty
+        else part
+        for part in shapely.get_parts(shape)
+    ]
+    if isinstance(shape, shapely.Polygon):
+        dense = parts[0] if parts else shape
+    elif isinstance(shape, shapely.MultiPolygon):
+        dense = shapely.MultiPolygon(parts)
+    else:
+        dense = shapely.GeometryCollection(parts)
+    out = QgsGeometry()
+    out.fromWkb(shapely.to_wkb(dense))
+    return out
+
+
+def _densify_step(crs: QgsCoordinateReferenceSystem) -> float:
+    """areas.SOURCE_DENSIFY_M in the units of a layer's own CRS."""
+    if crs.isGeographic():
+        return areas.SOURCE_DENSIFY_M / areas.METRES_PER_DEGREE
+    metres_to_units = QgsUnitTypes.fromUnitToUnitFactor(
+        QgsUnitTypes.DistanceMeters, crs.mapUnits()
+    )
+    return areas.SOURCE_DENSIFY_M * metres_to_units
 
 
 def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:

@@ -709,6 +709,11 @@
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>Feature {fid} of {layer} cannot be brought from {source} to {crs}: {error}</source>
+      <translation>图层 {layer} 的要素 {fid} 无法从 {source} 转换到 {crs}：{error}</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Record a patrol</source>
       <translation>登记巡查</translation>
