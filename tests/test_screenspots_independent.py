@@ -224,6 +224,20 @@ def test_pieces_carry_their_spot_layer_feature_area_and_place(provider):
     )
     pieces = result["OUTPUT_PIECES"]
     assert pieces.crs().authid() == "EPSG:4527"
+    # Each piece names its spot and its feature by feature id too: a parcel's code is shared.
+    spot_fid = {f[domain.SPOT_NUMBER]: f.id() for f in spots.getFeatures()}
+    feature_fid = {
+        (layer, f[field]): f.id()
+        for layer, source, field in (
+            (domain.LAYER_BASIC_FARMLAND, farmland, domain.BASIC_FARMLAND_NUMBER),
+            (domain.LAYER_LAND_USE, parcels, domain.LAND_CLASS_CODE),
+        )
+        for f in source.getFeatures()
+    }
+    for f in pieces.getFeatures():
+        assert f[domain.PIECE_SPOT_FID] == spot_fid[f[domain.SPOT_NUMBER]]
+        key = (f[domain.PIECE_LAYER], f[domain.PIECE_FEATURE])
+        assert f[domain.PIECE_FEATURE_FID] == feature_fid[key]
     rows = sorted(
         (
             f[domain.SPOT_NUMBER],
@@ -412,3 +426,38 @@ def test_a_bow_tie_in_lon_lat_is_repaired_whole_and_an_empty_part_does_no_harm(p
     assert out[domain.RED_LINE_AREA] == pytest.approx(expected, abs=ROUNDING)
     assert out["STHXBH"] == "HX-E;HX-X"
     assert "HX-X" in out[domain.GEOMETRY_NOTE]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_long_spot_numbers_and_feature_names_fit_the_pieces_fields(provider, tmp_path, suffix):
+    # Found by review: a name longer than the pieces' field stopped the whole run, and in a
+    # Shapefile GDAL cut it inside a character.
+    from qgis.core import QgsVectorLayer
+
+    key = "卫片图斑" + "-说明" * 30  # a descriptive field chosen as the key: 94 characters
+    name = "鲁中山区水源涵养生态保护红线" * 21 + "（淄川段）"  # 299 characters
+    spots = memory_layer([(square(0, 0, 100), [key])], SPOT_FIELDS)
+    red_line = memory_layer(
+        [(square(-10, -10, 200), [name])], f"field={domain.RED_LINE_CODE}:string(400)"
+    )
+    pieces_path = str(tmp_path / f"pieces{suffix}")
+    result = run(
+        {
+            "SPOTS": spots,
+            "RED_LINE": red_line,
+            "AREA_METHOD": 1,
+            "OUTPUT": str(tmp_path / f"out{suffix}"),
+            "OUTPUT_PIECES": pieces_path,
+        }
+    )
+    (piece,) = QgsVectorLayer(result["OUTPUT_PIECES"], "pieces", "ogr").getFeatures()
+    measure = (lambda text: len(text.encode("utf-8"))) if suffix == ".shp" else len
+    shown = piece[domain.PIECE_FEATURE]
+    assert measure(shown) <= 254 and shown.endswith("…"), shown
+    assert name.startswith(shown[:-1]) and len(shown) > 50  # whole characters, none garbled
+    shown_key = piece[domain.SPOT_NUMBER]
+    if suffix == ".gpkg":
+        assert shown_key == key  # 94 characters: over the old 64, within 254
+    else:  # 278 bytes
+        assert measure(shown_key) <= 254 and key.startswith(shown_key.removesuffix("…"))
+    assert piece[domain.PIECE_AREA] == 10000.0

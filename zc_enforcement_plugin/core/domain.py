@@ -264,6 +264,8 @@ OVERLAY_LAYERS = (
 PIECE_LAYER = "TCMC"  # which protection layer the piece lies in (a LAYER_* key)
 PIECE_FEATURE = "YSBH"  # that feature's code, name or land class
 PIECE_AREA = "MJ"  # the piece's area in m²
+PIECE_SPOT_FID = "TBFID"  # the spot's feature id (tells apart spots sharing a number)
+PIECE_FEATURE_FID = "YSFID"  # the protection feature's id in its layer (a parcel's code is not)
 # Where the ledger keeps a spot's pieces among its attributes (a list of dicts with the piece
 # fields and "wkt"), so the dock can show and highlight what the spot hits.
 SPOT_PIECES = "_pieces"

@@ -57,6 +57,7 @@ class Pieces:
     spot_index: np.ndarray
     layer: np.ndarray  # layer key (domain.LAYER_*)
     label: np.ndarray  # feature label
+    feature_id: np.ndarray  # the feature's id in its layer (-1 where the layer gave none)
     geometry: np.ndarray
     area: np.ndarray  # m², by the screening's area method, unrounded
 
@@ -889,20 +890,24 @@ def _collect_pieces(
     overlays: dict[str, _Overlay], layers: dict[str, LayerInput], origin: tuple[float, float]
 ) -> Pieces:
     """All pieces of all layers, shifted back to measuring CRS coordinates."""
-    spot, layer, label, geom, area = [], [], [], [], []
+    spot, layer, label, fid, geom, area = [], [], [], [], [], []
     for key, ov in overlays.items():
         spot.append(ov.spot)
         layer.append(np.full(len(ov.spot), key, dtype=object))
         label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat])
+        ids = layers[key].feature_ids
+        fid.append(np.full(len(ov.feat), -1, dtype=np.int64) if ids is None else ids[ov.feat])
         geom.append(ov.geom)
         area.append(ov.area)
     if not spot:
         empty = np.zeros(0, dtype=object)
-        return Pieces(np.zeros(0, dtype=np.int64), empty, empty, empty, np.zeros(0))
+        none = np.zeros(0, dtype=np.int64)
+        return Pieces(none, empty, empty, none, empty, np.zeros(0))
     return Pieces(
         np.concatenate(spot),
         np.concatenate(layer),
         np.concatenate(label),
+        np.concatenate(fid),
         from_local(np.concatenate(geom), origin),
         np.concatenate(area),
     )

@@ -125,8 +125,7 @@ def read_source(
             except QgsCsException as error:
                 raise fail(
                     tr(
-                        "Feature {fid} of {layer} cannot be brought from {source} to {crs}: "
-                        "{error}"
+                        "Feature {fid} of {layer} cannot be brought from {source} to {crs}: {error}"
                     ).format(
                         fid=feature.id(),
                         layer=layer_label,
@@ -177,9 +176,7 @@ def _densify_step(crs: QgsCoordinateReferenceSystem) -> float:
     """areas.SOURCE_DENSIFY_M in the units of a layer's own CRS."""
     if crs.isGeographic():
         return areas.SOURCE_DENSIFY_M / areas.METRES_PER_DEGREE
-    metres_to_units = QgsUnitTypes.fromUnitToUnitFactor(
-        QgsUnitTypes.DistanceMeters, crs.mapUnits()
-    )
+    metres_to_units = QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceMeters, crs.mapUnits())
     return areas.SOURCE_DENSIFY_M * metres_to_units
 
 

@@ -29,7 +29,14 @@ from qgis.core import (
 )
 from qgis.PyQt import sip
 
-from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, SOURCE_POLYGON, WKB_MULTIPOLYGON
+from ..compat import (
+    FIELD_DOUBLE,
+    FIELD_INT,
+    FIELD_LONG,
+    FIELD_STRING,
+    SOURCE_POLYGON,
+    WKB_MULTIPOLYGON,
+)
 from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
@@ -373,6 +380,8 @@ class ScreenSpots(EnforcementAlgorithm):
                     measuring_crs,
                     result,
                     keys,
+                    spot_arrays.feature_ids,
+                    feedback,
                     ProgressSpan(feedback, middle, 100.0),
                 )
         except _Cancelled:
@@ -649,34 +658,72 @@ class ScreenSpots(EnforcementAlgorithm):
             )
         return dest_id
 
-    def _write_pieces(self, parameters, context, measuring_crs, result, keys, span):
+    def _write_pieces(
+        self, parameters, context, measuring_crs, result, keys, spot_fids, feedback, span
+    ):
+        text = domain.TEXT_FIELD_LENGTH
         fields = QgsFields()
-        fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", 64))
+        fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", text))
         fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
-        fields.append(
-            QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH)
-        )
+        fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", text))
         fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_LONG, "integer64"))
+        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_LONG, "integer64"))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
         )
         if sink is None:
             raise fail(tr("Cannot create the pieces layer."))
+        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT_PIECES, context))
+        measure = domain.utf8_bytes if destination.lower().endswith(".shp") else len
         pieces = result.pieces
+        cut: list[str] = []  # each text longer than its field, as it was
+
+        def fitted(value: str) -> str:
+            """A spot number or feature name cut to its field at a character's end, marked
+            "…" (the field keeps the feature's id beside it); a whole long name is rare."""
+            if measure(value) <= text:
+                return value
+            cut.append(value)
+            return domain.clip_text(value, text - measure("…"), measure) + "…"
 
         def features():
-            rows = zip(pieces.spot_index, pieces.layer, pieces.label, pieces.geometry, pieces.area)
-            for done, (spot, layer, label, geometry, area) in enumerate(rows):
+            rows = zip(
+                pieces.spot_index,
+                pieces.layer,
+                pieces.label,
+                pieces.feature_id,
+                pieces.geometry,
+                pieces.area,
+            )
+            for done, (spot, layer, label, fid, geometry, area) in enumerate(rows):
                 _step(span, done, len(pieces.spot_index))
                 feature = QgsFeature(fields)
                 qgis_geometry = QgsGeometry()
                 qgis_geometry.fromWkb(shapely.to_wkb(geometry))
                 feature.setGeometry(qgis_geometry)
-                feature.setAttributes([keys[spot], str(layer), str(label), round(float(area), 2)])
+                feature.setAttributes(
+                    [
+                        fitted(keys[spot]),
+                        str(layer),
+                        fitted(str(label)),
+                        round(float(area), 2),
+                        int(spot_fids[spot]),
+                        int(fid) if fid >= 0 else None,
+                    ]
+                )
                 yield feature
 
         add_features(sink, features(), self.OUTPUT_PIECES)
         span.setProgress(100.0)
+        if cut:
+            feedback.reportError(
+                tr(
+                    "{count} spot numbers or feature names were longer than a field of the "
+                    "pieces layer holds and were cut, e.g. {text}"
+                ).format(count=len(cut), text=cut[0]),
+                fatalError=False,
+            )
         return dest_id
 
 

@@ -1160,6 +1160,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
+      <translation>有 {count} 个图斑编号或要素名称超出叠加碎片图层的字段长度，已截断，例如：{text}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
       <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
     </message>
