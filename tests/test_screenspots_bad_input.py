@@ -460,6 +460,47 @@ def test_shapefile_output_names_the_basic_farmland_mu_field_yjjbnt_mu(provider, 
     assert feature["YJJBNT_MU"] == pytest.approx(expected, abs=1e-9) == pytest.approx(7.5)
 
 
+def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_names(
+    provider, tmp_path
+):
+    # Found by review: with QGIS's "System" encoding the DBF held UTF-8 with no .cpg, GDAL cut
+    # 图斑编号说明 inside a character, and a screened Shapefile screened again got names of 11
+    # characters that GDAL shortened silently.
+    import processing
+    from qgis.core import QgsProcessingContext
+
+    spots = memory_layer(
+        [(square(0, 0, 100), ["S1", "淄川区", 1])],
+        f"{SPOT_FIELDS}&field=图斑编号说明:string&field=图斑编号备注:integer",
+    )
+    paths = [tmp_path / "once.shp", tmp_path / "twice.shp"]
+    context = QgsProcessingContext()
+    context.setDefaultEncoding("System")  # QGIS desktop's Processing default
+    log = Log()
+    source = spots
+    for path in paths:
+        processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": source, "AREA_METHOD": 1, "OUTPUT": str(path)},
+            context=context,
+            feedback=log,
+        )
+        source = QgsVectorLayer(str(path), path.stem, "ogr")
+        assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    assert context.defaultEncoding() == "System"  # the caller's context is left as it was
+    twice = QgsVectorLayer(str(paths[1]), "twice", "ogr")
+    names = twice.fields().names()
+    assert all(len(name.encode("utf-8")) <= 10 for name in names), names
+    assert len({name.upper() for name in names}) == len(names), names
+    assert names[:3] == [domain.SPOT_NUMBER, "图斑编", "图斑编1"]
+    assert "YJJBNT_MU" in names and "YJJBNT_MU_" in names  # screened once, then again
+    (feature,) = twice.getFeatures()
+    assert feature["图斑编"] == "淄川区" and feature["图斑编1"] == 1
+    assert feature[domain.SPOT_AREA] == 10000.0
+    said = [m for m in log.messages if "图斑编号说明 → 图斑编" in m]
+    assert said and "图斑编号备注 → 图斑编1" in said[0]
+
+
 # --- 11. repaired parcels -----------------------------------------------------------------------
 def test_a_repaired_land_use_parcel_is_named_with_its_fid(provider):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
@@ -524,6 +565,27 @@ def test_fit_text_keeps_whole_parts_and_counts_them():
 
 def test_shapefile_field_name_drops_mj_before_mu():
     assert domain.shapefile_field_name("YJJBNTMJ_MU") == "YJJBNT_MU"
+
+
+def test_shapefile_field_names_are_whole_characters_and_distinct_without_case():
+    names = [
+        "JCBH",
+        "图斑编号说明",
+        "图斑编号备注",
+        "jcbh",
+        "YJJBNTMJ_MU",
+        "YJJBNT_MU_2",
+        "ABCDEFGHIJK",
+    ]
+    assert domain.shapefile_field_names(names) == [
+        "JCBH",
+        "图斑编",  # 9 bytes: a fourth character would need 12
+        "图斑编1",
+        "jcbh1",  # a DBF does not tell JCBH from jcbh
+        "YJJBNT_MU",
+        "YJJBNT_MU_",
+        "ABCDEFGHIJ",
+    ]
     assert domain.shapefile_field_name("TBMJ_MU") == "TBMJ_MU"
 
 

@@ -198,7 +198,28 @@ def shapefile_field_name(name: str) -> str:
         return name
     if name.endswith("MJ" + MU_SUFFIX):
         return name.removesuffix("MJ" + MU_SUFFIX) + MU_SUFFIX
-    return name[:SHAPEFILE_NAME_BYTES]
+    return clip_text(name, SHAPEFILE_NAME_BYTES, utf8_bytes)
+
+
+def shapefile_field_names(names: list[str]) -> list[str]:
+    """Every field's name in a Shapefile, distinct: a name that does not fit is cut at a
+    character's end (GDAL would cut 图斑编号说明 inside a character), and a name already taken
+    gets a number (YJJBNTMJ_MU of a spot layer screened twice: YJJBNT_MU, then YJJBNT_M1)."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        fitted = shapefile_field_name(name)
+        number = 0
+        while fitted.upper() in taken:  # DBF names are matched without case
+            number += 1
+            tail = str(number)
+            fitted = clip_text(
+                shapefile_field_name(name), SHAPEFILE_NAME_BYTES - len(tail), utf8_bytes
+            )
+            fitted += tail
+        taken.add(fitted.upper())
+        out.append(fitted)
+    return out
 
 
 # --- screening output fields (m², 2 decimals unless named *_MU) ----------------------------------

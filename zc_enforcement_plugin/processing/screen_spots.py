@@ -358,6 +358,12 @@ class ScreenSpots(EnforcementAlgorithm):
 
         feedback.setProgressText(tr("Writing the results"))
         middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
+        # QGIS's "System" encoding writes a Shapefile's text as UTF-8 with no .cpg saying so,
+        # and readers that take GBK then garble it: this run's outputs say UTF-8. An encoding
+        # the user chose is kept.
+        encoding = context.defaultEncoding()
+        if encoding in ("", "System"):
+            context.setDefaultEncoding("UTF-8")
         try:
             outputs = {
                 self.OUTPUT: self._write_spots(
@@ -386,6 +392,8 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
         except _Cancelled:
             return {}
+        finally:
+            context.setDefaultEncoding(encoding)
         for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
@@ -580,6 +588,28 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields.append(QgsField(name, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH))
         return fields
 
+    @staticmethod
+    def _shapefile_fields(fields: QgsFields, feedback) -> QgsFields:
+        """The fields under names a DBF holds (10 bytes, distinct), each renaming said: GDAL
+        would cut a Chinese name inside a character and a suffixed one silently."""
+        names = domain.shapefile_field_names(fields.names())
+        out = QgsFields()
+        renamed = []
+        for field, name in zip(fields, names):
+            if name != field.name():  # result fields come with their Shapefile names
+                renamed.append(f"{field.name()} → {name}")
+            copy = QgsField(field)
+            copy.setName(name)
+            out.append(copy)
+        if renamed:
+            feedback.pushWarning(
+                tr(
+                    "A Shapefile field name holds 10 bytes: these fields were renamed in the "
+                    "output (a GeoPackage output keeps every name): {names}"
+                ).format(names="，".join(renamed))
+            )
+        return out
+
     def _write_spots(
         self,
         parameters,
@@ -597,6 +627,8 @@ class ScreenSpots(EnforcementAlgorithm):
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
+        if shapefile:
+            fields = self._shapefile_fields(fields, feedback)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
         )

@@ -1155,6 +1155,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>A Shapefile field name holds 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
+      <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
       <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
     </message>
