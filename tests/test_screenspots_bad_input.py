@@ -111,6 +111,17 @@ def test_class_codes_stored_as_numbers_are_read_as_four_digit_codes_with_a_warni
     assert "0101" in warnings[0]
 
 
+def test_deducting_ridges_without_a_kcxs_field_stops_naming_the_layer_and_field(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(square(-10, -10, 200), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string", name="dltb"
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "LAND_USE": parcels, "DEDUCT_RIDGES": True})
+    message = str(error.value)
+    assert "dltb" in message and domain.RIDGE_COEFFICIENT in message, message
+
+
 # --- 2. text KCXS --------------------------------------------------------------------------------
 def test_text_ridge_coefficients_are_used_or_reported_by_spot_never_a_traceback(provider):
     spots = memory_layer(
