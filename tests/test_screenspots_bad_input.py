@@ -512,6 +512,28 @@ def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_na
     assert said and "图斑编号备注 → 图斑编1" in said[0]
 
 
+def test_parcels_under_a_hole_outside_its_spots_shell_are_read_from_a_geopackage(
+    provider, tmp_path
+):
+    # Found by comparing runs on the M district: the spot was looked for in the GeoPackage's
+    # R-tree by its GEOS envelope, the shell's, so the parcel under the repaired "hole" (a
+    # second polygon) was never read and 338 m² of farmland counted as unsurveyed.
+    x, y = X0, Y0
+    shell = f"({x} {y},{x + 40} {y},{x + 40} {y + 40},{x} {y + 40},{x} {y})"
+    hole = f"({x + 100} {y},{x + 120} {y},{x + 120} {y + 20},{x + 100} {y + 20},{x + 100} {y})"
+    spots = memory_layer([(f"POLYGON({shell},{hole})", ["HOLE_OUT"])], SPOT_FIELDS)
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 50, 50), ["0101"]), (rectangle(90, -10, 130, 30), ["0103"])],
+        f"field={domain.LAND_CLASS_CODE}:string",
+    )
+    land_use = write_gpkg(parcels, tmp_path / "dltb.gpkg") + "|layername=dltb"  # R-tree read
+    out = by_key(run({"SPOTS": spots, "LAND_USE": land_use, "AREA_METHOD": 1})["OUTPUT"])
+    spot = out["HOLE_OUT"]
+    assert spot[domain.SPOT_AREA] == 1600 + 400  # make_valid: the shell and the "hole"
+    assert spot[domain.CULTIVATED_AREA] == 2000 and spot[domain.UNSURVEYED_AREA] == 0
+    assert "内环位于外环之外" in spot[domain.GEOMETRY_NOTE]
+
+
 # --- 11. repaired parcels -----------------------------------------------------------------------
 def test_a_repaired_land_use_parcel_is_named_with_its_fid(provider):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)

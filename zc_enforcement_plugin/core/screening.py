@@ -147,6 +147,22 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out, bad, reasons
 
 
+def search_boxes(geoms: np.ndarray) -> np.ndarray:
+    """(minx, miny, maxx, maxy) of every coordinate of each geometry, NaN where it has none:
+    where to look for a spot's protection features. Not the GEOS envelope, which is the
+    shell's: a spot whose hole lies outside its shell is repaired into two polygons, and the
+    features under the second would never be read."""
+    geoms = np.asarray(geoms, dtype=object)
+    low = np.full((len(geoms), 2), np.inf)
+    high = np.full((len(geoms), 2), -np.inf)
+    coords, owner = shapely.get_coordinates(geoms, return_index=True)
+    np.minimum.at(low, owner, coords)
+    np.maximum.at(high, owner, coords)
+    boxes = np.hstack([low, high])
+    boxes[~np.isfinite(boxes).all(axis=1)] = np.nan
+    return boxes
+
+
 # --- the overlay of one layer ---------------------------------------------------------------------
 def _on_all_cores(
     func: Callable, *arrays: np.ndarray, groups: np.ndarray | None = None

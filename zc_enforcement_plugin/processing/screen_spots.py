@@ -239,7 +239,7 @@ class ScreenSpots(EnforcementAlgorithm):
             for number, fid in zip(numbers, fids)
         ]
         # Protection features matter only near a spot: readers skip the rest where they can.
-        spot_boxes = shapely.bounds(spot_arrays.geoms)
+        spot_boxes = screening.search_boxes(spot_arrays.geoms)
         self._check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs)
 
         layers = {}
