@@ -727,6 +727,32 @@ def test_a_geopackage_in_another_crs_is_transformed_and_reported(tmp_path):
     assert [r.source_index for r in records] == list(range(1, len(records) + 1))
 
 
+def test_a_spot_file_in_lon_lat_keeps_its_edges_as_a_screened_layer_does(tmp_path):
+    # The same spot must reach the ledger with the same outline whether it was screened in QGIS
+    # or imported from its file: both densify its edges before the transform (core.reproject).
+    import fiona
+    import numpy as np
+    import shapely
+    from pyproj import Transformer
+
+    ring = shapely.Polygon([(117.9, 36.6), (117.911, 36.601), (117.912, 36.61), (117.899, 36.609)])
+    path = tmp_path / "spots_ll.gpkg"
+    schema = {"geometry": "Polygon", "properties": {"JCBH": "str"}}
+    with fiona.open(path, "w", driver="GPKG", crs="EPSG:4490", schema=schema) as sink:
+        sink.write({"geometry": shapely.geometry.mapping(ring), "properties": {"JCBH": "S1"}})
+    (record,), report = read_spot_file(path)
+    assert report.transformed
+    to_gk = Transformer.from_crs(4490, 4527, always_xy=True)
+    fine = shapely.transform(
+        shapely.segmentize(ring, 1e-6), lambda c: np.column_stack(to_gk.transform(*c.T))
+    )
+    corners = shapely.transform(ring, lambda c: np.column_stack(to_gk.transform(*c.T)))
+    origin = np.round(fine.centroid.coords[0], -3)
+    area = shapely.transform(record.geometry, lambda c: c - origin).area
+    assert area == pytest.approx(shapely.transform(fine, lambda c: c - origin).area, abs=0.005)
+    assert abs(area - shapely.transform(corners, lambda c: c - origin).area) > 1.0
+
+
 def test_files_that_are_not_what_they_claim_give_clear_errors(tmp_path):
     fake = tmp_path / "spots.gpkg"
     fake.write_text("JCBH,XZMC\n1,南郊镇\n", encoding="utf-8")

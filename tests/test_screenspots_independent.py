@@ -14,7 +14,7 @@ import shapely
 from pyproj import Geod, Transformer
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException
 
-from tests.screening_layers import X0, Y0, by_key, memory_layer, rectangle, square
+from tests.screening_layers import X0, Y0, by_key, memory_layer, rectangle, square, write_gpkg
 from zc_enforcement_plugin.core import domain
 
 SPOT_FIELDS = f"field={domain.SPOT_NUMBER}:string"
@@ -342,7 +342,10 @@ def test_the_class_field_can_have_another_name_and_a_missing_one_is_named(provid
 
 
 # --- edges straight in another CRS ---------------------------------------------------------------
-def test_a_long_red_line_edge_in_lon_lat_keeps_its_shape_in_gauss_kruger(provider):
+@pytest.mark.parametrize("in_file", [False, True])
+def test_a_long_red_line_edge_in_lon_lat_keeps_its_shape_in_gauss_kruger(
+    provider, tmp_path, in_file
+):
     # A red line digitised in EPSG:4490 whose slanted south edge is 6.7 km long; a spot lies on
     # the middle of that edge. The edge is straight in longitude/latitude, a curve in EPSG:4527:
     # joining its ends straight there moved the figure by 147 m² (found by review).
@@ -357,14 +360,13 @@ def test_a_long_red_line_edge_in_lon_lat_keeps_its_shape_in_gauss_kruger(provide
     origin = np.round(mid, -3)
     expected = shapely.intersection(*shifted([spot, red_gk], origin)).area
     assert 100 < expected < 39_900  # the edge crosses the spot
+    red_line = memory_layer(
+        [(red_ll.wkt, ["HX-1"])], f"field={domain.RED_LINE_CODE}:string", crs="EPSG:4490"
+    )
+    if in_file:  # read through its R-tree, the spots' boxes taken back to longitude/latitude
+        red_line = write_gpkg(red_line, tmp_path / "sthx.gpkg") + "|layername=sthx"
     out = run(
-        {
-            "SPOTS": layer_of([spot], [["S"]], SPOT_FIELDS),
-            "RED_LINE": memory_layer(
-                [(red_ll.wkt, ["HX-1"])], f"field={domain.RED_LINE_CODE}:string", crs="EPSG:4490"
-            ),
-            "AREA_METHOD": 1,
-        }
+        {"SPOTS": layer_of([spot], [["S"]], SPOT_FIELDS), "RED_LINE": red_line, "AREA_METHOD": 1}
     )["OUTPUT"]
     assert next(out.getFeatures())[domain.RED_LINE_AREA] == pytest.approx(expected, abs=ROUNDING)
 

@@ -59,13 +59,6 @@ def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # Edges longer than this are split before the ellipsoidal sum (see ellipsoidal_areas).
 MAX_EDGE_M = 100.0
 
-# A layer in another CRS is brought to the measuring CRS vertex by vertex, and an edge straight
-# in its own CRS (a red line digitised in longitude/latitude, say) is a curve in Gauss-Krüger:
-# joining its ends straight moved a 6.7 km edge's area by 147 m². Edges are first split into
-# pieces this long, in the layer's own CRS, so the curve is kept to well under a cent.
-SOURCE_DENSIFY_M = 5.0
-METRES_PER_DEGREE = 111_320.0  # of latitude, near enough: longitude degrees are shorter
-
 
 def _longest_edges(parts: np.ndarray) -> np.ndarray:
     """Length of the longest edge of each polygon."""

@@ -11,12 +11,11 @@ import struct
 from pathlib import Path
 
 import numpy as np
-import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
 
 from . import ledger_schema as ls
+from . import reproject
 from .ledger_records import ImportIssue, ReadReport, SpotFileError, SpotRecord
 
 _DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
@@ -155,16 +154,14 @@ def read_spot_file(
     records: list[SpotRecord] = []
     try:
         with fiona.open(str(path), layer=layer, **options) as source:
-            transform = _to_ledger_crs(source.crs, path, report)
+            source_crs = _crs_to_transform(source.crs, path, report)
             for position, feature in enumerate(source):
-                geometry = None
-                if feature.geometry is not None:
-                    geometry = shape(feature.geometry)
-                    if transform is not None:
-                        geometry = transform(geometry)
+                geometry = None if feature.geometry is None else shape(feature.geometry)
                 # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
                 index = int(feature.id) if str(feature.id).isdigit() else position
                 records.append(SpotRecord(dict(feature.properties), geometry, index))
+        if source_crs is not None:
+            _to_ledger_crs(records, source_crs, path)
     except SpotFileError:
         raise
     except Exception as exc:
@@ -197,8 +194,8 @@ def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
         return None
 
 
-def _to_ledger_crs(crs, path: Path, report: ReadReport):
-    """A function taking geometries to the ledger CRS, or None when they are in it already."""
+def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
+    """The file's CRS when its spots must be transformed to the ledger's, else None."""
     wkt = crs.to_wkt() if crs else ""
     if not wkt:
         raise SpotFileError(
@@ -206,10 +203,8 @@ def _to_ledger_crs(crs, path: Path, report: ReadReport):
         )
     source_crs = CRS.from_wkt(wkt)
     report.source_crs = source_crs.to_string()
-    epsg = source_crs.to_epsg(min_confidence=70)
-    if epsg == ls.LEDGER_SRS_ID:
+    if source_crs.to_epsg(min_confidence=70) == ls.LEDGER_SRS_ID:
         return None
-    transformer = Transformer.from_crs(source_crs, ls.LEDGER_SRS_ID, always_xy=True)
     report.transformed = True
     report.warnings.append(
         ImportIssue(
@@ -220,15 +215,22 @@ def _to_ledger_crs(crs, path: Path, report: ReadReport):
             f"{source_crs.name}: transformed to EPSG:{ls.LEDGER_SRS_ID}",
         )
     )
+    return source_crs
 
-    def transform(geometry: BaseGeometry) -> BaseGeometry:
-        def project(coords: np.ndarray) -> np.ndarray:
-            x, y = transformer.transform(coords[:, 0], coords[:, 1])
-            return np.column_stack([x, y])
 
-        return shapely.transform(geometry, project)
-
-    return transform
+def _to_ledger_crs(records: list[SpotRecord], source_crs: CRS, path: Path) -> None:
+    """Every record's geometry in the ledger CRS, in one pass, as a spot layer read in QGIS
+    gets it (core.reproject: edges keep their shape)."""
+    geoms = np.array([record.geometry for record in records] + [None], dtype=object)[:-1]
+    moved, failed, _ = reproject.to_crs(geoms, source_crs, CRS.from_epsg(ls.LEDGER_SRS_ID))
+    if len(failed):
+        raise SpotFileError(
+            f"{path} 中有 {len(failed)} 个图斑的坐标无法转换到 EPSG:{ls.LEDGER_SRS_ID}（例如要素 "
+            f"{records[failed[0]].source_index}） / {len(failed)} spots cannot be transformed to "
+            f"EPSG:{ls.LEDGER_SRS_ID}, e.g. feature {records[failed[0]].source_index}"
+        )
+    for record, geometry in zip(records, moved.tolist()):
+        record.geometry = geometry
 
 
 # CJK Unified Ideographs and Extension A: the Chinese characters GBK can encode.

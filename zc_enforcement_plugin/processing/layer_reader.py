@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from pyproj import CRS
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -15,12 +16,11 @@ from qgis.core import (
     QgsProcessingFeatureSource,
     QgsProviderRegistry,
     QgsRectangle,
-    QgsUnitTypes,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
-from ..core import areas, gpkg_read, spot_files
+from ..core import gpkg_read, reproject, spot_files
 from ..i18n import tr
 from .base import fail
 
@@ -73,17 +73,25 @@ def read_source(
                     layer=layer_label, field=name, available=", ".join(available)
                 )
             )
-    if whole_file_layer is not None and source.sourceCrs() == destination_crs:
-        arrays = _read_through_gdal(whole_file_layer, fields, near_boxes)
+    reprojecting = source.sourceCrs() != destination_crs
+    if whole_file_layer is not None:
+        boxes = near_boxes
+        if reprojecting and near_boxes is not None:  # the file's index is in its own CRS
+            boxes = reproject.boxes_in_source(
+                near_boxes, _pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs)
+            )
+        arrays = _read_through_gdal(whole_file_layer, fields, boxes)
         if arrays is not None:
+            if reprojecting:
+                return _brought_over(arrays, source, destination_crs, near_boxes, layer_label)
             return arrays
     request = QgsFeatureRequest()
-    # A layer in another CRS is densified in its own CRS, then transformed here (see
-    # areas.SOURCE_DENSIFY_M), not by the request: QGIS would move only its vertices.
-    transform = None
-    if source.sourceCrs() != destination_crs:
+    # A layer in another CRS is read in its own CRS and brought over afterwards, its polygon
+    # edges keeping their shape (core.reproject), rather than by the request, which would move
+    # only the vertices.
+    transform = None  # QGIS's, for the filter rectangle only
+    if reprojecting:
         transform = QgsCoordinateTransform(source.sourceCrs(), destination_crs, transform_context)
-        step = _densify_step(source.sourceCrs())
     if near_boxes is not None and len(near_boxes):
         # One rectangle around all the boxes: the provider's own index does the coarse cut.
         low = np.nanmin(near_boxes[:, :2], axis=0)
@@ -118,66 +126,56 @@ def read_source(
         if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
             # GEOS reads no arcs: a curved boundary is followed by short straight segments.
             geometry = QgsGeometry(geometry.constGet().segmentize())
-        if transform is not None and not geometry.isNull() and not geometry.isEmpty():
-            geometry = _densified(geometry, step)
-            try:
-                geometry.transform(transform)
-            except QgsCsException as error:
-                raise fail(
-                    tr(
-                        "Feature {fid} of {layer} cannot be brought from {source} to {crs}: {error}"
-                    ).format(
-                        fid=feature.id(),
-                        layer=layer_label,
-                        source=source.sourceCrs().authid(),
-                        crs=destination_crs.authid(),
-                        error=error,
-                    )
-                ) from error
         wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         ids.append(feature.id())
         attributes = feature.attributes()
         for name, index in zip(fields, indices):
             values[name].append(_plain(attributes[index]))
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="fix")
-    return SourceArrays(geoms=geoms, attributes=values, feature_ids=np.array(ids, dtype=np.int64))
+    arrays = SourceArrays(geoms, values, np.array(ids, dtype=np.int64))
+    if reprojecting:
+        return _brought_over(arrays, source, destination_crs, near_boxes, layer_label)
+    return arrays
 
 
-def _densified(geometry: QgsGeometry, step: float) -> QgsGeometry:
-    """The geometry with no edge longer than step. Each polygon's rings are densified as lines:
-    GEOS densifies a polygon through buffer(0), which drops half of a bow-tie before the engine
-    can repair and report it, and QGIS 3.22's own densify crashes on an empty part. Parts that
-    are not polygons are kept as they are; a geometry GEOS cannot read, too."""
-    try:
-        shape = shapely.from_wkb(bytes(geometry.asWkb()))
-    except (shapely.errors.ShapelyError, TypeError, ValueError):
-        return geometry
-    parts = [
-        shapely.Polygon(
-            shapely.segmentize(part.exterior, step),
-            [shapely.segmentize(ring, step) for ring in part.interiors],
+def _brought_over(
+    arrays: SourceArrays,
+    source: QgsProcessingFeatureSource,
+    destination_crs: QgsCoordinateReferenceSystem,
+    near_boxes: np.ndarray | None,
+    layer_label: str,
+) -> SourceArrays:
+    """Arrays read in the source's CRS, in destination_crs (core.reproject), keeping only the
+    features near the boxes when they are given. A feature whose coordinates cannot be
+    transformed stops the run, named: it would otherwise be lost without a word."""
+    geoms, failed, kept = reproject.to_crs(
+        arrays.geoms, _pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs), near_boxes
+    )
+    if len(failed):
+        raise fail(
+            tr(
+                "{count} features of {layer} cannot be brought from {source} to {crs} "
+                "(coordinates outside what {source} can hold?), e.g. feature {fid}."
+            ).format(
+                count=len(failed),
+                layer=layer_label,
+                source=source.sourceCrs().authid() or source.sourceCrs().description(),
+                crs=destination_crs.authid(),
+                fid=int(arrays.feature_ids[failed[0]]),
+            )
         )
-        if isinstance(part, shapely.Polygon) and not part.is_empty
-        else part
-        for part in shapely.get_parts(shape)
-    ]
-    if isinstance(shape, shapely.Polygon):
-        dense = parts[0] if parts else shape
-    elif isinstance(shape, shapely.MultiPolygon):
-        dense = shapely.MultiPolygon(parts)
-    else:
-        dense = shapely.GeometryCollection(parts)
-    out = QgsGeometry()
-    out.fromWkb(shapely.to_wkb(dense))
-    return out
+    values = {
+        name: [column[i] for i in kept.tolist()] for name, column in arrays.attributes.items()
+    }
+    return SourceArrays(geoms, values, arrays.feature_ids[kept])
 
 
-def _densify_step(crs: QgsCoordinateReferenceSystem) -> float:
-    """areas.SOURCE_DENSIFY_M in the units of a layer's own CRS."""
-    if crs.isGeographic():
-        return areas.SOURCE_DENSIFY_M / areas.METRES_PER_DEGREE
-    metres_to_units = QgsUnitTypes.fromUnitToUnitFactor(QgsUnitTypes.DistanceMeters, crs.mapUnits())
-    return areas.SOURCE_DENSIFY_M * metres_to_units
+def _pyproj_crs(crs: QgsCoordinateReferenceSystem) -> CRS:
+    """The CRS as pyproj takes it: by its authority code, else by its WKT."""
+    authid = crs.authid()
+    if authid.upper().startswith("EPSG:"):
+        return CRS.from_user_input(authid)
+    return CRS.from_wkt(crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT2_2019))
 
 
 def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:

@@ -710,8 +710,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>Feature {fid} of {layer} cannot be brought from {source} to {crs}: {error}</source>
-      <translation>图层 {layer} 的要素 {fid} 无法从 {source} 转换到 {crs}：{error}</translation>
+      <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
+      <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />

@@ -1,0 +1,79 @@
+"""core.reproject: layers in another CRS keep the shape of their polygon edges (no QGIS)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Geod, Transformer
+
+from zc_enforcement_plugin.core import reproject
+
+LON_LAT, ZONE_39, ZONE_39_UNPREFIXED = CRS(4490), CRS(4527), CRS(4548)
+
+
+def test_rings_are_densified_as_lines_keeping_bow_ties_holes_and_types():
+    geoms = np.array(
+        [
+            shapely.from_wkt("POLYGON((0 0,10 10,10 0,0 10,0 0))"),  # a bow-tie
+            shapely.from_wkt(
+                "MULTIPOLYGON(((0 0,4 0,4 4,0 4,0 0),(1 1,2 1,2 2,1 1)),((5 5,6 5,6 6,5 5)))"
+            ),
+            shapely.from_wkt("LINESTRING Z (0 0 1, 10 0 1)"),
+            shapely.from_wkt("POINT (1 2)"),
+            shapely.from_wkt("POLYGON EMPTY"),
+            None,
+        ],
+        dtype=object,
+    )
+    out = reproject.densify_polygon_rings(geoms, 1.0)
+    assert shapely.get_type_id(out).tolist() == shapely.get_type_id(geoms).tolist()
+    # GEOS's own densify of a polygon goes through buffer(0) and keeps one triangle.
+    repaired = shapely.make_valid(out[0])
+    assert repaired.area == pytest.approx(shapely.make_valid(geoms[0]).area) == pytest.approx(50)
+    assert shapely.get_num_coordinates(out[0]) > 40
+    assert out[1].area == pytest.approx(16.0) and len(out[1].geoms[0].interiors) == 1
+    assert out[2].equals(geoms[2]) and out[3].equals(geoms[3])
+    assert out[4].is_empty and out[5] is None
+    ring = shapely.get_coordinates(out[1].geoms[0].exterior)
+    assert np.hypot(*np.diff(ring, axis=0).T).max() <= 1.0 + 1e-9
+
+
+def test_a_zone_prefix_is_affine_and_lon_lat_is_not():
+    prefix = Transformer.from_crs(ZONE_39_UNPREFIXED, ZONE_39, always_xy=True)
+    assert reproject.is_affine(prefix, np.array([520_000, 4_000_000, 600_000, 4_100_000]))
+    lon_lat = Transformer.from_crs(LON_LAT, ZONE_39, always_xy=True)
+    assert not reproject.is_affine(lon_lat, np.array([117.8, 36.5, 118.1, 36.8]))
+
+
+def test_a_lon_lat_polygon_gets_the_area_of_its_lon_lat_edges():
+    square = shapely.box(117.9, 36.6, 117.96, 36.66)  # edges of 5-7 km
+    (moved,), failed, kept = reproject.to_crs(np.array([square]), LON_LAT, ZONE_39)
+    assert len(failed) == 0 and kept.tolist() == [0]
+    to_lon_lat = Transformer.from_crs(ZONE_39, LON_LAT, always_xy=True)
+    back = shapely.transform(
+        shapely.segmentize(moved, 0.5), lambda c: np.column_stack(to_lon_lat.transform(*c.T))
+    )
+    geod = Geod(ellps="GRS80")
+    fine = shapely.segmentize(square, 1e-6)
+    # The moved outline, taken back, encloses what the lon/lat square does, to 0.05 m²
+    # in 36 km² (vertices alone would be 3.5 m² short here).
+    assert abs(geod.geometry_area_perimeter(back)[0]) == pytest.approx(
+        abs(geod.geometry_area_perimeter(fine)[0]), abs=0.05
+    )
+
+
+def test_only_geometries_near_the_boxes_are_moved_and_a_bad_one_is_named():
+    to_gk = Transformer.from_crs(LON_LAT, ZONE_39, always_xy=True)
+    near_spot = shapely.box(117.9, 36.6, 117.901, 36.601)
+    far_away = shapely.box(118.4, 36.9, 118.401, 36.901)
+    x, y = to_gk.transform(117.9005, 36.6005)
+    boxes = np.array([[x - 10, y - 10, x + 10, y + 10]])
+    moved, failed, kept = reproject.to_crs(
+        np.array([far_away, near_spot, None], dtype=object), LON_LAT, ZONE_39, boxes
+    )
+    assert kept.tolist() == [1] and len(failed) == 0
+    assert moved[0].contains(shapely.Point(x, y))
+    out_of_range = shapely.Point(-1609.0, 50.97)  # no longitude
+    _, failed, _ = reproject.to_crs(np.array([out_of_range, near_spot]), LON_LAT, ZONE_39)
+    assert failed.tolist() == [0]
