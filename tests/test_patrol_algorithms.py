@@ -107,3 +107,38 @@ def test_gpx_route_and_bad_input(provider, ledger_path, tmp_path):
                 "GPX": str(broken),
             },
         )
+
+
+@pytest.mark.parametrize(
+    "kind, wkt",
+    [
+        ("LineStringZ", "LINESTRING Z(117.9 36.6 120, 117.91 36.605 130)"),
+        ("MultiLineStringZ", "MULTILINESTRING Z((117.9 36.6 120, 117.91 36.605 130))"),
+    ],
+)
+def test_a_gps_route_with_heights_in_lon_lat_is_recorded(provider, ledger_path, kind, wkt):
+    # Found by review: such a route came back from the transform as a collection QGIS 3.22
+    # could not read, and the run said "The route layer holds no line".
+    from pyproj import Transformer
+
+    route = QgsVectorLayer(f"{kind}?crs=EPSG:4326", "gps", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(wkt))
+    route.dataProvider().addFeatures([feature])
+    run(
+        "recordpatrol",
+        {
+            "LEDGER": str(ledger_path),
+            "OFFICE": "城南所",
+            "DATE": "2025-03-04",
+            "STAFF": "张工",
+            "ROUTE": route,
+        },
+    )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        (patrol,) = store.patrols(office="城南所")
+    x, y = Transformer.from_crs(4326, 4527, always_xy=True).transform(
+        [117.9, 117.91], [36.6, 36.605]
+    )
+    expected = ((x[1] - x[0]) ** 2 + (y[1] - y[0]) ** 2) ** 0.5
+    assert shapely.from_wkt(patrol.route_geometry().wkt).length == pytest.approx(expected, abs=0.01)
