@@ -260,7 +260,7 @@ def test_ridge_coefficients_outside_0_to_1_count_as_0_naming_each_parcel_and_val
     assert r.fields[domain.AGRICULTURAL_AREA][0] == 0.0
     (message,) = [m for m in r.messages if domain.RIDGE_COEFFICIENT in m]
     assert "S0" in message and "不在 0..1 之间" in message
-    assert "P0 为 “1.5”" in message and "P1 为 “-0.1”" in message
+    assert "P0 为“1.5”" in message and "P1 为“-0.1”" in message
 
 
 @pytest.mark.parametrize(("mu", "flag"), [(4.99, False), (5.01, True), (5.0, True)])

@@ -159,8 +159,8 @@ def test_text_ridge_coefficients_are_used_or_reported_by_spot_never_a_traceback(
         assert len(named) == 1, log.messages
         assert "为空或不是数字" in named[0] and "按 0 处理" in named[0]
     # Each message names the parcel to correct and the value found there.
-    assert [m for m in log.messages if "COMMA" in m and f"0103（fid {fid['0103']}） 为 “0,05”" in m]
-    assert [m for m in log.messages if "NULL_K" in m and f"0102（fid {fid['0102']}） 为 空" in m]
+    assert [m for m in log.messages if "COMMA" in m and f"0103（fid {fid['0103']}） 为“0,05”" in m]
+    assert [m for m in log.messages if "NULL_K" in m and f"0102（fid {fid['0102']}） 为空" in m]
     assert not [m for m in log.messages if "POINT_ONE" in m]
     assert not [m for m in log.messages if "Traceback" in m]
 
@@ -478,7 +478,7 @@ def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_na
     # 图斑编号说明 inside a character, and a screened Shapefile screened again got names of 11
     # characters that GDAL shortened silently.
     import processing
-    from qgis.core import QgsProcessingContext
+    from qgis.core import QgsProcessingContext, QgsProcessingOutputLayerDefinition
 
     spots = memory_layer(
         [(square(0, 0, 100), ["S1", "淄川区", 1])],
@@ -490,9 +490,14 @@ def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_na
     log = Log()
     source = spots
     for path in paths:
+        # A script passes a path; the Processing dialog a definition naming its encoding.
+        output = str(path)
+        if path == paths[1]:
+            output = QgsProcessingOutputLayerDefinition(str(path))
+            output.createOptions = {"fileEncoding": "System"}
         processing.run(
             "zcenforcement:screenspots",
-            {"SPOTS": source, "AREA_METHOD": 1, "OUTPUT": str(path)},
+            {"SPOTS": source, "AREA_METHOD": 1, "OUTPUT": output},
             context=context,
             feedback=log,
         )

@@ -463,3 +463,5 @@ def test_long_spot_numbers_and_feature_names_fit_the_pieces_fields(provider, tmp
     else:  # 278 bytes
         assert measure(shown_key) <= 254 and key.startswith(shown_key.removesuffix("…"))
     assert piece[domain.PIECE_AREA] == 10000.0
+    fids = (piece[domain.PIECE_SPOT_FID], piece[domain.PIECE_FEATURE_FID])
+    assert fids == (1, 1) and all(type(fid) is int for fid in fids)  # not 1.0 from a DBF real

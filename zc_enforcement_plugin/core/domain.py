@@ -204,7 +204,8 @@ def shapefile_field_name(name: str) -> str:
 def shapefile_field_names(names: list[str]) -> list[str]:
     """Every field's name in a Shapefile, distinct: a name that does not fit is cut at a
     character's end (GDAL would cut 图斑编号说明 inside a character), and a name already taken
-    gets a number (YJJBNTMJ_MU of a spot layer screened twice: YJJBNT_MU, then YJJBNT_M1)."""
+    gets a number in its last places (图斑编号说明, 图斑编号备注: 图斑编, 图斑编1). A DBF does
+    not tell upper from lower case."""
     taken: set[str] = set()
     out = []
     for name in names:

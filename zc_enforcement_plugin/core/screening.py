@@ -727,7 +727,7 @@ def _ridge_coefficients(
         by_spot: dict[int, list[str]] = {}
         for at in order[bad[order]].tolist():
             shown = "空" if raw[at] is None else f"“{raw[at]}”"
-            by_spot.setdefault(int(spots[at]), []).append(f"{names[feats[at]]} 为 {shown}")
+            by_spot.setdefault(int(spots[at]), []).append(f"{names[feats[at]]} 为{shown}")
         for i, parcels in by_spot.items():
             messages.append(
                 f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}，按 0 处理："

@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
@@ -32,7 +33,6 @@ from qgis.PyQt import sip
 from ..compat import (
     FIELD_DOUBLE,
     FIELD_INT,
-    FIELD_LONG,
     FIELD_STRING,
     SOURCE_POLYGON,
     WKB_MULTIPOLYGON,
@@ -358,12 +358,7 @@ class ScreenSpots(EnforcementAlgorithm):
 
         feedback.setProgressText(tr("Writing the results"))
         middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
-        # QGIS's "System" encoding writes a Shapefile's text as UTF-8 with no .cpg saying so,
-        # and readers that take GBK then garble it: this run's outputs say UTF-8. An encoding
-        # the user chose is kept.
-        encoding = context.defaultEncoding()
-        if encoding in ("", "System"):
-            context.setDefaultEncoding("UTF-8")
+        parameters = _naming_utf8(parameters, (self.OUTPUT, self.OUTPUT_PIECES), context)
         try:
             outputs = {
                 self.OUTPUT: self._write_spots(
@@ -392,8 +387,6 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
         except _Cancelled:
             return {}
-        finally:
-            context.setDefaultEncoding(encoding)
         for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
@@ -604,8 +597,8 @@ class ScreenSpots(EnforcementAlgorithm):
         if renamed:
             feedback.pushWarning(
                 tr(
-                    "A Shapefile field name holds 10 bytes: these fields were renamed in the "
-                    "output (a GeoPackage output keeps every name): {names}"
+                    "A Shapefile field name holds at most 10 bytes: these fields were renamed "
+                    "in the output (a GeoPackage output keeps every name): {names}"
                 ).format(names="，".join(renamed))
             )
         return out
@@ -699,8 +692,9 @@ class ScreenSpots(EnforcementAlgorithm):
         fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
         fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", text))
         fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
-        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_LONG, "integer64"))
-        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_LONG, "integer64"))
+        # 32-bit integers: a Shapefile stores a 64-bit one as a real, read back as 1.0.
+        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_INT, "integer", 10))
+        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_INT, "integer", 10))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
         )
@@ -709,14 +703,14 @@ class ScreenSpots(EnforcementAlgorithm):
         destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT_PIECES, context))
         measure = domain.utf8_bytes if destination.lower().endswith(".shp") else len
         pieces = result.pieces
-        cut: list[str] = []  # each text longer than its field, as it was
+        cut: set[str] = set()  # each text longer than its field, as it was
 
         def fitted(value: str) -> str:
             """A spot number or feature name cut to its field at a character's end, marked
             "…" (the field keeps the feature's id beside it); a whole long name is rare."""
             if measure(value) <= text:
                 return value
-            cut.append(value)
+            cut.add(value)
             return domain.clip_text(value, text - measure("…"), measure) + "…"
 
         def features():
@@ -753,7 +747,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 tr(
                     "{count} spot numbers or feature names were longer than a field of the "
                     "pieces layer holds and were cut, e.g. {text}"
-                ).format(count=len(cut), text=cut[0]),
+                ).format(count=len(cut), text=min(cut)),
                 fatalError=False,
             )
         return dest_id
@@ -782,6 +776,29 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         if not ok:
             feedback.reportError(message, fatalError=False)
         layer.triggerRepaint()
+
+
+def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
+    """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
+    "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
+    UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
+    An encoding the user chose is kept."""
+    out = dict(parameters)
+    for name in outputs:
+        value = out.get(name)
+        if value is None:
+            continue
+        try:  # a copy of a definition, or one made from a path or property
+            definition = QgsProcessingOutputLayerDefinition(value)
+        except TypeError:
+            continue
+        options = dict(definition.createOptions or {})
+        chosen = options.get("fileEncoding") or context.defaultEncoding()
+        if chosen in ("", "System"):
+            options["fileEncoding"] = "UTF-8"
+            definition.createOptions = options
+        out[name] = definition
+    return out
 
 
 def _step(span: ProgressSpan, done: int, total: int) -> None:

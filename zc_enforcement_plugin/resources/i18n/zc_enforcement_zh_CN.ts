@@ -705,13 +705,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>Layer {layer} has no field {field} (fields: {available}).</source>
-      <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
+      <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
+      <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
-      <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
+      <source>Layer {layer} has no field {field} (fields: {available}).</source>
+      <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
@@ -1155,7 +1155,7 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>A Shapefile field name holds 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
+      <source>A Shapefile field name holds at most 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
       <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
     </message>
     <message>
@@ -1166,7 +1166,7 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
-      <translation>有 {count} 个图斑编号或要素名称超出叠加碎片图层的字段长度，已截断，例如：{text}</translation>
+      <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
