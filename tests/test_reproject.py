@@ -39,11 +39,41 @@ def test_rings_are_densified_as_lines_keeping_bow_ties_holes_and_types():
     assert np.hypot(*np.diff(ring, axis=0).T).max() <= 1.0 + 1e-9
 
 
-def test_a_zone_prefix_is_affine_and_lon_lat_is_not():
-    prefix = Transformer.from_crs(ZONE_39_UNPREFIXED, ZONE_39, always_xy=True)
-    assert reproject.is_affine(prefix, np.array([520_000, 4_000_000, 600_000, 4_100_000]))
-    lon_lat = Transformer.from_crs(LON_LAT, ZONE_39, always_xy=True)
-    assert not reproject.is_affine(lon_lat, np.array([117.8, 36.5, 118.1, 36.8]))
+@pytest.mark.parametrize(
+    ("source", "target", "affine"),
+    [
+        (4548, 4527, True),  # the zone prefix added
+        (4549, 4528, True),
+        (4527, 4527, True),
+        (4490, 4527, False),  # longitude/latitude
+        (32650, 4527, False),  # UTM on WGS 84: another scale and ellipsoid, not a shift
+        (3857, 4527, False),
+    ],
+)
+def test_only_a_shift_or_scale_of_one_projection_counts_as_affine(source, target, affine):
+    transformer = Transformer.from_crs(CRS(source), CRS(target), always_xy=True)
+    assert reproject.is_affine(transformer) is affine
+
+
+def test_a_small_lon_lat_polygon_is_densified_too():
+    # Found by review: judged affine from its small extent, a 60 m triangle was left as it was
+    # and its area moved by 0.004 m², depending on which other spots were in the batch.
+    triangle = shapely.Polygon([(117.9, 36.6), (117.9006, 36.6), (117.9, 36.60065)])
+    (moved,), _, _ = reproject.to_crs(np.array([triangle]), LON_LAT, ZONE_39)
+    assert shapely.get_num_coordinates(moved) > 20
+
+
+def test_degenerate_rings_and_polygons_in_collections():
+    # Found by review: a ring of one repeated point made GEOS stop the whole run, and a
+    # polygon inside a collection (a layer of type GEOMETRY) was not densified.
+    collapsed = shapely.from_wkt("POLYGON((5 5,5 5,5 5,5 5))")
+    holed = shapely.from_wkt("POLYGON((0 0,20 0,20 20,0 20,0 0),(3 3,3 3,3 3,3 3))")
+    collection = shapely.from_wkt("GEOMETRYCOLLECTION(POLYGON((0 0,20 0,20 20,0 0)),POINT(1 1))")
+    out = reproject.densify_polygon_rings(np.array([collapsed, holed, collection]), 1.0)
+    assert shapely.get_num_coordinates(out[0]) == 4
+    assert out[1].area == pytest.approx(400.0) and shapely.get_num_coordinates(out[1]) > 80
+    assert out[2].geom_type == "GeometryCollection" and len(out[2].geoms) == 2
+    assert shapely.get_num_coordinates(out[2].geoms[0]) > 60
 
 
 def test_a_lon_lat_polygon_gets_the_area_of_its_lon_lat_edges():

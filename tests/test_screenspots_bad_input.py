@@ -486,7 +486,7 @@ def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_na
     )
     paths = [tmp_path / "once.shp", tmp_path / "twice.shp"]
     context = QgsProcessingContext()
-    context.setDefaultEncoding("System")  # QGIS desktop's Processing default
+    context.setDefaultEncoding("system")  # QGIS's default is "System"; an edited one may not be
     log = Log()
     source = spots
     for path in paths:
@@ -503,7 +503,7 @@ def test_a_shapefile_output_says_utf_8_in_a_cpg_and_fits_chinese_and_repeated_na
         )
         source = QgsVectorLayer(str(path), path.stem, "ogr")
         assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
-    assert context.defaultEncoding() == "System"  # the caller's context is left as it was
+    assert context.defaultEncoding() == "system"  # the caller's context is left as it was
     twice = QgsVectorLayer(str(paths[1]), "twice", "ogr")
     names = twice.fields().names()
     assert all(len(name.encode("utf-8")) <= 10 for name in names), names

@@ -465,3 +465,35 @@ def test_long_spot_numbers_and_feature_names_fit_the_pieces_fields(provider, tmp
     assert piece[domain.PIECE_AREA] == 10000.0
     fids = (piece[domain.PIECE_SPOT_FID], piece[domain.PIECE_FEATURE_FID])
     assert fids == (1, 1) and all(type(fid) is int for fid in fids)  # not 1.0 from a DBF real
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_feature_id_beyond_32_bits_reaches_the_pieces_whole(provider, tmp_path, suffix):
+    # A table keyed by a long number (BSM) stopped the run when the ids were 32-bit fields.
+    from osgeo import ogr, osr
+    from qgis.core import QgsVectorLayer
+
+    path = str(tmp_path / "red.gpkg")
+    dataset = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = dataset.CreateLayer("red", srs, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn(domain.RED_LINE_CODE, ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetFID(3_000_000_001)
+    feature.SetField(domain.RED_LINE_CODE, "HX-1")
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(rectangle(0, 0, 50, 100)))
+    layer.CreateFeature(feature)
+    dataset = None  # written and closed
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    result = run(
+        {
+            "SPOTS": spots,
+            "RED_LINE": f"{path}|layername=red",
+            "AREA_METHOD": 1,
+            "OUTPUT_PIECES": str(tmp_path / f"pieces{suffix}"),
+        }
+    )
+    (piece,) = QgsVectorLayer(result["OUTPUT_PIECES"], "pieces", "ogr").getFeatures()
+    assert piece[domain.PIECE_FEATURE_FID] == 3_000_000_001
+    assert type(piece[domain.PIECE_FEATURE_FID]) is int and piece[domain.PIECE_AREA] == 5000.0

@@ -4,8 +4,8 @@ Only the vertices can be transformed, and an edge straight in the layer's own CR
 digitised in longitude/latitude, say) is a curve in Gauss-Krüger: joining its transformed ends
 straight moved a 6.7 km edge's area by 147 m², and a 1 km spot in longitude/latitude lost
 2.3 m². Polygon rings are therefore split every SOURCE_DENSIFY_M in the layer's own CRS first,
-unless the transform is affine over the layer (EPSG:4548 to 4527 only adds the zone prefix),
-where straight stays straight. Lines and points are only transformed.
+unless the transform only shifts and scales (EPSG:4548 to 4527 only adds the zone prefix), where
+straight stays straight. Lines and points are only transformed.
 
 The transform is pyproj's, on whole arrays: QGIS's own, feature by feature from Python, took ten
 times as long on a district's parcels.
@@ -19,8 +19,7 @@ from pyproj import CRS, Transformer
 
 SOURCE_DENSIFY_M = 5.0  # the curve is then kept to well under a cent (0.0004 m² on a 7 km edge)
 METRES_PER_DEGREE = 111_320.0  # of latitude, near enough: longitude degrees are shorter
-_AFFINE_TOLERANCE_M = 1e-4  # how far from an affine map a transform may be and count as one
-_POLYGON, _MULTIPOLYGON = 3, 6
+_POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 
 
 def densify_step(crs: CRS) -> float:
@@ -32,22 +31,27 @@ def densify_step(crs: CRS) -> float:
     return SOURCE_DENSIFY_M / (metres_per_unit or 1.0)
 
 
-def is_affine(transformer: Transformer, bounds: np.ndarray) -> bool:
-    """Whether the transform maps a 5 x 5 grid over bounds (minx, miny, maxx, maxy) affinely, to
-    within _AFFINE_TOLERANCE_M: straight edges then stay straight."""
-    if not np.all(np.isfinite(bounds)):
+def is_affine(transformer: Transformer) -> bool:
+    """Whether the transform only shifts and scales: no operation at all, or one projection
+    undone and done again with nothing but its false easting, false northing or scale changed
+    (EPSG:4548 to 4527 adds the zone prefix). Straight edges then stay straight. Judged from the
+    operation, not from sample points: near-affine transforms over a small extent would pass
+    a numeric test and still bow an edge by more than a cent."""
+    definition = transformer.definition.split()
+    if definition[:1] == ["proj=noop"]:
+        return True
+    steps = " ".join(definition).split(" step ")
+    if steps[0] != "proj=pipeline" or len(steps) != 3:
         return False
-    gx, gy = np.meshgrid(np.linspace(bounds[0], bounds[2], 5), np.linspace(bounds[1], bounds[3], 5))
-    x, y = gx.ravel(), gy.ravel()
-    tx, ty = transformer.transform(x, y)
-    if not (np.all(np.isfinite(tx)) and np.all(np.isfinite(ty))):
+    undone, done = steps[1].split(), steps[2].split()
+    if undone[0] != "inv" or done[0] == "inv":
         return False
-    design = np.column_stack([x, y, np.ones_like(x)])
-    residual = 0.0
-    for target in (np.asarray(tx), np.asarray(ty)):
-        coefficients, *_ = np.linalg.lstsq(design, target, rcond=None)
-        residual = max(residual, float(np.max(np.abs(design @ coefficients - target))))
-    return residual <= _AFFINE_TOLERANCE_M
+    scale_and_shift = ("x_0=", "y_0=", "k=", "k_0=")
+
+    def rest(parameters: list[str]) -> set[str]:
+        return {p for p in parameters if not p.startswith(scale_and_shift)}
+
+    return rest(undone[1:]) == rest(done)
 
 
 def densify_polygon_rings(geoms: np.ndarray, step: float) -> np.ndarray:
@@ -57,6 +61,11 @@ def densify_polygon_rings(geoms: np.ndarray, step: float) -> np.ndarray:
     dropped (they hold no area)."""
     out = np.array(geoms, dtype=object)
     types = shapely.get_type_id(out)
+    collections = np.flatnonzero((types == _COLLECTION) & ~shapely.is_empty(out))
+    if len(collections):  # their polygons too (a layer of type GEOMETRY may hold them)
+        members, owner = shapely.get_parts(out[collections], return_index=True)
+        members = densify_polygon_rings(members, step)
+        out[collections] = shapely.geometrycollections(members, indices=owner)
     rows = np.flatnonzero(((types == _POLYGON) | (types == _MULTIPOLYGON)) & ~shapely.is_empty(out))
     if len(rows) == 0:
         return out
@@ -64,7 +73,10 @@ def densify_polygon_rings(geoms: np.ndarray, step: float) -> np.ndarray:
     keep = ~shapely.is_empty(parts)
     parts, part_row = parts[keep], part_row[keep]
     rings, ring_part = shapely.get_rings(parts, return_index=True)
-    dense = shapely.segmentize(rings, step)
+    try:
+        dense = shapely.segmentize(rings, step)
+    except shapely.errors.GEOSException:  # a ring of one repeated point: kept as it is
+        dense = np.array([_segmentized(ring, step) for ring in rings], dtype=object)
     # With indices, the first ring of each polygon is its shell, the others its holes.
     polygons = shapely.polygons(dense, indices=ring_part)
     multi = shapely.multipolygons(polygons, indices=part_row)
@@ -105,7 +117,7 @@ def to_crs(
     index of the input geometries returned).
 
     Polygon rings are densified first (see the module's note) unless the transform is affine
-    over the geometries. near_boxes (minx, miny, maxx, maxy rows in target): only geometries
+    (see is_affine). near_boxes (minx, miny, maxx, maxy rows in target): only geometries
     whose bounds meet one of them, moved back to source (boxes_in_source), are transformed and
     returned: a district's parcels near its spots, not all of them."""
     geoms = np.asarray(geoms, dtype=object)
@@ -116,11 +128,8 @@ def to_crs(
             kept = near(geoms, back)
             geoms = geoms[kept]
     transformer = Transformer.from_crs(source, target, always_xy=True)
-    present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
-    if present.any():
-        extent = np.asarray(shapely.total_bounds(geoms[present]))
-        if not is_affine(transformer, extent):
-            geoms = densify_polygon_rings(geoms, densify_step(source))
+    if not is_affine(transformer):
+        geoms = densify_polygon_rings(geoms, densify_step(source))
 
     def project(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
@@ -130,6 +139,13 @@ def to_crs(
     coords, owner = shapely.get_coordinates(moved, return_index=True)
     failed = np.unique(owner[~np.all(np.isfinite(coords), axis=1)])
     return moved, kept[failed], kept
+
+
+def _segmentized(ring, step: float):
+    try:
+        return shapely.segmentize(ring, step)
+    except shapely.errors.GEOSException:
+        return ring
 
 
 def near(geoms: np.ndarray, boxes: np.ndarray) -> np.ndarray:

@@ -33,6 +33,7 @@ from qgis.PyQt import sip
 from ..compat import (
     FIELD_DOUBLE,
     FIELD_INT,
+    FIELD_LONG,
     FIELD_STRING,
     SOURCE_POLYGON,
     WKB_MULTIPOLYGON,
@@ -695,9 +696,10 @@ class ScreenSpots(EnforcementAlgorithm):
         fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
         fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", text))
         fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
-        # 32-bit integers: a Shapefile stores a 64-bit one as a real, read back as 1.0.
-        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_INT, "integer", 10))
-        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_INT, "integer", 10))
+        # 64-bit (a PostGIS key may pass 2^31), 18 digits wide: a Shapefile keeps a wider one
+        # as a real, read back as 1.0.
+        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_LONG, "integer64", 18))
+        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_LONG, "integer64", 18))
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
         )
@@ -796,8 +798,8 @@ def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
         except TypeError:
             continue
         options = dict(definition.createOptions or {})
-        chosen = options.get("fileEncoding") or context.defaultEncoding()
-        if chosen in ("", "System"):
+        chosen = options.get("fileEncoding") or context.defaultEncoding() or ""
+        if chosen.lower() in ("", "system"):
             options["fileEncoding"] = "UTF-8"
             definition.createOptions = options
         out[name] = definition
