@@ -185,14 +185,19 @@ def test_spots_whose_x_does_not_fit_epsg_4527_stop_the_run_naming_the_spot(provi
 
 
 # --- 4. long hit lists and notes ---------------------------------------------------------------
-def test_a_spot_hit_by_forty_approvals_gets_a_list_cut_with_the_count(provider):
-    numbers = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
-    spots = memory_layer([(square(0, 0, 400), ["S1"]), (square(1000, 0, 10), ["S2"])], SPOT_FIELDS)
-    approvals = memory_layer(
+def approvals_side_by_side(numbers: list[str]):
+    """One 10 m x 50 m approval per number, in a row from the origin, in layer "pzyd"."""
+    return memory_layer(
         [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
         f"field={domain.APPROVAL_NUMBER}:string",
         name="pzyd",
     )
+
+
+def test_a_spot_hit_by_forty_approvals_gets_a_list_cut_with_the_count(provider):
+    numbers = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
+    spots = memory_layer([(square(0, 0, 400), ["S1"]), (square(1000, 0, 10), ["S2"])], SPOT_FIELDS)
+    approvals = approvals_side_by_side(numbers)
     out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1})["OUTPUT"])
     hits = out["S1"]["PZWH"]
     assert len(";".join(numbers)) > 254  # the whole list would not fit
@@ -209,11 +214,7 @@ def test_a_cut_list_of_labels_holding_the_separator_keeps_whole_labels_and_their
     # counted twice and could be cut in its middle.
     numbers = [f"淄自然资批字〔2024〕第{i:03d};{i + 100:03d}号" for i in range(40)]
     spots = memory_layer([(square(0, 0, 400), ["S1"])], SPOT_FIELDS)
-    approvals = memory_layer(
-        [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
-        f"field={domain.APPROVAL_NUMBER}:string",
-        name="pzyd",
-    )
+    approvals = approvals_side_by_side(numbers)
     out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1})["OUTPUT"])
     hits = out["S1"]["PZWH"]
     assert len(hits) <= domain.TEXT_FIELD_LENGTH
@@ -229,11 +230,7 @@ def test_in_a_shapefile_the_cut_list_fits_254_bytes_and_keeps_its_count(provider
 
     numbers = [f"淄自然资批字〔2024〕第{i:03d}号" for i in range(40)]
     spots = memory_layer([(square(0, 0, 400), ["S1"])], SPOT_FIELDS)
-    approvals = memory_layer(
-        [(rectangle(i * 10, 0, i * 10 + 10, 50), [number]) for i, number in enumerate(numbers)],
-        f"field={domain.APPROVAL_NUMBER}:string",
-        name="pzyd",
-    )
+    approvals = approvals_side_by_side(numbers)
     path = str(tmp_path / "screened.shp")
     log = Log()
     run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1, "OUTPUT": path}, log)
