@@ -108,7 +108,6 @@ def read_like_screenspots(spots: str, layers: dict[str, str], bulk: bool) -> Non
     read; screenspots itself reads a GeoPackage protection layer only near the spots."""
     from qgis.core import (
         QgsCoordinateReferenceSystem,
-        QgsCoordinateTransformContext,
         QgsProcessingContext,
         QgsProcessingFeatureSource,
         QgsVectorLayer,
@@ -126,7 +125,6 @@ def read_like_screenspots(spots: str, layers: dict[str, str], bulk: bool) -> Non
             name,
             fields.get(name, []),
             crs,
-            QgsCoordinateTransformContext(),
             whole_file_layer=layer if bulk else None,
         )
 

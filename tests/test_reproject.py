@@ -100,7 +100,10 @@ def test_only_geometries_near_the_boxes_are_moved_and_a_bad_one_is_named():
     x, y = to_gk.transform(117.9005, 36.6005)
     boxes = np.array([[x - 10, y - 10, x + 10, y + 10]])
     moved, failed, kept = reproject.to_crs(
-        np.array([far_away, near_spot, None], dtype=object), LON_LAT, ZONE_39, boxes
+        np.array([far_away, near_spot, None], dtype=object),
+        LON_LAT,
+        ZONE_39,
+        reproject.boxes_in_source(boxes, LON_LAT, ZONE_39),
     )
     assert kept.tolist() == [1] and len(failed) == 0
     assert moved[0].contains(shapely.Point(x, y))

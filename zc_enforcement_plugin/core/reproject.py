@@ -111,22 +111,20 @@ def boxes_in_source(boxes: np.ndarray, source: CRS, target: CRS) -> np.ndarray |
 
 
 def to_crs(
-    geoms: np.ndarray, source: CRS, target: CRS, near_boxes: np.ndarray | None = None
+    geoms: np.ndarray, source: CRS, target: CRS, source_boxes: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(geometries in target, 2D; index of those whose coordinates could not be transformed;
     index of the input geometries returned).
 
     Polygon rings are densified first (see the module's note) unless the transform is affine
-    (see is_affine). near_boxes (minx, miny, maxx, maxy rows in target): only geometries
-    whose bounds meet one of them, moved back to source (boxes_in_source), are transformed and
-    returned: a district's parcels near its spots, not all of them."""
+    (see is_affine). source_boxes (minx, miny, maxx, maxy rows in source, as boxes_in_source
+    gives them): only geometries whose bounds meet one of them are transformed and returned,
+    a district's parcels near its spots, not all of them."""
     geoms = np.asarray(geoms, dtype=object)
     kept = np.arange(len(geoms))
-    if near_boxes is not None:
-        back = boxes_in_source(near_boxes, source, target)
-        if back is not None:
-            kept = near(geoms, back)
-            geoms = geoms[kept]
+    if source_boxes is not None:
+        kept = near(geoms, source_boxes)
+        geoms = geoms[kept]
     transformer = Transformer.from_crs(source, target, always_xy=True)
     if not is_affine(transformer):
         geoms = densify_polygon_rings(geoms, densify_step(source))

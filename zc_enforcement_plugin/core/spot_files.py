@@ -221,7 +221,8 @@ def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
 def _to_ledger_crs(records: list[SpotRecord], source_crs: CRS, path: Path) -> None:
     """Every record's geometry in the ledger CRS, in one pass, as a spot layer read in QGIS
     gets it (core.reproject: edges keep their shape)."""
-    geoms = np.array([record.geometry for record in records] + [None], dtype=object)[:-1]
+    geoms = np.empty(len(records), dtype=object)
+    geoms[:] = [record.geometry for record in records]
     moved, failed, _ = reproject.to_crs(geoms, source_crs, CRS.from_epsg(ls.LEDGER_SRS_ID))
     if len(failed):
         raise SpotFileError(

@@ -393,7 +393,6 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             label,
             [f for f in dict.fromkeys(fields) if f],
             crs,
-            context.transformContext(),
             whole_file_layer=whole_layer(self, parameters, name, context),
         )
         warning = misdecoded_text(arrays, label)

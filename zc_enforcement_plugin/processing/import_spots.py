@@ -102,13 +102,13 @@ class ImportSpots(EnforcementAlgorithm):
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
-        records, source_path = self._read_spots(layer, source, label, context, feedback)
+        records, source_path = self._read_spots(layer, source, label, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None:
-            self._assign_towns(records, towns, context)
+            self._assign_towns(records, towns)
         pieces = self.parameterAsSource(parameters, self.PIECES, context)
         if pieces is not None:
-            self._attach_pieces(records, pieces, context)
+            self._attach_pieces(records, pieces)
         if feedback.isCanceled():
             return {}
         feedback.setProgressText(
@@ -130,7 +130,7 @@ class ImportSpots(EnforcementAlgorithm):
             self.REPORT: "\n".join(report.lines()),
         }
 
-    def _read_spots(self, layer, source, label, context, feedback):
+    def _read_spots(self, layer, source, label, feedback):
         """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer is read by
         the ledger's own reader, which detects a DBF's encoding when there is no .cpg."""
         if layer is not None and layer.providerType() == "ogr" and not layer.subsetString():
@@ -147,7 +147,7 @@ class ImportSpots(EnforcementAlgorithm):
                     feedback.pushWarning(f"{path}: {issue}")
                 return records, path
         fields = source.fields().names()
-        arrays = read_source(source, label, fields, LEDGER_CRS, context.transformContext())
+        arrays = read_source(source, label, fields, LEDGER_CRS)
         records = [
             ledger.SpotRecord(
                 attributes={name: arrays.attributes[name][row] for name in fields},
@@ -159,10 +159,10 @@ class ImportSpots(EnforcementAlgorithm):
         return records, label
 
     @staticmethod
-    def _attach_pieces(records, pieces, context) -> None:
+    def _attach_pieces(records, pieces) -> None:
         """Give each spot the pieces of it screening found (what it hits, for the dock)."""
         fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
-        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS, context.transformContext())
+        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS)
         by_spot: dict[str, list[dict]] = {}
         for row, geometry in enumerate(arrays.geoms):
             if geometry is None:
@@ -180,7 +180,7 @@ class ImportSpots(EnforcementAlgorithm):
             record.attributes[domain.SPOT_PIECES] = by_spot.get(str(record.number), [])
 
     @staticmethod
-    def _assign_towns(records, towns, context) -> None:
+    def _assign_towns(records, towns) -> None:
         names = towns.fields().names()
         missing = [f for f in (domain.TOWN_NAME, domain.OFFICE_NAME) if f not in names]
         if missing:
@@ -190,7 +190,6 @@ class ImportSpots(EnforcementAlgorithm):
             "towns",
             [domain.TOWN_NAME, domain.OFFICE_NAME],
             LEDGER_CRS,
-            context.transformContext(),
         )
         town, office = assign_towns(
             np.array([r.geometry for r in records], dtype=object),

@@ -9,8 +9,6 @@ import shapely
 from pyproj import CRS
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
     QgsProcessingFeatureSource,
@@ -45,7 +43,6 @@ def read_source(
     layer_label: str,
     fields: list[str],
     destination_crs: QgsCoordinateReferenceSystem,
-    transform_context,
     feedback=None,
     whole_file_layer: QgsVectorLayer | None = None,
     near_boxes: np.ndarray | None = None,
@@ -55,7 +52,7 @@ def read_source(
     Invalid geometries are read as they are (the engine repairs and reports them); a source
     with no CRS is refused, since its coordinates cannot be measured. whole_file_layer: the
     layer behind the source when every one of its features is wanted (no selection, filter or
-    limit); a file layer already in destination_crs is then read in bulk through GDAL.
+    limit); a file layer is then read in bulk through GDAL.
     near_boxes: (minx, miny, maxx, maxy) rows in destination_crs; when given, only features
     whose bounding box may meet one of them are needed (others may still be returned).
     """
@@ -73,39 +70,36 @@ def read_source(
                     layer=layer_label, field=name, available=", ".join(available)
                 )
             )
-    reprojecting = source.sourceCrs() != destination_crs
-    if whole_file_layer is not None:
-        boxes = near_boxes
-        if reprojecting and near_boxes is not None:  # the file's index is in its own CRS
-            boxes = reproject.boxes_in_source(
-                near_boxes, _pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs)
-            )
-        arrays = _read_through_gdal(whole_file_layer, fields, boxes)
-        if arrays is not None:
-            if reprojecting:
-                return _brought_over(arrays, source, destination_crs, near_boxes, layer_label)
-            return arrays
-    request = QgsFeatureRequest()
     # A layer in another CRS is read in its own CRS and brought over afterwards, its polygon
-    # edges keeping their shape (core.reproject), rather than by the request, which would move
-    # only the vertices.
-    transform = None  # QGIS's, for the filter rectangle only
-    if reprojecting:
-        transform = QgsCoordinateTransform(source.sourceCrs(), destination_crs, transform_context)
-    if near_boxes is not None and len(near_boxes):
-        # One rectangle around all the boxes: the provider's own index does the coarse cut.
-        low = np.nanmin(near_boxes[:, :2], axis=0)
-        high = np.nanmax(near_boxes[:, 2:], axis=0)
+    # edges keeping their shape (core.reproject), rather than by QGIS, which would move only
+    # the vertices; the spots' boxes are moved back to it once, to search it.
+    crs_pair = None
+    search_boxes = near_boxes  # in the layer's own CRS; None: every feature is read
+    if source.sourceCrs() != destination_crs:
+        crs_pair = (_pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs))
+        if near_boxes is not None:
+            search_boxes = reproject.boxes_in_source(near_boxes, *crs_pair)
+    arrays = None
+    if whole_file_layer is not None:
+        arrays = _read_through_gdal(whole_file_layer, fields, search_boxes)
+    if arrays is None:
+        arrays = _read_features(source, fields, search_boxes, feedback)
+    if crs_pair is None:
+        return arrays
+    return _brought_over(arrays, source, destination_crs, crs_pair, search_boxes, layer_label)
+
+
+def _read_features(
+    source: QgsProcessingFeatureSource, fields: list[str], search_boxes, feedback
+) -> SourceArrays:
+    """Feature by feature through QGIS, in the source's own CRS; with search_boxes, the
+    provider's index first cuts to one rectangle around them all."""
+    request = QgsFeatureRequest()
+    if search_boxes is not None and len(search_boxes):
+        low = np.nanmin(search_boxes[:, :2], axis=0)
+        high = np.nanmax(search_boxes[:, 2:], axis=0)
         if np.all(np.isfinite(low)) and np.all(np.isfinite(high)):
-            rectangle = QgsRectangle(low[0], low[1], high[0], high[1])
-            try:
-                if transform is not None:  # the boxes are in destination_crs
-                    rectangle = transform.transformBoundingBox(
-                        rectangle, QgsCoordinateTransform.ReverseTransform
-                    )
-                request.setFilterRect(rectangle)
-            except QgsCsException:
-                pass  # no coarse cut: every feature is read, the exact tests follow
+            request.setFilterRect(QgsRectangle(low[0], low[1], high[0], high[1]))
     request.setSubsetOfAttributes(fields, source.fields())
     # Spots with invalid geometry must reach the engine to be repaired and flagged, not dropped.
     features = source.getFeatures(
@@ -132,25 +126,21 @@ def read_source(
         for name, index in zip(fields, indices):
             values[name].append(_plain(attributes[index]))
     geoms = shapely.from_wkb(np.array(wkbs, dtype=object), on_invalid="fix")
-    arrays = SourceArrays(geoms, values, np.array(ids, dtype=np.int64))
-    if reprojecting:
-        return _brought_over(arrays, source, destination_crs, near_boxes, layer_label)
-    return arrays
+    return SourceArrays(geoms, values, np.array(ids, dtype=np.int64))
 
 
 def _brought_over(
     arrays: SourceArrays,
     source: QgsProcessingFeatureSource,
     destination_crs: QgsCoordinateReferenceSystem,
-    near_boxes: np.ndarray | None,
+    crs_pair: tuple[CRS, CRS],
+    search_boxes: np.ndarray | None,
     layer_label: str,
 ) -> SourceArrays:
     """Arrays read in the source's CRS, in destination_crs (core.reproject), keeping only the
-    features near the boxes when they are given. A feature whose coordinates cannot be
+    features near the search boxes when they are given. A feature whose coordinates cannot be
     transformed stops the run, named: it would otherwise be lost without a word."""
-    geoms, failed, kept = reproject.to_crs(
-        arrays.geoms, _pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs), near_boxes
-    )
+    geoms, failed, kept = reproject.to_crs(arrays.geoms, *crs_pair, search_boxes)
     if len(failed):
         raise fail(
             tr(

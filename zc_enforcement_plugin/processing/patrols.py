@@ -124,7 +124,7 @@ class RecordPatrol(EnforcementAlgorithm):
         source = self.parameterAsSource(parameters, "ROUTE", context)
         if source is None:
             return None
-        arrays = read_source(source, "ROUTE", [], LEDGER_CRS, context.transformContext())
+        arrays = read_source(source, "ROUTE", [], LEDGER_CRS)
         lines = [g for g in arrays.geoms if g is not None and not g.is_empty]
         if not lines:
             raise fail(tr("The route layer holds no line."))

@@ -209,7 +209,6 @@ class ScreenSpots(EnforcementAlgorithm):
             )
             key_field = ""  # no such field: spots are named by feature id instead
         measuring_crs = self._measuring_crs(spots, spots_label)
-        transform_context = context.transformContext()
 
         # Reading takes the first fifth of the progress bar, shared by the layers given; a
         # large source read feature by feature (PostGIS, say) reports and can be cancelled.
@@ -228,7 +227,6 @@ class ScreenSpots(EnforcementAlgorithm):
             spots_label,
             [key_field] if key_field else [],
             measuring_crs,
-            transform_context,
             feedback=read_span(),
             whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
         )
@@ -263,7 +261,6 @@ class ScreenSpots(EnforcementAlgorithm):
                 label,
                 fields,
                 measuring_crs,
-                transform_context,
                 feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
                 near_boxes=None if has_feature_limit(parameters, self.LAND_USE) else spot_boxes,
@@ -310,7 +307,6 @@ class ScreenSpots(EnforcementAlgorithm):
                 label,
                 label_fields,
                 measuring_crs,
-                transform_context,
                 feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
                 near_boxes=None if has_feature_limit(parameters, parameter) else spot_boxes,
