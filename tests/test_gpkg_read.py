@@ -85,6 +85,27 @@ def test_returns_every_feature_near_a_box_and_only_near_ones(tmp_path):
         assert shapely.equals_exact(geometry, shapely.multipolygons([parcels[i]]), tolerance=0)
 
 
+def test_a_cancel_stops_the_query_and_returns_no_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(gpkg_read, "_CANCEL_CHECK_STEPS", 1000)  # a small file, asked often
+    path = write_gpkg(tmp_path / "parcels.gpkg", random_parcels(3000))
+    boxes = shapely.bounds(np.array(random_parcels(500, seed=8)))
+    asked = []
+
+    def cancel_on_second_question():
+        asked.append(True)
+        return len(asked) > 1
+
+    questions = []
+    whole = gpkg_read.read_near(path, "DLTB", ["DLBM"], boxes, lambda: questions.append(1) and 0)
+    assert whole is not None and len(whole.geoms) > 500
+    assert len(questions) > 2  # the query is long enough to be asked more than twice
+    rows = gpkg_read.read_near(path, "DLTB", ["DLBM"], boxes, cancel_on_second_question)
+    # Stopped, not refused: None would make the caller read the whole layer another way.
+    assert rows is not None
+    assert len(asked) == 2
+    assert len(rows.geoms) == len(rows.feature_ids) == len(rows.attributes["DLBM"]) == 0
+
+
 def test_no_boxes_reads_nothing(tmp_path):
     path = write_gpkg(tmp_path / "parcels.gpkg", random_parcels(20))
     rows = gpkg_read.read_near(path, "DLTB", [], np.full((3, 4), np.nan))

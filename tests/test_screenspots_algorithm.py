@@ -525,3 +525,45 @@ def test_a_refused_write_stops_the_run_naming_the_output():
     with pytest.raises(QgsProcessingException) as refused:
         add_features(FullDisk(), [QgsFeature()], "OUTPUT_PIECES")
     assert "OUTPUT_PIECES" in str(refused.value) and "disk full" in str(refused.value)
+
+
+@pytest.mark.parametrize("near_spots", [True, False], ids=["R-tree read", "whole-file read"])
+def test_a_cancelled_bulk_read_stops_with_nothing_read(demo, near_spots):
+    """The bulk reads of a file check the cancel button too, not only the feature loop: on a
+    district's parcels they take a second or more."""
+    import numpy as np
+    from qgis.core import QgsProcessingContext, QgsProcessingFeatureSource, QgsVectorLayer
+
+    from zc_enforcement_plugin.processing.layer_reader import read_source
+
+    layer = QgsVectorLayer(f"{demo.gpkg}|layername={domain.DEMO_LAYER_LAND_USE}", "DLTB", "ogr")
+    source = QgsProcessingFeatureSource(layer, QgsProcessingContext())
+    extent = layer.extent()
+    boxes = np.array([[extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum()]])
+
+    class CancelButton:
+        pressed = False
+
+        def setProgress(self, value):  # noqa: N802 - QGIS API
+            pass
+
+        def isCanceled(self):  # noqa: N802 - QGIS API
+            return self.pressed
+
+    def read(button):
+        return read_source(
+            source,
+            "DLTB",
+            [domain.LAND_CLASS_CODE],
+            layer.crs(),
+            feedback=button,
+            whole_file_layer=layer,
+            near_boxes=boxes if near_spots else None,
+        )
+
+    assert len(read(CancelButton()).geoms) == layer.featureCount()  # the path reads them all
+    pressed = CancelButton()
+    pressed.pressed = True
+    cancelled = read(pressed)
+    assert len(cancelled.geoms) == len(cancelled.feature_ids) == 0
+    assert cancelled.attributes[domain.LAND_CLASS_CODE] == []

@@ -11,6 +11,7 @@ caller falls back to reading every feature.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,14 +29,24 @@ class GpkgRows:
     feature_ids: np.ndarray
 
 
+# SQLite virtual-machine steps between two calls of the cancel check: about a millisecond.
+_CANCEL_CHECK_STEPS = 100_000
+
+
 def read_near(
-    path: str | Path, table: str, fields: list[str], boxes: np.ndarray
+    path: str | Path,
+    table: str,
+    fields: list[str],
+    boxes: np.ndarray,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> GpkgRows | None:
     """Features of `table` whose bounding box meets one of `boxes` (rows minx, miny, maxx, maxy,
     in the layer's own CRS), ordered by feature id; None when the R-tree path does not apply.
 
     The R-tree stores boxes rounded outwards to 32-bit floats, so this returns every feature
     that can meet a box and possibly a few more; the caller's exact tests drop those.
+    is_cancelled is asked while the query runs (a district's parcels take a second or more);
+    once it says yes the read stops and returns no rows, like a cancelled feature loop.
     """
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
     boxes = boxes[np.all(np.isfinite(boxes), axis=1)]
@@ -44,6 +55,15 @@ def read_near(
         conn = sqlite3.connect(uri, uri=True)
     except (sqlite3.Error, ValueError, OSError):
         return None
+    cancelled = False
+
+    def stop_when_cancelled() -> int:
+        nonlocal cancelled
+        cancelled = cancelled or bool(is_cancelled())
+        return int(cancelled)  # non-zero makes SQLite abandon the statement
+
+    if is_cancelled is not None:
+        conn.set_progress_handler(stop_when_cancelled, _CANCEL_CHECK_STEPS)
     try:
         layout = _layout(conn, table)
         if layout is None:
@@ -67,9 +87,13 @@ def read_near(
         )
         rows = conn.execute(sql).fetchall()
     except sqlite3.Error:
+        if cancelled:  # interrupted on purpose, not a file this path cannot read
+            return _no_rows(fields)
         return None
     finally:
         conn.close()
+    if is_cancelled is not None and is_cancelled():  # before decoding, the longer part
+        return _no_rows(fields)
     ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     # The R-tree's triggers index only non-NULL, non-empty geometries, so every row has one.
     wkbs = np.empty(len(rows), dtype=object)
@@ -82,6 +106,10 @@ def read_near(
         return None  # curves or other WKB this GEOS cannot read: the caller reads through QGIS
     attributes = {name: [row[2 + j] for row in rows] for j, name in enumerate(fields)}
     return GpkgRows(geoms=geoms, attributes=attributes, feature_ids=ids)
+
+
+def _no_rows(fields: list[str]) -> GpkgRows:
+    return GpkgRows(np.empty(0, dtype=object), {name: [] for name in fields}, np.empty(0, np.int64))
 
 
 def _layout(conn: sqlite3.Connection, table: str) -> tuple[str, str, str, set[str]] | None:
