@@ -107,8 +107,9 @@ def test_class_codes_stored_as_numbers_are_read_as_four_digit_codes_with_a_warni
     assert orchard[domain.AGRICULTURAL_AREA] == orchard[domain.SPOT_AREA] == 10000
     assert orchard[domain.CULTIVATED_AREA] == 0 and orchard[domain.CONSTRUCTION_AREA] == 0
     warnings = [m for m in log.messages if "dltb_numbers" in m and domain.LAND_CLASS_CODE in m]
-    assert len(warnings) == 1, log.messages
+    assert len(warnings) == 2, log.messages
     assert "0101" in warnings[0]
+    assert "0201" in warnings[1] and "20x" in warnings[1]  # 201 might have been the 20x code
 
 
 def test_deducting_ridges_without_a_kcxs_field_stops_naming_the_layer_and_field(provider):
@@ -574,14 +575,54 @@ def test_spots_in_a_custom_crs_without_epsg_code_are_refused_clearly(provider):
 
 
 # --- pure functions -----------------------------------------------------------------------------
-def test_class_code_text_restores_the_leading_zero():
-    assert domain.class_code_text(101) == "0101"
-    assert domain.class_code_text(101.0) == "0101"
-    assert domain.class_code_text(" 0102 ") == "0102"
-    assert domain.class_code_text(None) == ""
-    assert domain.class_code_text("101") == "0101"  # text that went through a spreadsheet
-    assert domain.class_code_text("1104") == "1104" and domain.class_code_text("01") == "01"
-    assert domain.lost_leading_zero(101) and not domain.lost_leading_zero("0101")
+def test_class_code_texts_restore_the_leading_zero_of_a_field_that_lost_it():
+    texts = domain.class_code_texts
+    assert texts([101, 101.0, " 0102 ", None, "1104", "01"]) == [
+        "0101",
+        "0101",
+        "0102",
+        "",
+        "1104",
+        "01",
+    ]
+    assert texts(["101", "0102"]) == ["0101", "0102"]  # text that went through a spreadsheet
+    # 201-205 are the 20x codes of towns, villages and mines (construction), unless the field
+    # shows it lost its zeros: then 203 is 0203 like 101 is 0101.
+    assert texts(["203", "0101", 205]) == ["203", "0101", "205"]
+    assert texts([203, 101]) == ["0203", "0101"]
+    assert texts([203], field_values=[101, 203, None]) == ["0203"]  # the whole field decides
+    assert domain.land_group("203") == domain.LAND_GROUP_CONSTRUCTION
+    assert domain.land_group("0203") == domain.LAND_GROUP_AGRICULTURAL
+
+
+def test_town_and_village_codes_are_construction_land(provider):
+    spots = memory_layer(
+        [(square(0, 0, 100), ["VILLAGE"]), (square(200, 0, 100), ["FAR"])], SPOT_FIELDS
+    )
+    text = f"field={domain.LAND_CLASS_CODE}:string"
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 110, 110), ["203"]), (rectangle(190, -10, 310, 110), ["0702"])],
+        text,
+    )
+    log = Log()
+    village = by_key(run({"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1}, log)["OUTPUT"])
+    assert village["VILLAGE"][domain.CONSTRUCTION_AREA] == 10000
+    assert village["VILLAGE"][domain.AGRICULTURAL_AREA] == 0
+    assert not [m for m in log.messages if "0203" in m], log.messages
+
+    # A numeric field that lost its zeros (101 for 0101, 5 km away from the spot): 203 there
+    # is 0203, whatever parcels lie near the spots screened, and the log says how it was read.
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 110, 110), [203]), (rectangle(5000, 0, 5100, 100), [101])],
+        f"field={domain.LAND_CLASS_CODE}:integer",
+        name="dltb_numbers",
+    )
+    log = Log()
+    lost = by_key(run({"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1}, log)["OUTPUT"])
+    assert lost["VILLAGE"][domain.AGRICULTURAL_AREA] == 10000
+    assert lost["VILLAGE"][domain.CONSTRUCTION_AREA] == 0
+    said = [m for m in log.messages if "dltb_numbers" in m and "0203" in m]
+    assert len(said) == 2, log.messages  # read with four digits; not as the 20x code
 
 
 def test_lettered_pond_and_ditch_codes_are_agricultural():

@@ -76,6 +76,11 @@ GROUP_EXCEPTIONS = {
 
 CODE_SUFFIXES = ("A", "K")  # letters the third survey appends to a class code
 
+# The 20x codes of towns, villages and mines (201 city, 202 town, 203 village, 204 mining,
+# 205 scenic and special land): construction (DOMAIN.md §3). Three digits of their own, read
+# as 0201-0205 (orchard…) only in a field that lost its leading zeros (class_code_texts).
+TOWN_VILLAGE_CODES = ("201", "202", "203", "204", "205")
+
 # Group of every other code, by its two-digit head (first-level class of the survey).
 LAND_GROUP_BY_HEAD = {
     **{f"{head:02d}": LAND_GROUP_AGRICULTURAL for head in (1, 2, 3, 4)},
@@ -84,22 +89,32 @@ LAND_GROUP_BY_HEAD = {
 }
 
 
-def class_code_text(value) -> str:
-    """A DLBM value as the survey's four-digit code text. A field stored as a number, or text
-    that went through a spreadsheet, loses the leading zero (0101 becomes 101, 101.0 or "101"):
-    whole numbers of three digits get it back. None and blanks give ''; anything else is kept as
-    text (an unknown code is reported)."""
-    if value is None or isinstance(value, bool):
-        return "" if value is None else str(value)
+def class_code_texts(values, field_values=None) -> list[str]:
+    """A layer's DLBM values as the survey's code texts, trimmed; None and blanks give ''.
+
+    A field stored as a number, or text that went through a spreadsheet, loses the leading
+    zero (0101 becomes 101, 101.0 or "101"). Whether it did is a fact of the whole field, not
+    of one value: 203 is the 20x code of villages, or 0203 without its zero. So three-digit
+    codes get their zero back when the field holds one that can only be a four-digit code
+    without it (any but TOWN_VILLAGE_CODES); otherwise 201-205 stay the 20x codes.
+    field_values: the field's distinct values over the whole layer when `values` are only some
+    features' (a spot's result must not depend on which other spots were screened with it).
+    Anything else is kept as text (an unknown code is reported).
+    """
+    texts = [plain_code(value) for value in values]
+    field = {plain_code(v) for v in field_values} if field_values is not None else set(texts)
+    if not {t for t in field if len(t) == 3 and t.isdigit()} - set(TOWN_VILLAGE_CODES):
+        return texts
+    return [t.zfill(4) if len(t) == 3 and t.isdigit() else t for t in texts]
+
+
+def plain_code(value) -> str:
+    """A DLBM value as it is stored, as text (101.0 as "101")."""
+    if value is None:
+        return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
-    return text.zfill(4) if text.isdigit() and len(text) == 3 else text
-
-
-def lost_leading_zero(value) -> bool:
-    """Whether class_code_text had to put a DLBM's leading zero back."""
-    return class_code_text(value) != ("" if value is None else str(value).strip())
+    return str(value).strip()
 
 
 def land_group(class_code: str | None) -> str | None:

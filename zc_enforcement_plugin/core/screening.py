@@ -608,14 +608,13 @@ def _land_use_split(
     n = len(spot_area)
     n_groups = len(domain.LAND_GROUPS) + 1
     codes = (
-        np.asarray(layer.class_codes, dtype=object)
+        np.array(domain.class_code_texts(layer.class_codes), dtype=object)
         if layer.class_codes is not None
-        else np.full(len(layer.geoms), None, dtype=object)
+        else np.full(len(layer.geoms), "", dtype=object)
     )
     # Classify each distinct code once, not each parcel.
     group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
-    feat_codes = codes[ov.feat]
-    code_text = np.array([domain.class_code_text(c) for c in feat_codes], dtype=object)
+    code_text = codes[ov.feat]
     distinct, inverse = np.unique(code_text.astype(str), return_inverse=True)
     gidx = np.array([group_of.get(domain.land_group(c), _UNKNOWN_GROUP) for c in distinct])
     group = gidx[inverse] if len(ov.spot) else np.zeros(0, dtype=int)

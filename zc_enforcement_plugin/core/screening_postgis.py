@@ -158,8 +158,8 @@ def screen_in_database(
             codes = [c for (c,) in cursor.fetchall()]
             group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
             groups = [
-                group_of.get(domain.land_group(domain.class_code_text(c)), _UNKNOWN_GROUP)
-                for c in codes
+                group_of.get(domain.land_group(c), _UNKNOWN_GROUP)
+                for c in domain.class_code_texts(codes)
             ]
             cursor.execute(
                 f"""SELECT s.fid, u.grp, {f}.zc_ellipsoidal_area(

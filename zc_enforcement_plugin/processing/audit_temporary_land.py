@@ -141,7 +141,7 @@ class AuditTemporaryLand(ApprovalAudit):
         land, _label = self._read(parameters, self.LAND_USE, context, [class_field], crs, feedback)
         if land is None:
             return None
-        codes = [domain.class_code_text(v) for v in land.attributes[class_field]]
+        codes = domain.class_code_texts(land.attributes[class_field])
         return land.geoms[np.array([c in domain.CULTIVATED_CODES for c in codes], dtype=bool)]
 
     def _optional_level(self, parameters, name, context) -> int | None:

@@ -269,22 +269,9 @@ class ScreenSpots(EnforcementAlgorithm):
                 return {}
             self._warn_if_apart(arrays, label, land_use, spot_boxes, feedback)
             raw_codes = arrays.attributes[class_field]
-            numeric = next((v for v in raw_codes if domain.lost_leading_zero(v)), None)
-            if numeric is not None:
-                feedback.reportError(
-                    tr(
-                        "{layer}: field {field} holds codes without their leading zero "
-                        "(stored as numbers?); they are read with four digits ({value} as "
-                        "{code})."
-                    ).format(
-                        layer=label,
-                        field=class_field,
-                        value=numeric,
-                        code=domain.class_code_text(numeric),
-                    ),
-                    fatalError=False,
-                )
-            codes = np.array([domain.class_code_text(v) for v in raw_codes], dtype=object)
+            whole_field = land_use.uniqueValues(land_use.fields().indexOf(class_field))
+            codes = np.array(domain.class_code_texts(raw_codes, whole_field), dtype=object)
+            self._warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback)
             ridges = None
             if deduct:  # as stored: the engine reports empty or unreadable values by spot
                 ridges = np.array(arrays.attributes[domain.RIDGE_COEFFICIENT], dtype=object)
@@ -394,6 +381,36 @@ class ScreenSpots(EnforcementAlgorithm):
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
+        """Say so when class codes were read with a leading zero put back, and when that also
+        turned 201-205 into 0201-0205 rather than the 20x codes."""
+        padded = [
+            (raw, code) for raw, code in zip(raw_codes, codes) if code != domain.plain_code(raw)
+        ]
+        if not padded:
+            return
+        lost = padded[0]
+        feedback.reportError(
+            tr(
+                "{layer}: field {field} holds codes without their leading zero "
+                "(stored as numbers?); they are read with four digits ({value} as "
+                "{code})."
+            ).format(layer=label, field=class_field, value=lost[0], code=lost[1]),
+            fatalError=False,
+        )
+        town = next((code for _, code in padded if code[1:] in domain.TOWN_VILLAGE_CODES), None)
+        if town is not None:
+            feedback.reportError(
+                tr(
+                    "{layer}: field {field}: {value} is read as {code}, not as the 20x code "
+                    "of towns, villages and mines (construction land); if it is one, write the "
+                    "field's other codes with four digits (0101, not 101) so that the two can "
+                    "be told apart."
+                ).format(layer=label, field=class_field, value=town[1:], code=town),
+                fatalError=False,
+            )
+
     @staticmethod
     def _warn_if_misdecoded(arrays, layer_label, feedback) -> None:
         warning = misdecoded_text(arrays, layer_label)

@@ -1135,8 +1135,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
+      <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: field {field}: {value} is read as {code}, not as the 20x code of towns, villages and mines (construction land); if it is one, write the field's other codes with four digits (0101, not 101) so that the two can be told apart.</source>
+      <translation>{layer}：字段 {field} 中的 {value} 按 {code} 读取，而不是城镇村及工矿用地的 20x 编码（建设用地）；如果它是 20x 编码，请把该字段的其他编码写成四位（0101 而不是 101），以便区分。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1167,11 +1177,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
       <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
-      <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
