@@ -303,11 +303,21 @@ def test_cultivated_threshold_counts_only_outside_basic_farmland():
     assert f[domain.REVIEW_PRIORITY][0] == 1
 
 
+def nothing() -> LayerInput:
+    """A protection layer that was given but holds no feature."""
+    return plain([])
+
+
+def every_protection_layer(**layers) -> dict[str, LayerInput]:
+    return {key: nothing() for key in domain.PROTECTION_LAYERS} | layers
+
+
 def test_verdicts_approved_construction_and_other():
     lu = land_use([box(0, -100, 1000, 100), box(0, 100, 1000, 300)], ["0702", "0301"])
     ap = plain([box(0, -50, 96, 50)], ["批-9"])
     spots = [box(0, -50, 100, 50), box(200, -50, 300, 50), box(400, 150, 500, 250)]
-    f = run(spots, {domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap}).fields
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    f = run(spots, layers).fields
     assert f[domain.SUGGESTED_VERDICT].tolist() == [
         domain.SUGGEST_APPROVED,
         domain.SUGGEST_NO_CONCERN,
@@ -316,6 +326,78 @@ def test_verdicts_approved_construction_and_other():
     assert "96.0%" in f[domain.VERDICT_REASON][0]
     assert f["SFPZ"].tolist() == [True, False, False]
     assert f[domain.APPROVED_AREA + domain.MU_SUFFIX][0] == round(9600 / MU, 2)
+
+    # Without the red line and no-mining layers, construction land is not "of no concern":
+    # nothing was looked at that could have made it one.
+    del layers[domain.LAYER_RED_LINE], layers[domain.LAYER_NO_MINING]
+    f = run(spots, layers).fields
+    assert f[domain.SUGGESTED_VERDICT][1] == domain.SUGGEST_FIELD_CHECK
+    assert "未提供生态保护红线、禁采区图层" in f[domain.VERDICT_REASON][1]
+    assert "未涉及保护图层" not in f[domain.VERDICT_REASON][2]
+
+
+def test_a_mostly_approved_spot_is_approved_only_when_the_rest_is_clean():
+    """96 % approved: the 4 % outside the approval decides. Unapproved basic farmland or
+    cultivated land there, or any red line, asks for a field check (超占用地?); the share that
+    counts as "covered" is a setting."""
+    lu = land_use([box(-500, -500, 2000, 500)], ["0702"])
+    ap = plain([box(0, 0, 96, 100)], ["批-1"])
+    spot = box(0, 0, 100, 100)
+    rest = box(96, 0, 100, 100)  # 400 m² = 0.60 亩 outside the approval
+    cases = {
+        "clean": {},
+        "farmland": {domain.LAYER_BASIC_FARMLAND: plain([rest])},
+        "red line": {domain.LAYER_RED_LINE: plain([box(0, 0, 10, 10)])},  # inside the approval
+        "cultivated": {domain.LAYER_LAND_USE: land_use([box(-500, -500, 2000, 500)], ["0101"])},
+    }
+    got = {}
+    for name, extra in cases.items():
+        layers = every_protection_layer(
+            **{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap, **extra}
+        )
+        got[name] = run([spot], layers).fields
+    assert got["clean"][domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_APPROVED
+    for name in ("farmland", "red line", "cultivated"):
+        f = got[name]
+        assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK, name
+        assert "96.0%" in f[domain.VERDICT_REASON][0] and "核实" in f[domain.VERDICT_REASON][0]
+    assert "占用永久基本农田 0.60 亩" in got["farmland"][domain.VERDICT_REASON][0]
+    assert got["red line"][domain.REVIEW_PRIORITY][0] == 1
+    assert "占用耕地 0.60 亩（未批部分）" in got["cultivated"][domain.VERDICT_REASON][0]
+
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    strict = run([spot], layers, approval_share=0.99).fields
+    assert strict[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_NO_CONCERN  # construction land
+    assert "仅覆盖 96.0%" in strict[domain.VERDICT_REASON][0]
+
+
+def test_overlaps_that_a_report_shows_as_0_00_mu_do_not_make_a_spot_suspected():
+    """A boundary sliver of cultivated land or red line (under 0.005 亩 = 3.33 m²) is shown
+    and flagged, but is no occupation: the verdict counts what the report shows in 亩."""
+    lu = land_use([box(0, 0, 100, 100), box(100, 0, 200, 100)], ["0702", "0101"])
+    spots = [box(0, 0, 100.03, 100), box(0, 0, 100.04, 100)]  # 3.0 m² and 4.0 m² of 0101
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu})
+    f = run(spots, layers).fields
+    assert f[domain.CULTIVATED_AREA].tolist() == [3.0, 4.0]
+    assert f[domain.CULTIVATED_FLAG].tolist() == [True, True]
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [
+        domain.SUGGEST_NO_CONCERN,
+        domain.SUGGEST_ILLEGAL,
+    ]
+    assert "占用耕地 0.01 亩" in f[domain.VERDICT_REASON][1]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [4, 3]
+
+
+def test_the_reason_gives_the_cultivated_figure_the_referral_test_counts():
+    """14.5 亩 of cultivated land, 5 of them basic farmland: the 10 亩 test sees 9.5 亩, and
+    the reason says so, so a reader is not left wondering why no referral is flagged."""
+    width = 14.5 * MU / 100.0
+    lu = land_use([box(0, 0, width, 100)], ["0101"])
+    bf = plain([box(0, 0, 5 * MU / 100.0 - 0.1, 100)])  # just under 5 亩
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_BASIC_FARMLAND: bf})
+    f = run([box(0, 0, width, 100)], layers).fields
+    assert not f[domain.CRIMINAL_FLAG][0]
+    assert "占用耕地 14.50 亩，其中永久基本农田以外 9.51 亩" in f[domain.VERDICT_REASON][0]
 
 
 def test_cancellation_raises():

@@ -300,16 +300,20 @@ def test_no_mining_and_three_zone_overlaps_give_figures_flags_names_and_prioriti
     assert mine[domain.NO_MINING_AREA] == 4000.0
     assert mine["SFJCQ"] and mine["JCQMC"] == "淄川禁采区甲;禁采区乙"
     assert mine[domain.REVIEW_PRIORITY] == 2
-    assert mine[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL
+    # Land in a no-mining zone or in view is not taken by law: what it is used for is checked.
+    assert mine[domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
+    assert "核实是否采矿" in mine[domain.VERDICT_REASON]
     assert "涉及禁采区 6.00 亩" in mine[domain.VERDICT_REASON]
     assert zone[domain.THREE_ZONES_AREA] == 4000.0 and zone["SFSQLX"]
     assert zone["SQLXMC"] == "S102省道两侧"
     assert zone[domain.REVIEW_PRIORITY] == 3
-    assert zone[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL
+    assert zone[domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
     assert not mine["SFSQLX"] and not zone["SFJCQ"]
     assert mine[domain.THREE_ZONES_AREA] == zone[domain.NO_MINING_AREA] == 0.0
     assert none[domain.REVIEW_PRIORITY] == 4 and not none["JCQMC"] and not none["SQLXMC"]
-    assert none[domain.SUGGESTED_VERDICT] == domain.SUGGEST_NO_CONCERN
+    # No basic-farmland or red-line layer was given: nothing says the spot is of no concern.
+    assert none[domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
+    assert "未提供永久基本农田、生态保护红线图层" in none[domain.VERDICT_REASON]
 
 
 def test_input_fields_are_kept_whatever_the_key_is_called_and_whatever_they_clash_with(provider):

@@ -322,6 +322,14 @@ REVIEW_PRIORITY = "YXJ"  # 1 = review first
 CRIMINAL_FLAG = "SFXS"  # reaches the criminal-referral threshold
 GEOMETRY_NOTE = "JHWT"  # what was repaired or wrong with the geometry
 
+# Layers a spot must have been screened against before it can be "of no concern".
+PROTECTION_LAYERS = (
+    LAYER_BASIC_FARMLAND,
+    LAYER_RED_LINE,
+    LAYER_NO_MINING,
+    LAYER_THREE_ZONES,
+)
+
 SUGGEST_ILLEGAL = "疑似违法"
 SUGGEST_APPROVED = "已批准覆盖"
 SUGGEST_FIELD_CHECK = "需实地核查"

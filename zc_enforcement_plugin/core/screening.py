@@ -347,6 +347,7 @@ def screen_spots(
     is_cancelled: Callable[[], bool] | None = None,
     want_pieces: bool = False,
     text_measure: Callable[[str], int] = len,
+    approval_share: float = domain.APPROVAL_COVER_SHARE,
 ) -> ScreeningResult:
     """Screen spots against the protection layers (all in the measuring CRS).
 
@@ -542,6 +543,9 @@ def screen_spots(
         unions,
         gross_cult,
         cult_union,
+        set(layers),
+        approval_share,
+        deduct_ridges,
         origin,
         measuring_crs,
         method,
@@ -754,6 +758,9 @@ def _verdicts(
     unions: dict[str, np.ndarray],
     gross_cult: np.ndarray | None,
     cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    given: set[str],
+    approval_share: float,
+    deduct_ridges: bool,
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
@@ -765,7 +772,9 @@ def _verdicts(
     unapproved = area(layer ∩ spot − approvals), computed exactly for the few spots that have
     both; red line, no-mining and three-zone overlaps count whatever the approvals (an approval
     does not lift them). Criminal: unapproved basic farmland ≥ 5 亩, or unapproved cultivated
-    land outside basic farmland ≥ 10 亩 (gross of ridges), each rounded to 亩 with 2 decimals.
+    land outside basic farmland ≥ 10 亩 (gross of ridges), each rounded to 亩 with 2 decimals,
+    the figure a report shows. An overlap counts for the verdict only when it shows in the
+    report (≥ 0.01 亩): a sliver of 0.00 亩 along a boundary is digitising, not occupation.
     """
     n = len(spot_area)
     zero = np.zeros(n)
@@ -793,6 +802,10 @@ def _verdicts(
         out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
         return out
 
+    def mu(values: np.ndarray) -> np.ndarray:
+        """亩 as the reports show them: 2 decimals."""
+        return round_area(sqm_to_mu(np.asarray(values)))
+
     both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
     bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
     cult = gross_cult if gross_cult is not None else zero
@@ -801,83 +814,103 @@ def _verdicts(
     else:
         cult_unapp = cult
     # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
-    near = np.flatnonzero(round_area(sqm_to_mu(cult_unapp)) >= domain.CRIMINAL_CULTIVATED_MU)
+    near = np.flatnonzero(mu(cult_unapp) >= domain.CRIMINAL_CULTIVATED_MU)
     cult_other = (
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
-    bf_mu = round_area(sqm_to_mu(bf_unapp))
-    criminal = (bf_mu >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-        round_area(sqm_to_mu(cult_other)) >= domain.CRIMINAL_CULTIVATED_MU
+    criminal = (mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
     )
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
     mining_area = gross.get(domain.LAYER_NO_MINING, zero)
     zones_area = gross.get(domain.LAYER_THREE_ZONES, zero)
-    red, mining, zones = red_area > _TOL, mining_area > _TOL, zones_area > _TOL
-    bf_hit = bf_unapp > _TOL
-    cult_hit = cult_unapp > _TOL
+    # What the verdict counts: an overlap the report shows, at least 0.01 亩.
+    red, mining, zones = mu(red_area) > 0, mu(mining_area) > 0, mu(zones_area) > 0
+    bf_hit, cult_hit = mu(bf_unapp) > 0, mu(cult_unapp) > 0
     priority = np.full(n, 4, dtype=np.int64)
     priority[cult_hit | zones] = 3
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
-    covered = (ap_u is not None) & (share >= domain.APPROVAL_COVER_SHARE) & ~no_geom
-    # A spot mostly approved whose unapproved rest alone reaches a referral threshold is not
-    # "approved": the part outside the approval is what the case is about.
-    approved = covered & ~criminal
+    covered = (ap_u is not None) & (share >= approval_share) & ~no_geom
+    # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
+    # cultivated land there is land taken beyond the approval (超占用地), and an approval does
+    # not lift the red line. Such spots are checked in the field, or suspected when referable.
+    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit
     # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
     share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
-    def mu(values: np.ndarray) -> list[str]:
+    def mu_text(values: np.ndarray) -> list[str]:
         """Each area in m² as the 亩 text of the reason, all spots in one pass."""
-        return [f"{v:.2f} 亩" for v in round_area(sqm_to_mu(np.asarray(values))).tolist()]
+        return [f"{v:.2f} 亩" for v in mu(values).tolist()]
 
-    bf_mu_text, bf_unapp_mu_text = mu(bf), mu(bf_unapp)
-    cult_mu_text, cult_unapp_mu_text = mu(cult), mu(cult_unapp)
-    red_mu_text, mining_mu_text, zones_mu_text = mu(red_area), mu(mining_area), mu(zones_area)
+    bf_mu_text, bf_unapp_mu_text = mu_text(bf), mu_text(bf_unapp)
+    cult_mu_text, cult_unapp_mu_text = mu_text(cult), mu_text(cult_unapp)
+    cult_other_mu_text = mu_text(cult_other)
+    red_mu_text, mining_mu_text, zones_mu_text = (
+        mu_text(red_area),
+        mu_text(mining_area),
+        mu_text(zones_area),
+    )
 
     label = domain.LAYER_LABELS_ZH
     approvals = label[domain.LAYER_APPROVALS]
     zh = domain.LAND_GROUP_LABELS_ZH
+    ridges = "（含田坎）" if deduct_ridges else ""  # the test takes the gross figure
+    # A spot is "of no concern" only against every layer that could have made it one.
+    not_given = [label[key] for key in domain.PROTECTION_LAYERS if key not in given]
+    unknown = f"未提供{'、'.join(not_given)}图层，无法排除" if not_given else ""
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
     reason: list[list[str]] = [[] for _ in range(n)]
     for i in range(n):
         if no_geom[i]:
             reason[i] = ["图斑几何为空，无法筛查"]
             continue
-        touched = []
+        taken = []  # occupation that makes a spot suspected on its own
         if bf_hit[i]:
             extra = f"（其中未批 {bf_unapp_mu_text[i]}）" if bf_unapp[i] < bf[i] - _TOL else ""
-            touched.append(f"占用{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}{extra}")
+            taken.append(f"占用{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}{extra}")
         if red[i]:
-            touched.append(f"涉及{label[domain.LAYER_RED_LINE]} {red_mu_text[i]}")
-        if mining[i]:
-            touched.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
+            taken.append(f"涉及{label[domain.LAYER_RED_LINE]} {red_mu_text[i]}")
         if cult_hit[i]:
-            touched.append(
-                f"占用{zh[domain.LAND_GROUP_CULTIVATED]} {cult_unapp_mu_text[i]}（未批部分）"
+            cultivated = f"占用{zh[domain.LAND_GROUP_CULTIVATED]}"
+            clause = (
+                f"{cultivated} {cult_unapp_mu_text[i]}{ridges}（未批部分）"
                 if cult_unapp[i] < cult[i] - _TOL
-                else f"占用{zh[domain.LAND_GROUP_CULTIVATED]} {cult_mu_text[i]}"
+                else f"{cultivated} {cult_mu_text[i]}{ridges}"
             )
-        if zones[i]:
-            touched.append(f"涉及{label[domain.LAYER_THREE_ZONES]} {zones_mu_text[i]}")
+            if cult_other[i] < cult_unapp[i] - _TOL:  # the part the 10 亩 test counts
+                clause += f"，其中永久基本农田以外 {cult_other_mu_text[i]}"
+            taken.append(clause)
         if criminal[i]:
-            touched.append("达到刑事移送标准")
+            taken.append("达到刑事移送标准")
+        mining_use = []  # land in these zones is not taken by law; what it is used for matters
+        if mining[i]:
+            mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
+        if zones[i]:
+            mining_use.append(f"涉及{label[domain.LAYER_THREE_ZONES]} {zones_mu_text[i]}")
         if approved[i]:
             verdict[i] = domain.SUGGEST_APPROVED
-            reason[i] = [f"{approvals}覆盖 {share_text[i]}", *touched]
+            reason[i] = [f"{approvals}覆盖 {share_text[i]}", *mining_use]
             continue
         if ap_u is None:
             cover = "未提供批准用地图层"
         elif covered[i]:
-            cover = f"{approvals}覆盖 {share_text[i]}，但未批部分达到刑事移送标准"
+            cover = f"{approvals}覆盖 {share_text[i]}，未批部分见上"
         elif ap[i] > _TOL:
             cover = f"{approvals}仅覆盖 {share_text[i]}"
         else:
             cover = "未被批准用地覆盖"
-        if touched:
+        if taken and (criminal[i] or not covered[i]):
             verdict[i] = domain.SUGGEST_ILLEGAL
-            reason[i] = [*touched, cover]
+            reason[i] = [*taken, *mining_use, cover]
+            continue
+        if taken:  # mostly approved: is the rest taken beyond the approval, or allowed?
+            reason[i] = [*taken, *mining_use, cover, "核实是否超出批准范围或属红线内允许的活动"]
+            continue
+        if mining_use:
+            reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
             reason[i] = ["未提供土地利用现状图层，无法排除占用耕地", cover]
@@ -891,10 +924,14 @@ def _verdicts(
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
             other.append(f"未调查/无法归类 {fields[domain.UNSURVEYED_AREA][i]:.2f} m²")
         if other:
-            reason[i] = [*other, "未涉及保护图层", cover]
+            reason[i] = [*other, unknown or "未涉及保护图层", cover]
+        elif unknown:
+            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}", unknown]
         else:
             verdict[i] = domain.SUGGEST_NO_CONCERN
             reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"]
+            if ap[i] > _TOL:
+                reason[i].append(cover)
     fields[domain.SUGGESTED_VERDICT] = verdict
     fields[domain.REVIEW_PRIORITY] = priority
     fields[domain.CRIMINAL_FLAG] = criminal & ~no_geom
