@@ -30,3 +30,35 @@ def test_chinese_catalogue_is_used(qgis_app):
     finally:
         QCoreApplication.removeTranslator(translator)
     assert tr("Screen spots") == "Screen spots"
+
+
+def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
+    """QGIS's language list offers 简体中文 as zh-Hans, not zh_CN; systems say zh_CN.UTF-8."""
+    from qgis.core import QgsSettings
+
+    from zc_enforcement_plugin.i18n import catalogue_for, user_locale
+
+    chinese = I18N_DIR / "zc_enforcement_zh_CN.qm"
+    for name in ("zh_CN", "zh-Hans", "zh_Hans", "zh-CN", "zh_CN.UTF-8", "zh", "zh_SG", "zh-Hant"):
+        assert catalogue_for(name) == chinese, name
+    for name in ("en_US", "en", "C", "de-DE", ""):
+        assert catalogue_for(name) is None, name
+
+    settings = QgsSettings()
+    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh-Hans")  # what QGIS stores for 简体中文
+    try:
+        assert user_locale() == "zh-Hans"
+        translator = install_translator()
+        assert translator is not None
+        try:
+            assert tr("Screen spots") == "图斑叠加筛查"
+        finally:
+            QCoreApplication.removeTranslator(translator)
+    finally:
+        for key, value in zip(("locale/overrideFlag", "locale/userLocale"), saved):
+            if value is None:
+                settings.remove(key)
+            else:
+                settings.setValue(key, value)

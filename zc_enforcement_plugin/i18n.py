@@ -24,13 +24,25 @@ def user_locale() -> str:
     return QLocale().name()
 
 
+def catalogue_for(locale: str) -> Path | None:
+    """The shipped catalogue for a locale name as QGIS or the system gives it, or None.
+
+    QGIS names its Chinese interface zh-Hans (its Options list offers no zh_CN), the system
+    says zh_CN.UTF-8 or zh_SG: every Chinese locale gets the one Chinese catalogue, which is
+    what a Chinese user reads best whatever script variant they chose.
+    """
+    name = locale.split(".")[0].replace("-", "_")
+    for candidate in (name, name[:2], "zh_CN" if name[:2].lower() == "zh" else ""):
+        qm = I18N_DIR / f"zc_enforcement_{candidate}.qm"
+        if candidate and qm.exists():
+            return qm
+    return None
+
+
 def install_translator(locale: str | None = None) -> QTranslator | None:
     """Load the plugin's catalogue for the locale; returns the translator to remove at unload."""
-    locale = locale or user_locale()
-    qm = I18N_DIR / f"zc_enforcement_{locale}.qm"
-    if not qm.exists():
-        qm = I18N_DIR / f"zc_enforcement_{locale[:2]}.qm"
-    if not qm.exists():
+    qm = catalogue_for(locale or user_locale())
+    if qm is None:
         return None
     translator = QTranslator()
     if not translator.load(str(qm)):
