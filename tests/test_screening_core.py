@@ -530,3 +530,19 @@ def test_threads_never_share_a_spot():
         owners = [set(groups[chunk].tolist()) for chunk in chunks]
         for g in set(groups.tolist()):
             assert sum(g in owner for owner in owners) == 1, g
+
+
+def test_coordinates_that_are_not_numbers():
+    """A spot is kept with zero areas and a note; a protection feature stops the run, named."""
+    nan_spot = shapely.from_wkt(f"POLYGON(({X0} {Y0},{X0 + 10} {Y0},{X0} NaN,{X0} {Y0}))")
+    lu = land_use([box(-10, -10, 200, 200)], ["0101"])
+    f = run([box(0, 0, 100, 100), nan_spot], {domain.LAYER_LAND_USE: lu}).fields
+    assert f[domain.SPOT_AREA].tolist() == [10000.0, 0.0]
+    assert "NaN" in f[domain.GEOMETRY_NOTE][1]
+
+    inf_parcel = shapely.from_wkt(f"POLYGON(({X0} {Y0},{X0 + 10} {Y0},{X0} Infinity,{X0} {Y0}))")
+    with pytest.raises(ValueError, match="P1"):
+        run(
+            [box(0, 0, 100, 100)],
+            {domain.LAYER_LAND_USE: land_use([box(0, 0, 9, 9), inf_parcel], ["0101", "0101"])},
+        )

@@ -901,3 +901,57 @@ def test_unions_of_spots_with_very_different_numbers_of_pieces_are_right():
     for i in range(len(counts)):
         expected = shapely.union_all(geoms[spot == i])
         assert shapely.equals(got[i], expected), i
+
+
+# --- coordinates that are not numbers ------------------------------------------------------------
+def _with_a_bad_vertex(layer, key_field, key, value):
+    """Set one vertex of the feature `key` to NaN or infinity (no WKT reader takes them)."""
+    from qgis.core import QgsGeometry, QgsLineString, QgsPoint, QgsPolygon
+
+    ring = QgsLineString(
+        [
+            QgsPoint(X0 + 200, Y0),
+            QgsPoint(X0 + 300, Y0),
+            QgsPoint(value, Y0 + 100),
+            QgsPoint(X0 + 200, Y0 + 100),
+            QgsPoint(X0 + 200, Y0),
+        ]
+    )
+    polygon = QgsPolygon()
+    polygon.setExteriorRing(ring)
+    fid = next(f.id() for f in layer.getFeatures() if f[key_field] == key)
+    assert layer.dataProvider().changeGeometryValues({fid: QgsGeometry(polygon)})
+    return fid
+
+
+def test_a_spot_with_a_nan_coordinate_is_kept_flagged_and_named(provider):
+    spots = memory_layer([(square(0, 0, 100), ["OK1"]), (None, ["NAN1"])], SPOT_FIELDS)
+    _with_a_bad_vertex(spots, domain.SPOT_NUMBER, "NAN1", float("nan"))
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 400, 110), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1}, log)["OUTPUT"])
+
+    assert out["OK1"][domain.SPOT_AREA] == 10000.0
+    bad = out["NAN1"]
+    assert bad[domain.SPOT_AREA] == 0 and bad[domain.CULTIVATED_AREA] == 0
+    assert "NaN" in bad[domain.GEOMETRY_NOTE]
+    assert any("NAN1" in m and "NaN" in m for m in log.messages), log.messages
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_protection_feature_with_a_coordinate_not_a_number_stops_naming_it(provider, value):
+    spots = memory_layer([(rectangle(0, 0, 400, 100), ["S1"])], SPOT_FIELDS)  # meets both
+    red = memory_layer(
+        [(square(0, 0, 50), ["甲"]), (square(0, 0, 50), ["乙"])],
+        f"field={domain.RED_LINE_NAME}:string",
+        name="红线_坏坐标",
+    )
+    fid = _with_a_bad_vertex(red, domain.RED_LINE_NAME, "乙", value)
+    log = Log()
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "RED_LINE": red}, log)
+    message = str(error.value)
+    assert "红线_坏坐标" in message and str(fid) in message and "NaN" in message, message
+    assert "Traceback" not in message

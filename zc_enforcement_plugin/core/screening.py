@@ -147,6 +147,15 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out, bad, reasons
 
 
+def unusable_coordinates(geoms: np.ndarray) -> np.ndarray:
+    """Whether each geometry holds a coordinate that is not a finite number (NaN, ±inf): GEOS
+    cannot repair or overlay it, and its area would be NaN. The area tells, at GEOS speed."""
+    geoms = np.asarray(geoms, dtype=object)
+    with np.errstate(invalid="ignore", over="ignore"):
+        area = shapely.area(geoms)
+    return ~shapely.is_missing(geoms) & ~np.isfinite(area)
+
+
 def search_boxes(geoms: np.ndarray) -> np.ndarray:
     """(minx, miny, maxx, maxy) of every coordinate of each geometry, NaN where it has none:
     where to look for a spot's protection features. Not the GEOS envelope, which is the
@@ -205,6 +214,13 @@ def _overlay(
 ) -> tuple[_Overlay, np.ndarray, np.ndarray]:
     """Spot ∩ feature pieces of one layer; also (repaired feature index, reason) for notes."""
     geoms = np.asarray(layer.geoms, dtype=object)
+    unusable = np.flatnonzero(unusable_coordinates(geoms))
+    if len(unusable):  # a feature GEOS cannot take: said, not a traceback
+        names = _feature_names(layer)
+        raise ValueError(
+            f"{len(unusable)} 个要素（{names[unusable[0]]} 等）的坐标含非数值（NaN 或无穷大）"
+            f" / {len(unusable)} features have coordinates that are not numbers"
+        )
     # One bulk bounding-box query in the original coordinates: only features near a spot are
     # repaired and shifted, not the whole layer.
     s, f = shapely.STRtree(geoms).query(spots_global)
@@ -396,8 +412,13 @@ def screen_spots(
     uniq, counts = np.unique(np.array(keys, dtype=object).astype(str), return_counts=True)
     for key in uniq[counts > 1]:
         messages.append(f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留")
-    missing = shapely.is_missing(spots_in)
-    empty_in = ~missing & shapely.is_empty(spots_in)
+    unusable = unusable_coordinates(spots_in)
+    for i in np.flatnonzero(unusable).tolist():
+        notes[i].append("坐标含非数值（NaN 或无穷大）")
+        messages.append(f"图斑 {keys[i]}：坐标含非数值（NaN 或无穷大），无法量算，面积记为 0")
+    spots_in = np.where(unusable, None, spots_in)
+    missing = shapely.is_missing(spots_in) & ~unusable
+    empty_in = ~missing & ~unusable & shapely.is_empty(spots_in)
     spots_global, bad, reasons = _repair(spots_in)
     for i, reason in zip(bad.tolist(), reasons.tolist()):
         notes[i].append(f"已修复无效几何：{reason}")

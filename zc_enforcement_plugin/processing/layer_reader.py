@@ -19,7 +19,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..core import gpkg_read, reproject, spot_files
+from ..core import gpkg_read, reproject, screening, spot_files
 from ..i18n import tr
 from .base import fail
 
@@ -47,6 +47,7 @@ def read_source(
     feedback=None,
     whole_file_layer: QgsVectorLayer | None = None,
     near_boxes: np.ndarray | None = None,
+    keep_unusable: bool = False,
 ) -> SourceArrays:
     """Read geometries (transformed) and the named fields of every feature of a source.
 
@@ -56,6 +57,8 @@ def read_source(
     limit); a file layer is then read in bulk through GDAL.
     near_boxes: (minx, miny, maxx, maxy) rows in destination_crs; when given, only features
     whose bounding box may meet one of them are needed (others may still be returned).
+    A feature with a coordinate that is not a number (NaN, infinite) stops the read, naming
+    it, unless keep_unusable (spots: the engine keeps and flags them).
     """
     if not source.sourceCrs().isValid():
         raise fail(
@@ -86,6 +89,14 @@ def read_source(
         arrays = _read_through_gdal(whole_file_layer, fields, search_boxes, is_cancelled)
     if arrays is None:
         arrays = _read_features(source, fields, search_boxes, feedback)
+    unusable = np.flatnonzero(screening.unusable_coordinates(arrays.geoms))
+    if len(unusable) and not keep_unusable:
+        raise fail(
+            tr(
+                "Layer {layer}: {count} features have coordinates that are not numbers (NaN or "
+                "infinite), e.g. feature {fid}: correct or delete them and run again."
+            ).format(layer=layer_label, count=len(unusable), fid=arrays.feature_ids[unusable[0]])
+        )
     if crs_pair is None:
         return arrays
     return _brought_over(arrays, source, destination_crs, crs_pair, search_boxes, layer_label)

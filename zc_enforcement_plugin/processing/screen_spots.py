@@ -251,6 +251,7 @@ class ScreenSpots(EnforcementAlgorithm):
             measuring_crs,
             feedback=read_span(),
             whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
+            keep_unusable=True,  # kept and flagged by the engine, like empty geometry
         )
         if feedback.isCanceled():
             return {}

@@ -705,6 +705,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>Layer {layer}: {count} features have coordinates that are not numbers (NaN or infinite), e.g. feature {fid}: correct or delete them and run again.</source>
+      <translation>图层 {layer}：有 {count} 个要素的坐标含非数值（NaN 或无穷大），例如要素 {fid}：请修正或删除后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
       <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
     </message>
