@@ -955,3 +955,70 @@ def test_a_protection_feature_with_a_coordinate_not_a_number_stops_naming_it(pro
     message = str(error.value)
     assert "红线_坏坐标" in message and str(fid) in message and "NaN" in message, message
     assert "Traceback" not in message
+
+
+def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, tmp_path):
+    """GeoJSON takes any geometry per feature; QGIS types the layer by its first one."""
+
+    def square_ll(lon, lat, d=0.001):
+        return [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]
+
+    lon, lat = 117.9, 36.6
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"JCBH": "G1"},
+                "geometry": {"type": "Polygon", "coordinates": square_ll(lon, lat)},
+            },
+            {
+                "type": "Feature",
+                "properties": {"JCBH": "G2"},
+                "geometry": {"type": "Point", "coordinates": [lon + 0.01, lat]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"JCBH": "G3"},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [[lon, lat], [lon + 0.01, lat + 0.01]],
+                },
+            },
+            {"type": "Feature", "properties": {"JCBH": "G4"}, "geometry": None},
+        ],
+    }
+    path = tmp_path / "mixed.geojson"
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    log = Log()
+    result = run({"SPOTS": str(path), "OUTPUT": str(tmp_path / "out.gpkg")}, log)
+    out = by_key(QgsVectorLayer(result["OUTPUT"], "out", "ogr"))
+    assert sorted(out) == ["G1", "G2", "G3", "G4"]  # every spot kept
+    assert out["G1"][domain.SPOT_AREA] > 9000 and not out["G1"].geometry().isNull()
+    for key in ("G2", "G3"):
+        assert out[key][domain.SPOT_AREA] == 0 and out[key].geometry().isEmpty()
+    said = [m for m in log.messages if "G2" in m and "G3" in m]
+    assert said and "Point" in said[0] and "LineString" in said[0], log.messages
+
+
+def test_a_table_without_geometry_stops_naming_it(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    table = QgsVectorLayer(f"None?field={domain.RED_LINE_NAME}:string", "红线属性表", "memory")
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "RED_LINE": table})
+    message = str(error.value)
+    assert "红线属性表" in message and "without geometry" in message, message
+
+
+def test_an_empty_protection_layer_is_said_to_be_empty_not_far_away(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    fields = f"field={domain.RED_LINE_NAME}:string"
+    empty = memory_layer([], fields, name="空红线")
+    no_geometry = memory_layer([(None, ["甲"]), (None, ["乙"])], fields, name="无几何红线")
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "RED_LINE": empty, "NO_MINING": no_geometry}, log)["OUTPUT"])
+    assert out["S1"][domain.RED_LINE_AREA] == 0
+    for name, count in (("空红线", 0), ("无几何红线", 2)):
+        said = [m for m in log.messages if name in m]
+        assert len(said) == 1 and f"({count} features)" in said[0], log.messages
+        assert "coordinate reference system" not in said[0]

@@ -75,6 +75,7 @@ OVERLAY_LABEL_FIELDS = {
 _READ_SHARE = 20.0
 # Where the overlay's share ends: writing the outputs takes the rest, and can be cancelled.
 _OVERLAY_END = 90.0
+POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
 # Features written between two looks at the cancel button.
 _CANCEL_EVERY = 500
 
@@ -465,6 +466,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
             )
         kind = QgsWkbTypes.geometryType(source.wkbType())
+        if kind == QgsWkbTypes.GeometryType.NullGeometry:
+            raise fail(
+                tr("Layer {layer} is a table without geometry; screening needs polygons.").format(
+                    layer=label
+                )
+            )
         if kind in (QgsWkbTypes.GeometryType.PointGeometry, QgsWkbTypes.GeometryType.LineGeometry):
             points = kind == QgsWkbTypes.GeometryType.PointGeometry
             raise fail(
@@ -598,6 +605,16 @@ class ScreenSpots(EnforcementAlgorithm):
             feature_boxes[:, 2:] >= low, axis=1
         )
         if not near.any():
+            count = source.featureCount()
+            if count == 0 or source.sourceExtent().isEmpty():
+                feedback.reportError(
+                    tr(
+                        "Layer {layer} has no feature with a geometry ({count} features): its "
+                        "areas are all 0. Was the right layer given?"
+                    ).format(layer=label, count=max(count, 0)),
+                    fatalError=False,
+                )
+                return
             feedback.reportError(
                 tr(
                     "Layer {layer} does not reach any spot: its features lie outside the spots' "
@@ -697,6 +714,13 @@ class ScreenSpots(EnforcementAlgorithm):
                         ).format(fid=feature.id(), layer=spots_label)
                     )
                 # The input feature itself, widened: its geometry is not copied again.
+                geometry = feature.geometry()
+                if not geometry.isNull() and geometry.type() != POLYGONS:
+                    # A stray point or line among the spots (GeoJSON, a generic GeoPackage
+                    # layer): a polygon output cannot hold it, and the run must not be lost.
+                    kind = QgsWkbTypes.displayString(geometry.wkbType())
+                    not_polygons.append(f"{keys[row]}（{kind}）")
+                    feature.clearGeometry()
                 attributes = feature.attributes()
                 for i in texts if shapefile else ():
                     value = attributes[i]
@@ -707,8 +731,17 @@ class ScreenSpots(EnforcementAlgorithm):
                 feature.setAttributes(attributes + list(results[row]))
                 yield feature
 
+        not_polygons: list[str] = []
         add_features(sink, widened(), self.OUTPUT)
         span.setProgress(100.0)
+        if not_polygons:
+            feedback.reportError(
+                tr(
+                    "{count} spots are not polygons: {spots}. They are kept with zero areas and "
+                    "written without geometry."
+                ).format(count=len(not_polygons), spots="，".join(not_polygons[:10])),
+                fatalError=False,
+            )
         if cut:
             feedback.reportError(
                 tr(

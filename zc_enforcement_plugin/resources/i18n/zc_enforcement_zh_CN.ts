@@ -1165,6 +1165,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} is a table without geometry; screening needs polygons.</source>
+      <translation>图层 {layer} 是没有几何的属性表；筛查需要面图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Layer {layer} holds {kind} ({type}); screening needs polygons.</source>
       <translation>图层 {layer} 为{kind}图层（{type}），筛查需要面图层。</translation>
     </message>
@@ -1177,6 +1182,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>A Shapefile field name holds at most 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
       <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1207,6 +1217,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
       <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} has no feature with a geometry ({count} features): its areas are all 0. Was the right layer given?</source>
+      <translation>图层 {layer} 没有带几何的要素（共 {count} 个要素）：其面积均为 0。是否选错了图层？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
