@@ -1022,3 +1022,34 @@ def test_an_empty_protection_layer_is_said_to_be_empty_not_far_away(provider):
         said = [m for m in log.messages if name in m]
         assert len(said) == 1 and f"({count} features)" in said[0], log.messages
         assert "coordinate reference system" not in said[0]
+
+
+def test_a_spot_field_named_fid_is_written_to_a_geopackage_under_another_name(provider, tmp_path):
+    """A layer once saved from a GeoPackage keeps its fid as a plain field; merged, the values
+    repeat; GDAL would take them for the GeoPackage's own feature ids and refuse them."""
+    spots = memory_layer(
+        [(square(0, 0, 100), ["A", 1]), (square(200, 0, 100), ["B", 1]), (None, ["C", None])],
+        f"{SPOT_FIELDS}&field=fid:integer&field=fid_1:string",
+    )
+    log = Log()
+    result = run({"SPOTS": spots, "OUTPUT": str(tmp_path / "out.gpkg")}, log)
+    out = QgsVectorLayer(result["OUTPUT"], "out", "ogr")
+    rows = {f[domain.SPOT_NUMBER]: f for f in out.getFeatures()}
+    assert sorted(rows) == ["A", "B", "C"]
+    assert [rows[k]["fid_2"] for k in "ABC"] == [1, 1, None]  # the values, unchanged
+    assert rows["A"][domain.SPOT_AREA] > 9000
+    assert any("fid_2" in m for m in log.messages), log.messages
+
+
+def test_screening_a_screened_layer_says_where_the_new_results_are(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    first = run({"SPOTS": spots})["OUTPUT"]
+    red = memory_layer([(square(0, 0, 100), ["甲"])], f"field={domain.RED_LINE_NAME}:string")
+    log = Log()
+    again = run({"SPOTS": first, "RED_LINE": red, "AREA_METHOD": 1}, log)["OUTPUT"]
+    row = next(again.getFeatures())
+    assert row[domain.RED_LINE_AREA] is None or row[domain.RED_LINE_AREA] != 10000.0  # kept
+    renamed = domain.RED_LINE_AREA + "_2"
+    assert renamed in again.fields().names() and row[renamed] == 10000.0
+    said = [m for m in log.messages if f"{domain.RED_LINE_AREA} → {renamed}" in m]
+    assert said, log.messages

@@ -662,6 +662,50 @@ class ScreenSpots(EnforcementAlgorithm):
             )
         return out
 
+    @staticmethod
+    def _warn_if_screened_before(fields: QgsFields, result_fields: QgsFields, feedback) -> None:
+        """Say where this run's results went when the spots already hold fields of the same
+        names (a layer screened before): left unsaid, the old figures would be read as new."""
+        first = fields.count() - result_fields.count()
+        moved = [
+            f"{result_fields[i].name()} → {fields[first + i].name()}"
+            for i in range(result_fields.count())
+            if fields[first + i].name() != result_fields[i].name()
+        ]
+        if moved:
+            feedback.reportError(
+                tr(
+                    "The spots already hold result fields (screened before?): they are kept as "
+                    "they were, and this run's results are in renamed fields: {names}. Screen "
+                    "the original spot layer to get the standard names."
+                ).format(names="，".join(moved)),
+                fatalError=False,
+            )
+
+    @staticmethod
+    def _geopackage_fields(fields: QgsFields, feedback) -> QgsFields:
+        """A GeoPackage keeps its feature id in a column named fid: a spot field of that name
+        (a layer once saved from a GeoPackage) would clash with it, or fail when it is not a
+        unique integer. It is written under the first free name fid_1, fid_2, ..., said."""
+        taken = {name.lower() for name in fields.names()}
+        out = QgsFields()
+        for field in fields:
+            copy = QgsField(field)
+            if field.name().lower() == "fid":
+                number = 1
+                while f"fid_{number}" in taken:
+                    number += 1
+                copy.setName(f"fid_{number}")
+                taken.add(copy.name())
+                feedback.pushWarning(
+                    tr(
+                        "The spots have a field {field}, which a GeoPackage keeps for its own "
+                        "feature ids: it is written as {name}, its values unchanged."
+                    ).format(field=field.name(), name=copy.name())
+                )
+            out.append(copy)
+        return out
+
     def _write_spots(
         self,
         parameters,
@@ -679,8 +723,12 @@ class ScreenSpots(EnforcementAlgorithm):
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
+        self._warn_if_screened_before(fields, result_fields, feedback)
         if shapefile:
             fields = self._shapefile_fields(fields, feedback)
+        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
+        if ".gpkg" in destination.lower():
+            fields = self._geopackage_fields(fields, feedback)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
         )

@@ -1185,6 +1185,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>The spots already hold result fields (screened before?): they are kept as they were, and this run's results are in renamed fields: {names}. Screen the original spot layer to get the standard names.</source>
+      <translation>图斑图层已含有筛查结果字段（曾筛查过？）：原字段保持不变，本次结果写入改名后的字段：{names}。如需标准字段名，请对原始图斑图层进行筛查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
       <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
     </message>
@@ -1222,6 +1227,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Layer {layer} has no feature with a geometry ({count} features): its areas are all 0. Was the right layer given?</source>
       <translation>图层 {layer} 没有带几何的要素（共 {count} 个要素）：其面积均为 0。是否选错了图层？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>The spots have a field {field}, which a GeoPackage keeps for its own feature ids: it is written as {name}, its values unchanged.</source>
+      <translation>图斑含有字段 {field}，GeoPackage 将该名称留作要素号：该字段改名为 {name} 写出，取值不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
