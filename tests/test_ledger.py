@@ -727,6 +727,15 @@ def test_a_geopackage_in_another_crs_is_transformed_and_reported(tmp_path):
     assert [r.source_index for r in records] == list(range(1, len(records) + 1))
 
 
+def test_a_spot_file_on_beijing_1954_is_refused_not_moved_by_a_guess(tmp_path):
+    """PROJ has no Beijing 1954 -> CGCS2000 shift, only a 'ballpark' of none: ~70 m off here."""
+    path = tmp_path / "bj54.gpkg"
+    _write_spot_file(path, None, crs="EPSG:2415", driver="GPKG", offset=(X0, Y0))
+    with pytest.raises(SpotFileError) as refused:
+        read_spot_file(path)
+    assert "bj54.gpkg" in str(refused.value) and "Beijing 1954" in str(refused.value)
+
+
 def test_a_spot_file_in_lon_lat_keeps_its_edges_as_a_screened_layer_does(tmp_path):
     # The same spot must reach the ledger with the same outline whether it was screened in QGIS
     # or imported from its file: both densify its edges before the transform (core.reproject).

@@ -1053,3 +1053,20 @@ def test_screening_a_screened_layer_says_where_the_new_results_are(provider):
     assert renamed in again.fields().names() and row[renamed] == 10000.0
     said = [m for m in log.messages if f"{domain.RED_LINE_AREA} → {renamed}" in m]
     assert said, log.messages
+
+
+@pytest.mark.parametrize("epsg, datum", [(2415, "Beijing 1954"), (2363, "Xian 1980")])
+def test_a_layer_on_an_old_datum_stops_rather_than_move_by_a_guess(provider, epsg, datum):
+    """PROJ moves Beijing 1954 and Xian 1980 to CGCS2000 by a 'ballpark' of no shift: the
+    basic farmland under a spot then lands tens of metres away (here 72 m) and areas shrink."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    farmland = memory_layer(
+        [(square(0, 0, 100), ["B1"])],
+        f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+        crs=f"EPSG:{epsg}",
+        name="基本农田_旧坐标",
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "BASIC_FARMLAND": farmland})
+    message = str(error.value)
+    assert "基本农田_旧坐标" in message and datum in message and f"EPSG:{epsg}" in message

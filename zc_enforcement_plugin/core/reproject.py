@@ -110,6 +110,19 @@ def boxes_in_source(boxes: np.ndarray, source: CRS, target: CRS) -> np.ndarray |
     return out + np.column_stack([-margin, -margin, margin, margin])
 
 
+def guessed_datum(source: CRS, target: CRS) -> str | None:
+    """The datum PROJ can only move to the target's by a guess ("ballpark": no shift at all),
+    e.g. "Beijing 1954" or "Xian 1980", whose offsets from CGCS2000 are metres to tens of
+    metres and need the bureau's own parameters; None when the move is known. WGS 84 is not
+    reported: it stays within about a metre of CGCS2000, the accepted practice for GPS."""
+    description = Transformer.from_crs(source, target, always_xy=True).description or ""
+    for step in description.split(" + "):
+        if step.startswith("Ballpark geographic offset from "):
+            datum = step.removeprefix("Ballpark geographic offset from ").split(" to ")[0]
+            return None if datum.startswith("WGS 84") else datum
+    return None
+
+
 def to_crs(
     geoms: np.ndarray, source: CRS, target: CRS, source_boxes: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

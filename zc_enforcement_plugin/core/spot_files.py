@@ -205,6 +205,14 @@ def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
     report.source_crs = source_crs.to_string()
     if source_crs.to_epsg(min_confidence=70) == ls.LEDGER_SRS_ID:
         return None
+    datum = reproject.guessed_datum(source_crs, CRS.from_epsg(ls.LEDGER_SRS_ID))
+    if datum is not None:
+        raise SpotFileError(
+            f"{path} 的坐标系为 {source_crs.name}，其基准（{datum}）到 CGCS2000 没有已知转换，"
+            f"只能粗略估计（可差数十米）：请先用本局的转换参数转换到 CGCS2000 / {path} is in "
+            f"{source_crs.name}: PROJ knows no transformation from {datum} to CGCS2000, only a "
+            "guess tens of metres off; convert it with the bureau's parameters first"
+        )
     report.transformed = True
     report.warnings.append(
         ImportIssue(

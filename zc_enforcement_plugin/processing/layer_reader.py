@@ -81,6 +81,20 @@ def read_source(
     search_boxes = near_boxes  # in the layer's own CRS; None: every feature is read
     if source.sourceCrs() != destination_crs:
         crs_pair = (_pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs))
+        datum = reproject.guessed_datum(*crs_pair)
+        if datum is not None:  # a guess moves features metres to tens of metres
+            raise fail(
+                tr(
+                    "Layer {layer} is in {crs}: PROJ knows no transformation from its datum "
+                    "({datum}) to CGCS2000, only a guess that can be tens of metres off. "
+                    "Convert the layer to CGCS2000 with the bureau's transformation parameters "
+                    "first."
+                ).format(
+                    layer=layer_label,
+                    crs=source.sourceCrs().authid() or source.sourceCrs().description(),
+                    datum=datum,
+                )
+            )
         if near_boxes is not None:
             search_boxes = reproject.boxes_in_source(near_boxes, *crs_pair)
     arrays = None

@@ -719,6 +719,11 @@
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>Layer {layer} is in {crs}: PROJ knows no transformation from its datum ({datum}) to CGCS2000, only a guess that can be tens of metres off. Convert the layer to CGCS2000 with the bureau's transformation parameters first.</source>
+      <translation>图层 {layer} 的坐标系为 {crs}：PROJ 没有从其基准（{datum}）到 CGCS2000 的已知转换，只能粗略估计，可能相差数十米。请先用本局的转换参数将该图层转换到 CGCS2000。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Record a patrol</source>
       <translation>登记巡查</translation>
