@@ -345,6 +345,56 @@ def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
     assert not [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
 
 
+@pytest.mark.parametrize("written, read", [("GBK", None), ("UTF-8", "GBK")])
+def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_path, written, read):
+    """Digits-only spot numbers, Chinese in other fields: a GBK Shapefile read as UTF-8 (no
+    .cpg), or a UTF-8 one read as GBK (a .cpg saying 936) garbles those fields; the log says
+    which field and feature, though screening read only the key field."""
+    import processing
+    from qgis.core import QgsProcessingFeedback, QgsVectorFileWriter
+
+    spots = memory_layer(
+        [
+            (square(0, 0, 10), ["370302001", "淄川区昆仑镇"]),
+            (square(50, 0, 10), ["370302002", "寨里镇"]),
+        ],
+        f"field={domain.SPOT_NUMBER}:string&field=XZMC:string",
+    )
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = written
+    path = tmp_path / "spots.shp"
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        spots, str(path), QgsProject.instance().transformContext(), options
+    )
+    path.with_suffix(".cpg").unlink()
+    layer = QgsVectorLayer(str(path), "spots_town", "ogr")
+    if read:
+        layer.setProviderEncoding(read)
+    assert next(layer.getFeatures())["XZMC"] != "淄川区昆仑镇"  # garbled, as a user gets it
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors = []
+
+        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+            self.errors.append(error)
+
+    log = Log()
+    out = processing.run(
+        "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
+    )["OUTPUT"]
+    assert out.featureCount() == 2
+    said = [e for e in log.errors if "spots_town" in e and "XZMC" in e]
+    assert len(said) == 1, log.errors
+    assert (written == "UTF-8") == ("淄川区昆仑镇" in said[0] or "寨里镇" in said[0])
+    # Read right, nothing is said.
+    log = Log()
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
+    assert not [e for e in log.errors if "XZMC" in e]
+
+
 def run_as_task(parameters: dict, feedback) -> tuple[bool, dict]:
     """Run screenspots as the Processing dialog does: a QgsTask on a background QThread, while
     this (main) thread keeps processing events."""

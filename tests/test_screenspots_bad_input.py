@@ -591,6 +591,11 @@ def test_class_code_texts_restore_the_leading_zero_of_a_field_that_lost_it():
     assert texts(["203", "0101", 205]) == ["203", "0101", "205"]
     assert texts([203, 101]) == ["0203", "0101"]
     assert texts([203], field_values=[101, 203, None]) == ["0203"]  # the whole field decides
+    assert texts(["101.0", "0102.00", "1.5"]) == ["0101", "0102", "1.5"]  # CSV or spreadsheet text
+    # 01 holds only the three cultivated codes: anything else there is unknown (and reported),
+    # not other agricultural land.
+    for code in ("0104", "01", "0101A", "0102A"):
+        assert domain.land_group(code) is None, code
     assert domain.land_group("203") == domain.LAND_GROUP_CONSTRUCTION
     assert domain.land_group("0203") == domain.LAND_GROUP_AGRICULTURAL
 

@@ -83,7 +83,8 @@ TOWN_VILLAGE_CODES = ("201", "202", "203", "204", "205")
 
 # Group of every other code, by its two-digit head (first-level class of the survey).
 LAND_GROUP_BY_HEAD = {
-    **{f"{head:02d}": LAND_GROUP_AGRICULTURAL for head in (1, 2, 3, 4)},
+    # 01 holds only the three cultivated codes: any other 01xx is unknown, and reported.
+    **{f"{head:02d}": LAND_GROUP_AGRICULTURAL for head in (2, 3, 4)},
     **{f"{head:02d}": LAND_GROUP_CONSTRUCTION for head in (5, 6, 7, 8, 9, 10, 20)},
     **{f"{head:02d}": LAND_GROUP_UNUSED for head in (11, 12)},
 }
@@ -109,19 +110,24 @@ def class_code_texts(values, field_values=None) -> list[str]:
 
 
 def plain_code(value) -> str:
-    """A DLBM value as it is stored, as text (101.0 as "101")."""
+    """A DLBM value as it is stored, as text; a whole number as its digits (101.0 and the
+    text "101.0" a spreadsheet or CSV leaves as "101")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    text = str(value).strip()
+    whole, dot, decimals = text.partition(".")
+    if dot and whole.isdigit() and decimals and set(decimals) == {"0"}:
+        return whole
+    return text
 
 
 def land_group(class_code: str | None) -> str | None:
     """Group of a DLBM class code (third national survey), or None when the code is unknown.
 
-    0101-0103 cultivated; other 01xx, 02xx-04xx other agricultural; 05xx-10xx and 20x construction;
-    11xx-12xx unused, except the codes in GROUP_EXCEPTIONS, which follow the survey's
+    0101-0103 cultivated (other 01xx unknown); 02xx-04xx other agricultural; 05xx-10xx and 20x
+    construction; 11xx-12xx unused, except the codes in GROUP_EXCEPTIONS, which follow the survey's
     three-class table (agricultural land, construction land, unused land).
     """
     if not class_code:

@@ -261,6 +261,19 @@ def _paired_high_bytes(raw: bytes) -> bool:
     return _HIGH_PAIR.search(raw) is not None
 
 
+def utf8_read_as_gbk(text: str) -> str | None:
+    """What a text reads as when it is UTF-8 bytes that were decoded as GBK (a UTF-8 file with
+    a .cpg saying 936: 淄川区 comes out as 娣勫窛鍖), or None when it cannot be that. Real
+    Chinese can pass by chance, a few characters in 10,000: judge a whole field, not one text."""
+    if text.isascii():
+        return None
+    try:
+        decoded = text.encode("gbk").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    return decoded if decoded != text and has_cjk(decoded) else None
+
+
 def misdecoding_reason(text: str) -> str | None:
     """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
     if text.isascii():

@@ -44,7 +44,13 @@ from ..core import areas, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
 from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
-from .layer_reader import has_feature_limit, misdecoded_text, read_source, whole_layer
+from .layer_reader import (
+    SourceArrays,
+    has_feature_limit,
+    misdecoded_text,
+    read_source,
+    whole_layer,
+)
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
 OVERLAY_PARAMETERS = {
@@ -76,6 +82,8 @@ _READ_SHARE = 20.0
 # Where the overlay's share ends: writing the outputs takes the rest, and can be cancelled.
 _OVERLAY_END = 90.0
 POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
+# Non-ASCII texts per spot field checked for mis-decoding: a wrong encoding garbles them all.
+_TEXT_SAMPLE = 200
 # Features written between two looks at the cancel button.
 _CANCEL_EVERY = 500
 
@@ -746,6 +754,10 @@ class ScreenSpots(EnforcementAlgorithm):
         texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
         limit = domain.SHAPEFILE_TEXT_BYTES
         cut: list[tuple[str, str]] = []  # (spot, field) of each text cut
+        # Non-ASCII texts of every text field, a sample of each: only the key field was read
+        # and checked before, and a GBK file read wrongly garbles all its Chinese fields.
+        checked = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)  # when read
+        samples = {i: ([], []) for i in texts if spots.fields()[i].name() != checked}
 
         def widened():
             features = spots.getFeatures(
@@ -770,6 +782,15 @@ class ScreenSpots(EnforcementAlgorithm):
                     not_polygons.append(f"{keys[row]}（{kind}）")
                     feature.clearGeometry()
                 attributes = feature.attributes()
+                for i, (fids, values) in samples.items():
+                    value = attributes[i]
+                    if (
+                        len(values) < _TEXT_SAMPLE
+                        and isinstance(value, str)
+                        and not value.isascii()
+                    ):
+                        fids.append(feature.id())
+                        values.append(value)
                 for i in texts if shapefile else ():
                     value = attributes[i]
                     if isinstance(value, str) and domain.utf8_bytes(value) > limit:
@@ -782,6 +803,13 @@ class ScreenSpots(EnforcementAlgorithm):
         not_polygons: list[str] = []
         add_features(sink, widened(), self.OUTPUT)
         span.setProgress(100.0)
+        nothing = np.empty(0, dtype=object)
+        for i, (fids, values) in samples.items():
+            field = spots.fields()[i].name()
+            sample = SourceArrays(nothing, {field: values}, np.array(fids, dtype=np.int64))
+            warning = misdecoded_text(sample, spots_label) if values else None
+            if warning:
+                feedback.reportError(warning, fatalError=False)
         if not_polygons:
             feedback.reportError(
                 tr(

@@ -715,6 +715,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{layer}: the text of field {field} looks like UTF-8 read as GBK (feature {fid}: {value} would read {text}). Set the layer's data source encoding to UTF-8 (or correct its .cpg file), then run again.</source>
+      <translation>{layer}：字段 {field} 的文字疑似 UTF-8 被按 GBK 读出（要素 {fid}：{value} 应为 {text}）。请把图层的数据源编码设为 UTF-8（或改正其 .cpg 文件），然后重新运行。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer} has no field {field} (fields: {available}).</source>
       <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
