@@ -1075,3 +1075,13 @@ def test_a_layer_on_an_old_datum_stops_rather_than_move_by_a_guess(provider, eps
         run({"SPOTS": spots, "BASIC_FARMLAND": farmland})
     message = str(error.value)
     assert "基本农田_旧坐标" in message and datum in message and f"EPSG:{epsg}" in message
+
+
+def test_a_curved_spot_is_measured_to_the_cent(provider):
+    """A circle of 100 m radius drawn as an arc: QGIS's default straightening (1° steps) would
+    lose 1.4 m² of a legal figure."""
+    x, y = X0 + 500, Y0 + 500
+    circle = f"CURVEPOLYGON(CIRCULARSTRING({x - 100} {y},{x + 100} {y},{x - 100} {y}))"
+    spots = memory_layer([(circle, ["ARC"])], SPOT_FIELDS, kind="CurvePolygon")
+    out = by_key(run({"SPOTS": spots, "AREA_METHOD": 1})["OUTPUT"])
+    assert out["ARC"][domain.SPOT_AREA] == pytest.approx(np.pi * 100.0**2, abs=0.01)
