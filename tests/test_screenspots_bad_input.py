@@ -1085,3 +1085,16 @@ def test_a_curved_spot_is_measured_to_the_cent(provider):
     spots = memory_layer([(circle, ["ARC"])], SPOT_FIELDS, kind="CurvePolygon")
     out = by_key(run({"SPOTS": spots, "AREA_METHOD": 1})["OUTPUT"])
     assert out["ARC"][domain.SPOT_AREA] == pytest.approx(np.pi * 100.0**2, abs=0.01)
+
+
+def test_an_output_folder_that_does_not_exist_stops_before_the_overlay(provider, tmp_path):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    missing = tmp_path / "no" / "such"
+    log = Log()
+    progress = []
+    log.progressChanged.connect(progress.append)
+    for name in ("OUTPUT", "OUTPUT_PIECES"):
+        with pytest.raises(QgsProcessingException) as error:
+            run({"SPOTS": spots, name: str(missing / "out.gpkg")}, log)
+        assert name in str(error.value) and str(missing) in str(error.value)
+    assert not progress or max(progress) < 5  # said before any overlay work

@@ -229,6 +229,7 @@ class ScreenSpots(EnforcementAlgorithm):
         spots, spots_label = self._open(parameters, self.SPOTS, context)
         if spots is None:
             raise fail(tr("The spot layer cannot be opened."))
+        self._check_output_folders(parameters, context)
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
         if key_field and spots.fields().indexOf(key_field) < 0:
             feedback.reportError(
@@ -415,6 +416,26 @@ class ScreenSpots(EnforcementAlgorithm):
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
+    def _check_output_folders(self, parameters, context) -> None:
+        """An output file in a folder that does not exist stops the run now, not after the
+        whole overlay, when its writer would first be opened."""
+        for name in (self.OUTPUT, self.OUTPUT_PIECES):
+            if parameters.get(name) is None:
+                continue
+            destination = str(self.parameterAsOutputLayer(parameters, name, context))
+            path = destination.split("|")[0]
+            scheme = path.split(":", 1)[0] if ":" in path else ""
+            if len(scheme) > 1 and not set("/\\") & set(scheme):
+                continue  # memory:, postgres:, ogr: ...; C:/ is a drive, not a scheme
+            if not Path(path).is_absolute():
+                continue  # a name QGIS places itself
+            if not Path(path).parent.is_dir():
+                raise fail(
+                    tr("The folder for output {output} does not exist: {folder}").format(
+                        output=name, folder=Path(path).parent
+                    )
+                )
+
     @staticmethod
     def _warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
         """Say so when class codes were read with a leading zero put back, and when that also

@@ -1220,6 +1220,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>The folder for output {output} does not exist: {folder}</source>
+      <translation>输出 {output} 所在的文件夹不存在：{folder}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>points</source>
       <translation>点</translation>
     </message>
