@@ -1098,3 +1098,37 @@ def test_an_output_folder_that_does_not_exist_stops_before_the_overlay(provider,
             run({"SPOTS": spots, name: str(missing / "out.gpkg")}, log)
         assert name in str(error.value) and str(missing) in str(error.value)
     assert not progress or max(progress) < 5  # said before any overlay work
+
+
+def test_routine_notes_are_warnings_and_the_log_ends_with_a_summary(provider):
+    """A repaired spot is a note, not a failure (red in the dialog); the counts come last."""
+
+    class Levels(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors, self.warnings, self.infos = [], [], []
+
+        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+            self.errors.append(error)
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.warnings.append(warning)
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.infos.append(info)
+
+    spots = memory_layer(
+        [(bowtie(0, 0, 100), ["TIE"]), (square(200, 0, 100), ["OK"]), (None, ["NONE"])],
+        SPOT_FIELDS,
+    )
+    log = Levels()
+    out = by_key(run({"SPOTS": spots}, log)["OUTPUT"])
+    assert not log.errors, log.errors
+    assert any("TIE" in w for w in log.warnings) and any("NONE" in w for w in log.warnings)
+    verdicts = [f[domain.SUGGESTED_VERDICT] for f in out.values()]
+    summary = next(i for i in reversed(log.infos) if i.startswith("Screened"))
+    assert (
+        "3" in summary
+        and f"{domain.SUGGEST_FIELD_CHECK} {verdicts.count(domain.SUGGEST_FIELD_CHECK)}" in summary
+    )
+    assert "2" in summary.split(";")[-1]  # two spots with geometry notes

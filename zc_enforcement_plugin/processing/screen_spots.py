@@ -375,8 +375,10 @@ class ScreenSpots(EnforcementAlgorithm):
             return {}
         except ValueError as error:  # input the engine cannot measure: said, never a traceback
             raise fail(tr("{layer}: {error}").format(layer=spots_label, error=error)) from error
+        # The engine's notes (repairs, duplicates, unknown codes) are warnings, not failures:
+        # shown in red among hundreds of routine repairs, a real error would go unseen.
         for message in result.messages:
-            feedback.reportError(message, fatalError=False)
+            feedback.pushWarning(message)
 
         feedback.setProgressText(tr("Writing the results"))
         middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
@@ -409,6 +411,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 )
         except _Cancelled:
             return {}
+        feedback.pushInfo(_summary(result))
         for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
@@ -991,6 +994,30 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
         texts = (str(column[row]).strip() for column in columns if column[row] is not None)
         labels.append(next((text for text in texts if text), f"fid {fid}"))
     return np.array(labels, dtype=object)
+
+
+def _summary(result: screening.ScreeningResult) -> str:
+    """What a reviewer wants first from the log: how many spots got each verdict."""
+    verdicts = list(result.fields[domain.SUGGESTED_VERDICT])
+    counts = "，".join(
+        f"{verdict} {verdicts.count(verdict)}"
+        for verdict in (
+            domain.SUGGEST_ILLEGAL,
+            domain.SUGGEST_APPROVED,
+            domain.SUGGEST_FIELD_CHECK,
+            domain.SUGGEST_NO_CONCERN,
+        )
+    )
+    noted = sum(1 for note in result.fields[domain.GEOMETRY_NOTE] if note)
+    return tr(
+        "Screened {count} spots: {verdicts}; {referral} reach the criminal-referral threshold; "
+        "{noted} have geometry notes (JHWT)."
+    ).format(
+        count=len(verdicts),
+        verdicts=counts,
+        referral=int(np.count_nonzero(result.fields[domain.CRIMINAL_FLAG])),
+        noted=noted,
+    )
 
 
 def _open_error(layer) -> str:

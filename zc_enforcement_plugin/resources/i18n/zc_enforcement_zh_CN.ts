@@ -1120,6 +1120,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Screened {count} spots: {verdicts}; {referral} reach the criminal-referral threshold; {noted} have geometry notes (JHWT).</source>
+      <translation>已筛查 {count} 个图斑：{verdicts}；{referral} 个达到移送公安的面积标准；{noted} 个有几何问题说明（JHWT）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Satellite spots (JCTB)</source>
       <translation>卫片图斑（JCTB）</translation>
     </message>
