@@ -516,6 +516,25 @@ def test_outputs_load_styled_by_verdict_and_layer(provider, demo):
             values = {category.value() for category in renderer.categories()}
             present = {f[field] for f in layer.getFeatures()}
             assert present <= values, present - values  # every value found has its colour
+            # Chinese aliases, not bare codes, head the attribute table.
+            assert layer.attributeAlias(layer.fields().indexOf(field))
+        spots = project.mapLayer(results["OUTPUT"])
+        fields = spots.fields()
+        assert spots.attributeAlias(fields.indexOf(domain.SPOT_AREA)) == "图斑面积"
+        assert spots.attributeAlias(fields.indexOf("YJJBNTMJ_MU")) == "永久基本农田面积（亩）"
+        shown = [c.name for c in spots.attributeTableConfig().columns() if not c.hidden]
+        assert shown[:4] == [
+            domain.SPOT_NUMBER,
+            domain.SUGGESTED_VERDICT,
+            domain.REVIEW_PRIORITY,
+            domain.CRIMINAL_FLAG,
+        ]
+        assert set(shown) >= set(fields.names())  # reordered, none dropped
+        pieces = project.mapLayer(results["OUTPUT_PIECES"])
+        setup = pieces.editorWidgetSetup(pieces.fields().indexOf(domain.PIECE_LAYER))
+        assert setup.type() == "ValueMap"
+        shown_as = {k: v for item in setup.config()["map"] for v, k in item.items()}
+        assert shown_as[domain.LAYER_LAND_USE] == "地类"  # the key land_use is shown in words
     finally:
         project.removeAllMapLayers()
 

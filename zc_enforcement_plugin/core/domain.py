@@ -424,6 +424,50 @@ def screening_output_fields() -> list[tuple[str, str]]:
     return fields
 
 
+def output_field_labels_zh() -> dict[str, str]:
+    """Chinese aliases of the fields screenspots writes (spots and pieces), for the attribute
+    table a reviewer reads: the codes alone (YJJBNTMJ) say little at a glance."""
+    labels = {SPOT_AREA: "图斑面积", UNSURVEYED_AREA: "无地类覆盖面积", CULTIVATED_FLAG: "涉及耕地"}
+    labels.update(
+        {field: f"{LAND_GROUP_LABELS_ZH[group]}面积" for group, field in LAND_GROUP_FIELDS.items()}
+    )
+    for layer in OVERLAY_LAYERS:
+        labels[layer.area_field] = f"{layer.label_zh}面积"
+        labels[layer.flag_field] = f"涉及{layer.label_zh}"
+        if layer.hits_field:
+            labels[layer.hits_field] = f"涉及的{layer.label_zh}"
+    labels.update({name + MU_SUFFIX: f"{labels[name]}（亩）" for name in MU_FIELDS})
+    labels.update(
+        {
+            SUGGESTED_VERDICT: "建议判定",
+            VERDICT_REASON: "判定理由",
+            REVIEW_PRIORITY: "核查优先级",
+            CRIMINAL_FLAG: "达到移送标准",
+            GEOMETRY_NOTE: "几何问题说明",
+            SPOT_NUMBER: "图斑编号",
+            PIECE_LAYER: "所在图层",
+            PIECE_FEATURE: "要素编号或地类",
+            PIECE_AREA: "压占面积",
+            PIECE_SPOT_FID: "图斑要素号",
+            PIECE_FEATURE_FID: "要素号",
+        }
+    )
+    return labels
+
+
+# The columns a reviewer reads first in the screened spots' attribute table.
+REVIEW_COLUMNS = (
+    SPOT_NUMBER,
+    SUGGESTED_VERDICT,
+    REVIEW_PRIORITY,
+    CRIMINAL_FLAG,
+    SPOT_AREA + MU_SUFFIX,
+    CULTIVATED_AREA + MU_SUFFIX,
+    BASIC_FARMLAND_AREA + MU_SUFFIX,
+    VERDICT_REASON,
+)
+
+
 # --- campaign demo layers
 DEMO_LAYER_MINING_LICENCES = "CKQ"  # 采矿权: XKZH, KSMC, YXQQ, YXQZ (campaigns_schema names)
 DEMO_LAYER_TEMPORARY_LAND = "LSYD"  # 临时用地批准: the PZYD fields plus PZJB approval level

@@ -218,7 +218,7 @@ class ScreenSpots(EnforcementAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_PIECES,
-                tr("Pieces inside protection layers"),
+                tr("Pieces inside land-use parcels and protection layers"),
                 QgsProcessing.SourceType.TypeVectorPolygon,
                 optional=True,
                 createByDefault=False,
@@ -951,7 +951,35 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         message, ok = layer.loadNamedStyle(str(self.style))
         if not ok:
             feedback.reportError(message, fatalError=False)
+        _label_fields(layer)
         layer.triggerRepaint()
+
+
+def _label_fields(layer) -> None:
+    """Chinese aliases on the result fields (also under their Shapefile names), the layer
+    names of the pieces in words, and the reviewer's columns first in the attribute table."""
+    from qgis.core import QgsEditorWidgetSetup
+
+    labels = domain.output_field_labels_zh()
+    labels.update({domain.shapefile_field_name(name): label for name, label in labels.items()})
+    names = layer.fields().names()
+    for index, name in enumerate(names):
+        if name in labels:
+            layer.setFieldAlias(index, labels[name])
+    if domain.PIECE_LAYER in names:  # stored as keys (land_use…), shown as words
+        words = [{label: key} for key, label in domain.LAYER_LABELS_ZH.items()]
+        layer.setEditorWidgetSetup(
+            names.index(domain.PIECE_LAYER), QgsEditorWidgetSetup("ValueMap", {"map": words})
+        )
+    config = layer.attributeTableConfig()
+    config.update(layer.fields())
+    front = [name for name in domain.REVIEW_COLUMNS if name in names]
+    columns = sorted(
+        config.columns(),
+        key=lambda c: front.index(c.name) if c.name in front else len(front),
+    )
+    config.setColumns(columns)
+    layer.setAttributeTableConfig(config)
 
 
 def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:

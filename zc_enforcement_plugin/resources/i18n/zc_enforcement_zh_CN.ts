@@ -1140,8 +1140,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Pieces inside protection layers</source>
-      <translation>图斑压占各保护图层的部分</translation>
+      <source>Pieces inside land-use parcels and protection layers</source>
+      <translation>图斑压占部分（地类图斑及各保护图层）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
