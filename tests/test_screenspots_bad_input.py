@@ -1132,3 +1132,64 @@ def test_routine_notes_are_warnings_and_the_log_ends_with_a_summary(provider):
         and f"{domain.SUGGEST_FIELD_CHECK} {verdicts.count(domain.SUGGEST_FIELD_CHECK)}" in summary
     )
     assert "2" in summary.split(";")[-1]  # two spots with geometry notes
+
+
+def test_approvals_count_only_when_in_force_at_the_later_image(provider):
+    """An approval that ended before the later image (HSX) no longer covers the land; one
+    granted after it came after the use began (边报边用). Both are left out of PZMJ and the
+    verdict, and named in the reason; the kind of an approval in force is named."""
+    spots = memory_layer(
+        [
+            (square(0, 0, 100), ["IN_FORCE", "2026-01-15"]),
+            (square(200, 0, 100), ["EXPIRED", "2026-01-15"]),
+            (square(400, 0, 100), ["LATE", "2026-01-15"]),
+            (square(600, 0, 100), ["UNDATED", None]),
+        ],
+        f"{SPOT_FIELDS}&field={domain.SPOT_LATER_DATE}:string",
+    )
+    approvals = memory_layer(
+        [
+            (square(0, 0, 100), ["批-1", "农转用", "2024-03-01", None]),
+            (square(200, 0, 100), ["临-2", "临时用地", "2023-06-01", "2025-06-01"]),
+            (square(400, 0, 100), ["批-3", "农转用", "2026-03-01", None]),
+            (square(600, 0, 100), ["临-4", "临时用地", "2023-06-01", "2025-06-01"]),
+        ],
+        f"field={domain.APPROVAL_NUMBER}:string&field={domain.APPROVAL_KIND}:string"
+        f"&field={domain.APPROVAL_DATE}:date&field={domain.APPROVAL_END}:date",
+    )
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 800, 110), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    out = by_key(
+        run({"SPOTS": spots, "LAND_USE": parcels, "APPROVALS": approvals, "AREA_METHOD": 1})[
+            "OUTPUT"
+        ]
+    )
+    assert out["IN_FORCE"][domain.APPROVED_AREA] == 10000.0
+    assert out["IN_FORCE"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_APPROVED
+    assert "（农转用）" in out["IN_FORCE"][domain.VERDICT_REASON]
+    for key, why in (("EXPIRED", "已于 2025-06-01 到期"), ("LATE", "批准于 2026-03-01")):
+        spot = out[key]
+        assert spot[domain.APPROVED_AREA] == 0 and not spot["SFPZ"], key
+        assert spot[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL, key  # 15 亩 of 0101
+        assert why in spot[domain.VERDICT_REASON], spot[domain.VERDICT_REASON]
+    # Without the image's date nothing can be judged: the approval counts as it stands.
+    assert out["UNDATED"][domain.APPROVED_AREA] == 10000.0
+    assert "（临时用地）" in out["UNDATED"][domain.VERDICT_REASON]
+
+
+def test_an_approval_date_that_is_no_date_is_said_and_taken_as_unknown(provider):
+    spots = memory_layer(
+        [(square(0, 0, 100), ["S1", "2026-01-15"])],
+        f"{SPOT_FIELDS}&field={domain.SPOT_LATER_DATE}:string",
+    )
+    approvals = memory_layer(
+        [(square(0, 0, 100), ["批-1", "长期"])],
+        f"field={domain.APPROVAL_NUMBER}:string&field={domain.APPROVAL_END}:string",
+        name="批准_坏日期",
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "APPROVALS": approvals, "AREA_METHOD": 1}, log)["OUTPUT"])
+    assert out["S1"][domain.APPROVED_AREA] == 10000.0  # an unknown end does not end it
+    said = [m for m in log.messages if "批准_坏日期" in m and domain.APPROVAL_END in m]
+    assert said and "长期" in said[0], log.messages

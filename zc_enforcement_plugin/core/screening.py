@@ -48,6 +48,11 @@ class LayerInput:
     class_codes: np.ndarray | None = None  # DLBM for land use
     ridge_coefficients: np.ndarray | None = None  # KCXS for land use
     feature_ids: np.ndarray | None = None  # ids naming repaired features in notes
+    # Approvals: the date each was granted and the date it ends (datetime.date or None), and
+    # its kind (农转用, 临时用地, ...), when the layer has them.
+    granted: np.ndarray | None = None
+    ends: np.ndarray | None = None
+    kinds: np.ndarray | None = None
 
 
 @dataclass
@@ -364,6 +369,7 @@ def screen_spots(
     want_pieces: bool = False,
     text_measure: Callable[[str], int] = len,
     approval_share: float = domain.APPROVAL_COVER_SHARE,
+    spot_dates: Sequence | None = None,
 ) -> ScreeningResult:
     """Screen spots against the protection layers (all in the measuring CRS).
 
@@ -520,6 +526,17 @@ def screen_spots(
         fields[domain.CULTIVATED_FLAG] = np.full(n, None, dtype=object)
     report(92.0)
 
+    # Figures count only the approvals in force when the later image was taken; the pieces
+    # output still shows every approval a spot meets.
+    figures = dict(overlays)
+    approval_notes: list[list[str]] = [[] for _ in range(n)]
+    if domain.LAYER_APPROVALS in overlays and spot_dates is not None:
+        figures[domain.LAYER_APPROVALS] = _approvals_in_force(
+            overlays[domain.LAYER_APPROVALS],
+            layers[domain.LAYER_APPROVALS],
+            list(spot_dates),
+            approval_notes,
+        )
     unions: dict[str, np.ndarray] = {}
     gross: dict[str, np.ndarray] = {}
     for layer in domain.OVERLAY_LAYERS:
@@ -529,7 +546,7 @@ def screen_spots(
             if layer.hits_field:
                 fields[layer.hits_field] = np.full(n, None, dtype=object)
             continue
-        ov = overlays[layer.key]
+        ov = figures[layer.key]
         u = _group_unions(ov.spot, ov.geom, n)
         total = ov.sums.copy()
         multi = np.flatnonzero(np.bincount(ov.spot, minlength=n) >= 2)
@@ -567,6 +584,8 @@ def screen_spots(
         set(layers),
         approval_share,
         deduct_ridges,
+        approval_notes,
+        _approval_kinds(figures.get(domain.LAYER_APPROVALS), layers, n),
         origin,
         measuring_crs,
         method,
@@ -771,6 +790,52 @@ def _number(value) -> float:
     return number if math.isfinite(number) else math.nan
 
 
+def _approvals_in_force(
+    ov: _Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
+) -> _Overlay:
+    """The approval pieces of approvals in force at each spot's later image date (HSX): one
+    that ended before it no longer covers the land, and one granted after it came after the
+    use began (边报边用). Each one left out is noted for the spot's reason."""
+    keep = np.ones(len(ov.spot), dtype=bool)
+    said: set[tuple[int, int]] = set()
+    for j, (i, f) in enumerate(zip(ov.spot.tolist(), ov.feat.tolist())):
+        seen = spot_dates[i]
+        if seen is None:
+            continue
+        granted = layer.granted[f] if layer.granted is not None else None
+        ends = layer.ends[f] if layer.ends is not None else None
+        if ends is not None and ends < seen:
+            why = f"已于 {ends:%Y-%m-%d} 到期，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖"
+        elif granted is not None and granted > seen:
+            why = (
+                f"批准于 {granted:%Y-%m-%d}，晚于后时相 {seen:%Y-%m-%d}（边报边用？），"
+                "不计入批准覆盖"
+            )
+        else:
+            continue
+        keep[j] = False
+        if (i, f) not in said:
+            said.add((i, f))
+            notes[i].append(f"批准用地 {layer.labels[f]} {why}")
+    n = len(spot_dates)
+    kept = _Overlay(ov.spot[keep], ov.feat[keep], ov.geom[keep], ov.area[keep], ov.planar[keep])
+    kept.sums = np.bincount(kept.spot, weights=kept.area, minlength=n)
+    return kept
+
+
+def _approval_kinds(ov: _Overlay | None, layers: dict[str, LayerInput], n: int) -> list[str]:
+    """The kinds of the approvals in force over each spot (临时用地、农转用), '' where none."""
+    layer = layers.get(domain.LAYER_APPROVALS)
+    if ov is None or layer is None or layer.kinds is None:
+        return [""] * n
+    kinds: list[dict[str, None]] = [{} for _ in range(n)]
+    for i, f in zip(ov.spot.tolist(), ov.feat.tolist()):
+        kind = layer.kinds[f]
+        if kind:
+            kinds[i][str(kind)] = None
+    return ["、".join(k) for k in kinds]
+
+
 def _verdicts(
     fields: dict[str, np.ndarray],
     spot_area: np.ndarray,
@@ -782,6 +847,8 @@ def _verdicts(
     given: set[str],
     approval_share: float,
     deduct_ridges: bool,
+    approval_notes: list[list[str]],
+    approval_kinds: list[str],
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
@@ -901,7 +968,8 @@ def _verdicts(
                 if cult_unapp[i] < cult[i] - _TOL
                 else f"{cultivated} {cult_mu_text[i]}{ridges}"
             )
-            if cult_other[i] < cult_unapp[i] - _TOL:  # the part the 10 亩 test counts
+            if cult_other[i] < cult_unapp[i] - _TOL and mu(cult_other[i]) > 0:
+                # the part the 10 亩 test counts, when basic farmland is not all of it
                 clause += f"，其中永久基本农田以外 {cult_other_mu_text[i]}"
             taken.append(clause)
         if criminal[i]:
@@ -911,16 +979,17 @@ def _verdicts(
             mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
         if zones[i]:
             mining_use.append(f"涉及{label[domain.LAYER_THREE_ZONES]} {zones_mu_text[i]}")
+        kind = f"（{approval_kinds[i]}）" if approval_kinds[i] else ""
         if approved[i]:
             verdict[i] = domain.SUGGEST_APPROVED
-            reason[i] = [f"{approvals}覆盖 {share_text[i]}", *mining_use]
+            reason[i] = [f"{approvals}覆盖 {share_text[i]}{kind}", *mining_use]
             continue
         if ap_u is None:
             cover = "未提供批准用地图层"
         elif covered[i]:
-            cover = f"{approvals}覆盖 {share_text[i]}，未批部分见上"
+            cover = f"{approvals}覆盖 {share_text[i]}{kind}，未批部分见上"
         elif ap[i] > _TOL:
-            cover = f"{approvals}仅覆盖 {share_text[i]}"
+            cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
         else:
             cover = "未被批准用地覆盖"
         if taken and (criminal[i] or not covered[i]):
@@ -953,6 +1022,8 @@ def _verdicts(
             reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"]
             if ap[i] > _TOL:
                 reason[i].append(cover)
+    for i, notes in enumerate(approval_notes):
+        reason[i].extend(notes)
     fields[domain.SUGGESTED_VERDICT] = verdict
     fields[domain.REVIEW_PRIORITY] = priority
     fields[domain.CRIMINAL_FLAG] = criminal & ~no_geom

@@ -40,7 +40,7 @@ from ..compat import (
     SOURCE_POLYGON,
     WKB_MULTIPOLYGON,
 )
-from ..core import areas, domain, screening
+from ..core import areas, dates, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
 from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
@@ -67,6 +67,14 @@ OVERLAY_TITLES = {
     "THREE_ZONES": "Three-zones-two-lines view areas",
     "APPROVALS": "Approvals (land conversion, temporary, facility land)",
 }
+APPROVALS = domain.LAYER_APPROVALS
+# An approval's kind and term, read where its layer has them.
+APPROVAL_FIELDS = (
+    domain.APPROVAL_KIND,
+    domain.APPROVAL_DATE,
+    domain.APPROVAL_START,
+    domain.APPROVAL_END,
+)
 # Field giving each overlay feature's label in hits fields and pieces; the first one present wins.
 OVERLAY_LABEL_FIELDS = {
     domain.LAYER_BASIC_FARMLAND: (domain.BASIC_FARMLAND_NUMBER,),
@@ -109,36 +117,39 @@ class ScreenSpots(EnforcementAlgorithm):
         "layer touched (SF...); the codes or names of the red-line, no-mining, view-area and "
         "approval features hit. JYPD suggests a verdict, with PDYY its reason. An overlap "
         "counts for it only when the report shows it (at least 0.01 mu); basic farmland and "
-        "cultivated land count only outside approvals. Suspected illegal: basic farmland, "
-        "cultivated land or red line taken, or a referral-scale area outside the approvals. "
-        "Approved: approvals cover at least APPROVAL_SHARE (95 %) of the spot, the spot "
-        "touches no red line and the rest takes no basic farmland or cultivated land; if it "
-        "does, field check (land taken beyond the approval?). Field check also for no-mining "
-        "zones and view areas alone (what is the land used for?), other agricultural, unused "
-        "or unsurveyed land, no land-use layer or no geometry. No concern: construction land "
-        "only, screened against basic farmland, red line, no-mining and view-area layers; "
-        "without one of them the reason names it and a field check is suggested. YXJ is a "
-        "review priority: 1 referral scale or red line, 2 unapproved basic farmland or "
-        "no-mining zone, 3 unapproved cultivated land or view area, 4 the rest. SFXS marks a "
-        "referral to the police: unapproved basic farmland of 5 mu or more, or unapproved "
-        "cultivated land outside it of 10 mu or more, as the report shows them (2 decimals). "
-        "With DEDUCT_RIDGES, GDMJ is net of field ridges (KCXS) and the ridges count as other "
-        "agricultural land; the referral test and the reason take the gross cultivated area, "
-        "marked 含田坎. JHWT notes repaired or empty geometry. Areas are ellipsoidal on CGCS2000 "
-        "by default (the official method), or planar in the Gauss-Krüger projection. Every "
-        "input field is kept. Layers in other CRSs are transformed, their polygon edges first "
-        "split every 5 m in their own CRS so that they keep their shape; spots in geographic "
-        "coordinates are measured in the 3-degree zone that holds most of them. The run stops, "
-        "naming the layer, when a layer has no usable CRS, spot coordinates do not fit their "
-        "CRS, a feature cannot be transformed, a layer holds lines or points, or a layer "
-        "cannot be read; it warns about class codes that lost their leading zero (0101 stored "
-        "as 101; 201-205 stay the 20x construction codes unless the field lost its zeros), "
-        "text that looks mis-decoded and layers that reach no spot. Texts longer than a field "
-        "(254 characters, 254 bytes in a Shapefile) are cut with a count and logged whole; a "
-        "Shapefile output names YJJBNTMJ_MU YJJBNT_MU, cuts longer names at a character's end "
-        "and says UTF-8 in its .cpg. Optional pieces output: one feature per part of a spot "
-        "inside a land-use parcel or a protection feature, with the spot's and the feature's "
-        "ids (TBFID, YSFID)."
+        "cultivated land count only outside approvals. Approvals count only when in force at "
+        "the spot's later image date (HSX, when the spots have it): one whose term ended "
+        "(JZRQ) before it, or granted (PZRQ, else QSRQ) after it (边报边用?), is left out of PZMJ "
+        "and named in the reason; the kind (PZLX) of those in force is named. Suspected "
+        "illegal: basic farmland, cultivated land or red line taken, or a referral-scale area "
+        "outside the approvals. Approved: approvals cover at least APPROVAL_SHARE (95 %) of "
+        "the spot, the spot touches no red line and the rest takes no basic farmland or "
+        "cultivated land; if it does, field check (land taken beyond the approval?). Field "
+        "check also for no-mining zones and view areas alone (what is the land used for?), "
+        "other agricultural, unused or unsurveyed land, no land-use layer or no geometry. No "
+        "concern: construction land only, screened against basic farmland, red line, no-mining "
+        "and view-area layers; without one of them the reason names it and a field check is "
+        "suggested. YXJ is a review priority: 1 referral scale or red line, 2 unapproved basic "
+        "farmland or no-mining zone, 3 unapproved cultivated land or view area, 4 the rest. "
+        "SFXS marks a referral to the police: unapproved basic farmland of 5 mu or more, or "
+        "unapproved cultivated land outside it of 10 mu or more, as the report shows them (2 "
+        "decimals). With DEDUCT_RIDGES, GDMJ is net of field ridges (KCXS) and the ridges "
+        "count as other agricultural land; the referral test and the reason take the gross "
+        "cultivated area, marked 含田坎. JHWT notes repaired or empty geometry. Areas are "
+        "ellipsoidal on CGCS2000 by default (the official method), or planar in the "
+        "Gauss-Krüger projection. Every input field is kept. Layers in other CRSs are "
+        "transformed, their polygon edges first split every 5 m in their own CRS so that they "
+        "keep their shape; spots in geographic coordinates are measured in the 3-degree zone "
+        "that holds most of them. The run stops, naming the layer, when a layer has no usable "
+        "CRS, spot coordinates do not fit their CRS, a feature cannot be transformed, a layer "
+        "holds lines or points, or a layer cannot be read; it warns about class codes that "
+        "lost their leading zero (0101 stored as 101; 201-205 stay the 20x construction codes "
+        "unless the field lost its zeros), text that looks mis-decoded and layers that reach "
+        "no spot. Texts longer than a field (254 characters, 254 bytes in a Shapefile) are cut "
+        "with a count and logged whole; a Shapefile output names YJJBNTMJ_MU YJJBNT_MU, cuts "
+        "longer names at a character's end and says UTF-8 in its .cpg. Optional pieces output: "
+        "one feature per part of a spot inside a land-use parcel or a protection feature, with "
+        "the spot's and the feature's ids (TBFID, YSFID)."
     )
 
     SPOTS = "SPOTS"
@@ -254,10 +265,15 @@ class ScreenSpots(EnforcementAlgorithm):
             return ProgressSpan(feedback, i * share, (i + 1) * share)
 
         feedback.setProgressText(tr("Reading {layer}").format(layer=spots_label))
+        spot_fields = [key_field] if key_field else []
+        # The later image's date: approvals are judged as they stood then.
+        dated = domain.SPOT_LATER_DATE in spots.fields().names()
+        if dated and domain.SPOT_LATER_DATE not in spot_fields:
+            spot_fields.append(domain.SPOT_LATER_DATE)
         spot_arrays = read_source(
             spots,
             spots_label,
-            [key_field] if key_field else [],
+            spot_fields,
             measuring_crs,
             feedback=read_span(),
             whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
@@ -321,11 +337,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 continue
             names = source.fields().names()
             label_fields = [f for f in OVERLAY_LABEL_FIELDS[key] if f in names]
+            extra = [f for f in APPROVAL_FIELDS if f in names] if key == APPROVALS else []
             feedback.setProgressText(tr("Reading {layer}").format(layer=label))
             arrays = read_source(
                 source,
                 label,
-                label_fields,
+                list(dict.fromkeys(label_fields + extra)),
                 measuring_crs,
                 feedback=read_span(),
                 whole_file_layer=whole_layer(self, parameters, parameter, context),
@@ -341,6 +358,8 @@ class ScreenSpots(EnforcementAlgorithm):
             layers[key] = screening.LayerInput(
                 geoms=arrays.geoms, labels=labels, feature_ids=arrays.feature_ids
             )
+            if key == APPROVALS:
+                self._add_approval_terms(layers[key], arrays, label, feedback)
         if feedback.isCanceled():
             return {}
 
@@ -370,6 +389,15 @@ class ScreenSpots(EnforcementAlgorithm):
                 text_measure=domain.utf8_bytes if shapefile else len,
                 approval_share=self.parameterAsDouble(parameters, self.APPROVAL_SHARE, context)
                 / 100.0,
+                spot_dates=_dates(
+                    spot_arrays.attributes[domain.SPOT_LATER_DATE],
+                    spots_label,
+                    domain.SPOT_LATER_DATE,
+                    spot_arrays.feature_ids,
+                    feedback,
+                )
+                if dated
+                else None,
             )
         except screening.ScreeningCancelled:
             return {}
@@ -438,6 +466,27 @@ class ScreenSpots(EnforcementAlgorithm):
                         output=name, folder=Path(path).parent
                     )
                 )
+
+    @staticmethod
+    def _add_approval_terms(layer: screening.LayerInput, arrays, label, feedback) -> None:
+        """Each approval's kind, the date it was granted (PZRQ, else the start of its term
+        QSRQ) and the end of its term (JZRQ), where the layer has those fields."""
+        got = arrays.attributes
+        fids = arrays.feature_ids
+
+        def dates_of(field):
+            return _dates(got[field], label, field, fids, feedback) if field in got else None
+
+        granted = dates_of(domain.APPROVAL_DATE)
+        started = dates_of(domain.APPROVAL_START)
+        if granted is None:
+            granted = started
+        elif started is not None:
+            granted = np.where(granted == None, started, granted)  # noqa: E711 - element-wise
+        layer.granted = granted
+        layer.ends = dates_of(domain.APPROVAL_END)
+        if domain.APPROVAL_KIND in got:
+            layer.kinds = np.array(got[domain.APPROVAL_KIND], dtype=object)
 
     @staticmethod
     def _warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
@@ -1022,6 +1071,35 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
         texts = (str(column[row]).strip() for column in columns if column[row] is not None)
         labels.append(next((text for text in texts if text), f"fid {fid}"))
     return np.array(labels, dtype=object)
+
+
+def _dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
+    """A date field's values as datetime.date (None where empty); text that is no date is
+    counted as empty, said once per field with an example."""
+    out = np.empty(len(values), dtype=object)
+    wrong = []
+    for row, value in enumerate(values):
+        if hasattr(value, "toPyDate"):  # QDate, as QGIS reads a date field
+            value = value.toPyDate()
+        elif hasattr(value, "toPyDateTime"):
+            value = value.toPyDateTime()
+        out[row] = dates.parse_date(value, strict=False)
+        if out[row] is None and value is not None and str(value).strip():
+            wrong.append(row)
+    if wrong:
+        feedback.pushWarning(
+            tr(
+                "{layer}: {count} values of field {field} are not dates (feature {fid}: "
+                "{value}); they are taken as unknown."
+            ).format(
+                layer=layer,
+                count=len(wrong),
+                field=field,
+                fid=fids[wrong[0]],
+                value=values[wrong[0]],
+            )
+        )
+    return out
 
 
 def _summary(result: screening.ScreeningResult) -> str:
