@@ -102,3 +102,37 @@ def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
         assert pushed and "rasterio" in pushed[0] and "pip install" in pushed[0]
     finally:
         plugin.unload()
+
+
+def test_the_verification_panel_opens_wide_enough_for_its_buttons(qgis_iface, qgis_app):
+    """QGIS gives a new dock about 300 px; the panel needs more, or its buttons fall off."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QApplication, QLabel, QMainWindow
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("map"))
+    window.resize(1600, 900)
+
+    class WindowIface(RecordingIface):
+        def mainWindow(self):  # noqa: N802 - QGIS API
+            return window
+
+        def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+            super().addDockWidget(area, dock)
+            window.addDockWidget(area, dock)
+
+    plugin = classFactory(WindowIface(qgis_iface))
+    plugin.initGui()
+    try:
+        window.show()
+        plugin.dock.show()
+        for _ in range(5):
+            QApplication.processEvents()
+        wanted = plugin.dock.home.minimumSizeHint().width()
+        assert wanted > 300
+        # The page scrolls inside the dock: the dock itself must be as wide as the page.
+        assert plugin.dock.width() >= wanted  # every button in view, no side scrolling
+        assert window.dockWidgetArea(plugin.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    finally:
+        plugin.unload()
+        window.close()

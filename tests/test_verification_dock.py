@@ -302,3 +302,19 @@ def test_pieces_are_listed_and_highlighted(dock, ledger_path):
     # Red line outlined on the map; land classes are listed but not outlined.
     assert len(dock.piece_bands) == 1
     assert dock.piece_bands[0].asGeometry().area() == pytest.approx(12.5)
+
+
+def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledger_path):
+    """The details and queue take no focus; a click there must leave the focus in the dock's
+    page, where the review keys live, not on the panel stack around it."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    assert dock.open_ledger(str(ledger_path))
+    dock.stack.setFocus()  # where a click on a no-focus pane used to leave it
+    for pane in (dock.details, dock.queue_view.viewport()):
+        QTest.mouseClick(pane, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+        focused = QApplication.focusWidget()
+        assert focused is dock.home or dock.home.isAncestorOf(focused), focused
+    before = dock.session.position
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    assert dock.session.position == before + 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsApplication, QgsMessageLog
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtWidgets import QAction, QApplication, QStyle
 
 from .compat import LEVEL_CRITICAL
 from .dependencies import install_hint, missing_dependencies
@@ -53,6 +53,7 @@ class ZcEnforcementPlugin:
         self.dock.setObjectName("ZcEnforcementVerificationDock")
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
+        self.dock.visibilityChanged.connect(self._fit_dock)
 
         self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
         self.toolbar.setObjectName("ZcEnforcementToolbar")
@@ -74,6 +75,18 @@ class ZcEnforcementPlugin:
         demo.setObjectName("ZcEnforcementCreateDemo")
         demo.triggered.connect(lambda: self._open_algorithm("zcenforcement:createdemodistrict"))
         self._add_action(demo, toolbar=False)
+
+    def _fit_dock(self, visible: bool) -> None:
+        """Shown narrower than its content (QGIS gives a new dock ~300 px), the panel hid its
+        export, evidence and report buttons off-screen: widen it to what it needs, once it is
+        docked and only when narrower, so a width the user chose is kept."""
+        if not visible or self.dock is None or self.dock.isFloating():
+            return
+        # The page's own need, plus the scroll bar and frames the panel stack puts around it.
+        chrome = QApplication.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
+        wanted = self.dock.home.minimumSizeHint().width() + chrome
+        if self.dock.width() < wanted:
+            self.iface.mainWindow().resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
 
     def _add_action(self, action: QAction, toolbar: bool = True) -> None:
         self.iface.addPluginToMenu(MENU, action)

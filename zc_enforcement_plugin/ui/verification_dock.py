@@ -105,6 +105,10 @@ class VerificationDock(QgsDockWidget):
         self.home = QgsPanelWidget(self.stack)
         self.home.setPanelTitle(tr("Spot verification"))
         self._build(self.home)
+        # A click on the no-focus queue or details gives the focus to the first ancestor
+        # that takes it: the page itself, where the review keys live, not the scroll area
+        # the stack puts around it (the keys then stopped until a button was clicked).
+        self.home.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.stack.setMainPanel(self.home)
         self.setWidget(self.stack)
         self.setAcceptDrops(True)
