@@ -164,14 +164,19 @@ class VerificationDock(QgsDockWidget):
                 lambda _checked=False, a=algorithm_id: self._run_algorithm(a, self._show_session)
             )
         self.reports_button.setMenu(menu)
+        layout.addLayout(top)
+        # The actions on a row of their own: beside the ledger path they made the panel
+        # ~700 px wide and left the path a few letters.
+        actions = QHBoxLayout()
         for button in (
             self.import_button,
             self.export_button,
             self.check_button,
             self.reports_button,
         ):
-            top.addWidget(button)
-        layout.addLayout(top)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
 
         filters = QGridLayout()
         self.filter_boxes: dict[str, QComboBox] = {}
