@@ -140,6 +140,20 @@ def demo_verdict(spot: ledger.Spot, day: dt.date) -> ledger.Verdict:
             areas=areas,
             note="已现场制止，责令停止施工",
         )
+    reason = str(attributes.get(domain.VERDICT_REASON) or "")
+    beyond = "超出批准范围" in reason  # mostly approved, the rest on farmland or red line
+    mining_zones = (domain.NO_MINING_AREA, domain.THREE_ZONES_AREA)
+    in_zone = any(float(attributes.get(name) or 0.0) > 0 for name in mining_zones)
+    digging = in_zone and spot.id % 2 == 0
+    if beyond or digging:  # what half the field checks in mining zones find: digging
+        return ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL,
+            kind="超占用地" if beyond else "其他违法",
+            verifier=VERIFIER,
+            verified_on=day,
+            areas=areas,
+            note="超出批准范围占地" if beyond else "私自挖采，已制止",
+        )
     return ledger.Verdict(
         category=ls.VERDICT_OTHER,
         kind="实地未变化",

@@ -363,6 +363,9 @@ def test_a_mostly_approved_spot_is_approved_only_when_the_rest_is_clean():
         assert "96.0%" in f[domain.VERDICT_REASON][0] and "核实" in f[domain.VERDICT_REASON][0]
     assert "占用永久基本农田 0.60 亩" in got["farmland"][domain.VERDICT_REASON][0]
     assert got["red line"][domain.REVIEW_PRIORITY][0] == 1
+    assert "红线内允许的活动" in got["red line"][domain.VERDICT_REASON][0]
+    assert "超出批准范围" not in got["red line"][domain.VERDICT_REASON][0]  # the rest is clean
+    assert "超出批准范围" in got["farmland"][domain.VERDICT_REASON][0]
     assert "占用耕地 0.60 亩（未批部分）" in got["cultivated"][domain.VERDICT_REASON][0]
 
     layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})

@@ -986,8 +986,10 @@ def _verdicts(
             continue
         if ap_u is None:
             cover = "未提供批准用地图层"
-        elif covered[i]:
+        elif covered[i] and (bf_hit[i] or cult_hit[i]):
             cover = f"{approvals}覆盖 {share_text[i]}{kind}，未批部分见上"
+        elif covered[i]:
+            cover = f"{approvals}覆盖 {share_text[i]}{kind}"
         elif ap[i] > _TOL:
             cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
         else:
@@ -997,7 +999,11 @@ def _verdicts(
             reason[i] = [*taken, *mining_use, cover]
             continue
         if taken:  # mostly approved: is the rest taken beyond the approval, or allowed?
-            reason[i] = [*taken, *mining_use, cover, "核实是否超出批准范围或属红线内允许的活动"]
+            check = [
+                *(["核实是否超出批准范围占地"] if bf_hit[i] or cult_hit[i] else []),
+                *(["核实是否属生态保护红线内允许的活动"] if red[i] else []),
+            ]
+            reason[i] = [*taken, *mining_use, cover, *check]
             continue
         if mining_use:
             reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
