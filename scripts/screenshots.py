@@ -82,6 +82,12 @@ def main() -> int:
         print(f"wrote {docs / 'dock_case.png'}")
         case_panel.acceptPanel()
     dock.cleanup()
+    # The dock's map canvases must go before QGIS does: left to Python's exit, they were
+    # deleted after exitQgis and crashed it.
+    from qgis.PyQt import sip
+
+    sip.delete(dock)
+    QgsProject.instance().clear()
     QCoreApplication.processEvents()
     app.exitQgis()
     return 0
