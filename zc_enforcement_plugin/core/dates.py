@@ -24,6 +24,11 @@ def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
     text = str(value).strip()
     if not text:
         return None
+    if len(text) == 10:  # 2024-01-31: the common case, parsed in C (strptime is ~20x slower)
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in _TEXT_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()

@@ -102,11 +102,19 @@ def class_code_texts(values, field_values=None) -> list[str]:
     features' (a spot's result must not depend on which other spots were screened with it).
     Anything else is kept as text (an unknown code is reported).
     """
-    texts = [plain_code(value) for value in values]
-    field = {plain_code(v) for v in field_values} if field_values is not None else set(texts)
-    if not {t for t in field if len(t) == 3 and t.isdigit()} - set(TOWN_VILLAGE_CODES):
-        return texts
-    return [t.zfill(4) if len(t) == 3 and t.isdigit() else t for t in texts]
+    values = list(values)
+    # A district's parcels hold a few dozen distinct codes: each is read once.
+    distinct = {value: plain_code(value) for value in set(values)}
+    field = (
+        {plain_code(v) for v in field_values}
+        if field_values is not None
+        else set(distinct.values())
+    )
+    if {t for t in field if len(t) == 3 and t.isdigit()} - set(TOWN_VILLAGE_CODES):
+        distinct = {
+            v: t.zfill(4) if len(t) == 3 and t.isdigit() else t for v, t in distinct.items()
+        }
+    return [distinct[value] for value in values]
 
 
 def plain_code(value) -> str:

@@ -318,7 +318,13 @@ class ScreenSpots(EnforcementAlgorithm):
                 return {}
             self._warn_if_apart(arrays, label, land_use, spot_boxes, feedback)
             raw_codes = arrays.attributes[class_field]
-            whole_field = land_use.uniqueValues(land_use.fields().indexOf(class_field))
+            # Three-digit codes are read by what the whole field holds (a scan of the layer,
+            # ~50 ms on a district): asked only when some were read.
+            plain = {domain.plain_code(v) for v in set(map(str, raw_codes))}
+            if any(len(code) == 3 and code.isdigit() for code in plain):
+                whole_field = land_use.uniqueValues(land_use.fields().indexOf(class_field))
+            else:
+                whole_field = None  # nothing to pad, whatever the field holds elsewhere
             codes = np.array(domain.class_code_texts(raw_codes, whole_field), dtype=object)
             self._warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback)
             ridges = None
@@ -492,9 +498,8 @@ class ScreenSpots(EnforcementAlgorithm):
     def _warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
         """Say so when class codes were read with a leading zero put back, and when that also
         turned 201-205 into 0201-0205 rather than the 20x codes."""
-        padded = [
-            (raw, code) for raw, code in zip(raw_codes, codes) if code != domain.plain_code(raw)
-        ]
+        pairs = dict.fromkeys(zip(raw_codes, codes))  # distinct (stored, read) pairs, in order
+        padded = [(raw, code) for raw, code in pairs if code != domain.plain_code(raw)]
         if not padded:
             return
         lost = padded[0]
@@ -1078,12 +1083,16 @@ def _dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
     counted as empty, said once per field with an example."""
     out = np.empty(len(values), dtype=object)
     wrong = []
+    parsed: dict = {}  # a batch's spots share a few image dates: each is parsed once
     for row, value in enumerate(values):
-        if hasattr(value, "toPyDate"):  # QDate, as QGIS reads a date field
-            value = value.toPyDate()
-        elif hasattr(value, "toPyDateTime"):
-            value = value.toPyDateTime()
-        out[row] = dates.parse_date(value, strict=False)
+        if value not in parsed:
+            plain = value
+            if hasattr(plain, "toPyDate"):  # QDate, as QGIS reads a date field
+                plain = plain.toPyDate()
+            elif hasattr(plain, "toPyDateTime"):
+                plain = plain.toPyDateTime()
+            parsed[value] = dates.parse_date(plain, strict=False)
+        out[row] = parsed[value]
         if out[row] is None and value is not None and str(value).strip():
             wrong.append(row)
     if wrong:
