@@ -492,13 +492,16 @@ def test_pushed_down_screening_matches_the_local_engine_on_the_benchmark_distric
     row_of = {str(key): i for i, key in enumerate(keys)}
     rows = np.array([row_of[number_of[fid]] for fid in result.fids.tolist()])
     compared = [domain.SPOT_AREA, *domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA]
+    compared.append(domain.NEW_CONSTRUCTION_AREA)
     compared += [layer.area_field for layer in domain.OVERLAY_LAYERS]
     worst = {}
     for name in compared:
         ours = result.fields[name].astype(float)
         theirs = local.fields[name][rows].astype(float)
         worst[name] = float(np.max(np.abs(ours - theirs)))
-        assert worst[name] <= 0.01 + 1e-9, (name, worst[name])
+        # a sum of three parts, each within a cent
+        allowed = 0.03 if name == domain.NEW_CONSTRUCTION_AREA else 0.01
+        assert worst[name] <= allowed + 1e-9, (name, worst[name])
     # the figures are real: most spots lie on some cultivated land, some on basic farmland
     assert np.count_nonzero(result.fields[domain.CULTIVATED_AREA]) > 100
     assert np.count_nonzero(result.fields[domain.BASIC_FARMLAND_AREA]) > 10

@@ -171,6 +171,8 @@ def test_overlapping_parcels_still_add_up_by_precedence():
     assert f[domain.UNSURVEYED_AREA][1] == 3000.0
     for i in range(2):
         assert split_sum_cents(f, i) == 1_000_000
+    # New construction land: all but what is construction already, or unsurveyed.
+    assert f[domain.NEW_CONSTRUCTION_AREA].tolist() == [6000.0, 7000.0]
     assert any("S0" in m and "重叠" in m for m in r.messages)
     assert any("S1" in m and "重叠" in m for m in r.messages)
 

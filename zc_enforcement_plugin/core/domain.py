@@ -259,6 +259,10 @@ AGRICULTURAL_AREA = "FGNYDMJ"
 CONSTRUCTION_AREA = "JSYDMJ"
 UNUSED_AREA = "WLYDMJ"
 UNSURVEYED_AREA = "WDCMJ"  # part of the spot covered by no land-use parcel
+# New construction land (DOMAIN.md §2): the part of the spot the survey does not class as
+# construction land, GDMJ + FGNYDMJ + WLYDMJ: what a building there adds.
+NEW_CONSTRUCTION_AREA = "XZJSYDMJ"
+NEW_CONSTRUCTION_GROUPS = (LAND_GROUP_CULTIVATED, LAND_GROUP_AGRICULTURAL, LAND_GROUP_UNUSED)
 BASIC_FARMLAND_AREA = "YJJBNTMJ"
 RED_LINE_AREA = "STHXMJ"
 NO_MINING_AREA = "JCQMJ"
@@ -416,7 +420,8 @@ def screening_output_fields() -> list[tuple[str, str]]:
     """(field, kind) of every field screenspots adds to a spot, in output order."""
     fields = [(SPOT_AREA, KIND_AREA)]
     fields += [(LAND_GROUP_FIELDS[group], KIND_AREA) for group in LAND_GROUPS]
-    fields += [(UNSURVEYED_AREA, KIND_AREA), (CULTIVATED_FLAG, KIND_FLAG)]
+    fields += [(UNSURVEYED_AREA, KIND_AREA), (NEW_CONSTRUCTION_AREA, KIND_AREA)]
+    fields += [(CULTIVATED_FLAG, KIND_FLAG)]
     for layer in OVERLAY_LAYERS:
         fields += [(layer.area_field, KIND_AREA), (layer.flag_field, KIND_FLAG)]
         if layer.hits_field:
@@ -435,7 +440,12 @@ def screening_output_fields() -> list[tuple[str, str]]:
 def output_field_labels_zh() -> dict[str, str]:
     """Chinese aliases of the fields screenspots writes (spots and pieces), for the attribute
     table a reviewer reads: the codes alone (YJJBNTMJ) say little at a glance."""
-    labels = {SPOT_AREA: "图斑面积", UNSURVEYED_AREA: "无地类覆盖面积", CULTIVATED_FLAG: "涉及耕地"}
+    labels = {
+        SPOT_AREA: "图斑面积",
+        UNSURVEYED_AREA: "无地类覆盖面积",
+        NEW_CONSTRUCTION_AREA: "新增建设用地面积",
+        CULTIVATED_FLAG: "涉及耕地",
+    }
     labels.update(
         {field: f"{LAND_GROUP_LABELS_ZH[group]}面积" for group, field in LAND_GROUP_FIELDS.items()}
     )

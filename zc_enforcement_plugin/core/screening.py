@@ -521,7 +521,11 @@ def screen_spots(
             messages,
         )
     else:
-        for name in (*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA):
+        for name in (
+            *domain.LAND_GROUP_FIELDS.values(),
+            domain.UNSURVEYED_AREA,
+            domain.NEW_CONSTRUCTION_AREA,
+        ):
             fields[name] = np.full(n, None, dtype=object)
         fields[domain.CULTIVATED_FLAG] = np.full(n, None, dtype=object)
     report(92.0)
@@ -750,8 +754,16 @@ def _land_use_split(
     for j, name in enumerate((*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)):
         fields[name] = rounded[:, j]
         unrounded[name] = parts[:, j]
+    new_construction(fields, unrounded)
     fields[domain.CULTIVATED_FLAG] = gross_cult > _TOL
     return np.minimum(gross_cult, spot_area), cult_union
+
+
+def new_construction(fields: dict[str, np.ndarray], unrounded: dict[str, np.ndarray]) -> None:
+    """XZJSYDMJ from the split's rounded parts, so that it is exactly their sum in cents."""
+    names = [domain.LAND_GROUP_FIELDS[group] for group in domain.NEW_CONSTRUCTION_GROUPS]
+    fields[domain.NEW_CONSTRUCTION_AREA] = round_area(sum(fields[name] for name in names))
+    unrounded[domain.NEW_CONSTRUCTION_AREA] = sum(unrounded[name] for name in names)
 
 
 def _ridge_coefficients(

@@ -24,6 +24,7 @@ import shapely
 
 from . import domain
 from .areas import _B, _E, MAX_EDGE_M, round_area, split_rounding_rows
+from .screening import new_construction
 
 GEOGRAPHIC_SRID = domain.EPSG_CGCS2000_GEOGRAPHIC
 _UNKNOWN_GROUP = len(domain.LAND_GROUPS)
@@ -188,6 +189,7 @@ def screen_in_database(
             for j, name in enumerate(names):
                 fields[name] = rounded[:, j]
                 unrounded[name] = parts[:, j]
+            new_construction(fields, unrounded)
 
         for layer in domain.OVERLAY_LAYERS:
             source = layers.get(layer.key)
