@@ -1193,3 +1193,25 @@ def test_an_approval_date_that_is_no_date_is_said_and_taken_as_unknown(provider)
     assert out["S1"][domain.APPROVED_AREA] == 10000.0  # an unknown end does not end it
     said = [m for m in log.messages if "批准_坏日期" in m and domain.APPROVAL_END in m]
     assert said and "长期" in said[0], log.messages
+
+
+def test_a_layer_given_as_selected_features_only_is_named_by_its_name(provider):
+    from qgis.core import QgsProcessingFeatureSourceDefinition
+
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS, name="卫片图斑2026Q1")
+    parcels = memory_layer(
+        [(square(0, 0, 100), ["0101"])],
+        f"field={domain.LAND_CLASS_CODE}:string",
+        name="地类图斑DLTB",
+    )
+    project = QgsProject.instance()
+    project.addMapLayers([spots, parcels])
+    try:
+        parcels.selectAll()
+        selected = QgsProcessingFeatureSourceDefinition(parcels.id(), True)
+        with pytest.raises(QgsProcessingException) as error:
+            run({"SPOTS": spots, "LAND_USE": selected, "LAND_USE_CLASS_FIELD": "DLBM_X"})
+        message = str(error.value)
+        assert "地类图斑DLTB" in message and parcels.id() not in message, message
+    finally:
+        project.removeMapLayers([spots.id(), parcels.id()])

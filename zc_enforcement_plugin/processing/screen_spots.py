@@ -542,6 +542,8 @@ class ScreenSpots(EnforcementAlgorithm):
         value = parameters.get(name)
         if isinstance(value, QgsProcessingFeatureSourceDefinition):
             value = value.source.staticValue()  # the layer it points at, not its repr
+        if layer is None and isinstance(value, str):  # a selection: its layer by id or name
+            layer = QgsProcessingUtils.mapLayerFromString(value, context)
         label = layer.name() if layer is not None else str(value)
         if isinstance(value, str) and layer is not None:
             # "file.gpkg|layername=DLTB" opens as a layer named after the file: name the table.
