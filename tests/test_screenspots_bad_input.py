@@ -1215,3 +1215,50 @@ def test_a_layer_given_as_selected_features_only_is_named_by_its_name(provider):
         assert "地类图斑DLTB" in message and parcels.id() not in message, message
     finally:
         project.removeMapLayers([spots.id(), parcels.id()])
+
+
+def test_a_geopackage_spot_layer_keeps_its_feature_ids_in_a_geopackage_output(provider, tmp_path):
+    """QGIS shows a GeoPackage's own key as a field named fid: it is no clash, and the
+    output keeps the ids the pieces' TBFID refer to."""
+    spots = memory_layer([(square(200 * i, 0, 100), [f"S{i}"]) for i in range(4)], SPOT_FIELDS)
+    path = write_gpkg(spots, tmp_path / "spots.gpkg")
+    layer = QgsVectorLayer(path, "spots", "ogr")
+    assert "fid" in layer.fields().names()
+    assert layer.dataProvider().deleteFeatures([1, 3])
+    log = Log()
+    result = run(
+        {
+            "SPOTS": layer,
+            "OUTPUT": str(tmp_path / "out.gpkg"),
+            "OUTPUT_PIECES": str(tmp_path / "pieces.gpkg"),
+        },
+        log,
+    )
+    out = QgsVectorLayer(result["OUTPUT"], "out", "ogr")
+    assert "fid_1" not in out.fields().names()
+    assert sorted(f.id() for f in out.getFeatures()) == [2, 4]
+    assert not [m for m in log.messages if "fid_" in m], log.messages
+
+
+def test_a_hand_made_crs_on_grs80_is_transformed_not_refused(provider):
+    """A PROJ string with GRS80 and no datum name is CGCS2000 in effect: PROJ calls the move
+    a ballpark, but on the same ellipsoid there is nothing to guess. Krassowsky is refused."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    fields = f"field={domain.BASIC_FARMLAND_NUMBER}:string"
+    ring = rectangle(0, 0, 100, 50, dx=X0 - 39_000_000)  # the same place without the prefix
+    for ellipsoid, refused in (("GRS80", False), ("krass", True)):
+        farmland = memory_layer([(ring, ["B1"])], fields, name=f"farmland_{ellipsoid}")
+        farmland.setCrs(
+            QgsCoordinateReferenceSystem.fromProj(
+                f"+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 +y_0=0 +ellps={ellipsoid} "
+                "+units=m +no_defs"
+            )
+        )
+        parameters = {"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1}
+        if refused:
+            with pytest.raises(QgsProcessingException) as error:
+                run(parameters)
+            assert "farmland_krass" in str(error.value)
+        else:
+            out = by_key(run(parameters)["OUTPUT"])
+            assert out["S1"][domain.BASIC_FARMLAND_AREA] == pytest.approx(5000.0, abs=0.01)

@@ -111,16 +111,31 @@ def boxes_in_source(boxes: np.ndarray, source: CRS, target: CRS) -> np.ndarray |
 
 
 def guessed_datum(source: CRS, target: CRS) -> str | None:
-    """The datum PROJ can only move to the target's by a guess ("ballpark": no shift at all),
-    e.g. "Beijing 1954" or "Xian 1980", whose offsets from CGCS2000 are metres to tens of
-    metres and need the bureau's own parameters; None when the move is known. WGS 84 is not
-    reported: it stays within about a metre of CGCS2000, the accepted practice for GPS."""
+    """The datum PROJ can only move to the target's by a guess ("ballpark": no shift at all)
+    although it lies on another ellipsoid, e.g. Beijing 1954 (Krassowsky) or Xian 1980 (IAG
+    1975), whose offsets from CGCS2000 are metres to tens of metres and need the bureau's own
+    parameters; None when the move is known. A ballpark between datums on the same ellipsoid
+    is no guess that matters: WGS 84 stays within about a metre of CGCS2000 (the accepted
+    practice for GPS), and a hand-made CRS on GRS80 ("unknown" datum) is CGCS2000 in effect."""
     description = Transformer.from_crs(source, target, always_xy=True).description or ""
-    for step in description.split(" + "):
-        if step.startswith("Ballpark geographic offset from "):
-            datum = step.removeprefix("Ballpark geographic offset from ").split(" to ")[0]
-            return None if datum.startswith("WGS 84") else datum
-    return None
+    ballpark = "Ballpark geographic offset from "
+    steps = [step for step in description.split(" + ") if step.startswith(ballpark)]
+    if not steps or _same_ellipsoid(source, target):
+        return None
+    datum = steps[0].removeprefix(ballpark).split(" to ")[0]
+    return datum if datum and datum != "unknown" else source.ellipsoid.name
+
+
+def _same_ellipsoid(first: CRS, second: CRS) -> bool:
+    """Within 1 m in the semi-major axis and 0.01 in the inverse flattening (GRS80 and the
+    CGCS2000 and WGS 84 ellipsoids differ by far less; Krassowsky by 108 m)."""
+    a, b = first.ellipsoid, second.ellipsoid
+    if a is None or b is None:
+        return False
+    return (
+        abs(a.semi_major_metre - b.semi_major_metre) < 1.0
+        and abs(a.inverse_flattening - b.inverse_flattening) < 0.01
+    )
 
 
 def to_crs(

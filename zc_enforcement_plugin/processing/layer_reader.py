@@ -97,7 +97,7 @@ def read_source(
                     "first."
                 ).format(
                     layer=layer_label,
-                    crs=source.sourceCrs().authid() or source.sourceCrs().description(),
+                    crs=_crs_name(source.sourceCrs()),
                     datum=datum,
                 )
             )
@@ -380,3 +380,9 @@ def _plain_column(column) -> list:
         else:
             out.append(value)
     return out
+
+
+def _crs_name(crs: QgsCoordinateReferenceSystem) -> str:
+    """A CRS as a user recognises it: its code, its name, or, for a hand-made one, its PROJ
+    definition."""
+    return crs.authid() or crs.description() or crs.toProj()

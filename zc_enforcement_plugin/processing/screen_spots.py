@@ -773,15 +773,17 @@ class ScreenSpots(EnforcementAlgorithm):
             )
 
     @staticmethod
-    def _geopackage_fields(fields: QgsFields, feedback) -> QgsFields:
-        """A GeoPackage keeps its feature id in a column named fid: a spot field of that name
-        (a layer once saved from a GeoPackage) would clash with it, or fail when it is not a
-        unique integer. It is written under the first free name fid_1, fid_2, ..., said."""
+    def _geopackage_fields(fields: QgsFields, spots, feedback) -> QgsFields:
+        """A GeoPackage keeps its feature id in a column named fid. A spot field of that name
+        holding unique whole numbers (a GeoPackage's own fid, as QGIS shows it) becomes the
+        output's feature ids, as before; one that does not (a merged layer's repeated fids,
+        text, NULLs) would fail the write after the whole overlay: it is written under the
+        first free name fid_1, fid_2, ..., said."""
         taken = {name.lower() for name in fields.names()}
         out = QgsFields()
         for field in fields:
             copy = QgsField(field)
-            if field.name().lower() == "fid":
+            if field.name().lower() == "fid" and not _unique_ids(spots, field.name()):
                 number = 1
                 while f"fid_{number}" in taken:
                     number += 1
@@ -818,7 +820,7 @@ class ScreenSpots(EnforcementAlgorithm):
             fields = self._shapefile_fields(fields, feedback)
         destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
         if ".gpkg" in destination.lower():
-            fields = self._geopackage_fields(fields, feedback)
+            fields = self._geopackage_fields(fields, spots, feedback)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
         )
@@ -1080,6 +1082,20 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
         texts = (str(column[row]).strip() for column in columns if column[row] is not None)
         labels.append(next((text for text in texts if text), f"fid {fid}"))
     return np.array(labels, dtype=object)
+
+
+def _unique_ids(source, name: str) -> bool:
+    """Whether a field holds a whole number, never NULL and never repeated, on every feature:
+    what a GeoPackage takes as its feature ids."""
+    from qgis.PyQt.QtCore import QVariant
+
+    index = source.fields().indexOf(name)
+    if source.fields()[index].type() not in (QVariant.Int, QVariant.LongLong):
+        return False
+    values = source.uniqueValues(index)
+    count = source.featureCount()
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    return whole and count >= 0 and len(values) == count
 
 
 def _dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
