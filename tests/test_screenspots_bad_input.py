@@ -929,14 +929,18 @@ def _with_a_bad_vertex(layer, key_field, key, value):
     return fid
 
 
-def test_a_spot_with_a_nan_coordinate_is_kept_flagged_and_named(provider):
+@pytest.mark.parametrize("output", ["memory:", "spots.shp", "spots.gpkg"])
+def test_a_spot_with_a_nan_coordinate_is_kept_flagged_and_named(provider, tmp_path, output):
     spots = memory_layer([(square(0, 0, 100), ["OK1"]), (None, ["NAN1"])], SPOT_FIELDS)
     _with_a_bad_vertex(spots, domain.SPOT_NUMBER, "NAN1", float("nan"))
     parcels = memory_layer(
         [(rectangle(-10, -10, 400, 110), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
     )
     log = Log()
-    out = by_key(run({"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1}, log)["OUTPUT"])
+    target = output if output == "memory:" else str(tmp_path / output)
+    parameters = {"SPOTS": spots, "LAND_USE": parcels, "AREA_METHOD": 1, "OUTPUT": target}
+    result = run(parameters, log)["OUTPUT"]
+    out = by_key(result if output == "memory:" else QgsVectorLayer(result, "out", "ogr"))
 
     assert out["OK1"][domain.SPOT_AREA] == 10000.0
     bad = out["NAN1"]
@@ -962,7 +966,8 @@ def test_a_protection_feature_with_a_coordinate_not_a_number_stops_naming_it(pro
     assert "Traceback" not in message
 
 
-def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, tmp_path):
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, tmp_path, suffix):
     """GeoJSON takes any geometry per feature; QGIS types the layer by its first one."""
 
     def square_ll(lon, lat, d=0.001):
@@ -991,14 +996,28 @@ def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, t
                 },
             },
             {"type": "Feature", "properties": {"JCBH": "G4"}, "geometry": None},
+            {
+                "type": "Feature",
+                "properties": {"JCBH": "G5"},
+                "geometry": {
+                    "type": "GeometryCollection",
+                    "geometries": [
+                        {"type": "Polygon", "coordinates": square_ll(lon + 0.02, lat)},
+                        {"type": "Point", "coordinates": [lon + 0.03, lat]},
+                    ],
+                },
+            },
         ],
     }
     path = tmp_path / "mixed.geojson"
     path.write_text(json.dumps(collection), encoding="utf-8")
     log = Log()
-    result = run({"SPOTS": str(path), "OUTPUT": str(tmp_path / "out.gpkg")}, log)
+    result = run({"SPOTS": str(path), "OUTPUT": str(tmp_path / f"out{suffix}")}, log)
     out = by_key(QgsVectorLayer(result["OUTPUT"], "out", "ogr"))
-    assert sorted(out) == ["G1", "G2", "G3", "G4"]  # every spot kept
+    assert sorted(out) == ["G1", "G2", "G3", "G4", "G5"]  # every spot kept
+    # The collection's polygon was measured, so it is what the output shows.
+    assert out["G5"][domain.SPOT_AREA] == pytest.approx(out["G1"][domain.SPOT_AREA], rel=0.01)
+    assert out["G5"].geometry().area() > 0
     assert out["G1"][domain.SPOT_AREA] > 9000 and not out["G1"].geometry().isNull()
     for key in ("G2", "G3"):
         assert out[key][domain.SPOT_AREA] == 0 and out[key].geometry().isEmpty()

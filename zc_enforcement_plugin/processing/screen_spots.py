@@ -5,6 +5,7 @@ A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -860,10 +861,19 @@ class ScreenSpots(EnforcementAlgorithm):
                 # The input feature itself, widened: its geometry is not copied again.
                 geometry = feature.geometry()
                 if not geometry.isNull() and geometry.type() != POLYGONS:
-                    # A stray point or line among the spots (GeoJSON, a generic GeoPackage
-                    # layer): a polygon output cannot hold it, and the run must not be lost.
+                    # A stray point, line or collection among the spots (GeoJSON, a generic
+                    # GeoPackage layer): a polygon output cannot hold it, and the run must not
+                    # be lost. A collection's polygons are what was measured: they are kept.
                     kind = QgsWkbTypes.displayString(geometry.wkbType())
-                    not_polygons.append(f"{keys[row]}（{kind}）")
+                    polygons = _polygon_parts(geometry)
+                    if polygons is None:
+                        not_polygons.append(f"{keys[row]}（{kind}）")
+                        feature.clearGeometry()
+                    else:
+                        collections.append(f"{keys[row]}（{kind}）")
+                        feature.setGeometry(polygons)
+                elif not geometry.isNull() and not math.isfinite(geometry.area()):
+                    unusable.append(keys[row])  # NaN or infinite: no file format takes it
                     feature.clearGeometry()
                 attributes = feature.attributes()
                 for i, (fids, values) in samples.items():
@@ -885,6 +895,8 @@ class ScreenSpots(EnforcementAlgorithm):
                 yield feature
 
         not_polygons: list[str] = []
+        collections: list[str] = []
+        unusable: list[str] = []
         add_features(sink, widened(), self.OUTPUT)
         span.setProgress(100.0)
         nothing = np.empty(0, dtype=object)
@@ -894,6 +906,21 @@ class ScreenSpots(EnforcementAlgorithm):
             warning = misdecoded_text(sample, spots_label) if values else None
             if warning:
                 feedback.reportError(warning, fatalError=False)
+        if collections:
+            feedback.pushWarning(
+                tr(
+                    "{count} spots are geometry collections: {spots}. Their polygons were "
+                    "measured and are written; their points and lines are left out."
+                ).format(count=len(collections), spots="，".join(collections[:10]))
+            )
+        if unusable:
+            feedback.reportError(
+                tr(
+                    "{count} spots have coordinates that are not numbers: {spots}. They are "
+                    "kept with zero areas and written without geometry."
+                ).format(count=len(unusable), spots="，".join(unusable[:10])),
+                fatalError=False,
+            )
         if not_polygons:
             feedback.reportError(
                 tr(
@@ -1082,6 +1109,18 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
         texts = (str(column[row]).strip() for column in columns if column[row] is not None)
         labels.append(next((text for text in texts if text), f"fid {fid}"))
     return np.array(labels, dtype=object)
+
+
+def _polygon_parts(geometry: QgsGeometry) -> QgsGeometry | None:
+    """The polygons of a geometry collection as one (multi)polygon; None when it has none."""
+    collection = geometry.constGet()
+    count = collection.numGeometries() if hasattr(collection, "numGeometries") else 0
+    parts = [
+        QgsGeometry(collection.geometryN(i).clone())
+        for i in range(count)
+        if QgsWkbTypes.geometryType(collection.geometryN(i).wkbType()) == POLYGONS
+    ]
+    return QgsGeometry.collectGeometry(parts) if parts else None
 
 
 def _unique_ids(source, name: str) -> bool:

@@ -1210,6 +1210,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
+      <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spots have coordinates that are not numbers: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑的坐标含非数值：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
       <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
     </message>
