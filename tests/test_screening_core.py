@@ -390,6 +390,7 @@ def test_overlaps_that_a_report_shows_as_0_00_mu_do_not_make_a_spot_suspected():
         domain.SUGGEST_ILLEGAL,
     ]
     assert "占用耕地 0.01 亩" in f[domain.VERDICT_REASON][1]
+    assert "边界碎片" in f[domain.VERDICT_REASON][0]  # flagged SFGD, and said why not counted
     assert f[domain.REVIEW_PRIORITY].tolist() == [4, 3]
 
 
@@ -551,3 +552,32 @@ def test_coordinates_that_are_not_numbers():
             [box(0, 0, 100, 100)],
             {domain.LAYER_LAND_USE: land_use([box(0, 0, 9, 9), inf_parcel], ["0101", "0101"])},
         )
+
+
+def test_overlapping_approvals_covering_a_spot_whole_meet_a_100_percent_rule():
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    ap = plain([box(0, 0, 60, 100), box(30, 0, 100, 100)], ["批-1", "批-2"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    f = run([box(0, 0, 100, 100)], layers, method=ELLIPSOIDAL, approval_share=1.0).fields
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_APPROVED
+    assert "覆盖 100.0%" in f[domain.VERDICT_REASON][0]
+
+
+def test_an_approval_out_of_force_on_construction_land_asks_for_a_field_check():
+    """Expired before the image: not restored? Granted after it: used before approval?"""
+    import datetime as dt
+
+    lu = land_use([box(-100, -100, 500, 300)], ["0702"])
+    ap = LayerInput(
+        arr(box(0, 0, 100, 100), box(200, 0, 300, 100)),
+        np.array(["临-1", "批-2"], dtype=object),
+        ends=np.array([dt.date(2025, 6, 1), None], dtype=object),
+        granted=np.array([dt.date(2023, 6, 1), dt.date(2026, 3, 1)], dtype=object),
+    )
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    seen = [dt.date(2026, 1, 15)] * 2
+    f = run([box(0, 0, 100, 100), box(200, 0, 300, 100)], layers, spot_dates=seen).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK] * 2
+    assert f[domain.REVIEW_PRIORITY].tolist() == [3, 3]
+    assert "已于 2025-06-01 到期" in f[domain.VERDICT_REASON][0]
+    assert "边报边用" in f[domain.VERDICT_REASON][1]

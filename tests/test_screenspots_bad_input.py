@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import (
+    NULL,
     QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
@@ -1040,8 +1041,15 @@ def test_an_empty_protection_layer_is_said_to_be_empty_not_far_away(provider):
     empty = memory_layer([], fields, name="空红线")
     no_geometry = memory_layer([(None, ["甲"]), (None, ["乙"])], fields, name="无几何红线")
     log = Log()
-    out = by_key(run({"SPOTS": spots, "RED_LINE": empty, "NO_MINING": no_geometry}, log)["OUTPUT"])
-    assert out["S1"][domain.RED_LINE_AREA] == 0
+    parcels = memory_layer(
+        [(square(-10, -10, 200), ["0702"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    parameters = {"SPOTS": spots, "LAND_USE": parcels, "RED_LINE": empty, "NO_MINING": no_geometry}
+    out = by_key(run(parameters, log)["OUTPUT"])
+    # Screened against nothing, as if not given: NULL, and no "of no concern" on its strength.
+    assert out["S1"][domain.RED_LINE_AREA] is None or out["S1"][domain.RED_LINE_AREA] == NULL
+    assert "生态保护红线、禁采区" in out["S1"][domain.VERDICT_REASON]
+    assert out["S1"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
     for name, count in (("空红线", 0), ("无几何红线", 2)):
         said = [m for m in log.messages if name in m]
         assert len(said) == 1 and f"({count} features)" in said[0], log.messages

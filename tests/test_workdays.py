@@ -501,3 +501,25 @@ def test_status_counts_working_days_with_a_calendar(library_cal):
     assert dl.status(due, today, warn_days=2, calendar=library_cal) == dl.DUE_SOON  # 2 working
     with pytest.raises(ValueError):
         dl.status(due, today, warn_days=-1)
+
+
+def test_dates_as_tables_and_shapefiles_write_them():
+    import datetime as dt
+
+    from zc_enforcement_plugin.core.dates import parse_date
+
+    expected = dt.date(2024, 6, 1)
+    for text in (
+        "2024-06-01",
+        "2024/06/01",
+        "2024.06.01",
+        "20240601",
+        "2024年6月1日",
+        "2024-06-01T08:00:00",
+        "2024/06/01 08:00:00.000",  # a Shapefile's datetime, as text
+        "2024年6月1日 08:00",
+    ):
+        assert parse_date(text) == expected, text
+    assert parse_date("长期", strict=False) is None
+    with pytest.raises(ValueError):
+        parse_date("2024/13/01 08:00")

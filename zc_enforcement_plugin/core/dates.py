@@ -37,6 +37,9 @@ def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(text).date()
     except ValueError as exc:
+        day = text.split(" ")[0]  # a date with a time, as a Shapefile keeps a datetime
+        if day != text and " " in text:
+            return parse_date(day, strict=strict)
         if not strict:
             return None
         raise ValueError(f"not a date: {text!r}") from exc

@@ -928,11 +928,16 @@ def _verdicts(
     # What the verdict counts: an overlap the report shows, at least 0.01 亩.
     red, mining, zones = mu(red_area) > 0, mu(mining_area) > 0, mu(zones_area) > 0
     bf_hit, cult_hit = mu(bf_unapp) > 0, mu(cult_unapp) > 0
+    touched = [bf_unapp, red_area, mining_area, zones_area, cult_unapp]
+    slivers = np.any([(a > _TOL) & (mu(a) == 0) for a in touched], axis=0)
     priority = np.full(n, 4, dtype=np.int64)
     priority[cult_hit | zones] = 3
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
+    # Covered to the cent is covered whole: a union of overlapping approvals comes out a hair
+    # under the spot, which must not fail a 100 % rule or read as 99.9 %.
+    share[(spot_area > 0) & (ap >= spot_area - _TOL)] = 1.0
     covered = (ap_u is not None) & (share >= approval_share) & ~no_geom
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
@@ -1031,13 +1036,26 @@ def _verdicts(
         ]
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
             other.append(f"未调查/无法归类 {fields[domain.UNSURVEYED_AREA][i]:.2f} m²")
+        # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
+        # the words disagree.
+        sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
         if other:
-            reason[i] = [*other, unknown or "未涉及保护图层", cover]
+            reason[i] = [*other, unknown or f"未涉及保护图层{sliver}", cover]
         elif unknown:
             reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}", unknown]
+            if ap[i] > _TOL:
+                reason[i].append(cover)
+        elif approval_notes[i]:
+            # An approval that ended before the image, or came after it, is what the spot is
+            # about: not restored after its term (到期未复垦), or used before approval (边报边用).
+            reason[i] = [
+                f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}",
+                "核实是否到期未复垦或边报边用",
+            ]
+            priority[i] = min(priority[i], 3)
         else:
             verdict[i] = domain.SUGGEST_NO_CONCERN
-            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层"]
+            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层{sliver}"]
             if ap[i] > _TOL:
                 reason[i].append(cover)
     for i, notes in enumerate(approval_notes):

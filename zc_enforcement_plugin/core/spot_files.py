@@ -267,10 +267,17 @@ def utf8_read_as_gbk(text: str) -> str | None:
     Chinese can pass by chance, a few characters in 10,000: judge a whole field, not one text."""
     if text.isascii():
         return None
+    # An odd byte count leaves a last byte GBK could not pair: dropped, or shown as ? or U+FFFD.
     try:
-        decoded = text.encode("gbk").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = text.rstrip("?\ufffd").encode("gbk")
+    except UnicodeEncodeError:
         return None
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as cut:
+        if cut.start < len(raw) - 2 or cut.reason != "unexpected end of data":
+            return None  # broken inside, not only at the end: not UTF-8
+        decoded = raw[: cut.start].decode("utf-8", errors="strict")
     return decoded if decoded != text and has_cjk(decoded) else None
 
 

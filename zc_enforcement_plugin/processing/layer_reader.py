@@ -231,7 +231,7 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
                 "{fid}: {value} would read {text}). Set the layer's data source encoding to "
                 "UTF-8 (or correct its .cpg file), then run again."
             ).format(layer=layer_label, field=field, fid=fid, value=value, text=as_utf8[value])
-        if chinese:
+        if chinese and not any("\ufffd" in text for text in texts):
             continue  # real Chinese text: the field was decoded right (Größe, 30°E are fine)
         # Each distinct text is judged once; a feature is looked up only when one is wrong.
         reasons = {text: spot_files.misdecoding_reason(text) for text in texts}

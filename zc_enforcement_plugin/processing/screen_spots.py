@@ -144,10 +144,17 @@ class ScreenSpots(EnforcementAlgorithm):
         "in their own CRS so that they keep their shape; spots in geographic coordinates are "
         "measured in the 3-degree zone that holds most of them. The run stops, naming the "
         "layer, when a layer has no usable CRS, spot coordinates do not fit their CRS, a "
-        "feature cannot be transformed, a layer holds lines or points, or a layer cannot be "
-        "read; it warns about class codes that lost their leading zero (0101 stored as 101; "
-        "201-205 stay the 20x construction codes unless the field lost its zeros), text that "
-        "looks mis-decoded and layers that reach no spot. Texts longer than a field (254 "
+        "feature cannot be transformed, a layer is on Beijing 1954 or Xian 1980 (PROJ can only "
+        "guess the shift to CGCS2000), a protection feature has coordinates that are not "
+        "numbers, a layer holds lines or points or is a table without geometry, a layer cannot "
+        "be read, or an output's folder does not exist; it warns about class codes that lost "
+        "their leading zero (0101 stored as 101; 201-205 stay the 20x construction codes "
+        "unless the field lost its zeros), text that looks mis-decoded (in any spot field: GBK "
+        "read as UTF-8, or UTF-8 read as GBK) and layers that reach no spot; a layer with no "
+        "geometry at all counts as not given. Spots that are points or lines, or have "
+        "coordinates that are not numbers, are kept with zero areas and written without "
+        "geometry; a geometry collection keeps its polygons. A spot field named fid that could "
+        "not be a GeoPackage's feature ids is written as fid_1. Texts longer than a field (254 "
         "characters, 254 bytes in a Shapefile) are cut with a count and logged whole; a "
         "Shapefile output names YJJBNTMJ_MU YJJBNT_MU, cuts longer names at a character's end "
         "and says UTF-8 in its .cpg. Optional pieces output: one feature per part of a spot "
@@ -360,7 +367,8 @@ class ScreenSpots(EnforcementAlgorithm):
             if feedback.isCanceled():
                 return {}
             self._warn_if_misdecoded(arrays, label, feedback)
-            self._warn_if_apart(arrays, label, source, spot_boxes, feedback)
+            if self._warn_if_apart(arrays, label, source, spot_boxes, feedback):
+                continue  # an empty layer screens nothing: as if not given (fields NULL)
             labels = _feature_labels(
                 [arrays.attributes[name] for name in label_fields], arrays.feature_ids
             )
@@ -684,12 +692,13 @@ class ScreenSpots(EnforcementAlgorithm):
         )
 
     @staticmethod
-    def _warn_if_apart(arrays, label, source, spot_boxes, feedback) -> None:
+    def _warn_if_apart(arrays, label, source, spot_boxes, feedback) -> bool:
         """Warns when no feature of a protection layer comes near the spots: its areas will all
-        be 0, which is right for a distant zone but also what a wrong CRS gives."""
+        be 0, which is right for a distant zone but also what a wrong CRS gives. True when the
+        layer has no feature with a geometry at all."""
         boxes = spot_boxes[np.all(np.isfinite(spot_boxes), axis=1)]
         if len(boxes) == 0:
-            return
+            return False
         low, high = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
         feature_boxes = shapely.bounds(arrays.geoms)
         near = np.all(feature_boxes[:, :2] <= high, axis=1) & np.all(
@@ -700,12 +709,13 @@ class ScreenSpots(EnforcementAlgorithm):
             if count == 0 or source.sourceExtent().isEmpty():
                 feedback.reportError(
                     tr(
-                        "Layer {layer} has no feature with a geometry ({count} features): its "
-                        "areas are all 0. Was the right layer given?"
+                        "Layer {layer} has no feature with a geometry ({count} features): it "
+                        "screens nothing, and its fields are left empty as for a layer not "
+                        "given. Was the right layer given?"
                     ).format(layer=label, count=max(count, 0)),
                     fatalError=False,
                 )
-                return
+                return True
             feedback.reportError(
                 tr(
                     "Layer {layer} does not reach any spot: its features lie outside the spots' "
@@ -714,6 +724,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 ).format(layer=label, crs=source.sourceCrs().authid()),
                 fatalError=False,
             )
+        return False
 
     @staticmethod
     def _result_fields(shapefile: bool = False) -> QgsFields:
