@@ -222,7 +222,7 @@ def test_none_and_empty_spots_kept_with_zeros():
 def test_duplicate_keys_reported_not_dropped():
     r = run([box(0, 0, 1, 1), box(5, 5, 6, 6)], {}, keys=["A", "A"])
     assert len(r.fields[domain.SPOT_AREA]) == 2
-    assert any("A" in m and "重复" in m for m in r.messages)
+    assert any("A" in m and "重复" in m and "台帐" in m for m in r.messages)  # and why it matters
 
 
 def test_absent_layers_give_null_fields_and_only_domain_names():

@@ -417,7 +417,10 @@ def screen_spots(
     # --- spots: keys, repair, local frame ------------------------------------------------------
     uniq, counts = np.unique(np.array(keys, dtype=object).astype(str), return_counts=True)
     for key in uniq[counts > 1]:
-        messages.append(f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留")
+        messages.append(
+            f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留；"
+            "导入台帐时将全部被拒绝，请先改正编号"
+        )
     unusable = unusable_coordinates(spots_in)
     for i in np.flatnonzero(unusable).tolist():
         notes[i].append("坐标含非数值（NaN 或无穷大）")
