@@ -475,3 +475,15 @@ def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefi
     with fiona.open(written.geopackage) as layer:
         row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
     assert row.properties[domain.VERDICT_REASON] == reason
+
+
+def test_new_construction_land_is_exported_as_screened(field_ledger):
+    rows = [row for row in ledger_rows(field_ledger) if row.values.get(domain.CULTIVATED_AREA)]
+    assert rows
+    for row in rows:
+        parts = [
+            row.values[domain.CULTIVATED_AREA],
+            row.values[domain.AGRICULTURAL_AREA],
+            row.values[domain.UNUSED_AREA],
+        ]
+        assert row.values[domain.NEW_CONSTRUCTION_AREA] == pytest.approx(sum(parts), abs=0.005)
