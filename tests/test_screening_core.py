@@ -581,3 +581,32 @@ def test_an_approval_out_of_force_on_construction_land_asks_for_a_field_check():
     assert f[domain.REVIEW_PRIORITY].tolist() == [3, 3]
     assert "已于 2025-06-01 到期" in f[domain.VERDICT_REASON][0]
     assert "边报边用" in f[domain.VERDICT_REASON][1]
+
+
+def test_a_tiny_spot_without_an_approval_is_not_approved():
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    ap = plain([box(200, 200, 250, 250)], ["批-1"])  # elsewhere
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    f = run([box(0, 0, 0.04, 0.04)], layers).fields  # 0.0016 m²
+    assert f[domain.SUGGESTED_VERDICT][0] != domain.SUGGEST_APPROVED
+    assert "覆盖 100.0%" not in f[domain.VERDICT_REASON][0]
+
+
+def test_basic_farmland_inside_an_approval_is_not_called_no_concern():
+    """Half a construction spot lies on basic farmland, all of it approved: it is not
+    suspected, but neither does it touch 'no protection layer'."""
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    ap = plain([box(0, 0, 50, 100)], ["批-1"])
+    bf = plain([box(0, 0, 50, 100)], ["B1"])
+    layers = every_protection_layer(
+        **{
+            domain.LAYER_LAND_USE: lu,
+            domain.LAYER_APPROVALS: ap,
+            domain.LAYER_BASIC_FARMLAND: bf,
+        }
+    )
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK
+    assert "均在批准范围内" in f[domain.VERDICT_REASON][0]
+    assert "仅覆盖 50.0%" in f[domain.VERDICT_REASON][0]
+    assert f[domain.REVIEW_PRIORITY][0] == 3

@@ -1008,6 +1008,21 @@ def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, t
                     ],
                 },
             },
+            {
+                "type": "Feature",
+                "properties": {"JCBH": "G6"},
+                "geometry": {
+                    "type": "GeometryCollection",
+                    "geometries": [
+                        {
+                            "type": "GeometryCollection",
+                            "geometries": [
+                                {"type": "Polygon", "coordinates": square_ll(lon + 0.04, lat)}
+                            ],
+                        }
+                    ],
+                },
+            },
         ],
     }
     path = tmp_path / "mixed.geojson"
@@ -1015,10 +1030,11 @@ def test_a_stray_point_or_line_among_the_spots_does_not_lose_the_run(provider, t
     log = Log()
     result = run({"SPOTS": str(path), "OUTPUT": str(tmp_path / f"out{suffix}")}, log)
     out = by_key(QgsVectorLayer(result["OUTPUT"], "out", "ogr"))
-    assert sorted(out) == ["G1", "G2", "G3", "G4", "G5"]  # every spot kept
-    # The collection's polygon was measured, so it is what the output shows.
-    assert out["G5"][domain.SPOT_AREA] == pytest.approx(out["G1"][domain.SPOT_AREA], rel=0.01)
-    assert out["G5"].geometry().area() > 0
+    assert sorted(out) == ["G1", "G2", "G3", "G4", "G5", "G6"]  # every spot kept
+    # A collection's polygon (nested too) was measured, so it is what the output shows.
+    for key in ("G5", "G6"):
+        assert out[key][domain.SPOT_AREA] == pytest.approx(out["G1"][domain.SPOT_AREA], rel=0.01)
+        assert out[key].geometry().area() > 0, key
     assert out["G1"][domain.SPOT_AREA] > 9000 and not out["G1"].geometry().isNull()
     for key in ("G2", "G3"):
         assert out[key][domain.SPOT_AREA] == 0 and out[key].geometry().isEmpty()
@@ -1242,6 +1258,19 @@ def test_a_layer_given_as_selected_features_only_is_named_by_its_name(provider):
         assert "地类图斑DLTB" in message and parcels.id() not in message, message
     finally:
         project.removeMapLayers([spots.id(), parcels.id()])
+
+
+@pytest.mark.parametrize("ids", [[1, 1, 2], [5, -1, 6], [0, 7, 8]])
+def test_a_fid_field_that_cannot_be_ids_is_renamed(provider, tmp_path, ids):
+    """Repeated values, and -1 or 0, which GDAL reads as "no id", would fail or be changed."""
+    spots = memory_layer(
+        [(square(200 * i, 0, 100), [f"S{i}", v]) for i, v in enumerate(ids)],
+        f"{SPOT_FIELDS}&field=fid:integer",
+    )
+    log = Log()
+    result = run({"SPOTS": spots, "OUTPUT": str(tmp_path / "out.gpkg")}, log)
+    out = QgsVectorLayer(result["OUTPUT"], "out", "ogr")
+    assert [f["fid_1"] for f in out.getFeatures()] == ids
 
 
 def test_a_geopackage_spot_layer_keeps_its_feature_ids_in_a_geopackage_output(provider, tmp_path):

@@ -521,5 +521,8 @@ def test_dates_as_tables_and_shapefiles_write_them():
     ):
         assert parse_date(text) == expected, text
     assert parse_date("长期", strict=False) is None
+    # Only a time may follow the date: a term or a remark is not a date.
+    for text in ("2024-01-31 至 2026-12-31", "2023-03-01 (已撤销)", "2024-01-31 25:99"):
+        assert parse_date(text, strict=False) is None, text
     with pytest.raises(ValueError):
         parse_date("2024/13/01 08:00")

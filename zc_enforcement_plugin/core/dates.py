@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+# A time of day after a date: 08:00, 08:00:00, 08:00:00.000.
+_TIME = re.compile(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?")
 # Besides ISO: what approval tables typed by hand use.
 _TEXT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
@@ -37,8 +40,10 @@ def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
     try:
         return dt.datetime.fromisoformat(text).date()
     except ValueError as exc:
-        day = text.split(" ")[0]  # a date with a time, as a Shapefile keeps a datetime
-        if day != text and " " in text:
+        # A date with a time, as a Shapefile keeps a datetime; nothing else may follow it
+        # ("2024-01-31 至 2026-12-31" is a term, not a date).
+        day, _, time = text.partition(" ")
+        if _TIME.fullmatch(time.strip()):
             return parse_date(day, strict=strict)
         if not strict:
             return None

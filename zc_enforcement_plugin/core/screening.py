@@ -938,9 +938,9 @@ def _verdicts(
     priority[bf_hit | mining] = 2
     priority[criminal | red] = 1
     share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
-    # Covered to the cent is covered whole: a union of overlapping approvals comes out a hair
-    # under the spot, which must not fail a 100 % rule or read as 99.9 %.
-    share[(spot_area > 0) & (ap >= spot_area - _TOL)] = 1.0
+    # Covered but for float noise is covered whole: a union of overlapping approvals comes out
+    # a hair under the spot, which must not fail a 100 % rule or read as 99.9 %.
+    share[(spot_area > 0) & (ap >= spot_area * (1.0 - 1e-7))] = 1.0
     covered = (ap_u is not None) & (share >= approval_share) & ~no_geom
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
@@ -1042,25 +1042,29 @@ def _verdicts(
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
+        cover_part = [cover] if ap[i] > _TOL or ap_u is None else []
+        here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
         if other:
             reason[i] = [*other, unknown or f"未涉及保护图层{sliver}", cover]
         elif unknown:
-            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}", unknown]
-            if ap[i] > _TOL:
-                reason[i].append(cover)
+            reason[i] = [here, f"{unknown}{sliver}", *cover_part]
         elif approval_notes[i]:
             # An approval that ended before the image, or came after it, is what the spot is
             # about: not restored after its term (到期未复垦), or used before approval (边报边用).
+            reason[i] = [here, "核实是否到期未复垦或边报边用", *cover_part]
+            priority[i] = min(priority[i], 3)
+        elif mu(bf[i]) > 0:
+            # Basic farmland inside approvals: taken, if lawfully; not "no protection layer".
             reason[i] = [
-                f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}",
-                "核实是否到期未复垦或边报边用",
+                here,
+                f"涉及{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}，均在批准范围内",
+                "核实批准是否包含占用永久基本农田",
+                *cover_part,
             ]
             priority[i] = min(priority[i], 3)
         else:
             verdict[i] = domain.SUGGEST_NO_CONCERN
-            reason[i] = [f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}，未涉及保护图层{sliver}"]
-            if ap[i] > _TOL:
-                reason[i].append(cover)
+            reason[i] = [f"{here}，未涉及保护图层{sliver}", *cover_part]
     for i, notes in enumerate(approval_notes):
         reason[i].extend(notes)
     fields[domain.SUGGESTED_VERDICT] = verdict

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -261,15 +262,18 @@ def _paired_high_bytes(raw: bytes) -> bool:
     return _HIGH_PAIR.search(raw) is not None
 
 
-def utf8_read_as_gbk(text: str) -> str | None:
+def utf8_read_as_gbk(text: str, gbk_bytes: Callable[[str], bytes] | None = None) -> str | None:
     """What a text reads as when it is UTF-8 bytes that were decoded as GBK (a UTF-8 file with
     a .cpg saying 936: 淄川区 comes out as 娣勫窛鍖), or None when it cannot be that. Real
-    Chinese can pass by chance, a few characters in 10,000: judge a whole field, not one text."""
+    Chinese can pass by chance, a few characters in 10,000: judge a whole field, not one text.
+    gbk_bytes: the GBK encoder of whoever decoded the text (QGIS's own maps bytes Python's
+    codec refuses, 0x80 as €, unpaired ones to private-use characters); Python's by default.
+    """
     if text.isascii():
         return None
     # An odd byte count leaves a last byte GBK could not pair: dropped, or shown as ? or U+FFFD.
     try:
-        raw = text.rstrip("?\ufffd").encode("gbk")
+        raw = (gbk_bytes or (lambda t: t.encode("gbk")))(text.rstrip("?\ufffd"))
     except UnicodeEncodeError:
         return None
     try:

@@ -218,7 +218,7 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         # UTF-8 read as GBK gives Chinese characters too, but its texts read back as UTF-8
         # (those of an odd byte count lose their last byte and do not); real Chinese does so
         # only by rare chance, a few texts in 10,000.
-        as_utf8 = {text: spot_files.utf8_read_as_gbk(text) for text in chinese}
+        as_utf8 = {text: spot_files.utf8_read_as_gbk(text, _qt_gbk) for text in chinese}
         as_utf8 = {text: back for text, back in as_utf8.items() if back}
         if chinese and len(as_utf8) * 2 >= len(chinese):
             fid, value = next(
@@ -386,3 +386,14 @@ def _crs_name(crs: QgsCoordinateReferenceSystem) -> str:
     """A CRS as a user recognises it: its code, its name, or, for a hand-made one, its PROJ
     definition."""
     return crs.authid() or crs.description() or crs.toProj()
+
+
+def _qt_gbk(text: str) -> bytes:
+    """Text as the GBK bytes QGIS decoded it from: Qt's codec, whose mapping of odd bytes
+    (0x80 as €, unpaired ones to private-use characters) Python's gbk codec refuses."""
+    from qgis.PyQt.QtCore import QTextCodec
+
+    codec = QTextCodec.codecForName(b"GBK")
+    if codec is None:
+        return text.encode("gbk")
+    return bytes(codec.fromUnicode(text))

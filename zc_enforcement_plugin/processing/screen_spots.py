@@ -137,30 +137,33 @@ class ScreenSpots(EnforcementAlgorithm):
         "wrong with the geometry.</li></ul><h3>Suggested verdict (JYPD)</h3><p>An overlap "
         "counts only when the report shows it (at least 0.01 mu); basic farmland and "
         "cultivated land count only outside approvals in force at "
-        "HSX.</p><ul><li><b>疑似违法</b> (suspected illegal): basic farmland, cultivated land or "
-        "red line taken, or a referral-scale area outside the "
-        "approvals.</li><li><b>已批准覆盖</b> (covered by approval): approvals cover the approval "
-        "share, the spot touches no red line and the rest takes no basic farmland or "
-        "cultivated land.</li><li><b>需实地核查</b> (field check): a mostly approved spot whose "
-        "rest is not clean (land taken beyond the approval?); no-mining zones or view areas "
-        "alone (what is the land used for?); an approval ended before HSX or granted after "
-        "it on construction land; other agricultural, unused or unsurveyed land; no land-use "
-        "layer; no geometry.</li><li><b>未涉及保护图层</b> (no concern): construction land only, "
+        "HSX.</p><ul><li><b>疑似违法</b> (suspected illegal): basic farmland, cultivated "
+        "land or red line taken, or a referral-scale area outside the "
+        "approvals.</li><li><b>已批准覆盖</b> (covered by approval): approvals cover the "
+        "approval share, the spot touches no red line and the rest takes no basic farmland "
+        "or cultivated land.</li><li><b>需实地核查</b> (field check): a mostly approved spot "
+        "whose rest is not clean (land taken beyond the approval?); no-mining zones or view "
+        "areas alone (what is the land used for?); on construction land, an approval ended "
+        "before HSX or granted after it, or basic farmland inside approvals; other "
+        "agricultural, unused or unsurveyed land; no land-use layer; no "
+        "geometry.</li><li><b>未涉及保护图层</b> (no concern): construction land only, "
         "screened against all four of basic farmland, red line, no-mining zones and view "
         "areas; with one missing the reason names it and a field check is "
         "suggested.</li></ul><p>YXJ: 1 referral scale or red line, 2 basic farmland or "
-        "no-mining zone, 3 cultivated land or view area, 4 the rest. SFXS: unapproved basic "
-        "farmland of 5 mu or more, or unapproved cultivated land outside it of 10 mu or "
-        "more, as the report shows them (2 decimals); with ridges deducted the test takes "
-        "the gross area (含田坎).</p><h3>Bad input</h3><p>Invalid geometry is repaired and "
-        "noted in JHWT; empty spots, stray points or lines and spots with coordinates that "
-        "are not numbers are kept with zero areas; layers in other CRSs are transformed with "
-        "their edges kept; geographic spots are measured in their Gauss-Krüger zone. The run "
-        "stops, naming the layer, feature or field, when a layer has no usable CRS, is on "
-        "Beijing 1954 or Xian 1980, holds lines, points or no geometry, cannot be read or "
-        "transformed, a protection feature has coordinates that are not numbers, the class "
-        "field is missing, or an output's folder does not exist. It warns about lost leading "
-        "zeros in class codes, mis-decoded text in any spot field (GBK or UTF-8 read "
+        "no-mining zone, 3 cultivated land or view area, or the field checks on construction "
+        "land above, 4 the rest. SFXS: unapproved basic farmland of 5 mu or more, or "
+        "unapproved cultivated land outside it of 10 mu or more, as the report shows them (2 "
+        "decimals); with ridges deducted the test takes the gross area (含田坎).</p><h3>Bad "
+        "input</h3><p>Invalid geometry is repaired and noted in JHWT; empty spots, stray "
+        "points or lines and spots with coordinates that are not numbers are kept with zero "
+        "areas (written without geometry); a geometry collection keeps its polygons; layers "
+        "in other CRSs are transformed with their edges kept; geographic spots are measured "
+        "in their Gauss-Krüger zone. The run stops, naming the layer, feature or field, when "
+        "a layer has no usable CRS, is on Beijing 1954 or Xian 1980, holds lines or points "
+        "or is a table without geometry, cannot be read or transformed, a protection feature "
+        "has coordinates that are not numbers, the class field is missing, or an output's "
+        "folder does not exist. It warns about lost leading zeros in class codes, "
+        "mis-decoded text in any spot field or protection-layer label (GBK or UTF-8 read "
         "wrongly), layers that reach no spot, result fields the spots already hold, and "
         "renamed or cut Shapefile fields.</p>"
     )
@@ -788,7 +791,7 @@ class ScreenSpots(EnforcementAlgorithm):
             )
 
     @staticmethod
-    def _geopackage_fields(fields: QgsFields, spots, feedback) -> QgsFields:
+    def _geopackage_fields(fields: QgsFields, spots, count: int, feedback) -> QgsFields:
         """A GeoPackage keeps its feature id in a column named fid. A spot field of that name
         holding unique whole numbers (a GeoPackage's own fid, as QGIS shows it) becomes the
         output's feature ids, as before; one that does not (a merged layer's repeated fids,
@@ -798,7 +801,7 @@ class ScreenSpots(EnforcementAlgorithm):
         out = QgsFields()
         for field in fields:
             copy = QgsField(field)
-            if field.name().lower() == "fid" and not _unique_ids(spots, field.name()):
+            if field.name().lower() == "fid" and not _unique_ids(spots, field.name(), count):
                 number = 1
                 while f"fid_{number}" in taken:
                     number += 1
@@ -835,7 +838,7 @@ class ScreenSpots(EnforcementAlgorithm):
             fields = self._shapefile_fields(fields, feedback)
         destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
         if ".gpkg" in destination.lower():
-            fields = self._geopackage_fields(fields, spots, feedback)
+            fields = self._geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
         )
@@ -886,7 +889,8 @@ class ScreenSpots(EnforcementAlgorithm):
                     else:
                         collections.append(f"{keys[row]}（{kind}）")
                         feature.setGeometry(polygons)
-                elif not geometry.isNull() and not math.isfinite(geometry.area()):
+                        geometry = polygons
+                if not geometry.isNull() and not math.isfinite(geometry.area()):
                     unusable.append(keys[row])  # NaN or infinite: no file format takes it
                     feature.clearGeometry()
                 attributes = feature.attributes()
@@ -1126,29 +1130,32 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
 
 
 def _polygon_parts(geometry: QgsGeometry) -> QgsGeometry | None:
-    """The polygons of a geometry collection as one (multi)polygon; None when it has none."""
-    collection = geometry.constGet()
-    count = collection.numGeometries() if hasattr(collection, "numGeometries") else 0
-    parts = [
-        QgsGeometry(collection.geometryN(i).clone())
-        for i in range(count)
-        if QgsWkbTypes.geometryType(collection.geometryN(i).wkbType()) == POLYGONS
-    ]
-    return QgsGeometry.collectGeometry(parts) if parts else None
+    """The polygons of a geometry collection, nested ones too, as one (multi)polygon; None
+    when it has none."""
+
+    def polygons(part) -> list[QgsGeometry]:
+        if QgsWkbTypes.geometryType(part.wkbType()) == POLYGONS:
+            return [QgsGeometry(part.clone())]
+        if not hasattr(part, "numGeometries"):
+            return []
+        return [found for i in range(part.numGeometries()) for found in polygons(part.geometryN(i))]
+
+    found = polygons(geometry.constGet())
+    return QgsGeometry.collectGeometry(found) if found else None
 
 
-def _unique_ids(source, name: str) -> bool:
-    """Whether a field holds a whole number, never NULL and never repeated, on every feature:
-    what a GeoPackage takes as its feature ids."""
+def _unique_ids(source, name: str, count: int) -> bool:
+    """Whether a field holds a positive whole number, never NULL and never repeated, on each
+    of the `count` spots written: what a GeoPackage takes as its feature ids (GDAL reads -1
+    and 0 as "no id"). A source read with a limit has fewer spots than distinct values: no."""
     from qgis.PyQt.QtCore import QVariant
 
     index = source.fields().indexOf(name)
     if source.fields()[index].type() not in (QVariant.Int, QVariant.LongLong):
         return False
     values = source.uniqueValues(index)
-    count = source.featureCount()
-    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
-    return whole and count >= 0 and len(values) == count
+    ids = all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
+    return ids and len(values) == count == source.featureCount()
 
 
 def _dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
