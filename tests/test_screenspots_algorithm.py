@@ -12,6 +12,7 @@ from qgis.core import (
     QgsFeature,
     QgsFeatureRequest,
     QgsGeometry,
+    QgsProcessingFeedback,
     QgsProject,
     QgsVectorLayer,
 )
@@ -302,35 +303,44 @@ def test_curved_protection_features_are_measured_not_dropped(provider, tmp_path)
         assert out["outside"][domain.RED_LINE_AREA] == 0
 
 
+class ErrorLog(QgsProcessingFeedback):
+    """The errors and warnings a run reports with reportError."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors: list[str] = []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        self.errors.append(error)
+
+
+def shapefile_without_cpg(layer, path, encoding: str) -> QgsVectorLayer:
+    """The layer saved as a Shapefile in `encoding`, its .cpg removed, as offices hand them
+    over; opened the way QGIS opens it (named after the file)."""
+    from qgis.core import QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = encoding
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    path.with_suffix(".cpg").unlink()
+    return QgsVectorLayer(str(path), path.stem, "ogr")
+
+
 def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
     """QGIS reads a GBK Shapefile without .cpg as UTF-8: the run goes on (nothing is lost), and
     the log names the layer, the field and a feature, and says how to set the encoding."""
     import processing
-    from qgis.core import QgsProcessingFeedback, QgsVectorFileWriter
 
     spots = memory_layer(
         [(square(0, 0, 10), ["淄川001"]), (square(50, 0, 10), ["淄川002"])],
         f"field={domain.SPOT_NUMBER}:string",
     )
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "ESRI Shapefile"
-    options.fileEncoding = "GBK"
-    path = tmp_path / "gbk_spots.shp"
-    QgsVectorFileWriter.writeAsVectorFormatV3(
-        spots, str(path), QgsProject.instance().transformContext(), options
-    )
-    path.with_suffix(".cpg").unlink()
-    layer = QgsVectorLayer(str(path), "gbk_spots", "ogr")
+    layer = shapefile_without_cpg(spots, tmp_path / "gbk_spots.shp", "GBK")
 
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.errors = []
-
-        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
-            self.errors.append(error)
-
-    log = Log()
+    log = ErrorLog()
     out = processing.run(
         "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
     )["OUTPUT"]
@@ -340,7 +350,7 @@ def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
     assert "gbk_spots" in warnings[0] and domain.SPOT_NUMBER in warnings[0]
     assert "GBK" in warnings[0]
     # A correctly decoded layer gives no such warning.
-    log = Log()
+    log = ErrorLog()
     processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
     assert not [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
 
@@ -351,7 +361,6 @@ def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_pat
     .cpg), or a UTF-8 one read as GBK (a .cpg saying 936) garbles those fields; the log says
     which field and feature, though screening read only the key field."""
     import processing
-    from qgis.core import QgsProcessingFeedback, QgsVectorFileWriter
 
     spots = memory_layer(
         [
@@ -362,28 +371,12 @@ def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_pat
         ],
         f"field={domain.SPOT_NUMBER}:string&field=XZMC:string",
     )
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "ESRI Shapefile"
-    options.fileEncoding = written
-    path = tmp_path / "spots.shp"
-    QgsVectorFileWriter.writeAsVectorFormatV3(
-        spots, str(path), QgsProject.instance().transformContext(), options
-    )
-    path.with_suffix(".cpg").unlink()
-    layer = QgsVectorLayer(str(path), "spots_town", "ogr")
+    layer = shapefile_without_cpg(spots, tmp_path / "spots_town.shp", written)
     if read:
         layer.setProviderEncoding(read)
     assert next(layer.getFeatures())["XZMC"] != "般阳路街道"  # garbled, as a user gets it
 
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.errors = []
-
-        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
-            self.errors.append(error)
-
-    log = Log()
+    log = ErrorLog()
     out = processing.run(
         "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
     )["OUTPUT"]
@@ -396,7 +389,7 @@ def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_pat
     else:
         assert "GBK" in said[0], said
     # Read right, nothing is said.
-    log = Log()
+    log = ErrorLog()
     processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
     assert not [e for e in log.errors if "XZMC" in e]
 

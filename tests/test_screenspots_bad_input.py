@@ -46,16 +46,20 @@ class Log(QgsProcessingFeedback):
 
     def __init__(self):
         super().__init__()
-        self.messages: list[str] = []
+        self.messages: list[str] = []  # all, in order
+        self.errors, self.warnings, self.infos = [], [], []  # by level
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
         self.messages.append(error)
+        self.errors.append(error)
 
     def pushWarning(self, warning):  # noqa: N802 - QGIS API
         self.messages.append(warning)
+        self.warnings.append(warning)
 
     def pushInfo(self, info):  # noqa: N802 - QGIS API
         self.messages.append(info)
+        self.infos.append(info)
 
 
 def run(parameters: dict, log: Log | None = None) -> dict:
@@ -1146,25 +1150,11 @@ def test_an_output_folder_that_does_not_exist_stops_before_the_overlay(provider,
 def test_routine_notes_are_warnings_and_the_log_ends_with_a_summary(provider):
     """A repaired spot is a note, not a failure (red in the dialog); the counts come last."""
 
-    class Levels(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.errors, self.warnings, self.infos = [], [], []
-
-        def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
-            self.errors.append(error)
-
-        def pushWarning(self, warning):  # noqa: N802 - QGIS API
-            self.warnings.append(warning)
-
-        def pushInfo(self, info):  # noqa: N802 - QGIS API
-            self.infos.append(info)
-
     spots = memory_layer(
         [(bowtie(0, 0, 100), ["TIE"]), (square(200, 0, 100), ["OK"]), (None, ["NONE"])],
         SPOT_FIELDS,
     )
-    log = Levels()
+    log = Log()
     out = by_key(run({"SPOTS": spots}, log)["OUTPUT"])
     assert not log.errors, log.errors
     assert any("TIE" in w for w in log.warnings) and any("NONE" in w for w in log.warnings)

@@ -221,11 +221,7 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         as_utf8 = {text: spot_files.utf8_read_as_gbk(text, _qt_gbk) for text in chinese}
         as_utf8 = {text: back for text, back in as_utf8.items() if back}
         if chinese and len(as_utf8) * 2 >= len(chinese):
-            fid, value = next(
-                (fid, value)
-                for fid, value in zip(arrays.feature_ids.tolist(), values)
-                if isinstance(value, str) and value in as_utf8
-            )
+            fid, value = _first_holding(arrays.feature_ids, values, as_utf8)
             return tr(
                 "{layer}: the text of field {field} looks like UTF-8 read as GBK (feature "
                 "{fid}: {value} would read {text}). Set the layer's data source encoding to "
@@ -238,17 +234,22 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         wrong = {text: reason for text, reason in reasons.items() if reason}
         if not wrong:
             continue
-        fid, value = next(
-            (fid, value)
-            for fid, value in zip(arrays.feature_ids.tolist(), values)
-            if isinstance(value, str) and value in wrong
-        )
+        fid, value = _first_holding(arrays.feature_ids, values, wrong)
         return tr(
             "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
             "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
             "source encoding to GBK in its properties, then run again."
         ).format(layer=layer_label, field=field, fid=fid, reason=wrong[value])
     return None
+
+
+def _first_holding(feature_ids: np.ndarray, values: list, texts) -> tuple[int, str]:
+    """(feature id, value) of the first feature whose value is one of `texts`."""
+    return next(
+        (fid, value)
+        for fid, value in zip(feature_ids.tolist(), values)
+        if isinstance(value, str) and value in texts
+    )
 
 
 def _plain(value):

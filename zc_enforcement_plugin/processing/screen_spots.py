@@ -336,7 +336,7 @@ class ScreenSpots(EnforcementAlgorithm):
             raw_codes = arrays.attributes[class_field]
             # Three-digit codes are read by what the whole field holds (a scan of the layer,
             # ~50 ms on a district): asked only when some were read.
-            plain = {domain.plain_code(v) for v in set(map(str, raw_codes))}
+            plain = {domain.plain_code(v) for v in set(raw_codes)}
             if any(len(code) == 3 and code.isdigit() for code in plain):
                 whole_field = land_use.uniqueValues(land_use.fields().indexOf(class_field))
             else:
@@ -931,22 +931,28 @@ class ScreenSpots(EnforcementAlgorithm):
                     "measured and are written; their points and lines are left out."
                 ).format(count=len(collections), spots="，".join(collections[:10]))
             )
-        if unusable:
-            feedback.reportError(
+        for spots_without_geometry, message in (
+            (
+                unusable,
                 tr(
                     "{count} spots have coordinates that are not numbers: {spots}. They are "
                     "kept with zero areas and written without geometry."
-                ).format(count=len(unusable), spots="，".join(unusable[:10])),
-                fatalError=False,
-            )
-        if not_polygons:
-            feedback.reportError(
+                ),
+            ),
+            (
+                not_polygons,
                 tr(
                     "{count} spots are not polygons: {spots}. They are kept with zero areas and "
                     "written without geometry."
-                ).format(count=len(not_polygons), spots="，".join(not_polygons[:10])),
-                fatalError=False,
-            )
+                ),
+            ),
+        ):
+            if spots_without_geometry:
+                named = "，".join(spots_without_geometry[:10])
+                feedback.reportError(
+                    message.format(count=len(spots_without_geometry), spots=named),
+                    fatalError=False,
+                )
         if cut:
             feedback.reportError(
                 tr(
