@@ -19,10 +19,12 @@ from qgis.core import (
     NULL,
     QgsApplication,
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
     QgsFeatureRequest,
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProject,
+    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
@@ -839,9 +841,9 @@ def test_fit_text_takes_the_front_of_a_very_long_list():
     assert text.startswith("PZ00000;PZ00001;")
 
 
-def test_a_cancel_while_the_results_are_written_stops_the_run(provider, tmp_path):
-    """Writing takes the last tenth of the bar and looks at the cancel button as it goes: a
-    cancel once the overlay is done still ends the run, with no result reported."""
+def _cancel_while_writing(parameters: dict, at: float = 0.0) -> tuple[dict, object]:
+    """screenspots on 1200 small squares, cancelled once the results are being written and the
+    progress bar has reached `at` %; returns (result, feedback)."""
     import processing
     from qgis.core import QgsProcessingFeedback
 
@@ -854,21 +856,100 @@ def test_a_cancel_while_the_results_are_written_stops_the_run(provider, tmp_path
             self.writing = text == tr("Writing the results")
             super().setProgressText(text)
 
-    spots = memory_layer(
+    layer = memory_layer(
         [(square(i * 20, 0, 10), [f"S{i}"]) for i in range(1200)], SPOT_FIELDS, name="many"
     )
     feedback = CancelWhenWriting()
-    feedback.progressChanged.connect(lambda _: feedback.writing and feedback.cancel())
+    feedback.progressChanged.connect(
+        lambda progress: feedback.writing and progress >= at and feedback.cancel()
+    )
     try:
         result = processing.run(
-            "zcenforcement:screenspots",
-            {"SPOTS": spots, "OUTPUT": str(tmp_path / "cancelled.gpkg")},
-            feedback=feedback,
+            "zcenforcement:screenspots", {"SPOTS": layer, **parameters}, feedback=feedback
         )
     except QgsProcessingException:
         result = {}
     assert feedback.writing and feedback.isCanceled()  # the cancel came while writing
+    return result, feedback
+
+
+@pytest.mark.parametrize("name", ["cancelled.gpkg", "cancelled.shp"])
+def test_a_cancel_while_the_results_are_written_leaves_no_half_written_file(
+    provider, tmp_path, name
+):
+    """Writing takes the last tenth of the bar and looks at the cancel button as it goes: a
+    cancel once the overlay is done still ends the run, with no result reported, and the file
+    it had begun to write is removed (a Shapefile with all its side files): a half-written
+    result must not be taken for one."""
+    out = tmp_path / name
+    result, _ = _cancel_while_writing(
+        {"OUTPUT": str(out)},
+    )
     assert not result.get("OUTPUT")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cancel_while_writing_pieces_removes_both_outputs(provider, tmp_path):
+    """The run is cancelled as a whole: the spots output, already whole, goes with the pieces
+    begun, lest one be used without the other."""
+    from zc_enforcement_plugin.processing import screen_spots
+
+    pieces_begin = (screen_spots._OVERLAY_END + 100.0) / 2.0  # the bar's second half of writing
+    land_use = memory_layer(  # one parcel under every spot: a piece each
+        [(square(-10, -10, 30000), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    result, feedback = _cancel_while_writing(
+        {
+            "LAND_USE": land_use,
+            "OUTPUT": str(tmp_path / "spots.gpkg"),
+            "OUTPUT_PIECES": str(tmp_path / "pieces.gpkg"),
+        },
+        at=pieces_begin,
+    )
+    assert not result.get("OUTPUT") and not result.get("OUTPUT_PIECES")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monkeypatch):
+    """A writer that fails (a full disk, say) stops the run with its error, and the file begun
+    is removed like a cancelled one."""
+    import processing
+
+    from zc_enforcement_plugin.processing import screen_spots
+
+    def full_disk(sink, features, output):
+        next(iter(features))  # the output exists and writing has begun
+        raise QgsProcessingException("disk full")
+
+    monkeypatch.setattr(screen_spots, "add_features", full_disk)
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
+    with pytest.raises(QgsProcessingException, match="disk full"):
+        processing.run(
+            "zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": str(tmp_path / "out.gpkg")}
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_cancelled_layer_in_an_existing_geopackage_leaves_its_other_layers(provider, tmp_path):
+    """An output written as a new layer of a GeoPackage that holds other data: a cancel removes
+    that layer only; the file and its other layers stay as they were."""
+    from osgeo import ogr
+
+    gpkg = tmp_path / "bureau.gpkg"
+    kept = memory_layer([(square(0, 0, 10), ["K1"])], SPOT_FIELDS, name="kept")
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.layerName = "earlier_results"
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        kept, str(gpkg), QgsCoordinateTransformContext(), options
+    )
+    result, feedback = _cancel_while_writing(
+        {"OUTPUT": f"ogr:dbname='{gpkg}' table=\"new\" (geom)"}
+    )
+    assert not result.get("OUTPUT")
+    source = ogr.Open(str(gpkg))
+    names = [source.GetLayer(i).GetName() for i in range(source.GetLayerCount())]
+    assert names == ["earlier_results"]
+    assert source.GetLayerByName("earlier_results").GetFeatureCount() == 1
 
 
 # --- found by a review of unusual inputs ---------------------------------------------------------
@@ -1308,3 +1389,30 @@ def test_a_hand_made_crs_on_grs80_is_transformed_not_refused(provider):
         else:
             out = by_key(run(parameters)["OUTPUT"])
             assert out["S1"][domain.BASIC_FARMLAND_AREA] == pytest.approx(5000.0, abs=0.01)
+
+
+def test_partial_outputs_never_remove_a_layer_that_was_there_before(tmp_path):
+    """A run that overwrote a layer of an existing GeoPackage and then stopped: that layer is
+    reported incomplete, not removed, and the file's other layers stay; a layer the run added
+    is removed."""
+    from osgeo import ogr, osr
+
+    from zc_enforcement_plugin.processing.partial_outputs import PartialOutputs
+
+    gpkg = tmp_path / "bureau.gpkg"
+    crs = osr.SpatialReference()
+    crs.ImportFromEPSG(4527)
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(gpkg))
+    for name in ("ledger_copy", "overwritten"):
+        source.CreateLayer(name, crs, ogr.wkbPolygon)
+    source = None
+    begun = PartialOutputs(
+        [f"ogr:dbname='{gpkg}' table=\"{name}\" (geom)" for name in ("overwritten", "added")]
+    )
+    source = ogr.Open(str(gpkg), 1)
+    source.CreateLayer("added", crs, ogr.wkbPolygon)
+    source = None
+    assert begun.discard() == [f"{gpkg}|layername=overwritten"]
+    source = ogr.Open(str(gpkg))
+    names = {source.GetLayer(i).GetName() for i in range(source.GetLayerCount())}
+    assert names == {"ledger_copy", "overwritten"}

@@ -6,6 +6,7 @@ A thin adapter: it reads the QGIS sources into arrays, calls core.screening, and
 from __future__ import annotations
 
 import math
+import traceback
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,7 @@ from .layer_reader import (
     read_source,
     whole_layer,
 )
+from .partial_outputs import PartialOutputs
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
 OVERLAY_PARAMETERS = {
@@ -434,6 +436,13 @@ class ScreenSpots(EnforcementAlgorithm):
         feedback.setProgressText(tr("Writing the results"))
         middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
         parameters = _naming_utf8(parameters, (self.OUTPUT, self.OUTPUT_PIECES), context)
+        begun = PartialOutputs(
+            [
+                str(self.parameterAsOutputLayer(parameters, name, context))
+                for name in (self.OUTPUT, self.OUTPUT_PIECES)
+                if name == self.OUTPUT or want_pieces
+            ]
+        )
         try:
             outputs = {
                 self.OUTPUT: self._write_spots(
@@ -460,8 +469,12 @@ class ScreenSpots(EnforcementAlgorithm):
                     feedback,
                     ProgressSpan(feedback, middle, 100.0),
                 )
-        except _Cancelled:
+        except _Cancelled as stop:
+            _discard(begun, stop, feedback)
             return {}
+        except Exception as error:
+            _discard(begun, error, feedback)
+            raise
         feedback.pushInfo(_summary(result))
         for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
@@ -1091,6 +1104,21 @@ def _label_fields(layer) -> None:
     )
     config.setColumns(columns)
     layer.setAttributeTableConfig(config)
+
+
+def _discard(begun: PartialOutputs, stop: BaseException, feedback) -> None:
+    """Removes the outputs a run stopped while writing. Their writers are still held by the
+    frames of the stop's traceback: those are cleared first, which closes the files (an open
+    file cannot be removed on Windows)."""
+    traceback.clear_frames(stop.__traceback__)
+    left = begun.discard()
+    if left:
+        feedback.reportError(
+            tr("The run stopped while writing; these outputs are incomplete: {outputs}").format(
+                outputs="，".join(left)
+            ),
+            fatalError=False,
+        )
 
 
 def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:

@@ -1150,6 +1150,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spots have coordinates that are not numbers: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑的坐标含非数值：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Cannot create the pieces layer.</source>
       <translation>无法创建压占部分图层。</translation>
     </message>
@@ -1162,6 +1172,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
       <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>The run stopped while writing; these outputs are incomplete: {outputs}</source>
+      <translation>运行在写出结果时中止，以下输出不完整：{outputs}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1212,16 +1227,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
       <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots have coordinates that are not numbers: {spots}. They are kept with zero areas and written without geometry.</source>
-      <translation>有 {count} 个图斑的坐标含非数值：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
-      <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />

@@ -1,0 +1,105 @@
+"""Outputs a run has begun to write, removed again when it is cancelled or fails while writing.
+
+A half-written result looks like a whole one: a technician who finds `spots.gpkg` in the folder
+the next morning cannot tell that it holds the first 500 of 4,000 spots. So what the run itself
+created is removed: a new file (a Shapefile with its side files), or a new layer added to a
+GeoPackage that already held others, whose other layers are left untouched. Outputs that are not
+plain files (memory layers, PostGIS tables) are left to QGIS.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from osgeo import ogr
+
+# Files a Shapefile writer may make beside the .shp.
+_SHAPEFILE_SIDES = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".qpj", ".sbn", ".sbx")
+
+
+@dataclass
+class _Output:
+    path: Path
+    layer: str | None  # a layer added to an existing file, when the destination names one
+    files_before: set[Path] = field(default_factory=set)
+    layers_before: set[str] = field(default_factory=set)
+
+
+def _file_and_layer(destination: str) -> tuple[Path, str | None] | None:
+    """The file and layer an output destination writes: a path, `path|layername=x`, or
+    Processing's `ogr:dbname='path' table="x" (geom)`; None for anything else."""
+    text = str(destination)
+    if text.startswith("ogr:"):
+        try:
+            dbname = text.split("dbname='", 1)[1].split("'", 1)[0]
+            table = text.split('table="', 1)[1].split('"', 1)[0]
+        except IndexError:
+            return None
+        return Path(dbname), table
+    path, _, options = text.partition("|")
+    if not Path(path).is_absolute():
+        return None  # memory:, postgres:, a name QGIS places itself
+    layer = None
+    for option in options.split("|"):
+        key, _, value = option.partition("=")
+        if key.strip().lower() == "layername" and value:
+            layer = value
+    return Path(path), layer
+
+
+def _layer_names(path: Path) -> set[str]:
+    source = ogr.Open(str(path)) if path.is_file() else None
+    if source is None:
+        return set()
+    return {source.GetLayer(i).GetName() for i in range(source.GetLayerCount())}
+
+
+def _siblings(path: Path) -> set[Path]:
+    """The file, and for a Shapefile every side file of its name."""
+    if path.suffix.lower() != ".shp":
+        return {path} if path.exists() else set()
+    return {path.with_suffix(s) for s in _SHAPEFILE_SIDES if path.with_suffix(s).exists()}
+
+
+class PartialOutputs:
+    """Taken just before the outputs are opened; discard() after a cancel or failure."""
+
+    def __init__(self, destinations: list[str]):
+        self._outputs: list[_Output] = []
+        for destination in destinations:
+            found = _file_and_layer(destination)
+            if found is None:
+                continue
+            path, layer = found
+            self._outputs.append(
+                _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
+            )
+
+    def discard(self) -> list[str]:
+        """Removes what the run created; returns what could not be removed (in use, say)."""
+        left: list[str] = []
+        for output in self._outputs:
+            if output.files_before and output.layer:
+                # A layer added to a file that was there before: that layer only.
+                if output.layer in output.layers_before:
+                    left.append(f"{output.path}|layername={output.layer}")
+                    continue
+                source = ogr.Open(str(output.path), 1)
+                if source is None:
+                    left.append(f"{output.path}|layername={output.layer}")
+                    continue
+                for i in range(source.GetLayerCount()):
+                    if source.GetLayer(i).GetName() == output.layer:
+                        source.DeleteLayer(i)
+                        break
+                source = None  # closes the file
+                continue
+            # A file QGIS wrote whole, created or overwritten (Processing replaces an existing
+            # file as a whole): removed, a Shapefile with its side files.
+            for path in sorted(_siblings(output.path)):
+                try:
+                    path.unlink()
+                except OSError:
+                    left.append(str(path))
+        return left
