@@ -42,8 +42,8 @@ def gdal_shape_encoding_restored():
 
 
 @pytest.fixture(scope="module")
-def screened(provider, demo, tmp_path_factory) -> list[ledger.SpotRecord]:
-    """A few screened demo spots inside the images, and the demo's spot without geometry."""
+def screened_output(provider, demo, tmp_path_factory) -> Path:
+    """The demo spots screened on land use, basic farmland, red line and approvals."""
     import processing
 
     gpkg = demo.gpkg
@@ -59,7 +59,13 @@ def screened(provider, demo, tmp_path_factory) -> list[ledger.SpotRecord]:
             "OUTPUT": str(out),
         },
     )
-    records, _ = spot_files.read_spot_file(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def screened(screened_output, demo) -> list[ledger.SpotRecord]:
+    """A few screened demo spots inside the images, and the demo's spot without geometry."""
+    records, _ = spot_files.read_spot_file(screened_output)
     window = box(*demo.image_bounds)
     inside = [
         r
@@ -487,3 +493,58 @@ def test_new_construction_land_is_exported_as_screened(field_ledger):
             row.values[domain.UNUSED_AREA],
         ]
         assert row.values[domain.NEW_CONSTRUCTION_AREA] == pytest.approx(sum(parts), abs=0.005)
+
+
+def test_every_exported_figure_is_the_one_screening_wrote(exported, screened_output):
+    """The legal figures in the spreadsheet, the Shapefile and the GeoPackage, spot by spot,
+    against the screening output read on its own (fiona), not through the ledger or the
+    exporter: an area changed anywhere between screening and the report is caught."""
+    _, result = exported
+    figures = [
+        c
+        for c in export.EXPORT_COLUMNS
+        if c.kind in (export.COL_SQM, export.COL_MU)
+        and not c.name.startswith(export.VERIFIED_AREA_PREFIX)
+    ]
+    with fiona.open(screened_output) as layer:
+        screened = {f["properties"][domain.SPOT_NUMBER]: dict(f["properties"]) for f in layer}
+
+    def expected(number: str, name: str):
+        spot = screened[number]
+        if name in spot:
+            return spot[name]
+        sqm = spot[name[: -len(domain.MU_SUFFIX)]]  # 亩 the screening does not write
+        return None if sqm is None else round(sqm / domain.SQM_PER_MU, 2)
+
+    sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
+    index = {c.value: i for i, c in enumerate(sheet[2])}
+    xlsx = {
+        row[index["图斑编号"]]: {c.name: row[index[c.header]] for c in figures}
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if isinstance(row[index["序号"]], int)  # not the totals row
+    }
+    with plain_gdal(), fiona.open(result["SHAPEFILE"]) as layer:
+        shp = {
+            f["properties"][domain.SPOT_NUMBER]: {
+                c.name: f["properties"][c.shapefile_name] for c in figures
+            }
+            for f in layer
+        }
+    with fiona.open(result["GEOPACKAGE"]) as layer:
+        gpkg = {
+            f["properties"][domain.SPOT_NUMBER]: {c.name: f["properties"][c.name] for c in figures}
+            for f in layer
+        }
+    assert set(xlsx) == set(shp) == set(gpkg) and set(xlsx) <= set(screened)
+    assert len(xlsx) == SPOTS_WITH_GEOMETRY + 1
+    compared = 0
+    for number in xlsx:
+        for column in figures:
+            want = expected(number, column.name)
+            for written in (xlsx, shp, gpkg):
+                got = written[number][column.name]
+                assert (got is None) == (want is None), (number, column.name, got, want)
+                if want is not None:
+                    assert got == pytest.approx(want, abs=0.004), (number, column.name)
+                    compared += want != 0
+    assert compared >= 30  # real figures, not only zeros
