@@ -488,6 +488,73 @@ def test_audit_default_area_is_ellipsoidal():
     assert v[cs.VIOLATION_AREA] == pytest.approx(3600.0, rel=1e-3)
 
 
+def geodesic_area(polygon: shapely.Polygon) -> float:
+    """The official area computed another way: the polygon's edges densified to 1 m in the
+    projection (where they are straight), taken to CGCS2000 lon/lat and measured by pyproj.Geod
+    on the GRS80 ellipsoid (CGCS2000's a and f to far below a mm²)."""
+    from pyproj import Geod, Transformer
+
+    dense = shapely.segmentize(polygon, 1.0)
+    lon, lat = Transformer.from_crs(EPSG, 4490, always_xy=True).transform(
+        *np.asarray(dense.exterior.coords).T
+    )
+    return abs(Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
+
+
+def test_audit_areas_are_the_official_ellipsoidal_figures_to_the_cent():
+    """Each audit's violation areas with the default method, against geodesic_area of the
+    violation's known outline: the figures go into reports and case files."""
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG)
+    for owner, code, outline in [
+        ("临A", cs.OUTSIDE_BOUNDARY.code, box(100, 20, 160, 80)),
+        ("临A", cs.EXPIRED_NOT_RESTORED.code, box(50, 20, 100, 80)),
+    ]:
+        v, _ = violation(res, owner, code)
+        assert v[cs.VIOLATION_AREA] == pytest.approx(geodesic_area(outline), abs=0.01), owner
+    v, _ = violation(res, "临C", cs.OVER_AREA.code)  # used area less the 4000 m² approved
+    used = geodesic_area(box(400, 0, 500, 100))
+    assert v[cs.VIOLATION_AREA] == pytest.approx(used - 4000.0, abs=0.01)
+
+    filings, ground = facility_case()
+    res = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=0.10,
+        auxiliary_max_sqm=1500.0,
+        basic_farmland=[box(0, 0, 300, 60)],
+        basic_farmland_allowed_uses={"种植大棚"},
+    )
+    for owner, code, outline in [
+        ("设C", cs.OUTSIDE_BOUNDARY.code, box(500, 0, 520, 100)),
+        ("设B", cs.CHANGED_USE.code, box(200, 50, 240, 100)),
+        ("设A", cs.BASIC_FARMLAND_FACILITY.code, box(0, 0, 100, 60)),
+    ]:
+        v, _ = violation(res, owner, code)
+        assert v[cs.VIOLATION_AREA] == pytest.approx(geodesic_area(outline), abs=0.01), owner
+
+    licences = Licences(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["C001", "C002"],
+        valid_from=["2020-01-01", "2020-01-01"],
+        valid_to=["2030-12-31", "2025-12-31"],
+    )
+    activity = Ground(
+        [box(50, 0, 150, 100), box(1000, 0, 1050, 50), box(220, 20, 260, 60)],
+        ids=["K1", "K2", "K3"],
+    )
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG)
+    for owner, code, outline in [
+        ("K1", cs.OUT_OF_BOUNDS.code, box(100, 0, 150, 100)),
+        ("K2", cs.NO_LICENCE.code, box(1000, 0, 1050, 50)),
+        ("K3", cs.EXPIRED_LICENCE.code, box(220, 20, 260, 60)),
+    ]:
+        v, _ = violation(res, owner, code, cs.ACTIVITY_ID)
+        assert v[cs.VIOLATION_AREA] == pytest.approx(geodesic_area(outline), abs=0.01), owner
+
+
 def test_audit_cancel():
     approvals, ground = temp_case()
     with pytest.raises(audits.Cancelled):
