@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import QVariant
 from rasterio.transform import from_origin
 from shapely.geometry import shape
 
@@ -592,6 +593,40 @@ def test_mining_finds_each_planted_case(mining_result, demo):
         else:
             assert cs.IN_NO_GO.code not in found(number) and inside < 0.01
     check_ledger_ready(violations, "矿产卫片专项核查", 8001)
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "parameters", "dated", "owner"),
+    [
+        ("audittemporaryland", temporary_parameters, "APPROVALS", domain.APPROVAL_NUMBER),
+        ("auditmining", mining_parameters, "LICENCES", cs.ACTIVITY_ID),
+    ],
+)
+def test_dates_read_through_qgis_count_as_dates(
+    provider, demo, algorithm, parameters, dated, owner
+):
+    """A Shapefile's, a memory or a PostGIS layer's date fields reach the plugin as QDate, not
+    as the text a GeoPackage read in bulk gives: the audit of a memory copy of the layer finds
+    the same violations (an expired approval or licence among them), and no date is refused."""
+    from qgis.core import QgsFeatureRequest
+
+    on_file = parameters(demo)
+    gpkg_layer = QgsVectorLayer(on_file[dated], dated, "ogr")
+    copy = gpkg_layer.materialize(QgsFeatureRequest())
+    date_fields = [f.name() for f in copy.fields() if f.type() == QVariant.Date]
+    assert date_fields  # the copy keeps them as date fields, read as QDate
+
+    def found(params, feedback=None):
+        result = run(algorithm, params, feedback)
+        return sorted(
+            (v[owner], v[cs.VIOLATION_CODE]) for v in rows(output(result, "OUTPUT_VIOLATIONS"))
+        )
+
+    expected = found(on_file)
+    feedback = Recorder()
+    assert found({**on_file, dated: copy}, feedback) == expected
+    assert {cs.EXPIRED_NOT_RESTORED.code, cs.EXPIRED_LICENCE.code} & {c for _, c in expected}
+    assert not [t for t in feedback.texts if "QDate" in t or "不是有效日期" in t]
 
 
 def test_mining_missing_validity_date_names_layer_feature_and_field(provider):

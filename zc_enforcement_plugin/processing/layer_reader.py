@@ -19,6 +19,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QDate, QDateTime
 
 from ..core import gpkg_read, reproject, screening, spot_files
 from ..i18n import tr
@@ -253,14 +254,20 @@ def _first_holding(feature_ids: np.ndarray, values: list, texts) -> tuple[int, s
 
 
 def _plain(value):
-    """QVariant NULLs become None so numpy and the engine see ordinary Python values."""
+    """QGIS's values as ordinary Python ones for numpy and core/: NULL as None, and a date or
+    date-time field's QDate / QDateTime as datetime.date / datetime (a Shapefile's, a memory or
+    PostGIS layer's dates arrive so; core/ knows nothing of Qt)."""
     if value is None:
         return None
     try:
         if value.isNull():
             return None
     except AttributeError:
-        pass
+        return value
+    if isinstance(value, QDateTime):  # before QDate: not a subclass, but checked first anyway
+        return value.toPyDateTime()
+    if isinstance(value, QDate):
+        return value.toPyDate()
     return value
 
 

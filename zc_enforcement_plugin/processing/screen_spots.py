@@ -1199,13 +1199,8 @@ def _dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
     wrong = []
     parsed: dict = {}  # a batch's spots share a few image dates: each is parsed once
     for row, value in enumerate(values):
-        if value not in parsed:
-            plain = value
-            if hasattr(plain, "toPyDate"):  # QDate, as QGIS reads a date field
-                plain = plain.toPyDate()
-            elif hasattr(plain, "toPyDateTime"):
-                plain = plain.toPyDateTime()
-            parsed[value] = dates.parse_date(plain, strict=False)
+        if value not in parsed:  # a date field's values come as dates (layer_reader._plain)
+            parsed[value] = dates.parse_date(value, strict=False)
         out[row] = parsed[value]
         if out[row] is None and value is not None and str(value).strip():
             wrong.append(row)
