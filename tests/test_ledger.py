@@ -231,6 +231,51 @@ def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_pat
     assert ledger.counts() == (1, 5) and ledger.counts("2023Q2") == (0, 2)
 
 
+def check_a_refresh_never_blanks_what_the_delivery_lacks(store) -> None:
+    """A second import of a batch from a file that lacks fields (a raw delivery without the
+    screening figures, an import without the towns layer) or a spot's geometry keeps what the
+    ledger holds, and says so by spot and field; a field the delivery has, NULL, is taken as
+    the delivery says, and said too. (Shared with the PostGIS store's tests.)"""
+    store.import_batch("2026Q1", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2)])
+    before = {s.number: store.spot(s.id) for s in store.spots()}
+    raw = {domain.SPOT_NUMBER, domain.SPOT_COUNTY_CODE}  # what a raw delivery has of them
+
+    def delivered(number, i, **fields):
+        record = _spot(number, i, **fields)
+        record.attributes = {k: v for k, v in record.attributes.items() if k in raw | set(fields)}
+        return record
+
+    s1 = delivered("S1", 0, TBLX="新增建设用地")
+    s2 = delivered("S2", 1)
+    s2.geometry = None
+    s3 = delivered("S3", 2, **{domain.BASIC_FARMLAND_AREA: None})  # says: no basic farmland
+    report = store.import_batch("2026Q1", [s1, s2, s3])
+    assert report.ok and report.refreshed == 3
+    after = {s.number: store.spot(s.id) for s in store.spots()}
+    for number in ("S1", "S2", "S3"):
+        old, new = before[number], after[number]
+        assert new.spot_area == old.spot_area == 400.0
+        assert new.cultivated_area == old.cultivated_area == 150.0
+        assert (new.town, new.office) == (old.town, old.office) == ("南郊镇", "南郊自然资源所")
+        assert new.suggested == old.suggested and new.priority == old.priority == 2
+        assert new.attributes[domain.VERDICT_REASON] == old.attributes[domain.VERDICT_REASON]
+        assert new.geometry.equals(old.geometry) and not new.geometry.is_empty
+    assert after["S1"].attributes["TBLX"] == "新增建设用地"  # what it does carry is taken
+    assert after["S1"].basic_farmland_area == 20.0
+    assert after["S3"].basic_farmland_area is None
+    warned = {(w.number, w.field.split(", ")[0], w.message[:6]) for w in report.warnings}
+    assert ("S2", "geometry", "本次交付没有") in warned
+    assert ("S1", domain.SPOT_AREA, "本次交付没有") in {
+        (w.number, f, w.message[:6]) for w in report.warnings for f in w.field.split(", ")
+    }
+    assert ("S3", domain.BASIC_FARMLAND_AREA, "本次交付为空") in warned
+    assert all(w.number in ("S1", "S2", "S3") for w in report.warnings)
+
+
+def test_a_refresh_never_blanks_what_the_delivery_lacks(ledger):
+    check_a_refresh_never_blanks_what_the_delivery_lacks(ledger)
+
+
 def test_duplicates_empty_keys_and_bad_geometry_are_reported_not_imported(ledger):
     ledger.import_batch("b", [_spot("D1", 0, TBMJ=111.0)])
     spots = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import fiona
 import pytest
 from qgis.core import QgsVectorLayer
@@ -31,3 +33,52 @@ def test_cpg_is_honoured_after_qgis_opened_a_shapefile(qgis_app, tmp_path, cpg, 
     records, report = spot_files.read_spot_file(path)
     assert records[0].attributes["TBLX"] == "新增建设用地"
     assert not report.encoding_guessed and report.encoding == codec
+
+
+def test_reimporting_a_batch_keeps_towns_and_outlines_the_delivery_lacks(provider, demo, tmp_path):
+    """importspots three times into one batch: the demo's spots with the towns layer; a memory
+    copy (dates read as QDate) with one spot's geometry gone, with the towns; the spots again
+    without the towns layer. Every spot keeps its town and office, the broken one its
+    outline; the later image date read as a QDate is stored as a date, not as Qt's text."""
+    import processing
+    from qgis.core import QgsFeatureRequest, QgsGeometry
+
+    from zc_enforcement_plugin.core import domain, ledger
+
+    spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
+    towns = f"{demo.gpkg}|layername={domain.DEMO_LAYER_TOWNS}"
+    path = tmp_path / "ledger.gpkg"
+    common = {"LEDGER": str(path), "BATCH": "2026Q1"}
+
+    def recorded():
+        with ledger.GeoPackageLedger(path, create=False) as store:
+            return {s.number: store.spot(s.id) for s in store.spots()}
+
+    processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": towns, **common})
+    before = recorded()
+    assert sum(1 for spot in before.values() if spot.town) > 0.9 * len(before)  # one is outside
+
+    copy = QgsVectorLayer(spots, "jctb", "ogr").materialize(QgsFeatureRequest())
+    broken = next(f for f in copy.getFeatures() if before.get(f[domain.SPOT_NUMBER], None))
+    number = broken[domain.SPOT_NUMBER]
+    assert before[number].town and not before[number].geometry.is_empty
+    copy.dataProvider().changeGeometryValues({broken.id(): QgsGeometry()})
+    result = processing.run(
+        "zcenforcement:importspots", {"SPOTS": copy, "TOWNS": towns, **common}
+    )  # no outline: no town is found for it, and none is taken from it
+    assert result["REFRESHED"] == len(before)
+    assert f"JCBH={number} geometry" in result["REPORT"]
+    middle = recorded()
+    assert middle[number].geometry.equals(before[number].geometry)
+    assert (middle[number].town, middle[number].office) == (
+        before[number].town,
+        before[number].office,
+    )
+    later = [s.attributes.get(domain.SPOT_LATER_DATE) for s in middle.values()]
+    assert any(later) and all(dt.date.fromisoformat(value) for value in later if value is not None)
+
+    again = processing.run("zcenforcement:importspots", {"SPOTS": spots, **common})
+    assert again["REFRESHED"] == len(before)
+    after = recorded()
+    for key, spot in before.items():
+        assert (after[key].town, after[key].office) == (spot.town, spot.office), key

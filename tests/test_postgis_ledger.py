@@ -607,3 +607,15 @@ def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, 
     assert result.fields[domain.CULTIVATED_AREA][0] == pytest.approx(5000.0, abs=5.0)
     assert result.fields[domain.AGRICULTURAL_AREA][0] == pytest.approx(5000.0, abs=5.0)
     assert result.fields[domain.CONSTRUCTION_AREA][0] == 0.0
+
+
+def test_a_refresh_never_blanks_what_the_delivery_lacks(pg_database, schema):
+    """The same refresh rules as the GeoPackage ledger (SQL of its own: COALESCE on the
+    geometry, the recorded spots read back from PostgreSQL)."""
+    from tests.test_ledger import check_a_refresh_never_blanks_what_the_delivery_lacks
+
+    store = open_store(pg_database, schema)
+    try:
+        check_a_refresh_never_blanks_what_the_delivery_lacks(store)
+    finally:
+        store.close()

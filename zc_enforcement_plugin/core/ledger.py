@@ -36,6 +36,7 @@ from .domain import (
     SPOT_AREA,
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
+    SPOT_PIECES,
     SUGGESTED_VERDICT,
     TOWN_NAME,
 )
@@ -418,7 +419,11 @@ class SqlLedger:
 
         Refreshing rewrites geometry, delivered fields and screening figures of the spots the
         delivery carries; verdicts and evidence are never touched, and spots the delivery no
-        longer carries stay (with a warning). Refused spots are reported and not imported.
+        longer carries stay (with a warning). What the delivery does not carry never blanks
+        what the ledger holds: a field it does not have (a raw delivery's missing figures, the
+        town and office when no towns layer was given) and a spot without geometry keep the
+        recorded value, with a warning naming the spot and the fields (see _keep_recorded).
+        Refused spots are reported and not imported.
         """
         name = (batch_name or "").strip()
         if not name:
@@ -447,18 +452,14 @@ class SqlLedger:
                     f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
                     (source, now, batch_id),
                 )
-            existing = dict(
-                self._rows(
-                    f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID} FROM {ls.T_SPOTS} '
-                    f"WHERE {ls.C_BATCH_ID} = {mark}",
-                    (batch_id,),
-                )
-            )
+            existing = self._recorded_spots(batch_id)
             data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
+            # A NULL geometry bound on refresh keeps the recorded one (see _keep_recorded).
             update_sql = (
                 f"UPDATE {ls.T_SPOTS} SET "
-                + ", ".join(f'"{column}" = {m}' for column, m in zip(data_columns, marks))
+                + f'"{ls.C_GEOM}" = COALESCE({self._GEOMETRY_MARK}, "{ls.C_GEOM}"), '
+                + ", ".join(f'"{column}" = {m}' for column, m in zip(data_columns[1:], marks[1:]))
                 + f" WHERE {ls.C_FID} = {mark}"
             )
             insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
@@ -470,18 +471,20 @@ class SqlLedger:
                 + ")"
             )
             for count, vetted in enumerate(rows):
+                recorded = existing.get(vetted.key)
+                if recorded is not None:
+                    vetted = _keep_recorded(vetted, recorded, report)
                 values = [
                     self._from_geometry(vetted.geometry),
                     *(self._figure(c, v) for c, v in zip(_FIGURE_COLUMNS, vetted.figures)),
                     json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
                     now,
                 ]
-                fid = existing.get(vetted.key)
-                if fid is None:
+                if recorded is None:
                     self._run(insert_sql, [batch_id, vetted.key, *values, now])
                     report.added += 1
                 else:
-                    self._run(update_sql, [*values, fid])
+                    self._run(update_sql, [*values, recorded.fid])
                     report.refreshed += 1
                 if self._after_row_hook is not None:
                     self._after_row_hook(count)
@@ -489,6 +492,19 @@ class SqlLedger:
             self._update_extent()
             self._touch(ls.T_BATCHES)
         return report
+
+    def _recorded_spots(self, batch_id: int) -> dict[str, _Recorded]:
+        """The batch's spots as the ledger holds them, by spot number."""
+        figures = ", ".join(f'"{column}"' for column in _FIGURE_COLUMNS)
+        rows = self._rows(
+            f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID}, "{ls.C_GEOM}" IS NOT NULL, '
+            f"{ls.C_ATTRIBUTES}, {figures} FROM {ls.T_SPOTS} WHERE {ls.C_BATCH_ID} = {self._MARK}",
+            (batch_id,),
+        )
+        return {
+            number: _Recorded(fid, bool(has_geometry), json.loads(attributes or "{}"), list(rest))
+            for number, fid, has_geometry, attributes, *rest in rows
+        }
 
     # --- reading spots ---------------------------------------------------------------------------
     _SUMMARY_SQL = f"""
@@ -1502,6 +1518,60 @@ class _Vetted:
     geometry: BaseGeometry | None
     attributes: dict[str, Any]
     figures: list[Any]  # values of _FIGURE_COLUMNS
+
+
+@dataclass
+class _Recorded:
+    """A spot as the ledger holds it, before a refresh."""
+
+    fid: int
+    has_geometry: bool
+    attributes: dict[str, Any]
+    figures: list[Any]  # values of _FIGURE_COLUMNS
+
+
+def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -> _Vetted:
+    """The refreshed spot, keeping what the delivery does not carry.
+
+    A field the delivery does not have at all (a raw delivery without the screening figures,
+    the town and office of an import without a towns layer) keeps its recorded value; so does
+    the geometry of a spot delivered without one (an outline is the legal object: it is not
+    lost to a broken feature). A field the delivery has, NULL, is taken as it says: a layer
+    no longer hit, say. Both are warned about, naming the spot and the fields.
+    """
+    attributes = dict(vetted.attributes)
+    kept = []
+    for name, value in recorded.attributes.items():
+        # Pieces belong to the screening run that found them: a delivery without them (a raw
+        # one) must not leave the last run's outlines on a spot that may have changed.
+        if name not in attributes and value is not None and name != SPOT_PIECES:
+            attributes[name] = value
+            kept.append(name)
+    figures = list(vetted.figures)
+    blanked = []
+    for i, column in enumerate(_FIGURE_COLUMNS):
+        if recorded.figures[i] is None or figures[i] is not None:
+            continue
+        if column in vetted.attributes:
+            blanked.append(column)  # the delivery says NULL: taken, and said
+        else:
+            figures[i] = recorded.figures[i]
+            if column not in kept:
+                kept.append(column)
+    geometry = vetted.geometry
+    if recorded.has_geometry and (geometry is None or geometry.is_empty):
+        geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
+        kept.insert(0, "geometry")
+    for names, message in (
+        (kept, "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"),
+        (
+            blanked,
+            "本次交付为空，原值已清空 / empty in this delivery: the recorded value is cleared",
+        ),
+    ):
+        if names:
+            report.warnings.append(ImportIssue(None, vetted.key, ", ".join(names), message))
+    return _Vetted(vetted.key, geometry, attributes, figures)
 
 
 def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any) -> None:

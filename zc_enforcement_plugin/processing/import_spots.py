@@ -198,5 +198,7 @@ class ImportSpots(EnforcementAlgorithm):
             np.array(arrays.attributes[domain.OFFICE_NAME], dtype=object),
         )
         for record, town_name, office_name in zip(records, town, office):
+            if record.geometry is None or record.geometry.is_empty:
+                continue  # no outline, no town: a refresh keeps the one the ledger holds
             record.attributes[domain.TOWN_NAME] = town_name
             record.attributes[domain.OFFICE_NAME] = office_name
