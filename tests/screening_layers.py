@@ -44,3 +44,16 @@ def write_gpkg(layer, path) -> str:
     )
     assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
     return str(path)
+
+
+def shapefile_without_cpg(layer, path, encoding: str) -> QgsVectorLayer:
+    """The layer saved as a Shapefile in `encoding`, its .cpg removed, as offices hand them
+    over; opened the way QGIS opens it (named after the file)."""
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = encoding
+    QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    path.with_suffix(".cpg").unlink()
+    return QgsVectorLayer(str(path), path.stem, "ogr")

@@ -694,3 +694,69 @@ def test_cancel_stops_the_run(provider, demo, algorithm):
     result = run(algorithm, parameters, feedback)
     assert feedback.isCanceled()
     assert "OUTPUT" not in result
+
+
+# --- found by a review of bad input to the campaigns ----------------------------------------------
+APPROVAL_FIELDS = (
+    "field=PZWH:string&field=PZMJ_PF:double&field=PZYT:string&field=QSRQ:date&field=JZRQ:date"
+    "&field=PZJB:integer"
+)
+
+
+def test_an_empty_layer_is_said_and_the_others_still_count(provider, demo):
+    """A layer with no feature (or none with a geometry) is no traceback: the audit says so and
+    goes on with the others. Without licences every mining spot is unlicensed; without lines
+    the view areas come from the zones."""
+    feedback = Recorder()
+    empty_licences = memory_layer(
+        "MultiPolygon", "field=XKZH:string&field=YXQQ:date&field=YXQZ:date", [], "空采矿权"
+    )
+    result = run("auditmining", mining_parameters(demo, LICENCES=empty_licences), feedback)
+    assert any("空采矿权" in text for text in feedback.texts)
+    codes = {v[cs.VIOLATION_CODE] for v in rows(output(result, "OUTPUT_VIOLATIONS"))}
+    _, sprops = read(demo, domain.DEMO_LAYER_SPOTS)
+    mining = [p for p in sprops if p[domain.SPOT_TYPE] == "采矿用地"]
+    assert cs.NO_LICENCE.code in codes and cs.EXPIRED_LICENCE.code not in codes
+    records = rows(output(result, "OUTPUT"))
+    assert len(records) == len(mining)
+
+    no_lines = memory_layer("MultiLineString", "field=LX:string&field=MC:string", [], "空线")
+    feedback = Recorder()
+    result = run(
+        "threezonestwolines",
+        {
+            "LINES": no_lines,
+            "ZONES": src(demo, domain.DEMO_LAYER_THREE_ZONES_ZONES),
+            "DISTANCES": ["自然保护区", 1000, "风景名胜区", 1000, "城镇", 1000],
+            "OUTPUT": "memory:",
+        },
+        feedback,
+    )
+    assert output(result, "OUTPUT").featureCount() > 0
+    assert any("空线" in text for text in feedback.texts)
+
+
+def test_nothing_to_audit_is_said_by_layer(provider, demo):
+    """Approvals and ground both without a geometry: the run stops, naming both layers."""
+    approvals = memory_layer("MultiPolygon", APPROVAL_FIELDS, [], "空审批")
+    ground = memory_layer("MultiPolygon", "field=XZBH:string&field=XZYT:string", [], "空现状")
+    with pytest.raises(QgsProcessingException) as error:
+        run(
+            "audittemporaryland",
+            temporary_parameters(demo, APPROVALS=approvals, GROUND=ground),
+        )
+    assert "空审批" in str(error.value) and "空现状" in str(error.value)
+
+
+def test_ground_text_read_with_the_wrong_encoding_stops_the_audit(provider, demo, tmp_path):
+    """A GBK Shapefile without .cpg is read as UTF-8: its uses (XZYT) no longer match the
+    approved ones, and the audit would find other violations. It stops, naming the layer and
+    the field, and says how to set the encoding."""
+    from tests.screening_layers import shapefile_without_cpg
+
+    ground = QgsVectorLayer(src(demo, domain.DEMO_LAYER_GROUND), "SDXZ", "ogr")
+    gbk = shapefile_without_cpg(ground, tmp_path / "sdxz.shp", "GBK")
+    with pytest.raises(QgsProcessingException) as error:
+        run("audittemporaryland", temporary_parameters(demo, GROUND=gbk))
+    message = str(error.value)
+    assert "sdxz" in message and domain.GROUND_USE in message and "GBK" in message

@@ -23,6 +23,7 @@ from tests.screening_layers import (
     by_key,
     memory_layer,
     rectangle,
+    shapefile_without_cpg,
     square,
     write_gpkg,
 )
@@ -312,21 +313,6 @@ class ErrorLog(QgsProcessingFeedback):
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
         self.errors.append(error)
-
-
-def shapefile_without_cpg(layer, path, encoding: str) -> QgsVectorLayer:
-    """The layer saved as a Shapefile in `encoding`, its .cpg removed, as offices hand them
-    over; opened the way QGIS opens it (named after the file)."""
-    from qgis.core import QgsVectorFileWriter
-
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "ESRI Shapefile"
-    options.fileEncoding = encoding
-    QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, str(path), QgsProject.instance().transformContext(), options
-    )
-    path.with_suffix(".cpg").unlink()
-    return QgsVectorLayer(str(path), path.stem, "ogr")
 
 
 def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):

@@ -82,7 +82,10 @@ class ApprovalAudit(CampaignAlgorithm):
 
         extra_fields: further field parameters of the approvals layer to read."""
         crs = self._measuring_crs(
-            parameters, self.APPROVALS, context, tr("The approvals layer cannot be opened.")
+            parameters,
+            (self.APPROVALS, self.GROUND),
+            context,
+            tr("The approvals layer cannot be opened."),
         )
         f = self._field_names(
             parameters, (self.NUMBER_FIELD, self.AREA_FIELD, self.USE_FIELD, *extra_fields), context

@@ -163,7 +163,10 @@ class AuditMining(CampaignAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         crs = self._measuring_crs(
-            parameters, self.LICENCES, context, tr("The licence layer cannot be opened.")
+            parameters,
+            (self.LICENCES, self.ACTIVITY),
+            context,
+            tr("The licence layer cannot be opened."),
         )
         activity = self._activity(parameters, context, crs, feedback)
         types = self._words(parameters, self.MINING_TYPES, context)

@@ -351,35 +351,50 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         return {name: self._field_name(parameters, name, context) for name in names}
 
     # --- reading -------------------------------------------------------------------------------
-    def _measuring_crs(self, parameters, name, context, missing) -> QgsCoordinateReferenceSystem:
-        """The CGCS2000 Gauss-Krüger CRS areas are measured in: source `name`'s own when it is
-        one. `missing`: the message when that source cannot be opened."""
-        source = self.parameterAsSource(parameters, name, context)
-        if source is None:
+    def _measuring_crs(self, parameters, names, context, missing) -> QgsCoordinateReferenceSystem:
+        """The CGCS2000 Gauss-Krüger CRS areas are measured in, found from the first of the
+        source parameters `names` that is given and holds a geometry: its own CRS when that is
+        one, else the zone of its centre. `missing`: the message when none is given."""
+        given = [
+            (name, source)
+            for name in names
+            if (source := self.parameterAsSource(parameters, name, context)) is not None
+        ]
+        if not given:
             raise fail(missing)
-        label = self._label(parameters, name, context)
-        crs = source.sourceCrs()
-        if not crs.isValid():
-            raise fail(
-                tr("Layer {layer} has no coordinate reference system: set it first.").format(
-                    layer=label
+        for name, source in given:
+            label = self._label(parameters, name, context)
+            crs = source.sourceCrs()
+            if not crs.isValid():
+                raise fail(
+                    tr("Layer {layer} has no coordinate reference system: set it first.").format(
+                        layer=label
+                    )
                 )
-            )
-        centre = QgsGeometry.fromPointXY(source.sourceExtent().center())
-        if not crs.isGeographic():
-            centre.transform(
-                QgsCoordinateTransform(
-                    crs,
-                    QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
-                    context.transformContext(),
+            extent = source.sourceExtent()
+            corners = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
+            if extent.isNull() or not all(math.isfinite(v) for v in corners):
+                continue  # no feature with a geometry: the next layer tells the place
+            centre = QgsGeometry.fromPointXY(extent.center())
+            if not crs.isGeographic():
+                centre.transform(
+                    QgsCoordinateTransform(
+                        crs,
+                        QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
+                        context.transformContext(),
+                    )
                 )
+            point = centre.asPoint()
+            try:
+                epsg = areas.measuring_epsg(crs.authid(), (point.x(), point.y()), label)
+            except ValueError as error:
+                raise fail(f"{label}: {error}") from error
+            return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+        raise fail(
+            tr("No feature of {layers} has a geometry: there is nothing to audit.").format(
+                layers="、".join(self._label(parameters, name, context) for name, _ in given)
             )
-        point = centre.asPoint()
-        try:
-            epsg = areas.measuring_epsg(crs.authid(), (point.x(), point.y()), label)
-        except ValueError as error:
-            raise fail(f"{label}: {error}") from error
-        return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+        )
 
     def _read(self, parameters, name, context, fields, crs, feedback):
         """(arrays, layer label) of a source parameter, or (None, '') if it is not given."""
@@ -397,7 +412,15 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         )
         warning = misdecoded_text(arrays, label)
         if warning:
-            feedback.reportError(warning, fatalError=False)
+            # The audits match words (uses, kinds, names): garbled ones would silently find
+            # other violations, and write garbled numbers into ledger-ready spots.
+            raise fail(warning)
+        if not len(arrays.geoms) or shapely.is_missing(arrays.geoms).all():
+            feedback.pushWarning(
+                tr("{layer} has no feature with a geometry: it adds nothing to the audit.").format(
+                    layer=label
+                )
+            )
         return arrays, label
 
     def _read_geoms(self, parameters, name, context, crs, feedback):

@@ -195,16 +195,11 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         return found
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        first = next(
-            (
-                p
-                for p in (self.LINES, self.ZONES)
-                if self.parameterAsSource(parameters, p, context) is not None
-            ),
-            self.ZONES,
-        )
         crs = self._measuring_crs(
-            parameters, first, context, tr("Give a layer of lines, of zones, or both.")
+            parameters,
+            (self.LINES, self.ZONES),
+            context,
+            tr("Give a layer of lines, of zones, or both."),
         )
         distances = self._distances(parameters, context)
         lines, zones = self._sources(parameters, context, crs, distances, feedback)

@@ -355,6 +355,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>No feature of {layers} has a geometry: there is nothing to audit.</source>
+      <translation>{layers} 中没有带几何的要素，无可核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Reading {layer}</source>
       <translation>正在读取 {layer}</translation>
     </message>
@@ -370,13 +375,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Layer {layer} has no coordinate reference system: set it first.</source>
-      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
+      <source>{layer} has no feature with a geometry: it adds nothing to the audit.</source>
+      <translation>{layer} 没有带几何的要素，对本次核查不起作用</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Cannot create the output {name}.</source>
       <translation>无法创建输出 {name}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Layer {layer} has no coordinate reference system: set it first.</source>
+      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
