@@ -1075,3 +1075,19 @@ def test_verdict_details_round_trip_and_are_validated(tmp_path):
     assert "stop order" in text and "colour" in text
     assert len(store.verdict_history(spot_id)) == 1
     store.close()
+
+
+def test_an_invalid_outline_is_repaired_on_import_and_said(ledger):
+    """A bow-tie spot (its outline crosses itself) would be stored with no area and drawn
+    wrongly: it is repaired into its two triangles, and the report names the spot and why."""
+    bow_tie = _spot("BOW", 0)
+    bow_tie.geometry = shapely.Polygon(
+        [(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)]
+    )
+    report = ledger.import_batch("b", [bow_tie, _spot("OK", 1)])
+    assert report.ok and report.added == 2
+    (warning,) = [w for w in report.warnings if w.number == "BOW"]
+    assert warning.field == "geometry" and "Self-intersection" in warning.message
+    stored = ledger.spot(next(s.id for s in ledger.spots() if s.number == "BOW")).geometry
+    assert stored.is_valid and stored.area == pytest.approx(5000.0)  # two 50 × 100 / 2 triangles
+    assert stored.geom_type == "MultiPolygon" and len(stored.geoms) == 2

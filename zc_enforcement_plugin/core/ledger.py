@@ -1659,6 +1659,18 @@ def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str 
     )
 
 
+def _polygons_of(geom: BaseGeometry) -> MultiPolygon:
+    """The polygonal parts of a geometry (a repaired outline may carry lines and points)."""
+    parts = shapely.get_parts(geom)
+    polygons = [
+        polygon
+        for part in parts
+        for polygon in (part.geoms if isinstance(part, MultiPolygon) else [part])
+        if isinstance(polygon, Polygon) and not polygon.is_empty
+    ]
+    return MultiPolygon(polygons)
+
+
 def _number(value: Any, integer: bool) -> tuple[Any, bool]:
     """(number or None, whether the value was readable)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -1766,6 +1778,19 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
         if geometry is None:
             report.warnings.append(
                 ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
+            )
+        elif not geometry.is_empty and not geometry.is_valid:
+            # A self-intersecting outline would show, export and measure wrongly (a bow tie
+            # has no area): repaired as screening repairs it, and said.
+            reason = shapely.is_valid_reason(geometry)
+            geometry = _polygons_of(shapely.make_valid(geometry))
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    "geometry",
+                    f"几何无效（{reason}），已自动修复 / invalid geometry ({reason}): repaired",
+                )
             )
         attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
         figures: list[Any] = []
