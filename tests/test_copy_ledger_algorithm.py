@@ -41,3 +41,15 @@ def test_copy_between_geopackages_and_refuse_a_non_empty_target(provider, tmp_pa
         assert (b.evidence_dir / b.evidence(spot_id)[0].path).read_bytes() == photo.read_bytes()
     with pytest.raises(QgsProcessingException, match="not empty"):
         processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+
+
+def test_a_source_ledger_that_does_not_exist_is_named_not_created(provider, tmp_path):
+    """A typo in the source's path stops the copy, naming the path; before, a new empty ledger
+    was made there and "copied" with no difference found, and neither file was left."""
+    import processing
+
+    typo = tmp_path / "ledgr.gpkg"
+    target = tmp_path / "shared.gpkg"
+    with pytest.raises(QgsProcessingException, match="ledgr.gpkg"):
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(typo), "TARGET": str(target)})
+    assert not typo.exists()

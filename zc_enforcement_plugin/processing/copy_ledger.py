@@ -53,7 +53,10 @@ class CopyLedger(EnforcementAlgorithm):
         if source_ref == target_ref:
             raise fail(tr("The source and the target are the same ledger."))
         try:
-            with open_ledger_store(source_ref) as source, open_ledger_store(target_ref) as target:
+            with (
+                open_ledger_store(source_ref, create=False) as source,
+                open_ledger_store(target_ref) as target,
+            ):
                 feedback.setProgressText(tr("Copying"))
                 report = copy_ledger(source, target)
                 feedback.setProgress(70)

@@ -107,11 +107,15 @@ def connection_params(connection_name: str) -> dict[str, str]:
 
 
 def open_ledger_store(
-    ledger_reference: str | Path, evidence_dir: str | Path | None = None
+    ledger_reference: str | Path,
+    evidence_dir: str | Path | None = None,
+    create: bool = True,
 ) -> ledger.LedgerStore:
-    """A GeoPackage path or a `postgis://<connection>[/<schema>]` reference, opened."""
+    """A GeoPackage path or a `postgis://<connection>[/<schema>]` reference, opened; a missing
+    GeoPackage is created unless `create` is false (a ledger to read from: a typo in its
+    path must not copy nothing from a new, empty ledger)."""
     text = str(ledger_reference)
     if not is_postgis_reference(text):
-        return ledger.GeoPackageLedger(Path(text))
+        return ledger.GeoPackageLedger(Path(text), create=create)
     name, schema = parse_reference(text)
     return PostGISLedger(connection_params(name), schema=schema, evidence_dir=evidence_dir)
