@@ -11,7 +11,7 @@ import rasterio
 import shapely
 from rasterio.transform import from_origin
 
-from zc_enforcement_plugin.core import audits, change_polygons, three_zones
+from zc_enforcement_plugin.core import audits, change_polygons, domain, three_zones
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core.areas import ellipsoidal_areas
 from zc_enforcement_plugin.core.audits import Approvals, Ground, Licences
@@ -210,6 +210,46 @@ def polygonize(path, **kw):
     )
     args.update(kw)
     return change_polygons.polygonize_change(path, **args)
+
+
+def test_nan_cells_of_a_float_raster_are_never_change(tmp_path):
+    """A float change raster with NaN where there is no data and no nodata declared: the NaN
+    block is no spot; real change beside it is."""
+    array = np.zeros((40, 40), np.float32)
+    array[0:10, 0:10] = np.nan
+    array[20:30, 20:30] = 1.0
+    spots, _ = polygonize(write_raster(tmp_path / "nan.tif", array, block=16))
+    assert len(spots) == 1 and spots[0].equals(pixel_box(20, 20, 30, 30))
+
+
+def test_a_raster_that_cannot_be_measured_as_the_law_wants_is_refused(tmp_path):
+    """Web Mercator's metres overstate areas here by about half: its planar areas are refused,
+    its ellipsoidal ones taken back to the ellipsoid are right. A Beijing 1954 raster needs the
+    bureau's own shift: refused either way, naming the file."""
+    from pyproj import Geod, Transformer
+
+    x, y = Transformer.from_crs(4490, 3857, always_xy=True).transform(117.95, 36.65)
+    array = np.zeros((40, 40), np.uint8)
+    array[10:30, 10:30] = 1
+    path = tmp_path / "mercator.tif"
+    profile = dict(driver="GTiff", height=40, width=40, count=1, dtype="uint8", crs="EPSG:3857")
+    with rasterio.open(path, "w", transform=from_origin(x, y, 5.0, 5.0), **profile) as dst:
+        dst.write(array, 1)
+    with pytest.raises(ValueError, match="mercator.tif"):
+        polygonize(path, area_method="planar")
+    spots, records = polygonize(path, area_method="ellipsoidal")
+    (spot,) = spots
+    lon, lat = Transformer.from_crs(3857, 4490, always_xy=True).transform(
+        *np.asarray(shapely.segmentize(spot, 1.0).exterior.coords).T
+    )
+    geodesic = abs(Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
+    assert records[0][domain.SPOT_MONITORED_AREA] == pytest.approx(geodesic, abs=0.01)
+    assert geodesic < 0.7 * spot.area  # what planar Web Mercator would have said
+
+    beijing = write_raster(tmp_path / "beijing54.tif", array, crs="EPSG:2436")
+    for method in ("planar", "ellipsoidal"):
+        with pytest.raises(ValueError, match="beijing54.tif"):
+            polygonize(beijing, area_method=method)
 
 
 def test_blob_across_window_seams_is_one_spot(tmp_path):

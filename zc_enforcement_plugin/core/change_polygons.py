@@ -11,15 +11,47 @@ import rasterio
 import rasterio.features
 import shapely
 from affine import Affine
+from pyproj import CRS
 from rasterio.windows import Window
 
 from . import campaigns_schema as cs
 from . import domain
-from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+from .areas import (
+    AreaMethod,
+    areas,
+    from_local,
+    is_cgcs2000_gk3,
+    local_origin,
+    round_area,
+    to_local,
+)
+from .reproject import guessed_datum
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
 PLANAR = AreaMethod.PLANAR
+
+
+def _check_measurable(path: str, crs: CRS, method: AreaMethod) -> None:
+    """Refuses a raster whose spots could not be measured as the law wants: on a datum that
+    needs the bureau's own shift parameters (Beijing 1954, Xian 1980), or, for planar areas, in
+    anything but a CGCS2000 Gauss-Krüger zone (Web Mercator's "metres" overstate Zichuan's
+    areas by half). Ellipsoidal areas are right from any other projection on a GRS80 or
+    WGS 84 datum: the vertices are taken back to the ellipsoid."""
+    target = CRS.from_epsg(domain.EPSG_CGCS2000_GEOGRAPHIC)
+    datum = guessed_datum(crs, target)
+    if datum:
+        raise ValueError(
+            f"栅格 {path} 的坐标系基于 {datum}，须先用本局参数转换到 CGCS2000 "
+            f"(raster {path} is on {datum}: convert it to CGCS2000 with the bureau's parameters)"
+        )
+    epsg = crs.to_epsg()
+    if method is AreaMethod.PLANAR and (epsg is None or not is_cgcs2000_gk3(epsg)):
+        raise ValueError(
+            f"栅格 {path} 不在 CGCS2000 高斯-克吕格投影中 ({crs.name})，不能计算平面面积；"
+            "请改用椭球面积或先重投影到 EPSG:4527 (planar areas need a CGCS2000 "
+            "Gauss-Krüger raster: use ellipsoidal areas or warp it to EPSG:4527 first)"
+        )
 
 
 def _windows(height: int, width: int, block: tuple[int, int], size: int) -> list[Window]:
@@ -127,6 +159,7 @@ def polygonize_change(
             raise ValueError(f"栅格 {path} 没有第 {band} 波段 (has {src.count} bands)")
         epsg = src.crs.to_epsg()
         crs_key: int | str = epsg if epsg is not None else src.crs.to_wkt()
+        _check_measurable(path, CRS.from_user_input(crs_key), method)
         transform = src.transform
         windows = _windows(src.height, src.width, src.block_shapes[band - 1], window_size)
         pieces: list[shapely.Geometry] = []
@@ -135,6 +168,8 @@ def polygonize_change(
             report(70.0 * wi / len(windows))
             data = src.read(band, window=win)
             valid = src.read_masks(band, window=win) > 0
+            if data.dtype.kind == "f":  # NaN is no value, declared as nodata or not
+                valid &= np.isfinite(data)
             change = (np.isin(data, values) if values is not None else data != 0) & valid
             if not change.any():
                 continue
