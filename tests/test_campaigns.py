@@ -520,6 +520,26 @@ def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
 
 
+def test_an_empty_approved_area_is_said_not_skipped_in_silence():
+    """40,000 m² used under an approval whose PZMJ_PF is empty: the over-area check cannot be
+    made, and the messages say so, naming the layer, the approval and the field."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100)],
+        ["临Z"],
+        areas=[None],
+        uses=["施工营地"],
+        start=["2025-01-01"],
+        end=["2027-01-01"],
+        layer="LSYD",
+    )
+    ground = Ground([box(-50, -50, 150, 150)], ids=["G1"], uses=["施工营地"])
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    assert [v[cs.VIOLATION_CODE] for v in res.violations] == [cs.OUTSIDE_BOUNDARY.code]
+    assert any(
+        "LSYD" in m and "临Z" in m and "PZMJ_PF" in m and "超批准面积" in m for m in res.messages
+    ), res.messages
+
+
 def test_audit_default_area_is_ellipsoidal():
     approvals, ground = temp_case()
     res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG)

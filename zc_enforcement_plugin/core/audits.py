@@ -325,6 +325,11 @@ def _overlay_approvals(
     )
     a_geoms = cs.repair(a_geoms, ids, a_layer, msgs, keep_polygonal=True)
     approved_area = _numbers(approvals.areas, na, a_layer, ids, approvals.area_field, msgs)
+    if approvals.areas is not None:
+        for i, value in enumerate(approvals.areas):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                # said, like a missing date or use: the over-area check cannot be made
+                cs.say(msgs, a_layer, ids[i], approvals.area_field, "为空，未核查是否超批准面积")
     uses = _texts(approvals.uses, na, approvals.use_field)
 
     g_geoms = cs.as_geometry_array(ground.geoms)
