@@ -548,3 +548,29 @@ def test_every_exported_figure_is_the_one_screening_wrote(exported, screened_out
                     assert got == pytest.approx(want, abs=0.004), (number, column.name)
                     compared += want != 0
     assert compared >= 30  # real figures, not only zeros
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "parameters"),
+    [
+        ("exportverification", {"WITH_PDF": False}),
+        ("monthlyranking", {"MONTH": "2026-03"}),
+    ],
+)
+def test_an_output_folder_that_is_a_file_is_named(
+    provider, field_ledger, tmp_path, algorithm, parameters
+):
+    """A file where the output folder should be stops the run with its name, not an OSError's
+    traceback, and the file is left as it was."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    taken = tmp_path / "results"
+    taken.write_text("a note kept here")
+    with pytest.raises(QgsProcessingException, match="results") as error:
+        processing.run(
+            f"zcenforcement:{algorithm}",
+            {"LEDGER": str(field_ledger), "OUTPUT_FOLDER": str(taken), **parameters},
+        )
+    assert "Traceback" not in str(error.value)
+    assert taken.read_text() == "a note kept here"

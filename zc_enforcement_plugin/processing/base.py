@@ -102,6 +102,25 @@ def _add_batch(sink: QgsFeatureSink, batch: list[QgsFeature], output: str) -> No
         )
 
 
+def output_folder(algorithm, parameters: dict, name: str, context):
+    """The folder a folder parameter names, made if missing; a path that is a file, or a folder
+    that cannot be made, stops the run naming it (not an OSError's traceback)."""
+    from pathlib import Path
+
+    folder = Path(algorithm.parameterAsString(parameters, name, context))
+    if folder.exists() and not folder.is_dir():
+        raise fail(tr("Output folder {folder} is a file, not a folder.").format(folder=folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise fail(
+            tr("Output folder {folder} cannot be made: {error}").format(
+                folder=folder, error=error.strerror or error
+            )
+        ) from error
+    return folder
+
+
 LEDGER_PARAMETER = "LEDGER"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingOutputFile,
@@ -16,7 +14,7 @@ from qgis.core import (
 
 from ..core import demo_district
 from ..i18n import tr
-from .base import EnforcementAlgorithm, fail, progress_callbacks
+from .base import EnforcementAlgorithm, fail, output_folder, progress_callbacks
 from .demo_project import write_demo_project
 
 SIZE_CHOICES = ("DEMO",) + tuple(demo_district.BENCH_SIZES)
@@ -72,7 +70,7 @@ class CreateDemoDistrict(EnforcementAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, tr("Summary")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        folder = Path(self.parameterAsString(parameters, self.FOLDER, context))
+        folder = output_folder(self, parameters, self.FOLDER, context)
         size_name = SIZE_CHOICES[self.parameterAsEnum(parameters, self.SIZE, context)]
         size = demo_district.DEMO if size_name == "DEMO" else demo_district.BENCH_SIZES[size_name]
         seed = self.parameterAsInt(parameters, self.SEED, context)

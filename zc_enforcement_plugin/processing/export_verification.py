@@ -7,7 +7,6 @@ sheets are a print-layout atlas over the ledger's spots, one page per spot.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import shapely
 from qgis.core import (
@@ -38,7 +37,14 @@ from qgis.PyQt.QtXml import QDomDocument
 from ..core import domain, export, ledger_schema
 from ..i18n import tr
 from ..resources_paths import RESOURCES
-from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import (
+    LEDGER_PARAMETER,
+    EnforcementAlgorithm,
+    add_ledger_parameter,
+    fail,
+    open_ledger,
+    output_folder,
+)
 
 # --- the print layout: resources/layouts/verification_sheet.qpt, made by scripts/make_layouts.py --
 LAYOUT_TEMPLATE = RESOURCES / "layouts" / "verification_sheet.qpt"
@@ -158,7 +164,7 @@ class ExportVerification(EnforcementAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
-        folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         with_pdf = self.parameterAsBoolean(parameters, self.WITH_PDF, context)
         after = self.parameterAsRasterLayer(parameters, self.AFTER_IMAGE, context)
         before = self.parameterAsRasterLayer(parameters, self.BEFORE_IMAGE, context)

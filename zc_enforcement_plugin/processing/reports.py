@@ -20,7 +20,14 @@ from ..core import reports
 from ..core.ledger import LedgerError
 from ..core.workdays import HolidayFileError, WorkCalendar
 from ..i18n import tr
-from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import (
+    LEDGER_PARAMETER,
+    EnforcementAlgorithm,
+    add_ledger_parameter,
+    fail,
+    open_ledger,
+    output_folder,
+)
 from .postgis_connection import is_postgis_reference
 from .report_pdf import write_report_pdf
 
@@ -79,8 +86,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
             ) from None
-        folder = Path(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         ledger = open_ledger(self, parameters, context)
         try:
             # The bureau's holiday file lies beside a GeoPackage ledger; a shared ledger uses

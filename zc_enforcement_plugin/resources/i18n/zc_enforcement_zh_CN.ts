@@ -290,8 +290,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Output folder {folder} is a file, not a folder.</source>
+      <translation>输出文件夹 {folder} 是一个文件，不是文件夹。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The ledger {path} does not exist.</source>
       <translation>台帐 {path} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Output folder {folder} cannot be made: {error}</source>
+      <translation>无法创建输出文件夹 {folder}：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
