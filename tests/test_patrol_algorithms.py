@@ -142,3 +142,29 @@ def test_a_gps_route_with_heights_in_lon_lat_is_recorded(provider, ledger_path, 
     )
     expected = ((x[1] - x[0]) ** 2 + (y[1] - y[0]) ** 2) ** 0.5
     assert shapely.from_wkt(patrol.route_geometry().wkt).length == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("office", "spots", "named"),
+    [("城南自然资源所", "S0", "城南自然资源所"), ("城南所", "S0;S9", "S9")],
+)
+def test_an_office_or_spot_the_ledger_does_not_know_is_refused(
+    provider, ledger_path, office, spots, named
+):
+    """Patrols are kept for good: a mistyped office (a phantom office in the weekly check) or
+    spot number is refused, named, with nothing recorded."""
+    with pytest.raises(QgsProcessingException, match=named) as error:
+        run(
+            "recordpatrol",
+            {
+                "LEDGER": str(ledger_path),
+                "OFFICE": office,
+                "DATE": "2025-03-04",
+                "STAFF": "张工",
+                "SPOTS": spots,
+            },
+        )
+    if named == office:
+        assert "城南所" in str(error.value) and "龙泉所" in str(error.value)
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.patrols() == []

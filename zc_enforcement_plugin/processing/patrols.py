@@ -107,6 +107,7 @@ class RecordPatrol(EnforcementAlgorithm):
                 ),
             )
             with open_ledger(self, parameters, context) as store:
+                _check_known(store, record)
                 store.add_patrol(record)
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
@@ -129,6 +130,26 @@ class RecordPatrol(EnforcementAlgorithm):
         if not lines:
             raise fail(tr("The route layer holds no line."))
         return shapely.line_merge(shapely.union_all(lines))
+
+
+def _check_known(store, record: patrols.PatrolRecord) -> None:
+    """A patrol is recorded for good (patrols are append-only): an office or spot number the
+    ledger does not know is a typo that would stay, and count a phantom office, so it is
+    refused with the names the ledger does know."""
+    spots = store.spots()
+    offices = {s.office for s in spots if s.office} | {r.office for r in store.patrols()}
+    if offices and record.office not in offices:
+        raise fail(
+            tr("Office {office} is not in the ledger; its offices are: {offices}.").format(
+                office=record.office, offices="、".join(sorted(offices))
+            )
+        )
+    numbers = {s.number for s in spots}
+    unknown = [number for number in record.spot_numbers if number not in numbers]
+    if unknown:
+        raise fail(
+            tr("Spot numbers not in the ledger: {numbers}.").format(numbers="、".join(unknown))
+        )
 
 
 class PatrolCompliance(EnforcementAlgorithm):

@@ -850,6 +850,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Office {office} is not in the ledger; its offices are: {offices}.</source>
+      <translation>台帐中没有 {office}；台帐中的自然资源所为：{offices}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Spot numbers not in the ledger: {numbers}.</source>
+      <translation>台帐中没有这些图斑编号：{numbers}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>{count} office-weeks short of patrols</source>
       <translation>共有 {count} 个所·周巡查天数不足</translation>
     </message>
