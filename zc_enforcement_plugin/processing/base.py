@@ -69,6 +69,13 @@ class ProgressSpan:
         return self._feedback.isCanceled()
 
 
+def cancel_only(feedback: QgsProcessingFeedback) -> ProgressSpan:
+    """The feedback for a read inside a step that reports its own progress: the cancel button
+    reaches the read, the bar stays where it is."""
+    here = feedback.progress()
+    return ProgressSpan(feedback, here, here)
+
+
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)

@@ -36,7 +36,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WK
 from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
-from .base import EnforcementAlgorithm, add_features, fail, progress_callbacks
+from .base import EnforcementAlgorithm, add_features, cancel_only, fail, progress_callbacks
 from .layer_reader import misdecoded_text, read_source, whole_layer
 
 GROUP = "Campaigns"
@@ -408,6 +408,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             label,
             [f for f in dict.fromkeys(fields) if f],
             crs,
+            feedback=cancel_only(feedback),
             whole_file_layer=whole_layer(self, parameters, name, context),
         )
         warning = misdecoded_text(arrays, label)

@@ -19,7 +19,14 @@ from ..compat import SOURCE_POLYGON
 from ..core import domain, ledger, spot_files
 from ..core.towns import assign_towns
 from ..i18n import tr
-from .base import LEDGER_PARAMETER, EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import (
+    LEDGER_PARAMETER,
+    EnforcementAlgorithm,
+    add_ledger_parameter,
+    cancel_only,
+    fail,
+    open_ledger,
+)
 from .layer_reader import read_source
 from .postgis_connection import is_postgis_reference
 
@@ -104,11 +111,11 @@ class ImportSpots(EnforcementAlgorithm):
 
         records, source_path = self._read_spots(layer, source, label, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
-        if towns is not None:
-            self._assign_towns(records, towns)
+        if towns is not None and not feedback.isCanceled():
+            self._assign_towns(records, towns, feedback)
         pieces = self.parameterAsSource(parameters, self.PIECES, context)
-        if pieces is not None:
-            self._attach_pieces(records, pieces)
+        if pieces is not None and not feedback.isCanceled():
+            self._attach_pieces(records, pieces, feedback)
         if feedback.isCanceled():
             return {}
         feedback.setProgressText(
@@ -147,7 +154,7 @@ class ImportSpots(EnforcementAlgorithm):
                     feedback.pushWarning(f"{path}: {issue}")
                 return records, path
         fields = source.fields().names()
-        arrays = read_source(source, label, fields, LEDGER_CRS)
+        arrays = read_source(source, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         records = [
             ledger.SpotRecord(
                 attributes={name: arrays.attributes[name][row] for name in fields},
@@ -159,10 +166,10 @@ class ImportSpots(EnforcementAlgorithm):
         return records, label
 
     @staticmethod
-    def _attach_pieces(records, pieces) -> None:
+    def _attach_pieces(records, pieces, feedback) -> None:
         """Give each spot the pieces of it screening found (what it hits, for the dock)."""
         fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
-        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS)
+        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS, feedback=cancel_only(feedback))
         by_spot: dict[str, list[dict]] = {}
         for row, geometry in enumerate(arrays.geoms):
             if geometry is None:
@@ -180,7 +187,7 @@ class ImportSpots(EnforcementAlgorithm):
             record.attributes[domain.SPOT_PIECES] = by_spot.get(str(record.number), [])
 
     @staticmethod
-    def _assign_towns(records, towns) -> None:
+    def _assign_towns(records, towns, feedback) -> None:
         names = towns.fields().names()
         missing = [f for f in (domain.TOWN_NAME, domain.OFFICE_NAME) if f not in names]
         if missing:
@@ -190,6 +197,7 @@ class ImportSpots(EnforcementAlgorithm):
             "towns",
             [domain.TOWN_NAME, domain.OFFICE_NAME],
             LEDGER_CRS,
+            feedback=cancel_only(feedback),
         )
         town, office = assign_towns(
             np.array([r.geometry for r in records], dtype=object),
