@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 
@@ -13,26 +15,43 @@ from zc_enforcement_plugin.ui.review_session import ReviewSession
 BRIGADE = "zc_brigade_user"
 
 
+DATABASE = f"zc_test_connection_{os.getpid()}"  # its own, not the demo's `make postgis-demo` fills
+
+
 @pytest.fixture(scope="module")
 def server():
     try:
         started = srv.start()
     except srv.ServerError as exc:
         pytest.fail(f"the local PostgreSQL/PostGIS server could not be started: {exc}")
-    srv.setup_database(srv.DEMO_DATABASE)
+    srv.setup_database(DATABASE)
     yield
+    srv.drop_database(DATABASE)
     if started:
         srv.stop()
 
 
 def save_connection(name: str, authcfg: str) -> None:
     uri = QgsDataSourceUri()
-    uri.setConnection(srv.HOST, str(srv.PORT), srv.DEMO_DATABASE, "", "", authConfigId=authcfg)
+    uri.setConnection(srv.HOST, str(srv.PORT), DATABASE, "", "", authConfigId=authcfg)
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
 
 
 def test_a_saved_connection_with_an_auth_config_opens_the_ledger(qgis_app, server, tmp_path):
+    """The ledger reached through QGIS's saved connection is the one written directly: its
+    spot is there, and the reference the project keeps holds no password."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core import ledger_postgis as lp
+    from zc_enforcement_plugin.core.ledger import SpotRecord
+
+    direct = lp.PostGISLedger(srv.params(BRIGADE, DATABASE))
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        direct.import_batch("连接测试", [SpotRecord({"JCBH": "C1"}, box(x, y, x + 9, y + 9))])
+    finally:
+        direct.close()
     manager = QgsApplication.authManager()
     if not manager.masterPasswordIsSet():
         assert manager.setMasterPassword("test-master-password", True)
@@ -41,21 +60,25 @@ def test_a_saved_connection_with_an_auth_config_opens_the_ledger(qgis_app, serve
     config.setConfig("username", BRIGADE)
     config.setConfig("password", srv.password_for(BRIGADE))
     assert manager.storeAuthenticationConfig(config)[0]
-    save_connection("区局台帐 server", config.id())
-
-    reference = pc.reference("区局台帐 server")
-    assert pc.parse_reference(reference) == ("区局台帐 server", "zc_ledger")
-    params = pc.connection_params("区局台帐 server")
-    assert params["user"] == BRIGADE and params["port"] == str(srv.PORT)
     session = ReviewSession()
-    session.open(reference)
-    assert session.store.counts()[1] >= 0 and session.path == reference
-    # the reference is what the project stores: no password in it or in the ledger's name
-    secret = srv.password_for(BRIGADE)
-    assert secret not in reference and secret not in session.store.path
-    session.close()
-    QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection("区局台帐 server")
-    manager.removeAuthenticationConfig(config.id())
+    try:
+        save_connection("区局台帐 server", config.id())
+        reference = pc.reference("区局台帐 server")
+        assert pc.parse_reference(reference) == ("区局台帐 server", "zc_ledger")
+        params = pc.connection_params("区局台帐 server")
+        assert params["user"] == BRIGADE and params["port"] == str(srv.PORT)
+        session.open(reference)
+        assert session.path == reference
+        assert session.store.counts() == (0, 1)
+        assert [s.number for s in session.store.spots()] == ["C1"]
+        # the reference is what the project stores: no password in it or in the ledger's name
+        secret = srv.password_for(BRIGADE)
+        assert secret not in reference and secret not in session.store.path
+    finally:
+        session.close()
+        metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+        metadata.deleteConnection("区局台帐 server")
+        manager.removeAuthenticationConfig(config.id())
 
 
 def test_an_unknown_connection_is_named(qgis_app):
