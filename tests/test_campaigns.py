@@ -11,6 +11,7 @@ import rasterio
 import shapely
 from rasterio.transform import from_origin
 
+from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import audits, change_polygons, domain, three_zones
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core.areas import ellipsoidal_areas
@@ -546,19 +547,6 @@ def test_audit_default_area_is_ellipsoidal():
     v, _ = violation(res, "临A", cs.OUTSIDE_BOUNDARY.code)
     assert v[cs.VIOLATION_AREA] != pytest.approx(3600.0, abs=0.1)
     assert v[cs.VIOLATION_AREA] == pytest.approx(3600.0, rel=1e-3)
-
-
-def geodesic_area(polygon: shapely.Polygon) -> float:
-    """The official area computed another way: the polygon's edges densified to 1 m in the
-    projection (where they are straight), taken to CGCS2000 lon/lat and measured by pyproj.Geod
-    on the GRS80 ellipsoid (CGCS2000's a and f to far below a mm²)."""
-    from pyproj import Geod, Transformer
-
-    dense = shapely.segmentize(polygon, 1.0)
-    lon, lat = Transformer.from_crs(EPSG, 4490, always_xy=True).transform(
-        *np.asarray(dense.exterior.coords).T
-    )
-    return abs(Geod(ellps="GRS80").polygon_area_perimeter(lon, lat)[0])
 
 
 def test_audit_areas_are_the_official_ellipsoidal_figures_to_the_cent():

@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import box
 
 from scripts import postgis_server as srv
+from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -604,8 +605,11 @@ def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, 
         )
     finally:
         admin.close()
-    assert result.fields[domain.CULTIVATED_AREA][0] == pytest.approx(5000.0, abs=5.0)
-    assert result.fields[domain.AGRICULTURAL_AREA][0] == pytest.approx(5000.0, abs=5.0)
+    # each half of the spot, measured on the ellipsoid independently: to the cent
+    west = geodesic_area(shapely.box(X0, Y0, X0 + 50, Y0 + 100))
+    east = geodesic_area(shapely.box(X0 + 50, Y0, X0 + 100, Y0 + 100))
+    assert result.fields[domain.CULTIVATED_AREA][0] == pytest.approx(west, abs=0.01)
+    assert result.fields[domain.AGRICULTURAL_AREA][0] == pytest.approx(east, abs=0.01)
     assert result.fields[domain.CONSTRUCTION_AREA][0] == 0.0
 
 

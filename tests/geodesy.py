@@ -1,0 +1,18 @@
+"""The official area computed another way, for tests: a polygon's edges densified to 1 m in the
+projection (where they are straight), taken to CGCS2000 lon/lat and measured by pyproj.Geod on
+the GRS80 ellipsoid (CGCS2000's a and f to far below a mm²). Independent of core.areas."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from pyproj import Geod, Transformer
+
+GEOD = Geod(ellps="GRS80")
+
+
+def geodesic_area(polygon: shapely.Polygon, epsg: int = 4527) -> float:
+    dense = shapely.segmentize(polygon, 1.0)
+    to_lon_lat = Transformer.from_crs(epsg, 4490, always_xy=True)
+    lon, lat = to_lon_lat.transform(*np.asarray(dense.exterior.coords).T)
+    return abs(GEOD.polygon_area_perimeter(lon, lat)[0])
