@@ -136,3 +136,30 @@ def test_the_verification_panel_opens_wide_enough_for_its_buttons(qgis_iface, qg
     finally:
         plugin.unload()
         window.close()
+
+
+def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
+    """missing_dependencies itself (the test above replaces it): here every package imports and
+    shapely is 2.x; a package that cannot be imported, or a broken one that raises something
+    else, and a shapely 1.8 are each reported by its pip requirement."""
+    import importlib
+    import types
+
+    from zc_enforcement_plugin import dependencies
+
+    assert dependencies.missing_dependencies() == []
+    real = importlib.import_module
+
+    def fake_import(name, *args, **kwargs):
+        if name == "rasterio":
+            raise ImportError("No module named 'rasterio'")
+        if name == "fiona":
+            raise OSError("libgdal.so.32: cannot open shared object file")
+        if name == "shapely":
+            return types.SimpleNamespace(__version__="1.8.5")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(dependencies.importlib, "import_module", fake_import)
+    assert sorted(dependencies.missing_dependencies()) == ["fiona", "rasterio", "shapely>=2"]
+    hint = dependencies.install_hint(["shapely>=2"])
+    assert '"shapely>=2"' in hint and "--no-binary shapely" in hint
