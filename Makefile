@@ -62,10 +62,13 @@ $(PLUGIN)/resources/i18n/%.qm: $(PLUGIN)/resources/i18n/%.ts
 	@command -v lrelease >/dev/null || { echo "lrelease missing: run make setup"; exit 1; }
 	lrelease -silent $< -qm $@
 
+# Where the zip goes: `make package PACKAGE_ZIP=/tmp/x.zip` (the tests build theirs outside the
+# repository).
+PACKAGE_ZIP ?= $(CURDIR)/$(PLUGIN).zip
 package: translations
-	@rm -f $(PLUGIN).zip
-	zip -qr $(PLUGIN).zip $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts'
-	@echo "wrote $(PLUGIN).zip (install with QGIS: Plugins > Manage and Install Plugins > Install from ZIP)"
+	@rm -f $(PACKAGE_ZIP)
+	zip -qr $(PACKAGE_ZIP) $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts'
+	@echo "wrote $(PACKAGE_ZIP) (install with QGIS: Plugins > Manage and Install Plugins > Install from ZIP)"
 
 # The default QGIS 3 profile; override with `make deploy QGIS_PROFILE_DIR=...`.
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default

@@ -182,7 +182,8 @@ def test_spots_round_trip_through_fiona_and_the_store(ledger):
 
 
 def test_spatial_index_added_by_gdal_keeps_the_ledger_writable(ledger):
-    ogr = pytest.importorskip("osgeo.ogr")
+    from osgeo import ogr
+
     ledger.import_batch("b1", [_spot("A", 0)])
     ledger.close()
     source = ogr.Open(str(ledger.path), 1)
@@ -942,10 +943,10 @@ def test_exif_that_is_absent_blank_or_damaged_gives_nothing():
 
 
 def test_exif_written_by_pillow_is_read_too(tmp_path):
-    image_module = pytest.importorskip("PIL.Image")
-    tiff = pytest.importorskip("PIL.TiffImagePlugin")
-    rational = tiff.IFDRational
-    exif = image_module.Exif()
+    from PIL import Image, TiffImagePlugin  # python3-pil, one of make setup's packages
+
+    rational = TiffImagePlugin.IFDRational
+    exif = Image.Exif()
     exif[0x8825] = {
         1: "N",
         2: (rational(36, 1), rational(48, 1), rational(305, 10)),
@@ -954,7 +955,7 @@ def test_exif_written_by_pillow_is_read_too(tmp_path):
     }
     exif[0x8769] = {0x9003: "2023:11:30 08:01:02"}
     path = tmp_path / "pillow.jpg"
-    image_module.new("RGB", (16, 16), "green").save(path, exif=exif.tobytes())
+    Image.new("RGB", (16, 16), "green").save(path, exif=exif.tobytes())
     info = read_jpeg_exif(path)
     assert info.taken_at == "2023-11-30T08:01:02"
     assert (info.lat, info.lon) == pytest.approx((36.80847222, 117.96701389))

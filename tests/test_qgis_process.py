@@ -34,8 +34,13 @@ def test_packaged_zip_installs_and_loads(tmp_path):
 
     from scripts.qgisproc import REPO, environment
 
-    subprocess.run(["make", "-s", "package"], cwd=REPO, check=True, capture_output=True)
-    archive = REPO / "zc_enforcement_plugin.zip"
+    archive = tmp_path / "zc_enforcement_plugin.zip"  # not the repository's own zip
+    subprocess.run(
+        ["make", "-s", "package", f"PACKAGE_ZIP={archive}"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
     with zipfile.ZipFile(archive) as package:
         names = package.namelist()
         assert {name.split("/")[0] for name in names} == {"zc_enforcement_plugin"}
