@@ -11,8 +11,16 @@ from pyproj import Geod, Transformer
 GEOD = Geod(ellps="GRS80")
 
 
-def geodesic_area(polygon: shapely.Polygon, epsg: int = 4527) -> float:
-    dense = shapely.segmentize(polygon, 1.0)
+def geodesic_area(geometry: shapely.Geometry, epsg: int = 4527) -> float:
+    """Of a polygon or multipolygon: shells added, holes taken away."""
     to_lon_lat = Transformer.from_crs(epsg, 4490, always_xy=True)
-    lon, lat = to_lon_lat.transform(*np.asarray(dense.exterior.coords).T)
-    return abs(GEOD.polygon_area_perimeter(lon, lat)[0])
+
+    def ring_area(ring) -> float:
+        lon, lat = to_lon_lat.transform(*np.asarray(ring.coords).T)
+        return abs(GEOD.polygon_area_perimeter(lon, lat)[0])
+
+    total = 0.0
+    for polygon in shapely.get_parts(shapely.segmentize(geometry, 1.0)):
+        total += ring_area(polygon.exterior)
+        total -= sum(ring_area(hole) for hole in polygon.interiors)
+    return total
