@@ -60,13 +60,21 @@ def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 MAX_EDGE_M = 100.0
 
 
-def _longest_edges(parts: np.ndarray) -> np.ndarray:
-    """Length of the longest edge of each polygon."""
+def _rings_and_vertices(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(part of each ring, every vertex, ring of each vertex) of polygons; get_rings lists a
+    polygon's exterior first."""
     rings, ring_part = shapely.get_rings(parts, return_index=True)
     coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
+    return ring_part, coords, vertex_ring
+
+
+def _longest_edges(
+    n_parts: int, ring_part: np.ndarray, coords: np.ndarray, vertex_ring: np.ndarray
+) -> np.ndarray:
+    """Length of the longest edge of each polygon."""
     same = vertex_ring[1:] == vertex_ring[:-1]
     lengths = np.hypot(*(coords[1:] - coords[:-1]).T)[same]
-    longest = np.zeros(len(parts))
+    longest = np.zeros(n_parts)
     np.maximum.at(longest, ring_part[vertex_ring[1:][same]], lengths)
     return longest
 
@@ -119,15 +127,17 @@ def ellipsoidal_areas(
         return out
     # Over kilometres a straight Gauss-Krüger edge bends too far for one quadratic: long edges
     # (view-area and red-line boundaries) are split first.
-    long_edges = _longest_edges(parts) > MAX_EDGE_M
+    # The rings and vertices are taken once; again only when some part had to be split.
+    ring_part, coords, vertex_ring = _rings_and_vertices(parts)
+    long_edges = _longest_edges(len(parts), ring_part, coords, vertex_ring) > MAX_EDGE_M
     if np.any(long_edges):
         parts = parts.copy()
         parts[long_edges] = shapely.segmentize(parts[long_edges], MAX_EDGE_M)
-    rings, ring_part = shapely.get_rings(parts, return_index=True)
-    # get_rings lists each polygon's exterior first: the first ring of each part is its shell.
-    is_shell = np.ones(len(rings), dtype=bool)
+        ring_part, coords, vertex_ring = _rings_and_vertices(parts)
+    n_rings = len(ring_part)
+    # The first ring of each part is its shell.
+    is_shell = np.ones(n_rings, dtype=bool)
     is_shell[1:] = ring_part[1:] != ring_part[:-1]
-    coords, vertex_ring = shapely.get_coordinates(rings, return_index=True)
     # Edges join consecutive vertices of one ring (rings are closed: last vertex = first).
     same = vertex_ring[1:] == vertex_ring[:-1]
     edge_ring = vertex_ring[1:][same]
@@ -140,7 +150,7 @@ def ellipsoidal_areas(
     lon_v, zone_v = lon[:n], zone[:n]
     # Subtracting F at a reference latitude of the ring leaves the closed sum unchanged
     # (Σ ΔL = 0) but keeps the terms small, so rounding in ΔL does not scale with F(B) ≈ 1e13.
-    first_vertex = np.searchsorted(vertex_ring, np.arange(len(rings)))
+    first_vertex = np.searchsorted(vertex_ring, np.arange(n_rings))
     ref = zone_v[np.minimum(first_vertex, n - 1)][edge_ring]
     terms = edge_zone_integral(
         zone_v[:-1][same] - ref,
@@ -150,7 +160,7 @@ def ellipsoidal_areas(
         lon[n:],
         lon_v[1:][same],
     )
-    ring_area = np.abs(np.bincount(edge_ring, weights=terms, minlength=len(rings)))
+    ring_area = np.abs(np.bincount(edge_ring, weights=terms, minlength=n_rings))
     ring_area[~is_shell] *= -1.0
     part_area = np.bincount(ring_part, weights=ring_area, minlength=len(parts))
     out += np.bincount(part_geom, weights=part_area, minlength=len(geoms))
