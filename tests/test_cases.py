@@ -521,6 +521,20 @@ def test_unknown_year_gives_a_warning_not_a_crash(cal):
     assert "2031" in got["report_to_brigade"].warning
 
 
+def test_only_working_day_deadlines_in_an_unknown_year_are_called_estimates():
+    """The 90-day penalty decision counts calendar days: its due date in a year without a
+    schedule is exact, and carries no estimate warning; a working-day period there does."""
+    case = case_of((S.DISCOVER, "2098-12-01"), (S.VERIFY, "2098-12-02"), (S.FILE, "2098-12-03"))
+    lenient = WorkCalendar(local_file=None, strict=False)
+    got = by_name(case.deadlines(calendar=lenient, today=d("2098-12-04")))
+    assert got["penalty_decision"].due == d("2098-12-03") + timedelta(days=90)
+    assert got["penalty_decision"].warning is None
+    working = case_of((S.DISCOVER, "2098-12-30"))
+    report = by_name(working.deadlines(calendar=lenient, today=d("2098-12-30")))
+    assert report["report_to_brigade"].due == d("2099-01-02")  # 31 Dec, then 1 Jan is off
+    assert "2099" in report["report_to_brigade"].warning
+
+
 def test_overdue_cases_filter(cal):
     late = case_of((S.DISCOVER, "2025-09-30"))
     fresh = Case.from_events(

@@ -402,6 +402,23 @@ def test_weekly_dispatch(ledger, calendar):
     ]
 
 
+def test_deadlines_in_a_year_without_a_schedule_are_listed_as_estimates(ledger):
+    """With the lenient calendar the reports use, a working-day deadline in a year without a
+    holiday schedule is listed, marked as an estimate, and counted overdue when it is; before,
+    the dispatch left it out and only the notes said why."""
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    report = reports.weekly_dispatch(ledger, reports.Period.week(AS_OF), blind, AS_OF)
+    items = report.due_next_week + report.overdue
+    assert items and all(i.estimated for i in items)
+    assert {"2"} <= {i.case_id for i in report.overdue}
+    overdue_sheet = report.sheets()[2]
+    assert all(row[-1].endswith("（估算 / estimate）") for row in overdue_sheet.rows)
+    notes = [row[0] for row in report.sheets()[-1].rows]
+    assert any("2024" in line and "estimates" in line for line in notes)
+    ranking = reports.monthly_ranking(ledger, MARCH, blind, AS_OF)
+    assert ranking.total.overdue_cases > 0
+
+
 # --- the accountability ratio ----------------------------------------------------------------
 
 

@@ -189,6 +189,22 @@ def test_missing_ledger_is_reported_not_raised(dock, tmp_path):
     assert not dock.session.is_open
 
 
+def test_a_broken_holiday_file_is_reported_and_the_open_ledger_stays(dock, ledger_path, tmp_path):
+    """A ledger whose holidays.json beside it is broken: the dock says which file and where,
+    and keeps the ledger it had open, with that ledger's own calendar (not a mix of the two)."""
+    import shutil
+
+    assert dock.open_ledger(str(ledger_path))
+    calendar = dock.session.calendar
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(ledger_path, other / "ledger.gpkg")
+    (other / "holidays.json").write_text('{"2027": {"holidays": ["2027-01-01",]}}')
+    assert not dock.open_ledger(str(other / "ledger.gpkg"))
+    assert "holidays.json" in dock.details.toPlainText()
+    assert dock.session.path == ledger_path and dock.session.calendar is calendar
+
+
 def test_verdict_dates_default_to_today(dock, ledger_path):
     dock.open_ledger(str(ledger_path))
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)

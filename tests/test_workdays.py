@@ -265,16 +265,37 @@ def test_known_years_and_covers(library_cal):
     assert library_cal.schedule_source(2099) is None
 
 
-def test_lenient_mode_uses_weekends_and_records_a_warning():
+def test_lenient_mode_uses_weekends_less_fixed_holidays_and_records_a_warning():
+    """A year without a schedule: Monday to Friday, less the public holidays on fixed dates
+    (New Year's Day, 1-2 May, 1-3 October), which every year has. The lunar ones (2099's Spring
+    Festival) and the swapped days cannot be known, and the warning says so."""
     cal = WorkCalendar(local_file=None, strict=False)
     assert cal.is_working_day(date(2025, 10, 8)) is False
     assert cal.warnings == []  # known years never warn
-    # 2099-01-01 is a Thursday: lenient mode cannot know it is New Year's Day.
-    assert cal.is_working_day(date(2099, 1, 1)) is True
+    # 2099-01-01 is a Thursday, New Year's Day: not a working day even unannounced.
+    assert cal.is_working_day(date(2099, 1, 1)) is False
+    assert cal.is_working_day(date(2099, 1, 2)) is True  # Friday
     assert cal.is_working_day(date(2099, 1, 3)) is False  # Saturday
+    assert [cal.is_working_day(date(2099, 5, d)) for d in (1, 4)] == [False, True]  # Fri, Mon
+    assert [cal.is_working_day(date(2099, 10, d)) for d in (1, 2, 5)] == [False, False, True]
     assert len(cal.warnings) == 1  # one warning per year, not per day
     assert "2099" in cal.warnings[0] and "No official holiday schedule" in cal.warnings[0]
-    assert cal.add_working_days(date(2099, 1, 1), 1) == date(2099, 1, 2)
+    assert "lunar" in cal.warnings[0]
+    assert cal.add_working_days(date(2098, 12, 31), 1) == date(2099, 1, 2)
+
+
+def test_a_missing_year_names_the_file_beside_the_ledger_to_add_it_to(tmp_path):
+    """The file a plugin update does not overwrite: the bureau's, beside the ledger, even
+    before it exists; not the shipped one."""
+    ledger = tmp_path / "ledger.gpkg"
+    cal = WorkCalendar.for_ledger(ledger)
+    with pytest.raises(UnknownScheduleError) as error:
+        cal.is_working_day(date(2099, 6, 1))
+    assert str(tmp_path / "holidays.json") in str(error.value)
+    assert str(wd.DEFAULT_HOLIDAY_FILE) not in str(error.value)
+    lenient = WorkCalendar.for_ledger(ledger, strict=False)
+    lenient.is_working_day(date(2099, 6, 1))
+    assert str(tmp_path / "holidays.json") in lenient.warnings[0]
 
 
 # --- local holiday files --------------------------------------------------------------------------

@@ -634,12 +634,15 @@ class Case:
         except UnknownScheduleError as exc:
             return replace(base, warning=str(exc))
         warning = None
-        if not (cal.covers(start) and cal.covers(due)):
-            # A lenient calendar guessed Monday-Friday weeks: say so on the deadline itself,
-            # the calendar only warns once per year.
+        rule = rules.rule(spec.name)
+        counts_workdays = rule.unit == dl.WORKING_DAYS or rule.roll_forward
+        if counts_workdays and not (cal.covers(start) and cal.covers(due)):
+            # A lenient calendar guessed the working days: say so on the deadline itself, the
+            # calendar only warns once per year. A count of calendar days needs no schedule.
             warning = (
-                f"{due.year}年没有官方节假日安排，期限按周一至周五估算 / no official holiday "
-                f"schedule for {due.year}: the due date assumes Monday-Friday weeks"
+                f"{due.year}年没有官方节假日安排，期限为估算（周一至周五、扣除元旦/劳动节/国庆节）"
+                f" / no official holiday schedule for {due.year}: the due date is an estimate "
+                f"(Monday-Friday less the fixed-date holidays)"
             )
         if by is not None and waiting:
             # The party's period: acting after it is normal, acting within it is the defect.

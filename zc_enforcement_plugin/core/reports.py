@@ -333,9 +333,10 @@ def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
             context.warn(
-                f"{year}年没有官方节假日安排：涉及该年的工作日期限无法准确计算，请在节假日文件中"
-                f"加入{year}年 / no official holiday schedule for {year}: working-day deadlines "
-                f"in that year cannot be computed exactly; add {year} to the holiday file"
+                f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在"
+                f"{context.calendar.add_to} 中加入{year}年 / no official holiday schedule for "
+                f"{year}: working-day deadlines in that year are estimates (marked so); add "
+                f"{year} to {context.calendar.add_to}"
             )
 
 
@@ -738,6 +739,13 @@ class DeadlineItem:
     stage: str  # current stage, Chinese
     deadline: str  # Chinese label
     due: dt.date
+    estimated: bool = False  # counted in a year without a holiday schedule (see workdays)
+
+    @property
+    def due_text(self) -> str:
+        return (
+            f"{self.due.isoformat()}（估算 / estimate）" if self.estimated else self.due.isoformat()
+        )
 
 
 @dataclass
@@ -815,8 +823,7 @@ class WeeklyDispatch:
 
         def items(values: list[DeadlineItem]) -> list[list[Any]]:
             return [
-                [i.case_id, i.office, i.origin, i.stage, i.deadline, i.due.isoformat()]
-                for i in values
+                [i.case_id, i.office, i.origin, i.stage, i.deadline, i.due_text] for i in values
             ]
 
         return [
@@ -863,6 +870,7 @@ def weekly_dispatch(
                 case.stage.label_zh,
                 deadline.label_zh,
                 deadline.due,
+                estimated=deadline.warning is not None,
             )
             if deadline.due < as_of:
                 overdue.append(item)

@@ -10,7 +10,8 @@ the year to a local JSON file, which wins over the library for every year it lis
 ``holidays`` are the rest days of the notice, ``workdays`` the weekend days worked in exchange;
 any other day of that year is a working day Monday to Friday. Top-level keys starting with "_"
 are comments. A date in a year neither source knows raises :class:`UnknownScheduleError`
-(``strict=True``) or falls back to plain weekends with a recorded warning (``strict=False``).
+(``strict=True``) or falls back to Monday-Friday weeks less the fixed-date public holidays, with
+a recorded warning (``strict=False``).
 """
 
 from __future__ import annotations
@@ -36,13 +37,21 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
 
 
+# Public holidays on fixed solar dates (国务院《全国年节及纪念日放假办法》, as revised in 2024:
+# 元旦 1 January, 劳动节 1-2 May, 国庆节 1-3 October). A year without a published schedule still
+# has them; the lunar ones (春节, 清明, 端午, 中秋) and the swapped days cannot be guessed.
+FIXED_PUBLIC_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+
 class UnknownScheduleError(LookupError):
     """A date falls in a year for which no official holiday schedule is loaded."""
 
     def __init__(self, year: int, files: Iterable[PathLike] = ()) -> None:
         self.year = year
         self.files = [str(f) for f in files]
-        where = "、".join(self.files) if self.files else str(DEFAULT_HOLIDAY_FILE)
+        # The file to add the year to: the last one (the bureau's, beside the ledger), which a
+        # plugin update does not overwrite as it does the shipped one.
+        where = self.files[-1] if self.files else str(DEFAULT_HOLIDAY_FILE)
         super().__init__(
             f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
             f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where}）"
@@ -256,8 +265,8 @@ class WorkCalendar:
     """Working days from local holiday files (which win) and chinesecalendar.
 
     ``files`` are read in order, a later file replacing an earlier one's year (the shipped file
-    first, the bureau's file last). ``strict=False`` treats unknown years as plain
-    Monday-to-Friday weeks and appends one warning per such year to :attr:`warnings`.
+    first, the bureau's file last). ``strict=False`` treats unknown years as Monday-to-Friday
+    weeks less FIXED_PUBLIC_HOLIDAYS and appends one warning per such year to :attr:`warnings`.
     """
 
     def __init__(
@@ -274,14 +283,18 @@ class WorkCalendar:
         for path in self.files:
             self.local.update(load_holiday_file(path))
         self._library_years = library_years() if use_library else frozenset()
+        self.add_to = self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE  # see for_ledger
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
 
     @classmethod
     def for_ledger(cls, ledger_path: PathLike, *, strict: bool = True) -> WorkCalendar:
-        """The shipped file plus the bureau file beside the ledger, if there is one."""
+        """The shipped file plus the bureau file beside the ledger, if there is one; a missing
+        year's message names that file either way, as the one to add it to."""
         bureau = bureau_holiday_file(ledger_path)
-        return cls(bureau if bureau.is_file() else None, strict=strict)
+        calendar = cls(bureau if bureau.is_file() else None, strict=strict)
+        calendar.add_to = bureau
+        return calendar
 
     def known_years(self) -> list[int]:
         """Years with an official schedule from either source, ascending."""
@@ -314,15 +327,18 @@ class WorkCalendar:
         if d.year in self._library_years:
             return _library_is_workday(d)
         if self.strict:
-            raise UnknownScheduleError(d.year, self.files)
+            raise UnknownScheduleError(d.year, [self.add_to])
         if d.year not in self._warned_years:
             self._warned_years.add(d.year)
             self.warnings.append(
-                f"{d.year}年没有官方节假日安排，已按周一至周五上班估算，法定节假日和调休未计入。"
+                f"{d.year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
+                f"春节等农历节日和调休未计入（请在 {self.add_to} 中加入{d.year}年）。"
                 f" / No official holiday schedule for {d.year}: assumed Monday-Friday working "
-                f"days, public holidays and swapped days are NOT taken into account."
+                f"days less the fixed-date holidays (1 Jan, 1-2 May, 1-3 Oct); the lunar "
+                f"holidays and swapped days are NOT taken into account (add {d.year} to "
+                f"{self.add_to})."
             )
-        return d.weekday() < 5
+        return d.weekday() < 5 and (d.month, d.day) not in FIXED_PUBLIC_HOLIDAYS
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (start not counted); n < 0 counts backwards."""

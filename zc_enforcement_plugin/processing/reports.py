@@ -90,9 +90,12 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         ledger = open_ledger(self, parameters, context)
         try:
             # The bureau's holiday file lies beside a GeoPackage ledger; a shared ledger uses
-            # the file shipped with the plugin.
-            calendar = WorkCalendar.for_ledger(
-                Path(reference) if not is_postgis_reference(reference) else Path("shared")
+            # the file shipped with the plugin, as the dock does. Lenient, as the dock: a
+            # deadline in a year without a schedule is listed as an estimate, not left out.
+            calendar = (
+                WorkCalendar(None, strict=False)
+                if is_postgis_reference(reference)
+                else WorkCalendar.for_ledger(Path(reference), strict=False)
             )
         except HolidayFileError as exc:
             ledger.close()

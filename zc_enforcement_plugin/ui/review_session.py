@@ -71,19 +71,19 @@ class ReviewSession:
 
         shared = is_postgis_reference(path)
         where = str(path) if shared else Path(path)
-        store = open_ledger_store(where)
         # The bureau's holiday file lies beside a GeoPackage ledger; a shared one uses the
-        # plugin's own file.
-        calendar_file = None if shared else where
-        self.close()
-        self.store, self.path = store, where
-        # Lenient: a date in a year without a holiday schedule gives a deadline with a warning
-        # (shown in the dock), never a failure to show the spot.
-        self.calendar = (
-            WorkCalendar.for_ledger(calendar_file, strict=False)
-            if calendar_file
-            else WorkCalendar(None, strict=False)
+        # plugin's own file. Lenient: a date in a year without a holiday schedule gives a
+        # deadline with a warning (shown in the dock), never a failure to show the spot. Read
+        # before anything changes: a broken file (HolidayFileError) leaves the session as it
+        # was, its ledger and calendar together.
+        calendar = (
+            WorkCalendar(None, strict=False)
+            if shared
+            else WorkCalendar.for_ledger(where, strict=False)
         )
+        store = open_ledger_store(where)
+        self.close()
+        self.store, self.path, self.calendar = store, where, calendar
         self.refresh()
 
     def close(self) -> None:

@@ -51,6 +51,7 @@ from qgis.PyQt.QtWidgets import (
 from ..compat import GEOMETRY_POLYGON
 from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
+from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
 from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
@@ -299,7 +300,7 @@ class VerificationDock(QgsDockWidget):
             return True
         try:
             self.session.open(path)
-        except (ledger.LedgerError, OSError) as error:
+        except (ledger.LedgerError, HolidayFileError, OSError) as error:
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
             return False
         if self.ledger_file.filePath() != path:
