@@ -909,6 +909,20 @@ def test_a_cancel_while_writing_pieces_removes_both_outputs(provider, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_cancel_while_writing_the_spots_leaves_a_pieces_file_never_opened(provider, tmp_path):
+    """Only what the run began to write goes: a pieces file already there, whose writer was not
+    yet opened when the cancel came, is the user's and stays as it was."""
+    pieces = tmp_path / "my_pieces.gpkg"
+    pieces.write_bytes(b"SQLite format 3\x00 the user's own file")
+    before = pieces.read_bytes()
+    result, _ = _cancel_while_writing(
+        {"OUTPUT": str(tmp_path / "spots.gpkg"), "OUTPUT_PIECES": str(pieces)}
+    )
+    assert not result.get("OUTPUT")
+    assert [p.name for p in tmp_path.iterdir()] == ["my_pieces.gpkg"]
+    assert pieces.read_bytes() == before
+
+
 def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monkeypatch):
     """A writer that fails (a full disk, say) stops the run with its error, and the file begun
     is removed like a cancelled one."""
@@ -1405,9 +1419,9 @@ def test_partial_outputs_never_remove_a_layer_that_was_there_before(tmp_path):
     for name in ("ledger_copy", "overwritten"):
         source.CreateLayer(name, crs, ogr.wkbPolygon)
     source = None
-    begun = PartialOutputs(
-        [f"ogr:dbname='{gpkg}' table=\"{name}\" (geom)" for name in ("overwritten", "added")]
-    )
+    begun = PartialOutputs()
+    for name in ("overwritten", "added"):
+        begun.about_to_open(f"ogr:dbname='{gpkg}' table=\"{name}\" (geom)")
     source = ogr.Open(str(gpkg), 1)
     source.CreateLayer("added", crs, ogr.wkbPolygon)
     source = None

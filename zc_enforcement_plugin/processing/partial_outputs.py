@@ -63,18 +63,20 @@ def _siblings(path: Path) -> set[Path]:
 
 
 class PartialOutputs:
-    """Taken just before the outputs are opened; discard() after a cancel or failure."""
+    """The outputs a run opens: about_to_open() just before each writer is made (what was
+    there is noted then); discard() after a cancel or failure removes only those."""
 
-    def __init__(self, destinations: list[str]):
+    def __init__(self) -> None:
         self._outputs: list[_Output] = []
-        for destination in destinations:
-            found = _file_and_layer(destination)
-            if found is None:
-                continue
-            path, layer = found
-            self._outputs.append(
-                _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
-            )
+
+    def about_to_open(self, destination: str) -> None:
+        found = _file_and_layer(destination)
+        if found is None:
+            return
+        path, layer = found
+        self._outputs.append(
+            _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
+        )
 
     def discard(self) -> list[str]:
         """Removes what the run created; returns what could not be removed (in use, say)."""

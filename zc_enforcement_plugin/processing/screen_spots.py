@@ -436,13 +436,7 @@ class ScreenSpots(EnforcementAlgorithm):
         feedback.setProgressText(tr("Writing the results"))
         middle = (_OVERLAY_END + 100.0) / 2.0 if want_pieces else 100.0
         parameters = _naming_utf8(parameters, (self.OUTPUT, self.OUTPUT_PIECES), context)
-        begun = PartialOutputs(
-            [
-                str(self.parameterAsOutputLayer(parameters, name, context))
-                for name in (self.OUTPUT, self.OUTPUT_PIECES)
-                if name == self.OUTPUT or want_pieces
-            ]
-        )
+        self._begun = begun = PartialOutputs()  # the writers note what they open
         try:
             outputs = {
                 self.OUTPUT: self._write_spots(
@@ -852,6 +846,7 @@ class ScreenSpots(EnforcementAlgorithm):
         destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
         if ".gpkg" in destination.lower():
             fields = self._geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
+        self._begun.about_to_open(destination)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
         )
@@ -995,12 +990,13 @@ class ScreenSpots(EnforcementAlgorithm):
         # as a real, read back as 1.0.
         fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_LONG, "integer64", 18))
         fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_LONG, "integer64", 18))
+        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT_PIECES, context))
+        self._begun.about_to_open(destination)
         sink, dest_id = self.parameterAsSink(
             parameters, self.OUTPUT_PIECES, context, fields, WKB_MULTIPOLYGON, measuring_crs
         )
         if sink is None:
             raise fail(tr("Cannot create the pieces layer."))
-        destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT_PIECES, context))
         measure = domain.utf8_bytes if destination.lower().endswith(".shp") else len
         pieces = result.pieces
         cut: set[str] = set()  # each text longer than its field, as it was
