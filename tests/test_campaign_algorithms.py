@@ -11,6 +11,7 @@ import rasterio
 import shapely
 from qgis.core import (
     QgsFeature,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -608,7 +609,6 @@ def test_dates_read_through_qgis_count_as_dates(
     """A Shapefile's, a memory or a PostGIS layer's date fields reach the plugin as QDate, not
     as the text a GeoPackage read in bulk gives: the audit of a memory copy of the layer finds
     the same violations (an expired approval or licence among them), and no date is refused."""
-    from qgis.core import QgsFeatureRequest
 
     on_file = parameters(demo)
     gpkg_layer = QgsVectorLayer(on_file[dated], dated, "ogr")
@@ -760,3 +760,43 @@ def test_ground_text_read_with_the_wrong_encoding_stops_the_audit(provider, demo
         run("audittemporaryland", temporary_parameters(demo, GROUND=gbk))
     message = str(error.value)
     assert "sdxz" in message and domain.GROUND_USE in message and "GBK" in message
+
+
+def test_a_cancel_during_the_reads_says_nothing_about_empty_layers(provider, demo):
+    """A read cut short by the cancel button returns nothing read: that is no empty layer, and
+    the log must not say it is."""
+    feedback = Recorder()
+    feedback.cancel()
+    result = run("audittemporaryland", temporary_parameters(demo), feedback)
+    assert not result.get("OUTPUT")
+    assert not [t for t in feedback.texts if "no feature with a geometry" in t]
+
+
+def test_the_cancel_button_reaches_the_reads(provider, demo, monkeypatch, tmp_path):
+    """A large layer read feature by feature is read with the run's cancel button (campaigns
+    and importspots alike): every read is handed a feedback that reports the cancel."""
+    from zc_enforcement_plugin.processing import campaign_base, import_spots, layer_reader
+
+    seen = []
+
+    def spy(*args, feedback=None, **kwargs):
+        seen.append(feedback is not None and feedback.isCanceled())
+        return layer_reader.read_source(*args, feedback=feedback, **kwargs)
+
+    monkeypatch.setattr(campaign_base, "read_source", spy)
+    monkeypatch.setattr(import_spots, "read_source", spy)
+    feedback = Recorder()
+    feedback.cancel()
+    run("audittemporaryland", temporary_parameters(demo), feedback)
+    spots = QgsVectorLayer(src(demo, domain.DEMO_LAYER_SPOTS), "jctb", "ogr")
+    copy = spots.materialize(QgsFeatureRequest())  # not a file: read through read_source
+    run(
+        "importspots",
+        {
+            "SPOTS": copy,
+            "TOWNS": src(demo, domain.DEMO_LAYER_TOWNS),
+            "LEDGER": str(tmp_path / "ledger.gpkg"),
+        },
+        feedback,
+    )
+    assert len(seen) >= 3 and all(seen)

@@ -1540,20 +1540,24 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     no longer hit, say. Both are warned about, naming the spot and the fields.
     """
     attributes = dict(vetted.attributes)
-    kept = []
+    kept, blanked = [], []
     for name, value in recorded.attributes.items():
         # Pieces belong to the screening run that found them: a delivery without them (a raw
         # one) must not leave the last run's outlines on a spot that may have changed.
-        if name not in attributes and value is not None and name != SPOT_PIECES:
+        if value is None or name == SPOT_PIECES:
+            continue
+        if name not in attributes:
             attributes[name] = value
             kept.append(name)
+        elif attributes[name] is None:
+            blanked.append(name)  # the delivery says NULL: taken, and said
     figures = list(vetted.figures)
-    blanked = []
     for i, column in enumerate(_FIGURE_COLUMNS):
         if recorded.figures[i] is None or figures[i] is not None:
             continue
         if column in vetted.attributes:
-            blanked.append(column)  # the delivery says NULL: taken, and said
+            if column not in blanked:
+                blanked.append(column)
         else:
             figures[i] = recorded.figures[i]
             if column not in kept:

@@ -411,6 +411,8 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             feedback=cancel_only(feedback),
             whole_file_layer=whole_layer(self, parameters, name, context),
         )
+        if feedback.isCanceled():
+            return arrays, label  # cut short: not empty, not checked; the engine stops
         warning = misdecoded_text(arrays, label)
         if warning:
             # The audits match words (uses, kinds, names): garbled ones would silently find
