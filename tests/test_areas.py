@@ -220,3 +220,25 @@ def test_spots_with_long_slanted_edges_are_right_to_the_cent():
     got = areas.ellipsoidal_areas(np.array(polys, dtype=object), 4527)
     expected = np.array([_strip_area(p) for p in polys])
     assert np.max(np.abs(got - expected)) < 1e-5
+
+
+@pytest.mark.parametrize(
+    ("definition", "code"),
+    [
+        ("EPSG:4527", 4527),
+        ("EPSG:4548", 4548),
+        # a zone written out, as a PROJ string or a GeoTIFF's own keys give it: no EPSG code
+        ("+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=39500000 +y_0=0 +ellps=GRS80 +units=m", 4527),
+        ("+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m", 4548),
+        ("+proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=40500000 +y_0=0 +ellps=GRS80 +units=m", 4528),
+        ("EPSG:4509", None),  # a 6-degree zone
+        ("+proj=tmerc +lat_0=0 +lon_0=117 +k=0.9996 +x_0=500000 +y_0=0 +ellps=GRS80", None),
+        ("+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 +y_0=0 +ellps=krass", None),
+        ("EPSG:32650", None),
+        ("EPSG:3857", None),
+    ],
+)
+def test_a_cgcs2000_gk3_zone_is_known_by_its_parameters(definition, code):
+    from pyproj import CRS
+
+    assert areas.cgcs2000_gk3_code(CRS.from_user_input(definition)) == code

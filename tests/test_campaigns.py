@@ -246,6 +246,11 @@ def test_a_raster_that_cannot_be_measured_as_the_law_wants_is_refused(tmp_path):
     assert records[0][domain.SPOT_MONITORED_AREA] == pytest.approx(geodesic, abs=0.01)
     assert geodesic < 0.7 * spot.area  # what planar Web Mercator would have said
 
+    # CGCS2000 zone 39 written out without its code is a zone for planar areas all the same
+    spelled = "+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=39500000 +y_0=0 +ellps=GRS80 +units=m"
+    spots, _ = polygonize(write_raster(tmp_path / "gk39.tif", array, crs=spelled))
+    assert len(spots) == 1
+
     beijing = write_raster(tmp_path / "beijing54.tif", array, crs="EPSG:2436")
     for method in ("planar", "ellipsoidal"):
         with pytest.raises(ValueError, match="beijing54.tif"):

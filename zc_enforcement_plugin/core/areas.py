@@ -234,6 +234,39 @@ def is_cgcs2000_gk3(epsg: int) -> bool:
     )
 
 
+def cgcs2000_gk3_code(crs: CRS) -> int | None:
+    """The EPSG code of the CGCS2000 3-degree Gauss-Krüger zone `crs` is, also when it comes
+    without one (an ESRI .prj, a PROJ string): a transverse Mercator on the CGCS2000 ellipsoid,
+    scale 1 on a central meridian of a 3-degree zone, false easting 500 km with or without the
+    zone number in front. None for anything else (a 6-degree zone, UTM, Web Mercator)."""
+    epsg = crs.to_epsg(min_confidence=70)
+    if epsg is not None:
+        return epsg if is_cgcs2000_gk3(epsg) else None
+    operation, ellipsoid = crs.coordinate_operation, crs.ellipsoid
+    if operation is None or ellipsoid is None or "Transverse Mercator" not in operation.method_name:
+        return None
+    if (
+        abs(ellipsoid.semi_major_metre - domain.CGCS2000_A) > 0.001
+        or abs(ellipsoid.inverse_flattening - domain.CGCS2000_INV_F) > 1e-6
+    ):
+        return None
+    values = {param.name: param.value for param in operation.params}
+    meridian = values.get("Longitude of natural origin")
+    if meridian is None or meridian % 3 or values.get("Scale factor at natural origin") != 1:
+        return None
+    zone = int(meridian // 3)
+    if not domain.GK3_FIRST_ZONE <= zone <= domain.GK3_LAST_ZONE:
+        return None
+    if values.get("Latitude of natural origin") or values.get("False northing"):
+        return None
+    easting = values.get("False easting")
+    if easting == zone * 1_000_000 + 500_000:
+        return gk3_zone_epsg(zone, prefixed=True)
+    if easting == 500_000:
+        return gk3_zone_epsg(zone, prefixed=False)
+    return None
+
+
 def _epsg_of(crs: int | str | None) -> int | None:
     if crs is None or crs == "":
         return None

@@ -19,8 +19,8 @@ from . import domain
 from .areas import (
     AreaMethod,
     areas,
+    cgcs2000_gk3_code,
     from_local,
-    is_cgcs2000_gk3,
     local_origin,
     round_area,
     to_local,
@@ -45,12 +45,12 @@ def _check_measurable(path: str, crs: CRS, method: AreaMethod) -> None:
             f"栅格 {path} 的坐标系基于 {datum}，须先用本局参数转换到 CGCS2000 "
             f"(raster {path} is on {datum}: convert it to CGCS2000 with the bureau's parameters)"
         )
-    epsg = crs.to_epsg()
-    if method is AreaMethod.PLANAR and (epsg is None or not is_cgcs2000_gk3(epsg)):
+    if method is AreaMethod.PLANAR and cgcs2000_gk3_code(crs) is None:
         raise ValueError(
-            f"栅格 {path} 不在 CGCS2000 高斯-克吕格投影中 ({crs.name})，不能计算平面面积；"
-            "请改用椭球面积或先重投影到 EPSG:4527 (planar areas need a CGCS2000 "
-            "Gauss-Krüger raster: use ellipsoidal areas or warp it to EPSG:4527 first)"
+            f"栅格 {path} 不在 CGCS2000 三度带高斯-克吕格投影中 ({crs.name})，不能计算平面面积；"
+            "请改用椭球面积或先重投影到 EPSG:4527 (planar areas need a CGCS2000 3-degree "
+            f"Gauss-Krüger raster, not {crs.name}: use ellipsoidal areas or warp it to "
+            "EPSG:4527 first)"
         )
 
 
