@@ -623,3 +623,19 @@ def test_a_refresh_never_blanks_what_the_delivery_lacks(pg_database, schema):
         check_a_refresh_never_blanks_what_the_delivery_lacks(store)
     finally:
         store.close()
+
+
+def test_offices_set_up_on_the_server_are_known_before_they_have_spots(pg_database, schema):
+    """A patrol may be the first thing an office records: the shared ledger knows the offices
+    set up on the server (the brigade all of them, an office its own), spots or not."""
+    brigade = open_store(pg_database, schema)
+    try:
+        brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        assert {LUOCUN, TAIHE} <= brigade.known_offices()
+    finally:
+        brigade.close()
+    taihe = open_store(pg_database, schema, user=TAIHE_ROLE)
+    try:
+        assert taihe.spots() == [] and TAIHE in taihe.known_offices()
+    finally:
+        taihe.close()

@@ -993,6 +993,11 @@ class SqlLedger:
             self._touch(ls.T_PATROLS)
         return int(fid)
 
+    def known_offices(self) -> set[str]:
+        """The offices the ledger knows: those of its spots and its patrols."""
+        spots = {spot.office for spot in self.spots() if spot.office}
+        return spots | {record.office for record in self.patrols()}
+
     def patrols(
         self,
         office: str | None = None,

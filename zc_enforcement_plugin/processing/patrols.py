@@ -136,15 +136,14 @@ def _check_known(store, record: patrols.PatrolRecord) -> None:
     """A patrol is recorded for good (patrols are append-only): an office or spot number the
     ledger does not know is a typo that would stay, and count a phantom office, so it is
     refused with the names the ledger does know."""
-    spots = store.spots()
-    offices = {s.office for s in spots if s.office} | {r.office for r in store.patrols()}
+    offices = store.known_offices()
     if offices and record.office not in offices:
         raise fail(
             tr("Office {office} is not in the ledger; its offices are: {offices}.").format(
                 office=record.office, offices="、".join(sorted(offices))
             )
         )
-    numbers = {s.number for s in spots}
+    numbers = {s.number for s in store.spots()}
     unknown = [number for number in record.spot_numbers if number not in numbers]
     if unknown:
         raise fail(
