@@ -755,9 +755,12 @@ def test_ground_text_read_with_the_wrong_encoding_stops_the_audit(provider, demo
     from tests.screening_layers import shapefile_without_cpg
 
     ground = QgsVectorLayer(src(demo, domain.DEMO_LAYER_GROUND), "SDXZ", "ogr")
-    gbk = shapefile_without_cpg(ground, tmp_path / "sdxz.shp", "GBK")
+    shapefile_without_cpg(ground, tmp_path / "sdxz.shp", "GBK")
+    # Given by its path, as a user picks a file: Processing owns the layer it opens. (A layer
+    # object of the test's own, freed while the failed run's traceback still holds its source,
+    # crashed the interpreter at exit.)
     with pytest.raises(QgsProcessingException) as error:
-        run("audittemporaryland", temporary_parameters(demo, GROUND=gbk))
+        run("audittemporaryland", temporary_parameters(demo, GROUND=str(tmp_path / "sdxz.shp")))
     message = str(error.value)
     assert "sdxz" in message and domain.GROUND_USE in message and "GBK" in message
 
