@@ -333,7 +333,7 @@ def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
             context.warn(
-                f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在"
+                f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
                 f"{context.calendar.add_to} 中加入{year}年 / no official holiday schedule for "
                 f"{year}: working-day deadlines in that year are estimates (marked so); add "
                 f"{year} to {context.calendar.add_to}"
