@@ -535,6 +535,32 @@ def test_only_working_day_deadlines_in_an_unknown_year_are_called_estimates():
     assert "2099" in report["report_to_brigade"].warning
 
 
+def test_an_act_exposed_online_is_reported_to_the_bureau_head_the_same_day(cal):
+    """The 2022 work plan: an act exposed online or causing mass petitions is reported to the
+    bureau head at once. The event that records the exposure starts the deadline, due that
+    day; a later event carrying the report discharges it, late if on another day."""
+    exposed = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03"),
+            ev(S.VERIFY, "2025-03-05", documents=[cs.DOC_PUBLIC_EXPOSURE]),
+        ]
+    )
+    got = by_name(exposed.deadlines(calendar=cal, today=d("2025-03-05")))
+    report = got["public_exposure_report"]
+    assert (report.start, report.due, report.done) == (d("2025-03-05"), d("2025-03-05"), False)
+    assert report.status == dl.DUE_SOON
+    assert by_name(exposed.deadlines(calendar=cal, today=d("2025-03-06")))[
+        "public_exposure_report"
+    ].late
+    reported = Case.from_events(
+        [*exposed.events, ev(S.STOP, "2025-03-06", documents=[cs.DOC_BUREAU_HEAD_REPORT])]
+    )
+    done = by_name(reported.deadlines(calendar=cal, today=d("2025-03-10")))
+    assert done["public_exposure_report"].done and done["public_exposure_report"].late
+    quiet = case_of((S.DISCOVER, "2025-03-03"))
+    assert "public_exposure_report" not in by_name(quiet.deadlines(calendar=cal))
+
+
 def test_overdue_cases_filter(cal):
     late = case_of((S.DISCOVER, "2025-09-30"))
     fresh = Case.from_events(

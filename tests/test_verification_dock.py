@@ -286,6 +286,34 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     assert "立案" in dock.details.toPlainText() or "逾期" in dock.details.toPlainText()
 
 
+def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledger_path):
+    """The reports a deadline waits for are documents, not steps: the case panel offers their
+    exact names to pick, and each open report deadline says which document ends it. Picking
+    "exposed online or mass petitions" starts the same-day report to the bureau head."""
+    from qgis.PyQt.QtCore import QDate
+
+    from zc_enforcement_plugin.core import cases
+
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    names = [action.text() for action in panel.add_document.menu().actions()]
+    assert names == list(cases.REPORT_DOCUMENTS)
+    text = panel.summary.toPlainText()
+    assert f"“{cases.DOC_BRIGADE_REPORT}”" in text  # how the written report is recorded
+    exposure = panel.add_document.menu().actions()[names.index(cases.DOC_PUBLIC_EXPOSURE)]
+    exposure.trigger()
+    exposure.trigger()  # picked twice, listed once
+    assert panel.documents.text() == cases.DOC_PUBLIC_EXPOSURE
+    panel.date.setDate(QDate(2025, 10, 9))
+    panel.person.setText("李工")
+    panel.record_step()
+    assert not panel.messages.text()
+    text = panel.summary.toPlainText()
+    assert "网络曝光、群体信访即报局长: 2025-10-09" in text
+    assert f"“{cases.DOC_BUREAU_HEAD_REPORT}”" in text
+
+
 def test_town_filter(dock, ledger_path):
     dock.open_ledger(str(ledger_path))
     towns = {s.town for s in dock.session.queue if s.town}

@@ -401,6 +401,7 @@ def test_holiday_file_duplicate_year_and_bad_json(tmp_path):
 
 def test_default_rules_amounts_and_units():
     expected = {
+        "public_exposure_report": (0, dl.CALENDAR_DAYS),  # at once: the same day
         "report_to_brigade": (2, dl.WORKING_DAYS),
         "file_case": (3, dl.WORKING_DAYS),
         "serious_case_report": (3, dl.WORKING_DAYS),

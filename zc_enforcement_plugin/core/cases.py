@@ -317,6 +317,7 @@ class Deadline:
     warning: str | None = None
     waiting: bool = False
     premature: bool = False
+    document: str | None = None  # the report document that discharges it, if one does
 
     @property
     def late(self) -> bool:
@@ -327,13 +328,17 @@ class Deadline:
 @dataclass(frozen=True)
 class _DeadlineSpec:
     name: str  # the rule name in deadlines.DeadlineRules
-    starts_at: Stage | None  # first event of this stage; None: the day the case became serious
+    # First event of this stage; None: the day the case became serious (or, with
+    # `started_by`, the first event carrying that document).
+    starts_at: Stage | None
     done_by: frozenset[Stage]
     document: str | None = None  # a report document on any event also discharges it
     premature_if: frozenset[Stage] = frozenset()  # non-empty: the party's (waiting) period
+    started_by: str | None = None  # a document whose first event starts the period
 
 
 DEADLINE_LABELS_ZH = {
+    "public_exposure_report": "网络曝光、群体信访即报局长",
     "report_to_brigade": "书面报告执法监察大队",
     "file_case": "逾期未整改立案",
     "serious_case_report": "重大案件报告",
@@ -342,13 +347,32 @@ DEADLINE_LABELS_ZH = {
     "penalty_decision": "处罚决定期限",
 }
 
-# Documents whose presence on any event marks a report made (reports are not procedure stages).
+# Documents whose presence on any event marks a report made (reports are not procedure stages),
+# or, for the public exposure, the fact that starts one.
 DOC_BRIGADE_REPORT = "违法线索书面报告"
 DOC_SERIOUS_CASE_REPORT = "重大案件报告"
+DOC_PUBLIC_EXPOSURE = "网络曝光或群体信访"
+DOC_BUREAU_HEAD_REPORT = "报告局长"
+# What the case panel offers for its documents field: the names the deadlines look for.
+REPORT_DOCUMENTS = (
+    DOC_BRIGADE_REPORT,
+    DOC_SERIOUS_CASE_REPORT,
+    DOC_PUBLIC_EXPOSURE,
+    DOC_BUREAU_HEAD_REPORT,
+)
 
 _CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is left to do
 # Which deadlines a case has, when each starts and which step discharges it.
 DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
+    # 2022 work plan: an act exposed online or causing mass petitions is reported to the bureau
+    # head at once; the event recording the exposure starts it, the report discharges it.
+    _DeadlineSpec(
+        "public_exposure_report",
+        None,
+        _CLOSE,
+        DOC_BUREAU_HEAD_REPORT,
+        started_by=DOC_PUBLIC_EXPOSURE,
+    ),
     # The written report; filing or transferring implies the brigade was told.
     _DeadlineSpec(
         "report_to_brigade",
@@ -601,7 +625,12 @@ class Case:
         today = today or date.today()
         result = []
         for spec in DEADLINE_SPECS:
-            start = self.criminal_since if spec.starts_at is None else self.date_of(spec.starts_at)
+            if spec.started_by is not None:
+                start = next((e.date for e in self.events if spec.started_by in e.documents), None)
+            elif spec.starts_at is None:
+                start = self.criminal_since
+            else:
+                start = self.date_of(spec.starts_at)
             if start is None:
                 continue
             result.append(self._deadline(spec, start, rules, cal, today, warn_days))
@@ -628,6 +657,7 @@ class Case:
             by is not None,
             done_on,
             waiting=waiting,
+            document=spec.document,
         )
         try:
             due = dl.due_date(spec.name, start, rules, cal)

@@ -66,6 +66,12 @@ class Rule:
 class DeadlineRules:
     """All deadlines with their defaults; override with :meth:`with_overrides`."""
 
+    public_exposure_report: Rule = Rule(
+        0,
+        CALENDAR_DAYS,
+        "2022 work plan: an act exposed online or causing mass petitions is reported to the "
+        "bureau head at once (the same day)",
+    )
     report_to_brigade: Rule = Rule(
         2, WORKING_DAYS, "2022 work plan: unrectified new act found, written report to the brigade"
     )

@@ -12,10 +12,13 @@ from qgis.PyQt.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
 )
 
@@ -45,8 +48,14 @@ def deadline_html(deadline: cases.Deadline) -> str:
         else STATUS_COLOURS.get(deadline.status, "#000000")
     )
     warning = f" <small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
+    how = ""
+    if deadline.document and not deadline.done:
+        # A report is a document, not a step: say which one discharges the deadline.
+        text = tr("record the document “{name}” when it is made").format(name=deadline.document)
+        how = f" <small>{html.escape(text)}</small>"
     return (
-        f"<span style='color:{colour}'>{label}: {deadline.due.isoformat()} {state}</span>{warning}"
+        f"<span style='color:{colour}'>{label}: {deadline.due.isoformat()} {state}</span>"
+        f"{warning}{how}"
     )
 
 
@@ -74,7 +83,20 @@ class CasePanel(QgsPanelWidget):
         form.addRow(tr("Person"), self.person)
         self.documents = QLineEdit(self)
         self.documents.setPlaceholderText(tr("document names, separated by ;"))
-        form.addRow(tr("Documents"), self.documents)
+        # The documents the deadlines look for, to pick rather than type exactly.
+        self.add_document = QToolButton(self)
+        self.add_document.setObjectName("addDocument")
+        self.add_document.setText("＋")
+        self.add_document.setToolTip(tr("Add a report document"))
+        self.add_document.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_document)
+        for name in cases.REPORT_DOCUMENTS:
+            menu.addAction(name, lambda name=name: self._append_document(name))
+        self.add_document.setMenu(menu)
+        documents = QHBoxLayout()
+        documents.addWidget(self.documents, 1)
+        documents.addWidget(self.add_document)
+        form.addRow(tr("Documents"), documents)
         self.note = QPlainTextEdit(self)
         self.note.setMaximumHeight(60)
         form.addRow(tr("Remarks"), self.note)
@@ -116,6 +138,11 @@ class CasePanel(QgsPanelWidget):
         self.stage.clear()
         for stage in case.allowed_next():
             self.stage.addItem(stage.label_zh, stage)
+
+    def _append_document(self, name: str) -> None:
+        present = [d.strip() for d in self.documents.text().split(";") if d.strip()]
+        if name not in present:
+            self.documents.setText(";".join([*present, name]))
 
     def record_step(self) -> None:
         stage = self.stage.currentData()

@@ -1440,6 +1440,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Add a report document</source>
+      <translation>添加报告类文书</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Documents</source>
       <translation>文书</translation>
     </message>
@@ -1447,6 +1452,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Remarks</source>
       <translation>备注</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>record the document “{name}” when it is made</source>
+      <translation>报告送出时记录文书“{name}”即完成</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
