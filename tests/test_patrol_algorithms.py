@@ -168,3 +168,20 @@ def test_an_office_or_spot_the_ledger_does_not_know_is_refused(
         assert "城南所" in str(error.value) and "龙泉所" in str(error.value)
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.patrols() == []
+
+
+def test_staff_and_spots_typed_with_full_width_separators_are_split(provider, ledger_path):
+    """A Chinese input method types ；and ，: 张工；王工 is two people, not one."""
+    run(
+        "recordpatrol",
+        {
+            "LEDGER": str(ledger_path),
+            "OFFICE": "城南所",
+            "DATE": "2025-03-04",
+            "STAFF": "张工；王工，李工",
+            "SPOTS": "S0；S1",
+        },
+    )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        (patrol,) = store.patrols()
+    assert patrol.staff == ("张工", "王工", "李工") and patrol.spot_numbers == ("S0", "S1")

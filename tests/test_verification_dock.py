@@ -312,6 +312,13 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     text = panel.summary.toPlainText()
     assert "网络曝光、群体信访即报局长: 2025-10-09" in text
     assert f"“{cases.DOC_BUREAU_HEAD_REPORT}”" in text
+    # Typed with a Chinese input method's full-width semicolon: still two documents.
+    panel.documents.setText(f"{cases.DOC_BRIGADE_REPORT}；{cases.DOC_BUREAU_HEAD_REPORT}")
+    panel.date.setDate(QDate(2025, 10, 10))
+    panel.record_step()
+    assert not panel.messages.text()
+    done = {d.name: d.done for d in dock.session.store.case(panel.case_id).deadlines()}
+    assert done["report_to_brigade"] and done["public_exposure_report"]
 
 
 def test_town_filter(dock, ledger_path):

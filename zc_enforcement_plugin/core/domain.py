@@ -230,6 +230,18 @@ def shapefile_field_name(name: str) -> str:
     return clip_text(name, SHAPEFILE_NAME_BYTES, utf8_bytes)
 
 
+# What separates the items a user types into one field (documents, staff, spot numbers, words):
+# a Chinese input method types the full-width forms.
+LIST_SEPARATORS = (";", "；", ",", "，", "\n")
+
+
+def split_list(text: str) -> list[str]:
+    """The items of a typed list, separated by any of LIST_SEPARATORS, blanks dropped."""
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+
+
 def shapefile_field_names(names: list[str]) -> list[str]:
     """Every field's name in a Shapefile, distinct: a name that does not fit is cut at a
     character's end (GDAL would cut 图斑编号说明 inside a character), and a name already taken

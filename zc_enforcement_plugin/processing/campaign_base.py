@@ -150,13 +150,6 @@ def column(arrays, field: str):
     return arrays.attributes[field] if field else None
 
 
-def split_words(text: str) -> list[str]:
-    """Words of a list parameter: separated by ';', '；', ',', '，' or new lines."""
-    for sep in ("；", ",", "，", "\n"):
-        text = text.replace(sep, ";")
-    return [w.strip() for w in text.split(";") if w.strip()]
-
-
 def epsg_code(crs: QgsCoordinateReferenceSystem) -> int:
     return int(crs.authid().split(":")[1])
 
@@ -310,7 +303,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         return self.parameterAsDouble(parameters, name, context)
 
     def _words(self, parameters, name, context) -> list[str]:
-        return split_words(self.parameterAsString(parameters, name, context) or "")
+        return domain.split_list(self.parameterAsString(parameters, name, context) or "")
 
     def _check_date(self, parameters, context) -> dt.date:
         if not self._given(parameters, self.CHECK_DATE):

@@ -85,11 +85,7 @@ class RecordPatrol(EnforcementAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
-        staff = tuple(
-            s.strip()
-            for s in self.parameterAsString(parameters, "STAFF", context).split(";")
-            if s.strip()
-        )
+        staff = tuple(domain.split_list(self.parameterAsString(parameters, "STAFF", context)))
         route = self._route(parameters, context)
         patrol_id = f"XC-{office}-{day.isoformat()}-{dt.datetime.now():%H%M%S}"
         try:
@@ -101,9 +97,7 @@ class RecordPatrol(EnforcementAlgorithm):
                 route=route.wkt if route is not None else None,
                 findings=self.parameterAsString(parameters, "FINDINGS", context).strip(),
                 spot_numbers=tuple(
-                    s.strip()
-                    for s in self.parameterAsString(parameters, "SPOTS", context).split(";")
-                    if s.strip()
+                    domain.split_list(self.parameterAsString(parameters, "SPOTS", context))
                 ),
             )
             with open_ledger(self, parameters, context) as store:

@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core import cases, ledger
+from ..core import cases, domain, ledger
 from ..core import deadlines as dl
 from ..i18n import tr
 
@@ -140,7 +140,7 @@ class CasePanel(QgsPanelWidget):
             self.stage.addItem(stage.label_zh, stage)
 
     def _append_document(self, name: str) -> None:
-        present = [d.strip() for d in self.documents.text().split(";") if d.strip()]
+        present = domain.split_list(self.documents.text())
         if name not in present:
             self.documents.setText(";".join([*present, name]))
 
@@ -155,7 +155,7 @@ class CasePanel(QgsPanelWidget):
             stage=stage,
             date=dt.date(day.year(), day.month(), day.day()),
             person=self.person.text().strip(),
-            documents=tuple(d.strip() for d in self.documents.text().split(";") if d.strip()),
+            documents=tuple(domain.split_list(self.documents.text())),
             note=self.note.toPlainText().strip(),
         )
         try:
