@@ -307,3 +307,31 @@ def test_settings_are_stored_as_json_and_checked(ledger):
     ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, None)
     assert list(ledger.settings()) == [ls.SETTING_DEADLINE_RULES]
     assert isinstance(ledger, LedgerStore)
+
+
+def test_a_corrected_verdict_brings_the_open_case_to_the_criminal_scale(ledger):
+    """A case opened on 120 m² of cultivated land; the field check is corrected to 9,053.8 m²
+    (13.58 亩, none of it basic farmland: at least 10 亩, the referral scale). The case takes
+    the corrected areas without a step recorded: it is at the criminal scale from the day of
+    the correction, and its serious-case report is due 3 working days later."""
+    ledger.import_batch("b", [_spot("S1", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    assert not ledger.case(case_id).criminal_scale
+    ledger.record_verdict(
+        spot_id,
+        _illegal(
+            verified_on="2024-03-11",
+            areas={domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0},
+            corrects=first,
+        ),
+    )
+    case = ledger.case(case_id)
+    assert case.criminal_scale and case.criminal_since == dt.date(2024, 3, 11)
+    serious = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 12))}
+    assert serious["serious_case_report"].due == dt.date(2024, 3, 14)  # Tue, Wed, Thu
+    assert case.cultivated_sqm == 9053.8
+    # The case list (reports, the overdue filter) sees the same case.
+    (record,) = ledger.cases()
+    assert record.case.criminal_scale

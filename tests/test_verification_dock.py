@@ -369,3 +369,42 @@ def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledge
     before = dock.session.position
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
     assert dock.session.position == before + 1
+
+
+def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_path):
+    """At the criminal scale the case page says in red to transfer it; after 移交 it does not
+    (a banner that never goes away is soon not read)."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        spot = ledger.SpotRecord(
+            {"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110)
+        )
+        store.import_batch("b", [spot])
+        spot_id = store.spots()[0].id
+        store.record_verdict(
+            spot_id,
+            ledger.Verdict(
+                category=ls.VERDICT_ILLEGAL,
+                kind="占用基本农田",
+                verifier="李工",
+                verified_on=dt.date(2025, 3, 3),
+                areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
+            ),
+        )
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        calendar = WorkCalendar(None, strict=False)
+        panel = CasePanel(store, case_id, calendar)
+        assert "须移送公安" in panel.summary.toPlainText()
+        for stage, day in ((Stage.VERIFY, 4), (Stage.FILE, 5), (Stage.TRANSFER, 6)):
+            store.add_case_event(case_id, CaseEvent(case_id, stage, dt.date(2025, 3, day), "李工"))
+        panel.refresh()
+        assert "须移送公安" not in panel.summary.toPlainText()
+    finally:
+        store.close()

@@ -489,6 +489,16 @@ class Case:
         return tuple(e for e in self.events if e.documents and not e.evidence_ids)
 
     # -- advancing --
+    def measured(self, on: date, cultivated_sqm: float | None, basic_farmland_sqm: float | None):
+        """The case with its areas as a later field verification measured them (a corrected
+        verdict of its spot), no step taken: from `on`, a case that reaches the criminal scale
+        has its serious-case report due, and one that no longer does has not."""
+        cult = self.cultivated_sqm if cultivated_sqm is None else float(cultivated_sqm)
+        bf = self.basic_farmland_sqm if basic_farmland_sqm is None else float(basic_farmland_sqm)
+        criminal = criminal_scale(cult, bf)
+        since = (self.criminal_since or on) if criminal else None
+        return replace(self, cultivated_sqm=cult, basic_farmland_sqm=bf, criminal_since=since)
+
     def apply(self, event: CaseEvent) -> Case:
         """The case after ``event``; ProcedureError saying why when the step is impossible."""
         self._check(event)

@@ -121,7 +121,7 @@ class CasePanel(QgsPanelWidget):
             f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
             f"{html.escape(case.stage.label_zh if case.stage else '')}</h3>"
         ]
-        if case.criminal_scale:
+        if case.marked_for_transfer:  # once transferred, the banner has done its work
             lines.append(
                 "<p style='color:#b00020'><b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
                 "criminal scale: transfer and report within 3 working days</b></p>"
