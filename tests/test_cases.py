@@ -273,7 +273,10 @@ def test_rebuild_equals_step_by_step():
     assert rebuilt.closed and rebuilt.cultivated_sqm == 1350.5
     assert rebuilt.date_of(S.STOP) == d("2025-03-04")  # the first stop order
     assert rebuilt.date_of(S.DEMAND) == d("2025-05-12")
-    assert rebuilt.evidence_gaps() == (events[5],)  # 询问笔录 without evidence
+    # Interviews without evidence (the 询问笔录, and the second, undocumented one); the others
+    # name theirs. Evidence of the case taken on 03-20 covers that day's step.
+    assert rebuilt.evidence_gaps() == (events[5], events[6])
+    assert rebuilt.evidence_gaps({d("2025-03-20")}) == (events[5],)
 
 
 def test_apply_returns_a_new_case():

@@ -408,3 +408,46 @@ def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_p
         assert "须移送公安" not in panel.summary.toPlainText()
     finally:
         store.close()
+
+
+def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgis_iface, tmp_path):
+    """Every delivery, interview, site survey and supervision needs audio, video or photo
+    evidence (the 2022 work plan): a photo of the spot taken on a step's day covers it; the
+    stop order delivered the next day with nothing is named."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        store.import_batch("b", [ledger.SpotRecord({"JCBH": "E1"}, box(x, y, x + 20, y + 20))])
+        spot_id = store.spots()[0].id
+        store.record_verdict(
+            spot_id,
+            ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", dt.date(2025, 3, 3)),
+        )
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        photo = ledger.EvidenceRecord(
+            ls.EVIDENCE_PHOTO, "E1/a.jpg", "0" * 64, 1, taken_at="2025-03-04T09:30:00"
+        )
+        store.add_evidence(spot_id, photo)
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2025, 3, 4), "李工"))
+        store.add_case_event(
+            case_id,
+            CaseEvent(
+                case_id,
+                Stage.STOP,
+                dt.date(2025, 3, 5),
+                "李工",
+                documents=["责令停止违法行为通知书"],
+            ),
+        )
+        text = CasePanel(store, case_id, WorkCalendar(None, strict=False)).summary.toPlainText()
+        (gaps,) = [line for line in text.splitlines() if "evidence" in line or "证据" in line]
+        assert "2025-03-05 制止" in gaps
+        assert "2025-03-04" not in gaps  # the site survey has its photo
+    finally:
+        store.close()

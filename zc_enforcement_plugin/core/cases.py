@@ -27,7 +27,7 @@ the stored (append) order, so a case is never saved in a form that could disagre
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -362,6 +362,12 @@ REPORT_DOCUMENTS = (
 )
 
 _CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is left to do
+# Steps done in the field or by delivering a document to the party: site survey (核查), stop
+# order and site supervision (制止), interviews and surveys (调查), and the deliveries of the
+# notice, the decision and the demand (告知, 处罚, 催告).
+EVIDENCE_STAGES = frozenset(
+    {Stage.VERIFY, Stage.STOP, Stage.INVESTIGATE, Stage.NOTIFY, Stage.PENALISE, Stage.DEMAND}
+)
 # Which deadlines a case has, when each starts and which step discharges it.
 DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
     # 2022 work plan: an act exposed online or causing mass petitions is reported to the bureau
@@ -484,9 +490,20 @@ class Case:
         """At the criminal scale and not yet transferred: the UI flags it for 移交."""
         return self.criminal_scale and not self.has(Stage.TRANSFER)
 
-    def evidence_gaps(self) -> tuple[CaseEvent, ...]:
-        """Events with documents but no audio/video/photo evidence (DOMAIN §1 requires it)."""
-        return tuple(e for e in self.events if e.documents and not e.evidence_ids)
+    def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
+        """Steps that should carry audio, video or photo evidence and have none: every document
+        delivery, interview record, site survey and site supervision must (the 2022 work plan,
+        DOMAIN §1): the field stages of EVIDENCE_STAGES and any step with a document. A step has
+        evidence when it names some (evidence_ids) or when evidence of the case was taken on its
+        day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
+        days = set(evidence_days)
+        return tuple(
+            e
+            for e in self.events
+            if (e.stage in EVIDENCE_STAGES or e.documents)
+            and not e.evidence_ids
+            and e.date not in days
+        )
 
     # -- advancing --
     def measured(self, on: date, cultivated_sqm: float | None, basic_farmland_sqm: float | None):

@@ -100,6 +100,18 @@ def store_evidence_in(
     return record
 
 
+def evidence_day(record: EvidenceRecord) -> dt.date | None:
+    """The day a photo, video or recording was made: the camera's (EXIF) time, else the file's
+    own modification time; None when neither is known (not the day it was attached)."""
+    for stamp in (record.taken_at, record.file_modified):
+        if stamp:
+            try:
+                return dt.date.fromisoformat(str(stamp)[:10])
+            except ValueError:
+                continue
+    return None
+
+
 def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
     """Evidence whose file is missing or whose content no longer matches its recorded hash."""
     problems: list[EvidenceProblem] = []

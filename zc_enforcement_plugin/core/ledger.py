@@ -874,7 +874,11 @@ class SqlLedger:
         return event_id
 
     def case(self, case_id: str | int) -> Case:
-        return self._case_records([self._case_number(case_id)])[0].case
+        return self.case_record(case_id).case
+
+    def case_record(self, case_id: str | int) -> CaseRecord:
+        """One case with its row: origin, spot, office, areas as opened."""
+        return self._case_records([self._case_number(case_id)])[0]
 
     def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
         """Cases matching the filter, oldest first."""

@@ -22,7 +22,7 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core import cases, domain, ledger
+from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..i18n import tr
 
@@ -127,6 +127,14 @@ class CasePanel(QgsPanelWidget):
                 "criminal scale: transfer and report within 3 working days</b></p>"
             )
         lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, self.calendar)]
+        gaps = case.evidence_gaps(self._evidence_days())
+        if gaps:
+            steps = "，".join(f"{e.date.isoformat()} {e.stage.label_zh}" for e in gaps)
+            text = tr(
+                "No audio, video or photo evidence of these steps (each delivery, interview, "
+                "site survey and supervision needs some): {steps}"
+            ).format(steps=steps)
+            lines.append(f"<p style='color:#8a6d00'>{html.escape(text)}</p>")
         lines.append("<hr>")
         for event in case.events:
             lines.append(
@@ -138,6 +146,14 @@ class CasePanel(QgsPanelWidget):
         self.stage.clear()
         for stage in case.allowed_next():
             self.stage.addItem(stage.label_zh, stage)
+
+    def _evidence_days(self) -> set[dt.date]:
+        """The days the case's spot has photos, videos or recordings of (attached with E)."""
+        record = self.store.case_record(self.case_id)
+        if record.spot_id is None:
+            return set()
+        days = (evidence.evidence_day(e) for e in self.store.evidence(record.spot_id))
+        return {day for day in days if day is not None}
 
     def _append_document(self, name: str) -> None:
         present = domain.split_list(self.documents.text())

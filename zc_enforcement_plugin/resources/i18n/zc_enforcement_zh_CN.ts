@@ -1469,6 +1469,11 @@
       <translation>案件 {id}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>No audio, video or photo evidence of these steps (each delivery, interview, site survey and supervision needs some): {steps}</source>
+      <translation>以下步骤没有录音、录像或照片证据（送达、询问、勘验和现场监督均须音像记录）：{steps}</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
       <source>Evidence photos</source>
       <translation>核查照片</translation>
