@@ -332,6 +332,17 @@ def test_a_corrected_verdict_brings_the_open_case_to_the_criminal_scale(ledger):
     serious = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 12))}
     assert serious["serious_case_report"].due == dt.date(2024, 3, 14)  # Tue, Wed, Thu
     assert case.cultivated_sqm == 9053.8
-    # The case list (reports, the overdue filter) sees the same case.
+    # The case list (reports, the overdue filter) sees the same case, and a report replays
+    # the correction from its day on.
     (record,) = ledger.cases()
     assert record.case.criminal_scale
+    assert not record.case_as_of(dt.date(2024, 3, 10)).criminal_scale
+    assert record.case_as_of(dt.date(2024, 3, 11)).criminal_scale
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    week = reports.Period.parse("2024-W11")
+    dispatch = reports.weekly_dispatch(ledger, week, WorkCalendar(), dt.date(2024, 3, 12))
+    assert ("重大案件报告", dt.date(2024, 3, 14)) in {
+        (i.deadline, i.due) for i in dispatch.due_next_week
+    }

@@ -951,17 +951,21 @@ class SqlLedger:
         within 3 working days of it, although no step has been recorded since."""
         if record.origin != ORIGIN_SPOT or record.spot_id is None:
             return record
+        corrections = tuple(
+            (
+                _as_date(verdict.verified_on),
+                (verdict.areas or {}).get(CULTIVATED_AREA),
+                (verdict.areas or {}).get(BASIC_FARMLAND_AREA),
+            )
+            for verdict in self.verdict_history(record.spot_id)
+            if (verdict.recorded_at or "") > (record.recorded_at or "")
+            and verdict.category == ls.VERDICT_ILLEGAL
+            and verdict.areas
+        )
         case = record.case
-        for verdict in self.verdict_history(record.spot_id):
-            later = (verdict.recorded_at or "") > (record.recorded_at or "")
-            areas = verdict.areas or {}
-            if later and verdict.category == ls.VERDICT_ILLEGAL and areas:
-                case = case.measured(
-                    _as_date(verdict.verified_on),
-                    areas.get(CULTIVATED_AREA),
-                    areas.get(BASIC_FARMLAND_AREA),
-                )
-        return replace(record, case=case)
+        for on, cultivated, basic_farmland in corrections:
+            case = case.measured(on, cultivated, basic_farmland)
+        return replace(record, case=case, remeasured=corrections)
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (

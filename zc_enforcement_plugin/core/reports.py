@@ -315,9 +315,9 @@ def _read(
         )
     cases: list[tuple[CaseRecord, Case]] = []
     for record in ledger.cases():
-        events = [e for e in record.case.events if e.date <= as_of]
-        if events:
-            cases.append((record, Case.from_events(events)))
+        case = record.case_as_of(as_of)
+        if case is not None:
+            cases.append((record, case))
     patrols = ledger.patrols(end=as_of)
     offices = sorted(
         {s.office for s in spots if s.summary.office}

@@ -154,7 +154,7 @@ class PatrolCompliance(EnforcementAlgorithm):
         "Checks the work plan's rule that each office patrols on at least 3 days a week "
         "(the number is a parameter) between two dates, by ISO week (Monday to Sunday), "
         "counting distinct patrol days. Output: one row per office and week that falls short "
-        "(XZMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days "
+        "(SMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days "
         "required, QK days missing, BF 1 when the week is cut by the dates checked, which is "
         "shown but not counted as a shortfall)."
     )
@@ -200,7 +200,7 @@ class PatrolCompliance(EnforcementAlgorithm):
         )
         fields = QgsFields()
         for name, kind in (
-            ("XZMC", FIELD_STRING),
+            (domain.OFFICE_NAME, FIELD_STRING),  # SMC: XZMC is a town
             ("ZC", FIELD_STRING),
             ("ZKS", FIELD_STRING),
             ("XCTS", FIELD_INT),
