@@ -201,3 +201,50 @@ def test_patrol_compliance_names_the_office_in_the_office_field(provider, ledger
     layer = result["OUTPUT"]
     assert layer.fields().names()[0] == "SMC" and "XZMC" not in layer.fields().names()
     assert {f["SMC"] for f in layer.getFeatures()} == {"城南所", "龙泉所"}
+
+
+def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledger_path):
+    """Deadline rules and ranking weights set through Processing, not by hand in the settings
+    table: a good value is stored and in force, a wrong one stops the run with nothing
+    changed, and "default" goes back to the plugin's own."""
+    result = run(
+        "ledgersettings",
+        {
+            "LEDGER": str(ledger_path),
+            "DEADLINE_RULES": '{"penalty_decision": {"amount": 60}}',
+            "REPORT_WEIGHTS": '{"stop_rate": 40, "timeliness": 10}',
+        },
+    )
+    assert "penalty_decision: 60 calendar_days" in result["IN_FORCE"]
+    assert "stop_rate: 40" in result["IN_FORCE"]
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.deadline_rules().rule("penalty_decision").amount == 60
+    for bad, named in (
+        ('{"penalty_decision": {"unit": "weeks"}}', "unit"),
+        ('{"decision": 30}', "decision"),
+        ("not json", "JSON"),
+    ):
+        with pytest.raises(QgsProcessingException, match=named):
+            run(
+                "ledgersettings",
+                {
+                    "LEDGER": str(ledger_path),
+                    "DEADLINE_RULES": bad,
+                    "REPORT_WEIGHTS": '{"stop_rate": 5}',
+                },
+            )
+    with pytest.raises(QgsProcessingException, match="speed"):  # good rules, bad weights
+        run(
+            "ledgersettings",
+            {
+                "LEDGER": str(ledger_path),
+                "DEADLINE_RULES": '{"penalty_decision": {"amount": 45}}',
+                "REPORT_WEIGHTS": '{"speed": 1}',
+            },
+        )
+    with ledger.GeoPackageLedger(ledger_path) as store:  # neither was stored: both or none
+        assert store.settings()["report_weights"] == {"stop_rate": 40, "timeliness": 10}
+        assert store.deadline_rules().rule("penalty_decision").amount == 60
+    run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": "默认"})
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.deadline_rules().rule("penalty_decision").amount == 90

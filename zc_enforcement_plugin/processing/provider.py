@@ -12,6 +12,7 @@ from .copy_ledger import CopyLedger
 from .create_demo_district import CreateDemoDistrict
 from .export_verification import ExportVerification
 from .import_spots import ImportSpots
+from .ledger_settings import LedgerSettings
 from .patrols import PatrolCompliance, RecordPatrol
 from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
@@ -35,6 +36,7 @@ class EnforcementProvider(QgsProcessingProvider):
             AccountabilityRatio(),
             RecordPatrol(),
             PatrolCompliance(),
+            LedgerSettings(),
             *(campaign() for campaign in CAMPAIGN_ALGORITHMS),
         ):
             self.addAlgorithm(algorithm)

@@ -749,14 +749,54 @@
       <translation>图层 {layer} 的坐标系为 {crs}：PROJ 没有从其基准（{datum}）到 CGCS2000 的已知转换，只能粗略估计，可能相差数十米。请先用本局的转换参数将该图层转换到 CGCS2000。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/patrols.py" />
-      <source>Record a patrol</source>
-      <translation>登记巡查</translation>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Ledger settings: deadline rules and ranking weights</source>
+      <translation>台帐设置：期限规则与排名权重</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Cases and patrols</source>
+      <translation>案件与巡查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} (components: stop_rate, rectification_rate, patrol_compliance, timeliness). A field left empty keeps what is stored; the word default (默认) goes back to the plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit or weight stops the run and nothing changes. The log lists every rule and weight in force.</source>
+      <translation>查看、修改或恢复台帐中本局自定的设置。期限规则：以 JSON 写明规则名与期限，如 {"penalty_decision": {"amount": 60}} 或 {"statement_hearing_request": {"amount": 3, "unit": "working_days"}}（单位：working_days 工作日、calendar_days 自然日、years 年；字段：amount、unit、roll_forward、basis）。排名权重：以 JSON 写明分项与权重，如 {"stop_rate": 40, "timeliness": 10}（分项：stop_rate 制止率、rectification_rate 整改率、patrol_compliance 巡查达标率、timeliness 按期办理率）。留空则保持已存的设置；填写 default 或“默认”则恢复插件的默认值。每个值在保存前都会检查：规则名、单位或权重有误时运行停止，不作任何修改。日志列出当前生效的全部规则和权重。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Deadline rules in force:</source>
+      <translation>当前生效的期限规则：</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Ranking weights in force:</source>
+      <translation>当前生效的排名权重：</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Deadline rules (JSON; empty: keep; default: reset)</source>
+      <translation>期限规则（JSON；留空：保持；默认：恢复）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Ranking weights (JSON; empty: keep; default: reset)</source>
+      <translation>排名权重（JSON；留空：保持；默认：恢复）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Settings in force</source>
+      <translation>当前生效的设置</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>{parameter} is not JSON: {error}</source>
+      <translation>{parameter} 不是有效的 JSON：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
-      <source>Cases and patrols</source>
-      <translation>案件与巡查</translation>
+      <source>Record a patrol</source>
+      <translation>登记巡查</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
