@@ -70,6 +70,7 @@ LEDGER_ALGORITHMS = (
     ("zcenforcement:accountabilityratio", "Accountability ratio"),
     ("zcenforcement:recordpatrol", "Record a patrol"),
     ("zcenforcement:patrolcompliance", "Patrol compliance by office and week"),
+    ("zcenforcement:ledgersettings", "Ledger settings: deadline rules and ranking weights"),
 )
 # Colours of the pieces a spot hits, by layer, on the map and in the dock's list.
 PIECE_COLOURS = {
