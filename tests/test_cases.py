@@ -564,6 +564,31 @@ def test_an_act_exposed_online_is_reported_to_the_bureau_head_the_same_day(cal):
     assert "public_exposure_report" not in by_name(quiet.deadlines(calendar=cal))
 
 
+@pytest.mark.parametrize("stage", [S.DISCOVER, S.VERIFY, S.NOTIFY, S.TRANSFER])
+def test_a_report_alone_is_recorded_at_any_open_stage(stage, cal):
+    """A report is a document, not a step: exposed online after the notice, the exposure and
+    the report to the bureau head are recorded at the current stage, which stays; any other
+    document at the current stage is still a refused repeat, and a closed case takes none."""
+    case = reach(stage)
+    day = case.last_date + timedelta(days=1)
+    exposed = case.apply(ev(stage, day, documents=[cs.DOC_PUBLIC_EXPOSURE], origin=None))
+    assert exposed.stage is stage and len(exposed.events) == len(case.events) + 1
+    report = by_name(exposed.deadlines(calendar=cal, today=day))["public_exposure_report"]
+    assert report.due == day and not report.done
+    done = exposed.apply(ev(stage, day, documents=[cs.DOC_BUREAU_HEAD_REPORT], origin=None))
+    assert by_name(done.deadlines(calendar=cal, today=day))["public_exposure_report"].done
+    with pytest.raises(ProcedureError):  # not a report: a repeat the procedure refuses
+        case.apply(ev(stage, day, documents=["询问笔录"], origin=None))
+
+
+def test_a_closed_case_takes_no_report():
+    closed = reach(S.CLOSE)
+    with pytest.raises(ProcedureError):
+        closed.apply(
+            ev(S.CLOSE, closed.last_date + timedelta(days=1), documents=[cs.DOC_BUREAU_HEAD_REPORT])
+        )
+
+
 def test_overdue_cases_filter(cal):
     late = case_of((S.DISCOVER, "2025-09-30"))
     fresh = Case.from_events(

@@ -257,7 +257,11 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     _judge_illegal(dock, dt.date(2025, 9, 30))
     panel = dock.open_case_panel()
     assert panel is not None
-    assert [panel.stage.itemData(i) for i in range(panel.stage.count())] == [Stage.VERIFY]
+    # the next step, and a report alone at the stage the case is in
+    assert [panel.stage.itemData(i) for i in range(panel.stage.count())] == [
+        Stage.VERIFY,
+        Stage.DISCOVER,
+    ]
     # The written report to the brigade is due 2 working days after discovery: the National
     # Day holiday 2025-10-01..08 is skipped, so 2025-10-10 (worked out by hand).
     assert "2025-10-10" in panel.summary.toPlainText()
@@ -312,6 +316,17 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     text = panel.summary.toPlainText()
     assert "网络曝光、群体信访即报局长: 2025-10-09" in text
     assert f"“{cases.DOC_BUREAU_HEAD_REPORT}”" in text
+    # At 核查 the procedure offers 制止/立案/结案: the report alone is its own entry, and the
+    # case stays where it is.
+    stage = dock.session.store.case(panel.case_id).stage
+    panel.stage.setCurrentIndex(panel.stage.count() - 1)
+    assert panel.stage.currentData() is stage
+    panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
+    panel.date.setDate(QDate(2025, 10, 9))
+    panel.record_step()
+    assert not panel.messages.text()
+    assert dock.session.store.case(panel.case_id).stage is stage
+    panel.stage.setCurrentIndex(0)
     # Typed with a Chinese input method's full-width semicolon: still two documents.
     panel.documents.setText(f"{cases.DOC_BRIGADE_REPORT}；{cases.DOC_BUREAU_HEAD_REPORT}")
     panel.date.setDate(QDate(2025, 10, 10))

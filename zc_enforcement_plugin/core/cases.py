@@ -541,6 +541,17 @@ class Case:
             criminal_since=since,
         )
 
+    def is_report_only(self, event: CaseEvent) -> bool:
+        """A report recorded at the current stage, no step taken: the reports the deadlines
+        wait for (REPORT_DOCUMENTS) are documents, not stages, and may fall at any stage of an
+        open case (an act exposed online after the notice, say)."""
+        return (
+            event.stage is self.stage
+            and self.stage is not Stage.CLOSE
+            and bool(event.documents)
+            and all(document in REPORT_DOCUMENTS for document in event.documents)
+        )
+
     def _refuse(self, zh: str, en: str) -> ProcedureError:
         return ProcedureError(self.case_id, zh, en)
 
@@ -551,7 +562,7 @@ class Case:
                 f"the event belongs to case {event.case_id}, not this one",
             )
         cur, nxt = self.stage, event.stage
-        if (cur, nxt) not in TRANSITIONS:
+        if (cur, nxt) not in TRANSITIONS and not self.is_report_only(event):
             raise self._refuse(*self._why_not(nxt))
         if event.date < self.last_date:
             raise self._refuse(
@@ -596,9 +607,11 @@ class Case:
                 f"the case has been transferred: only closing remains, cannot {_VERB_EN[nxt]}",
             )
         if nxt is cur:
+            reports = "、".join(REPORT_DOCUMENTS)
             return (
-                f"已经“{cur.label_zh}”，不能重复",
-                f"{cur.value} is already recorded and cannot be repeated",
+                f"已经“{cur.label_zh}”，不能重复（只记录报告时，文书须为：{reports}）",
+                f"{cur.value} is already recorded and cannot be repeated (a report alone is "
+                "recorded at the current stage with one of the report documents)",
             )
         if STAGES.index(nxt) < STAGES.index(cur):
             return (

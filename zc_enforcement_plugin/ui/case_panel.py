@@ -146,6 +146,9 @@ class CasePanel(QgsPanelWidget):
         self.stage.clear()
         for stage in case.allowed_next():
             self.stage.addItem(stage.label_zh, stage)
+        if case.stage is not None and not case.closed:
+            # A report (＋) is a document, not a step: recorded at the stage the case is in.
+            self.stage.addItem(tr("Record a report only (the stage stays)"), case.stage)
 
     def _evidence_days(self) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""

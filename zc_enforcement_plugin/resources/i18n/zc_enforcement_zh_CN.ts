@@ -1500,6 +1500,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Record a report only (the stage stays)</source>
+      <translation>只记录报告（阶段不变）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The case is closed: no further step is possible.</source>
       <translation>案件已结案，不能再进行下一步。</translation>
     </message>
