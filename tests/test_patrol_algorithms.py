@@ -245,6 +245,10 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
     with ledger.GeoPackageLedger(ledger_path) as store:  # neither was stored: both or none
         assert store.settings()["report_weights"] == {"stop_rate": 40, "timeliness": 10}
         assert store.deadline_rules().rule("penalty_decision").amount == 60
+    # merged: another weight given, the one stored before stays
+    run("ledgersettings", {"LEDGER": str(ledger_path), "REPORT_WEIGHTS": '{"timeliness": 20}'})
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.settings()["report_weights"] == {"stop_rate": 40, "timeliness": 20}
     run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": "默认"})
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 90

@@ -497,25 +497,17 @@ class Case:
         evidence when it names some (evidence_ids) or when evidence of the case was taken on its
         day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
         days = set(evidence_days)
+        reports = set(REPORT_DOCUMENTS)  # a report to the brigade or the head is no field work
         return tuple(
             e
             for e in self.events
-            if (e.stage in EVIDENCE_STAGES or e.documents)
+            if (e.stage in EVIDENCE_STAGES or set(e.documents) - reports)
+            and not (e.documents and set(e.documents) <= reports)
             and not e.evidence_ids
             and e.date not in days
         )
 
     # -- advancing --
-    def measured(self, on: date, cultivated_sqm: float | None, basic_farmland_sqm: float | None):
-        """The case with its areas as a later field verification measured them (a corrected
-        verdict of its spot), no step taken: from `on`, a case that reaches the criminal scale
-        has its serious-case report due, and one that no longer does has not."""
-        cult = self.cultivated_sqm if cultivated_sqm is None else float(cultivated_sqm)
-        bf = self.basic_farmland_sqm if basic_farmland_sqm is None else float(basic_farmland_sqm)
-        criminal = criminal_scale(cult, bf)
-        since = (self.criminal_since or on) if criminal else None
-        return replace(self, cultivated_sqm=cult, basic_farmland_sqm=bf, criminal_since=since)
-
     def apply(self, event: CaseEvent) -> Case:
         """The case after ``event``; ProcedureError saying why when the step is impossible."""
         self._check(event)

@@ -101,14 +101,22 @@ def store_evidence_in(
 
 
 def evidence_day(record: EvidenceRecord) -> dt.date | None:
-    """The day a photo, video or recording was made: the camera's (EXIF) time, else the file's
-    own modification time; None when neither is known (not the day it was attached)."""
-    for stamp in (record.taken_at, record.file_modified):
-        if stamp:
-            try:
-                return dt.date.fromisoformat(str(stamp)[:10])
-            except ValueError:
-                continue
+    """The day a photo, video or recording was made: the camera's (EXIF) time, which is local
+    already, else the file's own modification time (stored in UTC) on this computer's clock;
+    None when neither is known (not the day it was attached)."""
+    if record.taken_at:
+        try:
+            return dt.date.fromisoformat(str(record.taken_at)[:10])
+        except ValueError:
+            pass
+    if record.file_modified:
+        try:
+            stamp = dt.datetime.fromisoformat(str(record.file_modified).replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=dt.timezone.utc)
+        return stamp.astimezone().date()  # a recording at 07:30 in Zichuan is 23:30 UTC
     return None
 
 

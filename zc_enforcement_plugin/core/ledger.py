@@ -14,7 +14,7 @@ import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -942,30 +942,7 @@ class SqlLedger:
             params,
         ):
             events.setdefault(row[1], []).append(row)
-        records = [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
-        return [self._remeasured(record) for record in records]
-
-    def _remeasured(self, record: CaseRecord) -> CaseRecord:
-        """A spot's case with the areas of the verdicts recorded after it was opened (a field
-        correction): a case that the correction brings to the criminal scale must be reported
-        within 3 working days of it, although no step has been recorded since."""
-        if record.origin != ORIGIN_SPOT or record.spot_id is None:
-            return record
-        corrections = tuple(
-            (
-                _as_date(verdict.verified_on),
-                (verdict.areas or {}).get(CULTIVATED_AREA),
-                (verdict.areas or {}).get(BASIC_FARMLAND_AREA),
-            )
-            for verdict in self.verdict_history(record.spot_id)
-            if (verdict.recorded_at or "") > (record.recorded_at or "")
-            and verdict.category == ls.VERDICT_ILLEGAL
-            and verdict.areas
-        )
-        case = record.case
-        for on, cultivated, basic_farmland in corrections:
-            case = case.measured(on, cultivated, basic_farmland)
-        return replace(record, case=case, remeasured=corrections)
+        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (

@@ -257,21 +257,12 @@ class CaseRecord:
     cultivated_sqm: float | None  # figures when opened; case.cultivated_sqm is the latest
     basic_farmland_sqm: float | None
     recorded_at: str
-    case: Case  # with the areas of verdicts corrected since it was opened
-    # (day, cultivated m², basic farmland m²) of those corrections, oldest first: a report as of
-    # an earlier day replays the events and the corrections up to it.
-    remeasured: tuple[tuple[dt.date, float | None, float | None], ...] = ()
+    case: Case
 
     def case_as_of(self, day: dt.date) -> Case | None:
         """The case as it stood at the end of `day` (None before it was opened)."""
         events = [e for e in self.case.events if e.date <= day]
-        if not events:
-            return None
-        case = Case.from_events(events)
-        for on, cultivated, basic_farmland in self.remeasured:
-            if on <= day:
-                case = case.measured(on, cultivated, basic_farmland)
-        return case
+        return Case.from_events(events) if events else None
 
 
 # =================================================================================================

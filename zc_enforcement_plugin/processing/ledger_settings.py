@@ -28,9 +28,11 @@ class LedgerSettings(EnforcementAlgorithm):
         '{"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: '
         "working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking "
         'weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} '
-        "(components: stop_rate, rectification_rate, patrol_compliance, timeliness). A field "
-        "left empty keeps what is stored; the word default (默认) goes back to the plugin's "
-        "defaults. Each value is checked before it is stored: a wrong rule name, unit or "
+        "(components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is "
+        "given is merged into what is stored (a rule or weight given replaces that one, the "
+        "others stay); a field left empty keeps what is stored; the word default (默认) goes "
+        "back to the plugin's defaults. Each value is checked before it is stored: a wrong "
+        "rule name, unit or "
         "weight stops the run and nothing changes. The log lists every rule and weight in force."
     )
 
@@ -76,6 +78,9 @@ class LedgerSettings(EnforcementAlgorithm):
             try:
                 with store.transaction():  # both or neither
                     for key, value in changes.items():
+                        stored = store.settings().get(key)
+                        if isinstance(value, dict) and isinstance(stored, dict):
+                            value = {**stored, **value}  # what is given replaces its own entry
                         store.set_setting(key, value)
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
