@@ -589,12 +589,15 @@ def test_a_closed_case_takes_no_report():
         )
 
 
-def test_a_report_alone_needs_no_field_evidence():
-    """A report to the brigade is no delivery or site work: it is not a gap."""
-    case = reach(S.STOP)
+def test_a_report_alone_needs_no_field_evidence_but_a_step_with_one_does():
+    """A report recorded alone is no delivery or site work: not a gap. A real site survey that
+    also carries a report (as before reports could be recorded alone) still needs evidence."""
+    case = reach(S.VERIFY)
     day = case.last_date + timedelta(days=1)
-    reported = case.apply(ev(S.STOP, day, documents=[cs.DOC_BRIGADE_REPORT]))
+    reported = case.apply(ev(S.VERIFY, day, documents=[cs.DOC_BRIGADE_REPORT]))
     assert reported.events[-1] not in reported.evidence_gaps()
+    stopped = case.apply(ev(S.STOP, day, documents=[cs.DOC_BRIGADE_REPORT]))
+    assert stopped.events[-1] in stopped.evidence_gaps()
 
 
 def test_a_recording_is_dated_on_the_local_clock():

@@ -307,3 +307,50 @@ def test_settings_are_stored_as_json_and_checked(ledger):
     ledger.set_setting(ls.SETTING_REPORT_WEIGHTS, None)
     assert list(ledger.settings()) == [ls.SETTING_DEADLINE_RULES]
     assert isinstance(ledger, LedgerStore)
+
+
+def test_a_corrected_verdict_is_carried_to_the_open_case_as_a_measurement(ledger):
+    """A case opened on 120 m² of cultivated land; the field check is corrected on 03-11 to
+    9,053.8 m² (13.58 亩, none of it basic farmland: the referral scale). Saving the verdict
+    records the figures in the case (an event at its stage, no step), dated as verified: the
+    case is at the criminal scale from 03-11 and its serious-case report is due 3 working days
+    later, for the dispatch too. Corrected back down, the case can be closed, and it always
+    reads back from its own events. A closed case takes no more figures."""
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    ledger.import_batch("b", [_spot("S1", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    assert not ledger.case(case_id).criminal_scale
+
+    def correct(day, cultivated, corrects):
+        areas = {domain.CULTIVATED_AREA: cultivated, domain.BASIC_FARMLAND_AREA: 0.0}
+        return ledger.record_verdict(
+            spot_id, _illegal(verified_on=day, areas=areas, corrects=corrects)
+        )
+
+    second = correct("2024-03-11", 9053.8, first)
+    case = ledger.case(case_id)
+    assert case.stage is Stage.DISCOVER and len(case.events) == 2  # no step taken
+    assert case.criminal_scale and case.criminal_since == dt.date(2024, 3, 11)
+    serious = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 12))}
+    assert serious["serious_case_report"].due == dt.date(2024, 3, 14)  # Tue, Wed, Thu
+    dispatch = reports.weekly_dispatch(
+        ledger, reports.Period.parse("2024-W11"), WorkCalendar(), dt.date(2024, 3, 12)
+    )
+    assert ("重大案件报告", dt.date(2024, 3, 14)) in {
+        (i.deadline, i.due) for i in dispatch.due_next_week
+    }
+    assert case.evidence_gaps() == ()  # figures corrected: no field step to evidence
+
+    correct("2024-03-12", 120.0, second)
+    assert not ledger.case(case_id).criminal_scale
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 13))
+    ledger.add_case_event(case_id, _event(case_id, Stage.CLOSE, 14))
+    (record,) = ledger.cases()
+    assert record.case.closed
+    events = len(record.case.events)
+    correct("2024-03-15", 9053.8, None)  # after closing: the case is left as it was
+    assert len(ledger.case(case_id).events) == events

@@ -249,6 +249,19 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
     run("ledgersettings", {"LEDGER": str(ledger_path), "REPORT_WEIGHTS": '{"timeliness": 20}'})
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.settings()["report_weights"] == {"stop_rate": 40, "timeliness": 20}
+    # a rule's fields merged one by one; null removes one entry
+    run(
+        "ledgersettings",
+        {
+            "LEDGER": str(ledger_path),
+            "DEADLINE_RULES": '{"penalty_decision": {"unit": "working_days"}}',
+            "REPORT_WEIGHTS": '{"timeliness": null}',
+        },
+    )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        rule = store.deadline_rules().rule("penalty_decision")
+        assert (rule.amount, rule.unit) == (60, "working_days")
+        assert store.settings()["report_weights"] == {"stop_rate": 40}
     run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": "默认"})
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 90

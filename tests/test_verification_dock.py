@@ -472,69 +472,20 @@ def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgi
         store.close()
 
 
-def test_a_verdict_corrected_after_the_case_opened_is_said_and_carried_by_the_next_record(
-    qgis_iface, tmp_path
-):
-    """The case was opened on 120 m²; the field check is corrected to 9,053.8 m² (13.58 亩 of
-    cultivated land: the referral scale). The case page says so at once, in red; the next
-    record (here a report alone) brings the figures to the case, which is then at the criminal
-    scale from that day. A stored case always reads back: its figures change only with an
-    event, never by replaying verdicts (a correction back down and a closing stay readable)."""
-    from shapely.geometry import box
-
-    from zc_enforcement_plugin.core import cases
-    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+def test_a_patrol_case_is_not_checked_against_spot_evidence(qgis_iface, tmp_path):
+    """A case from a patrol has no spot whose photos could cover its steps (the case page
+    cannot link the patrol's evidence yet): it is not listed as lacking evidence."""
+    from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, CaseEvent, Stage
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
     from zc_enforcement_plugin.core.workdays import WorkCalendar
     from zc_enforcement_plugin.ui.case_panel import CasePanel
 
     store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
     try:
-        x, y = 39_580_000.0, 4_050_000.0
-        spot = ledger.SpotRecord({"JCBH": "C1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 9, y + 9))
-        store.import_batch("b", [spot])
-        spot_id = store.spots()[0].id
-
-        def judge(day, cultivated, corrects=None):
-            return store.record_verdict(
-                spot_id,
-                ledger.Verdict(
-                    ls.VERDICT_ILLEGAL,
-                    "未报即用",
-                    "李工",
-                    day,
-                    areas={domain.CULTIVATED_AREA: cultivated, domain.BASIC_FARMLAND_AREA: 0.0},
-                    corrects=corrects,
-                ),
-            )
-
-        first = judge(dt.date(2024, 3, 5), 120.0)
-        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
-        second = judge(dt.date(2024, 3, 11), 9053.8, corrects=first)
-        panel = CasePanel(store, case_id, WorkCalendar(None, strict=False))
-        text = panel.summary.toPlainText()
-        assert "9053.80" in text and ("criminal scale" in text or "刑事移送" in text)
-        assert not store.case(case_id).criminal_scale  # not until a record carries it
-        from qgis.PyQt.QtCore import QDate
-
-        panel.stage.setCurrentIndex(panel.stage.count() - 1)  # a report alone
-        panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
-        panel.person.setText("李工")
-        panel.date.setDate(QDate(2024, 3, 11))
-        panel.record_step()
-        assert not panel.messages.text()
-        case = store.case(case_id)
-        assert case.criminal_scale and case.criminal_since == dt.date(2024, 3, 11)
-        assert "9053.80" not in panel.summary.toPlainText()  # carried: nothing left to say
-        # corrected back down, carried by the next step; then closed: all still reads back
-        judge(dt.date(2024, 3, 12), 120.0, corrects=second)
-        panel.refresh()
-        panel.stage.setCurrentIndex(0)
-        assert panel.stage.currentData() is Stage.VERIFY
-        panel.date.setDate(QDate(2024, 3, 12))
-        panel.record_step()
-        assert not store.case(case_id).criminal_scale
-        store.add_case_event(case_id, CaseEvent(case_id, Stage.CLOSE, dt.date(2024, 3, 13), "李工"))
-        (record,) = store.cases()
-        assert record.case.closed
+        store.add_patrol(PatrolRecord("XC-1", "南郊自然资源所", dt.date(2025, 3, 3), ["赵六"]))
+        case_id = store.open_case(ORIGIN_PATROL, patrol_id="XC-1")
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2025, 3, 4), "赵六"))
+        text = CasePanel(store, case_id, WorkCalendar(None, strict=False)).summary.toPlainText()
+        assert "evidence" not in text and "证据" not in text
     finally:
         store.close()

@@ -497,15 +497,16 @@ class Case:
         evidence when it names some (evidence_ids) or when evidence of the case was taken on its
         day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
         days = set(evidence_days)
-        reports = set(REPORT_DOCUMENTS)  # a report to the brigade or the head is no field work
-        return tuple(
-            e
-            for e in self.events
-            if (e.stage in EVIDENCE_STAGES or set(e.documents) - reports)
-            and not (e.documents and set(e.documents) <= reports)
-            and not e.evidence_ids
-            and e.date not in days
-        )
+        gaps = []
+        for position, e in enumerate(self.events):
+            if position:
+                before = Case.from_events(self.events[:position])
+                if before.is_report_only(e) or before.is_measurement(e):
+                    continue  # no step: a report made, or figures corrected
+            needs = e.stage in EVIDENCE_STAGES or e.documents
+            if needs and not e.evidence_ids and e.date not in days:
+                gaps.append(e)
+        return tuple(gaps)
 
     # -- advancing --
     def apply(self, event: CaseEvent) -> Case:
@@ -544,6 +545,17 @@ class Case:
             and all(document in REPORT_DOCUMENTS for document in event.documents)
         )
 
+    def is_measurement(self, event: CaseEvent) -> bool:
+        """New figures recorded at the current stage, no step taken and no document: a field
+        correction of the spot's verdict (the ledger records one when such a verdict is saved
+        while the case is open), so the case's scale follows the land as last measured."""
+        return (
+            event.stage is self.stage
+            and self.stage is not Stage.CLOSE
+            and not event.documents
+            and (event.cultivated_sqm is not None or event.basic_farmland_sqm is not None)
+        )
+
     def _refuse(self, zh: str, en: str) -> ProcedureError:
         return ProcedureError(self.case_id, zh, en)
 
@@ -554,7 +566,9 @@ class Case:
                 f"the event belongs to case {event.case_id}, not this one",
             )
         cur, nxt = self.stage, event.stage
-        if (cur, nxt) not in TRANSITIONS and not self.is_report_only(event):
+        if (cur, nxt) not in TRANSITIONS and not (
+            self.is_report_only(event) or self.is_measurement(event)
+        ):
             raise self._refuse(*self._why_not(nxt))
         if event.date < self.last_date:
             raise self._refuse(

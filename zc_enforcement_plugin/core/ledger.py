@@ -671,9 +671,39 @@ class SqlLedger:
                     ls.T_VERDICTS, self._VERDICT_COLUMNS[1:], (spot_id, *values), ls.C_ID
                 )
                 self._touch(ls.T_VERDICTS)
+                self._carry_to_case(spot_id, verdict)
         if conflict is not None:
             raise conflict
         return int(verdict_id)
+
+    def _carry_to_case(self, spot_id: int, verdict: Verdict) -> None:
+        """A verdict that measures the land again while the spot's case is open: its figures
+        go to the case as a measurement event (no step), dated as verified or, if the case has
+        moved on since, on its last day. The case's scale (the serious-case report, the
+        criminal-close rule) then follows the land as last measured, in the case's own events."""
+        if verdict.category != ls.VERDICT_ILLEGAL or not verdict.areas:
+            return
+        found = self.cases(CaseFilter(spot_id=spot_id))
+        if not found or found[0].case.closed:
+            return
+        record, case = found[0], found[0].case
+        cultivated = verdict.areas.get(CULTIVATED_AREA)
+        basic = verdict.areas.get(BASIC_FARMLAND_AREA)
+        if all(
+            new is None or abs(float(new) - old) < 0.005
+            for new, old in ((cultivated, case.cultivated_sqm), (basic, case.basic_farmland_sqm))
+        ):
+            return
+        event = CaseEvent(
+            record.case_id,
+            case.stage,
+            max(_as_date(verdict.verified_on), case.last_date),
+            verdict.verifier,
+            note="核查面积更正 / figures corrected by a later verdict",
+            cultivated_sqm=None if cultivated is None else float(cultivated),
+            basic_farmland_sqm=None if basic is None else float(basic),
+        )
+        self.add_case_event(record.case_id, event)
 
     def verdict_history(self, spot_id: int) -> list[Verdict]:
         columns = (

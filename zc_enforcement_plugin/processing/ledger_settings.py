@@ -29,10 +29,11 @@ class LedgerSettings(EnforcementAlgorithm):
         "working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking "
         'weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} '
         "(components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is "
-        "given is merged into what is stored (a rule or weight given replaces that one, the "
-        "others stay); a field left empty keeps what is stored; the word default (默认) goes "
-        "back to the plugin's defaults. Each value is checked before it is stored: a wrong "
-        "rule name, unit or "
+        "given is merged into what is stored (the fields of a rule and the weights given replace "
+        'their own, the others stay; null removes one, e.g. {"penalty_decision": null}); a '
+        "field left empty keeps what is stored; the word default (默认) goes back to the "
+        "plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit "
+        "or "
         "weight stops the run and nothing changes. The log lists every rule and weight in force."
     )
 
@@ -78,10 +79,7 @@ class LedgerSettings(EnforcementAlgorithm):
             try:
                 with store.transaction():  # both or neither
                     for key, value in changes.items():
-                        stored = store.settings().get(key)
-                        if isinstance(value, dict) and isinstance(stored, dict):
-                            value = {**stored, **value}  # what is given replaces its own entry
-                        store.set_setting(key, value)
+                        store.set_setting(key, _merged(store.settings().get(key), value))
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
             except (ledger.LedgerError, dl.DeadlineConfigError, ValueError) as error:
@@ -95,3 +93,20 @@ class LedgerSettings(EnforcementAlgorithm):
         for line in lines:
             feedback.pushInfo(line)
         return {self.IN_FORCE: "\n".join(lines)}
+
+
+def _merged(stored, given):
+    """`given` merged into `stored`: an entry given replaces its own (a rule's fields one by
+    one), an entry given as null is removed, the others stay; None when nothing is left (the
+    setting goes, the defaults apply)."""
+    if not isinstance(given, dict) or not isinstance(stored, dict):
+        return given
+    merged = dict(stored)
+    for name, value in given.items():
+        if value is None:
+            merged.pop(name, None)
+        elif isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = {**merged[name], **value}
+        else:
+            merged[name] = value
+    return merged or None

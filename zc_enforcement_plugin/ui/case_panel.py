@@ -24,7 +24,6 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
-from ..core import ledger_schema as ls
 from ..i18n import tr
 
 # The next-step entry that records a report without a step (its item data).
@@ -129,19 +128,6 @@ class CasePanel(QgsPanelWidget):
                 "<p style='color:#b00020'><b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
                 "criminal scale: transfer and report within 3 working days</b></p>"
             )
-        corrected = self._corrected_areas()
-        if corrected is not None:
-            # A field correction after the case was opened: said until a step carries it (the
-            # case's own figures change only with a recorded event, so a replay never differs).
-            cult, bf = corrected
-            text = tr(
-                "The spot's verdict was corrected to {cultivated:.2f} m² cultivated land, "
-                "{basic:.2f} m² of it basic farmland: the next step or report recorded brings "
-                "these figures to the case."
-            ).format(cultivated=cult, basic=bf)
-            if cases.criminal_scale(cult, bf) and not case.criminal_scale:
-                text += " " + tr("With them the case reaches the criminal scale.")
-            lines.append(f"<p style='color:#b00020'>{html.escape(text)}</p>")
         lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, self.calendar)]
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
@@ -168,21 +154,6 @@ class CasePanel(QgsPanelWidget):
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
-
-    def _corrected_areas(self) -> tuple[float, float] | None:
-        """The cultivated and basic-farmland m² of the spot's current verdict when they differ
-        from the case's: a correction made after the case was opened."""
-        record = self.store.case_record(self.case_id)
-        if record.spot_id is None:
-            return None
-        verdict = self.store.current_verdict(record.spot_id)
-        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL or not verdict.areas:
-            return None
-        case = record.case
-        cult = float(verdict.areas.get(domain.CULTIVATED_AREA, case.cultivated_sqm))
-        bf = float(verdict.areas.get(domain.BASIC_FARMLAND_AREA, case.basic_farmland_sqm))
-        same = abs(cult - case.cultivated_sqm) < 0.005 and abs(bf - case.basic_farmland_sqm) < 0.005
-        return None if same else (cult, bf)
 
     def _evidence_days(self) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""
@@ -214,8 +185,6 @@ class CasePanel(QgsPanelWidget):
                 return
             stage = self.store.case(self.case_id).stage
         day = self.date.date()
-        corrected = self._corrected_areas()
-        cult, bf = corrected if corrected is not None else (None, None)
         event = cases.CaseEvent(
             case_id=self.case_id,
             stage=stage,
@@ -223,8 +192,6 @@ class CasePanel(QgsPanelWidget):
             person=self.person.text().strip(),
             documents=tuple(domain.split_list(self.documents.text())),
             note=self.note.toPlainText().strip(),
-            cultivated_sqm=cult,
-            basic_farmland_sqm=bf,
         )
         try:
             self.store.add_case_event(self.case_id, event)

@@ -760,8 +760,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
-      <source>Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} (components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is given is merged into what is stored (a rule or weight given replaces that one, the others stay); a field left empty keeps what is stored; the word default (默认) goes back to the plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit or weight stops the run and nothing changes. The log lists every rule and weight in force.</source>
-      <translation>查看、修改或恢复台帐中本局自定的设置。期限规则：以 JSON 写明规则名与期限，如 {"penalty_decision": {"amount": 60}} 或 {"statement_hearing_request": {"amount": 3, "unit": "working_days"}}（单位：working_days 工作日、calendar_days 自然日、years 年；字段：amount、unit、roll_forward、basis）。排名权重：以 JSON 写明分项与权重，如 {"stop_rate": 40, "timeliness": 10}（分项：stop_rate 制止率、rectification_rate 整改率、patrol_compliance 巡查达标率、timeliness 按期办理率）。所填内容并入已存的设置（填写的规则或权重替换原有的同名项，其余不变）；留空则保持已存的设置；填写 default 或“默认”则恢复插件的默认值。每个值在保存前都会检查：规则名、单位或权重有误时运行停止，不作任何修改。日志列出当前生效的全部规则和权重。</translation>
+      <source>Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} (components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is given is merged into what is stored (the fields of a rule and the weights given replace their own, the others stay; null removes one, e.g. {"penalty_decision": null}); a field left empty keeps what is stored; the word default (默认) goes back to the plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit or weight stops the run and nothing changes. The log lists every rule and weight in force.</source>
+      <translation>查看、修改或恢复台帐中本局自定的设置。期限规则：以 JSON 写明规则名与期限，如 {"penalty_decision": {"amount": 60}} 或 {"statement_hearing_request": {"amount": 3, "unit": "working_days"}}（单位：working_days 工作日、calendar_days 自然日、years 年；字段：amount、unit、roll_forward、basis）。排名权重：以 JSON 写明分项与权重，如 {"stop_rate": 40, "timeliness": 10}（分项：stop_rate 制止率、rectification_rate 整改率、patrol_compliance 巡查达标率、timeliness 按期办理率）。所填内容并入已存的设置（所填规则的字段和所填权重替换原有的同名项，其余不变；填 null 则删除该项，如 {"penalty_decision": null}）；留空则保持已存的设置；填写 default 或“默认”则恢复插件的默认值。每个值在保存前都会检查：规则名、单位或权重有误时运行停止，不作任何修改。日志列出当前生效的全部规则和权重。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
@@ -1512,16 +1512,6 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Case {id}</source>
       <translation>案件 {id}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>The spot's verdict was corrected to {cultivated:.2f} m² cultivated land, {basic:.2f} m² of it basic farmland: the next step or report recorded brings these figures to the case.</source>
-      <translation>图斑判定已更正为耕地 {cultivated:.2f} 平方米，其中永久基本农田 {basic:.2f} 平方米：记录下一步或报告时，这些面积即带入本案。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>With them the case reaches the criminal scale.</source>
-      <translation>按此面积，本案已达刑事移送标准。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
