@@ -310,7 +310,11 @@ def test_settings_are_stored_as_json_and_checked(ledger):
 
 
 def test_a_corrected_verdict_is_carried_to_the_open_case_as_a_measurement(ledger):
-    """A case opened on 120 m² of cultivated land; the field check is corrected on 03-11 to
+    check_a_corrected_verdict_is_carried_to_the_open_case(ledger)
+
+
+def check_a_corrected_verdict_is_carried_to_the_open_case(ledger):
+    """(Shared with the PostGIS store's tests.) A case opened on 120 m² of cultivated land; the field check is corrected on 03-11 to
     9,053.8 m² (13.58 亩, none of it basic farmland: the referral scale). Saving the verdict
     records the figures in the case (an event at its stage, no step), dated as verified: the
     case is at the criminal scale from 03-11 and its serious-case report is due 3 working days

@@ -639,3 +639,14 @@ def test_offices_set_up_on_the_server_are_known_before_they_have_spots(pg_databa
         assert taihe.spots() == [] and TAIHE in taihe.known_offices()
     finally:
         taihe.close()
+
+
+def test_a_corrected_verdict_is_carried_to_the_open_case(pg_database, schema):
+    """The same measurement event on the shared ledger (its own locks and transactions)."""
+    from tests.test_ledger_cases import check_a_corrected_verdict_is_carried_to_the_open_case
+
+    store = open_store(pg_database, schema)
+    try:
+        check_a_corrected_verdict_is_carried_to_the_open_case(store)
+    finally:
+        store.close()
