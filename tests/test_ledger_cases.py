@@ -314,12 +314,13 @@ def test_a_corrected_verdict_is_carried_to_the_open_case_as_a_measurement(ledger
 
 
 def check_a_corrected_verdict_is_carried_to_the_open_case(ledger):
-    """(Shared with the PostGIS store's tests.) A case opened on 120 m² of cultivated land; the field check is corrected on 03-11 to
-    9,053.8 m² (13.58 亩, none of it basic farmland: the referral scale). Saving the verdict
-    records the figures in the case (an event at its stage, no step), dated as verified: the
-    case is at the criminal scale from 03-11 and its serious-case report is due 3 working days
-    later, for the dispatch too. Corrected back down, the case can be closed, and it always
-    reads back from its own events. A closed case takes no more figures."""
+    """(Shared with the PostGIS store's tests.) A case opened on 120 m² of cultivated land;
+    the field check is corrected on 03-11 to 9,053.8 m² (13.58 亩, none of it basic farmland:
+    the referral scale). Saving the verdict records the figures in the case (an event at its
+    stage, no step), dated as verified: the case is at the criminal scale from 03-11 and its
+    serious-case report is due 3 working days later, for the dispatch too. Corrected back
+    down, the case can be closed, and it always reads back from its own events. A closed case
+    takes no more figures."""
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
 
