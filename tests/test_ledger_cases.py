@@ -359,3 +359,24 @@ def check_a_corrected_verdict_is_carried_to_the_open_case(ledger):
     events = len(record.case.events)
     correct("2024-03-15", 9053.8, None)  # after closing: the case is left as it was
     assert len(ledger.case(case_id).events) == events
+
+
+def test_a_case_that_cannot_take_the_figures_refuses_the_verdict_with_a_ledger_error(
+    ledger, monkeypatch
+):
+    """Should the case refuse the measurement, the verdict form gets a ledger error naming the
+    case (which it shows), not a traceback, and neither the verdict nor an event is stored."""
+    from zc_enforcement_plugin.core import cases as cases_module
+
+    ledger.import_batch("b", [_spot("S1", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    monkeypatch.setattr(cases_module.Case, "is_measurement", lambda self, event: False)
+    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
+    with pytest.raises(CaseError, match=f"案件 {case_id}"):
+        ledger.record_verdict(
+            spot_id, _illegal(verified_on="2024-03-11", areas=areas, corrects=first)
+        )
+    assert len(ledger.verdict_history(spot_id)) == 1
+    assert len(ledger.case(case_id).events) == 1

@@ -27,7 +27,15 @@ from shapely.geometry.base import BaseGeometry
 from . import deadlines as dl
 from . import gpkg_geometry
 from . import ledger_schema as ls
-from .cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, CaseOrigin, Stage
+from .cases import (
+    ORIGIN_PATROL,
+    ORIGIN_SPOT,
+    Case,
+    CaseEvent,
+    CaseOrigin,
+    ProcedureError,
+    Stage,
+)
 from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
@@ -703,7 +711,13 @@ class SqlLedger:
             cultivated_sqm=None if cultivated is None else float(cultivated),
             basic_farmland_sqm=None if basic is None else float(basic),
         )
-        self.add_case_event(record.case_id, event)
+        try:
+            self.add_case_event(record.case_id, event)
+        except ProcedureError as error:  # the verdict form shows a ledger error, not a traceback
+            raise CaseError(
+                f"案件 {record.case_id} 不能记录更正后的面积，判定未保存 / case {record.case_id} "
+                f"cannot take the corrected figures, the verdict is not saved: {error}"
+            ) from error
 
     def verdict_history(self, spot_id: int) -> list[Verdict]:
         columns = (
