@@ -489,3 +489,42 @@ def test_a_patrol_case_is_not_checked_against_spot_evidence(qgis_iface, tmp_path
         assert "evidence" not in text and "证据" not in text
     finally:
         store.close()
+
+
+def test_the_verdict_form_starts_from_the_areas_last_found_on_site(dock, ledger_path):
+    """Saved again to change a remark, the verdict form must not put screening's figures back:
+    it starts from the current verdict's site areas, so the spot's case keeps its figures and
+    gets no new measurement."""
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(max(panel.kind.findText("未报即用"), 0))
+    # a site measurement unlike screening's: 1 m² moved from the largest land class to
+    # another, so the classes still add up to the spot's area
+    site = {name: spin.value() for name, spin in panel.areas.items()}
+    classes = (
+        domain.CULTIVATED_AREA,
+        domain.AGRICULTURAL_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.UNUSED_AREA,
+    )
+    largest = max(classes, key=site.get)
+    site[largest] -= 1.0
+    site[next(c for c in classes if c != largest)] += 1.0
+    site[domain.BASIC_FARMLAND_AREA] = min(
+        site[domain.BASIC_FARMLAND_AREA], site[domain.CULTIVATED_AREA]
+    )
+    for name, value in site.items():
+        panel.areas[name].setValue(value)
+    panel.accept()
+    assert not panel.messages.text(), panel.messages.text()
+    case_id = dock.session.open_case_for_current()
+    events = len(dock.session.store.case(case_id).events)
+    again = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert {name: spin.value() for name, spin in again.areas.items()} == pytest.approx(site)
+    again.verifier.setText("李工")
+    again.kind.setCurrentIndex(max(again.kind.findText("未报即用"), 0))
+    again.note.setPlainText("补充备注")
+    again.accept()
+    assert not again.messages.text(), again.messages.text()
+    assert len(dock.session.store.case(case_id).events) == events  # figures unchanged

@@ -42,8 +42,16 @@ class VerdictPanel(QgsPanelWidget):
 
     saved = pyqtSignal(object)  # the ledger.Verdict recorded
 
-    def __init__(self, spot: ledger.Spot, category: str, save, parent=None):
-        """save(verdict) records it and raises ledger.VerdictError with messages when refused."""
+    def __init__(
+        self,
+        spot: ledger.Spot,
+        category: str,
+        save,
+        parent=None,
+        current: ledger.Verdict | None = None,
+    ):
+        """save(verdict) records it and raises ledger.VerdictError with messages when refused.
+        `current`: the spot's verdict so far, whose site areas the form starts from."""
         super().__init__(parent)
         self.spot = spot
         self._save = save
@@ -92,11 +100,14 @@ class VerdictPanel(QgsPanelWidget):
         areas_box = QGroupBox(tr("Areas found on site (m²)"), self)
         grid = QGridLayout(areas_box)
         self.areas: dict[str, QDoubleSpinBox] = {}
+        # The areas last found on site, else screening's: a form saved again to change a remark
+        # must not put the screening figures back (they would reach the spot's case too).
+        measured = dict(current.areas) if current is not None and current.areas else {}
         for index, name in enumerate(ls.VERDICT_AREA_FIELDS):
             spin = QDoubleSpinBox(areas_box)
             spin.setRange(0, 1e9)
             spin.setDecimals(domain.AREA_DECIMALS)
-            spin.setValue(float(spot.attributes.get(name) or 0.0))
+            spin.setValue(float(measured.get(name, spot.attributes.get(name)) or 0.0))
             grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index // 2, (index % 2) * 2)
             grid.addWidget(spin, index // 2, (index % 2) * 2 + 1)
             self.areas[name] = spin

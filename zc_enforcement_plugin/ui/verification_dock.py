@@ -471,7 +471,8 @@ class VerificationDock(QgsDockWidget):
         spot = self.session.current()
         if spot is None:
             return None
-        panel = VerdictPanel(spot, category, self.session.record_verdict, self.stack)
+        current = self.session.store.current_verdict(spot.id)
+        panel = VerdictPanel(spot, category, self.session.record_verdict, self.stack, current)
         panel.saved.connect(lambda _verdict: self._show_session())
         self.stack.showPanel(panel)
         return panel
