@@ -498,14 +498,14 @@ class Case:
         day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
         days = set(evidence_days)
         gaps = []
-        for position, e in enumerate(self.events):
-            if position:
-                before = Case.from_events(self.events[:position])
-                if before.is_report_only(e) or before.is_measurement(e):
-                    continue  # no step: a report made, or figures corrected
+        before: Case | None = None  # the case as it stood before each event
+        for e in self.events:
+            # a report made, or figures corrected, is no step
+            step = before is None or not (before.is_report_only(e) or before.is_measurement(e))
             needs = e.stage in EVIDENCE_STAGES or e.documents
-            if needs and not e.evidence_ids and e.date not in days:
+            if step and needs and not e.evidence_ids and e.date not in days:
                 gaps.append(e)
+            before = Case.from_events([e]) if before is None else before._with(e)
         return tuple(gaps)
 
     # -- advancing --

@@ -24,6 +24,7 @@ from pyproj import CRS
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from . import campaigns_schema as cs
 from . import deadlines as dl
 from . import gpkg_geometry
 from . import ledger_schema as ls
@@ -1716,18 +1717,6 @@ def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str 
     )
 
 
-def _polygons_of(geom: BaseGeometry) -> MultiPolygon:
-    """The polygonal parts of a geometry (a repaired outline may carry lines and points)."""
-    parts = shapely.get_parts(geom)
-    polygons = [
-        polygon
-        for part in parts
-        for polygon in (part.geoms if isinstance(part, MultiPolygon) else [part])
-        if isinstance(polygon, Polygon) and not polygon.is_empty
-    ]
-    return MultiPolygon(polygons)
-
-
 def _number(value: Any, integer: bool) -> tuple[Any, bool]:
     """(number or None, whether the value was readable)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -1840,7 +1829,8 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             # A self-intersecting outline would show, export and measure wrongly (a bow tie
             # has no area): repaired as screening repairs it, and said.
             reason = shapely.is_valid_reason(geometry)
-            geometry = _polygons_of(shapely.make_valid(geometry))
+            repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
+            geometry, _ = _spot_geometry(repaired)  # its polygons, as a MultiPolygon
             report.warnings.append(
                 ImportIssue(
                     index,

@@ -276,6 +276,7 @@ class WorkCalendar:
         local_file: PathLike | None = DEFAULT_HOLIDAY_FILE,
         strict: bool = True,
         use_library: bool = True,
+        add_to: PathLike | None = None,
     ) -> None:
         self.strict = strict
         self.files = [Path(f) for f in (local_file, bureau_file) if f is not None]
@@ -283,7 +284,10 @@ class WorkCalendar:
         for path in self.files:
             self.local.update(load_holiday_file(path))
         self._library_years = library_years() if use_library else frozenset()
-        self.add_to = self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE  # see for_ledger
+        # The file a missing year's message asks the bureau to add it to (see for_ledger).
+        self.add_to = (
+            Path(add_to) if add_to else (self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE)
+        )
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
 
@@ -292,9 +296,7 @@ class WorkCalendar:
         """The shipped file plus the bureau file beside the ledger, if there is one; a missing
         year's message names that file either way, as the one to add it to."""
         bureau = bureau_holiday_file(ledger_path)
-        calendar = cls(bureau if bureau.is_file() else None, strict=strict)
-        calendar.add_to = bureau
-        return calendar
+        return cls(bureau if bureau.is_file() else None, strict=strict, add_to=bureau)
 
     def known_years(self) -> list[int]:
         """Years with an official schedule from either source, ascending."""

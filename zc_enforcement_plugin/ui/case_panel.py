@@ -117,7 +117,8 @@ class CasePanel(QgsPanelWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        case = self.store.case(self.case_id)
+        record = self.store.case_record(self.case_id)
+        case = record.case
         rules = self.store.deadline_rules()
         lines = [
             f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
@@ -131,8 +132,7 @@ class CasePanel(QgsPanelWidget):
         lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, self.calendar)]
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
-        spot_case = self.store.case_record(self.case_id).spot_id is not None
-        gaps = case.evidence_gaps(self._evidence_days()) if spot_case else ()
+        gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()
         if gaps:
             steps = "，".join(f"{e.date.isoformat()} {e.stage.label_zh}" for e in gaps)
             text = tr(
@@ -155,12 +155,9 @@ class CasePanel(QgsPanelWidget):
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
 
-    def _evidence_days(self) -> set[dt.date]:
+    def _evidence_days(self, spot_id: int) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""
-        record = self.store.case_record(self.case_id)
-        if record.spot_id is None:
-            return set()
-        days = (evidence.evidence_day(e) for e in self.store.evidence(record.spot_id))
+        days = (evidence.evidence_day(e) for e in self.store.evidence(spot_id))
         return {day for day in days if day is not None}
 
     def _append_document(self, name: str) -> None:
@@ -173,26 +170,25 @@ class CasePanel(QgsPanelWidget):
         if stage is None:
             self.messages.setText(tr("The case is closed: no further step is possible."))
             return
-        if stage == REPORT_ONLY:
-            # At 制止 or 调查, which may repeat, anything else would pass as another step.
-            documents = domain.split_list(self.documents.text())
-            if not documents or set(documents) - set(cases.REPORT_DOCUMENTS):
-                self.messages.setText(
-                    tr("A report alone needs one of the report documents (＋): {names}").format(
-                        names="、".join(cases.REPORT_DOCUMENTS)
-                    )
-                )
-                return
-            stage = self.store.case(self.case_id).stage
+        report_only = stage == REPORT_ONLY
+        case = self.store.case(self.case_id) if report_only else None
         day = self.date.date()
         event = cases.CaseEvent(
             case_id=self.case_id,
-            stage=stage,
+            stage=case.stage if report_only else stage,
             date=dt.date(day.year(), day.month(), day.day()),
             person=self.person.text().strip(),
             documents=tuple(domain.split_list(self.documents.text())),
             note=self.note.toPlainText().strip(),
         )
+        if report_only and not case.is_report_only(event):
+            # At 制止 or 调查, which may repeat, anything else would pass as another step.
+            self.messages.setText(
+                tr("A report alone needs one of the report documents (＋): {names}").format(
+                    names="、".join(cases.REPORT_DOCUMENTS)
+                )
+            )
+            return
         try:
             self.store.add_case_event(self.case_id, event)
         except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
