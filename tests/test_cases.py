@@ -496,6 +496,63 @@ def test_serious_case_report(cal):
     )
 
 
+def serious_then_corrected(corrected_on: str, *more: CaseEvent) -> Case:
+    """Serious from 2025-09-30 (report due 10-11), brought below 5 亩 on ``corrected_on``."""
+    return Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-09-30", basic_farmland_sqm=5 * MU),
+            ev(S.VERIFY, "2025-09-30", evidence_ids=["E1"]),
+            *more,
+            ev(S.VERIFY, corrected_on, basic_farmland_sqm=1 * MU),  # a measurement event
+        ]
+    )
+
+
+def test_a_missed_serious_case_report_stays_on_record_after_a_correction(cal):
+    case = serious_then_corrected("2025-10-13")
+    assert not case.criminal_scale
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))
+    missed = got["serious_case_report"]
+    assert (missed.start, missed.due, missed.lapsed_on) == (
+        d("2025-09-30"),
+        d("2025-10-11"),
+        d("2025-10-13"),
+    )
+    assert missed.late and not missed.done and not missed.open
+    # Owed no more: not an open deadline of the case, nor what it must do next.
+    assert case.next_deadline(d("2025-10-20"), calendar=cal).name != "serious_case_report"
+
+
+def test_a_correction_by_the_due_day_leaves_no_serious_case_report(cal):
+    case = serious_then_corrected("2025-10-11")  # the due day itself: still in time
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))
+    assert "serious_case_report" not in got
+
+
+def test_a_serious_case_report_made_before_a_correction_stays_done(cal):
+    report = ev(S.VERIFY, "2025-10-13", documents=[cs.DOC_SERIOUS_CASE_REPORT])
+    case = serious_then_corrected("2025-10-14", report)
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))
+    made = got["serious_case_report"]
+    assert made.done and made.done_on == d("2025-10-13") and made.late and not made.open
+
+
+def test_each_spell_at_the_criminal_scale_owes_its_own_report(cal):
+    case = serious_then_corrected("2025-10-13").apply(
+        ev(S.VERIFY, "2025-10-20", basic_farmland_sqm=6 * MU)
+    )
+    reports = [
+        x
+        for x in case.deadlines(calendar=cal, today=d("2025-10-21"))
+        if x.name == "serious_case_report"
+    ]
+    assert [(x.start, x.lapsed_on, x.open) for x in reports] == [
+        (d("2025-09-30"), d("2025-10-13"), False),
+        (d("2025-10-20"), None, True),
+    ]
+    assert cs.overdue_cases([case], d("2025-10-21"), calendar=cal) == [case]  # brigade report
+
+
 def test_report_made_before_the_case_became_serious_does_not_count(cal):
     case = Case.from_events(
         [

@@ -429,6 +429,64 @@ def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_p
         store.close()
 
 
+def test_the_case_page_keeps_a_missed_serious_case_report_after_a_correction(qgis_iface, tmp_path):
+    """6 亩 of basic farmland found on 03-03, the serious-case report due 03-06 never made,
+    the figures corrected on site on 03-12 to 0.9 亩: the report is owed no more, but the case
+    page still says it was missed, and the dock does not list the case as overdue for it."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+    from zc_enforcement_plugin.ui.review_session import ReviewSession
+
+    path = tmp_path / "ledger.gpkg"
+    store = ledger.GeoPackageLedger(path)
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        spot = ledger.SpotRecord(
+            {"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110)
+        )
+        store.import_batch("b", [spot])
+        spot_id = store.spots()[0].id
+
+        def verdict(day: int, basic_farmland: float, corrects=None) -> int:
+            areas = {domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: basic_farmland}
+            return store.record_verdict(
+                spot_id,
+                ledger.Verdict(
+                    category=ls.VERDICT_ILLEGAL,
+                    kind="占用基本农田",
+                    verifier="李工",
+                    verified_on=dt.date(2025, 3, day),
+                    areas=areas,
+                    corrects=corrects,
+                ),
+            )
+
+        first = verdict(3, 4000.0)
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        verdict(12, 600.0, corrects=first)
+        calendar = WorkCalendar(None, strict=False)
+        text = CasePanel(store, case_id, calendar).summary.toPlainText()
+        (line,) = [line for line in text.splitlines() if "重大案件报告" in line]
+        assert "逾期未报" in line and "2025-03-12" in line
+        assert "2025-03-06" in line
+    finally:
+        store.close()
+    session = ReviewSession()
+    session.open(str(path))
+    try:
+        today = dt.date(2025, 3, 13)  # the brigade report and filing (due 03-05, 03-06) too
+        overdue = session.overdue_cases(today)
+        assert [r.case_id for r in overdue] == [case_id]
+        for stage in (Stage.VERIFY, Stage.FILE):
+            session.store.add_case_event(case_id, CaseEvent(case_id, stage, today, "李工"))
+        assert session.overdue_cases(today) == []  # the missed report alone is owed no more
+    finally:
+        session.close()
+
+
 def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgis_iface, tmp_path):
     """Every delivery, interview, site survey and supervision needs audio, video or photo
     evidence (the 2022 work plan): a photo of the spot taken on a step's day covers it; the

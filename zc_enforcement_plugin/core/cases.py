@@ -318,11 +318,20 @@ class Deadline:
     waiting: bool = False
     premature: bool = False
     document: str | None = None  # the report document that discharges it, if one does
+    # The day a correction took the case below the criminal scale while this serious-case
+    # report was still unmade: the report is owed no more, but one already overdue stays on
+    # record as missed (status is measured on that day).
+    lapsed_on: date | None = None
 
     @property
     def late(self) -> bool:
         """Past due: done after the due day, or still open after it."""
         return self.status == dl.OVERDUE
+
+    @property
+    def open(self) -> bool:
+        """Still owed: neither done nor lapsed."""
+        return not self.done and self.lapsed_on is None
 
 
 @dataclass(frozen=True)
@@ -425,6 +434,8 @@ class Case:
     basic_farmland_sqm: float = 0.0
     # First event date from which the case has been at the criminal scale without interruption.
     criminal_since: date | None = None
+    # Earlier spells at the criminal scale that a correction ended: (first day, day it ended).
+    past_criminal_spells: tuple[tuple[date, date], ...] = ()
 
     @classmethod
     def from_events(cls, events: Iterable[CaseEvent]) -> Case:
@@ -526,12 +537,16 @@ class Case:
         cult, bf = self._figures(event)
         criminal = criminal_scale(cult, bf)
         since = (self.criminal_since or event.date) if criminal else None
+        spells = self.past_criminal_spells
+        if self.criminal_since is not None and not criminal:
+            spells = (*spells, (self.criminal_since, event.date))
         return replace(
             self,
             events=(*self.events, event),
             cultivated_sqm=cult,
             basic_farmland_sqm=bf,
             criminal_since=since,
+            past_criminal_spells=spells,
         )
 
     def is_report_only(self, event: CaseEvent) -> bool:
@@ -662,7 +677,8 @@ class Case:
         today: date | None = None,
         warn_days: int = 1,
     ) -> list[Deadline]:
-        """The deadlines that apply to this case so far, in the order of :data:`DEADLINE_SPECS`.
+        """The deadlines that apply to this case so far, in the order of :data:`DEADLINE_SPECS`
+        (a serious-case report of an earlier spell at the criminal scale before the current one).
 
         ``calendar`` defaults to the strict official calendar, ``today`` to the system date.
         A year without a schedule gives a deadline with a warning, never an exception.
@@ -677,10 +693,29 @@ class Case:
                 start = self.criminal_since
             else:
                 start = self.date_of(spec.starts_at)
+            if spec.starts_at is None and spec.started_by is None:
+                result.extend(self._past_serious(spec, rules, cal, warn_days))
             if start is None:
                 continue
             result.append(self._deadline(spec, start, rules, cal, today, warn_days))
         return result
+
+    def _past_serious(
+        self, spec: _DeadlineSpec, rules: dl.DeadlineRules, cal: WorkCalendar, warn_days: int
+    ) -> list[Deadline]:
+        """The serious-case reports of spells a correction ended, as the record keeps them: one
+        made in the spell (on time or late), or one missed, its due day passed in the spell.
+        A spell corrected away by its due day owed nothing and leaves no deadline."""
+        kept = []
+        for start, ended in self.past_criminal_spells:
+            deadline = self._deadline(spec, start, rules, cal, ended, warn_days)
+            if deadline.done and deadline.done_on <= ended:
+                kept.append(deadline)
+            elif deadline.due is not None and deadline.due < ended:
+                kept.append(
+                    replace(deadline, done=False, done_on=None, status=dl.OVERDUE, lapsed_on=ended)
+                )
+        return kept
 
     def _deadline(
         self,
@@ -745,9 +780,7 @@ class Case:
         Deadlines without a due date (unknown calendar year) are skipped here; they stay in
         :meth:`deadlines` with their warning.
         """
-        open_ = [
-            d for d in self.deadlines(rules, calendar, today) if not d.done and d.due is not None
-        ]
+        open_ = [d for d in self.deadlines(rules, calendar, today) if d.open and d.due is not None]
         return min(open_, key=lambda d: d.due, default=None)
 
 
@@ -761,5 +794,5 @@ def overdue_cases(
     return [
         c
         for c in cases
-        if any(not d.done and d.status == dl.OVERDUE for d in c.deadlines(rules, calendar, today))
+        if any(d.open and d.status == dl.OVERDUE for d in c.deadlines(rules, calendar, today))
     ]

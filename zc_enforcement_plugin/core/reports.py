@@ -349,7 +349,7 @@ def _case_deadlines(context: _Context, case: Case) -> list:
 
 
 def _is_overdue(context: _Context, case: Case) -> bool:
-    return any(not d.done and d.status == dl.OVERDUE for d in _case_deadlines(context, case))
+    return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case))
 
 
 def _rectified(case: Case) -> bool:
@@ -861,7 +861,7 @@ def weekly_dispatch(
         row = rows.setdefault(office, DispatchRow(office))
         row.cases_by_stage[case.stage.value] = row.cases_by_stage.get(case.stage.value, 0) + 1
         for deadline in _case_deadlines(context, case):
-            if deadline.done or deadline.due is None:
+            if not deadline.open or deadline.due is None:
                 continue
             item = DeadlineItem(
                 case.case_id,

@@ -37,13 +37,15 @@ def deadline_html(deadline: cases.Deadline) -> str:
     label = html.escape(deadline.label_zh)
     if deadline.due is None:
         return f"<span style='color:#8a6d00'>{label}: {html.escape(deadline.warning or '')}</span>"
-    state = (
-        "已完成"
-        if deadline.done
-        else {dl.OK: "未到期", dl.DUE_SOON: "即将到期", dl.OVERDUE: "已逾期"}.get(
+    if deadline.done:
+        state = "已完成"
+    elif deadline.lapsed_on is not None:
+        # Owed no more, but missed while it was owed: the record keeps it.
+        state = f"逾期未报（{deadline.lapsed_on.isoformat()} 更正面积后不再达到刑事移送标准）"
+    else:
+        state = {dl.OK: "未到期", dl.DUE_SOON: "即将到期", dl.OVERDUE: "已逾期"}.get(
             deadline.status, ""
         )
-    )
     colour = (
         "#616161"
         if deadline.done and not deadline.late
@@ -51,7 +53,7 @@ def deadline_html(deadline: cases.Deadline) -> str:
     )
     warning = f" <small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
     how = ""
-    if deadline.document and not deadline.done:
+    if deadline.document and deadline.open:
         # A report is a document, not a step: say which one discharges the deadline.
         text = tr("record the document “{name}” when it is made").format(name=deadline.document)
         how = f" <small>{html.escape(text)}</small>"

@@ -195,9 +195,7 @@ class ReviewSession:
         return [
             record
             for record in self.store.cases(ledger.CaseFilter(closed=False))
-            if any(
-                not d.done and d.late for d in record.case.deadlines(rules, self.calendar, today)
-            )
+            if any(d.open and d.late for d in record.case.deadlines(rules, self.calendar, today))
         ]
 
     def open_case_for_current(self) -> str:
