@@ -641,6 +641,30 @@ def test_offices_set_up_on_the_server_are_known_before_they_have_spots(pg_databa
         taihe.close()
 
 
+def test_an_office_that_recorded_nothing_is_still_ranked(pg_database, schema):
+    """The brigade ranks every office set up on the server: 太河 and the others recorded no
+    spot, case or patrol in March, so they rank last with a score of 0 (no patrol week met),
+    not absent."""
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    brigade = open_store(pg_database, schema)
+    try:
+        brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        for day in (2, 3, 4):
+            brigade.add_patrol(PatrolRecord(f"XC-{day}", LUOCUN, dt.date(2026, 3, day), ["赵六"]))
+        ranking = reports.monthly_ranking(
+            brigade, reports.Period.month(2026, 3), WorkCalendar(), dt.date(2026, 4, 3)
+        )
+        set_up = brigade.configured_offices()
+    finally:
+        brigade.close()
+    assert {LUOCUN, TAIHE} <= set_up
+    assert [row.office for row in ranking.offices][0] == LUOCUN and ranking.offices[0].score > 0
+    idle = {row.office: row.score for row in ranking.offices[1:]}
+    assert set(idle) == set_up - {LUOCUN} and set(idle.values()) == {0.0}
+
+
 def test_a_corrected_verdict_is_carried_to_the_open_case(pg_database, schema):
     """The same measurement event on the shared ledger (its own locks and transactions)."""
     from tests.test_ledger_cases import check_a_corrected_verdict_is_carried_to_the_open_case

@@ -1043,9 +1043,15 @@ class SqlLedger:
         return int(fid)
 
     def known_offices(self) -> set[str]:
-        """The offices the ledger knows: those of its spots and its patrols."""
+        """The offices the ledger knows: those of its spots and its patrols, and any set up
+        in it with no records yet (:meth:`configured_offices`)."""
         spots = {spot.office for spot in self.spots() if spot.office}
-        return spots | {record.office for record in self.patrols()}
+        return spots | {record.office for record in self.patrols()} | self.configured_offices()
+
+    def configured_offices(self) -> set[str]:
+        """Offices set up in the ledger itself, records or not; a GeoPackage sets up none:
+        its offices are those its spots and patrols name."""
+        return set()
 
     def patrols(
         self,

@@ -566,15 +566,14 @@ class PostGISLedger(SqlLedger):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
         return LedgerError(f"数据库错误 / database error on {self.server}: {str(exc).strip()}")
 
-    def known_offices(self) -> set[str]:
-        """Also the offices set up on the server (ledger_office_towns), spots or not: the
-        brigade reads the table, an office its own through zc_offices_of."""
-        known = super().known_offices()
+    def configured_offices(self) -> set[str]:
+        """The offices set up on the server (ledger_office_towns), spots or not: the brigade
+        reads the table, an office its own through zc_offices_of."""
         if self._row(f"SELECT has_table_privilege('{T_OFFICE_TOWNS}', 'SELECT')")[0]:
             rows = self._rows(f"SELECT DISTINCT {ls.C_OFFICE} FROM {T_OFFICE_TOWNS}")
         else:
             rows = self._rows("SELECT zc_offices_of(current_user)")
-        return known | {row[0] for row in rows if row[0]}
+        return {row[0] for row in rows if row[0]}
 
     def _execute(self, sql: str, params: Sequence | None = None):
         cursor = self._conn.cursor()

@@ -14,6 +14,8 @@ Definitions (each report prints the ones it uses in its notes):
   it (a finding has no spot). Stop-order rate = acts whose case has a 制止 event by the report
   date ÷ acts. Rectification rate = cases opened in the period that were closed straight after
   核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the period.
+- The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
+  every office set up on the server, so an office that recorded nothing is still ranked.
 - Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
   weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
   (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
@@ -319,10 +321,13 @@ def _read(
         if case is not None:
             cases.append((record, case))
     patrols = ledger.patrols(end=as_of)
+    # An office set up on the shared ledger is ranked even in a month it recorded nothing:
+    # leaving it out would hide exactly the office that did no work.
     offices = sorted(
         {s.office for s in spots if s.summary.office}
         | {r.office for r, _ in cases if r.office}
         | {p.office for p in patrols}
+        | ledger.configured_offices()
     )
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
