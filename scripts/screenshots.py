@@ -81,6 +81,16 @@ def main() -> int:
         dock.grab().save(str(docs / "dock_case.png"))
         print(f"wrote {docs / 'dock_case.png'}")
         case_panel.acceptPanel()
+    # The form that opens a case from a patrol finding (shown, not saved: the demo ledger
+    # keeps its cases).
+    if dock.session.store.patrols():
+        form = dock.open_patrol_case_form()
+        form.areas["GDMJ"].setValue(7200.0)
+        form.areas["YJJBNTMJ"].setValue(3500.0)
+        settle(app, 10)
+        dock.grab().save(str(docs / "dock_patrol_case.png"))
+        print(f"wrote {docs / 'dock_patrol_case.png'}")
+        form.acceptPanel()
     dock.cleanup()
     # The dock's map canvases must go before QGIS does: left to Python's exit, they were
     # deleted after exitQgis and crashed it.

@@ -586,3 +586,64 @@ def test_the_verdict_form_starts_from_the_areas_last_found_on_site(dock, ledger_
     again.accept()
     assert not again.messages.text(), again.messages.text()
     assert len(dock.session.store.case(case_id).events) == events  # figures unchanged
+
+
+def test_a_case_is_opened_from_a_patrol_finding_and_found_again(dock, ledger_path):
+    """An act found on patrol has no spot to press C on: the dock's 巡查案件 menu opens its case
+    from the patrol record, with the areas measured on site (6 亩 of basic farmland: the
+    criminal scale), shows the case page, and lists the case to come back to it."""
+    from qgis.PyQt.QtWidgets import QMenu
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, Stage
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    dock.open_ledger(str(ledger_path))
+    store = dock.session.store
+    office = sorted(store.known_offices())[0]
+    store.add_patrol(PatrolRecord("XC-1", office, dt.date(2025, 3, 3), ["赵六"], findings="旧"))
+    store.add_patrol(
+        PatrolRecord("XC-2", office, dt.date(2025, 3, 5), ["钱七", "孙八"], findings="村西新建厂房")
+    )
+    menu = QMenu()
+    dock._fill_patrol_cases_menu(menu)
+    assert "还没有" in menu.actions()[-1].text() or "No case" in menu.actions()[-1].text()
+
+    form = dock.open_patrol_case_form()
+    assert form.patrol.currentData() == "XC-2"  # the newest patrol first
+    assert "村西新建厂房" in form.patrol.currentText()
+    form.areas[domain.CULTIVATED_AREA].setValue(4000.0)
+    form.areas[domain.BASIC_FARMLAND_AREA].setValue(4000.0)
+
+    def referral(text: str) -> bool:  # in whichever language the test's QGIS speaks
+        return "移送" in text or "criminal" in text
+
+    assert "6.00" in form.mu.text() and referral(form.mu.text())
+    form.areas[domain.BASIC_FARMLAND_AREA].setValue(3326.67)  # 4.99 亩
+    assert "4.99" in form.mu.text() and not referral(form.mu.text())
+    form.areas[domain.BASIC_FARMLAND_AREA].setValue(4000.0)
+    case_id = form.open_case()
+
+    (record,) = store.cases(ledger.CaseFilter(origin=ORIGIN_PATROL))
+    assert (record.case_id, record.patrol_id, record.office) == (case_id, "XC-2", office)
+    case = record.case
+    assert case.stage is Stage.DISCOVER and case.criminal_scale
+    assert case.events[0].person == "钱七" and case.events[0].date == dt.date(2025, 3, 5)
+    shown = dock.stack.currentPanel()
+    assert isinstance(shown, CasePanel) and shown.case_id == case_id
+    assert "须移送公安" in shown.summary.toPlainText()
+
+    shown.acceptPanel()
+    dock._fill_patrol_cases_menu(menu)
+    (entry,) = [a for a in menu.actions() if case_id in a.text()]
+    assert "XC-2" in entry.text()
+    entry.trigger()
+    assert dock.stack.currentPanel().case_id == case_id
+
+
+def test_the_patrol_case_form_says_when_there_is_no_patrol(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    form = dock.open_patrol_case_form()
+    assert form.patrol.count() == 0 and form.messages.text()
+    assert form.open_case() is None
+    assert dock.session.store.cases() == []

@@ -56,6 +56,7 @@ from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
 from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
 from .image_comparison import ImageComparison
+from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel
 from .verdict_panel import VerdictPanel
@@ -166,6 +167,15 @@ class VerificationDock(QgsDockWidget):
                 lambda _checked=False, a=algorithm_id: self._run_algorithm(a, self._show_session)
             )
         self.reports_button.setMenu(menu)
+        # Acts found on patrol have no spot to press C on: their cases are reached from here.
+        self.patrol_cases_button = QToolButton(page)
+        self.patrol_cases_button.setObjectName("patrolCasesButton")
+        self.patrol_cases_button.setText(tr("Patrol cases…"))
+        self.patrol_cases_button.setToolTip(tr("Cases of acts found on patrol, not on a spot"))
+        self.patrol_cases_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        patrol_menu = QMenu(self.patrol_cases_button)
+        patrol_menu.aboutToShow.connect(lambda: self._fill_patrol_cases_menu(patrol_menu))
+        self.patrol_cases_button.setMenu(patrol_menu)
         layout.addLayout(top)
         # The actions on a row of their own: beside the ledger path they made the panel
         # ~700 px wide and left the path a few letters.
@@ -175,6 +185,7 @@ class VerificationDock(QgsDockWidget):
             self.export_button,
             self.check_button,
             self.reports_button,
+            self.patrol_cases_button,
         ):
             actions.addWidget(button)
         actions.addStretch(1)
@@ -506,6 +517,34 @@ class VerificationDock(QgsDockWidget):
                 return None
         else:
             case_id = record.case_id
+        return self.show_case(case_id)
+
+    def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        store = self.session.store
+        if store is None:
+            menu.addAction(tr("Open a ledger first")).setEnabled(False)
+            return
+        menu.addAction(tr("Open a case from a patrol finding…"), self.open_patrol_case_form)
+        menu.addSeparator()
+        found = patrol_cases(store)
+        if not found:
+            menu.addAction(tr("No case from a patrol yet")).setEnabled(False)
+        for record in found:
+            menu.addAction(
+                case_label(record), lambda case_id=record.case_id: self.show_case(case_id)
+            )
+
+    def open_patrol_case_form(self) -> PatrolCasePanel | None:
+        """The form that opens a case from a recorded patrol; the case page follows."""
+        if self.session.store is None:
+            return None
+        panel = PatrolCasePanel(self.session.store, self.stack)
+        panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
+        self.stack.showPanel(panel)
+        return panel
+
+    def show_case(self, case_id: str) -> CasePanel:
         panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
         panel.stepped.connect(self._show_session)
         self.stack.showPanel(panel)

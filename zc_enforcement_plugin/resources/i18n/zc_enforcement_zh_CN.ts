@@ -1539,6 +1539,46 @@
       <translation>后时相</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>Open a case from a patrol finding</source>
+      <translation>从巡查发现立案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>Patrol</source>
+      <translation>巡查记录</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>the patrol's first staff member</source>
+      <translation>默认为巡查记录的第一名人员</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>Cultivated land occupied (GDMJ, m²)</source>
+      <translation>占用耕地 GDMJ</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>Of which basic farmland (YJJBNTMJ, m²)</source>
+      <translation>其中永久基本农田 YJJBNTMJ</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>No patrol in the ledger: record one first (Reports… › Record a patrol).</source>
+      <translation>台帐中还没有巡查记录：请先登记巡查（报表… › 登记巡查）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>{cultivated:.2f} mu cultivated, of which {basic:.2f} mu basic farmland</source>
+      <translation>耕地 {cultivated:.2f} 亩，其中永久基本农田 {basic:.2f} 亩</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>criminal scale: transfer to public security</source>
+      <translation>达到刑事移送标准，须移送公安</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Spot</source>
       <translation>图斑</translation>
@@ -1670,6 +1710,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Patrol cases…</source>
+      <translation>巡查案件…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Cases of acts found on patrol, not on a spot</source>
+      <translation>巡查中发现（非卫片图斑）的违法行为的案件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Drop photos, videos or recordings here to attach them</source>
       <translation>将照片、视频或录音拖到此处即可附加</translation>
     </message>
@@ -1702,6 +1752,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Case (C)</source>
       <translation>案件（C）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open a case from a patrol finding…</source>
+      <translation>从巡查发现立案…</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -1797,6 +1852,16 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Any suggestion</source>
       <translation>全部建议判定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open a ledger first</source>
+      <translation>请先打开台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No case from a patrol yet</source>
+      <translation>还没有巡查发现的案件</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />

@@ -1,0 +1,145 @@
+"""Cases from patrol findings (巡查发现): open one from a recorded patrol, and list them.
+
+A spot's case is opened from the spot (C in the dock); an act found on patrol has no spot, so
+its case starts from the patrol record, with the areas the office measured on site (they decide
+the criminal scale, DOMAIN.md §5).
+"""
+
+from __future__ import annotations
+
+from qgis.gui import QgsPanelWidget
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from ..core import cases, domain, ledger
+from ..core.patrols import PatrolRecord
+from ..i18n import tr
+
+# How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
+FINDINGS_SHOWN = 40
+
+
+def patrol_label(patrol: PatrolRecord) -> str:
+    """A patrol as the picker lists it: date, office, staff and the start of its findings."""
+    findings = " ".join(patrol.findings.split())
+    if len(findings) > FINDINGS_SHOWN:
+        findings = findings[:FINDINGS_SHOWN] + "…"
+    staff = "、".join(patrol.staff)
+    return f"{patrol.date.isoformat()} {patrol.office} {staff}  {findings}".rstrip()
+
+
+def patrol_cases(store: ledger.LedgerStore) -> list[ledger.CaseRecord]:
+    """The cases opened from patrols: open ones first, each group oldest first."""
+    found = store.cases(ledger.CaseFilter(origin=cases.ORIGIN_PATROL))
+    return sorted(found, key=lambda record: record.case.closed)
+
+
+def case_label(record: ledger.CaseRecord) -> str:
+    """A patrol case as the dock's menu lists it: id, stage and the patrol it came from."""
+    stage = record.case.stage.label_zh if record.case.stage else ""
+    return f"{record.case_id} {stage}（{record.patrol_id}）"
+
+
+class PatrolCasePanel(QgsPanelWidget):
+    """Pick a patrol and the areas found; `opened` carries the new case's id."""
+
+    opened = pyqtSignal(str)
+
+    def __init__(self, store: ledger.LedgerStore, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.setPanelTitle(tr("Open a case from a patrol finding"))
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        # The dock is narrow: long rows go under their label rather than widen the panel.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.patrol = QComboBox(self)
+        self.patrol.setObjectName("patrol")
+        # A patrol's label runs long (findings); the full text shows in the list and tooltip.
+        self.patrol.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.patrol.setMinimumContentsLength(16)
+        # Newest first: the patrol a case is opened from is usually today's or yesterday's.
+        for patrol in sorted(store.patrols(), key=lambda p: (p.date, p.id), reverse=True):
+            self.patrol.addItem(patrol_label(patrol), patrol.id)
+            self.patrol.setItemData(
+                self.patrol.count() - 1, patrol.findings, Qt.ItemDataRole.ToolTipRole
+            )
+        form.addRow(tr("Patrol"), self.patrol)
+        self.areas: dict[str, QDoubleSpinBox] = {}
+        for field, title in (
+            (domain.CULTIVATED_AREA, tr("Cultivated land occupied (GDMJ, m²)")),
+            (domain.BASIC_FARMLAND_AREA, tr("Of which basic farmland (YJJBNTMJ, m²)")),
+        ):
+            box = QDoubleSpinBox(self)
+            box.setObjectName(field)
+            box.setDecimals(2)
+            box.setRange(0.0, 1e9)
+            box.setSuffix(" m²")
+            box.valueChanged.connect(self._show_mu)
+            form.addRow(title, box)
+            self.areas[field] = box
+        self.mu = QLabel(self)
+        self.mu.setWordWrap(True)
+        form.addRow(self.mu)
+        self.person = QLineEdit(self)
+        self.person.setPlaceholderText(tr("the patrol's first staff member"))
+        form.addRow(tr("Person"), self.person)
+        layout.addLayout(form)
+        self.messages = QLabel(self)
+        self.messages.setObjectName("messages")
+        self.messages.setWordWrap(True)
+        self.messages.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.messages)
+        layout.addStretch(1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.open_case)
+        buttons.rejected.connect(self.acceptPanel)
+        layout.addWidget(buttons)
+        if self.patrol.count() == 0:
+            self.messages.setText(
+                tr("No patrol in the ledger: record one first (Reports… › Record a patrol).")
+            )
+        self._show_mu()
+
+    def _show_mu(self) -> None:
+        """The figures in 亩 as the reports print them, and whether they reach referral."""
+        cultivated = self.areas[domain.CULTIVATED_AREA].value()
+        basic = self.areas[domain.BASIC_FARMLAND_AREA].value()
+        text = tr("{cultivated:.2f} mu cultivated, of which {basic:.2f} mu basic farmland").format(
+            cultivated=cultivated / domain.SQM_PER_MU, basic=basic / domain.SQM_PER_MU
+        )
+        if cases.criminal_scale(cultivated, basic):
+            text += " — " + tr("criminal scale: transfer to public security")
+        self.mu.setText(text)
+
+    def open_case(self) -> str | None:
+        patrol_id = self.patrol.currentData()
+        if patrol_id is None:
+            return None
+        cultivated = self.areas[domain.CULTIVATED_AREA].value()
+        basic = self.areas[domain.BASIC_FARMLAND_AREA].value()
+        try:
+            case_id = self.store.open_case(
+                cases.ORIGIN_PATROL,
+                patrol_id=patrol_id,
+                person=self.person.text().strip() or None,
+                cultivated_sqm=cultivated,
+                basic_farmland_sqm=basic,
+            )
+        except (ledger.LedgerError, cases.ProcedureError, ValueError) as error:
+            self.messages.setText(str(error))
+            return None
+        self.opened.emit(case_id)
+        return case_id
