@@ -480,6 +480,31 @@ def test_penalty_within_the_statement_period_is_flagged_premature(cal):
     assert not got["penalty_decision"].premature and not got["penalty_decision"].waiting
 
 
+def test_a_partys_period_that_ran_out_is_not_overdue_but_over(cal):
+    """The statement period (5 working days after the notice of 04-30: 05-12) is the party's
+    time: once it has run out the office may decide, nothing is late, and the case is not an
+    overdue one for it (its own limit, the 90-day decision due 07-01, is still running)."""
+    steps = [
+        (S.DISCOVER, "2025-04-01"),
+        (S.VERIFY, "2025-04-01"),
+        (S.FILE, "2025-04-02"),
+        (S.INVESTIGATE, "2025-04-03"),
+        (S.NOTIFY, "2025-04-30"),
+    ]
+    case = Case.from_events(
+        [ev(stage, day, documents=[cs.DOC_BRIGADE_REPORT]) for stage, day in steps]
+    )
+    running = by_name(case.deadlines(calendar=cal, today=d("2025-05-12")))
+    assert running["statement_hearing_request"].open
+    assert not running["statement_hearing_request"].period_over
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-05-14")))
+    period = got["statement_hearing_request"]
+    assert period.period_over and period.status == dl.OK and not period.late
+    assert not period.open and not period.done
+    assert cs.overdue_cases([case], d("2025-05-14"), calendar=cal) == []
+    assert case.next_deadline(d("2025-05-14"), calendar=cal).name == "penalty_decision"
+
+
 def test_serious_case_report(cal):
     case = Case.from_events([ev(S.DISCOVER, "2025-09-30", basic_farmland_sqm=5 * MU)])
     got = by_name(case.deadlines(calendar=cal, today=d("2025-10-13")))

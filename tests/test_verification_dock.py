@@ -647,3 +647,39 @@ def test_the_patrol_case_form_says_when_there_is_no_patrol(dock, ledger_path):
     assert form.patrol.count() == 0 and form.messages.text()
     assert form.open_case() is None
     assert dock.session.store.cases() == []
+
+
+def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(qgis_iface):
+    """A party's period run out is grey and says the office may act, not red 已逾期; a decision
+    made within it is flagged on its line (the party may have waived it: not refused)."""
+    from dataclasses import replace
+
+    from zc_enforcement_plugin.core import cases
+    from zc_enforcement_plugin.core import deadlines as dl
+    from zc_enforcement_plugin.ui.case_panel import deadline_html
+
+    period = cases.Deadline(
+        "statement_hearing_request",
+        "陈述申辩、听证申请期",
+        dt.date(2025, 4, 30),
+        dt.date(2025, 5, 12),
+        dl.OK,
+        False,
+        waiting=True,
+        period_over=True,
+    )
+    line = deadline_html(period)
+    assert "期限已满" in line and "已逾期" not in line and "#616161" in line
+    early = cases.Deadline(
+        "statement_hearing_request",
+        "陈述申辩、听证申请期",
+        dt.date(2025, 4, 30),
+        dt.date(2025, 5, 12),
+        dl.OK,
+        True,
+        done_on=dt.date(2025, 5, 9),
+        waiting=True,
+        premature=True,
+    )
+    assert "期限届满前" in deadline_html(early)
+    assert "期限届满前" not in deadline_html(replace(early, premature=False))

@@ -301,7 +301,8 @@ class Deadline:
     Open: ``status`` (deadlines.OK / DUE_SOON / OVERDUE) is measured at ``today``. Done: it is
     measured at ``done_on``, so OVERDUE means met late (:attr:`late`). ``waiting`` deadlines are
     the party's periods (statement/hearing, demand): the office acts after them, so once done
-    their status is OK, and ``premature`` says the office acted before the period ran out (a
+    their status is OK, once run out they are ``period_over`` (OK, not open: the office may act
+    now), and ``premature`` says the office acted before the period ran out (a
     defect that can void a decision; the party may have waived the period, so it is flagged, not
     refused). ``due`` and ``status`` are None, and ``warning`` says why, when the calendar has no
     schedule for the year; ``warning`` also notes a due date guessed by a lenient calendar.
@@ -322,6 +323,9 @@ class Deadline:
     # report was still unmade: the report is owed no more, but one already overdue stays on
     # record as missed (status is measured on that day).
     lapsed_on: date | None = None
+    # A party's (waiting) period that has run out with the office's next step not yet taken:
+    # nothing is late, the office may now act (decide, or apply to the court).
+    period_over: bool = False
 
     @property
     def late(self) -> bool:
@@ -330,8 +334,8 @@ class Deadline:
 
     @property
     def open(self) -> bool:
-        """Still owed: neither done nor lapsed."""
-        return not self.done and self.lapsed_on is None
+        """Still owed or still running: not done, not lapsed, not a party's period over."""
+        return not self.done and self.lapsed_on is None and not self.period_over
 
 
 @dataclass(frozen=True)
@@ -759,6 +763,10 @@ class Case:
             # The party's period: acting after it is normal, acting within it is the defect.
             state = dl.OK
             premature = by.stage in spec.premature_if and by.date <= due
+        elif waiting and today > due:
+            # Run out: the party's time, not the office's, so nothing is overdue; the office's
+            # own limit (the 90-day decision) is a deadline of its own.
+            return replace(base, due=due, status=dl.OK, warning=warning, period_over=True)
         else:
             premature = False
             at = done_on or today

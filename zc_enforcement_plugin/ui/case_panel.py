@@ -39,6 +39,8 @@ def deadline_html(deadline: cases.Deadline) -> str:
         return f"<span style='color:#8a6d00'>{label}: {html.escape(deadline.warning or '')}</span>"
     if deadline.done:
         state = "已完成"
+    elif deadline.period_over:
+        state = "当事人期限已满，可进行下一步"
     elif deadline.lapsed_on is not None:
         # Owed no more, but missed while it was owed: the record keeps it.
         state = f"逾期未报（{deadline.lapsed_on.isoformat()} 更正面积后不再达到刑事移送标准）"
@@ -48,10 +50,16 @@ def deadline_html(deadline: cases.Deadline) -> str:
         )
     colour = (
         "#616161"
-        if deadline.done and not deadline.late
+        if (deadline.done and not deadline.late) or deadline.period_over
         else STATUS_COLOURS.get(deadline.status, "#000000")
     )
     warning = f" <small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
+    if deadline.premature:
+        # Allowed (the party may have waived the period) but a defect that can void the decision.
+        warning += (
+            " <small style='color:#b00020'>在当事人期限届满前已进行下一步，请核实当事人是否放弃"
+            "该期限 / acted within the party's period: check that the party waived it</small>"
+        )
     how = ""
     if deadline.document and deadline.open:
         # A report is a document, not a step: say which one discharges the deadline.
