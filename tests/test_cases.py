@@ -500,9 +500,55 @@ def test_a_partys_period_that_ran_out_is_not_overdue_but_over(cal):
     got = by_name(case.deadlines(calendar=cal, today=d("2025-05-14")))
     period = got["statement_hearing_request"]
     assert period.period_over and period.status == dl.OK and not period.late
-    assert not period.open and not period.done
+    assert period.open and not period.done  # the office may act now
     assert cs.overdue_cases([case], d("2025-05-14"), calendar=cal) == []
+    # the office's own limit comes first while it runs
     assert case.next_deadline(d("2025-05-14"), calendar=cal).name == "penalty_decision"
+
+
+def test_a_demand_period_run_out_stays_the_cases_next_thing(cal):
+    """After the demand (催告) the office's next step is the court: no deadline of its own
+    follows, so the run-out period is what the case shows next, not overdue and not gone."""
+    case = case_of(
+        (S.DISCOVER, "2025-04-01"),
+        (S.VERIFY, "2025-04-01"),
+        (S.FILE, "2025-04-02"),
+        (S.INVESTIGATE, "2025-04-03"),
+        (S.NOTIFY, "2025-04-07"),
+        (S.PENALISE, "2025-04-15"),
+        (S.DEMAND, "2025-11-03"),
+    )
+    following = case.next_deadline(d("2026-06-20"), calendar=cal)
+    assert following.name == "demand_to_comply" and following.period_over
+    assert cs.overdue_cases([case], d("2026-06-20"), calendar=cal) == []
+
+
+def test_a_criminal_case_transferred_within_the_demand_period_is_not_premature(cal):
+    """Transferring a case re-measured at the criminal scale is the referral the law demands,
+    not a court application made before the party's time ran out."""
+    steps = [
+        ev(S.DISCOVER, "2025-04-01"),
+        ev(S.VERIFY, "2025-04-01"),
+        ev(S.FILE, "2025-04-02"),
+        ev(S.INVESTIGATE, "2025-04-03"),
+        ev(S.NOTIFY, "2025-04-07"),
+        ev(S.PENALISE, "2025-04-15"),
+        ev(S.DEMAND, "2025-11-03"),
+    ]
+    small = Case.from_events([*steps, ev(S.TRANSFER, "2025-11-06")])
+    assert by_name(small.deadlines(calendar=cal, today=d("2025-11-20")))[
+        "demand_to_comply"
+    ].premature
+    criminal = Case.from_events(
+        [
+            *steps,
+            ev(S.DEMAND, "2025-11-05", basic_farmland_sqm=6 * MU),
+            ev(S.TRANSFER, "2025-11-06"),
+        ]
+    )
+    assert not by_name(criminal.deadlines(calendar=cal, today=d("2025-11-20")))[
+        "demand_to_comply"
+    ].premature
 
 
 def test_serious_case_report(cal):
@@ -576,6 +622,60 @@ def test_each_spell_at_the_criminal_scale_owes_its_own_report(cal):
         (d("2025-10-20"), None, True),
     ]
     assert cs.overdue_cases([case], d("2025-10-21"), calendar=cal) == [case]  # brigade report
+
+
+def test_a_close_that_ends_a_spell_is_no_serious_case_report(cal):
+    """Closed on 10-20 with figures below the scale, never reported: the report due 10-11
+    was missed, as if the correction had come first and the close after it."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-09-30", basic_farmland_sqm=5 * MU),
+            ev(S.VERIFY, "2025-09-30", evidence_ids=["E1"]),
+            ev(S.CLOSE, "2025-10-20", basic_farmland_sqm=1 * MU),
+        ]
+    )
+    missed = by_name(case.deadlines(calendar=cal, today=d("2025-10-21")))["serious_case_report"]
+    assert not missed.done and missed.lapsed_on == d("2025-10-20") and missed.late
+
+
+def test_a_serious_case_report_made_after_the_correction_is_recorded_as_made_late(cal):
+    report = ev(S.VERIFY, "2025-10-15", documents=[cs.DOC_SERIOUS_CASE_REPORT])
+    case = serious_then_corrected("2025-10-13").apply(report)
+    made = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))["serious_case_report"]
+    assert made.done and made.done_on == d("2025-10-15") and made.late
+    assert made.lapsed_on is None
+
+
+def test_one_report_serves_one_spell_even_on_one_day(cal):
+    """Reported, corrected below the scale, corrected back above, all on 10-13: the report was
+    made for the first spell; the second owes its own."""
+    case = serious_then_corrected(
+        "2025-10-13", ev(S.VERIFY, "2025-10-13", documents=[cs.DOC_SERIOUS_CASE_REPORT])
+    ).apply(ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=6 * MU))
+    reports = [
+        x
+        for x in case.deadlines(calendar=cal, today=d("2025-10-14"))
+        if x.name == "serious_case_report"
+    ]
+    assert [(x.done, x.open) for x in reports] == [(True, False), (False, True)]
+
+
+def test_a_past_spell_in_a_year_without_a_schedule_keeps_its_report_with_a_warning():
+    """The strict calendar cannot date a 2027 report: the spell's report is kept, undated and
+    saying why, rather than dropped without a word."""
+    strict = WorkCalendar(local_file=None)
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2027-03-01", basic_farmland_sqm=5 * MU),
+            ev(S.VERIFY, "2027-06-01", basic_farmland_sqm=1 * MU),
+        ]
+    )
+    (report,) = [
+        x
+        for x in case.deadlines(calendar=strict, today=d("2027-06-02"))
+        if x.name == "serious_case_report"
+    ]
+    assert report.due is None and report.warning and report.lapsed_on == d("2027-06-01")
 
 
 def test_report_made_before_the_case_became_serious_does_not_count(cal):

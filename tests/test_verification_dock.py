@@ -649,6 +649,50 @@ def test_the_patrol_case_form_says_when_there_is_no_patrol(dock, ledger_path):
     assert dock.session.store.cases() == []
 
 
+def test_the_patrol_case_form_keeps_unmeasured_apart_from_zero_and_refuses_a_larger_part(
+    dock, ledger_path
+):
+    """Figures on a case's first event are kept for good: an area left empty is recorded as
+    not measured (None), not as 0; basic farmland asked "of which" cannot exceed the
+    cultivated land."""
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+    dock.open_ledger(str(ledger_path))
+    store = dock.session.store
+    office = sorted(store.known_offices())[0]
+    store.add_patrol(PatrolRecord("XC-1", office, dt.date(2025, 3, 3), ["赵六"], findings="挖塘"))
+    form = dock.open_patrol_case_form()
+    assert form.area(domain.CULTIVATED_AREA) is None and form.mu.text() == ""
+    form.areas[domain.CULTIVATED_AREA].setValue(0.0)
+    form.areas[domain.BASIC_FARMLAND_AREA].setValue(4000.0)
+    assert form.open_case() is None and form.messages.text()
+    assert store.cases() == []
+    form.areas[domain.CULTIVATED_AREA].setValue(form.areas[domain.CULTIVATED_AREA].minimum())
+    form.areas[domain.BASIC_FARMLAND_AREA].setValue(
+        form.areas[domain.BASIC_FARMLAND_AREA].minimum()
+    )
+    case_id = form.open_case()
+    (event,) = store.case(case_id).events
+    assert event.cultivated_sqm is None and event.basic_farmland_sqm is None
+
+
+def test_ledger_wide_actions_stay_available_when_the_filter_lists_no_spot(dock, ledger_path):
+    """Reports, export, evidence check and patrol cases work on the ledger, not on the listed
+    spots: a filter that matches nothing must not lock them away (the spot buttons, yes)."""
+    dock.open_ledger(str(ledger_path))
+    box = dock.filter_boxes["status"]
+    box.setCurrentIndex(box.findData("overdue"))  # no case yet: nothing is overdue
+    assert dock.session.queue == []
+    for button in (
+        dock.reports_button,
+        dock.export_button,
+        dock.check_button,
+        dock.patrol_cases_button,
+    ):
+        assert button.isEnabled(), button.objectName()
+    assert not dock.case_button.isEnabled()
+
+
 def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(qgis_iface):
     """A party's period run out is grey and says the office may act, not red 已逾期; a decision
     made within it is flagged on its line (the party may have waived it: not refused)."""

@@ -301,7 +301,7 @@ class Deadline:
     Open: ``status`` (deadlines.OK / DUE_SOON / OVERDUE) is measured at ``today``. Done: it is
     measured at ``done_on``, so OVERDUE means met late (:attr:`late`). ``waiting`` deadlines are
     the party's periods (statement/hearing, demand): the office acts after them, so once done
-    their status is OK, once run out they are ``period_over`` (OK, not open: the office may act
+    their status is OK, once run out they are ``period_over`` (OK and open: the office may act
     now), and ``premature`` says the office acted before the period ran out (a
     defect that can void a decision; the party may have waived the period, so it is flagged, not
     refused). ``due`` and ``status`` are None, and ``warning`` says why, when the calendar has no
@@ -324,7 +324,7 @@ class Deadline:
     # record as missed (status is measured on that day).
     lapsed_on: date | None = None
     # A party's (waiting) period that has run out with the office's next step not yet taken:
-    # nothing is late, the office may now act (decide, or apply to the court).
+    # nothing is late, the office may now act (decide, or apply to the court). Still open.
     period_over: bool = False
 
     @property
@@ -334,8 +334,8 @@ class Deadline:
 
     @property
     def open(self) -> bool:
-        """Still owed or still running: not done, not lapsed, not a party's period over."""
-        return not self.done and self.lapsed_on is None and not self.period_over
+        """Still to be met or acted on: not done, and not lapsed."""
+        return not self.done and self.lapsed_on is None
 
 
 @dataclass(frozen=True)
@@ -436,10 +436,10 @@ class Case:
     events: tuple[CaseEvent, ...]
     cultivated_sqm: float = 0.0
     basic_farmland_sqm: float = 0.0
-    # First event date from which the case has been at the criminal scale without interruption.
-    criminal_since: date | None = None
-    # Earlier spells at the criminal scale that a correction ended: (first day, day it ended).
-    past_criminal_spells: tuple[tuple[date, date], ...] = ()
+    # Spells at the criminal scale, as indices into events: (the event that brought the case to
+    # it, the event that took it below, None while it lasts). Indices, not dates: several
+    # events of one day are still in order.
+    criminal_spells: tuple[tuple[int, int | None], ...] = ()
 
     @classmethod
     def from_events(cls, events: Iterable[CaseEvent]) -> Case:
@@ -540,17 +540,31 @@ class Case:
     def _with(self, event: CaseEvent) -> Case:
         cult, bf = self._figures(event)
         criminal = criminal_scale(cult, bf)
-        since = (self.criminal_since or event.date) if criminal else None
-        spells = self.past_criminal_spells
-        if self.criminal_since is not None and not criminal:
-            spells = (*spells, (self.criminal_since, event.date))
+        index, spells = len(self.events), self.criminal_spells
+        lasting = bool(spells) and spells[-1][1] is None
+        if criminal and not lasting:
+            spells = (*spells, (index, None))
+        elif lasting and not criminal:
+            spells = (*spells[:-1], (spells[-1][0], index))
         return replace(
             self,
             events=(*self.events, event),
             cultivated_sqm=cult,
             basic_farmland_sqm=bf,
-            criminal_since=since,
-            past_criminal_spells=spells,
+            criminal_spells=spells,
+        )
+
+    @property
+    def criminal_since(self) -> date | None:
+        """The day the case came to the criminal scale it is still at; None below it."""
+        if self.criminal_spells and self.criminal_spells[-1][1] is None:
+            return self.events[self.criminal_spells[-1][0]].date
+        return None
+
+    def _criminal_at(self, index: int) -> bool:
+        """Whether the case was at the criminal scale once events[index] was applied."""
+        return any(
+            start <= index and (end is None or index < end) for start, end in self.criminal_spells
         )
 
     def is_report_only(self, event: CaseEvent) -> bool:
@@ -660,18 +674,26 @@ class Case:
         )
 
     # -- deadlines --
-    def _done_by(self, spec: _DeadlineSpec, start: date) -> CaseEvent | None:
-        """The first event from ``start`` on that discharges ``spec``, None while open.
-
-        An event before the period started (a report made before the case became serious)
+    def _done_by(
+        self,
+        spec: _DeadlineSpec,
+        start: date,
+        first: int = 0,
+        last: int | None = None,
+        done_by: frozenset[Stage] | None = None,
+    ) -> int | None:
+        """The index of the first event from ``start`` on (and within events[first:last]) that
+        discharges ``spec`` (its ``done_by`` stages, unless given, or its document); None while
+        open. An event before the period started (a report made before the case became serious)
         does not discharge it.
         """
-        for e in self.events:
+        stages = spec.done_by if done_by is None else done_by
+        for index in range(first, len(self.events) if last is None else last):
+            e = self.events[index]
             if e.date >= start and (
-                e.stage in spec.done_by
-                or (spec.document is not None and spec.document in e.documents)
+                e.stage in stages or (spec.document is not None and spec.document in e.documents)
             ):
-                return e
+                return index
         return None
 
     def deadlines(
@@ -691,46 +713,69 @@ class Case:
         today = today or date.today()
         result = []
         for spec in DEADLINE_SPECS:
+            if spec.starts_at is None and spec.started_by is None:
+                result.extend(self._serious_reports(spec, rules, cal, today, warn_days))
+                continue
             if spec.started_by is not None:
                 start = next((e.date for e in self.events if spec.started_by in e.documents), None)
-            elif spec.starts_at is None:
-                start = self.criminal_since
             else:
                 start = self.date_of(spec.starts_at)
-            if spec.starts_at is None and spec.started_by is None:
-                result.extend(self._past_serious(spec, rules, cal, warn_days))
             if start is None:
                 continue
-            result.append(self._deadline(spec, start, rules, cal, today, warn_days))
+            by = self._done_by(spec, start)
+            result.append(self._deadline(spec, start, by, rules, cal, today, warn_days))
         return result
 
-    def _past_serious(
-        self, spec: _DeadlineSpec, rules: dl.DeadlineRules, cal: WorkCalendar, warn_days: int
+    def _serious_reports(
+        self,
+        spec: _DeadlineSpec,
+        rules: dl.DeadlineRules,
+        cal: WorkCalendar,
+        today: date,
+        warn_days: int,
     ) -> list[Deadline]:
-        """The serious-case reports of spells a correction ended, as the record keeps them: one
-        made in the spell (on time or late), or one missed, its due day passed in the spell.
-        A spell corrected away by its due day owed nothing and leaves no deadline."""
+        """One serious-case report per spell at the criminal scale. A report (or a transfer)
+        counts for the spell it follows, up to the next spell's start, so one report never
+        serves two spells. A spell that a correction ended keeps its report on record: made
+        (on time or late), or missed when its due day passed within the spell (lapsed: owed no
+        more). A spell corrected away by its due day owed nothing and leaves no deadline.
+
+        The spell ends on the day its correction was recorded in the case, which is the later
+        of the verification and the case's last step (events are in date order)."""
         kept = []
-        for start, ended in self.past_criminal_spells:
-            deadline = self._deadline(spec, start, rules, cal, ended, warn_days)
-            if deadline.done and deadline.done_on <= ended:
+        spells = self.criminal_spells
+        for number, (first, end) in enumerate(spells):
+            start = self.events[first].date
+            until = spells[number + 1][0] if number + 1 < len(spells) else None
+            if end is None:  # the spell the case is in: closing ends this one too
+                by = self._done_by(spec, start, first, until)
+                kept.append(self._deadline(spec, start, by, rules, cal, today, warn_days))
+                continue
+            # A past spell: the close that ended it was no report.
+            by = self._done_by(spec, start, first, until, spec.done_by - _CLOSE)
+            ended = self.events[end].date
+            deadline = self._deadline(spec, start, by, rules, cal, ended, warn_days)
+            if deadline.done:
                 kept.append(deadline)
-            elif deadline.due is not None and deadline.due < ended:
-                kept.append(
-                    replace(deadline, done=False, done_on=None, status=dl.OVERDUE, lapsed_on=ended)
-                )
+            elif deadline.due is None or deadline.due < ended:
+                # Missed, or unknown for want of a holiday schedule: kept, with its warning.
+                status = dl.OVERDUE if deadline.due is not None else None
+                kept.append(replace(deadline, status=status, lapsed_on=ended))
         return kept
 
     def _deadline(
         self,
         spec: _DeadlineSpec,
         start: date,
+        by_index: int | None,
         rules: dl.DeadlineRules,
         cal: WorkCalendar,
         today: date,
         warn_days: int,
     ) -> Deadline:
-        by = self._done_by(spec, start)
+        """``spec``'s deadline from ``start``, discharged by events[by_index] (None: not yet),
+        its state measured at ``today`` while open."""
+        by = None if by_index is None else self.events[by_index]
         done_on = by.date if by else None
         waiting = bool(spec.premature_if)
         base = Deadline(
@@ -760,12 +805,17 @@ class Case:
                 f"(Monday-Friday less the fixed-date holidays)"
             )
         if by is not None and waiting:
-            # The party's period: acting after it is normal, acting within it is the defect.
+            # The party's period: acting after it is normal, acting within it is the defect;
+            # but a criminal case is transferred to the police whatever the party's time.
             state = dl.OK
-            premature = by.stage in spec.premature_if and by.date <= due
+            premature = (
+                by.stage in spec.premature_if
+                and by.date <= due
+                and not (by.stage is Stage.TRANSFER and self._criminal_at(by_index))
+            )
         elif waiting and today > due:
-            # Run out: the party's time, not the office's, so nothing is overdue; the office's
-            # own limit (the 90-day decision) is a deadline of its own.
+            # Run out: the party's time, not the office's, so nothing is overdue; the office
+            # may act now (decide, or apply to the court), and the case shows it as next.
             return replace(base, due=due, status=dl.OK, warning=warning, period_over=True)
         else:
             premature = False
@@ -784,12 +834,14 @@ class Case:
         calendar: WorkCalendar | None = None,
     ) -> Deadline | None:
         """The open deadline falling first (overdue ones included); None when nothing is open.
+        A party's period that has run out comes after every running deadline: it is shown
+        (the office may act) only when nothing else falls due.
 
         Deadlines without a due date (unknown calendar year) are skipped here; they stay in
         :meth:`deadlines` with their warning.
         """
         open_ = [d for d in self.deadlines(rules, calendar, today) if d.open and d.due is not None]
-        return min(open_, key=lambda d: d.due, default=None)
+        return min(open_, key=lambda d: (d.period_over, d.due), default=None)
 
 
 def overdue_cases(

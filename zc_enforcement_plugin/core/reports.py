@@ -866,7 +866,9 @@ def weekly_dispatch(
         row = rows.setdefault(office, DispatchRow(office))
         row.cases_by_stage[case.stage.value] = row.cases_by_stage.get(case.stage.value, 0) + 1
         for deadline in _case_deadlines(context, case):
-            if not deadline.open or deadline.due is None:
+            # A party's period run out is nobody's lateness: the office's next step is due by
+            # a deadline of its own, if the law sets one.
+            if not deadline.open or deadline.due is None or deadline.period_over:
                 continue
             item = DeadlineItem(
                 case.case_id,

@@ -25,6 +25,7 @@ from ..i18n import tr
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
 FINDINGS_SHOWN = 40
+NOT_MEASURED = -0.01  # an area box's value below 0: left empty
 
 
 def patrol_label(patrol: PatrolRecord) -> str:
@@ -83,7 +84,11 @@ class PatrolCasePanel(QgsPanelWidget):
             box = QDoubleSpinBox(self)
             box.setObjectName(field)
             box.setDecimals(2)
-            box.setRange(0.0, 1e9)
+            # One step below zero reads "not measured": a figure recorded on the case's first
+            # event is kept for good, and 0 would say the act took no such land.
+            box.setRange(NOT_MEASURED, 1e9)
+            box.setSpecialValueText(tr("not measured"))
+            box.setValue(NOT_MEASURED)
             box.setSuffix(" m²")
             box.valueChanged.connect(self._show_mu)
             form.addRow(title, box)
@@ -113,14 +118,23 @@ class PatrolCasePanel(QgsPanelWidget):
             )
         self._show_mu()
 
+    def area(self, field: str) -> float | None:
+        """The area typed for ``field`` in m², None when not measured."""
+        value = self.areas[field].value()
+        return None if value < 0 else value
+
     def _show_mu(self) -> None:
         """The figures in 亩 as the reports print them, and whether they reach referral."""
-        cultivated = self.areas[domain.CULTIVATED_AREA].value()
-        basic = self.areas[domain.BASIC_FARMLAND_AREA].value()
+        cultivated = self.area(domain.CULTIVATED_AREA)
+        basic = self.area(domain.BASIC_FARMLAND_AREA)
+        if cultivated is None and basic is None:
+            self.mu.clear()
+            return
         text = tr("{cultivated:.2f} mu cultivated, of which {basic:.2f} mu basic farmland").format(
-            cultivated=cultivated / domain.SQM_PER_MU, basic=basic / domain.SQM_PER_MU
+            cultivated=(cultivated or 0.0) / domain.SQM_PER_MU,
+            basic=(basic or 0.0) / domain.SQM_PER_MU,
         )
-        if cases.criminal_scale(cultivated, basic):
+        if cases.criminal_scale(cultivated or 0.0, basic or 0.0):
             text += " — " + tr("criminal scale: transfer to public security")
         self.mu.setText(text)
 
@@ -128,8 +142,14 @@ class PatrolCasePanel(QgsPanelWidget):
         patrol_id = self.patrol.currentData()
         if patrol_id is None:
             return None
-        cultivated = self.areas[domain.CULTIVATED_AREA].value()
-        basic = self.areas[domain.BASIC_FARMLAND_AREA].value()
+        cultivated = self.area(domain.CULTIVATED_AREA)
+        basic = self.area(domain.BASIC_FARMLAND_AREA)
+        if cultivated is not None and basic is not None and basic > cultivated:
+            # Asked as "of which": more than the whole is a typo, and it would be kept.
+            self.messages.setText(
+                tr("The basic farmland is part of the cultivated land: it cannot be larger.")
+            )
+            return None
         try:
             case_id = self.store.open_case(
                 cases.ORIGIN_PATROL,

@@ -378,10 +378,16 @@ class VerificationDock(QgsDockWidget):
         self.queue_model.set_rows(self.session.queue)
         self.queue_view.resizeColumnsToContents()
         enabled = self.session.is_open
-        for widget in [
+        # What works on the whole ledger needs a ledger, not a spot in the current list: an
+        # empty filter result, or a ledger of patrols alone, must not lock the reports away.
+        for widget in (
             self.export_button,
             self.check_button,
             self.reports_button,
+            self.patrol_cases_button,
+        ):
+            widget.setEnabled(enabled)
+        for widget in [
             self.previous_button,
             self.next_button,
             self.unverified_button,
@@ -527,7 +533,11 @@ class VerificationDock(QgsDockWidget):
             return
         menu.addAction(tr("Open a case from a patrol finding…"), self.open_patrol_case_form)
         menu.addSeparator()
-        found = patrol_cases(store)
+        try:
+            found = patrol_cases(store)
+        except ledger.LedgerError as error:  # a shared ledger's connection lost, say
+            menu.addAction(str(error)).setEnabled(False)
+            return
         if not found:
             menu.addAction(tr("No case from a patrol yet")).setEnabled(False)
         for record in found:
@@ -539,13 +549,21 @@ class VerificationDock(QgsDockWidget):
         """The form that opens a case from a recorded patrol; the case page follows."""
         if self.session.store is None:
             return None
-        panel = PatrolCasePanel(self.session.store, self.stack)
+        try:
+            panel = PatrolCasePanel(self.session.store, self.stack)
+        except ledger.LedgerError as error:
+            self._warn(str(error))
+            return None
         panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
         self.stack.showPanel(panel)
         return panel
 
-    def show_case(self, case_id: str) -> CasePanel:
-        panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
+    def show_case(self, case_id: str) -> CasePanel | None:
+        try:
+            panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
+        except ledger.LedgerError as error:
+            self._warn(str(error))
+            return None
         panel.stepped.connect(self._show_session)
         self.stack.showPanel(panel)
         return panel

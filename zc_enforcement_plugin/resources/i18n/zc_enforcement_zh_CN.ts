@@ -1565,6 +1565,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>not measured</source>
+      <translation>未测量</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
       <source>No patrol in the ledger: record one first (Reports… › Record a patrol).</source>
       <translation>台帐中还没有巡查记录：请先登记巡查（报表… › 登记巡查）。</translation>
     </message>
@@ -1577,6 +1582,11 @@
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
       <source>criminal scale: transfer to public security</source>
       <translation>达到刑事移送标准，须移送公安</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>The basic farmland is part of the cultivated land: it cannot be larger.</source>
+      <translation>永久基本农田是所占耕地的一部分，不能大于耕地面积。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
