@@ -727,3 +727,276 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
     )
     assert "期限届满前" in deadline_html(early)
     assert "期限届满前" not in deadline_html(replace(early, premature=False))
+
+
+@pytest.mark.parametrize("how", ["click", "key"])
+def test_the_verdict_form_opens_from_its_button_and_its_key_and_stays(dock, ledger_path, how):
+    """The technician's main action, as done in QGIS: a click passes `checked` to the slot,
+    and a panel only Python holds is destroyed once the slot returns."""
+    import gc
+
+    from zc_enforcement_plugin.ui.verdict_panel import VerdictPanel
+
+    dock.open_ledger(str(ledger_path))
+    if how == "click":
+        QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
+    else:
+        dock.home.setFocus()
+        QTest.keyClick(dock.home, Qt.Key.Key_2)
+    gc.collect()
+    from qgis.PyQt.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    panel = dock.stack.currentPanel()
+    assert isinstance(panel, VerdictPanel)
+    assert panel.category.currentData() == ls.VERDICT_ILLEGAL
+
+
+# --- daily use: what a technician does many times a day, and what goes wrong on the way -------
+
+
+def test_typing_a_ledger_path_creates_nothing_until_the_user_says_so(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """Each keystroke used to open (and so create) a ledger at every prefix of the path."""
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    dock.open_ledger(str(ledger_path))
+    folder = tmp_path / "typed"
+    folder.mkdir()
+    edit = dock.ledger_file.lineEdit()
+    edit.clear()
+    edit.setFocus()
+    QApplication.processEvents()
+    target = folder / "new_ledger.gpkg"
+    answers = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: answers.pop(0) if answers else QMessageBox.No
+    )
+    dock.ledger_file.blockSignals(False)
+    QTest.keyClicks(edit, str(target))
+    assert list(folder.iterdir()) == []
+    assert dock.session.path == ledger_path
+    answers.append(QMessageBox.No)
+    QTest.keyClick(edit, Qt.Key.Key_Return)  # typing ends: asked, and declined
+    assert list(folder.iterdir()) == [] and dock.session.path == ledger_path
+    assert dock.choose_ledger(str(target)) is False  # declined again (no answer given)
+    answers.append(QMessageBox.Yes)
+    assert dock.choose_ledger(str(target))
+    assert target.exists() and dock.session.path == target
+
+
+def test_a_locked_ledger_refuses_the_save_with_a_message_and_keeps_the_form(
+    dock, ledger_path, monkeypatch
+):
+    """Another session holding the write lock: after a short wait the form says so, keeps
+    what was typed, and nothing is stored (no sqlite error dialog)."""
+    import sqlite3
+
+    monkeypatch.setattr(ledger, "WRITE_LOCK_WAIT_SECONDS", 0.1)
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    other = sqlite3.connect(str(ledger_path), isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        panel.accept()
+        assert "ledger.gpkg" in panel.messages.text() and "retry" in panel.messages.text()
+        assert panel.verifier.text() == "李工"
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert dock.session.store.current_verdict(spot_id) is None
+    panel.accept()  # the lock gone, the same form saves
+    assert dock.session.store.current_verdict(spot_id).verifier == "李工"
+
+
+def test_a_verdict_form_never_saves_into_a_ledger_opened_after_it(dock, ledger_path, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy" / "ledger.gpkg"
+    copy.parent.mkdir()
+    shutil.copy(ledger_path, copy)
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    assert dock.open_ledger(str(copy))
+    assert dock.stack.currentPanel() is not panel  # the old ledger's form is closed
+    panel.accept()  # a reference kept elsewhere: refused, not saved here
+    assert panel.messages.text()
+    for path in (ledger_path, copy):
+        with ledger.GeoPackageLedger(path) as store:
+            assert all(store.current_verdict(s.id) is None for s in store.spots())
+
+
+def test_the_verdict_form_starts_from_the_whole_current_verdict(dock, ledger_path):
+    """Saved again to change a remark, the new record repeats the rest: basis, approval,
+    use, party, stop order and the day verified, not screening's or today's values."""
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    first = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    first.kind.setCurrentIndex(first.kind.count() - 1)
+    kind = first.kind.currentData()
+    first.approval_number.setText("淄政地字〔2024〕7号")
+    first.actual_use.setText("厂房")
+    first.party.setText("某公司")
+    first.stop_order.setChecked(True)
+    first.note.setPlainText("旧备注")
+    first.verifier.setText("李工")
+    from qgis.PyQt.QtCore import QDate
+
+    first.verified_on.setDate(QDate(2025, 3, 4))
+    first.accept()
+    assert dock.session.store.current_verdict(spot_id).kind == kind
+
+    again = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    assert (again.kind.currentData(), again.approval_number.text()) == (kind, "淄政地字〔2024〕7号")
+    assert (again.actual_use.text(), again.party.text()) == ("厂房", "某公司")
+    assert again.stop_order.isChecked() and again.note.toPlainText() == "旧备注"
+    again.note.setPlainText("新备注")
+    again.accept()
+    stored = dock.session.store.current_verdict(spot_id)
+    assert (stored.kind, stored.approval_number, stored.note) == (
+        kind,
+        "淄政地字〔2024〕7号",
+        "新备注",
+    )
+    assert str(stored.verified_on)[:10] == "2025-03-04"
+    assert stored.details[ls.DETAIL_PARTY] == "某公司"
+
+
+def test_a_case_step_dated_in_the_future_is_refused(tmp_path):
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        x, y = 39_580_000.0, 4_050_000.0
+        store.import_batch("b", [ledger.SpotRecord({"JCBH": "F1"}, box(x, y, x + 20, y + 20))])
+        spot_id = store.spots()[0].id
+        store.record_verdict(
+            spot_id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", dt.date(2025, 3, 3))
+        )
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        ahead = dt.date.today() + dt.timedelta(days=1)
+        with pytest.raises(ledger.CaseError, match="future"):
+            store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, ahead, "李工"))
+        assert len(store.case(case_id).events) == 1
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date.today(), "李工"))
+
+
+def test_a_spot_with_unreadable_figures_is_shown_as_delivered(dock, tmp_path):
+    """GDMJ "" and TBMJ "2,500.00" as a delivery had them: the spot is shown (its own number,
+    the texts as they are), never the previous spot's details under the new one's number."""
+    from shapely.geometry import box
+
+    path = tmp_path / "ledger.gpkg"
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord({"JCBH": "A1", "TBMJ": 400.0}, box(x, y, x + 20, y + 20)),
+                ledger.SpotRecord(
+                    {"JCBH": "A2", "TBMJ": "2,500.00", "GDMJ": ""}, box(x, y, x + 50, y + 50)
+                ),
+            ],
+        )
+    dock.open_ledger(str(path))
+    assert "A1" in dock.details.toPlainText()
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    text = dock.details.toPlainText()
+    assert "A2" in text and "A1" not in text and "2,500.00" in text
+
+
+def test_filters_follow_the_ledger_they_are_shown_for(dock, ledger_path, tmp_path):
+    """A batch filter of one ledger, on another whose batches are named otherwise, must not
+    stay applied under a box that reads "all batches"."""
+    from shapely.geometry import box as square
+
+    dock.open_ledger(str(ledger_path))
+    batch = dock.filter_boxes["batch"]
+    batch.setCurrentIndex(1)
+    assert dock.session.filter.batch
+    other = tmp_path / "other.gpkg"
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(other) as store:
+        store.import_batch(
+            "另一批", [ledger.SpotRecord({"JCBH": "B1"}, square(x, y, x + 9, y + 9))]
+        )
+    dock.open_ledger(str(other))
+    assert batch.currentData() == "" and dock.session.filter.batch in ("", None)
+    assert [s.number for s in dock.session.queue] == ["B1"]
+
+
+def test_judging_in_the_unverified_list_moves_on_to_the_next_spot(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    row = 5
+    dock.session.position = row
+    following = dock.session.queue[row + 1].id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.accept()
+    assert dock.session.position == row and dock.session.current_id == following
+
+
+def test_a_photo_with_damaged_exif_is_attached_without_its_metadata(dock, ledger_path, tmp_path):
+    """An EXIF pointer of the wrong type (text where an offset belongs) raised a TypeError and
+    lost the whole drop; the photo is evidence all the same, and the others in the drop too."""
+    import struct
+
+    from zc_enforcement_plugin.core import evidence
+
+    # TIFF, little-endian: one IFD entry, the EXIF pointer tag (0x8769) typed ASCII "abc".
+    tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1)
+    tiff += struct.pack("<HHI", 0x8769, 2, 4) + b"abc\x00" + struct.pack("<I", 0)
+    segment = b"Exif\x00\x00" + tiff
+    damaged = tmp_path / "damaged.jpg"
+    damaged.write_bytes(
+        b"\xff\xd8\xff\xe1" + struct.pack(">H", len(segment) + 2) + segment + b"\xff\xd9"
+    )
+    assert evidence.read_jpeg_exif(damaged) == evidence.ExifInfo()
+    good = tmp_path / "good.jpg"
+    good.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100 + b"\xff\xd9")
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(damaged), str(good)]) == []
+    assert len(dock.session.store.evidence(dock.session.current_id)) == 2
+
+
+def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 100 + b"\xff\xd9")
+
+    def refuse(*_args):
+        raise ledger.LedgerError("台帐只读 / read-only")
+
+    monkeypatch.setattr(dock.session.store, "add_evidence", refuse)
+    assert dock.attach_files([str(photo)])
+    folder = dock.session.store.evidence_dir
+    assert not [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_a_project_whose_ledger_fails_to_open_leaves_nothing_of_the_old_one(
+    dock, ledger_path, tmp_path
+):
+    import shutil
+
+    dock.open_ledger(str(ledger_path))
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(ledger_path, other / "ledger.gpkg")
+    (other / "holidays.json").write_text("{broken")
+    project = QgsProject.instance()
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    project.writeEntry(PROJECT_SCOPE, "ledger", str(other / "ledger.gpkg"))
+    dock.restore_state()
+    assert not dock.session.is_open
+    assert dock.queue_model.rowCount() == 0
+    assert not dock.verdict_buttons[0].isEnabled() and not dock.reports_button.isEnabled()

@@ -47,6 +47,11 @@ def store_evidence_file(
     return store_evidence_in(evidence_dir_for(ledger_path), spot_number, source_file, kind)
 
 
+def spot_folder(root: str | os.PathLike, spot_number: str) -> Path:
+    """The folder under the evidence root that holds one spot's files."""
+    return Path(root) / _safe_name(spot_number)
+
+
 def store_evidence_in(
     root: str | os.PathLike,
     spot_number: str,
@@ -65,7 +70,7 @@ def store_evidence_in(
     if not source.is_file():
         raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
     root = Path(root)
-    folder = root / _safe_name(spot_number)
+    folder = spot_folder(root, spot_number)
     folder.mkdir(parents=True, exist_ok=True)
     digest = file_sha256(source)
     base = _safe_name(source.name)
@@ -199,7 +204,7 @@ def parse_jpeg_exif(data: bytes) -> ExifInfo:
         if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
             try:
                 return _parse_tiff(segment[6:])
-            except (struct.error, IndexError, ValueError, ZeroDivisionError):
+            except (struct.error, IndexError, ValueError, ZeroDivisionError, TypeError, KeyError):
                 return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
         position += 2 + length
     return ExifInfo()

@@ -234,10 +234,15 @@ def _st_bound(index: int) -> Callable[[bytes | None], float | None]:
     return bound
 
 
+WRITE_LOCK_WAIT_SECONDS = 5.0
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: the module never opens transactions behind our back, so every
     # BEGIN IMMEDIATE ... COMMIT below is exactly one transaction.
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=30.0)
+    # A save waits this long for another session's write lock, then is refused with a message:
+    # QGIS stays frozen while it waits, and saves take milliseconds.
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=WRITE_LOCK_WAIT_SECONDS)
     conn.execute("PRAGMA foreign_keys = ON")
     # When QGIS or GDAL adds a spatial index to the spots, its triggers call these functions,
     # which only GDAL defines: without them every later import would fail.
@@ -910,6 +915,13 @@ class SqlLedger:
         inside the same write transaction (under a lock of the case), so two sessions cannot both
         append a step that is only valid without the other's.
         """
+        if event.date > dt.date.today():
+            # A step dated ahead would stand before every real one: later steps could no
+            # longer be recorded, as events cannot go back in time.
+            raise CaseError(
+                f"“{event.stage.label_zh}”的日期 {event.date} 晚于今天 / the {event.stage.value} "
+                f"date {event.date} is in the future"
+            )
         with self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
@@ -1218,17 +1230,46 @@ class GeoPackageLedger(SqlLedger):
     def _outer_transaction(self) -> Iterator[None]:
         conn = self._conn
         # IMMEDIATE takes the write lock now, so two QGIS sessions cannot interleave a save.
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._refused(exc) from exc
         self._depth = 1
         try:
             yield
             conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            # The file locked by another session past the wait, read-only, or gone: a
+            # LedgerError naming it, which every form shows; nothing of the save is kept.
+            self._roll_back_quietly()
+            raise self._refused(exc) from exc
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            self._roll_back_quietly()
             raise
         finally:
             self._depth = 0
+
+    def _roll_back_quietly(self) -> None:
+        """ROLLBACK after a failure; one that itself fails must not hide the first error."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def _refused(self, exc: sqlite3.Error) -> LedgerError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            why_zh, why_en = (
+                "文件正被其他会话写入，请稍后重试",
+                "another session is writing to it: retry",
+            )
+        elif "readonly" in text or "read-only" in text:
+            why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
+        else:
+            why_zh, why_en = "无法读写", "it cannot be read or written"
+        return LedgerError(
+            f"台帐 {self.path} {why_zh}，未保存（{text}） / ledger {self.path}: {why_en}; "
+            f"nothing was saved ({text})"
+        )
 
     def close(self) -> None:
         self._conn.close()
@@ -1246,7 +1287,10 @@ class GeoPackageLedger(SqlLedger):
 
     # --- the dialect ----------------------------------------------------------------------------
     def _run(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
-        return self._conn.execute(sql, params)
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:  # locked past the wait, read-only, gone
+            raise self._refused(exc) from exc
 
     def _insert(self, table: str, columns: Sequence[str], values: Sequence, key: str) -> int:
         return int(

@@ -89,6 +89,7 @@ class CasePanel(QgsPanelWidget):
         self.stage.setObjectName("stage")
         form.addRow(tr("Next step"), self.stage)
         self.date = QDateEdit(QDate.currentDate(), self)
+        self.date.setMaximumDate(QDate.currentDate())  # steps are recorded once taken
         self.date.setCalendarPopup(True)
         form.addRow(tr("Date"), self.date)
         self.person = QLineEdit(self)

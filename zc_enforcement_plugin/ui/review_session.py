@@ -100,8 +100,9 @@ class ReviewSession:
         self.filter = review_filter
         self.refresh()
 
-    def refresh(self, keep_spot: int | None = None) -> None:
-        """Re-read the queue (after an import or a verdict); stay on keep_spot if still listed."""
+    def refresh(self, keep_spot: int | None = None, row_if_gone: int | None = None) -> None:
+        """Re-read the queue (after an import or a verdict); stay on keep_spot if still listed,
+        else on row ``row_if_gone`` (the spot that moved up into its place), else the first."""
         if self.store is None:
             self.queue, self.position = [], -1
             return
@@ -116,8 +117,10 @@ class ReviewSession:
         ids = [s.id for s in self.queue]
         if current in ids:
             self.position = ids.index(current)
+        elif self.queue:
+            self.position = min(row_if_gone or 0, len(self.queue) - 1)
         else:
-            self.position = 0 if self.queue else -1
+            self.position = -1
 
     def counts(self) -> tuple[int, int]:
         """(verified, total) of the spots in the queue."""
@@ -206,17 +209,31 @@ class ReviewSession:
         return self.store.open_case(cases.ORIGIN_SPOT, spot_id=spot_id)
 
     # --- recording -----------------------------------------------------------------------------
-    def record_verdict(self, verdict: ledger.Verdict) -> int:
-        """Store a verdict for the current spot (raises ledger.VerdictError with messages)."""
-        spot_id = self.current_id
+    def record_verdict(
+        self,
+        verdict: ledger.Verdict,
+        spot_id: int | None = None,
+        expected_version: int | None = None,
+        store: ledger.LedgerStore | None = None,
+    ) -> int:
+        """Store a verdict (raises ledger.VerdictError with messages) for ``spot_id`` of
+        ``store``, as a form opened on them passes them, else for the current spot. A form
+        whose ledger is no longer the open one is refused rather than saved elsewhere."""
+        if store is not None and store is not self.store:
+            raise ledger.LedgerError(
+                "打开判定表后已切换台帐，未保存：请重新打开判定表 / the ledger changed since the "
+                "verdict form was opened: nothing was saved, open the form again"
+            )
+        spot_id = self.current_id if spot_id is None else spot_id
         if self.store is None or spot_id is None:
             raise ledger.LedgerError("没有当前图斑 / no current spot")
+        if expected_version is None:
+            expected_version = self._seen_versions.get(spot_id)
         # Based on the version shown: a save by someone else since is refused (ConflictError).
-        record_id = self.store.record_verdict(
-            spot_id, verdict, expected_version=self._seen_versions.get(spot_id)
-        )
+        record_id = self.store.record_verdict(spot_id, verdict, expected_version=expected_version)
         self._seen_versions.pop(spot_id, None)
-        self.refresh(keep_spot=spot_id)
+        # Judged, the spot may leave an "unverified" list: the next one takes its row.
+        self.refresh(keep_spot=spot_id, row_if_gone=self.position)
         return record_id
 
     def attach_evidence(self, file: str | Path, kind: str | None = None) -> ledger.EvidenceRecord:
@@ -229,8 +246,18 @@ class ReviewSession:
             raise ledger.LedgerError(
                 f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
             )
+        folder = evidence.spot_folder(self.store.evidence_dir, spot.number)
+        before = set(folder.iterdir()) if folder.is_dir() else set()
         record = evidence.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
-        self.store.add_evidence(spot.id, record)
+        try:
+            self.store.add_evidence(spot.id, record)
+        except Exception:
+            # Not recorded: a file copied for it would lie in the evidence folder unlisted,
+            # and "check evidence" would never see it.
+            copied = self.store.evidence_dir / record.path
+            if copied not in before:
+                copied.unlink(missing_ok=True)
+            raise
         return record
 
 

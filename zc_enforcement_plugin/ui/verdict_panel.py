@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from qgis.core import QgsSettings
@@ -70,6 +71,11 @@ class VerdictPanel(QgsPanelWidget):
 
         self.kind = QComboBox(self)
         self.kind.setObjectName("kind")
+        for box in (self.category, self.kind):  # their texts, not the dock, set no width
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(12)
         form.addRow(tr("Basis or kind"), self.kind)
 
         self.approval_number = QLineEdit(self)
@@ -108,8 +114,9 @@ class VerdictPanel(QgsPanelWidget):
             spin.setRange(0, 1e9)
             spin.setDecimals(domain.AREA_DECIMALS)
             spin.setValue(float(measured.get(name, spot.attributes.get(name)) or 0.0))
-            grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index // 2, (index % 2) * 2)
-            grid.addWidget(spin, index // 2, (index % 2) * 2 + 1)
+            # One figure a row: two a row made the form wider than the dock, Save off-screen.
+            grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index, 0)
+            grid.addWidget(spin, index, 1)
             self.areas[name] = spin
         layout.addWidget(areas_box)
 
@@ -124,6 +131,7 @@ class VerdictPanel(QgsPanelWidget):
         self.verifier.setText(str(QgsSettings().value(VERIFIER_SETTING, "") or ""))
         form2.addRow(tr("Verifier"), self.verifier)
         self.verified_on = QDateEdit(QDate.currentDate(), self)
+        self.verified_on.setMaximumDate(QDate.currentDate())  # the ledger refuses a future one
         self.verified_on.setCalendarPopup(True)
         form2.addRow(tr("Date verified"), self.verified_on)
 
@@ -132,6 +140,7 @@ class VerdictPanel(QgsPanelWidget):
         self.messages.setWordWrap(True)
         self.messages.setStyleSheet("color: #b00020;")
         layout.addWidget(self.messages)
+        layout.addStretch(1)  # spare height below the form, not spread between its rows
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -140,6 +149,33 @@ class VerdictPanel(QgsPanelWidget):
         self.buttons = buttons
         layout.addWidget(buttons)
         self._category_changed()
+        if current is not None:
+            self._start_from(current)
+
+    def _start_from(self, current: ledger.Verdict) -> None:
+        """Fill the form from the spot's current verdict: saved again to change one thing, the
+        new record must repeat the rest, not reset it to screening's or today's values. The
+        basis or kind and the approval only carry over within the same category."""
+        details = current.details or {}
+        self.actual_use.setText(str(details.get(ls.DETAIL_ACTUAL_USE) or ""))
+        self.party.setText(str(details.get(ls.DETAIL_PARTY) or ""))
+        self.stop_order.setChecked(bool(details.get(ls.DETAIL_STOP_ORDER)))
+        self.note.setPlainText(current.note or "")
+        with contextlib.suppress(ValueError, TypeError):
+            day = dt.date.fromisoformat(str(current.verified_on)[:10])
+            self.verified_on.setDate(QDate(day.year, day.month, day.day))
+        if current.category != self.category.currentData():
+            return
+        index = self.kind.findData(current.kind)
+        if index >= 0:
+            self.kind.setCurrentIndex(index)
+        if current.category == ls.VERDICT_LEGAL:
+            self.approval_number.setText(current.approval_number or "")
+            with contextlib.suppress(ValueError, TypeError):
+                day = dt.date.fromisoformat(str(details.get(ls.DETAIL_APPROVAL_DATE))[:10])
+                self.approval_date.setDate(QDate(day.year, day.month, day.day))
+            with contextlib.suppress(ValueError, TypeError):
+                self.approved_area.setValue(float(details.get(ls.DETAIL_APPROVED_AREA) or 0.0))
 
     def _category_changed(self) -> None:
         category = self.category.currentData()

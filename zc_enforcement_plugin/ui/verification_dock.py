@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import html
+import math
+import sqlite3
 from pathlib import Path
 
 from qgis.core import (
@@ -118,6 +120,10 @@ class VerificationDock(QgsDockWidget):
         self.highlight = None
         self.photos = None  # the evidence-photo point layer, once a ledger is open
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
+        # The pages shown on top of the review page. PyQt keeps a QgsPanelWidget made in Python
+        # owned by Python even once the stack holds it: without a reference here a page opened
+        # by a click or a key was destroyed as soon as the slot returned.
+        self.open_panels: list[QgsPanelWidget] = []
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -138,7 +144,12 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.setConfirmOverwrite(False)
         self.ledger_file.setFilter(tr("Ledger (*.gpkg)"))
         self.ledger_file.setDialogTitle(tr("Open or create a verification ledger"))
-        self.ledger_file.fileChanged.connect(self.open_ledger)
+        # Chosen in the dialog: opened at once; typed: only once typing ends (Enter, or leaving
+        # the field), never at each keystroke (that created a ledger at every prefix).
+        self.ledger_file.fileChanged.connect(self._ledger_path_changed)
+        self.ledger_file.lineEdit().editingFinished.connect(
+            lambda: self.choose_ledger(self.ledger_file.filePath())
+        )
         top.addWidget(QLabel(tr("Ledger"), page))
         top.addWidget(self.ledger_file, 1)
         # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
@@ -270,8 +281,11 @@ class VerificationDock(QgsDockWidget):
         self.verdict_buttons = []
         for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
             label = f"{category} ({key})"
+            # clicked(bool) passes `checked`: it must not land in the category.
             button = self._button(
-                label, lambda c=category: self.open_verdict_form(c), f"verdict{key}"
+                label,
+                lambda _checked=False, c=category: self.open_verdict_form(c),
+                f"verdict{key}",
             )
             verdicts.addWidget(button)
             self.verdict_buttons.append(button)
@@ -304,6 +318,31 @@ class VerificationDock(QgsDockWidget):
         return button
 
     # --- ledger ----------------------------------------------------------------------------------
+    def _ledger_path_changed(self, path: str) -> None:
+        if self.ledger_file.lineEdit().hasFocus():
+            return  # still being typed
+        self.choose_ledger(path)
+
+    def choose_ledger(self, path: str) -> bool:
+        """Open the ledger the user named; a file that does not exist yet becomes a new, empty
+        ledger only once the user has said so."""
+        from ..processing.postgis_connection import is_postgis_reference
+
+        path = path.strip()
+        if not path or (self.session.path is not None and path == str(self.session.path)):
+            return False
+        if not is_postgis_reference(path) and not Path(path).exists():
+            answer = QMessageBox.question(
+                self,
+                tr("New ledger"),
+                tr("There is no ledger at {path}. Create a new, empty ledger there?").format(
+                    path=path
+                ),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        return self.open_ledger(path)
+
     def open_ledger(self, path: str) -> bool:
         """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
         if not path:
@@ -312,9 +351,10 @@ class VerificationDock(QgsDockWidget):
             return True
         try:
             self.session.open(path)
-        except (ledger.LedgerError, HolidayFileError, OSError) as error:
+        except (ledger.LedgerError, HolidayFileError, OSError, sqlite3.Error) as error:
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
             return False
+        self.close_panels()  # a form of the ledger left behind must not save into this one
         if self.ledger_file.filePath() != path:
             self.ledger_file.blockSignals(True)
             self.ledger_file.setFilePath(path)
@@ -363,6 +403,13 @@ class VerificationDock(QgsDockWidget):
             index = box.findData(current.get(key, ""))
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)
+        # A value this ledger does not have (another ledger's batch) was dropped from its box:
+        # the filter applied must be the one the boxes show.
+        shown = ReviewFilter.from_dict(
+            {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
+        )
+        if shown != self.session.filter:
+            self.session.set_filter(shown)
 
     def _filters_changed(self) -> None:
         values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
@@ -410,21 +457,28 @@ class VerificationDock(QgsDockWidget):
 
     def _show_current(self) -> None:
         self._show_counts()
-        spot = self.session.current()
+        try:
+            self._show_spot(self.session.current())
+        except Exception as error:  # noqa: BLE001 - a slot: say it, never leave the last spot
+            self._show_spot(None, tr("This spot cannot be shown: {error}").format(error=error))
+
+    def _show_spot(self, spot: ledger.Spot | None, problem: str | None = None) -> None:
+        """Show ``spot``; None shows why there is none (``problem``, or the list's state)."""
         if spot is None:
-            self.details.setHtml(
-                "<p>"
-                + html.escape(
-                    tr("Choose or create a ledger, then import a screened batch of spots.")
-                    if not self.session.is_open
-                    else tr("No spot matches the filters.")
-                )
-                + "</p>"
-            )
+            if problem is not None:
+                why = problem
+            elif not self.session.is_open:
+                why = tr("Choose or create a ledger, then import a screened batch of spots.")
+            elif self.session.filter == ReviewFilter():
+                why = tr("The ledger holds no spot yet: import a screened batch (Import…).")
+            else:
+                why = tr("No spot matches the filters.")
+            self.details.setHtml(f"<p>{html.escape(why)}</p>")
             self.evidence_list.clear()
             self.images.show_spot(None, LEDGER_CRS)
             if self.highlight is not None:
                 self.highlight.reset(GEOMETRY_POLYGON)
+            self._clear_pieces()
             return
         row = self.session.position
         self.queue_view.blockSignals(True)
@@ -483,15 +537,37 @@ class VerificationDock(QgsDockWidget):
         canvas.setReferencedExtent(QgsReferencedRectangle(rectangle, LEDGER_CRS))
         canvas.refresh()
 
+    def _show_panel(self, panel: QgsPanelWidget) -> None:
+        """Show ``panel`` on top, held until it is closed (see open_panels)."""
+        self.open_panels.append(panel)
+        panel.panelAccepted.connect(self._panel_closed)
+        self.stack.showPanel(panel)
+
+    def _panel_closed(self, panel: QgsPanelWidget) -> None:
+        if panel in self.open_panels:
+            self.open_panels.remove(panel)
+
+    def close_panels(self) -> None:
+        """Back to the review page: what is open on top belongs to the ledger being left."""
+        self.stack.acceptAllPanels()
+        self.open_panels.clear()
+
     # --- verdicts --------------------------------------------------------------------------------
     def open_verdict_form(self, category: str) -> VerdictPanel | None:
         spot = self.session.current()
         if spot is None:
             return None
-        current = self.session.store.current_verdict(spot.id)
-        panel = VerdictPanel(spot, category, self.session.record_verdict, self.stack, current)
+        store = self.session.store
+        current = store.current_verdict(spot.id)
+
+        def save(verdict: ledger.Verdict) -> int:
+            # For the spot, ledger and version the form was opened on, whatever is current
+            # by the time Save is pressed.
+            return self.session.record_verdict(verdict, spot.id, spot.version, store)
+
+        panel = VerdictPanel(spot, category, save, self.stack, current)
         panel.saved.connect(lambda _verdict: self._show_session())
-        self.stack.showPanel(panel)
+        self._show_panel(panel)
         return panel
 
     # --- cases -----------------------------------------------------------------------------------
@@ -555,7 +631,7 @@ class VerificationDock(QgsDockWidget):
             self._warn(str(error))
             return None
         panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
-        self.stack.showPanel(panel)
+        self._show_panel(panel)
         return panel
 
     def show_case(self, case_id: str) -> CasePanel | None:
@@ -565,7 +641,7 @@ class VerificationDock(QgsDockWidget):
             self._warn(str(error))
             return None
         panel.stepped.connect(self._show_session)
-        self.stack.showPanel(panel)
+        self._show_panel(panel)
         return panel
 
     # --- evidence --------------------------------------------------------------------------------
@@ -667,14 +743,16 @@ class VerificationDock(QgsDockWidget):
             key: project.readEntry(PROJECT_SCOPE, f"filter/{key}", "")[0]
             for key in ReviewFilter.__dataclass_fields__
         }
-        self.session.filter = ReviewFilter.from_dict(values)
         from ..processing.postgis_connection import is_postgis_reference
 
         if not is_postgis_reference(path) and not Path(path).exists():
             self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
             return
+        self.session.filter = ReviewFilter.from_dict(values)
         self.session.close()
         if not self.open_ledger(path):
+            self.close_panels()
+            self._show_session()  # nothing open: no list, details or buttons of the old ledger
             return
         spot, _ = project.readEntry(PROJECT_SCOPE, "spot", "")
         if spot.isdigit():
@@ -716,7 +794,10 @@ def _piece_row(piece: dict) -> str:
     colour = PIECE_COLOURS.get(layer, "#000000")
     label = html.escape(domain.LAYER_LABELS_ZH.get(layer, str(layer)))
     feature = html.escape(str(piece.get(domain.PIECE_FEATURE) or ""))
-    area = float(piece.get(domain.PIECE_AREA) or 0)
+    try:
+        area = float(piece.get(domain.PIECE_AREA) or 0)
+    except (TypeError, ValueError):
+        area = math.nan
     return (
         f"<tr><td><span style='color:{colour}'>■</span> {label}</td><td>{feature}</td>"
         f"<td align='right'>{area:,.2f} m²</td><td align='right'>"
@@ -733,10 +814,17 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         value = attributes.get(field)
         if value is None:
             continue
+        try:
+            sqm = float(value)
+        except (TypeError, ValueError):
+            sqm = math.nan
+        if math.isfinite(sqm):
+            figures = f"{sqm:,.2f} m²</td><td align='right'>{sqm / domain.SQM_PER_MU:,.2f} 亩"
+        else:  # a delivered text such as "" or "2,500.00": shown as it is, not as a number
+            figures = f"{escape(str(value))}</td><td>"
         rows.append(
             f"<tr><td>{escape(label)} <small>{field}</small></td>"
-            f"<td align='right'>{float(value):,.2f} m²</td>"
-            f"<td align='right'>{float(value) / domain.SQM_PER_MU:,.2f} 亩</td></tr>"
+            f"<td align='right'>{figures}</td></tr>"
         )
     hits = [
         f"{escape(layer.label_zh)}: {escape(str(attributes[layer.hits_field]))}"

@@ -1810,6 +1810,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>New ledger</source>
+      <translation>新建台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -1840,6 +1845,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Choose or create a ledger, then import a screened batch of spots.</source>
+      <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
+      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No saved PostgreSQL connection</source>
       <translation>没有已保存的 PostgreSQL 连接</translation>
     </message>
@@ -1862,6 +1877,16 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Any suggestion</source>
       <translation>全部建议判定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger holds no spot yet: import a screened batch (Import…).</source>
+      <translation>台帐中还没有图斑：请导入一批筛查后的图斑（导入…）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot matches the filters.</source>
+      <translation>没有符合筛选条件的图斑。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -1900,13 +1925,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Choose or create a ledger, then import a screened batch of spots.</source>
-      <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>No spot matches the filters.</source>
-      <translation>没有符合筛选条件的图斑。</translation>
+      <source>This spot cannot be shown: {error}</source>
+      <translation>无法显示该图斑：{error}</translation>
     </message>
   </context>
 </TS>
