@@ -1000,3 +1000,14 @@ def test_a_project_whose_ledger_fails_to_open_leaves_nothing_of_the_old_one(
     assert not dock.session.is_open
     assert dock.queue_model.rowCount() == 0
     assert not dock.verdict_buttons[0].isEnabled() and not dock.reports_button.isEnabled()
+
+
+def test_a_move_that_cannot_be_made_says_why(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    QTest.keyClick(dock.home, Qt.Key.Key_Left)  # at the first spot
+    assert dock.notice.text() and dock.session.position == 0
+    QTest.mouseClick(dock.next_button, Qt.MouseButton.LeftButton)
+    assert dock.notice.text() == "" and dock.session.position == 1
+    dock.session.position = len(dock.session.queue) - 1
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    assert dock.notice.text()

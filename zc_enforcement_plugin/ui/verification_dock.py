@@ -228,6 +228,12 @@ class VerificationDock(QgsDockWidget):
         self.progress.setMaximumHeight(8)
         counts.addWidget(self.count_label)
         counts.addWidget(self.progress, 1)
+        # Why a move did nothing (end of the list, nothing left to verify): a key that seems
+        # dead makes a technician press it again and doubt the dock.
+        self.notice = QLabel(page)
+        self.notice.setObjectName("notice")
+        self.notice.setStyleSheet("color: #8a6d00;")
+        counts.addWidget(self.notice)
         layout.addLayout(counts)
 
         splitter = QSplitter(Qt.Orientation.Vertical, page)
@@ -255,16 +261,12 @@ class VerificationDock(QgsDockWidget):
         layout.addWidget(splitter, 1)
 
         navigation = QGridLayout()
-        self.previous_button = self._button(
-            "←", lambda: self._go(self.session.previous()), "previous"
-        )
+        self.previous_button = self._button("←", self.go_previous, "previous")
         self.previous_button.setToolTip(tr("Previous spot (Left arrow)"))
-        self.next_button = self._button("→", lambda: self._go(self.session.next()), "next")
+        self.next_button = self._button("→", self.go_next, "next")
         self.next_button.setToolTip(tr("Next spot (Right arrow)"))
         self.unverified_button = self._button(
-            tr("Next unverified (N)"),
-            lambda: self._go(self.session.next_unverified()),
-            "nextUnverified",
+            tr("Next unverified (N)"), self.go_next_unverified, "nextUnverified"
         )
         self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
         self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
@@ -281,11 +283,8 @@ class VerificationDock(QgsDockWidget):
         self.verdict_buttons = []
         for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
             label = f"{category} ({key})"
-            # clicked(bool) passes `checked`: it must not land in the category.
             button = self._button(
-                label,
-                lambda _checked=False, c=category: self.open_verdict_form(c),
-                f"verdict{key}",
+                label, lambda c=category: self.open_verdict_form(c), f"verdict{key}"
             )
             verdicts.addWidget(button)
             self.verdict_buttons.append(button)
@@ -293,9 +292,9 @@ class VerificationDock(QgsDockWidget):
 
         # Keys act while the focus is anywhere in the dock, never on the main map canvas.
         bindings = [
-            (Qt.Key.Key_Right, lambda: self._go(self.session.next())),
-            (Qt.Key.Key_Left, lambda: self._go(self.session.previous())),
-            (Qt.Key.Key_N, lambda: self._go(self.session.next_unverified())),
+            (Qt.Key.Key_Right, self.go_next),
+            (Qt.Key.Key_Left, self.go_previous),
+            (Qt.Key.Key_N, self.go_next_unverified),
             (Qt.Key.Key_Z, self.zoom_to_spot),
             (Qt.Key.Key_E, self.attach_dialog),
             (Qt.Key.Key_C, self.open_case_panel),
@@ -312,9 +311,10 @@ class VerificationDock(QgsDockWidget):
             self.shortcuts.append(shortcut)
 
     def _button(self, text: str, slot, name: str) -> QPushButton:
+        """A button calling ``slot()``: clicked(bool)'s argument is dropped here, once."""
         button = QPushButton(text, self.home)
         button.setObjectName(name)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda _checked=False: slot())
         return button
 
     # --- ledger ----------------------------------------------------------------------------------
@@ -417,7 +417,17 @@ class VerificationDock(QgsDockWidget):
         self._show_session()
 
     # --- showing ---------------------------------------------------------------------------------
-    def _go(self, moved: bool) -> None:
+    def go_next(self) -> None:
+        self._go(self.session.next(), tr("Last spot of the list"))
+
+    def go_previous(self) -> None:
+        self._go(self.session.previous(), tr("First spot of the list"))
+
+    def go_next_unverified(self) -> None:
+        self._go(self.session.next_unverified(), tr("No unverified spot left in the list"))
+
+    def _go(self, moved: bool, otherwise: str = "") -> None:
+        self.notice.setText("" if moved or not self.session.queue else otherwise)
         if moved:
             self._show_current()
 

@@ -1765,6 +1765,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Last spot of the list</source>
+      <translation>已是列表最后一个图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>First spot of the list</source>
+      <translation>已是列表第一个图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No unverified spot left in the list</source>
+      <translation>列表中已没有未核查的图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Open a case from a patrol finding…</source>
       <translation>从巡查发现立案…</translation>
     </message>
