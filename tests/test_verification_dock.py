@@ -1011,3 +1011,172 @@ def test_a_move_that_cannot_be_made_says_why(dock, ledger_path):
     dock.session.position = len(dock.session.queue) - 1
     QTest.keyClick(dock.home, Qt.Key.Key_Right)
     assert dock.notice.text()
+
+
+def test_a_drop_is_refused_while_a_case_page_hides_the_spot(dock, ledger_path, tmp_path):
+    """Evidence is for good: a photo dropped on a case page or form must not be filed under
+    the spot left current in the hidden list."""
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    dock.open_case_panel()
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"2" * 100 + b"\xff\xd9")
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(photo))])
+    drop = QDropEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    dock.dropEvent(drop)
+    assert dock.session.store.evidence(dock.session.current_id) == []
+    dock.close_panels()
+    dock.dropEvent(drop)
+    assert len(dock.session.store.evidence(dock.session.current_id)) == 1
+
+
+def test_a_spot_with_a_figure_delivered_as_text_can_still_be_judged(dock, tmp_path):
+    from shapely.geometry import box
+
+    path = tmp_path / "ledger.gpkg"
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord(
+                    {"JCBH": "A2", "TBMJ": 2500.0, "GDMJ": "1,200.00"}, box(x, y, x + 50, y + 50)
+                )
+            ],
+        )
+    dock.open_ledger(str(path))
+    QTest.keyClick(dock.home, Qt.Key.Key_2)
+    panel = dock.stack.currentPanel()
+    assert panel is not dock.home and "1,200.00" in panel.messages.text()
+    assert panel.areas[domain.CULTIVATED_AREA].value() == 0.0
+
+
+def test_a_ledger_locked_by_another_session_is_said_on_every_action(dock, ledger_path, monkeypatch):
+    """Under the rollback journal an import elsewhere blocks reads too: case page, verdict
+    form and filters say so in the dock instead of raising into a Python error dialog."""
+    import sqlite3
+
+    monkeypatch.setattr(ledger, "WRITE_LOCK_WAIT_SECONDS", 0.05)
+    dock.open_ledger(str(ledger_path))
+    other = sqlite3.connect(str(ledger_path), isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        for act in (
+            lambda: QTest.keyClick(dock.home, Qt.Key.Key_C),
+            lambda: QTest.keyClick(dock.home, Qt.Key.Key_2),
+            lambda: dock.filter_boxes["status"].setCurrentIndex(1),
+        ):
+            dock.details.clear()
+            act()
+            assert "retry" in dock.details.toPlainText()
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert dock.stack.currentPanel() is dock.home
+
+
+def test_a_slot_error_is_shown_and_logged_not_raised(dock, ledger_path, monkeypatch):
+    """A row edited by hand into something unreadable (a details text that is not JSON)."""
+    import json
+
+    from qgis.core import QgsApplication
+
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(tag))
+    dock.open_ledger(str(ledger_path))
+
+    def unreadable(_spot_id):
+        return json.loads("停工")
+
+    monkeypatch.setattr(dock.session.store, "current_verdict", unreadable)
+    assert dock.open_verdict_form(ls.VERDICT_LEGAL) is None
+    assert "Expecting value" in dock.details.toPlainText()
+    assert "ZC Enforcement" in logged
+
+
+def test_enter_on_a_typed_new_path_asks_once_and_a_no_puts_the_open_ledger_back(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    dock.open_ledger(str(ledger_path))
+    asked = []
+
+    def question(*_args, **_kwargs):
+        asked.append(1)
+        dock._ledger_path_typed()  # the dialog takes the focus: the field finishes again
+        return QMessageBox.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dock.ledger_file.lineEdit().setText(str(tmp_path / "new.gpkg"))
+    dock._ledger_path_typed()
+    assert asked == [1]
+    assert dock.ledger_file.filePath() == str(ledger_path)
+
+
+def test_a_refused_conflicting_save_shows_the_colleagues_verdict_beneath(dock, ledger_path):
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    with ledger.GeoPackageLedger(ledger_path) as colleague:
+        colleague.record_verdict(
+            spot_id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "王工", dt.date(2025, 3, 3))
+        )
+    panel.accept()
+    assert panel.messages.text()
+    assert dock.session.store.current_verdict(spot_id).verifier == "王工"
+    assert dock.count_label.text().startswith(("已核查 1", "Verified 1"))
+
+
+def test_an_unreadable_verdict_date_is_said_not_replaced_by_today(dock, ledger_path, monkeypatch):
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    current = ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "王工", "2025/3/4")
+    monkeypatch.setattr(dock.session.store, "current_verdict", lambda _id: current)
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    assert "2025/3/4" in panel.messages.text()
+    assert spot_id == dock.session.current_id
+
+
+def test_pages_closed_by_cancel_or_back_leave_a_clean_review_page(dock, ledger_path):
+    """Closed by the user with nothing of theirs held in Python, a page must go through the
+    stack's own closing: no back arrow or old title left above the review page, and the next
+    form headed by its own spot alone."""
+    import gc
+
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QLabel
+
+    def titles() -> list[str]:
+        return [
+            label.text()
+            for label in dock.stack.findChildren(QLabel)
+            if label.isVisible() and "判定" in label.text() or "Verdict for" in label.text()
+        ]
+
+    dock.open_ledger(str(ledger_path))
+    for _ in range(3):
+        QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
+        gc.collect()
+        QApplication.processEvents()
+        form = dock.stack.currentPanel()
+        cancel = form.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+        del form
+        QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        gc.collect()
+        QApplication.processEvents()
+        assert dock.stack.currentPanel() is dock.home
+        assert not [t for t in titles() if t]
+        QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    (title,) = [t for t in titles() if t]
+    assert title.count(str(dock.session.queue[dock.session.position].number)) == 1
+    assert ">" not in title

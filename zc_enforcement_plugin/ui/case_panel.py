@@ -177,6 +177,14 @@ class CasePanel(QgsPanelWidget):
             self.documents.setText(";".join([*present, name]))
 
     def record_step(self) -> None:
+        """Save's slot: whatever stops the step (the procedure, a ledger another session has
+        locked, an unreadable row) is said on the page, never raised into Qt."""
+        try:
+            self._record_step()
+        except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
+            self.messages.setText(str(error))
+
+    def _record_step(self) -> None:
         stage = self.stage.currentData()
         if stage is None:
             self.messages.setText(tr("The case is closed: no further step is possible."))
@@ -200,11 +208,7 @@ class CasePanel(QgsPanelWidget):
                 )
             )
             return
-        try:
-            self.store.add_case_event(self.case_id, event)
-        except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
-            self.messages.setText(str(error))
-            return
+        self.store.add_case_event(self.case_id, event)
         self.messages.clear()
         self.documents.clear()
         self.note.clear()

@@ -57,6 +57,7 @@ class VerdictPanel(QgsPanelWidget):
         self.spot = spot
         self._save = save
         self.setPanelTitle(tr("Verdict for spot {number}").format(number=spot.number))
+        self._unreadable: list[str] = []  # values the form could not start from, said on it
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -113,7 +114,7 @@ class VerdictPanel(QgsPanelWidget):
             spin = QDoubleSpinBox(areas_box)
             spin.setRange(0, 1e9)
             spin.setDecimals(domain.AREA_DECIMALS)
-            spin.setValue(float(measured.get(name, spot.attributes.get(name)) or 0.0))
+            spin.setValue(self._starting_area(name, measured.get(name, spot.attributes.get(name))))
             # One figure a row: two a row made the form wider than the dock, Save off-screen.
             grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index, 0)
             grid.addWidget(spin, index, 1)
@@ -151,6 +152,20 @@ class VerdictPanel(QgsPanelWidget):
         self._category_changed()
         if current is not None:
             self._start_from(current)
+        self.messages.setText("\n".join(self._unreadable))
+
+    def _starting_area(self, name: str, value) -> float:
+        """A figure to start a box from; one delivered as text ("1,200.00") starts at 0 and
+        the form says so, rather than the form not opening at all."""
+        try:
+            return float(value or 0.0)
+        except (TypeError, ValueError):
+            self._unreadable.append(
+                tr("{field} was delivered as “{value}”, not a number: enter the figure.").format(
+                    field=name, value=value
+                )
+            )
+            return 0.0
 
     def _start_from(self, current: ledger.Verdict) -> None:
         """Fill the form from the spot's current verdict: saved again to change one thing, the
@@ -161,9 +176,16 @@ class VerdictPanel(QgsPanelWidget):
         self.party.setText(str(details.get(ls.DETAIL_PARTY) or ""))
         self.stop_order.setChecked(bool(details.get(ls.DETAIL_STOP_ORDER)))
         self.note.setPlainText(current.note or "")
-        with contextlib.suppress(ValueError, TypeError):
+        try:
             day = dt.date.fromisoformat(str(current.verified_on)[:10])
             self.verified_on.setDate(QDate(day.year, day.month, day.day))
+        except (ValueError, TypeError):
+            # Not silently today: saved again, the verdict would change its day.
+            self._unreadable.append(
+                tr("The current verdict's date “{value}” is unreadable: enter the date.").format(
+                    value=current.verified_on
+                )
+            )
         if current.category != self.category.currentData():
             return
         index = self.kind.findData(current.kind)

@@ -8,14 +8,19 @@ as panels on the same stack, so the dock never spawns windows a technician has t
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
+import inspect
 import math
 import sqlite3
+import traceback
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsGeometry,
+    QgsMessageLog,
     QgsProject,
     QgsRectangle,
     QgsReferencedRectangle,
@@ -27,6 +32,7 @@ from qgis.gui import (
     QgsPanelWidgetStack,
     QgsRubberBand,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
@@ -63,6 +69,7 @@ from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel
 from .verdict_panel import VerdictPanel
 
+LOG_TAG = "ZC Enforcement"  # the message log tab the dock writes to
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 # Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
@@ -99,6 +106,29 @@ FIGURES = (
 )
 
 
+def _reported(method):
+    """For a slot: whatever it raises (a ledger locked by another session, a row edited by
+    hand into something unreadable) is shown in the dock and the message bar, and written
+    with its traceback to the log, instead of escaping into a Python error dialog."""
+
+    parameters = inspect.signature(method).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        taken = None
+    else:  # as PyQt calls a slot: a signal's arguments beyond what it takes are dropped
+        taken = sum(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters) - 1
+
+    @functools.wraps(method)
+    def slot(self, *args, **kwargs):
+        try:
+            return method(self, *args[:taken], **kwargs)
+        except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
+            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
+            self._warn(str(error) or type(error).__name__)
+            return None
+
+    return slot
+
+
 class VerificationDock(QgsDockWidget):
     """A dock holding a panel stack: the review page, and verdict forms pushed on top of it."""
 
@@ -120,10 +150,7 @@ class VerificationDock(QgsDockWidget):
         self.highlight = None
         self.photos = None  # the evidence-photo point layer, once a ledger is open
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
-        # The pages shown on top of the review page. PyQt keeps a QgsPanelWidget made in Python
-        # owned by Python even once the stack holds it: without a reference here a page opened
-        # by a click or a key was destroyed as soon as the slot returned.
-        self.open_panels: list[QgsPanelWidget] = []
+        self._asking = False  # a "create a new ledger?" question is showing
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -147,9 +174,7 @@ class VerificationDock(QgsDockWidget):
         # Chosen in the dialog: opened at once; typed: only once typing ends (Enter, or leaving
         # the field), never at each keystroke (that created a ledger at every prefix).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
-        self.ledger_file.lineEdit().editingFinished.connect(
-            lambda: self.choose_ledger(self.ledger_file.filePath())
-        )
+        self.ledger_file.lineEdit().editingFinished.connect(self._ledger_path_typed)
         top.addWidget(QLabel(tr("Ledger"), page))
         top.addWidget(self.ledger_file, 1)
         # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
@@ -318,30 +343,46 @@ class VerificationDock(QgsDockWidget):
         return button
 
     # --- ledger ----------------------------------------------------------------------------------
+    def _ledger_path_typed(self) -> None:
+        if sip.isdeleted(self):  # the field finishes editing as the dock is torn down
+            return
+        self.choose_ledger(self.ledger_file.filePath())
+
     def _ledger_path_changed(self, path: str) -> None:
         if self.ledger_file.lineEdit().hasFocus():
             return  # still being typed
         self.choose_ledger(path)
 
+    @_reported
     def choose_ledger(self, path: str) -> bool:
         """Open the ledger the user named; a file that does not exist yet becomes a new, empty
         ledger only once the user has said so."""
         from ..processing.postgis_connection import is_postgis_reference
 
         path = path.strip()
-        if not path or (self.session.path is not None and path == str(self.session.path)):
-            return False
+        if self._asking or not path or path == str(self.session.path or ""):
+            return False  # the question's own dialog takes the focus: editingFinished again
         if not is_postgis_reference(path) and not Path(path).exists():
-            answer = QMessageBox.question(
-                self,
-                tr("New ledger"),
-                tr("There is no ledger at {path}. Create a new, empty ledger there?").format(
-                    path=path
-                ),
-            )
+            self._asking = True
+            try:
+                answer = QMessageBox.question(
+                    self,
+                    tr("New ledger"),
+                    tr("There is no ledger at {path}. Create a new, empty ledger there?").format(
+                        path=path
+                    ),
+                )
+            finally:
+                self._asking = False
             if answer != QMessageBox.StandardButton.Yes:
+                self._show_ledger_path()  # the field names the ledger that is open
                 return False
         return self.open_ledger(path)
+
+    def _show_ledger_path(self) -> None:
+        self.ledger_file.blockSignals(True)
+        self.ledger_file.setFilePath(str(self.session.path or ""))
+        self.ledger_file.blockSignals(False)
 
     def open_ledger(self, path: str) -> bool:
         """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
@@ -356,9 +397,7 @@ class VerificationDock(QgsDockWidget):
             return False
         self.close_panels()  # a form of the ledger left behind must not save into this one
         if self.ledger_file.filePath() != path:
-            self.ledger_file.blockSignals(True)
-            self.ledger_file.setFilePath(path)
-            self.ledger_file.blockSignals(False)
+            self._show_ledger_path()
         self._fill_filters()
         self.images.pick_defaults(QgsProject.instance())
         self.photos = evidence_points_layer(self.session.store, QgsProject.instance())
@@ -411,18 +450,22 @@ class VerificationDock(QgsDockWidget):
         if shown != self.session.filter:
             self.session.set_filter(shown)
 
+    @_reported
     def _filters_changed(self) -> None:
         values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
         self.session.set_filter(ReviewFilter.from_dict(values))
         self._show_session()
 
     # --- showing ---------------------------------------------------------------------------------
+    @_reported
     def go_next(self) -> None:
         self._go(self.session.next(), tr("Last spot of the list"))
 
+    @_reported
     def go_previous(self) -> None:
         self._go(self.session.previous(), tr("First spot of the list"))
 
+    @_reported
     def go_next_unverified(self) -> None:
         self._go(self.session.next_unverified(), tr("No unverified spot left in the list"))
 
@@ -536,6 +579,7 @@ class VerificationDock(QgsDockWidget):
                 self.iface.mapCanvas().scene().removeItem(band)
         self.piece_bands = []
 
+    @_reported
     def zoom_to_spot(self) -> None:
         spot = self.session.current()
         if spot is None or spot.geometry is None or spot.geometry.is_empty or self.iface is None:
@@ -548,21 +592,19 @@ class VerificationDock(QgsDockWidget):
         canvas.refresh()
 
     def _show_panel(self, panel: QgsPanelWidget) -> None:
-        """Show ``panel`` on top, held until it is closed (see open_panels)."""
-        self.open_panels.append(panel)
-        panel.panelAccepted.connect(self._panel_closed)
+        """Show ``panel`` on top, owned by the stack from then on. PyQt leaves a page made in
+        Python owned by Python even once the stack holds it: one opened by a click or a key
+        was destroyed as soon as the slot returned. Owned by the stack, it lives until the
+        stack closes it (Save, Cancel, Back), after the stack's own bookkeeping."""
         self.stack.showPanel(panel)
-
-    def _panel_closed(self, panel: QgsPanelWidget) -> None:
-        if panel in self.open_panels:
-            self.open_panels.remove(panel)
+        sip.transferto(panel, self.stack)
 
     def close_panels(self) -> None:
         """Back to the review page: what is open on top belongs to the ledger being left."""
         self.stack.acceptAllPanels()
-        self.open_panels.clear()
 
     # --- verdicts --------------------------------------------------------------------------------
+    @_reported
     def open_verdict_form(self, category: str) -> VerdictPanel | None:
         spot = self.session.current()
         if spot is None:
@@ -573,7 +615,13 @@ class VerificationDock(QgsDockWidget):
         def save(verdict: ledger.Verdict) -> int:
             # For the spot, ledger and version the form was opened on, whatever is current
             # by the time Save is pressed.
-            return self.session.record_verdict(verdict, spot.id, spot.version, store)
+            try:
+                return self.session.record_verdict(verdict, spot.id, spot.version, store)
+            except ledger.ConflictError:
+                # Someone saved the spot meanwhile: the page beneath shows their verdict.
+                self.session.refresh()
+                self._show_session()
+                raise
 
         panel = VerdictPanel(spot, category, save, self.stack, current)
         panel.saved.connect(lambda _verdict: self._show_session())
@@ -595,22 +643,17 @@ class VerificationDock(QgsDockWidget):
             text += f"<br>{deadline_html(upcoming)}"
         return text + "</p>"
 
+    @_reported
     def open_case_panel(self) -> CasePanel | None:
         """The current spot's case; for an illegal verdict without one, open it first."""
         spot_id = self.session.current_id
         if spot_id is None:
             return None
         record = self.session.case_of(spot_id)
-        if record is None:
-            try:
-                case_id = self.session.open_case_for_current()
-            except ledger.LedgerError as error:
-                self._warn(str(error))
-                return None
-        else:
-            case_id = record.case_id
+        case_id = self.session.open_case_for_current() if record is None else record.case_id
         return self.show_case(case_id)
 
+    @_reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
         menu.clear()
         store = self.session.store
@@ -631,30 +674,25 @@ class VerificationDock(QgsDockWidget):
                 case_label(record), lambda case_id=record.case_id: self.show_case(case_id)
             )
 
+    @_reported
     def open_patrol_case_form(self) -> PatrolCasePanel | None:
         """The form that opens a case from a recorded patrol; the case page follows."""
         if self.session.store is None:
             return None
-        try:
-            panel = PatrolCasePanel(self.session.store, self.stack)
-        except ledger.LedgerError as error:
-            self._warn(str(error))
-            return None
+        panel = PatrolCasePanel(self.session.store, self.stack)
         panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
         self._show_panel(panel)
         return panel
 
+    @_reported
     def show_case(self, case_id: str) -> CasePanel | None:
-        try:
-            panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
-        except ledger.LedgerError as error:
-            self._warn(str(error))
-            return None
+        panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
         panel.stepped.connect(self._show_session)
         self._show_panel(panel)
         return panel
 
     # --- evidence --------------------------------------------------------------------------------
+    @_reported
     def attach_dialog(self) -> None:
         if self.session.current() is None:
             return
@@ -669,13 +707,14 @@ class VerificationDock(QgsDockWidget):
         )
         self.attach_files(files)
 
+    @_reported
     def attach_files(self, files) -> list[str]:
         """Attach files to the current spot; returns the messages of files that were refused."""
         problems = []
         for file in files:
             try:
                 self.session.attach_evidence(file)
-            except (ledger.LedgerError, OSError) as error:
+            except (ledger.LedgerError, OSError, ValueError) as error:  # one file, not the drop
                 problems.append(str(error))
         self._show_current()
         if self.session.store is not None:
@@ -684,15 +723,24 @@ class VerificationDock(QgsDockWidget):
             self._warn("\n".join(problems))
         return problems
 
+    def _takes_drops(self) -> bool:
+        """Files dropped go to the spot on show: only while the review page is what is seen
+        (under a case page or a form the current spot is hidden, and evidence is for good)."""
+        return self.stack.currentPanel() is self.home and self.session.current_id is not None
+
     def dragEnterEvent(self, event):  # noqa: N802 - Qt API
-        if event.mimeData().hasUrls() and self.session.current() is not None:
+        if event.mimeData().hasUrls() and self._takes_drops():
             event.acceptProposedAction()
 
     def dropEvent(self, event):  # noqa: N802 - Qt API
+        if not self._takes_drops():
+            event.ignore()
+            return
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         self.attach_files(files)
         event.acceptProposedAction()
 
+    @_reported
     def check_evidence(self) -> list:
         if self.session.store is None:
             return []
@@ -712,6 +760,7 @@ class VerificationDock(QgsDockWidget):
     def export_results(self) -> None:
         self._run_algorithm("zcenforcement:exportverification", None)
 
+    @_reported
     def _run_algorithm(self, algorithm_id: str, after) -> None:
         from qgis.core import QgsApplication
 
@@ -725,6 +774,7 @@ class VerificationDock(QgsDockWidget):
         if after is not None:
             after()
 
+    @_reported
     def _reopen_after_import(self) -> None:
         if self.session.path is not None:
             self.session.refresh()
@@ -743,6 +793,7 @@ class VerificationDock(QgsDockWidget):
         project.writeEntry(PROJECT_SCOPE, "before_image", before)
         project.writeEntry(PROJECT_SCOPE, "after_image", after)
 
+    @_reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
         project = QgsProject.instance()
@@ -789,6 +840,9 @@ class VerificationDock(QgsDockWidget):
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
+        # Torn down, the path field loses its focus and finishes editing: no question then.
+        with contextlib.suppress(TypeError):
+            self.ledger_file.lineEdit().editingFinished.disconnect()
         self._clear_pieces()
         if self.highlight is not None:
             self.highlight.reset(GEOMETRY_POLYGON)

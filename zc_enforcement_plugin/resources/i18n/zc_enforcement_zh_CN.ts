@@ -1674,6 +1674,16 @@
       <translation>图斑 {number} 的判定</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>{field} was delivered as “{value}”, not a number: enter the figure.</source>
+      <translation>{field} 交付的值为“{value}”，不是数字：请填写面积。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>The current verdict's date “{value}” is unreadable: enter the date.</source>
+      <translation>当前判定的核查日期“{value}”无法识别：请填写日期。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
@@ -1825,11 +1835,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>New ledger</source>
-      <translation>新建台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -1837,6 +1842,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>All evidence files are present and unaltered.</source>
       <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>New ledger</source>
+      <translation>新建台帐</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -1862,11 +1872,6 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Choose or create a ledger, then import a screened batch of spots.</source>
       <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
-      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -1922,6 +1927,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The ledger {path} saved in this project is missing.</source>
       <translation>本工程保存的台帐 {path} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
+      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
