@@ -23,6 +23,7 @@ class RecordingIface:
     def __init__(self, iface):
         self._iface = iface
         self.menu_actions: list = []
+        self.menus: set = set()
         self.docks: list = []
 
     def __getattr__(self, name):
@@ -30,8 +31,10 @@ class RecordingIface:
 
     def addPluginToMenu(self, menu, action):  # noqa: N802
         self.menu_actions.append(action)
+        self.menus.add(menu)
 
     def removePluginMenu(self, menu, action):  # noqa: N802
+        assert menu in self.menus  # removed from the submenu it was added to
         self.menu_actions.remove(action)
 
     def addDockWidget(self, area, dock):  # noqa: N802
@@ -67,6 +70,8 @@ def test_load_registers_and_unload_removes_everything(qgis_iface, qgis_app):
     assert len(iface.menu_actions) >= 3
     assert iface.docks == [plugin.dock]
     assert plugin.toolbar is not None and plugin.toolbar.actions()
+    images = [action.icon().pixmap(24, 24).toImage() for action in plugin.toolbar.actions()]
+    assert all(a != b for i, a in enumerate(images) for b in images[i + 1 :])  # told apart
 
     plugin.unload()
     assert registry.providerById(PROVIDER_ID) is None
@@ -163,3 +168,19 @@ def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
     assert sorted(dependencies.missing_dependencies()) == ["fiona", "rasterio", "shapely>=2"]
     hint = dependencies.install_hint(["shapely>=2"])
     assert '"shapely>=2"' in hint and "--no-binary shapely" in hint
+
+
+def test_the_plugins_menu_speaks_chinese_in_a_chinese_qgis(qgis_iface, qgis_app):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN")
+    iface = RecordingIface(qgis_iface)
+    plugin = classFactory(iface)
+    try:
+        plugin.initGui()
+        assert iface.menus == {"淄川卫片执法(&Z)"}
+    finally:
+        plugin.unload()
+        QCoreApplication.removeTranslator(translator)

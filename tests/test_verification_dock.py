@@ -1180,3 +1180,35 @@ def test_pages_closed_by_cancel_or_back_leave_a_clean_review_page(dock, ledger_p
     (title,) = [t for t in titles() if t]
     assert title.count(str(dock.session.queue[dock.session.position].number)) == 1
     assert ">" not in title
+
+
+def test_a_project_copied_with_its_folder_opens_the_copys_ledger(dock, ledger_path, tmp_path):
+    """The ledger's path is stored as QGIS stores its layers' (relative by default): the
+    copy must not go on writing verdicts into the original folder's ledger."""
+    import shutil
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    original = ledger_path.parent / "review.qgz"
+    assert project.write(str(original))
+    copy = tmp_path / "moved"
+    copy.mkdir()
+    shutil.copy(ledger_path, copy / ledger_path.name)
+    shutil.copy(original, copy / "review.qgz")
+    dock.session.close()
+    project.clear()
+    assert project.read(str(copy / "review.qgz"))
+    assert dock.session.path == copy / ledger_path.name
+
+
+def test_the_evidence_photo_layer_does_not_trigger_qgis_scratch_layer_warning(dock, ledger_path):
+    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+
+    dock.open_ledger(str(ledger_path))
+    (layer,) = [
+        layer
+        for layer in QgsProject.instance().mapLayers().values()
+        if layer.customProperty(LAYER_PROPERTY)
+    ]
+    assert layer.providerType() == "memory"
+    assert int(layer.customProperty("skipMemoryLayersCheck")) == 1

@@ -12,8 +12,6 @@ from .dependencies import install_hint, missing_dependencies
 from .i18n import install_translator, tr
 from .resources_paths import PLUGIN_ICON
 
-MENU = "&ZC Enforcement"
-
 
 class ZcEnforcementPlugin:
     """The plugin object QGIS holds; everything it adds in initGui() it removes in unload()."""
@@ -21,6 +19,7 @@ class ZcEnforcementPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.translator = install_translator()
+        self.menu = tr("&ZC Enforcement")  # the Plugins submenu, in the user's language
         self.provider = None
         self.dock = None
         self.actions: list[QAction] = []
@@ -66,7 +65,12 @@ class ZcEnforcementPlugin:
         self.dock.visibilityChanged.connect(show_dock.setChecked)
         self._add_action(show_dock)
 
-        screen = QAction(QIcon(str(PLUGIN_ICON)), tr("Screen spots…"), self.iface.mainWindow())
+        # The overlay's own icon: two buttons with the plugin's icon could not be told apart.
+        screen = QAction(
+            QgsApplication.getThemeIcon("/algorithms/mAlgorithmIntersect.svg"),
+            tr("Screen spots…"),
+            self.iface.mainWindow(),
+        )
         screen.setObjectName("ZcEnforcementScreenSpots")
         screen.triggered.connect(lambda: self._open_algorithm("zcenforcement:screenspots"))
         self._add_action(screen)
@@ -89,7 +93,7 @@ class ZcEnforcementPlugin:
             self.iface.mainWindow().resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
 
     def _add_action(self, action: QAction, toolbar: bool = True) -> None:
-        self.iface.addPluginToMenu(MENU, action)
+        self.iface.addPluginToMenu(self.menu, action)
         if toolbar:
             self.toolbar.addAction(action)
         self.actions.append(action)
@@ -112,7 +116,7 @@ class ZcEnforcementPlugin:
 
     def unload(self):
         for action in self.actions:
-            self.iface.removePluginMenu(MENU, action)
+            self.iface.removePluginMenu(self.menu, action)
             action.deleteLater()
         self.actions.clear()
         if self.toolbar is not None:

@@ -39,6 +39,10 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
         )
         layer.setCustomProperty(LAYER_PROPERTY, True)
         project.addMapLayer(layer)
+    # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
+    # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
+    # through such warnings). Set on a layer restored from an older project too.
+    layer.setCustomProperty("skipMemoryLayersCheck", 1)
     provider = layer.dataProvider()
     provider.truncate()
     to_map = QgsCoordinateTransform(GPS_CRS, QgsCoordinateReferenceSystem(crs), project)

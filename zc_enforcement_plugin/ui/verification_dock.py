@@ -784,8 +784,15 @@ class VerificationDock(QgsDockWidget):
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
         """Write the ledger, filters, current spot and images into the project being saved."""
+        from ..processing.postgis_connection import is_postgis_reference
+
         project = QgsProject.instance()
-        project.writeEntry(PROJECT_SCOPE, "ledger", str(self.session.path or ""))
+        path = str(self.session.path or "")
+        if path and not is_postgis_reference(path):
+            # Relative to the project when QGIS writes relative paths, as its layers are: a
+            # project copied with its folder must open the copy's ledger, not the original's.
+            path = project.writePath(path)
+        project.writeEntry(PROJECT_SCOPE, "ledger", path)
         for key, value in self.session.filter.as_dict().items():
             project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)
         project.writeEntry(PROJECT_SCOPE, "spot", str(self.session.current_id or ""))
@@ -800,12 +807,14 @@ class VerificationDock(QgsDockWidget):
         path, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
         if not path:
             return
+        from ..processing.postgis_connection import is_postgis_reference
+
+        if not is_postgis_reference(path):
+            path = project.readPath(path)
         values = {
             key: project.readEntry(PROJECT_SCOPE, f"filter/{key}", "")[0]
             for key in ReviewFilter.__dataclass_fields__
         }
-        from ..processing.postgis_connection import is_postgis_reference
-
         if not is_postgis_reference(path) and not Path(path).exists():
             self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
             return

@@ -5,6 +5,11 @@
     <name>ZcEnforcement</name>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>&amp;ZC Enforcement</source>
+      <translation>淄川卫片执法(&amp;Z)</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
       <source>ZC Enforcement</source>
       <translation>淄川卫片执法</translation>
     </message>
