@@ -1212,3 +1212,82 @@ def test_the_evidence_photo_layer_does_not_trigger_qgis_scratch_layer_warning(do
     ]
     assert layer.providerType() == "memory"
     assert int(layer.customProperty("skipMemoryLayersCheck")) == 1
+
+
+def test_a_project_whose_ledger_is_missing_leaves_the_old_ledger_and_keeps_its_own_entry(
+    dock, ledger_path, tmp_path
+):
+    """Work meant for project B must not go into project A's ledger, and saving B must not
+    repoint it at A's ledger nor drop its reference."""
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    dock.open_ledger(str(ledger_path))
+    form = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    project = QgsProject.instance()
+    project.writeEntry(PROJECT_SCOPE, "ledger", "./renamed/ledger.gpkg")
+    dock.restore_state()
+    assert not dock.session.is_open and dock.stack.currentPanel() is dock.home
+    assert "renamed" in dock.details.toPlainText()
+    assert dock.ledger_file.filePath() == ""
+    form.verifier.setText("李工")
+    form.accept()  # a reference kept elsewhere: refused
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert all(store.current_verdict(s.id) is None for s in store.spots())
+    dock.save_state()
+    assert project.readEntry(PROJECT_SCOPE, "ledger", "")[0] == "./renamed/ledger.gpkg"
+
+
+def test_the_ledger_field_losing_the_focus_asks_nothing(dock, ledger_path, tmp_path, monkeypatch):
+    """QGIS's own dialogs (Save project? at exit) take the focus from a half-typed path: no
+    "create a new ledger?" then; only Enter acts on a typed path."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    dock.open_ledger(str(ledger_path))
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(1) or QMessageBox.No)
+    edit = dock.ledger_file.lineEdit()
+    dock.ledger_file.blockSignals(True)  # as typed: acted on by the keys below only
+    edit.setText(str(tmp_path / "half_typed.gpkg"))
+    dock.ledger_file.blockSignals(False)
+    edit.editingFinished.emit()
+    assert asked == []
+    edit.returnPressed.emit()
+    assert asked == [1]
+
+
+def test_an_expected_refusal_is_shown_without_a_traceback_in_the_log(dock, ledger_path):
+    from qgis.core import QgsApplication
+
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda text, tag, level: logged.append(tag))
+    dock.open_ledger(str(ledger_path))
+    assert dock.open_case_panel() is None  # not judged illegal: the ledger refuses
+    assert "违法" in dock.details.toPlainText()
+    assert "ZC Enforcement" not in logged
+
+
+def test_a_drop_is_a_copy_and_one_that_attached_nothing_is_ignored(dock, ledger_path, tmp_path):
+    dock.open_ledger(str(ledger_path))
+    note = tmp_path / "notes.txt"
+    note.write_text("not evidence")
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"3" * 100 + b"\xff\xd9")
+
+    def drop(path):
+        data = QMimeData()
+        data.setUrls([QUrl.fromLocalFile(str(path))])
+        event = QDropEvent(  # a file manager offers copy or move, proposing a move
+            QPoint(5, 5),
+            Qt.DropAction.CopyAction | Qt.DropAction.MoveAction,
+            data,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ShiftModifier,
+        )
+        event.setDropAction(Qt.DropAction.MoveAction)
+        dock.dropEvent(event)
+        return event
+
+    refused = drop(note)
+    assert not refused.isAccepted()
+    taken = drop(photo)
+    assert taken.isAccepted() and taken.dropAction() == Qt.DropAction.CopyAction

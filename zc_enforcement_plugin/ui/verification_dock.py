@@ -59,6 +59,7 @@ from qgis.PyQt.QtWidgets import (
 from ..compat import GEOMETRY_POLYGON
 from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
+from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
@@ -108,8 +109,9 @@ FIGURES = (
 
 def _reported(method):
     """For a slot: whatever it raises (a ledger locked by another session, a row edited by
-    hand into something unreadable) is shown in the dock and the message bar, and written
-    with its traceback to the log, instead of escaping into a Python error dialog."""
+    hand into something unreadable) is shown in the dock and the message bar instead of
+    escaping into a Python error dialog; what is not a ledger's or a case's own refusal is
+    also written with its traceback to the log, where a fault can be traced."""
 
     parameters = inspect.signature(method).parameters.values()
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
@@ -122,7 +124,10 @@ def _reported(method):
         try:
             return method(self, *args[:taken], **kwargs)
         except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
-            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
+            if not isinstance(error, (ledger.LedgerError, ProcedureError)):
+                QgsMessageLog.logMessage(
+                    traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning
+                )
             self._warn(str(error) or type(error).__name__)
             return None
 
@@ -151,6 +156,9 @@ class VerificationDock(QgsDockWidget):
         self.photos = None  # the evidence-photo point layer, once a ledger is open
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
+        # The project's ledger entry that could not be opened (a missing file): saved back as
+        # it was, so the project does not lose or change its reference.
+        self._unopened_entry = ""
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -171,10 +179,11 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.setConfirmOverwrite(False)
         self.ledger_file.setFilter(tr("Ledger (*.gpkg)"))
         self.ledger_file.setDialogTitle(tr("Open or create a verification ledger"))
-        # Chosen in the dialog: opened at once; typed: only once typing ends (Enter, or leaving
-        # the field), never at each keystroke (that created a ledger at every prefix).
+        # Chosen in the dialog: opened at once; typed: only on Enter, never at each keystroke
+        # (that created a ledger at every prefix) nor when the field loses the focus (QGIS's
+        # own dialogs take it, at exit say).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
-        self.ledger_file.lineEdit().editingFinished.connect(self._ledger_path_typed)
+        self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
         top.addWidget(QLabel(tr("Ledger"), page))
         top.addWidget(self.ledger_file, 1)
         # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
@@ -361,7 +370,7 @@ class VerificationDock(QgsDockWidget):
 
         path = path.strip()
         if self._asking or not path or path == str(self.session.path or ""):
-            return False  # the question's own dialog takes the focus: editingFinished again
+            return False  # asked already
         if not is_postgis_reference(path) and not Path(path).exists():
             self._asking = True
             try:
@@ -384,6 +393,7 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.setFilePath(str(self.session.path or ""))
         self.ledger_file.blockSignals(False)
 
+    @_reported
     def open_ledger(self, path: str) -> bool:
         """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
         if not path:
@@ -396,6 +406,7 @@ class VerificationDock(QgsDockWidget):
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
             return False
         self.close_panels()  # a form of the ledger left behind must not save into this one
+        self._unopened_entry = ""
         if self.ledger_file.filePath() != path:
             self._show_ledger_path()
         self._fill_filters()
@@ -730,15 +741,21 @@ class VerificationDock(QgsDockWidget):
 
     def dragEnterEvent(self, event):  # noqa: N802 - Qt API
         if event.mimeData().hasUrls() and self._takes_drops():
-            event.acceptProposedAction()
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
 
     def dropEvent(self, event):  # noqa: N802 - Qt API
         if not self._takes_drops():
             event.ignore()
             return
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        self.attach_files(files)
-        event.acceptProposedAction()
+        problems = self.attach_files(files)
+        if problems is None or len(problems) == len(files):
+            event.ignore()  # nothing attached: the source must not think it was taken
+            return
+        # Always a copy: a "move" would let the file manager delete the photo at its source.
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
 
     @_reported
     def check_evidence(self) -> list:
@@ -792,6 +809,8 @@ class VerificationDock(QgsDockWidget):
             # Relative to the project when QGIS writes relative paths, as its layers are: a
             # project copied with its folder must open the copy's ledger, not the original's.
             path = project.writePath(path)
+        if not path and self._unopened_entry:
+            path = self._unopened_entry  # the project's own ledger, missing today: kept
         project.writeEntry(PROJECT_SCOPE, "ledger", path)
         for key, value in self.session.filter.as_dict().items():
             project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)
@@ -804,24 +823,28 @@ class VerificationDock(QgsDockWidget):
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
         project = QgsProject.instance()
-        path, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
-        if not path:
+        entry, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
+        if not entry:
             return
         from ..processing.postgis_connection import is_postgis_reference
 
-        if not is_postgis_reference(path):
-            path = project.readPath(path)
+        path = entry if is_postgis_reference(entry) else project.readPath(entry)
         values = {
             key: project.readEntry(PROJECT_SCOPE, f"filter/{key}", "")[0]
             for key in ReviewFilter.__dataclass_fields__
         }
+        # Whatever happens below, the previous project's ledger is left: work meant for this
+        # project must not go into it, nor its pages stay open.
+        self.close_panels()
+        self.session.close()
+        self._show_ledger_path()
+        self._unopened_entry = entry
         if not is_postgis_reference(path) and not Path(path).exists():
+            self._show_session()
             self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
             return
         self.session.filter = ReviewFilter.from_dict(values)
-        self.session.close()
         if not self.open_ledger(path):
-            self.close_panels()
             self._show_session()  # nothing open: no list, details or buttons of the old ledger
             return
         spot, _ = project.readEntry(PROJECT_SCOPE, "spot", "")
@@ -849,9 +872,8 @@ class VerificationDock(QgsDockWidget):
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
-        # Torn down, the path field loses its focus and finishes editing: no question then.
         with contextlib.suppress(TypeError):
-            self.ledger_file.lineEdit().editingFinished.disconnect()
+            self.ledger_file.lineEdit().returnPressed.disconnect()
         self._clear_pieces()
         if self.highlight is not None:
             self.highlight.reset(GEOMETRY_POLYGON)
