@@ -125,9 +125,7 @@ def _reported(method):
             return method(self, *args[:taken], **kwargs)
         except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
             if not isinstance(error, (ledger.LedgerError, ProcedureError)):
-                QgsMessageLog.logMessage(
-                    traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning
-                )
+                QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
             self._warn(str(error) or type(error).__name__)
             return None
 
