@@ -1291,3 +1291,31 @@ def test_a_drop_is_a_copy_and_one_that_attached_nothing_is_ignored(dock, ledger_
     assert not refused.isAccepted()
     taken = drop(photo)
     assert taken.isAccepted() and taken.dropAction() == Qt.DropAction.CopyAction
+
+
+def test_new_project_leaves_the_ledger_and_a_reloaded_plugin_reopens_the_projects(
+    dock, ledger_path, qgis_iface
+):
+    """New Project: the old project's ledger, pages and marks go. A dock made while a project
+    is open (the plugin reloaded) reopens that project's ledger: its readProject has passed."""
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    dock.open_ledger(str(ledger_path))
+    dock.session.go_to_row(3)
+    spot_id = dock.session.current_id
+    dock.save_state()
+    dock.open_case_panel()  # not judged: refused, the review page stays
+    project = QgsProject.instance()
+    saved = project.readEntry(PROJECT_SCOPE, "ledger", "")[0]
+    assert saved
+
+    again = VerificationDock(None, qgis_iface)  # as after a reload, the project still open
+    try:
+        assert again.session.path == ledger_path and again.session.current_id == spot_id
+    finally:
+        again.cleanup()
+        again.deleteLater()
+
+    project.clear()  # New Project
+    assert not dock.session.is_open
+    assert dock.stack.currentPanel() is dock.home and dock.queue_model.rowCount() == 0

@@ -165,7 +165,12 @@ class VerificationDock(QgsDockWidget):
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
         project.readProject.connect(self.restore_state)
+        project.cleared.connect(self.leave_ledger)
         self._show_session()
+        if project.readEntry(PROJECT_SCOPE, "ledger", "")[0]:
+            # Made while a project is open (the plugin reloaded, or enabled later): its
+            # readProject has passed, so the review is reopened here.
+            self.restore_state()
 
     # --- construction ----------------------------------------------------------------------------
     def _build(self, page: QWidget) -> None:
@@ -818,6 +823,16 @@ class VerificationDock(QgsDockWidget):
         project.writeEntry(PROJECT_SCOPE, "after_image", after)
 
     @_reported
+    def leave_ledger(self) -> None:
+        """The project is closed (New Project, or another one opening): its ledger, pages and
+        marks on the map go with it; the next project reopens its own."""
+        self.close_panels()
+        self.session.close()
+        self._unopened_entry = ""
+        self._show_ledger_path()
+        self._show_session()
+
+    @_reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
         project = QgsProject.instance()
@@ -867,6 +882,7 @@ class VerificationDock(QgsDockWidget):
         for signal, slot in (
             (project.writeProject, self.save_state),
             (project.readProject, self.restore_state),
+            (project.cleared, self.leave_ledger),
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
