@@ -678,6 +678,21 @@ def test_a_past_spell_in_a_year_without_a_schedule_keeps_its_report_with_a_warni
     assert report.due is None and report.warning and report.lapsed_on == d("2027-06-01")
 
 
+def test_a_correction_found_by_the_due_day_but_entered_after_it_owed_nothing(cal):
+    """Below the scale as measured on 10-10 (before the report's due day 10-11), entered in
+    the case only on 10-13: no missed report."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-09-30", basic_farmland_sqm=5 * MU),
+            ev(S.VERIFY, "2025-09-30", evidence_ids=["E1"]),
+            ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=1 * MU, measured_on=d("2025-10-10")),
+        ]
+    )
+    assert "serious_case_report" not in by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))
+    with pytest.raises(ValueError, match="after the event"):
+        ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=1 * MU, measured_on=d("2025-10-14"))
+
+
 def test_report_made_before_the_case_became_serious_does_not_count(cal):
     case = Case.from_events(
         [

@@ -361,6 +361,32 @@ def check_a_corrected_verdict_is_carried_to_the_open_case(ledger):
     assert len(ledger.case(case_id).events) == events
 
 
+def test_figures_entered_after_a_later_step_count_from_the_day_they_were_found(ledger):
+    check_figures_count_from_the_day_they_were_found(ledger)
+
+
+def check_figures_count_from_the_day_they_were_found(ledger):
+    """(Shared with the PostGIS store's tests.) Measured on site on Tue 03-05 at 13.58 亩, but
+    entered only after the stop order of 03-11: the case event is dated 03-11 (events stay in
+    date order) and keeps 03-05 as the day measured, so the case is at the criminal scale
+    from 03-05 and its serious-case report was due Fri 03-08, already overdue when entered."""
+    ledger.import_batch("b", [_spot("S9", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-04"))
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 4))
+    ledger.add_case_event(case_id, _event(case_id, Stage.STOP, 11))
+    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
+    ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-05", areas=areas, corrects=first))
+    case = ledger.case(case_id)
+    carried = case.events[-1]
+    assert (carried.date, carried.measured_on) == (dt.date(2024, 3, 11), dt.date(2024, 3, 5))
+    assert case.criminal_since == dt.date(2024, 3, 5)
+    serious = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 11))}
+    assert serious["serious_case_report"].due == dt.date(2024, 3, 8)
+    assert serious["serious_case_report"].late
+
+
 def test_a_case_that_cannot_take_the_figures_refuses_the_verdict_with_a_ledger_error(
     ledger, monkeypatch
 ):
@@ -380,3 +406,22 @@ def test_a_case_that_cannot_take_the_figures_refuses_the_verdict_with_a_ledger_e
         )
     assert len(ledger.verdict_history(spot_id)) == 1
     assert len(ledger.case(case_id).events) == 1
+
+
+def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_events(tmp_path):
+    path = tmp_path / "v4.gpkg"
+    with GeoPackageLedger(path) as store:
+        store.import_batch("b", [_spot("S1")])
+        store.record_verdict(1, _illegal())
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=1)
+        store.add_case_event(case_id, _event(case_id, Stage.VERIFY, 6))
+    conn = sqlite3.connect(str(path))  # as the previous plugin left it
+    conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_MEASURED_ON}")
+    conn.execute(f"UPDATE {ls.T_META} SET value = '4' WHERE key = '{ls.META_SCHEMA_VERSION}'")
+    conn.commit()
+    conn.close()
+    with GeoPackageLedger(path) as store:
+        assert store.migrated_from == 4 and store.schema_version == 5
+        case = store.case(case_id)
+        assert [e.stage for e in case.events] == [Stage.DISCOVER, Stage.VERIFY]
+        assert all(e.measured_on is None for e in case.events)

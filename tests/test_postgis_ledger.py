@@ -674,3 +674,44 @@ def test_a_corrected_verdict_is_carried_to_the_open_case(pg_database, schema):
         check_a_corrected_verdict_is_carried_to_the_open_case(store)
     finally:
         store.close()
+
+
+def test_figures_count_from_the_day_they_were_found_on_the_shared_ledger(pg_database, schema):
+    from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
+
+    store = open_store(pg_database, schema)
+    try:
+        check_figures_count_from_the_day_they_were_found(store)
+    finally:
+        store.close()
+
+
+def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_database):
+    """A server installed by the previous plugin (server schema 1, ledger schema 4, no
+    measured_on column) is brought to the current version by install, its events kept."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        real = lp.PG_MIGRATIONS
+        lp.PG_MIGRATIONS, lp.PG_SCHEMA_VERSION = real[:1], 1
+        try:
+            lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+        finally:
+            lp.PG_MIGRATIONS, lp.PG_SCHEMA_VERSION = real, len(real)
+        with admin.cursor() as cursor:
+            cursor.execute(
+                f'UPDATE "{name}".ledger_meta SET value = %s WHERE key = %s',
+                ("4", ls.META_SCHEMA_VERSION),
+            )
+        admin.commit()
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    store = open_store(pg_database, name)
+    try:
+        assert store.schema_version == ls.SCHEMA_VERSION == 5
+        from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
+
+        check_figures_count_from_the_day_they_were_found(store)
+    finally:
+        store.close()

@@ -237,6 +237,14 @@ class CaseEvent:
     origin: CaseOrigin | None = None
     cultivated_sqm: float | None = None
     basic_farmland_sqm: float | None = None
+    # The day the figures were found on site, when the event is dated later (a verdict
+    # corrected after the case moved on); None: on the event's date.
+    measured_on: date | None = None
+
+    @property
+    def measured_day(self) -> date:
+        """The day the event's figures stand from: measured_on, else its date."""
+        return self.measured_on or self.date
 
     def __post_init__(self) -> None:
         if not isinstance(self.case_id, str) or not self.case_id.strip():
@@ -259,6 +267,14 @@ class CaseEvent:
             object.__setattr__(self, name, tuple(str(v) for v in values))
         if not isinstance(self.recorded_at, datetime):
             raise TypeError("recorded_at must be a datetime")
+        if self.measured_on is not None:
+            if isinstance(self.measured_on, datetime) or not isinstance(self.measured_on, date):
+                raise TypeError("measured_on must be a datetime.date")
+            if self.measured_on > self.date:
+                raise ValueError(
+                    f"measured on {self.measured_on}, after the event's date {self.date} / "
+                    "测量日期晚于事件日期"
+                )
         if self.origin is not None and not isinstance(self.origin, CaseOrigin):
             raise TypeError("origin must be a CaseOrigin")
         object.__setattr__(self, "cultivated_sqm", _area(self.cultivated_sqm, "cultivated_sqm"))
@@ -558,7 +574,7 @@ class Case:
     def criminal_since(self) -> date | None:
         """The day the case came to the criminal scale it is still at; None below it."""
         if self.criminal_spells and self.criminal_spells[-1][1] is None:
-            return self.events[self.criminal_spells[-1][0]].date
+            return self.events[self.criminal_spells[-1][0]].measured_day
         return None
 
     def _criminal_at(self, index: int) -> bool:
@@ -740,12 +756,12 @@ class Case:
         (on time or late), or missed when its due day passed within the spell (lapsed: owed no
         more). A spell corrected away by its due day owed nothing and leaves no deadline.
 
-        The spell ends on the day its correction was recorded in the case, which is the later
-        of the verification and the case's last step (events are in date order)."""
+        A spell starts and ends on the day the figures that began or ended it were found on
+        site (CaseEvent.measured_day), even when they were recorded in the case later."""
         kept = []
         spells = self.criminal_spells
         for number, (first, end) in enumerate(spells):
-            start = self.events[first].date
+            start = self.events[first].measured_day
             until = spells[number + 1][0] if number + 1 < len(spells) else None
             if end is None:  # the spell the case is in: closing ends this one too
                 by = self._done_by(spec, start, first, until)
@@ -753,7 +769,7 @@ class Case:
                 continue
             # A past spell: the close that ended it was no report.
             by = self._done_by(spec, start, first, until, spec.done_by - _CLOSE)
-            ended = self.events[end].date
+            ended = self.events[end].measured_day
             deadline = self._deadline(spec, start, by, rules, cal, ended, warn_days)
             if deadline.done:
                 kept.append(deadline)

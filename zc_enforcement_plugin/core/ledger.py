@@ -708,14 +708,17 @@ class SqlLedger:
             for new, old in ((cultivated, case.cultivated_sqm), (basic, case.basic_farmland_sqm))
         ):
             return
+        verified = _as_date(verdict.verified_on)
         event = CaseEvent(
             record.case_id,
             case.stage,
-            max(_as_date(verdict.verified_on), case.last_date),
+            max(verified, case.last_date),  # events stay in date order
             verdict.verifier,
             note="核查面积更正 / figures corrected by a later verdict",
             cultivated_sqm=None if cultivated is None else float(cultivated),
             basic_farmland_sqm=None if basic is None else float(basic),
+            # Found on site before the case's last step: the scale counts from that day.
+            measured_on=verified if verified < case.last_date else None,
         )
         try:
             self.add_case_event(record.case_id, event)
@@ -835,6 +838,7 @@ class SqlLedger:
         ls.C_CULTIVATED_SQM,
         ls.C_BASIC_FARMLAND_SQM,
         ls.C_RECORDED_AT,
+        ls.C_MEASURED_ON,
     )
 
     def open_case(
@@ -903,6 +907,7 @@ class SqlLedger:
                     event.cultivated_sqm,
                     event.basic_farmland_sqm,
                     _utc_now(),
+                    None if event.measured_on is None else event.measured_on.isoformat(),
                 ),
                 ls.C_ID,
             )
@@ -1518,6 +1523,7 @@ def case_record_from_rows(row: Sequence, events: Sequence[Sequence]) -> CaseReco
             origin=case_origin if position == 0 else None,
             cultivated_sqm=event[8],
             basic_farmland_sqm=event[9],
+            measured_on=dt.date.fromisoformat(event[11]) if event[11] else None,
         )
         for position, event in enumerate(events)
     ]

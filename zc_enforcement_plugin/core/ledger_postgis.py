@@ -281,7 +281,16 @@ def _migration_1(schema: str) -> list[str]:
 
 # PG_MIGRATIONS[n] takes the server schema from version n to n + 1; like ledger_schema's,
 # a shipped migration is history: append, never edit.
-PG_MIGRATIONS = (_migration_1,)
+def _migration_2(schema: str) -> list[str]:
+    """Version 2: ledger_schema version 5 (the day a case event's figures were measured)."""
+    return [
+        f"ALTER TABLE {ls.T_CASE_EVENTS} ADD COLUMN {ls.C_MEASURED_ON} text",
+        # A server made before holds ledger schema 4; a new one gets 5 once migrated.
+        f"UPDATE {ls.T_META} SET value = '5' WHERE key = '{ls.META_SCHEMA_VERSION}'",
+    ]
+
+
+PG_MIGRATIONS = (_migration_1, _migration_2)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 _GRANTS = (

@@ -126,6 +126,8 @@ C_TOWN = "town"
 C_OPENED_AT = "opened_at"  # date of the discover event
 C_CULTIVATED_SQM = "cultivated_sqm"  # GDMJ occupied (basic farmland included), m²
 C_BASIC_FARMLAND_SQM = "basic_farmland_sqm"  # YJJBNTMJ occupied, m²
+# ISO day a case event's figures were found on site, when the event is dated later (schema 5)
+C_MEASURED_ON = "measured_on"
 
 # ledger_case_events
 C_CASE_ID = "case_id"
@@ -405,5 +407,17 @@ MIGRATION_4 = [
     f"ALTER TABLE {T_VERDICTS} ADD COLUMN {C_DETAILS} TEXT NOT NULL DEFAULT '{{}}'",
 ]
 
-MIGRATIONS: tuple[list[str], ...] = (MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4)
+# Version 5: the day a case's figures were measured, when the event carrying them is dated later
+# (a verdict corrected after the case moved on): the referral scale counts from that day.
+MIGRATION_5 = [
+    f"ALTER TABLE {T_CASE_EVENTS} ADD COLUMN {C_MEASURED_ON} TEXT",
+]
+
+MIGRATIONS: tuple[list[str], ...] = (
+    MIGRATION_1,
+    MIGRATION_2,
+    MIGRATION_3,
+    MIGRATION_4,
+    MIGRATION_5,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
