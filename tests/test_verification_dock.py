@@ -1032,6 +1032,7 @@ def test_a_drop_is_refused_while_a_case_page_hides_the_spot(dock, ledger_path, t
     )
     dock.dropEvent(drop)
     assert dock.session.store.evidence(dock.session.current_id) == []
+    assert "close this page" in dock.details.toPlainText() or "关闭" in dock.details.toPlainText()
     dock.close_panels()
     dock.dropEvent(drop)
     assert len(dock.session.store.evidence(dock.session.current_id)) == 1
@@ -1319,3 +1320,79 @@ def test_new_project_leaves_the_ledger_and_a_reloaded_plugin_reopens_the_project
     project.clear()  # New Project
     assert not dock.session.is_open
     assert dock.stack.currentPanel() is dock.home and dock.queue_model.rowCount() == 0
+
+
+def test_files_dragged_over_a_page_are_still_the_docks(dock, ledger_path, tmp_path):
+    """Refused at the drag, they went on to QGIS's main window, which opened each photo as
+    a raster layer of the project."""
+    from qgis.PyQt.QtGui import QDragEnterEvent
+
+    dock.open_ledger(str(ledger_path))
+    dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(tmp_path / "site.jpg"))])
+    enter = QDragEnterEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction | Qt.DropAction.MoveAction,
+        data,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    enter.ignore()
+    dock.dragEnterEvent(enter)
+    assert enter.isAccepted()
+
+
+def test_the_same_file_is_recorded_once_per_spot(dock, ledger_path, tmp_path):
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"4" * 100 + b"\xff\xd9")
+    assert dock.attach_files([str(photo)]) == []
+    (problem,) = dock.attach_files([str(photo)])
+    assert "already recorded" in problem
+    assert len(dock.session.store.evidence(dock.session.current_id)) == 1
+
+
+def test_save_as_keeps_a_missing_ledger_where_it_was(dock, ledger_path, tmp_path):
+    """A project whose ledger is missing, saved elsewhere: the copy must point at the same
+    ledger, not at a ledger of that name beside the copy."""
+    import shutil
+
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    project = QgsProject.instance()
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(ledger_path, first / "ledger.gpkg")
+    dock.open_ledger(str(first / "ledger.gpkg"))
+    assert project.write(str(first / "p.qgz"))
+    project.clear()
+    (first / "ledger.gpkg").unlink()  # moved away since
+    assert project.read(str(first / "p.qgz"))
+    assert not dock.session.is_open  # the ledger is missing
+    assert project.write(str(second / "p.qgz"))
+    entry = project.readEntry(PROJECT_SCOPE, "ledger", "")[0]
+    assert project.readPath(entry) == str(first / "ledger.gpkg")
+
+
+def test_a_reloaded_plugin_reopens_the_ledger_in_use_not_the_one_last_saved(
+    dock, ledger_path, tmp_path, qgis_iface
+):
+    import shutil
+
+    dock.open_ledger(str(ledger_path))
+    dock.save_state()  # saved with this ledger
+    other = tmp_path / "other" / "ledger.gpkg"
+    other.parent.mkdir()
+    shutil.copy(ledger_path, other)
+    dock.open_ledger(str(other))
+    dock.session.go_to_row(4)
+    spot_id = dock.session.current_id
+    dock.cleanup()  # unload
+    again = VerificationDock(None, qgis_iface)
+    try:
+        assert again.session.path == other and again.session.current_id == spot_id
+    finally:
+        again.cleanup()
+        again.deleteLater()

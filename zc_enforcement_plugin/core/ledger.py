@@ -765,6 +765,19 @@ class SqlLedger:
         self.spot(spot_id)  # raises for an unknown spot
         relative, digest = vetted_evidence(record)
         with self.transaction():
+            mark = self._MARK
+            twin = self._row(
+                f"SELECT {ls.C_PATH} FROM {ls.T_EVIDENCE} "
+                f"WHERE {ls.C_SPOT_ID} = {mark} AND {ls.C_SHA256} = {mark}",
+                (spot_id, digest),
+            )
+            if twin is not None:
+                # The same file again (dropped twice, say): a second row could never be taken
+                # back from the append-only table, and would count twice.
+                raise LedgerError(
+                    f"该文件已作为此图斑的证据登记：{twin[0]} / this file is already recorded "
+                    f"as evidence of the spot: {twin[0]}"
+                )
             evidence_id = self._insert(
                 ls.T_EVIDENCE,
                 self._EVIDENCE_COLUMNS[1:],

@@ -154,9 +154,9 @@ class VerificationDock(QgsDockWidget):
         self.photos = None  # the evidence-photo point layer, once a ledger is open
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
-        # The project's ledger entry that could not be opened (a missing file): saved back as
-        # it was, so the project does not lose or change its reference.
-        self._unopened_entry = ""
+        # The project's ledger that could not be opened (a missing file), resolved: saved back
+        # with the project, so it does not lose or change its reference.
+        self._unopened_ledger = ""
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -409,7 +409,7 @@ class VerificationDock(QgsDockWidget):
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
             return False
         self.close_panels()  # a form of the ledger left behind must not save into this one
-        self._unopened_entry = ""
+        self._unopened_ledger = ""
         if self.ledger_file.filePath() != path:
             self._show_ledger_path()
         self._fill_filters()
@@ -743,13 +743,20 @@ class VerificationDock(QgsDockWidget):
         return self.stack.currentPanel() is self.home and self.session.current_id is not None
 
     def dragEnterEvent(self, event):  # noqa: N802 - Qt API
-        if event.mimeData().hasUrls() and self._takes_drops():
+        # Files over the dock are the dock's, even when it cannot take them now: refused
+        # here, they went on to QGIS's main window, which opened each photo as a layer.
+        if event.mimeData().hasUrls():
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
 
     def dropEvent(self, event):  # noqa: N802 - Qt API
         if not self._takes_drops():
             event.ignore()
+            self._warn(
+                tr("Files are attached to the spot on the review page: close this page first.")
+                if self.session.current_id is not None
+                else tr("Open a ledger and pick a spot to attach files to it.")
+            )
             return
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         problems = self.attach_files(files)
@@ -812,8 +819,11 @@ class VerificationDock(QgsDockWidget):
             # Relative to the project when QGIS writes relative paths, as its layers are: a
             # project copied with its folder must open the copy's ledger, not the original's.
             path = project.writePath(path)
-        if not path and self._unopened_entry:
-            path = self._unopened_entry  # the project's own ledger, missing today: kept
+        if not path and self._unopened_ledger:
+            # The project's own ledger, missing today: kept, written as a path is (relative
+            # to where the project is saved now, by Save As too).
+            unopened = self._unopened_ledger
+            path = unopened if is_postgis_reference(unopened) else project.writePath(unopened)
         project.writeEntry(PROJECT_SCOPE, "ledger", path)
         for key, value in self.session.filter.as_dict().items():
             project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)
@@ -828,7 +838,7 @@ class VerificationDock(QgsDockWidget):
         marks on the map go with it; the next project reopens its own."""
         self.close_panels()
         self.session.close()
-        self._unopened_entry = ""
+        self._unopened_ledger = ""
         self._show_ledger_path()
         self._show_session()
 
@@ -851,7 +861,7 @@ class VerificationDock(QgsDockWidget):
         self.close_panels()
         self.session.close()
         self._show_ledger_path()
-        self._unopened_entry = entry
+        self._unopened_ledger = path
         if not is_postgis_reference(path) and not Path(path).exists():
             self._show_session()
             self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
@@ -878,6 +888,10 @@ class VerificationDock(QgsDockWidget):
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
+        if self.session.is_open:
+            # What is in use now, for the dock of a reloaded plugin to reopen (not the state
+            # last saved, a ledger or spot the user has since left).
+            self.save_state()
         project = QgsProject.instance()
         for signal, slot in (
             (project.writeProject, self.save_state),

@@ -1880,6 +1880,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Files are attached to the spot on the review page: close this page first.</source>
+      <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open a ledger and pick a spot to attach files to it.</source>
+      <translation>请先打开台帐并选择图斑，再附加文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No saved PostgreSQL connection</source>
       <translation>没有已保存的 PostgreSQL 连接</translation>
     </message>
