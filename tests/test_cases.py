@@ -693,6 +693,35 @@ def test_a_correction_found_by_the_due_day_but_entered_after_it_owed_nothing(cal
         ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=1 * MU, measured_on=d("2025-10-14"))
 
 
+def test_a_report_made_before_backdated_figures_were_entered_counts(cal):
+    """Found at the scale on 03-05 (report due 03-10), reported on 03-06, the figures
+    entered in the case only after the stop of 03-11: the report was made on time."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-04"),
+            ev(S.VERIFY, "2025-03-04", evidence_ids=["E1"]),
+            ev(S.VERIFY, "2025-03-06", documents=[cs.DOC_SERIOUS_CASE_REPORT]),
+            ev(S.STOP, "2025-03-11", evidence_ids=["E2"]),
+            ev(S.STOP, "2025-03-11", basic_farmland_sqm=6 * MU, measured_on=d("2025-03-05")),
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-12")))["serious_case_report"]
+    assert report.start == d("2025-03-05") and report.done and not report.late
+
+
+def test_the_day_the_scale_was_found_corrected_to_an_earlier_one_moves_the_spell(cal):
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-04"),
+            ev(S.VERIFY, "2025-03-11", basic_farmland_sqm=6 * MU, measured_on=d("2025-03-10")),
+            ev(S.VERIFY, "2025-03-11", basic_farmland_sqm=6 * MU, measured_on=d("2025-03-05")),
+        ]
+    )
+    assert case.criminal_since == d("2025-03-05")
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-12")))["serious_case_report"]
+    assert report.due == d("2025-03-10") and report.late
+
+
 def test_report_made_before_the_case_became_serious_does_not_count(cal):
     case = Case.from_events(
         [

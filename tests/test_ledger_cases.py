@@ -387,6 +387,27 @@ def check_figures_count_from_the_day_they_were_found(ledger):
     assert serious["serious_case_report"].late
 
 
+def test_a_corrected_day_measured_reaches_the_case(ledger):
+    """The same 13.58 亩, first entered as found on 03-08, then the day put right to 03-05:
+    the case is at the scale from 03-05 and its report was due 03-08."""
+    ledger.import_batch("b", [_spot("S8", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-04"))
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 4))
+    ledger.add_case_event(case_id, _event(case_id, Stage.STOP, 11))
+    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
+    second = ledger.record_verdict(
+        spot_id, _illegal(verified_on="2024-03-08", areas=areas, corrects=first)
+    )
+    assert ledger.case(case_id).criminal_since == dt.date(2024, 3, 8)
+    ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-05", areas=areas, corrects=second))
+    case = ledger.case(case_id)
+    assert case.criminal_since == dt.date(2024, 3, 5)
+    report = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 11))}["serious_case_report"]
+    assert report.due == dt.date(2024, 3, 8)
+
+
 def test_a_case_that_cannot_take_the_figures_refuses_the_verdict_with_a_ledger_error(
     ledger, monkeypatch
 ):

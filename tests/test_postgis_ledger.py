@@ -715,3 +715,30 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
         check_figures_count_from_the_day_they_were_found(store)
     finally:
         store.close()
+
+
+def test_the_same_file_is_recorded_once_per_spot_on_the_shared_ledger(
+    pg_database, schema, tmp_path
+):
+    """Under the spot's lock, so two sessions adding it at once still make one row; another
+    spot may have the same file."""
+    store = open_store(pg_database, schema, tmp_path=tmp_path)
+    try:
+        store.import_batch(
+            "b",
+            [
+                spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN),
+                spot("37030220260002", 1, LUOCUN_TOWNS[0], LUOCUN),
+            ],
+        )
+        first, second = (s.id for s in store.spots())
+        photo = tmp_path / "IMG_0002.jpg"
+        photo.write_bytes(b"\xff\xd8\xff\xd9 " + os.urandom(64))
+        record = evidence.store_evidence_in(store.evidence_dir, "S", photo, "photo")
+        store.add_evidence(first, record)
+        with pytest.raises(ledger.LedgerError, match="already recorded"):
+            store.add_evidence(first, record)
+        store.add_evidence(second, record)
+        assert [len(store.evidence(i)) for i in (first, second)] == [1, 1]
+    finally:
+        store.close()

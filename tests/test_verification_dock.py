@@ -1396,3 +1396,22 @@ def test_a_reloaded_plugin_reopens_the_ledger_in_use_not_the_one_last_saved(
     finally:
         again.cleanup()
         again.deleteLater()
+
+
+def test_a_file_whose_stored_copy_was_lost_is_restored_by_attaching_it_again(
+    dock, ledger_path, tmp_path
+):
+    from zc_enforcement_plugin.core import evidence
+
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"5" * 100 + b"\xff\xd9")
+    assert dock.attach_files([str(photo)]) == []
+    (record,) = dock.session.store.evidence(dock.session.current_id)
+    stored = dock.session.store.evidence_dir / record.path
+    stored.unlink()
+    assert evidence.check_evidence_integrity(dock.session.store)
+    (problem,) = dock.attach_files([str(photo)])
+    assert "restored" in problem and stored.exists()
+    assert evidence.check_evidence_integrity(dock.session.store) == []
+    assert len(dock.session.store.evidence(dock.session.current_id)) == 1

@@ -562,6 +562,9 @@ class Case:
             spells = (*spells, (index, None))
         elif lasting and not criminal:
             spells = (*spells[:-1], (spells[-1][0], index))
+        elif lasting and event.measured_day < self.events[spells[-1][0]].measured_day:
+            # The day the scale was found, corrected to an earlier one: the spell starts then.
+            spells = (*spells[:-1], (index, None))
         return replace(
             self,
             events=(*self.events, event),
@@ -690,24 +693,14 @@ class Case:
         )
 
     # -- deadlines --
-    def _done_by(
-        self,
-        spec: _DeadlineSpec,
-        start: date,
-        first: int = 0,
-        last: int | None = None,
-        done_by: frozenset[Stage] | None = None,
-    ) -> int | None:
-        """The index of the first event from ``start`` on (and within events[first:last]) that
-        discharges ``spec`` (its ``done_by`` stages, unless given, or its document); None while
-        open. An event before the period started (a report made before the case became serious)
-        does not discharge it.
-        """
-        stages = spec.done_by if done_by is None else done_by
-        for index in range(first, len(self.events) if last is None else last):
-            e = self.events[index]
+    def _done_by(self, spec: _DeadlineSpec, start: date) -> int | None:
+        """The index of the first event from ``start`` on that discharges ``spec`` (one of its
+        ``done_by`` stages, or its document); None while open. An event before the period
+        started does not discharge it."""
+        for index, e in enumerate(self.events):
             if e.date >= start and (
-                e.stage in stages or (spec.document is not None and spec.document in e.documents)
+                e.stage in spec.done_by
+                or (spec.document is not None and spec.document in e.documents)
             ):
                 return index
         return None
@@ -759,16 +752,13 @@ class Case:
         A spell starts and ends on the day the figures that began or ended it were found on
         site (CaseEvent.measured_day), even when they were recorded in the case later."""
         kept = []
-        spells = self.criminal_spells
-        for number, (first, end) in enumerate(spells):
+        reported = self._serious_reports_made(spec)
+        for number, (first, end) in enumerate(self.criminal_spells):
             start = self.events[first].measured_day
-            until = spells[number + 1][0] if number + 1 < len(spells) else None
-            if end is None:  # the spell the case is in: closing ends this one too
-                by = self._done_by(spec, start, first, until)
+            by = reported.get(number)
+            if end is None:  # the spell the case is in
                 kept.append(self._deadline(spec, start, by, rules, cal, today, warn_days))
                 continue
-            # A past spell: the close that ended it was no report.
-            by = self._done_by(spec, start, first, until, spec.done_by - _CLOSE)
             ended = self.events[end].measured_day
             deadline = self._deadline(spec, start, by, rules, cal, ended, warn_days)
             if deadline.done:
@@ -778,6 +768,28 @@ class Case:
                 status = dl.OVERDUE if deadline.due is not None else None
                 kept.append(replace(deadline, status=status, lapsed_on=ended))
         return kept
+
+    def _serious_reports_made(self, spec: _DeadlineSpec) -> dict[int, int]:
+        """Spell number -> index of the event that made its report (the document, or the
+        transfer; the close, for the spell the case is in). Each such event counts for one
+        spell: the latest that had started by its date (a spell starts on the day measured,
+        which may come before events recorded ahead of its figures) and not ended before it
+        in the case's order. A report is not made twice: the first one counts."""
+        spells = self.criminal_spells
+        made: dict[int, int] = {}
+        for index, event in enumerate(self.events):
+            number = None
+            for k, (first, _end) in enumerate(spells):
+                earliest = spells[k - 1][1] + 1 if k else 0  # after the spell before ended
+                if index >= earliest and event.date >= self.events[first].measured_day:
+                    number = k
+            if number is None or number in made:
+                continue
+            lasting = spells[number][1] is None
+            stages = spec.done_by if lasting else spec.done_by - _CLOSE  # a close is no report
+            if event.stage in stages or (spec.document and spec.document in event.documents):
+                made[number] = index
+        return made
 
     def _deadline(
         self,

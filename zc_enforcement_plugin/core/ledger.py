@@ -703,12 +703,16 @@ class SqlLedger:
         record, case = found[0], found[0].case
         cultivated = verdict.areas.get(CULTIVATED_AREA)
         basic = verdict.areas.get(BASIC_FARMLAND_AREA)
-        if all(
+        verified = _as_date(verdict.verified_on)
+        same_figures = all(
             new is None or abs(float(new) - old) < 0.005
             for new, old in ((cultivated, case.cultivated_sqm), (basic, case.basic_farmland_sqm))
-        ):
+        )
+        # The same figures found earlier than the case has them from (a mistyped day put
+        # right): carried too, as the referral scale and its report count from that day.
+        earlier = case.criminal_since is not None and verified < case.criminal_since
+        if same_figures and not earlier:
             return
-        verified = _as_date(verdict.verified_on)
         event = CaseEvent(
             record.case_id,
             case.stage,
@@ -765,6 +769,7 @@ class SqlLedger:
         self.spot(spot_id)  # raises for an unknown spot
         relative, digest = vetted_evidence(record)
         with self.transaction():
+            self._lock_spot(spot_id)  # two sessions adding the same file: one row
             mark = self._MARK
             twin = self._row(
                 f"SELECT {ls.C_PATH} FROM {ls.T_EVIDENCE} "

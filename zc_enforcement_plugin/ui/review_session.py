@@ -251,12 +251,21 @@ class ReviewSession:
         record = evidence.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
         try:
             self.store.add_evidence(spot.id, record)
-        except Exception:
+        except Exception as error:
+            copied = self.store.evidence_dir / record.path
+            if copied in before:
+                raise
+            if isinstance(error, ledger.LedgerError) and any(
+                known.path == record.path for known in self.store.evidence(spot.id)
+            ):
+                # Recorded already, its file lost from the folder: the copy just made puts it
+                # back, so it stays, and the message says so.
+                raise ledger.LedgerError(
+                    f"{error}（原文件缺失，已恢复 / its missing file was restored）"
+                ) from error
             # Not recorded: a file copied for it would lie in the evidence folder unlisted,
             # and "check evidence" would never see it.
-            copied = self.store.evidence_dir / record.path
-            if copied not in before:
-                copied.unlink(missing_ok=True)
+            copied.unlink(missing_ok=True)
             raise
         return record
 
