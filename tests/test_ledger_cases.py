@@ -446,3 +446,35 @@ def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_even
         case = store.case(case_id)
         assert [e.stage for e in case.events] == [Stage.DISCOVER, Stage.VERIFY]
         assert all(e.measured_on is None for e in case.events)
+
+
+def test_a_correction_measured_before_the_case_began_counts_from_its_opening(ledger):
+    ledger.import_batch("b", [_spot("S7", **{domain.SPOT_AREA: 12000.0})])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-04"))
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 6))
+    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
+    ledger.record_verdict(spot_id, _illegal(verified_on="2024-02-26", areas=areas, corrects=first))
+    case = ledger.case(case_id)
+    assert case.criminal_since == dt.date(2024, 3, 4) == case.events[0].date
+
+
+def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
+    """A version-4 ledger on a read-only share: opening it would upgrade it, which writes."""
+    from zc_enforcement_plugin.core import ledger as ledger_module
+
+    path = tmp_path / "v4.gpkg"
+    GeoPackageLedger(path).close()
+    conn = sqlite3.connect(str(path))
+    conn.execute(f"UPDATE {ls.T_META} SET value = '4' WHERE key = '{ls.META_SCHEMA_VERSION}'")
+    conn.commit()
+    conn.close()
+
+    def read_only(*_args):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(ledger_module, "_migrate", read_only)
+    with pytest.raises(ledger_module.LedgerError, match="must be upgraded to 5") as caught:
+        GeoPackageLedger(path)
+    assert "read-only" in str(caught.value)

@@ -703,7 +703,8 @@ class SqlLedger:
         record, case = found[0], found[0].case
         cultivated = verdict.areas.get(CULTIVATED_AREA)
         basic = verdict.areas.get(BASIC_FARMLAND_AREA)
-        verified = _as_date(verdict.verified_on)
+        # Not before the case began: a deadline cannot fall before its case existed.
+        verified = max(_as_date(verdict.verified_on), case.events[0].date)
         same_figures = all(
             new is None or abs(float(new) - old) < 0.005
             for new, old in ((cultivated, case.cultivated_sqm), (basic, case.basic_farmland_sqm))
@@ -1236,8 +1237,15 @@ class GeoPackageLedger(SqlLedger):
                 f"knows ({ls.SCHEMA_VERSION}): update the plugin before opening it"
             )
         if version < ls.SCHEMA_VERSION:
-            with self.transaction():
-                _migrate(conn, version, ls.SCHEMA_VERSION)
+            try:
+                with self.transaction():
+                    _migrate(conn, version, ls.SCHEMA_VERSION)
+            except LedgerError as exc:
+                raise LedgerError(
+                    f"{self.path}: 台帐版本 {version} 须升级到 {ls.SCHEMA_VERSION} 才能打开，"
+                    f"升级需要写入该文件 / ledger schema {version} must be upgraded to "
+                    f"{ls.SCHEMA_VERSION} to be opened, which writes to the file: {exc}"
+                ) from exc
         self.migrated_from = version if version < ls.SCHEMA_VERSION else None
 
     @property
