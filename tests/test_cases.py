@@ -341,7 +341,7 @@ def test_criminal_scale_from_a_later_measurement_and_transfer():
     assert not case.criminal_scale
     case = case.apply(ev(S.STOP, "2025-03-05", basic_farmland_sqm=6 * MU))
     assert case.criminal_scale and case.criminal_since == d("2025-03-05")
-    with pytest.raises(ProcedureError, match="transferred before it can be closed"):
+    with pytest.raises(ProcedureError, match="referred to public security before it can be"):
         case.apply(ev(S.CLOSE, "2025-03-06"))
     # A re-measurement on the closing event itself counts.
     assert case.apply(ev(S.CLOSE, "2025-03-06", basic_farmland_sqm=1 * MU)).closed
@@ -539,16 +539,49 @@ def test_a_criminal_case_transferred_within_the_demand_period_is_not_premature(c
     assert by_name(small.deadlines(calendar=cal, today=d("2025-11-20")))[
         "demand_to_comply"
     ].premature
-    criminal = Case.from_events(
-        [
-            *steps,
-            ev(S.DEMAND, "2025-11-05", basic_farmland_sqm=6 * MU),
-            ev(S.TRANSFER, "2025-11-06"),
-        ]
-    )
+    measured = ev(S.DEMAND, "2025-11-05", basic_farmland_sqm=6 * MU)
+    referral = ev(S.TRANSFER, "2025-11-06", documents=[cs.DOC_POLICE_REFERRAL])
+    criminal = Case.from_events([*steps, measured, referral])
     assert not by_name(criminal.deadlines(calendar=cal, today=d("2025-11-20")))[
         "demand_to_comply"
     ].premature
+    # Without the referral's document a transfer after the demand is the court application:
+    # early, whatever the scale.
+    court = Case.from_events([*steps, measured, ev(S.TRANSFER, "2025-11-06")])
+    assert by_name(court.deadlines(calendar=cal, today=d("2025-11-20")))[
+        "demand_to_comply"
+    ].premature
+
+
+def test_a_court_application_is_no_referral_to_public_security(cal):
+    """After the demand, 移交 without the referral's document is the court application: a case
+    at the criminal scale stays marked for referral and cannot be closed (不得以罚代刑), and
+    its serious-case report is not made by it."""
+    steps = [
+        ev(S.DISCOVER, "2025-04-01", basic_farmland_sqm=6 * MU),
+        ev(S.VERIFY, "2025-04-01"),
+        ev(S.FILE, "2025-04-02"),
+        ev(S.INVESTIGATE, "2025-04-03"),
+        ev(S.NOTIFY, "2025-04-07"),
+        ev(S.PENALISE, "2025-04-15"),
+        ev(S.DEMAND, "2025-05-06"),
+        ev(S.TRANSFER, "2025-05-30", documents=[cs.DOC_COURT_APPLICATION]),
+    ]
+    case = Case.from_events(steps)
+    assert case.marked_for_transfer and not case.referred_to_police
+    with pytest.raises(ProcedureError, match="referred to public security"):
+        case.apply(ev(S.CLOSE, "2025-06-10"))
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-06-10")))["serious_case_report"]
+    assert not report.done
+    filed = Case.from_events([*steps[:3], ev(S.TRANSFER, "2025-04-03")])  # from 立案: police
+    assert filed.referred_to_police and not filed.marked_for_transfer
+
+
+def test_a_transfer_after_the_case_left_the_scale_does_not_make_its_missed_report(cal):
+    case = serious_then_corrected("2025-10-13")
+    case = Case.from_events([*case.events, ev(S.FILE, "2025-10-15"), ev(S.TRANSFER, "2025-10-16")])
+    missed = by_name(case.deadlines(calendar=cal, today=d("2025-10-20")))["serious_case_report"]
+    assert not missed.done and missed.lapsed_on == d("2025-10-13")
 
 
 def test_serious_case_report(cal):

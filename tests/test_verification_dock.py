@@ -303,7 +303,7 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     _judge_illegal(dock, dt.date(2025, 9, 30))
     panel = dock.open_case_panel()
     names = [action.text() for action in panel.add_document.menu().actions()]
-    assert names == list(cases.REPORT_DOCUMENTS)
+    assert names == list(cases.PICKED_DOCUMENTS)
     text = panel.summary.toPlainText()
     assert f"“{cases.DOC_BRIGADE_REPORT}”" in text  # how the written report is recorded
     exposure = panel.add_document.menu().actions()[names.index(cases.DOC_PUBLIC_EXPOSURE)]
@@ -1415,3 +1415,48 @@ def test_a_file_whose_stored_copy_was_lost_is_restored_by_attaching_it_again(
     assert "restored" in problem and stored.exists()
     assert evidence.check_evidence_integrity(dock.session.store) == []
     assert len(dock.session.store.evidence(dock.session.current_id)) == 1
+
+
+def test_the_case_pages_say_late_steps_figures_and_the_referral_in_words(dock, ledger_path):
+    """A deadline met late says so (not a red 已完成); a correction of figures reads as one,
+    with its figures, not as another step; the review page's case line says the case is at
+    the referral scale when its own figures are, screening's notwithstanding."""
+    from qgis.PyQt.QtCore import QDate
+
+    dock.open_ledger(str(ledger_path))
+    spot_id = next(s.id for s in dock.session.queue if (s.spot_area or 0) >= 4000.0)
+    dock.session.go_to(spot_id)
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    for stage, day in ((cases_stage("VERIFY"), 9), (cases_stage("FILE"), 13)):
+        panel.stage.setCurrentIndex(panel.stage.findData(stage))
+        panel.date.setDate(QDate(2025, 10, day))
+        panel.person.setText("李工")
+        panel.record_step()
+        assert not panel.messages.text()
+    text = panel.summary.toPlainText()
+    (filing,) = [line for line in text.splitlines() if line.startswith("逾期未整改立案")]
+    assert "逾期完成（2025-10-13）" in filing
+    panel.acceptPanel()
+    current = dock.session.store.current_verdict(spot_id)
+    dock.session.store.record_verdict(
+        spot_id,
+        ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL,
+            kind="未报即用",
+            verifier="李工",
+            verified_on=dt.date(2025, 10, 14),
+            areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
+            corrects=current.id,
+        ),
+    )
+    dock._show_current()
+    assert "须移送公安" in dock.details.toPlainText()
+    panel = dock.open_case_panel()
+    assert "面积更正：耕地 6.00 亩，永久基本农田 6.00 亩" in panel.summary.toPlainText()
+
+
+def cases_stage(name):
+    from zc_enforcement_plugin.core.cases import Stage
+
+    return getattr(Stage, name)

@@ -382,13 +382,19 @@ DOC_BRIGADE_REPORT = "违法线索书面报告"
 DOC_SERIOUS_CASE_REPORT = "重大案件报告"
 DOC_PUBLIC_EXPOSURE = "网络曝光或群体信访"
 DOC_BUREAU_HEAD_REPORT = "报告局长"
-# What the case panel offers for its documents field: the names the deadlines look for.
 REPORT_DOCUMENTS = (
     DOC_BRIGADE_REPORT,
     DOC_SERIOUS_CASE_REPORT,
     DOC_PUBLIC_EXPOSURE,
     DOC_BUREAU_HEAD_REPORT,
 )
+# 移交 is one stage for two acts: referring a suspected crime to public security, and applying
+# to the court after a demand. Their documents tell them apart; without either, a transfer after
+# 催告 is the court application and any other one the referral.
+DOC_POLICE_REFERRAL = "涉嫌犯罪案件移送书"
+DOC_COURT_APPLICATION = "强制执行申请书"
+# What the case panel offers for its documents field: the names the procedure looks for.
+PICKED_DOCUMENTS = (*REPORT_DOCUMENTS, DOC_POLICE_REFERRAL, DOC_COURT_APPLICATION)
 
 _CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is left to do
 # Steps done in the field or by delivering a document to the party: site survey (核查), stop
@@ -518,8 +524,24 @@ class Case:
 
     @property
     def marked_for_transfer(self) -> bool:
-        """At the criminal scale and not yet transferred: the UI flags it for 移交."""
-        return self.criminal_scale and not self.has(Stage.TRANSFER)
+        """At the criminal scale and not yet referred to public security: the UI flags it."""
+        return self.criminal_scale and not self.referred_to_police
+
+    @property
+    def referred_to_police(self) -> bool:
+        return any(self._is_police_referral(index) for index in range(len(self.events)))
+
+    def _is_police_referral(self, index: int) -> bool:
+        """Whether events[index] refers the case to public security (see DOC_POLICE_REFERRAL)."""
+        events = self.events
+        event = events[index]
+        if event.stage is not Stage.TRANSFER:
+            return False
+        if DOC_POLICE_REFERRAL in event.documents:
+            return True
+        if DOC_COURT_APPLICATION in event.documents:
+            return False
+        return index == 0 or events[index - 1].stage is not Stage.DEMAND
 
     def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
         """Steps that should carry audio, video or photo evidence and have none: every document
@@ -580,12 +602,6 @@ class Case:
             return self.events[self.criminal_spells[-1][0]].measured_day
         return None
 
-    def _criminal_at(self, index: int) -> bool:
-        """Whether the case was at the criminal scale once events[index] was applied."""
-        return any(
-            start <= index and (end is None or index < end) for start, end in self.criminal_spells
-        )
-
     def is_report_only(self, event: CaseEvent) -> bool:
         """A report recorded at the current stage, no step taken: the reports the deadlines
         wait for (REPORT_DOCUMENTS) are documents, not stages, and may fall at any stage of an
@@ -634,16 +650,18 @@ class Case:
                 "来源只能在“发现”时记录", "the origin is recorded by the discover event only"
             )
         # Figures given on the closing event count: a re-measurement may lift the threshold.
+        # A court application (移交 after 催告) is no referral to public security.
         if (
             nxt is Stage.CLOSE
-            and not self.has(Stage.TRANSFER)
+            and not self.referred_to_police
             and criminal_scale(*self._figures(event))
         ):
             raise self._refuse(
-                "已达刑事移送标准（基本农田≥5亩或其他耕地≥10亩），须先移交公安机关才能结案，"
-                "不得以罚代刑",
+                "已达刑事移送标准（基本农田≥5亩或其他耕地≥10亩），须先移交公安机关（"
+                f"{DOC_POLICE_REFERRAL}）才能结案，不得以罚代刑",
                 "the case reaches the criminal threshold (>= 5 mu basic farmland or >= 10 mu "
-                "other cultivated land): it must be transferred before it can be closed",
+                "other cultivated land): it must be referred to public security before it can "
+                "be closed",
             )
 
     def _why_not(self, nxt: Stage) -> tuple[str, str]:
@@ -785,9 +803,14 @@ class Case:
                     number = k
             if number is None or number in made:
                 continue
-            lasting = spells[number][1] is None
-            stages = spec.done_by if lasting else spec.done_by - _CLOSE  # a close is no report
-            if event.stage in stages or (spec.document and spec.document in event.documents):
+            end = spells[number][1]
+            if (
+                (spec.document and spec.document in event.documents)
+                # A referral to public security reports the case, while the case is serious;
+                # a court application, or a referral after a correction, does not.
+                or (self._is_police_referral(index) and (end is None or index < end))
+                or (end is None and event.stage is Stage.CLOSE)  # closing ends what is owed
+            ):
                 made[number] = index
         return made
 
@@ -834,12 +857,12 @@ class Case:
             )
         if by is not None and waiting:
             # The party's period: acting after it is normal, acting within it is the defect;
-            # but a criminal case is transferred to the police whatever the party's time.
+            # but a referral to public security waits for no party's time.
             state = dl.OK
             premature = (
                 by.stage in spec.premature_if
                 and by.date <= due
-                and not (by.stage is Stage.TRANSFER and self._criminal_at(by_index))
+                and not self._is_police_referral(by_index)
             )
         elif waiting and today > due:
             # Run out: the party's time, not the office's, so nothing is overdue; the office

@@ -37,7 +37,9 @@ def deadline_html(deadline: cases.Deadline) -> str:
     label = html.escape(deadline.label_zh)
     if deadline.due is None:
         return f"<span style='color:#8a6d00'>{label}: {html.escape(deadline.warning or '')}</span>"
-    if deadline.done:
+    if deadline.done and deadline.late:
+        state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
+    elif deadline.done:
         state = "已完成"
     elif deadline.period_over:
         state = "当事人期限已满，可进行下一步"
@@ -69,6 +71,16 @@ def deadline_html(deadline: cases.Deadline) -> str:
         f"<span style='color:{colour}'>{label}: {deadline.due.isoformat()} {state}</span>"
         f"{warning}{how}"
     )
+
+
+def _figures_text(event: cases.CaseEvent) -> str:
+    """A measurement's figures in 亩, as the reports print them."""
+    parts = []
+    if event.cultivated_sqm is not None:
+        parts.append(f"耕地 {event.cultivated_sqm / domain.SQM_PER_MU:.2f} 亩")
+    if event.basic_farmland_sqm is not None:
+        parts.append(f"永久基本农田 {event.basic_farmland_sqm / domain.SQM_PER_MU:.2f} 亩")
+    return "，".join(parts)
 
 
 class CasePanel(QgsPanelWidget):
@@ -103,7 +115,7 @@ class CasePanel(QgsPanelWidget):
         self.add_document.setToolTip(tr("Add a report document"))
         self.add_document.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_document)
-        for name in cases.REPORT_DOCUMENTS:
+        for name in cases.PICKED_DOCUMENTS:
             menu.addAction(name, lambda name=name: self._append_document(name))
         self.add_document.setMenu(menu)
         documents = QHBoxLayout()
@@ -152,12 +164,21 @@ class CasePanel(QgsPanelWidget):
             ).format(steps=steps)
             lines.append(f"<p style='color:#8a6d00'>{html.escape(text)}</p>")
         lines.append("<hr>")
+        replay = None
         for event in case.events:
+            if replay is not None and replay.is_measurement(event):
+                # Figures, not a step: said as such, with what they are and when found.
+                what = f"面积更正：{_figures_text(event)}"
+                if event.measured_on is not None:
+                    what += f"（{event.measured_on.isoformat()} 实地测量）"
+            else:
+                what = event.stage.label_zh
             lines.append(
-                f"<p>{event.date.isoformat()} {html.escape(event.stage.label_zh)} "
+                f"<p>{event.date.isoformat()} {html.escape(what)} "
                 f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
                 f"{html.escape(event.note)}</p>"
             )
+            replay = cases.Case.from_events([event]) if replay is None else replay.apply(event)
         self.summary.setHtml("".join(lines))
         self.stage.clear()
         for stage in case.allowed_next():

@@ -653,6 +653,8 @@ class VerificationDock(QgsDockWidget):
         )
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
+        if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
+            text += " <b style='color:#b00020'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
             text += f"<br>{deadline_html(upcoming)}"
         return text + "</p>"
