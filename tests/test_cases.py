@@ -279,6 +279,21 @@ def test_rebuild_equals_step_by_step():
     assert rebuilt.evidence_gaps({d("2025-03-20")}) == (events[5],)
 
 
+def test_internal_approvals_need_no_field_evidence():
+    """立案审批表 and 结案审批表 are signed in the office, and the court application goes to the
+    court: none is a delivery, interview, survey or supervision (DOMAIN §1)."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-04-01"),
+            ev(S.VERIFY, "2025-04-01", evidence_ids=["E1"]),
+            ev(S.FILE, "2025-04-02", documents=["立案审批表"]),
+            ev(S.TRANSFER, "2025-04-03", documents=[cs.DOC_POLICE_REFERRAL]),
+            ev(S.CLOSE, "2025-06-03", documents=["结案审批表"]),
+        ]
+    )
+    assert case.evidence_gaps() == ()
+
+
 def test_apply_returns_a_new_case():
     case = reach(S.VERIFY)
     after = case.apply(ev(S.STOP, "2025-03-10"))

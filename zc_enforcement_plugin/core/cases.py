@@ -546,7 +546,8 @@ class Case:
     def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
         """Steps that should carry audio, video or photo evidence and have none: every document
         delivery, interview record, site survey and site supervision must (the 2022 work plan,
-        DOMAIN §1): the field stages of EVIDENCE_STAGES and any step with a document. A step has
+        DOMAIN §1): the stages of EVIDENCE_STAGES. Internal documents (立案审批表, 结案审批表)
+        and what goes to public security or the court are no delivery to the party. A step has
         evidence when it names some (evidence_ids) or when evidence of the case was taken on its
         day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
         days = set(evidence_days)
@@ -555,8 +556,7 @@ class Case:
         for e in self.events:
             # a report made, or figures corrected, is no step
             step = before is None or not (before.is_report_only(e) or before.is_measurement(e))
-            needs = e.stage in EVIDENCE_STAGES or e.documents
-            if step and needs and not e.evidence_ids and e.date not in days:
+            if step and e.stage in EVIDENCE_STAGES and not e.evidence_ids and e.date not in days:
                 gaps.append(e)
             before = Case.from_events([e]) if before is None else before._with(e)
         return tuple(gaps)
