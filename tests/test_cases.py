@@ -906,3 +906,23 @@ def test_overdue_cases_filter(cal):
     )
     closed = case_of((S.DISCOVER, "2025-09-30"), (S.VERIFY, "2025-09-30"), (S.CLOSE, "2025-10-01"))
     assert cs.overdue_cases([fresh, late, closed], d("2025-10-13"), calendar=cal) == [late]
+
+
+def test_a_case_closed_after_a_court_application_under_the_old_reading_stays_readable():
+    """Recorded before 移交's documents told the court from the police: 催告 → 移交 → 结案 at
+    the criminal scale was accepted then; replayed now it must still read (the ledger's case
+    list with it), though a new such close would be refused."""
+    events = [
+        ev(S.DISCOVER, "2025-04-01", basic_farmland_sqm=6 * MU),
+        ev(S.VERIFY, "2025-04-01"),
+        ev(S.FILE, "2025-04-02"),
+        ev(S.INVESTIGATE, "2025-04-03"),
+        ev(S.NOTIFY, "2025-04-07"),
+        ev(S.PENALISE, "2025-04-15"),
+        ev(S.DEMAND, "2025-05-06"),
+        ev(S.TRANSFER, "2025-05-30"),
+    ]
+    closed = Case.from_events([*events, ev(S.CLOSE, "2025-06-10")])
+    assert closed.closed
+    with pytest.raises(ProcedureError, match="referred to public security"):
+        Case.from_events(events).apply(ev(S.CLOSE, "2025-06-10"))

@@ -465,13 +465,20 @@ class Case:
 
     @classmethod
     def from_events(cls, events: Iterable[CaseEvent]) -> Case:
-        """Replay ``events`` in their stored (append) order; ProcedureError on the first bad one."""
+        """Replay ``events`` in their stored (append) order; ProcedureError on the first bad one.
+
+        The procedure's order and dates are checked again; the rule that a criminal-scale case
+        is referred before it is closed is not: it is checked when a close is recorded, and a
+        close recorded under an earlier reading of it (before 移交's documents told a court
+        application from a referral) must not make the case, and the ledger's case list,
+        unreadable."""
         events = list(events)
         if not events:
             raise ProcedureError("", "没有任何事件，无法建立案件", "no events: there is no case")
         case = cls._open(events[0])
         for event in events[1:]:
-            case = case.apply(event)
+            case._check(event, recorded=True)
+            case = case._with(event)
         return case
 
     @classmethod
@@ -627,7 +634,9 @@ class Case:
     def _refuse(self, zh: str, en: str) -> ProcedureError:
         return ProcedureError(self.case_id, zh, en)
 
-    def _check(self, event: CaseEvent) -> None:
+    def _check(self, event: CaseEvent, recorded: bool = False) -> None:
+        """Refuse ``event`` with the reason; ``recorded``: it is already in the ledger (see
+        from_events)."""
         if event.case_id != self.case_id:
             raise self._refuse(
                 f"事件属于案件 {event.case_id}，不属于本案",
@@ -652,7 +661,8 @@ class Case:
         # Figures given on the closing event count: a re-measurement may lift the threshold.
         # A court application (移交 after 催告) is no referral to public security.
         if (
-            nxt is Stage.CLOSE
+            not recorded
+            and nxt is Stage.CLOSE
             and not self.referred_to_police
             and criminal_scale(*self._figures(event))
         ):
