@@ -64,6 +64,7 @@ EXPECTED = {
     (S.PENALISE, S.CLOSE),
     (S.DEMAND, S.TRANSFER),
     (S.DEMAND, S.CLOSE),
+    (S.TRANSFER, S.TRANSFER),  # a court application, then the referral to public security
     (S.TRANSFER, S.CLOSE),
 }
 
@@ -92,6 +93,17 @@ PATH_TO = {
 START = d("2025-03-03")
 
 
+def court_application(**figures) -> Case:
+    """A case applied to the court after its demand (强制执行申请书)."""
+    steps = PATH_TO[S.DEMAND]
+    events = [
+        ev(stage, START + timedelta(days=n), **(figures if n == 0 else {}))
+        for n, stage in enumerate(steps)
+    ]
+    after = START + timedelta(days=len(steps))
+    return Case.from_events([*events, ev(S.TRANSFER, after, documents=[cs.DOC_COURT_APPLICATION])])
+
+
 def reach(stage: Stage) -> Case:
     return Case.from_events(
         [ev(s, START + timedelta(days=i)) for i, s in enumerate(PATH_TO[stage])]
@@ -116,6 +128,9 @@ def test_paths_reach_their_stage():
 def test_transition_matrix(cur, nxt):
     case = reach(cur)
     event = ev(nxt, case.last_date + timedelta(days=1))
+    if (cur, nxt) == (S.TRANSFER, S.TRANSFER):  # only a referral after a court application
+        case = court_application()
+        event = ev(nxt, case.last_date, documents=[cs.DOC_POLICE_REFERRAL])
     if (cur, nxt) in cs.TRANSITIONS:
         after = case.apply(event)
         assert after.stage is nxt
@@ -560,9 +575,10 @@ def test_a_criminal_case_transferred_within_the_demand_period_is_not_premature(c
     assert not by_name(criminal.deadlines(calendar=cal, today=d("2025-11-20")))[
         "demand_to_comply"
     ].premature
-    # Without the referral's document a transfer after the demand is the court application:
-    # early, whatever the scale.
-    court = Case.from_events([*steps, measured, ev(S.TRANSFER, "2025-11-06")])
+    # The court application made within the period is early, whatever the scale.
+    court = Case.from_events(
+        [*steps, measured, ev(S.TRANSFER, "2025-11-06", documents=[cs.DOC_COURT_APPLICATION])]
+    )
     assert by_name(court.deadlines(calendar=cal, today=d("2025-11-20")))[
         "demand_to_comply"
     ].premature
@@ -922,7 +938,43 @@ def test_a_case_closed_after_a_court_application_under_the_old_reading_stays_rea
         ev(S.DEMAND, "2025-05-06"),
         ev(S.TRANSFER, "2025-05-30"),
     ]
-    closed = Case.from_events([*events, ev(S.CLOSE, "2025-06-10")])
-    assert closed.closed
+    # Undocumented, at the criminal scale: the referral, as it was read when recorded.
+    assert Case.from_events([*events, ev(S.CLOSE, "2025-06-10")]).closed
+    applied = [*events[:-1], ev(S.TRANSFER, "2025-05-30", documents=[cs.DOC_COURT_APPLICATION])]
+    # Stored cases read, whatever rule a close would meet today; a new close is checked.
+    assert Case.from_events([*applied, ev(S.CLOSE, "2025-06-10")]).closed
     with pytest.raises(ProcedureError, match="referred to public security"):
-        Case.from_events(events).apply(ev(S.CLOSE, "2025-06-10"))
+        Case.from_events(applied).apply(ev(S.CLOSE, "2025-06-10"))
+
+
+def test_after_a_court_application_a_criminal_case_is_referred_and_then_closed():
+    case = court_application(basic_farmland_sqm=6 * MU)
+    assert case.marked_for_transfer
+    day = case.last_date
+    # A report or a correction recorded at the transfer stage is no referral.
+    reported = case.apply(ev(S.TRANSFER, day, documents=[cs.DOC_BUREAU_HEAD_REPORT]))
+    assert reported.marked_for_transfer
+    with pytest.raises(ProcedureError, match="referred to public security"):
+        reported.apply(ev(S.CLOSE, day))
+    with pytest.raises(ProcedureError, match="only the referral"):
+        case.apply(ev(S.TRANSFER, day))  # another undocumented transfer
+    referred = reported.apply(ev(S.TRANSFER, day, documents=[cs.DOC_POLICE_REFERRAL]))
+    assert referred.referred_to_police and not referred.marked_for_transfer
+    with pytest.raises(ProcedureError, match="once"):
+        referred.apply(ev(S.TRANSFER, day, documents=[cs.DOC_POLICE_REFERRAL]))
+    closed = referred.apply(ev(S.CLOSE, day))
+    assert closed.closed and not closed.marked_for_transfer
+
+
+@pytest.mark.parametrize(
+    ("stage", "documents", "why"),
+    [
+        (S.TRANSFER, [cs.DOC_COURT_APPLICATION], "after the demand"),  # from 立案
+        (S.INVESTIGATE, [cs.DOC_POLICE_REFERRAL], "with the transfer step"),
+        (S.TRANSFER, [cs.DOC_POLICE_REFERRAL, cs.DOC_COURT_APPLICATION], "either"),
+    ],
+)
+def test_transfer_documents_stand_only_where_their_act_can(stage, documents, why):
+    case = reach(S.FILE)
+    with pytest.raises(ProcedureError, match=why):
+        case.apply(ev(stage, case.last_date, documents=documents))

@@ -12,13 +12,16 @@ else, including the refusal messages, is derived from it. Skips and repeats it a
 - transfer (移交): to public security as soon as a filed case looks criminal (after file,
   investigate, notify or penalise: the referral rules oblige the bureau to refer whenever it finds
   a suspected crime, and a penalty already given does not prevent it), or to the court for
-  enforcement after a demand that was not complied with;
+  enforcement after a demand that was not complied with; after a court application, once more
+  to public security should the case prove criminal (DOC_POLICE_REFERRAL and
+  DOC_COURT_APPLICATION tell the two apart);
 - close (结案): after verify or stop when the act was rectified before filing (整改到位), after
   penalise or demand once the decision was carried out, or after a transfer once public security or
   the court reports back. A closed case takes no further event.
 
-One condition lies outside the table: a case at the criminal scale (DOMAIN.md §5) cannot be closed
-without a transfer, because closing it with a fine alone would be 以罚代刑.
+Conditions outside the table: a case at the criminal scale (DOMAIN.md §5) cannot be closed
+without a referral to public security, because closing it with a fine alone would be 以罚代刑;
+and the transfer documents stand only where their act can (_check_transfer_documents).
 
 Storage-agnostic: a ledger stores :class:`CaseEvent` rows; :meth:`Case.from_events` replays them in
 the stored (append) order, so a case is never saved in a form that could disagree with its events.
@@ -122,6 +125,7 @@ TRANSITIONS: dict[tuple[Stage | None, Stage], str] = {
     (Stage.PENALISE, Stage.CLOSE): "decision carried out",
     (Stage.DEMAND, Stage.TRANSFER): "demand not complied with: apply to the court",
     (Stage.DEMAND, Stage.CLOSE): "complied after the demand",
+    (Stage.TRANSFER, Stage.TRANSFER): "applied to the court, then found criminal: refer",
     (Stage.TRANSFER, Stage.CLOSE): "public security or the court reports the case done",
 }
 
@@ -389,8 +393,9 @@ REPORT_DOCUMENTS = (
     DOC_BUREAU_HEAD_REPORT,
 )
 # 移交 is one stage for two acts: referring a suspected crime to public security, and applying
-# to the court after a demand. Their documents tell them apart; without either, a transfer after
-# 催告 is the court application and any other one the referral.
+# to the court after a demand. Their documents tell them apart; without either (and in ledgers
+# recorded before they did), a transfer after 催告 of a case below the criminal scale is the
+# court application and any other one the referral.
 DOC_POLICE_REFERRAL = "涉嫌犯罪案件移送书"
 DOC_COURT_APPLICATION = "强制执行申请书"
 # What the case panel offers for its documents field: the names the procedure looks for.
@@ -531,8 +536,8 @@ class Case:
 
     @property
     def marked_for_transfer(self) -> bool:
-        """At the criminal scale and not yet referred to public security: the UI flags it."""
-        return self.criminal_scale and not self.referred_to_police
+        """Open, at the criminal scale and not yet referred to public security: flagged."""
+        return self.criminal_scale and not self.referred_to_police and not self.closed
 
     @property
     def referred_to_police(self) -> bool:
@@ -540,15 +545,33 @@ class Case:
 
     def _is_police_referral(self, index: int) -> bool:
         """Whether events[index] refers the case to public security (see DOC_POLICE_REFERRAL)."""
-        events = self.events
-        event = events[index]
+        event = self.events[index]
         if event.stage is not Stage.TRANSFER:
             return False
         if DOC_POLICE_REFERRAL in event.documents:
             return True
         if DOC_COURT_APPLICATION in event.documents:
             return False
-        return index == 0 or events[index - 1].stage is not Stage.DEMAND
+        before = self.events[index - 1].stage if index else None
+        if before is Stage.TRANSFER:
+            return False  # a report or figures recorded after the transfer: no transfer itself
+        return before is not Stage.DEMAND or self._criminal_at(index)
+
+    def _criminal_at(self, index: int) -> bool:
+        """Whether the case was at the criminal scale once events[index] was applied."""
+        return any(
+            start <= index and (end is None or index < end) for start, end in self.criminal_spells
+        )
+
+    @property
+    def measurement_indices(self) -> frozenset[int]:
+        """The events that recorded figures without a step (see is_measurement)."""
+        found, before = set(), None
+        for index, event in enumerate(self.events):
+            if before is not None and before.is_measurement(event):
+                found.add(index)
+            before = Case.from_events([event]) if before is None else before._with(event)
+        return frozenset(found)
 
     def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
         """Steps that should carry audio, video or photo evidence and have none: every document
@@ -658,6 +681,8 @@ class Case:
             raise self._refuse(
                 "来源只能在“发现”时记录", "the origin is recorded by the discover event only"
             )
+        if not recorded:
+            self._check_transfer_documents(event)
         # Figures given on the closing event count: a re-measurement may lift the threshold.
         # A court application (移交 after 催告) is no referral to public security.
         if (
@@ -672,6 +697,37 @@ class Case:
                 "the case reaches the criminal threshold (>= 5 mu basic farmland or >= 10 mu "
                 "other cultivated land): it must be referred to public security before it can "
                 "be closed",
+            )
+
+    def _check_transfer_documents(self, event: CaseEvent) -> None:
+        """The documents that tell 移交's two acts apart, where each can stand."""
+        police = DOC_POLICE_REFERRAL in event.documents
+        court = DOC_COURT_APPLICATION in event.documents
+        if police and court:
+            raise self._refuse(
+                f"一次移交只能是移送公安（{DOC_POLICE_REFERRAL}）或申请法院强制执行"
+                f"（{DOC_COURT_APPLICATION}）之一，请分别记录",
+                "one transfer is either the referral to public security or the court "
+                "application: record them one after the other",
+            )
+        if (police or court) and event.stage is not Stage.TRANSFER:
+            raise self._refuse(
+                f"{DOC_POLICE_REFERRAL if police else DOC_COURT_APPLICATION}只能随“移交”记录",
+                "a referral or court application is recorded with the transfer step",
+            )
+        if court and self.stage is not Stage.DEMAND:
+            raise self._refuse(
+                "申请法院强制执行须在催告之后", "the court is applied to after the demand"
+            )
+        if (
+            self.stage is Stage.TRANSFER
+            and event.stage is Stage.TRANSFER
+            and not (self.is_report_only(event) or self.is_measurement(event))
+            and (not police or self.referred_to_police)
+        ):
+            raise self._refuse(
+                f"移交之后只能再移送公安（{DOC_POLICE_REFERRAL}），且仅一次",
+                "after a transfer, only the referral to public security may follow, once",
             )
 
     def _why_not(self, nxt: Stage) -> tuple[str, str]:

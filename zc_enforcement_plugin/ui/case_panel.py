@@ -164,9 +164,9 @@ class CasePanel(QgsPanelWidget):
             ).format(steps=steps)
             lines.append(f"<p style='color:#8a6d00'>{html.escape(text)}</p>")
         lines.append("<hr>")
-        replay = None
-        for event in case.events:
-            if replay is not None and replay.is_measurement(event):
+        measurements = case.measurement_indices
+        for index, event in enumerate(case.events):
+            if index in measurements:
                 # Figures, not a step: said as such, with what they are and when found.
                 what = f"面积更正：{_figures_text(event)}"
                 if event.measured_on is not None:
@@ -178,7 +178,6 @@ class CasePanel(QgsPanelWidget):
                 f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
                 f"{html.escape(event.note)}</p>"
             )
-            replay = cases.Case.from_events([event]) if replay is None else replay.apply(event)
         self.summary.setHtml("".join(lines))
         self.stage.clear()
         for stage in case.allowed_next():
