@@ -978,3 +978,21 @@ def test_transfer_documents_stand_only_where_their_act_can(stage, documents, why
     case = reach(S.FILE)
     with pytest.raises(ProcedureError, match=why):
         case.apply(ev(stage, case.last_date, documents=documents))
+
+
+def test_an_earlier_day_measured_after_a_referral_keeps_the_referral():
+    """The day the scale was found put right to an earlier one after the (undocumented)
+    referral: the referral stays one, the case stays referred."""
+    steps = PATH_TO[S.DEMAND]
+    events = [
+        ev(stage, START + timedelta(days=n), **({"basic_farmland_sqm": 6 * MU} if n == 7 else {}))
+        for n, stage in enumerate(steps)
+    ]
+    day = START + timedelta(days=8)
+    case = Case.from_events([*events, ev(S.TRANSFER, day)])
+    assert case.referred_to_police
+    corrected = case.apply(
+        ev(S.TRANSFER, day, basic_farmland_sqm=6 * MU, measured_on=START + timedelta(days=5))
+    )
+    assert corrected.criminal_since == START + timedelta(days=5)
+    assert corrected.referred_to_police and not corrected.marked_for_transfer

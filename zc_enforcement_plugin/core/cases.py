@@ -463,10 +463,10 @@ class Case:
     events: tuple[CaseEvent, ...]
     cultivated_sqm: float = 0.0
     basic_farmland_sqm: float = 0.0
-    # Spells at the criminal scale, as indices into events: (the event that brought the case to
-    # it, the event that took it below, None while it lasts). Indices, not dates: several
-    # events of one day are still in order.
-    criminal_spells: tuple[tuple[int, int | None], ...] = ()
+    # Spells at the criminal scale: (index of the event that brought the case to it, index of
+    # the event that took it below or None while it lasts, the day it was found on site).
+    # Indices, not dates, for the order: several events of one day are still in order.
+    criminal_spells: tuple[tuple[int, int | None, date], ...] = ()
 
     @classmethod
     def from_events(cls, events: Iterable[CaseEvent]) -> Case:
@@ -560,7 +560,8 @@ class Case:
     def _criminal_at(self, index: int) -> bool:
         """Whether the case was at the criminal scale once events[index] was applied."""
         return any(
-            start <= index and (end is None or index < end) for start, end in self.criminal_spells
+            start <= index and (end is None or index < end)
+            for start, end, _day in self.criminal_spells
         )
 
     @property
@@ -611,12 +612,13 @@ class Case:
         index, spells = len(self.events), self.criminal_spells
         lasting = bool(spells) and spells[-1][1] is None
         if criminal and not lasting:
-            spells = (*spells, (index, None))
+            spells = (*spells, (index, None, event.measured_day))
         elif lasting and not criminal:
-            spells = (*spells[:-1], (spells[-1][0], index))
-        elif lasting and event.measured_day < self.events[spells[-1][0]].measured_day:
-            # The day the scale was found, corrected to an earlier one: the spell starts then.
-            spells = (*spells[:-1], (index, None))
+            spells = (*spells[:-1], (spells[-1][0], index, spells[-1][2]))
+        elif lasting and event.measured_day < spells[-1][2]:
+            # The day the scale was found, corrected to an earlier one: the spell starts then
+            # (the events it spans stay as they were: a referral in it stays a referral).
+            spells = (*spells[:-1], (spells[-1][0], None, event.measured_day))
         return replace(
             self,
             events=(*self.events, event),
@@ -629,7 +631,7 @@ class Case:
     def criminal_since(self) -> date | None:
         """The day the case came to the criminal scale it is still at; None below it."""
         if self.criminal_spells and self.criminal_spells[-1][1] is None:
-            return self.events[self.criminal_spells[-1][0]].measured_day
+            return self.criminal_spells[-1][2]
         return None
 
     def is_report_only(self, event: CaseEvent) -> bool:
@@ -745,8 +747,9 @@ class Case:
             )
         if cur is Stage.TRANSFER:
             return (
-                f"案件已移交，本机关程序只剩结案，不能再“{nxt.label_zh}”",
-                f"the case has been transferred: only closing remains, cannot {_VERB_EN[nxt]}",
+                f"案件已移交，本机关程序只剩结案（或申请法院后移送公安），不能再“{nxt.label_zh}”",
+                f"the case has been transferred: only closing (or, after a court application, "
+                f"the referral to public security) remains, cannot {_VERB_EN[nxt]}",
             )
         if nxt is cur:
             reports = "、".join(REPORT_DOCUMENTS)
@@ -837,8 +840,7 @@ class Case:
         site (CaseEvent.measured_day), even when they were recorded in the case later."""
         kept = []
         reported = self._serious_reports_made(spec)
-        for number, (first, end) in enumerate(self.criminal_spells):
-            start = self.events[first].measured_day
+        for number, (_first, end, start) in enumerate(self.criminal_spells):
             by = reported.get(number)
             if end is None:  # the spell the case is in
                 kept.append(self._deadline(spec, start, by, rules, cal, today, warn_days))
@@ -863,9 +865,9 @@ class Case:
         made: dict[int, int] = {}
         for index, event in enumerate(self.events):
             number = None
-            for k, (first, _end) in enumerate(spells):
+            for k, (_first, _end, start) in enumerate(spells):
                 earliest = spells[k - 1][1] + 1 if k else 0  # after the spell before ended
-                if index >= earliest and event.date >= self.events[first].measured_day:
+                if index >= earliest and event.date >= start:
                     number = k
             if number is None or number in made:
                 continue
