@@ -365,19 +365,30 @@ def test_figures_entered_after_a_later_step_count_from_the_day_they_were_found(l
     check_figures_count_from_the_day_they_were_found(ledger)
 
 
-def check_figures_count_from_the_day_they_were_found(ledger):
-    """(Shared with the PostGIS store's tests.) Measured on site on Tue 03-05 at 13.58 亩, but
-    entered only after the stop order of 03-11: the case event is dated 03-11 (events stay in
-    date order) and keeps 03-05 as the day measured, so the case is at the criminal scale
-    from 03-05 and its serious-case report was due Fri 03-08, already overdue when entered."""
-    ledger.import_batch("b", [_spot("S9", **{domain.SPOT_AREA: 12000.0})])
+def _case_stopped_on_the_11th(ledger, number: str) -> tuple[int, int, str]:
+    """A spot of 12,000 m² judged illegal on 03-04 (120 m² cultivated), its case verified
+    that day and stopped on 03-11: (spot id, the verdict's id, the case id)."""
+    ledger.import_batch("b", [_spot(number, **{domain.SPOT_AREA: 12000.0})])
     spot_id = ledger.spots()[0].id
     first = ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-04"))
     case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
     ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 4))
     ledger.add_case_event(case_id, _event(case_id, Stage.STOP, 11))
-    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
-    ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-05", areas=areas, corrects=first))
+    return spot_id, first, case_id
+
+
+REFERABLE = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}  # 13.58 亩
+
+
+def check_figures_count_from_the_day_they_were_found(ledger):
+    """(Shared with the PostGIS store's tests.) Measured on site on Tue 03-05 at 13.58 亩, but
+    entered only after the stop order of 03-11: the case event is dated 03-11 (events stay in
+    date order) and keeps 03-05 as the day measured, so the case is at the criminal scale
+    from 03-05 and its serious-case report was due Fri 03-08, already overdue when entered."""
+    spot_id, first, case_id = _case_stopped_on_the_11th(ledger, "S9")
+    ledger.record_verdict(
+        spot_id, _illegal(verified_on="2024-03-05", areas=REFERABLE, corrects=first)
+    )
     case = ledger.case(case_id)
     carried = case.events[-1]
     assert (carried.date, carried.measured_on) == (dt.date(2024, 3, 11), dt.date(2024, 3, 5))
@@ -390,18 +401,14 @@ def check_figures_count_from_the_day_they_were_found(ledger):
 def test_a_corrected_day_measured_reaches_the_case(ledger):
     """The same 13.58 亩, first entered as found on 03-08, then the day put right to 03-05:
     the case is at the scale from 03-05 and its report was due 03-08."""
-    ledger.import_batch("b", [_spot("S8", **{domain.SPOT_AREA: 12000.0})])
-    spot_id = ledger.spots()[0].id
-    first = ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-04"))
-    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
-    ledger.add_case_event(case_id, _event(case_id, Stage.VERIFY, 4))
-    ledger.add_case_event(case_id, _event(case_id, Stage.STOP, 11))
-    areas = {domain.CULTIVATED_AREA: 9053.8, domain.BASIC_FARMLAND_AREA: 0.0}
+    spot_id, first, case_id = _case_stopped_on_the_11th(ledger, "S8")
     second = ledger.record_verdict(
-        spot_id, _illegal(verified_on="2024-03-08", areas=areas, corrects=first)
+        spot_id, _illegal(verified_on="2024-03-08", areas=REFERABLE, corrects=first)
     )
     assert ledger.case(case_id).criminal_since == dt.date(2024, 3, 8)
-    ledger.record_verdict(spot_id, _illegal(verified_on="2024-03-05", areas=areas, corrects=second))
+    ledger.record_verdict(
+        spot_id, _illegal(verified_on="2024-03-05", areas=REFERABLE, corrects=second)
+    )
     case = ledger.case(case_id)
     assert case.criminal_since == dt.date(2024, 3, 5)
     report = {d.name: d for d in case.deadlines(today=dt.date(2024, 3, 11))}["serious_case_report"]

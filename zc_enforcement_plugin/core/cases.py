@@ -567,12 +567,20 @@ class Case:
     @property
     def measurement_indices(self) -> frozenset[int]:
         """The events that recorded figures without a step (see is_measurement)."""
-        found, before = set(), None
+        return self._stepless()[1]
+
+    def _stepless(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(reports alone, measurements): the events that took no step, each judged against
+        the case as it stood before it."""
+        reports, measurements = set(), set()
+        before: Case | None = None
         for index, event in enumerate(self.events):
-            if before is not None and before.is_measurement(event):
-                found.add(index)
+            if before is not None and before.is_report_only(event):
+                reports.add(index)
+            elif before is not None and before.is_measurement(event):
+                measurements.add(index)
             before = Case.from_events([event]) if before is None else before._with(event)
-        return frozenset(found)
+        return frozenset(reports), frozenset(measurements)
 
     def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
         """Steps that should carry audio, video or photo evidence and have none: every document
@@ -582,15 +590,16 @@ class Case:
         evidence when it names some (evidence_ids) or when evidence of the case was taken on its
         day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
         days = set(evidence_days)
-        gaps = []
-        before: Case | None = None  # the case as it stood before each event
-        for e in self.events:
-            # a report made, or figures corrected, is no step
-            step = before is None or not (before.is_report_only(e) or before.is_measurement(e))
-            if step and e.stage in EVIDENCE_STAGES and not e.evidence_ids and e.date not in days:
-                gaps.append(e)
-            before = Case.from_events([e]) if before is None else before._with(e)
-        return tuple(gaps)
+        reports, measurements = self._stepless()  # a report made, or figures corrected
+        return tuple(
+            e
+            for index, e in enumerate(self.events)
+            if index not in reports
+            and index not in measurements
+            and e.stage in EVIDENCE_STAGES
+            and not e.evidence_ids
+            and e.date not in days
+        )
 
     # -- advancing --
     def apply(self, event: CaseEvent) -> Case:

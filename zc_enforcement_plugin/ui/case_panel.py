@@ -13,7 +13,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -25,11 +24,12 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..i18n import tr
+from .messages import REFUSAL_COLOUR, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
 # Colours of a deadline's state, as everywhere in the dock.
-STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: "#b00020"}
+STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
 
 
 def deadline_html(deadline: cases.Deadline) -> str:
@@ -126,10 +126,7 @@ class CasePanel(QgsPanelWidget):
         self.note.setMaximumHeight(60)
         form.addRow(tr("Remarks"), self.note)
         layout.addLayout(form)
-        self.messages = QLabel(self)
-        self.messages.setObjectName("messages")
-        self.messages.setWordWrap(True)
-        self.messages.setStyleSheet("color: #b00020;")
+        self.messages = refusal_label(self)
         layout.addWidget(self.messages)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self

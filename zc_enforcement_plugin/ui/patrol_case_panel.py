@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, ledger
 from ..core.patrols import PatrolRecord
 from ..i18n import tr
+from .messages import refusal_label
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
 FINDINGS_SHOWN = 40
@@ -100,10 +101,7 @@ class PatrolCasePanel(QgsPanelWidget):
         self.person.setPlaceholderText(tr("the patrol's first staff member"))
         form.addRow(tr("Person"), self.person)
         layout.addLayout(form)
-        self.messages = QLabel(self)
-        self.messages.setObjectName("messages")
-        self.messages.setWordWrap(True)
-        self.messages.setStyleSheet("color: #b00020;")
+        self.messages = refusal_label(self)
         layout.addWidget(self.messages)
         layout.addStretch(1)
         buttons = QDialogButtonBox(

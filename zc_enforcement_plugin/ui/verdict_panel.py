@@ -26,6 +26,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import tr
+from .messages import refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
 AREA_LABELS = {
@@ -136,10 +137,7 @@ class VerdictPanel(QgsPanelWidget):
         self.verified_on.setCalendarPopup(True)
         form2.addRow(tr("Date verified"), self.verified_on)
 
-        self.messages = QLabel(self)
-        self.messages.setObjectName("messages")
-        self.messages.setWordWrap(True)
-        self.messages.setStyleSheet("color: #b00020;")
+        self.messages = refusal_label(self)
         layout.addWidget(self.messages)
         layout.addStretch(1)  # spare height below the form, not spread between its rows
         buttons = QDialogButtonBox(
