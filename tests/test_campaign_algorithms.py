@@ -748,21 +748,34 @@ def test_nothing_to_audit_is_said_by_layer(provider, demo):
     assert "空审批" in str(error.value) and "空现状" in str(error.value)
 
 
-def test_ground_text_read_with_the_wrong_encoding_stops_the_audit(provider, demo, tmp_path):
-    """A GBK Shapefile without .cpg is read as UTF-8: its uses (XZYT) no longer match the
-    approved ones, and the audit would find other violations. It stops, naming the layer and
-    the field, and says how to set the encoding."""
+def test_ground_text_in_gbk_is_read_as_gbk_and_a_wrong_cpg_stops_the_audit(
+    provider, demo, tmp_path
+):
+    """A GBK Shapefile without .cpg is read in GBK, as delivered: the audit finds what it finds
+    on the GeoPackage. With a .cpg naming the wrong encoding its uses (XZYT) would no longer
+    match the approved ones, and the audit would find other violations: it stops, naming the
+    file and the field, and says how to read it right."""
     from tests.screening_layers import shapefile_without_cpg
 
     ground = QgsVectorLayer(src(demo, domain.DEMO_LAYER_GROUND), "SDXZ", "ogr")
-    shapefile_without_cpg(ground, tmp_path / "sdxz.shp", "GBK")
+    shapefile = tmp_path / "sdxz.shp"
+    shapefile_without_cpg(ground, shapefile, "GBK")
+
+    def findings(result) -> list:
+        return sorted(str(sorted((k, str(v)) for k, v in row.items())) for row in rows(result))
+
+    expected = run("audittemporaryland", temporary_parameters(demo))["OUTPUT"]
     # Given by its path, as a user picks a file: Processing owns the layer it opens. (A layer
-    # object of the test's own, freed while the failed run's traceback still holds its source,
+    # object of the test's own, freed while a failed run's traceback still holds its source,
     # crashed the interpreter at exit.)
+    read = run("audittemporaryland", temporary_parameters(demo, GROUND=str(shapefile)))["OUTPUT"]
+    assert findings(read) == findings(expected)
+
+    shapefile.with_suffix(".cpg").write_text("UTF-8")
     with pytest.raises(QgsProcessingException) as error:
-        run("audittemporaryland", temporary_parameters(demo, GROUND=str(tmp_path / "sdxz.shp")))
+        run("audittemporaryland", temporary_parameters(demo, GROUND=str(shapefile)))
     message = str(error.value)
-    assert "sdxz" in message and domain.GROUND_USE in message and "GBK" in message
+    assert str(shapefile) in message and domain.GROUND_USE in message and "GBK" in message
 
 
 def test_a_cancel_during_the_reads_says_nothing_about_empty_layers(provider, demo):

@@ -225,6 +225,12 @@ def test_duplicate_keys_reported_not_dropped():
     assert any("A" in m and "重复" in m and "台帐" in m for m in r.messages)  # and why it matters
 
 
+def test_keys_differing_only_by_spaces_are_duplicates_as_importspots_finds_them():
+    r = run([box(0, 0, 1, 1), box(5, 5, 6, 6)], {}, keys=["370302202401", "370302202401 "])
+    assert len(r.fields[domain.SPOT_AREA]) == 2
+    assert any("370302202401" in m and "重复（2 个）" in m for m in r.messages), r.messages
+
+
 def test_absent_layers_give_null_fields_and_only_domain_names():
     r = run([box(0, 0, 10, 10)], {domain.LAYER_RED_LINE: plain([box(0, 0, 5, 10)])})
     f = r.fields

@@ -320,48 +320,89 @@ def test_curved_protection_features_are_measured_not_dropped(provider, tmp_path)
 
 
 class ErrorLog(QgsProcessingFeedback):
-    """The errors and warnings a run reports with reportError."""
+    """The errors and warnings a run reports."""
 
     def __init__(self):
         super().__init__()
         self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
         self.errors.append(error)
 
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        self.warnings.append(warning)
 
-def test_gbk_spots_without_cpg_are_screened_with_a_warning(provider, tmp_path):
-    """QGIS reads a GBK Shapefile without .cpg as UTF-8: the run goes on (nothing is lost), and
-    the log names the layer, the field and a feature, and says how to set the encoding."""
+
+def test_gbk_spots_without_cpg_are_read_as_gbk(provider, tmp_path):
+    """QGIS reads a GBK Shapefile without .cpg as UTF-8, which turns its Chinese into U+FFFD
+    for good: the run reads it in GBK instead, as importspots does, says so, and the output
+    holds the spot numbers and towns as delivered, given as a layer or by path."""
     import processing
+
+    spots = memory_layer(
+        [(square(0, 0, 10), ["淄川001", "般阳路街道"]), (square(50, 0, 10), ["淄川002", "岭子镇"])],
+        f"field={domain.SPOT_NUMBER}:string&field=XZMC:string",
+    )
+    layer = shapefile_without_cpg(spots, tmp_path / "gbk_spots.shp", "GBK")
+    assert "\ufffd" in next(layer.getFeatures())[domain.SPOT_NUMBER]  # as QGIS reads it
+
+    for given in (layer, str(tmp_path / "gbk_spots.shp")):
+        log = ErrorLog()
+        output = str(tmp_path / "out.shp")
+        out = processing.run(
+            "zcenforcement:screenspots", {"SPOTS": given, "OUTPUT": output}, feedback=log
+        )["OUTPUT"]
+        written = {f[domain.SPOT_NUMBER]: f["XZMC"] for f in QgsVectorLayer(out).getFeatures()}
+        assert written == {"淄川001": "般阳路街道", "淄川002": "岭子镇"}
+        assert not log.errors
+        said = [w for w in log.warnings if ".cpg" in w]
+        assert len(said) == 1 and "gbk_spots.dbf" in said[0] and "GBK" in said[0], log.warnings
+    # A layer read right, or with its .cpg, is not opened again.
+    log = ErrorLog()
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
+    assert not [w for w in log.warnings if ".cpg" in w]
+
+
+def test_spots_read_in_the_wrong_encoding_stop_the_run(provider, tmp_path):
+    """A .cpg that names the wrong encoding (GBK text with one saying UTF-8), or only the
+    selected spots of a GBK layer without .cpg (the layer given is read as it is): the run
+    stops, naming the file, the field and a feature, and leaves no output behind. Garbled
+    text written out would be lost for good, and importspots would refuse every spot."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeatureSourceDefinition
 
     spots = memory_layer(
         [(square(0, 0, 10), ["淄川001"]), (square(50, 0, 10), ["淄川002"])],
         f"field={domain.SPOT_NUMBER}:string",
     )
-    layer = shapefile_without_cpg(spots, tmp_path / "gbk_spots.shp", "GBK")
+    path = tmp_path / "gbk_spots.shp"
+    layer = shapefile_without_cpg(spots, path, "GBK")
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        layer.selectAll()
+        selected = QgsProcessingFeatureSourceDefinition(layer.id(), True)
+        path.with_suffix(".cpg").write_text("UTF-8")
+        for given in (selected, str(path)):
+            output = tmp_path / "out.gpkg"
+            with pytest.raises(QgsProcessingException) as stop:
+                processing.run("zcenforcement:screenspots", {"SPOTS": given, "OUTPUT": str(output)})
+            message = str(stop.value)
+            assert str(path) in message and domain.SPOT_NUMBER in message, message
+            assert "GBK" in message
+            assert not output.exists()
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
 
-    log = ErrorLog()
-    out = processing.run(
-        "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
-    )["OUTPUT"]
-    assert out.featureCount() == 2
-    warnings = [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
-    assert len(warnings) == 1, log.errors
-    assert "gbk_spots" in warnings[0] and domain.SPOT_NUMBER in warnings[0]
-    assert "GBK" in warnings[0]
-    # A correctly decoded layer gives no such warning.
-    log = ErrorLog()
-    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
-    assert not [e for e in log.errors if "mis-decoded" in e or "编码错误" in e]
 
-
-@pytest.mark.parametrize("written, read", [("GBK", None), ("UTF-8", "GBK")])
-def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_path, written, read):
-    """Digits-only spot numbers, Chinese in other fields: a GBK Shapefile read as UTF-8 (no
-    .cpg), or a UTF-8 one read as GBK (a .cpg saying 936) garbles those fields; the log says
-    which field and feature, though screening read only the key field."""
+@pytest.mark.parametrize("written, cpg", [("GBK", "UTF-8"), ("UTF-8", "936")])
+def test_mis_decoded_chinese_outside_the_key_field_stops_the_run(provider, tmp_path, written, cpg):
+    """Digits-only spot numbers, Chinese in other fields: a GBK Shapefile with a .cpg saying
+    UTF-8, or a UTF-8 one with a .cpg saying 936 (GBK), garbles those fields. The run stops
+    naming the field and a feature, though screening read only the key field, and the output
+    already written is removed."""
     import processing
+    from qgis.core import QgsProcessingException
 
     spots = memory_layer(
         [
@@ -372,27 +413,26 @@ def test_mis_decoded_chinese_outside_the_key_field_is_said_too(provider, tmp_pat
         ],
         f"field={domain.SPOT_NUMBER}:string&field=XZMC:string",
     )
-    layer = shapefile_without_cpg(spots, tmp_path / "spots_town.shp", written)
-    if read:
-        layer.setProviderEncoding(read)
+    path = tmp_path / "spots_town.shp"
+    shapefile_without_cpg(spots, path, written)
+    path.with_suffix(".cpg").write_text(cpg)
+    layer = QgsVectorLayer(str(path), path.stem, "ogr")
     assert next(layer.getFeatures())["XZMC"] != "般阳路街道"  # garbled, as a user gets it
 
-    log = ErrorLog()
-    out = processing.run(
-        "zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": "memory:"}, feedback=log
-    )["OUTPUT"]
-    assert out.featureCount() == 4
-    said = [e for e in log.errors if "spots_town" in e and "XZMC" in e]
-    assert len(said) == 1, log.errors
-    if written == "UTF-8":  # the log says so, and what the text would read as UTF-8
-        assert "UTF-8 read as GBK" in said[0], said
-        assert any(name in said[0] for name in ("般阳路", "岭子", "太河", "淄博市自然资源")), said
+    output = tmp_path / "out.shp"
+    with pytest.raises(QgsProcessingException) as stop:
+        processing.run("zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": str(output)})
+    said = str(stop.value)
+    assert "spots_town" in said and "XZMC" in said, said
+    if written == "UTF-8":  # it says so, and what the text would read as UTF-8
+        assert "UTF-8 read as GBK" in said, said
+        assert any(name in said for name in ("般阳路", "岭子", "太河", "淄博市自然资源")), said
     else:
-        assert "GBK" in said[0], said
-    # Read right, nothing is said.
-    log = ErrorLog()
-    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
-    assert not [e for e in log.errors if "XZMC" in e]
+        assert "GBK" in said, said
+    assert not list(tmp_path.glob("out.*"))
+    # Read right, it runs.
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": str(output)})
+    assert output.exists()
 
 
 def run_as_task(parameters: dict, feedback) -> tuple[bool, dict]:

@@ -1429,3 +1429,46 @@ def test_partial_outputs_never_remove_a_layer_that_was_there_before(tmp_path):
     source = ogr.Open(str(gpkg))
     names = {source.GetLayer(i).GetName() for i in range(source.GetLayerCount())}
     assert names == {"ledger_copy", "overwritten"}
+
+
+@pytest.mark.parametrize("algorithm", ["screenspots", "audittemporaryland"])
+def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_path, algorithm):
+    """QGIS says "Could not load source layer … not found" of a file that is there: a text file
+    named .shp or a zip named .gpkg is said to be there but unreadable, a missing file missing,
+    each with its parameter and path."""
+    import processing
+
+    text = tmp_path / "spots.shp"
+    text.write_text("JCBH,TBMJ\n1,2\n")
+    zipped = tmp_path / "district.gpkg"
+    zipped.write_bytes(b"PK\x03\x04" + bytes(200))
+    parameter = "SPOTS" if algorithm == "screenspots" else "APPROVALS"
+    for given, said in (
+        (text, "is there, but it is not a layer QGIS can read"),
+        (zipped, "is there, but it is not a layer QGIS can read"),
+        (tmp_path / "gone.gpkg", "does not exist"),
+    ):
+        value = str(given) if given.suffix == ".shp" else f"{given}|layername=JCTB"
+        parameters = {parameter: value, "GROUND": value, "OUTPUT": "memory:"}
+        with pytest.raises(QgsProcessingException) as stop:
+            processing.run(f"zcenforcement:{algorithm}", parameters)
+        message = str(stop.value)
+        assert f"{parameter}: " in message and str(given) in message and said in message, message
+
+
+def test_a_missing_field_names_the_file_of_its_layer(provider, tmp_path):
+    """Every district's GeoPackage holds a DLTB: a missing class field names the file too."""
+    import processing
+
+    parcels = memory_layer([(square(0, 0, 100), ["x"])], "field=NAME:string")
+    gpkg = tmp_path / "district_2024.gpkg"
+    write_gpkg(parcels, gpkg)
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
+    for layer, said in (("DLTB", "has no layer DLTB"), (gpkg.stem, domain.LAND_CLASS_CODE)):
+        with pytest.raises(QgsProcessingException) as stop:
+            processing.run(
+                "zcenforcement:screenspots",
+                {"SPOTS": spots, "LAND_USE": f"{gpkg}|layername={layer}", "OUTPUT": "memory:"},
+            )
+        message = str(stop.value)
+        assert said in message and str(gpkg) in message, message

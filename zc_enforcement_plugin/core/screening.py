@@ -415,7 +415,9 @@ def screen_spots(
 
     report(0.0)
     # --- spots: keys, repair, local frame ------------------------------------------------------
-    uniq, counts = np.unique(np.array(keys, dtype=object).astype(str), return_counts=True)
+    # Compared as importspots compares them: "370302202401 " is the spot 370302202401.
+    stripped = np.array([k.strip() for k in keys], dtype=object).astype(str)
+    uniq, counts = np.unique(stripped, return_counts=True)
     for key in uniq[counts > 1]:
         messages.append(
             f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留；"

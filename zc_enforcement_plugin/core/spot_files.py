@@ -73,6 +73,32 @@ def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
     return best
 
 
+def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | None:
+    """(encoding, the note that says it was guessed) of a Shapefile without .cpg whose text is
+    not plain ASCII: the encoding its DBF bytes decode in. None when a .cpg names the encoding,
+    or the text is ASCII (any encoding reads it), or there is no readable DBF.
+
+    Deliveries come from Chinese Windows tools that write GBK and often no .cpg; read in
+    another encoding, their Chinese is lost for good (U+FFFD)."""
+    path = Path(path)
+    dbf = _sibling(path, ".dbf")
+    if _sibling(path, ".cpg") is not None or dbf is None:
+        return None
+    try:
+        guessed, failures = guess_dbf_encoding(dbf)
+    except (OSError, struct.error, SpotFileError):
+        return None  # not a DBF that can be read: the reader says so
+    if guessed is None:
+        return None
+    doubt = ""
+    if failures:
+        doubt = f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
+    return guessed, (
+        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
+        f".cpg file: attribute encoding guessed as {guessed}"
+    )
+
+
 def _require_shapefile(path: Path) -> None:
     with open(path, "rb") as handle:
         head = handle.read(100)
@@ -115,26 +141,11 @@ def read_spot_file(
             # Read the .cpg here rather than trust GDAL to: inside QGIS the OGR provider turns
             # GDAL's own .cpg handling off for the whole process (SHAPE_ENCODING="").
             encoding = _cpg_encoding(cpg, report)
-        if encoding is None and cpg is None:
-            dbf = _sibling(path, ".dbf")
-            guessed, failures = guess_dbf_encoding(dbf)
-            if guessed is not None:
-                encoding = guessed
-                report.encoding_guessed = True
-                doubt = (
-                    ""
-                    if failures == 0
-                    else f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
-                )
-                report.warnings.append(
-                    ImportIssue(
-                        None,
-                        None,
-                        None,
-                        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
-                        f".cpg file: attribute encoding guessed as {guessed}",
-                    )
-                )
+        guess = guessed_shapefile_encoding(path) if encoding is None else None
+        if guess is not None:
+            encoding, note = guess
+            report.encoding_guessed = True
+            report.warnings.append(ImportIssue(None, None, None, note))
     report.encoding = encoding
     try:
         layers = fiona.listlayers(str(path))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from qgis.core import (
     QgsFeature,
@@ -10,7 +11,12 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+    QgsProviderRegistry,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
 
@@ -47,6 +53,55 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return type(self)()
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        ok, message = super().checkParameterValues(parameters, context)
+        if ok:
+            return ok, message
+        # QGIS says "not found" of a file that is there but is not what its name claims.
+        return False, _unreadable_file(self, parameters) or message
+
+
+def _unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
+    """Why a layer given by path cannot be used: the file is missing, or QGIS cannot read it
+    (a text file named .shp, a zip named .gpkg); None when no such layer is among them."""
+    for definition in algorithm.parameterDefinitions():
+        if not isinstance(
+            definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
+        ):
+            continue
+        value = parameters.get(definition.name())
+        if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
+            continue
+        path = Path(value.split("|")[0])
+        if not path.is_absolute():
+            continue  # a layer's name in the project, or a provider's own source string
+        if not path.exists():
+            return tr("{parameter}: the file {path} does not exist.").format(
+                parameter=definition.name(), path=path
+            )
+        if QgsVectorLayer(value, path.stem, "ogr").isValid():
+            continue
+        layer_name = QgsProviderRegistry.instance().decodeUri("ogr", value).get("layerName")
+        if layer_name and QgsVectorLayer(str(path), path.stem, "ogr").isValid():
+            return tr("{parameter}: {path} has no layer {layer}.").format(
+                parameter=definition.name(), path=path, layer=layer_name
+            )
+        return tr(
+            "{parameter}: {path} is there, but it is not a layer QGIS can read: it is not "
+            "in the format its name says, or it is damaged."
+        ).format(parameter=definition.name(), path=path)
+    return None
+
+
+def open_error(layer: QgsVectorLayer) -> str:
+    """Why QGIS could not open a layer, in its own words where it has some. (QgsError.summary()
+    of an empty error crashes QGIS 3.22: it is only asked of a non-empty one.)"""
+    provider = layer.dataProvider()
+    for error in (layer.error(), provider.error() if provider is not None else None):
+        if error is not None and not error.isEmpty():
+            return error.summary()
+    return tr("the file is missing, has moved, or is not in the format its name says")
 
 
 def progress_callbacks(feedback: QgsProcessingFeedback):

@@ -37,7 +37,7 @@ from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_features, cancel_only, fail, progress_callbacks
-from .layer_reader import misdecoded_text, read_source, whole_layer
+from .layer_reader import misdecoded_text, open_source, read_source, with_file
 
 GROUP = "Campaigns"
 GROUP_ID = "campaigns"
@@ -323,10 +323,11 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         layer = self.parameterAsVectorLayer(parameters, name, context)
         if layer is None:
             return str(parameters.get(name))
+        label = layer.name()
         if isinstance(parameters.get(name), str):
             parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
-            return parts.get("layerName") or layer.name()
-        return layer.name()
+            label = parts.get("layerName") or label
+        return with_file(label, layer)
 
     def _field_name(self, parameters, name, context) -> str:
         field = (self.parameterAsString(parameters, name, context) or "").strip()
@@ -391,7 +392,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     def _read(self, parameters, name, context, fields, crs, feedback):
         """(arrays, layer label) of a source parameter, or (None, '') if it is not given."""
-        source = self.parameterAsSource(parameters, name, context)
+        source, whole = open_source(self, parameters, name, context, feedback)
         if source is None:
             return None, ""
         label = self._label(parameters, name, context)
@@ -402,7 +403,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             [f for f in dict.fromkeys(fields) if f],
             crs,
             feedback=cancel_only(feedback),
-            whole_file_layer=whole_layer(self, parameters, name, context),
+            whole_file_layer=whole,
         )
         if feedback.isCanceled():
             return arrays, label  # cut short: not empty, not checked; the engine stops

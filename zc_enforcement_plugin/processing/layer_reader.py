@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -293,6 +294,62 @@ def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLay
         if limited or getattr(value, "filterExpression", ""):
             return None
     return algorithm.parameterAsVectorLayer(parameters, name, context)
+
+
+def with_file(label: str, layer: QgsVectorLayer | None) -> str:
+    """A layer's label with the file it is read from, when it is one: each district's
+    GeoPackage holds a DLTB, and a message must say which."""
+    if layer is None:
+        return label
+    parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
+    return f"{label}（{parts['path']}）" if parts.get("path") else label
+
+
+def open_source(algorithm, parameters: dict, name: str, context, feedback):
+    """(source, whole-file layer or None) of a source parameter, (None, None) when not given.
+
+    A Shapefile without .cpg holding GBK text is read in GBK, and the log says so: QGIS reads
+    it in its default encoding (UTF-8 outside Chinese Windows), which turns the Chinese into
+    U+FFFD for good, in the output too. importspots guesses the same way (core.spot_files).
+    Only a whole layer is opened again: a selection or a filter belongs to the layer given.
+    """
+    source = algorithm.parameterAsSource(parameters, name, context)
+    if source is None:
+        return None, None
+    layer = whole_layer(algorithm, parameters, name, context)
+    reopened = _in_guessed_encoding(layer) if layer is not None else None
+    if reopened is None:
+        return source, layer
+    layer, note = reopened
+    context.temporaryLayerStore().addMapLayer(layer)  # the context keeps it for the run
+    feedback.pushWarning(note)
+    return QgsProcessingFeatureSource(layer, context), layer
+
+
+def _in_guessed_encoding(layer: QgsVectorLayer) -> tuple[QgsVectorLayer, str] | None:
+    """The layer opened again in its DBF's encoding, with the note that says so, when it is a
+    Shapefile without .cpg whose text QGIS reads in another encoding; else None."""
+    if layer.providerType() != "ogr" or layer.isEditable() or layer.isModified():
+        return None  # unsaved edits live in this layer object only
+    path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
+    if not path.lower().endswith(".shp"):
+        return None
+    guess = spot_files.guessed_shapefile_encoding(path)
+    if guess is None or _codec(guess[0]) == _codec(layer.dataProvider().encoding()):
+        return None
+    reopened = QgsVectorLayer(layer.source(), layer.name(), "ogr")
+    if not reopened.isValid():
+        return None
+    reopened.setProviderEncoding(guess[0])
+    return reopened, guess[1]
+
+
+def _codec(name: str) -> str | None:
+    """Python's name for an encoding QGIS names ("System" has none)."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 def _read_through_gdal(

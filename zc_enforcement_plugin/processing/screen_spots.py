@@ -45,13 +45,14 @@ from ..compat import (
 from ..core import areas, dates, domain, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
-from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail
+from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail, open_error
 from .layer_reader import (
     SourceArrays,
     has_feature_limit,
     misdecoded_text,
+    open_source,
     read_source,
-    whole_layer,
+    with_file,
 )
 from .partial_outputs import PartialOutputs
 
@@ -255,7 +256,7 @@ class ScreenSpots(EnforcementAlgorithm):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        spots, spots_label = self._open(parameters, self.SPOTS, context)
+        spots, spots_label, spots_whole = self._open(parameters, self.SPOTS, context, feedback)
         if spots is None:
             raise fail(tr("The spot layer cannot be opened."))
         self._check_output_folders(parameters, context)
@@ -294,12 +295,12 @@ class ScreenSpots(EnforcementAlgorithm):
             spot_fields,
             measuring_crs,
             feedback=read_span(),
-            whole_file_layer=whole_layer(self, parameters, self.SPOTS, context),
+            whole_file_layer=spots_whole,
             keep_unusable=True,  # kept and flagged by the engine, like empty geometry
         )
         if feedback.isCanceled():
             return {}
-        self._warn_if_misdecoded(spot_arrays, spots_label, feedback)
+        self._refuse_if_misdecoded(spot_arrays, spots_label)
         fids = spot_arrays.feature_ids.tolist()
         numbers = spot_arrays.attributes[key_field] if key_field else [None] * len(fids)
         # A spot without a number is named by its feature id, in messages and pieces.
@@ -312,7 +313,7 @@ class ScreenSpots(EnforcementAlgorithm):
         self._check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs)
 
         layers = {}
-        land_use, label = self._open(parameters, self.LAND_USE, context)
+        land_use, label, whole = self._open(parameters, self.LAND_USE, context, feedback)
         if land_use is not None:
             class_field = (
                 self.parameterAsString(parameters, self.LAND_USE_CLASS_FIELD, context)
@@ -329,7 +330,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 fields,
                 measuring_crs,
                 feedback=read_span(),
-                whole_file_layer=whole_layer(self, parameters, self.LAND_USE, context),
+                whole_file_layer=whole,
                 near_boxes=None if has_feature_limit(parameters, self.LAND_USE) else spot_boxes,
             )
             if feedback.isCanceled():
@@ -356,7 +357,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 feature_ids=arrays.feature_ids,
             )
         for parameter, key in OVERLAY_PARAMETERS.items():
-            source, label = self._open(parameters, parameter, context)
+            source, label, whole = self._open(parameters, parameter, context, feedback)
             if source is None:
                 continue
             names = source.fields().names()
@@ -369,12 +370,12 @@ class ScreenSpots(EnforcementAlgorithm):
                 list(dict.fromkeys(label_fields + extra)),
                 measuring_crs,
                 feedback=read_span(),
-                whole_file_layer=whole_layer(self, parameters, parameter, context),
+                whole_file_layer=whole,
                 near_boxes=None if has_feature_limit(parameters, parameter) else spot_boxes,
             )
             if feedback.isCanceled():
                 return {}
-            self._warn_if_misdecoded(arrays, label, feedback)
+            self._refuse_if_misdecoded(arrays, label)
             if self._warn_if_apart(arrays, label, source, spot_boxes, feedback):
                 continue  # an empty layer screens nothing: as if not given (fields NULL)
             labels = _feature_labels(
@@ -548,18 +549,22 @@ class ScreenSpots(EnforcementAlgorithm):
             )
 
     @staticmethod
-    def _warn_if_misdecoded(arrays, layer_label, feedback) -> None:
-        warning = misdecoded_text(arrays, layer_label)
-        if warning:
-            feedback.reportError(warning, fatalError=False)
+    def _refuse_if_misdecoded(arrays, layer_label) -> None:
+        """Garbled text would be written to the output as it was read, for good (a Shapefile
+        output names its encoding UTF-8), and importspots would then refuse every spot: the
+        run stops instead, saying how to read the layer right."""
+        refusal = misdecoded_text(arrays, layer_label)
+        if refusal:
+            raise fail(refusal)
 
-    def _open(self, parameters, name, context):
-        """(source, label) of a layer parameter, (None, None) when it is not given. A layer
-        that QGIS could not open, or whose features are not polygons, stops the run here with
-        its name, rather than later as a missing CRS or as areas of nothing."""
-        source = self.parameterAsSource(parameters, name, context)
+    def _open(self, parameters, name, context, feedback):
+        """(source, label, whole-file layer or None) of a layer parameter, (None, None, None)
+        when it is not given (see layer_reader.open_source). A layer that QGIS could not open,
+        or whose features are not polygons, stops the run here with its name, rather than
+        later as a missing CRS or as areas of nothing."""
+        source, whole = open_source(self, parameters, name, context, feedback)
         if source is None:
-            return None, None
+            return None, None, None
         layer = self.parameterAsVectorLayer(parameters, name, context)
         value = parameters.get(name)
         if isinstance(value, QgsProcessingFeatureSourceDefinition):
@@ -571,10 +576,11 @@ class ScreenSpots(EnforcementAlgorithm):
             # "file.gpkg|layername=DLTB" opens as a layer named after the file: name the table.
             parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
             label = parts.get("layerName") or label
+        label = with_file(label, layer)
         if layer is not None and not layer.isValid():
             raise fail(
                 tr("Layer {layer} cannot be read from {source}: {error}").format(
-                    layer=label, source=layer.source(), error=_open_error(layer)
+                    layer=label, source=layer.source(), error=open_error(layer)
                 )
             )
         kind = QgsWkbTypes.geometryType(source.wkbType())
@@ -593,7 +599,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     type=QgsWkbTypes.displayString(source.wkbType()),
                 )
             )
-        return source, label
+        return source, label, whole
 
     def _measuring_crs(self, spots, spots_label) -> QgsCoordinateReferenceSystem:
         crs = spots.sourceCrs()
@@ -929,9 +935,8 @@ class ScreenSpots(EnforcementAlgorithm):
         for i, (fids, values) in samples.items():
             field = spots.fields()[i].name()
             sample = SourceArrays(nothing, {field: values}, np.array(fids, dtype=np.int64))
-            warning = misdecoded_text(sample, spots_label) if values else None
-            if warning:
-                feedback.reportError(warning, fatalError=False)
+            if values:  # the written output is removed again (see processAlgorithm)
+                self._refuse_if_misdecoded(sample, spots_label)
         if collections:
             feedback.pushWarning(
                 tr(
@@ -1238,16 +1243,6 @@ def _summary(result: screening.ScreeningResult) -> str:
         referral=int(np.count_nonzero(result.fields[domain.CRIMINAL_FLAG])),
         noted=noted,
     )
-
-
-def _open_error(layer) -> str:
-    """Why QGIS could not open a layer, in its own words where it has some. (QgsError.summary()
-    of an empty error crashes QGIS 3.22: it is only asked of a non-empty one.)"""
-    provider = layer.dataProvider()
-    for error in (layer.error(), provider.error() if provider is not None else None):
-        if error is not None and not error.isEmpty():
-            return error.summary()
-    return tr("the file is missing, has moved, or is not in the format its name says")
 
 
 def _epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
