@@ -816,3 +816,21 @@ def test_the_cancel_button_reaches_the_reads(provider, demo, monkeypatch, tmp_pa
         feedback,
     )
     assert len(seen) >= 3 and all(seen)
+
+
+def test_a_three_zones_run_cancelled_while_counting_leaves_no_view_areas(provider, demo, tmp_path):
+    """Cancelled while counting the spots and mines in view, the run returns nothing and no
+    view-area file is left that looks like a finished result."""
+
+    class CancelWhileCounting(Recorder):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            if "spots and mines" in text:
+                self.cancel()
+
+    output = tmp_path / "view.gpkg"
+    parameters = three_zones_parameters(demo)
+    parameters.update(OUTPUT=str(output), OUTPUT_SUMMARY=str(tmp_path / "summary.csv"))
+    feedback = CancelWhileCounting()
+    result = run("threezonestwolines", parameters, feedback)
+    assert feedback.isCanceled()
+    assert not result.get("OUTPUT") and not output.exists()

@@ -222,15 +222,19 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         )
         if view is None:
             return {}
+        # Everything is counted before anything is written: a run cancelled while counting
+        # leaves no view areas behind that look like a finished result.
+        summary = None
+        if self._given(parameters, self.OUTPUT_SUMMARY):
+            summary = self._summary(parameters, context, crs, view, feedback)
+            if summary is None:
+                return {}
         outputs = {
             self.OUTPUT: self._write(
                 parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
             )
         }
-        if self._given(parameters, self.OUTPUT_SUMMARY):
-            summary = self._summary(parameters, context, crs, view, feedback)
-            if summary is None:
-                return {}
+        if summary is not None:
             outputs[self.OUTPUT_SUMMARY] = self._write(
                 parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
             )
