@@ -834,3 +834,28 @@ def test_a_three_zones_run_cancelled_while_counting_leaves_no_view_areas(provide
     result = run("threezonestwolines", parameters, feedback)
     assert feedback.isCanceled()
     assert not result.get("OUTPUT") and not output.exists()
+
+
+@pytest.mark.parametrize("algorithm", ["polygonizechange", "auditmining", "audittemporaryland"])
+def test_a_cancel_at_the_end_of_the_work_writes_nothing(provider, demo, tmp_path, algorithm):
+    """A cancel pressed once the engine has looked for the last time (as it reports 100 %)
+    still stops the run before it writes: nothing is returned, no file is left."""
+    parameters = {
+        "polygonizechange": lambda: change_parameters(demo),
+        "auditmining": lambda: mining_parameters(demo),
+        "audittemporaryland": lambda: temporary_parameters(demo),
+    }[algorithm]()
+    for name in [k for k in parameters if k.startswith("OUTPUT")]:
+        parameters[name] = str(tmp_path / f"{name}.gpkg")
+
+    class CancelAtTheEnd(Recorder):
+        def setProgress(self, value):  # noqa: N802 - QGIS API
+            super().setProgress(value)
+            if value >= 99.9:  # after the engine's last look
+                self.cancel()
+
+    feedback = CancelAtTheEnd()
+    result = run(algorithm, parameters, feedback)
+    assert feedback.isCanceled()
+    assert not any(result.get(k) for k in result if k.startswith("OUTPUT")), result
+    assert not list(tmp_path.glob("*.gpkg"))

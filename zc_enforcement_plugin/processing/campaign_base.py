@@ -450,6 +450,8 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             return None
         except errors as error:
             raise fail(f"{error_prefix}{error}") from error
+        if feedback.isCanceled():
+            return None  # pressed after the engine's last look: nothing is written either
         for message in getattr(result, "messages", ()):
             feedback.pushWarning(message)
         return result
