@@ -510,6 +510,79 @@ def test_temporary_land_restoration_period_is_a_parameter():
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
 
 
+def restored_case(start="2021-03-01", end="2023-02-28"):
+    """Three temporary approvals for site works; inside: farmland by name, farmland by code,
+    and half farmland (sticking out of the approval) half still a site."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["临R1", "临R2", "临R3"],
+        areas=[10000, 10000, 10000],
+        uses=["临时施工用地"] * 3,
+        start=[start] * 3,
+        end=[end] * 3,
+    )
+    ground = Ground(
+        [box(10, 10, 130, 90), box(210, 10, 290, 90), box(400, 0, 450, 100), box(450, 0, 500, 100)],
+        ids=["G1", "G2", "G3", "G4"],
+        uses=["耕地", "0103", "临时施工用地", "林地"],
+    )
+    return approvals, ground
+
+
+@pytest.mark.parametrize("today", [dt.date(2025, 2, 28), dt.date(2025, 3, 1)])
+def test_restored_temporary_land_is_no_violation(today):
+    """Land put back to farming after the term (2021-03-01..2023-02-28, restoration year to
+    2024-02-28) is restored, not 'still used' nor 'changed use'; only the half still a site
+    (50 × 100 m) is expired and not restored."""
+    approvals, ground = restored_case()
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    rec = {r["PZWH"]: r for r in res.records}
+    for number in ("临R1", "临R2"):
+        assert rec[number][cs.VIOLATION_COUNT] == 0, res.violations
+        assert rec[number][cs.EXPIRY_STATUS] == cs.EXPIRY_RESTORED_SEEN
+        assert rec[number][cs.STATUS] == cs.STATUS_NOT_USED
+        assert rec[number][cs.USED_AREA] == 0.0
+    v, g = violation(res, "临R3", cs.EXPIRED_NOT_RESTORED.code)
+    assert g.equals(box(400, 0, 450, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+    assert v[cs.GROUND_IDS] == "G3"
+    assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
+    assert [v[cs.VIOLATION_CODE] for v in res.violations] == [cs.EXPIRED_NOT_RESTORED.code]
+
+
+def test_farmland_inside_a_running_approval_is_not_a_changed_use():
+    """During the term, farmland inside a site approval means the site is not (yet) used."""
+    approvals, ground = restored_case("2025-03-01", "2027-02-28")
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2026, 3, 1), crs=EPSG, area_method="planar"
+    )
+    assert res.violations == []
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临R1"][cs.STATUS] == cs.STATUS_NOT_USED
+    assert rec["临R3"][cs.STATUS] == cs.STATUS_OK
+    assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
+
+
+def test_restored_uses_are_a_parameter_and_a_category():
+    approvals, ground = restored_case()
+    today = dt.date(2025, 3, 1)
+    res = audits.audit_temporary_land(
+        approvals, ground, today, crs=EPSG, area_method="planar", restored_uses=()
+    )
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临R1"][cs.COUNT_PREFIX + cs.EXPIRED_NOT_RESTORED.code] == 1  # 耕地 not listed
+    assert rec["临R2"][cs.VIOLATION_COUNT] == 0  # a DLBM code 0103 is cultivated land
+    res = audits.audit_temporary_land(
+        approvals,
+        ground,
+        today,
+        crs=EPSG,
+        area_method="planar",
+        restored_uses=(),
+        use_categories={"耕地": cs.RESTORED_USE},
+    )
+    assert {r["PZWH"]: r for r in res.records}["临R1"][cs.VIOLATION_COUNT] == 0
+
+
 def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
     approvals = Approvals(

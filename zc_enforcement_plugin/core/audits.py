@@ -271,6 +271,35 @@ def _mapped(word: str, categories: Mapping[str, str] | None) -> str:
     return str(categories.get(word, word)).strip()
 
 
+# Heads of the survey's agricultural classes a temporary site is restored to: 01 cultivated,
+# 02 garden, 03 forest, 04 grassland (not rural roads, ponds or ditches, which are
+# agricultural in the survey's table but not farming).
+_RESTORED_CLASS_HEADS = ("01", "02", "03", "04")
+
+
+def _restored_use_test(
+    restored_uses: Collection[str], categories: Mapping[str, str] | None
+) -> Callable[[str], bool]:
+    """Whether a ground use word means the land was put back to farming (复垦): the word, or
+    its category, is in `restored_uses`, its category is cs.RESTORED_USE, or it is a DLBM code
+    of cultivated land, garden, forest or grassland (0101-0103, 02xx-04xx)."""
+    words = {str(u).strip() for u in restored_uses} - {""}
+
+    def restored(word: str) -> bool:
+        if not word:
+            return False
+        category = _mapped(word, categories)
+        if word in words or category in words or category == cs.RESTORED_USE:
+            return True
+        code = domain.plain_code(word).upper()
+        return code[:2] in _RESTORED_CLASS_HEADS and domain.land_group(code) in (
+            domain.LAND_GROUP_CULTIVATED,
+            domain.LAND_GROUP_AGRICULTURAL,
+        )
+
+    return restored
+
+
 def _join(values: Sequence[str]) -> str:
     return cs.LIST_SEPARATOR.join(_unique(values))
 
@@ -295,6 +324,8 @@ class _ApprovalOverlay:
     inside: np.ndarray  # per approval: union of ground inside it
     inside_area: np.ndarray
     owned_outside_area: np.ndarray  # per approval: Σ outside area of the ground it owns
+    # per approval: ground not in use (e.g. restored farmland) lies inside it
+    idle_inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
@@ -309,8 +340,15 @@ def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
 
 
 def _overlay_approvals(
-    run: _Audit, approvals: Approvals, ground: Ground, default_layer: str
+    run: _Audit,
+    approvals: Approvals,
+    ground: Ground,
+    default_layer: str,
+    in_use: Callable[[str], bool] | None = None,
 ) -> _ApprovalOverlay:
+    """Approvals against the ground. With `in_use` (a ground use word -> whether it is a use
+    of the land), ground not in use is left out of every figure and piece: it is only noted,
+    per approval, as lying inside it (idle_inside)."""
     msgs = run.messages
     a_layer = approvals.layer or default_layer
     g_layer = ground.layer or cs.LAYER_GROUND
@@ -341,6 +379,14 @@ def _overlay_approvals(
     run.set_origin(a_geoms, g_geoms)
     a_local = run.local(a_geoms)
     g_local = run.local(g_geoms)
+    idle_inside = np.zeros(na, dtype=bool)
+    if in_use is not None:
+        idle = np.array([not in_use(u) for u in g_uses], dtype=bool)
+        if idle.any():
+            _i, idle_a, _cut, _planar = _pairs(g_local[idle], a_local, run.tol)
+            idle_inside[idle_a] = True
+            g_local = g_local.copy()
+            g_local[idle] = None
     run.report(10.0)
 
     pg, pa, pgeom, pplanar = _pairs(g_local, a_local, run.tol)
@@ -380,6 +426,7 @@ def _overlay_approvals(
         inside,
         inside_area,
         owned_outside,
+        idle_inside,
     )
 
 
@@ -486,6 +533,7 @@ def audit_temporary_land(
     *,
     crs: int | str,
     use_categories: Mapping[str, str] | None = None,
+    restored_uses: Collection[str] = cs.TEMPORARY_RESTORED_USES,
     cultivated: Sequence | np.ndarray | None = None,
     basic_farmland: Sequence | np.ndarray | None = None,
     basic_farmland_min_level: int | None = None,
@@ -497,6 +545,12 @@ def audit_temporary_land(
     is_cancelled: Callable[[], bool] | None = None,
 ) -> AuditResult:
     """Audit temporary-land approvals against the ground (all geometries in `crs`).
+
+    Ground whose use is a restored one (复垦: a word in `restored_uses`, default
+    cs.TEMPORARY_RESTORED_USES — cultivated land, gardens, forest, grassland —, a use
+    `use_categories` maps to cs.RESTORED_USE, or a DLBM code 0101-0103 / 02xx-04xx) is not in
+    use: it is left out of every check and figure below. Inside an expired approval it makes
+    DQZT 已到期，已复垦; inside a running one the approval is simply not (yet) used.
 
     Violations (one record and geometry each):
     - 超出批准范围 CFW: per ground feature overlapping an approval, its part outside every
@@ -524,7 +578,10 @@ def audit_temporary_land(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
         )
     layer = approvals.layer or cs.LAYER_APPROVALS
-    ov = _overlay_approvals(run, approvals, ground, cs.LAYER_APPROVALS)
+    restored = _restored_use_test(restored_uses, use_categories)
+    ov = _overlay_approvals(
+        run, approvals, ground, cs.LAYER_APPROVALS, lambda use: not restored(use)
+    )
     na = len(ov.ids)
     msgs = run.messages
     start = _dates(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
@@ -583,6 +640,8 @@ def audit_temporary_land(
                 ground_ids,
                 f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}，仍在使用",
             )
+        elif ov.idle_inside[a]:
+            expiry.append(cs.EXPIRY_RESTORED_SEEN)
         else:
             expiry.append(cs.EXPIRY_RESTORED)
     run.report(70.0)

@@ -66,6 +66,7 @@ EXPIRY_VALID = "有效期内"
 EXPIRY_NOT_STARTED = "未到起始日期"
 EXPIRY_IN_RESTORATION = "已到期（复垦期内）"
 EXPIRY_RESTORED = "已到期，未见使用"
+EXPIRY_RESTORED_SEEN = "已到期，已复垦"  # only restored (agricultural) ground is left
 EXPIRY_NOT_RESTORED = "到期未复垦"
 EXPIRY_UNKNOWN = "日期缺失"
 
@@ -115,6 +116,31 @@ MINING_KINDS = (NO_LICENCE, OUT_OF_BOUNDS, EXPIRED_LICENCE, IN_NO_GO)
 
 # Documented default of audit_facility_land: ground uses that are not agricultural (verify locally).
 FACILITY_NON_AGRICULTURAL_USES = ("住宅", "别墅", "农家乐", "餐饮", "商业", "办公", "厂房", "仓储")
+
+# Documented default of audit_temporary_land: ground uses that mean a temporary site was put back
+# to farming (复垦) — cultivated land, gardens, forest and grassland of the third national survey,
+# by class and sub-class name (verify locally). A DLBM code of those classes (0101-0103,
+# 02xx-04xx) counts too, and so does any use the caller's use categories map to RESTORED_USE.
+TEMPORARY_RESTORED_USES = (
+    "耕地",
+    "水田",
+    "水浇地",
+    "旱地",
+    "园地",
+    "果园",
+    "茶园",
+    "其他园地",
+    "林地",
+    "乔木林地",
+    "竹林地",
+    "灌木林地",
+    "其他林地",
+    "草地",
+    "天然牧草地",
+    "人工牧草地",
+    "其他草地",
+)
+RESTORED_USE = "复垦"  # the use category that counts as restored, for a caller's own mapping
 
 # Layer names used in messages when the caller gives none.
 LAYER_LINES = "三区两线线状要素"

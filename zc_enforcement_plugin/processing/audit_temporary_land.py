@@ -68,6 +68,7 @@ class AuditTemporaryLand(ApprovalAudit):
     END_FIELD = "END_FIELD"
     LEVEL_FIELD = "LEVEL_FIELD"
     RESTORATION_YEARS = "RESTORATION_YEARS"
+    RESTORED_USES = "RESTORED_USES"
     BASIC_FARMLAND_MIN_LEVEL = "BASIC_FARMLAND_MIN_LEVEL"
     LAND_USE = "LAND_USE"
     LAND_CLASS_FIELD = "LAND_CLASS_FIELD"
@@ -89,6 +90,12 @@ class AuditTemporaryLand(ApprovalAudit):
             optional=True,
         )
         self._add_ground_inputs()
+        self._add_text(
+            self.RESTORED_USES,
+            tr("Ground uses that mean the land is restored (';'-separated)"),
+            ";".join(cs.TEMPORARY_RESTORED_USES),
+            optional=True,
+        )
         self._add_check_date()
         self._add_number(
             self.RESTORATION_YEARS,
@@ -174,6 +181,7 @@ class AuditTemporaryLand(ApprovalAudit):
             self._check_date(parameters, context),
             self.parameterAsInt(parameters, self.RESTORATION_YEARS, context),
             crs=epsg_code(crs),
+            restored_uses=self._words(parameters, self.RESTORED_USES, context),
             cultivated=cultivated,
             basic_farmland=basic_farmland,
             basic_farmland_min_level=self._optional_level(

@@ -235,6 +235,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Ground uses that mean the land is restored (';'-separated)</source>
+      <translation>表示已复垦的实地用途（以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
       <source>Years to restore the land after the end date</source>
       <translation>截止日期后的复垦年限</translation>
     </message>
