@@ -583,6 +583,41 @@ def test_restored_uses_are_a_parameter_and_a_category():
     assert {r["PZWH"]: r for r in res.records}["临R1"][cs.VIOLATION_COUNT] == 0
 
 
+def test_ground_used_before_the_approved_start_is_used_before_approval():
+    """Approved from 2025-09-01, already a site on 2025-06-01: 未批先用 on the 60 × 80 m used
+    inside; farmland inside an approval not yet started is no use at all."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临F1", "临F2"],
+        areas=[10000, 10000],
+        uses=["临时施工用地"] * 2,
+        start=["2025-09-01"] * 2,
+        end=["2027-08-31"] * 2,
+    )
+    ground = Ground(
+        [box(10, 10, 70, 90), box(210, 10, 290, 90)],
+        ids=["G1", "G2"],
+        uses=["临时施工用地", "耕地"],
+    )
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2025, 6, 1), crs=EPSG, area_method="planar"
+    )
+    v, g = violation(res, "临F1", cs.USED_BEFORE_START.code)
+    assert g.equals(box(10, 10, 70, 90)) and v[cs.VIOLATION_AREA] == pytest.approx(4800.0)
+    assert v[cs.GROUND_IDS] == "G1" and "2025-09-01" in v[cs.VIOLATION_NOTE]
+    assert len(res.violations) == 1
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临F1"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
+    assert rec["临F1"][cs.STATUS] == cs.USED_BEFORE_START.label_zh
+    assert rec["临F2"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
+    assert rec["临F2"][cs.STATUS] == cs.STATUS_NOT_USED
+    # From the start day on, the same use is within the term.
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2025, 9, 1), crs=EPSG, area_method="planar"
+    )
+    assert res.violations == []
+
+
 def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
     approvals = Approvals(

@@ -560,6 +560,8 @@ def audit_temporary_land(
     - 擅自改变用途 GBYT: per ground ∩ approval piece whose use differs from the approved use,
       both mapped through `use_categories` (word -> category; unmapped words stand for
       themselves; an empty use is not judged);
+    - 未批先用 WPXY: today < start and ground is already used inside the approval; the
+      geometry is that ground;
     - 到期未复垦 DQWFK: today > end + `restoration_years` (DOMAIN §5: 1 year) and ground is still
       used inside the approval; the geometry is that ground;
     - 占用永久基本农田审批权限不足 JBNTQX: level < `basic_farmland_min_level` and ground inside
@@ -612,25 +614,37 @@ def audit_temporary_land(
         if (ov.pair_a == a).any():
             cs.say(msgs, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途")
 
-    # Expiry: used inside the approval after the end date plus the restoration period.
+    # Expiry: used inside the approval before its start, or after the end date plus the
+    # restoration period.
     expiry = []
     for a in range(na):
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
-        if end[a] is None:
-            expiry.append(cs.EXPIRY_UNKNOWN)
-            if approvals.end is not None or used:
-                cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
-            continue
-        deadline = cs.add_years(end[a], int(restoration_years))
+        ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+        if end[a] is None and (approvals.end is not None or used):
+            cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
         if start[a] is not None and today < start[a]:
             expiry.append(cs.EXPIRY_NOT_STARTED)
-        elif today <= end[a]:
+            if used:
+                run.violation(
+                    owner_field,
+                    ov.ids[a],
+                    cs.USED_BEFORE_START,
+                    ov.inside[a],
+                    ov.inside_area[a],
+                    ground_ids,
+                    f"起始日期 {start[a].isoformat()}，检查日 {today.isoformat()} 已在使用",
+                )
+            continue
+        if end[a] is None:
+            expiry.append(cs.EXPIRY_UNKNOWN)
+            continue
+        deadline = cs.add_years(end[a], int(restoration_years))
+        if today <= end[a]:
             expiry.append(cs.EXPIRY_VALID)
         elif today <= deadline:
             expiry.append(cs.EXPIRY_IN_RESTORATION)
         elif used:
             expiry.append(cs.EXPIRY_NOT_RESTORED)
-            ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
             run.violation(
                 owner_field,
                 ov.ids[a],

@@ -82,6 +82,7 @@ OUTSIDE_BOUNDARY = ViolationKind("CFW", "超出批准范围", "use outside the a
 OVER_AREA = ViolationKind("CMJ", "超批准面积", "used area above the approved area")
 CHANGED_USE = ViolationKind("GBYT", "擅自改变用途", "use differs from the approved use")
 EXPIRED_NOT_RESTORED = ViolationKind("DQWFK", "到期未复垦", "expired and not restored")
+USED_BEFORE_START = ViolationKind("WPXY", "未批先用", "used before the approved start date")
 BASIC_FARMLAND_LEVEL = ViolationKind(
     "JBNTQX", "占用永久基本农田审批权限不足", "basic farmland used under a too-low approval level"
 )
@@ -101,6 +102,7 @@ TEMPORARY_KINDS = (
     OUTSIDE_BOUNDARY,
     OVER_AREA,
     CHANGED_USE,
+    USED_BEFORE_START,
     EXPIRED_NOT_RESTORED,
     BASIC_FARMLAND_LEVEL,
     CULTIVATED_LEVEL,
