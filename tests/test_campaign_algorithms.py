@@ -463,6 +463,61 @@ def test_temporary_land_missing_date_value_names_layer_feature_and_field(provide
     assert {r[cs.EXPIRY_STATUS] for r in records} == {cs.EXPIRY_UNKNOWN}
 
 
+def test_temporary_land_follows_the_ledger_deadlines_and_the_infrastructure_field(
+    provider, tmp_path
+):
+    """A 4-year approval is allowed where JCSS says 是 and reported where it says 否; a bureau
+    that set the restoration period to 0 years in its ledger sees the expired approval as not
+    restored the day after its end, unless years are typed for this run."""
+    from zc_enforcement_plugin.core.ledger import GeoPackageLedger
+    from zc_enforcement_plugin.core.ledger_schema import SETTING_DEADLINE_RULES
+
+    approvals = memory_layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZYT:string&field=QSRQ:string&field=JZRQ:string&field=JCSS:string",
+        [
+            (box_wkt(0, 0, 50, 50), ["临基1", "临时施工用地", "2022-06-01", "2026-05-31", "是"]),
+            (box_wkt(100, 0, 150, 50), ["临普2", "临时施工用地", "2022-06-01", "2026-05-31", "否"]),
+            (box_wkt(200, 0, 250, 50), ["临期3", "临时施工用地", "2024-03-01", "2026-02-28", ""]),
+        ],
+        "临时用地样例",
+    )
+    ground = memory_layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [(box_wkt(x + 10, 10, x + 40, 40), [f"G{x}", "临时施工用地"]) for x in (0, 100, 200)],
+        "实地",
+    )
+    ledger_path = tmp_path / "ledger.gpkg"
+    store = GeoPackageLedger(ledger_path)
+    store.set_setting(SETTING_DEADLINE_RULES, {"temporary_land_restoration": 0})
+    store.close()
+
+    def found(**extra):
+        result = run(
+            "audittemporaryland",
+            {
+                "APPROVALS": approvals,
+                "GROUND": ground,
+                "AREA_FIELD": "",
+                "LEVEL_FIELD": "",
+                "INFRASTRUCTURE_FIELD": "JCSS",
+                "CHECK_DATE": "2026-03-01",
+                "AREA_METHOD": PLANAR,
+                "OUTPUT": "memory:",
+                "OUTPUT_VIOLATIONS": "memory:",
+                **extra,
+            },
+        )
+        return {r[domain.APPROVAL_NUMBER]: r[cs.STATUS] for r in rows(output(result, "OUTPUT"))}
+
+    ok, too_long = cs.STATUS_OK, cs.TERM_TOO_LONG.label_zh
+    expired = cs.EXPIRED_NOT_RESTORED.label_zh
+    assert found() == {"临基1": ok, "临普2": too_long, "临期3": ok}  # in its restoration year
+    assert found(LEDGER=str(ledger_path)) == {"临基1": ok, "临普2": too_long, "临期3": expired}
+    assert found(LEDGER=str(ledger_path), RESTORATION_YEARS=1)["临期3"] == ok
+
+
 # --- facility land ----------------------------------------------------------------------------
 def facility_parameters(demo) -> dict:
     return {

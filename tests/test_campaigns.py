@@ -14,6 +14,7 @@ from rasterio.transform import from_origin
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import audits, change_polygons, domain, three_zones
 from zc_enforcement_plugin.core import campaigns_schema as cs
+from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.audits import Approvals, Ground, Licences
 from zc_enforcement_plugin.core.three_zones import SourceFeatures
 
@@ -418,8 +419,9 @@ def temp_case():
         ["临A", "临B", "临C", "临D", "临E"],
         areas=[10000, 10000, 4000, 10000, 10000],
         uses=["施工营地", "施工营地", "取土场", "材料堆场", "施工营地"],
-        start=["2020-01-01", "2024-01-01", "2025-01-01", "2020-01-01", "2024-01-01"],
-        end=["2021-06-30", "2027-12-31", "2027-01-01", "2025-06-30", "2027-01-01"],
+        # terms within the 2 years allowed (临C exactly 2 years)
+        start=["2020-01-01", "2025-01-01", "2025-01-01", "2024-01-01", "2025-01-01"],
+        end=["2021-06-30", "2026-12-31", "2027-01-01", "2025-06-30", "2027-01-01"],
         levels=[1, 1, 1, 1, 3],
     )
     ground = Ground(
@@ -503,11 +505,71 @@ def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
 
 def test_temporary_land_restoration_period_is_a_parameter():
     approvals, ground = temp_case()
+    no_restoration = dl.DEFAULT_RULES.with_overrides({"temporary_land_restoration": 0})
     res = audits.audit_temporary_land(
-        approvals, ground, TODAY, restoration_years=0, crs=EPSG, area_method="planar"
+        approvals, ground, TODAY, no_restoration, crs=EPSG, area_method="planar"
     )
     v, _ = violation(res, "临D", cs.EXPIRED_NOT_RESTORED.code)
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def term_case(infrastructure=None):
+    """Four site approvals, each used on 50 × 100 m: 2 years to the day (2021-03-01 to
+    2023-03-01, the start day not counted), 2 years and a day, 4 years, 6 years."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100), box(600, 0, 700, 100)],
+        ["临T2", "临T2+", "临T4", "临T6"],
+        areas=[10000] * 4,
+        uses=["临时施工用地"] * 4,
+        start=["2021-03-01", "2021-03-01", "2021-01-01", "2019-01-01"],
+        end=["2023-03-01", "2023-03-02", "2024-12-31", "2025-12-31"],
+        infrastructure=infrastructure,
+    )
+    ground = Ground(
+        [box(x, 0, x + 50, 100) for x in (0, 200, 400, 600)],
+        ids=["G1", "G2", "G3", "G4"],
+        uses=["临时施工用地"] * 4,
+    )
+    return approvals, ground
+
+
+def test_an_approved_term_longer_than_the_law_allows_is_reported():
+    """At most 2 years, 4 for large infrastructure (DOMAIN.md §5, deadlines.py)."""
+    approvals, ground = term_case()
+    today = dt.date(2022, 6, 1)  # every approval running, nothing else to find
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    codes = sorted((v["PZWH"], v[cs.VIOLATION_CODE]) for v in res.violations)
+    assert codes == [("临T2+", "QXCG"), ("临T4", "QXCG"), ("临T6", "QXCG")]
+    v, g = violation(res, "临T6", cs.TERM_TOO_LONG.code)
+    assert g.equals(box(600, 0, 650, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+    assert "2019-01-01 至 2025-12-31" in v[cs.VIOLATION_NOTE] and "2 年" in v[cs.VIOLATION_NOTE]
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert rec["临T2"][cs.STATUS] == cs.STATUS_OK
+
+    approvals, ground = term_case(["否", "是", "是", "是"])
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    assert [v["PZWH"] for v in res.violations] == ["临T6"]  # 6 years is over 4 even so
+    assert "4 年" in res.violations[0][cs.VIOLATION_NOTE]
+
+    longer = dl.DEFAULT_RULES.with_overrides({"temporary_land_max": 3})
+    res = audits.audit_temporary_land(
+        approvals, ground, today, longer, crs=EPSG, area_method="planar"
+    )
+    assert [v["PZWH"] for v in res.violations] == ["临T6"]
+
+
+def test_an_over_long_term_of_unused_land_is_reported_without_a_polygon():
+    approvals = Approvals(
+        [box(0, 0, 100, 100)], ["临U"], start=["2019-01-01"], end=["2025-12-31"], layer="LSYD"
+    )
+    ground = Ground([box(500, 500, 510, 510)], ids=["G"], uses=["临时施工用地"])
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2022, 6, 1), crs=EPSG, area_method="planar"
+    )
+    v, g = violation(res, "临U", cs.TERM_TOO_LONG.code)
+    assert g is None and v[cs.VIOLATION_AREA] == 0.0
+    assert res.records[0][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
 
 
 def restored_case(start="2021-03-01", end="2023-02-28"):

@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from . import campaigns_schema as cs
+from . import deadlines as dl
 from . import domain
 from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
 from .campaigns_schema import ViolationKind
@@ -27,7 +28,9 @@ class Approvals:
     """Approvals (temporary land) or filings (facility agricultural land) as arrays.
 
     `areas` is the approved / filed area in m²; `levels` the approval level as a rank (higher
-    = higher authority, e.g. 1 county, 2 city, 3 province); dates are date, datetime or text.
+    = higher authority, e.g. 1 county, 2 city, 3 province); dates are date, datetime or text;
+    `infrastructure` says (是/否, 1/0, true/false) whether a temporary approval serves large
+    energy, transport or water works, which may run longer (DOMAIN.md §5).
     """
 
     geoms: Sequence | np.ndarray
@@ -37,6 +40,7 @@ class Approvals:
     start: Sequence | None = None
     end: Sequence | None = None
     levels: Sequence | None = None
+    infrastructure: Sequence | None = None
     layer: str = ""
     number_field: str = domain.APPROVAL_NUMBER
     area_field: str = domain.APPROVAL_AREA
@@ -44,6 +48,7 @@ class Approvals:
     start_field: str = domain.APPROVAL_START
     end_field: str = domain.APPROVAL_END
     level_field: str = cs.APPROVAL_LEVEL
+    infrastructure_field: str = cs.INFRASTRUCTURE
 
 
 @dataclass
@@ -201,6 +206,33 @@ def _dates(
             out.append(parse_date(v))
         except ValueError:
             cs.say(messages, layer, ids[i], fld, f"不是有效日期 ({v!r})，按缺失处理")
+            out.append(None)
+    return out
+
+
+_YES = {"是", "1", "true", "t", "y", "yes"}
+_NO = {"否", "0", "false", "f", "n", "no"}
+
+
+def _flags(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[bool | None]:
+    """Yes/no values (是/否, 1/0, true/false); None where empty or not given, said if unreadable."""
+    if values is None:
+        return [None] * n
+    vals = list(values)
+    if len(vals) != n:
+        raise ValueError(f"{n} geometries but {len(vals)} values of {fld}")
+    out: list[bool | None] = []
+    for i, v in enumerate(vals):
+        word = domain.plain_code(v).lower()
+        if word in _YES or v is True:
+            out.append(True)
+        elif word in _NO or v is False:
+            out.append(False)
+        else:
+            if word:
+                cs.say(messages, layer, ids[i], fld, f"不是“是/否”({v!r})，按未标明处理")
             out.append(None)
     return out
 
@@ -525,11 +557,44 @@ def _records(
 
 
 # --- temporary land -------------------------------------------------------------------------------
+def _term_checks(
+    run: _Audit,
+    ov: _ApprovalOverlay,
+    owner_field: str,
+    start: list[_dt.date | None],
+    end: list[_dt.date | None],
+    infrastructure: list[bool | None],
+    rules: dl.DeadlineRules,
+) -> None:
+    """批准期限超过规定 where an approval's end lies after the longest term its start allows."""
+    for a in range(len(ov.ids)):
+        if start[a] is None or end[a] is None:
+            continue
+        rule = "temporary_land_max_infrastructure" if infrastructure[a] else "temporary_land_max"
+        latest = dl.due_date(rule, start[a], rules)
+        if end[a] <= latest:
+            continue
+        kind = "重大基础设施" if infrastructure[a] else "一般项目"
+        if infrastructure[a] is None:
+            kind += "（未标明是否为重大基础设施）"
+        used = not shapely.is_missing(ov.inside[a])
+        run.violation(
+            owner_field,
+            ov.ids[a],
+            cs.TERM_TOO_LONG,
+            ov.inside[a] if used else None,
+            ov.inside_area[a] if used else 0.0,
+            [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()],
+            f"批准期限 {start[a].isoformat()} 至 {end[a].isoformat()}，{kind}临时用地期限不超过 "
+            f"{rules.length_zh(rule)}（最迟 {latest.isoformat()}）",
+        )
+
+
 def audit_temporary_land(
     approvals: Approvals,
     ground: Ground,
     today: _dt.date,
-    restoration_years: int = 1,
+    rules: dl.DeadlineRules = dl.DEFAULT_RULES,
     *,
     crs: int | str,
     use_categories: Mapping[str, str] | None = None,
@@ -552,7 +617,13 @@ def audit_temporary_land(
     use: it is left out of every check and figure below. Inside an expired approval it makes
     DQZT 已到期，已复垦; inside a running one the approval is simply not (yet) used.
 
+    The periods are `rules`' (deadlines.py, a ledger's settings may change them): the term
+    at most temporary_land_max (2 years), temporary_land_max_infrastructure (4 years) where
+    `approvals.infrastructure` says so; restored within temporary_land_restoration (1 year).
+
     Violations (one record and geometry each):
+    - 批准期限超过规定 QXCG: the end date lies after the longest term allowed from the start
+      date; the geometry is the ground used inside the approval (none if nothing is used);
     - 超出批准范围 CFW: per ground feature overlapping an approval, its part outside every
       approval it overlaps, charged to the approval it overlaps most;
     - 超批准面积 CMJ: used area (inside + charged outside) above the approved area PZMJ_PF;
@@ -562,7 +633,7 @@ def audit_temporary_land(
       themselves; an empty use is not judged);
     - 未批先用 WPXY: today < start and ground is already used inside the approval; the
       geometry is that ground;
-    - 到期未复垦 DQWFK: today > end + `restoration_years` (DOMAIN §5: 1 year) and ground is still
+    - 到期未复垦 DQWFK: today > end + the restoration period and ground is still
       used inside the approval; the geometry is that ground;
     - 占用永久基本农田审批权限不足 JBNTQX: level < `basic_farmland_min_level` and ground inside
       the approval lies on `basic_farmland`;
@@ -573,8 +644,6 @@ def audit_temporary_land(
     """
     run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
     run.report(0.0)
-    if int(restoration_years) != restoration_years or restoration_years < 0:
-        raise ValueError(f"restoration_years must be a whole number ≥ 0: {restoration_years}")
     if (cultivated_min_level is None) != (cultivated_max_sqm is None):
         raise ValueError(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
@@ -589,7 +658,11 @@ def audit_temporary_land(
     start = _dates(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
     end = _dates(approvals.end, na, layer, ov.ids, approvals.end_field, msgs)
     levels = _numbers(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
+    infrastructure = _flags(
+        approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
+    )
     owner_field = domain.APPROVAL_NUMBER
+    _term_checks(run, ov, owner_field, start, end, infrastructure, rules)
     _boundary_checks(run, ov, owner_field, "批准")
     run.report(55.0)
 
@@ -638,7 +711,7 @@ def audit_temporary_land(
         if end[a] is None:
             expiry.append(cs.EXPIRY_UNKNOWN)
             continue
-        deadline = cs.add_years(end[a], int(restoration_years))
+        deadline = dl.due_date("temporary_land_restoration", end[a], rules)
         if today <= end[a]:
             expiry.append(cs.EXPIRY_VALID)
         elif today <= deadline:

@@ -36,6 +36,7 @@ CHANGE_SPOT_TYPE = "变化图斑"
 JCBH_SEQUENCE_DIGITS = 4  # county (6) + year (4) + sequence (4), e.g. 37030220260001
 
 # --- audits: record fields ------------------------------------------------------------------------
+INFRASTRUCTURE = "JCSS"  # 是 for large energy, transport or water works (longer temporary term)
 APPROVAL_LEVEL = "PZJB"  # approval level: a rank, higher = higher authority (1 county, 2 city, …)
 GROUND_IDS = "SDBH"  # ids of the ground features behind a violation piece
 VIOLATION_CODE = "WFDM"
@@ -82,6 +83,9 @@ OUTSIDE_BOUNDARY = ViolationKind("CFW", "超出批准范围", "use outside the a
 OVER_AREA = ViolationKind("CMJ", "超批准面积", "used area above the approved area")
 CHANGED_USE = ViolationKind("GBYT", "擅自改变用途", "use differs from the approved use")
 EXPIRED_NOT_RESTORED = ViolationKind("DQWFK", "到期未复垦", "expired and not restored")
+TERM_TOO_LONG = ViolationKind(
+    "QXCG", "批准期限超过规定", "approved term longer than the law allows"
+)
 USED_BEFORE_START = ViolationKind("WPXY", "未批先用", "used before the approved start date")
 BASIC_FARMLAND_LEVEL = ViolationKind(
     "JBNTQX", "占用永久基本农田审批权限不足", "basic farmland used under a too-low approval level"
@@ -99,6 +103,7 @@ EXPIRED_LICENCE = ViolationKind("CQKC", "超期开采", "mining under an expired
 IN_NO_GO = ViolationKind("JQKC", "禁区开采", "mining inside a no-go area")
 
 TEMPORARY_KINDS = (
+    TERM_TOO_LONG,
     OUTSIDE_BOUNDARY,
     OVER_AREA,
     CHANGED_USE,

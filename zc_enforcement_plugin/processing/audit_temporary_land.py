@@ -11,11 +11,12 @@ import numpy as np
 from qgis.core import QgsProcessingParameterNumber
 
 from ..compat import SOURCE_POLYGON
-from ..core import audits, domain
+from ..core import audits, domain, ledger
 from ..core import campaigns_schema as cs
+from ..core import deadlines as dl
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
-from .base import fail
+from .base import LEDGER_PARAMETER, add_ledger_parameter, fail, open_ledger
 from .campaign_base import (
     CAMPAIGN_TEMPORARY,
     FIRST_SEQUENCE_TEMPORARY,
@@ -67,6 +68,8 @@ class AuditTemporaryLand(ApprovalAudit):
     START_FIELD = "START_FIELD"
     END_FIELD = "END_FIELD"
     LEVEL_FIELD = "LEVEL_FIELD"
+    INFRASTRUCTURE_FIELD = "INFRASTRUCTURE_FIELD"
+    LEDGER = LEDGER_PARAMETER
     RESTORATION_YEARS = "RESTORATION_YEARS"
     RESTORED_USES = "RESTORED_USES"
     BASIC_FARMLAND_MIN_LEVEL = "BASIC_FARMLAND_MIN_LEVEL"
@@ -89,6 +92,13 @@ class AuditTemporaryLand(ApprovalAudit):
             self.APPROVALS,
             optional=True,
         )
+        self._add_field(
+            self.INFRASTRUCTURE_FIELD,
+            tr("Large infrastructure field (是/否; empty: every approval at most 2 years)"),
+            None,
+            self.APPROVALS,
+            optional=True,
+        )
         self._add_ground_inputs()
         self._add_text(
             self.RESTORED_USES,
@@ -97,11 +107,16 @@ class AuditTemporaryLand(ApprovalAudit):
             optional=True,
         )
         self._add_check_date()
+        add_ledger_parameter(
+            self,
+            tr("Ledger whose deadline settings apply (empty: the plugin's defaults)"),
+            optional=True,
+        )
         self._add_number(
             self.RESTORATION_YEARS,
-            tr("Years to restore the land after the end date"),
+            tr("Years to restore the land after the end date (empty: the deadline setting)"),
             integer,
-            defaultValue=1,
+            optional=True,
             minValue=0,
         )
         self._add_basic_farmland()
@@ -155,15 +170,38 @@ class AuditTemporaryLand(ApprovalAudit):
         level = self._optional_number(parameters, name, context)
         return None if level is None else int(level)
 
+    def _deadline_rules(self, parameters, context) -> dl.DeadlineRules:
+        """The ledger's deadline rules (the plugin's defaults without a ledger), the restoration
+        period replaced by the years typed, if any."""
+        rules = dl.DEFAULT_RULES
+        if self._given(parameters, self.LEDGER):
+            with open_ledger(self, parameters, context) as store:
+                try:
+                    rules = store.deadline_rules()
+                except (ledger.LedgerError, dl.DeadlineConfigError) as error:
+                    raise fail(str(error)) from None
+        years = self._optional_number(parameters, self.RESTORATION_YEARS, context)
+        if years is not None:
+            rules = rules.with_overrides(
+                {"temporary_land_restoration": {"amount": int(years), "unit": dl.YEARS}}
+            )
+        return rules
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
-            parameters, context, feedback, (self.START_FIELD, self.END_FIELD, self.LEVEL_FIELD)
+            parameters,
+            context,
+            feedback,
+            (self.START_FIELD, self.END_FIELD, self.LEVEL_FIELD, self.INFRASTRUCTURE_FIELD),
         )
         approvals.start = column(arrays, f[self.START_FIELD])
         approvals.start_field = f[self.START_FIELD] or domain.APPROVAL_START
         approvals.end, approvals.end_field = column(arrays, f[self.END_FIELD]), f[self.END_FIELD]
         approvals.levels = column(arrays, f[self.LEVEL_FIELD])
         approvals.level_field = f[self.LEVEL_FIELD] or cs.APPROVAL_LEVEL
+        approvals.infrastructure = column(arrays, f[self.INFRASTRUCTURE_FIELD])
+        approvals.infrastructure_field = f[self.INFRASTRUCTURE_FIELD] or cs.INFRASTRUCTURE
+        rules = self._deadline_rules(parameters, context)
         basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
         cultivated = self._cultivated(parameters, context, crs, feedback)
         min_cultivated = self._optional_level(parameters, self.CULTIVATED_MIN_LEVEL, context)
@@ -179,7 +217,7 @@ class AuditTemporaryLand(ApprovalAudit):
             approvals,
             ground,
             self._check_date(parameters, context),
-            self.parameterAsInt(parameters, self.RESTORATION_YEARS, context),
+            rules,
             crs=epsg_code(crs),
             restored_uses=self._words(parameters, self.RESTORED_USES, context),
             cultivated=cultivated,

@@ -235,13 +235,23 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Large infrastructure field (是/否; empty: every approval at most 2 years)</source>
+      <translation>重大基础设施字段（是/否；为空时每项批准期限均按不超过 2 年核查）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
       <source>Ground uses that mean the land is restored (';'-separated)</source>
       <translation>表示已复垦的实地用途（以“;”分隔）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
-      <source>Years to restore the land after the end date</source>
-      <translation>截止日期后的复垦年限</translation>
+      <source>Ledger whose deadline settings apply (empty: the plugin's defaults)</source>
+      <translation>采用其期限设置的台帐（为空时用插件默认值）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
+      <source>Years to restore the land after the end date (empty: the deadline setting)</source>
+      <translation>截止日期后的复垦年限（为空时按期限设置）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_temporary_land.py" />
@@ -285,13 +295,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>Ledger (GeoPackage, or postgis://&lt;saved connection&gt;)</source>
-      <translation>台帐（GeoPackage 文件，或 postgis://&lt;已保存的连接&gt;）</translation>
+      <source>No ledger given.</source>
+      <translation>未指定台帐。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>No ledger given.</source>
-      <translation>未指定台帐。</translation>
+      <source>Ledger (GeoPackage, or postgis://&lt;saved connection&gt;)</source>
+      <translation>台帐（GeoPackage 文件，或 postgis://&lt;已保存的连接&gt;）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
