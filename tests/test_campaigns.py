@@ -690,9 +690,23 @@ def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     text = "\n".join(res.messages)
     assert "LSYD" in text and "临X" in text and cs.FIELD_GEOMETRY in text and "make_valid" in text
     assert "PZMJ_PF" in text and "JZRQ" in text
+    assert res.records[0][cs.EXPIRY_STATUS] == cs.EXPIRY_INVALID
     # The repaired bowtie is two triangles: the ground outside them is 5000 m².
     v, g = violation(res, "临X", cs.OUTSIDE_BOUNDARY.code)
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def test_a_level_is_a_whole_rank():
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临L1", "临L2"],
+        levels=["2", 2.5],
+        layer="LSYD",
+    )
+    res = audits.audit_temporary_land(approvals, Ground([], uses=[]), TODAY, crs=EPSG)
+    assert [r[cs.APPROVAL_LEVEL] for r in res.records] == [2, None]
+    assert type(res.records[0][cs.APPROVAL_LEVEL]) is int
+    assert any("临L2" in m and "PZJB" in m and "整数" in m for m in res.messages)
 
 
 def test_an_empty_approved_area_is_said_not_skipped_in_silence():

@@ -192,6 +192,20 @@ def _numbers(
     return out
 
 
+def _levels(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[int | None]:
+    """Approval levels: whole ranks (1 county, 2 city, 3 province); anything else is said and
+    taken as missing."""
+    out: list[int | None] = []
+    for i, level in enumerate(_numbers(values, n, layer, ids, fld, messages)):
+        if level is not None and not level.is_integer():
+            cs.say(messages, layer, ids[i], fld, f"审批层级应为整数 ({level:g})，按缺失处理")
+            level = None
+        out.append(None if level is None else int(level))
+    return out
+
+
 def _dates(
     values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
 ) -> list[_dt.date | None]:
@@ -234,6 +248,22 @@ def _flags(
             if word:
                 cs.say(messages, layer, ids[i], fld, f"不是“是/否”({v!r})，按未标明处理")
             out.append(None)
+    return out
+
+
+def _date_problems(raw: Sequence | None, parsed: list[_dt.date | None]) -> list[tuple[str, str]]:
+    """Per feature: ('', '') when its date was read (or no date field was given), else its
+    (status, result) pair: missing, or there but not a date."""
+    if raw is None:
+        return [("", "")] * len(parsed)
+    out = []
+    for value, day in zip(raw, parsed):
+        if day is not None:
+            out.append(("", ""))
+        elif value is None or not str(value).strip():
+            out.append((cs.EXPIRY_UNKNOWN, cs.STATUS_DATE_MISSING))
+        else:
+            out.append((cs.EXPIRY_INVALID, cs.STATUS_DATE_INVALID))
     return out
 
 
@@ -512,8 +542,10 @@ def _records(
     ov: _ApprovalOverlay,
     kinds: Sequence[ViolationKind],
     extra: list[dict],
+    unchecked: Sequence[str] | None = None,
 ) -> list[dict]:
-    """Per-approval records: figures, counts per kind and the status in words."""
+    """Per-approval records: figures, counts per kind and the status in words; `unchecked`
+    (per approval, '' when all was checked) replaces a status that would say all is well."""
     counts: dict[str, dict[str, int]] = {num: {} for num in ov.ids}
     owner_field = domain.APPROVAL_NUMBER
     for rec in run.v_records:
@@ -535,6 +567,8 @@ def _records(
             status = cs.STATUS_NOT_USED
         else:
             status = cs.STATUS_OK
+        if unchecked and unchecked[a] and status in (cs.STATUS_OK, cs.STATUS_NOT_USED):
+            status = unchecked[a]
         rec = {
             domain.APPROVAL_NUMBER: num,
             domain.APPROVED_USE: ov.uses[a],
@@ -657,7 +691,7 @@ def audit_temporary_land(
     msgs = run.messages
     start = _dates(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
     end = _dates(approvals.end, na, layer, ov.ids, approvals.end_field, msgs)
-    levels = _numbers(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
+    levels = _levels(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
     infrastructure = _flags(
         approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
     )
@@ -689,6 +723,8 @@ def audit_temporary_land(
 
     # Expiry: used inside the approval before its start, or after the end date plus the
     # restoration period.
+    end_problems = _date_problems(approvals.end, end)
+    start_problems = _date_problems(approvals.start, start)
     expiry = []
     for a in range(na):
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
@@ -709,7 +745,7 @@ def audit_temporary_land(
                 )
             continue
         if end[a] is None:
-            expiry.append(cs.EXPIRY_UNKNOWN)
+            expiry.append(end_problems[a][0] or cs.EXPIRY_UNKNOWN)
             continue
         deadline = dl.due_date("temporary_land_restoration", end[a], rules)
         if today <= end[a]:
@@ -772,7 +808,7 @@ def audit_temporary_land(
                 bf_geom[a],
                 bf_area[a],
                 ground_ids,
-                f"审批层级 {level:g} 低于占用永久基本农田所需层级 {basic_farmland_min_level}",
+                f"审批层级 {level} 低于占用永久基本农田所需层级 {basic_farmland_min_level}",
             )
         if (
             checks_cult
@@ -786,7 +822,7 @@ def audit_temporary_land(
                 cult_geom[a],
                 cult_area[a] - cultivated_max_sqm,
                 ground_ids,
-                f"审批层级 {level:g} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
+                f"审批层级 {level} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
                 f"超过允许的 {cultivated_max_sqm:.2f} m²",
             )
     run.report(90.0)
@@ -802,7 +838,13 @@ def audit_temporary_land(
         }
         for a in range(na)
     ]
-    records = _records(run, ov, cs.TEMPORARY_KINDS, extra)
+    # An invalid date is said before a missing one (the bureau can correct a typo).
+    unchecked = []
+    for a in range(na):
+        problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
+        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
+        unchecked.append(problems[0][1] if problems else "")
+    records = _records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
     run.report(100.0)
     return run.result(records)
 

@@ -70,6 +70,10 @@ EXPIRY_RESTORED = "已到期，未见使用"
 EXPIRY_RESTORED_SEEN = "已到期，已复垦"  # only restored (agricultural) ground is left
 EXPIRY_NOT_RESTORED = "到期未复垦"
 EXPIRY_UNKNOWN = "日期缺失"
+EXPIRY_INVALID = "日期无效"  # a date is there but is no date (2025-13-01)
+# JCJG of an approval where nothing was found but a date could not be read: never 未发现问题.
+STATUS_DATE_MISSING = "日期缺失，无法核查"
+STATUS_DATE_INVALID = "日期无效，无法核查"
 
 
 @dataclass(frozen=True)
