@@ -117,8 +117,12 @@ def check_ledger_ready(violations: list[dict], campaign: str, first: int) -> Non
         assert v[domain.SPOT_COUNTY_CODE] == domain.ZICHUAN_COUNTY_CODE
         assert v[domain.SPOT_TYPE] == campaign
         assert v[domain.SPOT_AREA] == v[cs.VIOLATION_AREA]
+        # TBMJ is the area of the spot's own polygon (planar runs), never an excess.
+        if v["geometry"] is not None:
+            assert v[domain.SPOT_AREA] == pytest.approx(v["geometry"].area, abs=0.01)
         assert v[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL
-        assert v[cs.VIOLATION_KIND] in v[domain.VERDICT_REASON]
+        for kind in v[cs.VIOLATION_KIND].split("、"):
+            assert kind in v[domain.VERDICT_REASON]
 
 
 # --- 三区两线 ---------------------------------------------------------------------------------
@@ -393,8 +397,10 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
             code = v[cs.VIOLATION_CODE]
             if code == cs.OUTSIDE_BOUNDARY.code:
                 expected = g.difference(approval).area
-            elif code == cs.OVER_AREA.code:
-                expected = g.area - props[domain.APPROVAL_AREA]
+            elif code == cs.OVER_AREA.code:  # the spot is all land used; the excess is said
+                expected = g.area
+                excess = g.area - props[domain.APPROVAL_AREA]
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             elif code in (cs.CHANGED_USE.code, cs.EXPIRED_NOT_RESTORED.code):
                 expected = g.intersection(approval).area
             elif code == cs.BASIC_FARMLAND_LEVEL.code:
@@ -405,7 +411,9 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
                     for p, pp in zip(parcels, pprops)
                     if pp[domain.LAND_CLASS_CODE] in domain.CULTIVATED_CODES and p.intersects(g)
                 )
-                expected = cultivated - dd.CAMPAIGN_CULTIVATED_MAX_SQM
+                expected = cultivated  # the cultivated land used; the excess is said
+                excess = cultivated - dd.CAMPAIGN_CULTIVATED_MAX_SQM
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
             assert v[cs.VIOLATION_AREA] > 100.0
     ok = records[cases["ok"]["number"]]
@@ -566,19 +574,24 @@ def test_facility_land_finds_each_planted_case(provider, demo):
         parts = [ground[i] for i in answer["ground"]]
         used = shapely.union_all([g for g, _ in parts])
         mine = [v for v in violations if v[domain.APPROVAL_NUMBER] == number]
-        assert sorted(v[cs.VIOLATION_CODE] for v in mine) == sorted(answer["codes"]), case
+        codes = [c for v in mine for c in v[cs.VIOLATION_CODE].split(";")]
+        assert sorted(codes) == sorted(answer["codes"]), case
         for v in mine:
             code = v[cs.VIOLATION_CODE]
-            if code == cs.OUTSIDE_BOUNDARY.code:
+            if code == "CFW;CMJ":  # all land used, outside part included: one spot
+                expected = used.area
+            elif code == cs.OUTSIDE_BOUNDARY.code:
                 expected = used.difference(filing).area
             elif code == cs.OVER_AREA.code:
-                expected = used.area - props[domain.APPROVAL_AREA]
+                expected = used.area
             elif code == cs.CHANGED_USE.code:
                 expected = used.intersection(filing).area
             elif code == cs.AUXILIARY_OVER_LIMIT.code:
                 aux = [g for g, p in parts if p[domain.GROUND_USE] in dd.CAMPAIGN_AUXILIARY_USES]
                 limit = dd.CAMPAIGN_AUXILIARY_MAX_SHARE * props[domain.APPROVAL_AREA]
-                expected = sum(g.area for g in aux) - limit
+                expected = sum(g.area for g in aux)
+                excess = expected - limit
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             else:
                 expected = used.intersection(basic).area
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
@@ -622,7 +635,10 @@ def test_mining_finds_each_planted_case(mining_result, demo):
     assert set(records) == mining_spots  # only the mining type is audited
 
     def found(number):
-        return {v[cs.VIOLATION_CODE]: v for v in violations if v[cs.ACTIVITY_ID] == number}
+        """Kind -> the spot that has it; one spot per activity (its kinds share its land)."""
+        spots = [v for v in violations if v[cs.ACTIVITY_ID] == number]
+        assert len(spots) <= 1, spots
+        return {code: v for v in spots for code in v[cs.VIOLATION_CODE].split(";")}
 
     valid = cases["valid"]
     assert found(valid["spot"]) == {}
@@ -655,10 +671,17 @@ def test_mining_finds_each_planted_case(mining_result, demo):
         inside = spot[number].intersection(no_go).area
         if number in cases["no_go_spots"]:
             v = found(number)[cs.IN_NO_GO.code]
-            assert v[cs.VIOLATION_AREA] == pytest.approx(inside, abs=0.02)
+            if cs.NO_LICENCE.code in v[cs.VIOLATION_CODE]:  # the whole unlicensed activity
+                assert v[cs.VIOLATION_AREA] == pytest.approx(spot[number].area, abs=0.02)
+                assert v[cs.VIOLATION_KIND] == "无证开采、禁区开采"
+            else:
+                assert v[cs.VIOLATION_AREA] == pytest.approx(inside, abs=0.02)
             assert "禁采区" in v[cs.VIOLATION_NOTE]
         else:
             assert cs.IN_NO_GO.code not in found(number) and inside < 0.01
+    # Unlicensed mining inside a no-mining zone is one spot, not two on the same land.
+    both = [v for v in violations if v[cs.VIOLATION_CODE] == "WZKC;JQKC"]
+    assert both and len(violations) == len({v[cs.ACTIVITY_ID] for v in violations})
     check_ledger_ready(violations, "矿产卫片专项核查", 8001)
 
 

@@ -491,6 +491,52 @@ def test_temporary_land_each_violation_kind():
     assert violation(res2, "临C", cs.CHANGED_USE.code)[0][cs.VIOLATION_AREA] == pytest.approx(1e4)
 
 
+def test_violations_on_the_same_land_are_one_ledger_spot():
+    """The ledger's spots of temp_case, by hand: 临A's outside piece (100-160 × 20-80) and its
+    expired inside piece (50-100) only share an edge: two spots; 临B's changed use (200-250)
+    holds its basic-farmland piece (220-240): one spot of 5000 m²; 临C's over-area polygon (all
+    10000 m² used) holds its cultivated piece: one spot of 10000 m², its excess in the note."""
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(
+        approvals,
+        ground,
+        TODAY,
+        crs=EPSG,
+        area_method="planar",
+        use_categories={"取土": "取土场"},
+        basic_farmland=[box(220, 0, 240, 100), box(800, 0, 850, 100)],
+        basic_farmland_min_level=2,
+        cultivated=[box(400, 0, 500, 60)],
+        cultivated_min_level=2,
+        cultivated_max_sqm=2000.0,
+    )
+    assert len(res.violations) == 6
+    spots = {(s["PZWH"], s[cs.VIOLATION_CODE]): (s, g) for s, g in zip(res.spots, res.spot_geoms)}
+    assert set(spots) == {
+        ("临A", "CFW"),
+        ("临A", "DQWFK"),
+        ("临B", "GBYT;JBNTQX"),
+        ("临C", "CMJ;GDQX"),
+    }
+    expected = {
+        ("临A", "CFW"): box(100, 20, 160, 80),
+        ("临A", "DQWFK"): box(50, 20, 100, 80),
+        ("临B", "GBYT;JBNTQX"): box(200, 0, 250, 100),
+        ("临C", "CMJ;GDQX"): box(400, 0, 500, 100),
+    }
+    for key, outline in expected.items():
+        s, g = spots[key]
+        assert g.equals(outline) and s[cs.VIOLATION_AREA] == pytest.approx(outline.area), key
+    s, _ = spots[("临C", "CMJ;GDQX")]
+    assert s[cs.VIOLATION_KIND] == "超批准面积、占用耕地超审批权限"
+    assert "超出 6000.00 m²" in s[cs.VIOLATION_NOTE]  # 10000 used, 4000 approved
+    assert "超出 4000.00 m²" in s[cs.VIOLATION_NOTE]  # 6000 cultivated, 2000 allowed
+    assert s[cs.GROUND_IDS] == "G3"
+    # The record counts each kind once, as before.
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临C"][cs.VIOLATION_COUNT] == 2
+
+
 def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
     approvals = Approvals([box(0, 0, 100, 100), box(100, 0, 400, 100)], ["小", "大"])
     ground = Ground([box(50, 0, 450, 150)], ids=["G"])

@@ -82,12 +82,18 @@ class AuditResult:
 
     Violation records: PZWH (or XKZH/KCBH for mining), WFDM, WFLX, WFMJ (m², 2 decimals), SDBH,
     WFSM; their geometries (input CRS) are in `violation_geoms`, same order.
+    Spots: the ledger's view of the same violations, one per piece of land of an owner (the
+    violations of one owner whose land overlaps are one spot), with the same fields: WFDM and
+    WFLX list every kind, WFMJ is the area of the spot's geometry (in `spot_geoms`), WFSM gives
+    each kind with its note (an over-area kind's excess is in its note).
     """
 
     records: list[dict]
     violation_geoms: np.ndarray
     violations: list[dict]
     messages: list[str] = field(default_factory=list)
+    spots: list[dict] = field(default_factory=list)
+    spot_geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
 # --- shared machinery -----------------------------------------------------------------------------
@@ -110,6 +116,7 @@ class _Audit:
         self.origin = (0.0, 0.0)
         self.v_geoms: list[shapely.Geometry | None] = []
         self.v_records: list[dict] = []
+        self.v_owners: list[tuple[str, str]] = []
 
     def set_origin(self, *arrays: np.ndarray) -> None:
         present = [a[~shapely.is_missing(a)] for a in arrays if len(a)]
@@ -138,6 +145,7 @@ class _Audit:
         note: str,
     ) -> None:
         self.v_geoms.append(geom_local)
+        self.v_owners.append((owner_field, owner))
         self.v_records.append(
             {
                 owner_field: owner,
@@ -150,8 +158,75 @@ class _Audit:
         )
 
     def result(self, records: list[dict]) -> AuditResult:
-        geoms = from_local(cs.as_geometry_array(self.v_geoms), self.origin)
-        return AuditResult(records, geoms, self.v_records, self.messages)
+        local = cs.as_geometry_array(self.v_geoms)
+        spots, spot_geoms = self.spots(local)
+        return AuditResult(
+            records,
+            from_local(local, self.origin),
+            self.v_records,
+            self.messages,
+            spots,
+            from_local(spot_geoms, self.origin),
+        )
+
+    def spots(self, geoms: np.ndarray) -> tuple[list[dict], np.ndarray]:
+        """The violations as ledger spots: one per owner and piece of land, so that land two
+        kinds find (the whole used area of an over-area approval and its part outside the
+        boundary, an unlicensed mine inside a no-mining zone) is counted once. Violations of
+        one owner are one spot where their polygons overlap by more than the noise tolerance
+        (points and lines: where they touch); one without geometry is a spot of its own."""
+        n = len(geoms)
+        group = list(range(n))
+
+        def root(k: int) -> int:
+            while group[k] != k:
+                group[k] = group[group[k]]
+                k = group[k]
+            return k
+
+        present = np.flatnonzero(~shapely.is_missing(geoms))
+        if len(present):
+            i, j = shapely.STRtree(geoms[present]).query(geoms[present], predicate="intersects")
+            i, j = present[i], present[j]
+            pairs = [(a, b) for a, b in zip(i.tolist(), j.tolist()) if a < b]
+            for a, b in pairs:
+                if self.v_owners[a] != self.v_owners[b]:
+                    continue
+                both_polygons = shapely.get_dimensions(geoms[[a, b]]).min() == 2
+                if both_polygons and shapely.area(shapely.intersection(geoms[a], geoms[b])) <= (
+                    self.tol
+                ):
+                    continue  # neighbours sharing an edge are two pieces of land
+                group[root(b)] = root(a)
+        members: dict[int, list[int]] = {}
+        for k in range(n):
+            members.setdefault(root(k), []).append(k)
+        spots, spot_geoms = [], []
+        for ks in members.values():  # in the order of each spot's first violation
+            parts = [geoms[k] for k in ks if geoms[k] is not None]
+            geom = shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else None)
+            area = 0.0
+            if geom is not None and shapely.get_dimensions(geom) == 2:
+                geom = cs.polygonal(cs.as_geometry_array([geom]))[0]
+                area = float(self.area(cs.as_geometry_array([geom]))[0])
+            recs = [self.v_records[k] for k in ks]
+            owner_field, owner = self.v_owners[ks[0]]
+            spots.append(
+                {
+                    owner_field: owner,
+                    cs.VIOLATION_CODE: _join([r[cs.VIOLATION_CODE] for r in recs]),
+                    cs.VIOLATION_KIND: "、".join(_unique([r[cs.VIOLATION_KIND] for r in recs])),
+                    cs.VIOLATION_AREA: float(round_area(area)),
+                    cs.GROUND_IDS: _join(
+                        [i for r in recs for i in r[cs.GROUND_IDS].split(cs.LIST_SEPARATOR)]
+                    ),
+                    cs.VIOLATION_NOTE: "；".join(
+                        f"{r[cs.VIOLATION_KIND]}：{r[cs.VIOLATION_NOTE]}" for r in recs
+                    ),
+                }
+            )
+            spot_geoms.append(geom)
+        return spots, cs.as_geometry_array(spot_geoms)
 
 
 def _unique(values: Sequence[str]) -> list[str]:
@@ -823,7 +898,8 @@ def audit_temporary_land(
                 cult_area[a] - cultivated_max_sqm,
                 ground_ids,
                 f"审批层级 {level} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
-                f"超过允许的 {cultivated_max_sqm:.2f} m²",
+                f"超过允许的 {cultivated_max_sqm:.2f} m²，超出 "
+                f"{cult_area[a] - cultivated_max_sqm:.2f} m²",
             )
     run.report(90.0)
 
@@ -946,7 +1022,8 @@ def audit_facility_land(
                 aux_geom[a],
                 aux_area[a] - limit,
                 ground_ids,
-                f"辅助设施 {aux_area[a]:.2f} m²，上限 {limit:.2f} m²（{words}）",
+                f"辅助设施 {aux_area[a]:.2f} m²，上限 {limit:.2f} m²（{words}），"
+                f"超出 {aux_area[a] - limit:.2f} m²",
             )
     run.report(75.0)
 
