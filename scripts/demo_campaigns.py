@@ -149,11 +149,14 @@ def run_campaigns(out: Path, gpkg: Path, profile: Path, ledger: Path | None = No
             profile,
         )
         with fiona.open(violations) as src:
-            kinds = collections.Counter(f.properties[cs.VIOLATION_CODE] for f in src)
-        audited = len(_csv(records))
+            # A spot is one piece of land with every kind found on it (WFDM joined with ';').
+            spot_codes = [f.properties[cs.VIOLATION_CODE].split(cs.LIST_SEPARATOR) for f in src]
+        kinds = collections.Counter(code for codes in spot_codes for code in codes)
+        rows = _csv(records)
+        found = sum(int(r[cs.VIOLATION_COUNT]) for r in rows)
         lines.append(
-            f"{title}: {audited} audited -> {records.name}, {sum(kinds.values())} violations "
-            f"-> {violations.name}"
+            f"{title}: {len(rows)} audited -> {records.name}, {found} violations in "
+            f"{len(spot_codes)} spots -> {violations.name}"
         )
         for code, count in sorted(kinds.items()):
             lines.append(f"  {KIND_LABELS.get(code, code)} ({code}): {count}")

@@ -117,8 +117,12 @@ def check_ledger_ready(violations: list[dict], campaign: str, first: int) -> Non
         assert v[domain.SPOT_COUNTY_CODE] == domain.ZICHUAN_COUNTY_CODE
         assert v[domain.SPOT_TYPE] == campaign
         assert v[domain.SPOT_AREA] == v[cs.VIOLATION_AREA]
+        # TBMJ is the area of the spot's own polygon (planar runs), never an excess.
+        if v["geometry"] is not None:
+            assert v[domain.SPOT_AREA] == pytest.approx(v["geometry"].area, abs=0.01)
         assert v[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL
-        assert v[cs.VIOLATION_KIND] in v[domain.VERDICT_REASON]
+        for kind in v[cs.VIOLATION_KIND].split("、"):
+            assert kind in v[domain.VERDICT_REASON]
 
 
 # --- 三区两线 ---------------------------------------------------------------------------------
@@ -393,8 +397,10 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
             code = v[cs.VIOLATION_CODE]
             if code == cs.OUTSIDE_BOUNDARY.code:
                 expected = g.difference(approval).area
-            elif code == cs.OVER_AREA.code:
-                expected = g.area - props[domain.APPROVAL_AREA]
+            elif code == cs.OVER_AREA.code:  # the spot is all land used; the excess is said
+                expected = g.area
+                excess = g.area - props[domain.APPROVAL_AREA]
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             elif code in (cs.CHANGED_USE.code, cs.EXPIRED_NOT_RESTORED.code):
                 expected = g.intersection(approval).area
             elif code == cs.BASIC_FARMLAND_LEVEL.code:
@@ -405,11 +411,16 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
                     for p, pp in zip(parcels, pprops)
                     if pp[domain.LAND_CLASS_CODE] in domain.CULTIVATED_CODES and p.intersects(g)
                 )
-                expected = cultivated - dd.CAMPAIGN_CULTIVATED_MAX_SQM
+                expected = cultivated  # the cultivated land used; the excess is said
+                excess = cultivated - dd.CAMPAIGN_CULTIVATED_MAX_SQM
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
             assert v[cs.VIOLATION_AREA] > 100.0
     ok = records[cases["ok"]["number"]]
     assert ok[cs.STATUS] == cs.STATUS_OK and ok[cs.EXPIRY_STATUS] == cs.EXPIRY_VALID
+    # The level is a rank, written as the whole number it is.
+    assert [type(r[cs.APPROVAL_LEVEL]) for r in records.values()] == [int] * len(records)
+    assert ok[cs.APPROVAL_LEVEL] == 3
     assert records[cases["expired"]["number"]][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_RESTORED
     outside = records[cases["outside"]["number"]]
     assert outside[cs.OUTSIDE_AREA] == pytest.approx(1000.0, abs=0.02)
@@ -459,8 +470,71 @@ def test_temporary_land_missing_date_value_names_layer_feature_and_field(provide
     text = "\n".join(feedback.texts)
     assert "图层 临时用地样例，要素 临字1号，字段 JZRQ" in text
     assert "图层 临时用地样例，要素 临字2号，字段 JZRQ" in text  # not a date: 13th month
-    records = rows(output(result, "OUTPUT"))
-    assert {r[cs.EXPIRY_STATUS] for r in records} == {cs.EXPIRY_UNKNOWN}
+    records = {r[domain.APPROVAL_NUMBER]: r for r in rows(output(result, "OUTPUT"))}
+    # Ground in use and nothing found, but the expiry could not be checked: not 未发现问题.
+    assert records["临字1号"][cs.EXPIRY_STATUS] == cs.EXPIRY_UNKNOWN
+    assert records["临字1号"][cs.STATUS] == cs.STATUS_DATE_MISSING
+    assert records["临字2号"][cs.EXPIRY_STATUS] == cs.EXPIRY_INVALID
+    assert records["临字2号"][cs.STATUS] == cs.STATUS_DATE_INVALID
+    assert (
+        records["临字2号"][domain.APPROVAL_END] is None
+        or not records["临字2号"][domain.APPROVAL_END]
+    )
+
+
+def test_temporary_land_follows_the_ledger_deadlines_and_the_infrastructure_field(
+    provider, tmp_path
+):
+    """A 4-year approval is allowed where JCSS says 是 and reported where it says 否; a bureau
+    that set the restoration period to 0 years in its ledger sees the expired approval as not
+    restored the day after its end, unless years are typed for this run."""
+    from zc_enforcement_plugin.core.ledger import GeoPackageLedger
+    from zc_enforcement_plugin.core.ledger_schema import SETTING_DEADLINE_RULES
+
+    approvals = memory_layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZYT:string&field=QSRQ:string&field=JZRQ:string&field=JCSS:string",
+        [
+            (box_wkt(0, 0, 50, 50), ["临基1", "临时施工用地", "2022-06-01", "2026-05-31", "是"]),
+            (box_wkt(100, 0, 150, 50), ["临普2", "临时施工用地", "2022-06-01", "2026-05-31", "否"]),
+            (box_wkt(200, 0, 250, 50), ["临期3", "临时施工用地", "2024-03-01", "2026-02-28", ""]),
+        ],
+        "临时用地样例",
+    )
+    ground = memory_layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [(box_wkt(x + 10, 10, x + 40, 40), [f"G{x}", "临时施工用地"]) for x in (0, 100, 200)],
+        "实地",
+    )
+    ledger_path = tmp_path / "ledger.gpkg"
+    store = GeoPackageLedger(ledger_path)
+    store.set_setting(SETTING_DEADLINE_RULES, {"temporary_land_restoration": 0})
+    store.close()
+
+    def found(**extra):
+        result = run(
+            "audittemporaryland",
+            {
+                "APPROVALS": approvals,
+                "GROUND": ground,
+                "AREA_FIELD": "",
+                "LEVEL_FIELD": "",
+                "INFRASTRUCTURE_FIELD": "JCSS",
+                "CHECK_DATE": "2026-03-01",
+                "AREA_METHOD": PLANAR,
+                "OUTPUT": "memory:",
+                "OUTPUT_VIOLATIONS": "memory:",
+                **extra,
+            },
+        )
+        return {r[domain.APPROVAL_NUMBER]: r[cs.STATUS] for r in rows(output(result, "OUTPUT"))}
+
+    ok, too_long = cs.STATUS_OK, cs.TERM_TOO_LONG.label_zh
+    expired = cs.EXPIRED_NOT_RESTORED.label_zh
+    assert found() == {"临基1": ok, "临普2": too_long, "临期3": ok}  # in its restoration year
+    assert found(LEDGER=str(ledger_path)) == {"临基1": ok, "临普2": too_long, "临期3": expired}
+    assert found(LEDGER=str(ledger_path), RESTORATION_YEARS=1)["临期3"] == ok
 
 
 # --- facility land ----------------------------------------------------------------------------
@@ -500,19 +574,24 @@ def test_facility_land_finds_each_planted_case(provider, demo):
         parts = [ground[i] for i in answer["ground"]]
         used = shapely.union_all([g for g, _ in parts])
         mine = [v for v in violations if v[domain.APPROVAL_NUMBER] == number]
-        assert sorted(v[cs.VIOLATION_CODE] for v in mine) == sorted(answer["codes"]), case
+        codes = [c for v in mine for c in v[cs.VIOLATION_CODE].split(";")]
+        assert sorted(codes) == sorted(answer["codes"]), case
         for v in mine:
             code = v[cs.VIOLATION_CODE]
-            if code == cs.OUTSIDE_BOUNDARY.code:
+            if code == "CFW;CMJ":  # all land used, outside part included: one spot
+                expected = used.area
+            elif code == cs.OUTSIDE_BOUNDARY.code:
                 expected = used.difference(filing).area
             elif code == cs.OVER_AREA.code:
-                expected = used.area - props[domain.APPROVAL_AREA]
+                expected = used.area
             elif code == cs.CHANGED_USE.code:
                 expected = used.intersection(filing).area
             elif code == cs.AUXILIARY_OVER_LIMIT.code:
                 aux = [g for g, p in parts if p[domain.GROUND_USE] in dd.CAMPAIGN_AUXILIARY_USES]
                 limit = dd.CAMPAIGN_AUXILIARY_MAX_SHARE * props[domain.APPROVAL_AREA]
-                expected = sum(g.area for g in aux) - limit
+                expected = sum(g.area for g in aux)
+                excess = expected - limit
+                assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             else:
                 expected = used.intersection(basic).area
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
@@ -556,7 +635,10 @@ def test_mining_finds_each_planted_case(mining_result, demo):
     assert set(records) == mining_spots  # only the mining type is audited
 
     def found(number):
-        return {v[cs.VIOLATION_CODE]: v for v in violations if v[cs.ACTIVITY_ID] == number}
+        """Kind -> the spot that has it; one spot per activity (its kinds share its land)."""
+        spots = [v for v in violations if v[cs.ACTIVITY_ID] == number]
+        assert len(spots) <= 1, spots
+        return {code: v for v in spots for code in v[cs.VIOLATION_CODE].split(";")}
 
     valid = cases["valid"]
     assert found(valid["spot"]) == {}
@@ -589,10 +671,17 @@ def test_mining_finds_each_planted_case(mining_result, demo):
         inside = spot[number].intersection(no_go).area
         if number in cases["no_go_spots"]:
             v = found(number)[cs.IN_NO_GO.code]
-            assert v[cs.VIOLATION_AREA] == pytest.approx(inside, abs=0.02)
+            if cs.NO_LICENCE.code in v[cs.VIOLATION_CODE]:  # the whole unlicensed activity
+                assert v[cs.VIOLATION_AREA] == pytest.approx(spot[number].area, abs=0.02)
+                assert v[cs.VIOLATION_KIND] == "无证开采、禁区开采"
+            else:
+                assert v[cs.VIOLATION_AREA] == pytest.approx(inside, abs=0.02)
             assert "禁采区" in v[cs.VIOLATION_NOTE]
         else:
             assert cs.IN_NO_GO.code not in found(number) and inside < 0.01
+    # Unlicensed mining inside a no-mining zone is one spot, not two on the same land.
+    both = [v for v in violations if v[cs.VIOLATION_CODE] == "WZKC;JQKC"]
+    assert both and len(violations) == len({v[cs.ACTIVITY_ID] for v in violations})
     check_ledger_ready(violations, "矿产卫片专项核查", 8001)
 
 

@@ -14,6 +14,7 @@ from rasterio.transform import from_origin
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import audits, change_polygons, domain, three_zones
 from zc_enforcement_plugin.core import campaigns_schema as cs
+from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.audits import Approvals, Ground, Licences
 from zc_enforcement_plugin.core.three_zones import SourceFeatures
 
@@ -418,8 +419,9 @@ def temp_case():
         ["临A", "临B", "临C", "临D", "临E"],
         areas=[10000, 10000, 4000, 10000, 10000],
         uses=["施工营地", "施工营地", "取土场", "材料堆场", "施工营地"],
-        start=["2020-01-01", "2024-01-01", "2025-01-01", "2020-01-01", "2024-01-01"],
-        end=["2021-06-30", "2027-12-31", "2027-01-01", "2025-06-30", "2027-01-01"],
+        # terms within the 2 years allowed (临C exactly 2 years)
+        start=["2020-01-01", "2025-01-01", "2025-01-01", "2024-01-01", "2025-01-01"],
+        end=["2021-06-30", "2026-12-31", "2027-01-01", "2025-06-30", "2027-01-01"],
         levels=[1, 1, 1, 1, 3],
     )
     ground = Ground(
@@ -489,6 +491,52 @@ def test_temporary_land_each_violation_kind():
     assert violation(res2, "临C", cs.CHANGED_USE.code)[0][cs.VIOLATION_AREA] == pytest.approx(1e4)
 
 
+def test_violations_on_the_same_land_are_one_ledger_spot():
+    """The ledger's spots of temp_case, by hand: 临A's outside piece (100-160 × 20-80) and its
+    expired inside piece (50-100) only share an edge: two spots; 临B's changed use (200-250)
+    holds its basic-farmland piece (220-240): one spot of 5000 m²; 临C's over-area polygon (all
+    10000 m² used) holds its cultivated piece: one spot of 10000 m², its excess in the note."""
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(
+        approvals,
+        ground,
+        TODAY,
+        crs=EPSG,
+        area_method="planar",
+        use_categories={"取土": "取土场"},
+        basic_farmland=[box(220, 0, 240, 100), box(800, 0, 850, 100)],
+        basic_farmland_min_level=2,
+        cultivated=[box(400, 0, 500, 60)],
+        cultivated_min_level=2,
+        cultivated_max_sqm=2000.0,
+    )
+    assert len(res.violations) == 6
+    spots = {(s["PZWH"], s[cs.VIOLATION_CODE]): (s, g) for s, g in zip(res.spots, res.spot_geoms)}
+    assert set(spots) == {
+        ("临A", "CFW"),
+        ("临A", "DQWFK"),
+        ("临B", "GBYT;JBNTQX"),
+        ("临C", "CMJ;GDQX"),
+    }
+    expected = {
+        ("临A", "CFW"): box(100, 20, 160, 80),
+        ("临A", "DQWFK"): box(50, 20, 100, 80),
+        ("临B", "GBYT;JBNTQX"): box(200, 0, 250, 100),
+        ("临C", "CMJ;GDQX"): box(400, 0, 500, 100),
+    }
+    for key, outline in expected.items():
+        s, g = spots[key]
+        assert g.equals(outline) and s[cs.VIOLATION_AREA] == pytest.approx(outline.area), key
+    s, _ = spots[("临C", "CMJ;GDQX")]
+    assert s[cs.VIOLATION_KIND] == "超批准面积、占用耕地超审批权限"
+    assert "超出 6000.00 m²" in s[cs.VIOLATION_NOTE]  # 10000 used, 4000 approved
+    assert "超出 4000.00 m²" in s[cs.VIOLATION_NOTE]  # 6000 cultivated, 2000 allowed
+    assert s[cs.GROUND_IDS] == "G3"
+    # The record counts each kind once, as before.
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临C"][cs.VIOLATION_COUNT] == 2
+
+
 def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
     approvals = Approvals([box(0, 0, 100, 100), box(100, 0, 400, 100)], ["小", "大"])
     ground = Ground([box(50, 0, 450, 150)], ids=["G"])
@@ -503,11 +551,179 @@ def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
 
 def test_temporary_land_restoration_period_is_a_parameter():
     approvals, ground = temp_case()
+    no_restoration = dl.DEFAULT_RULES.with_overrides({"temporary_land_restoration": 0})
     res = audits.audit_temporary_land(
-        approvals, ground, TODAY, restoration_years=0, crs=EPSG, area_method="planar"
+        approvals, ground, TODAY, no_restoration, crs=EPSG, area_method="planar"
     )
     v, _ = violation(res, "临D", cs.EXPIRED_NOT_RESTORED.code)
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def term_case(infrastructure=None):
+    """Four site approvals, each used on 50 × 100 m: 2 years to the day (2021-03-01 to
+    2023-03-01, the start day not counted), 2 years and a day, 4 years, 6 years."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100), box(600, 0, 700, 100)],
+        ["临T2", "临T2+", "临T4", "临T6"],
+        areas=[10000] * 4,
+        uses=["临时施工用地"] * 4,
+        start=["2021-03-01", "2021-03-01", "2021-01-01", "2019-01-01"],
+        end=["2023-03-01", "2023-03-02", "2024-12-31", "2025-12-31"],
+        infrastructure=infrastructure,
+    )
+    ground = Ground(
+        [box(x, 0, x + 50, 100) for x in (0, 200, 400, 600)],
+        ids=["G1", "G2", "G3", "G4"],
+        uses=["临时施工用地"] * 4,
+    )
+    return approvals, ground
+
+
+def test_an_approved_term_longer_than_the_law_allows_is_reported():
+    """At most 2 years, 4 for large infrastructure (DOMAIN.md §5, deadlines.py)."""
+    approvals, ground = term_case()
+    today = dt.date(2022, 6, 1)  # every approval running, nothing else to find
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    codes = sorted((v["PZWH"], v[cs.VIOLATION_CODE]) for v in res.violations)
+    assert codes == [("临T2+", "QXCG"), ("临T4", "QXCG"), ("临T6", "QXCG")]
+    v, g = violation(res, "临T6", cs.TERM_TOO_LONG.code)
+    assert g.equals(box(600, 0, 650, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+    assert "2019-01-01 至 2025-12-31" in v[cs.VIOLATION_NOTE] and "2 年" in v[cs.VIOLATION_NOTE]
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert rec["临T2"][cs.STATUS] == cs.STATUS_OK
+
+    approvals, ground = term_case(["否", "是", "是", "是"])
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    assert [v["PZWH"] for v in res.violations] == ["临T6"]  # 6 years is over 4 even so
+    assert "4 年" in res.violations[0][cs.VIOLATION_NOTE]
+
+    longer = dl.DEFAULT_RULES.with_overrides({"temporary_land_max": 3})
+    res = audits.audit_temporary_land(
+        approvals, ground, today, longer, crs=EPSG, area_method="planar"
+    )
+    assert [v["PZWH"] for v in res.violations] == ["临T6"]
+
+
+def test_an_over_long_term_of_unused_land_is_reported_without_a_polygon():
+    approvals = Approvals(
+        [box(0, 0, 100, 100)], ["临U"], start=["2019-01-01"], end=["2025-12-31"], layer="LSYD"
+    )
+    ground = Ground([box(500, 500, 510, 510)], ids=["G"], uses=["临时施工用地"])
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2022, 6, 1), crs=EPSG, area_method="planar"
+    )
+    v, g = violation(res, "临U", cs.TERM_TOO_LONG.code)
+    assert g is None and v[cs.VIOLATION_AREA] == 0.0
+    assert res.records[0][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+
+
+def restored_case(start="2021-03-01", end="2023-02-28"):
+    """Three temporary approvals for site works; inside: farmland by name, farmland by code,
+    and half farmland (sticking out of the approval) half still a site."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["临R1", "临R2", "临R3"],
+        areas=[10000, 10000, 10000],
+        uses=["临时施工用地"] * 3,
+        start=[start] * 3,
+        end=[end] * 3,
+    )
+    ground = Ground(
+        [box(10, 10, 130, 90), box(210, 10, 290, 90), box(400, 0, 450, 100), box(450, 0, 500, 100)],
+        ids=["G1", "G2", "G3", "G4"],
+        uses=["耕地", "0103", "临时施工用地", "林地"],
+    )
+    return approvals, ground
+
+
+@pytest.mark.parametrize("today", [dt.date(2025, 2, 28), dt.date(2025, 3, 1)])
+def test_restored_temporary_land_is_no_violation(today):
+    """Land put back to farming after the term (2021-03-01..2023-02-28, restoration year to
+    2024-02-28) is restored, not 'still used' nor 'changed use'; only the half still a site
+    (50 × 100 m) is expired and not restored."""
+    approvals, ground = restored_case()
+    res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
+    rec = {r["PZWH"]: r for r in res.records}
+    for number in ("临R1", "临R2"):
+        assert rec[number][cs.VIOLATION_COUNT] == 0, res.violations
+        assert rec[number][cs.EXPIRY_STATUS] == cs.EXPIRY_RESTORED_SEEN
+        assert rec[number][cs.STATUS] == cs.STATUS_NOT_USED
+        assert rec[number][cs.USED_AREA] == 0.0
+    v, g = violation(res, "临R3", cs.EXPIRED_NOT_RESTORED.code)
+    assert g.equals(box(400, 0, 450, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+    assert v[cs.GROUND_IDS] == "G3"
+    assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
+    assert [v[cs.VIOLATION_CODE] for v in res.violations] == [cs.EXPIRED_NOT_RESTORED.code]
+
+
+def test_farmland_inside_a_running_approval_is_not_a_changed_use():
+    """During the term, farmland inside a site approval means the site is not (yet) used."""
+    approvals, ground = restored_case("2025-03-01", "2027-02-28")
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2026, 3, 1), crs=EPSG, area_method="planar"
+    )
+    assert res.violations == []
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临R1"][cs.STATUS] == cs.STATUS_NOT_USED
+    assert rec["临R3"][cs.STATUS] == cs.STATUS_OK
+    assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
+
+
+def test_restored_uses_are_a_parameter_and_a_category():
+    approvals, ground = restored_case()
+    today = dt.date(2025, 3, 1)
+    res = audits.audit_temporary_land(
+        approvals, ground, today, crs=EPSG, area_method="planar", restored_uses=()
+    )
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临R1"][cs.COUNT_PREFIX + cs.EXPIRED_NOT_RESTORED.code] == 1  # 耕地 not listed
+    assert rec["临R2"][cs.VIOLATION_COUNT] == 0  # a DLBM code 0103 is cultivated land
+    res = audits.audit_temporary_land(
+        approvals,
+        ground,
+        today,
+        crs=EPSG,
+        area_method="planar",
+        restored_uses=(),
+        use_categories={"耕地": cs.RESTORED_USE},
+    )
+    assert {r["PZWH"]: r for r in res.records}["临R1"][cs.VIOLATION_COUNT] == 0
+
+
+def test_ground_used_before_the_approved_start_is_used_before_approval():
+    """Approved from 2025-09-01, already a site on 2025-06-01: 未批先用 on the 60 × 80 m used
+    inside; farmland inside an approval not yet started is no use at all."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临F1", "临F2"],
+        areas=[10000, 10000],
+        uses=["临时施工用地"] * 2,
+        start=["2025-09-01"] * 2,
+        end=["2027-08-31"] * 2,
+    )
+    ground = Ground(
+        [box(10, 10, 70, 90), box(210, 10, 290, 90)],
+        ids=["G1", "G2"],
+        uses=["临时施工用地", "耕地"],
+    )
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2025, 6, 1), crs=EPSG, area_method="planar"
+    )
+    v, g = violation(res, "临F1", cs.USED_BEFORE_START.code)
+    assert g.equals(box(10, 10, 70, 90)) and v[cs.VIOLATION_AREA] == pytest.approx(4800.0)
+    assert v[cs.GROUND_IDS] == "G1" and "2025-09-01" in v[cs.VIOLATION_NOTE]
+    assert len(res.violations) == 1
+    rec = {r["PZWH"]: r for r in res.records}
+    assert rec["临F1"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
+    assert rec["临F1"][cs.STATUS] == cs.USED_BEFORE_START.label_zh
+    assert rec["临F2"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
+    assert rec["临F2"][cs.STATUS] == cs.STATUS_NOT_USED
+    # From the start day on, the same use is within the term.
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2025, 9, 1), crs=EPSG, area_method="planar"
+    )
+    assert res.violations == []
 
 
 def test_temporary_land_invalid_geometry_and_bad_fields_reported():
@@ -520,9 +736,23 @@ def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     text = "\n".join(res.messages)
     assert "LSYD" in text and "临X" in text and cs.FIELD_GEOMETRY in text and "make_valid" in text
     assert "PZMJ_PF" in text and "JZRQ" in text
+    assert res.records[0][cs.EXPIRY_STATUS] == cs.EXPIRY_INVALID
     # The repaired bowtie is two triangles: the ground outside them is 5000 m².
     v, g = violation(res, "临X", cs.OUTSIDE_BOUNDARY.code)
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
+
+
+def test_a_level_is_a_whole_rank():
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临L1", "临L2"],
+        levels=["2", 2.5],
+        layer="LSYD",
+    )
+    res = audits.audit_temporary_land(approvals, Ground([], uses=[]), TODAY, crs=EPSG)
+    assert [r[cs.APPROVAL_LEVEL] for r in res.records] == [2, None]
+    assert type(res.records[0][cs.APPROVAL_LEVEL]) is int
+    assert any("临L2" in m and "PZJB" in m and "整数" in m for m in res.messages)
 
 
 def test_an_empty_approved_area_is_said_not_skipped_in_silence():

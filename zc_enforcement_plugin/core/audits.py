@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from . import campaigns_schema as cs
+from . import deadlines as dl
 from . import domain
 from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
 from .campaigns_schema import ViolationKind
@@ -27,7 +28,9 @@ class Approvals:
     """Approvals (temporary land) or filings (facility agricultural land) as arrays.
 
     `areas` is the approved / filed area in m²; `levels` the approval level as a rank (higher
-    = higher authority, e.g. 1 county, 2 city, 3 province); dates are date, datetime or text.
+    = higher authority, e.g. 1 county, 2 city, 3 province); dates are date, datetime or text;
+    `infrastructure` says (是/否, 1/0, true/false) whether a temporary approval serves large
+    energy, transport or water works, which may run longer (DOMAIN.md §5).
     """
 
     geoms: Sequence | np.ndarray
@@ -37,6 +40,7 @@ class Approvals:
     start: Sequence | None = None
     end: Sequence | None = None
     levels: Sequence | None = None
+    infrastructure: Sequence | None = None
     layer: str = ""
     number_field: str = domain.APPROVAL_NUMBER
     area_field: str = domain.APPROVAL_AREA
@@ -44,6 +48,7 @@ class Approvals:
     start_field: str = domain.APPROVAL_START
     end_field: str = domain.APPROVAL_END
     level_field: str = cs.APPROVAL_LEVEL
+    infrastructure_field: str = cs.INFRASTRUCTURE
 
 
 @dataclass
@@ -77,12 +82,18 @@ class AuditResult:
 
     Violation records: PZWH (or XKZH/KCBH for mining), WFDM, WFLX, WFMJ (m², 2 decimals), SDBH,
     WFSM; their geometries (input CRS) are in `violation_geoms`, same order.
+    Spots: the ledger's view of the same violations, one per piece of land of an owner (the
+    violations of one owner whose land overlaps are one spot), with the same fields: WFDM and
+    WFLX list every kind, WFMJ is the area of the spot's geometry (in `spot_geoms`), WFSM gives
+    each kind with its note (an over-area kind's excess is in its note).
     """
 
     records: list[dict]
     violation_geoms: np.ndarray
     violations: list[dict]
     messages: list[str] = field(default_factory=list)
+    spots: list[dict] = field(default_factory=list)
+    spot_geoms: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object))
 
 
 # --- shared machinery -----------------------------------------------------------------------------
@@ -105,6 +116,7 @@ class _Audit:
         self.origin = (0.0, 0.0)
         self.v_geoms: list[shapely.Geometry | None] = []
         self.v_records: list[dict] = []
+        self.v_owners: list[tuple[str, str]] = []
 
     def set_origin(self, *arrays: np.ndarray) -> None:
         present = [a[~shapely.is_missing(a)] for a in arrays if len(a)]
@@ -133,6 +145,7 @@ class _Audit:
         note: str,
     ) -> None:
         self.v_geoms.append(geom_local)
+        self.v_owners.append((owner_field, owner))
         self.v_records.append(
             {
                 owner_field: owner,
@@ -145,8 +158,75 @@ class _Audit:
         )
 
     def result(self, records: list[dict]) -> AuditResult:
-        geoms = from_local(cs.as_geometry_array(self.v_geoms), self.origin)
-        return AuditResult(records, geoms, self.v_records, self.messages)
+        local = cs.as_geometry_array(self.v_geoms)
+        spots, spot_geoms = self.spots(local)
+        return AuditResult(
+            records,
+            from_local(local, self.origin),
+            self.v_records,
+            self.messages,
+            spots,
+            from_local(spot_geoms, self.origin),
+        )
+
+    def spots(self, geoms: np.ndarray) -> tuple[list[dict], np.ndarray]:
+        """The violations as ledger spots: one per owner and piece of land, so that land two
+        kinds find (the whole used area of an over-area approval and its part outside the
+        boundary, an unlicensed mine inside a no-mining zone) is counted once. Violations of
+        one owner are one spot where their polygons overlap by more than the noise tolerance
+        (points and lines: where they touch); one without geometry is a spot of its own."""
+        n = len(geoms)
+        group = list(range(n))
+
+        def root(k: int) -> int:
+            while group[k] != k:
+                group[k] = group[group[k]]
+                k = group[k]
+            return k
+
+        present = np.flatnonzero(~shapely.is_missing(geoms))
+        if len(present):
+            i, j = shapely.STRtree(geoms[present]).query(geoms[present], predicate="intersects")
+            i, j = present[i], present[j]
+            pairs = [(a, b) for a, b in zip(i.tolist(), j.tolist()) if a < b]
+            for a, b in pairs:
+                if self.v_owners[a] != self.v_owners[b]:
+                    continue
+                both_polygons = shapely.get_dimensions(geoms[[a, b]]).min() == 2
+                if both_polygons and shapely.area(shapely.intersection(geoms[a], geoms[b])) <= (
+                    self.tol
+                ):
+                    continue  # neighbours sharing an edge are two pieces of land
+                group[root(b)] = root(a)
+        members: dict[int, list[int]] = {}
+        for k in range(n):
+            members.setdefault(root(k), []).append(k)
+        spots, spot_geoms = [], []
+        for ks in members.values():  # in the order of each spot's first violation
+            parts = [geoms[k] for k in ks if geoms[k] is not None]
+            geom = shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else None)
+            area = 0.0
+            if geom is not None and shapely.get_dimensions(geom) == 2:
+                geom = cs.polygonal(cs.as_geometry_array([geom]))[0]
+                area = float(self.area(cs.as_geometry_array([geom]))[0])
+            recs = [self.v_records[k] for k in ks]
+            owner_field, owner = self.v_owners[ks[0]]
+            spots.append(
+                {
+                    owner_field: owner,
+                    cs.VIOLATION_CODE: _join([r[cs.VIOLATION_CODE] for r in recs]),
+                    cs.VIOLATION_KIND: "、".join(_unique([r[cs.VIOLATION_KIND] for r in recs])),
+                    cs.VIOLATION_AREA: float(round_area(area)),
+                    cs.GROUND_IDS: _join(
+                        [i for r in recs for i in r[cs.GROUND_IDS].split(cs.LIST_SEPARATOR)]
+                    ),
+                    cs.VIOLATION_NOTE: "；".join(
+                        f"{r[cs.VIOLATION_KIND]}：{r[cs.VIOLATION_NOTE]}" for r in recs
+                    ),
+                }
+            )
+            spot_geoms.append(geom)
+        return spots, cs.as_geometry_array(spot_geoms)
 
 
 def _unique(values: Sequence[str]) -> list[str]:
@@ -187,6 +267,20 @@ def _numbers(
     return out
 
 
+def _levels(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[int | None]:
+    """Approval levels: whole ranks (1 county, 2 city, 3 province); anything else is said and
+    taken as missing."""
+    out: list[int | None] = []
+    for i, level in enumerate(_numbers(values, n, layer, ids, fld, messages)):
+        if level is not None and not level.is_integer():
+            cs.say(messages, layer, ids[i], fld, f"审批层级应为整数 ({level:g})，按缺失处理")
+            level = None
+        out.append(None if level is None else int(level))
+    return out
+
+
 def _dates(
     values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
 ) -> list[_dt.date | None]:
@@ -202,6 +296,49 @@ def _dates(
         except ValueError:
             cs.say(messages, layer, ids[i], fld, f"不是有效日期 ({v!r})，按缺失处理")
             out.append(None)
+    return out
+
+
+_YES = {"是", "1", "true", "t", "y", "yes"}
+_NO = {"否", "0", "false", "f", "n", "no"}
+
+
+def _flags(
+    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+) -> list[bool | None]:
+    """Yes/no values (是/否, 1/0, true/false); None where empty or not given, said if unreadable."""
+    if values is None:
+        return [None] * n
+    vals = list(values)
+    if len(vals) != n:
+        raise ValueError(f"{n} geometries but {len(vals)} values of {fld}")
+    out: list[bool | None] = []
+    for i, v in enumerate(vals):
+        word = domain.plain_code(v).lower()
+        if word in _YES or v is True:
+            out.append(True)
+        elif word in _NO or v is False:
+            out.append(False)
+        else:
+            if word:
+                cs.say(messages, layer, ids[i], fld, f"不是“是/否”({v!r})，按未标明处理")
+            out.append(None)
+    return out
+
+
+def _date_problems(raw: Sequence | None, parsed: list[_dt.date | None]) -> list[tuple[str, str]]:
+    """Per feature: ('', '') when its date was read (or no date field was given), else its
+    (status, result) pair: missing, or there but not a date."""
+    if raw is None:
+        return [("", "")] * len(parsed)
+    out = []
+    for value, day in zip(raw, parsed):
+        if day is not None:
+            out.append(("", ""))
+        elif value is None or not str(value).strip():
+            out.append((cs.EXPIRY_UNKNOWN, cs.STATUS_DATE_MISSING))
+        else:
+            out.append((cs.EXPIRY_INVALID, cs.STATUS_DATE_INVALID))
     return out
 
 
@@ -271,6 +408,35 @@ def _mapped(word: str, categories: Mapping[str, str] | None) -> str:
     return str(categories.get(word, word)).strip()
 
 
+# Heads of the survey's agricultural classes a temporary site is restored to: 01 cultivated,
+# 02 garden, 03 forest, 04 grassland (not rural roads, ponds or ditches, which are
+# agricultural in the survey's table but not farming).
+_RESTORED_CLASS_HEADS = ("01", "02", "03", "04")
+
+
+def _restored_use_test(
+    restored_uses: Collection[str], categories: Mapping[str, str] | None
+) -> Callable[[str], bool]:
+    """Whether a ground use word means the land was put back to farming (复垦): the word, or
+    its category, is in `restored_uses`, its category is cs.RESTORED_USE, or it is a DLBM code
+    of cultivated land, garden, forest or grassland (0101-0103, 02xx-04xx)."""
+    words = {str(u).strip() for u in restored_uses} - {""}
+
+    def restored(word: str) -> bool:
+        if not word:
+            return False
+        category = _mapped(word, categories)
+        if word in words or category in words or category == cs.RESTORED_USE:
+            return True
+        code = domain.plain_code(word).upper()
+        return code[:2] in _RESTORED_CLASS_HEADS and domain.land_group(code) in (
+            domain.LAND_GROUP_CULTIVATED,
+            domain.LAND_GROUP_AGRICULTURAL,
+        )
+
+    return restored
+
+
 def _join(values: Sequence[str]) -> str:
     return cs.LIST_SEPARATOR.join(_unique(values))
 
@@ -295,6 +461,8 @@ class _ApprovalOverlay:
     inside: np.ndarray  # per approval: union of ground inside it
     inside_area: np.ndarray
     owned_outside_area: np.ndarray  # per approval: Σ outside area of the ground it owns
+    # per approval: ground not in use (e.g. restored farmland) lies inside it
+    idle_inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
@@ -309,8 +477,15 @@ def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
 
 
 def _overlay_approvals(
-    run: _Audit, approvals: Approvals, ground: Ground, default_layer: str
+    run: _Audit,
+    approvals: Approvals,
+    ground: Ground,
+    default_layer: str,
+    in_use: Callable[[str], bool] | None = None,
 ) -> _ApprovalOverlay:
+    """Approvals against the ground. With `in_use` (a ground use word -> whether it is a use
+    of the land), ground not in use is left out of every figure and piece: it is only noted,
+    per approval, as lying inside it (idle_inside)."""
     msgs = run.messages
     a_layer = approvals.layer or default_layer
     g_layer = ground.layer or cs.LAYER_GROUND
@@ -341,6 +516,14 @@ def _overlay_approvals(
     run.set_origin(a_geoms, g_geoms)
     a_local = run.local(a_geoms)
     g_local = run.local(g_geoms)
+    idle_inside = np.zeros(na, dtype=bool)
+    if in_use is not None:
+        idle = np.array([not in_use(u) for u in g_uses], dtype=bool)
+        if idle.any():
+            _i, idle_a, _cut, _planar = _pairs(g_local[idle], a_local, run.tol)
+            idle_inside[idle_a] = True
+            g_local = g_local.copy()
+            g_local[idle] = None
     run.report(10.0)
 
     pg, pa, pgeom, pplanar = _pairs(g_local, a_local, run.tol)
@@ -380,6 +563,7 @@ def _overlay_approvals(
         inside,
         inside_area,
         owned_outside,
+        idle_inside,
     )
 
 
@@ -433,8 +617,10 @@ def _records(
     ov: _ApprovalOverlay,
     kinds: Sequence[ViolationKind],
     extra: list[dict],
+    unchecked: Sequence[str] | None = None,
 ) -> list[dict]:
-    """Per-approval records: figures, counts per kind and the status in words."""
+    """Per-approval records: figures, counts per kind and the status in words; `unchecked`
+    (per approval, '' when all was checked) replaces a status that would say all is well."""
     counts: dict[str, dict[str, int]] = {num: {} for num in ov.ids}
     owner_field = domain.APPROVAL_NUMBER
     for rec in run.v_records:
@@ -456,6 +642,8 @@ def _records(
             status = cs.STATUS_NOT_USED
         else:
             status = cs.STATUS_OK
+        if unchecked and unchecked[a] and status in (cs.STATUS_OK, cs.STATUS_NOT_USED):
+            status = unchecked[a]
         rec = {
             domain.APPROVAL_NUMBER: num,
             domain.APPROVED_USE: ov.uses[a],
@@ -478,14 +666,48 @@ def _records(
 
 
 # --- temporary land -------------------------------------------------------------------------------
+def _term_checks(
+    run: _Audit,
+    ov: _ApprovalOverlay,
+    owner_field: str,
+    start: list[_dt.date | None],
+    end: list[_dt.date | None],
+    infrastructure: list[bool | None],
+    rules: dl.DeadlineRules,
+) -> None:
+    """批准期限超过规定 where an approval's end lies after the longest term its start allows."""
+    for a in range(len(ov.ids)):
+        if start[a] is None or end[a] is None:
+            continue
+        rule = "temporary_land_max_infrastructure" if infrastructure[a] else "temporary_land_max"
+        latest = dl.due_date(rule, start[a], rules)
+        if end[a] <= latest:
+            continue
+        kind = "重大基础设施" if infrastructure[a] else "一般项目"
+        if infrastructure[a] is None:
+            kind += "（未标明是否为重大基础设施）"
+        used = not shapely.is_missing(ov.inside[a])
+        run.violation(
+            owner_field,
+            ov.ids[a],
+            cs.TERM_TOO_LONG,
+            ov.inside[a] if used else None,
+            ov.inside_area[a] if used else 0.0,
+            [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()],
+            f"批准期限 {start[a].isoformat()} 至 {end[a].isoformat()}，{kind}临时用地期限不超过 "
+            f"{rules.length_zh(rule)}（最迟 {latest.isoformat()}）",
+        )
+
+
 def audit_temporary_land(
     approvals: Approvals,
     ground: Ground,
     today: _dt.date,
-    restoration_years: int = 1,
+    rules: dl.DeadlineRules = dl.DEFAULT_RULES,
     *,
     crs: int | str,
     use_categories: Mapping[str, str] | None = None,
+    restored_uses: Collection[str] = cs.TEMPORARY_RESTORED_USES,
     cultivated: Sequence | np.ndarray | None = None,
     basic_farmland: Sequence | np.ndarray | None = None,
     basic_farmland_min_level: int | None = None,
@@ -498,7 +720,19 @@ def audit_temporary_land(
 ) -> AuditResult:
     """Audit temporary-land approvals against the ground (all geometries in `crs`).
 
+    Ground whose use is a restored one (复垦: a word in `restored_uses`, default
+    cs.TEMPORARY_RESTORED_USES — cultivated land, gardens, forest, grassland —, a use
+    `use_categories` maps to cs.RESTORED_USE, or a DLBM code 0101-0103 / 02xx-04xx) is not in
+    use: it is left out of every check and figure below. Inside an expired approval it makes
+    DQZT 已到期，已复垦; inside a running one the approval is simply not (yet) used.
+
+    The periods are `rules`' (deadlines.py, a ledger's settings may change them): the term
+    at most temporary_land_max (2 years), temporary_land_max_infrastructure (4 years) where
+    `approvals.infrastructure` says so; restored within temporary_land_restoration (1 year).
+
     Violations (one record and geometry each):
+    - 批准期限超过规定 QXCG: the end date lies after the longest term allowed from the start
+      date; the geometry is the ground used inside the approval (none if nothing is used);
     - 超出批准范围 CFW: per ground feature overlapping an approval, its part outside every
       approval it overlaps, charged to the approval it overlaps most;
     - 超批准面积 CMJ: used area (inside + charged outside) above the approved area PZMJ_PF;
@@ -506,7 +740,9 @@ def audit_temporary_land(
     - 擅自改变用途 GBYT: per ground ∩ approval piece whose use differs from the approved use,
       both mapped through `use_categories` (word -> category; unmapped words stand for
       themselves; an empty use is not judged);
-    - 到期未复垦 DQWFK: today > end + `restoration_years` (DOMAIN §5: 1 year) and ground is still
+    - 未批先用 WPXY: today < start and ground is already used inside the approval; the
+      geometry is that ground;
+    - 到期未复垦 DQWFK: today > end + the restoration period and ground is still
       used inside the approval; the geometry is that ground;
     - 占用永久基本农田审批权限不足 JBNTQX: level < `basic_farmland_min_level` and ground inside
       the approval lies on `basic_farmland`;
@@ -517,20 +753,25 @@ def audit_temporary_land(
     """
     run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
     run.report(0.0)
-    if int(restoration_years) != restoration_years or restoration_years < 0:
-        raise ValueError(f"restoration_years must be a whole number ≥ 0: {restoration_years}")
     if (cultivated_min_level is None) != (cultivated_max_sqm is None):
         raise ValueError(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
         )
     layer = approvals.layer or cs.LAYER_APPROVALS
-    ov = _overlay_approvals(run, approvals, ground, cs.LAYER_APPROVALS)
+    restored = _restored_use_test(restored_uses, use_categories)
+    ov = _overlay_approvals(
+        run, approvals, ground, cs.LAYER_APPROVALS, lambda use: not restored(use)
+    )
     na = len(ov.ids)
     msgs = run.messages
     start = _dates(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
     end = _dates(approvals.end, na, layer, ov.ids, approvals.end_field, msgs)
-    levels = _numbers(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
+    levels = _levels(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
+    infrastructure = _flags(
+        approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
+    )
     owner_field = domain.APPROVAL_NUMBER
+    _term_checks(run, ov, owner_field, start, end, infrastructure, rules)
     _boundary_checks(run, ov, owner_field, "批准")
     run.report(55.0)
 
@@ -555,25 +796,39 @@ def audit_temporary_land(
         if (ov.pair_a == a).any():
             cs.say(msgs, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途")
 
-    # Expiry: used inside the approval after the end date plus the restoration period.
+    # Expiry: used inside the approval before its start, or after the end date plus the
+    # restoration period.
+    end_problems = _date_problems(approvals.end, end)
+    start_problems = _date_problems(approvals.start, start)
     expiry = []
     for a in range(na):
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
-        if end[a] is None:
-            expiry.append(cs.EXPIRY_UNKNOWN)
-            if approvals.end is not None or used:
-                cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
-            continue
-        deadline = cs.add_years(end[a], int(restoration_years))
+        ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+        if end[a] is None and (approvals.end is not None or used):
+            cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
         if start[a] is not None and today < start[a]:
             expiry.append(cs.EXPIRY_NOT_STARTED)
-        elif today <= end[a]:
+            if used:
+                run.violation(
+                    owner_field,
+                    ov.ids[a],
+                    cs.USED_BEFORE_START,
+                    ov.inside[a],
+                    ov.inside_area[a],
+                    ground_ids,
+                    f"起始日期 {start[a].isoformat()}，检查日 {today.isoformat()} 已在使用",
+                )
+            continue
+        if end[a] is None:
+            expiry.append(end_problems[a][0] or cs.EXPIRY_UNKNOWN)
+            continue
+        deadline = dl.due_date("temporary_land_restoration", end[a], rules)
+        if today <= end[a]:
             expiry.append(cs.EXPIRY_VALID)
         elif today <= deadline:
             expiry.append(cs.EXPIRY_IN_RESTORATION)
         elif used:
             expiry.append(cs.EXPIRY_NOT_RESTORED)
-            ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
             run.violation(
                 owner_field,
                 ov.ids[a],
@@ -583,6 +838,8 @@ def audit_temporary_land(
                 ground_ids,
                 f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}，仍在使用",
             )
+        elif ov.idle_inside[a]:
+            expiry.append(cs.EXPIRY_RESTORED_SEEN)
         else:
             expiry.append(cs.EXPIRY_RESTORED)
     run.report(70.0)
@@ -626,7 +883,7 @@ def audit_temporary_land(
                 bf_geom[a],
                 bf_area[a],
                 ground_ids,
-                f"审批层级 {level:g} 低于占用永久基本农田所需层级 {basic_farmland_min_level}",
+                f"审批层级 {level} 低于占用永久基本农田所需层级 {basic_farmland_min_level}",
             )
         if (
             checks_cult
@@ -640,8 +897,9 @@ def audit_temporary_land(
                 cult_geom[a],
                 cult_area[a] - cultivated_max_sqm,
                 ground_ids,
-                f"审批层级 {level:g} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
-                f"超过允许的 {cultivated_max_sqm:.2f} m²",
+                f"审批层级 {level} 低于 {cultivated_min_level}，占用耕地 {cult_area[a]:.2f} m²，"
+                f"超过允许的 {cultivated_max_sqm:.2f} m²，超出 "
+                f"{cult_area[a] - cultivated_max_sqm:.2f} m²",
             )
     run.report(90.0)
 
@@ -656,7 +914,13 @@ def audit_temporary_land(
         }
         for a in range(na)
     ]
-    records = _records(run, ov, cs.TEMPORARY_KINDS, extra)
+    # An invalid date is said before a missing one (the bureau can correct a typo).
+    unchecked = []
+    for a in range(na):
+        problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
+        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
+        unchecked.append(problems[0][1] if problems else "")
+    records = _records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
     run.report(100.0)
     return run.result(records)
 
@@ -758,7 +1022,8 @@ def audit_facility_land(
                 aux_geom[a],
                 aux_area[a] - limit,
                 ground_ids,
-                f"辅助设施 {aux_area[a]:.2f} m²，上限 {limit:.2f} m²（{words}）",
+                f"辅助设施 {aux_area[a]:.2f} m²，上限 {limit:.2f} m²（{words}），"
+                f"超出 {aux_area[a] - limit:.2f} m²",
             )
     run.report(75.0)
 

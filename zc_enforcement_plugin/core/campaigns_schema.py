@@ -36,6 +36,7 @@ CHANGE_SPOT_TYPE = "变化图斑"
 JCBH_SEQUENCE_DIGITS = 4  # county (6) + year (4) + sequence (4), e.g. 37030220260001
 
 # --- audits: record fields ------------------------------------------------------------------------
+INFRASTRUCTURE = "JCSS"  # 是 for large energy, transport or water works (longer temporary term)
 APPROVAL_LEVEL = "PZJB"  # approval level: a rank, higher = higher authority (1 county, 2 city, …)
 GROUND_IDS = "SDBH"  # ids of the ground features behind a violation piece
 VIOLATION_CODE = "WFDM"
@@ -66,8 +67,13 @@ EXPIRY_VALID = "有效期内"
 EXPIRY_NOT_STARTED = "未到起始日期"
 EXPIRY_IN_RESTORATION = "已到期（复垦期内）"
 EXPIRY_RESTORED = "已到期，未见使用"
+EXPIRY_RESTORED_SEEN = "已到期，已复垦"  # only restored (agricultural) ground is left
 EXPIRY_NOT_RESTORED = "到期未复垦"
 EXPIRY_UNKNOWN = "日期缺失"
+EXPIRY_INVALID = "日期无效"  # a date is there but is no date (2025-13-01)
+# JCJG of an approval where nothing was found but a date could not be read: never 未发现问题.
+STATUS_DATE_MISSING = "日期缺失，无法核查"
+STATUS_DATE_INVALID = "日期无效，无法核查"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,10 @@ OUTSIDE_BOUNDARY = ViolationKind("CFW", "超出批准范围", "use outside the a
 OVER_AREA = ViolationKind("CMJ", "超批准面积", "used area above the approved area")
 CHANGED_USE = ViolationKind("GBYT", "擅自改变用途", "use differs from the approved use")
 EXPIRED_NOT_RESTORED = ViolationKind("DQWFK", "到期未复垦", "expired and not restored")
+TERM_TOO_LONG = ViolationKind(
+    "QXCG", "批准期限超过规定", "approved term longer than the law allows"
+)
+USED_BEFORE_START = ViolationKind("WPXY", "未批先用", "used before the approved start date")
 BASIC_FARMLAND_LEVEL = ViolationKind(
     "JBNTQX", "占用永久基本农田审批权限不足", "basic farmland used under a too-low approval level"
 )
@@ -97,9 +107,11 @@ EXPIRED_LICENCE = ViolationKind("CQKC", "超期开采", "mining under an expired
 IN_NO_GO = ViolationKind("JQKC", "禁区开采", "mining inside a no-go area")
 
 TEMPORARY_KINDS = (
+    TERM_TOO_LONG,
     OUTSIDE_BOUNDARY,
     OVER_AREA,
     CHANGED_USE,
+    USED_BEFORE_START,
     EXPIRED_NOT_RESTORED,
     BASIC_FARMLAND_LEVEL,
     CULTIVATED_LEVEL,
@@ -115,6 +127,31 @@ MINING_KINDS = (NO_LICENCE, OUT_OF_BOUNDS, EXPIRED_LICENCE, IN_NO_GO)
 
 # Documented default of audit_facility_land: ground uses that are not agricultural (verify locally).
 FACILITY_NON_AGRICULTURAL_USES = ("住宅", "别墅", "农家乐", "餐饮", "商业", "办公", "厂房", "仓储")
+
+# Documented default of audit_temporary_land: ground uses that mean a temporary site was put back
+# to farming (复垦) — cultivated land, gardens, forest and grassland of the third national survey,
+# by class and sub-class name (verify locally). A DLBM code of those classes (0101-0103,
+# 02xx-04xx) counts too, and so does any use the caller's use categories map to RESTORED_USE.
+TEMPORARY_RESTORED_USES = (
+    "耕地",
+    "水田",
+    "水浇地",
+    "旱地",
+    "园地",
+    "果园",
+    "茶园",
+    "其他园地",
+    "林地",
+    "乔木林地",
+    "竹林地",
+    "灌木林地",
+    "其他林地",
+    "草地",
+    "天然牧草地",
+    "人工牧草地",
+    "其他草地",
+)
+RESTORED_USE = "复垦"  # the use category that counts as restored, for a caller's own mapping
 
 # Layer names used in messages when the caller gives none.
 LAYER_LINES = "三区两线线状要素"

@@ -28,6 +28,7 @@ WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "calendar_days"
 YEARS = "years"
 UNITS = (WORKING_DAYS, CALENDAR_DAYS, YEARS)
+UNIT_WORDS_ZH = {WORKING_DAYS: "个工作日", CALENDAR_DAYS: "日", YEARS: "年"}
 
 OK = "ok"
 DUE_SOON = "due_soon"
@@ -118,6 +119,11 @@ class DeadlineRules:
     temporary_land_restoration: Rule = Rule(
         1, YEARS, "土地管理法实施条例 art. 20: land restored within 1 year after the use expires"
     )
+
+    def length_zh(self, name: str) -> str:
+        """The length of rule ``name`` in the bureau's words: 2 年, 5 个工作日."""
+        rule = self.rule(name)
+        return f"{rule.amount} {UNIT_WORDS_ZH[rule.unit]}"
 
     @classmethod
     def names(cls) -> list[str]:

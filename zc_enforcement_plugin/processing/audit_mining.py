@@ -51,11 +51,13 @@ class AuditMining(CampaignAlgorithm):
         "KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/"
         "JQMJ no-go areas hit and their area, SL_<code> counts, WFSL and JCJG. Point activities "
         "give violations without geometry."
-        " Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern "
+        " Violations of one activity on the same land (overlapping polygons) are one spot for the "
+        "ledger, listing every kind (WFDM, WFLX joined; WFSM and PDYY each kind with its note, "
+        "an excess included): JCBH a number in the province's pattern "
         "(county code + year + 4-digit sequence from the first sequence number, a block per "
         "campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ "
-        "= WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes "
-        "the layer as a batch of its own and keeps every field."
+        "= WFMJ the area of its polygon, JYPD 疑似违法 with PDYY its reason and YXJ 1; "
+        "Import screened spots takes the layer as a batch of its own and keeps every field."
     )
 
     ACTIVITY = "ACTIVITY"

@@ -11,11 +11,12 @@ import numpy as np
 from qgis.core import QgsProcessingParameterNumber
 
 from ..compat import SOURCE_POLYGON
-from ..core import audits, domain
+from ..core import audits, domain, ledger
 from ..core import campaigns_schema as cs
+from ..core import deadlines as dl
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
-from .base import fail
+from .base import LEDGER_PARAMETER, add_ledger_parameter, fail, open_ledger
 from .campaign_base import (
     CAMPAIGN_TEMPORARY,
     FIRST_SEQUENCE_TEMPORARY,
@@ -46,28 +47,45 @@ class AuditTemporaryLand(ApprovalAudit):
     HELP = (
         "Audits temporary-land approvals (临时用地) against what is on the ground (polygons with "
         "a use in words), as on the check date. Needs approval number, approved area (m²), "
-        "approved use, start and end dates, and for the level checks an approval level "
-        "(a rank: 1 county, 2 city, 3 province) with basic farmland and land-use layers. "
-        "Violations (WFDM code, WFLX kind, WFMJ m², SDBH ground ids, WFSM note): CFW ground "
-        "outside the approved boundary; CMJ used area above the approved area (WFMJ is the "
-        "excess); GBYT ground use differs from the approved use; DQWFK still used after the end "
-        "date plus the restoration years; JBNTQX basic farmland under an approval below the "
-        "required level; GDQX more cultivated land than the level allows (excess). The "
-        "per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ used inside, CFWMJ outside, SYMJ "
-        "used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, DQZT expiry status, PZJB, GDMJ "
-        "cultivated and YJJBNTMJ basic farmland used, SL_<code> counts, WFSL total and JCJG the "
-        "result in words. Missing dates or levels are reported naming layer, feature and field."
-        " Each violation polygon is a spot for the ledger: JCBH a number in the province's pattern "
+        "approved use, start and end dates; optionally a large-infrastructure field (是/否: "
+        "energy, transport, water works may run 4 years, every other approval 2), and for the "
+        "level checks an approval level (a whole rank: 1 county, 2 city, 3 province) with basic "
+        "farmland and land-use layers. The periods are the deadline rules (temporary_land_max, "
+        "temporary_land_max_infrastructure, temporary_land_restoration): the plugin's, or those "
+        "of the ledger given; restoration years typed here replace the last. Ground whose use "
+        "is a restored one (the list given: cultivated land, gardens, forest, grassland; or a "
+        "DLBM code 0101-0103, 02xx-04xx) is not in use: it is left out of every check, and an "
+        "expired approval with only such ground is 已到期，已复垦. Violations (WFDM code, WFLX "
+        "kind, WFMJ m², SDBH ground ids, WFSM note): QXCG the term runs past the longest allowed "
+        "from the start date; CFW ground outside the approved boundary; CMJ used area above the "
+        "approved area; GBYT ground use differs from the approved use; WPXY ground used before "
+        "the start date; DQWFK still used after the end date plus the restoration period; "
+        "JBNTQX basic farmland under an approval below the required level; GDQX more cultivated "
+        "land than the level allows. The per-approval table gives PZWH, PZYT, PZMJ_PF, FWNMJ "
+        "used inside, CFWMJ outside, SYMJ used in all, SDBH/SDYT ground ids and uses, QSRQ/JZRQ, "
+        "DQZT expiry status (日期缺失 / 日期无效 when the end date is empty / not a date), PZJB, "
+        "GDMJ cultivated and YJJBNTMJ basic farmland used, SL_<code> counts, WFSL total and JCJG "
+        "the result in words (日期缺失，无法核查 or 日期无效，无法核查 "
+        "where nothing was found but a "
+        "date could not be read). Missing or unreadable dates, levels and flags are reported "
+        "naming layer, feature and field."
+        " Violations of one approval on the same land (overlapping polygons) are one spot for "
+        "the ledger, listing every kind (WFDM, WFLX joined; WFSM and PDYY each kind with its "
+        "note, an excess included): JCBH a number in the province's pattern "
         "(county code + year + 4-digit sequence from the first sequence number, a block per "
         "campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ "
-        "= WFMJ, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes "
-        "the layer as a batch of its own and keeps every field."
+        "= WFMJ the area of its polygon, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import "
+        "screened spots takes the layer as a batch of its own and keeps every field. An "
+        "over-long term of an approval nothing is used on is a spot without geometry."
     )
 
     START_FIELD = "START_FIELD"
     END_FIELD = "END_FIELD"
     LEVEL_FIELD = "LEVEL_FIELD"
+    INFRASTRUCTURE_FIELD = "INFRASTRUCTURE_FIELD"
+    LEDGER = LEDGER_PARAMETER
     RESTORATION_YEARS = "RESTORATION_YEARS"
+    RESTORED_USES = "RESTORED_USES"
     BASIC_FARMLAND_MIN_LEVEL = "BASIC_FARMLAND_MIN_LEVEL"
     LAND_USE = "LAND_USE"
     LAND_CLASS_FIELD = "LAND_CLASS_FIELD"
@@ -88,13 +106,31 @@ class AuditTemporaryLand(ApprovalAudit):
             self.APPROVALS,
             optional=True,
         )
+        self._add_field(
+            self.INFRASTRUCTURE_FIELD,
+            tr("Large infrastructure field (是/否; empty: every approval at most 2 years)"),
+            None,
+            self.APPROVALS,
+            optional=True,
+        )
         self._add_ground_inputs()
+        self._add_text(
+            self.RESTORED_USES,
+            tr("Ground uses that mean the land is restored (';'-separated)"),
+            ";".join(cs.TEMPORARY_RESTORED_USES),
+            optional=True,
+        )
         self._add_check_date()
+        add_ledger_parameter(
+            self,
+            tr("Ledger whose deadline settings apply (empty: the plugin's defaults)"),
+            optional=True,
+        )
         self._add_number(
             self.RESTORATION_YEARS,
-            tr("Years to restore the land after the end date"),
+            tr("Years to restore the land after the end date (empty: the deadline setting)"),
             integer,
-            defaultValue=1,
+            optional=True,
             minValue=0,
         )
         self._add_basic_farmland()
@@ -148,15 +184,38 @@ class AuditTemporaryLand(ApprovalAudit):
         level = self._optional_number(parameters, name, context)
         return None if level is None else int(level)
 
+    def _deadline_rules(self, parameters, context) -> dl.DeadlineRules:
+        """The ledger's deadline rules (the plugin's defaults without a ledger), the restoration
+        period replaced by the years typed, if any."""
+        rules = dl.DEFAULT_RULES
+        if self._given(parameters, self.LEDGER):
+            with open_ledger(self, parameters, context) as store:
+                try:
+                    rules = store.deadline_rules()
+                except (ledger.LedgerError, dl.DeadlineConfigError) as error:
+                    raise fail(str(error)) from None
+        years = self._optional_number(parameters, self.RESTORATION_YEARS, context)
+        if years is not None:
+            rules = rules.with_overrides(
+                {"temporary_land_restoration": {"amount": int(years), "unit": dl.YEARS}}
+            )
+        return rules
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
-            parameters, context, feedback, (self.START_FIELD, self.END_FIELD, self.LEVEL_FIELD)
+            parameters,
+            context,
+            feedback,
+            (self.START_FIELD, self.END_FIELD, self.LEVEL_FIELD, self.INFRASTRUCTURE_FIELD),
         )
         approvals.start = column(arrays, f[self.START_FIELD])
         approvals.start_field = f[self.START_FIELD] or domain.APPROVAL_START
         approvals.end, approvals.end_field = column(arrays, f[self.END_FIELD]), f[self.END_FIELD]
         approvals.levels = column(arrays, f[self.LEVEL_FIELD])
         approvals.level_field = f[self.LEVEL_FIELD] or cs.APPROVAL_LEVEL
+        approvals.infrastructure = column(arrays, f[self.INFRASTRUCTURE_FIELD])
+        approvals.infrastructure_field = f[self.INFRASTRUCTURE_FIELD] or cs.INFRASTRUCTURE
+        rules = self._deadline_rules(parameters, context)
         basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
         cultivated = self._cultivated(parameters, context, crs, feedback)
         min_cultivated = self._optional_level(parameters, self.CULTIVATED_MIN_LEVEL, context)
@@ -172,8 +231,9 @@ class AuditTemporaryLand(ApprovalAudit):
             approvals,
             ground,
             self._check_date(parameters, context),
-            self.parameterAsInt(parameters, self.RESTORATION_YEARS, context),
+            rules,
             crs=epsg_code(crs),
+            restored_uses=self._words(parameters, self.RESTORED_USES, context),
             cultivated=cultivated,
             basic_farmland=basic_farmland,
             basic_farmland_min_level=self._optional_level(

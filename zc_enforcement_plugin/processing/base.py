@@ -190,8 +190,11 @@ class LedgerParameter(QgsProcessingParameterFile):
     """A file parameter (so QGIS shows a file picker) that also takes a postgis:// reference,
     which QGIS's own file parameter refuses as a value."""
 
-    def __init__(self, name: str, description: str = ""):
-        super().__init__(name, description, QgsProcessingParameterFile.Behavior.File)
+    def __init__(self, name: str, description: str = "", optional: bool = False):
+        super().__init__(
+            name, description, QgsProcessingParameterFile.Behavior.File, optional=optional
+        )
+        self._optional = optional
 
     def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
         from .postgis_connection import is_postgis_reference
@@ -201,15 +204,20 @@ class LedgerParameter(QgsProcessingParameterFile):
         return super().checkValueIsAcceptable(value, context)
 
     def clone(self):
-        return LedgerParameter(self.name(), self.description())
+        return LedgerParameter(self.name(), self.description(), self._optional)
 
 
-def add_ledger_parameter(algorithm: QgsProcessingAlgorithm) -> None:
+def add_ledger_parameter(
+    algorithm: QgsProcessingAlgorithm, description: str = "", optional: bool = False
+) -> None:
     """The ledger every verification, case and report algorithm works on: a GeoPackage file, or
-    the shared ledger as postgis://<saved QGIS connection>[/<schema>] (no password in it)."""
+    the shared ledger as postgis://<saved QGIS connection>[/<schema>] (no password in it).
+    Optional where only the bureau's settings are read from it."""
     algorithm.addParameter(
         LedgerParameter(
-            LEDGER_PARAMETER, tr("Ledger (GeoPackage, or postgis://<saved connection>)")
+            LEDGER_PARAMETER,
+            description or tr("Ledger (GeoPackage, or postgis://<saved connection>)"),
+            optional=optional,
         )
     )
 

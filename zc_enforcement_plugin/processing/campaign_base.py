@@ -72,7 +72,6 @@ _DOUBLE_FIELDS = {
     cs.SUMMARY_SPOT_AREA,
     cs.SUMMARY_MINE_AREA,
     cs.SOURCE_DISTANCE,
-    cs.APPROVAL_LEVEL,
 }
 _INT_FIELDS = {
     cs.VIOLATION_COUNT,
@@ -80,6 +79,7 @@ _INT_FIELDS = {
     cs.SUMMARY_SPOT_COUNT,
     cs.SUMMARY_MINE_COUNT,
     domain.REVIEW_PRIORITY,
+    cs.APPROVAL_LEVEL,
 }
 
 
@@ -481,18 +481,19 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         return dest
 
     def _violation_records(self, result, campaign, parameters, context):
-        """The engine's violation records as ledger-ready spots: JCBH, XZQDM, TBLX, TBMJ, …"""
+        """The engine's spots (one per piece of land of an owner, with all its violation kinds)
+        as ledger-ready spots: JCBH, XZQDM, TBLX, TBMJ the area of its polygon, …"""
         county, year, start = self._numbering(parameters, context)
-        numbers = spot_numbers(county, year, start, len(result.violations))
+        numbers = spot_numbers(county, year, start, len(result.spots))
         out = []
-        for number, rec in zip(numbers, result.violations):
-            row = dict(rec)
+        for number, spot in zip(numbers, result.spots):
+            row = dict(spot)
             row[domain.SPOT_NUMBER] = number
             row[domain.SPOT_COUNTY_CODE] = county
             row[domain.SPOT_TYPE] = campaign
-            row[domain.SPOT_AREA] = rec[cs.VIOLATION_AREA]
+            row[domain.SPOT_AREA] = spot[cs.VIOLATION_AREA]
             row[domain.SUGGESTED_VERDICT] = domain.SUGGEST_ILLEGAL
-            row[domain.VERDICT_REASON] = f"{rec[cs.VIOLATION_KIND]}：{rec[cs.VIOLATION_NOTE]}"
+            row[domain.VERDICT_REASON] = spot[cs.VIOLATION_NOTE]
             row[domain.REVIEW_PRIORITY] = 1
             out.append(row)
         return out
@@ -511,7 +512,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
                 context,
                 violation_fields(owner_field),
                 violations,
-                result.violation_geoms,
+                result.spot_geoms,
                 crs,
             ),
         }
