@@ -7,10 +7,12 @@ ZC_SKIP_POSTGIS=1 to skip them knowingly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2  # noqa: E402 - Debian's python3-psycopg2, seen through the venv
@@ -85,6 +87,30 @@ def raw(pg_database, schema, user):
     with conn.cursor() as cursor:
         cursor.execute(f'SET search_path TO "{schema}", public')
     return conn
+
+
+@contextlib.contextmanager
+def saved_connection(pg_database, user: str, name: str) -> Iterator[None]:
+    """A PostgreSQL connection saved in QGIS as `name`, its password in the auth manager."""
+    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName(name)
+    config.setConfig("username", user)
+    config.setConfig("password", srv.password_for(user))
+    assert manager.storeAuthenticationConfig(config)[0]
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), pg_database, "", "", authConfigId=config.id())
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
+    try:
+        yield
+    finally:
+        metadata.deleteConnection(name)
+        manager.removeAuthenticationConfig(config.id())
 
 
 def spot(number: str, i: int, town: str, office: str) -> SpotRecord:
@@ -514,26 +540,13 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
     import fiona
     import openpyxl
     import processing
-    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 
     from zc_enforcement_plugin.processing import postgis_connection as pc
 
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        assert manager.setMasterPassword("test-master-password", True)
-    config = QgsAuthMethodConfig("Basic")
-    config.setName("cross-store")
-    config.setConfig("username", BRIGADE)
-    config.setConfig("password", srv.password_for(BRIGADE))
-    assert manager.storeAuthenticationConfig(config)[0]
-    uri = QgsDataSourceUri()
-    uri.setConnection(srv.HOST, str(srv.PORT), pg_database, "", "", authConfigId=config.id())
-    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
-    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), "cross-store")
-    reference = pc.reference("cross-store", schema)
     with open_store(pg_database, schema, tmp_path=tmp_path) as store:
         store.set_evidence_dir(tmp_path / "shared_evidence")
-    try:
+    with saved_connection(pg_database, BRIGADE, "cross-store"):
+        reference = pc.reference("cross-store", schema)
         spots_file = tmp_path / "screened.gpkg"
         schema_def = {
             "geometry": "Polygon",
@@ -567,9 +580,6 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
             {"LEDGER": reference, "MONTH": "2025-05", "OUTPUT_FOLDER": str(tmp_path / "rep")},
         )
         assert Path(report["XLSX"]).exists() and Path(report["PDF"]).exists()
-    finally:
-        metadata.deleteConnection("cross-store")
-        manager.removeAuthenticationConfig(config.id())
 
 
 def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, schema):
@@ -742,3 +752,92 @@ def test_the_same_file_is_recorded_once_per_spot_on_the_shared_ledger(
         assert [len(store.evidence(i)) for i in (first, second)] == [1, 1]
     finally:
         store.close()
+
+
+# --- the shared evidence folder ----------------------------------------------------------------
+def test_the_evidence_folder_set_at_install_is_the_one_every_login_opens_with(
+    pg_database, tmp_path
+):
+    """Set by the administrator at install, stored on the server: a ledger opened with no
+    folder of its own (as open_ledger_store opens it) finds it; the brigade may move it, an
+    office may not."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    share = tmp_path / "share"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        offices = srv.demo_offices()
+        lp.install(
+            admin, offices=offices, brigade_logins=[BRIGADE], schema=name, evidence_dir=share
+        )
+        # run again without it (to add an office): the folder stays
+        lp.install(admin, offices=offices, brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    with (
+        open_store(pg_database, name) as brigade,
+        open_store(pg_database, name, TAIHE_ROLE) as taihe,
+    ):
+        assert brigade.evidence_dir == taihe.evidence_dir == share
+        with pytest.raises(LedgerError, match="only the brigade"):
+            taihe.set_evidence_dir(tmp_path / "elsewhere")
+        brigade.set_evidence_dir(tmp_path / "moved")
+        assert taihe.evidence_dir == tmp_path / "moved"
+
+
+def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, schema, tmp_path):
+    """The shared ledger's history is append-only: a copy refused for its evidence folder must
+    be refused before its first row, so that it can be run again once the folder is right."""
+    (tmp_path / "original").mkdir()
+    original = GeoPackageLedger(tmp_path / "original" / "ledger.gpkg")
+    fill(original, tmp_path / "original")
+    not_a_folder = tmp_path / "a_file"
+    not_a_folder.write_text("")
+    with open_store(pg_database, schema) as server:
+        with pytest.raises(LedgerError, match="no shared evidence folder"):
+            ledger_migrate.copy_ledger(original, server)
+        assert ledger_migrate.rows_digest(server) == ledger_migrate.rows_digest(
+            GeoPackageLedger(tmp_path / "empty.gpkg")
+        )
+        server.set_evidence_dir(not_a_folder / "evidence")
+        with pytest.raises(LedgerError, match="cannot be written"):
+            ledger_migrate.copy_ledger(original, server)
+        assert server.counts() == (0, 0) and server.cases() == [] and server.evidence() == []
+        server.set_evidence_dir(tmp_path / "shared")
+        report = ledger_migrate.copy_ledger(original, server)
+        assert report.files_copied == 2
+        assert ledger_migrate.compare_ledgers(original, server) == []
+    original.close()
+
+
+def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_into_it(
+    provider, pg_database, schema, tmp_path
+):
+    """As the README tells the bureau: copyledger into a shared ledger with no folder is
+    refused with nothing written; ledgersettings sets it; the copy then goes through."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    (tmp_path / "original").mkdir()
+    source = tmp_path / "original" / "ledger.gpkg"
+    with GeoPackageLedger(source) as original:
+        fill(original, tmp_path / "original")
+    with saved_connection(pg_database, BRIGADE, "evidence-folder"):
+        shared = pc.reference("evidence-folder", schema)
+        copy = {"SOURCE": str(source), "TARGET": shared}
+        with pytest.raises(QgsProcessingException, match="no shared evidence folder"):
+            processing.run("zcenforcement:copyledger", copy)
+        result = processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": shared, "EVIDENCE_FOLDER": str(tmp_path / "share")},
+        )
+        assert str(tmp_path / "share") in result["IN_FORCE"]
+        assert processing.run("zcenforcement:copyledger", copy)["DIFFERENCES"] == 0
+    with open_store(pg_database, schema) as server:
+        assert server.evidence_dir == tmp_path / "share" and server.counts()[1] == 7
+    with pytest.raises(QgsProcessingException, match="GeoPackage"):
+        processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": str(source), "EVIDENCE_FOLDER": str(tmp_path / "x")},
+        )

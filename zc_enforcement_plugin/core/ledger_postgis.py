@@ -320,13 +320,16 @@ def install(
     brigade_logins: Sequence[str] = (),
     passwords: dict[str, str] | None = None,
     schema: str = DEFAULT_SCHEMA,
+    evidence_dir: str | Path | None = None,
 ) -> None:
     """Create (or update) the roles, the ledger schema, its grants and the office map.
 
     `conn` is a superuser connection to a database with PostGIS. `offices` maps each office's
     login role to (office name as in SMC, towns as in XZMC); the office map of those roles is
     replaced. `passwords` sets login passwords, hashed here (SCRAM) so no clear password reaches
-    the server or its log. Idempotent: run it again to add an office or migrate the schema.
+    the server or its log. `evidence_dir` is the shared evidence folder as the QGIS machines
+    see it (a UNC path or network mount), stored in the ledger; None keeps the stored one.
+    Idempotent: run it again to add an office, change the folder or migrate the schema.
     """
     from psycopg2 import sql
     from psycopg2.extensions import encrypt_password
@@ -380,6 +383,8 @@ def install(
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, _utc_now())
+            if evidence_dir is not None:
+                _meta_upsert(cursor, META_EVIDENCE_DIR, str(evidence_dir))
             cursor.execute(
                 sql.SQL("GRANT USAGE ON SCHEMA {} TO {}, {}").format(
                     sql.Identifier(schema),
@@ -641,19 +646,33 @@ class PostGISLedger(SqlLedger):
 
     @property
     def evidence_dir(self) -> Path:
+        """The folder given when opening, else the one stored on the server (read each time:
+        the brigade may have moved it since this session opened)."""
         if self._evidence_dir is not None:
             return self._evidence_dir
-        stored = self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
+        stored = self._stored_evidence_dir()
         if not stored:
             raise LedgerError(
-                f"{self.path}: 未设置共享证据文件夹 / no shared evidence folder is set: give "
-                "evidence_dir when opening the ledger (a UNC path or network mount)"
+                f"{self.path}: 未设置共享证据文件夹，请执法监察大队在“台帐设置”（ledgersettings）"
+                "中设置，或由管理员运行 ledger_postgis.install(evidence_dir=…) / no shared "
+                "evidence folder is set: the brigade sets it with the ledgersettings algorithm, "
+                "or the administrator with ledger_postgis.install(evidence_dir=…)"
             )
         return Path(stored)
 
     @_guarded
+    def _stored_evidence_dir(self) -> str | None:
+        return self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
+
+    @_guarded
     def set_evidence_dir(self, folder: str | Path) -> None:
-        """Store the shared evidence folder (as the machines see it) in the ledger."""
+        """Store the shared evidence folder (as the machines see it) in the ledger: the brigade
+        only, as it moves every office's evidence."""
+        if not self._scalar("SELECT has_table_privilege(%s, 'UPDATE')", (ls.T_META,)):
+            raise LedgerError(
+                f"{self.path}: 只有执法监察大队可以设置共享证据文件夹 / only the brigade sets the "
+                "shared evidence folder"
+            )
         with self.transaction():
             _meta_upsert(self._conn.cursor(), META_EVIDENCE_DIR, str(folder))
         self._evidence_dir = Path(folder)
