@@ -841,3 +841,34 @@ def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_
             "zcenforcement:ledgersettings",
             {"LEDGER": str(source), "EVIDENCE_FOLDER": str(tmp_path / "x")},
         )
+
+
+# --- opening: what is wrong and who can put it right ------------------------------------------
+def test_a_login_without_rights_or_a_schema_that_is_no_ledger_is_explained(pg_database, schema):
+    """Each says what is wrong and what to do, as a LedgerError: no psycopg2 traceback about a
+    relation ledger_meta that "does not exist" (it did, the login could not see it)."""
+    stranger = f"zc_stranger_{uuid.uuid4().hex[:6]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                f"CREATE ROLE {stranger} LOGIN PASSWORD %s", (srv.password_for(stranger),)
+            )
+        with pytest.raises(LedgerError, match="has no rights on the ledger schema") as refused:
+            lp.PostGISLedger(srv.params(stranger, pg_database), schema=schema)
+        assert "ledger_postgis.install" in str(refused.value) and stranger in str(refused.value)
+        with pytest.raises(LedgerError, match="not a ledger schema"):
+            lp.PostGISLedger(srv.params(BRIGADE, pg_database), schema="public")
+        with pytest.raises(LedgerError, match="check the reference") as refused:
+            lp.PostGISLedger(srv.params(BRIGADE, pg_database), schema="zc_ledgr")
+        assert "ledger_postgis.install" in str(refused.value)
+        wrong = {**srv.params(BRIGADE, pg_database), "password": "not-the-password"}
+        del wrong["passfile"]
+        with pytest.raises(LedgerError, match="authentication configuration") as refused:
+            lp.PostGISLedger(wrong, schema=schema)
+        assert "not-the-password" not in str(refused.value)
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP ROLE {stranger}")
+        admin.close()

@@ -491,9 +491,13 @@ class PostGISLedger(SqlLedger):
         self._conn = None
         self.migrated_from = None
         self._connect()
-        version = self._scalar(
-            f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_POSTGIS_VERSION,)
-        )
+        try:
+            version = self._scalar(
+                f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_POSTGIS_VERSION,)
+            )
+        except self._pg.Error as exc:
+            self.close()
+            raise self._translate(exc) from exc
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.server}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
@@ -529,21 +533,68 @@ class PostGISLedger(SqlLedger):
             else:
                 conn = self._pg.connect(**self._params)
         except self._pg.OperationalError as exc:
+            detail = str(exc).strip()
+            hint = ""
+            if "password" in detail:  # refused or missing: the login, not the server
+                hint = (
+                    "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码 / check the user name "
+                    "and password of the saved QGIS connection or its authentication "
+                    "configuration"
+                )
             raise LedgerError(
                 f"无法连接数据库服务器 {self.server} / cannot connect to the database server "
-                f"{self.server}: {str(exc).strip()}"
+                f"{self.server}: {detail}{hint}"
             ) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT to_regnamespace(%s)", (self.schema,))
-            if cursor.fetchone()[0] is None:
-                conn.close()
-                raise LedgerError(
-                    f"{self.server}: 数据库中没有台帐模式 {self.schema} / no ledger schema "
-                    f"{self.schema!r} in this database (or no right to use it)"
-                )
-            cursor.execute(f'SET search_path TO "{self.schema}", public')
+        try:
+            with conn.cursor() as cursor:
+                problem = self._schema_problem(cursor)
+                if problem is None:
+                    cursor.execute(f'SET search_path TO "{self.schema}", public')
+        except self._pg.Error:
+            conn.close()
+            raise
+        if problem is not None:
+            conn.close()
+            raise LedgerError(f"{self.server}: {problem}")
         self._conn = conn
+
+    def _schema_problem(self, cursor) -> str | None:
+        """Why this login cannot use the schema as a ledger, or None. Asked before any ledger
+        table is read: a schema seen without the right to use it, or one that is no ledger,
+        would otherwise fail with "relation ledger_meta does not exist"."""
+        cursor.execute(
+            "SELECT current_user, n.oid IS NOT NULL, u.usable, CASE WHEN u.usable THEN "
+            "to_regclass(quote_ident(%s) || '.' || %s) IS NOT NULL END "
+            "FROM (SELECT to_regnamespace(quote_ident(%s)) AS oid) n, "
+            "LATERAL (SELECT has_schema_privilege(n.oid, 'USAGE') AS usable) u",
+            (self.schema, ls.T_META, self.schema),
+        )
+        login, exists, usable, has_meta = cursor.fetchone()
+        ask = (
+            f"请管理员为登录 {login} 运行 ledger_postgis.install / ask the administrator to run "
+            f"ledger_postgis.install for the login {login!r}"
+        )
+        if not exists:
+            return (
+                f"数据库中没有台帐模式 {self.schema}，请检查台帐引用（postgis://连接名/模式）或请管理员"
+                f"运行 ledger_postgis.install 创建 / no ledger schema {self.schema!r} in this "
+                "database: check the reference (postgis://<connection>/<schema>) or ask the "
+                "administrator to run ledger_postgis.install"
+            )
+        if not usable:
+            return (
+                f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
+                f"{ROLE_BRIGADE}）/ the login {login!r} has no rights on the ledger schema "
+                f"{self.schema!r} (not a member of {ROLE_OFFICE} or {ROLE_BRIGADE}): {ask}"
+            )
+        if not has_meta:
+            return (
+                f"模式 {self.schema} 不是台帐模式，请检查台帐引用 / the schema {self.schema!r} is "
+                "not a ledger schema (it has no ledger_meta): check the reference "
+                "(postgis://<connection>/<schema>)"
+            )
+        return None
 
     def _ensure_connected(self) -> None:
         if self._conn is None or self._conn.closed:
