@@ -229,9 +229,8 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
     ):
         cur.execute(f"SELECT count(*) FROM {table} WHERE {condition}")
         assert cur.fetchone()[0] == 0, table
-    cur.execute(f"UPDATE ledger_spots SET \"JYPD\" = 'hacked' WHERE {others}")
-    assert cur.rowcount == 0
     refused = [
+        f"UPDATE ledger_spots SET \"JYPD\" = 'hacked' WHERE {others}",
         f"INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
         f"recorded_at) VALUES ({taihe_spot}, '违法', '未报即用', 'x', '2026-03-01', 'now')",
         f"INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) VALUES "
@@ -242,8 +241,13 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
         f"('XC-FAKE', '{TAIHE}', '2026-03-02', 'now')",
         'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
         "updated_at) VALUES (1, 'fake', '太河镇', '{}', 'now', 'now')",
-        # moving its own spot into another office's town
+        # moving its own spot into another office's town, or to another office
         f"UPDATE ledger_spots SET \"XZMC\" = '太河镇' WHERE fid = {luocun_spot}",
+        f"UPDATE ledger_spots SET \"SMC\" = '{TAIHE}' WHERE fid = {luocun_spot}",
+        # changing a delivered figure of its own spot
+        f'UPDATE ledger_spots SET "TBMJ" = 1 WHERE fid = {luocun_spot}',
+        'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
+        "updated_at) VALUES (1, 'fake', '罗村镇', '{}', 'now', 'now')",
         f"DELETE FROM ledger_spots WHERE fid = {taihe_spot}",
         "DELETE FROM ledger_verdicts",
         "UPDATE ledger_verdicts SET category = '合法'",
@@ -268,6 +272,8 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
         assert brigade.spot(taihe_spot).suggested is None
         assert len(brigade.patrols()) == 2
         assert brigade.spot(luocun_spot).town == LUOCUN_TOWNS[0]
+        assert brigade.spot(luocun_spot).office == LUOCUN
+        assert brigade.spot(luocun_spot).spot_area == 400.0
 
 
 def test_history_is_append_only_even_for_the_brigade_and_the_superuser(
@@ -872,3 +878,43 @@ def test_a_login_without_rights_or_a_schema_that_is_no_ledger_is_explained(pg_da
         with admin.cursor() as cursor:
             cursor.execute(f"DROP ROLE {stranger}")
         admin.close()
+
+
+def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, tmp_path):
+    """The previous version let an office UPDATE (and INSERT) spots: through psql it could
+    change a delivered area or hand a spot to another office, unrecorded. Running install
+    again on such a server leaves the office only reading them; its own work still saves."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        current = lp._GRANTS
+        lp._GRANTS = (
+            *current,
+            f"GRANT SELECT, INSERT, UPDATE ON ledger_spots TO {lp.ROLE_BRIGADE}, {lp.ROLE_OFFICE}",
+        )
+        try:
+            lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+        finally:
+            lp._GRANTS = current
+        with open_store(pg_database, name) as brigade:
+            brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+            fid = brigade.spots()[0].id
+        conn = raw(pg_database, name, LUOCUN_ROLE)
+        conn.cursor().execute(f'UPDATE ledger_spots SET "TBMJ" = 402 WHERE fid = {fid}')
+        conn.close()  # the old server let it through
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    conn = raw(pg_database, name, LUOCUN_ROLE)
+    for statement in (
+        f'UPDATE ledger_spots SET "SMC" = \'{TAIHE}\', "TBMJ" = 1 WHERE fid = {fid}',
+        'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
+        "updated_at) VALUES (1, 'fake', '罗村镇', '{}', 'now', 'now')",
+    ):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            conn.cursor().execute(statement)
+    conn.close()
+    with open_store(pg_database, name, LUOCUN_ROLE, tmp_path) as luocun:
+        assert luocun.spot(fid).office == LUOCUN and luocun.spot(fid).spot_area == 402
+        luocun.record_verdict(fid, illegal(), expected_version=0)
+        assert luocun.open_case(ORIGIN_SPOT, spot_id=fid)

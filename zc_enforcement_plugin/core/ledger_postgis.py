@@ -4,9 +4,10 @@ The tables, columns and rules are those of the GeoPackage ledger (ledger_schema.
 into the other without loss (ledger_migrate.py). What a shared server adds:
 
 - Roles. `zc_owner` (no login) owns the schema; `zc_brigade` sees and edits every row; each
-  office logs in as its own role, a member of `zc_office`, and sees and edits only the spots,
-  cases and patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case
-  events. PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
+  office logs in as its own role, a member of `zc_office`, and sees only the spots, cases and
+  patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case events;
+  it adds verdicts, evidence, cases and patrols, but spots are the brigade's to import.
+  PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
   hand-written SQL in psql gets no further than the dock. History is append-only: no role has
   UPDATE or DELETE on verdicts, evidence, cases, case events or patrols, and triggers refuse
   them for the superuser too.
@@ -293,12 +294,25 @@ def _migration_2(schema: str) -> list[str]:
 PG_MIGRATIONS = (_migration_1, _migration_2)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
+LEDGER_TABLES = (
+    ls.T_META,
+    ls.T_BATCHES,
+    ls.T_SETTINGS,
+    ls.T_SPOTS,
+    *APPEND_ONLY,
+    T_OFFICE_TOWNS,
+)
+# What each role may do to the ledger's tables, all of it: install revokes everything else, so
+# running it again takes back a right an earlier version granted. Spots are delivered data:
+# only the brigade imports them (import_batch), so an office reads them and cannot change a
+# delivered figure (TBMJ) or move a spot to another office (SMC) from psql.
 _GRANTS = (
     f"GRANT SELECT ON {ls.T_META}, {ls.T_BATCHES}, {ls.T_SETTINGS} TO {ROLE_BRIGADE}, "
     f"{ROLE_OFFICE}",
     f"GRANT INSERT, UPDATE ON {ls.T_META}, {ls.T_BATCHES} TO {ROLE_BRIGADE}",
     f"GRANT INSERT, UPDATE, DELETE ON {ls.T_SETTINGS} TO {ROLE_BRIGADE}",
-    f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
+    f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}",
+    f"GRANT SELECT ON {ls.T_SPOTS} TO {ROLE_OFFICE}",
     f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
     f"GRANT SELECT ON {T_OFFICE_TOWNS} TO {ROLE_BRIGADE}",
 )
@@ -391,6 +405,9 @@ def install(
                     sql.Identifier(ROLE_BRIGADE),
                     sql.Identifier(ROLE_OFFICE),
                 )
+            )
+            cursor.execute(
+                f"REVOKE ALL ON {', '.join(LEDGER_TABLES)} FROM {ROLE_BRIGADE}, {ROLE_OFFICE}"
             )
             for statement in _GRANTS:
                 cursor.execute(statement)
