@@ -239,6 +239,11 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
         f"({taihe_case}, 'verify', '2026-03-02', 'x', 'now')",
         "INSERT INTO ledger_patrols (patrol_number, office, date, recorded_at) VALUES "
         f"('XC-FAKE', '{TAIHE}', '2026-03-02', 'now')",
+        # a case in its own name and town on another office's spot, or patrol
+        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('spot', {taihe_spot}, '{LUOCUN}', '罗村镇', '2026-03-02', 'now')",
+        "INSERT INTO ledger_cases (origin, patrol_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('patrol', 'XC-2026-0002', '{LUOCUN}', NULL, '2026-03-02', 'now')",
         'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
         "updated_at) VALUES (1, 'fake', '太河镇', '{}', 'now', 'now')",
         # moving its own spot into another office's town, or to another office
@@ -918,3 +923,24 @@ def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, t
         assert luocun.spot(fid).office == LUOCUN and luocun.spot(fid).spot_area == 402
         luocun.record_verdict(fid, illegal(), expected_version=0)
         assert luocun.open_case(ORIGIN_SPOT, spot_id=fid)
+
+
+def test_a_case_without_events_is_named_not_a_bare_procedure_error(pg_database, schema, tmp_path):
+    """A case row written by hand, with no events, cannot be replayed: reading the case list
+    says which case and what to do, as a LedgerError."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        luocun_spot = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    conn = raw(pg_database, schema, LUOCUN_ROLE)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', {luocun_spot}, '{LUOCUN}', '{LUOCUN_TOWNS[1]}', '2026-03-02', "
+            "'now') RETURNING id"
+        )
+        bare = cursor.fetchone()[0]
+    conn.close()
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        with pytest.raises(LedgerError, match=f"case {bare} in .* cannot be read") as refused:
+            luocun.cases()
+        assert "no events" in str(refused.value)

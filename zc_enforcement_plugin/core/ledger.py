@@ -1023,7 +1023,19 @@ class SqlLedger:
             params,
         ):
             events.setdefault(row[1], []).append(row)
-        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
+        return [self._case_record(row, events.get(row[0], [])) for row in rows]
+
+    def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
+        """One case replayed; a case whose stored events cannot be replayed (none at all, as
+        a row written by hand has) is named, not left as a bare ProcedureError."""
+        try:
+            return case_record_from_rows(row, events)
+        except ProcedureError as error:
+            raise LedgerError(
+                f"案件 {row[0]} 的记录无法读取（{error.reason_zh}），请执法监察大队核查 / "
+                f"case {row[0]} in {self.path} cannot be read ({error.reason_en}): ask the "
+                "brigade to check its records"
+            ) from None
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (

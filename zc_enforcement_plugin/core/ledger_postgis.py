@@ -291,7 +291,29 @@ def _migration_2(schema: str) -> list[str]:
     ]
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2)
+def _migration_3(schema: str) -> list[str]:
+    """Version 3: an office opens a case only on a spot and a patrol it may see.
+
+    Version 1 checked the case's town and office alone, so from psql an office could open a
+    case, in its own name, on another office's spot. The spot and patrol conditions read
+    ledger_spots and ledger_patrols as the office, so their own policies decide."""
+    own_place = (
+        f"(({ls.C_TOWN} IN (SELECT {schema}.zc_towns_of(current_user))) OR ({ls.C_TOWN} IS NULL "
+        f"AND {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user))))"
+    )
+    visible = (
+        f"({ls.C_SPOT_ID} IS NULL OR {ls.C_SPOT_ID} IN (SELECT {ls.C_FID} FROM "
+        f"{schema}.{ls.T_SPOTS})) AND ({ls.C_PATROL_ID} IS NULL OR {ls.C_PATROL_ID} IN "
+        f"(SELECT {ls.C_PATROL_NUMBER} FROM {schema}.{ls.T_PATROLS}))"
+    )
+    return [
+        f"DROP POLICY office_own ON {ls.T_CASES}",
+        f"CREATE POLICY office_own ON {ls.T_CASES} TO {ROLE_OFFICE} USING ({own_place}) "
+        f"WITH CHECK ({own_place} AND {visible})",
+    ]
+
+
+PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 LEDGER_TABLES = (
