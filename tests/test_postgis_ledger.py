@@ -944,3 +944,33 @@ def test_a_case_without_events_is_named_not_a_bare_procedure_error(pg_database, 
         with pytest.raises(LedgerError, match=f"case {bare} in .* cannot be read") as refused:
             luocun.cases()
         assert "no events" in str(refused.value)
+
+
+def test_a_spot_in_a_town_no_office_has_is_imported_with_a_warning(pg_database, schema):
+    """No office would see it: the import names each such spot and its town. A town delivered
+    with stray spaces is stored without them, so it reaches its office."""
+    delivered = [
+        ("U1", "罗村"),  # without 镇
+        ("U2", None),
+        ("U3", " 罗村镇 "),
+        ("U4", "罗村镇"),
+    ]
+    with open_store(pg_database, schema) as brigade:
+        report = brigade.import_batch(
+            "b", [spot(number, i, town, LUOCUN) for i, (number, town) in enumerate(delivered)]
+        )
+        assert report.added == 4
+        warned = {w.number: w.message for w in report.warnings if w.field == domain.TOWN_NAME}
+        assert set(warned) == {"U1", "U2"}
+        assert "“罗村”" in warned["U1"] and "no office will see this spot" in warned["U1"]
+        assert "(empty)" in warned["U2"]
+        stored = {s.number: s.town for s in brigade.spots()}
+        assert stored["U3"] == "罗村镇"
+        assert (
+            brigade.spot(next(s.id for s in brigade.spots() if s.number == "U3")).attributes[
+                domain.TOWN_NAME
+            ]
+            == "罗村镇"
+        )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        assert sorted(s.number for s in luocun.spots()) == ["U3", "U4"]

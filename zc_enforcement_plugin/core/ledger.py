@@ -425,6 +425,11 @@ class SqlLedger:
     def _put_setting(self, key: str, text: str) -> None:
         raise NotImplementedError
 
+    def _mapped_towns(self) -> set[str] | None:
+        """The towns some office is set up for, where a store gives offices their towns (a
+        spot in no such town is seen by no office); None where it does not."""
+        return None
+
     # --- import --------------------------------------------------------------------------------
     def import_batch(
         self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
@@ -484,10 +489,13 @@ class SqlLedger:
                 + ", ".join([mark, mark, *marks, mark])
                 + ")"
             )
+            mapped_towns = self._mapped_towns()
             for count, vetted in enumerate(rows):
                 recorded = existing.get(vetted.key)
                 if recorded is not None:
                     vetted = _keep_recorded(vetted, recorded, report)
+                if mapped_towns is not None:
+                    warn_unmapped_town(report, vetted, mapped_towns)
                 values = [
                     self._from_geometry(vetted.geometry),
                     *(self._figure(c, v) for c, v in zip(_FIGURE_COLUMNS, vetted.figures)),
@@ -1752,6 +1760,25 @@ def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any
         )
 
 
+def warn_unmapped_town(report: ImportReport, vetted: _Vetted, mapped_towns: set[str]) -> None:
+    """A spot in a town no office is set up for: imported, but no office will see it."""
+    town = vetted.figures[_FIGURE_COLUMNS.index(TOWN_NAME)]
+    if town in mapped_towns:
+        return
+    shown = "（空）/ (empty)" if town is None else f"“{town}”"
+    report.warnings.append(
+        ImportIssue(
+            None,
+            vetted.key,
+            TOWN_NAME,
+            f"乡镇 {shown} 不属于任何自然资源所（ledger_office_towns），各所均看不到该图斑，请核对"
+            f"乡镇名称或请管理员添加 / the town {shown} belongs to no office set up in "
+            "ledger_office_towns: no office will see this spot (only the brigade); check the "
+            "town's name or ask the administrator to add it",
+        )
+    )
+
+
 def patrol_route(route: BaseGeometry | None) -> Any:
     """A stored route as PatrolRecord takes it: None, a tuple of (x, y) for one line, else WKT."""
     if route is None or route.is_empty:
@@ -1942,7 +1969,11 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             elif column in ls.SPOT_FLAG_COLUMNS:
                 converted, readable = _flag(value)
             else:
-                converted, readable = (None if value is None else str(value)), True
+                # Names are matched (a town to its office, an office to its cases): a stray
+                # space from a spreadsheet would make '罗村镇 ' a town no office has.
+                converted, readable = (None if value is None else str(value).strip() or None), True
+                if isinstance(value, str) and value != value.strip():
+                    attributes[column] = converted
             if not readable:
                 report.warnings.append(
                     ImportIssue(

@@ -842,6 +842,10 @@ class PostGISLedger(SqlLedger):
             ),
         )
 
+    def _mapped_towns(self) -> set[str] | None:
+        # Only the brigade imports, and the brigade reads the office map.
+        return {row[0] for row in self._rows(f"SELECT DISTINCT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}")}
+
     def _put_setting(self, key: str, text: str) -> None:
         self._execute(
             f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (%s, %s) "
