@@ -444,11 +444,12 @@ def test_connection_lost_in_the_middle_of_a_save_writes_nothing(pg_database, sch
     spot_id = store.spots()[0].id
     # killed while idle: the next save fails cleanly, the one after works
     terminate(pg_database, store._conn.get_backend_pid())
+    patrol = PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"])
     with pytest.raises(LedgerError, match="connection to the database server"):
-        store.record_verdict(spot_id, illegal(), expected_version=0)
-    assert store.verdict_history(spot_id) == []
-    store.record_verdict(spot_id, illegal(), expected_version=0)
-    assert len(store.verdict_history(spot_id)) == 1
+        store.add_patrol(patrol)
+    assert store.patrols() == []
+    store.add_patrol(patrol)
+    assert len(store.patrols()) == 1 and store.verdict_history(spot_id) == []
     store.close()
 
 
@@ -974,3 +975,24 @@ def test_a_spot_in_a_town_no_office_has_is_imported_with_a_warning(pg_database, 
         )
     with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
         assert sorted(s.number for s in luocun.spots()) == ["U3", "U4"]
+
+
+def test_a_read_after_the_connection_was_dropped_reconnects(pg_database, schema):
+    """The server restarted while the session sat idle: the next read reconnects and answers
+    (it had failed saying a save was rolled back, though nothing was being saved), and so does
+    a save that starts by reading (a verdict reads its spot first): nothing of it had been
+    sent. A save whose first statement meets the lost connection still says nothing of it
+    was written (test_connection_lost_in_the_middle_of_a_save_writes_nothing)."""
+    store = open_store(pg_database, schema)
+    try:
+        store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+        terminate(pg_database, store._conn.get_backend_pid())
+        assert [s.number for s in store.spots()] == ["37030220260001"]
+        terminate(pg_database, store._conn.get_backend_pid())
+        assert store.cases() == [] and store.counts() == (0, 1)
+        spot_id = store.spots()[0].id
+        terminate(pg_database, store._conn.get_backend_pid())
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+        assert len(store.verdict_history(spot_id)) == 1
+    finally:
+        store.close()

@@ -496,6 +496,30 @@ def _guarded(method):
     return wrapper
 
 
+def _guarded_read(method):
+    """_guarded for a read: a connection found lost (the server restarted while the session
+    sat idle) is made again and the read tried once more, as it changes nothing. Not inside
+    a transaction, whose earlier statements went with the connection."""
+
+    @functools.wraps(method)
+    def wrapper(self: PostGISLedger, *args, **kwargs):
+        if self._depth:
+            return method(self, *args, **kwargs)
+        self._ensure_connected()
+        try:
+            return method(self, *args, **kwargs)
+        except self._pg.Error as exc:
+            if not self._lost(exc):
+                raise self._translate(exc, reading=True) from exc
+        self._connect()
+        try:
+            return method(self, *args, **kwargs)
+        except self._pg.Error as exc:
+            raise self._translate(exc, reading=True) from exc
+
+    return wrapper
+
+
 class PostGISLedger(SqlLedger):
     """The ledger in a PostgreSQL/PostGIS schema, shared by the brigade and the offices.
 
@@ -639,11 +663,21 @@ class PostGISLedger(SqlLedger):
         if self._conn is None or self._conn.closed:
             self._connect()
 
-    def _translate(self, exc: Exception) -> LedgerError:
+    def _lost(self, exc: Exception) -> bool:
+        """The error is the connection's loss, not the statement's fault."""
+        return isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
+            self._conn is None or bool(self._conn.closed)
+        )
+
+    def _translate(self, exc: Exception, reading: bool = False) -> LedgerError:
         errors = self._pg.errors
-        if isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
-            self._conn is None or self._conn.closed
-        ):
+        if self._lost(exc) and reading:
+            return LedgerError(
+                f"与数据库服务器 {self.server} 的连接中断，请检查网络或服务器后重试 / the "
+                f"connection to the database server {self.server} was lost; check the network "
+                f"or the server and try again ({str(exc).strip()})"
+            )
+        if self._lost(exc):
             committing = getattr(self, "_committing", False)
             if committing:
                 return LedgerError(
@@ -750,7 +784,7 @@ class PostGISLedger(SqlLedger):
             )
         return Path(stored)
 
-    @_guarded
+    @_guarded_read
     def _stored_evidence_dir(self) -> str | None:
         return self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
 
@@ -855,25 +889,25 @@ class PostGISLedger(SqlLedger):
 
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
     import_batch = _guarded(SqlLedger.import_batch)
-    spots = _guarded(SqlLedger.spots)
-    spot = _guarded(SqlLedger.spot)
-    batches = _guarded(SqlLedger.batches)
-    counts = _guarded(SqlLedger.counts)
+    spots = _guarded_read(SqlLedger.spots)
+    spot = _guarded_read(SqlLedger.spot)
+    batches = _guarded_read(SqlLedger.batches)
+    counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
-    verdict_history = _guarded(SqlLedger.verdict_history)
+    verdict_history = _guarded_read(SqlLedger.verdict_history)
     add_evidence = _guarded(SqlLedger.add_evidence)
-    evidence = _guarded(SqlLedger.evidence)
+    evidence = _guarded_read(SqlLedger.evidence)
     open_case = _guarded(SqlLedger.open_case)
     add_case_event = _guarded(SqlLedger.add_case_event)
-    case = _guarded(SqlLedger.case)
-    cases = _guarded(SqlLedger.cases)
+    case = _guarded_read(SqlLedger.case)
+    cases = _guarded_read(SqlLedger.cases)
     add_patrol = _guarded(SqlLedger.add_patrol)
-    patrols = _guarded(SqlLedger.patrols)
-    settings = _guarded(SqlLedger.settings)
+    patrols = _guarded_read(SqlLedger.patrols)
+    settings = _guarded_read(SqlLedger.settings)
     set_setting = _guarded(SqlLedger.set_setting)
 
     # --- refused saves ---------------------------------------------------------------------------
-    @_guarded
+    @_guarded_read
     def conflicts(self, spot_id: int | None = None) -> list[dict[str, Any]]:
         """Saves refused as conflicts (the history's other half), oldest first."""
         sql = f"SELECT * FROM {T_CONFLICTS}"
@@ -886,7 +920,7 @@ class PostGISLedger(SqlLedger):
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     # --- whole tables, for ledger_migrate ------------------------------------------------------
-    @_guarded
+    @_guarded_read
     def table_rows(self, table: str) -> tuple[list[str], list[tuple]]:
         """(columns, rows ordered by key) of a ledger table in the ledger_migrate form:
         geometry as WKB, dates as ISO text, flags as 0/1."""
