@@ -996,3 +996,15 @@ def test_a_read_after_the_connection_was_dropped_reconnects(pg_database, schema)
         assert len(store.verdict_history(spot_id)) == 1
     finally:
         store.close()
+
+
+def test_a_patrol_number_taken_by_another_office_is_refused_in_words(pg_database, schema):
+    """The office cannot see the other's patrol, so only the unique key catches it: the
+    message is add_patrol's own, not the constraint's."""
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        luocun.add_patrol(PatrolRecord("XC-2026-0001", LUOCUN, dt.date(2026, 3, 2), ["张三"]))
+    with open_store(pg_database, schema, TAIHE_ROLE) as taihe:
+        with pytest.raises(LedgerError, match="巡查编号 XC-2026-0001 已存在") as refused:
+            taihe.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 3), ["李四"]))
+        assert "unique constraint" not in str(refused.value)
+        assert taihe.patrols() == []

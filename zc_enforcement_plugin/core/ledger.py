@@ -1072,10 +1072,7 @@ class SqlLedger:
                 f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {self._MARK}",
                 (record.id,),
             ):
-                raise LedgerError(
-                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
-                    "(records are never changed: give a correction its own id)"
-                )
+                raise self._patrol_exists(record.id)
             fid = self._insert(
                 ls.T_PATROLS,
                 self._PATROL_COLUMNS[1:],
@@ -1097,6 +1094,12 @@ class SqlLedger:
                 self._widen_extent(ls.T_PATROLS, route.bounds)
             self._touch(ls.T_PATROLS)
         return int(fid)
+
+    def _patrol_exists(self, number: str) -> LedgerError:
+        return LedgerError(
+            f"巡查编号 {number} 已存在{self._UNSEEN_ZH}/ patrol {number} is already in the "
+            f"ledger{self._UNSEEN_EN} (records are never changed: give a correction its own id)"
+        )
 
     def known_offices(self) -> set[str]:
         """The offices the ledger knows: those of its spots and its patrols, and any set up

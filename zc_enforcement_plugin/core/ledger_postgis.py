@@ -901,7 +901,21 @@ class PostGISLedger(SqlLedger):
     add_case_event = _guarded(SqlLedger.add_case_event)
     case = _guarded_read(SqlLedger.case)
     cases = _guarded_read(SqlLedger.cases)
-    add_patrol = _guarded(SqlLedger.add_patrol)
+
+    @_guarded
+    def add_patrol(self, record) -> int:
+        # Another office's patrol of the same number is not seen by the check before the
+        # insert, and one saved meanwhile is not either: the unique key says it.
+        try:
+            return SqlLedger.add_patrol(self, record)
+        except LedgerError as error:  # the transaction has translated the server's error
+            cause = error.__cause__
+            if isinstance(cause, self._pg.errors.UniqueViolation) and (
+                cause.diag.constraint_name == f"{ls.T_PATROLS}_{ls.C_PATROL_NUMBER}_key"
+            ):
+                raise self._patrol_exists(record.id) from None
+            raise
+
     patrols = _guarded_read(SqlLedger.patrols)
     settings = _guarded_read(SqlLedger.settings)
     set_setting = _guarded(SqlLedger.set_setting)
