@@ -1008,3 +1008,17 @@ def test_a_patrol_number_taken_by_another_office_is_refused_in_words(pg_database
             taihe.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 3), ["李四"]))
         assert "unique constraint" not in str(refused.value)
         assert taihe.patrols() == []
+
+
+def test_a_copy_read_by_an_office_says_it_holds_only_that_offices_rows(
+    pg_database, schema, tmp_path
+):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        whole = ledger_migrate.copy_ledger(brigade, GeoPackageLedger(tmp_path / "whole.gpkg"))
+    assert not any("sees only" in line for line in whole.left_behind)
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        part = ledger_migrate.copy_ledger(luocun, GeoPackageLedger(tmp_path / "luocun.gpkg"))
+    assert part.rows[ls.T_SPOTS] == 4
+    assert any("sees only its own offices' rows" in line for line in part.left_behind)
+    assert "sees only" in part.summary()

@@ -199,6 +199,12 @@ def copy_ledger(
         _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
         if isinstance(target, GeoPackageLedger):
             _gpkg_extents(target)
+    if not getattr(source, "sees_every_office", True):
+        report.left_behind.append(
+            "复制所用的登录只能看到本所的记录，副本只含这些记录 / the login the copy was read "
+            "with sees only its own offices' rows: the copy holds only those, not the whole "
+            "shared ledger"
+        )
     if hasattr(source, "conflicts"):
         refused = len(source.conflicts())
         if refused and not hasattr(target, "conflicts"):

@@ -704,6 +704,12 @@ class PostGISLedger(SqlLedger):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
         return LedgerError(f"数据库错误 / database error on {self.server}: {str(exc).strip()}")
 
+    @property
+    @_guarded_read
+    def sees_every_office(self) -> bool:
+        """Whether this login sees the whole ledger (the brigade) or only its offices' rows."""
+        return bool(self._scalar("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_BRIGADE,)))
+
     def configured_offices(self) -> set[str]:
         """The offices set up on the server (ledger_office_towns), spots or not: the brigade
         reads the table, an office its own through zc_offices_of."""
