@@ -290,8 +290,11 @@ def demo_offices() -> dict[str, tuple[str, list[str]]]:
     return offices
 
 
-def setup_database(dbname: str, brigade_user: str = "zc_brigade_user") -> dict[str, str]:
-    """Database, PostGIS, ledger schema, roles and row-level security; returns user -> role."""
+def setup_database(
+    dbname: str, brigade_user: str = "zc_brigade_user", evidence_dir: Path | None = None
+) -> dict[str, str]:
+    """Database, PostGIS, ledger schema, roles and row-level security, and the shared evidence
+    folder when given; returns user -> role."""
     from zc_enforcement_plugin.core import ledger_postgis as lp
 
     ensure_database(dbname)
@@ -300,7 +303,13 @@ def setup_database(dbname: str, brigade_user: str = "zc_brigade_user") -> dict[s
         offices = demo_offices()
         logins = {brigade_user: password_for(brigade_user)}
         logins.update({role: password_for(role) for role in offices})
-        lp.install(conn, offices=offices, brigade_logins=[brigade_user], passwords=logins)
+        lp.install(
+            conn,
+            offices=offices,
+            brigade_logins=[brigade_user],
+            passwords=logins,
+            evidence_dir=evidence_dir,
+        )
     finally:
         conn.close()
     return {brigade_user: lp.ROLE_BRIGADE, **{role: lp.ROLE_OFFICE for role in offices}}
@@ -310,11 +319,9 @@ def load_demo(ledger_path: Path, dbname: str = DEMO_DATABASE) -> str:
     """Copy the demo ledger GeoPackage into the (empty) demo database."""
     from zc_enforcement_plugin.core import ledger, ledger_migrate, ledger_postgis
 
-    setup_database(dbname)
-    evidence = HOME / "evidence"
-    with ledger_postgis.PostGISLedger(
-        params("zc_brigade_user", dbname), evidence_dir=evidence
-    ) as target:
+    # Stored on the server, as a real one's share is: the dock opened on the demo finds it.
+    setup_database(dbname, evidence_dir=HOME / "evidence")
+    with ledger_postgis.PostGISLedger(params("zc_brigade_user", dbname)) as target:
         if target.counts()[1]:
             return f"{dbname} already holds a ledger ({target.counts()[1]} spots): left as it is"
         with ledger.GeoPackageLedger(ledger_path, create=False) as source:

@@ -7,10 +7,12 @@ ZC_SKIP_POSTGIS=1 to skip them knowingly.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2  # noqa: E402 - Debian's python3-psycopg2, seen through the venv
@@ -85,6 +87,30 @@ def raw(pg_database, schema, user):
     with conn.cursor() as cursor:
         cursor.execute(f'SET search_path TO "{schema}", public')
     return conn
+
+
+@contextlib.contextmanager
+def saved_connection(pg_database, user: str, name: str) -> Iterator[None]:
+    """A PostgreSQL connection saved in QGIS as `name`, its password in the auth manager."""
+    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
+
+    manager = QgsApplication.authManager()
+    if not manager.masterPasswordIsSet():
+        assert manager.setMasterPassword("test-master-password", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName(name)
+    config.setConfig("username", user)
+    config.setConfig("password", srv.password_for(user))
+    assert manager.storeAuthenticationConfig(config)[0]
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), pg_database, "", "", authConfigId=config.id())
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), name)
+    try:
+        yield
+    finally:
+        metadata.deleteConnection(name)
+        manager.removeAuthenticationConfig(config.id())
 
 
 def spot(number: str, i: int, town: str, office: str) -> SpotRecord:
@@ -203,9 +229,8 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
     ):
         cur.execute(f"SELECT count(*) FROM {table} WHERE {condition}")
         assert cur.fetchone()[0] == 0, table
-    cur.execute(f"UPDATE ledger_spots SET \"JYPD\" = 'hacked' WHERE {others}")
-    assert cur.rowcount == 0
     refused = [
+        f"UPDATE ledger_spots SET \"JYPD\" = 'hacked' WHERE {others}",
         f"INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
         f"recorded_at) VALUES ({taihe_spot}, '违法', '未报即用', 'x', '2026-03-01', 'now')",
         f"INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) VALUES "
@@ -214,10 +239,20 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
         f"({taihe_case}, 'verify', '2026-03-02', 'x', 'now')",
         "INSERT INTO ledger_patrols (patrol_number, office, date, recorded_at) VALUES "
         f"('XC-FAKE', '{TAIHE}', '2026-03-02', 'now')",
+        # a case in its own name and town on another office's spot, or patrol
+        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('spot', {taihe_spot}, '{LUOCUN}', '罗村镇', '2026-03-02', 'now')",
+        "INSERT INTO ledger_cases (origin, patrol_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('patrol', 'XC-2026-0002', '{LUOCUN}', NULL, '2026-03-02', 'now')",
         'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
         "updated_at) VALUES (1, 'fake', '太河镇', '{}', 'now', 'now')",
-        # moving its own spot into another office's town
+        # moving its own spot into another office's town, or to another office
         f"UPDATE ledger_spots SET \"XZMC\" = '太河镇' WHERE fid = {luocun_spot}",
+        f"UPDATE ledger_spots SET \"SMC\" = '{TAIHE}' WHERE fid = {luocun_spot}",
+        # changing a delivered figure of its own spot
+        f'UPDATE ledger_spots SET "TBMJ" = 1 WHERE fid = {luocun_spot}',
+        'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
+        "updated_at) VALUES (1, 'fake', '罗村镇', '{}', 'now', 'now')",
         f"DELETE FROM ledger_spots WHERE fid = {taihe_spot}",
         "DELETE FROM ledger_verdicts",
         "UPDATE ledger_verdicts SET category = '合法'",
@@ -242,6 +277,8 @@ def test_hand_written_sql_cannot_reach_another_offices_rows(pg_database, schema,
         assert brigade.spot(taihe_spot).suggested is None
         assert len(brigade.patrols()) == 2
         assert brigade.spot(luocun_spot).town == LUOCUN_TOWNS[0]
+        assert brigade.spot(luocun_spot).office == LUOCUN
+        assert brigade.spot(luocun_spot).spot_area == 400.0
 
 
 def test_history_is_append_only_even_for_the_brigade_and_the_superuser(
@@ -407,11 +444,12 @@ def test_connection_lost_in_the_middle_of_a_save_writes_nothing(pg_database, sch
     spot_id = store.spots()[0].id
     # killed while idle: the next save fails cleanly, the one after works
     terminate(pg_database, store._conn.get_backend_pid())
+    patrol = PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"])
     with pytest.raises(LedgerError, match="connection to the database server"):
-        store.record_verdict(spot_id, illegal(), expected_version=0)
-    assert store.verdict_history(spot_id) == []
-    store.record_verdict(spot_id, illegal(), expected_version=0)
-    assert len(store.verdict_history(spot_id)) == 1
+        store.add_patrol(patrol)
+    assert store.patrols() == []
+    store.add_patrol(patrol)
+    assert len(store.patrols()) == 1 and store.verdict_history(spot_id) == []
     store.close()
 
 
@@ -514,26 +552,13 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
     import fiona
     import openpyxl
     import processing
-    from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 
     from zc_enforcement_plugin.processing import postgis_connection as pc
 
-    manager = QgsApplication.authManager()
-    if not manager.masterPasswordIsSet():
-        assert manager.setMasterPassword("test-master-password", True)
-    config = QgsAuthMethodConfig("Basic")
-    config.setName("cross-store")
-    config.setConfig("username", BRIGADE)
-    config.setConfig("password", srv.password_for(BRIGADE))
-    assert manager.storeAuthenticationConfig(config)[0]
-    uri = QgsDataSourceUri()
-    uri.setConnection(srv.HOST, str(srv.PORT), pg_database, "", "", authConfigId=config.id())
-    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
-    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), "cross-store")
-    reference = pc.reference("cross-store", schema)
     with open_store(pg_database, schema, tmp_path=tmp_path) as store:
         store.set_evidence_dir(tmp_path / "shared_evidence")
-    try:
+    with saved_connection(pg_database, BRIGADE, "cross-store"):
+        reference = pc.reference("cross-store", schema)
         spots_file = tmp_path / "screened.gpkg"
         schema_def = {
             "geometry": "Polygon",
@@ -567,9 +592,6 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
             {"LEDGER": reference, "MONTH": "2025-05", "OUTPUT_FOLDER": str(tmp_path / "rep")},
         )
         assert Path(report["XLSX"]).exists() and Path(report["PDF"]).exists()
-    finally:
-        metadata.deleteConnection("cross-store")
-        manager.removeAuthenticationConfig(config.id())
 
 
 def test_pushed_down_screening_reads_class_codes_stored_as_numbers(pg_database, schema):
@@ -742,3 +764,261 @@ def test_the_same_file_is_recorded_once_per_spot_on_the_shared_ledger(
         assert [len(store.evidence(i)) for i in (first, second)] == [1, 1]
     finally:
         store.close()
+
+
+# --- the shared evidence folder ----------------------------------------------------------------
+def test_the_evidence_folder_set_at_install_is_the_one_every_login_opens_with(
+    pg_database, tmp_path
+):
+    """Set by the administrator at install, stored on the server: a ledger opened with no
+    folder of its own (as open_ledger_store opens it) finds it; the brigade may move it, an
+    office may not."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    share = tmp_path / "share"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        offices = srv.demo_offices()
+        lp.install(
+            admin, offices=offices, brigade_logins=[BRIGADE], schema=name, evidence_dir=share
+        )
+        # run again without it (to add an office): the folder stays
+        lp.install(admin, offices=offices, brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    with (
+        open_store(pg_database, name) as brigade,
+        open_store(pg_database, name, TAIHE_ROLE) as taihe,
+    ):
+        assert brigade.evidence_dir == taihe.evidence_dir == share
+        with pytest.raises(LedgerError, match="only the brigade"):
+            taihe.set_evidence_dir(tmp_path / "elsewhere")
+        brigade.set_evidence_dir(tmp_path / "moved")
+        assert taihe.evidence_dir == tmp_path / "moved"
+
+
+def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, schema, tmp_path):
+    """The shared ledger's history is append-only: a copy refused for its evidence folder must
+    be refused before its first row, so that it can be run again once the folder is right."""
+    (tmp_path / "original").mkdir()
+    original = GeoPackageLedger(tmp_path / "original" / "ledger.gpkg")
+    fill(original, tmp_path / "original")
+    not_a_folder = tmp_path / "a_file"
+    not_a_folder.write_text("")
+    with open_store(pg_database, schema) as server:
+        with pytest.raises(LedgerError, match="no shared evidence folder"):
+            ledger_migrate.copy_ledger(original, server)
+        assert ledger_migrate.rows_digest(server) == ledger_migrate.rows_digest(
+            GeoPackageLedger(tmp_path / "empty.gpkg")
+        )
+        server.set_evidence_dir(not_a_folder / "evidence")
+        with pytest.raises(LedgerError, match="cannot be written"):
+            ledger_migrate.copy_ledger(original, server)
+        assert server.counts() == (0, 0) and server.cases() == [] and server.evidence() == []
+        server.set_evidence_dir(tmp_path / "shared")
+        report = ledger_migrate.copy_ledger(original, server)
+        assert report.files_copied == 2
+        assert ledger_migrate.compare_ledgers(original, server) == []
+    original.close()
+
+
+def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_into_it(
+    provider, pg_database, schema, tmp_path
+):
+    """As the README tells the bureau: copyledger into a shared ledger with no folder is
+    refused with nothing written; ledgersettings sets it; the copy then goes through."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    (tmp_path / "original").mkdir()
+    source = tmp_path / "original" / "ledger.gpkg"
+    with GeoPackageLedger(source) as original:
+        fill(original, tmp_path / "original")
+    with saved_connection(pg_database, BRIGADE, "evidence-folder"):
+        shared = pc.reference("evidence-folder", schema)
+        copy = {"SOURCE": str(source), "TARGET": shared}
+        with pytest.raises(QgsProcessingException, match="no shared evidence folder"):
+            processing.run("zcenforcement:copyledger", copy)
+        result = processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": shared, "EVIDENCE_FOLDER": str(tmp_path / "share")},
+        )
+        assert str(tmp_path / "share") in result["IN_FORCE"]
+        assert processing.run("zcenforcement:copyledger", copy)["DIFFERENCES"] == 0
+    with open_store(pg_database, schema) as server:
+        assert server.evidence_dir == tmp_path / "share" and server.counts()[1] == 7
+    with pytest.raises(QgsProcessingException, match="GeoPackage"):
+        processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": str(source), "EVIDENCE_FOLDER": str(tmp_path / "x")},
+        )
+
+
+# --- opening: what is wrong and who can put it right ------------------------------------------
+def test_a_login_without_rights_or_a_schema_that_is_no_ledger_is_explained(pg_database, schema):
+    """Each says what is wrong and what to do, as a LedgerError: no psycopg2 traceback about a
+    relation ledger_meta that "does not exist" (it did, the login could not see it)."""
+    stranger = f"zc_stranger_{uuid.uuid4().hex[:6]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                f"CREATE ROLE {stranger} LOGIN PASSWORD %s", (srv.password_for(stranger),)
+            )
+        with pytest.raises(LedgerError, match="has no rights on the ledger schema") as refused:
+            lp.PostGISLedger(srv.params(stranger, pg_database), schema=schema)
+        assert "ledger_postgis.install" in str(refused.value) and stranger in str(refused.value)
+        with pytest.raises(LedgerError, match="not a ledger schema"):
+            lp.PostGISLedger(srv.params(BRIGADE, pg_database), schema="public")
+        with pytest.raises(LedgerError, match="check the reference") as refused:
+            lp.PostGISLedger(srv.params(BRIGADE, pg_database), schema="zc_ledgr")
+        assert "ledger_postgis.install" in str(refused.value)
+        wrong = {**srv.params(BRIGADE, pg_database), "password": "not-the-password"}
+        del wrong["passfile"]
+        with pytest.raises(LedgerError, match="authentication configuration") as refused:
+            lp.PostGISLedger(wrong, schema=schema)
+        assert "not-the-password" not in str(refused.value)
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"DROP ROLE {stranger}")
+        admin.close()
+
+
+def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, tmp_path):
+    """The previous version let an office UPDATE (and INSERT) spots: through psql it could
+    change a delivered area or hand a spot to another office, unrecorded. Running install
+    again on such a server leaves the office only reading them; its own work still saves."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        current = lp._GRANTS
+        lp._GRANTS = (
+            *current,
+            f"GRANT SELECT, INSERT, UPDATE ON ledger_spots TO {lp.ROLE_BRIGADE}, {lp.ROLE_OFFICE}",
+        )
+        try:
+            lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+        finally:
+            lp._GRANTS = current
+        with open_store(pg_database, name) as brigade:
+            brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+            fid = brigade.spots()[0].id
+        conn = raw(pg_database, name, LUOCUN_ROLE)
+        conn.cursor().execute(f'UPDATE ledger_spots SET "TBMJ" = 402 WHERE fid = {fid}')
+        conn.close()  # the old server let it through
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    conn = raw(pg_database, name, LUOCUN_ROLE)
+    for statement in (
+        f'UPDATE ledger_spots SET "SMC" = \'{TAIHE}\', "TBMJ" = 1 WHERE fid = {fid}',
+        'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", attributes, imported_at, '
+        "updated_at) VALUES (1, 'fake', '罗村镇', '{}', 'now', 'now')",
+    ):
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            conn.cursor().execute(statement)
+    conn.close()
+    with open_store(pg_database, name, LUOCUN_ROLE, tmp_path) as luocun:
+        assert luocun.spot(fid).office == LUOCUN and luocun.spot(fid).spot_area == 402
+        luocun.record_verdict(fid, illegal(), expected_version=0)
+        assert luocun.open_case(ORIGIN_SPOT, spot_id=fid)
+
+
+def test_a_case_without_events_is_named_not_a_bare_procedure_error(pg_database, schema, tmp_path):
+    """A case row written by hand, with no events, cannot be replayed: reading the case list
+    says which case and what to do, as a LedgerError."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        luocun_spot = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    conn = raw(pg_database, schema, LUOCUN_ROLE)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', {luocun_spot}, '{LUOCUN}', '{LUOCUN_TOWNS[1]}', '2026-03-02', "
+            "'now') RETURNING id"
+        )
+        bare = cursor.fetchone()[0]
+    conn.close()
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        with pytest.raises(LedgerError, match=f"case {bare} in .* cannot be read") as refused:
+            luocun.cases()
+        assert "no events" in str(refused.value)
+
+
+def test_a_spot_in_a_town_no_office_has_is_imported_with_a_warning(pg_database, schema):
+    """No office would see it: the import names each such spot and its town. A town delivered
+    with stray spaces is stored without them, so it reaches its office."""
+    delivered = [
+        ("U1", "罗村"),  # without 镇
+        ("U2", None),
+        ("U3", " 罗村镇 "),
+        ("U4", "罗村镇"),
+    ]
+    with open_store(pg_database, schema) as brigade:
+        report = brigade.import_batch(
+            "b", [spot(number, i, town, LUOCUN) for i, (number, town) in enumerate(delivered)]
+        )
+        assert report.added == 4
+        warned = {w.number: w.message for w in report.warnings if w.field == domain.TOWN_NAME}
+        assert set(warned) == {"U1", "U2"}
+        assert "“罗村”" in warned["U1"] and "no office will see this spot" in warned["U1"]
+        assert "(empty)" in warned["U2"]
+        stored = {s.number: s.town for s in brigade.spots()}
+        assert stored["U3"] == "罗村镇"
+        assert (
+            brigade.spot(next(s.id for s in brigade.spots() if s.number == "U3")).attributes[
+                domain.TOWN_NAME
+            ]
+            == "罗村镇"
+        )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        assert sorted(s.number for s in luocun.spots()) == ["U3", "U4"]
+
+
+def test_a_read_after_the_connection_was_dropped_reconnects(pg_database, schema):
+    """The server restarted while the session sat idle: the next read reconnects and answers
+    (it had failed saying a save was rolled back, though nothing was being saved), and so does
+    a save that starts by reading (a verdict reads its spot first): nothing of it had been
+    sent. A save whose first statement meets the lost connection still says nothing of it
+    was written (test_connection_lost_in_the_middle_of_a_save_writes_nothing)."""
+    store = open_store(pg_database, schema)
+    try:
+        store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+        terminate(pg_database, store._conn.get_backend_pid())
+        assert [s.number for s in store.spots()] == ["37030220260001"]
+        terminate(pg_database, store._conn.get_backend_pid())
+        assert store.cases() == [] and store.counts() == (0, 1)
+        spot_id = store.spots()[0].id
+        terminate(pg_database, store._conn.get_backend_pid())
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+        assert len(store.verdict_history(spot_id)) == 1
+    finally:
+        store.close()
+
+
+def test_a_patrol_number_taken_by_another_office_is_refused_in_words(pg_database, schema):
+    """The office cannot see the other's patrol, so only the unique key catches it: the
+    message is add_patrol's own, not the constraint's."""
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        luocun.add_patrol(PatrolRecord("XC-2026-0001", LUOCUN, dt.date(2026, 3, 2), ["张三"]))
+    with open_store(pg_database, schema, TAIHE_ROLE) as taihe:
+        with pytest.raises(LedgerError, match="巡查编号 XC-2026-0001 已存在") as refused:
+            taihe.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 3), ["李四"]))
+        assert "unique constraint" not in str(refused.value)
+        assert taihe.patrols() == []
+
+
+def test_a_copy_read_by_an_office_says_it_holds_only_that_offices_rows(
+    pg_database, schema, tmp_path
+):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        whole = ledger_migrate.copy_ledger(brigade, GeoPackageLedger(tmp_path / "whole.gpkg"))
+    assert not any("sees only" in line for line in whole.left_behind)
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        part = ledger_migrate.copy_ledger(luocun, GeoPackageLedger(tmp_path / "luocun.gpkg"))
+    assert part.rows[ls.T_SPOTS] == 4
+    assert any("sees only its own offices' rows" in line for line in part.left_behind)
+    assert "sees only" in part.summary()

@@ -425,6 +425,11 @@ class SqlLedger:
     def _put_setting(self, key: str, text: str) -> None:
         raise NotImplementedError
 
+    def _mapped_towns(self) -> set[str] | None:
+        """The towns some office is set up for, where a store gives offices their towns (a
+        spot in no such town is seen by no office); None where it does not."""
+        return None
+
     # --- import --------------------------------------------------------------------------------
     def import_batch(
         self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
@@ -484,10 +489,13 @@ class SqlLedger:
                 + ", ".join([mark, mark, *marks, mark])
                 + ")"
             )
+            mapped_towns = self._mapped_towns()
             for count, vetted in enumerate(rows):
                 recorded = existing.get(vetted.key)
                 if recorded is not None:
                     vetted = _keep_recorded(vetted, recorded, report)
+                if mapped_towns is not None:
+                    warn_unmapped_town(report, vetted, mapped_towns)
                 values = [
                     self._from_geometry(vetted.geometry),
                     *(self._figure(c, v) for c, v in zip(_FIGURE_COLUMNS, vetted.figures)),
@@ -1023,7 +1031,19 @@ class SqlLedger:
             params,
         ):
             events.setdefault(row[1], []).append(row)
-        return [case_record_from_rows(row, events.get(row[0], [])) for row in rows]
+        return [self._case_record(row, events.get(row[0], [])) for row in rows]
+
+    def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
+        """One case replayed; a case whose stored events cannot be replayed (none at all, as
+        a row written by hand has) is named, not left as a bare ProcedureError."""
+        try:
+            return case_record_from_rows(row, events)
+        except ProcedureError as error:
+            raise LedgerError(
+                f"案件 {row[0]} 的记录无法读取（{error.reason_zh}），请执法监察大队核查 / "
+                f"case {row[0]} in {self.path} cannot be read ({error.reason_en}): ask the "
+                "brigade to check its records"
+            ) from None
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (
@@ -1052,10 +1072,7 @@ class SqlLedger:
                 f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {self._MARK}",
                 (record.id,),
             ):
-                raise LedgerError(
-                    f"巡查编号 {record.id} 已存在 / patrol {record.id} is already in the ledger "
-                    "(records are never changed: give a correction its own id)"
-                )
+                raise self._patrol_exists(record.id)
             fid = self._insert(
                 ls.T_PATROLS,
                 self._PATROL_COLUMNS[1:],
@@ -1077,6 +1094,12 @@ class SqlLedger:
                 self._widen_extent(ls.T_PATROLS, route.bounds)
             self._touch(ls.T_PATROLS)
         return int(fid)
+
+    def _patrol_exists(self, number: str) -> LedgerError:
+        return LedgerError(
+            f"巡查编号 {number} 已存在{self._UNSEEN_ZH}/ patrol {number} is already in the "
+            f"ledger{self._UNSEEN_EN} (records are never changed: give a correction its own id)"
+        )
 
     def known_offices(self) -> set[str]:
         """The offices the ledger knows: those of its spots and its patrols, and any set up
@@ -1740,6 +1763,25 @@ def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any
         )
 
 
+def warn_unmapped_town(report: ImportReport, vetted: _Vetted, mapped_towns: set[str]) -> None:
+    """A spot in a town no office is set up for: imported, but no office will see it."""
+    town = vetted.figures[_FIGURE_COLUMNS.index(TOWN_NAME)]
+    if town in mapped_towns:
+        return
+    shown = "（空）/ (empty)" if town is None else f"“{town}”"
+    report.warnings.append(
+        ImportIssue(
+            None,
+            vetted.key,
+            TOWN_NAME,
+            f"乡镇 {shown} 不属于任何自然资源所（ledger_office_towns），各所均看不到该图斑，请核对"
+            f"乡镇名称或请管理员添加 / the town {shown} belongs to no office set up in "
+            "ledger_office_towns: no office will see this spot (only the brigade); check the "
+            "town's name or ask the administrator to add it",
+        )
+    )
+
+
 def patrol_route(route: BaseGeometry | None) -> Any:
     """A stored route as PatrolRecord takes it: None, a tuple of (x, y) for one line, else WKT."""
     if route is None or route.is_empty:
@@ -1930,7 +1972,11 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             elif column in ls.SPOT_FLAG_COLUMNS:
                 converted, readable = _flag(value)
             else:
-                converted, readable = (None if value is None else str(value)), True
+                # Names are matched (a town to its office, an office to its cases): a stray
+                # space from a spreadsheet would make '罗村镇 ' a town no office has.
+                converted, readable = (None if value is None else str(value).strip() or None), True
+                if isinstance(value, str) and value != value.strip():
+                    attributes[column] = converted
             if not readable:
                 report.warnings.append(
                     ImportIssue(

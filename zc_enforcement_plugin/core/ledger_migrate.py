@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -178,9 +179,46 @@ def _gpkg_extents(store: GeoPackageLedger) -> None:
 def copy_ledger(
     source: LedgerStore, target: LedgerStore, copy_evidence_files: bool = True
 ) -> CopyReport:
-    """Copy every row of `source` into the empty ledger `target` in one transaction, then the
-    evidence files into target's evidence folder (each checked against its SHA-256)."""
+    """Copy every row of `source` into the empty ledger `target` in one transaction, with the
+    evidence files copied into target's evidence folder (each checked against its SHA-256).
+
+    Everything the copy needs is checked before anything is written (_check_copy): a shared
+    ledger's history tables are append-only, so rows committed by a copy that then fails could
+    only be removed by dropping the schema. The files go first, for the same reason: a copy
+    stopped by a file leaves the target ledger empty, and a second run finds the files there."""
     report = CopyReport()
+    _check_copy(source, target, copy_evidence_files)
+    if copy_evidence_files:
+        _copy_files(source, target, report)
+    with target.transaction():
+        for table in COPY_ORDER:
+            columns, rows = table_rows(source, table)
+            _load(target, table, columns, rows)
+            report.rows[table] = len(rows)
+        source_meta = _meta(source)
+        _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
+        if isinstance(target, GeoPackageLedger):
+            _gpkg_extents(target)
+    if not getattr(source, "sees_every_office", True):
+        report.left_behind.append(
+            "复制所用的登录只能看到本所的记录，副本只含这些记录 / the login the copy was read "
+            "with sees only its own offices' rows: the copy holds only those, not the whole "
+            "shared ledger"
+        )
+    if hasattr(source, "conflicts"):
+        refused = len(source.conflicts())
+        if refused and not hasattr(target, "conflicts"):
+            report.left_behind.append(
+                f"{refused} 条被拒绝的冲突保存仅保存在服务器上 / {refused} saves refused as "
+                f"conflicts ({CONFLICTS_TABLE}) exist only on the server"
+            )
+    return report
+
+
+def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: bool) -> None:
+    """Refuse, before anything is written, a copy that could not finish: a target that is not
+    empty or of another version, a table of the source with columns the target lacks, and
+    evidence with no writable evidence folder on the target's side."""
     for table in COPY_ORDER:
         if table_rows(target, table)[1]:
             raise LedgerError(
@@ -192,31 +230,28 @@ def copy_ledger(
             f"台帐版本不同 / schema versions differ: {source.schema_version} → "
             f"{target.schema_version}"
         )
-    with target.transaction():
-        for table in COPY_ORDER:
-            columns, rows = table_rows(source, table)
-            wanted = _target_columns(target, table)
-            missing = [c for c in columns if c not in wanted]
-            if missing:
-                raise LedgerError(
-                    f"目标台帐缺少列 / the target has no column {', '.join(missing)} in {table}"
-                )
-            _load(target, table, columns, rows)
-            report.rows[table] = len(rows)
-        source_meta = _meta(source)
-        _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
-        if isinstance(target, GeoPackageLedger):
-            _gpkg_extents(target)
-    if hasattr(source, "conflicts"):
-        refused = len(source.conflicts())
-        if refused and not hasattr(target, "conflicts"):
-            report.left_behind.append(
-                f"{refused} 条被拒绝的冲突保存仅保存在服务器上 / {refused} saves refused as "
-                f"conflicts ({CONFLICTS_TABLE}) exist only on the server"
+    for table in COPY_ORDER:
+        wanted = _target_columns(target, table)
+        missing = [c for c in _target_columns(source, table) if c not in wanted]
+        if missing:
+            raise LedgerError(
+                f"目标台帐缺少列 / the target has no column {', '.join(missing)} in {table}"
             )
-    if copy_evidence_files:
-        _copy_files(source, target, report)
-    return report
+    if copy_evidence_files and source.evidence():
+        _check_writable(Path(target.evidence_dir))
+
+
+def _check_writable(folder: Path) -> None:
+    """A file can be written into `folder` (made if missing), as the copy will."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".zc_write_check_"):
+            pass
+    except OSError as error:
+        raise LedgerError(
+            f"目标台帐的证据文件夹 {folder} 无法写入，未复制任何内容 / the target's evidence "
+            f"folder {folder} cannot be written from this machine, nothing was copied: {error}"
+        ) from None
 
 
 def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport) -> None:

@@ -4,9 +4,10 @@ The tables, columns and rules are those of the GeoPackage ledger (ledger_schema.
 into the other without loss (ledger_migrate.py). What a shared server adds:
 
 - Roles. `zc_owner` (no login) owns the schema; `zc_brigade` sees and edits every row; each
-  office logs in as its own role, a member of `zc_office`, and sees and edits only the spots,
-  cases and patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case
-  events. PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
+  office logs in as its own role, a member of `zc_office`, and sees only the spots, cases and
+  patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case events;
+  it adds verdicts, evidence, cases and patrols, but spots are the brigade's to import.
+  PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
   hand-written SQL in psql gets no further than the dock. History is append-only: no role has
   UPDATE or DELETE on verdicts, evidence, cases, case events or patrols, and triggers refuse
   them for the superuser too.
@@ -290,15 +291,50 @@ def _migration_2(schema: str) -> list[str]:
     ]
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2)
+def _migration_3(schema: str) -> list[str]:
+    """Version 3: an office opens a case only on a spot and a patrol it may see.
+
+    Version 1 checked the case's town and office alone, so from psql an office could open a
+    case, in its own name, on another office's spot. The spot and patrol conditions read
+    ledger_spots and ledger_patrols as the office, so their own policies decide."""
+    own_place = (
+        f"(({ls.C_TOWN} IN (SELECT {schema}.zc_towns_of(current_user))) OR ({ls.C_TOWN} IS NULL "
+        f"AND {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user))))"
+    )
+    visible = (
+        f"({ls.C_SPOT_ID} IS NULL OR {ls.C_SPOT_ID} IN (SELECT {ls.C_FID} FROM "
+        f"{schema}.{ls.T_SPOTS})) AND ({ls.C_PATROL_ID} IS NULL OR {ls.C_PATROL_ID} IN "
+        f"(SELECT {ls.C_PATROL_NUMBER} FROM {schema}.{ls.T_PATROLS}))"
+    )
+    return [
+        f"DROP POLICY office_own ON {ls.T_CASES}",
+        f"CREATE POLICY office_own ON {ls.T_CASES} TO {ROLE_OFFICE} USING ({own_place}) "
+        f"WITH CHECK ({own_place} AND {visible})",
+    ]
+
+
+PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
+LEDGER_TABLES = (
+    ls.T_META,
+    ls.T_BATCHES,
+    ls.T_SETTINGS,
+    ls.T_SPOTS,
+    *APPEND_ONLY,
+    T_OFFICE_TOWNS,
+)
+# What each role may do to the ledger's tables, all of it: install revokes everything else, so
+# running it again takes back a right an earlier version granted. Spots are delivered data:
+# only the brigade imports them (import_batch), so an office reads them and cannot change a
+# delivered figure (TBMJ) or move a spot to another office (SMC) from psql.
 _GRANTS = (
     f"GRANT SELECT ON {ls.T_META}, {ls.T_BATCHES}, {ls.T_SETTINGS} TO {ROLE_BRIGADE}, "
     f"{ROLE_OFFICE}",
     f"GRANT INSERT, UPDATE ON {ls.T_META}, {ls.T_BATCHES} TO {ROLE_BRIGADE}",
     f"GRANT INSERT, UPDATE, DELETE ON {ls.T_SETTINGS} TO {ROLE_BRIGADE}",
-    f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
+    f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}",
+    f"GRANT SELECT ON {ls.T_SPOTS} TO {ROLE_OFFICE}",
     f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
     f"GRANT SELECT ON {T_OFFICE_TOWNS} TO {ROLE_BRIGADE}",
 )
@@ -320,13 +356,16 @@ def install(
     brigade_logins: Sequence[str] = (),
     passwords: dict[str, str] | None = None,
     schema: str = DEFAULT_SCHEMA,
+    evidence_dir: str | Path | None = None,
 ) -> None:
     """Create (or update) the roles, the ledger schema, its grants and the office map.
 
     `conn` is a superuser connection to a database with PostGIS. `offices` maps each office's
     login role to (office name as in SMC, towns as in XZMC); the office map of those roles is
     replaced. `passwords` sets login passwords, hashed here (SCRAM) so no clear password reaches
-    the server or its log. Idempotent: run it again to add an office or migrate the schema.
+    the server or its log. `evidence_dir` is the shared evidence folder as the QGIS machines
+    see it (a UNC path or network mount), stored in the ledger; None keeps the stored one.
+    Idempotent: run it again to add an office, change the folder or migrate the schema.
     """
     from psycopg2 import sql
     from psycopg2.extensions import encrypt_password
@@ -380,12 +419,17 @@ def install(
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, _utc_now())
+            if evidence_dir is not None:
+                _meta_upsert(cursor, META_EVIDENCE_DIR, str(evidence_dir))
             cursor.execute(
                 sql.SQL("GRANT USAGE ON SCHEMA {} TO {}, {}").format(
                     sql.Identifier(schema),
                     sql.Identifier(ROLE_BRIGADE),
                     sql.Identifier(ROLE_OFFICE),
                 )
+            )
+            cursor.execute(
+                f"REVOKE ALL ON {', '.join(LEDGER_TABLES)} FROM {ROLE_BRIGADE}, {ROLE_OFFICE}"
             )
             for statement in _GRANTS:
                 cursor.execute(statement)
@@ -452,6 +496,30 @@ def _guarded(method):
     return wrapper
 
 
+def _guarded_read(method):
+    """_guarded for a read: a connection found lost (the server restarted while the session
+    sat idle) is made again and the read tried once more, as it changes nothing. Not inside
+    a transaction, whose earlier statements went with the connection."""
+
+    @functools.wraps(method)
+    def wrapper(self: PostGISLedger, *args, **kwargs):
+        if self._depth:
+            return method(self, *args, **kwargs)
+        self._ensure_connected()
+        try:
+            return method(self, *args, **kwargs)
+        except self._pg.Error as exc:
+            if not self._lost(exc):
+                raise self._translate(exc, reading=True) from exc
+        self._connect()
+        try:
+            return method(self, *args, **kwargs)
+        except self._pg.Error as exc:
+            raise self._translate(exc, reading=True) from exc
+
+    return wrapper
+
+
 class PostGISLedger(SqlLedger):
     """The ledger in a PostgreSQL/PostGIS schema, shared by the brigade and the offices.
 
@@ -486,9 +554,13 @@ class PostGISLedger(SqlLedger):
         self._conn = None
         self.migrated_from = None
         self._connect()
-        version = self._scalar(
-            f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_POSTGIS_VERSION,)
-        )
+        try:
+            version = self._scalar(
+                f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_POSTGIS_VERSION,)
+            )
+        except self._pg.Error as exc:
+            self.close()
+            raise self._translate(exc) from exc
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.server}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
@@ -524,31 +596,88 @@ class PostGISLedger(SqlLedger):
             else:
                 conn = self._pg.connect(**self._params)
         except self._pg.OperationalError as exc:
+            detail = str(exc).strip()
+            hint = ""
+            if "password" in detail:  # refused or missing: the login, not the server
+                hint = (
+                    "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码 / check the user name "
+                    "and password of the saved QGIS connection or its authentication "
+                    "configuration"
+                )
             raise LedgerError(
                 f"无法连接数据库服务器 {self.server} / cannot connect to the database server "
-                f"{self.server}: {str(exc).strip()}"
+                f"{self.server}: {detail}{hint}"
             ) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT to_regnamespace(%s)", (self.schema,))
-            if cursor.fetchone()[0] is None:
-                conn.close()
-                raise LedgerError(
-                    f"{self.server}: 数据库中没有台帐模式 {self.schema} / no ledger schema "
-                    f"{self.schema!r} in this database (or no right to use it)"
-                )
-            cursor.execute(f'SET search_path TO "{self.schema}", public')
+        try:
+            with conn.cursor() as cursor:
+                problem = self._schema_problem(cursor)
+                if problem is None:
+                    cursor.execute(f'SET search_path TO "{self.schema}", public')
+        except self._pg.Error:
+            conn.close()
+            raise
+        if problem is not None:
+            conn.close()
+            raise LedgerError(f"{self.server}: {problem}")
         self._conn = conn
+
+    def _schema_problem(self, cursor) -> str | None:
+        """Why this login cannot use the schema as a ledger, or None. Asked before any ledger
+        table is read: a schema seen without the right to use it, or one that is no ledger,
+        would otherwise fail with "relation ledger_meta does not exist"."""
+        cursor.execute(
+            "SELECT current_user, n.oid IS NOT NULL, u.usable, CASE WHEN u.usable THEN "
+            "to_regclass(quote_ident(%s) || '.' || %s) IS NOT NULL END "
+            "FROM (SELECT to_regnamespace(quote_ident(%s)) AS oid) n, "
+            "LATERAL (SELECT has_schema_privilege(n.oid, 'USAGE') AS usable) u",
+            (self.schema, ls.T_META, self.schema),
+        )
+        login, exists, usable, has_meta = cursor.fetchone()
+        ask = (
+            f"请管理员为登录 {login} 运行 ledger_postgis.install / ask the administrator to run "
+            f"ledger_postgis.install for the login {login!r}"
+        )
+        if not exists:
+            return (
+                f"数据库中没有台帐模式 {self.schema}，请检查台帐引用（postgis://连接名/模式）或请管理员"
+                f"运行 ledger_postgis.install 创建 / no ledger schema {self.schema!r} in this "
+                "database: check the reference (postgis://<connection>/<schema>) or ask the "
+                "administrator to run ledger_postgis.install"
+            )
+        if not usable:
+            return (
+                f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
+                f"{ROLE_BRIGADE}）/ the login {login!r} has no rights on the ledger schema "
+                f"{self.schema!r} (not a member of {ROLE_OFFICE} or {ROLE_BRIGADE}): {ask}"
+            )
+        if not has_meta:
+            return (
+                f"模式 {self.schema} 不是台帐模式，请检查台帐引用 / the schema {self.schema!r} is "
+                "not a ledger schema (it has no ledger_meta): check the reference "
+                "(postgis://<connection>/<schema>)"
+            )
+        return None
 
     def _ensure_connected(self) -> None:
         if self._conn is None or self._conn.closed:
             self._connect()
 
-    def _translate(self, exc: Exception) -> LedgerError:
+    def _lost(self, exc: Exception) -> bool:
+        """The error is the connection's loss, not the statement's fault."""
+        return isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
+            self._conn is None or bool(self._conn.closed)
+        )
+
+    def _translate(self, exc: Exception, reading: bool = False) -> LedgerError:
         errors = self._pg.errors
-        if isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
-            self._conn is None or self._conn.closed
-        ):
+        if self._lost(exc) and reading:
+            return LedgerError(
+                f"与数据库服务器 {self.server} 的连接中断，请检查网络或服务器后重试 / the "
+                f"connection to the database server {self.server} was lost; check the network "
+                f"or the server and try again ({str(exc).strip()})"
+            )
+        if self._lost(exc):
             committing = getattr(self, "_committing", False)
             if committing:
                 return LedgerError(
@@ -574,6 +703,12 @@ class PostGISLedger(SqlLedger):
         if isinstance(exc, errors.UniqueViolation):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
         return LedgerError(f"数据库错误 / database error on {self.server}: {str(exc).strip()}")
+
+    @property
+    @_guarded_read
+    def sees_every_office(self) -> bool:
+        """Whether this login sees the whole ledger (the brigade) or only its offices' rows."""
+        return bool(self._scalar("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_BRIGADE,)))
 
     def configured_offices(self) -> set[str]:
         """The offices set up on the server (ledger_office_towns), spots or not: the brigade
@@ -641,19 +776,33 @@ class PostGISLedger(SqlLedger):
 
     @property
     def evidence_dir(self) -> Path:
+        """The folder given when opening, else the one stored on the server (read each time:
+        the brigade may have moved it since this session opened)."""
         if self._evidence_dir is not None:
             return self._evidence_dir
-        stored = self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
+        stored = self._stored_evidence_dir()
         if not stored:
             raise LedgerError(
-                f"{self.path}: 未设置共享证据文件夹 / no shared evidence folder is set: give "
-                "evidence_dir when opening the ledger (a UNC path or network mount)"
+                f"{self.path}: 未设置共享证据文件夹，请执法监察大队在“台帐设置”（ledgersettings）"
+                "中设置，或由管理员运行 ledger_postgis.install(evidence_dir=…) / no shared "
+                "evidence folder is set: the brigade sets it with the ledgersettings algorithm, "
+                "or the administrator with ledger_postgis.install(evidence_dir=…)"
             )
         return Path(stored)
 
+    @_guarded_read
+    def _stored_evidence_dir(self) -> str | None:
+        return self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
+
     @_guarded
     def set_evidence_dir(self, folder: str | Path) -> None:
-        """Store the shared evidence folder (as the machines see it) in the ledger."""
+        """Store the shared evidence folder (as the machines see it) in the ledger: the brigade
+        only, as it moves every office's evidence."""
+        if not self._scalar("SELECT has_table_privilege(%s, 'UPDATE')", (ls.T_META,)):
+            raise LedgerError(
+                f"{self.path}: 只有执法监察大队可以设置共享证据文件夹 / only the brigade sets the "
+                "shared evidence folder"
+            )
         with self.transaction():
             _meta_upsert(self._conn.cursor(), META_EVIDENCE_DIR, str(folder))
         self._evidence_dir = Path(folder)
@@ -733,6 +882,10 @@ class PostGISLedger(SqlLedger):
             ),
         )
 
+    def _mapped_towns(self) -> set[str] | None:
+        # Only the brigade imports, and the brigade reads the office map.
+        return {row[0] for row in self._rows(f"SELECT DISTINCT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}")}
+
     def _put_setting(self, key: str, text: str) -> None:
         self._execute(
             f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (%s, %s) "
@@ -742,25 +895,39 @@ class PostGISLedger(SqlLedger):
 
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
     import_batch = _guarded(SqlLedger.import_batch)
-    spots = _guarded(SqlLedger.spots)
-    spot = _guarded(SqlLedger.spot)
-    batches = _guarded(SqlLedger.batches)
-    counts = _guarded(SqlLedger.counts)
+    spots = _guarded_read(SqlLedger.spots)
+    spot = _guarded_read(SqlLedger.spot)
+    batches = _guarded_read(SqlLedger.batches)
+    counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
-    verdict_history = _guarded(SqlLedger.verdict_history)
+    verdict_history = _guarded_read(SqlLedger.verdict_history)
     add_evidence = _guarded(SqlLedger.add_evidence)
-    evidence = _guarded(SqlLedger.evidence)
+    evidence = _guarded_read(SqlLedger.evidence)
     open_case = _guarded(SqlLedger.open_case)
     add_case_event = _guarded(SqlLedger.add_case_event)
-    case = _guarded(SqlLedger.case)
-    cases = _guarded(SqlLedger.cases)
-    add_patrol = _guarded(SqlLedger.add_patrol)
-    patrols = _guarded(SqlLedger.patrols)
-    settings = _guarded(SqlLedger.settings)
+    case = _guarded_read(SqlLedger.case)
+    cases = _guarded_read(SqlLedger.cases)
+
+    @_guarded
+    def add_patrol(self, record) -> int:
+        # Another office's patrol of the same number is not seen by the check before the
+        # insert, and one saved meanwhile is not either: the unique key says it.
+        try:
+            return SqlLedger.add_patrol(self, record)
+        except LedgerError as error:  # the transaction has translated the server's error
+            cause = error.__cause__
+            if isinstance(cause, self._pg.errors.UniqueViolation) and (
+                cause.diag.constraint_name == f"{ls.T_PATROLS}_{ls.C_PATROL_NUMBER}_key"
+            ):
+                raise self._patrol_exists(record.id) from None
+            raise
+
+    patrols = _guarded_read(SqlLedger.patrols)
+    settings = _guarded_read(SqlLedger.settings)
     set_setting = _guarded(SqlLedger.set_setting)
 
     # --- refused saves ---------------------------------------------------------------------------
-    @_guarded
+    @_guarded_read
     def conflicts(self, spot_id: int | None = None) -> list[dict[str, Any]]:
         """Saves refused as conflicts (the history's other half), oldest first."""
         sql = f"SELECT * FROM {T_CONFLICTS}"
@@ -773,7 +940,7 @@ class PostGISLedger(SqlLedger):
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 
     # --- whole tables, for ledger_migrate ------------------------------------------------------
-    @_guarded
+    @_guarded_read
     def table_rows(self, table: str) -> tuple[list[str], list[tuple]]:
         """(columns, rows ordered by key) of a ledger table in the ledger_migrate form:
         geometry as WKB, dates as ISO text, flags as 0/1."""

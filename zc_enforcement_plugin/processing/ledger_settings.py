@@ -4,6 +4,7 @@ weights, shown, changed or reset, checked before anything is stored."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from qgis.core import QgsProcessingOutputString, QgsProcessingParameterString
 
@@ -19,7 +20,7 @@ RESET = ("default", "默认")
 
 class LedgerSettings(EnforcementAlgorithm):
     NAME = "ledgersettings"
-    DISPLAY_NAME = "Ledger settings: deadline rules and ranking weights"
+    DISPLAY_NAME = "Ledger settings: deadline rules, ranking weights, shared evidence folder"
     GROUP = "Cases and patrols"
     GROUP_ID = "patrols"
     HELP = (
@@ -34,11 +35,16 @@ class LedgerSettings(EnforcementAlgorithm):
         "field left empty keeps what is stored; the word default (默认) goes back to the "
         "plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit "
         "or "
-        "weight stops the run and nothing changes. The log lists every rule and weight in force."
+        "weight stops the run and nothing changes. The log lists every rule and weight in force. "
+        "Shared evidence folder (shared ledger only, set by the brigade): the folder every QGIS "
+        "machine reaches the evidence files in, e.g. \\\\server\\zc_evidence or a network "
+        "mount; it is stored on the server and used by everyone who opens the ledger. A "
+        "GeoPackage ledger keeps its evidence beside its file."
     )
 
     DEADLINE_RULES = "DEADLINE_RULES"
     REPORT_WEIGHTS = "REPORT_WEIGHTS"
+    EVIDENCE_FOLDER = "EVIDENCE_FOLDER"
     IN_FORCE = "IN_FORCE"
     _KEYS = {DEADLINE_RULES: ls.SETTING_DEADLINE_RULES, REPORT_WEIGHTS: ls.SETTING_REPORT_WEIGHTS}
 
@@ -55,6 +61,13 @@ class LedgerSettings(EnforcementAlgorithm):
             QgsProcessingParameterString(
                 self.REPORT_WEIGHTS,
                 tr("Ranking weights (JSON; empty: keep; default: reset)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.EVIDENCE_FOLDER,
+                tr("Shared evidence folder (shared ledger; empty: keep)"),
                 optional=True,
             )
         )
@@ -75,13 +88,24 @@ class LedgerSettings(EnforcementAlgorithm):
                 raise fail(
                     tr("{parameter} is not JSON: {error}").format(parameter=name, error=error)
                 ) from None
+        folder = (self.parameterAsString(parameters, self.EVIDENCE_FOLDER, context) or "").strip()
         with open_ledger(self, parameters, context) as store:
+            if folder and not hasattr(store, "set_evidence_dir"):
+                raise fail(
+                    tr(
+                        "A GeoPackage ledger keeps its evidence beside its file: the evidence "
+                        "folder is set only on a shared ledger."
+                    )
+                )
             try:
-                with store.transaction():  # both or neither
+                with store.transaction():  # all or nothing
                     for key, value in changes.items():
                         store.set_setting(key, _merged(store.settings().get(key), value))
+                    if folder:
+                        store.set_evidence_dir(folder)
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
+                evidence_line = _evidence_folder_line(store, feedback)
             except (ledger.LedgerError, dl.DeadlineConfigError, ValueError) as error:
                 raise fail(str(error)) from None
         lines = [tr("Deadline rules in force:")]
@@ -90,6 +114,7 @@ class LedgerSettings(EnforcementAlgorithm):
             lines.append(f"  {name}: {rule.amount} {rule.unit} — {rule.basis}")
         lines.append(tr("Ranking weights in force:"))
         lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
+        lines.append(evidence_line)
         for line in lines:
             feedback.pushInfo(line)
         return {self.IN_FORCE: "\n".join(lines)}
@@ -110,3 +135,21 @@ def _merged(stored, given):
         else:
             merged[name] = value
     return merged or None
+
+
+def _evidence_folder_line(store, feedback) -> str:
+    """The evidence folder in force, with a warning when this machine cannot reach it (another
+    machine may see the share under its own name, so it is said, not refused)."""
+    try:
+        folder = store.evidence_dir
+    except ledger.LedgerError as error:
+        feedback.reportError(str(error), False)
+        return tr("Evidence folder: not set")
+    if not Path(folder).is_dir():
+        feedback.reportError(
+            tr("The evidence folder {folder} cannot be reached from this machine.").format(
+                folder=folder
+            ),
+            False,
+        )
+    return tr("Evidence folder: {folder}").format(folder=folder)
