@@ -384,6 +384,8 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
         "expired",
         "basic_farmland_level",
         "cultivated_level",
+        "term_too_long",
+        "used_before_start",
     }
     for case, answer in cases.items():
         number = answer["number"]
@@ -393,15 +395,20 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
         assert sorted(v[cs.VIOLATION_CODE] for v in mine) == sorted(answer["codes"]), case
         assert records[number][cs.VIOLATION_COUNT] == len(answer["codes"])
         for v in mine:
-            assert v[cs.GROUND_IDS] == answer["ground"][0]
             code = v[cs.VIOLATION_CODE]
+            assert v[cs.GROUND_IDS] == answer["ground"][0]
             if code == cs.OUTSIDE_BOUNDARY.code:
                 expected = g.difference(approval).area
             elif code == cs.OVER_AREA.code:  # the spot is all land used; the excess is said
                 expected = g.area
                 excess = g.area - props[domain.APPROVAL_AREA]
                 assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
-            elif code in (cs.CHANGED_USE.code, cs.EXPIRED_NOT_RESTORED.code):
+            elif code in (
+                cs.CHANGED_USE.code,
+                cs.EXPIRED_NOT_RESTORED.code,
+                cs.USED_BEFORE_START.code,
+                cs.TERM_TOO_LONG.code,  # the land used under the term too long
+            ):
                 expected = g.intersection(approval).area
             elif code == cs.BASIC_FARMLAND_LEVEL.code:
                 expected = g.intersection(basic).area
@@ -416,6 +423,8 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
                 assert f"超出 {excess:.2f} m²" in v[domain.VERDICT_REASON]
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
             assert v[cs.VIOLATION_AREA] > 100.0
+    too_long = records[cases["term_too_long"]["number"]]
+    assert too_long[cs.STATUS] == cs.TERM_TOO_LONG.label_zh
     ok = records[cases["ok"]["number"]]
     assert ok[cs.STATUS] == cs.STATUS_OK and ok[cs.EXPIRY_STATUS] == cs.EXPIRY_VALID
     # The level is a rank, written as the whole number it is.

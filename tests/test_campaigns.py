@@ -670,6 +670,39 @@ def test_farmland_inside_a_running_approval_is_not_a_changed_use():
     assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
 
 
+@pytest.mark.parametrize(
+    "uses, restored",
+    [
+        (["101", "1001"], True),  # the field lost its zeros: 101 is 0101 cultivated land
+        ([101.0, 1001.0], True),  # stored as numbers
+        (["201", "1001"], False),  # 201 alone is the 20x code of cities: construction
+        (["201", "0101"], False),
+        (["201", "101"], True),  # with 101 beside it, 201 is 0201 orchard too
+    ],
+)
+def test_restored_codes_that_lost_their_leading_zero_are_known_by_their_field(uses, restored):
+    """A DLBM stored as a number, or passed through a spreadsheet, loses its leading zero; the
+    whole field tells, as in screening (domain.class_code_texts)."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100)],
+        ["临Z1"],
+        areas=[10000],
+        uses=["临时施工用地"],
+        start=["2021-03-01"],
+        end=["2023-02-28"],
+    )
+    ground = Ground([box(10, 10, 90, 90), box(300, 0, 310, 10)], ids=["G1", "G2"], uses=uses)
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date(2025, 6, 1), crs=EPSG, area_method="planar", restored_uses=()
+    )
+    record = res.records[0]
+    if restored:
+        assert record[cs.VIOLATION_COUNT] == 0, res.violations
+        assert record[cs.EXPIRY_STATUS] == cs.EXPIRY_RESTORED_SEEN
+    else:
+        assert record[cs.COUNT_PREFIX + cs.EXPIRED_NOT_RESTORED.code] == 1
+
+
 def test_restored_uses_are_a_parameter_and_a_category():
     approvals, ground = restored_case()
     today = dt.date(2025, 3, 1)

@@ -364,6 +364,42 @@ def test_gbk_spots_without_cpg_are_read_as_gbk(provider, tmp_path):
     assert not [w for w in log.warnings if ".cpg" in w]
 
 
+def test_a_gbk_layer_read_again_keeps_what_the_user_set_on_it(provider, tmp_path):
+    """The layer read in GBK keeps what the user set on the project layer: a CRS assigned to a
+    delivery without .prj, and an expression field chosen as the spot key. (Opened afresh from
+    its file, it had neither: the run stopped for want of a CRS, or dropped the field.)"""
+    import processing
+    from qgis.core import QgsCoordinateReferenceSystem, QgsField
+    from qgis.PyQt.QtCore import QVariant
+
+    spots = memory_layer(
+        [(square(0, 0, 10), ["001", "般阳路街道"]), (square(50, 0, 10), ["002", "岭子镇"])],
+        "field=XH:string&field=XZMC:string",
+    )
+    path = tmp_path / "spots.shp"
+    layer = shapefile_without_cpg(spots, path, "GBK")
+    path.with_suffix(".prj").unlink()
+    layer = QgsVectorLayer(str(path), "spots", "ogr")
+    assert not layer.crs().isValid()
+    layer.setCrs(QgsCoordinateReferenceSystem("EPSG:4527"))
+    layer.addExpressionField("'370302' || \"XH\"", QgsField("JCBH2", QVariant.String))
+    QgsProject.instance().addMapLayer(layer)
+    try:
+        out = processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": layer.id(), "SPOT_KEY_FIELD": "JCBH2", "OUTPUT": "memory:"},
+        )["OUTPUT"]
+        rows = {f["JCBH2"]: (f["XZMC"], f[domain.SPOT_AREA]) for f in out.getFeatures()}
+        assert set(rows) == {"370302001", "370302002"}
+        assert rows["370302001"][0] == "般阳路街道"
+        expected = ellipsoidal_area(QgsGeometry.fromWkt(square(0, 0, 10)))
+        assert rows["370302001"][1] == pytest.approx(expected, abs=0.01)
+        assert out.crs().authid() == "EPSG:4527"
+        assert "\ufffd" in next(layer.getFeatures())["XZMC"]  # the user's layer is untouched
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+
+
 def test_spots_read_in_the_wrong_encoding_stop_the_run(provider, tmp_path):
     """A .cpg that names the wrong encoding (GBK text with one saying UTF-8), or only the
     selected spots of a GBK layer without .cpg (the layer given is read as it is): the run

@@ -415,12 +415,18 @@ _RESTORED_CLASS_HEADS = ("01", "02", "03", "04")
 
 
 def _restored_use_test(
-    restored_uses: Collection[str], categories: Mapping[str, str] | None
+    restored_uses: Collection[str],
+    categories: Mapping[str, str] | None,
+    field_uses: Sequence | None = None,
 ) -> Callable[[str], bool]:
     """Whether a ground use word means the land was put back to farming (复垦): the word, or
     its category, is in `restored_uses`, its category is cs.RESTORED_USE, or it is a DLBM code
-    of cultivated land, garden, forest or grassland (0101-0103, 02xx-04xx)."""
+    of cultivated land, garden, forest or grassland (0101-0103, 02xx-04xx).
+    field_uses: every use of the ground layer, by which a code that lost its leading zero (101
+    stored as a number) is known, as screening knows it (domain.class_code_texts)."""
     words = {str(u).strip() for u in restored_uses} - {""}
+    uses = [u for u in (field_uses or ()) if u is not None]
+    codes = dict(zip(uses, domain.class_code_texts(uses)))
 
     def restored(word: str) -> bool:
         if not word:
@@ -428,7 +434,7 @@ def _restored_use_test(
         category = _mapped(word, categories)
         if word in words or category in words or category == cs.RESTORED_USE:
             return True
-        code = domain.plain_code(word).upper()
+        code = codes.get(word, domain.plain_code(word)).upper()
         return code[:2] in _RESTORED_CLASS_HEADS and domain.land_group(code) in (
             domain.LAND_GROUP_CULTIVATED,
             domain.LAND_GROUP_AGRICULTURAL,
@@ -758,7 +764,8 @@ def audit_temporary_land(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
         )
     layer = approvals.layer or cs.LAYER_APPROVALS
-    restored = _restored_use_test(restored_uses, use_categories)
+    ground_uses = _texts(ground.uses, len(ground.geoms), ground.use_field)
+    restored = _restored_use_test(restored_uses, use_categories, ground_uses)
     ov = _overlay_approvals(
         run, approvals, ground, cs.LAYER_APPROVALS, lambda use: not restored(use)
     )

@@ -41,7 +41,7 @@ APPROVAL_LEVEL = "PZJB"  # approval level: a rank, higher = higher authority (1 
 GROUND_IDS = "SDBH"  # ids of the ground features behind a violation piece
 VIOLATION_CODE = "WFDM"
 VIOLATION_KIND = "WFLX"
-VIOLATION_AREA = "WFMJ"  # m²; for over-area / over-limit kinds: the excess
+VIOLATION_AREA = "WFMJ"  # m² of the violation's polygon, all the land concerned; an excess in WFSM
 VIOLATION_NOTE = "WFSM"
 STATUS = "JCJG"  # audit result of an approval / activity in words
 EXPIRY_STATUS = "DQZT"

@@ -1530,6 +1530,28 @@ _TEMPORARY_CASES = (
         [((-40, -40, 40, 40), TEMPORARY_USE)],
         ("GDQX",),
     ),
+    (
+        "term_too_long",  # three years for a site that is no large infrastructure
+        (-30, -30, 30, 30),
+        3600.0,
+        "2025-03-01",
+        "2028-02-28",
+        3,
+        "plain",
+        [((-25, -25, 25, 25), TEMPORARY_USE)],
+        ("QXCG",),
+    ),
+    (
+        "used_before_start",  # in use on the check date, approved from June
+        (-30, -30, 30, 30),
+        3600.0,
+        "2026-06-01",
+        "2028-05-31",
+        3,
+        "plain",
+        [((-25, -25, 25, 25), TEMPORARY_USE)],
+        ("WPXY",),
+    ),
 )
 _FACILITY_CASES = (
     (

@@ -327,8 +327,9 @@ def open_source(algorithm, parameters: dict, name: str, context, feedback):
 
 
 def _in_guessed_encoding(layer: QgsVectorLayer) -> tuple[QgsVectorLayer, str] | None:
-    """The layer opened again in its DBF's encoding, with the note that says so, when it is a
-    Shapefile without .cpg whose text QGIS reads in another encoding; else None."""
+    """A copy of the layer reading its DBF's encoding, with the note that says so, when it is
+    a Shapefile without .cpg whose text QGIS reads in another encoding; else None. The user's
+    layer itself is left as it is."""
     if layer.providerType() != "ogr" or layer.isEditable() or layer.isModified():
         return None  # unsaved edits live in this layer object only
     path = QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
@@ -337,8 +338,10 @@ def _in_guessed_encoding(layer: QgsVectorLayer) -> tuple[QgsVectorLayer, str] | 
     guess = spot_files.guessed_shapefile_encoding(path)
     if guess is None or _codec(guess[0]) == _codec(layer.dataProvider().encoding()):
         return None
-    reopened = QgsVectorLayer(layer.source(), layer.name(), "ogr")
-    if not reopened.isValid():
+    # A clone, not the file opened afresh: it keeps what the user set on the layer (a CRS
+    # assigned to a file without .prj, or put right; expression and joined fields).
+    reopened = layer.clone()
+    if reopened is None or not reopened.isValid():
         return None
     reopened.setProviderEncoding(guess[0])
     return reopened, guess[1]
