@@ -254,12 +254,13 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert c.rectification_rate is None
     # patrols: 4 March weeks; A 4, B 3, C 2 with >= 3 days
     assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(4, 4), (4, 3), (4, 2)]
-    # open / overdue at 3 April: A case 2 overdue; B case 4 overdue, case 3 not; C case 5 not
-    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (1, 0)]
+    # open / overdue at the end of March: A case 2 overdue; B case 4 overdue, case 3 not; C
+    # none (case 5 opens on 04-02, after the month, though before the report date)
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (0, 0)]
     # scores: A (30·.5 + 30·.5 + 25·1 + 15·0) / 100; B (30/3 + 0 + 25·.75 + 15·.5) / 100;
-    # C (25·.5 + 15·1) / 40 (stop and rectification do not apply)
-    assert (a.score, b.score, c.score) == (55.0, 36.25, 68.75)
-    assert [(x.office, x.rank) for x in report.offices] == [(C, 1), (A, 2), (B, 3)]
+    # C 25·.5 / 25 (stop, rectification and timeliness do not apply)
+    assert (a.score, b.score, c.score) == (55.0, 36.25, 50.0)
+    assert [(x.office, x.rank) for x in report.offices] == [(A, 1), (C, 2), (B, 3)]
     total = report.total
     assert (total.new_illegal, total.illegal_area_sqm, total.illegal_cultivated_sqm) == (
         4,
@@ -275,15 +276,15 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert (total.weeks, total.weeks_compliant, total.open_cases, total.overdue_cases) == (
         12,
         9,
-        4,
+        3,
         2,
     )
-    # 30·.4 + 30·.25 + 25·.75 + 15·.5
-    assert total.score == 45.75
+    # 30·.4 + 30·.25 + 25·.75 + 15·(1/3)
+    assert total.score == 43.25
     [ranking, notes] = report.sheets()
-    assert ranking.rows[1][:9] == [2, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
+    assert ranking.rows[0][:9] == [1, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
     assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 1, 36.25]
-    assert ranking.rows[0][9:] == [None, None, 50.0, 0, 68.75]
+    assert ranking.rows[1][9:] == [None, None, 50.0, 0, 50.0]
     assert "  制止率 / stop-order rate: 30" in [row[0] for row in notes.rows]
 
 
@@ -366,9 +367,44 @@ def test_half_year_assessment_sums_the_months(ledger, calendar):
     assert (a.score, b.score, c.score) == (37.69, 20.77, 18.85)
     assert [x.office for x in report.offices] == [A, B, C]
     march = report.monthly[2]
-    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 68.75}
+    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 50.0}
     assert any("before the end of the period" in w for w in report.warnings)
-    assert report.sheets()[1].rows[0] == [A, 0.0, 0.0, 55.0, 0.0]  # Jan-Apr scores of A
+    # Each month is judged at its own end: no case is open in January or February (the first
+    # opens on 03-04), so timeliness does not apply there and only the missed patrols count
+    # (C had scored 37.5 from case 5, opened in April); in April (to the 3rd) C's case 5 is
+    # open and not overdue, its illegal act not stopped nor rectified: 15 / 75; B has cases 3
+    # and 4 open, 4 overdue: 15·.5 / 15.
+    monthly = {row[0]: row[1:] for row in report.sheets()[1].rows}
+    assert monthly == {
+        A: [0.0, 0.0, 55.0, 0.0],
+        B: [0.0, 0.0, 36.25, 50.0],
+        C: [0.0, 0.0, 50.0, 20.0],
+    }
+
+
+def test_a_period_is_judged_at_its_end_not_at_the_report_date(ledger_path, calendar, tmp_path):
+    """A case found on patrol on Thursday 28 March: its written report is due Monday 1 April
+    and its filing Tuesday 2 April, both after March. On the report date (3 April) both are
+    past, but March's ranking judges its open cases as they stood on 31 March: not overdue."""
+    copy = tmp_path / "ledger.gpkg"
+    copy.write_bytes(ledger_path.read_bytes())
+    store = GeoPackageLedger(copy)
+    store.add_patrol(PatrolRecord("PC-03-28", C, dt.date(2024, 3, 28), ["巡查员"]))
+    store.open_case(ORIGIN_PATROL, patrol_id="PC-03-28", date=dt.date(2024, 3, 28))
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+        half = reports.assessment(store, reports.Period.half_year(2024, 1), calendar, AS_OF)
+    finally:
+        store.close()
+    c = by_office(report)[C]
+    # the new case only (case 5 opens in April): open, not overdue on 31 March
+    assert (c.open_cases, c.overdue_cases, c.illegal_acts, c.cases_opened) == (1, 0, 1, 1)
+    # (30·0 + 30·0 + 25·.5 + 15·1) / 100
+    assert c.score == 27.5
+    assert {o.office: o.score for o in half.monthly[2].offices}[C] == 27.5
+    # the half-year is not over on the report date: judged on 3 April, both cases open and
+    # the new one overdue
+    assert (by_office(half)[C].open_cases, by_office(half)[C].overdue_cases) == (2, 1)
 
 
 # --- the weekly dispatch ----------------------------------------------------------------------
@@ -528,10 +564,10 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 0
     sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows[C][0] == 1 and rows[C][13] == 68.75
-    assert rows[A][:5] == (2, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
+    assert rows[C][0] == 2 and rows[C][13] == 50.0
+    assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
     assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 1
-    assert rows["合计 / district"][13] == 45.75
+    assert rows["合计 / district"][13] == 43.25
     assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 2
 
 

@@ -20,7 +20,10 @@ Definitions (each report prints the ones it uses in its notes):
   weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
   (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
   date are left out.
-- Timeliness = 1 − cases with an open deadline past due ÷ cases open at the report date.
+- Timeliness = 1 − cases with an open deadline past due ÷ cases open, both at the end of the
+  period (or at the report date when it comes first): a case opened after the period, or a
+  deadline falling after its end, does not count in it. An assessment's months are each judged
+  at their own end.
 - Score (0-100) = 100 × Σ wₖ·sₖ / Σ wₖ over the components sₖ above that apply (a rate with a
   zero denominator does not apply and its weight drops out); weights: DEFAULT_WEIGHTS, or the
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
@@ -345,16 +348,37 @@ def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
             )
 
 
-def _case_deadlines(context: _Context, case: Case) -> list:
-    deadlines = case.deadlines(context.rules, context.calendar, context.as_of)
+def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -> list:
+    """The case's deadlines judged on ``day`` (default: the report date)."""
+    deadlines = case.deadlines(context.rules, context.calendar, day or context.as_of)
     for deadline in deadlines:
         if deadline.warning:
             context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
     return deadlines
 
 
-def _is_overdue(context: _Context, case: Case) -> bool:
-    return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case))
+def _is_overdue(context: _Context, case: Case, day: dt.date) -> bool:
+    return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case, day))
+
+
+def _judged_on(context: _Context, period: Period) -> dt.date:
+    """The day a period's open and overdue cases are judged: its end, or the report date when
+    that comes first (a later case or a deadline passed since belongs to a later period)."""
+    return min(period.end, context.as_of)
+
+
+def _count_open_cases(context: _Context, figures: dict[str, OfficeFigures], day: dt.date) -> None:
+    """Set each office's open and overdue cases as the cases stood at the end of ``day``."""
+    for f in figures.values():
+        f.open_cases = f.overdue_cases = 0
+    for record, _ in context.cases:
+        case = record.case_as_of(day)  # None: opened after ``day``
+        if case is None or case.closed:
+            continue
+        office = record.office or NO_OFFICE
+        f = figures.setdefault(office, OfficeFigures(office))
+        f.open_cases += 1
+        f.overdue_cases += _is_overdue(context, case, day)
 
 
 def _rectified(case: Case) -> bool:
@@ -379,7 +403,7 @@ class OfficeFigures:
     cases_rectified: int = 0
     weeks: int = 0
     weeks_compliant: int = 0
-    open_cases: int = 0  # at the report date
+    open_cases: int = 0  # at the period's end (the report date if earlier)
     overdue_cases: int = 0
     score: float | None = None
     rank: int | None = None
@@ -537,7 +561,9 @@ _DEFINITIONS = [
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
         "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
         "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
-        "按期办理率 = 1 − 逾期案件 ÷ 报告日未结案件 / timeliness = 1 − overdue ÷ open cases",
+        "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
+        "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
+        "the report date if earlier); cases opened later do not count",
     )
 ]
 
@@ -585,7 +611,7 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
 
 
 def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigures]:
-    """Every office's figures over ``period``; the report-date figures (open/overdue) too."""
+    """Every office's figures over ``period``, open and overdue cases as at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
     stopped_spots = {
         record.spot_id for record, case in context.cases if record.spot_id and case.has(Stage.STOP)
@@ -611,9 +637,7 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
                 office.stopped += case.has(Stage.STOP)
-        if not case.closed:
-            office.open_cases += 1
-            office.overdue_cases += _is_overdue(context, case)
+    _count_open_cases(context, figures, _judged_on(context, period))
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7
@@ -703,7 +727,8 @@ def assessment(
     """半年/年度考核: the monthly figures of the period summed per office, scored and ranked.
 
     Counts and areas are summed over the months and the rates recomputed from the summed
-    numerators and denominators (not averaged); open and overdue cases are at the report date.
+    numerators and denominators (not averaged). Each month is scored with its open and overdue
+    cases as they stood at the month's end, the period with those at the period's end.
     """
     if period.kind not in (HALF_YEAR, YEAR):
         raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
@@ -718,11 +743,10 @@ def assessment(
             continue
         figures = _office_figures(context, month)
         for office, f in figures.items():
-            target = summed.setdefault(office, OfficeFigures(office))
-            target.add(f)
-            target.open_cases, target.overdue_cases = f.open_cases, f.overdue_cases
+            summed.setdefault(office, OfficeFigures(office)).add(f)
         ranked = _rank([_copy(f) for f in figures.values()], weights)
         months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
+    _count_open_cases(context, summed, _judged_on(context, period))
     ranked = _rank(summed.values(), weights)
     total = _total(ranked)
     total.score = score(total.components(), weights)
