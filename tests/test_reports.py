@@ -281,10 +281,25 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     )
     # 30·.4 + 30·.25 + 25·.75 + 15·(1/3)
     assert total.score == 43.25
-    [ranking, notes] = report.sheets()
+    [ranking, components, notes] = report.sheets()
     assert ranking.rows[0][:9] == [1, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
-    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 1, 36.25]
-    assert ranking.rows[1][9:] == [None, None, 50.0, 0, 50.0]
+    # every scored rate, timeliness too, with the counts it is computed from
+    assert ranking.headers[12] == "按期办理率 (%) / timeliness"
+    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 50.0, 36.25]
+    assert ranking.rows[1][9:] == [None, None, 50.0, None, 50.0]
+    assert [row[2:] for row in components.rows] == [
+        # acts, stopped, %, opened, rectified, %, weeks, compliant, %, open, overdue, %, score
+        [2, 1, 50.0, 2, 1, 50.0, 4, 4, 100.0, 1, 1, 0.0, 55.0],
+        [0, 0, None, 0, 0, None, 4, 2, 50.0, 0, 0, None, 50.0],
+        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 2, 1, 50.0, 36.25],
+        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 3, 2, 33.33, 43.25],
+    ]
+    assert [row[:2] for row in components.rows] == [
+        [1, A],
+        [2, C],
+        [3, B],
+        [None, "合计 / district"],
+    ]
     assert "  制止率 / stop-order rate: 30" in [row[0] for row in notes.rows]
 
 
@@ -374,7 +389,7 @@ def test_half_year_assessment_sums_the_months(ledger, calendar):
     # (C had scored 37.5 from case 5, opened in April); in April (to the 3rd) C's case 5 is
     # open and not overdue, its illegal act not stopped nor rectified: 15 / 75; B has cases 3
     # and 4 open, 4 overdue: 15·.5 / 15.
-    monthly = {row[0]: row[1:] for row in report.sheets()[1].rows}
+    monthly = {row[0]: row[1:] for row in report.sheets()[2].rows}
     assert monthly == {
         A: [0.0, 0.0, 55.0, 0.0],
         B: [0.0, 0.0, 36.25, 50.0],
@@ -514,7 +529,7 @@ def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, 
     with zipfile.ZipFile(path) as archive:
         assert "xl/worksheets/sheet2.xml" in archive.namelist()
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["排名 Ranking", "说明 Notes"]
+    assert book.sheetnames == ["排名 Ranking", "得分分项 Score components", "说明 Notes"]
     rows = list(book["排名 Ranking"].iter_rows(values_only=True))
     assert rows[0][0] == "排名 / rank"
     assert [list(r) for r in rows[1:]] == report.sheets()[0].rows
@@ -566,16 +581,19 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[C][0] == 2 and rows[C][13] == 50.0
     assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
-    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 1
+    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 50.0
     assert rows["合计 / district"][13] == 43.25
-    assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 2
+    components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
+    rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
+    assert rows[B][11:] == (2, 1, 50.0, 36.25)
+    assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 3
 
 
 @pytest.mark.parametrize(
     "algorithm, parameters, stem, pages",
     [
         ("weeklydispatch", {"WEEK": "2024-03-20"}, "weekly_dispatch_2024-W12", 3),
-        ("assessment", {"KIND": 0, "YEAR": 2024, "HALF": 0}, "assessment_2024-H1", 2),
+        ("assessment", {"KIND": 0, "YEAR": 2024, "HALF": 0}, "assessment_2024-H1", 3),
         ("accountabilityratio", {"PERIOD": "2024-03"}, "accountability_ratio_2024-03", 2),
     ],
 )

@@ -528,14 +528,13 @@ class RankingReport:
             "制止率 (%) / stop-order rate",
             "整改率 (%) / rectification rate",
             "巡查达标率 (%) / patrol compliance",
-            "逾期案件 / overdue cases",
+            "按期办理率 (%) / timeliness",
             "得分 / score",
         ]
-        rows = [_ranking_row(o) for o in self.offices]
-        total = _ranking_row(self.total)
-        total[1] = "合计 / district"
-        rows.append(total)
-        sheets = [Sheet("排名 Ranking", headers, rows)]
+        sheets = [
+            Sheet("排名 Ranking", headers, self._rows(_ranking_row)),
+            Sheet("得分分项 Score components", _COMPONENT_HEADERS, self._rows(_component_row)),
+        ]
         if self.monthly:
             months = [m.period.label for m in self.monthly]
             scores = []
@@ -548,6 +547,33 @@ class RankingReport:
             sheets.append(Sheet("月度得分 Monthly", ["自然资源所 / office", *months], scores))
         sheets.append(_notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
         return sheets
+
+    def _rows(self, make) -> list[list[Any]]:
+        """A row per office by ``make`` (rank and office first), then the district's."""
+        rows = [make(o) for o in self.offices]
+        total = make(self.total)
+        total[1] = "合计 / district"
+        return [*rows, total]
+
+
+# Each scored rate beside the counts it is computed from, so a score can be checked by hand.
+_COMPONENT_HEADERS = [
+    "排名 / rank",
+    "自然资源所 / office",
+    "违法行为 / illegal acts",
+    "已制止 / stopped",
+    "制止率 (%) / stop-order rate",
+    "开启案件 / cases opened",
+    "整改到位 / rectified",
+    "整改率 (%) / rectification rate",
+    "统计周数 / weeks",
+    "达标周数 / weeks ≥ 3 days",
+    "巡查达标率 (%) / patrol compliance",
+    "未结案件 / open cases",
+    "逾期案件 / overdue cases",
+    "按期办理率 (%) / timeliness",
+    "得分 / score",
+]
 
 
 _DEFINITIONS = [
@@ -586,7 +612,27 @@ def _ranking_row(o: OfficeFigures) -> list[Any]:
         _pct(o.stop_rate),
         _pct(o.rectification_rate),
         _pct(o.patrol_compliance),
+        _pct(o.timeliness),
+        o.score,
+    ]
+
+
+def _component_row(o: OfficeFigures) -> list[Any]:
+    return [
+        o.rank,
+        o.office,
+        o.illegal_acts,
+        o.stopped,
+        _pct(o.stop_rate),
+        o.cases_opened,
+        o.cases_rectified,
+        _pct(o.rectification_rate),
+        o.weeks,
+        o.weeks_compliant,
+        _pct(o.patrol_compliance),
+        o.open_cases,
         o.overdue_cases,
+        _pct(o.timeliness),
         o.score,
     ]
 
