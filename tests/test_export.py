@@ -363,6 +363,75 @@ def test_pdf_has_one_sheet_per_spot_with_map_and_photos(exported, tmp_path):
     assert red > 20 and green_image > 500
 
 
+def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
+    provider, screened, demo, tmp_path
+):
+    """Screening's figures are what the layers said; the verdict's (1,000.00 m² cultivated,
+    666.67 m² basic farmland: 1.50 and 1.00 亩) are what the sheet is signed for. A remark longer
+    than its cell is cut with a mark and a warning naming the spot, never clipped unsaid."""
+    from qgis.core import QgsProcessingFeedback
+
+    long_note = "当事人在永久基本农田上建设厂房，已多次制止，仍继续施工。" * 12
+    store = build_ledger(tmp_path / "verified", screened, note=long_note)
+    first = store.spots()[0]
+    areas = {domain.CULTIVATED_AREA: 1000.0, domain.BASIC_FARMLAND_AREA: 666.67}
+    store.record_verdict(
+        first.id,
+        ledger.Verdict(
+            ls.VERDICT_ILLEGAL, "未报即用", "张三", dt.date.today(), areas=areas, note=long_note
+        ),
+    )
+    short = store.spots()[1]
+    path = store.path
+    store.close()
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
+    feedback = Warnings()
+    import processing
+
+    result = processing.run(
+        "zcenforcement:exportverification",
+        {
+            "LEDGER": str(path),
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+            "WITH_PDF": True,
+            "AFTER_IMAGE": str(demo.after_image),
+            "BEFORE_IMAGE": str(demo.before_image),
+        },
+        feedback=feedback,
+    )
+    cut = [line for line in feedback.lines if first.number in line and "sheet" in line]
+    assert len(cut) == 1 and "verification.xlsx" in cut[0]
+    assert not any(short.number in line for line in feedback.lines)
+
+    def page_text(page: int) -> str:
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-layout", result["PDF"], "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return re.sub(r"\s+", "", text)
+
+    sheet = page_text(1)  # the first spot's sheet (sheets in XH order)
+    assert first.number in sheet
+    assert "核实耕地1,000.00平方米（1.50亩）" in sheet
+    assert "核实基本农田666.67平方米（1.00亩）" in sheet
+    assert "核实建设用地—" in sheet  # not stated by the verifier: a dash, not screening's
+    assert "…（全文见verification.xlsx）" in sheet
+    assert "当事人在永久基本农田上建设厂房" in sheet
+    # the spreadsheet keeps the remark whole
+    book = openpyxl.load_workbook(result["XLSX"]).active
+    assert any(cell.value == long_note for row in book.iter_rows() for cell in row)
+
+
 def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_ledger):
     _, result = exported
     with ledger.GeoPackageLedger(field_ledger, create=False) as store:
