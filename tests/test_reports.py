@@ -501,12 +501,19 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
     )
     assert district.flagged and round(100 * district.ratio, 2) == 15.60
     rows = report.sheets()[0].rows
-    assert rows[-1][7:] == [15.6, "是 / yes"] and rows[0][0] == "丙镇"
+    # 1460 / 9360 = 15.598 %: shown cut to 15.59
+    assert rows[-1][7:] == [15.59, "是 / yes"] and rows[0][0] == "丙镇"
 
 
 def test_the_15_percent_threshold():
     assert reports.AccountabilityRow("x", 15.0, 100.0).flagged
     assert not reports.AccountabilityRow("x", 14.99, 100.0).flagged
+    # 14.996 % has not reached 15 %: not flagged, and not shown as 15.00 either
+    near = reports.AccountabilityRow("x", 14.996, 100.0)
+    assert not near.flagged and near.ratio_percent == 14.99
+    assert reports.AccountabilityRow("x", 15.0, 100.0).ratio_percent == 15.0
+    assert reports.AccountabilityRow("x", 14.57, 100.0).ratio_percent == 14.57
+    assert reports.AccountabilityRow("x", 0.0, 0.0).ratio_percent is None
     assert reports.AccountabilityRow("x", 0.0, 0.0).ratio is None
     assert not reports.AccountabilityRow("x", 0.0, 0.0).flagged
 
@@ -622,7 +629,7 @@ def test_other_report_algorithms(
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
     else:
-        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.6
+        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.59
     assert pdf_pages(Path(result["PDF"])) == pages
 
 

@@ -31,7 +31,8 @@ Definitions (each report prints the ones it uses in its notes):
   spots on new construction land, where a spot of the period is one whose verdict date lies in
   the period and "new construction" is TBLX 新增建设用地 or a 合法 or 违法 verdict (a construction
   judged legal or illegal), except spots judged 实地未变化 or 伪变化 (nothing was built).
-  Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district.
+  Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district, the
+  exact ratio compared; shown in % cut (not rounded) to 0.01, so 14.996 % reads 14.99.
 """
 
 from __future__ import annotations
@@ -982,9 +983,18 @@ class AccountabilityRow:
 
     @property
     def flagged(self) -> bool:
-        # Compared at the printed precision (0.01 %), so a shown 15.00 % is always flagged.
+        # The exact ratio: 15 % triggers, 14.996 % does not (it is shown as 14.99, see
+        # ratio_percent, so the figure never reads as reaching the line when it did not).
         ratio = self.ratio
-        return ratio is not None and round(ratio, 4) >= ACCOUNTABILITY_RATIO
+        return ratio is not None and ratio >= ACCOUNTABILITY_RATIO
+
+    @property
+    def ratio_percent(self) -> float | None:
+        """The ratio in % cut (not rounded) to 0.01: 14.996 % shows as 14.99."""
+        if self.ratio is None:
+            return None
+        # round() first takes away float noise (0.1457 * 10000 = 1456.9999…) before the cut.
+        return math.floor(round(self.ratio * 10000, 6)) / 100
 
 
 @dataclass
@@ -1017,13 +1027,16 @@ class AccountabilityReport:
             "construction: TBLX 新增建设用地 or a legal or illegal verdict (except no change)",
             "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
             "verdict category first given in the period",
+            "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
+            "14.99%，未达问责线 / the ratio is shown cut (not rounded) to 0.01 % and compared "
+            "with the line unrounded: 14.996 % shows as 14.99 %, not flagged",
         ]
 
     def chart(self) -> Chart:
         return Chart(
             "问责比例 (%) / accountability ratio",
             [r.area for r in self.towns],
-            [_pct(r.ratio) for r in self.towns],
+            [r.ratio_percent for r in self.towns],
             threshold=100 * self.threshold,
             unit="%",
         )
@@ -1050,7 +1063,7 @@ class AccountabilityReport:
                 r.construction_spots,
                 round(r.construction_cultivated_sqm, AREA_DECIMALS),
                 _mu(r.construction_cultivated_sqm),
-                _pct(r.ratio),
+                r.ratio_percent,
                 "是 / yes" if r.flagged else "否 / no",
             ]
 
