@@ -244,9 +244,14 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
             if cell.value is not None:
                 assert cell.number_format == "0.00", (column.name, cell.number_format)
         expected = round(sum(c.value for c in cells if c.value is not None), 2)
+        formula = "=SUM("
+        if column.kind == export.COL_MU:  # converted from the m² total, not summed
+            sqm = index[column.name[: -len(domain.MU_SUFFIX)]]
+            expected = round(values.cell(totals, sqm).value / domain.SQM_PER_MU, 2)
+            formula = "=ROUND("
         total = values.cell(totals, col).value
         assert total == pytest.approx(expected, abs=1e-9), column.name
-        assert sheet.cell(totals, col).value.startswith("=SUM(")
+        assert sheet.cell(totals, col).value.startswith(formula)
         assert sheet.cell(totals, col).number_format == "0.00"
         checked += 1
     assert checked >= 10
@@ -456,6 +461,22 @@ def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_le
     assert {numbers[r.spot_id] for r in records} == {row[export.MANIFEST_SPOT] for row in manifest}
     kinds = {row[export.MANIFEST_KIND] for row in manifest}
     assert kinds == {"照片", "录音"}
+
+
+def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp_path):
+    """Three spots of 670.01 m² are 1.005015 亩 each, shown 1.01: their 亩 sum to 3.03, but
+    the 2,010.03 m² they total is 3.015045 亩, shown 3.02."""
+    columns = [c for c in export.EXPORT_COLUMNS if c.name.startswith(domain.SPOT_AREA)]
+    assert [c.name for c in columns] == [domain.SPOT_AREA, domain.SPOT_AREA + domain.MU_SUFFIX]
+    rows = [{domain.SPOT_AREA: 670.01, domain.SPOT_AREA + domain.MU_SUFFIX: 1.01}] * 3
+    path = export.write_xlsx(tmp_path / "t.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    assert [sheet.cell(6, c).value for c in (1, 2)] == [
+        "=SUM(A3:A5)",
+        "=ROUND(A6/666.6666666666666,2)",
+    ]
+    cached = openpyxl.load_workbook(path, data_only=True).active
+    assert [cached.cell(6, c).value for c in (1, 2)] == [2010.03, 3.02]
 
 
 # --- what must be refused or reported -------------------------------------------------------------

@@ -373,6 +373,9 @@ def _xlsx_value(column: ExportColumn, value: Any) -> Any:
     return value
 
 
+MU_TOTAL_RULE = "亩合计 = 平方米合计 ÷ 666.67（非各行亩数之和）"
+
+
 def write_xlsx(
     path: str | os.PathLike,
     rows: Sequence[ExportRow | Mapping[str, Any]],
@@ -382,16 +385,31 @@ def write_xlsx(
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
 
-    Areas are numbers shown with 2 decimals; the totals row holds SUM formulas together with
-    their computed values (each row as shown, to 2 decimals), so readers that do not calculate
-    still see the totals. The header is frozen, filterable and repeated on every printed page.
+    Areas are numbers shown with 2 decimals; the totals row holds formulas together with their
+    computed values, so readers that do not calculate still see the totals: an m² total is the
+    SUM of its rows (each as shown, to 2 decimals), a 亩 total that m² total converted
+    (ROUND(m² total / (10000/15), 2)), as each row's 亩 is its m² converted, and not the sum of
+    the rounded 亩 rows (which drifts: 922,045.01 m² is 1,383.07 亩, not 1,383.09); the totals
+    row says so. The header is frozen, filterable and repeated on every printed page.
     """
+    index = {c.name: i for i, c in enumerate(columns)}
+
+    def column(c: ExportColumn) -> xlsx.Column:
+        sqm = index.get(c.name[: -len(MU_SUFFIX)]) if c.kind == COL_MU else None
+        return xlsx.Column(
+            c.header,
+            _XLSX_KINDS[c.kind],
+            AREA_DECIMALS,
+            c.totalled,
+            None if sqm is None else (sqm, SQM_PER_MU),
+        )
+
     sheet = xlsx.Sheet(
         sheet_name,
-        [xlsx.Column(c.header, _XLSX_KINDS[c.kind], AREA_DECIMALS, c.totalled) for c in columns],
+        [column(c) for c in columns],
         [[_xlsx_value(c, _row_values(row).get(c.name)) for c in columns] for row in rows],
         title=title,
-        totals=("合计", f"{len(rows)} 个图斑"),
+        totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
     )
