@@ -573,6 +573,38 @@ def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefi
     assert row.properties[domain.VERDICT_REASON] == reason
 
 
+def test_pasted_bullets_and_no_break_spaces_are_written_out_in_a_gbk_shapefile(
+    field_ledger, tmp_path
+):
+    """Text pasted from Word brings • (U+2022) and no-break spaces (U+00A0), which GBK lacks:
+    the Shapefile writes them as · and a space, with a warning; the export goes on."""
+    rows = ledger_rows(field_ledger)
+    note = "•\u00a0已拆除；•\u00a0已复耕"
+    rows[0].values[export.VERDICT_NOTE] = note
+    export.check_encodable(rows, "GBK")  # no refusal
+    written = export.write_vector_exports(tmp_path, rows, "GBK")
+    [warning] = [w for w in written.warnings if export.VERDICT_NOTE in w]
+    assert rows[0].number in warning and "“•”→“·”" in warning and "U+00A0" in warning
+    with plain_gdal(), fiona.open(written.shapefile) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[export.VERDICT_NOTE] == "· 已拆除；· 已复耕"
+    with fiona.open(written.geopackage) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[export.VERDICT_NOTE] == note
+
+
+def test_every_value_gbk_cannot_hold_is_named_at_once(field_ledger):
+    rows = ledger_rows(field_ledger)
+    rows[0].values[export.VERDICT_NOTE] = f"当事人{RARE}某"
+    rows[2].values[export.VERIFIER] = "王☃"  # U+2603: no GBK
+    with pytest.raises(export.ExportError) as error:
+        export.check_encodable(rows, "GBK")
+    message = str(error.value)
+    assert message.startswith("2 处文本")
+    assert f"图斑 {rows[0].number} 字段 {export.VERDICT_NOTE}" in message and RARE in message
+    assert f"图斑 {rows[2].number} 字段 {export.VERIFIER}" in message and "U+2603" in message
+
+
 def test_new_construction_land_is_exported_as_screened(field_ledger):
     rows = [row for row in ledger_rows(field_ledger) if row.values.get(domain.CULTIVATED_AREA)]
     assert rows
