@@ -339,6 +339,8 @@ def _read(
 
 
 def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
+    for warning in context.calendar.override_warnings:
+        context.warn(warning)
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
             context.warn(
