@@ -463,6 +463,24 @@ def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_le
     assert kinds == {"照片", "录音"}
 
 
+def test_image_dates_are_dates_in_the_xlsx_when_they_parse(tmp_path):
+    columns = [
+        c
+        for c in export.EXPORT_COLUMNS
+        if c.name in (domain.SPOT_EARLIER_DATE, domain.SPOT_LATER_DATE)
+    ]
+    rows = [
+        {domain.SPOT_EARLIER_DATE: "2025-10-02", domain.SPOT_LATER_DATE: "2026-01-06"},
+        {domain.SPOT_EARLIER_DATE: "2025年秋", domain.SPOT_LATER_DATE: None},
+    ]
+    path = export.write_xlsx(tmp_path / "d.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    first, second = sheet[3], sheet[4]
+    assert [c.value for c in first] == [dt.datetime(2025, 10, 2), dt.datetime(2026, 1, 6)]
+    assert first[0].number_format == "yyyy-mm-dd"
+    assert [c.value for c in second] == ["2025年秋", None]  # not a date: kept as written
+
+
 def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp_path):
     """Three spots of 670.01 m² are 1.005015 亩 each, shown 1.01: their 亩 sum to 3.03, but
     the 2,010.03 m² they total is 3.015045 亩, shown 3.02."""

@@ -463,7 +463,10 @@ def test_deadlines_in_a_year_without_a_schedule_are_listed_as_estimates(ledger):
     assert items and all(i.estimated for i in items)
     assert {"2"} <= {i.case_id for i in report.overdue}
     overdue_sheet = report.sheets()[2]
-    assert all(row[-1].endswith("（估算 / estimate）") for row in overdue_sheet.rows)
+    # the due day a date, its being an estimate in a column of its own
+    assert overdue_sheet.headers[-2:] == ["到期日 / due", "估算 / estimate"]
+    assert all(isinstance(row[-2], dt.date) for row in overdue_sheet.rows)
+    assert all(row[-1] == "估算 / estimate" for row in overdue_sheet.rows)
     notes = [row[0] for row in report.sheets()[-1].rows]
     assert any("2024" in line and "estimates" in line for line in notes)
     ranking = reports.monthly_ranking(ledger, MARCH, blind, AS_OF)
@@ -527,6 +530,20 @@ def test_periods():
     for bad in ("2024-13", "March", "2024-W60", ""):
         with pytest.raises(ValueError):
             reports.Period.parse(bad)
+
+
+def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    week = reports.Period.parse("2024-W12")
+    report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
+    path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
+    sheet = openpyxl.load_workbook(path)["7天内到期 Due"]
+    rows = list(sheet.iter_rows(min_row=2))
+    # case 4: report due Monday 25 March, filing due 26 March; both from the 2024 schedule
+    assert [(r[5].value, r[5].number_format, r[6].value) for r in rows] == [
+        (dt.datetime(2024, 3, 25), "yyyy-mm-dd", None),
+        (dt.datetime(2024, 3, 26), "yyyy-mm-dd", None),
+    ]
 
 
 def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, calendar, tmp_path):

@@ -367,8 +367,17 @@ _XLSX_KINDS = {
 }
 
 
+# Delivered as text (QSX, HSX: the image dates) and kept so in the GeoPackage and the Shapefile,
+# where a value that is no date would be lost; the XLSX writes them as dates when they parse.
+_XLSX_DATE_TEXTS = (SPOT_EARLIER_DATE, SPOT_LATER_DATE)
+
+
+def _xlsx_kind(column: ExportColumn) -> str:
+    return xlsx.DATE if column.name in _XLSX_DATE_TEXTS else _XLSX_KINDS[column.kind]
+
+
 def _xlsx_value(column: ExportColumn, value: Any) -> Any:
-    if column.kind == COL_DATE:
+    if column.kind == COL_DATE or column.name in _XLSX_DATE_TEXTS:
         return parse_date(value, strict=False) or _text(value)  # a date, else what was typed
     return value
 
@@ -398,7 +407,7 @@ def write_xlsx(
         sqm = index.get(c.name[: -len(MU_SUFFIX)]) if c.kind == COL_MU else None
         return xlsx.Column(
             c.header,
-            _XLSX_KINDS[c.kind],
+            _xlsx_kind(c),
             AREA_DECIMALS,
             c.totalled,
             None if sqm is None else (sqm, SQM_PER_MU),

@@ -819,12 +819,6 @@ class DeadlineItem:
     due: dt.date
     estimated: bool = False  # counted in a year without a holiday schedule (see workdays)
 
-    @property
-    def due_text(self) -> str:
-        return (
-            f"{self.due.isoformat()}（估算 / estimate）" if self.estimated else self.due.isoformat()
-        )
-
 
 @dataclass
 class DispatchRow:
@@ -897,11 +891,22 @@ class WeeklyDispatch:
             "当前阶段 / stage",
             "期限 / deadline",
             "到期日 / due",
+            "估算 / estimate",
         ]
 
         def items(values: list[DeadlineItem]) -> list[list[Any]]:
+            # The day as a date (sortable, filterable), its being an estimate beside it.
             return [
-                [i.case_id, i.office, i.origin, i.stage, i.deadline, i.due_text] for i in values
+                [
+                    i.case_id,
+                    i.office,
+                    i.origin,
+                    i.stage,
+                    i.deadline,
+                    i.due,
+                    "估算 / estimate" if i.estimated else None,
+                ]
+                for i in values
             ]
 
         return [

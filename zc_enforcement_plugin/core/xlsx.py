@@ -275,7 +275,10 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
                 widths[i] = max(widths[i], min(_display_width(_shown(value)), MAX_WIDTH))
                 if _is_number(value):
                     sums[i] += value
-            style = styles(_BODY, column.number_format)
+            shown_as = column.number_format
+            if column.kind == AUTO and isinstance(value, dt.date):
+                shown_as = DATE_FORMAT  # General would show a date as its serial number
+            style = styles(_BODY, shown_as)
             cells.append(_cell(f"{column_letter(i)}{number}", style, value, strings))
         body.append(f'<row r="{number}">{"".join(cells)}</row>')
     last_row = last_data
