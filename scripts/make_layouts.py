@@ -43,13 +43,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.core import export as ex  # noqa: E402
+from zc_enforcement_plugin.core import ledger_schema as ls  # noqa: E402
 from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ATLAS_MARGIN,
     BUREAU_VARIABLE,
     ITEM_BEFORE_MAP,
     ITEM_MAIN_MAP,
+    ITEM_NOTE,
     ITEM_PHOTOS,
     LAYOUT_TEMPLATE,
+    NOTE_FONT_PT,
     SHEET_FONT,
 )
 
@@ -57,7 +60,7 @@ BUREAU = "淄博市自然资源局淄川分局"  # printed in the footer; a bure
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
 LEFT, RIGHT = 12.0, 198.0
 WIDTH = RIGHT - LEFT
-ROW_H = 7.0
+ROW_H = 6.0  # 9 pt in one line; the sheet must hold screening's and the verified figures
 LABEL_W = 28.0  # the grey name cells of the figure tables
 VALUE_W = (WIDTH - 2 * LABEL_W) / 2
 NAME_FILL = QColor("#eef1f5")
@@ -93,6 +96,14 @@ def only_with_geometry(item: QgsLayoutItem) -> None:
     item.dataDefinedProperties().setProperty(
         QgsLayoutObject.ExcludeFromExports, QgsProperty.fromExpression(NO_GEOMETRY)
     )
+
+
+def verified_area(sqm: str) -> str:
+    """A verified figure (HC…, m² only in the export) with its 亩 worked out as the rows' are;
+    '—' when the verdict did not state it."""
+    mu = f"format_number({field(sqm)} / {domain.SQM_PER_MU!r}, 2)"
+    text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu} || ' 亩）'"
+    return f"[% CASE WHEN {field(sqm)} IS NULL THEN '—' ELSE {text} END %]"
 
 
 def value(name: str) -> str:
@@ -152,15 +163,25 @@ class Sheet:
         self.label(title, LEFT, y, WIDTH, ROW_H, 10, True, frame=True, fill=SECTION_FILL)
         return y + ROW_H
 
-    def pair_row(self, y: float, cells: list[tuple[str, str]], height: float = ROW_H) -> float:
-        """One table row of name/value cells: two pairs, or one pair spanning the width."""
+    def pair_row(
+        self,
+        y: float,
+        cells: list[tuple[str, str]],
+        height: float = ROW_H,
+        size: float = 9.0,
+        item_id: str = "",
+    ) -> float:
+        """One table row of name/value cells: two pairs, or one pair spanning the width (its
+        value cell named ``item_id``)."""
         x = LEFT
         for name, text in cells:
             self.label(name, x, y, LABEL_W, height, 9, True, Qt.AlignCenter, True, NAME_FILL)
             x += LABEL_W
             width = VALUE_W if len(cells) == 2 else WIDTH - LABEL_W
-            self.label(text, x, y, width, height, 9, frame=True)
+            cell = self.label(text, x, y, width, height, size, frame=True, item_id=item_id)
             x += width
+        if item_id:
+            cell.setVAlign(Qt.AlignTop)  # a long text reads from its first line
         return y + height
 
     def map(self, item_id: str, x: float, y: float, w: float, h: float) -> QgsLayoutItemMap:
@@ -305,7 +326,7 @@ def build(layout: QgsPrintLayout) -> None:
     y = sheet.pair_row(y, [("建议理由", value(domain.VERDICT_REASON))], ROW_H * 1.5)
 
     # --- the verdict ---------------------------------------------------------------------------
-    y = sheet.section("核查判定", y + 2)
+    y = sheet.section("核查判定（核实结果）", y + 2)
     y = sheet.pair_row(
         y, [("判定类别", value(ex.VERDICT_CATEGORY)), ("类型/依据", value(ex.VERDICT_KIND))]
     )
@@ -319,7 +340,37 @@ def build(layout: QgsPrintLayout) -> None:
             ("核查日期", f"[% coalesce(format_date({field(ex.VERIFIED_ON)}, 'yyyy-MM-dd'), '') %]"),
         ],
     )
-    y = sheet.pair_row(y, [("备注", value(ex.VERDICT_NOTE))], ROW_H * 1.5)
+    # The verdict's own figures, where screening's above are only what the layers said.
+    names = {
+        domain.CULTIVATED_AREA: "核实耕地",
+        domain.BASIC_FARMLAND_AREA: "核实基本农田",
+        domain.CONSTRUCTION_AREA: "核实建设用地",
+        domain.RED_LINE_AREA: "核实生态红线",
+        domain.AGRICULTURAL_AREA: "核实其他农用地",
+        domain.UNUSED_AREA: "核实未利用地",
+    }
+    order = [
+        domain.CULTIVATED_AREA,
+        domain.BASIC_FARMLAND_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.RED_LINE_AREA,
+        domain.AGRICULTURAL_AREA,
+        domain.UNUSED_AREA,
+    ]
+    assert sorted(order) == sorted(ls.VERDICT_AREA_FIELDS), "a verified figure left off the sheet"
+    for left, right in zip(order[::2], order[1::2]):
+        y = sheet.pair_row(
+            y,
+            [
+                (names[left], verified_area(ex.VERIFIED_AREA_PREFIX + left)),
+                (names[right], verified_area(ex.VERIFIED_AREA_PREFIX + right)),
+            ],
+        )
+    # Three lines of 8 pt: the export cuts a longer remark to fit, with a warning (the full
+    # text is in the spreadsheet).
+    y = sheet.pair_row(
+        y, [("备注", value(ex.VERDICT_NOTE))], ROW_H * 2, NOTE_FONT_PT, item_id=ITEM_NOTE
+    )
 
     # --- photos ----------------------------------------------------------------------------------
     y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件）", y + 2)

@@ -244,9 +244,14 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
             if cell.value is not None:
                 assert cell.number_format == "0.00", (column.name, cell.number_format)
         expected = round(sum(c.value for c in cells if c.value is not None), 2)
+        formula = "=SUM("
+        if column.kind == export.COL_MU:  # converted from the m² total, not summed
+            sqm = index[column.name[: -len(domain.MU_SUFFIX)]]
+            expected = round(values.cell(totals, sqm).value / domain.SQM_PER_MU, 2)
+            formula = "=ROUND("
         total = values.cell(totals, col).value
         assert total == pytest.approx(expected, abs=1e-9), column.name
-        assert sheet.cell(totals, col).value.startswith("=SUM(")
+        assert sheet.cell(totals, col).value.startswith(formula)
         assert sheet.cell(totals, col).number_format == "0.00"
         checked += 1
     assert checked >= 10
@@ -363,6 +368,75 @@ def test_pdf_has_one_sheet_per_spot_with_map_and_photos(exported, tmp_path):
     assert red > 20 and green_image > 500
 
 
+def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
+    provider, screened, demo, tmp_path
+):
+    """Screening's figures are what the layers said; the verdict's (1,000.00 m² cultivated,
+    666.67 m² basic farmland: 1.50 and 1.00 亩) are what the sheet is signed for. A remark longer
+    than its cell is cut with a mark and a warning naming the spot, never clipped unsaid."""
+    from qgis.core import QgsProcessingFeedback
+
+    long_note = "当事人在永久基本农田上建设厂房，已多次制止，仍继续施工。" * 12
+    store = build_ledger(tmp_path / "verified", screened, note=long_note)
+    first = store.spots()[0]
+    areas = {domain.CULTIVATED_AREA: 1000.0, domain.BASIC_FARMLAND_AREA: 666.67}
+    store.record_verdict(
+        first.id,
+        ledger.Verdict(
+            ls.VERDICT_ILLEGAL, "未报即用", "张三", dt.date.today(), areas=areas, note=long_note
+        ),
+    )
+    short = store.spots()[1]
+    path = store.path
+    store.close()
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
+    feedback = Warnings()
+    import processing
+
+    result = processing.run(
+        "zcenforcement:exportverification",
+        {
+            "LEDGER": str(path),
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+            "WITH_PDF": True,
+            "AFTER_IMAGE": str(demo.after_image),
+            "BEFORE_IMAGE": str(demo.before_image),
+        },
+        feedback=feedback,
+    )
+    cut = [line for line in feedback.lines if first.number in line and "sheet" in line]
+    assert len(cut) == 1 and "verification.xlsx" in cut[0]
+    assert not any(short.number in line for line in feedback.lines)
+
+    def page_text(page: int) -> str:
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), "-layout", result["PDF"], "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return re.sub(r"\s+", "", text)
+
+    sheet = page_text(1)  # the first spot's sheet (sheets in XH order)
+    assert first.number in sheet
+    assert "核实耕地1,000.00平方米（1.50亩）" in sheet
+    assert "核实基本农田666.67平方米（1.00亩）" in sheet
+    assert "核实建设用地—" in sheet  # not stated by the verifier: a dash, not screening's
+    assert "…（全文见verification.xlsx）" in sheet
+    assert "当事人在永久基本农田上建设厂房" in sheet
+    # the spreadsheet keeps the remark whole
+    book = openpyxl.load_workbook(result["XLSX"]).active
+    assert any(cell.value == long_note for row in book.iter_rows() for cell in row)
+
+
 def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_ledger):
     _, result = exported
     with ledger.GeoPackageLedger(field_ledger, create=False) as store:
@@ -387,6 +461,40 @@ def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_le
     assert {numbers[r.spot_id] for r in records} == {row[export.MANIFEST_SPOT] for row in manifest}
     kinds = {row[export.MANIFEST_KIND] for row in manifest}
     assert kinds == {"照片", "录音"}
+
+
+def test_image_dates_are_dates_in_the_xlsx_when_they_parse(tmp_path):
+    columns = [
+        c
+        for c in export.EXPORT_COLUMNS
+        if c.name in (domain.SPOT_EARLIER_DATE, domain.SPOT_LATER_DATE)
+    ]
+    rows = [
+        {domain.SPOT_EARLIER_DATE: "2025-10-02", domain.SPOT_LATER_DATE: "2026-01-06"},
+        {domain.SPOT_EARLIER_DATE: "2025年秋", domain.SPOT_LATER_DATE: None},
+    ]
+    path = export.write_xlsx(tmp_path / "d.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    first, second = sheet[3], sheet[4]
+    assert [c.value for c in first] == [dt.datetime(2025, 10, 2), dt.datetime(2026, 1, 6)]
+    assert first[0].number_format == "yyyy-mm-dd"
+    assert [c.value for c in second] == ["2025年秋", None]  # not a date: kept as written
+
+
+def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp_path):
+    """Three spots of 670.01 m² are 1.005015 亩 each, shown 1.01: their 亩 sum to 3.03, but
+    the 2,010.03 m² they total is 3.015045 亩, shown 3.02."""
+    columns = [c for c in export.EXPORT_COLUMNS if c.name.startswith(domain.SPOT_AREA)]
+    assert [c.name for c in columns] == [domain.SPOT_AREA, domain.SPOT_AREA + domain.MU_SUFFIX]
+    rows = [{domain.SPOT_AREA: 670.01, domain.SPOT_AREA + domain.MU_SUFFIX: 1.01}] * 3
+    path = export.write_xlsx(tmp_path / "t.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    assert [sheet.cell(6, c).value for c in (1, 2)] == [
+        "=SUM(A3:A5)",
+        "=ROUND(A6/666.6666666666666,2)",
+    ]
+    cached = openpyxl.load_workbook(path, data_only=True).active
+    assert [cached.cell(6, c).value for c in (1, 2)] == [2010.03, 3.02]
 
 
 # --- what must be refused or reported -------------------------------------------------------------
@@ -481,6 +589,38 @@ def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefi
     with fiona.open(written.geopackage) as layer:
         row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
     assert row.properties[domain.VERDICT_REASON] == reason
+
+
+def test_pasted_bullets_and_no_break_spaces_are_written_out_in_a_gbk_shapefile(
+    field_ledger, tmp_path
+):
+    """Text pasted from Word brings • (U+2022) and no-break spaces (U+00A0), which GBK lacks:
+    the Shapefile writes them as · and a space, with a warning; the export goes on."""
+    rows = ledger_rows(field_ledger)
+    note = "•\u00a0已拆除；•\u00a0已复耕"
+    rows[0].values[export.VERDICT_NOTE] = note
+    export.check_encodable(rows, "GBK")  # no refusal
+    written = export.write_vector_exports(tmp_path, rows, "GBK")
+    [warning] = [w for w in written.warnings if export.VERDICT_NOTE in w]
+    assert rows[0].number in warning and "“•”→“·”" in warning and "U+00A0" in warning
+    with plain_gdal(), fiona.open(written.shapefile) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[export.VERDICT_NOTE] == "· 已拆除；· 已复耕"
+    with fiona.open(written.geopackage) as layer:
+        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
+    assert row.properties[export.VERDICT_NOTE] == note
+
+
+def test_every_value_gbk_cannot_hold_is_named_at_once(field_ledger):
+    rows = ledger_rows(field_ledger)
+    rows[0].values[export.VERDICT_NOTE] = f"当事人{RARE}某"
+    rows[2].values[export.VERIFIER] = "王☃"  # U+2603: no GBK
+    with pytest.raises(export.ExportError) as error:
+        export.check_encodable(rows, "GBK")
+    message = str(error.value)
+    assert message.startswith("2 处文本")
+    assert f"图斑 {rows[0].number} 字段 {export.VERDICT_NOTE}" in message and RARE in message
+    assert f"图斑 {rows[2].number} 字段 {export.VERIFIER}" in message and "U+2603" in message
 
 
 def test_new_construction_land_is_exported_as_screened(field_ledger):

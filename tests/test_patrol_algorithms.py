@@ -9,6 +9,7 @@ import shapely
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
 
@@ -201,6 +202,31 @@ def test_patrol_compliance_names_the_office_in_the_office_field(provider, ledger
     layer = result["OUTPUT"]
     assert layer.fields().names()[0] == "SMC" and "XZMC" not in layer.fields().names()
     assert {f["SMC"] for f in layer.getFeatures()} == {"城南所", "龙泉所"}
+
+
+def test_an_office_that_stopped_patrolling_is_listed_short(provider, ledger_path):
+    """双杨所 has no spot and patrolled only in February: in the week of 2025-03-03 it patrolled
+    on no day, and is listed short (it was left out, being in neither the spots nor the
+    week's patrols)."""
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        store.add_patrol(PatrolRecord("XC-1", "双杨所", dt.date(2025, 2, 24), ["赵工"]))
+        for day in (3, 4, 5):
+            for office in ("城南所", "龙泉所"):
+                store.add_patrol(
+                    PatrolRecord(f"XC-{office}-{day}", office, dt.date(2025, 3, day), ["张工"])
+                )
+    result = run(
+        "patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": "memory:",
+        },
+    )
+    rows = [f.attributes() for f in result["OUTPUT"].getFeatures()]
+    assert result["SHORTFALLS"] == 1
+    assert rows == [["双杨所", "2025-W10", "2025-03-03", 0, 3, 3, 0]]
 
 
 def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledger_path):

@@ -254,12 +254,13 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert c.rectification_rate is None
     # patrols: 4 March weeks; A 4, B 3, C 2 with >= 3 days
     assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(4, 4), (4, 3), (4, 2)]
-    # open / overdue at 3 April: A case 2 overdue; B case 4 overdue, case 3 not; C case 5 not
-    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (1, 0)]
+    # open / overdue at the end of March: A case 2 overdue; B case 4 overdue, case 3 not; C
+    # none (case 5 opens on 04-02, after the month, though before the report date)
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (0, 0)]
     # scores: A (30·.5 + 30·.5 + 25·1 + 15·0) / 100; B (30/3 + 0 + 25·.75 + 15·.5) / 100;
-    # C (25·.5 + 15·1) / 40 (stop and rectification do not apply)
-    assert (a.score, b.score, c.score) == (55.0, 36.25, 68.75)
-    assert [(x.office, x.rank) for x in report.offices] == [(C, 1), (A, 2), (B, 3)]
+    # C 25·.5 / 25 (stop, rectification and timeliness do not apply)
+    assert (a.score, b.score, c.score) == (55.0, 36.25, 50.0)
+    assert [(x.office, x.rank) for x in report.offices] == [(A, 1), (C, 2), (B, 3)]
     total = report.total
     assert (total.new_illegal, total.illegal_area_sqm, total.illegal_cultivated_sqm) == (
         4,
@@ -275,15 +276,30 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert (total.weeks, total.weeks_compliant, total.open_cases, total.overdue_cases) == (
         12,
         9,
-        4,
+        3,
         2,
     )
-    # 30·.4 + 30·.25 + 25·.75 + 15·.5
-    assert total.score == 45.75
-    [ranking, notes] = report.sheets()
-    assert ranking.rows[1][:9] == [2, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
-    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 1, 36.25]
-    assert ranking.rows[0][9:] == [None, None, 50.0, 0, 68.75]
+    # 30·.4 + 30·.25 + 25·.75 + 15·(1/3)
+    assert total.score == 43.25
+    [ranking, components, notes] = report.sheets()
+    assert ranking.rows[0][:9] == [1, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
+    # every scored rate, timeliness too, with the counts it is computed from
+    assert ranking.headers[12] == "按期办理率 (%) / timeliness"
+    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 50.0, 36.25]
+    assert ranking.rows[1][9:] == [None, None, 50.0, None, 50.0]
+    assert [row[2:] for row in components.rows] == [
+        # acts, stopped, %, opened, rectified, %, weeks, compliant, %, open, overdue, %, score
+        [2, 1, 50.0, 2, 1, 50.0, 4, 4, 100.0, 1, 1, 0.0, 55.0],
+        [0, 0, None, 0, 0, None, 4, 2, 50.0, 0, 0, None, 50.0],
+        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 2, 1, 50.0, 36.25],
+        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 3, 2, 33.33, 43.25],
+    ]
+    assert [row[:2] for row in components.rows] == [
+        [1, A],
+        [2, C],
+        [3, B],
+        [None, "合计 / district"],
+    ]
     assert "  制止率 / stop-order rate: 30" in [row[0] for row in notes.rows]
 
 
@@ -366,9 +382,44 @@ def test_half_year_assessment_sums_the_months(ledger, calendar):
     assert (a.score, b.score, c.score) == (37.69, 20.77, 18.85)
     assert [x.office for x in report.offices] == [A, B, C]
     march = report.monthly[2]
-    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 68.75}
+    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 50.0}
     assert any("before the end of the period" in w for w in report.warnings)
-    assert report.sheets()[1].rows[0] == [A, 0.0, 0.0, 55.0, 0.0]  # Jan-Apr scores of A
+    # Each month is judged at its own end: no case is open in January or February (the first
+    # opens on 03-04), so timeliness does not apply there and only the missed patrols count
+    # (C had scored 37.5 from case 5, opened in April); in April (to the 3rd) C's case 5 is
+    # open and not overdue, its illegal act not stopped nor rectified: 15 / 75; B has cases 3
+    # and 4 open, 4 overdue: 15·.5 / 15.
+    monthly = {row[0]: row[1:] for row in report.sheets()[2].rows}
+    assert monthly == {
+        A: [0.0, 0.0, 55.0, 0.0],
+        B: [0.0, 0.0, 36.25, 50.0],
+        C: [0.0, 0.0, 50.0, 20.0],
+    }
+
+
+def test_a_period_is_judged_at_its_end_not_at_the_report_date(ledger_path, calendar, tmp_path):
+    """A case found on patrol on Thursday 28 March: its written report is due Monday 1 April
+    and its filing Tuesday 2 April, both after March. On the report date (3 April) both are
+    past, but March's ranking judges its open cases as they stood on 31 March: not overdue."""
+    copy = tmp_path / "ledger.gpkg"
+    copy.write_bytes(ledger_path.read_bytes())
+    store = GeoPackageLedger(copy)
+    store.add_patrol(PatrolRecord("PC-03-28", C, dt.date(2024, 3, 28), ["巡查员"]))
+    store.open_case(ORIGIN_PATROL, patrol_id="PC-03-28", date=dt.date(2024, 3, 28))
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+        half = reports.assessment(store, reports.Period.half_year(2024, 1), calendar, AS_OF)
+    finally:
+        store.close()
+    c = by_office(report)[C]
+    # the new case only (case 5 opens in April): open, not overdue on 31 March
+    assert (c.open_cases, c.overdue_cases, c.illegal_acts, c.cases_opened) == (1, 0, 1, 1)
+    # (30·0 + 30·0 + 25·.5 + 15·1) / 100
+    assert c.score == 27.5
+    assert {o.office: o.score for o in half.monthly[2].offices}[C] == 27.5
+    # the half-year is not over on the report date: judged on 3 April, both cases open and
+    # the new one overdue
+    assert (by_office(half)[C].open_cases, by_office(half)[C].overdue_cases) == (2, 1)
 
 
 # --- the weekly dispatch ----------------------------------------------------------------------
@@ -412,7 +463,10 @@ def test_deadlines_in_a_year_without_a_schedule_are_listed_as_estimates(ledger):
     assert items and all(i.estimated for i in items)
     assert {"2"} <= {i.case_id for i in report.overdue}
     overdue_sheet = report.sheets()[2]
-    assert all(row[-1].endswith("（估算 / estimate）") for row in overdue_sheet.rows)
+    # the due day a date, its being an estimate in a column of its own
+    assert overdue_sheet.headers[-2:] == ["到期日 / due", "估算 / estimate"]
+    assert all(isinstance(row[-2], dt.date) for row in overdue_sheet.rows)
+    assert all(row[-1] == "估算 / estimate" for row in overdue_sheet.rows)
     notes = [row[0] for row in report.sheets()[-1].rows]
     assert any("2024" in line and "estimates" in line for line in notes)
     ranking = reports.monthly_ranking(ledger, MARCH, blind, AS_OF)
@@ -450,12 +504,19 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
     )
     assert district.flagged and round(100 * district.ratio, 2) == 15.60
     rows = report.sheets()[0].rows
-    assert rows[-1][7:] == [15.6, "是 / yes"] and rows[0][0] == "丙镇"
+    # 1460 / 9360 = 15.598 %: shown cut to 15.59
+    assert rows[-1][7:] == [15.59, "是 / yes"] and rows[0][0] == "丙镇"
 
 
 def test_the_15_percent_threshold():
     assert reports.AccountabilityRow("x", 15.0, 100.0).flagged
     assert not reports.AccountabilityRow("x", 14.99, 100.0).flagged
+    # 14.996 % has not reached 15 %: not flagged, and not shown as 15.00 either
+    near = reports.AccountabilityRow("x", 14.996, 100.0)
+    assert not near.flagged and near.ratio_percent == 14.99
+    assert reports.AccountabilityRow("x", 15.0, 100.0).ratio_percent == 15.0
+    assert reports.AccountabilityRow("x", 14.57, 100.0).ratio_percent == 14.57
+    assert reports.AccountabilityRow("x", 0.0, 0.0).ratio_percent is None
     assert reports.AccountabilityRow("x", 0.0, 0.0).ratio is None
     assert not reports.AccountabilityRow("x", 0.0, 0.0).flagged
 
@@ -471,6 +532,20 @@ def test_periods():
             reports.Period.parse(bad)
 
 
+def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    week = reports.Period.parse("2024-W12")
+    report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
+    path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
+    sheet = openpyxl.load_workbook(path)["7天内到期 Due"]
+    rows = list(sheet.iter_rows(min_row=2))
+    # case 4: report due Monday 25 March, filing due 26 March; both from the 2024 schedule
+    assert [(r[5].value, r[5].number_format, r[6].value) for r in rows] == [
+        (dt.datetime(2024, 3, 25), "yyyy-mm-dd", None),
+        (dt.datetime(2024, 3, 26), "yyyy-mm-dd", None),
+    ]
+
+
 def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, calendar, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     report = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
@@ -478,7 +553,7 @@ def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, 
     with zipfile.ZipFile(path) as archive:
         assert "xl/worksheets/sheet2.xml" in archive.namelist()
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["排名 Ranking", "说明 Notes"]
+    assert book.sheetnames == ["排名 Ranking", "得分分项 Score components", "说明 Notes"]
     rows = list(book["排名 Ranking"].iter_rows(values_only=True))
     assert rows[0][0] == "排名 / rank"
     assert [list(r) for r in rows[1:]] == report.sheets()[0].rows
@@ -528,18 +603,21 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 0
     sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows[C][0] == 1 and rows[C][13] == 68.75
-    assert rows[A][:5] == (2, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
-    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 1
-    assert rows["合计 / district"][13] == 45.75
-    assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 2
+    assert rows[C][0] == 2 and rows[C][13] == 50.0
+    assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
+    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 50.0
+    assert rows["合计 / district"][13] == 43.25
+    components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
+    rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
+    assert rows[B][11:] == (2, 1, 50.0, 36.25)
+    assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 3
 
 
 @pytest.mark.parametrize(
     "algorithm, parameters, stem, pages",
     [
         ("weeklydispatch", {"WEEK": "2024-03-20"}, "weekly_dispatch_2024-W12", 3),
-        ("assessment", {"KIND": 0, "YEAR": 2024, "HALF": 0}, "assessment_2024-H1", 2),
+        ("assessment", {"KIND": 0, "YEAR": 2024, "HALF": 0}, "assessment_2024-H1", 3),
         ("accountabilityratio", {"PERIOD": "2024-03"}, "accountability_ratio_2024-03", 2),
     ],
 )
@@ -568,7 +646,7 @@ def test_other_report_algorithms(
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
     else:
-        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.6
+        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.59
     assert pdf_pages(Path(result["PDF"])) == pages
 
 

@@ -323,6 +323,48 @@ def test_local_file_wins_over_library(tmp_path):
     assert cal.is_working_day(date(2024, 10, 7)) is False  # other years still from the library
 
 
+def test_a_year_that_differs_from_the_library_is_warned(tmp_path):
+    """2026 with only New Year's Day off (a half-typed entry) replaces the library's year:
+    used, but said, naming the year and the first days that differ (2026-01-02, a Friday off
+    in the notice; Sunday 2026-01-04, worked in exchange)."""
+    path = write_json(tmp_path / "h.json", {"2026": {"holidays": ["2026-01-01"]}})
+    cal = WorkCalendar(path, local_file=None)
+    assert cal.is_working_day(date(2026, 1, 2)) is True
+    [warning] = cal.override_warnings
+    assert str(path) in warning and "2026" in warning
+    assert "2026-01-02、2026-01-03" not in warning  # Saturday 3 January is off either way
+    assert warning.split("（")[1].startswith("2026-01-02、2026-01-04")
+    # the library's own schedule, copied into the file, is no override
+    library = WorkCalendar(local_file=None)
+    same = [d for d in _days_of(2026) if not library.is_working_day(d) and d.weekday() < 5]
+    worked = [d for d in _days_of(2026) if library.is_working_day(d) and d.weekday() >= 5]
+    path = write_json(
+        tmp_path / "same.json",
+        {
+            "2026": {
+                "holidays": [d.isoformat() for d in same],
+                "workdays": [d.isoformat() for d in worked],
+            }
+        },
+    )
+    assert WorkCalendar(path, local_file=None).override_warnings == []
+
+
+def _days_of(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=n) for n in range((date(year + 1, 1, 1) - first).days)]
+
+
+def test_a_file_saved_as_gbk_asks_for_utf8_naming_the_file(tmp_path):
+    path = tmp_path / "holidays.json"
+    path.write_bytes('{"_说明": "中文", "2099": {"holidays": ["2099-01-01"]}}'.encode("gbk"))
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None)
+    message = str(error.value)
+    assert str(path) in message and "UTF-8" in message and "GBK" in message
+    assert "codec" not in message
+
+
 def test_bureau_file_wins_over_shipped_file(tmp_path, year_2099):
     bureau = write_json(tmp_path / "bureau.json", {"2099": {"holidays": ["2099-01-05"]}})
     cal = WorkCalendar(bureau, local_file=year_2099)

@@ -367,10 +367,22 @@ _XLSX_KINDS = {
 }
 
 
+# Delivered as text (QSX, HSX: the image dates) and kept so in the GeoPackage and the Shapefile,
+# where a value that is no date would be lost; the XLSX writes them as dates when they parse.
+_XLSX_DATE_TEXTS = (SPOT_EARLIER_DATE, SPOT_LATER_DATE)
+
+
+def _xlsx_kind(column: ExportColumn) -> str:
+    return xlsx.DATE if column.name in _XLSX_DATE_TEXTS else _XLSX_KINDS[column.kind]
+
+
 def _xlsx_value(column: ExportColumn, value: Any) -> Any:
-    if column.kind == COL_DATE:
+    if column.kind == COL_DATE or column.name in _XLSX_DATE_TEXTS:
         return parse_date(value, strict=False) or _text(value)  # a date, else what was typed
     return value
+
+
+MU_TOTAL_RULE = "亩合计 = 平方米合计 ÷ 666.67（非各行亩数之和）"
 
 
 def write_xlsx(
@@ -382,16 +394,31 @@ def write_xlsx(
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
 
-    Areas are numbers shown with 2 decimals; the totals row holds SUM formulas together with
-    their computed values (each row as shown, to 2 decimals), so readers that do not calculate
-    still see the totals. The header is frozen, filterable and repeated on every printed page.
+    Areas are numbers shown with 2 decimals; the totals row holds formulas together with their
+    computed values, so readers that do not calculate still see the totals: an m² total is the
+    SUM of its rows (each as shown, to 2 decimals), a 亩 total that m² total converted
+    (ROUND(m² total / (10000/15), 2)), as each row's 亩 is its m² converted, and not the sum of
+    the rounded 亩 rows (which drifts: 922,045.01 m² is 1,383.07 亩, not 1,383.09); the totals
+    row says so. The header is frozen, filterable and repeated on every printed page.
     """
+    index = {c.name: i for i, c in enumerate(columns)}
+
+    def column(c: ExportColumn) -> xlsx.Column:
+        sqm = index.get(c.name[: -len(MU_SUFFIX)]) if c.kind == COL_MU else None
+        return xlsx.Column(
+            c.header,
+            _xlsx_kind(c),
+            AREA_DECIMALS,
+            c.totalled,
+            None if sqm is None else (sqm, SQM_PER_MU),
+        )
+
     sheet = xlsx.Sheet(
         sheet_name,
-        [xlsx.Column(c.header, _XLSX_KINDS[c.kind], AREA_DECIMALS, c.totalled) for c in columns],
+        [column(c) for c in columns],
         [[_xlsx_value(c, _row_values(row).get(c.name)) for c in columns] for row in rows],
         title=title,
-        totals=("合计", f"{len(rows)} 个图斑"),
+        totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
     )
@@ -414,10 +441,38 @@ class VectorExport:
 SHAPEFILE_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx")
 
 
-# Symbols the plugin's own texts use (the screening's reasons write m²) that GBK lacks, and how
-# the GBK Shapefile writes them, with a warning; the GeoPackage and the XLSX keep the original.
-# Any other character GBK lacks stops the export.
-GBK_SUBSTITUTES = (("m²", "平方米"), ("m³", "立方米"), ("²", "2"), ("³", "3"))
+# Symbols GBK lacks that common texts hold (the screening's reasons write m²; text pasted from
+# Word or a web page brings no-break spaces and bullets), and how the GBK Shapefile writes them,
+# with a warning; the GeoPackage and the XLSX keep the original. Any other character GBK lacks
+# stops the export.
+GBK_SUBSTITUTES = (
+    ("m²", "平方米"),
+    ("m³", "立方米"),
+    ("²", "2"),
+    ("³", "3"),
+    ("\u00a0", " "),  # no-break space
+    ("\u2002", " "),  # en space
+    ("\u2003", " "),  # em space
+    ("\u2009", " "),  # thin space
+    ("\u202f", " "),  # narrow no-break space
+    ("\u200b", ""),  # zero-width space
+    ("\ufeff", ""),  # byte-order mark pasted inside a text
+    ("•", "·"),
+    ("∙", "·"),
+    ("‧", "·"),
+    ("‑", "-"),  # non-breaking hyphen
+    ("‒", "-"),  # figure dash
+    ("−", "-"),  # minus sign
+    ("µ", "μ"),
+    ("©", "(C)"),
+    ("®", "(R)"),
+    ("™", "(TM)"),
+)
+
+
+def shown_symbol(symbol: str) -> str:
+    """A symbol as a message can show it: an invisible one by its code point."""
+    return symbol if symbol.isprintable() and not symbol.isspace() else f"U+{ord(symbol):04X}"
 
 
 def shapefile_text(text: str, encoding: str) -> str:
@@ -431,25 +486,35 @@ def shapefile_text(text: str, encoding: str) -> str:
 def check_encodable(
     rows: Sequence[ExportRow], encoding: str, columns: Sequence[ExportColumn] = EXPORT_COLUMNS
 ) -> None:
-    """Raise ExportError naming the first spot, field and character the encoding cannot hold."""
+    """Raise ExportError naming every spot, field and character the encoding cannot hold (after
+    GBK_SUBSTITUTES), all at once: fixing them one export at a time wastes a morning."""
     codec = _codec(encoding)
+    problems = []
     for row in rows:
         for column in columns:
             value = row.values.get(column.name)
             if not isinstance(value, str):
                 continue
             value = shapefile_text(value, encoding)
-            try:
-                value.encode(codec)
-            except UnicodeEncodeError as error:
-                char = value[error.start]
-                raise ExportError(
-                    f"图斑 {row.number} 的字段 {column.shapefile_name}（{column.header}）含有 "
-                    f"{encoding} 无法表示的字符“{char}”(U+{ord(char):04X})：请改用 UTF-8 编码导出，"
-                    f"或修改该值 / spot {row.number}, field {column.shapefile_name}: the character "
-                    f"{char!r} (U+{ord(char):04X}) in {value!r} cannot be written in {encoding}; "
-                    "export in UTF-8 or change the value"
-                ) from None
+            bad = []
+            for char in value:
+                try:
+                    char.encode(codec)
+                except UnicodeEncodeError:
+                    if char not in bad:
+                        bad.append(char)
+            if bad:
+                chars = "、".join(f"“{shown_symbol(c)}”(U+{ord(c):04X})" for c in bad)
+                problems.append(
+                    f"图斑 {row.number} 字段 {column.shapefile_name}（{column.header}）：{chars} / "
+                    f"spot {row.number}, field {column.shapefile_name}: {chars} in {value!r}"
+                )
+    if problems:
+        raise ExportError(
+            f"{len(problems)} 处文本含有 {encoding} 无法表示的字符，未写出任何文件：请改用 UTF-8 "
+            f"编码导出，或修改这些值 / {len(problems)} values hold characters {encoding} cannot "
+            "write; nothing was written: export in UTF-8 or change them:\n" + "\n".join(problems)
+        )
 
 
 def _codec(encoding: str) -> str:
@@ -538,7 +603,8 @@ def write_vector_exports(
         if driver != "GPKG":
             options = {"encoding": CPG_NAMES[encoding]}
         features = []
-        substituted: dict[str, list[str]] = {}  # field -> spots whose text GBK_SUBSTITUTES changed
+        # field -> (spots whose text GBK_SUBSTITUTES changed, the symbols replaced)
+        substituted: dict[str, tuple[list[str], list[str]]] = {}
         for row in rows:
             properties = {}
             for name, column in by_name.items():
@@ -546,7 +612,13 @@ def write_vector_exports(
                 if driver != "GPKG" and isinstance(value, str):
                     written = shapefile_text(value, encoding)
                     if written != value:
-                        substituted.setdefault(name, []).append(row.number)
+                        numbers, symbols = substituted.setdefault(name, ([], []))
+                        numbers.append(row.number)
+                        symbols += [
+                            symbol
+                            for symbol, _ in GBK_SUBSTITUTES
+                            if symbol in value and symbol not in symbols
+                        ]
                         value = written
                     clipped = _clip_bytes(value, codec, SHAPEFILE_TEXT_BYTES)
                     if clipped != value:
@@ -559,14 +631,18 @@ def write_vector_exports(
                         value = clipped
                 properties[name] = value
             features.append({"geometry": geometry(row), "properties": properties})
-        for name, numbers in substituted.items():
+        for name, (numbers, symbols) in substituted.items():
             shown = ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
-            words = "、".join(f"“{symbol}”→“{text}”" for symbol, text in GBK_SUBSTITUTES)
+            words = "、".join(
+                f"“{shown_symbol(symbol)}”→“{text}”"
+                for symbol, text in GBK_SUBSTITUTES
+                if symbol in symbols
+            )
             result.warnings.append(
                 f"字段 {name}：{len(numbers)} 个图斑（{shown}）的文本含 GBK 无法表示的符号，"
                 f"Shapefile 中已改写（{words}），GeoPackage 和 XLSX 中保持原样 / field {name}: in "
                 f"{len(numbers)} spots ({shown}) symbols GBK lacks were written out in the "
-                "Shapefile (m² as 平方米); the GeoPackage and XLSX keep them"
+                f"Shapefile ({words}); the GeoPackage and XLSX keep them"
             )
         try:
             with fiona.open(

@@ -20,7 +20,10 @@ Definitions (each report prints the ones it uses in its notes):
   weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
   (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
   date are left out.
-- Timeliness = 1 − cases with an open deadline past due ÷ cases open at the report date.
+- Timeliness = 1 − cases with an open deadline past due ÷ cases open, both at the end of the
+  period (or at the report date when it comes first): a case opened after the period, or a
+  deadline falling after its end, does not count in it. An assessment's months are each judged
+  at their own end.
 - Score (0-100) = 100 × Σ wₖ·sₖ / Σ wₖ over the components sₖ above that apply (a rate with a
   zero denominator does not apply and its weight drops out); weights: DEFAULT_WEIGHTS, or the
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
@@ -28,7 +31,8 @@ Definitions (each report prints the ones it uses in its notes):
   spots on new construction land, where a spot of the period is one whose verdict date lies in
   the period and "new construction" is TBLX 新增建设用地 or a 合法 or 违法 verdict (a construction
   judged legal or illegal), except spots judged 实地未变化 or 伪变化 (nothing was built).
-  Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district.
+  Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district, the
+  exact ratio compared; shown in % cut (not rounded) to 0.01, so 14.996 % reads 14.99.
 """
 
 from __future__ import annotations
@@ -335,6 +339,8 @@ def _read(
 
 
 def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
+    for warning in context.calendar.override_warnings:
+        context.warn(warning)
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
             context.warn(
@@ -345,16 +351,37 @@ def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
             )
 
 
-def _case_deadlines(context: _Context, case: Case) -> list:
-    deadlines = case.deadlines(context.rules, context.calendar, context.as_of)
+def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -> list:
+    """The case's deadlines judged on ``day`` (default: the report date)."""
+    deadlines = case.deadlines(context.rules, context.calendar, day or context.as_of)
     for deadline in deadlines:
         if deadline.warning:
             context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
     return deadlines
 
 
-def _is_overdue(context: _Context, case: Case) -> bool:
-    return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case))
+def _is_overdue(context: _Context, case: Case, day: dt.date) -> bool:
+    return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case, day))
+
+
+def _judged_on(context: _Context, period: Period) -> dt.date:
+    """The day a period's open and overdue cases are judged: its end, or the report date when
+    that comes first (a later case or a deadline passed since belongs to a later period)."""
+    return min(period.end, context.as_of)
+
+
+def _count_open_cases(context: _Context, figures: dict[str, OfficeFigures], day: dt.date) -> None:
+    """Set each office's open and overdue cases as the cases stood at the end of ``day``."""
+    for f in figures.values():
+        f.open_cases = f.overdue_cases = 0
+    for record, _ in context.cases:
+        case = record.case_as_of(day)  # None: opened after ``day``
+        if case is None or case.closed:
+            continue
+        office = record.office or NO_OFFICE
+        f = figures.setdefault(office, OfficeFigures(office))
+        f.open_cases += 1
+        f.overdue_cases += _is_overdue(context, case, day)
 
 
 def _rectified(case: Case) -> bool:
@@ -379,7 +406,7 @@ class OfficeFigures:
     cases_rectified: int = 0
     weeks: int = 0
     weeks_compliant: int = 0
-    open_cases: int = 0  # at the report date
+    open_cases: int = 0  # at the period's end (the report date if earlier)
     overdue_cases: int = 0
     score: float | None = None
     rank: int | None = None
@@ -504,14 +531,13 @@ class RankingReport:
             "制止率 (%) / stop-order rate",
             "整改率 (%) / rectification rate",
             "巡查达标率 (%) / patrol compliance",
-            "逾期案件 / overdue cases",
+            "按期办理率 (%) / timeliness",
             "得分 / score",
         ]
-        rows = [_ranking_row(o) for o in self.offices]
-        total = _ranking_row(self.total)
-        total[1] = "合计 / district"
-        rows.append(total)
-        sheets = [Sheet("排名 Ranking", headers, rows)]
+        sheets = [
+            Sheet("排名 Ranking", headers, self._rows(_ranking_row)),
+            Sheet("得分分项 Score components", _COMPONENT_HEADERS, self._rows(_component_row)),
+        ]
         if self.monthly:
             months = [m.period.label for m in self.monthly]
             scores = []
@@ -525,6 +551,33 @@ class RankingReport:
         sheets.append(_notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
         return sheets
 
+    def _rows(self, make) -> list[list[Any]]:
+        """A row per office by ``make`` (rank and office first), then the district's."""
+        rows = [make(o) for o in self.offices]
+        total = make(self.total)
+        total[1] = "合计 / district"
+        return [*rows, total]
+
+
+# Each scored rate beside the counts it is computed from, so a score can be checked by hand.
+_COMPONENT_HEADERS = [
+    "排名 / rank",
+    "自然资源所 / office",
+    "违法行为 / illegal acts",
+    "已制止 / stopped",
+    "制止率 (%) / stop-order rate",
+    "开启案件 / cases opened",
+    "整改到位 / rectified",
+    "整改率 (%) / rectification rate",
+    "统计周数 / weeks",
+    "达标周数 / weeks ≥ 3 days",
+    "巡查达标率 (%) / patrol compliance",
+    "未结案件 / open cases",
+    "逾期案件 / overdue cases",
+    "按期办理率 (%) / timeliness",
+    "得分 / score",
+]
+
 
 _DEFINITIONS = [
     line.strip()
@@ -537,7 +590,9 @@ _DEFINITIONS = [
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
         "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
         "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
-        "按期办理率 = 1 − 逾期案件 ÷ 报告日未结案件 / timeliness = 1 − overdue ÷ open cases",
+        "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
+        "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
+        "the report date if earlier); cases opened later do not count",
     )
 ]
 
@@ -560,7 +615,27 @@ def _ranking_row(o: OfficeFigures) -> list[Any]:
         _pct(o.stop_rate),
         _pct(o.rectification_rate),
         _pct(o.patrol_compliance),
+        _pct(o.timeliness),
+        o.score,
+    ]
+
+
+def _component_row(o: OfficeFigures) -> list[Any]:
+    return [
+        o.rank,
+        o.office,
+        o.illegal_acts,
+        o.stopped,
+        _pct(o.stop_rate),
+        o.cases_opened,
+        o.cases_rectified,
+        _pct(o.rectification_rate),
+        o.weeks,
+        o.weeks_compliant,
+        _pct(o.patrol_compliance),
+        o.open_cases,
         o.overdue_cases,
+        _pct(o.timeliness),
         o.score,
     ]
 
@@ -585,7 +660,7 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
 
 
 def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigures]:
-    """Every office's figures over ``period``; the report-date figures (open/overdue) too."""
+    """Every office's figures over ``period``, open and overdue cases as at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
     stopped_spots = {
         record.spot_id for record, case in context.cases if record.spot_id and case.has(Stage.STOP)
@@ -611,9 +686,7 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
                 office.stopped += case.has(Stage.STOP)
-        if not case.closed:
-            office.open_cases += 1
-            office.overdue_cases += _is_overdue(context, case)
+    _count_open_cases(context, figures, _judged_on(context, period))
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7
@@ -703,7 +776,8 @@ def assessment(
     """半年/年度考核: the monthly figures of the period summed per office, scored and ranked.
 
     Counts and areas are summed over the months and the rates recomputed from the summed
-    numerators and denominators (not averaged); open and overdue cases are at the report date.
+    numerators and denominators (not averaged). Each month is scored with its open and overdue
+    cases as they stood at the month's end, the period with those at the period's end.
     """
     if period.kind not in (HALF_YEAR, YEAR):
         raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
@@ -718,11 +792,10 @@ def assessment(
             continue
         figures = _office_figures(context, month)
         for office, f in figures.items():
-            target = summed.setdefault(office, OfficeFigures(office))
-            target.add(f)
-            target.open_cases, target.overdue_cases = f.open_cases, f.overdue_cases
+            summed.setdefault(office, OfficeFigures(office)).add(f)
         ranked = _rank([_copy(f) for f in figures.values()], weights)
         months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
+    _count_open_cases(context, summed, _judged_on(context, period))
     ranked = _rank(summed.values(), weights)
     total = _total(ranked)
     total.score = score(total.components(), weights)
@@ -745,12 +818,6 @@ class DeadlineItem:
     deadline: str  # Chinese label
     due: dt.date
     estimated: bool = False  # counted in a year without a holiday schedule (see workdays)
-
-    @property
-    def due_text(self) -> str:
-        return (
-            f"{self.due.isoformat()}（估算 / estimate）" if self.estimated else self.due.isoformat()
-        )
 
 
 @dataclass
@@ -824,11 +891,22 @@ class WeeklyDispatch:
             "当前阶段 / stage",
             "期限 / deadline",
             "到期日 / due",
+            "估算 / estimate",
         ]
 
         def items(values: list[DeadlineItem]) -> list[list[Any]]:
+            # The day as a date (sortable, filterable), its being an estimate beside it.
             return [
-                [i.case_id, i.office, i.origin, i.stage, i.deadline, i.due_text] for i in values
+                [
+                    i.case_id,
+                    i.office,
+                    i.origin,
+                    i.stage,
+                    i.deadline,
+                    i.due,
+                    "估算 / estimate" if i.estimated else None,
+                ]
+                for i in values
             ]
 
         return [
@@ -912,9 +990,18 @@ class AccountabilityRow:
 
     @property
     def flagged(self) -> bool:
-        # Compared at the printed precision (0.01 %), so a shown 15.00 % is always flagged.
+        # The exact ratio: 15 % triggers, 14.996 % does not (it is shown as 14.99, see
+        # ratio_percent, so the figure never reads as reaching the line when it did not).
         ratio = self.ratio
-        return ratio is not None and round(ratio, 4) >= ACCOUNTABILITY_RATIO
+        return ratio is not None and ratio >= ACCOUNTABILITY_RATIO
+
+    @property
+    def ratio_percent(self) -> float | None:
+        """The ratio in % cut (not rounded) to 0.01: 14.996 % shows as 14.99."""
+        if self.ratio is None:
+            return None
+        # round() first takes away float noise (0.1457 * 10000 = 1456.9999…) before the cut.
+        return math.floor(round(self.ratio * 10000, 6)) / 100
 
 
 @dataclass
@@ -947,13 +1034,16 @@ class AccountabilityReport:
             "construction: TBLX 新增建设用地 or a legal or illegal verdict (except no change)",
             "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
             "verdict category first given in the period",
+            "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
+            "14.99%，未达问责线 / the ratio is shown cut (not rounded) to 0.01 % and compared "
+            "with the line unrounded: 14.996 % shows as 14.99 %, not flagged",
         ]
 
     def chart(self) -> Chart:
         return Chart(
             "问责比例 (%) / accountability ratio",
             [r.area for r in self.towns],
-            [_pct(r.ratio) for r in self.towns],
+            [r.ratio_percent for r in self.towns],
             threshold=100 * self.threshold,
             unit="%",
         )
@@ -980,7 +1070,7 @@ class AccountabilityReport:
                 r.construction_spots,
                 round(r.construction_cultivated_sqm, AREA_DECIMALS),
                 _mu(r.construction_cultivated_sqm),
-                _pct(r.ratio),
+                r.ratio_percent,
                 "是 / yes" if r.flagged else "否 / no",
             ]
 

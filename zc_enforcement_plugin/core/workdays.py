@@ -180,7 +180,16 @@ def load_holiday_file(path: PathLike) -> dict[int, YearSchedule]:
         text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows may add a BOM
     except FileNotFoundError:
         raise HolidayFileError(path, "(file)", "file not found / 文件不存在") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        # Notepad's "ANSI" on a Chinese Windows is GBK: the usual way a hand-edited file breaks.
+        raise HolidayFileError(
+            path,
+            "(file)",
+            "文件不是 UTF-8 编码（可能以 GBK/ANSI 保存）：请用记事本打开，“另存为”时编码选 UTF-8 "
+            "/ the file is not UTF-8 (saved as GBK/ANSI?): open it in Notepad and Save As with "
+            "encoding UTF-8",
+        ) from None
+    except OSError as exc:
         raise HolidayFileError(path, "(file)", f"cannot read / 无法读取: {exc}") from None
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicate_keys(path))
@@ -290,6 +299,32 @@ class WorkCalendar:
         )
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
+        # A file's year that replaces one the library knows, on other days: said, not refused
+        # (the file wins, and may be right), as a typo here moves every deadline of the year.
+        self.override_warnings = [
+            warning
+            for year in sorted(set(self.local) & self._library_years)
+            if (warning := self._override_warning(self.local[year]))
+        ]
+
+    @staticmethod
+    def _override_warning(sched: YearSchedule) -> str | None:
+        day, differ = date(sched.year, 1, 1), []
+        while day.year == sched.year:
+            working = day in sched.workdays or (day.weekday() < 5 and day not in sched.holidays)
+            if working != _library_is_workday(day):
+                differ.append(day)
+            day += timedelta(days=1)
+        if not differ:
+            return None
+        shown = "、".join(d.isoformat() for d in differ[:8]) + ("…" if len(differ) > 8 else "")
+        return (
+            f"节假日文件 {sched.file} 的 {sched.year} 年安排与 {_library_label()} 有 "
+            f"{len(differ)} 天不同（{shown}），以文件为准：请与国务院通知核对 / the holiday "
+            f"file {sched.file} gives {sched.year} a schedule that differs from "
+            f"{_library_label()} on {len(differ)} days ({shown}); the file's is used: check it "
+            "against the State Council notice"
+        )
 
     @classmethod
     def for_ledger(cls, ledger_path: PathLike, *, strict: bool = True) -> WorkCalendar:

@@ -40,6 +40,9 @@ class Column:
     kind: str = AUTO
     decimals: int = 2  # of a NUMBER column: shown, and the total rounded to them
     total: bool = False  # summed in the sheet's totals row
+    # A total converted from another column's total, not summed: (index of that column, the
+    # divisor), e.g. 亩 from the m² total, so rounded rows do not add their rounding up.
+    total_from: tuple[int, float] | None = None
 
     @property
     def number_format(self) -> str:
@@ -272,7 +275,10 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
                 widths[i] = max(widths[i], min(_display_width(_shown(value)), MAX_WIDTH))
                 if _is_number(value):
                     sums[i] += value
-            style = styles(_BODY, column.number_format)
+            shown_as = column.number_format
+            if column.kind == AUTO and isinstance(value, dt.date):
+                shown_as = DATE_FORMAT  # General would show a date as its serial number
+            style = styles(_BODY, shown_as)
             cells.append(_cell(f"{column_letter(i)}{number}", style, value, strings))
         body.append(f'<row r="{number}">{"".join(cells)}</row>')
     last_row = last_data
@@ -281,7 +287,13 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
         cells = []
         for i, column in enumerate(columns):
             ref, letter = f"{column_letter(i)}{last_row}", column_letter(i)
-            if column.total:
+            if column.total and column.total_from is not None:
+                source, divisor = column.total_from
+                total = round(sums[source] / divisor, column.decimals)
+                formula = f"ROUND({column_letter(source)}{last_row}/{divisor!r},{column.decimals})"
+                style = styles(_TOTAL, column.number_format)
+                cells.append(_cell(ref, style, total, strings, formula))
+            elif column.total:
                 total = round(sums[i], column.decimals) if column.kind == NUMBER else sums[i]
                 formula = f"SUM({letter}{first_data}:{letter}{last_data})" if sheet.rows else ""
                 style = styles(_TOTAL, column.number_format)

@@ -15,6 +15,7 @@ from qgis.core import (
     QgsFillSymbol,
     QgsGeometry,
     QgsLayoutExporter,
+    QgsLayoutItemLabel,
     QgsLayoutItemMap,
     QgsPrintLayout,
     QgsProcessingAlgorithm,
@@ -30,8 +31,8 @@ from qgis.core import (
     QgsReadWriteContext,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate
-from qgis.PyQt.QtGui import QFont
+from qgis.PyQt.QtCore import QDate, QRectF, Qt
+from qgis.PyQt.QtGui import QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core import domain, export, ledger_schema
@@ -50,6 +51,9 @@ from .base import (
 LAYOUT_TEMPLATE = RESOURCES / "layouts" / "verification_sheet.qpt"
 ITEM_MAIN_MAP = "main_map"  # atlas-driven, over the after image
 ITEM_BEFORE_MAP = "before_map"  # inset over the before image
+ITEM_NOTE = "note"  # the remark (备注) cell: a longer remark is cut to fit it
+NOTE_FONT_PT = 8.0
+NOTE_CUT = "…（全文见 {name}）"  # what a cut remark ends with: where to read the rest
 ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined from these fields
 BUREAU_VARIABLE = "zc_bureau"  # layout variable printed in the footer
 SHEET_FONT = "WenQuanYi Micro Hei"
@@ -285,6 +289,13 @@ class ExportVerification(EnforcementAlgorithm):
             item.zoomToExtent(spots.extent())
             item.setLayers([spots] + ([image] if image is not None else []))
             item.setKeepLayerSet(True)
+        for number in fit_notes(spots, layout.itemById(ITEM_NOTE)):
+            feedback.pushWarning(
+                tr(
+                    "The remark of spot {number} is too long for its verification sheet: cut "
+                    "there, ending with …; it is whole in {name}"
+                ).format(number=number, name=f"{BASENAME}.xlsx")
+            )
         atlas = layout.atlas()
         atlas.setCoverageLayer(spots)
         atlas.setEnabled(True)
@@ -311,6 +322,53 @@ class ExportVerification(EnforcementAlgorithm):
             )
 
 
+def _label_font(label: QgsLayoutItemLabel) -> QFont:
+    return label.textFormat().toQFont() if hasattr(label, "textFormat") else label.font()
+
+
+def fit_notes(spots: QgsVectorLayer, label) -> list[str]:
+    """Cut each remark too long for the sheet's remark cell ``label`` (a layout label, or None
+    when a template has none) so that it fits, ending with NOTE_CUT; the numbers of the spots
+    whose remark was cut. The cell would otherwise clip the text with nothing to say so."""
+    if not isinstance(label, QgsLayoutItemLabel):
+        return []
+    size = label.sizeWithUnits()  # mm in the template
+    # Metrics in tenths of a millimetre, whatever the screen: a font of the label's point size.
+    font = _label_font(label)
+    font.setPixelSize(max(1, round(font.pointSizeF() * 254 / 72)))
+    metrics = QFontMetricsF(font)
+    box = QRectF(0, 0, 10 * (size.width() - 2 * label.marginX()) * 0.97, 1e6)
+    height = 10 * (size.height() - 2 * label.marginY())
+
+    def fits(text: str) -> bool:
+        return metrics.boundingRect(box, int(Qt.TextWordWrap), text).height() <= height
+
+    index = spots.fields().indexOf(export.VERDICT_NOTE)
+    cut_end = NOTE_CUT.format(name=f"{BASENAME}.xlsx")
+    changes, numbers = {}, []
+    for feature in spots.getFeatures():
+        note = feature[export.VERDICT_NOTE]
+        if not isinstance(note, str) or fits(note):
+            continue
+        low, high = 0, len(note)  # the longest start of the remark that fits with cut_end
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(note[:middle].rstrip() + cut_end):
+                low = middle
+            else:
+                high = middle - 1
+        changes[feature.id()] = {index: note[:low].rstrip() + cut_end}
+        numbers.append(str(feature[domain.SPOT_NUMBER]))
+    if changes:
+        spots.dataProvider().changeAttributeValues(changes)
+    return numbers
+
+
+# A memory layer's plain "string" holds 255 characters and refuses the whole feature beyond
+# that (a long remark or a deep photo path left the atlas empty); length 0 is unlimited.
+TEXT_FIELD = "string(0)"
+
+
 def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
     """The atlas coverage: a memory layer of the spots with the export fields and photo paths."""
     fields = []
@@ -320,9 +378,9 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
             export.COL_MU: "double",
             export.COL_INT: "integer",
             export.COL_DATE: "date",
-        }.get(column.kind, "string")
+        }.get(column.kind, TEXT_FIELD)
         fields.append(f"field={column.name}:{kind}")
-    fields += [f"field={name}:string" for name in export.PHOTO_FIELDS]
+    fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
     uri = f"MultiPolygon?crs=EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
     symbol = QgsFillSymbol.createSimple(SPOT_OUTLINE)
@@ -344,6 +402,12 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
         feature.setAttributes(values)
         features.append(feature)
-    layer.dataProvider().addFeatures(features)
+    ok, _ = layer.dataProvider().addFeatures(features)
+    if not ok:
+        raise fail(
+            tr("The verification sheets could not be prepared: {error}").format(
+                error=layer.dataProvider().lastError()
+            )
+        )
     layer.updateExtents()
     return layer

@@ -190,9 +190,9 @@ class PatrolCompliance(EnforcementAlgorithm):
         try:
             with open_ledger(self, parameters, context) as store:
                 records = store.patrols(start=start, end=end)
-                offices = sorted(
-                    {s.office for s in store.spots() if s.office} | {r.office for r in records}
-                )
+                # Every office the ledger knows, as the monthly ranking lists them: one that
+                # stopped patrolling before the range (and has no spots) is the one short.
+                offices = sorted(store.known_offices())
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
         shortfalls = patrols.weekly_compliance(

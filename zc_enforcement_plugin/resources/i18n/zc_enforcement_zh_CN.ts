@@ -660,6 +660,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The verification sheets could not be prepared: {error}</source>
+      <translation>无法准备核查表：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template {path} is missing.</source>
       <translation>缺少打印布局模板 {path}。</translation>
     </message>
@@ -667,6 +672,11 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template {path} is damaged.</source>
       <translation>打印布局模板 {path} 已损坏。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The remark of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
+      <translation>图斑 {number} 的备注超出核查表的备注栏：表上截断，以“…”结尾；全文见 {name}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
