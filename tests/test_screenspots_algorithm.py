@@ -456,8 +456,11 @@ def test_mis_decoded_chinese_outside_the_key_field_stops_the_run(provider, tmp_p
     assert next(layer.getFeatures())["XZMC"] != "般阳路街道"  # garbled, as a user gets it
 
     output = tmp_path / "out.shp"
+    # Given by its path: a layer object of the test's own, freed while the failed run's
+    # traceback still holds its source, crashes the interpreter at exit.
+    del layer
     with pytest.raises(QgsProcessingException) as stop:
-        processing.run("zcenforcement:screenspots", {"SPOTS": layer, "OUTPUT": str(output)})
+        processing.run("zcenforcement:screenspots", {"SPOTS": str(path), "OUTPUT": str(output)})
     said = str(stop.value)
     assert "spots_town" in said and "XZMC" in said, said
     if written == "UTF-8":  # it says so, and what the text would read as UTF-8
