@@ -957,3 +957,26 @@ def test_a_cancel_at_the_end_of_the_work_writes_nothing(provider, demo, tmp_path
     assert feedback.isCanceled()
     assert not any(result.get(k) for k in result if k.startswith("OUTPUT")), result
     assert not list(tmp_path.glob("*.gpkg"))
+
+
+def test_use_synonyms_keep_a_wording_difference_from_reading_as_a_changed_use(provider, demo):
+    """The demo's changed-use case: ground 厂房 inside an approval for 临时施工用地 is 擅自改变用途;
+    told that 厂房 there means the approved use, it is not. A synonym that is not word=use is
+    refused, naming the parameter."""
+    case = demo.campaign_cases["temporary"]["changed_use"]
+
+    def changed_use(parameters) -> list:
+        violations = rows(output(run("audittemporaryland", parameters), "OUTPUT_VIOLATIONS"))
+        return [
+            v
+            for v in violations
+            if v[domain.APPROVAL_NUMBER] == case["number"]
+            and cs.CHANGED_USE.code in v[cs.VIOLATION_CODE]
+        ]
+
+    assert len(changed_use(temporary_parameters(demo))) == 1
+    told = temporary_parameters(demo, USE_SYNONYMS="施工便道=临时施工用地；厂房 = 临时施工用地")
+    assert changed_use(told) == []
+    with pytest.raises(QgsProcessingException) as error:
+        run("audittemporaryland", temporary_parameters(demo, USE_SYNONYMS="厂房"))
+    assert "USE_SYNONYMS" in str(error.value) and "厂房" in str(error.value)

@@ -32,6 +32,7 @@ class ApprovalAudit(CampaignAlgorithm):
     GROUND = "GROUND"
     GROUND_ID_FIELD = "GROUND_ID_FIELD"
     GROUND_USE_FIELD = "GROUND_USE_FIELD"
+    USE_SYNONYMS = "USE_SYNONYMS"
     BASIC_FARMLAND = "BASIC_FARMLAND"
 
     def _add_approval_inputs(self, title: str) -> None:
@@ -68,6 +69,28 @@ class ApprovalAudit(CampaignAlgorithm):
         self._add_field(
             self.GROUND_USE_FIELD, tr("Ground use field"), domain.GROUND_USE, self.GROUND
         )
+        # Approvals and field surveys are written by different hands: 施工临时用地 on the ground
+        # is the 临时施工用地 approved, and would otherwise read as a changed use.
+        self._add_text(
+            self.USE_SYNONYMS,
+            tr("Uses that mean the same (word=use it stands for, ';'-separated)"),
+            optional=True,
+        )
+
+    def _use_categories(self, parameters, context) -> dict[str, str] | None:
+        """The USE_SYNONYMS typed, as the engines' word -> use map; None when none given."""
+        categories = {}
+        for item in self._words(parameters, self.USE_SYNONYMS, context):
+            word, equals, meaning = (part.strip() for part in item.partition("="))
+            if not equals or not word or not meaning:
+                raise fail(
+                    tr(
+                        "Parameter {parameter}: {item} is not word=use (e.g. "
+                        "施工临时用地=临时施工用地)."
+                    ).format(parameter=self.USE_SYNONYMS, item=item)
+                )
+            categories[word] = meaning
+        return categories or None
 
     def _add_basic_farmland(self) -> None:
         self._add_source(

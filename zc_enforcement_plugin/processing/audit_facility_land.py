@@ -107,6 +107,7 @@ class AuditFacilityLand(ApprovalAudit):
             ground,
             crs=epsg_code(crs),
             auxiliary_uses=self._words(parameters, self.AUXILIARY_USES, context),
+            use_categories=self._use_categories(parameters, context),
             auxiliary_max_share=None if percent is None else percent / 100.0,
             auxiliary_max_sqm=self._optional_number(parameters, self.AUXILIARY_MAX_AREA, context),
             non_agricultural_uses=self._words(parameters, self.NON_AGRICULTURAL_USES, context),

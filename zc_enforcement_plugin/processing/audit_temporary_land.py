@@ -234,6 +234,7 @@ class AuditTemporaryLand(ApprovalAudit):
             rules,
             crs=epsg_code(crs),
             restored_uses=self._words(parameters, self.RESTORED_USES, context),
+            use_categories=self._use_categories(parameters, context),
             cultivated=cultivated,
             basic_farmland=basic_farmland,
             basic_farmland_min_level=self._optional_level(

@@ -65,6 +65,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Uses that mean the same (word=use it stands for, ';'-separated)</source>
+      <translation>同义用途（写法=所指用途，以“;”分隔）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>Permanent basic farmland (YJJBNT)</source>
       <translation>永久基本农田（YJJBNT）</translation>
     </message>
@@ -77,6 +82,11 @@
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>The ground layer cannot be opened.</source>
       <translation>无法打开实地现状图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Parameter {parameter}: {item} is not word=use (e.g. 施工临时用地=临时施工用地).</source>
+      <translation>参数 {parameter}：{item} 不是“写法=用途”的形式（例如 施工临时用地=临时施工用地）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
