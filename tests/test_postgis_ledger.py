@@ -1022,3 +1022,57 @@ def test_a_copy_read_by_an_office_says_it_holds_only_that_offices_rows(
     assert part.rows[ls.T_SPOTS] == 4
     assert any("sees only its own offices' rows" in line for line in part.left_behind)
     assert "sees only" in part.summary()
+
+
+def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
+    provider, pg_database, schema, tmp_path
+):
+    """No file lies beside a shared ledger: the brigade stores the year's schedule on the server
+    with ledgersettings HOLIDAY_FILE, and every login's calendar counts by it (a made-up 2031
+    schedule: 2031-01-02, a Thursday, off; Sunday 2031-01-05 worked). A year no one stored is
+    said to belong there; a GeoPackage ledger is told to use the file beside it; a broken
+    file is refused naming its entry, nothing stored."""
+    import datetime as dt
+    import json
+
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text(
+        json.dumps(
+            {"2031": {"holidays": ["2031-01-01", "2031-01-02"], "workdays": ["2031-01-05"]}}
+        ),
+        encoding="utf-8",
+    )
+    with open_store(pg_database, schema) as server:
+        calendar = server.work_calendar(strict=True)
+        with pytest.raises(workdays.UnknownScheduleError, match="HOLIDAY_FILE"):
+            calendar.is_working_day(dt.date(2031, 1, 2))
+    with saved_connection(pg_database, BRIGADE, "holidays"):
+        shared = pc.reference("holidays", schema)
+        result = processing.run(
+            "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(holidays)}
+        )
+        assert "2031" in result["IN_FORCE"]
+        broken = tmp_path / "broken.json"
+        broken.write_text('{"2032": {"holidays": ["2032-01-01"], "workdays": ["2032-01-07"]}}')
+        with pytest.raises(QgsProcessingException, match="2032-01-07"):
+            processing.run(
+                "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(broken)}
+            )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as office:
+        calendar = office.work_calendar(strict=True)
+        assert not calendar.is_working_day(dt.date(2031, 1, 2))
+        assert calendar.is_working_day(dt.date(2031, 1, 5))
+        assert calendar.is_working_day(dt.date(2031, 1, 3))
+        assert 2032 not in calendar.known_years()
+    gpkg = tmp_path / "ledger.gpkg"
+    GeoPackageLedger(gpkg).close()
+    with pytest.raises(QgsProcessingException, match="holidays.json"):
+        processing.run(
+            "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
+        )

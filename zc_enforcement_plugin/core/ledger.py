@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import campaigns_schema as cs
 from . import deadlines as dl
-from . import gpkg_geometry
+from . import gpkg_geometry, workdays
 from . import ledger_schema as ls
 from .cases import (
     ORIGIN_PATROL,
@@ -1174,6 +1174,11 @@ class SqlLedger:
             )
         }
 
+    def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
+        """The working days this ledger counts deadlines in: the bureau's holiday file beside
+        a GeoPackage (see workdays.WorkCalendar.for_ledger)."""
+        return workdays.WorkCalendar.for_ledger(self.path, strict=strict)
+
     def deadline_rules(self) -> dl.DeadlineRules:
         """The legal deadlines with the bureau's overrides stored in this ledger, if any."""
         return dl.rules_from_dict(
@@ -1601,6 +1606,11 @@ def setting_text(key: str, value: Any, where: str) -> str | None:
         try:
             dl.rules_from_dict(value, where)
         except dl.DeadlineConfigError as exc:
+            raise LedgerError(str(exc)) from None
+    elif key == ls.SETTING_HOLIDAYS:
+        try:
+            workdays.holiday_schedules(value, workdays.SHARED_HOLIDAYS_LABEL)
+        except workdays.HolidayFileError as exc:
             raise LedgerError(str(exc)) from None
     elif key == ls.SETTING_REPORT_WEIGHTS:
         from .reports import score_weights  # reports reads the ledger: import late

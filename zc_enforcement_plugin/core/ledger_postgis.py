@@ -37,6 +37,7 @@ from typing import Any
 import shapely
 
 from . import ledger_schema as ls
+from . import workdays
 from .cases import Stage
 from .domain import REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
 from .ledger import LedgerError, SqlLedger, Verdict, _utc_now
@@ -528,6 +529,13 @@ class PostGISLedger(SqlLedger):
     authentication manager or libpq's password file). `evidence_dir` is the shared evidence
     folder as this machine sees it; None takes the folder stored in the ledger's meta table.
     """
+
+    def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
+        """The working days of everyone on this ledger: the holiday schedule stored in its
+        settings (no file lies beside a shared ledger, and one per machine would differ)."""
+        return workdays.WorkCalendar.for_shared_ledger(
+            self.settings().get(ls.SETTING_HOLIDAYS), strict=strict
+        )
 
     def __init__(
         self,

@@ -17,6 +17,7 @@ from .domain import (
     SPOT_NUMBER,
 )
 from .patrols import PatrolRecord
+from .workdays import WorkCalendar
 
 
 class LedgerError(Exception):
@@ -339,6 +340,8 @@ class LedgerStore(Protocol):
     def settings(self) -> dict[str, Any]: ...
 
     def deadline_rules(self) -> dl.DeadlineRules: ...
+
+    def work_calendar(self, *, strict: bool = True) -> WorkCalendar: ...
 
     def set_setting(self, key: str, value: Any) -> None: ...
 

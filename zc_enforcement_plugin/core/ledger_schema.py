@@ -150,6 +150,7 @@ C_KEY = "key"
 C_VALUE = "value"
 SETTING_DEADLINE_RULES = "deadline_rules"  # overrides for deadlines.rules_from_dict
 SETTING_REPORT_WEIGHTS = "report_weights"  # score weights of the office ranking (reports.py)
+SETTING_HOLIDAYS = "holidays"  # a shared ledger's holiday schedule, as a holiday file's JSON
 
 # --- verdicts (DOMAIN.md §2) ----------------------------------------------------------------
 VERDICT_LEGAL = "合法"

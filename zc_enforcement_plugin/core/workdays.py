@@ -32,6 +32,12 @@ DEFAULT_HOLIDAY_FILE = Path(__file__).resolve().parents[1] / "resources" / "holi
 # Conventional name of the bureau's own file, kept beside the ledger so it survives plugin updates.
 BUREAU_HOLIDAY_FILE_NAME = "holidays.json"
 
+# Where a shared ledger's holiday schedule is, as messages name it.
+SHARED_HOLIDAYS_LABEL = (
+    "共享台帐的节假日设置（执法监察大队以 ledgersettings 的 HOLIDAY_FILE 导入） / the shared "
+    "ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)"
+)
+
 _YEAR_KEY = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
@@ -199,6 +205,12 @@ def load_holiday_file(path: PathLike) -> dict[int, YearSchedule]:
             f"line {exc.lineno} column {exc.colno}",
             f"invalid JSON / JSON 格式错误: {exc.msg}",
         ) from None
+    return holiday_schedules(data, path)
+
+
+def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule]:
+    """The years of a holiday file's JSON object, checked; HolidayFileError names `path` (a
+    file, or where a shared ledger stores the same object) and the bad entry."""
     if not isinstance(data, dict):
         raise HolidayFileError(path, "(top level)", "must be a JSON object keyed by year")
 
@@ -286,17 +298,19 @@ class WorkCalendar:
         strict: bool = True,
         use_library: bool = True,
         add_to: PathLike | None = None,
+        bureau_schedules: dict[int, YearSchedule] | None = None,
     ) -> None:
         self.strict = strict
         self.files = [Path(f) for f in (local_file, bureau_file) if f is not None]
         self.local: dict[int, YearSchedule] = {}
         for path in self.files:
             self.local.update(load_holiday_file(path))
+        self.local.update(bureau_schedules or {})  # a shared ledger's, stored on its server
         self._library_years = library_years() if use_library else frozenset()
         # The file a missing year's message asks the bureau to add it to (see for_ledger).
-        self.add_to = (
-            Path(add_to) if add_to else (self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE)
-        )
+        self.add_to = str(
+            add_to or (self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE)
+        )  # a file, or SHARED_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
         # A file's year that replaces one the library knows, on other days: said, not refused
@@ -332,6 +346,14 @@ class WorkCalendar:
         year's message names that file either way, as the one to add it to."""
         bureau = bureau_holiday_file(ledger_path)
         return cls(bureau if bureau.is_file() else None, strict=strict, add_to=bureau)
+
+    @classmethod
+    def for_shared_ledger(cls, holidays: Any, *, strict: bool = True) -> WorkCalendar:
+        """The shipped file plus the schedule a shared ledger stores (its `holidays` setting,
+        the same JSON object as a holiday file): every machine then counts the same working
+        days, with no file to copy to each. A missing year's message says where it goes."""
+        schedules = holiday_schedules(holidays, SHARED_HOLIDAYS_LABEL) if holidays else None
+        return cls(None, strict=strict, bureau_schedules=schedules, add_to=SHARED_HOLIDAYS_LABEL)
 
     def known_years(self) -> list[int]:
         """Years with an official schedule from either source, ascending."""

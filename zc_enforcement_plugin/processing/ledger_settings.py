@@ -6,10 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from qgis.core import QgsProcessingOutputString, QgsProcessingParameterString
+from qgis.core import (
+    QgsProcessingOutputString,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterString,
+)
 
 from ..core import deadlines as dl
-from ..core import ledger, reports
+from ..core import ledger, reports, workdays
 from ..core import ledger_schema as ls
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
@@ -39,12 +43,19 @@ class LedgerSettings(EnforcementAlgorithm):
         "Shared evidence folder (shared ledger only, set by the brigade): the folder every QGIS "
         "machine reaches the evidence files in, e.g. \\\\server\\zc_evidence or a network "
         "mount; it is stored on the server and used by everyone who opens the ledger. A "
-        "GeoPackage ledger keeps its evidence beside its file."
+        "GeoPackage ledger keeps its evidence beside its file. Holiday file (shared ledger "
+        "only, set by the brigade): a holiday file in the format of the plugin's "
+        "resources/holidays.json, e.g. the next year's schedule once the State Council has "
+        "published it; its years are stored on the server, replacing the same years stored "
+        "before, and every machine counts working days by them. A GeoPackage ledger reads the "
+        "holidays.json beside its file. The log lists the years with a schedule and where each "
+        "comes from."
     )
 
     DEADLINE_RULES = "DEADLINE_RULES"
     REPORT_WEIGHTS = "REPORT_WEIGHTS"
     EVIDENCE_FOLDER = "EVIDENCE_FOLDER"
+    HOLIDAY_FILE = "HOLIDAY_FILE"
     IN_FORCE = "IN_FORCE"
     _KEYS = {DEADLINE_RULES: ls.SETTING_DEADLINE_RULES, REPORT_WEIGHTS: ls.SETTING_REPORT_WEIGHTS}
 
@@ -71,6 +82,14 @@ class LedgerSettings(EnforcementAlgorithm):
                 optional=True,
             )
         )
+        self.addParameter(
+            QgsProcessingParameterFile(
+                self.HOLIDAY_FILE,
+                tr("Holiday file to store (shared ledger; empty: keep)"),
+                extension="json",
+                optional=True,
+            )
+        )
         self.addOutput(QgsProcessingOutputString(self.IN_FORCE, tr("Settings in force")))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -89,14 +108,25 @@ class LedgerSettings(EnforcementAlgorithm):
                     tr("{parameter} is not JSON: {error}").format(parameter=name, error=error)
                 ) from None
         folder = (self.parameterAsString(parameters, self.EVIDENCE_FOLDER, context) or "").strip()
+        holidays = self._holidays(parameters, context)
         with open_ledger(self, parameters, context) as store:
-            if folder and not hasattr(store, "set_evidence_dir"):
+            shared = hasattr(store, "set_evidence_dir")
+            if folder and not shared:
                 raise fail(
                     tr(
                         "A GeoPackage ledger keeps its evidence beside its file: the evidence "
                         "folder is set only on a shared ledger."
                     )
                 )
+            if holidays is not None and not shared:
+                raise fail(
+                    tr(
+                        "A GeoPackage ledger reads the holiday file beside it: copy the file "
+                        "to {file}."
+                    ).format(file=workdays.bureau_holiday_file(store.path))
+                )
+            if holidays is not None:  # the years given replace the same years stored
+                changes[ls.SETTING_HOLIDAYS] = holidays
             try:
                 with store.transaction():  # all or nothing
                     for key, value in changes.items():
@@ -106,6 +136,7 @@ class LedgerSettings(EnforcementAlgorithm):
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
                 evidence_line = _evidence_folder_line(store, feedback)
+                calendar = store.work_calendar(strict=False)
             except (ledger.LedgerError, dl.DeadlineConfigError, ValueError) as error:
                 raise fail(str(error)) from None
         lines = [tr("Deadline rules in force:")]
@@ -115,9 +146,24 @@ class LedgerSettings(EnforcementAlgorithm):
         lines.append(tr("Ranking weights in force:"))
         lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
         lines.append(evidence_line)
+        lines.append(tr("Holiday schedules in force:"))
+        lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]
+        for warning in calendar.override_warnings:
+            feedback.pushWarning(warning)
         for line in lines:
             feedback.pushInfo(line)
         return {self.IN_FORCE: "\n".join(lines)}
+
+    def _holidays(self, parameters, context) -> dict | None:
+        """The holiday file given, checked as the calendar reads it; None when none given."""
+        path = (self.parameterAsFile(parameters, self.HOLIDAY_FILE, context) or "").strip()
+        if not path:
+            return None
+        try:
+            workdays.load_holiday_file(path)  # every entry checked, the file and entry named
+            return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        except workdays.HolidayFileError as error:
+            raise fail(str(error)) from None
 
 
 def _merged(stored, given):

@@ -5,7 +5,6 @@ core.reports; the PDF is drawn in report_pdf."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from qgis.core import (
     QgsProcessingOutputFile,
@@ -18,7 +17,7 @@ from qgis.core import (
 
 from ..core import reports
 from ..core.ledger import LedgerError
-from ..core.workdays import HolidayFileError, WorkCalendar
+from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .base import (
     LEDGER_PARAMETER,
@@ -28,7 +27,6 @@ from .base import (
     open_ledger,
     output_folder,
 )
-from .postgis_connection import is_postgis_reference
 from .report_pdf import write_report_pdf
 
 
@@ -74,7 +72,6 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        reference = self.parameterAsString(parameters, self.LEDGER, context)
         try:
             period = self.period(parameters, context)
         except ValueError as exc:
@@ -89,14 +86,9 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         ledger = open_ledger(self, parameters, context)
         try:
-            # The bureau's holiday file lies beside a GeoPackage ledger; a shared ledger uses
-            # the file shipped with the plugin, as the dock does. Lenient, as the dock: a
-            # deadline in a year without a schedule is listed as an estimate, not left out.
-            calendar = (
-                WorkCalendar(None, strict=False)
-                if is_postgis_reference(reference)
-                else WorkCalendar.for_ledger(Path(reference), strict=False)
-            )
+            # The ledger's own calendar, as the dock uses. Lenient, as the dock: a deadline in
+            # a year without a schedule is listed as an estimate, not left out.
+            calendar = ledger.work_calendar(strict=False)
         except HolidayFileError as exc:
             ledger.close()
             raise fail(str(exc)) from None

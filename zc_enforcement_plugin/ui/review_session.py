@@ -69,19 +69,17 @@ class ReviewSession:
         """
         from ..processing.postgis_connection import is_postgis_reference, open_ledger_store
 
-        shared = is_postgis_reference(path)
-        where = str(path) if shared else Path(path)
-        # The bureau's holiday file lies beside a GeoPackage ledger; a shared one uses the
-        # plugin's own file. Lenient: a date in a year without a holiday schedule gives a
-        # deadline with a warning (shown in the dock), never a failure to show the spot. Read
-        # before anything changes: a broken file (HolidayFileError) leaves the session as it
-        # was, its ledger and calendar together.
-        calendar = (
-            WorkCalendar(None, strict=False)
-            if shared
-            else WorkCalendar.for_ledger(where, strict=False)
-        )
+        where = str(path) if is_postgis_reference(path) else Path(path)
         store = open_ledger_store(where)
+        # The ledger's own calendar (store.work_calendar). Lenient: a date in a year without a
+        # holiday schedule gives a deadline with a warning (shown in the dock), never a failure
+        # to show the spot. Read before anything changes: a broken holiday file
+        # (HolidayFileError) leaves the session as it was, its ledger and calendar together.
+        try:
+            calendar = store.work_calendar(strict=False)
+        except Exception:
+            store.close()
+            raise
         self.close()
         self.store, self.path, self.calendar = store, where, calendar
         self.refresh()

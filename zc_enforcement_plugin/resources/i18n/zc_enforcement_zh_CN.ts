@@ -820,8 +820,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
-      <source>Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} (components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is given is merged into what is stored (the fields of a rule and the weights given replace their own, the others stay; null removes one, e.g. {"penalty_decision": null}); a field left empty keeps what is stored; the word default (默认) goes back to the plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit or weight stops the run and nothing changes. The log lists every rule and weight in force. Shared evidence folder (shared ledger only, set by the brigade): the folder every QGIS machine reaches the evidence files in, e.g. \\server\zc_evidence or a network mount; it is stored on the server and used by everyone who opens the ledger. A GeoPackage ledger keeps its evidence beside its file.</source>
-      <translation>查看、修改或恢复台帐中本局自定的设置。期限规则：以 JSON 写明规则名与期限，如 {"penalty_decision": {"amount": 60}} 或 {"statement_hearing_request": {"amount": 3, "unit": "working_days"}}（单位：working_days 工作日、calendar_days 自然日、years 年；字段：amount、unit、roll_forward、basis）。排名权重：以 JSON 写明分项与权重，如 {"stop_rate": 40, "timeliness": 10}（分项：stop_rate 制止率、rectification_rate 整改率、patrol_compliance 巡查达标率、timeliness 按期办理率）。所填内容并入已存的设置（所填规则的字段和所填权重替换原有的同名项，其余不变；填 null 则删除该项，如 {"penalty_decision": null}）；留空则保持已存的设置；填写 default 或“默认”则恢复插件的默认值。每个值在保存前都会检查：规则名、单位或权重有误时运行停止，不作任何修改。日志列出当前生效的全部规则和权重。共享证据文件夹（仅共享台帐，由执法监察大队设置）：各台 QGIS 电脑访问证据文件所用的文件夹，如 \\server\zc_evidence 或网络挂载目录；保存在服务器上，所有打开该台帐的人都使用它。GeoPackage 台帐的证据保存在台帐文件旁。</translation>
+      <source>Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} (components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is given is merged into what is stored (the fields of a rule and the weights given replace their own, the others stay; null removes one, e.g. {"penalty_decision": null}); a field left empty keeps what is stored; the word default (默认) goes back to the plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit or weight stops the run and nothing changes. The log lists every rule and weight in force. Shared evidence folder (shared ledger only, set by the brigade): the folder every QGIS machine reaches the evidence files in, e.g. \\server\zc_evidence or a network mount; it is stored on the server and used by everyone who opens the ledger. A GeoPackage ledger keeps its evidence beside its file. Holiday file (shared ledger only, set by the brigade): a holiday file in the format of the plugin's resources/holidays.json, e.g. the next year's schedule once the State Council has published it; its years are stored on the server, replacing the same years stored before, and every machine counts working days by them. A GeoPackage ledger reads the holidays.json beside its file. The log lists the years with a schedule and where each comes from.</source>
+      <translation>查看、修改或恢复台帐中本局自定的设置。期限规则：以 JSON 写明规则名与期限，如 {"penalty_decision": {"amount": 60}} 或 {"statement_hearing_request": {"amount": 3, "unit": "working_days"}}（单位：working_days 工作日、calendar_days 自然日、years 年；字段：amount、unit、roll_forward、basis）。排名权重：以 JSON 写明分项与权重，如 {"stop_rate": 40, "timeliness": 10}（分项：stop_rate 制止率、rectification_rate 整改率、patrol_compliance 巡查达标率、timeliness 按期办理率）。所填内容并入已存的设置（所填规则的字段和所填权重替换原有的同名项，其余不变；填 null 则删除该项，如 {"penalty_decision": null}）；留空则保持已存的设置；填写 default 或“默认”则恢复插件的默认值。每个值在保存前都会检查：规则名、单位或权重有误时运行停止，不作任何修改。日志列出当前生效的全部规则和权重。共享证据文件夹（仅共享台帐，由执法监察大队设置）：各台 QGIS 电脑访问证据文件所用的文件夹，如 \\server\zc_evidence 或网络挂载目录；保存在服务器上，所有打开该台帐的人都使用它。GeoPackage 台帐的证据保存在台帐文件旁。节假日文件（仅共享台帐，由执法监察大队设置）：与插件 resources/holidays.json 格式相同的节假日文件，例如国务院公布次年安排后的次年节假日；其中各年份存入服务器，替换此前存入的同一年份，各台电脑均按其计算工作日。GeoPackage 台帐读取其文件旁边的 holidays.json。日志列出有节假日安排的年份及各自来源。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
@@ -832,6 +832,11 @@
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Ranking weights in force:</source>
       <translation>当前生效的排名权重：</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Holiday schedules in force:</source>
+      <translation>现行节假日安排：</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
@@ -860,6 +865,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Holiday file to store (shared ledger; empty: keep)</source>
+      <translation>要存入的节假日文件（共享台帐；留空则不变）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Settings in force</source>
       <translation>当前生效的设置</translation>
     </message>
@@ -872,6 +882,11 @@
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>The evidence folder {folder} cannot be reached from this machine.</source>
       <translation>本机无法访问证据文件夹 {folder}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>A GeoPackage ledger reads the holiday file beside it: copy the file to {file}.</source>
+      <translation>GeoPackage 台帐读取其旁边的节假日文件：请把该文件复制到 {file}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
