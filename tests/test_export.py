@@ -611,6 +611,29 @@ def test_pasted_bullets_and_no_break_spaces_are_written_out_in_a_gbk_shapefile(
     assert row.properties[export.VERDICT_NOTE] == note
 
 
+@pytest.mark.parametrize(
+    "text, written",
+    [
+        ("占地 2.5 hm²", "占地 2.5 公顷"),
+        ("约 0.3 km²，其中 120 m²", "约 0.3 平方千米，其中 120 平方米"),
+        ("孔径 5 cm²", "孔径 5 平方厘米"),
+        ("弃土 10³ m³", "弃土 10^3 立方米"),  # never 103
+        ("x²+y²", "x^2+y^2"),
+    ],
+)
+def test_gbk_substitutions_keep_the_meaning_of_units_and_powers(
+    field_ledger, tmp_path, text, written
+):
+    """hm² is 公顷 and km² 平方千米, not h平方米 and k平方米; a power is never made a digit
+    (10³ as 103 is another figure). The warning shows the text before and after."""
+    assert export.shapefile_text(text, "GBK") == written
+    rows = ledger_rows(field_ledger)
+    rows[0].values[export.VERDICT_NOTE] = text
+    result = export.write_vector_exports(tmp_path, rows, "GBK")
+    [warning] = [w for w in result.warnings if export.VERDICT_NOTE in w]
+    assert f"“{text}”→“{written}”" in warning, warning
+
+
 def test_every_value_gbk_cannot_hold_is_named_at_once(field_ledger):
     rows = ledger_rows(field_ledger)
     rows[0].values[export.VERDICT_NOTE] = f"当事人{RARE}某"

@@ -512,8 +512,13 @@ def test_the_15_percent_threshold():
     assert reports.AccountabilityRow("x", 15.0, 100.0).flagged
     assert not reports.AccountabilityRow("x", 14.99, 100.0).flagged
     # 14.996 % has not reached 15 %: not flagged, and not shown as 15.00 either
-    near = reports.AccountabilityRow("x", 14.996, 100.0)
+    near = reports.AccountabilityRow("x", 1499.6, 10000.0)
     assert not near.flagged and near.ratio_percent == 14.99
+    # Exactly 15 % of figures in cents, whose float quotient is 0.14999999999999997, and a
+    # sum of such figures (0.1 + 0.2 is not 0.3 in floats): flagged, shown 15.00.
+    for illegal, construction in ((10.86, 72.4), (32.91, 219.4), (0.1 + 0.2 + 14.7, 100.0)):
+        row = reports.AccountabilityRow("x", illegal, construction)
+        assert row.flagged and row.ratio_percent == 15.0, (illegal, construction)
     assert reports.AccountabilityRow("x", 15.0, 100.0).ratio_percent == 15.0
     assert reports.AccountabilityRow("x", 14.57, 100.0).ratio_percent == 14.57
     assert reports.AccountabilityRow("x", 0.0, 0.0).ratio_percent is None

@@ -382,7 +382,7 @@ def _xlsx_value(column: ExportColumn, value: Any) -> Any:
     return value
 
 
-MU_TOTAL_RULE = "亩合计 = 平方米合计 ÷ 666.67（非各行亩数之和）"
+MU_TOTAL_RULE = "亩合计 = 平方米合计 × 15 ÷ 10000（非各行亩数之和）"
 
 
 def write_xlsx(
@@ -446,10 +446,21 @@ SHAPEFILE_SUFFIXES = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".
 # with a warning; the GeoPackage and the XLSX keep the original. Any other character GBK lacks
 # stops the export.
 GBK_SUBSTITUTES = (
+    # Units first, the longer ones before m² (hm² is 公顷, not h平方米); a power left over is
+    # written ^2, never 2 (10³ m³ as 103 would be another figure).
+    ("km²", "平方千米"),
+    ("hm²", "公顷"),
+    ("dm²", "平方分米"),
+    ("cm²", "平方厘米"),
+    ("mm²", "平方毫米"),
     ("m²", "平方米"),
+    ("km³", "立方千米"),
+    ("dm³", "立方分米"),
+    ("cm³", "立方厘米"),
+    ("mm³", "立方毫米"),
     ("m³", "立方米"),
-    ("²", "2"),
-    ("³", "3"),
+    ("²", "^2"),
+    ("³", "^3"),
     ("\u00a0", " "),  # no-break space
     ("\u2002", " "),  # en space
     ("\u2003", " "),  # em space
@@ -477,10 +488,17 @@ def shown_symbol(symbol: str) -> str:
 
 def shapefile_text(text: str, encoding: str) -> str:
     """The text as the Shapefile in `encoding` holds it (see GBK_SUBSTITUTES)."""
-    if encoding == "GBK":
-        for symbol, words in GBK_SUBSTITUTES:
+    return gbk_substitutions(text)[0] if encoding == "GBK" else text
+
+
+def gbk_substitutions(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text with GBK_SUBSTITUTES applied in their order, and those that applied."""
+    applied = []
+    for symbol, words in GBK_SUBSTITUTES:
+        if symbol in text:
+            applied.append((symbol, words))
             text = text.replace(symbol, words)
-    return text
+    return text, applied
 
 
 def check_encodable(
@@ -603,8 +621,9 @@ def write_vector_exports(
         if driver != "GPKG":
             options = {"encoding": CPG_NAMES[encoding]}
         features = []
-        # field -> (spots whose text GBK_SUBSTITUTES changed, the symbols replaced)
-        substituted: dict[str, tuple[list[str], list[str]]] = {}
+        # field -> (spots whose text GBK_SUBSTITUTES changed, the substitutions, a first text
+        # before and after: the warning shows it, so a change of meaning would be seen)
+        substituted: dict[str, tuple[list[str], list[tuple[str, str]], list[str]]] = {}
         for row in rows:
             properties = {}
             for name, column in by_name.items():
@@ -612,13 +631,10 @@ def write_vector_exports(
                 if driver != "GPKG" and isinstance(value, str):
                     written = shapefile_text(value, encoding)
                     if written != value:
-                        numbers, symbols = substituted.setdefault(name, ([], []))
+                        numbers, applied, example = substituted.setdefault(name, ([], [], []))
                         numbers.append(row.number)
-                        symbols += [
-                            symbol
-                            for symbol, _ in GBK_SUBSTITUTES
-                            if symbol in value and symbol not in symbols
-                        ]
+                        applied += [a for a in gbk_substitutions(value)[1] if a not in applied]
+                        example[:] = example or [value, written]
                         value = written
                     clipped = _clip_bytes(value, codec, SHAPEFILE_TEXT_BYTES)
                     if clipped != value:
@@ -631,18 +647,19 @@ def write_vector_exports(
                         value = clipped
                 properties[name] = value
             features.append({"geometry": geometry(row), "properties": properties})
-        for name, (numbers, symbols) in substituted.items():
+        for name, (numbers, applied, (before, after)) in substituted.items():
             shown = ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
             words = "、".join(
                 f"“{shown_symbol(symbol)}”→“{text}”"
                 for symbol, text in GBK_SUBSTITUTES
-                if symbol in symbols
+                if (symbol, text) in applied
             )
             result.warnings.append(
                 f"字段 {name}：{len(numbers)} 个图斑（{shown}）的文本含 GBK 无法表示的符号，"
-                f"Shapefile 中已改写（{words}），GeoPackage 和 XLSX 中保持原样 / field {name}: in "
-                f"{len(numbers)} spots ({shown}) symbols GBK lacks were written out in the "
-                f"Shapefile ({words}); the GeoPackage and XLSX keep them"
+                f"Shapefile 中已改写（{words}；如图斑 {numbers[0]}：“{before}”→“{after}”），"
+                f"GeoPackage 和 XLSX 中保持原样 / field {name}: in {len(numbers)} spots "
+                f"({shown}) symbols GBK lacks were written out in the Shapefile ({words}; e.g. "
+                f"spot {numbers[0]}: “{before}” → “{after}”); the GeoPackage and XLSX keep them"
             )
         try:
             with fiona.open(

@@ -43,6 +43,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -983,25 +984,32 @@ class AccountabilityRow:
     construction_spots: int = 0
 
     @property
-    def ratio(self) -> float | None:
-        if self.construction_cultivated_sqm <= 0:
+    def exact_ratio(self) -> Fraction | None:
+        """The ratio of the two areas in whole cents of m², as the legal figures are: a float
+        quotient of sums is off in its last digit (10.86 / 72.4 = 0.14999999999999997), which
+        would leave a town at exactly 15 % unflagged."""
+        construction = round(self.construction_cultivated_sqm * 100)
+        if construction <= 0:
             return None
-        return self.illegal_cultivated_sqm / self.construction_cultivated_sqm
+        return Fraction(round(self.illegal_cultivated_sqm * 100), construction)
+
+    @property
+    def ratio(self) -> float | None:
+        exact = self.exact_ratio
+        return None if exact is None else float(exact)
 
     @property
     def flagged(self) -> bool:
-        # The exact ratio: 15 % triggers, 14.996 % does not (it is shown as 14.99, see
-        # ratio_percent, so the figure never reads as reaching the line when it did not).
-        ratio = self.ratio
-        return ratio is not None and ratio >= ACCOUNTABILITY_RATIO
+        # 15 % triggers, 14.996 % does not (it is shown as 14.99, see ratio_percent, so the
+        # figure never reads as reaching the line when it did not).
+        exact = self.exact_ratio
+        return exact is not None and exact >= Fraction(str(ACCOUNTABILITY_RATIO))
 
     @property
     def ratio_percent(self) -> float | None:
         """The ratio in % cut (not rounded) to 0.01: 14.996 % shows as 14.99."""
-        if self.ratio is None:
-            return None
-        # round() first takes away float noise (0.1457 * 10000 = 1456.9999…) before the cut.
-        return math.floor(round(self.ratio * 10000, 6)) / 100
+        exact = self.exact_ratio
+        return None if exact is None else math.floor(exact * 10000) / 100
 
 
 @dataclass
