@@ -78,6 +78,8 @@ def schema(pg_database):
 
 def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLedger:
     folder = tmp_path / "shared_evidence" if tmp_path is not None else None
+    if folder is not None:
+        folder.mkdir(exist_ok=True)  # the bureau's share: there before anyone records in it
     return lp.PostGISLedger(srv.params(user, pg_database), schema=schema, evidence_dir=folder)
 
 
@@ -811,9 +813,10 @@ def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, sch
             GeoPackageLedger(tmp_path / "empty.gpkg")
         )
         server.set_evidence_dir(not_a_folder / "evidence")
-        with pytest.raises(LedgerError, match="cannot be written"):
+        with pytest.raises(LedgerError, match="cannot be reached"):
             ledger_migrate.copy_ledger(original, server)
         assert server.counts() == (0, 0) and server.cases() == [] and server.evidence() == []
+        (tmp_path / "shared").mkdir()
         server.set_evidence_dir(tmp_path / "shared")
         report = ledger_migrate.copy_ledger(original, server)
         assert report.files_copied == 2
@@ -840,6 +843,7 @@ def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_
         copy = {"SOURCE": str(source), "TARGET": shared}
         with pytest.raises(QgsProcessingException, match="no shared evidence folder"):
             processing.run("zcenforcement:copyledger", copy)
+        (tmp_path / "share").mkdir()
         result = processing.run(
             "zcenforcement:ledgersettings",
             {"LEDGER": shared, "EVIDENCE_FOLDER": str(tmp_path / "share")},
@@ -1076,3 +1080,38 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
         )
+
+
+def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
+    pg_database, schema, tmp_path, monkeypatch
+):
+    """The brigade stores a share (here a mount point not mounted on this machine): a photo
+    attached in the dock, and a copy into the ledger, are refused naming the folder, nothing
+    recorded; the share is not made as a local folder that no other machine would see."""
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+    from zc_enforcement_plugin.ui.review_session import ReviewSession
+
+    (tmp_path / "original").mkdir()
+    with GeoPackageLedger(tmp_path / "original" / "ledger.gpkg") as original:
+        fill(original, tmp_path / "original")
+        unmounted = tmp_path / "mnt" / "zc_evidence"
+        with open_store(pg_database, schema) as server:
+            server.set_evidence_dir(unmounted)
+            with pytest.raises(LedgerError, match="cannot be reached"):
+                ledger_migrate.copy_ledger(original, server)
+            assert server.counts() == (0, 0)
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        brigade.import_batch("无法访问", [spot("37030220269001", 1, "罗村镇", LUOCUN)])
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 not much of a photo")
+    monkeypatch.chdir(tmp_path)  # where a relative share name would be made
+    with saved_connection(pg_database, LUOCUN_ROLE, "unreachable"):
+        session = ReviewSession()
+        try:
+            session.open(pc.reference("unreachable", schema))
+            with pytest.raises(LedgerError, match=str(unmounted)):
+                session.attach_evidence(photo)
+            assert session.store.evidence() == []
+        finally:
+            session.close()
+    assert not unmounted.exists() and not (tmp_path / "mnt").exists()

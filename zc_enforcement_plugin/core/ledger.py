@@ -1284,6 +1284,10 @@ class GeoPackageLedger(SqlLedger):
     def evidence_dir(self) -> Path:
         return evidence_dir_for(self.path)
 
+    def writable_evidence_dir(self) -> Path:
+        """The evidence folder, to record files in (made beside the ledger when missing)."""
+        return self.evidence_dir
+
     # --- transactions -----------------------------------------------------------------------------
     @contextlib.contextmanager
     def _outer_transaction(self) -> Iterator[None]:

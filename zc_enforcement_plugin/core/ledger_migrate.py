@@ -238,7 +238,7 @@ def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: b
                 f"目标台帐缺少列 / the target has no column {', '.join(missing)} in {table}"
             )
     if copy_evidence_files and source.evidence():
-        _check_writable(Path(target.evidence_dir))
+        _check_writable(Path(target.writable_evidence_dir()))
 
 
 def _check_writable(folder: Path) -> None:
@@ -258,7 +258,7 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport) ->
     records = source.evidence()
     if not records:
         return
-    source_root, target_root = Path(source.evidence_dir), Path(target.evidence_dir)
+    source_root, target_root = Path(source.evidence_dir), Path(target.writable_evidence_dir())
     for record in records:
         origin, copy = source_root / record.path, target_root / record.path
         if copy.is_file() and file_sha256(copy) == record.sha256:

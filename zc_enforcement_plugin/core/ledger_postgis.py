@@ -798,6 +798,26 @@ class PostGISLedger(SqlLedger):
             )
         return Path(stored)
 
+    def writable_evidence_dir(self) -> Path:
+        """The evidence folder, to record files in: it must be there already. A share this
+        machine does not reach (a \\\\server share on Linux, an unmounted /mnt/…) would otherwise be
+        made as a local folder, and evidence recorded there that no one else ever sees."""
+        folder = self.evidence_dir
+        if not folder.is_dir():
+            raise LedgerError(
+                f"{self.path}: 共享证据文件夹 {folder} 在本机无法访问（网络共享未连接？），未记录"
+                "任何证据；请先连接该共享或请执法监察大队核对设置 / the shared evidence folder "
+                f"{folder} cannot be reached from this machine (is the network share "
+                "connected?), nothing was recorded: connect it, or ask the brigade to check "
+                "the setting"
+            )
+        return folder
+
+    def stored_evidence_dir(self) -> str | None:
+        """The evidence folder stored on the server, as the machines should see it (None when
+        none is set), whether or not this machine reaches it."""
+        return self._stored_evidence_dir()
+
     @_guarded_read
     def _stored_evidence_dir(self) -> str | None:
         return self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))

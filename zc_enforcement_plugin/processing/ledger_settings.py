@@ -187,7 +187,9 @@ def _evidence_folder_line(store, feedback) -> str:
     """The evidence folder in force, with a warning when this machine cannot reach it (another
     machine may see the share under its own name, so it is said, not refused)."""
     try:
-        folder = store.evidence_dir
+        # The stored one on a shared ledger, as everyone's machine is told it, reached or not.
+        stored = getattr(store, "stored_evidence_dir", None)
+        folder = (stored() if stored is not None else None) or store.evidence_dir
     except ledger.LedgerError as error:
         feedback.reportError(str(error), False)
         return tr("Evidence folder: not set")

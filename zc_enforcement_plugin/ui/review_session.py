@@ -246,7 +246,9 @@ class ReviewSession:
             )
         folder = evidence.spot_folder(self.store.evidence_dir, spot.number)
         before = set(folder.iterdir()) if folder.is_dir() else set()
-        record = evidence.store_evidence_in(self.store.evidence_dir, spot.number, Path(file), kind)
+        record = evidence.store_evidence_in(
+            self.store.writable_evidence_dir(), spot.number, Path(file), kind
+        )
         try:
             self.store.add_evidence(spot.id, record)
         except Exception as error:
