@@ -320,6 +320,8 @@ def load_demo(ledger_path: Path, dbname: str = DEMO_DATABASE) -> str:
     from zc_enforcement_plugin.core import ledger, ledger_migrate, ledger_postgis
 
     # Stored on the server, as a real one's share is: the dock opened on the demo finds it.
+    # Made here first, as the administrator makes the share: the plugin never makes it.
+    (HOME / "evidence").mkdir(parents=True, exist_ok=True)
     setup_database(dbname, evidence_dir=HOME / "evidence")
     with ledger_postgis.PostGISLedger(params("zc_brigade_user", dbname)) as target:
         if target.counts()[1]:
