@@ -485,3 +485,34 @@ def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
     with pytest.raises(ledger_module.LedgerError, match="must be upgraded to 5") as caught:
         GeoPackageLedger(path)
     assert "read-only" in str(caught.value)
+
+
+def test_a_case_whose_rows_cannot_be_read_is_left_out_and_named_not_fatal(ledger):
+    """A case row written by hand, with no events: the case list, the reports and the dock go
+    on with every other case and name the bad one (it stopped them all); asked for by its own
+    number it is refused, named."""
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    s1, s2 = (s.id for s in sorted(ledger.spots(), key=lambda s: s.number))
+    ledger.record_verdict(s1, _illegal())
+    good = ledger.open_case(ORIGIN_SPOT, spot_id=s1)
+    conn = sqlite3.connect(str(ledger.path))
+    with conn:
+        bare = conn.execute(
+            f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', {s2}, '{OFFICE}', '南郊镇', '2024-03-02', '2024-03-02T00:00:00Z')"
+        ).lastrowid
+    conn.close()
+
+    assert [r.case_id for r in ledger.cases()] == [good]
+    [said] = ledger.unreadable_cases
+    assert f"case {bare}" in said and "no events" in said
+    assert ledger.cases(CaseFilter(spot_id=s1)) and not ledger.unreadable_cases
+    with pytest.raises(LedgerError, match=f"case {bare} in .* cannot be read"):
+        ledger.case(str(bare))
+    report = reports.monthly_ranking(
+        ledger, reports.Period.parse("2024-03"), WorkCalendar(None, strict=False)
+    )
+    assert any(f"case {bare}" in w for w in report.warnings)

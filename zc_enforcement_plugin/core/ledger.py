@@ -321,6 +321,8 @@ class SqlLedger:
     """
 
     path: Any
+    # What the last cases() left out, one message per case that could not be read.
+    unreadable_cases: Sequence[str] = ()
     # Test hook: called with the row number after each spot row an import writes.
     _after_row_hook: Callable[[int], None] | None = None
 
@@ -970,7 +972,9 @@ class SqlLedger:
         return self._case_records([self._case_number(case_id)])[0]
 
     def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
-        """Cases matching the filter, oldest first."""
+        """Cases matching the filter, oldest first. A case whose stored rows cannot be replayed
+        (written by hand) is left out and its message put in `unreadable_cases`: one bad row
+        must not hide every other case from the dock and the reports."""
         wanted = filter or CaseFilter()
         where: list[str] = []
         params: list[Any] = []
@@ -987,7 +991,9 @@ class SqlLedger:
         if where:
             sql += " WHERE " + " AND ".join(where)
         ids = [row[0] for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)]
-        records = self._case_records(ids)
+        unreadable: list[str] = []
+        records = self._case_records(ids, unreadable)
+        self.unreadable_cases = unreadable
         if wanted.stage is not None:
             stage = Stage(wanted.stage)
             records = [r for r in records if r.case.stage is stage]
@@ -1008,7 +1014,11 @@ class SqlLedger:
             )
         return number
 
-    def _case_records(self, ids: Sequence[int]) -> list[CaseRecord]:
+    def _case_records(
+        self, ids: Sequence[int], unreadable: list[str] | None = None
+    ) -> list[CaseRecord]:
+        """The cases of `ids`; with `unreadable`, a case that cannot be replayed is left out and
+        its message added there, else it raises (LedgerError naming it)."""
         if not ids:
             return []
         case_columns = (
@@ -1031,7 +1041,15 @@ class SqlLedger:
             params,
         ):
             events.setdefault(row[1], []).append(row)
-        return [self._case_record(row, events.get(row[0], [])) for row in rows]
+        records = []
+        for row in rows:
+            try:
+                records.append(self._case_record(row, events.get(row[0], [])))
+            except LedgerError as error:
+                if unreadable is None:
+                    raise
+                unreadable.append(str(error))
+        return records
 
     def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
         """One case replayed; a case whose stored events cannot be replayed (none at all, as

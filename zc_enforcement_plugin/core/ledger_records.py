@@ -275,6 +275,9 @@ class CaseRecord:
 class LedgerStore(Protocol):
     """Everything the plugin does with a ledger; GeoPackage now, PostGIS later."""
 
+    # What the last cases() left out: one message per case whose rows cannot be read.
+    unreadable_cases: Sequence[str]
+
     @property
     def evidence_dir(self) -> Path: ...
 

@@ -325,6 +325,7 @@ def _read(
         case = record.case_as_of(as_of)
         if case is not None:
             cases.append((record, case))
+    warnings += ledger.unreadable_cases  # left out of every figure, and said
     patrols = ledger.patrols(end=as_of)
     # An office set up on the shared ledger is ranked even in a month it recorded nothing:
     # leaving it out would hide exactly the office that did no work.

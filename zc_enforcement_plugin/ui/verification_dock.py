@@ -65,6 +65,7 @@ from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
 from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
 from .image_comparison import ImageComparison
+from .messages import REFUSAL_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel
@@ -646,7 +647,11 @@ class VerificationDock(QgsDockWidget):
     def _case_html(self, spot_id: int) -> str:
         record = self.session.case_of(spot_id)
         if record is None:
-            return ""
+            # A case of this spot whose rows cannot be read is said, not shown as no case.
+            return "".join(
+                f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(problem)}</p>"
+                for problem in self.session.store.unreadable_cases
+            )
         case = record.case
         upcoming = case.next_deadline(
             None, self.session.store.deadline_rules(), self.session.calendar
@@ -654,7 +659,7 @@ class VerificationDock(QgsDockWidget):
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
         if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
-            text += " <b style='color:#b00020'>达到刑事移送标准，须移送公安</b>"
+            text += f" <b style='color:{REFUSAL_COLOUR}'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
             text += f"<br>{deadline_html(upcoming)}"
         return text + "</p>"
