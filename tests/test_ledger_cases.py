@@ -512,6 +512,9 @@ def test_a_case_whose_rows_cannot_be_read_is_left_out_and_named_not_fatal(ledger
     assert ledger.cases(CaseFilter(spot_id=s1)) and not ledger.unreadable_cases
     with pytest.raises(LedgerError, match=f"case {bare} in .* cannot be read"):
         ledger.case(str(bare))
+    ledger.record_verdict(s2, _illegal())
+    with pytest.raises(CaseError, match="cannot be read"):  # still one case per spot
+        ledger.open_case(ORIGIN_SPOT, spot_id=s2)
     report = reports.monthly_ranking(
         ledger, reports.Period.parse("2024-03"), WorkCalendar(None, strict=False)
     )

@@ -1520,6 +1520,12 @@ def resolve_case_opening(
                 f"图斑 {spot.number} 已有案件 {existing[0].case_id} / spot {spot.number} "
                 f"already has case {existing[0].case_id}: record further steps there"
             )
+        if store.unreadable_cases:  # one case per spot, even one that cannot be read
+            raise CaseError(
+                f"图斑 {spot.number} 已有无法读取的案件，请执法监察大队先核查 / spot "
+                f"{spot.number} already has a case that cannot be read: "
+                + "; ".join(store.unreadable_cases)
+            )
         areas = verdict.areas or {}
         date = date or _as_date(verdict.verified_on)
         person = person or verdict.verifier
