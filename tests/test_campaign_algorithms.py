@@ -539,7 +539,9 @@ def test_temporary_land_follows_the_ledger_deadlines_and_the_infrastructure_fiel
         )
         return {r[domain.APPROVAL_NUMBER]: r[cs.STATUS] for r in rows(output(result, "OUTPUT"))}
 
-    ok, too_long = cs.STATUS_OK, cs.TERM_TOO_LONG.label_zh
+    # The level checks are not asked for here: said in the status.
+    ok = cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
+    too_long = cs.TERM_TOO_LONG.label_zh
     expired = cs.EXPIRED_NOT_RESTORED.label_zh
     assert found() == {"临基1": ok, "临普2": too_long, "临期3": ok}  # in its restoration year
     assert found(LEDGER=str(ledger_path)) == {"临基1": ok, "临普2": too_long, "临期3": expired}
@@ -980,3 +982,30 @@ def test_use_synonyms_keep_a_wording_difference_from_reading_as_a_changed_use(pr
     with pytest.raises(QgsProcessingException) as error:
         run("audittemporaryland", temporary_parameters(demo, USE_SYNONYMS="厂房"))
     assert "USE_SYNONYMS" in str(error.value) and "厂房" in str(error.value)
+
+
+def test_checks_left_off_are_said_not_passed_as_no_problem(provider, demo):
+    """Left at the dialog's defaults, the approval-level and auxiliary-facility checks are
+    off: an approval that takes basic farmland under a county-level approval, or a filing with
+    auxiliary facilities, must not read 未发现问题 as if they had been checked; the log says
+    which checks were not made."""
+    parameters = temporary_parameters(demo)
+    for name in ("BASIC_FARMLAND_MIN_LEVEL", "CULTIVATED_MIN_LEVEL", "CULTIVATED_MAX_AREA"):
+        parameters.pop(name)
+    feedback = Recorder()
+    result = run("audittemporaryland", parameters, feedback)
+    status = {r[domain.APPROVAL_NUMBER]: r[cs.STATUS] for r in rows(output(result, "OUTPUT"))}
+    cases = demo.campaign_cases["temporary"]
+    level_case = status[cases["basic_farmland_level"]["number"]]
+    assert level_case.startswith(cs.STATUS_OK + "（未核查") and "永久基本农田审批权限" in level_case
+    assert any("未核查" in t and "永久基本农田" in t for t in feedback.texts), feedback.texts
+
+    parameters = facility_parameters(demo)
+    parameters.pop("AUXILIARY_MAX_PERCENT")
+    parameters.pop("AUXILIARY_MAX_AREA")
+    feedback = Recorder()
+    result = run("auditfacilityland", parameters, feedback)
+    status = {r[domain.APPROVAL_NUMBER]: r[cs.STATUS] for r in rows(output(result, "OUTPUT"))}
+    over = status[demo.campaign_cases["facility"]["auxiliary_over_limit"]["number"]]
+    assert over == cs.not_checked(["辅助设施上限"]), over
+    assert any("辅助设施" in t and "未核查" in t for t in feedback.texts), feedback.texts

@@ -591,7 +591,8 @@ def test_an_approved_term_longer_than_the_law_allows_is_reported():
     assert "2019-01-01 至 2025-12-31" in v[cs.VIOLATION_NOTE] and "2 年" in v[cs.VIOLATION_NOTE]
     rec = {r["PZWH"]: r for r in res.records}
     assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
-    assert rec["临T2"][cs.STATUS] == cs.STATUS_OK
+    # No level layers given: the level checks were not made, and the status says so.
+    assert rec["临T2"][cs.STATUS] == cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
 
     approvals, ground = term_case(["否", "是", "是", "是"])
     res = audits.audit_temporary_land(approvals, ground, today, crs=EPSG, area_method="planar")
@@ -666,7 +667,7 @@ def test_farmland_inside_a_running_approval_is_not_a_changed_use():
     assert res.violations == []
     rec = {r["PZWH"]: r for r in res.records}
     assert rec["临R1"][cs.STATUS] == cs.STATUS_NOT_USED
-    assert rec["临R3"][cs.STATUS] == cs.STATUS_OK
+    assert rec["临R3"][cs.STATUS] == cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
     assert rec["临R3"][cs.USED_AREA] == pytest.approx(5000.0)
 
 

@@ -866,6 +866,25 @@ def audit_temporary_land(
         msgs.append("未提供永久基本农田图层，未检查审批权限")
     if cultivated_min_level is not None and cult_local is None:
         msgs.append("未提供耕地图层，未检查审批权限")
+    for given, words in (
+        (basic_farmland_min_level, "占用永久基本农田所需的最低审批层级"),
+        (cultivated_min_level, "占用耕地所需的最低审批层级及其面积上限"),
+    ):
+        if given is None:
+            msgs.append(f"未给出{words}，未核查该项审批权限 / not given: {words}, not checked")
+    # Per approval, the level checks that could not be made (said in JCJG, never 未发现问题).
+    level_unchecked: list[list[str]] = [[] for _ in range(na)]
+    for a in range(na):
+        if not np.any(ov.pair_a == a):
+            continue  # nothing used inside: no land taken whose approval level could matter
+        if (basic_farmland_min_level is None or bf_local is None) and (
+            bf_local is None or bf_area[a] > 0
+        ):
+            level_unchecked[a].append("永久基本农田审批权限")
+        if (cultivated_min_level is None or cult_local is None) and (
+            cult_local is None or cult_area[a] > 0
+        ):
+            level_unchecked[a].append("耕地审批权限")
     for a in range(na):
         checks_bf = basic_farmland_min_level is not None and bf_area[a] > 0
         checks_cult = cultivated_min_level is not None and cult_area[a] > 0
@@ -880,6 +899,7 @@ def audit_temporary_land(
                 approvals.level_field,
                 "审批层级缺失，未检查占用耕地/永久基本农田的审批权限",
             )
+            level_unchecked[a].append("审批层级缺失")
             continue
         ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
         if checks_bf and level < basic_farmland_min_level:
@@ -926,7 +946,13 @@ def audit_temporary_land(
     for a in range(na):
         problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
         problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
-        unchecked.append(problems[0][1] if problems else "")
+        unchecked.append(
+            problems[0][1]
+            if problems
+            else cs.not_checked(level_unchecked[a])
+            if level_unchecked[a]
+            else ""
+        )
     records = _records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
     run.report(100.0)
     return run.result(records)
@@ -1054,6 +1080,16 @@ def audit_facility_land(
                 f"实地用途 {ov.ground_uses[g] or '（空）'} 不允许占用永久基本农田",
             )
     run.report(90.0)
+    # A check not made is said, not passed over as 未发现问题: the office reads JCJG alone.
+    unchecked = [""] * na
+    if auxiliary_max_share is None and auxiliary_max_sqm is None:
+        run.messages.append(
+            "未给出辅助设施上限（比例或面积），未核查辅助设施是否超标 / no limit for auxiliary "
+            "facilities was given: they were not checked"
+        )
+        unchecked = [
+            cs.not_checked(["辅助设施上限"]) if aux_area[a] > run.tol else "" for a in range(na)
+        ]
     extra = [
         {
             cs.AUXILIARY_AREA: float(round_area(aux_area[a])),
@@ -1063,7 +1099,7 @@ def audit_facility_land(
         }
         for a in range(na)
     ]
-    records = _records(run, ov, cs.FACILITY_KINDS, extra)
+    records = _records(run, ov, cs.FACILITY_KINDS, extra, unchecked)
     run.report(100.0)
     return run.result(records)
 

@@ -61,6 +61,13 @@ NO_GO_AREA = "JQMJ"
 COUNT_PREFIX = "SL_"  # SL_<code>: violations of one kind for an approval / activity
 
 STATUS_OK = "未发现问题"
+
+
+def not_checked(checks: list[str]) -> str:
+    """The status of a record on which nothing was found but some checks were not made."""
+    return f"{STATUS_OK}（未核查：{'、'.join(checks)}）"
+
+
 STATUS_NOT_USED = "未发现使用"
 STATUS_NO_GEOMETRY = "无几何，未检查"
 EXPIRY_VALID = "有效期内"
