@@ -47,7 +47,7 @@ def test_record_a_patrol_with_a_drawn_route_and_check_the_weekly_rule(provider, 
                     "LEDGER": str(ledger_path),
                     "OFFICE": office,
                     "DATE": f"2025-03-{day:02d}",
-                    "STAFF": "张工;王工",
+                    "STAFF": "张工、王工",  # a Chinese list, as typed
                     "ROUTE": route,
                     "FINDINGS": "无",
                     "SPOTS": "S0",
@@ -291,3 +291,20 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
     run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": "默认"})
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.deadline_rules().rule("penalty_decision").amount == 90
+
+
+def test_patrol_compliance_checks_the_last_complete_week_by_default(provider):
+    """Both dates defaulted to today: a range of one day, in which no week can be judged."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:patrolcompliance"
+    )
+    start = algorithm.parameterDefinition("START").defaultValue()
+    end = algorithm.parameterDefinition("END").defaultValue()
+    today = dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    assert (start.year(), start.month(), start.day()) == (monday.year, monday.month, monday.day)
+    sunday = monday + dt.timedelta(days=6)
+    assert (end.year(), end.month(), end.day()) == (sunday.year, sunday.month, sunday.day)
+    assert sunday < today and end.dayOfWeek() == 7

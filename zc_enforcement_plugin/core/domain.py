@@ -232,7 +232,7 @@ def shapefile_field_name(name: str) -> str:
 
 # What separates the items a user types into one field (documents, staff, spot numbers, words):
 # a Chinese input method types the full-width forms.
-LIST_SEPARATORS = (";", "；", ",", "，", "\n")
+LIST_SEPARATORS = (";", "；", ",", "，", "、", "\n")  # 、: how a Chinese list is written
 
 
 def split_list(text: str) -> list[str]:

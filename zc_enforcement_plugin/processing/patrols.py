@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QDate
 
 from ..compat import FIELD_INT, FIELD_STRING, SOURCE_LINE, WKB_NO_GEOMETRY
 from ..core import domain, ledger, patrols
@@ -161,10 +162,19 @@ class PatrolCompliance(EnforcementAlgorithm):
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
-        for name, title in (("START", tr("From")), ("END", tr("To"))):
+        # Last complete week (Monday to Sunday) by default: both dates were today, a range of
+        # one day in which no week can be judged.
+        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 7)
+        for name, title, day in (
+            ("START", tr("From"), monday),
+            ("END", tr("To"), monday + dt.timedelta(days=6)),
+        ):
             self.addParameter(
                 QgsProcessingParameterDateTime(
-                    name, title, type=QgsProcessingParameterDateTime.Type.Date
+                    name,
+                    title,
+                    type=QgsProcessingParameterDateTime.Type.Date,
+                    defaultValue=QDate(day.year, day.month, day.day),
                 )
             )
         self.addParameter(
