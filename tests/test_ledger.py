@@ -214,7 +214,15 @@ def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_pat
     changed = _spot("S1", 5, TBMJ=512.5, JYPD=domain.SUGGEST_ILLEGAL, YXJ=1, NEW_FIELD="新")
     report = ledger.import_batch("2023Q1", [changed, _spot("S2", 1)])
     assert report.ok and (report.added, report.refreshed) == (0, 2)
-    assert [w.number for w in report.warnings] == ["S3"]  # not delivered again: kept
+    # S1 changed: each change said, old → new, and that it was judged; S3 not delivered: kept
+    assert [w.number for w in report.warnings] == ["S1", "S3"]
+    said = report.warnings[0].message
+    assert "TBMJ 400.00 → 512.50" in said and f"{domain.SUGGESTED_VERDICT} " in said, said
+    assert "图形" in said and "中心移动 centre moved 500.00 m" in said, said
+    assert "已有核查结论" in said and "案件" not in said, said
+    # The same delivery again changes nothing, and says nothing of S1.
+    again = ledger.import_batch("2023Q1", [changed, _spot("S2", 1)])
+    assert [w.number for w in again.warnings] == ["S3"]
     assert {s.number: s.id for s in ledger.spots()} == ids  # same spots, same ids
     spot = ledger.spot(ids["S1"])
     assert spot.spot_area == 512.5 and spot.priority == 1

@@ -82,3 +82,46 @@ def test_reimporting_a_batch_keeps_towns_and_outlines_the_delivery_lacks(provide
     after = recorded()
     for key, spot in before.items():
         assert (after[key].town, after[key].office) == (spot.town, spot.office), key
+
+
+def test_a_towns_layer_that_covers_part_of_the_district_blanks_no_recorded_town(
+    provider, demo, tmp_path
+):
+    """A refresh with a towns layer holding two of the ten towns: the spots in the other towns
+    keep the town and office the ledger holds (they were cleared as if the delivery had said
+    so), and the log names the spots that lie in no town of the layer."""
+    import processing
+    from qgis.core import QgsFeatureRequest, QgsProcessingFeedback
+
+    from zc_enforcement_plugin.core import domain, ledger
+
+    spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
+    towns = f"{demo.gpkg}|layername={domain.DEMO_LAYER_TOWNS}"
+    path = tmp_path / "ledger.gpkg"
+    common = {"LEDGER": str(path), "BATCH": "2026Q1"}
+
+    def recorded():
+        with ledger.GeoPackageLedger(path, create=False) as store:
+            return {s.number: (s.town, s.office) for s in store.spots()}
+
+    processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": towns, **common})
+    before = recorded()
+    part = QgsVectorLayer(towns, "towns", "ogr").materialize(QgsFeatureRequest().setLimit(2))
+    kept_towns = {f[domain.TOWN_NAME] for f in part.getFeatures()}
+
+    class Log(QgsProcessingFeedback):
+        warnings: list = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.warnings.append(warning)
+
+    log = Log()
+    processing.run(
+        "zcenforcement:importspots", {"SPOTS": spots, "TOWNS": part, **common}, feedback=log
+    )
+    after = recorded()
+    assert after == before
+    outside = [n for n, (town, _) in before.items() if town and town not in kept_towns]
+    assert len(outside) > 50
+    [said] = [w for w in log.warnings if "no town of the towns layer" in w]
+    assert any(number in said for number in outside), said

@@ -518,16 +518,29 @@ class SqlLedger:
         return report
 
     def _recorded_spots(self, batch_id: int) -> dict[str, _Recorded]:
-        """The batch's spots as the ledger holds them, by spot number."""
-        figures = ", ".join(f'"{column}"' for column in _FIGURE_COLUMNS)
+        """The batch's spots as the ledger holds them, by spot number, with whether each has
+        been judged and has a case (a refresh that changes those is said loudly)."""
+        figures = ", ".join(f's."{column}"' for column in _FIGURE_COLUMNS)
+        spot = f"s.{ls.C_FID}"
         rows = self._rows(
-            f'SELECT "{ls.C_SPOT_NUMBER}", {ls.C_FID}, "{ls.C_GEOM}" IS NOT NULL, '
-            f"{ls.C_ATTRIBUTES}, {figures} FROM {ls.T_SPOTS} WHERE {ls.C_BATCH_ID} = {self._MARK}",
+            f"SELECT {self._geometry_column(f's.{ls.C_GEOM}')}, "
+            f's."{ls.C_SPOT_NUMBER}", {spot}, s.{ls.C_ATTRIBUTES}, '
+            f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} v WHERE v.{ls.C_SPOT_ID} = {spot}), "
+            f"(SELECT MIN(c.{ls.C_ID}) FROM {ls.T_CASES} c WHERE c.{ls.C_SPOT_ID} = {spot}), "
+            f"{figures} FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = {self._MARK}",
             (batch_id,),
         )
         return {
-            number: _Recorded(fid, bool(has_geometry), json.loads(attributes or "{}"), list(rest))
-            for number, fid, has_geometry, attributes, *rest in rows
+            number: _Recorded(
+                fid,
+                geometry is not None,
+                json.loads(attributes or "{}"),
+                list(rest),
+                self._to_geometry(geometry),
+                bool(verdicts),
+                case,
+            )
+            for geometry, number, fid, attributes, verdicts, case, *rest in rows
         }
 
     # --- reading spots ---------------------------------------------------------------------------
@@ -1725,6 +1738,9 @@ class _Recorded:
     has_geometry: bool
     attributes: dict[str, Any]
     figures: list[Any]  # values of _FIGURE_COLUMNS
+    geometry: BaseGeometry | None = None
+    judged: bool = False  # has a verdict
+    case_id: int | None = None
 
 
 def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -> _Vetted:
@@ -1763,6 +1779,7 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     if recorded.has_geometry and (geometry is None or geometry.is_empty):
         geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
         kept.insert(0, "geometry")
+    _say_changes(vetted.key, recorded, geometry, attributes, figures, report)
     for names, message in (
         (kept, "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"),
         (
@@ -1773,6 +1790,63 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
         if names:
             report.warnings.append(ImportIssue(None, vetted.key, ", ".join(names), message))
     return _Vetted(vetted.key, geometry, attributes, figures)
+
+
+def _say_changes(
+    key: str,
+    recorded: _Recorded,
+    geometry: BaseGeometry | None,
+    attributes: dict[str, Any],
+    figures: list[Any],
+    report: ImportReport,
+) -> None:
+    """Warn of what a refresh changes in a spot, old → new: its figures, delivered fields and
+    outline. A spot already judged, or with a case, is said to be so: its verdict and case
+    stay as recorded, and may no longer fit (a case stays with its office)."""
+    changes = []
+    for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, figures):
+        if old is not None and new is not None and _shown(old) != _shown(new):
+            changes.append(f"{column} {_shown(old)} → {_shown(new)}")
+    for name, new in attributes.items():
+        old = recorded.attributes.get(name)
+        if name in _FIGURE_COLUMNS or name == SPOT_PIECES or old is None or new is None:
+            continue
+        if _shown(old) != _shown(new):
+            changes.append(f"{name} {_shown(old)} → {_shown(new)}")
+    old_geometry = recorded.geometry
+    if (
+        geometry is not None
+        and old_geometry is not None
+        and not geometry.is_empty
+        and not shapely.equals_exact(
+            shapely.normalize(old_geometry), shapely.normalize(geometry), tolerance=0.001
+        )
+    ):
+        moved = old_geometry.centroid.distance(geometry.centroid)
+        changes.append(
+            f"图形 / outline（平面面积 planar area {old_geometry.area:.2f} → "
+            f"{geometry.area:.2f} m²，中心移动 centre moved {moved:.2f} m）"
+        )
+    if not changes:
+        return
+    recorded_work = []
+    if recorded.judged:
+        recorded_work.append("已有核查结论 / already judged")
+    if recorded.case_id is not None:
+        recorded_work.append(
+            f"已有案件 {recorded.case_id}（仍由原所办理）/ has case {recorded.case_id}"
+        )
+    note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
+    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
+    report.warnings.append(ImportIssue(None, key, None, said))
+
+
+def _shown(value: Any) -> str:
+    """A value as a change is shown: figures to 2 decimals, texts cut at 40 characters."""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any) -> None:

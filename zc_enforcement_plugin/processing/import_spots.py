@@ -205,8 +205,24 @@ class ImportSpots(EnforcementAlgorithm):
             np.array(arrays.attributes[domain.TOWN_NAME], dtype=object),
             np.array(arrays.attributes[domain.OFFICE_NAME], dtype=object),
         )
+        outside = []
         for record, town_name, office_name in zip(records, town, office):
             if record.geometry is None or record.geometry.is_empty:
                 continue  # no outline, no town: a refresh keeps the one the ledger holds
+            if town_name is None and office_name is None:
+                # In no town of the layer (one that covers part of the district, or in another
+                # CRS): the town the delivery gives, or the ledger holds, is kept, not blanked.
+                outside.append(str(record.number))
+                continue
             record.attributes[domain.TOWN_NAME] = town_name
             record.attributes[domain.OFFICE_NAME] = office_name
+        if outside:
+            feedback.pushWarning(
+                tr(
+                    "{count} spots lie in no town of the towns layer: {spots}. Their town and "
+                    "office are those the delivery gives, or on a refresh those the ledger holds."
+                ).format(
+                    count=len(outside),
+                    spots="，".join(outside[:10]) + ("…" if len(outside) > 10 else ""),
+                )
+            )

@@ -774,6 +774,11 @@
       <translation>镇街图层缺少字段 {field}。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>{count} spots lie in no town of the towns layer: {spots}. Their town and office are those the delivery gives, or on a refresh those the ledger holds.</source>
+      <translation>{count} 个图斑不在乡镇图层的任何乡镇内：{spots}。其乡镇和所取交付文件中的值，重新导入时保留台帐原值。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
       <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
