@@ -1105,3 +1105,32 @@ def test_an_invalid_outline_is_repaired_on_import_and_said(ledger):
     stored = ledger.spot(next(s.id for s in ledger.spots() if s.number == "BOW")).geometry
     assert stored.is_valid and stored.area == pytest.approx(5000.0)  # two 50 × 100 / 2 triangles
     assert stored.geom_type == "MultiPolygon" and len(stored.geoms) == 2
+
+
+@pytest.mark.parametrize(
+    "fields, column, said",
+    [
+        ({domain.CULTIVATED_AREA: -5}, domain.CULTIVATED_AREA, "not understood"),
+        ({domain.SPOT_AREA: "1e300"}, domain.SPOT_AREA, "not understood"),
+        ({domain.SPOT_AREA: "9" * 50}, domain.SPOT_AREA, "not understood"),
+        ({domain.CULTIVATED_AREA: 500.0}, domain.CULTIVATED_AREA, "larger than the spot's area"),
+        ({domain.BASIC_FARMLAND_AREA: 400.02}, domain.BASIC_FARMLAND_AREA, "larger than"),
+    ],
+)
+def test_figures_no_spot_can_have_are_said_and_not_summed(ledger, fields, column, said):
+    """A negative area, one larger than any district (a typo, a unit slip) is left out of its
+    column, where reports add it up, and said by spot and field; a part larger than the spot
+    itself is said. 400.01 m² of basic farmland in 400 m² is rounding, not a fault."""
+    report = ledger.import_batch("b", [_spot("S1", **fields), _spot("S2", YJJBNTMJ=400.01)])
+    assert [(w.number, w.field) for w in report.warnings] == [("S1", column)], report.warnings
+    assert said in report.warnings[0].message
+    spot = {s.number: s for s in ledger.spots()}["S1"]
+    figure = {
+        domain.SPOT_AREA: spot.spot_area,
+        domain.CULTIVATED_AREA: spot.cultivated_area,
+        domain.BASIC_FARMLAND_AREA: spot.basic_farmland_area,
+    }[column]
+    if said == "not understood":
+        assert figure is None
+    else:
+        assert figure == fields[column]

@@ -38,6 +38,7 @@ from .cases import (
     Stage,
 )
 from .domain import (
+    AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
     OFFICE_NAME,
@@ -1981,6 +1982,31 @@ def _flag(value: Any) -> tuple[Any, bool]:
     return None, False
 
 
+# Larger than any district (淄川 is about 960 km²): a figure beyond it is a typo or a unit slip.
+_LARGEST_AREA_SQM = 1e10
+
+
+def _warn_parts_larger_than_spot(
+    index: int, key: str, figures: list[Any], report: ImportReport
+) -> None:
+    """A part of a spot (cultivated, basic farmland) larger than the spot itself: one of the
+    figures is wrong (DOMAIN: the parts add up to the spot), which a report would carry."""
+    area = dict(zip(_FIGURE_COLUMNS, figures))
+    spot = area.get(SPOT_AREA)
+    for column in (CULTIVATED_AREA, BASIC_FARMLAND_AREA):
+        part = area.get(column)
+        if spot is not None and part is not None and part > spot + 10**-AREA_DECIMALS:
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    column,
+                    f"{column} {part:.2f} m² 大于图斑面积 {SPOT_AREA} {spot:.2f} m²，请核对 / "
+                    f"larger than the spot's area {SPOT_AREA}: check the figures",
+                )
+            )
+
+
 def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vetted]:
     """Check a delivery before touching the ledger; refused spots go to report.errors."""
     candidates: list[tuple[int, str | None, SpotRecord]] = []
@@ -2081,6 +2107,12 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             value = attributes.get(column)
             if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
                 converted, readable = _number(value, integer=column == ls.C_PRIORITY)
+                if (
+                    column in ls.SPOT_AREA_COLUMNS
+                    and converted is not None
+                    and not (0 <= converted <= _LARGEST_AREA_SQM)
+                ):
+                    converted, readable = None, False  # a figure no spot can have
             elif column in ls.SPOT_FLAG_COLUMNS:
                 converted, readable = _flag(value)
             else:
@@ -2100,6 +2132,7 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
                     )
                 )
             figures.append(converted)
+        _warn_parts_larger_than_spot(index, key, figures, report)
         vetted.append(_Vetted(key, geometry, attributes, figures))
     report.skipped = len(refused)
     return vetted
