@@ -851,6 +851,12 @@ def test_files_that_are_not_what_they_claim_give_clear_errors(tmp_path):
     _write_spot_file(no_crs, "utf-8", crs=None)
     with pytest.raises(SpotFileError, match="no coordinate reference system"):
         read_spot_file(no_crs)
+    # A GeoPackage written without one (srs_id 0) says "Undefined geographic SRS": no CRS
+    # either, not WGS 84 to transform from (spots in degrees were quietly placed by it).
+    no_crs = tmp_path / "nocrs.gpkg"
+    _write_spot_file(no_crs, None, driver="GPKG", crs=None)
+    with pytest.raises(SpotFileError, match="no coordinate reference system"):
+        read_spot_file(no_crs)
 
 
 # --- evidence ------------------------------------------------------------------------------------

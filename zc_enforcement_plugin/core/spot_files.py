@@ -217,11 +217,13 @@ def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
 def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
     """The file's CRS when its spots must be transformed to the ledger's, else None."""
     wkt = crs.to_wkt() if crs else ""
-    if not wkt:
+    # A GeoPackage written without a CRS says "Undefined geographic SRS" (srs_id 0) or
+    # "Undefined Cartesian SRS" (-1): no CRS at all, not WGS 84 to transform from.
+    source_crs = CRS.from_wkt(wkt) if wkt else None
+    if source_crs is None or source_crs.name.lower().startswith("undefined"):
         raise SpotFileError(
             f"{path} 没有坐标系，无法确定位置 / has no coordinate reference system: set it first"
         )
-    source_crs = CRS.from_wkt(wkt)
     report.source_crs = source_crs.to_string()
     if source_crs.to_epsg(min_confidence=70) == ls.LEDGER_SRS_ID:
         return None
