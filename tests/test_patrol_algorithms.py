@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -308,3 +309,40 @@ def test_patrol_compliance_checks_the_last_complete_week_by_default(provider):
     sunday = monday + dt.timedelta(days=6)
     assert (end.year(), end.month(), end.day()) == (sunday.year, sunday.month, sunday.day)
     assert sunday < today and end.dayOfWeek() == 7
+
+
+def _timed_gpx(path, *times):
+    points = "".join(
+        f'<trkpt lat="36.6{i}" lon="117.9{i}"><time>{t}</time></trkpt>' for i, t in enumerate(times)
+    )
+    path.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        f"<trk><trkseg>{points}</trkseg></trk></gpx>"
+    )
+    return str(path)
+
+
+def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_path, tmp_path):
+    """Patrols are append-only: a date ahead is refused (it would count towards weeks to
+    come); a GPX track recorded on another day is refused (a phone's old track), one read
+    in Beijing time is taken (23:30 UTC on the 3rd is 07:30 on the 4th); the same patrol run
+    twice is refused, naming the first; two different patrols in one second get two numbers."""
+    common = {"LEDGER": str(ledger_path), "OFFICE": "城南所", "STAFF": "张工、王工"}
+    ahead = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    with pytest.raises(QgsProcessingException, match="in the future"):
+        run("recordpatrol", {**common, "DATE": ahead, "FINDINGS": "无"})
+    old = _timed_gpx(tmp_path / "old.gpx", "2025-03-01T01:00:00Z", "2025-03-01T02:00:00Z")
+    with pytest.raises(QgsProcessingException, match="2025-03-01, not on the patrol date"):
+        run("recordpatrol", {**common, "DATE": "2025-03-04", "GPX": old})
+    morning = _timed_gpx(tmp_path / "am.gpx", "2025-03-03T23:30:00Z", "2025-03-04T01:00:00Z")
+    first = run("recordpatrol", {**common, "DATE": "2025-03-04", "GPX": morning})["PATROL_ID"]
+    with pytest.raises(QgsProcessingException, match=f"already recorded, as {first}"):
+        run("recordpatrol", {**common, "DATE": "2025-03-04", "GPX": morning})
+
+    from zc_enforcement_plugin.processing import patrols as patrol_algorithms
+
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        [recorded] = store.patrols()
+        other = dataclasses.replace(recorded, findings="另一次巡查", route=None)
+        renumbered = patrol_algorithms._numbered(store, other)
+    assert renumbered.id == f"{first}-2"

@@ -1096,6 +1096,11 @@ class SqlLedger:
         """Append a patrol record with its route (EPSG:4527); returns its feature id."""
         if not isinstance(record, PatrolRecord):
             raise TypeError("add_patrol takes a patrols.PatrolRecord")
+        if record.date > dt.date.today():
+            # Patrols are append-only: a typo ahead would count towards weeks not yet come.
+            raise LedgerError(
+                f"巡查日期 {record.date} 晚于今天 / the patrol date {record.date} is in the future"
+            )
         route = record.route_geometry()
         if isinstance(route, LineString):
             route = MultiLineString([route])

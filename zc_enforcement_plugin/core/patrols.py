@@ -228,6 +228,16 @@ def read_gpx_track(path: PathLike) -> list[TrackPoint]:
     return points
 
 
+# Beijing time, the day a patrol is dated in (GPX times are UTC: 07:30 on a morning in
+# Zichuan is 23:30 the day before in UTC).
+CHINA_TIME = timezone(timedelta(hours=8))
+
+
+def track_days(points: list[TrackPoint]) -> set[date]:
+    """The days (Beijing time) on which a track's timed points were recorded."""
+    return {t.astimezone(CHINA_TIME).date() for _, _, t in points if t is not None}
+
+
 def route_from_gpx(path: PathLike) -> LineString:
     """The GPX track (or route) as one LineString in EPSG:4527.
 

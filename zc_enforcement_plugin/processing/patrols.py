@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import shapely
@@ -87,7 +88,7 @@ class RecordPatrol(EnforcementAlgorithm):
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
         staff = tuple(domain.split_list(self.parameterAsString(parameters, "STAFF", context)))
-        route = self._route(parameters, context)
+        route = self._route(parameters, context, day)
         patrol_id = f"XC-{office}-{day.isoformat()}-{dt.datetime.now():%H%M%S}"
         try:
             record = patrols.PatrolRecord(
@@ -103,17 +104,31 @@ class RecordPatrol(EnforcementAlgorithm):
             )
             with open_ledger(self, parameters, context) as store:
                 _check_known(store, record)
+                record = _numbered(store, record)
                 store.add_patrol(record)
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
-        feedback.pushInfo(tr("Recorded patrol {id}").format(id=patrol_id))
-        return {"PATROL_ID": patrol_id}
+        feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))
+        return {"PATROL_ID": record.id}
 
-    def _route(self, parameters, context):
-        """The route as one shapely line in EPSG:4527, from the line layer or the GPX file."""
+    def _route(self, parameters, context, day: dt.date):
+        """The route as one shapely line in EPSG:4527, from the line layer or the GPX file;
+        a track recorded on other days than the patrol's is refused (a phone's old track)."""
         gpx = self.parameterAsString(parameters, "GPX", context)
         if gpx:
             try:
+                days = patrols.track_days(patrols.read_gpx_track(gpx))
+                if days and day not in days:
+                    raise fail(
+                        tr(
+                            "The GPX track {file} was recorded on {days}, not on the patrol "
+                            "date {date}: choose that day's track."
+                        ).format(
+                            file=gpx,
+                            days="、".join(d.isoformat() for d in sorted(days)),
+                            date=day.isoformat(),
+                        )
+                    )
                 return patrols.route_from_gpx(gpx)
             except patrols.GpxError as error:
                 raise fail(str(error)) from error
@@ -125,6 +140,33 @@ class RecordPatrol(EnforcementAlgorithm):
         if not lines:
             raise fail(tr("The route layer holds no line."))
         return shapely.line_merge(shapely.union_all(lines))
+
+
+def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
+    """The record with a number no patrol holds yet (two recorded in one second would share
+    one), refused when the same patrol is already recorded (the tool run twice)."""
+    same_day = store.patrols(office=record.office, start=record.date, end=record.date)
+    for other in same_day:
+        if (
+            tuple(other.staff) == tuple(record.staff)
+            and other.findings == record.findings
+            and tuple(other.spot_numbers) == tuple(record.spot_numbers)
+            and _same_route(other, record)
+        ):
+            raise fail(tr("This patrol is already recorded, as {id}.").format(id=other.id))
+    taken = {other.id for other in same_day}
+    number, n = record.id, 1
+    while number in taken:
+        n += 1
+        number = f"{record.id}-{n}"
+    return dataclasses.replace(record, id=number)
+
+
+def _same_route(one: patrols.PatrolRecord, other: patrols.PatrolRecord) -> bool:
+    a, b = one.route_geometry(), other.route_geometry()
+    if a is None or b is None:
+        return a is None and b is None
+    return a.hausdorff_distance(b) <= 0.01  # stored as a multi-line, given as a line
 
 
 def _check_known(store, record: patrols.PatrolRecord) -> None:

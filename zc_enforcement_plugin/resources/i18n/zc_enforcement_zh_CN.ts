@@ -1009,6 +1009,16 @@
       <translation>共有 {count} 个所·周巡查天数不足</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>This patrol is already recorded, as {id}.</source>
+      <translation>该巡查已登记，编号 {id}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The GPX track {file} was recorded on {days}, not on the patrol date {date}: choose that day's track.</source>
+      <translation>GPX 轨迹 {file} 记录于 {days}，不是巡查日期 {date}：请选择当天的轨迹。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
       <source>Change raster to spots</source>
       <translation>变化栅格转图斑</translation>
