@@ -1140,3 +1140,23 @@ def test_figures_no_spot_can_have_are_said_and_not_summed(ledger, fields, column
         assert figure is None
     else:
         assert figure == fields[column]
+
+
+def test_a_delivery_under_the_wrong_batch_name_is_said(ledger):
+    """Three things a quarter's import gets wrong: the same spot number in another batch (two
+    records, judged apart), a refresh that is mostly another delivery (merged into the batch
+    by a reused name), a file whose every spot is refused (an empty batch left behind)."""
+    ledger.import_batch("2026Q1", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2)])
+    again = ledger.import_batch("2026Q1复核", [_spot("S2", 1), _spot("N1", 4)])
+    assert again.added == 2
+    [said] = [w for w in again.warnings if w.number == "S2"]
+    assert "2026Q1" in said.message and "already in batch" in said.message
+    assert not [w for w in again.warnings if w.number == "N1"]
+
+    other = ledger.import_batch("2026Q1", [_spot("Q2-1", 5), _spot("Q2-2", 6), _spot("S1", 0)])
+    assert any("only 1 of the 3 spots" in w.message for w in other.warnings), other.warnings
+    refresh = ledger.import_batch("2026Q1", [_spot("S1", 0), _spot("S2", 1)])
+    assert not any("only" in w.message for w in refresh.warnings)
+
+    refused = ledger.import_batch("空批次", [_spot(None, 7), _spot("  ", 8)])
+    assert refused.skipped == 2 and "空批次" not in [b.name for b in ledger.batches()]

@@ -460,6 +460,9 @@ class SqlLedger:
                 + self._FOR_UPDATE,
                 (name,),
             )
+            if row is None and not rows:
+                return report  # every spot refused: no empty batch is left behind
+            self._warn_numbers_in_other_batches(name, rows, report)
             if row is None:
                 batch_id = self._insert(
                     ls.T_BATCHES,
@@ -475,6 +478,7 @@ class SqlLedger:
                     (source, now, batch_id),
                 )
             existing = self._recorded_spots(batch_id)
+            _warn_other_delivery(name, rows, existing, report)
             data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
             # A NULL geometry bound on refresh keeps the recorded one (see _keep_recorded).
@@ -517,6 +521,35 @@ class SqlLedger:
             self._update_extent()
             self._touch(ls.T_BATCHES)
         return report
+
+    def _warn_numbers_in_other_batches(
+        self, batch: str, rows: Sequence[_Vetted], report: ImportReport
+    ) -> None:
+        """A spot number another batch already holds: the same spot delivered again under a
+        new batch name would be two records judged apart (and counted twice)."""
+        numbers = [row.key for row in rows]
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
+            condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
+            for number, other in self._rows(
+                f'SELECT s."{ls.C_SPOT_NUMBER}", b.{ls.C_BATCH_NAME} FROM {ls.T_SPOTS} s '
+                f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
+                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} <> {self._MARK}",
+                [*params, batch],
+            ):
+                found.setdefault(number, []).append(other)
+        for number, others in found.items():
+            report.warnings.append(
+                ImportIssue(
+                    None,
+                    number,
+                    SPOT_NUMBER,
+                    f"图斑编号已在批次 {'、'.join(sorted(others))} 中，此处另记一条；如为同一图斑的"
+                    f"重新交付，请导入到原批次 / the number is already in batch "
+                    f"{', '.join(sorted(others))}: recorded again here; a re-delivery of the same "
+                    "spot belongs in its batch",
+                )
+            )
 
     def _recorded_spots(self, batch_id: int) -> dict[str, _Recorded]:
         """The batch's spots as the ledger holds them, by spot number, with whether each has
@@ -1853,6 +1886,27 @@ def _shown(value: Any) -> str:
         return f"{value:.2f}"
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+def _warn_other_delivery(
+    batch: str, rows: Sequence[_Vetted], existing: dict[str, Any], report: ImportReport
+) -> None:
+    """A refresh whose spots are mostly not the batch's: another quarter's delivery given the
+    batch's name by mistake merges into it (a refresh keeps the spots it does not carry)."""
+    if not existing or not rows:
+        return
+    shared = sum(1 for row in rows if row.key in existing)
+    if shared * 2 < len(rows):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                None,
+                f"本次交付的 {len(rows)} 个图斑中只有 {shared} 个已在批次 {batch} 中，是否选错了"
+                f"批次名称？ / only {shared} of the {len(rows)} spots delivered are already in "
+                f"batch {batch}: was the batch name meant for another delivery?",
+            )
+        )
 
 
 def warn_kept_spots(report: ImportReport, rows: Sequence[_Vetted], existing: Any) -> None:
