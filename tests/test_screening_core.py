@@ -344,6 +344,19 @@ def test_verdicts_approved_construction_and_other():
     assert "未涉及保护图层" not in f[domain.VERDICT_REASON][2]
 
 
+def test_a_field_check_reason_gives_unsurveyed_land_in_mu_and_not_the_other_verdicts_name():
+    """Every clause of a reason gives 亩 (the unsurveyed part gave m² alone), and a field
+    check's reason does not read 未涉及保护图层, the name of a verdict it did not get."""
+    lu = plain([box(0, -50, 60, 50)], ["0301"])  # forest on 60 %, nothing surveyed on the rest
+    spots = [box(0, -50, 100, 50)]
+    f = run(spots, every_protection_layer(**{domain.LAYER_LAND_USE: lu})).fields
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK
+    reason = f[domain.VERDICT_REASON][0]
+    unsurveyed = f[domain.UNSURVEYED_AREA][0]
+    assert f"未调查/无法归类 {unsurveyed / MU:.2f} 亩（{unsurveyed:.2f} 平方米）" in reason, reason
+    assert "未涉及保护图层" not in reason and "m²" not in reason, reason
+
+
 def test_a_mostly_approved_spot_is_approved_only_when_the_rest_is_clean():
     """96 % approved: the 4 % outside the approval decides. Unapproved basic farmland or
     cultivated land there, or any red line, asks for a field check (超占用地?); the share that

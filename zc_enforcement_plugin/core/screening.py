@@ -1040,14 +1040,16 @@ def _verdicts(
             and fields[name][i] > _TOL
         ]
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
-            other.append(f"未调查/无法归类 {fields[domain.UNSURVEYED_AREA][i]:.2f} m²")
+            sqm = float(fields[domain.UNSURVEYED_AREA][i])
+            other.append(f"未调查/无法归类 {sqm / domain.SQM_PER_MU:.2f} 亩（{sqm:.2f} 平方米）")
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
         cover_part = [cover] if ap[i] > _TOL or ap_u is None else []
         here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
         if other:
-            reason[i] = [*other, unknown or f"未涉及保护图层{sliver}", cover]
+            # Not the words of the verdict 未涉及保护图层, which this spot does not get.
+            reason[i] = [*other, unknown or f"不涉及各保护图层{sliver}", cover]
         elif unknown:
             reason[i] = [here, f"{unknown}{sliver}", *cover_part]
         elif approval_notes[i]:
