@@ -1009,3 +1009,15 @@ def test_checks_left_off_are_said_not_passed_as_no_problem(provider, demo):
     over = status[demo.campaign_cases["facility"]["auxiliary_over_limit"]["number"]]
     assert over == cs.not_checked(["辅助设施上限"]), over
     assert any("辅助设施" in t and "未核查" in t for t in feedback.texts), feedback.texts
+
+
+def test_facility_filings_are_asked_for_as_filings(provider):
+    """Facility land is filed (备案), not approved: its dialog asks for filing fields."""
+    from qgis.core import QgsApplication
+
+    registry = QgsApplication.processingRegistry()
+    facility = registry.createAlgorithmById("zcenforcement:auditfacilityland")
+    temporary = registry.createAlgorithmById("zcenforcement:audittemporaryland")
+    assert facility.parameterDefinition("NUMBER_FIELD").description().startswith("Filing")
+    assert facility.parameterDefinition("AREA_FIELD").description().startswith("Filed")
+    assert temporary.parameterDefinition("NUMBER_FIELD").description().startswith("Approval")

@@ -579,7 +579,7 @@ def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefi
     field_ledger, tmp_path
 ):
     rows = ledger_rows(field_ledger)
-    reason = "未调查/无法归类 12.50 m²"  # as the screening writes it; GBK has no ²
+    reason = "未调查/无法归类 12.50 m²"  # as screening wrote it before; GBK has no ²
     rows[0].values[domain.VERDICT_REASON] = reason
     written = export.write_vector_exports(tmp_path, rows, "GBK")
     assert any(rows[0].number in w and domain.VERDICT_REASON in w for w in written.warnings)

@@ -35,25 +35,22 @@ class ApprovalAudit(CampaignAlgorithm):
     USE_SYNONYMS = "USE_SYNONYMS"
     BASIC_FARMLAND = "BASIC_FARMLAND"
 
-    def _add_approval_inputs(self, title: str) -> None:
+    def _add_approval_inputs(self, title: str, filings: bool = False) -> None:
+        """The approvals layer and its fields; `filings`: facility land is filed (备案), not
+        approved, and the dialog says so."""
+        number, area, use = (
+            (tr("Filing number field"), tr("Filed area field (m²)"), tr("Filed use field"))
+            if filings
+            else (
+                tr("Approval number field"),
+                tr("Approved area field (m²)"),
+                tr("Approved use field"),
+            )
+        )
         self._add_source(self.APPROVALS, title, [SOURCE_POLYGON])
-        self._add_field(
-            self.NUMBER_FIELD, tr("Approval number field"), domain.APPROVAL_NUMBER, self.APPROVALS
-        )
-        self._add_field(
-            self.AREA_FIELD,
-            tr("Approved area field (m²)"),
-            domain.APPROVAL_AREA,
-            self.APPROVALS,
-            optional=True,
-        )
-        self._add_field(
-            self.USE_FIELD,
-            tr("Approved use field"),
-            domain.APPROVED_USE,
-            self.APPROVALS,
-            optional=True,
-        )
+        self._add_field(self.NUMBER_FIELD, number, domain.APPROVAL_NUMBER, self.APPROVALS)
+        self._add_field(self.AREA_FIELD, area, domain.APPROVAL_AREA, self.APPROVALS, optional=True)
+        self._add_field(self.USE_FIELD, use, domain.APPROVED_USE, self.APPROVALS, optional=True)
 
     def _add_ground_inputs(self) -> None:
         self._add_source(

@@ -56,7 +56,7 @@ class AuditFacilityLand(ApprovalAudit):
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         double = QgsProcessingParameterNumber.Type.Double
-        self._add_approval_inputs(tr("Facility agricultural land filings"))
+        self._add_approval_inputs(tr("Facility agricultural land filings"), filings=True)
         self._add_ground_inputs()
         self._add_text(
             self.AUXILIARY_USES,

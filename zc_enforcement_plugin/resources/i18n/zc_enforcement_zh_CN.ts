@@ -35,21 +35,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
-      <source>Approval number field</source>
-      <translation>批准文号字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
-      <source>Approved area field (m²)</source>
-      <translation>批准面积字段（m²）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
-      <source>Approved use field</source>
-      <translation>批准用途字段</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>What is on the ground (spots or a field survey)</source>
       <translation>实地现状（图斑或实地调查）</translation>
     </message>
@@ -77,6 +62,36 @@
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
       <source>The approvals layer cannot be opened.</source>
       <translation>无法打开批准图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Filing number field</source>
+      <translation>备案编号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Filed area field (m²)</source>
+      <translation>备案面积字段（平方米）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Filed use field</source>
+      <translation>备案用途字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Approval number field</source>
+      <translation>批准文号字段</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Approved area field (m²)</source>
+      <translation>批准面积字段（m²）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
+      <source>Approved use field</source>
+      <translation>批准用途字段</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
