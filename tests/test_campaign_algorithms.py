@@ -1021,3 +1021,22 @@ def test_facility_filings_are_asked_for_as_filings(provider):
     assert facility.parameterDefinition("NUMBER_FIELD").description().startswith("Filing")
     assert facility.parameterDefinition("AREA_FIELD").description().startswith("Filed")
     assert temporary.parameterDefinition("NUMBER_FIELD").description().startswith("Approval")
+
+
+def test_three_zones_names_every_kind_without_a_distance_at_once(provider, demo):
+    """The dialog lists the six usual kinds with their distances blank; run with two given,
+    every other kind the layers hold is named in one refusal, each with a feature."""
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:threezonestwolines"
+    )
+    listed = algorithm.parameterDefinition("DISTANCES").defaultValue()
+    assert listed[0::2] == list(domain.THREE_ZONES_KINDS) and not any(listed[1::2])
+    two = [domain.THREE_ZONES_KIND_RAILWAY, "500", domain.THREE_ZONES_KIND_TOWN, "300"]
+    with pytest.raises(QgsProcessingException) as error:
+        run("threezonestwolines", three_zones_parameters(demo, two))
+    message = str(error.value)
+    for kind in (domain.THREE_ZONES_KIND_HIGHWAY, domain.THREE_ZONES_KIND_RIVER):
+        assert kind in message, message
+    assert domain.THREE_ZONES_KIND_RAILWAY not in message and "fid" in message

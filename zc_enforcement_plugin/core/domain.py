@@ -420,6 +420,14 @@ THREE_ZONES_KIND_RIVER = "河流"
 THREE_ZONES_KIND_NATURE_RESERVE = "自然保护区"
 THREE_ZONES_KIND_SCENIC_AREA = "风景名胜区"
 THREE_ZONES_KIND_TOWN = "城镇"
+THREE_ZONES_KINDS = (  # the two lines, then the three zones
+    THREE_ZONES_KIND_RAILWAY,
+    THREE_ZONES_KIND_HIGHWAY,
+    THREE_ZONES_KIND_RIVER,
+    THREE_ZONES_KIND_NATURE_RESERVE,
+    THREE_ZONES_KIND_SCENIC_AREA,
+    THREE_ZONES_KIND_TOWN,
+)
 
 # --- the screening output schema: field order and kind, for every writer of screened spots ----
 KIND_AREA = "area"  # m² or 亩, double with AREA_DECIMALS

@@ -103,6 +103,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 tr("View distance per kind (m)"),
                 headers=[tr("Kind"), tr("Distance (m)")],
                 hasFixedNumberRows=False,
+                # The usual kinds, their distances left to the bureau (a provincial choice):
+                # typed once, not guessed kind by kind from one refusal after another.
+                defaultValue=[value for kind in domain.THREE_ZONES_KINDS for value in (kind, "")],
             )
         )
         self._add_source(
@@ -152,8 +155,10 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         return out
 
     def _sources(self, parameters, context, crs, distances, feedback):
-        """(lines, zones) as the engine's SourceFeatures; None for a layer not given."""
+        """(lines, zones) as the engine's SourceFeatures; None for a layer not given. Every
+        kind without a distance is named at once, with a feature of each."""
         found = []
+        missing: dict[str, str] = {}  # kind -> "layer, feature, field" of its first feature
         for layer_param, kind_param, name_param in (
             (self.LINES, self.LINE_KIND_FIELD, self.LINE_NAME_FIELD),
             (self.ZONES, self.ZONE_KIND_FIELD, self.ZONE_NAME_FIELD),
@@ -169,17 +174,11 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             kinds = texts(arrays.attributes[kind_field])
             names = texts(arrays.attributes[name_field]) if name_field else [""] * len(kinds)
             for kind, name, fid in zip(kinds, names, arrays.feature_ids):
-                if kind and kind not in distances:
-                    raise fail(
-                        tr(
-                            "Layer {layer}, feature {feature}, field {field}: no view distance "
-                            "is given for kind {kind}; add it to the distances (m)."
-                        ).format(
-                            layer=label,
-                            feature=f"fid {fid}" + (f" ({name})" if name else ""),
-                            field=kind_field,
-                            kind=kind,
-                        )
+                if kind and kind not in distances and kind not in missing:
+                    missing[kind] = tr("layer {layer}, feature {feature}, field {field}").format(
+                        layer=label,
+                        feature=f"fid {fid}" + (f" ({name})" if name else ""),
+                        field=kind_field,
                     )
             found.append(
                 three_zones.SourceFeatures(
@@ -191,6 +190,12 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                     kind_field=kind_field,
                     name_field=name_field or domain.THREE_ZONES_SOURCE_NAME,
                 )
+            )
+        if missing:
+            raise fail(
+                tr(
+                    "No view distance is given for kinds {kinds}; add them to the distances (m)."
+                ).format(kinds="；".join(f"{kind}（{where}）" for kind, where in missing.items()))
             )
         return found
 

@@ -1575,13 +1575,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>No view distance is given for kinds {kinds}; add them to the distances (m).</source>
+      <translation>以下类型未给出可视距离：{kinds}；请在距离（米）表中补充。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
       <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
-      <source>Layer {layer}, feature {feature}, field {field}: no view distance is given for kind {kind}; add it to the distances (m).</source>
-      <translation>图层 {layer}，要素 {feature}，字段 {field}：未给出类型 {kind} 的可视距离；请在距离表中补充（m）。</translation>
+      <source>layer {layer}, feature {feature}, field {field}</source>
+      <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
