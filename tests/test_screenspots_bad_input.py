@@ -1431,7 +1431,7 @@ def test_partial_outputs_never_remove_a_layer_that_was_there_before(tmp_path):
     assert names == {"ledger_copy", "overwritten"}
 
 
-@pytest.mark.parametrize("algorithm", ["screenspots", "audittemporaryland"])
+@pytest.mark.parametrize("algorithm", ["screenspots", "audittemporaryland", "importspots"])
 def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_path, algorithm):
     """QGIS says "Could not load source layer … not found" of a file that is there: a text file
     named .shp or a zip named .gpkg is said to be there but unreadable, a missing file missing,
@@ -1442,7 +1442,7 @@ def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_pa
     text.write_text("JCBH,TBMJ\n1,2\n")
     zipped = tmp_path / "district.gpkg"
     zipped.write_bytes(b"PK\x03\x04" + bytes(200))
-    parameter = "SPOTS" if algorithm == "screenspots" else "APPROVALS"
+    parameter = "APPROVALS" if algorithm == "audittemporaryland" else "SPOTS"
     for given, said in (
         (text, "is there, but it is not a layer QGIS can read"),
         (zipped, "is there, but it is not a layer QGIS can read"),
@@ -1450,6 +1450,8 @@ def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_pa
     ):
         value = str(given) if given.suffix == ".shp" else f"{given}|layername=JCTB"
         parameters = {parameter: value, "GROUND": value, "OUTPUT": "memory:"}
+        if algorithm == "importspots":
+            parameters.update(LEDGER=str(tmp_path / "ledger.gpkg"), BATCH="b")
         with pytest.raises(QgsProcessingException) as stop:
             processing.run(f"zcenforcement:{algorithm}", parameters)
         message = str(stop.value)

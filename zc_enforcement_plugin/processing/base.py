@@ -59,10 +59,10 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
         if ok:
             return ok, message
         # QGIS says "not found" of a file that is there but is not what its name claims.
-        return False, _unreadable_file(self, parameters) or message
+        return False, unreadable_file(self, parameters) or message
 
 
-def _unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
+def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
     """Why a layer given by path cannot be used: the file is missing, or QGIS cannot read it
     (a text file named .shp, a zip named .gpkg); None when no such layer is among them."""
     for definition in algorithm.parameterDefinitions():

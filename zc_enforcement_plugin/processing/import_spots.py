@@ -26,6 +26,7 @@ from .base import (
     cancel_only,
     fail,
     open_ledger,
+    unreadable_file,
 )
 from .layer_reader import read_source
 from .postgis_connection import is_postgis_reference
@@ -98,7 +99,8 @@ class ImportSpots(EnforcementAlgorithm):
         path = Path(reference)
         if not is_postgis_reference(reference) and not path.parent.is_dir():
             return False, tr("Folder {folder} does not exist.").format(folder=path.parent)
-        return True, ""
+        unreadable = unreadable_file(self, parameters)  # a spot file missing or not a layer
+        return (False, unreadable) if unreadable else (True, "")
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         source = self.parameterAsSource(parameters, self.SPOTS, context)
