@@ -125,3 +125,21 @@ def test_a_towns_layer_that_covers_part_of_the_district_blanks_no_recorded_town(
     assert len(outside) > 50
     [said] = [w for w in log.warnings if "no town of the towns layer" in w]
     assert any(number in said for number in outside), said
+
+    # The same, from a delivery whose town and office columns are there but empty (a
+    # template's): empty is not what these spots' towns are, and nothing is cleared.
+    from qgis.core import QgsField
+    from qgis.PyQt.QtCore import QVariant
+
+    blank = QgsVectorLayer(spots, "jctb", "ogr").materialize(QgsFeatureRequest())
+    blank.startEditing()
+    for name in (domain.TOWN_NAME, domain.OFFICE_NAME):
+        if name not in blank.fields().names():
+            blank.addAttribute(QgsField(name, QVariant.String))
+    blank.updateFields()
+    for feature in blank.getFeatures():
+        for name in (domain.TOWN_NAME, domain.OFFICE_NAME):
+            blank.changeAttributeValue(feature.id(), blank.fields().indexOf(name), None)
+    assert blank.commitChanges()
+    processing.run("zcenforcement:importspots", {"SPOTS": blank, "TOWNS": part, **common})
+    assert recorded() == before

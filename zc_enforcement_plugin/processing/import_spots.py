@@ -214,6 +214,12 @@ class ImportSpots(EnforcementAlgorithm):
             if town_name is None and office_name is None:
                 # In no town of the layer (one that covers part of the district, or in another
                 # CRS): the town the delivery gives, or the ledger holds, is kept, not blanked.
+                # An empty column of the delivery (a template's) gives none: it is left out,
+                # so that a refresh keeps the ledger's rather than taking the blank.
+                for name in (domain.TOWN_NAME, domain.OFFICE_NAME):
+                    value = record.attributes.get(name)
+                    if value is None or not str(value).strip():
+                        record.attributes.pop(name, None)
                 outside.append(str(record.number))
                 continue
             record.attributes[domain.TOWN_NAME] = town_name
