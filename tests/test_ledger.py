@@ -18,6 +18,7 @@ from pathlib import Path
 import fiona
 import pytest
 import shapely
+from shapely import affinity
 from shapely.geometry import box, mapping
 
 from zc_enforcement_plugin.core import domain
@@ -1160,3 +1161,25 @@ def test_a_delivery_under_the_wrong_batch_name_is_said(ledger):
 
     refused = ledger.import_batch("空批次", [_spot(None, 7), _spot("  ", 8)])
     assert refused.skipped == 2 and "空批次" not in [b.name for b in ledger.batches()]
+
+
+def check_an_identical_refresh_says_no_change(store) -> None:
+    """The same delivery again, as it comes back from another tool: float noise at a rounding
+    boundary, a flag as True or 1, a figure as text, a dict in other key order, an outline
+    with a repeated vertex. Nothing changed, and nothing is said to. (Shared with the PostGIS
+    store's tests, whose flag columns read back as booleans.)"""
+    first = _spot("S1", 0, TBMJ=400.005, JCMJ=12.5, EXTRA={"b": 1, "a": 2}, SFGD=1)
+    store.import_batch("b", [first])
+    ring = list(first.geometry.exterior.coords)
+    repeated = shapely.Polygon([ring[0], ring[0], *ring[1:]])
+    again = _spot("S1", 0, TBMJ=400.005 + 1e-9, JCMJ="12.50", EXTRA={"a": 2, "b": 1}, SFGD=True)
+    again = SpotRecord(again.attributes, repeated, again.source_index)
+    report = store.import_batch("b", [again])
+    assert not [w for w in report.warnings if "changes" in w.message], report.warnings
+    moved = SpotRecord(again.attributes, affinity.translate(first.geometry, 0.01), 0)
+    report = store.import_batch("b", [moved])
+    assert [w.number for w in report.warnings if "changes" in w.message] == ["S1"]
+
+
+def test_an_identical_refresh_says_no_change(ledger):
+    check_an_identical_refresh_says_no_change(ledger)

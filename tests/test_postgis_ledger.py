@@ -649,6 +649,15 @@ def test_a_refresh_never_blanks_what_the_delivery_lacks(pg_database, schema):
         store.close()
 
 
+def test_an_identical_refresh_says_no_change_on_the_shared_ledger(pg_database, schema):
+    """Its flag columns read back as booleans (True where the delivery says 1): every spot
+    of an identical re-delivery was said to have changed."""
+    from tests.test_ledger import check_an_identical_refresh_says_no_change
+
+    with open_store(pg_database, schema) as store:
+        check_an_identical_refresh_says_no_change(store)
+
+
 def test_offices_set_up_on_the_server_are_known_before_they_have_spots(pg_database, schema):
     """A patrol may be the first thing an office records: the shared ledger knows the offices
     set up on the server (the brigade all of them, an office its own), spots or not."""

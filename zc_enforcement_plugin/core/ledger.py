@@ -1844,22 +1844,25 @@ def _say_changes(
     stay as recorded, and may no longer fit (a case stays with its office)."""
     changes = []
     for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, figures):
-        if old is not None and new is not None and _shown(old) != _shown(new):
+        if old is not None and new is not None and not _same_value(old, new):
             changes.append(f"{column} {_shown(old)} → {_shown(new)}")
     for name, new in attributes.items():
         old = recorded.attributes.get(name)
         if name in _FIGURE_COLUMNS or name == SPOT_PIECES or old is None or new is None:
             continue
-        if _shown(old) != _shown(new):
+        if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
     old_geometry = recorded.geometry
     if (
         geometry is not None
         and old_geometry is not None
         and not geometry.is_empty
-        and not shapely.equals_exact(
-            shapely.normalize(old_geometry), shapely.normalize(geometry), tolerance=0.001
+        and not old_geometry.equals(geometry)  # the same outline, however its vertices lie
+        and shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
+            shapely.remove_repeated_points(old_geometry),
+            shapely.remove_repeated_points(geometry),
         )
+        > _SAME_OUTLINE_M
     ):
         moved = old_geometry.centroid.distance(geometry.centroid)
         changes.append(
@@ -1878,6 +1881,33 @@ def _say_changes(
     note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
     said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
     report.warnings.append(ImportIssue(None, key, None, said))
+
+
+# An outline that moved less than this (any vertex) is the same: coordinates are kept to the mm.
+_SAME_OUTLINE_M = 0.001
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    """Whether a refreshed value is the one recorded, as a user would read them: numbers to
+    the cent (float noise, 1 and True of a boolean column, 12.5 and "12.50" of a field that
+    was text in one delivery), texts without surrounding spaces, anything else equal."""
+    numbers = [_as_number(value) for value in (old, new)]
+    if None not in numbers:
+        return abs(numbers[0] - numbers[1]) < 0.005
+    if isinstance(old, str) and isinstance(new, str):
+        return old.strip() == new.strip()
+    return old == new
+
+
+def _as_number(value: Any) -> float | None:
+    if isinstance(value, (bool, int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _shown(value: Any) -> str:
