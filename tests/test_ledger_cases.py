@@ -536,3 +536,35 @@ def test_a_refresh_that_moves_a_spot_with_a_case_to_another_office_says_so(ledge
     assert f"{domain.TOWN_NAME} 南郊镇 → 罗村镇" in said and "TBMJ 400.00 → 300.00" in said
     assert f"已有案件 {case_id}" in said and "图形" not in said
     assert ledger.cases(CaseFilter(spot_id=spot.id))[0].office == OFFICE
+
+
+@pytest.mark.parametrize(
+    "opened, event_date, documents",
+    [
+        ("2024/3/2", "2024-03-02", "[]"),  # a date typed the way a spreadsheet shows it
+        ("2024-03-02", "2024年3月2日", "[]"),
+        ("2024-03-02", "2024-03-02", "询问笔录"),  # plain text where a JSON list is kept
+    ],
+)
+def test_a_case_with_values_typed_by_hand_is_named_not_fatal(ledger, opened, event_date, documents):
+    """Rows written by hand with values the plugin cannot read: the case is left out and
+    named, as one with no events is; the other cases and the reports go on."""
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    s1, s2 = (s.id for s in sorted(ledger.spots(), key=lambda s: s.number))
+    ledger.record_verdict(s1, _illegal())
+    good = ledger.open_case(ORIGIN_SPOT, spot_id=s1)
+    conn = sqlite3.connect(str(ledger.path))
+    with conn:
+        bare = conn.execute(
+            f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', {s2}, '{OFFICE}', '南郊镇', '{opened}', '2024-03-02T00:00:00Z')"
+        ).lastrowid
+        conn.execute(
+            f"INSERT INTO {ls.T_CASE_EVENTS} (case_id, stage, date, person, documents, "
+            f"recorded_at) VALUES ({bare}, '{Stage.DISCOVER.value}', '{event_date}', '张三', "
+            f"'{documents}', '2024-03-02T00:00:00.000000Z')"
+        )
+    conn.close()
+    assert [r.case_id for r in ledger.cases()] == [good]
+    [said] = ledger.unreadable_cases
+    assert f"case {bare}" in said and "cannot be read" in said

@@ -1099,16 +1099,19 @@ class SqlLedger:
         return records
 
     def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
-        """One case replayed; a case whose stored events cannot be replayed (none at all, as
-        a row written by hand has) is named, not left as a bare ProcedureError."""
+        """One case replayed; a case whose stored rows cannot be replayed (no events, a date
+        or a list typed by hand: 2024/3/2, plain text where JSON is kept) is named, not left
+        as a bare ProcedureError or ValueError."""
         try:
             return case_record_from_rows(row, events)
         except ProcedureError as error:
-            raise LedgerError(
-                f"案件 {row[0]} 的记录无法读取（{error.reason_zh}），请执法监察大队核查 / "
-                f"case {row[0]} in {self.path} cannot be read ({error.reason_en}): ask the "
-                "brigade to check its records"
-            ) from None
+            zh, en = error.reason_zh, error.reason_en
+        except (ValueError, TypeError, KeyError) as error:  # json.JSONDecodeError is a ValueError
+            zh = en = f"{type(error).__name__}: {error}"
+        raise LedgerError(
+            f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查 / case {row[0]} in "
+            f"{self.path} cannot be read ({en}): ask the brigade to check its records"
+        )
 
     # --- patrols (schema version 3) ------------------------------------------------------------
     _PATROL_COLUMNS = (
