@@ -332,7 +332,9 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
     with pytest.raises(QgsProcessingException, match="in the future"):
         run("recordpatrol", {**common, "DATE": ahead, "FINDINGS": "无"})
     old = _timed_gpx(tmp_path / "old.gpx", "2025-03-01T01:00:00Z", "2025-03-01T02:00:00Z")
-    with pytest.raises(QgsProcessingException, match="2025-03-01, not on the patrol date"):
+    with pytest.raises(
+        QgsProcessingException, match=r"2025-03-01 \(Beijing time.*not on the patrol date"
+    ):
         run("recordpatrol", {**common, "DATE": "2025-03-04", "GPX": old})
     morning = _timed_gpx(tmp_path / "am.gpx", "2025-03-03T23:30:00Z", "2025-03-04T01:00:00Z")
     first = run("recordpatrol", {**common, "DATE": "2025-03-04", "GPX": morning})["PATROL_ID"]
@@ -345,4 +347,8 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
         [recorded] = store.patrols()
         other = dataclasses.replace(recorded, findings="另一次巡查", route=None)
         renumbered = patrol_algorithms._numbered(store, other)
-    assert renumbered.id == f"{first}-2"
+        assert renumbered.id == f"{first}-2"
+        # Morning and afternoon by the same staff, no route, nothing found: both are kept.
+        store.add_patrol(dataclasses.replace(other, id="XC-上午", findings="无"))
+        afternoon = dataclasses.replace(other, id="XC-上午", findings="无")
+        assert patrol_algorithms._numbered(store, afternoon).id == "XC-上午-2"

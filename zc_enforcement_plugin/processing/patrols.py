@@ -121,8 +121,9 @@ class RecordPatrol(EnforcementAlgorithm):
                 if days and day not in days:
                     raise fail(
                         tr(
-                            "The GPX track {file} was recorded on {days}, not on the patrol "
-                            "date {date}: choose that day's track."
+                            "The GPX track {file} was recorded on {days} (Beijing time; a GPX "
+                            "file's times are UTC), not on the patrol date {date}: choose that "
+                            "day's track."
                         ).format(
                             file=gpx,
                             days="、".join(d.isoformat() for d in sorted(days)),
@@ -144,7 +145,8 @@ class RecordPatrol(EnforcementAlgorithm):
 
 def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
     """The record with a number no patrol holds yet (two recorded in one second would share
-    one), refused when the same patrol is already recorded (the tool run twice)."""
+    one), refused when the same patrol, on the same route, is already recorded (the tool run
+    twice with the same track)."""
     same_day = store.patrols(office=record.office, start=record.date, end=record.date)
     for other in same_day:
         if (
@@ -163,9 +165,11 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
 
 
 def _same_route(one: patrols.PatrolRecord, other: patrols.PatrolRecord) -> bool:
+    """Whether two patrols walked the same recorded route; without routes there is no telling
+    a morning's patrol from an afternoon's, and both are kept."""
     a, b = one.route_geometry(), other.route_geometry()
     if a is None or b is None:
-        return a is None and b is None
+        return False
     return a.hausdorff_distance(b) <= 0.01  # stored as a multi-line, given as a line
 
 

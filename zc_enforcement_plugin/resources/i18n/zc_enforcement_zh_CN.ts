@@ -1030,8 +1030,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
-      <source>The GPX track {file} was recorded on {days}, not on the patrol date {date}: choose that day's track.</source>
-      <translation>GPX 轨迹 {file} 记录于 {days}，不是巡查日期 {date}：请选择当天的轨迹。</translation>
+      <source>The GPX track {file} was recorded on {days} (Beijing time; a GPX file's times are UTC), not on the patrol date {date}: choose that day's track.</source>
+      <translation>GPX 轨迹 {file} 记录于 {days}（北京时间；GPX 文件中的时间为 UTC），不是巡查日期 {date}：请选择当天的轨迹。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
