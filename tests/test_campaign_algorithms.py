@@ -977,7 +977,7 @@ def test_use_synonyms_keep_a_wording_difference_from_reading_as_a_changed_use(pr
         ]
 
     assert len(changed_use(temporary_parameters(demo))) == 1
-    told = temporary_parameters(demo, USE_SYNONYMS="施工便道=临时施工用地；厂房 = 临时施工用地")
+    told = temporary_parameters(demo, USE_SYNONYMS="施工便道=临时施工用地；厂房 ＝ 临时施工用地")
     assert changed_use(told) == []
     with pytest.raises(QgsProcessingException) as error:
         run("audittemporaryland", temporary_parameters(demo, USE_SYNONYMS="厂房"))

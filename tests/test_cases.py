@@ -996,3 +996,12 @@ def test_an_earlier_day_measured_after_a_referral_keeps_the_referral():
     )
     assert corrected.criminal_since == START + timedelta(days=5)
     assert corrected.referred_to_police and not corrected.marked_for_transfer
+
+
+def test_typed_lists_split_on_the_chinese_enumeration_mark_but_document_titles_do_not():
+    """Staff typed 张三、李四 are two people; a document titled with 、 is one document."""
+    from zc_enforcement_plugin.core import domain
+
+    assert domain.split_list("张三、李四；王五") == ["张三", "李四", "王五"]
+    title = "关于张庄、李庄违法占地的调查报告"
+    assert domain.split_list(f"{title}；询问笔录", enumeration=False) == [title, "询问笔录"]

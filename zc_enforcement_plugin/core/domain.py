@@ -235,11 +235,14 @@ def shapefile_field_name(name: str) -> str:
 LIST_SEPARATORS = (";", "；", ",", "，", "、", "\n")  # 、: how a Chinese list is written
 
 
-def split_list(text: str) -> list[str]:
-    """The items of a typed list, separated by any of LIST_SEPARATORS, blanks dropped."""
-    for separator in LIST_SEPARATORS[1:]:
-        text = text.replace(separator, LIST_SEPARATORS[0])
-    return [item.strip() for item in text.split(LIST_SEPARATORS[0]) if item.strip()]
+def split_list(text: str, enumeration: bool = True) -> list[str]:
+    """The items of a typed list, separated by any of LIST_SEPARATORS, blanks dropped.
+    enumeration=False keeps 、 inside an item: a document's title may hold one
+    (关于张庄、李庄违法占地的调查报告)."""
+    separators = LIST_SEPARATORS if enumeration else tuple(s for s in LIST_SEPARATORS if s != "、")
+    for separator in separators[1:]:
+        text = text.replace(separator, separators[0])
+    return [item.strip() for item in text.split(separators[0]) if item.strip()]
 
 
 def shapefile_field_names(names: list[str]) -> list[str]:

@@ -462,7 +462,6 @@ class SqlLedger:
             )
             if row is None and not rows:
                 return report  # every spot refused: no empty batch is left behind
-            self._warn_numbers_in_other_batches(name, rows, report)
             if row is None:
                 batch_id = self._insert(
                     ls.T_BATCHES,
@@ -479,6 +478,10 @@ class SqlLedger:
                 )
             existing = self._recorded_spots(batch_id)
             _warn_other_delivery(name, rows, existing, report)
+            # Said once, when a number comes into the batch, not again at each refresh.
+            self._warn_numbers_in_other_batches(
+                name, [r for r in rows if r.key not in existing], report
+            )
             data_columns = [ls.C_GEOM, *_FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
             # A NULL geometry bound on refresh keeps the recorded one (see _keep_recorded).
@@ -1924,20 +1927,20 @@ def _shown(value: Any) -> str:
 def _warn_other_delivery(
     batch: str, rows: Sequence[_Vetted], existing: dict[str, Any], report: ImportReport
 ) -> None:
-    """A refresh whose spots are mostly not the batch's: another quarter's delivery given the
+    """A refresh none of whose spots are the batch's: another quarter's delivery given the
     batch's name by mistake merges into it (a refresh keeps the spots it does not carry)."""
     if not existing or not rows:
         return
-    shared = sum(1 for row in rows if row.key in existing)
-    if shared * 2 < len(rows):
+    # A batch delivered in parts shares some spots: only none at all is asked about.
+    if not any(row.key in existing for row in rows):
         report.warnings.append(
             ImportIssue(
                 None,
                 None,
                 None,
-                f"本次交付的 {len(rows)} 个图斑中只有 {shared} 个已在批次 {batch} 中，是否选错了"
-                f"批次名称？ / only {shared} of the {len(rows)} spots delivered are already in "
-                f"batch {batch}: was the batch name meant for another delivery?",
+                f"本次交付的 {len(rows)} 个图斑均不在批次 {batch} 中，是否选错了批次名称？ / none "
+                f"of the {len(rows)} spots delivered is in batch {batch}: was the batch name "
+                "meant for another delivery?",
             )
         )
 
@@ -2199,12 +2202,22 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
             value = attributes.get(column)
             if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
                 converted, readable = _number(value, integer=column == ls.C_PRIORITY)
-                if (
-                    column in ls.SPOT_AREA_COLUMNS
-                    and converted is not None
-                    and not (0 <= converted <= _LARGEST_AREA_SQM)
-                ):
-                    converted, readable = None, False  # a figure no spot can have
+                if column in ls.SPOT_AREA_COLUMNS and converted is not None:
+                    if -0.005 < converted < 0:
+                        converted = 0.0  # a difference's float noise, not a negative area
+                    elif not 0 <= converted <= _LARGEST_AREA_SQM:
+                        report.warnings.append(
+                            ImportIssue(
+                                index,
+                                key,
+                                column,
+                                f"面积 {converted:g} 平方米为负数或大于任何区县，该列留空 / area "
+                                f"{converted:g} m² is negative or larger than any district: the "
+                                "column is left empty (the value is kept in the attributes)",
+                            )
+                        )
+                        figures.append(None)
+                        continue
             elif column in ls.SPOT_FLAG_COLUMNS:
                 converted, readable = _flag(value)
             else:

@@ -78,6 +78,7 @@ class ApprovalAudit(CampaignAlgorithm):
         """The USE_SYNONYMS typed, as the engines' word -> use map; None when none given."""
         categories = {}
         for item in self._words(parameters, self.USE_SYNONYMS, context):
+            item = item.replace("＝", "=")  # what a Chinese input method types
             word, equals, meaning = (part.strip() for part in item.partition("="))
             if not equals or not word or not meaning:
                 raise fail(

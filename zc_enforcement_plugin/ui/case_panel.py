@@ -189,7 +189,7 @@ class CasePanel(QgsPanelWidget):
         return {day for day in days if day is not None}
 
     def _append_document(self, name: str) -> None:
-        present = domain.split_list(self.documents.text())
+        present = domain.split_list(self.documents.text(), enumeration=False)
         if name not in present:
             self.documents.setText(";".join([*present, name]))
 
@@ -214,7 +214,7 @@ class CasePanel(QgsPanelWidget):
             stage=case.stage if report_only else stage,
             date=dt.date(day.year(), day.month(), day.day()),
             person=self.person.text().strip(),
-            documents=tuple(domain.split_list(self.documents.text())),
+            documents=tuple(domain.split_list(self.documents.text(), enumeration=False)),
             note=self.note.toPlainText().strip(),
         )
         if report_only and not case.is_report_only(event):
