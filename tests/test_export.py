@@ -737,3 +737,41 @@ def test_an_output_folder_that_is_a_file_is_named(
         )
     assert "Traceback" not in str(error.value)
     assert taken.read_text() == "a note kept here"
+
+
+def test_what_the_verifier_recorded_on_site_is_exported(tmp_path):
+    """Party, actual use and the stop order were kept in the ledger and written nowhere: the
+    export carries them, in the XLSX and the GeoPackage."""
+    import openpyxl
+    from shapely.geometry import box
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    store.import_batch(
+        "b", [ledger.SpotRecord({domain.SPOT_NUMBER: "S1"}, box(x, y, x + 9, y + 9))]
+    )
+    [spot] = store.spots()
+    store.record_verdict(
+        spot.id,
+        ledger.Verdict(
+            ls.VERDICT_ILLEGAL,
+            "未报即用",
+            "李工",
+            "2025-09-30",
+            details={
+                ls.DETAIL_PARTY: "某某建材公司",
+                ls.DETAIL_ACTUAL_USE: "厂房",
+                ls.DETAIL_STOP_ORDER: True,
+            },
+        ),
+    )
+    [row] = export.verification_rows(store)
+    store.close()
+    assert (row.values[export.PARTY], row.values[export.ACTUAL_USE]) == ("某某建材公司", "厂房")
+    assert row.values[export.STOP_ORDER] == "是"
+    sheet = openpyxl.load_workbook(export.write_xlsx(tmp_path / "v.xlsx", [row])).active
+    rows = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    at = next(i for i, line in enumerate(rows) if "图斑编号" in line)  # below the title
+    values = dict(zip(rows[at], rows[at + 1]))
+    assert values["当事人"] == "某某建材公司" and values["实际用途"] == "厂房"
+    assert values["已下达责令停止通知书"] == "是"

@@ -1460,3 +1460,35 @@ def cases_stage(name):
     from zc_enforcement_plugin.core.cases import Stage
 
     return getattr(Stage, name)
+
+
+def test_the_review_page_shows_what_the_verifier_recorded_on_site(dock, ledger_path):
+    """Party, actual use, the stop order, remarks and the areas found on site (the figures the
+    reports count, which may differ from screening's) are shown with the verdict; they were
+    stored and shown nowhere."""
+    dock.open_ledger(str(ledger_path))
+    dock.session.record_verdict(
+        ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL,
+            kind="未报即用",
+            verifier="李工",
+            verified_on=dt.date(2025, 9, 30),
+            areas={domain.CULTIVATED_AREA: 333.33},
+            note="东侧已拆除",
+            details={
+                ls.DETAIL_PARTY: "某某建材公司",
+                ls.DETAIL_ACTUAL_USE: "厂房",
+                ls.DETAIL_STOP_ORDER: True,
+            },
+        )
+    )
+    dock._show_session()
+    text = dock.details.toPlainText()
+    for said in (
+        "核实耕地 333.33 m²（0.50 亩）",
+        "当事人：某某建材公司",
+        "实际用途：厂房",
+        "已下达责令停止违法行为通知书",
+        "备注：东侧已拆除",
+    ):
+        assert said in text, text

@@ -63,6 +63,9 @@ VERDICT_APPROVAL = "HCPZWH"  # approval number the verifier gives (PZWH are thos
 VERIFIER = "HCR"
 VERIFIED_ON = "HCRQ"
 VERDICT_NOTE = "BZ"
+PARTY = "DSR"  # 当事人, as the verifier recorded
+ACTUAL_USE = "SJYT"  # 实际用途 found on site
+STOP_ORDER = "ZLTZ"  # 是 when a stop order (责令停止违法行为通知书) was issued
 VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corrected
 EVIDENCE_COUNT = "ZJSL"
 STATUS = "HCZT"
@@ -180,6 +183,9 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
         ExportColumn(_verified(name), f"核实{_AREA_HEADERS[name]}(平方米)", COL_SQM)
         for name in ls.VERDICT_AREA_FIELDS
     ),
+    ExportColumn(PARTY, "当事人", COL_TEXT),
+    ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
+    ExportColumn(STOP_ORDER, "已下达责令停止通知书", COL_TEXT),
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
     ExportColumn(EVIDENCE_COUNT, "证据数量", COL_INT),
@@ -330,6 +336,9 @@ def _verdict_values(verdict) -> dict[str, Any]:
         VERIFIER: None,
         VERIFIED_ON: None,
         VERDICT_NOTE: None,
+        PARTY: None,
+        ACTUAL_USE: None,
+        STOP_ORDER: None,
     }
     values.update({_verified(name): None for name in ls.VERDICT_AREA_FIELDS})
     if verdict is None:
@@ -342,6 +351,11 @@ def _verdict_values(verdict) -> dict[str, Any]:
             VERIFIER: _text(verdict.verifier),
             VERIFIED_ON: parse_date(verdict.verified_on, strict=False),
             VERDICT_NOTE: _text(verdict.note),
+            PARTY: _text((verdict.details or {}).get(ls.DETAIL_PARTY)),
+            ACTUAL_USE: _text((verdict.details or {}).get(ls.DETAIL_ACTUAL_USE)),
+            STOP_ORDER: {True: "是", False: "否"}.get(
+                (verdict.details or {}).get(ls.DETAIL_STOP_ORDER)
+            ),
         }
     )
     for name, area in (verdict.areas or {}).items():

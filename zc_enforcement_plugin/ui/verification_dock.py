@@ -984,9 +984,37 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
             f"<p style='color:#8a6d00'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
         )
     for verdict in reversed(history):
-        parts.append(
-            f"<p>✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
-            f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
-            f"{escape(str(verdict.verified_on or ''))}</p>"
-        )
+        parts.append(_verdict_html(verdict))
     return "".join(parts)
+
+
+def _verdict_html(verdict: ledger.Verdict) -> str:
+    """One verdict as the dock lists it: what was judged, by whom and when, and what the
+    verifier recorded on site: the areas found (the figures reports count, which may differ
+    from screening's above), party, actual use, stop order, remarks."""
+    escape = html.escape
+    labels = dict(FIGURES)
+    found = []
+    for field, sqm in (verdict.areas or {}).items():
+        if isinstance(sqm, (int, float)) and math.isfinite(sqm):
+            label = labels.get(field, field)
+            found.append(f"核实{label} {sqm:,.2f} m²（{sqm / domain.SQM_PER_MU:,.2f} 亩）")
+    details = verdict.details or {}
+    for key, label in (
+        (ls.DETAIL_PARTY, "当事人"),
+        (ls.DETAIL_ACTUAL_USE, "实际用途"),
+    ):
+        if details.get(key):
+            found.append(f"{label}：{details[key]}")
+    if details.get(ls.DETAIL_STOP_ORDER):
+        found.append("已下达责令停止违法行为通知书")
+    if verdict.note:
+        found.append(f"备注：{verdict.note}")
+    line = (
+        f"✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
+        f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
+        f"{escape(str(verdict.verified_on or ''))}"
+    )
+    if found:
+        line += "<br><small>" + "；".join(escape(str(part)) for part in found) + "</small>"
+    return f"<p>{line}</p>"
