@@ -568,3 +568,21 @@ def test_a_case_with_values_typed_by_hand_is_named_not_fatal(ledger, opened, eve
     assert [r.case_id for r in ledger.cases()] == [good]
     [said] = ledger.unreadable_cases
     assert f"case {bare}" in said and "cannot be read" in said
+
+
+def test_what_a_refresh_changed_stays_with_the_spot_and_shows_on_its_page(ledger):
+    """The import's log is gone when the spot is looked at again: each refresh's changes are
+    kept with the spot and listed on its page, above the verdict they may no longer fit."""
+    from zc_enforcement_plugin.ui.verification_dock import spot_html
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+    [spot] = ledger.spots()
+    ledger.record_verdict(spot.id, _illegal())
+    ledger.import_batch("b", [_spot("S1", 0, TBMJ=300.0)])
+    ledger.import_batch("b", [_spot("S1", 0, TBMJ=300.0)])  # nothing new: nothing added
+    ledger.import_batch("b", [_spot("S1", 1, TBMJ=300.0)])  # moved 100 m
+    refreshes = ledger.spot(spot.id).attributes[domain.SPOT_REFRESHES]
+    assert len(refreshes) == 2 and "TBMJ 400.00 → 300.00" in refreshes[0]["changes"]
+    assert "中心移动 centre moved 100.00 m" in refreshes[1]["changes"][0]
+    page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
+    assert "重新交付后的变化" in page and "TBMJ 400.00 → 300.00" in page

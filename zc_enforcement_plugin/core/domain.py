@@ -339,6 +339,9 @@ PIECE_FEATURE_FID = "YSFID"  # the protection feature's id in its layer (a parce
 # Where the ledger keeps a spot's pieces among its attributes (a list of dicts with the piece
 # fields and "wkt"), so the dock can show and highlight what the spot hits.
 SPOT_PIECES = "_pieces"
+# Where the ledger keeps what each refresh changed in a spot (a list of {"on": date, "changes":
+# [text, …]}): the import's log is gone by the time the spot is looked at again.
+SPOT_REFRESHES = "_refreshes"
 LAYER_LABELS_ZH = {
     LAYER_LAND_USE: "地类",
     **{layer.key: layer.label_zh for layer in OVERLAY_LAYERS},

@@ -47,6 +47,7 @@ from .domain import (
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
     SPOT_PIECES,
+    SPOT_REFRESHES,
     SUGGESTED_VERDICT,
     TOWN_NAME,
 )
@@ -1802,7 +1803,7 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     for name, value in recorded.attributes.items():
         # Pieces belong to the screening run that found them: a delivery without them (a raw
         # one) must not leave the last run's outlines on a spot that may have changed.
-        if value is None or name == SPOT_PIECES:
+        if value is None or name in (SPOT_PIECES, SPOT_REFRESHES):
             continue
         if name not in attributes:
             attributes[name] = value
@@ -1821,10 +1822,17 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
             if column not in kept:
                 kept.append(column)
     geometry = vetted.geometry
-    if recorded.has_geometry and (geometry is None or geometry.is_empty):
+    outline = recorded.geometry is not None and not recorded.geometry.is_empty
+    if outline and (geometry is None or geometry.is_empty):
         geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
         kept.insert(0, "geometry")
-    _say_changes(vetted.key, recorded, geometry, attributes, figures, report)
+    changes = _say_changes(vetted.key, recorded, geometry, attributes, figures, report)
+    # Kept with the spot: the dock shows it when the spot is looked at again.
+    refreshes = list(recorded.attributes.get(SPOT_REFRESHES) or [])
+    if changes:
+        refreshes.append({"on": dt.date.today().isoformat(), "changes": changes})
+    if refreshes:
+        attributes[SPOT_REFRESHES] = refreshes
     for names, message in (
         (kept, "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"),
         (
@@ -1844,39 +1852,43 @@ def _say_changes(
     attributes: dict[str, Any],
     figures: list[Any],
     report: ImportReport,
-) -> None:
+) -> list[str]:
     """Warn of what a refresh changes in a spot, old → new: its figures, delivered fields and
-    outline. A spot already judged, or with a case, is said to be so: its verdict and case
-    stay as recorded, and may no longer fit (a case stays with its office)."""
+    outline; returns the changes. A spot already judged, or with a case, is said to be so: its
+    verdict and case stay as recorded, and may no longer fit (a case stays with its office)."""
     changes = []
     for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, figures):
         if old is not None and new is not None and not _same_value(old, new):
             changes.append(f"{column} {_shown(old)} → {_shown(new)}")
     for name, new in attributes.items():
         old = recorded.attributes.get(name)
-        if name in _FIGURE_COLUMNS or name == SPOT_PIECES or old is None or new is None:
+        if name in (*_FIGURE_COLUMNS, SPOT_PIECES, SPOT_REFRESHES) or old is None or new is None:
             continue
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
     old_geometry = recorded.geometry
-    if (
-        geometry is not None
-        and old_geometry is not None
-        and not geometry.is_empty
-        and not old_geometry.equals(geometry)  # the same outline, however its vertices lie
-        and shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
+    shift = (
+        shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
             shapely.remove_repeated_points(old_geometry),
             shapely.remove_repeated_points(geometry),
         )
-        > _SAME_OUTLINE_M
-    ):
+        if geometry is not None
+        and old_geometry is not None
+        and not geometry.is_empty
+        and not old_geometry.is_empty
+        and not old_geometry.equals(geometry)  # the same outline, however its vertices lie
+        else 0.0
+    )
+    if shift > _SAME_OUTLINE_M:
+        # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
+        # said above when it changed; a planar area here would be a third figure.
         moved = old_geometry.centroid.distance(geometry.centroid)
         changes.append(
-            f"图形 / outline（平面面积 planar area {old_geometry.area:.2f} → "
-            f"{geometry.area:.2f} m²，中心移动 centre moved {moved:.2f} m）"
+            f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
+            f"{shift:.2f} m）"
         )
     if not changes:
-        return
+        return changes
     recorded_work = []
     if recorded.judged:
         recorded_work.append("已有核查结论 / already judged")
@@ -1887,6 +1899,7 @@ def _say_changes(
     note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
     said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
     report.warnings.append(ImportIssue(None, key, None, said))
+    return changes
 
 
 # An outline that moved less than this (any vertex) is the same: coordinates are kept to the mm.

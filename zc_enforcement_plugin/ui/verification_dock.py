@@ -983,6 +983,18 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         parts.append(
             f"<p style='color:#8a6d00'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
         )
+    refreshes = attributes.get(domain.SPOT_REFRESHES) or []
+    if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
+        lines = [
+            f"{entry.get('on', '')}：{'；'.join(map(str, entry.get('changes') or []))}"
+            for entry in refreshes
+            if isinstance(entry, dict)
+        ]
+        parts.append(
+            "<p style='color:#8a6d00'><b>重新交付后的变化</b><br>"
+            + "<br>".join(escape(line) for line in lines)
+            + "</p>"
+        )
     for verdict in reversed(history):
         parts.append(_verdict_html(verdict))
     return "".join(parts)
