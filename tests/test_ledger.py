@@ -1189,3 +1189,12 @@ def check_an_identical_refresh_says_no_change(store) -> None:
 
 def test_an_identical_refresh_says_no_change(ledger):
     check_an_identical_refresh_says_no_change(ledger)
+
+
+def test_a_spot_without_an_outline_is_not_said_to_keep_one(ledger):
+    """A spot delivered with an empty geometry, again: the ledger holds no outline either, so
+    'not in this delivery: the recorded value is kept' would say something untrue."""
+    empty = SpotRecord(_spot("E1").attributes, shapely.MultiPolygon(), 0)
+    ledger.import_batch("b", [empty])
+    report = ledger.import_batch("b", [empty])
+    assert not [w for w in report.warnings if w.field and "geometry" in w.field], report.warnings
