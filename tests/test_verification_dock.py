@@ -110,7 +110,12 @@ def test_record_verdict_through_the_form(dock, ledger_path):
     dock.open_ledger(str(ledger_path))
     spot_id = dock.session.current_id
     panel = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    panel.approval_number.setText("鲁政土字〔2021〕12号")
+    assert panel.kind.currentData() is None  # not defaulted: a save without it is refused
     panel.verifier.setText("李工")
+    panel.accept()
+    assert "依据" in panel.messages.text() and dock.session.store.current_verdict(spot_id) is None
+    panel.kind.setCurrentIndex(1)
     panel.approval_number.setText("")
     panel.accept()  # a legal verdict without approval number is refused with a message
     assert panel.messages.text()
@@ -556,7 +561,7 @@ def test_the_verdict_form_starts_from_the_areas_last_found_on_site(dock, ledger_
     dock.open_ledger(str(ledger_path))
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("李工")
-    panel.kind.setCurrentIndex(max(panel.kind.findText("未报即用"), 0))
+    panel.kind.setCurrentIndex(panel.kind.findData("未报即用"))
     # a site measurement unlike screening's: 1 m² moved from the largest land class to
     # another, so the classes still add up to the spot's area
     site = {name: spin.value() for name, spin in panel.areas.items()}
@@ -581,7 +586,7 @@ def test_the_verdict_form_starts_from_the_areas_last_found_on_site(dock, ledger_
     again = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     assert {name: spin.value() for name, spin in again.areas.items()} == pytest.approx(site)
     again.verifier.setText("李工")
-    again.kind.setCurrentIndex(max(again.kind.findText("未报即用"), 0))
+    again.kind.setCurrentIndex(again.kind.findData("未报即用"))
     again.note.setPlainText("补充备注")
     again.accept()
     assert not again.messages.text(), again.messages.text()
@@ -798,6 +803,7 @@ def test_a_locked_ledger_refuses_the_save_with_a_message_and_keeps_the_form(
     spot_id = dock.session.current_id
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)  # a kind is chosen, not defaulted
     other = sqlite3.connect(str(ledger_path), isolation_level=None)
     try:
         other.execute("BEGIN EXCLUSIVE")
@@ -821,6 +827,7 @@ def test_a_verdict_form_never_saves_into_a_ledger_opened_after_it(dock, ledger_p
     dock.open_ledger(str(ledger_path))
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)  # a kind is chosen, not defaulted
     assert dock.open_ledger(str(copy))
     assert dock.stack.currentPanel() is not panel  # the old ledger's form is closed
     panel.accept()  # a reference kept elsewhere: refused, not saved here
@@ -939,6 +946,7 @@ def test_judging_in_the_unverified_list_moves_on_to_the_next_spot(dock, ledger_p
     following = dock.session.queue[row + 1].id
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)  # a kind is chosen, not defaulted
     panel.accept()
     assert dock.session.position == row and dock.session.current_id == following
 
@@ -1127,6 +1135,7 @@ def test_a_refused_conflicting_save_shows_the_colleagues_verdict_beneath(dock, l
     spot_id = dock.session.current_id
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)  # a kind is chosen, not defaulted
     with ledger.GeoPackageLedger(ledger_path) as colleague:
         colleague.record_verdict(
             spot_id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "王工", dt.date(2025, 3, 3))

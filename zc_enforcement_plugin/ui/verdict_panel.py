@@ -200,6 +200,9 @@ class VerdictPanel(QgsPanelWidget):
     def _category_changed(self) -> None:
         category = self.category.currentData()
         self.kind.clear()
+        # Chosen, not defaulted: the first kind stood preselected, and a verdict saved without
+        # a look at it was recorded as 未报即用 or 设施农用地 (the ledger refuses no kind).
+        self.kind.addItem(tr("(choose)"), None)
         for kind in ls.VERDICT_KINDS[category]:
             self.kind.addItem(f"{kind} {ls.KIND_LABELS_EN.get(kind, '')}".strip(), kind)
         legal = category == ls.VERDICT_LEGAL

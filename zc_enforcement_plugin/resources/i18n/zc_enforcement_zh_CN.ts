@@ -1800,6 +1800,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>(choose)</source>
+      <translation>（请选择）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
       <source>Verdict for spot {number}</source>
       <translation>图斑 {number} 的判定</translation>
     </message>
