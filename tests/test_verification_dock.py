@@ -1501,3 +1501,30 @@ def test_the_review_page_shows_what_the_verifier_recorded_on_site(dock, ledger_p
         "备注：东侧已拆除",
     ):
         assert said in text, text
+
+
+def test_an_image_that_does_not_reach_the_spot_is_said(dock, ledger_path, demo):
+    """The demo's images cover a few spots: beside any other the canvases stay white, which
+    read as broken; the dock says the image chosen does not cover the spot."""
+    from qgis.core import QgsGeometry
+
+    before = QgsRasterLayer(str(demo.before_image), "before")
+    after = QgsRasterLayer(str(demo.after_image), "after")
+    QgsProject.instance().addMapLayers([before, after])
+    dock.open_ledger(str(ledger_path))
+    dock.images.set_images(before, after)
+    covered = outside = None
+    for spot in dock.session.queue:
+        box = QgsGeometry.fromWkt(dock.session.store.spot(spot.id).geometry.wkt).boundingBox()
+        if after.extent().contains(box):
+            covered = covered or spot.id
+        elif not after.extent().intersects(box):
+            outside = outside or spot.id
+    assert covered and outside
+    dock.session.go_to(outside)
+    dock._show_current()
+    assert not dock.images.coverage.isHidden()
+    assert "after" in dock.images.coverage.text().lower() or "后时相" in dock.images.coverage.text()
+    dock.session.go_to(covered)
+    dock._show_current()
+    assert dock.images.coverage.isHidden()

@@ -55,6 +55,12 @@ class ImageComparison(QWidget):
             self.canvases.append(canvas)
             self.pickers.append(picker)
             self.outlines.append(outline)
+        # A blank canvas reads as broken: when the image chosen does not reach the spot, say so.
+        self.coverage = QLabel(self)
+        self.coverage.setObjectName("imageCoverage")
+        self.coverage.setWordWrap(True)
+        self.coverage.hide()
+        layout.addWidget(self.coverage, 3, 0, 1, 2)
         self._syncing = False
         for canvas in self.canvases:
             canvas.extentsChanged.connect(lambda source=canvas: self._follow(source))
@@ -100,11 +106,24 @@ class ImageComparison(QWidget):
         """Outline the spot on both canvases and zoom both to it, with some surroundings."""
         for outline in self.outlines:
             outline.reset(GEOMETRY_POLYGON)
+        self.coverage.hide()
         if geometry is None or geometry.isEmpty():
             return
         for outline in self.outlines:
             outline.setToGeometry(geometry, crs)
         box = geometry.boundingBox()
+        missed = [
+            title
+            for title, picker in zip((tr("Before"), tr("After")), self.pickers)
+            if picker.currentLayer() is not None and not _reaches(picker.currentLayer(), box, crs)
+        ]
+        if missed:
+            self.coverage.setText(
+                tr("The image chosen does not cover this spot: {images}.").format(
+                    images="、".join(missed)
+                )
+            )
+            self.coverage.show()
         size = max(box.width(), box.height(), MIN_VIEW_M / (1 + 2 * ZOOM_MARGIN))
         centre = box.center()
         half = size * (0.5 + ZOOM_MARGIN)
@@ -133,3 +152,16 @@ class ImageComparison(QWidget):
                     canvas.refresh()
         finally:
             self._syncing = False
+
+
+def _reaches(layer: QgsRasterLayer, box, crs: QgsCoordinateReferenceSystem) -> bool:
+    """Whether the image's extent meets the spot's box (given in `crs`)."""
+    from qgis.core import QgsCoordinateTransform, QgsCsException
+
+    try:
+        extent = QgsCoordinateTransform(
+            layer.crs(), crs, QgsProject.instance()
+        ).transformBoundingBox(layer.extent())
+    except QgsCsException:
+        return True  # cannot tell: not said
+    return extent.intersects(box)

@@ -1669,6 +1669,11 @@
       <translation>后时相</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
+      <source>The image chosen does not cover this spot: {images}.</source>
+      <translation>所选影像未覆盖该图斑：{images}。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
       <source>Open a case from a patrol finding</source>
       <translation>从巡查发现立案</translation>
