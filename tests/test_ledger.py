@@ -1109,6 +1109,7 @@ def test_an_invalid_outline_is_repaired_on_import_and_said(ledger):
     assert report.ok and report.added == 2
     (warning,) = [w for w in report.warnings if w.number == "BOW"]
     assert warning.field == "geometry" and "Self-intersection" in warning.message
+    assert "几何无效（自相交（" in warning.message  # the Chinese half in Chinese
     stored = ledger.spot(next(s.id for s in ledger.spots() if s.number == "BOW")).geometry
     assert stored.is_valid and stored.area == pytest.approx(5000.0)  # two 50 × 100 / 2 triangles
     assert stored.geom_type == "MultiPolygon" and len(stored.geoms) == 2

@@ -275,7 +275,7 @@ def repair(
                 layer,
                 ids[i],
                 FIELD_GEOMETRY,
-                f"几何无效（{reason}），已用 make_valid 修复",
+                f"几何无效（{domain.invalid_reason_zh(reason)}），已用 make_valid 修复",
             )
     for i in np.flatnonzero(missing | empty).tolist():
         say(messages, layer, ids[i], FIELD_GEOMETRY, "无几何或几何为空，已跳过")

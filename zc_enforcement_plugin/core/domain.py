@@ -520,3 +520,25 @@ DEMO_LAYER_GROUND = "SDXZ"  # 实地现状: what field checks found on and aroun
 MINE_NAME = "KSMC"  # 矿山名称
 GROUND_FEATURE_ID = "XZBH"  # 现状编号 of a ground feature
 GROUND_USE = "XZYT"  # 现状用途: the use seen on the ground, in words
+
+
+# GEOS's reasons for invalid geometry, in the words of the reviewers who read the notes.
+_INVALID_REASONS_ZH = {
+    "Ring Self-intersection": "环自相交",
+    "Self-intersection": "自相交",
+    "Hole lies outside shell": "内环位于外环之外",
+    "Interior is disconnected": "内部不连通",
+    "Nested holes": "内环嵌套",
+    "Nested shells": "外环嵌套",
+    "Duplicate Rings": "重复的环",
+    "Too few points in geometry component": "组成部分点数过少",
+    "Invalid Coordinate": "坐标无效",
+    "Ring is not closed": "环未闭合",
+}
+
+
+def invalid_reason_zh(reason: str) -> str:
+    """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）'."""
+    kind, _, where = str(reason).partition("[")
+    kind = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
+    return f"{kind}（{where.rstrip(']')}）" if where else kind

@@ -50,6 +50,7 @@ from .domain import (
     SPOT_REFRESHES,
     SUGGESTED_VERDICT,
     TOWN_NAME,
+    invalid_reason_zh,
 )
 from .evidence import evidence_dir_for
 
@@ -2206,7 +2207,8 @@ def _vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[_Vette
                     index,
                     key,
                     "geometry",
-                    f"几何无效（{reason}），已自动修复 / invalid geometry ({reason}): repaired",
+                    f"几何无效（{invalid_reason_zh(reason)}），已自动修复 / invalid geometry "
+                    f"({reason}): repaired",
                 )
             )
         attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}

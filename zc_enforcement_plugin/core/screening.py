@@ -112,37 +112,13 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
-# GEOS's reasons for invalid geometry, in the words of the reviewers who read the notes.
-_INVALID_REASONS_ZH = {
-    "Ring Self-intersection": "环自相交",
-    "Self-intersection": "自相交",
-    "Hole lies outside shell": "内环位于外环之外",
-    "Interior is disconnected": "内部不连通",
-    "Nested holes": "内环嵌套",
-    "Nested shells": "外环嵌套",
-    "Duplicate Rings": "重复的环",
-    "Too few points in geometry component": "组成部分点数过少",
-    "Invalid Coordinate": "坐标无效",
-    "Ring is not closed": "环未闭合",
-}
-
-
-def _reason_zh(reason: str) -> str:
-    """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）'."""
-    kind, _, where = str(reason).partition("[")
-    kind = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
-    return f"{kind}（{where.rstrip(']')}）" if where else kind
-
-
 def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons)."""
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
-    reasons = np.array(
-        [_reason_zh(r) for r in (shapely.is_valid_reason(geoms[bad]) if len(bad) else [])],
-        dtype=object,
-    )
+    found = shapely.is_valid_reason(geoms[bad]) if len(bad) else []
+    reasons = np.array([domain.invalid_reason_zh(r) for r in found], dtype=object)
     out = geoms.copy()
     if len(bad):
         out[bad] = shapely.make_valid(geoms[bad])

@@ -228,7 +228,8 @@ class ImportSpots(EnforcementAlgorithm):
             feedback.pushWarning(
                 tr(
                     "{count} spots lie in no town of the towns layer: {spots}. Their town and "
-                    "office are those the delivery gives, or on a refresh those the ledger holds."
+                    "natural resources office are those the delivery gives, or on a refresh those "
+                    "the ledger holds."
                 ).format(
                     count=len(outside),
                     spots="，".join(outside[:10]) + ("…" if len(outside) > 10 else ""),

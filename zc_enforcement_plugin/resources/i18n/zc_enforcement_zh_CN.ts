@@ -790,8 +790,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>{count} spots lie in no town of the towns layer: {spots}. Their town and office are those the delivery gives, or on a refresh those the ledger holds.</source>
-      <translation>{count} 个图斑不在乡镇图层的任何乡镇内：{spots}。其乡镇和所取交付文件中的值，重新导入时保留台帐原值。</translation>
+      <source>{count} spots lie in no town of the towns layer: {spots}. Their town and natural resources office are those the delivery gives, or on a refresh those the ledger holds.</source>
+      <translation>{count} 个图斑不在乡镇图层的任何乡镇内：{spots}。其乡镇和自然资源所取交付文件中的值，重新导入时保留台帐原值。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
