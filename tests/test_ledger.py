@@ -274,14 +274,15 @@ def check_a_refresh_never_blanks_what_the_delivery_lacks(store) -> None:
     assert after["S1"].attributes["TBLX"] == "新增建设用地"  # what it does carry is taken
     assert after["S1"].basic_farmland_area == 20.0
     assert after["S3"].basic_farmland_area is None
-    warned = {(w.number, w.field.split(", ")[0], w.message[:6]) for w in report.warnings}
+    by_field = [w for w in report.warnings if w.field]  # the others: what changed, per spot
+    warned = {(w.number, w.field.split(", ")[0], w.message[:6]) for w in by_field}
     assert ("S2", "geometry", "本次交付没有") in warned
     assert ("S1", domain.SPOT_AREA, "本次交付没有") in {
-        (w.number, f, w.message[:6]) for w in report.warnings for f in w.field.split(", ")
+        (w.number, f, w.message[:6]) for w in by_field for f in w.field.split(", ")
     }
-    cleared = {
-        (w.number, f) for w in report.warnings if "为空" in w.message for f in w.field.split(", ")
-    }
+    cleared = {(w.number, f) for w in by_field if "为空" in w.message for f in w.field.split(", ")}
+    [changed] = [w.message for w in report.warnings if not w.field and w.number == "S3"]
+    assert f"{domain.BASIC_FARMLAND_AREA} 20.00 → （空）" in changed  # kept with the spot too
     assert {("S3", domain.BASIC_FARMLAND_AREA), ("S3", domain.VERDICT_REASON)} <= cleared
     assert after["S3"].attributes[domain.VERDICT_REASON] is None  # an attribute said NULL, too
     assert all(w.number in ("S1", "S2", "S3") for w in report.warnings)

@@ -586,3 +586,15 @@ def test_what_a_refresh_changed_stays_with_the_spot_and_shows_on_its_page(ledger
     assert "中心移动 centre moved 100.00 m" in refreshes[1]["changes"][0]
     page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
     assert "重新交付后的变化" in page and "TBMJ 400.00 → 300.00" in page
+
+
+def test_a_layer_screened_for_the_first_time_is_a_change_kept_with_the_spot(ledger):
+    """A spot first screened without the red line (its hits and figure NULL), refreshed from a
+    screening with it: the change from empty is said and kept, as any other."""
+    ledger.import_batch("b", [_spot("S1", 0, STHXBH=None, YJJBNTMJ=None)])
+    [spot] = ledger.spots()
+    report = ledger.import_batch("b", [_spot("S1", 0, STHXBH="HX-1", YJJBNTMJ=50.0)])
+    [said] = [w.message for w in report.warnings if w.number == "S1"]
+    assert "STHXBH （空） → HX-1" in said and "YJJBNTMJ （空） → 50.00" in said, said
+    [kept] = ledger.spot(spot.id).attributes[domain.SPOT_REFRESHES]
+    assert "STHXBH （空） → HX-1" in kept["changes"]

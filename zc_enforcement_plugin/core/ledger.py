@@ -1858,13 +1858,15 @@ def _say_changes(
     outline; returns the changes. A spot already judged, or with a case, is said to be so: its
     verdict and case stay as recorded, and may no longer fit (a case stays with its office)."""
     changes = []
+    # Empty to a value and back count too: a layer screened for the first time (its figures
+    # and hits were NULL) is the change most likely to overturn a verdict.
     for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, figures):
-        if old is not None and new is not None and not _same_value(old, new):
+        if not _same_value(old, new):
             changes.append(f"{column} {_shown(old)} → {_shown(new)}")
-    for name, new in attributes.items():
-        old = recorded.attributes.get(name)
-        if name in (*_FIGURE_COLUMNS, SPOT_PIECES, SPOT_REFRESHES) or old is None or new is None:
-            continue
+    for name in sorted(set(attributes) | set(recorded.attributes)):
+        if name in (*_FIGURE_COLUMNS, SPOT_PIECES, SPOT_REFRESHES) or name not in attributes:
+            continue  # a field the delivery does not have is kept, said elsewhere
+        old, new = recorded.attributes.get(name), attributes[name]
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
     old_geometry = recorded.geometry
@@ -1911,12 +1913,18 @@ def _same_value(old: Any, new: Any) -> bool:
     """Whether a refreshed value is the one recorded, as a user would read them: numbers to
     the cent (float noise, 1 and True of a boolean column, 12.5 and "12.50" of a field that
     was text in one delivery), texts without surrounding spaces, anything else equal."""
+    if _blank(old) or _blank(new):
+        return _blank(old) and _blank(new)
     numbers = [_as_number(value) for value in (old, new)]
     if None not in numbers:
         return abs(numbers[0] - numbers[1]) < 0.005
     if isinstance(old, str) and isinstance(new, str):
         return old.strip() == new.strip()
     return old == new
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _as_number(value: Any) -> float | None:
@@ -1932,6 +1940,8 @@ def _as_number(value: Any) -> float | None:
 
 def _shown(value: Any) -> str:
     """A value as a change is shown: figures to 2 decimals, texts cut at 40 characters."""
+    if _blank(value):
+        return "（空）"
     if isinstance(value, float):
         return f"{value:.2f}"
     text = str(value)
