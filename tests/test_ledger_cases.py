@@ -598,3 +598,20 @@ def test_a_layer_screened_for_the_first_time_is_a_change_kept_with_the_spot(ledg
     assert "STHXBH （空） → HX-1" in said and "YJJBNTMJ （空） → 50.00" in said, said
     [kept] = ledger.spot(spot.id).attributes[domain.SPOT_REFRESHES]
     assert "STHXBH （空） → HX-1" in kept["changes"]
+
+
+def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
+    from zc_enforcement_plugin.ui.verification_dock import spot_html
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+    [spot] = ledger.spots()
+    ledger.record_verdict(spot.id, _illegal())
+    ledger.import_batch("b", [_spot("S1", 0, TBMJ=300.0)])
+    page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
+    assert "TBMJ 400.00 → 300.00" in page and "此后已重新判定" not in page
+    first = ledger.current_verdict(spot.id).id
+    ledger.record_verdict(spot.id, _illegal(corrects=first, note="复核\n面积按新交付"))
+    page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
+    assert "此后已重新判定" in page
+    assert "备注：复核<br>面积按新交付" in page  # remarks keep their lines
+    assert "核实耕地 120.00 m²" in page and "核实其他农用地" not in page  # no 0 listed

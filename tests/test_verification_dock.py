@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 import shapely
-from qgis.core import QgsProject, QgsRasterLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer
 from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
@@ -1527,4 +1527,42 @@ def test_an_image_that_does_not_reach_the_spot_is_said(dock, ledger_path, demo):
     assert "after" in dock.images.coverage.text().lower() or "后时相" in dock.images.coverage.text()
     dock.session.go_to(covered)
     dock._show_current()
+    assert dock.images.coverage.isHidden()
+
+
+def test_the_image_note_follows_the_image_picked(dock, ledger_path, demo, tmp_path):
+    """Picking another image updates the note (it kept what the first image said); an image
+    without a coordinate reference system is said to have none."""
+    import shutil
+
+    from qgis.core import QgsGeometry
+
+    before = QgsRasterLayer(str(demo.before_image), "before")
+    after = QgsRasterLayer(str(demo.after_image), "after")
+    plain = tmp_path / "plain.tif"
+    shutil.copy(demo.after_image, plain)
+    for side in plain.parent.glob("plain.*"):
+        if side.suffix != ".tif":
+            side.unlink()
+    unplaced = QgsRasterLayer(str(plain), "plain")
+    unplaced.setCrs(QgsCoordinateReferenceSystem())
+    QgsProject.instance().addMapLayers([before, after, unplaced])
+    dock.open_ledger(str(ledger_path))
+    covered = next(
+        s.id
+        for s in dock.session.queue
+        if after.extent().contains(
+            QgsGeometry.fromWkt(dock.session.store.spot(s.id).geometry.wkt).boundingBox()
+        )
+    )
+    dock.images.set_images(before, after)
+    dock.session.go_to(covered)
+    dock._show_current()
+    assert dock.images.coverage.isHidden()
+    dock.images.pickers[1].setLayer(unplaced)
+    assert not dock.images.coverage.isHidden()
+    assert "coordinate reference system" in dock.images.coverage.text() or "坐标系" in (
+        dock.images.coverage.text()
+    )
+    dock.images.pickers[1].setLayer(after)
     assert dock.images.coverage.isHidden()

@@ -1831,7 +1831,7 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     # Kept with the spot: the dock shows it when the spot is looked at again.
     refreshes = list(recorded.attributes.get(SPOT_REFRESHES) or [])
     if changes:
-        refreshes.append({"on": dt.date.today().isoformat(), "changes": changes})
+        refreshes.append({"on": dt.date.today().isoformat(), "at": _utc_now(), "changes": changes})
     if refreshes:
         attributes[SPOT_REFRESHES] = refreshes
     for names, message in (

@@ -61,6 +61,7 @@ class ImageComparison(QWidget):
         self.coverage.setWordWrap(True)
         self.coverage.hide()
         layout.addWidget(self.coverage, 3, 0, 1, 2)
+        self._spot: tuple | None = None  # (box, crs) of the spot shown, for the note
         self._syncing = False
         for canvas in self.canvases:
             canvas.extentsChanged.connect(lambda source=canvas: self._follow(source))
@@ -99,6 +100,7 @@ class ImageComparison(QWidget):
             if layer is not None:
                 canvas.setDestinationCrs(layer.crs())
             canvas.refresh()
+        self._say_coverage()  # another image picked: the note follows it
         self.imagesChanged.emit()
 
     # --- the spot ------------------------------------------------------------------------------
@@ -106,24 +108,15 @@ class ImageComparison(QWidget):
         """Outline the spot on both canvases and zoom both to it, with some surroundings."""
         for outline in self.outlines:
             outline.reset(GEOMETRY_POLYGON)
-        self.coverage.hide()
+        self._spot = None
         if geometry is None or geometry.isEmpty():
+            self._say_coverage()
             return
         for outline in self.outlines:
             outline.setToGeometry(geometry, crs)
         box = geometry.boundingBox()
-        missed = [
-            title
-            for title, picker in zip((tr("Before"), tr("After")), self.pickers)
-            if picker.currentLayer() is not None and not _reaches(picker.currentLayer(), box, crs)
-        ]
-        if missed:
-            self.coverage.setText(
-                tr("The image chosen does not cover this spot: {images}.").format(
-                    images="、".join(missed)
-                )
-            )
-            self.coverage.show()
+        self._spot = (box, crs)
+        self._say_coverage()
         size = max(box.width(), box.height(), MIN_VIEW_M / (1 + 2 * ZOOM_MARGIN))
         centre = box.center()
         half = size * (0.5 + ZOOM_MARGIN)
@@ -138,6 +131,28 @@ class ImageComparison(QWidget):
         canvas = self.canvases[0]
         canvas.setReferencedExtent(extent)
         canvas.refresh()
+
+    def _say_coverage(self) -> None:
+        """A note under the canvases when an image chosen does not reach the spot shown (or
+        has no coordinate reference system to tell): a white canvas reads as broken."""
+        missed = []
+        if self._spot is not None:
+            box, crs = self._spot
+            for title, picker in zip((tr("Before"), tr("After")), self.pickers):
+                layer = picker.currentLayer()
+                if layer is None:
+                    continue
+                if not layer.crs().isValid():
+                    unplaced = tr("{image} (no coordinate reference system)")
+                    missed.append(unplaced.format(image=title))
+                elif not _reaches(layer, box, crs):
+                    missed.append(title)
+        self.coverage.setText(
+            tr("The image chosen does not cover this spot: {images}.").format(
+                images="、".join(missed)
+            )
+        )
+        self.coverage.setVisible(bool(missed))
 
     def _follow(self, source: QgsMapCanvas) -> None:
         """Copy one canvas's view to the other (guarded: the copy fires the same signal)."""

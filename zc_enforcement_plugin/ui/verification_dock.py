@@ -985,8 +985,10 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         )
     refreshes = attributes.get(domain.SPOT_REFRESHES) or []
     if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
+        judged_at = str(history[-1].recorded_at or "") if history else ""
         lines = [
             f"{entry.get('on', '')}：{'；'.join(map(str, entry.get('changes') or []))}"
+            + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
             for entry in refreshes
             if isinstance(entry, dict)
         ]
@@ -1007,26 +1009,29 @@ def _verdict_html(verdict: ledger.Verdict) -> str:
     escape = html.escape
     labels = dict(FIGURES)
     found = []
+    # Areas found on site, those not 0: the form sends every class, most of them 0.
     for field, sqm in (verdict.areas or {}).items():
-        if isinstance(sqm, (int, float)) and math.isfinite(sqm):
+        if isinstance(sqm, (int, float)) and math.isfinite(sqm) and sqm:
             label = labels.get(field, field)
             found.append(f"核实{label} {sqm:,.2f} m²（{sqm / domain.SQM_PER_MU:,.2f} 亩）")
     details = verdict.details or {}
-    for key, label in (
-        (ls.DETAIL_PARTY, "当事人"),
-        (ls.DETAIL_ACTUAL_USE, "实际用途"),
+    approved = details.get(ls.DETAIL_APPROVED_AREA)
+    for text in (
+        details.get(ls.DETAIL_APPROVAL_DATE) and f"批准日期：{details[ls.DETAIL_APPROVAL_DATE]}",
+        isinstance(approved, (int, float)) and approved and f"批准面积：{approved:,.2f} m²",
+        details.get(ls.DETAIL_PARTY) and f"当事人：{details[ls.DETAIL_PARTY]}",
+        details.get(ls.DETAIL_ACTUAL_USE) and f"实际用途：{details[ls.DETAIL_ACTUAL_USE]}",
+        details.get(ls.DETAIL_STOP_ORDER) and "已下达责令停止违法行为通知书",
+        verdict.note and f"备注：{verdict.note}",
     ):
-        if details.get(key):
-            found.append(f"{label}：{details[key]}")
-    if details.get(ls.DETAIL_STOP_ORDER):
-        found.append("已下达责令停止违法行为通知书")
-    if verdict.note:
-        found.append(f"备注：{verdict.note}")
+        if text:
+            found.append(text)
     line = (
         f"✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
         f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
         f"{escape(str(verdict.verified_on or ''))}"
     )
     if found:
-        line += "<br><small>" + "；".join(escape(str(part)) for part in found) + "</small>"
+        shown = "；".join(escape(str(part)).replace("\n", "<br>") for part in found)
+        line += f"<br><small>{shown}</small>"
     return f"<p>{line}</p>"

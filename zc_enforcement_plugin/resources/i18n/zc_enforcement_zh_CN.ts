@@ -1674,6 +1674,11 @@
       <translation>所选影像未覆盖该图斑：{images}。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
+      <source>{image} (no coordinate reference system)</source>
+      <translation>{image}（无坐标系）</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
       <source>Open a case from a patrol finding</source>
       <translation>从巡查发现立案</translation>
