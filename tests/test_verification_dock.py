@@ -1156,6 +1156,14 @@ def test_an_unreadable_verdict_date_is_said_not_replaced_by_today(dock, ledger_p
     assert spot_id == dock.session.current_id
 
 
+def test_a_kind_no_longer_listed_is_said_not_dropped(dock, ledger_path, monkeypatch):
+    dock.open_ledger(str(ledger_path))
+    current = ledger.Verdict(ls.VERDICT_OTHER, "旧类型", "王工", "2025-03-04")
+    monkeypatch.setattr(dock.session.store, "current_verdict", lambda _id: current)
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    assert panel.kind.currentData() is None and "旧类型" in panel.messages.text()
+
+
 def test_pages_closed_by_cancel_or_back_leave_a_clean_review_page(dock, ledger_path):
     """Closed by the user with nothing of theirs held in Python, a page must go through the
     stack's own closing: no back arrow or old title left above the review page, and the next

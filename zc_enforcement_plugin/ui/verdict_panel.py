@@ -189,6 +189,12 @@ class VerdictPanel(QgsPanelWidget):
         index = self.kind.findData(current.kind)
         if index >= 0:
             self.kind.setCurrentIndex(index)
+        elif current.kind:  # a kind no longer listed: said, not silently dropped
+            self._unreadable.append(
+                tr("The current verdict's kind “{kind}” is no longer listed: choose one.").format(
+                    kind=current.kind
+                )
+            )
         if current.category == ls.VERDICT_LEGAL:
             self.approval_number.setText(current.approval_number or "")
             with contextlib.suppress(ValueError, TypeError):

@@ -1670,13 +1670,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
-      <source>The image chosen does not cover this spot: {images}.</source>
-      <translation>所选影像未覆盖该图斑：{images}。</translation>
+      <source>{image} (no coordinate reference system)</source>
+      <translation>{image}（无坐标系）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
-      <source>{image} (no coordinate reference system)</source>
-      <translation>{image}（无坐标系）</translation>
+      <source>The image chosen does not cover this spot: {images}.</source>
+      <translation>所选影像未覆盖该图斑：{images}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
@@ -1827,6 +1827,11 @@
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
       <source>The current verdict's date “{value}” is unreadable: enter the date.</source>
       <translation>当前判定的核查日期“{value}”无法识别：请填写日期。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>The current verdict's kind “{kind}” is no longer listed: choose one.</source>
+      <translation>当前判定的类型“{kind}”已不在列表中：请重新选择。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
