@@ -143,3 +143,68 @@ def test_a_towns_layer_that_covers_part_of_the_district_blanks_no_recorded_town(
     assert blank.commitChanges()
     processing.run("zcenforcement:importspots", {"SPOTS": blank, "TOWNS": part, **common})
     assert recorded() == before
+
+
+def test_pieces_from_another_run_are_not_attached_to_a_moved_spot(provider, tmp_path):
+    """A re-delivered spot moved 50 m, imported with the first run's pieces: they would be
+    drawn beside it in the dock. They are left off and the log names the spot; the pieces of
+    a spot that did not move are attached."""
+    import processing
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback
+
+    from zc_enforcement_plugin.core import domain, ledger
+
+    x, y = 39_580_000.0, 4_050_000.0
+    spots = QgsVectorLayer(
+        f"Polygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string", "s", "memory"
+    )
+    pieces = QgsVectorLayer(
+        f"MultiPolygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string"
+        f"&field={domain.PIECE_LAYER}:string&field={domain.PIECE_FEATURE}:string"
+        f"&field={domain.PIECE_AREA}:double",
+        "p",
+        "memory",
+    )
+    for number, dx in (("A", 0.0), ("B", 50.0)):  # B is delivered 50 m east of its pieces
+        spot = QgsFeature(spots.fields())
+        spot.setAttributes([number])
+        left = x + 200 * (number == "B") + dx
+        spot.setGeometry(
+            QgsGeometry.fromWkt(
+                f"POLYGON(({left} {y},{left + 20} {y},"
+                f"{left + 20} {y + 20},{left} {y + 20},{left} {y}))"
+            )
+        )
+        spots.dataProvider().addFeatures([spot])
+        piece = QgsFeature(pieces.fields())
+        start = x + 200 * (number == "B")
+        piece.setAttributes([number, "land_use", "0101", 100.0])
+        piece.setGeometry(
+            QgsGeometry.fromWkt(
+                f"MULTIPOLYGON((({start} {y},{start + 10} {y},"
+                f"{start + 10} {y + 10},{start} {y + 10},"
+                f"{start} {y})))"
+            )
+        )
+        pieces.dataProvider().addFeatures([piece])
+
+    class Log(QgsProcessingFeedback):
+        warnings: list = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.warnings.append(warning)
+
+    log = Log()
+    path = tmp_path / "ledger.gpkg"
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": spots, "PIECES": pieces, "LEDGER": str(path), "BATCH": "b"},
+        feedback=log,
+    )
+    [said] = [w for w in log.warnings if "do not lie on their spots" in w]
+    assert "B" in said and "A" not in said.split(":")[1]
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        attached = {
+            s.number: store.spot(s.id).attributes.get(domain.SPOT_PIECES) for s in store.spots()
+        }
+    assert len(attached["A"]) == 1 and not attached["B"]

@@ -173,6 +173,7 @@ class ImportSpots(EnforcementAlgorithm):
         fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
         arrays = read_source(pieces, "pieces", fields, LEDGER_CRS, feedback=cancel_only(feedback))
         by_spot: dict[str, list[dict]] = {}
+        shapes: dict[str, list] = {}
         for row, geometry in enumerate(arrays.geoms):
             if geometry is None:
                 continue
@@ -185,8 +186,33 @@ class ImportSpots(EnforcementAlgorithm):
                     "wkt": shapely.to_wkt(geometry, rounding_precision=3),
                 }
             )
+            shapes.setdefault(number, []).append(geometry)
+        elsewhere = []
         for record in records:
-            record.attributes[domain.SPOT_PIECES] = by_spot.get(str(record.number), [])
+            number = str(record.number)
+            outline = record.geometry
+            if (
+                number in shapes
+                and outline is not None
+                and not outline.is_empty
+                # Pieces lie inside their spot: none within a metre of it are another run's
+                # (the spot re-delivered, moved), and would be drawn beside it in the dock.
+                and not any(shapely.dwithin(piece, outline, 1.0) for piece in shapes[number])
+            ):
+                elsewhere.append(number)
+                continue
+            record.attributes[domain.SPOT_PIECES] = by_spot.get(number, [])
+        if elsewhere:
+            feedback.pushWarning(
+                tr(
+                    "The pieces of {count} spots do not lie on their spots: {spots}. They are "
+                    "from another screening run and were not attached; give the pieces output "
+                    "of the run that screened these spots."
+                ).format(
+                    count=len(elsewhere),
+                    spots="，".join(elsewhere[:10]) + ("…" if len(elsewhere) > 10 else ""),
+                )
+            )
 
     @staticmethod
     def _assign_towns(records, towns, feedback) -> None:

@@ -785,6 +785,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The pieces of {count} spots do not lie on their spots: {spots}. They are from another screening run and were not attached; give the pieces output of the run that screened these spots.</source>
+      <translation>{count} 个图斑的压占片段不在图斑上：{spots}。这些片段来自另一次筛查，未予关联；请提供筛查这些图斑的同一次运行的片段输出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The towns layer has no field {field}.</source>
       <translation>镇街图层缺少字段 {field}。</translation>
     </message>
