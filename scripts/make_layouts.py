@@ -81,10 +81,14 @@ def field(name: str) -> str:
 
 
 def area(sqm: str, mu: str | None = None) -> str:
-    """m² with 2 decimals, and 亩 after it when given; empty when the figure is NULL."""
-    text = f"format_number({field(sqm)}, 2) || ' 平方米'"
-    if mu:
-        text += f" || '（' || format_number({field(mu)}, 2) || ' 亩）'"
+    """m² with 2 decimals and 亩 after it: the export's 亩 field when given, else worked out
+    from the m² as the export's are; empty when the figure is NULL."""
+    mu_text = (
+        f"format_number({field(mu)}, 2)"
+        if mu
+        else f"format_number({field(sqm)} / {domain.SQM_PER_MU!r}, 2)"
+    )
+    text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu_text} || ' 亩）'"
     return f"[% CASE WHEN {field(sqm)} IS NULL THEN '' ELSE {text} END %]"
 
 
@@ -333,6 +337,10 @@ def build(layout: QgsPrintLayout) -> None:
     y = sheet.pair_row(
         y, [("批准文号", value(ex.VERDICT_APPROVAL)), ("核查状态", value(ex.STATUS))]
     )
+    # What was found on site besides the figures: who did it, what it is, whether stopped.
+    stopped = "'（已下达责令停止通知书）'"
+    stop = f"[% CASE WHEN {field(ex.STOP_ORDER)} = '是' THEN {stopped} ELSE '' END %]"
+    y = sheet.pair_row(y, [("当事人", value(ex.PARTY)), ("实际用途", value(ex.ACTUAL_USE) + stop)])
     y = sheet.pair_row(
         y,
         [

@@ -383,7 +383,17 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     store.record_verdict(
         first.id,
         ledger.Verdict(
-            ls.VERDICT_ILLEGAL, "未报即用", "张三", dt.date.today(), areas=areas, note=long_note
+            ls.VERDICT_ILLEGAL,
+            "未报即用",
+            "张三",
+            dt.date.today(),
+            areas=areas,
+            note=long_note,
+            details={
+                ls.DETAIL_PARTY: "某某建材公司",
+                ls.DETAIL_ACTUAL_USE: "厂房",
+                ls.DETAIL_STOP_ORDER: True,
+            },
         ),
     )
     short = store.spots()[1]
@@ -430,6 +440,8 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     assert "核实耕地1,000.00平方米（1.50亩）" in sheet
     assert "核实基本农田666.67平方米（1.00亩）" in sheet
     assert "核实建设用地—" in sheet  # not stated by the verifier: a dash, not screening's
+    assert "当事人某某建材公司" in sheet and "实际用途厂房（已下达责令停止通知书）" in sheet
+    assert re.search(r"建设用地面积[\d,.]+平方米（[\d,.]+亩）", sheet), sheet  # 亩 as every area
     assert "…（全文见verification.xlsx）" in sheet
     assert "当事人在永久基本农田上建设厂房" in sheet
     # the spreadsheet keeps the remark whole
