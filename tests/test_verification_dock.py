@@ -1574,3 +1574,16 @@ def test_the_image_note_follows_the_image_picked(dock, ledger_path, demo, tmp_pa
     )
     dock.images.pickers[1].setLayer(after)
     assert dock.images.coverage.isHidden()
+
+
+def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock, ledger_path):
+    """2026 given with New Year's Day only: every 2026 deadline moves; the dock says so on
+    opening the ledger, as the reports do."""
+    import json
+
+    (ledger_path.parent / "holidays.json").write_text(
+        json.dumps({"2026": {"holidays": ["2026-01-01"]}}), encoding="utf-8"
+    )
+    assert dock.open_ledger(str(ledger_path))
+    text = dock.details.toPlainText()
+    assert "2026" in text and "holidays.json" in text, text

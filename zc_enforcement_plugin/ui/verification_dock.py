@@ -417,6 +417,10 @@ class VerificationDock(QgsDockWidget):
         self.images.pick_defaults(QgsProject.instance())
         self.photos = evidence_points_layer(self.session.store, QgsProject.instance())
         self._show_session()
+        # A bureau holiday year unlike the official one moves every deadline of that year:
+        # said where the deadlines are read, as the reports say it.
+        for warning in self.session.calendar.override_warnings:
+            self._warn(warning)
         return True
 
     def _fill_shared_menu(self, menu: QMenu) -> None:
