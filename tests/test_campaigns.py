@@ -438,9 +438,10 @@ def temp_case():
     return approvals, ground
 
 
-def test_temporary_land_each_violation_kind():
+def audit_temp_case():
+    """temp_case audited with every check on: its farmland and cultivated land, levels 2."""
     approvals, ground = temp_case()
-    res = audits.audit_temporary_land(
+    return audits.audit_temporary_land(
         approvals,
         ground,
         TODAY,
@@ -453,6 +454,10 @@ def test_temporary_land_each_violation_kind():
         cultivated_min_level=2,
         cultivated_max_sqm=2000.0,
     )
+
+
+def test_temporary_land_each_violation_kind():
+    res = audit_temp_case()
     rec = {r["PZWH"]: r for r in res.records}
     # 临A: outside piece is ground minus approval, independently computed.
     v, g = violation(res, "临A", cs.OUTSIDE_BOUNDARY.code)
@@ -487,7 +492,7 @@ def test_temporary_land_each_violation_kind():
         ["CFW", "DQWFK", "GBYT", "JBNTQX", "CMJ", "GDQX"]
     )
     # Without the use mapping, 取土 vs 取土场 is a changed use.
-    res2 = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    res2 = audits.audit_temporary_land(*temp_case(), TODAY, crs=EPSG, area_method="planar")
     assert violation(res2, "临C", cs.CHANGED_USE.code)[0][cs.VIOLATION_AREA] == pytest.approx(1e4)
 
 
@@ -496,20 +501,7 @@ def test_violations_on_the_same_land_are_one_ledger_spot():
     expired inside piece (50-100) only share an edge: two spots; 临B's changed use (200-250)
     holds its basic-farmland piece (220-240): one spot of 5000 m²; 临C's over-area polygon (all
     10000 m² used) holds its cultivated piece: one spot of 10000 m², its excess in the note."""
-    approvals, ground = temp_case()
-    res = audits.audit_temporary_land(
-        approvals,
-        ground,
-        TODAY,
-        crs=EPSG,
-        area_method="planar",
-        use_categories={"取土": "取土场"},
-        basic_farmland=[box(220, 0, 240, 100), box(800, 0, 850, 100)],
-        basic_farmland_min_level=2,
-        cultivated=[box(400, 0, 500, 60)],
-        cultivated_min_level=2,
-        cultivated_max_sqm=2000.0,
-    )
+    res = audit_temp_case()
     assert len(res.violations) == 6
     spots = {(s["PZWH"], s[cs.VIOLATION_CODE]): (s, g) for s, g in zip(res.spots, res.spot_geoms)}
     assert set(spots) == {

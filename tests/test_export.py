@@ -178,6 +178,13 @@ def plain_gdal():
         gdal.SetConfigOption("SHAPE_ENCODING", previous)
 
 
+def written_value(path, number: str, field: str):
+    """What a written Shapefile or GeoPackage holds in one spot's field, read as GDAL does."""
+    with plain_gdal(), fiona.open(path) as layer:
+        found = (f.properties for f in layer if f.properties[domain.SPOT_NUMBER] == number)
+        return next(found)[field]
+
+
 def ledger_rows(path: Path) -> list[export.ExportRow]:
     with ledger.GeoPackageLedger(path, create=False) as store:
         return export.verification_rows(store)
@@ -595,12 +602,9 @@ def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefi
     rows[0].values[domain.VERDICT_REASON] = reason
     written = export.write_vector_exports(tmp_path, rows, "GBK")
     assert any(rows[0].number in w and domain.VERDICT_REASON in w for w in written.warnings)
-    with plain_gdal(), fiona.open(written.shapefile) as layer:
-        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
-    assert row.properties[domain.VERDICT_REASON] == "未调查/无法归类 12.50 平方米"
-    with fiona.open(written.geopackage) as layer:
-        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
-    assert row.properties[domain.VERDICT_REASON] == reason
+    number, field = rows[0].number, domain.VERDICT_REASON
+    assert written_value(written.shapefile, number, field) == "未调查/无法归类 12.50 平方米"
+    assert written_value(written.geopackage, number, field) == reason
 
 
 def test_pasted_bullets_and_no_break_spaces_are_written_out_in_a_gbk_shapefile(
@@ -615,12 +619,9 @@ def test_pasted_bullets_and_no_break_spaces_are_written_out_in_a_gbk_shapefile(
     written = export.write_vector_exports(tmp_path, rows, "GBK")
     [warning] = [w for w in written.warnings if export.VERDICT_NOTE in w]
     assert rows[0].number in warning and "“•”→“·”" in warning and "U+00A0" in warning
-    with plain_gdal(), fiona.open(written.shapefile) as layer:
-        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
-    assert row.properties[export.VERDICT_NOTE] == "· 已拆除；· 已复耕"
-    with fiona.open(written.geopackage) as layer:
-        row = next(f for f in layer if f.properties[domain.SPOT_NUMBER] == rows[0].number)
-    assert row.properties[export.VERDICT_NOTE] == note
+    number, field = rows[0].number, export.VERDICT_NOTE
+    assert written_value(written.shapefile, number, field) == "· 已拆除；· 已复耕"
+    assert written_value(written.geopackage, number, field) == note
 
 
 @pytest.mark.parametrize(

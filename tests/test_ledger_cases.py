@@ -487,13 +487,12 @@ def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
     assert "read-only" in str(caught.value)
 
 
-def test_a_case_whose_rows_cannot_be_read_is_left_out_and_named_not_fatal(ledger):
-    """A case row written by hand, with no events: the case list, the reports and the dock go
-    on with every other case and name the bad one (it stopped them all); asked for by its own
-    number it is refused, named."""
-    from zc_enforcement_plugin.core import reports
-    from zc_enforcement_plugin.core.workdays import WorkCalendar
-
+def _a_case_and_one_written_by_hand(
+    ledger, opened: str = "2024-03-02", event: tuple[str, str] | None = None
+) -> tuple[int, int, str, int]:
+    """Spots S1 and S2 judged illegal; a case opened on S1 by the ledger, one on S2 written by
+    hand (opened on `opened`, with one 发现 event of (date, documents) or none at all).
+    Returns (S1's id, S2's id, the good case's number, the hand-written case's id)."""
     ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
     s1, s2 = (s.id for s in sorted(ledger.spots(), key=lambda s: s.number))
     ledger.record_verdict(s1, _illegal())
@@ -502,9 +501,27 @@ def test_a_case_whose_rows_cannot_be_read_is_left_out_and_named_not_fatal(ledger
     with conn:
         bare = conn.execute(
             f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, town, opened_at, recorded_at) "
-            f"VALUES ('spot', {s2}, '{OFFICE}', '南郊镇', '2024-03-02', '2024-03-02T00:00:00Z')"
+            f"VALUES ('spot', {s2}, '{OFFICE}', '南郊镇', '{opened}', '2024-03-02T00:00:00Z')"
         ).lastrowid
+        if event is not None:
+            day, documents = event
+            conn.execute(
+                f"INSERT INTO {ls.T_CASE_EVENTS} (case_id, stage, date, person, documents, "
+                f"recorded_at) VALUES ({bare}, '{Stage.DISCOVER.value}', '{day}', '张三', "
+                f"'{documents}', '2024-03-02T00:00:00.000000Z')"
+            )
     conn.close()
+    return s1, s2, good, bare
+
+
+def test_a_case_whose_rows_cannot_be_read_is_left_out_and_named_not_fatal(ledger):
+    """A case row written by hand, with no events: the case list, the reports and the dock go
+    on with every other case and name the bad one (it stopped them all); asked for by its own
+    number it is refused, named."""
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    s1, s2, good, bare = _a_case_and_one_written_by_hand(ledger)
 
     assert [r.case_id for r in ledger.cases()] == [good]
     [said] = ledger.unreadable_cases
@@ -549,22 +566,7 @@ def test_a_refresh_that_moves_a_spot_with_a_case_to_another_office_says_so(ledge
 def test_a_case_with_values_typed_by_hand_is_named_not_fatal(ledger, opened, event_date, documents):
     """Rows written by hand with values the plugin cannot read: the case is left out and
     named, as one with no events is; the other cases and the reports go on."""
-    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
-    s1, s2 = (s.id for s in sorted(ledger.spots(), key=lambda s: s.number))
-    ledger.record_verdict(s1, _illegal())
-    good = ledger.open_case(ORIGIN_SPOT, spot_id=s1)
-    conn = sqlite3.connect(str(ledger.path))
-    with conn:
-        bare = conn.execute(
-            f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, town, opened_at, recorded_at) "
-            f"VALUES ('spot', {s2}, '{OFFICE}', '南郊镇', '{opened}', '2024-03-02T00:00:00Z')"
-        ).lastrowid
-        conn.execute(
-            f"INSERT INTO {ls.T_CASE_EVENTS} (case_id, stage, date, person, documents, "
-            f"recorded_at) VALUES ({bare}, '{Stage.DISCOVER.value}', '{event_date}', '张三', "
-            f"'{documents}', '2024-03-02T00:00:00.000000Z')"
-        )
-    conn.close()
+    _, _, good, bare = _a_case_and_one_written_by_hand(ledger, opened, (event_date, documents))
     assert [r.case_id for r in ledger.cases()] == [good]
     [said] = ledger.unreadable_cases
     assert f"case {bare}" in said and "cannot be read" in said

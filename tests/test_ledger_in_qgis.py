@@ -6,12 +6,31 @@ import datetime as dt
 
 import fiona
 import pytest
-from qgis.core import QgsVectorLayer
+from qgis.core import QgsProcessingFeedback, QgsVectorLayer
 from shapely.geometry import box, mapping
 
 from zc_enforcement_plugin.core import spot_files
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+class WarningLog(QgsProcessingFeedback):
+    """The warnings a run pushes."""
+
+    def __init__(self):
+        super().__init__()
+        self.warnings: list[str] = []
+
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        self.warnings.append(warning)
+
+
+def spots_in(path) -> dict:
+    """A ledger's spots by number, each read whole."""
+    from zc_enforcement_plugin.core import ledger
+
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        return {s.number: store.spot(s.id) for s in store.spots()}
 
 
 @pytest.mark.parametrize("cpg, codec", [("936", "gbk"), ("UTF-8", "utf-8")])
@@ -43,7 +62,7 @@ def test_reimporting_a_batch_keeps_towns_and_outlines_the_delivery_lacks(provide
     import processing
     from qgis.core import QgsFeatureRequest, QgsGeometry
 
-    from zc_enforcement_plugin.core import domain, ledger
+    from zc_enforcement_plugin.core import domain
 
     spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
     towns = f"{demo.gpkg}|layername={domain.DEMO_LAYER_TOWNS}"
@@ -51,8 +70,7 @@ def test_reimporting_a_batch_keeps_towns_and_outlines_the_delivery_lacks(provide
     common = {"LEDGER": str(path), "BATCH": "2026Q1"}
 
     def recorded():
-        with ledger.GeoPackageLedger(path, create=False) as store:
-            return {s.number: store.spot(s.id) for s in store.spots()}
+        return spots_in(path)
 
     processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": towns, **common})
     before = recorded()
@@ -91,9 +109,9 @@ def test_a_towns_layer_that_covers_part_of_the_district_blanks_no_recorded_town(
     keep the town and office the ledger holds (they were cleared as if the delivery had said
     so), and the log names the spots that lie in no town of the layer."""
     import processing
-    from qgis.core import QgsFeatureRequest, QgsProcessingFeedback
+    from qgis.core import QgsFeatureRequest
 
-    from zc_enforcement_plugin.core import domain, ledger
+    from zc_enforcement_plugin.core import domain
 
     spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
     towns = f"{demo.gpkg}|layername={domain.DEMO_LAYER_TOWNS}"
@@ -101,21 +119,14 @@ def test_a_towns_layer_that_covers_part_of_the_district_blanks_no_recorded_town(
     common = {"LEDGER": str(path), "BATCH": "2026Q1"}
 
     def recorded():
-        with ledger.GeoPackageLedger(path, create=False) as store:
-            return {s.number: (s.town, s.office) for s in store.spots()}
+        return {number: (s.town, s.office) for number, s in spots_in(path).items()}
 
     processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": towns, **common})
     before = recorded()
     part = QgsVectorLayer(towns, "towns", "ogr").materialize(QgsFeatureRequest().setLimit(2))
     kept_towns = {f[domain.TOWN_NAME] for f in part.getFeatures()}
 
-    class Log(QgsProcessingFeedback):
-        warnings: list = []
-
-        def pushWarning(self, warning):  # noqa: N802 - QGIS API
-            self.warnings.append(warning)
-
-    log = Log()
+    log = WarningLog()
     processing.run(
         "zcenforcement:importspots", {"SPOTS": spots, "TOWNS": part, **common}, feedback=log
     )
@@ -150,7 +161,7 @@ def test_pieces_from_another_run_are_not_attached_to_a_moved_spot(provider, tmp_
     drawn beside it in the dock. They are left off and the log names the spot; the pieces of
     a spot that did not move are attached."""
     import processing
-    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback
+    from qgis.core import QgsFeature, QgsGeometry
 
     from zc_enforcement_plugin.core import domain, ledger
 
@@ -188,13 +199,7 @@ def test_pieces_from_another_run_are_not_attached_to_a_moved_spot(provider, tmp_
         )
         pieces.dataProvider().addFeatures([piece])
 
-    class Log(QgsProcessingFeedback):
-        warnings: list = []
-
-        def pushWarning(self, warning):  # noqa: N802 - QGIS API
-            self.warnings.append(warning)
-
-    log = Log()
+    log = WarningLog()
     path = tmp_path / "ledger.gpkg"
     processing.run(
         "zcenforcement:importspots",

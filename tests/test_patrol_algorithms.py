@@ -27,6 +27,20 @@ def ledger_path(tmp_path):
     return path
 
 
+def week_of_3_march(ledger_path) -> tuple[dict, list]:
+    """patrolcompliance over the week of 2025-03-03: its result and the rows of shortfalls."""
+    result = run(
+        "patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": "memory:",
+        },
+    )
+    return result, [f.attributes() for f in result["OUTPUT"].getFeatures()]
+
+
 def run(algorithm, parameters):
     import processing
 
@@ -62,16 +76,7 @@ def test_record_a_patrol_with_a_drawn_route_and_check_the_weekly_rule(provider, 
         (500**2 + 200**2) ** 0.5
     )
 
-    result = run(
-        "patrolcompliance",
-        {
-            "LEDGER": str(ledger_path),
-            "START": "2025-03-03",
-            "END": "2025-03-09",
-            "OUTPUT": "memory:",
-        },
-    )
-    rows = [f.attributes() for f in result["OUTPUT"].getFeatures()]
+    result, rows = week_of_3_march(ledger_path)
     assert result["SHORTFALLS"] == 1
     assert rows == [["龙泉所", "2025-W10", "2025-03-03", 1, 3, 2, 0]]
 
@@ -216,16 +221,7 @@ def test_an_office_that_stopped_patrolling_is_listed_short(provider, ledger_path
                 store.add_patrol(
                     PatrolRecord(f"XC-{office}-{day}", office, dt.date(2025, 3, day), ["张工"])
                 )
-    result = run(
-        "patrolcompliance",
-        {
-            "LEDGER": str(ledger_path),
-            "START": "2025-03-03",
-            "END": "2025-03-09",
-            "OUTPUT": "memory:",
-        },
-    )
-    rows = [f.attributes() for f in result["OUTPUT"].getFeatures()]
+    result, rows = week_of_3_march(ledger_path)
     assert result["SHORTFALLS"] == 1
     assert rows == [["双杨所", "2025-W10", "2025-03-03", 0, 3, 3, 0]]
 

@@ -788,7 +788,7 @@ class PostGISLedger(SqlLedger):
         the brigade may have moved it since this session opened)."""
         if self._evidence_dir is not None:
             return self._evidence_dir
-        stored = self._stored_evidence_dir()
+        stored = self.stored_evidence_dir()
         if not stored:
             raise LedgerError(
                 f"{self.path}: 未设置共享证据文件夹，请执法监察大队在“台帐设置”（ledgersettings）"
@@ -813,13 +813,10 @@ class PostGISLedger(SqlLedger):
             )
         return folder
 
+    @_guarded_read
     def stored_evidence_dir(self) -> str | None:
         """The evidence folder stored on the server, as the machines should see it (None when
         none is set), whether or not this machine reaches it."""
-        return self._stored_evidence_dir()
-
-    @_guarded_read
-    def _stored_evidence_dir(self) -> str | None:
         return self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_EVIDENCE_DIR,))
 
     @_guarded

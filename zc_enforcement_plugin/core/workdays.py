@@ -181,6 +181,12 @@ def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozense
 
 def load_holiday_file(path: PathLike) -> dict[int, YearSchedule]:
     """Read and validate one local holiday file; raise HolidayFileError naming the bad entry."""
+    return holiday_schedules(read_holiday_json(path), path)
+
+
+def read_holiday_json(path: PathLike) -> Any:
+    """A holiday file's JSON, not yet checked (see holiday_schedules); HolidayFileError names
+    the file when it cannot be read or is not JSON."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows may add a BOM
@@ -205,7 +211,7 @@ def load_holiday_file(path: PathLike) -> dict[int, YearSchedule]:
             f"line {exc.lineno} column {exc.colno}",
             f"invalid JSON / JSON 格式错误: {exc.msg}",
         ) from None
-    return holiday_schedules(data, path)
+    return data
 
 
 def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule]:

@@ -160,8 +160,9 @@ class LedgerSettings(EnforcementAlgorithm):
         if not path:
             return None
         try:
-            workdays.load_holiday_file(path)  # every entry checked, the file and entry named
-            return json.loads(Path(path).read_text(encoding="utf-8-sig"))
+            data = workdays.read_holiday_json(path)
+            workdays.holiday_schedules(data, path)  # every entry checked, file and entry named
+            return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
 

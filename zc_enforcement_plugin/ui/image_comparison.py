@@ -35,7 +35,8 @@ class ImageComparison(QWidget):
         self.canvases: list[QgsMapCanvas] = []
         self.pickers: list[QgsMapLayerComboBox] = []
         self.outlines: list[QgsRubberBand] = []
-        for column, title in enumerate((tr("Before"), tr("After"))):
+        self.titles = (tr("Before"), tr("After"))
+        for column, title in enumerate(self.titles):
             layout.addWidget(QLabel(title, self), 0, column)
             picker = QgsMapLayerComboBox(self)
             picker.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
@@ -138,7 +139,7 @@ class ImageComparison(QWidget):
         missed = []
         if self._spot is not None:
             box, crs = self._spot
-            for title, picker in zip((tr("Before"), tr("After")), self.pickers):
+            for title, picker in zip(self.titles, self.pickers):
                 layer = picker.currentLayer()
                 if layer is None:
                     continue
