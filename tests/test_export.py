@@ -139,7 +139,7 @@ def field_ledger(screened, tmp_path_factory) -> Path:
     return path
 
 
-def run_export(ledger_path: Path, folder: Path, demo=None, **parameters) -> dict:
+def run_export(ledger_path: Path, folder: Path, demo=None, feedback=None, **parameters) -> dict:
     import processing
 
     values = {"LEDGER": str(ledger_path), "OUTPUT_FOLDER": str(folder), "WITH_PDF": False}
@@ -147,7 +147,22 @@ def run_export(ledger_path: Path, folder: Path, demo=None, **parameters) -> dict
         values["AFTER_IMAGE"] = str(demo.after_image)
         values["BEFORE_IMAGE"] = str(demo.before_image)
     values.update(parameters)
-    return processing.run("zcenforcement:exportverification", values)
+    return processing.run("zcenforcement:exportverification", values, feedback=feedback)
+
+
+def warning_log():
+    """A Processing feedback that keeps the warnings the algorithm pushes."""
+    from qgis.core import QgsProcessingFeedback
+
+    class WarningLog(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
+    return WarningLog()
 
 
 @pytest.fixture(scope="module", params=export.SHAPEFILE_ENCODINGS)
@@ -381,8 +396,6 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     """Screening's figures are what the layers said; the verdict's (1,000.00 m² cultivated,
     666.67 m² basic farmland: 1.50 and 1.00 亩) are what the sheet is signed for. A remark longer
     than its cell is cut with a mark and a warning naming the spot, never clipped unsaid."""
-    from qgis.core import QgsProcessingFeedback
-
     long_note = "当事人在永久基本农田上建设厂房，已多次制止，仍继续施工。" * 12
     store = build_ledger(tmp_path / "verified", screened, note=long_note)
     first = store.spots()[0]
@@ -407,15 +420,7 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     path = store.path
     store.close()
 
-    class Warnings(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.lines = []
-
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            self.lines.append(text)
-
-    feedback = Warnings()
+    feedback = warning_log()
     import processing
 
     result = processing.run(
@@ -788,3 +793,42 @@ def test_what_the_verifier_recorded_on_site_is_exported(tmp_path):
     values = dict(zip(rows[at], rows[at + 1]))
     assert values["当事人"] == "某某建材公司" and values["实际用途"] == "厂房"
     assert values["已下达责令停止通知书"] == "是"
+
+
+def test_sheets_for_verified_spots_only(provider, field_ledger, tmp_path):
+    """Three of the six spots have a verdict: three sheets, in review order, and all six spots
+    still in the spreadsheet."""
+    result = run_export(field_ledger, tmp_path, WITH_PDF=True, SHEETS_FOR=1)
+    with ledger.GeoPackageLedger(field_ledger, create=False) as store:
+        verified = [s.number for s in store.spots() if s.status == ls.STATUS_VERIFIED]
+    assert len(verified) == 3 and result["SPOTS"] == 6
+    assert pdf_page_count(result["PDF"]) == 3
+    text = subprocess.run(
+        ["pdftotext", result["PDF"], "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert all(number in text for number in verified)
+
+
+def test_sheets_for_verified_only_without_verdicts_makes_no_pdf(provider, screened, tmp_path):
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    assert store.import_batch(BATCH, screened).ok
+    store.close()
+    feedback = warning_log()
+    result = run_export(
+        tmp_path / "ledger.gpkg", tmp_path / "out", WITH_PDF=True, SHEETS_FOR=1, feedback=feedback
+    )
+    assert result["PDF"] == "" and not list((tmp_path / "out").glob("*.pdf"))
+    assert any("no verification sheets" in line for line in feedback.lines)
+
+
+def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
+    """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
+    left to pass for the whole."""
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    feedback.progressChanged.connect(lambda percent: percent > 55 and feedback.cancel())
+    result = run_export(field_ledger, tmp_path, WITH_PDF=True, feedback=feedback)
+    assert result == {}
+    assert feedback.isCanceled()
+    assert not list(tmp_path.glob("*.pdf"))

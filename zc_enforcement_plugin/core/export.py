@@ -233,6 +233,10 @@ class ExportRow:
     values: dict[str, Any]
     evidence: list[EvidenceRecord] = field(default_factory=list)
 
+    @property
+    def verified(self) -> bool:
+        return self.values[STATUS] == STATUS_LABELS_ZH[ls.STATUS_VERIFIED]
+
     def photos(self, evidence_dir: str | os.PathLike, limit: int = len(PHOTO_FIELDS)) -> list[Path]:
         """Absolute paths of the spot's first photos that exist on disk, oldest first."""
         found = []

@@ -12,6 +12,7 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeature,
+    QgsFeedback,
     QgsFillSymbol,
     QgsGeometry,
     QgsLayoutExporter,
@@ -35,7 +36,7 @@ from qgis.PyQt.QtCore import QDate, QRectF, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, export, ledger_schema
+from ..core import domain, export
 from ..i18n import tr
 from ..resources_paths import RESOURCES
 from .base import (
@@ -95,8 +96,10 @@ class ExportVerification(EnforcementAlgorithm):
         "manifest.csv listing each file's SHA-256). Each evidence file is checked against the "
         "hash the ledger recorded: missing or altered files are reported and marked in the "
         "manifest. Every spot is exported, verified or not; the verdict columns of a spot not "
-        "yet verified are empty. A text the GBK encoding cannot hold stops the export with the "
-        "spot and field named."
+        "yet verified are empty. The sheets can be limited to the verified spots (a blank sheet "
+        "of a spot not yet verified serves as a field form), and their making can be cancelled: "
+        "the PDF is then not written. A text the GBK encoding cannot hold stops the export with "
+        "the spot and field named."
     )
 
     LEDGER = LEDGER_PARAMETER
@@ -106,6 +109,8 @@ class ExportVerification(EnforcementAlgorithm):
     BEFORE_IMAGE = "BEFORE_IMAGE"
     OUTPUT_FOLDER = "OUTPUT_FOLDER"
     WITH_PDF = "WITH_PDF"
+    SHEETS_FOR = "SHEETS_FOR"
+    SHEETS_FOR_EVERY_SPOT, SHEETS_FOR_VERIFIED = 0, 1  # the SHEETS_FOR options, in order
     GEOPACKAGE = "GEOPACKAGE"
     SHAPEFILE = "SHAPEFILE"
     XLSX = "XLSX"
@@ -152,6 +157,14 @@ class ExportVerification(EnforcementAlgorithm):
                 self.WITH_PDF, tr("Make the PDF verification sheets"), defaultValue=True
             )
         )
+        self.addParameter(
+            QgsProcessingParameterEnum(
+                self.SHEETS_FOR,
+                tr("Verification sheets for"),
+                options=[tr("Every spot exported"), tr("Verified spots only")],
+                defaultValue=self.SHEETS_FOR_EVERY_SPOT,
+            )
+        )
         self.addOutput(QgsProcessingOutputFile(self.GEOPACKAGE, tr("Verification GeoPackage")))
         self.addOutput(QgsProcessingOutputFile(self.SHAPEFILE, tr("Verification Shapefile")))
         self.addOutput(QgsProcessingOutputFile(self.XLSX, tr("Verification ledger (XLSX)")))
@@ -170,6 +183,9 @@ class ExportVerification(EnforcementAlgorithm):
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         with_pdf = self.parameterAsBoolean(parameters, self.WITH_PDF, context)
+        verified_only = (
+            self.parameterAsEnum(parameters, self.SHEETS_FOR, context) == self.SHEETS_FOR_VERIFIED
+        )
         after = self.parameterAsRasterLayer(parameters, self.AFTER_IMAGE, context)
         before = self.parameterAsRasterLayer(parameters, self.BEFORE_IMAGE, context)
 
@@ -206,12 +222,19 @@ class ExportVerification(EnforcementAlgorithm):
                 feedback.reportError(problem.message, fatalError=False)
 
             pdf = ""
-            if with_pdf:
+            sheet_rows = [row for row in rows if row.verified] if verified_only else rows
+            if with_pdf and not sheet_rows:
+                feedback.pushWarning(
+                    tr("No spot exported is verified yet: no verification sheets were made.")
+                )
+            elif with_pdf:
                 feedback.setProgressText(
-                    tr("Making {count} verification sheets").format(count=len(rows))
+                    tr("Making {count} verification sheets").format(count=len(sheet_rows))
                 )
                 pdf_path = folder / f"{BASENAME}_sheets.pdf"
-                self._export_sheets(rows, store.evidence_dir, after, before, pdf_path, feedback)
+                self._export_sheets(
+                    sheet_rows, store.evidence_dir, after, before, pdf_path, feedback
+                )
                 pdf = str(pdf_path)
         except export.ExportCancelled:
             feedback.reportError(tr("Cancelled: the export is incomplete."))
@@ -222,8 +245,7 @@ class ExportVerification(EnforcementAlgorithm):
             store.close()
         feedback.setProgress(100)
 
-        verified_label = export.STATUS_LABELS_ZH[ledger_schema.STATUS_VERIFIED]
-        verified = sum(1 for row in rows if row.values[export.STATUS] == verified_label)
+        verified = sum(1 for row in rows if row.verified)
         summary = tr(
             "{count} spots exported ({verified} verified), {files} evidence files, "
             "{problems} missing or altered, Shapefile in {encoding}"
@@ -306,14 +328,17 @@ class ExportVerification(EnforcementAlgorithm):
         settings = QgsLayoutExporter.PdfExportSettings()
         settings.dpi = PDF_DPI
         settings.rasterizeWholeImage = False
-        sheets_done = {"count": 0}
-
-        def next_page(*_):  # progress per sheet; the exporter has no cancel hook of its own
-            sheets_done["count"] += 1
-            feedback.setProgress(50 + 50 * sheets_done["count"] / max(1, len(rows)))
-
-        atlas.featureChanged.connect(next_page)
-        result, error = QgsLayoutExporter.exportToPdf(atlas, str(pdf_path), settings)
+        # The exporter's own feedback: it reports 0-100 % over the sheets (the second half of
+        # the export here) and stops between sheets when the user cancels.
+        sheets = QgsFeedback()
+        sheets.progressChanged.connect(lambda percent: feedback.setProgress(50 + percent / 2))
+        feedback.canceled.connect(sheets.cancel)
+        if feedback.isCanceled():
+            sheets.cancel()
+        result, error = QgsLayoutExporter.exportToPdf(atlas, str(pdf_path), settings, sheets)
+        if result == QgsLayoutExporter.Canceled or sheets.isCanceled():
+            pdf_path.unlink(missing_ok=True)  # a PDF of some of the sheets would pass for all
+            raise export.ExportCancelled()
         if result != QgsLayoutExporter.Success:
             raise fail(
                 tr("The PDF {path} could not be written: {error}").format(

@@ -580,8 +580,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Writes the verification results of a ledger (or of one batch) into a folder, ready to upload: verification.gpkg and verification.shp (with a .cpg naming the encoding chosen, UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), verification_sheets.pdf (one verification sheet per spot: the spot over the after image, the before image beside it, the screening figures, the current verdict and up to three photos) and evidence.zip (every evidence file under its spot number, with manifest.csv listing each file's SHA-256). Each evidence file is checked against the hash the ledger recorded: missing or altered files are reported and marked in the manifest. Every spot is exported, verified or not; the verdict columns of a spot not yet verified are empty. A text the GBK encoding cannot hold stops the export with the spot and field named.</source>
-      <translation>将台帐（或其中一个批次）的核查成果写入一个文件夹，可直接上报：verification.gpkg 和 verification.shp（附 .cpg 文件注明所选编码 UTF-8 或 GBK；Shapefile 字段名不超过 10 字节）、verification.xlsx（每个图斑一行，中文表头，面积以平方米和亩计并保留 2 位小数，末行为合计）、verification_sheets.pdf（每个图斑一张核查表：后时相影像上的图斑、旁边的前时相影像、筛查数据、当前判定和至多三张照片）以及 evidence.zip（全部证据文件按图斑编号存放，manifest.csv 列出每个文件的 SHA-256）。每个证据文件都与台帐记录的哈希值核对：缺失或被改动的文件会被报告并在清单中标注。所有图斑都会导出，无论是否已核查；未核查图斑的判定各列为空。若某文本含 GBK 无法表示的字符，导出将停止并指明图斑和字段。</translation>
+      <source>Writes the verification results of a ledger (or of one batch) into a folder, ready to upload: verification.gpkg and verification.shp (with a .cpg naming the encoding chosen, UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), verification_sheets.pdf (one verification sheet per spot: the spot over the after image, the before image beside it, the screening figures, the current verdict and up to three photos) and evidence.zip (every evidence file under its spot number, with manifest.csv listing each file's SHA-256). Each evidence file is checked against the hash the ledger recorded: missing or altered files are reported and marked in the manifest. Every spot is exported, verified or not; the verdict columns of a spot not yet verified are empty. The sheets can be limited to the verified spots (a blank sheet of a spot not yet verified serves as a field form), and their making can be cancelled: the PDF is then not written. A text the GBK encoding cannot hold stops the export with the spot and field named.</source>
+      <translation>将台帐（或其中一个批次）的核查成果写入一个文件夹，可直接上报：verification.gpkg 和 verification.shp（附 .cpg 文件注明所选编码 UTF-8 或 GBK；Shapefile 字段名不超过 10 字节）、verification.xlsx（每个图斑一行，中文表头，面积以平方米和亩计并保留 2 位小数，末行为合计）、verification_sheets.pdf（每个图斑一张核查表：后时相影像上的图斑、旁边的前时相影像、筛查数据、当前判定和至多三张照片）以及 evidence.zip（全部证据文件按图斑编号存放，manifest.csv 列出每个文件的 SHA-256）。每个证据文件都与台帐记录的哈希值核对：缺失或被改动的文件会被报告并在清单中标注。所有图斑都会导出，无论是否已核查；未核查图斑的判定各列为空。核查表可只为已核查的图斑制作（未核查图斑的空白核查表可作外业调查表），制作过程中可以取消，取消后不写出 PDF。若某文本含 GBK 无法表示的字符，导出将停止并指明图斑和字段。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -607,6 +607,11 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Make the PDF verification sheets</source>
       <translation>生成 PDF 核查表</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verification sheets for</source>
+      <translation>制作核查表的图斑</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -675,6 +680,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No spot exported is verified yet: no verification sheets were made.</source>
+      <translation>导出的图斑均未核查：未制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Cancelled: the export is incomplete.</source>
       <translation>已取消：导出不完整。</translation>
     </message>
@@ -687,6 +697,16 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The verification sheets could not be prepared: {error}</source>
       <translation>无法准备核查表：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Every spot exported</source>
+      <translation>导出的全部图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Verified spots only</source>
+      <translation>仅已核查的图斑</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -710,13 +730,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Making {count} verification sheets</source>
-      <translation>正在生成 {count} 张核查表</translation>
+      <source>The layout template has no map item {id}.</source>
+      <translation>打印布局模板中没有地图项 {id}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The layout template has no map item {id}.</source>
-      <translation>打印布局模板中没有地图项 {id}。</translation>
+      <source>Making {count} verification sheets</source>
+      <translation>正在生成 {count} 张核查表</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
