@@ -629,3 +629,33 @@ def test_basic_farmland_inside_an_approval_is_not_called_no_concern():
     assert "均在批准范围内" in f[domain.VERDICT_REASON][0]
     assert "仅覆盖 50.0%" in f[domain.VERDICT_REASON][0]
     assert f[domain.REVIEW_PRIORITY][0] == 3
+
+
+def test_a_repaired_spot_s_note_says_what_the_repair_did_to_its_area():
+    """The delivered rings' own area, against the repaired shape's: a bow-tie's lobes cancel
+    (0 m², 5,000 m² once repaired); a hole drawn outside its shell was subtracted (10,000 −
+    400 m²) and is land of the spot once repaired (10,400 m²); a ring that runs back over
+    itself along one edge (a spike) loses nothing."""
+    bow = shapely.Polygon(
+        [(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100), (X0, Y0)]
+    )
+    shell = box(1000, 0, 1100, 100).exterior.coords
+    hole_outside = shapely.Polygon(shell, [box(1200, 0, 1220, 20).exterior.coords])
+    spike = shapely.Polygon(
+        [
+            (X0 + 2000, Y0),
+            (X0 + 2100, Y0),
+            (X0 + 2100, Y0 + 100),
+            (X0 + 2100, Y0 + 150),
+            (X0 + 2100, Y0 + 100),
+            (X0 + 2000, Y0 + 100),
+            (X0 + 2000, Y0),
+        ]
+    )
+    assert not any(shapely.is_valid([bow, hole_outside, spike]))
+    r = run([bow, hole_outside, spike], {}, keys=["BOW", "HOLE", "SPIKE"])
+    notes = r.fields[domain.GEOMETRY_NOTE]
+    assert "按原坐标直接计算的平面面积 0.00 平方米，修复后 5,000.00 平方米" in notes[0]
+    assert "按原坐标直接计算的平面面积 9,600.00 平方米，修复后 10,400.00 平方米" in notes[1]
+    assert "面积未变" in notes[2]
+    assert r.fields[domain.SPOT_AREA].tolist()[:2] == [5000.0, 10400.0]

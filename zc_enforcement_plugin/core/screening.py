@@ -128,6 +128,31 @@ def _repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return out, bad, reasons
 
 
+def _say_repair_area_change(
+    repair_notes: dict[int, int],
+    spots_in: np.ndarray,
+    spots_local: np.ndarray,
+    origin: tuple[float, float],
+    notes: list[list[str]],
+) -> None:
+    """Complete each repaired spot's note with what the repair did to its area: the reviewer
+    signs figures of the repaired shape, and the area computed from the delivered rings as they
+    stand (a bow-tie's halves cancel, a hole outside its shell is subtracted) shows whether the
+    repair gained or lost land. Planar areas in the local frame: a comparison, not a figure."""
+    if not repair_notes:
+        return
+    rows = np.fromiter(repair_notes, dtype=int)
+    before = round_area(shapely.area(to_local(spots_in[rows], origin)))
+    after = round_area(np.nan_to_num(shapely.area(spots_local[rows])))  # nothing left: 0
+    for i, was, now in zip(rows.tolist(), before.tolist(), after.tolist()):
+        change = (
+            "面积未变"
+            if was == now
+            else f"按原坐标直接计算的平面面积 {was:,.2f} 平方米，修复后 {now:,.2f} 平方米"
+        )
+        notes[i][repair_notes[i]] += f"（{change}）"
+
+
 def unusable_coordinates(geoms: np.ndarray) -> np.ndarray:
     """Whether each geometry holds a coordinate that is not a finite number (NaN, ±inf): GEOS
     cannot repair or overlay it, and its area would be NaN. The area tells, at GEOS speed."""
@@ -410,6 +435,7 @@ def screen_spots(
     for i, reason in zip(bad.tolist(), reasons.tolist()):
         notes[i].append(f"已修复无效几何：{reason}")
         messages.append(f"图斑 {keys[i]}：几何无效（{reason}），已自动修复")
+    repair_notes = {i: len(notes[i]) - 1 for i in bad.tolist()}  # completed once measured
     for i in np.flatnonzero(missing).tolist():
         notes[i].append("无几何")
         messages.append(f"图斑 {keys[i]}：无几何，面积记为 0")
@@ -438,6 +464,7 @@ def screen_spots(
             f"无法量算面积（坐标缺少带号或带号有误？） / {len(unmeasurable)} spots cannot be "
             f"measured in {measuring_crs}: their coordinates do not fit it"
         )
+    _say_repair_area_change(repair_notes, spots_in, spots_local, origin, notes)
     report(5.0)
 
     # --- overlays ------------------------------------------------------------------------------
