@@ -444,6 +444,25 @@ def test_temporary_land_missing_date_field_names_layer_and_field(provider, demo)
     assert "PZJSRQ" in str(error.value)
 
 
+def test_a_project_layer_is_named_as_the_layers_panel_names_it(provider, demo):
+    """Given by its id, a project layer read from a GeoPackage is named by its name in the
+    Layers panel, with its file: not by the table inside the file (the project may hold two
+    layers of that table, from two districts' files)."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    layer = QgsVectorLayer(src(demo, domain.DEMO_LAYER_TEMPORARY_LAND), "洪山镇临时用地审批", "ogr")
+    QgsProject.instance().addMapLayer(layer)  # the project owns it
+    try:
+        with pytest.raises(QgsProcessingException) as error:
+            run(
+                "audittemporaryland",
+                temporary_parameters(demo, APPROVALS=layer.id(), END_FIELD="PZJSRQ"),
+            )
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
+    assert f"洪山镇临时用地审批（{demo.gpkg}）" in str(error.value), str(error.value)
+
+
 def test_temporary_land_missing_date_value_names_layer_feature_and_field(provider):
     fields = "field=PZWH:string&field=PZMJ_PF:double&field=PZYT:string&field=QSRQ:string" + (
         "&field=JZRQ:string"

@@ -28,7 +28,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
-    QgsProviderRegistry,
 )
 from qgis.PyQt.QtCore import QDate
 
@@ -37,7 +36,7 @@ from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_features, cancel_only, fail, progress_callbacks
-from .layer_reader import misdecoded_text, open_source, read_source, with_file
+from .layer_reader import layer_label, misdecoded_text, open_source, read_source
 
 GROUP = "Campaigns"
 GROUP_ID = "campaigns"
@@ -319,15 +318,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         return dt.date(day.year(), day.month(), day.day())
 
     def _label(self, parameters, name, context) -> str:
-        """The layer's name; for a file given by path, its layer name inside the file."""
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        if layer is None:
-            return str(parameters.get(name))
-        label = layer.name()
-        if isinstance(parameters.get(name), str):
-            parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source())
-            label = parts.get("layerName") or label
-        return with_file(label, layer)
+        return layer_label(self, parameters, name, context)[0]
 
     def _field_name(self, parameters, name, context) -> str:
         field = (self.parameterAsString(parameters, name, context) or "").strip()

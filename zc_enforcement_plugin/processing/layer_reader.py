@@ -296,6 +296,27 @@ def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLay
     return algorithm.parameterAsVectorLayer(parameters, name, context)
 
 
+def layer_label(
+    algorithm, parameters: dict, name: str, context
+) -> tuple[str, QgsVectorLayer | None]:
+    """(label, layer) of a layer parameter, as messages name it: a project layer by its name in
+    the Layers panel, a path "file.gpkg|layername=DLTB" by its table (QGIS names such a layer
+    after the file), a selection by its layer; with the file it is read from (with_file)."""
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
+
+    layer = algorithm.parameterAsVectorLayer(parameters, name, context)
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingFeatureSourceDefinition):
+        value = value.source.staticValue()  # the layer it points at, not its repr
+    if layer is None and isinstance(value, str):  # a selection: its layer by id or name
+        layer = QgsProcessingUtils.mapLayerFromString(value, context)
+    label = layer.name() if layer is not None else str(value)
+    if isinstance(value, str) and layer is not None:
+        parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
+        label = parts.get("layerName") or label
+    return with_file(label, layer), layer
+
+
 def with_file(label: str, layer: QgsVectorLayer | None) -> str:
     """A layer's label with the file it is read from, when it is one: each district's
     GeoPackage holds a DLTB, and a message must say which."""

@@ -18,7 +18,6 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessing,
-    QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
@@ -29,7 +28,6 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingUtils,
-    QgsProviderRegistry,
     QgsWkbTypes,
 )
 from qgis.PyQt import sip
@@ -49,10 +47,10 @@ from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail, open_e
 from .layer_reader import (
     SourceArrays,
     has_feature_limit,
+    layer_label,
     misdecoded_text,
     open_source,
     read_source,
-    with_file,
 )
 from .partial_outputs import PartialOutputs
 
@@ -565,18 +563,7 @@ class ScreenSpots(EnforcementAlgorithm):
         source, whole = open_source(self, parameters, name, context, feedback)
         if source is None:
             return None, None, None
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        value = parameters.get(name)
-        if isinstance(value, QgsProcessingFeatureSourceDefinition):
-            value = value.source.staticValue()  # the layer it points at, not its repr
-        if layer is None and isinstance(value, str):  # a selection: its layer by id or name
-            layer = QgsProcessingUtils.mapLayerFromString(value, context)
-        label = layer.name() if layer is not None else str(value)
-        if isinstance(value, str) and layer is not None:
-            # "file.gpkg|layername=DLTB" opens as a layer named after the file: name the table.
-            parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
-            label = parts.get("layerName") or label
-        label = with_file(label, layer)
+        label, layer = layer_label(self, parameters, name, context)
         if layer is not None and not layer.isValid():
             raise fail(
                 tr("Layer {layer} cannot be read from {source}: {error}").format(
