@@ -109,6 +109,37 @@ def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
         plugin.unload()
 
 
+def test_a_missing_calendar_library_is_said_and_the_plugin_still_loads(qgis_iface, monkeypatch):
+    """Without chinesecalendar every working-day deadline is an estimate: the user is told why
+    and how to install it, and everything else works."""
+    import zc_enforcement_plugin.dependencies as dependencies
+
+    real = dependencies.importlib.import_module
+
+    def no_calendar(name, *args, **kwargs):
+        if name == "chinesecalendar":
+            raise ImportError("No module named 'chinesecalendar'")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(dependencies.importlib, "import_module", no_calendar)
+    assert dependencies.missing_recommended() == ["chinesecalendar"]
+    assert dependencies.missing_dependencies() == []
+    warned = []
+    monkeypatch.setattr(
+        qgis_iface.messageBar(),
+        "pushWarning",
+        lambda title, text: warned.append(text),
+        raising=False,
+    )
+    plugin = classFactory(RecordingIface(qgis_iface))
+    plugin.initGui()
+    try:
+        assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
+        assert len(warned) == 1 and "pip install chinesecalendar" in warned[0]
+    finally:
+        plugin.unload()
+
+
 def test_the_verification_panel_opens_wide_enough_for_its_buttons(qgis_iface, qgis_app):
     """QGIS gives a new dock about 300 px; the panel needs more, or its buttons fall off."""
     from qgis.PyQt.QtCore import Qt

@@ -8,10 +8,16 @@ import importlib
 REQUIRED = {"shapely": "shapely>=2", "pyproj": "pyproj", "fiona": "fiona", "rasterio": "rasterio"}
 
 
-def missing_dependencies() -> list[str]:
+# Without these the plugin still works, less well: said at load, not refused. chinesecalendar
+# gives China's official holidays and swapped working days; without it every working-day
+# deadline in a year the bureau's holiday file lacks is an estimate counting weekends only.
+RECOMMENDED = {"chinesecalendar": "chinesecalendar"}
+
+
+def missing_dependencies(packages: dict[str, str] = REQUIRED) -> list[str]:
     """pip requirement strings of the packages that cannot be imported (or are too old)."""
     missing = []
-    for module, requirement in REQUIRED.items():
+    for module, requirement in packages.items():
         try:
             imported = importlib.import_module(module)
         except Exception:  # an ImportError, or a broken binary wheel raising something else
@@ -34,3 +40,8 @@ def install_hint(missing: list[str]) -> str:
         "Debian/Ubuntu: apt install python3-pyproj python3-fiona python3-rasterio libgeos-dev "
         'and python3 -m pip install --no-binary shapely "shapely>=2"'
     )
+
+
+def missing_recommended() -> list[str]:
+    """pip requirement strings of the recommended packages that cannot be imported."""
+    return missing_dependencies(RECOMMENDED)

@@ -7,8 +7,8 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QApplication, QStyle
 
-from .compat import LEVEL_CRITICAL
-from .dependencies import install_hint, missing_dependencies
+from .compat import LEVEL_CRITICAL, LEVEL_WARNING
+from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_translator, tr
 from .resources_paths import PLUGIN_ICON
 
@@ -35,6 +35,8 @@ class ZcEnforcementPlugin:
                 self._missing_message(missing), "ZC Enforcement", LEVEL_CRITICAL
             )
             return
+        if missing_recommended():
+            QgsMessageLog.logMessage(self._calendar_message(), "ZC Enforcement", LEVEL_WARNING)
         from .processing.provider import EnforcementProvider
 
         self.provider = EnforcementProvider()
@@ -45,6 +47,8 @@ class ZcEnforcementPlugin:
         missing = missing_dependencies()
         if missing:
             self.iface.messageBar().pushCritical("ZC Enforcement", self._missing_message(missing))
+        elif missing_recommended():
+            self.iface.messageBar().pushWarning("ZC Enforcement", self._calendar_message())
 
         from .ui.verification_dock import VerificationDock
 
@@ -112,6 +116,15 @@ class ZcEnforcementPlugin:
     def _missing_message(missing: list[str]) -> str:
         return tr("Missing Python packages: {packages}. Install them with: {hint}").format(
             packages=", ".join(missing), hint=install_hint(missing)
+        )
+
+    @staticmethod
+    def _calendar_message() -> str:
+        return tr(
+            "The Python package chinesecalendar is not installed: working-day deadlines in "
+            "years the bureau's holiday file does not give are estimates counting weekends "
+            "only (Spring Festival and swapped working days ignored). Install it with: "
+            "python3 -m pip install chinesecalendar"
         )
 
     def unload(self):

@@ -10,6 +10,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>The Python package chinesecalendar is not installed: working-day deadlines in years the bureau's holiday file does not give are estimates counting weekends only (Spring Festival and swapped working days ignored). Install it with: python3 -m pip install chinesecalendar</source>
+      <translation>未安装 Python 包 chinesecalendar：局节假日文件未给出的年份，工作日期限只按周末估算（不计春节等假日和调休上班日）。安装方法：python3 -m pip install chinesecalendar</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
       <source>ZC Enforcement</source>
       <translation>淄川卫片执法</translation>
     </message>
