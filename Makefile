@@ -78,7 +78,7 @@ VENV_SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["pur
 deploy: package
 	mkdir -p $(QGIS_PROFILE_DIR)/python/plugins
 	rm -rf $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)
-	unzip -qo $(PLUGIN).zip -d $(QGIS_PROFILE_DIR)/python/plugins
+	unzip -qo $(PACKAGE_ZIP) -d $(QGIS_PROFILE_DIR)/python/plugins
 	@QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH=$(QGIS_CONFIG_DIR) PYTHONPATH=$(VENV_SITE) \
 	  $(QGIS_PROCESS) plugins enable $(PLUGIN) >/dev/null 2>&1 \
 	  && echo "enabled in $(QGIS_PROFILE_DIR)" \

@@ -106,7 +106,8 @@ class DeadlineRules:
         2,
         YEARS,
         "行政处罚法 art. 36: no penalty if not found within 2 years of the act (of its end, for a "
-        "continuing act)",
+        "continuing act); for reference only: the ledger records no day an act ended, so no "
+        "deadline applies it",
     )
     temporary_land_max: Rule = Rule(
         2, YEARS, "土地管理法实施条例 art. 20: temporary land use at most 2 years"
