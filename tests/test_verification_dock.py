@@ -83,6 +83,27 @@ def dock(qgis_iface, qgis_new_project):
     widget.deleteLater()
 
 
+@pytest.fixture
+def answers(monkeypatch):
+    """Questions and warnings shown, answered as the test says (never a modal box waiting for
+    a click nobody can give): `answers.save` is the answer to an unsaved verdict form."""
+    from types import SimpleNamespace
+
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    shown = SimpleNamespace(save=QMessageBox.StandardButton.Save, asked=[], warned=[])
+
+    def question(_parent, _title, text, *_args, **_kwargs):
+        shown.asked.append(text)
+        return shown.save
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _p, _t, text, *a, **k: shown.warned.append(text)
+    )
+    return shown
+
+
 def test_pick_and_navigate(dock, ledger_path):
     assert dock.open_ledger(str(ledger_path))
     total = len(dock.session.queue)
@@ -818,8 +839,14 @@ def test_a_locked_ledger_refuses_the_save_with_a_message_and_keeps_the_form(
     assert dock.session.store.current_verdict(spot_id).verifier == "李工"
 
 
-def test_a_verdict_form_never_saves_into_a_ledger_opened_after_it(dock, ledger_path, tmp_path):
+def test_a_verdict_form_never_saves_into_a_ledger_opened_after_it(
+    dock, ledger_path, tmp_path, answers
+):
     import shutil
+
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    answers.save = QMessageBox.StandardButton.Discard  # asked about the form: let it go
 
     copy = tmp_path / "copy" / "ledger.gpkg"
     copy.parent.mkdir()
@@ -1587,3 +1614,122 @@ def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock,
     assert dock.open_ledger(str(ledger_path))
     text = dock.details.toPlainText()
     assert "2026" in text and "holidays.json" in text, text
+
+
+# --- a verdict form with entries, when the project closes or another ledger opens ---------------
+
+
+def _typed_form(dock, ledger_path):
+    """A technician half-way through a spot: kind, party and remarks typed, not saved."""
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(1)
+    panel.party.setText("某公司")
+    panel.note.setPlainText("现场已硬化")
+    panel.verifier.setText("李工")
+    return panel, dock.session.current_id
+
+
+def _verdicts(path) -> dict:
+    with ledger.GeoPackageLedger(path) as store:
+        return {s.id: store.verdict_history(s.id) for s in store.spots()}
+
+
+def test_closing_the_project_asks_about_a_typed_verdict_and_save_records_it(
+    dock, ledger_path, answers
+):
+    """New Project (or another project, or quitting) closed the form and its entries went
+    without a word: now asked, and Save records the verdict through the form's own Save."""
+    panel, spot_id = _typed_form(dock, ledger_path)
+    number = str(panel.spot.number)
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1 and number in answers.asked[0]
+    assert not answers.warned and not dock.session.is_open
+    assert dock.stack.currentPanel() is dock.home
+    (stored,) = _verdicts(ledger_path)[spot_id]
+    assert (stored.category, stored.kind) == (ls.VERDICT_ILLEGAL, panel.kind.itemData(1))
+    assert (stored.details[ls.DETAIL_PARTY], stored.note, stored.verifier) == (
+        "某公司",
+        "现场已硬化",
+        "李工",
+    )
+
+
+def test_closing_the_project_and_discarding_a_typed_verdict_records_nothing(
+    dock, ledger_path, answers
+):
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.ui.verdict_panel import VERIFIER_SETTING
+
+    QgsSettings().setValue(VERIFIER_SETTING, "王工")
+    before = _verdicts(ledger_path)
+    _typed_form(dock, ledger_path)
+    answers.save = QMessageBox.StandardButton.Discard
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1 and not answers.warned
+    assert _verdicts(ledger_path) == before
+    assert QgsSettings().value(VERIFIER_SETTING) == "王工"  # not the discarded form's 李工
+    assert not dock.session.is_open and dock.stack.currentPanel() is dock.home
+
+
+def test_a_typed_verdict_the_ledger_refuses_is_said_with_its_reasons_and_entries(
+    dock, ledger_path, answers
+):
+    """Save answered, but the form cannot be saved (no verifier): the project closes anyway,
+    so the user is told why, that nothing was recorded, and what they had typed."""
+    panel, _spot_id = _typed_form(dock, ledger_path)
+    panel.verifier.setText("")
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1
+    (warning,) = answers.warned
+    assert "the verifier is required" in warning and str(panel.spot.number) in warning
+    assert "某公司" in warning and "现场已硬化" in warning
+    assert all(not history for history in _verdicts(ledger_path).values())
+
+
+def test_only_a_verdict_form_with_entries_asks_when_the_project_closes(dock, ledger_path, answers):
+    """A form left as it opened (also one started from the spot's current verdict) closes
+    silently, as before, and nothing is asked while the review or a case page is on top; one
+    changed entry, and the user is asked."""
+    panel, spot_id = _typed_form(dock, ledger_path)
+    panel.accept()  # judged: saved once, by the user
+    again = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert again.party.text() == "某公司"  # started from the verdict saved
+    QgsProject.instance().clear()
+    assert answers.asked == [] and not dock.session.is_open
+    dock.open_ledger(str(ledger_path))
+    dock.open_verdict_form(ls.VERDICT_LEGAL)  # on a spot not judged yet, untouched
+    QgsProject.instance().clear()
+    dock.open_ledger(str(ledger_path))
+    dock.session.go_to(spot_id)
+    dock.open_case_panel()
+    QgsProject.instance().clear()
+    assert answers.asked == []
+    assert len(_verdicts(ledger_path)[spot_id]) == 1
+
+    dock.open_ledger(str(ledger_path))
+    dock.session.go_to(spot_id)
+    dock.open_verdict_form(ls.VERDICT_ILLEGAL).note.setPlainText("已拆除")
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1
+    assert _verdicts(ledger_path)[spot_id][-1].note == "已拆除"
+
+
+def test_opening_another_ledger_asks_about_a_typed_verdict_and_saves_it_in_its_own(
+    dock, ledger_path, tmp_path, answers
+):
+    """The form's entries are saved into the ledger the form was opened on, while it is still
+    open, never into the one being opened."""
+    import shutil
+
+    copy = tmp_path / "copy" / "ledger.gpkg"
+    copy.parent.mkdir()
+    shutil.copy(ledger_path, copy)
+    _panel, spot_id = _typed_form(dock, ledger_path)
+    assert dock.open_ledger(str(copy))
+    assert len(answers.asked) == 1 and not answers.warned
+    assert dock.session.path == copy and dock.stack.currentPanel() is dock.home
+    assert len(_verdicts(ledger_path)[spot_id]) == 1
+    assert all(not history for history in _verdicts(copy).values())

@@ -151,6 +151,8 @@ class VerdictPanel(QgsPanelWidget):
         if current is not None:
             self._start_from(current)
         self.messages.setText("\n".join(self._unreadable))
+        # What the form started with: a form left as it opened holds nothing of the user's.
+        self._started = self.verdict()
 
     def _starting_area(self, name: str, value) -> float:
         """A figure to start a box from; one delivered as text ("1,200.00") starts at 0 and
@@ -241,16 +243,53 @@ class VerdictPanel(QgsPanelWidget):
             details={k: v for k, v in details.items() if v not in ("", None)},
         )
 
-    def accept(self) -> None:
+    def is_changed(self) -> bool:
+        """Whether the form holds entries other than those it opened with."""
+        return self.verdict() != self._started
+
+    def entries(self) -> str:
+        """What the form holds, a line per filled-in entry, under the form's own labels: for
+        the user to type again when a verdict that had to be saved was refused."""
+        verdict = self.verdict()
+        details = verdict.details
+        approved = details.get(ls.DETAIL_APPROVED_AREA)
+        lines = [
+            (tr("Verdict"), self.category.currentText()),
+            (tr("Basis or kind"), self.kind.currentText() if verdict.kind else ""),
+            (tr("Approval number"), verdict.approval_number or ""),
+            (tr("Approval date"), details.get(ls.DETAIL_APPROVAL_DATE, "")),
+            (tr("Approved area"), approved and f"{approved:,.2f} m²"),
+            (tr("Actual use"), details.get(ls.DETAIL_ACTUAL_USE, "")),
+            (tr("Party responsible"), details.get(ls.DETAIL_PARTY, "")),
+            (tr("Stop order issued"), "✔" if details.get(ls.DETAIL_STOP_ORDER) else ""),
+            (
+                tr("Areas found on site (m²)"),
+                "; ".join(
+                    f"{AREA_LABELS[name]} {sqm:,.2f}" for name, sqm in verdict.areas.items() if sqm
+                ),
+            ),
+            (tr("Remarks"), verdict.note),
+            (tr("Verifier"), verdict.verifier),
+            (tr("Date verified"), verdict.verified_on.isoformat()),
+        ]
+        return "\n".join(f"{label}: {value}" for label, value in lines if value not in ("", None))
+
+    def save(self) -> bool:
+        """Record the verdict as filled in. Refused, the reasons are shown under the form and
+        False is returned; the form stays as it is."""
         verdict = self.verdict()
         try:
             self._save(verdict)
         except ledger.VerdictError as error:
             self.messages.setText("\n".join(error.messages))
-            return
+            return False
         except ledger.LedgerError as error:
             self.messages.setText(str(error))
-            return
+            return False
         QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
         self.saved.emit(verdict)
-        self.acceptPanel()
+        return True
+
+    def accept(self) -> None:
+        if self.save():
+            self.acceptPanel()

@@ -404,12 +404,14 @@ class VerificationDock(QgsDockWidget):
             return False
         if self.session.path is not None and str(path) == str(self.session.path):
             return True
+        # Closed while the ledger being left is open: a form of it whose entries the user
+        # saves goes into that ledger, and none of its pages can save into the next one.
+        self.close_panels()
         try:
             self.session.open(path)
         except (ledger.LedgerError, HolidayFileError, OSError, sqlite3.Error) as error:
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
             return False
-        self.close_panels()  # a form of the ledger left behind must not save into this one
         self._unopened_ledger = ""
         if self.ledger_file.filePath() != path:
             self._show_ledger_path()
@@ -619,8 +621,49 @@ class VerificationDock(QgsDockWidget):
         sip.transferto(panel, self.stack)
 
     def close_panels(self) -> None:
-        """Back to the review page: what is open on top belongs to the ledger being left."""
-        self.stack.acceptAllPanels()
+        """Back to the review page: what is open on top belongs to the ledger being left. Called
+        while that ledger is still open, so that a verdict form's entries can be saved into it."""
+        try:
+            self._settle_verdict_form()
+        finally:
+            self.stack.acceptAllPanels()
+
+    def _settle_verdict_form(self) -> None:
+        """A verdict form holding what the user typed is not closed without a word (the project
+        closing, another ledger opening): as QGIS asks about a layer's unsaved edits, the user
+        chooses to save the verdict, through the form's own Save, or to discard it. The form
+        cannot stay open (QGIS closes the project whatever a plugin says): a save the ledger
+        refuses is said with its reasons and the entries, to be typed again."""
+        form = self.stack.currentPanel()  # a form opens from the review page alone: on top
+        if not isinstance(form, VerdictPanel) or not form.is_changed():
+            return
+        number = form.spot.number
+        answer = QMessageBox.question(
+            self,
+            tr("Unsaved verdict"),
+            tr(
+                "The verdict form for spot {number} holds entries that are not saved, and is "
+                "closing. Save the verdict now, or discard the entries?"
+            ).format(number=number),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer != QMessageBox.StandardButton.Save:
+            return
+        try:
+            if form.save():
+                return
+            reasons = form.messages.text()
+        except Exception as error:  # noqa: BLE001 - the form closes whatever happens: say it
+            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
+            reasons = str(error) or type(error).__name__
+        message = tr(
+            "The verdict for spot {number} was not saved: {reasons}\n\n"
+            "Nothing of it was recorded in the ledger. The entries were:\n{entries}"
+        ).format(number=number, reasons=reasons, entries=form.entries())
+        # Also in the log, where the entries can still be read once the message is closed.
+        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
+        QMessageBox.warning(self, tr("Verdict not saved"), message)
 
     # --- verdicts --------------------------------------------------------------------------------
     @_reported
@@ -845,8 +888,10 @@ class VerificationDock(QgsDockWidget):
 
     @_reported
     def leave_ledger(self) -> None:
-        """The project is closed (New Project, or another one opening): its ledger, pages and
-        marks on the map go with it; the next project reopens its own."""
+        """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
+        pages and marks on the map go with it; the next project reopens its own. A verdict form
+        with entries is first saved or discarded as the user says (QGIS 3.22 has no signal
+        before the clearing; the ledger is the dock's, not the project's, and still open)."""
         self.close_panels()
         self.session.close()
         self._unopened_ledger = ""

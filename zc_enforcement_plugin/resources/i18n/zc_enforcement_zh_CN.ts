@@ -1970,6 +1970,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Unsaved verdict</source>
+      <translation>判定尚未保存</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict not saved</source>
+      <translation>判定未能保存</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Open a case from a patrol finding…</source>
       <translation>从巡查发现立案…</translation>
     </message>
@@ -2015,6 +2025,17 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The verdict for spot {number} was not saved: {reasons}
+
+Nothing of it was recorded in the ledger. The entries were:
+{entries}</source>
+      <translation>图斑 {number} 的判定未能保存：{reasons}
+
+台帐中未记录任何内容。所填写的内容为：
+{entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -2052,6 +2073,11 @@
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Choose or create a ledger, then import a screened batch of spots.</source>
       <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The verdict form for spot {number} holds entries that are not saved, and is closing. Save the verdict now, or discard the entries?</source>
+      <translation>图斑 {number} 的判定表中有尚未保存的内容，判定表即将关闭。现在保存该判定，还是放弃这些内容？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
