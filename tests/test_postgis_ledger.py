@@ -1056,11 +1056,12 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
     from zc_enforcement_plugin.core import workdays
     from zc_enforcement_plugin.processing import postgis_connection as pc
 
+    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
+        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
+
     holidays = tmp_path / "holidays.json"
     holidays.write_text(
-        json.dumps(
-            {"2031": {"holidays": ["2031-01-01", "2031-01-02"], "workdays": ["2031-01-05"]}}
-        ),
+        json.dumps({"2031": {"holidays": fixed(2031, "2031-01-02"), "workdays": ["2031-01-05"]}}),
         encoding="utf-8",
     )
     with open_store(pg_database, schema) as server:
@@ -1074,7 +1075,9 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         )
         assert "2031" in result["IN_FORCE"]
         broken = tmp_path / "broken.json"
-        broken.write_text('{"2032": {"holidays": ["2032-01-01"], "workdays": ["2032-01-07"]}}')
+        broken.write_text(
+            json.dumps({"2032": {"holidays": fixed(2032), "workdays": ["2032-01-07"]}})
+        )
         with pytest.raises(QgsProcessingException, match="2032-01-07"):
             processing.run(
                 "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(broken)}

@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
-from zc_enforcement_plugin.core import domain, ledger, screening
+from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
@@ -1577,12 +1577,13 @@ def test_the_image_note_follows_the_image_picked(dock, ledger_path, demo, tmp_pa
 
 
 def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock, ledger_path):
-    """2026 given with New Year's Day only: every 2026 deadline moves; the dock says so on
-    opening the ledger, as the reports do."""
+    """2026 given with its fixed-date holidays only (no Spring Festival): every 2026 deadline
+    moves; the dock says so on opening the ledger, as the reports do."""
     import json
 
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2026)]
     (ledger_path.parent / "holidays.json").write_text(
-        json.dumps({"2026": {"holidays": ["2026-01-01"]}}), encoding="utf-8"
+        json.dumps({"2026": {"holidays": fixed}}), encoding="utf-8"
     )
     assert dock.open_ledger(str(ledger_path))
     text = dock.details.toPlainText()

@@ -8,7 +8,9 @@ the year to a local JSON file, which wins over the library for every year it lis
               "source": "国务院办公厅关于2027年部分节假日安排的通知", "published": "2026-..."}}
 
 ``holidays`` are the rest days of the notice, ``workdays`` the weekend days worked in exchange;
-any other day of that year is a working day Monday to Friday. Top-level keys starting with "_"
+any other day of that year is a working day Monday to Friday. A year must list the fixed-date
+public holidays (fixed_public_holidays: 1 January, 1-2 May, 1-3 October), which every notice
+gives: a year without them is half-typed and refused. Top-level keys starting with "_"
 are comments. A date in a year neither source knows raises :class:`UnknownScheduleError`
 (``strict=True``) or falls back to Monday-Friday weeks less the fixed-date public holidays, with
 a recorded warning (``strict=False``).
@@ -47,6 +49,20 @@ _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
 # 元旦 1 January, 劳动节 1-2 May, 国庆节 1-3 October). A year without a published schedule still
 # has them; the lunar ones (春节, 清明, 端午, 中秋) and the swapped days cannot be guessed.
 FIXED_PUBLIC_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+# The revision took effect in 2025; from 2008 to 2024 劳动节 was 1 May alone (before 2008 it was
+# 1-3 May, of which 1 May is still required).
+FIXED_PUBLIC_HOLIDAYS_SINCE = 2025
+_FIXED_PUBLIC_HOLIDAYS_BEFORE = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+
+
+def fixed_public_holidays(year: int) -> list[date]:
+    """The fixed-date public holidays every official schedule of `year` rests on."""
+    fixed = (
+        FIXED_PUBLIC_HOLIDAYS
+        if year >= FIXED_PUBLIC_HOLIDAYS_SINCE
+        else _FIXED_PUBLIC_HOLIDAYS_BEFORE
+    )
+    return [date(year, month, day) for month, day in fixed]
 
 
 class UnknownScheduleError(LookupError):
@@ -253,6 +269,17 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             raise HolidayFileError(
                 path, f'"{key}"."holidays"', "no holidays listed / 未列出任何放假日期"
             )
+        missing = [d for d in fixed_public_holidays(year) if d not in holidays]
+        if missing:
+            # A half-typed year (the Spring Festival only) would make 1 January a working day
+            # and move every deadline across it: refused, as no notice leaves these out.
+            shown = ", ".join(d.isoformat() for d in missing)
+            raise HolidayFileError(
+                path,
+                f'"{key}"."holidays"',
+                f"the fixed statutory holidays {shown} are missing (a notice always gives them) "
+                f"/ 缺少法定节假日 {shown}（国务院通知必含这些日期）",
+            )
         for d in sorted(workdays):
             if d.weekday() < 5:
                 # A swapped working day is always a Saturday or Sunday; a weekday here is a typo.
@@ -403,7 +430,7 @@ class WorkCalendar:
                 f"holidays and swapped days are NOT taken into account (add {d.year} to "
                 f"{self.add_to})."
             )
-        return d.weekday() < 5 and (d.month, d.day) not in FIXED_PUBLIC_HOLIDAYS
+        return d.weekday() < 5 and d not in fixed_public_holidays(d.year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (start not counted); n < 0 counts backwards."""
