@@ -1096,6 +1096,53 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         )
 
 
+def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
+    provider, pg_database, schema, tmp_path
+):
+    """The State Council corrects 2031 (a made-up schedule): Sunday 5 January is no longer
+    worked, and Sunday 27 April becomes a day off instead of a swapped working day. The
+    corrected file, stored with ledgersettings HOLIDAY_FILE, replaces the year stored: no
+    swapped day of the first file is kept, and the day moved to the holidays is not refused
+    as "in both"; a year the new file does not list stays."""
+    import datetime as dt
+    import json
+
+    import processing
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
+        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
+
+    first, corrected = tmp_path / "first.json", tmp_path / "corrected.json"
+    first.write_text(
+        json.dumps(
+            {
+                "2031": {"holidays": fixed(2031), "workdays": ["2031-01-05", "2031-04-27"]},
+                "2032": {"holidays": fixed(2032)},
+            }
+        ),
+        encoding="utf-8",
+    )
+    corrected.write_text(
+        json.dumps({"2031": {"holidays": fixed(2031, "2031-04-27"), "source": "更正"}}),
+        encoding="utf-8",
+    )
+    with saved_connection(pg_database, BRIGADE, "holidays"):
+        shared = pc.reference("holidays", schema)
+        for holidays in (first, corrected):
+            processing.run(
+                "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(holidays)}
+            )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as office:
+        calendar = office.work_calendar(strict=True)
+        assert not calendar.is_working_day(dt.date(2031, 1, 5))
+        assert not calendar.is_working_day(dt.date(2031, 4, 27))
+        assert "更正" in calendar.schedule_source(2031)
+        assert 2032 in calendar.known_years()
+
+
 def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
     pg_database, schema, tmp_path, monkeypatch
 ):

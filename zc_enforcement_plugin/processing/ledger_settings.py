@@ -130,7 +130,7 @@ class LedgerSettings(EnforcementAlgorithm):
             try:
                 with store.transaction():  # all or nothing
                     for key, value in changes.items():
-                        store.set_setting(key, _merged(store.settings().get(key), value))
+                        store.set_setting(key, _stored(key, store.settings().get(key), value))
                     if folder:
                         store.set_evidence_dir(folder)
                 rules = store.deadline_rules()
@@ -165,6 +165,16 @@ class LedgerSettings(EnforcementAlgorithm):
             return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
+
+
+def _stored(key: str, stored, given):
+    """What setting `key` holds once `given` is stored. A holiday file's years replace the same
+    years stored, whole: a corrected year lists every day it means, and one merged field by
+    field would keep the swapped days it no longer lists, or refuse a day moved from workdays
+    to holidays as in both. The other settings are merged (_merged)."""
+    if key == ls.SETTING_HOLIDAYS and isinstance(stored, dict):
+        return {**stored, **given}
+    return _merged(stored, given)
 
 
 def _merged(stored, given):
