@@ -625,3 +625,17 @@ def test_a_half_typed_year_without_its_fixed_holidays_is_refused(tmp_path):
     assert wd.fixed_public_holidays(2024) == days(
         "2024-01-01", "2024-05-01", "2024-10-01", "2024-10-02", "2024-10-03"
     )
+
+
+def test_a_missing_year_never_asks_to_edit_the_plugins_own_file():
+    """With no ledger's file (an audit run without a ledger), a missing year is to be added to
+    the bureau's holidays.json beside the ledger: a plugin update overwrites the shipped one."""
+    year = first_unknown_year()
+    with pytest.raises(UnknownScheduleError) as error:
+        WorkCalendar().is_working_day(date(year, 6, 1))
+    assert str(wd.DEFAULT_HOLIDAY_FILE) not in str(error.value)
+    assert "beside the ledger" in str(error.value)
+    lenient = WorkCalendar(strict=False)
+    lenient.is_working_day(date(year, 6, 1))
+    [warning] = lenient.warnings
+    assert str(wd.DEFAULT_HOLIDAY_FILE) not in warning and "beside the ledger" in warning

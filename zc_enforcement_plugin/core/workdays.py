@@ -40,6 +40,13 @@ SHARED_HOLIDAYS_LABEL = (
     "ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)"
 )
 
+# Where a missing year goes when no ledger's file is known (an audit run without a ledger, the
+# default calendar): never the plugin's own resources/holidays.json, which an update overwrites.
+BUREAU_HOLIDAYS_LABEL = (
+    "台帐旁的本局节假日文件 holidays.json（给出台帐时读取） / the bureau's holidays.json beside "
+    "the ledger (read when the ledger is given)"
+)
+
 _YEAR_KEY = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
@@ -73,7 +80,7 @@ class UnknownScheduleError(LookupError):
         self.files = [str(f) for f in files]
         # The file to add the year to: the last one (the bureau's, beside the ledger), which a
         # plugin update does not overwrite as it does the shipped one.
-        where = self.files[-1] if self.files else str(DEFAULT_HOLIDAY_FILE)
+        where = self.files[-1] if self.files else BUREAU_HOLIDAYS_LABEL
         super().__init__(
             f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
             f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where}）"
@@ -340,10 +347,11 @@ class WorkCalendar:
             self.local.update(load_holiday_file(path))
         self.local.update(bureau_schedules or {})  # a shared ledger's, stored on its server
         self._library_years = library_years() if use_library else frozenset()
-        # The file a missing year's message asks the bureau to add it to (see for_ledger).
+        # The file a missing year's message asks the bureau to add it to (see for_ledger): never
+        # the shipped one, which a plugin update overwrites.
         self.add_to = str(
-            add_to or (self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE)
-        )  # a file, or SHARED_HOLIDAYS_LABEL
+            add_to or (bureau_file if bureau_file is not None else BUREAU_HOLIDAYS_LABEL)
+        )  # a file, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
         # A file's year that replaces one the library knows, on other days: said, not refused
