@@ -1588,3 +1588,49 @@ def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock,
     assert dock.open_ledger(str(ledger_path))
     text = dock.details.toPlainText()
     assert "2026" in text and "holidays.json" in text, text
+
+
+def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(dock, ledger_path):
+    """Late in the year the bureau adds next year's holidays.json beside the ledger open in the
+    dock: the next deadline counts by it, with no restart or reopening (the made-up year has a
+    Spring Festival from 8 to 12 February, a Monday to a Friday, in the first year
+    chinesecalendar does not know). A file broken later is said once; the schedule read before
+    stays in use."""
+    import json
+
+    from zc_enforcement_plugin.core.workdays import HolidayFileError
+
+    year = max(workdays.library_years()) + 1
+    rest = dt.date(year, 2, 8) + dt.timedelta(days=-dt.date(year, 2, 8).weekday())  # a Monday
+    spring = [rest + dt.timedelta(days=n) for n in range(5)]
+    assert dock.open_ledger(str(ledger_path))
+    assert not dock.session.calendar.covers(rest)
+    holidays = ledger_path.parent / "holidays.json"
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(year)]
+    holidays.write_text(
+        json.dumps({str(year): {"holidays": fixed + [d.isoformat() for d in spring]}}),
+        encoding="utf-8",
+    )
+    calendar = dock.session.calendar
+    assert calendar.covers(rest) and not calendar.is_working_day(rest)
+    assert calendar.add_working_days(spring[0] - dt.timedelta(days=3), 1) == spring[-1] + (
+        dt.timedelta(days=3)
+    )
+    holidays.write_text(f'{{"{year}": {{"holidays": ["{year}-01-01",]}}}}', encoding="utf-8")
+    with pytest.raises(HolidayFileError, match="holidays.json"):
+        dock.session.calendar  # noqa: B018 - reading it is what is tested
+    assert dock.session.calendar is calendar
+
+
+def test_picking_the_open_ledger_again_reads_its_holiday_schedule_again(
+    dock, ledger_path, monkeypatch
+):
+    """Picking the ledger already open reads its holiday schedule again (a shared ledger's is on
+    its server, where no file can be watched): here counted by the calls to work_calendar."""
+    assert dock.open_ledger(str(ledger_path))
+    reads = []
+    store = dock.session.store
+    read = store.work_calendar
+    monkeypatch.setattr(store, "work_calendar", lambda **kw: reads.append(kw) or read(**kw))
+    assert dock.open_ledger(str(ledger_path)) is True
+    assert reads == [{"strict": False}]
