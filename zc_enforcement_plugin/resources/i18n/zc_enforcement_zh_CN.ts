@@ -895,6 +895,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>No holiday schedule for {year} yet: its working-day deadlines will be estimates. Once the State Council publishes the {year} holiday notice, add the year to {where}.</source>
+      <translation>尚无{year}年的节假日安排：该年的工作日期限将为估算。国务院办公厅发布{year}年部分节假日安排的通知后，请把该年加入 {where}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Deadline rules (JSON; empty: keep; default: reset)</source>
       <translation>期限规则（JSON；留空：保持；默认：恢复）</translation>
     </message>
@@ -917,6 +922,11 @@
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Settings in force</source>
       <translation>当前生效的设置</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>Evidence folder: {folder} (made when the first evidence file is attached)</source>
+      <translation>证据文件夹：{folder}（附加第一个证据文件时创建）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
