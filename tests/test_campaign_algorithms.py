@@ -1059,3 +1059,71 @@ def test_three_zones_names_every_kind_without_a_distance_at_once(provider, demo)
     for kind in (domain.THREE_ZONES_KIND_HIGHWAY, domain.THREE_ZONES_KIND_RIVER):
         assert kind in message, message
     assert domain.THREE_ZONES_KIND_RAILWAY not in message and "fid" in message
+
+
+@pytest.mark.parametrize("with_file", [False, True])
+def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estimate(
+    provider, tmp_path, with_file
+):
+    """The ledger moves a restoration deadline off rest days (roll_forward) and it falls in 2027:
+    counted on the ledger's calendar, the bureau's 2027 file beside it (made-up: Spring
+    Festival 6-14 February) when there is one; without it an estimate marked as such, the
+    messages naming the bureau's file, never the plugin's own; never a traceback. End
+    2026-02-07 + 1 year = Sunday 2027-02-07: first working day 15 February with the file (in
+    restoration on 10 February), Monday 8 February estimated (then not restored)."""
+    import json
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.core.ledger import GeoPackageLedger
+    from zc_enforcement_plugin.core.ledger_schema import SETTING_DEADLINE_RULES
+
+    approvals = memory_layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZYT:string&field=QSRQ:string&field=JZRQ:string",
+        [(box_wkt(0, 0, 50, 50), ["临1", "临时施工用地", "2025-02-08", "2026-02-07"])],
+        "临时用地样例",
+    )
+    ground = memory_layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [(box_wkt(10, 10, 40, 40), ["G1", "临时施工用地"])],
+        "实地",
+    )
+    ledger_path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(ledger_path) as store:
+        store.set_setting(
+            SETTING_DEADLINE_RULES, {"temporary_land_restoration": {"roll_forward": True}}
+        )
+    bureau_file = tmp_path / "holidays.json"
+    if with_file:
+        spring = [f"2027-02-{d:02d}" for d in range(6, 15)]
+        holidays = [d.isoformat() for d in workdays.fixed_public_holidays(2027)] + spring
+        bureau_file.write_text(json.dumps({"2027": {"holidays": holidays}}), encoding="utf-8")
+    feedback = Recorder()
+    result = run(
+        "audittemporaryland",
+        {
+            "APPROVALS": approvals,
+            "GROUND": ground,
+            "AREA_FIELD": "",
+            "LEVEL_FIELD": "",
+            "CHECK_DATE": "2027-02-10",
+            "AREA_METHOD": PLANAR,
+            "LEDGER": str(ledger_path),
+            "OUTPUT": "memory:",
+            "OUTPUT_VIOLATIONS": "memory:",
+        },
+        feedback,
+    )
+    [record] = rows(output(result, "OUTPUT"))
+    violations = rows(output(result, "OUTPUT_VIOLATIONS"))
+    text = "\n".join(feedback.texts)
+    assert "resources" not in text
+    if with_file:
+        assert record[cs.EXPIRY_STATUS] == cs.EXPIRY_IN_RESTORATION
+        assert "2027年没有官方节假日安排" not in text
+    else:
+        assert record[cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_RESTORED
+        [expired] = [v for v in violations if v[cs.VIOLATION_CODE] == cs.EXPIRED_NOT_RESTORED.code]
+        assert "复垦期限 2027-02-08（估算）" in expired[cs.VIOLATION_NOTE]
+        assert "2027年没有官方节假日安排" in text and str(bureau_file) in text

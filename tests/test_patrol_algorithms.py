@@ -348,3 +348,39 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
         store.add_patrol(dataclasses.replace(other, id="XC-上午", findings="无"))
         afternoon = dataclasses.replace(other, id="XC-上午", findings="无")
         assert patrol_algorithms._numbered(store, afternoon).id == "XC-上午-2"
+
+
+def test_ledger_settings_on_a_new_ledger_say_what_comes_not_an_error(provider, tmp_path):
+    """A GeoPackage ledger with no evidence yet: its evidence folder is to be made on the first
+    attachment, not "cannot be reached"; and while next year has no holiday schedule, the log
+    says so and names the file beside the ledger to add it to."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from zc_enforcement_plugin.core import workdays
+
+    class Said(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.errors, self.warnings = [], []
+
+        def reportError(self, text, fatalError=False):  # noqa: N802, N803 - QGIS API
+            self.errors.append(text)
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.warnings.append(text)
+
+    path = tmp_path / "ledger.gpkg"
+    ledger.GeoPackageLedger(path).close()
+    said = Said()
+    result = processing.run("zcenforcement:ledgersettings", {"LEDGER": str(path)}, feedback=said)
+    assert said.errors == []
+    assert str(tmp_path / "evidence") in result["IN_FORCE"]
+    assert "first evidence file" in result["IN_FORCE"]
+    year = dt.date.today().year + 1
+    coming = [w for w in said.warnings if f"No holiday schedule for {year}" in w]
+    if workdays.WorkCalendar.for_ledger(path).covers(dt.date(year, 1, 1)):
+        assert coming == []
+    else:
+        assert len(coming) == 1 and str(workdays.bureau_holiday_file(path)) in coming[0]
+        assert coming[0] in result["IN_FORCE"]

@@ -1056,11 +1056,12 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
     from zc_enforcement_plugin.core import workdays
     from zc_enforcement_plugin.processing import postgis_connection as pc
 
+    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
+        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
+
     holidays = tmp_path / "holidays.json"
     holidays.write_text(
-        json.dumps(
-            {"2031": {"holidays": ["2031-01-01", "2031-01-02"], "workdays": ["2031-01-05"]}}
-        ),
+        json.dumps({"2031": {"holidays": fixed(2031, "2031-01-02"), "workdays": ["2031-01-05"]}}),
         encoding="utf-8",
     )
     with open_store(pg_database, schema) as server:
@@ -1074,7 +1075,9 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         )
         assert "2031" in result["IN_FORCE"]
         broken = tmp_path / "broken.json"
-        broken.write_text('{"2032": {"holidays": ["2032-01-01"], "workdays": ["2032-01-07"]}}')
+        broken.write_text(
+            json.dumps({"2032": {"holidays": fixed(2032), "workdays": ["2032-01-07"]}})
+        )
         with pytest.raises(QgsProcessingException, match="2032-01-07"):
             processing.run(
                 "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(broken)}
@@ -1091,6 +1094,53 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
         )
+
+
+def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
+    provider, pg_database, schema, tmp_path
+):
+    """The State Council corrects 2031 (a made-up schedule): Sunday 5 January is no longer
+    worked, and Sunday 27 April becomes a day off instead of a swapped working day. The
+    corrected file, stored with ledgersettings HOLIDAY_FILE, replaces the year stored: no
+    swapped day of the first file is kept, and the day moved to the holidays is not refused
+    as "in both"; a year the new file does not list stays."""
+    import datetime as dt
+    import json
+
+    import processing
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
+        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
+
+    first, corrected = tmp_path / "first.json", tmp_path / "corrected.json"
+    first.write_text(
+        json.dumps(
+            {
+                "2031": {"holidays": fixed(2031), "workdays": ["2031-01-05", "2031-04-27"]},
+                "2032": {"holidays": fixed(2032)},
+            }
+        ),
+        encoding="utf-8",
+    )
+    corrected.write_text(
+        json.dumps({"2031": {"holidays": fixed(2031, "2031-04-27"), "source": "更正"}}),
+        encoding="utf-8",
+    )
+    with saved_connection(pg_database, BRIGADE, "holidays"):
+        shared = pc.reference("holidays", schema)
+        for holidays in (first, corrected):
+            processing.run(
+                "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(holidays)}
+            )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as office:
+        calendar = office.work_calendar(strict=True)
+        assert not calendar.is_working_day(dt.date(2031, 1, 5))
+        assert not calendar.is_working_day(dt.date(2031, 4, 27))
+        assert "更正" in calendar.schedule_source(2031)
+        assert 2032 in calendar.known_years()
 
 
 def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(

@@ -664,3 +664,47 @@ def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
             "zcenforcement:monthlyranking",
             {"LEDGER": str(ledger_path), "MONTH": "2024-13", "OUTPUT_FOLDER": str(tmp_path)},
         )
+
+
+def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_path):
+    """A December 2024 ranking on a calendar that knows 2024 alone (its official schedule in the
+    file beside the ledger): a spot judged illegal on Monday 30 December owes its written report
+    on 2 January 2025, an estimate; the notes say 2025 has no schedule and name the file to add
+    it to, as they do for the period's own years."""
+    import json
+
+    library = WorkCalendar(local_file=None)
+    year_2024 = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366)]
+    holidays = [d for d in year_2024 if not library.is_working_day(d) and d.weekday() < 5]
+    holidays = sorted({*holidays, *[d for d in year_2024 if (d.month, d.day) == (5, 1)]})
+    swapped = [d for d in year_2024 if library.is_working_day(d) and d.weekday() >= 5]
+    path = tmp_path / "ledger.gpkg"
+    (tmp_path / "holidays.json").write_text(
+        json.dumps(
+            {
+                "2024": {
+                    "holidays": [d.isoformat() for d in holidays],
+                    "workdays": [d.isoformat() for d in swapped],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    with GeoPackageLedger(path) as store:
+        attributes = {domain.SPOT_NUMBER: "D1", domain.OFFICE_NAME: A, domain.SPOT_AREA: 900.0}
+        store.import_batch(
+            "2024年第四季度", [SpotRecord(attributes, box(X0, Y0, X0 + 30, Y0 + 30))]
+        )
+        [spot] = store.spots()
+        store.record_verdict(spot.id, _illegal("2024-12-30"))
+        store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+        calendar = WorkCalendar(
+            tmp_path / "holidays.json", local_file=None, use_library=False, strict=False
+        )
+        report = reports.monthly_ranking(
+            store, reports.Period.month(2024, 12), calendar, dt.date(2024, 12, 31)
+        )
+    assert any(
+        "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
+        for w in report.warnings
+    ), report.warnings

@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
-from zc_enforcement_plugin.core import domain, ledger, screening
+from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
@@ -1604,12 +1604,13 @@ def test_the_image_note_follows_the_image_picked(dock, ledger_path, demo, tmp_pa
 
 
 def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock, ledger_path):
-    """2026 given with New Year's Day only: every 2026 deadline moves; the dock says so on
-    opening the ledger, as the reports do."""
+    """2026 given with its fixed-date holidays only (no Spring Festival): every 2026 deadline
+    moves; the dock says so on opening the ledger, as the reports do."""
     import json
 
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2026)]
     (ledger_path.parent / "holidays.json").write_text(
-        json.dumps({"2026": {"holidays": ["2026-01-01"]}}), encoding="utf-8"
+        json.dumps({"2026": {"holidays": fixed}}), encoding="utf-8"
     )
     assert dock.open_ledger(str(ledger_path))
     text = dock.details.toPlainText()
@@ -1733,3 +1734,49 @@ def test_opening_another_ledger_asks_about_a_typed_verdict_and_saves_it_in_its_o
     assert dock.session.path == copy and dock.stack.currentPanel() is dock.home
     assert len(_verdicts(ledger_path)[spot_id]) == 1
     assert all(not history for history in _verdicts(copy).values())
+
+
+def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(dock, ledger_path):
+    """Late in the year the bureau adds next year's holidays.json beside the ledger open in the
+    dock: the next deadline counts by it, with no restart or reopening (the made-up year has a
+    Spring Festival from 8 to 12 February, a Monday to a Friday, in the first year
+    chinesecalendar does not know). A file broken later is said once; the schedule read before
+    stays in use."""
+    import json
+
+    from zc_enforcement_plugin.core.workdays import HolidayFileError
+
+    year = max(workdays.library_years()) + 1
+    rest = dt.date(year, 2, 8) + dt.timedelta(days=-dt.date(year, 2, 8).weekday())  # a Monday
+    spring = [rest + dt.timedelta(days=n) for n in range(5)]
+    assert dock.open_ledger(str(ledger_path))
+    assert not dock.session.calendar.covers(rest)
+    holidays = ledger_path.parent / "holidays.json"
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(year)]
+    holidays.write_text(
+        json.dumps({str(year): {"holidays": fixed + [d.isoformat() for d in spring]}}),
+        encoding="utf-8",
+    )
+    calendar = dock.session.calendar
+    assert calendar.covers(rest) and not calendar.is_working_day(rest)
+    assert calendar.add_working_days(spring[0] - dt.timedelta(days=3), 1) == spring[-1] + (
+        dt.timedelta(days=3)
+    )
+    holidays.write_text(f'{{"{year}": {{"holidays": ["{year}-01-01",]}}}}', encoding="utf-8")
+    with pytest.raises(HolidayFileError, match="holidays.json"):
+        dock.session.calendar  # noqa: B018 - reading it is what is tested
+    assert dock.session.calendar is calendar
+
+
+def test_picking_the_open_ledger_again_reads_its_holiday_schedule_again(
+    dock, ledger_path, monkeypatch
+):
+    """Picking the ledger already open reads its holiday schedule again (a shared ledger's is on
+    its server, where no file can be watched): here counted by the calls to work_calendar."""
+    assert dock.open_ledger(str(ledger_path))
+    reads = []
+    store = dock.session.store
+    read = store.work_calendar
+    monkeypatch.setattr(store, "work_calendar", lambda **kw: reads.append(kw) or read(**kw))
+    assert dock.open_ledger(str(ledger_path)) is True
+    assert reads == [{"strict": False}]

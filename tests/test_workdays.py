@@ -71,6 +71,11 @@ def official_working(d: date) -> bool:
     return d in sched["workdays"] or (d.weekday() < 5 and d not in sched["holidays"])
 
 
+def fixed(year: int, *more: str) -> list[str]:
+    """The fixed-date holidays every schedule of `year` lists, and `more` days off."""
+    return [d.isoformat() for d in wd.fixed_public_holidays(year)] + list(more)
+
+
 def write_json(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
@@ -89,7 +94,7 @@ def year_2099(tmp_path) -> Path:
         tmp_path / "holidays.json",
         {
             "2099": {
-                "holidays": ["2099-01-01", "2099-01-02", "2099-01-03"],
+                "holidays": fixed(2099, "2099-01-02", "2099-01-03"),
                 "workdays": ["2099-01-04"],
                 "source": "test schedule 2099",
                 "published": "2098-11-01",
@@ -314,8 +319,9 @@ def test_local_file_adds_a_year(year_2099):
 
 
 def test_local_file_wins_over_library(tmp_path):
-    # A deliberately different 2025 (only New Year off) must replace the library's whole year.
-    path = write_json(tmp_path / "h.json", {"2025": {"holidays": ["2025-01-01"]}})
+    # A deliberately different 2025 (only the fixed-date holidays off) must replace the
+    # library's whole year.
+    path = write_json(tmp_path / "h.json", {"2025": {"holidays": fixed(2025)}})
     assert WorkCalendar(local_file=None).is_working_day(date(2025, 10, 8)) is False
     cal = WorkCalendar(path, local_file=None)
     assert cal.is_working_day(date(2025, 10, 8)) is True
@@ -324,10 +330,10 @@ def test_local_file_wins_over_library(tmp_path):
 
 
 def test_a_year_that_differs_from_the_library_is_warned(tmp_path):
-    """2026 with only New Year's Day off (a half-typed entry) replaces the library's year:
-    used, but said, naming the year and the first days that differ (2026-01-02, a Friday off
-    in the notice; Sunday 2026-01-04, worked in exchange)."""
-    path = write_json(tmp_path / "h.json", {"2026": {"holidays": ["2026-01-01"]}})
+    """2026 with only the fixed-date holidays off (the lunar ones and the swaps left out)
+    replaces the library's year: used, but said, naming the year and the first days that
+    differ (2026-01-02, a Friday off in the notice; Sunday 2026-01-04, worked in exchange)."""
+    path = write_json(tmp_path / "h.json", {"2026": {"holidays": fixed(2026)}})
     cal = WorkCalendar(path, local_file=None)
     assert cal.is_working_day(date(2026, 1, 2)) is True
     [warning] = cal.override_warnings
@@ -337,6 +343,7 @@ def test_a_year_that_differs_from_the_library_is_warned(tmp_path):
     # the library's own schedule, copied into the file, is no override
     library = WorkCalendar(local_file=None)
     same = [d for d in _days_of(2026) if not library.is_working_day(d) and d.weekday() < 5]
+    same = sorted({*same, *wd.fixed_public_holidays(2026)})  # a Saturday 2 May is listed too
     worked = [d for d in _days_of(2026) if library.is_working_day(d) and d.weekday() >= 5]
     path = write_json(
         tmp_path / "same.json",
@@ -357,7 +364,11 @@ def _days_of(year: int) -> list[date]:
 
 def test_a_file_saved_as_gbk_asks_for_utf8_naming_the_file(tmp_path):
     path = tmp_path / "holidays.json"
-    path.write_bytes('{"_说明": "中文", "2099": {"holidays": ["2099-01-01"]}}'.encode("gbk"))
+    path.write_bytes(
+        json.dumps({"_说明": "中文", "2099": {"holidays": fixed(2099)}}, ensure_ascii=False).encode(
+            "gbk"
+        )
+    )
     with pytest.raises(HolidayFileError) as error:
         WorkCalendar(path, local_file=None)
     message = str(error.value)
@@ -366,9 +377,9 @@ def test_a_file_saved_as_gbk_asks_for_utf8_naming_the_file(tmp_path):
 
 
 def test_bureau_file_wins_over_shipped_file(tmp_path, year_2099):
-    bureau = write_json(tmp_path / "bureau.json", {"2099": {"holidays": ["2099-01-05"]}})
+    bureau = write_json(tmp_path / "bureau.json", {"2099": {"holidays": fixed(2099, "2099-01-05")}})
     cal = WorkCalendar(bureau, local_file=year_2099)
-    assert cal.is_working_day(date(2099, 1, 1)) is True
+    assert cal.is_working_day(date(2099, 1, 2)) is True
     assert cal.is_working_day(date(2099, 1, 5)) is False
 
 
@@ -400,7 +411,7 @@ def test_shipped_file_is_valid_and_lists_no_invented_year():
         ),
         ({"2099": {"holidays": ["2099-01-01", "2099-01-01"]}}, "2099-01-01", "listed twice"),
         (
-            {"2099": {"holidays": ["2099-01-01"], "workdays": ["2099-01-05"]}},
+            {"2099": {"holidays": fixed(2099), "workdays": ["2099-01-05"]}},
             "2099-01-05",
             "Saturday or Sunday",
         ),
@@ -408,7 +419,12 @@ def test_shipped_file_is_valid_and_lists_no_invented_year():
         ({"2099": {"holiday": ["2099-01-01"]}}, '"2099"', "unknown field"),
         ({"2099": {"holidays": "2099-01-01"}}, "holidays", "list of dates"),
         ({"2099": {"holidays": []}}, "holidays", "no holidays listed"),
-        ({"2099": {"holidays": ["2099-01-01"], "source": 5}}, "source", "must be text"),
+        ({"2099": {"holidays": fixed(2099), "source": 5}}, "source", "must be text"),
+        (
+            {"2099": {"holidays": ["2099-01-01", "2099-05-01", "2099-10-01", "2099-10-02"]}},
+            "2099-05-02, 2099-10-03",
+            "fixed statutory holidays",
+        ),
         (["2099-01-01"], "top level", "keyed by year"),
     ],
 )
@@ -590,3 +606,36 @@ def test_dates_as_tables_and_shapefiles_write_them():
         assert parse_date(text, strict=False) is None, text
     with pytest.raises(ValueError):
         parse_date("2024/13/01 08:00")
+
+
+def test_a_half_typed_year_without_its_fixed_holidays_is_refused(tmp_path):
+    """The bureau typed 2027's Spring Festival only: 1 January would be a working day and every
+    deadline across it a day early, so the year is refused, naming the file, the year and the
+    fixed-date holidays missing (from 2025 劳动节 has two days; before, one)."""
+    spring = [f"2027-02-{d:02d}" for d in range(6, 15)]
+    path = write_json(tmp_path / "holidays.json", {"2027": {"holidays": spring}})
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar.for_ledger(tmp_path / "ledger.gpkg", strict=False)
+    message = str(error.value)
+    assert str(path) in message and '"2027"' in message
+    assert "2027-01-01, 2027-05-01, 2027-05-02, 2027-10-01, 2027-10-02, 2027-10-03" in message
+    # The same fixed days as a whole year are enough; 2024's Labour Day was 1 May alone.
+    write_json(path, {"2027": {"holidays": fixed(2027, *spring)}})
+    assert not WorkCalendar.for_ledger(tmp_path / "ledger.gpkg").is_working_day(date(2027, 1, 1))
+    assert wd.fixed_public_holidays(2024) == days(
+        "2024-01-01", "2024-05-01", "2024-10-01", "2024-10-02", "2024-10-03"
+    )
+
+
+def test_a_missing_year_never_asks_to_edit_the_plugins_own_file():
+    """With no ledger's file (an audit run without a ledger), a missing year is to be added to
+    the bureau's holidays.json beside the ledger: a plugin update overwrites the shipped one."""
+    year = first_unknown_year()
+    with pytest.raises(UnknownScheduleError) as error:
+        WorkCalendar().is_working_day(date(year, 6, 1))
+    assert str(wd.DEFAULT_HOLIDAY_FILE) not in str(error.value)
+    assert "beside the ledger" in str(error.value)
+    lenient = WorkCalendar(strict=False)
+    lenient.is_working_day(date(year, 6, 1))
+    [warning] = lenient.warnings
+    assert str(wd.DEFAULT_HOLIDAY_FILE) not in warning and "beside the ledger" in warning

@@ -16,6 +16,7 @@ from . import domain
 from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
 from .campaigns_schema import ViolationKind
 from .dates import parse_date
+from .workdays import WorkCalendar
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -672,6 +673,18 @@ def _records(
 
 
 # --- temporary land -------------------------------------------------------------------------------
+def _period_end(
+    rule: str, start: _dt.date, rules: dl.DeadlineRules, calendar: WorkCalendar
+) -> tuple[_dt.date, str]:
+    """The last day of `rule` from `start` on the lenient `calendar`, and "（估算）" when it
+    counts working days in a year without a schedule (the calendar says which file to add the
+    year to in its warnings), as a case's deadline is marked."""
+    due = dl.due_date(rule, start, rules, calendar)
+    counts_workdays = rules.rule(rule).unit == dl.WORKING_DAYS or rules.rule(rule).roll_forward
+    estimated = counts_workdays and not (calendar.covers(start) and calendar.covers(due))
+    return due, "（估算）" if estimated else ""
+
+
 def _term_checks(
     run: _Audit,
     ov: _ApprovalOverlay,
@@ -680,13 +693,14 @@ def _term_checks(
     end: list[_dt.date | None],
     infrastructure: list[bool | None],
     rules: dl.DeadlineRules,
+    calendar: WorkCalendar,
 ) -> None:
     """批准期限超过规定 where an approval's end lies after the longest term its start allows."""
     for a in range(len(ov.ids)):
         if start[a] is None or end[a] is None:
             continue
         rule = "temporary_land_max_infrastructure" if infrastructure[a] else "temporary_land_max"
-        latest = dl.due_date(rule, start[a], rules)
+        latest, estimate = _period_end(rule, start[a], rules, calendar)
         if end[a] <= latest:
             continue
         kind = "重大基础设施" if infrastructure[a] else "一般项目"
@@ -701,7 +715,7 @@ def _term_checks(
             ov.inside_area[a] if used else 0.0,
             [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()],
             f"批准期限 {start[a].isoformat()} 至 {end[a].isoformat()}，{kind}临时用地期限不超过 "
-            f"{rules.length_zh(rule)}（最迟 {latest.isoformat()}）",
+            f"{rules.length_zh(rule)}（最迟 {latest.isoformat()}{estimate}）",
         )
 
 
@@ -723,6 +737,7 @@ def audit_temporary_land(
     min_piece_sqm: float = domain.TOUCH_TOLERANCE_SQM,
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    calendar: WorkCalendar | None = None,
 ) -> AuditResult:
     """Audit temporary-land approvals against the ground (all geometries in `crs`).
 
@@ -735,6 +750,10 @@ def audit_temporary_land(
     The periods are `rules`' (deadlines.py, a ledger's settings may change them): the term
     at most temporary_land_max (2 years), temporary_land_max_infrastructure (4 years) where
     `approvals.infrastructure` says so; restored within temporary_land_restoration (1 year).
+    A period that ends on a working day (roll_forward) or counts them is counted on `calendar`
+    (a ledger's work calendar, lenient; default: the official one, with no ledger's file): in
+    a year without a schedule its end is an estimate, marked （估算） in the violation, and the
+    messages say which file to add the year to.
 
     Violations (one record and geometry each):
     - 批准期限超过规定 QXCG: the end date lies after the longest term allowed from the start
@@ -759,6 +778,9 @@ def audit_temporary_land(
     """
     run = _Audit(crs, area_method, min_piece_sqm, progress, is_cancelled)
     run.report(0.0)
+    # Lenient: a restoration period running into a year without a schedule is an estimate,
+    # said, never a failure of the whole audit.
+    calendar = calendar or WorkCalendar(strict=False)
     if (cultivated_min_level is None) != (cultivated_max_sqm is None):
         raise ValueError(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
@@ -778,7 +800,7 @@ def audit_temporary_land(
         approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
     )
     owner_field = domain.APPROVAL_NUMBER
-    _term_checks(run, ov, owner_field, start, end, infrastructure, rules)
+    _term_checks(run, ov, owner_field, start, end, infrastructure, rules, calendar)
     _boundary_checks(run, ov, owner_field, "批准")
     run.report(55.0)
 
@@ -829,7 +851,7 @@ def audit_temporary_land(
         if end[a] is None:
             expiry.append(end_problems[a][0] or cs.EXPIRY_UNKNOWN)
             continue
-        deadline = dl.due_date("temporary_land_restoration", end[a], rules)
+        deadline, estimate = _period_end("temporary_land_restoration", end[a], rules, calendar)
         if today <= end[a]:
             expiry.append(cs.EXPIRY_VALID)
         elif today <= deadline:
@@ -843,12 +865,13 @@ def audit_temporary_land(
                 ov.inside[a],
                 ov.inside_area[a],
                 ground_ids,
-                f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}，仍在使用",
+                f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}{estimate}，仍在使用",
             )
         elif ov.idle_inside[a]:
             expiry.append(cs.EXPIRY_RESTORED_SEEN)
         else:
             expiry.append(cs.EXPIRY_RESTORED)
+    run.messages.extend(calendar.warnings)  # each year estimated, and where it goes
     run.report(70.0)
 
     # Cultivated land and basic farmland against the approval level.

@@ -343,6 +343,11 @@ def _read(
 def _calendar_warnings(context: _Context, days: Iterable[dt.date]) -> None:
     for warning in context.calendar.override_warnings:
         context.warn(warning)
+    _missing_years(context, days)
+
+
+def _missing_years(context: _Context, days: Iterable[dt.date]) -> None:
+    """A line per year of `days` without a holiday schedule, naming the file to add it to."""
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
             context.warn(
@@ -359,6 +364,9 @@ def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -
     for deadline in deadlines:
         if deadline.warning:
             context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
+    # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
+    # its year is said with the file to fill in, as the period's own years are.
+    _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
     return deadlines
 
 

@@ -8,7 +8,9 @@ the year to a local JSON file, which wins over the library for every year it lis
               "source": "国务院办公厅关于2027年部分节假日安排的通知", "published": "2026-..."}}
 
 ``holidays`` are the rest days of the notice, ``workdays`` the weekend days worked in exchange;
-any other day of that year is a working day Monday to Friday. Top-level keys starting with "_"
+any other day of that year is a working day Monday to Friday. A year must list the fixed-date
+public holidays (fixed_public_holidays: 1 January, 1-2 May, 1-3 October), which every notice
+gives: a year without them is half-typed and refused. Top-level keys starting with "_"
 are comments. A date in a year neither source knows raises :class:`UnknownScheduleError`
 (``strict=True``) or falls back to Monday-Friday weeks less the fixed-date public holidays, with
 a recorded warning (``strict=False``).
@@ -38,6 +40,13 @@ SHARED_HOLIDAYS_LABEL = (
     "ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)"
 )
 
+# Where a missing year goes when no ledger's file is known (an audit run without a ledger, the
+# default calendar): never the plugin's own resources/holidays.json, which an update overwrites.
+BUREAU_HOLIDAYS_LABEL = (
+    "台帐旁的本局节假日文件 holidays.json（给出台帐时读取） / the bureau's holidays.json beside "
+    "the ledger (read when the ledger is given)"
+)
+
 _YEAR_KEY = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
@@ -47,6 +56,20 @@ _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
 # 元旦 1 January, 劳动节 1-2 May, 国庆节 1-3 October). A year without a published schedule still
 # has them; the lunar ones (春节, 清明, 端午, 中秋) and the swapped days cannot be guessed.
 FIXED_PUBLIC_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+# The revision took effect in 2025; from 2008 to 2024 劳动节 was 1 May alone (before 2008 it was
+# 1-3 May, of which 1 May is still required).
+FIXED_PUBLIC_HOLIDAYS_SINCE = 2025
+_FIXED_PUBLIC_HOLIDAYS_BEFORE = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+
+
+def fixed_public_holidays(year: int) -> list[date]:
+    """The fixed-date public holidays every official schedule of `year` rests on."""
+    fixed = (
+        FIXED_PUBLIC_HOLIDAYS
+        if year >= FIXED_PUBLIC_HOLIDAYS_SINCE
+        else _FIXED_PUBLIC_HOLIDAYS_BEFORE
+    )
+    return [date(year, month, day) for month, day in fixed]
 
 
 class UnknownScheduleError(LookupError):
@@ -57,7 +80,7 @@ class UnknownScheduleError(LookupError):
         self.files = [str(f) for f in files]
         # The file to add the year to: the last one (the bureau's, beside the ledger), which a
         # plugin update does not overwrite as it does the shipped one.
-        where = self.files[-1] if self.files else str(DEFAULT_HOLIDAY_FILE)
+        where = self.files[-1] if self.files else BUREAU_HOLIDAYS_LABEL
         super().__init__(
             f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
             f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where}）"
@@ -253,6 +276,17 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             raise HolidayFileError(
                 path, f'"{key}"."holidays"', "no holidays listed / 未列出任何放假日期"
             )
+        missing = [d for d in fixed_public_holidays(year) if d not in holidays]
+        if missing:
+            # A half-typed year (the Spring Festival only) would make 1 January a working day
+            # and move every deadline across it: refused, as no notice leaves these out.
+            shown = ", ".join(d.isoformat() for d in missing)
+            raise HolidayFileError(
+                path,
+                f'"{key}"."holidays"',
+                f"the fixed statutory holidays {shown} are missing (a notice always gives them) "
+                f"/ 缺少法定节假日 {shown}（国务院通知必含这些日期）",
+            )
         for d in sorted(workdays):
             if d.weekday() < 5:
                 # A swapped working day is always a Saturday or Sunday; a weekday here is a typo.
@@ -313,10 +347,11 @@ class WorkCalendar:
             self.local.update(load_holiday_file(path))
         self.local.update(bureau_schedules or {})  # a shared ledger's, stored on its server
         self._library_years = library_years() if use_library else frozenset()
-        # The file a missing year's message asks the bureau to add it to (see for_ledger).
+        # The file a missing year's message asks the bureau to add it to (see for_ledger): never
+        # the shipped one, which a plugin update overwrites.
         self.add_to = str(
-            add_to or (self.files[-1] if self.files else DEFAULT_HOLIDAY_FILE)
-        )  # a file, or SHARED_HOLIDAYS_LABEL
+            add_to or (bureau_file if bureau_file is not None else BUREAU_HOLIDAYS_LABEL)
+        )  # a file, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
         # A file's year that replaces one the library knows, on other days: said, not refused
@@ -403,7 +438,7 @@ class WorkCalendar:
                 f"holidays and swapped days are NOT taken into account (add {d.year} to "
                 f"{self.add_to})."
             )
-        return d.weekday() < 5 and (d.month, d.day) not in FIXED_PUBLIC_HOLIDAYS
+        return d.weekday() < 5 and d not in fixed_public_holidays(d.year)
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (start not counted); n < 0 counts backwards."""

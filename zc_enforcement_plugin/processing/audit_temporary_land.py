@@ -11,7 +11,7 @@ import numpy as np
 from qgis.core import QgsProcessingParameterNumber
 
 from ..compat import SOURCE_POLYGON
-from ..core import audits, domain, ledger
+from ..core import audits, domain, ledger, workdays
 from ..core import campaigns_schema as cs
 from ..core import deadlines as dl
 from ..i18n import tr
@@ -52,7 +52,10 @@ class AuditTemporaryLand(ApprovalAudit):
         "level checks an approval level (a whole rank: 1 county, 2 city, 3 province) with basic "
         "farmland and land-use layers. The periods are the deadline rules (temporary_land_max, "
         "temporary_land_max_infrastructure, temporary_land_restoration): the plugin's, or those "
-        "of the ledger given; restoration years typed here replace the last. Ground whose use "
+        "of the ledger given; restoration years typed here replace the last. A period that "
+        "ends on a working day (roll_forward) is counted on the ledger's holiday schedule; in a "
+        "year without one its end is an estimate, marked 估算, and the log says which file to "
+        "add the year to. Ground whose use "
         "is a restored one (the list given: cultivated land, gardens, forest, grassland; or a "
         "DLBM code 0101-0103, 02xx-04xx) is not in use: it is left out of every check, and an "
         "expired approval with only such ground is 已到期，已复垦. Violations (WFDM code, WFLX "
@@ -184,22 +187,31 @@ class AuditTemporaryLand(ApprovalAudit):
         level = self._optional_number(parameters, name, context)
         return None if level is None else int(level)
 
-    def _deadline_rules(self, parameters, context) -> dl.DeadlineRules:
+    def _rules_and_calendar(
+        self, parameters, context
+    ) -> tuple[dl.DeadlineRules, workdays.WorkCalendar | None]:
         """The ledger's deadline rules (the plugin's defaults without a ledger), the restoration
-        period replaced by the years typed, if any."""
-        rules = dl.DEFAULT_RULES
+        period replaced by the years typed, if any; and the ledger's work calendar, lenient (a
+        restoration year ending in a year without a schedule is an estimate, said), None
+        without a ledger."""
+        rules, calendar = dl.DEFAULT_RULES, None
         if self._given(parameters, self.LEDGER):
             with open_ledger(self, parameters, context) as store:
                 try:
                     rules = store.deadline_rules()
-                except (ledger.LedgerError, dl.DeadlineConfigError) as error:
+                    calendar = store.work_calendar(strict=False)
+                except (
+                    ledger.LedgerError,
+                    dl.DeadlineConfigError,
+                    workdays.HolidayFileError,
+                ) as error:
                     raise fail(str(error)) from None
         years = self._optional_number(parameters, self.RESTORATION_YEARS, context)
         if years is not None:
             rules = rules.with_overrides(
                 {"temporary_land_restoration": {"amount": int(years), "unit": dl.YEARS}}
             )
-        return rules
+        return rules, calendar
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
@@ -215,7 +227,7 @@ class AuditTemporaryLand(ApprovalAudit):
         approvals.level_field = f[self.LEVEL_FIELD] or cs.APPROVAL_LEVEL
         approvals.infrastructure = column(arrays, f[self.INFRASTRUCTURE_FIELD])
         approvals.infrastructure_field = f[self.INFRASTRUCTURE_FIELD] or cs.INFRASTRUCTURE
-        rules = self._deadline_rules(parameters, context)
+        rules, calendar = self._rules_and_calendar(parameters, context)
         basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
         cultivated = self._cultivated(parameters, context, crs, feedback)
         min_cultivated = self._optional_level(parameters, self.CULTIVATED_MIN_LEVEL, context)
@@ -243,6 +255,7 @@ class AuditTemporaryLand(ApprovalAudit):
             cultivated_min_level=min_cultivated,
             cultivated_max_sqm=max_cultivated,
             area_method=self._area_method(parameters, context),
+            calendar=calendar,
         )
         if result is None:
             return {}

@@ -3,6 +3,7 @@ weights, shown, changed or reset, checked before anything is stored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -130,7 +131,7 @@ class LedgerSettings(EnforcementAlgorithm):
             try:
                 with store.transaction():  # all or nothing
                     for key, value in changes.items():
-                        store.set_setting(key, _merged(store.settings().get(key), value))
+                        store.set_setting(key, _stored(key, store.settings().get(key), value))
                     if folder:
                         store.set_evidence_dir(folder)
                 rules = store.deadline_rules()
@@ -150,6 +151,10 @@ class LedgerSettings(EnforcementAlgorithm):
         lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]
         for warning in calendar.override_warnings:
             feedback.pushWarning(warning)
+        coming = _coming_year_warning(calendar)
+        if coming:
+            lines.append(coming)
+            feedback.pushWarning(coming)
         for line in lines:
             feedback.pushInfo(line)
         return {self.IN_FORCE: "\n".join(lines)}
@@ -165,6 +170,16 @@ class LedgerSettings(EnforcementAlgorithm):
             return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
+
+
+def _stored(key: str, stored, given):
+    """What setting `key` holds once `given` is stored. A holiday file's years replace the same
+    years stored, whole: a corrected year lists every day it means, and one merged field by
+    field would keep the swapped days it no longer lists, or refuse a day moved from workdays
+    to holidays as in both. The other settings are merged (_merged)."""
+    if key == ls.SETTING_HOLIDAYS and isinstance(stored, dict):
+        return {**stored, **given}
+    return _merged(stored, given)
 
 
 def _merged(stored, given):
@@ -194,6 +209,12 @@ def _evidence_folder_line(store, feedback) -> str:
     except ledger.LedgerError as error:
         feedback.reportError(str(error), False)
         return tr("Evidence folder: not set")
+    if stored is None and not Path(folder).is_dir():
+        # A GeoPackage's folder beside its file, not made until the first file is attached:
+        # nothing is wrong yet.
+        return tr(
+            "Evidence folder: {folder} (made when the first evidence file is attached)"
+        ).format(folder=folder)
     if not Path(folder).is_dir():
         feedback.reportError(
             tr("The evidence folder {folder} cannot be reached from this machine.").format(
@@ -202,3 +223,16 @@ def _evidence_folder_line(store, feedback) -> str:
             False,
         )
     return tr("Evidence folder: {folder}").format(folder=folder)
+
+
+def _coming_year_warning(calendar: workdays.WorkCalendar) -> str | None:
+    """Said while next year has no schedule: its deadlines would be estimates, and the State
+    Council publishes it late in the year, for the bureau to add (to calendar.add_to: the file
+    beside a GeoPackage ledger, or a shared ledger's HOLIDAY_FILE)."""
+    year = dt.date.today().year + 1
+    if calendar.covers(dt.date(year, 1, 1)):
+        return None
+    return tr(
+        "No holiday schedule for {year} yet: its working-day deadlines will be estimates. Once "
+        "the State Council publishes the {year} holiday notice, add the year to {where}."
+    ).format(year=year, where=calendar.add_to)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core import cases, evidence, ledger
 from ..core import ledger_schema as ls
-from ..core.workdays import WorkCalendar
+from ..core.workdays import WorkCalendar, bureau_holiday_file
 
 STATUS_OVERDUE = "overdue"  # a status filter of the dock's own: spots whose case is overdue
 
@@ -58,7 +58,8 @@ class ReviewSession:
         self.filter = ReviewFilter()
         self.queue: list[ledger.SpotSummary] = []
         self.position = -1
-        self.calendar: WorkCalendar | None = None
+        self._calendar: WorkCalendar | None = None
+        self._calendar_stamp: tuple[int, int] | None = None  # the holiday file it was read from
         self._seen_versions: dict[int, int] = {}
 
     # --- the ledger ----------------------------------------------------------------------------
@@ -75,14 +76,34 @@ class ReviewSession:
         # holiday schedule gives a deadline with a warning (shown in the dock), never a failure
         # to show the spot. Read before anything changes: a broken holiday file
         # (HolidayFileError) leaves the session as it was, its ledger and calendar together.
+        stamp = _holiday_file_stamp(where)  # before the read: an edit during it is seen next
         try:
             calendar = store.work_calendar(strict=False)
         except Exception:
             store.close()
             raise
         self.close()
-        self.store, self.path, self.calendar = store, where, calendar
+        self.store, self.path = store, where
+        self._calendar, self._calendar_stamp = calendar, stamp
         self.refresh()
+
+    @property
+    def calendar(self) -> WorkCalendar | None:
+        """The ledger's work calendar, read again once the bureau's holiday file beside a
+        GeoPackage ledger changed (the year ahead added late in the year, with QGIS open):
+        every deadline computed after that counts by the new schedule."""
+        if self.store is not None and _holiday_file_stamp(self.path) != self._calendar_stamp:
+            self.reread_calendar()
+        return self._calendar
+
+    def reread_calendar(self) -> None:
+        """Read the ledger's holiday schedule again (the dock does when the ledger is picked
+        again: a shared ledger's is on its server, with no file to watch). A broken file
+        raises HolidayFileError, said once: the schedule read before stays in use."""
+        if self.store is None:
+            return
+        self._calendar_stamp = _holiday_file_stamp(self.path)
+        self._calendar = self.store.work_calendar(strict=False)
 
     def close(self) -> None:
         if self.store is not None:
@@ -275,6 +296,18 @@ EVIDENCE_SUFFIXES = {
     ls.EVIDENCE_VIDEO: (".mp4", ".mov", ".avi", ".mkv", ".3gp"),
     ls.EVIDENCE_AUDIO: (".mp3", ".m4a", ".wav", ".amr", ".aac"),
 }
+
+
+def _holiday_file_stamp(where: Path | str | None) -> tuple[int, int] | None:
+    """When and how big the bureau's holiday file beside a GeoPackage ledger last was (None
+    while there is none, and for a shared ledger): a change says the file was edited."""
+    if not isinstance(where, Path):
+        return None
+    try:
+        status = bureau_holiday_file(where).stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
 
 
 def evidence_kind(path: Path) -> str | None:

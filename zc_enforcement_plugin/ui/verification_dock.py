@@ -403,6 +403,7 @@ class VerificationDock(QgsDockWidget):
         if not path:
             return False
         if self.session.path is not None and str(path) == str(self.session.path):
+            self.session.reread_calendar()  # picked again: its holiday schedule may be new
             return True
         # Closed while the ledger being left is open: a form of it whose entries the user
         # saves goes into that ledger, and none of its pages can save into the next one.
