@@ -76,6 +76,11 @@ class ScreeningResult:
     messages: list[str]
     geometry_notes: np.ndarray  # same as fields[GEOMETRY_NOTE]
     origin: tuple[float, float] = (0.0, 0.0)
+    # The spots repaired (rows) and their repaired outlines in measuring CRS coordinates, the
+    # shapes their figures were computed on: the output shows these, not the delivered rings
+    # (a bow-tie's lobes cancel to 0 m² beside a TBMJ of the two triangles).
+    repaired_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    repaired_geoms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
 
 @dataclass
@@ -608,7 +613,17 @@ def screen_spots(
     if want_pieces:
         pieces = _collect_pieces(overlays, layers, origin)
     report(100.0)
-    return ScreeningResult(fields, pieces, messages, fields[domain.GEOMETRY_NOTE], origin)
+    # A repair that left nothing polygonal (a ring folded onto a line) has no outline to show.
+    repaired_rows = bad[~no_geom[bad]]
+    return ScreeningResult(
+        fields,
+        pieces,
+        messages,
+        fields[domain.GEOMETRY_NOTE],
+        origin,
+        repaired_rows,
+        spots_global[repaired_rows],
+    )
 
 
 # Text fields that can grow with the data, and what their parts are joined with.
