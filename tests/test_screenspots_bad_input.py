@@ -1548,3 +1548,19 @@ def test_a_repaired_spot_is_written_with_the_outline_its_figures_were_measured_o
         )
         apart = shapely.symmetric_difference(measured, shapely.union_all(pieces[key]))
         assert apart.area < 0.01, key
+
+
+def test_without_land_use_and_basic_farmland_the_referral_flag_and_priority_are_not_claimed(
+    provider,
+):
+    """No layer given: a 15 亩 spot may be at referral scale (SFXS NULL, said in the log), a
+    2.4 亩 one cannot hold 5 亩 of basic farmland nor 10 of cultivated land (SFXS 0); neither
+    is ranked "4 the rest" (YXJ NULL), as nothing was checked."""
+    spots = memory_layer(
+        [(square(0, 0, 100), ["BIG"]), (square(200, 0, 40), ["SMALL"])], SPOT_FIELDS
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots}, log)["OUTPUT"])
+    assert out["BIG"][domain.CRIMINAL_FLAG] == NULL and out["SMALL"][domain.CRIMINAL_FLAG] == 0
+    assert out["BIG"][domain.REVIEW_PRIORITY] == NULL == out["SMALL"][domain.REVIEW_PRIORITY]
+    assert any("0 reach" in m and "1 spots could not be tested" in m for m in log.infos), log.infos

@@ -153,9 +153,15 @@ class ScreenSpots(EnforcementAlgorithm):
         "areas; with one missing the reason names it and a field check is "
         "suggested.</li></ul><p>YXJ: 1 referral scale or red line, 2 basic farmland or "
         "no-mining zone, 3 cultivated land or view area, or the field checks on construction "
-        "land above, 4 the rest. SFXS: unapproved basic farmland of 5 mu or more, or "
-        "unapproved cultivated land outside it of 10 mu or more, as the report shows them (2 "
-        "decimals); with ridges deducted the test takes the gross area (含田坎).</p><h3>Bad "
+        "land above, 4 the rest; empty (not ranked) instead of 4 when the land-use layer or one "
+        "of the four protection layers was not given, as nothing then says the spot is of least "
+        "concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of 5 mu "
+        "or more, or unapproved cultivated land outside it of 10 mu or more, as the report "
+        "shows them (2 decimals); with ridges deducted the test takes the gross area (含田坎). "
+        "It needs both the land-use and the basic-farmland layers: without one, it is set only "
+        "where the figures measured decide it (5 mu of basic farmland; 15 mu of cultivated land "
+        "without the farmland layer; a spot too small to reach either threshold) and left empty "
+        "otherwise.</p><h3>Bad "
         "input</h3><p>Invalid geometry is repaired and noted in JHWT, and a repaired spot is "
         "written with its repaired outline, the shape its figures were measured on; empty spots, "
         "stray points or lines and spots with coordinates that are not numbers are kept with zero "
@@ -1261,15 +1267,23 @@ def _summary(result: screening.ScreeningResult) -> str:
         )
     )
     noted = sum(1 for note in result.fields[domain.GEOMETRY_NOTE] if note)
-    return tr(
+    referral = list(result.fields[domain.CRIMINAL_FLAG])
+    summary = tr(
         "Screened {count} spots: {verdicts}; {referral} reach the criminal-referral threshold; "
         "{noted} have geometry notes (JHWT)."
     ).format(
         count=len(verdicts),
         verdicts=counts,
-        referral=int(np.count_nonzero(result.fields[domain.CRIMINAL_FLAG])),
+        referral=sum(1 for flag in referral if flag),
         noted=noted,
     )
+    untested = referral.count(None)
+    if untested:  # "0 reach it" alone would read as checked
+        summary += " " + tr(
+            "{count} spots could not be tested against the threshold (SFXS left empty): the "
+            "test needs both the land-use and the basic-farmland layers."
+        ).format(count=untested)
+    return summary
 
 
 def _epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
