@@ -832,3 +832,59 @@ def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
     assert result == {}
     assert feedback.isCanceled()
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_spots_screened_without_the_referral_layers_are_imported_queued_and_exported(
+    provider, tmp_path
+):
+    """Screened on the red line alone, a quick first pass: the referral test cannot be made
+    (SFXS NULL) for spots large enough to reach its scale, and spots nothing ranks are not
+    ranked (YXJ NULL, not "4 the rest"). importspots keeps the NULLs, the dock's queue lists
+    the ranked spot first and shows no priority for the others, and the export leaves the
+    referral column empty where the test was not made."""
+    import processing
+
+    from tests.screening_layers import memory_layer, square
+    from zc_enforcement_plugin.ui.spot_queue import SpotQueueModel
+
+    spots = memory_layer(
+        [(square(0, 0, 100), ["S_RED"]), (square(300, 0, 100), ["S_BIG"])]
+        + [(square(600, 0, 40), ["S_SMALL"])],  # 2.4 亩: cannot hold 5 亩 of anything
+        f"field={domain.SPOT_NUMBER}:string(20)",
+    )
+    red_line = memory_layer(
+        [(square(-10, -10, 50), ["HX-1"])], f"field={domain.RED_LINE_CODE}:string"
+    )
+    screened = tmp_path / "screened.gpkg"
+    processing.run(
+        "zcenforcement:screenspots", {"SPOTS": spots, "RED_LINE": red_line, "OUTPUT": str(screened)}
+    )
+    path = tmp_path / "ledger.gpkg"
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": f"{screened}|layername=screened", "LEDGER": str(path), "BATCH": BATCH},
+    )
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        queue = store.spots()
+        flags = {s.number: store.spot(s.id).attributes[domain.CRIMINAL_FLAG] for s in queue}
+    assert [(s.number, s.priority) for s in queue] == [
+        ("S_RED", 1),
+        ("S_BIG", None),
+        ("S_SMALL", None),
+    ]
+    assert flags == {"S_RED": None, "S_BIG": None, "S_SMALL": 0}
+    model = SpotQueueModel()
+    model.set_rows(queue)
+    column = SpotQueueModel.COLUMNS.index("priority")
+    assert [model.data(model.index(row, column)) for row in range(3)] == [1, None, None]
+
+    result = run_export(path, tmp_path / "export")
+    sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
+    index = {c.value: i for i, c in enumerate(sheet[2])}
+    referral = next(c.header for c in export.EXPORT_COLUMNS if c.name == domain.CRIMINAL_FLAG)
+    written = {
+        row[index["图斑编号"]]: row[index[referral]]
+        for row in sheet.iter_rows(min_row=3, values_only=True)
+        if isinstance(row[index["序号"]], int)
+    }
+    assert written == {"S_RED": None, "S_BIG": None, "S_SMALL": export.NO_ZH}

@@ -140,7 +140,8 @@ def test_spot_on_zone_boundary_and_straddling():
     assert not f["SFSTHX"][0] and f["STHXBH"][0] is None
     assert f[domain.RED_LINE_AREA][1] == 5000.0
     assert f["SFSTHX"][1] and f["STHXBH"][1] == "HX-1"
-    assert f[domain.REVIEW_PRIORITY].tolist() == [4, 1]
+    # The first spot touches nothing, but other layers could have ranked it: not ranked.
+    assert f[domain.REVIEW_PRIORITY].tolist() == [None, 1]
 
 
 def test_spot_wholly_inside_feature_shortcut():
@@ -295,7 +296,8 @@ def test_criminal_flag_uses_unapproved_area():
 def test_cultivated_threshold_counts_only_outside_basic_farmland():
     lu = {domain.LAYER_LAND_USE: land_use([box(-100, -100, 300, 300)], ["0101"])}
     spot = box(0, 0, 100, 160)  # 24 亩 cultivated
-    assert run([spot], lu).fields[domain.CRIMINAL_FLAG][0]  # no BF layer: all 24 亩 count
+    # No BF layer: 24 亩 is referral scale however much of it is basic farmland.
+    assert run([spot], lu).fields[domain.CRIMINAL_FLAG][0]
     # 15 亩 BF of which 11 亩 approved: 4 亩 unapproved BF, 9 亩 cultivated outside BF.
     layers = dict(lu)
     layers[domain.LAYER_BASIC_FARMLAND] = plain([box(0, 0, 100, 100)])
@@ -309,6 +311,71 @@ def test_cultivated_threshold_counts_only_outside_basic_farmland():
     f = run([spot], layers).fields
     assert f[domain.CRIMINAL_FLAG][0]
     assert f[domain.REVIEW_PRIORITY][0] == 1
+
+
+def strip(mu: float) -> shapely.Polygon:
+    """A box 100 m wide of the given area in 亩, from the origin."""
+    return box(0, 0, 100, mu * MU / 100.0)
+
+
+@pytest.mark.parametrize(
+    ("given", "spot_mu", "farmland_mu", "cultivated_mu", "flag", "priority"),
+    [
+        # Neither layer: only a spot too small to hold 5 亩 of anything is known not to be.
+        ((), 15, 0, 0, None, None),
+        ((), 4.99, 0, 0, False, None),
+        # Basic farmland alone: 5 亩 of it is referral scale whatever the land use; under it,
+        # open while the rest of the spot could hold 10 亩 of cultivated land.
+        (("bf",), 15, 6, 0, True, 1),
+        (("bf",), 15, 3, 0, None, 2),
+        (("bf",), 12.99, 3, 0, False, 2),
+        # Land use alone: basic farmland may lie anywhere in the spot, on any land class.
+        (("lu",), 24, 0, 24, True, 1),  # under 5 亩 of it farmland leaves over 10 outside
+        (("lu",), 12, 0, 12, None, 3),
+        (("lu",), 9, 0, 3, None, 3),
+        (("lu",), 4.99, 0, 3, False, 3),
+        (("lu",), 9, 0, 0, None, None),  # nothing found, and not ranked: layers missing
+        # Both: the test is made.
+        (("bf", "lu"), 15, 3, 15, True, 1),  # 12 亩 of cultivated land outside the farmland
+        (("bf", "lu"), 15, 3, 12, False, 2),
+    ],
+)
+def test_the_referral_flag_is_null_where_it_cannot_be_told(
+    given, spot_mu, farmland_mu, cultivated_mu, flag, priority
+):
+    """SFXS needs both the basic-farmland and land-use layers (DOMAIN §5): without one it is
+    1 or 0 only when the figures measured decide it, else NULL; YXJ is NULL, not 4 ("the
+    rest"), for a spot nothing ranks when layers that could have were not given."""
+    layers = {}
+    if "bf" in given:
+        layers[domain.LAYER_BASIC_FARMLAND] = plain([strip(farmland_mu)] if farmland_mu else [])
+    if "lu" in given:
+        # Cultivated land from the spot's foot, construction land above it.
+        parcels = [strip(cultivated_mu), box(0, cultivated_mu * MU / 100.0, 100, 1000)]
+        layers[domain.LAYER_LAND_USE] = land_use(parcels, ["0101", "0702"])
+    f = run([strip(spot_mu)], layers).fields
+    assert f[domain.CRIMINAL_FLAG][0] is flag or f[domain.CRIMINAL_FLAG][0] == flag
+    assert (f[domain.CRIMINAL_FLAG][0] is None) is (flag is None)
+    assert (f[domain.REVIEW_PRIORITY][0] is None) is (priority is None)
+    if priority is not None:
+        assert f[domain.REVIEW_PRIORITY][0] == priority
+    reason = f[domain.VERDICT_REASON][0]
+    if flag is None and (farmland_mu or cultivated_mu):
+        assert "无法判断是否达到刑事移送标准" in reason, reason
+    assert ("达到刑事移送标准" in reason and "无法判断" not in reason) is bool(flag), reason
+
+
+def test_an_approved_spot_without_the_referral_layers_is_not_at_referral_scale():
+    """Wholly covered by an approval: nothing is taken unapproved, whatever the land."""
+    f = run([strip(15)], {domain.LAYER_APPROVALS: plain([box(-1, -1, 101, 300)])}).fields
+    assert f[domain.CRIMINAL_FLAG].tolist() == [False]
+
+
+def test_every_layer_given_and_nothing_found_ranks_a_spot_4():
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    f = run([box(0, 0, 100, 100)], every_protection_layer(**{domain.LAYER_LAND_USE: lu})).fields
+    assert f[domain.REVIEW_PRIORITY].tolist() == [4]
+    assert f[domain.CRIMINAL_FLAG].tolist() == [False]
 
 
 def nothing() -> LayerInput:

@@ -715,3 +715,24 @@ def test_a_cancelled_bulk_read_stops_with_nothing_read(demo, near_spots):
     cancelled = read(pressed)
     assert len(cancelled.geoms) == len(cancelled.feature_ids) == 0
     assert cancelled.attributes[domain.LAND_CLASS_CODE] == []
+
+
+def test_every_demo_spot_is_written_with_the_outline_its_area_was_measured_on(provider, demo):
+    """The demo's invalid spots too (a hole drawn outside its shell, a bow-tie): the output
+    geometry's ellipsoidal area, computed independently, is TBMJ, as QGIS's $area would
+    show it; the delivered rings gave 1,200 m² and 0 m² beside TBMJ 1,999.57 and 799.84."""
+    from tests.geodesy import geodesic_area
+
+    source = QgsVectorLayer(f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}", "spots", "ogr")
+    out = run({"SPOTS": source})["OUTPUT"]
+    assert out.featureCount() == source.featureCount()
+    for feature in out.getFeatures():
+        geometry = feature.geometry()
+        measured = (
+            0.0
+            if geometry.isNull() or geometry.isEmpty()
+            else geodesic_area(shapely.from_wkb(bytes(geometry.asWkb())))
+        )
+        assert measured == pytest.approx(feature[domain.SPOT_AREA], abs=0.01), feature[
+            domain.SPOT_NUMBER
+        ]

@@ -1474,3 +1474,93 @@ def test_a_missing_field_names_the_file_of_its_layer(provider, tmp_path):
             )
         message = str(stop.value)
         assert said in message and str(gpkg) in message, message
+
+
+# --- repaired spots: the output shows the outline its figures were measured on -------------------
+def repaired_spot_rows(epsg: int) -> list[tuple[str, list]]:
+    """A bow-tie, a hole drawn outside its shell, a ring touching itself and a valid square,
+    in EPSG:4527 or, vertex by vertex, in EPSG:4490 (as invalid there as here)."""
+    x, y = X0, Y0
+    shell = f"({x + 100} {y},{x + 140} {y},{x + 140} {y + 40},{x + 100} {y + 40},{x + 100} {y})"
+    hole = f"({x + 200} {y},{x + 220} {y},{x + 220} {y + 20},{x + 200} {y + 20},{x + 200} {y})"
+    touching = (
+        f"POLYGON(({x + 250} {y},{x + 290} {y},{x + 270} {y + 20},{x + 290} {y + 40},"
+        f"{x + 250} {y + 40},{x + 270} {y + 20},{x + 250} {y}))"
+    )
+    rows = [
+        (bowtie(0, 0, 40), ["TIE"]),
+        (f"POLYGON({shell},{hole})", ["HOLE_OUT"]),
+        (touching, ["TOUCHING"]),
+        (square(300, 0, 40), ["OK"]),
+    ]
+    if epsg == 4527:
+        return rows
+    from pyproj import Transformer
+
+    to_lon_lat = Transformer.from_crs(4527, epsg, always_xy=True)
+    moved = [
+        shapely.transform(
+            shapely.from_wkt(wkt), lambda xy: np.column_stack(to_lon_lat.transform(*xy.T))
+        )
+        for wkt, _ in rows
+    ]
+    return [(shapely.to_wkt(g, rounding_precision=-1), row[1]) for g, row in zip(moved, rows)]
+
+
+@pytest.mark.parametrize("epsg", [4527, 4490])
+def test_a_repaired_spot_is_written_with_the_outline_its_figures_were_measured_on(provider, epsg):
+    """Its output geometry is the repaired shape, in the spot layer's CRS (a geographic layer is
+    measured in its Gauss-Krüger zone and the outline comes back): its ellipsoidal area,
+    measured independently, is TBMJ, and its pieces of land use fill it. The delivered rings
+    gave QGIS's $area 0 m² for a bow-tie of TBMJ 800 m²."""
+    from tests.geodesy import geodesic_area
+
+    spots = memory_layer(repaired_spot_rows(epsg), SPOT_FIELDS, crs=f"EPSG:{epsg}", kind="Polygon")
+    parcels = memory_layer(
+        [(rectangle(-10, -10, 400, 50), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string"
+    )
+    result = run({"SPOTS": spots, "LAND_USE": parcels, "OUTPUT_PIECES": "memory:"})
+    out = result["OUTPUT"]
+    assert out.crs().authid() == f"EPSG:{epsg}"
+    outlines = {}
+    for feature in out.getFeatures():
+        key = feature[domain.SPOT_NUMBER]
+        outline = shapely.from_wkb(bytes(feature.geometry().asWkb()))
+        assert outline.is_valid, key
+        assert geodesic_area(outline, epsg) == pytest.approx(feature[domain.SPOT_AREA], abs=0.01), (
+            key
+        )
+        outlines[key] = outline
+    assert set(outlines) == {"TIE", "HOLE_OUT", "TOUCHING", "OK"}
+    assert by_key(out)["TIE"][domain.SPOT_AREA] > 799  # the bow-tie's two triangles
+    # The pieces (in the measuring CRS, EPSG:4527) cover each spot's outline exactly.
+    from pyproj import Transformer
+
+    to_measuring = Transformer.from_crs(epsg, 4527, always_xy=True)
+    pieces: dict[str, list] = {}
+    for piece in result["OUTPUT_PIECES"].getFeatures():
+        pieces.setdefault(piece[domain.SPOT_NUMBER], []).append(
+            shapely.from_wkb(bytes(piece.geometry().asWkb()))
+        )
+    for key, outline in outlines.items():
+        measured = shapely.transform(
+            outline, lambda xy: np.column_stack(to_measuring.transform(*xy.T))
+        )
+        apart = shapely.symmetric_difference(measured, shapely.union_all(pieces[key]))
+        assert apart.area < 0.01, key
+
+
+def test_without_land_use_and_basic_farmland_the_referral_flag_and_priority_are_not_claimed(
+    provider,
+):
+    """No layer given: a 15 亩 spot may be at referral scale (SFXS NULL, said in the log), a
+    2.4 亩 one cannot hold 5 亩 of basic farmland nor 10 of cultivated land (SFXS 0); neither
+    is ranked "4 the rest" (YXJ NULL), as nothing was checked."""
+    spots = memory_layer(
+        [(square(0, 0, 100), ["BIG"]), (square(200, 0, 40), ["SMALL"])], SPOT_FIELDS
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots}, log)["OUTPUT"])
+    assert out["BIG"][domain.CRIMINAL_FLAG] == NULL and out["SMALL"][domain.CRIMINAL_FLAG] == 0
+    assert out["BIG"][domain.REVIEW_PRIORITY] == NULL == out["SMALL"][domain.REVIEW_PRIORITY]
+    assert any("0 reach" in m and "1 spots could not be tested" in m for m in log.infos), log.infos

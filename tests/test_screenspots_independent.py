@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import shapely
 from pyproj import Geod, Transformer
-from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException
+from qgis.core import NULL, QgsFeature, QgsGeometry, QgsProcessingException
 
 from tests.screening_layers import X0, Y0, by_key, memory_layer, rectangle, square, write_gpkg
 from zc_enforcement_plugin.core import domain
@@ -310,8 +310,10 @@ def test_no_mining_and_three_zone_overlaps_give_figures_flags_names_and_prioriti
     assert zone[domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
     assert not mine["SFSQLX"] and not zone["SFJCQ"]
     assert mine[domain.THREE_ZONES_AREA] == zone[domain.NO_MINING_AREA] == 0.0
-    assert none[domain.REVIEW_PRIORITY] == 4 and not none["JCQMC"] and not none["SQLXMC"]
-    # No basic-farmland or red-line layer was given: nothing says the spot is of no concern.
+    assert not none["JCQMC"] and not none["SQLXMC"]
+    # No basic-farmland or red-line layer was given: nothing says the spot is of no concern,
+    # nor ranks it last ("4 the rest"): it is not ranked.
+    assert none[domain.REVIEW_PRIORITY] == NULL
     assert none[domain.SUGGESTED_VERDICT] == domain.SUGGEST_FIELD_CHECK
     assert "未提供永久基本农田、生态保护红线图层" in none[domain.VERDICT_REASON]
 

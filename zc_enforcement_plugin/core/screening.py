@@ -76,6 +76,11 @@ class ScreeningResult:
     messages: list[str]
     geometry_notes: np.ndarray  # same as fields[GEOMETRY_NOTE]
     origin: tuple[float, float] = (0.0, 0.0)
+    # The spots repaired (rows) and their repaired outlines in measuring CRS coordinates, the
+    # shapes their figures were computed on: the output shows these, not the delivered rings
+    # (a bow-tie's lobes cancel to 0 m² beside a TBMJ of the two triangles).
+    repaired_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    repaired_geoms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
 
 
 @dataclass
@@ -394,7 +399,9 @@ def screen_spots(
       SUGGEST_ILLEGAL; else SUGGEST_NO_CONCERN when the spot lies on construction land only,
       SUGGEST_FIELD_CHECK otherwise (other agricultural, unused or unsurveyed land, no land-use
       layer, or no geometry). Priority 1 criminal or red line, 2 basic farmland or no-mining,
-      3 cultivated or three zones, 4 the rest. See _verdicts for the criminal test.
+      3 cultivated or three zones, 4 the rest, None (unranked) instead of 4 when a layer that
+      could have ranked the spot was not given. The criminal flag is None where the layers
+      given cannot decide it (_referral_test).
     """
     method = AreaMethod(area_method)
     spots_in = np.asarray(spot_geoms, dtype=object).ravel()
@@ -608,7 +615,17 @@ def screen_spots(
     if want_pieces:
         pieces = _collect_pieces(overlays, layers, origin)
     report(100.0)
-    return ScreeningResult(fields, pieces, messages, fields[domain.GEOMETRY_NOTE], origin)
+    # A repair that left nothing polygonal (a ring folded onto a line) has no outline to show.
+    repaired_rows = bad[~no_geom[bad]]
+    return ScreeningResult(
+        fields,
+        pieces,
+        messages,
+        fields[domain.GEOMETRY_NOTE],
+        origin,
+        repaired_rows,
+        spots_global[repaired_rows],
+    )
 
 
 # Text fields that can grow with the data, and what their parts are joined with.
@@ -910,10 +927,7 @@ def _verdicts(
         out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
         return out
 
-    def mu(values: np.ndarray) -> np.ndarray:
-        """亩 as the reports show them: 2 decimals."""
-        return round_area(sqm_to_mu(np.asarray(values)))
-
+    mu = _shown_mu
     both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
     bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
     cult = gross_cult if gross_cult is not None else zero
@@ -926,8 +940,8 @@ def _verdicts(
     cult_other = (
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
-    criminal = (mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-        mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
+    criminal, referral_open = _referral_test(
+        spot_area, ap, bf, bf_unapp, cult_unapp, cult_other, given, no_geom
     )
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
@@ -974,6 +988,14 @@ def _verdicts(
     # A spot is "of no concern" only against every layer that could have made it one.
     not_given = [label[key] for key in domain.PROTECTION_LAYERS if key not in given]
     unknown = f"未提供{'、'.join(not_given)}图层，无法排除" if not_given else ""
+    # The referral test's layers that were not given, for the spots it leaves open.
+    referral_layers = {
+        domain.LAYER_LAND_USE: "土地利用现状",
+        domain.LAYER_BASIC_FARMLAND: label[domain.LAYER_BASIC_FARMLAND],
+    }
+    referral_unknown = "未提供{}图层".format(
+        "、".join(name for key, name in referral_layers.items() if key not in given)
+    )
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
     reason: list[list[str]] = [[] for _ in range(n)]
     for i in range(n):
@@ -999,6 +1021,8 @@ def _verdicts(
             taken.append(clause)
         if criminal[i]:
             taken.append("达到刑事移送标准")
+        elif (bf_hit[i] or cult_hit[i]) and referral_open[i]:  # land taken, scale unknown
+            taken.append(f"{referral_unknown}，无法判断是否达到刑事移送标准")
         mining_use = []  # land in these zones is not taken by law; what it is used for matters
         if mining[i]:
             mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
@@ -1075,9 +1099,80 @@ def _verdicts(
     for i, notes in enumerate(approval_notes):
         reason[i].extend(notes)
     fields[domain.SUGGESTED_VERDICT] = verdict
-    fields[domain.REVIEW_PRIORITY] = priority
-    fields[domain.CRIMINAL_FLAG] = criminal & ~no_geom
+    # "4 the rest" says nothing was found that ranks the spot higher: claimed only when every
+    # layer that could have was given. Otherwise it is not ranked (NULL; the dock's queue puts
+    # it after the ranked spots, with spots imported unscreened). A spot ranked by what was
+    # found keeps that rank: a basic-farmland spot must not sort after the clean ones because
+    # the land-use layer was missing.
+    checked = {domain.LAYER_LAND_USE, *domain.PROTECTION_LAYERS} <= given
+    unranked = (priority == 4) & (not checked)
+    fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
+    fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open)
     return reason
+
+
+def _referral_test(
+    spot_area: np.ndarray,
+    approved: np.ndarray,
+    bf: np.ndarray,
+    bf_unapp: np.ndarray,
+    cult_unapp: np.ndarray,
+    cult_other: np.ndarray,
+    given: set[str],
+    no_geom: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each spot reaches the criminal-referral scale (DOMAIN §5: ≥ 5 亩 unapproved
+    basic farmland, or ≥ 10 亩 unapproved cultivated land outside it), and where that cannot
+    be told (m² in, compared in 亩 as the report shows them).
+
+    The test needs the basic-farmland and the land-use layers. Without one, a spot is at
+    referral scale when what was measured reaches it whatever the missing layer holds (5 亩
+    of basic farmland; or, without the basic-farmland layer, 15 亩 of cultivated land: under
+    5 亩 of it basic farmland leaves over 10 亩 outside), and not at it when the missing
+    figure could not reach its threshold either (the spot's unapproved part, or what lies
+    outside the basic farmland, is too small); else it is open. Basic farmland may lie on land
+    not classed cultivated, so the spot's unapproved area bounds it, not its cultivated land.
+    """
+    farmland = domain.LAYER_BASIC_FARMLAND in given
+    land_use = domain.LAYER_LAND_USE in given
+    unapproved = np.maximum(spot_area - approved, 0.0)
+    if farmland and land_use:
+        criminal = (_shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+            _shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
+        )
+        return criminal & ~no_geom, np.zeros(len(spot_area), dtype=bool)
+    if farmland:  # cultivated land outside it: at most the unapproved rest of the spot
+        farmland_at_most = bf_unapp
+        other_at_most = np.maximum(spot_area - np.maximum(bf, approved), 0.0)
+        certain = _shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
+    elif land_use:  # any of the cultivated land may lie outside basic farmland, or inside it
+        farmland_at_most = unapproved
+        other_at_most = cult_unapp
+        either = domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU
+        certain = _shown_mu(cult_unapp) >= either
+    else:
+        farmland_at_most = other_at_most = unapproved
+        certain = np.zeros(len(spot_area), dtype=bool)
+    possible = (_shown_mu(farmland_at_most) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        _shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU
+    )
+    criminal = certain & ~no_geom
+    return criminal, possible & ~criminal & ~no_geom
+
+
+def _shown_mu(values: np.ndarray) -> np.ndarray:
+    """亩 as the reports show them: 2 decimals."""
+    return round_area(sqm_to_mu(np.asarray(values)))
+
+
+def _with_nulls(values: np.ndarray, null: np.ndarray) -> np.ndarray:
+    """values, None (NULL) where null is set; as they are when it is nowhere set."""
+    if not null.any():
+        return values
+    return np.array(
+        [None if empty else value for value, empty in zip(values.tolist(), null.tolist())],
+        dtype=object,
+    )
 
 
 def _collect_pieces(

@@ -88,7 +88,7 @@ def read_source(
     crs_pair = None
     search_boxes = near_boxes  # in the layer's own CRS; None: every feature is read
     if source.sourceCrs() != destination_crs:
-        crs_pair = (_pyproj_crs(source.sourceCrs()), _pyproj_crs(destination_crs))
+        crs_pair = (pyproj_crs(source.sourceCrs()), pyproj_crs(destination_crs))
         datum = reproject.guessed_datum(*crs_pair)
         if datum is not None:  # a guess moves features metres to tens of metres
             raise fail(
@@ -199,7 +199,7 @@ def _brought_over(
     return SourceArrays(geoms, values, arrays.feature_ids[kept])
 
 
-def _pyproj_crs(crs: QgsCoordinateReferenceSystem) -> CRS:
+def pyproj_crs(crs: QgsCoordinateReferenceSystem) -> CRS:
     """The CRS as pyproj takes it: by its authority code, else by its WKT."""
     authid = crs.authid()
     if authid.upper().startswith("EPSG:"):

@@ -40,7 +40,7 @@ from ..compat import (
     SOURCE_POLYGON,
     WKB_MULTIPOLYGON,
 )
-from ..core import areas, dates, domain, screening
+from ..core import areas, dates, domain, reproject, screening
 from ..i18n import tr
 from ..resources_paths import STYLES
 from .base import EnforcementAlgorithm, ProgressSpan, add_features, fail, open_error
@@ -50,6 +50,7 @@ from .layer_reader import (
     layer_label,
     misdecoded_text,
     open_source,
+    pyproj_crs,
     read_source,
 )
 from .partial_outputs import PartialOutputs
@@ -152,11 +153,18 @@ class ScreenSpots(EnforcementAlgorithm):
         "areas; with one missing the reason names it and a field check is "
         "suggested.</li></ul><p>YXJ: 1 referral scale or red line, 2 basic farmland or "
         "no-mining zone, 3 cultivated land or view area, or the field checks on construction "
-        "land above, 4 the rest. SFXS: unapproved basic farmland of 5 mu or more, or "
-        "unapproved cultivated land outside it of 10 mu or more, as the report shows them (2 "
-        "decimals); with ridges deducted the test takes the gross area (含田坎).</p><h3>Bad "
-        "input</h3><p>Invalid geometry is repaired and noted in JHWT; empty spots, stray "
-        "points or lines and spots with coordinates that are not numbers are kept with zero "
+        "land above, 4 the rest; empty (not ranked) instead of 4 when the land-use layer or one "
+        "of the four protection layers was not given, as nothing then says the spot is of least "
+        "concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of 5 mu "
+        "or more, or unapproved cultivated land outside it of 10 mu or more, as the report "
+        "shows them (2 decimals); with ridges deducted the test takes the gross area (含田坎). "
+        "It needs both the land-use and the basic-farmland layers: without one, it is set only "
+        "where the figures measured decide it (5 mu of basic farmland; 15 mu of cultivated land "
+        "without the farmland layer; a spot too small to reach either threshold) and left empty "
+        "otherwise.</p><h3>Bad "
+        "input</h3><p>Invalid geometry is repaired and noted in JHWT, and a repaired spot is "
+        "written with its repaired outline, the shape its figures were measured on; empty spots, "
+        "stray points or lines and spots with coordinates that are not numbers are kept with zero "
         "areas (written without geometry); a geometry collection keeps its polygons; layers "
         "in other CRSs are transformed with their edges kept; geographic spots are measured "
         "in their Gauss-Krüger zone. The run stops, naming the layer, feature or field, when "
@@ -445,6 +453,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     spots_label,
                     spot_arrays,
                     result,
+                    measuring_crs,
                     shapefile,
                     keys,
                     feedback,
@@ -824,6 +833,7 @@ class ScreenSpots(EnforcementAlgorithm):
         spots_label,
         spot_arrays,
         result,
+        measuring_crs,
         shapefile,
         keys,
         feedback,
@@ -839,9 +849,15 @@ class ScreenSpots(EnforcementAlgorithm):
         destination = str(self.parameterAsOutputLayer(parameters, self.OUTPUT, context))
         if ".gpkg" in destination.lower():
             fields = self._geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
+        repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
+        geometry_type = spots.wkbType()
+        if any(outline.constGet().partCount() > 1 for outline in repaired.values()):
+            # A bow-tie repaired is two triangles: a polygon layer's output is made multi
+            # rather than hold them against its type (a GeoPackage would not conform).
+            geometry_type = QgsWkbTypes.multiType(geometry_type)
         self._begun.about_to_open(destination)
         sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, fields, spots.wkbType(), spots.sourceCrs()
+            parameters, self.OUTPUT, context, fields, geometry_type, spots.sourceCrs()
         )
         if sink is None:
             raise fail(tr("Cannot create the output layer."))
@@ -876,7 +892,10 @@ class ScreenSpots(EnforcementAlgorithm):
                             "read: save or close the layer's edits and run again."
                         ).format(fid=feature.id(), layer=spots_label)
                     )
-                # The input feature itself, widened: its geometry is not copied again.
+                # The input feature itself, widened: its geometry is not copied again, but for
+                # a repaired spot's, replaced by the outline its figures were measured on.
+                if row in repaired:
+                    feature.setGeometry(repaired[row])
                 geometry = feature.geometry()
                 if not geometry.isNull() and geometry.type() != POLYGONS:
                     # A stray point, line or collection among the spots (GeoJSON, a generic
@@ -1151,6 +1170,33 @@ def _feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
     return np.array(labels, dtype=object)
 
 
+def _repaired_outlines(
+    result: screening.ScreeningResult,
+    spots_crs: QgsCoordinateReferenceSystem,
+    measuring_crs: QgsCoordinateReferenceSystem,
+) -> dict[int, QgsGeometry]:
+    """Each repaired spot's outline as the engine repaired and measured it, by row, in the
+    spot layer's CRS: the delivered rings would disagree with the figures ($area of a bow-tie
+    is 0 m²), while the ledger stores the repaired outline. Spots measured in another CRS (a
+    geographic layer in its Gauss-Krüger zone) have their outlines taken back, edges followed
+    as they were read, so the region stays the one measured. Only the few repaired spots."""
+    rows, outlines = result.repaired_rows, result.repaired_geoms
+    if len(rows) and spots_crs != measuring_crs:
+        outlines, failed, _ = reproject.to_crs(
+            outlines, pyproj_crs(measuring_crs), pyproj_crs(spots_crs)
+        )
+        # Coordinates that came from the layer's CRS go back to it; were one not to, that
+        # spot keeps its delivered rings rather than lose its place.
+        keep = np.setdiff1d(np.arange(len(rows)), failed)
+        rows, outlines = rows[keep], outlines[keep]
+    repaired = {}
+    for row, outline in zip(rows.tolist(), outlines):
+        geometry = QgsGeometry()
+        geometry.fromWkb(shapely.to_wkb(outline))
+        repaired[row] = geometry
+    return repaired
+
+
 def _polygon_parts(geometry: QgsGeometry) -> QgsGeometry | None:
     """The polygons of a geometry collection, nested ones too, as one (multi)polygon; None
     when it has none."""
@@ -1221,15 +1267,23 @@ def _summary(result: screening.ScreeningResult) -> str:
         )
     )
     noted = sum(1 for note in result.fields[domain.GEOMETRY_NOTE] if note)
-    return tr(
+    referral = list(result.fields[domain.CRIMINAL_FLAG])
+    summary = tr(
         "Screened {count} spots: {verdicts}; {referral} reach the criminal-referral threshold; "
         "{noted} have geometry notes (JHWT)."
     ).format(
         count=len(verdicts),
         verdicts=counts,
-        referral=int(np.count_nonzero(result.fields[domain.CRIMINAL_FLAG])),
+        referral=sum(1 for flag in referral if flag),
         noted=noted,
     )
+    untested = referral.count(None)
+    if untested:  # "0 reach it" alone would read as checked
+        summary += " " + tr(
+            "{count} spots could not be tested against the threshold (SFXS left empty): the "
+            "test needs both the land-use and the basic-farmland layers."
+        ).format(count=untested)
+    return summary
 
 
 def _epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
