@@ -473,6 +473,36 @@ def test_deadlines_in_a_year_without_a_schedule_are_listed_as_estimates(ledger):
     assert ranking.total.overdue_cases > 0
 
 
+def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
+    """A demand served on Monday 2024-01-22: 10 working days. Estimated (no schedule, Monday to
+    Friday) it is due on 2024-02-05, 14 days on; the official schedule had Sunday 4 February
+    worked, so the real day is the 4th. A dispatch on 28 January (horizon 4 February) lists it,
+    marked an estimate, and says why."""
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
+    assert store.import_batch("2024年第一季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    spot = store.spots()[0]
+    store.record_verdict(spot.id, _illegal("2024-01-08"))
+    case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    for stage, day in (
+        (Stage.VERIFY, "2024-01-08"),
+        (Stage.STOP, "2024-01-08"),
+        (Stage.FILE, "2024-01-09"),
+        (Stage.INVESTIGATE, "2024-01-10"),
+        (Stage.NOTIFY, "2024-01-11"),
+        (Stage.PENALISE, "2024-01-19"),
+        (Stage.DEMAND, "2024-01-22"),
+    ):
+        store.add_case_event(case, CaseEvent(case, stage, dt.date.fromisoformat(day), "李四"))
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2024, 1, 28)
+    report = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    listed = [(i.deadline, i.due, i.estimated) for i in report.due_next_week]
+    assert (report.due_next_week[0].deadline, dt.date(2024, 2, 5), True) in listed
+    assert any("实际到期日可能更早" in line for line in report.warnings)
+    store.close()
+
+
 # --- the accountability ratio ----------------------------------------------------------------
 
 

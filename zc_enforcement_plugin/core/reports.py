@@ -927,6 +927,12 @@ class WeeklyDispatch:
         ]
 
 
+DISPATCH_DAYS = 7  # the weekly dispatch lists deadlines due up to this many days ahead
+# ... and estimated ones up to this many days further: the swapped working days of one holiday
+# notice (up to 4 in 20 days, 2004-2026) can bring a real day that much sooner.
+ESTIMATE_MARGIN_DAYS = 7
+
+
 def weekly_dispatch(
     ledger: LedgerStore,
     period: Period,
@@ -939,7 +945,11 @@ def weekly_dispatch(
         raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
     as_of = as_of or dt.date.today()
     context = _read(ledger, as_of, calendar)
-    horizon = as_of + dt.timedelta(days=7)
+    horizon = as_of + dt.timedelta(days=DISPATCH_DAYS)
+    # An estimate counts no swapped working day (a Sunday worked before a holiday): the real
+    # day may come sooner, so an estimated deadline just past the horizon is listed too,
+    # rather than missed by the meeting whose week it falls in.
+    estimate_horizon = horizon + dt.timedelta(days=ESTIMATE_MARGIN_DAYS)
     _common_warnings(context, period, [horizon])
     rows = {office: DispatchRow(office) for office in context.offices}
     for spot in context.spots:
@@ -949,6 +959,7 @@ def weekly_dispatch(
             rows.setdefault(spot.office, DispatchRow(spot.office)).new_illegal += 1
     due_next: list[DeadlineItem] = []
     overdue: list[DeadlineItem] = []
+    early = 0  # estimates listed from beyond the horizon
     for record, case in context.cases:
         office = record.office or NO_OFFICE
         row = rows.setdefault(office, DispatchRow(office))
@@ -971,12 +982,23 @@ def weekly_dispatch(
                 overdue.append(item)
             elif deadline.due <= horizon:  # due today included: still in time
                 due_next.append(item)
+            elif item.estimated and deadline.due <= estimate_horizon:
+                due_next.append(item)
+                early += 1
     total = DispatchRow("合计")
     for row in rows.values():
         total.verified += row.verified
         total.new_illegal += row.new_illegal
         for stage, count in row.cases_by_stage.items():
             total.cases_by_stage[stage] = total.cases_by_stage.get(stage, 0) + count
+    if early:
+        context.warn(
+            f"{early} 个估算的期限在 {DISPATCH_DAYS} 日之后、{DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS}"
+            f" 日之内，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
+            f"deadlines falling {DISPATCH_DAYS} to {DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS} days "
+            "ahead are listed too: an estimate counts no swapped working day, so the real day "
+            "may be sooner"
+        )
     order = sorted(rows.values(), key=lambda r: r.office)
     due_next.sort(key=lambda i: (i.due, i.case_id))
     overdue.sort(key=lambda i: (i.due, i.case_id))
