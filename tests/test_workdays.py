@@ -426,6 +426,11 @@ def test_shipped_file_is_valid_and_lists_no_invented_year():
             "fixed statutory holidays",
         ),
         (["2099-01-01"], "top level", "keyed by year"),
+        (
+            {"_format_example_not_a_real_schedule": {"2099": {"holidays": fixed(2099)}}},
+            '"_format_example_not_a_real_schedule"."2099"',
+            "inside a comment",
+        ),
     ],
 )
 def test_holiday_file_validation_names_file_and_entry(tmp_path, content, entry, problem):

@@ -237,6 +237,21 @@ def read_holiday_json(path: PathLike) -> Any:
     return data
 
 
+def _refuse_year_in_comment(key: str, entry: Any, path: PathLike | str) -> None:
+    """A comment is not read: a year typed into one (the format example's "YYYY" filled in, the
+    natural way to use it) would be skipped unsaid while every deadline of it stays an
+    estimate, and the message would ask for the year the bureau believes it gave."""
+    years = sorted(k for k in entry if _YEAR_KEY.match(k)) if isinstance(entry, dict) else []
+    if years:
+        raise HolidayFileError(
+            path,
+            f'"{key}"."{years[0]}"',
+            f"a year inside a comment (a key starting with _) is not read: move it to the top "
+            f"level, beside the other years / 说明（以下划线开头的键）中的年份不会被读取："
+            f"请把 {years[0]} 移到最外层，与其他年份并列",
+        )
+
+
 def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule]:
     """The years of a holiday file's JSON object, checked; HolidayFileError names `path` (a
     file, or where a shared ledger stores the same object) and the bad entry."""
@@ -246,6 +261,7 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
     schedules: dict[int, YearSchedule] = {}
     for key, entry in data.items():
         if key.startswith("_"):
+            _refuse_year_in_comment(key, entry, path)
             continue  # comments and the format example
         if not _YEAR_KEY.match(key):
             raise HolidayFileError(
