@@ -365,6 +365,21 @@ def test_the_referral_flag_is_null_where_it_cannot_be_told(
     assert ("达到刑事移送标准" in reason and "无法判断" not in reason) is bool(flag), reason
 
 
+def test_basic_farmland_and_an_approval_elsewhere_bound_the_cultivated_land_outside_both():
+    """Without land use: a 20 亩 spot, 3 亩 of it basic farmland and another 8 亩 approved. At
+    most 20 − 3 − 8 = 9 亩 can be cultivated land outside both (under 10 亩), and 3 亩 of
+    farmland is under 5 亩: the referral test is decided, not open."""
+    layers = {
+        domain.LAYER_BASIC_FARMLAND: plain([strip(3)]),
+        domain.LAYER_APPROVALS: plain([box(0, 12 * MU / 100, 100, 20 * MU / 100)]),
+    }
+    f = run([strip(20)], layers).fields
+    assert f[domain.CRIMINAL_FLAG].tolist() == [False]
+    # with the approval over the farmland instead, 17 亩 could lie outside both: open
+    layers[domain.LAYER_APPROVALS] = plain([box(0, 0, 100, 3 * MU / 100)])
+    assert run([strip(20)], layers).fields[domain.CRIMINAL_FLAG].tolist() == [None]
+
+
 def test_an_approved_spot_without_the_referral_layers_is_not_at_referral_scale():
     """Wholly covered by an approval: nothing is taken unapproved, whatever the land."""
     f = run([strip(15)], {domain.LAYER_APPROVALS: plain([box(-1, -1, 101, 300)])}).fields
@@ -722,7 +737,7 @@ def test_a_repaired_spot_s_note_says_what_the_repair_did_to_its_area():
     assert not any(shapely.is_valid([bow, hole_outside, spike]))
     r = run([bow, hole_outside, spike], {}, keys=["BOW", "HOLE", "SPIKE"])
     notes = r.fields[domain.GEOMETRY_NOTE]
-    assert "按原坐标直接计算的平面面积 0.00 平方米，修复后 5,000.00 平方米" in notes[0]
-    assert "按原坐标直接计算的平面面积 9,600.00 平方米，修复后 10,400.00 平方米" in notes[1]
+    assert "平面面积按原坐标直接计算为 0.00 平方米，修复后为 5,000.00 平方米" in notes[0]
+    assert "平面面积按原坐标直接计算为 9,600.00 平方米，修复后为 10,400.00 平方米" in notes[1]
     assert "面积未变" in notes[2]
     assert r.fields[domain.SPOT_AREA].tolist()[:2] == [5000.0, 10400.0]

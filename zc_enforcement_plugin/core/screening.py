@@ -153,7 +153,7 @@ def _say_repair_area_change(
         change = (
             "面积未变"
             if was == now
-            else f"按原坐标直接计算的平面面积 {was:,.2f} 平方米，修复后 {now:,.2f} 平方米"
+            else f"平面面积按原坐标直接计算为 {was:,.2f} 平方米，修复后为 {now:,.2f} 平方米"
         )
         notes[i][repair_notes[i]] += f"（{change}）"
 
@@ -1141,9 +1141,10 @@ def _referral_test(
             _shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
         )
         return criminal & ~no_geom, np.zeros(len(spot_area), dtype=bool)
-    if farmland:  # cultivated land outside it: at most the unapproved rest of the spot
+    if farmland:  # cultivated land outside it: at most what lies outside farmland and approvals
         farmland_at_most = bf_unapp
-        other_at_most = np.maximum(spot_area - np.maximum(bf, approved), 0.0)
+        # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
+        other_at_most = np.maximum(unapproved - bf_unapp, 0.0)
         certain = _shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
     elif land_use:  # any of the cultivated land may lie outside basic farmland, or inside it
         farmland_at_most = unapproved
