@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 import shapely
@@ -377,6 +378,26 @@ def test_ledger_settings_on_a_new_ledger_say_what_comes_not_an_error(provider, t
     assert said.errors == []
     assert str(tmp_path / "evidence") in result["IN_FORCE"]
     assert "first evidence file" in result["IN_FORCE"]
+    # The same ledger holding a photo, its folder not copied with it: an error, not a promise.
+    from zc_enforcement_plugin.core import evidence
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + bytes(200))
+    with ledger.GeoPackageLedger(path) as store:
+        record = ledger.SpotRecord({"JCBH": "S1", "TBMJ": 10.0}, shapely.box(0, 0, 5, 5))
+        assert store.import_batch("b", [record]).ok
+        spot = store.spots()[0]
+        store.add_evidence(
+            spot.id, evidence.store_evidence_file(path, spot.number, photo, ls.EVIDENCE_PHOTO)
+        )
+    import shutil
+
+    shutil.rmtree(tmp_path / "evidence")
+    lost = Said()
+    result = processing.run("zcenforcement:ledgersettings", {"LEDGER": str(path)}, feedback=lost)
+    assert len(lost.errors) == 1 and "1 evidence files" in lost.errors[0]
+    assert "first evidence file" not in result["IN_FORCE"]
     year = dt.date.today().year + 1
     coming = [w for w in said.warnings if f"No holiday schedule for {year}" in w]
     if workdays.WorkCalendar.for_ledger(path).covers(dt.date(year, 1, 1)):
@@ -384,3 +405,22 @@ def test_ledger_settings_on_a_new_ledger_say_what_comes_not_an_error(provider, t
     else:
         assert len(coming) == 1 and str(workdays.bureau_holiday_file(path)) in coming[0]
         assert coming[0] in result["IN_FORCE"]
+
+
+def test_ledger_settings_say_which_years_lack_a_schedule_when_it_matters():
+    """This year's always (its deadlines are estimates now); next year's from October, when
+    the State Council's notice is due: not all year long."""
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.processing.ledger_settings import missing_schedule_warnings
+
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+
+    def years(today: dt.date) -> list[str]:
+        return [re.search(r"\d{4}", w).group() for w in missing_schedule_warnings(blind, today)]
+
+    assert years(dt.date(2027, 1, 10)) == ["2027"]
+    assert years(dt.date(2027, 6, 1)) == ["2027"]
+    assert years(dt.date(2027, 11, 26)) == ["2027", "2028"]
+    known = WorkCalendar(local_file=None, strict=False)  # chinesecalendar: 2004 onwards
+    assert missing_schedule_warnings(known, dt.date(2024, 11, 26)) == []
+    assert missing_schedule_warnings(known, dt.date(2024, 6, 1)) == []

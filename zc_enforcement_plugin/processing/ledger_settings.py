@@ -151,10 +151,9 @@ class LedgerSettings(EnforcementAlgorithm):
         lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]
         for warning in calendar.override_warnings:
             feedback.pushWarning(warning)
-        coming = _coming_year_warning(calendar)
-        if coming:
-            lines.append(coming)
-            feedback.pushWarning(coming)
+        for warning in missing_schedule_warnings(calendar, dt.date.today()):
+            lines.append(warning)
+            feedback.pushWarning(warning)
         for line in lines:
             feedback.pushInfo(line)
         return {self.IN_FORCE: "\n".join(lines)}
@@ -210,6 +209,16 @@ def _evidence_folder_line(store, feedback) -> str:
         feedback.reportError(str(error), False)
         return tr("Evidence folder: not set")
     if stored is None and not Path(folder).is_dir():
+        recorded = len(store.evidence())
+        if recorded:  # the ledger copied to another machine without its folder, say
+            feedback.reportError(
+                tr(
+                    "The evidence folder {folder} is missing, though the ledger records "
+                    "{count} evidence files in it: copy the folder beside the ledger."
+                ).format(folder=folder, count=recorded),
+                False,
+            )
+            return tr("Evidence folder: {folder}").format(folder=folder)
         # A GeoPackage's folder beside its file, not made until the first file is attached:
         # nothing is wrong yet.
         return tr(
@@ -225,14 +234,21 @@ def _evidence_folder_line(store, feedback) -> str:
     return tr("Evidence folder: {folder}").format(folder=folder)
 
 
-def _coming_year_warning(calendar: workdays.WorkCalendar) -> str | None:
-    """Said while next year has no schedule: its deadlines would be estimates, and the State
-    Council publishes it late in the year, for the bureau to add (to calendar.add_to: the file
-    beside a GeoPackage ledger, or a shared ledger's HOLIDAY_FILE)."""
-    year = dt.date.today().year + 1
-    if calendar.covers(dt.date(year, 1, 1)):
-        return None
-    return tr(
-        "No holiday schedule for {year} yet: its working-day deadlines will be estimates. Once "
-        "the State Council publishes the {year} holiday notice, add the year to {where}."
-    ).format(year=year, where=calendar.add_to)
+# The State Council publishes the next year's holiday notice in the last quarter.
+NOTICE_MONTH = 10
+
+
+def missing_schedule_warnings(calendar: workdays.WorkCalendar, today: dt.date) -> list[str]:
+    """Said while a year deadlines run into has no schedule, with where to add it (the file
+    beside a GeoPackage ledger, or a shared ledger's HOLIDAY_FILE): this year's always (its
+    deadlines are estimates now), next year's from the notice's season on."""
+    years = [today.year] + ([today.year + 1] if today.month >= NOTICE_MONTH else [])
+    return [
+        tr(
+            "No holiday schedule for {year} yet: its working-day deadlines will be estimates. "
+            "Once the State Council publishes the {year} holiday notice, add the year to "
+            "{where}."
+        ).format(year=year, where=calendar.add_to)
+        for year in years
+        if not calendar.covers(dt.date(year, 1, 1))
+    ]
