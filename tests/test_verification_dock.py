@@ -79,6 +79,7 @@ def dock(qgis_iface, qgis_new_project):
     QApplication.setActiveWindow(widget)
     widget.home.setFocus()
     yield widget
+    widget.stack.acceptAllPanels()  # a form a test left typed in: cleanup would ask about it
     widget.cleanup()
     widget.deleteLater()
 
@@ -1744,8 +1745,6 @@ def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(do
     stays in use."""
     import json
 
-    from zc_enforcement_plugin.core.workdays import HolidayFileError
-
     year = max(workdays.library_years()) + 1
     rest = dt.date(year, 2, 8) + dt.timedelta(days=-dt.date(year, 2, 8).weekday())  # a Monday
     spring = [rest + dt.timedelta(days=n) for n in range(5)]
@@ -1763,9 +1762,9 @@ def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(do
         dt.timedelta(days=3)
     )
     holidays.write_text(f'{{"{year}": {{"holidays": ["{year}-01-01",]}}}}', encoding="utf-8")
-    with pytest.raises(HolidayFileError, match="holidays.json"):
-        dock.session.calendar  # noqa: B018 - reading it is what is tested
-    assert dock.session.calendar is calendar
+    assert dock.session.calendar is calendar  # refused: the schedule read before stays
+    assert "holidays.json" in dock.session.take_calendar_problem()
+    assert dock.session.take_calendar_problem() == ""  # said once
 
 
 def test_picking_the_open_ledger_again_reads_its_holiday_schedule_again(
@@ -1780,3 +1779,106 @@ def test_picking_the_open_ledger_again_reads_its_holiday_schedule_again(
     monkeypatch.setattr(store, "work_calendar", lambda **kw: reads.append(kw) or read(**kw))
     assert dock.open_ledger(str(ledger_path)) is True
     assert reads == [{"strict": False}]
+
+
+def test_refresh_reads_what_was_recorded_in_the_open_ledger_elsewhere(dock, ledger_path):
+    """A batch imported and a verdict recorded from the Processing toolbox (here: another
+    connection to the file) show in the dock on Refresh (the button, F5, or the same ledger
+    picked again), with the filter and the spot shown kept."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtTest import QTest
+
+    assert dock.open_ledger(str(ledger_path))
+    before = len(dock.session.queue)
+    shown = dock.session.current_id
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        spots = store.spots()
+        extra = [
+            ledger.SpotRecord(
+                {domain.SPOT_NUMBER: f"X{i}", domain.SPOT_AREA: 100.0},
+                shapely.box(39_500_000 + 50 * i, 4_060_000, 39_500_030 + 50 * i, 4_060_030),
+            )
+            for i in range(3)
+        ]
+        assert store.import_batch("toolbox", extra).ok
+        other = next(s for s in spots if s.id != shown)
+        store.record_verdict(
+            other.id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "李四", dt.date.today())
+        )
+    assert len(dock.session.queue) == before  # not yet read
+    dock.refresh_button.click()
+    assert len(dock.session.queue) == before + 3
+    assert dock.session.current_id == shown
+    assert dock.session.counts()[0] == 1
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.import_batch("toolbox 2", extra).ok
+    QTest.keyClick(dock.queue_view, Qt.Key.Key_F5)
+    assert len(dock.session.queue) == before + 6
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.import_batch("toolbox 3", extra).ok
+    assert dock.open_ledger(str(ledger_path)) is True  # picked again
+    assert len(dock.session.queue) == before + 9
+
+
+def test_a_holiday_file_broken_during_a_save_neither_undoes_nor_hides_it(
+    dock, ledger_path, answers
+):
+    """A half-typed holidays.json saved beside the ledger while a verdict is typed, the queue
+    showing the overdue cases (which reads the calendar after each save): the save is
+    recorded and not said to have failed, on the project closing as with the Save button;
+    the broken file is said by the dock."""
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    dock.open_case_panel().acceptPanel()
+    spot_id = dock.session.current_id
+    box = dock.filter_boxes["status"]
+    box.setCurrentIndex(box.findData("overdue"))
+    assert [s.id for s in dock.session.queue] == [spot_id]
+    holidays = ledger_path.parent / "holidays.json"
+    year = max(workdays.library_years()) + 1
+
+    def type_verdict_and_break_the_file(note: str):
+        panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+        panel.note.setPlainText(note)
+        panel.verifier.setText("李工")
+        holidays.write_text(f'{{"{year}": {{"holidays": ["{year}-02-10"]}}}}', "utf-8")
+        return panel
+
+    type_verdict_and_break_the_file("补充说明").accept()  # the Save button
+    assert dock.stack.currentPanel() is dock.home
+    assert [v.note for v in _verdicts(ledger_path)[spot_id]][-1] == "补充说明"
+    assert "holidays.json" in dock.details.toPlainText()
+    holidays.unlink()
+    type_verdict_and_break_the_file("再次补充")
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1 and answers.warned == []
+    assert [v.note for v in _verdicts(ledger_path)[spot_id]][-1] == "再次补充"
+
+
+def test_opening_another_ledger_can_be_cancelled_for_a_typed_verdict(
+    dock, ledger_path, tmp_path, answers
+):
+    """Unlike a project closing, opening another ledger can wait: Cancel keeps the form, its
+    entries and the ledger it belongs to."""
+    import shutil
+
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    copy = tmp_path / "copy" / "ledger.gpkg"
+    copy.parent.mkdir()
+    shutil.copy(ledger_path, copy)
+    panel, spot_id = _typed_form(dock, ledger_path)
+    answers.save = QMessageBox.StandardButton.Cancel
+    assert dock.open_ledger(str(copy)) is False
+    assert dock.session.path == ledger_path and dock.stack.currentPanel() is panel
+    assert panel.party.text() == "某公司"
+    assert dock.ledger_file.filePath() == str(ledger_path)
+    assert _verdicts(ledger_path)[spot_id] == []
+
+
+def test_unloading_the_plugin_asks_about_a_typed_verdict(dock, ledger_path, answers):
+    """Disabled or reloaded with a verdict being typed: asked, as on a project closing."""
+    _panel, spot_id = _typed_form(dock, ledger_path)
+    dock.cleanup()
+    assert len(answers.asked) == 1
+    assert len(_verdicts(ledger_path)[spot_id]) == 1

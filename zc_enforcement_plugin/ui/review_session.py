@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core import cases, evidence, ledger
 from ..core import ledger_schema as ls
-from ..core.workdays import WorkCalendar, bureau_holiday_file
+from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 
 STATUS_OVERDUE = "overdue"  # a status filter of the dock's own: spots whose case is overdue
 
@@ -60,6 +60,9 @@ class ReviewSession:
         self.position = -1
         self._calendar: WorkCalendar | None = None
         self._calendar_stamp: tuple[int, int] | None = None  # the holiday file it was read from
+        # A holiday file found broken when the calendar was next used, for the dock to say
+        # (take_calendar_problem): the schedule read before stays in use meanwhile.
+        self._calendar_problem = ""
         self._seen_versions: dict[int, int] = {}
 
     # --- the ledger ----------------------------------------------------------------------------
@@ -93,17 +96,28 @@ class ReviewSession:
         GeoPackage ledger changed (the year ahead added late in the year, with QGIS open):
         every deadline computed after that counts by the new schedule."""
         if self.store is not None and _holiday_file_stamp(self.path) != self._calendar_stamp:
-            self.reread_calendar()
+            # Never raised from here: the calendar is read in the middle of other work (the
+            # queue refreshed after a verdict was committed), which a broken file must not undo
+            # or seem to undo.
+            try:
+                self.reread_calendar()
+            except HolidayFileError as error:
+                self._calendar_problem = str(error)
         return self._calendar
 
     def reread_calendar(self) -> None:
         """Read the ledger's holiday schedule again (the dock does when the ledger is picked
         again: a shared ledger's is on its server, with no file to watch). A broken file
-        raises HolidayFileError, said once: the schedule read before stays in use."""
+        raises HolidayFileError, once: the schedule read before stays in use."""
         if self.store is None:
             return
         self._calendar_stamp = _holiday_file_stamp(self.path)
         self._calendar = self.store.work_calendar(strict=False)
+
+    def take_calendar_problem(self) -> str:
+        """The broken holiday file met since last asked ("" if none), to be said once."""
+        problem, self._calendar_problem = self._calendar_problem, ""
+        return problem
 
     def close(self) -> None:
         if self.store is not None:

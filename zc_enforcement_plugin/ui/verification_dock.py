@@ -18,6 +18,7 @@ from pathlib import Path
 
 from qgis.core import (
     Qgis,
+    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsGeometry,
     QgsMessageLog,
@@ -190,6 +191,16 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
         top.addWidget(QLabel(tr("Ledger"), page))
         top.addWidget(self.ledger_file, 1)
+        # Another hand may change the open ledger: an import or a verdict from the Processing
+        # toolbox, a colleague on the shared ledger, the bureau's new holiday file.
+        self.refresh_button = QToolButton(page)
+        self.refresh_button.setObjectName("refreshButton")
+        self.refresh_button.setIcon(QgsApplication.getThemeIcon("/mActionRefresh.svg"))
+        self.refresh_button.setToolTip(
+            tr("Refresh (F5): read the ledger again, with what was recorded in it elsewhere")
+        )
+        self.refresh_button.clicked.connect(lambda _checked=False: self.refresh_ledger())
+        top.addWidget(self.refresh_button)
         # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
         # stays in QGIS's authentication manager).
         self.shared_button = QToolButton(page)
@@ -336,6 +347,7 @@ class VerificationDock(QgsDockWidget):
             (Qt.Key.Key_Z, self.zoom_to_spot),
             (Qt.Key.Key_E, self.attach_dialog),
             (Qt.Key.Key_C, self.open_case_panel),
+            (Qt.Key.Key_F5, self.refresh_ledger),
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
@@ -403,11 +415,14 @@ class VerificationDock(QgsDockWidget):
         if not path:
             return False
         if self.session.path is not None and str(path) == str(self.session.path):
-            self.session.reread_calendar()  # picked again: its holiday schedule may be new
+            self.refresh_ledger()  # picked again: read again, as the user expects
             return True
         # Closed while the ledger being left is open: a form of it whose entries the user
-        # saves goes into that ledger, and none of its pages can save into the next one.
-        self.close_panels()
+        # saves goes into that ledger, and none of its pages can save into the next one. The
+        # user may stay with the form instead: unlike a project closing, this can wait.
+        if not self.close_panels(can_cancel=True):
+            self._show_ledger_path()
+            return False
         try:
             self.session.open(path)
         except (ledger.LedgerError, HolidayFileError, OSError, sqlite3.Error) as error:
@@ -521,6 +536,9 @@ class VerificationDock(QgsDockWidget):
             widget.setEnabled(enabled and bool(self.session.queue))
         self.import_button.setEnabled(True)
         self._show_current()
+        problem = self.session.take_calendar_problem()
+        if problem:
+            self._warn(problem)
 
     def _show_counts(self) -> None:
         verified, total = self.session.counts()
@@ -621,24 +639,33 @@ class VerificationDock(QgsDockWidget):
         self.stack.showPanel(panel)
         sip.transferto(panel, self.stack)
 
-    def close_panels(self) -> None:
+    def close_panels(self, can_cancel: bool = False) -> bool:
         """Back to the review page: what is open on top belongs to the ledger being left. Called
-        while that ledger is still open, so that a verdict form's entries can be saved into it."""
+        while that ledger is still open, so that a verdict form's entries can be saved into it.
+        With `can_cancel`, False when the user chose to stay with the form (nothing closed)."""
         try:
-            self._settle_verdict_form()
-        finally:
+            if not self._settle_verdict_form(can_cancel):
+                return False
+        except BaseException:
             self.stack.acceptAllPanels()
+            raise
+        self.stack.acceptAllPanels()
+        return True
 
-    def _settle_verdict_form(self) -> None:
+    def _settle_verdict_form(self, can_cancel: bool = False) -> bool:
         """A verdict form holding what the user typed is not closed without a word (the project
-        closing, another ledger opening): as QGIS asks about a layer's unsaved edits, the user
-        chooses to save the verdict, through the form's own Save, or to discard it. The form
-        cannot stay open (QGIS closes the project whatever a plugin says): a save the ledger
-        refuses is said with its reasons and the entries, to be typed again."""
+        closing, another ledger opening, the plugin unloading): as QGIS asks about a layer's
+        unsaved edits, the user chooses to save the verdict, through the form's own Save, or to
+        discard it, or (`can_cancel`) to stay with it: False then. A project closing cannot be
+        cancelled (QGIS closes it whatever a plugin says): a save the ledger refuses is said
+        with its reasons and the entries, to be typed again."""
         form = self.stack.currentPanel()  # a form opens from the review page alone: on top
         if not isinstance(form, VerdictPanel) or not form.is_changed():
-            return
+            return True
         number = form.spot.number
+        buttons = QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+        if can_cancel:
+            buttons |= QMessageBox.StandardButton.Cancel
         answer = QMessageBox.question(
             self,
             tr("Unsaved verdict"),
@@ -646,25 +673,34 @@ class VerificationDock(QgsDockWidget):
                 "The verdict form for spot {number} holds entries that are not saved, and is "
                 "closing. Save the verdict now, or discard the entries?"
             ).format(number=number),
-            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard,
+            buttons,
             QMessageBox.StandardButton.Save,
         )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
         if answer != QMessageBox.StandardButton.Save:
-            return
+            return True
         try:
             if form.save():
-                return
-            reasons = form.messages.text()
+                return True
+            message = tr(
+                "The verdict for spot {number} was not saved: {reasons}\n\n"
+                "Nothing of it was recorded in the ledger. The entries were:\n{entries}"
+            ).format(number=number, reasons=form.messages.text(), entries=form.entries())
         except Exception as error:  # noqa: BLE001 - the form closes whatever happens: say it
             QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
-            reasons = str(error) or type(error).__name__
-        message = tr(
-            "The verdict for spot {number} was not saved: {reasons}\n\n"
-            "Nothing of it was recorded in the ledger. The entries were:\n{entries}"
-        ).format(number=number, reasons=reasons, entries=form.entries())
+            # Failed somewhere in saving: before the ledger took it, or after. Not known here.
+            message = tr(
+                "Saving the verdict for spot {number} stopped with an error: {error}\n\n"
+                "Look at the spot's verdict history to see whether it was recorded. The entries "
+                "were:\n{entries}"
+            ).format(
+                number=number, error=str(error) or type(error).__name__, entries=form.entries()
+            )
         # Also in the log, where the entries can still be read once the message is closed.
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
         QMessageBox.warning(self, tr("Verdict not saved"), message)
+        return True
 
     # --- verdicts --------------------------------------------------------------------------------
     @_reported
@@ -844,8 +880,6 @@ class VerificationDock(QgsDockWidget):
 
     @_reported
     def _run_algorithm(self, algorithm_id: str, after) -> None:
-        from qgis.core import QgsApplication
-
         if QgsApplication.processingRegistry().algorithmById(algorithm_id) is None:
             self._warn(tr("Algorithm {id} is not available.").format(id=algorithm_id))
             return
@@ -858,10 +892,21 @@ class VerificationDock(QgsDockWidget):
 
     @_reported
     def _reopen_after_import(self) -> None:
-        if self.session.path is not None:
-            self.session.refresh()
-            self._fill_filters()
-            self._show_session()
+        self.refresh_ledger()
+
+    @_reported
+    def refresh_ledger(self) -> None:
+        """Read the open ledger again: the queue, its filters' choices and the spot shown, and
+        its holiday schedule; the filters and the current spot are kept."""
+        if self.session.path is None:
+            return
+        try:
+            self.session.reread_calendar()
+        except HolidayFileError as error:  # said; the schedule read before stays in use
+            self._warn(str(error))
+        self.session.refresh()
+        self._fill_filters()
+        self._show_session()
 
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
@@ -945,6 +990,8 @@ class VerificationDock(QgsDockWidget):
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
+        with contextlib.suppress(Exception):  # unloading goes on whatever the form's fate
+            self._settle_verdict_form()  # disabled or reloaded with a form being typed
         if self.session.is_open:
             # What is in use now, for the dock of a reloaded plugin to reopen (not the state
             # last saved, a ledger or spot the user has since left).

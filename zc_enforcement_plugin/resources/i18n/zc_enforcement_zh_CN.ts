@@ -900,11 +900,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
-      <source>No holiday schedule for {year} yet: its working-day deadlines will be estimates. Once the State Council publishes the {year} holiday notice, add the year to {where}.</source>
-      <translation>尚无{year}年的节假日安排：该年的工作日期限将为估算。国务院办公厅发布{year}年部分节假日安排的通知后，请把该年加入 {where}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>Deadline rules (JSON; empty: keep; default: reset)</source>
       <translation>期限规则（JSON；留空：保持；默认：恢复）</translation>
     </message>
@@ -935,6 +930,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>No holiday schedule for {year} yet: its working-day deadlines will be estimates. Once the State Council publishes the {year} holiday notice, add the year to {where}.</source>
+      <translation>尚无{year}年的节假日安排：该年的工作日期限将为估算。国务院办公厅发布{year}年部分节假日安排的通知后，请把该年加入 {where}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>A GeoPackage ledger keeps its evidence beside its file: the evidence folder is set only on a shared ledger.</source>
       <translation>GeoPackage 台帐的证据保存在台帐文件旁：证据文件夹只能在共享台帐上设置。</translation>
     </message>
@@ -942,6 +942,11 @@
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
       <source>The evidence folder {folder} cannot be reached from this machine.</source>
       <translation>本机无法访问证据文件夹 {folder}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
+      <source>The evidence folder {folder} is missing, though the ledger records {count} evidence files in it: copy the folder beside the ledger.</source>
+      <translation>举证材料文件夹 {folder} 不存在，但台帐记录了其中的 {count} 个举证文件：请把该文件夹复制到台帐旁边。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/ledger_settings.py" />
@@ -1895,6 +1900,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Refresh (F5): read the ledger again, with what was recorded in it elsewhere</source>
+      <translation>刷新（F5）：重新读取台帐，包括在别处记入的内容</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Shared…</source>
       <translation>共享台帐…</translation>
     </message>
@@ -2040,17 +2050,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The verdict for spot {number} was not saved: {reasons}
-
-Nothing of it was recorded in the ledger. The entries were:
-{entries}</source>
-      <translation>图斑 {number} 的判定未能保存：{reasons}
-
-台帐中未记录任何内容。所填写的内容为：
-{entries}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -2096,6 +2095,17 @@ Nothing of it was recorded in the ledger. The entries were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The verdict for spot {number} was not saved: {reasons}
+
+Nothing of it was recorded in the ledger. The entries were:
+{entries}</source>
+      <translation>图斑 {number} 的判定未能保存：{reasons}
+
+台帐中未记录任何内容。所填写的内容为：
+{entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
@@ -2138,6 +2148,17 @@ Nothing of it was recorded in the ledger. The entries were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No spot matches the filters.</source>
       <translation>没有符合筛选条件的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Saving the verdict for spot {number} stopped with an error: {error}
+
+Look at the spot's verdict history to see whether it was recorded. The entries were:
+{entries}</source>
+      <translation>保存图斑 {number} 的判定时出错：{error}
+
+请查看该图斑的判定记录，确认是否已记入。填写的内容为：
+{entries}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
