@@ -65,9 +65,13 @@ $(PLUGIN)/resources/i18n/%.qm: $(PLUGIN)/resources/i18n/%.ts
 # Where the zip goes: `make package PACKAGE_ZIP=/tmp/x.zip` (the tests build theirs outside the
 # repository).
 PACKAGE_ZIP ?= $(CURDIR)/$(PLUGIN).zip
+# The licence goes inside the plugin folder, where the QGIS plugin repository looks for it.
 package: translations
 	@rm -f $(PACKAGE_ZIP)
 	zip -qr $(PACKAGE_ZIP) $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts'
+	@staging=$$(mktemp -d) && mkdir $$staging/$(PLUGIN) && cp LICENSE $$staging/$(PLUGIN)/ \
+	  && (cd $$staging && zip -q $(abspath $(PACKAGE_ZIP)) $(PLUGIN)/LICENSE); \
+	  status=$$?; rm -rf $$staging; exit $$status
 	@echo "wrote $(PACKAGE_ZIP) (install with QGIS: Plugins > Manage and Install Plugins > Install from ZIP)"
 
 # The default QGIS 3 profile; override with `make deploy QGIS_PROFILE_DIR=...`.

@@ -46,6 +46,8 @@ def test_packaged_zip_installs_and_loads(tmp_path):
         assert {name.split("/")[0] for name in names} == {"zc_enforcement_plugin"}
         assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".ts"))]
         assert "zc_enforcement_plugin/resources/i18n/zc_enforcement_zh_CN.qm" in names
+        # The QGIS plugin repository refuses a package without its licence inside the folder.
+        assert package.read("zc_enforcement_plugin/LICENSE") == (REPO / "LICENSE").read_bytes()
         plugins = tmp_path / "plugins"
         package.extractall(plugins)
     env = environment(tmp_path / "profile")
