@@ -1882,3 +1882,40 @@ def test_unloading_the_plugin_asks_about_a_typed_verdict(dock, ledger_path, answ
     dock.cleanup()
     assert len(answers.asked) == 1
     assert len(_verdicts(ledger_path)[spot_id]) == 1
+
+
+def test_the_panel_s_own_layer_leaves_the_project_unchanged_and_a_new_ledger_does_not(
+    dock, ledger_path
+):
+    """The evidence-photo layer comes and goes with the panel (a reload, a disable, the
+    project's ledger reopened): no "save changes?" for that. A ledger the user opens is a
+    change of the project, which records it."""
+    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    project = QgsProject.instance()
+
+    def mark_dirty(*_):  # as QGIS's main window does on any layer added or removed
+        project.setDirty(True)
+
+    project.layersAdded.connect(mark_dirty)
+    project.layersRemoved.connect(mark_dirty)
+    project.setDirty(False)
+    assert dock.open_ledger(str(ledger_path))
+    assert project.isDirty()  # the user's choice, to be saved with the project
+    dock.save_state()
+    project.setDirty(False)
+    dock.cleanup()  # the plugin disabled: the panel's layer goes
+    assert not [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_PROPERTY)]
+    assert not project.isDirty()
+    again = VerificationDock(None, dock.iface)  # re-enabled: the project's ledger reopened
+    try:
+        assert again.session.path is not None and str(again.session.path) == str(ledger_path)
+        assert [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_PROPERTY)]
+        assert not project.isDirty()
+        assert project.readEntry(PROJECT_SCOPE, "ledger", "")[0]
+    finally:
+        project.layersAdded.disconnect(mark_dirty)
+        project.layersRemoved.disconnect(mark_dirty)
+        again.cleanup()
+        again.deleteLater()

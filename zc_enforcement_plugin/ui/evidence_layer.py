@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -17,6 +19,19 @@ from ..i18n import tr
 
 LAYER_PROPERTY = "zc_enforcement/evidence_points"  # marks the layer as the dock's own
 GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EXIF
+
+
+@contextlib.contextmanager
+def _project_left_as_it_was(project: QgsProject):
+    """The layer is the panel's, rebuilt from the ledger: adding or removing it (the plugin
+    reloaded or disabled, the ledger reopened with the project) is no change of the user's,
+    and must not bring QGIS's "save changes?" question."""
+    was_dirty = project.isDirty()
+    try:
+        yield
+    finally:
+        if not was_dirty:
+            project.setDirty(False)
 
 
 def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> QgsVectorLayer:
@@ -38,7 +53,8 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
             "memory",
         )
         layer.setCustomProperty(LAYER_PROPERTY, True)
-        project.addMapLayer(layer)
+        with _project_left_as_it_was(project):
+            project.addMapLayer(layer)
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
     # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
     # through such warnings). Set on a layer restored from an older project too.
@@ -65,4 +81,5 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
 def remove_evidence_points_layer(project: QgsProject) -> None:
     for layer in list(project.mapLayers().values()):
         if layer.customProperty(LAYER_PROPERTY):
-            project.removeMapLayer(layer.id())
+            with _project_left_as_it_was(project):
+                project.removeMapLayer(layer.id())

@@ -134,6 +134,15 @@ def _reported(method):
     return slot
 
 
+def _project_ledger(project: QgsProject) -> str:
+    """The ledger the project records (a path resolved against the project, or a shared
+    ledger's reference), "" when none."""
+    from ..processing.postgis_connection import is_postgis_reference
+
+    entry, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
+    return entry if not entry or is_postgis_reference(entry) else project.readPath(entry)
+
+
 class VerificationDock(QgsDockWidget):
     """A dock holding a panel stack: the review page, and verdict forms pushed on top of it."""
 
@@ -432,8 +441,11 @@ class VerificationDock(QgsDockWidget):
         if self.ledger_file.filePath() != path:
             self._show_ledger_path()
         self._fill_filters()
-        self.images.pick_defaults(QgsProject.instance())
-        self.photos = evidence_points_layer(self.session.store, QgsProject.instance())
+        project = QgsProject.instance()
+        self.images.pick_defaults(project)
+        self.photos = evidence_points_layer(self.session.store, project)
+        if str(path) != _project_ledger(project):
+            project.setDirty(True)  # the project's ledger changed: to be saved with it
         self._show_session()
         # A bureau holiday year unlike the official one moves every deadline of that year:
         # said where the deadlines are read, as the reports say it.
@@ -947,13 +959,12 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
-        project = QgsProject.instance()
-        entry, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
-        if not entry:
-            return
         from ..processing.postgis_connection import is_postgis_reference
 
-        path = entry if is_postgis_reference(entry) else project.readPath(entry)
+        project = QgsProject.instance()
+        path = _project_ledger(project)
+        if not path:
+            return
         values = {
             key: project.readEntry(PROJECT_SCOPE, f"filter/{key}", "")[0]
             for key in ReviewFilter.__dataclass_fields__
