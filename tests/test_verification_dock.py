@@ -1919,3 +1919,22 @@ def test_the_panel_s_own_layer_leaves_the_project_unchanged_and_a_new_ledger_doe
         project.layersRemoved.disconnect(mark_dirty)
         again.cleanup()
         again.deleteLater()
+
+
+def test_an_open_case_page_counts_by_a_holiday_file_added_meanwhile(dock, ledger_path):
+    """The case page open while the bureau saves holidays.json beside the ledger: shown again
+    (after a step, say), its deadlines count by the file, as the rest of the dock does. The
+    file makes 1-3 October 2025 (Wednesday to Friday) the only days off around them."""
+    import json
+
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 29))  # Monday: 2 working days on, written report due
+    panel = dock.open_case_panel()
+    assert "2025-10-10" in panel.summary.toPlainText()  # the official 1-8 October break
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2025)]
+    (ledger_path.parent / "holidays.json").write_text(
+        json.dumps({"2025": {"holidays": fixed}}), encoding="utf-8"
+    )
+    panel.refresh()
+    text = panel.summary.toPlainText()
+    assert "2025-10-06" in text and "2025-10-10" not in text

@@ -89,8 +89,10 @@ class CasePanel(QgsPanelWidget):
     stepped = pyqtSignal()
 
     def __init__(self, store: ledger.LedgerStore, case_id: str, calendar, parent=None):
+        """calendar: a WorkCalendar, or a function giving the one in force when called (the
+        dock's, which follows the bureau's holiday file while the page is open)."""
         super().__init__(parent)
-        self.store, self.case_id, self.calendar = store, case_id, calendar
+        self.store, self.case_id, self._calendar = store, case_id, calendar
         self.setPanelTitle(tr("Case {id}").format(id=case_id))
         layout = QVBoxLayout(self)
         self.summary = QTextBrowser(self)
@@ -149,7 +151,8 @@ class CasePanel(QgsPanelWidget):
                 "<p style='color:#b00020'><b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
                 "criminal scale: transfer and report within 3 working days</b></p>"
             )
-        lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, self.calendar)]
+        calendar = self._calendar() if callable(self._calendar) else self._calendar
+        lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, calendar)]
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
         gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()

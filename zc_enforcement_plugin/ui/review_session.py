@@ -228,10 +228,11 @@ class ReviewSession:
         if self.store is None:
             return []
         rules = self.store.deadline_rules()
+        calendar = self.calendar  # once: its holiday file is looked at, not once per case
         return [
             record
             for record in self.store.cases(ledger.CaseFilter(closed=False))
-            if any(d.open and d.late for d in record.case.deadlines(rules, self.calendar, today))
+            if any(d.open and d.late for d in record.case.deadlines(rules, calendar, today))
         ]
 
     def open_case_for_current(self) -> str:

@@ -803,7 +803,7 @@ class VerificationDock(QgsDockWidget):
 
     @_reported
     def show_case(self, case_id: str) -> CasePanel | None:
-        panel = CasePanel(self.session.store, case_id, self.session.calendar, self.stack)
+        panel = CasePanel(self.session.store, case_id, lambda: self.session.calendar, self.stack)
         panel.stepped.connect(self._show_session)
         self._show_panel(panel)
         return panel
