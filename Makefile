@@ -66,13 +66,16 @@ $(PLUGIN)/resources/i18n/%.qm: $(PLUGIN)/resources/i18n/%.ts
 # repository).
 PACKAGE_ZIP ?= $(CURDIR)/$(PLUGIN).zip
 # The licence goes inside the plugin folder, where the QGIS plugin repository looks for it.
+# Paths quoted: a folder name with a space must not split into two files.
 package: translations
-	@rm -f $(PACKAGE_ZIP)
-	zip -qr $(PACKAGE_ZIP) $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts'
-	@staging=$$(mktemp -d) && mkdir $$staging/$(PLUGIN) && cp LICENSE $$staging/$(PLUGIN)/ \
-	  && (cd $$staging && zip -q $(abspath $(PACKAGE_ZIP)) $(PLUGIN)/LICENSE); \
-	  status=$$?; rm -rf $$staging; exit $$status
-	@echo "wrote $(PACKAGE_ZIP) (install with QGIS: Plugins > Manage and Install Plugins > Install from ZIP)"
+	@zip_path="$$(realpath -m "$(PACKAGE_ZIP)")" && rm -f "$$zip_path" \
+	  && zip -qr "$$zip_path" $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts' \
+	  && staging="$$(mktemp -d)" && mkdir "$$staging/$(PLUGIN)" \
+	  && cp LICENSE "$$staging/$(PLUGIN)/" \
+	  && (cd "$$staging" && zip -q "$$zip_path" $(PLUGIN)/LICENSE); \
+	  status=$$?; [ -n "$$staging" ] && rm -rf "$$staging"; \
+	  [ $$status -eq 0 ] && echo "wrote $$zip_path (install with QGIS: Plugins >" \
+	    "Manage and Install Plugins > Install from ZIP)"; exit $$status
 
 # The default QGIS 3 profile; override with `make deploy QGIS_PROFILE_DIR=...`.
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
@@ -80,9 +83,9 @@ QGIS_CONFIG_DIR = $(abspath $(QGIS_PROFILE_DIR)/../..)
 # QGIS's Python must see the venv's shapely 2 (Debian 12 only has shapely 1.8).
 VENV_SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 deploy: package
-	mkdir -p $(QGIS_PROFILE_DIR)/python/plugins
-	rm -rf $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)
-	unzip -qo $(PACKAGE_ZIP) -d $(QGIS_PROFILE_DIR)/python/plugins
+	mkdir -p "$(QGIS_PROFILE_DIR)/python/plugins"
+	rm -rf "$(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)"
+	unzip -qo "$$(realpath -m "$(PACKAGE_ZIP)")" -d "$(QGIS_PROFILE_DIR)/python/plugins"
 	@QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH=$(QGIS_CONFIG_DIR) PYTHONPATH=$(VENV_SITE) \
 	  $(QGIS_PROCESS) plugins enable $(PLUGIN) >/dev/null 2>&1 \
 	  && echo "enabled in $(QGIS_PROFILE_DIR)" \
