@@ -424,3 +424,24 @@ def test_ledger_settings_say_which_years_lack_a_schedule_when_it_matters():
     known = WorkCalendar(local_file=None, strict=False)  # chinesecalendar: 2004 onwards
     assert missing_schedule_warnings(known, dt.date(2024, 11, 26)) == []
     assert missing_schedule_warnings(known, dt.date(2024, 6, 1)) == []
+
+
+def test_a_stored_holiday_setting_keeps_years_only_so_a_corrected_file_mends_it():
+    """The years of a HOLIDAY_FILE replace those stored, and comments stay in the file: a year
+    stored inside a comment by an older version (refused now, naming the fix: store the file
+    corrected) goes when the corrected file is stored."""
+    from zc_enforcement_plugin.core import ledger_schema as ls
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing.ledger_settings import _stored
+
+    def year_of(n: int) -> dict:
+        return {"holidays": [d.isoformat() for d in workdays.fixed_public_holidays(n)]}
+
+    year, earlier = year_of(2030), year_of(2029)
+    stored = {"_format_example_not_a_real_schedule": {"2030": year}, "2029": earlier}
+    with pytest.raises(workdays.HolidayFileError, match="inside a comment"):
+        workdays.holiday_schedules(stored, "stored")
+    given = {"_readme": ["a note"], "2030": year}
+    merged = _stored(ls.SETTING_HOLIDAYS, stored, given)
+    assert merged == {"2029": earlier, "2030": year}
+    ledger.setting_text(ls.SETTING_HOLIDAYS, merged, "stored")  # accepted

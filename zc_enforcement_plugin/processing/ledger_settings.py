@@ -177,7 +177,9 @@ def _stored(key: str, stored, given):
     field would keep the swapped days it no longer lists, or refuse a day moved from workdays
     to holidays as in both. The other settings are merged (_merged)."""
     if key == ls.SETTING_HOLIDAYS and isinstance(stored, dict):
-        return {**stored, **given}
+        # Years only: a file's comments stay in the file. A year once stored inside one (read
+        # as a comment then, refused now) goes with them, so storing the corrected file mends it.
+        return {k: v for k, v in {**stored, **given}.items() if not k.startswith("_")}
     return _merged(stored, given)
 
 
