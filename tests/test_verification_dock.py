@@ -94,8 +94,10 @@ def answers(monkeypatch):
 
     shown = SimpleNamespace(save=QMessageBox.StandardButton.Save, asked=[], warned=[])
 
-    def question(_parent, _title, text, *_args, **_kwargs):
+    def question(_parent, _title, text, buttons=None, *_args, **_kwargs):
         shown.asked.append(text)
+        # An answer the box does not offer cannot be given: a test must not pass on one.
+        assert buttons is None or buttons & shown.save, f"{shown.save} is not offered"
         return shown.save
 
     monkeypatch.setattr(QMessageBox, "question", question)
@@ -1783,7 +1785,7 @@ def test_picking_the_open_ledger_again_reads_its_holiday_schedule_again(
 
 def test_refresh_reads_what_was_recorded_in_the_open_ledger_elsewhere(dock, ledger_path):
     """A batch imported and a verdict recorded from the Processing toolbox (here: another
-    connection to the file) show in the dock on Refresh (the button, F5, or the same ledger
+    connection to the file) show in the dock on Refresh (the button, R, or the same ledger
     picked again), with the filter and the spot shown kept."""
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtTest import QTest
@@ -1812,11 +1814,12 @@ def test_refresh_reads_what_was_recorded_in_the_open_ledger_elsewhere(dock, ledg
     assert dock.session.counts()[0] == 1
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.import_batch("toolbox 2", extra).ok
-    QTest.keyClick(dock.queue_view, Qt.Key.Key_F5)
+    QTest.keyClick(dock.queue_view, Qt.Key.Key_R)
     assert len(dock.session.queue) == before + 6
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.import_batch("toolbox 3", extra).ok
-    assert dock.open_ledger(str(ledger_path)) is True  # picked again
+    dock.ledger_file.lineEdit().setText(str(ledger_path))  # picked again: typed, Enter
+    QTest.keyClick(dock.ledger_file.lineEdit(), Qt.Key.Key_Return)
     assert len(dock.session.queue) == before + 9
 
 
@@ -1905,7 +1908,8 @@ def test_the_panel_s_own_layer_leaves_the_project_unchanged_and_a_new_ledger_doe
     assert project.isDirty()  # the user's choice, to be saved with the project
     dock.save_state()
     project.setDirty(False)
-    dock.cleanup()  # the plugin disabled: the panel's layer goes
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)  # another spot: state the reload reopens
+    dock.cleanup()  # the plugin disabled: the panel's layer goes, its state is written
     assert not [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_PROPERTY)]
     assert not project.isDirty()
     again = VerificationDock(None, dock.iface)  # re-enabled: the project's ledger reopened

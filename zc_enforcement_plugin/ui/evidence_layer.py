@@ -22,10 +22,12 @@ GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EX
 
 
 @contextlib.contextmanager
-def _project_left_as_it_was(project: QgsProject):
-    """The layer is the panel's, rebuilt from the ledger: adding or removing it (the plugin
-    reloaded or disabled, the ledger reopened with the project) is no change of the user's,
-    and must not bring QGIS's "save changes?" question."""
+def project_left_as_it_was(project: QgsProject):
+    """What the panel does in the project of its own accord (its evidence layer added or
+    removed, its state written for a reloaded plugin) is no change of the user's, and must not
+    bring QGIS's "save changes?" question. (QGIS's window may mark the project changed once
+    more when its layer tree takes a new layer, a moment later: not undone, as a change of the
+    user's could come between.)"""
     was_dirty = project.isDirty()
     try:
         yield
@@ -53,7 +55,7 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
             "memory",
         )
         layer.setCustomProperty(LAYER_PROPERTY, True)
-        with _project_left_as_it_was(project):
+        with project_left_as_it_was(project):
             project.addMapLayer(layer)
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
     # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
@@ -81,5 +83,5 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
 def remove_evidence_points_layer(project: QgsProject) -> None:
     for layer in list(project.mapLayers().values()):
         if layer.customProperty(LAYER_PROPERTY):
-            with _project_left_as_it_was(project):
+            with project_left_as_it_was(project):
                 project.removeMapLayer(layer.id())

@@ -64,7 +64,11 @@ from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
-from .evidence_layer import evidence_points_layer, remove_evidence_points_layer
+from .evidence_layer import (
+    evidence_points_layer,
+    project_left_as_it_was,
+    remove_evidence_points_layer,
+)
 from .image_comparison import ImageComparison
 from .messages import REFUSAL_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
@@ -206,7 +210,7 @@ class VerificationDock(QgsDockWidget):
         self.refresh_button.setObjectName("refreshButton")
         self.refresh_button.setIcon(QgsApplication.getThemeIcon("/mActionRefresh.svg"))
         self.refresh_button.setToolTip(
-            tr("Refresh (F5): read the ledger again, with what was recorded in it elsewhere")
+            tr("Refresh (R): read the ledger again, with what was recorded in it elsewhere")
         )
         self.refresh_button.clicked.connect(lambda _checked=False: self.refresh_ledger())
         top.addWidget(self.refresh_button)
@@ -356,7 +360,7 @@ class VerificationDock(QgsDockWidget):
             (Qt.Key.Key_Z, self.zoom_to_spot),
             (Qt.Key.Key_E, self.attach_dialog),
             (Qt.Key.Key_C, self.open_case_panel),
-            (Qt.Key.Key_F5, self.refresh_ledger),
+            (Qt.Key.Key_R, self.refresh_ledger),  # not F5: QGIS's own View › Refresh
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
@@ -394,8 +398,11 @@ class VerificationDock(QgsDockWidget):
         from ..processing.postgis_connection import is_postgis_reference
 
         path = path.strip()
-        if self._asking or not path or path == str(self.session.path or ""):
+        if self._asking or not path:
             return False  # asked already
+        if path == str(self.session.path or ""):
+            self.refresh_ledger()  # picked again: read again, as the user expects
+            return True
         if not is_postgis_reference(path) and not Path(path).exists():
             self._asking = True
             try:
@@ -1006,7 +1013,8 @@ class VerificationDock(QgsDockWidget):
         if self.session.is_open:
             # What is in use now, for the dock of a reloaded plugin to reopen (not the state
             # last saved, a ledger or spot the user has since left).
-            self.save_state()
+            with project_left_as_it_was(QgsProject.instance()):
+                self.save_state()
         project = QgsProject.instance()
         for signal, slot in (
             (project.writeProject, self.save_state),

@@ -1900,8 +1900,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Refresh (F5): read the ledger again, with what was recorded in it elsewhere</source>
-      <translation>刷新（F5）：重新读取台帐，包括在别处记入的内容</translation>
+      <source>Refresh (R): read the ledger again, with what was recorded in it elsewhere</source>
+      <translation>刷新（R）：重新读取台帐，包括在别处记入的内容</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
