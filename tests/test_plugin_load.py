@@ -216,3 +216,26 @@ def test_the_plugins_menu_speaks_chinese_in_a_chinese_qgis(qgis_iface, qgis_app)
     finally:
         plugin.unload()
         QCoreApplication.removeTranslator(translator)
+
+
+def test_a_reloaded_plugin_shows_the_panel_as_it_was(qgis_iface):
+    """A reload (or an upgrade from a zip) put the panel away each time: it comes back shown
+    when it was shown, and stays hidden when it was hidden."""
+    from qgis.core import QgsSettings
+
+    from zc_enforcement_plugin.plugin import PANEL_SHOWN_SETTING
+
+    try:
+        for shown in (True, False):
+            plugin = classFactory(RecordingIface(qgis_iface))
+            plugin.initGui()
+            plugin.dock.setVisible(shown)
+            plugin.unload()
+            again = classFactory(RecordingIface(qgis_iface))
+            again.initGui()
+            try:
+                assert again.dock.isHidden() is not shown
+            finally:
+                again.unload()
+    finally:
+        QgsSettings().remove(PANEL_SHOWN_SETTING)

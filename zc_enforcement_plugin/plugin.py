@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsApplication, QgsMessageLog
+from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QApplication, QStyle
@@ -11,6 +11,8 @@ from .compat import LEVEL_CRITICAL, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_translator, tr
 from .resources_paths import PLUGIN_ICON
+
+PANEL_SHOWN_SETTING = "zc_enforcement/panel_shown"  # the panel's visibility when last unloaded
 
 
 class ZcEnforcementPlugin:
@@ -55,7 +57,9 @@ class ZcEnforcementPlugin:
         self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
         self.dock.setObjectName("ZcEnforcementVerificationDock")
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
+        # Shown again when it was at unload (a reload, an upgrade from a zip): at QGIS's start
+        # the window's own saved layout decides, as for any panel.
+        self.dock.setVisible(QgsSettings().value(PANEL_SHOWN_SETTING, False, type=bool))
         self.dock.visibilityChanged.connect(self._fit_dock)
 
         self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
@@ -136,6 +140,7 @@ class ZcEnforcementPlugin:
             self.toolbar.deleteLater()
             self.toolbar = None
         if self.dock is not None:
+            QgsSettings().setValue(PANEL_SHOWN_SETTING, not self.dock.isHidden())
             self.dock.cleanup()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
