@@ -68,7 +68,7 @@ PACKAGE_ZIP ?= $(CURDIR)/$(PLUGIN).zip
 # The licence goes inside the plugin folder, where the QGIS plugin repository looks for it.
 # Paths quoted: a folder name with a space must not split into two files.
 package: translations
-	@zip_path="$$(realpath -m "$(PACKAGE_ZIP)")" && rm -f "$$zip_path" \
+	@staging=; zip_path="$$(realpath -m "$(PACKAGE_ZIP)")" && rm -f "$$zip_path" \
 	  && zip -qr "$$zip_path" $(PLUGIN) -x '*__pycache__*' '*.pyc' '*.ts' \
 	  && staging="$$(mktemp -d)" && mkdir "$$staging/$(PLUGIN)" \
 	  && cp LICENSE "$$staging/$(PLUGIN)/" \
@@ -79,21 +79,22 @@ package: translations
 
 # The default QGIS 3 profile; override with `make deploy QGIS_PROFILE_DIR=...`.
 QGIS_PROFILE_DIR ?= $(HOME)/.local/share/QGIS/QGIS3/profiles/default
-QGIS_CONFIG_DIR = $(abspath $(QGIS_PROFILE_DIR)/../..)
+# Worked out by the shell, quoted where used: a space in the profile path stays in it.
+QGIS_CONFIG_DIR = $$(realpath -m "$(QGIS_PROFILE_DIR)/../..")
 # QGIS's Python must see the venv's shapely 2 (Debian 12 only has shapely 1.8).
 VENV_SITE = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 deploy: package
 	mkdir -p "$(QGIS_PROFILE_DIR)/python/plugins"
 	rm -rf "$(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)"
 	unzip -qo "$$(realpath -m "$(PACKAGE_ZIP)")" -d "$(QGIS_PROFILE_DIR)/python/plugins"
-	@QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH=$(QGIS_CONFIG_DIR) PYTHONPATH=$(VENV_SITE) \
+	@QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" PYTHONPATH=$(VENV_SITE) \
 	  $(QGIS_PROCESS) plugins enable $(PLUGIN) >/dev/null 2>&1 \
 	  && echo "enabled in $(QGIS_PROFILE_DIR)" \
 	  || echo "(already enabled, or enable it in Plugins > Manage and Install Plugins)"
 	@echo "deployed into $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)"
 
 run: deploy demo
-	QT_QPA_PLATFORM= QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH=$(QGIS_CONFIG_DIR) \
+	QT_QPA_PLATFORM= QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" \
 	  PYTHONPATH=$(VENV_SITE) $$( [ -n "$$DISPLAY" ] || echo xvfb-run -a ) \
 	  qgis --noversioncheck $(DEMO_DIR)/demo_district.qgz
 
