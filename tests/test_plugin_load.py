@@ -235,6 +235,8 @@ def test_a_reloaded_plugin_shows_the_panel_as_it_was(qgis_iface):
             again.initGui()
             try:
                 assert again.dock.isHidden() is not shown
+                button = next(a for a in again.actions if a.objectName() == "ZcEnforcementShowDock")
+                assert button.isChecked() is shown  # the button follows, from the start
             finally:
                 again.unload()
     finally:

@@ -57,9 +57,7 @@ class ZcEnforcementPlugin:
         self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
         self.dock.setObjectName("ZcEnforcementVerificationDock")
         self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        # Shown again when it was at unload (a reload, an upgrade from a zip): at QGIS's start
-        # the window's own saved layout decides, as for any panel.
-        self.dock.setVisible(QgsSettings().value(PANEL_SHOWN_SETTING, False, type=bool))
+        self.dock.hide()
         self.dock.visibilityChanged.connect(self._fit_dock)
 
         self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
@@ -72,6 +70,9 @@ class ZcEnforcementPlugin:
         show_dock.toggled.connect(self.dock.setVisible)
         self.dock.visibilityChanged.connect(show_dock.setChecked)
         self._add_action(show_dock)
+        # Shown again when it was at unload (a reload, an upgrade from a zip), through its
+        # button so that both agree; at QGIS's start the window's saved layout then decides.
+        show_dock.setChecked(QgsSettings().value(PANEL_SHOWN_SETTING, False, type=bool))
 
         # The overlay's own icon: two buttons with the plugin's icon could not be told apart.
         screen = QAction(
