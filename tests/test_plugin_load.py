@@ -88,17 +88,20 @@ def test_load_registers_and_unload_removes_everything(qgis_iface, qgis_app):
     assert registry.providerById(PROVIDER_ID) is None
 
 
+def message_bar_texts(monkeypatch, iface, method: str) -> list[str]:
+    """The texts the plugin pushes to the message bar through `method` (pushCritical, …)."""
+    texts: list[str] = []
+    monkeypatch.setattr(
+        iface.messageBar(), method, lambda _title, text: texts.append(text), raising=False
+    )
+    return texts
+
+
 def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
     import zc_enforcement_plugin.plugin as plugin_module
 
     monkeypatch.setattr(plugin_module, "missing_dependencies", lambda: ["rasterio"])
-    pushed = []
-    monkeypatch.setattr(
-        qgis_iface.messageBar(),
-        "pushCritical",
-        lambda title, text: pushed.append(text),
-        raising=False,
-    )
+    pushed = message_bar_texts(monkeypatch, qgis_iface, "pushCritical")
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)
     plugin.initGui()
@@ -125,13 +128,7 @@ def test_a_missing_calendar_library_is_said_and_the_plugin_still_loads(qgis_ifac
     monkeypatch.setattr(dependencies.importlib, "import_module", no_calendar)
     assert dependencies.missing_recommended() == ["chinesecalendar"]
     assert dependencies.missing_dependencies() == []
-    warned = []
-    monkeypatch.setattr(
-        qgis_iface.messageBar(),
-        "pushWarning",
-        lambda title, text: warned.append(text),
-        raising=False,
-    )
+    warned = message_bar_texts(monkeypatch, qgis_iface, "pushWarning")
     plugin = classFactory(RecordingIface(qgis_iface))
     plugin.initGui()
     try:
