@@ -1942,3 +1942,16 @@ def test_an_open_case_page_counts_by_a_holiday_file_added_meanwhile(dock, ledger
     panel.refresh()
     text = panel.summary.toPlainText()
     assert "2025-10-06" in text and "2025-10-10" not in text
+
+
+def test_an_estimated_deadline_in_the_dock_says_where_the_year_goes(dock, ledger_path):
+    """The dock shows each deadline's own line, not the calendar's yearly message: an estimate
+    there names the bureau's file to add the year to (here a calendar that knows no year)."""
+    dock.open_ledger(str(ledger_path))
+    bureau_file = workdays.bureau_holiday_file(ledger_path)
+    dock.session._calendar = workdays.WorkCalendar(
+        local_file=None, use_library=False, strict=False, add_to=bureau_file
+    )
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    text = dock.open_case_panel().summary.toPlainText()
+    assert "估算" in text and f"add 2025 to {bureau_file}" in text

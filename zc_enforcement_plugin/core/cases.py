@@ -927,10 +927,14 @@ class Case:
         if counts_workdays and not (cal.covers(start) and cal.covers(due)):
             # A lenient calendar guessed the working days: say so on the deadline itself, the
             # calendar only warns once per year. A count of calendar days needs no schedule.
+            # Where the year goes is said here too: the dock shows this line, not the
+            # calendar's own once-a-year message.
+            year = due.year if not cal.covers(due) else start.year
             warning = (
-                f"{due.year}年没有官方节假日安排，期限为估算（周一至周五、扣除元旦/劳动节/国庆节）"
-                f" / no official holiday schedule for {due.year}: the due date is an estimate "
-                f"(Monday-Friday less the fixed-date holidays)"
+                f"{year}年没有官方节假日安排，期限为估算（周一至周五、扣除元旦/劳动节/国庆节），"
+                f"请在 {cal.add_to} 中加入{year}年 / no official holiday schedule for {year}: "
+                f"the due date is an estimate (Monday-Friday less the fixed-date holidays); add "
+                f"{year} to {cal.add_to}"
             )
         if by is not None and waiting:
             # The party's period: acting after it is normal, acting within it is the defect;
