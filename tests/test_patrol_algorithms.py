@@ -197,15 +197,7 @@ def test_staff_and_spots_typed_with_full_width_separators_are_split(provider, le
 
 def test_patrol_compliance_names_the_office_in_the_office_field(provider, ledger_path):
     """The office is SMC, as everywhere in the ledger; XZMC is a town."""
-    result = run(
-        "patrolcompliance",
-        {
-            "LEDGER": str(ledger_path),
-            "START": "2025-03-03",
-            "END": "2025-03-09",
-            "OUTPUT": "memory:",
-        },
-    )
+    result, _ = week_of_3_march(ledger_path)
     layer = result["OUTPUT"]
     assert layer.fields().names()[0] == "SMC" and "XZMC" not in layer.fields().names()
     assert {f["SMC"] for f in layer.getFeatures()} == {"城南所", "龙泉所"}

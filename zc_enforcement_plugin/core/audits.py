@@ -680,9 +680,7 @@ def _period_end(
     counts working days in a year without a schedule (the calendar says which file to add the
     year to in its warnings), as a case's deadline is marked."""
     due = dl.due_date(rule, start, rules, calendar)
-    counts_workdays = rules.rule(rule).unit == dl.WORKING_DAYS or rules.rule(rule).roll_forward
-    estimated = counts_workdays and not (calendar.covers(start) and calendar.covers(due))
-    return due, "（估算）" if estimated else ""
+    return due, "（估算）" if dl.is_estimate(rule, start, due, rules, calendar) else ""
 
 
 def _term_checks(

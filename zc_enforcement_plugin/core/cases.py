@@ -922,9 +922,7 @@ class Case:
         except UnknownScheduleError as exc:
             return replace(base, warning=str(exc))
         warning = None
-        rule = rules.rule(spec.name)
-        counts_workdays = rule.unit == dl.WORKING_DAYS or rule.roll_forward
-        if counts_workdays and not (cal.covers(start) and cal.covers(due)):
+        if dl.is_estimate(spec.name, start, due, rules, cal):
             # A lenient calendar guessed the working days: say so on the deadline itself, the
             # calendar only warns once per year. A count of calendar days needs no schedule.
             # Where the year goes is said here too: the dock shows this line, not the

@@ -62,6 +62,12 @@ class Rule:
     basis: str = ""
     roll_forward: bool = False
 
+    @property
+    def needs_schedule(self) -> bool:
+        """Whether its end depends on the holiday schedule: it counts working days, or is
+        moved off rest days."""
+        return self.unit == WORKING_DAYS or self.roll_forward
+
 
 @dataclass(frozen=True)
 class DeadlineRules:
@@ -235,6 +241,15 @@ def due_date(
         while not cal.is_working_day(due):
             due += timedelta(days=1)
     return due
+
+
+def is_estimate(
+    rule_name: str, start: date, due: date, rules: DeadlineRules, calendar: WorkCalendar
+) -> bool:
+    """Whether ``due`` (rule_name's end from ``start``, on a lenient ``calendar``) is guessed:
+    the rule needs the holiday schedule of a year the calendar has none for."""
+    needs = rules.rule(rule_name).needs_schedule
+    return needs and not (calendar.covers(start) and calendar.covers(due))
 
 
 def status(due: date, today: date, warn_days: int = 1, calendar: WorkCalendar | None = None) -> str:

@@ -6,7 +6,7 @@ DOMAIN.md are defaults a bureau may override, never facts the code relies on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # --- coordinates (DOMAIN.md §4) --------------------------------------------------------------
@@ -199,6 +199,12 @@ def fit_text(
     if kept:
         return separator.join(kept) + suffix
     return clip_text(text, limit - measure("…"), measure) + "…"
+
+
+def first_of(items: Sequence[str], count: int, separator: str = "，") -> str:
+    """The first `count` of items joined, "…" after them when there are more: a message
+    naming the spots or days concerned stays readable when there are hundreds."""
+    return separator.join(items[:count]) + ("…" if len(items) > count else "")
 
 
 def clip_text(text: str, limit: int, measure: Callable[[str], int] = len) -> str:

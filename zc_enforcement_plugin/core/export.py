@@ -49,6 +49,7 @@ from .domain import (
     UNUSED_AREA,
     VERDICT_REASON,
     clip_text,
+    first_of,
     shapefile_field_name,
 )
 from .files import replacing
@@ -666,7 +667,7 @@ def write_vector_exports(
                 properties[name] = value
             features.append({"geometry": geometry(row), "properties": properties})
         for name, (numbers, applied, (before, after)) in substituted.items():
-            shown = ", ".join(numbers[:5]) + (" …" if len(numbers) > 5 else "")
+            shown = first_of(numbers, 5, ", ")
             words = "、".join(
                 f"“{shown_symbol(symbol)}”→“{text}”"
                 for symbol, text in GBK_SUBSTITUTES

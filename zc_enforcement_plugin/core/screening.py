@@ -27,6 +27,7 @@ from .areas import (
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
 PLANAR = AreaMethod.PLANAR
 
+_LAND_USE_LAYER_ZH = "土地利用现状"  # the land-use layer as reasons name it when missing
 # Pairs handled per intersection batch: between batches progress is reported and cancel checked.
 _CHUNK = 20000
 _TOL = domain.TOUCH_TOLERANCE_SQM
@@ -990,7 +991,7 @@ def _verdicts(
     unknown = f"未提供{'、'.join(not_given)}图层，无法排除" if not_given else ""
     # The referral test's layers that were not given, for the spots it leaves open.
     referral_layers = {
-        domain.LAYER_LAND_USE: "土地利用现状",
+        domain.LAYER_LAND_USE: _LAND_USE_LAYER_ZH,
         domain.LAYER_BASIC_FARMLAND: label[domain.LAYER_BASIC_FARMLAND],
     }
     referral_unknown = "未提供{}图层".format(
@@ -1058,7 +1059,7 @@ def _verdicts(
             reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
-            reason[i] = ["未提供土地利用现状图层，无法排除占用耕地", cover]
+            reason[i] = [f"未提供{_LAND_USE_LAYER_ZH}图层，无法排除占用耕地", cover]
             continue
         other = [
             f"占用{zh[g]} {float(fields[name][i]) / domain.SQM_PER_MU:.2f} 亩"

@@ -27,6 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from .domain import first_of
+
 PathLike = Union[str, Path]
 
 # Shipped with the plugin; holds only a labelled format description until the bureau adds a year.
@@ -388,7 +390,7 @@ class WorkCalendar:
             day += timedelta(days=1)
         if not differ:
             return None
-        shown = "、".join(d.isoformat() for d in differ[:8]) + ("…" if len(differ) > 8 else "")
+        shown = first_of([d.isoformat() for d in differ], 8, "、")
         return (
             f"节假日文件 {sched.file} 的 {sched.year} 年安排与 {_library_label()} 有 "
             f"{len(differ)} 天不同（{shown}），以文件为准：请与国务院通知核对 / the holiday "

@@ -210,7 +210,7 @@ class ImportSpots(EnforcementAlgorithm):
                     "of the run that screened these spots."
                 ).format(
                     count=len(elsewhere),
-                    spots="，".join(elsewhere[:10]) + ("…" if len(elsewhere) > 10 else ""),
+                    spots=domain.first_of(elsewhere, 10),
                 )
             )
 
@@ -258,6 +258,6 @@ class ImportSpots(EnforcementAlgorithm):
                     "the ledger holds."
                 ).format(
                     count=len(outside),
-                    spots="，".join(outside[:10]) + ("…" if len(outside) > 10 else ""),
+                    spots=domain.first_of(outside, 10),
                 )
             )

@@ -258,7 +258,7 @@ class VerdictPanel(QgsPanelWidget):
             (tr("Basis or kind"), self.kind.currentText() if verdict.kind else ""),
             (tr("Approval number"), verdict.approval_number or ""),
             (tr("Approval date"), details.get(ls.DETAIL_APPROVAL_DATE, "")),
-            (tr("Approved area"), approved and f"{approved:,.2f} m²"),
+            (tr("Approved area"), f"{approved:,.2f} m²" if approved else ""),
             (tr("Actual use"), details.get(ls.DETAIL_ACTUAL_USE, "")),
             (tr("Party responsible"), details.get(ls.DETAIL_PARTY, "")),
             (tr("Stop order issued"), "✔" if details.get(ls.DETAIL_STOP_ORDER) else ""),

@@ -401,8 +401,7 @@ class VerificationDock(QgsDockWidget):
         if self._asking or not path:
             return False  # asked already
         if path == str(self.session.path or ""):
-            self.refresh_ledger()  # picked again: read again, as the user expects
-            return True
+            return self.open_ledger(path)  # picked again: read again
         if not is_postgis_reference(path) and not Path(path).exists():
             self._asking = True
             try:
@@ -662,14 +661,13 @@ class VerificationDock(QgsDockWidget):
         """Back to the review page: what is open on top belongs to the ledger being left. Called
         while that ledger is still open, so that a verdict form's entries can be saved into it.
         With `can_cancel`, False when the user chose to stay with the form (nothing closed)."""
+        stays = False
         try:
-            if not self._settle_verdict_form(can_cancel):
-                return False
-        except BaseException:
-            self.stack.acceptAllPanels()
-            raise
-        self.stack.acceptAllPanels()
-        return True
+            stays = not self._settle_verdict_form(can_cancel)
+        finally:  # closed also when settling failed: the pages belong to the ledger left
+            if not stays:
+                self.stack.acceptAllPanels()
+        return not stays
 
     def _settle_verdict_form(self, can_cancel: bool = False) -> bool:
         """A verdict form holding what the user typed is not closed without a word (the project
@@ -892,7 +890,7 @@ class VerificationDock(QgsDockWidget):
 
     # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
-        self._run_algorithm("zcenforcement:importspots", self._reopen_after_import)
+        self._run_algorithm("zcenforcement:importspots", self.refresh_ledger)
 
     def export_results(self) -> None:
         self._run_algorithm("zcenforcement:exportverification", None)
@@ -908,10 +906,6 @@ class VerificationDock(QgsDockWidget):
         execAlgorithmDialog(algorithm_id, parameters)
         if after is not None:
             after()
-
-    @_reported
-    def _reopen_after_import(self) -> None:
-        self.refresh_ledger()
 
     @_reported
     def refresh_ledger(self) -> None:
