@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from scripts.qgisproc import enable_plugin, qgis_process, run_algorithm  # noqa: E402
 from zc_enforcement_plugin.core import domain  # noqa: E402
+from zc_enforcement_plugin.core.areas import shown_mu  # noqa: E402
 
 
 def main() -> int:
@@ -129,8 +130,8 @@ def summarise(screened: Path, pieces: Path) -> None:
     total = sum(r[domain.SPOT_AREA] or 0 for r in rows)
     cultivated = sum(r[domain.CULTIVATED_AREA] or 0 for r in rows)
     print(
-        f"Total spot area {total:.2f} m² ({total / domain.SQM_PER_MU:.2f} 亩), "
-        f"of it cultivated {cultivated:.2f} m² ({cultivated / domain.SQM_PER_MU:.2f} 亩)"
+        f"Total spot area {total:.2f} m² ({shown_mu(total):.2f} 亩), "
+        f"of it cultivated {cultivated:.2f} m² ({shown_mu(cultivated):.2f} 亩)"
     )
 
 

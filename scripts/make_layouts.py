@@ -44,6 +44,7 @@ sys.path.insert(0, str(REPO))
 from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.core import export as ex  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls  # noqa: E402
+from zc_enforcement_plugin.core.areas import shown_mu_expression  # noqa: E402
 from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ATLAS_MARGIN,
     BUREAU_VARIABLE,
@@ -86,7 +87,7 @@ def area(sqm: str, mu: str | None = None) -> str:
     mu_text = (
         f"format_number({field(mu)}, 2)"
         if mu
-        else f"format_number({field(sqm)} / {domain.SQM_PER_MU!r}, 2)"
+        else f"format_number({shown_mu_expression(field(sqm))}, 2)"
     )
     text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu_text} || ' 亩）'"
     return f"[% CASE WHEN {field(sqm)} IS NULL THEN '' ELSE {text} END %]"
@@ -105,7 +106,7 @@ def only_with_geometry(item: QgsLayoutItem) -> None:
 def verified_area(sqm: str) -> str:
     """A verified figure (HC…, m² only in the export) with its 亩 worked out as the rows' are;
     '—' when the verdict did not state it."""
-    mu = f"format_number({field(sqm)} / {domain.SQM_PER_MU!r}, 2)"
+    mu = f"format_number({shown_mu_expression(field(sqm))}, 2)"
     text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu} || ' 亩）'"
     return f"[% CASE WHEN {field(sqm)} IS NULL THEN '—' ELSE {text} END %]"
 

@@ -9,6 +9,7 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
+from tests import paper
 from zc_enforcement_plugin.core import areas, domain
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
@@ -133,9 +134,47 @@ def test_split_rounding_examples():
 
 
 def test_mu_conversion():
-    assert float(areas.round_area(areas.sqm_to_mu(666.6667))) == 1.0
-    assert float(areas.round_area(areas.sqm_to_mu(10000.0))) == 15.0
+    assert areas.shown_mu(666.67) == 1.0
+    assert areas.shown_mu(10000.0) == 15.0
     assert abs(domain.SQM_PER_MU - 666.6667) < 1e-4
+
+
+@pytest.mark.parametrize(
+    ("sqm", "mu"),
+    [
+        (410.0, 0.62),  # 0.615 亩: floats (410 / 666.67, then round) give 0.61
+        (290.0, 0.44),  # 0.435
+        (1070.0, 1.61),  # 1.605: half up, not half to even (1.60)
+        (3329.997, 5.0),  # shown as 3,330.00 m², which is 4.995 亩
+        (3329.994, 4.99),  # shown as 3,329.99 m²
+        (0.0, 0.0),
+        (3.33, 0.0),  # 0.004995 亩
+        (3.34, 0.01),
+    ],
+)
+def test_shown_mu_of_the_figure_shown(sqm, mu):
+    assert areas.shown_mu(sqm) == mu == paper.mu(sqm)
+    assert isinstance(areas.shown_mu(sqm), float)
+
+
+def test_shown_mu_against_decimal_arithmetic():
+    """Every multiple of 10 m² (where the 亩 falls on half cents) and random figures in cents,
+    scalar and array alike, against decimal arithmetic."""
+    rng = np.random.default_rng(7)
+    sqm = np.concatenate(
+        [np.arange(0, 200_000, 10, dtype=float), np.round(rng.uniform(0, 2e6, 20_000), 2)]
+    )
+    got = areas.shown_mu(sqm)
+    expected = np.array([paper.mu(v) for v in sqm.tolist()])
+    assert np.array_equal(got, expected)
+    assert [areas.shown_mu(v) for v in sqm[:500].tolist()] == expected[:500].tolist()
+
+
+def test_round_area_half_up_as_written():
+    values = [0.125, 410.005, 2.675, 1.005, 12.344999, -0.001, 0.0]
+    assert areas.round_area(np.array(values)).tolist() == [float(paper.cents(v)) for v in values]
+    assert str(float(areas.round_area(-0.001))) == "0.0"  # no "-0.00" in a report
+    assert np.isnan(areas.round_area(np.nan))
 
 
 def test_measuring_epsg_zone_choice():

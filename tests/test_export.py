@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 from shapely.geometry import box
 
+from tests import paper
 from zc_enforcement_plugin.core import domain, evidence, export, ledger, spot_files
 from zc_enforcement_plugin.core import ledger_schema as ls
 
@@ -269,7 +270,7 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
         formula = "=SUM("
         if column.kind == export.COL_MU:  # converted from the m² total, not summed
             sqm = index[column.name[: -len(domain.MU_SUFFIX)]]
-            expected = round(values.cell(totals, sqm).value / domain.SQM_PER_MU, 2)
+            expected = paper.mu(values.cell(totals, sqm).value)
             formula = "=ROUND("
         total = values.cell(totals, col).value
         assert total == pytest.approx(expected, abs=1e-9), column.name
@@ -285,7 +286,7 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
         assert tbmj == row.values[domain.SPOT_AREA]
         mu = sheet.cell(r, index[domain.SPOT_AREA + domain.MU_SUFFIX]).value
         if tbmj is not None:
-            assert mu == pytest.approx(tbmj / domain.SQM_PER_MU, abs=0.0051)
+            assert mu == paper.mu(tbmj)
     categories = [sheet.cell(r, index[export.VERDICT_CATEGORY]).value for r in range(first, last)]
     assert {ls.VERDICT_ILLEGAL, ls.VERDICT_LEGAL, ls.VERDICT_OTHER} <= set(categories)
     dates = [sheet.cell(r, index[export.VERIFIED_ON]) for r in range(first, last + 1)]
@@ -515,10 +516,15 @@ def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp
     sheet = openpyxl.load_workbook(path).active
     assert [sheet.cell(6, c).value for c in (1, 2)] == [
         "=SUM(A3:A5)",
-        "=ROUND(A6/666.6666666666666,2)",
+        "=ROUND(ROUND(A6,2)*15/10000,2)",
     ]
     cached = openpyxl.load_workbook(path, data_only=True).active
     assert [cached.cell(6, c).value for c in (1, 2)] == [2010.03, 3.02]
+    # 145 + 145 m² = 0.435 亩: half a cent goes up (a float division shows 0.43).
+    rows = [{domain.SPOT_AREA: 145.0, domain.SPOT_AREA + domain.MU_SUFFIX: 0.22}] * 2
+    path = export.write_xlsx(tmp_path / "half.xlsx", rows, columns)
+    cached = openpyxl.load_workbook(path, data_only=True).active
+    assert [cached.cell(5, c).value for c in (1, 2)] == [290.0, paper.mu(290.0)] == [290.0, 0.44]
 
 
 # --- what must be refused or reported -------------------------------------------------------------
@@ -692,10 +698,10 @@ def test_every_exported_figure_is_the_one_screening_wrote(exported, screened_out
 
     def expected(number: str, name: str):
         spot = screened[number]
-        if name in spot:
+        if not name.endswith(domain.MU_SUFFIX):
             return spot[name]
-        sqm = spot[name[: -len(domain.MU_SUFFIX)]]  # 亩 the screening does not write
-        return None if sqm is None else round(sqm / domain.SQM_PER_MU, 2)
+        sqm = spot[name[: -len(domain.MU_SUFFIX)]]  # 亩: of the m² shown, whatever was stored
+        return None if sqm is None else paper.mu(sqm)
 
     sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
     index = {c.value: i for i, c in enumerate(sheet[2])}
@@ -888,3 +894,43 @@ def test_spots_screened_without_the_referral_layers_are_imported_queued_and_expo
         if isinstance(row[index["序号"]], int)
     }
     assert written == {"S_RED": None, "S_BIG": None, "S_SMALL": export.NO_ZH}
+
+
+def test_the_sheets_work_out_mu_as_everything_else(qgis_app):
+    """The PDF sheet's verified figures (HC…, m² only in the export) get their 亩 from a QGIS
+    expression in the layout: it gives decimal arithmetic's figure, half cents included."""
+    from qgis.core import QgsExpression, QgsExpressionContext
+
+    from zc_enforcement_plugin.core.areas import shown_mu_expression
+    from zc_enforcement_plugin.processing.export_verification import LAYOUT_TEMPLATE
+
+    for sqm in [0.0, 3.33, 3.34, 290.0, 410.0, 1070.0, 3329.99, 3330.0, 123456.78, 1999999.99]:
+        expression = QgsExpression(shown_mu_expression(repr(sqm)))
+        assert expression.evaluate(QgsExpressionContext()) == paper.mu(sqm), sqm
+    template = LAYOUT_TEMPLATE.read_text("utf-8")
+    assert shown_mu_expression("&quot;HCGDMJ&quot;") in template
+
+
+def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(exported):
+    """DOMAIN §2: the split adds up. Land no parcel covers (WDCMJ) is exported, so it does."""
+    _, result = exported
+    sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
+    index = {c.value: i for i, c in enumerate(sheet[2])}
+    split = [
+        export._AREA_HEADERS[name] + "(平方米)"
+        for name in (
+            domain.CULTIVATED_AREA,
+            domain.AGRICULTURAL_AREA,
+            domain.CONSTRUCTION_AREA,
+            domain.UNUSED_AREA,
+            domain.UNSURVEYED_AREA,
+        )
+    ]
+    checked = 0
+    for row in sheet.iter_rows(min_row=3, values_only=True):
+        if not isinstance(row[index["序号"]], int) or row[index["图斑面积(平方米)"]] is None:
+            continue
+        parts = [paper.cents(row[index[header]] or 0) for header in split]
+        assert sum(parts) == paper.cents(row[index["图斑面积(平方米)"]]), row[index["图斑编号"]]
+        checked += 1
+    assert checked >= 5

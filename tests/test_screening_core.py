@@ -7,7 +7,8 @@ import pytest
 import shapely
 from pyproj import Geod, Transformer
 
-from zc_enforcement_plugin.core import domain
+from tests import paper
+from zc_enforcement_plugin.core import cases, domain
 from zc_enforcement_plugin.core.screening import (
     ELLIPSOIDAL,
     PLANAR,
@@ -280,6 +281,21 @@ def test_criminal_flag_at_basic_farmland_threshold(mu, flag):
     assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == mu
     assert bool(f[domain.CRIMINAL_FLAG][0]) is flag
     assert f[domain.REVIEW_PRIORITY][0] == (1 if flag else 2)
+
+
+@pytest.mark.parametrize(("sqm", "mu", "flag"), [(3329.997, 5.0, True), (3329.994, 4.99, False)])
+def test_one_mu_figure_and_one_referral_answer_in_screening_and_cases(sqm, mu, flag):
+    """Basic farmland of 3,329.997 m² is shown as 3,330.00 m², which is 4.995 亩, shown 5.00:
+    screening flags the spot, as a case holding the figure shown does (cases.criminal_scale);
+    3,329.994 m² is shown 3,329.99 m², 4.99 亩, under the threshold for both."""
+    bf = plain([box(0, 0, 100, sqm / 100)])
+    f = run([box(0, 0, 100, 200)], {domain.LAYER_BASIC_FARMLAND: bf}).fields
+    shown = f[domain.BASIC_FARMLAND_AREA][0]
+    assert shown == float(paper.cents(sqm))
+    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == mu == paper.mu(shown)
+    assert bool(f[domain.CRIMINAL_FLAG][0]) is flag
+    assert cases.criminal_scale(shown, shown) is flag
+    assert f"{mu:.2f} 亩" in f[domain.VERDICT_REASON][0]
 
 
 def test_criminal_flag_uses_unapproved_area():

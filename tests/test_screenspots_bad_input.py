@@ -29,6 +29,7 @@ from qgis.core import (
 )
 
 import zc_enforcement_plugin
+from tests import paper
 from tests.screening_layers import (
     X0,
     Y0,
@@ -708,9 +709,10 @@ def test_a_mostly_approved_spot_whose_unapproved_basic_farmland_reaches_5_mu_is_
     assert "96.2%" in out[domain.VERDICT_REASON] and "9.00 亩" in out[domain.VERDICT_REASON]
 
 
-def test_mu_fields_come_from_the_unrounded_area_as_the_reason_and_the_referral_test_do(provider):
-    """A basic-farmland spot of 3329.996 m² is 4.99499 亩: 4.99 in the 亩 field, the reason and
-    the referral test alike (the rounded 3330.00 m² would give 5.00 亩 and a referral)."""
+def test_mu_fields_come_from_the_m2_shown_as_the_reason_and_the_referral_test_do(provider):
+    """A basic-farmland spot of 3329.996 m² is shown as 3330.00 m², which is 4.995 亩, shown
+    5.00: the 亩 field, the reason and the referral test alike, as the ledger's pages, exports
+    and cases work them out from the m² written (areas.shown_mu)."""
     side = 3329.996**0.5
     spots = memory_layer([(square(0, 0, side), ["S1"])], SPOT_FIELDS)
     farmland = memory_layer(
@@ -719,10 +721,10 @@ def test_mu_fields_come_from_the_unrounded_area_as_the_reason_and_the_referral_t
     out = by_key(run({"SPOTS": spots, "BASIC_FARMLAND": farmland, "AREA_METHOD": 1})["OUTPUT"])
     row = out["S1"]
     assert row[domain.BASIC_FARMLAND_AREA] == pytest.approx(3330.00)
-    assert row[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX] == pytest.approx(4.99)
-    assert row[domain.SPOT_AREA + domain.MU_SUFFIX] == pytest.approx(4.99)
-    assert "4.99 亩" in row[domain.VERDICT_REASON]
-    assert row[domain.CRIMINAL_FLAG] == 0
+    assert row[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX] == paper.mu(3330.00) == 5.0
+    assert row[domain.SPOT_AREA + domain.MU_SUFFIX] == 5.0
+    assert "5.00 亩" in row[domain.VERDICT_REASON]
+    assert row[domain.CRIMINAL_FLAG] == 1
 
 
 def test_a_feature_limit_on_a_protection_layer_takes_the_layers_first_features(provider):

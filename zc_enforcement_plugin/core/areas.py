@@ -354,14 +354,58 @@ def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 
 
 
 # --- units and rounding ---------------------------------------------------------------------------
-def sqm_to_mu(sqm: np.ndarray | float) -> np.ndarray:
-    """m² to 亩 (unrounded)."""
-    return np.asarray(sqm, dtype=float) / domain.SQM_PER_MU
+# Every figure is rounded to cents half up, as on paper (0.125 → 0.13), not half to even nor as
+# binary floats fall (410.005 is held as 410.00499…): a millionth of a cent lets such a typed
+# half cent go up. No measured area lies that close to a half cent by more than noise.
+_CENTS = 10**domain.AREA_DECIMALS
+_HALF_UP_GUARD = 1e-6
+
+
+def _cents(values: np.ndarray | float) -> np.ndarray:
+    """Whole cents (as floats, NaN kept) of m² or 亩 figures, half away from zero."""
+    v = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.sign(v) * np.floor(np.abs(v) * _CENTS + 0.5 + _HALF_UP_GUARD)
 
 
 def round_area(values: np.ndarray | float) -> np.ndarray:
-    """Round to the reports' 2 decimals (m² or 亩)."""
-    return np.round(np.asarray(values, dtype=float), domain.AREA_DECIMALS)
+    """Round to the reports' 2 decimals (m² or 亩), half up."""
+    return _cents(values) / _CENTS + 0.0  # + 0.0: no "-0.00"
+
+
+def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
+    """亩 as every figure of the plugin shows them: the area as shown in m² (to cents), × 15 ÷
+    10000, to cents half up; in whole numbers, so 410.00 m² = 0.615 亩 shows 0.62 (floats give
+    0.61). Screening, the ledger's pages, exports, reports and cases all convert here, so a spot
+    has one 亩 figure and one answer to the criminal-referral test (made on the figure shown)
+    wherever it appears, and a reader can check the 亩 from the m² beside it. A float for a
+    float, an array for an array."""
+    cents = _cents(sqm)
+    with np.errstate(invalid="ignore"):
+        mu_cents = np.sign(cents) * np.floor(
+            (np.abs(cents) * domain.MU_PER_HECTARE + domain.SQM_PER_HECTARE // 2)
+            / domain.SQM_PER_HECTARE
+        )
+    mu = mu_cents / _CENTS + 0.0
+    return float(mu) if np.ndim(sqm) == 0 else mu
+
+
+def shown_mu_expression(sqm: str) -> str:
+    """shown_mu as a QGIS expression of the m² expression `sqm` (≥ 0), for print layouts."""
+    cents = f"floor({sqm} * {_CENTS} + 0.5 + {_HALF_UP_GUARD!r})"
+    return (
+        f"floor(({cents} * {domain.MU_PER_HECTARE} + {domain.SQM_PER_HECTARE // 2})"
+        f" / {domain.SQM_PER_HECTARE}) / {_CENTS}"
+    )
+
+
+def shown_mu_formula(sqm_cell: str) -> str:
+    """shown_mu as a spreadsheet formula of the m² in `sqm_cell` (ROUND is half up in Excel
+    and LibreOffice, and the product × 15 ÷ 10000 of a figure in cents is exact to 15 digits)."""
+    return (
+        f"ROUND(ROUND({sqm_cell},{domain.AREA_DECIMALS})*{domain.MU_PER_HECTARE}"
+        f"/{domain.SQM_PER_HECTARE},{domain.AREA_DECIMALS})"
+    )
 
 
 def split_rounding_rows(totals: np.ndarray, parts: np.ndarray) -> np.ndarray:
@@ -374,7 +418,7 @@ def split_rounding_rows(totals: np.ndarray, parts: np.ndarray) -> np.ndarray:
     scale = 10**domain.AREA_DECIMALS
     parts = np.atleast_2d(np.clip(np.asarray(parts, dtype=float), 0.0, None))
     n, k = parts.shape
-    target = np.round(np.asarray(totals, dtype=float).reshape(n) * scale).astype(np.int64)
+    target = _cents(np.asarray(totals, dtype=float).reshape(n)).astype(np.int64)
     cents = parts * scale
     # A guard of 1e-6 cent: 12.34 × 100 = 1233.9999999998 must floor to 1234, not 1233.
     floors = np.floor(cents + 1e-6)

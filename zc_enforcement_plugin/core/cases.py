@@ -36,11 +36,10 @@ from datetime import date, datetime, timezone
 from enum import Enum
 
 from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core.areas import shown_mu
 from zc_enforcement_plugin.core.domain import (
-    AREA_DECIMALS,
     CRIMINAL_BASIC_FARMLAND_MU,
     CRIMINAL_CULTIVATED_MU,
-    SQM_PER_MU,
 )
 from zc_enforcement_plugin.core.workdays import UnknownScheduleError, WorkCalendar, default_calendar
 
@@ -289,9 +288,9 @@ class CaseEvent:
 
 # --- thresholds ---------------------------------------------------------------------------------
 def _mu(sqm: float) -> float:
-    # Compared at the reports' 2 decimals, as screening does, so a case and its printed figure
+    # Compared as the figure is shown, as screening does, so a case and its printed figure
     # never disagree about 5.00 亩.
-    return round(sqm / SQM_PER_MU, AREA_DECIMALS)
+    return shown_mu(sqm)
 
 
 def criminal_scale(cultivated_sqm: float, basic_farmland_sqm: float) -> bool:

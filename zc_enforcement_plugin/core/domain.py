@@ -26,7 +26,9 @@ CGCS2000_A = 6378137.0
 CGCS2000_INV_F = 298.257222101
 
 # --- units ---------------------------------------------------------------------------------
-SQM_PER_MU = 10000.0 / 15.0  # 1 亩 = 666.67 m²
+MU_PER_HECTARE = 15  # 1 亩 = 10000/15 m² (DOMAIN §4): whole numbers, for exact conversion
+SQM_PER_HECTARE = 10000
+SQM_PER_MU = SQM_PER_HECTARE / MU_PER_HECTARE  # 666.67 m², for drawing and estimates only
 AREA_DECIMALS = 2  # reports show m² and 亩 to 2 decimals
 
 # --- the district -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import Any
 
 from . import ledger_schema as ls
 from . import xlsx
+from .areas import round_area, shown_mu, shown_mu_formula
 from .dates import parse_date
 from .domain import (
     AGRICULTURAL_AREA,
@@ -43,9 +44,9 @@ from .domain import (
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
     SPOT_TYPE,
-    SQM_PER_MU,
     SUGGESTED_VERDICT,
     TOWN_NAME,
+    UNSURVEYED_AREA,
     UNUSED_AREA,
     VERDICT_REASON,
     clip_text,
@@ -129,6 +130,7 @@ _AREA_HEADERS = {
     AGRICULTURAL_AREA: "其他农用地面积",
     CONSTRUCTION_AREA: "建设用地面积",
     UNUSED_AREA: "未利用地面积",
+    UNSURVEYED_AREA: "未调查或无法归类面积",
     NEW_CONSTRUCTION_AREA: "新增建设用地面积",
     BASIC_FARMLAND_AREA: "永久基本农田面积",
     RED_LINE_AREA: "生态保护红线面积",
@@ -164,6 +166,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _sqm(AGRICULTURAL_AREA),
     _sqm(CONSTRUCTION_AREA),
     _sqm(UNUSED_AREA),
+    _sqm(UNSURVEYED_AREA),  # the split adds up to the spot's area only with it
     _sqm(NEW_CONSTRUCTION_AREA),
     _sqm(BASIC_FARMLAND_AREA),
     _mu_column(BASIC_FARMLAND_AREA),
@@ -255,7 +258,7 @@ def _area(value: Any) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return round(number, AREA_DECIMALS) if math.isfinite(number) else None
+    return float(round_area(number)) if math.isfinite(number) else None
 
 
 def _text(value: Any) -> str | None:
@@ -320,10 +323,10 @@ def verification_rows(
         for column in EXPORT_COLUMNS:
             if column.kind == COL_MU:
                 sqm_name = column.name[: -len(MU_SUFFIX)]
-                mu = _area(attributes.get(column.name))
-                if mu is None and values.get(sqm_name) is not None:
-                    mu = _area(values[sqm_name] / SQM_PER_MU)
-                values[column.name] = mu
+                # Always from the m² beside it (areas.shown_mu), not the screening's stored
+                # 亩: a ledger screened before 亩 were converted so holds figures a cent off.
+                sqm = values.get(sqm_name)
+                values[column.name] = None if sqm is None else shown_mu(sqm)
         values.update(_verdict_values(verdict))
         geometry = (
             spot.geometry if spot.geometry is not None and not spot.geometry.is_empty else None
@@ -429,7 +432,7 @@ def write_xlsx(
             _xlsx_kind(c),
             AREA_DECIMALS,
             c.totalled,
-            None if sqm is None else (sqm, SQM_PER_MU),
+            None if sqm is None else (sqm, shown_mu, shown_mu_formula),
         )
 
     sheet = xlsx.Sheet(

@@ -50,6 +50,7 @@ from typing import Any
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import xlsx
+from .areas import shown_mu
 from .cases import ORIGIN_PATROL, Case, Stage
 from .dates import parse_date
 from .domain import (
@@ -58,7 +59,6 @@ from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
     SPOT_TYPE,
-    SQM_PER_MU,
 )
 from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
 from .patrols import weekly_compliance
@@ -219,7 +219,7 @@ def monthly_due_date(period: Period) -> dt.date:
 
 # --- what the ledger says, read once -----------------------------------------------------------
 def _mu(sqm: float) -> float:
-    return round(sqm / SQM_PER_MU, AREA_DECIMALS)
+    return shown_mu(sqm)
 
 
 def _verified_on(verdict: Verdict) -> dt.date | None:

@@ -19,8 +19,8 @@ from .areas import (
     from_local,
     local_origin,
     round_area,
+    shown_mu,
     split_rounding_rows,
-    sqm_to_mu,
     to_local,
 )
 
@@ -585,13 +585,13 @@ def screen_spots(
             real = ov.area > _TOL
             text_parts[layer.hits_field] = _label_lists(ov.spot[real], labels[ov.feat[real]], n)
 
-    # 亩 from the unrounded m², as the reason and the criminal test take them: converting the
-    # rounded m² again could give 5.00 亩 where the reason says 4.99 and no referral is due.
+    # 亩 from the m² as written (the split's cents), as everything that reads the ledger later
+    # converts them (areas.shown_mu).
     for name in domain.MU_FIELDS:
         if fields[name].dtype == object:
             fields[name + domain.MU_SUFFIX] = np.full(n, None, dtype=object)
         else:
-            fields[name + domain.MU_SUFFIX] = round_area(sqm_to_mu(unrounded[name]))
+            fields[name + domain.MU_SUFFIX] = shown_mu(fields[name])
 
     text_parts[domain.VERDICT_REASON] = _verdicts(
         fields,
@@ -928,7 +928,7 @@ def _verdicts(
         out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
         return out
 
-    mu = _shown_mu
+    mu = shown_mu
     both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
     bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
     cult = gross_cult if gross_cult is not None else zero
@@ -1062,14 +1062,14 @@ def _verdicts(
             reason[i] = [f"未提供{_LAND_USE_LAYER_ZH}图层，无法排除占用耕地", cover]
             continue
         other = [
-            f"占用{zh[g]} {float(fields[name][i]) / domain.SQM_PER_MU:.2f} 亩"
+            f"占用{zh[g]} {shown_mu(float(fields[name][i])):.2f} 亩"
             for g, name in domain.LAND_GROUP_FIELDS.items()
             if g in (domain.LAND_GROUP_AGRICULTURAL, domain.LAND_GROUP_UNUSED)
             and fields[name][i] > _TOL
         ]
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
             sqm = float(fields[domain.UNSURVEYED_AREA][i])
-            other.append(f"未调查/无法归类 {sqm / domain.SQM_PER_MU:.2f} 亩（{sqm:.2f} 平方米）")
+            other.append(f"未调查/无法归类 {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
@@ -1138,33 +1138,28 @@ def _referral_test(
     land_use = domain.LAYER_LAND_USE in given
     unapproved = np.maximum(spot_area - approved, 0.0)
     if farmland and land_use:
-        criminal = (_shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-            _shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
+        criminal = (shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+            shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
         )
         return criminal & ~no_geom, np.zeros(len(spot_area), dtype=bool)
     if farmland:  # cultivated land outside it: at most what lies outside farmland and approvals
         farmland_at_most = bf_unapp
         # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
         other_at_most = np.maximum(unapproved - bf_unapp, 0.0)
-        certain = _shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
+        certain = shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
     elif land_use:  # any of the cultivated land may lie outside basic farmland, or inside it
         farmland_at_most = unapproved
         other_at_most = cult_unapp
         either = domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU
-        certain = _shown_mu(cult_unapp) >= either
+        certain = shown_mu(cult_unapp) >= either
     else:
         farmland_at_most = other_at_most = unapproved
         certain = np.zeros(len(spot_area), dtype=bool)
-    possible = (_shown_mu(farmland_at_most) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-        _shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU
+    possible = (shown_mu(farmland_at_most) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU
     )
     criminal = certain & ~no_geom
     return criminal, possible & ~criminal & ~no_geom
-
-
-def _shown_mu(values: np.ndarray) -> np.ndarray:
-    """亩 as the reports show them: 2 decimals."""
-    return round_area(sqm_to_mu(np.asarray(values)))
 
 
 def _with_nulls(values: np.ndarray, null: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,8 +41,9 @@ class Column:
     decimals: int = 2  # of a NUMBER column: shown, and the total rounded to them
     total: bool = False  # summed in the sheet's totals row
     # A total converted from another column's total, not summed: (index of that column, the
-    # divisor), e.g. 亩 from the m² total, so rounded rows do not add their rounding up.
-    total_from: tuple[int, float] | None = None
+    # conversion, the same as a formula of that total's cell), e.g. 亩 from the m² total, so
+    # rounded rows do not add their rounding up.
+    total_from: tuple[int, Callable[[float], float], Callable[[str], str]] | None = None
 
     @property
     def number_format(self) -> str:
@@ -288,9 +289,9 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
         for i, column in enumerate(columns):
             ref, letter = f"{column_letter(i)}{last_row}", column_letter(i)
             if column.total and column.total_from is not None:
-                source, divisor = column.total_from
-                total = round(sums[source] / divisor, column.decimals)
-                formula = f"ROUND({column_letter(source)}{last_row}/{divisor!r},{column.decimals})"
+                source, convert, convert_formula = column.total_from
+                total = convert(sums[source])
+                formula = convert_formula(f"{column_letter(source)}{last_row}")
                 style = styles(_TOTAL, column.number_format)
                 cells.append(_cell(ref, style, total, strings, formula))
             elif column.total:

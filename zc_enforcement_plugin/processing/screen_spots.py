@@ -1040,7 +1040,7 @@ class ScreenSpots(EnforcementAlgorithm):
                         fitted(keys[spot]),
                         str(layer),
                         fitted(str(label)),
-                        round(float(area), 2),
+                        float(areas.round_area(area)),
                         int(spot_fids[spot]),
                         int(fid) if fid >= 0 else None,
                     ]

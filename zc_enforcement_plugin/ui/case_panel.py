@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
+from ..core.areas import shown_mu
 from ..i18n import tr
 from .messages import REFUSAL_COLOUR, refusal_label
 
@@ -77,9 +78,9 @@ def _figures_text(event: cases.CaseEvent) -> str:
     """A measurement's figures in 亩, as the reports print them."""
     parts = []
     if event.cultivated_sqm is not None:
-        parts.append(f"耕地 {event.cultivated_sqm / domain.SQM_PER_MU:.2f} 亩")
+        parts.append(f"耕地 {shown_mu(event.cultivated_sqm):.2f} 亩")
     if event.basic_farmland_sqm is not None:
-        parts.append(f"永久基本农田 {event.basic_farmland_sqm / domain.SQM_PER_MU:.2f} 亩")
+        parts.append(f"永久基本农田 {shown_mu(event.basic_farmland_sqm):.2f} 亩")
     return "，".join(parts)
 
 

@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import cases, domain, ledger
+from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import tr
 from .messages import refusal_label
@@ -129,8 +130,8 @@ class PatrolCasePanel(QgsPanelWidget):
             self.mu.clear()
             return
         text = tr("{cultivated:.2f} mu cultivated, of which {basic:.2f} mu basic farmland").format(
-            cultivated=(cultivated or 0.0) / domain.SQM_PER_MU,
-            basic=(basic or 0.0) / domain.SQM_PER_MU,
+            cultivated=shown_mu(cultivated or 0.0),
+            basic=shown_mu(basic or 0.0),
         )
         if cases.criminal_scale(cultivated or 0.0, basic or 0.0):
             text += " — " + tr("criminal scale: transfer to public security")

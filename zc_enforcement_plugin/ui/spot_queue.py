@@ -5,8 +5,8 @@ from __future__ import annotations
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
 
-from ..core import domain
 from ..core import ledger_schema as ls
+from ..core.areas import shown_mu
 from ..i18n import tr
 
 VERDICT_COLOURS = {
@@ -57,7 +57,7 @@ class SpotQueueModel(QAbstractTableModel):
             if column == "area":
                 if spot.spot_area is None:
                     return None
-                return f"{spot.spot_area / domain.SQM_PER_MU:.2f}"
+                return f"{shown_mu(spot.spot_area):.2f}"
             if column == "verdict":
                 return " ".join(p for p in (spot.category, spot.kind) if p) or tr("unverified")
         if role == Qt.ItemDataRole.ForegroundRole and column == "verdict" and spot.category:

@@ -60,6 +60,7 @@ from qgis.PyQt.QtWidgets import (
 from ..compat import GEOMETRY_POLYGON
 from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
+from ..core.areas import shown_mu
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
@@ -1041,7 +1042,7 @@ def _piece_row(piece: dict) -> str:
     return (
         f"<tr><td><span style='color:{colour}'>■</span> {label}</td><td>{feature}</td>"
         f"<td align='right'>{area:,.2f} m²</td><td align='right'>"
-        f"{area / domain.SQM_PER_MU:,.2f} 亩</td></tr>"
+        f"{shown_mu(area):,.2f} 亩</td></tr>"
     )
 
 
@@ -1059,7 +1060,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         except (TypeError, ValueError):
             sqm = math.nan
         if math.isfinite(sqm):
-            figures = f"{sqm:,.2f} m²</td><td align='right'>{sqm / domain.SQM_PER_MU:,.2f} 亩"
+            figures = f"{sqm:,.2f} m²</td><td align='right'>{shown_mu(sqm):,.2f} 亩"
         else:  # a delivered text such as "" or "2,500.00": shown as it is, not as a number
             figures = f"{escape(str(value))}</td><td>"
         rows.append(
@@ -1123,7 +1124,7 @@ def _verdict_html(verdict: ledger.Verdict) -> str:
     for field, sqm in (verdict.areas or {}).items():
         if isinstance(sqm, (int, float)) and math.isfinite(sqm) and sqm:
             label = labels.get(field, field)
-            found.append(f"核实{label} {sqm:,.2f} m²（{sqm / domain.SQM_PER_MU:,.2f} 亩）")
+            found.append(f"核实{label} {sqm:,.2f} m²（{shown_mu(sqm):,.2f} 亩）")
     details = verdict.details or {}
     approved = details.get(ls.DETAIL_APPROVED_AREA)
     for text in (
