@@ -833,6 +833,26 @@ def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, sch
     original.close()
 
 
+def test_an_office_login_copying_into_the_shared_ledger_is_refused_before_any_file(
+    pg_database, schema, tmp_path
+):
+    """Only the brigade copies into a shared ledger: an office login (which may record its own
+    verdicts but not import batches) is refused before the first evidence file is copied into
+    the shared folder, with words saying so, not "permission denied for table ledger_batches"
+    after every file was already there."""
+    (tmp_path / "original").mkdir()
+    with GeoPackageLedger(tmp_path / "original" / "ledger.gpkg") as original:
+        fill(original, tmp_path / "original")
+        with (
+            open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as office,
+            pytest.raises(LedgerError, match="only the brigade copies into a shared ledger"),
+        ):
+            ledger_migrate.copy_ledger(original, office)
+    assert list((tmp_path / "shared_evidence").iterdir()) == []
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.counts() == (0, 0) and brigade.batches() == []
+
+
 def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_into_it(
     provider, pg_database, schema, tmp_path
 ):

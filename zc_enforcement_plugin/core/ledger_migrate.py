@@ -217,8 +217,9 @@ def copy_ledger(
 
 def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: bool) -> None:
     """Refuse, before anything is written, a copy that could not finish: a target that is not
-    empty or of another version, a table of the source with columns the target lacks, and
-    evidence with no writable evidence folder on the target's side."""
+    empty or of another version, a table of the source with columns the target lacks, a login
+    that may not write the target, and evidence with no writable evidence folder on the
+    target's side."""
     for table in COPY_ORDER:
         if table_rows(target, table)[1]:
             raise LedgerError(
@@ -237,8 +238,35 @@ def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: b
             raise LedgerError(
                 f"目标台帐缺少列 / the target has no column {', '.join(missing)} in {table}"
             )
+    _check_may_write(target)
     if copy_evidence_files and source.evidence():
         _check_writable(Path(target.writable_evidence_dir()))
+
+
+def _check_may_write(target: LedgerStore) -> None:
+    """The login may write every table the copy writes: on a shared ledger only the brigade's
+    may (an office's records its own verdicts, not batches), and a refusal found at the first
+    INSERT would come after every evidence file was copied into the shared folder."""
+    if isinstance(target, GeoPackageLedger):
+        return
+    # One right per question: has_table_privilege answers for "any of" a list.
+    wanted = [(table, "INSERT") for table in (*COPY_ORDER, ls.T_META)] + [(ls.T_META, "UPDATE")]
+    refused = list(
+        dict.fromkeys(
+            table
+            for table, right in wanted
+            if not target._scalar(
+                "SELECT has_table_privilege(%s, %s)", (f'"{target.schema}".{table}', right)
+            )
+        )
+    )
+    if refused:
+        raise LedgerError(
+            f"{target.path}: 此登录无权写入台帐（{', '.join(refused)}），只有执法监察大队可以"
+            f"把台帐复制到共享台帐，未复制任何内容 / this login may not write the ledger "
+            f"({', '.join(refused)}): only the brigade copies into a shared ledger; nothing "
+            "was copied"
+        )
 
 
 def _check_writable(folder: Path) -> None:
