@@ -53,3 +53,37 @@ def test_a_source_ledger_that_does_not_exist_is_named_not_created(provider, tmp_
     with pytest.raises(QgsProcessingException, match="ledgr.gpkg"):
         processing.run("zcenforcement:copyledger", {"SOURCE": str(typo), "TARGET": str(target)})
     assert not typo.exists()
+
+
+def test_a_copy_into_another_folder_takes_the_holiday_file_with_it(provider, tmp_path):
+    """A GeoPackage counts working days by the holidays.json beside it: a copy into another
+    folder gets one with the same schedule (two working days after 4 February 2027, with the
+    made-up schedule below, is Sunday the 14th, a swapped working day), and the summary says
+    where it went. A holidays setting stored in the GeoPackage, which it never reads, is not
+    taken for its schedule and is said to stay behind."""
+    import json
+
+    import processing
+
+    from zc_enforcement_plugin.core import workdays
+
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2027)]
+    off = ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]
+    schedule = {"2027": {"holidays": fixed + off, "workdays": ["2027-02-14"]}}
+    (tmp_path / "office").mkdir()
+    source = tmp_path / "office" / "ledger.gpkg"
+    (tmp_path / "office" / "holidays.json").write_text(json.dumps(schedule), encoding="utf-8")
+    with ledger.GeoPackageLedger(source) as store:
+        store.set_setting(ls.SETTING_HOLIDAYS, {"2027": {"holidays": fixed}})
+    target = tmp_path / "copy" / "ledger.gpkg"
+    target.parent.mkdir()
+    result = processing.run(
+        "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)}
+    )
+    assert result["DIFFERENCES"] == 0
+    assert str(target.parent / "holidays.json") in result["SUMMARY"]
+    assert "never reads" in result["SUMMARY"]
+    with ledger.GeoPackageLedger(target) as copy:
+        calendar = copy.work_calendar(strict=False)
+        assert calendar.add_working_days(dt.date(2027, 2, 4), 2) == dt.date(2027, 2, 14)
+        assert ls.SETTING_HOLIDAYS not in copy.settings()

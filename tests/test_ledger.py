@@ -1049,6 +1049,63 @@ def test_evidence_is_copied_hashed_recorded_and_checked(ledger, tmp_path):
         ledger.add_evidence(999, record)
 
 
+@pytest.mark.parametrize("hard_links", [True, False], ids=["hard-links", "share-without-links"])
+def test_two_files_of_one_name_attached_at_once_are_both_kept(tmp_path, monkeypatch, hard_links):
+    """Two officers attach their own DJI_0001.JPG (different photos) to the same spot at the
+    same moment: each copy keeps its own temporary name and claims a final name without
+    overwriting, so both are recorded, under two names, each with its own content, and no
+    temporary file is left; also in a folder without hard links (some network shares).
+    (Before, both wrote `.DJI_0001.JPG.part`: one was told its file changed while copying,
+    the other failed with a bare FileNotFoundError.)"""
+    import shutil
+    import threading
+
+    from zc_enforcement_plugin.core import evidence
+
+    root = tmp_path / "evidence"
+    photos = []
+    for officer in ("zhang", "li"):
+        (tmp_path / officer).mkdir()
+        photo = tmp_path / officer / "DJI_0001.JPG"
+        photo.write_bytes(b"\xff\xd8\xff\xd9 photo by " + officer.encode() + os.urandom(256))
+        photos.append(photo)
+    both_copying = threading.Barrier(2, timeout=30)
+    real_copy = shutil.copy2
+
+    def slow_copy(source, destination, **kwargs):
+        copied = real_copy(source, destination, **kwargs)
+        both_copying.wait()  # neither copy claims its name before the other has copied too
+        return copied
+
+    monkeypatch.setattr(evidence.shutil, "copy2", slow_copy)
+    if not hard_links:
+
+        def no_links(*args, **kwargs):
+            raise PermissionError(1, "Operation not permitted")
+
+        monkeypatch.setattr(evidence.os, "link", no_links)
+    outcome: dict[int, object] = {}
+
+    def attach(index: int) -> None:
+        try:
+            outcome[index] = evidence.store_evidence_in(root, "S1", photos[index], "photo")
+        except Exception as error:  # noqa: BLE001 - the outcome is what the test looks at
+            outcome[index] = error
+
+    threads = [threading.Thread(target=attach, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    records = [outcome[0], outcome[1]]
+    assert all(isinstance(r, EvidenceRecord) for r in records), records
+    assert sorted(r.path for r in records) == ["S1/DJI_0001.JPG", "S1/DJI_0001_2.JPG"]
+    for record, photo in zip(records, photos):
+        assert (root / record.path).read_bytes() == photo.read_bytes()
+        assert record.sha256 == hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert sorted(p.name for p in (root / "S1").iterdir()) == ["DJI_0001.JPG", "DJI_0001_2.JPG"]
+
+
 def test_verdict_details_round_trip_and_are_validated(tmp_path):
     """Schema 4: the verdict form's further fields are stored and checked."""
     import datetime as dt

@@ -833,6 +833,26 @@ def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, sch
     original.close()
 
 
+def test_an_office_login_copying_into_the_shared_ledger_is_refused_before_any_file(
+    pg_database, schema, tmp_path
+):
+    """Only the brigade copies into a shared ledger: an office login (which may record its own
+    verdicts but not import batches) is refused before the first evidence file is copied into
+    the shared folder, with words saying so, not "permission denied for table ledger_batches"
+    after every file was already there."""
+    (tmp_path / "original").mkdir()
+    with GeoPackageLedger(tmp_path / "original" / "ledger.gpkg") as original:
+        fill(original, tmp_path / "original")
+        with (
+            open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as office,
+            pytest.raises(LedgerError, match="only the brigade copies into a shared ledger"),
+        ):
+            ledger_migrate.copy_ledger(original, office)
+    assert list((tmp_path / "shared_evidence").iterdir()) == []
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.counts() == (0, 0) and brigade.batches() == []
+
+
 def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_into_it(
     provider, pg_database, schema, tmp_path
 ):
@@ -1141,6 +1161,68 @@ def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
         assert not calendar.is_working_day(dt.date(2031, 4, 27))
         assert "更正" in calendar.schedule_source(2031)
         assert 2032 in calendar.known_years()
+
+
+def test_a_copy_carries_the_holiday_schedule_to_where_the_target_reads_it(
+    pg_database, schema, tmp_path
+):
+    """A GeoPackage reads its bureau holidays from the holidays.json beside it, a shared ledger
+    from its `holidays` setting: copyledger carries the schedule from one to the other, both
+    ways, so a deadline computed on the copy is the original's (a made-up 2027 schedule: two
+    working days after Thursday 4 February is Sunday the 14th, a swapped working day, not
+    Monday the 8th). A schedule that differs is a difference; a GeoPackage target beside a
+    holidays.json giving another schedule is refused, nothing copied."""
+    import json
+
+    from zc_enforcement_plugin.core import workdays
+
+    start, due = dt.date(2027, 2, 4), dt.date(2027, 2, 14)
+    off = ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]
+    schedule = {
+        "2027": {
+            "holidays": [d.isoformat() for d in workdays.fixed_public_holidays(2027)] + off,
+            "workdays": ["2027-02-14"],
+            "source": "国办发明电〔2026〕X号",
+        }
+    }
+    folders = {name: tmp_path / name for name in ("original", "back", "other")}
+    for folder in folders.values():
+        folder.mkdir()
+    (folders["original"] / "holidays.json").write_text(
+        json.dumps(schedule, ensure_ascii=False), encoding="utf-8"
+    )
+    with (
+        GeoPackageLedger(folders["original"] / "ledger.gpkg") as original,
+        open_store(pg_database, schema, tmp_path=tmp_path) as server,
+    ):
+        fill(original, folders["original"])
+        assert original.work_calendar().add_working_days(start, 2) == due
+        ledger_migrate.copy_ledger(original, server)
+        assert server.work_calendar(strict=False).add_working_days(start, 2) == due
+        assert ledger_migrate.compare_ledgers(original, server) == []
+
+        with GeoPackageLedger(folders["back"] / "ledger.gpkg") as back:
+            ledger_migrate.copy_ledger(server, back)
+            assert back.work_calendar(strict=False).add_working_days(start, 2) == due
+            assert ls.SETTING_HOLIDAYS not in back.settings()  # one place: the file
+            assert ledger_migrate.compare_ledgers(server, back) == []
+            assert ledger_migrate.rows_digest(original) == ledger_migrate.rows_digest(back)
+
+            edited = {"2027": {**schedule["2027"], "workdays": []}}
+            (folders["back"] / "holidays.json").write_text(json.dumps(edited), encoding="utf-8")
+            differences = ledger_migrate.compare_ledgers(server, back)
+            assert len(differences) == 1 and "2027" in differences[0], differences
+            assert "2027-02-14" in differences[0] and "holiday" in differences[0]
+
+        (folders["other"] / "holidays.json").write_text(json.dumps(edited), encoding="utf-8")
+        with GeoPackageLedger(folders["other"] / "ledger.gpkg") as other:
+            with pytest.raises(LedgerError, match="holidays.json"):
+                ledger_migrate.copy_ledger(server, other)
+            assert other.counts() == (0, 0)
+        assert sorted(p.name for p in folders["other"].iterdir()) == [
+            "holidays.json",
+            "ledger.gpkg",
+        ]
 
 
 def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(

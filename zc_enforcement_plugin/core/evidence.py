@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import math
 import os
 import shutil
 import struct
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,9 +62,9 @@ def store_evidence_in(
 ) -> EvidenceRecord:
     """Copy a file into <root>/<spot>/ (a ledger's evidence_dir) and describe it for add_evidence.
 
-    The copy is written under a temporary name and renamed once its hash matches, so a crash
-    never leaves a half-copied file under a name the ledger points to. An identical file already
-    there is reused; a different one of the same name gets a numbered name.
+    An identical file already there is reused; a different one of the same name gets a numbered
+    name (see _copy_into, which also keeps a crash or a colleague's attachment of the same name
+    from ever leaving a half-copied or another file under the name the ledger points to).
     """
     if kind not in ls.EVIDENCE_KINDS:
         raise LedgerError(f"证据类型无效 / unknown evidence kind {kind!r}: {ls.EVIDENCE_KINDS}")
@@ -73,22 +75,7 @@ def store_evidence_in(
     folder = spot_folder(root, spot_number)
     folder.mkdir(parents=True, exist_ok=True)
     digest = file_sha256(source)
-    base = _safe_name(source.name)
-    stem, suffix = Path(base).stem, Path(base).suffix
-    target = folder / base
-    number = 1
-    while target.exists() and file_sha256(target) != digest:
-        number += 1
-        target = folder / f"{stem}_{number}{suffix}"
-    if not target.exists():
-        temporary = folder / f".{target.name}.part"
-        shutil.copy2(source, temporary)
-        if file_sha256(temporary) != digest:
-            temporary.unlink()
-            raise LedgerError(
-                f"复制时证据文件发生变化 / evidence file changed while copying: {source}"
-            )
-        os.replace(temporary, target)
+    target = _copy_into(folder, source, digest)
     stat = source.stat()
     modified = dt.datetime.fromtimestamp(stat.st_mtime, dt.timezone.utc)
     record = EvidenceRecord(
@@ -103,6 +90,70 @@ def store_evidence_in(
         exif = read_jpeg_exif(target)
         record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
     return record
+
+
+def _copy_into(folder: Path, source: Path, digest: str) -> Path:
+    """Where in `folder` the file `source` (of SHA-256 `digest`) lies once copied: its own name,
+    or the first numbered one (IMG_2.jpg, …) that is free or holds the same file.
+
+    The copy is written under a temporary name of its own and given its final name only once
+    its hash matches, by a claim that never replaces a file (_claim): two sessions attaching
+    different files of one name to a spot at once (two officers' DJI_0001.JPG) each write their
+    own copy, and the one whose claim comes second takes the next free name. The temporary file
+    is removed whatever happens."""
+    base = _safe_name(source.name)
+    stem, suffix = Path(base).stem, Path(base).suffix
+    names = (folder / (base if n == 1 else f"{stem}_{n}{suffix}") for n in itertools.count(1))
+    target = next(names)
+    while target.exists() and not _holds(target, digest):
+        target = next(names)
+    if target.exists():
+        return target
+    handle, name = tempfile.mkstemp(dir=folder, prefix=f".{base}.", suffix=".part")
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        shutil.copy2(source, temporary)
+        if file_sha256(temporary) != digest:
+            raise LedgerError(
+                f"复制时证据文件发生变化 / evidence file changed while copying: {source}"
+            )
+        while not _claim(temporary, target):
+            if _holds(target, digest):
+                return target  # the same file, attached by someone else meanwhile
+            target = next(names)
+        return target
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _holds(path: Path, digest: str) -> bool:
+    """Whether `path` is a file of SHA-256 `digest` (False when it has gone meanwhile)."""
+    try:
+        return file_sha256(path) == digest
+    except FileNotFoundError:
+        return False
+
+
+def _claim(temporary: Path, target: Path) -> bool:
+    """Give the finished copy `temporary` the name `target` unless that name is taken (False).
+
+    A hard link appears whole and never replaces a file. A folder without hard links (some
+    network shares) gets the name reserved by creating it exclusively, then the copy moved onto
+    it: the name is never anyone else's file, though for a moment it is an empty one."""
+    try:
+        os.link(temporary, target)
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        pass  # no hard links in this folder
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    os.replace(temporary, target)
+    return True
 
 
 def evidence_day(record: EvidenceRecord) -> dt.date | None:

@@ -3,7 +3,13 @@
 The copy works on whole tables, not through the save methods: ids, recorded_at times and the
 exact JSON text are kept, so every row of the copy equals its original and references between
 rows (a verdict's corrects, a case's spot, an event's case) stay valid. compare_ledgers checks
-that: every row of every ledger table, and every evidence file's SHA-256 in both folders.
+that: every row of every ledger table, every evidence file's SHA-256 in both folders, and the
+bureau's holiday schedule each counts working days by.
+
+The holiday schedule is the one fact the two stores keep in different places: a GeoPackage reads
+the holidays.json beside its file, a shared ledger its `holidays` setting (see each store's
+work_calendar). The copy carries it to where the target reads it, never as a settings row a
+GeoPackage would ignore.
 
 Rows travel in one neutral form: geometry as little-endian WKB (2D), dates as ISO text, flags
 as 0/1, everything else as stored. Saves refused as conflicts exist only on a server
@@ -13,6 +19,8 @@ as 0/1, everything else as stored. Saves refused as conflicts exist only on a se
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -22,6 +30,7 @@ from typing import Any
 import shapely
 
 from . import ledger_schema as ls
+from . import workdays
 from .evidence import file_sha256
 from .ledger import (
     GeoPackageLedger,
@@ -56,6 +65,8 @@ class CopyReport:
     files_present: int = 0
     problems: list[str] = field(default_factory=list)
     left_behind: list[str] = field(default_factory=list)
+    holiday_years: list[str] = field(default_factory=list)
+    holidays_to: str = ""  # where the target reads the schedule copied
 
     def summary(self) -> str:
         counts = ", ".join(f"{table} {count}" for table, count in self.rows.items())
@@ -63,6 +74,11 @@ class CopyReport:
             f"已复制 / copied: {counts}; evidence files copied {self.files_copied}, "
             f"already there {self.files_present}"
         ]
+        if self.holiday_years:
+            lines.append(
+                f"节假日安排 / holiday schedule {', '.join(self.holiday_years)} → "
+                f"{self.holidays_to}"
+            )
         lines += [f"未复制 / left behind: {item}" for item in self.left_behind]
         lines += [f"问题 / problem: {item}" for item in self.problems]
         return "\n".join(lines)
@@ -101,6 +117,16 @@ def table_rows(store: LedgerStore, table: str) -> tuple[list[str], list[tuple]]:
             rows = [(*row[:at], _normal_wkb(row[at]), *row[at + 1 :]) for row in rows]
         return columns, rows
     raise LedgerError(f"不支持的台帐类型 / cannot copy a {type(store).__name__}")
+
+
+def ledger_rows(store: LedgerStore, table: str) -> tuple[list[str], list[tuple]]:
+    """table_rows without the `holidays` setting: the holiday schedule is copied and compared
+    as what each store reads (holiday_schedule), not as a row a GeoPackage ignores."""
+    columns, rows = table_rows(store, table)
+    if table == ls.T_SETTINGS:
+        key = columns.index(ls.C_KEY)
+        rows = [row for row in rows if row[key] != ls.SETTING_HOLIDAYS]
+    return columns, rows
 
 
 def _gpkg_to_wkb(blob: Any) -> bytes | None:
@@ -175,6 +201,116 @@ def _gpkg_extents(store: GeoPackageLedger) -> None:
         )
 
 
+# --- the holiday schedule -------------------------------------------------------------------------
+def holiday_place(store: LedgerStore) -> str:
+    """Where `store` reads the bureau's holiday schedule from, as messages name it."""
+    if isinstance(store, GeoPackageLedger):
+        return str(workdays.bureau_holiday_file(store.path))
+    return f"{store.path}: {ls.T_SETTINGS} {ls.SETTING_HOLIDAYS}"
+
+
+def holiday_schedule(store: LedgerStore) -> dict[str, Any]:
+    """The bureau's holiday schedule `store` counts working days by, as a holiday file's years
+    (comments left out; empty when it has none): a GeoPackage's holidays.json beside it, a
+    shared ledger's `holidays` setting. Checked as the calendar reads it."""
+    if isinstance(store, GeoPackageLedger):
+        file = workdays.bureau_holiday_file(store.path)
+        data = workdays.read_holiday_json(file) if file.is_file() else {}
+    else:
+        data = store.settings().get(ls.SETTING_HOLIDAYS) or {}
+    try:
+        workdays.holiday_schedules(data, holiday_place(store))
+    except workdays.HolidayFileError as error:
+        raise LedgerError(str(error)) from None
+    return {key: value for key, value in data.items() if not key.startswith("_")}
+
+
+def _schedule_days(schedule: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    """Year → what decides its working days and names its notice, comparable as it stands."""
+    return {
+        year: {
+            "holidays": sorted(d.isoformat() for d in sched.holidays),
+            "workdays": sorted(d.isoformat() for d in sched.workdays),
+            "source": sched.source,
+            "published": sched.published,
+        }
+        for year, sched in workdays.holiday_schedules(schedule, "").items()
+    }
+
+
+def _holiday_differences(a: LedgerStore, b: LedgerStore) -> list[str]:
+    left, right = (_schedule_days(holiday_schedule(store)) for store in (a, b))
+    differences = []
+    for year in sorted(set(left) | set(right)):
+        where = f"节假日安排 / holiday schedule {year}"
+        if year not in right:
+            differences.append(f"{where}: only in the first ledger ({holiday_place(a)})")
+        elif year not in left:
+            differences.append(f"{where}: only in the second ledger ({holiday_place(b)})")
+        elif left[year] != right[year]:
+            changed = [
+                f"{name}: {x!r} != {y!r}"
+                for name, x, y in ((n, left[year][n], right[year][n]) for n in left[year])
+                if x != y
+            ]
+            differences.append(
+                f"{where} ({holiday_place(a)} / {holiday_place(b)}): " + "; ".join(changed)
+            )
+    return differences
+
+
+def _check_holidays(source: LedgerStore, target: LedgerStore) -> None:
+    """The source's schedule can be read, and a GeoPackage target's place for it is free or
+    holds the same: a holidays.json already beside it (another ledger's in that folder) is
+    never replaced, and a copy counting other working days would not be the same ledger."""
+    schedule = holiday_schedule(source)
+    if not isinstance(target, GeoPackageLedger):
+        return  # an empty shared ledger has no setting yet (checked with its other rows)
+    file = workdays.bureau_holiday_file(target.path)
+    if file.is_file() and _schedule_days(holiday_schedule(target)) != _schedule_days(schedule):
+        raise LedgerError(
+            f"目标台帐旁已有节假日文件 {file}，其安排与 {holiday_place(source)} 不同，未复制任何"
+            f"内容：请复制到另一个文件夹，或先使该文件与之一致 / a holiday file {file} already "
+            f"lies beside the target and gives another schedule than {holiday_place(source)}; "
+            "nothing was copied: copy into a folder of its own, or make the file agree first"
+        )
+
+
+def _write_holiday_file(schedule: dict[str, Any], source: LedgerStore, file: Path) -> None:
+    """The schedule as the holiday file a GeoPackage reads, written whole or not at all."""
+    note = (
+        f"由 zcenforcement:copyledger 从 {holiday_place(source)} 复制；此文件即本文件夹中台帐的"
+        f"节假日安排 / copied by zcenforcement:copyledger from {holiday_place(source)}; this "
+        "file is the holiday schedule of the ledgers in this folder"
+    )
+    partial = file.with_name(f".{file.name}.{os.getpid()}.part")
+    try:
+        partial.write_text(
+            json.dumps({"_说明 / note": note, **schedule}, ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        os.replace(partial, file)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _carry_holidays(source: LedgerStore, target: LedgerStore, report: CopyReport) -> None:
+    """Give `target` the source's holiday schedule where it reads it (see _check_holidays): the
+    file beside a GeoPackage, written before the rows as the evidence files are; the setting of
+    a shared ledger, inside the copy's transaction."""
+    schedule = holiday_schedule(source)
+    if not schedule:
+        return
+    report.holiday_years = sorted(schedule)
+    report.holidays_to = holiday_place(target)
+    if not isinstance(target, GeoPackageLedger):
+        target.set_setting(ls.SETTING_HOLIDAYS, schedule)
+        return
+    file = workdays.bureau_holiday_file(target.path)
+    if not file.is_file():  # one with the same schedule is left as it is
+        _write_holiday_file(schedule, source, file)
+
+
 # --- the copy -----------------------------------------------------------------------------------
 def copy_ledger(
     source: LedgerStore, target: LedgerStore, copy_evidence_files: bool = True
@@ -185,20 +321,32 @@ def copy_ledger(
     Everything the copy needs is checked before anything is written (_check_copy): a shared
     ledger's history tables are append-only, so rows committed by a copy that then fails could
     only be removed by dropping the schema. The files go first, for the same reason: a copy
-    stopped by a file leaves the target ledger empty, and a second run finds the files there."""
+    stopped by a file leaves the target ledger empty, and a second run finds the files there.
+    The bureau's holiday schedule goes to where the target reads it (_carry_holidays)."""
     report = CopyReport()
     _check_copy(source, target, copy_evidence_files)
     if copy_evidence_files:
         _copy_files(source, target, report)
+    if isinstance(target, GeoPackageLedger):
+        _carry_holidays(source, target, report)
     with target.transaction():
         for table in COPY_ORDER:
-            columns, rows = table_rows(source, table)
+            columns, rows = ledger_rows(source, table)
             _load(target, table, columns, rows)
             report.rows[table] = len(rows)
         source_meta = _meta(source)
         _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
         if isinstance(target, GeoPackageLedger):
             _gpkg_extents(target)
+        else:
+            _carry_holidays(source, target, report)
+    if isinstance(source, GeoPackageLedger) and ls.SETTING_HOLIDAYS in source.settings():
+        report.left_behind.append(
+            f"{source.path} 的 {ls.T_SETTINGS} 中的 {ls.SETTING_HOLIDAYS} 设置（GeoPackage 台帐"
+            f"从不读取它，而读取 {holiday_place(source)}）/ the {ls.SETTING_HOLIDAYS} setting "
+            f"in {ls.T_SETTINGS} of {source.path}, which a GeoPackage never reads (it reads "
+            f"{holiday_place(source)})"
+        )
     if not getattr(source, "sees_every_office", True):
         report.left_behind.append(
             "复制所用的登录只能看到本所的记录，副本只含这些记录 / the login the copy was read "
@@ -217,8 +365,9 @@ def copy_ledger(
 
 def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: bool) -> None:
     """Refuse, before anything is written, a copy that could not finish: a target that is not
-    empty or of another version, a table of the source with columns the target lacks, and
-    evidence with no writable evidence folder on the target's side."""
+    empty or of another version, a table of the source with columns the target lacks, a login
+    that may not write the target, and evidence with no writable evidence folder on the
+    target's side."""
     for table in COPY_ORDER:
         if table_rows(target, table)[1]:
             raise LedgerError(
@@ -237,8 +386,36 @@ def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: b
             raise LedgerError(
                 f"目标台帐缺少列 / the target has no column {', '.join(missing)} in {table}"
             )
+    _check_may_write(target)
+    _check_holidays(source, target)
     if copy_evidence_files and source.evidence():
         _check_writable(Path(target.writable_evidence_dir()))
+
+
+def _check_may_write(target: LedgerStore) -> None:
+    """The login may write every table the copy writes: on a shared ledger only the brigade's
+    may (an office's records its own verdicts, not batches), and a refusal found at the first
+    INSERT would come after every evidence file was copied into the shared folder."""
+    if isinstance(target, GeoPackageLedger):
+        return
+    # One right per question: has_table_privilege answers for "any of" a list.
+    wanted = [(table, "INSERT") for table in (*COPY_ORDER, ls.T_META)] + [(ls.T_META, "UPDATE")]
+    refused = list(
+        dict.fromkeys(
+            table
+            for table, right in wanted
+            if not target._scalar(
+                "SELECT has_table_privilege(%s, %s)", (f'"{target.schema}".{table}', right)
+            )
+        )
+    )
+    if refused:
+        raise LedgerError(
+            f"{target.path}: 此登录无权写入台帐（{', '.join(refused)}），只有执法监察大队可以"
+            f"把台帐复制到共享台帐，未复制任何内容 / this login may not write the ledger "
+            f"({', '.join(refused)}): only the brigade copies into a shared ledger; nothing "
+            "was copied"
+        )
 
 
 def _check_writable(folder: Path) -> None:
@@ -287,12 +464,13 @@ def _digest(path: Path) -> str | None:
 
 
 def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) -> list[str]:
-    """Every difference between two ledgers: rows of every table, ledger meta, and evidence
-    files whose SHA-256 differs from the record (in either folder). Empty when they are equal."""
+    """Every difference between two ledgers: rows of every table, ledger meta, the holiday
+    schedule each reads, and evidence files whose SHA-256 differs from the record (in either
+    folder). Empty when they are equal."""
     differences: list[str] = []
     for table in COPY_ORDER:
-        columns_a, rows_a = table_rows(a, table)
-        columns_b, rows_b = table_rows(b, table)
+        columns_a, rows_a = ledger_rows(a, table)
+        columns_b, rows_b = ledger_rows(b, table)
         if sorted(columns_a) != sorted(columns_b):
             differences.append(
                 f"{table}: columns differ: {sorted(set(columns_a) ^ set(columns_b))}"
@@ -321,6 +499,7 @@ def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) ->
     meta_b = {k: v for k, v in _meta(b).items() if k in COPIED_META}
     if meta_a != meta_b:
         differences.append(f"{ls.T_META}: {meta_a} != {meta_b}")
+    differences += _holiday_differences(a, b)
     if check_files:
         for label, store in (("first", a), ("second", b)):
             root = Path(store.evidence_dir)
@@ -336,11 +515,13 @@ def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) ->
 
 
 def rows_digest(store: LedgerStore) -> str:
-    """One SHA-256 over every row of every ledger table: equal ledgers, equal digests."""
+    """One SHA-256 over every row of every ledger table and the holiday schedule the ledger
+    reads: equal ledgers, equal digests."""
     digest = hashlib.sha256()
     for table in COPY_ORDER:
-        columns, rows = table_rows(store, table)
+        columns, rows = ledger_rows(store, table)
         order = sorted(range(len(columns)), key=lambda i: columns[i])
         for row in rows:
             digest.update(repr(tuple(row[i] for i in order)).encode())
+    digest.update(repr(sorted(_schedule_days(holiday_schedule(store)).items())).encode())
     return digest.hexdigest()
