@@ -24,7 +24,8 @@ office 城北所 (town 丙镇)
   C1 other 设施农用地 03-08, TBLX 新增设施农用地, GDMJ 300 (not construction)
   C2 unverified; C3 illegal 04-02 (April), TBMJ 600, GDMJ 200; case 5: discover 04-02, open,
      report due 04-07 (the worked Sunday), filing due 04-08
-  C4 legal 03-09, GDMJ 2000; C5 other 临时用地 03-10, TBLX 新增建设用地, GDMJ 1000 (construction)
+  C4 legal 03-09, GDMJ 2000; C5 other 临时用地 03-10, TBLX 新增建设用地, GDMJ 1000 (not
+     construction: a 其他 verdict never is, whatever TBLX says)
   patrols: 3 days in weeks 1 and 2 of March
 """
 
@@ -50,7 +51,7 @@ A, B, C = "城东所", "城西所", "城北所"
 TOWNS = {A: "甲镇", B: "乙镇", C: "丙镇"}
 AS_OF = dt.date(2024, 4, 3)
 MARCH = reports.Period.month(2024, 3)
-NEW_CONSTRUCTION = reports.SPOT_TYPE_NEW_CONSTRUCTION
+NEW_CONSTRUCTION = "新增建设用地"  # a delivered TBLX value
 
 # number: (office, TBMJ, GDMJ, YJJBNTMJ, TBLX)
 SPOTS = {
@@ -521,21 +522,43 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
         4060.0,
     )
     assert towns["乙镇"].ratio == pytest.approx(560 / 4060) and not towns["乙镇"].flagged
-    # 丙镇: C4 legal 2000 + C5 临时用地 on TBLX 新增建设用地 1000; C1 facility land is not
+    # 丙镇: C4 legal 2000; C1 facility land is not, nor is C5 临时用地 on TBLX 新增建设用地
     assert (towns["丙镇"].illegal_cultivated_sqm, towns["丙镇"].construction_cultivated_sqm) == (
         0.0,
-        3000.0,
+        2000.0,
     )
+    assert towns["丙镇"].construction_spots == 1
     assert towns["丙镇"].ratio == 0.0 and not towns["丙镇"].flagged
     district = report.district
     assert (district.illegal_cultivated_sqm, district.construction_cultivated_sqm) == (
         1460.0,
-        9360.0,
+        8360.0,
     )
-    assert district.flagged and round(100 * district.ratio, 2) == 15.60
+    assert district.flagged and round(100 * district.ratio, 2) == 17.46
     rows = report.sheets()[0].rows
-    # 1460 / 9360 = 15.598 %: shown cut to 15.59
-    assert rows[-1][7:] == [15.59, "是 / yes"] and rows[0][0] == "丙镇"
+    # 1460 / 8360 = 17.4641 %: shown cut to 17.46
+    assert rows[-1][7:] == [17.46, "是 / yes"] and rows[0][0] == "丙镇"
+
+
+@pytest.mark.parametrize("kind", ["设施农用地", "临时用地", "农村道路"])
+def test_a_spot_judged_other_on_new_construction_land_leaves_the_ratio_as_it_was(
+    ledger_path, calendar, tmp_path, kind
+):
+    """C2 (丙镇, TBLX 新增建设用地, GDMJ 50) is judged 其他 in March: facility land, temporary
+    land and rural roads are not construction land, so neither its town's figures nor the
+    district's move (it was counted as new construction, lowering the ratio)."""
+    copy = tmp_path / "ledger.gpkg"
+    copy.write_bytes(ledger_path.read_bytes())
+    store = GeoPackageLedger(copy)
+    try:
+        before = reports.accountability_ratio(store, MARCH, calendar, AS_OF)
+        c2 = next(s for s in store.spots() if s.number == "C2")
+        store.record_verdict(c2.id, _other(kind, "2024-03-20"))
+        after = reports.accountability_ratio(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    assert after.towns == before.towns and after.district == before.district
+    assert after.sheets()[0].rows == before.sheets()[0].rows
 
 
 def test_the_15_percent_threshold():
@@ -681,7 +704,7 @@ def test_other_report_algorithms(
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
     else:
-        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.59
+        assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
 
 

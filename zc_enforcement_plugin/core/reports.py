@@ -29,8 +29,10 @@ Definitions (each report prints the ones it uses in its notes):
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
 - Accountability ratio (问责比例) = GDMJ of the period's spots judged 违法 ÷ GDMJ of the period's
   spots on new construction land, where a spot of the period is one whose verdict date lies in
-  the period and "new construction" is TBLX 新增建设用地 or a 合法 or 违法 verdict (a construction
-  judged legal or illegal), except spots judged 实地未变化 or 伪变化 (nothing was built).
+  the period and "new construction" is a 合法 or 违法 verdict (construction judged legal or
+  illegal, see CONSTRUCTION_VERDICTS). A 其他 verdict never counts, whatever TBLX says: facility
+  agricultural land, temporary land and rural roads are not construction land, and 实地未变化 /
+  伪变化 means nothing was built.
   Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district, the
   exact ratio compared; shown in % cut (not rounded) to 0.01, so 14.996 % reads 14.99.
 """
@@ -57,16 +59,20 @@ from .domain import (
     AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
-    SPOT_TYPE,
     SQM_PER_MU,
 )
 from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
 from .patrols import weekly_compliance
 from .workdays import WorkCalendar
 
-# TBLX value of a spot on new construction land (also in demo_district, which makes such spots).
-SPOT_TYPE_NEW_CONSTRUCTION = "新增建设用地"
-NO_CHANGE_KINDS = ("实地未变化", "伪变化")  # verdict kinds saying nothing was built
+# Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
+# §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
+# approval) approves construction, and every illegal kind is an illegal occupation of land, so
+# the illegal spots of the numerator are always in the denominator. A 其他 verdict is never
+# construction, whatever the delivered TBLX (新增建设用地 included) said: 设施农用地, 临时用地 and
+# 农村道路 are not construction land by law (a town's ratio would fall under 15 % on them), and
+# 实地未变化 / 伪变化 means nothing was built.
+CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
 PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
@@ -238,7 +244,6 @@ class _SpotFacts:
     spot_area: float
     cultivated: float
     basic_farmland: float
-    spot_type: str | None
 
 
 @dataclass
@@ -272,7 +277,6 @@ def _read(
     ledger: LedgerStore,
     as_of: dt.date,
     calendar: WorkCalendar,
-    need_types: bool = False,
 ) -> _Context:
     warnings: list[str] = []
     rules = ledger.deadline_rules()
@@ -297,9 +301,6 @@ def _read(
                 f"{summary.number} has no cultivated area (GDMJ): counted as 0"
             )
         basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
-        spot_type = None
-        if need_types:
-            spot_type = ledger.spot(summary.id).attributes.get(SPOT_TYPE)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
             warnings.append(
                 f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
@@ -317,7 +318,6 @@ def _read(
                 float(summary.spot_area or 0.0),
                 cultivated,
                 basic,
-                None if spot_type is None else str(spot_type).strip(),
             )
         )
     cases: list[tuple[CaseRecord, Case]] = []
@@ -1069,8 +1069,10 @@ class AccountabilityReport:
         return [
             "问责比例 = 违法图斑耕地面积 ÷ 新增建设用地图斑耕地面积 / ratio = GDMJ of illegal "
             "spots ÷ GDMJ of new-construction spots",
-            "新增建设：TBLX 为新增建设用地，或判定为合法、违法（实地未变化、伪变化除外） / new "
-            "construction: TBLX 新增建设用地 or a legal or illegal verdict (except no change)",
+            "新增建设：判定为合法或违法的图斑；判定为其他的（设施农用地、临时用地、农村道路、"
+            "实地未变化、伪变化）不计，无论 TBLX 是否为新增建设用地 / new construction: spots "
+            "judged legal or illegal; a spot judged other (facility land, temporary land, rural "
+            "road, no change) never counts, whatever its TBLX",
             "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
             "verdict category first given in the period",
             "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
@@ -1127,20 +1129,14 @@ def accountability_ratio(
     as_of: dt.date | None = None,
 ) -> AccountabilityReport:
     as_of = as_of or dt.date.today()
-    context = _read(ledger, as_of, calendar, need_types=True)
+    context = _read(ledger, as_of, calendar)
     _common_warnings(context, period)
     towns: dict[str, AccountabilityRow] = {}
     district = AccountabilityRow("全区")
     for spot in context.spots:
         if spot.category is None or not period.contains(spot.verdict_date):
             continue
-        if spot.kind in NO_CHANGE_KINDS:
-            continue
-        construction = spot.spot_type == SPOT_TYPE_NEW_CONSTRUCTION or spot.category in (
-            ls.VERDICT_LEGAL,
-            ls.VERDICT_ILLEGAL,
-        )
-        if not construction:
+        if spot.category not in CONSTRUCTION_VERDICTS:
             continue
         row = towns.setdefault(spot.town, AccountabilityRow(spot.town))
         for target in (row, district):

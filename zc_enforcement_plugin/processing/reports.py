@@ -257,8 +257,9 @@ class AccountabilityRatio(_ReportAlgorithm):
     HELP = (
         "The accountability ratio (问责比例) per town and for the district: cultivated land "
         "(GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction "
-        "land (TBLX 新增建设用地, or judged legal or illegal, except spots judged to have no real "
-        "change), over the spots whose current verdict was first given in the period. A ratio "
+        "land, those judged legal or illegal (a spot judged other: facility agricultural land, "
+        "temporary land, rural road or no real change, never counts, whatever its TBLX says), "
+        "over the spots whose current verdict was first given in the period. A ratio "
         "of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an "
         "XLSX workbook and a PDF with a chart of the ratios and the 15 % line."
     )
