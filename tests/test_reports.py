@@ -39,6 +39,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
@@ -504,6 +505,39 @@ def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     store.close()
 
 
+def test_a_deadline_just_after_a_long_holiday_is_on_the_last_dispatch_before_it(tmp_path):
+    """A spot judged illegal on Tuesday 29 September 2026: its written report is due 2 working
+    days later, on Thursday 8 October, the first working day after the National Day week (1-7
+    October off). The dispatch of 30 September is the last meeting before it: it lists the
+    report and the filing (due 9 October) as the dock warns of the report, in working days;
+    counted in calendar days its window ended on 7 October and the report was missed."""
+    calendar = WorkCalendar()
+    assert calendar.covers(dt.date(2026, 10, 1)), "needs the 2026 holiday schedule"
+    assert not calendar.is_working_day(dt.date(2026, 10, 7))
+    assert calendar.is_working_day(dt.date(2026, 10, 8))
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    attributes = {domain.SPOT_NUMBER: "N1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
+    assert store.import_batch("2026年第三季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    spot = store.spots()[0]
+    store.record_verdict(spot.id, _illegal("2026-09-29"))
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    as_of = dt.date(2026, 9, 30)
+    try:
+        dock = {d.name: d for d in store.case(case_id).deadlines(calendar=calendar, today=as_of)}
+        report = reports.weekly_dispatch(store, reports.Period.parse("2026-W40"), calendar, as_of)
+    finally:
+        store.close()
+    assert dock["report_to_brigade"].due == dt.date(2026, 10, 8)
+    assert dock["report_to_brigade"].status == dl.DUE_SOON  # the dock's warning
+    assert [(i.deadline, i.due, i.estimated) for i in report.due_next_week] == [
+        ("书面报告执法监察大队", dt.date(2026, 10, 8), False),
+        ("逾期未整改立案", dt.date(2026, 10, 9), False),
+    ]
+    # 5 working days: 8, 9, 10 (a Saturday worked), 12 and 13 October
+    assert report.horizon == dt.date(2026, 10, 13) and report.overdue == []
+    assert "2026-09-30 – 2026-10-13" in report.info_lines()[-1]
+
+
 # --- the accountability ratio ----------------------------------------------------------------
 
 
@@ -595,7 +629,7 @@ def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path)
     week = reports.Period.parse("2024-W12")
     report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
     path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
-    sheet = openpyxl.load_workbook(path)["7天内到期 Due"]
+    sheet = openpyxl.load_workbook(path)["5个工作日内到期 Due"]
     rows = list(sheet.iter_rows(min_row=2))
     # case 4: report due Monday 25 March, filing due 26 March; both from the 2024 schedule
     assert [(r[5].value, r[5].number_format, r[6].value) for r in rows] == [

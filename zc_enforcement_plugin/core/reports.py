@@ -63,7 +63,7 @@ from .domain import (
 )
 from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
 from .patrols import weekly_compliance
-from .workdays import WorkCalendar
+from .workdays import UnknownScheduleError, WorkCalendar
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
 # §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
@@ -359,8 +359,10 @@ def _missing_years(context: _Context, days: Iterable[dt.date]) -> None:
 
 
 def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -> list:
-    """The case's deadlines judged on ``day`` (default: the report date)."""
-    deadlines = case.deadlines(context.rules, context.calendar, day or context.as_of)
+    """The case's deadlines judged on ``day`` (default: the report date); due_soon is within
+    the weekly dispatch's window, the one report listing deadlines to come."""
+    at = day or context.as_of
+    deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
             context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
@@ -848,6 +850,7 @@ class WeeklyDispatch:
     total: DispatchRow
     due_next_week: list[DeadlineItem]
     overdue: list[DeadlineItem]
+    horizon: dt.date  # the last day due_next_week reaches (see dispatch_horizon)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -858,7 +861,8 @@ class WeeklyDispatch:
         return [
             f"统计时段 / period: {self.period.start} – {self.period.end}",
             f"报告日期 / report date: {self.as_of}",
-            f"未来7天到期 / due within 7 days: {self.as_of} – {self.as_of + dt.timedelta(days=7)}",
+            f"未来{DISPATCH_WORKING_DAYS}个工作日内到期 / due within {DISPATCH_WORKING_DAYS} "
+            f"working days: {self.as_of} – {self.horizon}",
         ]
 
     def notes(self) -> list[str]:
@@ -921,16 +925,36 @@ class WeeklyDispatch:
 
         return [
             Sheet("调度 Dispatch", headers, rows),
-            Sheet("7天内到期 Due", item_headers, items(self.due_next_week)),
+            Sheet(
+                f"{DISPATCH_WORKING_DAYS}个工作日内到期 Due",
+                item_headers,
+                items(self.due_next_week),
+            ),
             Sheet("逾期 Overdue", item_headers, items(self.overdue)),
             _notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 
 
-DISPATCH_DAYS = 7  # the weekly dispatch lists deadlines due up to this many days ahead
+# The weekly dispatch lists the deadlines due within this many working days of the report date:
+# a working week, everything falling before the next weekly meeting. Working days, counted as
+# the dock counts its due-soon warning (deadlines.status on the ledger's calendar): in calendar
+# days, a meeting on 30 September missed a report due on 8 October, the first working day after
+# the National Day week, and no meeting listed it before it was due.
+DISPATCH_WORKING_DAYS = 5
 # ... and estimated ones up to this many days further: the swapped working days of one holiday
 # notice (up to 4 in 20 days, 2004-2026) can bring a real day that much sooner.
 ESTIMATE_MARGIN_DAYS = 7
+
+
+def dispatch_horizon(as_of: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day the weekly dispatch of ``as_of`` lists deadlines to: the
+    DISPATCH_WORKING_DAYS-th working day and the rest days after it, as deadlines.status
+    counts (a deadline on them is still within that many working days)."""
+    try:
+        return calendar.add_working_days(as_of, DISPATCH_WORKING_DAYS + 1) - dt.timedelta(days=1)
+    except UnknownScheduleError:
+        # A strict calendar without the year: status counts calendar days then, and so do we.
+        return as_of + dt.timedelta(days=DISPATCH_WORKING_DAYS)
 
 
 def weekly_dispatch(
@@ -939,13 +963,14 @@ def weekly_dispatch(
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
 ) -> WeeklyDispatch:
-    """每周调度 of one ISO week, with the open deadlines due from the report date to 7 days
-    after it (the day itself included) and those already overdue."""
+    """每周调度 of one ISO week, with the open deadlines due from the report date to
+    DISPATCH_WORKING_DAYS working days after it (the day itself included) and those already
+    overdue."""
     if period.kind != WEEK:
         raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
     as_of = as_of or dt.date.today()
     context = _read(ledger, as_of, calendar)
-    horizon = as_of + dt.timedelta(days=DISPATCH_DAYS)
+    horizon = dispatch_horizon(as_of, calendar)
     # An estimate counts no swapped working day (a Sunday worked before a holiday): the real
     # day may come sooner, so an estimated deadline just past the horizon is listed too,
     # rather than missed by the meeting whose week it falls in.
@@ -980,7 +1005,7 @@ def weekly_dispatch(
             )
             if deadline.due < as_of:
                 overdue.append(item)
-            elif deadline.due <= horizon:  # due today included: still in time
+            elif deadline.status == dl.DUE_SOON:  # due today included: still in time
                 due_next.append(item)
             elif item.estimated and deadline.due <= estimate_horizon:
                 due_next.append(item)
@@ -993,16 +1018,16 @@ def weekly_dispatch(
             total.cases_by_stage[stage] = total.cases_by_stage.get(stage, 0) + count
     if early:
         context.warn(
-            f"{early} 个估算的期限在 {DISPATCH_DAYS} 日之后、{DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS}"
-            f" 日之内，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
-            f"deadlines falling {DISPATCH_DAYS} to {DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS} days "
-            "ahead are listed too: an estimate counts no swapped working day, so the real day "
-            "may be sooner"
+            f"{early} 个估算的期限在 {DISPATCH_WORKING_DAYS} 个工作日之后、{estimate_horizon} "
+            f"及以前，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
+            f"deadlines falling after {DISPATCH_WORKING_DAYS} working days and by "
+            f"{estimate_horizon} are listed too: an estimate counts no swapped working day, so "
+            "the real day may be sooner"
         )
     order = sorted(rows.values(), key=lambda r: r.office)
     due_next.sort(key=lambda i: (i.due, i.case_id))
     overdue.sort(key=lambda i: (i.due, i.case_id))
-    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, context.warnings)
+    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, horizon, context.warnings)
 
 
 # --- the accountability ratio -----------------------------------------------------------------

@@ -165,9 +165,10 @@ class WeeklyDispatch(_ReportAlgorithm):
         "The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to "
         "Sunday: per office the spots verified for the first time and the new illegal spots of "
         "the week, and the cases by their current stage; then every open case deadline falling "
-        "due from the report date to 7 days after it (an estimated one, in a year without a "
-        "holiday schedule, up to 14 days: its real day may be sooner), and every one already "
-        "overdue. Writes an XLSX workbook and a PDF."
+        "due from the report date to 5 working days after it on the ledger's holiday schedule, "
+        "counted as the verification panel counts its due-soon warning (an estimated one, in a "
+        "year without a schedule, up to 7 days further: its real day may be sooner), and every "
+        "one already overdue. Writes an XLSX workbook and a PDF."
     )
     WEEK = "WEEK"
 
