@@ -541,6 +541,36 @@ def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
     assert rec["大"][cs.USED_AREA] == pytest.approx(30000.0 + want.area)
 
 
+@pytest.mark.parametrize("audit", ["temporary", "facility"])
+def test_inside_and_outside_add_up_to_the_used_area_in_cents(audit):
+    """Ground 10 m wide over an approval (filing) 149.97171 m tall, running 99.98162 m past
+    it: 1499.7171 m² inside, 999.8162 m² outside, 2499.5333 m² used. Rounded apart the parts
+    read 1499.72 + 999.82 = 2499.54 beside a used area of 2499.53; split by largest
+    remainder, the cent goes to the inside part (.71 before .62) and they add up."""
+    top = 149.97171
+    approvals = Approvals([box(0, 0, 10, top)], ["临S"], uses=["施工营地"])
+    ground = Ground([box(0, 0, 10, top + 99.98162)], ids=["G"], uses=["施工营地"])
+    if audit == "temporary":
+        res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    else:
+        res = audits.audit_facility_land(
+            approvals,
+            ground,
+            crs=EPSG,
+            area_method="planar",
+            auxiliary_uses=(),
+            auxiliary_max_share=None,
+            auxiliary_max_sqm=None,
+        )
+    (rec,) = res.records
+    assert (rec[cs.INSIDE_AREA], rec[cs.OUTSIDE_AREA], rec[cs.USED_AREA]) == (
+        1499.72,
+        999.81,
+        2499.53,
+    )
+    assert round(rec[cs.INSIDE_AREA] * 100) + round(rec[cs.OUTSIDE_AREA] * 100) == 249953
+
+
 def test_temporary_land_restoration_period_is_a_parameter():
     approvals, ground = temp_case()
     no_restoration = dl.DEFAULT_RULES.with_overrides({"temporary_land_restoration": 0})

@@ -24,7 +24,8 @@ office 城北所 (town 丙镇)
   C1 other 设施农用地 03-08, TBLX 新增设施农用地, GDMJ 300 (not construction)
   C2 unverified; C3 illegal 04-02 (April), TBMJ 600, GDMJ 200; case 5: discover 04-02, open,
      report due 04-07 (the worked Sunday), filing due 04-08
-  C4 legal 03-09, GDMJ 2000; C5 other 临时用地 03-10, TBLX 新增建设用地, GDMJ 1000 (construction)
+  C4 legal 03-09, GDMJ 2000; C5 other 临时用地 03-10, TBLX 新增建设用地, GDMJ 1000 (not
+     construction: a 其他 verdict never is, whatever TBLX says)
   patrols: 3 days in weeks 1 and 2 of March
 """
 
@@ -38,6 +39,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
@@ -50,7 +52,7 @@ A, B, C = "城东所", "城西所", "城北所"
 TOWNS = {A: "甲镇", B: "乙镇", C: "丙镇"}
 AS_OF = dt.date(2024, 4, 3)
 MARCH = reports.Period.month(2024, 3)
-NEW_CONSTRUCTION = reports.SPOT_TYPE_NEW_CONSTRUCTION
+NEW_CONSTRUCTION = "新增建设用地"  # a delivered TBLX value
 
 # number: (office, TBMJ, GDMJ, YJJBNTMJ, TBLX)
 SPOTS = {
@@ -503,6 +505,39 @@ def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     store.close()
 
 
+def test_a_deadline_just_after_a_long_holiday_is_on_the_last_dispatch_before_it(tmp_path):
+    """A spot judged illegal on Tuesday 29 September 2026: its written report is due 2 working
+    days later, on Thursday 8 October, the first working day after the National Day week (1-7
+    October off). The dispatch of 30 September is the last meeting before it: it lists the
+    report and the filing (due 9 October) as the dock warns of the report, in working days;
+    counted in calendar days its window ended on 7 October and the report was missed."""
+    calendar = WorkCalendar()
+    assert calendar.covers(dt.date(2026, 10, 1)), "needs the 2026 holiday schedule"
+    assert not calendar.is_working_day(dt.date(2026, 10, 7))
+    assert calendar.is_working_day(dt.date(2026, 10, 8))
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    attributes = {domain.SPOT_NUMBER: "N1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
+    assert store.import_batch("2026年第三季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    spot = store.spots()[0]
+    store.record_verdict(spot.id, _illegal("2026-09-29"))
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    as_of = dt.date(2026, 9, 30)
+    try:
+        dock = {d.name: d for d in store.case(case_id).deadlines(calendar=calendar, today=as_of)}
+        report = reports.weekly_dispatch(store, reports.Period.parse("2026-W40"), calendar, as_of)
+    finally:
+        store.close()
+    assert dock["report_to_brigade"].due == dt.date(2026, 10, 8)
+    assert dock["report_to_brigade"].status == dl.DUE_SOON  # the dock's warning
+    assert [(i.deadline, i.due, i.estimated) for i in report.due_next_week] == [
+        ("书面报告执法监察大队", dt.date(2026, 10, 8), False),
+        ("逾期未整改立案", dt.date(2026, 10, 9), False),
+    ]
+    # 5 working days: 8, 9, 10 (a Saturday worked), 12 and 13 October
+    assert report.horizon == dt.date(2026, 10, 13) and report.overdue == []
+    assert "2026-09-30 – 2026-10-13" in report.info_lines()[-1]
+
+
 # --- the accountability ratio ----------------------------------------------------------------
 
 
@@ -521,21 +556,43 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
         4060.0,
     )
     assert towns["乙镇"].ratio == pytest.approx(560 / 4060) and not towns["乙镇"].flagged
-    # 丙镇: C4 legal 2000 + C5 临时用地 on TBLX 新增建设用地 1000; C1 facility land is not
+    # 丙镇: C4 legal 2000; C1 facility land is not, nor is C5 临时用地 on TBLX 新增建设用地
     assert (towns["丙镇"].illegal_cultivated_sqm, towns["丙镇"].construction_cultivated_sqm) == (
         0.0,
-        3000.0,
+        2000.0,
     )
+    assert towns["丙镇"].construction_spots == 1
     assert towns["丙镇"].ratio == 0.0 and not towns["丙镇"].flagged
     district = report.district
     assert (district.illegal_cultivated_sqm, district.construction_cultivated_sqm) == (
         1460.0,
-        9360.0,
+        8360.0,
     )
-    assert district.flagged and round(100 * district.ratio, 2) == 15.60
+    assert district.flagged and round(100 * district.ratio, 2) == 17.46
     rows = report.sheets()[0].rows
-    # 1460 / 9360 = 15.598 %: shown cut to 15.59
-    assert rows[-1][7:] == [15.59, "是 / yes"] and rows[0][0] == "丙镇"
+    # 1460 / 8360 = 17.4641 %: shown cut to 17.46
+    assert rows[-1][7:] == [17.46, "是 / yes"] and rows[0][0] == "丙镇"
+
+
+@pytest.mark.parametrize("kind", ["设施农用地", "临时用地", "农村道路"])
+def test_a_spot_judged_other_on_new_construction_land_leaves_the_ratio_as_it_was(
+    ledger_path, calendar, tmp_path, kind
+):
+    """C2 (丙镇, TBLX 新增建设用地, GDMJ 50) is judged 其他 in March: facility land, temporary
+    land and rural roads are not construction land, so neither its town's figures nor the
+    district's move (it was counted as new construction, lowering the ratio)."""
+    copy = tmp_path / "ledger.gpkg"
+    copy.write_bytes(ledger_path.read_bytes())
+    store = GeoPackageLedger(copy)
+    try:
+        before = reports.accountability_ratio(store, MARCH, calendar, AS_OF)
+        c2 = next(s for s in store.spots() if s.number == "C2")
+        store.record_verdict(c2.id, _other(kind, "2024-03-20"))
+        after = reports.accountability_ratio(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    assert after.towns == before.towns and after.district == before.district
+    assert after.sheets()[0].rows == before.sheets()[0].rows
 
 
 def test_the_15_percent_threshold():
@@ -572,7 +629,7 @@ def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path)
     week = reports.Period.parse("2024-W12")
     report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
     path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
-    sheet = openpyxl.load_workbook(path)["7天内到期 Due"]
+    sheet = openpyxl.load_workbook(path)["5个工作日内到期 Due"]
     rows = list(sheet.iter_rows(min_row=2))
     # case 4: report due Monday 25 March, filing due 26 March; both from the 2024 schedule
     assert [(r[5].value, r[5].number_format, r[6].value) for r in rows] == [
@@ -681,7 +738,7 @@ def test_other_report_algorithms(
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
     else:
-        assert first[-1][0] == "全区 / district" and first[-1][7] == 15.59
+        assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
 
 

@@ -13,7 +13,7 @@ import shapely
 from . import campaigns_schema as cs
 from . import deadlines as dl
 from . import domain
-from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+from .areas import AreaMethod, areas, from_local, local_origin, round_area, split_rounding, to_local
 from .campaigns_schema import ViolationKind
 from .dates import parse_date
 from .workdays import WorkCalendar
@@ -638,7 +638,11 @@ def _records(
     for a, num in enumerate(ov.ids):
         in_pairs = ov.pair_a == a
         ground_here = ov.pair_g[in_pairs].tolist()
-        used = ov.inside_area[a] + ov.owned_outside_area[a]
+        used = float(round_area(ov.inside_area[a] + ov.owned_outside_area[a]))
+        # Inside and outside are shares of the used area: rounded apart they can miss it by a
+        # cent (1499.72 + 999.82 beside a SYMJ of 2499.53); the largest-remainder split makes
+        # the record add up, as a legal figure's parts must.
+        inside, outside = split_rounding(used, [ov.inside_area[a], ov.owned_outside_area[a]])
         per = counts[num]
         found = [k.label_zh for k in kinds if per.get(k.code)]
         if found:
@@ -657,9 +661,9 @@ def _records(
             domain.APPROVAL_AREA: (
                 None if ov.approved_area[a] is None else float(round_area(ov.approved_area[a]))
             ),
-            cs.INSIDE_AREA: float(round_area(ov.inside_area[a])),
-            cs.OUTSIDE_AREA: float(round_area(ov.owned_outside_area[a])),
-            cs.USED_AREA: float(round_area(used)),
+            cs.INSIDE_AREA: inside,
+            cs.OUTSIDE_AREA: outside,
+            cs.USED_AREA: used,
             cs.GROUND_IDS: _join([ov.ground_ids[g] for g in ground_here]),
             cs.GROUND_USES: _join([ov.ground_uses[g] for g in ground_here]),
         }

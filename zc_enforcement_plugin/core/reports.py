@@ -29,8 +29,10 @@ Definitions (each report prints the ones it uses in its notes):
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
 - Accountability ratio (问责比例) = GDMJ of the period's spots judged 违法 ÷ GDMJ of the period's
   spots on new construction land, where a spot of the period is one whose verdict date lies in
-  the period and "new construction" is TBLX 新增建设用地 or a 合法 or 违法 verdict (a construction
-  judged legal or illegal), except spots judged 实地未变化 or 伪变化 (nothing was built).
+  the period and "new construction" is a 合法 or 违法 verdict (construction judged legal or
+  illegal, see CONSTRUCTION_VERDICTS). A 其他 verdict never counts, whatever TBLX says: facility
+  agricultural land, temporary land and rural roads are not construction land, and 实地未变化 /
+  伪变化 means nothing was built.
   Flagged at ≥ domain.ACCOUNTABILITY_RATIO (15 %), per town (XZMC) and for the district, the
   exact ratio compared; shown in % cut (not rounded) to 0.01, so 14.996 % reads 14.99.
 """
@@ -58,15 +60,19 @@ from .domain import (
     AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
-    SPOT_TYPE,
 )
 from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
 from .patrols import weekly_compliance
-from .workdays import WorkCalendar
+from .workdays import UnknownScheduleError, WorkCalendar
 
-# TBLX value of a spot on new construction land (also in demo_district, which makes such spots).
-SPOT_TYPE_NEW_CONSTRUCTION = "新增建设用地"
-NO_CHANGE_KINDS = ("实地未变化", "伪变化")  # verdict kinds saying nothing was built
+# Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
+# §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
+# approval) approves construction, and every illegal kind is an illegal occupation of land, so
+# the illegal spots of the numerator are always in the denominator. A 其他 verdict is never
+# construction, whatever the delivered TBLX (新增建设用地 included) said: 设施农用地, 临时用地 and
+# 农村道路 are not construction land by law (a town's ratio would fall under 15 % on them), and
+# 实地未变化 / 伪变化 means nothing was built.
+CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
 PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
@@ -238,7 +244,6 @@ class _SpotFacts:
     spot_area: float
     cultivated: float
     basic_farmland: float
-    spot_type: str | None
 
 
 @dataclass
@@ -272,7 +277,6 @@ def _read(
     ledger: LedgerStore,
     as_of: dt.date,
     calendar: WorkCalendar,
-    need_types: bool = False,
 ) -> _Context:
     warnings: list[str] = []
     rules = ledger.deadline_rules()
@@ -297,9 +301,6 @@ def _read(
                 f"{summary.number} has no cultivated area (GDMJ): counted as 0"
             )
         basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
-        spot_type = None
-        if need_types:
-            spot_type = ledger.spot(summary.id).attributes.get(SPOT_TYPE)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
             warnings.append(
                 f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
@@ -317,7 +318,6 @@ def _read(
                 float(summary.spot_area or 0.0),
                 cultivated,
                 basic,
-                None if spot_type is None else str(spot_type).strip(),
             )
         )
     cases: list[tuple[CaseRecord, Case]] = []
@@ -359,8 +359,10 @@ def _missing_years(context: _Context, days: Iterable[dt.date]) -> None:
 
 
 def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -> list:
-    """The case's deadlines judged on ``day`` (default: the report date)."""
-    deadlines = case.deadlines(context.rules, context.calendar, day or context.as_of)
+    """The case's deadlines judged on ``day`` (default: the report date); due_soon is within
+    the weekly dispatch's window, the one report listing deadlines to come."""
+    at = day or context.as_of
+    deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
             context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
@@ -848,6 +850,7 @@ class WeeklyDispatch:
     total: DispatchRow
     due_next_week: list[DeadlineItem]
     overdue: list[DeadlineItem]
+    horizon: dt.date  # the last day due_next_week reaches (see dispatch_horizon)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -858,7 +861,8 @@ class WeeklyDispatch:
         return [
             f"统计时段 / period: {self.period.start} – {self.period.end}",
             f"报告日期 / report date: {self.as_of}",
-            f"未来7天到期 / due within 7 days: {self.as_of} – {self.as_of + dt.timedelta(days=7)}",
+            f"未来{DISPATCH_WORKING_DAYS}个工作日内到期 / due within {DISPATCH_WORKING_DAYS} "
+            f"working days: {self.as_of} – {self.horizon}",
         ]
 
     def notes(self) -> list[str]:
@@ -921,16 +925,36 @@ class WeeklyDispatch:
 
         return [
             Sheet("调度 Dispatch", headers, rows),
-            Sheet("7天内到期 Due", item_headers, items(self.due_next_week)),
+            Sheet(
+                f"{DISPATCH_WORKING_DAYS}个工作日内到期 Due",
+                item_headers,
+                items(self.due_next_week),
+            ),
             Sheet("逾期 Overdue", item_headers, items(self.overdue)),
             _notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 
 
-DISPATCH_DAYS = 7  # the weekly dispatch lists deadlines due up to this many days ahead
+# The weekly dispatch lists the deadlines due within this many working days of the report date:
+# a working week, everything falling before the next weekly meeting. Working days, counted as
+# the dock counts its due-soon warning (deadlines.status on the ledger's calendar): in calendar
+# days, a meeting on 30 September missed a report due on 8 October, the first working day after
+# the National Day week, and no meeting listed it before it was due.
+DISPATCH_WORKING_DAYS = 5
 # ... and estimated ones up to this many days further: the swapped working days of one holiday
 # notice (up to 4 in 20 days, 2004-2026) can bring a real day that much sooner.
 ESTIMATE_MARGIN_DAYS = 7
+
+
+def dispatch_horizon(as_of: dt.date, calendar: WorkCalendar) -> dt.date:
+    """The last day the weekly dispatch of ``as_of`` lists deadlines to: the
+    DISPATCH_WORKING_DAYS-th working day and the rest days after it, as deadlines.status
+    counts (a deadline on them is still within that many working days)."""
+    try:
+        return calendar.add_working_days(as_of, DISPATCH_WORKING_DAYS + 1) - dt.timedelta(days=1)
+    except UnknownScheduleError:
+        # A strict calendar without the year: status counts calendar days then, and so do we.
+        return as_of + dt.timedelta(days=DISPATCH_WORKING_DAYS)
 
 
 def weekly_dispatch(
@@ -939,13 +963,14 @@ def weekly_dispatch(
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
 ) -> WeeklyDispatch:
-    """每周调度 of one ISO week, with the open deadlines due from the report date to 7 days
-    after it (the day itself included) and those already overdue."""
+    """每周调度 of one ISO week, with the open deadlines due from the report date to
+    DISPATCH_WORKING_DAYS working days after it (the day itself included) and those already
+    overdue."""
     if period.kind != WEEK:
         raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
     as_of = as_of or dt.date.today()
     context = _read(ledger, as_of, calendar)
-    horizon = as_of + dt.timedelta(days=DISPATCH_DAYS)
+    horizon = dispatch_horizon(as_of, calendar)
     # An estimate counts no swapped working day (a Sunday worked before a holiday): the real
     # day may come sooner, so an estimated deadline just past the horizon is listed too,
     # rather than missed by the meeting whose week it falls in.
@@ -980,7 +1005,7 @@ def weekly_dispatch(
             )
             if deadline.due < as_of:
                 overdue.append(item)
-            elif deadline.due <= horizon:  # due today included: still in time
+            elif deadline.status == dl.DUE_SOON:  # due today included: still in time
                 due_next.append(item)
             elif item.estimated and deadline.due <= estimate_horizon:
                 due_next.append(item)
@@ -993,16 +1018,16 @@ def weekly_dispatch(
             total.cases_by_stage[stage] = total.cases_by_stage.get(stage, 0) + count
     if early:
         context.warn(
-            f"{early} 个估算的期限在 {DISPATCH_DAYS} 日之后、{DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS}"
-            f" 日之内，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
-            f"deadlines falling {DISPATCH_DAYS} to {DISPATCH_DAYS + ESTIMATE_MARGIN_DAYS} days "
-            "ahead are listed too: an estimate counts no swapped working day, so the real day "
-            "may be sooner"
+            f"{early} 个估算的期限在 {DISPATCH_WORKING_DAYS} 个工作日之后、{estimate_horizon} "
+            f"及以前，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
+            f"deadlines falling after {DISPATCH_WORKING_DAYS} working days and by "
+            f"{estimate_horizon} are listed too: an estimate counts no swapped working day, so "
+            "the real day may be sooner"
         )
     order = sorted(rows.values(), key=lambda r: r.office)
     due_next.sort(key=lambda i: (i.due, i.case_id))
     overdue.sort(key=lambda i: (i.due, i.case_id))
-    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, context.warnings)
+    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, horizon, context.warnings)
 
 
 # --- the accountability ratio -----------------------------------------------------------------
@@ -1069,8 +1094,10 @@ class AccountabilityReport:
         return [
             "问责比例 = 违法图斑耕地面积 ÷ 新增建设用地图斑耕地面积 / ratio = GDMJ of illegal "
             "spots ÷ GDMJ of new-construction spots",
-            "新增建设：TBLX 为新增建设用地，或判定为合法、违法（实地未变化、伪变化除外） / new "
-            "construction: TBLX 新增建设用地 or a legal or illegal verdict (except no change)",
+            "新增建设：判定为合法或违法的图斑；判定为其他的（设施农用地、临时用地、农村道路、"
+            "实地未变化、伪变化）不计，无论 TBLX 是否为新增建设用地 / new construction: spots "
+            "judged legal or illegal; a spot judged other (facility land, temporary land, rural "
+            "road, no change) never counts, whatever its TBLX",
             "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
             "verdict category first given in the period",
             "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
@@ -1127,20 +1154,14 @@ def accountability_ratio(
     as_of: dt.date | None = None,
 ) -> AccountabilityReport:
     as_of = as_of or dt.date.today()
-    context = _read(ledger, as_of, calendar, need_types=True)
+    context = _read(ledger, as_of, calendar)
     _common_warnings(context, period)
     towns: dict[str, AccountabilityRow] = {}
     district = AccountabilityRow("全区")
     for spot in context.spots:
         if spot.category is None or not period.contains(spot.verdict_date):
             continue
-        if spot.kind in NO_CHANGE_KINDS:
-            continue
-        construction = spot.spot_type == SPOT_TYPE_NEW_CONSTRUCTION or spot.category in (
-            ls.VERDICT_LEGAL,
-            ls.VERDICT_ILLEGAL,
-        )
-        if not construction:
+        if spot.category not in CONSTRUCTION_VERDICTS:
             continue
         row = towns.setdefault(spot.town, AccountabilityRow(spot.town))
         for target in (row, district):

@@ -165,9 +165,10 @@ class WeeklyDispatch(_ReportAlgorithm):
         "The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to "
         "Sunday: per office the spots verified for the first time and the new illegal spots of "
         "the week, and the cases by their current stage; then every open case deadline falling "
-        "due from the report date to 7 days after it (an estimated one, in a year without a "
-        "holiday schedule, up to 14 days: its real day may be sooner), and every one already "
-        "overdue. Writes an XLSX workbook and a PDF."
+        "due from the report date to 5 working days after it on the ledger's holiday schedule, "
+        "counted as the verification panel counts its due-soon warning (an estimated one, in a "
+        "year without a schedule, up to 7 days further: its real day may be sooner), and every "
+        "one already overdue. Writes an XLSX workbook and a PDF."
     )
     WEEK = "WEEK"
 
@@ -257,8 +258,9 @@ class AccountabilityRatio(_ReportAlgorithm):
     HELP = (
         "The accountability ratio (问责比例) per town and for the district: cultivated land "
         "(GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction "
-        "land (TBLX 新增建设用地, or judged legal or illegal, except spots judged to have no real "
-        "change), over the spots whose current verdict was first given in the period. A ratio "
+        "land, those judged legal or illegal (a spot judged other: facility agricultural land, "
+        "temporary land, rural road or no real change, never counts, whatever its TBLX says), "
+        "over the spots whose current verdict was first given in the period. A ratio "
         "of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an "
         "XLSX workbook and a PDF with a chart of the ratios and the 15 % line."
     )

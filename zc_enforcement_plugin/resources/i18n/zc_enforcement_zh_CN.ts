@@ -1195,8 +1195,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to Sunday: per office the spots verified for the first time and the new illegal spots of the week, and the cases by their current stage; then every open case deadline falling due from the report date to 7 days after it (an estimated one, in a year without a holiday schedule, up to 14 days: its real day may be sooner), and every one already overdue. Writes an XLSX workbook and a PDF.</source>
-      <translation>每周调度会汇总，统计一个ISO周（周一至周日）：按所列出本周首次核查的图斑数、新增违法图斑数，以及各当前阶段的案件数；再列出自报告日期起7天内到期的全部未完成案件期限（没有节假日安排的年份中估算的期限列出14天内的：实际到期日可能更早），以及已逾期的期限。输出 XLSX 工作簿和 PDF。</translation>
+      <source>The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to Sunday: per office the spots verified for the first time and the new illegal spots of the week, and the cases by their current stage; then every open case deadline falling due from the report date to 5 working days after it on the ledger's holiday schedule, counted as the verification panel counts its due-soon warning (an estimated one, in a year without a schedule, up to 7 days further: its real day may be sooner), and every one already overdue. Writes an XLSX workbook and a PDF.</source>
+      <translation>每周调度会汇总，统计一个ISO周（周一至周日）：按所列出本周首次核查的图斑数、新增违法图斑数，以及各当前阶段的案件数；再列出自报告日期起按台帐节假日安排5个工作日内到期的全部未完成案件期限（与核查面板“即将到期”提示同样按工作日计算；没有节假日安排的年份中估算的期限再多列出7天内的：实际到期日可能更早），以及已逾期的期限。输出 XLSX 工作簿和 PDF。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1235,8 +1235,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>The accountability ratio (问责比例) per town and for the district: cultivated land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction land (TBLX 新增建设用地, or judged legal or illegal, except spots judged to have no real change), over the spots whose current verdict was first given in the period. A ratio of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an XLSX workbook and a PDF with a chart of the ratios and the 15 % line.</source>
-      <translation>按乡镇和全区计算问责比例：判定为违法的图斑的耕地面积（GDMJ）÷ 新增建设用地图斑的耕地面积（TBLX 为新增建设用地，或判定为合法、违法的图斑，实地未变化、伪变化的除外），统计当前判定类别首次作出于时段内的图斑。比例达到15%的予以标示：将启动对地方领导的问责。输出 XLSX 工作簿和含比例柱状图及15%问责线的 PDF。</translation>
+      <source>The accountability ratio (问责比例) per town and for the district: cultivated land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction land, those judged legal or illegal (a spot judged other: facility agricultural land, temporary land, rural road or no real change, never counts, whatever its TBLX says), over the spots whose current verdict was first given in the period. A ratio of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an XLSX workbook and a PDF with a chart of the ratios and the 15 % line.</source>
+      <translation>按乡镇和全区计算问责比例：判定为违法的图斑的耕地面积（GDMJ）÷ 新增建设用地图斑的耕地面积（判定为合法或违法的图斑；判定为其他的，即设施农用地、临时用地、农村道路、实地未变化或伪变化，无论 TBLX 为何均不计入），统计当前判定类别首次作出于时段内的图斑。比例达到15%的予以标示：将启动对地方领导的问责。输出 XLSX 工作簿和含比例柱状图及15%问责线的 PDF。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
