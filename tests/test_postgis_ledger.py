@@ -899,6 +899,42 @@ def test_a_login_without_rights_or_a_schema_that_is_no_ledger_is_explained(pg_da
         admin.close()
 
 
+def test_a_login_that_would_see_no_row_is_refused_naming_it(pg_database, schema):
+    """Row security shows a login only what its group's policy gives: an auditor granted
+    USAGE and SELECT but in neither group, or an office login with no towns in the office
+    map, opened the ledger, saw it empty and ranked every office at zero, "WARNINGS: 0".
+    Each is refused, naming the login and why; the brigade and a set-up office still open."""
+    auditor = f"zc_auditor_{uuid.uuid4().hex[:6]}"
+    townless = f"zc_office_new_{uuid.uuid4().hex[:6]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            for login in (auditor, townless):
+                cursor.execute(f"CREATE ROLE {login} LOGIN PASSWORD %s", (srv.password_for(login),))
+            cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {auditor}')
+            cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {auditor}')
+            cursor.execute(f"GRANT {lp.ROLE_OFFICE} TO {townless}")
+        with open_store(pg_database, schema) as brigade:
+            brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        with pytest.raises(LedgerError, match="in neither ledger group") as refused:
+            open_store(pg_database, schema, auditor)
+        assert auditor in str(refused.value) and "看不到台帐中的任何记录" in str(refused.value)
+        with pytest.raises(LedgerError, match="has no towns in ledger_office_towns") as refused:
+            open_store(pg_database, schema, townless)
+        assert townless in str(refused.value) and "所辖乡镇" in str(refused.value)
+        with open_store(pg_database, schema) as brigade:
+            assert brigade.counts() == (0, 1)
+        with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+            assert [s.number for s in luocun.spots()] == ["37030220260001"]
+    finally:
+        with admin.cursor() as cursor:
+            for login in (auditor, townless):
+                cursor.execute(f"DROP OWNED BY {login}")
+                cursor.execute(f"DROP ROLE {login}")
+        admin.close()
+
+
 def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, tmp_path):
     """The previous version let an office UPDATE (and INSERT) spots: through psql it could
     change a delivered area or hand a spot to another office, unrecorded. Running install

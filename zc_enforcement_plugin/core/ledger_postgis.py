@@ -8,7 +8,9 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case events;
   it adds verdicts, evidence, cases and patrols, but spots are the brigade's to import.
   PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
-  hand-written SQL in psql gets no further than the dock. History is append-only: no role has
+  hand-written SQL in psql gets no further than the dock. A login row security would show no
+  row (in neither group, or an office without towns) is refused on opening, not handed an
+  empty ledger. History is append-only: no role has
   UPDATE or DELETE on verdicts, evidence, cases, case events or patrols, and triggers refuse
   them for the superuser too.
 - Concurrency. A spot's version is the number of its verdicts (Spot.version). A save passes the
@@ -664,6 +666,40 @@ class PostGISLedger(SqlLedger):
                 f"模式 {self.schema} 不是台帐模式，请检查台帐引用 / the schema {self.schema!r} is "
                 "not a ledger schema (it has no ledger_meta): check the reference "
                 "(postgis://<connection>/<schema>)"
+            )
+        return self._rows_problem(cursor, login)
+
+    def _rows_problem(self, cursor, login: str) -> str | None:
+        """Why this login would see no row of the ledger, or None. Row security shows a login
+        only what a policy of its group gives it: one in neither group, or an office login the
+        office map gives no town, would open the ledger and find it empty, and every report
+        would count zeros for every office as though nothing had been found."""
+        cursor.execute(
+            "SELECT r.rolsuper OR r.rolbypassrls, pg_has_role(%s, 'MEMBER'), "
+            "pg_has_role(%s, 'MEMBER') FROM pg_roles r WHERE r.rolname = current_user",
+            (ROLE_BRIGADE, ROLE_OFFICE),
+        )
+        bypasses, brigade, office = cursor.fetchone()
+        if bypasses or brigade:
+            return None
+        if not office:
+            return (
+                f"登录 {login} 不属于 {ROLE_BRIGADE} 或 {ROLE_OFFICE}，行级安全下看不到台帐中的任何"
+                f"记录，报表将全部为零；请管理员在 ledger_postgis.install 中将其列为执法监察大队"
+                f"登录或自然资源所登录 / the login {login!r} is in neither ledger group "
+                f"({ROLE_BRIGADE} nor {ROLE_OFFICE}): row-level security shows it no row of "
+                "the ledger, and every report would count zeros. Ask the administrator to add "
+                "it to ledger_postgis.install as a brigade login or an office login"
+            )
+        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{self.schema}".zc_towns_of(current_user))')
+        if not cursor.fetchone()[0]:
+            return (
+                f"自然资源所登录 {login} 在 {T_OFFICE_TOWNS} 中没有所辖乡镇，行级安全下看不到任何"
+                f"图斑、案件或巡查，报表将全部为零；请管理员在 ledger_postgis.install 的 offices"
+                f" 中为其设置所名和乡镇 / the office login {login!r} has no towns in "
+                f"{T_OFFICE_TOWNS}: row-level security shows it no spot, case or patrol, and "
+                "every report would count zeros. Ask the administrator to give it its office "
+                "and towns in the offices of ledger_postgis.install"
             )
         return None
 
