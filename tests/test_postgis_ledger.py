@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -1130,6 +1132,92 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
         )
+
+
+def waiting_on_a_lock(pg_database) -> bool:
+    """Whether some session of the database waits on a lock now."""
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = %s "
+                "AND wait_event_type = 'Lock')",
+                (pg_database,),
+            )
+            return cursor.fetchone()[0]
+    finally:
+        admin.close()
+
+
+def wait_for(condition, what: str) -> None:
+    """Return once condition() holds; fail naming `what` if it never does."""
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"never happened: {what}")
+
+
+def test_two_brigade_members_changing_the_settings_at_once_keep_both_changes(
+    provider, pg_database, schema, monkeypatch
+):
+    """ledgersettings reads the stored settings, merges what it was given into them and
+    writes the result. Two brigade members running it at once each merged into the same
+    reading, and the second write lost the first's rule. The second now waits for the first
+    and merges on top of it: both rules are stored."""
+    import processing
+
+    from zc_enforcement_plugin.processing import ledger_settings
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    merge = ledger_settings._stored
+    second_merging, first_done = threading.Event(), threading.Event()
+    outcome: list = []
+
+    def run(rules: dict) -> dict:
+        return processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": pc.reference("settings", schema), "DEADLINE_RULES": json.dumps(rules)},
+        )
+
+    def second_member() -> None:
+        try:
+            outcome.append(run({"statement_hearing_request": {"amount": 3}}))
+        except Exception as error:  # noqa: BLE001 - shown by the assertion below
+            outcome.append(error)
+
+    second = threading.Thread(target=second_member)
+
+    def stored(key, stored_value, given):
+        if threading.current_thread() is threading.main_thread():
+            # The first member has read the settings: the second starts now, and either
+            # merges into the same reading (and is held until the first has written) or
+            # waits for the first on the server.
+            second.start()
+            wait_for(
+                lambda: second_merging.is_set() or waiting_on_a_lock(pg_database),
+                "the second run merging or waiting",
+            )
+        else:
+            second_merging.set()
+            first_done.wait(30)
+        return merge(key, stored_value, given)
+
+    monkeypatch.setattr(ledger_settings, "_stored", stored)
+    with saved_connection(pg_database, BRIGADE, "settings"):
+        try:
+            run({"penalty_decision": {"amount": 60}})
+        finally:
+            first_done.set()
+            if second.ident is not None:
+                second.join(60)
+    assert outcome and isinstance(outcome[0], dict), outcome
+    with open_store(pg_database, schema) as server:
+        rules = server.settings()[ls.SETTING_DEADLINE_RULES]
+        assert rules == {
+            "penalty_decision": {"amount": 60},
+            "statement_hearing_request": {"amount": 3},
+        }
 
 
 def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(

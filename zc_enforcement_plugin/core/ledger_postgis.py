@@ -78,9 +78,10 @@ APPEND_ONLY = (
     ls.T_PATROLS,
     T_CONFLICTS,
 )
-# Advisory lock classes: saves of one spot, events of one case.
+# Advisory lock classes: saves of one spot, events of one case, a change of the settings.
 _LOCK_SPOT = 74001
 _LOCK_CASE = 74002
+_LOCK_SETTINGS = 74003
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -924,6 +925,16 @@ class PostGISLedger(SqlLedger):
 
     def _lock_case(self, case_id: int) -> None:
         self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, int(case_id)))
+
+    def lock_settings(self) -> None:
+        """Hold the settings until this transaction ends. ledgersettings reads them, merges
+        what it was given and writes the result: two brigade members doing so at once each
+        merged into the same reading, and the second write lost the first's change. Now the
+        second waits here and reads the first's. (A GeoPackage's BEGIN IMMEDIATE does this.)
+        An advisory lock, not SELECT … FOR UPDATE: a setting not stored yet has no row."""
+        if not self._depth:
+            raise RuntimeError("lock_settings() outside a transaction would hold nothing")
+        self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_SETTINGS,))
 
     def _keep_conflict(
         self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
