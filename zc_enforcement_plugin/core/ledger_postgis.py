@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import getpass
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -529,8 +531,10 @@ class PostGISLedger(SqlLedger):
 
     `connection` is a dict of psycopg2.connect keywords or a libpq connection string; build it
     from a QGIS connection with processing.postgis_connection (the password never leaves the
-    authentication manager or libpq's password file). `evidence_dir` is the shared evidence
-    folder as this machine sees it; None takes the folder stored in the ledger's meta table.
+    authentication manager or libpq's password file), and give `connection_name`, the saved
+    connection's name, which messages and the ledger's path then name. `evidence_dir` is the
+    shared evidence folder as this machine sees it; None takes the folder stored in the
+    ledger's meta table.
     """
 
     def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
@@ -546,6 +550,7 @@ class PostGISLedger(SqlLedger):
         schema: str = DEFAULT_SCHEMA,
         office: str | None = None,
         evidence_dir: str | Path | None = None,
+        connection_name: str | None = None,
     ):
         try:
             import psycopg2
@@ -557,6 +562,7 @@ class PostGISLedger(SqlLedger):
             ) from None
         self._pg = psycopg2
         self._params = connection
+        self.connection_name = connection_name
         self.schema = schema
         self.office = office
         self._evidence_dir = Path(evidence_dir) if evidence_dir else None
@@ -574,31 +580,72 @@ class PostGISLedger(SqlLedger):
             raise self._translate(exc) from exc
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
-                f"{self.server}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
+                f"{self.path}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
                 f"is at version {version}, this plugin needs {PG_SCHEMA_VERSION}: ask the "
                 "administrator to run the set-up (ledger_postgis.install)"
             )
         if int(version) > PG_SCHEMA_VERSION:
             raise LedgerError(
-                f"{self.server}: 服务器台帐版本较新，请升级插件 / the ledger schema on the server "
+                f"{self.path}: 服务器台帐版本较新，请升级插件 / the ledger schema on the server "
                 f"({version}) is newer than this plugin knows ({PG_SCHEMA_VERSION})"
             )
 
     # --- the connection --------------------------------------------------------------------------
-    @property
-    def server(self) -> str:
-        """host:port/database, for messages (never the password)."""
+    def _param_dict(self) -> dict[str, str]:
         params = self._params
         if isinstance(params, str):
-            params = dict(part.split("=", 1) for part in params.split() if "=" in part)
+            return dict(part.split("=", 1) for part in params.split() if "=" in part)
+        return dict(params)
+
+    @property
+    def server(self) -> str:
+        """host:port/database, for messages (never the password); a pg_service's name when
+        the service file holds the host (the parameters name none: not localhost:5432)."""
+        params = self._param_dict()
+        database = params.get("dbname") or params.get("database") or ""
+        if params.get("service") and not params.get("host"):
+            return f"pg_service {params['service']}" + (f"/{database}" if database else "")
         host = params.get("host") or "localhost"
         port = params.get("port") or "5432"
-        return f"{host}:{port}/{params.get('dbname') or params.get('database') or ''}"
+        return f"{host}:{port}/{database}"
+
+    @property
+    def _server_zh(self) -> str:
+        """The server with the saved QGIS connection it was reached through, in Chinese."""
+        named = f"（连接 {self.connection_name}）" if self.connection_name else ""
+        return self.server + named
+
+    @property
+    def _server_en(self) -> str:
+        named = f" (connection {self.connection_name})" if self.connection_name else ""
+        return self.server + named
 
     @property
     def path(self) -> str:
-        """A name for the ledger in messages and settings (no password)."""
-        return f"postgis://{self.server}/{self.schema}"
+        """A name for the ledger in messages and settings (no password): the reference
+        postgis://<saved connection>/<schema> when opened through one."""
+        return f"postgis://{self.connection_name or self.server}/{self.schema}"
+
+    def _default_login_note(self) -> str:
+        """Who the login is when the connection names none (libpq then takes PGUSER or the
+        operating-system user; a pg_service may name one): "" when it names one."""
+        params = self._param_dict()
+        if params.get("user") or params.get("service"):
+            return ""
+        if os.environ.get("PGUSER"):
+            user = os.environ["PGUSER"]
+            return (
+                f"；连接未保存用户名，以环境变量 PGUSER 的用户 {user} 登录 / the connection "
+                f"saves no user name, so it logs in as {user!r}, the user of PGUSER"
+            )
+        try:
+            user = getpass.getuser()
+        except Exception:  # no name for this process's user id: libpq would fail as well
+            user = "?"
+        return (
+            f"；连接未保存用户名，以本机操作系统用户 {user} 登录 / the connection saves no user "
+            f"name, so it logs in as the operating-system user {user!r}"
+        )
 
     def _connect(self) -> None:
         try:
@@ -616,8 +663,8 @@ class PostGISLedger(SqlLedger):
                     "configuration"
                 )
             raise LedgerError(
-                f"无法连接数据库服务器 {self.server} / cannot connect to the database server "
-                f"{self.server}: {detail}{hint}"
+                f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
+                f"{self._server_en}: {detail}{hint}{self._default_login_note()}"
             ) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
         try:
@@ -630,7 +677,7 @@ class PostGISLedger(SqlLedger):
             raise
         if problem is not None:
             conn.close()
-            raise LedgerError(f"{self.server}: {problem}")
+            raise LedgerError(f"{self.path}: {problem}")
         self._conn = conn
 
     def _schema_problem(self, cursor) -> str | None:
@@ -661,6 +708,7 @@ class PostGISLedger(SqlLedger):
                 f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
                 f"{ROLE_BRIGADE}）/ the login {login!r} has no rights on the ledger schema "
                 f"{self.schema!r} (not a member of {ROLE_OFFICE} or {ROLE_BRIGADE}): {ask}"
+                + self._default_login_note()
             )
         if not has_meta:
             return (
@@ -691,6 +739,7 @@ class PostGISLedger(SqlLedger):
                 f"({ROLE_BRIGADE} nor {ROLE_OFFICE}): row-level security shows it no row of "
                 "the ledger, and every report would count zeros. Ask the administrator to add "
                 "it to ledger_postgis.install as a brigade login or an office login"
+                + self._default_login_note()
             )
         cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{self.schema}".zc_towns_of(current_user))')
         if not cursor.fetchone()[0]:
@@ -700,7 +749,7 @@ class PostGISLedger(SqlLedger):
                 f" 中为其设置所名和乡镇 / the office login {login!r} has no towns in "
                 f"{T_OFFICE_TOWNS}: row-level security shows it no spot, case or patrol, and "
                 "every report would count zeros. Ask the administrator to give it its office "
-                "and towns in the offices of ledger_postgis.install"
+                "and towns in the offices of ledger_postgis.install" + self._default_login_note()
             )
         return None
 
@@ -718,36 +767,39 @@ class PostGISLedger(SqlLedger):
         errors = self._pg.errors
         if self._lost(exc) and reading:
             return LedgerError(
-                f"与数据库服务器 {self.server} 的连接中断，请检查网络或服务器后重试 / the "
-                f"connection to the database server {self.server} was lost; check the network "
+                f"与数据库服务器 {self._server_zh} 的连接中断，请检查网络或服务器后重试 / the "
+                f"connection to the database server {self._server_en} was lost; check the network "
                 f"or the server and try again ({str(exc).strip()})"
             )
         if self._lost(exc):
             committing = getattr(self, "_committing", False)
             if committing:
                 return LedgerError(
-                    f"保存时与数据库服务器 {self.server} 的连接中断，服务器未确认保存，请重新打开"
-                    f"台帐核对 / the connection to the database server {self.server} was lost "
-                    "while the save was being committed: the server did not confirm it; reopen "
-                    "the ledger and check whether it was recorded"
+                    f"保存时与数据库服务器 {self._server_zh} 的连接中断，服务器未确认保存，请重新"
+                    f"打开台帐核对 / the connection to the database server {self._server_en} was "
+                    "lost while the save was being committed: the server did not confirm it; "
+                    "reopen the ledger and check whether it was recorded"
                 )
             return LedgerError(
-                f"与数据库服务器 {self.server} 的连接中断，本次保存已撤销，未写入任何内容；请检查"
-                f"网络或服务器后重试 / the connection to the database server {self.server} was "
-                "lost: this save was rolled back and nothing of it was written; check the "
+                f"与数据库服务器 {self._server_zh} 的连接中断，本次保存已撤销，未写入任何内容；请"
+                f"检查网络或服务器后重试 / the connection to the database server {self._server_en} "
+                "was lost: this save was rolled back and nothing of it was written; check the "
                 f"network or the server and try again ({str(exc).strip()})"
             )
         if isinstance(exc, errors.InsufficientPrivilege):
             return LedgerError(
-                f"无权执行此操作（{self.server} 上的角色权限或行级安全限制）/ not permitted on "
-                f"{self.server}: your role may not see or change these rows "
+                f"在 {self._server_zh} 上无权执行此操作（角色权限或行级安全限制）/ not permitted "
+                f"on {self._server_en}: your role may not see or change these rows "
                 f"({str(exc).strip()})"
             )
         if getattr(exc, "pgcode", None) == "ZC001":
             return LedgerError(str(getattr(exc.diag, "message_primary", exc)))
         if isinstance(exc, errors.UniqueViolation):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
-        return LedgerError(f"数据库错误 / database error on {self.server}: {str(exc).strip()}")
+        return LedgerError(
+            f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
+            f"{str(exc).strip()}"
+        )
 
     @property
     @_guarded_read
