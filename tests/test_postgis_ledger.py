@@ -299,6 +299,30 @@ def test_history_is_append_only_even_for_the_brigade_and_the_superuser(
 
 
 # --- concurrency ---------------------------------------------------------------------------------
+def waiting_on_a_lock(pg_database) -> bool:
+    """Whether some session of the database waits on a lock now."""
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = %s "
+                "AND wait_event_type = 'Lock')",
+                (pg_database,),
+            )
+            return cursor.fetchone()[0]
+    finally:
+        admin.close()
+
+
+def wait_for(condition, what: str) -> None:
+    """Return once condition() holds; fail naming `what` if it never does."""
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"never happened: {what}")
+
+
 def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, schema, tmp_path):
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
@@ -328,6 +352,24 @@ def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, 
     assert [v.verifier for v in one.verdict_history(spot_id)] == ["张三", "李四"]
     one.close()
     two.close()
+
+
+def test_a_refused_save_shows_the_other_saves_time_in_beijing_time(pg_database, schema, tmp_path):
+    """The other verdict's time was shown as the stored UTC text (2026-03-05T14:07:31.123Z,
+    eight hours off the clock on the wall): it is Beijing time, to the minute."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+        seen = brigade.spot(spot_id).version
+        brigade.record_verdict(spot_id, illegal(verifier="张三"), expected_version=seen)
+        stored = brigade.verdict_history(spot_id)[-1].recorded_at
+        with pytest.raises(ConflictError) as refused:
+            brigade.record_verdict(spot_id, illegal(verifier="李四"), expected_version=seen)
+    beijing = ledger._parse_utc(stored).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    message = str(refused.value)
+    assert stored not in message
+    assert f"北京时间 {beijing:%Y-%m-%d %H:%M}" in message.split(" / ")[0]
+    assert f"{beijing:%Y-%m-%d %H:%M} Beijing time" in message.split(" / ")[1]
 
 
 def test_simultaneous_saves_one_wins_one_is_refused(pg_database, schema, tmp_path):
@@ -360,6 +402,66 @@ def test_simultaneous_saves_one_wins_one_is_refused(pg_database, schema, tmp_pat
     assert len(stores[0].conflicts(spot_id)) == 5
     for store in stores:
         store.close()
+
+
+def test_two_imports_of_the_same_new_batch_at_once_say_what_happened(pg_database, schema):
+    """Neither import saw the other's new batch; the second waited for the first, then met its
+    name: a raw duplicate key "ledger_batches_name_key". It says the batch was imported
+    meanwhile and to run again to refresh; the first import is whole."""
+    delivery = [spot(f"3703022026400{i}", i, TAIHE_TOWN, TAIHE) for i in range(3)]
+    outcome: list = []
+    first = open_store(pg_database, schema)
+    second = open_store(pg_database, schema)
+
+    def second_import() -> None:
+        try:
+            outcome.append(second.import_batch("2026年第4季度", delivery))
+        except LedgerError as error:
+            outcome.append(error)
+
+    racing = threading.Thread(target=second_import)
+
+    def after_row(count: int) -> None:
+        if count == 0:  # the first has written its batch: the second starts and waits on it
+            racing.start()
+            wait_for(lambda: waiting_on_a_lock(pg_database), "the second import waiting")
+
+    first._after_row_hook = after_row
+    try:
+        assert first.import_batch("2026年第4季度", delivery).added == 3
+        racing.join(60)
+    finally:
+        first.close()
+        second.close()
+    [error] = outcome
+    assert isinstance(error, LedgerError), error
+    message = str(error)
+    assert "imported meanwhile by another session" in message and "run the import again" in message
+    assert "另一会话" in message and "2026年第4季度" in message
+    assert "ledger_batches_name_key" not in message
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.counts("2026年第4季度") == (0, 3)
+
+
+def test_a_read_only_login_is_told_so_and_nothing_is_saved(pg_database, schema, tmp_path):
+    """A login or database set to default_transaction_read_only answered a save with the raw
+    "cannot execute INSERT in a read-only transaction": it says the login or the database is
+    read-only and that nothing was saved."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    read_only = {
+        **srv.params(BRIGADE, pg_database),
+        "options": "-c default_transaction_read_only=on",
+    }
+    with lp.PostGISLedger(read_only, schema=schema) as store:
+        seen = store.spot(spot_id).version
+        with pytest.raises(LedgerError, match="is read-only") as refused:
+            store.record_verdict(spot_id, illegal(), expected_version=seen)
+        message = str(refused.value)
+        assert "nothing was saved" in message and "只读" in message and BRIGADE in message
+        assert "cannot execute" not in message
+        assert store.spot(spot_id).version == seen
 
 
 # --- round trip ----------------------------------------------------------------------------------
@@ -1132,30 +1234,6 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
         )
-
-
-def waiting_on_a_lock(pg_database) -> bool:
-    """Whether some session of the database waits on a lock now."""
-    admin = srv.connect(dbname=pg_database)
-    try:
-        with admin.cursor() as cursor:
-            cursor.execute(
-                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = %s "
-                "AND wait_event_type = 'Lock')",
-                (pg_database,),
-            )
-            return cursor.fetchone()[0]
-    finally:
-        admin.close()
-
-
-def wait_for(condition, what: str) -> None:
-    """Return once condition() holds; fail naming `what` if it never does."""
-    for _ in range(600):
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"never happened: {what}")
 
 
 def test_two_brigade_members_changing_the_settings_at_once_keep_both_changes(

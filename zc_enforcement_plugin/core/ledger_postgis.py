@@ -786,6 +786,15 @@ class PostGISLedger(SqlLedger):
                 "was lost: this save was rolled back and nothing of it was written; check the "
                 f"network or the server and try again ({str(exc).strip()})"
             )
+        if isinstance(exc, errors.ReadOnlySqlTransaction):
+            login, database = self._login()
+            return LedgerError(
+                f"登录 {login} 或数据库 {database} 为只读（{self._server_zh}，"
+                "default_transaction_read_only），未保存任何内容；如需记录，请管理员取消只读 / the "
+                f"login {login!r} or the database {database!r} is read-only on {self._server_en} "
+                "(default_transaction_read_only): nothing was saved; to record, ask the "
+                "administrator to make it writable"
+            )
         if isinstance(exc, errors.InsufficientPrivilege):
             return LedgerError(
                 f"在 {self._server_zh} 上无权执行此操作（角色权限或行级安全限制）/ not permitted "
@@ -800,6 +809,13 @@ class PostGISLedger(SqlLedger):
             f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
             f"{str(exc).strip()}"
         )
+
+    def _login(self) -> tuple[str, str]:
+        """(login, database) of the open connection, else as the parameters give them."""
+        if self._conn is not None and not self._conn.closed:
+            return self._conn.info.user, self._conn.info.dbname
+        params = self._param_dict()
+        return params.get("user", "?"), params.get("dbname") or params.get("database") or "?"
 
     @property
     @_guarded_read
@@ -1018,7 +1034,26 @@ class PostGISLedger(SqlLedger):
         )
 
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
-    import_batch = _guarded(SqlLedger.import_batch)
+    @_guarded
+    def import_batch(self, batch_name: str, spots, source: str | None = None):
+        # Two imports of the same new batch at once: neither saw the other's batch, and the
+        # second's insert waited for the first to commit, then met its name.
+        try:
+            return SqlLedger.import_batch(self, batch_name, spots, source)
+        except LedgerError as error:  # the transaction has translated the server's error
+            cause = error.__cause__
+            if isinstance(cause, self._pg.errors.UniqueViolation) and (
+                cause.diag.constraint_name == f"{ls.T_BATCHES}_{ls.C_BATCH_NAME}_key"
+            ):
+                name = (batch_name or "").strip()
+                raise LedgerError(
+                    f"批次“{name}”刚由另一会话导入，本次导入未写入任何内容；请重新运行导入，以"
+                    f"刷新该批次 / the batch {name!r} was imported meanwhile by another "
+                    "session: nothing of this import was written; run the import again to "
+                    "refresh the batch"
+                ) from None
+            raise
+
     spots = _guarded_read(SqlLedger.spots)
     spot = _guarded_read(SqlLedger.spot)
     batches = _guarded_read(SqlLedger.batches)
