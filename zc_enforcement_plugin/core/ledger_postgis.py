@@ -723,9 +723,10 @@ class PostGISLedger(SqlLedger):
         only what a policy of its group gives it: one in neither group, or an office login the
         office map gives no town, would open the ledger and find it empty, and every report
         would count zeros for every office as though nothing had been found."""
+        # USAGE, not MEMBER: a policy applies to a login that has its role's privileges.
         cursor.execute(
-            "SELECT r.rolsuper OR r.rolbypassrls, pg_has_role(%s, 'MEMBER'), "
-            "pg_has_role(%s, 'MEMBER') FROM pg_roles r WHERE r.rolname = current_user",
+            "SELECT r.rolsuper OR r.rolbypassrls, pg_has_role(%s, 'USAGE'), "
+            "pg_has_role(%s, 'USAGE') FROM pg_roles r WHERE r.rolname = current_user",
             (ROLE_BRIGADE, ROLE_OFFICE),
         )
         bypasses, brigade, office = cursor.fetchone()
