@@ -117,3 +117,68 @@ def test_the_dock_opens_the_shared_ledger_from_its_menu(qgis_app, qgis_iface, se
         dock.cleanup()
         QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection("dock server")
         manager.removeAuthenticationConfig(config.id())
+
+
+def save_uri(name: str, uri: QgsDataSourceUri, config: dict | None = None) -> None:
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), config or {}), name)
+
+
+def delete_connection(name: str) -> None:
+    QgsProviderRegistry.instance().providerMetadata("postgres").deleteConnection(name)
+
+
+def test_a_refused_connection_names_the_saved_connection(qgis_app, server):
+    """The message named host:port/database alone: the saved connection to correct is named."""
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), DATABASE, BRIGADE, "not-the-password")
+    save_uri("pgl-badpw", uri, {"saveUsername": True, "savePassword": True})
+    try:
+        with pytest.raises(LedgerError, match="password") as refused:
+            pc.open_ledger_store(pc.reference("pgl-badpw"))
+        said = str(refused.value)
+        assert "（连接 pgl-badpw）" in said and "(connection pgl-badpw)" in said
+        assert f"{srv.HOST}:{srv.PORT}/{DATABASE}" in said and "not-the-password" not in said
+    finally:
+        delete_connection("pgl-badpw")
+
+
+def test_a_pg_service_connection_is_named_by_its_service(qgis_app, server, tmp_path, monkeypatch):
+    """A connection through libpq's service file has no host or port of its own: the message
+    said localhost:5432, a server it never tried. It names the service, and the connection."""
+    services = tmp_path / "pg_service.conf"
+    services.write_text(f"[zc_unreachable]\nhost={srv.HOST}\nport=1\ndbname={DATABASE}\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(services))
+    uri = QgsDataSourceUri()
+    uri.setConnection("zc_unreachable", "", BRIGADE, "")
+    save_uri("pgl-service", uri, {"saveUsername": True})
+    try:
+        with pytest.raises(LedgerError, match="cannot connect") as refused:
+            pc.open_ledger_store(pc.reference("pgl-service"))
+        said = str(refused.value)
+        assert "pg_service zc_unreachable" in said and "(connection pgl-service)" in said
+        assert "localhost:5432" not in said
+    finally:
+        delete_connection("pgl-service")
+
+
+def test_a_connection_saved_without_a_user_name_says_who_it_logged_in_as(
+    qgis_app, server, monkeypatch
+):
+    """libpq then logs in as the operating-system user: the refusal says so, or the user
+    reads "password authentication failed for user …" about a name they never typed."""
+    import getpass
+
+    monkeypatch.delenv("PGUSER", raising=False)
+    uri = QgsDataSourceUri()
+    uri.setConnection(srv.HOST, str(srv.PORT), DATABASE, "", "")
+    save_uri("pgl-nouser", uri)
+    try:
+        with pytest.raises(LedgerError) as refused:
+            pc.open_ledger_store(pc.reference("pgl-nouser"))
+        said = str(refused.value)
+        assert "(connection pgl-nouser)" in said
+        assert f"logs in as the operating-system user {getpass.getuser()!r}" in said
+        assert f"以本机操作系统用户 {getpass.getuser()} 登录" in said
+    finally:
+        delete_connection("pgl-nouser")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -297,6 +299,30 @@ def test_history_is_append_only_even_for_the_brigade_and_the_superuser(
 
 
 # --- concurrency ---------------------------------------------------------------------------------
+def waiting_on_a_lock(pg_database) -> bool:
+    """Whether some session of the database waits on a lock now."""
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = %s "
+                "AND wait_event_type = 'Lock')",
+                (pg_database,),
+            )
+            return cursor.fetchone()[0]
+    finally:
+        admin.close()
+
+
+def wait_for(condition, what: str) -> None:
+    """Return once condition() holds; fail naming `what` if it never does."""
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.05)
+    pytest.fail(f"never happened: {what}")
+
+
 def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, schema, tmp_path):
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
@@ -326,6 +352,24 @@ def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, 
     assert [v.verifier for v in one.verdict_history(spot_id)] == ["张三", "李四"]
     one.close()
     two.close()
+
+
+def test_a_refused_save_shows_the_other_saves_time_in_beijing_time(pg_database, schema, tmp_path):
+    """The other verdict's time was shown as the stored UTC text (2026-03-05T14:07:31.123Z,
+    eight hours off the clock on the wall): it is Beijing time, to the minute."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+        seen = brigade.spot(spot_id).version
+        brigade.record_verdict(spot_id, illegal(verifier="张三"), expected_version=seen)
+        stored = brigade.verdict_history(spot_id)[-1].recorded_at
+        with pytest.raises(ConflictError) as refused:
+            brigade.record_verdict(spot_id, illegal(verifier="李四"), expected_version=seen)
+    beijing = ledger._parse_utc(stored).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    message = str(refused.value)
+    assert stored not in message
+    assert f"北京时间 {beijing:%Y-%m-%d %H:%M}" in message.split(" / ")[0]
+    assert f"{beijing:%Y-%m-%d %H:%M} Beijing time" in message.split(" / ")[1]
 
 
 def test_simultaneous_saves_one_wins_one_is_refused(pg_database, schema, tmp_path):
@@ -358,6 +402,66 @@ def test_simultaneous_saves_one_wins_one_is_refused(pg_database, schema, tmp_pat
     assert len(stores[0].conflicts(spot_id)) == 5
     for store in stores:
         store.close()
+
+
+def test_two_imports_of_the_same_new_batch_at_once_say_what_happened(pg_database, schema):
+    """Neither import saw the other's new batch; the second waited for the first, then met its
+    name: a raw duplicate key "ledger_batches_name_key". It says the batch was imported
+    meanwhile and to run again to refresh; the first import is whole."""
+    delivery = [spot(f"3703022026400{i}", i, TAIHE_TOWN, TAIHE) for i in range(3)]
+    outcome: list = []
+    first = open_store(pg_database, schema)
+    second = open_store(pg_database, schema)
+
+    def second_import() -> None:
+        try:
+            outcome.append(second.import_batch("2026年第4季度", delivery))
+        except LedgerError as error:
+            outcome.append(error)
+
+    racing = threading.Thread(target=second_import)
+
+    def after_row(count: int) -> None:
+        if count == 0:  # the first has written its batch: the second starts and waits on it
+            racing.start()
+            wait_for(lambda: waiting_on_a_lock(pg_database), "the second import waiting")
+
+    first._after_row_hook = after_row
+    try:
+        assert first.import_batch("2026年第4季度", delivery).added == 3
+        racing.join(60)
+    finally:
+        first.close()
+        second.close()
+    [error] = outcome
+    assert isinstance(error, LedgerError), error
+    message = str(error)
+    assert "imported meanwhile by another session" in message and "run the import again" in message
+    assert "另一会话" in message and "2026年第4季度" in message
+    assert "ledger_batches_name_key" not in message
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.counts("2026年第4季度") == (0, 3)
+
+
+def test_a_read_only_login_is_told_so_and_nothing_is_saved(pg_database, schema, tmp_path):
+    """A login or database set to default_transaction_read_only answered a save with the raw
+    "cannot execute INSERT in a read-only transaction": it says the login or the database is
+    read-only and that nothing was saved."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        spot_id = next(s.id for s in brigade.spots() if s.number == "37030220260003")
+    read_only = {
+        **srv.params(BRIGADE, pg_database),
+        "options": "-c default_transaction_read_only=on",
+    }
+    with lp.PostGISLedger(read_only, schema=schema) as store:
+        seen = store.spot(spot_id).version
+        with pytest.raises(LedgerError, match="is read-only") as refused:
+            store.record_verdict(spot_id, illegal(), expected_version=seen)
+        message = str(refused.value)
+        assert "nothing was saved" in message and "只读" in message and BRIGADE in message
+        assert "cannot execute" not in message
+        assert store.spot(spot_id).version == seen
 
 
 # --- round trip ----------------------------------------------------------------------------------
@@ -919,6 +1023,42 @@ def test_a_login_without_rights_or_a_schema_that_is_no_ledger_is_explained(pg_da
         admin.close()
 
 
+def test_a_login_that_would_see_no_row_is_refused_naming_it(pg_database, schema):
+    """Row security shows a login only what its group's policy gives: an auditor granted
+    USAGE and SELECT but in neither group, or an office login with no towns in the office
+    map, opened the ledger, saw it empty and ranked every office at zero, "WARNINGS: 0".
+    Each is refused, naming the login and why; the brigade and a set-up office still open."""
+    auditor = f"zc_auditor_{uuid.uuid4().hex[:6]}"
+    townless = f"zc_office_new_{uuid.uuid4().hex[:6]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            for login in (auditor, townless):
+                cursor.execute(f"CREATE ROLE {login} LOGIN PASSWORD %s", (srv.password_for(login),))
+            cursor.execute(f'GRANT USAGE ON SCHEMA "{schema}" TO {auditor}')
+            cursor.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{schema}" TO {auditor}')
+            cursor.execute(f"GRANT {lp.ROLE_OFFICE} TO {townless}")
+        with open_store(pg_database, schema) as brigade:
+            brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        with pytest.raises(LedgerError, match="in neither ledger group") as refused:
+            open_store(pg_database, schema, auditor)
+        assert auditor in str(refused.value) and "看不到台帐中的任何记录" in str(refused.value)
+        with pytest.raises(LedgerError, match="has no towns in ledger_office_towns") as refused:
+            open_store(pg_database, schema, townless)
+        assert townless in str(refused.value) and "所辖乡镇" in str(refused.value)
+        with open_store(pg_database, schema) as brigade:
+            assert brigade.counts() == (0, 1)
+        with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+            assert [s.number for s in luocun.spots()] == ["37030220260001"]
+    finally:
+        with admin.cursor() as cursor:
+            for login in (auditor, townless):
+                cursor.execute(f"DROP OWNED BY {login}")
+                cursor.execute(f"DROP ROLE {login}")
+        admin.close()
+
+
 def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, tmp_path):
     """The previous version let an office UPDATE (and INSERT) spots: through psql it could
     change a delivered area or hand a spot to another office, unrecorded. Running install
@@ -1114,6 +1254,68 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": str(gpkg), "HOLIDAY_FILE": str(holidays)}
         )
+
+
+def test_two_brigade_members_changing_the_settings_at_once_keep_both_changes(
+    provider, pg_database, schema, monkeypatch
+):
+    """ledgersettings reads the stored settings, merges what it was given into them and
+    writes the result. Two brigade members running it at once each merged into the same
+    reading, and the second write lost the first's rule. The second now waits for the first
+    and merges on top of it: both rules are stored."""
+    import processing
+
+    from zc_enforcement_plugin.processing import ledger_settings
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    merge = ledger_settings._stored
+    second_merging, first_done = threading.Event(), threading.Event()
+    outcome: list = []
+
+    def run(rules: dict) -> dict:
+        return processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": pc.reference("settings", schema), "DEADLINE_RULES": json.dumps(rules)},
+        )
+
+    def second_member() -> None:
+        try:
+            outcome.append(run({"statement_hearing_request": {"amount": 3}}))
+        except Exception as error:  # noqa: BLE001 - shown by the assertion below
+            outcome.append(error)
+
+    second = threading.Thread(target=second_member)
+
+    def stored(key, stored_value, given):
+        if threading.current_thread() is threading.main_thread():
+            # The first member has read the settings: the second starts now, and either
+            # merges into the same reading (and is held until the first has written) or
+            # waits for the first on the server.
+            second.start()
+            wait_for(
+                lambda: second_merging.is_set() or waiting_on_a_lock(pg_database),
+                "the second run merging or waiting",
+            )
+        else:
+            second_merging.set()
+            first_done.wait(30)
+        return merge(key, stored_value, given)
+
+    monkeypatch.setattr(ledger_settings, "_stored", stored)
+    with saved_connection(pg_database, BRIGADE, "settings"):
+        try:
+            run({"penalty_decision": {"amount": 60}})
+        finally:
+            first_done.set()
+            if second.ident is not None:
+                second.join(60)
+    assert outcome and isinstance(outcome[0], dict), outcome
+    with open_store(pg_database, schema) as server:
+        rules = server.settings()[ls.SETTING_DEADLINE_RULES]
+        assert rules == {
+            "penalty_decision": {"amount": 60},
+            "statement_hearing_request": {"amount": 3},
+        }
 
 
 def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(

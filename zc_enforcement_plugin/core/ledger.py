@@ -112,7 +112,7 @@ from .ledger_records import (
 from .ledger_records import (
     VerdictError as VerdictError,
 )
-from .patrols import PatrolRecord
+from .patrols import CHINA_TIME, PatrolRecord
 from .spot_files import misdecoding_reason, require_sqlite
 
 # =================================================================================================
@@ -151,6 +151,16 @@ def _parse_utc(text: str) -> dt.datetime:
     """A recorded_at written by _utc_now back to an aware datetime (fromisoformat of Python 3.9
     reads no 'Z')."""
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+
+
+def _beijing_time(text: str, zh: bool) -> str:
+    """A recorded_at as people read times here, in Beijing time to the minute; text that is
+    not one (copied from elsewhere) as it is."""
+    try:
+        moment = _parse_utc(text).astimezone(CHINA_TIME)
+    except ValueError:
+        return text
+    return f"北京时间 {moment:%Y-%m-%d %H:%M}" if zh else f"{moment:%Y-%m-%d %H:%M} Beijing time"
 
 
 def _utc_now() -> str:
@@ -1734,10 +1744,10 @@ def conflict_error(
 ) -> ConflictError:
     """The refusal of a save made on an out-of-date spot, showing both versions."""
 
-    def show(verdict: Verdict | None) -> str:
+    def show(verdict: Verdict | None, zh: bool) -> str:
         if verdict is None:
-            return "无判定 / no verdict"
-        when = f", {verdict.recorded_at}" if verdict.recorded_at else ""
+            return "无判定" if zh else "no verdict"
+        when = f", {_beijing_time(verdict.recorded_at, zh)}" if verdict.recorded_at else ""
         return (
             f"{verdict.category}/{verdict.kind or ''} ({verdict.verifier}, "
             f"{verdict.verified_on}{when})"
@@ -1746,11 +1756,11 @@ def conflict_error(
     current = history[-1] if history else None
     message = (
         f"图斑 {spot.number} 已被他人保存：您打开时为第 {expected_version} 版，现为第 "
-        f"{len(history)} 版。当前判定：{show(current)}；您的判定：{show(refused)}，未保存。"
-        "请查看后重新判定。 / "
+        f"{len(history)} 版。当前判定：{show(current, True)}；您的判定：{show(refused, True)}，"
+        "未保存。请查看后重新判定。 / "
         f"spot {spot.number} was saved by someone else: you opened version {expected_version}, "
-        f"the ledger now holds version {len(history)}. Theirs: {show(current)}; yours: "
-        f"{show(refused)}, not saved. Review the spot and record your verdict again."
+        f"the ledger now holds version {len(history)}. Theirs: {show(current, False)}; yours: "
+        f"{show(refused, False)}, not saved. Review the spot and record your verdict again."
     )
     return ConflictError(message, current, refused)
 

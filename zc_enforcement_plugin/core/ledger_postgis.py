@@ -8,7 +8,9 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   patrols of its own towns (ledger_office_towns), with their verdicts, evidence and case events;
   it adds verdicts, evidence, cases and patrols, but spots are the brigade's to import.
   PostgreSQL row-level security (FORCE, so even the owner obeys) and grants enforce it:
-  hand-written SQL in psql gets no further than the dock. History is append-only: no role has
+  hand-written SQL in psql gets no further than the dock. A login row security would show no
+  row (in neither group, or an office without towns) is refused on opening, not handed an
+  empty ledger. History is append-only: no role has
   UPDATE or DELETE on verdicts, evidence, cases, case events or patrols, and triggers refuse
   them for the superuser too.
 - Concurrency. A spot's version is the number of its verdicts (Spot.version). A save passes the
@@ -30,6 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import getpass
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -76,9 +80,10 @@ APPEND_ONLY = (
     ls.T_PATROLS,
     T_CONFLICTS,
 )
-# Advisory lock classes: saves of one spot, events of one case.
+# Advisory lock classes: saves of one spot, events of one case, a change of the settings.
 _LOCK_SPOT = 74001
 _LOCK_CASE = 74002
+_LOCK_SETTINGS = 74003
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -526,8 +531,10 @@ class PostGISLedger(SqlLedger):
 
     `connection` is a dict of psycopg2.connect keywords or a libpq connection string; build it
     from a QGIS connection with processing.postgis_connection (the password never leaves the
-    authentication manager or libpq's password file). `evidence_dir` is the shared evidence
-    folder as this machine sees it; None takes the folder stored in the ledger's meta table.
+    authentication manager or libpq's password file), and give `connection_name`, the saved
+    connection's name, which messages and the ledger's path then name. `evidence_dir` is the
+    shared evidence folder as this machine sees it; None takes the folder stored in the
+    ledger's meta table.
     """
 
     def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
@@ -543,6 +550,7 @@ class PostGISLedger(SqlLedger):
         schema: str = DEFAULT_SCHEMA,
         office: str | None = None,
         evidence_dir: str | Path | None = None,
+        connection_name: str | None = None,
     ):
         try:
             import psycopg2
@@ -554,6 +562,7 @@ class PostGISLedger(SqlLedger):
             ) from None
         self._pg = psycopg2
         self._params = connection
+        self.connection_name = connection_name
         self.schema = schema
         self.office = office
         self._evidence_dir = Path(evidence_dir) if evidence_dir else None
@@ -571,31 +580,72 @@ class PostGISLedger(SqlLedger):
             raise self._translate(exc) from exc
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
-                f"{self.server}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
+                f"{self.path}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
                 f"is at version {version}, this plugin needs {PG_SCHEMA_VERSION}: ask the "
                 "administrator to run the set-up (ledger_postgis.install)"
             )
         if int(version) > PG_SCHEMA_VERSION:
             raise LedgerError(
-                f"{self.server}: 服务器台帐版本较新，请升级插件 / the ledger schema on the server "
+                f"{self.path}: 服务器台帐版本较新，请升级插件 / the ledger schema on the server "
                 f"({version}) is newer than this plugin knows ({PG_SCHEMA_VERSION})"
             )
 
     # --- the connection --------------------------------------------------------------------------
-    @property
-    def server(self) -> str:
-        """host:port/database, for messages (never the password)."""
+    def _param_dict(self) -> dict[str, str]:
         params = self._params
         if isinstance(params, str):
-            params = dict(part.split("=", 1) for part in params.split() if "=" in part)
+            return dict(part.split("=", 1) for part in params.split() if "=" in part)
+        return dict(params)
+
+    @property
+    def server(self) -> str:
+        """host:port/database, for messages (never the password); a pg_service's name when
+        the service file holds the host (the parameters name none: not localhost:5432)."""
+        params = self._param_dict()
+        database = params.get("dbname") or params.get("database") or ""
+        if params.get("service") and not params.get("host"):
+            return f"pg_service {params['service']}" + (f"/{database}" if database else "")
         host = params.get("host") or "localhost"
         port = params.get("port") or "5432"
-        return f"{host}:{port}/{params.get('dbname') or params.get('database') or ''}"
+        return f"{host}:{port}/{database}"
+
+    @property
+    def _server_zh(self) -> str:
+        """The server with the saved QGIS connection it was reached through, in Chinese."""
+        named = f"（连接 {self.connection_name}）" if self.connection_name else ""
+        return self.server + named
+
+    @property
+    def _server_en(self) -> str:
+        named = f" (connection {self.connection_name})" if self.connection_name else ""
+        return self.server + named
 
     @property
     def path(self) -> str:
-        """A name for the ledger in messages and settings (no password)."""
-        return f"postgis://{self.server}/{self.schema}"
+        """A name for the ledger in messages and settings (no password): the reference
+        postgis://<saved connection>/<schema> when opened through one."""
+        return f"postgis://{self.connection_name or self.server}/{self.schema}"
+
+    def _default_login_note(self) -> str:
+        """Who the login is when the connection names none (libpq then takes PGUSER or the
+        operating-system user; a pg_service may name one): "" when it names one."""
+        params = self._param_dict()
+        if params.get("user") or params.get("service"):
+            return ""
+        if os.environ.get("PGUSER"):
+            user = os.environ["PGUSER"]
+            return (
+                f"；连接未保存用户名，以环境变量 PGUSER 的用户 {user} 登录 / the connection "
+                f"saves no user name, so it logs in as {user!r}, the user of PGUSER"
+            )
+        try:
+            user = getpass.getuser()
+        except Exception:  # no name for this process's user id: libpq would fail as well
+            user = "?"
+        return (
+            f"；连接未保存用户名，以本机操作系统用户 {user} 登录 / the connection saves no user "
+            f"name, so it logs in as the operating-system user {user!r}"
+        )
 
     def _connect(self) -> None:
         try:
@@ -613,8 +663,8 @@ class PostGISLedger(SqlLedger):
                     "configuration"
                 )
             raise LedgerError(
-                f"无法连接数据库服务器 {self.server} / cannot connect to the database server "
-                f"{self.server}: {detail}{hint}"
+                f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
+                f"{self._server_en}: {detail}{hint}{self._default_login_note()}"
             ) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
         try:
@@ -627,7 +677,7 @@ class PostGISLedger(SqlLedger):
             raise
         if problem is not None:
             conn.close()
-            raise LedgerError(f"{self.server}: {problem}")
+            raise LedgerError(f"{self.path}: {problem}")
         self._conn = conn
 
     def _schema_problem(self, cursor) -> str | None:
@@ -658,12 +708,49 @@ class PostGISLedger(SqlLedger):
                 f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
                 f"{ROLE_BRIGADE}）/ the login {login!r} has no rights on the ledger schema "
                 f"{self.schema!r} (not a member of {ROLE_OFFICE} or {ROLE_BRIGADE}): {ask}"
+                + self._default_login_note()
             )
         if not has_meta:
             return (
                 f"模式 {self.schema} 不是台帐模式，请检查台帐引用 / the schema {self.schema!r} is "
                 "not a ledger schema (it has no ledger_meta): check the reference "
                 "(postgis://<connection>/<schema>)"
+            )
+        return self._rows_problem(cursor, login)
+
+    def _rows_problem(self, cursor, login: str) -> str | None:
+        """Why this login would see no row of the ledger, or None. Row security shows a login
+        only what a policy of its group gives it: one in neither group, or an office login the
+        office map gives no town, would open the ledger and find it empty, and every report
+        would count zeros for every office as though nothing had been found."""
+        # USAGE, not MEMBER: a policy applies to a login that has its role's privileges.
+        cursor.execute(
+            "SELECT r.rolsuper OR r.rolbypassrls, pg_has_role(%s, 'USAGE'), "
+            "pg_has_role(%s, 'USAGE') FROM pg_roles r WHERE r.rolname = current_user",
+            (ROLE_BRIGADE, ROLE_OFFICE),
+        )
+        bypasses, brigade, office = cursor.fetchone()
+        if bypasses or brigade:
+            return None
+        if not office:
+            return (
+                f"登录 {login} 不属于 {ROLE_BRIGADE} 或 {ROLE_OFFICE}，行级安全下看不到台帐中的任何"
+                f"记录，报表将全部为零；请管理员在 ledger_postgis.install 中将其列为执法监察大队"
+                f"登录或自然资源所登录 / the login {login!r} is in neither ledger group "
+                f"({ROLE_BRIGADE} nor {ROLE_OFFICE}): row-level security shows it no row of "
+                "the ledger, and every report would count zeros. Ask the administrator to add "
+                "it to ledger_postgis.install as a brigade login or an office login"
+                + self._default_login_note()
+            )
+        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{self.schema}".zc_towns_of(current_user))')
+        if not cursor.fetchone()[0]:
+            return (
+                f"自然资源所登录 {login} 在 {T_OFFICE_TOWNS} 中没有所辖乡镇，行级安全下看不到任何"
+                f"图斑、案件或巡查，报表将全部为零；请管理员在 ledger_postgis.install 的 offices"
+                f" 中为其设置所名和乡镇 / the office login {login!r} has no towns in "
+                f"{T_OFFICE_TOWNS}: row-level security shows it no spot, case or patrol, and "
+                "every report would count zeros. Ask the administrator to give it its office "
+                "and towns in the offices of ledger_postgis.install" + self._default_login_note()
             )
         return None
 
@@ -681,36 +768,55 @@ class PostGISLedger(SqlLedger):
         errors = self._pg.errors
         if self._lost(exc) and reading:
             return LedgerError(
-                f"与数据库服务器 {self.server} 的连接中断，请检查网络或服务器后重试 / the "
-                f"connection to the database server {self.server} was lost; check the network "
+                f"与数据库服务器 {self._server_zh} 的连接中断，请检查网络或服务器后重试 / the "
+                f"connection to the database server {self._server_en} was lost; check the network "
                 f"or the server and try again ({str(exc).strip()})"
             )
         if self._lost(exc):
             committing = getattr(self, "_committing", False)
             if committing:
                 return LedgerError(
-                    f"保存时与数据库服务器 {self.server} 的连接中断，服务器未确认保存，请重新打开"
-                    f"台帐核对 / the connection to the database server {self.server} was lost "
-                    "while the save was being committed: the server did not confirm it; reopen "
-                    "the ledger and check whether it was recorded"
+                    f"保存时与数据库服务器 {self._server_zh} 的连接中断，服务器未确认保存，请重新"
+                    f"打开台帐核对 / the connection to the database server {self._server_en} was "
+                    "lost while the save was being committed: the server did not confirm it; "
+                    "reopen the ledger and check whether it was recorded"
                 )
             return LedgerError(
-                f"与数据库服务器 {self.server} 的连接中断，本次保存已撤销，未写入任何内容；请检查"
-                f"网络或服务器后重试 / the connection to the database server {self.server} was "
-                "lost: this save was rolled back and nothing of it was written; check the "
+                f"与数据库服务器 {self._server_zh} 的连接中断，本次保存已撤销，未写入任何内容；请"
+                f"检查网络或服务器后重试 / the connection to the database server {self._server_en} "
+                "was lost: this save was rolled back and nothing of it was written; check the "
                 f"network or the server and try again ({str(exc).strip()})"
+            )
+        if isinstance(exc, errors.ReadOnlySqlTransaction):
+            login, database = self._login()
+            return LedgerError(
+                f"登录 {login} 或数据库 {database} 为只读（{self._server_zh}，"
+                "default_transaction_read_only），未保存任何内容；如需记录，请管理员取消只读 / the "
+                f"login {login!r} or the database {database!r} is read-only on {self._server_en} "
+                "(default_transaction_read_only): nothing was saved; to record, ask the "
+                "administrator to make it writable"
             )
         if isinstance(exc, errors.InsufficientPrivilege):
             return LedgerError(
-                f"无权执行此操作（{self.server} 上的角色权限或行级安全限制）/ not permitted on "
-                f"{self.server}: your role may not see or change these rows "
+                f"在 {self._server_zh} 上无权执行此操作（角色权限或行级安全限制）/ not permitted "
+                f"on {self._server_en}: your role may not see or change these rows "
                 f"({str(exc).strip()})"
             )
         if getattr(exc, "pgcode", None) == "ZC001":
             return LedgerError(str(getattr(exc.diag, "message_primary", exc)))
         if isinstance(exc, errors.UniqueViolation):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
-        return LedgerError(f"数据库错误 / database error on {self.server}: {str(exc).strip()}")
+        return LedgerError(
+            f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
+            f"{str(exc).strip()}"
+        )
+
+    def _login(self) -> tuple[str, str]:
+        """(login, database) of the open connection, else as the parameters give them."""
+        if self._conn is not None and not self._conn.closed:
+            return self._conn.info.user, self._conn.info.dbname
+        params = self._param_dict()
+        return params.get("user", "?"), params.get("dbname") or params.get("database") or "?"
 
     @property
     @_guarded_read
@@ -889,6 +995,16 @@ class PostGISLedger(SqlLedger):
     def _lock_case(self, case_id: int) -> None:
         self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, int(case_id)))
 
+    def lock_settings(self) -> None:
+        """Hold the settings until this transaction ends. ledgersettings reads them, merges
+        what it was given and writes the result: two brigade members doing so at once each
+        merged into the same reading, and the second write lost the first's change. Now the
+        second waits here and reads the first's. (A GeoPackage's BEGIN IMMEDIATE does this.)
+        An advisory lock, not SELECT … FOR UPDATE: a setting not stored yet has no row."""
+        if not self._depth:
+            raise RuntimeError("lock_settings() outside a transaction would hold nothing")
+        self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_SETTINGS,))
+
     def _keep_conflict(
         self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
     ) -> None:
@@ -919,7 +1035,26 @@ class PostGISLedger(SqlLedger):
         )
 
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
-    import_batch = _guarded(SqlLedger.import_batch)
+    @_guarded
+    def import_batch(self, batch_name: str, spots, source: str | None = None):
+        # Two imports of the same new batch at once: neither saw the other's batch, and the
+        # second's insert waited for the first to commit, then met its name.
+        try:
+            return SqlLedger.import_batch(self, batch_name, spots, source)
+        except LedgerError as error:  # the transaction has translated the server's error
+            cause = error.__cause__
+            if isinstance(cause, self._pg.errors.UniqueViolation) and (
+                cause.diag.constraint_name == f"{ls.T_BATCHES}_{ls.C_BATCH_NAME}_key"
+            ):
+                name = (batch_name or "").strip()
+                raise LedgerError(
+                    f"批次“{name}”刚由另一会话导入，本次导入未写入任何内容；请重新运行导入，以"
+                    f"刷新该批次 / the batch {name!r} was imported meanwhile by another "
+                    "session: nothing of this import was written; run the import again to "
+                    "refresh the batch"
+                ) from None
+            raise
+
     spots = _guarded_read(SqlLedger.spots)
     spot = _guarded_read(SqlLedger.spot)
     batches = _guarded_read(SqlLedger.batches)

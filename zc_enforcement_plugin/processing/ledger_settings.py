@@ -130,6 +130,11 @@ class LedgerSettings(EnforcementAlgorithm):
                 changes[ls.SETTING_HOLIDAYS] = holidays
             try:
                 with store.transaction():  # all or nothing
+                    # The read-merge-write below as one: a second run waits for the first and
+                    # merges on top of it (the shared ledger; a GeoPackage's transaction does).
+                    lock_settings = getattr(store, "lock_settings", None)
+                    if lock_settings is not None:
+                        lock_settings()
                     for key, value in changes.items():
                         store.set_setting(key, _stored(key, store.settings().get(key), value))
                     if folder:

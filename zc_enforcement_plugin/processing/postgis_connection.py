@@ -118,4 +118,6 @@ def open_ledger_store(
     if not is_postgis_reference(text):
         return ledger.GeoPackageLedger(Path(text), create=create)
     name, schema = parse_reference(text)
-    return PostGISLedger(connection_params(name), schema=schema, evidence_dir=evidence_dir)
+    return PostGISLedger(
+        connection_params(name), schema=schema, evidence_dir=evidence_dir, connection_name=name
+    )
