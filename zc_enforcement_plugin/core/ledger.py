@@ -747,7 +747,11 @@ class SqlLedger:
         by a re-delivery since then refuses the save with ConflictError.
         """
         spot = self.spot(spot_id)
-        messages = validate_verdict(verdict, spot)
+        # A spot changed since the version the verdict is based on (a re-delivery's new TBMJ,
+        # say) is no measure of it: the save is refused below as a conflict, which says what
+        # changed, not as areas that no longer add up to figures the verifier never saw.
+        changed = expected_version is not None and spot.version != expected_version
+        messages = validate_verdict(verdict, None if changed else spot)
         if verdict.corrects is not None:
             owner = self._row(
                 f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = {self._MARK}",
