@@ -30,6 +30,7 @@ from zc_enforcement_plugin.core.evidence import (
     store_evidence_file,
 )
 from zc_enforcement_plugin.core.ledger import (
+    ConflictError,
     EvidenceRecord,
     GeoPackageLedger,
     LedgerError,
@@ -239,6 +240,63 @@ def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_pat
     assert [b.name for b in ledger.batches()] == ["2023Q1", "2023Q2"]
     assert [(b.spot_count, b.verified_count) for b in ledger.batches()] == [(3, 1), (2, 0)]
     assert ledger.counts() == (1, 5) and ledger.counts("2023Q2") == (0, 2)
+
+
+def check_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused(store) -> None:
+    """A verifier opens S1 at TBMJ 400; the brigade re-delivers the batch, S1 at TBMJ 900;
+    the verdict saved on what the verifier saw is refused, as a colleague's verdict meanwhile
+    would make it be, saying what the re-delivery changed. S2, delivered again unchanged,
+    keeps its version: its save goes through. (Shared with the PostGIS store's tests.)"""
+    store.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    ids = {s.number: s.id for s in store.spots()}
+    seen = {number: store.spot(spot_id).version for number, spot_id in ids.items()}
+    store.import_batch("b", [_spot("S1", 0, TBMJ=900.0), _spot("S2", 1)])
+    with pytest.raises(ConflictError) as refused:
+        store.record_verdict(ids["S1"], _verdict(verifier="李四"), expected_version=seen["S1"])
+    message = str(refused.value)
+    assert "重新交付" in message and "re-delivered" in message, message
+    assert "TBMJ 400.00 → 900.00" in message and "李四" in message, message
+    assert "saved by someone else" not in message, message
+    assert store.verdict_history(ids["S1"]) == []
+    assert store.spot(ids["S2"]).version == seen["S2"]
+    store.record_verdict(ids["S2"], _verdict(), expected_version=seen["S2"])
+    # Read again, the spot takes the save.
+    store.record_verdict(ids["S1"], _verdict(), expected_version=store.spot(ids["S1"]).version)
+    # A colleague's verdict and a re-delivery since: both said, and only what changed since.
+    seen_s1 = store.spot(ids["S1"]).version
+    store.record_verdict(ids["S1"], _verdict(verifier="王五"), expected_version=seen_s1)
+    store.import_batch("b", [_spot("S1", 3, TBMJ=900.0)])  # moved 300 m
+    with pytest.raises(ConflictError) as refused:
+        store.record_verdict(ids["S1"], _verdict(verifier="李四"), expected_version=seen_s1)
+    message = str(refused.value)
+    assert "centre moved 300.00 m" in message and "TBMJ" not in message, message
+    assert "saved by someone else" in message and "王五" in message, message
+    assert f"version {seen_s1}," in message and f"version {seen_s1 + 2}." in message, message
+
+
+def test_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused(ledger):
+    check_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused(ledger)
+
+
+def test_a_verdict_saved_while_a_refresh_runs_is_in_its_report(ledger):
+    """Whether a changed spot is already judged is read as the import writes it, not when the
+    import starts: a verdict saved while the import runs (here through the import's own
+    connection, the only one that can write a GeoPackage meanwhile) is said in the report."""
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    ids = {s.number: s.id for s in ledger.spots()}
+
+    def verdict_meanwhile(row: int) -> None:
+        if row == 0:  # S1 written, S2 not yet
+            ledger.record_verdict(ids["S2"], _verdict(), expected_version=0)
+
+    ledger._after_row_hook = verdict_meanwhile
+    try:
+        report = ledger.import_batch("b", [_spot("S1", 0, TBMJ=900.0), _spot("S2", 1, TBMJ=900.0)])
+    finally:
+        ledger._after_row_hook = None
+    said = {w.number: w.message for w in report.warnings}
+    assert "已有核查结论 / already judged" not in said["S1"], said
+    assert "已有核查结论 / already judged" in said["S2"], said
 
 
 def check_a_refresh_never_blanks_what_the_delivery_lacks(store) -> None:

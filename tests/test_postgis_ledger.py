@@ -464,6 +464,91 @@ def test_a_read_only_login_is_told_so_and_nothing_is_saved(pg_database, schema, 
         assert store.spot(spot_id).version == seen
 
 
+def test_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused_on_the_shared_ledger(
+    pg_database, schema
+):
+    from tests.test_ledger import (
+        check_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused,
+    )
+
+    with open_store(pg_database, schema) as store:
+        check_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused(store)
+
+
+def test_verdicts_saved_while_the_brigade_refreshes_the_batch(pg_database, schema):
+    """An office saves verdicts while the brigade's refresh of their batch runs. A verdict on
+    a spot the import has not reached yet goes in at once, and the import's report says that
+    spot is already judged (it was read when the import started, and missed). A verdict on a
+    spot the import has already changed, based on the spot as it was, waits for the import
+    and is refused naming the change (it was accepted silently), and kept as a conflict."""
+    records = [spot(f"3703022026000{i}", i, LUOCUN_TOWNS[0], LUOCUN) for i in range(3)]
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("2026年第1季度", records)
+    office = open_store(pg_database, schema, LUOCUN_ROLE)
+    reviewer = open_store(pg_database, schema, LUOCUN_ROLE)
+    watcher = raw(pg_database, schema, srv.SUPERUSER)
+    numbers = [record.attributes[domain.SPOT_NUMBER] for record in records]
+    ids = {s.number: s.id for s in office.spots()}
+    first, last = ids[numbers[0]], ids[numbers[-1]]
+    seen_first, seen_last = office.spot(first).version, office.spot(last).version
+    outcome: list = []
+    waited: list = []  # the reviewer's save was seen waiting for the import
+
+    def save_on_what_was_seen() -> None:
+        try:
+            outcome.append(
+                reviewer.record_verdict(first, illegal("李四"), expected_version=seen_first)
+            )
+        except ConflictError as exc:
+            outcome.append(exc)
+
+    saver = threading.Thread(target=save_on_what_was_seen)
+
+    def waiting_for_a_lock() -> bool:
+        with watcher.cursor() as cursor:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            )
+            return cursor.fetchone()[0] > 0
+
+    def meanwhile(row: int) -> None:
+        if row == 0:  # the first spot refreshed, the last not yet
+            office.record_verdict(last, illegal("张三"), expected_version=seen_last)
+            saver.start()
+        elif row == len(records) - 1:
+            # The import commits once the reviewer's save waits for it (or is over).
+            for _ in range(300):
+                if not saver.is_alive():
+                    break
+                if waiting_for_a_lock():
+                    waited.append(row)
+                    break
+                threading.Event().wait(0.1)
+
+    refreshed = [
+        SpotRecord({**r.attributes, domain.SPOT_AREA: 900.0}, r.geometry, r.source_index)
+        for r in records
+    ]
+    with open_store(pg_database, schema) as brigade:
+        brigade._after_row_hook = meanwhile
+        report = brigade.import_batch("2026年第1季度", refreshed)
+    saver.join()
+    said = {w.number: w.message for w in report.warnings}
+    assert "already judged" in said[numbers[-1]], said
+    assert "already judged" not in said[numbers[0]], said
+    [refused] = outcome
+    assert waited, "the save on the refreshed spot did not wait for the import"
+    assert isinstance(refused, ConflictError), refused
+    assert "re-delivered" in str(refused) and "TBMJ 400.00 → 900.00" in str(refused)
+    assert [v.verifier for v in office.verdict_history(first)] == []
+    kept = reviewer.conflicts(first)
+    assert [(c["verifier"], c["expected_version"], c["current_version"]) for c in kept] == [
+        ("李四", seen_first, seen_first + 1)
+    ]
+    for connection in (office, reviewer, watcher):
+        connection.close()
+
+
 # --- round trip ----------------------------------------------------------------------------------
 def test_geopackage_to_postgis_and_back_loses_nothing(pg_database, schema, tmp_path):
     original_dir = tmp_path / "original"

@@ -1176,6 +1176,28 @@ def test_a_refused_conflicting_save_shows_the_colleagues_verdict_beneath(dock, l
     assert dock.count_label.text().startswith(("已核查 1", "Verified 1"))
 
 
+def test_a_save_on_a_spot_re_delivered_meanwhile_says_what_changed(dock, ledger_path):
+    """The brigade re-delivers the batch while the verdict form is open, the spot's TBMJ
+    changed: the save is refused, the form says the spot was re-delivered and what changed,
+    and the page beneath lists the change (the save was accepted on the old figures)."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)
+    area = spot.spot_area + 500.0
+    delivered = ledger.SpotRecord(
+        {domain.SPOT_NUMBER: spot.number, domain.SPOT_AREA: area}, spot.geometry, 0
+    )
+    with ledger.GeoPackageLedger(ledger_path) as brigade:
+        brigade.import_batch(spot.batch, [delivered])
+    panel.accept()
+    said = panel.messages.text()
+    assert "re-delivered" in said and f"TBMJ {spot.spot_area:.2f} → {area:.2f}" in said, said
+    assert dock.session.store.verdict_history(spot.id) == []
+    assert f"→ {area:.2f}" in dock.details.toPlainText()
+
+
 def test_an_unreadable_verdict_date_is_said_not_replaced_by_today(dock, ledger_path, monkeypatch):
     dock.open_ledger(str(ledger_path))
     spot_id = dock.session.current_id

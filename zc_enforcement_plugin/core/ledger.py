@@ -50,6 +50,7 @@ from .domain import (
     SPOT_REFRESHES,
     SUGGESTED_VERDICT,
     TOWN_NAME,
+    first_of,
     invalid_reason_zh,
 )
 from .evidence import evidence_dir_for
@@ -433,9 +434,15 @@ class SqlLedger:
         """Serialise the events of one case, inside a transaction."""
 
     def _keep_conflict(
-        self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
+        self,
+        spot_id: int,
+        expected_version: int,
+        version: int,
+        history: list[Verdict],
+        values: tuple,
     ) -> None:
-        """Keep a verdict refused as a conflict (values as the verdicts table takes them)."""
+        """Keep a verdict refused as a conflict (values as the verdicts table takes them), the
+        spot being at `version` with verdicts `history`."""
 
     def _put_setting(self, key: str, text: str) -> None:
         raise NotImplementedError
@@ -515,7 +522,7 @@ class SqlLedger:
             for count, vetted in enumerate(rows):
                 recorded = existing.get(vetted.key)
                 if recorded is not None:
-                    vetted = _keep_recorded(vetted, recorded, report)
+                    vetted = self._refreshed(vetted, recorded, report)
                 if mapped_towns is not None:
                     warn_unmapped_town(report, vetted, mapped_towns)
                 values = [
@@ -567,15 +574,13 @@ class SqlLedger:
             )
 
     def _recorded_spots(self, batch_id: int) -> dict[str, _Recorded]:
-        """The batch's spots as the ledger holds them, by spot number, with whether each has
-        been judged and has a case (a refresh that changes those is said loudly)."""
+        """The batch's spots as the ledger holds them, by spot number. (Only imports change
+        these, and imports of a batch take turns: see _FOR_UPDATE. Whether a spot has been
+        judged is read later, see _refreshed.)"""
         figures = ", ".join(f's."{column}"' for column in _FIGURE_COLUMNS)
-        spot = f"s.{ls.C_FID}"
         rows = self._rows(
             f"SELECT {self._geometry_column(f's.{ls.C_GEOM}')}, "
-            f's."{ls.C_SPOT_NUMBER}", {spot}, s.{ls.C_ATTRIBUTES}, '
-            f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} v WHERE v.{ls.C_SPOT_ID} = {spot}), "
-            f"(SELECT MIN(c.{ls.C_ID}) FROM {ls.T_CASES} c WHERE c.{ls.C_SPOT_ID} = {spot}), "
+            f's."{ls.C_SPOT_NUMBER}", s.{ls.C_FID}, s.{ls.C_ATTRIBUTES}, '
             f"{figures} FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = {self._MARK}",
             (batch_id,),
         )
@@ -586,11 +591,43 @@ class SqlLedger:
                 json.loads(attributes or "{}"),
                 list(rest),
                 self._to_geometry(geometry),
-                bool(verdicts),
-                case,
             )
-            for geometry, number, fid, attributes, verdicts, case, *rest in rows
+            for geometry, number, fid, attributes, *rest in rows
         }
+
+    def _refreshed(self, vetted: _Vetted, recorded: _Recorded, report: ImportReport) -> _Vetted:
+        """The refreshed spot (see _keep_recorded), what the refresh changes in it said and
+        kept with it, which gives the spot a new version.
+
+        A spot the refresh changes is locked as a verdict save locks it, and whether it has
+        been judged is read under that lock, in the import's own transaction: a verdict saved
+        meanwhile either came first and the report says the spot is judged, or waits for the
+        import and is refused as based on the spot before the refresh (ConflictError). A spot
+        the refresh leaves as it was is neither locked nor given a new version."""
+        vetted = _keep_recorded(vetted, recorded, report)
+        changes = _refresh_changes(recorded, vetted)
+        if not changes:
+            return vetted
+        self._lock_spot(recorded.fid)
+        mark = self._MARK
+        verdicts, case_id = self._row(
+            f"SELECT (SELECT COUNT(*) FROM {ls.T_VERDICTS} WHERE {ls.C_SPOT_ID} = {mark}), "
+            f"(SELECT MIN({ls.C_ID}) FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} = {mark})",
+            (recorded.fid, recorded.fid),
+        )
+        _say_changes(vetted.key, changes, bool(verdicts), case_id, report)
+        refreshes = spot_refreshes(recorded.attributes)
+        # Kept with the spot: the dock shows it when the spot is looked at again, and a save
+        # refused for it names what changed since the version the verifier saw.
+        entry = {
+            "on": dt.date.today().isoformat(),
+            "at": _utc_now(),
+            "changes": changes,
+            "version": spot_version(int(verdicts), refreshes) + 1,
+        }
+        earlier = list(recorded.attributes.get(SPOT_REFRESHES) or [])
+        attributes = {**vetted.attributes, SPOT_REFRESHES: [*earlier, entry]}
+        return _Vetted(vetted.key, vetted.geometry, attributes, vetted.figures)
 
     # --- reading spots ---------------------------------------------------------------------------
     _SUMMARY_SQL = f"""
@@ -660,13 +697,14 @@ class SqlLedger:
                 + self._UNSEEN_EN
             )
         summary = self._summary(row)
+        attributes = json.loads(row[13])
         return Spot(
             **summary.__dict__,
             geometry=self._to_geometry(row[12]),
-            attributes=json.loads(row[13]),
+            attributes=attributes,
             imported_at=row[14],
             updated_at=row[15],
-            version=int(row[16]),
+            version=spot_version(int(row[16]), spot_refreshes(attributes)),
         )
 
     def batches(self) -> list[BatchSummary]:
@@ -715,11 +753,15 @@ class SqlLedger:
     ) -> int:
         """Append a verdict (a correction is a new record); refused with VerdictError if invalid.
 
-        With expected_version (Spot.version as read), a spot saved by someone else since then
-        refuses the save with ConflictError.
+        With expected_version (Spot.version as read), a spot saved by someone else or changed
+        by a re-delivery since then refuses the save with ConflictError.
         """
         spot = self.spot(spot_id)
-        messages = validate_verdict(verdict, spot)
+        # A spot changed since the version the verdict is based on (a re-delivery's new TBMJ,
+        # say) is no measure of it: the save is refused below as a conflict, which says what
+        # changed, not as areas that no longer add up to figures the verifier never saw.
+        changed = expected_version is not None and spot.version != expected_version
+        messages = validate_verdict(verdict, None if changed else spot)
         if verdict.corrects is not None:
             owner = self._row(
                 f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = {self._MARK}",
@@ -747,11 +789,14 @@ class SqlLedger:
         conflict = None
         with self.transaction():
             self._lock_spot(spot_id)
-            history = self.verdict_history(spot_id) if expected_version is not None else []
-            if expected_version is not None and len(history) != expected_version:
+            history, refreshes = [], []
+            if expected_version is not None:  # read under the lock an import takes too
+                history, refreshes = self.verdict_history(spot_id), self._refreshes_of(spot_id)
+            version = spot_version(len(history), refreshes)
+            if expected_version is not None and version != expected_version:
                 # Raised once the transaction is over, so a store can keep the refused save.
-                conflict = conflict_error(spot, expected_version, history, verdict)
-                self._keep_conflict(spot_id, expected_version, history, values)
+                conflict = conflict_error(spot, expected_version, history, refreshes, verdict)
+                self._keep_conflict(spot_id, expected_version, version, history, values)
             else:
                 verdict_id = self._insert(
                     ls.T_VERDICTS, self._VERDICT_COLUMNS[1:], (spot_id, *values), ls.C_ID
@@ -761,6 +806,13 @@ class SqlLedger:
         if conflict is not None:
             raise conflict
         return int(verdict_id)
+
+    def _refreshes_of(self, spot_id: int) -> list[dict[str, Any]]:
+        row = self._row(
+            f"SELECT {ls.C_ATTRIBUTES} FROM {ls.T_SPOTS} WHERE {ls.C_FID} = {self._MARK}",
+            (spot_id,),
+        )
+        return spot_refreshes(json.loads(row[0] or "{}")) if row else []
 
     def _carry_to_case(self, spot_id: int, verdict: Verdict) -> None:
         """A verdict that measures the land again while the spot's case is open: its figures
@@ -1740,9 +1792,14 @@ def vetted_evidence(record: EvidenceRecord) -> tuple[str, str]:
 
 
 def conflict_error(
-    spot: SpotSummary, expected_version: int, history: Sequence[Verdict], refused: Verdict
+    spot: SpotSummary,
+    expected_version: int,
+    history: Sequence[Verdict],
+    refreshes: Sequence[dict[str, Any]],
+    refused: Verdict,
 ) -> ConflictError:
-    """The refusal of a save made on an out-of-date spot, showing both versions."""
+    """The refusal of a save made on an out-of-date spot, showing both versions: what a
+    re-delivery changed since the version the verifier saw, and the verdict saved since."""
 
     def show(verdict: Verdict | None, zh: bool) -> str:
         if verdict is None:
@@ -1754,12 +1811,24 @@ def conflict_error(
         )
 
     current = history[-1] if history else None
+    version = spot_version(len(history), refreshes)
+    since = [
+        entry for entry in refreshes if (_as_number(entry.get("version")) or 0) > expected_version
+    ]
+    changed = [str(change) for entry in since for change in entry.get("changes") or []]
+    what_zh, what_en = [], []
+    if since:
+        what_zh.append(f"已重新交付，变化为：{first_of(changed, 8, '；')}")
+        what_en.append(f"was re-delivered ({first_of(changed, 8, '; ')})")
+    if version - expected_version != len(since):  # verdicts too, or a version not from here
+        what_zh.append(f"已被他人保存（当前判定：{show(current, True)}）")
+        what_en.append(f"was saved by someone else (theirs: {show(current, False)})")
     message = (
-        f"图斑 {spot.number} 已被他人保存：您打开时为第 {expected_version} 版，现为第 "
-        f"{len(history)} 版。当前判定：{show(current, True)}；您的判定：{show(refused, True)}，"
-        "未保存。请查看后重新判定。 / "
-        f"spot {spot.number} was saved by someone else: you opened version {expected_version}, "
-        f"the ledger now holds version {len(history)}. Theirs: {show(current, False)}; yours: "
+        f"图斑 {spot.number} 在您打开后{'，并且'.join(what_zh)}。您打开时为第 "
+        f"{expected_version} 版，现为第 {version} 版。您的判定：{show(refused, True)}，未保存。"
+        "请查看后重新判定。 / "
+        f"spot {spot.number} {' and '.join(what_en)} since you opened it: you opened version "
+        f"{expected_version}, the ledger now holds version {version}. Yours: "
         f"{show(refused, False)}, not saved. Review the spot and record your verdict again."
     )
     return ConflictError(message, current, refused)
@@ -1796,8 +1865,23 @@ class _Recorded:
     attributes: dict[str, Any]
     figures: list[Any]  # values of _FIGURE_COLUMNS
     geometry: BaseGeometry | None = None
-    judged: bool = False  # has a verdict
-    case_id: int | None = None
+
+
+def spot_refreshes(attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The re-deliveries that changed a spot, oldest first, as kept with it (SPOT_REFRESHES):
+    {"on": date, "at": UTC time, "changes": [text, …], "version": the spot's version after it}
+    (refreshes kept before versions counted them have no "version")."""
+    refreshes = attributes.get(SPOT_REFRESHES)
+    if not isinstance(refreshes, list):
+        return []
+    return [entry for entry in refreshes if isinstance(entry, dict)]
+
+
+def spot_version(verdicts: int, refreshes: Sequence[dict[str, Any]]) -> int:
+    """A spot's version (Spot.version): one step per verdict recorded and per re-delivery that
+    changed it (spot_refreshes). A save based on an older version was made on a spot that has
+    since been judged by someone else or re-delivered: it is refused (ConflictError)."""
+    return verdicts + len(refreshes)
 
 
 def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -> _Vetted:
@@ -1837,13 +1921,8 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     if outline and (geometry is None or geometry.is_empty):
         geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
         kept.insert(0, "geometry")
-    changes = _say_changes(vetted.key, recorded, geometry, attributes, figures, report)
-    # Kept with the spot: the dock shows it when the spot is looked at again.
-    refreshes = list(recorded.attributes.get(SPOT_REFRESHES) or [])
-    if changes:
-        refreshes.append({"on": dt.date.today().isoformat(), "at": _utc_now(), "changes": changes})
-    if refreshes:
-        attributes[SPOT_REFRESHES] = refreshes
+    if recorded.attributes.get(SPOT_REFRESHES):  # a refresh adds to them, see _refreshed
+        attributes[SPOT_REFRESHES] = recorded.attributes[SPOT_REFRESHES]
     for names, message in (
         (kept, "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"),
         (
@@ -1856,21 +1935,14 @@ def _keep_recorded(vetted: _Vetted, recorded: _Recorded, report: ImportReport) -
     return _Vetted(vetted.key, geometry, attributes, figures)
 
 
-def _say_changes(
-    key: str,
-    recorded: _Recorded,
-    geometry: BaseGeometry | None,
-    attributes: dict[str, Any],
-    figures: list[Any],
-    report: ImportReport,
-) -> list[str]:
-    """Warn of what a refresh changes in a spot, old → new: its figures, delivered fields and
-    outline; returns the changes. A spot already judged, or with a case, is said to be so: its
-    verdict and case stay as recorded, and may no longer fit (a case stays with its office)."""
+def _refresh_changes(recorded: _Recorded, refreshed: _Vetted) -> list[str]:
+    """What a refresh changes in a spot, old → new: its figures, delivered fields and outline
+    (refreshed as _keep_recorded made it: a kept outline is None)."""
+    geometry, attributes = refreshed.geometry, refreshed.attributes
     changes = []
     # Empty to a value and back count too: a layer screened for the first time (its figures
     # and hits were NULL) is the change most likely to overturn a verdict.
-    for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, figures):
+    for column, old, new in zip(_FIGURE_COLUMNS, recorded.figures, refreshed.figures):
         if not _same_value(old, new):
             changes.append(f"{column} {_shown(old)} → {_shown(new)}")
     for name in sorted(set(attributes) | set(recorded.attributes)):
@@ -1900,19 +1972,23 @@ def _say_changes(
             f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
             f"{shift:.2f} m）"
         )
-    if not changes:
-        return changes
+    return changes
+
+
+def _say_changes(
+    key: str, changes: list[str], judged: bool, case_id: int | None, report: ImportReport
+) -> None:
+    """Warn of what a refresh changes in a spot. A spot already judged, or with a case, is
+    said to be so: its verdict and case stay as recorded, and may no longer fit (a case stays
+    with its office)."""
     recorded_work = []
-    if recorded.judged:
+    if judged:
         recorded_work.append("已有核查结论 / already judged")
-    if recorded.case_id is not None:
-        recorded_work.append(
-            f"已有案件 {recorded.case_id}（仍由原所办理）/ has case {recorded.case_id}"
-        )
+    if case_id is not None:
+        recorded_work.append(f"已有案件 {case_id}（仍由原所办理）/ has case {case_id}")
     note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
     said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
     report.warnings.append(ImportIssue(None, key, None, said))
-    return changes
 
 
 # An outline that moved less than this (any vertex) is the same: coordinates are kept to the mm.

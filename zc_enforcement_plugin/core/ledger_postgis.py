@@ -13,10 +13,12 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   empty ledger. History is append-only: no role has
   UPDATE or DELETE on verdicts, evidence, cases, case events or patrols, and triggers refuse
   them for the superuser too.
-- Concurrency. A spot's version is the number of its verdicts (Spot.version). A save passes the
-  version it was based on; saves of one spot are serialised by a transaction-scoped advisory
-  lock, and a save based on an older version is refused with ConflictError showing both
-  verdicts. The refused verdict is kept in ledger_verdict_conflicts, so the history keeps both.
+- Concurrency. A spot's version counts its verdicts and the re-deliveries that changed it
+  (Spot.version, ledger.spot_version). A save passes the version it was based on; saves of one
+  spot, and an import's refresh of a spot it changes, are serialised by a transaction-scoped
+  advisory lock, and a save based on an older version is refused with ConflictError showing
+  both verdicts or what the re-delivery changed. The refused verdict is kept in
+  ledger_verdict_conflicts, so the history keeps both.
 - Failure. Every save is one transaction. A lost connection rolls it back on the server and
   raises LedgerError naming the server; the next call reconnects.
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
@@ -1006,7 +1008,12 @@ class PostGISLedger(SqlLedger):
         self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_SETTINGS,))
 
     def _keep_conflict(
-        self, spot_id: int, expected_version: int, history: list[Verdict], values: tuple
+        self,
+        spot_id: int,
+        expected_version: int,
+        version: int,
+        history: list[Verdict],
+        values: tuple,
     ) -> None:
         self._execute(
             f"INSERT INTO {T_CONFLICTS} ({ls.C_SPOT_ID}, {C_EXPECTED_VERSION}, "
@@ -1017,7 +1024,7 @@ class PostGISLedger(SqlLedger):
             (
                 spot_id,
                 expected_version,
-                len(history),
+                version,
                 history[-1].id if history else None,
                 *values,
             ),

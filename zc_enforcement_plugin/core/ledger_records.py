@@ -44,11 +44,12 @@ class VerdictError(LedgerError):
 
 
 class ConflictError(LedgerError):
-    """A save was refused because someone else saved the same spot since it was read.
+    """A save was refused because someone else saved the same spot since it was read, or a
+    re-delivery of its batch changed it (its figures or outline).
 
-    The message shows both versions; `current` is the verdict now in the ledger (None if none),
-    `refused` the one that was not saved. A shared (PostGIS) ledger keeps the refused one in its
-    conflict history.
+    The message shows both versions and what the re-delivery changed; `current` is the verdict
+    now in the ledger (None if none), `refused` the one that was not saved. A shared (PostGIS)
+    ledger keeps the refused one in its conflict history.
     """
 
     def __init__(self, message: str, current: Verdict | None, refused: Verdict):
@@ -171,7 +172,8 @@ class Spot(SpotSummary):
     attributes: dict[str, Any]
     imported_at: str
     updated_at: str
-    # Number of verdicts recorded for the spot: what a save passes back as expected_version.
+    # Verdicts recorded for the spot plus re-deliveries that changed it (ledger.spot_version):
+    # what a save passes back as expected_version.
     version: int = 0
 
 

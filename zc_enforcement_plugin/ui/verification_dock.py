@@ -735,7 +735,8 @@ class VerificationDock(QgsDockWidget):
             try:
                 return self.session.record_verdict(verdict, spot.id, spot.version, store)
             except ledger.ConflictError:
-                # Someone saved the spot meanwhile: the page beneath shows their verdict.
+                # Someone saved the spot meanwhile, or a re-delivery changed it: the page
+                # beneath shows their verdict, or the new figures and what changed.
                 self.session.refresh()
                 self._show_session()
                 raise
