@@ -383,6 +383,26 @@ def test_duplicates_empty_keys_and_bad_geometry_are_reported_not_imported(ledger
     assert any("D1" in line for line in report.lines())
 
 
+def test_a_file_without_spot_numbers_is_refused_once_and_changes_nothing(ledger):
+    """The towns layer given as spots: one message naming the file and the field, not one
+    "empty number" per feature, and the batch's record (its source) left as it was."""
+    ledger.import_batch("b", [_spot("S1", 0)], source="spots_2026q3.gpkg")
+    before = _dump(ledger.path)
+    towns = [SpotRecord({"XZMC": "南郊镇"}, box(X0, Y0, X0 + 50, Y0 + 50), 0)]
+    with pytest.raises(LedgerError, match=r"towns\.gpkg.*JCBH") as refused:
+        ledger.import_batch("b", towns, source="towns.gpkg")
+    assert "没有图斑编号字段 JCBH" in str(refused.value)
+    assert _dump(ledger.path) == before
+
+
+def test_a_refresh_refusing_every_spot_leaves_the_batch_record_as_it_was(ledger):
+    ledger.import_batch("b", [_spot("S1", 0)], source="spots_2026q3.gpkg")
+    before = _dump(ledger.path)
+    report = ledger.import_batch("b", [_spot("", 0), _spot(None, 1)], source="other.gpkg")
+    assert report.added == report.refreshed == 0 and report.skipped == 2
+    assert _dump(ledger.path) == before  # the source is not other.gpkg, nor the time newer
+
+
 def test_text_that_does_not_decode_refuses_the_spot_and_keeps_its_earlier_record(ledger):
     """A Shapefile value cut inside a character reaches the import as bytes: refused by spot
     and field, never stored as hex over the readable text recorded before."""

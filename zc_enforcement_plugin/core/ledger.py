@@ -469,6 +469,14 @@ class SqlLedger:
         name = (batch_name or "").strip()
         if not name:
             raise LedgerError("批次名称不能为空 / the batch name is empty")
+        if spots and all(SPOT_NUMBER not in spot.attributes for spot in spots):
+            # Said once for the file, not once for every spot as an empty number.
+            where = source or name
+            raise LedgerError(
+                f"{where}：没有图斑编号字段 {SPOT_NUMBER}，未导入任何图斑（是图斑图层吗？）/ "
+                f"{where}: has no spot number field {SPOT_NUMBER}: nothing imported (is it the "
+                "spot layer?)"
+            )
         report = ImportReport(batch=name)
         rows = _vet_spots(spots, report)
         now = _utc_now()
@@ -479,8 +487,8 @@ class SqlLedger:
                 + self._FOR_UPDATE,
                 (name,),
             )
-            if row is None and not rows:
-                return report  # every spot refused: no empty batch is left behind
+            if not rows:  # every spot refused: no empty batch left, the recorded one untouched
+                return report
             if row is None:
                 batch_id = self._insert(
                     ls.T_BATCHES,
