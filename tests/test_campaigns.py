@@ -571,6 +571,48 @@ def test_inside_and_outside_add_up_to_the_used_area_in_cents(audit):
     assert round(rec[cs.INSIDE_AREA] * 100) + round(rec[cs.OUTSIDE_AREA] * 100) == 249953
 
 
+@pytest.mark.parametrize("audit", ["temporary", "facility"])
+def test_two_approvals_sharing_a_number_are_judged_each_by_itself(audit):
+    """Two features carry 临X (the second with spaces around it, as typed): the first is
+    approved 10000 m² and uses 5000 inside, the second approved 1000 m² and uses 5000. Only
+    the second is over its area; the first stays clean, and a message names both features."""
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临X", " 临X "],
+        areas=[10000, 1000],
+        uses=["施工营地", "施工营地"],
+        layer="LSYD（/data/lsyd.gpkg）",
+        fids=[11, 12],
+    )
+    ground = Ground(
+        [box(0, 0, 50, 100), box(200, 0, 250, 100)], ids=["G1", "G2"], uses=["施工营地"] * 2
+    )
+    if audit == "temporary":
+        res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    else:
+        res = audits.audit_facility_land(
+            approvals,
+            ground,
+            crs=EPSG,
+            area_method="planar",
+            auxiliary_uses=(),
+            auxiliary_max_share=None,
+            auxiliary_max_sqm=None,
+        )
+    clean, over = res.records
+    # (the temporary audit adds the level checks it was not given to 未发现问题)
+    assert clean[cs.VIOLATION_COUNT] == 0 and clean[cs.STATUS].startswith(cs.STATUS_OK)
+    assert over[cs.COUNT_PREFIX + cs.OVER_AREA.code] == 1
+    assert over[cs.STATUS] == cs.OVER_AREA.label_zh
+    v, g = violation(res, "临X", cs.OVER_AREA.code)
+    assert g.equals(box(200, 0, 250, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(4000.0)
+    assert len(res.spots) == 1
+    said = [m for m in res.messages if "重复" in m]
+    assert len(said) == 1
+    assert "LSYD（/data/lsyd.gpkg）" in said[0] and "临X" in said[0]
+    assert "fid 11、fid 12" in said[0]
+
+
 def test_temporary_land_restoration_period_is_a_parameter():
     approvals, ground = temp_case()
     no_restoration = dl.DEFAULT_RULES.with_overrides({"temporary_land_restoration": 0})
@@ -1037,6 +1079,30 @@ def test_mining_expired_part_covered_by_a_valid_licence_is_not_expired():
     v, g = violation(res, "K", cs.EXPIRED_LICENCE.code, cs.ACTIVITY_ID)
     assert g.equals(box(20, 0, 50, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(3000.0)
     assert len(res.violations) == 1
+
+
+def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said():
+    """Licences C1 and C1 (a copied row): the one valid, the other expired, each over its own
+    activity; activities K and K: one licensed, one with no licence. Each activity's record
+    holds its own findings, and the repeated licence number is said, naming both features."""
+    licences = Licences(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["C1", "C1"],
+        valid_from=["2020-01-01", "2020-01-01"],
+        valid_to=["2030-12-31", "2025-12-31"],
+        layer="CKQ",
+    )
+    activity = Ground(
+        [box(10, 10, 90, 90), box(1000, 0, 1050, 50), box(210, 10, 290, 90)],
+        ids=["K", "K", "K3"],
+    )
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    first, second, third = res.records
+    assert first[cs.VIOLATION_COUNT] == 0 and first[cs.STATUS] == cs.STATUS_OK
+    assert second[cs.STATUS] == cs.NO_LICENCE.label_zh and second[cs.VIOLATION_COUNT] == 1
+    assert third[cs.STATUS] == cs.EXPIRED_LICENCE.label_zh
+    said = [m for m in res.messages if "重复" in m]
+    assert len(said) == 1 and "CKQ" in said[0] and "C1" in said[0] and "#1、#2" in said[0]
 
 
 def test_mining_cancel():

@@ -43,6 +43,7 @@ class Approvals:
     levels: Sequence | None = None
     infrastructure: Sequence | None = None
     layer: str = ""
+    fids: Sequence | None = None  # the source's feature ids, for messages
     number_field: str = domain.APPROVAL_NUMBER
     area_field: str = domain.APPROVAL_AREA
     use_field: str = domain.APPROVED_USE
@@ -72,6 +73,7 @@ class Licences:
     valid_from: Sequence | None = None
     valid_to: Sequence | None = None
     layer: str = ""
+    fids: Sequence | None = None  # the source's feature ids, for messages
     number_field: str = cs.LICENCE_NUMBER
     from_field: str = cs.LICENCE_VALID_FROM
     to_field: str = cs.LICENCE_VALID_TO
@@ -118,6 +120,9 @@ class _Audit:
         self.v_geoms: list[shapely.Geometry | None] = []
         self.v_records: list[dict] = []
         self.v_owners: list[tuple[str, str]] = []
+        # The owning feature's index: numbers may repeat in a layer (a typo, a copied row),
+        # and each feature is judged by itself, never by another that shares its number.
+        self.v_features: list[int] = []
 
     def set_origin(self, *arrays: np.ndarray) -> None:
         present = [a[~shapely.is_missing(a)] for a in arrays if len(a)]
@@ -139,14 +144,17 @@ class _Audit:
         self,
         owner_field: str,
         owner: str,
+        feature: int,
         kind: ViolationKind,
         geom_local: shapely.Geometry | None,
         area_sqm: float,
         ground_ids: Sequence[str],
         note: str,
     ) -> None:
+        """A violation of the `feature`-th approval / filing / activity, whose number is `owner`."""
         self.v_geoms.append(geom_local)
         self.v_owners.append((owner_field, owner))
+        self.v_features.append(feature)
         self.v_records.append(
             {
                 owner_field: owner,
@@ -170,6 +178,14 @@ class _Audit:
             from_local(spot_geoms, self.origin),
         )
 
+    def kind_counts(self, n: int) -> list[dict[str, int]]:
+        """Per owning feature 0..n-1: its violations per kind code."""
+        counts: list[dict[str, int]] = [{} for _ in range(n)]
+        for rec, feature in zip(self.v_records, self.v_features):
+            per = counts[feature]
+            per[rec[cs.VIOLATION_CODE]] = per.get(rec[cs.VIOLATION_CODE], 0) + 1
+        return counts
+
     def spots(self, geoms: np.ndarray) -> tuple[list[dict], np.ndarray]:
         """The violations as ledger spots: one per owner and piece of land, so that land two
         kinds find (the whole used area of an over-area approval and its part outside the
@@ -191,7 +207,7 @@ class _Audit:
             i, j = present[i], present[j]
             pairs = [(a, b) for a, b in zip(i.tolist(), j.tolist()) if a < b]
             for a, b in pairs:
-                if self.v_owners[a] != self.v_owners[b]:
+                if self.v_features[a] != self.v_features[b]:
                     continue
                 both_polygons = shapely.get_dimensions(geoms[[a, b]]).min() == 2
                 if both_polygons and shapely.area(shapely.intersection(geoms[a], geoms[b])) <= (
@@ -472,14 +488,33 @@ class _ApprovalOverlay:
     idle_inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
-def _feature_ids(numbers, layer: str, field: str, what: str, msgs) -> list[str]:
-    """Each feature's number, or '#n' (said, naming layer and field) where it has none."""
+def _feature_ids(numbers, layer: str, field: str, what: str, msgs, fids=None) -> list[str]:
+    """Each feature's number, or '#n' (said, naming layer and field) where it has none.
+
+    A number on several features is said once, naming them by `fids` (the source's feature
+    ids; 1-based feature numbers when None): each is still judged by itself, but the bureau
+    must know its records and findings share a number (a typo or a copied row)."""
     ids = []
     for i, number in enumerate(numbers):
         if not number:
             number = f"#{i + 1}"
             cs.say(msgs, layer, number, field, f"{what}为空，记为 {number}")
         ids.append(number)
+    names = (
+        [f"fid {f}" for f in fids] if fids is not None else [f"#{i + 1}" for i in range(len(ids))]
+    )
+    features: dict[str, list[str]] = {}
+    for number, name in zip(ids, names):
+        features.setdefault(number, []).append(name)
+    for number, holders in features.items():
+        if len(holders) > 1:
+            cs.say(
+                msgs,
+                layer,
+                "、".join(holders),
+                field,
+                f"{what} {number} 重复（{len(holders)} 个要素），已逐个要素分别核查，请核对{what}",
+            )
     return ids
 
 
@@ -504,6 +539,7 @@ def _overlay_approvals(
         approvals.number_field,
         "批准文号",
         msgs,
+        approvals.fids,
     )
     a_geoms = cs.repair(a_geoms, ids, a_layer, msgs, keep_polygonal=True)
     approved_area = _numbers(approvals.areas, na, a_layer, ids, approvals.area_field, msgs)
@@ -583,6 +619,7 @@ def _boundary_checks(
         run.violation(
             owner_field,
             ov.ids[a],
+            a,
             cs.OUTSIDE_BOUNDARY,
             ov.outside[g],
             ov.outside_area[g],
@@ -602,6 +639,7 @@ def _boundary_checks(
         run.violation(
             owner_field,
             ov.ids[a],
+            a,
             cs.OVER_AREA,
             geom,
             used - allowed,
@@ -628,12 +666,7 @@ def _records(
 ) -> list[dict]:
     """Per-approval records: figures, counts per kind and the status in words; `unchecked`
     (per approval, '' when all was checked) replaces a status that would say all is well."""
-    counts: dict[str, dict[str, int]] = {num: {} for num in ov.ids}
-    owner_field = domain.APPROVAL_NUMBER
-    for rec in run.v_records:
-        per = counts.get(rec[owner_field])
-        if per is not None:
-            per[rec[cs.VIOLATION_CODE]] = per.get(rec[cs.VIOLATION_CODE], 0) + 1
+    counts = run.kind_counts(len(ov.ids))
     records = []
     for a, num in enumerate(ov.ids):
         in_pairs = ov.pair_a == a
@@ -643,7 +676,7 @@ def _records(
         # cent (1499.72 + 999.82 beside a SYMJ of 2499.53); the largest-remainder split makes
         # the record add up, as a legal figure's parts must.
         inside, outside = split_rounding(used, [ov.inside_area[a], ov.owned_outside_area[a]])
-        per = counts[num]
+        per = counts[a]
         found = [k.label_zh for k in kinds if per.get(k.code)]
         if found:
             status = "、".join(found)
@@ -712,6 +745,7 @@ def _term_checks(
         run.violation(
             owner_field,
             ov.ids[a],
+            a,
             cs.TERM_TOO_LONG,
             ov.inside[a] if used else None,
             ov.inside_area[a] if used else 0.0,
@@ -817,6 +851,7 @@ def audit_temporary_land(
         run.violation(
             owner_field,
             ov.ids[a],
+            a,
             cs.CHANGED_USE,
             ov.pair_geom[k],
             ov.pair_area[k],
@@ -843,6 +878,7 @@ def audit_temporary_land(
                 run.violation(
                     owner_field,
                     ov.ids[a],
+                    a,
                     cs.USED_BEFORE_START,
                     ov.inside[a],
                     ov.inside_area[a],
@@ -863,6 +899,7 @@ def audit_temporary_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.EXPIRED_NOT_RESTORED,
                 ov.inside[a],
                 ov.inside_area[a],
@@ -931,6 +968,7 @@ def audit_temporary_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.BASIC_FARMLAND_LEVEL,
                 bf_geom[a],
                 bf_area[a],
@@ -945,6 +983,7 @@ def audit_temporary_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.CULTIVATED_LEVEL,
                 cult_geom[a],
                 cult_area[a] - cultivated_max_sqm,
@@ -1038,6 +1077,7 @@ def audit_facility_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.CHANGED_USE,
                 ov.pair_geom[k],
                 ov.pair_area[k],
@@ -1076,6 +1116,7 @@ def audit_facility_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.AUXILIARY_OVER_LIMIT,
                 aux_geom[a],
                 aux_area[a] - limit,
@@ -1098,6 +1139,7 @@ def audit_facility_land(
             run.violation(
                 owner_field,
                 ov.ids[a],
+                a,
                 cs.BASIC_FARMLAND_FACILITY,
                 on_bf[k],
                 on_bf_area[k],
@@ -1180,6 +1222,7 @@ def audit_mining(
         licences.number_field,
         "许可证号",
         msgs,
+        licences.fids,
     )
     lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
     v_from = _dates(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
@@ -1236,6 +1279,7 @@ def audit_mining(
         run.violation(
             owner_field,
             act_ids[i],
+            i,
             cs.NO_LICENCE,
             act_l[i],
             act_area[i],
@@ -1252,6 +1296,7 @@ def audit_mining(
         run.violation(
             owner_field,
             act_ids[i],
+            i,
             cs.OUT_OF_BOUNDS,
             outside[i],
             out_area[i],
@@ -1284,6 +1329,7 @@ def audit_mining(
         run.violation(
             owner_field,
             act_ids[i],
+            i,
             cs.EXPIRED_LICENCE,
             piece,
             area,
@@ -1317,6 +1363,7 @@ def audit_mining(
             run.violation(
                 owner_field,
                 act_ids[i],
+                i,
                 cs.IN_NO_GO,
                 piece,
                 area,
@@ -1325,13 +1372,10 @@ def audit_mining(
             )
     run.report(90.0)
 
-    counts: dict[str, dict[str, int]] = {}
-    for rec in run.v_records:
-        per = counts.setdefault(rec[owner_field], {})
-        per[rec[cs.VIOLATION_CODE]] = per.get(rec[cs.VIOLATION_CODE], 0) + 1
+    counts = run.kind_counts(n)
     records = []
     for i in range(n):
-        per = counts.get(act_ids[i], {})
+        per = counts[i]
         found = [k.label_zh for k in cs.MINING_KINDS if per.get(k.code)]
         geoms = hit_geoms[i]
         no_go_area = (

@@ -120,6 +120,7 @@ class ApprovalAudit(CampaignAlgorithm):
             areas=column(arrays, f[self.AREA_FIELD]),
             uses=column(arrays, f[self.USE_FIELD]),
             layer=label,
+            fids=arrays.feature_ids,
             number_field=f[self.NUMBER_FIELD],
             area_field=f[self.AREA_FIELD] or domain.APPROVAL_AREA,
             use_field=f[self.USE_FIELD] or domain.APPROVED_USE,

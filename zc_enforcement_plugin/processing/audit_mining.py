@@ -141,6 +141,7 @@ class AuditMining(CampaignAlgorithm):
             valid_from=column(arrays, f[self.VALID_FROM_FIELD]),
             valid_to=arrays.attributes[f[self.VALID_TO_FIELD]],
             layer=label,
+            fids=arrays.feature_ids,
             number_field=f[self.LICENCE_NUMBER_FIELD],
             from_field=f[self.VALID_FROM_FIELD] or cs.LICENCE_VALID_FROM,
             to_field=f[self.VALID_TO_FIELD],
