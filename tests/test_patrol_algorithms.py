@@ -6,8 +6,10 @@ import dataclasses
 import datetime as dt
 import re
 
+import fiona
 import pytest
 import shapely
+import shapely.geometry
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 from zc_enforcement_plugin.core import ledger
@@ -437,3 +439,66 @@ def test_a_stored_holiday_setting_keeps_years_only_so_a_corrected_file_mends_it(
     merged = _stored(ls.SETTING_HOLIDAYS, stored, given)
     assert merged == {"2029": earlier, "2030": year}
     ledger.setting_text(ls.SETTING_HOLIDAYS, merged, "stored")  # accepted
+
+
+def _route_layer(kind: str, *wkts: str) -> QgsVectorLayer:
+    layer = QgsVectorLayer(f"{kind}?crs=EPSG:4527", "巡查路线", "memory")
+    features = []
+    for wkt in wkts:
+        feature = QgsFeature()
+        feature.setGeometry(QgsGeometry.fromWkt(wkt))
+        features.append(feature)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def _mixed_route_file(tmp_path) -> str:
+    """A GeoPackage of any geometry type holding a line, then a spot's polygon: QGIS calls
+    it a line layer, and the polygon is only seen feature by feature."""
+    path = str(tmp_path / "巡查路线.gpkg")
+    schema = {"geometry": "Unknown", "properties": {}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as sink:
+        for geom in (
+            shapely.LineString([(X0, Y0), (X0 + 9, Y0)]),
+            shapely.box(X0, Y0, X0 + 9, Y0 + 9),
+        ):
+            sink.write({"geometry": shapely.geometry.mapping(geom), "properties": {}})
+    return path
+
+
+TRIANGLE = f"POLYGON(({X0} {Y0}, {X0 + 9} {Y0}, {X0} {Y0 + 9}, {X0} {Y0}))"
+
+
+@pytest.mark.parametrize(
+    "route, said",
+    [
+        # Found by the bad-input review: a polygon layer ended in a GEOS traceback (invalid
+        # polygons) or "route must be a non-empty LINESTRING … got GeometryCollection".
+        (lambda tmp: _route_layer("Polygon", TRIANGLE), "巡查路线 is a Polygon layer"),
+        (_mixed_route_file, "fid 2 of the route 巡查路线（"),
+        (
+            lambda tmp: _route_layer(
+                "LineString",
+                f"LINESTRING({X0} {Y0}, {X0 + 9} {Y0})",
+                f"LINESTRING({X0} {Y0}, {X0} {Y0})",
+            ),
+            "fid 2 of the route 巡查路线 is not a valid line",
+        ),
+    ],
+)
+def test_a_route_that_is_not_lines_is_refused_naming_layer_and_feature(
+    provider, ledger_path, tmp_path, route, said
+):
+    with pytest.raises(QgsProcessingException, match=re.escape(said)):
+        run(
+            "recordpatrol",
+            {
+                "LEDGER": str(ledger_path),
+                "OFFICE": "城南所",
+                "DATE": "2025-03-04",
+                "STAFF": "张工",
+                "ROUTE": route(tmp_path),
+            },
+        )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.patrols() == []

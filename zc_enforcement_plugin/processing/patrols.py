@@ -19,14 +19,22 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate
 
-from ..compat import FIELD_INT, FIELD_STRING, SOURCE_LINE, WKB_NO_GEOMETRY
+from ..compat import (
+    FIELD_INT,
+    FIELD_STRING,
+    GEOMETRY_POINT,
+    GEOMETRY_POLYGON,
+    SOURCE_LINE,
+    WKB_NO_GEOMETRY,
+)
 from ..core import domain, ledger, patrols
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_features, add_ledger_parameter, fail, open_ledger
-from .layer_reader import read_source
+from .layer_reader import layer_label, read_source
 
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 
@@ -136,10 +144,37 @@ class RecordPatrol(EnforcementAlgorithm):
         source = self.parameterAsSource(parameters, "ROUTE", context)
         if source is None:
             return None
-        arrays = read_source(source, "ROUTE", [], LEDGER_CRS)
-        lines = [g for g in arrays.geoms if g is not None and not g.is_empty]
+        label = layer_label(self, parameters, "ROUTE", context)[0]
+        # The dialog offers line layers only; a path typed or scripted may be anything, and
+        # the spots' polygons would end in a GEOS error or "got GeometryCollection".
+        if QgsWkbTypes.geometryType(source.wkbType()) in (GEOMETRY_POLYGON, GEOMETRY_POINT):
+            raise fail(
+                tr("The route {layer} is a {kind} layer: a route is lines, or a GPX track.").format(
+                    layer=label, kind=QgsWkbTypes.displayString(source.wkbType())
+                )
+            )
+        arrays = read_source(source, label, [], LEDGER_CRS)
+        lines = []
+        for geom, fid in zip(arrays.geoms, arrays.feature_ids.tolist()):
+            if geom is None or geom.is_empty:
+                continue
+            if shapely.get_dimensions(geom) != 1:
+                raise fail(
+                    tr(
+                        "Feature fid {fid} of the route {layer} is a {kind}: a route is lines, "
+                        "or a GPX track."
+                    ).format(fid=fid, layer=label, kind=geom.geom_type)
+                )
+            if not geom.is_valid:
+                raise fail(
+                    tr(
+                        "Feature fid {fid} of the route {layer} is not a valid line ({reason}): "
+                        "correct it or leave it out."
+                    ).format(fid=fid, layer=label, reason=shapely.is_valid_reason(geom))
+                )
+            lines.append(geom)
         if not lines:
-            raise fail(tr("The route layer holds no line."))
+            raise fail(tr("The route layer {layer} holds no line.").format(layer=label))
         return shapely.line_merge(shapely.union_all(lines))
 
 

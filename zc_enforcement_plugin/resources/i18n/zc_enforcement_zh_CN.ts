@@ -1020,11 +1020,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
-      <source>The route layer holds no line.</source>
-      <translation>路线图层中没有线要素。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>From</source>
       <translation>起始日期</translation>
     </message>
@@ -1070,8 +1065,28 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The route {layer} is a {kind} layer: a route is lines, or a GPX track.</source>
+      <translation>路线 {layer} 是 {kind} 图层：路线应为线图层或 GPX 轨迹。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The route layer {layer} holds no line.</source>
+      <translation>路线图层 {layer} 中没有线要素。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>This patrol is already recorded, as {id}.</source>
       <translation>该巡查已登记，编号 {id}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Feature fid {fid} of the route {layer} is a {kind}: a route is lines, or a GPX track.</source>
+      <translation>路线 {layer} 的要素 fid {fid} 是 {kind}：路线应为线图层或 GPX 轨迹。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Feature fid {fid} of the route {layer} is not a valid line ({reason}): correct it or leave it out.</source>
+      <translation>路线 {layer} 的要素 fid {fid} 不是有效的线（{reason}）：请修正或将其去掉。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
