@@ -255,6 +255,16 @@ def test_three_zones_missing_distance_names_layer_feature_and_field(provider, de
     assert domain.THREE_ZONES_KIND_RIVER in message
 
 
+def test_three_zones_messages_name_the_spots_file(provider, demo):
+    """Found by the bad-input review: the demo's invalid spots were said to be in "图层 图斑",
+    with no file; they are named by their layer and file, as the lines and zones are."""
+    feedback = Recorder()
+    run("threezonestwolines", three_zones_parameters(demo), feedback)
+    repaired = [t for t in feedback.texts if "make_valid" in t]
+    assert repaired
+    assert all(f"{domain.DEMO_LAYER_SPOTS}（{demo.gpkg}）" in t for t in repaired), repaired
+
+
 def test_three_zones_bad_distance_is_refused(provider, demo):
     bad = list(DISTANCES)
     bad[1] = "far"

@@ -1460,6 +1460,74 @@ def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_pa
         assert f"{parameter}: " in message and str(given) in message and said in message, message
 
 
+@pytest.mark.parametrize(
+    "algorithm, parameter",
+    [("polygonizechange", "RASTER"), ("exportverification", "AFTER_IMAGE")],
+)
+def test_a_file_that_is_not_a_raster_is_named_as_such(provider, tmp_path, algorithm, parameter):
+    """Found by the bad-input review: a text file, an empty file or a zip named .tif, or a
+    GeoPackage of spots given for an image, was said "not found" by QGIS though it is there."""
+    import processing
+
+    text = tmp_path / "change.tif"
+    text.write_text("not an image\n")
+    empty = tmp_path / "empty.tif"
+    empty.write_bytes(b"")
+    zipped = tmp_path / "after.tif"
+    zipped.write_bytes(b"PK\x03\x04" + bytes(200))
+    vector = tmp_path / "spots.gpkg"
+    write_gpkg(memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS), vector)
+    unreadable = "is there, but it is not a raster QGIS can read"
+    for given, said in (
+        (text, unreadable),
+        (empty, unreadable),
+        (zipped, unreadable),
+        (vector, "is there, but it is a vector layer, not a raster"),
+        (tmp_path / "gone.tif", "does not exist"),
+    ):
+        parameters = {
+            parameter: str(given),
+            "OUTPUT": "memory:",
+            "LEDGER": str(tmp_path / "ledger.gpkg"),
+            "OUTPUT_FOLDER": str(tmp_path / "out"),
+        }
+        with pytest.raises(QgsProcessingException) as stop:
+            processing.run(f"zcenforcement:{algorithm}", parameters)
+        message = str(stop.value)
+        assert f"{parameter}: " in message and str(given) in message and said in message, message
+
+
+@pytest.mark.parametrize(
+    "parameter, said",
+    [
+        ("TOWNS", f"has no field {domain.TOWN_NAME}, {domain.OFFICE_NAME}"),
+        ("PIECES", f"has no field {domain.PIECE_LAYER}"),
+    ],
+)
+def test_import_names_the_file_of_a_towns_or_pieces_layer_missing_fields(
+    provider, tmp_path, parameter, said
+):
+    """Found by the bad-input review: "The towns layer has no field XZMC, SMC." and "Layer
+    pieces has no field TCMC" named no file: which of the district's files was given?"""
+    import processing
+
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
+    wrong = tmp_path / "district_2024.gpkg"
+    write_gpkg(memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS), wrong)
+    with pytest.raises(QgsProcessingException) as stop:
+        processing.run(
+            "zcenforcement:importspots",
+            {
+                "SPOTS": spots,
+                "LEDGER": str(tmp_path / "ledger.gpkg"),
+                "BATCH": "b",
+                parameter: str(wrong),
+            },
+        )
+    message = str(stop.value)
+    assert said in message and str(wrong) in message, message
+
+
 def test_a_missing_field_names_the_file_of_its_layer(provider, tmp_path):
     """Every district's GeoPackage holds a DLTB: a missing class field names the file too."""
     import processing

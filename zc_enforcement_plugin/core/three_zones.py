@@ -319,6 +319,8 @@ def summary(
     *,
     spot_ids: Sequence | None = None,
     mine_ids: Sequence | None = None,
+    spot_layer: str = cs.LAYER_SPOTS,
+    mine_layer: str = cs.LAYER_MINES,
     min_overlap_sqm: float = domain.TOUCH_TOLERANCE_SQM,
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
@@ -328,7 +330,8 @@ def summary(
     A polygon is in view of a source when it overlaps that source's view area by more than
     `min_overlap_sqm` (planar m²); a point or line when it intersects it. Records: MC, LX, LB,
     JL, TBSL, TBBH (ids ';'-joined), TBMJ (m² of the spots inside the view area), KSSL, KSBH,
-    KSMJ; the last record, MC = 合计, counts each spot or mine once.
+    KSMJ; the last record, MC = 合计, counts each spot or mine once. spot_layer, mine_layer:
+    the layers' names in messages (with their files, as the caller knows them).
     """
     report = cs.Reporter(progress, is_cancelled)
     report(0.0)
@@ -341,8 +344,8 @@ def summary(
         has[p, list(m)] = True
     columns = {}
     for geoms, ids_in, layer, what in (
-        (spots, spot_ids, cs.LAYER_SPOTS, "spot"),
-        (mines, mine_ids, cs.LAYER_MINES, "mine"),
+        (spots, spot_ids, spot_layer or cs.LAYER_SPOTS, "spot"),
+        (mines, mine_ids, mine_layer or cs.LAYER_MINES, "mine"),
     ):
         arr = cs.as_geometry_array(geoms)
         ids = cs.feature_ids(ids_in, len(arr))

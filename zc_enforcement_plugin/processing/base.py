@@ -13,9 +13,11 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
+    QgsProcessingParameterRasterLayer,
     QgsProcessingParameterVectorLayer,
     QgsProject,
     QgsProviderRegistry,
+    QgsRasterLayer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -64,9 +66,11 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
 
 def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
     """Why a layer given by path cannot be used: the file is missing, or QGIS cannot read it
-    (a text file named .shp, a zip named .gpkg); None when no such layer is among them."""
+    (a text file named .shp, a zip named .gpkg, a vector given for a raster); None when no
+    such layer is among them."""
     for definition in algorithm.parameterDefinitions():
-        if not isinstance(
+        raster = isinstance(definition, QgsProcessingParameterRasterLayer)
+        if not raster and not isinstance(
             definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
         ):
             continue
@@ -80,6 +84,18 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
             return tr("{parameter}: the file {path} does not exist.").format(
                 parameter=definition.name(), path=path
             )
+        if raster:
+            if QgsRasterLayer(value, path.stem).isValid():
+                continue
+            if QgsVectorLayer(value, path.stem, "ogr").isValid():
+                return tr(
+                    "{parameter}: {path} is there, but it is a vector layer, not a raster."
+                ).format(parameter=definition.name(), path=path)
+            # QGIS says "not found" of it, as of a vector, though the file is there.
+            return tr(
+                "{parameter}: {path} is there, but it is not a raster QGIS can read: it is not "
+                "an image in the format its name says, or it is damaged."
+            ).format(parameter=definition.name(), path=path)
         if QgsVectorLayer(value, path.stem, "ogr").isValid():
             continue
         layer_name = QgsProviderRegistry.instance().decodeUri("ogr", value).get("layerName")

@@ -28,7 +28,7 @@ from .base import (
     open_ledger,
     unreadable_file,
 )
-from .layer_reader import read_source
+from .layer_reader import layer_label, read_source
 from .postgis_connection import is_postgis_reference
 
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
@@ -114,10 +114,12 @@ class ImportSpots(EnforcementAlgorithm):
         records, source_path = self._read_spots(layer, source, label, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None and not feedback.isCanceled():
-            self._assign_towns(records, towns, feedback)
+            label = layer_label(self, parameters, self.TOWNS, context)[0]
+            self._assign_towns(records, towns, label, feedback)
         pieces = self.parameterAsSource(parameters, self.PIECES, context)
         if pieces is not None and not feedback.isCanceled():
-            self._attach_pieces(records, pieces, feedback)
+            label = layer_label(self, parameters, self.PIECES, context)[0]
+            self._attach_pieces(records, pieces, label, feedback)
         if feedback.isCanceled():
             return {}
         feedback.setProgressText(
@@ -168,10 +170,11 @@ class ImportSpots(EnforcementAlgorithm):
         return records, label
 
     @staticmethod
-    def _attach_pieces(records, pieces, feedback) -> None:
-        """Give each spot the pieces of it screening found (what it hits, for the dock)."""
+    def _attach_pieces(records, pieces, label, feedback) -> None:
+        """Give each spot the pieces of it screening found (what it hits, for the dock);
+        label names the pieces layer (and its file) in messages."""
         fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
-        arrays = read_source(pieces, "pieces", fields, LEDGER_CRS, feedback=cancel_only(feedback))
+        arrays = read_source(pieces, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         by_spot: dict[str, list[dict]] = {}
         shapes: dict[str, list] = {}
         for row, geometry in enumerate(arrays.geoms):
@@ -215,14 +218,19 @@ class ImportSpots(EnforcementAlgorithm):
             )
 
     @staticmethod
-    def _assign_towns(records, towns, feedback) -> None:
+    def _assign_towns(records, towns, label, feedback) -> None:
+        """Each spot's town and office from the towns layer (label: its name and file)."""
         names = towns.fields().names()
         missing = [f for f in (domain.TOWN_NAME, domain.OFFICE_NAME) if f not in names]
         if missing:
-            raise fail(tr("The towns layer has no field {field}.").format(field=", ".join(missing)))
+            raise fail(
+                tr("The towns layer {layer} has no field {field}.").format(
+                    layer=label, field=", ".join(missing)
+                )
+            )
         arrays = read_source(
             towns,
-            "towns",
+            label,
             [domain.TOWN_NAME, domain.OFFICE_NAME],
             LEDGER_CRS,
             feedback=cancel_only(feedback),

@@ -249,8 +249,8 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         """The spots and mines in view of each line and zone; None if the user cancelled."""
         spot_field = self._field_name(parameters, self.SPOT_ID_FIELD, context)
         mine_field = self._field_name(parameters, self.MINE_ID_FIELD, context)
-        spots, _label = self._read(parameters, self.SPOTS, context, [spot_field], crs, feedback)
-        mines, _label = self._read(parameters, self.MINES, context, [mine_field], crs, feedback)
+        spots, spot_label = self._read(parameters, self.SPOTS, context, [spot_field], crs, feedback)
+        mines, mine_label = self._read(parameters, self.MINES, context, [mine_field], crs, feedback)
         feedback.setProgressText(tr("Counting spots and mines in view"))
         return self._call_engine(
             feedback,
@@ -260,6 +260,8 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             mines.geoms if mines is not None else [],
             spot_ids=self._ids(spots, spot_field) if spots is not None else None,
             mine_ids=self._ids(mines, mine_field) if mines is not None else None,
+            spot_layer=spot_label,
+            mine_layer=mine_label,
             progress=lambda p: feedback.setProgress(100.0 * VIEW_SHARE + (1 - VIEW_SHARE) * p),
             errors=(),
         )

@@ -350,6 +350,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: {path} is there, but it is not a raster QGIS can read: it is not an image in the format its name says, or it is damaged.</source>
+      <translation>{parameter}：{path} 存在，但 QGIS 无法将其作为栅格读取：不是扩展名所示格式的影像，或文件已损坏。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} has no layer {layer}.</source>
       <translation>{parameter}：{path} 中没有图层 {layer}。</translation>
     </message>
@@ -367,6 +372,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The ledger {path} does not exist.</source>
       <translation>台帐 {path} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: {path} is there, but it is a vector layer, not a raster.</source>
+      <translation>{parameter}：{path} 存在，但它是矢量图层，不是栅格。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -815,8 +825,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>The towns layer has no field {field}.</source>
-      <translation>镇街图层缺少字段 {field}。</translation>
+      <source>The towns layer {layer} has no field {field}.</source>
+      <translation>镇街图层 {layer} 缺少字段 {field}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
