@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime as dt
+import os
 import shutil
 import sys
 import time
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import fiona
 
+# Headless, as `make demo` runs it: run by hand on a server, its last step (writing the demo
+# project with PyQGIS) would abort looking for a display.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from scripts.qgisproc import enable_plugin, qgis_process, run_algorithm  # noqa: E402
