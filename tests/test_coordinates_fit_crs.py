@@ -112,6 +112,29 @@ def test_a_campaign_layer_of_degrees_under_epsg_4527_is_refused_naming_it(
     assert "feature 1" in message and "Traceback" not in message
 
 
+@pytest.mark.parametrize(
+    "algorithm, parameter, layer",
+    [
+        ("audittemporaryland", "APPROVALS", domain.DEMO_LAYER_TEMPORARY_LAND),
+        ("auditfacilityland", "APPROVALS", domain.DEMO_LAYER_FACILITY_LAND),
+        ("auditmining", "LICENCES", domain.DEMO_LAYER_MINING_LICENCES),
+        ("threezonestwolines", "LINES", domain.DEMO_LAYER_THREE_ZONES_LINES),
+    ],
+)
+def test_the_layer_that_sets_the_measuring_crs_in_degrees_under_4527_is_named(
+    provider, demo, tmp_path, algorithm, parameter, layer
+):
+    """The first layer's centre is taken to longitude/latitude to choose the zone: PROJ cannot
+    take x=118 m of zone 39 there, and its exception came out as a traceback."""
+    wrong = relabelled(demo, layer, tmp_path, LON_LAT_AS_ZONE)
+    parameters = {**campaign_parameters(demo, algorithm), parameter: wrong}
+    with pytest.raises(QgsProcessingException) as error:
+        run(algorithm, parameters)
+    message = str(error.value)
+    assert wrong in message and "do not fit its CRS EPSG:4527" in message, message
+    assert "Traceback" not in message
+
+
 RUN_THREE_ZONES_IN_4_GB = """
 import json, os, resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # the old densifying took it all

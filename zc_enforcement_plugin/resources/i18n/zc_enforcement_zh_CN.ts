@@ -469,6 +469,11 @@
       <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>{layer}: its features, centred at x={x:.4f}, y={y:.4f}, do not fit its CRS {crs}: they cannot be taken to longitude and latitude (longitude and latitude under a projected CRS, or a missing zone prefix?). Set the layer's right CRS.</source>
+      <translation>{layer}：其要素（中心位于 x={x:.4f}, y={y:.4f}）与图层坐标系 {crs} 不符，无法换算为经纬度（经纬度坐标却标为投影坐标系，或缺少带号？）。请为图层设置正确的坐标系。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
       <source>Copy a ledger (GeoPackage ⇄ shared PostGIS)</source>
       <translation>复制台帐（GeoPackage ⇄ 共享 PostGIS）</translation>
