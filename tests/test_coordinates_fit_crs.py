@@ -7,6 +7,7 @@ machine's memory densifying 1 km edges read as 1,000 degrees."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,49 @@ def test_zones_in_metres_under_epsg_4490_are_refused_before_they_are_densified(
     assert "cannot be brought from EPSG:4490 to EPSG:4527" in outcome["error"], outcome
     assert "e.g. feature 1" in outcome["error"], outcome
     assert outcome["growth_mb"] < 500, outcome  # 6 small zones; 2,400 MB without the guard
+
+
+# --- importspots --------------------------------------------------------------------------------
+def recorded(ledger_path: Path) -> dict[str, list]:
+    """Every row of the ledger's spots and batches, outlines included."""
+    with sqlite3.connect(ledger_path) as connection:
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("ledger_spots", "ledger_batches")
+        }
+
+
+@pytest.mark.parametrize("batch", ["2026Q1", "2026Q2"], ids=["refresh", "new batch"])
+@pytest.mark.parametrize("as_layer", [False, True], ids=["file", "memory layer"])
+def test_importspots_refuses_spots_in_degrees_under_epsg_4527_and_changes_nothing(
+    provider, demo, tmp_path, batch, as_layer
+):
+    """A refresh of the batch overwrote every recorded outline with points 39,500 km off (a
+    "centre moved 39788235.95 m" notice the only sign); a new batch was added there. The file
+    is read by the ledger's own reader, a layer of another kind through QGIS: both refuse."""
+    from qgis.core import QgsFeatureRequest, QgsVectorLayer
+
+    ledger_path = tmp_path / "ledger.gpkg"
+    run(
+        "importspots",
+        {
+            "SPOTS": src(demo, domain.DEMO_LAYER_SPOTS),
+            "LEDGER": str(ledger_path),
+            "BATCH": "2026Q1",
+        },
+    )
+    before = recorded(ledger_path)
+    assert len(before["ledger_spots"]) > 100
+    wrong = relabelled(demo, domain.DEMO_LAYER_SPOTS, tmp_path, LON_LAT_AS_ZONE)
+    spots = wrong
+    if as_layer:
+        spots = QgsVectorLayer(wrong, "jctb_degrees", "ogr").materialize(QgsFeatureRequest())
+    with pytest.raises(QgsProcessingException) as error:
+        run("importspots", {"SPOTS": spots, "LEDGER": str(ledger_path), "BATCH": batch})
+    message = str(error.value)
+    assert ("jctb_degrees" if as_layer else wrong) in message, message
+    if not as_layer:  # the file's reader names the first spots by number
+        with fiona.open(wrong) as source:
+            assert next(iter(source)).properties[domain.SPOT_NUMBER] in message, message
+    assert "do not fit its CRS" in message and "Traceback" not in message
+    assert recorded(ledger_path) == before
