@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+import zc_enforcement_plugin
 from zc_enforcement_plugin.core import reproject
 
 LON_LAT, ZONE_39, ZONE_39_UNPREFIXED = CRS(4490), CRS(4527), CRS(4548)
@@ -110,3 +115,69 @@ def test_only_geometries_near_the_boxes_are_moved_and_a_bad_one_is_named():
     out_of_range = shapely.Point(-1609.0, 50.97)  # no longitude
     _, failed, _ = reproject.to_crs(np.array([out_of_range, near_spot]), LON_LAT, ZONE_39)
     assert failed.tolist() == [0]
+
+
+X0, Y0 = 39_580_000.0, 4_050_000.0  # EPSG:4527, in Zichuan
+
+
+@pytest.mark.parametrize(
+    "point, crs, fits",
+    [
+        ((117.9, 36.6), 4490, True),
+        ((117.9, 36.6), 4527, False),  # degrees declared as zone 39 metres
+        ((X0, Y0), 4527, True),
+        ((X0, Y0), 4490, False),  # zone 39 metres declared as degrees
+        ((X0 - 39_000_000, Y0), 4548, True),
+        ((X0 - 39_000_000, Y0), 4527, False),  # the zone prefix missing
+        ((X0 + 1_000_000, Y0), 4527, False),  # zone 40's prefix: 11° east of 117°
+        ((587_000.0, 4_053_000.0), 32650, True),  # UTM 50N, in Zichuan
+        ((117.9, 36.6), 32650, False),
+    ],
+)
+def test_geometries_whose_coordinates_do_not_fit_their_crs_are_found(point, crs, fits):
+    """The rule screening holds spots to, for any layer: a 10 m square at the point."""
+    x, y = point
+    square = shapely.box(x, y, x + (1e-4 if crs == 4490 else 10), y + 1e-4)
+    geoms = np.array([square, None, shapely.Polygon()], dtype=object)
+    assert reproject.misfits(geoms, CRS(crs)).tolist() == ([] if fits else [0])
+
+
+RUN_TO_CRS_IN_4_GB = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+sys.path.insert(0, sys.argv[1])
+import numpy as np, shapely
+from pyproj import CRS
+from zc_enforcement_plugin.core import reproject
+square = shapely.box(39_580_000.0, 4_050_000.0, 39_581_000.0, 4_051_000.0)
+moved, failed, kept = reproject.to_crs(np.array([square], dtype=object), CRS(4490), CRS(4527))
+print("POINTS", shapely.get_num_coordinates(moved[0]), "FAILED", failed.tolist())
+"""
+
+
+def test_metres_declared_as_degrees_are_not_densified(tmp_path):
+    """A 1 km square of zone 39 metres declared EPSG:4490 is 1,000 "degrees" a side: cut every
+    5 m, 89 million points, which took all the machine's memory. Run with 4 GB of address
+    space, in a process of its own: were the guard gone, that process dies, not the tests."""
+    script = tmp_path / "to_crs.py"
+    script.write_text(RUN_TO_CRS_IN_4_GB, encoding="utf-8")
+    plugin_root = str(Path(zc_enforcement_plugin.__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, str(script), plugin_root], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
+    assert "POINTS 5 FAILED [0]" in done.stdout, done.stdout
+
+
+def test_no_geometry_is_densified_into_more_points_than_the_cap(monkeypatch):
+    """Whatever a layer holds, densifying stays within bounds: a boundary too long for
+    MAX_DENSIFIED_VERTICES pieces of 5 m is cut into that many longer ones. Others keep 5 m."""
+    monkeypatch.setattr(reproject, "MAX_DENSIFIED_VERTICES", 1000)
+    step = reproject.densify_step(LON_LAT)
+    large = shapely.box(117.9, 36.6, 118.0, 36.7)  # 0.4° of boundary: 8,900 pieces of 5 m
+    small = shapely.box(117.9, 36.6, 117.901, 36.601)
+    out = reproject.densify_polygon_rings(np.array([large, small], dtype=object), step)
+    assert 900 <= shapely.get_num_coordinates(out[0]) <= 1000 + 5
+    assert out[0].area == pytest.approx(large.area, rel=1e-12)
+    ring = shapely.get_coordinates(out[1].exterior)
+    assert np.hypot(*np.diff(ring, axis=0).T).max() <= step * (1 + 1e-9)

@@ -345,12 +345,40 @@ def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 
     meridian = 3.0 * (epsg - base + domain.GK3_FIRST_ZONE)
     with np.errstate(invalid="ignore"):
         lon, lat = to_lon_lat(points, crs).T
-        west, south, east, north = domain.CHINA_LON_LAT_BOUNDS
-        fits = np.isfinite(lon) & np.isfinite(lat)
-        fits &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
+        fits = _in_china(lon, lat)
         if max_offset is not None:
             fits &= np.abs(lon - meridian) <= max_offset
         return ~fits
+
+
+def crs_misfits(
+    points: np.ndarray, crs: CRS | int | str, zone_offset: float | None = 3.0
+) -> np.ndarray:
+    """Which (x, y) points do not fit the CRS they are given in, by the rule the screening
+    holds spots to: in a CGCS2000 Gauss-Krüger zone, what zone_misfits finds (max_offset
+    zone_offset); in any other CRS, points nowhere on the ellipsoid or outside China. So
+    Gauss-Krüger metres declared as longitude/latitude (x ≈ 39,580,000 "degrees"), or
+    longitude/latitude declared as a zone (x ≈ 118 "metres"), do not fit."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    if len(points) == 0:
+        return np.zeros(0, dtype=bool)
+    crs = CRS.from_user_input(crs)
+    zone = cgcs2000_gk3_code(crs)
+    if zone is not None:
+        return zone_misfits(points, zone, zone_offset)
+    with np.errstate(invalid="ignore"):
+        if crs.is_geographic:  # the numbers are the degrees; PROJ may not take far-off ones
+            lon, lat = points.T
+        else:
+            lon, lat = to_lon_lat(points, crs.to_wkt()).T
+        return ~_in_china(lon, lat)
+
+
+def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Which longitude/latitude points lie in China's bounds (finite ones only)."""
+    west, south, east, north = domain.CHINA_LON_LAT_BOUNDS
+    fits = np.isfinite(lon) & np.isfinite(lat)
+    return fits & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
 
 
 # --- units and rounding ---------------------------------------------------------------------------

@@ -7,6 +7,14 @@ straight moved a 6.7 km edge's area by 147 m², and a 1 km spot in longitude/lat
 unless the transform only shifts and scales (EPSG:4548 to 4527 only adds the zone prefix), where
 straight stays straight. Lines and points are only transformed.
 
+Densifying trusts the coordinates to be in the layer's CRS: Gauss-Krüger metres declared as
+longitude/latitude (EPSG:4490) make a 1 km edge 1,000 "degrees", 22 million 5 m pieces, and
+a layer of them took all of a machine's memory. Geometries whose coordinates do not fit their
+CRS (core.areas.crs_misfits) are therefore only transformed vertex by vertex, for the caller
+to refuse (layer_reader and spot_files refuse them by the same rule before transforming;
+screening names such spots by number), and no geometry is cut into more than
+MAX_DENSIFIED_VERTICES points whatever it holds.
+
 The transform is pyproj's, on whole arrays: QGIS's own, feature by feature from Python, took ten
 times as long on a district's parcels.
 """
@@ -17,8 +25,13 @@ import numpy as np
 import shapely
 from pyproj import CRS, Transformer
 
+from . import areas
+
 SOURCE_DENSIFY_M = 5.0  # the curve is then kept to well under a cent (0.0004 m² on a 7 km edge)
 METRES_PER_DEGREE = 111_320.0  # of latitude, near enough: longitude degrees are shorter
+# Most points densifying may give one geometry: at 5 m, a boundary of 10,000 km, more than a
+# province's. A longer one is cut into longer pieces, so memory stays bounded (~100 MB).
+MAX_DENSIFIED_VERTICES = 2_000_000
 _POLYGON, _MULTIPOLYGON, _COLLECTION = 3, 6, 7
 
 
@@ -58,7 +71,8 @@ def densify_polygon_rings(geoms: np.ndarray, step: float) -> np.ndarray:
     """Polygons and multipolygons with no ring edge longer than step; other geometries as they
     are. Each ring is densified as a line: GEOS densifies a polygon through buffer(0), which
     would drop half of a bow-tie before the screening can repair and report it. Empty parts are
-    dropped (they hold no area)."""
+    dropped (they hold no area). A polygon whose boundary would take more than
+    MAX_DENSIFIED_VERTICES points at step is cut into longer pieces, that many in all."""
     out = np.array(geoms, dtype=object)
     types = shapely.get_type_id(out)
     collections = np.flatnonzero((types == _COLLECTION) & ~shapely.is_empty(out))
@@ -73,10 +87,13 @@ def densify_polygon_rings(geoms: np.ndarray, step: float) -> np.ndarray:
     keep = ~shapely.is_empty(parts)
     parts, part_row = parts[keep], part_row[keep]
     rings, ring_part = shapely.get_rings(parts, return_index=True)
+    with np.errstate(invalid="ignore"):  # fmax: a NaN perimeter keeps step
+        row_step = np.fmax(step, shapely.length(out[rows]) / MAX_DENSIFIED_VERTICES)
+    ring_step = row_step[part_row][ring_part]
     try:
-        dense = shapely.segmentize(rings, step)
+        dense = shapely.segmentize(rings, ring_step)
     except shapely.errors.GEOSException:  # a ring of one repeated point: kept as it is
-        dense = np.array([_segmentized(ring, step) for ring in rings], dtype=object)
+        dense = np.array([_segmentized(r, s) for r, s in zip(rings, ring_step)], dtype=object)
     # With indices, the first ring of each polygon is its shell, the others its holes.
     polygons = shapely.polygons(dense, indices=ring_part)
     multi = shapely.multipolygons(polygons, indices=part_row)
@@ -145,9 +162,12 @@ def to_crs(
     index of the input geometries returned).
 
     Polygon rings are densified first (see the module's note) unless the transform is affine
-    (see is_affine). source_boxes (minx, miny, maxx, maxy rows in source, as boxes_in_source
-    gives them): only geometries whose bounds meet one of them are transformed and returned,
-    a district's parcels near its spots, not all of them."""
+    (see is_affine). Geometries whose coordinates cannot be in the source CRS (outside China
+    once read in it: crs_misfits without the zone rule, since spots measured in the zone of
+    most of them may lie a zone or two away) are not densified: their vertices alone are
+    moved, for the caller to refuse. source_boxes (minx, miny, maxx, maxy rows in source, as
+    boxes_in_source gives them): only geometries whose bounds meet one of them are transformed
+    and returned, a district's parcels near its spots, not all of them."""
     geoms = np.asarray(geoms, dtype=object)
     kept = np.arange(len(geoms))
     if source_boxes is not None:
@@ -155,7 +175,10 @@ def to_crs(
         geoms = geoms[kept]
     transformer = Transformer.from_crs(source, target, always_xy=True)
     if not is_affine(transformer):
-        geoms = densify_polygon_rings(geoms, densify_step(source))
+        misfit = misfits(geoms, source, zone_offset=None)
+        geoms = geoms.copy()
+        fit = np.setdiff1d(np.arange(len(geoms)), misfit)
+        geoms[fit] = densify_polygon_rings(geoms[fit], densify_step(source))
 
     def project(coords: np.ndarray) -> np.ndarray:
         x, y = transformer.transform(coords[:, 0], coords[:, 1])
@@ -165,6 +188,21 @@ def to_crs(
     coords, owner = shapely.get_coordinates(moved, return_index=True)
     failed = np.unique(owner[~np.all(np.isfinite(coords), axis=1)])
     return moved, kept[failed], kept
+
+
+def misfits(geoms: np.ndarray, crs: CRS, zone_offset: float | None = 3.0) -> np.ndarray:
+    """Index of the geometries whose coordinates do not fit crs (core.areas.crs_misfits,
+    zone_offset as there), judged by the corners of their bounding boxes: a feature is one
+    place, and two points of it are enough to tell metres from degrees. Geometries without
+    coordinates, or with some that are not numbers (said elsewhere), are left out."""
+    with np.errstate(invalid="ignore"):  # an empty part gives NaN bounds: left out below
+        bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+    rows = np.flatnonzero(np.all(np.isfinite(bounds), axis=1))
+    if len(rows) == 0:
+        return rows
+    corners = np.vstack([bounds[rows, :2], bounds[rows, 2:]])
+    wrong = areas.crs_misfits(corners, crs, zone_offset).reshape(2, -1).any(axis=0)
+    return rows[wrong]
 
 
 def _segmentized(ring, step: float):

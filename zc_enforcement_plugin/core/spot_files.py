@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import shapely
 from pyproj import CRS
 from shapely.geometry import shape
 
@@ -180,6 +181,7 @@ def read_spot_file(
                 # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
                 index = int(feature.id) if str(feature.id).isdigit() else position
                 records.append(SpotRecord(dict(feature.properties), geometry, index))
+        _refuse_misfits(records, CRS.from_user_input(report.source_crs), path)
         if source_crs is not None:
             _to_ledger_crs(records, source_crs, path)
     except SpotFileError:
@@ -246,6 +248,35 @@ def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
         )
     )
     return source_crs
+
+
+def _refuse_misfits(records: list[SpotRecord], crs: CRS, path: Path) -> None:
+    """Stops, before anything is written, when spots' coordinates do not fit the file's CRS
+    (reproject.misfits: the rule screening refuses such spots by), naming the file and the
+    first of them: imported, they would be stored far from their land, and a refresh would
+    overwrite the outlines the ledger holds with them."""
+    geoms = np.empty(len(records), dtype=object)
+    geoms[:] = [record.geometry for record in records]
+    misfit = reproject.misfits(geoms, crs)
+    if not len(misfit):
+        return
+    named = "、".join(_spot_name(records[i]) for i in misfit[:5])
+    x, y = shapely.bounds(geoms[misfit[0]])[:2]
+    raise SpotFileError(
+        f"{path} 中有 {len(misfit)} 个图斑的坐标与文件的坐标系 {crs.name} 不符（经纬度却标为投影"
+        f"坐标系，或缺少、写错带号？），如 {named}，第一个位于 x={x:.4f}, y={y:.4f}：请设置正确的"
+        f"坐标系后再导入，台帐未作改动 / {len(misfit)} spots of {path} do not fit its CRS "
+        f"{crs.name} (longitude and latitude under a projected CRS, or a missing or wrong zone "
+        f"prefix?), e.g. {named}, the first at x={x:.4f}, y={y:.4f}: set the file's right CRS "
+        "and import again; the ledger is unchanged"
+    )
+
+
+def _spot_name(record: SpotRecord) -> str:
+    """A spot as a report names it: its number and feature, or the feature alone."""
+    feature = f"要素 / feature {record.source_index}"
+    number = "" if record.number is None else str(record.number).strip()
+    return f"{number}（{feature}）" if number else feature
 
 
 def _to_ledger_crs(records: list[SpotRecord], source_crs: CRS, path: Path) -> None:

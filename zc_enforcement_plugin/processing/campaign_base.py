@@ -16,6 +16,7 @@ import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeature,
     QgsField,
     QgsFields,
@@ -360,16 +361,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             corners = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
             if extent.isNull() or not all(math.isfinite(v) for v in corners):
                 continue  # no feature with a geometry: the next layer tells the place
-            centre = QgsGeometry.fromPointXY(extent.center())
-            if not crs.isGeographic():
-                centre.transform(
-                    QgsCoordinateTransform(
-                        crs,
-                        QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
-                        context.transformContext(),
-                    )
-                )
-            point = centre.asPoint()
+            point = self._lon_lat_centre(extent, crs, label, context)
             try:
                 epsg = areas.measuring_epsg(crs.authid(), (point.x(), point.y()), label)
             except ValueError as error:
@@ -380,6 +372,37 @@ class CampaignAlgorithm(EnforcementAlgorithm):
                 layers="、".join(self._label(parameters, name, context) for name, _ in given)
             )
         )
+
+    @staticmethod
+    def _lon_lat_centre(extent, crs, label, context):
+        """The centre of a layer's extent in CGCS2000 longitude/latitude. Coordinates that
+        cannot be taken there (longitude/latitude numbers declared as a Gauss-Krüger zone)
+        stop the run naming the layer, not with PROJ's traceback."""
+        centre = QgsGeometry.fromPointXY(extent.center())
+        if not crs.isGeographic():
+            try:
+                centre.transform(
+                    QgsCoordinateTransform(
+                        crs,
+                        QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
+                        context.transformContext(),
+                    )
+                )
+            except QgsCsException as error:
+                raise fail(
+                    tr(
+                        "{layer}: its features, centred at x={x:.4f}, y={y:.4f}, do not fit its "
+                        "CRS {crs}: they cannot be taken to longitude and latitude "
+                        "(longitude and latitude under a projected CRS, or a missing zone "
+                        "prefix?). Set the layer's right CRS."
+                    ).format(
+                        layer=label,
+                        x=extent.center().x(),
+                        y=extent.center().y(),
+                        crs=crs.authid() or crs.description(),
+                    )
+                ) from error
+        return centre.asPoint()
 
     def _read(self, parameters, name, context, fields, crs, feedback):
         """(arrays, layer label) of a source parameter, or (None, '') if it is not given."""

@@ -66,7 +66,11 @@ def read_source(
     near_boxes: (minx, miny, maxx, maxy) rows in destination_crs; when given, only features
     whose bounding box may meet one of them are needed (others may still be returned).
     A feature with a coordinate that is not a number (NaN, infinite) stops the read, naming
-    it, unless keep_unusable (spots: the engine keeps and flags them).
+    it, unless keep_unusable (spots: the engine keeps and flags them). So does a feature whose
+    coordinates do not fit the layer's CRS (core.areas.crs_misfits: longitude/latitude under a
+    Gauss-Krüger zone, metres under longitude/latitude), unless keep_unusable (the screening
+    names such spots by number itself); the figures would otherwise be measured, or the audit
+    run, on land that is not there, or the transform take all the memory.
     """
     if not source.sourceCrs().isValid():
         raise fail(
@@ -119,6 +123,8 @@ def read_source(
                 "infinite), e.g. feature {fid}: correct or delete them and run again."
             ).format(layer=layer_label, count=len(unusable), fid=arrays.feature_ids[unusable[0]])
         )
+    if not keep_unusable:
+        _refuse_misfits(arrays, source, destination_crs, layer_label)
     if crs_pair is None:
         return arrays
     return _brought_over(arrays, source, destination_crs, crs_pair, search_boxes, layer_label)
@@ -168,6 +174,50 @@ def _read_features(
     return SourceArrays(geoms, values, np.array(ids, dtype=np.int64))
 
 
+def _refuse_misfits(
+    arrays: SourceArrays,
+    source: QgsProcessingFeatureSource,
+    destination_crs: QgsCoordinateReferenceSystem,
+    layer_label: str,
+) -> None:
+    """Stops, naming the layer and a feature, when features' coordinates do not fit the
+    layer's CRS: in one to be transformed, as a feature that cannot be brought over."""
+    crs = source.sourceCrs()
+    misfit = reproject.misfits(arrays.geoms, pyproj_crs(crs))
+    if not len(misfit):
+        return
+    first = int(misfit[0])
+    x, y = shapely.bounds(arrays.geoms[first])[:2]
+    if crs == destination_crs:
+        message = tr(
+            "{count} features of {layer} do not fit its CRS {source}: feature {fid} lies at "
+            "x={x:.4f}, y={y:.4f} (longitude and latitude under a projected CRS, or a missing "
+            "or wrong zone prefix?). Set the layer's right CRS."
+        )
+    else:
+        message = _cannot_bring_over()
+    raise fail(
+        message.format(
+            count=len(misfit),
+            layer=layer_label,
+            source=_crs_name(crs),
+            crs=destination_crs.authid(),
+            fid=int(arrays.feature_ids[first]),
+            x=x,
+            y=y,
+        )
+    )
+
+
+def _cannot_bring_over() -> str:
+    """The message for features that cannot be brought to the destination CRS (translated
+    when asked, once QGIS has its language)."""
+    return tr(
+        "{count} features of {layer} cannot be brought from {source} to {crs} "
+        "(coordinates outside what {source} can hold?), e.g. feature {fid}."
+    )
+
+
 def _brought_over(
     arrays: SourceArrays,
     source: QgsProcessingFeatureSource,
@@ -182,10 +232,7 @@ def _brought_over(
     geoms, failed, kept = reproject.to_crs(arrays.geoms, *crs_pair, search_boxes)
     if len(failed):
         raise fail(
-            tr(
-                "{count} features of {layer} cannot be brought from {source} to {crs} "
-                "(coordinates outside what {source} can hold?), e.g. feature {fid}."
-            ).format(
+            _cannot_bring_over().format(
                 count=len(failed),
                 layer=layer_label,
                 source=source.sourceCrs().authid() or source.sourceCrs().description(),

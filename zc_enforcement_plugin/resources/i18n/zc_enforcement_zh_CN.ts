@@ -479,6 +479,11 @@
       <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>{layer}: its features, centred at x={x:.4f}, y={y:.4f}, do not fit its CRS {crs}: they cannot be taken to longitude and latitude (longitude and latitude under a projected CRS, or a missing zone prefix?). Set the layer's right CRS.</source>
+      <translation>{layer}：其要素（中心位于 x={x:.4f}, y={y:.4f}）与图层坐标系 {crs} 不符，无法换算为经纬度（经纬度坐标却标为投影坐标系，或缺少带号？）。请为图层设置正确的坐标系。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
       <source>Copy a ledger (GeoPackage ⇄ shared PostGIS)</source>
       <translation>复制台帐（GeoPackage ⇄ 共享 PostGIS）</translation>
@@ -835,6 +840,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
+      <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{count} features of {layer} do not fit its CRS {source}: feature {fid} lies at x={x:.4f}, y={y:.4f} (longitude and latitude under a projected CRS, or a missing or wrong zone prefix?). Set the layer's right CRS.</source>
+      <translation>{layer} 中有 {count} 个要素与其坐标系 {source} 不符：要素 {fid} 位于 x={x:.4f}, y={y:.4f}（经纬度坐标却标为投影坐标系，或缺少、写错带号？）。请为图层设置正确的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>{layer}: the text of field {field} looks mis-decoded (feature {fid}: {reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data source encoding to GBK in its properties, then run again.</source>
       <translation>{layer}：字段 {field} 的文字疑似编码错误（要素 {fid}：{reason}）。GBK 编码的 Shapefile 需要 .cpg 文件，或在图层属性中把数据源编码设为 GBK，然后重新运行。</translation>
     </message>
@@ -847,11 +862,6 @@
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer}: {count} features have coordinates that are not numbers (NaN or infinite), e.g. feature {fid}: correct or delete them and run again.</source>
       <translation>图层 {layer}：有 {count} 个要素的坐标含非数值（NaN 或无穷大），例如要素 {fid}：请修正或删除后重新运行。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>{count} features of {layer} cannot be brought from {source} to {crs} (coordinates outside what {source} can hold?), e.g. feature {fid}.</source>
-      <translation>图层 {layer} 有 {count} 个要素无法从 {source} 转换到 {crs}（坐标超出 {source} 的范围？），例如要素 {fid}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
