@@ -69,8 +69,8 @@ def read_source(
     it, unless keep_unusable (spots: the engine keeps and flags them). So does a feature whose
     coordinates do not fit the layer's CRS (core.areas.crs_misfits: longitude/latitude under a
     Gauss-Krüger zone, metres under longitude/latitude), unless keep_unusable (the screening
-    names such spots by number itself); the figures would otherwise be measured, or the audit
-    run, on land that is not there, or the transform take all the memory.
+    names such spots by number itself) or near_boxes; the figures would otherwise be measured,
+    or the audit run, on land that is not there.
     """
     if not source.sourceCrs().isValid():
         raise fail(
@@ -123,7 +123,10 @@ def read_source(
                 "infinite), e.g. feature {fid}: correct or delete them and run again."
             ).format(layer=layer_label, count=len(unusable), fid=arrays.feature_ids[unusable[0]])
         )
-    if not keep_unusable:
+    # Features read near boxes lie near the spots, which are checked themselves: the check,
+    # two projected points a feature, would only slow the screening (to_crs never densifies
+    # a misfit, so no such layer can take the memory either).
+    if not keep_unusable and near_boxes is None:
         _refuse_misfits(arrays, source, destination_crs, layer_label)
     if crs_pair is None:
         return arrays
