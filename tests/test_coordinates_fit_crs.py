@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import fiona
 import pytest
 from pyproj import Transformer
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import QgsProcessingException
 from shapely.geometry import mapping, shape
 from shapely.ops import transform
 
-import zc_enforcement_plugin
+from tests.processing_child import run_in_child
 from zc_enforcement_plugin.core import demo_district as dd
 from zc_enforcement_plugin.core import domain
 
@@ -136,27 +134,16 @@ def test_the_layer_that_sets_the_measuring_crs_in_degrees_under_4527_is_named(
     assert "Traceback" not in message
 
 
-RUN_THREE_ZONES_IN_4_GB = """
-import json, os, resource, sys
+LIMIT_4_GB = """
+import resource
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))  # the old densifying took it all
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-plugin_root, prefix, parameters = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
-sys.path.insert(0, plugin_root)
-from qgis.core import QgsApplication
-QgsApplication.setPrefixPath(prefix, True)
-app = QgsApplication([], False)
-app.initQgis()
-sys.path.append(os.path.join(app.pkgDataPath(), "python", "plugins"))
-from processing.core.Processing import Processing
-Processing.initialize()
-import processing
-from zc_enforcement_plugin.processing.provider import EnforcementProvider
-provider = EnforcementProvider()
-QgsApplication.processingRegistry().addProvider(provider)
+"""
+THREE_ZONES_CASE = """
+import resource
 outcome = {"error": None, "kind": None}
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
-    processing.run("zcenforcement:threezonestwolines", parameters)
+    processing.run("zcenforcement:threezonestwolines", json.loads(args[0]))
 except Exception as error:
     outcome["error"], outcome["kind"] = str(error), type(error).__name__
 # Under the limit the old densifying failed at last and the run went on to the same refusal,
@@ -174,25 +161,7 @@ def test_zones_in_metres_under_epsg_4490_are_refused_before_they_are_densified(
     the guard gone, that process dies, not the test session."""
     wrong = relabelled(demo, domain.DEMO_LAYER_THREE_ZONES_ZONES, tmp_path, METRES_AS_LON_LAT)
     parameters = {**campaign_parameters(demo, "threezonestwolines"), "ZONES": wrong}
-    script = tmp_path / "run_three_zones.py"
-    script.write_text(RUN_THREE_ZONES_IN_4_GB, encoding="utf-8")
-    plugin_root = str(Path(zc_enforcement_plugin.__file__).resolve().parents[1])
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(script),
-            plugin_root,
-            QgsApplication.prefixPath(),
-            json.dumps(parameters),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
-    line = next(x for x in done.stdout.splitlines() if x.startswith("OUTCOME "))
-    outcome = json.loads(line.removeprefix("OUTCOME "))
+    outcome = run_in_child(tmp_path, THREE_ZONES_CASE, json.dumps(parameters), before=LIMIT_4_GB)
     assert outcome["kind"] == "QgsProcessingException", outcome
     assert wrong in outcome["error"], outcome
     assert "cannot be brought from EPSG:4490 to EPSG:4527" in outcome["error"], outcome

@@ -8,16 +8,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import struct
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 from qgis.core import (
     NULL,
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
     QgsFeatureRequest,
@@ -28,8 +24,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-import zc_enforcement_plugin
 from tests import paper
+from tests.processing_child import run_in_child
 from tests.screening_layers import (
     X0,
     Y0,
@@ -339,23 +335,9 @@ def test_a_row_missing_from_the_geopackage_rtree_is_still_screened(provider, tmp
 
 
 # --- 7. unreadable layer objects ----------------------------------------------------------------
-RUN_BROKEN_LAYER = """
-import json, os, sys
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-plugin_root, prefix, text_file, parameter = sys.argv[1:5]
-sys.path.insert(0, plugin_root)
-from qgis.core import QgsApplication
-QgsApplication.setPrefixPath(prefix, True)
-app = QgsApplication([], False)
-app.initQgis()
-sys.path.append(os.path.join(app.pkgDataPath(), "python", "plugins"))
-from processing.core.Processing import Processing
-Processing.initialize()
-import processing
-from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
-from zc_enforcement_plugin.processing.provider import EnforcementProvider
-provider = EnforcementProvider()
-QgsApplication.processingRegistry().addProvider(provider)
+BROKEN_LAYER_CASE = """
+from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+text_file, parameter = args
 spots = QgsVectorLayer("MultiPolygon?crs=EPSG:4527&field=JCBH:string", "spots", "memory")
 feature = QgsFeature(spots.fields())
 feature.setGeometry(QgsGeometry.fromWkt(
@@ -383,26 +365,7 @@ def test_a_layer_object_on_a_text_file_named_gpkg_is_refused_by_name_and_path(
     fail one test."""
     text_file = tmp_path / "notes.gpkg"
     text_file.write_text("this is a text file, not a GeoPackage\n", encoding="utf-8")
-    script = tmp_path / "run_broken_layer.py"
-    script.write_text(RUN_BROKEN_LAYER, encoding="utf-8")
-    plugin_root = str(Path(zc_enforcement_plugin.__file__).resolve().parents[1])
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(script),
-            plugin_root,
-            QgsApplication.prefixPath(),
-            str(text_file),
-            parameter,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, (done.returncode, done.stderr[-2000:])
-    line = next(x for x in done.stdout.splitlines() if x.startswith("OUTCOME "))
-    outcome = json.loads(line.removeprefix("OUTCOME "))
+    outcome = run_in_child(tmp_path, BROKEN_LAYER_CASE, str(text_file), parameter)
     assert outcome["valid"] is False
     assert outcome["kind"] == "QgsProcessingException", outcome
     assert "broken_layer" in outcome["error"] and str(text_file) in outcome["error"], outcome
