@@ -541,6 +541,22 @@ def test_ground_over_two_approvals_is_charged_to_the_larger_overlap():
     assert rec["大"][cs.USED_AREA] == pytest.approx(30000.0 + want.area)
 
 
+def _audit_either(audit: str, approvals: Approvals, ground: Ground):
+    """The temporary-land or the facility-land audit (planar, no auxiliary-facility limits),
+    for what both must do alike."""
+    if audit == "temporary":
+        return audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    return audits.audit_facility_land(
+        approvals,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses=(),
+        auxiliary_max_share=None,
+        auxiliary_max_sqm=None,
+    )
+
+
 @pytest.mark.parametrize("audit", ["temporary", "facility"])
 def test_inside_and_outside_add_up_to_the_used_area_in_cents(audit):
     """Ground 10 m wide over an approval (filing) 149.97171 m tall, running 99.98162 m past
@@ -550,18 +566,7 @@ def test_inside_and_outside_add_up_to_the_used_area_in_cents(audit):
     top = 149.97171
     approvals = Approvals([box(0, 0, 10, top)], ["临S"], uses=["施工营地"])
     ground = Ground([box(0, 0, 10, top + 99.98162)], ids=["G"], uses=["施工营地"])
-    if audit == "temporary":
-        res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
-    else:
-        res = audits.audit_facility_land(
-            approvals,
-            ground,
-            crs=EPSG,
-            area_method="planar",
-            auxiliary_uses=(),
-            auxiliary_max_share=None,
-            auxiliary_max_sqm=None,
-        )
+    res = _audit_either(audit, approvals, ground)
     (rec,) = res.records
     assert (rec[cs.INSIDE_AREA], rec[cs.OUTSIDE_AREA], rec[cs.USED_AREA]) == (
         1499.72,
@@ -587,18 +592,7 @@ def test_two_approvals_sharing_a_number_are_judged_each_by_itself(audit):
     ground = Ground(
         [box(0, 0, 50, 100), box(200, 0, 250, 100)], ids=["G1", "G2"], uses=["施工营地"] * 2
     )
-    if audit == "temporary":
-        res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
-    else:
-        res = audits.audit_facility_land(
-            approvals,
-            ground,
-            crs=EPSG,
-            area_method="planar",
-            auxiliary_uses=(),
-            auxiliary_max_share=None,
-            auxiliary_max_sqm=None,
-        )
+    res = _audit_either(audit, approvals, ground)
     clean, over = res.records
     # (the temporary audit adds the level checks it was not given to 未发现问题)
     assert clean[cs.VIOLATION_COUNT] == 0 and clean[cs.STATUS].startswith(cs.STATUS_OK)
