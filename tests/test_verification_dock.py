@@ -1977,3 +1977,15 @@ def test_an_estimated_deadline_in_the_dock_says_where_the_year_goes(dock, ledger
     _judge_illegal(dock, dt.date(2025, 9, 30))
     text = dock.open_case_panel().summary.toPlainText()
     assert "估算" in text and f"add 2025 to {bureau_file}" in text
+
+
+def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, ledger_path):
+    """Disabled on an illegal or other verdict, the example number in grey read as a number
+    recorded for the spot."""
+    dock.open_ledger(str(ledger_path))
+    form = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert not form.approval_number.isEnabled() and form.approval_number.placeholderText() == ""
+    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_LEGAL))
+    assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
+    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
+    assert form.approval_number.placeholderText() == ""

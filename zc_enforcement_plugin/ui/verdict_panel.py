@@ -29,6 +29,9 @@ from ..i18n import tr
 from .messages import refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
+# How an approval number is written, shown in the empty field of a legal verdict alone: in the
+# disabled field of another verdict, grey, it read as a number recorded for the spot.
+APPROVAL_NUMBER_EXAMPLE = "鲁政土字〔2021〕123号"
 AREA_LABELS = {
     domain.CULTIVATED_AREA: "耕地 GDMJ",
     domain.AGRICULTURAL_AREA: "其他农用地 FGNYDMJ",
@@ -82,7 +85,6 @@ class VerdictPanel(QgsPanelWidget):
 
         self.approval_number = QLineEdit(self)
         self.approval_number.setObjectName("approvalNumber")
-        self.approval_number.setPlaceholderText("鲁政土字〔2021〕123号")
         hits = spot.attributes.get(domain.OVERLAY_LAYERS[-1].hits_field) or ""
         self.approval_number.setText(str(hits).split(";")[0] if hits else "")
         form.addRow(tr("Approval number"), self.approval_number)
@@ -216,6 +218,7 @@ class VerdictPanel(QgsPanelWidget):
         legal = category == ls.VERDICT_LEGAL
         for widget in (self.approval_number, self.approval_date, self.approved_area):
             widget.setEnabled(legal)
+        self.approval_number.setPlaceholderText(APPROVAL_NUMBER_EXAMPLE if legal else "")
 
     def verdict(self) -> ledger.Verdict:
         """The verdict as filled in (not yet validated)."""
