@@ -1989,3 +1989,25 @@ def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, le
     assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
     form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
     assert form.approval_number.placeholderText() == ""
+
+
+def test_export_opens_with_the_images_the_dock_shows(
+    dock, ledger_path, demo, provider, monkeypatch
+):
+    """The PDF sheets' maps are the images: the dialog opened with the ledger alone, and every
+    sheet came out blank unless the user found the images again."""
+    import processing
+    from qgis.core import QgsRasterLayer
+
+    opened = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *args: opened.append(args))
+    before = QgsRasterLayer(str(demo.before_image), "before")
+    after = QgsRasterLayer(str(demo.after_image), "after")
+    QgsProject.instance().addMapLayers([before, after])
+    dock.open_ledger(str(ledger_path))
+    dock.images.set_images(before, after)
+    QTest.mouseClick(dock.export_button, Qt.MouseButton.LeftButton)
+    ((algorithm, parameters),) = opened
+    assert algorithm == "zcenforcement:exportverification"
+    assert parameters["LEDGER"] == str(ledger_path)
+    assert (parameters["BEFORE_IMAGE"], parameters["AFTER_IMAGE"]) == (before, after)

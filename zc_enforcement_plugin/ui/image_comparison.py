@@ -73,6 +73,10 @@ class ImageComparison(QWidget):
             picker.setLayer(layer)
         self._show_images()
 
+    def layers(self) -> list[QgsRasterLayer | None]:
+        """The before and after images shown, None where none is picked."""
+        return [picker.currentLayer() for picker in self.pickers]
+
     def image_ids(self) -> list[str]:
         return [
             picker.currentLayer().id() if picker.currentLayer() else "" for picker in self.pickers

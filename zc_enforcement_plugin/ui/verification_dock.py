@@ -895,17 +895,28 @@ class VerificationDock(QgsDockWidget):
         self._run_algorithm("zcenforcement:importspots", self.refresh_ledger)
 
     def export_results(self) -> None:
-        self._run_algorithm("zcenforcement:exportverification", None)
+        from ..processing.export_verification import ExportVerification as Export
+
+        # The sheets' maps show the images the review shows: left empty, every sheet's maps
+        # were blank, and the user had to find the project's images in the dialog again.
+        before, after = self.images.layers()
+        images = {Export.BEFORE_IMAGE: before, Export.AFTER_IMAGE: after}
+        self._run_algorithm(
+            "zcenforcement:exportverification",
+            None,
+            {name: layer for name, layer in images.items() if layer is not None},
+        )
 
     @_reported
-    def _run_algorithm(self, algorithm_id: str, after) -> None:
+    def _run_algorithm(self, algorithm_id: str, after, filled: dict | None = None) -> None:
+        """Open the algorithm's dialog on the open ledger, with the `filled` parameters."""
         if QgsApplication.processingRegistry().algorithmById(algorithm_id) is None:
             self._warn(tr("Algorithm {id} is not available.").format(id=algorithm_id))
             return
         from processing import execAlgorithmDialog
 
         parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
-        execAlgorithmDialog(algorithm_id, parameters)
+        execAlgorithmDialog(algorithm_id, {**parameters, **(filled or {})})
         if after is not None:
             after()
 
