@@ -1979,16 +1979,150 @@ def test_an_estimated_deadline_in_the_dock_says_where_the_year_goes(dock, ledger
     assert "估算" in text and f"add 2025 to {bureau_file}" in text
 
 
-def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, ledger_path):
-    """Disabled on an illegal or other verdict, the example number in grey read as a number
-    recorded for the spot."""
+# --- leaving a page with typed entries by its back arrow, Cancel or Escape ----------------------
+
+
+def _back_arrow(dock):
+    """The stack's ◀ above a page, as the user clicks it."""
+    from qgis.PyQt.QtWidgets import QToolButton
+
+    back = dock.stack.findChild(QToolButton, "mBackButton")
+    assert back.isVisible()
+    return back
+
+
+def test_the_back_arrow_asks_about_a_typed_verdict_and_cancel_keeps_the_form(
+    dock, ledger_path, answers
+):
+    """The back arrow closed the form and its entries went without a word: now asked, as when
+    the project closes; Cancel stays with the form and its entries."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    panel, spot_id = _typed_form(dock, ledger_path)
+    answers.save = QMessageBox.StandardButton.Cancel
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    assert len(answers.asked) == 1 and str(panel.spot.number) in answers.asked[0]
+    assert "某公司" in answers.asked[0]  # the question says what would be lost
+    assert dock.stack.currentPanel() is panel and panel.party.text() == "某公司"
+    assert _verdicts(ledger_path)[spot_id] == []
+
+    answers.save = QMessageBox.StandardButton.Save
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    assert dock.stack.currentPanel() is dock.home and not answers.warned
+    (stored,) = _verdicts(ledger_path)[spot_id]
+    assert (stored.details[ls.DETAIL_PARTY], stored.note) == ("某公司", "现场已硬化")
+
+
+def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
+    dock, ledger_path, answers
+):
+    panel, spot_id = _typed_form(dock, ledger_path)
+    panel.verifier.setText("")
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    assert len(answers.asked) == 1 and not answers.warned
+    assert dock.stack.currentPanel() is panel and panel.party.text() == "某公司"
+    assert "the verifier is required" in panel.messages.text()
+    assert _verdicts(ledger_path)[spot_id] == []
+
+
+def test_the_forms_cancel_and_escape_ask_and_discard_records_nothing(dock, ledger_path, answers):
+    """Cancel is not labelled Discard: with entries it asks, as the arrow does; Escape (which
+    QGIS's panels take as Back) too. Discard closes the form, recording nothing."""
+    from qgis.PyQt.QtWidgets import QDialogButtonBox, QMessageBox
+
+    answers.save = QMessageBox.StandardButton.Discard
+    panel, spot_id = _typed_form(dock, ledger_path)
+    cancel = panel.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert len(answers.asked) == 1 and dock.stack.currentPanel() is dock.home
+
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.party.setText("某公司")
+    QTest.keyClick(panel.party, Qt.Key.Key_Escape)
+    assert len(answers.asked) == 2 and dock.stack.currentPanel() is dock.home
+    assert _verdicts(ledger_path)[spot_id] == []
+
+
+def _typed_case_page(dock, ledger_path):
+    """A case page with a step half typed: person, documents and remarks."""
+    from zc_enforcement_plugin.core import cases
+
     dock.open_ledger(str(ledger_path))
-    form = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
-    assert not form.approval_number.isEnabled() and form.approval_number.placeholderText() == ""
-    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_LEGAL))
-    assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
-    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
-    assert form.approval_number.placeholderText() == ""
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    page = dock.open_case_panel()
+    page.date.setDate(page.date.date().addDays(-1))
+    page.person.setText("王五")
+    page.documents.setText(cases.DOC_BRIGADE_REPORT)
+    page.note.setPlainText("已报大队")
+    return page, len(dock.session.store.case(page.case_id).events)
+
+
+def test_closing_the_project_asks_about_a_typed_case_step_and_save_records_it(
+    dock, ledger_path, answers
+):
+    page, events = _typed_case_page(dock, ledger_path)
+    case_id = page.case_id
+    QgsProject.instance().clear()
+    assert len(answers.asked) == 1 and case_id in answers.asked[0] and "王五" in answers.asked[0]
+    assert not answers.warned and dock.stack.currentPanel() is dock.home
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        recorded = store.case(case_id).events
+    assert len(recorded) == events + 1
+    assert (recorded[-1].person, recorded[-1].note) == ("王五", "已报大队")
+
+
+def test_the_back_arrow_and_another_ledger_ask_about_a_typed_case_step(
+    dock, ledger_path, tmp_path, answers
+):
+    import shutil
+
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    page, events = _typed_case_page(dock, ledger_path)
+    copy = tmp_path / "copy" / "ledger.gpkg"
+    copy.parent.mkdir()
+    shutil.copy(ledger_path, copy)
+    answers.save = QMessageBox.StandardButton.Cancel
+    assert dock.open_ledger(str(copy)) is False
+    assert dock.stack.currentPanel() is page and page.person.text() == "王五"
+    answers.save = QMessageBox.StandardButton.Discard
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    assert len(answers.asked) == 2 and dock.stack.currentPanel() is dock.home
+    assert len(dock.session.store.case(page.case_id).events) == events
+    # A step recorded, and the person kept for the next: nothing typed is left unsaved.
+    page = dock.open_case_panel()
+    page.person.setText("王五")
+    page.date.setDate(page.date.date().addDays(-1))
+    assert page.record_step() and page.person.text() == "王五"
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    assert len(answers.asked) == 2 and dock.stack.currentPanel() is dock.home
+
+
+def test_a_typed_patrol_case_form_is_asked_about_and_saved_opens_its_case(
+    dock, ledger_path, answers
+):
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    dock.open_ledger(str(ledger_path))
+    store = dock.session.store
+    office = sorted(store.known_offices())[0]
+    store.add_patrol(PatrolRecord("XC-1", office, dt.date(2025, 3, 3), ["赵六"], findings="挖塘"))
+    form = dock.open_patrol_case_form()
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)  # untouched: no question
+    assert answers.asked == [] and dock.stack.currentPanel() is dock.home
+    form = dock.open_patrol_case_form()
+    form.areas[domain.CULTIVATED_AREA].setValue(1200.0)
+    QTest.mouseClick(_back_arrow(dock), Qt.MouseButton.LeftButton)
+    (question,) = answers.asked
+    assert "1,200.00" in question
+    (record,) = store.cases()
+    assert record.case.events[0].cultivated_sqm == 1200.0
+    shown = dock.stack.currentPanel()  # as its Save does: the new case's page
+    assert isinstance(shown, CasePanel) and shown.case_id == record.case_id
+
+
+# --- the export and the verdict form's approval field ------------------------------------------
 
 
 def test_export_opens_with_the_images_the_dock_shows(
@@ -2011,3 +2145,15 @@ def test_export_opens_with_the_images_the_dock_shows(
     assert algorithm == "zcenforcement:exportverification"
     assert parameters["LEDGER"] == str(ledger_path)
     assert (parameters["BEFORE_IMAGE"], parameters["AFTER_IMAGE"]) == (before, after)
+
+
+def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, ledger_path):
+    """Disabled on an illegal or other verdict, the example number in grey read as a number
+    recorded for the spot."""
+    dock.open_ledger(str(ledger_path))
+    form = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert not form.approval_number.isEnabled() and form.approval_number.placeholderText() == ""
+    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_LEGAL))
+    assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
+    form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
+    assert form.approval_number.placeholderText() == ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -25,6 +24,7 @@ from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..i18n import tr
+from .entries_panel import EntriesPanel
 from .messages import REFUSAL_COLOUR, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
@@ -84,7 +84,7 @@ def _figures_text(event: cases.CaseEvent) -> str:
     return "，".join(parts)
 
 
-class CasePanel(QgsPanelWidget):
+class CasePanel(EntriesPanel):
     """Shows a case and records its next step through the ledger (which refuses impossible ones)."""
 
     stepped = pyqtSignal()
@@ -135,9 +135,41 @@ class CasePanel(QgsPanelWidget):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
         )
         buttons.accepted.connect(self.record_step)
-        buttons.rejected.connect(self.acceptPanel)
+        buttons.rejected.connect(self.leave)  # Close with a step typed asks about it
         layout.addWidget(buttons)
         self.refresh()
+        self._started = self._typed()
+
+    def _typed(self) -> tuple[str, str, str]:
+        """What the user types for a step: the person, the documents and the remarks (the
+        step and its date are picked, and start from the case itself)."""
+        return (
+            self.person.text().strip(),
+            self.documents.text().strip(),
+            self.note.toPlainText().strip(),
+        )
+
+    def description(self) -> str:
+        return tr("case page of case {id}").format(id=self.case_id)
+
+    def is_changed(self) -> bool:
+        return self._typed() != self._started
+
+    def entries(self) -> str:
+        """The step as filled in, a line per entry under the page's own labels."""
+        person, documents, note = self._typed()
+        lines = [
+            (tr("Next step"), self.stage.currentText()),
+            (tr("Date"), self.date.date().toString("yyyy-MM-dd")),
+            (tr("Person"), person),
+            (tr("Documents"), documents),
+            (tr("Remarks"), note),
+        ]
+        return "\n".join(f"{label}: {value}" for label, value in lines if value)
+
+    def save(self) -> bool:
+        """Record the step as Save does; False when it was refused (said on the page)."""
+        return self.record_step()
 
     def refresh(self) -> None:
         record = self.store.case_record(self.case_id)
@@ -197,19 +229,21 @@ class CasePanel(QgsPanelWidget):
         if name not in present:
             self.documents.setText(";".join([*present, name]))
 
-    def record_step(self) -> None:
+    def record_step(self) -> bool:
         """Save's slot: whatever stops the step (the procedure, a ledger another session has
-        locked, an unreadable row) is said on the page, never raised into Qt."""
+        locked, an unreadable row) is said on the page, never raised into Qt. True once the
+        step is recorded."""
         try:
-            self._record_step()
+            return self._record_step()
         except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
             self.messages.setText(str(error))
+            return False
 
-    def _record_step(self) -> None:
+    def _record_step(self) -> bool:
         stage = self.stage.currentData()
         if stage is None:
             self.messages.setText(tr("The case is closed: no further step is possible."))
-            return
+            return False
         report_only = stage == REPORT_ONLY
         case = self.store.case(self.case_id) if report_only else None
         day = self.date.date()
@@ -228,10 +262,12 @@ class CasePanel(QgsPanelWidget):
                     names="、".join(cases.REPORT_DOCUMENTS)
                 )
             )
-            return
+            return False
         self.store.add_case_event(self.case_id, event)
         self.messages.clear()
         self.documents.clear()
         self.note.clear()
+        self._started = self._typed()  # recorded: the person stays for the next step
         self.refresh()
         self.stepped.emit()
+        return True

@@ -7,7 +7,6 @@ the criminal scale, DOMAIN.md §5).
 
 from __future__ import annotations
 
-from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -23,6 +22,7 @@ from ..core import cases, domain, ledger
 from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import tr
+from .entries_panel import EntriesPanel
 from .messages import refusal_label
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
@@ -51,7 +51,7 @@ def case_label(record: ledger.CaseRecord) -> str:
     return f"{record.case_id} {stage}（{record.patrol_id}）"
 
 
-class PatrolCasePanel(QgsPanelWidget):
+class PatrolCasePanel(EntriesPanel):
     """Pick a patrol and the areas found; `opened` carries the new case's id."""
 
     opened = pyqtSignal(str)
@@ -61,7 +61,7 @@ class PatrolCasePanel(QgsPanelWidget):
         self.store = store
         self.setPanelTitle(tr("Open a case from a patrol finding"))
         layout = QVBoxLayout(self)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         # The dock is narrow: long rows go under their label rather than widen the panel.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.patrol = QComboBox(self)
@@ -109,13 +109,40 @@ class PatrolCasePanel(QgsPanelWidget):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.open_case)
-        buttons.rejected.connect(self.acceptPanel)
+        buttons.rejected.connect(self.leave)  # Cancel with figures typed asks about them
         layout.addWidget(buttons)
         if self.patrol.count() == 0:
             self.messages.setText(
                 tr("No patrol in the ledger: record one first (Reports… › Record a patrol).")
             )
         self._show_mu()
+        self._started = self._typed()
+
+    def _typed(self) -> tuple:
+        """The patrol picked, the areas measured and the person: what the case opens with."""
+        areas = tuple(self.area(field) for field in self.areas)
+        return (self.patrol.currentData(), areas, self.person.text().strip())
+
+    def description(self) -> str:
+        return tr("form opening a case from a patrol finding")
+
+    def is_changed(self) -> bool:
+        return self._typed() != self._started
+
+    def entries(self) -> str:
+        """The form as filled in, a line per entry under its own labels."""
+        lines = [(tr("Patrol"), self.patrol.currentText())]
+        lines += [
+            (self.form.labelForField(box).text(), f"{self.area(field):,.2f} m²")
+            for field, box in self.areas.items()
+            if self.area(field) is not None
+        ]
+        lines.append((tr("Person"), self.person.text().strip()))
+        return "\n".join(f"{label}: {value}" for label, value in lines if value)
+
+    def save(self) -> bool:
+        """Open the case as Save does; False when it was refused (said on the form)."""
+        return self.open_case() is not None
 
     def area(self, field: str) -> float | None:
         """The area typed for ``field`` in m², None when not measured."""

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 
 from qgis.core import QgsSettings
-from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
@@ -26,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import tr
+from .entries_panel import EntriesPanel
 from .messages import refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
@@ -42,7 +42,7 @@ AREA_LABELS = {
 }
 
 
-class VerdictPanel(QgsPanelWidget):
+class VerdictPanel(EntriesPanel):
     """Fill in and validate a verdict for one spot; `saved` carries it once the ledger took it."""
 
     saved = pyqtSignal(object)  # the ledger.Verdict recorded
@@ -146,7 +146,8 @@ class VerdictPanel(QgsPanelWidget):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.acceptPanel)
+        # Not a "Discard": Cancel with entries asks about them, as the back arrow does.
+        buttons.rejected.connect(self.leave)
         self.buttons = buttons
         layout.addWidget(buttons)
         self._category_changed()
@@ -246,6 +247,9 @@ class VerdictPanel(QgsPanelWidget):
             details={k: v for k, v in details.items() if v not in ("", None)},
         )
 
+    def description(self) -> str:
+        return tr("verdict form for spot {number}").format(number=self.spot.number)
+
     def is_changed(self) -> bool:
         """Whether the form holds entries other than those it opened with."""
         return self.verdict() != self._started
@@ -290,6 +294,7 @@ class VerdictPanel(QgsPanelWidget):
             self.messages.setText(str(error))
             return False
         QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
+        self._started = verdict  # recorded: nothing of the form is unsaved now
         self.saved.emit(verdict)
         return True
 

@@ -65,19 +65,19 @@ from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .case_panel import CasePanel, deadline_html
+from .entries_panel import EntriesPanel
 from .evidence_layer import (
     evidence_points_layer,
     project_left_as_it_was,
     remove_evidence_points_layer,
 )
 from .image_comparison import ImageComparison
-from .messages import REFUSAL_COLOUR
+from .messages import LOG_TAG, REFUSAL_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel
 from .verdict_panel import VerdictPanel
 
-LOG_TAG = "ZC Enforcement"  # the message log tab the dock writes to
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 # Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
@@ -164,6 +164,7 @@ class VerificationDock(QgsDockWidget):
         # the stack puts around it (the keys then stopped until a button was clicked).
         self.home.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.stack.setMainPanel(self.home)
+        self._take_back_arrow()
         self.setWidget(self.stack)
         self.setAcceptDrops(True)
         self.highlight = None
@@ -373,6 +374,26 @@ class VerificationDock(QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    def _take_back_arrow(self) -> None:
+        """The stack's back arrow (◀) goes through the page's own leaving, as its Cancel does.
+        QGIS 3.22 wires the arrow's clicked() straight to the stack's acceptCurrentPanel(),
+        which calls the page's C++ acceptPanel() (not virtual, so no page can refuse it): a
+        form's typed entries went without a word."""
+        back = self.stack.findChild(QToolButton, "mBackButton")
+        if back is None:  # another QGIS: its arrow is left as it is
+            return
+        back.clicked.disconnect()
+        back.clicked.connect(lambda _checked=False: self.go_back())
+
+    @_reported
+    def go_back(self) -> None:
+        """The back arrow: a page with entries closes once they are settled, as the user says."""
+        page = self.stack.currentPanel()
+        if isinstance(page, EntriesPanel):
+            page.leave()
+        else:
+            self.stack.acceptCurrentPanel()
 
     def _button(self, text: str, slot, name: str) -> QPushButton:
         """A button calling ``slot()``: clicked(bool)'s argument is dropped here, once."""
@@ -660,65 +681,21 @@ class VerificationDock(QgsDockWidget):
 
     def close_panels(self, can_cancel: bool = False) -> bool:
         """Back to the review page: what is open on top belongs to the ledger being left. Called
-        while that ledger is still open, so that a verdict form's entries can be saved into it.
-        With `can_cancel`, False when the user chose to stay with the form (nothing closed)."""
+        while that ledger is still open, so that a page's entries can be saved into it: each
+        page with entries is asked about first, from the top (see EntriesPanel.settle). With
+        `can_cancel`, False when the user chose to stay with a page (it stays on top)."""
         stays = False
         try:
-            stays = not self._settle_verdict_form(can_cancel)
+            while (page := self.stack.currentPanel()) not in (None, self.home):
+                if isinstance(page, EntriesPanel) and not page.settle(can_cancel):
+                    stays = True
+                    break
+                if self.stack.currentPanel() is page:  # a save may have closed it already
+                    self.stack.acceptCurrentPanel()
         finally:  # closed also when settling failed: the pages belong to the ledger left
             if not stays:
                 self.stack.acceptAllPanels()
         return not stays
-
-    def _settle_verdict_form(self, can_cancel: bool = False) -> bool:
-        """A verdict form holding what the user typed is not closed without a word (the project
-        closing, another ledger opening, the plugin unloading): as QGIS asks about a layer's
-        unsaved edits, the user chooses to save the verdict, through the form's own Save, or to
-        discard it, or (`can_cancel`) to stay with it: False then. A project closing cannot be
-        cancelled (QGIS closes it whatever a plugin says): a save the ledger refuses is said
-        with its reasons and the entries, to be typed again."""
-        form = self.stack.currentPanel()  # a form opens from the review page alone: on top
-        if not isinstance(form, VerdictPanel) or not form.is_changed():
-            return True
-        number = form.spot.number
-        buttons = QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-        if can_cancel:
-            buttons |= QMessageBox.StandardButton.Cancel
-        answer = QMessageBox.question(
-            self,
-            tr("Unsaved verdict"),
-            tr(
-                "The verdict form for spot {number} holds entries that are not saved, and is "
-                "closing. Save the verdict now, or discard the entries?"
-            ).format(number=number),
-            buttons,
-            QMessageBox.StandardButton.Save,
-        )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return False
-        if answer != QMessageBox.StandardButton.Save:
-            return True
-        try:
-            if form.save():
-                return True
-            message = tr(
-                "The verdict for spot {number} was not saved: {reasons}\n\n"
-                "Nothing of it was recorded in the ledger. The entries were:\n{entries}"
-            ).format(number=number, reasons=form.messages.text(), entries=form.entries())
-        except Exception as error:  # noqa: BLE001 - the form closes whatever happens: say it
-            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
-            # Failed somewhere in saving: before the ledger took it, or after. Not known here.
-            message = tr(
-                "Saving the verdict for spot {number} stopped with an error: {error}\n\n"
-                "Look at the spot's verdict history to see whether it was recorded. The entries "
-                "were:\n{entries}"
-            ).format(
-                number=number, error=str(error) or type(error).__name__, entries=form.entries()
-            )
-        # Also in the log, where the entries can still be read once the message is closed.
-        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
-        QMessageBox.warning(self, tr("Verdict not saved"), message)
-        return True
 
     # --- verdicts --------------------------------------------------------------------------------
     @_reported
@@ -961,8 +938,8 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def leave_ledger(self) -> None:
         """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
-        pages and marks on the map go with it; the next project reopens its own. A verdict form
-        with entries is first saved or discarded as the user says (QGIS 3.22 has no signal
+        pages and marks on the map go with it; the next project reopens its own. A page with
+        entries is first saved or discarded as the user says (QGIS 3.22 has no signal
         before the clearing; the ledger is the dock's, not the project's, and still open)."""
         self.close_panels()
         self.session.close()
@@ -1015,8 +992,8 @@ class VerificationDock(QgsDockWidget):
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
-        with contextlib.suppress(Exception):  # unloading goes on whatever the form's fate
-            self._settle_verdict_form()  # disabled or reloaded with a form being typed
+        with contextlib.suppress(Exception):  # unloading goes on whatever the pages' fate
+            self.close_panels()  # disabled or reloaded with a form being typed
         if self.session.is_open:
             # What is in use now, for the dock of a reloaded plugin to reopen (not the state
             # last saved, a ledger or spot the user has since left).

@@ -1715,6 +1715,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>case page of case {id}</source>
+      <translation>案件 {id} 的案件页</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Record a report only (the stage stays)</source>
       <translation>只记录报告（阶段不变）</translation>
     </message>
@@ -1737,6 +1742,51 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>A report alone needs one of the report documents (＋): {names}</source>
       <translation>只记录报告时，文书须为报告类文书（＋）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>Unsaved entries</source>
+      <translation>内容尚未保存</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>Not saved</source>
+      <translation>未能保存</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>The {page} is closing with entries that are not saved:
+
+{entries}
+
+Save them now, or discard them?</source>
+      <translation>{page}即将关闭，其中以下内容尚未保存：
+
+{entries}
+
+现在保存，还是放弃这些内容？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>The entries of the {page} were not saved: {reasons}
+
+Nothing of them was recorded in the ledger. They were:
+{entries}</source>
+      <translation>{page}的内容未能保存：{reasons}
+
+台帐中没有记录其中任何内容。所填内容为：
+{entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>Saving the entries of the {page} stopped with an error: {error}
+
+Look at the ledger to see whether they were recorded. They were:
+{entries}</source>
+      <translation>保存{page}的内容时出错：{error}
+
+请查看台帐，确认是否已记录。所填内容为：
+{entries}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
@@ -1762,6 +1812,11 @@
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
       <source>The image chosen does not cover this spot: {images}.</source>
       <translation>所选影像未覆盖该图斑：{images}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
+      <source>form opening a case from a patrol finding</source>
+      <translation>巡查发现立案表</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/patrol_case_panel.py" />
@@ -1900,6 +1955,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
+      <source>verdict form for spot {number}</source>
+      <translation>图斑 {number} 的判定表</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
       <source>Verdict for spot {number}</source>
       <translation>图斑 {number} 的判定</translation>
     </message>
@@ -2030,16 +2090,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Unsaved verdict</source>
-      <translation>判定尚未保存</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Verdict not saved</source>
-      <translation>判定未能保存</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Open a case from a patrol finding…</source>
       <translation>从巡查发现立案…</translation>
     </message>
@@ -2125,22 +2175,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The verdict form for spot {number} holds entries that are not saved, and is closing. Save the verdict now, or discard the entries?</source>
-      <translation>图斑 {number} 的判定表中有尚未保存的内容，判定表即将关闭。现在保存该判定，还是放弃这些内容？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The verdict for spot {number} was not saved: {reasons}
-
-Nothing of it was recorded in the ledger. The entries were:
-{entries}</source>
-      <translation>图斑 {number} 的判定未能保存：{reasons}
-
-台帐中未记录任何内容。所填写的内容为：
-{entries}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
@@ -2183,17 +2217,6 @@ Nothing of it was recorded in the ledger. The entries were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No spot matches the filters.</source>
       <translation>没有符合筛选条件的图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Saving the verdict for spot {number} stopped with an error: {error}
-
-Look at the spot's verdict history to see whether it was recorded. The entries were:
-{entries}</source>
-      <translation>保存图斑 {number} 的判定时出错：{error}
-
-请查看该图斑的判定记录，确认是否已记入。填写的内容为：
-{entries}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />

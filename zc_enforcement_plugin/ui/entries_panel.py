@@ -1,0 +1,117 @@
+"""A page of the dock whose typed entries are never dropped without a word.
+
+The verdict form, the case page and the patrol-case form hold what a technician typed on site.
+Whichever way such a page goes (its Cancel or Close button, the stack's back arrow, Escape, the
+project closing, another ledger opening, the plugin unloading), the user is asked, as QGIS asks
+about a layer's unsaved edits: save the entries, through the page's own Save, or discard them,
+or, where leaving can wait, stay on the page.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from qgis.core import Qgis, QgsMessageLog
+from qgis.gui import QgsPanelWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QLabel, QMessageBox
+
+from ..i18n import tr
+from .messages import LOG_TAG
+
+
+class EntriesPanel(QgsPanelWidget):
+    """A page with typed entries. Subclasses give `messages` (the label under the form where a
+    save's refusal is said) and implement the protocol below."""
+
+    messages: QLabel
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._closed = False  # accepted, by whichever hand: never accepted twice
+        self.panelAccepted.connect(self._mark_closed)
+
+    # --- the protocol: what the page holds ---------------------------------------------------
+    def description(self) -> str:
+        """The page, as the question names it ("the verdict form for spot 123")."""
+        raise NotImplementedError
+
+    def is_changed(self) -> bool:
+        """Whether the page holds entries other than those it opened (or last saved) with."""
+        raise NotImplementedError
+
+    def entries(self) -> str:
+        """What the page holds, a line per filled-in entry under the page's own labels."""
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        """Save as the page's Save button does; refused, the reasons are in `messages`."""
+        raise NotImplementedError
+
+    # --- leaving -------------------------------------------------------------------------------
+    def _mark_closed(self, *_panel) -> None:
+        self._closed = True
+
+    def leave(self) -> None:
+        """Cancel, Close, the back arrow and Escape: the page closes once its entries are
+        settled; it stays when the user says so, or when a save asked for is refused (its
+        reasons are then under the form, and the entries with them)."""
+        if self.settle(can_cancel=True) and not self._closed:
+            self.acceptPanel()  # a save may have closed the page already (a patrol case)
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt API
+        # QgsPanelWidget closes a page on Escape through its C++ acceptPanel(), past any
+        # question: Escape is the back arrow here.
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.leave()
+            return
+        super().keyPressEvent(event)
+
+    def settle(self, can_cancel: bool = False) -> bool:
+        """Before the page closes: asks about entries not saved, and saves them or not as the
+        user says. With `can_cancel`, False when the page is to stay (the user cancelled, or
+        a save was refused, its reasons then shown on the page, or failed). Without it (a
+        project closing cannot be cancelled: QGIS closes it whatever a plugin says), a refused
+        save is said with its reasons and the entries, to be typed again, and the page goes."""
+        if self._closed or not self.is_changed():
+            return True
+        what = self.description()
+        buttons = QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+        if can_cancel:
+            buttons |= QMessageBox.StandardButton.Cancel
+        answer = QMessageBox.question(
+            self,
+            tr("Unsaved entries"),
+            tr(
+                "The {page} is closing with entries that are not saved:\n\n{entries}\n\n"
+                "Save them now, or discard them?"
+            ).format(page=what, entries=self.entries()),
+            buttons,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer != QMessageBox.StandardButton.Save:
+            return True
+        entries = self.entries()  # as typed: a save may clear the page
+        try:
+            if self.save():
+                return True
+            if can_cancel:
+                return False  # the page stays, its refusal said under it
+            message = tr(
+                "The entries of the {page} were not saved: {reasons}\n\n"
+                "Nothing of them was recorded in the ledger. They were:\n{entries}"
+            ).format(page=what, reasons=self.messages.text(), entries=entries)
+        except Exception as error:  # noqa: BLE001 - a slot's work: said, never raised into Qt
+            QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
+            # Failed somewhere in saving: before the ledger took it, or after. Not known here.
+            message = tr(
+                "Saving the entries of the {page} stopped with an error: {error}\n\n"
+                "Look at the ledger to see whether they were recorded. They were:\n{entries}"
+            ).format(page=what, error=str(error) or type(error).__name__, entries=entries)
+        # Also in the log, where the entries can still be read once the message is closed.
+        QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
+        QMessageBox.warning(self, tr("Not saved"), message)
+        return not can_cancel  # the page stays with its entries where it can
