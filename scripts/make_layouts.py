@@ -398,7 +398,13 @@ def build(layout: QgsPrintLayout) -> None:
         picture.setResizeMode(QgsLayoutItemPicture.Zoom)
         picture.setPictureAnchor(QgsLayoutItem.Middle)
         properties = picture.dataDefinedProperties()
-        properties.setProperty(QgsLayoutObject.PictureSource, QgsProperty.fromField(name))
+        # Through @atlas_feature: a bare field is an "expression eval error" to QGIS each time
+        # the picture is drawn with no sheet's feature yet (loading, starting the atlas),
+        # logged for every picture of every export.
+        properties.setProperty(
+            QgsLayoutObject.PictureSource,
+            QgsProperty.fromExpression(f"coalesce(attribute(@atlas_feature, '{name}'), '')"),
+        )
         properties.setProperty(
             QgsLayoutObject.ExcludeFromExports,
             QgsProperty.fromExpression(f"{field(name)} IS NULL OR {field(name)} = ''"),
