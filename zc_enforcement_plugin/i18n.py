@@ -39,6 +39,15 @@ def catalogue_for(locale: str) -> Path | None:
     return None
 
 
+def with_english(chinese: str, english: str) -> str:
+    """A domain term (a verdict, a kind) as the interface shows it: the Chinese alone in a
+    Chinese interface, the English after it in any other (the terms themselves are Chinese:
+    the ledger and the reports keep them so)."""
+    if not english or catalogue_for(user_locale()) is not None:
+        return chinese
+    return f"{chinese} {english}"
+
+
 def install_translator(locale: str | None = None) -> QTranslator | None:
     """Load the plugin's catalogue for the locale; returns the translator to remove at unload."""
     qm = catalogue_for(locale or user_locale())

@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
-from ..i18n import tr
+from ..i18n import tr, with_english
 from .entries_panel import EntriesPanel
 from .messages import refusal_label
 
@@ -69,7 +69,7 @@ class VerdictPanel(EntriesPanel):
         self.category = QComboBox(self)
         self.category.setObjectName("category")
         for value in ls.VERDICT_CATEGORIES:
-            self.category.addItem(f"{value} {ls.CATEGORY_LABELS_EN[value]}", value)
+            self.category.addItem(with_english(value, ls.CATEGORY_LABELS_EN[value]), value)
         self.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(category))
         self.category.currentIndexChanged.connect(self._category_changed)
         form.addRow(tr("Verdict"), self.category)
@@ -215,7 +215,7 @@ class VerdictPanel(EntriesPanel):
         # a look at it was recorded as 未报即用 or 设施农用地 (the ledger refuses no kind).
         self.kind.addItem(tr("(choose)"), None)
         for kind in ls.VERDICT_KINDS[category]:
-            self.kind.addItem(f"{kind} {ls.KIND_LABELS_EN.get(kind, '')}".strip(), kind)
+            self.kind.addItem(with_english(kind, ls.KIND_LABELS_EN.get(kind, "")), kind)
         legal = category == ls.VERDICT_LEGAL
         for widget in (self.approval_number, self.approval_date, self.approved_area):
             widget.setEnabled(legal)
