@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
 from conftest import REPO
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -65,27 +64,17 @@ def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
                 settings.setValue(key, value)
 
 
-@pytest.mark.parametrize(("locale", "shown"), [("zh-Hans", "违法"), ("en_US", "违法 illegal")])
-def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(
-    qgis_app, locale, shown
-):
+def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(qgis_app):
     """A Chinese technician's combo read "违法 illegal", "设施农用地 facility agricultural land"."""
-    from qgis.core import QgsSettings
-
     from zc_enforcement_plugin.core import ledger_schema as ls
     from zc_enforcement_plugin.i18n import with_english
 
-    settings = QgsSettings()
-    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
-    settings.setValue("locale/overrideFlag", True)
-    settings.setValue("locale/userLocale", locale)
+    english = ls.CATEGORY_LABELS_EN[ls.VERDICT_ILLEGAL]
+    assert with_english(ls.VERDICT_ILLEGAL, english) == "违法 illegal"
+    translator = install_translator("zh_CN")
     try:
-        english = ls.CATEGORY_LABELS_EN[ls.VERDICT_ILLEGAL]
-        assert with_english(ls.VERDICT_ILLEGAL, english) == shown
+        assert with_english(ls.VERDICT_ILLEGAL, english) == "违法"
         assert with_english("伪变化", "") == "伪变化"
     finally:
-        for key, value in zip(("locale/overrideFlag", "locale/userLocale"), saved):
-            if value is None:
-                settings.remove(key)
-            else:
-                settings.setValue(key, value)
+        QCoreApplication.removeTranslator(translator)
+    assert with_english(ls.VERDICT_ILLEGAL, english) == "违法 illegal"

@@ -43,7 +43,9 @@ def with_english(chinese: str, english: str) -> str:
     """A domain term (a verdict, a kind) as the interface shows it: the Chinese alone in a
     Chinese interface, the English after it in any other (the terms themselves are Chinese:
     the ledger and the reports keep them so)."""
-    if not english or catalogue_for(user_locale()) is not None:
+    # Chinese when the plugin's own catalogue is translating: QGIS's language setting alone
+    # does not say whether it was loaded.
+    if not english or tr("Verdict") != "Verdict":
         return chinese
     return f"{chinese} {english}"
 
