@@ -287,12 +287,6 @@ class CaseEvent:
 
 
 # --- thresholds ---------------------------------------------------------------------------------
-def _mu(sqm: float) -> float:
-    # Compared as the figure is shown, as screening does, so a case and its printed figure
-    # never disagree about 5.00 亩.
-    return shown_mu(sqm)
-
-
 def criminal_scale(cultivated_sqm: float, basic_farmland_sqm: float) -> bool:
     """DOMAIN §5: ≥ 5 亩 permanent basic farmland or ≥ 10 亩 cultivated land outside it.
 
@@ -301,9 +295,11 @@ def criminal_scale(cultivated_sqm: float, basic_farmland_sqm: float) -> bool:
     engine checks geometrically but a figure typed into a case cannot.
     """
     other = max(cultivated_sqm - basic_farmland_sqm, 0.0)
+    # Compared as the figure is shown, as screening does, so a case and its printed figure
+    # never disagree about 5.00 亩.
     return (
-        _mu(basic_farmland_sqm) >= CRIMINAL_BASIC_FARMLAND_MU
-        or _mu(other) >= CRIMINAL_CULTIVATED_MU
+        shown_mu(basic_farmland_sqm) >= CRIMINAL_BASIC_FARMLAND_MU
+        or shown_mu(other) >= CRIMINAL_CULTIVATED_MU
     )
 
 

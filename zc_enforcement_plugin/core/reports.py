@@ -224,10 +224,6 @@ def monthly_due_date(period: Period) -> dt.date:
 
 
 # --- what the ledger says, read once -----------------------------------------------------------
-def _mu(sqm: float) -> float:
-    return shown_mu(sqm)
-
-
 def _verified_on(verdict: Verdict) -> dt.date | None:
     return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
 
@@ -619,11 +615,11 @@ def _ranking_row(o: OfficeFigures) -> list[Any]:
         o.office,
         o.new_illegal,
         round(o.illegal_area_sqm, AREA_DECIMALS),
-        _mu(o.illegal_area_sqm),
+        shown_mu(o.illegal_area_sqm),
         round(o.illegal_cultivated_sqm, AREA_DECIMALS),
-        _mu(o.illegal_cultivated_sqm),
+        shown_mu(o.illegal_cultivated_sqm),
         round(o.illegal_basic_farmland_sqm, AREA_DECIMALS),
-        _mu(o.illegal_basic_farmland_sqm),
+        shown_mu(o.illegal_basic_farmland_sqm),
         _pct(o.stop_rate),
         _pct(o.rectification_rate),
         _pct(o.patrol_compliance),
@@ -1132,10 +1128,10 @@ class AccountabilityReport:
                 name,
                 r.illegal_spots,
                 round(r.illegal_cultivated_sqm, AREA_DECIMALS),
-                _mu(r.illegal_cultivated_sqm),
+                shown_mu(r.illegal_cultivated_sqm),
                 r.construction_spots,
                 round(r.construction_cultivated_sqm, AREA_DECIMALS),
-                _mu(r.construction_cultivated_sqm),
+                shown_mu(r.construction_cultivated_sqm),
                 r.ratio_percent,
                 "是 / yes" if r.flagged else "否 / no",
             ]
