@@ -1135,6 +1135,37 @@ def test_an_empty_protection_layer_is_said_to_be_empty_not_far_away(provider):
         assert "coordinate reference system" not in said[0]
 
 
+def test_a_red_line_in_degrees_declared_as_zone_39_stops_naming_layer_and_crs(provider):
+    """Read only near the spots, such a layer reached none: without this it gave every spot
+    STHXMJ 0 and a warning, and a spot inside the red line could pass as clear of it."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    red_line = memory_layer(
+        [(lon_lat_square(117.9, 36.6, 0.01), ["淄川红线"])],
+        f"field={domain.RED_LINE_NAME}:string",
+        name="红线度数",
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots, "RED_LINE": red_line})
+    message = str(error.value)
+    assert "红线度数" in message and "EPSG:4527" in message, message
+    assert "x=117.9000" in message and "y=36.6000" in message, message
+
+
+def test_a_red_line_far_from_the_spots_but_fitting_its_crs_is_screened_with_a_warning(provider):
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
+    # 30 km east, still in zone 39: another district's red line, not a wrong CRS.
+    red_line = memory_layer(
+        [(square(30_000, 0, 100), ["邻区红线"])],
+        f"field={domain.RED_LINE_NAME}:string",
+        name="邻区红线层",
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": spots, "RED_LINE": red_line}, log)["OUTPUT"])
+    assert out["S1"][domain.RED_LINE_AREA] == 0
+    said = [m for m in log.messages if "邻区红线层" in m]
+    assert len(said) == 1 and "does not reach any spot" in said[0], log.messages
+
+
 def test_a_spot_field_named_fid_is_written_to_a_geopackage_under_another_name(provider, tmp_path):
     """A layer once saved from a GeoPackage keeps its fid as a plain field; merged, the values
     repeat; GDAL would take them for the GeoPackage's own feature ids and refuse them."""

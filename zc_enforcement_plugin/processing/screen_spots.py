@@ -731,6 +731,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     fatalError=False,
                 )
                 return True
+            ScreenSpots._refuse_if_extent_misfits(label, source)
             feedback.reportError(
                 tr(
                     "Layer {layer} does not reach any spot: its features lie outside the spots' "
@@ -740,6 +741,38 @@ class ScreenSpots(EnforcementAlgorithm):
                 fatalError=False,
             )
         return False
+
+    @staticmethod
+    def _refuse_if_extent_misfits(label: str, source) -> None:
+        """Stops when a protection layer away from every spot lies where its CRS cannot put
+        it (longitude/latitude declared as Gauss-Krüger metres, a zone prefix missing): read
+        only near the spots, its features are never checked one by one, and its areas would
+        all be 0, a legal figure the warning alone would let pass. A layer merely far away
+        (another district, another zone) is still screened, with the warning."""
+        extent = source.sourceExtent()
+        corners = np.array(
+            [[extent.xMinimum(), extent.yMinimum()], [extent.xMaximum(), extent.yMaximum()]]
+        )
+        crs = source.sourceCrs()
+        if not np.all(np.isfinite(corners)) or not crs.isValid():
+            return
+        if not areas.crs_misfits(corners, pyproj_crs(crs), zone_offset=None).any():
+            return
+        raise fail(
+            tr(
+                "Layer {layer} does not fit its CRS {crs}: its features lie between x={x1:.4f}, "
+                "y={y1:.4f} and x={x2:.4f}, y={y2:.4f}, where that CRS puts nothing in China "
+                "(longitude and latitude under a projected CRS, or a missing zone prefix?). "
+                "Screened so, every spot would get 0 from it: set the layer's right CRS."
+            ).format(
+                layer=label,
+                crs=crs.authid() or crs.description(),
+                x1=corners[0, 0],
+                y1=corners[0, 1],
+                x2=corners[1, 0],
+                y2=corners[1, 1],
+            )
+        )
 
     @staticmethod
     def _result_fields(shapefile: bool = False) -> QgsFields:

@@ -4,6 +4,11 @@
   <context>
     <name>ZcEnforcement</name>
     <message>
+      <location filename="zc_enforcement_plugin/i18n.py" />
+      <source>Verdict</source>
+      <translation>判定</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
       <source>&amp;ZC Enforcement</source>
       <translation>淄川卫片执法(&amp;Z)</translation>
@@ -1450,6 +1455,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Layer {layer} does not fit its CRS {crs}: its features lie between x={x1:.4f}, y={y1:.4f} and x={x2:.4f}, y={y2:.4f}, where that CRS puts nothing in China (longitude and latitude under a projected CRS, or a missing zone prefix?). Screened so, every spot would get 0 from it: set the layer's right CRS.</source>
+      <translation>图层 {layer} 与其坐标系 {crs} 不符：其要素位于 x={x1:.4f}, y={y1:.4f} 至 x={x2:.4f}, y={y2:.4f} 之间，该坐标系在中国境内没有这样的位置（经纬度却标为投影坐标系，或缺少带号？）。照此筛查，每个图斑从该图层得到的面积都会是 0：请为图层设置正确的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>The run stopped while writing; these outputs are incomplete: {outputs}</source>
       <translation>运行在写出结果时中止，以下输出不完整：{outputs}</translation>
     </message>
@@ -1887,11 +1897,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Area (mu)</source>
       <translation>面积（亩）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
-      <source>Verdict</source>
-      <translation>判定</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
