@@ -786,6 +786,59 @@ def test_mining_missing_validity_date_names_layer_feature_and_field(provider):
     assert "图层 采矿权样例，要素 C001，字段 YXQZ" in "\n".join(feedback.texts)
 
 
+def test_mining_repeated_activity_and_licence_numbers_are_said(provider):
+    """Activity 370302202601 on features 1 and 3 and licence C001 on features 1 and 2: the log
+    says each repeated number once, naming the layer, the features by fid and the field, and
+    both activities keep their number and their own finding."""
+    licences = memory_layer(
+        "MultiPolygon",
+        "field=XKZH:string&field=YXQQ:date&field=YXQZ:date",
+        [
+            (box_wkt(0, 0, 100, 100), ["C001", "2020-01-01", "2030-12-31"]),
+            (box_wkt(200, 0, 300, 100), ["C001", "2020-01-01", "2030-12-31"]),
+        ],
+        "采矿权样例",
+    )
+    activity = memory_layer(
+        "MultiPolygon",
+        "field=JCBH:string&field=TBLX:string",
+        [
+            (box_wkt(10, 10, 60, 60), ["370302202601", "采矿用地"]),
+            (box_wkt(210, 10, 260, 60), ["370302202602", "采矿用地"]),
+            (box_wkt(500, 500, 560, 560), ["370302202601", "采矿用地"]),
+        ],
+        "开采",
+    )
+    feedback = Recorder()
+    result = run(
+        "auditmining",
+        {
+            "ACTIVITY": activity,
+            "LICENCES": licences,
+            "CHECK_DATE": "2026-03-31",
+            "OUTPUT": "memory:",
+            "OUTPUT_VIOLATIONS": "memory:",
+        },
+        feedback,
+    )
+    said = [t for t in feedback.texts if "重复" in t]
+    assert len(said) == 2, feedback.texts
+    assert any(
+        t.startswith("图层 开采，要素 fid 1、fid 3，字段 JCBH：") and "370302202601" in t
+        for t in said
+    )
+    assert any(
+        t.startswith("图层 采矿权样例，要素 fid 1、fid 2，字段 XKZH：") and "C001" in t
+        for t in said
+    )
+    records = rows(output(result, "OUTPUT"))
+    assert [(r[cs.ACTIVITY_ID], r[cs.STATUS]) for r in records] == [
+        ("370302202601", cs.STATUS_OK),
+        ("370302202602", cs.STATUS_OK),
+        ("370302202601", cs.NO_LICENCE.label_zh),
+    ]
+
+
 def test_mining_violations_import_into_the_ledger_as_a_batch(mining_result, tmp_path):
     ledger_path = tmp_path / "ledger.gpkg"
     imported = run(

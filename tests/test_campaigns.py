@@ -1096,7 +1096,39 @@ def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said
     assert second[cs.STATUS] == cs.NO_LICENCE.label_zh and second[cs.VIOLATION_COUNT] == 1
     assert third[cs.STATUS] == cs.EXPIRED_LICENCE.label_zh
     said = [m for m in res.messages if "重复" in m]
-    assert len(said) == 1 and "CKQ" in said[0] and "C1" in said[0] and "#1、#2" in said[0]
+    assert len(said) == 2
+    licence = next(m for m in said if "CKQ" in m)
+    assert "C1" in licence and "#1、#2" in licence
+    activities = next(m for m in said if "CKQ" not in m)
+    assert "K 重复" in activities and "#1、#2" in activities
+
+
+def test_mining_activities_sharing_a_number_are_said_naming_file_features_and_field():
+    """Activities 7 and 7 (fids 21 and 23, a copied row) and 8 (fid 22): the repeated number is
+    said once, naming the activity file, both features and the number field, as a repeated
+    licence number is; each keeps its own record and KCBH as recorded. An activity left out by
+    the mining kinds does not count as a holder of the number."""
+    licences = Licences([box(0, 0, 100, 100)], ["C1"], valid_to=["2030-12-31"], layer="CKQ")
+    activity = Ground(
+        [box(10, 10, 40, 40), box(1000, 0, 1050, 50), box(50, 50, 90, 90), box(0, 200, 9, 209)],
+        ids=["7", "8", " 7 ", "8"],
+        uses=["采矿用地", "采矿用地", "采矿用地", "耕地"],
+        layer="开采（/data/kc.gpkg）",
+        fids=[21, 22, 23, 24],
+        id_field="KCBH_SRC",
+    )
+    res = audits.audit_mining(
+        activity, licences, TODAY, crs=EPSG, area_method="planar", mining_kinds=["采矿用地"]
+    )
+    assert [r[cs.ACTIVITY_ID] for r in res.records] == ["7", "8", " 7 "]  # as recorded
+    first, second, third = res.records
+    assert first[cs.STATUS] == third[cs.STATUS] == cs.STATUS_OK
+    assert second[cs.STATUS] == cs.NO_LICENCE.label_zh
+    said = [m for m in res.messages if "重复" in m]
+    assert said == [
+        "图层 开采（/data/kc.gpkg），要素 fid 21、fid 23，字段 KCBH_SRC：开采活动编号 7 重复"
+        "（2 个要素），已逐个要素分别核查，请核对开采活动编号"
+    ]
 
 
 def test_mining_cancel():

@@ -62,6 +62,8 @@ class Ground:
     uses: Sequence[str | None] | None = None
     layer: str = ""
     use_field: str = domain.LAND_CLASS_NAME
+    fids: Sequence | None = None  # the source's feature ids, for messages
+    id_field: str = domain.SPOT_NUMBER  # the field `ids` were read from, for messages
 
 
 @dataclass
@@ -489,23 +491,38 @@ class _ApprovalOverlay:
 
 
 def _feature_ids(numbers, layer: str, field: str, what: str, msgs, fids=None) -> list[str]:
-    """Each feature's number, or '#n' (said, naming layer and field) where it has none.
-
-    A number on several features is said once, naming them by `fids` (the source's feature
-    ids; 1-based feature numbers when None): each is still judged by itself, but the bureau
-    must know its records and findings share a number (a typo or a copied row)."""
+    """Each feature's number, or '#n' (said, naming layer and field) where it has none; a
+    number on several features is said (_say_repeated)."""
     ids = []
     for i, number in enumerate(numbers):
         if not number:
             number = f"#{i + 1}"
             cs.say(msgs, layer, number, field, f"{what}为空，记为 {number}")
         ids.append(number)
-    names = (
-        [f"fid {f}" for f in fids] if fids is not None else [f"#{i + 1}" for i in range(len(ids))]
-    )
+    _say_repeated(ids, _feature_names(len(ids), fids), layer, field, what, msgs)
+    return ids
+
+
+def _feature_names(n: int, fids: Sequence | None) -> list[str]:
+    """How messages name features 0..n-1: by the source's feature ids, else 1-based numbers."""
+    if fids is None:
+        return [f"#{i + 1}" for i in range(n)]
+    names = [f"fid {f}" for f in fids]
+    if len(names) != n:
+        raise ValueError(f"{n} geometries but {len(names)} feature ids")
+    return names
+
+
+def _say_repeated(
+    numbers: Sequence[str], names: Sequence[str], layer: str, field: str, what: str, msgs
+) -> None:
+    """A number on several features is said once, naming them (`names`, as _feature_names
+    gives them) and the field. Each is still judged by itself and keeps its number as
+    recorded, but the bureau must know its records and findings share a number (a typo or a
+    copied row). Numbers are compared without surrounding spaces, as importspots compares them."""
     features: dict[str, list[str]] = {}
-    for number, name in zip(ids, names):
-        features.setdefault(number, []).append(name)
+    for number, name in zip(numbers, names):
+        features.setdefault(str(number).strip(), []).append(name)
     for number, holders in features.items():
         if len(holders) > 1:
             cs.say(
@@ -515,7 +532,6 @@ def _feature_ids(numbers, layer: str, field: str, what: str, msgs, fids=None) ->
                 field,
                 f"{what} {number} 重复（{len(holders)} 个要素），已逐个要素分别核查，请核对{what}",
             )
-    return ids
 
 
 def _overlay_approvals(
@@ -1205,12 +1221,16 @@ def audit_mining(
     lic_layer = licences.layer or cs.LAYER_LICENCES
     act = cs.as_geometry_array(activity.geoms)
     act_ids = cs.feature_ids(activity.ids, len(act))
+    act_names = _feature_names(len(act), activity.fids)
     act_kinds = _texts(activity.uses, len(act), activity.use_field)
     if mining_kinds is not None:
         wanted = {str(k).strip() for k in mining_kinds}
         keep = np.array([k in wanted for k in act_kinds], dtype=bool)
         act = act[keep]
         act_ids = [i for i, k in zip(act_ids, keep.tolist()) if k]
+        act_names = [i for i, k in zip(act_names, keep.tolist()) if k]
+    # Only the activities audited: a record per activity shares its KCBH with another's.
+    _say_repeated(act_ids, act_names, act_layer, activity.id_field, "开采活动编号", msgs)
     act = cs.repair(act, act_ids, act_layer, msgs, keep_polygonal=False)
     n = len(act)
 

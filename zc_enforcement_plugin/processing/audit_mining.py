@@ -124,6 +124,8 @@ class AuditMining(CampaignAlgorithm):
             texts(arrays.attributes[type_field]) if type_field else None,
             layer=label,
             use_field=type_field or domain.SPOT_TYPE,
+            fids=arrays.feature_ids,
+            id_field=id_field,
         )
 
     def _licences(self, parameters, context, crs, feedback) -> audits.Licences:
