@@ -87,3 +87,113 @@ def test_a_copy_into_another_folder_takes_the_holiday_file_with_it(provider, tmp
         calendar = copy.work_calendar(strict=False)
         assert calendar.add_working_days(dt.date(2027, 2, 4), 2) == dt.date(2027, 2, 14)
         assert ls.SETTING_HOLIDAYS not in copy.settings()
+
+
+def _office_with_two_photos(tmp_path):
+    """A GeoPackage ledger with a holidays.json beside it and two spots with a photo each."""
+    import json
+
+    from zc_enforcement_plugin.core import workdays
+
+    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2027)]
+    (tmp_path / "office").mkdir()
+    source = tmp_path / "office" / "ledger.gpkg"
+    (tmp_path / "office" / "holidays.json").write_text(
+        json.dumps({"2027": {"holidays": fixed}}), encoding="utf-8"
+    )
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord({"JCBH": number}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))
+                for number in ("S1", "S2")
+            ],
+        )
+        for spot in store.spots():
+            photo = tmp_path / f"{spot.number}.jpg"
+            photo.write_bytes(b"\xff\xd8" + spot.number.encode() + b"\xff\xd9")
+            store.add_evidence(
+                spot.id, evidence.store_evidence_file(source, spot.number, photo, "photo")
+            )
+    return source
+
+
+def _listing(folder):
+    """Every file and folder under `folder`, with each file's bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else None
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def _fail_on_cases(original):
+    """_load that raises when the copy reaches the cases: part-way through the rows."""
+
+    def load(store, table, columns, rows):
+        if table == ls.T_CASES:
+            raise OSError("disk full (forced by the test)")
+        return original(store, table, columns, rows)
+
+    return load
+
+
+def _fail_on_second_file(original):
+    """shutil.copy2 that raises on its second call: part-way through the evidence files."""
+    calls = []
+
+    def copy2(origin, copy, *args, **kwargs):
+        calls.append(origin)
+        if len(calls) == 2:
+            raise OSError("disk full (forced by the test)")
+        return original(origin, copy, *args, **kwargs)
+
+    return copy2
+
+
+@pytest.mark.parametrize("failing", ["rows", "evidence files", "comparison"])
+@pytest.mark.parametrize("target_exists", [False, True])
+def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
+    provider, tmp_path, monkeypatch, failing, target_exists
+):
+    """A copy that fails part-way (writing the rows, copying the evidence files) or whose
+    comparison finds a difference leaves the target's folder as it found it: no holidays.json,
+    no evidence folder, no new GeoPackage (one that was there, empty, stays so). Before, the
+    holidays.json written ahead of the rows and the new GeoPackage were left behind, and a
+    second run found the target "not empty" or a holiday file it had not chosen."""
+    import shutil
+
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+    from zc_enforcement_plugin.processing import copy_ledger as algorithm
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    (folder / "说明.txt").write_text("another file of the folder", encoding="utf-8")
+    target = folder / "ledger.gpkg"
+    if target_exists:
+        ledger.GeoPackageLedger(target).close()
+    before, source_before = _listing(folder), _listing(source.parent)
+    if failing == "rows":
+        monkeypatch.setattr(ledger_migrate, "_load", _fail_on_cases(ledger_migrate._load))
+    elif failing == "evidence files":
+        monkeypatch.setattr(ledger_migrate.shutil, "copy2", _fail_on_second_file(shutil.copy2))
+    else:
+        monkeypatch.setattr(algorithm, "compare_ledgers", lambda a, b: ["spots fid=1: forced"])
+    with pytest.raises(QgsProcessingException):
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+    if failing == "comparison" and target_exists:
+        # Rows committed into a ledger the user gave are not deleted: the run names the
+        # differences, and the copy stays whole (its holiday file and evidence with it).
+        assert (folder / "holidays.json").is_file() and (folder / "evidence").is_dir()
+    else:
+        assert _listing(folder) == before
+    assert _listing(source.parent) == source_before
+    monkeypatch.undo()
+    if failing != "comparison" or not target_exists:
+        # Nothing was left to trip a second run: it copies and proves the copy equal.
+        result = processing.run(
+            "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)}
+        )
+        assert result["DIFFERENCES"] == 0 and (folder / "holidays.json").is_file()

@@ -67,6 +67,8 @@ class CopyReport:
     left_behind: list[str] = field(default_factory=list)
     holiday_years: list[str] = field(default_factory=list)
     holidays_to: str = ""  # where the target reads the schedule copied
+    # Files and folders the copy made on the target's side, in the order made (see _Made).
+    made: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         counts = ", ".join(f"{table} {count}" for table, count in self.rows.items())
@@ -201,6 +203,43 @@ def _gpkg_extents(store: GeoPackageLedger) -> None:
         )
 
 
+# --- what a copy makes on disk ----------------------------------------------------------------
+class _Made:
+    """The files and folders a copy makes (holiday file, evidence files and their folders), in
+    the order made, so that a copy that fails can take them away: its rows roll back with the
+    transaction, and files no committed row refers to would be left for a second run to trip
+    over (a holiday file it did not choose, an evidence folder in the way)."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+
+    def folder(self, path: Path) -> Path:
+        """`path` made with its missing parents, each noted before what goes into it."""
+        missing = [p for p in (path, *path.parents) if not p.exists()]
+        path.mkdir(parents=True, exist_ok=True)
+        self.paths += reversed(missing)
+        return path
+
+    def file(self, path: Path) -> None:
+        self.paths.append(path)
+
+
+def remove_made(paths: list[Path]) -> list[str]:
+    """Remove what a copy made (CopyReport.made), newest first; a folder only when it is empty
+    again, so nothing someone else put there goes. What could not be removed, as messages."""
+    left = []
+    for path in reversed(paths):
+        try:
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError as error:
+            left.append(f"未能删除 / could not remove {path}: {error}")
+    return left
+
+
 # --- the holiday schedule -------------------------------------------------------------------------
 def holiday_place(store: LedgerStore) -> str:
     """Where `store` reads the bureau's holiday schedule from, as messages name it."""
@@ -294,7 +333,9 @@ def _write_holiday_file(schedule: dict[str, Any], source: LedgerStore, file: Pat
         partial.unlink(missing_ok=True)
 
 
-def _carry_holidays(source: LedgerStore, target: LedgerStore, report: CopyReport) -> None:
+def _carry_holidays(
+    source: LedgerStore, target: LedgerStore, report: CopyReport, made: _Made
+) -> None:
     """Give `target` the source's holiday schedule where it reads it (see _check_holidays): the
     file beside a GeoPackage, written before the rows as the evidence files are; the setting of
     a shared ledger, inside the copy's transaction."""
@@ -309,6 +350,7 @@ def _carry_holidays(source: LedgerStore, target: LedgerStore, report: CopyReport
     file = workdays.bureau_holiday_file(target.path)
     if not file.is_file():  # one with the same schedule is left as it is
         _write_holiday_file(schedule, source, file)
+        made.file(file)
 
 
 # --- the copy -----------------------------------------------------------------------------------
@@ -321,25 +363,32 @@ def copy_ledger(
     Everything the copy needs is checked before anything is written (_check_copy): a shared
     ledger's history tables are append-only, so rows committed by a copy that then fails could
     only be removed by dropping the schema. The files go first, for the same reason: a copy
-    stopped by a file leaves the target ledger empty, and a second run finds the files there.
-    The bureau's holiday schedule goes to where the target reads it (_carry_holidays)."""
+    stopped by a file leaves the target ledger empty. The bureau's holiday schedule goes to
+    where the target reads it (_carry_holidays). A copy that fails takes away the files and
+    folders it made (report.made, see _Made) as its rows roll back: the target's side is left
+    as it was, and a second run starts from there."""
     report = CopyReport()
-    _check_copy(source, target, copy_evidence_files)
-    if copy_evidence_files:
-        _copy_files(source, target, report)
-    if isinstance(target, GeoPackageLedger):
-        _carry_holidays(source, target, report)
-    with target.transaction():
-        for table in COPY_ORDER:
-            columns, rows = ledger_rows(source, table)
-            _load(target, table, columns, rows)
-            report.rows[table] = len(rows)
-        source_meta = _meta(source)
-        _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
+    made = _Made(report.made)
+    try:
+        _check_copy(source, target, copy_evidence_files, made)
+        if copy_evidence_files:
+            _copy_files(source, target, report, made)
         if isinstance(target, GeoPackageLedger):
-            _gpkg_extents(target)
-        else:
-            _carry_holidays(source, target, report)
+            _carry_holidays(source, target, report, made)
+        with target.transaction():
+            for table in COPY_ORDER:
+                columns, rows = ledger_rows(source, table)
+                _load(target, table, columns, rows)
+                report.rows[table] = len(rows)
+            source_meta = _meta(source)
+            _set_meta(target, {k: v for k, v in source_meta.items() if k in COPIED_META})
+            if isinstance(target, GeoPackageLedger):
+                _gpkg_extents(target)
+            else:
+                _carry_holidays(source, target, report, made)
+    except BaseException:
+        remove_made(report.made)
+        raise
     if isinstance(source, GeoPackageLedger) and ls.SETTING_HOLIDAYS in source.settings():
         report.left_behind.append(
             f"{source.path} 的 {ls.T_SETTINGS} 中的 {ls.SETTING_HOLIDAYS} 设置（GeoPackage 台帐"
@@ -363,7 +412,9 @@ def copy_ledger(
     return report
 
 
-def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: bool) -> None:
+def _check_copy(
+    source: LedgerStore, target: LedgerStore, copy_evidence_files: bool, made: _Made
+) -> None:
     """Refuse, before anything is written, a copy that could not finish: a target that is not
     empty or of another version, a table of the source with columns the target lacks, a login
     that may not write the target, and evidence with no writable evidence folder on the
@@ -389,7 +440,7 @@ def _check_copy(source: LedgerStore, target: LedgerStore, copy_evidence_files: b
     _check_may_write(target)
     _check_holidays(source, target)
     if copy_evidence_files and source.evidence():
-        _check_writable(Path(target.writable_evidence_dir()))
+        _check_writable(Path(target.writable_evidence_dir()), made)
 
 
 def _check_may_write(target: LedgerStore) -> None:
@@ -418,10 +469,10 @@ def _check_may_write(target: LedgerStore) -> None:
         )
 
 
-def _check_writable(folder: Path) -> None:
+def _check_writable(folder: Path, made: _Made) -> None:
     """A file can be written into `folder` (made if missing), as the copy will."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        made.folder(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".zc_write_check_"):
             pass
     except OSError as error:
@@ -431,7 +482,7 @@ def _check_writable(folder: Path) -> None:
         ) from None
 
 
-def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport) -> None:
+def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, made: _Made) -> None:
     records = source.evidence()
     if not records:
         return
@@ -444,9 +495,13 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport) ->
         if not origin.is_file():
             report.problems.append(f"证据文件缺失 / evidence file missing: {origin}")
             continue
-        copy.parent.mkdir(parents=True, exist_ok=True)
+        made.folder(copy.parent)
         partial = copy.with_name(f".{copy.name}.part")
-        shutil.copy2(origin, partial)
+        try:
+            shutil.copy2(origin, partial)
+        except BaseException:
+            partial.unlink(missing_ok=True)  # half a file under no name the ledger knows
+            raise
         if file_sha256(partial) != record.sha256:
             partial.unlink()
             report.problems.append(
@@ -455,6 +510,7 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport) ->
             )
             continue
         partial.replace(copy)
+        made.file(copy)
         report.files_copied += 1
 
 

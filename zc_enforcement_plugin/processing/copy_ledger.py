@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -9,10 +11,13 @@ from qgis.core import (
 )
 
 from ..core import ledger
-from ..core.ledger_migrate import compare_ledgers, copy_ledger
+from ..core.ledger_migrate import compare_ledgers, copy_ledger, remove_made
 from ..i18n import tr
 from .base import EnforcementAlgorithm, fail
-from .postgis_connection import open_ledger_store
+from .postgis_connection import is_postgis_reference, open_ledger_store
+
+# Files SQLite may keep beside a database while it writes (rollback journal, WAL).
+SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
 
 
 class CopyLedger(EnforcementAlgorithm):
@@ -25,7 +30,9 @@ class CopyLedger(EnforcementAlgorithm):
         "ledger into another, empty one, in one transaction: a GeoPackage into the shared ledger "
         "(postgis://<saved connection>) or back. Evidence files are copied into the target's "
         "evidence folder and checked against their SHA-256. The two ledgers are then compared "
-        "row by row and file by file; any difference is listed and makes the run fail."
+        "row by row and file by file; any difference is listed and makes the run fail. A "
+        "run that fails leaves the target's folder as it was: a GeoPackage it created is "
+        "removed, with the holidays.json and the evidence files it put beside it."
     )
 
     SOURCE = "SOURCE"
@@ -52,24 +59,41 @@ class CopyLedger(EnforcementAlgorithm):
         target_ref = self.parameterAsString(parameters, self.TARGET, context).strip()
         if source_ref == target_ref:
             raise fail(tr("The source and the target are the same ledger."))
+        # A GeoPackage this run creates is the run's to take away if it fails, with all it put
+        # beside it: a half copy, or one not proven equal, would only make the next run refuse
+        # a target "not empty" or meet a holiday file it did not choose.
+        new_file = None
+        if not is_postgis_reference(target_ref) and not Path(target_ref).exists():
+            new_file = Path(target_ref)
+        made = []
         try:
-            with (
-                open_ledger_store(source_ref, create=False) as source,
-                open_ledger_store(target_ref) as target,
-            ):
-                feedback.setProgressText(tr("Copying"))
-                report = copy_ledger(source, target)
-                feedback.setProgress(70)
-                feedback.setProgressText(tr("Comparing every row and evidence hash"))
-                differences = compare_ledgers(source, target)
-        except (ledger.LedgerError, ValueError, OSError) as error:
-            raise fail(str(error)) from error
-        for line in differences:
-            feedback.reportError(line)
-        if differences:
-            raise fail(
-                tr("{count} differences after copying: see the log.").format(count=len(differences))
-            )
+            try:
+                with (
+                    open_ledger_store(source_ref, create=False) as source,
+                    open_ledger_store(target_ref) as target,
+                ):
+                    feedback.setProgressText(tr("Copying"))
+                    report = copy_ledger(source, target)
+                    made = report.made
+                    feedback.setProgress(70)
+                    feedback.setProgressText(tr("Comparing every row and evidence hash"))
+                    differences = compare_ledgers(source, target)
+            except (ledger.LedgerError, ValueError, OSError) as error:
+                raise fail(str(error)) from error
+            for line in differences:
+                feedback.reportError(line)
+            if differences:
+                raise fail(
+                    tr("{count} differences after copying: see the log.").format(
+                        count=len(differences)
+                    )
+                )
+        except BaseException:
+            if new_file is not None:
+                sidecars = [new_file.with_name(new_file.name + end) for end in SQLITE_SIDECARS]
+                for line in remove_made([new_file, *sidecars, *made]):
+                    feedback.reportError(line)
+            raise
         summary = report.summary()
         feedback.pushInfo(summary)
         return {self.DIFFERENCES: 0, self.SUMMARY: summary}

@@ -500,8 +500,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
-      <source>Copies every batch, spot, verdict, evidence record, case, patrol and setting of one ledger into another, empty one, in one transaction: a GeoPackage into the shared ledger (postgis://&lt;saved connection&gt;) or back. Evidence files are copied into the target's evidence folder and checked against their SHA-256. The two ledgers are then compared row by row and file by file; any difference is listed and makes the run fail.</source>
-      <translation>把一个台帐的全部批次、图斑、判定、举证记录、案件、巡查和设置在一个事务中复制到另一个空台帐：GeoPackage 复制到共享台帐（postgis://&lt;已保存的连接&gt;）或反向复制。举证文件复制到目标台帐的举证文件夹并按 SHA-256 校验。随后逐行、逐文件比对两个台帐；发现任何差异都会列出并使运行失败。</translation>
+      <source>Copies every batch, spot, verdict, evidence record, case, patrol and setting of one ledger into another, empty one, in one transaction: a GeoPackage into the shared ledger (postgis://&lt;saved connection&gt;) or back. Evidence files are copied into the target's evidence folder and checked against their SHA-256. The two ledgers are then compared row by row and file by file; any difference is listed and makes the run fail. A run that fails leaves the target's folder as it was: a GeoPackage it created is removed, with the holidays.json and the evidence files it put beside it.</source>
+      <translation>把一个台帐的全部批次、图斑、判定、举证记录、案件、巡查和设置在一个事务中复制到另一个空台帐：GeoPackage 复制到共享台帐（postgis://&lt;已保存的连接&gt;）或反向复制。举证文件复制到目标台帐的举证文件夹并按 SHA-256 校验。随后逐行、逐文件比对两个台帐；发现任何差异都会列出并使运行失败。运行失败时目标文件夹保持原样：本次运行新建的 GeoPackage 会被删除，连同它放在旁边的 holidays.json 和举证文件。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
