@@ -605,6 +605,84 @@ def test_a_text_longer_than_a_dbf_field_is_cut_and_reported(field_ledger, tmp_pa
     assert whole.properties[export.VERDICT_NOTE] == long_note
 
 
+# Two spot numbers alike in their first 254 bytes, in UTF-8 (甲 3 bytes) and in GBK (2 bytes).
+LONG_KEY_START = "3703022026" + "甲" * 130
+
+
+@pytest.mark.parametrize("encoding", export.SHAPEFILE_ENCODINGS)
+def test_spot_numbers_too_long_for_a_dbf_field_stop_the_export_naming_spots_and_field(
+    field_ledger, tmp_path, encoding
+):
+    """A DBF text holds 254 bytes: two spot numbers cut there would be one number in the
+    Shapefile, two spots under one key. The export stops before anything is written, naming
+    each spot whole and the field; before, both were cut to the same text, with a warning."""
+    rows = ledger_rows(field_ledger)
+    for row, key in zip(rows, (LONG_KEY_START + "01", LONG_KEY_START + "02")):
+        row.number = row.values[domain.SPOT_NUMBER] = key
+    out = tmp_path / "out"
+    with pytest.raises(export.ExportError) as error:
+        export.write_vector_exports(out, rows, encoding)
+    message = str(error.value)
+    assert message.startswith("2 个图斑编号"), message
+    for key in (LONG_KEY_START + "01", LONG_KEY_START + "02"):
+        assert f"图斑 {key} 字段 {domain.SPOT_NUMBER}" in message
+    assert str(export.SHAPEFILE_TEXT_BYTES) in message
+    assert not out.exists() or not any(out.iterdir())  # nothing half-written
+
+
+def test_spot_numbers_that_gbk_would_write_alike_stop_the_export(field_ledger, tmp_path):
+    """GBK writes m² out as 平方米: spot numbers 'A-1m²' and 'A-1平方米' would be one in the
+    Shapefile; the UTF-8 export keeps them apart and is written."""
+    rows = ledger_rows(field_ledger)
+    for row, key in zip(rows, ("A-1m²", "A-1平方米")):
+        row.number = row.values[domain.SPOT_NUMBER] = key
+    with pytest.raises(export.ExportError) as error:
+        export.write_vector_exports(tmp_path / "gbk", rows, "GBK")
+    message = str(error.value)
+    assert "图斑 A-1m² 字段 JCBH" in message and "图斑 A-1平方米 字段 JCBH" in message
+    written = export.write_vector_exports(tmp_path / "utf8", rows, "UTF-8")
+    with plain_gdal(), fiona.open(written.shapefile) as layer:
+        numbers = [f.properties[domain.SPOT_NUMBER] for f in layer]
+    assert numbers.count("A-1m²") == numbers.count("A-1平方米") == 1
+
+
+def test_shapefile_field_names_that_coincide_stop_the_export_naming_the_columns(
+    field_ledger, tmp_path
+):
+    """Two columns whose Shapefile names are one (here only in case: a DBF does not tell them
+    apart): one would silently replace the other. Refused, naming both columns."""
+    rows = ledger_rows(field_ledger)
+    number = next(c for c in export.EXPORT_COLUMNS if c.name == domain.SPOT_NUMBER)
+    columns = [
+        number,
+        export.ExportColumn("TBMJ_MU", "图斑面积(亩)", export.COL_MU),
+        export.ExportColumn("TBMJ_MU_X", "另一面积(亩)", export.COL_MU, short_name="tbmj_mu"),
+    ]
+    with pytest.raises(export.ExportError) as error:
+        export.write_vector_exports(tmp_path / "out", rows, "UTF-8", columns)
+    message = str(error.value)
+    assert "TBMJ_MU" in message and "TBMJ_MU_X" in message and "tbmj_mu" in message
+    assert not (tmp_path / "out" / "verification.shp").exists()
+
+
+def test_the_export_algorithm_refuses_spot_numbers_a_shapefile_would_cut(provider, tmp_path):
+    """Through Processing: the run stops naming the spots and JCBH, and writes no file."""
+    from qgis.core import QgsProcessingException
+
+    keys = (LONG_KEY_START + "01", LONG_KEY_START + "02")
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        square = box(39_580_000, 4_050_000, 39_580_050, 4_050_050)
+        store.import_batch(
+            BATCH, [ledger.SpotRecord({domain.SPOT_NUMBER: k}, square) for k in keys]
+        )
+    out = tmp_path / "out"
+    with pytest.raises(QgsProcessingException) as error:
+        run_export(tmp_path / "ledger.gpkg", out)
+    for key in keys:
+        assert f"图斑 {key} 字段 {domain.SPOT_NUMBER}" in str(error.value)
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_square_metres_of_the_screening_reasons_are_written_out_in_a_gbk_shapefile(
     field_ledger, tmp_path
 ):

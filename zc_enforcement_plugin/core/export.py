@@ -105,6 +105,8 @@ class ExportColumn:
     header: str  # Chinese header of the XLSX
     kind: str  # COL_*
     short_name: str | None = None  # Shapefile name, when `name` is longer than 10 bytes
+    # A spot's key: written whole or not at all, as a cut one could read as another spot's.
+    key: bool = False
 
     @property
     def shapefile_name(self) -> str:
@@ -150,7 +152,7 @@ def _mu_column(name: str) -> ExportColumn:
 
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(SEQUENCE, "序号", COL_INT),
-    ExportColumn(SPOT_NUMBER, "图斑编号", COL_TEXT),
+    ExportColumn(SPOT_NUMBER, "图斑编号", COL_TEXT, key=True),
     ExportColumn(BATCH_NAME, "批次", COL_TEXT),
     ExportColumn(SPOT_COUNTY_CODE, "行政区代码", COL_TEXT),
     ExportColumn(TOWN_NAME, "乡镇", COL_TEXT),
@@ -557,6 +559,77 @@ def check_encodable(
         )
 
 
+def check_shapefile(
+    rows: Sequence[ExportRow], encoding: str, columns: Sequence[ExportColumn] = EXPORT_COLUMNS
+) -> None:
+    """Raise ExportError, before anything is written, for what a Shapefile in `encoding` would
+    write wrongly: a character it cannot hold (check_encodable), two columns under one field
+    name (a DBF name holds 10 bytes and ignores case: one column would silently replace the
+    other), and a spot key it would not keep whole and distinct (a DBF text holds
+    SHAPEFILE_TEXT_BYTES: two numbers alike up to there would be one spot's). Other texts are
+    cut with a warning (write_vector_exports): the GeoPackage and XLSX keep them whole."""
+    check_encodable(rows, encoding, columns)
+    codec = _codec(encoding)
+    by_name: dict[str, list[ExportColumn]] = {}
+    for column in columns:
+        by_name.setdefault(column.shapefile_name.upper(), []).append(column)
+    too_long = [c for c in columns if len(c.shapefile_name.encode(codec)) > SHAPEFILE_NAME_BYTES]
+    shared = [named for named in by_name.values() if len(named) > 1]
+    if too_long or shared:
+        problems = [
+            f"字段 {c.name}（{c.header}）的 Shapefile 字段名 {c.shapefile_name} 超过 "
+            f"{SHAPEFILE_NAME_BYTES} 字节 / column {c.name}: Shapefile field name "
+            f"{c.shapefile_name} is longer than {SHAPEFILE_NAME_BYTES} bytes"
+            for c in too_long
+        ] + [
+            "、".join(f"字段 {c.name}（{c.header}）" for c in named)
+            + f" 在 Shapefile 中同名 / columns {', '.join(c.name for c in named)} share the "
+            f"Shapefile field name {'/'.join(c.shapefile_name for c in named)} (a DBF does not "
+            "tell case apart)"
+            for named in shared
+        ]
+        raise ExportError(
+            "Shapefile 字段名无法区分各列，未写出任何文件 / the Shapefile's field names would "
+            "not keep the columns apart; nothing was written:\n" + "\n".join(problems)
+        )
+    problems = []
+    for column in (c for c in columns if c.key):
+        # written text -> the spots' keys written so; a key must come out whole and its own
+        written: dict[str, list[str]] = {}
+        for row in rows:
+            value = _fiona_value(column, row.values.get(column.name))
+            if not isinstance(value, str):
+                continue
+            text = shapefile_text(value, encoding)
+            size = len(text.encode(codec))
+            if size > SHAPEFILE_TEXT_BYTES:
+                problems.append(
+                    f"图斑 {row.number} 字段 {column.shapefile_name}（{column.header}）：{size} "
+                    f"字节，超过 Shapefile 的 {SHAPEFILE_TEXT_BYTES} 字节，截断后可能与其他图斑"
+                    f"相同 / spot {row.number}, field {column.shapefile_name}: {size} bytes, "
+                    f"more than the {SHAPEFILE_TEXT_BYTES} a Shapefile holds"
+                )
+            keys = written.setdefault(text, [])
+            if value not in keys:
+                keys.append(value)
+        for text, keys in written.items():
+            if len(keys) > 1:
+                problems += [
+                    f"图斑 {key} 字段 {column.shapefile_name}（{column.header}）：在 {encoding} "
+                    f"Shapefile 中写作“{text}”，与图斑 {'、'.join(k for k in keys if k != key)} "
+                    f"相同 / spot {key}, field {column.shapefile_name}: written {text!r} in "
+                    "the Shapefile, as another spot is"
+                    for key in keys
+                ]
+    if problems:
+        raise ExportError(
+            f"{len(problems)} 个图斑编号在 Shapefile 中无法完整、唯一地写出，未写出任何文件："
+            f"请缩短或改正这些编号 / {len(problems)} spot numbers cannot be written whole and "
+            "distinct in a Shapefile; nothing was written: shorten or correct them:\n"
+            + "\n".join(problems)
+        )
+
+
 def _codec(encoding: str) -> str:
     if encoding not in PYTHON_CODECS:
         raise ExportError(
@@ -603,18 +676,17 @@ def write_vector_exports(
     """Write <basename>.gpkg (full field names) and <basename>.shp with a .cpg naming `encoding`.
 
     Shapefile field names are the columns' ≤ 10-byte names; a text longer than a DBF field holds
-    (254 bytes) is cut there and reported (the GeoPackage and XLSX keep it whole). A character the
-    encoding cannot hold stops the export before anything is written, naming spot and field.
+    (254 bytes) is cut there and reported (the GeoPackage and XLSX keep it whole). What the
+    Shapefile would write wrongly (check_shapefile: a character the encoding cannot hold, two
+    columns under one name, a spot number it would not keep whole and distinct) stops the
+    export before anything is written, naming spot and field.
     """
     import fiona
     from fiona.crs import CRS
     from shapely.geometry import MultiPolygon, Polygon, mapping
 
     codec = _codec(encoding)
-    check_encodable(rows, encoding, columns)
-    for column in columns:
-        if len(column.shapefile_name.encode(codec)) > SHAPEFILE_NAME_BYTES:
-            raise ExportError(f"Shapefile field name too long: {column.shapefile_name}")
+    check_shapefile(rows, encoding, columns)
     report = _Reporter(progress, is_cancelled)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

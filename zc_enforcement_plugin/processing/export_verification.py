@@ -99,7 +99,10 @@ class ExportVerification(EnforcementAlgorithm):
         "yet verified are empty. The sheets can be limited to the verified spots (a blank sheet "
         "of a spot not yet verified serves as a field form), and their making can be cancelled: "
         "the PDF is then not written. A text the GBK encoding cannot hold stops the export with "
-        "the spot and field named."
+        "the spot and field named, and so does a spot number the Shapefile would not keep whole "
+        "and distinct (longer than the 254 bytes a DBF text holds, or written alike with "
+        "another's in GBK); other texts longer than that are cut in the Shapefile alone, with a "
+        "warning."
     )
 
     LEDGER = LEDGER_PARAMETER
@@ -199,8 +202,9 @@ class ExportVerification(EnforcementAlgorithm):
             if not rows:
                 reference = self.parameterAsString(parameters, self.LEDGER, context)
                 raise fail(self._no_spots_message(store, batch, reference))
-            # Before anything is written: a value the chosen encoding cannot hold stops here.
-            export.check_encodable(rows, encoding)
+            # Before anything is written: what the Shapefile in the chosen encoding would write
+            # wrongly (a character it cannot hold, a spot number cut) stops here.
+            export.check_shapefile(rows, encoding)
             folder.mkdir(parents=True, exist_ok=True)
 
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
