@@ -15,7 +15,9 @@ from qgis.PyQt.QtTest import QTest
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
+from zc_enforcement_plugin.i18n import tr
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
 
@@ -2157,3 +2159,73 @@ def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, le
     assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
     form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
     assert form.approval_number.placeholderText() == ""
+
+
+# --- the review page's list, counter and size ------------------------------------------------
+
+
+def _place(position: int, shown: int) -> str:
+    return tr("Spot {position} of {shown}").format(position=position, shown=shown)
+
+
+def _judge(dock, row: int) -> None:
+    """Click ``row`` and save an 'other' verdict for its spot through the form."""
+    dock.queue_view.clicked.emit(dock.queue_model.index(row, 0))
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+
+
+def test_the_counter_gives_the_current_spots_place_in_the_list_shown_for_each_filter(
+    dock, ledger_path
+):
+    """Each status filter: the counter reads the current spot's place among those listed (the
+    verified count, all that was shown, read 0/n in the unverified list); judged there, the
+    spot leaves the list and the next one takes its place; an empty list says so."""
+    dock.open_ledger(str(ledger_path))
+    status = dock.filter_boxes["status"]
+    everyone = len(dock.session.queue)
+    for row in (0, 1, 2):  # so that the verified list is not empty
+        _judge(dock, row)
+    for value, listed in (
+        ("", everyone),
+        (ls.STATUS_UNVERIFIED, everyone - 3),
+        (ls.STATUS_VERIFIED, 3),
+    ):
+        status.setCurrentIndex(status.findData(value))
+        assert len(dock.session.queue) == listed
+        # The spot shown stays current when the new list holds it; else the first is.
+        ids = [summary.id for summary in dock.session.queue]
+        place = ids.index(dock.session.current_id) + 1
+        assert dock.position_label.text() == _place(place, listed), value
+        dock.queue_view.clicked.emit(dock.queue_model.index(0, 0))
+        assert dock.position_label.text() == _place(1, listed), value
+        QTest.keyClick(dock.home, Qt.Key.Key_Right)
+        assert dock.position_label.text() == _place(2, listed), value
+        dock.queue_view.clicked.emit(dock.queue_model.index(listed - 1, 0))
+        assert dock.position_label.text() == _place(listed, listed), value
+        # The bar counts the verified among what the other filters select, in every list.
+        assert dock.count_label.text() == tr("Verified {verified} / {total}").format(
+            verified=3, total=everyone
+        )
+
+    # Judged in the unverified list, the spot leaves it: the next takes its row and place.
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    shown = len(dock.session.queue)
+    following = dock.session.queue[5].id
+    _judge(dock, 4)
+    assert dock.session.current_id == following
+    assert dock.position_label.text() == _place(5, shown - 1)
+    assert dock.session.counts() == (4, everyone)
+    # The last one judged: the one before it, now last, is current.
+    _judge(dock, shown - 2)
+    assert dock.position_label.text() == _place(shown - 2, shown - 2)
+    assert dock.session.current_id == dock.session.queue[-1].id
+
+    # A list with nothing in it (no case, none overdue) places nothing, and says so.
+    status.setCurrentIndex(status.findData(STATUS_OVERDUE))
+    assert dock.session.queue == []
+    assert dock.position_label.text() == tr("No spot in the list")
+    assert dock.session.counts() == (5, everyone)

@@ -285,11 +285,17 @@ class VerificationDock(QgsDockWidget):
         layout.addLayout(filters)
 
         counts = QHBoxLayout()
+        # Where the current spot is in the list shown (第 3 / 312 个), apart from the progress:
+        # the verified count beside a list's length read as a place (0/n in the unverified list).
+        self.position_label = QLabel(page)
+        self.position_label.setObjectName("positionLabel")
         self.count_label = QLabel(page)
         self.count_label.setObjectName("countLabel")
         self.progress = QProgressBar(page)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
+        counts.addWidget(self.position_label)
+        counts.addSpacing(12)
         counts.addWidget(self.count_label)
         counts.addWidget(self.progress, 1)
         # Why a move did nothing (end of the list, nothing left to verify): a key that seems
@@ -581,6 +587,15 @@ class VerificationDock(QgsDockWidget):
             self._warn(problem)
 
     def _show_counts(self) -> None:
+        place = self.session.place()
+        if place is not None:
+            position, shown = place
+            text = tr("Spot {position} of {shown}").format(position=position, shown=shown)
+        elif self.session.is_open:
+            text = tr("No spot in the list")
+        else:
+            text = ""
+        self.position_label.setText(text)
         verified, total = self.session.counts()
         self.count_label.setText(
             tr("Verified {verified} / {total}").format(verified=verified, total=total)

@@ -4,6 +4,11 @@
   <context>
     <name>ZcEnforcement</name>
     <message>
+      <location filename="zc_enforcement_plugin/i18n.py" />
+      <source>Verdict</source>
+      <translation>判定</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
       <source>&amp;ZC Enforcement</source>
       <translation>淄川卫片执法(&amp;Z)</translation>
@@ -1870,6 +1875,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>unverified</source>
+      <translation>未核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Spot</source>
       <translation>图斑</translation>
     </message>
@@ -1887,16 +1897,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Area (mu)</source>
       <translation>面积（亩）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
-      <source>Verdict</source>
-      <translation>判定</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
-      <source>unverified</source>
-      <translation>未核查</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
@@ -2135,6 +2135,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot in the list</source>
+      <translation>列表中无图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -2162,6 +2167,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>case overdue today</source>
       <translation>今日已逾期案件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Spot {position} of {shown}</source>
+      <translation>第 {position} / {shown} 个</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
