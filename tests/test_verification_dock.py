@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer
-from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
+from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
@@ -2229,3 +2229,128 @@ def test_the_counter_gives_the_current_spots_place_in_the_list_shown_for_each_fi
     assert dock.session.queue == []
     assert dock.position_label.text() == tr("No spot in the list")
     assert dock.session.counts() == (5, everyone)
+
+
+def _whole_in_view(widget, area) -> bool:
+    """Whether ``widget`` lies whole inside the viewport of the scroll area ``area``."""
+    viewport = area.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def _row_and_columns_readable(dock) -> None:
+    """The current spot's row lies whole in the list's view, every cell's text whole in it."""
+    view = dock.queue_view
+    viewport = view.viewport().rect()
+    row = dock.session.position
+    assert view.selectionModel().isRowSelected(row, view.rootIndex())
+    metrics = view.fontMetrics()
+    for column in range(dock.queue_model.columnCount()):
+        index = dock.queue_model.index(row, column)
+        cell = view.visualRect(index)
+        assert viewport.contains(cell), (column, cell, viewport)
+        text = str(index.data() or "")
+        assert metrics.horizontalAdvance(text) < cell.width(), (column, text, cell)
+    assert not view.horizontalScrollBar().isVisible()
+
+
+def test_a_restored_review_shows_its_spots_row_whole_with_every_column(dock, ledger_path, tmp_path):
+    """The project reopens the review at the spot last shown, far down the unverified list:
+    its row is scrolled whole into view (it was left half hidden), and at the panel's own
+    width every column, the verdict last, reads whole (the verdict was cut at the right)."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    # Judged, with the longest verdict there is: its column must still read whole.
+    dock.session.store.record_verdict(
+        dock.session.queue[60].id,
+        ledger.Verdict(ls.VERDICT_ILLEGAL, "擅自改变用途", "李工", dt.date(2025, 3, 3)),
+    )
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    dock.session.go_to_row(57)
+    spot_id = dock.session.current_id
+    project_file = tmp_path / "review.qgz"
+    assert project.write(str(project_file))
+    dock.session.close()
+    project.clear()
+
+    dock.resize(dock.fitting_width(), 900)
+    assert project.read(str(project_file))  # readProject restores the dock
+    assert dock.session.current_id == spot_id and dock.session.position == 57
+    _row_and_columns_readable(dock)  # at once, before Qt lays anything out again
+    QApplication.processEvents()
+    _row_and_columns_readable(dock)
+    # Shown shorter, then taller: the row stays whole in view.
+    for height in (640, 1000):
+        dock.resize(dock.fitting_width(), height)
+        QApplication.processEvents()
+        _row_and_columns_readable(dock)
+    # The judged spot, in the list of all: its verdict reads whole too.
+    status.setCurrentIndex(status.findData(""))
+    dock.session.go_to(dock.session.store.spots(None)[60].id)
+    dock._show_current()
+    QApplication.processEvents()
+    _row_and_columns_readable(dock)
+    assert dock.queue_model.index(dock.session.position, 4).data() == "违法 擅自改变用途"
+
+
+def _action_buttons(dock) -> list:
+    return [
+        dock.refresh_button,
+        dock.shared_button,
+        dock.import_button,
+        dock.export_button,
+        dock.check_button,
+        dock.reports_button,
+        dock.patrol_cases_button,
+        dock.previous_button,
+        dock.next_button,
+        dock.unverified_button,
+        dock.zoom_button,
+        dock.attach_button,
+        dock.case_button,
+        *dock.verdict_buttons,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("screen", "height"),
+    [
+        ("1280x800", 640),  # the panel's height once QGIS's title, menus, toolbars are drawn
+        ("1600x1000", 840),
+    ],
+)
+def test_every_button_is_in_view_on_a_small_screen_and_a_large_one(
+    dock, ledger_path, tmp_path, screen, height
+):
+    """On a 1280×800 screen the judge, move and export buttons fell below the panel's foot;
+    now the list, page, images and evidence scroll between the rows above and the buttons,
+    which stay in view. On a larger screen nothing scrolls and the list keeps its rows."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    dock.open_ledger(str(ledger_path))
+    dock.resize(dock.fitting_width(), height)
+    QApplication.processEvents()
+    page_area = dock.home.parentWidget()
+    while not hasattr(page_area, "viewport"):  # the scroll area the panel stack puts around
+        page_area = page_area.parentWidget()
+    assert page_area.verticalScrollBar().maximum() == 0  # the page itself never scrolls
+    for button in _action_buttons(dock):
+        assert button.isVisible(), button.objectName()
+        assert _whole_in_view(button, page_area), button.objectName()
+        assert button.visibleRegion().boundingRect() == button.rect(), button.objectName()
+    # What scrolls instead: the review area, and only on the small screen.
+    area = dock.review_area
+    scrolls = area.verticalScrollBar().maximum() > 0
+    assert scrolls == (height < 700)
+    # The list keeps a few rows in view either way, the current one whole.
+    assert dock.queue_view.viewport().height() >= 4 * 22
+    assert _whole_in_view(dock.queue_view, area)
+    _row_and_columns_readable(dock)
+    # The panel drawn as it is shown, to be looked at.
+    dock.grab().save(str(tmp_path / f"dock_{screen}.png"))
+    # The buttons work from where they are: the verdict form opens from its button.
+    QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
+    assert dock.stack.currentPanel() is not dock.home
