@@ -75,7 +75,8 @@ def verdict_text(category: str | None, kind: str | None) -> str:
 
 
 # The widest text each column is to show whole, whatever the ledger holds: spot numbers are
-# 14 digits (county code, year, sequence); figures in 亩 up to 99999.99.
+# 14 digits (county code, year, sequence); figures in 亩 up to 99999.99. (The verdict column's
+# "unverified" is added where the widths are measured: translated, it is not known at import.)
 WIDEST_TEXTS = {
     "number": ("0" * 14,),
     "priority": ("4",),
@@ -90,8 +91,7 @@ WIDEST_TEXTS = {
         verdict_text(category, kind)
         for category, kinds in ls.VERDICT_KINDS.items()
         for kind in kinds
-    )
-    + (verdict_text(None, None),),
+    ),
 }
 
 
@@ -126,10 +126,11 @@ class SpotQueueView(QTableView):
         # Qt's item views leave this margin on either side of a cell's text.
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
         header = self.horizontalHeader()
+        texts = {**WIDEST_TEXTS, "verdict": (*WIDEST_TEXTS["verdict"], verdict_text(None, None))}
         return [
             max(
                 header.sectionSizeHint(column),
-                *(metrics.horizontalAdvance(text) + margin + 1 for text in WIDEST_TEXTS[name]),
+                *(metrics.horizontalAdvance(text) + margin + 1 for text in texts[name]),
             )
             for column, name in enumerate(model.COLUMNS)
         ]
