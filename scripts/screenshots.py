@@ -54,7 +54,7 @@ def main() -> int:
     from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
     dock = VerificationDock(None, None)
-    dock.resize(560, 1100)
+    dock.resize(dock.fitting_width(), 1100)  # as wide as the plugin opens it
     dock.show()
     dock.open_ledger(str(demo / "ledger.gpkg"))
     # A spot inside the demo images, so the before/after canvases show its change.

@@ -8,14 +8,16 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer
-from qgis.PyQt.QtCore import QMimeData, QPoint, Qt, QUrl
+from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
+from zc_enforcement_plugin.i18n import tr
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
 
@@ -2157,3 +2159,198 @@ def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, le
     assert form.approval_number.isEnabled() and "〔" in form.approval_number.placeholderText()
     form.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
     assert form.approval_number.placeholderText() == ""
+
+
+# --- the review page's list, counter and size ------------------------------------------------
+
+
+def _place(position: int, shown: int) -> str:
+    return tr("Spot {position} of {shown}").format(position=position, shown=shown)
+
+
+def _judge(dock, row: int) -> None:
+    """Click ``row`` and save an 'other' verdict for its spot through the form."""
+    dock.queue_view.clicked.emit(dock.queue_model.index(row, 0))
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+
+
+def test_the_counter_gives_the_current_spots_place_in_the_list_shown_for_each_filter(
+    dock, ledger_path
+):
+    """Each status filter: the counter reads the current spot's place among those listed (the
+    verified count, all that was shown, read 0/n in the unverified list); judged there, the
+    spot leaves the list and the next one takes its place; an empty list says so."""
+    dock.open_ledger(str(ledger_path))
+    status = dock.filter_boxes["status"]
+    everyone = len(dock.session.queue)
+    for row in (0, 1, 2):  # so that the verified list is not empty
+        _judge(dock, row)
+    for value, listed in (
+        ("", everyone),
+        (ls.STATUS_UNVERIFIED, everyone - 3),
+        (ls.STATUS_VERIFIED, 3),
+    ):
+        status.setCurrentIndex(status.findData(value))
+        assert len(dock.session.queue) == listed
+        # The spot shown stays current when the new list holds it; else the first is.
+        ids = [summary.id for summary in dock.session.queue]
+        place = ids.index(dock.session.current_id) + 1
+        assert dock.position_label.text() == _place(place, listed), value
+        dock.queue_view.clicked.emit(dock.queue_model.index(0, 0))
+        assert dock.position_label.text() == _place(1, listed), value
+        QTest.keyClick(dock.home, Qt.Key.Key_Right)
+        assert dock.position_label.text() == _place(2, listed), value
+        dock.queue_view.clicked.emit(dock.queue_model.index(listed - 1, 0))
+        assert dock.position_label.text() == _place(listed, listed), value
+        # The bar counts the verified among what the other filters select, in every list.
+        assert dock.count_label.text() == tr("Verified {verified} / {total}").format(
+            verified=3, total=everyone
+        )
+
+    # Judged in the unverified list, the spot leaves it: the next takes its row and place.
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    shown = len(dock.session.queue)
+    following = dock.session.queue[5].id
+    _judge(dock, 4)
+    assert dock.session.current_id == following
+    assert dock.position_label.text() == _place(5, shown - 1)
+    assert dock.session.counts() == (4, everyone)
+    # The last one judged: the one before it, now last, is current.
+    _judge(dock, shown - 2)
+    assert dock.position_label.text() == _place(shown - 2, shown - 2)
+    assert dock.session.current_id == dock.session.queue[-1].id
+
+    # A list with nothing in it (no case, none overdue) places nothing, and says so.
+    status.setCurrentIndex(status.findData(STATUS_OVERDUE))
+    assert dock.session.queue == []
+    assert dock.position_label.text() == tr("No spot in the list")
+    assert dock.session.counts() == (5, everyone)
+
+
+def _whole_in_view(widget, area) -> bool:
+    """Whether ``widget`` lies whole inside the viewport of the scroll area ``area``."""
+    viewport = area.viewport()
+    top_left = widget.mapTo(viewport, QPoint(0, 0))
+    return viewport.rect().contains(QRect(top_left, widget.size()))
+
+
+def _row_and_columns_readable(dock) -> None:
+    """The current spot's row lies whole in the list's view, every cell's text whole in it."""
+    view = dock.queue_view
+    viewport = view.viewport().rect()
+    row = dock.session.position
+    assert view.selectionModel().isRowSelected(row, view.rootIndex())
+    metrics = view.fontMetrics()
+    for column in range(dock.queue_model.columnCount()):
+        index = dock.queue_model.index(row, column)
+        cell = view.visualRect(index)
+        assert viewport.contains(cell), (column, cell, viewport)
+        text = str(index.data() or "")
+        assert metrics.horizontalAdvance(text) < cell.width(), (column, text, cell)
+    assert not view.horizontalScrollBar().isVisible()
+
+
+def test_a_restored_review_shows_its_spots_row_whole_with_every_column(dock, ledger_path, tmp_path):
+    """The project reopens the review at the spot last shown, far down the unverified list:
+    its row is scrolled whole into view (it was left half hidden), and at the panel's own
+    width every column, the verdict last, reads whole (the verdict was cut at the right)."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    # Judged, with the longest verdict there is: its column must still read whole.
+    dock.session.store.record_verdict(
+        dock.session.queue[60].id,
+        ledger.Verdict(ls.VERDICT_ILLEGAL, "擅自改变用途", "李工", dt.date(2025, 3, 3)),
+    )
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    dock.session.go_to_row(57)
+    spot_id = dock.session.current_id
+    project_file = tmp_path / "review.qgz"
+    assert project.write(str(project_file))
+    dock.session.close()
+    project.clear()
+
+    dock.resize(dock.fitting_width(), 900)
+    assert project.read(str(project_file))  # readProject restores the dock
+    assert dock.session.current_id == spot_id and dock.session.position == 57
+    _row_and_columns_readable(dock)  # at once, before Qt lays anything out again
+    QApplication.processEvents()
+    _row_and_columns_readable(dock)
+    # Shown shorter, then taller: the row stays whole in view.
+    for height in (640, 1000):
+        dock.resize(dock.fitting_width(), height)
+        QApplication.processEvents()
+        _row_and_columns_readable(dock)
+    # The judged spot, in the list of all: its verdict reads whole too.
+    status.setCurrentIndex(status.findData(""))
+    dock.session.go_to(dock.session.store.spots(None)[60].id)
+    dock._show_current()
+    QApplication.processEvents()
+    _row_and_columns_readable(dock)
+    assert dock.queue_model.index(dock.session.position, 4).data() == "违法 擅自改变用途"
+
+
+def _action_buttons(dock) -> list:
+    return [
+        dock.refresh_button,
+        dock.shared_button,
+        dock.import_button,
+        dock.export_button,
+        dock.check_button,
+        dock.reports_button,
+        dock.patrol_cases_button,
+        dock.previous_button,
+        dock.next_button,
+        dock.unverified_button,
+        dock.zoom_button,
+        dock.attach_button,
+        dock.case_button,
+        *dock.verdict_buttons,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("screen", "height"),
+    [
+        ("1280x800", 640),  # the panel's height once QGIS's title, menus, toolbars are drawn
+        ("1600x1000", 840),
+    ],
+)
+def test_every_button_is_in_view_on_a_small_screen_and_a_large_one(
+    dock, ledger_path, tmp_path, screen, height
+):
+    """On a 1280×800 screen the judge, move and export buttons fell below the panel's foot;
+    now the list, page, images and evidence scroll between the rows above and the buttons,
+    which stay in view. On a larger screen nothing scrolls and the list keeps its rows."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    dock.open_ledger(str(ledger_path))
+    dock.resize(dock.fitting_width(), height)
+    QApplication.processEvents()
+    page_area = dock.home.parentWidget()
+    while not hasattr(page_area, "viewport"):  # the scroll area the panel stack puts around
+        page_area = page_area.parentWidget()
+    assert page_area.verticalScrollBar().maximum() == 0  # the page itself never scrolls
+    for button in _action_buttons(dock):
+        assert button.isVisible(), button.objectName()
+        assert _whole_in_view(button, page_area), button.objectName()
+        assert button.visibleRegion().boundingRect() == button.rect(), button.objectName()
+    # What scrolls instead: the review area, and only on the small screen.
+    area = dock.review_area
+    scrolls = area.verticalScrollBar().maximum() > 0
+    assert scrolls == (height < 700)
+    # The list keeps a few rows in view either way, the current one whole.
+    assert dock.queue_view.viewport().height() >= 4 * 22
+    assert _whole_in_view(dock.queue_view, area)
+    _row_and_columns_readable(dock)
+    # The panel drawn as it is shown, to be looked at.
+    dock.grab().save(str(tmp_path / f"dock_{screen}.png"))
+    # The buttons work from where they are: the verdict form opens from its button.
+    QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
+    assert dock.stack.currentPanel() is not dock.home

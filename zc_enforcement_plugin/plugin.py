@@ -5,7 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction, QApplication, QStyle
+from qgis.PyQt.QtWidgets import QAction
 
 from .compat import LEVEL_CRITICAL, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
@@ -95,9 +95,7 @@ class ZcEnforcementPlugin:
         docked and only when narrower, so a width the user chose is kept."""
         if not visible or self.dock is None or self.dock.isFloating():
             return
-        # The page's own need, plus the scroll bar and frames the panel stack puts around it.
-        chrome = QApplication.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
-        wanted = self.dock.home.minimumSizeHint().width() + chrome
+        wanted = self.dock.fitting_width()
         if self.dock.width() < wanted:
             self.iface.mainWindow().resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
 

@@ -58,6 +58,7 @@ class ReviewSession:
         self.filter = ReviewFilter()
         self.queue: list[ledger.SpotSummary] = []
         self.position = -1
+        self._progress = (0, 0)  # counts(): read with the queue, not at every move
         self._calendar: WorkCalendar | None = None
         self._calendar_stamp: tuple[int, int] | None = None  # the holiday file it was read from
         # A holiday file found broken when the calendar was next used, for the dock to say
@@ -123,6 +124,7 @@ class ReviewSession:
         if self.store is not None:
             self.store.close()
         self.store, self.path, self.queue, self.position = None, None, [], -1
+        self._progress = (0, 0)
 
     @property
     def is_open(self) -> bool:
@@ -137,16 +139,26 @@ class ReviewSession:
         """Re-read the queue (after an import or a verdict); stay on keep_spot if still listed,
         else on row ``row_if_gone`` (the spot that moved up into its place), else the first."""
         if self.store is None:
-            self.queue, self.position = [], -1
+            self.queue, self.position, self._progress = [], -1, (0, 0)
             return
         current = keep_spot if keep_spot is not None else self.current_id
+        # Read without the status: the spots the other filters select are what the progress
+        # counts (in the unverified list, its verified count was always 0); the status is one
+        # of each summary's own fields, so the list is taken from them.
+        store_filter = self.filter.to_store()
+        store_filter.status = None
+        selected = self.store.spots(store_filter)
         if self.filter.status == STATUS_OVERDUE:
-            store_filter = self.filter.to_store()
-            store_filter.status = None
             overdue = {record.spot_id for record in self.overdue_cases()}
-            self.queue = [s for s in self.store.spots(store_filter) if s.id in overdue]
+            self.queue = [s for s in selected if s.id in overdue]
+        elif self.filter.status:
+            self.queue = [s for s in selected if s.status == self.filter.status]
         else:
-            self.queue = self.store.spots(self.filter.to_store())
+            self.queue = selected
+        self._progress = (
+            sum(1 for s in selected if s.status == ls.STATUS_VERIFIED),
+            len(selected),
+        )
         ids = [s.id for s in self.queue]
         if current in ids:
             self.position = ids.index(current)
@@ -156,9 +168,15 @@ class ReviewSession:
             self.position = -1
 
     def counts(self) -> tuple[int, int]:
-        """(verified, total) of the spots in the queue."""
-        verified = sum(1 for s in self.queue if s.status == ls.STATUS_VERIFIED)
-        return verified, len(self.queue)
+        """(verified, total) of the spots the filters other than the status select: the
+        progress of the batch, office or town under review, the same in every status list."""
+        return self._progress
+
+    def place(self) -> tuple[int, int] | None:
+        """(1-based place of the current spot, spots listed); None when the list is empty."""
+        if self.current_id is None:
+            return None
+        return self.position + 1, len(self.queue)
 
     def choices(self) -> dict[str, list[str]]:
         """Values the filters can take, from the whole ledger (not only the filtered queue)."""

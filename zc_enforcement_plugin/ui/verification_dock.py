@@ -1,8 +1,9 @@
 """The verification dock (核查面板): walk the screened spots, record verdicts and evidence.
 
-Layout (top to bottom): ledger and actions, filters, the queue, the current spot's figures,
-the before/after images, evidence, and the navigation and verdict buttons. Verdict forms open
-as panels on the same stack, so the dock never spawns windows a technician has to manage.
+Layout (top to bottom): ledger and actions, filters, the counter, then the queue, the current
+spot's figures, the before/after images and evidence (these scroll when the panel is short),
+and the navigation and verdict buttons. Verdict forms open as panels on the same stack, so the
+dock never spawns windows a technician has to manage.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -48,9 +49,10 @@ from qgis.PyQt.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QShortcut,
     QSplitter,
-    QTableView,
+    QStyle,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -75,7 +77,7 @@ from .image_comparison import ImageComparison
 from .messages import LOG_TAG, REFUSAL_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
-from .spot_queue import SpotQueueModel
+from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
 
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
@@ -99,6 +101,9 @@ PIECE_COLOURS = {
     domain.LAYER_THREE_ZONES: "#8a4fb8",
     domain.LAYER_APPROVALS: "#1f5fbf",
 }
+# The least height of the list, page, images and evidence (they scroll within it): with the
+# rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
+REVIEW_AREA_MIN_HEIGHT = 180
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 
@@ -285,11 +290,17 @@ class VerificationDock(QgsDockWidget):
         layout.addLayout(filters)
 
         counts = QHBoxLayout()
+        # Where the current spot is in the list shown (第 3 / 312 个), apart from the progress:
+        # the verified count beside a list's length read as a place (0/n in the unverified list).
+        self.position_label = QLabel(page)
+        self.position_label.setObjectName("positionLabel")
         self.count_label = QLabel(page)
         self.count_label.setObjectName("countLabel")
         self.progress = QProgressBar(page)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
+        counts.addWidget(self.position_label)
+        counts.addSpacing(12)
         counts.addWidget(self.count_label)
         counts.addWidget(self.progress, 1)
         # Why a move did nothing (end of the list, nothing left to verify): a key that seems
@@ -300,19 +311,21 @@ class VerificationDock(QgsDockWidget):
         counts.addWidget(self.notice)
         layout.addLayout(counts)
 
-        splitter = QSplitter(Qt.Orientation.Vertical, page)
+        # The list, the spot's page, its images and evidence scroll together when the panel is
+        # too short for them (a 1280×800 screen), between the rows above and the buttons
+        # below, which stay in view: scrolled with the page, the buttons fell off its foot.
+        self.review_area = QScrollArea(page)
+        self.review_area.setObjectName("reviewArea")
+        self.review_area.setWidgetResizable(True)
+        self.review_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.review_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        splitter = QSplitter(Qt.Orientation.Vertical, self.review_area)
         self.queue_model = SpotQueueModel(page)
-        self.queue_view = QTableView(splitter)
+        self.queue_view = SpotQueueView(splitter)
         self.queue_view.setObjectName("queue")
         self.queue_view.setModel(self.queue_model)
-        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue_view.verticalHeader().setVisible(False)
         # Arrow keys move between spots (dock shortcuts), not between table cells.
         self.queue_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.queue_view.horizontalHeader().setStretchLastSection(True)
-        self.queue_view.verticalHeader().setDefaultSectionSize(22)
         self.queue_view.clicked.connect(lambda index: self._go(self.session.go_to_row(index.row())))
         self.details = QTextBrowser(splitter)
         self.details.setObjectName("details")
@@ -322,7 +335,13 @@ class VerificationDock(QgsDockWidget):
         self.evidence_list.setObjectName("evidence")
         self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
         splitter.setSizes([160, 200, 260, 70])
-        layout.addWidget(splitter, 1)
+        self.review_area.setWidget(splitter)
+        # As wide as what it holds (no sideways scrolling here: the page does that), and at
+        # least as tall as a few rows of the list.
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.review_area.setMinimumWidth(splitter.minimumSizeHint().width() + scroll_bar)
+        self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
+        layout.addWidget(self.review_area, 1)
 
         navigation = QGridLayout()
         self.previous_button = self._button("←", self.go_previous, "previous")
@@ -374,6 +393,13 @@ class VerificationDock(QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    def fitting_width(self) -> int:
+        """The panel's width for the review page to show whole (every button, every column of
+        the list): the page's own need, plus the scroll bar and frames the panel stack puts
+        around it. The plugin widens the docked panel to it when it is narrower."""
+        chrome = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
+        return self.home.minimumSizeHint().width() + chrome
 
     def _take_back_arrow(self) -> None:
         """The stack's back arrow (◀) goes through the page's own leaving, as its Cancel does.
@@ -553,7 +579,7 @@ class VerificationDock(QgsDockWidget):
 
     def _show_session(self) -> None:
         self.queue_model.set_rows(self.session.queue)
-        self.queue_view.resizeColumnsToContents()
+        self.queue_view.fit_columns()
         enabled = self.session.is_open
         # What works on the whole ledger needs a ledger, not a spot in the current list: an
         # empty filter result, or a ledger of patrols alone, must not lock the reports away.
@@ -581,6 +607,15 @@ class VerificationDock(QgsDockWidget):
             self._warn(problem)
 
     def _show_counts(self) -> None:
+        place = self.session.place()
+        if place is not None:
+            position, shown = place
+            text = tr("Spot {position} of {shown}").format(position=position, shown=shown)
+        elif self.session.is_open:
+            text = tr("No spot in the list")
+        else:
+            text = ""
+        self.position_label.setText(text)
         verified, total = self.session.counts()
         self.count_label.setText(
             tr("Verified {verified} / {total}").format(verified=verified, total=total)
@@ -607,16 +642,15 @@ class VerificationDock(QgsDockWidget):
             else:
                 why = tr("No spot matches the filters.")
             self.details.setHtml(f"<p>{html.escape(why)}</p>")
+            self.queue_view.show_row(-1)
             self.evidence_list.clear()
             self.images.show_spot(None, LEDGER_CRS)
             if self.highlight is not None:
                 self.highlight.reset(GEOMETRY_POLYGON)
             self._clear_pieces()
             return
-        row = self.session.position
         self.queue_view.blockSignals(True)
-        self.queue_view.selectRow(row)
-        self.queue_view.scrollTo(self.queue_model.index(row, 0))
+        self.queue_view.show_row(self.session.position)
         self.queue_view.blockSignals(False)
         self.details.setHtml(
             spot_html(spot, self.session.store.verdict_history(spot.id)) + self._case_html(spot.id)

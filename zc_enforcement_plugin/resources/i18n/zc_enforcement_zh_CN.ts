@@ -1880,6 +1880,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
+      <source>unverified</source>
+      <translation>未核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Spot</source>
       <translation>图斑</translation>
     </message>
@@ -1897,11 +1902,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
       <source>Area (mu)</source>
       <translation>面积（亩）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/spot_queue.py" />
-      <source>unverified</source>
-      <translation>未核查</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verdict_panel.py" />
@@ -2140,6 +2140,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot in the list</source>
+      <translation>列表中无图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -2167,6 +2172,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>case overdue today</source>
       <translation>今日已逾期案件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Spot {position} of {shown}</source>
+      <translation>第 {position} / {shown} 个</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
