@@ -888,9 +888,11 @@ def test_a_cancel_while_writing_the_spots_leaves_a_pieces_file_never_opened(prov
     assert pieces.read_bytes() == before
 
 
-def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monkeypatch):
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monkeypatch, relative):
     """A writer that fails (a full disk, say) stops the run with its error, and the file begun
-    is removed like a cancelled one."""
+    is removed like a cancelled one; also when given relative to the working directory, as
+    `qgis_process run ... OUTPUT=out.gpkg` gives it (found left whole by a review)."""
     import processing
 
     from zc_enforcement_plugin.processing import screen_spots
@@ -902,9 +904,9 @@ def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monk
     monkeypatch.setattr(screen_spots, "add_features", full_disk)
     spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
     with pytest.raises(QgsProcessingException, match="disk full"):
-        processing.run(
-            "zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": str(tmp_path / "out.gpkg")}
-        )
+        monkeypatch.chdir(tmp_path)
+        output = "out.gpkg" if relative else str(tmp_path / "out.gpkg")
+        processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": output})
     assert list(tmp_path.iterdir()) == []
 
 

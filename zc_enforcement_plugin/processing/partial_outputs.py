@@ -38,14 +38,16 @@ def _file_and_layer(destination: str) -> tuple[Path, str | None] | None:
             return None
         return Path(dbname), table
     path, _, options = text.partition("|")
-    if not Path(path).is_absolute():
-        return None  # memory:, postgres:, a name QGIS places itself
+    if not path or (":" in path.split("/", 1)[0] and not Path(path).is_absolute()):
+        return None  # memory:, postgres:, a provider's URI: not a plain file
+    # A relative path (qgis_process run in the output's folder) is written where the working
+    # directory puts it: resolved the same way, it is tracked and removed like any other.
     layer = None
     for option in options.split("|"):
         key, _, value = option.partition("=")
         if key.strip().lower() == "layername" and value:
             layer = value
-    return Path(path), layer
+    return Path(path).absolute(), layer
 
 
 def _layer_names(path: Path) -> set[str]:
