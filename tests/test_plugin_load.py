@@ -349,3 +349,78 @@ def test_starting_and_stopping_the_plugin_leaves_a_saved_project_unchanged(
         canvas.layersChanged.disconnect(mark_dirty)
         bridge.deleteLater()
         canvas.deleteLater()
+
+
+def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, qgis_app):
+    """A panel the user put behind another panel's tab: QGIS saves the window's layout at exit
+    and restores it at start, after the plugins are loaded. The panel comes back in that tab
+    group, open (it was hidden for good once its tab was behind); its button, as QGIS's own
+    panels' buttons, is checked when the panel is in front and brings it to the front."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+
+    from zc_enforcement_plugin.plugin import PANEL_SHOWN_SETTING
+
+    def qgis_window():
+        window = QMainWindow()
+        window.setCentralWidget(QLabel("map"))
+        browser = QDockWidget("Browser", window)
+        browser.setObjectName("Browser")  # QGIS's own panel
+        browser.setWidget(QLabel("browser"))
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, browser)
+        window.resize(1600, 900)
+        window.show()
+
+        class WindowIface(RecordingIface):
+            def mainWindow(self):  # noqa: N802 - QGIS API
+                return window
+
+            def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+                super().addDockWidget(area, dock)
+                window.addDockWidget(area, dock)
+
+        return window, browser, WindowIface(qgis_iface)
+
+    def settle():
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def button(plugin):
+        return next(a for a in plugin.actions if a.objectName() == "ZcEnforcementShowDock")
+
+    window, browser, iface = qgis_window()
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        button(plugin).trigger()  # the user opens the panel ...
+        settle()
+        assert plugin.dock.isVisible()
+        window.tabifyDockWidget(plugin.dock, browser)  # ... and puts it behind the Browser
+        browser.raise_()
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()  # open, behind the Browser's tab
+        state = window.saveState()  # QGIS quits: the layout is saved, then the plugin unloads
+    finally:
+        plugin.unload()
+        window.close()
+
+    window, browser, iface = qgis_window()  # QGIS starts again
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        assert window.restoreState(state)  # QGIS restores the layout once plugins are loaded
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()
+        if not button(plugin).isChecked():  # behind the Browser's tab: the button fronts it
+            button(plugin).trigger()
+            settle()
+        assert plugin.dock.isVisible()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert button(plugin).isChecked()
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)

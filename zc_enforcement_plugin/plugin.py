@@ -68,9 +68,12 @@ class ZcEnforcementPlugin:
             QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow()
         )
         show_dock.setObjectName("ZcEnforcementShowDock")
-        show_dock.setCheckable(True)
-        show_dock.toggled.connect(self.dock.setVisible)
-        self.dock.visibilityChanged.connect(show_dock.setChecked)
+        # Linked as QGIS links its own panels' buttons: a panel behind another panel's tab
+        # stays open there, and the button brings it to the front. (The button followed
+        # visibilityChanged: a panel tabbed behind another, as the user left it or QGIS's
+        # restored window layout puts it at start, reported itself unseen, the button went
+        # unchecked and hid it for good, out of its tab group, and so it was saved at exit.)
+        self.dock.setToggleVisibilityAction(show_dock)
         self._add_action(show_dock)
         # Shown again when it was at unload (a reload, an upgrade from a zip), through its
         # button so that both agree; at QGIS's start the window's saved layout then decides.
