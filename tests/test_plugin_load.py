@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import configparser
+import sys
 
+import pytest
 from conftest import REPO
 from qgis.core import QgsApplication
 
@@ -42,6 +44,18 @@ class RecordingIface:
 
     def removeDockWidget(self, dock):  # noqa: N802
         self.docks.remove(dock)
+
+
+@pytest.fixture(autouse=True)
+def plugin_modules_kept_for_the_other_tests():
+    """unload() drops the plugin's modules, as a reload needs: the modules this session's
+    tests imported are put back after each test, so that they go on seeing one plugin, not
+    two copies of it (with two of each exception class)."""
+    ours = {n: m for n, m in sys.modules.items() if n.split(".")[0] == "zc_enforcement_plugin"}
+    yield
+    for name in [n for n in sys.modules if n.split(".")[0] == "zc_enforcement_plugin"]:
+        del sys.modules[name]
+    sys.modules.update(ours)
 
 
 def test_metadata_has_every_key():
@@ -237,4 +251,176 @@ def test_a_reloaded_plugin_shows_the_panel_as_it_was(qgis_iface):
             finally:
                 again.unload()
     finally:
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+
+
+def test_unload_drops_the_plugins_own_modules_so_a_reload_runs_the_code_on_disk(qgis_iface):
+    """QGIS (and Plugin Reloader through it) drops only the modules its import hook saw: the
+    ui and processing packages stayed, and a reload ran on with them."""
+    import importlib
+    import types
+
+    import zc_enforcement_plugin.plugin as old_plugin_module
+
+    neighbour = types.ModuleType("zc_enforcement_plugin_tools")  # another plugin's, say
+    sys.modules[neighbour.__name__] = neighbour
+    try:
+        plugin = classFactory(RecordingIface(qgis_iface))
+        plugin.initGui()
+        loaded = [n for n in sys.modules if n.startswith("zc_enforcement_plugin.")]
+        assert {"zc_enforcement_plugin.ui", "zc_enforcement_plugin.processing"} <= set(loaded)
+        plugin.unload()
+        assert [n for n in sys.modules if n.split(".")[0] == "zc_enforcement_plugin"] == []
+        assert sys.modules[neighbour.__name__] is neighbour  # only this plugin's own
+        assert "qgis.core" in sys.modules
+
+        # Loaded again (qgis.utils.loadPlugin imports the package by name): fresh modules.
+        package = importlib.import_module("zc_enforcement_plugin")
+        again = package.classFactory(RecordingIface(qgis_iface))
+        again.initGui()
+        try:
+            assert type(again).__module__ == "zc_enforcement_plugin.plugin"
+            assert sys.modules["zc_enforcement_plugin.plugin"] is not old_plugin_module
+            assert type(again) is not old_plugin_module.ZcEnforcementPlugin
+        finally:
+            again.unload()
+    finally:
+        del sys.modules[neighbour.__name__]
+
+
+def test_starting_and_stopping_the_plugin_leaves_a_saved_project_unchanged(
+    qgis_iface, qgis_new_project, tmp_path
+):
+    """Enabling, reloading or disabling the plugin is no change of the user's project: no
+    asterisk in the title, no "save changes?". The project names a ledger, so the panel
+    reopens it and adds its photo layer, which QGIS's layer tree hands to the map a moment
+    later; QGIS's window marks the project changed when the map's layers change."""
+    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis.gui import QgsLayerTreeMapCanvasBridge, QgsMapCanvas
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.core import ledger
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    project = QgsProject.instance()
+    canvas = QgsMapCanvas()
+    bridge = QgsLayerTreeMapCanvasBridge(project.layerTreeRoot(), canvas)
+
+    class QgisWindowIface(RecordingIface):
+        def layerTreeCanvasBridge(self):  # noqa: N802 - QGIS API
+            return bridge
+
+    def mark_dirty():  # as QGIS's main window does
+        project.setDirty(True)
+
+    canvas.layersChanged.connect(mark_dirty)
+    # pytest-qgis empties the event queue on every layer added, which QGIS does not (it would
+    # hide the moment later this test is about).
+    from pytest_qgis.utils import process_events
+
+    project.legendLayersAdded.disconnect(process_events)
+    ledger.GeoPackageLedger(tmp_path / "ledger.gpkg").close()
+    project.addMapLayer(QgsVectorLayer("Point?crs=EPSG:4527", "the user's", "memory"))
+    project.writeEntry(PROJECT_SCOPE, "ledger", str(tmp_path / "ledger.gpkg"))
+
+    def settled_dirty() -> bool:
+        for _ in range(5):
+            QApplication.processEvents()
+        return project.isDirty()
+
+    try:
+        assert settled_dirty()  # the user's layer, reaching the map: marked, as in QGIS
+        assert project.write(str(tmp_path / "review.qgs"))  # saved
+        assert not settled_dirty()
+        for _ in range(2):  # enabled, then reloaded
+            plugin = classFactory(QgisWindowIface(qgis_iface))
+            plugin.initGui()
+            assert plugin.dock.session.is_open  # the project's ledger, reopened
+            assert len([n for n in project.layerTreeRoot().findLayers()]) == 2
+            assert not settled_dirty()
+            plugin.unload()
+            assert len(project.mapLayers()) == 1
+            assert not settled_dirty()
+        # A change of the user's still counts.
+        project.addMapLayer(QgsVectorLayer("Point?crs=EPSG:4527", "another", "memory"))
+        assert settled_dirty()
+    finally:
+        project.legendLayersAdded.connect(process_events)
+        canvas.layersChanged.disconnect(mark_dirty)
+        bridge.deleteLater()
+        canvas.deleteLater()
+
+
+def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, qgis_app):
+    """A panel the user put behind another panel's tab: QGIS saves the window's layout at exit
+    and restores it at start, after the plugins are loaded. The panel comes back in that tab
+    group, open (it was hidden for good once its tab was behind); its button, as QGIS's own
+    panels' buttons, is checked when the panel is in front and brings it to the front."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+
+    from zc_enforcement_plugin.plugin import PANEL_SHOWN_SETTING
+
+    def qgis_window():
+        window = QMainWindow()
+        window.setCentralWidget(QLabel("map"))
+        browser = QDockWidget("Browser", window)
+        browser.setObjectName("Browser")  # QGIS's own panel
+        browser.setWidget(QLabel("browser"))
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, browser)
+        window.resize(1600, 900)
+        window.show()
+
+        class WindowIface(RecordingIface):
+            def mainWindow(self):  # noqa: N802 - QGIS API
+                return window
+
+            def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+                super().addDockWidget(area, dock)
+                window.addDockWidget(area, dock)
+
+        return window, browser, WindowIface(qgis_iface)
+
+    def settle():
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def button(plugin):
+        return next(a for a in plugin.actions if a.objectName() == "ZcEnforcementShowDock")
+
+    window, browser, iface = qgis_window()
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        button(plugin).trigger()  # the user opens the panel ...
+        settle()
+        assert plugin.dock.isVisible()
+        window.tabifyDockWidget(plugin.dock, browser)  # ... and puts it behind the Browser
+        browser.raise_()
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()  # open, behind the Browser's tab
+        state = window.saveState()  # QGIS quits: the layout is saved, then the plugin unloads
+    finally:
+        plugin.unload()
+        window.close()
+
+    window, browser, iface = qgis_window()  # QGIS starts again
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        assert window.restoreState(state)  # QGIS restores the layout once plugins are loaded
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()
+        if not button(plugin).isChecked():  # behind the Browser's tab: the button fronts it
+            button(plugin).trigger()
+            settle()
+        assert plugin.dock.isVisible()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert button(plugin).isChecked()
+    finally:
+        plugin.unload()
+        window.close()
         QgsSettings().remove(PANEL_SHOWN_SETTING)

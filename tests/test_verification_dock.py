@@ -1286,6 +1286,113 @@ def test_the_evidence_photo_layer_does_not_trigger_qgis_scratch_layer_warning(do
     assert int(layer.customProperty("skipMemoryLayersCheck")) == 1
 
 
+def _project_xml(project_file) -> str:
+    """The project document as QGIS wrote it, from a .qgs or out of a .qgz."""
+    import zipfile
+
+    if project_file.suffix == ".qgz":
+        with zipfile.ZipFile(project_file) as archive:
+            (name,) = [n for n in archive.namelist() if n.endswith(".qgs")]
+            return archive.read(name).decode("utf-8")
+    return project_file.read_text(encoding="utf-8")
+
+
+def _gps_photo(path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (36.0, 36.0, 0.0), 3: "E", 4: (117.0, 54.0, 0.0)}
+    Image.new("RGB", (8, 8)).save(path, "JPEG", exif=exif)
+    return path
+
+
+def _panel_layers():
+    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+
+    return [
+        layer
+        for layer in QgsProject.instance().mapLayers().values()
+        if layer.customProperty(LAYER_PROPERTY)
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".qgz", ".qgs"])
+def test_the_evidence_photo_layer_is_kept_out_of_the_project_file_and_comes_back_full(
+    dock, ledger_path, tmp_path, demo, suffix
+):
+    """QGIS writes a memory layer without its features: saved, the photo layer came back
+    empty, and stale where the ledger did not open. The file holds none of it; reopening
+    the project makes it again from the ledger, with its photo."""
+    import xml.etree.ElementTree as ET
+
+    project = QgsProject.instance()
+    before = QgsRasterLayer(str(demo.before_image), "before")
+    project.addMapLayer(before)
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    project.layerTreeRoot().setHasCustomLayerOrder(True)  # the order that lists every layer
+    project_file = tmp_path / f"review{suffix}"
+    assert project.write(str(project_file))
+
+    text = _project_xml(project_file)
+    root = ET.fromstring(text)
+    assert 'evidence_points"' not in text and "memory?" not in text  # nor its property, source
+    assert [e.text for e in root.find("projectlayers").iter("layername")] == ["before"]
+    assert [e.text for e in root.find("projectlayers").iter("id")] == [before.id()]
+    assert [e.get("id") for e in root.iter("layer-tree-layer")] == [before.id()]
+    assert [e.text for e in root.find(".//custom-order").iter("item")] == [before.id()]
+    assert photos in project.snappingConfig().individualLayerSettings()  # in the session
+    assert [e.get("id") for e in root.find("snapping-settings").iter("layer-setting")] == []
+    # Its id is left only in <layerorder>, written after any hook: an id no layer has.
+    (left,) = [e for e in root.iter() if photos.id() in (e.text or "") + str(e.attrib)]
+    assert left.tag == "layer" and root.find("layerorder") is not None
+    assert left in list(root.find("layerorder"))
+    # A QGIS without the plugin reads the user's layer alone, and no broken one.
+    plain = QgsProject()
+    assert plain.read(str(project_file))
+    assert [layer.name() for layer in plain.mapLayers().values()] == ["before"]
+    # Saving took nothing from the session: the layer is still on the map, with its photo.
+    assert _panel_layers() == [photos] and photos.featureCount() == 1
+
+    dock.session.close()
+    project.clear()
+    assert project.read(str(project_file))
+    (again,) = _panel_layers()
+    assert again.featureCount() == 1
+    assert sorted(layer.name() for layer in project.mapLayers().values()) == sorted(
+        ["before", again.name()]
+    )
+
+
+def test_an_empty_photo_layer_saved_by_an_older_version_is_dropped_on_reading(
+    dock, ledger_path, tmp_path
+):
+    """Projects saved before hold the layer, empty: it is taken out on reading, even when the
+    project's ledger is missing (nothing then brings it back, so it stayed empty for good)."""
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    # Written as the older version did.
+    project.writeProject.disconnect(dock._leave_photos_out)
+    project.writeMapLayer.disconnect(dock._leave_photo_layer_out)
+    try:
+        project_file = tmp_path / "old.qgs"
+        assert project.write(str(project_file))
+    finally:
+        project.writeProject.connect(dock._leave_photos_out)
+        project.writeMapLayer.connect(dock._leave_photo_layer_out)
+    assert photos.id() in _project_xml(project_file)
+    dock.session.close()
+    project.clear()
+    ledger_path.rename(ledger_path.with_name("moved.gpkg"))
+    project.setDirty(False)
+    assert project.read(str(project_file))
+    assert _panel_layers() == []
+    assert "missing" in dock.details.toPlainText()
+
+
 def test_a_project_whose_ledger_is_missing_leaves_the_old_ledger_and_keeps_its_own_entry(
     dock, ledger_path, tmp_path
 ):

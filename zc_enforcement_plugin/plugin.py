@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
@@ -66,9 +68,12 @@ class ZcEnforcementPlugin:
             QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow()
         )
         show_dock.setObjectName("ZcEnforcementShowDock")
-        show_dock.setCheckable(True)
-        show_dock.toggled.connect(self.dock.setVisible)
-        self.dock.visibilityChanged.connect(show_dock.setChecked)
+        # Linked as QGIS links its own panels' buttons: a panel behind another panel's tab
+        # stays open there, and the button brings it to the front. (The button followed
+        # visibilityChanged: a panel tabbed behind another, as the user left it or QGIS's
+        # restored window layout puts it at start, reported itself unseen, the button went
+        # unchecked and hid it for good, out of its tab group, and so it was saved at exit.)
+        self.dock.setToggleVisibilityAction(show_dock)
         self._add_action(show_dock)
         # Shown again when it was at unload (a reload, an upgrade from a zip), through its
         # button so that both agree; at QGIS's start the window's saved layout then decides.
@@ -150,3 +155,18 @@ class ZcEnforcementPlugin:
         if self.translator is not None:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
+        forget_plugin_modules()
+
+
+def forget_plugin_modules() -> None:
+    """Drop the plugin's own modules from sys.modules, so that the next load (Plugin Reloader,
+    an upgrade from a zip, disable and enable) runs the code on disk, not what was imported.
+
+    QGIS (and Plugin Reloader, through qgis.utils.reloadPlugin) drops only the modules its
+    import hook saw imported by name: the sub-packages reached through them (`from .ui.x
+    import`: ui, processing) stayed, still holding the old modules. Only names under this
+    package go (its folder's name, whatever the zip called it): not a module of another
+    plugin whose name merely begins the same. QGIS then finds these gone and skips them."""
+    package = __package__ or __name__.rpartition(".")[0]
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]

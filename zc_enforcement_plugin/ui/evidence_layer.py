@@ -9,43 +9,50 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
+    QgsMapLayer,
     QgsPointXY,
     QgsProject,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
 from ..core import domain, ledger
 from ..i18n import tr
 
 LAYER_PROPERTY = "zc_enforcement/evidence_points"  # marks the layer as the dock's own
 GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EXIF
+LEFT_OUT_TAG = "zc_enforcement_evidence_points_not_saved"  # in place of the layer's <maplayer>
 
 
 @contextlib.contextmanager
-def project_left_as_it_was(project: QgsProject):
+def project_left_as_it_was(project: QgsProject, iface=None):
     """What the panel does in the project of its own accord (its evidence layer added or
     removed, its state written for a reloaded plugin) is no change of the user's, and must not
-    bring QGIS's "save changes?" question. (QGIS's window may mark the project changed once
-    more when its layer tree takes a new layer, a moment later: not undone, as a change of the
-    user's could come between.)"""
+    bring QGIS's "save changes?" question (nor the title's asterisk).
+
+    QGIS's window marks the project changed whenever the map's layers change, and its layer
+    tree hands a new layer to the map only a moment later (a queued call): the map is brought
+    up to date here, inside, so that mark comes now and is undone with the rest, instead of
+    after, when a change of the user's could have come between."""
     was_dirty = project.isDirty()
     try:
         yield
     finally:
+        if iface is not None:
+            iface.layerTreeCanvasBridge().setCanvasLayers()
         if not was_dirty:
             project.setDirty(False)
 
 
-def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> QgsVectorLayer:
+def _panel_layers(project: QgsProject) -> list[QgsMapLayer]:
+    return [layer for layer in project.mapLayers().values() if layer.customProperty(LAYER_PROPERTY)]
+
+
+def evidence_points_layer(
+    store: ledger.LedgerStore, project: QgsProject, iface=None
+) -> QgsVectorLayer:
     """Create or refresh the project's evidence-photo layer from every photo with a position."""
-    layer = next(
-        (
-            candidate
-            for candidate in project.mapLayers().values()
-            if candidate.customProperty(LAYER_PROPERTY)
-        ),
-        None,
-    )
+    layer = next(iter(_panel_layers(project)), None)
     crs = f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"
     if layer is None:
         layer = QgsVectorLayer(
@@ -55,11 +62,11 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
             "memory",
         )
         layer.setCustomProperty(LAYER_PROPERTY, True)
-        with project_left_as_it_was(project):
+        with project_left_as_it_was(project, iface):
             project.addMapLayer(layer)
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
     # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
-    # through such warnings). Set on a layer restored from an older project too.
+    # through such warnings).
     layer.setCustomProperty("skipMemoryLayersCheck", 1)
     provider = layer.dataProvider()
     provider.truncate()
@@ -80,8 +87,67 @@ def evidence_points_layer(store: ledger.LedgerStore, project: QgsProject) -> Qgs
     return layer
 
 
-def remove_evidence_points_layer(project: QgsProject) -> None:
-    for layer in list(project.mapLayers().values()):
-        if layer.customProperty(LAYER_PROPERTY):
-            with project_left_as_it_was(project):
-                project.removeMapLayer(layer.id())
+def remove_evidence_points_layer(project: QgsProject, iface=None) -> None:
+    """Take the panel's layer out of the project: the panel is going, or the layer was read
+    from a project saved before the layer was kept out of project files (empty, as QGIS saves
+    no memory layer's features)."""
+    layers = _panel_layers(project)
+    if layers:
+        with project_left_as_it_was(project, iface):
+            project.removeMapLayers([layer.id() for layer in layers])
+
+
+def leave_out_of_project_file(project: QgsProject, document: QDomDocument) -> None:
+    """Strip the panel's layer from the layer tree, snapping and legend of the project document
+    QGIS is writing (QgsProject.writeProject: they are in it, the layers are not yet).
+
+    QGIS saves a memory layer without its features: kept in the file, the layer came back
+    empty on reopening, and stayed so where the ledger did not open (the plugin disabled, the
+    ledger moved) - a stale layer among the user's. It is the panel's view of its ledger, made
+    again whenever the project's ledger opens, so the file keeps none of it. QGIS 3.22 has no
+    flag keeping a layer out of the file, nor a signal before the document is made: what names
+    the layer by its id is taken out here, the layer itself in leave_layer_out."""
+    ids = {layer.id() for layer in _panel_layers(project)}
+    if not ids:
+        return
+    doomed = []
+    for element in _elements(document.documentElement()):
+        attributes = element.attributes()
+        named = any(attributes.item(i).nodeValue() in ids for i in range(attributes.count()))
+        # <item>id</item> of the custom drawing order
+        named = named or (element.firstChildElement().isNull() and element.text() in ids)
+        if named:
+            # The old-style legend's file entry goes with the legend entry holding it.
+            legend = element.parentNode().parentNode().toElement()
+            doomed.append(legend if legend.tagName() == "legendlayer" else element)
+    for element in doomed:
+        element.parentNode().removeChild(element)
+
+
+def leave_layer_out(layer: QgsMapLayer, element: QDomElement) -> None:
+    """The panel's layer as QGIS writes it into the project (QgsProject.writeMapLayer): emptied
+    and renamed, so that no <maplayer> of it is read back. QGIS appends the element after this
+    returns, so it cannot be taken away; an element of another name is skipped on reading.
+    (QGIS also lists every layer's id in <layerorder>, written later still: an id no layer
+    has, which reading ignores.)"""
+    if not layer.customProperty(LAYER_PROPERTY):
+        return
+    while not element.firstChild().isNull():
+        element.removeChild(element.firstChild())
+    attributes = element.attributes()
+    for name in [attributes.item(i).nodeName() for i in range(attributes.count())]:
+        element.removeAttribute(name)
+    element.setTagName(LEFT_OUT_TAG)
+
+
+def _elements(root: QDomElement):
+    """Every element under root (root too), depth first, collected before any is removed."""
+    found, pending = [], [root]
+    while pending:
+        element = pending.pop()
+        found.append(element)
+        child = element.firstChildElement()
+        while not child.isNull():
+            pending.append(child)
+            child = child.nextSiblingElement()
+    return found

@@ -70,6 +70,8 @@ from .case_panel import CasePanel, deadline_html
 from .entries_panel import EntriesPanel
 from .evidence_layer import (
     evidence_points_layer,
+    leave_layer_out,
+    leave_out_of_project_file,
     project_left_as_it_was,
     remove_evidence_points_layer,
 )
@@ -186,6 +188,8 @@ class VerificationDock(QgsDockWidget):
             self.highlight.setWidth(3)
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
+        project.writeProject.connect(self._leave_photos_out)
+        project.writeMapLayer.connect(self._leave_photo_layer_out)
         project.readProject.connect(self.restore_state)
         project.cleared.connect(self.leave_ledger)
         self._show_session()
@@ -497,7 +501,7 @@ class VerificationDock(QgsDockWidget):
         self._fill_filters()
         project = QgsProject.instance()
         self.images.pick_defaults(project)
-        self.photos = evidence_points_layer(self.session.store, project)
+        self.photos = evidence_points_layer(self.session.store, project, self.iface)
         if str(path) != _project_ledger(project):
             project.setDirty(True)  # the project's ledger changed: to be saved with it
         self._show_session()
@@ -853,7 +857,7 @@ class VerificationDock(QgsDockWidget):
                 problems.append(str(error))
         self._show_current()
         if self.session.store is not None:
-            evidence_points_layer(self.session.store, QgsProject.instance())
+            evidence_points_layer(self.session.store, QgsProject.instance(), self.iface)
         if problems:
             self._warn("\n".join(problems))
         return problems
@@ -969,6 +973,14 @@ class VerificationDock(QgsDockWidget):
         project.writeEntry(PROJECT_SCOPE, "before_image", before)
         project.writeEntry(PROJECT_SCOPE, "after_image", after)
 
+    # The photo layer is the panel's view of its ledger, made again when the project's ledger
+    # opens: never written into the project file (see evidence_layer).
+    def _leave_photos_out(self, document) -> None:
+        leave_out_of_project_file(QgsProject.instance(), document)
+
+    def _leave_photo_layer_out(self, layer, element, _document) -> None:
+        leave_layer_out(layer, element)
+
     @_reported
     def leave_ledger(self) -> None:
         """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
@@ -987,6 +999,8 @@ class VerificationDock(QgsDockWidget):
         from ..processing.postgis_connection import is_postgis_reference
 
         project = QgsProject.instance()
+        # One read from a project saved by an older version of the plugin: empty, stale.
+        remove_evidence_points_layer(project, self.iface)
         path = _project_ledger(project)
         if not path:
             return
@@ -1031,11 +1045,13 @@ class VerificationDock(QgsDockWidget):
         if self.session.is_open:
             # What is in use now, for the dock of a reloaded plugin to reopen (not the state
             # last saved, a ledger or spot the user has since left).
-            with project_left_as_it_was(QgsProject.instance()):
+            with project_left_as_it_was(QgsProject.instance(), self.iface):
                 self.save_state()
         project = QgsProject.instance()
         for signal, slot in (
             (project.writeProject, self.save_state),
+            (project.writeProject, self._leave_photos_out),
+            (project.writeMapLayer, self._leave_photo_layer_out),
             (project.readProject, self.restore_state),
             (project.cleared, self.leave_ledger),
         ):
@@ -1049,7 +1065,7 @@ class VerificationDock(QgsDockWidget):
             if self.iface is not None:
                 self.iface.mapCanvas().scene().removeItem(self.highlight)
             self.highlight = None
-        remove_evidence_points_layer(QgsProject.instance())
+        remove_evidence_points_layer(QgsProject.instance(), self.iface)
         self.session.close()
 
 
