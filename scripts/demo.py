@@ -110,7 +110,8 @@ def main() -> int:
     )
     add_results_to_project(out, gpkg, district, screened)
     shutil.rmtree(profile, ignore_errors=True)
-    print(f"Done in {time.monotonic() - started:.0f} s. Open {out / 'demo_district.qgz'} in QGIS.")
+    project = (out / "demo_district.qgz").relative_to(out.parent)  # as the other lines name files
+    print(f"Done in {time.monotonic() - started:.0f} s. Open {project} in QGIS.")
     return 0
 
 

@@ -285,6 +285,17 @@ def change_parameters(demo, **extra) -> dict:
     }
 
 
+def test_change_spots_are_numbered_in_a_block_of_their_own_apart_from_the_batch(provider, demo):
+    """Numbered from 0001 like the quarterly batch, change spots took its spots' numbers, and
+    with them their evidence folders, once imported (found by a review)."""
+    found = rows(output(run("polygonizechange", change_parameters(demo)), "OUTPUT"))
+    numbers = sorted(f[domain.SPOT_NUMBER] for f in found)
+    expected = [f"{domain.ZICHUAN_COUNTY_CODE}2026{5001 + i:04d}" for i in range(len(numbers))]
+    assert numbers == expected
+    _, batch = read(demo, domain.DEMO_LAYER_SPOTS)
+    assert not set(numbers) & {spot[domain.SPOT_NUMBER] for spot in batch}
+
+
 def test_change_raster_gives_one_spot_per_demo_spot(provider, demo):
     result = run("polygonizechange", change_parameters(demo))
     found = rows(output(result, "OUTPUT"))
@@ -302,7 +313,7 @@ def test_change_raster_gives_one_spot_per_demo_spot(provider, demo):
     # The specks planted in the raster are below the mapping unit: none comes out.
     assert all(f[domain.SPOT_MONITORED_AREA] >= dd.CAMPAIGN_MIN_MAPPING_SQM for f in found)
     numbers = [f[domain.SPOT_NUMBER] for f in found]
-    assert numbers == [f"3703022026{i:04d}" for i in range(1, len(found) + 1)]
+    assert numbers == [f"3703022026{i:04d}" for i in range(5001, 5001 + len(found))]
     assert {f[domain.SPOT_TYPE] for f in found} == {cs.CHANGE_SPOT_TYPE}
     for f in found:
         assert f[domain.SPOT_MONITORED_AREA] == pytest.approx(f["geometry"].area, abs=0.01)

@@ -46,8 +46,9 @@ GROUP_ID = "campaigns"
 CAMPAIGN_TEMPORARY = "临时用地专项核查"
 CAMPAIGN_FACILITY = "设施农用地专项核查"
 CAMPAIGN_MINING = "矿产卫片专项核查"
-# First sequence number of each audit's JCBH: a block per campaign, so a campaign batch and a
+# First sequence number of each campaign's JCBH: a block per campaign, so a campaign batch and a
 # satellite batch never share numbers (the sequence has 4 digits: 370302 2026 6001).
+FIRST_SEQUENCE_CHANGE = 5001  # change spots from a raster: a batch as delivered, but not one
 FIRST_SEQUENCE_TEMPORARY = 6001
 FIRST_SEQUENCE_FACILITY = 7001
 FIRST_SEQUENCE_MINING = 8001

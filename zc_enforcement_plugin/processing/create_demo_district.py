@@ -30,9 +30,12 @@ class CreateDemoDistrict(EnforcementAlgorithm):
         "land-use parcels DLTB, permanent basic farmland YJJBNT, ecological red line STHX, "
         "no-mining zones JCQ, three-zones-two-lines lines, zones and view areas, approvals PZYD, "
         "towns with their offices, and a batch of satellite spots JCTB in which a few spots are "
-        "broken on purpose (invalid geometry, a duplicate JCBH, one outside the district). "
-        "Also writes before/after images and a styled QGIS project. "
-        "The same seed always gives the same files, byte for byte."
+        "broken on purpose (invalid geometry, a duplicate JCBH, one outside the district); "
+        "mining licences CKQ, temporary land approvals LSYD, facility land filings SSNYD and "
+        "what field checks found on them SDXZ, for the campaign audits. Also writes "
+        "before/after images, a 0/1 change raster (change.tif) and a styled QGIS project. "
+        "The same seed always gives the same GeoPackage and images, byte for byte (the "
+        "project differs in its layer ids and save time only)."
     )
 
     FOLDER = "FOLDER"

@@ -18,7 +18,7 @@ from ..core import campaigns_schema as cs
 from ..core import change_polygons, domain
 from ..i18n import tr
 from .base import fail
-from .campaign_base import CampaignAlgorithm
+from .campaign_base import FIRST_SEQUENCE_CHANGE, CampaignAlgorithm
 
 CHANGE_FIELDS = [
     domain.SPOT_NUMBER,
@@ -42,7 +42,9 @@ class PolygonizeChange(CampaignAlgorithm):
         "dropped; with a simplification tolerance the pixel staircase is smoothed where the "
         "boundary moves no more than the tolerance and stays valid. Spots are numbered north to "
         "south, then west to east. Fields: JCBH spot number (county code + year + 4-digit "
-        "sequence from the first sequence number, the province's pattern), XZQDM county code, "
+        "sequence from the first sequence number, the province's pattern; 5001 by default, a "
+        "block of its own, so change spots never share a number, nor an evidence folder, with "
+        "a satellite batch numbered from 0001), XZQDM county code, "
         "TBLX spot type, JCMJ area in m² (ellipsoidal by default; planar areas need a CGCS2000 "
         "Gauss-Krüger raster, and a raster on Beijing 1954 or Xian 1980 is refused: convert it "
         "with the bureau's parameters first). The output is a spot batch "
@@ -58,6 +60,7 @@ class PolygonizeChange(CampaignAlgorithm):
     CONNECTIVITY = "CONNECTIVITY"
     WINDOW_SIZE = "WINDOW_SIZE"
     SPOT_TYPE = "SPOT_TYPE"
+    FIRST_SEQUENCE = FIRST_SEQUENCE_CHANGE
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(QgsProcessingParameterRasterLayer(self.RASTER, tr("Change raster")))

@@ -169,12 +169,12 @@ class ScreenSpots(EnforcementAlgorithm):
         "in other CRSs are transformed with their edges kept; geographic spots are measured "
         "in their Gauss-Krüger zone. The run stops, naming the layer, feature or field, when "
         "a layer has no usable CRS, is on Beijing 1954 or Xian 1980, holds lines or points "
-        "or is a table without geometry, cannot be read or transformed, a protection feature "
-        "has coordinates that are not numbers, the class field is missing, or an output's "
-        "folder does not exist. It warns about lost leading zeros in class codes, "
-        "mis-decoded text in any spot field or protection-layer label (GBK or UTF-8 read "
-        "wrongly), layers that reach no spot, result fields the spots already hold, and "
-        "renamed or cut Shapefile fields.</p>"
+        "or is a table without geometry, cannot be read or transformed, lies where its CRS "
+        "puts nothing in China, a protection feature has coordinates that are not numbers, "
+        "text in any spot field or protection-layer label looks mis-decoded (GBK or UTF-8 "
+        "read wrongly), the class field is missing, or an output's folder does not exist. It "
+        "warns about lost leading zeros in class codes, layers that reach no spot, result "
+        "fields the spots already hold, and renamed or cut Shapefile fields.</p>"
     )
 
     SPOTS = "SPOTS"
