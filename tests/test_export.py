@@ -506,6 +506,32 @@ def test_image_dates_are_dates_in_the_xlsx_when_they_parse(tmp_path):
     assert [c.value for c in second] == ["2025年秋", None]  # not a date: kept as written
 
 
+def test_long_texts_wrap_in_their_cells_read_from_the_top(tmp_path):
+    """A reason of 114 characters in a column at most 62 wide was cut at its edge: a column
+    with a text wider than that (or of several lines) wraps, every body cell top-aligned so a
+    tall row reads from its first line; a column of short texts stays on one line."""
+    reason = (
+        "占用永久基本农田 3.26 亩；占用耕地 3.26 亩；涉及三区两线 3.26 亩；未被批准用地覆盖；"
+        "批准用地 淄川自然资临用字〔2023〕2号 已于 2025-11-21 到期，早于后时相 2026-01-06，"
+        "不计入批准覆盖"
+    )
+    assert len(reason) == 114
+    names = (domain.SPOT_NUMBER, domain.VERDICT_REASON, export.VERDICT_NOTE)
+    columns = [next(c for c in export.EXPORT_COLUMNS if c.name == name) for name in names]
+    rows = [
+        {domain.SPOT_NUMBER: "370302202600145", domain.VERDICT_REASON: reason},
+        {domain.SPOT_NUMBER: "370302202600146", export.VERDICT_NOTE: "已制止\n待复垦"},
+    ]
+    path = export.write_xlsx(tmp_path / "wrap.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    number, reason_cell, note = sheet[3]
+    assert reason_cell.value == reason
+    assert reason_cell.alignment.wrap_text and reason_cell.alignment.vertical == "top"
+    assert sheet["C4"].alignment.wrap_text  # a remark of two lines shows as two
+    assert not number.alignment.wrap_text and number.alignment.vertical == "top"
+    assert sheet.column_dimensions["B"].width <= 62  # the column wraps, it does not grow
+
+
 def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp_path):
     """Three spots of 670.01 m² are 1.005015 亩 each, shown 1.01: their 亩 sum to 3.03, but
     the 2,010.03 m² they total is 3.015045 亩, shown 3.02."""
