@@ -526,7 +526,7 @@ def test_a_spot_outside_the_images_is_named_and_its_sheet_says_so(
         scale = 50 / 25.4  # pixels per millimetre
         return sum(
             1
-            for y in range(round(42.5 * scale), round(48.5 * scale))
+            for y in range(round(42 * scale), round(47 * scale))
             for x in range(round(20 * scale), round(110 * scale))
             if (lambda c: c.red() > 150 and c.green() < 90 and c.blue() < 90)(
                 QColor(image.pixel(x, y))
