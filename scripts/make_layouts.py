@@ -48,6 +48,10 @@ from zc_enforcement_plugin.core.areas import shown_mu_expression  # noqa: E402
 from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ATLAS_MARGIN,
     BUREAU_VARIABLE,
+    COVER_MISSING,
+    COVER_OUTSIDE,
+    COVER_PARTIAL,
+    IMAGE_COVER_FIELDS,
     ITEM_BEFORE_MAP,
     ITEM_MAIN_MAP,
     ITEM_NOTE,
@@ -61,12 +65,15 @@ BUREAU = "淄博市自然资源局淄川分局"  # printed in the footer; a bure
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
 LEFT, RIGHT = 12.0, 198.0
 WIDTH = RIGHT - LEFT
-ROW_H = 6.0  # 9 pt in one line; the sheet must hold screening's and the verified figures
-LABEL_W = 28.0  # the grey name cells of the figure tables
+ROW_H = 5.5  # 9 pt in one line; the sheet must hold screening's and the verified figures
+REASON_H = 9.0  # two lines of 9 pt: the reasons screening writes run to about 110 characters
+NOTE_H = 12.0  # three lines of NOTE_FONT_PT; the export cuts a longer remark to fit
+LABEL_W = 30.0  # the grey name cells of the figure tables: 8 characters of 9 pt bold
 VALUE_W = (WIDTH - 2 * LABEL_W) / 2
 NAME_FILL = QColor("#eef1f5")
 SECTION_FILL = QColor("#d9e2ee")
 LINE = QColor("#404040")
+WARNING_TEXT = QColor("#c00000")
 
 
 def font(size: float, bold: bool = False) -> QFont:
@@ -141,16 +148,18 @@ class Sheet:
         frame: bool = False,
         fill: QColor | None = None,
         item_id: str = "",
+        colour: QColor | None = None,
     ) -> QgsLayoutItemLabel:
         item = QgsLayoutItemLabel(self.layout)
         item.setText(text)
+        colour = colour or QColor("#000000")
         if hasattr(item, "setTextFormat"):  # QGIS >= 3.24
             text_format = QgsTextFormat.fromQFont(font(size, bold))
-            text_format.setColor(QColor("#000000"))
+            text_format.setColor(colour)
             item.setTextFormat(text_format)
         else:
             item.setFont(font(size, bold))
-            item.setFontColor(QColor("#000000"))
+            item.setFontColor(colour)
         item.setHAlign(align)
         item.setVAlign(Qt.AlignVCenter)
         item.setMarginX(1.5)
@@ -205,6 +214,36 @@ class Sheet:
         item.setExtent(QgsRectangle(0, 0, w, h))
         return item
 
+    def image_cover(self, item_id: str, image: str, x: float, y: float, w: float, h: float):
+        """Over the map `item_id`, shown only when its image (后时相影像, 前时相影像) does not
+        cover the sheet's spot whole: a map without imagery must not pass for a blank one.
+        The export writes how it covers each spot into the atlas field IMAGE_COVER_FIELDS."""
+        cover = field(IMAGE_COVER_FIELDS[item_id])
+        text = (
+            f"[% CASE WHEN {cover} = '{COVER_OUTSIDE}' THEN '{image}未覆盖本图斑' "
+            f"WHEN {cover} = '{COVER_PARTIAL}' THEN '{image}仅覆盖本图斑一部分' "
+            f"WHEN {cover} = '{COVER_MISSING}' THEN '未提供{image}' ELSE '' END %]"
+        )
+        label = self.label(
+            text,
+            x,
+            y,
+            w,
+            h,
+            10,
+            True,
+            Qt.AlignCenter,
+            True,
+            QColor(255, 255, 255, 230),
+            colour=WARNING_TEXT,
+        )
+        label.setFrameStrokeColor(WARNING_TEXT)
+        label.dataDefinedProperties().setProperty(
+            QgsLayoutObject.ExcludeFromExports,
+            QgsProperty.fromExpression(f"{cover} IS NULL OR {NO_GEOMETRY}"),
+        )
+        return label
+
 
 def build(layout: QgsPrintLayout) -> None:
     layout.initializeDefaults()
@@ -223,7 +262,7 @@ def build(layout: QgsPrintLayout) -> None:
     )
 
     # --- maps: the spot over the after image, the before image beside it ----------------------
-    top, main_w, main_h, gap = 36.0, 122.0, 90.0, 4.0
+    top, main_w, main_h, gap = 36.0, 122.0, 84.0, 4.0
     inset_x, inset_w = LEFT + main_w + gap, WIDTH - main_w - gap
     sheet.label(f"后时相影像　{value(domain.SPOT_LATER_DATE)}", LEFT, top, main_w, 5, 8.5)
     sheet.label(f"前时相影像　{value(domain.SPOT_EARLIER_DATE)}", inset_x, top, inset_w, 5, 8.5)
@@ -264,6 +303,10 @@ def build(layout: QgsPrintLayout) -> None:
     sheet.place(north, LEFT + main_w - 10, top + 7, 8, 12)
     for item in (main_map, before_map, scale_bar, north):
         only_with_geometry(item)
+    # Across the top of each map, clear of the north arrow and of the spot: the atlas leaves
+    # it ~12 % of the map above and below.
+    sheet.image_cover(ITEM_MAIN_MAP, "后时相影像", LEFT + 4, top + 6, main_w - 20, 5)
+    sheet.image_cover(ITEM_BEFORE_MAP, "前时相影像", inset_x + 2, top + 6, inset_w - 4, 5)
 
     # Beside the main map under the inset: where the spot is and how it is drawn.
     centre = "centroid(@atlas_geometry)"
@@ -276,10 +319,8 @@ def build(layout: QgsPrintLayout) -> None:
         "红色线框：图斑范围\n"
         f"比例尺 1:[% format_number(map_get(item_variables('{ITEM_MAIN_MAP}'), "
         "'map_scale'), 0) %]\n"
-        f"中心 X：[% format_number(x({centre}), 1) %]\n"
-        f"中心 Y：[% format_number(y({centre}), 1) %]\n"
-        f"经度：[% round(x({lon_lat}), 6) %]\n"
-        f"纬度：[% round(y({lon_lat}), 6) %]\n"
+        f"中心：X [% format_number(x({centre}), 1) %]，Y [% format_number(y({centre}), 1) %]\n"
+        f"经纬度：[% format_number(x({lon_lat}), 6) %]，[% format_number(y({lon_lat}), 6) %]\n"
         f"坐标系：CGCS2000 3° 带（EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}）",
         inset_x,
         info_y,
@@ -293,27 +334,26 @@ def build(layout: QgsPrintLayout) -> None:
     # --- figures ---------------------------------------------------------------------------------
     mu = domain.MU_SUFFIX
     y = sheet.section("图斑基本情况（筛查结果）", top + 5 + main_h + 3)
-    y = sheet.pair_row(
-        y,
-        [
-            ("图斑面积", area(domain.SPOT_AREA, domain.SPOT_AREA + mu)),
-            ("耕地面积", area(domain.CULTIVATED_AREA, domain.CULTIVATED_AREA + mu)),
-        ],
+    # The spot's area, then its land split read on (DOMAIN §2, with the part no parcel
+    # classes): 耕地 + 其他农用地 + 建设用地 + 未利用地 + 未调查或无法归类 = 图斑面积.
+    screening = [
+        ("图斑面积", area(domain.SPOT_AREA, domain.SPOT_AREA + mu)),
+        ("耕地面积", area(domain.CULTIVATED_AREA, domain.CULTIVATED_AREA + mu)),
+        ("其他农用地", area(domain.AGRICULTURAL_AREA)),
+        ("建设用地面积", area(domain.CONSTRUCTION_AREA)),
+        ("未利用地", area(domain.UNUSED_AREA)),
+        ("未调查或无法归类", area(domain.UNSURVEYED_AREA)),
+        ("新增建设用地", area(domain.NEW_CONSTRUCTION_AREA)),
+        ("批准用地面积", area(domain.APPROVED_AREA, domain.APPROVED_AREA + mu)),
+        ("永久基本农田", area(domain.BASIC_FARMLAND_AREA, domain.BASIC_FARMLAND_AREA + mu)),
+        ("生态保护红线", area(domain.RED_LINE_AREA, domain.RED_LINE_AREA + mu)),
+    ]
+    split = {*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA}
+    assert all(field(name) in "".join(text for _, text in screening) for name in split), (
+        "a part of the land split left off the sheet: it would not add up"
     )
-    y = sheet.pair_row(
-        y,
-        [
-            ("永久基本农田", area(domain.BASIC_FARMLAND_AREA, domain.BASIC_FARMLAND_AREA + mu)),
-            ("生态保护红线", area(domain.RED_LINE_AREA, domain.RED_LINE_AREA + mu)),
-        ],
-    )
-    y = sheet.pair_row(
-        y,
-        [
-            ("批准用地面积", area(domain.APPROVED_AREA, domain.APPROVED_AREA + mu)),
-            ("建设用地面积", area(domain.CONSTRUCTION_AREA)),
-        ],
-    )
+    for left, right in zip(screening[::2], screening[1::2]):
+        y = sheet.pair_row(y, [left, right])
     y = sheet.pair_row(
         y,
         [
@@ -328,7 +368,7 @@ def build(layout: QgsPrintLayout) -> None:
             ("刑事移送标准", value(domain.CRIMINAL_FLAG)),
         ],
     )
-    y = sheet.pair_row(y, [("建议理由", value(domain.VERDICT_REASON))], ROW_H * 1.5)
+    y = sheet.pair_row(y, [("建议理由", value(domain.VERDICT_REASON))], REASON_H)
 
     # --- the verdict ---------------------------------------------------------------------------
     y = sheet.section("核查判定（核实结果）", y + 2)
@@ -378,7 +418,7 @@ def build(layout: QgsPrintLayout) -> None:
     # Three lines of 8 pt: the export cuts a longer remark to fit, with a warning (the full
     # text is in the spreadsheet).
     y = sheet.pair_row(
-        y, [("备注", value(ex.VERDICT_NOTE))], ROW_H * 2, NOTE_FONT_PT, item_id=ITEM_NOTE
+        y, [("备注", value(ex.VERDICT_NOTE))], NOTE_H, NOTE_FONT_PT, item_id=ITEM_NOTE
     )
 
     # --- photos ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ pdfinfo / pdftoppm and zipfile."""
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -462,6 +463,120 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     assert any(cell.value == long_note for row in book.iter_rows() for cell in row)
 
 
+def pdf_pages_text(path: str) -> list[str]:
+    """The text of each page, white space removed (pdftotext ends each page with a form feed)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f")[:-1]]
+
+
+def sheet_page(pages: list[str], number: str) -> int:
+    found = [index for index, text in enumerate(pages) if number in text]
+    assert len(found) == 1, (number, found)
+    return found[0] + 1
+
+
+def test_a_spot_outside_the_images_is_named_and_its_sheet_says_so(
+    provider, screened_output, screened, demo, tmp_path
+):
+    """Outside the images both maps were blank white, as bare ground would look, with nothing
+    said: the log names the spot and each image, and the maps of its sheet say so in red; a
+    sheet of a spot the images cover has no such label."""
+    window = box(*demo.image_bounds)
+    records, _ = spot_files.read_spot_file(screened_output)
+    outside = next(
+        r
+        for r in records
+        if r.geometry is not None and r.geometry.is_valid and r.geometry.disjoint(window)
+    )
+    outside.attributes[domain.TOWN_NAME] = TOWN
+    store = build_ledger(tmp_path / "ledger", [*screened, outside])
+    path = store.path
+    store.close()
+    feedback = warning_log()
+    result = run_export(path, tmp_path / "out", demo, feedback, WITH_PDF=True)
+
+    named = [line for line in feedback.lines if outside.number in line]
+    assert len(named) == 2, feedback.lines
+    after, before = sorted(named, key=lambda line: "before" in line)
+    assert "after image" in after and str(demo.after_image) in after
+    assert "before image" in before and str(demo.before_image) in before
+    assert not any(r.number in line for r in screened for line in feedback.lines)
+
+    pages = pdf_pages_text(result["PDF"])
+    page = sheet_page(pages, outside.number)
+    assert "后时相影像未覆盖本图斑" in pages[page - 1]
+    assert "前时相影像未覆盖本图斑" in pages[page - 1]
+    covered = sheet_page(pages, screened[0].number)
+    assert "未覆盖本图斑" not in pages[covered - 1]
+
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    def label_pixels(page: int) -> int:
+        """Red pixels across the top of the main map, where the label is (the spot's red
+        outline keeps to the middle of the map)."""
+        prefix = tmp_path / f"page{page}"
+        subprocess.run(
+            ["pdftoppm", "-r", "50", "-f", str(page), "-l", str(page), "-png"]
+            + [result["PDF"], str(prefix)],
+            check=True,
+        )
+        image = QImage(str(next(tmp_path.glob(f"page{page}*.png"))))
+        scale = 50 / 25.4  # pixels per millimetre
+        return sum(
+            1
+            for y in range(round(42 * scale), round(47 * scale))
+            for x in range(round(20 * scale), round(110 * scale))
+            if (lambda c: c.red() > 150 and c.green() < 90 and c.blue() < 90)(
+                QColor(image.pixel(x, y))
+            )
+        )
+
+    assert label_pixels(page) > 40
+    assert label_pixels(covered) == 0
+
+
+def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
+    provider, screened, demo, tmp_path
+):
+    """DOMAIN §2: cultivated + other agricultural + construction + unused land, with the part
+    no parcel classes (WDCMJ), add up to the spot's area: the sheet shows each, with new
+    construction land, every figure with its 亩 worked out from the m² as everywhere."""
+    split = {
+        domain.CULTIVATED_AREA: ("耕地面积", 1200.0),
+        domain.AGRICULTURAL_AREA: ("其他农用地", 810.01),
+        domain.CONSTRUCTION_AREA: ("建设用地面积", 1499.99),
+        domain.UNUSED_AREA: ("未利用地", 290.0),
+        domain.UNSURVEYED_AREA: ("未调查或无法归类", 410.0),
+    }
+    spot_area = 4210.0
+    records = [copy.deepcopy(record) for record in screened[:3]]
+    attributes = records[0].attributes
+    attributes[domain.SPOT_AREA] = spot_area
+    attributes.update({name: sqm for name, (_, sqm) in split.items()})
+    attributes[domain.NEW_CONSTRUCTION_AREA] = 1200.0 + 810.01 + 290.0
+    store = build_ledger(tmp_path / "ledger", records)
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out", demo, WITH_PDF=True)
+
+    pages = pdf_pages_text(result["PDF"])
+    text = pages[sheet_page(pages, records[0].number) - 1]
+
+    def shown(label: str) -> float:
+        found = re.search(re.escape(label) + r"([\d,]+\.\d\d)平方米（([\d,]+\.\d\d)亩）", text)
+        assert found, (label, text)
+        sqm, mu = (float(group.replace(",", "")) for group in found.groups())
+        assert mu == paper.mu(sqm), label  # the one 亩 rule
+        return sqm
+
+    parts = {name: shown(label) for name, (label, _) in split.items()}
+    assert parts == {name: sqm for name, (_, sqm) in split.items()}
+    assert sum(paper.cents(sqm) for sqm in parts.values()) == paper.cents(shown("图斑面积"))
+    assert shown("新增建设用地") == 2300.01
+
+
 def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_ledger):
     _, result = exported
     with ledger.GeoPackageLedger(field_ledger, create=False) as store:
@@ -504,6 +619,32 @@ def test_image_dates_are_dates_in_the_xlsx_when_they_parse(tmp_path):
     assert [c.value for c in first] == [dt.datetime(2025, 10, 2), dt.datetime(2026, 1, 6)]
     assert first[0].number_format == "yyyy-mm-dd"
     assert [c.value for c in second] == ["2025年秋", None]  # not a date: kept as written
+
+
+def test_long_texts_wrap_in_their_cells_read_from_the_top(tmp_path):
+    """A reason of 114 characters in a column at most 62 wide was cut at its edge: a column
+    with a text wider than that (or of several lines) wraps, every body cell top-aligned so a
+    tall row reads from its first line; a column of short texts stays on one line."""
+    reason = (
+        "占用永久基本农田 3.26 亩；占用耕地 3.26 亩；涉及三区两线 3.26 亩；未被批准用地覆盖；"
+        "批准用地 淄川自然资临用字〔2023〕2号 已于 2025-11-21 到期，早于后时相 2026-01-06，"
+        "不计入批准覆盖"
+    )
+    assert len(reason) == 114
+    names = (domain.SPOT_NUMBER, domain.VERDICT_REASON, export.VERDICT_NOTE)
+    columns = [next(c for c in export.EXPORT_COLUMNS if c.name == name) for name in names]
+    rows = [
+        {domain.SPOT_NUMBER: "370302202600145", domain.VERDICT_REASON: reason},
+        {domain.SPOT_NUMBER: "370302202600146", export.VERDICT_NOTE: "已制止\n待复垦"},
+    ]
+    path = export.write_xlsx(tmp_path / "wrap.xlsx", rows, columns)
+    sheet = openpyxl.load_workbook(path).active
+    number, reason_cell, note = sheet[3]
+    assert reason_cell.value == reason
+    assert reason_cell.alignment.wrap_text and reason_cell.alignment.vertical == "top"
+    assert sheet["C4"].alignment.wrap_text  # a remark of two lines shows as two
+    assert not number.alignment.wrap_text and number.alignment.vertical == "top"
+    assert sheet.column_dimensions["B"].width <= 62  # the column wraps, it does not grow
 
 
 def test_the_mu_total_is_the_sqm_total_converted_not_the_sum_of_rounded_rows(tmp_path):

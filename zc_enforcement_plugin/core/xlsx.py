@@ -29,7 +29,7 @@ AUTO = "auto"  # each cell as its value is: number (General), date or text
 DATE_FORMAT = "yyyy-mm-dd"
 FONT = "宋体"  # what a Chinese Excel user expects; LibreOffice substitutes when missing
 HEADER_FILL = "FFDDEBF7"
-MAX_WIDTH = 60  # characters: a long note wraps the column no further
+MAX_WIDTH = 60  # characters: a column grows no wider; a longer text wraps in it (see _wraps)
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,9 @@ def _cell(ref: str, style: int, value: Any, strings: _SharedStrings, formula: st
 # Roles of a cell: (font, fill, border, alignment) with the fonts and fills of _Styles.xml().
 _TITLE = (2, 0, 0, '<alignment horizontal="center" vertical="center"/>')
 _HEADER = (1, 2, 1, '<alignment horizontal="center" vertical="center" wrapText="1"/>')
-_BODY = (0, 0, 1, '<alignment vertical="center"/>')
+# Read from the top: in a row made tall by a wrapped text, every cell starts on its first line.
+_BODY = (0, 0, 1, '<alignment vertical="top"/>')
+_BODY_WRAPPED = (0, 0, 1, '<alignment vertical="top" wrapText="1"/>')
 _TOTAL = (1, 2, 1, "")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2}
 
@@ -267,11 +269,16 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
         for i, column in enumerate(columns)
     )
     body.append(f'<row r="{header}" ht="42" customHeight="1">{cells}</row>')
+    typed_rows = [
+        [_typed(column.kind, row[i] if i < len(row) else None) for i, column in enumerate(columns)]
+        for row in sheet.rows
+    ]
+    wrapped = _wrapped_columns(typed_rows, width)
     sums: list[float] = [0] * width
-    for number, row in enumerate(sheet.rows, start=first_data):
+    for number, row in enumerate(typed_rows, start=first_data):
         cells = []
         for i, column in enumerate(columns):
-            value = _typed(column.kind, row[i] if i < len(row) else None)
+            value = row[i]
             if value is not None:
                 widths[i] = max(widths[i], min(_display_width(_shown(value)), MAX_WIDTH))
                 if _is_number(value):
@@ -279,7 +286,7 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
             shown_as = column.number_format
             if column.kind == AUTO and isinstance(value, dt.date):
                 shown_as = DATE_FORMAT  # General would show a date as its serial number
-            style = styles(_BODY, shown_as)
+            style = styles(_BODY_WRAPPED if wrapped[i] else _BODY, shown_as)
             cells.append(_cell(f"{column_letter(i)}{number}", style, value, strings))
         body.append(f'<row r="{number}">{"".join(cells)}</row>')
     last_row = last_data
@@ -335,6 +342,19 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
         "</worksheet>"
     )
+
+
+def _wrapped_columns(rows: Sequence[Sequence[Any]], width: int) -> list[bool]:
+    """Which columns wrap their texts: those holding a text wider than MAX_WIDTH, which the
+    column (no wider than that) would otherwise cut off at its edge, or one of several lines,
+    which shows on one line unless wrapped. The rows' heights are left to the reader: Excel and
+    LibreOffice fit a row without a set height to its wrapped texts on opening."""
+    wrapped = [False] * width
+    for row in rows:
+        for i, value in enumerate(row):
+            if isinstance(value, str) and ("\n" in value or _display_width(value) > MAX_WIDTH):
+                wrapped[i] = True
+    return wrapped
 
 
 def _filter_range(sheet: Sheet, absolute: bool = False) -> str:

@@ -11,6 +11,9 @@ import datetime as dt
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCoordinateTransformContext,
+    QgsCsException,
     QgsFeature,
     QgsFeedback,
     QgsFillSymbol,
@@ -29,7 +32,9 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
     QgsProject,
+    QgsRasterLayer,
     QgsReadWriteContext,
+    QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, QRectF, Qt
@@ -56,6 +61,13 @@ ITEM_NOTE = "note"  # the remark (备注) cell: a longer remark is cut to fit it
 NOTE_FONT_PT = 8.0
 NOTE_CUT = "…（全文见 {name}）"  # what a cut remark ends with: where to read the rest
 ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined from these fields
+# Atlas-only fields: how the image of each map covers the sheet's spot, NULL where it covers it
+# whole (or the spot has no geometry). Outside the image a map is blank white, which reads as
+# bare ground unless the sheet says why: a label over the map shows the state.
+IMAGE_COVER_FIELDS = {ITEM_MAIN_MAP: "after_cover", ITEM_BEFORE_MAP: "before_cover"}
+COVER_OUTSIDE = "outside"  # the spot lies wholly outside the image's extent
+COVER_PARTIAL = "partial"  # part of the spot lies outside it
+COVER_MISSING = "missing"  # no image was given
 BUREAU_VARIABLE = "zc_bureau"  # layout variable printed in the footer
 SHEET_FONT = "WenQuanYi Micro Hei"
 # Where the sheet's font is not installed (Windows, macOS), Qt takes the first of these it has.
@@ -307,6 +319,18 @@ class ExportVerification(EnforcementAlgorithm):
         if not ok:
             raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
         for item_id, image in images.items():
+            uncovered = mark_image_cover(
+                spots, IMAGE_COVER_FIELDS[item_id], image, project.transformContext()
+            )
+            for state, numbers in uncovered.items():
+                if numbers:
+                    feedback.pushWarning(
+                        image_cover_message(item_id, state).format(
+                            image=image.source(), count=len(numbers), numbers=", ".join(numbers)
+                        )
+                    )
+            if image is None:
+                feedback.pushInfo(image_cover_message(item_id, COVER_MISSING))
             item = layout.itemById(item_id)
             if not isinstance(item, QgsLayoutItemMap):
                 raise fail(tr("The layout template has no map item {id}.").format(id=item_id))
@@ -349,6 +373,88 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path, error=error or result
                 )
             )
+
+
+def image_cover_message(item_id: str, state: str) -> str:
+    """What the log says of the spots in `state` (COVER_*) for the map `item_id`."""
+    after = item_id == ITEM_MAIN_MAP
+    if state == COVER_MISSING:
+        return (
+            tr("No after image was given: the main map of every sheet says so, without imagery.")
+            if after
+            else tr("No before image was given: the inset of every sheet says so, without imagery.")
+        )
+    if state == COVER_OUTSIDE:
+        return (
+            tr(
+                "The after image {image} does not cover {count} spots: the main map of their "
+                "sheets shows no imagery and says so. Spots: {numbers}"
+            )
+            if after
+            else tr(
+                "The before image {image} does not cover {count} spots: the inset of their "
+                "sheets shows no imagery and says so. Spots: {numbers}"
+            )
+        )
+    return (
+        tr(
+            "The after image {image} covers only part of {count} spots: the main map of their "
+            "sheets says so. Spots: {numbers}"
+        )
+        if after
+        else tr(
+            "The before image {image} covers only part of {count} spots: the inset of their "
+            "sheets says so. Spots: {numbers}"
+        )
+    )
+
+
+def image_extent(
+    image: QgsRasterLayer, crs: QgsCoordinateReferenceSystem, context: QgsCoordinateTransformContext
+) -> QgsRectangle | None:
+    """The image's extent in `crs`, or None where it cannot be transformed there."""
+    extent = image.extent()
+    if not image.crs().isValid() or image.crs() == crs:
+        return extent
+    try:
+        return QgsCoordinateTransform(image.crs(), crs, context).transformBoundingBox(extent)
+    except QgsCsException:
+        return None
+
+
+def mark_image_cover(
+    spots: QgsVectorLayer,
+    field_name: str,
+    image: QgsRasterLayer | None,
+    context: QgsCoordinateTransformContext,
+) -> dict[str, list[str]]:
+    """Write into `field_name` how `image` covers each spot with a geometry (a COVER_* state,
+    NULL where whole); the numbers of the spots outside it and of those partly outside, in
+    sheet order. Judged on the image's extent: where it holds no data inside is not known here."""
+    index = spots.fields().indexOf(field_name)
+    extent = None if image is None else image_extent(image, spots.crs(), context)
+    if image is not None and extent is None:
+        return {}  # the sheets cannot say: leave them unmarked rather than wrong
+    changes: dict[int, dict[int, str | None]] = {}
+    uncovered: dict[str, list[str]] = {COVER_OUTSIDE: [], COVER_PARTIAL: []}
+    for feature in spots.getFeatures():
+        geometry = feature.geometry()
+        if geometry.isEmpty():
+            continue  # no map on its sheet: nothing to cover
+        if extent is None:
+            state = COVER_MISSING
+        elif extent.contains(geometry.boundingBox()):
+            continue
+        elif extent.intersects(geometry.boundingBox()) and geometry.intersects(extent):
+            state = COVER_PARTIAL
+        else:
+            state = COVER_OUTSIDE
+        changes[feature.id()] = {index: state}
+        if state in uncovered:
+            uncovered[state].append(str(feature[domain.SPOT_NUMBER]))
+    if changes:
+        spots.dataProvider().changeAttributeValues(changes)
+    return uncovered
 
 
 def _label_font(label: QgsLayoutItemLabel) -> QFont:
@@ -410,6 +516,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         }.get(column.kind, TEXT_FIELD)
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
+    fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
     uri = f"MultiPolygon?crs=EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
     symbol = QgsFillSymbol.createSimple(SPOT_OUTLINE)
@@ -429,6 +536,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
             values.append(value)
         photos = [str(path) for path in row.photos(evidence_dir)]
         values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
+        values += [None] * len(IMAGE_COVER_FIELDS)  # see mark_image_cover
         feature.setAttributes(values)
         features.append(feature)
     ok, _ = layer.dataProvider().addFeatures(features)

@@ -610,6 +610,36 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The after image {image} covers only part of {count} spots: the main map of their sheets says so. Spots: {numbers}</source>
+      <translation>后时相影像 {image} 仅覆盖 {count} 个图斑的一部分，其核查表主图已注明。图斑：{numbers}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The before image {image} covers only part of {count} spots: the inset of their sheets says so. Spots: {numbers}</source>
+      <translation>前时相影像 {image} 仅覆盖 {count} 个图斑的一部分，其核查表前时相小图已注明。图斑：{numbers}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No after image was given: the main map of every sheet says so, without imagery.</source>
+      <translation>未提供后时相影像：各核查表主图无影像，并已注明。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No before image was given: the inset of every sheet says so, without imagery.</source>
+      <translation>未提供前时相影像：各核查表前时相小图无影像，并已注明。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The after image {image} does not cover {count} spots: the main map of their sheets shows no imagery and says so. Spots: {numbers}</source>
+      <translation>后时相影像 {image} 未覆盖 {count} 个图斑，其核查表主图无影像，并已注明。图斑：{numbers}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The before image {image} does not cover {count} spots: the inset of their sheets shows no imagery and says so. Spots: {numbers}</source>
+      <translation>前时相影像 {image} 未覆盖 {count} 个图斑，其核查表前时相小图无影像，并已注明。图斑：{numbers}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Batch (empty: every spot of the ledger)</source>
       <translation>批次（留空：台帐中全部图斑）</translation>
     </message>
