@@ -477,6 +477,14 @@ def sheet_page(pages: list[str], number: str) -> int:
     return found[0] + 1
 
 
+def test_a_coverage_warning_names_the_first_twenty_spots_and_counts_the_rest():
+    from zc_enforcement_plugin.processing.export_verification import first_spots
+
+    numbers = [f"S{i:03d}" for i in range(303)]
+    assert first_spots(numbers) == ", ".join(numbers[:20]) + " …"
+    assert first_spots(numbers[:20]) == ", ".join(numbers[:20])
+
+
 def test_a_spot_outside_the_images_is_named_and_its_sheet_says_so(
     provider, screened_output, screened, demo, tmp_path
 ):

@@ -65,6 +65,7 @@ ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined fro
 # whole (or the spot has no geometry). Outside the image a map is blank white, which reads as
 # bare ground unless the sheet says why: a label over the map shows the state.
 IMAGE_COVER_FIELDS = {ITEM_MAIN_MAP: "after_cover", ITEM_BEFORE_MAP: "before_cover"}
+LOGGED_SPOTS = 20  # spot numbers a coverage warning names
 COVER_OUTSIDE = "outside"  # the spot lies wholly outside the image's extent
 COVER_PARTIAL = "partial"  # part of the spot lies outside it
 COVER_MISSING = "missing"  # no image was given
@@ -326,7 +327,9 @@ class ExportVerification(EnforcementAlgorithm):
                 if numbers:
                     feedback.pushWarning(
                         image_cover_message(item_id, state).format(
-                            image=image.source(), count=len(numbers), numbers=", ".join(numbers)
+                            image=image.source(),
+                            count=len(numbers),
+                            numbers=first_spots(numbers),
                         )
                     )
             if image is None:
@@ -373,6 +376,13 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path, error=error or result
                 )
             )
+
+
+def first_spots(numbers: list[str]) -> str:
+    """The spot numbers a coverage warning names: a ledger may have hundreds of spots off its
+    images (the demo's 300), each sheet says so itself, and the log names the first few."""
+    shown = ", ".join(numbers[:LOGGED_SPOTS])
+    return shown + (" …" if len(numbers) > LOGGED_SPOTS else "")
 
 
 def image_cover_message(item_id: str, state: str) -> str:
