@@ -22,8 +22,9 @@ Definitions (each report prints the ones it uses in its notes):
   date are left out.
 - Timeliness = 1 − cases with an open deadline past due ÷ cases open, both at the end of the
   period (or at the report date when it comes first): a case opened after the period, or a
-  deadline falling after its end, does not count in it. An assessment's months are each judged
-  at their own end.
+  deadline falling after its end, does not count in it. A spot judged 违法 then, with no case
+  opened by then, counts as an open case discovered on its verdict date (Case.unopened). An
+  assessment's months are each judged at their own end.
 - Score (0-100) = 100 × Σ wₖ·sₖ / Σ wₖ over the components sₖ above that apply (a rate with a
   zero denominator does not apply and its weight drops out); weights: DEFAULT_WEIGHTS, or the
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
@@ -76,6 +77,7 @@ CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
 PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
+NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for
 NO_TOWN = "（未填写乡镇）"
 
 # --- the score: its components and default weights, in one place ------------------------------
@@ -228,6 +230,24 @@ def _verified_on(verdict: Verdict) -> dt.date | None:
     return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
 
 
+def _standing(
+    history: list[Verdict], day: dt.date
+) -> tuple[Verdict | None, dt.date | None, dt.date | None]:
+    """The verdict standing at the end of ``day`` (the last recorded of those verified by then),
+    the first day of its category's unbroken run (its verdict date) and the first verification
+    of all; ``history``: the spot's dated verdicts in recorded order."""
+    known = [v for v in history if _verified_on(v) <= day]
+    if not known:
+        return None, None, None
+    current = known[-1]
+    run = []
+    for verdict in reversed(known):
+        if verdict.category != current.category:
+            break
+        run.append(_verified_on(verdict))
+    return current, min(run), min(_verified_on(v) for v in known)
+
+
 @dataclass
 class _SpotFacts:
     summary: SpotSummary
@@ -240,6 +260,7 @@ class _SpotFacts:
     spot_area: float
     cultivated: float
     basic_farmland: float
+    history: list[Verdict]  # dated verdicts up to the report date, in recorded order
 
 
 @dataclass
@@ -280,16 +301,7 @@ def _read(
     for summary in ledger.spots():
         history = [v for v in ledger.verdict_history(summary.id) if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]
-        current = history[-1] if history else None
-        verdict_date = first = None
-        if current is not None:
-            first = min(_verified_on(v) for v in history)
-            run = []
-            for verdict in reversed(history):
-                if verdict.category != current.category:
-                    break
-                run.append(_verified_on(verdict))
-            verdict_date = min(run)
+        current, verdict_date, first = _standing(history, as_of)
         cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
             warnings.append(
@@ -314,6 +326,7 @@ def _read(
                 float(summary.spot_area or 0.0),
                 cultivated,
                 basic,
+                history,
             )
         )
     cases: list[tuple[CaseRecord, Case]] = []
@@ -361,15 +374,48 @@ def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -
     deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
-            context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
+            context.warn(f"{_subject(case)} {deadline.label_zh}: {deadline.warning}")
     # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
     # its year is said with the file to fill in, as the period's own years are.
     _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
     return deadlines
 
 
+def _subject(case: Case) -> str:
+    """What a line about ``case``'s deadlines names: the case, or the spot nobody opened one
+    for."""
+    if case.opened:
+        return f"案件 {case.case_id}"
+    return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
+
+
 def _is_overdue(context: _Context, case: Case, day: dt.date) -> bool:
     return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case, day))
+
+
+def _unopened_cases(context: _Context, day: dt.date) -> list[tuple[_SpotFacts, Case]]:
+    """The spots judged 违法 at the end of ``day`` that nobody had opened a case for by then,
+    each as the case it stands as (Case.unopened: discovered on its verdict date, with the
+    standing verdict's figures). An act found and not rectified is late whether or not a case
+    is opened (DOMAIN §1), so the reports count these as open cases; a spot judged 合法 or 其他
+    since, or with a case opened, is not one."""
+    cased = {
+        record.spot_id
+        for record, _ in context.cases
+        if record.spot_id is not None and record.case_as_of(day) is not None
+    }
+    result = []
+    for spot in context.spots:
+        if spot.summary.id in cased:
+            continue
+        verdict, since, _ = _standing(spot.history, day)
+        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+            continue
+        cultivated, _ = _figure(verdict, CULTIVATED_AREA, spot.summary.cultivated_area)
+        basic, _ = _figure(verdict, BASIC_FARMLAND_AREA, spot.summary.basic_farmland_area)
+        case = Case.unopened(spot.summary.number, since, verdict.verifier, cultivated, basic)
+        result.append((spot, case))
+    return result
 
 
 def _judged_on(context: _Context, period: Period) -> dt.date:
@@ -390,6 +436,21 @@ def _count_open_cases(context: _Context, figures: dict[str, OfficeFigures], day:
         f = figures.setdefault(office, OfficeFigures(office))
         f.open_cases += 1
         f.overdue_cases += _is_overdue(context, case, day)
+    # Said by office, so the open and overdue counts can be checked against the ledger.
+    unopened: dict[str, list[str]] = {}
+    for spot, case in _unopened_cases(context, day):
+        f = figures.setdefault(spot.office, OfficeFigures(spot.office))
+        f.open_cases += 1
+        overdue = _is_overdue(context, case, day)
+        f.overdue_cases += overdue
+        unopened.setdefault(spot.office, []).append(
+            spot.summary.number + ("（逾期 / overdue）" if overdue else "")
+        )
+    for office, numbers in sorted(unopened.items()):
+        context.warn(
+            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "
+            f"{office}: illegal spots with no case opened by {day}, counted as open cases"
+        )
 
 
 def _rectified(case: Case) -> bool:
@@ -601,6 +662,9 @@ _DEFINITIONS = [
         "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
         "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
         "the report date if earlier); cases opened later do not count",
+        "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
+        "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
+        "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
     )
 ]
 
@@ -866,6 +930,9 @@ class WeeklyDispatch:
             "新核查图斑：首次判定的核查日期在本周 / verified: first verdict dated in the week",
             "新增违法：当前判定为违法且首次判定违法在本周 / new illegal: judged 违法 in the week",
             "案件阶段为报告日期的当前阶段 / case stages as at the report date",
+            f"案件栏为“{NO_CASE}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限"
+            f" / case “{NO_CASE}”: a spot judged illegal with no case opened, its deadlines "
+            "counted as a case discovered on its verdict date",
         ]
 
     def chart(self) -> Chart:
@@ -981,17 +1048,23 @@ def weekly_dispatch(
     due_next: list[DeadlineItem] = []
     overdue: list[DeadlineItem] = []
     early = 0  # estimates listed from beyond the horizon
+    cases = []
     for record, case in context.cases:
         office = record.office or NO_OFFICE
         row = rows.setdefault(office, DispatchRow(office))
         row.cases_by_stage[case.stage.value] = row.cases_by_stage.get(case.stage.value, 0) + 1
+        cases.append((office, case))
+    # An illegal spot nobody opened a case for runs the deadlines of a case just discovered
+    # (Case.unopened): listed with them, marked NO_CASE, as the brigade must chase it most.
+    cases += [(spot.office, case) for spot, case in _unopened_cases(context, as_of)]
+    for office, case in cases:
         for deadline in _case_deadlines(context, case):
             # A party's period run out is nobody's lateness: the office's next step is due by
             # a deadline of its own, if the law sets one.
             if not deadline.open or deadline.due is None or deadline.period_over:
                 continue
             item = DeadlineItem(
-                case.case_id,
+                case.case_id if case.opened else NO_CASE,
                 office,
                 case.origin.ref,
                 case.stage.label_zh,
@@ -1021,8 +1094,8 @@ def weekly_dispatch(
             "the real day may be sooner"
         )
     order = sorted(rows.values(), key=lambda r: r.office)
-    due_next.sort(key=lambda i: (i.due, i.case_id))
-    overdue.sort(key=lambda i: (i.due, i.case_id))
+    due_next.sort(key=lambda i: (i.due, i.case_id, i.origin))
+    overdue.sort(key=lambda i: (i.due, i.case_id, i.origin))
     return WeeklyDispatch(period, as_of, order, total, due_next, overdue, horizon, context.warnings)
 
 
