@@ -914,3 +914,58 @@ def test_an_illegal_spot_without_a_case_in_a_year_without_a_schedule_is_an_estim
     assert any(
         w.startswith("违法图斑 N1（未立案") and "estimate" in w for w in dispatch.warnings
     ), dispatch.warnings
+
+
+# --- spots without an office; the stop order on the verdict ------------------------------------
+
+
+def _march_ledger(path: Path) -> GeoPackageLedger:
+    """March 2024: 城东所 patrols 3 days in each of the 4 weeks, 城西所 in 2 of them. Spots: E1
+    (城东所) judged 违法 on 03-04 with a stop order served on site, E2 (城东所) judged 违法 on 03-05
+    without one, X1 (no office) judged 违法 on 03-06; no case is opened."""
+    store = GeoPackageLedger(path)
+    offices = {"E1": A, "E2": A, "X1": None}
+    records = []
+    for i, (number, office) in enumerate(offices.items()):
+        attributes = {domain.SPOT_NUMBER: number, domain.SPOT_AREA: 500.0}
+        if office:
+            attributes[domain.OFFICE_NAME] = office
+        records.append(SpotRecord(attributes, box(X0 + 100 * i, Y0, X0 + 100 * i + 30, Y0 + 30)))
+    assert store.import_batch("2024年第一季度", records).ok
+    ids = {s.number: s.id for s in store.spots()}
+    for number, day, stop in (("E1", "2024-03-04", True), ("E2", "2024-03-05", False)):
+        verdict = _illegal(day)
+        verdict.details = {ls.DETAIL_STOP_ORDER: stop}
+        store.record_verdict(ids[number], verdict)
+    store.record_verdict(ids["X1"], _illegal("2024-03-06"))
+    weeks = [dt.date(2024, 3, 4) + dt.timedelta(weeks=n) for n in range(4)]
+    for office, compliant in ((A, weeks), (B, weeks[:2])):
+        for monday in compliant:
+            for n in range(3):
+                day = monday + dt.timedelta(days=n)
+                store.add_patrol(PatrolRecord(f"P{office}{day}", office, day, ["巡查员"]))
+    return store
+
+
+def test_a_stop_order_on_the_verdict_counts_as_stopped(tmp_path, calendar):
+    """E1's verdict says a stop order was issued (the 是 of 已下达责令停止通知书 in the exports),
+    with no case opened: the ranking's stop-order rate counts it stopped, as it counts a case's
+    制止. E2, without one, is not. Before, 城东所 had 0 of 2 stopped."""
+    store = _march_ledger(tmp_path / "ledger.gpkg")
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.illegal_acts, a.stopped, a.stop_rate) == (2, 1, 0.5)
+    assert any("责令停止" in line and "stop order" in line for line in report.notes())
+
+
+def test_an_act_is_stopped_by_a_stop_event_or_a_stop_order_on_the_verdict():
+    case = reports.Case.unopened("E1", dt.date(2024, 3, 4), "张三")
+    assert not reports.act_stopped(None) and not reports.act_stopped(case)
+    assert reports.act_stopped(None, stop_order_issued=True)
+    assert reports.act_stopped(case, stop_order_issued=True)
+    for stage in (Stage.VERIFY, Stage.STOP):
+        case = case.apply(CaseEvent(case.case_id, stage, dt.date(2024, 3, 5), "李四"))
+    assert reports.act_stopped(case)

@@ -11,9 +11,11 @@ Definitions (each report prints the ones it uses in its notes):
 - Areas of a spot are the verdict's own figures (GDMJ, YJJBNTMJ) where the verifier stated them,
   else the screening figures of the spot; the spot area is TBMJ.
 - Illegal acts of a period: its new illegal spots plus the cases opened from a patrol finding in
-  it (a finding has no spot). Stop-order rate = acts whose case has a 制止 event by the report
-  date ÷ acts. Rectification rate = cases opened in the period that were closed straight after
-  核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the period.
+  it (a finding has no spot). Stop-order rate = acts stopped by the report date ÷ acts, an act
+  being stopped when its case has a 制止 event or its spot's verdict says a stop order was
+  issued (act_stopped). Rectification rate = cases opened in the period that were closed
+  straight after 核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the
+  period.
 - The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
   every office set up on the server, so an office that recorded nothing is still ranked.
 - Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
@@ -260,6 +262,7 @@ class _SpotFacts:
     spot_area: float
     cultivated: float
     basic_farmland: float
+    stop_order: bool  # the current verdict says a stop order was issued (DETAIL_STOP_ORDER)
     history: list[Verdict]  # dated verdicts up to the report date, in recorded order
 
 
@@ -326,6 +329,7 @@ def _read(
                 float(summary.spot_area or 0.0),
                 cultivated,
                 basic,
+                bool(current is not None and (current.details or {}).get(ls.DETAIL_STOP_ORDER)),
                 history,
             )
         )
@@ -451,6 +455,14 @@ def _count_open_cases(context: _Context, figures: dict[str, OfficeFigures], day:
             f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "
             f"{office}: illegal spots with no case opened by {day}, counted as open cases"
         )
+
+
+def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
+    """Whether an illegal act counts as stopped (制止) in the ranking's stop-order rate: its case
+    has a 制止 event, or its spot's verdict says a stop order (责令停止违法行为通知书) was issued
+    (ledger_schema.DETAIL_STOP_ORDER, the tick the exports show as 已下达责令停止通知书): an order
+    served on site before any case is opened stops the act all the same."""
+    return stop_order_issued or (case is not None and case.has(Stage.STOP))
 
 
 def _rectified(case: Case) -> bool:
@@ -653,8 +665,10 @@ _DEFINITIONS = [
     for line in (
         "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
         "current verdict 违法, first given in the period",
-        "制止率 = 已有“制止”记录的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案） / "
-        "stop-order rate = illegal acts with a stop event ÷ illegal acts",
+        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：案件有"
+        "“制止”记录，或图斑判定注明已下达责令停止违法行为通知书 / stop-order rate = illegal "
+        "acts stopped ÷ illegal acts; stopped: its case has a stop event or its verdict says a "
+        "stop order was issued",
         "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
         "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
@@ -734,9 +748,7 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
 def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigures]:
     """Every office's figures over ``period``, open and overdue cases as at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
-    stopped_spots = {
-        record.spot_id for record, case in context.cases if record.spot_id and case.has(Stage.STOP)
-    }
+    spot_cases = {record.spot_id: case for record, case in context.cases if record.spot_id}
     for spot in context.spots:
         if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
             continue
@@ -746,7 +758,7 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
         f.illegal_cultivated_sqm += spot.cultivated
         f.illegal_basic_farmland_sqm += spot.basic_farmland
         f.illegal_acts += 1
-        f.stopped += spot.summary.id in stopped_spots
+        f.stopped += act_stopped(spot_cases.get(spot.summary.id), spot.stop_order)
     for record, case in context.cases:
         office = figures.get(record.office or NO_OFFICE)
         if office is None:
@@ -757,7 +769,7 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
             office.cases_rectified += _rectified(case)
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
-                office.stopped += case.has(Stage.STOP)
+                office.stopped += act_stopped(case)
     _count_open_cases(context, figures, _judged_on(context, period))
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
