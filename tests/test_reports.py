@@ -947,6 +947,45 @@ def _march_ledger(path: Path) -> GeoPackageLedger:
     return store
 
 
+def test_spots_without_an_office_are_listed_but_not_scored_on_patrols(tmp_path, calendar):
+    """The bucket of spots without an office is no office that patrols: before, it was given
+    March's 4 weeks with none compliant, ranked, and took the district's patrol compliance from
+    6 of 8 weeks (75 %) to 6 of 12 (50 %)."""
+    store = _march_ledger(tmp_path / "ledger.gpkg")
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    f = by_office(report)
+    bucket = f[reports.NO_OFFICE]
+    assert (bucket.new_illegal, bucket.illegal_acts, bucket.open_cases) == (1, 1, 1)
+    assert (bucket.weeks, bucket.weeks_compliant, bucket.patrol_compliance) == (0, 0, None)
+    assert (bucket.score, bucket.rank) == (None, None)
+    assert [(x.weeks, x.weeks_compliant) for x in (f[A], f[B])] == [(4, 4), (4, 2)]
+    assert [(x.office, x.rank) for x in report.offices] == [
+        (A, 1),
+        (B, 2),
+        (reports.NO_OFFICE, None),
+    ]
+    total = report.total
+    assert (total.weeks, total.weeks_compliant, total.patrol_compliance) == (8, 6, 0.75)
+    # its act counts in the district: 3 acts, 1 stopped; 3 open, all overdue on 31 March
+    assert (total.illegal_acts, total.stopped, total.open_cases, total.overdue_cases) == (
+        3,
+        1,
+        3,
+        3,
+    )
+    # (30/3 + 25·.75 + 15·0) / 70
+    assert total.score == 41.07
+    ranking = report.sheets()[0]
+    assert ranking.rows[2][:2] == [None, reports.NO_OFFICE] and ranking.rows[2][-3:] == [
+        None,
+        0.0,
+        None,
+    ]
+
+
 def test_a_stop_order_on_the_verdict_counts_as_stopped(tmp_path, calendar):
     """E1's verdict says a stop order was issued (the 是 of 已下达责令停止通知书 in the exports),
     with no case opened: the ranking's stop-order rate counts it stopped, as it counts a case's

@@ -17,7 +17,9 @@ Definitions (each report prints the ones it uses in its notes):
   straight after 核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the
   period.
 - The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
-  every office set up on the server, so an office that recorded nothing is still ranked.
+  every office set up on the server, so an office that recorded nothing is still ranked. Spots
+  and cases without an office are listed under NO_OFFICE, their figures counted in the
+  district's; it is no office: it has no patrol weeks, no score and no rank.
 - Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
   weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
   (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
@@ -673,6 +675,9 @@ _DEFINITIONS = [
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
         "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
         "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
+        f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名 / "
+        f"{NO_OFFICE}: spots and cases without an office, counted in the district's figures; "
+        "no patrol weeks, no score, no rank",
         "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
         "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
         "the report date if earlier); cases opened later do not count",
@@ -774,13 +779,18 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7
+        # The spots without an office are no office that patrols: no weeks to score them on,
+        # and none in the district's patrol figures.
+        offices = [office for office in context.offices if office != NO_OFFICE]
         shortfalls = weekly_compliance(
-            context.patrols, context.offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
+            context.patrols, offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
         )
         short = {}
         for shortfall in shortfalls:
             short[shortfall.office] = short.get(shortfall.office, 0) + 1
         for office, f in figures.items():
+            if office == NO_OFFICE:
+                continue
             f.weeks = count
             f.weeks_compliant = count - short.get(office, 0)
     return figures
@@ -789,7 +799,9 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
 def _rank(figures: Iterable[OfficeFigures], weights: Mapping[str, float]) -> list[OfficeFigures]:
     ranked = list(figures)
     for f in ranked:
-        f.score = score(f.components(), weights)
+        # The spots without an office are listed for their figures, which count in the
+        # district's, but are no office to score or rank.
+        f.score = None if f.office == NO_OFFICE else score(f.components(), weights)
     ranked.sort(key=lambda f: (f.score is None, -(f.score or 0.0), f.office))
     previous, rank = None, 0
     for position, f in enumerate(ranked, start=1):
