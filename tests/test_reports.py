@@ -1008,3 +1008,16 @@ def test_an_act_is_stopped_by_a_stop_event_or_a_stop_order_on_the_verdict():
     for stage in (Stage.VERIFY, Stage.STOP):
         case = case.apply(CaseEvent(case.case_id, stage, dt.date(2024, 3, 5), "李四"))
     assert reports.act_stopped(case)
+
+
+def test_the_ranking_help_says_when_cases_are_judged(provider):
+    """The cases are judged at the month's end (the report date if earlier), as README and
+    code say; the help said "overdue cases at the report date"."""
+    names = {a.name(): a for a in provider.algorithms()}
+    ranking = names["monthlyranking"].shortHelpString()
+    assert "overdue cases at the report date" not in ranking
+    assert "as they stood at the month's end, or at the report date if that comes first" in (
+        ranking
+    )
+    assert "stop event or its verdict says a stop order was issued" in ranking
+    assert "no case opened" in names["weeklydispatch"].shortHelpString()
