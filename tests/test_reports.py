@@ -12,10 +12,12 @@ office 城东所 (town 甲镇)
   patrols: 3 days in each of the 4 March weeks (two records on 03-04 count once), and 03-01,
      03-02 (the week of Thursday 29 February: a February week)
 office 城西所 (town 乙镇)
-  B1 illegal 02-20 (a February spot), TBMJ 800, GDMJ 400
+  B1 illegal 02-20 (a February spot), TBMJ 800, GDMJ 400; no case: as a case discovered on
+     02-20, report due 02-22 and filing due 02-23, overdue
   B2 伪变化 02-25, corrected to illegal 03-15: a March spot; TBMJ 900, verdict GDMJ 450,
      YJJBNTMJ 200; case 3: discover 03-15, verify 03-15, stop 03-18, file 03-19 (not overdue)
-  B3 illegal 03-20, corrected 04-01 still illegal with GDMJ 110: a March spot, 110 m²; TBMJ 300
+  B3 illegal 03-20, corrected 04-01 still illegal with GDMJ 110: a March spot, 110 m²; TBMJ 300;
+     no case: report due 03-22, filing due 03-25
   B4 伪变化 03-05, TBLX 新增建设用地, GDMJ 1000 (no change: not construction)
   B5 legal 03-26, GDMJ 3500
   patrol case 4 from patrol PB-03-21: discover 03-21, verify 03-22: open, report due 03-25 overdue
@@ -231,7 +233,11 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     report = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
     assert report.due_date == dt.date(2024, 4, 5) and report.as_of == AS_OF
     assert report.weights == reports.DEFAULT_WEIGHTS and "default" in report.weights_source
-    assert report.warnings == []
+    # B1 and B3, judged illegal with no case opened, count as open cases: said
+    assert report.warnings == [
+        f"{B} 截至 2024-03-31 未立案的违法图斑计入未结案件：B1（逾期 / overdue）、B3（逾期 / "
+        f"overdue） / {B}: illegal spots with no case opened by 2024-03-31, counted as open cases"
+    ]
     f = by_office(report)
     assert set(f) == {A, B, C}
     a, b, c = f[A], f[B], f[C]
@@ -256,12 +262,13 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert c.rectification_rate is None
     # patrols: 4 March weeks; A 4, B 3, C 2 with >= 3 days
     assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(4, 4), (4, 3), (4, 2)]
-    # open / overdue at the end of March: A case 2 overdue; B case 4 overdue, case 3 not; C
-    # none (case 5 opens on 04-02, after the month, though before the report date)
-    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (0, 0)]
-    # scores: A (30·.5 + 30·.5 + 25·1 + 15·0) / 100; B (30/3 + 0 + 25·.75 + 15·.5) / 100;
+    # open / overdue at the end of March: A case 2 overdue; B case 4 overdue, case 3 not, and
+    # the spots without a case B1 and B3 overdue; C none (case 5 opens on 04-02, after the
+    # month, though before the report date)
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (4, 3), (0, 0)]
+    # scores: A (30·.5 + 30·.5 + 25·1 + 15·0) / 100; B (30/3 + 0 + 25·.75 + 15·.25) / 100;
     # C 25·.5 / 25 (stop, rectification and timeliness do not apply)
-    assert (a.score, b.score, c.score) == (55.0, 36.25, 50.0)
+    assert (a.score, b.score, c.score) == (55.0, 32.5, 50.0)
     assert [(x.office, x.rank) for x in report.offices] == [(A, 1), (C, 2), (B, 3)]
     total = report.total
     assert (total.new_illegal, total.illegal_area_sqm, total.illegal_cultivated_sqm) == (
@@ -278,23 +285,23 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert (total.weeks, total.weeks_compliant, total.open_cases, total.overdue_cases) == (
         12,
         9,
-        3,
-        2,
+        5,
+        4,
     )
-    # 30·.4 + 30·.25 + 25·.75 + 15·(1/3)
-    assert total.score == 43.25
+    # 30·.4 + 30·.25 + 25·.75 + 15·.2
+    assert total.score == 41.25
     [ranking, components, notes] = report.sheets()
     assert ranking.rows[0][:9] == [1, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
     # every scored rate, timeliness too, with the counts it is computed from
     assert ranking.headers[12] == "按期办理率 (%) / timeliness"
-    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 50.0, 36.25]
+    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 25.0, 32.5]
     assert ranking.rows[1][9:] == [None, None, 50.0, None, 50.0]
     assert [row[2:] for row in components.rows] == [
         # acts, stopped, %, opened, rectified, %, weeks, compliant, %, open, overdue, %, score
         [2, 1, 50.0, 2, 1, 50.0, 4, 4, 100.0, 1, 1, 0.0, 55.0],
         [0, 0, None, 0, 0, None, 4, 2, 50.0, 0, 0, None, 50.0],
-        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 2, 1, 50.0, 36.25],
-        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 3, 2, 33.33, 43.25],
+        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 4, 3, 25.0, 32.5],
+        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 5, 4, 20.0, 41.25],
     ]
     assert [row[:2] for row in components.rows] == [
         [1, A],
@@ -379,22 +386,24 @@ def test_half_year_assessment_sums_the_months(ledger, calendar):
     assert [(x.cases_rectified, x.cases_opened) for x in (a, b, c)] == [(1, 2), (0, 2), (0, 1)]
     # weeks by Thursday: January 4, February 5, March 4, April 0 (1-7 April not over on the 3rd)
     assert [(x.weeks, x.weeks_compliant) for x in (a, b, c)] == [(13, 4), (13, 3), (13, 2)]
-    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (2, 1), (1, 0)]
-    # A: 15 + 15 + 25·4/13 + 0; B: 30·.25 + 0 + 25·3/13 + 15·.5; C: 0 + 0 + 25·2/13 + 15
-    assert (a.score, b.score, c.score) == (37.69, 20.77, 18.85)
-    assert [x.office for x in report.offices] == [A, B, C]
+    # B: cases 3 and 4, and B1 and B3 without a case; case 4, B1 and B3 overdue
+    assert [(x.open_cases, x.overdue_cases) for x in (a, b, c)] == [(1, 1), (4, 3), (1, 0)]
+    # A: 15 + 15 + 25·4/13 + 0; B: 30·.25 + 0 + 25·3/13 + 15·.25; C: 0 + 0 + 25·2/13 + 15
+    assert (a.score, b.score, c.score) == (37.69, 17.02, 18.85)
+    assert [x.office for x in report.offices] == [A, C, B]
     march = report.monthly[2]
-    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 36.25, C: 50.0}
+    assert {o.office: o.score for o in march.offices} == {A: 55.0, B: 32.5, C: 50.0}
     assert any("before the end of the period" in w for w in report.warnings)
     # Each month is judged at its own end: no case is open in January or February (the first
     # opens on 03-04), so timeliness does not apply there and only the missed patrols count
-    # (C had scored 37.5 from case 5, opened in April); in April (to the 3rd) C's case 5 is
-    # open and not overdue, its illegal act not stopped nor rectified: 15 / 75; B has cases 3
-    # and 4 open, 4 overdue: 15·.5 / 15.
+    # (C had scored 37.5 from case 5, opened in April), and B1, without a case, is overdue at
+    # the end of February; in April (to the 3rd) C's case 5 is open and not overdue, its
+    # illegal act not stopped nor rectified: 15 / 75; B has cases 3 and 4 and B1, B3 open, all
+    # but case 3 overdue: 15·.25 / 15.
     monthly = {row[0]: row[1:] for row in report.sheets()[2].rows}
     assert monthly == {
         A: [0.0, 0.0, 55.0, 0.0],
-        B: [0.0, 0.0, 36.25, 50.0],
+        B: [0.0, 0.0, 32.5, 25.0],
         C: [0.0, 0.0, 50.0, 20.0],
     }
 
@@ -438,14 +447,20 @@ def test_weekly_dispatch(ledger, calendar):
     assert rows[B].cases_by_stage == {"file": 1, "verify": 1}
     assert rows[C].cases_by_stage == {}  # case 5 opens on 04-02
     assert (report.total.verified, report.total.new_illegal) == (1, 1)
-    # case 4 (discovered Thursday 03-21): report due Monday 03-25 (today), filing due 03-26
+    # case 4 (discovered Thursday 03-21): report due Monday 03-25 (today), filing due 03-26;
+    # B3, judged illegal on Wednesday 03-20 with no case opened: filing due today
     assert [(i.case_id, i.deadline, i.due) for i in report.due_next_week] == [
         ("4", "书面报告执法监察大队", dt.date(2024, 3, 25)),
+        (reports.NO_CASE, "逾期未整改立案", dt.date(2024, 3, 25)),
         ("4", "逾期未整改立案", dt.date(2024, 3, 26)),
     ]
+    # B1 (illegal 02-20, no case) and B3's report (due Friday 03-22) are overdue with case 2's
     assert [(i.case_id, i.due, i.origin) for i in report.overdue] == [
+        (reports.NO_CASE, dt.date(2024, 2, 22), "B1"),
+        (reports.NO_CASE, dt.date(2024, 2, 23), "B1"),
         ("2", dt.date(2024, 3, 12), "A2"),
         ("2", dt.date(2024, 3, 13), "A2"),
+        (reports.NO_CASE, dt.date(2024, 3, 22), "B3"),
     ]
     # on 3 April, case 5 (discovered 04-02) is due on the worked Sunday 04-07 and on 04-08
     later = reports.weekly_dispatch(ledger, reports.Period.week(AS_OF), calendar, AS_OF)
@@ -631,8 +646,10 @@ def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path)
     path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
     sheet = openpyxl.load_workbook(path)["5个工作日内到期 Due"]
     rows = list(sheet.iter_rows(min_row=2))
-    # case 4: report due Monday 25 March, filing due 26 March; both from the 2024 schedule
+    # case 4: report due Monday 25 March, filing due 26 March; B3's filing due 25 March; all
+    # from the 2024 schedule
     assert [(r[5].value, r[5].number_format, r[6].value) for r in rows] == [
+        (dt.datetime(2024, 3, 25), "yyyy-mm-dd", None),
         (dt.datetime(2024, 3, 25), "yyyy-mm-dd", None),
         (dt.datetime(2024, 3, 26), "yyyy-mm-dd", None),
     ]
@@ -692,16 +709,17 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
         },
     )
     xlsx, pdf = Path(result["XLSX"]), Path(result["PDF"])
-    assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 0
+    # the one warning: B1 and B3, illegal with no case opened, counted as open cases
+    assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 1
     sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[C][0] == 2 and rows[C][13] == 50.0
     assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
-    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 50.0
-    assert rows["合计 / district"][13] == 43.25
+    assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 25.0
+    assert rows["合计 / district"][13] == 41.25
     components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
     rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
-    assert rows[B][11:] == (2, 1, 50.0, 36.25)
+    assert rows[B][11:] == (4, 3, 25.0, 32.5)
     assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 3
 
 
@@ -734,9 +752,9 @@ def test_other_report_algorithms(
     if algorithm == "weeklydispatch":
         assert first[-1][:3] == ("合计 / district", 1, 1)
         due = list(book.worksheets[1].iter_rows(values_only=True))
-        assert [r[0] for r in due[1:]] == ["4", "4"]
+        assert [r[0] for r in due[1:]] == ["4", reports.NO_CASE, "4"]
     elif algorithm == "assessment":
-        assert [r[1] for r in first[1:4]] == [A, B, C] and first[1][13] == 37.69
+        assert [r[1] for r in first[1:4]] == [A, C, B] and first[1][13] == 37.69
     else:
         assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
@@ -795,3 +813,211 @@ def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_pat
         "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
         for w in report.warnings
     ), report.warnings
+
+
+# --- an illegal spot nobody opened a case for --------------------------------------------------
+
+NOV_2026 = reports.Period.month(2026, 11)
+
+
+def _spot_judged_illegal(path: Path, day: str, stop_order: bool = False, office=A):
+    """A ledger with one spot N1 (GDMJ 300) judged 违法 on ``day`` and no case."""
+    store = GeoPackageLedger(path)
+    attributes = {
+        domain.SPOT_NUMBER: "N1",
+        domain.SPOT_AREA: 900.0,
+        domain.CULTIVATED_AREA: 300.0,
+        domain.OFFICE_NAME: office,
+    }
+    assert store.import_batch(
+        "2026年第四季度", [SpotRecord(attributes, box(X0, Y0, X0 + 30, Y0 + 30))]
+    ).ok
+    [spot] = store.spots()
+    verdict = _illegal(day)
+    verdict.details = {ls.DETAIL_STOP_ORDER: stop_order}
+    store.record_verdict(spot.id, verdict)
+    return store, spot
+
+
+def test_an_illegal_spot_without_a_case_runs_the_deadlines_of_one_just_discovered(tmp_path):
+    """N1 judged 违法 on Wednesday 25 November 2026 and no case opened: its written report was
+    due Friday 27 November and its filing Monday 30 November (2 and 3 working days, DOMAIN §1).
+    On 2 December both are overdue: the dispatch lists them, marked as no case opened;
+    November's ranking, judged on 30 November, counts N1 open and overdue (the report missed;
+    the filing is due that day). Before, neither report showed N1 at all. Judged 合法 on 26
+    November instead, it is in neither."""
+    calendar = WorkCalendar()
+    assert calendar.covers(dt.date(2026, 11, 1)), "needs the 2026 holiday schedule"
+    as_of = dt.date(2026, 12, 2)
+    store, spot = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25", stop_order=True)
+    try:
+        week = reports.Period.parse("2026-W49")
+        dispatch = reports.weekly_dispatch(store, week, calendar, as_of)
+        ranking = reports.monthly_ranking(store, NOV_2026, calendar, as_of)
+        legal = _legal("2026-11-26")
+        legal.corrects = store.current_verdict(spot.id).id
+        store.record_verdict(spot.id, legal)
+        cleared = reports.weekly_dispatch(store, week, calendar, as_of)
+        cleared_ranking = reports.monthly_ranking(store, NOV_2026, calendar, as_of)
+    finally:
+        store.close()
+    assert [(i.case_id, i.origin, i.deadline, i.due, i.estimated) for i in dispatch.overdue] == [
+        (reports.NO_CASE, "N1", "书面报告执法监察大队", dt.date(2026, 11, 27), False),
+        (reports.NO_CASE, "N1", "逾期未整改立案", dt.date(2026, 11, 30), False),
+    ]
+    assert dispatch.due_next_week == []
+    overdue_sheet = dispatch.sheets()[2]
+    assert [row[0] for row in overdue_sheet.rows] == ["未立案 / no case opened"] * 2
+    assert any("未立案" in line for line in dispatch.notes())
+    a = by_office(ranking)[A]
+    assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 1, 0.0)
+    assert (ranking.total.open_cases, ranking.total.overdue_cases) == (1, 1)
+    assert any("N1（逾期 / overdue）" in w and "2026-11-30" in w for w in ranking.warnings)
+    assert cleared.overdue == [] and cleared.due_next_week == []
+    assert (cleared_ranking.total.open_cases, cleared_ranking.total.overdue_cases) == (0, 0)
+
+
+def test_an_illegal_spot_stops_being_chased_as_such_once_a_case_is_opened(tmp_path):
+    """N1 judged 违法 on Wednesday 25 November 2026; its case is opened on Thursday 26 November.
+    The dispatch of 2 December lists the case's deadlines (report due 30 November, filing 1
+    December), not the spot's (27 and 30 November), and the ranking counts one open case."""
+    calendar = WorkCalendar()
+    as_of = dt.date(2026, 12, 2)
+    store, spot = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot.id, date=dt.date(2026, 11, 26))
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
+        ranking = reports.monthly_ranking(store, NOV_2026, calendar, as_of)
+    finally:
+        store.close()
+    assert [(i.case_id, i.due) for i in dispatch.overdue] == [
+        (case_id, dt.date(2026, 11, 30)),
+        (case_id, dt.date(2026, 12, 1)),
+    ]
+    assert dispatch.due_next_week == []
+    # judged on 30 November: the case open, its report due that day (not overdue yet)
+    assert (ranking.total.open_cases, ranking.total.overdue_cases) == (1, 0)
+    assert not any("未立案" in w for w in ranking.warnings)
+
+
+def test_an_illegal_spot_without_a_case_in_a_year_without_a_schedule_is_an_estimate(tmp_path):
+    """As the cases' deadlines: counted on the lenient calendar, marked an estimate, and said."""
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2026, 12, 2)
+    store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    assert dispatch.overdue and all(i.estimated for i in dispatch.overdue)
+    assert {i.case_id for i in dispatch.overdue} == {reports.NO_CASE}
+    assert any(
+        w.startswith("违法图斑 N1（未立案") and "estimate" in w for w in dispatch.warnings
+    ), dispatch.warnings
+
+
+# --- spots without an office; the stop order on the verdict ------------------------------------
+
+
+def _march_ledger(path: Path) -> GeoPackageLedger:
+    """March 2024: 城东所 patrols 3 days in each of the 4 weeks, 城西所 in 2 of them. Spots: E1
+    (城东所) judged 违法 on 03-04 with a stop order served on site, E2 (城东所) judged 违法 on 03-05
+    without one, X1 (no office) judged 违法 on 03-06; no case is opened."""
+    store = GeoPackageLedger(path)
+    offices = {"E1": A, "E2": A, "X1": None}
+    records = []
+    for i, (number, office) in enumerate(offices.items()):
+        attributes = {domain.SPOT_NUMBER: number, domain.SPOT_AREA: 500.0}
+        if office:
+            attributes[domain.OFFICE_NAME] = office
+        records.append(SpotRecord(attributes, box(X0 + 100 * i, Y0, X0 + 100 * i + 30, Y0 + 30)))
+    assert store.import_batch("2024年第一季度", records).ok
+    ids = {s.number: s.id for s in store.spots()}
+    for number, day, stop in (("E1", "2024-03-04", True), ("E2", "2024-03-05", False)):
+        verdict = _illegal(day)
+        verdict.details = {ls.DETAIL_STOP_ORDER: stop}
+        store.record_verdict(ids[number], verdict)
+    store.record_verdict(ids["X1"], _illegal("2024-03-06"))
+    weeks = [dt.date(2024, 3, 4) + dt.timedelta(weeks=n) for n in range(4)]
+    for office, compliant in ((A, weeks), (B, weeks[:2])):
+        for monday in compliant:
+            for n in range(3):
+                day = monday + dt.timedelta(days=n)
+                store.add_patrol(PatrolRecord(f"P{office}{day}", office, day, ["巡查员"]))
+    return store
+
+
+def test_spots_without_an_office_are_listed_but_not_scored_on_patrols(tmp_path, calendar):
+    """The bucket of spots without an office is no office that patrols: before, it was given
+    March's 4 weeks with none compliant, ranked, and took the district's patrol compliance from
+    6 of 8 weeks (75 %) to 6 of 12 (50 %)."""
+    store = _march_ledger(tmp_path / "ledger.gpkg")
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    f = by_office(report)
+    bucket = f[reports.NO_OFFICE]
+    assert (bucket.new_illegal, bucket.illegal_acts, bucket.open_cases) == (1, 1, 1)
+    assert (bucket.weeks, bucket.weeks_compliant, bucket.patrol_compliance) == (0, 0, None)
+    assert (bucket.score, bucket.rank) == (None, None)
+    assert [(x.weeks, x.weeks_compliant) for x in (f[A], f[B])] == [(4, 4), (4, 2)]
+    assert [(x.office, x.rank) for x in report.offices] == [
+        (A, 1),
+        (B, 2),
+        (reports.NO_OFFICE, None),
+    ]
+    total = report.total
+    assert (total.weeks, total.weeks_compliant, total.patrol_compliance) == (8, 6, 0.75)
+    # its act counts in the district: 3 acts, 1 stopped; 3 open, all overdue on 31 March
+    assert (total.illegal_acts, total.stopped, total.open_cases, total.overdue_cases) == (
+        3,
+        1,
+        3,
+        3,
+    )
+    # (30/3 + 25·.75 + 15·0) / 70
+    assert total.score == 41.07
+    ranking = report.sheets()[0]
+    assert ranking.rows[2][:2] == [None, reports.NO_OFFICE] and ranking.rows[2][-3:] == [
+        None,
+        0.0,
+        None,
+    ]
+
+
+def test_a_stop_order_on_the_verdict_counts_as_stopped(tmp_path, calendar):
+    """E1's verdict says a stop order was issued (the 是 of 已下达责令停止通知书 in the exports),
+    with no case opened: the ranking's stop-order rate counts it stopped, as it counts a case's
+    制止. E2, without one, is not. Before, 城东所 had 0 of 2 stopped."""
+    store = _march_ledger(tmp_path / "ledger.gpkg")
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.illegal_acts, a.stopped, a.stop_rate) == (2, 1, 0.5)
+    assert any("责令停止" in line and "stop order" in line for line in report.notes())
+
+
+def test_an_act_is_stopped_by_a_stop_event_or_a_stop_order_on_the_verdict():
+    case = reports.Case.unopened("E1", dt.date(2024, 3, 4), "张三")
+    assert not reports.act_stopped(None) and not reports.act_stopped(case)
+    assert reports.act_stopped(None, stop_order_issued=True)
+    assert reports.act_stopped(case, stop_order_issued=True)
+    for stage in (Stage.VERIFY, Stage.STOP):
+        case = case.apply(CaseEvent(case.case_id, stage, dt.date(2024, 3, 5), "李四"))
+    assert reports.act_stopped(case)
+
+
+def test_the_ranking_help_says_when_cases_are_judged(provider):
+    """The cases are judged at the month's end (the report date if earlier), as README and
+    code say; the help said "overdue cases at the report date"."""
+    names = {a.name(): a for a in provider.algorithms()}
+    ranking = names["monthlyranking"].shortHelpString()
+    assert "overdue cases at the report date" not in ranking
+    assert "as they stood at the month's end, or at the report date if that comes first" in (
+        ranking
+    )
+    assert "stop event or its verdict says a stop order was issued" in ranking
+    assert "no case opened" in names["weeklydispatch"].shortHelpString()

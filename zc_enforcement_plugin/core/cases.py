@@ -448,6 +448,11 @@ DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
 )
 
 
+# The case_id of Case.unopened: no case was opened, and no stored case has it (a ledger numbers
+# its cases).
+UNOPENED_CASE_ID = "未立案"
+
+
 # --- the case -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Case:
@@ -480,6 +485,38 @@ class Case:
             case._check(event, recorded=True)
             case = case._with(event)
         return case
+
+    @classmethod
+    def unopened(
+        cls,
+        spot_number: str,
+        found_on: date,
+        found_by: str,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+    ) -> Case:
+        """The case a spot judged 违法 stands as while nobody has opened one: its discover
+        event only, on the day it was judged illegal, with its figures. Never stored.
+
+        An act found and not rectified runs its deadlines whether or not a case is opened
+        (DOMAIN §1: written report to the brigade within 2 working days, a case filed after 3),
+        so the reports judge such a spot by this case's deadlines: the same DEADLINE_SPECS and
+        rules as an opened case, and not a copy of them. Its case_id is UNOPENED_CASE_ID."""
+        event = CaseEvent(
+            UNOPENED_CASE_ID,
+            Stage.DISCOVER,
+            found_on,
+            (found_by or "").strip() or "—",  # CaseEvent needs a person: the verifier
+            origin=CaseOrigin.spot(spot_number),
+            cultivated_sqm=cultivated_sqm,
+            basic_farmland_sqm=basic_farmland_sqm,
+        )
+        return cls.from_events([event])
+
+    @property
+    def opened(self) -> bool:
+        """False for Case.unopened: a spot's deadlines while no case exists."""
+        return self.case_id != UNOPENED_CASE_ID
 
     @classmethod
     def _open(cls, event: CaseEvent) -> Case:

@@ -11,19 +11,24 @@ Definitions (each report prints the ones it uses in its notes):
 - Areas of a spot are the verdict's own figures (GDMJ, YJJBNTMJ) where the verifier stated them,
   else the screening figures of the spot; the spot area is TBMJ.
 - Illegal acts of a period: its new illegal spots plus the cases opened from a patrol finding in
-  it (a finding has no spot). Stop-order rate = acts whose case has a 制止 event by the report
-  date ÷ acts. Rectification rate = cases opened in the period that were closed straight after
-  核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the period.
+  it (a finding has no spot). Stop-order rate = acts stopped by the report date ÷ acts, an act
+  being stopped when its case has a 制止 event or its spot's verdict says a stop order was
+  issued (act_stopped). Rectification rate = cases opened in the period that were closed
+  straight after 核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the
+  period.
 - The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
-  every office set up on the server, so an office that recorded nothing is still ranked.
+  every office set up on the server, so an office that recorded nothing is still ranked. Spots
+  and cases without an office are listed under NO_OFFICE, their figures counted in the
+  district's; it is no office: it has no patrol weeks, no score and no rank.
 - Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
   weekly_compliance) ÷ ISO weeks of the period; a week belongs to the period holding its Thursday
   (the ISO rule, so every week belongs to exactly one month), and weeks not over by the report
   date are left out.
 - Timeliness = 1 − cases with an open deadline past due ÷ cases open, both at the end of the
   period (or at the report date when it comes first): a case opened after the period, or a
-  deadline falling after its end, does not count in it. An assessment's months are each judged
-  at their own end.
+  deadline falling after its end, does not count in it. A spot judged 违法 then, with no case
+  opened by then, counts as an open case discovered on its verdict date (Case.unopened). An
+  assessment's months are each judged at their own end.
 - Score (0-100) = 100 × Σ wₖ·sₖ / Σ wₖ over the components sₖ above that apply (a rate with a
   zero denominator does not apply and its weight drops out); weights: DEFAULT_WEIGHTS, or the
   ledger setting ``report_weights``. Offices are ranked by score, ties (to 0.01) share a rank.
@@ -76,6 +81,7 @@ CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
 PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
+NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for
 NO_TOWN = "（未填写乡镇）"
 
 # --- the score: its components and default weights, in one place ------------------------------
@@ -228,6 +234,24 @@ def _verified_on(verdict: Verdict) -> dt.date | None:
     return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
 
 
+def _standing(
+    history: list[Verdict], day: dt.date
+) -> tuple[Verdict | None, dt.date | None, dt.date | None]:
+    """The verdict standing at the end of ``day`` (the last recorded of those verified by then),
+    the first day of its category's unbroken run (its verdict date) and the first verification
+    of all; ``history``: the spot's dated verdicts in recorded order."""
+    known = [v for v in history if _verified_on(v) <= day]
+    if not known:
+        return None, None, None
+    current = known[-1]
+    run = []
+    for verdict in reversed(known):
+        if verdict.category != current.category:
+            break
+        run.append(_verified_on(verdict))
+    return current, min(run), min(_verified_on(v) for v in known)
+
+
 @dataclass
 class _SpotFacts:
     summary: SpotSummary
@@ -240,6 +264,8 @@ class _SpotFacts:
     spot_area: float
     cultivated: float
     basic_farmland: float
+    stop_order: bool  # the current verdict says a stop order was issued (DETAIL_STOP_ORDER)
+    history: list[Verdict]  # dated verdicts up to the report date, in recorded order
 
 
 @dataclass
@@ -280,16 +306,7 @@ def _read(
     for summary in ledger.spots():
         history = [v for v in ledger.verdict_history(summary.id) if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]
-        current = history[-1] if history else None
-        verdict_date = first = None
-        if current is not None:
-            first = min(_verified_on(v) for v in history)
-            run = []
-            for verdict in reversed(history):
-                if verdict.category != current.category:
-                    break
-                run.append(_verified_on(verdict))
-            verdict_date = min(run)
+        current, verdict_date, first = _standing(history, as_of)
         cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
             warnings.append(
@@ -314,6 +331,8 @@ def _read(
                 float(summary.spot_area or 0.0),
                 cultivated,
                 basic,
+                bool(current is not None and (current.details or {}).get(ls.DETAIL_STOP_ORDER)),
+                history,
             )
         )
     cases: list[tuple[CaseRecord, Case]] = []
@@ -361,15 +380,48 @@ def _case_deadlines(context: _Context, case: Case, day: dt.date | None = None) -
     deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
-            context.warn(f"案件 {case.case_id} {deadline.label_zh}: {deadline.warning}")
+            context.warn(f"{_subject(case)} {deadline.label_zh}: {deadline.warning}")
     # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
     # its year is said with the file to fill in, as the period's own years are.
     _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
     return deadlines
 
 
+def _subject(case: Case) -> str:
+    """What a line about ``case``'s deadlines names: the case, or the spot nobody opened one
+    for."""
+    if case.opened:
+        return f"案件 {case.case_id}"
+    return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
+
+
 def _is_overdue(context: _Context, case: Case, day: dt.date) -> bool:
     return any(d.open and d.status == dl.OVERDUE for d in _case_deadlines(context, case, day))
+
+
+def _unopened_cases(context: _Context, day: dt.date) -> list[tuple[_SpotFacts, Case]]:
+    """The spots judged 违法 at the end of ``day`` that nobody had opened a case for by then,
+    each as the case it stands as (Case.unopened: discovered on its verdict date, with the
+    standing verdict's figures). An act found and not rectified is late whether or not a case
+    is opened (DOMAIN §1), so the reports count these as open cases; a spot judged 合法 or 其他
+    since, or with a case opened, is not one."""
+    cased = {
+        record.spot_id
+        for record, _ in context.cases
+        if record.spot_id is not None and record.case_as_of(day) is not None
+    }
+    result = []
+    for spot in context.spots:
+        if spot.summary.id in cased:
+            continue
+        verdict, since, _ = _standing(spot.history, day)
+        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+            continue
+        cultivated, _ = _figure(verdict, CULTIVATED_AREA, spot.summary.cultivated_area)
+        basic, _ = _figure(verdict, BASIC_FARMLAND_AREA, spot.summary.basic_farmland_area)
+        case = Case.unopened(spot.summary.number, since, verdict.verifier, cultivated, basic)
+        result.append((spot, case))
+    return result
 
 
 def _judged_on(context: _Context, period: Period) -> dt.date:
@@ -390,6 +442,29 @@ def _count_open_cases(context: _Context, figures: dict[str, OfficeFigures], day:
         f = figures.setdefault(office, OfficeFigures(office))
         f.open_cases += 1
         f.overdue_cases += _is_overdue(context, case, day)
+    # Said by office, so the open and overdue counts can be checked against the ledger.
+    unopened: dict[str, list[str]] = {}
+    for spot, case in _unopened_cases(context, day):
+        f = figures.setdefault(spot.office, OfficeFigures(spot.office))
+        f.open_cases += 1
+        overdue = _is_overdue(context, case, day)
+        f.overdue_cases += overdue
+        unopened.setdefault(spot.office, []).append(
+            spot.summary.number + ("（逾期 / overdue）" if overdue else "")
+        )
+    for office, numbers in sorted(unopened.items()):
+        context.warn(
+            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "
+            f"{office}: illegal spots with no case opened by {day}, counted as open cases"
+        )
+
+
+def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
+    """Whether an illegal act counts as stopped (制止) in the ranking's stop-order rate: its case
+    has a 制止 event, or its spot's verdict says a stop order (责令停止违法行为通知书) was issued
+    (ledger_schema.DETAIL_STOP_ORDER, the tick the exports show as 已下达责令停止通知书): an order
+    served on site before any case is opened stops the act all the same."""
+    return stop_order_issued or (case is not None and case.has(Stage.STOP))
 
 
 def _rectified(case: Case) -> bool:
@@ -592,15 +667,23 @@ _DEFINITIONS = [
     for line in (
         "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
         "current verdict 违法, first given in the period",
-        "制止率 = 已有“制止”记录的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案） / "
-        "stop-order rate = illegal acts with a stop event ÷ illegal acts",
+        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：案件有"
+        "“制止”记录，或图斑判定注明已下达责令停止违法行为通知书 / stop-order rate = illegal "
+        "acts stopped ÷ illegal acts; stopped: its case has a stop event or its verdict says a "
+        "stop order was issued",
         "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
         "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
         "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
+        f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名 / "
+        f"{NO_OFFICE}: spots and cases without an office, counted in the district's figures; "
+        "no patrol weeks, no score, no rank",
         "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
         "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
         "the report date if earlier); cases opened later do not count",
+        "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
+        "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
+        "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
     )
 ]
 
@@ -670,9 +753,7 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
 def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigures]:
     """Every office's figures over ``period``, open and overdue cases as at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
-    stopped_spots = {
-        record.spot_id for record, case in context.cases if record.spot_id and case.has(Stage.STOP)
-    }
+    spot_cases = {record.spot_id: case for record, case in context.cases if record.spot_id}
     for spot in context.spots:
         if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
             continue
@@ -682,7 +763,7 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
         f.illegal_cultivated_sqm += spot.cultivated
         f.illegal_basic_farmland_sqm += spot.basic_farmland
         f.illegal_acts += 1
-        f.stopped += spot.summary.id in stopped_spots
+        f.stopped += act_stopped(spot_cases.get(spot.summary.id), spot.stop_order)
     for record, case in context.cases:
         office = figures.get(record.office or NO_OFFICE)
         if office is None:
@@ -693,18 +774,23 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
             office.cases_rectified += _rectified(case)
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
-                office.stopped += case.has(Stage.STOP)
+                office.stopped += act_stopped(case)
     _count_open_cases(context, figures, _judged_on(context, period))
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7
+        # The spots without an office are no office that patrols: no weeks to score them on,
+        # and none in the district's patrol figures.
+        offices = [office for office in context.offices if office != NO_OFFICE]
         shortfalls = weekly_compliance(
-            context.patrols, context.offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
+            context.patrols, offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
         )
         short = {}
         for shortfall in shortfalls:
             short[shortfall.office] = short.get(shortfall.office, 0) + 1
         for office, f in figures.items():
+            if office == NO_OFFICE:
+                continue
             f.weeks = count
             f.weeks_compliant = count - short.get(office, 0)
     return figures
@@ -713,7 +799,9 @@ def _office_figures(context: _Context, period: Period) -> dict[str, OfficeFigure
 def _rank(figures: Iterable[OfficeFigures], weights: Mapping[str, float]) -> list[OfficeFigures]:
     ranked = list(figures)
     for f in ranked:
-        f.score = score(f.components(), weights)
+        # The spots without an office are listed for their figures, which count in the
+        # district's, but are no office to score or rank.
+        f.score = None if f.office == NO_OFFICE else score(f.components(), weights)
     ranked.sort(key=lambda f: (f.score is None, -(f.score or 0.0), f.office))
     previous, rank = None, 0
     for position, f in enumerate(ranked, start=1):
@@ -866,6 +954,9 @@ class WeeklyDispatch:
             "新核查图斑：首次判定的核查日期在本周 / verified: first verdict dated in the week",
             "新增违法：当前判定为违法且首次判定违法在本周 / new illegal: judged 违法 in the week",
             "案件阶段为报告日期的当前阶段 / case stages as at the report date",
+            f"案件栏为“{NO_CASE}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限"
+            f" / case “{NO_CASE}”: a spot judged illegal with no case opened, its deadlines "
+            "counted as a case discovered on its verdict date",
         ]
 
     def chart(self) -> Chart:
@@ -981,17 +1072,23 @@ def weekly_dispatch(
     due_next: list[DeadlineItem] = []
     overdue: list[DeadlineItem] = []
     early = 0  # estimates listed from beyond the horizon
+    cases = []
     for record, case in context.cases:
         office = record.office or NO_OFFICE
         row = rows.setdefault(office, DispatchRow(office))
         row.cases_by_stage[case.stage.value] = row.cases_by_stage.get(case.stage.value, 0) + 1
+        cases.append((office, case))
+    # An illegal spot nobody opened a case for runs the deadlines of a case just discovered
+    # (Case.unopened): listed with them, marked NO_CASE, as the brigade must chase it most.
+    cases += [(spot.office, case) for spot, case in _unopened_cases(context, as_of)]
+    for office, case in cases:
         for deadline in _case_deadlines(context, case):
             # A party's period run out is nobody's lateness: the office's next step is due by
             # a deadline of its own, if the law sets one.
             if not deadline.open or deadline.due is None or deadline.period_over:
                 continue
             item = DeadlineItem(
-                case.case_id,
+                case.case_id if case.opened else NO_CASE,
                 office,
                 case.origin.ref,
                 case.stage.label_zh,
@@ -1021,8 +1118,8 @@ def weekly_dispatch(
             "the real day may be sooner"
         )
     order = sorted(rows.values(), key=lambda r: r.office)
-    due_next.sort(key=lambda i: (i.due, i.case_id))
-    overdue.sort(key=lambda i: (i.due, i.case_id))
+    due_next.sort(key=lambda i: (i.due, i.case_id, i.origin))
+    overdue.sort(key=lambda i: (i.due, i.case_id, i.origin))
     return WeeklyDispatch(period, as_of, order, total, due_next, overdue, horizon, context.warnings)
 
 
