@@ -296,6 +296,22 @@ def test_change_spots_are_numbered_in_a_block_of_their_own_apart_from_the_batch(
     assert not set(numbers) & {spot[domain.SPOT_NUMBER] for spot in batch}
 
 
+def test_numbers_that_would_reach_another_campaigns_block_are_refused():
+    from zc_enforcement_plugin.processing.campaign_base import refuse_numbers_past_block
+
+    for start, count in ((5001, 1000), (1, 5000), (6500, 10), (8001, 1999), (5001, 0)):
+        refuse_numbers_past_block(start, count)  # inside their block: no error
+    for start, count, block in ((5001, 1001, 6001), (1, 5001, 5001), (7990, 12, 8001)):
+        with pytest.raises(QgsProcessingException, match=f"would reach {block}"):
+            refuse_numbers_past_block(start, count)
+
+
+def test_change_spots_numbered_into_the_temporary_land_block_are_refused(provider, demo):
+    """39 change spots from 5990 would take 6001-6028, the temporary-land audit's numbers."""
+    with pytest.raises(QgsProcessingException, match="39 spots numbered from 5990 would reach 6001"):
+        run("polygonizechange", change_parameters(demo, START_SEQUENCE=5990))
+
+
 def test_change_raster_gives_one_spot_per_demo_spot(provider, demo):
     result = run("polygonizechange", change_parameters(demo))
     found = rows(output(result, "OUTPUT"))

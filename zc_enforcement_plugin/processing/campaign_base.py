@@ -52,6 +52,14 @@ FIRST_SEQUENCE_CHANGE = 5001  # change spots from a raster: a batch as delivered
 FIRST_SEQUENCE_TEMPORARY = 6001
 FIRST_SEQUENCE_FACILITY = 7001
 FIRST_SEQUENCE_MINING = 8001
+# Each block holds its campaign's numbers up to the next block's first: a run numbered past it
+# would take another campaign's numbers (and, once imported, its spots' evidence folders).
+_BLOCK_STARTS = (
+    FIRST_SEQUENCE_CHANGE,
+    FIRST_SEQUENCE_TEMPORARY,
+    FIRST_SEQUENCE_FACILITY,
+    FIRST_SEQUENCE_MINING,
+)
 
 AREA_METHODS = (areas.AreaMethod.ELLIPSOIDAL, areas.AreaMethod.PLANAR)
 
@@ -155,6 +163,29 @@ def epsg_code(crs: QgsCoordinateReferenceSystem) -> int:
     return int(crs.authid().split(":")[1])
 
 
+def refuse_numbers_past_block(start: int, count: int) -> None:
+    """Stops a run whose `count` numbers from `start` would reach the next campaign's block."""
+    following = [block for block in _BLOCK_STARTS if block > start]
+    if not count or not following or start + count - 1 < following[0]:
+        return
+    raise fail(
+        tr(
+            "{count} spots numbered from {start} would reach {block}, where another campaign's "
+            "numbers begin (change spots from {change}, temporary land from {temporary}, "
+            "facility land from {facility}, mining from {mining}): give a first sequence number "
+            "with room for them all, below {change} for a large batch."
+        ).format(
+            count=count,
+            start=start,
+            block=following[0],
+            change=FIRST_SEQUENCE_CHANGE,
+            temporary=FIRST_SEQUENCE_TEMPORARY,
+            facility=FIRST_SEQUENCE_FACILITY,
+            mining=FIRST_SEQUENCE_MINING,
+        )
+    )
+
+
 def spot_numbers(county: str, year: int, start: int, count: int) -> list[str]:
     """JCBH in the province's pattern: county code (6) + year (4) + sequence (4)."""
     county = str(county).strip()
@@ -171,6 +202,7 @@ def spot_numbers(county: str, year: int, start: int, count: int) -> list[str]:
                 "{limit}: choose a lower first sequence number."
             ).format(count=count, start=start, limit=10**digits - 1)
         )
+    refuse_numbers_past_block(int(start), count)
     return [f"{county}{int(year)}{int(start) + i:0{digits}d}" for i in range(count)]
 
 

@@ -18,7 +18,7 @@ from ..core import campaigns_schema as cs
 from ..core import change_polygons, domain
 from ..i18n import tr
 from .base import fail
-from .campaign_base import FIRST_SEQUENCE_CHANGE, CampaignAlgorithm
+from .campaign_base import FIRST_SEQUENCE_CHANGE, CampaignAlgorithm, refuse_numbers_past_block
 
 CHANGE_FIELDS = [
     domain.SPOT_NUMBER,
@@ -168,6 +168,7 @@ class PolygonizeChange(CampaignAlgorithm):
         if found is None:
             return {}
         geoms, records = found
+        refuse_numbers_past_block(start, len(records))
         for message in messages:
             feedback.pushInfo(message)
         feedback.pushInfo(tr("{count} change spots.").format(count=len(records)))

@@ -420,6 +420,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>{count} spots numbered from {start} would reach {block}, where another campaign's numbers begin (change spots from {change}, temporary land from {temporary}, facility land from {facility}, mining from {mining}): give a first sequence number with room for them all, below {change} for a large batch.</source>
+      <translation>从 {start} 起编号的 {count} 个图斑将编到 {block}，那里是另一专项的编号起点（变化图斑自 {change}、临时用地自 {temporary}、设施农用地自 {facility}、矿产自 {mining} 起）：请给出能容纳全部图斑的起始顺序号，图斑较多时取 {change} 以下。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Ellipsoidal (CGCS2000, official)</source>
       <translation>椭球面积（CGCS2000，法定）</translation>
     </message>
