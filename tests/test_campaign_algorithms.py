@@ -308,7 +308,7 @@ def test_numbers_that_would_reach_another_campaigns_block_are_refused():
 
 def test_change_spots_numbered_into_the_temporary_land_block_are_refused(provider, demo):
     """39 change spots from 5990 would take 6001-6028, the temporary-land audit's numbers."""
-    with pytest.raises(QgsProcessingException, match="39 spots numbered from 5990 would reach 6001"):
+    with pytest.raises(QgsProcessingException, match="39 spots numbered from 5990 would reach"):
         run("polygonizechange", change_parameters(demo, START_SEQUENCE=5990))
 
 

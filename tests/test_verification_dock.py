@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 import shapely
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer
+from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsVectorLayer
 from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
@@ -1297,23 +1297,93 @@ def _project_xml(project_file) -> str:
     return project_file.read_text(encoding="utf-8")
 
 
-def _gps_photo(path):
+def _gps_photo(path, colour=(0, 0, 0)):
     from PIL import Image
 
     exif = Image.Exif()
     exif[0x8825] = {1: "N", 2: (36.0, 36.0, 0.0), 3: "E", 4: (117.0, 54.0, 0.0)}
-    Image.new("RGB", (8, 8)).save(path, "JPEG", exif=exif)
+    Image.new("RGB", (8, 8), colour).save(path, "JPEG", exif=exif)
     return path
 
 
 def _panel_layers():
-    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+    from zc_enforcement_plugin.ui.evidence_layer import is_panel_layer
 
-    return [
-        layer
-        for layer in QgsProject.instance().mapLayers().values()
-        if layer.customProperty(LAYER_PROPERTY)
-    ]
+    return [layer for layer in QgsProject.instance().mapLayers().values() if is_panel_layer(layer)]
+
+
+def _tree(project):
+    """The layer tree as (depth, group or layer, name) rows."""
+    rows = []
+
+    def walk(node, depth):
+        for child in node.children():
+            group = child.nodeType() == child.NodeType.NodeGroup
+            rows.append((depth, "group" if group else "layer", child.name()))
+            if group:
+                walk(child, depth + 1)
+
+    walk(project.layerTreeRoot(), 0)
+    return rows
+
+
+def test_a_users_copy_or_permanent_photo_layer_is_the_users(dock, ledger_path, tmp_path):
+    """QGIS copies the panel's mark into a duplicate and keeps it through Make Permanent:
+    taken for the panel's, both were left out of the saved project, and the permanent one
+    was emptied and refilled in its GeoPackage (found by a review)."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    copy = photos.clone()  # Duplicate Layer
+    copy.setName("my copy")
+    project.addMapLayer(copy)
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    kept = str(tmp_path / "kept_photos.gpkg")
+    written = QgsVectorFileWriter.writeAsVectorFormatV3(
+        photos, kept, QgsCoordinateTransformContext(), options
+    )
+    assert written[0] == QgsVectorFileWriter.WriterError.NoError
+    photos.setDataSource(kept, "my permanent photos", "ogr")  # Make Permanent
+    assert _panel_layers() == []
+    # The panel refreshed (a second photo): a new layer of its own; the user's stay as they are.
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps2.jpg", (255, 0, 0)))]) == []
+    (panels,) = _panel_layers()
+    assert panels.featureCount() == 2 and photos.featureCount() == 1
+    project_file = tmp_path / "kept.qgs"
+    assert project.write(str(project_file))
+    plain = QgsProject()
+    assert plain.read(str(project_file))
+    names = sorted(layer.name() for layer in plain.mapLayers().values())
+    assert names == ["my copy", "my permanent photos"]
+    text = _project_xml(project_file)  # the panel's own: left out, but for <layerorder>'s id
+    assert text.count(panels.id()) == 1 and f'<layer id="{panels.id()}"/>' in text
+
+
+def test_a_users_group_or_layer_named_like_the_photo_layers_id_is_saved(
+    dock, ledger_path, tmp_path
+):
+    """Only the places a project names a layer by its id are cleared: a group or a layer
+    that bears that id as its name is the user's (a review lost both from the tree)."""
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    (photos,) = _panel_layers()
+    group = project.layerTreeRoot().addGroup(photos.id())
+    for name in ("parcels", "owners"):
+        layer = QgsVectorLayer("Point?crs=EPSG:4527", name, "memory")
+        project.addMapLayer(layer, False)
+        group.addLayer(layer)
+    named = QgsVectorLayer("Point?crs=EPSG:4527", photos.id(), "memory")
+    project.addMapLayer(named)
+    expected = [row for row in _tree(project) if row[2] != photos.name()]
+    project_file = tmp_path / "named.qgs"
+    assert project.write(str(project_file))
+    plain = QgsProject()
+    assert plain.read(str(project_file))
+    assert _tree(plain) == expected
 
 
 @pytest.mark.parametrize("suffix", [".qgz", ".qgs"])

@@ -44,8 +44,27 @@ def project_left_as_it_was(project: QgsProject, iface=None):
             project.setDirty(False)
 
 
+def is_panel_layer(layer: QgsMapLayer) -> bool:
+    """Whether the layer is the panel's own: the memory layer it made, which carries its own id
+    in LAYER_PROPERTY. QGIS copies custom properties into a duplicate (a new id) and keeps them
+    through Make Permanent (another provider): those are the user's layers, never emptied,
+    refilled, left out of the project file or removed."""
+    return layer.providerType() == "memory" and layer.customProperty(LAYER_PROPERTY) == layer.id()
+
+
+def _left_by_an_older_version(layer: QgsMapLayer) -> bool:
+    """A photo layer read from a project saved before the layer was kept out of project files
+    (its mark then a plain True): empty, as QGIS saves no memory layer's features."""
+    mark = layer.customProperty(LAYER_PROPERTY)
+    return (
+        layer.providerType() == "memory"
+        and mark in (True, "true", 1, "1")
+        and layer.featureCount() == 0
+    )
+
+
 def _panel_layers(project: QgsProject) -> list[QgsMapLayer]:
-    return [layer for layer in project.mapLayers().values() if layer.customProperty(LAYER_PROPERTY)]
+    return [layer for layer in project.mapLayers().values() if is_panel_layer(layer)]
 
 
 def evidence_points_layer(
@@ -61,7 +80,7 @@ def evidence_points_layer(
             tr("Evidence photos"),
             "memory",
         )
-        layer.setCustomProperty(LAYER_PROPERTY, True)
+        layer.setCustomProperty(LAYER_PROPERTY, layer.id())  # see is_panel_layer
         with project_left_as_it_was(project, iface):
             project.addMapLayer(layer)
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
@@ -88,10 +107,13 @@ def evidence_points_layer(
 
 
 def remove_evidence_points_layer(project: QgsProject, iface=None) -> None:
-    """Take the panel's layer out of the project: the panel is going, or the layer was read
-    from a project saved before the layer was kept out of project files (empty, as QGIS saves
-    no memory layer's features)."""
-    layers = _panel_layers(project)
+    """Take the panel's layer out of the project (the panel is going), and any photo layer
+    read from a project an older version saved."""
+    layers = [
+        layer
+        for layer in project.mapLayers().values()
+        if is_panel_layer(layer) or _left_by_an_older_version(layer)
+    ]
     if layers:
         with project_left_as_it_was(project, iface):
             project.removeMapLayers([layer.id() for layer in layers])
@@ -112,10 +134,12 @@ def leave_out_of_project_file(project: QgsProject, document: QDomDocument) -> No
         return
     doomed = []
     for element in _elements(document.documentElement()):
-        attributes = element.attributes()
-        named = any(attributes.item(i).nodeValue() in ids for i in range(attributes.count()))
-        # <item>id</item> of the custom drawing order
-        named = named or (element.firstChildElement().isNull() and element.text() in ids)
+        tag = element.tagName()
+        if tag in _NAMED_BY_ATTRIBUTE:
+            named = element.attribute(_NAMED_BY_ATTRIBUTE[tag]) in ids
+        else:  # <item>id</item> of the custom drawing order
+            parent = element.parentNode().toElement().tagName()
+            named = tag == "item" and parent == "custom-order" and element.text() in ids
         if named:
             # The old-style legend's file entry goes with the legend entry holding it.
             legend = element.parentNode().parentNode().toElement()
@@ -124,13 +148,23 @@ def leave_out_of_project_file(project: QgsProject, document: QDomDocument) -> No
         element.parentNode().removeChild(element)
 
 
+# Where a project document names a layer by its id, outside the layer's own <maplayer>: the
+# layer tree, the snapping settings and the old-style legend (the custom order's <item>s are
+# matched apart). Only these: a user's group or layer may bear any name, that id's too.
+_NAMED_BY_ATTRIBUTE = {
+    "layer-tree-layer": "id",
+    "layer-setting": "id",
+    "legendlayerfile": "layerid",
+}
+
+
 def leave_layer_out(layer: QgsMapLayer, element: QDomElement) -> None:
     """The panel's layer as QGIS writes it into the project (QgsProject.writeMapLayer): emptied
     and renamed, so that no <maplayer> of it is read back. QGIS appends the element after this
     returns, so it cannot be taken away; an element of another name is skipped on reading.
     (QGIS also lists every layer's id in <layerorder>, written later still: an id no layer
     has, which reading ignores.)"""
-    if not layer.customProperty(LAYER_PROPERTY):
+    if not is_panel_layer(layer):
         return
     while not element.firstChild().isNull():
         element.removeChild(element.firstChild())
