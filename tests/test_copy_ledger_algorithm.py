@@ -197,3 +197,45 @@ def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
             "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)}
         )
         assert result["DIFFERENCES"] == 0 and (folder / "holidays.json").is_file()
+
+
+@pytest.mark.parametrize("failing", [False, True], ids=["copy", "failed copy"])
+def test_another_ledgers_evidence_in_the_target_folder_is_never_overwritten_nor_removed(
+    provider, tmp_path, monkeypatch, failing
+):
+    """Every ledger in a folder shares its evidence/ folder. Copying into a folder that holds
+    another ledger whose spot S1 has a photo of the same name overwrote that photo (its
+    ledger then named a file of another hash), and a copy that failed deleted it (found by a
+    review). The copy is refused before anything is written, naming the file."""
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    theirs = tmp_path / "their_S1.jpg"
+    theirs.write_bytes(b"\xff\xd8 the other office's own photo of S1 \xff\xd9")
+    with ledger.GeoPackageLedger(folder / "other.gpkg") as store:
+        store.import_batch(
+            "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
+        )
+        # Named as the source's photo of S1 is: the same spot number, the same file name.
+        (record,) = [r for r in _evidence_of(source) if r.path.startswith("S1/")]
+        stored = folder / "evidence" / record.path
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(theirs.read_bytes())
+    before = _listing(folder)
+    if failing:
+        monkeypatch.setattr(ledger_migrate, "_load", _fail_on_cases(ledger_migrate._load))
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run(
+            "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
+        )
+    assert str(stored) in str(error.value) and "another folder" in str(error.value)
+    assert _listing(folder) == before  # their photo as it was, no new.gpkg, no holidays.json
+
+
+def _evidence_of(path):
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        return store.evidence()

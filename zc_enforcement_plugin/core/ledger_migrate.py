@@ -441,6 +441,7 @@ def _check_copy(
     _check_holidays(source, target)
     if copy_evidence_files and source.evidence():
         _check_writable(Path(target.writable_evidence_dir()), made)
+        _check_no_other_files(source, target)
 
 
 def _check_may_write(target: LedgerStore) -> None:
@@ -482,6 +483,34 @@ def _check_writable(folder: Path, made: _Made) -> None:
         ) from None
 
 
+def _others_in_the_way(source: LedgerStore, target: LedgerStore) -> list[Path]:
+    """Files already in the target's evidence folder under a name the copy would write, with
+    other contents. Every ledger in a folder shares `evidence/`: another ledger's photo of a
+    spot with the same number may be there, and its ledger names it by that hash."""
+    root = Path(target.writable_evidence_dir())
+    return [
+        root / record.path
+        for record in source.evidence()
+        if (root / record.path).exists()
+        and not (
+            (root / record.path).is_file() and file_sha256(root / record.path) == record.sha256
+        )
+    ]
+
+
+def _check_no_other_files(source: LedgerStore, target: LedgerStore) -> None:
+    in_the_way = _others_in_the_way(source, target)
+    if in_the_way:
+        named = "、".join(str(path) for path in in_the_way[:5])
+        raise LedgerError(
+            f"目标证据文件夹中已有 {len(in_the_way)} 个同名而内容不同的文件（可能属于同一文件夹中的"
+            f"另一台帐），未复制任何内容，请复制到另一个文件夹：{named} / the target's evidence "
+            f"folder already holds {len(in_the_way)} files of the names the copy would write, "
+            f"with other contents (another ledger's in the same folder?); nothing was copied: "
+            f"copy into another folder. {named}"
+        )
+
+
 def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, made: _Made) -> None:
     records = source.evidence()
     if not records:
@@ -507,6 +536,13 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
             report.problems.append(
                 f"证据文件与记录的哈希不符，未复制 / evidence file does not match its recorded "
                 f"hash, not copied: {origin}"
+            )
+            continue
+        if copy.exists():  # put there since the check: someone else's, never replaced
+            partial.unlink()
+            report.problems.append(
+                f"目标已有同名而内容不同的证据文件，未复制 / the target already holds another "
+                f"file of this name, not copied: {copy}"
             )
             continue
         partial.replace(copy)
