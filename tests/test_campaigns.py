@@ -1131,6 +1131,16 @@ def test_mining_activities_sharing_a_number_are_said_naming_file_features_and_fi
     ]
 
 
+def test_a_blank_activity_number_is_not_said_to_repeat_the_number_its_position_gives():
+    """A blank KCBH is recorded by the feature's position: the second activity, blank, gets
+    "2", which an activity really numbered 2 holds. No repeat: only recorded numbers repeat."""
+    licences = Licences([box(0, 0, 100, 100)], ["C1"], valid_to=["2030-12-31"], layer="CKQ")
+    activity = Ground([box(10, 10, 40, 40), box(50, 50, 90, 90)], ids=["2", None])
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    assert [r[cs.ACTIVITY_ID] for r in res.records] == ["2", "2"]
+    assert not [m for m in res.messages if "重复" in m], res.messages
+
+
 def test_mining_cancel():
     licences = Licences([box(0, 0, 1, 1)], ["C"])
     with pytest.raises(audits.Cancelled):

@@ -1221,6 +1221,12 @@ def audit_mining(
     lic_layer = licences.layer or cs.LAYER_LICENCES
     act = cs.as_geometry_array(activity.geoms)
     act_ids = cs.feature_ids(activity.ids, len(act))
+    # Which numbers were recorded: a blank one is given the feature's position ("3"), which
+    # must not be said to repeat an activity really numbered 3.
+    act_given = [
+        activity.ids is not None and v is not None and str(v).strip() != ""
+        for v in (activity.ids if activity.ids is not None else act_ids)
+    ]
     act_names = _feature_names(len(act), activity.fids)
     act_kinds = _texts(activity.uses, len(act), activity.use_field)
     if mining_kinds is not None:
@@ -1229,8 +1235,16 @@ def audit_mining(
         act = act[keep]
         act_ids = [i for i, k in zip(act_ids, keep.tolist()) if k]
         act_names = [i for i, k in zip(act_names, keep.tolist()) if k]
+        act_given = [g for g, k in zip(act_given, keep.tolist()) if k]
     # Only the activities audited: a record per activity shares its KCBH with another's.
-    _say_repeated(act_ids, act_names, act_layer, activity.id_field, "开采活动编号", msgs)
+    _say_repeated(
+        [i for i, g in zip(act_ids, act_given) if g],
+        [n for n, g in zip(act_names, act_given) if g],
+        act_layer,
+        activity.id_field,
+        "开采活动编号",
+        msgs,
+    )
     act = cs.repair(act, act_ids, act_layer, msgs, keep_polygonal=False)
     n = len(act)
 
