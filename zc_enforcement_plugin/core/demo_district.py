@@ -84,6 +84,7 @@ from .domain import (
     VILLAGE_CODE,
     ZICHUAN_COUNTY_CODE,
 )
+from .three_zones import view_buffer
 
 
 @dataclass(frozen=True)
@@ -585,7 +586,7 @@ def _view_areas(
             (
                 kind,
                 name,
-                shapely.intersection(shapely.buffer(g, distance[kind]), clip, grid_size=_MM),
+                shapely.intersection(view_buffer(g, distance[kind]), clip, grid_size=_MM),
             )
         )
     for kind, name, g in features.zones:
@@ -593,7 +594,7 @@ def _view_areas(
             (
                 kind,
                 name,
-                shapely.intersection(shapely.buffer(g, VIEW_DISTANCE_ZONE_M), clip, grid_size=_MM),
+                shapely.intersection(view_buffer(g, VIEW_DISTANCE_ZONE_M), clip, grid_size=_MM),
             )
         )
     return out
