@@ -1152,6 +1152,30 @@ def test_three_zones_names_every_kind_without_a_distance_at_once(provider, demo)
     assert domain.THREE_ZONES_KIND_RAILWAY not in message and "fid" in message
 
 
+def test_three_zones_names_every_feature_without_a_kind_with_the_kinds_without_a_distance(
+    provider,
+):
+    """Kinds missing and kinds empty came one per run (a review needed three runs to learn
+    all): one refusal now names the kind without a distance and both features without one."""
+    fields = f"field={domain.THREE_ZONES_KIND}:string&field={domain.THREE_ZONES_SOURCE_NAME}:string"
+    rows = [
+        (f"LINESTRING({X0} {Y0 + y},{X0 + 1000} {Y0 + y})", [kind, f"线{y}"])
+        for y, kind in ((0, None), (100, ""), (200, domain.THREE_ZONES_KIND_RAILWAY), (300, "高速"))
+    ]
+    lines = memory_layer("LineString", fields, rows, "线状要素")
+    parameters = {
+        "LINES": lines,
+        "DISTANCES": [domain.THREE_ZONES_KIND_RAILWAY, "500"],
+        "OUTPUT": "memory:",
+        "OUTPUT_SUMMARY": "memory:",
+    }
+    with pytest.raises(QgsProcessingException) as error:
+        run("threezonestwolines", parameters)
+    message = str(error.value)
+    assert "高速（" in message and "fid 1、fid 2" in message, message
+    assert "without a kind" in message and domain.THREE_ZONES_KIND in message
+
+
 @pytest.mark.parametrize("with_file", [False, True])
 def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estimate(
     provider, tmp_path, with_file

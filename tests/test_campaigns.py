@@ -157,6 +157,25 @@ def test_empty_kind_and_bad_distance_are_errors():
         three_zones.view_areas(SourceFeatures([rail], [RAIL], ["a"]), None, {RAIL: 0.0}, EPSG)
 
 
+def test_a_nameless_source_is_named_by_kind_and_feature_and_a_separator_in_a_name_is_kept_out():
+    """A nameless line was named by its layer's label, the file's full path with it, into
+    every spot hit; a ';' inside a name read as two names in the joined list (a review)."""
+    lines = SourceFeatures(
+        [line((0, 0), (1000, 0)), line((0, 5000), (1000, 5000))],
+        [RAIL, HIGHWAY],
+        ["", "G20;济青段"],
+        ids=["fid 1", "fid 2"],
+        layer="线（/data/sqlx.gpkg）",
+    )
+    view = three_zones.view_areas(
+        lines, None, {RAIL: 100.0, HIGHWAY: 100.0}, EPSG, area_method="planar"
+    )
+    assert sorted(s.name for s in view.sources) == sorted([f"{RAIL} fid 1", "G20；济青段"])
+    assert not any("/data" in s.name for s in view.sources)
+    said = [m for m in view.messages if "fid 2" in m]
+    assert len(said) == 1 and "G20；济青段" in said[0]
+
+
 def test_invalid_zone_is_repaired_and_reported():
     bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
     zones = SourceFeatures([bowtie], [RESERVE], ["保护区"], ids=["Z9"], layer="SQLX_ZONES")

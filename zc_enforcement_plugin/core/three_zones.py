@@ -108,6 +108,7 @@ def _texts(values: Sequence | None, n: int, what: str) -> list[str]:
     return out
 
 
+NAME_SEPARATOR_STAND_IN = "；"  # a full-width semicolon for one inside a source's name
 VIEW_EDGE_TOLERANCE_M = 0.01  # how far inside its distance a view area's edge may fall
 
 
@@ -197,8 +198,21 @@ def view_areas(
                 continue
             name = names[i]
             if not name:
-                name = f"{layer}#{ids[i]}"
+                # By kind and feature, not by layer: the layer's label carries its file's
+                # path, which has no place in a name written into every spot hit.
+                name = f"{kind} {ids[i]}"
                 cs.say(messages, layer, ids[i], feats.name_field, f"名称为空，记为 {name}")
+            elif cs.LIST_SEPARATOR in name:
+                # Names are listed joined by the separator: one inside a name would read as two.
+                kept = name.replace(cs.LIST_SEPARATOR, NAME_SEPARATOR_STAND_IN)
+                cs.say(
+                    messages,
+                    layer,
+                    ids[i],
+                    feats.name_field,
+                    f"名称 {name} 含列表分隔符“{cs.LIST_SEPARATOR}”，记为 {kept}",
+                )
+                name = kept
             key = (role, kind, name)
             if key not in source_index:
                 source_index[key] = len(sources)

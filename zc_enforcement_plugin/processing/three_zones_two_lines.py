@@ -156,9 +156,11 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
 
     def _sources(self, parameters, context, crs, distances, feedback):
         """(lines, zones) as the engine's SourceFeatures; None for a layer not given. Every
-        kind without a distance is named at once, with a feature of each."""
+        kind without a distance is named at once, with a feature of each, and every feature
+        without a kind: one run tells all that must be set right."""
         found = []
         missing: dict[str, str] = {}  # kind -> "layer, feature, field" of its first feature
+        without_kind: list[str] = []  # "layer, features, field" per layer
         for layer_param, kind_param, name_param in (
             (self.LINES, self.LINE_KIND_FIELD, self.LINE_NAME_FIELD),
             (self.ZONES, self.ZONE_KIND_FIELD, self.ZONE_NAME_FIELD),
@@ -173,6 +175,17 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 continue
             kinds = texts(arrays.attributes[kind_field])
             names = texts(arrays.attributes[name_field]) if name_field else [""] * len(kinds)
+            blank = [
+                f"fid {fid}"
+                for kind, fid, geom in zip(kinds, arrays.feature_ids, arrays.geoms)
+                if not kind and geom is not None
+            ]
+            if blank:
+                without_kind.append(
+                    tr("layer {layer}, feature {feature}, field {field}").format(
+                        layer=label, feature="、".join(blank), field=kind_field
+                    )
+                )
             for kind, name, fid in zip(kinds, names, arrays.feature_ids):
                 if kind and kind not in distances and kind not in missing:
                     missing[kind] = tr("layer {layer}, feature {feature}, field {field}").format(
@@ -191,12 +204,21 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                     name_field=name_field or domain.THREE_ZONES_SOURCE_NAME,
                 )
             )
+        problems = []
         if missing:
-            raise fail(
+            problems.append(
                 tr(
                     "No view distance is given for kinds {kinds}; add them to the distances (m)."
                 ).format(kinds="；".join(f"{kind}（{where}）" for kind, where in missing.items()))
             )
+        if without_kind:
+            problems.append(
+                tr(
+                    "Features without a kind, whose view distance cannot be chosen: {where}."
+                ).format(where="；".join(without_kind))
+            )
+        if problems:
+            raise fail(" ".join(problems))
         return found
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API

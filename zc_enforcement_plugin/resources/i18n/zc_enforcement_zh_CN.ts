@@ -1710,6 +1710,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Features without a kind, whose view distance cannot be chosen: {where}.</source>
+      <translation>以下要素没有类型，无法确定可视范围距离：{where}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
       <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
     </message>
