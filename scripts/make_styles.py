@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QColor, QFont
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from zc_enforcement_plugin.core import campaigns_schema as cs  # noqa: E402
 from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.resources_paths import STYLES  # noqa: E402
 
@@ -155,10 +156,49 @@ def screened_pieces() -> QgsVectorLayer:
     return layer
 
 
+def aliased(layer: QgsVectorLayer, labels: dict[str, str]) -> QgsVectorLayer:
+    """Chinese aliases on the layer's fields: saved in the style, shown as column headers."""
+    for index, name in enumerate(layer.fields().names()):
+        if name in labels:
+            layer.setFieldAlias(index, labels[name])
+    return layer
+
+
+def view_pieces() -> QgsVectorLayer:
+    """三区两线 pieces by how many lines and zones they are in view of, translucent so the
+    spots and images under them stay visible."""
+    fields = "&".join(f"field={name}:string" for name in cs.VIEW_FIELD_LABELS_ZH)
+    layer = memory(fields)
+    categories = [
+        QgsRendererCategory(count, fill(colour, "#8a4fb8", 0.3), label)
+        for count, colour, label in (
+            (1, "160,90,200,40", "一条线或一个区"),
+            (2, "140,60,190,80", "两条线或区"),
+            (3, "110,30,170,120", "三条及以上"),
+        )
+    ]
+    expression = f'min("{cs.VIEW_COUNT}", 3)'
+    layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
+    return aliased(layer, cs.VIEW_FIELD_LABELS_ZH)
+
+
+def view_summary() -> QgsVectorLayer:
+    fields = "&".join(f"field={name}:string" for name in cs.SUMMARY_FIELD_LABELS_ZH)
+    return aliased(QgsVectorLayer(f"None?{fields}", "style", "memory"), cs.SUMMARY_FIELD_LABELS_ZH)
+
+
+def three_zones_layer() -> QgsVectorLayer:
+    labels = {name: cs.VIEW_FIELD_LABELS_ZH[name] for name in (cs.VIEW_NAMES,)}
+    labels[domain.THREE_ZONES_KIND] = cs.SUMMARY_FIELD_LABELS_ZH[cs.SOURCE_KIND]
+    layer = memory("&".join(f"field={name}:string" for name in labels))
+    layer.renderer().setSymbol(fill("160,90,200,50", "#8a4fb8", 0.3))
+    return aliased(layer, labels)
+
+
 STYLE_MAKERS = {
     domain.DEMO_LAYER_LAND_USE: land_use,
     domain.DEMO_LAYER_BASIC_FARMLAND: simple(fill("255,215,0,90", "#d4a000", 0.4, "b_diagonal")),
-    domain.DEMO_LAYER_THREE_ZONES: simple(fill("160,90,200,50", "#8a4fb8", 0.3)),
+    domain.DEMO_LAYER_THREE_ZONES: three_zones_layer,
     domain.DEMO_LAYER_RED_LINE: simple(
         fill("0,140,60,60", "#00813c", 0.8), domain.RED_LINE_NAME, "#00602c"
     ),
@@ -175,6 +215,8 @@ STYLE_MAKERS = {
     ),
     "screened": screened,
     "screened_pieces": screened_pieces,
+    "view_pieces": view_pieces,
+    "view_summary": view_summary,
 }
 
 

@@ -199,6 +199,43 @@ def test_three_zones_pieces_say_what_they_are_in_view_of(three_zones_result, dem
     assert any(p[cs.VIEW_COUNT] >= 2 for p in pieces)
 
 
+def test_three_zones_outputs_load_translucent_by_count_with_chinese_headers(
+    provider, demo, tmp_path
+):
+    """Loaded unstyled, the pieces were one opaque fill over the spots, under bare field codes
+    (a planner's review): styled on loading, by how many lines and zones each is in view of."""
+    import processing
+    from qgis.core import (
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsProcessingOutputLayerDefinition,
+        QgsProject,
+    )
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    paths = {name: str(tmp_path / f"{name}.gpkg") for name in ("OUTPUT", "OUTPUT_SUMMARY")}
+    parameters = three_zones_parameters(demo)
+    for name, path in paths.items():  # as the dialog's "open output file" asks
+        parameters[name] = QgsProcessingOutputLayerDefinition(path, QgsProject.instance())
+    feedback = QgsProcessingFeedback()
+    processing.run("zcenforcement:threezonestwolines", parameters, context=context)
+    labels = {**cs.VIEW_FIELD_LABELS_ZH, **cs.SUMMARY_FIELD_LABELS_ZH}
+    for name, path in paths.items():
+        assert context.willLoadLayerOnCompletion(path), name
+        layer = QgsVectorLayer(path, name, "ogr")
+        context.layerToLoadOnCompletionDetails(path).postProcessor().postProcessLayer(
+            layer, context, feedback
+        )
+        aliases = {f.name(): f.alias() for f in layer.fields() if f.alias()}
+        assert aliases and all(labels[field] == alias for field, alias in aliases.items())
+        if name == "OUTPUT":
+            renderer = layer.renderer()
+            assert renderer.classAttribute() == f'min("{cs.VIEW_COUNT}", 3)'
+            fills = [c.symbol().color().alpha() for c in renderer.categories()]
+            assert len(fills) == 3 and max(fills) < 255 and fills == sorted(fills)
+
+
 def test_three_zones_summary_counts_spots_and_mines(three_zones_result, demo):
     summary = {r[cs.SOURCE_NAME]: r for r in rows(output(three_zones_result, "OUTPUT_SUMMARY"))}
     views = expected_view_areas(demo)

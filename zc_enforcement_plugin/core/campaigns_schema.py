@@ -27,6 +27,25 @@ SUMMARY_MINE_COUNT = "KSSL"
 SUMMARY_MINE_IDS = "KSBH"
 SUMMARY_MINE_AREA = "KSMJ"
 SUMMARY_TOTAL_NAME = "合计"  # the row counting each spot/mine once, whatever it is in view of
+# Chinese aliases of the 三区两线 outputs (view pieces, summary), in their styles (make_styles).
+VIEW_FIELD_LABELS_ZH = {
+    VIEW_NAMES: "可视范围名称",
+    VIEW_KINDS: "类型",
+    VIEW_COUNT: "涉及线区数",
+    VIEW_AREA: "面积（平方米）",
+}
+SUMMARY_FIELD_LABELS_ZH = {
+    SOURCE_NAME: "名称",
+    SOURCE_KIND: "类型",
+    SOURCE_ROLE: "线/区",
+    SOURCE_DISTANCE: "可视距离（米）",
+    SUMMARY_SPOT_COUNT: "图斑数",
+    SUMMARY_SPOT_IDS: "图斑编号",
+    SUMMARY_SPOT_AREA: "图斑在可视范围内面积（平方米）",
+    SUMMARY_MINE_COUNT: "矿山数",
+    SUMMARY_MINE_IDS: "矿山编号",
+    SUMMARY_MINE_AREA: "矿山在可视范围内面积（平方米）",
+}
 ROLE_LINE = "线"
 ROLE_ZONE = "区"
 LIST_SEPARATOR = ";"

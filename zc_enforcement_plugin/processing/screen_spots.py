@@ -1100,14 +1100,15 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     # object is held here until then (an iterated run loads all its outputs at the end).
     _alive: list[StyleOnLoad] = []
 
-    def __init__(self, style: Path):
+    def __init__(self, style: Path, screening_labels: bool = True):
         super().__init__()
         self.style = style
+        self.screening_labels = screening_labels  # else the style's own aliases only
 
     @classmethod
-    def create(cls, style: Path) -> StyleOnLoad:
+    def create(cls, style: Path, screening_labels: bool = True) -> StyleOnLoad:
         cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
-        processor = cls(style)
+        processor = cls(style, screening_labels)
         cls._alive.append(processor)
         return processor
 
@@ -1115,7 +1116,8 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         message, ok = layer.loadNamedStyle(str(self.style))
         if not ok:
             feedback.reportError(message, fatalError=False)
-        _label_fields(layer)
+        if self.screening_labels:
+            _label_fields(layer)
         layer.triggerRepaint()
 
 

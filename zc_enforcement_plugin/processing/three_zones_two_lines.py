@@ -15,8 +15,10 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
 from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..i18n import tr
+from ..resources_paths import STYLES
 from .base import fail
 from .campaign_base import CampaignAlgorithm, epsg_code, texts
+from .screen_spots import StyleOnLoad
 
 PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
 SUMMARY_FIELDS = [
@@ -265,6 +267,12 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             outputs[self.OUTPUT_SUMMARY] = self._write(
                 parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
             )
+        # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
+        # codes: translucent by how many lines and zones they are in view of, Chinese headers.
+        for name, style in ((self.OUTPUT, "view_pieces"), (self.OUTPUT_SUMMARY, "view_summary")):
+            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
+                details = context.layerToLoadOnCompletionDetails(outputs[name])
+                details.setPostProcessor(StyleOnLoad.create(STYLES / f"{style}.qml", False))
         return outputs
 
     def _summary(self, parameters, context, crs, view, feedback):
