@@ -58,11 +58,18 @@ def main() -> int:
     app.initQgis()
     from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
-    class Iface:  # the two things the dock asks of QGIS's interface here
+    class Bridge:  # hands the project's layers to the map: nothing to hand here
+        def setCanvasLayers(self):  # noqa: N802
+            pass
+
+    class Iface:  # the things the dock asks of QGIS's interface here
         canvas = QgsMapCanvas()
 
         def mapCanvas(self):  # noqa: N802
             return self.canvas
+
+        def layerTreeCanvasBridge(self):  # noqa: N802
+            return Bridge()
 
         def messageBar(self):  # noqa: N802
             raise RuntimeError("no warnings expected in the benchmark")
