@@ -293,6 +293,96 @@ def test_an_identical_file_of_another_ledger_is_shared_never_removed(
     _neighbour_intact(folder, stored, photo)
 
 
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no hard links"])
+def test_a_file_put_in_the_way_during_the_copy_is_neither_replaced_nor_removed(
+    provider, tmp_path, monkeypatch, links
+):
+    """A file given a name the copy writes after the check (a colleague attaching a photo to
+    another ledger in the folder meanwhile) keeps its name and bytes: the copy's file is not
+    put there, the comparison finds the difference, and the failed run's cleanup, which
+    removes only what the copy made, leaves it. Also where the share has no hard links."""
+    import shutil
+
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    before = _listing(folder)
+    theirs = b"\xff\xd8 attached meanwhile \xff\xd9"
+    in_the_way = []
+    original_copy2 = shutil.copy2
+
+    def copy2(origin, partial, *args, **kwargs):
+        original_copy2(origin, partial, *args, **kwargs)
+        if not in_the_way:  # the first file's final name, taken while it was being copied
+            name = partial.with_name(partial.name.removeprefix(".").removesuffix(".part"))
+            name.write_bytes(theirs)
+            in_the_way.append(name)
+
+    def no_link(*args, **kwargs):
+        raise OSError(95, "Operation not supported (forced by the test)")
+
+    monkeypatch.setattr(ledger_migrate.shutil, "copy2", copy2)
+    if not links:
+        monkeypatch.setattr(ledger_migrate.os, "link", no_link)
+    with pytest.raises(QgsProcessingException, match="differences after copying"):
+        processing.run(
+            "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
+        )
+    (name,) = in_the_way
+    assert name.read_bytes() == theirs
+    left = {str(path.relative_to(folder)) for path in folder.rglob("*")} - set(before)
+    assert left == {str(name.relative_to(folder)), str(name.parent.relative_to(folder)), "evidence"}
+    assert not any(path.name.endswith(".part") for path in folder.rglob("*"))
+
+
+def test_a_file_put_in_the_way_at_the_last_moment_is_not_replaced(provider, tmp_path, monkeypatch):
+    """Where the share has hard links, the copy claims a file's name in one step: a file given
+    that name just before (after every check the copy makes) is kept, and so is it when the
+    run then fails. Before, the name was checked and then renamed over, so a file put there
+    between the two was replaced, recorded as the copy's, and removed by the failed run."""
+    import os
+    import pathlib
+
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    theirs = b"\xff\xd8 attached at the last moment \xff\xd9"
+    in_the_way = []
+
+    def put_in_the_way(destination):
+        destination = pathlib.Path(destination)
+        if not in_the_way and destination.parent.parent == folder / "evidence":
+            destination.write_bytes(theirs)
+            in_the_way.append(destination)
+
+    original_link, original_replace = os.link, pathlib.Path.replace
+
+    def link(partial, copy, *args, **kwargs):
+        put_in_the_way(copy)
+        return original_link(partial, copy, *args, **kwargs)
+
+    def replace(self, copy):
+        put_in_the_way(copy)
+        return original_replace(self, copy)
+
+    monkeypatch.setattr(ledger_migrate.os, "link", link)
+    monkeypatch.setattr(pathlib.Path, "replace", replace)
+    with pytest.raises(QgsProcessingException, match="differences after copying"):
+        processing.run(
+            "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
+        )
+    (name,) = in_the_way
+    assert name.read_bytes() == theirs
+
+
 def _evidence_of(path):
     with ledger.GeoPackageLedger(path, create=False) as store:
         return store.evidence()

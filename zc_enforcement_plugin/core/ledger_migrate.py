@@ -555,16 +555,36 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
                 f"hash, not copied: {origin}"
             )
             continue
-        if copy.exists():  # put there since the check: someone else's, never replaced
-            partial.unlink()
+        if not _place_new(partial, copy):  # put there since the check: never replaced
             report.problems.append(
                 f"目标已有同名而内容不同的证据文件，未复制 / the target already holds another "
                 f"file of this name, not copied: {copy}"
             )
             continue
-        partial.replace(copy)
-        made.file(copy)
+        made.file(copy)  # only a file this copy put there: cleanup may remove it
         report.files_copied += 1
+
+
+def _place_new(partial: Path, copy: Path) -> bool:
+    """Give the whole file `partial` the name `copy` only if nothing has that name; False
+    (partial removed) when something does. A hard link claims the name atomically, so a file
+    put there by another ledger after _check_copy is neither replaced nor counted as made (and
+    so removed by a failed copy's cleanup). Where links are not supported (some shares), the
+    name is checked just before the rename."""
+    try:
+        try:
+            os.link(partial, copy)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass
+        if copy.exists() or copy.is_symlink():
+            return False
+        partial.replace(copy)
+        return True
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # --- the proof ----------------------------------------------------------------------------------
