@@ -199,14 +199,110 @@ def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
         assert result["DIFFERENCES"] == 0 and (folder / "holidays.json").is_file()
 
 
-@pytest.mark.parametrize("failing", [False, True], ids=["copy", "failed copy"])
+def _neighbour_in(folder, tmp_path, photo_bytes):
+    """Another ledger, other.gpkg in `folder`, whose spot S1 has a photo recorded under the
+    name _office_with_two_photos gives its S1 photo (S1/S1.jpg), with `photo_bytes`.
+    Returns the photo's path in the shared evidence folder."""
+    (tmp_path / "theirs").mkdir()
+    theirs = tmp_path / "theirs" / "S1.jpg"
+    theirs.write_bytes(photo_bytes)
+    with ledger.GeoPackageLedger(folder / "other.gpkg") as store:
+        store.import_batch(
+            "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
+        )
+        record = evidence.store_evidence_file(folder / "other.gpkg", "S1", theirs, "photo")
+        store.add_evidence(store.spots()[0].id, record)
+    return folder / "evidence" / record.path
+
+
+def _neighbour_intact(folder, stored, photo_bytes):
+    """The other ledger still names its photo by the hash of the bytes it holds."""
+    assert stored.read_bytes() == photo_bytes
+    with ledger.GeoPackageLedger(folder / "other.gpkg", create=False) as store:
+        assert evidence.check_evidence_integrity(store) == []
+
+
+def _make_fail(monkeypatch, source, failing):
+    """Make the copy of `source` fail: while writing its rows, or (by deleting its S2 photo)
+    with an evidence file missing, which the comparison finds as a difference."""
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    if failing == "rows":
+        monkeypatch.setattr(ledger_migrate, "_load", _fail_on_cases(ledger_migrate._load))
+    elif failing == "missing photo":
+        (record,) = [r for r in _evidence_of(source) if r.path.startswith("S2/")]
+        (source.parent / "evidence" / record.path).unlink()
+
+
+@pytest.mark.parametrize("failing", ["none", "rows", "missing photo"])
 def test_another_ledgers_evidence_in_the_target_folder_is_never_overwritten_nor_removed(
     provider, tmp_path, monkeypatch, failing
 ):
     """Every ledger in a folder shares its evidence/ folder. Copying into a folder that holds
     another ledger whose spot S1 has a photo of the same name overwrote that photo (its
     ledger then named a file of another hash), and a copy that failed deleted it (found by a
-    review). The copy is refused before anything is written, naming the file."""
+    review). The copy is refused before anything is written, naming the file, both ledgers
+    and what to do; the folder, the other ledger's file included, is left byte for byte."""
+    import processing
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    photo = b"\xff\xd8 the other office's own photo of S1 \xff\xd9"
+    stored = _neighbour_in(folder, tmp_path, photo)
+    _make_fail(monkeypatch, source, failing)
+    before = _listing(folder)
+    target = folder / "new.gpkg"
+    with pytest.raises(QgsProcessingException) as error:
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+    message = str(error.value)
+    assert str(stored) in message and "copy into a new folder of its own" in message
+    assert f"copying {source} into {target}" in message and "nothing was copied" in message
+    assert _listing(folder) == before  # their photo and ledger as they were, no new.gpkg
+    _neighbour_intact(folder, stored, photo)
+
+
+@pytest.mark.parametrize("failing", ["none", "rows", "missing photo"])
+def test_an_identical_file_of_another_ledger_is_shared_never_removed(
+    provider, tmp_path, monkeypatch, failing
+):
+    """The same photo, byte for byte, already in the folder's evidence/ (the other ledger's)
+    is what the copy's record names: it is used as it is, counted as already there, and a
+    copy that fails leaves it (it was not the copy's to take away)."""
+    import processing
+
+    source = _office_with_two_photos(tmp_path)
+    (record,) = [r for r in _evidence_of(source) if r.path.startswith("S1/")]
+    photo = (source.parent / "evidence" / record.path).read_bytes()
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    stored = _neighbour_in(folder, tmp_path, photo)
+    _make_fail(monkeypatch, source, failing)
+    before = _listing(folder)
+    run = {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
+    if failing == "none":
+        result = processing.run("zcenforcement:copyledger", run)
+        assert result["DIFFERENCES"] == 0
+        assert "evidence files copied 1, already there 1" in result["SUMMARY"]
+        after = _listing(folder)
+        assert {name: after[name] for name in before} == before  # nothing changed, only added
+    else:
+        with pytest.raises(QgsProcessingException):
+            processing.run("zcenforcement:copyledger", run)
+        assert _listing(folder) == before
+    _neighbour_intact(folder, stored, photo)
+
+
+@pytest.mark.parametrize("links", [True, False], ids=["hard links", "no hard links"])
+def test_a_file_put_in_the_way_during_the_copy_is_neither_replaced_nor_removed(
+    provider, tmp_path, monkeypatch, links
+):
+    """A file given a name the copy writes after the check (a colleague attaching a photo to
+    another ledger in the folder meanwhile) keeps its name and bytes: the copy's file is not
+    put there, the comparison finds the difference, and the failed run's cleanup, which
+    removes only what the copy made, leaves it. Also where the share has no hard links."""
+    import shutil
+
     import processing
 
     from zc_enforcement_plugin.core import ledger_migrate
@@ -214,26 +310,77 @@ def test_another_ledgers_evidence_in_the_target_folder_is_never_overwritten_nor_
     source = _office_with_two_photos(tmp_path)
     folder = tmp_path / "shared"
     folder.mkdir()
-    theirs = tmp_path / "their_S1.jpg"
-    theirs.write_bytes(b"\xff\xd8 the other office's own photo of S1 \xff\xd9")
-    with ledger.GeoPackageLedger(folder / "other.gpkg") as store:
-        store.import_batch(
-            "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
-        )
-        # Named as the source's photo of S1 is: the same spot number, the same file name.
-        (record,) = [r for r in _evidence_of(source) if r.path.startswith("S1/")]
-        stored = folder / "evidence" / record.path
-        stored.parent.mkdir(parents=True)
-        stored.write_bytes(theirs.read_bytes())
     before = _listing(folder)
-    if failing:
-        monkeypatch.setattr(ledger_migrate, "_load", _fail_on_cases(ledger_migrate._load))
-    with pytest.raises(QgsProcessingException) as error:
+    theirs = b"\xff\xd8 attached meanwhile \xff\xd9"
+    in_the_way = []
+    original_copy2 = shutil.copy2
+
+    def copy2(origin, partial, *args, **kwargs):
+        original_copy2(origin, partial, *args, **kwargs)
+        if not in_the_way:  # the first file's final name, taken while it was being copied
+            name = partial.with_name(partial.name.removeprefix(".").removesuffix(".part"))
+            name.write_bytes(theirs)
+            in_the_way.append(name)
+
+    def no_link(*args, **kwargs):
+        raise OSError(95, "Operation not supported (forced by the test)")
+
+    monkeypatch.setattr(ledger_migrate.shutil, "copy2", copy2)
+    if not links:
+        monkeypatch.setattr(ledger_migrate.os, "link", no_link)
+    with pytest.raises(QgsProcessingException, match="differences after copying"):
         processing.run(
             "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
         )
-    assert str(stored) in str(error.value) and "another folder" in str(error.value)
-    assert _listing(folder) == before  # their photo as it was, no new.gpkg, no holidays.json
+    (name,) = in_the_way
+    assert name.read_bytes() == theirs
+    left = {str(path.relative_to(folder)) for path in folder.rglob("*")} - set(before)
+    assert left == {str(name.relative_to(folder)), str(name.parent.relative_to(folder)), "evidence"}
+    assert not any(path.name.endswith(".part") for path in folder.rglob("*"))
+
+
+def test_a_file_put_in_the_way_at_the_last_moment_is_not_replaced(provider, tmp_path, monkeypatch):
+    """Where the share has hard links, the copy claims a file's name in one step: a file given
+    that name just before (after every check the copy makes) is kept, and so is it when the
+    run then fails. Before, the name was checked and then renamed over, so a file put there
+    between the two was replaced, recorded as the copy's, and removed by the failed run."""
+    import os
+    import pathlib
+
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    theirs = b"\xff\xd8 attached at the last moment \xff\xd9"
+    in_the_way = []
+
+    def put_in_the_way(destination):
+        destination = pathlib.Path(destination)
+        if not in_the_way and destination.parent.parent == folder / "evidence":
+            destination.write_bytes(theirs)
+            in_the_way.append(destination)
+
+    original_link, original_replace = os.link, pathlib.Path.replace
+
+    def link(partial, copy, *args, **kwargs):
+        put_in_the_way(copy)
+        return original_link(partial, copy, *args, **kwargs)
+
+    def replace(self, copy):
+        put_in_the_way(copy)
+        return original_replace(self, copy)
+
+    monkeypatch.setattr(ledger_migrate.os, "link", link)
+    monkeypatch.setattr(pathlib.Path, "replace", replace)
+    with pytest.raises(QgsProcessingException, match="differences after copying"):
+        processing.run(
+            "zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(folder / "new.gpkg")}
+        )
+    (name,) = in_the_way
+    assert name.read_bytes() == theirs
 
 
 def _evidence_of(path):

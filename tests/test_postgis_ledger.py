@@ -1022,6 +1022,66 @@ def test_a_copy_that_could_not_copy_its_evidence_writes_nothing(pg_database, sch
     original.close()
 
 
+def _listing(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under `folder`, with each file's bytes."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else None
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+def test_a_file_already_in_the_shared_evidence_folder_is_never_overwritten_nor_removed(
+    pg_database, schema, tmp_path, monkeypatch
+):
+    """The shared evidence folder may hold files no row of this (empty) ledger names: another
+    ledger's, or an earlier one's. A copy that would write one of their names with other
+    contents is refused before anything is written, naming the file, both ledgers and what
+    the brigade can do; one with the same contents is used as it is, and a copy that fails
+    leaves it."""
+    (tmp_path / "original").mkdir()
+    with GeoPackageLedger(tmp_path / "original" / "ledger.gpkg") as original:
+        fill(original, tmp_path / "original")
+        first = original.evidence()[0]
+        photo = (original.evidence_dir / first.path).read_bytes()
+    with open_store(pg_database, schema, tmp_path=tmp_path) as server:
+        empty = ledger_migrate.rows_digest(server)
+        shared = tmp_path / "shared_evidence"
+        stored = shared / first.path
+        stored.parent.mkdir()
+        stored.write_bytes(b"\xff\xd8 an earlier ledger's photo \xff\xd9")
+        before = _listing(shared)
+        with (
+            GeoPackageLedger(tmp_path / "original" / "ledger.gpkg", create=False) as original,
+            pytest.raises(LedgerError) as error,
+        ):
+            ledger_migrate.copy_ledger(original, server)
+        message = str(error.value)
+        assert str(stored) in message and "nothing was copied" in message
+        assert f"copying {original.path} into {server.path}" in message
+        assert "sets another shared evidence folder with ledgersettings" in message
+        assert _listing(shared) == before and ledger_migrate.rows_digest(server) == empty
+
+        stored.write_bytes(photo)  # the same photo: used as it is, and kept when the copy fails
+        before = _listing(shared)
+
+        def fail_on_cases(store, table, columns, rows):
+            if table == ls.T_CASES:
+                raise LedgerError("connection lost (forced by the test)")
+            return load(store, table, columns, rows)
+
+        load = ledger_migrate._load
+        monkeypatch.setattr(ledger_migrate, "_load", fail_on_cases)
+        with GeoPackageLedger(tmp_path / "original" / "ledger.gpkg", create=False) as original:
+            with pytest.raises(LedgerError, match="forced by the test"):
+                ledger_migrate.copy_ledger(original, server)
+            assert _listing(shared) == before and ledger_migrate.rows_digest(server) == empty
+            monkeypatch.undo()
+            report = ledger_migrate.copy_ledger(original, server)
+            assert (report.files_copied, report.files_present) == (1, 1)
+            assert ledger_migrate.compare_ledgers(original, server) == []
+        assert stored.read_bytes() == photo
+
+
 def test_an_office_login_copying_into_the_shared_ledger_is_refused_before_any_file(
     pg_database, schema, tmp_path
 ):

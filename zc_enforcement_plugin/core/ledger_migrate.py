@@ -499,16 +499,33 @@ def _others_in_the_way(source: LedgerStore, target: LedgerStore) -> list[Path]:
 
 
 def _check_no_other_files(source: LedgerStore, target: LedgerStore) -> None:
+    """Refuse a copy that would have to write over a file already in the target's evidence
+    folder: it may be another ledger's, recorded there by its hash (see _others_in_the_way)."""
     in_the_way = _others_in_the_way(source, target)
-    if in_the_way:
-        named = "、".join(str(path) for path in in_the_way[:5])
-        raise LedgerError(
-            f"目标证据文件夹中已有 {len(in_the_way)} 个同名而内容不同的文件（可能属于同一文件夹中的"
-            f"另一台帐），未复制任何内容，请复制到另一个文件夹：{named} / the target's evidence "
-            f"folder already holds {len(in_the_way)} files of the names the copy would write, "
-            f"with other contents (another ledger's in the same folder?); nothing was copied: "
-            f"copy into another folder. {named}"
+    if not in_the_way:
+        return
+    named = "、".join(str(path) for path in in_the_way[:5])
+    if len(in_the_way) > 5:
+        named += f" … (+{len(in_the_way) - 5})"
+    if isinstance(target, GeoPackageLedger):
+        remedy_zh = "请复制到一个单独的新文件夹"
+        remedy_en = "copy into a new folder of its own"
+    else:  # the shared ledger's folder is set on the server, not chosen by the target's path
+        remedy_zh = (
+            "请执法监察大队用“台帐设置”（ledgersettings）另设一个共享证据文件夹，或先移走这些文件"
         )
+        remedy_en = (
+            "the brigade sets another shared evidence folder with ledgersettings, or moves "
+            "these files away first"
+        )
+    raise LedgerError(
+        f"把 {source.path} 复制到 {target.path} 会覆盖证据文件夹中已有的 {len(in_the_way)} "
+        f"个同名而内容不同的文件（可能属于同一文件夹中的另一台帐），未复制任何内容，{remedy_zh}："
+        f"{named} / copying {source.path} into {target.path} would write over "
+        f"{len(in_the_way)} files already in its evidence folder under the same names with "
+        f"other contents (another ledger's in the same folder?); nothing was copied: "
+        f"{remedy_en}. {named}"
+    )
 
 
 def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, made: _Made) -> None:
@@ -538,16 +555,36 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
                 f"hash, not copied: {origin}"
             )
             continue
-        if copy.exists():  # put there since the check: someone else's, never replaced
-            partial.unlink()
+        if not _place_new(partial, copy):  # put there since the check: never replaced
             report.problems.append(
                 f"目标已有同名而内容不同的证据文件，未复制 / the target already holds another "
                 f"file of this name, not copied: {copy}"
             )
             continue
-        partial.replace(copy)
-        made.file(copy)
+        made.file(copy)  # only a file this copy put there: cleanup may remove it
         report.files_copied += 1
+
+
+def _place_new(partial: Path, copy: Path) -> bool:
+    """Give the whole file `partial` the name `copy` only if nothing has that name; False
+    (partial removed) when something does. A hard link claims the name atomically, so a file
+    put there by another ledger after _check_copy is neither replaced nor counted as made (and
+    so removed by a failed copy's cleanup). Where links are not supported (some shares), the
+    name is checked just before the rename."""
+    try:
+        try:
+            os.link(partial, copy)
+            return True
+        except FileExistsError:
+            return False
+        except OSError:
+            pass
+        if copy.exists() or copy.is_symlink():
+            return False
+        partial.replace(copy)
+        return True
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # --- the proof ----------------------------------------------------------------------------------
