@@ -1287,6 +1287,22 @@ def test_the_evidence_photo_layer_does_not_trigger_qgis_scratch_layer_warning(do
     assert int(layer.customProperty("skipMemoryLayersCheck")) == 1
 
 
+def test_a_users_duplicate_of_the_photo_layer_is_warned_of_as_a_scratch_layer(
+    dock, ledger_path, tmp_path
+):
+    """Duplicate Layer copies the panel's "no scratch-layer warning" into the user's copy:
+    QGIS would then close it, photos' points and all, without asking."""
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    copy = photos.clone()  # Duplicate Layer
+    assert int(copy.customProperty("skipMemoryLayersCheck")) == 1  # as QGIS copies it
+    project.addMapLayer(copy)
+    assert copy.featureCount() == 1 and copy.customProperty("skipMemoryLayersCheck") is None
+    assert int(photos.customProperty("skipMemoryLayersCheck")) == 1
+
+
 def _project_xml(project_file) -> str:
     """The project document as QGIS wrote it, from a .qgs or out of a .qgz."""
     import zipfile

@@ -22,6 +22,8 @@ from ..i18n import tr
 LAYER_PROPERTY = "zc_enforcement/evidence_points"  # marks the layer as the dock's own
 GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EXIF
 LEFT_OUT_TAG = "zc_enforcement_evidence_points_not_saved"  # in place of the layer's <maplayer>
+# QGIS's own property: a memory layer carrying it is lost on closing without QGIS's warning.
+NO_SCRATCH_WARNING = "skipMemoryLayersCheck"
 
 
 @contextlib.contextmanager
@@ -86,7 +88,7 @@ def evidence_points_layer(
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
     # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
     # through such warnings).
-    layer.setCustomProperty("skipMemoryLayersCheck", 1)
+    layer.setCustomProperty(NO_SCRATCH_WARNING, 1)
     provider = layer.dataProvider()
     provider.truncate()
     to_map = QgsCoordinateTransform(GPS_CRS, QgsCoordinateReferenceSystem(crs), project)
@@ -104,6 +106,15 @@ def evidence_points_layer(
     layer.updateExtents()
     layer.triggerRepaint()
     return layer
+
+
+def warn_of_losing_copies(layers: list[QgsMapLayer]) -> None:
+    """A duplicate of the panel's layer (QGIS copies custom properties into it) is a scratch
+    layer of the user's, features and all: QGIS must warn before closing it loses them, as for
+    any other. Called with the layers added to the project."""
+    for layer in layers:
+        if layer.customProperty(LAYER_PROPERTY) is not None and not is_panel_layer(layer):
+            layer.removeCustomProperty(NO_SCRATCH_WARNING)
 
 
 def remove_evidence_points_layer(project: QgsProject, iface=None) -> None:

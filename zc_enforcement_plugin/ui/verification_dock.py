@@ -74,6 +74,7 @@ from .evidence_layer import (
     leave_out_of_project_file,
     project_left_as_it_was,
     remove_evidence_points_layer,
+    warn_of_losing_copies,
 )
 from .image_comparison import ImageComparison
 from .messages import LOG_TAG, REFUSAL_COLOUR
@@ -192,6 +193,7 @@ class VerificationDock(QgsDockWidget):
         project.writeMapLayer.connect(self._leave_photo_layer_out)
         project.readProject.connect(self.restore_state)
         project.cleared.connect(self.leave_ledger)
+        project.layersAdded.connect(warn_of_losing_copies)
         self._show_session()
         if project.readEntry(PROJECT_SCOPE, "ledger", "")[0]:
             # Made while a project is open (the plugin reloaded, or enabled later): its
@@ -1054,6 +1056,7 @@ class VerificationDock(QgsDockWidget):
             (project.writeMapLayer, self._leave_photo_layer_out),
             (project.readProject, self.restore_state),
             (project.cleared, self.leave_ledger),
+            (project.layersAdded, warn_of_losing_copies),
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
