@@ -1296,9 +1296,21 @@ def test_a_users_duplicate_of_the_photo_layer_is_warned_of_as_a_scratch_layer(
     dock.open_ledger(str(ledger_path))
     assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
     (photos,) = _panel_layers()
-    copy = photos.clone()  # Duplicate Layer
-    assert int(copy.customProperty("skipMemoryLayersCheck")) == 1  # as QGIS copies it
-    project.addMapLayer(copy)
+    # Duplicate Layer as QGIS 3.22 does it: a clone added, then the original's style (custom
+    # properties with it) set on it - the property comes back if taken off on adding.
+    from qgis.core import QgsReadWriteContext
+    from qgis.PyQt.QtWidgets import QApplication
+    from qgis.PyQt.QtXml import QDomDocument
+
+    copy = photos.clone()
+    copy.setName(f"{photos.name()} copy")
+    project.addMapLayer(copy, False)  # nor does QGIS hand events on before the style is set
+    project.layerTreeRoot().addLayer(copy)
+    style = QDomDocument()
+    photos.exportNamedStyle(style, QgsReadWriteContext())
+    assert copy.importNamedStyle(style)[0]
+    assert int(copy.customProperty("skipMemoryLayersCheck")) == 1
+    QApplication.processEvents()  # Duplicate Layer is done
     assert copy.featureCount() == 1 and copy.customProperty("skipMemoryLayersCheck") is None
     assert int(photos.customProperty("skipMemoryLayersCheck")) == 1
 

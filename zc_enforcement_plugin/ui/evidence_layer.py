@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProject,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
 from ..core import domain, ledger
@@ -108,12 +109,21 @@ def evidence_points_layer(
     return layer
 
 
-def warn_of_losing_copies(layers: list[QgsMapLayer]) -> None:
+def warn_of_losing_copies(project: QgsProject, layers: list[QgsMapLayer]) -> None:
     """A duplicate of the panel's layer (QGIS copies custom properties into it) is a scratch
     layer of the user's, features and all: QGIS must warn before closing it loses them, as for
-    any other. Called with the layers added to the project."""
-    for layer in layers:
-        if layer.customProperty(LAYER_PROPERTY) is not None and not is_panel_layer(layer):
+    any other. Called with the layers added to the project; looked at once the adding is done,
+    as QGIS's Duplicate Layer sets the copy's style, custom properties with it, after adding
+    it (the property taken off at once came back)."""
+    ids = [layer.id() for layer in layers if layer.customProperty(LAYER_PROPERTY) is not None]
+    if ids:
+        QTimer.singleShot(0, lambda: _warn_of_losing(project, ids))
+
+
+def _warn_of_losing(project: QgsProject, ids: list[str]) -> None:
+    for layer_id in ids:
+        layer = project.mapLayer(layer_id)  # None: removed meanwhile
+        if layer is not None and not is_panel_layer(layer):
             layer.removeCustomProperty(NO_SCRATCH_WARNING)
 
 

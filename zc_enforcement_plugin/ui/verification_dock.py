@@ -193,7 +193,7 @@ class VerificationDock(QgsDockWidget):
         project.writeMapLayer.connect(self._leave_photo_layer_out)
         project.readProject.connect(self.restore_state)
         project.cleared.connect(self.leave_ledger)
-        project.layersAdded.connect(warn_of_losing_copies)
+        project.layersAdded.connect(self._warn_of_losing_copies)
         self._show_session()
         if project.readEntry(PROJECT_SCOPE, "ledger", "")[0]:
             # Made while a project is open (the plugin reloaded, or enabled later): its
@@ -983,6 +983,9 @@ class VerificationDock(QgsDockWidget):
     def _leave_photo_layer_out(self, layer, element, _document) -> None:
         leave_layer_out(layer, element)
 
+    def _warn_of_losing_copies(self, layers) -> None:
+        warn_of_losing_copies(QgsProject.instance(), layers)
+
     @_reported
     def leave_ledger(self) -> None:
         """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
@@ -1056,7 +1059,7 @@ class VerificationDock(QgsDockWidget):
             (project.writeMapLayer, self._leave_photo_layer_out),
             (project.readProject, self.restore_state),
             (project.cleared, self.leave_ledger),
-            (project.layersAdded, warn_of_losing_copies),
+            (project.layersAdded, self._warn_of_losing_copies),
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
