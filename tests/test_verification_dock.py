@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import numpy as np
@@ -1286,6 +1287,34 @@ def test_the_evidence_photo_layer_does_not_trigger_qgis_scratch_layer_warning(do
     assert int(layer.customProperty("skipMemoryLayersCheck")) == 1
 
 
+def test_a_users_duplicate_of_the_photo_layer_is_warned_of_as_a_scratch_layer(
+    dock, ledger_path, tmp_path
+):
+    """Duplicate Layer copies the panel's "no scratch-layer warning" into the user's copy:
+    QGIS would then close it, photos' points and all, without asking."""
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    # Duplicate Layer as QGIS 3.22 does it: a clone added, then the original's style (custom
+    # properties with it) set on it - the property comes back if taken off on adding.
+    from qgis.core import QgsReadWriteContext
+    from qgis.PyQt.QtWidgets import QApplication
+    from qgis.PyQt.QtXml import QDomDocument
+
+    copy = photos.clone()
+    copy.setName(f"{photos.name()} copy")
+    project.addMapLayer(copy, False)  # nor does QGIS hand events on before the style is set
+    project.layerTreeRoot().addLayer(copy)
+    style = QDomDocument()
+    photos.exportNamedStyle(style, QgsReadWriteContext())
+    assert copy.importNamedStyle(style)[0]
+    assert int(copy.customProperty("skipMemoryLayersCheck")) == 1
+    QApplication.processEvents()  # Duplicate Layer is done
+    assert copy.featureCount() == 1 and copy.customProperty("skipMemoryLayersCheck") is None
+    assert int(photos.customProperty("skipMemoryLayersCheck")) == 1
+
+
 def _project_xml(project_file) -> str:
     """The project document as QGIS wrote it, from a .qgs or out of a .qgz."""
     import zipfile
@@ -1384,6 +1413,280 @@ def test_a_users_group_or_layer_named_like_the_photo_layers_id_is_saved(
     plain = QgsProject()
     assert plain.read(str(project_file))
     assert _tree(plain) == expected
+
+
+def _user_layer(name, geometry="Point"):
+    return QgsVectorLayer(f"{geometry}?crs=EPSG:4527&field=k:string", name, "memory")
+
+
+def _canonical(text, drop=()):
+    """The project document with attributes in a fixed order, the save time left out, and
+    the elements drop picks (root -> elements) taken away: two writes compared as written."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(text)
+    root.attrib.pop("saveDateTime", None)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    for element in [e for pick in drop for e in pick(root)]:
+        parents[element].remove(element)
+    return ET.canonicalize(ET.tostring(root, encoding="unicode"), strip_text=True)
+
+
+def test_saving_takes_only_the_photo_layer_out_of_a_users_project(dock, ledger_path, tmp_path):
+    """A project of groups within groups, joins, a relation, a print layout, a map theme,
+    snapping and a custom drawing order, with a group and a layer named like the photo layer's
+    id: saved, it differs from what QGIS writes without the panel's hooks only by the photo
+    layer's own <maplayer> and its layer tree, snapping and drawing-order entries; read back by
+    a QGIS without the plugin, every layer of the user's is there, in its group and order.
+    (Matching any attribute or text equal to the id, saving dropped the group, the layer named
+    like the id and the join to the photo layer - found by a review.)"""
+    import xml.etree.ElementTree as ET
+
+    from qgis.core import (
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsMapThemeCollection,
+        QgsPrintLayout,
+        QgsRelation,
+        QgsSnappingConfig,
+        QgsTolerance,
+        QgsVectorLayerJoinInfo,
+    )
+
+    from zc_enforcement_plugin.ui.evidence_layer import LEFT_OUT_TAG
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    pid = photos.id()
+    root = project.layerTreeRoot()
+    users = []
+    for g, group_name in enumerate(["parcels", pid]):  # a group named like the photo layer's id
+        group = root.addGroup(group_name)
+        inner = group.addGroup(f"inner {g}")
+        for i in range(3):
+            layer = _user_layer(f"layer {g}.{i}")
+            project.addMapLayer(layer, False)
+            (inner if i % 2 else group).addLayer(layer)
+            users.append(layer)
+    named = _user_layer(pid)  # a layer named like it
+    owners = _user_layer("owners", "NoGeometry")
+    for layer in (named, owners):
+        project.addMapLayer(layer)
+        users.append(layer)
+    for target, joined in ((users[0], users[1]), (users[2], photos)):  # one joins the photos
+        join = QgsVectorLayerJoinInfo()
+        join.setJoinLayer(joined)
+        join.setJoinFieldName("k" if joined is not photos else domain.SPOT_NUMBER)
+        join.setTargetFieldName("k")
+        assert target.addJoin(join)
+    relation = QgsRelation()
+    relation.setId("parcel_owner")
+    relation.setName("parcel owner")
+    relation.setReferencingLayer(users[0].id())
+    relation.setReferencedLayer(owners.id())
+    relation.addFieldPair("k", "k")
+    assert relation.isValid()
+    project.relationManager().addRelation(relation)
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()
+    layout.setName(pid)
+    frame = QgsLayoutItemMap(layout)
+    frame.setKeepLayerSet(True)
+    frame.setLayers([users[0], photos, users[4]])
+    layout.addLayoutItem(frame)
+    legend = QgsLayoutItemLegend(layout)
+    legend.setLinkedMap(frame)
+    legend.setAutoUpdateModel(False)  # its own copy of the tree, written into the layout
+    layout.addLayoutItem(legend)
+    project.layoutManager().addLayout(layout)
+    snapping = project.snappingConfig()
+    snapping.setEnabled(True)
+    snapping.setMode(QgsSnappingConfig.SnappingMode.AdvancedConfiguration)
+    for layer in (users[3], photos):
+        snapping.setIndividualLayerSettings(
+            layer,
+            QgsSnappingConfig.IndividualLayerSettings(
+                True, QgsSnappingConfig.SnappingTypes.VertexFlag, 7, 0, 0, 0
+            ),
+        )
+    snapping.setUnits(QgsTolerance.UnitType.Pixels)
+    project.setSnappingConfig(snapping)
+    theme = QgsMapThemeCollection.MapThemeRecord()
+    theme.setLayerRecords(
+        [
+            QgsMapThemeCollection.MapThemeLayerRecord(users[0]),
+            QgsMapThemeCollection.MapThemeLayerRecord(photos),
+        ]
+    )
+    project.mapThemeCollection().insert("field check", theme)
+    root.setHasCustomLayerOrder(True)
+    root.setCustomLayerOrder([users[5], photos, *users[:5], *users[6:]])
+    tree = [row for row in _tree(project) if row[2] != photos.name()]
+
+    hooked, plain_file = tmp_path / "hooked.qgs", tmp_path / "without_hooks.qgs"
+    assert project.write(str(hooked))
+    project.writeProject.disconnect(dock._leave_photos_out)
+    project.writeMapLayer.disconnect(dock._leave_photo_layer_out)
+    try:
+        assert project.write(str(plain_file))
+    finally:
+        project.writeProject.connect(dock._leave_photos_out)
+        project.writeMapLayer.connect(dock._leave_photo_layer_out)
+
+    def own_maplayer(doc):
+        return [e for e in doc.find("projectlayers") if e.findtext("id") == pid]
+
+    # The project's own layer tree (its drawing order in it) and snapping settings name the
+    # layer by its id. The layouts are written after the hook: the layout legend's copy of the
+    # tree keeps its entry, as <layerorder> keeps the id.
+    def in_the_tree(doc):
+        tree = doc.find("layer-tree-group")
+        return [e for e in tree.iter("layer-tree-layer") if e.get("id") == pid] + [
+            e for order in tree.iter("custom-order") for e in order if e.text == pid
+        ]
+
+    def in_snapping(doc):
+        settings = doc.find("snapping-settings")
+        return [e for e in settings.iter("layer-setting") if e.get("id") == pid]
+
+    without_photos = _canonical(
+        _project_xml(plain_file), drop=(own_maplayer, in_the_tree, in_snapping)
+    )
+    written = ET.fromstring(_project_xml(plain_file))  # each there to be taken out
+    assert [len(pick(written)) for pick in (own_maplayer, in_the_tree, in_snapping)] == [1, 2, 1]
+    left_out = _canonical(_project_xml(hooked), drop=(lambda doc: list(doc.iter(LEFT_OUT_TAG)),))
+    assert left_out == without_photos
+
+    # Read back by a QGIS without the plugin: what it reads of the file QGIS wrote unaided,
+    # but for the photo layer.
+    plain, unaided = QgsProject(), QgsProject()
+    assert plain.read(str(hooked)) and unaided.read(str(plain_file))
+    assert sorted(plain.mapLayers()) == sorted(layer.id() for layer in users)
+    assert sorted(unaided.mapLayers()) == sorted([pid, *plain.mapLayers()])
+    assert _tree(plain) == tree
+    assert [row for row in _tree(unaided) if row[2] != photos.name()] == tree
+    order = [layer.id() for layer in plain.layerTreeRoot().customLayerOrder()]
+    assert plain.layerTreeRoot().hasCustomLayerOrder() and order[0] == users[5].id()
+    assert order == [
+        layer.id() for layer in unaided.layerTreeRoot().customLayerOrder() if layer.id() != pid
+    ]
+
+    def joins(read):
+        return {
+            layer.name(): [join.joinLayerId() for join in layer.vectorJoins()]
+            for layer in read.mapLayers().values()
+            if layer.id() != pid and layer.vectorJoins()
+        }
+
+    assert joins(plain) == joins(unaided) == {"layer 0.0": [users[1].id()], "layer 0.2": [pid]}
+    # The map theme (written after the hook, as the layouts) keeps the photo layer's id, which
+    # reading skips: no layer has it.
+    assert plain.mapThemeCollection().mapThemeVisibleLayerIds("field check") == [users[0].id()]
+    for read in (plain, unaided):
+        assert list(read.relationManager().relations()) == ["parcel_owner"]
+        assert read.relationManager().relation("parcel_owner").isValid()
+        assert [layout.name() for layout in read.layoutManager().layouts()] == [pid]
+
+
+def _features_in(path, table):
+    """How many features a GeoPackage table holds, read from the file (not a layer's cache)."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+
+
+def _made_permanent(layer, path):
+    """Layer > Make Permanent as QGIS does it: the features written to a GeoPackage, then the
+    same layer (same id, custom properties and all) pointed at it."""
+    from qgis.core import QgsCoordinateTransformContext, QgsVectorFileWriter
+
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = "kept_photos"
+    written = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsCoordinateTransformContext(), options
+    )
+    assert written[0] == QgsVectorFileWriter.WriterError.NoError, written
+    layer.setDataSource(f"{path}|layername=kept_photos", "my permanent photos", "ogr")
+    assert layer.isValid()
+
+
+def test_a_users_copies_of_the_photo_layer_come_back_with_the_project_untouched(
+    dock, ledger_path, tmp_path
+):
+    """Reopened with the plugin running, a project keeps the user's duplicate and permanent
+    photo layers (reading removed them as layers of an older version), and the panel's refresh
+    neither empties nor refills the user's GeoPackage table."""
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    copy = photos.clone()  # Duplicate Layer
+    copy.setName("my copy")
+    project.addMapLayer(copy)
+    kept = tmp_path / "kept_photos.gpkg"
+    _made_permanent(photos, kept)
+    permanent_id = photos.id()
+    project_file = tmp_path / "kept.qgs"
+    assert project.write(str(project_file))
+    dock.session.close()
+    project.clear()
+
+    assert project.read(str(project_file))
+    assert dock.session.is_open  # the project's ledger, reopened by restore_state
+    (panel,) = _panel_layers()
+    assert panel.featureCount() == 1
+    names = {layer.name(): layer for layer in project.mapLayers().values()}
+    assert sorted(names) == sorted(["my copy", "my permanent photos", panel.name()])
+    assert names["my permanent photos"].id() == permanent_id
+    assert names["my copy"].providerType() == "memory"  # QGIS keeps no features of it
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps2.jpg", (255, 0, 0)))]) == []
+    assert _panel_layers() == [panel] and panel.featureCount() == 2
+    assert names["my permanent photos"].featureCount() == 1
+    assert _features_in(kept, "kept_photos") == 1
+
+
+def test_a_photo_layer_an_older_version_let_the_user_make_permanent_is_the_users(
+    dock, ledger_path, tmp_path
+):
+    """Older versions marked the photo layer with a plain True, which Make Permanent kept:
+    such a GeoPackage layer in a project is the user's. Opening the ledger must not take it for
+    the panel's (truncating and refilling its table), nor reading the project remove it."""
+    from zc_enforcement_plugin.ui.evidence_layer import LAYER_PROPERTY
+
+    project = QgsProject.instance()
+    dock.open_ledger(str(ledger_path))
+    assert dock.attach_files([str(_gps_photo(tmp_path / "gps.jpg"))]) == []
+    (photos,) = _panel_layers()
+    kept = tmp_path / "kept_photos.gpkg"
+    _made_permanent(photos, kept)
+    photos.setCustomProperty(LAYER_PROPERTY, True)  # the mark as an older version wrote it
+    # The user's own point, beside the photo's: a table taken for the panel's would be emptied
+    # and refilled with the ledger's one photo.
+    from qgis.core import QgsFeature
+
+    extra = QgsFeature(photos.fields())
+    extra.setGeometry(next(photos.getFeatures()).geometry())
+    assert photos.dataProvider().addFeatures([extra])[0]
+    assert _features_in(kept, "kept_photos") == 2
+    dock.session.close()
+    dock.open_ledger(str(ledger_path))
+    (panel,) = _panel_layers()
+    assert panel is not photos and panel.featureCount() == 1
+    assert photos.featureCount() == 2 and _features_in(kept, "kept_photos") == 2
+
+    project_file = tmp_path / "older.qgs"
+    assert project.write(str(project_file))
+    permanent_id = photos.id()
+    dock.session.close()
+    project.clear()
+    assert project.read(str(project_file))
+    (again,) = [layer for layer in project.mapLayers().values() if layer.providerType() == "ogr"]
+    assert again.id() == permanent_id and again.featureCount() == 2
+    assert _features_in(kept, "kept_photos") == 2
 
 
 @pytest.mark.parametrize("suffix", [".qgz", ".qgs"])

@@ -14,6 +14,7 @@ from qgis.core import (
     QgsProject,
     QgsVectorLayer,
 )
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
 from ..core import domain, ledger
@@ -22,6 +23,8 @@ from ..i18n import tr
 LAYER_PROPERTY = "zc_enforcement/evidence_points"  # marks the layer as the dock's own
 GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EXIF
 LEFT_OUT_TAG = "zc_enforcement_evidence_points_not_saved"  # in place of the layer's <maplayer>
+# QGIS's own property: a memory layer carrying it is lost on closing without QGIS's warning.
+NO_SCRATCH_WARNING = "skipMemoryLayersCheck"
 
 
 @contextlib.contextmanager
@@ -86,7 +89,7 @@ def evidence_points_layer(
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
     # warn of "temporary scratch layers" on every New Project or Exit (users learn to click
     # through such warnings).
-    layer.setCustomProperty("skipMemoryLayersCheck", 1)
+    layer.setCustomProperty(NO_SCRATCH_WARNING, 1)
     provider = layer.dataProvider()
     provider.truncate()
     to_map = QgsCoordinateTransform(GPS_CRS, QgsCoordinateReferenceSystem(crs), project)
@@ -106,6 +109,24 @@ def evidence_points_layer(
     return layer
 
 
+def warn_of_losing_copies(project: QgsProject, layers: list[QgsMapLayer]) -> None:
+    """A duplicate of the panel's layer (QGIS copies custom properties into it) is a scratch
+    layer of the user's, features and all: QGIS must warn before closing it loses them, as for
+    any other. Called with the layers added to the project; looked at once the adding is done,
+    as QGIS's Duplicate Layer sets the copy's style, custom properties with it, after adding
+    it (the property taken off at once came back)."""
+    ids = [layer.id() for layer in layers if layer.customProperty(LAYER_PROPERTY) is not None]
+    if ids:
+        QTimer.singleShot(0, lambda: _warn_of_losing(project, ids))
+
+
+def _warn_of_losing(project: QgsProject, ids: list[str]) -> None:
+    for layer_id in ids:
+        layer = project.mapLayer(layer_id)  # None: removed meanwhile
+        if layer is not None and not is_panel_layer(layer):
+            layer.removeCustomProperty(NO_SCRATCH_WARNING)
+
+
 def remove_evidence_points_layer(project: QgsProject, iface=None) -> None:
     """Take the panel's layer out of the project (the panel is going), and any photo layer
     read from a project an older version saved."""
@@ -120,7 +141,7 @@ def remove_evidence_points_layer(project: QgsProject, iface=None) -> None:
 
 
 def leave_out_of_project_file(project: QgsProject, document: QDomDocument) -> None:
-    """Strip the panel's layer from the layer tree, snapping and legend of the project document
+    """Strip the panel's layer from the layer tree and snapping settings of the project document
     QGIS is writing (QgsProject.writeProject: they are in it, the layers are not yet).
 
     QGIS saves a memory layer without its features: kept in the file, the layer came back
@@ -128,34 +149,32 @@ def leave_out_of_project_file(project: QgsProject, document: QDomDocument) -> No
     ledger moved) - a stale layer among the user's. It is the panel's view of its ledger, made
     again whenever the project's ledger opens, so the file keeps none of it. QGIS 3.22 has no
     flag keeping a layer out of the file, nor a signal before the document is made: what names
-    the layer by its id is taken out here, the layer itself in leave_layer_out."""
+    the layer by its id is taken out here, the layer itself in leave_layer_out. (The layouts,
+    map themes and <layerorder>, written after this, keep its id: one no layer has, which
+    reading skips.)"""
     ids = {layer.id() for layer in _panel_layers(project)}
     if not ids:
         return
-    doomed = []
-    for element in _elements(document.documentElement()):
-        tag = element.tagName()
-        if tag in _NAMED_BY_ATTRIBUTE:
-            named = element.attribute(_NAMED_BY_ATTRIBUTE[tag]) in ids
-        else:  # <item>id</item> of the custom drawing order
-            parent = element.parentNode().toElement().tagName()
-            named = tag == "item" and parent == "custom-order" and element.text() in ids
-        if named:
-            # The old-style legend's file entry goes with the legend entry holding it.
-            legend = element.parentNode().parentNode().toElement()
-            doomed.append(legend if legend.tagName() == "legendlayer" else element)
+    root = document.documentElement()
+    # Only where QGIS 3.22 names a layer by its id in these: a user's group or layer may bear
+    # any name, that id's too, and a user's join or relation may point at the photo layer.
+    doomed = [
+        element
+        for element in _elements(root.firstChildElement("layer-tree-group"))
+        if (element.tagName() == "layer-tree-layer" and element.attribute("id") in ids)
+        # <item>id</item> of the custom drawing order
+        or (
+            element.tagName() == "item"
+            and element.parentNode().toElement().tagName() == "custom-order"
+            and element.text() in ids
+        )
+    ] + [
+        element
+        for element in _elements(root.firstChildElement("snapping-settings"))
+        if element.tagName() == "layer-setting" and element.attribute("id") in ids
+    ]
     for element in doomed:
         element.parentNode().removeChild(element)
-
-
-# Where a project document names a layer by its id, outside the layer's own <maplayer>: the
-# layer tree, the snapping settings and the old-style legend (the custom order's <item>s are
-# matched apart). Only these: a user's group or layer may bear any name, that id's too.
-_NAMED_BY_ATTRIBUTE = {
-    "layer-tree-layer": "id",
-    "layer-setting": "id",
-    "legendlayerfile": "layerid",
-}
 
 
 def leave_layer_out(layer: QgsMapLayer, element: QDomElement) -> None:

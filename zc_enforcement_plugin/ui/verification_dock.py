@@ -74,6 +74,7 @@ from .evidence_layer import (
     leave_out_of_project_file,
     project_left_as_it_was,
     remove_evidence_points_layer,
+    warn_of_losing_copies,
 )
 from .image_comparison import ImageComparison
 from .messages import LOG_TAG, REFUSAL_COLOUR
@@ -192,6 +193,7 @@ class VerificationDock(QgsDockWidget):
         project.writeMapLayer.connect(self._leave_photo_layer_out)
         project.readProject.connect(self.restore_state)
         project.cleared.connect(self.leave_ledger)
+        project.layersAdded.connect(self._warn_of_losing_copies)
         self._show_session()
         if project.readEntry(PROJECT_SCOPE, "ledger", "")[0]:
             # Made while a project is open (the plugin reloaded, or enabled later): its
@@ -981,6 +983,9 @@ class VerificationDock(QgsDockWidget):
     def _leave_photo_layer_out(self, layer, element, _document) -> None:
         leave_layer_out(layer, element)
 
+    def _warn_of_losing_copies(self, layers) -> None:
+        warn_of_losing_copies(QgsProject.instance(), layers)
+
     @_reported
     def leave_ledger(self) -> None:
         """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
@@ -1054,6 +1059,7 @@ class VerificationDock(QgsDockWidget):
             (project.writeMapLayer, self._leave_photo_layer_out),
             (project.readProject, self.restore_state),
             (project.cleared, self.leave_ledger),
+            (project.layersAdded, self._warn_of_losing_copies),
         ):
             with contextlib.suppress(TypeError):  # not connected: nothing to undo
                 signal.disconnect(slot)
