@@ -171,7 +171,10 @@ def view_areas(
     feat_source: list[int] = []
     sources: list[ViewSource] = []
     source_index: dict[tuple[str, str, str], int] = {}
-    missing_kinds: dict[str, str] = {}
+    missing_kinds: dict[str, str] = {}  # kind -> layer of its first feature
+    # layer -> (kind field, features): every feature without a kind, named in one refusal
+    # with the kinds without a distance, so one run tells all that must be set right.
+    without_kind: dict[str, tuple[str, list[str]]] = {}
     for role, feats, default_layer in (
         (cs.ROLE_LINE, lines, cs.LAYER_LINES),
         (cs.ROLE_ZONE, zones, cs.LAYER_ZONES),
@@ -189,10 +192,8 @@ def view_areas(
         for i in np.flatnonzero(~shapely.is_missing(geoms)).tolist():
             kind = kinds[i]
             if not kind:
-                raise ValueError(
-                    f"图层 {layer}，要素 {ids[i]}，字段 {feats.kind_field}：类型为空，"
-                    "无法确定可视范围距离 (kind is empty: no view distance can be chosen)"
-                )
+                without_kind.setdefault(layer, (feats.kind_field, []))[1].append(ids[i])
+                continue
             if kind not in distances:
                 missing_kinds.setdefault(kind, layer)
                 continue
@@ -219,12 +220,20 @@ def view_areas(
                 sources.append(ViewSource(name, kind, role, _distance(distances, kind)))
             feat_geoms.append(geoms[i])
             feat_source.append(source_index[key])
+    problems = []
     if missing_kinds:
         listed = "、".join(f"{k}（图层 {layer}）" for k, layer in missing_kinds.items())
-        raise ValueError(
+        problems.append(
             f"未设置可视范围距离的类型: {listed}; no view distance given for kind(s) "
             f"{', '.join(missing_kinds)}: set a distance in metres for every kind in the data"
         )
+    for layer, (kind_field, fids) in without_kind.items():
+        problems.append(
+            f"图层 {layer}，要素 {'、'.join(fids)}，字段 {kind_field}：类型为空，"
+            "无法确定可视范围距离 (kind is empty: no view distance can be chosen)"
+        )
+    if problems:
+        raise ValueError("；".join(problems))
     empty = ViewPieces(
         np.empty(0, dtype=object),
         [],
