@@ -478,10 +478,9 @@ class ScreenSpots(EnforcementAlgorithm):
             _discard(begun, error, feedback)
             raise
         feedback.pushInfo(_summary(result))
-        for name, style in ((self.OUTPUT, "screened"), (self.OUTPUT_PIECES, "screened_pieces")):
-            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
-                details = context.layerToLoadOnCompletionDetails(outputs[name])
-                details.setPostProcessor(StyleOnLoad.create(STYLES / f"{style}.qml"))
+        StyleOnLoad.attach(
+            context, outputs, {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"}
+        )
         return outputs
 
     # --- helpers -----------------------------------------------------------------------------
@@ -1111,6 +1110,16 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         processor = cls(style, screening_labels)
         cls._alive.append(processor)
         return processor
+
+    @classmethod
+    def attach(
+        cls, context, outputs: dict, styles: dict[str, str], screening_labels: bool = True
+    ) -> None:
+        """Styles each output (name -> style in resources/styles) that QGIS will load."""
+        for name, style in styles.items():
+            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
+                details = context.layerToLoadOnCompletionDetails(outputs[name])
+                details.setPostProcessor(cls.create(STYLES / f"{style}.qml", screening_labels))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
         message, ok = layer.loadNamedStyle(str(self.style))

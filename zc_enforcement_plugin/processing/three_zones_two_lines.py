@@ -15,7 +15,6 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
 from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..i18n import tr
-from ..resources_paths import STYLES
 from .base import fail
 from .campaign_base import CampaignAlgorithm, epsg_code, texts
 from .screen_spots import StyleOnLoad
@@ -269,10 +268,8 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.
-        for name, style in ((self.OUTPUT, "view_pieces"), (self.OUTPUT_SUMMARY, "view_summary")):
-            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
-                details = context.layerToLoadOnCompletionDetails(outputs[name])
-                details.setPostProcessor(StyleOnLoad.create(STYLES / f"{style}.qml", False))
+        styles = {self.OUTPUT: "view_pieces", self.OUTPUT_SUMMARY: "view_summary"}
+        StyleOnLoad.attach(context, outputs, styles, screening_labels=False)
         return outputs
 
     def _summary(self, parameters, context, crs, view, feedback):
