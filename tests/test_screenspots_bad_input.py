@@ -895,13 +895,13 @@ def test_a_write_that_fails_leaves_no_half_written_file(provider, tmp_path, monk
     `qgis_process run ... OUTPUT=out.gpkg` gives it (found left whole by a review)."""
     import processing
 
-    from zc_enforcement_plugin.processing import screen_spots
+    from zc_enforcement_plugin.processing import screen_outputs
 
     def full_disk(sink, features, output):
         next(iter(features))  # the output exists and writing has begun
         raise QgsProcessingException("disk full")
 
-    monkeypatch.setattr(screen_spots, "add_features", full_disk)
+    monkeypatch.setattr(screen_outputs, "add_features", full_disk)
     spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
     with pytest.raises(QgsProcessingException, match="disk full"):
         monkeypatch.chdir(tmp_path)

@@ -20,7 +20,8 @@ from .campaign_base import (
     epsg_code,
     texts,
 )
-from .screen_spots import OVERLAY_LABEL_FIELDS, OVERLAY_PARAMETERS, OVERLAY_TITLES
+from .screen_inputs import OVERLAY_LABEL_FIELDS
+from .screen_spots import OVERLAY_PARAMETERS, OVERLAY_TITLES
 
 MINING_RECORD_FIELDS = [
     cs.ACTIVITY_ID,

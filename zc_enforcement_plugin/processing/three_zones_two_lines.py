@@ -17,7 +17,7 @@ from ..core import domain, three_zones
 from ..i18n import tr
 from .base import fail
 from .campaign_base import CampaignAlgorithm, epsg_code, texts
-from .screen_spots import StyleOnLoad
+from .style_on_load import StyleOnLoad
 
 PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
 SUMMARY_FIELDS = [

@@ -1379,6 +1379,146 @@
       <translation>报告日期 {date} 不是有效日期（应为 YYYY-MM-DD）。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
+      <translation>{layer}：有 {count} 个图斑不在量算坐标系 {crs} 的投影带范围内，例如图斑 {spot}（东坐标 {x:.1f}，北坐标 {y:.1f}）。坐标与图层坐标系 {declared} 不符（东坐标缺少带号或带号有误？），请为图层设置正确的坐标系后重试。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: {count} spots lie outside China once taken from the layer's CRS {declared}: spot {spot} is at longitude {x:.4f}°, latitude {y:.4f}°. Check the CRS and the spot's coordinates.</source>
+      <translation>{layer}：按图层坐标系 {declared} 换算后，有 {count} 个图斑不在中国境内：图斑 {spot} 位于经度 {x:.4f}°、纬度 {y:.4f}°。请检查图层坐标系和该图斑的坐标。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
+      <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} does not fit its CRS {crs}: its features lie between x={x1:.4f}, y={y1:.4f} and x={x2:.4f}, y={y2:.4f}, where that CRS puts nothing in China (longitude and latitude under a projected CRS, or a missing zone prefix?). Screened so, every spot would get 0 from it: set the layer's right CRS.</source>
+      <translation>图层 {layer} 与其坐标系 {crs} 不符：其要素位于 x={x1:.4f}, y={y1:.4f} 至 x={x2:.4f}, y={y2:.4f} 之间，该坐标系在中国境内没有这样的位置（经纬度却标为投影坐标系，或缺少带号？）。照此筛查，每个图斑从该图层得到的面积都会是 0：请为图层设置正确的坐标系。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: field {field}: {value} is read as {code}, not as the 20x code of towns, villages and mines (construction land); if it is one, write the field's other codes with four digits (0101, not 101) so that the two can be told apart.</source>
+      <translation>{layer}：字段 {field} 中的 {value} 按 {code} 读取，而不是城镇村及工矿用地的 20x 编码（建设用地）；如果它是 20x 编码，请把该字段的其他编码写成四位（0101 而不是 101），以便区分。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} cannot be read from {source}: {error}</source>
+      <translation>无法读取图层 {layer}（{source}）：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} is a table without geometry; screening needs polygons.</source>
+      <translation>图层 {layer} 是没有几何的属性表；筛查需要面图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} holds {kind} ({type}); screening needs polygons.</source>
+      <translation>图层 {layer} 为{kind}图层（{type}），筛查需要面图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} does not reach any spot: its features lie outside the spots' extent, so its areas are all 0. If that is unexpected, check its coordinate reference system ({crs}).</source>
+      <translation>图层 {layer} 与所有图斑均不相交：其要素都在图斑范围之外，相应面积均为 0。如与预期不符，请检查其坐标系（{crs}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: {count} values of field {field} are not dates (feature {fid}: {value}); they are taken as unknown.</source>
+      <translation>{layer}：字段 {field} 有 {count} 个值不是日期（要素 {fid}：{value}），按未知处理。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>The folder for output {output} does not exist: {folder}</source>
+      <translation>输出 {output} 所在的文件夹不存在：{folder}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>points</source>
+      <translation>点</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>lines</source>
+      <translation>线</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
+      <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: {error}</source>
+      <translation>{layer}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>Layer {layer} has no feature with a geometry ({count} features): it screens nothing, and its fields are left empty as for a layer not given. Was the right layer given?</source>
+      <translation>图层 {layer} 没有带几何的要素（共 {count} 个要素）：不参与筛查，其字段与未提供该图层时一样留空。是否选错了图层？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>Cannot create the output layer.</source>
+      <translation>无法创建输出图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{count} spots have coordinates that are not numbers: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑的坐标含非数值：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
+      <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>Cannot create the pieces layer.</source>
+      <translation>无法创建压占部分图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>A Shapefile field name holds at most 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
+      <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The spots already hold result fields (screened before?): they are kept as they were, and this run's results are in renamed fields: {names}. Screen the original spot layer to get the standard names.</source>
+      <translation>图斑图层已含有筛查结果字段（曾筛查过？）：原字段保持不变，本次结果写入改名后的字段：{names}。如需标准字段名，请对原始图斑图层进行筛查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The run stopped while writing; these outputs are incomplete: {outputs}</source>
+      <translation>运行在写出结果时中止，以下输出不完整：{outputs}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
+      <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
+      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
+      <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The spots have a field {field}, which a GeoPackage keeps for its own feature ids: it is written as {name}, its values unchanged.</source>
+      <translation>图斑含有字段 {field}，GeoPackage 将该名称留作要素号：该字段改名为 {name} 写出，取值不变。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>Spot feature {fid} of {layer} was not there when the spots were read: save or close the layer's edits and run again.</source>
+      <translation>图层 {layer} 的图斑要素 {fid} 在读取图斑时并不存在：请先保存或结束该图层的编辑，再重新运行。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Ecological red line (STHX)</source>
       <translation>生态保护红线（STHX）</translation>
@@ -1425,16 +1565,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} spots lie outside {crs}, where they are measured: spot {spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's CRS {declared} (a missing or wrong zone prefix?): set the right CRS.</source>
-      <translation>{layer}：有 {count} 个图斑不在量算坐标系 {crs} 的投影带范围内，例如图斑 {spot}（东坐标 {x:.1f}，北坐标 {y:.1f}）。坐标与图层坐标系 {declared} 不符（东坐标缺少带号或带号有误？），请为图层设置正确的坐标系后重试。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} spots lie outside China once taken from the layer's CRS {declared}: spot {spot} is at longitude {x:.4f}°, latitude {y:.4f}°. Check the CRS and the spot's coordinates.</source>
-      <translation>{layer}：按图层坐标系 {declared} 换算后，有 {count} 个图斑不在中国境内：图斑 {spot} 位于经度 {x:.4f}°、纬度 {y:.4f}°。请检查图层坐标系和该图斑的坐标。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Screened {count} spots: {verdicts}; {referral} reach the criminal-referral threshold; {noted} have geometry notes (JHWT).</source>
       <translation>已筛查 {count} 个图斑：{verdicts}；{referral} 个达到移送公安的面积标准；{noted} 个有几何问题说明（JHWT）。</translation>
     </message>
@@ -1460,48 +1590,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Cannot create the output layer.</source>
-      <translation>无法创建输出图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots have coordinates that are not numbers: {spots}. They are kept with zero areas and written without geometry.</source>
-      <translation>有 {count} 个图斑的坐标含非数值：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots are not polygons: {spots}. They are kept with zero areas and written without geometry.</source>
-      <translation>有 {count} 个图斑不是面：{spots}。已保留，面积记为 0，输出时不带几何。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Cannot create the pieces layer.</source>
-      <translation>无法创建压占部分图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Overlaying spots on {count} layers</source>
       <translation>正在与 {count} 个图层叠加</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
-      <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} does not fit its CRS {crs}: its features lie between x={x1:.4f}, y={y1:.4f} and x={x2:.4f}, y={y2:.4f}, where that CRS puts nothing in China (longitude and latitude under a projected CRS, or a missing zone prefix?). Screened so, every spot would get 0 from it: set the layer's right CRS.</source>
-      <translation>图层 {layer} 与其坐标系 {crs} 不符：其要素位于 x={x1:.4f}, y={y1:.4f} 至 x={x2:.4f}, y={y2:.4f} 之间，该坐标系在中国境内没有这样的位置（经纬度却标为投影坐标系，或缺少带号？）。照此筛查，每个图斑从该图层得到的面积都会是 0：请为图层设置正确的坐标系。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>The run stopped while writing; these outputs are incomplete: {outputs}</source>
-      <translation>运行在写出结果时中止，以下输出不完整：{outputs}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {count} values of field {field} are not dates (feature {fid}: {value}); they are taken as unknown.</source>
-      <translation>{layer}：字段 {field} 有 {count} 个值不是日期（要素 {fid}：{value}），按未知处理。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1512,96 +1602,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: field {field}: {value} is read as {code}, not as the 20x code of towns, villages and mines (construction land); if it is one, write the field's other codes with four digits (0101, not 101) so that the two can be told apart.</source>
-      <translation>{layer}：字段 {field} 中的 {value} 按 {code} 读取，而不是城镇村及工矿用地的 20x 编码（建设用地）；如果它是 20x 编码，请把该字段的其他编码写成四位（0101 而不是 101），以便区分。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} cannot be read from {source}: {error}</source>
-      <translation>无法读取图层 {layer}（{source}）：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} is a table without geometry; screening needs polygons.</source>
-      <translation>图层 {layer} 是没有几何的属性表；筛查需要面图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} holds {kind} ({type}); screening needs polygons.</source>
-      <translation>图层 {layer} 为{kind}图层（{type}），筛查需要面图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} does not reach any spot: its features lie outside the spots' extent, so its areas are all 0. If that is unexpected, check its coordinate reference system ({crs}).</source>
-      <translation>图层 {layer} 与所有图斑均不相交：其要素都在图斑范围之外，相应面积均为 0。如与预期不符，请检查其坐标系（{crs}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>A Shapefile field name holds at most 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
-      <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>The spots already hold result fields (screened before?): they are kept as they were, and this run's results are in renamed fields: {names}. Screen the original spot layer to get the standard names.</source>
-      <translation>图斑图层已含有筛查结果字段（曾筛查过？）：原字段保持不变，本次结果写入改名后的字段：{names}。如需标准字段名，请对原始图斑图层进行筛查。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
-      <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
-      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
-      <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{layer}: {error}</source>
-      <translation>{layer}：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>The folder for output {output} does not exist: {folder}</source>
-      <translation>输出 {output} 所在的文件夹不存在：{folder}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>points</source>
-      <translation>点</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>lines</source>
-      <translation>线</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
-      <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Layer {layer} has no feature with a geometry ({count} features): it screens nothing, and its fields are left empty as for a layer not given. Was the right layer given?</source>
-      <translation>图层 {layer} 没有带几何的要素（共 {count} 个要素）：不参与筛查，其字段与未提供该图层时一样留空。是否选错了图层？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>The spots have a field {field}, which a GeoPackage keeps for its own feature ids: it is written as {name}, its values unchanged.</source>
-      <translation>图斑含有字段 {field}，GeoPackage 将该名称留作要素号：该字段改名为 {name} 写出，取值不变。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Spot feature {fid} of {layer} was not there when the spots were read: save or close the layer's edits and run again.</source>
-      <translation>图层 {layer} 的图斑要素 {fid} 在读取图斑时并不存在：请先保存或结束该图层的编辑，再重新运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />

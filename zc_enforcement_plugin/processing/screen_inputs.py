@@ -1,0 +1,485 @@
+"""What screenspots reads, and the checks it makes before it overlays anything.
+
+Every check here stops (or warns) before the overlay, naming the layer, feature and field: a
+wrong CRS, a garbled encoding or a missing class field would otherwise give legal figures of 0
+that look like any others.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import shapely
+from qgis.core import QgsCoordinateReferenceSystem, QgsWkbTypes
+
+from ..core import areas, dates, domain, screening
+from ..i18n import tr
+from .base import ProgressSpan, fail, open_error
+from .layer_reader import (
+    layer_label,
+    misdecoded_text,
+    open_source,
+    pyproj_crs,
+    read_source,
+)
+
+APPROVALS = domain.LAYER_APPROVALS
+# An approval's kind and term, read where its layer has them.
+APPROVAL_FIELDS = (
+    domain.APPROVAL_KIND,
+    domain.APPROVAL_DATE,
+    domain.APPROVAL_START,
+    domain.APPROVAL_END,
+)
+# Field giving each overlay feature's label in hits fields and pieces; the first one present wins.
+OVERLAY_LABEL_FIELDS = {
+    domain.LAYER_BASIC_FARMLAND: (domain.BASIC_FARMLAND_NUMBER,),
+    domain.LAYER_RED_LINE: (domain.RED_LINE_CODE, domain.RED_LINE_NAME),
+    domain.LAYER_NO_MINING: (domain.NO_MINING_NAME,),
+    domain.LAYER_THREE_ZONES: (domain.THREE_ZONES_NAME,),
+    domain.LAYER_APPROVALS: (domain.APPROVAL_NUMBER,),
+}
+
+
+def read_land_use(
+    source,
+    label: str,
+    whole,
+    class_field: str,
+    deduct_ridges: bool,
+    measuring_crs: QgsCoordinateReferenceSystem,
+    spot_boxes: np.ndarray,
+    read_all: bool,
+    span: ProgressSpan,
+    feedback,
+) -> screening.LayerInput | None:
+    """The parcels near the spots with their class codes (read with four digits where a number
+    field lost the leading zero) and, when ridges are deducted, their KCXS as stored: the engine
+    reports empty or unreadable values by spot. None when the user cancelled. read_all: a
+    feature limit takes the layer's first N features, so no spatial filter may come first."""
+    fields = [class_field] + ([domain.RIDGE_COEFFICIENT] if deduct_ridges else [])
+    feedback.setProgressText(tr("Reading {layer}").format(layer=label))
+    arrays = read_source(
+        source,
+        label,
+        fields,
+        measuring_crs,
+        feedback=span,
+        whole_file_layer=whole,
+        near_boxes=None if read_all else spot_boxes,
+    )
+    if feedback.isCanceled():
+        return None
+    warn_if_apart(arrays, label, source, spot_boxes, feedback)
+    raw_codes = arrays.attributes[class_field]
+    # Three-digit codes are read by what the whole field holds (a scan of the layer, ~50 ms
+    # on a district): asked only when some were read.
+    plain = {domain.plain_code(v) for v in set(raw_codes)}
+    if any(len(code) == 3 and code.isdigit() for code in plain):
+        whole_field = source.uniqueValues(source.fields().indexOf(class_field))
+    else:
+        whole_field = None  # nothing to pad, whatever the field holds elsewhere
+    codes = np.array(domain.class_code_texts(raw_codes, whole_field), dtype=object)
+    warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback)
+    ridges = None
+    if deduct_ridges:
+        ridges = np.array(arrays.attributes[domain.RIDGE_COEFFICIENT], dtype=object)
+    return screening.LayerInput(
+        geoms=arrays.geoms,
+        labels=codes,
+        class_codes=codes,
+        ridge_coefficients=ridges,
+        feature_ids=arrays.feature_ids,
+    )
+
+
+def read_protection_layer(
+    key: str,
+    source,
+    label: str,
+    whole,
+    measuring_crs: QgsCoordinateReferenceSystem,
+    spot_boxes: np.ndarray,
+    read_all: bool,
+    span: ProgressSpan,
+    feedback,
+) -> screening.LayerInput | None:
+    """A protection layer's features near the spots (all of them when read_all), each labelled
+    by its code or name, an approval with its kind and term. None when the user cancelled, and
+    for a layer without any geometry, which screens nothing: as if not given (its fields NULL)."""
+    names = source.fields().names()
+    label_fields = [f for f in OVERLAY_LABEL_FIELDS[key] if f in names]
+    extra = [f for f in APPROVAL_FIELDS if f in names] if key == APPROVALS else []
+    feedback.setProgressText(tr("Reading {layer}").format(layer=label))
+    arrays = read_source(
+        source,
+        label,
+        list(dict.fromkeys(label_fields + extra)),
+        measuring_crs,
+        feedback=span,
+        whole_file_layer=whole,
+        near_boxes=None if read_all else spot_boxes,
+    )
+    if feedback.isCanceled():
+        return None
+    refuse_if_misdecoded(arrays, label)
+    if warn_if_apart(arrays, label, source, spot_boxes, feedback):
+        return None
+    layer = screening.LayerInput(
+        geoms=arrays.geoms,
+        labels=feature_labels(
+            [arrays.attributes[name] for name in label_fields], arrays.feature_ids
+        ),
+        feature_ids=arrays.feature_ids,
+    )
+    if key == APPROVALS:
+        add_approval_terms(layer, arrays, label, feedback)
+    return layer
+
+
+def check_output_folders(algorithm, parameters, context, outputs: tuple[str, ...]) -> None:
+    """An output file in a folder that does not exist stops the run now, not after the
+    whole overlay, when its writer would first be opened."""
+    for name in outputs:
+        if parameters.get(name) is None:
+            continue
+        destination = str(algorithm.parameterAsOutputLayer(parameters, name, context))
+        path = destination.split("|")[0]
+        scheme = path.split(":", 1)[0] if ":" in path else ""
+        if len(scheme) > 1 and not set("/\\") & set(scheme):
+            continue  # memory:, postgres:, ogr: ...; C:/ is a drive, not a scheme
+        if not Path(path).is_absolute():
+            continue  # a name QGIS places itself
+        if not Path(path).parent.is_dir():
+            raise fail(
+                tr("The folder for output {output} does not exist: {folder}").format(
+                    output=name, folder=Path(path).parent
+                )
+            )
+
+
+def add_approval_terms(layer: screening.LayerInput, arrays, label, feedback) -> None:
+    """Each approval's kind, the date it was granted (PZRQ, else the start of its term
+    QSRQ) and the end of its term (JZRQ), where the layer has those fields."""
+    got = arrays.attributes
+    fids = arrays.feature_ids
+
+    def dates_of(field):
+        return read_dates(got[field], label, field, fids, feedback) if field in got else None
+
+    granted = dates_of(domain.APPROVAL_DATE)
+    started = dates_of(domain.APPROVAL_START)
+    if granted is None:
+        granted = started
+    elif started is not None:
+        granted = np.where(granted == None, started, granted)  # noqa: E711 - element-wise
+    layer.granted = granted
+    layer.ends = dates_of(domain.APPROVAL_END)
+    if domain.APPROVAL_KIND in got:
+        layer.kinds = np.array(got[domain.APPROVAL_KIND], dtype=object)
+
+
+def warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
+    """Say so when class codes were read with a leading zero put back, and when that also
+    turned 201-205 into 0201-0205 rather than the 20x codes."""
+    pairs = dict.fromkeys(zip(raw_codes, codes))  # distinct (stored, read) pairs, in order
+    padded = [(raw, code) for raw, code in pairs if code != domain.plain_code(raw)]
+    if not padded:
+        return
+    lost = padded[0]
+    feedback.reportError(
+        tr(
+            "{layer}: field {field} holds codes without their leading zero "
+            "(stored as numbers?); they are read with four digits ({value} as "
+            "{code})."
+        ).format(layer=label, field=class_field, value=lost[0], code=lost[1]),
+        fatalError=False,
+    )
+    town = next((code for _, code in padded if code[1:] in domain.TOWN_VILLAGE_CODES), None)
+    if town is not None:
+        feedback.reportError(
+            tr(
+                "{layer}: field {field}: {value} is read as {code}, not as the 20x code "
+                "of towns, villages and mines (construction land); if it is one, write the "
+                "field's other codes with four digits (0101, not 101) so that the two can "
+                "be told apart."
+            ).format(layer=label, field=class_field, value=town[1:], code=town),
+            fatalError=False,
+        )
+
+
+def refuse_if_misdecoded(arrays, layer_label) -> None:
+    """Garbled text would be written to the output as it was read, for good (a Shapefile
+    output names its encoding UTF-8), and importspots would then refuse every spot: the
+    run stops instead, saying how to read the layer right."""
+    refusal = misdecoded_text(arrays, layer_label)
+    if refusal:
+        raise fail(refusal)
+
+
+def open_polygons(algorithm, parameters, name, context, feedback):
+    """(source, label, whole-file layer or None) of a layer parameter, (None, None, None)
+    when it is not given (see layer_reader.open_source). A layer that QGIS could not open,
+    or whose features are not polygons, stops the run here with its name, rather than
+    later as a missing CRS or as areas of nothing."""
+    source, whole = open_source(algorithm, parameters, name, context, feedback)
+    if source is None:
+        return None, None, None
+    label, layer = layer_label(algorithm, parameters, name, context)
+    if layer is not None and not layer.isValid():
+        raise fail(
+            tr("Layer {layer} cannot be read from {source}: {error}").format(
+                layer=label, source=layer.source(), error=open_error(layer)
+            )
+        )
+    kind = QgsWkbTypes.geometryType(source.wkbType())
+    if kind == QgsWkbTypes.GeometryType.NullGeometry:
+        raise fail(
+            tr("Layer {layer} is a table without geometry; screening needs polygons.").format(
+                layer=label
+            )
+        )
+    if kind in (QgsWkbTypes.GeometryType.PointGeometry, QgsWkbTypes.GeometryType.LineGeometry):
+        points = kind == QgsWkbTypes.GeometryType.PointGeometry
+        raise fail(
+            tr("Layer {layer} holds {kind} ({type}); screening needs polygons.").format(
+                layer=label,
+                kind=tr("points") if points else tr("lines"),
+                type=QgsWkbTypes.displayString(source.wkbType()),
+            )
+        )
+    return source, label, whole
+
+
+def measuring_crs(spots, spots_label) -> QgsCoordinateReferenceSystem:
+    crs = spots.sourceCrs()
+    if not crs.isValid():
+        raise fail(
+            tr("Layer {layer} has no coordinate reference system: set it before screening.").format(
+                layer=spots_label
+            )
+        )
+    try:
+        authid = epsg_authid(crs)
+        if authid is None:
+            raise ValueError(
+                tr(
+                    "its coordinate reference system ({crs}) has no EPSG code to measure "
+                    "areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)"
+                ).format(crs=crs.description() or crs.toProj())
+            )
+        if areas.is_zone_crs(authid):
+            epsg = areas.measuring_epsg(authid, None)
+        else:
+            centre = _centre_lon_lat(spots, authid)
+            # No spot with geometry: every area is 0, in whichever zone.
+            epsg = (
+                areas.measuring_epsg(authid, centre)
+                if centre is not None
+                else domain.EPSG_GK3_ZONE39_PREFIXED
+            )
+    except ValueError as error:
+        raise fail(tr("{layer}: {error}").format(layer=spots_label, error=error)) from error
+    return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
+
+
+def _centre_lon_lat(spots, authid: str) -> tuple[float, float] | None:
+    """Where most spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
+    zone open: a point of the zone that holds the most spots, so a stray spot far away
+    does not move the zone (the extent's centre would); the stray one is then named by
+    the zone check. None when no spot has geometry: every area is 0."""
+    from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
+
+    request = QgsFeatureRequest().setNoAttributes()
+    flags = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+    centres = np.array(
+        [
+            (box.center().x(), box.center().y())
+            for box in (
+                feature.geometry().boundingBox()
+                for feature in spots.getFeatures(request, flags)
+                if not feature.geometry().isNull() and not feature.geometry().isEmpty()
+            )
+        ]
+    ).reshape(-1, 2)
+    if len(centres) == 0:
+        return None
+    lon, lat = areas.to_lon_lat(centres, authid).T
+    zones = np.round(lon / 3.0)
+    known = np.isfinite(zones) & np.isfinite(lat)
+    in_china = known & (zones >= domain.GK3_FIRST_ZONE) & (zones <= domain.GK3_LAST_ZONE)
+    candidates = in_china if in_china.any() else known
+    if not candidates.any():
+        return (float("nan"), float("nan"))
+    values, counts = np.unique(zones[candidates], return_counts=True)
+    chosen = candidates & (zones == values[np.argmax(counts)])
+    return (float(np.median(lon[chosen])), float(np.median(lat[chosen])))
+
+
+def check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs) -> None:
+    """Stops when spots lie where their CRS cannot put them. Spots declared in a
+    Gauss-Krüger zone must lie in it (more than 3° off, the coordinates do not fit it: a
+    zone prefix missing or another zone's); spots in any other CRS must lie in China."""
+    centres = (spot_boxes[:, :2] + spot_boxes[:, 2:]) / 2.0
+    present = np.flatnonzero(np.all(np.isfinite(centres), axis=1))
+    declared = spots.sourceCrs()
+    in_zone = areas.is_zone_crs(epsg_authid(declared) or "")
+    misfit = present[
+        areas.zone_misfits(
+            centres[present], measuring_crs.authid(), max_offset=3.0 if in_zone else None
+        )
+    ]
+    if not len(misfit):
+        return
+    first = int(misfit[0])
+    message = (
+        tr(
+            "{layer}: {count} spots lie outside {crs}, where they are measured: spot "
+            "{spot} is at x={x:.1f}, y={y:.1f}. The coordinates do not fit the layer's "
+            "CRS {declared} (a missing or wrong zone prefix?): set the right CRS."
+        )
+        if in_zone
+        else tr(
+            "{layer}: {count} spots lie outside China once taken from the layer's CRS "
+            "{declared}: spot {spot} is at longitude {x:.4f}°, latitude {y:.4f}°. Check "
+            "the CRS and the spot's coordinates."
+        )
+    )
+    x, y = centres[first]
+    if not in_zone:  # where the spot is, in degrees, as the layer gave it
+        x, y = areas.to_lon_lat(centres[first : first + 1], measuring_crs.authid())[0]
+    raise fail(
+        message.format(
+            layer=spots_label,
+            count=len(misfit),
+            crs=measuring_crs.authid(),
+            spot=keys[first],
+            x=x,
+            y=y,
+            declared=declared.authid() or declared.description(),
+        )
+    )
+
+
+def warn_if_apart(arrays, label, source, spot_boxes, feedback) -> bool:
+    """Warns when no feature of a protection layer comes near the spots: its areas will all
+    be 0, which is right for a distant zone but also what a wrong CRS gives. True when the
+    layer has no feature with a geometry at all."""
+    boxes = spot_boxes[np.all(np.isfinite(spot_boxes), axis=1)]
+    if len(boxes) == 0:
+        return False
+    low, high = boxes[:, :2].min(axis=0), boxes[:, 2:].max(axis=0)
+    feature_boxes = shapely.bounds(arrays.geoms)
+    near = np.all(feature_boxes[:, :2] <= high, axis=1) & np.all(
+        feature_boxes[:, 2:] >= low, axis=1
+    )
+    if not near.any():
+        count = source.featureCount()
+        if count == 0 or source.sourceExtent().isEmpty():
+            feedback.reportError(
+                tr(
+                    "Layer {layer} has no feature with a geometry ({count} features): it "
+                    "screens nothing, and its fields are left empty as for a layer not "
+                    "given. Was the right layer given?"
+                ).format(layer=label, count=max(count, 0)),
+                fatalError=False,
+            )
+            return True
+        _refuse_if_extent_misfits(label, source)
+        feedback.reportError(
+            tr(
+                "Layer {layer} does not reach any spot: its features lie outside the spots' "
+                "extent, so its areas are all 0. If that is unexpected, check its "
+                "coordinate reference system ({crs})."
+            ).format(layer=label, crs=source.sourceCrs().authid()),
+            fatalError=False,
+        )
+    return False
+
+
+def _refuse_if_extent_misfits(label: str, source) -> None:
+    """Stops when a protection layer away from every spot lies where its CRS cannot put
+    it (longitude/latitude declared as Gauss-Krüger metres, a zone prefix missing): read
+    only near the spots, its features are never checked one by one, and its areas would
+    all be 0, a legal figure the warning alone would let pass. A layer merely far away
+    (another district, another zone) is still screened, with the warning."""
+    extent = source.sourceExtent()
+    corners = np.array(
+        [[extent.xMinimum(), extent.yMinimum()], [extent.xMaximum(), extent.yMaximum()]]
+    )
+    crs = source.sourceCrs()
+    if not np.all(np.isfinite(corners)) or not crs.isValid():
+        return
+    if not areas.crs_misfits(corners, pyproj_crs(crs), zone_offset=None).any():
+        return
+    raise fail(
+        tr(
+            "Layer {layer} does not fit its CRS {crs}: its features lie between x={x1:.4f}, "
+            "y={y1:.4f} and x={x2:.4f}, y={y2:.4f}, where that CRS puts nothing in China "
+            "(longitude and latitude under a projected CRS, or a missing zone prefix?). "
+            "Screened so, every spot would get 0 from it: set the layer's right CRS."
+        ).format(
+            layer=label,
+            crs=crs.authid() or crs.description(),
+            x1=corners[0, 0],
+            y1=corners[0, 1],
+            x2=corners[1, 0],
+            y2=corners[1, 1],
+        )
+    )
+
+
+def feature_labels(columns: list[list], feature_ids: np.ndarray) -> np.ndarray:
+    """Each feature by its first non-empty label field (code, then name), else its feature id:
+    a hit is never listed as an empty string."""
+    labels = []
+    for row, fid in enumerate(feature_ids.tolist()):
+        texts = (str(column[row]).strip() for column in columns if column[row] is not None)
+        labels.append(next((text for text in texts if text), f"fid {fid}"))
+    return np.array(labels, dtype=object)
+
+
+def read_dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
+    """A date field's values as datetime.date (None where empty); text that is no date is
+    counted as empty, said once per field with an example."""
+    out = np.empty(len(values), dtype=object)
+    wrong = []
+    parsed: dict = {}  # a batch's spots share a few image dates: each is parsed once
+    for row, value in enumerate(values):
+        if value not in parsed:  # a date field's values come as dates (layer_reader._plain)
+            parsed[value] = dates.parse_date(value, strict=False)
+        out[row] = parsed[value]
+        if out[row] is None and value is not None and str(value).strip():
+            wrong.append(row)
+    if wrong:
+        feedback.pushWarning(
+            tr(
+                "{layer}: {count} values of field {field} are not dates (feature {fid}: "
+                "{value}); they are taken as unknown."
+            ).format(
+                layer=layer,
+                count=len(wrong),
+                field=field,
+                fid=fids[wrong[0]],
+                value=values[wrong[0]],
+            )
+        )
+    return out
+
+
+def epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
+    """ "EPSG:n" of a CRS, also for one defined without its code (a PROJ string, a user CRS)
+    when PROJ recognises it; None when it has none."""
+    if crs.authid().upper().startswith("EPSG:"):
+        return crs.authid()
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        epsg = CRS.from_wkt(crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT2_2019)).to_epsg(
+            min_confidence=70
+        )
+    except CRSError:
+        return None
+    return f"EPSG:{epsg}" if epsg else None

@@ -1,0 +1,499 @@
+"""Writing screenspots' outputs: the spots widened by their results, and the pieces.
+
+The spots are written as they came (every input field, the geometry not copied again) with the
+result fields after them; what a target format cannot hold (a Shapefile's 10-byte names and
+254-byte texts, a GeoPackage's own fid, a stray point among polygons) is changed and said,
+never lost silently.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+import numpy as np
+import shapely
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessingFeatureSource,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingUtils,
+    QgsWkbTypes,
+)
+
+from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULTIPOLYGON
+from ..core import areas, domain, reproject, screening
+from ..i18n import tr
+from .base import ProgressSpan, add_features, fail
+from .layer_reader import SourceArrays, pyproj_crs
+from .partial_outputs import PartialOutputs
+from .screen_inputs import refuse_if_misdecoded
+
+POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
+# Non-ASCII texts per spot field checked for mis-decoding: a wrong encoding garbles them all.
+_TEXT_SAMPLE = 200
+# Features written between two looks at the cancel button.
+_CANCEL_EVERY = 500
+
+
+class WritingCancelled(Exception):  # noqa: N818 - an event, not an error
+    """The user cancelled while the outputs were written."""
+
+
+class ResultWriter:
+    """Writes a run's outputs through the algorithm's sinks, each file to UTF-8. What it opens
+    is noted, so that a cancel or a failure while writing removes what the run began."""
+
+    def __init__(self, algorithm, parameters: dict, context, feedback, outputs: tuple[str, ...]):
+        self.algorithm = algorithm
+        self.parameters = _naming_utf8(parameters, outputs, context)
+        self.context = context
+        self.feedback = feedback
+        self.begun = PartialOutputs()
+
+    def destination(self, output: str) -> str:
+        return str(self.algorithm.parameterAsOutputLayer(self.parameters, output, self.context))
+
+    def _sink(self, output: str, fields: QgsFields, geometry_type, crs):
+        self.begun.about_to_open(self.destination(output))
+        return self.algorithm.parameterAsSink(
+            self.parameters, output, self.context, fields, geometry_type, crs
+        )
+
+    def discard(self, stop: BaseException) -> None:
+        """Removes the outputs a run stopped while writing. Their writers are still held by the
+        frames of the stop's traceback: those are cleared first, which closes the files (an
+        open file cannot be removed on Windows)."""
+        traceback.clear_frames(stop.__traceback__)
+        left = self.begun.discard()
+        if left:
+            self.feedback.reportError(
+                tr("The run stopped while writing; these outputs are incomplete: {outputs}").format(
+                    outputs="，".join(left)
+                ),
+                fatalError=False,
+            )
+
+    def write_spots(
+        self,
+        output: str,
+        spots,
+        spots_label: str,
+        spot_arrays: SourceArrays,
+        result: screening.ScreeningResult,
+        measuring_crs: QgsCoordinateReferenceSystem,
+        keys: list[str],
+        checked_field: str,
+        span: ProgressSpan,
+    ) -> str:
+        """The spots, every input field kept as it was, widened by the result fields. checked_field
+        is the text field already checked for mis-decoding when the spots were read."""
+        feedback = self.feedback
+        destination = self.destination(output)
+        shapefile = destination.lower().endswith(".shp")
+        result_fields = result_fields_for(shapefile)
+        # Input fields stay as they are; a result field whose name an input field already uses
+        # (a layer screened before) gets a suffix rather than overwriting the input.
+        fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
+        _warn_if_screened_before(fields, result_fields, feedback)
+        if shapefile:
+            fields = _shapefile_fields(fields, feedback)
+        if ".gpkg" in destination.lower():
+            fields = _geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
+        repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
+        geometry_type = spots.wkbType()
+        if any(outline.constGet().partCount() > 1 for outline in repaired.values()):
+            # A bow-tie repaired is two triangles: a polygon layer's output is made multi
+            # rather than hold them against its type (a GeoPackage would not conform).
+            geometry_type = QgsWkbTypes.multiType(geometry_type)
+        sink, dest_id = self._sink(output, fields, geometry_type, spots.sourceCrs())
+        if sink is None:
+            raise fail(tr("Cannot create the output layer."))
+        columns = [
+            _python_column(result.fields[name]) for name, _ in domain.screening_output_fields()
+        ]
+        results = list(zip(*columns))  # one tuple of result values per spot
+        position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
+        # A Shapefile would cut a longer input text at 254 bytes, inside a character: it is cut
+        # here at a character's end instead, and said.
+        texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
+        limit = domain.SHAPEFILE_TEXT_BYTES
+        cut: list[tuple[str, str]] = []  # (spot, field) of each text cut
+        # Non-ASCII texts of every text field, a sample of each: only the key field was read
+        # and checked before, and a GBK file read wrongly garbles all its Chinese fields.
+        samples = {i: ([], []) for i in texts if spots.fields()[i].name() != checked_field}
+
+        def widened():
+            features = spots.getFeatures(
+                QgsFeatureRequest(), QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+            )
+            for done, feature in enumerate(features):
+                _step(span, done, len(position))
+                row = position.get(feature.id())
+                if row is None:  # the layer changed while it was screened
+                    raise fail(
+                        tr(
+                            "Spot feature {fid} of {layer} was not there when the spots were "
+                            "read: save or close the layer's edits and run again."
+                        ).format(fid=feature.id(), layer=spots_label)
+                    )
+                # The input feature itself, widened: its geometry is not copied again, but for
+                # a repaired spot's, replaced by the outline its figures were measured on.
+                if row in repaired:
+                    feature.setGeometry(repaired[row])
+                geometry = feature.geometry()
+                if not geometry.isNull() and geometry.type() != POLYGONS:
+                    # A stray point, line or collection among the spots (GeoJSON, a generic
+                    # GeoPackage layer): a polygon output cannot hold it, and the run must not
+                    # be lost. A collection's polygons are what was measured: they are kept.
+                    kind = QgsWkbTypes.displayString(geometry.wkbType())
+                    polygons = _polygon_parts(geometry)
+                    if polygons is None:
+                        not_polygons.append(f"{keys[row]}（{kind}）")
+                        feature.clearGeometry()
+                    else:
+                        collections.append(f"{keys[row]}（{kind}）")
+                        feature.setGeometry(polygons)
+                        geometry = polygons
+                if not geometry.isNull() and not math.isfinite(geometry.area()):
+                    unusable.append(keys[row])  # NaN or infinite: no file format takes it
+                    feature.clearGeometry()
+                attributes = feature.attributes()
+                for i, (fids, values) in samples.items():
+                    value = attributes[i]
+                    if (
+                        len(values) < _TEXT_SAMPLE
+                        and isinstance(value, str)
+                        and not value.isascii()
+                    ):
+                        fids.append(feature.id())
+                        values.append(value)
+                for i in texts if shapefile else ():
+                    value = attributes[i]
+                    if isinstance(value, str) and domain.utf8_bytes(value) > limit:
+                        attributes[i] = domain.clip_text(value, limit, domain.utf8_bytes)
+                        cut.append((keys[row], spots.fields()[i].name()))
+                feature.setFields(fields, False)
+                feature.setAttributes(attributes + list(results[row]))
+                yield feature
+
+        not_polygons: list[str] = []
+        collections: list[str] = []
+        unusable: list[str] = []
+        add_features(sink, widened(), output)
+        span.setProgress(100.0)
+        nothing = np.empty(0, dtype=object)
+        for i, (fids, values) in samples.items():
+            field = spots.fields()[i].name()
+            sample = SourceArrays(nothing, {field: values}, np.array(fids, dtype=np.int64))
+            if values:  # the written output is removed again (see processAlgorithm)
+                refuse_if_misdecoded(sample, spots_label)
+        if collections:
+            feedback.pushWarning(
+                tr(
+                    "{count} spots are geometry collections: {spots}. Their polygons were "
+                    "measured and are written; their points and lines are left out."
+                ).format(count=len(collections), spots="，".join(collections[:10]))
+            )
+        for spots_without_geometry, message in (
+            (
+                unusable,
+                tr(
+                    "{count} spots have coordinates that are not numbers: {spots}. They are "
+                    "kept with zero areas and written without geometry."
+                ),
+            ),
+            (
+                not_polygons,
+                tr(
+                    "{count} spots are not polygons: {spots}. They are kept with zero areas and "
+                    "written without geometry."
+                ),
+            ),
+        ):
+            if spots_without_geometry:
+                named = "，".join(spots_without_geometry[:10])
+                feedback.reportError(
+                    message.format(count=len(spots_without_geometry), spots=named),
+                    fatalError=False,
+                )
+        if cut:
+            feedback.reportError(
+                tr(
+                    "{count} texts were longer than a Shapefile field holds ({limit} bytes) and "
+                    "were cut at a character's end, e.g. field {field} of spot {spot}; a "
+                    "GeoPackage output keeps them whole."
+                ).format(
+                    count=len(cut),
+                    limit=domain.SHAPEFILE_TEXT_BYTES,
+                    field=cut[0][1],
+                    spot=cut[0][0],
+                ),
+                fatalError=False,
+            )
+        return dest_id
+
+    def write_pieces(
+        self,
+        output: str,
+        measuring_crs: QgsCoordinateReferenceSystem,
+        result: screening.ScreeningResult,
+        keys: list[str],
+        spot_fids: np.ndarray,
+        span: ProgressSpan,
+    ) -> str:
+        """One feature per piece of a spot inside a parcel or protection feature, in the measuring
+        CRS: what a reviewer opens to see exactly what was hit."""
+        text = domain.TEXT_FIELD_LENGTH
+        fields = QgsFields()
+        fields.append(QgsField(domain.SPOT_NUMBER, FIELD_STRING, "string", text))
+        fields.append(QgsField(domain.PIECE_LAYER, FIELD_STRING, "string", 32))
+        fields.append(QgsField(domain.PIECE_FEATURE, FIELD_STRING, "string", text))
+        fields.append(QgsField(domain.PIECE_AREA, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        # 64-bit (a PostGIS key may pass 2^31), 18 digits wide: a Shapefile keeps a wider one
+        # as a real, read back as 1.0.
+        fields.append(QgsField(domain.PIECE_SPOT_FID, FIELD_LONG, "integer64", 18))
+        fields.append(QgsField(domain.PIECE_FEATURE_FID, FIELD_LONG, "integer64", 18))
+        destination = self.destination(output)
+        sink, dest_id = self._sink(output, fields, WKB_MULTIPOLYGON, measuring_crs)
+        if sink is None:
+            raise fail(tr("Cannot create the pieces layer."))
+        measure = domain.utf8_bytes if destination.lower().endswith(".shp") else len
+        pieces = result.pieces
+        cut: set[str] = set()  # each text longer than its field, as it was
+
+        def fitted(value: str) -> str:
+            """A spot number or feature name cut to its field at a character's end, marked
+            "…" (the field keeps the feature's id beside it); a whole long name is rare."""
+            if measure(value) <= text:
+                return value
+            cut.add(value)
+            return domain.clip_text(value, text - measure("…"), measure) + "…"
+
+        def features():
+            rows = zip(
+                pieces.spot_index,
+                pieces.layer,
+                pieces.label,
+                pieces.feature_id,
+                pieces.geometry,
+                pieces.area,
+            )
+            for done, (spot, layer, label, fid, geometry, area) in enumerate(rows):
+                _step(span, done, len(pieces.spot_index))
+                feature = QgsFeature(fields)
+                qgis_geometry = QgsGeometry()
+                qgis_geometry.fromWkb(shapely.to_wkb(geometry))
+                feature.setGeometry(qgis_geometry)
+                feature.setAttributes(
+                    [
+                        fitted(keys[spot]),
+                        str(layer),
+                        fitted(str(label)),
+                        float(areas.round_area(area)),
+                        int(spot_fids[spot]),
+                        int(fid) if fid >= 0 else None,
+                    ]
+                )
+                yield feature
+
+        add_features(sink, features(), output)
+        span.setProgress(100.0)
+        if cut:
+            self.feedback.reportError(
+                tr(
+                    "{count} spot numbers or feature names were longer than a field of the "
+                    "pieces layer holds and were cut, e.g. {text}"
+                ).format(count=len(cut), text=min(cut)),
+                fatalError=False,
+            )
+        return dest_id
+
+
+def result_fields_for(shapefile: bool = False) -> QgsFields:
+    """The result fields in output order; a Shapefile gets its 10-byte names."""
+    fields = QgsFields()
+    for name, kind in domain.screening_output_fields():
+        if shapefile:
+            name = domain.shapefile_field_name(name)
+        if kind == domain.KIND_AREA:
+            fields.append(QgsField(name, FIELD_DOUBLE, "double", 20, domain.AREA_DECIMALS))
+        elif kind in (domain.KIND_INT, domain.KIND_FLAG):
+            # Flags as 0/1 integers: Shapefile and XLSX readers all understand them.
+            fields.append(QgsField(name, FIELD_INT, "integer"))
+        else:
+            fields.append(QgsField(name, FIELD_STRING, "string", domain.TEXT_FIELD_LENGTH))
+    return fields
+
+
+def _shapefile_fields(fields: QgsFields, feedback) -> QgsFields:
+    """The fields under names a DBF holds (10 bytes, distinct), each renaming said: GDAL
+    would cut a Chinese name inside a character and a suffixed one silently."""
+    names = domain.shapefile_field_names(fields.names())
+    out = QgsFields()
+    renamed = []
+    for field, name in zip(fields, names):
+        if name != field.name():  # result fields come with their Shapefile names
+            renamed.append(f"{field.name()} → {name}")
+        copy = QgsField(field)
+        copy.setName(name)
+        out.append(copy)
+    if renamed:
+        feedback.pushWarning(
+            tr(
+                "A Shapefile field name holds at most 10 bytes: these fields were renamed "
+                "in the output (a GeoPackage output keeps every name): {names}"
+            ).format(names="，".join(renamed))
+        )
+    return out
+
+
+def _warn_if_screened_before(fields: QgsFields, result_fields: QgsFields, feedback) -> None:
+    """Say where this run's results went when the spots already hold fields of the same
+    names (a layer screened before): left unsaid, the old figures would be read as new."""
+    first = fields.count() - result_fields.count()
+    moved = [
+        f"{result_fields[i].name()} → {fields[first + i].name()}"
+        for i in range(result_fields.count())
+        if fields[first + i].name() != result_fields[i].name()
+    ]
+    if moved:
+        feedback.reportError(
+            tr(
+                "The spots already hold result fields (screened before?): they are kept as "
+                "they were, and this run's results are in renamed fields: {names}. Screen "
+                "the original spot layer to get the standard names."
+            ).format(names="，".join(moved)),
+            fatalError=False,
+        )
+
+
+def _geopackage_fields(fields: QgsFields, spots, count: int, feedback) -> QgsFields:
+    """A GeoPackage keeps its feature id in a column named fid. A spot field of that name
+    holding unique whole numbers (a GeoPackage's own fid, as QGIS shows it) becomes the
+    output's feature ids, as before; one that does not (a merged layer's repeated fids,
+    text, NULLs) would fail the write after the whole overlay: it is written under the
+    first free name fid_1, fid_2, ..., said."""
+    taken = {name.lower() for name in fields.names()}
+    out = QgsFields()
+    for field in fields:
+        copy = QgsField(field)
+        if field.name().lower() == "fid" and not _unique_ids(spots, field.name(), count):
+            number = 1
+            while f"fid_{number}" in taken:
+                number += 1
+            copy.setName(f"fid_{number}")
+            taken.add(copy.name())
+            feedback.pushWarning(
+                tr(
+                    "The spots have a field {field}, which a GeoPackage keeps for its own "
+                    "feature ids: it is written as {name}, its values unchanged."
+                ).format(field=field.name(), name=copy.name())
+            )
+        out.append(copy)
+    return out
+
+
+def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
+    """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
+    "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
+    UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
+    An encoding the user chose is kept."""
+    out = dict(parameters)
+    for name in outputs:
+        value = out.get(name)
+        if value is None:
+            continue
+        try:  # a copy of a definition, or one made from a path or property
+            definition = QgsProcessingOutputLayerDefinition(value)
+        except TypeError:
+            continue
+        options = dict(definition.createOptions or {})
+        chosen = options.get("fileEncoding") or context.defaultEncoding() or ""
+        if chosen.lower() in ("", "system"):
+            options["fileEncoding"] = "UTF-8"
+            definition.createOptions = options
+        out[name] = definition
+    return out
+
+
+def _step(span: ProgressSpan, done: int, total: int) -> None:
+    """Every few hundred features written: progress, and a stop when the user cancelled."""
+    if done % _CANCEL_EVERY:
+        return
+    if span.isCanceled():
+        raise WritingCancelled()
+    span.setProgress(100.0 * done / max(total, 1))
+
+
+def _repaired_outlines(
+    result: screening.ScreeningResult,
+    spots_crs: QgsCoordinateReferenceSystem,
+    measuring_crs: QgsCoordinateReferenceSystem,
+) -> dict[int, QgsGeometry]:
+    """Each repaired spot's outline as the engine repaired and measured it, by row, in the
+    spot layer's CRS: the delivered rings would disagree with the figures ($area of a bow-tie
+    is 0 m²), while the ledger stores the repaired outline. Spots measured in another CRS (a
+    geographic layer in its Gauss-Krüger zone) have their outlines taken back, edges followed
+    as they were read, so the region stays the one measured. Only the few repaired spots."""
+    rows, outlines = result.repaired_rows, result.repaired_geoms
+    if len(rows) and spots_crs != measuring_crs:
+        outlines, failed, _ = reproject.to_crs(
+            outlines, pyproj_crs(measuring_crs), pyproj_crs(spots_crs)
+        )
+        # Coordinates that came from the layer's CRS go back to it; were one not to, that
+        # spot keeps its delivered rings rather than lose its place.
+        keep = np.setdiff1d(np.arange(len(rows)), failed)
+        rows, outlines = rows[keep], outlines[keep]
+    repaired = {}
+    for row, outline in zip(rows.tolist(), outlines):
+        geometry = QgsGeometry()
+        geometry.fromWkb(shapely.to_wkb(outline))
+        repaired[row] = geometry
+    return repaired
+
+
+def _polygon_parts(geometry: QgsGeometry) -> QgsGeometry | None:
+    """The polygons of a geometry collection, nested ones too, as one (multi)polygon; None
+    when it has none."""
+
+    def polygons(part) -> list[QgsGeometry]:
+        if QgsWkbTypes.geometryType(part.wkbType()) == POLYGONS:
+            return [QgsGeometry(part.clone())]
+        if not hasattr(part, "numGeometries"):
+            return []
+        return [found for i in range(part.numGeometries()) for found in polygons(part.geometryN(i))]
+
+    found = polygons(geometry.constGet())
+    return QgsGeometry.collectGeometry(found) if found else None
+
+
+def _unique_ids(source, name: str, count: int) -> bool:
+    """Whether a field holds a positive whole number, never NULL and never repeated, on each
+    of the `count` spots written: what a GeoPackage takes as its feature ids (GDAL reads -1
+    and 0 as "no id"). A source read with a limit has fewer spots than distinct values: no."""
+    from qgis.PyQt.QtCore import QVariant
+
+    index = source.fields().indexOf(name)
+    if source.fields()[index].type() not in (QVariant.Int, QVariant.LongLong):
+        return False
+    values = source.uniqueValues(index)
+    ids = all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values)
+    return ids and len(values) == count == source.featureCount()
+
+
+def _python_column(values: np.ndarray) -> list:
+    """A result column as values QGIS stores: numpy scalars as Python ones, NaN as NULL and
+    flags as 0/1."""
+    column = np.asarray(values)
+    if column.dtype == bool:
+        return column.astype(int).tolist()
+    out = column.tolist()
+    if column.dtype.kind == "f":
+        return [None if v != v else v for v in out]
+    return [int(v) if isinstance(v, bool) else v for v in out]

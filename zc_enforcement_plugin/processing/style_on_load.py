@@ -1,0 +1,75 @@
+"""Styles an output of screening or of a 三区两线 check when QGIS loads it, and puts Chinese
+names on its fields: the technician opens a result already coloured by suggested verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import QgsEditorWidgetSetup, QgsProcessingLayerPostProcessorInterface
+from qgis.PyQt import sip
+
+from ..core import domain
+from ..resources_paths import STYLES
+
+
+class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
+    """Styles an output when QGIS loads it: spots by suggested verdict, pieces by layer."""
+
+    # Processing keeps only a pointer and deletes the C++ side with its context: each Python
+    # object is held here until then (an iterated run loads all its outputs at the end).
+    _alive: list[StyleOnLoad] = []
+
+    def __init__(self, style: Path, screening_labels: bool = True):
+        super().__init__()
+        self.style = style
+        self.screening_labels = screening_labels  # else the style's own aliases only
+
+    @classmethod
+    def create(cls, style: Path, screening_labels: bool = True) -> StyleOnLoad:
+        cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
+        processor = cls(style, screening_labels)
+        cls._alive.append(processor)
+        return processor
+
+    @classmethod
+    def attach(
+        cls, context, outputs: dict, styles: dict[str, str], screening_labels: bool = True
+    ) -> None:
+        """Styles each output (name -> style in resources/styles) that QGIS will load."""
+        for name, style in styles.items():
+            if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
+                details = context.layerToLoadOnCompletionDetails(outputs[name])
+                details.setPostProcessor(cls.create(STYLES / f"{style}.qml", screening_labels))
+
+    def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
+        message, ok = layer.loadNamedStyle(str(self.style))
+        if not ok:
+            feedback.reportError(message, fatalError=False)
+        if self.screening_labels:
+            _label_fields(layer)
+        layer.triggerRepaint()
+
+
+def _label_fields(layer) -> None:
+    """Chinese aliases on the result fields (also under their Shapefile names), the layer
+    names of the pieces in words, and the reviewer's columns first in the attribute table."""
+    labels = domain.output_field_labels_zh()
+    labels.update({domain.shapefile_field_name(name): label for name, label in labels.items()})
+    names = layer.fields().names()
+    for index, name in enumerate(names):
+        if name in labels:
+            layer.setFieldAlias(index, labels[name])
+    if domain.PIECE_LAYER in names:  # stored as keys (land_use…), shown as words
+        words = [{label: key} for key, label in domain.LAYER_LABELS_ZH.items()]
+        layer.setEditorWidgetSetup(
+            names.index(domain.PIECE_LAYER), QgsEditorWidgetSetup("ValueMap", {"map": words})
+        )
+    config = layer.attributeTableConfig()
+    config.update(layer.fields())
+    front = [name for name in domain.REVIEW_COLUMNS if name in names]
+    columns = sorted(
+        config.columns(),
+        key=lambda c: front.index(c.name) if c.name in front else len(front),
+    )
+    config.setColumns(columns)
+    layer.setAttributeTableConfig(config)
