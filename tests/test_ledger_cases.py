@@ -469,7 +469,7 @@ def test_a_correction_measured_before_the_case_began_counts_from_its_opening(led
 
 def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
     """A version-4 ledger on a read-only share: opening it would upgrade it, which writes."""
-    from zc_enforcement_plugin.core import ledger as ledger_module
+    from zc_enforcement_plugin.core import ledger_gpkg
 
     path = tmp_path / "v4.gpkg"
     GeoPackageLedger(path).close()
@@ -481,8 +481,8 @@ def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
     def read_only(*_args):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(ledger_module, "_migrate", read_only)
-    with pytest.raises(ledger_module.LedgerError, match="must be upgraded to 5") as caught:
+    monkeypatch.setattr(ledger_gpkg, "_migrate", read_only)
+    with pytest.raises(LedgerError, match="must be upgraded to 5") as caught:
         GeoPackageLedger(path)
     assert "read-only" in str(caught.value)
 

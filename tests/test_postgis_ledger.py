@@ -24,7 +24,7 @@ from shapely.geometry import box
 
 from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
-from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate
+from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
@@ -365,7 +365,7 @@ def test_a_refused_save_shows_the_other_saves_time_in_beijing_time(pg_database, 
         stored = brigade.verdict_history(spot_id)[-1].recorded_at
         with pytest.raises(ConflictError) as refused:
             brigade.record_verdict(spot_id, illegal(verifier="李四"), expected_version=seen)
-    beijing = ledger._parse_utc(stored).astimezone(dt.timezone(dt.timedelta(hours=8)))
+    beijing = ledger_rows.parse_utc(stored).astimezone(dt.timezone(dt.timedelta(hours=8)))
     message = str(refused.value)
     assert stored not in message
     assert f"北京时间 {beijing:%Y-%m-%d %H:%M}" in message.split(" / ")[0]

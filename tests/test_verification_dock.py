@@ -825,7 +825,9 @@ def test_a_locked_ledger_refuses_the_save_with_a_message_and_keeps_the_form(
     what was typed, and nothing is stored (no sqlite error dialog)."""
     import sqlite3
 
-    monkeypatch.setattr(ledger, "WRITE_LOCK_WAIT_SECONDS", 0.1)
+    from zc_enforcement_plugin.core import ledger_gpkg
+
+    monkeypatch.setattr(ledger_gpkg, "WRITE_LOCK_WAIT_SECONDS", 0.1)
     dock.open_ledger(str(ledger_path))
     spot_id = dock.session.current_id
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
@@ -1105,7 +1107,9 @@ def test_a_ledger_locked_by_another_session_is_said_on_every_action(dock, ledger
     form and filters say so in the dock instead of raising into a Python error dialog."""
     import sqlite3
 
-    monkeypatch.setattr(ledger, "WRITE_LOCK_WAIT_SECONDS", 0.05)
+    from zc_enforcement_plugin.core import ledger_gpkg
+
+    monkeypatch.setattr(ledger_gpkg, "WRITE_LOCK_WAIT_SECONDS", 0.05)
     dock.open_ledger(str(ledger_path))
     other = sqlite3.connect(str(ledger_path), isolation_level=None)
     try:

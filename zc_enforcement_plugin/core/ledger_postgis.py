@@ -46,7 +46,9 @@ from . import ledger_schema as ls
 from . import workdays
 from .cases import Stage
 from .domain import REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
-from .ledger import LedgerError, SqlLedger, Verdict, _utc_now
+from .ledger_records import LedgerError, Verdict
+from .ledger_rows import utc_now
+from .ledger_sql import SqlLedger
 from .screening_postgis import function_sql
 
 DEFAULT_SCHEMA = "zc_ledger"
@@ -426,7 +428,7 @@ def install(
                 _meta_upsert(cursor, META_POSTGIS_VERSION, str(number + 1))
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
-                _meta_upsert(cursor, ls.META_CREATED_AT, _utc_now())
+                _meta_upsert(cursor, ls.META_CREATED_AT, utc_now())
             if evidence_dir is not None:
                 _meta_upsert(cursor, META_EVIDENCE_DIR, str(evidence_dir))
             cursor.execute(

@@ -1,0 +1,526 @@
+"""Vetting a delivery of spots before it is imported, and a re-delivery against what the
+ledger holds: keys, geometry, figures and attributes checked, each problem named by spot and
+field, nothing already recorded lost or silently changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from . import campaigns_schema as cs
+from . import ledger_schema as ls
+from .domain import (
+    AREA_DECIMALS,
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+    SPOT_AREA,
+    SPOT_NUMBER,
+    SPOT_PIECES,
+    SPOT_REFRESHES,
+    TOWN_NAME,
+    invalid_reason_zh,
+)
+from .ledger_records import (
+    ImportIssue,
+    ImportReport,
+    SpotRecord,
+)
+from .ledger_rows import as_number
+from .spot_files import misdecoding_reason
+
+DUPLICATE_NOTE = "neither copy imported"
+
+FIGURE_COLUMNS = (
+    *ls.SPOT_AREA_COLUMNS,
+    *ls.SPOT_TEXT_COLUMNS,
+    ls.C_PRIORITY,
+    *ls.SPOT_FLAG_COLUMNS,
+)
+_TRUE_WORDS = {"1", "true", "t", "y", "yes", "是"}
+_FALSE_WORDS = {"0", "false", "f", "n", "no", "否", ""}
+
+
+@dataclass
+class Vetted:
+    key: str
+    geometry: BaseGeometry | None
+    attributes: dict[str, Any]
+    figures: list[Any]  # values of FIGURE_COLUMNS
+
+
+@dataclass
+class Recorded:
+    """A spot as the ledger holds it, before a refresh."""
+
+    fid: int
+    has_geometry: bool
+    attributes: dict[str, Any]
+    figures: list[Any]  # values of FIGURE_COLUMNS
+    geometry: BaseGeometry | None = None
+
+
+def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> Vetted:
+    """The refreshed spot, keeping what the delivery does not carry.
+
+    A field the delivery does not have at all (a raw delivery without the screening figures,
+    the town and office of an import without a towns layer) keeps its recorded value; so does
+    the geometry of a spot delivered without one (an outline is the legal object: it is not
+    lost to a broken feature). A field the delivery has, NULL, is taken as it says: a layer
+    no longer hit, say. Both are warned about, naming the spot and the fields.
+    """
+    attributes = dict(vetted.attributes)
+    kept, blanked = [], []
+    for name, value in recorded.attributes.items():
+        # Pieces belong to the screening run that found them: a delivery without them (a raw
+        # one) must not leave the last run's outlines on a spot that may have changed.
+        if value is None or name in (SPOT_PIECES, SPOT_REFRESHES):
+            continue
+        if name not in attributes:
+            attributes[name] = value
+            kept.append(name)
+        elif attributes[name] is None:
+            blanked.append(name)  # the delivery says NULL: taken, and said
+    figures = list(vetted.figures)
+    for i, column in enumerate(FIGURE_COLUMNS):
+        if recorded.figures[i] is None or figures[i] is not None:
+            continue
+        if column in vetted.attributes:
+            if column not in blanked:
+                blanked.append(column)
+        else:
+            figures[i] = recorded.figures[i]
+            if column not in kept:
+                kept.append(column)
+    geometry = vetted.geometry
+    outline = recorded.geometry is not None and not recorded.geometry.is_empty
+    if outline and (geometry is None or geometry.is_empty):
+        geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
+        kept.insert(0, "geometry")
+    if recorded.attributes.get(SPOT_REFRESHES):  # a refresh adds to them, see _refreshed
+        attributes[SPOT_REFRESHES] = recorded.attributes[SPOT_REFRESHES]
+    for names, message in (
+        (kept, "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"),
+        (
+            blanked,
+            "本次交付为空，原值已清空 / empty in this delivery: the recorded value is cleared",
+        ),
+    ):
+        if names:
+            report.warnings.append(ImportIssue(None, vetted.key, ", ".join(names), message))
+    return Vetted(vetted.key, geometry, attributes, figures)
+
+
+def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
+    """What a refresh changes in a spot, old → new: its figures, delivered fields and outline
+    (refreshed as keep_recorded made it: a kept outline is None)."""
+    geometry, attributes = refreshed.geometry, refreshed.attributes
+    changes = []
+    # Empty to a value and back count too: a layer screened for the first time (its figures
+    # and hits were NULL) is the change most likely to overturn a verdict.
+    for column, old, new in zip(FIGURE_COLUMNS, recorded.figures, refreshed.figures):
+        if not _same_value(old, new):
+            changes.append(f"{column} {_shown(old)} → {_shown(new)}")
+    for name in sorted(set(attributes) | set(recorded.attributes)):
+        if name in (*FIGURE_COLUMNS, SPOT_PIECES, SPOT_REFRESHES) or name not in attributes:
+            continue  # a field the delivery does not have is kept, said elsewhere
+        old, new = recorded.attributes.get(name), attributes[name]
+        if not _same_value(old, new):
+            changes.append(f"{name} {_shown(old)} → {_shown(new)}")
+    old_geometry = recorded.geometry
+    shift = (
+        shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
+            shapely.remove_repeated_points(old_geometry),
+            shapely.remove_repeated_points(geometry),
+        )
+        if geometry is not None
+        and old_geometry is not None
+        and not geometry.is_empty
+        and not old_geometry.is_empty
+        and not old_geometry.equals(geometry)  # the same outline, however its vertices lie
+        else 0.0
+    )
+    if shift > _SAME_OUTLINE_M:
+        # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
+        # said above when it changed; a planar area here would be a third figure.
+        moved = old_geometry.centroid.distance(geometry.centroid)
+        changes.append(
+            f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
+            f"{shift:.2f} m）"
+        )
+    return changes
+
+
+def say_changes(
+    key: str, changes: list[str], judged: bool, case_id: int | None, report: ImportReport
+) -> None:
+    """Warn of what a refresh changes in a spot. A spot already judged, or with a case, is
+    said to be so: its verdict and case stay as recorded, and may no longer fit (a case stays
+    with its office)."""
+    recorded_work = []
+    if judged:
+        recorded_work.append("已有核查结论 / already judged")
+    if case_id is not None:
+        recorded_work.append(f"已有案件 {case_id}（仍由原所办理）/ has case {case_id}")
+    note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
+    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
+    report.warnings.append(ImportIssue(None, key, None, said))
+
+
+# An outline that moved less than this (any vertex) is the same: coordinates are kept to the mm.
+_SAME_OUTLINE_M = 0.001
+
+
+def _same_value(old: Any, new: Any) -> bool:
+    """Whether a refreshed value is the one recorded, as a user would read them: numbers to
+    the cent (float noise, 1 and True of a boolean column, 12.5 and "12.50" of a field that
+    was text in one delivery), texts without surrounding spaces, anything else equal."""
+    if _blank(old) or _blank(new):
+        return _blank(old) and _blank(new)
+    numbers = [as_number(value) for value in (old, new)]
+    if None not in numbers:
+        return abs(numbers[0] - numbers[1]) < 0.005
+    if isinstance(old, str) and isinstance(new, str):
+        return old.strip() == new.strip()
+    return old == new
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: Any) -> str:
+    """A value as a change is shown: figures to 2 decimals, texts cut at 40 characters."""
+    if _blank(value):
+        return "（空）"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def warn_other_delivery(
+    batch: str, rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
+) -> None:
+    """A refresh none of whose spots are the batch's: another quarter's delivery given the
+    batch's name by mistake merges into it (a refresh keeps the spots it does not carry)."""
+    if not existing or not rows:
+        return
+    # A batch delivered in parts shares some spots: only none at all is asked about.
+    if not any(row.key in existing for row in rows):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                None,
+                f"本次交付的 {len(rows)} 个图斑均不在批次 {batch} 中，是否选错了批次名称？ / none "
+                f"of the {len(rows)} spots delivered is in batch {batch}: was the batch name "
+                "meant for another delivery?",
+            )
+        )
+
+
+def warn_kept_spots(report: ImportReport, rows: Sequence[Vetted], existing: Any) -> None:
+    """Warn about spots of a refreshed batch the ledger keeps as they were (`existing`: the
+    batch's spot numbers already in the ledger)."""
+    delivered = {vetted.key for vetted in rows}
+    for key in sorted(report_keys(report.errors) & set(existing)):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                key,
+                SPOT_NUMBER,
+                "本次未导入，台帐保留原记录 / not imported this time: the ledger keeps "
+                "its earlier record unchanged",
+            )
+        )
+    for key in sorted(set(existing) - delivered - report_keys(report.errors)):
+        report.warnings.append(
+            ImportIssue(
+                None,
+                key,
+                SPOT_NUMBER,
+                "本次交付中没有该图斑，台帐保留原记录 / not in this delivery: the ledger "
+                "keeps it with its verdicts and evidence",
+            )
+        )
+
+
+def warn_unmapped_town(report: ImportReport, vetted: Vetted, mapped_towns: set[str]) -> None:
+    """A spot in a town no office is set up for: imported, but no office will see it."""
+    town = vetted.figures[FIGURE_COLUMNS.index(TOWN_NAME)]
+    if town in mapped_towns:
+        return
+    shown = "（空）/ (empty)" if town is None else f"“{town}”"
+    report.warnings.append(
+        ImportIssue(
+            None,
+            vetted.key,
+            TOWN_NAME,
+            f"乡镇 {shown} 不属于任何自然资源所（ledger_office_towns），各所均看不到该图斑，请核对"
+            f"乡镇名称或请管理员添加 / the town {shown} belongs to no office set up in "
+            "ledger_office_towns: no office will see this spot (only the brigade); check the "
+            "town's name or ask the administrator to add it",
+        )
+    )
+
+
+def patrol_route(route: BaseGeometry | None) -> Any:
+    """A stored route as PatrolRecord takes it: None, a tuple of (x, y) for one line, else WKT."""
+    if route is None or route.is_empty:
+        return None
+    if isinstance(route, MultiLineString) and len(route.geoms) == 1:
+        return tuple(tuple(c[:2]) for c in route.geoms[0].coords)
+    return route.wkt
+
+
+def report_keys(issues: list[ImportIssue]) -> set[str]:
+    """Spot numbers named by a list of issues."""
+    return {issue.number for issue in issues if issue.number}
+
+
+def _normalise_key(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        # A number column read as float: 370302202300001.0 is the spot 370302202300001.
+        if value.is_integer():
+            value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _json_ready(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return _json_ready(value.item())
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).hex()
+    if isinstance(value, (list, tuple)):  # e.g. a spot's screening pieces
+        return [_json_ready(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_ready(item) for key, item in value.items()}
+    return str(value)
+
+
+def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str | None]:
+    """(MultiPolygon or None, reason it is refused)."""
+    if geom is None:
+        return None, None
+    geom = shapely.force_2d(geom)
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom]) if not geom.is_empty else MultiPolygon(), None
+    if isinstance(geom, MultiPolygon):
+        return geom, None
+    return None, (
+        f"图斑几何须为面，而非 {geom.geom_type} / a spot must be a polygon, not a {geom.geom_type}"
+    )
+
+
+def read_number(value: Any, integer: bool) -> tuple[Any, bool]:
+    """(number or None, whether the value was readable)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None, False
+    if not math.isfinite(number):
+        return None, False
+    if integer:
+        return (int(number), True) if number.is_integer() else (None, False)
+    return number, True
+
+
+def _flag(value: Any) -> tuple[Any, bool]:
+    if value is None:
+        return None, True
+    if isinstance(value, (bool, int, float)):
+        return (int(value), True) if value in (0, 1) else (None, False)
+    word = str(value).strip().lower()
+    if word in _TRUE_WORDS:
+        return 1, True
+    if word in _FALSE_WORDS:
+        return 0, True
+    return None, False
+
+
+# Larger than any district (淄川 is about 960 km²): a figure beyond it is a typo or a unit slip.
+_LARGEST_AREA_SQM = 1e10
+
+
+def _warn_parts_larger_than_spot(
+    index: int, key: str, figures: list[Any], report: ImportReport
+) -> None:
+    """A part of a spot (cultivated, basic farmland) larger than the spot itself: one of the
+    figures is wrong (DOMAIN: the parts add up to the spot), which a report would carry."""
+    area = dict(zip(FIGURE_COLUMNS, figures))
+    spot = area.get(SPOT_AREA)
+    for column in (CULTIVATED_AREA, BASIC_FARMLAND_AREA):
+        part = area.get(column)
+        if spot is not None and part is not None and part > spot + 10**-AREA_DECIMALS:
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    column,
+                    f"{column} {part:.2f} m² 大于图斑面积 {SPOT_AREA} {spot:.2f} m²，请核对 / "
+                    f"larger than the spot's area {SPOT_AREA}: check the figures",
+                )
+            )
+
+
+def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]:
+    """Check a delivery before touching the ledger; refused spots go to report.errors."""
+    candidates: list[tuple[int, str | None, SpotRecord]] = []
+    refused: set[int] = set()
+    for position, record in enumerate(spots):
+        index = record.source_index if record.source_index is not None else position
+        key = _normalise_key(record.number)
+        candidates.append((index, key, record))
+        shown = key if key is not None else None
+        if key is None:
+            report.errors.append(
+                ImportIssue(
+                    index,
+                    None,
+                    SPOT_NUMBER,
+                    "图斑编号为空，未导入 / the spot number is empty: not imported",
+                )
+            )
+            refused.add(position)
+        for name, value in record.attributes.items():
+            if isinstance(value, (bytes, bytearray)):  # text the file's encoding cannot decode
+                report.errors.append(
+                    ImportIssue(
+                        index,
+                        shown,
+                        name,
+                        "字段值无法按文件编码解码（被截断的多字节文字或编码不符），未导入 / the "
+                        "value does not decode in the file's encoding (cut multi-byte text or "
+                        "a wrong encoding): not imported",
+                    )
+                )
+                refused.add(position)
+                continue
+            for label, text in (("name", name), ("value", value)):
+                if not isinstance(text, str):
+                    continue
+                reason = misdecoding_reason(text)
+                if reason:
+                    what = "字段名 / field name" if label == "name" else "字段值 / value"
+                    report.errors.append(
+                        ImportIssue(
+                            index, shown, name, f"{what} {text!r}: {reason}；未导入 / not imported"
+                        )
+                    )
+                    refused.add(position)
+        _, problem = _spot_geometry(record.geometry)
+        if problem:
+            report.errors.append(
+                ImportIssue(index, shown, "geometry", problem + "；未导入 / not imported")
+            )
+            refused.add(position)
+    # Duplicates: which copy is right cannot be known, so neither is imported.
+    seen: dict[str, list[int]] = {}
+    for position, (_, key, _) in enumerate(candidates):
+        if key is not None:
+            seen.setdefault(key, []).append(position)
+    for key, positions in seen.items():
+        if len(positions) < 2:
+            continue
+        indices = ", ".join(f"#{candidates[p][0]}" for p in positions)
+        for position in positions:
+            report.errors.append(
+                ImportIssue(
+                    candidates[position][0],
+                    key,
+                    SPOT_NUMBER,
+                    f"图斑编号重复（要素 {indices}），两份均未导入 / duplicate spot number "
+                    f"(features {indices}): {DUPLICATE_NOTE}",
+                )
+            )
+            refused.add(position)
+    vetted: list[Vetted] = []
+    for position, (index, key, record) in enumerate(candidates):
+        if position in refused or key is None:
+            continue
+        geometry, _ = _spot_geometry(record.geometry)
+        if geometry is None:
+            report.warnings.append(
+                ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
+            )
+        elif not geometry.is_empty and not geometry.is_valid:
+            # A self-intersecting outline would show, export and measure wrongly (a bow tie
+            # has no area): repaired as screening repairs it, and said.
+            reason = shapely.is_valid_reason(geometry)
+            repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
+            geometry, _ = _spot_geometry(repaired)  # its polygons, as a MultiPolygon
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    "geometry",
+                    f"几何无效（{invalid_reason_zh(reason)}），已自动修复 / invalid geometry "
+                    f"({reason}): repaired",
+                )
+            )
+        attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
+        figures: list[Any] = []
+        for column in FIGURE_COLUMNS:
+            value = attributes.get(column)
+            if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
+                converted, readable = read_number(value, integer=column == ls.C_PRIORITY)
+                if column in ls.SPOT_AREA_COLUMNS and converted is not None:
+                    if -0.005 < converted < 0:
+                        converted = 0.0  # a difference's float noise, not a negative area
+                    elif not 0 <= converted <= _LARGEST_AREA_SQM:
+                        report.warnings.append(
+                            ImportIssue(
+                                index,
+                                key,
+                                column,
+                                f"面积 {converted:g} 平方米为负数或大于任何区县，该列留空 / area "
+                                f"{converted:g} m² is negative or larger than any district: the "
+                                "column is left empty (the value is kept in the attributes)",
+                            )
+                        )
+                        figures.append(None)
+                        continue
+            elif column in ls.SPOT_FLAG_COLUMNS:
+                converted, readable = _flag(value)
+            else:
+                # Names are matched (a town to its office, an office to its cases): a stray
+                # space from a spreadsheet would make '罗村镇 ' a town no office has.
+                converted, readable = (None if value is None else str(value).strip() or None), True
+                if isinstance(value, str) and value != value.strip():
+                    attributes[column] = converted
+            if not readable:
+                report.warnings.append(
+                    ImportIssue(
+                        index,
+                        key,
+                        column,
+                        f"值 {value!r} 无法识别，该列留空 / value {value!r} not understood: "
+                        "the column is left empty (the value is kept in the attributes)",
+                    )
+                )
+            figures.append(converted)
+        _warn_parts_larger_than_spot(index, key, figures, report)
+        vetted.append(Vetted(key, geometry, attributes, figures))
+    report.skipped = len(refused)
+    return vetted

@@ -1,0 +1,419 @@
+"""The ledger as one GeoPackage file: its geometry blobs, the container (tables, SRS rows, the
+SQL functions GeoPackage readers expect) and GeoPackageLedger, the SQL store on SQLite."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+
+from . import gpkg_geometry
+from . import ledger_schema as ls
+from .evidence import evidence_dir_for
+from .ledger_records import (
+    LedgerError,
+    SpotFileError,
+)
+from .ledger_rows import utc_now
+from .ledger_sql import SqlLedger
+from .spot_files import require_sqlite
+
+# =================================================================================================
+# GeoPackage geometry encoding
+# =================================================================================================
+
+# The blob format itself lives in gpkg_geometry; here a bad blob is a LedgerError like any other
+# fault of a ledger file.
+
+
+def encode_gpkg_geometry(geom: BaseGeometry | None, srs_id: int = ls.LEDGER_SRS_ID) -> bytes | None:
+    return gpkg_geometry.encode(geom, srs_id)
+
+
+def decode_gpkg_geometry(blob: bytes | None) -> BaseGeometry | None:
+    try:
+        return gpkg_geometry.decode(blob)
+    except gpkg_geometry.GeometryBlobError as error:
+        raise LedgerError(str(error)) from error
+
+
+def _gpkg_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
+    """(minx, miny, maxx, maxy) from the blob header, without parsing the WKB."""
+    try:
+        return gpkg_geometry.envelope(blob)
+    except gpkg_geometry.GeometryBlobError as error:
+        raise LedgerError(str(error)) from error
+
+
+# =================================================================================================
+# the GeoPackage container
+# =================================================================================================
+
+
+def _srs_rows() -> list[tuple]:
+    # GPKG 1.2 expects WKT1 in `definition` (WKT2 needs the crs_wkt extension); OGR and QGIS
+    # match the EPSG organisation code first anyway.
+    def wkt(code: int) -> str:
+        return CRS.from_epsg(code).to_wkt("WKT1_GDAL")
+
+    ledger_crs = CRS.from_epsg(ls.LEDGER_SRS_ID)
+    return [
+        ("Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate"),
+        ("Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate"),
+        ("WGS 84 geodetic", 4326, "EPSG", 4326, wkt(4326), "longitude/latitude WGS 84"),
+        (ledger_crs.name, ls.LEDGER_SRS_ID, "EPSG", ls.LEDGER_SRS_ID, wkt(ls.LEDGER_SRS_ID), ""),
+    ]
+
+
+_GPKG_CORE = [
+    """CREATE TABLE gpkg_spatial_ref_sys (
+        srs_name TEXT NOT NULL,
+        srs_id INTEGER NOT NULL PRIMARY KEY,
+        organization TEXT NOT NULL,
+        organization_coordsys_id INTEGER NOT NULL,
+        definition TEXT NOT NULL,
+        description TEXT)""",
+    """CREATE TABLE gpkg_contents (
+        table_name TEXT NOT NULL PRIMARY KEY,
+        data_type TEXT NOT NULL,
+        identifier TEXT UNIQUE,
+        description TEXT DEFAULT '',
+        last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+        srs_id INTEGER,
+        CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE gpkg_geometry_columns (
+        table_name TEXT NOT NULL,
+        column_name TEXT NOT NULL,
+        geometry_type_name TEXT NOT NULL,
+        srs_id INTEGER NOT NULL,
+        z TINYINT NOT NULL,
+        m TINYINT NOT NULL,
+        CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+        CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+        CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+        CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))""",
+]
+
+
+def _blob_bounds(blob: bytes | None) -> tuple[float, float, float, float] | None:
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    envelope = _gpkg_envelope(blob)
+    if envelope is not None:
+        return envelope
+    geometry = decode_gpkg_geometry(blob)
+    return None if geometry is None or geometry.is_empty else geometry.bounds
+
+
+def union_bounds(a: Sequence[float], b: Sequence[float]) -> tuple[float, float, float, float]:
+    """The (min x, min y, max x, max y) bounds that hold both."""
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _st_is_empty(blob: bytes | None) -> int | None:
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    _gpkg_envelope(blob)  # checks the header
+    return 1 if gpkg_geometry.is_flagged_empty(blob) else int(decode_gpkg_geometry(blob).is_empty)
+
+
+def _st_bound(index: int) -> Callable[[bytes | None], float | None]:
+    def bound(blob: bytes | None) -> float | None:
+        bounds = _blob_bounds(blob)
+        return None if bounds is None else bounds[index]
+
+    return bound
+
+
+WRITE_LOCK_WAIT_SECONDS = 5.0
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # isolation_level=None: the module never opens transactions behind our back, so every
+    # BEGIN IMMEDIATE ... COMMIT below is exactly one transaction.
+    # A save waits this long for another session's write lock, then is refused with a message:
+    # QGIS stays frozen while it waits, and saves take milliseconds.
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=WRITE_LOCK_WAIT_SECONDS)
+    conn.execute("PRAGMA foreign_keys = ON")
+    # When QGIS or GDAL adds a spatial index to the spots, its triggers call these functions,
+    # which only GDAL defines: without them every later import would fail.
+    conn.create_function("ST_IsEmpty", 1, _st_is_empty, deterministic=True)
+    for name, index in (("ST_MinX", 0), ("ST_MinY", 1), ("ST_MaxX", 2), ("ST_MaxY", 3)):
+        conn.create_function(name, 1, _st_bound(index), deterministic=True)
+    return conn
+
+
+def _meta_get(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute(f"SELECT value FROM {ls.T_META} WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+def _meta_set(conn: sqlite3.Connection, key: str, value: str) -> None:
+    if conn.execute(f"UPDATE {ls.T_META} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
+        conn.execute(f"INSERT INTO {ls.T_META} (key, value) VALUES (?, ?)", (key, value))
+
+
+def _migrate(conn: sqlite3.Connection, from_version: int, to_version: int) -> None:
+    """Run MIGRATIONS[from_version:to_version] inside the caller's transaction."""
+    for version in range(from_version, to_version):
+        for statement in ls.MIGRATIONS[version]:
+            conn.execute(statement)
+        _meta_set(conn, ls.META_SCHEMA_VERSION, str(version + 1))  # ledger_meta exists from v1
+
+
+def create_ledger_file(
+    path: str | os.PathLike, schema_version: int = ls.SCHEMA_VERSION, office: str | None = None
+) -> None:
+    """Write a new, empty ledger GeoPackage at `path` with the schema at `schema_version`.
+
+    Older versions are for tests of the migrations; the plugin always creates the current one.
+    """
+    path = Path(path)
+    if path.exists():
+        raise LedgerError(f"台帐文件已存在 / ledger file already exists: {path}")
+    conn = _connect(path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA application_id = {ls.GPKG_APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {ls.GPKG_USER_VERSION}")
+        for statement in _GPKG_CORE:
+            conn.execute(statement)
+        conn.executemany(
+            "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, "
+            "organization_coordsys_id, definition, description) VALUES (?, ?, ?, ?, ?, ?)",
+            _srs_rows(),
+        )
+        _migrate(conn, 0, schema_version)
+        if schema_version >= 1:
+            _meta_set(conn, ls.META_CREATED_AT, utc_now())
+            if office:
+                _meta_set(conn, ls.META_OFFICE, office)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        path.unlink(missing_ok=True)
+        raise
+    conn.close()
+
+
+# =================================================================================================
+# the GeoPackage ledger
+# =================================================================================================
+
+
+class GeoPackageLedger(SqlLedger):
+    """The ledger as one GeoPackage file that QGIS and OGR open like any other.
+
+    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (rollback journal), so a crash
+    or kill in the middle leaves the file as it was before the save; the write lock it takes
+    is what serialises saves of one spot or case.
+    """
+
+    def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
+        self.path = Path(path)
+        self._depth = 0
+        if not self.path.exists():
+            if not create:
+                raise LedgerError(f"台帐文件不存在 / ledger file does not exist: {self.path}")
+            create_ledger_file(self.path, office=office)
+        elif self.path.is_dir():
+            raise LedgerError(f"{self.path} 是文件夹，不是台帐 / is a folder, not a ledger")
+        else:
+            try:
+                require_sqlite(self.path, "GeoPackage 台帐")
+            except SpotFileError as exc:
+                raise LedgerError(str(exc)) from None
+        self._conn = _connect(self.path)
+        try:
+            self._open_existing()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # --- opening and migrating -----------------------------------------------------------------
+    def _open_existing(self) -> None:
+        conn = self._conn
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            has_meta = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (ls.T_META,)
+            ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise LedgerError(
+                f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}"
+            ) from exc
+        if app_id != ls.GPKG_APPLICATION_ID:
+            raise LedgerError(
+                f"{self.path} 不是 GeoPackage / is not a GeoPackage (application_id {app_id:#x})"
+            )
+        if not has_meta:
+            raise LedgerError(
+                f"{self.path} 是 GeoPackage 但不是核查台帐 / is a GeoPackage but not a "
+                "verification ledger (no ledger_meta table)"
+            )
+        version_text = _meta_get(conn, ls.META_SCHEMA_VERSION)
+        try:
+            version = int(version_text or "")
+        except ValueError:
+            raise LedgerError(
+                f"{self.path}: 台帐版本无法识别 / unreadable schema version {version_text!r}"
+            ) from None
+        if version > ls.SCHEMA_VERSION:
+            raise LedgerError(
+                f"{self.path}: 台帐版本 {version} 高于本插件支持的版本 {ls.SCHEMA_VERSION}，"
+                f"请升级插件 / ledger schema version {version} is newer than this plugin "
+                f"knows ({ls.SCHEMA_VERSION}): update the plugin before opening it"
+            )
+        if version < ls.SCHEMA_VERSION:
+            try:
+                with self.transaction():
+                    _migrate(conn, version, ls.SCHEMA_VERSION)
+            except LedgerError as exc:
+                raise LedgerError(
+                    f"{self.path}: 台帐版本 {version} 须升级到 {ls.SCHEMA_VERSION} 才能打开，"
+                    f"升级需要写入该文件 / ledger schema {version} must be upgraded to "
+                    f"{ls.SCHEMA_VERSION} to be opened, which writes to the file: {exc}"
+                ) from exc
+        self.migrated_from = version if version < ls.SCHEMA_VERSION else None
+
+    @property
+    def schema_version(self) -> int:
+        return int(_meta_get(self._conn, ls.META_SCHEMA_VERSION) or 0)
+
+    @property
+    def evidence_dir(self) -> Path:
+        return evidence_dir_for(self.path)
+
+    def writable_evidence_dir(self) -> Path:
+        """The evidence folder, to record files in (made beside the ledger when missing)."""
+        return self.evidence_dir
+
+    # --- transactions -----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _outer_transaction(self) -> Iterator[None]:
+        conn = self._conn
+        # IMMEDIATE takes the write lock now, so two QGIS sessions cannot interleave a save.
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._refused(exc) from exc
+        self._depth = 1
+        try:
+            yield
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            # The file locked by another session past the wait, read-only, or gone: a
+            # LedgerError naming it, which every form shows; nothing of the save is kept.
+            self._roll_back_quietly()
+            raise self._refused(exc) from exc
+        except BaseException:
+            self._roll_back_quietly()
+            raise
+        finally:
+            self._depth = 0
+
+    def _roll_back_quietly(self) -> None:
+        """ROLLBACK after a failure; one that itself fails must not hide the first error."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
+
+    def _refused(self, exc: sqlite3.Error) -> LedgerError:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            why_zh, why_en = (
+                "文件正被其他会话写入，请稍后重试",
+                "another session is writing to it: retry",
+            )
+        elif "readonly" in text or "read-only" in text:
+            why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
+        else:
+            why_zh, why_en = "无法读写", "it cannot be read or written"
+        return LedgerError(
+            f"台帐 {self.path} {why_zh}，未保存（{text}） / ledger {self.path}: {why_en}; "
+            f"nothing was saved ({text})"
+        )
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> GeoPackageLedger:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _touch(self, table: str) -> None:
+        self._conn.execute(
+            "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", (utc_now(), table)
+        )
+
+    # --- the dialect ----------------------------------------------------------------------------
+    def _run(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.OperationalError as exc:  # locked past the wait, read-only, gone
+            raise self._refused(exc) from exc
+
+    def _insert(self, table: str, columns: Sequence[str], values: Sequence, key: str) -> int:
+        return int(
+            self._conn.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                values,
+            ).lastrowid
+        )
+
+    def _to_geometry(self, value: Any) -> BaseGeometry | None:
+        return decode_gpkg_geometry(value)
+
+    def _from_geometry(self, geometry: BaseGeometry | None) -> Any:
+        return encode_gpkg_geometry(geometry)
+
+    def _put_setting(self, key: str, text: str) -> None:
+        if (
+            self._conn.execute(
+                f"UPDATE {ls.T_SETTINGS} SET {ls.C_VALUE} = ? WHERE {ls.C_KEY} = ?", (text, key)
+            ).rowcount
+            == 0
+        ):
+            self._conn.execute(
+                f"INSERT INTO {ls.T_SETTINGS} ({ls.C_KEY}, {ls.C_VALUE}) VALUES (?, ?)",
+                (key, text),
+            )
+
+    def _update_extent(self) -> None:
+        bounds = None
+        for (blob,) in self._conn.execute(
+            f"SELECT {ls.C_GEOM} FROM {ls.T_SPOTS} WHERE {ls.C_GEOM} IS NOT NULL"
+        ):
+            envelope = _gpkg_envelope(bytes(blob))
+            if envelope is None:
+                continue
+            bounds = envelope if bounds is None else union_bounds(bounds, envelope)
+        self._conn.execute(
+            "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
+            "WHERE table_name = ?",
+            (*(bounds or [None] * 4), utc_now(), ls.T_SPOTS),
+        )
+
+    def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
+        row = self._conn.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (table,)
+        ).fetchone()
+        if row is not None and None not in row:
+            bounds = union_bounds(row, bounds)
+        self._conn.execute(
+            "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
+            "WHERE table_name = ?",
+            (*bounds, table),
+        )

@@ -1,0 +1,386 @@
+"""What every store makes of its rows alike: recorded_at times, a case's opening and its
+replay from rows, verdict records, settings as text, vetted evidence and save conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import deadlines as dl
+from . import ledger_schema as ls
+from . import workdays
+from .cases import (
+    ORIGIN_PATROL,
+    ORIGIN_SPOT,
+    Case,
+    CaseEvent,
+    CaseOrigin,
+    Stage,
+)
+from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+    SPOT_REFRESHES,
+    first_of,
+)
+from .ledger_records import (
+    CaseError,
+    CaseFilter,
+    CaseRecord,
+    ConflictError,
+    EvidenceRecord,
+    LedgerError,
+    SpotSummary,
+    Verdict,
+)
+from .patrols import CHINA_TIME
+
+# =================================================================================================
+# recorded_at times
+# =================================================================================================
+
+
+def parse_utc(text: str) -> dt.datetime:
+    """A recorded_at written by utc_now back to an aware datetime (fromisoformat of Python 3.9
+    reads no 'Z')."""
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.timezone.utc)
+
+
+def beijing_time(text: str, zh: bool) -> str:
+    """A recorded_at as people read times here, in Beijing time to the minute; text that is
+    not one (copied from elsewhere) as it is."""
+    try:
+        moment = parse_utc(text).astimezone(CHINA_TIME)
+    except ValueError:
+        return text
+    return f"北京时间 {moment:%Y-%m-%d %H:%M}" if zh else f"{moment:%Y-%m-%d %H:%M} Beijing time"
+
+
+def utc_now() -> str:
+    # The GeoPackage DATETIME format; UTC so records from different machines sort together.
+    now = dt.datetime.now(dt.timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+# =================================================================================================
+# opening a case and replaying one: shared by every store
+# =================================================================================================
+
+
+@dataclass
+class CaseOpening:
+    """What a new case row holds, with what was not given taken from its origin."""
+
+    origin: str
+    spot_id: int | None
+    patrol_id: str | None
+    office: str | None
+    town: str | None
+    date: Any
+    person: str | None
+    cultivated_sqm: float | None
+    basic_farmland_sqm: float | None
+    case_origin: CaseOrigin
+
+    def row(self) -> tuple:
+        """The case columns after the id, recorded_at excluded (ledger_schema order)."""
+        opened = self.date.isoformat() if isinstance(self.date, dt.date) else self.date
+        return (
+            self.origin,
+            self.spot_id,
+            self.patrol_id,
+            self.office,
+            self.town,
+            opened,
+            self.cultivated_sqm,
+            self.basic_farmland_sqm,
+        )
+
+    def discover_event(
+        self, case_id: Any, documents: Sequence[str], evidence_ids: Sequence[str], note: str
+    ) -> CaseEvent:
+        """The case's first event; CaseEvent and Case check the figures, date and person."""
+        event = CaseEvent(
+            str(case_id),
+            Stage.DISCOVER,
+            self.date,
+            self.person or "",
+            documents,
+            evidence_ids,
+            note,
+            origin=self.case_origin,
+            cultivated_sqm=self.cultivated_sqm,
+            basic_farmland_sqm=self.basic_farmland_sqm,
+        )
+        Case.from_events([event])
+        return event
+
+
+def resolve_case_opening(
+    store: Any,
+    origin: str,
+    *,
+    spot_id: int | None,
+    patrol_id: str | None,
+    date: dt.date | None,
+    person: str | None,
+    office: str | None,
+    town: str | None,
+    cultivated_sqm: float | None,
+    basic_farmland_sqm: float | None,
+) -> CaseOpening:
+    """Check a case may be opened from its origin and fill in what was not given (see
+    GeoPackageLedger.open_case); reads the store through its public methods only."""
+    if origin == ORIGIN_SPOT:
+        if spot_id is None or patrol_id is not None:
+            raise CaseError("图斑来源的案件须给出图斑 / a spot case needs spot_id only")
+        spot = store.spot(spot_id)
+        verdict = store.current_verdict(spot_id)
+        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+            now = (
+                "尚未判定 / it has no verdict yet"
+                if verdict is None
+                else f"当前判定为“{verdict.category}”（{verdict.kind or ''}）/ its current "
+                f"verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
+            )
+            raise CaseError(
+                f"图斑 {spot.number} 未判定为违法，不能立案：{now}；只有当前判定为"
+                f"“{ls.VERDICT_ILLEGAL}”的图斑才能开启案件 / spot {spot.number} is not "
+                "judged illegal: only a spot whose current verdict is illegal opens a case"
+            )
+        existing = store.cases(CaseFilter(spot_id=spot_id))
+        if existing:
+            raise CaseError(
+                f"图斑 {spot.number} 已有案件 {existing[0].case_id} / spot {spot.number} "
+                f"already has case {existing[0].case_id}: record further steps there"
+            )
+        if store.unreadable_cases:  # one case per spot, even one that cannot be read
+            raise CaseError(
+                f"图斑 {spot.number} 已有无法读取的案件，请执法监察大队先核查 / spot "
+                f"{spot.number} already has a case that cannot be read: "
+                + "; ".join(store.unreadable_cases)
+            )
+        areas = verdict.areas or {}
+        date = date or as_date(verdict.verified_on)
+        person = person or verdict.verifier
+        office = office if office is not None else spot.office
+        town = town if town is not None else spot.town
+        if cultivated_sqm is None:
+            cultivated_sqm = areas.get(CULTIVATED_AREA, spot.cultivated_area)
+        if basic_farmland_sqm is None:
+            basic_farmland_sqm = areas.get(BASIC_FARMLAND_AREA, spot.basic_farmland_area)
+        case_origin = CaseOrigin.spot(spot.number)
+    elif origin == ORIGIN_PATROL:
+        if not patrol_id or spot_id is not None:
+            raise CaseError("巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only")
+        found = store.patrols(patrol_ids=[patrol_id])
+        if not found:
+            raise CaseError(
+                f"台帐中没有巡查记录 {patrol_id}，请先登记巡查 / no patrol {patrol_id} in "
+                "the ledger: record the patrol first"
+            )
+        patrol = found[0]
+        date = date or patrol.date
+        person = person or patrol.staff[0]
+        office = office if office is not None else patrol.office
+        case_origin = CaseOrigin.patrol(patrol_id)
+    else:
+        raise CaseError(
+            f"案件来源须为 {ORIGIN_SPOT} 或 {ORIGIN_PATROL} / origin must be "
+            f"{ORIGIN_SPOT!r} or {ORIGIN_PATROL!r}, not {origin!r}"
+        )
+    return CaseOpening(
+        origin,
+        spot_id,
+        patrol_id,
+        office,
+        town,
+        date,
+        person,
+        cultivated_sqm,
+        basic_farmland_sqm,
+        case_origin,
+    )
+
+
+def verdict_from_row(row: Sequence) -> Verdict:
+    """A Verdict from a row of the verdicts table, columns in SqlLedger._VERDICT_COLUMNS order."""
+    return Verdict(
+        category=row[2],
+        kind=row[3],
+        approval_number=row[4],
+        verifier=row[5],
+        verified_on=row[6],
+        areas=json.loads(row[7] or "{}"),
+        note=row[8],
+        corrects=row[9],
+        details=json.loads(row[11] or "{}"),
+        id=row[0],
+        spot_id=row[1],
+        recorded_at=row[10],
+    )
+
+
+def case_record_from_rows(row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
+    """A CaseRecord replayed from its row (case columns, then the spot number) and its event
+    rows (event columns, oldest first); dates and times as the ledger's ISO text."""
+    number, origin, spot_id, patrol_id = row[0], row[1], row[2], row[3]
+    case_origin = CaseOrigin(origin, str(row[10] if origin == ORIGIN_SPOT else patrol_id))
+    replay = [
+        CaseEvent(
+            str(number),
+            Stage(event[2]),
+            dt.date.fromisoformat(event[3]),
+            event[4],
+            json.loads(event[5] or "[]"),
+            json.loads(event[6] or "[]"),
+            event[7] or "",
+            parse_utc(event[10]),
+            origin=case_origin if position == 0 else None,
+            cultivated_sqm=event[8],
+            basic_farmland_sqm=event[9],
+            measured_on=dt.date.fromisoformat(event[11]) if event[11] else None,
+        )
+        for position, event in enumerate(events)
+    ]
+    return CaseRecord(
+        case_id=str(number),
+        origin=origin,
+        spot_id=spot_id,
+        patrol_id=patrol_id,
+        office=row[4],
+        town=row[5],
+        opened_at=dt.date.fromisoformat(row[6]),
+        cultivated_sqm=row[7],
+        basic_farmland_sqm=row[8],
+        recorded_at=row[9],
+        case=Case.from_events(replay),
+    )
+
+
+def setting_text(key: str, value: Any, where: str) -> str | None:
+    """A setting checked and encoded as stored (JSON text); None removes the setting."""
+    if not isinstance(key, str) or not key.strip():
+        raise LedgerError("设置名不能为空 / the setting key is empty")
+    if value is None:
+        return None
+    if key == ls.SETTING_DEADLINE_RULES:
+        try:
+            dl.rules_from_dict(value, where)
+        except dl.DeadlineConfigError as exc:
+            raise LedgerError(str(exc)) from None
+    elif key == ls.SETTING_HOLIDAYS:
+        try:
+            workdays.holiday_schedules(value, workdays.SHARED_HOLIDAYS_LABEL)
+        except workdays.HolidayFileError as exc:
+            raise LedgerError(str(exc)) from None
+    elif key == ls.SETTING_REPORT_WEIGHTS:
+        from .reports import score_weights  # reports reads the ledger: import late
+
+        try:
+            score_weights(value)
+        except ValueError as exc:
+            raise LedgerError(str(exc)) from None
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise LedgerError(f"设置值须为 JSON / setting {key} is not JSON: {exc}") from None
+
+
+def vetted_evidence(record: EvidenceRecord) -> tuple[str, str]:
+    """(relative '/'-path, lower-case digest) of an evidence record; LedgerError if invalid."""
+    if record.kind not in ls.EVIDENCE_KINDS:
+        raise LedgerError(f"证据类型无效 / unknown evidence kind {record.kind!r}")
+    relative = Path(record.path)
+    if relative.is_absolute() or ".." in relative.parts or not record.path:
+        raise LedgerError(
+            f"证据路径须相对于证据文件夹 / evidence path must lie inside the evidence "
+            f"folder: {record.path!r}"
+        )
+    digest = record.sha256.lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise LedgerError(f"SHA-256 无效 / not a SHA-256 digest: {record.sha256!r}")
+    return relative.as_posix(), digest
+
+
+def conflict_error(
+    spot: SpotSummary,
+    expected_version: int,
+    history: Sequence[Verdict],
+    refreshes: Sequence[dict[str, Any]],
+    refused: Verdict,
+) -> ConflictError:
+    """The refusal of a save made on an out-of-date spot, showing both versions: what a
+    re-delivery changed since the version the verifier saw, and the verdict saved since."""
+
+    def show(verdict: Verdict | None, zh: bool) -> str:
+        if verdict is None:
+            return "无判定" if zh else "no verdict"
+        when = f", {beijing_time(verdict.recorded_at, zh)}" if verdict.recorded_at else ""
+        return (
+            f"{verdict.category}/{verdict.kind or ''} ({verdict.verifier}, "
+            f"{verdict.verified_on}{when})"
+        )
+
+    current = history[-1] if history else None
+    version = spot_version(len(history), refreshes)
+    since = [
+        entry for entry in refreshes if (as_number(entry.get("version")) or 0) > expected_version
+    ]
+    changed = [str(change) for entry in since for change in entry.get("changes") or []]
+    what_zh, what_en = [], []
+    if since:
+        what_zh.append(f"已重新交付，变化为：{first_of(changed, 8, '；')}")
+        what_en.append(f"was re-delivered ({first_of(changed, 8, '; ')})")
+    if version - expected_version != len(since):  # verdicts too, or a version not from here
+        what_zh.append(f"已被他人保存（当前判定：{show(current, True)}）")
+        what_en.append(f"was saved by someone else (theirs: {show(current, False)})")
+    message = (
+        f"图斑 {spot.number} 在您打开后{'，并且'.join(what_zh)}。您打开时为第 "
+        f"{expected_version} 版，现为第 {version} 版。您的判定：{show(refused, True)}，未保存。"
+        "请查看后重新判定。 / "
+        f"spot {spot.number} {' and '.join(what_en)} since you opened it: you opened version "
+        f"{expected_version}, the ledger now holds version {version}. Yours: "
+        f"{show(refused, False)}, not saved. Review the spot and record your verdict again."
+    )
+    return ConflictError(message, current, refused)
+
+
+def spot_refreshes(attributes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The re-deliveries that changed a spot, oldest first, as kept with it (SPOT_REFRESHES):
+    {"on": date, "at": UTC time, "changes": [text, …], "version": the spot's version after it}
+    (refreshes kept before versions counted them have no "version")."""
+    refreshes = attributes.get(SPOT_REFRESHES)
+    if not isinstance(refreshes, list):
+        return []
+    return [entry for entry in refreshes if isinstance(entry, dict)]
+
+
+def spot_version(verdicts: int, refreshes: Sequence[dict[str, Any]]) -> int:
+    """A spot's version (Spot.version): one step per verdict recorded and per re-delivery that
+    changed it (spot_refreshes). A save based on an older version was made on a spot that has
+    since been judged by someone else or re-delivered: it is refused (ConflictError)."""
+    return verdicts + len(refreshes)
+
+
+def as_number(value: Any) -> float | None:
+    if isinstance(value, (bool, int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def as_date(value: dt.date | str | None) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip()[:10])

@@ -1,0 +1,152 @@
+"""Validating a verdict against its spot before it is saved: dates, details the verdict
+needs, and areas that cannot exceed the spot's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import ledger_schema as ls
+from .domain import (
+    SPOT_MONITORED_AREA,
+)
+from .ledger_delivery import read_number
+from .ledger_records import (
+    SpotSummary,
+    Verdict,
+)
+from .ledger_rows import as_date
+
+
+def _spot_area(spot: SpotSummary | None) -> float | None:
+    if spot is None:
+        return None
+    if spot.spot_area is not None:
+        return float(spot.spot_area)
+    attributes = getattr(spot, "attributes", None) or {}
+    value, _ = read_number(attributes.get(SPOT_MONITORED_AREA), integer=False)
+    if value is not None:
+        return value
+    geometry = getattr(spot, "geometry", None)
+    return float(geometry.area) if geometry is not None and not geometry.is_empty else None
+
+
+def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
+    """Why a verdict cannot be recorded (Chinese first, then English); empty when it can."""
+    messages: list[str] = []
+    category = verdict.category
+    kind = (verdict.kind or "").strip()
+    if category not in ls.VERDICT_CATEGORIES:
+        messages.append(
+            f"判定类别须为{'、'.join(ls.VERDICT_CATEGORIES)}之一，而非 {category!r} / the verdict "
+            f"must be one of {', '.join(ls.VERDICT_CATEGORIES)}, not {category!r}"
+        )
+    else:
+        allowed = ls.VERDICT_KINDS[category]
+        english = ls.CATEGORY_LABELS_EN[category]
+        if kind not in allowed:
+            what = "依据" if category == ls.VERDICT_LEGAL else "类型"
+            what_en = "basis" if category == ls.VERDICT_LEGAL else "kind"
+            got = f"（填写的是 {kind!r}）" if kind else ""
+            messages.append(
+                f"{category}判定须注明{what}：{'、'.join(allowed)}{got} / a {english} verdict "
+                f"needs its {what_en}, one of: {', '.join(allowed)}"
+            )
+        if category == ls.VERDICT_LEGAL and not (verdict.approval_number or "").strip():
+            messages.append("合法判定须填写批准文号 / a legal verdict needs the approval number")
+    if not (verdict.verifier or "").strip():
+        messages.append("须填写核查人 / the verifier is required")
+    if verdict.verified_on is None or not str(verdict.verified_on).strip():
+        messages.append("须填写核查日期 / the verification date is required")
+    else:
+        try:
+            day = as_date(verdict.verified_on)
+        except ValueError:
+            messages.append(
+                f"核查日期 {verdict.verified_on!r} 无法识别，应为 YYYY-MM-DD / the verification "
+                f"date {verdict.verified_on!r} is not a date (YYYY-MM-DD)"
+            )
+        else:
+            if day > dt.date.today():
+                messages.append(
+                    f"核查日期 {day} 晚于今天 / the verification date {day} is in the future"
+                )
+    messages.extend(_area_messages(verdict.areas, _spot_area(spot)))
+    messages.extend(_detail_messages(verdict))
+    return messages
+
+
+def _detail_messages(verdict: Verdict) -> list[str]:
+    """The verdict form's further fields: known keys only, and values of the right kind."""
+    messages = []
+    details = verdict.details or {}
+    for key in details:
+        if key not in ls.DETAIL_KEYS:
+            messages.append(f"未知判定字段 {key} / unknown verdict field {key}")
+    if ls.DETAIL_APPROVAL_DATE in details:
+        try:
+            day = as_date(details[ls.DETAIL_APPROVAL_DATE])
+        except ValueError:
+            day = None
+            messages.append(
+                f"批准日期 {details[ls.DETAIL_APPROVAL_DATE]!r} 无法识别 / the approval date "
+                f"{details[ls.DETAIL_APPROVAL_DATE]!r} is not a date (YYYY-MM-DD)"
+            )
+        if day is not None and verdict.verified_on and str(verdict.verified_on).strip():
+            try:
+                if day > as_date(verdict.verified_on):
+                    messages.append(
+                        f"批准日期 {day} 晚于核查日期 / the approval date {day} is after the "
+                        "verification date"
+                    )
+            except ValueError:
+                pass  # the verification date's own message says what is wrong
+    area = details.get(ls.DETAIL_APPROVED_AREA)
+    if area is not None and (not isinstance(area, (int, float)) or area < 0):
+        messages.append(
+            f"批准面积须为非负数：{area!r} / the approved area must be a number ≥ 0: {area!r}"
+        )
+    if ls.DETAIL_STOP_ORDER in details and not isinstance(details[ls.DETAIL_STOP_ORDER], bool):
+        messages.append("是否下达停止通知须为是或否 / 'stop order issued' must be yes or no")
+    return messages
+
+
+def _area_messages(areas: dict[str, float], spot_area: float | None) -> list[str]:
+    messages: list[str] = []
+    given: dict[str, float] = {}
+    for name, value in areas.items():
+        if name not in ls.VERDICT_AREA_FIELDS:
+            messages.append(
+                f"未知面积字段 {name} / unknown area field {name} "
+                f"(known: {', '.join(ls.VERDICT_AREA_FIELDS)})"
+            )
+            continue
+        number, readable = read_number(value, integer=False)
+        if not readable or number is None or number < 0:
+            messages.append(
+                f"面积 {name}={value!r} 须为非负数 / area {name}={value!r} must be a number ≥ 0"
+            )
+            continue
+        given[name] = number
+    if spot_area is None:
+        return messages
+    tolerance = ls.AREA_TOLERANCE_SQM
+    for name, number in given.items():
+        if number > spot_area + tolerance:
+            messages.append(
+                f"面积 {name}={number:.2f} 超过图斑面积 {spot_area:.2f} 平方米 / area "
+                f"{name}={number:.2f} m² exceeds the spot area {spot_area:.2f} m²"
+            )
+    split = [name for name in ls.VERDICT_SPLIT_FIELDS if name in given]
+    total = sum(given[name] for name in split)
+    joined = "+".join(split)
+    if len(split) == len(ls.VERDICT_SPLIT_FIELDS) and abs(total - spot_area) > tolerance:
+        messages.append(
+            f"{joined} = {total:.2f}，与图斑面积 {spot_area:.2f} 不符 / {joined} adds up to "
+            f"{total:.2f} m², not the spot area {spot_area:.2f} m²"
+        )
+    elif 1 < len(split) < len(ls.VERDICT_SPLIT_FIELDS) and total > spot_area + tolerance:
+        messages.append(
+            f"{joined} = {total:.2f}，超过图斑面积 {spot_area:.2f} / {joined} adds up to "
+            f"{total:.2f} m², more than the spot area {spot_area:.2f} m²"
+        )
+    return messages
