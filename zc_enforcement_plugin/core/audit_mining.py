@@ -1,0 +1,286 @@
+"""The mining audit: mining seen on the ground against the licences, their terms and the no-go
+areas."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+import numpy as np
+import shapely
+
+from . import campaigns_schema as cs
+from . import domain
+from .areas import AreaMethod, round_area
+from .audit_base import (
+    ELLIPSOIDAL,
+    AuditResult,
+    AuditRun,
+    Ground,
+    Licences,
+    date_column,
+    feature_ids,
+    feature_names,
+    group_union,
+    join_unique,
+    say_repeated,
+    subtract_owned,
+    text_column,
+)
+
+
+def audit_mining(
+    activity: Ground,
+    licences: Licences,
+    today: _dt.date,
+    no_go_layers: Mapping[str, Sequence | np.ndarray | tuple] | None = None,
+    *,
+    crs: int | str,
+    mining_kinds: Collection[str] | None = None,
+    area_method: AreaMethod | str = ELLIPSOIDAL,
+    min_piece_sqm: float = domain.TOUCH_TOLERANCE_SQM,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> AuditResult:
+    """Audit mining activity (points or polygons) against licences and no-go areas.
+
+    `activity.uses` holds the spot type; with `mining_kinds` only those activities are
+    audited. `no_go_layers` maps a name (禁采区, 生态保护红线, 三区两线 …) to geometries or
+    to (geometries, labels). Violations, one per activity unless said:
+    - 无证开采 WZKC: overlaps no licence (a polygon by more than `min_piece_sqm`);
+    - 越界开采 YJKC: the part outside every licence it overlaps;
+    - 超期开采 CQKC: per licence not valid today (before its start or after its end), the part
+      of the activity inside it and inside no valid licence; a licence with a missing date is
+      taken as valid on that side, with a message;
+    - 禁区开采 JQKC: per no-go layer, the part inside it, with the features' labels.
+    Records per activity: KCBH, KCMJ, XKZH (licences overlapped), CFWMJ, JQMC, JQMJ, counts.
+    """
+    run = AuditRun(crs, area_method, min_piece_sqm, progress, is_cancelled)
+    run.report(0.0)
+    msgs = run.messages
+    act_layer = activity.layer or cs.LAYER_ACTIVITY
+    lic_layer = licences.layer or cs.LAYER_LICENCES
+    act = cs.as_geometry_array(activity.geoms)
+    act_ids = cs.feature_ids(activity.ids, len(act))
+    # Which numbers were recorded: a blank one is given the feature's position ("3"), which
+    # must not be said to repeat an activity really numbered 3.
+    act_given = [
+        activity.ids is not None and v is not None and str(v).strip() != ""
+        for v in (activity.ids if activity.ids is not None else act_ids)
+    ]
+    act_names = feature_names(len(act), activity.fids)
+    act_kinds = text_column(activity.uses, len(act), activity.use_field)
+    if mining_kinds is not None:
+        wanted = {str(k).strip() for k in mining_kinds}
+        keep = np.array([k in wanted for k in act_kinds], dtype=bool)
+        act = act[keep]
+        act_ids = [i for i, k in zip(act_ids, keep.tolist()) if k]
+        act_names = [i for i, k in zip(act_names, keep.tolist()) if k]
+        act_given = [g for g, k in zip(act_given, keep.tolist()) if k]
+    # Only the activities audited: a record per activity shares its KCBH with another's.
+    say_repeated(
+        [i for i, g in zip(act_ids, act_given) if g],
+        [n for n, g in zip(act_names, act_given) if g],
+        act_layer,
+        activity.id_field,
+        "开采活动编号",
+        msgs,
+    )
+    act = cs.repair(act, act_ids, act_layer, msgs, keep_polygonal=False)
+    n = len(act)
+
+    lic = cs.as_geometry_array(licences.geoms)
+    nl = len(lic)
+    lic_ids = feature_ids(
+        text_column(licences.numbers, nl, licences.number_field),
+        lic_layer,
+        licences.number_field,
+        "许可证号",
+        msgs,
+        licences.fids,
+    )
+    lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
+    v_from = date_column(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
+    v_to = date_column(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
+    valid = np.ones(nl, dtype=bool)
+    for i in range(nl):
+        if shapely.is_missing(lic[i]):
+            continue
+        if v_from[i] is None and licences.valid_from is not None:
+            cs.say(
+                msgs, lic_layer, lic_ids[i], licences.from_field, "有效期起始日期缺失，按有效处理"
+            )
+        if v_to[i] is None:
+            cs.say(msgs, lic_layer, lic_ids[i], licences.to_field, "有效期截止日期缺失，按有效处理")
+        if (v_from[i] is not None and today < v_from[i]) or (
+            v_to[i] is not None and today > v_to[i]
+        ):
+            valid[i] = False
+
+    no_go: list[tuple[str, np.ndarray, list[str]]] = []
+    for name, value in (no_go_layers or {}).items():
+        if isinstance(value, tuple):
+            geoms, labels = value
+        else:
+            geoms, labels = value, None
+        arr = cs.as_geometry_array(geoms)
+        labs = cs.feature_ids(labels, len(arr))
+        arr = cs.repair(arr, labs, str(name), msgs, keep_polygonal=True)
+        no_go.append((str(name), arr, labs))
+
+    run.set_origin(act, lic, *[g for _n, g, _l in no_go])
+    act_l = run.local(act)
+    lic_l = run.local(lic)
+    run.report(15.0)
+
+    is_poly = (shapely.get_dimensions(act_l) == 2) & ~shapely.is_missing(act_l)
+    act_area = np.where(is_poly, run.area(act_l), 0.0)
+    # Activity x licence links: polygons by overlap area, points and lines by intersection.
+    i_all, j_all = _links(act_l, lic_l)
+    poly_link = is_poly[i_all]
+    cut = np.full(len(i_all), None, dtype=object)
+    if poly_link.any():
+        cut[poly_link] = cs.polygonal(
+            shapely.intersection(act_l[i_all[poly_link]], lic_l[j_all[poly_link]])
+        )
+    keep = ~poly_link | (np.nan_to_num(shapely.area(cut)) > run.tol)
+    li, lj, lcut = i_all[keep], j_all[keep], cut[keep]
+    run.report(35.0)
+
+    owner_field = cs.ACTIVITY_ID
+    linked = np.zeros(n, dtype=bool)
+    linked[li] = True
+    for i in np.flatnonzero(~linked & ~shapely.is_missing(act_l)).tolist():
+        run.violation(
+            owner_field,
+            act_ids[i],
+            i,
+            cs.NO_LICENCE,
+            act_l[i],
+            act_area[i],
+            [act_ids[i]],
+            "未与任何采矿许可范围重叠",
+        )
+
+    # Out of bounds: a polygon minus every licence it overlaps.
+    outside = subtract_owned(act_l, li, lj, lic_l)
+    outside[~is_poly] = None
+    out_area = np.where(np.nan_to_num(shapely.area(outside)) > run.tol, run.area(outside), 0.0)
+    for i in np.flatnonzero(out_area > 0).tolist():
+        nums = [lic_ids[j] for j in lj[li == i].tolist()]
+        run.violation(
+            owner_field,
+            act_ids[i],
+            i,
+            cs.OUT_OF_BOUNDS,
+            outside[i],
+            out_area[i],
+            [act_ids[i]],
+            f"超出采矿许可范围（许可证 {join_unique(nums)}）",
+        )
+    run.report(55.0)
+
+    # Expired licences: the part covered by no valid licence.
+    ok_link = valid[lj]
+    valid_cover = group_union(lic_l[lj[ok_link]], li[ok_link], n)
+    for k in np.flatnonzero(~ok_link).tolist():
+        i, j = int(li[k]), int(lj[k])
+        window = f"{v_from[j] or '…'} 至 {v_to[j] or '…'}"
+        if is_poly[i]:
+            piece = lcut[k]
+            if not shapely.is_missing(valid_cover[i]):
+                piece = cs.polygonal(
+                    cs.as_geometry_array([shapely.difference(piece, valid_cover[i])])
+                )[0]
+            if piece is None or shapely.area(piece) <= run.tol:
+                continue
+            area = float(run.area(cs.as_geometry_array([piece]))[0])
+        else:
+            if not shapely.is_missing(valid_cover[i]) and shapely.intersects(
+                act_l[i], valid_cover[i]
+            ):
+                continue
+            piece, area = act_l[i], 0.0
+        run.violation(
+            owner_field,
+            act_ids[i],
+            i,
+            cs.EXPIRED_LICENCE,
+            piece,
+            area,
+            [act_ids[i]],
+            f"许可证 {lic_ids[j]} 有效期 {window}，检查日 {today.isoformat()}",
+        )
+    run.report(70.0)
+
+    # No-go areas: per layer, the activity's part inside the union of the layer's features.
+    hit_names: list[list[str]] = [[] for _ in range(n)]
+    hit_geoms: list[list[shapely.Geometry]] = [[] for _ in range(n)]
+    for name, arr, labs in no_go:
+        layer_l = run.local(arr)
+        i_all, j_all = _links(act_l, layer_l)
+        poly = is_poly[i_all]
+        cut = np.full(len(i_all), None, dtype=object)
+        if poly.any():
+            cut[poly] = cs.polygonal(shapely.intersection(act_l[i_all[poly]], layer_l[j_all[poly]]))
+        ok = ~poly | (np.nan_to_num(shapely.area(cut)) > run.tol)
+        i_all, j_all, cut = i_all[ok], j_all[ok], cut[ok]
+        per_act = group_union(cut[is_poly[i_all]], i_all[is_poly[i_all]], n)
+        for i in np.unique(i_all).tolist():
+            labels = join_unique([labs[j] for j in j_all[i_all == i].tolist()])
+            if is_poly[i]:
+                piece = per_act[i]
+                area = float(run.area(cs.as_geometry_array([piece]))[0])
+                hit_geoms[i].append(piece)
+            else:
+                piece, area = act_l[i], 0.0
+            hit_names[i].append(f"{name}:{labels}")
+            run.violation(
+                owner_field,
+                act_ids[i],
+                i,
+                cs.IN_NO_GO,
+                piece,
+                area,
+                [act_ids[i]],
+                f"位于{name}（{labels}）",
+            )
+    run.report(90.0)
+
+    counts = run.kind_counts(n)
+    records = []
+    for i in range(n):
+        per = counts[i]
+        found = [k.label_zh for k in cs.MINING_KINDS if per.get(k.code)]
+        geoms = hit_geoms[i]
+        no_go_area = (
+            float(run.area(cs.as_geometry_array([shapely.union_all(geoms)]))[0]) if geoms else 0.0
+        )
+        rec = {
+            cs.ACTIVITY_ID: act_ids[i],
+            cs.ACTIVITY_AREA: float(round_area(act_area[i])),
+            cs.LICENCE_NUMBER: join_unique([lic_ids[j] for j in lj[li == i].tolist()]),
+            cs.OUTSIDE_AREA: float(round_area(out_area[i])),
+            cs.NO_GO_NAMES: cs.LIST_SEPARATOR.join(hit_names[i]),
+            cs.NO_GO_AREA: float(round_area(no_go_area)),
+        }
+        for k in cs.MINING_KINDS:
+            rec[cs.COUNT_PREFIX + k.code] = per.get(k.code, 0)
+        rec[cs.VIOLATION_COUNT] = sum(per.values())
+        if found:
+            rec[cs.STATUS] = "、".join(found)
+        else:
+            no_geom = shapely.is_missing(act_l[i])
+            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else cs.STATUS_OK
+        records.append(rec)
+    run.report(100.0)
+    return run.result(records)
+
+
+def _links(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) with a[i] intersecting b[j], both may hold None."""
+    ok_b = np.flatnonzero(~shapely.is_missing(b))
+    if len(ok_b) == 0 or len(a) == 0:
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    i, jj = shapely.STRtree(b[ok_b]).query(a, predicate="intersects")
+    return i, ok_b[jj]
