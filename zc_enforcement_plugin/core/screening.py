@@ -906,40 +906,11 @@ def _verdicts(
     zero = np.zeros(n)
     ap_u = unions.get(domain.LAYER_APPROVALS)
     ap = gross.get(domain.LAYER_APPROVALS, zero)
-    bf_u = unions.get(domain.LAYER_BASIC_FARMLAND)
     bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
-
-    def minus(
-        base: np.ndarray,
-        base_u: Callable[[np.ndarray], np.ndarray],
-        cutters: list[np.ndarray | None],
-        rows: np.ndarray,
-    ) -> np.ndarray:
-        """area(base_u − each cutter) on rows, vectorised; other rows keep `base`."""
-        out = base.copy()
-        if len(rows) == 0:
-            return out
-        geom = base_u(rows)[rows]
-        for cu in cutters:
-            if cu is not None:
-                c = cu[rows]
-                has = ~shapely.is_missing(c)
-                geom[has] = _on_all_cores(shapely.difference, geom[has], c[has])
-        out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
-        return out
-
-    mu = shown_mu
-    both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
-    bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
     cult = gross_cult if gross_cult is not None else zero
-    if cult_union is not None and ap_u is not None:
-        cult_unapp = minus(cult, cult_union, [ap_u], np.flatnonzero((cult > _TOL) & (ap > _TOL)))
-    else:
-        cult_unapp = cult
-    # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
-    near = np.flatnonzero(mu(cult_unapp) >= domain.CRIMINAL_CULTIVATED_MU)
-    cult_other = (
-        minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
+    mu = shown_mu
+    bf_unapp, cult_unapp, cult_other = _unapproved_areas(
+        gross, unions, cult, cult_union, origin, crs, method
     )
     criminal, referral_open = _referral_test(
         spot_area, ap, bf, bf_unapp, cult_unapp, cult_other, given, no_geom
@@ -1110,6 +1081,58 @@ def _verdicts(
     fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
     fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open)
     return reason
+
+
+def _unapproved_areas(
+    gross: dict[str, np.ndarray],
+    unions: dict[str, np.ndarray],
+    cult: np.ndarray,
+    cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(basic farmland, cultivated land, cultivated land outside basic farmland), each outside
+    the approvals, per spot: area(layer ∩ spot − approvals) computed exactly, but only for the
+    few spots where the difference can matter; the others keep their gross figure."""
+    n = len(cult)
+    zero = np.zeros(n)
+    ap_u = unions.get(domain.LAYER_APPROVALS)
+    ap = gross.get(domain.LAYER_APPROVALS, zero)
+    bf_u = unions.get(domain.LAYER_BASIC_FARMLAND)
+    bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
+
+    def minus(
+        base: np.ndarray,
+        base_u: Callable[[np.ndarray], np.ndarray],
+        cutters: list[np.ndarray | None],
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        """area(base_u − each cutter) on rows, vectorised; other rows keep `base`."""
+        out = base.copy()
+        if len(rows) == 0:
+            return out
+        geom = base_u(rows)[rows]
+        for cu in cutters:
+            if cu is not None:
+                c = cu[rows]
+                has = ~shapely.is_missing(c)
+                geom[has] = _on_all_cores(shapely.difference, geom[has], c[has])
+        out[rows] = _on_all_cores(lambda g: areas(g, method, crs, origin), geom)
+        return out
+
+    both = np.flatnonzero((bf > _TOL) & (ap > _TOL)) if ap_u is not None else np.zeros(0, int)
+    bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
+    if cult_union is not None and ap_u is not None:
+        cult_unapp = minus(cult, cult_union, [ap_u], np.flatnonzero((cult > _TOL) & (ap > _TOL)))
+    else:
+        cult_unapp = cult
+    # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
+    near = np.flatnonzero(shown_mu(cult_unapp) >= domain.CRIMINAL_CULTIVATED_MU)
+    cult_other = (
+        minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
+    )
+    return bf_unapp, cult_unapp, cult_other
 
 
 def _referral_test(
