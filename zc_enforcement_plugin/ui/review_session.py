@@ -53,8 +53,9 @@ class ReviewSession:
     """An open ledger, the filtered queue of its spots and the current position in it."""
 
     def __init__(self) -> None:
-        self.store: ledger.GeoPackageLedger | None = None
-        self.path: Path | None = None
+        self.store: ledger.LedgerStore | None = None  # a GeoPackage or the bureau's PostGIS
+        # Where it was opened from: a GeoPackage file's Path, or a "postgis://…" reference.
+        self.path: Path | str | None = None
         self.filter = ReviewFilter()
         self.queue: list[ledger.SpotSummary] = []
         self.position = -1
