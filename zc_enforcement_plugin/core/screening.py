@@ -942,7 +942,7 @@ def _verdicts(
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
     criminal, referral_open = _referral_test(
-        spot_area, ap, bf, bf_unapp, cult_unapp, cult_other, given, no_geom
+        spot_area, ap, bf_unapp, cult_unapp, cult_other, given, no_geom
     )
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
@@ -1115,7 +1115,6 @@ def _verdicts(
 def _referral_test(
     spot_area: np.ndarray,
     approved: np.ndarray,
-    bf: np.ndarray,
     bf_unapp: np.ndarray,
     cult_unapp: np.ndarray,
     cult_other: np.ndarray,

@@ -96,14 +96,6 @@ def function_sql(schema: str = "public") -> list[str]:
     ]
 
 
-def install_functions(conn, schema: str = "public") -> None:
-    with conn.cursor() as cursor:
-        for statement in function_sql(schema):
-            cursor.execute(statement)
-    if not conn.autocommit:
-        conn.commit()
-
-
 @dataclass
 class LayerTable:
     """A protection layer as a table on the server (geometry in the measuring CRS)."""
