@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 import shapely
@@ -10,7 +11,8 @@ from qgis.core import QgsProcessingException
 
 from zc_enforcement_plugin.core import evidence, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers
+from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers, copy_ledger
+from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
 
@@ -41,6 +43,44 @@ def test_copy_between_geopackages_and_refuse_a_non_empty_target(provider, tmp_pa
         assert (b.evidence_dir / b.evidence(spot_id)[0].path).read_bytes() == photo.read_bytes()
     with pytest.raises(QgsProcessingException, match="not empty"):
         processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+
+
+def _extents(path) -> dict:
+    conn = sqlite3.connect(str(path))
+    try:
+        return {
+            table: tuple(bounds)
+            for table, *bounds in conn.execute(
+                "SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents "
+                "WHERE table_name IN (SELECT table_name FROM gpkg_geometry_columns)"
+            )
+        }
+    finally:
+        conn.close()
+
+
+def test_a_geopackage_copy_has_the_extents_of_its_spots_and_patrols(tmp_path):
+    """QGIS zooms a layer to gpkg_contents' extent: a copy written row by row, not through the
+    saves that keep it, gets the extent of every table with geometry, recomputed from its rows
+    as the ledger's saves compute it."""
+    source, target = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
+    route = f"LINESTRING({X0 - 500} {Y0 + 20}, {X0 + 300} {Y0 + 700})"
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9)),
+                ledger.SpotRecord({"JCBH": "S2"}, shapely.box(X0 + 90, Y0 - 40, X0 + 99, Y0)),
+            ],
+        )
+        store.add_patrol(PatrolRecord("XC-1", "城区所", dt.date(2025, 5, 6), ["赵六"], route=route))
+    with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+        copy_ledger(a, b)
+    assert _extents(target) == {
+        ls.T_SPOTS: (X0, Y0 - 40, X0 + 99, Y0 + 9),
+        ls.T_PATROLS: (X0 - 500, Y0 + 20, X0 + 300, Y0 + 700),
+    }
+    assert _extents(target) == _extents(source)
 
 
 def test_a_source_ledger_that_does_not_exist_is_named_not_created(provider, tmp_path):

@@ -1117,8 +1117,10 @@ def test_evidence_is_copied_hashed_recorded_and_checked(ledger, tmp_path):
     messages = " ".join(p.message for p in check_evidence_integrity(ledger))
     assert "已被改动" in messages and "缺失" in messages
 
-    with pytest.raises(LedgerError, match="unknown evidence kind"):
+    with pytest.raises(LedgerError, match="unknown evidence kind 'document': photo, video, audio"):
         store_evidence_file(ledger.path, "S", photo, "document")
+    with pytest.raises(LedgerError, match="unknown evidence kind 'document': photo, video, audio"):
+        ledger.add_evidence(first, EvidenceRecord("document", record.path, record.sha256, 1))
     with pytest.raises(LedgerError, match="inside the evidence folder"):
         ledger.add_evidence(first, EvidenceRecord("photo", "../outside.jpg", record.sha256, 1))
     with pytest.raises(LedgerError, match="not a SHA-256"):

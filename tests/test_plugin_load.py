@@ -111,17 +111,51 @@ def message_bar_texts(monkeypatch, iface, method: str) -> list[str]:
     return texts
 
 
+def opened_dialogs(monkeypatch) -> list[str]:
+    """The ids of the algorithms whose dialogs the plugin opens (none is shown)."""
+    import processing
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        processing, "execAlgorithmDialog", lambda algorithm, _parameters: opened.append(algorithm)
+    )
+    return opened
+
+
 def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
     import zc_enforcement_plugin.plugin as plugin_module
 
     monkeypatch.setattr(plugin_module, "missing_dependencies", lambda: ["rasterio"])
     pushed = message_bar_texts(monkeypatch, qgis_iface, "pushCritical")
+    opened = opened_dialogs(monkeypatch)
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)
     plugin.initGui()
     try:
         assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is None
         assert pushed and "rasterio" in pushed[0] and "pip install" in pushed[0]
+        # The Screen spots button then says so again, and opens nothing.
+        (screen,) = [a for a in iface.menu_actions if a.objectName() == "ZcEnforcementScreenSpots"]
+        screen.trigger()
+        assert len(pushed) == 2 and "rasterio" in pushed[1] and opened == []
+    finally:
+        plugin.unload()
+
+
+def test_the_plugins_buttons_open_the_algorithms_they_name(qgis_iface, monkeypatch):
+    """The toolbar's Screen spots and the menu's demo district open those algorithms, by ids
+    the registry knows (the ids are the scripts' public interface)."""
+    opened = opened_dialogs(monkeypatch)
+    iface = RecordingIface(qgis_iface)
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        actions = {action.objectName(): action for action in iface.menu_actions}
+        actions["ZcEnforcementScreenSpots"].trigger()
+        actions["ZcEnforcementCreateDemo"].trigger()
+        assert opened == ["zcenforcement:screenspots", "zcenforcement:createdemodistrict"]
+        registry = QgsApplication.processingRegistry()
+        assert all(registry.algorithmById(algorithm) is not None for algorithm in opened)
     finally:
         plugin.unload()
 

@@ -2633,6 +2633,36 @@ def test_export_opens_with_the_images_the_dock_shows(
     assert (parameters["BEFORE_IMAGE"], parameters["AFTER_IMAGE"]) == (before, after)
 
 
+def test_the_reports_menu_opens_each_ledger_algorithm_on_the_open_ledger(
+    dock, ledger_path, provider, monkeypatch
+):
+    """Each entry opens its algorithm by the id Processing knows it by (one not registered
+    would only say "not available"), with the ledger filled in."""
+    import processing
+
+    opened = []
+    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *args: opened.append(args))
+    dock.open_ledger(str(ledger_path))
+    entries = [
+        action
+        for action in dock.reports_button.menu().actions()
+        if action.objectName().startswith("zcenforcement:")
+    ]
+    for action in entries:
+        action.trigger()
+    names = [
+        "monthlyranking",
+        "weeklydispatch",
+        "assessment",
+        "accountabilityratio",
+        "recordpatrol",
+        "patrolcompliance",
+        "ledgersettings",
+    ]
+    assert [algorithm for algorithm, _ in opened] == [f"zcenforcement:{n}" for n in names]
+    assert all(parameters == {"LEDGER": str(ledger_path)} for _, parameters in opened)
+
+
 def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, ledger_path):
     """Disabled on an illegal or other verdict, the example number in grey read as a number
     recorded for the spot."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, Qt
@@ -13,6 +14,7 @@ from .compat import LEVEL_CRITICAL, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_translator, tr
 from .resources_paths import PLUGIN_ICON
+from .ui.messages import LOG_TAG
 
 PANEL_SHOWN_SETTING = "zc_enforcement/panel_shown"  # the panel's visibility when last unloaded
 
@@ -35,12 +37,10 @@ class ZcEnforcementPlugin:
             return
         missing = missing_dependencies()
         if missing:
-            QgsMessageLog.logMessage(
-                self._missing_message(missing), "ZC Enforcement", LEVEL_CRITICAL
-            )
+            QgsMessageLog.logMessage(self._missing_message(missing), LOG_TAG, LEVEL_CRITICAL)
             return
         if missing_recommended():
-            QgsMessageLog.logMessage(self._calendar_message(), "ZC Enforcement", LEVEL_WARNING)
+            QgsMessageLog.logMessage(self._calendar_message(), LOG_TAG, LEVEL_WARNING)
         from .processing.provider import EnforcementProvider
 
         self.provider = EnforcementProvider()
@@ -50,9 +50,9 @@ class ZcEnforcementPlugin:
         self.initProcessing()
         missing = missing_dependencies()
         if missing:
-            self.iface.messageBar().pushCritical("ZC Enforcement", self._missing_message(missing))
+            self.iface.messageBar().pushCritical(LOG_TAG, self._missing_message(missing))
         elif missing_recommended():
-            self.iface.messageBar().pushWarning("ZC Enforcement", self._calendar_message())
+            self.iface.messageBar().pushWarning(LOG_TAG, self._calendar_message())
 
         from .ui.verification_dock import VerificationDock
 
@@ -86,12 +86,12 @@ class ZcEnforcementPlugin:
             self.iface.mainWindow(),
         )
         screen.setObjectName("ZcEnforcementScreenSpots")
-        screen.triggered.connect(lambda: self._open_algorithm("zcenforcement:screenspots"))
+        screen.triggered.connect(lambda: self._open_algorithm(_screen_spots))
         self._add_action(screen)
 
         demo = QAction(tr("Create demo district…"), self.iface.mainWindow())
         demo.setObjectName("ZcEnforcementCreateDemo")
-        demo.triggered.connect(lambda: self._open_algorithm("zcenforcement:createdemodistrict"))
+        demo.triggered.connect(lambda: self._open_algorithm(_create_demo_district))
         self._add_action(demo, toolbar=False)
 
     def _fit_dock(self, visible: bool) -> None:
@@ -110,15 +110,19 @@ class ZcEnforcementPlugin:
             self.toolbar.addAction(action)
         self.actions.append(action)
 
-    def _open_algorithm(self, algorithm_id: str) -> None:
+    def _open_algorithm(self, algorithm: Callable[[], type]) -> None:
+        """Open the dialog of the algorithm class `algorithm()` imports, only once the provider
+        is there: the algorithms' modules need packages that may be missing."""
         from processing import execAlgorithmDialog
+
+        from .processing.base import algorithm_id
 
         if self.provider is None:
             self.iface.messageBar().pushCritical(
-                "ZC Enforcement", self._missing_message(missing_dependencies())
+                LOG_TAG, self._missing_message(missing_dependencies())
             )
             return
-        execAlgorithmDialog(algorithm_id, {})
+        execAlgorithmDialog(algorithm_id(algorithm()), {})
 
     @staticmethod
     def _missing_message(missing: list[str]) -> str:
@@ -170,3 +174,17 @@ def forget_plugin_modules() -> None:
     package = __package__ or __name__.rpartition(".")[0]
     for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
         del sys.modules[name]
+
+
+# The algorithms the toolbar and menu open, imported on use: their modules need numpy, shapely
+# and the rest of what dependencies.py checks, which may be missing when the plugin loads.
+def _screen_spots() -> type:
+    from .processing.screen_spots import ScreenSpots
+
+    return ScreenSpots
+
+
+def _create_demo_district() -> type:
+    from .processing.create_demo_district import CreateDemoDistrict
+
+    return CreateDemoDistrict

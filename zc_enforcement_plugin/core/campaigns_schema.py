@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,7 +21,7 @@ SOURCE_ROLE = "LB"  # 线 (line) or 区 (zone)
 SOURCE_DISTANCE = "JL"  # buffer distance, m
 SUMMARY_SPOT_COUNT = "TBSL"
 SUMMARY_SPOT_IDS = "TBBH"
-SUMMARY_SPOT_AREA = "TBMJ"  # area of the spots inside the view area, m²
+SUMMARY_SPOT_AREA = domain.SPOT_AREA  # TBMJ: area of the spots inside the view area, m²
 SUMMARY_MINE_COUNT = "KSSL"
 SUMMARY_MINE_IDS = "KSBH"
 SUMMARY_MINE_AREA = "KSMJ"
@@ -306,11 +305,3 @@ def repair(
             say(messages, layer, ids[i], FIELD_GEOMETRY, "几何无面状部分，已跳过")
         out = poly
     return out
-
-
-def add_years(day: _dt.date, years: int) -> _dt.date:
-    """The same calendar day `years` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)

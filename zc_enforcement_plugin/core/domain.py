@@ -1,7 +1,9 @@
 """The one place for the domain's facts: field names, class codes, CRSs, units and thresholds.
 
-Everything else imports from here; a field is never spelled twice. Values marked "(verify)" in
-DOMAIN.md are defaults a bureau may override, never facts the code relies on.
+Everything else imports from here: a field is spelled here and nowhere else (campaigns_schema.py
+and ledger_schema.py add the campaigns' fields and the ledger's columns, and take these names
+where they share one). Values marked "(verify)" in DOMAIN.md are defaults a bureau may override,
+never facts the code relies on.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 # --- coordinates (DOMAIN.md §4) --------------------------------------------------------------
 EPSG_CGCS2000_GEOGRAPHIC = 4490
 EPSG_GK3_ZONE39_PREFIXED = 4527  # x carries the zone number: 39,5xx,xxx
-EPSG_GK3_ZONE39 = 4548  # same projection without the zone prefix
 # CGCS2000 3-degree Gauss-Krüger zones 25..45: zone-prefixed EPSG codes are 4513 + (zone - 25),
 # unprefixed ones 4534 + (zone - 25) (both for central meridians 75°E..135°E).
 GK3_PREFIXED_EPSG_BASE = 4513
@@ -300,7 +301,9 @@ LAND_GROUP_FIELDS = {
 }
 
 # Protection layers other than land use: key -> (area field, flag field, hit-names field).
-# The key is also the Processing parameter name (upper-cased) and the pieces' layer label.
+# The key names the layer inside the engine and in the screened pieces' PIECE_LAYER field (their
+# style colours by it). Screen spots' parameters that take these layers are named and mapped to
+# the keys in processing/screen_spots.OVERLAY_PARAMETERS.
 LAYER_BASIC_FARMLAND = "basic_farmland"
 LAYER_RED_LINE = "red_line"
 LAYER_NO_MINING = "no_mining"

@@ -54,6 +54,14 @@ def spot_folder(root: str | os.PathLike, spot_number: str) -> Path:
     return Path(root) / _safe_name(spot_number)
 
 
+def check_evidence_kind(kind: str) -> None:
+    """LedgerError naming the kinds a ledger takes, unless `kind` is one of them."""
+    if kind not in ls.EVIDENCE_KINDS:
+        raise LedgerError(
+            f"证据类型无效 / unknown evidence kind {kind!r}: {', '.join(ls.EVIDENCE_KINDS)}"
+        )
+
+
 def store_evidence_in(
     root: str | os.PathLike,
     spot_number: str,
@@ -66,8 +74,7 @@ def store_evidence_in(
     name (see _copy_into, which also keeps a crash or a colleague's attachment of the same name
     from ever leaving a half-copied or another file under the name the ledger points to).
     """
-    if kind not in ls.EVIDENCE_KINDS:
-        raise LedgerError(f"证据类型无效 / unknown evidence kind {kind!r}: {ls.EVIDENCE_KINDS}")
+    check_evidence_kind(kind)
     source = Path(source_file)
     if not source.is_file():
         raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")

@@ -896,7 +896,7 @@ def write_evidence_zip(
             if member in written:
                 digest, size = written[member], source.stat().st_size
             else:
-                digest, size = _zip_file(archive, source, member, report, is_cancelled)
+                digest, size = _zip_file(archive, source, member, is_cancelled)
                 written[member] = digest
                 result.files += 1
                 result.size += size
@@ -927,9 +927,7 @@ def write_evidence_zip(
     return result
 
 
-def _zip_file(
-    archive: zipfile.ZipFile, source: Path, member: str, report: _Reporter, is_cancelled
-) -> tuple[str, int]:
+def _zip_file(archive: zipfile.ZipFile, source: Path, member: str, is_cancelled) -> tuple[str, int]:
     """Copy a file into the archive, hashing the very bytes written: (sha256, size)."""
     digest = hashlib.sha256()
     size = 0
@@ -947,13 +945,3 @@ def _zip_file(
             target.write(block)
             size += len(block)
     return digest.hexdigest(), size
-
-
-def zip_member_sha256(path: str | os.PathLike) -> dict[str, str]:
-    """SHA-256 of every member of a zip but the manifest: for checking a package received."""
-    hashes = {}
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if name != MANIFEST_NAME:
-                hashes[name] = hashlib.sha256(archive.read(name)).hexdigest()
-    return hashes

@@ -391,19 +391,19 @@ class GeoPackageLedger(SqlLedger):
                 (key, text),
             )
 
-    def _update_extent(self) -> None:
+    def _update_extent(self, table: str) -> None:
         bounds = None
         for (blob,) in self._conn.execute(
-            f"SELECT {ls.C_GEOM} FROM {ls.T_SPOTS} WHERE {ls.C_GEOM} IS NOT NULL"
+            f"SELECT {ls.C_GEOM} FROM {table} WHERE {ls.C_GEOM} IS NOT NULL"
         ):
-            envelope = _gpkg_envelope(bytes(blob))
-            if envelope is None:
+            box = _blob_bounds(blob)  # the header's envelope, or the geometry's when it has none
+            if box is None:
                 continue
-            bounds = envelope if bounds is None else union_bounds(bounds, envelope)
+            bounds = box if bounds is None else union_bounds(bounds, box)
         self._conn.execute(
             "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, last_change = ? "
             "WHERE table_name = ?",
-            (*(bounds or [None] * 4), utc_now(), ls.T_SPOTS),
+            (*(bounds or [None] * 4), utc_now(), table),
         )
 
     def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:

@@ -38,8 +38,9 @@ from .ledger import (
     LedgerStore,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
-    union_bounds,
 )
+from .ledger_gpkg import _meta_set
+from .ledger_postgis import T_CONFLICTS, _meta_upsert
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -52,10 +53,8 @@ COPY_ORDER = (
     ls.T_CASE_EVENTS,
     ls.T_SETTINGS,
 )
-GEOMETRY_COLUMN_TABLES = (ls.T_SPOTS, ls.T_PATROLS)
 # Meta keys that describe the ledger (copied and compared); others describe one store.
 COPIED_META = (ls.META_SCHEMA_VERSION, ls.META_CREATED_AT, ls.META_OFFICE)
-CONFLICTS_TABLE = "ledger_verdict_conflicts"
 
 
 @dataclass
@@ -168,39 +167,17 @@ def _meta(store: LedgerStore) -> dict[str, str]:
 def _set_meta(store: LedgerStore, values: dict[str, str]) -> None:
     for key, value in values.items():
         if isinstance(store, GeoPackageLedger):
-            conn = store._conn
-            if (
-                conn.execute(
-                    f"UPDATE {ls.T_META} SET value = ? WHERE key = ?", (value, key)
-                ).rowcount
-                == 0
-            ):
-                conn.execute(f"INSERT INTO {ls.T_META} (key, value) VALUES (?, ?)", (key, value))
+            _meta_set(store._conn, key, value)
         else:
-            store._execute(
-                f"INSERT INTO {ls.T_META} (key, value) VALUES (%s, %s) "
-                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                (key, value),
-            )
+            _meta_upsert(store._conn.cursor(), key, value)
 
 
 def _gpkg_extents(store: GeoPackageLedger) -> None:
-    """gpkg_contents' extent of the spots and patrols, as the ledger's own saves keep it."""
-    for table in GEOMETRY_COLUMN_TABLES:
-        bounds = None
-        for (blob,) in store._conn.execute(
-            f"SELECT {ls.C_GEOM} FROM {table} WHERE {ls.C_GEOM} IS NOT NULL"
-        ):
-            geometry = decode_gpkg_geometry(bytes(blob))
-            if geometry is None or geometry.is_empty:
-                continue
-            box = geometry.bounds
-            bounds = box if bounds is None else union_bounds(bounds, box)
-        store._conn.execute(
-            "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ? "
-            "WHERE table_name = ?",
-            (*(bounds or (None,) * 4), table),
-        )
+    """gpkg_contents' extent of every table with geometry (those gpkg_geometry_columns lists),
+    as the ledger's own saves keep it."""
+    tables = store._conn.execute("SELECT table_name FROM gpkg_geometry_columns").fetchall()
+    for (table,) in tables:
+        store._update_extent(table)
 
 
 # --- what a copy makes on disk ----------------------------------------------------------------
@@ -407,7 +384,7 @@ def copy_ledger(
         if refused and not hasattr(target, "conflicts"):
             report.left_behind.append(
                 f"{refused} 条被拒绝的冲突保存仅保存在服务器上 / {refused} saves refused as "
-                f"conflicts ({CONFLICTS_TABLE}) exist only on the server"
+                f"conflicts ({T_CONFLICTS}) exist only on the server"
             )
     return report
 

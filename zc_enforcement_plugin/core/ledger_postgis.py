@@ -66,15 +66,6 @@ C_DB_USER = "db_user"
 META_POSTGIS_VERSION = "postgis_schema_version"
 META_EVIDENCE_DIR = "evidence_dir"
 
-# Columns typed DATE on the server (ISO text in the GeoPackage); everything the GeoPackage keeps
-# as DATETIME text stays text, so times written elsewhere (EXIF, file times) keep their spelling.
-DATE_COLUMNS = {
-    ls.T_VERDICTS: (ls.C_VERIFIED_ON,),
-    ls.T_PATROLS: (ls.C_DATE,),
-    ls.T_CASES: (ls.C_OPENED_AT,),
-    ls.T_CASE_EVENTS: (ls.C_DATE,),
-}
-GEOMETRY_COLUMNS = {ls.T_SPOTS: "MultiPolygon", ls.T_PATROLS: "MultiLineString"}
 SRID = ls.LEDGER_SRS_ID
 APPEND_ONLY = (
     ls.T_VERDICTS,

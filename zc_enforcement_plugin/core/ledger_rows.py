@@ -27,6 +27,7 @@ from .domain import (
     SPOT_REFRESHES,
     first_of,
 )
+from .evidence import check_evidence_kind
 from .ledger_records import (
     CaseError,
     CaseFilter,
@@ -293,8 +294,7 @@ def setting_text(key: str, value: Any, where: str) -> str | None:
 
 def vetted_evidence(record: EvidenceRecord) -> tuple[str, str]:
     """(relative '/'-path, lower-case digest) of an evidence record; LedgerError if invalid."""
-    if record.kind not in ls.EVIDENCE_KINDS:
-        raise LedgerError(f"证据类型无效 / unknown evidence kind {record.kind!r}")
+    check_evidence_kind(record.kind)
     relative = Path(record.path)
     if relative.is_absolute() or ".." in relative.parts or not record.path:
         raise LedgerError(

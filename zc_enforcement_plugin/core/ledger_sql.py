@@ -172,8 +172,8 @@ class SqlLedger:
     def _touch(self, table: str) -> None:
         """Note that a table changed."""
 
-    def _update_extent(self) -> None:
-        """Note that the spots changed."""
+    def _update_extent(self, table: str) -> None:
+        """Note that a table's features changed: its extent is theirs again."""
 
     def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
         """Note that a table gained a feature within bounds."""
@@ -299,7 +299,7 @@ class SqlLedger:
                 if self._after_row_hook is not None:
                     self._after_row_hook(count)
             warn_kept_spots(report, rows, existing)
-            self._update_extent()
+            self._update_extent(ls.T_SPOTS)
             self._touch(ls.T_BATCHES)
         return report
 

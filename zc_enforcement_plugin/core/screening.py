@@ -913,7 +913,7 @@ def _verdicts(
         gross, unions, cult, cult_union, origin, crs, method
     )
     criminal, referral_open = _referral_test(
-        spot_area, ap, bf, bf_unapp, cult_unapp, cult_other, given, no_geom
+        spot_area, ap, bf_unapp, cult_unapp, cult_other, given, no_geom
     )
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
@@ -1138,7 +1138,6 @@ def _unapproved_areas(
 def _referral_test(
     spot_area: np.ndarray,
     approved: np.ndarray,
-    bf: np.ndarray,
     bf_unapp: np.ndarray,
     cult_unapp: np.ndarray,
     cult_other: np.ndarray,

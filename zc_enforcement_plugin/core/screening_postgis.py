@@ -24,10 +24,9 @@ import shapely
 
 from . import domain
 from .areas import _B, _E, MAX_EDGE_M, round_area, split_rounding_rows
-from .screening import new_construction
+from .screening import _UNKNOWN_GROUP, new_construction  # the local engine's columns
 
 GEOGRAPHIC_SRID = domain.EPSG_CGCS2000_GEOGRAPHIC
-_UNKNOWN_GROUP = len(domain.LAND_GROUPS)
 
 
 def function_sql(schema: str = "public") -> list[str]:
@@ -94,14 +93,6 @@ def function_sql(schema: str = "public") -> list[str]:
             SELECT COALESCE(sum(CASE WHEN ring = 1 THEN area ELSE -area END), 0.0) FROM rings
             $$""",
     ]
-
-
-def install_functions(conn, schema: str = "public") -> None:
-    with conn.cursor() as cursor:
-        for statement in function_sql(schema):
-            cursor.execute(statement)
-    if not conn.autocommit:
-        conn.commit()
 
 
 @dataclass

@@ -78,18 +78,6 @@ class ViewPieces:
             for i in range(len(self.members))
         ]
 
-    def source_records(self) -> list[dict]:
-        """One record per source: MC, LX, LB (线/区), JL distance."""
-        return [
-            {
-                cs.SOURCE_NAME: s.name,
-                cs.SOURCE_KIND: s.kind,
-                cs.SOURCE_ROLE: s.role,
-                cs.SOURCE_DISTANCE: s.distance,
-            }
-            for s in self.sources
-        ]
-
 
 @dataclass
 class ViewSummary:

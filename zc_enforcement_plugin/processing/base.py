@@ -25,6 +25,10 @@ from qgis.PyQt.QtGui import QIcon
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
 
+# The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
+# plugin's own buttons call it by.
+PROVIDER_ID = "zcenforcement"
+
 
 class EnforcementAlgorithm(QgsProcessingAlgorithm):
     """Base class: subclasses set NAME, DISPLAY_NAME, GROUP, GROUP_ID and HELP (English, via tr)."""
@@ -62,6 +66,11 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             return ok, message
         # QGIS says "not found" of a file that is there but is not what its name claims.
         return False, unreadable_file(self, parameters) or message
+
+
+def algorithm_id(algorithm: type[EnforcementAlgorithm]) -> str:
+    """The id Processing knows `algorithm` by (zcenforcement:screenspots)."""
+    return f"{PROVIDER_ID}:{algorithm.NAME}"
 
 
 def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:

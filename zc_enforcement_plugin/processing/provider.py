@@ -7,6 +7,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
+from .base import PROVIDER_ID
 from .campaigns import CAMPAIGN_ALGORITHMS
 from .copy_ledger import CopyLedger
 from .create_demo_district import CreateDemoDistrict
@@ -16,8 +17,6 @@ from .ledger_settings import LedgerSettings
 from .patrols import PatrolCompliance, RecordPatrol
 from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
-
-PROVIDER_ID = "zcenforcement"
 
 
 class EnforcementProvider(QgsProcessingProvider):

@@ -25,7 +25,7 @@ from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..i18n import tr
 from .entries_panel import EntriesPanel
-from .messages import REFUSAL_COLOUR, refusal_label
+from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
@@ -37,7 +37,8 @@ def deadline_html(deadline: cases.Deadline) -> str:
     """One deadline as a coloured line: label, due date, state (or why there is no date)."""
     label = html.escape(deadline.label_zh)
     if deadline.due is None:
-        return f"<span style='color:#8a6d00'>{label}: {html.escape(deadline.warning or '')}</span>"
+        warning = html.escape(deadline.warning or "")
+        return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
     if deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
     elif deadline.done:
@@ -60,8 +61,9 @@ def deadline_html(deadline: cases.Deadline) -> str:
     if deadline.premature:
         # Allowed (the party may have waived the period) but a defect that can void the decision.
         warning += (
-            " <small style='color:#b00020'>在当事人期限届满前已进行下一步，请核实当事人是否放弃"
-            "该期限 / acted within the party's period: check that the party waived it</small>"
+            f" <small style='color:{REFUSAL_COLOUR}'>"
+            "在当事人期限届满前已进行下一步，请核实当事人是否放弃该期限 / acted within the "
+            "party's period: check that the party waived it</small>"
         )
     how = ""
     if deadline.document and deadline.open:
@@ -181,7 +183,8 @@ class CasePanel(EntriesPanel):
         ]
         if case.marked_for_transfer:  # once transferred, the banner has done its work
             lines.append(
-                "<p style='color:#b00020'><b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
+                f"<p style='color:{REFUSAL_COLOUR}'>"
+                "<b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
                 "criminal scale: transfer and report within 3 working days</b></p>"
             )
         calendar = self._calendar() if callable(self._calendar) else self._calendar
@@ -195,7 +198,7 @@ class CasePanel(EntriesPanel):
                 "No audio, video or photo evidence of these steps (each delivery, interview, "
                 "site survey and supervision needs some): {steps}"
             ).format(steps=steps)
-            lines.append(f"<p style='color:#8a6d00'>{html.escape(text)}</p>")
+            lines.append(f"<p style='color:{WARNING_COLOUR}'>{html.escape(text)}</p>")
         lines.append("<hr>")
         measurements = case.measurement_indices
         for index, event in enumerate(case.events):

@@ -66,6 +66,11 @@ from ..core.areas import shown_mu
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
+from ..processing.base import algorithm_id
+from ..processing.import_spots import ImportSpots
+from ..processing.ledger_settings import LedgerSettings
+from ..processing.patrols import PatrolCompliance, RecordPatrol
+from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .case_panel import CasePanel, deadline_html
 from .entries_panel import EntriesPanel
 from .evidence_layer import (
@@ -77,7 +82,7 @@ from .evidence_layer import (
     warn_of_losing_copies,
 )
 from .image_comparison import ImageComparison
-from .messages import LOG_TAG, REFUSAL_COLOUR
+from .messages import LOG_TAG, REFUSAL_COLOUR, WARNING_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
 from .spot_queue import SpotQueueModel, SpotQueueView
@@ -87,13 +92,13 @@ PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 # Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
 LEDGER_ALGORITHMS = (
-    ("zcenforcement:monthlyranking", "Monthly ranking of offices"),
-    ("zcenforcement:weeklydispatch", "Weekly dispatch summary"),
-    ("zcenforcement:assessment", "Half-year or year assessment of offices"),
-    ("zcenforcement:accountabilityratio", "Accountability ratio"),
-    ("zcenforcement:recordpatrol", "Record a patrol"),
-    ("zcenforcement:patrolcompliance", "Patrol compliance by office and week"),
-    ("zcenforcement:ledgersettings", "Ledger settings: deadline rules and ranking weights"),
+    (algorithm_id(MonthlyRanking), "Monthly ranking of offices"),
+    (algorithm_id(WeeklyDispatch), "Weekly dispatch summary"),
+    (algorithm_id(Assessment), "Half-year or year assessment of offices"),
+    (algorithm_id(AccountabilityRatio), "Accountability ratio"),
+    (algorithm_id(RecordPatrol), "Record a patrol"),
+    (algorithm_id(PatrolCompliance), "Patrol compliance by office and week"),
+    (algorithm_id(LedgerSettings), "Ledger settings: deadline rules and ranking weights"),
 )
 # Colours of the pieces a spot hits, by layer, on the map and in the dock's list.
 PIECE_COLOURS = {
@@ -246,11 +251,11 @@ class VerificationDock(QgsDockWidget):
         self.reports_button.setText(tr("Reports…"))
         self.reports_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.reports_button)
-        for algorithm_id, title in LEDGER_ALGORITHMS:
+        for algorithm, title in LEDGER_ALGORITHMS:
             action = menu.addAction(tr(title))
-            action.setObjectName(algorithm_id)
+            action.setObjectName(algorithm)
             action.triggered.connect(
-                lambda _checked=False, a=algorithm_id: self._run_algorithm(a, self._show_session)
+                lambda _checked=False, a=algorithm: self._run_algorithm(a, self._show_session)
             )
         self.reports_button.setMenu(menu)
         # Acts found on patrol have no spot to press C on: their cases are reached from here.
@@ -313,7 +318,7 @@ class VerificationDock(QgsDockWidget):
         # dead makes a technician press it again and doubt the dock.
         self.notice = QLabel(page)
         self.notice.setObjectName("notice")
-        self.notice.setStyleSheet("color: #8a6d00;")
+        self.notice.setStyleSheet(f"color: {WARNING_COLOUR};")
         counts.addWidget(self.notice)
         layout.addLayout(counts)
 
@@ -909,7 +914,7 @@ class VerificationDock(QgsDockWidget):
 
     # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
-        self._run_algorithm("zcenforcement:importspots", self.refresh_ledger)
+        self._run_algorithm(algorithm_id(ImportSpots), self.refresh_ledger)
 
     def export_results(self) -> None:
         from ..processing.export_verification import ExportVerification as Export
@@ -919,21 +924,22 @@ class VerificationDock(QgsDockWidget):
         before, after = self.images.layers()
         images = {Export.BEFORE_IMAGE: before, Export.AFTER_IMAGE: after}
         self._run_algorithm(
-            "zcenforcement:exportverification",
+            algorithm_id(Export),
             None,
             {name: layer for name, layer in images.items() if layer is not None},
         )
 
     @_reported
-    def _run_algorithm(self, algorithm_id: str, after, filled: dict | None = None) -> None:
-        """Open the algorithm's dialog on the open ledger, with the `filled` parameters."""
-        if QgsApplication.processingRegistry().algorithmById(algorithm_id) is None:
-            self._warn(tr("Algorithm {id} is not available.").format(id=algorithm_id))
+    def _run_algorithm(self, algorithm: str, after, filled: dict | None = None) -> None:
+        """Open the dialog of the algorithm of id `algorithm` on the open ledger, with the
+        `filled` parameters."""
+        if QgsApplication.processingRegistry().algorithmById(algorithm) is None:
+            self._warn(tr("Algorithm {id} is not available.").format(id=algorithm))
             return
         from processing import execAlgorithmDialog
 
         parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
-        execAlgorithmDialog(algorithm_id, {**parameters, **(filled or {})})
+        execAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
         if after is not None:
             after()
 
@@ -1041,7 +1047,7 @@ class VerificationDock(QgsDockWidget):
     def _warn(self, message: str) -> None:
         if self.iface is not None:
             self.iface.messageBar().pushWarning(tr("Spot verification"), message)
-        self.details.append(f"<p style='color:#b00020'>{html.escape(message)}</p>")
+        self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(message)}</p>")
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
@@ -1126,8 +1132,8 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
     ]
     if attributes.get(domain.CRIMINAL_FLAG):
         parts.append(
-            "<p style='color:#b00020'><b>达到移送公安标准 / reaches the criminal-referral "
-            "threshold</b></p>"
+            f"<p style='color:{REFUSAL_COLOUR}'><b>达到移送公安标准 / reaches the "
+            "criminal-referral threshold</b></p>"
         )
     if hits:
         parts.append("<p>" + "<br>".join(hits) + "</p>")
@@ -1137,7 +1143,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         parts.append(f"<p><b>压占情况</b></p><table cellpadding='2'>{rows}</table>")
     if attributes.get(domain.GEOMETRY_NOTE):
         parts.append(
-            f"<p style='color:#8a6d00'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
+            f"<p style='color:{WARNING_COLOUR}'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
         )
     refreshes = attributes.get(domain.SPOT_REFRESHES) or []
     if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
@@ -1149,7 +1155,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
             if isinstance(entry, dict)
         ]
         parts.append(
-            "<p style='color:#8a6d00'><b>重新交付后的变化</b><br>"
+            f"<p style='color:{WARNING_COLOUR}'><b>重新交付后的变化</b><br>"
             + "<br>".join(escape(line) for line in lines)
             + "</p>"
         )
