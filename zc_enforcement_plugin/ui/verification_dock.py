@@ -20,7 +20,6 @@ from pathlib import Path
 from qgis.core import (
     Qgis,
     QgsApplication,
-    QgsCoordinateReferenceSystem,
     QgsGeometry,
     QgsMessageLog,
     QgsProject,
@@ -66,6 +65,7 @@ from ..core.areas import shown_mu
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
+from ..processing.base import LEDGER_CRS
 from .case_panel import CasePanel, deadline_html
 from .entries_panel import EntriesPanel
 from .evidence_layer import (
@@ -84,7 +84,6 @@ from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
 
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
-LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 # Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
 LEDGER_ALGORITHMS = (
     ("zcenforcement:monthlyranking", "Monthly ranking of offices"),
