@@ -223,7 +223,8 @@ class ScreenSpots(EnforcementAlgorithm):
                 fatalError=False,
             )
             key_field = ""  # no such field: spots are named by feature id instead
-        # No spot with a geometry: every area is 0, in whichever zone (no message here).
+        # Spots without any geometry are screened, not refused as an audit's are: every area
+        # is 0, in whichever zone.
         measured_in = measuring_crs([(spots, spots_label)])
 
         # Reading takes the first fifth of the progress bar, shared by the layers given; a
