@@ -187,6 +187,25 @@ def test_measuring_epsg_zone_choice():
     assert areas.gk3_zone_epsg(25) == 4513 and areas.gk3_zone_epsg(45, prefixed=False) == 4554
 
 
+def test_gk3_zone_is_the_inverse_of_gk3_zone_epsg():
+    for zone in range(25, 46):
+        for prefixed in (True, False):
+            assert areas.gk3_zone(areas.gk3_zone_epsg(zone, prefixed)) == (zone, prefixed)
+    with pytest.raises(ValueError, match="EPSG:4490"):
+        areas.gk3_zone(4490)
+
+
+def test_patrol_routes_are_checked_against_the_ledgers_zone():
+    """core/patrols derives its plausible ranges from the ledger's CRS (zone 39 with prefix)."""
+    from zc_enforcement_plugin.core import ledger_schema as ls
+    from zc_enforcement_plugin.core import patrols
+
+    zone, prefixed = areas.gk3_zone(ls.LEDGER_SRS_ID)
+    assert (zone, prefixed) == (39, True)
+    assert patrols._X_RANGE_LEDGER == (39_000_000.0, 40_000_000.0)
+    assert patrols._LON_RANGE_LEDGER == (114.5, 119.5)
+
+
 def test_measuring_epsg_refuses_missing_crs_naming_layer():
     with pytest.raises(ValueError, match="DLTB"):
         areas.measuring_epsg(None, (117.9, 36.6), layer_name="DLTB")

@@ -225,6 +225,17 @@ def gk3_zone_epsg(zone: int, prefixed: bool = True) -> int:
     return base + zone - domain.GK3_FIRST_ZONE
 
 
+def gk3_zone(epsg: int) -> tuple[int, bool]:
+    """(zone number, whether x carries it in front) of a CGCS2000 3-degree GK code; the zone's
+    central meridian is 3 × its number, and its x runs over zone × 1,000,000 onwards when
+    prefixed."""
+    if not is_cgcs2000_gk3(epsg):
+        raise ValueError(f"EPSG:{epsg} is no CGCS2000 3-degree Gauss-Krüger zone")
+    prefixed = epsg < domain.GK3_PLAIN_EPSG_BASE
+    base = domain.GK3_PREFIXED_EPSG_BASE if prefixed else domain.GK3_PLAIN_EPSG_BASE
+    return epsg - base + domain.GK3_FIRST_ZONE, prefixed
+
+
 def is_cgcs2000_gk3(epsg: int) -> bool:
     """True for the CGCS2000 3-degree GK codes, prefixed (4513–4533) or not (4534–4554)."""
     n_zones = domain.GK3_LAST_ZONE - domain.GK3_FIRST_ZONE + 1
@@ -339,10 +350,8 @@ def zone_misfits(points: np.ndarray, crs: int | str, max_offset: float | None = 
     points = np.asarray(points, dtype=float).reshape(-1, 2)
     if len(points) == 0:
         return np.zeros(0, dtype=bool)
-    epsg = _epsg_of(crs)
-    prefixed = epsg < domain.GK3_PLAIN_EPSG_BASE
-    base = domain.GK3_PREFIXED_EPSG_BASE if prefixed else domain.GK3_PLAIN_EPSG_BASE
-    meridian = 3.0 * (epsg - base + domain.GK3_FIRST_ZONE)
+    zone, _prefixed = gk3_zone(_epsg_of(crs))
+    meridian = 3.0 * zone
     with np.errstate(invalid="ignore"):
         lon, lat = to_lon_lat(points, crs).T
         fits = _in_china(lon, lat)

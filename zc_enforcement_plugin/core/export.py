@@ -30,7 +30,6 @@ from .domain import (
     CONSTRUCTION_AREA,
     CRIMINAL_FLAG,
     CULTIVATED_AREA,
-    EPSG_GK3_ZONE39_PREFIXED,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
     OFFICE_NAME,
@@ -691,7 +690,7 @@ def write_vector_exports(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = VectorExport(folder / f"{basename}.gpkg", folder / f"{basename}.shp", encoding)
-    crs = CRS.from_epsg(EPSG_GK3_ZONE39_PREFIXED)
+    crs = CRS.from_epsg(ls.LEDGER_SRS_ID)
 
     def geometry(row: ExportRow):
         geom = row.geometry

@@ -1,9 +1,9 @@
 """Daily patrol records (巡查台帐), GPX tracks as routes, and the "≥ 3 patrol days a week" check.
 
-Routes are kept in EPSG:4527 (CGCS2000 3-degree GK zone 39 with the zone prefix in x), the CRS
-the bureau measures in (DOMAIN.md §4). GPX files are WGS 84 longitude/latitude; WGS 84 and
-CGCS2000 differ by centimetres to decimetres, far below a hand-held GPS's error, so the transform
-treats them as the same datum.
+Routes are kept in the ledger's CRS (ledger_schema.LEDGER_SRS_ID: EPSG:4527, CGCS2000 3-degree
+GK zone 39 with the zone prefix in x), the CRS the bureau measures in (DOMAIN.md §4). GPX files
+are WGS 84 longitude/latitude; WGS 84 and CGCS2000 differ by centimetres to decimetres, far below
+a hand-held GPS's error, so the transform treats them as the same datum.
 
 The weekly rule (DOMAIN.md §1, 2022 work plan: each office patrols on at least 3 days a week):
 weeks are ISO weeks, Monday to Sunday (the work week the brigade plans and audits in); what
@@ -29,7 +29,8 @@ import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString
 
-from zc_enforcement_plugin.core.domain import EPSG_GK3_ZONE39_PREFIXED
+from zc_enforcement_plugin.core.areas import gk3_zone
+from zc_enforcement_plugin.core.ledger_schema import LEDGER_SRS_ID
 
 PathLike = Union[str, Path]
 Coordinate = tuple[float, float]
@@ -37,16 +38,25 @@ TrackPoint = tuple[float, float, Union[datetime, None]]
 
 EPSG_WGS84 = 4326
 
-# Plausible EPSG:4527 coordinates: x carries the zone prefix 39 (39,000,000-39,999,999) and y is
-# a northing inside China (about 18°N-54°N). Catches longitude/latitude or unprefixed (EPSG:4548)
+# Routes are stored in the ledger's CRS, a Gauss-Krüger zone (zone 39 with its prefix, EPSG:4527,
+# for Zichuan): the ranges below follow from it.
+_ZONE, _PREFIXED = gk3_zone(LEDGER_SRS_ID)
+# Plausible ledger coordinates: x carries the zone prefix (zone 39: 39,000,000-39,999,999) and y
+# is a northing inside China (about 18°N-54°N). Catches longitude/latitude or unprefixed (EPSG:4548)
 # coordinates typed into a ledger, which would otherwise be stored silently in the wrong place.
-_X_RANGE_4527 = (39_000_000.0, 40_000_000.0)
-_Y_RANGE_4527 = (1_900_000.0, 6_100_000.0)
+_X_BASE = _ZONE * 1_000_000.0 if _PREFIXED else 0.0
+_X_RANGE_LEDGER = (_X_BASE, _X_BASE + 1_000_000.0)
+_Y_RANGE_LEDGER = (1_900_000.0, 6_100_000.0)
+_X_PREFIX_NOTE = (
+    (f"x 应带 {_ZONE} 带号", f"x must carry the zone prefix {_ZONE}: {_ZONE},xxx,xxx")
+    if _PREFIXED
+    else ("x 不带带号", "x without a zone prefix: xxx,xxx")
+)
 
-# Zone 39 spans 115.5°E-118.5°E; allow 1° either side (GK stays accurate to well under a metre
-# per kilometre there), and refuse beyond it: a point far away is a bad GPS fix such as (0, 0),
-# not a patrol, and would draw a route across the map.
-_LON_RANGE_ZONE39 = (114.5, 119.5)
+# The zone spans 1.5° either side of its meridian (zone 39: 115.5°E-118.5°E); allow 1° more
+# (GK stays accurate to well under a metre per kilometre there), and refuse beyond it: a point
+# far away is a bad GPS fix such as (0, 0), not a patrol, and would draw a route across the map.
+_LON_RANGE_LEDGER = (3.0 * _ZONE - 2.5, 3.0 * _ZONE + 2.5)
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -56,19 +66,22 @@ def _text_tuple(values: Iterable[str], name: str) -> tuple[str, ...]:
     return tuple(str(v) for v in values)
 
 
-def _check_4527(coords: Sequence[Sequence[float]], record_id: str) -> tuple[Coordinate, ...]:
+def _check_route_points(
+    coords: Sequence[Sequence[float]], record_id: str
+) -> tuple[Coordinate, ...]:
     points = []
     for i, pair in enumerate(coords):
         if len(pair) != 2:
             raise ValueError(f"patrol {record_id}: route point {i} is not an (x, y) pair: {pair!r}")
         x, y = float(pair[0]), float(pair[1])
         if not (
-            _X_RANGE_4527[0] <= x < _X_RANGE_4527[1] and _Y_RANGE_4527[0] <= y <= _Y_RANGE_4527[1]
+            _X_RANGE_LEDGER[0] <= x < _X_RANGE_LEDGER[1]
+            and _Y_RANGE_LEDGER[0] <= y <= _Y_RANGE_LEDGER[1]
         ):
             raise ValueError(
-                f"巡查 {record_id} 的路线点 {i} ({x}, {y}) 不是 EPSG:4527 坐标（x 应带 39 带号）/ "
-                f"patrol {record_id}: route point {i} ({x}, {y}) is not in EPSG:4527 "
-                f"(x must carry the zone prefix 39: 39,xxx,xxx); transform it first"
+                f"巡查 {record_id} 的路线点 {i} ({x}, {y}) 不是 EPSG:{LEDGER_SRS_ID} 坐标"
+                f"（{_X_PREFIX_NOTE[0]}）/ patrol {record_id}: route point {i} ({x}, {y}) is "
+                f"not in EPSG:{LEDGER_SRS_ID} ({_X_PREFIX_NOTE[1]}); transform it first"
             )
         points.append((x, y))
     return tuple(points)
@@ -79,7 +92,7 @@ class PatrolRecord:
     """One patrol of the ledger.
 
     ``route`` is WKT (LINESTRING or MULTILINESTRING) or a sequence of (x, y) pairs, both in
-    EPSG:4527, or None when no route was recorded; pairs are stored as a tuple of tuples.
+    the ledger's CRS, or None when no route was recorded; pairs are stored as a tuple of tuples.
     """
 
     id: str
@@ -124,15 +137,15 @@ class PatrolRecord:
                 )
             lines = geom.geoms if isinstance(geom, MultiLineString) else [geom]
             for line in lines:
-                _check_4527([c[:2] for c in line.coords], self.id)
+                _check_route_points([c[:2] for c in line.coords], self.id)
             return route
-        points = _check_4527(list(route), self.id)
+        points = _check_route_points(list(route), self.id)
         if len(points) < 2:
             raise ValueError(f"patrol {self.id}: a route needs at least 2 points")
         return points
 
     def route_geometry(self) -> LineString | MultiLineString | None:
-        """The route as a shapely geometry in EPSG:4527, None when none was recorded."""
+        """The route as a shapely geometry in the ledger's CRS, None when none was recorded."""
         if self.route is None:
             return None
         if isinstance(self.route, str):
@@ -239,30 +252,30 @@ def track_days(points: list[TrackPoint]) -> set[date]:
 
 
 def route_from_gpx(path: PathLike) -> LineString:
-    """The GPX track (or route) as one LineString in EPSG:4527.
+    """The GPX track (or route) as one LineString in the ledger's CRS.
 
     Segments are joined, so a gap in GPS reception becomes a straight line: fine for showing
     where a patrol went, not for measuring it to the metre.
     """
     points = read_gpx_track(path)
     for i, (lon, lat, _) in enumerate(points):
-        if not _LON_RANGE_ZONE39[0] <= lon <= _LON_RANGE_ZONE39[1]:
+        if not _LON_RANGE_LEDGER[0] <= lon <= _LON_RANGE_LEDGER[1]:
             raise GpxError(
                 path,
-                f"point {i} at {lon:.5f}E, {lat:.5f}N is outside GK zone 39 "
-                f"({_LON_RANGE_ZONE39[0]}-{_LON_RANGE_ZONE39[1]}°E): a bad GPS fix or "
+                f"point {i} at {lon:.5f}E, {lat:.5f}N is outside GK zone {_ZONE} "
+                f"({_LON_RANGE_LEDGER[0]}-{_LON_RANGE_LEDGER[1]}°E): a bad GPS fix or "
                 f"another district",
             )
     distinct = {(lon, lat) for lon, lat, _ in points}
     if len(distinct) < 2:
         raise GpxError(path, "fewer than 2 distinct points: no route to draw")
-    transformer = _to_4527()
+    transformer = _to_ledger_crs()
     xs, ys = transformer.transform([p[0] for p in points], [p[1] for p in points])
     return LineString(list(zip(xs, ys)))
 
 
-def _to_4527() -> Transformer:
-    return Transformer.from_crs(EPSG_WGS84, EPSG_GK3_ZONE39_PREFIXED, always_xy=True)
+def _to_ledger_crs() -> Transformer:
+    return Transformer.from_crs(EPSG_WGS84, LEDGER_SRS_ID, always_xy=True)
 
 
 # --- the weekly rule -----------------------------------------------------------------------------

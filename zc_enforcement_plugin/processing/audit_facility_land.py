@@ -12,7 +12,7 @@ from ..core import audits, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
-from .campaign_base import CAMPAIGN_FACILITY, FIRST_SEQUENCE_FACILITY, count_fields, epsg_code
+from .campaign_base import CAMPAIGN_FACILITY, FIRST_SEQUENCE_FACILITY, count_fields
 
 FACILITY_RECORD_FIELDS = (
     APPROVAL_HEAD
@@ -105,7 +105,7 @@ class AuditFacilityLand(ApprovalAudit):
             audits.audit_facility_land,
             filings,
             ground,
-            crs=epsg_code(crs),
+            crs=crs.authid(),
             auxiliary_uses=self._words(parameters, self.AUXILIARY_USES, context),
             use_categories=self._use_categories(parameters, context),
             auxiliary_max_share=None if percent is None else percent / 100.0,

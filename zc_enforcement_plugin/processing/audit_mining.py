@@ -17,7 +17,6 @@ from .campaign_base import (
     CampaignAlgorithm,
     column,
     count_fields,
-    epsg_code,
     texts,
 )
 from .screen_inputs import OVERLAY_LABEL_FIELDS
@@ -190,7 +189,7 @@ class AuditMining(CampaignAlgorithm):
             licences,
             self._check_date(parameters, context),
             no_go,
-            crs=epsg_code(crs),
+            crs=crs.authid(),
             mining_kinds=types or None,
             area_method=self._area_method(parameters, context),
         )

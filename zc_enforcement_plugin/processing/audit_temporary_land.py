@@ -22,7 +22,6 @@ from .campaign_base import (
     FIRST_SEQUENCE_TEMPORARY,
     column,
     count_fields,
-    epsg_code,
 )
 
 TEMPORARY_RECORD_FIELDS = (
@@ -244,7 +243,7 @@ class AuditTemporaryLand(ApprovalAudit):
             ground,
             self._check_date(parameters, context),
             rules,
-            crs=epsg_code(crs),
+            crs=crs.authid(),
             restored_uses=self._words(parameters, self.RESTORED_USES, context),
             use_categories=self._use_categories(parameters, context),
             cultivated=cultivated,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsFeatureSink,
     QgsProcessingAlgorithm,
@@ -22,12 +23,16 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from ..core import ledger_schema as ls
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
 # plugin's own buttons call it by.
 PROVIDER_ID = "zcenforcement"
+# The ledger's CRS as QGIS takes it: spots and routes are stored, drawn and exported in it. The
+# code itself is the ledger schema's (ledger_schema.LEDGER_SRS_ID), which core code uses.
+LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{ls.LEDGER_SRS_ID}")
 
 
 class EnforcementAlgorithm(QgsProcessingAlgorithm):

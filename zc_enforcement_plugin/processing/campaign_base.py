@@ -15,8 +15,6 @@ import numpy as np
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
     QgsFeature,
     QgsField,
     QgsFields,
@@ -36,6 +34,7 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WK
 from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
+from . import measuring
 from .base import EnforcementAlgorithm, add_features, cancel_only, fail, progress_callbacks
 from .layer_reader import layer_label, misdecoded_text, open_source, read_source
 
@@ -60,8 +59,6 @@ _BLOCK_STARTS = (
     FIRST_SEQUENCE_FACILITY,
     FIRST_SEQUENCE_MINING,
 )
-
-AREA_METHODS = (areas.AreaMethod.ELLIPSOIDAL, areas.AreaMethod.PLANAR)
 
 # Output field kinds: every other field is text.
 _DOUBLE_FIELDS = {
@@ -159,10 +156,6 @@ def column(arrays, field: str):
     return arrays.attributes[field] if field else None
 
 
-def epsg_code(crs: QgsCoordinateReferenceSystem) -> int:
-    return int(crs.authid().split(":")[1])
-
-
 def refuse_numbers_past_block(start: int, count: int) -> None:
     """Stops a run whose `count` numbers from `start` would reach the next campaign's block."""
     following = [block for block in _BLOCK_STARTS if block > start]
@@ -212,7 +205,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
     GROUP = GROUP
     GROUP_ID = GROUP_ID
 
-    AREA_METHOD = "AREA_METHOD"
+    AREA_METHOD = measuring.AREA_METHOD
     COUNTY_CODE = "COUNTY_CODE"
     YEAR = "YEAR"
     START_SEQUENCE = "START_SEQUENCE"
@@ -264,12 +257,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         self.addParameter(QgsProcessingParameterEnum(name, title, options=options, defaultValue=0))
 
     def _add_area_method(self) -> None:
-        """The choice of AREA_METHODS, in their order."""
-        self._add_choice(
-            self.AREA_METHOD,
-            tr("Area method"),
-            [tr("Ellipsoidal (CGCS2000, official)"), tr("Planar (Gauss-Krüger)")],
-        )
+        self.addParameter(measuring.area_method_parameter(self.AREA_METHOD))
 
     def _add_check_date(self) -> None:
         self.addParameter(
@@ -316,7 +304,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     # --- parameter values ----------------------------------------------------------------------
     def _area_method(self, parameters, context) -> areas.AreaMethod:
-        return AREA_METHODS[self.parameterAsEnum(parameters, self.AREA_METHOD, context)]
+        return measuring.area_method(self, parameters, context, self.AREA_METHOD)
 
     def _numbering(self, parameters, context) -> tuple[str, int, int]:
         return (
@@ -371,71 +359,22 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     # --- reading -------------------------------------------------------------------------------
     def _measuring_crs(self, parameters, names, context, missing) -> QgsCoordinateReferenceSystem:
-        """The CGCS2000 Gauss-Krüger CRS areas are measured in, found from the first of the
-        source parameters `names` that is given and holds a geometry: its own CRS when that is
-        one, else the zone of its centre. `missing`: the message when none is given."""
+        """The CRS areas are measured in (measuring.measuring_crs), set by the first of the
+        source parameters `names` that is given and holds a geometry. `missing`: the message
+        when none is given."""
         given = [
-            (name, source)
+            (source, self._label(parameters, name, context))
             for name in names
             if (source := self.parameterAsSource(parameters, name, context)) is not None
         ]
         if not given:
             raise fail(missing)
-        for name, source in given:
-            label = self._label(parameters, name, context)
-            crs = source.sourceCrs()
-            if not crs.isValid():
-                raise fail(
-                    tr("Layer {layer} has no coordinate reference system: set it first.").format(
-                        layer=label
-                    )
-                )
-            extent = source.sourceExtent()
-            corners = (extent.xMinimum(), extent.yMinimum(), extent.xMaximum(), extent.yMaximum())
-            if extent.isNull() or not all(math.isfinite(v) for v in corners):
-                continue  # no feature with a geometry: the next layer tells the place
-            point = self._lon_lat_centre(extent, crs, label, context)
-            try:
-                epsg = areas.measuring_epsg(crs.authid(), (point.x(), point.y()), label)
-            except ValueError as error:
-                raise fail(f"{label}: {error}") from error
-            return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
-        raise fail(
+        return measuring.measuring_crs(
+            given,
             tr("No feature of {layers} has a geometry: there is nothing to audit.").format(
-                layers="、".join(self._label(parameters, name, context) for name, _ in given)
-            )
+                layers="、".join(label for _source, label in given)
+            ),
         )
-
-    @staticmethod
-    def _lon_lat_centre(extent, crs, label, context):
-        """The centre of a layer's extent in CGCS2000 longitude/latitude. Coordinates that
-        cannot be taken there (longitude/latitude numbers declared as a Gauss-Krüger zone)
-        stop the run naming the layer, not with PROJ's traceback."""
-        centre = QgsGeometry.fromPointXY(extent.center())
-        if not crs.isGeographic():
-            try:
-                centre.transform(
-                    QgsCoordinateTransform(
-                        crs,
-                        QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_CGCS2000_GEOGRAPHIC}"),
-                        context.transformContext(),
-                    )
-                )
-            except QgsCsException as error:
-                raise fail(
-                    tr(
-                        "{layer}: its features, centred at x={x:.4f}, y={y:.4f}, do not fit its "
-                        "CRS {crs}: they cannot be taken to longitude and latitude "
-                        "(longitude and latitude under a projected CRS, or a missing zone "
-                        "prefix?). Set the layer's right CRS."
-                    ).format(
-                        layer=label,
-                        x=extent.center().x(),
-                        y=extent.center().y(),
-                        crs=crs.authid() or crs.description(),
-                    )
-                ) from error
-        return centre.asPoint()
 
     def _read(self, parameters, name, context, fields, crs, feedback):
         """(arrays, layer label) of a source parameter, or (None, '') if it is not given."""

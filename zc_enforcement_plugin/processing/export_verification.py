@@ -45,6 +45,7 @@ from ..core import domain, export
 from ..i18n import tr
 from ..resources_paths import RESOURCES
 from .base import (
+    LEDGER_CRS,
     LEDGER_PARAMETER,
     EnforcementAlgorithm,
     add_ledger_parameter,
@@ -304,7 +305,7 @@ class ExportVerification(EnforcementAlgorithm):
                 QFont.insertSubstitution(SHEET_FONT, name)
         # A private project: the user's own project is neither read nor changed.
         project = QgsProject()
-        project.setCrs(QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"))
+        project.setCrs(LEDGER_CRS)
         spots = sheet_layer(rows, evidence_dir)
         images = {
             ITEM_MAIN_MAP: after.clone() if after is not None else None,
@@ -527,7 +528,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
     fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
-    uri = f"MultiPolygon?crs=EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}&" + "&".join(fields)
+    uri = f"MultiPolygon?crs={LEDGER_CRS.authid()}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
     symbol = QgsFillSymbol.createSimple(SPOT_OUTLINE)
     layer.renderer().setSymbol(symbol)

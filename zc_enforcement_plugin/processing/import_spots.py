@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import shapely
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSource,
@@ -20,6 +19,7 @@ from ..core import domain, ledger, spot_files
 from ..core.towns import assign_towns
 from ..i18n import tr
 from .base import (
+    LEDGER_CRS,
     LEDGER_PARAMETER,
     EnforcementAlgorithm,
     add_ledger_parameter,
@@ -30,8 +30,6 @@ from .base import (
 )
 from .layer_reader import layer_label, read_source
 from .postgis_connection import is_postgis_reference
-
-LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 
 
 class ImportSpots(EnforcementAlgorithm):

@@ -33,10 +33,15 @@ from ..compat import (
 )
 from ..core import domain, ledger, patrols
 from ..i18n import tr
-from .base import EnforcementAlgorithm, add_features, add_ledger_parameter, fail, open_ledger
+from .base import (
+    LEDGER_CRS,
+    EnforcementAlgorithm,
+    add_features,
+    add_ledger_parameter,
+    fail,
+    open_ledger,
+)
 from .layer_reader import layer_label, read_source
-
-LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 
 
 def _date(algorithm, parameters, name, context) -> dt.date:

@@ -23,6 +23,7 @@ from .layer_reader import (
     pyproj_crs,
     read_source,
 )
+from .measuring import epsg_authid
 
 APPROVALS = domain.LAYER_APPROVALS
 # An approval's kind and term, read where its layer has them.
@@ -252,71 +253,6 @@ def open_polygons(algorithm, parameters, name, context, feedback):
     return source, label, whole
 
 
-def measuring_crs(spots, spots_label) -> QgsCoordinateReferenceSystem:
-    crs = spots.sourceCrs()
-    if not crs.isValid():
-        raise fail(
-            tr("Layer {layer} has no coordinate reference system: set it before screening.").format(
-                layer=spots_label
-            )
-        )
-    try:
-        authid = epsg_authid(crs)
-        if authid is None:
-            raise ValueError(
-                tr(
-                    "its coordinate reference system ({crs}) has no EPSG code to measure "
-                    "areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)"
-                ).format(crs=crs.description() or crs.toProj())
-            )
-        if areas.is_zone_crs(authid):
-            epsg = areas.measuring_epsg(authid, None)
-        else:
-            centre = _centre_lon_lat(spots, authid)
-            # No spot with geometry: every area is 0, in whichever zone.
-            epsg = (
-                areas.measuring_epsg(authid, centre)
-                if centre is not None
-                else domain.EPSG_GK3_ZONE39_PREFIXED
-            )
-    except ValueError as error:
-        raise fail(tr("{layer}: {error}").format(layer=spots_label, error=error)) from error
-    return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
-
-
-def _centre_lon_lat(spots, authid: str) -> tuple[float, float] | None:
-    """Where most spots lie, in CGCS2000 lon/lat, when their CRS leaves the Gauss-Krüger
-    zone open: a point of the zone that holds the most spots, so a stray spot far away
-    does not move the zone (the extent's centre would); the stray one is then named by
-    the zone check. None when no spot has geometry: every area is 0."""
-    from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSource
-
-    request = QgsFeatureRequest().setNoAttributes()
-    flags = QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
-    centres = np.array(
-        [
-            (box.center().x(), box.center().y())
-            for box in (
-                feature.geometry().boundingBox()
-                for feature in spots.getFeatures(request, flags)
-                if not feature.geometry().isNull() and not feature.geometry().isEmpty()
-            )
-        ]
-    ).reshape(-1, 2)
-    if len(centres) == 0:
-        return None
-    lon, lat = areas.to_lon_lat(centres, authid).T
-    zones = np.round(lon / 3.0)
-    known = np.isfinite(zones) & np.isfinite(lat)
-    in_china = known & (zones >= domain.GK3_FIRST_ZONE) & (zones <= domain.GK3_LAST_ZONE)
-    candidates = in_china if in_china.any() else known
-    if not candidates.any():
-        return (float("nan"), float("nan"))
-    values, counts = np.unique(zones[candidates], return_counts=True)
-    chosen = candidates & (zones == values[np.argmax(counts)])
-    return (float(np.median(lon[chosen])), float(np.median(lat[chosen])))
-
-
 def check_coordinates_fit(spot_boxes, keys, spots, spots_label, measuring_crs) -> None:
     """Stops when spots lie where their CRS cannot put them. Spots declared in a
     Gauss-Krüger zone must lie in it (more than 3° off, the coordinates do not fit it: a
@@ -466,20 +402,3 @@ def read_dates(values, layer: str, field: str, fids, feedback) -> np.ndarray:
             )
         )
     return out
-
-
-def epsg_authid(crs: QgsCoordinateReferenceSystem) -> str | None:
-    """ "EPSG:n" of a CRS, also for one defined without its code (a PROJ string, a user CRS)
-    when PROJ recognises it; None when it has none."""
-    if crs.authid().upper().startswith("EPSG:"):
-        return crs.authid()
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        epsg = CRS.from_wkt(crs.toWkt(QgsCoordinateReferenceSystem.WktVariant.WKT2_2019)).to_epsg(
-            min_confidence=70
-        )
-    except CRSError:
-        return None
-    return f"EPSG:{epsg}" if epsg else None

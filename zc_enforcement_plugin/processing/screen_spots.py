@@ -9,7 +9,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
-    QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -21,10 +20,10 @@ from ..core import domain, screening
 from ..i18n import tr
 from .base import EnforcementAlgorithm, ProgressSpan, fail
 from .layer_reader import has_feature_limit, read_source
+from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
     check_output_folders,
-    measuring_crs,
     open_polygons,
     read_dates,
     read_land_use,
@@ -134,7 +133,7 @@ class ScreenSpots(EnforcementAlgorithm):
     SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
     LAND_USE = "LAND_USE"
     LAND_USE_CLASS_FIELD = "LAND_USE_CLASS_FIELD"
-    AREA_METHOD = "AREA_METHOD"
+    AREA_METHOD = AREA_METHOD
     DEDUCT_RIDGES = "DEDUCT_RIDGES"
     APPROVAL_SHARE = "APPROVAL_SHARE"
     OUTPUT = "OUTPUT"
@@ -175,14 +174,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     parameter, tr(title), [SOURCE_POLYGON], optional=True
                 )
             )
-        self.addParameter(
-            QgsProcessingParameterEnum(
-                self.AREA_METHOD,
-                tr("Area method"),
-                options=[tr("Ellipsoidal (CGCS2000, official)"), tr("Planar (Gauss-Krüger)")],
-                defaultValue=0,
-            )
-        )
+        self.addParameter(area_method_parameter(self.AREA_METHOD))
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.DEDUCT_RIDGES, tr("Deduct field ridges from cultivated area (KCXS)"), False
@@ -231,7 +223,9 @@ class ScreenSpots(EnforcementAlgorithm):
                 fatalError=False,
             )
             key_field = ""  # no such field: spots are named by feature id instead
-        measured_in = measuring_crs(spots, spots_label)
+        # Spots without any geometry are screened, not refused as an audit's are: every area
+        # is 0, in whichever zone.
+        measured_in = measuring_crs([(spots, spots_label)])
 
         # Reading takes the first fifth of the progress bar, shared by the layers given; a
         # large source read feature by feature (PostGIS, say) reports and can be cancelled.
@@ -309,11 +303,7 @@ class ScreenSpots(EnforcementAlgorithm):
         layers = {key: layer for key, layer in layers.items() if layer is not None}
 
         feedback.setProgressText(tr("Overlaying spots on {count} layers").format(count=len(layers)))
-        method = (
-            screening.AreaMethod.ELLIPSOIDAL
-            if self.parameterAsEnum(parameters, self.AREA_METHOD, context) == 0
-            else screening.AreaMethod.PLANAR
-        )
+        method = area_method(self, parameters, context, self.AREA_METHOD)
         want_pieces = (
             self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
         )

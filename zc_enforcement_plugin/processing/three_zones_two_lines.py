@@ -16,7 +16,7 @@ from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..i18n import tr
 from .base import fail
-from .campaign_base import CampaignAlgorithm, epsg_code, texts
+from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
 
 PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
@@ -243,7 +243,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             lines,
             zones,
             distances,
-            epsg_code(crs),
+            crs.authid(),
             area_method=self._area_method(parameters, context),
             clip=clip,
             progress=lambda p: feedback.setProgress(VIEW_SHARE * p),

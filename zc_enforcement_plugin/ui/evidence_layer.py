@@ -19,6 +19,7 @@ from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
 from ..core import domain, ledger
 from ..i18n import tr
+from ..processing.base import LEDGER_CRS
 
 LAYER_PROPERTY = "zc_enforcement/evidence_points"  # marks the layer as the dock's own
 GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EXIF
@@ -75,10 +76,9 @@ def evidence_points_layer(
 ) -> QgsVectorLayer:
     """Create or refresh the project's evidence-photo layer from every photo with a position."""
     layer = next(iter(_panel_layers(project)), None)
-    crs = f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}"
     if layer is None:
         layer = QgsVectorLayer(
-            f"Point?crs={crs}&field={domain.SPOT_NUMBER}:string&field=path:string"
+            f"Point?crs={LEDGER_CRS.authid()}&field={domain.SPOT_NUMBER}:string&field=path:string"
             "&field=taken_at:string",
             tr("Evidence photos"),
             "memory",
@@ -92,7 +92,7 @@ def evidence_points_layer(
     layer.setCustomProperty(NO_SCRATCH_WARNING, 1)
     provider = layer.dataProvider()
     provider.truncate()
-    to_map = QgsCoordinateTransform(GPS_CRS, QgsCoordinateReferenceSystem(crs), project)
+    to_map = QgsCoordinateTransform(GPS_CRS, LEDGER_CRS, project)
     numbers = {summary.id: summary.number for summary in store.spots(None)}
     features = []
     for record in store.evidence(None):

@@ -20,7 +20,6 @@ from pathlib import Path
 from qgis.core import (
     Qgis,
     QgsApplication,
-    QgsCoordinateReferenceSystem,
     QgsGeometry,
     QgsMessageLog,
     QgsProject,
@@ -66,7 +65,7 @@ from ..core.areas import shown_mu
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
-from ..processing.base import algorithm_id
+from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
 from ..processing.patrols import PatrolCompliance, RecordPatrol
@@ -89,7 +88,6 @@ from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
 
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
-LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{domain.EPSG_GK3_ZONE39_PREFIXED}")
 # Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
 LEDGER_ALGORITHMS = (
     (algorithm_id(MonthlyRanking), "Monthly ranking of offices"),

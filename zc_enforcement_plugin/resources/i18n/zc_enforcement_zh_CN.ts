@@ -395,11 +395,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Area method</source>
-      <translation>面积计算方法</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>County code of the numbers (XZQDM, 6 digits)</source>
       <translation>编号所用县级代码（XZQDM，6 位）</translation>
     </message>
@@ -422,16 +417,6 @@
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>{count} spots numbered from {start} would reach {block}, where another campaign's numbers begin (change spots from {change}, temporary land from {temporary}, facility land from {facility}, mining from {mining}): give a first sequence number with room for them all, below {change} for a large batch.</source>
       <translation>从 {start} 起编号的 {count} 个图斑将编到 {block}，那里是另一专项的编号起点（变化图斑自 {change}、临时用地自 {temporary}、设施农用地自 {facility}、矿产自 {mining} 起）：请给出能容纳全部图斑的起始顺序号，图斑较多时取 {change} 以下。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Ellipsoidal (CGCS2000, official)</source>
-      <translation>椭球面积（CGCS2000，法定）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Planar (Gauss-Krüger)</source>
-      <translation>平面面积（高斯-克吕格投影）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
@@ -482,16 +467,6 @@
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Cannot create the output {name}.</source>
       <translation>无法创建输出 {name}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>Layer {layer} has no coordinate reference system: set it first.</source>
-      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
-      <source>{layer}: its features, centred at x={x:.4f}, y={y:.4f}, do not fit its CRS {crs}: they cannot be taken to longitude and latitude (longitude and latitude under a projected CRS, or a missing zone prefix?). Set the layer's right CRS.</source>
-      <translation>{layer}：其要素（中心位于 x={x:.4f}, y={y:.4f}）与图层坐标系 {crs} 不符，无法换算为经纬度（经纬度坐标却标为投影坐标系，或缺少带号？）。请为图层设置正确的坐标系。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
@@ -1019,6 +994,36 @@
       <translation>{parameter} 不是有效的 JSON：{error}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>Area method</source>
+      <translation>面积计算方法</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>Ellipsoidal (CGCS2000, official)</source>
+      <translation>椭球面积（CGCS2000，法定）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>Planar (Gauss-Krüger)</source>
+      <translation>平面面积（高斯-克吕格投影）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>Layer {layer} has no coordinate reference system: set it first.</source>
+      <translation>图层 {layer} 没有坐标参考系：请先设置。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>{layer}: {error}</source>
+      <translation>{layer}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/measuring.py" />
+      <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
+      <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Record a patrol</source>
       <translation>登记巡查</translation>
@@ -1442,16 +1447,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
       <source>lines</source>
       <translation>线</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
-      <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
-      <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
-      <source>{layer}: {error}</source>
-      <translation>{layer}：{error}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
