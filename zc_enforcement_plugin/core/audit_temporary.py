@@ -167,7 +167,67 @@ def audit_temporary_land(
     boundary_checks(run, ov, owner_field, "批准")
     run.report(55.0)
 
-    # Changed use, per piece of a ground feature inside an approval.
+    _changed_use_checks(run, ov, approvals, owner_field, use_categories)
+
+    end_problems = date_problems(approvals.end, end)
+    start_problems = date_problems(approvals.start, start)
+    expiry = _expiry_checks(
+        run, ov, approvals, owner_field, start, end, end_problems, today, rules, calendar
+    )
+    run.messages.extend(calendar.warnings)  # each year estimated, and where it goes
+    run.report(70.0)
+
+    cult_area, bf_area, level_unchecked = _level_checks(
+        run,
+        ov,
+        approvals,
+        owner_field,
+        levels,
+        cultivated,
+        basic_farmland,
+        basic_farmland_min_level,
+        cultivated_min_level,
+        cultivated_max_sqm,
+    )
+    run.report(90.0)
+
+    extra = [
+        {
+            domain.APPROVAL_START: None if start[a] is None else start[a].isoformat(),
+            domain.APPROVAL_END: None if end[a] is None else end[a].isoformat(),
+            cs.EXPIRY_STATUS: expiry[a],
+            cs.APPROVAL_LEVEL: levels[a],
+            domain.CULTIVATED_AREA: None if cult_area is None else float(round_area(cult_area[a])),
+            domain.BASIC_FARMLAND_AREA: None if bf_area is None else float(round_area(bf_area[a])),
+        }
+        for a in range(na)
+    ]
+    # An invalid date is said before a missing one (the bureau can correct a typo).
+    unchecked = []
+    for a in range(na):
+        problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
+        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
+        unchecked.append(
+            problems[0][1]
+            if problems
+            else cs.not_checked(level_unchecked[a])
+            if level_unchecked[a]
+            else ""
+        )
+    records = violation_records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
+    run.report(100.0)
+    return run.result(records)
+
+
+def _changed_use_checks(
+    run: AuditRun,
+    ov: ApprovalOverlay,
+    approvals: Approvals,
+    owner_field: str,
+    use_categories: Mapping[str, str] | None,
+) -> None:
+    """擅自改变用途 per piece of a ground feature inside an approval whose use differs."""
+    layer = approvals.layer or cs.LAYER_APPROVALS
     # Words are mapped once per feature; the comparison runs over all pieces at once.
     seen_cat = np.array([mapped_use(u, use_categories) for u in ov.ground_uses], dtype=object)
     approved_cat = np.array([mapped_use(u, use_categories) for u in ov.uses], dtype=object)
@@ -187,12 +247,30 @@ def audit_temporary_land(
         )
     for a in np.flatnonzero([not u for u in ov.uses]).tolist():
         if (ov.pair_a == a).any():
-            cs.say(msgs, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途")
+            cs.say(
+                run.messages, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途"
+            )
 
+
+def _expiry_checks(
+    run: AuditRun,
+    ov: ApprovalOverlay,
+    approvals: Approvals,
+    owner_field: str,
+    start: list[_dt.date | None],
+    end: list[_dt.date | None],
+    end_problems: list[tuple[str, str]],
+    today: _dt.date,
+    rules: dl.DeadlineRules,
+    calendar: WorkCalendar,
+) -> list[str]:
+    """Each approval's expiry status (DQZT); 未批先用 and 到期未复垦 where the ground is used
+    before the start, or after the end plus the restoration period."""
+    layer = approvals.layer or cs.LAYER_APPROVALS
+    msgs = run.messages
+    na = len(ov.ids)
     # Expiry: used inside the approval before its start, or after the end date plus the
     # restoration period.
-    end_problems = date_problems(approvals.end, end)
-    start_problems = date_problems(approvals.start, start)
     expiry = []
     for a in range(na):
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
@@ -237,9 +315,27 @@ def audit_temporary_land(
             expiry.append(cs.EXPIRY_RESTORED_SEEN)
         else:
             expiry.append(cs.EXPIRY_RESTORED)
-    run.messages.extend(calendar.warnings)  # each year estimated, and where it goes
-    run.report(70.0)
+    return expiry
 
+
+def _level_checks(
+    run: AuditRun,
+    ov: ApprovalOverlay,
+    approvals: Approvals,
+    owner_field: str,
+    levels: list[int | None],
+    cultivated: Sequence | np.ndarray | None,
+    basic_farmland: Sequence | np.ndarray | None,
+    basic_farmland_min_level: int | None,
+    cultivated_min_level: int | None,
+    cultivated_max_sqm: float | None,
+) -> tuple[np.ndarray | None, np.ndarray | None, list[list[str]]]:
+    """Cultivated land and basic farmland taken inside each approval against its approval
+    level. Returns their areas per approval (None for a layer not given) and, per approval,
+    the level checks that could not be made (said in JCJG, never 未发现问题)."""
+    layer = approvals.layer or cs.LAYER_APPROVALS
+    msgs = run.messages
+    na = len(ov.ids)
     # Cultivated land and basic farmland against the approval level.
     cult_local = to_layer_local(run, cultivated, cs.LAYER_CULTIVATED)
     bf_local = to_layer_local(run, basic_farmland, cs.LAYER_BASIC_FARMLAND)
@@ -319,31 +415,8 @@ def audit_temporary_land(
                 f"超过允许的 {cultivated_max_sqm:.2f} m²，超出 "
                 f"{cult_area[a] - cultivated_max_sqm:.2f} m²",
             )
-    run.report(90.0)
-
-    extra = [
-        {
-            domain.APPROVAL_START: None if start[a] is None else start[a].isoformat(),
-            domain.APPROVAL_END: None if end[a] is None else end[a].isoformat(),
-            cs.EXPIRY_STATUS: expiry[a],
-            cs.APPROVAL_LEVEL: levels[a],
-            domain.CULTIVATED_AREA: None if cult_local is None else float(round_area(cult_area[a])),
-            domain.BASIC_FARMLAND_AREA: None if bf_local is None else float(round_area(bf_area[a])),
-        }
-        for a in range(na)
-    ]
-    # An invalid date is said before a missing one (the bureau can correct a typo).
-    unchecked = []
-    for a in range(na):
-        problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
-        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
-        unchecked.append(
-            problems[0][1]
-            if problems
-            else cs.not_checked(level_unchecked[a])
-            if level_unchecked[a]
-            else ""
-        )
-    records = violation_records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
-    run.report(100.0)
-    return run.result(records)
+    return (
+        None if cult_local is None else cult_area,
+        None if bf_local is None else bf_area,
+        level_unchecked,
+    )
