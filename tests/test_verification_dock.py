@@ -2040,7 +2040,7 @@ def test_the_review_page_shows_what_the_verifier_recorded_on_site(dock, ledger_p
     dock._show_session()
     text = dock.details.toPlainText()
     for said in (
-        "核实耕地 333.33 m²（0.50 亩）",
+        "核实耕地面积 333.33 m²（0.50 亩）",
         "当事人：某某建材公司",
         "实际用途：厂房",
         "已下达责令停止违法行为通知书",
