@@ -253,6 +253,14 @@ def test_the_export_heads_the_domains_fields_with_the_domains_labels():
     assert headers[domain.APPROVAL_HITS] == labels[domain.APPROVAL_HITS] == "涉及批准文号"
 
 
+def test_the_mu_total_rule_states_the_conversion_the_totals_use():
+    """The totals row's note gives the figures areas.shown_mu converts with."""
+    rule = f"× {domain.MU_PER_HECTARE} ÷ {domain.SQM_PER_HECTARE}"
+    assert rule in export.MU_TOTAL_RULE
+    sqm = 922_045.01
+    assert paper.mu(sqm) == round(sqm * domain.MU_PER_HECTARE / domain.SQM_PER_HECTARE, 2)
+
+
 # --- the package -----------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from .domain import (
     CRIMINAL_FLAG,
     CULTIVATED_AREA,
     EPSG_GK3_ZONE39_PREFIXED,
+    MU_PER_HECTARE,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
     OFFICE_NAME,
@@ -44,6 +45,7 @@ from .domain import (
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
     SPOT_TYPE,
+    SQM_PER_HECTARE,
     SUGGESTED_VERDICT,
     TOWN_NAME,
     UNSURVEYED_AREA,
@@ -400,7 +402,7 @@ def _xlsx_value(column: ExportColumn, value: Any) -> Any:
     return value
 
 
-MU_TOTAL_RULE = "亩合计 = 平方米合计 × 15 ÷ 10000（非各行亩数之和）"
+MU_TOTAL_RULE = f"亩合计 = 平方米合计 × {MU_PER_HECTARE} ÷ {SQM_PER_HECTARE}（非各行亩数之和）"
 
 
 def write_xlsx(

@@ -1310,8 +1310,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>The accountability ratio (问责比例) per town and for the district: cultivated land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction land, those judged legal or illegal (a spot judged other: facility agricultural land, temporary land, rural road or no real change, never counts, whatever its TBLX says), over the spots whose current verdict was first given in the period. A ratio of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an XLSX workbook and a PDF with a chart of the ratios and the 15 % line.</source>
-      <translation>按乡镇和全区计算问责比例：判定为违法的图斑的耕地面积（GDMJ）÷ 新增建设用地图斑的耕地面积（判定为合法或违法的图斑；判定为其他的，即设施农用地、临时用地、农村道路、实地未变化或伪变化，无论 TBLX 为何均不计入），统计当前判定类别首次作出于时段内的图斑。比例达到15%的予以标示：将启动对地方领导的问责。输出 XLSX 工作簿和含比例柱状图及15%问责线的 PDF。</translation>
+      <source>The accountability ratio (问责比例) per town and for the district: cultivated land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new construction land, those judged legal or illegal (a spot judged other: facility agricultural land, temporary land, rural road or no real change, never counts, whatever its TBLX says), over the spots whose current verdict was first given in the period. A ratio of {ratio} % or more is flagged: it triggers the accountability of local leaders. Writes an XLSX workbook and a PDF with a chart of the ratios and the {ratio} % line.</source>
+      <translation>按乡镇和全区计算问责比例：判定为违法的图斑的耕地面积（GDMJ）÷ 新增建设用地图斑的耕地面积（判定为合法或违法的图斑；判定为其他的，即设施农用地、临时用地、农村道路、实地未变化或伪变化，无论 TBLX 为何均不计入），统计当前判定类别首次作出于时段内的图斑。比例达到 {ratio}%的予以标示：将启动对地方领导的问责。输出 XLSX 工作簿和含比例柱状图及 {ratio}% 问责线的 PDF。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
