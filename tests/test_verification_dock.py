@@ -503,6 +503,26 @@ def test_the_referral_banner_gives_the_ledgers_serious_case_report_period(qgis_i
         store.close()
 
 
+def test_the_verdict_form_starts_from_the_first_approval_screening_hit(qgis_iface, tmp_path):
+    """The approval number is the first of the approval hits (found by their field, split at
+    the hits separator), not of whichever overlay layer happens to be listed last."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.ui.verdict_panel import VerdictPanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        hits = domain.HITS_SEPARATOR.join(["鲁政土字〔2021〕1号", "鲁政土字〔2021〕2号"])
+        attributes = {"JCBH": "T1", domain.APPROVAL_HITS: hits, domain.RED_LINE_HITS: "HX-1"}
+        store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 50, y + 50))])
+        spot = store.spot(store.spots()[0].id)
+        form = VerdictPanel(spot, ls.VERDICT_LEGAL, lambda verdict: None)
+        assert form.approval_number.text() == "鲁政土字〔2021〕1号"
+    finally:
+        store.close()
+
+
 def test_the_case_page_keeps_a_missed_serious_case_report_after_a_correction(qgis_iface, tmp_path):
     """6 亩 of basic farmland found on 03-03, the serious-case report due 03-06 never made,
     the figures corrected on site on 03-12 to 0.9 亩: the report is owed no more, but the case

@@ -89,8 +89,9 @@ class VerdictPanel(EntriesPanel):
 
         self.approval_number = QLineEdit(self)
         self.approval_number.setObjectName("approvalNumber")
-        hits = spot.attributes.get(domain.OVERLAY_LAYERS[-1].hits_field) or ""
-        self.approval_number.setText(str(hits).split(";")[0] if hits else "")
+        # The first approval screening found over the spot, as a start the verifier corrects.
+        hits = spot.attributes.get(domain.APPROVAL_HITS) or ""
+        self.approval_number.setText(str(hits).split(domain.HITS_SEPARATOR)[0].strip())
         form.addRow(tr("Approval number"), self.approval_number)
         self.approval_date = QDateEdit(self)
         self.approval_date.setCalendarPopup(True)
