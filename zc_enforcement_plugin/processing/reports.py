@@ -273,9 +273,8 @@ class AccountabilityRatio(_ReportAlgorithm):
     )
     PERIOD = "PERIOD"
 
-    def shortHelpString(self):  # noqa: N802 - QGIS API
-        # The threshold is the domain's, not a figure typed into the text.
-        return tr(self.HELP).format(ratio=f"{domain.ACCOUNTABILITY_RATIO * 100:g}")
+    def help_figures(self) -> dict[str, str]:
+        return {"ratio": f"{domain.ACCOUNTABILITY_RATIO * 100:g}"}
 
     def add_period_parameters(self) -> None:
         self.addParameter(
