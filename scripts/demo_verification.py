@@ -120,7 +120,7 @@ def demo_verdict(spot: ledger.Spot, day: dt.date) -> ledger.Verdict:
     areas = {name: float(attributes.get(name) or 0.0) for name in ls.VERDICT_AREA_FIELDS}
     suggested = attributes.get(domain.SUGGESTED_VERDICT)
     if suggested == domain.SUGGEST_APPROVED:
-        approval = str(attributes.get(domain.OVERLAY_LAYERS[-1].hits_field) or "").split(";")[0]
+        approval = str(attributes.get(domain.APPROVAL_HITS) or "").split(domain.HITS_SEPARATOR)[0]
         return ledger.Verdict(
             category=ls.VERDICT_LEGAL,
             kind=ls.LEGAL_BASES[0],

@@ -333,20 +333,27 @@ def build(layout: QgsPrintLayout) -> None:
 
     # --- figures ---------------------------------------------------------------------------------
     mu = domain.MU_SUFFIX
+    labels = domain.output_field_labels_zh()
     y = sheet.section("图斑基本情况（筛查结果）", top + 5 + main_h + 3)
     # The spot's area, then its land split read on (DOMAIN §2, with the part no parcel
-    # classes): 耕地 + 其他农用地 + 建设用地 + 未利用地 + 未调查或无法归类 = 图斑面积.
+    # classes): 耕地 + 其他农用地 + 建设用地 + 未利用地 + 未调查或无法归类 = 图斑. Named by
+    # what they measure (the cells give 平方米 and 亩): the field labels less 面积, which fit
+    # a name cell where 未调查或无法归类面积 would not.
+    subject = domain.AREA_SUBJECTS_ZH
     screening = [
-        ("图斑面积", area(domain.SPOT_AREA, domain.SPOT_AREA + mu)),
-        ("耕地面积", area(domain.CULTIVATED_AREA, domain.CULTIVATED_AREA + mu)),
-        ("其他农用地", area(domain.AGRICULTURAL_AREA)),
-        ("建设用地面积", area(domain.CONSTRUCTION_AREA)),
-        ("未利用地", area(domain.UNUSED_AREA)),
-        ("未调查或无法归类", area(domain.UNSURVEYED_AREA)),
-        ("新增建设用地", area(domain.NEW_CONSTRUCTION_AREA)),
-        ("批准用地面积", area(domain.APPROVED_AREA, domain.APPROVED_AREA + mu)),
-        ("永久基本农田", area(domain.BASIC_FARMLAND_AREA, domain.BASIC_FARMLAND_AREA + mu)),
-        ("生态保护红线", area(domain.RED_LINE_AREA, domain.RED_LINE_AREA + mu)),
+        (subject[name], area(name, name + mu) if name in domain.MU_FIELDS else area(name))
+        for name in (
+            domain.SPOT_AREA,
+            domain.CULTIVATED_AREA,
+            domain.AGRICULTURAL_AREA,
+            domain.CONSTRUCTION_AREA,
+            domain.UNUSED_AREA,
+            domain.UNSURVEYED_AREA,
+            domain.NEW_CONSTRUCTION_AREA,
+            domain.APPROVED_AREA,
+            domain.BASIC_FARMLAND_AREA,
+            domain.RED_LINE_AREA,
+        )
     ]
     split = {*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA}
     assert all(field(name) in "".join(text for _, text in screening) for name in split), (
@@ -357,18 +364,18 @@ def build(layout: QgsPrintLayout) -> None:
     y = sheet.pair_row(
         y,
         [
-            ("图斑类型", value(domain.SPOT_TYPE)),
-            ("涉及批准文号", value(domain.APPROVAL_NUMBER)),
+            (labels[domain.SPOT_TYPE], value(domain.SPOT_TYPE)),
+            (labels[domain.APPROVAL_HITS], value(domain.APPROVAL_HITS)),
         ],
     )
     y = sheet.pair_row(
         y,
         [
-            ("建议判定", value(domain.SUGGESTED_VERDICT)),
-            ("刑事移送标准", value(domain.CRIMINAL_FLAG)),
+            (labels[domain.SUGGESTED_VERDICT], value(domain.SUGGESTED_VERDICT)),
+            (labels[domain.CRIMINAL_FLAG], value(domain.CRIMINAL_FLAG)),
         ],
     )
-    y = sheet.pair_row(y, [("建议理由", value(domain.VERDICT_REASON))], REASON_H)
+    y = sheet.pair_row(y, [(labels[domain.VERDICT_REASON], value(domain.VERDICT_REASON))], REASON_H)
 
     # --- the verdict ---------------------------------------------------------------------------
     y = sheet.section("核查判定（核实结果）", y + 2)
@@ -390,14 +397,7 @@ def build(layout: QgsPrintLayout) -> None:
         ],
     )
     # The verdict's own figures, where screening's above are only what the layers said.
-    names = {
-        domain.CULTIVATED_AREA: "核实耕地",
-        domain.BASIC_FARMLAND_AREA: "核实基本农田",
-        domain.CONSTRUCTION_AREA: "核实建设用地",
-        domain.RED_LINE_AREA: "核实生态红线",
-        domain.AGRICULTURAL_AREA: "核实其他农用地",
-        domain.UNUSED_AREA: "核实未利用地",
-    }
+    names = {name: f"核实{subject[name]}" for name in ls.VERDICT_AREA_FIELDS}
     order = [
         domain.CULTIVATED_AREA,
         domain.BASIC_FARMLAND_AREA,

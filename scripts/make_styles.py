@@ -30,10 +30,10 @@ from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.resources_paths import STYLES  # noqa: E402
 
 LAND_GROUP_COLOURS = {
-    domain.LAND_GROUP_CULTIVATED: ("#f5e6a3", "耕地"),
-    domain.LAND_GROUP_AGRICULTURAL: ("#a8d08d", "其他农用地"),
-    domain.LAND_GROUP_CONSTRUCTION: ("#e8a0a0", "建设用地"),
-    domain.LAND_GROUP_UNUSED: ("#c9c9c9", "未利用地"),
+    domain.LAND_GROUP_CULTIVATED: "#f5e6a3",
+    domain.LAND_GROUP_AGRICULTURAL: "#a8d08d",
+    domain.LAND_GROUP_CONSTRUCTION: "#e8a0a0",
+    domain.LAND_GROUP_UNUSED: "#c9c9c9",
 }
 
 
@@ -95,8 +95,8 @@ def land_use() -> QgsVectorLayer:
     layer = memory(f"field={domain.LAND_CLASS_CODE}:string")
     expression = land_group_expression(domain.LAND_CLASS_CODE)
     categories = [
-        QgsRendererCategory(group, fill(colour, "#9a9a9a", 0.1), label)
-        for group, (colour, label) in LAND_GROUP_COLOURS.items()
+        QgsRendererCategory(group, fill(colour, "#9a9a9a", 0.1), domain.LAND_GROUP_LABELS_ZH[group])
+        for group, colour in LAND_GROUP_COLOURS.items()
     ]
     layer.setRenderer(QgsCategorizedSymbolRenderer(expression, categories))
     layer.setOpacity(0.45)  # the images underneath must stay readable
@@ -123,14 +123,15 @@ VERDICT_COLOURS = {
     domain.SUGGEST_APPROVED: ("40,110,220,70", "#1f5fbf"),
     domain.SUGGEST_NO_CONCERN: ("150,150,150,60", "#707070"),
 }
-# The pieces by the protection layer they lie in, in the colours of those layers' own styles.
+# The pieces by the protection layer they lie in, in the colours of those layers' own styles;
+# the legend names them as domain.LAYER_LABELS_ZH does.
 PIECE_COLOURS = {
-    domain.LAYER_LAND_USE: ("245,230,163,90", "#b0a060", "土地利用现状"),
-    domain.LAYER_BASIC_FARMLAND: ("255,215,0,120", "#d4a000", "永久基本农田"),
-    domain.LAYER_RED_LINE: ("0,140,60,110", "#00813c", "生态保护红线"),
-    domain.LAYER_NO_MINING: ("200,0,0,90", "#c00000", "禁采区"),
-    domain.LAYER_THREE_ZONES: ("160,90,200,90", "#8a4fb8", "三区两线"),
-    domain.LAYER_APPROVALS: ("31,95,191,80", "#1f5fbf", "批准用地"),
+    domain.LAYER_LAND_USE: ("245,230,163,90", "#b0a060"),
+    domain.LAYER_BASIC_FARMLAND: ("255,215,0,120", "#d4a000"),
+    domain.LAYER_RED_LINE: ("0,140,60,110", "#00813c"),
+    domain.LAYER_NO_MINING: ("200,0,0,90", "#c00000"),
+    domain.LAYER_THREE_ZONES: ("160,90,200,90", "#8a4fb8"),
+    domain.LAYER_APPROVALS: ("31,95,191,80", "#1f5fbf"),
 }
 
 
@@ -149,8 +150,8 @@ def screened() -> QgsVectorLayer:
 def screened_pieces() -> QgsVectorLayer:
     layer = memory(f"field={domain.PIECE_LAYER}:string")
     categories = [
-        QgsRendererCategory(key, fill(colour, outline, 0.4), label)
-        for key, (colour, outline, label) in PIECE_COLOURS.items()
+        QgsRendererCategory(key, fill(colour, outline, 0.4), domain.LAYER_LABELS_ZH[key])
+        for key, (colour, outline) in PIECE_COLOURS.items()
     ]
     layer.setRenderer(QgsCategorizedSymbolRenderer(domain.PIECE_LAYER, categories))
     return layer

@@ -227,6 +227,40 @@ def test_shapefile_field_names_fit_ten_bytes_in_both_encodings():
     assert domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX in {c.name for c in export.EXPORT_COLUMNS}
 
 
+def test_the_export_heads_the_domains_fields_with_the_domains_labels():
+    """One name per field: the XLSX says what the attribute table and the dock say
+    (未调查或无法归类面积, 建议判定理由, 达到刑事移送标准), with the unit added to areas."""
+    labels = domain.output_field_labels_zh()
+    verified = {export.VERIFIED_AREA_PREFIX + name: name for name in ls.VERDICT_AREA_FIELDS}
+    headed = 0
+    for column in export.EXPORT_COLUMNS:
+        if column.name in verified:
+            expected = f"核实{labels[verified[column.name]]}(平方米)"
+        elif column.kind == export.COL_MU:
+            expected = f"{labels[column.name.removesuffix(domain.MU_SUFFIX)]}(亩)"
+        elif column.name in labels:
+            suffix = "(平方米)" if column.kind == export.COL_SQM else ""
+            expected = labels[column.name] + suffix
+        else:
+            continue  # a field of the export's own (序号, 核查判定…)
+        assert column.header == expected, column.name
+        headed += 1
+    assert headed >= 30
+    headers = {column.name: column.header for column in export.EXPORT_COLUMNS}
+    assert headers[domain.UNSURVEYED_AREA] == "未调查或无法归类面积(平方米)"
+    assert headers[domain.VERDICT_REASON] == labels[domain.VERDICT_REASON] == "建议判定理由"
+    assert headers[domain.CRIMINAL_FLAG] == labels[domain.CRIMINAL_FLAG] == "达到刑事移送标准"
+    assert headers[domain.APPROVAL_HITS] == labels[domain.APPROVAL_HITS] == "涉及批准文号"
+
+
+def test_the_mu_total_rule_states_the_conversion_the_totals_use():
+    """The totals row's note gives the figures areas.shown_mu converts with."""
+    rule = f"× {domain.MU_PER_HECTARE} ÷ {domain.SQM_PER_HECTARE}"
+    assert rule in export.MU_TOTAL_RULE
+    sqm = 922_045.01
+    assert paper.mu(sqm) == round(sqm * domain.MU_PER_HECTARE / domain.SQM_PER_HECTARE, 2)
+
+
 # --- the package -----------------------------------------------------------------------------
 
 
@@ -452,10 +486,10 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
     sheet = page_text(1)  # the first spot's sheet (sheets in XH order)
     assert first.number in sheet
     assert "核实耕地1,000.00平方米（1.50亩）" in sheet
-    assert "核实基本农田666.67平方米（1.00亩）" in sheet
+    assert "核实永久基本农田666.67平方米（1.00亩）" in sheet
     assert "核实建设用地—" in sheet  # not stated by the verifier: a dash, not screening's
     assert "当事人某某建材公司" in sheet and "实际用途厂房（已下达责令停止通知书）" in sheet
-    assert re.search(r"建设用地面积[\d,.]+平方米（[\d,.]+亩）", sheet), sheet  # 亩 as every area
+    assert re.search(r"）建设用地[\d,.]+平方米（[\d,.]+亩）", sheet), sheet  # 亩 as every area
     assert "…（全文见verification.xlsx）" in sheet
     assert "当事人在永久基本农田上建设厂房" in sheet
     # the spreadsheet keeps the remark whole
@@ -552,9 +586,9 @@ def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
     no parcel classes (WDCMJ), add up to the spot's area: the sheet shows each, with new
     construction land, every figure with its 亩 worked out from the m² as everywhere."""
     split = {
-        domain.CULTIVATED_AREA: ("耕地面积", 1200.0),
+        domain.CULTIVATED_AREA: ("耕地", 1200.0),
         domain.AGRICULTURAL_AREA: ("其他农用地", 810.01),
-        domain.CONSTRUCTION_AREA: ("建设用地面积", 1499.99),
+        domain.CONSTRUCTION_AREA: ("建设用地", 1499.99),
         domain.UNUSED_AREA: ("未利用地", 290.0),
         domain.UNSURVEYED_AREA: ("未调查或无法归类", 410.0),
     }
@@ -573,7 +607,13 @@ def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
     text = pages[sheet_page(pages, records[0].number) - 1]
 
     def shown(label: str) -> float:
-        found = re.search(re.escape(label) + r"([\d,]+\.\d\d)平方米（([\d,]+\.\d\d)亩）", text)
+        # Not inside a longer name: 建设用地 in 新增建设用地, 耕地 in 核实耕地.
+        found = re.search(
+            r"(?<![\u4e00-\u9fff])"
+            + re.escape(label)
+            + r"([\d,]+\.\d\d)平方米（([\d,]+\.\d\d)亩）",
+            text,
+        )
         assert found, (label, text)
         sqm, mu = (float(group.replace(",", "")) for group in found.groups())
         assert mu == paper.mu(sqm), label  # the one 亩 rule
@@ -581,7 +621,7 @@ def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
 
     parts = {name: shown(label) for name, (label, _) in split.items()}
     assert parts == {name: sqm for name, (_, sqm) in split.items()}
-    assert sum(paper.cents(sqm) for sqm in parts.values()) == paper.cents(shown("图斑面积"))
+    assert sum(paper.cents(sqm) for sqm in parts.values()) == paper.cents(shown("图斑"))
     assert shown("新增建设用地") == 2300.01
 
 
@@ -1144,7 +1184,7 @@ def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(expor
     sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
     index = {c.value: i for i, c in enumerate(sheet[2])}
     split = [
-        export._AREA_HEADERS[name] + "(平方米)"
+        domain.output_field_labels_zh()[name] + "(平方米)"
         for name in (
             domain.CULTIVATED_AREA,
             domain.AGRICULTURAL_AREA,

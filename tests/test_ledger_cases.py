@@ -616,4 +616,32 @@ def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
     page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
     assert "此后已重新判定" in page
     assert "备注：复核<br>面积按新交付" in page  # remarks keep their lines
-    assert "核实耕地 120.00 m²" in page and "核实其他农用地" not in page  # no 0 listed
+    assert "核实耕地面积 120.00 m²" in page and "核实其他农用地" not in page  # no 0 listed
+
+
+def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_does(ledger):
+    """The dock's words for a field are the domain's one label: those of the attribute table
+    and the export (not 无地类覆盖 here, 未调查或无法归类面积 there)."""
+    from zc_enforcement_plugin.ui.verification_dock import spot_html
+
+    labels = domain.output_field_labels_zh()
+    fields = {
+        domain.UNSURVEYED_AREA: 30.0,
+        domain.AGRICULTURAL_AREA: 50.0,
+        domain.APPROVAL_HITS: "鲁政土字〔2021〕1号;鲁政土字〔2021〕2号",
+        domain.CRIMINAL_FLAG: 1,
+    }
+    ledger.import_batch("b", [_spot("S1", 0, **fields)])
+    [spot] = ledger.spots()
+    page = spot_html(ledger.spot(spot.id), [])
+    for name in (
+        domain.SPOT_AREA,
+        domain.CULTIVATED_AREA,
+        domain.AGRICULTURAL_AREA,
+        domain.UNSURVEYED_AREA,
+        domain.BASIC_FARMLAND_AREA,
+    ):
+        assert f"{labels[name]} <small>{name}</small>" in page, name
+    assert "未调查或无法归类面积 <small>WDCMJ</small>" in page
+    assert f"{labels[domain.APPROVAL_HITS]}: 鲁政土字〔2021〕1号;鲁政土字〔2021〕2号" in page
+    assert f"<b>{labels[domain.CRIMINAL_FLAG]} / " in page

@@ -451,7 +451,7 @@ def test_a_field_check_reason_gives_unsurveyed_land_in_mu_and_not_the_other_verd
     assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_FIELD_CHECK
     reason = f[domain.VERDICT_REASON][0]
     unsurveyed = f[domain.UNSURVEYED_AREA][0]
-    assert f"未调查/无法归类 {unsurveyed / MU:.2f} 亩（{unsurveyed:.2f} 平方米）" in reason, reason
+    assert f"未调查或无法归类 {unsurveyed / MU:.2f} 亩（{unsurveyed:.2f} 平方米）" in reason, reason
     assert "未涉及保护图层" not in reason and "m²" not in reason, reason
 
 

@@ -613,7 +613,7 @@ def test_outputs_load_styled_by_verdict_and_layer(provider, demo):
         setup = pieces.editorWidgetSetup(pieces.fields().indexOf(domain.PIECE_LAYER))
         assert setup.type() == "ValueMap"
         shown_as = {k: v for item in setup.config()["map"] for v, k in item.items()}
-        assert shown_as[domain.LAYER_LAND_USE] == "地类"  # the key land_use is shown in words
+        assert shown_as[domain.LAYER_LAND_USE] == "地类图斑"  # the key land_use is shown in words
     finally:
         project.removeAllMapLayers()
 

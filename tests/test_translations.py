@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -78,3 +79,34 @@ def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(qgis
     finally:
         QCoreApplication.removeTranslator(translator)
     assert with_english(ls.VERDICT_ILLEGAL, english) == "违法 illegal"
+
+
+def test_help_texts_state_the_domains_figures_in_both_languages(provider, monkeypatch):
+    """A threshold or unit a help text states is the domain's, filled in when shown: another
+    figure in domain.py is another figure in the help, in English and in Chinese."""
+    from zc_enforcement_plugin.core import domain
+    from zc_enforcement_plugin.processing.reports import AccountabilityRatio
+    from zc_enforcement_plugin.processing.screen_spots import ScreenSpots
+
+    monkeypatch.setattr(domain, "CRIMINAL_BASIC_FARMLAND_MU", 6.0)
+    monkeypatch.setattr(domain, "CRIMINAL_CULTIVATED_MU", 12.0)
+    monkeypatch.setattr(domain, "ACCOUNTABILITY_RATIO", 0.2)
+    monkeypatch.setattr(domain, "APPROVAL_COVER_SHARE", 0.9)
+    translator = install_translator("zh_CN")
+    try:
+        chinese = (ScreenSpots().shortHelpString(), AccountabilityRatio().shortHelpString())
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    english = (ScreenSpots().shortHelpString(), AccountabilityRatio().shortHelpString())
+    screen, ratio = english
+    assert "basic farmland of 6 mu or more" in screen and "outside it of 12 mu" in screen
+    assert "18 mu of cultivated land" in screen and "default 90 %" in screen
+    assert "1 mu = 10000/15 m²" in screen and "at least 0.01 mu" in screen
+    assert "ratio of 20 % or more" in ratio and "the 20 % line" in ratio
+    screen_zh, ratio_zh = chinese
+    assert "未批永久基本农田 6 亩及以上" in screen_zh and "未批耕地 12 亩及以上" in screen_zh
+    assert "耕地达 18 亩" in screen_zh and "默认 90%" in screen_zh
+    assert "达到 20%" in ratio_zh and "20% 问责线" in ratio_zh
+    # No placeholder is left unfilled in any algorithm's help.
+    for algorithm in provider.algorithms():
+        assert not re.search(r"\{\w+\}", algorithm.shortHelpString()), algorithm.name()

@@ -461,6 +461,68 @@ def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_p
         store.close()
 
 
+def test_the_referral_banner_gives_the_ledgers_serious_case_report_period(qgis_iface, tmp_path):
+    """The banner states the period the ledger's deadline rules give (a bureau may set its own
+    with zcenforcement:ledgersettings), not the default typed into the text."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        spot = ledger.SpotRecord(
+            {"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110)
+        )
+        store.import_batch("b", [spot])
+        spot_id = store.spots()[0].id
+        store.record_verdict(
+            spot_id,
+            ledger.Verdict(
+                category=ls.VERDICT_ILLEGAL,
+                kind="占用基本农田",
+                verifier="李工",
+                verified_on=dt.date(2025, 3, 3),
+                areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
+            ),
+        )
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        calendar = WorkCalendar(None, strict=False)
+        text = CasePanel(store, case_id, calendar).summary.toPlainText()
+        assert "须移送公安并在 3 个工作日内报告" in text, text
+        store.set_setting(
+            ls.SETTING_DEADLINE_RULES,
+            {"serious_case_report": {"amount": 5, "unit": "calendar_days"}},
+        )
+        text = CasePanel(store, case_id, calendar).summary.toPlainText()
+        assert "须移送公安并在 5 日内报告" in text and "within 5 calendar days" in text, text
+        assert "3 个工作日" not in text and "3 working days" not in text, text
+    finally:
+        store.close()
+
+
+def test_the_verdict_form_starts_from_the_first_approval_screening_hit(qgis_iface, tmp_path):
+    """The approval number is the first of the approval hits (found by their field, split at
+    the hits separator), not of whichever overlay layer happens to be listed last."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.ui.verdict_panel import VerdictPanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        x, y = 39_580_000.0, 4_050_000.0
+        hits = domain.HITS_SEPARATOR.join(["鲁政土字〔2021〕1号", "鲁政土字〔2021〕2号"])
+        attributes = {"JCBH": "T1", domain.APPROVAL_HITS: hits, domain.RED_LINE_HITS: "HX-1"}
+        store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 50, y + 50))])
+        spot = store.spot(store.spots()[0].id)
+        form = VerdictPanel(spot, ls.VERDICT_LEGAL, lambda verdict: None)
+        assert form.approval_number.text() == "鲁政土字〔2021〕1号"
+    finally:
+        store.close()
+
+
 def test_the_case_page_keeps_a_missed_serious_case_report_after_a_correction(qgis_iface, tmp_path):
     """6 亩 of basic farmland found on 03-03, the serious-case report due 03-06 never made,
     the figures corrected on site on 03-12 to 0.9 亩: the report is owed no more, but the case
@@ -2040,7 +2102,7 @@ def test_the_review_page_shows_what_the_verifier_recorded_on_site(dock, ledger_p
     dock._show_session()
     text = dock.details.toPlainText()
     for said in (
-        "核实耕地 333.33 m²（0.50 亩）",
+        "核实耕地面积 333.33 m²（0.50 亩）",
         "当事人：某某建材公司",
         "实际用途：厂房",
         "已下达责令停止违法行为通知书",

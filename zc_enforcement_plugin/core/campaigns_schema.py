@@ -47,7 +47,10 @@ SUMMARY_FIELD_LABELS_ZH = {
 }
 ROLE_LINE = "线"
 ROLE_ZONE = "区"
-LIST_SEPARATOR = ";"
+# What joins the items of a list field (names, ids, codes). The screening's, and so one fact: a
+# three-zones piece's names (VIEW_NAMES, SQLXMC) are read by screenspots as one feature's name
+# and joined with others into its hits, which read as one flat list only if both use one mark.
+LIST_SEPARATOR = domain.HITS_SEPARATOR
 
 # --- change polygons ------------------------------------------------------------------------------
 CHANGE_SPOT_TYPE = "变化图斑"

@@ -735,11 +735,12 @@ class Case:
             and criminal_scale(*self._figures(event))
         ):
             raise self._refuse(
-                "已达刑事移送标准（基本农田≥5亩或其他耕地≥10亩），须先移交公安机关（"
-                f"{DOC_POLICE_REFERRAL}）才能结案，不得以罚代刑",
-                "the case reaches the criminal threshold (>= 5 mu basic farmland or >= 10 mu "
-                "other cultivated land): it must be referred to public security before it can "
-                "be closed",
+                f"已达刑事移送标准（基本农田≥{CRIMINAL_BASIC_FARMLAND_MU:g}亩或其他耕地≥"
+                f"{CRIMINAL_CULTIVATED_MU:g}亩），须先移交公安机关（{DOC_POLICE_REFERRAL}）才能"
+                "结案，不得以罚代刑",
+                f"the case reaches the criminal threshold (>= {CRIMINAL_BASIC_FARMLAND_MU:g} mu "
+                f"basic farmland or >= {CRIMINAL_CULTIVATED_MU:g} mu other cultivated land): it "
+                "must be referred to public security before it can be closed",
             )
 
     def _check_transfer_documents(self, event: CaseEvent) -> None:

@@ -158,9 +158,9 @@ def land_group(class_code: str | None) -> str | None:
 BASIC_FARMLAND_NUMBER = "JBNTTBBH"
 RED_LINE_NAME = "HXMC"
 RED_LINE_CODE = "HXBH"
-NO_MINING_NAME = "JCQMC"
-THREE_ZONES_NAME = "SQLXMC"
-APPROVAL_NUMBER = "PZWH"
+NO_MINING_NAME = "JCQMC"  # field of the no-mining zones layer
+THREE_ZONES_NAME = "SQLXMC"  # field of the three-zones layer (the threezonestwolines output)
+APPROVAL_NUMBER = "PZWH"  # field of the approvals layer (批准文号)
 APPROVAL_KIND = "PZLX"
 APPROVAL_DATE = "PZRQ"
 APPROVAL_AREA = "PZMJ_PF"
@@ -175,11 +175,15 @@ TOWN_CODE = "XZDM"
 TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kept everywhere)
 SHAPEFILE_TEXT_BYTES = 254  # bytes a Shapefile (DBF) text value holds, in the file's encoding
 SHAPEFILE_NAME_BYTES = 10  # a DBF field name is at most 10 bytes
+# What joins the codes or names of the features a spot hits in one output field (PZWH…), and
+# so what the verdict form splits them with. The half-width ';' of the delivered data:
+# a Chinese text (a name) holds the full-width '；' and '、' far more often.
+HITS_SEPARATOR = ";"
 
 
 def fit_text(
     parts: list[str],
-    separator: str = ";",
+    separator: str = HITS_SEPARATOR,
     limit: int = TEXT_FIELD_LENGTH,
     measure: Callable[[str], int] = len,
 ) -> str:
@@ -300,6 +304,14 @@ LAND_GROUP_FIELDS = {
     LAND_GROUP_UNUSED: UNUSED_AREA,
 }
 
+# What screenspots writes of the features a spot hits: their codes or names. Equal to the
+# input layers' field names (RED_LINE_CODE aside) by choice, not by necessity: an output field
+# is named here, whatever the bureau's layers call theirs.
+RED_LINE_HITS = "STHXBH"
+NO_MINING_HITS = "JCQMC"
+THREE_ZONES_HITS = "SQLXMC"
+APPROVAL_HITS = "PZWH"
+
 # Protection layers other than land use: key -> (area field, flag field, hit-names field).
 # The key names the layer inside the engine and in the screened pieces' PIECE_LAYER field (their
 # style colours by it). Screen spots' parameters that take these layers are named and mapped to
@@ -317,9 +329,10 @@ class OverlayLayer:
     key: str
     area_field: str
     flag_field: str
-    hits_field: str | None  # codes or names of the features hit, ';'-joined
+    hits_field: str | None  # codes or names of the features hit, HITS_SEPARATOR-joined
     label_zh: str
     label_en: str
+    hits_zh: str = ""  # what hits_field lists, in words: 批准文号
 
 
 OVERLAY_LAYERS = (
@@ -332,14 +345,37 @@ OVERLAY_LAYERS = (
         "permanent basic farmland",
     ),
     OverlayLayer(
-        LAYER_RED_LINE, RED_LINE_AREA, "SFSTHX", "STHXBH", "生态保护红线", "ecological red line"
+        LAYER_RED_LINE,
+        RED_LINE_AREA,
+        "SFSTHX",
+        RED_LINE_HITS,
+        "生态保护红线",
+        "ecological red line",
+        "生态保护红线编号",
     ),
-    OverlayLayer(LAYER_NO_MINING, NO_MINING_AREA, "SFJCQ", "JCQMC", "禁采区", "no-mining zone"),
     OverlayLayer(
-        LAYER_THREE_ZONES, THREE_ZONES_AREA, "SFSQLX", "SQLXMC", "三区两线", "three zones two lines"
+        LAYER_NO_MINING,
+        NO_MINING_AREA,
+        "SFJCQ",
+        NO_MINING_HITS,
+        "禁采区",
+        "no-mining zone",
+        "禁采区名称",
     ),
-    OverlayLayer(LAYER_APPROVALS, APPROVED_AREA, "SFPZ", "PZWH", "批准用地", "approvals"),
+    OverlayLayer(
+        LAYER_THREE_ZONES,
+        THREE_ZONES_AREA,
+        "SFSQLX",
+        THREE_ZONES_HITS,
+        "三区两线",
+        "three zones two lines",
+        "三区两线名称",
+    ),
+    OverlayLayer(
+        LAYER_APPROVALS, APPROVED_AREA, "SFPZ", APPROVAL_HITS, "批准用地", "approvals", "批准文号"
+    ),
 )
+OVERLAYS_BY_KEY = {layer.key: layer for layer in OVERLAY_LAYERS}
 
 # Screening pieces (OUTPUT_PIECES): one feature per piece of a spot inside a protection feature.
 PIECE_LAYER = "TCMC"  # which protection layer the piece lies in (a LAYER_* key)
@@ -353,8 +389,9 @@ SPOT_PIECES = "_pieces"
 # Where the ledger keeps what each refresh changed in a spot (a list of {"on": date, "changes":
 # [text, …]}): the import's log is gone by the time the spot is looked at again.
 SPOT_REFRESHES = "_refreshes"
+# The layers in the bureau's words: the third survey calls its land-use layer 地类图斑 (DLTB).
 LAYER_LABELS_ZH = {
-    LAYER_LAND_USE: "地类",
+    LAYER_LAND_USE: "地类图斑",
     **{layer.key: layer.label_zh for layer in OVERLAY_LAYERS},
 }
 
@@ -396,13 +433,16 @@ TOUCH_TOLERANCE_SQM = 0.01
 # How spot areas are measured: the official ellipsoidal figure (default) or planar GK.
 AREA_METHOD_ELLIPSOIDAL = "ellipsoidal"
 AREA_METHOD_PLANAR = "planar"
-# Chinese words for the land groups, used in verdict reasons.
+# Chinese words for the land groups, used in verdict reasons and field labels.
 LAND_GROUP_LABELS_ZH = {
     LAND_GROUP_CULTIVATED: "耕地",
     LAND_GROUP_AGRICULTURAL: "其他农用地",
     LAND_GROUP_CONSTRUCTION: "建设用地",
     LAND_GROUP_UNUSED: "未利用地",
 }
+# The part of a spot in no land group (UNSURVEYED_AREA): covered by no parcel, or by one whose
+# class code is unknown; 调查 is the land survey's, not the verification's.
+UNSURVEYED_LABEL_ZH = "未调查或无法归类"
 
 # --- demo district layer names
 DEMO_LAYER_DISTRICT = "XZQ"
@@ -474,32 +514,47 @@ def screening_output_fields() -> list[tuple[str, str]]:
     return fields
 
 
+# What each area field measures, in words: its label is these and 面积. A printed sheet whose
+# cells carry the unit (平方米, 亩) names its figures by these alone.
+AREA_SUBJECTS_ZH = {
+    SPOT_AREA: "图斑",
+    **{field: LAND_GROUP_LABELS_ZH[group] for group, field in LAND_GROUP_FIELDS.items()},
+    UNSURVEYED_AREA: UNSURVEYED_LABEL_ZH,
+    NEW_CONSTRUCTION_AREA: "新增建设用地",
+    **{layer.area_field: layer.label_zh for layer in OVERLAY_LAYERS},
+}
+
+
 def output_field_labels_zh() -> dict[str, str]:
-    """Chinese aliases of the fields screenspots writes (spots and pieces), for the attribute
-    table a reviewer reads: the codes alone (YJJBNTMJ) say little at a glance."""
+    """The one table of the Chinese names of the spots' fields: those delivered and those
+    screenspots writes (spots and pieces). The attribute table's aliases, the export's headers
+    (with their units) and the dock's figures all read it: the codes alone (YJJBNTMJ) say little
+    at a glance, and one field must not read as two things in two places."""
     labels = {
-        SPOT_AREA: "图斑面积",
-        UNSURVEYED_AREA: "无地类覆盖面积",
-        NEW_CONSTRUCTION_AREA: "新增建设用地面积",
+        SPOT_NUMBER: "图斑编号",
+        SPOT_COUNTY_CODE: "行政区代码",
+        SPOT_TYPE: "图斑类型",
+        SPOT_EARLIER_DATE: "前时相",
+        SPOT_LATER_DATE: "后时相",
+        SPOT_MONITORED_AREA: "监测面积",
+        TOWN_NAME: "乡镇",
+        OFFICE_NAME: "自然资源所",
         CULTIVATED_FLAG: "涉及耕地",
+        **{field: f"{subject}面积" for field, subject in AREA_SUBJECTS_ZH.items()},
     }
-    labels.update(
-        {field: f"{LAND_GROUP_LABELS_ZH[group]}面积" for group, field in LAND_GROUP_FIELDS.items()}
-    )
     for layer in OVERLAY_LAYERS:
-        labels[layer.area_field] = f"{layer.label_zh}面积"
         labels[layer.flag_field] = f"涉及{layer.label_zh}"
         if layer.hits_field:
-            labels[layer.hits_field] = f"涉及的{layer.label_zh}"
+            labels[layer.hits_field] = f"涉及{layer.hits_zh}"
     labels.update({name + MU_SUFFIX: f"{labels[name]}（亩）" for name in MU_FIELDS})
     labels.update(
         {
             SUGGESTED_VERDICT: "建议判定",
-            VERDICT_REASON: "判定理由",
+            # 建议: the suggestion's reason, not that of the verifier's verdict (核查判定)
+            VERDICT_REASON: "建议判定理由",
             REVIEW_PRIORITY: "核查优先级",
-            CRIMINAL_FLAG: "达到移送标准",
+            CRIMINAL_FLAG: "达到刑事移送标准",  # 刑事: to public security, not another office
             GEOMETRY_NOTE: "几何问题说明",
-            SPOT_NUMBER: "图斑编号",
             PIECE_LAYER: "所在图层",
             PIECE_FEATURE: "要素编号或地类",
             PIECE_AREA: "压占面积",

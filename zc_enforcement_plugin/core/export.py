@@ -23,13 +23,14 @@ from .areas import round_area, shown_mu, shown_mu_formula
 from .dates import parse_date
 from .domain import (
     AGRICULTURAL_AREA,
-    APPROVAL_NUMBER,
+    APPROVAL_HITS,
     APPROVED_AREA,
     AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CONSTRUCTION_AREA,
     CRIMINAL_FLAG,
     CULTIVATED_AREA,
+    MU_PER_HECTARE,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
     OFFICE_NAME,
@@ -43,6 +44,7 @@ from .domain import (
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
     SPOT_TYPE,
+    SQM_PER_HECTARE,
     SUGGESTED_VERDICT,
     TOWN_NAME,
     UNSURVEYED_AREA,
@@ -50,6 +52,7 @@ from .domain import (
     VERDICT_REASON,
     clip_text,
     first_of,
+    output_field_labels_zh,
     shapefile_field_name,
 )
 from .files import replacing
@@ -124,41 +127,34 @@ def _verified(name: str) -> str:
     return VERIFIED_AREA_PREFIX + name
 
 
-_AREA_HEADERS = {
-    SPOT_MONITORED_AREA: "监测面积",
-    SPOT_AREA: "图斑面积",
-    CULTIVATED_AREA: "耕地面积",
-    AGRICULTURAL_AREA: "其他农用地面积",
-    CONSTRUCTION_AREA: "建设用地面积",
-    UNUSED_AREA: "未利用地面积",
-    UNSURVEYED_AREA: "未调查或无法归类面积",
-    NEW_CONSTRUCTION_AREA: "新增建设用地面积",
-    BASIC_FARMLAND_AREA: "永久基本农田面积",
-    RED_LINE_AREA: "生态保护红线面积",
-    APPROVED_AREA: "批准用地面积",
-}
+# The domain's fields are headed by their names in the domain's one table, the units added.
+_LABELS = output_field_labels_zh()
 
 
 def _sqm(name: str, prefix: str = "") -> ExportColumn:
-    return ExportColumn(name, f"{prefix}{_AREA_HEADERS[name]}(平方米)", COL_SQM)
+    return ExportColumn(name, f"{prefix}{_LABELS[name]}(平方米)", COL_SQM)
 
 
 def _mu_column(name: str) -> ExportColumn:
     mu = _mu(name)
     short = shapefile_field_name(mu)
-    return ExportColumn(mu, f"{_AREA_HEADERS[name]}(亩)", COL_MU, None if short == mu else short)
+    return ExportColumn(mu, f"{_LABELS[name]}(亩)", COL_MU, None if short == mu else short)
+
+
+def _labelled(name: str, kind: str, key: bool = False) -> ExportColumn:
+    return ExportColumn(name, _LABELS[name], kind, key=key)
 
 
 EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(SEQUENCE, "序号", COL_INT),
-    ExportColumn(SPOT_NUMBER, "图斑编号", COL_TEXT, key=True),
+    _labelled(SPOT_NUMBER, COL_TEXT, key=True),
     ExportColumn(BATCH_NAME, "批次", COL_TEXT),
-    ExportColumn(SPOT_COUNTY_CODE, "行政区代码", COL_TEXT),
-    ExportColumn(TOWN_NAME, "乡镇", COL_TEXT),
-    ExportColumn(OFFICE_NAME, "自然资源所", COL_TEXT),
-    ExportColumn(SPOT_TYPE, "图斑类型", COL_TEXT),
-    ExportColumn(SPOT_EARLIER_DATE, "前时相", COL_TEXT),
-    ExportColumn(SPOT_LATER_DATE, "后时相", COL_TEXT),
+    _labelled(SPOT_COUNTY_CODE, COL_TEXT),
+    _labelled(TOWN_NAME, COL_TEXT),
+    _labelled(OFFICE_NAME, COL_TEXT),
+    _labelled(SPOT_TYPE, COL_TEXT),
+    _labelled(SPOT_EARLIER_DATE, COL_TEXT),
+    _labelled(SPOT_LATER_DATE, COL_TEXT),
     _sqm(SPOT_MONITORED_AREA),
     _sqm(SPOT_AREA),
     _mu_column(SPOT_AREA),
@@ -175,17 +171,17 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _mu_column(RED_LINE_AREA),
     _sqm(APPROVED_AREA),
     _mu_column(APPROVED_AREA),
-    ExportColumn(APPROVAL_NUMBER, "涉及批准文号", COL_TEXT),
-    ExportColumn(SUGGESTED_VERDICT, "建议判定", COL_TEXT),
-    ExportColumn(VERDICT_REASON, "建议理由", COL_TEXT),
-    ExportColumn(CRIMINAL_FLAG, "达到刑事移送标准", COL_TEXT),
+    _labelled(APPROVAL_HITS, COL_TEXT),
+    _labelled(SUGGESTED_VERDICT, COL_TEXT),
+    _labelled(VERDICT_REASON, COL_TEXT),
+    _labelled(CRIMINAL_FLAG, COL_TEXT),
     ExportColumn(VERDICT_CATEGORY, "核查判定", COL_TEXT),
     ExportColumn(VERDICT_KIND, "判定类型/依据", COL_TEXT),
     ExportColumn(VERDICT_APPROVAL, "批准文号", COL_TEXT),
     ExportColumn(VERIFIER, "核查人", COL_TEXT),
     ExportColumn(VERIFIED_ON, "核查日期", COL_DATE),
     *(
-        ExportColumn(_verified(name), f"核实{_AREA_HEADERS[name]}(平方米)", COL_SQM)
+        ExportColumn(_verified(name), f"核实{_LABELS[name]}(平方米)", COL_SQM)
         for name in ls.VERDICT_AREA_FIELDS
     ),
     ExportColumn(PARTY, "当事人", COL_TEXT),
@@ -310,7 +306,7 @@ def verification_rows(
         }
         for name in (SPOT_COUNTY_CODE, SPOT_TYPE, SPOT_EARLIER_DATE, SPOT_LATER_DATE):
             values[name] = _text(attributes.get(name))
-        values[APPROVAL_NUMBER] = _text(attributes.get(APPROVAL_NUMBER))
+        values[APPROVAL_HITS] = _text(attributes.get(APPROVAL_HITS))
         values[VERDICT_REASON] = _text(attributes.get(VERDICT_REASON))
         stored = {
             SPOT_AREA: spot.spot_area,
@@ -405,7 +401,7 @@ def _xlsx_value(column: ExportColumn, value: Any) -> Any:
     return value
 
 
-MU_TOTAL_RULE = "亩合计 = 平方米合计 × 15 ÷ 10000（非各行亩数之和）"
+MU_TOTAL_RULE = f"亩合计 = 平方米合计 × {MU_PER_HECTARE} ÷ {SQM_PER_HECTARE}（非各行亩数之和）"
 
 
 def write_xlsx(

@@ -27,12 +27,11 @@ from .areas import (
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
 PLANAR = AreaMethod.PLANAR
 
-_LAND_USE_LAYER_ZH = "土地利用现状"  # the land-use layer as reasons name it when missing
 # Pairs handled per intersection batch: between batches progress is reported and cancel checked.
 _CHUNK = 20000
 _TOL = domain.TOUCH_TOLERANCE_SQM
 _UNKNOWN_GROUP = len(domain.LAND_GROUPS)  # column of parcels whose class code has no group
-_OVERLAYS = {layer.key: layer for layer in domain.OVERLAY_LAYERS}
+_OVERLAYS = domain.OVERLAYS_BY_KEY
 _POLYGON, _MULTIPOLYGON = 3, 6
 
 
@@ -631,7 +630,11 @@ def screen_spots(
 
 # Text fields that can grow with the data, and what their parts are joined with.
 _TEXT_SEPARATORS = {
-    **{layer.hits_field: ";" for layer in domain.OVERLAY_LAYERS if layer.hits_field},
+    **{
+        layer.hits_field: domain.HITS_SEPARATOR
+        for layer in domain.OVERLAY_LAYERS
+        if layer.hits_field
+    },
     domain.VERDICT_REASON: "；",  # prose in zh_CN: the full-width semicolon
     domain.GEOMETRY_NOTE: "；",
 }
@@ -712,7 +715,10 @@ def _land_use_split(
     ridge = np.zeros(n)
     cult = group == group_of[domain.LAND_GROUP_CULTIVATED]
     if deduct_ridges and layer.ridge_coefficients is None:
-        messages.append("土地利用图层没有扣除系数 KCXS，耕地面积未扣除田坎")
+        land_use = domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]
+        messages.append(
+            f"{land_use}图层没有扣除系数 {domain.RIDGE_COEFFICIENT}，耕地面积未扣除田坎"
+        )
     elif deduct_ridges:
         k = _ridge_coefficients(layer, ov, cult, keys, messages)
         ridge = np.bincount(ov.spot[cult], weights=ov.area[cult] * k, minlength=n)
@@ -747,7 +753,7 @@ def _land_use_split(
             ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
         by_group[i] = resolved
         messages.append(
-            f"图斑 {keys[i]}：土地利用图斑相互重叠（重叠约 "
+            f"图斑 {keys[i]}：{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}相互重叠（重叠约 "
             f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f} m²），"
             "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类"
         )
@@ -763,7 +769,8 @@ def _land_use_split(
         )
         messages.append(
             f"图斑 {keys[i]}：地类编码 {','.join(bad_codes)} 无法归类，"
-            f"{by_group[i, _UNKNOWN_GROUP]:.2f} m² 计入未调查面积 WDCMJ"
+            f"{by_group[i, _UNKNOWN_GROUP]:.2f} m² 计入{domain.UNSURVEYED_LABEL_ZH}面积 "
+            f"{domain.UNSURVEYED_AREA}"
         )
 
     known = by_group[:, : len(domain.LAND_GROUPS)].copy()
@@ -962,7 +969,7 @@ def _verdicts(
     unknown = f"未提供{'、'.join(not_given)}图层，无法排除" if not_given else ""
     # The referral test's layers that were not given, for the spots it leaves open.
     referral_layers = {
-        domain.LAYER_LAND_USE: _LAND_USE_LAYER_ZH,
+        domain.LAYER_LAND_USE: label[domain.LAYER_LAND_USE],
         domain.LAYER_BASIC_FARMLAND: label[domain.LAYER_BASIC_FARMLAND],
     }
     referral_unknown = "未提供{}图层".format(
@@ -1006,7 +1013,7 @@ def _verdicts(
             reason[i] = [f"{approvals}覆盖 {share_text[i]}{kind}", *mining_use]
             continue
         if ap_u is None:
-            cover = "未提供批准用地图层"
+            cover = f"未提供{approvals}图层"
         elif covered[i] and (bf_hit[i] or cult_hit[i]):
             cover = f"{approvals}覆盖 {share_text[i]}{kind}，未批部分见上"
         elif covered[i]:
@@ -1014,7 +1021,7 @@ def _verdicts(
         elif ap[i] > _TOL:
             cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
         else:
-            cover = "未被批准用地覆盖"
+            cover = f"未被{approvals}覆盖"
         if taken and (criminal[i] or not covered[i]):
             verdict[i] = domain.SUGGEST_ILLEGAL
             reason[i] = [*taken, *mining_use, cover]
@@ -1030,7 +1037,8 @@ def _verdicts(
             reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
-            reason[i] = [f"未提供{_LAND_USE_LAYER_ZH}图层，无法排除占用耕地", cover]
+            land_use = label[domain.LAYER_LAND_USE]
+            reason[i] = [f"未提供{land_use}图层，无法排除占用耕地", cover]
             continue
         other = [
             f"占用{zh[g]} {shown_mu(float(fields[name][i])):.2f} 亩"
@@ -1040,7 +1048,7 @@ def _verdicts(
         ]
         if fields[domain.UNSURVEYED_AREA][i] > _TOL:
             sqm = float(fields[domain.UNSURVEYED_AREA][i])
-            other.append(f"未调查/无法归类 {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
+            other.append(f"{domain.UNSURVEYED_LABEL_ZH} {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
         # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
         # the words disagree.
         sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""

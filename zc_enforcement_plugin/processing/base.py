@@ -56,8 +56,14 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
     def groupId(self):  # noqa: N802 - QGIS API
         return self.GROUP_ID
 
+    def help_figures(self) -> dict[str, str]:
+        """The figures HELP states as {name} that have their one place elsewhere (the domain's
+        thresholds and units), so the help never says another figure than the code uses."""
+        return {}
+
     def shortHelpString(self):  # noqa: N802 - QGIS API
-        return tr(self.HELP)
+        figures = self.help_figures()
+        return tr(self.HELP).format(**figures) if figures else tr(self.HELP)
 
     def icon(self):
         return QIcon(str(PLUGIN_ICON))

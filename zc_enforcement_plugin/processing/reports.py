@@ -15,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import reports
+from ..core import domain, reports
 from ..core.ledger import LedgerError
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
@@ -268,10 +268,13 @@ class AccountabilityRatio(_ReportAlgorithm):
         "land, those judged legal or illegal (a spot judged other: facility agricultural land, "
         "temporary land, rural road or no real change, never counts, whatever its TBLX says), "
         "over the spots whose current verdict was first given in the period. A ratio "
-        "of 15 % or more is flagged: it triggers the accountability of local leaders. Writes an "
-        "XLSX workbook and a PDF with a chart of the ratios and the 15 % line."
+        "of {ratio} % or more is flagged: it triggers the accountability of local leaders. "
+        "Writes an XLSX workbook and a PDF with a chart of the ratios and the {ratio} % line."
     )
     PERIOD = "PERIOD"
+
+    def help_figures(self) -> dict[str, str]:
+        return {"ratio": f"{domain.ACCOUNTABILITY_RATIO * 100:g}"}
 
     def add_period_parameters(self) -> None:
         self.addParameter(

@@ -62,8 +62,8 @@ class ScreenSpots(EnforcementAlgorithm):
     GROUP_ID = "screening"
     HELP = (
         "<p>Overlays every satellite spot on the land-use parcels (DLTB) and the protection "
-        "layers given, computes official areas (m², 2 decimals; ellipsoidal on CGCS2000 by "
-        "default) and suggests a verdict with its reason, a review priority and whether the "
+        "layers given, computes official areas (m², {decimals} decimals; ellipsoidal on CGCS2000 "
+        "by default) and suggests a verdict with its reason, a review priority and whether the "
         "criminal-referral threshold is reached. Every input field of the spots is "
         "kept.</p><h3>Parameters</h3><ul><li><b>Satellite spots</b>: polygons; <b>spot "
         "number field</b> (default JCBH) names spots in messages. A spot field HSX (later "
@@ -75,7 +75,7 @@ class ScreenSpots(EnforcementAlgorithm):
         "PZWH, PZLX (kind), PZRQ/QSRQ (granted, start) and JZRQ (end).</li><li><b>Area "
         "method</b>: ellipsoidal (official) or planar Gauss-Krüger.</li><li><b>Deduct field "
         "ridges</b>: cultivated area net of ridges, GDMJ × (1 − KCXS); needs a KCXS field in "
-        "the land-use layer.</li><li><b>Approval share</b> (advanced, default 95 %): how "
+        "the land-use layer.</li><li><b>Approval share</b> (advanced, default {share} %): how "
         "much of a spot approvals must cover.</li><li><b>Pieces</b> (optional output): one "
         "feature per part of a spot inside a parcel or protection feature, with its layer, "
         "label, area and the ids TBFID and YSFID.</li></ul><h3>Output "
@@ -85,11 +85,12 @@ class ScreenSpots(EnforcementAlgorithm):
         "construction land = GDMJ + FGNYDMJ + WLYDMJ.</li><li>YJJBNTMJ basic farmland, "
         "STHXMJ red line, JCQMJ no-mining zones, SQLXMJ view areas, PZMJ approvals in force: "
         "each the spot's area inside the union of the layer's features.</li><li>Key figures "
-        "again in mu (fields ending _MU; 1 mu = 10000/15 m²); SF... flags per layer touched; "
-        "STHXBH, JCQMC, SQLXMC, PZWH the features hit.</li><li>JYPD suggested verdict, PDYY "
+        "again in mu (fields ending _MU; 1 mu = {sqm_per_hectare}/{mu_per_hectare} m²); SF... "
+        "flags per layer touched; STHXBH, JCQMC, SQLXMC, PZWH the features "
+        "hit.</li><li>JYPD suggested verdict, PDYY "
         "its reason, YXJ review priority, SFXS referral threshold reached, JHWT what was "
         "wrong with the geometry.</li></ul><h3>Suggested verdict (JYPD)</h3><p>An overlap "
-        "counts only when the report shows it (at least 0.01 mu); basic farmland and "
+        "counts only when the report shows it (at least {least_shown} mu); basic farmland and "
         "cultivated land count only outside approvals in force at "
         "HSX.</p><ul><li><b>疑似违法</b> (suspected illegal): basic farmland, cultivated "
         "land or red line taken, or a referral-scale area outside the "
@@ -107,12 +108,14 @@ class ScreenSpots(EnforcementAlgorithm):
         "no-mining zone, 3 cultivated land or view area, or the field checks on construction "
         "land above, 4 the rest; empty (not ranked) instead of 4 when the land-use layer or one "
         "of the four protection layers was not given, as nothing then says the spot is of least "
-        "concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of 5 mu "
-        "or more, or unapproved cultivated land outside it of 10 mu or more, as the report "
-        "shows them (2 decimals); with ridges deducted the test takes the gross area (含田坎). "
-        "It needs both the land-use and the basic-farmland layers: without one, it is set only "
-        "where the figures measured decide it (5 mu of basic farmland; 15 mu of cultivated land "
-        "without the farmland layer; a spot too small to reach either threshold) and left empty "
+        "concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of "
+        "{basic_farmland_mu} mu or more, or unapproved cultivated land outside it of "
+        "{cultivated_mu} mu or more, as the report shows them ({decimals} decimals); with ridges "
+        "deducted the test takes the gross area (含田坎). It needs both the land-use and the "
+        "basic-farmland layers: without one, it is set only "
+        "where the figures measured decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} "
+        "mu of cultivated land without the farmland layer; a spot too small to reach either "
+        "threshold) and left empty "
         "otherwise.</p><h3>Bad "
         "input</h3><p>Invalid geometry is repaired and noted in JHWT, and a repaired spot is "
         "written with its repaired outline, the shape its figures were measured on; empty spots, "
@@ -138,6 +141,21 @@ class ScreenSpots(EnforcementAlgorithm):
     APPROVAL_SHARE = "APPROVAL_SHARE"
     OUTPUT = "OUTPUT"
     OUTPUT_PIECES = "OUTPUT_PIECES"
+
+    def help_figures(self) -> dict[str, str]:
+        least = 10.0**-domain.AREA_DECIMALS  # a figure the report shows as 0.00 is none
+        return {
+            "decimals": str(domain.AREA_DECIMALS),
+            "share": f"{domain.APPROVAL_COVER_SHARE * 100:g}",
+            "sqm_per_hectare": str(domain.SQM_PER_HECTARE),
+            "mu_per_hectare": str(domain.MU_PER_HECTARE),
+            "least_shown": f"{least:.{domain.AREA_DECIMALS}f}",
+            "basic_farmland_mu": f"{domain.CRIMINAL_BASIC_FARMLAND_MU:g}",
+            "cultivated_mu": f"{domain.CRIMINAL_CULTIVATED_MU:g}",
+            # without the farmland layer: so much cultivated land is over the second threshold
+            # outside whatever farmland under the first it may hold
+            "both_mu": f"{domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU:g}",
+        }
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(

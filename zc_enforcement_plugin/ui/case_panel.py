@@ -182,10 +182,16 @@ class CasePanel(EntriesPanel):
             f"{html.escape(case.stage.label_zh if case.stage else '')}</h3>"
         ]
         if case.marked_for_transfer:  # once transferred, the banner has done its work
+            # The period is the ledger's (zcenforcement:ledgersettings may change it).
+            report = rules.rule("serious_case_report")
+            unit_en = report.unit.replace("_", " ")
             lines.append(
-                f"<p style='color:{REFUSAL_COLOUR}'>"
-                "<b>达到刑事移送标准：须移送公安并在 3 个工作日内报告 / "
-                "criminal scale: transfer and report within 3 working days</b></p>"
+                f"<p style='color:{REFUSAL_COLOUR}'><b>"
+                + html.escape(
+                    f"达到刑事移送标准：须移送公安并在 {rules.length_zh('serious_case_report')}内"
+                    f"报告 / criminal scale: transfer and report within {report.amount} {unit_en}"
+                )
+                + "</b></p>"
             )
         calendar = self._calendar() if callable(self._calendar) else self._calendar
         lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, calendar)]

@@ -32,13 +32,17 @@ VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offere
 # How an approval number is written, shown in the empty field of a legal verdict alone: in the
 # disabled field of another verdict, grey, it read as a number recorded for the spot.
 APPROVAL_NUMBER_EXAMPLE = "鲁政土字〔2021〕123号"
+# The areas found on site, named by what they measure (the boxes give m²) and their field.
 AREA_LABELS = {
-    domain.CULTIVATED_AREA: "耕地 GDMJ",
-    domain.AGRICULTURAL_AREA: "其他农用地 FGNYDMJ",
-    domain.CONSTRUCTION_AREA: "建设用地 JSYDMJ",
-    domain.UNUSED_AREA: "未利用地 WLYDMJ",
-    domain.BASIC_FARMLAND_AREA: "永久基本农田 YJJBNTMJ",
-    domain.RED_LINE_AREA: "生态保护红线 STHXMJ",
+    name: f"{domain.AREA_SUBJECTS_ZH[name]} {name}"
+    for name in (
+        domain.CULTIVATED_AREA,
+        domain.AGRICULTURAL_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.UNUSED_AREA,
+        domain.BASIC_FARMLAND_AREA,
+        domain.RED_LINE_AREA,
+    )
 }
 
 
@@ -85,8 +89,9 @@ class VerdictPanel(EntriesPanel):
 
         self.approval_number = QLineEdit(self)
         self.approval_number.setObjectName("approvalNumber")
-        hits = spot.attributes.get(domain.OVERLAY_LAYERS[-1].hits_field) or ""
-        self.approval_number.setText(str(hits).split(";")[0] if hits else "")
+        # The first approval screening found over the spot, as a start the verifier corrects.
+        hits = spot.attributes.get(domain.APPROVAL_HITS) or ""
+        self.approval_number.setText(str(hits).split(domain.HITS_SEPARATOR)[0].strip())
         form.addRow(tr("Approval number"), self.approval_number)
         self.approval_date = QDateEdit(self)
         self.approval_date.setCalendarPopup(True)

@@ -113,15 +113,16 @@ REVIEW_AREA_MIN_HEIGHT = 180
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 
-# Figures shown for the current spot, in m² and 亩.
-FIGURES = (
-    (domain.SPOT_AREA, "图斑面积"),
-    (domain.CULTIVATED_AREA, "耕地"),
-    (domain.AGRICULTURAL_AREA, "其他农用地"),
-    (domain.CONSTRUCTION_AREA, "建设用地"),
-    (domain.UNUSED_AREA, "未利用地"),
-    (domain.UNSURVEYED_AREA, "无地类覆盖"),
-    *((layer.area_field, layer.label_zh) for layer in domain.OVERLAY_LAYERS),
+# Figures shown for the current spot, in m² and 亩, named as in the attribute table and export.
+FIELD_LABELS = domain.output_field_labels_zh()
+FIGURES = tuple(
+    (field, FIELD_LABELS[field])
+    for field in (
+        domain.SPOT_AREA,
+        *(domain.LAND_GROUP_FIELDS[group] for group in domain.LAND_GROUPS),
+        domain.UNSURVEYED_AREA,
+        *(layer.area_field for layer in domain.OVERLAY_LAYERS),
+    )
 )
 
 
@@ -1117,7 +1118,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
             f"<td align='right'>{figures}</td></tr>"
         )
     hits = [
-        f"{escape(layer.label_zh)}: {escape(str(attributes[layer.hits_field]))}"
+        f"{escape(FIELD_LABELS[layer.hits_field])}: {escape(str(attributes[layer.hits_field]))}"
         for layer in domain.OVERLAY_LAYERS
         if layer.hits_field and attributes.get(layer.hits_field)
     ]
@@ -1130,8 +1131,8 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
     ]
     if attributes.get(domain.CRIMINAL_FLAG):
         parts.append(
-            f"<p style='color:{REFUSAL_COLOUR}'><b>达到移送公安标准 / reaches the "
-            "criminal-referral threshold</b></p>"
+            f"<p style='color:{REFUSAL_COLOUR}'><b>{escape(FIELD_LABELS[domain.CRIMINAL_FLAG])} / "
+            "reaches the criminal-referral threshold</b></p>"
         )
     if hits:
         parts.append("<p>" + "<br>".join(hits) + "</p>")
