@@ -28,6 +28,7 @@ sys.path.insert(0, str(REPO))
 from zc_enforcement_plugin.core import campaigns_schema as cs  # noqa: E402
 from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.resources_paths import STYLES  # noqa: E402
+from zc_enforcement_plugin.ui.colours import PIECE_COLOURS  # noqa: E402
 
 LAND_GROUP_COLOURS = {
     domain.LAND_GROUP_CULTIVATED: "#f5e6a3",
@@ -122,16 +123,6 @@ VERDICT_COLOURS = {
     domain.SUGGEST_FIELD_CHECK: ("255,150,0,100", "#d07000"),
     domain.SUGGEST_APPROVED: ("40,110,220,70", "#1f5fbf"),
     domain.SUGGEST_NO_CONCERN: ("150,150,150,60", "#707070"),
-}
-# The pieces by the protection layer they lie in, in the colours of those layers' own styles;
-# the legend names them as domain.LAYER_LABELS_ZH does.
-PIECE_COLOURS = {
-    domain.LAYER_LAND_USE: ("245,230,163,90", "#b0a060"),
-    domain.LAYER_BASIC_FARMLAND: ("255,215,0,120", "#d4a000"),
-    domain.LAYER_RED_LINE: ("0,140,60,110", "#00813c"),
-    domain.LAYER_NO_MINING: ("200,0,0,90", "#c00000"),
-    domain.LAYER_THREE_ZONES: ("160,90,200,90", "#8a4fb8"),
-    domain.LAYER_APPROVALS: ("31,95,191,80", "#1f5fbf"),
 }
 
 

@@ -575,7 +575,7 @@ def test_a_case_with_values_typed_by_hand_is_named_not_fatal(ledger, opened, eve
 def test_what_a_refresh_changed_stays_with_the_spot_and_shows_on_its_page(ledger):
     """The import's log is gone when the spot is looked at again: each refresh's changes are
     kept with the spot and listed on its page, above the verdict they may no longer fit."""
-    from zc_enforcement_plugin.ui.verification_dock import spot_html
+    from zc_enforcement_plugin.ui.spot_page import spot_html
 
     ledger.import_batch("b", [_spot("S1", 0)])
     [spot] = ledger.spots()
@@ -603,7 +603,7 @@ def test_a_layer_screened_for_the_first_time_is_a_change_kept_with_the_spot(ledg
 
 
 def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
-    from zc_enforcement_plugin.ui.verification_dock import spot_html
+    from zc_enforcement_plugin.ui.spot_page import spot_html
 
     ledger.import_batch("b", [_spot("S1", 0)])
     [spot] = ledger.spots()
@@ -622,7 +622,7 @@ def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
 def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_does(ledger):
     """The dock's words for a field are the domain's one label: those of the attribute table
     and the export (not 无地类覆盖 here, 未调查或无法归类面积 there)."""
-    from zc_enforcement_plugin.ui.verification_dock import spot_html
+    from zc_enforcement_plugin.ui.spot_page import spot_html
 
     labels = domain.output_field_labels_zh()
     fields = {

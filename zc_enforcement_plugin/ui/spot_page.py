@@ -1,0 +1,148 @@
+"""The current spot's page in the dock: its figures in m² and 亩, flags, the features it hits,
+the pieces in the colours of their layers and the verdicts recorded, as HTML."""
+
+from __future__ import annotations
+
+import html
+import math
+
+from ..core import domain, ledger
+from ..core import ledger_schema as ls
+from ..core.areas import shown_mu
+from .colours import PIECE_COLOURS
+from .messages import REFUSAL_COLOUR, WARNING_COLOUR
+
+# Figures shown for the current spot, in m² and 亩, named as in the attribute table and export.
+FIELD_LABELS = domain.output_field_labels_zh()
+FIGURES = tuple(
+    (field, FIELD_LABELS[field])
+    for field in (
+        domain.SPOT_AREA,
+        *(domain.LAND_GROUP_FIELDS[group] for group in domain.LAND_GROUPS),
+        domain.UNSURVEYED_AREA,
+        *(layer.area_field for layer in domain.OVERLAY_LAYERS),
+    )
+)
+
+
+def piece_colour(layer: str | None) -> str:
+    """The outline colour of a layer's pieces, as the pieces' style draws them."""
+    return PIECE_COLOURS.get(layer, ("", "#000000"))[1]
+
+
+def piece_row(piece: dict) -> str:
+    layer = piece.get(domain.PIECE_LAYER)
+    colour = piece_colour(layer)
+    label = html.escape(domain.LAYER_LABELS_ZH.get(layer, str(layer)))
+    feature = html.escape(str(piece.get(domain.PIECE_FEATURE) or ""))
+    try:
+        area = float(piece.get(domain.PIECE_AREA) or 0)
+    except (TypeError, ValueError):
+        area = math.nan
+    return (
+        f"<tr><td><span style='color:{colour}'>■</span> {label}</td><td>{feature}</td>"
+        f"<td align='right'>{area:,.2f} m²</td><td align='right'>"
+        f"{shown_mu(area):,.2f} 亩</td></tr>"
+    )
+
+
+def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
+    """The current spot's figures (m² and 亩), flags, features hit and verdicts, as HTML."""
+    attributes = spot.attributes
+    escape = html.escape
+    rows = []
+    for field, label in FIGURES:
+        value = attributes.get(field)
+        if value is None:
+            continue
+        try:
+            sqm = float(value)
+        except (TypeError, ValueError):
+            sqm = math.nan
+        if math.isfinite(sqm):
+            figures = f"{sqm:,.2f} m²</td><td align='right'>{shown_mu(sqm):,.2f} 亩"
+        else:  # a delivered text such as "" or "2,500.00": shown as it is, not as a number
+            figures = f"{escape(str(value))}</td><td>"
+        rows.append(
+            f"<tr><td>{escape(label)} <small>{field}</small></td>"
+            f"<td align='right'>{figures}</td></tr>"
+        )
+    hits = [
+        f"{escape(FIELD_LABELS[layer.hits_field])}: {escape(str(attributes[layer.hits_field]))}"
+        for layer in domain.OVERLAY_LAYERS
+        if layer.hits_field and attributes.get(layer.hits_field)
+    ]
+    parts = [
+        f"<h3>{escape(str(spot.number))} <small>{escape(spot.town or '')} "
+        f"{escape(spot.office or '')}</small></h3>",
+        f"<p><b>{escape(str(attributes.get(domain.SUGGESTED_VERDICT) or ''))}</b> "
+        f"{escape(str(attributes.get(domain.VERDICT_REASON) or ''))}</p>",
+        "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>",
+    ]
+    if attributes.get(domain.CRIMINAL_FLAG):
+        parts.append(
+            f"<p style='color:{REFUSAL_COLOUR}'><b>{escape(FIELD_LABELS[domain.CRIMINAL_FLAG])} / "
+            "reaches the criminal-referral threshold</b></p>"
+        )
+    if hits:
+        parts.append("<p>" + "<br>".join(hits) + "</p>")
+    pieces = attributes.get(domain.SPOT_PIECES) or []
+    if pieces:
+        rows = "".join(piece_row(piece) for piece in pieces)
+        parts.append(f"<p><b>压占情况</b></p><table cellpadding='2'>{rows}</table>")
+    if attributes.get(domain.GEOMETRY_NOTE):
+        parts.append(
+            f"<p style='color:{WARNING_COLOUR}'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
+        )
+    refreshes = attributes.get(domain.SPOT_REFRESHES) or []
+    if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
+        judged_at = str(history[-1].recorded_at or "") if history else ""
+        lines = [
+            f"{entry.get('on', '')}：{'；'.join(map(str, entry.get('changes') or []))}"
+            + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
+            for entry in refreshes
+            if isinstance(entry, dict)
+        ]
+        parts.append(
+            f"<p style='color:{WARNING_COLOUR}'><b>重新交付后的变化</b><br>"
+            + "<br>".join(escape(line) for line in lines)
+            + "</p>"
+        )
+    for verdict in reversed(history):
+        parts.append(verdict_html(verdict))
+    return "".join(parts)
+
+
+def verdict_html(verdict: ledger.Verdict) -> str:
+    """One verdict as the dock lists it: what was judged, by whom and when, and what the
+    verifier recorded on site: the areas found (the figures reports count, which may differ
+    from screening's above), party, actual use, stop order, remarks."""
+    escape = html.escape
+    labels = dict(FIGURES)
+    found = []
+    # Areas found on site, those not 0: the form sends every class, most of them 0.
+    for field, sqm in (verdict.areas or {}).items():
+        if isinstance(sqm, (int, float)) and math.isfinite(sqm) and sqm:
+            label = labels.get(field, field)
+            found.append(f"核实{label} {sqm:,.2f} m²（{shown_mu(sqm):,.2f} 亩）")
+    details = verdict.details or {}
+    approved = details.get(ls.DETAIL_APPROVED_AREA)
+    for text in (
+        details.get(ls.DETAIL_APPROVAL_DATE) and f"批准日期：{details[ls.DETAIL_APPROVAL_DATE]}",
+        isinstance(approved, (int, float)) and approved and f"批准面积：{approved:,.2f} m²",
+        details.get(ls.DETAIL_PARTY) and f"当事人：{details[ls.DETAIL_PARTY]}",
+        details.get(ls.DETAIL_ACTUAL_USE) and f"实际用途：{details[ls.DETAIL_ACTUAL_USE]}",
+        details.get(ls.DETAIL_STOP_ORDER) and "已下达责令停止违法行为通知书",
+        verdict.note and f"备注：{verdict.note}",
+    ):
+        if text:
+            found.append(text)
+    line = (
+        f"✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
+        f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
+        f"{escape(str(verdict.verified_on or ''))}"
+    )
+    if found:
+        shown = "；".join(escape(str(part)).replace("\n", "<br>") for part in found)
+        line += f"<br><small>{shown}</small>"
+    return f"<p>{line}</p>"
