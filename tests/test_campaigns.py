@@ -827,6 +827,10 @@ def test_farmland_inside_a_running_approval_is_not_a_changed_use():
         (["201", "1001"], False),  # 201 alone is the 20x code of cities: construction
         (["201", "0101"], False),
         (["201", "101"], True),  # with 101 beside it, 201 is 0201 orchard too
+        # 0404 other grassland is grassland put back (草地 is in the restored uses) though the
+        # three-class table counts it unused land, not agricultural
+        (["0404", "1001"], True),
+        (["0199", "1001"], False),  # no such code: 01 holds only the three cultivated ones
     ],
 )
 def test_restored_codes_that_lost_their_leading_zero_are_known_by_their_field(uses, restored):

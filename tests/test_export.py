@@ -1201,3 +1201,57 @@ def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(expor
         assert sum(parts) == paper.cents(row[index["图斑面积(平方米)"]]), row[index["图斑编号"]]
         checked += 1
     assert checked >= 5
+
+
+# --- figures as a clerk writes them (found untested by a mutation review) ------------------------
+
+
+def _one_spot_rows(tmp_path, attributes: dict) -> list[export.ExportRow]:
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    record = ledger.SpotRecord({domain.SPOT_NUMBER: "S1", **attributes}, box(x, y, x + 9, y + 9))
+    report = store.import_batch("b", [record])
+    assert report.ok, report.lines()
+    rows = export.verification_rows(store)
+    store.close()
+    return rows
+
+
+def test_exported_mu_are_the_sqm_shown_converted_half_up(tmp_path):
+    """410.00 m² × 15 / 10000 = 0.615 亩, written 0.62 (half up, as on paper; a float division
+    rounded gives 0.61); 1,070.00 m² = 1.605 亩, written 1.61. A delivered JCMJ of 2.675 m² is
+    written 2.68 (half up; float rounding gives 2.67)."""
+    split = {
+        domain.SPOT_AREA: 1070.0,
+        domain.CULTIVATED_AREA: 410.0,
+        domain.AGRICULTURAL_AREA: 0.0,
+        domain.CONSTRUCTION_AREA: 660.0,
+        domain.UNUSED_AREA: 0.0,
+        domain.UNSURVEYED_AREA: 0.0,
+    }
+    [row] = _one_spot_rows(tmp_path, {domain.SPOT_MONITORED_AREA: 2.675, **split})
+    values = row.values
+    assert values[domain.SPOT_MONITORED_AREA] == float(paper.cents(2.675)) == 2.68
+    assert values[domain.CULTIVATED_AREA + domain.MU_SUFFIX] == paper.mu(410.0) == 0.62
+    assert values[domain.SPOT_AREA + domain.MU_SUFFIX] == paper.mu(1070.0) == 1.61
+
+
+def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path):
+    """Every m² and 亩 column is a DBF numeric field N(20, 2), as reports show areas (DOMAIN
+    §4): read back with OGR, width and precision of each."""
+    from osgeo import ogr
+
+    rows = _one_spot_rows(tmp_path, {domain.SPOT_AREA: 81.0})
+    written = export.write_vector_exports(tmp_path / "out", rows, "UTF-8")
+    source = ogr.Open(str(written.shapefile))
+    definition = source.GetLayer(0).GetLayerDefn()
+    fields = {
+        definition.GetFieldDefn(i).GetName(): definition.GetFieldDefn(i)
+        for i in range(definition.GetFieldCount())
+    }
+    areas = [c for c in export.EXPORT_COLUMNS if c.kind in export.AREA_KINDS]
+    assert len(areas) >= 10
+    for column in areas:
+        field = fields[column.shapefile_name]
+        got = (field.GetTypeName(), field.GetWidth(), field.GetPrecision())
+        assert got == ("Real", 20, 2), column.name

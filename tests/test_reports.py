@@ -1021,3 +1021,34 @@ def test_the_ranking_help_says_when_cases_are_judged(provider):
     )
     assert "stop event or its verdict says a stop order was issued" in ranking
     assert "no case opened" in names["weeklydispatch"].shortHelpString()
+
+
+def test_tied_scores_share_a_rank_and_the_next_office_ranks_by_its_place():
+    """reports' docstring says only that ties (to 0.01) share a rank; the code ranks as
+    sports tables do (1, 1, 3: the office after two tied first is third, behind two offices),
+    and this pins it. Patrol compliance is the only rate that applies to these offices, so the
+    score is 100 × compliant weeks ÷ weeks: 2/4 = 50, 1/2 = 50, 1/4 = 25."""
+    offices = [
+        reports.OfficeFigures("w", weeks=4, weeks_compliant=2),
+        reports.OfficeFigures("x", weeks=2, weeks_compliant=1),
+        reports.OfficeFigures("z", weeks=4, weeks_compliant=1),
+    ]
+    ranked = reports._rank(offices, reports.DEFAULT_WEIGHTS)
+    assert [(f.office, f.score, f.rank) for f in ranked] == [
+        ("w", 50.0, 1),
+        ("x", 50.0, 1),
+        ("z", 25.0, 3),
+    ]
+
+
+def test_a_week_ending_on_the_report_date_is_counted(ledger, calendar):
+    """March 2024's ISO weeks are those of Thursdays 7, 14, 21 and 28 March; the last ends on
+    Sunday 31 March. A report dated that Sunday counts it (4 weeks, not 3): every patrol day of
+    the week is on or before the report date, so the week is over and its count final. This
+    pins the current rule (weeks "over by" the report date include the one ending on it)."""
+    report = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 31))
+    f = by_office(report)
+    assert [(f[o].weeks, f[o].weeks_compliant) for o in (A, B, C)] == [(4, 4), (4, 3), (4, 2)]
+    # the day before, the week of 25-31 March is not over: 3 weeks
+    report = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 30))
+    assert by_office(report)[A].weeks == 3

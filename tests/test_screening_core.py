@@ -69,6 +69,88 @@ def geod_area(g) -> float:
     return abs(GEOD.geometry_area_perimeter(ll)[0])
 
 
+# The third national land survey's codes and the three classes of the Land Administration Law
+# (农用地 / 建设用地 / 未利用地, cultivated land split out of 农用地), typed from the survey's
+# classification and its three-class table, not taken from domain: GDMJ cultivated, FGNYDMJ
+# other agricultural, JSYDMJ construction, WLYDMJ unused (DOMAIN.md §2).
+THIRD_SURVEY_FIELD = {
+    # 01 耕地
+    "0101": "GDMJ",  # 水田
+    "0102": "GDMJ",  # 水浇地
+    "0103": "GDMJ",  # 旱地
+    # 02 园地, 03 林地, 04 草地 (其他草地 aside): 农用地
+    "0201": "FGNYDMJ",  # 果园
+    "0201K": "FGNYDMJ",  # 可调整果园
+    "0202": "FGNYDMJ",  # 茶园
+    "0203": "FGNYDMJ",  # 橡胶园
+    "0204": "FGNYDMJ",  # 其他园地
+    "0301": "FGNYDMJ",  # 乔木林地
+    "0301K": "FGNYDMJ",  # 可调整乔木林地
+    "0302": "FGNYDMJ",  # 竹林地
+    "0303": "FGNYDMJ",  # 红树林地 (湿地)
+    "0304": "FGNYDMJ",  # 森林沼泽 (湿地)
+    "0305": "FGNYDMJ",  # 灌木林地
+    "0306": "FGNYDMJ",  # 灌丛沼泽 (湿地)
+    "0307": "FGNYDMJ",  # 其他林地
+    "0401": "FGNYDMJ",  # 天然牧草地
+    "0402": "FGNYDMJ",  # 沼泽草地 (湿地)
+    "0403": "FGNYDMJ",  # 人工牧草地
+    "0404": "WLYDMJ",  # 其他草地: 未利用地
+    # 05-09: 建设用地
+    "05H1": "JSYDMJ",  # 商业服务业设施用地
+    "0508": "JSYDMJ",  # 物流仓储用地
+    "0601": "JSYDMJ",  # 工业用地
+    "0602": "JSYDMJ",  # 采矿用地
+    "0603": "JSYDMJ",  # 盐田 (湿地)
+    "0701": "JSYDMJ",  # 城镇住宅用地
+    "0702": "JSYDMJ",  # 农村宅基地
+    "08H1": "JSYDMJ",  # 机关团体新闻出版用地
+    "08H2": "JSYDMJ",  # 科教文卫用地
+    "0809": "JSYDMJ",  # 公用设施用地
+    "0810": "JSYDMJ",  # 公园与绿地
+    "0810A": "JSYDMJ",  # 广场用地
+    "09": "JSYDMJ",  # 特殊用地
+    # 10 交通运输用地: 建设用地, but 农村道路 is 农用地
+    "1001": "JSYDMJ",  # 铁路用地
+    "1002": "JSYDMJ",  # 轨道交通用地
+    "1003": "JSYDMJ",  # 公路用地
+    "1004": "JSYDMJ",  # 城镇村道路用地
+    "1005": "JSYDMJ",  # 交通服务场站用地
+    "1006": "FGNYDMJ",  # 农村道路
+    "1007": "JSYDMJ",  # 机场用地
+    "1008": "JSYDMJ",  # 港口码头用地
+    "1009": "JSYDMJ",  # 管道运输用地
+    # 11 水域及水利设施用地: split three ways
+    "1101": "WLYDMJ",  # 河流水面
+    "1102": "WLYDMJ",  # 湖泊水面
+    "1103": "JSYDMJ",  # 水库水面
+    "1104": "FGNYDMJ",  # 坑塘水面
+    "1104A": "FGNYDMJ",  # 养殖坑塘
+    "1104K": "FGNYDMJ",  # 可调整养殖坑塘
+    "1105": "WLYDMJ",  # 沿海滩涂 (湿地)
+    "1106": "WLYDMJ",  # 内陆滩涂 (湿地)
+    "1107": "FGNYDMJ",  # 沟渠
+    "1107A": "FGNYDMJ",  # 干渠
+    "1108": "WLYDMJ",  # 沼泽地 (湿地)
+    "1109": "JSYDMJ",  # 水工建筑用地
+    "1110": "WLYDMJ",  # 冰川及永久积雪
+    # 12 其他土地: split three ways
+    "1201": "JSYDMJ",  # 空闲地
+    "1202": "FGNYDMJ",  # 设施农用地
+    "1203": "FGNYDMJ",  # 田坎
+    "1204": "WLYDMJ",  # 盐碱地
+    "1205": "WLYDMJ",  # 沙地
+    "1206": "WLYDMJ",  # 裸土地
+    "1207": "WLYDMJ",  # 裸岩石砾地
+    # 20 城镇村及工矿用地: 建设用地
+    "201": "JSYDMJ",  # 城市
+    "202": "JSYDMJ",  # 建制镇
+    "203": "JSYDMJ",  # 村庄
+    "204": "JSYDMJ",  # 盐田及采矿用地
+    "205": "JSYDMJ",  # 风景名胜及特殊用地
+}
+
+
 # --- hand-made cases ------------------------------------------------------------------------------
 def test_half_cultivated_half_construction():
     lu = land_use([box(-100, -100, 50, 200), box(50, -100, 300, 200)], ["0101", "0702"])
@@ -579,14 +661,15 @@ def random_case():
 
 
 def _brute_force(parcels, codes, spots, measure):
-    """Per spot: union of (spot ∩ parcels) per land group, measured by `measure`."""
+    """Per spot: union of (spot ∩ parcels) per land group, measured by `measure`; groups from
+    the hand-typed THIRD_SURVEY_FIELD table, not the plugin's own classification."""
     everything = shapely.union_all(parcels)
     out = []
     for spot in spots:
         row = {}
         near = [(p, c) for p, c in zip(parcels, codes) if p.intersects(spot)]
-        for group, name in domain.LAND_GROUP_FIELDS.items():
-            pieces = [spot.intersection(p) for p, c in near if domain.land_group(c) == group]
+        for name in domain.LAND_GROUP_FIELDS.values():
+            pieces = [spot.intersection(p) for p, c in near if THIRD_SURVEY_FIELD[c] == name]
             row[name] = measure(shapely.union_all(pieces)) if pieces else 0.0
         row[domain.SPOT_AREA] = measure(spot)
         row[domain.UNSURVEYED_AREA] = measure(spot.difference(everything))
@@ -757,3 +840,137 @@ def test_a_repaired_spot_s_note_says_what_the_repair_did_to_its_area():
     assert "平面面积按原坐标直接计算为 9,600.00 平方米，修复后为 10,400.00 平方米" in notes[1]
     assert "面积未变" in notes[2]
     assert r.fields[domain.SPOT_AREA].tolist()[:2] == [5000.0, 10400.0]
+
+
+# --- edges a mutation review found untested ----------------------------------------------------
+@pytest.mark.parametrize("code", sorted(THIRD_SURVEY_FIELD))
+def test_each_survey_code_lands_in_the_field_of_its_three_class_table(code):
+    """One spot on one parcel of each code: its whole area in the field the hand-typed table
+    gives, nothing in the others (rural roads, ponds, ditches, facility land and ridges are
+    agricultural; reservoirs, hydraulic works and vacant land construction; other grassland,
+    rivers, lakes, shoals and bare land unused)."""
+    f = run(
+        [box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: land_use([box(-10, -10, 110, 110)], [code])}
+    ).fields
+    got = {name: f[name][0] for name in ("GDMJ", "FGNYDMJ", "JSYDMJ", "WLYDMJ", "WDCMJ")}
+    expected = dict.fromkeys(got, 0.0) | {THIRD_SURVEY_FIELD[code]: 10000.0}
+    assert got == expected, code
+
+
+@pytest.mark.parametrize(
+    ("cultivated_sqm", "farmland_sqm", "shown_mu", "flag", "priority"),
+    [
+        # 6,666.67 m² × 15 / 10000 = 10.000005 亩, shown 10.00: the threshold reached (≥ 10).
+        (6666.67, 0.0, 10.0, True, 1),
+        # 6,660.00 m² = 9.99 亩 exactly: under it.
+        (6660.0, 0.0, 9.99, False, 3),
+        # 10.00 亩 of cultivated land, 1 亩 (666.67 m²) of it basic farmland: 6,000.00 m² = 9.00
+        # 亩 outside it, under 10; and 1 亩 of farmland is under 5.
+        (6666.67, 666.67, 10.0, False, 2),
+    ],
+)
+def test_criminal_flag_at_the_cultivated_threshold(
+    cultivated_sqm, farmland_sqm, shown_mu, flag, priority
+):
+    """DOMAIN §5: ≥ 10 亩 of cultivated land outside basic farmland is referral scale; the
+    basic-farmland layer is given (a feature elsewhere), so the test is made, not left open."""
+    spot = box(0, 0, 100, cultivated_sqm / 100.0)
+    bf = [box(0, 0, 100, farmland_sqm / 100.0)] if farmland_sqm else []
+    layers = {
+        domain.LAYER_LAND_USE: land_use([box(-10, -10, 110, 300)], ["0101"]),
+        domain.LAYER_BASIC_FARMLAND: plain([*bf, box(1000, 1000, 1100, 1100)]),
+    }
+    f = run([spot], layers).fields
+    assert f[domain.CULTIVATED_AREA][0] == cultivated_sqm
+    assert f[domain.CULTIVATED_AREA + domain.MU_SUFFIX][0] == shown_mu == paper.mu(cultivated_sqm)
+    assert f[domain.CRIMINAL_FLAG][0] is flag or f[domain.CRIMINAL_FLAG][0] == flag
+    assert f[domain.CRIMINAL_FLAG][0] is not None
+    assert f[domain.REVIEW_PRIORITY][0] == priority
+    assert ("达到刑事移送标准" in f[domain.VERDICT_REASON][0]) is flag
+
+
+def test_new_construction_land_counts_unused_land():
+    """XZJSYDMJ = GDMJ + FGNYDMJ + WLYDMJ (DOMAIN §2): a spot 40 % on a river (1101, unused)
+    and 60 % on vacant land (1201, construction already) adds 4,000 m² of construction land."""
+    lu = land_use([box(-10, -10, 40, 110), box(40, -10, 110, 110)], ["1101", "1201"])
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}).fields
+    assert f[domain.UNUSED_AREA][0] == 4000.0
+    assert f[domain.CONSTRUCTION_AREA][0] == 6000.0
+    assert f[domain.NEW_CONSTRUCTION_AREA][0] == 4000.0
+
+
+def test_an_approval_ending_or_granted_on_the_later_image_date_covers_the_spot():
+    """The rule the code applies, for the bureau to confirm: an approval is in force on the
+    later image date (HSX) when it ends on that day (JZRQ = HSX) or was granted that day
+    (PZRQ = HSX); only one that ended before, or was granted after, is left out."""
+    import datetime as dt
+
+    hsx = dt.date(2026, 1, 15)
+    lu = land_use([box(-100, -100, 500, 300)], ["0702"])
+    ap = LayerInput(
+        arr(box(0, 0, 100, 100), box(200, 0, 300, 100)),
+        np.array(["临-1", "批-2"], dtype=object),
+        ends=np.array([hsx, None], dtype=object),
+        granted=np.array([dt.date(2024, 1, 15), hsx], dtype=object),
+    )
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    f = run([box(0, 0, 100, 100), box(200, 0, 300, 100)], layers, spot_dates=[hsx] * 2).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_APPROVED] * 2
+    assert f[domain.APPROVED_AREA].tolist() == [10000.0, 10000.0]
+    assert f["PZWH"].tolist() == ["临-1", "批-2"]
+    for reason in f[domain.VERDICT_REASON]:
+        assert "不计入批准覆盖" not in reason, reason
+
+
+def test_the_referral_test_takes_cultivated_land_gross_of_ridges():
+    """11 亩 of paddy (7,333.33 m²) with KCXS 0.1, ridges deducted: GDMJ is 7,333.33 × 0.9 =
+    6,600.00 m² = 9.90 亩, but the 10 亩 test counts the 11 亩 gross (DOMAIN §4, §5)."""
+    spot = box(0, 0, 100, 7333.33 / 100.0)
+    layers = {
+        domain.LAYER_LAND_USE: land_use([box(-10, -10, 110, 300)], ["0101"], kcxs=[0.1]),
+        domain.LAYER_BASIC_FARMLAND: plain([box(1000, 1000, 1100, 1100)]),
+    }
+    f = run([spot], layers, deduct_ridges=True).fields
+    assert f[domain.SPOT_AREA + domain.MU_SUFFIX][0] == 11.0
+    assert f[domain.CULTIVATED_AREA][0] == 6600.0
+    assert f[domain.AGRICULTURAL_AREA][0] == 733.33
+    assert f[domain.CULTIVATED_AREA + domain.MU_SUFFIX][0] == 9.9
+    assert f[domain.CRIMINAL_FLAG][0] is True or f[domain.CRIMINAL_FLAG][0] == 1
+    assert "占用耕地 11.00 亩（含田坎）" in f[domain.VERDICT_REASON][0]
+
+
+def test_ridges_of_overlapping_cultivated_parcels_are_counted_once():
+    """Paddy P0 (x 0..60, KCXS 0.1) and P1 (x 40..100, KCXS 0.2) overlap on x 40..60. Ridges:
+    0..40 at 0.1 = 400 m², 60..100 at 0.2 = 800 m², the 2,000 m² overlap at the two parcels'
+    mean 0.15 = 300 m²: 1,500 m², not the 1,800 m² of counting the overlap in both."""
+    lu = land_use([box(0, 0, 60, 100), box(40, 0, 100, 100)], ["0101", "0101"], kcxs=[0.1, 0.2])
+    r = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}, deduct_ridges=True)
+    assert r.fields[domain.CULTIVATED_AREA][0] == 8500.0
+    assert r.fields[domain.AGRICULTURAL_AREA][0] == 1500.0
+    assert split_sum_cents(r.fields, 0) == 1_000_000
+    assert any("S0" in m and "重叠" in m for m in r.messages)
+
+
+def test_a_red_line_sliver_of_1_5_sqm_is_flagged_but_not_counted():
+    """1.5 m² of red line (0.00225 亩, shown 0.00) on a construction spot, every layer given:
+    SFSTHX and the feature's name are set, but the verdict is 未涉及保护图层, ranked 4, and
+    the reason says the sliver is not counted."""
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    red = plain([box(99.985, 0, 200, 100)], ["HX-9"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_RED_LINE: red})
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert f[domain.RED_LINE_AREA][0] == 1.5
+    assert f["SFSTHX"][0] and f["STHXBH"][0] == "HX-9"
+    assert f[domain.SUGGESTED_VERDICT][0] == domain.SUGGEST_NO_CONCERN
+    assert f[domain.REVIEW_PRIORITY][0] == 4
+    assert "边界碎片不计" in f[domain.VERDICT_REASON][0]
+
+
+def test_an_overlap_of_half_a_square_metre_is_flagged_and_named():
+    """0.5 m² of red line is more than boundary noise (0.01 m²): SFSTHX set, STHXMJ 0.50 and
+    the red-line feature named."""
+    red = plain([box(99.995, 0, 200, 100)], ["HX-5"])
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_RED_LINE: red}).fields
+    assert f[domain.RED_LINE_AREA][0] == 0.5
+    assert f["SFSTHX"][0]
+    assert f["STHXBH"][0] == "HX-5"

@@ -644,3 +644,48 @@ def test_a_missing_year_never_asks_to_edit_the_plugins_own_file():
     lenient.is_working_day(date(year, 6, 1))
     [warning] = lenient.warnings
     assert str(wd.DEFAULT_HOLIDAY_FILE) not in warning and "beside the ledger" in warning
+
+
+def test_a_friday_declared_a_swapped_working_day_is_refused(tmp_path):
+    """调休上班 days are always a Saturday or Sunday: Friday 2 January 2099 listed as one is a
+    typo, refused naming the file and the entry; Saturday 3 January is accepted."""
+    path = write_json(
+        tmp_path / "holidays.json",
+        {"2099": {"holidays": fixed(2099), "workdays": ["2099-01-02"]}},
+    )
+    assert date(2099, 1, 2).weekday() == 4  # Friday
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None)
+    message = str(error.value)
+    assert str(path) in message and '"2099"."workdays": 2099-01-02' in message
+    assert "Saturday or Sunday" in message
+    write_json(path, {"2099": {"holidays": fixed(2099), "workdays": ["2099-01-03"]}})
+    assert WorkCalendar(path, local_file=None).is_working_day(date(2099, 1, 3))
+
+
+def test_a_2025_schedule_without_2_may_is_refused(tmp_path):
+    """The 2024 revision of the holiday rules made 劳动节 1-2 May from 2025 on: a 2025 entry
+    listing 1 May alone (the 2008-2024 rule) is refused, naming 2025-05-02."""
+    holidays = ["2025-01-01", "2025-05-01", "2025-10-01", "2025-10-02", "2025-10-03"]
+    path = write_json(tmp_path / "holidays.json", {"2025": {"holidays": holidays}})
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None, use_library=False)
+    assert "2025-05-02" in str(error.value) and "fixed statutory holidays" in str(error.value)
+
+
+def test_the_file_to_add_a_missing_year_to_is_named_in_both_languages(tmp_path):
+    """The strict error and the lenient warning each name the bureau's file in the Chinese
+    half and in the English half: a reader of either finds where to add the year."""
+    ledger = tmp_path / "ledger.gpkg"
+    where = str(tmp_path / "holidays.json")
+    with pytest.raises(UnknownScheduleError) as error:
+        WorkCalendar.for_ledger(ledger).is_working_day(date(2099, 6, 1))
+    chinese, english = str(error.value).split(" / ", 1)
+    assert where in chinese and where in english
+    assert str(error.value).count(where) == 2
+    lenient = WorkCalendar.for_ledger(ledger, strict=False)
+    lenient.is_working_day(date(2099, 6, 1))
+    [warning] = lenient.warnings
+    chinese, english = warning.split(" / ", 1)
+    assert where in chinese and where in english
+    assert warning.count(where) == 2

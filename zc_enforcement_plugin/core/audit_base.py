@@ -453,10 +453,9 @@ def restored_use_test(
         if word in words or category in words or category == cs.RESTORED_USE:
             return True
         code = codes.get(word, domain.plain_code(word)).upper()
-        return code[:2] in _RESTORED_CLASS_HEADS and domain.land_group(code) in (
-            domain.LAND_GROUP_CULTIVATED,
-            domain.LAND_GROUP_AGRICULTURAL,
-        )
+        # Any known code of those heads: 0404 other grassland is grassland back, though the
+        # three-class table counts it unused land; an unknown one (0199) is not a use.
+        return code[:2] in _RESTORED_CLASS_HEADS and domain.land_group(code) is not None
 
     return restored
 

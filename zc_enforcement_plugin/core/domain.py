@@ -67,6 +67,7 @@ LAND_GROUPS = (
 
 # Codes whose group in the survey's three-class table differs from their two-digit head.
 GROUP_EXCEPTIONS = {
+    "0404": LAND_GROUP_UNUSED,  # other grassland: 未利用地 in the three-class table
     "1006": LAND_GROUP_AGRICULTURAL,  # rural road
     "1104": LAND_GROUP_AGRICULTURAL,  # ponds
     "1107": LAND_GROUP_AGRICULTURAL,  # ditches
@@ -137,7 +138,8 @@ def plain_code(value) -> str:
 def land_group(class_code: str | None) -> str | None:
     """Group of a DLBM class code (third national survey), or None when the code is unknown.
 
-    0101-0103 cultivated (other 01xx unknown); 02xx-04xx other agricultural; 05xx-10xx and 20x
+    0101-0103 cultivated (other 01xx unknown); 02xx-04xx other agricultural (0404 other
+    grassland is unused); 05xx-10xx and 20x
     construction; 11xx-12xx unused, except the codes in GROUP_EXCEPTIONS, which follow the survey's
     three-class table (agricultural land, construction land, unused land).
     """
