@@ -247,12 +247,22 @@ def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
     assert '"shapely>=2"' in hint and "--no-binary shapely" in hint
 
 
+def tr_menu_title() -> str:
+    from zc_enforcement_plugin.i18n import tr
+
+    return tr("&ZC Enforcement")
+
+
 def test_the_plugins_menu_speaks_chinese_in_a_chinese_qgis(qgis_iface, qgis_app):
+    """(Failed once in a full run with the English title, not reproduced since: the two first
+    asserts tell a catalogue that did not load from a menu built before it was installed.)"""
     from qgis.PyQt.QtCore import QCoreApplication
 
     from zc_enforcement_plugin.i18n import install_translator
 
     translator = install_translator("zh_CN")
+    assert translator is not None, "the zh_CN catalogue did not load: run make translations"
+    assert tr_menu_title() == "淄川卫片执法(&Z)", "the catalogue loaded but does not translate"
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)
     try:
