@@ -423,38 +423,9 @@ def screen_spots(
 
     report(0.0)
     # --- spots: keys, repair, local frame ------------------------------------------------------
-    # Compared as importspots compares them: "370302202401 " is the spot 370302202401.
-    stripped = np.array([k.strip() for k in keys], dtype=object).astype(str)
-    uniq, counts = np.unique(stripped, return_counts=True)
-    for key in uniq[counts > 1]:
-        messages.append(
-            f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留；"
-            "导入台帐时将全部被拒绝，请先改正编号"
-        )
-    unusable = unusable_coordinates(spots_in)
-    for i in np.flatnonzero(unusable).tolist():
-        notes[i].append("坐标含非数值（NaN 或无穷大）")
-        messages.append(f"图斑 {keys[i]}：坐标含非数值（NaN 或无穷大），无法量算，面积记为 0")
-    spots_in = np.where(unusable, None, spots_in)
-    missing = shapely.is_missing(spots_in) & ~unusable
-    empty_in = ~missing & ~unusable & shapely.is_empty(spots_in)
-    spots_global, bad, reasons = _repair(spots_in)
-    for i, reason in zip(bad.tolist(), reasons.tolist()):
-        notes[i].append(f"已修复无效几何：{reason}")
-        messages.append(f"图斑 {keys[i]}：几何无效（{reason}），已自动修复")
-    repair_notes = {i: len(notes[i]) - 1 for i in bad.tolist()}  # completed once measured
-    for i in np.flatnonzero(missing).tolist():
-        notes[i].append("无几何")
-        messages.append(f"图斑 {keys[i]}：无几何，面积记为 0")
-    for i in np.flatnonzero(empty_in).tolist():
-        notes[i].append("几何为空")
-        messages.append(f"图斑 {keys[i]}：几何为空，面积记为 0")
-    lost = np.flatnonzero(~missing & ~empty_in & shapely.is_empty(spots_global))
-    for i in lost.tolist():
-        notes[i].append("修复后无面状部分")
-        messages.append(f"图斑 {keys[i]}：几何无面状部分，面积记为 0")
-    no_geom = shapely.is_missing(spots_global) | shapely.is_empty(spots_global)
-    spots_global = np.where(no_geom, None, spots_global)
+    spots_in, spots_global, no_geom, bad, repair_notes = _vetted_spots(
+        spots_in, keys, notes, messages
+    )
 
     good = ~no_geom
     origin = local_origin(shapely.total_bounds(spots_global[good])) if good.any() else (0.0, 0.0)
@@ -556,33 +527,9 @@ def screen_spots(
             list(spot_dates),
             approval_notes,
         )
-    unions: dict[str, np.ndarray] = {}
-    gross: dict[str, np.ndarray] = {}
-    for layer in domain.OVERLAY_LAYERS:
-        if layer.key not in overlays:
-            fields[layer.area_field] = np.full(n, None, dtype=object)
-            fields[layer.flag_field] = np.full(n, None, dtype=object)
-            if layer.hits_field:
-                fields[layer.hits_field] = np.full(n, None, dtype=object)
-            continue
-        ov = figures[layer.key]
-        u = _group_unions(ov.spot, ov.geom, n)
-        total = ov.sums.copy()
-        multi = np.flatnonzero(np.bincount(ov.spot, minlength=n) >= 2)
-        if len(multi):
-            # Overlapping features of one layer are counted once: area of the union.
-            total[multi] = _on_all_cores(
-                lambda g: areas(g, method, measuring_crs, origin), u[multi]
-            )
-        total = np.minimum(total, spot_area)
-        unions[layer.key], gross[layer.key] = u, total
-        fields[layer.area_field] = round_area(total)
-        unrounded[layer.area_field] = total
-        fields[layer.flag_field] = total > _TOL
-        if layer.hits_field:
-            labels = np.asarray(layers[layer.key].labels, dtype=object)
-            real = ov.area > _TOL
-            text_parts[layer.hits_field] = _label_lists(ov.spot[real], labels[ov.feat[real]], n)
+    unions, gross = _protection_figures(
+        figures, layers, spot_area, origin, measuring_crs, method, fields, unrounded, text_parts
+    )
 
     # 亩 from the m² as written (the split's cents), as everything that reads the ledger later
     # converts them (areas.shown_mu).
@@ -626,6 +573,94 @@ def screen_spots(
         repaired_rows,
         spots_global[repaired_rows],
     )
+
+
+def _vetted_spots(
+    spots_in: np.ndarray, keys: list[str], notes: list[list[str]], messages: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[int, int]]:
+    """The spots as delivered (unusable coordinates taken out) and as measured (repaired; None
+    where nothing polygonal is left), with which have no geometry, which were repaired and
+    where each repair's note is (completed once the spot is measured). Every spot is kept:
+    what was wrong with it goes to its notes (JHWT) and the messages, by key."""
+    # Compared as importspots compares them: "370302202401 " is the spot 370302202401.
+    stripped = np.array([k.strip() for k in keys], dtype=object).astype(str)
+    uniq, counts = np.unique(stripped, return_counts=True)
+    for key in uniq[counts > 1]:
+        messages.append(
+            f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留；"
+            "导入台帐时将全部被拒绝，请先改正编号"
+        )
+    unusable = unusable_coordinates(spots_in)
+    for i in np.flatnonzero(unusable).tolist():
+        notes[i].append("坐标含非数值（NaN 或无穷大）")
+        messages.append(f"图斑 {keys[i]}：坐标含非数值（NaN 或无穷大），无法量算，面积记为 0")
+    spots_in = np.where(unusable, None, spots_in)
+    missing = shapely.is_missing(spots_in) & ~unusable
+    empty_in = ~missing & ~unusable & shapely.is_empty(spots_in)
+    spots_global, bad, reasons = _repair(spots_in)
+    for i, reason in zip(bad.tolist(), reasons.tolist()):
+        notes[i].append(f"已修复无效几何：{reason}")
+        messages.append(f"图斑 {keys[i]}：几何无效（{reason}），已自动修复")
+    repair_notes = {i: len(notes[i]) - 1 for i in bad.tolist()}  # completed once measured
+    for i in np.flatnonzero(missing).tolist():
+        notes[i].append("无几何")
+        messages.append(f"图斑 {keys[i]}：无几何，面积记为 0")
+    for i in np.flatnonzero(empty_in).tolist():
+        notes[i].append("几何为空")
+        messages.append(f"图斑 {keys[i]}：几何为空，面积记为 0")
+    lost = np.flatnonzero(~missing & ~empty_in & shapely.is_empty(spots_global))
+    for i in lost.tolist():
+        notes[i].append("修复后无面状部分")
+        messages.append(f"图斑 {keys[i]}：几何无面状部分，面积记为 0")
+    no_geom = shapely.is_missing(spots_global) | shapely.is_empty(spots_global)
+    spots_global = np.where(no_geom, None, spots_global)
+    return spots_in, spots_global, no_geom, bad, repair_notes
+
+
+def _protection_figures(
+    figures: dict[str, _Overlay],
+    layers: dict[str, LayerInput],
+    spot_area: np.ndarray,
+    origin: tuple[float, float],
+    measuring_crs: int | str,
+    method: AreaMethod,
+    fields: dict[str, np.ndarray],
+    unrounded: dict[str, np.ndarray],
+    text_parts: dict[str, list[list[str]]],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Each protection layer's area, flag and hits per spot, into `fields`: the area of the
+    spot inside the union of the layer's features, so overlapping features count once; NULL
+    for a layer not given. Returns each layer's unions and unrounded areas, which the verdict
+    rules measure the unapproved parts from."""
+    n = len(spot_area)
+    unions: dict[str, np.ndarray] = {}
+    gross: dict[str, np.ndarray] = {}
+    for layer in domain.OVERLAY_LAYERS:
+        if layer.key not in figures:
+            fields[layer.area_field] = np.full(n, None, dtype=object)
+            fields[layer.flag_field] = np.full(n, None, dtype=object)
+            if layer.hits_field:
+                fields[layer.hits_field] = np.full(n, None, dtype=object)
+            continue
+        ov = figures[layer.key]
+        u = _group_unions(ov.spot, ov.geom, n)
+        total = ov.sums.copy()
+        multi = np.flatnonzero(np.bincount(ov.spot, minlength=n) >= 2)
+        if len(multi):
+            # Overlapping features of one layer are counted once: area of the union.
+            total[multi] = _on_all_cores(
+                lambda g: areas(g, method, measuring_crs, origin), u[multi]
+            )
+        total = np.minimum(total, spot_area)
+        unions[layer.key], gross[layer.key] = u, total
+        fields[layer.area_field] = round_area(total)
+        unrounded[layer.area_field] = total
+        fields[layer.flag_field] = total > _TOL
+        if layer.hits_field:
+            labels = np.asarray(layers[layer.key].labels, dtype=object)
+            real = ov.area > _TOL
+            text_parts[layer.hits_field] = _label_lists(ov.spot[real], labels[ov.feat[real]], n)
+    return unions, gross
 
 
 # Text fields that can grow with the data, and what their parts are joined with.
