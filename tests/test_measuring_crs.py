@@ -105,6 +105,80 @@ def test_the_first_layer_without_a_geometry_leaves_the_zone_to_the_next(provider
     assert audited.crs().authid() == "EPSG:4527"
 
 
+def test_the_mining_audit_measures_in_the_zone_of_its_activity_spots(provider):
+    """The activity is what becomes ledger spots, as screenspots' spots are: its layer sets the
+    zone, not the licences' (here in zone 40). Planar, the area is the activity's own in its
+    zone: a 50 m square, 2,500 m² (measured in zone 40 it came out 2.7 m² off on the demo)."""
+    from qgis.core import QgsCoordinateTransform, QgsProject
+
+    activity = layer(
+        "MultiPolygon", ACTIVITY_FIELDS, [(zone_box(0, 0, 50, 50), ["1", MINING])], "a", "EPSG:4527"
+    )
+    to_zone_40 = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4527"),
+        QgsCoordinateReferenceSystem("EPSG:4528"),
+        QgsProject.instance(),
+    )
+    licence = QgsGeometry.fromWkt(zone_box(200, 200, 300, 300))  # away from the activity
+    licence.transform(to_zone_40)
+    licences = layer(
+        "MultiPolygon",
+        LICENCE_FIELDS,
+        [(licence.asWkt(), ["C001", "2020-01-01", "2030-12-31"])],
+        "zone_40",
+        "EPSG:4528",
+    )
+    result = run("auditmining", mining(activity, licences))
+    assert result["OUTPUT_VIOLATIONS"].crs().authid() == "EPSG:4527"
+    (record,) = list(result["OUTPUT"].getFeatures())
+    assert record[cs.ACTIVITY_AREA] == pytest.approx(2500.0, abs=0.005)
+
+
+def test_an_approval_audit_measures_in_the_zone_of_its_ground(provider):
+    """The ground's pieces become ledger spots: its layer (zone 39) sets the zone, not the
+    approvals' (zone 40). The ground partly outside the approval is one violation, its polygon
+    the whole 30 m square: 900 m² planar (measured in zone 40, about 0.5 m² more)."""
+    from qgis.core import QgsCoordinateTransform, QgsProject
+
+    to_zone_40 = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4527"),
+        QgsCoordinateReferenceSystem("EPSG:4528"),
+        QgsProject.instance(),
+    )
+    approval = QgsGeometry.fromWkt(zone_box(0, 0, 20, 30))  # two thirds of the ground
+    approval.transform(to_zone_40)
+    approvals = layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZMJ_PF:double&field=PZYT:string&field=QSRQ:date&field=JZRQ:date",
+        [(approval.asWkt(), ["临字1号", 600.0, "取土场", "2026-01-01", "2027-12-31"])],
+        "zone_40",
+        "EPSG:4528",
+    )
+    ground = layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [(zone_box(0, 0, 30, 30), ["A", "取土场"])],
+        "ground",
+        "EPSG:4527",
+    )
+    result = run(
+        "audittemporaryland",
+        {
+            "APPROVALS": approvals,
+            "GROUND": ground,
+            "LEVEL_FIELD": "",
+            "CHECK_DATE": "2026-03-31",
+            "AREA_METHOD": 1,
+            "OUTPUT": "memory:",
+            "OUTPUT_VIOLATIONS": "memory:",
+        },
+    )
+    violations = result["OUTPUT_VIOLATIONS"]
+    assert violations.crs().authid() == "EPSG:4527"
+    areas_found = [f[cs.VIOLATION_AREA] for f in violations.getFeatures()]
+    assert areas_found == [pytest.approx(900.0, abs=0.005)], areas_found
+
+
 # --- a CRS without its code -----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def zone_39_as_proj(qgis_app):
@@ -190,11 +264,11 @@ def test_a_campaign_layer_in_a_crs_without_an_epsg_code_is_refused_by_name(provi
         "+proj=tmerc +lat_0=0 +lon_0=117.25 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m"
     )
     activity, licences = mining_layers(crs)
-    licences.setName("odd_licences")
+    activity.setName("odd_activity")  # the activity sets the zone (see above)
     with pytest.raises(QgsProcessingException) as error:
         run("auditmining", mining(activity, licences))
     message = str(error.value)
-    assert "odd_licences" in message and "EPSG" in message, message
+    assert "odd_activity" in message and "EPSG" in message, message
     assert "Traceback" not in message
 
 

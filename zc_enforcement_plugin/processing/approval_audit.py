@@ -102,9 +102,10 @@ class ApprovalAudit(CampaignAlgorithm):
         """(measuring CRS, approvals, their arrays, field parameter -> field, ground).
 
         extra_fields: further field parameters of the approvals layer to read."""
+        # The ground's pieces become ledger spots: it sets the zone, as spots do in screenspots.
         crs = self._measuring_crs(
             parameters,
-            (self.APPROVALS, self.GROUND),
+            (self.GROUND, self.APPROVALS),
             context,
             tr("The approvals layer cannot be opened."),
         )

@@ -167,9 +167,10 @@ class AuditMining(CampaignAlgorithm):
         return no_go
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        # The activity becomes ledger spots: it sets the zone, as the spots do in screenspots.
         crs = self._measuring_crs(
             parameters,
-            (self.LICENCES, self.ACTIVITY),
+            (self.ACTIVITY, self.LICENCES),
             context,
             tr("The licence layer cannot be opened."),
         )
