@@ -718,7 +718,7 @@ def test_threads_never_share_a_spot():
     group keys goes to a single chunk, and the chunks together give func over everything."""
     import threading
 
-    from zc_enforcement_plugin.core import screening as engine
+    from zc_enforcement_plugin.core import screening_overlay as engine
 
     rng = np.random.default_rng(3)
     chunks: list[np.ndarray] = []
@@ -732,7 +732,7 @@ def test_threads_never_share_a_spot():
     for groups in (np.sort(rng.integers(0, 500, 9000)), np.zeros(9000, dtype=int)):
         chunks.clear()
         a = np.arange(len(groups))
-        assert np.array_equal(engine._on_all_cores(func, a, a, groups=groups), 2 * a)
+        assert np.array_equal(engine.on_all_cores(func, a, a, groups=groups), 2 * a)
         owners = [set(groups[chunk].tolist()) for chunk in chunks]
         for g in set(groups.tolist()):
             assert sum(g in owner for owner in owners) == 1, g

@@ -958,7 +958,7 @@ def test_a_spot_number_field_called_fid_is_an_attribute_not_the_feature_id(provi
 
 
 def test_unions_of_spots_with_very_different_numbers_of_pieces_are_right():
-    from zc_enforcement_plugin.core import screening
+    from zc_enforcement_plugin.core import screening_overlay
 
     rng = np.random.default_rng(3)
     counts = [1, 2, 3, 5, 40, 300]
@@ -967,7 +967,7 @@ def test_unions_of_spots_with_very_different_numbers_of_pieces_are_right():
         [shapely.box(x, y, x + 2, y + 2) for x, y in rng.uniform(0, 50, (len(spot), 2))],
         dtype=object,
     )
-    got = screening._group_unions(spot, geoms, len(counts) + 1)
+    got = screening_overlay.group_unions(spot, geoms, len(counts) + 1)
     assert got[len(counts)] is None  # a spot without pieces
     for i in range(len(counts)):
         expected = shapely.union_all(geoms[spot == i])

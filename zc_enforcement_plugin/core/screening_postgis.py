@@ -24,7 +24,7 @@ import shapely
 
 from . import domain
 from .areas import _B, _E, MAX_EDGE_M, round_area, split_rounding_rows
-from .screening import _UNKNOWN_GROUP, new_construction  # the local engine's columns
+from .screening_land import UNKNOWN_GROUP, new_construction  # the local engine's columns
 
 GEOGRAPHIC_SRID = domain.EPSG_CGCS2000_GEOGRAPHIC
 
@@ -150,7 +150,7 @@ def screen_in_database(
             codes = [c for (c,) in cursor.fetchall()]
             group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
             groups = [
-                group_of.get(domain.land_group(c), _UNKNOWN_GROUP)
+                group_of.get(domain.land_group(c), UNKNOWN_GROUP)
                 for c in domain.class_code_texts(codes)
             ]
             cursor.execute(
@@ -169,10 +169,10 @@ def screen_in_database(
                 (codes, groups),
             )
             statements += 1
-            by_group = np.zeros((n, _UNKNOWN_GROUP + 1))
+            by_group = np.zeros((n, UNKNOWN_GROUP + 1))
             for spot_fid, group, area in cursor.fetchall():
                 by_group[position[spot_fid], group] = area or 0.0
-            known = np.minimum(by_group[:, :_UNKNOWN_GROUP], spot_area[:, None])
+            known = np.minimum(by_group[:, :UNKNOWN_GROUP], spot_area[:, None])
             unsurveyed = np.clip(spot_area - known.sum(axis=1), 0.0, None)
             parts = np.column_stack([known, unsurveyed])
             rounded = split_rounding_rows(spot_area, parts)

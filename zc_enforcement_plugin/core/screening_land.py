@@ -1,0 +1,193 @@
+"""The land-class split of each spot: GDMJ, FGNYDMJ, JSYDMJ, WLYDMJ and WDCMJ adding up to TBMJ in
+cents, field ridges deducted on request, new construction land."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import shapely
+
+from . import domain
+from .areas import (
+    AreaMethod,
+    areas,
+    round_area,
+    split_rounding_rows,
+)
+from .screening_overlay import TOL, LayerInput, Overlay, feature_names, group_unions
+
+UNKNOWN_GROUP = len(domain.LAND_GROUPS)  # column of parcels whose class code has no group
+
+
+def land_use_split(
+    ov: Overlay,
+    layer: LayerInput,
+    spot_area: np.ndarray,
+    spots_local: np.ndarray,
+    keys: list[str],
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+    deduct_ridges: bool,
+    fields: dict[str, np.ndarray],
+    unrounded: dict[str, np.ndarray],
+    messages: list[str],
+) -> tuple[np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """GDMJ/FGNYDMJ/JSYDMJ/WLYDMJ/WDCMJ (adding up to TBMJ).
+
+    Returns the gross cultivated area per spot and a function giving the union of cultivated
+    pieces for chosen spots (for the unapproved and criminal figures, needed by few spots).
+    """
+    n = len(spot_area)
+    n_groups = len(domain.LAND_GROUPS) + 1
+    codes = (
+        np.array(domain.class_code_texts(layer.class_codes), dtype=object)
+        if layer.class_codes is not None
+        else np.full(len(layer.geoms), "", dtype=object)
+    )
+    # Classify each distinct code once, not each parcel.
+    group_of = {g: i for i, g in enumerate(domain.LAND_GROUPS)}
+    code_text = codes[ov.feat]
+    distinct, inverse = np.unique(code_text.astype(str), return_inverse=True)
+    gidx = np.array([group_of.get(domain.land_group(c), UNKNOWN_GROUP) for c in distinct])
+    group = gidx[inverse] if len(ov.spot) else np.zeros(0, dtype=int)
+
+    by_group = np.bincount(ov.spot * n_groups + group, weights=ov.area, minlength=n * n_groups)
+    by_group = by_group.reshape(n, n_groups)
+    count = np.bincount(ov.spot, minlength=n)
+    planar_sum = np.bincount(ov.spot, weights=ov.planar, minlength=n)
+    spot_planar = shapely.area(spots_local)
+    spot_planar = np.nan_to_num(spot_planar, nan=0.0)
+
+    # Overlapping parcels (bad data). Σ pieces > spot is proof; Σ pieces < spot with ≥ 2 pieces
+    # may hide an overlap behind a gap, so those few spots are checked with a union.
+    over = np.flatnonzero(planar_sum > spot_planar + TOL)
+    gap = np.flatnonzero((planar_sum < spot_planar - TOL) & (count >= 2))
+    if len(gap):
+        u = group_unions(ov.spot, ov.geom, n, gap)
+        hidden = gap[shapely.area(u[gap]) < planar_sum[gap] - TOL]
+        over = np.union1d(over, hidden)
+
+    ridge = np.zeros(n)
+    cult = group == group_of[domain.LAND_GROUP_CULTIVATED]
+    if deduct_ridges and layer.ridge_coefficients is None:
+        land_use = domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]
+        messages.append(
+            f"{land_use}图层没有扣除系数 {domain.RIDGE_COEFFICIENT}，耕地面积未扣除田坎"
+        )
+    elif deduct_ridges:
+        k = _ridge_coefficients(layer, ov, cult, keys, messages)
+        ridge = np.bincount(ov.spot[cult], weights=ov.area[cult] * k, minlength=n)
+
+    cult_spot, cult_geom = ov.spot[cult], ov.geom[cult]
+
+    unions: dict[int, object] = {}  # asked for twice for spots near a referral threshold
+
+    def cult_union(rows: np.ndarray) -> np.ndarray:
+        todo = np.array([r for r in rows.tolist() if r not in unions], dtype=np.int64)
+        if len(todo):
+            made = group_unions(cult_spot, cult_geom, n, todo)
+            unions.update(zip(todo.tolist(), made[todo].tolist()))
+        out = np.empty(n, dtype=object)
+        for r in rows.tolist():
+            out[r] = unions[r]
+        return out
+
+    for i in over.tolist():
+        mine = ov.spot == i
+        resolved, covered = [], None
+        for g in range(n_groups):
+            sel = mine & (group == g)
+            if not sel.any():
+                resolved.append(0.0)
+                continue
+            ug = shapely.union_all(ov.geom[sel])
+            part = ug if covered is None else shapely.difference(ug, covered)
+            resolved.append(float(areas(np.array([part]), method, crs, origin)[0]))
+            covered = ug if covered is None else shapely.union(covered, ug)
+        if by_group[i, 0] > 0:
+            ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
+        by_group[i] = resolved
+        messages.append(
+            f"图斑 {keys[i]}：{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}相互重叠（重叠约 "
+            f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f} m²），"
+            "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类"
+        )
+
+    unknown = np.flatnonzero(by_group[:, UNKNOWN_GROUP] > TOL)
+    for i in unknown.tolist():
+        bad_codes = sorted(
+            {
+                code_text[j] or "空"
+                for j in np.flatnonzero(ov.spot == i)
+                if group[j] == UNKNOWN_GROUP
+            }
+        )
+        messages.append(
+            f"图斑 {keys[i]}：地类编码 {','.join(bad_codes)} 无法归类，"
+            f"{by_group[i, UNKNOWN_GROUP]:.2f} m² 计入{domain.UNSURVEYED_LABEL_ZH}面积 "
+            f"{domain.UNSURVEYED_AREA}"
+        )
+
+    known = by_group[:, : len(domain.LAND_GROUPS)].copy()
+    gross_cult = known[:, 0].copy()
+    known = np.minimum(known, spot_area[:, None])
+    if deduct_ridges:
+        # Net cultivated = Σ piece × (1 − KCXS); the ridges (1203) are other agricultural land.
+        ridge = np.minimum(ridge, known[:, 0])
+        known[:, 0] -= ridge
+        known[:, 1] += ridge
+    unsurveyed = np.clip(spot_area - known.sum(axis=1), 0.0, None)
+    parts = np.column_stack([known, unsurveyed])
+    rounded = split_rounding_rows(spot_area, parts)
+    for j, name in enumerate((*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)):
+        fields[name] = rounded[:, j]
+        unrounded[name] = parts[:, j]
+    new_construction(fields, unrounded)
+    fields[domain.CULTIVATED_FLAG] = gross_cult > TOL
+    return np.minimum(gross_cult, spot_area), cult_union
+
+
+def new_construction(fields: dict[str, np.ndarray], unrounded: dict[str, np.ndarray]) -> None:
+    """XZJSYDMJ from the split's rounded parts, so that it is exactly their sum in cents."""
+    names = [domain.LAND_GROUP_FIELDS[group] for group in domain.NEW_CONSTRUCTION_GROUPS]
+    fields[domain.NEW_CONSTRUCTION_AREA] = round_area(sum(fields[name] for name in names))
+    unrounded[domain.NEW_CONSTRUCTION_AREA] = sum(unrounded[name] for name in names)
+
+
+def _ridge_coefficients(
+    layer: LayerInput, ov: Overlay, cult: np.ndarray, keys: list[str], messages: list[str]
+) -> np.ndarray:
+    """KCXS of the cultivated pieces' parcels; missing, unreadable or outside 0..1 counts as 0,
+    reported for each spot it touches, naming the parcels and their values to correct."""
+    raw = np.asarray(layer.ridge_coefficients, dtype=object)[ov.feat[cult]]
+    k = np.array([_number(v) for v in raw], dtype=float)
+    missing = np.isnan(k)
+    wrong = ~missing & ((k < 0.0) | (k > 1.0))
+    spots, feats = ov.spot[cult], ov.feat[cult]
+    names = feature_names(layer) if (missing | wrong).any() else []
+    order = np.lexsort((feats, spots))  # by spot, then parcel
+    for bad, what in ((missing, "为空或不是数字"), (wrong, "不在 0..1 之间")):
+        by_spot: dict[int, list[str]] = {}
+        for at in order[bad[order]].tolist():
+            shown = "空" if raw[at] is None else f"“{raw[at]}”"
+            by_spot.setdefault(int(spots[at]), []).append(f"{names[feats[at]]} 为{shown}")
+        for i, parcels in by_spot.items():
+            messages.append(
+                f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}，按 0 处理："
+                + "，".join(parcels)
+            )
+    return np.where(missing | wrong, 0.0, k)
+
+
+def _number(value) -> float:
+    """A field value as a number; NaN when it is empty or not a number ("0,05", "无")."""
+    if value is None or isinstance(value, bool):
+        return math.nan
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number if math.isfinite(number) else math.nan

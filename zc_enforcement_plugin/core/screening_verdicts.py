@@ -1,0 +1,386 @@
+"""The suggested verdict of each spot, its reason, its review priority and the criminal-referral
+test (DOMAIN.md §5), from the figures the overlay gave; approvals as they stood on the later
+image's date."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import shapely
+
+from . import domain
+from .areas import (
+    AreaMethod,
+    areas,
+    shown_mu,
+)
+from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores
+
+
+def approvals_in_force(
+    ov: Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
+) -> Overlay:
+    """The approval pieces of approvals in force at each spot's later image date (HSX): one
+    that ended before it no longer covers the land, and one granted after it came after the
+    use began (边报边用). Each one left out is noted for the spot's reason."""
+    keep = np.ones(len(ov.spot), dtype=bool)
+    said: set[tuple[int, int]] = set()
+    for j, (i, f) in enumerate(zip(ov.spot.tolist(), ov.feat.tolist())):
+        seen = spot_dates[i]
+        if seen is None:
+            continue
+        granted = layer.granted[f] if layer.granted is not None else None
+        ends = layer.ends[f] if layer.ends is not None else None
+        if ends is not None and ends < seen:
+            why = f"已于 {ends:%Y-%m-%d} 到期，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖"
+        elif granted is not None and granted > seen:
+            why = (
+                f"批准于 {granted:%Y-%m-%d}，晚于后时相 {seen:%Y-%m-%d}（边报边用？），"
+                "不计入批准覆盖"
+            )
+        else:
+            continue
+        keep[j] = False
+        if (i, f) not in said:
+            said.add((i, f))
+            notes[i].append(f"批准用地 {layer.labels[f]} {why}")
+    n = len(spot_dates)
+    kept = Overlay(ov.spot[keep], ov.feat[keep], ov.geom[keep], ov.area[keep], ov.planar[keep])
+    kept.sums = np.bincount(kept.spot, weights=kept.area, minlength=n)
+    return kept
+
+
+def approval_kinds(ov: Overlay | None, layers: dict[str, LayerInput], n: int) -> list[str]:
+    """The kinds of the approvals in force over each spot (临时用地、农转用), '' where none."""
+    layer = layers.get(domain.LAYER_APPROVALS)
+    if ov is None or layer is None or layer.kinds is None:
+        return [""] * n
+    kinds: list[dict[str, None]] = [{} for _ in range(n)]
+    for i, f in zip(ov.spot.tolist(), ov.feat.tolist()):
+        kind = layer.kinds[f]
+        if kind:
+            kinds[i][str(kind)] = None
+    return ["、".join(k) for k in kinds]
+
+
+def suggest_verdicts(
+    fields: dict[str, np.ndarray],
+    spot_area: np.ndarray,
+    no_geom: np.ndarray,
+    gross: dict[str, np.ndarray],
+    unions: dict[str, np.ndarray],
+    gross_cult: np.ndarray | None,
+    cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    given: set[str],
+    approval_share: float,
+    deduct_ridges: bool,
+    approval_notes: list[list[str]],
+    approval_kinds: list[str],
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+) -> list[list[str]]:
+    """Suggested verdict, review priority and criminal flag per spot; returns the parts of
+    each spot's reason (joined into its field by _fit_texts).
+
+    Basic farmland and cultivated land count as occupied only outside approvals:
+    unapproved = area(layer ∩ spot − approvals), computed exactly for the few spots that have
+    both; red line, no-mining and three-zone overlaps count whatever the approvals (an approval
+    does not lift them). Criminal: unapproved basic farmland ≥ 5 亩, or unapproved cultivated
+    land outside basic farmland ≥ 10 亩 (gross of ridges), each rounded to 亩 with 2 decimals,
+    the figure a report shows. An overlap counts for the verdict only when it shows in the
+    report (≥ 0.01 亩): a sliver of 0.00 亩 along a boundary is digitising, not occupation.
+    """
+    n = len(spot_area)
+    zero = np.zeros(n)
+    ap_u = unions.get(domain.LAYER_APPROVALS)
+    ap = gross.get(domain.LAYER_APPROVALS, zero)
+    bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
+    cult = gross_cult if gross_cult is not None else zero
+    mu = shown_mu
+    bf_unapp, cult_unapp, cult_other = _unapproved_areas(
+        gross, unions, cult, cult_union, origin, crs, method
+    )
+    criminal, referral_open = _referral_test(
+        spot_area, ap, bf_unapp, cult_unapp, cult_other, given, no_geom
+    )
+
+    red_area = gross.get(domain.LAYER_RED_LINE, zero)
+    mining_area = gross.get(domain.LAYER_NO_MINING, zero)
+    zones_area = gross.get(domain.LAYER_THREE_ZONES, zero)
+    # What the verdict counts: an overlap the report shows, at least 0.01 亩.
+    red, mining, zones = mu(red_area) > 0, mu(mining_area) > 0, mu(zones_area) > 0
+    bf_hit, cult_hit = mu(bf_unapp) > 0, mu(cult_unapp) > 0
+    touched = [bf_unapp, red_area, mining_area, zones_area, cult_unapp]
+    slivers = np.any([(a > TOL) & (mu(a) == 0) for a in touched], axis=0)
+    priority = np.full(n, 4, dtype=np.int64)
+    priority[cult_hit | zones] = 3
+    priority[bf_hit | mining] = 2
+    priority[criminal | red] = 1
+    share = np.divide(ap, spot_area, out=np.zeros(n), where=spot_area > 0)
+    # Covered but for float noise is covered whole: a union of overlapping approvals comes out
+    # a hair under the spot, which must not fail a 100 % rule or read as 99.9 %.
+    share[(spot_area > 0) & (ap >= spot_area * (1.0 - 1e-7))] = 1.0
+    covered = (ap_u is not None) & (share >= approval_share) & ~no_geom
+    # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
+    # cultivated land there is land taken beyond the approval (超占用地), and an approval does
+    # not lift the red line. Such spots are checked in the field, or suspected when referable.
+    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit
+    # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
+    share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
+
+    def mu_text(values: np.ndarray) -> list[str]:
+        """Each area in m² as the 亩 text of the reason, all spots in one pass."""
+        return [f"{v:.2f} 亩" for v in mu(values).tolist()]
+
+    bf_mu_text, bf_unapp_mu_text = mu_text(bf), mu_text(bf_unapp)
+    cult_mu_text, cult_unapp_mu_text = mu_text(cult), mu_text(cult_unapp)
+    cult_other_mu_text = mu_text(cult_other)
+    red_mu_text, mining_mu_text, zones_mu_text = (
+        mu_text(red_area),
+        mu_text(mining_area),
+        mu_text(zones_area),
+    )
+
+    label = domain.LAYER_LABELS_ZH
+    approvals = label[domain.LAYER_APPROVALS]
+    zh = domain.LAND_GROUP_LABELS_ZH
+    ridges = "（含田坎）" if deduct_ridges else ""  # the test takes the gross figure
+    # A spot is "of no concern" only against every layer that could have made it one.
+    not_given = [label[key] for key in domain.PROTECTION_LAYERS if key not in given]
+    unknown = f"未提供{'、'.join(not_given)}图层，无法排除" if not_given else ""
+    # The referral test's layers that were not given, for the spots it leaves open.
+    referral_layers = {
+        domain.LAYER_LAND_USE: label[domain.LAYER_LAND_USE],
+        domain.LAYER_BASIC_FARMLAND: label[domain.LAYER_BASIC_FARMLAND],
+    }
+    referral_unknown = "未提供{}图层".format(
+        "、".join(name for key, name in referral_layers.items() if key not in given)
+    )
+    verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
+    reason: list[list[str]] = [[] for _ in range(n)]
+    for i in range(n):
+        if no_geom[i]:
+            reason[i] = ["图斑几何为空，无法筛查"]
+            continue
+        taken = []  # occupation that makes a spot suspected on its own
+        if bf_hit[i]:
+            extra = f"（其中未批 {bf_unapp_mu_text[i]}）" if bf_unapp[i] < bf[i] - TOL else ""
+            taken.append(f"占用{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}{extra}")
+        if red[i]:
+            taken.append(f"涉及{label[domain.LAYER_RED_LINE]} {red_mu_text[i]}")
+        if cult_hit[i]:
+            cultivated = f"占用{zh[domain.LAND_GROUP_CULTIVATED]}"
+            clause = (
+                f"{cultivated} {cult_unapp_mu_text[i]}{ridges}（未批部分）"
+                if cult_unapp[i] < cult[i] - TOL
+                else f"{cultivated} {cult_mu_text[i]}{ridges}"
+            )
+            if cult_other[i] < cult_unapp[i] - TOL and mu(cult_other[i]) > 0:
+                # the part the 10 亩 test counts, when basic farmland is not all of it
+                clause += f"，其中永久基本农田以外 {cult_other_mu_text[i]}"
+            taken.append(clause)
+        if criminal[i]:
+            taken.append("达到刑事移送标准")
+        elif (bf_hit[i] or cult_hit[i]) and referral_open[i]:  # land taken, scale unknown
+            taken.append(f"{referral_unknown}，无法判断是否达到刑事移送标准")
+        mining_use = []  # land in these zones is not taken by law; what it is used for matters
+        if mining[i]:
+            mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
+        if zones[i]:
+            mining_use.append(f"涉及{label[domain.LAYER_THREE_ZONES]} {zones_mu_text[i]}")
+        kind = f"（{approval_kinds[i]}）" if approval_kinds[i] else ""
+        if approved[i]:
+            verdict[i] = domain.SUGGEST_APPROVED
+            reason[i] = [f"{approvals}覆盖 {share_text[i]}{kind}", *mining_use]
+            continue
+        if ap_u is None:
+            cover = f"未提供{approvals}图层"
+        elif covered[i] and (bf_hit[i] or cult_hit[i]):
+            cover = f"{approvals}覆盖 {share_text[i]}{kind}，未批部分见上"
+        elif covered[i]:
+            cover = f"{approvals}覆盖 {share_text[i]}{kind}"
+        elif ap[i] > TOL:
+            cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
+        else:
+            cover = f"未被{approvals}覆盖"
+        if taken and (criminal[i] or not covered[i]):
+            verdict[i] = domain.SUGGEST_ILLEGAL
+            reason[i] = [*taken, *mining_use, cover]
+            continue
+        if taken:  # mostly approved: is the rest taken beyond the approval, or allowed?
+            check = [
+                *(["核实是否超出批准范围占地"] if bf_hit[i] or cult_hit[i] else []),
+                *(["核实是否属生态保护红线内允许的活动"] if red[i] else []),
+            ]
+            reason[i] = [*taken, *mining_use, cover, *check]
+            continue
+        if mining_use:
+            reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
+            continue
+        if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
+            land_use = label[domain.LAYER_LAND_USE]
+            reason[i] = [f"未提供{land_use}图层，无法排除占用耕地", cover]
+            continue
+        other = [
+            f"占用{zh[g]} {shown_mu(float(fields[name][i])):.2f} 亩"
+            for g, name in domain.LAND_GROUP_FIELDS.items()
+            if g in (domain.LAND_GROUP_AGRICULTURAL, domain.LAND_GROUP_UNUSED)
+            and fields[name][i] > TOL
+        ]
+        if fields[domain.UNSURVEYED_AREA][i] > TOL:
+            sqm = float(fields[domain.UNSURVEYED_AREA][i])
+            other.append(f"{domain.UNSURVEYED_LABEL_ZH} {shown_mu(sqm):.2f} 亩（{sqm:.2f} 平方米）")
+        # Slivers under 0.01 亩 are flagged (SF...) but do not count: said, lest the flag and
+        # the words disagree.
+        sliver = "；压占不足 0.01 亩的边界碎片不计" if slivers[i] else ""
+        cover_part = [cover] if ap[i] > TOL or ap_u is None else []
+        here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
+        if other:
+            # Not the words of the verdict 未涉及保护图层, which this spot does not get.
+            reason[i] = [*other, unknown or f"不涉及各保护图层{sliver}", cover]
+        elif unknown:
+            reason[i] = [here, f"{unknown}{sliver}", *cover_part]
+        elif approval_notes[i]:
+            # An approval that ended before the image, or came after it, is what the spot is
+            # about: not restored after its term (到期未复垦), or used before approval (边报边用).
+            reason[i] = [here, "核实是否到期未复垦或边报边用", *cover_part]
+            priority[i] = min(priority[i], 3)
+        elif mu(bf[i]) > 0:
+            # Basic farmland inside approvals: taken, if lawfully; not "no protection layer".
+            reason[i] = [
+                here,
+                f"涉及{label[domain.LAYER_BASIC_FARMLAND]} {bf_mu_text[i]}，均在批准范围内",
+                "核实批准是否包含占用永久基本农田",
+                *cover_part,
+            ]
+            priority[i] = min(priority[i], 3)
+        else:
+            verdict[i] = domain.SUGGEST_NO_CONCERN
+            reason[i] = [f"{here}，未涉及保护图层{sliver}", *cover_part]
+    for i, notes in enumerate(approval_notes):
+        reason[i].extend(notes)
+    fields[domain.SUGGESTED_VERDICT] = verdict
+    # "4 the rest" says nothing was found that ranks the spot higher: claimed only when every
+    # layer that could have was given. Otherwise it is not ranked (NULL; the dock's queue puts
+    # it after the ranked spots, with spots imported unscreened). A spot ranked by what was
+    # found keeps that rank: a basic-farmland spot must not sort after the clean ones because
+    # the land-use layer was missing.
+    checked = {domain.LAYER_LAND_USE, *domain.PROTECTION_LAYERS} <= given
+    unranked = (priority == 4) & (not checked)
+    fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
+    fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open)
+    return reason
+
+
+def _unapproved_areas(
+    gross: dict[str, np.ndarray],
+    unions: dict[str, np.ndarray],
+    cult: np.ndarray,
+    cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    origin: tuple[float, float],
+    crs: int | str,
+    method: AreaMethod,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(basic farmland, cultivated land, cultivated land outside basic farmland), each outside
+    the approvals, per spot: area(layer ∩ spot − approvals) computed exactly, but only for the
+    few spots where the difference can matter; the others keep their gross figure."""
+    n = len(cult)
+    zero = np.zeros(n)
+    ap_u = unions.get(domain.LAYER_APPROVALS)
+    ap = gross.get(domain.LAYER_APPROVALS, zero)
+    bf_u = unions.get(domain.LAYER_BASIC_FARMLAND)
+    bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
+
+    def minus(
+        base: np.ndarray,
+        base_u: Callable[[np.ndarray], np.ndarray],
+        cutters: list[np.ndarray | None],
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        """area(base_u − each cutter) on rows, vectorised; other rows keep `base`."""
+        out = base.copy()
+        if len(rows) == 0:
+            return out
+        geom = base_u(rows)[rows]
+        for cu in cutters:
+            if cu is not None:
+                c = cu[rows]
+                has = ~shapely.is_missing(c)
+                geom[has] = on_all_cores(shapely.difference, geom[has], c[has])
+        out[rows] = on_all_cores(lambda g: areas(g, method, crs, origin), geom)
+        return out
+
+    both = np.flatnonzero((bf > TOL) & (ap > TOL)) if ap_u is not None else np.zeros(0, int)
+    bf_unapp = minus(bf, lambda rows: bf_u, [ap_u], both) if bf_u is not None else zero
+    if cult_union is not None and ap_u is not None:
+        cult_unapp = minus(cult, cult_union, [ap_u], np.flatnonzero((cult > TOL) & (ap > TOL)))
+    else:
+        cult_unapp = cult
+    # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
+    near = np.flatnonzero(shown_mu(cult_unapp) >= domain.CRIMINAL_CULTIVATED_MU)
+    cult_other = (
+        minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
+    )
+    return bf_unapp, cult_unapp, cult_other
+
+
+def _referral_test(
+    spot_area: np.ndarray,
+    approved: np.ndarray,
+    bf_unapp: np.ndarray,
+    cult_unapp: np.ndarray,
+    cult_other: np.ndarray,
+    given: set[str],
+    no_geom: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each spot reaches the criminal-referral scale (DOMAIN §5: ≥ 5 亩 unapproved
+    basic farmland, or ≥ 10 亩 unapproved cultivated land outside it), and where that cannot
+    be told (m² in, compared in 亩 as the report shows them).
+
+    The test needs the basic-farmland and the land-use layers. Without one, a spot is at
+    referral scale when what was measured reaches it whatever the missing layer holds (5 亩
+    of basic farmland; or, without the basic-farmland layer, 15 亩 of cultivated land: under
+    5 亩 of it basic farmland leaves over 10 亩 outside), and not at it when the missing
+    figure could not reach its threshold either (the spot's unapproved part, or what lies
+    outside the basic farmland, is too small); else it is open. Basic farmland may lie on land
+    not classed cultivated, so the spot's unapproved area bounds it, not its cultivated land.
+    """
+    farmland = domain.LAYER_BASIC_FARMLAND in given
+    land_use = domain.LAYER_LAND_USE in given
+    unapproved = np.maximum(spot_area - approved, 0.0)
+    if farmland and land_use:
+        criminal = (shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+            shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
+        )
+        return criminal & ~no_geom, np.zeros(len(spot_area), dtype=bool)
+    if farmland:  # cultivated land outside it: at most what lies outside farmland and approvals
+        farmland_at_most = bf_unapp
+        # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
+        other_at_most = np.maximum(unapproved - bf_unapp, 0.0)
+        certain = shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
+    elif land_use:  # any of the cultivated land may lie outside basic farmland, or inside it
+        farmland_at_most = unapproved
+        other_at_most = cult_unapp
+        either = domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU
+        certain = shown_mu(cult_unapp) >= either
+    else:
+        farmland_at_most = other_at_most = unapproved
+        certain = np.zeros(len(spot_area), dtype=bool)
+    possible = (shown_mu(farmland_at_most) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU
+    )
+    criminal = certain & ~no_geom
+    return criminal, possible & ~criminal & ~no_geom
+
+
+def _with_nulls(values: np.ndarray, null: np.ndarray) -> np.ndarray:
+    """values, None (NULL) where null is set; as they are when it is nowhere set."""
+    if not null.any():
+        return values
+    return np.array(
+        [None if empty else value for value, empty in zip(values.tolist(), null.tolist())],
+        dtype=object,
+    )
