@@ -100,22 +100,7 @@ def audit_mining(
         licences.fids,
     )
     lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
-    v_from = date_column(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
-    v_to = date_column(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
-    valid = np.ones(nl, dtype=bool)
-    for i in range(nl):
-        if shapely.is_missing(lic[i]):
-            continue
-        if v_from[i] is None and licences.valid_from is not None:
-            cs.say(
-                msgs, lic_layer, lic_ids[i], licences.from_field, "有效期起始日期缺失，按有效处理"
-            )
-        if v_to[i] is None:
-            cs.say(msgs, lic_layer, lic_ids[i], licences.to_field, "有效期截止日期缺失，按有效处理")
-        if (v_from[i] is not None and today < v_from[i]) or (
-            v_to[i] is not None and today > v_to[i]
-        ):
-            valid[i] = False
+    valid, v_from, v_to = _licences_valid(licences, lic, lic_ids, lic_layer, today, msgs)
 
     no_go: list[tuple[str, np.ndarray, list[str]]] = []
     for name, value in (no_go_layers or {}).items():
@@ -213,7 +198,57 @@ def audit_mining(
         )
     run.report(70.0)
 
-    # No-go areas: per layer, the activity's part inside the union of the layer's features.
+    hit_names, hit_geoms = _no_go_checks(run, no_go, act_l, is_poly, act_ids)
+    run.report(90.0)
+
+    records = _mining_records(
+        run, act_l, act_ids, act_area, lic_ids, li, lj, out_area, hit_names, hit_geoms
+    )
+    run.report(100.0)
+    return run.result(records)
+
+
+def _licences_valid(
+    licences: Licences,
+    lic: np.ndarray,
+    lic_ids: list[str],
+    lic_layer: str,
+    today: _dt.date,
+    msgs: list[str],
+) -> tuple[np.ndarray, list[_dt.date | None], list[_dt.date | None]]:
+    """Whether each licence is valid on `today`, with its term; a missing date counts as valid
+    on that side, said."""
+    nl = len(lic)
+    v_from = date_column(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
+    v_to = date_column(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
+    valid = np.ones(nl, dtype=bool)
+    for i in range(nl):
+        if shapely.is_missing(lic[i]):
+            continue
+        if v_from[i] is None and licences.valid_from is not None:
+            cs.say(
+                msgs, lic_layer, lic_ids[i], licences.from_field, "有效期起始日期缺失，按有效处理"
+            )
+        if v_to[i] is None:
+            cs.say(msgs, lic_layer, lic_ids[i], licences.to_field, "有效期截止日期缺失，按有效处理")
+        if (v_from[i] is not None and today < v_from[i]) or (
+            v_to[i] is not None and today > v_to[i]
+        ):
+            valid[i] = False
+    return valid, v_from, v_to
+
+
+def _no_go_checks(
+    run: AuditRun,
+    no_go: list[tuple[str, np.ndarray, list[str]]],
+    act_l: np.ndarray,
+    is_poly: np.ndarray,
+    act_ids: list[str],
+) -> tuple[list[list[str]], list[list[shapely.Geometry]]]:
+    """禁区开采 per no-go layer: the activity's part inside the union of the layer's features,
+    with their labels. Returns per activity the layers and labels hit and the parts inside."""
+    n = len(act_l)
+    owner_field = cs.ACTIVITY_ID
     hit_names: list[list[str]] = [[] for _ in range(n)]
     hit_geoms: list[list[shapely.Geometry]] = [[] for _ in range(n)]
     for name, arr, labs in no_go:
@@ -245,8 +280,24 @@ def audit_mining(
                 [act_ids[i]],
                 f"位于{name}（{labels}）",
             )
-    run.report(90.0)
+    return hit_names, hit_geoms
 
+
+def _mining_records(
+    run: AuditRun,
+    act_l: np.ndarray,
+    act_ids: list[str],
+    act_area: np.ndarray,
+    lic_ids: list[str],
+    li: np.ndarray,
+    lj: np.ndarray,
+    out_area: np.ndarray,
+    hit_names: list[list[str]],
+    hit_geoms: list[list[shapely.Geometry]],
+) -> list[dict]:
+    """One record per activity: its area, the licences it overlaps, the area outside them, the
+    no-go areas it lies in and the count of each kind of violation found."""
+    n = len(act_l)
     counts = run.kind_counts(n)
     records = []
     for i in range(n):
@@ -273,8 +324,7 @@ def audit_mining(
             no_geom = shapely.is_missing(act_l[i])
             rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else cs.STATUS_OK
         records.append(rec)
-    run.report(100.0)
-    return run.result(records)
+    return records
 
 
 def _links(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
