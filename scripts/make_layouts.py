@@ -56,6 +56,7 @@ from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ITEM_MAIN_MAP,
     ITEM_NOTE,
     ITEM_PHOTOS,
+    ITEM_REASON,
     LAYOUT_TEMPLATE,
     NOTE_FONT_PT,
     SHEET_FONT,
@@ -375,7 +376,13 @@ def build(layout: QgsPrintLayout) -> None:
             (labels[domain.CRIMINAL_FLAG], value(domain.CRIMINAL_FLAG)),
         ],
     )
-    y = sheet.pair_row(y, [(labels[domain.VERDICT_REASON], value(domain.VERDICT_REASON))], REASON_H)
+    # The export cuts a reason too long for its cell, with a warning (whole in the spreadsheet).
+    y = sheet.pair_row(
+        y,
+        [(labels[domain.VERDICT_REASON], value(domain.VERDICT_REASON))],
+        REASON_H,
+        item_id=ITEM_REASON,
+    )
 
     # --- the verdict ---------------------------------------------------------------------------
     y = sheet.section("核查判定（核实结果）", y + 2)

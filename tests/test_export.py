@@ -1255,3 +1255,44 @@ def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path
         field = fields[column.shapefile_name]
         got = (field.GetTypeName(), field.GetWidth(), field.GetPrecision())
         assert got == ("Real", 20, 2), column.name
+
+
+def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):
+    """The sheet's 建议判定理由 cell holds two lines: a longer reason was clipped with nothing to
+    say so. It is cut to fit, ending with where the whole text is, and the spot is named; a
+    reason that fits is left as it is."""
+    from qgis.core import (
+        QgsFeature,
+        QgsPrintLayout,
+        QgsProject,
+        QgsReadWriteContext,
+        QgsVectorLayer,
+    )
+    from qgis.PyQt.QtXml import QDomDocument
+
+    from zc_enforcement_plugin.processing import export_verification as ev
+
+    project = QgsProject()  # held: the layout keeps a pointer to it
+    layout = QgsPrintLayout(project)
+    document = QDomDocument()
+    assert document.setContent(ev.LAYOUT_TEMPLATE.read_text("utf-8"))
+    assert layout.loadFromTemplate(document, QgsReadWriteContext())[1]
+    cell = layout.itemById(ev.ITEM_REASON)
+    assert cell is not None, "the template names the reason cell"
+    spots = QgsVectorLayer(
+        f"None?field={domain.SPOT_NUMBER}:string&field={domain.VERDICT_REASON}:string(0)",
+        "spots",
+        "memory",
+    )
+    long_reason = "占用永久基本农田 6.16 亩；达到刑事移送标准；" * 12
+    short_reason = "位于建设用地，未涉及保护图层"
+    for number, reason in (("L1", long_reason), ("S1", short_reason)):
+        feature = QgsFeature(spots.fields())
+        feature.setAttributes([number, reason])
+        spots.dataProvider().addFeature(feature)
+    assert ev.fit_cell(spots, cell, domain.VERDICT_REASON) == ["L1"]
+    shown = {f[domain.SPOT_NUMBER]: f[domain.VERDICT_REASON] for f in spots.getFeatures()}
+    end = ev.NOTE_CUT.format(name=f"{ev.BASENAME}.xlsx")
+    assert shown["L1"].endswith(end) and long_reason.startswith(shown["L1"][: -len(end)])
+    assert len(shown["L1"]) < len(long_reason)
+    assert shown["S1"] == short_reason

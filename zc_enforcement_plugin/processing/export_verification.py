@@ -59,6 +59,7 @@ LAYOUT_TEMPLATE = RESOURCES / "layouts" / "verification_sheet.qpt"
 ITEM_MAIN_MAP = "main_map"  # atlas-driven, over the after image
 ITEM_BEFORE_MAP = "before_map"  # inset over the before image
 ITEM_NOTE = "note"  # the remark (备注) cell: a longer remark is cut to fit it
+ITEM_REASON = "reason"  # the suggested verdict's reason (建议判定理由): cut to fit like the remark
 NOTE_FONT_PT = 8.0
 NOTE_CUT = "…（全文见 {name}）"  # what a cut remark ends with: where to read the rest
 ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined from these fields
@@ -343,11 +344,18 @@ class ExportVerification(EnforcementAlgorithm):
             item.zoomToExtent(spots.extent())
             item.setLayers([spots] + ([image] if image is not None else []))
             item.setKeepLayerSet(True)
-        for number in fit_notes(spots, layout.itemById(ITEM_NOTE)):
+        for number in fit_cell(spots, layout.itemById(ITEM_NOTE), export.VERDICT_NOTE):
             feedback.pushWarning(
                 tr(
                     "The remark of spot {number} is too long for its verification sheet: cut "
                     "there, ending with …; it is whole in {name}"
+                ).format(number=number, name=f"{BASENAME}.xlsx")
+            )
+        for number in fit_cell(spots, layout.itemById(ITEM_REASON), domain.VERDICT_REASON):
+            feedback.pushWarning(
+                tr(
+                    "The suggested verdict's reason of spot {number} is too long for its "
+                    "verification sheet: cut there, ending with …; it is whole in {name}"
                 ).format(number=number, name=f"{BASENAME}.xlsx")
             )
         atlas = layout.atlas()
@@ -472,10 +480,10 @@ def _label_font(label: QgsLayoutItemLabel) -> QFont:
     return label.textFormat().toQFont() if hasattr(label, "textFormat") else label.font()
 
 
-def fit_notes(spots: QgsVectorLayer, label) -> list[str]:
-    """Cut each remark too long for the sheet's remark cell ``label`` (a layout label, or None
+def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
+    """Cut each text of `field` too long for its sheet cell ``label`` (a layout label, or None
     when a template has none) so that it fits, ending with NOTE_CUT; the numbers of the spots
-    whose remark was cut. The cell would otherwise clip the text with nothing to say so."""
+    whose text was cut. The cell would otherwise clip the text with nothing to say so."""
     if not isinstance(label, QgsLayoutItemLabel):
         return []
     size = label.sizeWithUnits()  # mm in the template
@@ -489,11 +497,13 @@ def fit_notes(spots: QgsVectorLayer, label) -> list[str]:
     def fits(text: str) -> bool:
         return metrics.boundingRect(box, int(Qt.TextWordWrap), text).height() <= height
 
-    index = spots.fields().indexOf(export.VERDICT_NOTE)
+    index = spots.fields().indexOf(field)
+    if index < 0:
+        return []
     cut_end = NOTE_CUT.format(name=f"{BASENAME}.xlsx")
     changes, numbers = {}, []
     for feature in spots.getFeatures():
-        note = feature[export.VERDICT_NOTE]
+        note = feature[field]
         if not isinstance(note, str) or fits(note):
             continue
         low, high = 0, len(note)  # the longest start of the remark that fits with cut_end

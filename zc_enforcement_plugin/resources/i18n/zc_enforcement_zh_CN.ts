@@ -760,6 +760,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The suggested verdict's reason of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
+      <translation>图斑 {number} 的建议判定理由超出核查表的理由栏：表上截断，以“…”结尾；全文见 {name}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The PDF {path} could not be written: {error}</source>
       <translation>无法写入 PDF {path}：{error}</translation>
     </message>
