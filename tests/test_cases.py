@@ -1007,3 +1007,155 @@ def test_typed_lists_split_on_the_chinese_enumeration_mark_but_document_titles_d
     assert domain.split_list("张三、李四；王五") == ["张三", "李四", "王五"]
     title = "关于张庄、李庄违法占地的调查报告"
     assert domain.split_list(f"{title}；询问笔录", enumeration=False) == [title, "询问笔录"]
+
+
+# --- gaps found by mutation testing (each test names the mutant it kills) ---------------------
+
+
+def test_a_referral_from_the_notice_ends_the_statement_period_and_the_penalty_period(cal):
+    """Filed Tue 2025-03-04, notified Mon 03-10, the statement then shows a suspected crime and
+    the case goes to public security on Wed 03-12 (告知 → 移交). By hand: the statement period
+    runs 5 working days to Mon 03-17 (no holiday in March 2025) and the penalty decision 90
+    calendar days to 06-02; the referral ends both (the bureau decides no penalty), on 03-12,
+    and a referral waits for no party's time, so it is not premature. On 1 July nothing of the
+    case is open, let alone overdue. (Killed: statement or penalty periods not ended by 移交.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03"),
+            ev(S.VERIFY, "2025-03-03", evidence_ids=["E1"]),
+            ev(S.FILE, "2025-03-04"),
+            ev(S.INVESTIGATE, "2025-03-05", evidence_ids=["E2"]),
+            ev(S.NOTIFY, "2025-03-10", evidence_ids=["E3"]),
+            ev(S.TRANSFER, "2025-03-12", documents=[cs.DOC_POLICE_REFERRAL]),
+        ]
+    )
+    today = d("2025-07-01")
+    got = by_name(case.deadlines(calendar=cal, today=today))
+    statement, penalty = got["statement_hearing_request"], got["penalty_decision"]
+    assert (statement.due, statement.done, statement.done_on) == (
+        d("2025-03-17"),
+        True,
+        d("2025-03-12"),
+    )
+    assert not statement.premature and not statement.period_over and not statement.open
+    assert (penalty.due, penalty.done, penalty.done_on) == (d("2025-06-02"), True, d("2025-03-12"))
+    assert not penalty.late
+    assert case.next_deadline(today, calendar=cal) is None
+    assert cs.overdue_cases([case], today, calendar=cal) == []
+
+
+def test_a_referral_straight_after_filing_ends_the_penalty_period(cal):
+    """立案 Mon 2025-03-03 at 12 亩 of cultivated land, 移交 to public security on 03-05: the
+    90-day penalty period (to 06-01) is ended by the referral, not overdue on 1 July."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", cultivated_sqm=12 * MU),
+            ev(S.VERIFY, "2025-03-03", evidence_ids=["E1"]),
+            ev(S.FILE, "2025-03-03"),
+            ev(S.TRANSFER, "2025-03-05", documents=[cs.DOC_POLICE_REFERRAL]),
+        ]
+    )
+    penalty = by_name(case.deadlines(calendar=cal, today=d("2025-07-01")))["penalty_decision"]
+    assert (penalty.due, penalty.done_on, penalty.late) == (d("2025-06-01"), d("2025-03-05"), False)
+    assert cs.overdue_cases([case], d("2025-07-01"), calendar=cal) == []
+
+
+def test_every_delivery_interview_and_site_step_without_evidence_is_a_gap():
+    """DOMAIN §1: each document delivery (告知, 处罚, 催告), interview (调查), site survey (核查)
+    and site supervision (制止) carries evidence; discover, file, the court application and
+    close are not deliveries. Listed by hand, each step without evidence. (Killed: a stage
+    left out of EVIDENCE_STAGES.)"""
+    events = [
+        ev(stage, START + timedelta(days=n))
+        for n, stage in enumerate(
+            [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.INVESTIGATE, S.NOTIFY, S.PENALISE, S.DEMAND]
+        )
+    ]
+    events.append(ev(S.TRANSFER, START + timedelta(days=8), documents=[cs.DOC_COURT_APPLICATION]))
+    events.append(ev(S.CLOSE, START + timedelta(days=9)))
+    case = Case.from_events(events)
+    assert [e.stage for e in case.evidence_gaps()] == [
+        S.VERIFY,
+        S.STOP,
+        S.INVESTIGATE,
+        S.NOTIFY,
+        S.PENALISE,
+        S.DEMAND,
+    ]
+
+
+def test_a_transfer_after_the_demand_that_measures_the_case_below_the_scale_is_for_the_court():
+    """At 6 亩 of basic farmland through 催告; the 移交 after it, with no document, records a
+    re-measurement of 1 亩: once it is applied the case is below the scale, so this 移交 is the
+    court application, not a referral (the transfer that ends a spell is outside it). (Killed:
+    _criminal_at counting the event that ended the spell as inside it.)"""
+    events = [
+        ev(stage, START + timedelta(days=n), **({"basic_farmland_sqm": 6 * MU} if n == 0 else {}))
+        for n, stage in enumerate(PATH_TO[S.DEMAND])
+    ]
+    case = Case.from_events(events)
+    assert case.criminal_scale and case.marked_for_transfer
+    moved = case.apply(ev(S.TRANSFER, START + timedelta(days=8), basic_farmland_sqm=1 * MU))
+    assert not moved.criminal_scale
+    assert not moved.referred_to_police
+    assert not moved.marked_for_transfer
+
+
+def test_a_report_made_on_the_correcting_event_serves_the_spell_it_ends(cal):
+    """Mon 2025-03-03 found at 6 亩 of basic farmland (spell 1, report due Thu 03-06); on Tue
+    03-04 the verification both reports the case (重大案件报告) and measures it at 0; on Thu
+    03-06 a stop order records 6 亩 again, as measured on 03-04 (spell 2, due Fri 03-07). The
+    report of 03-04 was made within spell 1 and serves it; spell 2 owes its own. (Killed: the
+    event that ended a spell counted for the next one.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", basic_farmland_sqm=6 * MU, cultivated_sqm=6 * MU),
+            ev(
+                S.VERIFY,
+                "2025-03-04",
+                documents=[cs.DOC_SERIOUS_CASE_REPORT],
+                basic_farmland_sqm=0.0,
+                cultivated_sqm=0.0,
+                evidence_ids=["E1"],
+            ),
+            ev(
+                S.STOP,
+                "2025-03-06",
+                basic_farmland_sqm=6 * MU,
+                cultivated_sqm=6 * MU,
+                measured_on=d("2025-03-04"),
+                evidence_ids=["E2"],
+            ),
+        ]
+    )
+    reports = [
+        (x.start, x.due, x.done, x.done_on)
+        for x in case.deadlines(calendar=cal, today=d("2025-03-06"))
+        if x.name == "serious_case_report"
+    ]
+    assert reports == [
+        (d("2025-03-03"), d("2025-03-06"), True, d("2025-03-04")),
+        (d("2025-03-04"), d("2025-03-07"), False, None),
+    ]
+
+
+def test_the_first_exposure_starts_the_report_to_the_bureau_head(cal):
+    """Exposed online on Mon 2025-03-03 and reported to the bureau head that day; the exposure
+    is noted again on a later step (10 March). The deadline ran from the first exposure and was
+    met: the later mention does not restart it. (Killed: the last exposure starting it.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_PUBLIC_EXPOSURE]),
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_BUREAU_HEAD_REPORT], origin=None),
+            ev(S.VERIFY, "2025-03-10", documents=[cs.DOC_PUBLIC_EXPOSURE], evidence_ids=["E1"]),
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-11")))["public_exposure_report"]
+    assert (report.start, report.due, report.done_on, report.late) == (
+        d("2025-03-03"),
+        d("2025-03-03"),
+        d("2025-03-03"),
+        False,
+    )
+    assert cs.overdue_cases([case], d("2025-03-11"), calendar=cal) == [case]  # the filing, not it
+    assert by_name(case.deadlines(calendar=cal, today=d("2025-03-11")))["file_case"].late
