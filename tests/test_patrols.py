@@ -58,6 +58,21 @@ def test_record_wkt_route():
         ({"route": [(39_566_100.0, 4_062_300.0)]}, ValueError, "at least 2 points"),
         ({"route": "LINESTRING (39566100 4062300, "}, ValueError, "not valid WKT"),
         ({"route": "POINT (39566100 4062300)"}, ValueError, "LINESTRING"),
+        # Found by mutation testing: the bounds of a zone-39 coordinate, and empty lines.
+        # x = 40,000,000 is zone 40's prefix, outside zone 39 (39,000,000 - 39,999,999.x).
+        (
+            {"route": [(40_000_000.0, 4_062_300.0), (39_566_400.0, 4_062_700.0)]},
+            ValueError,
+            "point 0",
+        ),
+        # a northing with a digit missing (406 km: 3.7°N, south of China)
+        (
+            {"route": [(39_566_100.0, 406_230.0), (39_566_400.0, 4_062_700.0)]},
+            ValueError,
+            "point 0",
+        ),
+        ({"route": "LINESTRING EMPTY"}, ValueError, "non-empty"),
+        ({"route": "MULTILINESTRING EMPTY"}, ValueError, "non-empty"),
         ({"staff": "张三"}, TypeError, "not one string"),
         ({"staff": []}, ValueError, "no staff"),
         ({"office": ""}, ValueError, "office"),
@@ -310,3 +325,40 @@ def test_office_with_no_records_is_short_every_week():
 def test_weekly_compliance_validation(start, end, min_days, fragment):
     with pytest.raises(ValueError, match=fragment):
         pt.weekly_compliance([], OFFICES, d(start), d(end), min_days)
+
+
+def test_route_points_at_the_edges_of_zone_39_are_kept():
+    """The last x of zone 39 and the southern edge of the accepted northings (1,900 km, about
+    17°N) stand; one step past either is refused (test_record_validation)."""
+    route = [(39_999_999.9, 1_900_000.0), (39_000_000.0, 6_100_000.0)]
+    r = PatrolRecord("XC-10", "城关所", d("2025-03-03"), ["张三"], route=route)
+    assert r.route == tuple(route)
+
+
+def test_route_from_gpx_keeps_points_within_one_degree_outside_the_zone(tmp_path):
+    """Zone 39 spans 115.5°E-118.5°E; points up to 1° beyond (114.5°E-119.5°E) are kept, as
+    the module says, and a point at 114.4°E (2.6° west of 117°E) is refused. (Killed: a wider
+    margin.)"""
+
+    def gpx(lon: float) -> str:
+        return (
+            f'<gpx><trk><trkseg><trkpt lat="36.6" lon="117.0"/><trkpt lat="36.6" lon="{lon}"/>'
+            "</trkseg></trk></gpx>"
+        )
+
+    assert pt.route_from_gpx(write(tmp_path, "west.gpx", gpx(114.6))).length > 200_000
+    with pytest.raises(GpxError, match="outside GK zone 39"):
+        pt.route_from_gpx(write(tmp_path, "far.gpx", gpx(114.4)))
+
+
+def test_track_days_are_beijing_days():
+    """GPX times are UTC: 23:30 UTC on 4 March is 07:30 on 5 March in Zichuan, 15:59 UTC is
+    23:59 on 4 March there; a point without a time dates nothing. (Killed: days taken in
+    UTC.)"""
+    utc = timezone.utc
+    points = [
+        (117.0, 36.6, datetime(2025, 3, 4, 15, 59, tzinfo=utc)),
+        (117.0, 36.6, None),
+        (117.0, 36.6, datetime(2025, 3, 4, 23, 30, tzinfo=utc)),
+    ]
+    assert pt.track_days(points) == {d("2025-03-04"), d("2025-03-05")}
