@@ -1159,3 +1159,85 @@ def test_the_first_exposure_starts_the_report_to_the_bureau_head(cal):
     )
     assert cs.overdue_cases([case], d("2025-03-11"), calendar=cal) == [case]  # the filing, not it
     assert by_name(case.deadlines(calendar=cal, today=d("2025-03-11")))["file_case"].late
+
+
+def test_a_closed_case_is_no_longer_marked_for_transfer():
+    """A case stored closed at the criminal scale without a referral (a court application then
+    结案, accepted before the rule) is read, and its transfer banner is not raised: a closed
+    case takes no further step. (Killed: marked_for_transfer ignoring the close.)"""
+    steps = PATH_TO[S.DEMAND]
+    events = [
+        ev(stage, START + timedelta(days=n), **({"basic_farmland_sqm": 6 * MU} if n == 0 else {}))
+        for n, stage in enumerate(steps)
+    ]
+    events.append(ev(S.TRANSFER, d("2025-03-11"), documents=[cs.DOC_COURT_APPLICATION]))
+    closed = Case.from_events([*events, ev(S.CLOSE, d("2025-03-12"))])
+    assert closed.closed and closed.criminal_scale and not closed.referred_to_police
+    assert not closed.marked_for_transfer
+
+
+def test_new_figures_with_a_document_at_the_current_stage_are_a_repeat_not_a_measurement():
+    """A measurement is figures alone, no document (the ledger's field correction). A second
+    site survey with its record and new figures is a repeated 核查, refused as before. (Killed:
+    a measurement allowed to carry documents.)"""
+    case = reach(S.VERIFY)
+    day = case.last_date + timedelta(days=1)
+    assert case.apply(ev(S.VERIFY, day, cultivated_sqm=2 * MU)).stage is S.VERIFY
+    with pytest.raises(ProcedureError, match="cannot be repeated"):
+        case.apply(ev(S.VERIFY, day, cultivated_sqm=2 * MU, documents=["现场勘验笔录"]))
+
+
+def test_a_serious_case_reported_the_day_it_is_found_is_reported_on_time(cal):
+    """Found on Mon 2025-03-03 at 6 亩 of basic farmland and reported that very day, on the
+    discover event: the report (due Thu 03-06) is made on 03-03. (Killed: a report on the day
+    the case became serious not counted.)"""
+    case = Case.from_events(
+        [
+            ev(
+                S.DISCOVER,
+                "2025-03-03",
+                basic_farmland_sqm=6 * MU,
+                documents=[cs.DOC_SERIOUS_CASE_REPORT],
+            )
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-10")))["serious_case_report"]
+    assert (report.due, report.done, report.done_on, report.late) == (
+        d("2025-03-06"),
+        True,
+        d("2025-03-03"),
+        False,
+    )
+
+
+def test_criminal_since_is_the_start_of_the_current_spell():
+    """At the scale from 2025-09-30, below it on 10-13, at it again on 10-20: the case has been
+    criminal since 10-20, not since the first spell. (Killed: the first spell's day.)"""
+    case = serious_then_corrected("2025-10-13")
+    assert case.criminal_since is None
+    again = case.apply(ev(S.VERIFY, "2025-10-20", basic_farmland_sqm=6 * MU))
+    assert again.criminal_since == d("2025-10-20")
+
+
+def test_figures_measured_on_the_event_day_itself_are_accepted():
+    """measured_on may equal the event's date (only a later day is refused). (Killed: the same
+    day refused.)"""
+    event = ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=1 * MU, measured_on=d("2025-10-13"))
+    assert event.measured_day == d("2025-10-13")
+
+
+def test_an_unopened_spot_at_the_criminal_scale_owes_a_serious_case_report(cal):
+    """A spot judged 违法 on Mon 2025-03-03 with 12 亩 of cultivated land (2 of them basic
+    farmland: 10 亩 other) and no case opened stands as a case at the criminal scale: besides
+    the written report (due 03-05) and the filing (03-06) it owes the serious-case report, due
+    Thu 03-06. (Killed: Case.unopened dropping the spot's figures.)"""
+    case = Case.unopened(
+        "N1", d("2025-03-03"), "张三", cultivated_sqm=12 * MU, basic_farmland_sqm=2 * MU
+    )
+    assert case.criminal_scale and not case.opened
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-03-04")))
+    assert [(n, x.due) for n, x in got.items()] == [
+        ("report_to_brigade", d("2025-03-05")),
+        ("file_case", d("2025-03-06")),
+        ("serious_case_report", d("2025-03-06")),
+    ]
