@@ -362,3 +362,57 @@ def test_track_days_are_beijing_days():
         (117.0, 36.6, datetime(2025, 3, 4, 23, 30, tzinfo=utc)),
     ]
     assert pt.track_days(points) == {d("2025-03-04"), d("2025-03-05")}
+
+
+def test_a_range_ending_on_a_monday_reports_that_monday_as_a_partial_week():
+    """Checked from Monday 2025-03-03 to Monday 03-10: the week of 03-10 is cut to its Monday,
+    a partial week shown (no patrol that day) but no shortfall. (Killed: the last week left out
+    when the range ends on its Monday.)"""
+    result = pt.weekly_compliance(
+        patrols("城关所", "2025-03-03", "2025-03-05", "2025-03-07"),
+        ["城关所"],
+        d("2025-03-03"),
+        d("2025-03-10"),
+    )
+    assert [
+        (s.iso_week, s.counted_from, s.counted_to, s.partial, s.is_shortfall) for s in result
+    ] == [(11, d("2025-03-10"), d("2025-03-10"), True, False)]
+
+
+def test_an_office_named_twice_is_checked_once():
+    """The offices list may repeat a name (a ledger's offices gathered from several tables):
+    one row per office and week still. (Killed: repeats kept.)"""
+    result = pt.weekly_compliance(
+        [], ["城关所", "西河所", "城关所"], d("2025-03-03"), d("2025-03-09")
+    )
+    assert [(s.office, s.iso_week) for s in result] == [("城关所", 10), ("西河所", 10)]
+
+
+def test_gpx_times_keep_their_microseconds(tmp_path):
+    """A phone writes 6 fraction digits (and some loggers 9): read to the microsecond, the
+    rest cut. (Killed: fractions cut to milliseconds.)"""
+    text = (
+        '<gpx><trk><trkseg><trkpt lat="36.6" lon="117.9"><time>2025-03-04T01:02:03.123456789Z'
+        "</time></trkpt></trkseg></trk></gpx>"
+    )
+    [(_, _, when)] = pt.read_gpx_track(write(tmp_path, "fine.gpx", text))
+    assert when == datetime(2025, 3, 4, 1, 2, 3, 123456, tzinfo=timezone.utc)
+
+
+def test_a_holiday_week_still_needs_three_patrol_days():
+    """The work plan says nothing of holidays (module docstring: verify), so the week of the
+    2025 National Day holiday (Monday 29 September - Sunday 5 October; 1-8 October off) needs
+    3 patrol days like any other: patrols on its two working days, 29 and 30 September, fall
+    one short; a third, on the holiday of 2 October, meets the rule."""
+    from datetime import timedelta
+
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    cal = WorkCalendar(local_file=None)
+    week = [d("2025-09-29") + timedelta(days=n) for n in range(7)]
+    assert [day for day in week if cal.is_working_day(day)] == [d("2025-09-29"), d("2025-09-30")]
+    two = patrols("城关所", "2025-09-29", "2025-09-30")
+    result = pt.weekly_compliance(two, ["城关所"], d("2025-09-29"), d("2025-10-05"))
+    assert [(s.iso_week, s.days, s.missing, s.is_shortfall) for s in result] == [(40, 2, 1, True)]
+    three = patrols("城关所", "2025-09-29", "2025-09-30", "2025-10-02")
+    assert pt.weekly_compliance(three, ["城关所"], d("2025-09-29"), d("2025-10-05")) == []

@@ -616,6 +616,8 @@ def test_the_15_percent_threshold():
 def test_periods():
     assert reports.Period.parse("2024-3") == MARCH
     assert reports.Period.parse("2024-H2").start == dt.date(2024, 7, 1)
+    first_half = reports.Period.parse("2024-H1")
+    assert (first_half.start, first_half.end) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
     assert reports.Period.parse("2024").end == dt.date(2024, 12, 31)
     assert reports.last_month(dt.date(2024, 1, 15)).label == "2023-12"
     assert reports.monthly_due_date(reports.Period.month(2024, 12)) == dt.date(2025, 1, 5)
@@ -1237,3 +1239,14 @@ def test_a_spot_without_an_office_not_judged_illegal_makes_no_office_row(tmp_pat
     finally:
         store.close()
     assert [o.office for o in report.offices] == [A]
+
+
+def test_a_report_dated_on_the_last_day_of_its_month_is_not_early(ledger, calendar):
+    """Dated 31 March, March's ranking counts the whole month: no warning that the report date
+    comes before the period's end, which one dated 30 March gets. (Killed: the warning on the
+    last day.)"""
+    early = "before the end of the period"
+    on_time = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 31))
+    assert not any(early in w for w in on_time.warnings)
+    before = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 30))
+    assert any(early in w and "2024-03-30" in w for w in before.warnings)
