@@ -1241,3 +1241,24 @@ def test_an_unopened_spot_at_the_criminal_scale_owes_a_serious_case_report(cal):
         ("file_case", d("2025-03-06")),
         ("serious_case_report", d("2025-03-06")),
     ]
+
+
+def test_a_calendar_day_deadline_into_a_year_without_a_schedule_is_counted_in_days():
+    """Filed Mon 2026-11-02 on the strict official calendar, which has no 2027: the 90-day
+    penalty period (calendar days) ends 2027-01-31 (28 + 31 + 31 days) and needs no schedule;
+    its due-soon window cannot be counted in working days across 2027, so it is counted in
+    days: on 2026-11-10 it is OK, on 2027-01-31 due soon, on 02-01 overdue. (Killed: no
+    status when the window crosses the unknown year.)"""
+    strict = WorkCalendar(local_file=None)
+    assert not strict.covers(d("2027-01-01")), "the test needs a year without a schedule"
+    case = case_of((S.DISCOVER, "2026-11-02"), (S.VERIFY, "2026-11-02"), (S.FILE, "2026-11-02"))
+
+    def penalty(today: str) -> cs.Deadline:
+        return by_name(case.deadlines(calendar=strict, today=d(today)))["penalty_decision"]
+
+    assert (penalty("2026-11-10").due, penalty("2026-11-10").warning) == (d("2027-01-31"), None)
+    assert [penalty(day).status for day in ("2026-11-10", "2027-01-31", "2027-02-01")] == [
+        dl.OK,
+        dl.DUE_SOON,
+        dl.OVERDUE,
+    ]

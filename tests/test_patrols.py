@@ -72,6 +72,8 @@ def test_record_wkt_route():
             "point 0",
         ),
         ({"route": "LINESTRING EMPTY"}, ValueError, "non-empty"),
+        # a point with a height is no (x, y) pair: refused, not cut to one
+        ({"route": [(39_566_100.0, 4_062_300.0, 120.0), ROUTE[1]]}, ValueError, "not an"),
         ({"route": "MULTILINESTRING EMPTY"}, ValueError, "non-empty"),
         ({"staff": "张三"}, TypeError, "not one string"),
         ({"staff": []}, ValueError, "no staff"),

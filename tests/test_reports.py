@@ -1250,3 +1250,38 @@ def test_a_report_dated_on_the_last_day_of_its_month_is_not_early(ledger, calend
     assert not any(early in w for w in on_time.warnings)
     before = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 30))
     assert any(early in w and "2024-03-30" in w for w in before.warnings)
+
+
+def test_a_patrol_case_opened_late_in_the_month_counts_in_it(tmp_path, calendar):
+    """城东所's patrol of Thursday 28 March 2024 finds an illegal act: the case is opened (发现)
+    and verified that day and stopped (制止) on Monday 1 April. March's ranking of 3 April
+    counts it in March, the month it was opened, as an illegal act stopped by the report date
+    and a case opened. (Killed: a case dated by its last event; a patrol case's stop not
+    counted.)"""
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        store.add_patrol(PatrolRecord("PX-03-28", A, dt.date(2024, 3, 28), ["巡查员"]))
+        case_id = store.open_case(ORIGIN_PATROL, patrol_id="PX-03-28", date=dt.date(2024, 3, 28))
+        _steps(store, case_id, (Stage.VERIFY, "2024-03-28"), (Stage.STOP, "2024-04-01"))
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.stop_rate) == (1, 1, 1, 1.0)
+
+
+def test_a_case_of_a_spot_without_an_office_is_counted_in_the_no_office_bucket(tmp_path, calendar):
+    """X1 (no office) judged 违法 on Wednesday 6 March 2024 and its case opened that day; nobody
+    acts on it: its written report was due Friday 03-08 and its filing Monday 03-11. Judged on
+    31 March it is an open, overdue case of the NO_OFFICE bucket, which is not scored. (Killed:
+    the case's office left empty instead of the bucket.)"""
+    store, ids = _spots_ledger(tmp_path / "ledger.gpkg", {"X1": (None, [_illegal("2024-03-06")])})
+    try:
+        store.open_case(ORIGIN_SPOT, spot_id=ids["X1"])
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    bucket = by_office(report)[reports.NO_OFFICE]
+    assert (bucket.cases_opened, bucket.open_cases, bucket.overdue_cases) == (1, 1, 1)
+    assert (bucket.score, bucket.rank) == (None, None)
+    assert [o.office for o in report.offices] == [reports.NO_OFFICE]
