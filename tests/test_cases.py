@@ -1262,3 +1262,44 @@ def test_a_calendar_day_deadline_into_a_year_without_a_schedule_is_counted_in_da
         dl.DUE_SOON,
         dl.OVERDUE,
     ]
+
+
+def test_complying_within_the_demand_period_is_not_premature(cal):
+    """催告 served Fri 2025-09-26, its 10 working days to 10-16 (see test_later_stage_deadlines).
+    The party complies and the case is closed on 10-09, within the period: that is what the
+    period is for, so nothing was done early; only applying to the court within it is.
+    (Killed: any step within a party's period flagged premature.)"""
+    steps = [
+        (S.DISCOVER, "2025-01-06"),
+        (S.VERIFY, "2025-01-07"),
+        (S.FILE, "2025-01-10"),
+        (S.INVESTIGATE, "2025-02-10"),
+        (S.NOTIFY, "2025-04-30"),
+        (S.PENALISE, "2025-05-13"),
+        (S.DEMAND, "2025-09-26"),
+        (S.CLOSE, "2025-10-09"),
+    ]
+    demand = by_name(case_of(*steps).deadlines(calendar=cal, today=d("2025-10-20")))[
+        "demand_to_comply"
+    ]
+    assert (demand.due, demand.done_on) == (d("2025-10-16"), d("2025-10-09"))
+    assert demand.done and not demand.premature and demand.status == dl.OK
+
+
+def test_a_report_with_another_document_at_the_current_stage_is_a_repeated_step():
+    """A report alone is recorded at the current stage; with a site-survey record beside it the
+    event is a second 核查, which the procedure refuses. (Killed: one report document enough to
+    make any event a report.)"""
+    case = reach(S.VERIFY)
+    day = case.last_date + timedelta(days=1)
+    with pytest.raises(ProcedureError, match="cannot be repeated"):
+        case.apply(ev(S.VERIFY, day, documents=[cs.DOC_BRIGADE_REPORT, "现场勘验笔录"]))
+
+
+def test_a_measurement_needs_no_field_evidence():
+    """A field correction of the figures (a measurement event: figures alone, at the current
+    stage) is no delivery or site work of its own: not an evidence gap, while the survey it
+    follows, without evidence, is. (Killed: measurements listed as gaps.)"""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-04"))
+    measured = case.apply(ev(S.VERIFY, "2025-03-06", cultivated_sqm=3 * MU))
+    assert [e.date for e in measured.evidence_gaps()] == [d("2025-03-04")]

@@ -800,6 +800,13 @@ def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_pat
         "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
         for w in report.warnings
     ), report.warnings
+    # Besides the deadline's own line, the year's line, as for the period's own years.
+    # (Found by mutation testing: the year's line could go unnoticed behind the deadline's.)
+    assert any(
+        w.startswith("2025年没有官方节假日安排：涉及该年的工作日期限为估算")
+        and str(tmp_path / "holidays.json") in w
+        for w in report.warnings
+    ), report.warnings
 
 
 # --- an illegal spot nobody opened a case for --------------------------------------------------
@@ -1285,3 +1292,23 @@ def test_a_case_of_a_spot_without_an_office_is_counted_in_the_no_office_bucket(t
     assert (bucket.cases_opened, bucket.open_cases, bucket.overdue_cases) == (1, 1, 1)
     assert (bucket.score, bucket.rank) == (None, None)
     assert [o.office for o in report.offices] == [reports.NO_OFFICE]
+
+
+def test_an_unopened_spot_is_judged_overdue_at_the_months_end_not_at_the_report_date(
+    tmp_path, calendar
+):
+    """U1 judged 违法 on Thursday 28 March 2024, no case: its written report is due Monday 1
+    April (2 working days: 29 March, 1 April), its filing Tuesday 2 April. March is judged on
+    31 March, when neither was late: open 1, overdue 0, timeliness 100 %, though by the report
+    date of 3 April both are. (Killed: the unopened spot judged at the report date.)"""
+    store, _ = _spots_ledger(tmp_path / "ledger.gpkg", {"U1": (A, [_illegal("2024-03-28")])})
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(AS_OF), calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 0, 1.0)
+    said = [w for w in report.warnings if "未立案的违法图斑" in w]
+    assert len(said) == 1 and "：U1 /" in said[0]  # counted, and not marked overdue
+    assert [i.due for i in dispatch.overdue] == [dt.date(2024, 4, 1), dt.date(2024, 4, 2)]
