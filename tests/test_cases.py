@@ -1007,3 +1007,299 @@ def test_typed_lists_split_on_the_chinese_enumeration_mark_but_document_titles_d
     assert domain.split_list("张三、李四；王五") == ["张三", "李四", "王五"]
     title = "关于张庄、李庄违法占地的调查报告"
     assert domain.split_list(f"{title}；询问笔录", enumeration=False) == [title, "询问笔录"]
+
+
+# --- gaps found by mutation testing (each test names the mutant it kills) ---------------------
+
+
+def test_a_referral_from_the_notice_ends_the_statement_period_and_the_penalty_period(cal):
+    """Filed Tue 2025-03-04, notified Mon 03-10, the statement then shows a suspected crime and
+    the case goes to public security on Wed 03-12 (告知 → 移交). By hand: the statement period
+    runs 5 working days to Mon 03-17 (no holiday in March 2025) and the penalty decision 90
+    calendar days to 06-02; the referral ends both (the bureau decides no penalty), on 03-12,
+    and a referral waits for no party's time, so it is not premature. On 1 July nothing of the
+    case is open, let alone overdue. (Killed: statement or penalty periods not ended by 移交.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03"),
+            ev(S.VERIFY, "2025-03-03", evidence_ids=["E1"]),
+            ev(S.FILE, "2025-03-04"),
+            ev(S.INVESTIGATE, "2025-03-05", evidence_ids=["E2"]),
+            ev(S.NOTIFY, "2025-03-10", evidence_ids=["E3"]),
+            ev(S.TRANSFER, "2025-03-12", documents=[cs.DOC_POLICE_REFERRAL]),
+        ]
+    )
+    today = d("2025-07-01")
+    got = by_name(case.deadlines(calendar=cal, today=today))
+    statement, penalty = got["statement_hearing_request"], got["penalty_decision"]
+    assert (statement.due, statement.done, statement.done_on) == (
+        d("2025-03-17"),
+        True,
+        d("2025-03-12"),
+    )
+    assert not statement.premature and not statement.period_over and not statement.open
+    assert (penalty.due, penalty.done, penalty.done_on) == (d("2025-06-02"), True, d("2025-03-12"))
+    assert not penalty.late
+    assert case.next_deadline(today, calendar=cal) is None
+    assert cs.overdue_cases([case], today, calendar=cal) == []
+
+
+def test_a_referral_straight_after_filing_ends_the_penalty_period(cal):
+    """立案 Mon 2025-03-03 at 12 亩 of cultivated land, 移交 to public security on 03-05: the
+    90-day penalty period (to 06-01) is ended by the referral, not overdue on 1 July."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", cultivated_sqm=12 * MU),
+            ev(S.VERIFY, "2025-03-03", evidence_ids=["E1"]),
+            ev(S.FILE, "2025-03-03"),
+            ev(S.TRANSFER, "2025-03-05", documents=[cs.DOC_POLICE_REFERRAL]),
+        ]
+    )
+    penalty = by_name(case.deadlines(calendar=cal, today=d("2025-07-01")))["penalty_decision"]
+    assert (penalty.due, penalty.done_on, penalty.late) == (d("2025-06-01"), d("2025-03-05"), False)
+    assert cs.overdue_cases([case], d("2025-07-01"), calendar=cal) == []
+
+
+def test_every_delivery_interview_and_site_step_without_evidence_is_a_gap():
+    """DOMAIN §1: each document delivery (告知, 处罚, 催告), interview (调查), site survey (核查)
+    and site supervision (制止) carries evidence; discover, file, the court application and
+    close are not deliveries. Listed by hand, each step without evidence. (Killed: a stage
+    left out of EVIDENCE_STAGES.)"""
+    events = [
+        ev(stage, START + timedelta(days=n))
+        for n, stage in enumerate(
+            [S.DISCOVER, S.VERIFY, S.STOP, S.FILE, S.INVESTIGATE, S.NOTIFY, S.PENALISE, S.DEMAND]
+        )
+    ]
+    events.append(ev(S.TRANSFER, START + timedelta(days=8), documents=[cs.DOC_COURT_APPLICATION]))
+    events.append(ev(S.CLOSE, START + timedelta(days=9)))
+    case = Case.from_events(events)
+    assert [e.stage for e in case.evidence_gaps()] == [
+        S.VERIFY,
+        S.STOP,
+        S.INVESTIGATE,
+        S.NOTIFY,
+        S.PENALISE,
+        S.DEMAND,
+    ]
+
+
+def test_a_transfer_after_the_demand_that_measures_the_case_below_the_scale_is_for_the_court():
+    """At 6 亩 of basic farmland through 催告; the 移交 after it, with no document, records a
+    re-measurement of 1 亩: once it is applied the case is below the scale, so this 移交 is the
+    court application, not a referral (the transfer that ends a spell is outside it). (Killed:
+    _criminal_at counting the event that ended the spell as inside it.)"""
+    events = [
+        ev(stage, START + timedelta(days=n), **({"basic_farmland_sqm": 6 * MU} if n == 0 else {}))
+        for n, stage in enumerate(PATH_TO[S.DEMAND])
+    ]
+    case = Case.from_events(events)
+    assert case.criminal_scale and case.marked_for_transfer
+    moved = case.apply(ev(S.TRANSFER, START + timedelta(days=8), basic_farmland_sqm=1 * MU))
+    assert not moved.criminal_scale
+    assert not moved.referred_to_police
+    assert not moved.marked_for_transfer
+
+
+def test_a_report_made_on_the_correcting_event_serves_the_spell_it_ends(cal):
+    """Mon 2025-03-03 found at 6 亩 of basic farmland (spell 1, report due Thu 03-06); on Tue
+    03-04 the verification both reports the case (重大案件报告) and measures it at 0; on Thu
+    03-06 a stop order records 6 亩 again, as measured on 03-04 (spell 2, due Fri 03-07). The
+    report of 03-04 was made within spell 1 and serves it; spell 2 owes its own. (Killed: the
+    event that ended a spell counted for the next one.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", basic_farmland_sqm=6 * MU, cultivated_sqm=6 * MU),
+            ev(
+                S.VERIFY,
+                "2025-03-04",
+                documents=[cs.DOC_SERIOUS_CASE_REPORT],
+                basic_farmland_sqm=0.0,
+                cultivated_sqm=0.0,
+                evidence_ids=["E1"],
+            ),
+            ev(
+                S.STOP,
+                "2025-03-06",
+                basic_farmland_sqm=6 * MU,
+                cultivated_sqm=6 * MU,
+                measured_on=d("2025-03-04"),
+                evidence_ids=["E2"],
+            ),
+        ]
+    )
+    reports = [
+        (x.start, x.due, x.done, x.done_on)
+        for x in case.deadlines(calendar=cal, today=d("2025-03-06"))
+        if x.name == "serious_case_report"
+    ]
+    assert reports == [
+        (d("2025-03-03"), d("2025-03-06"), True, d("2025-03-04")),
+        (d("2025-03-04"), d("2025-03-07"), False, None),
+    ]
+
+
+def test_the_first_exposure_starts_the_report_to_the_bureau_head(cal):
+    """Exposed online on Mon 2025-03-03 and reported to the bureau head that day; the exposure
+    is noted again on a later step (10 March). The deadline ran from the first exposure and was
+    met: the later mention does not restart it. (Killed: the last exposure starting it.)"""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_PUBLIC_EXPOSURE]),
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_BUREAU_HEAD_REPORT], origin=None),
+            ev(S.VERIFY, "2025-03-10", documents=[cs.DOC_PUBLIC_EXPOSURE], evidence_ids=["E1"]),
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-11")))["public_exposure_report"]
+    assert (report.start, report.due, report.done_on, report.late) == (
+        d("2025-03-03"),
+        d("2025-03-03"),
+        d("2025-03-03"),
+        False,
+    )
+    assert cs.overdue_cases([case], d("2025-03-11"), calendar=cal) == [case]  # the filing, not it
+    assert by_name(case.deadlines(calendar=cal, today=d("2025-03-11")))["file_case"].late
+
+
+def test_a_closed_case_is_no_longer_marked_for_transfer():
+    """A case stored closed at the criminal scale without a referral (a court application then
+    结案, accepted before the rule) is read, and its transfer banner is not raised: a closed
+    case takes no further step. (Killed: marked_for_transfer ignoring the close.)"""
+    steps = PATH_TO[S.DEMAND]
+    events = [
+        ev(stage, START + timedelta(days=n), **({"basic_farmland_sqm": 6 * MU} if n == 0 else {}))
+        for n, stage in enumerate(steps)
+    ]
+    events.append(ev(S.TRANSFER, d("2025-03-11"), documents=[cs.DOC_COURT_APPLICATION]))
+    closed = Case.from_events([*events, ev(S.CLOSE, d("2025-03-12"))])
+    assert closed.closed and closed.criminal_scale and not closed.referred_to_police
+    assert not closed.marked_for_transfer
+
+
+def test_new_figures_with_a_document_at_the_current_stage_are_a_repeat_not_a_measurement():
+    """A measurement is figures alone, no document (the ledger's field correction). A second
+    site survey with its record and new figures is a repeated 核查, refused as before. (Killed:
+    a measurement allowed to carry documents.)"""
+    case = reach(S.VERIFY)
+    day = case.last_date + timedelta(days=1)
+    assert case.apply(ev(S.VERIFY, day, cultivated_sqm=2 * MU)).stage is S.VERIFY
+    with pytest.raises(ProcedureError, match="cannot be repeated"):
+        case.apply(ev(S.VERIFY, day, cultivated_sqm=2 * MU, documents=["现场勘验笔录"]))
+
+
+def test_a_serious_case_reported_the_day_it_is_found_is_reported_on_time(cal):
+    """Found on Mon 2025-03-03 at 6 亩 of basic farmland and reported that very day, on the
+    discover event: the report (due Thu 03-06) is made on 03-03. (Killed: a report on the day
+    the case became serious not counted.)"""
+    case = Case.from_events(
+        [
+            ev(
+                S.DISCOVER,
+                "2025-03-03",
+                basic_farmland_sqm=6 * MU,
+                documents=[cs.DOC_SERIOUS_CASE_REPORT],
+            )
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-10")))["serious_case_report"]
+    assert (report.due, report.done, report.done_on, report.late) == (
+        d("2025-03-06"),
+        True,
+        d("2025-03-03"),
+        False,
+    )
+
+
+def test_criminal_since_is_the_start_of_the_current_spell():
+    """At the scale from 2025-09-30, below it on 10-13, at it again on 10-20: the case has been
+    criminal since 10-20, not since the first spell. (Killed: the first spell's day.)"""
+    case = serious_then_corrected("2025-10-13")
+    assert case.criminal_since is None
+    again = case.apply(ev(S.VERIFY, "2025-10-20", basic_farmland_sqm=6 * MU))
+    assert again.criminal_since == d("2025-10-20")
+
+
+def test_figures_measured_on_the_event_day_itself_are_accepted():
+    """measured_on may equal the event's date (only a later day is refused). (Killed: the same
+    day refused.)"""
+    event = ev(S.VERIFY, "2025-10-13", basic_farmland_sqm=1 * MU, measured_on=d("2025-10-13"))
+    assert event.measured_day == d("2025-10-13")
+
+
+def test_an_unopened_spot_at_the_criminal_scale_owes_a_serious_case_report(cal):
+    """A spot judged 违法 on Mon 2025-03-03 with 12 亩 of cultivated land (2 of them basic
+    farmland: 10 亩 other) and no case opened stands as a case at the criminal scale: besides
+    the written report (due 03-05) and the filing (03-06) it owes the serious-case report, due
+    Thu 03-06. (Killed: Case.unopened dropping the spot's figures.)"""
+    case = Case.unopened(
+        "N1", d("2025-03-03"), "张三", cultivated_sqm=12 * MU, basic_farmland_sqm=2 * MU
+    )
+    assert case.criminal_scale and not case.opened
+    got = by_name(case.deadlines(calendar=cal, today=d("2025-03-04")))
+    assert [(n, x.due) for n, x in got.items()] == [
+        ("report_to_brigade", d("2025-03-05")),
+        ("file_case", d("2025-03-06")),
+        ("serious_case_report", d("2025-03-06")),
+    ]
+
+
+def test_a_calendar_day_deadline_into_a_year_without_a_schedule_is_counted_in_days():
+    """Filed Mon 2026-11-02 on the strict official calendar, which has no 2027: the 90-day
+    penalty period (calendar days) ends 2027-01-31 (28 + 31 + 31 days) and needs no schedule;
+    its due-soon window cannot be counted in working days across 2027, so it is counted in
+    days: on 2026-11-10 it is OK, on 2027-01-31 due soon, on 02-01 overdue. (Killed: no
+    status when the window crosses the unknown year.)"""
+    strict = WorkCalendar(local_file=None)
+    assert not strict.covers(d("2027-01-01")), "the test needs a year without a schedule"
+    case = case_of((S.DISCOVER, "2026-11-02"), (S.VERIFY, "2026-11-02"), (S.FILE, "2026-11-02"))
+
+    def penalty(today: str) -> cs.Deadline:
+        return by_name(case.deadlines(calendar=strict, today=d(today)))["penalty_decision"]
+
+    assert (penalty("2026-11-10").due, penalty("2026-11-10").warning) == (d("2027-01-31"), None)
+    assert [penalty(day).status for day in ("2026-11-10", "2027-01-31", "2027-02-01")] == [
+        dl.OK,
+        dl.DUE_SOON,
+        dl.OVERDUE,
+    ]
+
+
+def test_complying_within_the_demand_period_is_not_premature(cal):
+    """催告 served Fri 2025-09-26, its 10 working days to 10-16 (see test_later_stage_deadlines).
+    The party complies and the case is closed on 10-09, within the period: that is what the
+    period is for, so nothing was done early; only applying to the court within it is.
+    (Killed: any step within a party's period flagged premature.)"""
+    steps = [
+        (S.DISCOVER, "2025-01-06"),
+        (S.VERIFY, "2025-01-07"),
+        (S.FILE, "2025-01-10"),
+        (S.INVESTIGATE, "2025-02-10"),
+        (S.NOTIFY, "2025-04-30"),
+        (S.PENALISE, "2025-05-13"),
+        (S.DEMAND, "2025-09-26"),
+        (S.CLOSE, "2025-10-09"),
+    ]
+    demand = by_name(case_of(*steps).deadlines(calendar=cal, today=d("2025-10-20")))[
+        "demand_to_comply"
+    ]
+    assert (demand.due, demand.done_on) == (d("2025-10-16"), d("2025-10-09"))
+    assert demand.done and not demand.premature and demand.status == dl.OK
+
+
+def test_a_report_with_another_document_at_the_current_stage_is_a_repeated_step():
+    """A report alone is recorded at the current stage; with a site-survey record beside it the
+    event is a second 核查, which the procedure refuses. (Killed: one report document enough to
+    make any event a report.)"""
+    case = reach(S.VERIFY)
+    day = case.last_date + timedelta(days=1)
+    with pytest.raises(ProcedureError, match="cannot be repeated"):
+        case.apply(ev(S.VERIFY, day, documents=[cs.DOC_BRIGADE_REPORT, "现场勘验笔录"]))
+
+
+def test_a_measurement_needs_no_field_evidence():
+    """A field correction of the figures (a measurement event: figures alone, at the current
+    stage) is no delivery or site work of its own: not an evidence gap, while the survey it
+    follows, without evidence, is. (Killed: measurements listed as gaps.)"""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-04"))
+    measured = case.apply(ev(S.VERIFY, "2025-03-06", cultivated_sqm=3 * MU))
+    assert [e.date for e in measured.evidence_gaps()] == [d("2025-03-04")]

@@ -58,6 +58,23 @@ def test_record_wkt_route():
         ({"route": [(39_566_100.0, 4_062_300.0)]}, ValueError, "at least 2 points"),
         ({"route": "LINESTRING (39566100 4062300, "}, ValueError, "not valid WKT"),
         ({"route": "POINT (39566100 4062300)"}, ValueError, "LINESTRING"),
+        # Found by mutation testing: the bounds of a zone-39 coordinate, and empty lines.
+        # x = 40,000,000 is zone 40's prefix, outside zone 39 (39,000,000 - 39,999,999.x).
+        (
+            {"route": [(40_000_000.0, 4_062_300.0), (39_566_400.0, 4_062_700.0)]},
+            ValueError,
+            "point 0",
+        ),
+        # a northing with a digit missing (406 km: 3.7°N, south of China)
+        (
+            {"route": [(39_566_100.0, 406_230.0), (39_566_400.0, 4_062_700.0)]},
+            ValueError,
+            "point 0",
+        ),
+        ({"route": "LINESTRING EMPTY"}, ValueError, "non-empty"),
+        # a point with a height is no (x, y) pair: refused, not cut to one
+        ({"route": [(39_566_100.0, 4_062_300.0, 120.0), ROUTE[1]]}, ValueError, "not an"),
+        ({"route": "MULTILINESTRING EMPTY"}, ValueError, "non-empty"),
         ({"staff": "张三"}, TypeError, "not one string"),
         ({"staff": []}, ValueError, "no staff"),
         ({"office": ""}, ValueError, "office"),
@@ -310,3 +327,94 @@ def test_office_with_no_records_is_short_every_week():
 def test_weekly_compliance_validation(start, end, min_days, fragment):
     with pytest.raises(ValueError, match=fragment):
         pt.weekly_compliance([], OFFICES, d(start), d(end), min_days)
+
+
+def test_route_points_at_the_edges_of_zone_39_are_kept():
+    """The last x of zone 39 and the southern edge of the accepted northings (1,900 km, about
+    17°N) stand; one step past either is refused (test_record_validation)."""
+    route = [(39_999_999.9, 1_900_000.0), (39_000_000.0, 6_100_000.0)]
+    r = PatrolRecord("XC-10", "城关所", d("2025-03-03"), ["张三"], route=route)
+    assert r.route == tuple(route)
+
+
+def test_route_from_gpx_keeps_points_within_one_degree_outside_the_zone(tmp_path):
+    """Zone 39 spans 115.5°E-118.5°E; points up to 1° beyond (114.5°E-119.5°E) are kept, as
+    the module says, and a point at 114.4°E (2.6° west of 117°E) is refused. (Killed: a wider
+    margin.)"""
+
+    def gpx(lon: float) -> str:
+        return (
+            f'<gpx><trk><trkseg><trkpt lat="36.6" lon="117.0"/><trkpt lat="36.6" lon="{lon}"/>'
+            "</trkseg></trk></gpx>"
+        )
+
+    assert pt.route_from_gpx(write(tmp_path, "west.gpx", gpx(114.6))).length > 200_000
+    with pytest.raises(GpxError, match="outside GK zone 39"):
+        pt.route_from_gpx(write(tmp_path, "far.gpx", gpx(114.4)))
+
+
+def test_track_days_are_beijing_days():
+    """GPX times are UTC: 23:30 UTC on 4 March is 07:30 on 5 March in Zichuan, 15:59 UTC is
+    23:59 on 4 March there; a point without a time dates nothing. (Killed: days taken in
+    UTC.)"""
+    utc = timezone.utc
+    points = [
+        (117.0, 36.6, datetime(2025, 3, 4, 15, 59, tzinfo=utc)),
+        (117.0, 36.6, None),
+        (117.0, 36.6, datetime(2025, 3, 4, 23, 30, tzinfo=utc)),
+    ]
+    assert pt.track_days(points) == {d("2025-03-04"), d("2025-03-05")}
+
+
+def test_a_range_ending_on_a_monday_reports_that_monday_as_a_partial_week():
+    """Checked from Monday 2025-03-03 to Monday 03-10: the week of 03-10 is cut to its Monday,
+    a partial week shown (no patrol that day) but no shortfall. (Killed: the last week left out
+    when the range ends on its Monday.)"""
+    result = pt.weekly_compliance(
+        patrols("城关所", "2025-03-03", "2025-03-05", "2025-03-07"),
+        ["城关所"],
+        d("2025-03-03"),
+        d("2025-03-10"),
+    )
+    assert [
+        (s.iso_week, s.counted_from, s.counted_to, s.partial, s.is_shortfall) for s in result
+    ] == [(11, d("2025-03-10"), d("2025-03-10"), True, False)]
+
+
+def test_an_office_named_twice_is_checked_once():
+    """The offices list may repeat a name (a ledger's offices gathered from several tables):
+    one row per office and week still. (Killed: repeats kept.)"""
+    result = pt.weekly_compliance(
+        [], ["城关所", "西河所", "城关所"], d("2025-03-03"), d("2025-03-09")
+    )
+    assert [(s.office, s.iso_week) for s in result] == [("城关所", 10), ("西河所", 10)]
+
+
+def test_gpx_times_keep_their_microseconds(tmp_path):
+    """A phone writes 6 fraction digits (and some loggers 9): read to the microsecond, the
+    rest cut. (Killed: fractions cut to milliseconds.)"""
+    text = (
+        '<gpx><trk><trkseg><trkpt lat="36.6" lon="117.9"><time>2025-03-04T01:02:03.123456789Z'
+        "</time></trkpt></trkseg></trk></gpx>"
+    )
+    [(_, _, when)] = pt.read_gpx_track(write(tmp_path, "fine.gpx", text))
+    assert when == datetime(2025, 3, 4, 1, 2, 3, 123456, tzinfo=timezone.utc)
+
+
+def test_a_holiday_week_still_needs_three_patrol_days():
+    """The work plan says nothing of holidays (module docstring: verify), so the week of the
+    2025 National Day holiday (Monday 29 September - Sunday 5 October; 1-8 October off) needs
+    3 patrol days like any other: patrols on its two working days, 29 and 30 September, fall
+    one short; a third, on the holiday of 2 October, meets the rule."""
+    from datetime import timedelta
+
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    cal = WorkCalendar(local_file=None)
+    week = [d("2025-09-29") + timedelta(days=n) for n in range(7)]
+    assert [day for day in week if cal.is_working_day(day)] == [d("2025-09-29"), d("2025-09-30")]
+    two = patrols("城关所", "2025-09-29", "2025-09-30")
+    result = pt.weekly_compliance(two, ["城关所"], d("2025-09-29"), d("2025-10-05"))
+    assert [(s.iso_week, s.days, s.missing, s.is_shortfall) for s in result] == [(40, 2, 1, True)]
+    three = patrols("城关所", "2025-09-29", "2025-09-30", "2025-10-02")
+    assert pt.weekly_compliance(three, ["城关所"], d("2025-09-29"), d("2025-10-05")) == []

@@ -495,22 +495,7 @@ def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     Friday) it is due on 2024-02-05, 14 days on; the official schedule had Sunday 4 February
     worked, so the real day is the 4th. A dispatch on 28 January (horizon 4 February) lists it,
     marked an estimate, and says why."""
-    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
-    attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
-    assert store.import_batch("2024年第一季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
-    spot = store.spots()[0]
-    store.record_verdict(spot.id, _illegal("2024-01-08"))
-    case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
-    for stage, day in (
-        (Stage.VERIFY, "2024-01-08"),
-        (Stage.STOP, "2024-01-08"),
-        (Stage.FILE, "2024-01-09"),
-        (Stage.INVESTIGATE, "2024-01-10"),
-        (Stage.NOTIFY, "2024-01-11"),
-        (Stage.PENALISE, "2024-01-19"),
-        (Stage.DEMAND, "2024-01-22"),
-    ):
-        store.add_case_event(case, CaseEvent(case, stage, dt.date.fromisoformat(day), "李四"))
+    store = _demand_served_on_2024_01_22(tmp_path / "ledger.gpkg")
     blind = WorkCalendar(local_file=None, use_library=False, strict=False)
     as_of = dt.date(2024, 1, 28)
     report = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
@@ -631,6 +616,8 @@ def test_the_15_percent_threshold():
 def test_periods():
     assert reports.Period.parse("2024-3") == MARCH
     assert reports.Period.parse("2024-H2").start == dt.date(2024, 7, 1)
+    first_half = reports.Period.parse("2024-H1")
+    assert (first_half.start, first_half.end) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
     assert reports.Period.parse("2024").end == dt.date(2024, 12, 31)
     assert reports.last_month(dt.date(2024, 1, 15)).label == "2023-12"
     assert reports.monthly_due_date(reports.Period.month(2024, 12)) == dt.date(2025, 1, 5)
@@ -811,6 +798,13 @@ def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_pat
         )
     assert any(
         "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
+        for w in report.warnings
+    ), report.warnings
+    # Besides the deadline's own line, the year's line, as for the period's own years.
+    # (Found by mutation testing: the year's line could go unnoticed behind the deadline's.)
+    assert any(
+        w.startswith("2025年没有官方节假日安排：涉及该年的工作日期限为估算")
+        and str(tmp_path / "holidays.json") in w
         for w in report.warnings
     ), report.warnings
 
@@ -1052,3 +1046,269 @@ def test_a_week_ending_on_the_report_date_is_counted(ledger, calendar):
     # the day before, the week of 25-31 March is not over: 3 weeks
     report = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 30))
     assert by_office(report)[A].weeks == 3
+
+
+# --- gaps found by mutation testing (each test names the mutant it kills) ---------------------
+
+
+def _spots_ledger(path: Path, spots: dict) -> tuple[GeoPackageLedger, dict[str, int]]:
+    """A ledger of spots ``number: (office or None, [verdicts in recorded order])``, each
+    TBMJ 500 and GDMJ 300; each verdict corrects the one before it."""
+    store = GeoPackageLedger(path)
+    records = []
+    for i, (number, (office, _)) in enumerate(spots.items()):
+        attributes = {
+            domain.SPOT_NUMBER: number,
+            domain.SPOT_AREA: 500.0,
+            domain.CULTIVATED_AREA: 300.0,
+        }
+        if office:
+            attributes[domain.OFFICE_NAME] = office
+        records.append(SpotRecord(attributes, box(X0 + 100 * i, Y0, X0 + 100 * i + 30, Y0 + 30)))
+    assert store.import_batch("2024年第一季度", records).ok
+    ids = {s.number: s.id for s in store.spots()}
+    for number, (_, history) in spots.items():
+        previous = None
+        for verdict in history:
+            verdict.corrects = previous
+            previous = store.record_verdict(ids[number], verdict)
+    return store, ids
+
+
+def _steps(store: GeoPackageLedger, case_id: str, *steps: tuple[Stage, str]) -> None:
+    for stage, day in steps:
+        store.add_case_event(case_id, CaseEvent(case_id, stage, dt.date.fromisoformat(day), "李四"))
+
+
+def test_a_case_closed_right_after_verification_is_rectified(tmp_path, calendar):
+    """整改到位 is a close straight after 核查 or 制止. 城东所 opens two cases in March 2024: R1's
+    act was rectified by the time it was verified (核查 03-05, 结案 03-06), R2's was filed.
+    Rectification rate 1 ÷ 2 = 50 %. (Killed: only a close after 制止 counted.)"""
+    store, ids = _spots_ledger(
+        tmp_path / "ledger.gpkg",
+        {"R1": (A, [_illegal("2024-03-04")]), "R2": (A, [_illegal("2024-03-04")])},
+    )
+    try:
+        r1 = store.open_case(ORIGIN_SPOT, spot_id=ids["R1"])
+        _steps(store, r1, (Stage.VERIFY, "2024-03-05"), (Stage.CLOSE, "2024-03-06"))
+        r2 = store.open_case(ORIGIN_SPOT, spot_id=ids["R2"])
+        _steps(store, r2, (Stage.VERIFY, "2024-03-05"), (Stage.FILE, "2024-03-06"))
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.cases_opened, a.cases_rectified, a.rectification_rate) == (2, 1, 0.5)
+
+
+def test_a_spot_whose_case_was_opened_after_the_month_counts_as_unopened_in_it(tmp_path, calendar):
+    """U1 judged 违法 on Wednesday 27 March 2024; its case is opened on Monday 1 April. March is
+    judged on 31 March, when nobody had opened a case: U1 stands as a case discovered on 03-27,
+    its written report due Friday 03-29 (missed) and its filing Monday 04-01 (not yet due).
+    One open case, one overdue. (Killed: a case opened after the day hiding the spot.)"""
+    store, ids = _spots_ledger(tmp_path / "ledger.gpkg", {"U1": (A, [_illegal("2024-03-27")])})
+    try:
+        store.open_case(ORIGIN_SPOT, spot_id=ids["U1"], date=dt.date(2024, 4, 1))
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 1, 0.0)
+    assert any("U1（逾期 / overdue）" in w and "2024-03-31" in w for w in report.warnings)
+
+
+def test_the_dispatch_dates_an_illegal_spot_from_its_current_verdict_run(tmp_path, calendar):
+    """Week 11 of 2024 (Monday 11 - Sunday 17 March), dispatch of Tuesday 12 March, 城东所:
+    V1 was first verified 伪变化 on 03-01 and corrected to 违法 on Monday 03-11; W1 was judged
+    违法 on 02-20, 伪变化 on 02-26 and 违法 again on Tuesday 03-12, the report date itself.
+    Neither was first verified in the week (verified 0); both were judged illegal in it (new
+    illegal 2), each from the first verdict of its current run, not its first verification nor
+    an earlier run. No case is opened: V1 owes its report on Wed 03-13 and its filing on Thu
+    03-14, W1 on 03-14 and Fri 03-15 (2 and 3 working days), all within the dispatch's window,
+    none overdue. (Killed: the verified count by verdict date; the unopened case dated from the
+    first verification; a run of verdicts not broken by another category; a verdict on the
+    report date left out.)"""
+    store, _ = _spots_ledger(
+        tmp_path / "ledger.gpkg",
+        {
+            "V1": (A, [_other("伪变化", "2024-03-01"), _illegal("2024-03-11")]),
+            "W1": (
+                A,
+                [_illegal("2024-02-20"), _other("伪变化", "2024-02-26"), _illegal("2024-03-12")],
+            ),
+        },
+    )
+    try:
+        week = reports.Period.parse("2024-W11")
+        report = reports.weekly_dispatch(store, week, calendar, dt.date(2024, 3, 12))
+    finally:
+        store.close()
+    row = {r.office: r for r in report.rows}[A]
+    assert (row.verified, row.new_illegal) == (0, 2)
+    report_due, filing_due = "书面报告执法监察大队", "逾期未整改立案"
+    assert [(i.case_id, i.origin, i.deadline, i.due) for i in report.due_next_week] == [
+        (reports.NO_CASE, "V1", report_due, dt.date(2024, 3, 13)),
+        (reports.NO_CASE, "V1", filing_due, dt.date(2024, 3, 14)),
+        (reports.NO_CASE, "W1", report_due, dt.date(2024, 3, 14)),
+        (reports.NO_CASE, "W1", filing_due, dt.date(2024, 3, 15)),
+    ]
+    assert report.overdue == []
+
+
+def test_a_partys_statement_period_run_out_is_not_on_the_dispatch(tmp_path, calendar):
+    """Filed Monday 4 March 2024, notified Wednesday 03-06: the party's statement period ran to
+    Wednesday 03-13 (5 working days). On Monday 18 March it is over and the office may decide:
+    nobody is late, so the dispatch lists nothing overdue; the penalty decision is due 06-02,
+    far off. (Killed: a run-out party's period listed as overdue.)"""
+    store, ids = _spots_ledger(tmp_path / "ledger.gpkg", {"S1": (A, [_illegal("2024-03-01")])})
+    try:
+        case_id = store.open_case(ORIGIN_SPOT, spot_id=ids["S1"])
+        _steps(
+            store,
+            case_id,
+            (Stage.VERIFY, "2024-03-01"),
+            (Stage.FILE, "2024-03-04"),
+            (Stage.INVESTIGATE, "2024-03-05"),
+            (Stage.NOTIFY, "2024-03-06"),
+        )
+        statement = next(
+            x
+            for x in store.case(case_id).deadlines(calendar=calendar, today=dt.date(2024, 3, 18))
+            if x.name == "statement_hearing_request"
+        )
+        as_of = dt.date(2024, 3, 18)
+        report = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
+    finally:
+        store.close()
+    assert statement.due == dt.date(2024, 3, 13) and statement.period_over
+    assert report.overdue == [] and report.due_next_week == []
+
+
+def _demand_served_on_2024_01_22(path: Path) -> GeoPackageLedger:
+    """A case whose 催告 was served on Monday 2024-01-22 (10 working days)."""
+    store = GeoPackageLedger(path)
+    attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
+    assert store.import_batch("2024年第一季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    spot = store.spots()[0]
+    store.record_verdict(spot.id, _illegal("2024-01-08"))
+    case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    _steps(
+        store,
+        case,
+        (Stage.VERIFY, "2024-01-08"),
+        (Stage.STOP, "2024-01-08"),
+        (Stage.FILE, "2024-01-09"),
+        (Stage.INVESTIGATE, "2024-01-10"),
+        (Stage.NOTIFY, "2024-01-11"),
+        (Stage.PENALISE, "2024-01-19"),
+        (Stage.DEMAND, "2024-01-22"),
+    )
+    return store
+
+
+def test_an_estimated_deadline_on_the_last_day_of_the_margin_is_listed(tmp_path):
+    """The demand of Monday 2024-01-22, estimated (Monday to Friday), is due Monday 02-05. The
+    dispatch of 01-22 reaches 5 working days, to Monday 01-29 (the 6th working day, Tuesday
+    01-30, less one), and estimates 7 days further, to 02-05 itself: listed, an estimate.
+    (Killed: the margin's last day left out.)"""
+    store = _demand_served_on_2024_01_22(tmp_path / "ledger.gpkg")
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2024, 1, 22)
+    try:
+        report = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    assert report.horizon == dt.date(2024, 1, 29)
+    assert [(i.deadline, i.due, i.estimated) for i in report.due_next_week] == [
+        ("催告履行期", dt.date(2024, 2, 5), True)
+    ]
+
+
+def test_the_dispatch_window_of_a_friday_takes_in_the_weekend_after_its_fifth_day(calendar):
+    """From Friday 8 March 2024 the 5 working days are 11-15 March; the window runs to the day
+    before the 6th (Monday 18 March): Sunday 17 March, as deadlines.status counts a due day on
+    the weekend as still within 5 working days. (Killed: the window ending on the 5th day.)"""
+    assert reports.dispatch_horizon(dt.date(2024, 3, 8), calendar) == dt.date(2024, 3, 17)
+    # Thursday 2024-09-26, before the National Day week (1-7 October off, Sunday 29 September
+    # worked): 27, 29, 30 September, 8 and 9 October; the 6th is Thursday 10 October.
+    assert reports.dispatch_horizon(dt.date(2024, 9, 26), calendar) == dt.date(2024, 10, 9)
+
+
+def test_a_spot_without_an_office_not_judged_illegal_makes_no_office_row(tmp_path, calendar):
+    """The NO_OFFICE bucket holds the illegal spots (and cases) without an office. L1, without
+    an office, is judged 合法: there is nothing of it to count, so the March ranking lists only
+    城东所. (Killed: any spot without an office opening the bucket.)"""
+    store, _ = _spots_ledger(
+        tmp_path / "ledger.gpkg",
+        {"L1": (None, [_legal("2024-03-04")]), "E1": (A, [_illegal("2024-03-04")])},
+    )
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    assert [o.office for o in report.offices] == [A]
+
+
+def test_a_report_dated_on_the_last_day_of_its_month_is_not_early(ledger, calendar):
+    """Dated 31 March, March's ranking counts the whole month: no warning that the report date
+    comes before the period's end, which one dated 30 March gets. (Killed: the warning on the
+    last day.)"""
+    early = "before the end of the period"
+    on_time = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 31))
+    assert not any(early in w for w in on_time.warnings)
+    before = reports.monthly_ranking(ledger, MARCH, calendar, dt.date(2024, 3, 30))
+    assert any(early in w and "2024-03-30" in w for w in before.warnings)
+
+
+def test_a_patrol_case_opened_late_in_the_month_counts_in_it(tmp_path, calendar):
+    """城东所's patrol of Thursday 28 March 2024 finds an illegal act: the case is opened (发现)
+    and verified that day and stopped (制止) on Monday 1 April. March's ranking of 3 April
+    counts it in March, the month it was opened, as an illegal act stopped by the report date
+    and a case opened. (Killed: a case dated by its last event; a patrol case's stop not
+    counted.)"""
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        store.add_patrol(PatrolRecord("PX-03-28", A, dt.date(2024, 3, 28), ["巡查员"]))
+        case_id = store.open_case(ORIGIN_PATROL, patrol_id="PX-03-28", date=dt.date(2024, 3, 28))
+        _steps(store, case_id, (Stage.VERIFY, "2024-03-28"), (Stage.STOP, "2024-04-01"))
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.stop_rate) == (1, 1, 1, 1.0)
+
+
+def test_a_case_of_a_spot_without_an_office_is_counted_in_the_no_office_bucket(tmp_path, calendar):
+    """X1 (no office) judged 违法 on Wednesday 6 March 2024 and its case opened that day; nobody
+    acts on it: its written report was due Friday 03-08 and its filing Monday 03-11. Judged on
+    31 March it is an open, overdue case of the NO_OFFICE bucket, which is not scored. (Killed:
+    the case's office left empty instead of the bucket.)"""
+    store, ids = _spots_ledger(tmp_path / "ledger.gpkg", {"X1": (None, [_illegal("2024-03-06")])})
+    try:
+        store.open_case(ORIGIN_SPOT, spot_id=ids["X1"])
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    finally:
+        store.close()
+    bucket = by_office(report)[reports.NO_OFFICE]
+    assert (bucket.cases_opened, bucket.open_cases, bucket.overdue_cases) == (1, 1, 1)
+    assert (bucket.score, bucket.rank) == (None, None)
+    assert [o.office for o in report.offices] == [reports.NO_OFFICE]
+
+
+def test_an_unopened_spot_is_judged_overdue_at_the_months_end_not_at_the_report_date(
+    tmp_path, calendar
+):
+    """U1 judged 违法 on Thursday 28 March 2024, no case: its written report is due Monday 1
+    April (2 working days: 29 March, 1 April), its filing Tuesday 2 April. March is judged on
+    31 March, when neither was late: open 1, overdue 0, timeliness 100 %, though by the report
+    date of 3 April both are. (Killed: the unopened spot judged at the report date.)"""
+    store, _ = _spots_ledger(tmp_path / "ledger.gpkg", {"U1": (A, [_illegal("2024-03-28")])})
+    try:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(AS_OF), calendar, AS_OF)
+    finally:
+        store.close()
+    a = by_office(report)[A]
+    assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 0, 1.0)
+    said = [w for w in report.warnings if "未立案的违法图斑" in w]
+    assert len(said) == 1 and "：U1 /" in said[0]  # counted, and not marked overdue
+    assert [i.due for i in dispatch.overdue] == [dt.date(2024, 4, 1), dt.date(2024, 4, 2)]
