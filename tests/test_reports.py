@@ -44,7 +44,7 @@ from shapely.geometry import box
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import GeoPackageLedger, SpotRecord, Verdict
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 from zc_enforcement_plugin.core.workdays import WorkCalendar
@@ -344,12 +344,12 @@ def test_score_weights_are_checked():
     with pytest.raises(ValueError, match="zero"):
         reports.score_weights({k: 0 for k in reports.SCORE_COMPONENTS})
     # equal scores share a rank
-    ranked = reports._rank(
+    ranked = reports.rank_offices(
         [reports.OfficeFigures("x", weeks=2, weeks_compliant=1), reports.OfficeFigures("y")],
         reports.DEFAULT_WEIGHTS,
     )
     twin = reports.OfficeFigures("w", weeks=4, weeks_compliant=2)
-    ranked = reports._rank([*ranked, twin], reports.DEFAULT_WEIGHTS)
+    ranked = reports.rank_offices([*ranked, twin], reports.DEFAULT_WEIGHTS)
     assert [(f.office, f.rank) for f in ranked] == [("w", 1), ("x", 1), ("y", None)]
 
 
@@ -995,7 +995,7 @@ def test_a_stop_order_on_the_verdict_counts_as_stopped(tmp_path, calendar):
 
 
 def test_an_act_is_stopped_by_a_stop_event_or_a_stop_order_on_the_verdict():
-    case = reports.Case.unopened("E1", dt.date(2024, 3, 4), "张三")
+    case = Case.unopened("E1", dt.date(2024, 3, 4), "张三")
     assert not reports.act_stopped(None) and not reports.act_stopped(case)
     assert reports.act_stopped(None, stop_order_issued=True)
     assert reports.act_stopped(case, stop_order_issued=True)
@@ -1027,7 +1027,7 @@ def test_tied_scores_share_a_rank_and_the_next_office_ranks_by_its_place():
         reports.OfficeFigures("x", weeks=2, weeks_compliant=1),
         reports.OfficeFigures("z", weeks=4, weeks_compliant=1),
     ]
-    ranked = reports._rank(offices, reports.DEFAULT_WEIGHTS)
+    ranked = reports.rank_offices(offices, reports.DEFAULT_WEIGHTS)
     assert [(f.office, f.score, f.rank) for f in ranked] == [
         ("w", 50.0, 1),
         ("x", 50.0, 1),

@@ -1,0 +1,448 @@
+"""What every report of the brigade counts from: the score and its weights, the periods, and
+what the ledger says, read once (spots, verdicts, cases, patrols, the calendar). The
+definitions are in reports.py."""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from . import deadlines as dl
+from . import ledger_schema as ls
+from .cases import Case, Stage
+from .dates import parse_date
+from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+)
+from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
+from .workdays import WorkCalendar
+
+# Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
+# §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
+# approval) approves construction, and every illegal kind is an illegal occupation of land, so
+# the illegal spots of the numerator are always in the denominator. A 其他 verdict is never
+# construction, whatever the delivered TBLX (新增建设用地 included) said: 设施农用地, 临时用地 and
+# 农村道路 are not construction land by law (a town's ratio would fall under 15 % on them), and
+# 实地未变化 / 伪变化 means nothing was built.
+CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
+PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
+REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
+NO_OFFICE = "（未填写所）"
+NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for
+NO_TOWN = "（未填写乡镇）"
+
+
+# --- the score: its components and default weights, in one place ------------------------------
+STOP_RATE = "stop_rate"
+RECTIFICATION_RATE = "rectification_rate"
+PATROL_COMPLIANCE = "patrol_compliance"
+TIMELINESS = "timeliness"
+SCORE_COMPONENTS = (STOP_RATE, RECTIFICATION_RATE, PATROL_COMPLIANCE, TIMELINESS)
+DEFAULT_WEIGHTS: dict[str, float] = {
+    STOP_RATE: 30.0,
+    RECTIFICATION_RATE: 30.0,
+    PATROL_COMPLIANCE: 25.0,
+    TIMELINESS: 15.0,
+}
+COMPONENT_LABELS = {
+    STOP_RATE: "制止率 / stop-order rate",
+    RECTIFICATION_RATE: "整改率 / rectification rate",
+    PATROL_COMPLIANCE: "巡查达标率 / patrol compliance",
+    TIMELINESS: "按期办理率 / timeliness",
+}
+SCORE_FORMULA = (
+    "得分 = 100 × Σ(权重 × 分项) ÷ Σ(适用分项的权重)；分母为零的分项不适用，其权重不计。 / "
+    "score = 100 × Σ(weight × component) ÷ Σ(weights of the components that apply); a component "
+    "with a zero denominator does not apply and its weight drops out."
+)
+
+
+def score_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """DEFAULT_WEIGHTS with ``overrides`` applied; ValueError naming a bad entry."""
+    weights = dict(DEFAULT_WEIGHTS)
+    if overrides is None:
+        return weights
+    if not isinstance(overrides, Mapping):
+        raise ValueError("得分权重须为对象 / report_weights must be an object: component -> weight")
+    for name, value in overrides.items():
+        if name not in SCORE_COMPONENTS:
+            raise ValueError(
+                f"未知得分分项 / unknown score component {name!r}; known: "
+                f"{', '.join(SCORE_COMPONENTS)}"
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise ValueError(
+                f"权重 {name} 须为非负数 / weight {name} must be a number >= 0, got {value!r}"
+            )
+        weights[name] = float(value)
+    if sum(weights.values()) <= 0:
+        raise ValueError("权重之和须大于零 / the weights must not all be zero")
+    return weights
+
+
+def score(components: Mapping[str, float | None], weights: Mapping[str, float]) -> float | None:
+    """SCORE_FORMULA rounded to 2 decimals; None when no weighted component applies."""
+    applying = [(weights[k], v) for k, v in components.items() if v is not None and weights[k] > 0]
+    total = sum(w for w, _ in applying)
+    if total <= 0:
+        return None
+    return round(100.0 * sum(w * v for w, v in applying) / total, 2)
+
+
+# --- periods ---------------------------------------------------------------------------------
+WEEK, MONTH, HALF_YEAR, YEAR = "week", "month", "half_year", "year"
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: dt.date
+    end: dt.date
+    label: str
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = _calendar.monthrange(year, month)[1]
+        return cls(
+            MONTH, dt.date(year, month, 1), dt.date(year, month, last), f"{year}-{month:02d}"
+        )
+
+    @classmethod
+    def week(cls, day: dt.date) -> Period:
+        """The ISO week (Monday to Sunday) holding ``day``."""
+        monday = day - dt.timedelta(days=day.weekday())
+        year, week, _ = monday.isocalendar()
+        return cls(WEEK, monday, monday + dt.timedelta(days=6), f"{year}-W{week:02d}")
+
+    @classmethod
+    def half_year(cls, year: int, half: int) -> Period:
+        if half not in (1, 2):
+            raise ValueError(f"half must be 1 or 2, got {half!r}")
+        start = dt.date(year, 1 if half == 1 else 7, 1)
+        end = dt.date(year, 6, 30) if half == 1 else dt.date(year, 12, 31)
+        return cls(HALF_YEAR, start, end, f"{year}-H{half}")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """'2024-03' month, '2024-W10' ISO week, '2024-H1' half-year, '2024' year."""
+        value = (text or "").strip().upper()
+        try:
+            if re.fullmatch(r"\d{4}-\d{1,2}", value):
+                year, month = value.split("-")
+                return cls.month(int(year), int(month))
+            if re.fullmatch(r"\d{4}-W\d{1,2}", value):
+                year, week = value.split("-W")
+                return cls.week(dt.date.fromisocalendar(int(year), int(week), 1))
+            if re.fullmatch(r"\d{4}-H[12]", value):
+                year, half = value.split("-H")
+                return cls.half_year(int(year), int(half))
+            if re.fullmatch(r"\d{4}", value):
+                return cls.year(int(value))
+        except ValueError:
+            pass
+        raise ValueError(
+            f"无法识别的时段 {text!r}：应为 YYYY-MM、YYYY-Www、YYYY-H1/H2 或 YYYY / unknown "
+            f"period {text!r}: use YYYY-MM, YYYY-Www, YYYY-H1/H2 or YYYY"
+        )
+
+    def contains(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def months(self) -> list[Period]:
+        result, year, month = [], self.start.year, self.start.month
+        while dt.date(year, month, 1) <= self.end:
+            result.append(Period.month(year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+
+def last_month(today: dt.date | None = None) -> Period:
+    first = (today or dt.date.today()).replace(day=1)
+    previous = first - dt.timedelta(days=1)
+    return Period.month(previous.year, previous.month)
+
+
+def monthly_due_date(period: Period) -> dt.date:
+    """The 5th of the month after the period: the monthly ranking is issued before it."""
+    after = period.end + dt.timedelta(days=1)
+    return after.replace(day=REPORT_DUE_DAY)
+
+
+# --- what the ledger says, read once -----------------------------------------------------------
+def _verified_on(verdict: Verdict) -> dt.date | None:
+    return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
+
+
+def _standing(
+    history: list[Verdict], day: dt.date
+) -> tuple[Verdict | None, dt.date | None, dt.date | None]:
+    """The verdict standing at the end of ``day`` (the last recorded of those verified by then),
+    the first day of its category's unbroken run (its verdict date) and the first verification
+    of all; ``history``: the spot's dated verdicts in recorded order."""
+    known = [v for v in history if _verified_on(v) <= day]
+    if not known:
+        return None, None, None
+    current = known[-1]
+    run = []
+    for verdict in reversed(known):
+        if verdict.category != current.category:
+            break
+        run.append(_verified_on(verdict))
+    return current, min(run), min(_verified_on(v) for v in known)
+
+
+@dataclass
+class _SpotFacts:
+    summary: SpotSummary
+    office: str
+    town: str
+    category: str | None  # current verdict at the report date
+    kind: str | None
+    verdict_date: dt.date | None  # first verdict of the current category run
+    first_verified: dt.date | None  # first verdict of all
+    spot_area: float
+    cultivated: float
+    basic_farmland: float
+    stop_order: bool  # the current verdict says a stop order was issued (DETAIL_STOP_ORDER)
+    history: list[Verdict]  # dated verdicts up to the report date, in recorded order
+
+
+@dataclass
+class ReportContext:
+    """The ledger read once for one report date."""
+
+    as_of: dt.date
+    calendar: WorkCalendar
+    rules: dl.DeadlineRules
+    spots: list[_SpotFacts]
+    cases: list[tuple[CaseRecord, Case]]  # the case as its events up to as_of make it
+    patrols: list
+    offices: list[str]
+    warnings: list[str]
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+def _figure(verdict: Verdict | None, name: str, fallback: float | None) -> tuple[float, bool]:
+    areas = (verdict.areas or {}) if verdict else {}
+    if name in areas and areas[name] is not None:
+        return float(areas[name]), True
+    if fallback is not None:
+        return float(fallback), True
+    return 0.0, False
+
+
+def read_ledger(
+    ledger: LedgerStore,
+    as_of: dt.date,
+    calendar: WorkCalendar,
+) -> ReportContext:
+    warnings: list[str] = []
+    rules = ledger.deadline_rules()
+    spots: list[_SpotFacts] = []
+    for summary in ledger.spots():
+        history = [v for v in ledger.verdict_history(summary.id) if _verified_on(v)]
+        history = [v for v in history if _verified_on(v) <= as_of]
+        current, verdict_date, first = _standing(history, as_of)
+        cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
+        if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
+            warnings.append(
+                f"违法图斑 {summary.number} 没有耕地面积（GDMJ），按 0 计 / illegal spot "
+                f"{summary.number} has no cultivated area (GDMJ): counted as 0"
+            )
+        basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
+        if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
+            warnings.append(
+                f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
+                f"spot {summary.number} has no office (SMC): listed under {NO_OFFICE}"
+            )
+        spots.append(
+            _SpotFacts(
+                summary,
+                summary.office or NO_OFFICE,
+                summary.town or NO_TOWN,
+                current.category if current else None,
+                current.kind if current else None,
+                verdict_date,
+                first,
+                float(summary.spot_area or 0.0),
+                cultivated,
+                basic,
+                bool(current is not None and (current.details or {}).get(ls.DETAIL_STOP_ORDER)),
+                history,
+            )
+        )
+    cases: list[tuple[CaseRecord, Case]] = []
+    for record in ledger.cases():
+        case = record.case_as_of(as_of)
+        if case is not None:
+            cases.append((record, case))
+    warnings += ledger.unreadable_cases  # left out of every figure, and said
+    patrols = ledger.patrols(end=as_of)
+    # An office set up on the shared ledger is ranked even in a month it recorded nothing:
+    # leaving it out would hide exactly the office that did no work.
+    offices = sorted(
+        {s.office for s in spots if s.summary.office}
+        | {r.office for r, _ in cases if r.office}
+        | {p.office for p in patrols}
+        | ledger.configured_offices()
+    )
+    if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
+        offices.append(NO_OFFICE)
+    return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
+
+
+def _calendar_warnings(context: ReportContext, days: Iterable[dt.date]) -> None:
+    for warning in context.calendar.override_warnings:
+        context.warn(warning)
+    _missing_years(context, days)
+
+
+def _missing_years(context: ReportContext, days: Iterable[dt.date]) -> None:
+    """A line per year of `days` without a holiday schedule, naming the file to add it to."""
+    for year in sorted({d.year for d in days}):
+        if not context.calendar.covers(dt.date(year, 1, 1)):
+            context.warn(
+                f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
+                f"{context.calendar.add_to} 中加入{year}年 / no official holiday schedule for "
+                f"{year}: working-day deadlines in that year are estimates (marked so); add "
+                f"{year} to {context.calendar.add_to}"
+            )
+
+
+def case_deadlines(context: ReportContext, case: Case, day: dt.date | None = None) -> list:
+    """The case's deadlines judged on ``day`` (default: the report date); due_soon is within
+    the weekly dispatch's window, the one report listing deadlines to come."""
+    at = day or context.as_of
+    deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
+    for deadline in deadlines:
+        if deadline.warning:
+            context.warn(f"{_subject(case)} {deadline.label_zh}: {deadline.warning}")
+    # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
+    # its year is said with the file to fill in, as the period's own years are.
+    _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
+    return deadlines
+
+
+def _subject(case: Case) -> str:
+    """What a line about ``case``'s deadlines names: the case, or the spot nobody opened one
+    for."""
+    if case.opened:
+        return f"案件 {case.case_id}"
+    return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
+
+
+def is_overdue(context: ReportContext, case: Case, day: dt.date) -> bool:
+    return any(d.open and d.status == dl.OVERDUE for d in case_deadlines(context, case, day))
+
+
+def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFacts, Case]]:
+    """The spots judged 违法 at the end of ``day`` that nobody had opened a case for by then,
+    each as the case it stands as (Case.unopened: discovered on its verdict date, with the
+    standing verdict's figures). An act found and not rectified is late whether or not a case
+    is opened (DOMAIN §1), so the reports count these as open cases; a spot judged 合法 or 其他
+    since, or with a case opened, is not one."""
+    cased = {
+        record.spot_id
+        for record, _ in context.cases
+        if record.spot_id is not None and record.case_as_of(day) is not None
+    }
+    result = []
+    for spot in context.spots:
+        if spot.summary.id in cased:
+            continue
+        verdict, since, _ = _standing(spot.history, day)
+        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+            continue
+        cultivated, _ = _figure(verdict, CULTIVATED_AREA, spot.summary.cultivated_area)
+        basic, _ = _figure(verdict, BASIC_FARMLAND_AREA, spot.summary.basic_farmland_area)
+        case = Case.unopened(spot.summary.number, since, verdict.verifier, cultivated, basic)
+        result.append((spot, case))
+    return result
+
+
+def judged_on(context: ReportContext, period: Period) -> dt.date:
+    """The day a period's open and overdue cases are judged: its end, or the report date when
+    that comes first (a later case or a deadline passed since belongs to a later period)."""
+    return min(period.end, context.as_of)
+
+
+def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
+    """Whether an illegal act counts as stopped (制止) in the ranking's stop-order rate: its case
+    has a 制止 event, or its spot's verdict says a stop order (责令停止违法行为通知书) was issued
+    (ledger_schema.DETAIL_STOP_ORDER, the tick the exports show as 已下达责令停止通知书): an order
+    served on site before any case is opened stops the act all the same."""
+    return stop_order_issued or (case is not None and case.has(Stage.STOP))
+
+
+def case_rectified(case: Case) -> bool:
+    """Closed straight after verify or stop: rectified before filing (整改到位)."""
+    stages = case.stages
+    return case.closed and len(stages) >= 2 and stages[-2] in (Stage.VERIFY, Stage.STOP)
+
+
+# The weekly dispatch lists the deadlines due within this many working days of the report date:
+# a working week, everything falling before the next weekly meeting. Working days, counted as
+# the dock counts its due-soon warning (deadlines.status on the ledger's calendar): in calendar
+# days, a meeting on 30 September missed a report due on 8 October, the first working day after
+# the National Day week, and no meeting listed it before it was due.
+DISPATCH_WORKING_DAYS = 5
+
+
+# --- what the reports are made of: sheets, charts, their notes ---------------------------------
+
+
+@dataclass
+class Sheet:
+    """A table for the writers: name, header row, rows."""
+
+    name: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Chart:
+    title: str
+    labels: list[str]
+    values: list[float | None]
+    threshold: float | None = None  # drawn as a line, e.g. the 15 % accountability ratio
+    unit: str = ""
+    maximum: float | None = None  # top of the axis (100 for scores); None: from the values
+    decimals: int = 2
+
+
+def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
+    rows = [[line] for line in lines]
+    rows.append(["提示 / warnings:" if warnings else "提示 / warnings: 无 / none"])
+    rows += [[w] for w in warnings]
+    return Sheet("说明 Notes", [title], rows)
+
+
+def common_warnings(
+    context: ReportContext, period: Period, extra_days: Iterable[dt.date] = ()
+) -> None:
+    _calendar_warnings(context, [period.start, period.end, context.as_of, *extra_days])
+    if context.as_of < period.end:
+        context.warn(
+            f"报告日期 {context.as_of} 早于时段结束 {period.end}：数字只计到报告日期 / the report "
+            f"date {context.as_of} is before the end of the period {period.end}: figures count "
+            "up to the report date only"
+        )

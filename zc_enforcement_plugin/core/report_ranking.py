@@ -1,0 +1,475 @@
+"""The office ranking: monthly, half-year and year assessments (definitions in reports.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import ledger_schema as ls
+from .areas import shown_mu
+from .cases import ORIGIN_PATROL
+from .domain import (
+    AREA_DECIMALS,
+)
+from .ledger import (
+    LedgerStore,
+)
+from .patrols import (
+    weekly_compliance,
+)
+from .report_basis import (
+    COMPONENT_LABELS,
+    HALF_YEAR,
+    MONTH,
+    NO_OFFICE,
+    PATROL_DAYS_PER_WEEK,
+    SCORE_COMPONENTS,
+    SCORE_FORMULA,
+    YEAR,
+    Chart,
+    Period,
+    ReportContext,
+    Sheet,
+    act_stopped,
+    case_rectified,
+    common_warnings,
+    is_overdue,
+    judged_on,
+    monthly_due_date,
+    notes_sheet,
+    read_ledger,
+    score,
+    score_weights,
+    unopened_cases,
+)
+from .workdays import (
+    WorkCalendar,
+)
+
+
+@dataclass
+class OfficeFigures:
+    """One office's figures over a period; rates are 0..1 or None when they do not apply."""
+
+    office: str
+    new_illegal: int = 0
+    illegal_area_sqm: float = 0.0
+    illegal_cultivated_sqm: float = 0.0
+    illegal_basic_farmland_sqm: float = 0.0
+    illegal_acts: int = 0  # new illegal spots + patrol cases opened (stop-rate denominator)
+    stopped: int = 0
+    cases_opened: int = 0
+    cases_rectified: int = 0
+    weeks: int = 0
+    weeks_compliant: int = 0
+    open_cases: int = 0  # at the period's end (the report date if earlier)
+    overdue_cases: int = 0
+    score: float | None = None
+    rank: int | None = None
+
+    @staticmethod
+    def _rate(numerator: int, denominator: int) -> float | None:
+        return numerator / denominator if denominator else None
+
+    @property
+    def stop_rate(self) -> float | None:
+        return self._rate(self.stopped, self.illegal_acts)
+
+    @property
+    def rectification_rate(self) -> float | None:
+        return self._rate(self.cases_rectified, self.cases_opened)
+
+    @property
+    def patrol_compliance(self) -> float | None:
+        return self._rate(self.weeks_compliant, self.weeks)
+
+    @property
+    def timeliness(self) -> float | None:
+        return None if not self.open_cases else 1.0 - self.overdue_cases / self.open_cases
+
+    def components(self) -> dict[str, float | None]:
+        return {name: getattr(self, name) for name in SCORE_COMPONENTS}
+
+    def add(self, other: OfficeFigures) -> None:
+        """Sum the period figures of ``other`` into this one (not the report-date ones)."""
+        for name in (
+            "new_illegal",
+            "illegal_area_sqm",
+            "illegal_cultivated_sqm",
+            "illegal_basic_farmland_sqm",
+            "illegal_acts",
+            "stopped",
+            "cases_opened",
+            "cases_rectified",
+            "weeks",
+            "weeks_compliant",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class RankingReport:
+    """每月通报 or 半年/年度考核: the offices ranked by score."""
+
+    period: Period
+    as_of: dt.date
+    weights: dict[str, float]
+    weights_source: str
+    offices: list[OfficeFigures]  # ranked
+    total: OfficeFigures
+    due_date: dt.date | None  # monthly: issue before this day
+    monthly: list[RankingReport] = field(default_factory=list)  # assessments: the months
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        if self.period.kind == MONTH:
+            return f"{self.period.label} 各自然资源所卫片执法工作通报 / monthly ranking of offices"
+        if self.period.kind == HALF_YEAR:
+            return f"{self.period.label} 半年考核 / half-year assessment of offices"
+        return f"{self.period.label} 年度考核 / year assessment of offices"
+
+    def info_lines(self) -> list[str]:
+        lines = [
+            f"统计时段 / period: {self.period.start} – {self.period.end}",
+            f"报告日期 / report date: {self.as_of}",
+        ]
+        if self.due_date is not None:
+            lines.append(f"报送期限 / due: {self.due_date} 前 (before the 5th of the next month)")
+        return lines
+
+    def notes(self) -> list[str]:
+        lines = [f"权重来源 / weights from: {self.weights_source}"]
+        lines += [f"  {COMPONENT_LABELS[k]}: {self.weights[k]:g}" for k in SCORE_COMPONENTS]
+        lines.append(SCORE_FORMULA)
+        lines += [f"  {line}" for line in _DEFINITIONS]
+        return lines
+
+    def chart(self) -> Chart:
+        return Chart(
+            "得分 / score",
+            [o.office for o in self.offices],
+            [o.score for o in self.offices],
+            maximum=100.0,
+        )
+
+    def sheets(self) -> list[Sheet]:
+        headers = [
+            "排名 / rank",
+            "自然资源所 / office",
+            "新增违法图斑 / new illegal spots",
+            "违法面积 (m²) / illegal area",
+            "违法面积 (亩) / illegal area (mu)",
+            "占用耕地 (m²) / cultivated",
+            "占用耕地 (亩) / cultivated (mu)",
+            "占用永久基本农田 (m²) / basic farmland",
+            "占用永久基本农田 (亩) / basic farmland (mu)",
+            "制止率 (%) / stop-order rate",
+            "整改率 (%) / rectification rate",
+            "巡查达标率 (%) / patrol compliance",
+            "按期办理率 (%) / timeliness",
+            "得分 / score",
+        ]
+        sheets = [
+            Sheet("排名 Ranking", headers, self._rows(_ranking_row)),
+            Sheet("得分分项 Score components", _COMPONENT_HEADERS, self._rows(_component_row)),
+        ]
+        if self.monthly:
+            months = [m.period.label for m in self.monthly]
+            scores = []
+            for office in self.offices:
+                row: list[Any] = [office.office]
+                for month in self.monthly:
+                    found = next((o for o in month.offices if o.office == office.office), None)
+                    row.append(None if found is None else found.score)
+                scores.append(row)
+            sheets.append(Sheet("月度得分 Monthly", ["自然资源所 / office", *months], scores))
+        sheets.append(notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
+        return sheets
+
+    def _rows(self, make) -> list[list[Any]]:
+        """A row per office by ``make`` (rank and office first), then the district's."""
+        rows = [make(o) for o in self.offices]
+        total = make(self.total)
+        total[1] = "合计 / district"
+        return [*rows, total]
+
+
+# Each scored rate beside the counts it is computed from, so a score can be checked by hand.
+_COMPONENT_HEADERS = [
+    "排名 / rank",
+    "自然资源所 / office",
+    "违法行为 / illegal acts",
+    "已制止 / stopped",
+    "制止率 (%) / stop-order rate",
+    "开启案件 / cases opened",
+    "整改到位 / rectified",
+    "整改率 (%) / rectification rate",
+    "统计周数 / weeks",
+    "达标周数 / weeks ≥ 3 days",
+    "巡查达标率 (%) / patrol compliance",
+    "未结案件 / open cases",
+    "逾期案件 / overdue cases",
+    "按期办理率 (%) / timeliness",
+    "得分 / score",
+]
+
+
+_DEFINITIONS = [
+    line.strip()
+    for line in (
+        "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
+        "current verdict 违法, first given in the period",
+        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：案件有"
+        "“制止”记录，或图斑判定注明已下达责令停止违法行为通知书 / stop-order rate = illegal "
+        "acts stopped ÷ illegal acts; stopped: its case has a stop event or its verdict says a "
+        "stop order was issued",
+        "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
+        "rectification rate = cases closed right after verify or stop ÷ cases opened",
+        "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
+        "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
+        f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名 / "
+        f"{NO_OFFICE}: spots and cases without an office, counted in the district's figures; "
+        "no patrol weeks, no score, no rank",
+        "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
+        "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
+        "the report date if earlier); cases opened later do not count",
+        "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
+        "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
+        "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
+    )
+]
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(100.0 * value, 2)
+
+
+def _ranking_row(o: OfficeFigures) -> list[Any]:
+    return [
+        o.rank,
+        o.office,
+        o.new_illegal,
+        round(o.illegal_area_sqm, AREA_DECIMALS),
+        shown_mu(o.illegal_area_sqm),
+        round(o.illegal_cultivated_sqm, AREA_DECIMALS),
+        shown_mu(o.illegal_cultivated_sqm),
+        round(o.illegal_basic_farmland_sqm, AREA_DECIMALS),
+        shown_mu(o.illegal_basic_farmland_sqm),
+        _pct(o.stop_rate),
+        _pct(o.rectification_rate),
+        _pct(o.patrol_compliance),
+        _pct(o.timeliness),
+        o.score,
+    ]
+
+
+def _component_row(o: OfficeFigures) -> list[Any]:
+    return [
+        o.rank,
+        o.office,
+        o.illegal_acts,
+        o.stopped,
+        _pct(o.stop_rate),
+        o.cases_opened,
+        o.cases_rectified,
+        _pct(o.rectification_rate),
+        o.weeks,
+        o.weeks_compliant,
+        _pct(o.patrol_compliance),
+        o.open_cases,
+        o.overdue_cases,
+        _pct(o.timeliness),
+        o.score,
+    ]
+
+
+def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(first Monday, last Sunday) of the ISO weeks whose Thursday is in the period and which
+    are over by ``as_of``; None when there is none."""
+    thursday = period.start + dt.timedelta(days=(3 - period.start.weekday()) % 7)
+    first = thursday - dt.timedelta(days=3)
+    last_thursday = period.end - dt.timedelta(days=(period.end.weekday() - 3) % 7)
+    last = last_thursday + dt.timedelta(days=3)
+    while last > as_of:
+        last -= dt.timedelta(days=7)
+    return (first, last) if last > first else None
+
+
+def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeFigures]:
+    """Every office's figures over ``period``, open and overdue cases as at its end."""
+    figures = {office: OfficeFigures(office) for office in context.offices}
+    spot_cases = {record.spot_id: case for record, case in context.cases if record.spot_id}
+    for spot in context.spots:
+        if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
+            continue
+        f = figures[spot.office]
+        f.new_illegal += 1
+        f.illegal_area_sqm += spot.spot_area
+        f.illegal_cultivated_sqm += spot.cultivated
+        f.illegal_basic_farmland_sqm += spot.basic_farmland
+        f.illegal_acts += 1
+        f.stopped += act_stopped(spot_cases.get(spot.summary.id), spot.stop_order)
+    for record, case in context.cases:
+        office = figures.get(record.office or NO_OFFICE)
+        if office is None:
+            office = figures[record.office or NO_OFFICE] = OfficeFigures(record.office or NO_OFFICE)
+        opened = case.events[0].date
+        if period.contains(opened):
+            office.cases_opened += 1
+            office.cases_rectified += case_rectified(case)
+            if record.origin == ORIGIN_PATROL:
+                office.illegal_acts += 1
+                office.stopped += act_stopped(case)
+    _count_open_cases(context, figures, judged_on(context, period))
+    weeks = _weeks_of(period, context.as_of)
+    if weeks is not None:
+        count = ((weeks[1] - weeks[0]).days + 1) // 7
+        # The spots without an office are no office that patrols: no weeks to score them on,
+        # and none in the district's patrol figures.
+        offices = [office for office in context.offices if office != NO_OFFICE]
+        shortfalls = weekly_compliance(
+            context.patrols, offices, weeks[0], weeks[1], PATROL_DAYS_PER_WEEK
+        )
+        short = {}
+        for shortfall in shortfalls:
+            short[shortfall.office] = short.get(shortfall.office, 0) + 1
+        for office, f in figures.items():
+            if office == NO_OFFICE:
+                continue
+            f.weeks = count
+            f.weeks_compliant = count - short.get(office, 0)
+    return figures
+
+
+def rank_offices(
+    figures: Iterable[OfficeFigures], weights: Mapping[str, float]
+) -> list[OfficeFigures]:
+    ranked = list(figures)
+    for f in ranked:
+        # The spots without an office are listed for their figures, which count in the
+        # district's, but are no office to score or rank.
+        f.score = None if f.office == NO_OFFICE else score(f.components(), weights)
+    ranked.sort(key=lambda f: (f.score is None, -(f.score or 0.0), f.office))
+    previous, rank = None, 0
+    for position, f in enumerate(ranked, start=1):
+        if f.score is None:
+            f.rank = None
+            continue
+        if f.score != previous:
+            rank, previous = position, f.score
+        f.rank = rank
+    return ranked
+
+
+def _total(figures: Iterable[OfficeFigures]) -> OfficeFigures:
+    total = OfficeFigures("合计")
+    for f in figures:
+        total.add(f)
+        total.open_cases += f.open_cases
+        total.overdue_cases += f.overdue_cases
+    return total
+
+
+def _weights(ledger: LedgerStore) -> tuple[dict[str, float], str]:
+    stored = ledger.settings().get(ls.SETTING_REPORT_WEIGHTS)
+    if stored is None:
+        return score_weights(), "默认权重 / default weights (reports.DEFAULT_WEIGHTS)"
+    return score_weights(stored), f"台帐设置 / ledger setting {ls.SETTING_REPORT_WEIGHTS}"
+
+
+def monthly_ranking(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> RankingReport:
+    """每月通报: offices ranked by score over one month (see the module docstring)."""
+    if period.kind != MONTH:
+        raise ValueError(f"monthly_ranking needs a month, got {period.kind}")
+    as_of = as_of or dt.date.today()
+    context = read_ledger(ledger, as_of, calendar)
+    weights, source = _weights(ledger)
+    due = monthly_due_date(period)
+    common_warnings(context, period)
+    figures = _office_figures(context, period)
+    ranked = rank_offices(figures.values(), weights)
+    total = _total(ranked)
+    total.score = score(total.components(), weights)
+    return RankingReport(
+        period, as_of, weights, source, ranked, total, due, warnings=context.warnings
+    )
+
+
+def assessment(
+    ledger: LedgerStore,
+    period: Period,
+    calendar: WorkCalendar,
+    as_of: dt.date | None = None,
+) -> RankingReport:
+    """半年/年度考核: the monthly figures of the period summed per office, scored and ranked.
+
+    Counts and areas are summed over the months and the rates recomputed from the summed
+    numerators and denominators (not averaged). Each month is scored with its open and overdue
+    cases as they stood at the month's end, the period with those at the period's end.
+    """
+    if period.kind not in (HALF_YEAR, YEAR):
+        raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
+    as_of = as_of or dt.date.today()
+    context = read_ledger(ledger, as_of, calendar)
+    weights, source = _weights(ledger)
+    common_warnings(context, period)
+    months = []
+    summed: dict[str, OfficeFigures] = {}
+    for month in period.months():
+        if month.start > as_of:
+            continue
+        figures = _office_figures(context, month)
+        for office, f in figures.items():
+            summed.setdefault(office, OfficeFigures(office)).add(f)
+        ranked = rank_offices([_copy(f) for f in figures.values()], weights)
+        months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
+    _count_open_cases(context, summed, judged_on(context, period))
+    ranked = rank_offices(summed.values(), weights)
+    total = _total(ranked)
+    total.score = score(total.components(), weights)
+    return RankingReport(
+        period, as_of, weights, source, ranked, total, None, months, context.warnings
+    )
+
+
+def _copy(f: OfficeFigures) -> OfficeFigures:
+    return OfficeFigures(**{k: v for k, v in f.__dict__.items()})
+
+
+def _count_open_cases(
+    context: ReportContext, figures: dict[str, OfficeFigures], day: dt.date
+) -> None:
+    """Set each office's open and overdue cases as the cases stood at the end of ``day``."""
+    for f in figures.values():
+        f.open_cases = f.overdue_cases = 0
+    for record, _ in context.cases:
+        case = record.case_as_of(day)  # None: opened after ``day``
+        if case is None or case.closed:
+            continue
+        office = record.office or NO_OFFICE
+        f = figures.setdefault(office, OfficeFigures(office))
+        f.open_cases += 1
+        f.overdue_cases += is_overdue(context, case, day)
+    # Said by office, so the open and overdue counts can be checked against the ledger.
+    unopened: dict[str, list[str]] = {}
+    for spot, case in unopened_cases(context, day):
+        f = figures.setdefault(spot.office, OfficeFigures(spot.office))
+        f.open_cases += 1
+        overdue = is_overdue(context, case, day)
+        f.overdue_cases += overdue
+        unopened.setdefault(spot.office, []).append(
+            spot.summary.number + ("（逾期 / overdue）" if overdue else "")
+        )
+    for office, numbers in sorted(unopened.items()):
+        context.warn(
+            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "
+            f"{office}: illegal spots with no case opened by {day}, counted as open cases"
+        )
