@@ -423,10 +423,12 @@ DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
     ),
     # Not rectified after 3 working days: file (closing = rectified, nothing to file).
     _DeadlineSpec("file_case", Stage.DISCOVER, frozenset({Stage.FILE, Stage.TRANSFER}) | _CLOSE),
+    # One per spell at the criminal scale; discharged in Case._serious_reports_made by the report,
+    # a referral to public security (not a court application) or the close: not by stages.
     _DeadlineSpec(
         "serious_case_report",
         None,
-        frozenset({Stage.TRANSFER}) | _CLOSE,
+        frozenset(),
         DOC_SERIOUS_CASE_REPORT,
     ),
     _DeadlineSpec(
