@@ -1263,6 +1263,8 @@ def test_an_invalid_outline_is_repaired_on_import_and_said(ledger):
     "fields, column, said",
     [
         ({domain.CULTIVATED_AREA: -5}, domain.CULTIVATED_AREA, "negative or larger"),
+        # A third of a m² below zero is a wrong figure, not a difference's float noise.
+        ({domain.CULTIVATED_AREA: -0.3}, domain.CULTIVATED_AREA, "negative or larger"),
         ({domain.SPOT_AREA: "1e300"}, domain.SPOT_AREA, "negative or larger"),
         ({domain.SPOT_AREA: "9" * 50}, domain.SPOT_AREA, "negative or larger"),
         ({domain.CULTIVATED_AREA: 500.0}, domain.CULTIVATED_AREA, "larger than the spot's area"),
