@@ -1296,3 +1296,107 @@ def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):
     assert shown["L1"].endswith(end) and long_reason.startswith(shown["L1"][: -len(end)])
     assert len(shown["L1"]) < len(long_reason)
     assert shown["S1"] == short_reason
+
+
+# --- what is exported (found untested by a mutation review) ---------------------------------------
+
+
+def test_a_figure_the_import_left_empty_is_exported_empty_not_summed(tmp_path):
+    """TBMJ 1e300 and GDMJ -5 were said on import and left out of their columns, where totals
+    add them up: the export leaves them empty too (the XLSX total would carry them), in m² and
+    亩. The figures the import took are exported as taken."""
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    attributes = {
+        domain.SPOT_NUMBER: "S1",
+        domain.SPOT_AREA: "1e300",
+        domain.CULTIVATED_AREA: -5,
+        domain.BASIC_FARMLAND_AREA: 20.0,
+    }
+    report = store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 9, y + 9))])
+    assert {w.field for w in report.warnings} == {domain.SPOT_AREA, domain.CULTIVATED_AREA}
+    [row] = export.verification_rows(store)
+    store.close()
+    for name in (domain.SPOT_AREA, domain.CULTIVATED_AREA):
+        assert row.values[name] is None, name
+        assert row.values[name + domain.MU_SUFFIX] is None, name
+    assert row.values[domain.BASIC_FARMLAND_AREA] == 20.0
+
+
+def test_the_referral_flag_and_the_verdict_are_exported_as_recorded(tmp_path):
+    """A referral flag delivered as 是 stays 是; a legal verdict's approval number and a stop
+    order recorded as not issued (否, not blank) are written."""
+    [row] = _one_spot_rows(tmp_path, {domain.CRIMINAL_FLAG: "是"})
+    assert row.values[domain.CRIMINAL_FLAG] == "是"
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg", create=False) as store:
+        store.record_verdict(
+            store.spots()[0].id,
+            ledger.Verdict(
+                ls.VERDICT_LEGAL,
+                ls.LEGAL_BASES[0],
+                "李工",
+                "2025-09-30",
+                approval_number="鲁政土字〔2021〕3号",
+                details={ls.DETAIL_STOP_ORDER: False},
+            ),
+        )
+        [row] = export.verification_rows(store)
+    assert row.values[export.VERDICT_APPROVAL] == "鲁政土字〔2021〕3号"
+    assert row.values[export.STOP_ORDER] == "否"
+
+
+def test_only_photos_go_on_the_sheet(tmp_path):
+    """A video attached before the photo is no picture for the sheet's photo fields."""
+    (tmp_path / "S1").mkdir()
+    for name in ("v.mp4", "p.jpg"):
+        (tmp_path / "S1" / name).write_bytes(b"x")
+    records = [
+        ledger.EvidenceRecord(ls.EVIDENCE_VIDEO, "S1/v.mp4", "0" * 64, 1),
+        ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/p.jpg", "0" * 64, 1),
+    ]
+    row = export.ExportRow(1, "S1", "b", None, {}, records)
+    assert row.photos(tmp_path) == [tmp_path / "S1" / "p.jpg"]
+
+
+def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_without_a_path(
+    tmp_path,
+):
+    """S1 is in two batches, both pointing at one photo: it is zipped once. A missing file is
+    listed with no path in the zip (there is none) and marked 缺失. GPS is written to 7
+    decimals (about a centimetre), as recorded."""
+    import types
+
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    photo = root / "S1" / "a.jpg"
+    photo.write_bytes(b"photo bytes")
+    digest = hashlib.sha256(b"photo bytes").hexdigest()
+    shared = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/a.jpg", digest, 11, gps_lon=117.1234567, gps_lat=36.7654321
+    )
+    gone = ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/gone.jpg", "1" * 64, 5)
+    rows = [
+        export.ExportRow(1, "S1", "2026Q1", None, {}, [shared, gone]),
+        export.ExportRow(2, "S1", "2026Q2", None, {}, [shared]),
+    ]
+    store = types.SimpleNamespace(evidence_dir=root)
+    result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
+    with zipfile.ZipFile(result.path) as archive:
+        assert sorted(archive.namelist()) == ["S1/a.jpg", export.MANIFEST_NAME]
+        manifest = list(
+            csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
+        )
+    assert result.files == 1 and len(manifest) == 3
+    missing = [m for m in manifest if m[export.MANIFEST_CHECK] == export.CHECK_MISSING]
+    assert len(missing) == 1 and missing[0][export.MANIFEST_PATH] == ""
+    first = manifest[0]
+    assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
+
+
+def test_a_spot_number_of_exactly_a_dbf_fields_bytes_is_written(tmp_path):
+    """254 bytes fit a DBF text field whole; 255 do not."""
+    fits = export.ExportRow(1, "A" * 254, "b", None, {domain.SPOT_NUMBER: "A" * 254})
+    export.check_shapefile([fits], "UTF-8")
+    over = export.ExportRow(1, "A" * 255, "b", None, {domain.SPOT_NUMBER: "A" * 255})
+    with pytest.raises(export.ExportError):
+        export.check_shapefile([over], "UTF-8")

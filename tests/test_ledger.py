@@ -759,6 +759,12 @@ _SPLIT = {"GDMJ": 400.0, "FGNYDMJ": 300.0, "JSYDMJ": 200.0, "WLYDMJ": 100.0}
         (dict(areas={"GDMJ": 700.0, "JSYDMJ": 400.0}), ["超过图斑面积", "more than the spot area"]),
         (dict(areas={"GDMJ": -1}), ["须为非负数", "must be a number"]),
         (dict(areas={"XYZ": 1}), ["未知面积字段", "unknown area field"]),
+        # Found untested by a mutation review: the boundaries of each check.
+        (dict(kind=" 未报即用 "), []),  # a stray space is no other kind
+        (dict(verified_on=" 2024-03-05"), []),
+        (dict(areas={"JSYDMJ": 1000.1}), ["超过图斑面积", "exceeds the spot area"]),  # > 0.05
+        (dict(details={ls.DETAIL_APPROVAL_DATE: "2024-03-05"}), []),  # approved the day verified
+        (dict(details={ls.DETAIL_APPROVED_AREA: -0.5}), ["批准面积须为非负数", "approved area"]),
     ],
 )
 def test_validate_verdict(changes, expected):
@@ -1257,6 +1263,8 @@ def test_an_invalid_outline_is_repaired_on_import_and_said(ledger):
     "fields, column, said",
     [
         ({domain.CULTIVATED_AREA: -5}, domain.CULTIVATED_AREA, "negative or larger"),
+        # A third of a m² below zero is a wrong figure, not a difference's float noise.
+        ({domain.CULTIVATED_AREA: -0.3}, domain.CULTIVATED_AREA, "negative or larger"),
         ({domain.SPOT_AREA: "1e300"}, domain.SPOT_AREA, "negative or larger"),
         ({domain.SPOT_AREA: "9" * 50}, domain.SPOT_AREA, "negative or larger"),
         ({domain.CULTIVATED_AREA: 500.0}, domain.CULTIVATED_AREA, "larger than the spot's area"),
@@ -1337,3 +1345,204 @@ def test_a_spot_without_an_outline_is_not_said_to_keep_one(ledger):
     ledger.import_batch("b", [empty])
     report = ledger.import_batch("b", [empty])
     assert not [w for w in report.warnings if w.field and "geometry" in w.field], report.warnings
+
+
+# --- found untested by a mutation review of vetting, refreshing and verdicts ----------------------
+
+
+def test_a_raw_refresh_drops_the_last_screenings_pieces_and_keeps_its_figures(ledger):
+    """A raw delivery carries no screening pieces: the last run's outlines would show hits on a
+    spot that may have changed, so they go; the figures it does not carry stay as recorded."""
+    piece = {"TCMC": "land_use", "YSBH": "0101", "MJ": 150.0, "wkt": "POINT (0 0)"}
+    ledger.import_batch("b", [_spot("S1", 0, **{domain.SPOT_PIECES: [piece]})])
+    raw = SpotRecord({domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 400.0}, _spot("S1").geometry, 0)
+    ledger.import_batch("b", [raw])
+    spot = ledger.spot(ledger.spots()[0].id)
+    assert domain.SPOT_PIECES not in spot.attributes, spot.attributes
+    assert spot.cultivated_area == 150.0  # not in the raw delivery: kept
+
+
+def test_pieces_delivered_in_another_order_are_no_change(ledger):
+    """The same screening hits listed in another order (another run, another machine): the
+    spot is as it was, nothing is said and its version stays, so no open form is refused."""
+    one = {"TCMC": "land_use", "YSBH": "0101", "MJ": 100.0, "wkt": "POINT (0 0)"}
+    two = {"TCMC": "basic_farmland", "YSBH": "J1", "MJ": 20.0, "wkt": "POINT (1 1)"}
+    ledger.import_batch("b", [_spot("S1", 0, **{domain.SPOT_PIECES: [one, two]})])
+    spot_id = ledger.spots()[0].id
+    report = ledger.import_batch("b", [_spot("S1", 0, **{domain.SPOT_PIECES: [two, one]})])
+    assert not [w for w in report.warnings if "changes" in w.message], report.warnings
+    assert ledger.spot(spot_id).version == 0
+
+
+def test_a_refresh_with_an_empty_outline_keeps_the_recorded_one(ledger):
+    """An empty polygon (a broken feature in the new delivery) is no outline: the spot keeps
+    its recorded 20 m × 20 m outline, and the report says it was kept."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    empty = SpotRecord(_spot("S1").attributes, shapely.Polygon(), 0)
+    report = ledger.import_batch("b", [empty])
+    stored = ledger.spot(ledger.spots()[0].id).geometry
+    assert stored is not None and stored.equals(box(X0, Y0, X0 + 20, Y0 + 20)), stored
+    kept = [w for w in report.warnings if w.field and "geometry" in w.field]
+    assert kept and "recorded value is kept" in kept[0].message, report.warnings
+
+
+def test_a_refresh_says_a_cent_of_area_but_not_a_stray_space(ledger):
+    """Figures are read to the cent: 400.00 → 400.03 m² is a change a verifier can see. A
+    remark delivered again with a trailing space is the same remark."""
+    ledger.import_batch("b", [_spot("S1", 0, BZ="拆除中")])
+    report = ledger.import_batch("b", [_spot("S1", 0, BZ="拆除中 ")])
+    assert not [w for w in report.warnings if "changes" in w.message], report.warnings
+    report = ledger.import_batch("b", [_spot("S1", 0, BZ="拆除中", TBMJ=400.03)])
+    [said] = [w.message for w in report.warnings if "changes" in w.message]
+    assert "TBMJ 400.00 → 400.03" in said, said
+
+
+def test_a_known_spot_refused_by_a_refresh_is_said_once(ledger):
+    """S1 delivered twice in a refresh: neither copy is imported, and the ledger keeps its
+    record; the report says so once, not also that S1 is missing from the delivery."""
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    report = ledger.import_batch("b", [_spot("S1", 0), _spot("S1", 1), _spot("S2", 1)])
+    on_s1 = [w.message for w in report.warnings if w.number == "S1"]
+    assert len(on_s1) == 1 and "not imported this time" in on_s1[0], on_s1
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        (domain.REVIEW_PRIORITY, 1.5),
+        (domain.REVIEW_PRIORITY, "2.5"),
+        (domain.CULTIVATED_FLAG, 2),
+        (domain.CULTIVATED_FLAG, -1),
+    ],
+)
+def test_a_priority_or_flag_that_is_no_such_value_is_said_and_left_empty(ledger, field, value):
+    """A priority is a whole number and a flag is 0 or 1: 1.5 is not priority 1, 2 is not
+    'yes'. The column is left empty and the spot and field named."""
+    report = ledger.import_batch("b", [_spot("S1", 0, **{field: value})])
+    assert [(w.number, w.field) for w in report.warnings] == [("S1", field)], report.warnings
+    assert "not understood" in report.warnings[0].message
+    [summary] = ledger.spots()
+    if field == domain.REVIEW_PRIORITY:
+        assert summary.priority is None
+    else:
+        assert ledger.spots(SpotFilter(flag=field)) == []
+        stored = ledger._conn.execute(f'SELECT "{field}" FROM {ls.T_SPOTS}').fetchone()[0]
+        assert stored is None
+
+
+def test_a_town_with_a_stray_space_is_stored_without_it_in_the_attributes_too(ledger):
+    """'南郊镇 ' from a spreadsheet is 南郊镇 in its column and in the spot's attributes: one
+    value for the one fact, whichever a reader looks at."""
+    ledger.import_batch("b", [_spot("S1", 0, XZMC="南郊镇 ")])
+    spot = ledger.spot(ledger.spots()[0].id)
+    assert (spot.town, spot.attributes[domain.TOWN_NAME]) == ("南郊镇", "南郊镇")
+
+
+def test_a_3d_spot_is_stored_flat(ledger):
+    """A survey tool's PolygonZ: the ledger holds the outline in x and y only."""
+    flat = _spot("S1").geometry
+    raised = shapely.force_3d(flat, 75.0)
+    ledger.import_batch("b", [SpotRecord(_spot("S1").attributes, raised, 0)])
+    stored = ledger.spot(ledger.spots()[0].id).geometry
+    assert not stored.has_z and stored.equals(flat)
+
+
+def test_verdict_areas_are_checked_against_the_monitored_area_or_the_outline(ledger):
+    """Without a delivered TBMJ a verdict's areas are measured against JCMJ, and without that
+    against the outline: 20 m × 20 m is 400 m², so 500 m² of cultivated land cannot be."""
+    attributes = {**_spot("S1").attributes, domain.SPOT_AREA: None}
+    ledger.import_batch("b", [SpotRecord(attributes, _spot("S1").geometry, 0)])
+    spot_id = ledger.spots()[0].id
+    with pytest.raises(VerdictError) as refused:
+        ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: 500.0}))
+    assert "超过图斑面积 400.00" in "\n".join(refused.value.messages), refused.value.messages
+    ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: 400.0}))
+
+
+def test_a_verdict_kind_with_spaces_is_taken_and_stored_trimmed(ledger):
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    ledger.record_verdict(spot_id, _verdict(kind=" 未报即用 "))
+    assert ledger.current_verdict(spot_id).kind == "未报即用"
+    assert ledger.spots()[0].kind == "未报即用"
+
+
+def test_a_save_on_a_re_delivered_spot_is_a_conflict_even_where_its_areas_no_longer_fit(ledger):
+    """The verifier saw TBMJ 400 and measured 150 m² of cultivated land; a re-delivery since
+    says TBMJ 100. The save is refused as a conflict naming the change, not as areas larger
+    than a spot the verifier never saw."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    seen = ledger.spot(spot_id).version
+    ledger.import_batch("b", [_spot("S1", 0, TBMJ=100.0, GDMJ=100.0)])
+    with pytest.raises(ConflictError) as refused:
+        ledger.record_verdict(spot_id, _verdict(), expected_version=seen)
+    assert "TBMJ 400.00 → 100.00" in str(refused.value), str(refused.value)
+
+
+def test_a_save_based_on_a_version_the_ledger_never_had_is_refused(ledger):
+    """Version 3 of a spot that has none yet (read from another copy of the ledger): refused,
+    not saved as if it were current."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    spot_id = ledger.spots()[0].id
+    with pytest.raises(ConflictError):
+        ledger.record_verdict(spot_id, _verdict(), expected_version=3)
+    assert ledger.verdict_history(spot_id) == []
+
+
+def _pillow_jpeg(path: Path, exif_ifd: dict, gps: dict | None = None) -> Path:
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x8769] = exif_ifd
+    if gps is not None:
+        exif[0x8825] = gps
+    Image.new("RGB", (8, 8), "green").save(path, exif=exif.tobytes())
+    return path
+
+
+def test_exif_time_falls_back_to_digitized_and_a_blank_offset_is_left_out(tmp_path):
+    """A camera that writes only DateTimeDigitized still dates its photo; an offset written
+    as blanks (as many cameras do), or not in EXIF's ±HH:MM form, is no offset: the time stays
+    one an ISO reader takes."""
+    digitized = read_jpeg_exif(_pillow_jpeg(tmp_path / "d.jpg", {0x9004: "2024:03:05 07:30:00"}))
+    assert digitized.taken_at == "2024-03-05T07:30:00"
+    for n, offset in enumerate(("      ", "GMT+8", "08:00")):
+        tags = {0x9003: "2024:03:05 07:30:00", 0x9011: offset}
+        info = read_jpeg_exif(_pillow_jpeg(tmp_path / f"{n}.jpg", tags))
+        assert info.taken_at == "2024-03-05T07:30:00", offset
+
+
+def test_exif_gps_takes_lower_case_references_and_refuses_impossible_latitudes(tmp_path):
+    from PIL import TiffImagePlugin
+
+    r = TiffImagePlugin.IFDRational
+    south_west = {1: "s", 2: (r(1, 1), r(0, 1), r(0, 1)), 3: "w", 4: (r(2, 1), r(30, 1), r(0, 1))}
+    info = read_jpeg_exif(_pillow_jpeg(tmp_path / "sw.jpg", {}, south_west))
+    assert (info.lat, info.lon) == (-1.0, -2.5)
+    beyond = {1: "N", 2: (r(95, 1), r(0, 1), r(0, 1)), 3: "E", 4: (r(117, 1), r(0, 1), r(0, 1))}
+    info = read_jpeg_exif(_pillow_jpeg(tmp_path / "x.jpg", {}, beyond))
+    assert (info.lat, info.lon) == (None, None)
+
+
+def test_the_day_of_a_recording_is_the_local_day_of_its_utc_file_time(monkeypatch):
+    """A recording made at 07:30 Beijing time has a file time of 23:30 UTC the day before."""
+    from zc_enforcement_plugin.core.evidence import evidence_day
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        record = EvidenceRecord(
+            ls.EVIDENCE_AUDIO, "S1/a.m4a", "0" * 64, 1, file_modified="2024-03-04T23:30:00Z"
+        )
+        assert evidence_day(record) == dt.date(2024, 3, 5)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_a_spot_number_with_a_control_character_makes_a_plain_folder(ledger, tmp_path):
+    source = tmp_path / "a.jpg"
+    source.write_bytes(b"not really a photo")
+    record = store_evidence_file(ledger.path, "S\t1", source, ls.EVIDENCE_PHOTO)
+    assert record.path == "S_1/a.jpg"

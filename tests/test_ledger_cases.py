@@ -645,3 +645,60 @@ def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_doe
     assert "未调查或无法归类面积 <small>WDCMJ</small>" in page
     assert f"{labels[domain.APPROVAL_HITS]}: 鲁政土字〔2021〕1号;鲁政土字〔2021〕2号" in page
     assert f"<b>{labels[domain.CRIMINAL_FLAG]} / " in page
+
+
+# --- found untested by a mutation review --------------------------------------------------------
+
+
+def test_a_case_opened_for_another_office_keeps_the_office_given(ledger):
+    """The brigade opens a case for the office that will handle it: the office given wins over
+    the spot's own, and the town is still the spot's."""
+    ledger.import_batch("b", [_spot("S1")])
+    spot_id = ledger.spots()[0].id
+    ledger.record_verdict(spot_id, _illegal())
+    ledger.open_case(ORIGIN_SPOT, spot_id=spot_id, office="罗村自然资源所")
+    [record] = ledger.cases()
+    assert (record.office, record.town) == ("罗村自然资源所", "南郊镇")
+
+
+def test_cases_are_filtered_by_town(ledger):
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1, XZMC="罗村镇")])
+    for spot in ledger.spots():
+        ledger.record_verdict(spot.id, _illegal())
+        ledger.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    assert [r.town for r in ledger.cases(CaseFilter(town="罗村镇"))] == ["罗村镇"]
+    assert len(ledger.cases()) == 2
+
+
+def test_a_correction_of_a_third_of_a_square_metre_reaches_the_case(ledger):
+    """Figures are kept to the cent: 120.00 → 120.30 m² is another measurement, carried to
+    the open case as the larger corrections are."""
+    ledger.import_batch("b", [_spot("S1")])
+    spot_id = ledger.spots()[0].id
+    first = ledger.record_verdict(spot_id, _illegal())
+    case_id = ledger.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    ledger.record_verdict(
+        spot_id,
+        _illegal(verified_on="2024-03-06", areas={domain.CULTIVATED_AREA: 120.3}, corrects=first),
+    )
+    case = ledger.case(case_id)
+    assert len(case.events) == 2 and case.cultivated_sqm == pytest.approx(120.3)
+
+
+def test_a_conflict_names_only_what_changed_after_the_version_opened(ledger):
+    """The verifier opened S1 after a re-delivery (TBMJ 400 → 300, version 1); a colleague
+    saved a verdict since. The refusal says the colleague saved, and not the re-delivery the
+    verifier had already seen."""
+    from zc_enforcement_plugin.core.ledger import ConflictError
+
+    ledger.import_batch("b", [_spot("S1")])
+    spot_id = ledger.spots()[0].id
+    ledger.import_batch("b", [_spot("S1", TBMJ=300.0)])
+    seen = ledger.spot(spot_id).version
+    assert seen == 1
+    ledger.record_verdict(spot_id, _illegal(verifier="王五"), expected_version=seen)
+    with pytest.raises(ConflictError) as refused:
+        ledger.record_verdict(spot_id, _illegal(verifier="李四"), expected_version=seen)
+    message = str(refused.value)
+    assert "saved by someone else" in message and "王五" in message, message
+    assert "re-delivered" not in message and "TBMJ" not in message, message

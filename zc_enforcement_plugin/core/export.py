@@ -315,8 +315,11 @@ def verification_rows(
         }
         for column in EXPORT_COLUMNS:
             if column.kind == COL_SQM and not column.name.startswith(VERIFIED_AREA_PREFIX):
-                value = stored.get(column.name)
-                values[column.name] = _area(attributes.get(column.name) if value is None else value)
+                # A figure the ledger keeps in a column was vetted on import, and one it left
+                # empty there (negative, larger than any district, not a number) was said so:
+                # the raw attribute must not bring it back into the export's totals.
+                raw = stored[column.name] if column.name in stored else attributes.get(column.name)
+                values[column.name] = _area(raw)
         for column in EXPORT_COLUMNS:
             if column.kind == COL_MU:
                 sqm_name = column.name[: -len(MU_SUFFIX)]
