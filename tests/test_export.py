@@ -1323,6 +1323,35 @@ def test_a_figure_the_import_left_empty_is_exported_empty_not_summed(tmp_path):
     assert row.values[domain.BASIC_FARMLAND_AREA] == 20.0
 
 
+def test_an_impossible_area_only_the_attributes_hold_is_said_and_exported_empty(tmp_path):
+    """JSYDMJ -7, WLYDMJ "abc", STHXMJ 1e12: no spot has such areas. The ledger keeps them as
+    delivered in the attributes (nothing is changed), the import names each by spot and field,
+    and the export leaves them empty rather than sum them; the plausible ones go out as they
+    came, a float noise of -0.001 m² as 0."""
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    attributes = {
+        domain.SPOT_NUMBER: "S1",
+        domain.SPOT_AREA: 100.0,
+        domain.CONSTRUCTION_AREA: -7,
+        domain.UNUSED_AREA: "abc",
+        domain.RED_LINE_AREA: 1e12,
+        domain.AGRICULTURAL_AREA: 60.0,
+        domain.UNSURVEYED_AREA: -0.001,
+    }
+    report = store.import_batch("b", [ledger.SpotRecord(attributes, box(x, y, x + 9, y + 9))])
+    said = {w.field for w in report.warnings if w.number == "S1"}
+    assert said == {domain.CONSTRUCTION_AREA, domain.UNUSED_AREA, domain.RED_LINE_AREA}, said
+    assert store.spot(store.spots()[0].id).attributes[domain.UNUSED_AREA] == "abc"
+    [row] = export.verification_rows(store)
+    store.close()
+    for name in (domain.CONSTRUCTION_AREA, domain.UNUSED_AREA, domain.RED_LINE_AREA):
+        assert row.values[name] is None, name
+        assert row.values.get(name + domain.MU_SUFFIX) is None, name  # where 亩 are exported
+    assert row.values[domain.AGRICULTURAL_AREA] == 60.0
+    assert row.values[domain.UNSURVEYED_AREA] == 0.0
+
+
 def test_the_referral_flag_and_the_verdict_are_exported_as_recorded(tmp_path):
     """A referral flag delivered as 是 stays 是; a legal verdict's approval number and a stop
     order recorded as not issued (否, not blank) are written."""

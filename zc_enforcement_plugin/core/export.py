@@ -57,6 +57,7 @@ from .domain import (
 )
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
+from .ledger_delivery import plausible_area
 
 # --- fields only the export has (the others are the domain's) -------------------------------------
 SEQUENCE = "XH"  # 序号, order of the rows and of the PDF sheets
@@ -318,8 +319,11 @@ def verification_rows(
                 # A figure the ledger keeps in a column was vetted on import, and one it left
                 # empty there (negative, larger than any district, not a number) was said so:
                 # the raw attribute must not bring it back into the export's totals.
-                raw = stored[column.name] if column.name in stored else attributes.get(column.name)
-                values[column.name] = _area(raw)
+                # Nor one only the attributes hold (FGNYDMJ…) that no spot can have.
+                if column.name in stored:
+                    values[column.name] = _area(stored[column.name])
+                else:
+                    values[column.name] = _area(plausible_area(attributes.get(column.name)))
         for column in EXPORT_COLUMNS:
             if column.kind == COL_MU:
                 sqm_name = column.name[: -len(MU_SUFFIX)]

@@ -16,6 +16,7 @@ from shapely.geometry import MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from . import campaigns_schema as cs
+from . import domain
 from . import ledger_schema as ls
 from .domain import (
     AREA_DECIMALS,
@@ -360,7 +361,55 @@ def _flag(value: Any) -> tuple[Any, bool]:
 
 
 # Larger than any district (淄川 is about 960 km²): a figure beyond it is a typo or a unit slip.
-_LARGEST_AREA_SQM = 1e10
+LARGEST_AREA_SQM = 1e10  # more than any district: a larger figure is a wrong one
+# Areas a delivery may carry besides the ledger's own columns (TBMJ, GDMJ, YJJBNTMJ): screening's
+# other m² figures and the monitored area JCMJ. The export shows them, so one no spot can have is
+# said on import and exported empty; the delivered value stays in the attributes.
+OTHER_AREA_FIELDS = (
+    *(
+        name
+        for name, kind in domain.screening_output_fields()
+        if kind == domain.KIND_AREA
+        and not name.endswith(domain.MU_SUFFIX)
+        and name not in ls.SPOT_AREA_COLUMNS
+    ),
+    domain.SPOT_MONITORED_AREA,
+)
+
+
+def plausible_area(value: Any) -> float | None:
+    """A delivered area in m² when a spot could have it (0 up to LARGEST_AREA_SQM; a
+    difference's float noise just under 0 read as 0), else None: empty, not a number,
+    negative or too large."""
+    number, _readable = read_number(value, integer=False)
+    if number is None:
+        return None
+    if -0.005 < number < 0:
+        return 0.0
+    return number if 0 <= number <= LARGEST_AREA_SQM else None
+
+
+def _warn_impossible_areas(
+    index: int, key: str, attributes: dict[str, Any], report: ImportReport
+) -> None:
+    """Each of OTHER_AREA_FIELDS delivered with a value no spot can have, said by field."""
+    for name in OTHER_AREA_FIELDS:
+        value = attributes.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if plausible_area(value) is None:
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    name,
+                    f"面积 {value!r} 不是可能的面积（非数字、负数或大于任何区县），"
+                    f"导出时该项留空 / area {value!r} is no area a spot can have (not a number, "
+                    "negative or "
+                    "larger than any district): exported empty (kept as delivered in the "
+                    "attributes)",
+                )
+            )
 
 
 def _warn_parts_larger_than_spot(
@@ -488,7 +537,7 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
                 if column in ls.SPOT_AREA_COLUMNS and converted is not None:
                     if -0.005 < converted < 0:
                         converted = 0.0  # a difference's float noise, not a negative area
-                    elif not 0 <= converted <= _LARGEST_AREA_SQM:
+                    elif not 0 <= converted <= LARGEST_AREA_SQM:
                         report.warnings.append(
                             ImportIssue(
                                 index,
@@ -521,6 +570,7 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
                 )
             figures.append(converted)
         _warn_parts_larger_than_spot(index, key, figures, report)
+        _warn_impossible_areas(index, key, attributes, report)
         vetted.append(Vetted(key, geometry, attributes, figures))
     report.skipped = len(refused)
     return vetted
