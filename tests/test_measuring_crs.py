@@ -9,12 +9,12 @@ import pytest
 import shapely
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsFeature,
     QgsGeometry,
     QgsProcessingParameterEnum,
     QgsVectorLayer,
 )
 
+from tests.test_campaign_algorithms import memory_layer
 from zc_enforcement_plugin.core import areas, domain
 from zc_enforcement_plugin.core import campaigns_schema as cs
 
@@ -37,17 +37,9 @@ def run(algorithm: str, parameters: dict) -> dict:
 def layer(geometry: str, fields: str, features, name: str, crs) -> QgsVectorLayer:
     """A memory layer; crs an authid or a QgsCoordinateReferenceSystem (set after creation, as
     a CRS chosen in the layer's properties is)."""
-    authid = crs if isinstance(crs, str) else "EPSG:4527"
-    out = QgsVectorLayer(f"{geometry}?crs={authid}&{fields}", name, "memory")
+    out = memory_layer(geometry, fields, features, name, crs if isinstance(crs, str) else "")
     if not isinstance(crs, str):
         out.setCrs(crs)
-    added = []
-    for wkt, attributes in features:
-        feature = QgsFeature(out.fields())
-        feature.setGeometry(QgsGeometry.fromWkt(wkt))
-        feature.setAttributes(list(attributes))
-        added.append(feature)
-    out.dataProvider().addFeatures(added)
     return out
 
 

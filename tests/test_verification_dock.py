@@ -422,34 +422,40 @@ def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledge
     assert dock.session.position == before + 1
 
 
+def _a_case_at_the_criminal_scale(store) -> int:
+    """A spot judged illegal on 6 亩 of basic farmland (over the 5 亩 line), its case opened."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+
+    x, y = 39_580_000.0, 4_050_000.0
+    spot = ledger.SpotRecord({"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110))
+    store.import_batch("b", [spot])
+    spot_id = store.spots()[0].id
+    store.record_verdict(
+        spot_id,
+        ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL,
+            kind="占用基本农田",
+            verifier="李工",
+            verified_on=dt.date(2025, 3, 3),
+            areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
+        ),
+    )
+    return store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+
+
 def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_path):
     """At the criminal scale the case page says in red to transfer it; after 移交 it does not
     (a banner that never goes away is soon not read)."""
-    from shapely.geometry import box
 
-    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.cases import CaseEvent, Stage
     from zc_enforcement_plugin.core.workdays import WorkCalendar
     from zc_enforcement_plugin.ui.case_panel import CasePanel
 
     store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
     try:
-        x, y = 39_580_000.0, 4_050_000.0
-        spot = ledger.SpotRecord(
-            {"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110)
-        )
-        store.import_batch("b", [spot])
-        spot_id = store.spots()[0].id
-        store.record_verdict(
-            spot_id,
-            ledger.Verdict(
-                category=ls.VERDICT_ILLEGAL,
-                kind="占用基本农田",
-                verifier="李工",
-                verified_on=dt.date(2025, 3, 3),
-                areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
-            ),
-        )
-        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        case_id = _a_case_at_the_criminal_scale(store)
         calendar = WorkCalendar(None, strict=False)
         panel = CasePanel(store, case_id, calendar)
         assert "须移送公安" in panel.summary.toPlainText()
@@ -464,31 +470,13 @@ def test_the_referral_banner_goes_once_the_case_is_transferred(qgis_iface, tmp_p
 def test_the_referral_banner_gives_the_ledgers_serious_case_report_period(qgis_iface, tmp_path):
     """The banner states the period the ledger's deadline rules give (a bureau may set its own
     with zcenforcement:ledgersettings), not the default typed into the text."""
-    from shapely.geometry import box
 
-    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
     from zc_enforcement_plugin.core.workdays import WorkCalendar
     from zc_enforcement_plugin.ui.case_panel import CasePanel
 
     store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
     try:
-        x, y = 39_580_000.0, 4_050_000.0
-        spot = ledger.SpotRecord(
-            {"JCBH": "T1", domain.SPOT_AREA: 12000.0}, box(x, y, x + 110, y + 110)
-        )
-        store.import_batch("b", [spot])
-        spot_id = store.spots()[0].id
-        store.record_verdict(
-            spot_id,
-            ledger.Verdict(
-                category=ls.VERDICT_ILLEGAL,
-                kind="占用基本农田",
-                verifier="李工",
-                verified_on=dt.date(2025, 3, 3),
-                areas={domain.CULTIVATED_AREA: 4000.0, domain.BASIC_FARMLAND_AREA: 4000.0},
-            ),
-        )
-        case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        case_id = _a_case_at_the_criminal_scale(store)
         calendar = WorkCalendar(None, strict=False)
         text = CasePanel(store, case_id, calendar).summary.toPlainText()
         assert "须移送公安并在 3 个工作日内报告" in text, text

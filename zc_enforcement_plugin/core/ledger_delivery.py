@@ -535,9 +535,9 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
             if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
                 converted, readable = read_number(value, integer=column == ls.C_PRIORITY)
                 if column in ls.SPOT_AREA_COLUMNS and converted is not None:
-                    if -0.005 < converted < 0:
-                        converted = 0.0  # a difference's float noise, not a negative area
-                    elif not 0 <= converted <= LARGEST_AREA_SQM:
+                    if plausible_area(converted) is not None:
+                        converted = plausible_area(converted)  # float noise under 0 read as 0
+                    else:
                         report.warnings.append(
                             ImportIssue(
                                 index,
