@@ -441,54 +441,73 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
         index = record.source_index if record.source_index is not None else position
         key = _normalise_key(record.number)
         candidates.append((index, key, record))
-        shown = key if key is not None else None
-        if key is None:
+        if _refusals(index, key, record, report):
+            refused.add(position)
+    refused |= _refuse_duplicates(candidates, report)
+    vetted = [
+        _vetted(index, key, record, report)
+        for position, (index, key, record) in enumerate(candidates)
+        if position not in refused and key is not None
+    ]
+    report.skipped = len(refused)
+    return vetted
+
+
+def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportReport) -> bool:
+    """Report every reason the spot cannot be imported at all (no number, text that did not
+    decode, a geometry no spot can have); True when there was one."""
+    errors_before = len(report.errors)
+    if key is None:
+        report.errors.append(
+            ImportIssue(
+                index,
+                None,
+                SPOT_NUMBER,
+                "图斑编号为空，未导入 / the spot number is empty: not imported",
+            )
+        )
+    for name, value in record.attributes.items():
+        if isinstance(value, (bytes, bytearray)):  # text the file's encoding cannot decode
             report.errors.append(
                 ImportIssue(
                     index,
-                    None,
-                    SPOT_NUMBER,
-                    "图斑编号为空，未导入 / the spot number is empty: not imported",
+                    key,
+                    name,
+                    "字段值无法按文件编码解码（被截断的多字节文字或编码不符），未导入 / the "
+                    "value does not decode in the file's encoding (cut multi-byte text or "
+                    "a wrong encoding): not imported",
                 )
             )
-            refused.add(position)
-        for name, value in record.attributes.items():
-            if isinstance(value, (bytes, bytearray)):  # text the file's encoding cannot decode
+            continue
+        for label, text in (("name", name), ("value", value)):
+            if not isinstance(text, str):
+                continue
+            reason = misdecoding_reason(text)
+            if reason:
+                what = "字段名 / field name" if label == "name" else "字段值 / value"
                 report.errors.append(
                     ImportIssue(
-                        index,
-                        shown,
-                        name,
-                        "字段值无法按文件编码解码（被截断的多字节文字或编码不符），未导入 / the "
-                        "value does not decode in the file's encoding (cut multi-byte text or "
-                        "a wrong encoding): not imported",
+                        index, key, name, f"{what} {text!r}: {reason}；未导入 / not imported"
                     )
                 )
-                refused.add(position)
-                continue
-            for label, text in (("name", name), ("value", value)):
-                if not isinstance(text, str):
-                    continue
-                reason = misdecoding_reason(text)
-                if reason:
-                    what = "字段名 / field name" if label == "name" else "字段值 / value"
-                    report.errors.append(
-                        ImportIssue(
-                            index, shown, name, f"{what} {text!r}: {reason}；未导入 / not imported"
-                        )
-                    )
-                    refused.add(position)
-        _, problem = _spot_geometry(record.geometry)
-        if problem:
-            report.errors.append(
-                ImportIssue(index, shown, "geometry", problem + "；未导入 / not imported")
-            )
-            refused.add(position)
-    # Duplicates: which copy is right cannot be known, so neither is imported.
+    _, problem = _spot_geometry(record.geometry)
+    if problem:
+        report.errors.append(
+            ImportIssue(index, key, "geometry", problem + "；未导入 / not imported")
+        )
+    return len(report.errors) > errors_before
+
+
+def _refuse_duplicates(
+    candidates: Sequence[tuple[int, str | None, SpotRecord]], report: ImportReport
+) -> set[int]:
+    """The positions of spots whose number another spot of the delivery also has: which copy
+    is right cannot be known, so neither is imported."""
     seen: dict[str, list[int]] = {}
     for position, (_, key, _) in enumerate(candidates):
         if key is not None:
             seen.setdefault(key, []).append(position)
+    refused: set[int] = set()
     for key, positions in seen.items():
         if len(positions) < 2:
             continue
@@ -504,73 +523,84 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
                 )
             )
             refused.add(position)
-    vetted: list[Vetted] = []
-    for position, (index, key, record) in enumerate(candidates):
-        if position in refused or key is None:
-            continue
-        geometry, _ = _spot_geometry(record.geometry)
-        if geometry is None:
-            report.warnings.append(
-                ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
+    return refused
+
+
+def _vetted(index: int, key: str, record: SpotRecord, report: ImportReport) -> Vetted:
+    """A spot that can be imported, its geometry repaired and its figures read, with a
+    warning for each thing read otherwise than delivered."""
+    geometry = _vetted_geometry(index, key, record.geometry, report)
+    attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
+    figures = [_vetted_figure(index, key, column, attributes, report) for column in FIGURE_COLUMNS]
+    _warn_parts_larger_than_spot(index, key, figures, report)
+    _warn_impossible_areas(index, key, attributes, report)
+    return Vetted(key, geometry, attributes, figures)
+
+
+def _vetted_geometry(
+    index: int, key: str, delivered: BaseGeometry | None, report: ImportReport
+) -> BaseGeometry | None:
+    geometry, _ = _spot_geometry(delivered)
+    if geometry is None:
+        report.warnings.append(
+            ImportIssue(index, key, "geometry", "图斑无几何 / the spot has no geometry")
+        )
+    elif not geometry.is_empty and not geometry.is_valid:
+        # A self-intersecting outline would show, export and measure wrongly (a bow tie
+        # has no area): repaired as screening repairs it, and said.
+        reason = shapely.is_valid_reason(geometry)
+        repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
+        geometry, _ = _spot_geometry(repaired)  # its polygons, as a MultiPolygon
+        report.warnings.append(
+            ImportIssue(
+                index,
+                key,
+                "geometry",
+                f"几何无效（{invalid_reason_zh(reason)}），已自动修复 / invalid geometry "
+                f"({reason}): repaired",
             )
-        elif not geometry.is_empty and not geometry.is_valid:
-            # A self-intersecting outline would show, export and measure wrongly (a bow tie
-            # has no area): repaired as screening repairs it, and said.
-            reason = shapely.is_valid_reason(geometry)
-            repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
-            geometry, _ = _spot_geometry(repaired)  # its polygons, as a MultiPolygon
-            report.warnings.append(
-                ImportIssue(
-                    index,
-                    key,
-                    "geometry",
-                    f"几何无效（{invalid_reason_zh(reason)}），已自动修复 / invalid geometry "
-                    f"({reason}): repaired",
-                )
-            )
-        attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
-        figures: list[Any] = []
-        for column in FIGURE_COLUMNS:
-            value = attributes.get(column)
-            if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
-                converted, readable = read_number(value, integer=column == ls.C_PRIORITY)
-                if column in ls.SPOT_AREA_COLUMNS and converted is not None:
-                    if plausible_area(converted) is not None:
-                        converted = plausible_area(converted)  # float noise under 0 read as 0
-                    else:
-                        report.warnings.append(
-                            ImportIssue(
-                                index,
-                                key,
-                                column,
-                                f"面积 {converted:g} 平方米为负数或大于任何区县，该列留空 / area "
-                                f"{converted:g} m² is negative or larger than any district: the "
-                                "column is left empty (the value is kept in the attributes)",
-                            )
-                        )
-                        figures.append(None)
-                        continue
-            elif column in ls.SPOT_FLAG_COLUMNS:
-                converted, readable = _flag(value)
-            else:
-                # Names are matched (a town to its office, an office to its cases): a stray
-                # space from a spreadsheet would make '罗村镇 ' a town no office has.
-                converted, readable = (None if value is None else str(value).strip() or None), True
-                if isinstance(value, str) and value != value.strip():
-                    attributes[column] = converted
-            if not readable:
+        )
+    return geometry
+
+
+def _vetted_figure(
+    index: int, key: str, column: str, attributes: dict[str, Any], report: ImportReport
+) -> Any:
+    """The value of one of FIGURE_COLUMNS as the ledger holds it: an area, the priority, a
+    flag or a name; None (warned) where the delivered value cannot be read as one."""
+    value = attributes.get(column)
+    if column in ls.SPOT_AREA_COLUMNS or column == ls.C_PRIORITY:
+        converted, readable = read_number(value, integer=column == ls.C_PRIORITY)
+        if column in ls.SPOT_AREA_COLUMNS and converted is not None:
+            if plausible_area(converted) is None:
                 report.warnings.append(
                     ImportIssue(
                         index,
                         key,
                         column,
-                        f"值 {value!r} 无法识别，该列留空 / value {value!r} not understood: "
-                        "the column is left empty (the value is kept in the attributes)",
+                        f"面积 {converted:g} 平方米为负数或大于任何区县，该列留空 / area "
+                        f"{converted:g} m² is negative or larger than any district: the "
+                        "column is left empty (the value is kept in the attributes)",
                     )
                 )
-            figures.append(converted)
-        _warn_parts_larger_than_spot(index, key, figures, report)
-        _warn_impossible_areas(index, key, attributes, report)
-        vetted.append(Vetted(key, geometry, attributes, figures))
-    report.skipped = len(refused)
-    return vetted
+                return None
+            converted = plausible_area(converted)  # float noise under 0 read as 0
+    elif column in ls.SPOT_FLAG_COLUMNS:
+        converted, readable = _flag(value)
+    else:
+        # Names are matched (a town to its office, an office to its cases): a stray
+        # space from a spreadsheet would make '罗村镇 ' a town no office has.
+        converted, readable = (None if value is None else str(value).strip() or None), True
+        if isinstance(value, str) and value != value.strip():
+            attributes[column] = converted
+    if not readable:
+        report.warnings.append(
+            ImportIssue(
+                index,
+                key,
+                column,
+                f"值 {value!r} 无法识别，该列留空 / value {value!r} not understood: "
+                "the column is left empty (the value is kept in the attributes)",
+            )
+        )
+    return converted
