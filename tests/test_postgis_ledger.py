@@ -26,6 +26,7 @@ from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
+from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import (
@@ -914,12 +915,12 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
     name = f"t_{uuid.uuid4().hex[:10]}"
     admin = srv.connect(dbname=pg_database)
     try:
-        real = lp.PG_MIGRATIONS
-        lp.PG_MIGRATIONS, lp.PG_SCHEMA_VERSION = real[:1], 1
+        real = lps.PG_MIGRATIONS
+        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:1], 1
         try:
             lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
         finally:
-            lp.PG_MIGRATIONS, lp.PG_SCHEMA_VERSION = real, len(real)
+            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
         with admin.cursor() as cursor:
             cursor.execute(
                 f'UPDATE "{name}".ledger_meta SET value = %s WHERE key = %s',
@@ -1211,15 +1212,15 @@ def test_install_takes_back_the_rights_an_earlier_version_granted(pg_database, t
     name = f"t_{uuid.uuid4().hex[:10]}"
     admin = srv.connect(dbname=pg_database)
     try:
-        current = lp._GRANTS
-        lp._GRANTS = (
+        current = lps._GRANTS
+        lps._GRANTS = (
             *current,
             f"GRANT SELECT, INSERT, UPDATE ON ledger_spots TO {lp.ROLE_BRIGADE}, {lp.ROLE_OFFICE}",
         )
         try:
             lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
         finally:
-            lp._GRANTS = current
+            lps._GRANTS = current
         with open_store(pg_database, name) as brigade:
             brigade.import_batch("b", [spot("37030220260001", 0, LUOCUN_TOWNS[0], LUOCUN)])
             fid = brigade.spots()[0].id
