@@ -1458,6 +1458,43 @@ def test_a_file_that_is_not_what_its_name_says_is_named_as_such(provider, tmp_pa
 
 @pytest.mark.parametrize(
     "algorithm, parameter",
+    [
+        ("screenspots", "SPOTS"),
+        ("importspots", "SPOTS"),
+        ("audittemporaryland", "APPROVALS"),
+        ("polygonizechange", "RASTER"),
+    ],
+)
+def test_a_relative_path_is_checked_as_a_file_too(
+    provider, tmp_path, monkeypatch, algorithm, parameter
+):
+    """Found by the README walk-through: the README's qgis_process lines give relative paths
+    (`SPOTS=spots.shp`), and a text file named .shp given so was said "fake.shp not found" in
+    English (importspots: "cannot be opened", without the file), as the check skipped every
+    path not absolute. Read from the working directory, as QGIS reads it."""
+    import processing
+
+    monkeypatch.chdir(tmp_path)
+    name = "change.tif" if algorithm == "polygonizechange" else "fake.shp"
+    (tmp_path / name).write_text("not a layer\n")
+    missing = "gone.tif" if algorithm == "polygonizechange" else "gone.gpkg"
+    for given, said in ((name, "is there, but it is not a"), (missing, "does not exist")):
+        parameters = {
+            parameter: given,
+            "GROUND": given,
+            "OUTPUT": "memory:",
+            "LEDGER": str(tmp_path / "ledger.gpkg"),
+            "BATCH": "b",
+        }
+        with pytest.raises(QgsProcessingException) as stop:
+            processing.run(f"zcenforcement:{algorithm}", parameters)
+        message = str(stop.value)
+        assert f"{parameter}: " in message and str(tmp_path / given) in message, message
+        assert said in message, message
+
+
+@pytest.mark.parametrize(
+    "algorithm, parameter",
     [("polygonizechange", "RASTER"), ("exportverification", "AFTER_IMAGE")],
 )
 def test_a_file_that_is_not_a_raster_is_named_as_such(provider, tmp_path, algorithm, parameter):

@@ -97,8 +97,8 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
         value = parameters.get(definition.name())
         if not isinstance(value, str) or not value or QgsProject.instance().mapLayer(value):
             continue
-        path = Path(value.split("|")[0])
-        if not path.is_absolute():
+        path = _file_named(value)
+        if path is None:
             continue  # a layer's name in the project, or a provider's own source string
         if not path.exists():
             return tr("{parameter}: the file {path} does not exist.").format(
@@ -127,6 +127,48 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
             "{parameter}: {path} is there, but it is not a layer QGIS can read: it is not "
             "in the format its name says, or it is damaged."
         ).format(parameter=definition.name(), path=path)
+    return None
+
+
+# What a path given on the command line ends with when it names a file (`SPOTS=spots.shp`),
+# not a layer of the project.
+_FILE_SUFFIXES = {
+    ".shp",
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".kml",
+    ".kmz",
+    ".gml",
+    ".tab",
+    ".mif",
+    ".csv",
+    ".sqlite",
+    ".zip",
+    ".tif",
+    ".tiff",
+    ".img",
+    ".vrt",
+    ".jp2",
+    ".gpx",
+    ".dxf",
+    ".fgb",
+}
+
+
+def _file_named(value: str) -> Path | None:
+    """The file a layer parameter's value names (a source string's `|layername=…` aside):
+    an absolute path, or a relative one as qgis_process is given (read from the working
+    directory, as QGIS reads it) when it is there or ends like a file; None for anything else,
+    a layer's name in the project or a provider's own source string."""
+    path = Path(value.split("|")[0])
+    if path.is_absolute():
+        return path
+    if QgsProject.instance().mapLayersByName(value):
+        return None
+    resolved = Path.cwd() / path
+    if resolved.exists() or path.suffix.lower() in _FILE_SUFFIXES:
+        return resolved
     return None
 
 

@@ -103,7 +103,11 @@ class ImportSpots(EnforcementAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         source = self.parameterAsSource(parameters, self.SPOTS, context)
         if source is None:
-            raise fail(tr("The spot layer cannot be opened."))
+            raise fail(
+                tr("The spot layer {layer} cannot be opened.").format(
+                    layer=parameters.get(self.SPOTS)
+                )
+            )
         layer = self.parameterAsVectorLayer(parameters, self.SPOTS, context)
         label = layer.name() if layer is not None else str(parameters.get(self.SPOTS))
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label

@@ -830,11 +830,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>The spot layer cannot be opened.</source>
-      <translation>无法打开图斑图层。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Writing {count} spots to {ledger}</source>
       <translation>正在将 {count} 个图斑写入 {ledger}</translation>
     </message>
@@ -842,6 +837,11 @@
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Folder {folder} does not exist.</source>
       <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The spot layer {layer} cannot be opened.</source>
+      <translation>无法打开图斑图层 {layer}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1587,6 +1587,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Pieces inside land-use parcels and protection layers</source>
       <translation>图斑压占部分（地类图斑及各保护图层）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>The spot layer cannot be opened.</source>
+      <translation>无法打开图斑图层。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
