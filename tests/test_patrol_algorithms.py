@@ -285,6 +285,34 @@ def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledg
         assert store.deadline_rules().rule("penalty_decision").amount == 90
 
 
+def test_a_wrong_deadline_rule_is_said_of_the_parameter_in_chinese_too(provider, ledger_path):
+    """Found by the README walk-through: a misspelt rule typed in DEADLINE_RULES was said of
+    the ledger's stored table (…/led.gpkg: ledger_settings: 'penalty_decison': unknown rule), in
+    English only, as if the ledger were broken. The typed value is checked first and named."""
+    for bad, chinese, english in (
+        ('{"penalty_decison": {"amount": 60}}', "未知的期限规则", "unknown rule"),
+        ('{"penalty_decision": {"amount": -5}}', "须为非负整数", "whole number >= 0"),
+        ('{"penalty_decision": {"unit": "weeks"}}', "单位（unit）须为", "unit must be one of"),
+        ('{"penalty_decision": {"days": 5}}', "未知的字段", "unknown field"),
+    ):
+        with pytest.raises(QgsProcessingException) as stop:
+            run("ledgersettings", {"LEDGER": str(ledger_path), "DEADLINE_RULES": bad})
+        message = str(stop.value)
+        assert "DEADLINE_RULES: " in message and "ledger_settings" not in message, message
+        assert chinese in message and english in message, message
+    # a rule removed with null is no wrong rule: it is checked without it, and stored so
+    run(
+        "ledgersettings",
+        {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"penalty_decision": 60}'},
+    )
+    run(
+        "ledgersettings",
+        {"LEDGER": str(ledger_path), "DEADLINE_RULES": '{"penalty_decision": null}'},
+    )
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.deadline_rules().rule("penalty_decision").amount == 90
+
+
 def test_patrol_compliance_checks_the_last_complete_week_by_default(provider):
     """Both dates defaulted to today: a range of one day, in which no week can be judged."""
     from qgis.core import QgsApplication

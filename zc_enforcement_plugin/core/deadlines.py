@@ -152,12 +152,17 @@ class DeadlineRules:
         ``source`` (e.g. the settings file name) is put in error messages.
         """
         if not isinstance(overrides, Mapping):
-            raise DeadlineConfigError(source, "(all)", "must be an object keyed by rule name")
+            raise DeadlineConfigError(
+                source, "(all)", "须为以规则名为键的对象 / must be an object keyed by rule name"
+            )
         changes: dict[str, Rule] = {}
         for name, value in overrides.items():
             if name not in self.names():
                 raise DeadlineConfigError(
-                    source, repr(name), f"unknown rule; known: {', '.join(self.names())}"
+                    source,
+                    repr(name),
+                    f"未知的期限规则；可用的规则：{'、'.join(self.names())} / unknown rule; "
+                    f"known: {', '.join(self.names())}",
                 )
             changes[name] = _override_rule(getattr(self, name), name, value, source)
         return replace(self, **changes)
@@ -183,26 +188,42 @@ def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
     unknown = sorted(set(value) - set(_RULE_FIELDS))
     if unknown:
         raise DeadlineConfigError(
-            source, name, f"unknown field(s) {unknown}; allowed: {list(_RULE_FIELDS)}"
+            source,
+            name,
+            f"未知的字段 {unknown}；可用：{list(_RULE_FIELDS)} / unknown field(s) {unknown}; "
+            f"allowed: {list(_RULE_FIELDS)}",
         )
     amount = value.get("amount", rule.amount)
     if not _whole_number(amount) or amount < 0:
         raise DeadlineConfigError(
-            source, name, f"amount must be a whole number >= 0, got {amount!r} / 应为非负整数"
+            source,
+            name,
+            f"期限（amount）须为非负整数，现为 {amount!r} / amount must be a whole number >= 0, "
+            f"got {amount!r}",
         )
     unit = value.get("unit", rule.unit)
     if unit not in UNITS:
         raise DeadlineConfigError(
-            source, name, f"unit must be one of {list(UNITS)}, got {unit!r} / 单位无效"
+            source,
+            name,
+            f"单位（unit）须为 {list(UNITS)} 之一，现为 {unit!r} / unit must be one of "
+            f"{list(UNITS)}, got {unit!r}",
         )
     roll_forward = value.get("roll_forward", rule.roll_forward)
     if not isinstance(roll_forward, bool):
         raise DeadlineConfigError(
-            source, name, f"roll_forward must be true or false, got {roll_forward!r}"
+            source,
+            name,
+            f"roll_forward 须为 true 或 false，现为 {roll_forward!r} / roll_forward must be "
+            f"true or false, got {roll_forward!r}",
         )
     basis = value.get("basis", rule.basis)
     if not isinstance(basis, str):
-        raise DeadlineConfigError(source, name, f"basis must be text, got {basis!r}")
+        raise DeadlineConfigError(
+            source,
+            name,
+            f"依据（basis）须为文本，现为 {basis!r} / basis must be text, got {basis!r}",
+        )
     return Rule(amount=amount, unit=unit, basis=basis, roll_forward=roll_forward)
 
 

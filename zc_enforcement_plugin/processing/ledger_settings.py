@@ -108,6 +108,13 @@ class LedgerSettings(EnforcementAlgorithm):
                 raise fail(
                     tr("{parameter} is not JSON: {error}").format(parameter=name, error=error)
                 ) from None
+            if key == ls.SETTING_DEADLINE_RULES:
+                # Checked as typed first, so a misspelt rule is said of the parameter, not of
+                # the ledger's stored settings it would be merged into.
+                try:
+                    dl.rules_from_dict(_without_removals(changes[key]), name)
+                except dl.DeadlineConfigError as error:
+                    raise fail(str(error)) from None
         folder = (self.parameterAsString(parameters, self.EVIDENCE_FOLDER, context) or "").strip()
         holidays = self._holidays(parameters, context)
         with open_ledger(self, parameters, context) as store:
@@ -186,6 +193,13 @@ def _stored(key: str, stored, given):
         # as a comment then, refused now) goes with them, so storing the corrected file mends it.
         return {k: v for k, v in {**stored, **given}.items() if not k.startswith("_")}
     return _merged(stored, given)
+
+
+def _without_removals(given):
+    """The rules given, without those given as null (removed, see _merged)."""
+    if not isinstance(given, dict):
+        return given
+    return {name: value for name, value in given.items() if value is not None}
 
 
 def _merged(stored, given):
