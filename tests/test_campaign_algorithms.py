@@ -48,6 +48,9 @@ class Recorder(QgsProcessingFeedback):
     def pushWarning(self, text):  # noqa: N802 - QGIS API
         self.texts.append(text)
 
+    def setProgressText(self, text):  # noqa: N802 - QGIS API
+        self.texts.append(text)
+
     def pushInfo(self, text):  # noqa: N802 - QGIS API
         self.texts.append(text)
 
@@ -948,6 +951,19 @@ APPROVAL_FIELDS = (
     "field=PZWH:string&field=PZMJ_PF:double&field=PZYT:string&field=QSRQ:date&field=JZRQ:date"
     "&field=PZJB:integer"
 )
+
+
+def test_mining_says_how_many_activities_it_audits(provider, demo):
+    """Found by the README walk-through: the log said "Auditing 300 activities" of the demo's
+    spots while the records held the 38 of a mining type, the only ones audited."""
+    _, sprops = read(demo, domain.DEMO_LAYER_SPOTS)
+    mining = [p for p in sprops if p[domain.SPOT_TYPE] == "采矿用地"]
+    assert 0 < len(mining) < len(sprops)
+    feedback = Recorder()
+    result = run("auditmining", mining_parameters(demo), feedback)
+    assert len(rows(output(result, "OUTPUT"))) == len(mining)
+    said = [t for t in feedback.texts if t.startswith("Auditing")]
+    assert said == [f"Auditing {len(mining)} activities"], feedback.texts
 
 
 def test_an_empty_layer_is_said_and_the_others_still_count(provider, demo):

@@ -29,6 +29,17 @@ from .audit_base import (
 )
 
 
+def audited_activities(activity: Ground, mining_kinds: Collection[str] | None) -> np.ndarray:
+    """Which activities the audit looks at (a boolean per activity): those whose type is one
+    of `mining_kinds`, or all when none are given."""
+    count = len(activity.geoms)
+    if mining_kinds is None:
+        return np.ones(count, dtype=bool)
+    wanted = {str(k).strip() for k in mining_kinds}
+    kinds = text_column(activity.uses, count, activity.use_field)
+    return np.array([k in wanted for k in kinds], dtype=bool)
+
+
 def audit_mining(
     activity: Ground,
     licences: Licences,
@@ -69,10 +80,8 @@ def audit_mining(
         for v in (activity.ids if activity.ids is not None else act_ids)
     ]
     act_names = feature_names(len(act), activity.fids)
-    act_kinds = text_column(activity.uses, len(act), activity.use_field)
     if mining_kinds is not None:
-        wanted = {str(k).strip() for k in mining_kinds}
-        keep = np.array([k in wanted for k in act_kinds], dtype=bool)
+        keep = audited_activities(activity, mining_kinds)
         act = act[keep]
         act_ids = [i for i, k in zip(act_ids, keep.tolist()) if k]
         act_names = [i for i, k in zip(act_names, keep.tolist()) if k]

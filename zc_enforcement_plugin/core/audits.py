@@ -17,7 +17,7 @@ from .audit_base import (
     Licences,
 )
 from .audit_facility import audit_facility_land
-from .audit_mining import audit_mining
+from .audit_mining import audit_mining, audited_activities
 from .audit_temporary import audit_temporary_land
 
 __all__ = [
@@ -31,4 +31,5 @@ __all__ = [
     "audit_facility_land",
     "audit_mining",
     "audit_temporary_land",
+    "audited_activities",
 ]
