@@ -586,6 +586,19 @@ def test_temporary_land_each_violation_kind():
     assert violation(res2, "临C", cs.CHANGED_USE.code)[0][cs.VIOLATION_AREA] == pytest.approx(1e4)
 
 
+def test_the_level_checks_not_made_are_said_in_chinese_and_in_english():
+    """Found by the README walk-through: without the level thresholds the log said
+    "… / not given: 占用永久基本农田所需的最低审批层级, not checked", Chinese in its English
+    half."""
+    res = audits.audit_temporary_land(*temp_case(), TODAY, crs=EPSG, area_method="planar")
+    said = [m for m in res.messages if "未核查该项审批权限" in m]
+    assert len(said) == 2, res.messages
+    for message in said:
+        chinese, english = message.split(" / ")
+        assert "审批层级" in chinese and "not given" in english
+        assert not any("\u4e00" <= char <= "\u9fff" for char in english), message
+
+
 def test_violations_on_the_same_land_are_one_ledger_spot():
     """The ledger's spots of temp_case, by hand: 临A's outside piece (100-160 × 20-80) and its
     expired inside piece (50-100) only share an edge: two spots; 临B's changed use (200-250)

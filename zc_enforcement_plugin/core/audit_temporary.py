@@ -351,12 +351,23 @@ def _level_checks(
         msgs.append("未提供永久基本农田图层，未检查审批权限")
     if cultivated_min_level is not None and cult_local is None:
         msgs.append("未提供耕地图层，未检查审批权限")
-    for given, words in (
-        (basic_farmland_min_level, "占用永久基本农田所需的最低审批层级"),
-        (cultivated_min_level, "占用耕地所需的最低审批层级及其面积上限"),
+    for given, words, english in (
+        (
+            basic_farmland_min_level,
+            "占用永久基本农田所需的最低审批层级",
+            "the lowest approval level for occupying permanent basic farmland",
+        ),
+        (
+            cultivated_min_level,
+            "占用耕地所需的最低审批层级及其面积上限",
+            "the lowest approval levels for occupying cultivated land and their area limits",
+        ),
     ):
         if given is None:
-            msgs.append(f"未给出{words}，未核查该项审批权限 / not given: {words}, not checked")
+            msgs.append(
+                f"未给出{words}，未核查该项审批权限 / {english} not given: that approval "
+                "authority not checked"
+            )
     # Per approval, the level checks that could not be made (said in JCJG, never 未发现问题).
     level_unchecked: list[list[str]] = [[] for _ in range(na)]
     for a in range(na):

@@ -74,7 +74,7 @@ def read_source(
     """
     if not source.sourceCrs().isValid():
         raise fail(
-            tr("Layer {layer} has no coordinate reference system: set it before screening.").format(
+            tr("Layer {layer} has no coordinate reference system: set its CRS first.").format(
                 layer=layer_label
             )
         )

@@ -875,8 +875,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>Layer {layer} has no coordinate reference system: set it before screening.</source>
-      <translation>图层 {layer} 没有坐标参考系：请先设置坐标系再筛查。</translation>
+      <source>Layer {layer} has no coordinate reference system: set its CRS first.</source>
+      <translation>图层 {layer} 没有坐标参考系：请先设置其坐标参考系。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
