@@ -132,7 +132,7 @@ def _reported(method):
 def _project_ledger(project: QgsProject) -> str:
     """The ledger the project records (a path resolved against the project, or a shared
     ledger's reference), "" when none."""
-    from ..processing.postgis_connection import is_postgis_reference
+    from ..core.ledger_reference import is_postgis_reference
 
     entry, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
     return entry if not entry or is_postgis_reference(entry) else project.readPath(entry)
@@ -460,7 +460,7 @@ class VerificationDock(QgsDockWidget):
     def choose_ledger(self, path: str) -> bool:
         """Open the ledger the user named; a file that does not exist yet becomes a new, empty
         ledger only once the user has said so."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         path = path.strip()
         if self._asking or not path:
@@ -525,7 +525,8 @@ class VerificationDock(QgsDockWidget):
         return True
 
     def _fill_shared_menu(self, menu: QMenu) -> None:
-        from ..processing.postgis_connection import connection_names, reference
+        from ..core.ledger_reference import reference
+        from ..postgis_connection import connection_names
 
         menu.clear()
         names = connection_names()
@@ -966,7 +967,7 @@ class VerificationDock(QgsDockWidget):
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
         """Write the ledger, filters, current spot and images into the project being saved."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         project = QgsProject.instance()
         path = str(self.session.path or "")
@@ -1013,7 +1014,7 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         project = QgsProject.instance()
         # One read from a project saved by an older version of the plugin: empty, stale.
