@@ -1252,3 +1252,106 @@ def test_mining_cancel():
     licences = Licences([box(0, 0, 1, 1)], ["C"])
     with pytest.raises(audits.Cancelled):
         audits.audit_mining(Ground([box(0, 0, 1, 1)]), licences, TODAY, crs=EPSG, is_cancelled=stop)
+
+
+# --- paths the long campaign functions take rarely (pinned before they were split up) -------------
+def test_view_areas_without_a_usable_feature_are_empty_and_say_so():
+    lines = SourceFeatures([], [], [])
+    view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
+    assert len(view.geoms) == 0 and view.sources == [] and view.members == []
+    assert view.messages == ["没有可用的线状或区域要素，未生成可视范围"]
+
+
+def test_a_source_clipped_away_is_said_and_the_rest_is_cut_to_the_clip():
+    _rail, town, lines, zones = _rail_and_town()
+    # The railway's view area reaches y = 500; the clip starts at 600: only the town is seen.
+    clip = box(-2000, 600, 2000, 3000)
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar", clip=clip
+    )
+    assert view.messages == [f"{RAIL} 胶济铁路: 可视范围为空（在裁剪范围外）"]
+    assert len(view.geoms) == 1 and view.names(0) == ["城区"]
+    want = shapely.buffer(town, 400.0, quad_segs=EXACT_ARCS).intersection(clip)
+    assert view.area[0] == pytest.approx(want.area, abs=want.length * EDGE)
+    assert view.geoms[0].symmetric_difference(want).area <= want.length * EDGE
+
+
+def test_view_areas_all_outside_the_clip_are_empty_and_each_source_is_said():
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines,
+        zones,
+        {RAIL: 500.0, TOWN: 400.0},
+        EPSG,
+        area_method="planar",
+        clip=box(10_000, 10_000, 11_000, 11_000),
+    )
+    assert len(view.geoms) == 0 and [s.name for s in view.sources] == ["胶济铁路", "城区"]
+    assert sorted(view.messages) == sorted(
+        [
+            f"{RAIL} 胶济铁路: 可视范围为空（在裁剪范围外）",
+            f"{TOWN} 城区: 可视范围为空（在裁剪范围外）",
+        ]
+    )
+
+
+def test_polygonize_refuses_bad_settings_by_name(tmp_path):
+    path = write_raster(tmp_path / "mask.tif", np.ones((8, 8), dtype=np.uint8))
+    with pytest.raises(ValueError, match="connectivity must be 4 or 8, not 6"):
+        polygonize(path, connectivity=6)
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match="最小上图面积须 ≥ 0"):
+            polygonize(path, min_area_sqm=bad)
+    with pytest.raises(ValueError, match="简化容差须 > 0"):
+        polygonize(path, simplify_tolerance_m=0.0)
+
+
+def test_a_raster_without_change_or_with_only_specks_gives_no_spot(tmp_path):
+    quiet = write_raster(tmp_path / "quiet.tif", np.zeros((40, 40), dtype=np.uint8))
+    msgs: list[str] = []
+    geoms, records = polygonize(quiet, messages=msgs)
+    assert len(geoms) == 0 and records == []
+    assert msgs == [f"栅格 {quiet}: 未发现变化像元"]
+    specks = np.zeros((40, 40), dtype=np.uint8)
+    specks[2:4, 2:4] = 1  # 4 cells × 4 m² = 16 m²
+    specks[30:33, 30:33] = 1  # 9 cells = 36 m²
+    path = write_raster(tmp_path / "specks.tif", specks)
+    msgs = []
+    geoms, records = polygonize(path, messages=msgs, min_area_sqm=50.0)
+    assert len(geoms) == 0 and records == []
+    assert msgs == [f"栅格 {path}: 2 个变化斑块小于最小上图面积 50.0 m²，已舍去"]
+
+
+def test_facility_share_limit_without_a_filed_area_uses_the_boundary_area():
+    filings = Approvals(
+        [box(0, 0, 100, 80)], ["设A"], areas=[None], uses=["养殖"], layer="备案.gpkg"
+    )
+    ground = Ground(
+        [box(0, 0, 100, 60), box(0, 60, 100, 80)],
+        ids=["F1", "F2"],
+        uses=["养殖棚", "管理用房"],
+    )
+    res = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=0.15,
+        auxiliary_max_sqm=None,
+    )
+    # Boundary 100 × 80 = 8000 m²; 15 % of it = 1200; auxiliary 100 × 20 = 2000: 800 over.
+    v, g = violation(res, "设A", cs.AUXILIARY_OVER_LIMIT.code)
+    assert v[cs.VIOLATION_AREA] == pytest.approx(800.0) and g.equals(box(0, 60, 100, 80))
+    assert v[cs.GROUND_IDS] == "F2"
+    said = [m for m in res.messages if "备案面积缺失" in m]
+    assert len(said) == 1 and "备案.gpkg" in said[0] and domain.APPROVAL_AREA in said[0]
+    with pytest.raises(ValueError, match="auxiliary_max_share is a fraction 0..1: 1.5"):
+        audits.audit_facility_land(
+            filings,
+            ground,
+            crs=EPSG,
+            auxiliary_uses={"管理用房"},
+            auxiliary_max_share=1.5,
+            auxiliary_max_sqm=None,
+        )

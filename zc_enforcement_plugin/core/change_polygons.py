@@ -136,50 +136,15 @@ def polygonize_change(
     notes: list[str] = messages if messages is not None else []
     method = AreaMethod(area_method)
     county, year_text = _check_codes(county_code, year, start_sequence)
-    if connectivity not in (4, 8):
-        raise ValueError(f"connectivity must be 4 or 8, not {connectivity}")
-    if not (min_area_sqm >= 0):
-        raise ValueError(f"最小上图面积须 ≥ 0 (minimum mapping unit must be ≥ 0): {min_area_sqm}")
-    if simplify_tolerance_m is not None and not simplify_tolerance_m > 0:
-        raise ValueError(
-            f"简化容差须 > 0 (simplification tolerance must be > 0): {simplify_tolerance_m}"
-        )
+    _check_settings(connectivity, min_area_sqm, simplify_tolerance_m)
     values = None if change_values is None else np.array(sorted(change_values), dtype=float)
 
     path = str(raster_path)
     with rasterio.open(path) as src:
-        if src.crs is None:
-            raise ValueError(f"栅格 {path} 没有坐标系 (raster has no CRS); 须为投影坐标系")
-        if not src.crs.is_projected:
-            raise ValueError(
-                f"栅格 {path} 不是投影坐标系 ({src.crs.to_string()}): 变化图斑面积须在投影坐标系"
-                " (e.g. CGCS2000 3-degree GK, EPSG:4527) 中计算 (raster is not projected)"
-            )
-        if not 1 <= band <= src.count:
-            raise ValueError(f"栅格 {path} 没有第 {band} 波段 (has {src.count} bands)")
-        epsg = src.crs.to_epsg()
-        crs_key: int | str = epsg if epsg is not None else src.crs.to_wkt()
-        _check_measurable(path, CRS.from_user_input(crs_key), method)
+        crs_key = _measurable_crs(src, path, band, method)
         transform = src.transform
         windows = _windows(src.height, src.width, src.block_shapes[band - 1], window_size)
-        pieces: list[shapely.Geometry] = []
-        piece_window: list[int] = []
-        for wi, win in enumerate(windows):
-            report(70.0 * wi / len(windows))
-            data = src.read(band, window=win)
-            valid = src.read_masks(band, window=win) > 0
-            if data.dtype.kind == "f":  # NaN is no value, declared as nodata or not
-                valid &= np.isfinite(data)
-            change = (np.isin(data, values) if values is not None else data != 0) & valid
-            if not change.any():
-                continue
-            # Pixel coordinates (column, row) of the whole raster: exact integers.
-            shift = Affine.translation(win.col_off, win.row_off)
-            for geojson, _value in rasterio.features.shapes(
-                change.view(np.uint8), mask=change, connectivity=connectivity, transform=shift
-            ):
-                pieces.append(shapely.geometry.shape(geojson))
-                piece_window.append(wi)
+        pieces, piece_window = _change_pieces(src, band, windows, values, connectivity, report)
         report(70.0)
 
     geoms = cs.as_geometry_array(pieces)
@@ -191,13 +156,7 @@ def polygonize_change(
         return empty_result
 
     # Pixel -> raster CRS, then a local frame for precise areas and simplification.
-    a, b, c, d, e, f = transform.a, transform.b, transform.c, transform.d, transform.e, transform.f
-    world = shapely.transform(
-        geoms,
-        lambda xy: np.column_stack(
-            [a * xy[:, 0] + b * xy[:, 1] + c, d * xy[:, 0] + e * xy[:, 1] + f]
-        ),
-    )
+    world = _pixels_to_world(geoms, transform)
     origin = local_origin(shapely.total_bounds(world))
     local = to_local(world, origin)
     area = areas(local, method, crs_key, origin)
@@ -212,44 +171,151 @@ def polygonize_change(
         return empty_result
 
     if simplify_tolerance_m is not None:
-        tol = float(simplify_tolerance_m)
-        simple = shapely.simplify(local, tol, preserve_topology=True)
-        moved = shapely.hausdorff_distance(shapely.boundary(local), shapely.boundary(simple))
-        ok = shapely.is_valid(simple) & ~shapely.is_empty(simple) & (moved <= tol * (1.0 + 1e-9))
-        if (~ok).any():
-            notes.append(
-                f"栅格 {path}: {int((~ok).sum())} 个图斑简化后边界移动超过 {tol} m 或无效，保留原形"
-            )
-        local = np.where(ok, simple, local)
-        world = from_local(local, origin)
-        area = np.where(ok, areas(local, method, crs_key, origin), area)
+        world, area = _simplified(
+            local, area, float(simplify_tolerance_m), origin, method, crs_key, path, notes
+        )
     report(90.0)
 
-    # North to south by the top edge, then west to east by the left edge; mm rounding keeps
-    # the order stable against floating noise, the centroid breaks the rare remaining ties.
+    world, area = _north_to_south(world, area)
+    records = _spot_records(area, county, year_text, start_sequence, spot_type)
+    report(100.0)
+    return world, records
+
+
+def _check_settings(
+    connectivity: int, min_area_sqm: float, simplify_tolerance_m: float | None
+) -> None:
+    """Refuses settings no run could honour, before the raster is read."""
+    if connectivity not in (4, 8):
+        raise ValueError(f"connectivity must be 4 or 8, not {connectivity}")
+    if not (min_area_sqm >= 0):  # written so, a NaN is refused too
+        raise ValueError(f"最小上图面积须 ≥ 0 (minimum mapping unit must be ≥ 0): {min_area_sqm}")
+    if simplify_tolerance_m is not None and not simplify_tolerance_m > 0:
+        raise ValueError(
+            f"简化容差须 > 0 (simplification tolerance must be > 0): {simplify_tolerance_m}"
+        )
+
+
+def _measurable_crs(src, path: str, band: int, method: AreaMethod) -> int | str:
+    """The raster's CRS as areas() takes it (an EPSG code, else its WKT), once the raster is
+    known to be projected, to have the band asked for and to be measurable as the law wants."""
+    if src.crs is None:
+        raise ValueError(f"栅格 {path} 没有坐标系 (raster has no CRS); 须为投影坐标系")
+    if not src.crs.is_projected:
+        raise ValueError(
+            f"栅格 {path} 不是投影坐标系 ({src.crs.to_string()}): 变化图斑面积须在投影坐标系"
+            " (e.g. CGCS2000 3-degree GK, EPSG:4527) 中计算 (raster is not projected)"
+        )
+    if not 1 <= band <= src.count:
+        raise ValueError(f"栅格 {path} 没有第 {band} 波段 (has {src.count} bands)")
+    epsg = src.crs.to_epsg()
+    crs_key: int | str = epsg if epsg is not None else src.crs.to_wkt()
+    _check_measurable(path, CRS.from_user_input(crs_key), method)
+    return crs_key
+
+
+def _change_pieces(
+    src,
+    band: int,
+    windows: list[Window],
+    values: np.ndarray | None,
+    connectivity: int,
+    report: cs.Reporter,
+) -> tuple[list[shapely.Geometry], list[int]]:
+    """The change pieces of each window, in pixel coordinates of the whole raster (exact
+    integers, so pieces meeting on a seam join exactly), with the window each came from."""
+    pieces: list[shapely.Geometry] = []
+    piece_window: list[int] = []
+    for wi, win in enumerate(windows):
+        report(70.0 * wi / len(windows))
+        change = _change_cells(src, band, win, values)
+        if not change.any():
+            continue
+        shift = Affine.translation(win.col_off, win.row_off)
+        for geojson, _value in rasterio.features.shapes(
+            change.view(np.uint8), mask=change, connectivity=connectivity, transform=shift
+        ):
+            pieces.append(shapely.geometry.shape(geojson))
+            piece_window.append(wi)
+    return pieces, piece_window
+
+
+def _change_cells(src, band: int, win: Window, values: np.ndarray | None) -> np.ndarray:
+    """Which cells of a window are change: a value in `values` (any nonzero value when None);
+    nodata and masked cells never are."""
+    data = src.read(band, window=win)
+    valid = src.read_masks(band, window=win) > 0
+    if data.dtype.kind == "f":  # NaN is no value, declared as nodata or not
+        valid &= np.isfinite(data)
+    return (np.isin(data, values) if values is not None else data != 0) & valid
+
+
+def _pixels_to_world(geoms: np.ndarray, transform: Affine) -> np.ndarray:
+    """Pixel (column, row) geometries in the raster's CRS."""
+    a, b, c, d, e, f = transform.a, transform.b, transform.c, transform.d, transform.e, transform.f
+    return shapely.transform(
+        geoms,
+        lambda xy: np.column_stack(
+            [a * xy[:, 0] + b * xy[:, 1] + c, d * xy[:, 0] + e * xy[:, 1] + f]
+        ),
+    )
+
+
+def _simplified(
+    local: np.ndarray,
+    area: np.ndarray,
+    tol: float,
+    origin: tuple[float, float],
+    method: AreaMethod,
+    crs_key: int | str,
+    path: str,
+    notes: list[str],
+) -> tuple[np.ndarray, np.ndarray]:
+    """(world geometries, areas) with each spot simplified where its boundary moves at most
+    `tol` and it stays valid; any other spot keeps its polygonized shape and area."""
+    simple = shapely.simplify(local, tol, preserve_topology=True)
+    moved = shapely.hausdorff_distance(shapely.boundary(local), shapely.boundary(simple))
+    ok = shapely.is_valid(simple) & ~shapely.is_empty(simple) & (moved <= tol * (1.0 + 1e-9))
+    if (~ok).any():
+        notes.append(
+            f"栅格 {path}: {int((~ok).sum())} 个图斑简化后边界移动超过 {tol} m 或无效，保留原形"
+        )
+    local = np.where(ok, simple, local)
+    return from_local(local, origin), np.where(ok, areas(local, method, crs_key, origin), area)
+
+
+def _north_to_south(world: np.ndarray, area: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The spots in numbering order: north to south by the top edge, then west to east by
+    the left edge; mm rounding keeps the order stable against floating noise, the centroid
+    breaks the rare remaining ties."""
     bounds = np.round(shapely.bounds(world), 3)
     cent = shapely.get_coordinates(shapely.centroid(world))
     order = np.lexsort((cent[:, 0], -cent[:, 1], bounds[:, 0], -bounds[:, 3]))
-    world, area = world[order], area[order]
-    last = int(start_sequence) + len(world) - 1
-    if last >= 10**cs.JCBH_SEQUENCE_DIGITS:
+    return world[order], area[order]
+
+
+def _spot_records(
+    area: np.ndarray, county: str, year_text: str, start_sequence: int | str, spot_type: str
+) -> list[dict]:
+    """One record per spot, in order: JCBH = county + year + a sequence from
+    `start_sequence`, refused when the sequence would outgrow its digits."""
+    digits = cs.JCBH_SEQUENCE_DIGITS
+    first = int(start_sequence)
+    last = first + len(area) - 1
+    if last >= 10**digits:
         raise ValueError(
-            f"图斑顺序号超过 {cs.JCBH_SEQUENCE_DIGITS} 位: {len(world)} 个图斑"
-            f"从 {start_sequence} 起编到 {last}"
+            f"图斑顺序号超过 {digits} 位: {len(area)} 个图斑从 {start_sequence} 起编到 {last}"
         )
     rounded = round_area(area)
-    digits = cs.JCBH_SEQUENCE_DIGITS
-    records = [
+    return [
         {
-            domain.SPOT_NUMBER: f"{county}{year_text}{int(start_sequence) + i:0{digits}d}",
+            domain.SPOT_NUMBER: f"{county}{year_text}{first + i:0{digits}d}",
             domain.SPOT_COUNTY_CODE: county,
             domain.SPOT_TYPE: spot_type,
             domain.SPOT_MONITORED_AREA: float(rounded[i]),
         }
-        for i in range(len(world))
+        for i in range(len(area))
     ]
-    report(100.0)
-    return world, records
 
 
 def _merge_seams(

@@ -114,7 +114,7 @@ class PostGISLedger(SqlLedger):
     """The ledger in a PostgreSQL/PostGIS schema, shared by the brigade and the offices.
 
     `connection` is a dict of psycopg2.connect keywords or a libpq connection string; build it
-    from a QGIS connection with processing.postgis_connection (the password never leaves the
+    from a QGIS connection with the plugin's postgis_connection (the password never leaves the
     authentication manager or libpq's password file), and give `connection_name`, the saved
     connection's name, which messages and the ledger's path then name. `evidence_dir` is the
     shared evidence folder as this machine sees it; None takes the folder stored in the

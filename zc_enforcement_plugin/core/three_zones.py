@@ -153,75 +153,7 @@ def view_areas(
     report(0.0)
     method = AreaMethod(area_method)
     messages: list[str] = []
-
-    # --- features -> sources ----------------------------------------------------------------
-    feat_geoms: list[np.ndarray] = []
-    feat_source: list[int] = []
-    sources: list[ViewSource] = []
-    source_index: dict[tuple[str, str, str], int] = {}
-    missing_kinds: dict[str, str] = {}  # kind -> layer of its first feature
-    # layer -> (kind field, features): every feature without a kind, named in one refusal
-    # with the kinds without a distance, so one run tells all that must be set right.
-    without_kind: dict[str, tuple[str, list[str]]] = {}
-    for role, feats, default_layer in (
-        (cs.ROLE_LINE, lines, cs.LAYER_LINES),
-        (cs.ROLE_ZONE, zones, cs.LAYER_ZONES),
-    ):
-        if feats is None:
-            continue
-        layer = feats.layer or default_layer
-        geoms = cs.as_geometry_array(feats.geoms)
-        n = len(geoms)
-        ids = cs.feature_ids(feats.ids, n)
-        kinds = _texts(feats.kinds, n, "kinds")
-        names = _texts(feats.names, n, "names")
-        # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
-        geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
-        for i in np.flatnonzero(~shapely.is_missing(geoms)).tolist():
-            kind = kinds[i]
-            if not kind:
-                without_kind.setdefault(layer, (feats.kind_field, []))[1].append(ids[i])
-                continue
-            if kind not in distances:
-                missing_kinds.setdefault(kind, layer)
-                continue
-            name = names[i]
-            if not name:
-                # By kind and feature, not by layer: the layer's label carries its file's
-                # path, which has no place in a name written into every spot hit.
-                name = f"{kind} {ids[i]}"
-                cs.say(messages, layer, ids[i], feats.name_field, f"名称为空，记为 {name}")
-            elif cs.LIST_SEPARATOR in name:
-                # Names are listed joined by the separator: one inside a name would read as two.
-                kept = name.replace(cs.LIST_SEPARATOR, NAME_SEPARATOR_STAND_IN)
-                cs.say(
-                    messages,
-                    layer,
-                    ids[i],
-                    feats.name_field,
-                    f"名称 {name} 含列表分隔符“{cs.LIST_SEPARATOR}”，记为 {kept}",
-                )
-                name = kept
-            key = (role, kind, name)
-            if key not in source_index:
-                source_index[key] = len(sources)
-                sources.append(ViewSource(name, kind, role, _distance(distances, kind)))
-            feat_geoms.append(geoms[i])
-            feat_source.append(source_index[key])
-    problems = []
-    if missing_kinds:
-        listed = "、".join(f"{k}（图层 {layer}）" for k, layer in missing_kinds.items())
-        problems.append(
-            f"未设置可视范围距离的类型: {listed}; no view distance given for kind(s) "
-            f"{', '.join(missing_kinds)}: set a distance in metres for every kind in the data"
-        )
-    for layer, (kind_field, fids) in without_kind.items():
-        problems.append(
-            f"图层 {layer}，要素 {'、'.join(fids)}，字段 {kind_field}：类型为空，"
-            "无法确定可视范围距离 (kind is empty: no view distance can be chosen)"
-        )
-    if problems:
-        raise ValueError("；".join(problems))
+    sources, feat_geoms, feat_source = _view_sources(lines, zones, distances, messages)
     empty = ViewPieces(
         np.empty(0, dtype=object),
         [],
@@ -244,18 +176,7 @@ def view_areas(
     buffers = view_buffer(local, dist)
     report(15.0)
 
-    # One geometry per source: segments of one named highway are one source.
-    n_src = len(sources)
-    counts = np.bincount(src_of, minlength=n_src)
-    src_buf = np.full(n_src, None, dtype=object)
-    single = counts[src_of] == 1
-    src_buf[src_of[single]] = buffers[single]
-    for s in np.flatnonzero(counts > 1).tolist():
-        src_buf[s] = shapely.union_all(buffers[src_of == s])
-    if clip is not None:
-        clip_local = to_local(cs.as_geometry_array([shapely.make_valid(clip)]), origin)[0]
-        src_buf = shapely.intersection(src_buf, clip_local)
-    src_buf = cs.polygonal(shapely.set_precision(src_buf, grid_size))
+    src_buf = _source_view_areas(buffers, src_of, len(sources), clip, origin, grid_size)
     for s in np.flatnonzero(shapely.is_missing(src_buf)).tolist():
         messages.append(f"{sources[s].kind} {sources[s].name}: 可视范围为空（在裁剪范围外）")
     report(30.0)
@@ -263,40 +184,8 @@ def view_areas(
     alive = np.flatnonzero(~shapely.is_missing(src_buf))
     if len(alive) == 0:
         return empty
-    # --- arrangement: node every boundary once, polygonize, label faces --------------------------
-    noded = shapely.union_all(shapely.boundary(src_buf[alive]), grid_size=grid_size)
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
-    report(60.0)
-    faces = faces[shapely.area(faces) > 0]
-    points = shapely.point_on_surface(faces)
-    tree = shapely.STRtree(src_buf[alive])
-    # A face is never crossed by a buffer boundary, so one interior point decides membership.
-    face_i, buf_i = tree.query(points, predicate="within")
-    member = np.zeros((len(faces), n_src), dtype=bool)
-    member[face_i, alive[buf_i]] = True
-    inside = member.any(axis=1)  # faces in holes of ring-shaped buffers belong to no source
-    faces, member = faces[inside], member[inside]
-    report(75.0)
-    keys, inverse = np.unique(member, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).ravel()
-    # Faces with the same sources never share an edge (crossing an edge enters or leaves a
-    # buffer), so grouping them as multipolygon parts needs no union.
-    by_key = np.argsort(inverse, kind="stable")
-    pieces = shapely.multipolygons(faces[by_key], indices=inverse[by_key])
-    bad = np.flatnonzero(~shapely.is_valid(pieces))
-    for p in bad.tolist():
-        pieces[p] = shapely.union_all(shapely.get_parts(pieces[p]))
-    members = [tuple(np.flatnonzero(k).tolist()) for k in keys]
-    # Deterministic order: fewer sources first, then by the sources' names and kinds.
-    order = sorted(
-        range(len(members)),
-        key=lambda p: (
-            len(members[p]),
-            [(sources[s].name, sources[s].kind) for s in members[p]],
-        ),
-    )
-    pieces = pieces[order]
-    members = [members[p] for p in order]
+    faces, member = _labelled_faces(src_buf, alive, grid_size, report)
+    pieces, members = _pieces_by_sources(faces, member, sources)
     area = round_area(areas(pieces, method, crs, origin))
     report(100.0)
     return ViewPieces(
@@ -310,6 +199,165 @@ def view_areas(
         origin,
         messages,
     )
+
+
+def _view_sources(
+    lines: SourceFeatures | None,
+    zones: SourceFeatures | None,
+    distances: Mapping[str, float],
+    messages: list[str],
+) -> tuple[list[ViewSource], list, list[int]]:
+    """(sources, feature geometries, each feature's source index): features of the same role,
+    kind and name are one source. Every feature without a kind and every kind without a
+    distance is refused in one error, so one run tells all that must be set right."""
+    feat_geoms: list = []
+    feat_source: list[int] = []
+    sources: list[ViewSource] = []
+    source_index: dict[tuple[str, str, str], int] = {}
+    missing_kinds: dict[str, str] = {}  # kind -> layer of its first feature
+    without_kind: dict[str, tuple[str, list[str]]] = {}  # layer -> (kind field, features)
+    for role, feats, default_layer in (
+        (cs.ROLE_LINE, lines, cs.LAYER_LINES),
+        (cs.ROLE_ZONE, zones, cs.LAYER_ZONES),
+    ):
+        if feats is None:
+            continue
+        layer = feats.layer or default_layer
+        geoms = cs.as_geometry_array(feats.geoms)
+        n = len(geoms)
+        ids = cs.feature_ids(feats.ids, n)
+        kinds = _texts(feats.kinds, n, "kinds")
+        names = _texts(feats.names, n, "names")
+        # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
+        geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
+        for i in np.flatnonzero(~shapely.is_missing(geoms)).tolist():
+            kind = kinds[i]
+            if not kind:
+                without_kind.setdefault(layer, (feats.kind_field, []))[1].append(ids[i])
+                continue
+            if kind not in distances:
+                missing_kinds.setdefault(kind, layer)
+                continue
+            name = _source_name(names[i], kind, ids[i], layer, feats.name_field, messages)
+            key = (role, kind, name)
+            if key not in source_index:
+                source_index[key] = len(sources)
+                sources.append(ViewSource(name, kind, role, _distance(distances, kind)))
+            feat_geoms.append(geoms[i])
+            feat_source.append(source_index[key])
+    _refuse_kinds_without_distance(missing_kinds, without_kind)
+    return sources, feat_geoms, feat_source
+
+
+def _source_name(
+    name: str, kind: str, fid: str, layer: str, name_field: str, messages: list[str]
+) -> str:
+    """The name a feature's source is listed by, each change to it said."""
+    if not name:
+        # By kind and feature, not by layer: the layer's label carries its file's
+        # path, which has no place in a name written into every spot hit.
+        name = f"{kind} {fid}"
+        cs.say(messages, layer, fid, name_field, f"名称为空，记为 {name}")
+    elif cs.LIST_SEPARATOR in name:
+        # Names are listed joined by the separator: one inside a name would read as two.
+        kept = name.replace(cs.LIST_SEPARATOR, NAME_SEPARATOR_STAND_IN)
+        cs.say(
+            messages,
+            layer,
+            fid,
+            name_field,
+            f"名称 {name} 含列表分隔符“{cs.LIST_SEPARATOR}”，记为 {kept}",
+        )
+        name = kept
+    return name
+
+
+def _refuse_kinds_without_distance(
+    missing_kinds: dict[str, str], without_kind: dict[str, tuple[str, list[str]]]
+) -> None:
+    """One error naming every kind without a distance and every feature without a kind."""
+    problems = []
+    if missing_kinds:
+        listed = "、".join(f"{k}（图层 {layer}）" for k, layer in missing_kinds.items())
+        problems.append(
+            f"未设置可视范围距离的类型: {listed}; no view distance given for kind(s) "
+            f"{', '.join(missing_kinds)}: set a distance in metres for every kind in the data"
+        )
+    for layer, (kind_field, fids) in without_kind.items():
+        problems.append(
+            f"图层 {layer}，要素 {'、'.join(fids)}，字段 {kind_field}：类型为空，"
+            "无法确定可视范围距离 (kind is empty: no view distance can be chosen)"
+        )
+    if problems:
+        raise ValueError("；".join(problems))
+
+
+def _source_view_areas(
+    buffers: np.ndarray,
+    src_of: np.ndarray,
+    n_src: int,
+    clip: shapely.Geometry | None,
+    origin: tuple[float, float],
+    grid_size: float,
+) -> np.ndarray:
+    """Each source's whole view area (local frame, polygonal, on the grid), None where the
+    clip leaves nothing: one geometry per source, as segments of one named highway are one
+    source."""
+    counts = np.bincount(src_of, minlength=n_src)
+    src_buf = np.full(n_src, None, dtype=object)
+    single = counts[src_of] == 1
+    src_buf[src_of[single]] = buffers[single]
+    for s in np.flatnonzero(counts > 1).tolist():
+        src_buf[s] = shapely.union_all(buffers[src_of == s])
+    if clip is not None:
+        clip_local = to_local(cs.as_geometry_array([shapely.make_valid(clip)]), origin)[0]
+        src_buf = shapely.intersection(src_buf, clip_local)
+    return cs.polygonal(shapely.set_precision(src_buf, grid_size))
+
+
+def _labelled_faces(
+    src_buf: np.ndarray, alive: np.ndarray, grid_size: float, report: cs.Reporter
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arrangement: every view area's boundary noded once and polygonized into faces,
+    each face with the sources (a row of `member`, by source index) it lies within."""
+    noded = shapely.union_all(shapely.boundary(src_buf[alive]), grid_size=grid_size)
+    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+    report(60.0)
+    faces = faces[shapely.area(faces) > 0]
+    points = shapely.point_on_surface(faces)
+    tree = shapely.STRtree(src_buf[alive])
+    # A face is never crossed by a buffer boundary, so one interior point decides membership.
+    face_i, buf_i = tree.query(points, predicate="within")
+    member = np.zeros((len(faces), len(src_buf)), dtype=bool)
+    member[face_i, alive[buf_i]] = True
+    inside = member.any(axis=1)  # faces in holes of ring-shaped buffers belong to no source
+    report(75.0)
+    return faces[inside], member[inside]
+
+
+def _pieces_by_sources(
+    faces: np.ndarray, member: np.ndarray, sources: list[ViewSource]
+) -> tuple[np.ndarray, list[tuple[int, ...]]]:
+    """(pieces, their sources): the faces with the same sources as one (multi)polygon, in a
+    deterministic order: fewer sources first, then by the sources' names and kinds."""
+    keys, inverse = np.unique(member, axis=0, return_inverse=True)
+    inverse = np.asarray(inverse).ravel()
+    # Faces with the same sources never share an edge (crossing an edge enters or leaves a
+    # buffer), so grouping them as multipolygon parts needs no union.
+    by_key = np.argsort(inverse, kind="stable")
+    pieces = shapely.multipolygons(faces[by_key], indices=inverse[by_key])
+    bad = np.flatnonzero(~shapely.is_valid(pieces))
+    for p in bad.tolist():
+        pieces[p] = shapely.union_all(shapely.get_parts(pieces[p]))
+    members = [tuple(np.flatnonzero(k).tolist()) for k in keys]
+    order = sorted(
+        range(len(members)),
+        key=lambda p: (
+            len(members[p]),
+            [(sources[s].name, sources[s].kind) for s in members[p]],
+        ),
+    )
+    return pieces[order], [members[p] for p in order]
 
 
 def _distance(distances: Mapping[str, float], kind: str) -> float:

@@ -275,7 +275,7 @@ class LedgerParameter(QgsProcessingParameterFile):
         self._optional = optional
 
     def checkValueIsAcceptable(self, value, context=None):  # noqa: N802 - QGIS API
-        from .postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         if isinstance(value, str) and is_postgis_reference(value):
             return True
@@ -306,7 +306,8 @@ def open_ledger(algorithm, parameters, context, create: bool = False):
     from pathlib import Path
 
     from ..core import ledger
-    from .postgis_connection import is_postgis_reference, open_ledger_store
+    from ..core.ledger_reference import is_postgis_reference
+    from ..postgis_connection import open_ledger_store
 
     reference = algorithm.parameterAsString(parameters, LEDGER_PARAMETER, context).strip()
     if not reference:

@@ -12,9 +12,10 @@ from qgis.core import (
 
 from ..core import ledger
 from ..core.ledger_migrate import compare_ledgers, copy_ledger, remove_made
+from ..core.ledger_reference import is_postgis_reference
 from ..i18n import tr
+from ..postgis_connection import open_ledger_store
 from .base import EnforcementAlgorithm, fail
-from .postgis_connection import is_postgis_reference, open_ledger_store
 
 # Files SQLite may keep beside a database while it writes (rollback journal, WAL).
 SQLITE_SIDECARS = ("-journal", "-wal", "-shm")

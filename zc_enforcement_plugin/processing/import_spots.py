@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..compat import SOURCE_POLYGON
 from ..core import domain, ledger, spot_files
+from ..core.ledger_reference import is_postgis_reference
 from ..core.towns import assign_towns
 from ..i18n import tr
 from .base import (
@@ -29,7 +30,6 @@ from .base import (
     unreadable_file,
 )
 from .layer_reader import layer_label, read_source
-from .postgis_connection import is_postgis_reference
 
 
 class ImportSpots(EnforcementAlgorithm):

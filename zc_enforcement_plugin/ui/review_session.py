@@ -73,7 +73,8 @@ class ReviewSession:
 
         `path` is a GeoPackage or a shared ledger `postgis://<QGIS connection>[/<schema>]`.
         """
-        from ..processing.postgis_connection import is_postgis_reference, open_ledger_store
+        from ..core.ledger_reference import is_postgis_reference
+        from ..postgis_connection import open_ledger_store
 
         where = str(path) if is_postgis_reference(path) else Path(path)
         store = open_ledger_store(where)

@@ -132,7 +132,7 @@ def _reported(method):
 def _project_ledger(project: QgsProject) -> str:
     """The ledger the project records (a path resolved against the project, or a shared
     ledger's reference), "" when none."""
-    from ..processing.postgis_connection import is_postgis_reference
+    from ..core.ledger_reference import is_postgis_reference
 
     entry, _ = project.readEntry(PROJECT_SCOPE, "ledger", "")
     return entry if not entry or is_postgis_reference(entry) else project.readPath(entry)
@@ -184,8 +184,23 @@ class VerificationDock(QgsDockWidget):
 
     # --- construction ----------------------------------------------------------------------------
     def _build(self, page: QWidget) -> None:
+        """The review page, top to bottom as the module says. The widgets are made in the
+        order of the page, which is also the order the Tab key goes through them."""
         layout = QVBoxLayout(page)
-        top = QHBoxLayout()
+        ledger_row = self._build_ledger_row(page)
+        actions = self._build_actions_row(page)
+        layout.addLayout(ledger_row)
+        layout.addLayout(actions)
+        layout.addLayout(self._build_filters(page))
+        layout.addLayout(self._build_counter(page))
+        layout.addWidget(self._build_review_area(page), 1)
+        layout.addLayout(self._build_navigation())
+        layout.addLayout(self._build_verdict_row())
+        self._bind_review_keys(page)
+
+    def _build_ledger_row(self, page: QWidget) -> QHBoxLayout:
+        """The open ledger's path, its refresh button and the shared ledgers' menu."""
+        row = QHBoxLayout()
         self.ledger_file = QgsFileWidget(page)
         self.ledger_file.setObjectName("ledgerFile")
         self.ledger_file.setStorageMode(QgsFileWidget.StorageMode.SaveFile)
@@ -197,8 +212,8 @@ class VerificationDock(QgsDockWidget):
         # own dialogs take it, at exit say).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
         self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
-        top.addWidget(QLabel(tr("Ledger"), page))
-        top.addWidget(self.ledger_file, 1)
+        row.addWidget(QLabel(tr("Ledger"), page))
+        row.addWidget(self.ledger_file, 1)
         # Another hand may change the open ledger: an import or a verdict from the Processing
         # toolbox, a colleague on the shared ledger, the bureau's new holiday file.
         self.refresh_button = QToolButton(page)
@@ -208,46 +223,37 @@ class VerificationDock(QgsDockWidget):
             tr("Refresh (R): read the ledger again, with what was recorded in it elsewhere")
         )
         self.refresh_button.clicked.connect(lambda _checked=False: self.refresh_ledger())
-        top.addWidget(self.refresh_button)
+        row.addWidget(self.refresh_button)
         # The bureau's shared ledger: one of QGIS's saved PostgreSQL connections (its password
         # stays in QGIS's authentication manager).
-        self.shared_button = QToolButton(page)
-        self.shared_button.setObjectName("sharedButton")
-        self.shared_button.setText(tr("Shared…"))
+        self.shared_button = self._menu_button(page, tr("Shared…"), "sharedButton")
         self.shared_button.setToolTip(tr("Open the shared ledger of a saved PostgreSQL connection"))
-        self.shared_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        shared_menu = QMenu(self.shared_button)
+        shared_menu = self.shared_button.menu()
         shared_menu.aboutToShow.connect(lambda: self._fill_shared_menu(shared_menu))
-        self.shared_button.setMenu(shared_menu)
-        top.addWidget(self.shared_button)
+        row.addWidget(self.shared_button)
+        return row
+
+    def _build_actions_row(self, page: QWidget) -> QHBoxLayout:
+        """What is done on the whole ledger: import, export, the evidence check, the reports
+        and the patrol cases. On a row of their own: beside the ledger path they made the
+        panel ~700 px wide and left the path a few letters."""
         self.import_button = self._button(tr("Import…"), self.import_batch, "importButton")
         self.export_button = self._button(tr("Export…"), self.export_results, "exportButton")
         self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
-        self.reports_button = QToolButton(page)
-        self.reports_button.setObjectName("reportsButton")
-        self.reports_button.setText(tr("Reports…"))
-        self.reports_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.reports_button)
+        self.reports_button = self._menu_button(page, tr("Reports…"), "reportsButton")
+        menu = self.reports_button.menu()
         for algorithm, title in LEDGER_ALGORITHMS:
             action = menu.addAction(tr(title))
             action.setObjectName(algorithm)
             action.triggered.connect(
                 lambda _checked=False, a=algorithm: self._run_algorithm(a, self._show_session)
             )
-        self.reports_button.setMenu(menu)
         # Acts found on patrol have no spot to press C on: their cases are reached from here.
-        self.patrol_cases_button = QToolButton(page)
-        self.patrol_cases_button.setObjectName("patrolCasesButton")
-        self.patrol_cases_button.setText(tr("Patrol cases…"))
+        self.patrol_cases_button = self._menu_button(page, tr("Patrol cases…"), "patrolCasesButton")
         self.patrol_cases_button.setToolTip(tr("Cases of acts found on patrol, not on a spot"))
-        self.patrol_cases_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        patrol_menu = QMenu(self.patrol_cases_button)
+        patrol_menu = self.patrol_cases_button.menu()
         patrol_menu.aboutToShow.connect(lambda: self._fill_patrol_cases_menu(patrol_menu))
-        self.patrol_cases_button.setMenu(patrol_menu)
-        layout.addLayout(top)
-        # The actions on a row of their own: beside the ledger path they made the panel
-        # ~700 px wide and left the path a few letters.
-        actions = QHBoxLayout()
+        row = QHBoxLayout()
         for button in (
             self.import_button,
             self.export_button,
@@ -255,10 +261,12 @@ class VerificationDock(QgsDockWidget):
             self.reports_button,
             self.patrol_cases_button,
         ):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        layout.addLayout(actions)
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
 
+    def _build_filters(self, page: QWidget) -> QGridLayout:
+        """The queue's filters, three to a row."""
         filters = QGridLayout()
         self.filter_boxes: dict[str, QComboBox] = {}
         for key, title in (
@@ -275,8 +283,10 @@ class VerificationDock(QgsDockWidget):
             box.currentIndexChanged.connect(self._filters_changed)
             filters.addWidget(box, len(self.filter_boxes) // 3, len(self.filter_boxes) % 3)
             self.filter_boxes[key] = box
-        layout.addLayout(filters)
+        return filters
 
+    def _build_counter(self, page: QWidget) -> QHBoxLayout:
+        """Where the current spot is, the progress, and why a move did nothing."""
         counts = QHBoxLayout()
         # Where the current spot is in the list shown (第 3 / 312 个), apart from the progress:
         # the verified count beside a list's length read as a place (0/n in the unverified list).
@@ -297,11 +307,14 @@ class VerificationDock(QgsDockWidget):
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet(f"color: {WARNING_COLOUR};")
         counts.addWidget(self.notice)
-        layout.addLayout(counts)
+        return counts
 
-        # The list, the spot's page, its images and evidence scroll together when the panel is
-        # too short for them (a 1280×800 screen), between the rows above and the buttons
-        # below, which stay in view: scrolled with the page, the buttons fell off its foot.
+    def _build_review_area(self, page: QWidget) -> QScrollArea:
+        """The queue, the spot's page, its images and evidence, scrolling together.
+
+        They scroll when the panel is too short for them (a 1280×800 screen), between the
+        rows above and the buttons below, which stay in view: scrolled with the page, the
+        buttons fell off its foot."""
         self.review_area = QScrollArea(page)
         self.review_area.setObjectName("reviewArea")
         self.review_area.setWidgetResizable(True)
@@ -329,8 +342,10 @@ class VerificationDock(QgsDockWidget):
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         self.review_area.setMinimumWidth(splitter.minimumSizeHint().width() + scroll_bar)
         self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
-        layout.addWidget(self.review_area, 1)
+        return self.review_area
 
+    def _build_navigation(self) -> QGridLayout:
+        """Moving between spots on the first row; zoom, attach and case on the second."""
         navigation = QGridLayout()
         self.previous_button = self._button("←", self.go_previous, "previous")
         self.previous_button.setToolTip(tr("Previous spot (Left arrow)"))
@@ -348,8 +363,10 @@ class VerificationDock(QgsDockWidget):
             navigation.addWidget(widget, 0, column)
         for column, widget in enumerate((self.zoom_button, self.attach_button, self.case_button)):
             navigation.addWidget(widget, 1, column)
-        layout.addLayout(navigation)
+        return navigation
 
+    def _build_verdict_row(self) -> QHBoxLayout:
+        """A button per verdict category, its key in its label."""
         verdicts = QHBoxLayout()
         self.verdict_buttons = []
         for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
@@ -359,9 +376,11 @@ class VerificationDock(QgsDockWidget):
             )
             verdicts.addWidget(button)
             self.verdict_buttons.append(button)
-        layout.addLayout(verdicts)
+        return verdicts
 
-        # Keys act while the focus is anywhere in the dock, never on the main map canvas.
+    def _bind_review_keys(self, page: QWidget) -> None:
+        """The review's keys. They act while the focus is anywhere in the dock, never on the
+        main map canvas."""
         bindings = [
             (Qt.Key.Key_Right, self.go_next),
             (Qt.Key.Key_Left, self.go_previous),
@@ -381,6 +400,16 @@ class VerificationDock(QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    @staticmethod
+    def _menu_button(page: QWidget, text: str, name: str) -> QToolButton:
+        """A tool button that opens its (empty) menu at a click, to be filled by the caller."""
+        button = QToolButton(page)
+        button.setObjectName(name)
+        button.setText(text)
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(QMenu(button))
+        return button
 
     def fitting_width(self) -> int:
         """The panel's width for the review page to show whole (every button, every column of
@@ -431,7 +460,7 @@ class VerificationDock(QgsDockWidget):
     def choose_ledger(self, path: str) -> bool:
         """Open the ledger the user named; a file that does not exist yet becomes a new, empty
         ledger only once the user has said so."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         path = path.strip()
         if self._asking or not path:
@@ -496,7 +525,8 @@ class VerificationDock(QgsDockWidget):
         return True
 
     def _fill_shared_menu(self, menu: QMenu) -> None:
-        from ..processing.postgis_connection import connection_names, reference
+        from ..core.ledger_reference import reference
+        from ..postgis_connection import connection_names
 
         menu.clear()
         names = connection_names()
@@ -937,7 +967,7 @@ class VerificationDock(QgsDockWidget):
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
         """Write the ledger, filters, current spot and images into the project being saved."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         project = QgsProject.instance()
         path = str(self.session.path or "")
@@ -984,7 +1014,7 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it."""
-        from ..processing.postgis_connection import is_postgis_reference
+        from ..core.ledger_reference import is_postgis_reference
 
         project = QgsProject.instance()
         # One read from a project saved by an older version of the plugin: empty, stale.
