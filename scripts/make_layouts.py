@@ -45,6 +45,7 @@ from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.core import export as ex  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls  # noqa: E402
 from zc_enforcement_plugin.core.areas import shown_mu_expression  # noqa: E402
+from zc_enforcement_plugin.fonts import CHINESE_FONT  # noqa: E402
 from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ATLAS_MARGIN,
     BUREAU_VARIABLE,
@@ -59,7 +60,6 @@ from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ITEM_REASON,
     LAYOUT_TEMPLATE,
     NOTE_FONT_PT,
-    SHEET_FONT,
 )
 
 BUREAU = "淄博市自然资源局淄川分局"  # printed in the footer; a bureau edits the layout variable
@@ -78,7 +78,7 @@ WARNING_TEXT = QColor("#c00000")
 
 
 def font(size: float, bold: bool = False) -> QFont:
-    value = QFont(SHEET_FONT)
+    value = QFont(CHINESE_FONT)  # the export puts in the family installed where it runs
     value.setStyleHint(QFont.SansSerif)  # saved with the font: the fallback where it is missing
     value.setPointSizeF(size)
     value.setBold(bold)

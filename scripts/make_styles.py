@@ -27,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from zc_enforcement_plugin.core import campaigns_schema as cs  # noqa: E402
 from zc_enforcement_plugin.core import domain  # noqa: E402
+from zc_enforcement_plugin.fonts import CHINESE_FONT  # noqa: E402
 from zc_enforcement_plugin.resources_paths import STYLES  # noqa: E402
 from zc_enforcement_plugin.ui.colours import PIECE_COLOURS  # noqa: E402
 
@@ -39,7 +40,6 @@ LAND_GROUP_COLOURS = {
 
 
 LABELS_FROM_SCALE = 30000  # labels show at 1:30,000 and closer
-LABEL_FONT = "WenQuanYi Micro Hei"
 
 
 def fill(colour: str, outline: str, width: float = 0.26, style: str = "solid") -> QgsFillSymbol:
@@ -54,8 +54,9 @@ def labels(
     settings = QgsPalLayerSettings()
     settings.fieldName = field
     text = QgsTextFormat()
-    # A CJK font for the Chinese labels; make setup installs it, QGIS substitutes elsewhere.
-    text.setFont(QFont(LABEL_FONT))
+    # The canonical name, whatever this machine lists it by: where the style is applied, the
+    # plugin puts in the family installed there (fonts.use_chinese_font_in_labels).
+    text.setFont(QFont(CHINESE_FONT))
     text.setSize(size)
     text.setColor(QColor(colour))
     buffer = text.buffer()

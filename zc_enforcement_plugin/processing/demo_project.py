@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..core import domain
+from ..fonts import use_chinese_font_in_labels
 from ..resources_paths import STYLES
 
 # Drawn bottom to top; each has resources/styles/<name>.qml.
@@ -70,6 +71,8 @@ def write_demo_project(
             message, ok = layer.loadNamedStyle(str(style_path(style_name)))
             if not ok:
                 problems.append(f"style {style_name}: {message}")
+            # Saved as this system lists the font, so QGIS here finds it when the project opens.
+            use_chinese_font_in_labels(layer)
         project.addMapLayer(layer, False)
         root.insertLayer(0, layer)  # each new layer goes on top
 

@@ -42,6 +42,7 @@ from qgis.PyQt.QtGui import QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
 from ..core import domain, export
+from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
 from .base import (
@@ -72,16 +73,6 @@ COVER_OUTSIDE = "outside"  # the spot lies wholly outside the image's extent
 COVER_PARTIAL = "partial"  # part of the spot lies outside it
 COVER_MISSING = "missing"  # no image was given
 BUREAU_VARIABLE = "zc_bureau"  # layout variable printed in the footer
-SHEET_FONT = "WenQuanYi Micro Hei"
-# Where the sheet's font is not installed (Windows, macOS), Qt takes the first of these it has.
-SHEET_FONT_SUBSTITUTES = [
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "SimSun",
-]
 ATLAS_MARGIN = 0.3  # the spot takes the middle of the main map, 30 % margin around it
 SPOT_OUTLINE = {
     "color": "0,0,0,0",
@@ -301,9 +292,6 @@ class ExportVerification(EnforcementAlgorithm):
     def _export_sheets(self, rows, evidence_dir, after, before, pdf_path, feedback) -> None:
         if not LAYOUT_TEMPLATE.is_file():
             raise fail(tr("The layout template {path} is missing.").format(path=LAYOUT_TEMPLATE))
-        for name in SHEET_FONT_SUBSTITUTES:
-            if name not in QFont.substitutes(SHEET_FONT):
-                QFont.insertSubstitution(SHEET_FONT, name)
         # A private project: the user's own project is neither read nor changed.
         project = QgsProject()
         project.setCrs(LEDGER_CRS)
@@ -321,6 +309,8 @@ class ExportVerification(EnforcementAlgorithm):
         _, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
         if not ok:
             raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
+        # The template names CHINESE_FONT: here it may be listed otherwise, or not installed.
+        use_chinese_font_in_layout(layout)
         for item_id, image in images.items():
             uncovered = mark_image_cover(
                 spots, IMAGE_COVER_FIELDS[item_id], image, project.transformContext()

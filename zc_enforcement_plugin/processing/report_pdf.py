@@ -23,8 +23,8 @@ from qgis.PyQt.QtGui import (
 )
 
 from ..core.reports import Chart, Sheet
+from ..fonts import chinese_font_family
 
-FONT_FAMILY = "WenQuanYi Micro Hei"
 DPI = 150
 MARGIN_MM = 12.0
 CHART_HEIGHT_MM = 62.0
@@ -69,13 +69,14 @@ class _Pages:
         self.bottom = rect.height() - _mm(MARGIN_MM)
         self.y = self.top
         self.pages = 1
+        self.font_family = chinese_font_family()  # looked up once for the whole report
 
     @property
     def width(self) -> float:
         return self.right - self.left
 
     def font(self, size: float, bold: bool = False) -> QFont:
-        font = QFont(FONT_FAMILY)
+        font = QFont(self.font_family)
         font.setPointSizeF(size)
         font.setBold(bold)
         self.painter.setFont(font)
@@ -200,7 +201,7 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
         weights.append(max(body, len(headers[c]) * 0.45, 3))
     scale = pages.width / sum(weights)
     widths = [w * scale for w in weights]
-    header_font = QFont(FONT_FAMILY)
+    header_font = QFont(pages.font_family)
     header_font.setPointSizeF(7.5)
     header_font.setBold(True)
     metrics = QFontMetricsF(header_font, pages.writer)

@@ -9,6 +9,7 @@ from qgis.core import QgsEditorWidgetSetup, QgsProcessingLayerPostProcessorInter
 from qgis.PyQt import sip
 
 from ..core import domain
+from ..fonts import use_chinese_font_in_labels
 from ..resources_paths import STYLES
 
 
@@ -45,6 +46,9 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         message, ok = layer.loadNamedStyle(str(self.style))
         if not ok:
             feedback.reportError(message, fatalError=False)
+        # The style names the font canonically; under zh_CN QGIS just put the application font
+        # in its place, and on Windows it is not installed: the labels need it in Chinese.
+        use_chinese_font_in_labels(layer)
         if self.screening_labels:
             _label_fields(layer)
         layer.triggerRepaint()
