@@ -419,6 +419,9 @@ def test_shipped_file_is_valid_and_lists_no_invented_year():
         ),
         ({"20X9": {"holidays": ["2099-01-01"]}}, "20X9", "four-digit year"),
         ({"2099": {"holiday": ["2099-01-01"]}}, '"2099"', "unknown field"),
+        # the year's days typed as a bare list (or a number), not under "holidays"
+        ({"2099": ["2099-01-01"]}, '"2099"', "must be an object"),
+        ({"2099": 2099}, '"2099"', "must be an object"),
         ({"2099": {"holidays": "2099-01-01"}}, "holidays", "list of dates"),
         ({"2099": {"holidays": []}}, "holidays", "no holidays listed"),
         ({"2099": {"holidays": fixed(2099), "source": 5}}, "source", "must be text"),
