@@ -1303,3 +1303,63 @@ def test_a_measurement_needs_no_field_evidence():
     case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-04"))
     measured = case.apply(ev(S.VERIFY, "2025-03-06", cultivated_sqm=3 * MU))
     assert [e.date for e in measured.evidence_gaps()] == [d("2025-03-04")]
+
+
+def test_a_report_to_the_bureau_head_made_before_the_exposure_does_not_answer_it(cal):
+    """The case was reported to the bureau head on Monday 3 March 2025, when found; on Friday
+    7 March it is exposed online, which must be reported at once (the same day). The report
+    of the 3rd came before the period started and cannot discharge it: on 10 March the
+    exposure's report is open and overdue."""
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2025-03-03", documents=[cs.DOC_BUREAU_HEAD_REPORT]),
+            ev(S.VERIFY, "2025-03-07", documents=[cs.DOC_PUBLIC_EXPOSURE]),
+        ]
+    )
+    report = by_name(case.deadlines(calendar=cal, today=d("2025-03-10")))["public_exposure_report"]
+    assert (report.start, report.due) == (d("2025-03-07"), d("2025-03-07"))
+    assert not report.done and report.status == dl.OVERDUE
+
+
+def test_an_estimate_names_the_start_year_when_only_the_due_year_is_known(tmp_path):
+    """The bureau's file gives 2099 and nothing gives 2098. A demand served on Wednesday
+    24 December 2098 runs 10 working days: 25, 26, 29, 30, 31 December (guessed: Monday to
+    Friday), then by the file 1-3 January off, Sunday 4 January worked, 5-8 January: due
+    Thursday 8 January 2099. The due year is known, yet the days of 2098 were guessed: the
+    deadline is an estimate, and its line asks for 2098, the year missing, not 2099."""
+    import json
+
+    path = tmp_path / "holidays.json"
+    holidays = ["2099-01-01", "2099-01-02", "2099-01-03", "2099-05-01", "2099-05-02"]
+    holidays += ["2099-10-01", "2099-10-02", "2099-10-03"]
+    path.write_text(json.dumps({"2099": {"holidays": holidays, "workdays": ["2099-01-04"]}}))
+    cal = WorkCalendar(path, local_file=None, use_library=False, strict=False)
+    case = Case.from_events(
+        [
+            ev(S.DISCOVER, "2098-12-01"),
+            ev(S.VERIFY, "2098-12-01"),
+            ev(S.FILE, "2098-12-02"),
+            ev(S.INVESTIGATE, "2098-12-03"),
+            ev(S.NOTIFY, "2098-12-04"),
+            ev(S.PENALISE, "2098-12-22"),
+            ev(S.DEMAND, "2098-12-24"),
+        ]
+    )
+    demand = by_name(case.deadlines(calendar=cal, today=d("2098-12-24")))["demand_to_comply"]
+    assert demand.due == d("2099-01-08")
+    assert demand.warning.startswith("2098年没有官方节假日安排")
+    assert "add 2098 to" in demand.warning and "2099" not in demand.warning.replace(str(path), "")
+
+
+def test_a_transfer_whose_own_figures_reach_the_criminal_scale_is_the_referral():
+    """After 催告, a transfer with no document is the court application below the criminal
+    scale and the referral at it; the scale counts once the event is applied. Re-measured on
+    the transfer itself (11 亩 of cultivated land, over the 10 亩 threshold of DOMAIN §5), the
+    transfer is the referral to public security, so the case may then be closed."""
+    steps = PATH_TO[S.DEMAND]
+    events = [ev(stage, START + timedelta(days=n)) for n, stage in enumerate(steps)]
+    day = START + timedelta(days=len(steps))
+    case = Case.from_events([*events, ev(S.TRANSFER, day, cultivated_sqm=11 * MU)])
+    assert case.criminal_scale and case.referred_to_police
+    assert not case.marked_for_transfer
+    assert case.apply(ev(S.CLOSE, day)).closed

@@ -42,7 +42,7 @@ import pytest
 from shapely.geometry import box
 
 from zc_enforcement_plugin.core import deadlines as dl
-from zc_enforcement_plugin.core import domain, reports
+from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import GeoPackageLedger, SpotRecord, Verdict
@@ -1312,3 +1312,82 @@ def test_an_unopened_spot_is_judged_overdue_at_the_months_end_not_at_the_report_
     said = [w for w in report.warnings if "未立案的违法图斑" in w]
     assert len(said) == 1 and "：U1 /" in said[0]  # counted, and not marked overdue
     assert [i.due for i in dispatch.overdue] == [dt.date(2024, 4, 1), dt.date(2024, 4, 2)]
+
+
+# --- the year after the library's last (DOMAIN §5) ----------------------------------------------
+
+
+def test_a_december_dispatch_says_next_year_has_no_schedule(tmp_path, monkeypatch):
+    """Today (27 November 2026) chinesecalendar knows up to 2026 and holidays.json no year.
+    The dispatch of Thursday 24 December 2026, of a week and a report date wholly in 2026,
+    looks 5 working days ahead (25, 28, 29, 30, 31 December) and over the rest days after
+    the fifth: 1 January 2027 (a fixed holiday) to Sunday 3 January, guessed. It must say 2027
+    has no schedule, naming the file beside the ledger to add it to. N1's own deadlines
+    (judged 25 November: 27 and 30 November) are 2026's, exact and overdue."""
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2027)))
+    as_of = dt.date(2026, 12, 24)
+    store, _spot = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        calendar = store.work_calendar(strict=False)  # as the report algorithms and the dock
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
+    finally:
+        store.close()
+    assert dispatch.period.end == dt.date(2026, 12, 27)
+    assert dispatch.horizon == dt.date(2027, 1, 3)
+    assert [(i.due, i.estimated) for i in dispatch.overdue] == [
+        (dt.date(2026, 11, 27), False),
+        (dt.date(2026, 11, 30), False),
+    ]
+    where = str(tmp_path / "holidays.json")
+    assert any(
+        w.startswith("2027年没有官方节假日安排") and where in w and "add 2027 to" in w
+        for w in dispatch.warnings
+    ), dispatch.warnings
+    notes = [row[0] for row in dispatch.sheets()[-1].rows]
+    assert any("2027年没有官方节假日安排" in line for line in notes)
+
+
+def test_a_deadline_in_the_year_after_the_librarys_last_is_listed_as_an_estimate(
+    tmp_path, monkeypatch
+):
+    """The same edge a year earlier, so that the deadlines themselves fall in the unknown year
+    (the ledger refuses verdicts dated after today): the library stops at 2025. N1 judged
+    illegal on Tuesday 30 December 2025: on the dispatch of that day its written report is
+    due Friday 2 January 2026 (31 December, 1 January off as a fixed holiday, 2 January) and
+    its filing Monday 5 January, both marked estimates, and the notes say 2026 has no
+    schedule. With the 2026 notice beside the ledger (1-3 January off, Sunday 4 January
+    worked) the report is due Sunday 4 January and the filing Monday 5 January, exact."""
+    from tests.holiday_notices import write_notice_2026
+
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2026)))
+    as_of = dt.date(2025, 12, 30)
+    path = tmp_path / "ledger.gpkg"
+    store, _spot = _spot_judged_illegal(path, "2025-12-30")
+    try:
+        week = reports.Period.week(as_of)
+        guessed = reports.weekly_dispatch(store, week, store.work_calendar(strict=False), as_of)
+        write_notice_2026(workdays.bureau_holiday_file(path))
+        known = reports.weekly_dispatch(store, week, store.work_calendar(strict=False), as_of)
+    finally:
+        store.close()
+    assert [(i.deadline, i.due, i.estimated) for i in guessed.due_next_week] == [
+        ("书面报告执法监察大队", dt.date(2026, 1, 2), True),
+        ("逾期未整改立案", dt.date(2026, 1, 5), True),
+    ]
+    where = str(tmp_path / "holidays.json")
+    assert any(w.startswith("2026年没有官方节假日安排") and where in w for w in guessed.warnings)
+    assert [(i.deadline, i.due, i.estimated) for i in known.due_next_week] == [
+        ("书面报告执法监察大队", dt.date(2026, 1, 4), False),
+        ("逾期未整改立案", dt.date(2026, 1, 5), False),
+    ]
+    assert not any("没有官方节假日安排" in w for w in known.warnings)
+
+
+def test_the_dispatch_window_on_a_strict_calendar_without_the_year_counts_calendar_days():
+    """A strict calendar that knows no year cannot count working days: the window is then 5
+    calendar days, as deadlines.status counts them for such a calendar (Thursday 1 January
+    2099 to Tuesday 6 January)."""
+    from zc_enforcement_plugin.core.report_dispatch import dispatch_horizon
+
+    strict = WorkCalendar(local_file=None, use_library=False)
+    assert dispatch_horizon(dt.date(2099, 1, 1), strict) == dt.date(2099, 1, 6)

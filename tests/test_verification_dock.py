@@ -2918,3 +2918,34 @@ def test_every_button_is_in_view_on_a_small_screen_and_a_large_one(
     # The buttons work from where they are: the verdict form opens from its button.
     QTest.mouseClick(dock.verdict_buttons[1], Qt.MouseButton.LeftButton)
     assert dock.stack.currentPanel() is not dock.home
+
+
+def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
+    dock, ledger_path, monkeypatch
+):
+    """DOMAIN §5 in the dock, on the ledger's own calendar. Today (27 November 2026)
+    chinesecalendar knows up to 2026 and holidays.json no year, so 2027 has no schedule. The
+    same edge a year earlier, as the ledger refuses dates after today: the library stops at
+    2025. Judged illegal on Tuesday 30 December 2025, the written report is due 2 working days
+    later: Wednesday 31 December, 1 January off (fixed), so Friday 2 January 2026, an estimate
+    that must say 2026 has no schedule and name the holidays.json beside the ledger. Once the
+    bureau adds the 2026 notice there (1-3 January off, Sunday 4 January worked) it is Sunday
+    4 January, and filing Monday 5 January (31 Dec, 4 Jan, 5 Jan), with no warning."""
+    from tests.holiday_notices import write_notice_2026
+
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2026)))
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 12, 30))
+    panel = dock.open_case_panel()
+    text = panel.summary.toPlainText()
+    bureau_file = workdays.bureau_holiday_file(ledger_path)
+    assert "书面报告执法监察大队: 2026-01-02" in text
+    assert "2026年没有官方节假日安排，期限为估算" in text
+    assert f"add 2026 to {bureau_file}" in text
+
+    write_notice_2026(bureau_file)
+    panel.refresh()
+    text = panel.summary.toPlainText()
+    assert "书面报告执法监察大队: 2026-01-04" in text
+    assert "逾期未整改立案: 2026-01-05" in text
+    assert "没有官方节假日安排" not in text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.holiday_notices import NOTICE_2026
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import workdays as wd
 from zc_enforcement_plugin.core.workdays import (
@@ -63,6 +64,7 @@ OFFICIAL = {
             "2025-10-11",  # Sat
         ),
     },
+    2026: NOTICE_2026,
 }
 
 
@@ -417,6 +419,9 @@ def test_shipped_file_is_valid_and_lists_no_invented_year():
         ),
         ({"20X9": {"holidays": ["2099-01-01"]}}, "20X9", "four-digit year"),
         ({"2099": {"holiday": ["2099-01-01"]}}, '"2099"', "unknown field"),
+        # the year's days typed as a bare list (or a number), not under "holidays"
+        ({"2099": ["2099-01-01"]}, '"2099"', "must be an object"),
+        ({"2099": 2099}, '"2099"', "must be an object"),
         ({"2099": {"holidays": "2099-01-01"}}, "holidays", "list of dates"),
         ({"2099": {"holidays": []}}, "holidays", "no holidays listed"),
         ({"2099": {"holidays": fixed(2099), "source": 5}}, "source", "must be text"),
@@ -689,3 +694,101 @@ def test_the_file_to_add_a_missing_year_to_is_named_in_both_languages(tmp_path):
     chinese, english = warning.split(" / ", 1)
     assert where in chinese and where in english
     assert warning.count(where) == 2
+
+
+# --- found by mutation testing: each test below failed on a changed line the others missed ------
+
+
+def _official_file(path: Path, year: int, leave_out: tuple[str, ...] = ()) -> Path:
+    """OFFICIAL[year] as a holiday file, less the dates in ``leave_out``."""
+    sched = OFFICIAL[year]
+    return write_json(
+        path,
+        {
+            str(year): {
+                field: [d.isoformat() for d in sched[field] if d.isoformat() not in leave_out]
+                for field in ("holidays", "workdays")
+            }
+        },
+    )
+
+
+def test_a_single_day_typed_wrong_in_a_known_year_is_warned(tmp_path):
+    """The bureau copies the 2026 notice into its file and forgets Saturday 10 October, the
+    last swapped working day: one day only, yet every working-day deadline across it moves a
+    day. The file still wins, and the warning names that one day."""
+    path = _official_file(tmp_path / "h.json", 2026, leave_out=("2026-10-10",))
+    cal = WorkCalendar(path, local_file=None)
+    assert cal.is_working_day(date(2026, 10, 10)) is False  # the file's, as typed
+    [warning] = cal.override_warnings
+    assert "1 days (2026-10-10)" in warning and str(path) in warning
+    # copied whole, nothing is said
+    assert WorkCalendar(_official_file(tmp_path / "ok.json", 2026), local_file=None)
+    assert WorkCalendar(tmp_path / "ok.json", local_file=None).override_warnings == []
+
+
+def test_a_datetime_counts_by_the_local_files_year_as_a_date_does(tmp_path):
+    """A time of day (a QDateTime from a form) on a year the file gives: Saturday 10 October
+    2026 is a swapped working day, Thursday 1 October 2026 National Day, as for the date."""
+    cal = WorkCalendar(
+        _official_file(tmp_path / "h.json", 2026), local_file=None, use_library=False
+    )
+    assert cal.is_working_day(datetime(2026, 10, 10, 9, 30)) is True
+    assert cal.is_working_day(datetime(2026, 10, 1, 9, 30)) is False
+    # 2 working days after Wednesday 30 September 2026: 1-7 October off, Thursday 8, Friday 9.
+    assert cal.add_working_days(datetime(2026, 9, 30, 17, 0), 2) == date(2026, 10, 9)
+
+
+def test_a_holiday_file_saved_by_notepad_with_a_bom_is_read(tmp_path):
+    """Notepad's "UTF-8" puts a byte-order mark before the text; json alone refuses it."""
+    path = tmp_path / "holidays.json"
+    text = json.dumps({"2099": {"holidays": fixed(2099, "2099-01-02")}})
+    path.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    cal = WorkCalendar(path, local_file=None)
+    assert cal.is_working_day(date(2099, 1, 2)) is False  # Friday, listed
+
+
+def test_the_default_warning_window_is_one_day():
+    """status() without warn_days: due_soon from the day before (calendar days), ok before."""
+    due = date(2026, 12, 4)  # a Friday
+    assert dl.status(due, date(2026, 12, 3)) == dl.DUE_SOON
+    assert dl.status(due, date(2026, 12, 2)) == dl.OK
+
+
+def test_a_rolled_period_moves_off_the_days_the_given_calendar_rests(year_2099):
+    """The 90 days of a penalty decision from Saturday 3 October 2098 end on Thursday
+    1 January 2099 (October 28 days left + November 30 + December 31 + 1). Rolled forward, the
+    bureau's 2099 (1-3 January off, Sunday 4 January worked) moves it to the 4th: the calendar
+    given is the one used, not the default one (which has no 2099 at all)."""
+    rolled = dl.rules_from_dict({"penalty_decision": {"roll_forward": True}})
+    cal = WorkCalendar(year_2099, local_file=None)
+    start = date(2098, 10, 3)
+    assert dl.due_date("penalty_decision", start) == date(2099, 1, 1)
+    assert dl.due_date("penalty_decision", start, rolled, cal) == date(2099, 1, 4)
+
+
+def test_a_rolled_calendar_period_into_a_year_without_a_schedule_is_an_estimate():
+    """Counted in calendar days a period needs no holiday schedule, but moved off rest days
+    (roll_forward) it does: a penalty decision due in 2099 is then an estimate."""
+    lenient = WorkCalendar(local_file=None, strict=False)
+    rolled = dl.rules_from_dict({"penalty_decision": {"roll_forward": True}})
+    start = date(2098, 10, 3)
+    due = dl.due_date("penalty_decision", start, rolled, lenient)
+    # 2099-01-01 is a fixed holiday, Friday the 2nd a weekday: the estimate rolls one day.
+    assert due == date(2099, 1, 2)
+    assert dl.is_estimate("penalty_decision", start, due, rolled, lenient)
+    assert not dl.is_estimate(
+        "penalty_decision", start, date(2099, 1, 1), dl.DEFAULT_RULES, lenient
+    )
+
+
+def test_a_period_from_a_year_without_a_schedule_into_one_with_is_an_estimate(year_2099):
+    """A demand served on Wednesday 24 December 2098, a year nobody gave: its 10 working days
+    are guessed for 2098 (25, 26, 29, 30, 31 December: 5) and counted by the file for 2099
+    (1-3 January off, Sunday 4 January worked: 4, 5, 6, 7, 8 January), due Thursday 8 January
+    2099. The due year is known, the start's is not: still an estimate."""
+    cal = WorkCalendar(year_2099, local_file=None, strict=False)
+    start = date(2098, 12, 24)
+    due = dl.due_date("demand_to_comply", start, calendar=cal)
+    assert due == date(2099, 1, 8)
+    assert dl.is_estimate("demand_to_comply", start, due, dl.DEFAULT_RULES, cal)
