@@ -2939,13 +2939,18 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     panel = dock.open_case_panel()
     text = panel.summary.toPlainText()
     bureau_file = workdays.bureau_holiday_file(ledger_path)
-    assert "书面报告执法监察大队: 2026-01-02" in text
+    assert "书面报告执法监察大队: 2026-01-02（估算）" in text  # marked on the date itself
     assert "2026年没有官方节假日安排，期限为估算" in text
     assert f"add 2026 to {bureau_file}" in text
+    # The warning, with its path, and the document to record each on a line of its own.
+    lines = text.replace("\u2028", "\n").splitlines()
+    warning = next(line for line in lines if line.startswith("2026年没有官方节假日安排"))
+    assert warning.endswith(str(bureau_file)), warning
+    assert any(line.startswith("record the document") for line in lines), lines
 
     write_notice_2026(bureau_file)
     panel.refresh()
     text = panel.summary.toPlainText()
     assert "书面报告执法监察大队: 2026-01-04" in text
     assert "逾期未整改立案: 2026-01-05" in text
-    assert "没有官方节假日安排" not in text
+    assert "没有官方节假日安排" not in text and "估算" not in text

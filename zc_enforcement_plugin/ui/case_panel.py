@@ -57,11 +57,13 @@ def deadline_html(deadline: cases.Deadline) -> str:
         if (deadline.done and not deadline.late) or deadline.period_over
         else STATUS_COLOURS.get(deadline.status, "#000000")
     )
-    warning = f" <small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
+    # Each note on a line of its own under the deadline: run together, the holiday file's path
+    # and the document to record read as one sentence.
+    warning = f"<br/><small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
     if deadline.premature:
         # Allowed (the party may have waived the period) but a defect that can void the decision.
         warning += (
-            f" <small style='color:{REFUSAL_COLOUR}'>"
+            f"<br/><small style='color:{REFUSAL_COLOUR}'>"
             "在当事人期限届满前已进行下一步，请核实当事人是否放弃该期限 / acted within the "
             "party's period: check that the party waived it</small>"
         )
@@ -69,11 +71,10 @@ def deadline_html(deadline: cases.Deadline) -> str:
     if deadline.document and deadline.open:
         # A report is a document, not a step: say which one discharges the deadline.
         text = tr("record the document “{name}” when it is made").format(name=deadline.document)
-        how = f" <small>{html.escape(text)}</small>"
-    return (
-        f"<span style='color:{colour}'>{label}: {deadline.due.isoformat()} {state}</span>"
-        f"{warning}{how}"
-    )
+        how = f"<br/><small>{html.escape(text)}</small>"
+    # A due date a lenient calendar guessed (its warning says why) is marked on the date itself.
+    due = deadline.due.isoformat() + ("（估算）" if deadline.warning else "")
+    return f"<span style='color:{colour}'>{label}: {due} {state}</span>{warning}{how}"
 
 
 def _figures_text(event: cases.CaseEvent) -> str:
