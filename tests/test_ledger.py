@@ -1350,16 +1350,115 @@ def test_a_spot_without_an_outline_is_not_said_to_keep_one(ledger):
 # --- found untested by a mutation review of vetting, refreshing and verdicts ----------------------
 
 
-def test_a_raw_refresh_drops_the_last_screenings_pieces_and_keeps_its_figures(ledger):
-    """A raw delivery carries no screening pieces: the last run's outlines would show hits on a
-    spot that may have changed, so they go; the figures it does not carry stay as recorded."""
-    piece = {"TCMC": "land_use", "YSBH": "0101", "MJ": 150.0, "wkt": "POINT (0 0)"}
-    ledger.import_batch("b", [_spot("S1", 0, **{domain.SPOT_PIECES: [piece]})])
+def _pieces(number: str, i: int, *cells: tuple[float, float]) -> list[dict]:
+    """Screening pieces of the spot _spot(number, i) as importspots attaches them: a 5 m square
+    at each (dx, dy) inside its 20 m outline."""
+    x, y = X0 + 100 * i, Y0
+    return [
+        {
+            domain.PIECE_LAYER: domain.LAYER_LAND_USE,
+            domain.PIECE_FEATURE: f"{number}-{k}",
+            domain.PIECE_AREA: 25.0,
+            "wkt": shapely.to_wkt(
+                box(x + dx, y + dy, x + dx + 5, y + dy + 5), rounding_precision=3
+            ),
+        }
+        for k, (dx, dy) in enumerate(cells)
+    ]
+
+
+def check_a_refresh_without_pieces_keeps_those_of_unchanged_outlines(store) -> None:
+    """A batch imported with screening's pieces, then re-delivered without them: a spot whose
+    outline is the one recorded (its ring begun at another vertex, or moved under a mm, as
+    another tool writes it back) keeps its pieces, as they were, and nothing about it changes;
+    a spot whose outline moved loses them, which is said by spot and field and kept with the
+    spot's changes; a spot not re-delivered keeps them. A refresh with pieces replaces them.
+    (Shared with the PostGIS store's tests.)"""
+    pieces = {
+        "S1": _pieces("S1", 0, (0, 0), (10, 10)),
+        "S2": _pieces("S2", 1, (5, 5)),
+        "S3": _pieces("S3", 2, (0, 10)),
+        "S4": _pieces("S4", 3, (10, 0), (0, 0), (10, 10)),
+    }
+    first = [_spot(n, i, **{domain.SPOT_PIECES: pieces[n]}) for i, n in enumerate(pieces)]
+    store.import_batch("2026Q1", first)
+    ids = {s.number: s.id for s in store.spots()}
+    before = {n: store.spot(ids[n]) for n in ids}
+    assert {n: len(s.attributes[domain.SPOT_PIECES]) for n, s in before.items()} == {
+        "S1": 2,
+        "S2": 1,
+        "S3": 1,
+        "S4": 3,
+    }
+
+    again = [_spot(n, i) for i, n in enumerate(("S1", "S2", "S4"))]
+    ring = list(again[0].geometry.exterior.coords)[:-1]
+    again[0].geometry = shapely.Polygon(ring[2:] + ring[:2])  # S1: the same outline
+    again[1].geometry = affinity.translate(again[1].geometry, 3.0)  # S2: moved 3 m east
+    again[2] = _spot("S4", 3)
+    again[2].geometry = affinity.translate(again[2].geometry, 0.0004)  # S4: under a mm
+    report = store.import_batch("2026Q1", again)
+    assert report.ok and report.refreshed == 3
+    after = {n: store.spot(ids[n]) for n in ids}
+    for number in ("S1", "S3", "S4"):  # count and outlines as before, and nothing else moved
+        old, new = before[number], after[number]
+        assert new.attributes == old.attributes, number
+        assert [shapely.from_wkt(p["wkt"]) for p in new.attributes[domain.SPOT_PIECES]] == [
+            shapely.from_wkt(p["wkt"]) for p in old.attributes[domain.SPOT_PIECES]
+        ]
+        assert new.version == old.version == 0, number
+        # S4's outline is written as delivered, 0.4 mm away: the same to the store's mm
+        assert shapely.hausdorff_distance(new.geometry, old.geometry) < 0.001, number
+    assert domain.SPOT_PIECES not in after["S2"].attributes, after["S2"].attributes
+    on_pieces = [w for w in report.warnings if w.field == domain.SPOT_PIECES]
+    kept = sorted(w.number for w in on_pieces if "recorded value is kept" in w.message)
+    assert kept == ["S1", "S4"], on_pieces  # said as any field the delivery lacks
+    [removed] = [w for w in on_pieces if w.number == "S2"]
+    assert "1 screening pieces removed: the outline moved" in removed.message
+    assert "re-import with PIECES" in removed.message and "压占" in removed.message
+    [changes] = [w.message for w in report.warnings if w.number == "S2" and not w.field]
+    assert "outline" in changes and "pieces removed" in changes, changes
+    [refresh] = after["S2"].attributes[domain.SPOT_REFRESHES]  # what the dock lists
+    assert any("pieces removed" in change for change in refresh["changes"]), refresh
+    assert after["S2"].version == 1 and after["S2"].geometry.equals(again[1].geometry)
+    assert {k: v for k, v in after["S2"].attributes.items() if k != domain.SPOT_REFRESHES} == {
+        k: v for k, v in before["S2"].attributes.items() if k != domain.SPOT_PIECES
+    }
+
+    # Screened again, with pieces: the new ones replace the recorded ones, moved spot or not.
+    fresh = {"S1": _pieces("S1", 0, (15, 15)), "S2": _pieces("S2", 1, (3, 0), (8, 0))}
+    report = store.import_batch(
+        "2026Q1",
+        [
+            _spot("S1", 0, **{domain.SPOT_PIECES: fresh["S1"]}),
+            SpotRecord(
+                _spot("S2", 1, **{domain.SPOT_PIECES: fresh["S2"]}).attributes,
+                again[1].geometry,
+                1,
+            ),
+        ],
+    )
+    assert report.ok and not [w for w in report.warnings if "pieces removed" in w.message]
+    for number, wanted in fresh.items():
+        assert store.spot(ids[number]).attributes[domain.SPOT_PIECES] == wanted, number
+
+
+def test_a_refresh_without_pieces_keeps_those_of_unchanged_outlines(ledger):
+    check_a_refresh_without_pieces_keeps_those_of_unchanged_outlines(ledger)
+
+
+def test_a_raw_refresh_keeps_the_figures_and_pieces_it_does_not_carry(ledger):
+    """A raw delivery (no screening figures, no pieces) of an unmoved spot: the figures and the
+    last screening's pieces stay as recorded, and the report names them."""
+    piece = _pieces("S1", 0, (0, 0))
+    ledger.import_batch("b", [_spot("S1", 0, **{domain.SPOT_PIECES: piece})])
     raw = SpotRecord({domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 400.0}, _spot("S1").geometry, 0)
-    ledger.import_batch("b", [raw])
+    report = ledger.import_batch("b", [raw])
     spot = ledger.spot(ledger.spots()[0].id)
-    assert domain.SPOT_PIECES not in spot.attributes, spot.attributes
+    assert spot.attributes[domain.SPOT_PIECES] == piece, spot.attributes
     assert spot.cultivated_area == 150.0  # not in the raw delivery: kept
+    [kept] = [w.field for w in report.warnings if w.field and "recorded value is kept" in w.message]
+    assert domain.SPOT_PIECES in kept.split(", ") and domain.CULTIVATED_AREA in kept.split(", ")
 
 
 def test_pieces_delivered_in_another_order_are_no_change(ledger):

@@ -213,3 +213,96 @@ def test_pieces_from_another_run_are_not_attached_to_a_moved_spot(provider, tmp_
             s.number: store.spot(s.id).attributes.get(domain.SPOT_PIECES) for s in store.spots()
         }
     assert len(attached["A"]) == 1 and not attached["B"]
+
+
+def test_a_refresh_without_pieces_keeps_the_pieces_of_spots_that_did_not_move(provider, tmp_path):
+    """importspots with PIECES, then the batch again without: A (its outline as recorded) keeps
+    its pieces, the same count and outlines; B, delivered 3 m east, loses them, and the
+    report and the spot's refresh changes say so; C, not re-delivered, keeps them. Screened
+    again, with PIECES, B's new pieces replace none and A's new ones replace the old."""
+    import processing
+    from qgis.core import QgsFeature, QgsGeometry
+
+    from zc_enforcement_plugin.core import domain
+
+    x, y = 39_580_000.0, 4_050_000.0
+    left = {"A": x, "B": x + 200, "C": x + 400}
+
+    def square(x0, y0, size):
+        return QgsGeometry.fromWkt(
+            f"POLYGON(({x0} {y0},{x0 + size} {y0},{x0 + size} {y0 + size},"
+            f"{x0} {y0 + size},{x0} {y0}))"
+        )
+
+    def spots_layer(numbers, moved=0.0):
+        layer = QgsVectorLayer(
+            f"Polygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string", "s", "memory"
+        )
+        for number in numbers:
+            feature = QgsFeature(layer.fields())
+            feature.setAttributes([number])
+            shift = moved if number == "B" else 0.0
+            feature.setGeometry(square(left[number] + shift, y, 20))
+            layer.dataProvider().addFeatures([feature])
+        return layer
+
+    def pieces_layer(cells):
+        layer = QgsVectorLayer(
+            f"MultiPolygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string"
+            f"&field={domain.PIECE_LAYER}:string&field={domain.PIECE_FEATURE}:string"
+            f"&field={domain.PIECE_AREA}:double",
+            "p",
+            "memory",
+        )
+        for number, dx, dy in cells:
+            piece = QgsFeature(layer.fields())
+            piece.setAttributes([number, "land_use", f"{number}{dx}{dy}", 25.0])
+            geometry = square(left[number] + dx, y + dy, 5)
+            geometry.convertToMultiType()
+            piece.setGeometry(geometry)
+            layer.dataProvider().addFeatures([piece])
+        return layer
+
+    path = tmp_path / "ledger.gpkg"
+    common = {"LEDGER": str(path), "BATCH": "2026Q1"}
+    first = pieces_layer([("A", 0, 0), ("A", 10, 10), ("B", 5, 5), ("C", 0, 10)])
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": spots_layer("ABC"), "PIECES": first, **common},
+    )
+    before = spots_in(path)
+    assert [len(before[n].attributes[domain.SPOT_PIECES]) for n in "ABC"] == [2, 1, 1]
+
+    again = processing.run(
+        "zcenforcement:importspots", {"SPOTS": spots_layer("AB", moved=3.0), **common}
+    )
+    after = spots_in(path)
+    for number in "AC":
+        old, new = (s.attributes[domain.SPOT_PIECES] for s in (before[number], after[number]))
+        assert len(new) == len(old) and [
+            QgsGeometry.fromWkt(p["wkt"]).equals(QgsGeometry.fromWkt(q["wkt"]))
+            for p, q in zip(new, old)
+        ] == [True] * len(old), number
+        assert after[number].attributes == before[number].attributes
+    assert domain.SPOT_PIECES not in after["B"].attributes
+    lines = [line for line in again["REPORT"].splitlines() if "pieces removed" in line]
+    [said] = [line for line in lines if f"{domain.SPOT_NUMBER}=B {domain.SPOT_PIECES}:" in line]
+    assert "the outline moved" in said and "re-import with PIECES" in said
+    [changed] = [line for line in lines if line != said]  # the spot's changes, listed too
+    assert f"{domain.SPOT_NUMBER}=B: " in changed and "this delivery changes" in changed
+    [refresh] = after["B"].attributes[domain.SPOT_REFRESHES]
+    assert any("pieces removed" in change for change in refresh["changes"]), refresh
+
+    second = pieces_layer([("A", 15, 15), ("B", 3, 0), ("B", 13, 0)])
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": spots_layer("AB", moved=3.0), "PIECES": second, **common},
+    )
+    screened = spots_in(path)
+    assert [p[domain.PIECE_FEATURE] for p in screened["A"].attributes[domain.SPOT_PIECES]] == [
+        "A1515"
+    ]
+    assert len(screened["B"].attributes[domain.SPOT_PIECES]) == 2
+    assert (
+        screened["C"].attributes[domain.SPOT_PIECES] == before["C"].attributes[domain.SPOT_PIECES]
+    )

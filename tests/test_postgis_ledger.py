@@ -848,6 +848,17 @@ def test_an_identical_refresh_says_no_change_on_the_shared_ledger(pg_database, s
         check_an_identical_refresh_says_no_change(store)
 
 
+def test_a_refresh_without_pieces_keeps_those_of_unchanged_outlines_on_the_shared_ledger(
+    pg_database, schema
+):
+    """The same pieces rule as the GeoPackage ledger: the outline read back from PostGIS is
+    compared with the delivered one by the same millimetre, the pieces from its JSON."""
+    from tests.test_ledger import check_a_refresh_without_pieces_keeps_those_of_unchanged_outlines
+
+    with open_store(pg_database, schema) as store:
+        check_a_refresh_without_pieces_keeps_those_of_unchanged_outlines(store)
+
+
 def test_offices_set_up_on_the_server_are_known_before_they_have_spots(pg_database, schema):
     """A patrol may be the first thing an office records: the shared ledger knows the offices
     set up on the server (the brigade all of them, an office its own), spots or not."""

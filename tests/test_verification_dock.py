@@ -406,6 +406,40 @@ def test_pieces_are_listed_and_highlighted(dock, ledger_path):
     assert dock.piece_bands[0].asGeometry().area() == pytest.approx(12.5)
 
 
+def test_a_refresh_without_pieces_keeps_them_listed_unless_the_outline_moved(dock, ledger_path):
+    """The batch re-delivered without screening's pieces: the spot's 压占情况 stay listed and
+    outlined while its outline is the one recorded; moved, they go, and the page says so among
+    the re-delivery's changes (re-import with PIECES to restore them)."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    x, y = spot.geometry.representative_point().coords[0]
+    piece = {
+        domain.PIECE_LAYER: domain.LAYER_RED_LINE,
+        domain.PIECE_FEATURE: "SD-01",
+        domain.PIECE_AREA: 12.5,
+        "wkt": shapely.box(x - 2, y - 2, x + 3, y + 0.5).wkt,
+    }
+    batch = dock.session.queue[0].batch
+    store = dock.session.store
+    with_pieces = {**spot.attributes, domain.SPOT_PIECES: [piece]}
+    store.import_batch(batch, [ledger.SpotRecord(with_pieces, spot.geometry, 0)])
+    store.import_batch(batch, [ledger.SpotRecord(spot.attributes, spot.geometry, 0)])
+    dock.session.refresh()
+    dock._show_current()
+    assert "SD-01" in dock.details.toPlainText() and len(dock.piece_bands) == 1
+    assert "重新交付后的变化" not in dock.details.toPlainText()
+
+    from shapely import affinity
+
+    moved = affinity.translate(spot.geometry, 4.0)
+    store.import_batch(batch, [ledger.SpotRecord(spot.attributes, moved, 0)])
+    dock.session.refresh()
+    dock._show_current()
+    text = dock.details.toPlainText()
+    assert "SD-01" not in text and not dock.piece_bands, text
+    assert "重新交付后的变化" in text and "1 块压占图斑已删除" in text and "PIECES" in text
+
+
 def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledger_path):
     """The details and queue take no focus; a click there must leave the focus in the dock's
     page, where the review keys live, not on the panel stack around it."""

@@ -76,13 +76,30 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
     the geometry of a spot delivered without one (an outline is the legal object: it is not
     lost to a broken feature). A field the delivery has, NULL, is taken as it says: a layer
     no longer hit, say. Both are warned about, naming the spot and the fields.
+
+    Screening's pieces (SPOT_PIECES) delivered with the spots replace the recorded ones. A
+    delivery without them keeps the recorded pieces while the outline is the one they were cut
+    from (outline_moved); a moved outline's pieces lie where the spot no longer is, so they
+    are removed, and said (refresh_changes keeps it with the spot's changes).
     """
     attributes = dict(vetted.attributes)
     kept, blanked = [], []
+    geometry = vetted.geometry
+    outline = recorded.geometry is not None and not recorded.geometry.is_empty
+    if outline and (geometry is None or geometry.is_empty):
+        geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
+        kept.append("geometry")
     for name, value in recorded.attributes.items():
-        # Pieces belong to the screening run that found them: a delivery without them (a raw
-        # one) must not leave the last run's outlines on a spot that may have changed.
-        if value is None or name in (SPOT_PIECES, SPOT_REFRESHES):
+        if value is None or name == SPOT_REFRESHES:
+            continue
+        if name == SPOT_PIECES and name not in attributes:
+            if not outline_moved(recorded.geometry, geometry):
+                attributes[name] = value
+                kept.append(name)
+            elif value:  # an empty list outlined nothing: nothing shown is lost
+                report.warnings.append(
+                    ImportIssue(None, vetted.key, SPOT_PIECES, pieces_removed(len(value)))
+                )
             continue
         if name not in attributes:
             attributes[name] = value
@@ -100,11 +117,6 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
             figures[i] = recorded.figures[i]
             if column not in kept:
                 kept.append(column)
-    geometry = vetted.geometry
-    outline = recorded.geometry is not None and not recorded.geometry.is_empty
-    if outline and (geometry is None or geometry.is_empty):
-        geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
-        kept.insert(0, "geometry")
     if recorded.attributes.get(SPOT_REFRESHES):  # a refresh adds to them, see _refreshed
         attributes[SPOT_REFRESHES] = recorded.attributes[SPOT_REFRESHES]
     for names, message in (
@@ -120,8 +132,9 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
 
 
 def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
-    """What a refresh changes in a spot, old → new: its figures, delivered fields and outline
-    (refreshed as keep_recorded made it: a kept outline is None)."""
+    """What a refresh changes in a spot, old → new: its figures, delivered fields, outline and
+    the screening pieces it lost (refreshed as keep_recorded made it: a kept outline is None,
+    pieces removed for a moved outline are absent)."""
     geometry, attributes = refreshed.geometry, refreshed.attributes
     changes = []
     # Empty to a value and back count too: a layer screened for the first time (its figures
@@ -136,19 +149,8 @@ def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
     old_geometry = recorded.geometry
-    shift = (
-        shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
-            shapely.remove_repeated_points(old_geometry),
-            shapely.remove_repeated_points(geometry),
-        )
-        if geometry is not None
-        and old_geometry is not None
-        and not geometry.is_empty
-        and not old_geometry.is_empty
-        and not old_geometry.equals(geometry)  # the same outline, however its vertices lie
-        else 0.0
-    )
-    if shift > _SAME_OUTLINE_M:
+    if outline_moved(old_geometry, geometry):
+        shift = outline_shift(old_geometry, geometry)
         # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
         # said above when it changed; a planar area here would be a third figure.
         moved = old_geometry.centroid.distance(geometry.centroid)
@@ -156,7 +158,39 @@ def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
             f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
             f"{shift:.2f} m）"
         )
+    pieces = recorded.attributes.get(SPOT_PIECES)
+    if pieces and SPOT_PIECES not in attributes:  # removed by keep_recorded: the outline moved
+        changes.append(pieces_removed(len(pieces)))
     return changes
+
+
+def outline_shift(old: BaseGeometry | None, new: BaseGeometry | None) -> float:
+    """How far a refreshed outline lies from the recorded one, in metres: the largest distance
+    of a point of either from the other (Hausdorff); 0.0 when the two are the same outline,
+    however their vertices lie, or either is missing or empty (the recorded one is kept)."""
+    if old is None or new is None or old.is_empty or new.is_empty or old.equals(new):
+        return 0.0
+    return float(
+        shapely.hausdorff_distance(  # repeated vertices make GEOS's distance NaN
+            shapely.remove_repeated_points(old), shapely.remove_repeated_points(new)
+        )
+    )
+
+
+def outline_moved(old: BaseGeometry | None, new: BaseGeometry | None) -> bool:
+    """Whether a refresh moves a spot's outline (said as a change, and its pieces no longer
+    lie on it): by more than the millimetre the store keeps coordinates to."""
+    return outline_shift(old, new) > _SAME_OUTLINE_M
+
+
+def pieces_removed(count: int) -> str:
+    """A spot's screening pieces removed by a refresh that moved its outline, as said."""
+    return (
+        f"压占情况的 {count} 块压占图斑已删除：图斑边界已移动，原压占图斑不再落在图斑上；"
+        "请带 PIECES（本次筛查的压占图斑）重新导入以恢复 / "
+        f"{count} screening pieces removed: the outline moved and they no longer lie on the "
+        "spot; re-import with PIECES (this screening's pieces) to restore them"
+    )
 
 
 def say_changes(

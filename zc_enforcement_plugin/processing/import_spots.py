@@ -46,7 +46,9 @@ class ImportSpots(EnforcementAlgorithm):
         "looks mis-decoded (GBK read as another encoding), are reported by number and not "
         "imported; a Shapefile without .cpg has its encoding detected and reported. With a "
         "towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; "
-        "with screening's pieces layer the dock can show and highlight what each spot hits."
+        "with screening's pieces layer the dock can show and highlight what each spot hits. "
+        "A refresh without the pieces layer keeps the recorded pieces of each spot whose "
+        "outline did not move, and removes (and reports) those of a moved spot."
     )
 
     SPOTS = "SPOTS"
