@@ -1606,3 +1606,79 @@ def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
         finally:
             session.close()
     assert not unmounted.exists() and not (tmp_path / "mnt").exists()
+
+
+# --- an office login: what it may not see, said as such --------------------------------------
+def _listing_of(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_brigades(
+    provider, pg_database, schema, tmp_path
+):
+    """Not "permission denied for table ledger_batches": the login is told, Chinese first, that
+    importing spots, or storing the bureau's settings and holidays, is the brigade's work, and
+    nothing is stored."""
+    import fiona
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    spots_file = tmp_path / "delivered.gpkg"
+    properties = {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"}
+    with fiona.open(
+        spots_file,
+        "w",
+        driver="GPKG",
+        schema={"geometry": "Polygon", "properties": properties},
+        crs="EPSG:4527",
+    ) as out:
+        out.write(
+            {
+                "geometry": shapely.geometry.mapping(box(X0, Y0, X0 + 20, Y0 + 20)),
+                "properties": {
+                    "JCBH": "P1",
+                    "XZMC": LUOCUN_TOWNS[0],
+                    "SMC": LUOCUN,
+                    "TBMJ": 400.0,
+                },
+            }
+        )
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text(
+        json.dumps(
+            {
+                "2031": {
+                    "holidays": [d.isoformat() for d in workdays.fixed_public_holidays(2031)],
+                    "workdays": [],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-brigade-work"):
+        office = pc.reference("office-brigade-work", schema)
+        with pytest.raises(QgsProcessingException) as importing:
+            processing.run(
+                "zcenforcement:importspots",
+                {"SPOTS": str(spots_file), "LEDGER": office, "BATCH": "office"},
+            )
+        with pytest.raises(QgsProcessingException) as storing:
+            processing.run(
+                "zcenforcement:ledgersettings", {"LEDGER": office, "HOLIDAY_FILE": str(holidays)}
+            )
+    assert str(importing.value).startswith(
+        f"登录 {LUOCUN_ROLE} 无权导入图斑（ledger_batches）：在共享台帐上这是执法监察大队的工作"
+    )
+    assert "importing spots (ledger_batches) is the brigade's work" in str(importing.value)
+    assert str(storing.value).startswith(
+        f"登录 {LUOCUN_ROLE} 无权保存台帐设置（期限规则、排名权重、节假日安排）（ledger_settings）"
+    )
+    assert "holidays) (ledger_settings) is the brigade's work" in str(storing.value)
+    for refused in (importing.value, storing.value):
+        assert "permission denied" not in str(refused) and "Nothing was saved" in str(refused)
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.batches() == [] and brigade.counts() == (0, 0)
+        assert ls.SETTING_HOLIDAYS not in brigade.settings()
