@@ -1613,6 +1613,54 @@ def _listing_of(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
 
 
+def test_an_office_login_recording_another_offices_patrol_is_told_it_is_not_its_own(
+    provider, pg_database, schema, tmp_path
+):
+    """太河's office and spots exist, hidden from 罗村's login by row security: a patrol naming
+    them is refused as not this login's (with whom records it), never as "not in the ledger",
+    and nothing is recorded; the brigade records the same patrol."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        before = {p.id for p in brigade.patrols()}
+    patrol = {"DATE": "2026-03-10", "STAFF": "张三", "FINDINGS": "无"}
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-patrol"):
+        office = pc.reference("office-patrol", schema)
+        with pytest.raises(QgsProcessingException) as other_office:
+            processing.run(
+                "zcenforcement:recordpatrol", {"LEDGER": office, "OFFICE": TAIHE} | patrol
+            )
+        with pytest.raises(QgsProcessingException) as other_spot:
+            processing.run(
+                "zcenforcement:recordpatrol",
+                {"LEDGER": office, "OFFICE": LUOCUN, "SPOTS": "37030220261000"} | patrol,
+            )
+    assert str(other_office.value) == (
+        f"Office {TAIHE} is not one of this login's offices: on the shared ledger the login "
+        f"{LUOCUN_ROLE} sees only {LUOCUN} (row-level security). A patrol of another office is "
+        "recorded with that office's login or the brigade's. Nothing was recorded."
+    )
+    message = str(other_spot.value)
+    assert message.startswith("Spots 37030220261000 are not among this login's spots")
+    assert f"the login {LUOCUN_ROLE} sees only the spots of the towns of {LUOCUN}" in message
+    assert "not in the ledger" not in message + str(other_office.value)
+    with open_store(pg_database, schema) as brigade:
+        assert {p.id for p in brigade.patrols()} == before
+    with saved_connection(pg_database, BRIGADE, "brigade-patrol"):
+        processing.run(
+            "zcenforcement:recordpatrol",
+            {"LEDGER": pc.reference("brigade-patrol", schema), "OFFICE": TAIHE}
+            | patrol
+            | {"SPOTS": "37030220261000"},
+        )
+    with open_store(pg_database, schema) as brigade:
+        assert len(brigade.patrols()) == len(before) + 1
+
+
 def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_brigades(
     provider, pg_database, schema, tmp_path
 ):
