@@ -1617,3 +1617,311 @@ def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
         finally:
             session.close()
     assert not unmounted.exists() and not (tmp_path / "mnt").exists()
+
+
+# --- an office login: what it may not see, said as such --------------------------------------
+def _listing_of(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_reports_comparing_every_office_are_refused_to_an_office_login(
+    provider, pg_database, schema, tmp_path
+):
+    """Row security shows 罗村's login only 罗村's rows: its monthly ranking would rank 罗村 1st
+    of one and call its figures the district's, its accountability ratio's 全区 row would be
+    罗村's towns. The ranking, the assessment and the ratio are refused, naming the login and
+    its office and asking for a brigade login, and no report is written; the brigade's run of
+    the same reports goes through."""
+    import processing
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.i18n import install_translator
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+    runs = {
+        "monthlyranking": {"MONTH": "2026-03"},
+        "assessment": {"KIND": 0, "YEAR": 2026, "HALF": 0},
+        "accountabilityratio": {"PERIOD": "2026"},
+    }
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-reports"):
+        office = pc.reference("office-reports", schema)
+        for algorithm, period in runs.items():
+            out = tmp_path / f"office_{algorithm}"
+            with pytest.raises(QgsProcessingException) as refused:
+                processing.run(
+                    f"zcenforcement:{algorithm}",
+                    {"LEDGER": office, "REPORT_DATE": "2026-04-03", "OUTPUT_FOLDER": str(out)}
+                    | period,
+                )
+            message = str(refused.value)
+            assert f"the login {LUOCUN_ROLE} sees only the rows of its own offices ({LUOCUN})" in (
+                message
+            ), message
+            assert "Run it with a brigade login. No report was written." in message
+            assert _listing_of(out) == [], algorithm
+        # In a Chinese QGIS the refusal is Chinese, the report by its Chinese name.
+        translator = install_translator("zh_CN")
+        try:
+            with pytest.raises(QgsProcessingException) as chinese:
+                processing.run(
+                    "zcenforcement:monthlyranking",
+                    {"LEDGER": office, "MONTH": "2026-03", "OUTPUT_FOLDER": str(tmp_path / "zh")},
+                )
+        finally:
+            QCoreApplication.removeTranslator(translator)
+        assert str(chinese.value).startswith(
+            f"各所月度通报排名要比较全区各所，而登录 {LUOCUN_ROLE} 在共享台帐上只能看到本所"
+            f"（{LUOCUN}）"
+        )
+        assert "请用执法监察大队的登录运行。未生成报表。" in str(chinese.value)
+    with saved_connection(pg_database, BRIGADE, "brigade-reports"):
+        whole = pc.reference("brigade-reports", schema)
+        for algorithm, period in runs.items():
+            out = tmp_path / f"brigade_{algorithm}"
+            result = processing.run(
+                f"zcenforcement:{algorithm}",
+                {"LEDGER": whole, "REPORT_DATE": "2026-04-03", "OUTPUT_FOLDER": str(out)} | period,
+            )
+            assert Path(result["XLSX"]).exists() and Path(result["PDF"]).exists()
+    # The core functions refuse too, for a script on the QGIS Python console: Chinese first.
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        assert not luocun.sees_every_office and luocun.login == LUOCUN_ROLE
+        calendar, as_of = WorkCalendar(), dt.date(2026, 4, 3)
+        for build, period in (
+            (reports.monthly_ranking, reports.Period.month(2026, 3)),
+            (reports.assessment, reports.Period.year(2026)),
+            (reports.accountability_ratio, reports.Period.year(2026)),
+        ):
+            with pytest.raises(reports.OfficeLoginError) as refused:
+                build(luocun, period, calendar, as_of)
+            assert str(refused.value).startswith(
+                f"{refused.value.report[0]}需要全区各所的记录，而登录 {LUOCUN_ROLE} "
+                f"只能看到本所（{LUOCUN}）的记录"
+            )
+            assert refused.value.offices == [LUOCUN]
+
+
+def test_an_office_logins_weekly_dispatch_says_it_holds_only_its_offices(
+    provider, pg_database, schema, tmp_path
+):
+    """The dispatch of its own deadlines is the office's to chase, so it is made, but its title,
+    its first page, its notes and the log say it holds 罗村 alone, and its total row is 罗村's,
+    never 合计 / district; the brigade's keeps the district's title and total."""
+    import openpyxl
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.warnings.append(text)
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        whole = reports.weekly_dispatch(
+            brigade, reports.Period.week(dt.date(2026, 3, 2)), WorkCalendar(), dt.date(2026, 3, 9)
+        )
+    assert whole.offices_only is None and whole.title == "2026-W10 每周调度 / weekly dispatch"
+    assert whole.sheets()[0].rows[-1][0] == "合计 / district"
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-dispatch"):
+        log = Log()
+        result = processing.run(
+            "zcenforcement:weeklydispatch",
+            {
+                "LEDGER": pc.reference("office-dispatch", schema),
+                "WEEK": "2026-03-02",
+                "REPORT_DATE": "2026-03-09",
+                "OUTPUT_FOLDER": str(tmp_path / "dispatch"),
+            },
+            feedback=log,
+        )
+    assert f"this report holds {LUOCUN} only, not the district, and its total is theirs." in (
+        " ".join(log.warnings)
+    )
+    book = openpyxl.load_workbook(result["XLSX"])
+    dispatch = [row for row in book.worksheets[0].iter_rows(values_only=True) if any(row)]
+    offices = [row[0] for row in dispatch[1:-1]]
+    assert (
+        offices == [LUOCUN]
+        and dispatch[-1][0] == f"合计（仅{LUOCUN}）/ total of these offices only"
+    )
+    assert not any("district" in str(cell) for row in dispatch for cell in row if cell)
+    notes = [row[0] for row in book.worksheets[-1].iter_rows(values_only=True) if row[0]]
+    assert notes[0] == f"2026-W10 每周调度（仅{LUOCUN}）/ weekly dispatch ({LUOCUN} only)"
+    assert any(line.startswith(f"本表只含本登录所辖所（{LUOCUN}）的记录") for line in notes)
+
+
+def test_an_office_login_recording_another_offices_patrol_is_told_it_is_not_its_own(
+    provider, pg_database, schema, tmp_path
+):
+    """太河's office and spots exist, hidden from 罗村's login by row security: a patrol naming
+    them is refused as not this login's (with whom records it), never as "not in the ledger",
+    and nothing is recorded; the brigade records the same patrol."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        before = {p.id for p in brigade.patrols()}
+    patrol = {"DATE": "2026-03-10", "STAFF": "张三", "FINDINGS": "无"}
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-patrol"):
+        office = pc.reference("office-patrol", schema)
+        with pytest.raises(QgsProcessingException) as other_office:
+            processing.run(
+                "zcenforcement:recordpatrol", {"LEDGER": office, "OFFICE": TAIHE} | patrol
+            )
+        with pytest.raises(QgsProcessingException) as other_spot:
+            processing.run(
+                "zcenforcement:recordpatrol",
+                {"LEDGER": office, "OFFICE": LUOCUN, "SPOTS": "37030220261000"} | patrol,
+            )
+    assert str(other_office.value) == (
+        f"Office {TAIHE} is not one of this login's offices: on the shared ledger the login "
+        f"{LUOCUN_ROLE} sees only {LUOCUN} (row-level security). A patrol of another office is "
+        "recorded with that office's login or the brigade's. Nothing was recorded."
+    )
+    message = str(other_spot.value)
+    assert message.startswith("Spots 37030220261000 are not among this login's spots")
+    assert f"the login {LUOCUN_ROLE} sees only the spots of the towns of {LUOCUN}" in message
+    assert "not in the ledger" not in message + str(other_office.value)
+    with open_store(pg_database, schema) as brigade:
+        assert {p.id for p in brigade.patrols()} == before
+    with saved_connection(pg_database, BRIGADE, "brigade-patrol"):
+        processing.run(
+            "zcenforcement:recordpatrol",
+            {"LEDGER": pc.reference("brigade-patrol", schema), "OFFICE": TAIHE}
+            | patrol
+            | {"SPOTS": "37030220261000"},
+        )
+    with open_store(pg_database, schema) as brigade:
+        assert len(brigade.patrols()) == len(before) + 1
+
+
+def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_brigades(
+    provider, pg_database, schema, tmp_path
+):
+    """Not "permission denied for table ledger_batches": the login is told, Chinese first, that
+    importing spots, or storing the bureau's settings and holidays, is the brigade's work, and
+    nothing is stored."""
+    import fiona
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    spots_file = tmp_path / "delivered.gpkg"
+    properties = {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"}
+    with fiona.open(
+        spots_file,
+        "w",
+        driver="GPKG",
+        schema={"geometry": "Polygon", "properties": properties},
+        crs="EPSG:4527",
+    ) as out:
+        out.write(
+            {
+                "geometry": shapely.geometry.mapping(box(X0, Y0, X0 + 20, Y0 + 20)),
+                "properties": {
+                    "JCBH": "P1",
+                    "XZMC": LUOCUN_TOWNS[0],
+                    "SMC": LUOCUN,
+                    "TBMJ": 400.0,
+                },
+            }
+        )
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text(
+        json.dumps(
+            {
+                "2031": {
+                    "holidays": [d.isoformat() for d in workdays.fixed_public_holidays(2031)],
+                    "workdays": [],
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    with saved_connection(pg_database, LUOCUN_ROLE, "office-brigade-work"):
+        office = pc.reference("office-brigade-work", schema)
+        with pytest.raises(QgsProcessingException) as importing:
+            processing.run(
+                "zcenforcement:importspots",
+                {"SPOTS": str(spots_file), "LEDGER": office, "BATCH": "office"},
+            )
+        with pytest.raises(QgsProcessingException) as storing:
+            processing.run(
+                "zcenforcement:ledgersettings", {"LEDGER": office, "HOLIDAY_FILE": str(holidays)}
+            )
+    assert str(importing.value).startswith(
+        f"登录 {LUOCUN_ROLE} 无权导入图斑（ledger_batches）：在共享台帐上这是执法监察大队的工作"
+    )
+    assert "importing spots (ledger_batches) is the brigade's work" in str(importing.value)
+    assert str(storing.value).startswith(
+        f"登录 {LUOCUN_ROLE} 无权保存台帐设置（期限规则、排名权重、节假日安排）（ledger_settings）"
+    )
+    assert "holidays) (ledger_settings) is the brigade's work" in str(storing.value)
+    for refused in (importing.value, storing.value):
+        assert "permission denied" not in str(refused) and "Nothing was saved" in str(refused)
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.batches() == [] and brigade.counts() == (0, 0)
+        assert ls.SETTING_HOLIDAYS not in brigade.settings()
+
+
+def test_an_office_logins_verification_export_says_whose_spots_it_holds(
+    provider, pg_database, schema, tmp_path
+):
+    """The export's totals row sums the rows above it and names no district, so it needs no
+    note of its own; but the package is what is uploaded: read with 罗村's login it holds 罗村's
+    spots, and its title and the log say so."""
+    import openpyxl
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.warnings.append(text)
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        brigade.set_evidence_dir(tmp_path / "shared_evidence")
+    titles = {}
+    for login in (LUOCUN_ROLE, BRIGADE):
+        log = Log()
+        with saved_connection(pg_database, login, f"export-{login}"):
+            result = processing.run(
+                "zcenforcement:exportverification",
+                {
+                    "LEDGER": pc.reference(f"export-{login}", schema),
+                    "OUTPUT_FOLDER": str(tmp_path / login),
+                    "WITH_PDF": False,
+                },
+                feedback=log,
+            )
+        sheet = openpyxl.load_workbook(result["XLSX"]).active
+        titles[login] = (sheet.cell(1, 1).value, log.warnings)
+    title, warnings = titles[LUOCUN_ROLE]
+    assert title == f"卫片图斑核查台帐（仅{LUOCUN}）"
+    assert any(f"this export holds the spots of {LUOCUN} only" in w for w in warnings)
+    title, warnings = titles[BRIGADE]
+    assert title == "卫片图斑核查台帐" and not any("office login" in w for w in warnings)

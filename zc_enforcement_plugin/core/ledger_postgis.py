@@ -36,6 +36,7 @@ import contextlib
 import functools
 import getpass
 import os
+import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,22 @@ from .ledger_sql import SqlLedger
 # =================================================================================================
 # the store
 # =================================================================================================
+
+# What only the brigade may write, by table (ledger_postgis_server._GRANTS): the server refuses an
+# office login's write there with a bare "permission denied for table ledger_batches", which a
+# user reads as a fault of the server rather than as work that is not the office's.
+_BRIGADE_WORK = {
+    ls.T_BATCHES: ("导入图斑", "importing spots"),
+    ls.T_SPOTS: ("导入图斑或修改下发的图斑", "importing spots or changing a spot as delivered"),
+    ls.T_SETTINGS: (
+        "保存台帐设置（期限规则、排名权重、节假日安排）",
+        "storing the ledger's settings (deadline rules, ranking weights, holidays)",
+    ),
+    ls.T_META: (
+        "修改台帐信息（如共享证据文件夹）",
+        "changing the ledger's own details (such as the shared evidence folder)",
+    ),
+}
 
 
 def _guarded(method):
@@ -381,6 +398,9 @@ class PostGISLedger(SqlLedger):
                 "administrator to make it writable"
             )
         if isinstance(exc, errors.InsufficientPrivilege):
+            refused = self._brigade_work(exc)
+            if refused is not None:
+                return refused
             return LedgerError(
                 f"在 {self._server_zh} 上无权执行此操作（角色权限或行级安全限制）/ not permitted "
                 f"on {self._server_en}: your role may not see or change these rows "
@@ -394,6 +414,28 @@ class PostGISLedger(SqlLedger):
             f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
             f"{str(exc).strip()}"
         )
+
+    def _brigade_work(self, exc: Exception) -> LedgerError | None:
+        """The refusal of a write only the brigade may make, in words, or None for another
+        privilege error. The table is found by name in the server's message, which is in the
+        server's language (lc_messages): "permission denied for table ledger_batches" or
+        "对表 ledger_batches 权限不够"."""
+        named = set(re.findall(r"\b(ledger_[a-z_]+)\b", str(exc)))
+        table = next((t for t in _BRIGADE_WORK if t in named), None)
+        if table is None:
+            return None
+        zh, en = _BRIGADE_WORK[table]
+        login = self._login()[0]
+        return LedgerError(
+            f"登录 {login} 无权{zh}（{table}）：在共享台帐上这是执法监察大队的工作，请用大队登录"
+            f"运行；未保存任何内容 / the login {login!r} may not do this: {en} ({table}) is the "
+            "brigade's work on the shared ledger; run it with a brigade login. Nothing was saved"
+        )
+
+    @property
+    def login(self) -> str:
+        """The database login this ledger is read with, as messages name it."""
+        return self._login()[0]
 
     def _login(self) -> tuple[str, str]:
         """(login, database) of the open connection, else as the parameters give them."""

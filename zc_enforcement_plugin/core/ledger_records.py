@@ -279,6 +279,8 @@ class LedgerStore(Protocol):
 
     # What the last cases() left out: one message per case whose rows cannot be read.
     unreadable_cases: Sequence[str]
+    # False for a shared ledger's office login, which sees only its own offices' rows.
+    sees_every_office: bool
 
     @property
     def evidence_dir(self) -> Path: ...

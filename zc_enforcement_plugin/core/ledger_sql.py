@@ -88,6 +88,10 @@ class SqlLedger:
     path: Any
     # What the last cases() left out, one message per case that could not be read.
     unreadable_cases: Sequence[str] = ()
+    # Whether this ledger shows the rows of every office: a file holds all it holds, while a
+    # shared ledger's office login sees only its own offices' rows (row security), and a report
+    # comparing offices or totalling the district must not be read through it.
+    sees_every_office: bool = True
     # Test hook: called with the row number after each spot row an import writes.
     _after_row_hook: Callable[[int], None] | None = None
 

@@ -26,6 +26,7 @@ from .report_basis import (
     common_warnings,
     notes_sheet,
     read_ledger,
+    refuse_office_login,
 )
 from .workdays import (
     WorkCalendar,
@@ -154,6 +155,8 @@ def accountability_ratio(
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
 ) -> AccountabilityReport:
+    # Its district row is the district's figure of accountability: one office's towns are not it.
+    refuse_office_login(ledger, ("问责比例", "the accountability ratio"))
     as_of = as_of or dt.date.today()
     context = read_ledger(ledger, as_of, calendar)
     common_warnings(context, period)

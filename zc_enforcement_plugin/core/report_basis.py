@@ -20,7 +20,7 @@ from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
 )
-from .ledger import CaseRecord, LedgerStore, SpotSummary, Verdict
+from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
 from .workdays import WorkCalendar
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
@@ -247,6 +247,42 @@ def _figure(verdict: Verdict | None, name: str, fallback: float | None) -> tuple
     if fallback is not None:
         return float(fallback), True
     return 0.0, False
+
+
+class OfficeLoginError(LedgerError):
+    """A report that compares every office or totals the district, asked of a login that sees
+    only its own offices' rows (an office login on the shared ledger): read through it, the
+    report would rank that office alone, first, and present its own figures as the district's.
+    ``report`` names the report (Chinese, English), ``login`` and ``offices`` what it sees."""
+
+    def __init__(self, report: tuple[str, str], login: str, offices: list[str]):
+        self.report, self.login, self.offices = report, login, offices
+        names = "、".join(offices)
+        super().__init__(
+            f"{report[0]}需要全区各所的记录，而登录 {login} 只能看到本所（{names}）的记录（共享台帐"
+            "的行级安全），请用执法监察大队的登录运行；未生成报表 / "
+            f"{report[1]} needs every office "
+            f"of the district, but the login {login!r} sees only the rows of its own offices "
+            f"({names}) on the shared ledger (row-level security): run it with a brigade login. "
+            "No report was written"
+        )
+
+
+def offices_seen(ledger: LedgerStore) -> list[str] | None:
+    """The offices of a login that sees only its own offices' rows, in order; None when the
+    ledger shows every office (a GeoPackage, the brigade)."""
+    if ledger.sees_every_office:
+        return None
+    return sorted(ledger.configured_offices())
+
+
+def refuse_office_login(ledger: LedgerStore, report: tuple[str, str]) -> None:
+    """Refuse a report comparing every office, or totalling the district, before it reads a
+    ledger that shows only some offices (see OfficeLoginError)."""
+    offices = offices_seen(ledger)
+    if offices is not None:
+        # Only a shared ledger's login sees part of it, and it has a login to name.
+        raise OfficeLoginError(report, str(getattr(ledger, "login", "")), offices)
 
 
 def read_ledger(

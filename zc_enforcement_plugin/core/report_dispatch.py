@@ -24,6 +24,7 @@ from .report_basis import (
     case_deadlines,
     common_warnings,
     notes_sheet,
+    offices_seen,
     read_ledger,
     unopened_cases,
 )
@@ -64,13 +65,39 @@ class WeeklyDispatch:
     overdue: list[DeadlineItem]
     horizon: dt.date  # the last day due_next_week reaches (see dispatch_horizon)
     warnings: list[str] = field(default_factory=list)
+    # The offices of a login that sees only its own (offices_seen), else None: the report is
+    # then that login's, and nothing in it may read as the district's.
+    offices_only: list[str] | None = None
 
     @property
     def title(self) -> str:
+        if self.offices_only is not None:
+            names = "、".join(self.offices_only)
+            return f"{self.period.label} 每周调度（仅{names}）/ weekly dispatch ({names} only)"
         return f"{self.period.label} 每周调度 / weekly dispatch"
 
+    @property
+    def total_label(self) -> str:
+        if self.offices_only is not None:
+            return f"合计（仅{'、'.join(self.offices_only)}）/ total of these offices only"
+        return "合计 / district"
+
+    def scope_line(self) -> str | None:
+        """What the report holds when it is not the district: said on its first page, in its
+        notes and (by the algorithm) in the log."""
+        if self.offices_only is None:
+            return None
+        names = "、".join(self.offices_only)
+        return (
+            f"本表只含本登录所辖所（{names}）的记录（共享台帐的行级安全），不是全区的调度 / this "
+            f"report holds only the rows of this login's offices ({names}) on the shared ledger "
+            "(row-level security), not the district's"
+        )
+
     def info_lines(self) -> list[str]:
+        scope = self.scope_line()
         return [
+            *([scope] if scope else []),
             f"统计时段 / period: {self.period.start} – {self.period.end}",
             f"报告日期 / report date: {self.as_of}",
             f"未来{DISPATCH_WORKING_DAYS}个工作日内到期 / due within {DISPATCH_WORKING_DAYS} "
@@ -112,7 +139,7 @@ class WeeklyDispatch:
                 *(r.cases_by_stage.get(s.value, 0) for s in Stage),
             ]
 
-        rows = [row(r, r.office) for r in self.rows] + [row(self.total, "合计 / district")]
+        rows = [row(r, r.office) for r in self.rows] + [row(self.total, self.total_label)]
         item_headers = [
             "案件 / case",
             "自然资源所 / office",
@@ -242,4 +269,14 @@ def weekly_dispatch(
     order = sorted(rows.values(), key=lambda r: r.office)
     due_next.sort(key=lambda i: (i.due, i.case_id, i.origin))
     overdue.sort(key=lambda i: (i.due, i.case_id, i.origin))
-    return WeeklyDispatch(period, as_of, order, total, due_next, overdue, horizon, context.warnings)
+    return WeeklyDispatch(
+        period,
+        as_of,
+        order,
+        total,
+        due_next,
+        overdue,
+        horizon,
+        context.warnings,
+        offices_seen(ledger),
+    )

@@ -40,6 +40,7 @@ from .report_basis import (
     monthly_due_date,
     notes_sheet,
     read_ledger,
+    refuse_office_login,
     score,
     score_weights,
     unopened_cases,
@@ -389,6 +390,7 @@ def monthly_ranking(
     """每月通报: offices ranked by score over one month (see the module docstring)."""
     if period.kind != MONTH:
         raise ValueError(f"monthly_ranking needs a month, got {period.kind}")
+    refuse_office_login(ledger, ("每月通报", "the monthly ranking"))
     as_of = as_of or dt.date.today()
     context = read_ledger(ledger, as_of, calendar)
     weights, source = _weights(ledger)
@@ -417,6 +419,7 @@ def assessment(
     """
     if period.kind not in (HALF_YEAR, YEAR):
         raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
+    refuse_office_login(ledger, ("考核", "the assessment"))
     as_of = as_of or dt.date.today()
     context = read_ledger(ledger, as_of, calendar)
     weights, source = _weights(ledger)

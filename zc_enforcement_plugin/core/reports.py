@@ -17,7 +17,10 @@ Definitions (each report prints the ones it uses in its notes):
   straight after 核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the
   period.
 - The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
-  every office set up on the server, so an office that recorded nothing is still ranked. Spots
+  every office set up on the server, so an office that recorded nothing is still ranked. A
+  login that sees only its own offices' rows (an office login on the shared ledger) is refused
+  the ranking, the assessment and the accountability ratio (OfficeLoginError), which compare
+  every office or total the district; its weekly dispatch says whose it is. Spots
   and cases without an office are listed under NO_OFFICE, their figures counted in the
   district's; it is no office: it has no patrol weeks, no score and no rank.
 - Patrol compliance = ISO weeks of the period with ≥ 3 distinct patrol days (patrols.
@@ -58,6 +61,7 @@ from .report_basis import (
     SCORE_COMPONENTS,
     WEEK,
     Chart,
+    OfficeLoginError,
     Period,
     Sheet,
     act_stopped,
@@ -90,6 +94,7 @@ __all__ = [
     "NO_CASE",
     "NO_OFFICE",
     "OfficeFigures",
+    "OfficeLoginError",
     "Period",
     "rank_offices",
     "RankingReport",

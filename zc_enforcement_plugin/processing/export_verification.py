@@ -221,6 +221,19 @@ class ExportVerification(EnforcementAlgorithm):
                 feedback.pushWarning(warning)
             feedback.setProgressText(tr("Writing the XLSX ledger"))
             title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
+            if not store.sees_every_office:
+                # Its totals row sums the spots listed, never naming the district; but the
+                # package is what is uploaded, and one office's must not pass for the
+                # district's: its title and the log say whose it is.
+                own = "、".join(sorted(store.configured_offices()))
+                title = f"{title}（仅{own}）"
+                feedback.pushWarning(
+                    tr(
+                        "The shared ledger was read with an office login, which sees only the "
+                        "spots of its own offices' towns (row-level security): this export holds "
+                        "the spots of {offices} only, not the district's."
+                    ).format(offices=own)
+                )
             xlsx = export.write_xlsx(folder / f"{BASENAME}.xlsx", rows, title=title)
             feedback.setProgress(25)
 

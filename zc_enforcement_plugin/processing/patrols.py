@@ -216,19 +216,47 @@ def _same_route(one: patrols.PatrolRecord, other: patrols.PatrolRecord) -> bool:
 def _check_known(store, record: patrols.PatrolRecord) -> None:
     """A patrol is recorded for good (patrols are append-only): an office or spot number the
     ledger does not know is a typo that would stay, and count a phantom office, so it is
-    refused with the names the ledger does know."""
+    refused with the names the ledger does know. An office login on the shared ledger sees only
+    its own offices and their towns' spots: what it does not see may well exist, hidden by row
+    security, and is refused as not this login's, never as not in the ledger."""
     offices = store.known_offices()
+    numbers = {s.number for s in store.spots()}
+    unknown = [number for number in record.spot_numbers if number not in numbers]
+    if not store.sees_every_office:
+        _check_own(store, record, unknown)
     if offices and record.office not in offices:
         raise fail(
             tr("Office {office} is not in the ledger; its offices are: {offices}.").format(
                 office=record.office, offices="、".join(sorted(offices))
             )
         )
-    numbers = {s.number for s in store.spots()}
-    unknown = [number for number in record.spot_numbers if number not in numbers]
     if unknown:
         raise fail(
             tr("Spot numbers not in the ledger: {numbers}.").format(numbers="、".join(unknown))
+        )
+
+
+def _check_own(store, record: patrols.PatrolRecord, unseen: list[str]) -> None:
+    """The refusals of _check_known for a login that sees only its own offices' rows."""
+    own = "、".join(sorted(store.configured_offices()))
+    login = store.login
+    if record.office not in store.configured_offices():
+        raise fail(
+            tr(
+                "Office {office} is not one of this login's offices: on the shared ledger the "
+                "login {login} sees only {own} (row-level security). A patrol of another office "
+                "is recorded with that office's login or the brigade's. Nothing was recorded."
+            ).format(office=record.office, login=login, own=own)
+        )
+    if unseen:
+        raise fail(
+            tr(
+                "Spots {numbers} are not among this login's spots: on the shared ledger the "
+                "login {login} sees only the spots of the towns of {own} (row-level security); "
+                "a spot of another office's towns is hidden from it. A patrol of another "
+                "office's spots is recorded with that office's login or the brigade's. Nothing "
+                "was recorded."
+            ).format(numbers="、".join(unseen), login=login, own=own)
         )
 
 

@@ -95,6 +95,16 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         try:
             feedback.setProgressText(tr("Reading the ledger"))
             report = self.build(ledger, period, calendar, as_of)
+        except reports.OfficeLoginError as exc:
+            raise fail(
+                tr(
+                    "{report} compares every office of the district, but the login {login} "
+                    "sees only the rows of its own offices ({offices}) on the shared ledger "
+                    "(row-level security): read with it, the report would rank or total them "
+                    "alone as though they were the district. Run it with a brigade login. No "
+                    "report was written."
+                ).format(report=self.displayName(), login=exc.login, offices="、".join(exc.offices))
+            ) from None
         except (LedgerError, ValueError) as exc:
             raise fail(str(exc)) from None
         finally:
@@ -102,6 +112,15 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         feedback.setProgress(50)
         if feedback.isCanceled():
             return {}
+        offices_only = getattr(report, "offices_only", None)
+        if offices_only is not None:
+            feedback.pushWarning(
+                tr(
+                    "The shared ledger was read with an office login, which sees only the rows "
+                    "of its own offices (row-level security): this report holds {offices} only, "
+                    "not the district, and its total is theirs."
+                ).format(offices="、".join(offices_only))
+            )
         for warning in report.warnings:
             feedback.pushWarning(warning)
         stem = f"{self.FILE_STEM}_{period.label}"

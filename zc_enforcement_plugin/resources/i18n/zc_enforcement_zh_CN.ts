@@ -770,6 +770,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The shared ledger was read with an office login, which sees only the spots of its own offices' towns (row-level security): this export holds the spots of {offices} only, not the district's.</source>
+      <translation>共享台帐是用自然资源所登录读取的，它只能看到本所所辖乡镇的图斑（行级安全）：本次导出只含{offices}的图斑，不是全区的。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template has no map item {id}.</source>
       <translation>打印布局模板中没有地图项 {id}。</translation>
     </message>
@@ -1130,6 +1135,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Office {office} is not one of this login's offices: on the shared ledger the login {login} sees only {own} (row-level security). A patrol of another office is recorded with that office's login or the brigade's. Nothing was recorded.</source>
+      <translation>{office}不是本登录所辖的所：在共享台帐上，登录 {login} 只能看到{own}（行级安全）。其他所的巡查请用该所的登录或执法监察大队的登录记录。未记录任何内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Spots {numbers} are not among this login's spots: on the shared ledger the login {login} sees only the spots of the towns of {own} (row-level security); a spot of another office's towns is hidden from it. A patrol of another office's spots is recorded with that office's login or the brigade's. Nothing was recorded.</source>
+      <translation>图斑 {numbers} 不在本登录可见的图斑中：在共享台帐上，登录 {login} 只能看到{own}所辖乡镇的图斑（行级安全），其他所乡镇的图斑对它不可见。巡查其他所的图斑请用该所的登录或执法监察大队的登录记录。未记录任何内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>{count} office-weeks short of patrols</source>
       <translation>共有 {count} 个所·周巡查天数不足</translation>
     </message>
@@ -1375,6 +1390,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The shared ledger was read with an office login, which sees only the rows of its own offices (row-level security): this report holds {offices} only, not the district, and its total is theirs.</source>
+      <translation>共享台帐是用自然资源所登录读取的，它只能看到本所的记录（行级安全）：本报表只含{offices}，不是全区，合计也只是这些所的合计。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>{text} is not a month (YYYY-MM).</source>
       <translation>{text} 不是月份（应为 YYYY-MM）。</translation>
     </message>
@@ -1387,6 +1407,11 @@
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The report date {date} is not a date (YYYY-MM-DD).</source>
       <translation>报告日期 {date} 不是有效日期（应为 YYYY-MM-DD）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{report} compares every office of the district, but the login {login} sees only the rows of its own offices ({offices}) on the shared ledger (row-level security): read with it, the report would rank or total them alone as though they were the district. Run it with a brigade login. No report was written.</source>
+      <translation>{report}要比较全区各所，而登录 {login} 在共享台帐上只能看到本所（{offices}）的记录（行级安全）：用它生成的报表会把这些所当作全区来排名或合计。请用执法监察大队的登录运行。未生成报表。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
