@@ -1882,6 +1882,38 @@ def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_b
         assert ls.SETTING_HOLIDAYS not in brigade.settings()
 
 
+def test_an_export_without_a_shared_evidence_folder_stops_before_writing(
+    provider, pg_database, schema, tmp_path
+):
+    """Found by the office-login fix: on a shared ledger whose brigade set no evidence folder,
+    exportverification ended in a Python traceback (the ledger's LedgerError, uncaught) after
+    writing the GeoPackage, Shapefile and XLSX. It stops with the ledger's own message, which
+    says who sets the folder and how, before any file is written."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import postgis_connection as pc
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        assert brigade.stored_evidence_dir() is None
+    out = tmp_path / "export"
+    with saved_connection(pg_database, BRIGADE, "export-no-folder"):
+        with pytest.raises(QgsProcessingException) as stop:
+            processing.run(
+                "zcenforcement:exportverification",
+                {
+                    "LEDGER": pc.reference("export-no-folder", schema),
+                    "OUTPUT_FOLDER": str(out),
+                    "WITH_PDF": False,
+                },
+            )
+    message = str(stop.value)
+    assert "未设置共享证据文件夹" in message and "ledgersettings" in message, message
+    assert "Traceback" not in message
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_an_office_logins_verification_export_says_whose_spots_it_holds(
     provider, pg_database, schema, tmp_path
 ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..core import ledger_schema as ls
+from ..core.ledger_records import LedgerError
 from ..i18n import tr
 from ..resources_paths import PLUGIN_ICON
 
@@ -43,6 +45,24 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
     GROUP = ""
     GROUP_ID = ""
     HELP = ""
+
+    def __init_subclass__(cls, **kwargs):
+        # A ledger's own error names the file or server and says what to do (no shared
+        # evidence folder set, a login not allowed to write): wherever a run meets one it is
+        # that message that stops it, never a Python traceback in the log.
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("processAlgorithm")
+        if run is None:
+            return
+
+        @functools.wraps(run)
+        def process_algorithm(self, parameters, context, feedback):
+            try:
+                return run(self, parameters, context, feedback)
+            except LedgerError as error:
+                raise fail(str(error)) from error
+
+        cls.processAlgorithm = process_algorithm
 
     def name(self):
         return self.NAME

@@ -211,6 +211,10 @@ class ExportVerification(EnforcementAlgorithm):
             # Before anything is written: what the Shapefile in the chosen encoding would write
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)
+            # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
+            # has set no evidence folder stops here, with its message, before any file is
+            # written, not with half a package.
+            evidence_dir = store.evidence_dir
             folder.mkdir(parents=True, exist_ok=True)
 
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
@@ -255,9 +259,7 @@ class ExportVerification(EnforcementAlgorithm):
                     tr("Making {count} verification sheets").format(count=len(sheet_rows))
                 )
                 pdf_path = folder / f"{BASENAME}_sheets.pdf"
-                self._export_sheets(
-                    sheet_rows, store.evidence_dir, after, before, pdf_path, feedback
-                )
+                self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                 pdf = str(pdf_path)
         except export.ExportCancelled:
             feedback.reportError(tr("Cancelled: the export is incomplete."))
