@@ -60,14 +60,3 @@ def test_the_review_session_opens_a_ledger_without_loading_processing(tmp_path):
     )
     assert out.splitlines() == [str(ledger), "[]"]
     assert ledger.is_file()
-
-
-def test_the_old_processing_path_still_gives_the_same_functions():
-    from zc_enforcement_plugin import postgis_connection as connections
-    from zc_enforcement_plugin.core import ledger_reference as lr
-    from zc_enforcement_plugin.processing import postgis_connection as old
-
-    for name in ("SCHEME", "is_postgis_reference", "parse_reference", "reference"):
-        assert getattr(old, name) is getattr(lr, name), name
-    for name in ("connection_names", "connection_params", "open_ledger_store"):
-        assert getattr(old, name) is getattr(connections, name), name

@@ -8,8 +8,9 @@ import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsDataSourceUri, QgsProviderRegistry
 
 from scripts import postgis_server as srv
+from zc_enforcement_plugin import postgis_connection as pc
+from zc_enforcement_plugin.core import ledger_reference as lr
 from zc_enforcement_plugin.core.ledger import LedgerError
-from zc_enforcement_plugin.processing import postgis_connection as pc
 from zc_enforcement_plugin.ui.review_session import ReviewSession
 
 BRIGADE = "zc_brigade_user"
@@ -63,8 +64,8 @@ def test_a_saved_connection_with_an_auth_config_opens_the_ledger(qgis_app, serve
     session = ReviewSession()
     try:
         save_connection("区局台帐 server", config.id())
-        reference = pc.reference("区局台帐 server")
-        assert pc.parse_reference(reference) == ("区局台帐 server", "zc_ledger")
+        reference = lr.reference("区局台帐 server")
+        assert lr.parse_reference(reference) == ("区局台帐 server", "zc_ledger")
         params = pc.connection_params("区局台帐 server")
         assert params["user"] == BRIGADE and params["port"] == str(srv.PORT)
         session.open(reference)
@@ -108,10 +109,10 @@ def test_the_dock_opens_the_shared_ledger_from_its_menu(qgis_app, qgis_iface, se
         menu.aboutToShow.emit()
         action = next(a for a in menu.actions() if a.text() == "dock server")
         action.trigger()
-        assert dock.session.path == pc.reference("dock server")
+        assert dock.session.path == lr.reference("dock server")
         dock.save_state()
         saved, _ = QgsProject.instance().readEntry(PROJECT_SCOPE, "ledger", "")
-        assert saved == pc.reference("dock server")
+        assert saved == lr.reference("dock server")
         assert srv.password_for(BRIGADE) not in saved
     finally:
         dock.cleanup()
@@ -135,7 +136,7 @@ def test_a_refused_connection_names_the_saved_connection(qgis_app, server):
     save_uri("pgl-badpw", uri, {"saveUsername": True, "savePassword": True})
     try:
         with pytest.raises(LedgerError, match="password") as refused:
-            pc.open_ledger_store(pc.reference("pgl-badpw"))
+            pc.open_ledger_store(lr.reference("pgl-badpw"))
         said = str(refused.value)
         assert "（连接 pgl-badpw）" in said and "(connection pgl-badpw)" in said
         assert f"{srv.HOST}:{srv.PORT}/{DATABASE}" in said and "not-the-password" not in said
@@ -154,7 +155,7 @@ def test_a_pg_service_connection_is_named_by_its_service(qgis_app, server, tmp_p
     save_uri("pgl-service", uri, {"saveUsername": True})
     try:
         with pytest.raises(LedgerError, match="cannot connect") as refused:
-            pc.open_ledger_store(pc.reference("pgl-service"))
+            pc.open_ledger_store(lr.reference("pgl-service"))
         said = str(refused.value)
         assert "pg_service zc_unreachable" in said and "(connection pgl-service)" in said
         assert "localhost:5432" not in said
@@ -175,7 +176,7 @@ def test_a_connection_saved_without_a_user_name_says_who_it_logged_in_as(
     save_uri("pgl-nouser", uri)
     try:
         with pytest.raises(LedgerError) as refused:
-            pc.open_ledger_store(pc.reference("pgl-nouser"))
+            pc.open_ledger_store(lr.reference("pgl-nouser"))
         said = str(refused.value)
         assert "(connection pgl-nouser)" in said
         assert f"logs in as the operating-system user {getpass.getuser()!r}" in said

@@ -27,6 +27,7 @@ from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_reference as lr
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import (
@@ -745,12 +746,10 @@ def test_algorithms_work_unchanged_on_the_shared_ledger(provider, pg_database, s
     import openpyxl
     import processing
 
-    from zc_enforcement_plugin.processing import postgis_connection as pc
-
     with open_store(pg_database, schema, tmp_path=tmp_path) as store:
         store.set_evidence_dir(tmp_path / "shared_evidence")
     with saved_connection(pg_database, BRIGADE, "cross-store"):
-        reference = pc.reference("cross-store", schema)
+        reference = lr.reference("cross-store", schema)
         spots_file = tmp_path / "screened.gpkg"
         schema_def = {
             "geometry": "Polygon",
@@ -1122,14 +1121,12 @@ def test_the_brigade_sets_the_evidence_folder_through_ledgersettings_and_copies_
     import processing
     from qgis.core import QgsProcessingException
 
-    from zc_enforcement_plugin.processing import postgis_connection as pc
-
     (tmp_path / "original").mkdir()
     source = tmp_path / "original" / "ledger.gpkg"
     with GeoPackageLedger(source) as original:
         fill(original, tmp_path / "original")
     with saved_connection(pg_database, BRIGADE, "evidence-folder"):
-        shared = pc.reference("evidence-folder", schema)
+        shared = lr.reference("evidence-folder", schema)
         copy = {"SOURCE": str(source), "TARGET": shared}
         with pytest.raises(QgsProcessingException, match="no shared evidence folder"):
             processing.run("zcenforcement:copyledger", copy)
@@ -1371,7 +1368,6 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
     from qgis.core import QgsProcessingException
 
     from zc_enforcement_plugin.core import workdays
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
         return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
@@ -1386,7 +1382,7 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         with pytest.raises(workdays.UnknownScheduleError, match="HOLIDAY_FILE"):
             calendar.is_working_day(dt.date(2031, 1, 2))
     with saved_connection(pg_database, BRIGADE, "holidays"):
-        shared = pc.reference("holidays", schema)
+        shared = lr.reference("holidays", schema)
         result = processing.run(
             "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(holidays)}
         )
@@ -1423,7 +1419,6 @@ def test_two_brigade_members_changing_the_settings_at_once_keep_both_changes(
     import processing
 
     from zc_enforcement_plugin.processing import ledger_settings
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     merge = ledger_settings._stored
     second_merging, first_done = threading.Event(), threading.Event()
@@ -1432,7 +1427,7 @@ def test_two_brigade_members_changing_the_settings_at_once_keep_both_changes(
     def run(rules: dict) -> dict:
         return processing.run(
             "zcenforcement:ledgersettings",
-            {"LEDGER": pc.reference("settings", schema), "DEADLINE_RULES": json.dumps(rules)},
+            {"LEDGER": lr.reference("settings", schema), "DEADLINE_RULES": json.dumps(rules)},
         )
 
     def second_member() -> None:
@@ -1489,7 +1484,6 @@ def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
     import processing
 
     from zc_enforcement_plugin.core import workdays
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
         return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
@@ -1509,7 +1503,7 @@ def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
         encoding="utf-8",
     )
     with saved_connection(pg_database, BRIGADE, "holidays"):
-        shared = pc.reference("holidays", schema)
+        shared = lr.reference("holidays", schema)
         for holidays in (first, corrected):
             processing.run(
                 "zcenforcement:ledgersettings", {"LEDGER": shared, "HOLIDAY_FILE": str(holidays)}
@@ -1590,7 +1584,6 @@ def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
     """The brigade stores a share (here a mount point not mounted on this machine): a photo
     attached in the dock, and a copy into the ledger, are refused naming the folder, nothing
     recorded; the share is not made as a local folder that no other machine would see."""
-    from zc_enforcement_plugin.processing import postgis_connection as pc
     from zc_enforcement_plugin.ui.review_session import ReviewSession
 
     (tmp_path / "original").mkdir()
@@ -1610,7 +1603,7 @@ def test_an_evidence_folder_this_machine_cannot_reach_is_refused_not_made_here(
     with saved_connection(pg_database, LUOCUN_ROLE, "unreachable"):
         session = ReviewSession()
         try:
-            session.open(pc.reference("unreachable", schema))
+            session.open(lr.reference("unreachable", schema))
             with pytest.raises(LedgerError, match=str(unmounted)):
                 session.attach_evidence(photo)
             assert session.store.evidence() == []
@@ -1639,7 +1632,6 @@ def test_reports_comparing_every_office_are_refused_to_an_office_login(
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
     from zc_enforcement_plugin.i18n import install_translator
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
@@ -1649,7 +1641,7 @@ def test_reports_comparing_every_office_are_refused_to_an_office_login(
         "accountabilityratio": {"PERIOD": "2026"},
     }
     with saved_connection(pg_database, LUOCUN_ROLE, "office-reports"):
-        office = pc.reference("office-reports", schema)
+        office = lr.reference("office-reports", schema)
         for algorithm, period in runs.items():
             out = tmp_path / f"office_{algorithm}"
             with pytest.raises(QgsProcessingException) as refused:
@@ -1680,7 +1672,7 @@ def test_reports_comparing_every_office_are_refused_to_an_office_login(
         )
         assert "请用执法监察大队的登录运行。未生成报表。" in str(chinese.value)
     with saved_connection(pg_database, BRIGADE, "brigade-reports"):
-        whole = pc.reference("brigade-reports", schema)
+        whole = lr.reference("brigade-reports", schema)
         for algorithm, period in runs.items():
             out = tmp_path / f"brigade_{algorithm}"
             result = processing.run(
@@ -1718,7 +1710,6 @@ def test_an_office_logins_weekly_dispatch_says_it_holds_only_its_offices(
 
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     class Log(QgsProcessingFeedback):
         def __init__(self):
@@ -1740,7 +1731,7 @@ def test_an_office_logins_weekly_dispatch_says_it_holds_only_its_offices(
         result = processing.run(
             "zcenforcement:weeklydispatch",
             {
-                "LEDGER": pc.reference("office-dispatch", schema),
+                "LEDGER": lr.reference("office-dispatch", schema),
                 "WEEK": "2026-03-02",
                 "REPORT_DATE": "2026-03-09",
                 "OUTPUT_FOLDER": str(tmp_path / "dispatch"),
@@ -1772,14 +1763,12 @@ def test_an_office_login_recording_another_offices_patrol_is_told_it_is_not_its_
     import processing
     from qgis.core import QgsProcessingException
 
-    from zc_enforcement_plugin.processing import postgis_connection as pc
-
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
         before = {p.id for p in brigade.patrols()}
     patrol = {"DATE": "2026-03-10", "STAFF": "张三", "FINDINGS": "无"}
     with saved_connection(pg_database, LUOCUN_ROLE, "office-patrol"):
-        office = pc.reference("office-patrol", schema)
+        office = lr.reference("office-patrol", schema)
         with pytest.raises(QgsProcessingException) as other_office:
             processing.run(
                 "zcenforcement:recordpatrol", {"LEDGER": office, "OFFICE": TAIHE} | patrol
@@ -1803,7 +1792,7 @@ def test_an_office_login_recording_another_offices_patrol_is_told_it_is_not_its_
     with saved_connection(pg_database, BRIGADE, "brigade-patrol"):
         processing.run(
             "zcenforcement:recordpatrol",
-            {"LEDGER": pc.reference("brigade-patrol", schema), "OFFICE": TAIHE}
+            {"LEDGER": lr.reference("brigade-patrol", schema), "OFFICE": TAIHE}
             | patrol
             | {"SPOTS": "37030220261000"},
         )
@@ -1822,7 +1811,6 @@ def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_b
     from qgis.core import QgsProcessingException
 
     from zc_enforcement_plugin.core import workdays
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     spots_file = tmp_path / "delivered.gpkg"
     properties = {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"}
@@ -1857,7 +1845,7 @@ def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_b
         encoding="utf-8",
     )
     with saved_connection(pg_database, LUOCUN_ROLE, "office-brigade-work"):
-        office = pc.reference("office-brigade-work", schema)
+        office = lr.reference("office-brigade-work", schema)
         with pytest.raises(QgsProcessingException) as importing:
             processing.run(
                 "zcenforcement:importspots",
@@ -1892,22 +1880,22 @@ def test_an_export_without_a_shared_evidence_folder_stops_before_writing(
     import processing
     from qgis.core import QgsProcessingException
 
-    from zc_enforcement_plugin.processing import postgis_connection as pc
-
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
         assert brigade.stored_evidence_dir() is None
     out = tmp_path / "export"
-    with saved_connection(pg_database, BRIGADE, "export-no-folder"):
-        with pytest.raises(QgsProcessingException) as stop:
-            processing.run(
-                "zcenforcement:exportverification",
-                {
-                    "LEDGER": pc.reference("export-no-folder", schema),
-                    "OUTPUT_FOLDER": str(out),
-                    "WITH_PDF": False,
-                },
-            )
+    with (
+        saved_connection(pg_database, BRIGADE, "export-no-folder"),
+        pytest.raises(QgsProcessingException) as stop,
+    ):
+        processing.run(
+            "zcenforcement:exportverification",
+            {
+                "LEDGER": lr.reference("export-no-folder", schema),
+                "OUTPUT_FOLDER": str(out),
+                "WITH_PDF": False,
+            },
+        )
     message = str(stop.value)
     assert "未设置共享证据文件夹" in message and "ledgersettings" in message, message
     assert "Traceback" not in message
@@ -1923,8 +1911,6 @@ def test_an_office_logins_verification_export_says_whose_spots_it_holds(
     import openpyxl
     import processing
     from qgis.core import QgsProcessingFeedback
-
-    from zc_enforcement_plugin.processing import postgis_connection as pc
 
     class Log(QgsProcessingFeedback):
         def __init__(self):
@@ -1944,7 +1930,7 @@ def test_an_office_logins_verification_export_says_whose_spots_it_holds(
             result = processing.run(
                 "zcenforcement:exportverification",
                 {
-                    "LEDGER": pc.reference(f"export-{login}", schema),
+                    "LEDGER": lr.reference(f"export-{login}", schema),
                     "OUTPUT_FOLDER": str(tmp_path / login),
                     "WITH_PDF": False,
                 },

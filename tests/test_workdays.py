@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.holiday_notices import NOTICE_2026
+from tests.holiday_notices import NOTICE_2026, days, span
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import workdays as wd
 from zc_enforcement_plugin.core.workdays import (
@@ -16,17 +16,6 @@ from zc_enforcement_plugin.core.workdays import (
     UnknownScheduleError,
     WorkCalendar,
 )
-
-
-def span(first: str, last: str) -> list[date]:
-    """Every date from first to last inclusive."""
-    a, b = date.fromisoformat(first), date.fromisoformat(last)
-    return [a + timedelta(days=i) for i in range((b - a).days + 1)]
-
-
-def days(*iso: str) -> list[date]:
-    return [date.fromisoformat(s) for s in iso]
-
 
 # 国务院办公厅关于2024年 / 2025年部分节假日安排的通知, copied by hand (not from the library).
 OFFICIAL = {

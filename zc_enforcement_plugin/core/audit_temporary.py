@@ -44,7 +44,7 @@ def _period_end(
     counts working days in a year without a schedule (the calendar says which file to add the
     year to in its warnings), as a case's deadline is marked."""
     due = dl.due_date(rule, start, rules, calendar)
-    return due, "（估算）" if dl.is_estimate(rule, start, due, rules, calendar) else ""
+    return due, dl.ESTIMATE_MARK if dl.is_estimate(rule, start, due, rules, calendar) else ""
 
 
 def _term_checks(

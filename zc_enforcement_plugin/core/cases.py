@@ -320,7 +320,8 @@ class Deadline:
     now), and ``premature`` says the office acted before the period ran out (a
     defect that can void a decision; the party may have waived the period, so it is flagged, not
     refused). ``due`` and ``status`` are None, and ``warning`` says why, when the calendar has no
-    schedule for the year; ``warning`` also notes a due date guessed by a lenient calendar.
+    schedule for the year; ``warning`` also notes a due date guessed by a lenient calendar
+    (``estimated``).
     """
 
     name: str
@@ -331,6 +332,9 @@ class Deadline:
     done: bool
     done_on: date | None = None
     warning: str | None = None
+    # The due date counts working days in a year without a holiday schedule (a lenient
+    # calendar's guess); `warning` says which file to add the year to.
+    estimated: bool = False
     waiting: bool = False
     premature: bool = False
     document: str | None = None  # the report document that discharges it, if one does
@@ -957,7 +961,8 @@ class Case:
         except UnknownScheduleError as exc:
             return replace(base, warning=str(exc))
         warning = None
-        if dl.is_estimate(spec.name, start, due, rules, cal):
+        estimated = dl.is_estimate(spec.name, start, due, rules, cal)
+        if estimated:
             # A lenient calendar guessed the working days: say so on the deadline itself, the
             # calendar only warns once per year. A count of calendar days needs no schedule.
             # Where the year goes is said here too: the dock shows this line, not the
@@ -981,7 +986,14 @@ class Case:
         elif waiting and today > due:
             # Run out: the party's time, not the office's, so nothing is overdue; the office
             # may act now (decide, or apply to the court), and the case shows it as next.
-            return replace(base, due=due, status=dl.OK, warning=warning, period_over=True)
+            return replace(
+                base,
+                due=due,
+                status=dl.OK,
+                warning=warning,
+                estimated=estimated,
+                period_over=True,
+            )
         else:
             premature = False
             at = done_on or today
@@ -990,7 +1002,14 @@ class Case:
             except UnknownScheduleError:
                 # The warning window crosses an unknown year: count calendar days instead.
                 state = dl.status(due, at, warn_days)
-        return replace(base, due=due, status=state, warning=warning, premature=premature)
+        return replace(
+            base,
+            due=due,
+            status=state,
+            warning=warning,
+            estimated=estimated,
+            premature=premature,
+        )
 
     def next_deadline(
         self,

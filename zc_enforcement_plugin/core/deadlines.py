@@ -35,6 +35,8 @@ DUE_SOON = "due_soon"
 OVERDUE = "overdue"
 
 _RULE_FIELDS = ("amount", "unit", "roll_forward", "basis")
+# Written after a due date counted in working days of a year without a holiday schedule.
+ESTIMATE_MARK = "（估算）"
 
 
 class DeadlineConfigError(ValueError):

@@ -80,7 +80,7 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
     Screening's pieces (SPOT_PIECES) delivered with the spots replace the recorded ones. A
     delivery without them keeps the recorded pieces while the outline is the one they were cut
     from (outline_moved); a moved outline's pieces lie where the spot no longer is, so they
-    are removed, and said (refresh_changes keeps it with the spot's changes).
+    are removed, and said by refresh_changes among the spot's changes.
     """
     attributes = dict(vetted.attributes)
     kept, blanked = [], []
@@ -93,13 +93,11 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
         if value is None or name == SPOT_REFRESHES:
             continue
         if name == SPOT_PIECES and name not in attributes:
+            # Kept while they lie on the outline; else left out, which refresh_changes says
+            # among the spot's changes (in the log and the dock), once.
             if not outline_moved(recorded.geometry, geometry):
                 attributes[name] = value
                 kept.append(name)
-            elif value:  # an empty list outlined nothing: nothing shown is lost
-                report.warnings.append(
-                    ImportIssue(None, vetted.key, SPOT_PIECES, pieces_removed(len(value)))
-                )
             continue
         if name not in attributes:
             attributes[name] = value
@@ -149,8 +147,8 @@ def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
     old_geometry = recorded.geometry
-    if outline_moved(old_geometry, geometry):
-        shift = outline_shift(old_geometry, geometry)
+    shift = outline_shift(old_geometry, geometry)
+    if shift > _SAME_OUTLINE_M:  # as outline_moved decides
         # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
         # said above when it changed; a planar area here would be a third figure.
         moved = old_geometry.centroid.distance(geometry.centroid)

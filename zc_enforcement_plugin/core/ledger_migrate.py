@@ -40,7 +40,7 @@ from .ledger import (
     encode_gpkg_geometry,
 )
 from .ledger_gpkg import _meta_set
-from .ledger_postgis import T_CONFLICTS, _meta_upsert
+from .ledger_postgis_server import T_CONFLICTS, _meta_upsert
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (

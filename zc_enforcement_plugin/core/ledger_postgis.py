@@ -45,10 +45,8 @@ import shapely
 
 from . import ledger_schema as ls
 from . import workdays
-from .ledger_postgis_server import (  # noqa: F401 - install and the roles, as ledger_postgis.X
-    _LOCK_CASE,
-    _LOCK_SETTINGS,
-    _LOCK_SPOT,
+from .ledger_postgis_server import (  # noqa: F401 - the server's names the store uses, and
+    # install and the roles, which callers know as ledger_postgis.X
     C_CURRENT_VERDICT,
     C_CURRENT_VERSION,
     C_EXPECTED_VERSION,
@@ -66,6 +64,11 @@ from .ledger_postgis_server import (  # noqa: F401 - install and the roles, as l
 )
 from .ledger_records import LedgerError, Verdict
 from .ledger_sql import SqlLedger
+
+# Advisory lock classes: saves of one spot, events of one case, a change of the settings.
+_LOCK_SPOT = 74001
+_LOCK_CASE = 74002
+_LOCK_SETTINGS = 74003
 
 # =================================================================================================
 # the store

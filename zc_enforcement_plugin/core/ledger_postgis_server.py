@@ -41,10 +41,6 @@ APPEND_ONLY = (
     ls.T_PATROLS,
     T_CONFLICTS,
 )
-# Advisory lock classes: saves of one spot, events of one case, a change of the settings.
-_LOCK_SPOT = 74001
-_LOCK_CASE = 74002
-_LOCK_SETTINGS = 74003
 
 
 def _quoted(values: Sequence[str]) -> str:

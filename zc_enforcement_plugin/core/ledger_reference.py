@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import unquote
 
-from .ledger_postgis import DEFAULT_SCHEMA
+from .ledger_postgis_server import DEFAULT_SCHEMA
 from .ledger_records import LedgerError
 
 SCHEME = "postgis://"

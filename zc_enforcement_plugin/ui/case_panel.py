@@ -73,7 +73,7 @@ def deadline_html(deadline: cases.Deadline) -> str:
         text = tr("record the document “{name}” when it is made").format(name=deadline.document)
         how = f"<br/><small>{html.escape(text)}</small>"
     # A due date a lenient calendar guessed (its warning says why) is marked on the date itself.
-    due = deadline.due.isoformat() + ("（估算）" if deadline.warning else "")
+    due = deadline.due.isoformat() + (dl.ESTIMATE_MARK if deadline.estimated else "")
     return f"<span style='color:{colour}'>{label}: {due} {state}</span>{warning}{how}"
 
 
