@@ -2499,8 +2499,9 @@ def test_the_panel_s_own_layer_leaves_the_project_unchanged_and_a_new_ledger_doe
     assert dock.open_ledger(str(ledger_path))
     assert project.isDirty()  # the user's choice, to be saved with the project
     dock.save_state()
-    project.setDirty(False)
     QTest.keyClick(dock.home, Qt.Key.Key_Right)  # another spot: state the reload reopens
+    assert project.isDirty()  # a change of the place saved with the project
+    project.setDirty(False)
     dock.cleanup()  # the plugin disabled: the panel's layer goes, its state is written
     assert not [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_PROPERTY)]
     assert not project.isDirty()
@@ -3071,3 +3072,45 @@ def test_the_forms_save_and_refusal_stay_in_view_and_ctrl_return_saves(
         dock.grab().save(str(tmp_path / f"{type(page).__name__}_{screen}.png"))
         page.messages.clear()
         page.acceptPanel()
+
+
+def test_a_change_of_filter_or_spot_marks_the_project_changed_and_is_reopened_with_it(
+    dock, ledger_path, tmp_path
+):
+    """The filters and the current spot are saved with the project, but changing them marked
+    nothing: QGIS quit without asking, and the review's place was lost. Now each change marks
+    the project changed; a project opened (its place read back) is not."""
+    project = QgsProject.instance()
+    project_file = tmp_path / "review.qgz"
+    dock.open_ledger(str(ledger_path))
+    assert project.write(str(project_file))
+    assert not project.isDirty()
+
+    office = dock.filter_boxes["office"]
+    office.setCurrentIndex(2)
+    chosen_office = office.currentData()
+    assert chosen_office and project.isDirty()
+    assert project.write(str(project_file)) and not project.isDirty()
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    assert project.isDirty()
+    assert project.write(str(project_file)) and not project.isDirty()
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    assert project.isDirty()
+    dock.session.go_to_row(3)
+    dock._show_current()  # as a click on the list's row does
+    spot_id = dock.session.current_id
+    assert project.write(str(project_file)) and not project.isDirty()
+    # Showing the same place again (a refresh, a redraw) is no change.
+    dock.refresh_ledger()
+    assert not project.isDirty()
+
+    dock.session.close()
+    project.clear()
+    assert project.read(str(project_file))
+    assert not project.isDirty()  # opened, its place read back: nothing to save
+    assert dock.session.filter.office == chosen_office
+    assert dock.session.filter.status == ls.STATUS_UNVERIFIED
+    assert dock.session.current_id == spot_id
+    QTest.keyClick(dock.home, Qt.Key.Key_N)
+    assert dock.session.current_id != spot_id and project.isDirty()
