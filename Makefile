@@ -10,9 +10,12 @@ QGIS_PROCESS := /usr/bin/qgis_process.bin
 # PyPI's wheels bundle their own copies, and inside qgis_process or QGIS desktop (which link
 # GDAL, PROJ and GEOS into the executable) those clash and crash. For the same reason shapely 2
 # is compiled here against Debian's GEOS (libgeos-dev) instead of taken as a wheel.
+# qttranslations5-l10n: Qt's own Chinese for the forms' Save/Cancel, which the plugin loads in a
+# QGIS set to 简体中文 (zh-Hans) where QGIS does not.
 APT_PACKAGES := qgis python3-qgis qgis-providers qttools5-dev-tools xvfb xauth python3-venv \
 	python3-fiona python3-rasterio python3-pyproj libgeos-dev python3-dev zip unzip \
-	fonts-wqy-microhei python3-pil poppler-utils python3-psycopg2
+	fonts-wqy-microhei python3-pil poppler-utils python3-psycopg2 \
+	qttranslations5-l10n
 PIP_PACKAGES := "numpy<2" "affine<3" "shapely>=2.0,<2.2" pytest pytest-qgis ruff openpyxl \
 	chinesecalendar
 SETUP_STAMP := $(VENV)/.setup-done

@@ -273,6 +273,29 @@ def test_the_plugins_menu_speaks_chinese_in_a_chinese_qgis(qgis_iface, qgis_app)
         QCoreApplication.removeTranslator(translator)
 
 
+def test_a_qgis_set_to_simplified_chinese_gets_qts_buttons_in_chinese_until_unload(
+    qgis_iface, monkeypatch
+):
+    """QGIS set to 简体中文 (zh-Hans) loads no Qt catalogue: the plugin loads Qt's zh_CN one
+    with its own, so its forms' Save and Cancel are Chinese, and removes both at unload."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin import i18n
+
+    def save_text() -> str:
+        return QCoreApplication.translate("QPlatformTheme", "Save")
+
+    monkeypatch.setattr(i18n, "user_locale", lambda: "zh-Hans")
+    assert save_text() == "Save", "a Qt catalogue is in effect before the test"
+    plugin = classFactory(RecordingIface(qgis_iface))
+    try:
+        assert plugin.qt_translator is not None, "Qt's zh_CN catalogue did not load"
+        assert save_text() == "保存"
+    finally:
+        plugin.unload()
+    assert plugin.qt_translator is None and save_text() == "Save"
+
+
 def test_a_reloaded_plugin_shows_the_panel_as_it_was(qgis_iface):
     """A reload (or an upgrade from a zip) put the panel away each time: it comes back shown
     when it was shown, and stays hidden when it was hidden."""

@@ -110,3 +110,72 @@ def test_help_texts_state_the_domains_figures_in_both_languages(provider, monkey
     # No placeholder is left unfilled in any algorithm's help.
     for algorithm in provider.algorithms():
         assert not re.search(r"\{\w+\}", algorithm.shortHelpString()), algorithm.name()
+
+
+def test_qts_own_buttons_are_chinese_in_a_qgis_set_to_simplified_chinese(qgis_app):
+    """QGIS set to 简体中文 stores zh-Hans and loads no Qt catalogue for it: the forms' Save and
+    Cancel and the questions' Save, Discard, Yes and No were English beside Chinese fields.
+    The plugin loads Qt's own zh_CN catalogue then, only then, and removes it at unload."""
+    from pathlib import Path
+
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QLibraryInfo, QTranslator
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    from zc_enforcement_plugin.i18n import install_qt_translator, qt_catalogue_for
+
+    def translate(text: str) -> str:
+        return QCoreApplication.translate("QPlatformTheme", text)
+
+    qm = Path(QLibraryInfo.location(QLibraryInfo.TranslationsPath)) / "qtbase_zh_CN.qm"
+    assert qm.exists(), (
+        f"{qm} is missing: Qt's own Chinese comes with Debian's qttranslations5-l10n "
+        "(make setup installs it)"
+    )
+    for name in ("zh-Hans", "zh_CN", "zh_CN.UTF-8"):
+        assert qt_catalogue_for(name) == qm, name
+    assert qt_catalogue_for("en_US") is None
+    assert translate("Save") == "Save", "a Qt catalogue is in effect before the test"
+
+    settings = QgsSettings()
+    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh-Hans")  # what QGIS stores for 简体中文
+    try:
+        translator = install_qt_translator()
+        assert translator is not None
+        try:
+            assert [translate(t) for t in ("Save", "Cancel", "Discard", "Close")] == [
+                "保存",
+                "取消",
+                "丢弃",
+                "关闭",
+            ]
+            box = QDialogButtonBox(
+                QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+            )
+            assert box.button(QDialogButtonBox.StandardButton.Save).text() == "保存"
+            # In effect already (QGIS set to zh_CN loads it): not loaded a second time.
+            assert install_qt_translator() is None
+        finally:
+            QCoreApplication.removeTranslator(translator)
+        assert translate("Save") == "Save"  # removed at unload: QGIS's own texts again
+
+        # An English QGIS keeps Qt's English.
+        settings.setValue("locale/userLocale", "en_US")
+        assert install_qt_translator() is None and translate("Save") == "Save"
+        # QGIS set to zh_CN loads Qt's catalogue itself: the plugin adds none.
+        qgis_own = QTranslator()
+        assert qgis_own.load(str(qm))
+        QCoreApplication.installTranslator(qgis_own)
+        try:
+            settings.setValue("locale/userLocale", "zh_CN")
+            assert install_qt_translator() is None
+        finally:
+            QCoreApplication.removeTranslator(qgis_own)
+    finally:
+        for key, value in zip(("locale/overrideFlag", "locale/userLocale"), saved):
+            if value is None:
+                settings.remove(key)
+            else:
+                settings.setValue(key, value)

@@ -2499,8 +2499,9 @@ def test_the_panel_s_own_layer_leaves_the_project_unchanged_and_a_new_ledger_doe
     assert dock.open_ledger(str(ledger_path))
     assert project.isDirty()  # the user's choice, to be saved with the project
     dock.save_state()
-    project.setDirty(False)
     QTest.keyClick(dock.home, Qt.Key.Key_Right)  # another spot: state the reload reopens
+    assert project.isDirty()  # a change of the place saved with the project
+    project.setDirty(False)
     dock.cleanup()  # the plugin disabled: the panel's layer goes, its state is written
     assert not [lyr for lyr in project.mapLayers().values() if lyr.customProperty(LAYER_PROPERTY)]
     assert not project.isDirty()
@@ -2988,3 +2989,128 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     assert "书面报告执法监察大队: 2026-01-04" in text
     assert "逾期未整改立案: 2026-01-05" in text
     assert "没有官方节假日安排" not in text and "估算" not in text
+
+
+def _stack_area(panel):
+    """The scroll area the panel stack puts around ``panel``."""
+    area = panel.parentWidget()
+    while not hasattr(area, "viewport"):
+        area = area.parentWidget()
+    return area
+
+
+@pytest.mark.parametrize(
+    ("screen", "height"),
+    [
+        ("1280x800", 640),
+        # A 1920×1080 screen at 125 %: QGIS's window is 1536×864, the panel ~700 px high.
+        ("1536x864", 704),
+    ],
+)
+def test_the_forms_save_and_refusal_stay_in_view_and_ctrl_return_saves(
+    dock, ledger_path, tmp_path, screen, height
+):
+    """The verdict form (11 fields and 6 areas) is taller than the panel: its Save lay at the
+    panel's foot, 2 px of it in view, and the reason a save was refused below that. The fields
+    scroll; the refusal and Save/Cancel stay in view, and Ctrl+Return saves from any field."""
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
+
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+    dock.open_ledger(str(ledger_path))
+    store = dock.session.store
+    store.add_patrol(
+        PatrolRecord("XC-1", sorted(store.known_offices())[0], dt.date(2025, 3, 3), ["赵六"])
+    )
+    dock.resize(dock.fitting_width(), height)
+    spot_id = dock.session.current_id
+    QTest.keyClick(dock.home, Qt.Key.Key_1)
+    panel = dock.stack.currentPanel()
+    panel.kind.setCurrentIndex(1)
+    panel.verifier.setText("")
+    panel.accept()  # refused: no verifier, no approval number
+    QApplication.processEvents()
+    assert panel.messages.text() and store.current_verdict(spot_id) is None
+    dock.grab().save(str(tmp_path / f"verdict_form_{screen}.png"))
+    area = _stack_area(panel)
+    save = panel.buttons.button(QDialogButtonBox.StandardButton.Save)
+    for widget in (save, panel.buttons.button(QDialogButtonBox.StandardButton.Cancel)):
+        assert widget.isVisible() and _whole_in_view(widget, area), (screen, widget.text())
+        assert widget.visibleRegion().boundingRect() == widget.rect(), (screen, widget.text())
+    assert _whole_in_view(panel.messages, area), screen
+    assert panel.messages.visibleRegion().boundingRect() == panel.messages.rect(), screen
+    assert "Ctrl+Return" in save.toolTip()
+
+    # Ctrl+Return in a line edit, and Ctrl+Enter in the remarks, save the verdict.
+    panel.approval_number.setText("鲁政土字〔2021〕12号")
+    panel.verifier.setText("李工")
+    panel.verifier.setFocus()
+    QTest.keyClick(panel.verifier, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    stored = store.current_verdict(spot_id)
+    assert stored is not None and stored.verifier == "李工", panel.messages.text()
+    assert dock.stack.currentPanel() is dock.home
+    dock.session.go_to(spot_id)
+    QTest.keyClick(dock.home, Qt.Key.Key_2)
+    panel = dock.stack.currentPanel()
+    panel.kind.setCurrentIndex(1)
+    panel.note.setFocus()
+    QTest.keyClick(panel.note, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert store.current_verdict(spot_id).category == ls.VERDICT_ILLEGAL, panel.messages.text()
+    assert panel.note.toPlainText() == ""  # the key saved, it typed no new line
+
+    # The case page and the patrol-case form keep theirs in view too.
+    for open_page in (dock.open_patrol_case_form, dock.open_case_panel):
+        page = open_page()
+        QApplication.processEvents()
+        page.messages.setText("x " * 200)  # a long refusal
+        QApplication.processEvents()
+        area = _stack_area(page)
+        save = page.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        assert _whole_in_view(save, area), (screen, type(page).__name__)
+        assert save.visibleRegion().boundingRect() == save.rect(), (screen, type(page).__name__)
+        assert _whole_in_view(page.messages, area), (screen, type(page).__name__)
+        dock.grab().save(str(tmp_path / f"{type(page).__name__}_{screen}.png"))
+        page.messages.clear()
+        page.acceptPanel()
+
+
+def test_a_change_of_filter_or_spot_marks_the_project_changed_and_is_reopened_with_it(
+    dock, ledger_path, tmp_path
+):
+    """The filters and the current spot are saved with the project, but changing them marked
+    nothing: QGIS quit without asking, and the review's place was lost. Now each change marks
+    the project changed; a project opened (its place read back) is not."""
+    project = QgsProject.instance()
+    project_file = tmp_path / "review.qgz"
+    dock.open_ledger(str(ledger_path))
+    assert project.write(str(project_file))
+    assert not project.isDirty()
+
+    office = dock.filter_boxes["office"]
+    office.setCurrentIndex(2)
+    chosen_office = office.currentData()
+    assert chosen_office and project.isDirty()
+    assert project.write(str(project_file)) and not project.isDirty()
+    QTest.keyClick(dock.home, Qt.Key.Key_Right)
+    assert project.isDirty()
+    assert project.write(str(project_file)) and not project.isDirty()
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(ls.STATUS_UNVERIFIED))
+    assert project.isDirty()
+    dock.session.go_to_row(3)
+    dock._show_current()  # as a click on the list's row does
+    spot_id = dock.session.current_id
+    assert project.write(str(project_file)) and not project.isDirty()
+    # Showing the same place again (a refresh, a redraw) is no change.
+    dock.refresh_ledger()
+    assert not project.isDirty()
+
+    dock.session.close()
+    project.clear()
+    assert project.read(str(project_file))
+    assert not project.isDirty()  # opened, its place read back: nothing to save
+    assert dock.session.filter.office == chosen_office
+    assert dock.session.filter.status == ls.STATUS_UNVERIFIED
+    assert dock.session.current_id == spot_id
+    QTest.keyClick(dock.home, Qt.Key.Key_N)
+    assert dock.session.current_id != spot_id and project.isDirty()

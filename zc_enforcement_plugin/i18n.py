@@ -1,15 +1,21 @@
-"""Translation: one tr() for the whole plugin and the loading of the shipped zh_CN catalogue."""
+"""Translation: one tr() for the whole plugin, the loading of the shipped zh_CN catalogue, and
+of Qt's own translation of its standard buttons in the same language where QGIS left it out."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 # All user-visible strings share one context so one .ts file holds them all.
 CONTEXT = "ZcEnforcement"
 I18N_DIR = Path(__file__).parent / "resources" / "i18n"
+CATALOGUE_PREFIX = "zc_enforcement_"  # zc_enforcement_<language>.qm
+# Qt's own catalogue of its widgets' texts (QDialogButtonBox's and QMessageBox's Save, Cancel,
+# Discard, Yes, No, Close), qtbase_<language>.qm in Qt's translations folder; on Debian it comes
+# with qttranslations5-l10n.
+QT_CATALOGUE_PREFIX = "qtbase_"
 
 
 def tr(text: str) -> str:
@@ -33,7 +39,7 @@ def catalogue_for(locale: str) -> Path | None:
     """
     name = locale.split(".")[0].replace("-", "_")
     for candidate in (name, name[:2], "zh_CN" if name[:2].lower() == "zh" else ""):
-        qm = I18N_DIR / f"zc_enforcement_{candidate}.qm"
+        qm = I18N_DIR / f"{CATALOGUE_PREFIX}{candidate}.qm"
         if candidate and qm.exists():
             return qm
     return None
@@ -53,6 +59,43 @@ def with_english(chinese: str, english: str) -> str:
 def install_translator(locale: str | None = None) -> QTranslator | None:
     """Load the plugin's catalogue for the locale; returns the translator to remove at unload."""
     qm = catalogue_for(locale or user_locale())
+    if qm is None:
+        return None
+    translator = QTranslator()
+    if not translator.load(str(qm)):
+        return None
+    QCoreApplication.installTranslator(translator)
+    return translator
+
+
+def qt_translation_in_effect() -> bool:
+    """Whether Qt's standard buttons are translated already (QGIS loads Qt's catalogue for the
+    locale names Qt's files are named by, zh_CN, but not for the zh-Hans it stores itself)."""
+    return QCoreApplication.translate("QPlatformTheme", "Save") != "Save"
+
+
+def qt_catalogue_for(locale: str) -> Path | None:
+    """Qt's own catalogue in the language of the plugin's catalogue for ``locale`` (whatever
+    name the locale was given), or None when the plugin has none for it: a form's fields and
+    its buttons in one language."""
+    qm = catalogue_for(locale)
+    if qm is None:
+        return None
+    language = qm.stem.removeprefix(CATALOGUE_PREFIX)
+    return Path(QLibraryInfo.location(QLibraryInfo.TranslationsPath)) / (
+        f"{QT_CATALOGUE_PREFIX}{language}.qm"
+    )
+
+
+def install_qt_translator(locale: str | None = None) -> QTranslator | None:
+    """Load Qt's own catalogue for the locale when QGIS has not: in a QGIS set to 简体中文
+    (zh-Hans) the forms' Save and Cancel and the questions' Save, Discard, Yes and No were
+    English. Returns the translator to remove at unload; None when Qt's texts are translated
+    already, the plugin is not translated for the locale, or Qt's catalogue is not installed
+    (the buttons then stay as QGIS shows them)."""
+    if qt_translation_in_effect():
+        return None
+    qm = qt_catalogue_for(locale or user_locale())
     if qm is None:
         return None
     translator = QTranslator()

@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import QAction
 
 from .compat import LEVEL_CRITICAL, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
-from .i18n import install_translator, tr
+from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
 from .ui.messages import LOG_TAG
 
@@ -25,6 +25,7 @@ class ZcEnforcementPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.translator = install_translator()
+        self.qt_translator = install_qt_translator()  # Qt's own buttons, where QGIS left them
         self.menu = tr("&ZC Enforcement")  # the Plugins submenu, in the user's language
         self.provider = None
         self.dock = None
@@ -156,9 +157,10 @@ class ZcEnforcementPlugin:
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
-        if self.translator is not None:
-            QCoreApplication.removeTranslator(self.translator)
-            self.translator = None
+        for translator in (self.translator, self.qt_translator):
+            if translator is not None:
+                QCoreApplication.removeTranslator(translator)
+        self.translator = self.qt_translator = None
         forget_plugin_modules()
 
 

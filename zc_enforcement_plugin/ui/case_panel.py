@@ -98,7 +98,7 @@ class CasePanel(EntriesPanel):
         super().__init__(parent)
         self.store, self.case_id, self._calendar = store, case_id, calendar
         self.setPanelTitle(tr("Case {id}").format(id=case_id))
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()  # the summary and the step; the refusal and buttons: the footer
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("caseSummary")
         layout.addWidget(self.summary, 1)
@@ -133,13 +133,13 @@ class CasePanel(EntriesPanel):
         form.addRow(tr("Remarks"), self.note)
         layout.addLayout(form)
         self.messages = refusal_label(self)
-        layout.addWidget(self.messages)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
         )
         buttons.accepted.connect(self.record_step)
         buttons.rejected.connect(self.leave)  # Close with a step typed asks about it
-        layout.addWidget(buttons)
+        # The summary scrolls on its own and takes the spare height: no second scroll bar.
+        self.lay_out(layout, buttons, scrolls=False)
         self.refresh()
         self._started = self._typed()
 

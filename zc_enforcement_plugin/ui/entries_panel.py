@@ -5,6 +5,9 @@ Whichever way such a page goes (its Cancel or Close button, the stack's back arr
 project closing, another ledger opening, the plugin unloading), the user is asked, as QGIS asks
 about a layer's unsaved edits: save the entries, through the page's own Save, or discard them,
 or, where leaving can wait, stay on the page.
+
+Each such page keeps its refusal line and its Save/Cancel in a footer at its foot, always in
+view, with its fields scrolling above it; Ctrl+Return (or Ctrl+Enter) saves from any field.
 """
 
 from __future__ import annotations
@@ -14,10 +17,26 @@ import traceback
 from qgis.core import Qgis, QgsMessageLog
 from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QLabel, QMessageBox
+from qgis.PyQt.QtGui import QKeySequence
+from qgis.PyQt.QtWidgets import (
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QScrollArea,
+    QShortcut,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..i18n import tr
 from .messages import LOG_TAG
+
+# The keys that save a page from any of its fields (Return alone goes on moving or typing in
+# them: a QPlainTextEdit's new line, a combo box's list). Said on the Save button.
+SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 
 
 class EntriesPanel(QgsPanelWidget):
@@ -30,6 +49,49 @@ class EntriesPanel(QgsPanelWidget):
         super().__init__(parent)
         self._closed = False  # accepted, by whichever hand: never accepted twice
         self.panelAccepted.connect(self._mark_closed)
+
+    def lay_out(self, body: QLayout, buttons: QDialogButtonBox, scrolls: bool = True) -> None:
+        """The page's layout: ``body`` (its fields) above a footer of ``messages`` and
+        ``buttons`` that stays in view. A body taller than the panel scrolls on its own
+        (``scrolls``): laid out as one with the footer, the whole page scrolled in the panel
+        stack, and on a 1536×864 QGIS the verdict form's Save lay at the panel's foot, 2 px
+        of it in view, with the reason a save was refused below. A body that scrolls in a
+        widget of its own (the case page's summary) is laid out as it is."""
+        page = QVBoxLayout(self)
+        if scrolls:
+            page.setContentsMargins(0, 0, 0, page.contentsMargins().bottom())
+            content = QWidget(self)
+            content.setLayout(body)
+            self.body_area = QScrollArea(self)
+            self.body_area.setObjectName("bodyArea")
+            self.body_area.setWidgetResizable(True)
+            self.body_area.setFrameShape(QFrame.Shape.NoFrame)
+            # No sideways scrolling: as wide as its fields, which the panel stack then makes
+            # room for as it did before.
+            self.body_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.body_area.setWidget(content)
+            scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            self.body_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
+            page.addWidget(self.body_area, 1)
+            footer = QVBoxLayout()
+            margins = body.contentsMargins()
+            footer.setContentsMargins(margins.left(), 0, margins.right(), 0)
+            page.addLayout(footer)
+        else:
+            page.addLayout(body, 1)
+            footer = page
+        footer.addWidget(self.messages)
+        footer.addWidget(buttons)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        keys = " / ".join(SAVE_KEYS)
+        save.setToolTip(tr("Save ({keys}, from any field of the page)").format(keys=keys))
+        self.save_shortcuts = []
+        for key in SAVE_KEYS:
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # As the button does, whatever the page's Save does (and not while it is disabled).
+            shortcut.activated.connect(save.click)
+            self.save_shortcuts.append(shortcut)
 
     # --- the protocol: what the page holds ---------------------------------------------------
     def description(self) -> str:

@@ -60,7 +60,7 @@ class PatrolCasePanel(EntriesPanel):
         super().__init__(parent)
         self.store = store
         self.setPanelTitle(tr("Open a case from a patrol finding"))
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()  # the fields; the refusal and the buttons are the footer's
         self.form = form = QFormLayout()
         # The dock is narrow: long rows go under their label rather than widen the panel.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -103,14 +103,13 @@ class PatrolCasePanel(EntriesPanel):
         form.addRow(tr("Person"), self.person)
         layout.addLayout(form)
         self.messages = refusal_label(self)
-        layout.addWidget(self.messages)
         layout.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.accepted.connect(self.open_case)
         buttons.rejected.connect(self.leave)  # Cancel with figures typed asks about them
-        layout.addWidget(buttons)
+        self.lay_out(layout, buttons)
         if self.patrol.count() == 0:
             self.messages.setText(
                 tr("No patrol in the ledger: record one first (Reports… › Record a patrol).")

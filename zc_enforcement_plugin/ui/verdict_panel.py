@@ -66,7 +66,7 @@ class VerdictPanel(EntriesPanel):
         self._save = save
         self.setPanelTitle(tr("Verdict for spot {number}").format(number=spot.number))
         self._unreadable: list[str] = []  # values the form could not start from, said on it
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout()  # the fields; the refusal and the buttons are the footer's
         form = QFormLayout()
         layout.addLayout(form)
 
@@ -145,7 +145,6 @@ class VerdictPanel(EntriesPanel):
         form2.addRow(tr("Date verified"), self.verified_on)
 
         self.messages = refusal_label(self)
-        layout.addWidget(self.messages)
         layout.addStretch(1)  # spare height below the form, not spread between its rows
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -154,7 +153,7 @@ class VerdictPanel(EntriesPanel):
         # Not a "Discard": Cancel with entries asks about them, as the back arrow does.
         buttons.rejected.connect(self.leave)
         self.buttons = buttons
-        layout.addWidget(buttons)
+        self.lay_out(layout, buttons)
         self._category_changed()
         if current is not None:
             self._start_from(current)

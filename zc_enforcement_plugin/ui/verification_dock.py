@@ -164,6 +164,11 @@ class VerificationDock(QgsDockWidget):
         # The project's ledger that could not be opened (a missing file), resolved: saved back
         # with the project, so it does not lose or change its reference.
         self._unopened_ledger = ""
+        # Where the review is (ledger, filters, spot), as last shown: a change of the filters
+        # or the spot marks the project changed, for QGIS to offer to save it (the place was
+        # lost on quitting, asked nothing). Not while the project's own place is read back.
+        self._place: tuple | None = None
+        self._restoring = False
         if iface is not None:
             self.highlight = QgsRubberBand(iface.mapCanvas(), GEOMETRY_POLYGON)
             self.highlight.setStrokeColor(QColor(255, 0, 255))
@@ -647,6 +652,18 @@ class VerificationDock(QgsDockWidget):
             self._show_spot(self.session.current())
         except Exception as error:  # noqa: BLE001 - a slot: say it, never leave the last spot
             self._show_spot(None, tr("This spot cannot be shown: {error}").format(error=error))
+        self._note_place()
+
+    def _note_place(self) -> None:
+        """Mark the project changed when the filters or the current spot of the open ledger
+        changed: they are saved with it (save_state) and reopened with it. Another ledger
+        opened marks it in open_ledger, only when it is not the project's own."""
+        place = (str(self.session.path or ""), self.session.filter, self.session.current_id)
+        before, self._place = self._place, place
+        if self._restoring or not self.session.is_open or before is None:
+            return
+        if before[0] == place[0] and before != place:
+            QgsProject.instance().setDirty(True)
 
     def _show_spot(self, spot: ledger.Spot | None, problem: str | None = None) -> None:
         """Show ``spot``; None shows why there is none (``problem``, or the list's state)."""
@@ -1013,7 +1030,16 @@ class VerificationDock(QgsDockWidget):
 
     @_reported
     def restore_state(self, *_document) -> None:
-        """Reopen the review where the project left it."""
+        """Reopen the review where the project left it, leaving the project unchanged: read
+        back, its place is no change of it."""
+        self._restoring = True
+        try:
+            self._restore_state()
+        finally:
+            self._note_place()  # the place read back, the one later changes are told from
+            self._restoring = False
+
+    def _restore_state(self) -> None:
         from ..core.ledger_reference import is_postgis_reference
 
         project = QgsProject.instance()

@@ -1835,6 +1835,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>Save ({keys}, from any field of the page)</source>
+      <translation>保存（{keys}，在本页任一输入框中均可）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
       <source>The {page} is closing with entries that are not saved:
 
 {entries}
