@@ -46,9 +46,11 @@ def main() -> int:
     docs.mkdir(exist_ok=True)
     app = QgsApplication([], True)
     app.initQgis()
-    from zc_enforcement_plugin.i18n import install_translator
+    from zc_enforcement_plugin.i18n import install_qt_translator, install_translator
 
-    translator = install_translator("zh_CN")  # noqa: F841 - held: a collected one stops working
+    # Held: a collected translator stops working. Qt's own (Save, Cancel) as the plugin
+    # installs it in a QGIS set to 简体中文.
+    translators = [install_translator("zh_CN"), install_qt_translator("zh_CN")]  # noqa: F841
     project = QgsProject.instance()
     project.read(str(demo / "demo_district.qgz"))
     from zc_enforcement_plugin.ui.verification_dock import VerificationDock
