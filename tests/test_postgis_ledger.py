@@ -1706,18 +1706,10 @@ def test_an_office_logins_weekly_dispatch_says_it_holds_only_its_offices(
     never 合计 / district; the brigade's keeps the district's title and total."""
     import openpyxl
     import processing
-    from qgis.core import QgsProcessingFeedback
 
+    from tests.test_ledger_in_qgis import WarningLog as Log
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
-
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.warnings = []
-
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            self.warnings.append(text)
 
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
@@ -1910,15 +1902,8 @@ def test_an_office_logins_verification_export_says_whose_spots_it_holds(
     spots, and its title and the log say so."""
     import openpyxl
     import processing
-    from qgis.core import QgsProcessingFeedback
 
-    class Log(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.warnings = []
-
-        def pushWarning(self, text):  # noqa: N802 - QGIS API
-            self.warnings.append(text)
+    from tests.test_ledger_in_qgis import WarningLog as Log
 
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import subprocess
 import sys
@@ -10,6 +11,27 @@ from conftest import REPO
 from qgis.PyQt.QtCore import QCoreApplication
 
 from zc_enforcement_plugin.i18n import I18N_DIR, install_translator, tr
+
+
+@contextlib.contextmanager
+def qgis_locale(user_locale: str):
+    """QGIS's language setting overridden to `user_locale` for the block (its QgsSettings as
+    before afterwards); yields the settings, to change the locale within the block."""
+    from qgis.core import QgsSettings
+
+    keys = ("locale/overrideFlag", "locale/userLocale")
+    settings = QgsSettings()
+    saved = [settings.value(key) for key in keys]
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", user_locale)
+    try:
+        yield settings
+    finally:
+        for key, value in zip(keys, saved):
+            if value is None:
+                settings.remove(key)
+            else:
+                settings.setValue(key, value)
 
 
 def test_every_string_is_translated():
@@ -35,7 +57,6 @@ def test_chinese_catalogue_is_used(qgis_app):
 
 def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
     """QGIS's language list offers 简体中文 as zh-Hans, not zh_CN; systems say zh_CN.UTF-8."""
-    from qgis.core import QgsSettings
 
     from zc_enforcement_plugin.i18n import catalogue_for, user_locale
 
@@ -45,11 +66,7 @@ def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
     for name in ("en_US", "en", "C", "de-DE", ""):
         assert catalogue_for(name) is None, name
 
-    settings = QgsSettings()
-    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
-    settings.setValue("locale/overrideFlag", True)
-    settings.setValue("locale/userLocale", "zh-Hans")  # what QGIS stores for 简体中文
-    try:
+    with qgis_locale("zh-Hans"):  # what QGIS stores for 简体中文
         assert user_locale() == "zh-Hans"
         translator = install_translator()
         assert translator is not None
@@ -57,12 +74,6 @@ def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
             assert tr("Screen spots") == "图斑叠加筛查"
         finally:
             QCoreApplication.removeTranslator(translator)
-    finally:
-        for key, value in zip(("locale/overrideFlag", "locale/userLocale"), saved):
-            if value is None:
-                settings.remove(key)
-            else:
-                settings.setValue(key, value)
 
 
 def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(qgis_app):
@@ -118,7 +129,6 @@ def test_qts_own_buttons_are_chinese_in_a_qgis_set_to_simplified_chinese(qgis_ap
     The plugin loads Qt's own zh_CN catalogue then, only then, and removes it at unload."""
     from pathlib import Path
 
-    from qgis.core import QgsSettings
     from qgis.PyQt.QtCore import QLibraryInfo, QTranslator
     from qgis.PyQt.QtWidgets import QDialogButtonBox
 
@@ -137,11 +147,7 @@ def test_qts_own_buttons_are_chinese_in_a_qgis_set_to_simplified_chinese(qgis_ap
     assert qt_catalogue_for("en_US") is None
     assert translate("Save") == "Save", "a Qt catalogue is in effect before the test"
 
-    settings = QgsSettings()
-    saved = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
-    settings.setValue("locale/overrideFlag", True)
-    settings.setValue("locale/userLocale", "zh-Hans")  # what QGIS stores for 简体中文
-    try:
+    with qgis_locale("zh-Hans") as settings:  # what QGIS stores for 简体中文
         translator = install_qt_translator()
         assert translator is not None
         try:
@@ -173,9 +179,3 @@ def test_qts_own_buttons_are_chinese_in_a_qgis_set_to_simplified_chinese(qgis_ap
             assert install_qt_translator() is None
         finally:
             QCoreApplication.removeTranslator(qgis_own)
-    finally:
-        for key, value in zip(("locale/overrideFlag", "locale/userLocale"), saved):
-            if value is None:
-                settings.remove(key)
-            else:
-                settings.setValue(key, value)

@@ -58,7 +58,12 @@ def with_english(chinese: str, english: str) -> str:
 
 def install_translator(locale: str | None = None) -> QTranslator | None:
     """Load the plugin's catalogue for the locale; returns the translator to remove at unload."""
-    qm = catalogue_for(locale or user_locale())
+    return _installed(catalogue_for(locale or user_locale()))
+
+
+def _installed(qm: Path | None) -> QTranslator | None:
+    """A translator for the catalogue `qm`, installed; None when there is none or it does not
+    load."""
     if qm is None:
         return None
     translator = QTranslator()
@@ -95,11 +100,4 @@ def install_qt_translator(locale: str | None = None) -> QTranslator | None:
     (the buttons then stay as QGIS shows them)."""
     if qt_translation_in_effect():
         return None
-    qm = qt_catalogue_for(locale or user_locale())
-    if qm is None:
-        return None
-    translator = QTranslator()
-    if not translator.load(str(qm)):
-        return None
-    QCoreApplication.installTranslator(translator)
-    return translator
+    return _installed(qt_catalogue_for(locale or user_locale()))
