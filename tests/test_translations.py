@@ -179,3 +179,49 @@ def test_qts_own_buttons_are_chinese_in_a_qgis_set_to_simplified_chinese(qgis_ap
             assert install_qt_translator() is None
         finally:
             QCoreApplication.removeTranslator(qgis_own)
+
+
+def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
+    """The core writes "中文 / English" (it runs in scripts and qgis_process, with no catalogue):
+    a Chinese technician read every refusal twice, the second time in English. Messages made by
+    the core itself, so a change of their wording is caught here."""
+    from zc_enforcement_plugin.core import cases
+    from zc_enforcement_plugin.core import ledger_schema as ls
+    from zc_enforcement_plugin.core.ledger_records import Verdict
+    from zc_enforcement_plugin.core.ledger_verdicts import validate_verdict
+    from zc_enforcement_plugin.i18n import in_interface_language
+
+    refusals = "\n".join(
+        validate_verdict(
+            Verdict(ls.VERDICT_ILLEGAL, kind=None, verifier=" ", verified_on=None), None
+        )
+    )
+    procedure = str(
+        cases.ProcedureError("7", "案件第一步必须是“发现”", "a case starts with discover")
+    )
+    # An English half may quote the Chinese one; Chinese only after it cannot be told apart
+    # safely from a second Chinese sentence: the line is shown whole.
+    quoting = "图斑 淄川001 已有判定 / spot 淄川001 has a verdict"
+    unquoted = "证据文件缺失 / evidence file missing: 现场照片.jpg"
+    layer = "图层 地类图斑 / layer DLTB: 没有坐标系，请先设置 / no coordinate reference system"
+    path = "无法读取 /data/spots.shp / cannot read /data/spots.shp"
+    assert in_interface_language(refusals) == refusals  # an English interface: both halves
+
+    translator = install_translator("zh_CN")
+    try:
+        shown = in_interface_language(refusals)
+        kinds = "、".join(ls.VERDICT_KINDS[ls.VERDICT_ILLEGAL])
+        assert shown.splitlines() == [
+            f"违法判定须注明类型：{kinds}",
+            "须填写核查人",
+            "须填写核查日期",
+        ]
+        assert in_interface_language(procedure) == "案件 7：案件第一步必须是“发现”"
+        assert in_interface_language(quoting) == "图斑 淄川001 已有判定"
+        assert in_interface_language(unquoted) == unquoted
+        # The "/" inside the Chinese half stays; the path's slashes are no separator.
+        assert in_interface_language(layer) == "图层 地类图斑 / layer DLTB: 没有坐标系，请先设置"
+        assert in_interface_language(path) == "无法读取 /data/spots.shp"
+        assert in_interface_language("") == ""
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -2596,6 +2596,27 @@ def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
     assert _verdicts(ledger_path)[spot_id] == []
 
 
+def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path):
+    """The core's refusals are "中文 / English": under a Chinese form the English half was a
+    second reading of each reason. The case page's banner and refusals likewise."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN")
+    try:
+        panel, spot_id = _typed_form(dock, ledger_path)
+        panel.verifier.setText("")
+        assert not panel.save()
+        assert panel.messages.text() == "须填写核查人"
+        assert _verdicts(ledger_path)[spot_id] == []
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    panel.verifier.setText(" ")
+    assert not panel.save()  # any other interface keeps both halves
+    assert panel.messages.text() == "须填写核查人 / the verifier is required"
+
+
 def test_the_forms_cancel_and_escape_ask_and_discard_records_nothing(dock, ledger_path, answers):
     """Cancel is not labelled Discard: with entries it asks, as the arrow does; Escape (which
     QGIS's panels take as Back) too. Discard closes the form, recording nothing."""

@@ -3,6 +3,7 @@ of Qt's own translation of its standard buttons in the same language where QGIS 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from qgis.core import QgsSettings
@@ -45,15 +46,54 @@ def catalogue_for(locale: str) -> Path | None:
     return None
 
 
+def chinese_interface() -> bool:
+    """Whether the plugin speaks Chinese now: its own catalogue is translating (QGIS's language
+    setting alone does not say whether it was loaded)."""
+    return tr("Verdict") != "Verdict"
+
+
 def with_english(chinese: str, english: str) -> str:
     """A domain term (a verdict, a kind) as the interface shows it: the Chinese alone in a
     Chinese interface, the English after it in any other (the terms themselves are Chinese:
     the ledger and the reports keep them so)."""
-    # Chinese when the plugin's own catalogue is translating: QGIS's language setting alone
-    # does not say whether it was loaded.
-    if not english or tr("Verdict") != "Verdict":
+    if not english or chinese_interface():
         return chinese
     return f"{chinese} {english}"
+
+
+# The core speaks both languages in one message, "中文 / English" (it runs without QGIS, in
+# qgis_process logs and scripts, where no catalogue says which one the reader wants).
+BILINGUAL_SEPARATOR = " / "
+# Han characters, CJK punctuation and full-width forms, in runs: the English half holds them
+# only where it quotes the Chinese half (a spot number, a list of kinds).
+_CHINESE = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+
+
+def in_interface_language(message: str) -> str:
+    """A core message as the dock shows it: in a Chinese interface each "中文 / English" line
+    keeps its Chinese half; in any other, and for a line whose halves cannot be told apart
+    safely, the line is shown whole."""
+    if not chinese_interface():
+        return message
+    return "\n".join(_chinese_half(line) for line in message.split("\n"))
+
+
+def _chinese_half(line: str) -> str:
+    """What comes before the first separator after which the Chinese is only quoted from
+    before it; ``line`` when there is none. A "/" inside the Chinese half ("图层 X / layer X:
+    没有坐标系 / no CRS") stays in it: what follows that one says something new in Chinese."""
+    start = 0
+    while (at := line.find(BILINGUAL_SEPARATOR, start)) != -1:
+        chinese, english = line[:at], line[at + len(BILINGUAL_SEPARATOR) :]
+        quoted = _CHINESE.findall(english)
+        if (
+            _CHINESE.search(chinese)
+            and re.search("[A-Za-z]", english)
+            and all(run in chinese for run in quoted)
+        ):
+            return chinese.rstrip()
+        start = at + 1
+    return line
 
 
 def install_translator(locale: str | None = None) -> QTranslator | None:

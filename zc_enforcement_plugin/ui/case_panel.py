@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
-from ..i18n import tr
+from ..i18n import in_interface_language, tr
 from .entries_panel import EntriesPanel
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
@@ -37,7 +37,7 @@ def deadline_html(deadline: cases.Deadline) -> str:
     """One deadline as a coloured line: label, due date, state (or why there is no date)."""
     label = html.escape(deadline.label_zh)
     if deadline.due is None:
-        warning = html.escape(deadline.warning or "")
+        warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
     if deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
@@ -59,13 +59,22 @@ def deadline_html(deadline: cases.Deadline) -> str:
     )
     # Each note on a line of its own under the deadline: run together, the holiday file's path
     # and the document to record read as one sentence.
-    warning = f"<br/><small>{html.escape(deadline.warning)}</small>" if deadline.warning else ""
+    warning = (
+        f"<br/><small>{html.escape(in_interface_language(deadline.warning))}</small>"
+        if deadline.warning
+        else ""
+    )
     if deadline.premature:
         # Allowed (the party may have waived the period) but a defect that can void the decision.
         warning += (
             f"<br/><small style='color:{REFUSAL_COLOUR}'>"
-            "在当事人期限届满前已进行下一步，请核实当事人是否放弃该期限 / acted within the "
-            "party's period: check that the party waived it</small>"
+            + html.escape(
+                in_interface_language(
+                    "在当事人期限届满前已进行下一步，请核实当事人是否放弃该期限 / acted within "
+                    "the party's period: check that the party waived it"
+                )
+            )
+            + "</small>"
         )
     how = ""
     if deadline.document and deadline.open:
@@ -189,8 +198,11 @@ class CasePanel(EntriesPanel):
             lines.append(
                 f"<p style='color:{REFUSAL_COLOUR}'><b>"
                 + html.escape(
-                    f"达到刑事移送标准：须移送公安并在 {rules.length_zh('serious_case_report')}内"
-                    f"报告 / criminal scale: transfer and report within {report.amount} {unit_en}"
+                    in_interface_language(
+                        f"达到刑事移送标准：须移送公安并在 {rules.length_zh('serious_case_report')}"
+                        f"内报告 / criminal scale: transfer and report within {report.amount} "
+                        f"{unit_en}"
+                    )
                 )
                 + "</b></p>"
             )
@@ -246,7 +258,7 @@ class CasePanel(EntriesPanel):
         try:
             return self._record_step()
         except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
-            self.messages.setText(str(error))
+            self.messages.setText(in_interface_language(str(error)))
             return False
 
     def _record_step(self) -> bool:

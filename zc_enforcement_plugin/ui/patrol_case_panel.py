@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, ledger
 from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
-from ..i18n import tr
+from ..i18n import in_interface_language, tr
 from .entries_panel import EntriesPanel
 from .messages import refusal_label
 
@@ -184,7 +184,7 @@ class PatrolCasePanel(EntriesPanel):
                 basic_farmland_sqm=basic,
             )
         except (ledger.LedgerError, cases.ProcedureError, ValueError) as error:
-            self.messages.setText(str(error))
+            self.messages.setText(in_interface_language(str(error)))
             return None
         self.opened.emit(case_id)
         return case_id

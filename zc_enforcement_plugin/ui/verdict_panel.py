@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
-from ..i18n import tr, with_english
+from ..i18n import in_interface_language, tr, with_english
 from .entries_panel import EntriesPanel
 from .messages import refusal_label
 
@@ -157,7 +157,7 @@ class VerdictPanel(EntriesPanel):
         self._category_changed()
         if current is not None:
             self._start_from(current)
-        self.messages.setText("\n".join(self._unreadable))
+        self.messages.setText(in_interface_language("\n".join(self._unreadable)))
         # What the form started with: a form left as it opened holds nothing of the user's.
         self._started = self.verdict()
 
@@ -292,10 +292,10 @@ class VerdictPanel(EntriesPanel):
         try:
             self._save(verdict)
         except ledger.VerdictError as error:
-            self.messages.setText("\n".join(error.messages))
+            self.messages.setText(in_interface_language("\n".join(error.messages)))
             return False
         except ledger.LedgerError as error:
-            self.messages.setText(str(error))
+            self.messages.setText(in_interface_language(str(error)))
             return False
         QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
         self._started = verdict  # recorded: nothing of the form is unsaved now

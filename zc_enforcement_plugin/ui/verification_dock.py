@@ -62,7 +62,7 @@ from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
-from ..i18n import tr
+from ..i18n import in_interface_language, tr
 from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
@@ -1078,6 +1078,7 @@ class VerificationDock(QgsDockWidget):
 
     # --- lifecycle -------------------------------------------------------------------------------
     def _warn(self, message: str) -> None:
+        message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:
             self.iface.messageBar().pushWarning(tr("Spot verification"), message)
         self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(message)}</p>")
