@@ -651,7 +651,12 @@ class VerificationDock(QgsDockWidget):
         try:
             self._show_spot(self.session.current())
         except Exception as error:  # noqa: BLE001 - a slot: say it, never leave the last spot
-            self._show_spot(None, tr("This spot cannot be shown: {error}").format(error=error))
+            self._show_spot(
+                None,
+                tr("This spot cannot be shown: {error}").format(
+                    error=in_interface_language(str(error))
+                ),
+            )
         self._note_place()
 
     def _note_place(self) -> None:
@@ -835,7 +840,7 @@ class VerificationDock(QgsDockWidget):
         try:
             found = patrol_cases(store)
         except ledger.LedgerError as error:  # a shared ledger's connection lost, say
-            menu.addAction(str(error)).setEnabled(False)
+            menu.addAction(in_interface_language(str(error))).setEnabled(False)
             return
         if not found:
             menu.addAction(tr("No case from a patrol yet")).setEnabled(False)
