@@ -1,9 +1,8 @@
-"""SqlCasesMixin: opening cases, appending their events and replaying them from the
-stored rows, over ledger_schema's tables.
+"""SqlCasesMixin: opening a case, appending its events under a lock, and replaying cases from
+their stored rows.
 
-A mixin of SqlLedger (ledger_sql), which composes it with the spot, verdict and patrol
-mixins: the code is the same for every SQL store, and the dialect and connection it runs
-through are the base's primitives, so it is kept here apart from them to be read on its own."""
+Part of SqlLedger (ledger_sql) as a mixin: it needs the base's transactions, locks and date
+hook, and the spot, verdict and patrol an opening is resolved from (resolve_case_opening)."""
 
 from __future__ import annotations
 

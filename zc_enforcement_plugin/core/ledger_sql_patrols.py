@@ -1,9 +1,8 @@
-"""SqlPatrolsMixin: appending patrol records with their routes, reading them back, and the
-offices a ledger knows, over ledger_schema's tables.
+"""SqlPatrolsMixin: patrol records with their routes, appended and read back, and the offices
+a ledger knows.
 
-A mixin of SqlLedger (ledger_sql), which composes it with the spot, verdict and case
-mixins: the code is the same for every SQL store, and the dialect and connection it runs
-through are the base's primitives, so it is kept here apart from them to be read on its own."""
+Mixed into SqlLedger (ledger_sql) for the base's inserts and geometry hooks, so that the file
+and the shared ledger keep patrols by one piece of code."""
 
 from __future__ import annotations
 

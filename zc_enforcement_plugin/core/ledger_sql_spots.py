@@ -1,9 +1,8 @@
-"""SqlSpotsMixin: importing a delivered batch (and refreshing it on re-delivery) and reading
-its spots, batches and counts back, over ledger_schema's tables.
+"""SqlSpotsMixin, the spot half of SqlLedger: importing a delivered batch (refreshing it on a
+re-delivery) and reading spots, batches and counts back.
 
-A mixin of SqlLedger (ledger_sql), which composes it with the verdict, case and patrol
-mixins: the code is the same for every SQL store, and the dialect and connection it runs
-through are the base's primitives, so it is kept here apart from them to be read on its own."""
+A mixin rather than a store of its own: its queries run through SqlLedger's primitives and
+dialect hooks (ledger_sql), so one copy serves the GeoPackage and the PostGIS ledger alike."""
 
 from __future__ import annotations
 

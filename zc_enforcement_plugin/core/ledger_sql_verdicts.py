@@ -1,9 +1,8 @@
-"""SqlVerdictsMixin: recording a spot's verdicts (carrying re-measured areas to its open
-case) and its evidence, and reading them back, over ledger_schema's tables.
+"""SqlVerdictsMixin: a spot's verdicts (a re-measurement carried to its open case) and its
+evidence, appended and read back.
 
-A mixin of SqlLedger (ledger_sql), which composes it with the spot, case and patrol mixins:
-the code is the same for every SQL store, and the dialect and connection it runs through
-are the base's primitives, so it is kept here apart from them to be read on its own."""
+Composed into SqlLedger (ledger_sql), whose primitives it writes through and which gives it the
+spot it judges and the case it carries figures to; every SQL store inherits it unchanged."""
 
 from __future__ import annotations
 
