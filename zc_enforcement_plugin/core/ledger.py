@@ -2,7 +2,9 @@
 
 The ledger is split by concern; this module gathers its interface in one place:
 - ledger_records: the records, errors and the LedgerStore interface;
-- ledger_sql: SqlLedger, what every SQL store does alike (ledger_postgis adds PostGIS);
+- ledger_sql: SqlLedger, what every SQL store does alike (ledger_postgis adds PostGIS), with
+  its mixins by domain: ledger_sql_spots, ledger_sql_verdicts, ledger_sql_cases and
+  ledger_sql_patrols;
 - ledger_gpkg: the GeoPackage file and GeoPackageLedger;
 - ledger_rows: case opening, records from rows and save conflicts, shared by every store;
 - ledger_delivery: vetting a delivery and a re-delivery; ledger_verdicts: validating a verdict.

@@ -1,0 +1,263 @@
+"""SqlCasesMixin: opening a case, appending its events under a lock, and replaying cases from
+their stored rows.
+
+Part of SqlLedger (ledger_sql) as a mixin: it needs the base's transactions, locks and date
+hook, and the spot, verdict and patrol an opening is resolved from (resolve_case_opening)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from . import ledger_schema as ls
+from .cases import (
+    Case,
+    CaseEvent,
+    ProcedureError,
+    Stage,
+)
+from .domain import SPOT_NUMBER
+from .ledger_records import (
+    CaseError,
+    CaseFilter,
+    CaseRecord,
+    LedgerError,
+)
+from .ledger_rows import (
+    case_record_from_rows,
+    resolve_case_opening,
+    utc_now,
+)
+
+
+class SqlCasesMixin:
+    # Relies on SqlLedger: transaction, _row, _rows, _insert, _in, _MARK, _date_column,
+    # _touch, _lock_spot, _lock_case, _UNSEEN_ZH, path, unreadable_cases; and, through
+    # resolve_case_opening, on spot (SqlSpotsMixin), current_verdict (SqlVerdictsMixin) and
+    # patrols (SqlPatrolsMixin).
+
+    # --- cases (schema version 3) ----------------------------------------------------------------
+    _CASE_COLUMNS = (
+        ls.C_ID,
+        ls.C_ORIGIN,
+        ls.C_SPOT_ID,
+        ls.C_PATROL_ID,
+        ls.C_OFFICE,
+        ls.C_TOWN,
+        ls.C_OPENED_AT,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+    )
+    _EVENT_COLUMNS = (
+        ls.C_ID,
+        ls.C_CASE_ID,
+        ls.C_STAGE,
+        ls.C_DATE,
+        ls.C_PERSON,
+        ls.C_DOCUMENTS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_NOTE,
+        ls.C_CULTIVATED_SQM,
+        ls.C_BASIC_FARMLAND_SQM,
+        ls.C_RECORDED_AT,
+        ls.C_MEASURED_ON,
+    )
+
+    def open_case(
+        self,
+        origin: str,
+        *,
+        spot_id: int | None = None,
+        patrol_id: str | None = None,
+        date: dt.date | None = None,
+        person: str | None = None,
+        office: str | None = None,
+        town: str | None = None,
+        cultivated_sqm: float | None = None,
+        basic_farmland_sqm: float | None = None,
+        documents: Sequence[str] = (),
+        evidence_ids: Sequence[str] = (),
+        note: str = "",
+    ) -> str:
+        """Open a case with its discover event; returns the case id.
+
+        ``origin`` is cases.ORIGIN_SPOT (``spot_id``: a spot whose current verdict is 违法; one
+        case per spot) or cases.ORIGIN_PATROL (``patrol_id``: a patrol already in the ledger).
+        What is not given comes from the origin: the date and person from the verdict
+        (verified_on, verifier) or the patrol (date, first staff member), office and town from
+        the spot (SMC, XZMC) or the patrol's office, the areas from the verdict's GDMJ / YJJBNTMJ
+        or else the spot's screening figures.
+        """
+        with self.transaction():
+            if spot_id is not None:
+                # One case per spot: two people opening it at once queue here.
+                self._lock_spot(spot_id)
+            opening = resolve_case_opening(
+                self,
+                origin,
+                spot_id=spot_id,
+                patrol_id=patrol_id,
+                date=date,
+                person=person,
+                office=office,
+                town=town,
+                cultivated_sqm=cultivated_sqm,
+                basic_farmland_sqm=basic_farmland_sqm,
+            )
+            case_id = self._insert(
+                ls.T_CASES, self._CASE_COLUMNS[1:], (*opening.row(), utc_now()), ls.C_ID
+            )
+            # An impossible discover event raises here and rolls the case row back.
+            event = opening.discover_event(case_id, documents, evidence_ids, note)
+            self._insert_event(case_id, event)
+            self._touch(ls.T_CASES)
+        return str(case_id)
+
+    def _insert_event(self, case_id: int, event: CaseEvent) -> int:
+        return int(
+            self._insert(
+                ls.T_CASE_EVENTS,
+                self._EVENT_COLUMNS[1:],
+                (
+                    case_id,
+                    event.stage.value,
+                    event.date.isoformat(),
+                    event.person.strip(),
+                    json.dumps(list(event.documents), ensure_ascii=False),
+                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
+                    event.note or "",
+                    event.cultivated_sqm,
+                    event.basic_farmland_sqm,
+                    utc_now(),
+                    None if event.measured_on is None else event.measured_on.isoformat(),
+                ),
+                ls.C_ID,
+            )
+        )
+
+    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
+        """Append ``event`` to a case; cases.ProcedureError (nothing written) if impossible.
+
+        The case is replayed from its stored events and the new one applied through Case.apply
+        inside the same write transaction (under a lock of the case), so two sessions cannot both
+        append a step that is only valid without the other's.
+        """
+        if event.date > dt.date.today():
+            # A step dated ahead would stand before every real one: later steps could no
+            # longer be recorded, as events cannot go back in time.
+            raise CaseError(
+                f"“{event.stage.label_zh}”的日期 {event.date} 晚于今天 / the {event.stage.value} "
+                f"date {event.date} is in the future"
+            )
+        with self.transaction():
+            number = self._case_number(case_id)
+            self._lock_case(number)
+            self._case_records([number])[0].case.apply(event)
+            event_id = self._insert_event(number, event)
+            self._touch(ls.T_CASE_EVENTS)
+        return event_id
+
+    def case(self, case_id: str | int) -> Case:
+        return self.case_record(case_id).case
+
+    def case_record(self, case_id: str | int) -> CaseRecord:
+        """One case with its row: origin, spot, office, areas as opened."""
+        return self._case_records([self._case_number(case_id)])[0]
+
+    def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]:
+        """Cases matching the filter, oldest first. A case whose stored rows cannot be replayed
+        (written by hand) is left out and its message put in `unreadable_cases`: one bad row
+        must not hide every other case from the dock and the reports."""
+        wanted = filter or CaseFilter()
+        where: list[str] = []
+        params: list[Any] = []
+        for value, column in (
+            (wanted.office, ls.C_OFFICE),
+            (wanted.town, ls.C_TOWN),
+            (wanted.origin, ls.C_ORIGIN),
+            (wanted.spot_id, ls.C_SPOT_ID),
+        ):
+            if value is not None:
+                where.append(f"{column} = {self._MARK}")
+                params.append(value)
+        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        ids = [row[0] for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)]
+        unreadable: list[str] = []
+        records = self._case_records(ids, unreadable)
+        self.unreadable_cases = unreadable
+        if wanted.stage is not None:
+            stage = Stage(wanted.stage)
+            records = [r for r in records if r.case.stage is stage]
+        if wanted.closed is not None:
+            records = [r for r in records if r.case.closed == wanted.closed]
+        return records
+
+    def _case_number(self, case_id: str | int) -> int:
+        try:
+            number = int(str(case_id).strip())
+        except ValueError:
+            number = None
+        if number is None or not self._row(
+            f"SELECT 1 FROM {ls.T_CASES} WHERE {ls.C_ID} = {self._MARK}", (number,)
+        ):
+            raise LedgerError(
+                f"台帐中没有案件{self._UNSEEN_ZH}/ no case {case_id!r} in {self.path}"
+            )
+        return number
+
+    def _case_records(
+        self, ids: Sequence[int], unreadable: list[str] | None = None
+    ) -> list[CaseRecord]:
+        """The cases of `ids`; with `unreadable`, a case that cannot be replayed is left out and
+        its message added there, else it raises (LedgerError naming it)."""
+        if not ids:
+            return []
+        case_columns = (
+            self._date_column(f"c.{c}") if c == ls.C_OPENED_AT else f"c.{c}"
+            for c in self._CASE_COLUMNS
+        )
+        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
+        rows = self._rows(
+            f'SELECT {", ".join(case_columns)}, s."{SPOT_NUMBER}" '
+            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
+            f"WHERE {in_cases} ORDER BY c.{ls.C_ID}",
+            params,
+        )
+        event_columns = (self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
+        in_cases, params = self._in(ls.C_CASE_ID, ids)
+        events: dict[int, list[Sequence]] = {}
+        for row in self._rows(
+            f"SELECT {', '.join(event_columns)} FROM {ls.T_CASE_EVENTS} "
+            f"WHERE {in_cases} ORDER BY {ls.C_ID}",
+            params,
+        ):
+            events.setdefault(row[1], []).append(row)
+        records = []
+        for row in rows:
+            try:
+                records.append(self._case_record(row, events.get(row[0], [])))
+            except LedgerError as error:
+                if unreadable is None:
+                    raise
+                unreadable.append(str(error))
+        return records
+
+    def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
+        """One case replayed; a case whose stored rows cannot be replayed (no events, a date
+        or a list typed by hand: 2024/3/2, plain text where JSON is kept) is named, not left
+        as a bare ProcedureError or ValueError."""
+        try:
+            return case_record_from_rows(row, events)
+        except ProcedureError as error:
+            zh, en = error.reason_zh, error.reason_en
+        except (ValueError, TypeError, KeyError) as error:  # json.JSONDecodeError is a ValueError
+            zh = en = f"{type(error).__name__}: {error}"
+        raise LedgerError(
+            f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查 / case {row[0]} in "
+            f"{self.path} cannot be read ({en}): ask the brigade to check its records"
+        )

@@ -1,0 +1,149 @@
+"""SqlPatrolsMixin: patrol records with their routes, appended and read back, and the offices
+a ledger knows.
+
+Mixed into SqlLedger (ledger_sql) for the base's inserts and geometry hooks, so that the file
+and the shared ledger keep patrols by one piece of code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from shapely.geometry import LineString, MultiLineString
+
+from . import ledger_schema as ls
+from .ledger_delivery import patrol_route
+from .ledger_records import LedgerError
+from .ledger_rows import utc_now
+from .patrols import PatrolRecord
+
+
+class SqlPatrolsMixin:
+    # Relies on SqlLedger: transaction, _row, _rows, _insert, _in, _MARK, _COLLATE,
+    # _UNSEEN_ZH/_EN, _geometry_column, _date_column, _to_geometry, _from_geometry, _touch,
+    # _widen_extent; and on spots (SqlSpotsMixin).
+
+    # --- patrols (schema version 3) ------------------------------------------------------------
+    _PATROL_COLUMNS = (
+        ls.C_FID,
+        ls.C_GEOM,
+        ls.C_PATROL_NUMBER,
+        ls.C_OFFICE,
+        ls.C_DATE,
+        ls.C_STAFF,
+        ls.C_FINDINGS,
+        ls.C_SPOT_NUMBERS,
+        ls.C_CASE_IDS,
+        ls.C_EVIDENCE_IDS,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_patrol(self, record: PatrolRecord) -> int:
+        """Append a patrol record with its route (EPSG:4527); returns its feature id."""
+        if not isinstance(record, PatrolRecord):
+            raise TypeError("add_patrol takes a patrols.PatrolRecord")
+        if record.date > dt.date.today():
+            # Patrols are append-only: a typo ahead would count towards weeks not yet come.
+            raise LedgerError(
+                f"巡查日期 {record.date} 晚于今天 / the patrol date {record.date} is in the future"
+            )
+        route = record.route_geometry()
+        if isinstance(route, LineString):
+            route = MultiLineString([route])
+        with self.transaction():
+            if self._row(
+                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {self._MARK}",
+                (record.id,),
+            ):
+                raise self._patrol_exists(record.id)
+            fid = self._insert(
+                ls.T_PATROLS,
+                self._PATROL_COLUMNS[1:],
+                (
+                    self._from_geometry(route),
+                    record.id,
+                    record.office,
+                    record.date.isoformat(),
+                    json.dumps(list(record.staff), ensure_ascii=False),
+                    record.findings or "",
+                    json.dumps(list(record.spot_numbers), ensure_ascii=False),
+                    json.dumps(list(record.case_ids), ensure_ascii=False),
+                    json.dumps(list(record.evidence_ids), ensure_ascii=False),
+                    utc_now(),
+                ),
+                ls.C_FID,
+            )
+            if route is not None and not route.is_empty:
+                self._widen_extent(ls.T_PATROLS, route.bounds)
+            self._touch(ls.T_PATROLS)
+        return int(fid)
+
+    def _patrol_exists(self, number: str) -> LedgerError:
+        return LedgerError(
+            f"巡查编号 {number} 已存在{self._UNSEEN_ZH}/ patrol {number} is already in the "
+            f"ledger{self._UNSEEN_EN} (records are never changed: give a correction its own id)"
+        )
+
+    def known_offices(self) -> set[str]:
+        """The offices the ledger knows: those of its spots and its patrols, and any set up
+        in it with no records yet (:meth:`configured_offices`)."""
+        spots = {spot.office for spot in self.spots() if spot.office}
+        return spots | {record.office for record in self.patrols()} | self.configured_offices()
+
+    def configured_offices(self) -> set[str]:
+        """Offices set up in the ledger itself, records or not; a GeoPackage sets up none:
+        its offices are those its spots and patrols name."""
+        return set()
+
+    def patrols(
+        self,
+        office: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        patrol_ids: Sequence[str] | None = None,
+    ) -> list[PatrolRecord]:
+        """Patrols of one office (or all), dated within [start, end], by date then id."""
+        mark = self._MARK
+        where: list[str] = []
+        params: list[Any] = []
+        if office is not None:
+            where.append(f"{ls.C_OFFICE} = {mark}")
+            params.append(office)
+        if start is not None:
+            where.append(f"{ls.C_DATE} >= {mark}")
+            params.append(start.isoformat())
+        if end is not None:
+            where.append(f"{ls.C_DATE} <= {mark}")
+            params.append(end.isoformat())
+        if patrol_ids is not None:
+            condition, ids = self._in(ls.C_PATROL_NUMBER, list(patrol_ids))
+            where.append(condition)
+            params.extend(ids)
+        columns = (
+            self._geometry_column(c)
+            if c == ls.C_GEOM
+            else self._date_column(c)
+            if c == ls.C_DATE
+            else c
+            for c in self._PATROL_COLUMNS
+        )
+        sql = f"SELECT {', '.join(columns)} FROM {ls.T_PATROLS}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {ls.C_DATE}, {ls.C_PATROL_NUMBER}{self._COLLATE}"
+        return [
+            PatrolRecord(
+                id=row[2],
+                office=row[3],
+                date=dt.date.fromisoformat(row[4]),
+                staff=json.loads(row[5]),
+                route=patrol_route(self._to_geometry(row[1])),
+                findings=row[6],
+                spot_numbers=json.loads(row[7]),
+                case_ids=json.loads(row[8]),
+                evidence_ids=json.loads(row[9]),
+            )
+            for row in self._rows(sql, params)
+        ]

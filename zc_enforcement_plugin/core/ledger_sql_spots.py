@@ -1,0 +1,347 @@
+"""SqlSpotsMixin, the spot half of SqlLedger: importing a delivered batch (refreshing it on a
+re-delivery) and reading spots, batches and counts back.
+
+A mixin rather than a store of its own: its queries run through SqlLedger's primitives and
+dialect hooks (ledger_sql), so one copy serves the GeoPackage and the PostGIS ledger alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from . import ledger_schema as ls
+from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+    OFFICE_NAME,
+    REVIEW_PRIORITY,
+    SPOT_AREA,
+    SPOT_NUMBER,
+    SPOT_REFRESHES,
+    SUGGESTED_VERDICT,
+    TOWN_NAME,
+)
+from .ledger_delivery import (
+    FIGURE_COLUMNS,
+    Recorded,
+    Vetted,
+    keep_recorded,
+    refresh_changes,
+    say_changes,
+    vet_spots,
+    warn_kept_spots,
+    warn_other_delivery,
+    warn_unmapped_town,
+)
+from .ledger_records import (
+    BatchSummary,
+    ImportIssue,
+    ImportReport,
+    LedgerError,
+    Spot,
+    SpotFilter,
+    SpotRecord,
+    SpotSummary,
+)
+from .ledger_rows import (
+    spot_refreshes,
+    spot_version,
+    utc_now,
+)
+
+
+class SqlSpotsMixin:
+    # Relies on SqlLedger: transaction, _run, _row, _rows, _insert, _in, _MARK,
+    # _GEOMETRY_MARK, _TRUE, _COLLATE, _FOR_UPDATE, _UNSEEN_ZH/_EN, path, _after_row_hook,
+    # _geometry_column, _to_geometry, _from_geometry, _figure, _touch, _update_extent,
+    # _lock_spot, _mapped_towns.
+
+    # --- import --------------------------------------------------------------------------------
+    def import_batch(
+        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+    ) -> ImportReport:
+        """Add a batch, or refresh it when it is already in the ledger.
+
+        Refreshing rewrites geometry, delivered fields and screening figures of the spots the
+        delivery carries; verdicts and evidence are never touched, and spots the delivery no
+        longer carries stay (with a warning). What the delivery does not carry never blanks
+        what the ledger holds: a field it does not have (a raw delivery's missing figures, the
+        town and office when no towns layer was given) and a spot without geometry keep the
+        recorded value, with a warning naming the spot and the fields (see keep_recorded).
+        Refused spots are reported and not imported.
+        """
+        name = (batch_name or "").strip()
+        if not name:
+            raise LedgerError("批次名称不能为空 / the batch name is empty")
+        if spots and all(SPOT_NUMBER not in spot.attributes for spot in spots):
+            # Said once for the file, not once for every spot as an empty number.
+            where = source or name
+            raise LedgerError(
+                f"{where}：没有图斑编号字段 {SPOT_NUMBER}，未导入任何图斑（是图斑图层吗？）/ "
+                f"{where}: has no spot number field {SPOT_NUMBER}: nothing imported (is it the "
+                "spot layer?)"
+            )
+        report = ImportReport(batch=name)
+        rows = vet_spots(spots, report)
+        now = utc_now()
+        mark = self._MARK
+        with self.transaction():
+            row = self._row(
+                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
+                + self._FOR_UPDATE,
+                (name,),
+            )
+            if not rows:  # every spot refused: no empty batch left, the recorded one untouched
+                return report
+            if row is None:
+                batch_id = self._insert(
+                    ls.T_BATCHES,
+                    (ls.C_BATCH_NAME, ls.C_BATCH_SOURCE, ls.C_IMPORTED_AT, ls.C_UPDATED_AT),
+                    (name, source, now, now),
+                    ls.C_ID,
+                )
+            else:
+                batch_id = row[0]
+                self._run(
+                    f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = COALESCE({mark}, "
+                    f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
+                    (source, now, batch_id),
+                )
+            existing = self._recorded_spots(batch_id)
+            warn_other_delivery(name, rows, existing, report)
+            # Said once, when a number comes into the batch, not again at each refresh.
+            self._warn_numbers_in_other_batches(
+                name, [r for r in rows if r.key not in existing], report
+            )
+            data_columns = [ls.C_GEOM, *FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
+            marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
+            # A NULL geometry bound on refresh keeps the recorded one (see keep_recorded).
+            update_sql = (
+                f"UPDATE {ls.T_SPOTS} SET "
+                + f'"{ls.C_GEOM}" = COALESCE({self._GEOMETRY_MARK}, "{ls.C_GEOM}"), '
+                + ", ".join(f'"{column}" = {m}' for column, m in zip(data_columns[1:], marks[1:]))
+                + f" WHERE {ls.C_FID} = {mark}"
+            )
+            insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
+            insert_sql = (
+                f"INSERT INTO {ls.T_SPOTS} ("
+                + ", ".join(f'"{column}"' for column in insert_columns)
+                + ") VALUES ("
+                + ", ".join([mark, mark, *marks, mark])
+                + ")"
+            )
+            mapped_towns = self._mapped_towns()
+            for count, vetted in enumerate(rows):
+                recorded = existing.get(vetted.key)
+                if recorded is not None:
+                    vetted = self._refreshed(vetted, recorded, report)
+                if mapped_towns is not None:
+                    warn_unmapped_town(report, vetted, mapped_towns)
+                values = [
+                    self._from_geometry(vetted.geometry),
+                    *(self._figure(c, v) for c, v in zip(FIGURE_COLUMNS, vetted.figures)),
+                    json.dumps(vetted.attributes, ensure_ascii=False, sort_keys=True),
+                    now,
+                ]
+                if recorded is None:
+                    self._run(insert_sql, [batch_id, vetted.key, *values, now])
+                    report.added += 1
+                else:
+                    self._run(update_sql, [*values, recorded.fid])
+                    report.refreshed += 1
+                if self._after_row_hook is not None:
+                    self._after_row_hook(count)
+            warn_kept_spots(report, rows, existing)
+            self._update_extent(ls.T_SPOTS)
+            self._touch(ls.T_BATCHES)
+        return report
+
+    def _warn_numbers_in_other_batches(
+        self, batch: str, rows: Sequence[Vetted], report: ImportReport
+    ) -> None:
+        """A spot number another batch already holds: the same spot delivered again under a
+        new batch name would be two records judged apart (and counted twice)."""
+        numbers = [row.key for row in rows]
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
+            condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
+            for number, other in self._rows(
+                f'SELECT s."{ls.C_SPOT_NUMBER}", b.{ls.C_BATCH_NAME} FROM {ls.T_SPOTS} s '
+                f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
+                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} <> {self._MARK}",
+                [*params, batch],
+            ):
+                found.setdefault(number, []).append(other)
+        for number, others in found.items():
+            report.warnings.append(
+                ImportIssue(
+                    None,
+                    number,
+                    SPOT_NUMBER,
+                    f"图斑编号已在批次 {'、'.join(sorted(others))} 中，此处另记一条；如为同一图斑的"
+                    f"重新交付，请导入到原批次 / the number is already in batch "
+                    f"{', '.join(sorted(others))}: recorded again here; a re-delivery of the same "
+                    "spot belongs in its batch",
+                )
+            )
+
+    def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
+        """The batch's spots as the ledger holds them, by spot number. (Only imports change
+        these, and imports of a batch take turns: see _FOR_UPDATE. Whether a spot has been
+        judged is read later, see _refreshed.)"""
+        figures = ", ".join(f's."{column}"' for column in FIGURE_COLUMNS)
+        rows = self._rows(
+            f"SELECT {self._geometry_column(f's.{ls.C_GEOM}')}, "
+            f's."{ls.C_SPOT_NUMBER}", s.{ls.C_FID}, s.{ls.C_ATTRIBUTES}, '
+            f"{figures} FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = {self._MARK}",
+            (batch_id,),
+        )
+        return {
+            number: Recorded(
+                fid,
+                geometry is not None,
+                json.loads(attributes or "{}"),
+                list(rest),
+                self._to_geometry(geometry),
+            )
+            for geometry, number, fid, attributes, *rest in rows
+        }
+
+    def _refreshed(self, vetted: Vetted, recorded: Recorded, report: ImportReport) -> Vetted:
+        """The refreshed spot (see keep_recorded), what the refresh changes in it said and
+        kept with it, which gives the spot a new version.
+
+        A spot the refresh changes is locked as a verdict save locks it, and whether it has
+        been judged is read under that lock, in the import's own transaction: a verdict saved
+        meanwhile either came first and the report says the spot is judged, or waits for the
+        import and is refused as based on the spot before the refresh (ConflictError). A spot
+        the refresh leaves as it was is neither locked nor given a new version."""
+        vetted = keep_recorded(vetted, recorded, report)
+        changes = refresh_changes(recorded, vetted)
+        if not changes:
+            return vetted
+        self._lock_spot(recorded.fid)
+        mark = self._MARK
+        verdicts, case_id = self._row(
+            f"SELECT (SELECT COUNT(*) FROM {ls.T_VERDICTS} WHERE {ls.C_SPOT_ID} = {mark}), "
+            f"(SELECT MIN({ls.C_ID}) FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} = {mark})",
+            (recorded.fid, recorded.fid),
+        )
+        say_changes(vetted.key, changes, bool(verdicts), case_id, report)
+        refreshes = spot_refreshes(recorded.attributes)
+        # Kept with the spot: the dock shows it when the spot is looked at again, and a save
+        # refused for it names what changed since the version the verifier saw.
+        entry = {
+            "on": dt.date.today().isoformat(),
+            "at": utc_now(),
+            "changes": changes,
+            "version": spot_version(int(verdicts), refreshes) + 1,
+        }
+        earlier = list(recorded.attributes.get(SPOT_REFRESHES) or [])
+        attributes = {**vetted.attributes, SPOT_REFRESHES: [*earlier, entry]}
+        return Vetted(vetted.key, vetted.geometry, attributes, vetted.figures)
+
+    # --- reading spots ---------------------------------------------------------------------------
+    _SUMMARY_SQL = f"""
+        SELECT s.{ls.C_FID}, b.{ls.C_BATCH_NAME}, s."{SPOT_NUMBER}", s."{TOWN_NAME}",
+               s."{OFFICE_NAME}", s."{SPOT_AREA}", s."{CULTIVATED_AREA}",
+               s."{BASIC_FARMLAND_AREA}", s."{SUGGESTED_VERDICT}", s."{REVIEW_PRIORITY}",
+               v.{ls.C_CATEGORY}, v.{ls.C_KIND}"""
+    # Joins each spot to its latest verdict (alias v); a store may say it its own way.
+    _SUMMARY_FROM = f"""
+        FROM {ls.T_SPOTS} s
+        JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
+        LEFT JOIN {ls.T_VERDICTS} v ON v.{ls.C_ID} = (
+            SELECT MAX(x.{ls.C_ID}) FROM {ls.T_VERDICTS} x WHERE x.{ls.C_SPOT_ID} = s.{ls.C_FID})"""
+
+    @staticmethod
+    def _summary(row: Sequence) -> SpotSummary:
+        status = ls.STATUS_UNVERIFIED if row[10] is None else ls.STATUS_VERIFIED
+        return SpotSummary(*row[:10], status, row[10], row[11])
+
+    def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]:
+        """Spots matching the filter, highest priority (YXJ 1) first, then by spot number."""
+        where: list[str] = []
+        params: list[Any] = []
+        wanted = filter or SpotFilter()
+        for value, column in (
+            (wanted.batch, f"b.{ls.C_BATCH_NAME}"),
+            (wanted.town, f's."{TOWN_NAME}"'),
+            (wanted.office, f's."{OFFICE_NAME}"'),
+            (wanted.suggested, f's."{SUGGESTED_VERDICT}"'),
+        ):
+            if value is not None:
+                where.append(f"{column} = {self._MARK}")
+                params.append(value)
+        if wanted.status is not None:
+            if wanted.status not in ls.SPOT_STATUSES:
+                raise ValueError(f"unknown spot status {wanted.status!r}: {ls.SPOT_STATUSES}")
+            where.append(
+                f"v.{ls.C_ID} IS {'NOT ' if wanted.status == ls.STATUS_VERIFIED else ''}NULL"
+            )
+        if wanted.flag is not None:
+            # Column names cannot be bound parameters: only the known flag columns are allowed.
+            if wanted.flag not in ls.SPOT_FLAG_COLUMNS:
+                raise ValueError(f"unknown flag field {wanted.flag!r}: {ls.SPOT_FLAG_COLUMNS}")
+            where.append(f's."{wanted.flag}" {self._TRUE}')
+        sql = self._SUMMARY_SQL + self._SUMMARY_FROM
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (
+            f' ORDER BY s."{REVIEW_PRIORITY}" IS NULL, s."{REVIEW_PRIORITY}", '
+            f's."{SPOT_NUMBER}"{self._COLLATE}, b.{ls.C_BATCH_NAME}{self._COLLATE}'
+        )
+        return [self._summary(row) for row in self._rows(sql, params)]
+
+    def spot(self, spot_id: int) -> Spot:
+        row = self._row(
+            self._SUMMARY_SQL
+            + f", {self._geometry_column(f's.{ls.C_GEOM}')}, s.{ls.C_ATTRIBUTES}, "
+            + f"s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+            + f", (SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
+            + self._SUMMARY_FROM
+            + f" WHERE s.{ls.C_FID} = {self._MARK}",
+            (spot_id,),
+        )
+        if row is None:
+            raise LedgerError(
+                f"台帐中没有图斑{self._UNSEEN_ZH}/ no spot with id {spot_id} in {self.path}"
+                + self._UNSEEN_EN
+            )
+        summary = self._summary(row)
+        attributes = json.loads(row[13])
+        return Spot(
+            **summary.__dict__,
+            geometry=self._to_geometry(row[12]),
+            attributes=attributes,
+            imported_at=row[14],
+            updated_at=row[15],
+            version=spot_version(int(row[16]), spot_refreshes(attributes)),
+        )
+
+    def batches(self) -> list[BatchSummary]:
+        sql = f"""
+            SELECT b.{ls.C_ID}, b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}, b.{ls.C_IMPORTED_AT},
+                   b.{ls.C_UPDATED_AT},
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}),
+                   (SELECT COUNT(*) FROM {ls.T_SPOTS} s WHERE s.{ls.C_BATCH_ID} = b.{ls.C_ID}
+                      AND EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v
+                                  WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}))
+            FROM {ls.T_BATCHES} b ORDER BY b.{ls.C_IMPORTED_AT}{self._COLLATE}, b.{ls.C_ID}"""
+        return [BatchSummary(*row) for row in self._rows(sql)]
+
+    def counts(self, batch: str | None = None) -> tuple[int, int]:
+        """(verified spots, all spots), of one batch or of the whole ledger."""
+        sql = (
+            f"SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM {ls.T_VERDICTS} v "
+            f"WHERE v.{ls.C_SPOT_ID} = s.{ls.C_FID}) THEN 1 ELSE 0 END), 0) FROM {ls.T_SPOTS} s "
+            f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
+        )
+        params: tuple = ()
+        if batch is not None:
+            sql += f" WHERE b.{ls.C_BATCH_NAME} = {self._MARK}"
+            params = (batch,)
+        total, verified = self._row(sql, params)
+        return int(verified), int(total)

@@ -1,0 +1,268 @@
+"""SqlVerdictsMixin: a spot's verdicts (a re-measurement carried to its open case) and its
+evidence, appended and read back.
+
+Composed into SqlLedger (ledger_sql), whose primitives it writes through and which gives it the
+spot it judges and the case it carries figures to; every SQL store inherits it unchanged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from . import ledger_schema as ls
+from .cases import (
+    CaseEvent,
+    ProcedureError,
+)
+from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
+)
+from .ledger_records import (
+    CaseError,
+    CaseFilter,
+    EvidenceRecord,
+    LedgerError,
+    Verdict,
+    VerdictError,
+)
+from .ledger_rows import (
+    as_date,
+    conflict_error,
+    spot_refreshes,
+    spot_version,
+    utc_now,
+    verdict_from_row,
+    vetted_evidence,
+)
+from .ledger_verdicts import validate_verdict
+
+
+class SqlVerdictsMixin:
+    # Relies on SqlLedger: transaction, _row, _rows, _insert, _MARK, _date_column, _touch,
+    # _lock_spot, _keep_conflict; and on its mixins: spot (SqlSpotsMixin), cases and
+    # add_case_event (SqlCasesMixin).
+
+    # --- verdicts ------------------------------------------------------------------------------
+    _VERDICT_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_CATEGORY,
+        ls.C_KIND,
+        ls.C_APPROVAL_NUMBER,
+        ls.C_VERIFIER,
+        ls.C_VERIFIED_ON,
+        ls.C_AREAS,
+        ls.C_NOTE,
+        ls.C_CORRECTS,
+        ls.C_RECORDED_AT,
+        ls.C_DETAILS,
+    )
+
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int:
+        """Append a verdict (a correction is a new record); refused with VerdictError if invalid.
+
+        With expected_version (Spot.version as read), a spot saved by someone else or changed
+        by a re-delivery since then refuses the save with ConflictError.
+        """
+        spot = self.spot(spot_id)
+        # A spot changed since the version the verdict is based on (a re-delivery's new TBMJ,
+        # say) is no measure of it: the save is refused below as a conflict, which says what
+        # changed, not as areas that no longer add up to figures the verifier never saw.
+        changed = expected_version is not None and spot.version != expected_version
+        messages = validate_verdict(verdict, None if changed else spot)
+        if verdict.corrects is not None:
+            owner = self._row(
+                f"SELECT {ls.C_SPOT_ID} FROM {ls.T_VERDICTS} WHERE {ls.C_ID} = {self._MARK}",
+                (verdict.corrects,),
+            )
+            if owner is None or owner[0] != spot_id:
+                messages.append(
+                    f"被更正的判定 {verdict.corrects} 不属于该图斑 / verdict {verdict.corrects} "
+                    "being corrected does not belong to this spot"
+                )
+        if messages:
+            raise VerdictError(messages)
+        values = (
+            verdict.category,
+            (verdict.kind or "").strip() or None,
+            (verdict.approval_number or "").strip() or None,
+            verdict.verifier.strip(),
+            as_date(verdict.verified_on).isoformat(),
+            json.dumps({k: float(v) for k, v in verdict.areas.items()}, sort_keys=True),
+            verdict.note or "",
+            verdict.corrects,
+            utc_now(),
+            json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
+        )
+        conflict = None
+        with self.transaction():
+            self._lock_spot(spot_id)
+            history, refreshes = [], []
+            if expected_version is not None:  # read under the lock an import takes too
+                history, refreshes = self.verdict_history(spot_id), self._refreshes_of(spot_id)
+            version = spot_version(len(history), refreshes)
+            if expected_version is not None and version != expected_version:
+                # Raised once the transaction is over, so a store can keep the refused save.
+                conflict = conflict_error(spot, expected_version, history, refreshes, verdict)
+                self._keep_conflict(spot_id, expected_version, version, history, values)
+            else:
+                verdict_id = self._insert(
+                    ls.T_VERDICTS, self._VERDICT_COLUMNS[1:], (spot_id, *values), ls.C_ID
+                )
+                self._touch(ls.T_VERDICTS)
+                self._carry_to_case(spot_id, verdict)
+        if conflict is not None:
+            raise conflict
+        return int(verdict_id)
+
+    def _refreshes_of(self, spot_id: int) -> list[dict[str, Any]]:
+        row = self._row(
+            f"SELECT {ls.C_ATTRIBUTES} FROM {ls.T_SPOTS} WHERE {ls.C_FID} = {self._MARK}",
+            (spot_id,),
+        )
+        return spot_refreshes(json.loads(row[0] or "{}")) if row else []
+
+    def _carry_to_case(self, spot_id: int, verdict: Verdict) -> None:
+        """A verdict that measures the land again while the spot's case is open: its figures
+        go to the case as a measurement event (no step), dated as verified or, if the case has
+        moved on since, on its last day. The case's scale (the serious-case report, the
+        criminal-close rule) then follows the land as last measured, in the case's own events."""
+        if verdict.category != ls.VERDICT_ILLEGAL or not verdict.areas:
+            return
+        found = self.cases(CaseFilter(spot_id=spot_id))
+        if not found or found[0].case.closed:
+            return
+        record, case = found[0], found[0].case
+        cultivated = verdict.areas.get(CULTIVATED_AREA)
+        basic = verdict.areas.get(BASIC_FARMLAND_AREA)
+        # Not before the case began: a deadline cannot fall before its case existed.
+        verified = max(as_date(verdict.verified_on), case.events[0].date)
+        same_figures = all(
+            new is None or abs(float(new) - old) < 0.005
+            for new, old in ((cultivated, case.cultivated_sqm), (basic, case.basic_farmland_sqm))
+        )
+        # The same figures found earlier than the case has them from (a mistyped day put
+        # right): carried too, as the referral scale and its report count from that day.
+        earlier = case.criminal_since is not None and verified < case.criminal_since
+        if same_figures and not earlier:
+            return
+        event = CaseEvent(
+            record.case_id,
+            case.stage,
+            max(verified, case.last_date),  # events stay in date order
+            verdict.verifier,
+            note="核查面积更正 / figures corrected by a later verdict",
+            cultivated_sqm=None if cultivated is None else float(cultivated),
+            basic_farmland_sqm=None if basic is None else float(basic),
+            # Found on site before the case's last step: the scale counts from that day.
+            measured_on=verified if verified < case.last_date else None,
+        )
+        try:
+            self.add_case_event(record.case_id, event)
+        except ProcedureError as error:  # the verdict form shows a ledger error, not a traceback
+            raise CaseError(
+                f"案件 {record.case_id} 不能记录更正后的面积，判定未保存 / case {record.case_id} "
+                f"cannot take the corrected figures, the verdict is not saved: {error}"
+            ) from error
+
+    def verdict_history(self, spot_id: int) -> list[Verdict]:
+        columns = (
+            self._date_column(c) if c == ls.C_VERIFIED_ON else c for c in self._VERDICT_COLUMNS
+        )
+        rows = self._rows(
+            f"SELECT {', '.join(columns)} FROM {ls.T_VERDICTS} "
+            f"WHERE {ls.C_SPOT_ID} = {self._MARK} ORDER BY {ls.C_ID}",
+            (spot_id,),
+        )
+        return [verdict_from_row(row) for row in rows]
+
+    def current_verdict(self, spot_id: int) -> Verdict | None:
+        history = self.verdict_history(spot_id)
+        return history[-1] if history else None
+
+    # --- evidence ------------------------------------------------------------------------------
+    _EVIDENCE_COLUMNS = (
+        ls.C_ID,
+        ls.C_SPOT_ID,
+        ls.C_EVIDENCE_KIND,
+        ls.C_PATH,
+        ls.C_SHA256,
+        ls.C_SIZE,
+        ls.C_ORIGINAL_NAME,
+        ls.C_FILE_MODIFIED,
+        ls.C_TAKEN_AT,
+        ls.C_GPS_LON,
+        ls.C_GPS_LAT,
+        ls.C_NOTE,
+        ls.C_RECORDED_AT,
+    )
+
+    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
+        """Record a file already stored in the evidence folder (evidence.store_evidence_file)."""
+        self.spot(spot_id)  # raises for an unknown spot
+        relative, digest = vetted_evidence(record)
+        with self.transaction():
+            self._lock_spot(spot_id)  # two sessions adding the same file: one row
+            mark = self._MARK
+            twin = self._row(
+                f"SELECT {ls.C_PATH} FROM {ls.T_EVIDENCE} "
+                f"WHERE {ls.C_SPOT_ID} = {mark} AND {ls.C_SHA256} = {mark}",
+                (spot_id, digest),
+            )
+            if twin is not None:
+                # The same file again (dropped twice, say): a second row could never be taken
+                # back from the append-only table, and would count twice.
+                raise LedgerError(
+                    f"该文件已作为此图斑的证据登记：{twin[0]} / this file is already recorded "
+                    f"as evidence of the spot: {twin[0]}"
+                )
+            evidence_id = self._insert(
+                ls.T_EVIDENCE,
+                self._EVIDENCE_COLUMNS[1:],
+                (
+                    spot_id,
+                    record.kind,
+                    relative,
+                    digest,
+                    int(record.size),
+                    record.original_name or "",
+                    record.file_modified,
+                    record.taken_at,
+                    record.gps_lon,
+                    record.gps_lat,
+                    record.note or "",
+                    utc_now(),
+                ),
+                ls.C_ID,
+            )
+            self._touch(ls.T_EVIDENCE)
+        return int(evidence_id)
+
+    def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
+        """Evidence of one spot, or of the whole ledger when spot_id is None, oldest first."""
+        sql = f"SELECT {', '.join(self._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
+        params: tuple = ()
+        if spot_id is not None:
+            sql += f" WHERE {ls.C_SPOT_ID} = {self._MARK}"
+            params = (spot_id,)
+        return [
+            EvidenceRecord(
+                kind=row[2],
+                path=row[3],
+                sha256=row[4],
+                size=row[5],
+                original_name=row[6],
+                file_modified=row[7],
+                taken_at=row[8],
+                gps_lon=row[9],
+                gps_lat=row[10],
+                note=row[11],
+                id=row[0],
+                spot_id=row[1],
+                recorded_at=row[12],
+            )
+            for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)
+        ]
