@@ -966,6 +966,39 @@ def test_mining_says_how_many_activities_it_audits(provider, demo):
     assert said == [f"Auditing {len(mining)} activities"], feedback.texts
 
 
+def test_mining_types_matching_no_activity_are_said_naming_layer_field_and_values(provider, demo):
+    """Found by review: with MINING_TYPES 采矿 (the spots' TBLX holds 采矿用地) the run succeeded
+    silently with both outputs empty. It still runs (the outputs are what was asked), but the
+    log says no activity matched, naming the layer, the type field and the values it holds."""
+    feedback = Recorder()
+    result = run("auditmining", mining_parameters(demo, MINING_TYPES="采矿"), feedback)
+    assert rows(output(result, "OUTPUT")) == []
+    said = [t for t in feedback.texts if "采矿用地" in t]
+    assert len(said) == 1, feedback.texts
+    assert domain.DEMO_LAYER_SPOTS in said[0] and domain.SPOT_TYPE in said[0], said
+    assert "(采矿)" in said[0] and "none of" in said[0].lower(), said
+    # Matching types say nothing of the kind.
+    feedback = Recorder()
+    run("auditmining", mining_parameters(demo), feedback)
+    assert not [t for t in feedback.texts if "none of" in t.lower()], feedback.texts
+
+
+def test_auxiliary_uses_matching_no_ground_use_are_said(provider, demo):
+    """The facility audit's auxiliary uses matched against the ground: a list that matches no
+    ground use (管理用房 typed, the survey says 附属设施用地) would find no auxiliary facility
+    and check none against the limit, silently; the log says so, naming the ground layer, its
+    use field and the uses it holds."""
+    feedback = Recorder()
+    run("auditfacilityland", {**facility_parameters(demo), "AUXILIARY_USES": "管理用房"}, feedback)
+    said = [t for t in feedback.texts if "管理用房" in t]
+    assert len(said) == 1, feedback.texts
+    assert domain.DEMO_LAYER_GROUND in said[0] and domain.GROUND_USE in said[0], said
+    assert dd.CAMPAIGN_AUXILIARY_USES[0] in said[0] and "none of" in said[0].lower(), said
+    feedback = Recorder()
+    run("auditfacilityland", facility_parameters(demo), feedback)
+    assert not [t for t in feedback.texts if "none of" in t.lower()], feedback.texts
+
+
 def test_an_empty_layer_is_said_and_the_others_still_count(provider, demo):
     """A layer with no feature (or none with a geometry) is no traceback: the audit says so and
     goes on with the others. Without licences every mining spot is unlicensed; without lines

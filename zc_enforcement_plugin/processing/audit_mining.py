@@ -21,6 +21,7 @@ from .campaign_base import (
 )
 from .screen_inputs import OVERLAY_LABEL_FIELDS
 from .screen_spots import OVERLAY_PARAMETERS, OVERLAY_TITLES
+from .word_lists import matched_nothing
 
 MINING_RECORD_FIELDS = [
     cs.ACTIVITY_ID,
@@ -184,6 +185,16 @@ class AuditMining(CampaignAlgorithm):
         no_go = self._no_go(parameters, context, crs, feedback)
         # Counted as the audit selects them: 300 spots read, 38 of them of a mining type.
         audited = int(audits.audited_activities(activity, types or None).sum())
+        if types and not audited and len(activity.geoms):
+            feedback.pushWarning(
+                matched_nothing(
+                    activity.layer,
+                    activity.use_field,
+                    types,
+                    activity.uses,
+                    tr("no activity is audited and both outputs are empty"),
+                )
+            )
         feedback.setProgressText(tr("Auditing {count} activities").format(count=audited))
         result = self._call_engine(
             feedback,

@@ -160,6 +160,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>no ground is taken as an auxiliary facility, none is checked against the limit</source>
+      <translation>没有实地要素被视为辅助设施，均未按上限核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Auditing {count} filings</source>
       <translation>正在核查 {count} 个备案</translation>
     </message>
@@ -232,6 +237,11 @@
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
       <source>Mining types are given but no activity type field.</source>
       <translation>给出了开采类型，但未选择开采活动类型字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>no activity is audited and both outputs are empty</source>
+      <translation>未核查任何开采活动，两个输出均为空</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
@@ -1752,6 +1762,16 @@
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>layer {layer}, feature {feature}, field {field}</source>
       <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/word_lists.py" />
+      <source>(empty)</source>
+      <translation>（空）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/word_lists.py" />
+      <source>{layer}: none of its {count} features has a {field} among the words typed ({words}): {consequence}. {field} holds {distinct} distinct values: {found}. Type the words as the layer spells them.</source>
+      <translation>{layer}：其 {count} 个要素的 {field} 均不在所填词语（{words}）之中：{consequence}。{field} 共有 {distinct} 种取值：{found}。请按该图层的写法填写。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
