@@ -375,6 +375,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: the Shapefile {path} has no index file {missing} beside it, without which its features cannot be found. GDAL can rebuild it from the .shp: ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path} (or set the environment variable SHAPE_RESTORE_SHX=YES in QGIS's settings and open the layer again); better, copy the whole set the layer came as.</source>
+      <translation>{parameter}：Shapefile {path} 旁缺少索引文件 {missing}，没有它无法读取要素。GDAL 可由 .shp 重建索引：ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path}（或在 QGIS 设置中把环境变量 SHAPE_RESTORE_SHX 设为 YES 后重新打开该图层）；最好从来源处复制完整的一套文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: the Shapefile {path} has no attribute table {missing} beside it: its fields (numbers, classes, dates) are in that file, and no tool can rebuild it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg).</source>
+      <translation>{parameter}：Shapefile {path} 旁缺少属性表文件 {missing}：其字段（编号、地类、日期等）都在该文件中，任何工具都无法重建。请从来源处复制完整的一套文件（.shp、.shx、.dbf、.prj、.cpg）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Cannot write a feature to the output {name}: {error}</source>
       <translation>无法向输出 {name} 写入要素：{error}</translation>
     </message>
