@@ -1328,3 +1328,24 @@ def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estima
         [expired] = [v for v in violations if v[cs.VIOLATION_CODE] == cs.EXPIRED_NOT_RESTORED.code]
         assert "复垦期限 2027-02-08（估算）" in expired[cs.VIOLATION_NOTE]
         assert "2027年没有官方节假日安排" in text and str(bureau_file) in text
+
+
+@pytest.mark.parametrize(
+    "algorithm, parameters, output, text_field",
+    [
+        ("threezonestwolines", three_zones_parameters, "OUTPUT", "SQLXMC"),
+        ("polygonizechange", change_parameters, "OUTPUT", domain.SPOT_TYPE),
+        ("auditmining", mining_parameters, "OUTPUT_VIOLATIONS", domain.SPOT_TYPE),
+    ],
+)
+def test_every_shapefile_output_says_its_text_is_utf8(
+    provider, demo, tmp_path, algorithm, parameters, output, text_field
+):
+    """Found by review: threezonestwolines and polygonizechange wrote Shapefiles without a
+    .cpg (screenspots writes one), so a reader that takes GBK by default garbled SQLXMC and
+    TBLX. Every Shapefile sink now names its UTF-8, and its Chinese reads back as written."""
+    path = tmp_path / f"{algorithm}.shp"
+    result = run(algorithm, {**parameters(demo), output: str(path)})
+    assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    words = {f[text_field] for f in QgsVectorLayer(result[output], "out", "ogr").getFeatures()}
+    assert any(w and not str(w).isascii() for w in words), words

@@ -13,6 +13,8 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
@@ -257,6 +259,40 @@ def _file_named(value: str) -> Path | None:
     if resolved.exists() or path.suffix.lower() in _FILE_SUFFIXES:
         return resolved
     return None
+
+
+def naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
+    """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
+    "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
+    UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
+    An encoding the user chose is kept. Every algorithm writing vector sinks calls it, so each
+    Shapefile it writes has the same .cpg."""
+    out = dict(parameters)
+    for name in outputs:
+        value = out.get(name)
+        if value is None:
+            continue
+        try:  # a copy of a definition, or one made from a path or property
+            definition = QgsProcessingOutputLayerDefinition(value)
+        except TypeError:
+            continue
+        options = dict(definition.createOptions or {})
+        chosen = options.get("fileEncoding") or context.defaultEncoding() or ""
+        if chosen.lower() in ("", "system"):
+            options["fileEncoding"] = "UTF-8"
+            definition.createOptions = options
+        out[name] = definition
+    return out
+
+
+def sinks_in_utf8(algorithm: QgsProcessingAlgorithm, parameters: dict, context) -> dict:
+    """naming_utf8 for every feature sink the algorithm declares."""
+    sinks = tuple(
+        d.name()
+        for d in algorithm.parameterDefinitions()
+        if isinstance(d, QgsProcessingParameterFeatureSink)
+    )
+    return naming_utf8(parameters, sinks, context)
 
 
 def open_error(layer: QgsVectorLayer) -> str:
