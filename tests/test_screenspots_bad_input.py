@@ -1706,3 +1706,18 @@ def test_a_shapefile_missing_a_side_file_is_named_by_that_file(provider, tmp_pat
     if side != ".prj":
         assert "LAND_USE" in message and str(path.with_suffix(side)) in message, message
     assert "Traceback" not in message
+
+
+def test_a_mapinfo_output_stopped_while_writing_is_removed_with_its_side_files(provider, tmp_path):
+    """Found by review: screenspots to s.tab failed on an empty spot and removed s.tab, but left
+    s.dat, s.id and s.map, which look like a table in a file browser. A MapInfo table's side
+    files go with it, as a Shapefile's do; a file of another name stays."""
+    from zc_enforcement_plugin.processing.partial_outputs import PartialOutputs
+
+    begun = PartialOutputs()
+    begun.about_to_open(str(tmp_path / "s.tab"))
+    for suffix in (".tab", ".dat", ".id", ".map", ".ind"):
+        (tmp_path / f"s{suffix}").write_bytes(b"x")
+    (tmp_path / "other.dat").write_bytes(b"x")
+    assert begun.discard() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.dat"]
