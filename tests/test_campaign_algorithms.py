@@ -966,6 +966,39 @@ def test_mining_says_how_many_activities_it_audits(provider, demo):
     assert said == [f"Auditing {len(mining)} activities"], feedback.texts
 
 
+def test_mining_types_matching_no_activity_are_said_naming_layer_field_and_values(provider, demo):
+    """Found by review: with MINING_TYPES 采矿 (the spots' TBLX holds 采矿用地) the run succeeded
+    silently with both outputs empty. It still runs (the outputs are what was asked), but the
+    log says no activity matched, naming the layer, the type field and the values it holds."""
+    feedback = Recorder()
+    result = run("auditmining", mining_parameters(demo, MINING_TYPES="采矿"), feedback)
+    assert rows(output(result, "OUTPUT")) == []
+    said = [t for t in feedback.texts if "采矿用地" in t]
+    assert len(said) == 1, feedback.texts
+    assert domain.DEMO_LAYER_SPOTS in said[0] and domain.SPOT_TYPE in said[0], said
+    assert "(采矿)" in said[0] and "none of" in said[0].lower(), said
+    # Matching types say nothing of the kind.
+    feedback = Recorder()
+    run("auditmining", mining_parameters(demo), feedback)
+    assert not [t for t in feedback.texts if "none of" in t.lower()], feedback.texts
+
+
+def test_auxiliary_uses_matching_no_ground_use_are_said(provider, demo):
+    """The facility audit's auxiliary uses matched against the ground: a list that matches no
+    ground use (管理用房 typed, the survey says 附属设施用地) would find no auxiliary facility
+    and check none against the limit, silently; the log says so, naming the ground layer, its
+    use field and the uses it holds."""
+    feedback = Recorder()
+    run("auditfacilityland", {**facility_parameters(demo), "AUXILIARY_USES": "管理用房"}, feedback)
+    said = [t for t in feedback.texts if "管理用房" in t]
+    assert len(said) == 1, feedback.texts
+    assert domain.DEMO_LAYER_GROUND in said[0] and domain.GROUND_USE in said[0], said
+    assert dd.CAMPAIGN_AUXILIARY_USES[0] in said[0] and "none of" in said[0].lower(), said
+    feedback = Recorder()
+    run("auditfacilityland", facility_parameters(demo), feedback)
+    assert not [t for t in feedback.texts if "none of" in t.lower()], feedback.texts
+
+
 def test_an_empty_layer_is_said_and_the_others_still_count(provider, demo):
     """A layer with no feature (or none with a geometry) is no traceback: the audit says so and
     goes on with the others. Without licences every mining spot is unlicensed; without lines
@@ -1295,3 +1328,24 @@ def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estima
         [expired] = [v for v in violations if v[cs.VIOLATION_CODE] == cs.EXPIRED_NOT_RESTORED.code]
         assert "复垦期限 2027-02-08（估算）" in expired[cs.VIOLATION_NOTE]
         assert "2027年没有官方节假日安排" in text and str(bureau_file) in text
+
+
+@pytest.mark.parametrize(
+    "algorithm, parameters, output, text_field",
+    [
+        ("threezonestwolines", three_zones_parameters, "OUTPUT", "SQLXMC"),
+        ("polygonizechange", change_parameters, "OUTPUT", domain.SPOT_TYPE),
+        ("auditmining", mining_parameters, "OUTPUT_VIOLATIONS", domain.SPOT_TYPE),
+    ],
+)
+def test_every_shapefile_output_says_its_text_is_utf8(
+    provider, demo, tmp_path, algorithm, parameters, output, text_field
+):
+    """Found by review: threezonestwolines and polygonizechange wrote Shapefiles without a
+    .cpg (screenspots writes one), so a reader that takes GBK by default garbled SQLXMC and
+    TBLX. Every Shapefile sink now names its UTF-8, and its Chinese reads back as written."""
+    path = tmp_path / f"{algorithm}.shp"
+    result = run(algorithm, {**parameters(demo), output: str(path)})
+    assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    words = {f[text_field] for f in QgsVectorLayer(result[output], "out", "ogr").getFeatures()}
+    assert any(w and not str(w).isascii() for w in words), words

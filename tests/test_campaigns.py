@@ -1182,6 +1182,54 @@ def test_mining_expired_part_covered_by_a_valid_licence_is_not_expired():
     assert len(res.violations) == 1
 
 
+def test_mining_under_a_licence_whose_dates_cannot_be_read_is_unchecked_never_clean():
+    """A licence whose expiry date is unreadable (2030-13-45) or blank cannot say whether the
+    mining under it is in term: the activity's JCJG says so (日期无效 / 日期缺失，无法核查) as an
+    approval's does, never 未发现问题, and the log says the expiry check was not made. Land also
+    under a licence known to be valid is checked; a licence whose readable end has passed is
+    expired whatever its unreadable start says."""
+    licences = Licences(
+        [
+            box(0, 0, 100, 100),  # BAD: end date unreadable
+            box(200, 0, 300, 100),  # BLANK: no end date
+            box(400, 0, 500, 100),  # OK
+            box(600, 0, 700, 100),  # OLD: start unreadable, end passed
+            box(0, 0, 50, 100),  # COVER: valid, over half of BAD
+        ],
+        ["BAD", "BLANK", "OK", "OLD", "COVER"],
+        valid_from=["2020-01-01", "2020-01-01", "2020-01-01", "unknown", "2020-01-01"],
+        valid_to=["2030-13-45", None, "2030-12-31", "2020-12-31", "2030-12-31"],
+        layer="CKQ",
+    )
+    activity = Ground(
+        [
+            box(10, 10, 90, 90),  # K1: partly under BAD alone
+            box(210, 10, 290, 90),  # K2: under BLANK
+            box(410, 10, 490, 90),  # K3: under OK
+            box(610, 10, 690, 90),  # K4: under OLD
+            box(10, 10, 40, 40),  # K5: under BAD and the valid COVER
+            point(250, 50),  # K6: a point under BLANK
+        ],
+        ids=["K1", "K2", "K3", "K4", "K5", "K6"],
+    )
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    status = {r[cs.ACTIVITY_ID]: r[cs.STATUS] for r in res.records}
+    assert status == {
+        "K1": cs.STATUS_DATE_INVALID,
+        "K2": cs.STATUS_DATE_MISSING,
+        "K3": cs.STATUS_OK,
+        "K4": cs.EXPIRED_LICENCE.label_zh,
+        "K5": cs.STATUS_OK,
+        "K6": cs.STATUS_DATE_MISSING,
+    }
+    assert [v[cs.ACTIVITY_ID] for v in res.violations] == ["K4"]
+    assert not [m for m in res.messages if "按有效处理" in m], res.messages
+    bad = [m for m in res.messages if "BAD" in m and "YXQZ" in m and "CKQ" in m]
+    assert any("2030-13-45" in m for m in bad), res.messages
+    assert any("未核查超期开采" in m for m in bad), res.messages
+    assert [m for m in res.messages if "BLANK" in m and "未核查超期开采" in m], res.messages
+
+
 def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said():
     """Licences C1 and C1 (a copied row): the one valid, the other expired, each over its own
     activity; activities K and K: one licensed, one with no licence. Each activity's record

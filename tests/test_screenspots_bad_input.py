@@ -1667,3 +1667,57 @@ def test_without_land_use_and_basic_farmland_the_referral_flag_and_priority_are_
     assert out["BIG"][domain.CRIMINAL_FLAG] == NULL and out["SMALL"][domain.CRIMINAL_FLAG] == 0
     assert out["BIG"][domain.REVIEW_PRIORITY] == NULL == out["SMALL"][domain.REVIEW_PRIORITY]
     assert any("0 reach" in m and "1 spots could not be tested" in m for m in log.infos), log.infos
+
+
+def _shapefile_set(layer, path) -> None:
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "ESRI Shapefile"
+    options.fileEncoding = "UTF-8"
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.WriterError.NoError, error
+
+
+@pytest.mark.parametrize(
+    "side, said",
+    [
+        (".shx", "SHAPE_RESTORE_SHX"),
+        (".dbf", "attribute table"),
+        (".prj", "no coordinate reference system"),
+    ],
+)
+def test_a_shapefile_missing_a_side_file_is_named_by_that_file(provider, tmp_path, side, said):
+    """Found by review: a land-use Shapefile without its .shx was said "not a layer QGIS can
+    read … damaged", one without its .dbf "has no field DLBM (fields: )": neither named the
+    file missing. Now the parameter and the missing file are named, with how GDAL rebuilds an
+    index; a missing .prj is the CRS question the reader asks of any layer."""
+    parcels = memory_layer(
+        [(square(0, 0, 100), ["0101"])], f"field={domain.LAND_CLASS_CODE}:string(4)"
+    )
+    path = tmp_path / "parcels.shp"
+    _shapefile_set(parcels, path)
+    path.with_suffix(side).unlink()
+    spots = memory_layer([(square(10, 10, 20), ["S1"])], SPOT_FIELDS, name="spots")
+    with pytest.raises(QgsProcessingException) as stop:
+        run({"SPOTS": spots, "LAND_USE": str(path)})
+    message = str(stop.value)
+    assert said in message and "parcels" in message, message
+    if side != ".prj":
+        assert "LAND_USE" in message and str(path.with_suffix(side)) in message, message
+    assert "Traceback" not in message
+
+
+def test_a_mapinfo_output_stopped_while_writing_is_removed_with_its_side_files(provider, tmp_path):
+    """Found by review: screenspots to s.tab failed on an empty spot and removed s.tab, but left
+    s.dat, s.id and s.map, which look like a table in a file browser. A MapInfo table's side
+    files go with it, as a Shapefile's do; a file of another name stays."""
+    from zc_enforcement_plugin.processing.partial_outputs import PartialOutputs
+
+    begun = PartialOutputs()
+    begun.about_to_open(str(tmp_path / "s.tab"))
+    for suffix in (".tab", ".dat", ".id", ".map", ".ind"):
+        (tmp_path / f"s{suffix}").write_bytes(b"x")
+    (tmp_path / "other.dat").write_bytes(b"x")
+    assert begun.discard() == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.dat"]

@@ -19,6 +19,7 @@ from .audit_base import (
     Ground,
     Licences,
     date_column,
+    date_problems,
     feature_ids,
     feature_names,
     group_union,
@@ -61,8 +62,9 @@ def audit_mining(
     - 无证开采 WZKC: overlaps no licence (a polygon by more than `min_piece_sqm`);
     - 越界开采 YJKC: the part outside every licence it overlaps;
     - 超期开采 CQKC: per licence not valid today (before its start or after its end), the part
-      of the activity inside it and inside no valid licence; a licence with a missing date is
-      taken as valid on that side, with a message;
+      of the activity inside it and inside no valid licence. A licence with a missing or
+      unreadable date is not taken as valid: the part under it and no valid licence is not
+      checked, said, and the activity's JCJG says so (日期缺失 / 日期无效，无法核查);
     - 禁区开采 JQKC: per no-go layer, the part inside it, with the features' labels.
     Records per activity: KCBH, KCMJ, XKZH (licences overlapped), CFWMJ, JQMC, JQMJ, counts.
     """
@@ -109,7 +111,9 @@ def audit_mining(
         licences.fids,
     )
     lic = cs.repair(lic, lic_ids, lic_layer, msgs, keep_polygonal=True)
-    valid, v_from, v_to = _licences_valid(licences, lic, lic_ids, lic_layer, today, msgs)
+    valid, unknown, unread, v_from, v_to = _licence_terms(
+        licences, lic, lic_ids, lic_layer, today, msgs
+    )
 
     no_go: list[tuple[str, np.ndarray, list[str]]] = []
     for name, value in (no_go_layers or {}).items():
@@ -174,27 +178,35 @@ def audit_mining(
         )
     run.report(55.0)
 
-    # Expired licences: the part covered by no valid licence.
+    # Expired licences: the part covered by no valid licence. A licence whose term cannot be
+    # read is neither: land under it and under no valid licence is not checked (its JCJG says
+    # why, as an approval's does), and it shields an expired licence's land from a charge the
+    # run cannot make.
     ok_link = valid[lj]
+    maybe_link = ok_link | unknown[lj]
     valid_cover = group_union(lic_l[lj[ok_link]], li[ok_link], n)
+    maybe_cover = group_union(lic_l[lj[maybe_link]], li[maybe_link], n)
+    unchecked = [""] * n
     for k in np.flatnonzero(~ok_link).tolist():
         i, j = int(li[k]), int(lj[k])
-        window = f"{v_from[j] or '…'} 至 {v_to[j] or '…'}"
+        cover = valid_cover[i] if unknown[j] else maybe_cover[i]
         if is_poly[i]:
             piece = lcut[k]
-            if not shapely.is_missing(valid_cover[i]):
-                piece = cs.polygonal(
-                    cs.as_geometry_array([shapely.difference(piece, valid_cover[i])])
-                )[0]
+            if not shapely.is_missing(cover):
+                piece = cs.polygonal(cs.as_geometry_array([shapely.difference(piece, cover)]))[0]
             if piece is None or shapely.area(piece) <= run.tol:
                 continue
             area = float(run.area(cs.as_geometry_array([piece]))[0])
         else:
-            if not shapely.is_missing(valid_cover[i]) and shapely.intersects(
-                act_l[i], valid_cover[i]
-            ):
+            if not shapely.is_missing(cover) and shapely.intersects(act_l[i], cover):
                 continue
             piece, area = act_l[i], 0.0
+        if unknown[j]:
+            # An unreadable date is said before a missing one (the bureau can correct a typo).
+            if unchecked[i] != cs.STATUS_DATE_INVALID:
+                unchecked[i] = unread[j]
+            continue
+        window = f"{v_from[j] or '…'} 至 {v_to[j] or '…'}"
         run.violation(
             owner_field,
             act_ids[i],
@@ -211,40 +223,56 @@ def audit_mining(
     run.report(90.0)
 
     records = _mining_records(
-        run, act_l, act_ids, act_area, lic_ids, li, lj, out_area, hit_names, hit_geoms
+        run, act_l, act_ids, act_area, lic_ids, li, lj, out_area, hit_names, hit_geoms, unchecked
     )
     run.report(100.0)
     return run.result(records)
 
 
-def _licences_valid(
+def _licence_terms(
     licences: Licences,
     lic: np.ndarray,
     lic_ids: list[str],
     lic_layer: str,
     today: _dt.date,
     msgs: list[str],
-) -> tuple[np.ndarray, list[_dt.date | None], list[_dt.date | None]]:
-    """Whether each licence is valid on `today`, with its term; a missing date counts as valid
-    on that side, said."""
+) -> tuple[np.ndarray, np.ndarray, list[str], list[_dt.date | None], list[_dt.date | None]]:
+    """Each licence's standing on `today`: (valid, unknown, why unknown, from, to). A licence
+    is not valid when a date that was read puts `today` outside its term; its standing is
+    unknown when it is not known to be out of term and a date could not be read (missing, or
+    there but not a date): the mining under it cannot be checked for expiry, which is said
+    and recorded with the approval audits' words (audit_base.date_problems), never taken as
+    valid."""
     nl = len(lic)
     v_from = date_column(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
     v_to = date_column(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
-    valid = np.ones(nl, dtype=bool)
+    # Without an end-date field no licence's expiry can be read: as if each end were blank.
+    raw_to = licences.valid_to if licences.valid_to is not None else [None] * nl
+    to_problems = date_problems(raw_to, v_to)
+    from_problems = date_problems(licences.valid_from, v_from)
+    valid = np.zeros(nl, dtype=bool)
+    unknown = np.zeros(nl, dtype=bool)
+    unread = [""] * nl
     for i in range(nl):
         if shapely.is_missing(lic[i]):
             continue
-        if v_from[i] is None and licences.valid_from is not None:
-            cs.say(
-                msgs, lic_layer, lic_ids[i], licences.from_field, "有效期起始日期缺失，按有效处理"
-            )
-        if v_to[i] is None:
-            cs.say(msgs, lic_layer, lic_ids[i], licences.to_field, "有效期截止日期缺失，按有效处理")
         if (v_from[i] is not None and today < v_from[i]) or (
             v_to[i] is not None and today > v_to[i]
         ):
-            valid[i] = False
-    return valid, v_from, v_to
+            continue  # out of term by a date that was read, whatever the other says
+        problems = [p for p in (to_problems[i], from_problems[i]) if p[1]]
+        if not problems:
+            valid[i] = True
+            continue
+        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
+        unknown[i], unread[i] = True, problems[0][1]
+        for (word, _status), fld, side in (
+            (to_problems[i], licences.to_field, "截止"),
+            (from_problems[i], licences.from_field, "起始"),
+        ):
+            if word:
+                cs.say(msgs, lic_layer, lic_ids[i], fld, f"有效期{side}{word}，未核查超期开采")
+    return valid, unknown, unread, v_from, v_to
 
 
 def _no_go_checks(
@@ -303,9 +331,11 @@ def _mining_records(
     out_area: np.ndarray,
     hit_names: list[list[str]],
     hit_geoms: list[list[shapely.Geometry]],
+    unchecked: list[str],
 ) -> list[dict]:
     """One record per activity: its area, the licences it overlaps, the area outside them, the
-    no-go areas it lies in and the count of each kind of violation found."""
+    no-go areas it lies in and the count of each kind of violation found; `unchecked` (per
+    activity, '' when all was checked) replaces a status that would say all is well."""
     n = len(act_l)
     counts = run.kind_counts(n)
     records = []
@@ -331,7 +361,7 @@ def _mining_records(
             rec[cs.STATUS] = "、".join(found)
         else:
             no_geom = shapely.is_missing(act_l[i])
-            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else cs.STATUS_OK
+            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else unchecked[i] or cs.STATUS_OK
         records.append(rec)
     return records
 

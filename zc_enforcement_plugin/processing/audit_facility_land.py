@@ -10,9 +10,12 @@ from qgis.core import QgsProcessingParameterNumber
 
 from ..core import audits, domain
 from ..core import campaigns_schema as cs
+from ..core.audit_base import mapped_use
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
+from .base import sinks_in_utf8
 from .campaign_base import CAMPAIGN_FACILITY, FIRST_SEQUENCE_FACILITY, count_fields
+from .word_lists import matched_nothing
 
 FACILITY_RECORD_FIELDS = (
     APPROVAL_HEAD
@@ -93,12 +96,39 @@ class AuditFacilityLand(ApprovalAudit):
         self._add_numbering()
         self._add_findings_outputs(tr("Facility land filings audited"))
 
+    @staticmethod
+    def _say_if_no_auxiliary_use(ground, auxiliary_uses, categories, feedback) -> None:
+        """The auxiliary uses typed match no ground use (as the audit maps them): no ground
+        would be an auxiliary facility, none checked against the limit, and the records read
+        as if checked."""
+        if not auxiliary_uses or not len(ground.geoms):
+            return
+        wanted = {mapped_use(u, categories) for u in auxiliary_uses}
+        if any(mapped_use(u, categories) in wanted for u in ground.uses if u):
+            return
+        feedback.pushWarning(
+            matched_nothing(
+                ground.layer,
+                ground.use_field,
+                auxiliary_uses,
+                ground.uses,
+                tr(
+                    "no ground is taken as an auxiliary facility, none is checked against the limit"
+                ),
+            )
+        )
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
+        parameters = sinks_in_utf8(self, parameters, context)
         crs, filings, arrays, _fields, ground = self._read_approvals_and_ground(
             parameters, context, feedback
         )
         basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
         percent = self._optional_number(parameters, self.AUXILIARY_MAX_PERCENT, context)
+        auxiliary_uses = self._words(parameters, self.AUXILIARY_USES, context)
+        categories = self._use_categories(parameters, context)
+        self._say_if_no_auxiliary_use(ground, auxiliary_uses, categories, feedback)
         feedback.setProgressText(tr("Auditing {count} filings").format(count=len(arrays.geoms)))
         result = self._call_engine(
             feedback,
@@ -106,8 +136,8 @@ class AuditFacilityLand(ApprovalAudit):
             filings,
             ground,
             crs=crs.authid(),
-            auxiliary_uses=self._words(parameters, self.AUXILIARY_USES, context),
-            use_categories=self._use_categories(parameters, context),
+            auxiliary_uses=auxiliary_uses,
+            use_categories=categories,
             auxiliary_max_share=None if percent is None else percent / 100.0,
             auxiliary_max_sqm=self._optional_number(parameters, self.AUXILIARY_MAX_AREA, context),
             non_agricultural_uses=self._words(parameters, self.NON_AGRICULTURAL_USES, context),

@@ -10,7 +10,7 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
 from ..core import audits, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
-from .base import fail
+from .base import fail, sinks_in_utf8
 from .campaign_base import (
     CAMPAIGN_MINING,
     FIRST_SEQUENCE_MINING,
@@ -21,6 +21,7 @@ from .campaign_base import (
 )
 from .screen_inputs import OVERLAY_LABEL_FIELDS
 from .screen_spots import OVERLAY_PARAMETERS, OVERLAY_TITLES
+from .word_lists import matched_nothing
 
 MINING_RECORD_FIELDS = [
     cs.ACTIVITY_ID,
@@ -46,8 +47,10 @@ class AuditMining(CampaignAlgorithm):
         "three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining "
         "without any licence; YJKC the part outside every licence it overlaps; CQKC the part "
         "under licences not valid on the check date and under no valid one; JQKC the part inside "
-        "a no-go layer, named in the note. A licence with a missing date is taken as valid on "
-        "that side and reported naming layer, feature and field. The per-activity table gives "
+        "a no-go layer, named in the note. A licence with a missing or unreadable date is not "
+        "taken as valid: mining under it and under no valid licence is not checked for expiry, "
+        "the log says so naming layer, feature and field, and its JCJG reads 日期缺失，无法核查 "
+        "or 日期无效，无法核查, never 未发现问题. The per-activity table gives "
         "KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/"
         "JQMJ no-go areas hit and their area, SL_<code> counts, WFSL and JCJG. Point activities "
         "give violations without geometry."
@@ -167,6 +170,8 @@ class AuditMining(CampaignAlgorithm):
         return no_go
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
+        parameters = sinks_in_utf8(self, parameters, context)
         # The activity becomes ledger spots: it sets the zone, as the spots do in screenspots.
         crs = self._measuring_crs(
             parameters,
@@ -182,6 +187,16 @@ class AuditMining(CampaignAlgorithm):
         no_go = self._no_go(parameters, context, crs, feedback)
         # Counted as the audit selects them: 300 spots read, 38 of them of a mining type.
         audited = int(audits.audited_activities(activity, types or None).sum())
+        if types and not audited and len(activity.geoms):
+            feedback.pushWarning(
+                matched_nothing(
+                    activity.layer,
+                    activity.use_field,
+                    types,
+                    activity.uses,
+                    tr("no activity is audited and both outputs are empty"),
+                )
+            )
         feedback.setProgressText(tr("Auditing {count} activities").format(count=audited))
         result = self._call_engine(
             feedback,

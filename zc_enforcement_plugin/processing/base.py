@@ -13,6 +13,8 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
@@ -92,6 +94,11 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
         return type(self)()
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
+        # First: QGIS calls a Shapefile without its index damaged, and opens one without its
+        # attribute table as a layer with no fields; neither names the file that is missing.
+        missing = missing_shapefile_part(self, parameters)
+        if missing:
+            return False, missing
         ok, message = super().checkParameterValues(parameters, context)
         if ok:
             return ok, message
@@ -150,6 +157,68 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
     return None
 
 
+# A Shapefile's main file starts with this file code (big-endian 9994): a text file named .shp
+# is not a Shapefile missing its side files, and is said to be unreadable instead.
+_SHAPEFILE_CODE = b"\x00\x00\x27\x0a"
+
+
+def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
+    """The message for a Shapefile among the vector layers given (by path, or a project layer
+    read from one) that lacks its index (.shx) or attribute table (.dbf), naming the parameter
+    and the missing file; None when none does. A missing .prj is not looked for here: the
+    reader refuses any layer without a CRS, naming it."""
+    for definition in algorithm.parameterDefinitions():
+        if not isinstance(
+            definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
+        ):
+            continue
+        path = _shapefile_given(parameters.get(definition.name()))
+        if path is None:
+            continue
+        if _side_file(path, ".shx") is None:
+            return tr(
+                "{parameter}: the Shapefile {path} has no index file {missing} beside it, "
+                "without which its features cannot be found. GDAL can rebuild it from the .shp: "
+                "ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path} (or set the "
+                "environment variable SHAPE_RESTORE_SHX=YES in QGIS's settings and open the "
+                "layer again); better, copy the whole set the layer came as."
+            ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".shx"))
+        if _side_file(path, ".dbf") is None:
+            return tr(
+                "{parameter}: the Shapefile {path} has no attribute table {missing} beside it: "
+                "its fields (numbers, classes, dates) are in that file, and no tool can rebuild "
+                "it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg)."
+            ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".dbf"))
+    return None
+
+
+def _shapefile_given(value) -> Path | None:
+    """The .shp file a layer parameter's value reads (a path, a layer object or a project
+    layer's id), when it is a Shapefile's main file; None otherwise."""
+    if isinstance(value, QgsVectorLayer):
+        value = value.source() if value.providerType() == "ogr" else None
+    elif isinstance(value, str) and (layer := QgsProject.instance().mapLayer(value)) is not None:
+        value = layer.source() if layer.providerType() == "ogr" else None
+    if not isinstance(value, str) or not value:
+        return None
+    path = _file_named(value)
+    if path is None or path.suffix.lower() != ".shp" or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as shp:
+            return path if shp.read(4) == _SHAPEFILE_CODE else None
+    except OSError:
+        return None
+
+
+def _side_file(path: Path, suffix: str) -> Path | None:
+    """A Shapefile's side file, in the case GDAL looks for it in (.shx, else .SHX)."""
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
 # What a path given on the command line ends with when it names a file (`SPOTS=spots.shp`),
 # not a layer of the project.
 _FILE_SUFFIXES = {
@@ -190,6 +259,40 @@ def _file_named(value: str) -> Path | None:
     if resolved.exists() or path.suffix.lower() in _FILE_SUFFIXES:
         return resolved
     return None
+
+
+def naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
+    """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
+    "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
+    UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
+    An encoding the user chose is kept. Every algorithm writing vector sinks calls it, so each
+    Shapefile it writes has the same .cpg."""
+    out = dict(parameters)
+    for name in outputs:
+        value = out.get(name)
+        if value is None:
+            continue
+        try:  # a copy of a definition, or one made from a path or property
+            definition = QgsProcessingOutputLayerDefinition(value)
+        except TypeError:
+            continue
+        options = dict(definition.createOptions or {})
+        chosen = options.get("fileEncoding") or context.defaultEncoding() or ""
+        if chosen.lower() in ("", "system"):
+            options["fileEncoding"] = "UTF-8"
+            definition.createOptions = options
+        out[name] = definition
+    return out
+
+
+def sinks_in_utf8(algorithm: QgsProcessingAlgorithm, parameters: dict, context) -> dict:
+    """naming_utf8 for every feature sink the algorithm declares."""
+    sinks = tuple(
+        d.name()
+        for d in algorithm.parameterDefinitions()
+        if isinstance(d, QgsProcessingParameterFeatureSink)
+    )
+    return naming_utf8(parameters, sinks, context)
 
 
 def open_error(layer: QgsVectorLayer) -> str:

@@ -2,9 +2,9 @@
 
 A half-written result looks like a whole one: a technician who finds `spots.gpkg` in the folder
 the next morning cannot tell that it holds the first 500 of 4,000 spots. So what the run itself
-created is removed: a new file (a Shapefile with its side files), or a new layer added to a
-GeoPackage that already held others, whose other layers are left untouched. Outputs that are not
-plain files (memory layers, PostGIS tables) are left to QGIS.
+created is removed: a new file (a Shapefile or MapInfo table with its side files), or a new
+layer added to a GeoPackage that already held others, whose other layers are left untouched.
+Outputs that are not plain files (memory layers, PostGIS tables) are left to QGIS.
 """
 
 from __future__ import annotations
@@ -14,8 +14,13 @@ from pathlib import Path
 
 from osgeo import ogr
 
-# Files a Shapefile writer may make beside the .shp.
-_SHAPEFILE_SIDES = (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".qpj", ".sbn", ".sbx")
+# Files the writers of multi-file formats make beside the main one, by its suffix: a Shapefile's
+# beside the .shp, a MapInfo table's beside the .tab (removing the .tab alone would leave
+# .dat, .id and .map that look like a table to a file browser).
+_SIDE_FILES = {
+    ".shp": (".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".qpj", ".sbn", ".sbx"),
+    ".tab": (".tab", ".dat", ".id", ".map", ".ind", ".cpg"),
+}
 
 
 @dataclass
@@ -58,10 +63,11 @@ def _layer_names(path: Path) -> set[str]:
 
 
 def _siblings(path: Path) -> set[Path]:
-    """The file, and for a Shapefile every side file of its name."""
-    if path.suffix.lower() != ".shp":
+    """The file, and for a multi-file format (Shapefile, MapInfo) every side file of its name."""
+    sides = _SIDE_FILES.get(path.suffix.lower())
+    if sides is None:
         return {path} if path.exists() else set()
-    return {path.with_suffix(s) for s in _SHAPEFILE_SIDES if path.with_suffix(s).exists()}
+    return {path.with_suffix(s) for s in sides if path.with_suffix(s).exists()}
 
 
 class PartialOutputs:

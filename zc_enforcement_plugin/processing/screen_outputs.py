@@ -21,7 +21,6 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsProcessingFeatureSource,
-    QgsProcessingOutputLayerDefinition,
     QgsProcessingUtils,
     QgsWkbTypes,
 )
@@ -29,7 +28,7 @@ from qgis.core import (
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULTIPOLYGON
 from ..core import areas, domain, reproject, screening
 from ..i18n import tr
-from .base import ProgressSpan, add_features, fail
+from .base import ProgressSpan, add_features, fail, naming_utf8
 from .layer_reader import SourceArrays, pyproj_crs
 from .partial_outputs import PartialOutputs
 from .screen_inputs import refuse_if_misdecoded
@@ -51,7 +50,7 @@ class ResultWriter:
 
     def __init__(self, algorithm, parameters: dict, context, feedback, outputs: tuple[str, ...]):
         self.algorithm = algorithm
-        self.parameters = _naming_utf8(parameters, outputs, context)
+        self.parameters = naming_utf8(parameters, outputs, context)
         self.context = context
         self.feedback = feedback
         self.begun = PartialOutputs()
@@ -396,29 +395,6 @@ def _geopackage_fields(fields: QgsFields, spots, count: int, feedback) -> QgsFie
                 ).format(field=field.name(), name=copy.name())
             )
         out.append(copy)
-    return out
-
-
-def _naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
-    """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
-    "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
-    UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
-    An encoding the user chose is kept."""
-    out = dict(parameters)
-    for name in outputs:
-        value = out.get(name)
-        if value is None:
-            continue
-        try:  # a copy of a definition, or one made from a path or property
-            definition = QgsProcessingOutputLayerDefinition(value)
-        except TypeError:
-            continue
-        options = dict(definition.createOptions or {})
-        chosen = options.get("fileEncoding") or context.defaultEncoding() or ""
-        if chosen.lower() in ("", "system"):
-            options["fileEncoding"] = "UTF-8"
-            definition.createOptions = options
-        out[name] = definition
     return out
 
 

@@ -160,6 +160,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
+      <source>no ground is taken as an auxiliary facility, none is checked against the limit</source>
+      <translation>没有实地要素被视为辅助设施，均未按上限核查</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_facility_land.py" />
       <source>Auditing {count} filings</source>
       <translation>正在核查 {count} 个备案</translation>
     </message>
@@ -170,8 +175,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
-      <source>Audits mining activity (spots of the mining types, or any points or polygons of mining) against the mining licences (采矿权: licence number, valid from and to) on the check date, and against no-go areas (no-mining zones, ecological red line, three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining without any licence; YJKC the part outside every licence it overlaps; CQKC the part under licences not valid on the check date and under no valid one; JQKC the part inside a no-go layer, named in the note. A licence with a missing date is taken as valid on that side and reported naming layer, feature and field. The per-activity table gives KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/JQMJ no-go areas hit and their area, SL_&lt;code&gt; counts, WFSL and JCJG. Point activities give violations without geometry. Violations of one activity on the same land (overlapping polygons) are one spot for the ledger, listing every kind (WFDM, WFLX joined; WFSM and PDYY each kind with its note, an excess included): JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ the area of its polygon, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
-      <translation>将开采活动（采矿类型的图斑，或任何表示开采的点或面）与采矿权（许可证号、有效期起止）在检查日进行比对，并与禁止开采范围（禁采区、生态保护红线、三区两线可视范围）比对。违法情形（WFDM、WFLX、WFMJ m²、WFSM）：WZKC 无证开采；YJKC 超出所重叠的全部采矿许可范围的部分；CQKC 位于检查日已失效且不在任何有效许可证内的部分；JQKC 位于禁止开采图层内的部分，说明中写明名称。许可证日期缺失时该端按有效处理，并给出提示，指明图层、要素和字段。按开采活动输出的表给出 KCBH 活动编号、KCMJ 面积、XKZH 重叠的许可证、CFWMJ 超出面积、JQMC/JQMJ 涉及的禁采范围及面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。点状开采活动的违法记录没有图形。同一开采活动在同一块土地上（图形重叠）的违法情形合为一个可导入台帐的图斑，列出全部类型（WFDM、WFLX 合并；WFSM 和 PDYY 写明每类及其说明，含超出面积）：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ 为该图斑图形的面积，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
+      <source>Audits mining activity (spots of the mining types, or any points or polygons of mining) against the mining licences (采矿权: licence number, valid from and to) on the check date, and against no-go areas (no-mining zones, ecological red line, three-zones-two-lines view areas). Violations (WFDM, WFLX, WFMJ m², WFSM): WZKC mining without any licence; YJKC the part outside every licence it overlaps; CQKC the part under licences not valid on the check date and under no valid one; JQKC the part inside a no-go layer, named in the note. A licence with a missing or unreadable date is not taken as valid: mining under it and under no valid licence is not checked for expiry, the log says so naming layer, feature and field, and its JCJG reads 日期缺失，无法核查 or 日期无效，无法核查, never 未发现问题. The per-activity table gives KCBH activity id, KCMJ area, XKZH licences overlapped, CFWMJ area outside them, JQMC/JQMJ no-go areas hit and their area, SL_&lt;code&gt; counts, WFSL and JCJG. Point activities give violations without geometry. Violations of one activity on the same land (overlapping polygons) are one spot for the ledger, listing every kind (WFDM, WFLX joined; WFSM and PDYY each kind with its note, an excess included): JCBH a number in the province's pattern (county code + year + 4-digit sequence from the first sequence number, a block per campaign so numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ the area of its polygon, JYPD 疑似违法 with PDYY its reason and YXJ 1; Import screened spots takes the layer as a batch of its own and keeps every field.</source>
+      <translation>将开采活动（采矿类型的图斑，或任何表示开采的点或面）与采矿权（许可证号、有效期起止）在检查日进行比对，并与禁止开采范围（禁采区、生态保护红线、三区两线可视范围）比对。违法情形（WFDM、WFLX、WFMJ m²、WFSM）：WZKC 无证开采；YJKC 超出所重叠的全部采矿许可范围的部分；CQKC 位于检查日已失效且不在任何有效许可证内的部分；JQKC 位于禁止开采图层内的部分，说明中写明名称。许可证日期缺失或无法识别时不按有效处理：位于其内且不在任何有效许可证内的开采不核查是否超期，日志中指明图层、要素和字段，其 JCJG 为“日期缺失，无法核查”或“日期无效，无法核查”，不写“未发现问题”。按开采活动输出的表给出 KCBH 活动编号、KCMJ 面积、XKZH 重叠的许可证、CFWMJ 超出面积、JQMC/JQMJ 涉及的禁采范围及面积、SL_&lt;代码&gt; 各类违法数、WFSL 和 JCJG。点状开采活动的违法记录没有图形。同一开采活动在同一块土地上（图形重叠）的违法情形合为一个可导入台帐的图斑，列出全部类型（WFDM、WFLX 合并；WFSM 和 PDYY 写明每类及其说明，含超出面积）：JCBH 按省里规则编号（县级代码 + 年度 + 自起始顺序号起的 4 位顺序号，各专项分段编号，不与卫片批次重号），XZQDM，TBLX 专项名称，TBMJ = WFMJ 为该图斑图形的面积，JYPD 疑似违法，PDYY 为理由，YXJ 为 1；“导入筛查图斑”将该图层作为单独批次导入，并保留全部字段。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
@@ -232,6 +237,11 @@
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
       <source>Mining types are given but no activity type field.</source>
       <translation>给出了开采类型，但未选择开采活动类型字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
+      <source>no activity is audited and both outputs are empty</source>
+      <translation>未核查任何开采活动，两个输出均为空</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/audit_mining.py" />
@@ -362,6 +372,16 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} has no layer {layer}.</source>
       <translation>{parameter}：{path} 中没有图层 {layer}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: the Shapefile {path} has no index file {missing} beside it, without which its features cannot be found. GDAL can rebuild it from the .shp: ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path} (or set the environment variable SHAPE_RESTORE_SHX=YES in QGIS's settings and open the layer again); better, copy the whole set the layer came as.</source>
+      <translation>{parameter}：Shapefile {path} 旁缺少索引文件 {missing}，没有它无法读取要素。GDAL 可由 .shp 重建索引：ogr2ogr --config SHAPE_RESTORE_SHX YES rebuilt.shp {path}（或在 QGIS 设置中把环境变量 SHAPE_RESTORE_SHX 设为 YES 后重新打开该图层）；最好从来源处复制完整的一套文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: the Shapefile {path} has no attribute table {missing} beside it: its fields (numbers, classes, dates) are in that file, and no tool can rebuild it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg).</source>
+      <translation>{parameter}：Shapefile {path} 旁缺少属性表文件 {missing}：其字段（编号、地类、日期等）都在该文件中，任何工具都无法重建。请从来源处复制完整的一套文件（.shp、.shx、.dbf、.prj、.cpg）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -1752,6 +1772,16 @@
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>layer {layer}, feature {feature}, field {field}</source>
       <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/word_lists.py" />
+      <source>(empty)</source>
+      <translation>（空）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/word_lists.py" />
+      <source>{layer}: none of its {count} features has a {field} among the words typed ({words}): {consequence}. {field} holds {distinct} distinct values: {found}. Type the words as the layer spells them.</source>
+      <translation>{layer}：其 {count} 个要素的 {field} 均不在所填词语（{words}）之中：{consequence}。{field} 共有 {distinct} 种取值：{found}。请按该图层的写法填写。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
