@@ -20,6 +20,7 @@ from qgis.core import (
     QgsProject,
     QgsProviderRegistry,
     QgsRasterLayer,
+    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -232,6 +233,34 @@ def cancel_only(feedback: QgsProcessingFeedback) -> ProgressSpan:
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)
+
+
+def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_type, crs):
+    """The (sink, destination id) of output `name`, as parameterAsSink gives it: every output of
+    the provider is opened here, so that one written as CSV starts with a byte-order mark.
+    Excel reads a CSV without one in the system's code page, GBK on a Chinese Windows, and
+    garbles UTF-8 Chinese (双杨自然资源所 as 鍙屾潹…); QGIS's CSV default is no mark."""
+    destination = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    return algorithm.parameterAsSink(
+        parameters,
+        name,
+        context,
+        fields,
+        geometry_type,
+        crs,
+        layerOptions=_layer_options(destination),
+    )
+
+
+def _layer_options(destination: str) -> list[str]:
+    """GDAL layer options for a destination: the CSV driver's defaults with WRITE_BOM=YES; none
+    (the format's defaults) for any other format. Given options replace QGIS's defaults, so
+    the CSV's are kept beside the mark."""
+    suffix = Path(destination.split("|")[0]).suffix
+    if not suffix or QgsVectorFileWriter.driverForExtension(suffix) != "CSV":
+        return []
+    defaults = QgsVectorFileWriter.defaultLayerOptions("CSV")
+    return [*(o for o in defaults if not o.startswith("WRITE_BOM=")), "WRITE_BOM=YES"]
 
 
 # Features handed to a sink at a time: one call per batch, not one per feature.
