@@ -188,6 +188,7 @@ class RankingReport:
         return [*rows, total]
 
 
+# The columns of _ranking_row's and _component_row's values, in their order.
 _RANKING_COLUMNS = [
     count_column("排名 / rank"),
     text_column("自然资源所 / office"),
