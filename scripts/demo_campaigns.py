@@ -163,7 +163,14 @@ def run_campaigns(out: Path, gpkg: Path, profile: Path, ledger: Path | None = No
         if ledger is not None:
             imported = run_algorithm(
                 "zcenforcement:importspots",
-                {"SPOTS": violations, "LEDGER": ledger, "BATCH": f"{year}年{title.split()[0]}专项"},
+                {
+                    "SPOTS": violations,
+                    "LEDGER": ledger,
+                    "BATCH": f"{year}年{title.split()[0]}专项",
+                    # As the satellite batch is imported: each spot gets its town and office,
+                    # which the ranking, the dispatch and the office logins go by.
+                    "TOWNS": layer(domain.DEMO_LAYER_TOWNS),
+                },
                 profile,
             )["results"]
             lines.append(f"  imported into {Path(ledger).name}: {imported['ADDED']:.0f} spots")

@@ -3,6 +3,7 @@ its known answer (areas against independent shapely computations), bad input and
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import numpy as np
@@ -1349,3 +1350,20 @@ def test_every_shapefile_output_says_its_text_is_utf8(
     assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
     words = {f[text_field] for f in QgsVectorLayer(result[output], "out", "ogr").getFeatures()}
     assert any(w and not str(w).isascii() for w in words), words
+
+
+def test_audit_records_as_csv_open_in_a_chinese_excel(provider, demo, tmp_path):
+    """Excel reads a CSV without a byte-order mark in the system's code page, GBK on a Chinese
+    Windows, which garbles UTF-8 Chinese: the CSV starts with one, its spot numbers text."""
+    records, violations = tmp_path / "records.csv", tmp_path / "violations.csv"
+    run(
+        "audittemporaryland",
+        temporary_parameters(demo, OUTPUT=str(records), OUTPUT_VIOLATIONS=str(violations)),
+    )
+    for path, chinese in ((records, cs.STATUS_OK), (violations, domain.SUGGEST_ILLEGAL)):
+        data = path.read_bytes()
+        assert data.startswith(codecs.BOM_UTF8), path.name
+        assert chinese in data[len(codecs.BOM_UTF8) :].decode("utf-8"), path.name
+    # The spot number a text field, so quoted: a reader that types by quoting keeps its digits.
+    number = violations.read_bytes().decode("utf-8-sig").splitlines()[1].split(",")[0]
+    assert number.startswith('"') and JCBH_PATTERN.match(number.strip('"'))

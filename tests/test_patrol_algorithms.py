@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import datetime as dt
 import re
@@ -530,3 +531,21 @@ def test_a_route_that_is_not_lines_is_refused_naming_layer_and_feature(
         )
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.patrols() == []
+
+
+def test_weeks_short_of_patrols_as_csv_open_in_a_chinese_excel(provider, ledger_path, tmp_path):
+    """Excel reads a CSV without a byte-order mark in the system's code page, GBK on a Chinese
+    Windows, which garbles UTF-8 Chinese (龙泉所 as 榫欐硥鎵€): the CSV starts with one."""
+    path = tmp_path / "weeks.csv"
+    run(
+        "patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": str(path),
+        },
+    )
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    assert "龙泉所,2025-W10" in data[len(codecs.BOM_UTF8) :].decode("utf-8")

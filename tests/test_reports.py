@@ -739,7 +739,7 @@ def test_other_report_algorithms(
     if algorithm == "weeklydispatch":
         assert first[-1][:3] == ("合计 / district", 1, 1)
         due = list(book.worksheets[1].iter_rows(values_only=True))
-        assert [r[0] for r in due[1:]] == ["4", reports.NO_CASE, "4"]
+        assert [r[0] for r in due[1:]] == [4, reports.NO_CASE, 4]  # case numbers as numbers
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, C, B] and first[1][13] == 37.69
     else:
@@ -1391,3 +1391,52 @@ def test_the_dispatch_window_on_a_strict_calendar_without_the_year_counts_calend
 
     strict = WorkCalendar(local_file=None, use_library=False)
     assert dispatch_horizon(dt.date(2099, 1, 1), strict) == dt.date(2099, 1, 6)
+
+
+# Each report's figures as a reader of the workbook sees them (DOMAIN.md §4: m² and 亩 to 2
+# decimals), by header: a unit in brackets or a score is a figure to 2 decimals, any other
+# number a count.
+_TWO_DECIMALS = re.compile(r"\((m²|亩|%)\)|得分|^\d{4}-\d{2}$")
+
+
+@pytest.mark.parametrize(
+    "make, formats",
+    [
+        (lambda ledger, cal: reports.monthly_ranking(ledger, MARCH, cal, AS_OF), {"0.00", "0"}),
+        (
+            lambda ledger, cal: reports.assessment(
+                ledger, reports.Period.half_year(2024, 1), cal, AS_OF
+            ),
+            {"0.00", "0"},
+        ),
+        (
+            lambda ledger, cal: reports.accountability_ratio(ledger, MARCH, cal, AS_OF),
+            {"0.00", "0"},
+        ),
+        # counts and case numbers only
+        (
+            lambda ledger, cal: reports.weekly_dispatch(
+                ledger, reports.Period.parse("2024-W12"), cal, dt.date(2024, 3, 25)
+            ),
+            {"0"},
+        ),
+    ],
+    ids=["monthly_ranking", "assessment", "accountability_ratio", "weekly_dispatch"],
+)
+def test_report_workbooks_show_areas_and_rates_to_2_decimals_and_counts_whole(
+    ledger, calendar, tmp_path, make, formats
+):
+    import openpyxl
+
+    path = reports.write_report_xlsx(make(ledger, calendar), tmp_path / "r.xlsx")
+    shown = set()
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        headers = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            for header, cell in zip(headers, row):
+                if not isinstance(cell.value, (int, float)):
+                    continue
+                wanted = "0.00" if _TWO_DECIMALS.search(header) else "0"
+                assert cell.number_format == wanted, (sheet.title, header, cell.value)
+                shown.add(wanted)
+    assert shown == formats  # each kind was seen, so no check was vacuous

@@ -4,6 +4,8 @@ native overlay tools are in test_screenspots_independent.py."""
 
 from __future__ import annotations
 
+import codecs
+
 import numpy as np
 import pytest
 import shapely
@@ -736,3 +738,15 @@ def test_every_demo_spot_is_written_with_the_outline_its_area_was_measured_on(pr
         assert measured == pytest.approx(feature[domain.SPOT_AREA], abs=0.01), feature[
             domain.SPOT_NUMBER
         ]
+
+
+def test_screened_spots_as_csv_open_in_a_chinese_excel(provider, tmp_path):
+    """Excel reads a CSV without a byte-order mark in the system's code page, GBK on a Chinese
+    Windows, which garbles UTF-8 Chinese: the CSV starts with one."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    path = tmp_path / "screened.csv"
+    run({"SPOTS": spots, "OUTPUT": str(path)})
+    data = path.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    # a spot screened without land-use parcels is to be checked in the field
+    assert domain.SUGGEST_FIELD_CHECK in data[len(codecs.BOM_UTF8) :].decode("utf-8")

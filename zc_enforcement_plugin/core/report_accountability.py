@@ -23,10 +23,14 @@ from .report_basis import (
     Chart,
     Period,
     Sheet,
+    area_column,
     common_warnings,
+    count_column,
     notes_sheet,
+    percent_column,
     read_ledger,
     refuse_office_login,
+    text_column,
 )
 from .workdays import (
     WorkCalendar,
@@ -117,16 +121,16 @@ class AccountabilityReport:
         )
 
     def sheets(self) -> list[Sheet]:
-        headers = [
-            "乡镇 / town",
-            "违法图斑 / illegal spots",
-            "违法占用耕地 (m²) / illegal cultivated",
-            "违法占用耕地 (亩) / (mu)",
-            "新增建设图斑 / construction spots",
-            "新增建设占用耕地 (m²) / construction cultivated",
-            "新增建设占用耕地 (亩) / (mu)",
-            "问责比例 (%) / ratio",
-            "达到问责线 / flagged",
+        columns = [
+            text_column("乡镇 / town"),
+            count_column("违法图斑 / illegal spots"),
+            area_column("违法占用耕地 (m²) / illegal cultivated"),
+            area_column("违法占用耕地 (亩) / (mu)"),
+            count_column("新增建设图斑 / construction spots"),
+            area_column("新增建设占用耕地 (m²) / construction cultivated"),
+            area_column("新增建设占用耕地 (亩) / (mu)"),
+            percent_column("问责比例 (%) / ratio"),
+            text_column("达到问责线 / flagged"),
         ]
 
         def row(r: AccountabilityRow, name: str) -> list[Any]:
@@ -144,7 +148,7 @@ class AccountabilityReport:
 
         rows = [row(r, r.area) for r in self.towns] + [row(self.district, "全区 / district")]
         return [
-            Sheet("问责比例 Ratio", headers, rows),
+            Sheet("问责比例 Ratio", columns, rows),
             notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 

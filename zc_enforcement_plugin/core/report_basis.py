@@ -14,9 +14,11 @@ from typing import Any
 
 from . import deadlines as dl
 from . import ledger_schema as ls
+from . import xlsx
 from .cases import Case, Stage
 from .dates import parse_date
 from .domain import (
+    AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
 )
@@ -36,6 +38,7 @@ REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next m
 NO_OFFICE = "（未填写所）"
 NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for
 NO_TOWN = "（未填写乡镇）"
+PERCENT_DECIMALS = 2  # rates, the accountability ratio (in %) and scores (0-100)
 
 
 # --- the score: its components and default weights, in one place ------------------------------
@@ -97,7 +100,7 @@ def score(components: Mapping[str, float | None], weights: Mapping[str, float]) 
     total = sum(w for w, _ in applying)
     if total <= 0:
         return None
-    return round(100.0 * sum(w * v for w, v in applying) / total, 2)
+    return round(100.0 * sum(w * v for w, v in applying) / total, PERCENT_DECIMALS)
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -445,13 +448,42 @@ DISPATCH_WORKING_DAYS = 5
 # --- what the reports are made of: sheets, charts, their notes ---------------------------------
 
 
+# The kinds of a report's columns, which say how a workbook shows their cells: without a number
+# format Excel and WPS show 8230.7 m² and 100 %, where the reports show 8230.70 and 100.00.
+def text_column(header: str) -> xlsx.Column:
+    return xlsx.Column(header, xlsx.TEXT)
+
+
+def count_column(header: str) -> xlsx.Column:
+    """Counts, ranks and case numbers: whole numbers."""
+    return xlsx.Column(header, xlsx.INTEGER)
+
+
+def area_column(header: str) -> xlsx.Column:
+    """m² or 亩, to AREA_DECIMALS (DOMAIN.md §4)."""
+    return xlsx.Column(header, xlsx.NUMBER, decimals=AREA_DECIMALS)
+
+
+def percent_column(header: str) -> xlsx.Column:
+    """A rate or ratio in %, or a score out of 100."""
+    return xlsx.Column(header, xlsx.NUMBER, decimals=PERCENT_DECIMALS)
+
+
+def date_column(header: str) -> xlsx.Column:
+    return xlsx.Column(header, xlsx.DATE)
+
+
 @dataclass
 class Sheet:
-    """A table for the writers: name, header row, rows."""
+    """A table for the writers: name, columns (header and kind), rows."""
 
     name: str
-    headers: list[str]
+    columns: list[xlsx.Column]
     rows: list[list[Any]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [column.header for column in self.columns]
 
 
 @dataclass
@@ -469,7 +501,7 @@ def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
     rows = [[line] for line in lines]
     rows.append(["提示 / warnings:" if warnings else "提示 / warnings: 无 / none"])
     rows += [[w] for w in warnings]
-    return Sheet("说明 Notes", [title], rows)
+    return Sheet("说明 Notes", [text_column(title)], rows)
 
 
 def common_warnings(

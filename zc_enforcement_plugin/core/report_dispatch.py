@@ -23,9 +23,12 @@ from .report_basis import (
     Sheet,
     case_deadlines,
     common_warnings,
+    count_column,
+    date_column,
     notes_sheet,
     offices_seen,
     read_ledger,
+    text_column,
     unopened_cases,
 )
 from .workdays import (
@@ -123,12 +126,11 @@ class WeeklyDispatch:
         )
 
     def sheets(self) -> list[Sheet]:
-        stage_headers = [f"{s.label_zh} / {s.value}" for s in Stage]
-        headers = [
-            "自然资源所 / office",
-            "新核查图斑 / verified",
-            "新增违法 / new illegal",
-            *stage_headers,
+        columns = [
+            text_column("自然资源所 / office"),
+            count_column("新核查图斑 / verified"),
+            count_column("新增违法 / new illegal"),
+            *(count_column(f"{s.label_zh} / {s.value}") for s in Stage),
         ]
 
         def row(r: DispatchRow, name: str) -> list[Any]:
@@ -140,21 +142,23 @@ class WeeklyDispatch:
             ]
 
         rows = [row(r, r.office) for r in self.rows] + [row(self.total, self.total_label)]
-        item_headers = [
-            "案件 / case",
-            "自然资源所 / office",
-            "来源 / origin",
-            "当前阶段 / stage",
-            "期限 / deadline",
-            "到期日 / due",
-            "估算 / estimate",
+        item_columns = [
+            count_column("案件 / case"),
+            text_column("自然资源所 / office"),
+            text_column("来源 / origin"),
+            text_column("当前阶段 / stage"),
+            text_column("期限 / deadline"),
+            date_column("到期日 / due"),
+            text_column("估算 / estimate"),
         ]
 
         def items(values: list[DeadlineItem]) -> list[list[Any]]:
             # The day as a date (sortable, filterable), its being an estimate beside it.
             return [
                 [
-                    i.case_id,
+                    # The ledger numbers its cases: a number sorts 10 after 9, and NO_CASE
+                    # stays the text it is.
+                    int(i.case_id) if i.case_id.isdigit() else i.case_id,
                     i.office,
                     i.origin,
                     i.stage,
@@ -166,13 +170,13 @@ class WeeklyDispatch:
             ]
 
         return [
-            Sheet("调度 Dispatch", headers, rows),
+            Sheet("调度 Dispatch", columns, rows),
             Sheet(
                 f"{DISPATCH_WORKING_DAYS}个工作日内到期 Due",
-                item_headers,
+                item_columns,
                 items(self.due_next_week),
             ),
-            Sheet("逾期 Overdue", item_headers, items(self.overdue)),
+            Sheet("逾期 Overdue", item_columns, items(self.overdue)),
             notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 

@@ -25,6 +25,7 @@ from .report_basis import (
     MONTH,
     NO_OFFICE,
     PATROL_DAYS_PER_WEEK,
+    PERCENT_DECIMALS,
     SCORE_COMPONENTS,
     SCORE_FORMULA,
     YEAR,
@@ -33,16 +34,20 @@ from .report_basis import (
     ReportContext,
     Sheet,
     act_stopped,
+    area_column,
     case_rectified,
     common_warnings,
+    count_column,
     is_overdue,
     judged_on,
     monthly_due_date,
     notes_sheet,
+    percent_column,
     read_ledger,
     refuse_office_login,
     score,
     score_weights,
+    text_column,
     unopened_cases,
 )
 from .workdays import (
@@ -157,25 +162,9 @@ class RankingReport:
         )
 
     def sheets(self) -> list[Sheet]:
-        headers = [
-            "排名 / rank",
-            "自然资源所 / office",
-            "新增违法图斑 / new illegal spots",
-            "违法面积 (m²) / illegal area",
-            "违法面积 (亩) / illegal area (mu)",
-            "占用耕地 (m²) / cultivated",
-            "占用耕地 (亩) / cultivated (mu)",
-            "占用永久基本农田 (m²) / basic farmland",
-            "占用永久基本农田 (亩) / basic farmland (mu)",
-            "制止率 (%) / stop-order rate",
-            "整改率 (%) / rectification rate",
-            "巡查达标率 (%) / patrol compliance",
-            "按期办理率 (%) / timeliness",
-            "得分 / score",
-        ]
         sheets = [
-            Sheet("排名 Ranking", headers, self._rows(_ranking_row)),
-            Sheet("得分分项 Score components", _COMPONENT_HEADERS, self._rows(_component_row)),
+            Sheet("排名 Ranking", _RANKING_COLUMNS, self._rows(_ranking_row)),
+            Sheet("得分分项 Score components", _COMPONENT_COLUMNS, self._rows(_component_row)),
         ]
         if self.monthly:
             months = [m.period.label for m in self.monthly]
@@ -186,7 +175,8 @@ class RankingReport:
                     found = next((o for o in month.offices if o.office == office.office), None)
                     row.append(None if found is None else found.score)
                 scores.append(row)
-            sheets.append(Sheet("月度得分 Monthly", ["自然资源所 / office", *months], scores))
+            columns = [text_column("自然资源所 / office"), *map(percent_column, months)]
+            sheets.append(Sheet("月度得分 Monthly", columns, scores))
         sheets.append(notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
         return sheets
 
@@ -198,23 +188,41 @@ class RankingReport:
         return [*rows, total]
 
 
+# The columns of _ranking_row's and _component_row's values, in their order.
+_RANKING_COLUMNS = [
+    count_column("排名 / rank"),
+    text_column("自然资源所 / office"),
+    count_column("新增违法图斑 / new illegal spots"),
+    area_column("违法面积 (m²) / illegal area"),
+    area_column("违法面积 (亩) / illegal area (mu)"),
+    area_column("占用耕地 (m²) / cultivated"),
+    area_column("占用耕地 (亩) / cultivated (mu)"),
+    area_column("占用永久基本农田 (m²) / basic farmland"),
+    area_column("占用永久基本农田 (亩) / basic farmland (mu)"),
+    percent_column("制止率 (%) / stop-order rate"),
+    percent_column("整改率 (%) / rectification rate"),
+    percent_column("巡查达标率 (%) / patrol compliance"),
+    percent_column("按期办理率 (%) / timeliness"),
+    percent_column("得分 / score"),
+]
+
 # Each scored rate beside the counts it is computed from, so a score can be checked by hand.
-_COMPONENT_HEADERS = [
-    "排名 / rank",
-    "自然资源所 / office",
-    "违法行为 / illegal acts",
-    "已制止 / stopped",
-    "制止率 (%) / stop-order rate",
-    "开启案件 / cases opened",
-    "整改到位 / rectified",
-    "整改率 (%) / rectification rate",
-    "统计周数 / weeks",
-    "达标周数 / weeks ≥ 3 days",
-    "巡查达标率 (%) / patrol compliance",
-    "未结案件 / open cases",
-    "逾期案件 / overdue cases",
-    "按期办理率 (%) / timeliness",
-    "得分 / score",
+_COMPONENT_COLUMNS = [
+    count_column("排名 / rank"),
+    text_column("自然资源所 / office"),
+    count_column("违法行为 / illegal acts"),
+    count_column("已制止 / stopped"),
+    percent_column("制止率 (%) / stop-order rate"),
+    count_column("开启案件 / cases opened"),
+    count_column("整改到位 / rectified"),
+    percent_column("整改率 (%) / rectification rate"),
+    count_column("统计周数 / weeks"),
+    count_column("达标周数 / weeks ≥ 3 days"),
+    percent_column("巡查达标率 (%) / patrol compliance"),
+    count_column("未结案件 / open cases"),
+    count_column("逾期案件 / overdue cases"),
+    percent_column("按期办理率 (%) / timeliness"),
+    percent_column("得分 / score"),
 ]
 
 
@@ -245,7 +253,7 @@ _DEFINITIONS = [
 
 
 def _pct(value: float | None) -> float | None:
-    return None if value is None else round(100.0 * value, 2)
+    return None if value is None else round(100.0 * value, PERCENT_DECIMALS)
 
 
 def _ranking_row(o: OfficeFigures) -> list[Any]:

@@ -111,8 +111,5 @@ __all__ = [
 
 def write_report_xlsx(report: Any, path: str | Path) -> Path:
     """Write any report of this module (it has sheets()) as XLSX, one sheet per table."""
-    sheets = [
-        xlsx.Sheet(sheet.name, [xlsx.Column(header) for header in sheet.headers], sheet.rows)
-        for sheet in report.sheets()
-    ]
+    sheets = [xlsx.Sheet(sheet.name, sheet.columns, sheet.rows) for sheet in report.sheets()]
     return xlsx.write_workbook(path, sheets, report.title)

@@ -13,7 +13,6 @@ from ..core import campaigns_schema as cs
 from ..core.audit_base import mapped_use
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
-from .base import sinks_in_utf8
 from .campaign_base import CAMPAIGN_FACILITY, FIRST_SEQUENCE_FACILITY, count_fields
 from .word_lists import matched_nothing
 
@@ -120,7 +119,6 @@ class AuditFacilityLand(ApprovalAudit):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
-        parameters = sinks_in_utf8(self, parameters, context)
         crs, filings, arrays, _fields, ground = self._read_approvals_and_ground(
             parameters, context, feedback
         )

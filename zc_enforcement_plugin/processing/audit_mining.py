@@ -10,7 +10,7 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_POLYGON
 from ..core import audits, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
-from .base import fail, sinks_in_utf8
+from .base import fail
 from .campaign_base import (
     CAMPAIGN_MINING,
     FIRST_SEQUENCE_MINING,
@@ -171,7 +171,6 @@ class AuditMining(CampaignAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
-        parameters = sinks_in_utf8(self, parameters, context)
         # The activity becomes ledger spots: it sets the zone, as the spots do in screenspots.
         crs = self._measuring_crs(
             parameters,

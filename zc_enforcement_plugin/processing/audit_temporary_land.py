@@ -16,7 +16,7 @@ from ..core import campaigns_schema as cs
 from ..core import deadlines as dl
 from ..i18n import tr
 from .approval_audit import APPROVAL_HEAD, ApprovalAudit
-from .base import LEDGER_PARAMETER, add_ledger_parameter, fail, open_ledger, sinks_in_utf8
+from .base import LEDGER_PARAMETER, add_ledger_parameter, fail, open_ledger
 from .campaign_base import (
     CAMPAIGN_TEMPORARY,
     FIRST_SEQUENCE_TEMPORARY,
@@ -214,7 +214,6 @@ class AuditTemporaryLand(ApprovalAudit):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
-        parameters = sinks_in_utf8(self, parameters, context)
         crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
             parameters,
             context,

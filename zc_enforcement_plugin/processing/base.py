@@ -14,7 +14,6 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingFeedback,
     QgsProcessingOutputLayerDefinition,
-    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
@@ -22,6 +21,7 @@ from qgis.core import (
     QgsProject,
     QgsProviderRegistry,
     QgsRasterLayer,
+    QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
@@ -265,8 +265,8 @@ def naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
     """The parameters with each output to a file set to write UTF-8 and say so. QGIS's
     "System" encoding (the Processing dialog's default, and a script's) leaves a Shapefile's
     UTF-8 text unnamed: no .cpg, or one saying "system", and readers that take GBK garble it.
-    An encoding the user chose is kept. Every algorithm writing vector sinks calls it, so each
-    Shapefile it writes has the same .cpg."""
+    An encoding the user chose is kept. open_sink, through which every output is opened, calls
+    it, so each Shapefile the provider writes has the same .cpg."""
     out = dict(parameters)
     for name in outputs:
         value = out.get(name)
@@ -283,16 +283,6 @@ def naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
             definition.createOptions = options
         out[name] = definition
     return out
-
-
-def sinks_in_utf8(algorithm: QgsProcessingAlgorithm, parameters: dict, context) -> dict:
-    """naming_utf8 for every feature sink the algorithm declares."""
-    sinks = tuple(
-        d.name()
-        for d in algorithm.parameterDefinitions()
-        if isinstance(d, QgsProcessingParameterFeatureSink)
-    )
-    return naming_utf8(parameters, sinks, context)
 
 
 def open_error(layer: QgsVectorLayer) -> str:
@@ -335,6 +325,36 @@ def cancel_only(feedback: QgsProcessingFeedback) -> ProgressSpan:
 def fail(message: str) -> QgsProcessingException:
     """An exception Processing shows to the user as the algorithm's error message."""
     return QgsProcessingException(message)
+
+
+def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_type, crs):
+    """The (sink, destination id) of output `name`, as parameterAsSink gives it: every output of
+    the provider is opened here, so that one written as CSV starts with a byte-order mark.
+    Excel reads a CSV without one in the system's code page, GBK on a Chinese Windows, and
+    garbles UTF-8 Chinese (双杨自然资源所 as 鍙屾潹…); QGIS's CSV default is no mark. And a file
+    is written in UTF-8 that says so (naming_utf8): a Shapefile gets its .cpg."""
+    parameters = naming_utf8(parameters, (name,), context)
+    destination = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    return algorithm.parameterAsSink(
+        parameters,
+        name,
+        context,
+        fields,
+        geometry_type,
+        crs,
+        layerOptions=_layer_options(destination),
+    )
+
+
+def _layer_options(destination: str) -> list[str]:
+    """GDAL layer options for a destination: the CSV driver's defaults with WRITE_BOM=YES; none
+    (the format's defaults) for any other format. Given options replace QGIS's defaults, so
+    the CSV's are kept beside the mark."""
+    suffix = Path(destination.split("|")[0]).suffix
+    if not suffix or QgsVectorFileWriter.driverForExtension(suffix) != "CSV":
+        return []
+    defaults = QgsVectorFileWriter.defaultLayerOptions("CSV")
+    return [*(o for o in defaults if not o.startswith("WRITE_BOM=")), "WRITE_BOM=YES"]
 
 
 # Features handed to a sink at a time: one call per batch, not one per feature.

@@ -35,7 +35,14 @@ from ..core import areas, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from . import measuring
-from .base import EnforcementAlgorithm, add_features, cancel_only, fail, progress_callbacks
+from .base import (
+    EnforcementAlgorithm,
+    add_features,
+    cancel_only,
+    fail,
+    open_sink,
+    progress_callbacks,
+)
 from .layer_reader import layer_label, misdecoded_text, open_source, read_source
 
 GROUP = "Campaigns"
@@ -451,7 +458,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             wkb_type, crs = WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()
         else:
             wkb_type = WKB_MULTIPOLYGON
-        sink, dest = self.parameterAsSink(parameters, name, context, fields, wkb_type, crs)
+        sink, dest = open_sink(self, parameters, name, context, fields, wkb_type, crs)
         if sink is None:
             raise fail(tr("Cannot create the output {name}.").format(name=name))
 

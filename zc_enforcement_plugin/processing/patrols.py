@@ -40,6 +40,7 @@ from .base import (
     add_ledger_parameter,
     fail,
     open_ledger,
+    open_sink,
 )
 from .layer_reader import layer_label, read_source
 
@@ -333,8 +334,14 @@ class PatrolCompliance(EnforcementAlgorithm):
             ("BF", FIELD_INT),
         ):
             fields.append(QgsField(name, kind))
-        sink, dest = self.parameterAsSink(
-            parameters, "OUTPUT", context, fields, WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()
+        sink, dest = open_sink(
+            self,
+            parameters,
+            "OUTPUT",
+            context,
+            fields,
+            WKB_NO_GEOMETRY,
+            QgsCoordinateReferenceSystem(),
         )
         counted = 0
         for shortfall in shortfalls:

@@ -17,7 +17,7 @@ from qgis.core import (
 from ..core import campaigns_schema as cs
 from ..core import change_polygons, domain
 from ..i18n import tr
-from .base import fail, sinks_in_utf8
+from .base import fail
 from .campaign_base import FIRST_SEQUENCE_CHANGE, CampaignAlgorithm, refuse_numbers_past_block
 
 CHANGE_FIELDS = [
@@ -139,7 +139,6 @@ class PolygonizeChange(CampaignAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
-        parameters = sinks_in_utf8(self, parameters, context)
         layer, path = self._raster(parameters, context)
         county, year, start = self._numbering(parameters, context)
         simplify = self.parameterAsDouble(parameters, self.SIMPLIFY, context)

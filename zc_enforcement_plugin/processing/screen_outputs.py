@@ -28,7 +28,7 @@ from qgis.core import (
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULTIPOLYGON
 from ..core import areas, domain, reproject, screening
 from ..i18n import tr
-from .base import ProgressSpan, add_features, fail, naming_utf8
+from .base import ProgressSpan, add_features, fail, open_sink
 from .layer_reader import SourceArrays, pyproj_crs
 from .partial_outputs import PartialOutputs
 from .screen_inputs import refuse_if_misdecoded
@@ -50,7 +50,7 @@ class ResultWriter:
 
     def __init__(self, algorithm, parameters: dict, context, feedback, outputs: tuple[str, ...]):
         self.algorithm = algorithm
-        self.parameters = naming_utf8(parameters, outputs, context)
+        self.parameters = parameters
         self.context = context
         self.feedback = feedback
         self.begun = PartialOutputs()
@@ -60,8 +60,8 @@ class ResultWriter:
 
     def _sink(self, output: str, fields: QgsFields, geometry_type, crs):
         self.begun.about_to_open(self.destination(output))
-        return self.algorithm.parameterAsSink(
-            self.parameters, output, self.context, fields, geometry_type, crs
+        return open_sink(
+            self.algorithm, self.parameters, output, self.context, fields, geometry_type, crs
         )
 
     def discard(self, stop: BaseException) -> None:

@@ -15,7 +15,7 @@ from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
 from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..i18n import tr
-from .base import fail, sinks_in_utf8
+from .base import fail
 from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
 
@@ -224,7 +224,6 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
-        parameters = sinks_in_utf8(self, parameters, context)
         crs = self._measuring_crs(
             parameters,
             (self.LINES, self.ZONES),
