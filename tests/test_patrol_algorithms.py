@@ -549,3 +549,21 @@ def test_weeks_short_of_patrols_as_csv_open_in_a_chinese_excel(provider, ledger_
     data = path.read_bytes()
     assert data.startswith(codecs.BOM_UTF8)
     assert "龙泉所,2025-W10" in data[len(codecs.BOM_UTF8) :].decode("utf-8")
+
+
+def test_weeks_short_of_patrols_as_a_shapefile_say_their_utf8(provider, ledger_path, tmp_path):
+    """A Shapefile without a .cpg is read as GBK by many readers: the offices' names garbled.
+    Every output of the provider is opened through one helper that names the file's UTF-8."""
+    path = tmp_path / "weeks.shp"
+    run(
+        "patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": str(path),
+        },
+    )
+    assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
+    layer = QgsVectorLayer(str(path.with_suffix(".dbf")), "weeks", "ogr")  # a table: no .shp
+    assert "龙泉所" in {feature[0] for feature in layer.getFeatures()}
