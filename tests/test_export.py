@@ -1068,6 +1068,57 @@ def test_what_the_verifier_recorded_on_site_is_exported(tmp_path):
     assert values["已下达责令停止通知书"] == "是"
 
 
+def test_a_case_stopped_on_site_exports_the_stop_order_the_ranking_counts(tmp_path):
+    """The ranking counts an act stopped when its case has a 制止 event (reports.act_stopped);
+    the export's 已下达责令停止通知书 said nothing for such a case, as the verdict's tick was
+    not set: the package and the ranking disagreed. Each spot's ZLTZ is act_stopped now, and
+    the case's number and stage are exported beside it."""
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.reports import act_stopped
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    numbers = ("STOPPED", "TICKED", "OPEN", "UNTICKED", "NONE")
+    store.import_batch(
+        "b",
+        [
+            ledger.SpotRecord({domain.SPOT_NUMBER: n}, box(x + 20 * i, y, x + 20 * i + 9, y + 9))
+            for i, n in enumerate(numbers)
+        ],
+    )
+    ids = {s.number: s.id for s in store.spots()}
+    ticks = {"TICKED": True, "UNTICKED": False}
+    for number in numbers[:-1]:
+        details = {ls.DETAIL_STOP_ORDER: ticks[number]} if number in ticks else {}
+        verdict = ledger.Verdict(
+            ls.VERDICT_ILLEGAL, "未报即用", "李工", "2025-09-01", details=details
+        )
+        store.record_verdict(ids[number], verdict)
+    stopped = store.open_case(ORIGIN_SPOT, spot_id=ids["STOPPED"])
+    for stage, day in ((Stage.VERIFY, "2025-09-02"), (Stage.STOP, "2025-09-03")):
+        store.add_case_event(stopped, CaseEvent(stopped, stage, dt.date.fromisoformat(day), "李工"))
+    opened = store.open_case(ORIGIN_SPOT, spot_id=ids["OPEN"])
+    cases = {record.spot_id: record.case for record in store.cases()}
+    rows = {row.number: row for row in export.verification_rows(store)}
+    history = {n: store.current_verdict(ids[n]) for n in numbers}
+    store.close()
+    shown = {n: rows[n].values[export.STOP_ORDER] for n in numbers}
+    assert shown == {"STOPPED": "是", "TICKED": "是", "OPEN": None, "UNTICKED": "否", "NONE": None}
+    for number in numbers:  # the one definition, spot by spot
+        verdict = history[number]
+        issued = bool(verdict and (verdict.details or {}).get(ls.DETAIL_STOP_ORDER))
+        assert (shown[number] == "是") == act_stopped(cases.get(ids[number]), issued), number
+    stages = {
+        n: (rows[n].values[export.CASE_NUMBER], rows[n].values[export.CASE_STAGE]) for n in numbers
+    }
+    assert stages["STOPPED"] == (stopped, "制止")
+    assert stages["OPEN"] == (opened, "发现")
+    assert stages["TICKED"] == (None, None)
+    headers = {c.name: c.header for c in export.EXPORT_COLUMNS}
+    assert headers[export.CASE_NUMBER] == "案件编号"
+    assert headers[export.CASE_STAGE] == "案件阶段"
+
+
 def test_sheets_for_verified_spots_only(provider, field_ledger, tmp_path):
     """Three of the six spots have a verdict: three sheets, in review order, and all six spots
     still in the spreadsheet."""

@@ -20,6 +20,7 @@ from typing import Any
 from . import ledger_schema as ls
 from . import xlsx
 from .areas import round_area, shown_mu, shown_mu_formula
+from .cases import Case
 from .dates import parse_date
 from .domain import (
     AGRICULTURAL_AREA,
@@ -58,6 +59,7 @@ from .domain import (
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
+from .report_basis import act_stopped
 
 # --- fields only the export has (the others are the domain's) -------------------------------------
 SEQUENCE = "XH"  # 序号, order of the rows and of the PDF sheets
@@ -70,7 +72,11 @@ VERIFIED_ON = "HCRQ"
 VERDICT_NOTE = "BZ"
 PARTY = "DSR"  # 当事人, as the verifier recorded
 ACTUAL_USE = "SJYT"  # 实际用途 found on site
-STOP_ORDER = "ZLTZ"  # 是 when a stop order (责令停止违法行为通知书) was issued
+# 是 when the act counts as stopped (reports.act_stopped: a stop order ticked on the verdict, or
+# a 制止 event of the spot's case), 否 when the verdict says none was issued and no case stopped it
+STOP_ORDER = "ZLTZ"
+CASE_NUMBER = "AJBH"  # 案件编号 of the spot's case (a spot has at most one)
+CASE_STAGE = "AJJD"  # 案件阶段: the case's latest step, 发现 … 结案
 VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corrected
 EVIDENCE_COUNT = "ZJSL"
 STATUS = "HCZT"
@@ -188,6 +194,8 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(PARTY, "当事人", COL_TEXT),
     ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
     ExportColumn(STOP_ORDER, "已下达责令停止通知书", COL_TEXT),
+    ExportColumn(CASE_NUMBER, "案件编号", COL_TEXT),
+    ExportColumn(CASE_STAGE, "案件阶段", COL_TEXT),
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
     ExportColumn(EVIDENCE_COUNT, "证据数量", COL_INT),
@@ -285,6 +293,8 @@ def verification_rows(
     evidence_by_spot: dict[int, list[EvidenceRecord]] = {}
     for record in ledger.evidence():
         evidence_by_spot.setdefault(record.spot_id, []).append(record)
+    # A case the ledger cannot read is left out here; the caller says so (unreadable_cases).
+    case_by_spot = {record.spot_id: record.case for record in ledger.cases() if record.spot_id}
     rows: list[ExportRow] = []
     for index, summary in enumerate(summaries):
         report(index / max(1, len(summaries)))
@@ -331,7 +341,7 @@ def verification_rows(
                 # 亩: a ledger screened before 亩 were converted so holds figures a cent off.
                 sqm = values.get(sqm_name)
                 values[column.name] = None if sqm is None else shown_mu(sqm)
-        values.update(_verdict_values(verdict))
+        values.update(_verdict_values(verdict, case_by_spot.get(summary.id)))
         geometry = (
             spot.geometry if spot.geometry is not None and not spot.geometry.is_empty else None
         )
@@ -340,8 +350,20 @@ def verification_rows(
     return rows
 
 
-def _verdict_values(verdict) -> dict[str, Any]:
+def _stop_order(verdict, case: Case | None) -> str | None:
+    """已下达责令停止通知书 as the ranking counts it (act_stopped, the one definition); 否 only
+    when the verifier said no order was issued and no case stopped the act, empty when unsaid."""
+    ticked = None if verdict is None else (verdict.details or {}).get(ls.DETAIL_STOP_ORDER)
+    if act_stopped(case, bool(ticked)):
+        return YES_ZH
+    return NO_ZH if ticked is False else None
+
+
+def _verdict_values(verdict, case: Case | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
+        STOP_ORDER: _stop_order(verdict, case),
+        CASE_NUMBER: None if case is None else case.case_id,
+        CASE_STAGE: None if case is None else case.stage.label_zh,
         VERDICT_CATEGORY: None,
         VERDICT_KIND: None,
         VERDICT_APPROVAL: None,
@@ -350,7 +372,6 @@ def _verdict_values(verdict) -> dict[str, Any]:
         VERDICT_NOTE: None,
         PARTY: None,
         ACTUAL_USE: None,
-        STOP_ORDER: None,
     }
     values.update({_verified(name): None for name in ls.VERDICT_AREA_FIELDS})
     if verdict is None:
@@ -365,9 +386,6 @@ def _verdict_values(verdict) -> dict[str, Any]:
             VERDICT_NOTE: _text(verdict.note),
             PARTY: _text((verdict.details or {}).get(ls.DETAIL_PARTY)),
             ACTUAL_USE: _text((verdict.details or {}).get(ls.DETAIL_ACTUAL_USE)),
-            STOP_ORDER: {True: "是", False: "否"}.get(
-                (verdict.details or {}).get(ls.DETAIL_STOP_ORDER)
-            ),
         }
     )
     for name, area in (verdict.areas or {}).items():

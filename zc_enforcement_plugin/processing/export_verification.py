@@ -208,6 +208,9 @@ class ExportVerification(EnforcementAlgorithm):
             if not rows:
                 reference = self.parameterAsString(parameters, self.LEDGER, context)
                 raise fail(self._no_spots_message(store, batch, reference))
+            # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
+            for message in store.unreadable_cases:
+                feedback.pushWarning(message)
             # Before anything is written: what the Shapefile in the chosen encoding would write
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)
