@@ -1145,6 +1145,47 @@ def test_sheets_for_verified_only_without_verdicts_makes_no_pdf(provider, screen
     assert any("no verification sheets" in line for line in feedback.lines)
 
 
+def test_a_reexport_without_sheets_removes_the_sheets_of_an_earlier_one(
+    provider, field_ledger, screened, tmp_path
+):
+    """A PDF of another run's sheets left beside a new package passes for this one's (a 298-page
+    PDF of another batch beside a 37-spot package): an export that makes no sheets removes it,
+    and says so; every other file of the folder is this run's."""
+    folder = tmp_path / "package"
+    first = run_export(field_ledger, folder, WITH_PDF=True)
+    assert Path(first["PDF"]).is_file()
+    before = {path.name for path in folder.iterdir()}
+    feedback = warning_log()
+    second = run_export(field_ledger, folder, WITH_PDF=False, feedback=feedback)
+    assert second["PDF"] == "" and not (folder / "verification_sheets.pdf").exists()
+    assert any("verification_sheets.pdf" in line and "removed" in line for line in feedback.lines)
+    assert {path.name for path in folder.iterdir()} == before - {"verification_sheets.pdf"}
+    # No spot verified and sheets for the verified only: no sheets, so none left either.
+    (tmp_path / "unverified").mkdir()
+    store = ledger.GeoPackageLedger(tmp_path / "unverified" / "ledger.gpkg")
+    assert store.import_batch(BATCH, screened).ok
+    store.close()
+    run_export(field_ledger, folder, WITH_PDF=True)
+    feedback = warning_log()
+    third = run_export(
+        tmp_path / "unverified" / "ledger.gpkg",
+        folder,
+        WITH_PDF=True,
+        SHEETS_FOR=1,
+        feedback=feedback,
+    )
+    assert third["PDF"] == "" and not (folder / "verification_sheets.pdf").exists()
+    assert any("verification_sheets.pdf" in line for line in feedback.lines)
+    # What is left is what the third run wrote: its spots, not the field ledger's verdicts.
+    assert third["SPOTS"] == len(screened) and ledger_rows_verified(folder) == 0
+
+
+def ledger_rows_verified(folder: Path) -> int:
+    """The verified spots of the GeoPackage an export wrote into `folder`."""
+    with fiona.open(folder / "verification.gpkg") as layer:
+        return sum(1 for f in layer if f.properties[export.STATUS] == "已核查")
+
+
 def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
     """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
     left to pass for the whole."""

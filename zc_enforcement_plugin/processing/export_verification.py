@@ -83,6 +83,7 @@ SPOT_OUTLINE = {
 PDF_DPI = 200  # enough for imagery on paper, and 300 spots stay a manageable file
 
 BASENAME = "verification"
+SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -252,18 +253,28 @@ class ExportVerification(EnforcementAlgorithm):
                 feedback.reportError(problem.message, fatalError=False)
 
             pdf = ""
+            pdf_path = folder / SHEETS_NAME
             sheet_rows = [row for row in rows if row.verified] if verified_only else rows
             if with_pdf and not sheet_rows:
                 feedback.pushWarning(
                     tr("No spot exported is verified yet: no verification sheets were made.")
                 )
-            elif with_pdf:
+            if with_pdf and sheet_rows:
                 feedback.setProgressText(
                     tr("Making {count} verification sheets").format(count=len(sheet_rows))
                 )
-                pdf_path = folder / f"{BASENAME}_sheets.pdf"
                 self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                 pdf = str(pdf_path)
+            elif pdf_path.exists():
+                # Every other file of the package was just rewritten; sheets of an earlier
+                # export (another batch, other verdicts) would pass for this one's.
+                remove_earlier_sheets(pdf_path)
+                feedback.pushWarning(
+                    tr(
+                        "{name} of an earlier export was in {folder}: removed, as this export "
+                        "makes no verification sheets."
+                    ).format(name=SHEETS_NAME, folder=folder)
+                )
         except export.ExportCancelled:
             feedback.reportError(tr("Cancelled: the export is incomplete."))
             return {}
@@ -393,6 +404,20 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path, error=error or result
                 )
             )
+
+
+def remove_earlier_sheets(path) -> None:
+    """Remove an earlier export's sheets; one that cannot be removed (open in a PDF reader on
+    Windows) stops the export saying so, rather than being left to pass for this one's."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise fail(
+            tr(
+                "{path} of an earlier export cannot be removed ({error}): close it, or export "
+                "into another folder. Its sheets are not this export's."
+            ).format(path=path, error=error)
+        ) from error
 
 
 def first_spots(numbers: list[str]) -> str:
