@@ -429,16 +429,39 @@ def build(layout: QgsPrintLayout) -> None:
     )
 
     # --- photos ----------------------------------------------------------------------------------
-    y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件）", y + 2)
+    # A file missing or altered is said where the evidence is counted (the manifest says which).
+    problems = field(ex.EVIDENCE_PROBLEMS)
+    problem_note = (
+        f"[% CASE WHEN coalesce({problems}, 0) > 0 THEN '，其中 ' || {problems} || "
+        f"' 件文件缺失或已改动，见 {ex.MANIFEST_NAME}' ELSE '' END %]"
+    )
+    y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件{problem_note}）", y + 2)
     photo_h = PAGE_H - 14 - y - 2
     photo_gap = 3.0
     photo_w = (WIDTH - photo_gap * (len(ITEM_PHOTOS) - 1)) / len(ITEM_PHOTOS)
     sheet.label("", LEFT, y, WIDTH, photo_h + 2, frame=True)
-    empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
+    # No photo shown: none taken, or their files are missing, which must not read as none taken.
     first = field(ITEM_PHOTOS[0])
+    shown = f"({first} IS NOT NULL AND {first} <> '')"
+    missing = f"coalesce({field(ex.MISSING_PHOTOS_FIELD)}, 0)"
+    empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
     empty.dataDefinedProperties().setProperty(
         QgsLayoutObject.ExcludeFromExports,
-        QgsProperty.fromExpression(f"{first} IS NOT NULL AND {first} <> ''"),
+        QgsProperty.fromExpression(f"{shown} OR {missing} > 0"),
+    )
+    lost = sheet.label(
+        f"[% '照片文件缺失 ' || {missing} || ' 件（见 {ex.MANIFEST_NAME}）' %]",
+        LEFT,
+        y,
+        WIDTH,
+        photo_h + 2,
+        10,
+        align=Qt.AlignCenter,
+        colour=WARNING_TEXT,
+    )
+    lost.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports,
+        QgsProperty.fromExpression(f"{shown} OR {missing} = 0"),
     )
     for index, name in enumerate(ITEM_PHOTOS):
         picture = QgsLayoutItemPicture(layout)

@@ -770,6 +770,51 @@ def test_altered_and_missing_evidence_are_reported_not_hidden(provider, screened
     assert all(numbers[p.spot_id] in p.message for p in outcome.problems)
 
 
+def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_every_format(
+    provider, screened, tmp_path
+):
+    """Four photos recorded and their files gone (one renamed, three deleted): the sheet said
+    “现场照片（证据 4 件）” over “无现场照片”, which reads as no photo taken, and the XLSX showed 4
+    pieces of evidence with nothing marking the files missing. The sheet now says the files
+    are missing, and every format counts the missing or altered files (ZJYC), as the
+    manifest lists them."""
+    store = build_ledger(tmp_path / "tampered", screened)
+    first, second, third = (s.number for s in store.spots()[:3])
+    photos = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO]
+    [recording] = [r for r in store.evidence() if r.kind == ls.EVIDENCE_AUDIO]
+    assert len(photos) == 4
+    renamed = store.evidence_dir / photos[0].path
+    renamed.rename(renamed.with_name("改名_" + renamed.name))
+    for record in photos[1:]:
+        (store.evidence_dir / record.path).unlink()
+    (store.evidence_dir / recording.path).write_bytes(b"edited afterwards")
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out", WITH_PDF=True, SHEETS_FOR=1)
+    assert result["EVIDENCE_PROBLEMS"] == 5
+    expected = {first: 4, second: 1, third: 0}
+    for written in (result["GEOPACKAGE"], result["SHAPEFILE"]):
+        found = {n: written_value(written, n, export.EVIDENCE_PROBLEMS) for n in expected}
+        assert found == expected, written
+    sheet = openpyxl.load_workbook(result["XLSX"]).active
+    lines = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    at = next(i for i, line in enumerate(lines) if "图斑编号" in line)
+    counts = {
+        line[lines[at].index("图斑编号")]: line[lines[at].index("证据文件缺失或改动数")]
+        for line in lines[at + 1 :]
+    }
+    assert {n: counts[n] for n in expected} == expected
+    pages = pdf_pages_text(result["PDF"])
+    missing = pages[sheet_page(pages, first) - 1]
+    assert "照片文件缺失4件（见manifest.csv）" in missing and "无现场照片" not in missing
+    assert "现场照片（证据4件，其中4件文件缺失或已改动，见manifest.csv）" in missing
+    altered = pages[sheet_page(pages, second) - 1]
+    assert "现场照片（证据1件，其中1件文件缺失或已改动，见manifest.csv）" in altered
+    assert "无现场照片" in altered  # a recording altered: no photo was taken
+    untouched = pages[sheet_page(pages, third) - 1]
+    assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
+
+
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
     from qgis.core import QgsProcessingException
 

@@ -79,10 +79,16 @@ CASE_NUMBER = "AJBH"  # 案件编号 of the spot's case (a spot has at most one)
 CASE_STAGE = "AJJD"  # 案件阶段: the case's latest step, 发现 … 结案
 VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corrected
 EVIDENCE_COUNT = "ZJSL"
+# 证据文件缺失或改动数: of them, the files missing on disk or no longer the ones recorded, as
+# the evidence zip found them (its manifest's 核验结果); empty until the zip has checked them.
+EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
 # Atlas-only fields of the PDF sheets: absolute paths of the spot's first photos.
 PHOTO_FIELDS = ("photo1", "photo2", "photo3")
+# Atlas-only: how many of the spot's photos have no file on disk, so the sheet says the files
+# are missing rather than "无现场照片", which reads as none taken.
+MISSING_PHOTOS_FIELD = "photos_missing"
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
 EVIDENCE_KIND_LABELS_ZH = {
@@ -199,6 +205,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
     ExportColumn(EVIDENCE_COUNT, "证据数量", COL_INT),
+    ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失或改动数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
 
@@ -242,6 +249,8 @@ class ExportRow:
     geometry: Any  # shapely geometry in the ledger CRS, or None
     values: dict[str, Any]
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    # evidence id -> EvidenceProblem.problem ("missing", "altered"), as write_evidence_zip found
+    problems: dict[int, str] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
@@ -257,6 +266,15 @@ class ExportRow:
             if len(found) == limit:
                 break
         return found
+
+    @property
+    def missing_photos(self) -> int:
+        """The spot's photos whose file the evidence zip did not find."""
+        return sum(
+            1
+            for record in self.evidence
+            if record.kind == ls.EVIDENCE_PHOTO and self.problems.get(record.id) == "missing"
+        )
 
 
 def _area(value: Any) -> float | None:
@@ -313,6 +331,7 @@ def verification_rows(
             CRIMINAL_FLAG: _flag_text(attributes.get(CRIMINAL_FLAG)),
             VERDICT_RECORDS: len(history),
             EVIDENCE_COUNT: len(evidence),
+            EVIDENCE_PROBLEMS: None,  # write_evidence_zip checks the files
             STATUS: STATUS_LABELS_ZH.get(spot.status, spot.status),
         }
         for name in (SPOT_COUNTY_CODE, SPOT_TYPE, SPOT_EARLIER_DATE, SPOT_LATER_DATE):
@@ -864,6 +883,8 @@ def write_evidence_zip(
     Each file is hashed while it is zipped and compared with the ledger: a missing or altered
     file is listed in the manifest (核验结果) and returned in `problems`, never skipped silently.
     An altered file is still zipped, with the hash it has now and the one the ledger recorded.
+    Each row is told what was found (ExportRow.problems, its EVIDENCE_PROBLEMS count), so the
+    files written after the zip say it too.
     """
     report = _Reporter(progress, is_cancelled)
     if rows is None:
@@ -943,6 +964,10 @@ def write_evidence_zip(
         writer.writeheader()
         writer.writerows(manifest)
         archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
+    found = {problem.evidence_id: problem.problem for problem in result.problems}
+    for row in rows:
+        row.problems = {r.id: found[r.id] for r in row.evidence if r.id in found}
+        row.values[EVIDENCE_PROBLEMS] = len(row.problems)
     report(1.0)
     return result
 

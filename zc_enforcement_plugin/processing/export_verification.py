@@ -221,9 +221,17 @@ class ExportVerification(EnforcementAlgorithm):
             evidence_dir = store.evidence_dir
             folder.mkdir(parents=True, exist_ok=True)
 
+            # First: what it finds missing or altered goes into every file written after it.
+            feedback.setProgressText(tr("Zipping the evidence files"))
+            evidence = export.write_evidence_zip(
+                folder / "evidence.zip", store, rows, part(10, 35), feedback.isCanceled
+            )
+            for problem in evidence.problems:
+                feedback.reportError(problem.message, fatalError=False)
+
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
             vectors = export.write_vector_exports(
-                folder, rows, encoding, basename=BASENAME, progress=part(10, 20)
+                folder, rows, encoding, basename=BASENAME, progress=part(35, 45)
             )
             for warning in vectors.warnings:
                 feedback.pushWarning(warning)
@@ -243,14 +251,7 @@ class ExportVerification(EnforcementAlgorithm):
                     ).format(offices=own)
                 )
             xlsx = export.write_xlsx(folder / f"{BASENAME}.xlsx", rows, title=title)
-            feedback.setProgress(25)
-
-            feedback.setProgressText(tr("Zipping the evidence files"))
-            evidence = export.write_evidence_zip(
-                folder / "evidence.zip", store, rows, part(25, 50), feedback.isCanceled
-            )
-            for problem in evidence.problems:
-                feedback.reportError(problem.message, fatalError=False)
+            feedback.setProgress(50)
 
             pdf = ""
             pdf_path = folder / SHEETS_NAME
@@ -570,6 +571,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         }.get(column.kind, TEXT_FIELD)
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
+    fields.append(f"field={export.MISSING_PHOTOS_FIELD}:integer")
     fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
     uri = f"MultiPolygon?crs={LEDGER_CRS.authid()}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
@@ -590,6 +592,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
             values.append(value)
         photos = [str(path) for path in row.photos(evidence_dir)]
         values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
+        values.append(row.missing_photos)
         values += [None] * len(IMAGE_COVER_FIELDS)  # see mark_image_cover
         feature.setAttributes(values)
         features.append(feature)
