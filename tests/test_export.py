@@ -236,6 +236,8 @@ def test_the_export_heads_the_domains_fields_with_the_domains_labels():
     for column in export.EXPORT_COLUMNS:
         if column.name in verified:
             expected = f"核实{labels[verified[column.name]]}(平方米)"
+        elif column.name.removesuffix(domain.MU_SUFFIX) in verified:
+            expected = f"核实{labels[verified[column.name.removesuffix(domain.MU_SUFFIX)]]}(亩)"
         elif column.kind == export.COL_MU:
             expected = f"{labels[column.name.removesuffix(domain.MU_SUFFIX)]}(亩)"
         elif column.name in labels:
@@ -1300,19 +1302,20 @@ def test_spots_screened_without_the_referral_layers_are_imported_queued_and_expo
     assert written == {"S_RED": None, "S_BIG": None, "S_SMALL": export.NO_ZH}
 
 
-def test_the_sheets_work_out_mu_as_everything_else(qgis_app):
-    """The PDF sheet's verified figures (HC…, m² only in the export) get their 亩 from a QGIS
-    expression in the layout: it gives decimal arithmetic's figure, half cents included."""
-    from qgis.core import QgsExpression, QgsExpressionContext
-
-    from zc_enforcement_plugin.core.areas import shown_mu_expression
+def test_the_sheets_show_the_exports_own_mu(qgis_app):
+    """The sheet works out no 亩 of its own: each figure's 亩 is the export's column of it
+    (export._areas, areas.shown_mu), as the XLSX, GeoPackage and Shapefile give it, so a
+    spot has one 亩 figure in every file of the package."""
     from zc_enforcement_plugin.processing.export_verification import LAYOUT_TEMPLATE
 
-    for sqm in [0.0, 3.33, 3.34, 290.0, 410.0, 1070.0, 3329.99, 3330.0, 123456.78, 1999999.99]:
-        expression = QgsExpression(shown_mu_expression(repr(sqm)))
-        assert expression.evaluate(QgsExpressionContext()) == paper.mu(sqm), sqm
     template = LAYOUT_TEMPLATE.read_text("utf-8")
-    assert shown_mu_expression("&quot;HCGDMJ&quot;") in template
+    shown = re.findall(r"format_number\(&quot;(\w+)&quot;, 2\)", template)
+    mu = {c.name for c in export.EXPORT_COLUMNS if c.kind == export.COL_MU}
+    areas = [name for name in shown if not name.endswith(domain.MU_SUFFIX)]
+    assert len(areas) == 16  # ten screening figures, six verified ones
+    for name in areas:
+        assert name + domain.MU_SUFFIX in shown and name + domain.MU_SUFFIX in mu, name
+    assert "floor(" not in template
 
 
 def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(exported):
@@ -1371,6 +1374,83 @@ def test_exported_mu_are_the_sqm_shown_converted_half_up(tmp_path):
     assert values[domain.SPOT_MONITORED_AREA] == float(paper.cents(2.675)) == 2.68
     assert values[domain.CULTIVATED_AREA + domain.MU_SUFFIX] == paper.mu(410.0) == 0.62
     assert values[domain.SPOT_AREA + domain.MU_SUFFIX] == paper.mu(1070.0) == 1.61
+
+
+def test_every_exported_area_has_its_mu_in_every_format(tmp_path):
+    """DOMAIN §2 reports new construction land, and the sheet showed 亩 for every figure, but
+    the XLSX, GeoPackage and Shapefile gave 亩 for five alone: none for the other agricultural,
+    construction, unused and new construction land, nor for the verified figures. Every m²
+    column now has its 亩 beside it, worked out as the others (m² shown × 15 ÷ 10000, half up)
+    and named within a Shapefile's 10 bytes."""
+    split = {
+        domain.SPOT_AREA: 1070.0,
+        domain.CULTIVATED_AREA: 410.0,
+        domain.AGRICULTURAL_AREA: 290.0,
+        domain.CONSTRUCTION_AREA: 300.0,
+        domain.UNUSED_AREA: 70.0,
+        domain.UNSURVEYED_AREA: 0.0,
+        domain.NEW_CONSTRUCTION_AREA: 770.0,
+        domain.SPOT_MONITORED_AREA: 1069.99,
+        domain.BASIC_FARMLAND_AREA: 333.34,
+        domain.RED_LINE_AREA: 0.0,
+        domain.APPROVED_AREA: 0.0,
+    }
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    record = ledger.SpotRecord({domain.SPOT_NUMBER: "S1", **split}, box(x, y, x + 9, y + 9))
+    assert store.import_batch("b", [record]).ok
+    [spot] = store.spots()
+    found = {
+        domain.CULTIVATED_AREA: 409.99,
+        domain.AGRICULTURAL_AREA: 290.01,
+        domain.CONSTRUCTION_AREA: 300.0,
+        domain.UNUSED_AREA: 70.0,
+        domain.BASIC_FARMLAND_AREA: 333.33,
+        domain.RED_LINE_AREA: 0.0,
+    }
+    verdict = ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", "2025-09-30", areas=found)
+    store.record_verdict(spot.id, verdict)
+    [row] = export.verification_rows(store)
+    store.close()
+    columns = export.EXPORT_COLUMNS
+    sqm = [c.name for c in columns if c.kind == export.COL_SQM]
+    mu = {c.name: c for c in columns if c.kind == export.COL_MU}
+    assert sorted(mu) == sorted(name + domain.MU_SUFFIX for name in sqm)
+    for name in (
+        domain.AGRICULTURAL_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.UNUSED_AREA,
+        domain.NEW_CONSTRUCTION_AREA,
+        *(export.VERIFIED_AREA_PREFIX + n for n in ls.VERDICT_AREA_FIELDS),
+    ):
+        assert name + domain.MU_SUFFIX in mu, name
+    for name in sqm:
+        value = row.values[name]
+        assert value is not None, name
+        assert row.values[name + domain.MU_SUFFIX] == paper.mu(value), name
+    assert row.values["XZJSYDMJ_MU"] == paper.mu(770.0) == 1.16
+    assert row.values["HCGDMJ_MU"] == paper.mu(409.99) == 0.61
+    headers = {c.name: c.header for c in columns}
+    assert headers["XZJSYDMJ_MU"] == "新增建设用地面积(亩)"
+    assert headers["HCYJJBNTMJ_MU"] == "核实永久基本农田面积(亩)"
+    # Every format: the Shapefile under ≤ 10-byte names, the GeoPackage and XLSX whole.
+    vectors = export.write_vector_exports(tmp_path / "out", [row])
+    with plain_gdal(), fiona.open(vectors.shapefile) as layer:
+        [written] = [f.properties for f in layer]
+    with fiona.open(vectors.geopackage) as layer:
+        [whole] = [f.properties for f in layer]
+    workbook = openpyxl.load_workbook(export.write_xlsx(tmp_path / "v.xlsx", [row])).active
+    lines = [[cell.value for cell in line] for line in workbook.iter_rows()]
+    at = next(i for i, line in enumerate(lines) if "图斑编号" in line)
+    in_xlsx = dict(zip(lines[at], lines[at + 1]))
+    for name, column in mu.items():
+        assert len(column.shapefile_name.encode("utf-8")) <= domain.SHAPEFILE_NAME_BYTES
+        assert column.shapefile_name.endswith(domain.MU_SUFFIX), column.shapefile_name
+        assert written[column.shapefile_name] == row.values[name], name
+        assert whole[name] == row.values[name], name
+        assert in_xlsx[column.header] == row.values[name], name
+    assert mu["XZJSYDMJ_MU"].shapefile_name == "XZJSYD_MU"
+    assert mu["HCFGNYDMJ_MU"].shapefile_name == "HCFGNYD_MU"
 
 
 def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path):

@@ -144,14 +144,17 @@ def _verified(name: str) -> str:
 _LABELS = output_field_labels_zh()
 
 
-def _sqm(name: str, prefix: str = "") -> ExportColumn:
-    return ExportColumn(name, f"{prefix}{_LABELS[name]}(平方米)", COL_SQM)
-
-
-def _mu_column(name: str) -> ExportColumn:
+def _areas(name: str, label: str | None = None) -> tuple[ExportColumn, ExportColumn]:
+    """An area in m² and in 亩 beside it (DOMAIN §4: reports show both), headed `label` (the
+    domain's label of `name` by default): the one rule of which figures get 亩, so that the
+    XLSX, the GeoPackage, the Shapefile and the sheet give each the same 亩."""
+    label = label or _LABELS[name]
     mu = _mu(name)
     short = shapefile_field_name(mu)
-    return ExportColumn(mu, f"{_LABELS[name]}(亩)", COL_MU, None if short == mu else short)
+    return (
+        ExportColumn(name, f"{label}(平方米)", COL_SQM),
+        ExportColumn(mu, f"{label}(亩)", COL_MU, None if short == mu else short),
+    )
 
 
 def _labelled(name: str, kind: str, key: bool = False) -> ExportColumn:
@@ -168,22 +171,17 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _labelled(SPOT_TYPE, COL_TEXT),
     _labelled(SPOT_EARLIER_DATE, COL_TEXT),
     _labelled(SPOT_LATER_DATE, COL_TEXT),
-    _sqm(SPOT_MONITORED_AREA),
-    _sqm(SPOT_AREA),
-    _mu_column(SPOT_AREA),
-    _sqm(CULTIVATED_AREA),
-    _mu_column(CULTIVATED_AREA),
-    _sqm(AGRICULTURAL_AREA),
-    _sqm(CONSTRUCTION_AREA),
-    _sqm(UNUSED_AREA),
-    _sqm(UNSURVEYED_AREA),  # the split adds up to the spot's area only with it
-    _sqm(NEW_CONSTRUCTION_AREA),
-    _sqm(BASIC_FARMLAND_AREA),
-    _mu_column(BASIC_FARMLAND_AREA),
-    _sqm(RED_LINE_AREA),
-    _mu_column(RED_LINE_AREA),
-    _sqm(APPROVED_AREA),
-    _mu_column(APPROVED_AREA),
+    *_areas(SPOT_MONITORED_AREA),
+    *_areas(SPOT_AREA),
+    *_areas(CULTIVATED_AREA),
+    *_areas(AGRICULTURAL_AREA),
+    *_areas(CONSTRUCTION_AREA),
+    *_areas(UNUSED_AREA),
+    *_areas(UNSURVEYED_AREA),  # the split adds up to the spot's area only with it
+    *_areas(NEW_CONSTRUCTION_AREA),
+    *_areas(BASIC_FARMLAND_AREA),
+    *_areas(RED_LINE_AREA),
+    *_areas(APPROVED_AREA),
     _labelled(APPROVAL_HITS, COL_TEXT),
     _labelled(SUGGESTED_VERDICT, COL_TEXT),
     _labelled(VERDICT_REASON, COL_TEXT),
@@ -194,8 +192,9 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(VERIFIER, "核查人", COL_TEXT),
     ExportColumn(VERIFIED_ON, "核查日期", COL_DATE),
     *(
-        ExportColumn(_verified(name), f"核实{_LABELS[name]}(平方米)", COL_SQM)
+        column
         for name in ls.VERDICT_AREA_FIELDS
+        for column in _areas(_verified(name), f"核实{_LABELS[name]}")
     ),
     ExportColumn(PARTY, "当事人", COL_TEXT),
     ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
@@ -353,6 +352,7 @@ def verification_rows(
                     values[column.name] = _area(stored[column.name])
                 else:
                     values[column.name] = _area(plausible_area(attributes.get(column.name)))
+        values.update(_verdict_values(verdict, case_by_spot.get(summary.id)))
         for column in EXPORT_COLUMNS:
             if column.kind == COL_MU:
                 sqm_name = column.name[: -len(MU_SUFFIX)]
@@ -360,7 +360,6 @@ def verification_rows(
                 # 亩: a ledger screened before 亩 were converted so holds figures a cent off.
                 sqm = values.get(sqm_name)
                 values[column.name] = None if sqm is None else shown_mu(sqm)
-        values.update(_verdict_values(verdict, case_by_spot.get(summary.id)))
         geometry = (
             spot.geometry if spot.geometry is not None and not spot.geometry.is_empty else None
         )
