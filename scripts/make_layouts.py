@@ -44,7 +44,6 @@ sys.path.insert(0, str(REPO))
 from zc_enforcement_plugin.core import domain  # noqa: E402
 from zc_enforcement_plugin.core import export as ex  # noqa: E402
 from zc_enforcement_plugin.core import ledger_schema as ls  # noqa: E402
-from zc_enforcement_plugin.core.areas import shown_mu_expression  # noqa: E402
 from zc_enforcement_plugin.fonts import CHINESE_FONT  # noqa: E402
 from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ATLAS_MARGIN,
@@ -89,16 +88,15 @@ def field(name: str) -> str:
     return f'"{name}"'
 
 
-def area(sqm: str, mu: str | None = None) -> str:
-    """m² with 2 decimals and 亩 after it: the export's 亩 field when given, else worked out
-    from the m² as the export's are; empty when the figure is NULL."""
-    mu_text = (
-        f"format_number({field(mu)}, 2)"
-        if mu
-        else f"format_number({shown_mu_expression(field(sqm))}, 2)"
+def area(sqm: str, unstated: str = "") -> str:
+    """m² with 2 decimals and the export's 亩 of it after it (export._areas: the sheet works out
+    no 亩 of its own); `unstated` when the figure is NULL."""
+    mu = sqm + domain.MU_SUFFIX
+    assert mu in {c.name for c in ex.EXPORT_COLUMNS}, f"the export gives {sqm} no 亩"
+    text = (
+        f"format_number({field(sqm)}, 2) || ' 平方米（' || format_number({field(mu)}, 2) || ' 亩）'"
     )
-    text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu_text} || ' 亩）'"
-    return f"[% CASE WHEN {field(sqm)} IS NULL THEN '' ELSE {text} END %]"
+    return f"[% CASE WHEN {field(sqm)} IS NULL THEN '{unstated}' ELSE {text} END %]"
 
 
 # A spot without geometry: the maps would keep the previous sheet's extent and show its spot.
@@ -112,11 +110,8 @@ def only_with_geometry(item: QgsLayoutItem) -> None:
 
 
 def verified_area(sqm: str) -> str:
-    """A verified figure (HC…, m² only in the export) with its 亩 worked out as the rows' are;
-    '—' when the verdict did not state it."""
-    mu = f"format_number({shown_mu_expression(field(sqm))}, 2)"
-    text = f"format_number({field(sqm)}, 2) || ' 平方米（' || {mu} || ' 亩）'"
-    return f"[% CASE WHEN {field(sqm)} IS NULL THEN '—' ELSE {text} END %]"
+    """A verified figure (HC…) with its 亩; '—' when the verdict did not state it."""
+    return area(sqm, "—")
 
 
 def value(name: str) -> str:
@@ -333,7 +328,6 @@ def build(layout: QgsPrintLayout) -> None:
     only_with_geometry(info)
 
     # --- figures ---------------------------------------------------------------------------------
-    mu = domain.MU_SUFFIX
     labels = domain.output_field_labels_zh()
     y = sheet.section("图斑基本情况（筛查结果）", top + 5 + main_h + 3)
     # The spot's area, then its land split read on (DOMAIN §2, with the part no parcel
@@ -342,7 +336,7 @@ def build(layout: QgsPrintLayout) -> None:
     # a name cell where 未调查或无法归类面积 would not.
     subject = domain.AREA_SUBJECTS_ZH
     screening = [
-        (subject[name], area(name, name + mu) if name in domain.MU_FIELDS else area(name))
+        (subject[name], area(name))
         for name in (
             domain.SPOT_AREA,
             domain.CULTIVATED_AREA,
@@ -429,16 +423,39 @@ def build(layout: QgsPrintLayout) -> None:
     )
 
     # --- photos ----------------------------------------------------------------------------------
-    y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件）", y + 2)
+    # A file missing or altered is said where the evidence is counted (the manifest says which).
+    problems = field(ex.EVIDENCE_PROBLEMS)
+    problem_note = (
+        f"[% CASE WHEN coalesce({problems}, 0) > 0 THEN '，其中 ' || {problems} || "
+        f"' 件文件缺失或已改动，见 {ex.MANIFEST_NAME}' ELSE '' END %]"
+    )
+    y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件{problem_note}）", y + 2)
     photo_h = PAGE_H - 14 - y - 2
     photo_gap = 3.0
     photo_w = (WIDTH - photo_gap * (len(ITEM_PHOTOS) - 1)) / len(ITEM_PHOTOS)
     sheet.label("", LEFT, y, WIDTH, photo_h + 2, frame=True)
-    empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
+    # No photo shown: none taken, or their files are missing, which must not read as none taken.
     first = field(ITEM_PHOTOS[0])
+    shown = f"({first} IS NOT NULL AND {first} <> '')"
+    missing = f"coalesce({field(ex.MISSING_PHOTOS_FIELD)}, 0)"
+    empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
     empty.dataDefinedProperties().setProperty(
         QgsLayoutObject.ExcludeFromExports,
-        QgsProperty.fromExpression(f"{first} IS NOT NULL AND {first} <> ''"),
+        QgsProperty.fromExpression(f"{shown} OR {missing} > 0"),
+    )
+    lost = sheet.label(
+        f"[% '照片文件缺失 ' || {missing} || ' 件（见 {ex.MANIFEST_NAME}）' %]",
+        LEFT,
+        y,
+        WIDTH,
+        photo_h + 2,
+        10,
+        align=Qt.AlignCenter,
+        colour=WARNING_TEXT,
+    )
+    lost.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports,
+        QgsProperty.fromExpression(f"{shown} OR {missing} = 0"),
     )
     for index, name in enumerate(ITEM_PHOTOS):
         picture = QgsLayoutItemPicture(layout)

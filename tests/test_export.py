@@ -236,6 +236,8 @@ def test_the_export_heads_the_domains_fields_with_the_domains_labels():
     for column in export.EXPORT_COLUMNS:
         if column.name in verified:
             expected = f"核实{labels[verified[column.name]]}(平方米)"
+        elif column.name.removesuffix(domain.MU_SUFFIX) in verified:
+            expected = f"核实{labels[verified[column.name.removesuffix(domain.MU_SUFFIX)]]}(亩)"
         elif column.kind == export.COL_MU:
             expected = f"{labels[column.name.removesuffix(domain.MU_SUFFIX)]}(亩)"
         elif column.name in labels:
@@ -770,6 +772,51 @@ def test_altered_and_missing_evidence_are_reported_not_hidden(provider, screened
     assert all(numbers[p.spot_id] in p.message for p in outcome.problems)
 
 
+def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_every_format(
+    provider, screened, tmp_path
+):
+    """Four photos recorded and their files gone (one renamed, three deleted): the sheet said
+    “现场照片（证据 4 件）” over “无现场照片”, which reads as no photo taken, and the XLSX showed 4
+    pieces of evidence with nothing marking the files missing. The sheet now says the files
+    are missing, and every format counts the missing or altered files (ZJYC), as the
+    manifest lists them."""
+    store = build_ledger(tmp_path / "tampered", screened)
+    first, second, third = (s.number for s in store.spots()[:3])
+    photos = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO]
+    [recording] = [r for r in store.evidence() if r.kind == ls.EVIDENCE_AUDIO]
+    assert len(photos) == 4
+    renamed = store.evidence_dir / photos[0].path
+    renamed.rename(renamed.with_name("改名_" + renamed.name))
+    for record in photos[1:]:
+        (store.evidence_dir / record.path).unlink()
+    (store.evidence_dir / recording.path).write_bytes(b"edited afterwards")
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out", WITH_PDF=True, SHEETS_FOR=1)
+    assert result["EVIDENCE_PROBLEMS"] == 5
+    expected = {first: 4, second: 1, third: 0}
+    for written in (result["GEOPACKAGE"], result["SHAPEFILE"]):
+        found = {n: written_value(written, n, export.EVIDENCE_PROBLEMS) for n in expected}
+        assert found == expected, written
+    sheet = openpyxl.load_workbook(result["XLSX"]).active
+    lines = [[cell.value for cell in line] for line in sheet.iter_rows()]
+    at = next(i for i, line in enumerate(lines) if "图斑编号" in line)
+    counts = {
+        line[lines[at].index("图斑编号")]: line[lines[at].index("证据文件缺失或改动数")]
+        for line in lines[at + 1 :]
+    }
+    assert {n: counts[n] for n in expected} == expected
+    pages = pdf_pages_text(result["PDF"])
+    missing = pages[sheet_page(pages, first) - 1]
+    assert "照片文件缺失4件（见manifest.csv）" in missing and "无现场照片" not in missing
+    assert "现场照片（证据4件，其中4件文件缺失或已改动，见manifest.csv）" in missing
+    altered = pages[sheet_page(pages, second) - 1]
+    assert "现场照片（证据1件，其中1件文件缺失或已改动，见manifest.csv）" in altered
+    assert "无现场照片" in altered  # a recording altered: no photo was taken
+    untouched = pages[sheet_page(pages, third) - 1]
+    assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
+
+
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
     from qgis.core import QgsProcessingException
 
@@ -1068,6 +1115,57 @@ def test_what_the_verifier_recorded_on_site_is_exported(tmp_path):
     assert values["已下达责令停止通知书"] == "是"
 
 
+def test_a_case_stopped_on_site_exports_the_stop_order_the_ranking_counts(tmp_path):
+    """The ranking counts an act stopped when its case has a 制止 event (reports.act_stopped);
+    the export's 已下达责令停止通知书 said nothing for such a case, as the verdict's tick was
+    not set: the package and the ranking disagreed. Each spot's ZLTZ is act_stopped now, and
+    the case's number and stage are exported beside it."""
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+    from zc_enforcement_plugin.core.reports import act_stopped
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    numbers = ("STOPPED", "TICKED", "OPEN", "UNTICKED", "NONE")
+    store.import_batch(
+        "b",
+        [
+            ledger.SpotRecord({domain.SPOT_NUMBER: n}, box(x + 20 * i, y, x + 20 * i + 9, y + 9))
+            for i, n in enumerate(numbers)
+        ],
+    )
+    ids = {s.number: s.id for s in store.spots()}
+    ticks = {"TICKED": True, "UNTICKED": False}
+    for number in numbers[:-1]:
+        details = {ls.DETAIL_STOP_ORDER: ticks[number]} if number in ticks else {}
+        verdict = ledger.Verdict(
+            ls.VERDICT_ILLEGAL, "未报即用", "李工", "2025-09-01", details=details
+        )
+        store.record_verdict(ids[number], verdict)
+    stopped = store.open_case(ORIGIN_SPOT, spot_id=ids["STOPPED"])
+    for stage, day in ((Stage.VERIFY, "2025-09-02"), (Stage.STOP, "2025-09-03")):
+        store.add_case_event(stopped, CaseEvent(stopped, stage, dt.date.fromisoformat(day), "李工"))
+    opened = store.open_case(ORIGIN_SPOT, spot_id=ids["OPEN"])
+    cases = {record.spot_id: record.case for record in store.cases()}
+    rows = {row.number: row for row in export.verification_rows(store)}
+    history = {n: store.current_verdict(ids[n]) for n in numbers}
+    store.close()
+    shown = {n: rows[n].values[export.STOP_ORDER] for n in numbers}
+    assert shown == {"STOPPED": "是", "TICKED": "是", "OPEN": None, "UNTICKED": "否", "NONE": None}
+    for number in numbers:  # the one definition, spot by spot
+        verdict = history[number]
+        issued = bool(verdict and (verdict.details or {}).get(ls.DETAIL_STOP_ORDER))
+        assert (shown[number] == "是") == act_stopped(cases.get(ids[number]), issued), number
+    stages = {
+        n: (rows[n].values[export.CASE_NUMBER], rows[n].values[export.CASE_STAGE]) for n in numbers
+    }
+    assert stages["STOPPED"] == (stopped, "制止")
+    assert stages["OPEN"] == (opened, "发现")
+    assert stages["TICKED"] == (None, None)
+    headers = {c.name: c.header for c in export.EXPORT_COLUMNS}
+    assert headers[export.CASE_NUMBER] == "案件编号"
+    assert headers[export.CASE_STAGE] == "案件阶段"
+
+
 def test_sheets_for_verified_spots_only(provider, field_ledger, tmp_path):
     """Three of the six spots have a verdict: three sheets, in review order, and all six spots
     still in the spreadsheet."""
@@ -1092,6 +1190,47 @@ def test_sheets_for_verified_only_without_verdicts_makes_no_pdf(provider, screen
     )
     assert result["PDF"] == "" and not list((tmp_path / "out").glob("*.pdf"))
     assert any("no verification sheets" in line for line in feedback.lines)
+
+
+def test_a_reexport_without_sheets_removes_the_sheets_of_an_earlier_one(
+    provider, field_ledger, screened, tmp_path
+):
+    """A PDF of another run's sheets left beside a new package passes for this one's (a 298-page
+    PDF of another batch beside a 37-spot package): an export that makes no sheets removes it,
+    and says so; every other file of the folder is this run's."""
+    folder = tmp_path / "package"
+    first = run_export(field_ledger, folder, WITH_PDF=True)
+    assert Path(first["PDF"]).is_file()
+    before = {path.name for path in folder.iterdir()}
+    feedback = warning_log()
+    second = run_export(field_ledger, folder, WITH_PDF=False, feedback=feedback)
+    assert second["PDF"] == "" and not (folder / "verification_sheets.pdf").exists()
+    assert any("verification_sheets.pdf" in line and "removed" in line for line in feedback.lines)
+    assert {path.name for path in folder.iterdir()} == before - {"verification_sheets.pdf"}
+    # No spot verified and sheets for the verified only: no sheets, so none left either.
+    (tmp_path / "unverified").mkdir()
+    store = ledger.GeoPackageLedger(tmp_path / "unverified" / "ledger.gpkg")
+    assert store.import_batch(BATCH, screened).ok
+    store.close()
+    run_export(field_ledger, folder, WITH_PDF=True)
+    feedback = warning_log()
+    third = run_export(
+        tmp_path / "unverified" / "ledger.gpkg",
+        folder,
+        WITH_PDF=True,
+        SHEETS_FOR=1,
+        feedback=feedback,
+    )
+    assert third["PDF"] == "" and not (folder / "verification_sheets.pdf").exists()
+    assert any("verification_sheets.pdf" in line for line in feedback.lines)
+    # What is left is what the third run wrote: its spots, not the field ledger's verdicts.
+    assert third["SPOTS"] == len(screened) and ledger_rows_verified(folder) == 0
+
+
+def ledger_rows_verified(folder: Path) -> int:
+    """The verified spots of the GeoPackage an export wrote into `folder`."""
+    with fiona.open(folder / "verification.gpkg") as layer:
+        return sum(1 for f in layer if f.properties[export.STATUS] == "已核查")
 
 
 def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
@@ -1163,19 +1302,20 @@ def test_spots_screened_without_the_referral_layers_are_imported_queued_and_expo
     assert written == {"S_RED": None, "S_BIG": None, "S_SMALL": export.NO_ZH}
 
 
-def test_the_sheets_work_out_mu_as_everything_else(qgis_app):
-    """The PDF sheet's verified figures (HC…, m² only in the export) get their 亩 from a QGIS
-    expression in the layout: it gives decimal arithmetic's figure, half cents included."""
-    from qgis.core import QgsExpression, QgsExpressionContext
-
-    from zc_enforcement_plugin.core.areas import shown_mu_expression
+def test_the_sheets_show_the_exports_own_mu(qgis_app):
+    """The sheet works out no 亩 of its own: each figure's 亩 is the export's column of it
+    (export._areas, areas.shown_mu), as the XLSX, GeoPackage and Shapefile give it, so a
+    spot has one 亩 figure in every file of the package."""
     from zc_enforcement_plugin.processing.export_verification import LAYOUT_TEMPLATE
 
-    for sqm in [0.0, 3.33, 3.34, 290.0, 410.0, 1070.0, 3329.99, 3330.0, 123456.78, 1999999.99]:
-        expression = QgsExpression(shown_mu_expression(repr(sqm)))
-        assert expression.evaluate(QgsExpressionContext()) == paper.mu(sqm), sqm
     template = LAYOUT_TEMPLATE.read_text("utf-8")
-    assert shown_mu_expression("&quot;HCGDMJ&quot;") in template
+    shown = re.findall(r"format_number\(&quot;(\w+)&quot;, 2\)", template)
+    mu = {c.name for c in export.EXPORT_COLUMNS if c.kind == export.COL_MU}
+    areas = [name for name in shown if not name.endswith(domain.MU_SUFFIX)]
+    assert len(areas) == 16  # ten screening figures, six verified ones
+    for name in areas:
+        assert name + domain.MU_SUFFIX in shown and name + domain.MU_SUFFIX in mu, name
+    assert "floor(" not in template
 
 
 def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(exported):
@@ -1234,6 +1374,83 @@ def test_exported_mu_are_the_sqm_shown_converted_half_up(tmp_path):
     assert values[domain.SPOT_MONITORED_AREA] == float(paper.cents(2.675)) == 2.68
     assert values[domain.CULTIVATED_AREA + domain.MU_SUFFIX] == paper.mu(410.0) == 0.62
     assert values[domain.SPOT_AREA + domain.MU_SUFFIX] == paper.mu(1070.0) == 1.61
+
+
+def test_every_exported_area_has_its_mu_in_every_format(tmp_path):
+    """DOMAIN §2 reports new construction land, and the sheet showed 亩 for every figure, but
+    the XLSX, GeoPackage and Shapefile gave 亩 for five alone: none for the other agricultural,
+    construction, unused and new construction land, nor for the verified figures. Every m²
+    column now has its 亩 beside it, worked out as the others (m² shown × 15 ÷ 10000, half up)
+    and named within a Shapefile's 10 bytes."""
+    split = {
+        domain.SPOT_AREA: 1070.0,
+        domain.CULTIVATED_AREA: 410.0,
+        domain.AGRICULTURAL_AREA: 290.0,
+        domain.CONSTRUCTION_AREA: 300.0,
+        domain.UNUSED_AREA: 70.0,
+        domain.UNSURVEYED_AREA: 0.0,
+        domain.NEW_CONSTRUCTION_AREA: 770.0,
+        domain.SPOT_MONITORED_AREA: 1069.99,
+        domain.BASIC_FARMLAND_AREA: 333.34,
+        domain.RED_LINE_AREA: 0.0,
+        domain.APPROVED_AREA: 0.0,
+    }
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    record = ledger.SpotRecord({domain.SPOT_NUMBER: "S1", **split}, box(x, y, x + 9, y + 9))
+    assert store.import_batch("b", [record]).ok
+    [spot] = store.spots()
+    found = {
+        domain.CULTIVATED_AREA: 409.99,
+        domain.AGRICULTURAL_AREA: 290.01,
+        domain.CONSTRUCTION_AREA: 300.0,
+        domain.UNUSED_AREA: 70.0,
+        domain.BASIC_FARMLAND_AREA: 333.33,
+        domain.RED_LINE_AREA: 0.0,
+    }
+    verdict = ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", "2025-09-30", areas=found)
+    store.record_verdict(spot.id, verdict)
+    [row] = export.verification_rows(store)
+    store.close()
+    columns = export.EXPORT_COLUMNS
+    sqm = [c.name for c in columns if c.kind == export.COL_SQM]
+    mu = {c.name: c for c in columns if c.kind == export.COL_MU}
+    assert sorted(mu) == sorted(name + domain.MU_SUFFIX for name in sqm)
+    for name in (
+        domain.AGRICULTURAL_AREA,
+        domain.CONSTRUCTION_AREA,
+        domain.UNUSED_AREA,
+        domain.NEW_CONSTRUCTION_AREA,
+        *(export.VERIFIED_AREA_PREFIX + n for n in ls.VERDICT_AREA_FIELDS),
+    ):
+        assert name + domain.MU_SUFFIX in mu, name
+    for name in sqm:
+        value = row.values[name]
+        assert value is not None, name
+        assert row.values[name + domain.MU_SUFFIX] == paper.mu(value), name
+    assert row.values["XZJSYDMJ_MU"] == paper.mu(770.0) == 1.16
+    assert row.values["HCGDMJ_MU"] == paper.mu(409.99) == 0.61
+    headers = {c.name: c.header for c in columns}
+    assert headers["XZJSYDMJ_MU"] == "新增建设用地面积(亩)"
+    assert headers["HCYJJBNTMJ_MU"] == "核实永久基本农田面积(亩)"
+    # Every format: the Shapefile under ≤ 10-byte names, the GeoPackage and XLSX whole.
+    vectors = export.write_vector_exports(tmp_path / "out", [row])
+    with plain_gdal(), fiona.open(vectors.shapefile) as layer:
+        [written] = [f.properties for f in layer]
+    with fiona.open(vectors.geopackage) as layer:
+        [whole] = [f.properties for f in layer]
+    workbook = openpyxl.load_workbook(export.write_xlsx(tmp_path / "v.xlsx", [row])).active
+    lines = [[cell.value for cell in line] for line in workbook.iter_rows()]
+    at = next(i for i, line in enumerate(lines) if "图斑编号" in line)
+    in_xlsx = dict(zip(lines[at], lines[at + 1]))
+    for name, column in mu.items():
+        assert len(column.shapefile_name.encode("utf-8")) <= domain.SHAPEFILE_NAME_BYTES
+        assert column.shapefile_name.endswith(domain.MU_SUFFIX), column.shapefile_name
+        assert written[column.shapefile_name] == row.values[name], name
+        assert whole[name] == row.values[name], name
+        assert in_xlsx[column.header] == row.values[name], name
+    assert mu["XZJSYDMJ_MU"].shapefile_name == "XZJSYD_MU"
+    assert mu["HCFGNYDMJ_MU"].shapefile_name == "HCFGNYD_MU"
 
 
 def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path):

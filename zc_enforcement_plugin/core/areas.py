@@ -427,15 +427,6 @@ def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
     return float(mu) if np.ndim(sqm) == 0 else mu
 
 
-def shown_mu_expression(sqm: str) -> str:
-    """shown_mu as a QGIS expression of the m² expression `sqm` (≥ 0), for print layouts."""
-    cents = f"floor({sqm} * {_CENTS} + 0.5 + {_HALF_UP_GUARD!r})"
-    return (
-        f"floor(({cents} * {domain.MU_PER_HECTARE} + {domain.SQM_PER_HECTARE // 2})"
-        f" / {domain.SQM_PER_HECTARE}) / {_CENTS}"
-    )
-
-
 def shown_mu_formula(sqm_cell: str) -> str:
     """shown_mu as a spreadsheet formula of the m² in `sqm_cell` (ROUND is half up in Excel
     and LibreOffice, and the product × 15 ÷ 10000 of a figure in cents is exact to 15 digits)."""

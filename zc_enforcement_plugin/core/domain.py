@@ -237,11 +237,14 @@ def utf8_bytes(text: str) -> int:
 
 def shapefile_field_name(name: str) -> str:
     """A field's name in a Shapefile: YJJBNTMJ_MU (11 bytes) loses the MJ ("area") its _MU
-    suffix makes redundant; names that fit are kept."""
+    suffix makes redundant, and a name still too long (HCYJJBNTMJ_MU) is cut before the
+    suffix, which says the unit (HCYJJBN_MU); names that fit are kept."""
     if len(name.encode("utf-8")) <= SHAPEFILE_NAME_BYTES:
         return name
     if name.endswith("MJ" + MU_SUFFIX):
-        return name.removesuffix("MJ" + MU_SUFFIX) + MU_SUFFIX
+        stem = name.removesuffix("MJ" + MU_SUFFIX)
+        room = SHAPEFILE_NAME_BYTES - len(MU_SUFFIX)
+        return clip_text(stem, room, utf8_bytes) + MU_SUFFIX
     return clip_text(name, SHAPEFILE_NAME_BYTES, utf8_bytes)
 
 

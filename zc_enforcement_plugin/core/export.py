@@ -20,6 +20,7 @@ from typing import Any
 from . import ledger_schema as ls
 from . import xlsx
 from .areas import round_area, shown_mu, shown_mu_formula
+from .cases import Case
 from .dates import parse_date
 from .domain import (
     AGRICULTURAL_AREA,
@@ -58,6 +59,7 @@ from .domain import (
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
+from .report_basis import act_stopped
 
 # --- fields only the export has (the others are the domain's) -------------------------------------
 SEQUENCE = "XH"  # 序号, order of the rows and of the PDF sheets
@@ -70,13 +72,23 @@ VERIFIED_ON = "HCRQ"
 VERDICT_NOTE = "BZ"
 PARTY = "DSR"  # 当事人, as the verifier recorded
 ACTUAL_USE = "SJYT"  # 实际用途 found on site
-STOP_ORDER = "ZLTZ"  # 是 when a stop order (责令停止违法行为通知书) was issued
+# 是 when the act counts as stopped (reports.act_stopped: a stop order ticked on the verdict, or
+# a 制止 event of the spot's case), 否 when the verdict says none was issued and no case stopped it
+STOP_ORDER = "ZLTZ"
+CASE_NUMBER = "AJBH"  # 案件编号 of the spot's case (a spot has at most one)
+CASE_STAGE = "AJJD"  # 案件阶段: the case's latest step, 发现 … 结案
 VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corrected
 EVIDENCE_COUNT = "ZJSL"
+# 证据文件缺失或改动数: of them, the files missing on disk or no longer the ones recorded, as
+# the evidence zip found them (its manifest's 核验结果); empty until the zip has checked them.
+EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
 # Atlas-only fields of the PDF sheets: absolute paths of the spot's first photos.
 PHOTO_FIELDS = ("photo1", "photo2", "photo3")
+# Atlas-only: how many of the spot's photos have no file on disk, so the sheet says the files
+# are missing rather than "无现场照片", which reads as none taken.
+MISSING_PHOTOS_FIELD = "photos_missing"
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
 EVIDENCE_KIND_LABELS_ZH = {
@@ -132,14 +144,17 @@ def _verified(name: str) -> str:
 _LABELS = output_field_labels_zh()
 
 
-def _sqm(name: str, prefix: str = "") -> ExportColumn:
-    return ExportColumn(name, f"{prefix}{_LABELS[name]}(平方米)", COL_SQM)
-
-
-def _mu_column(name: str) -> ExportColumn:
+def _areas(name: str, label: str | None = None) -> tuple[ExportColumn, ExportColumn]:
+    """An area in m² and in 亩 beside it (DOMAIN §4: reports show both), headed `label` (the
+    domain's label of `name` by default): the one rule of which figures get 亩, so that the
+    XLSX, the GeoPackage, the Shapefile and the sheet give each the same 亩."""
+    label = label or _LABELS[name]
     mu = _mu(name)
     short = shapefile_field_name(mu)
-    return ExportColumn(mu, f"{_LABELS[name]}(亩)", COL_MU, None if short == mu else short)
+    return (
+        ExportColumn(name, f"{label}(平方米)", COL_SQM),
+        ExportColumn(mu, f"{label}(亩)", COL_MU, None if short == mu else short),
+    )
 
 
 def _labelled(name: str, kind: str, key: bool = False) -> ExportColumn:
@@ -156,22 +171,17 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     _labelled(SPOT_TYPE, COL_TEXT),
     _labelled(SPOT_EARLIER_DATE, COL_TEXT),
     _labelled(SPOT_LATER_DATE, COL_TEXT),
-    _sqm(SPOT_MONITORED_AREA),
-    _sqm(SPOT_AREA),
-    _mu_column(SPOT_AREA),
-    _sqm(CULTIVATED_AREA),
-    _mu_column(CULTIVATED_AREA),
-    _sqm(AGRICULTURAL_AREA),
-    _sqm(CONSTRUCTION_AREA),
-    _sqm(UNUSED_AREA),
-    _sqm(UNSURVEYED_AREA),  # the split adds up to the spot's area only with it
-    _sqm(NEW_CONSTRUCTION_AREA),
-    _sqm(BASIC_FARMLAND_AREA),
-    _mu_column(BASIC_FARMLAND_AREA),
-    _sqm(RED_LINE_AREA),
-    _mu_column(RED_LINE_AREA),
-    _sqm(APPROVED_AREA),
-    _mu_column(APPROVED_AREA),
+    *_areas(SPOT_MONITORED_AREA),
+    *_areas(SPOT_AREA),
+    *_areas(CULTIVATED_AREA),
+    *_areas(AGRICULTURAL_AREA),
+    *_areas(CONSTRUCTION_AREA),
+    *_areas(UNUSED_AREA),
+    *_areas(UNSURVEYED_AREA),  # the split adds up to the spot's area only with it
+    *_areas(NEW_CONSTRUCTION_AREA),
+    *_areas(BASIC_FARMLAND_AREA),
+    *_areas(RED_LINE_AREA),
+    *_areas(APPROVED_AREA),
     _labelled(APPROVAL_HITS, COL_TEXT),
     _labelled(SUGGESTED_VERDICT, COL_TEXT),
     _labelled(VERDICT_REASON, COL_TEXT),
@@ -182,15 +192,19 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(VERIFIER, "核查人", COL_TEXT),
     ExportColumn(VERIFIED_ON, "核查日期", COL_DATE),
     *(
-        ExportColumn(_verified(name), f"核实{_LABELS[name]}(平方米)", COL_SQM)
+        column
         for name in ls.VERDICT_AREA_FIELDS
+        for column in _areas(_verified(name), f"核实{_LABELS[name]}")
     ),
     ExportColumn(PARTY, "当事人", COL_TEXT),
     ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
     ExportColumn(STOP_ORDER, "已下达责令停止通知书", COL_TEXT),
+    ExportColumn(CASE_NUMBER, "案件编号", COL_TEXT),
+    ExportColumn(CASE_STAGE, "案件阶段", COL_TEXT),
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
     ExportColumn(EVIDENCE_COUNT, "证据数量", COL_INT),
+    ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失或改动数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
 
@@ -234,6 +248,8 @@ class ExportRow:
     geometry: Any  # shapely geometry in the ledger CRS, or None
     values: dict[str, Any]
     evidence: list[EvidenceRecord] = field(default_factory=list)
+    # evidence id -> EvidenceProblem.problem ("missing", "altered"), as write_evidence_zip found
+    problems: dict[int, str] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
@@ -249,6 +265,15 @@ class ExportRow:
             if len(found) == limit:
                 break
         return found
+
+    @property
+    def missing_photos(self) -> int:
+        """The spot's photos whose file the evidence zip did not find."""
+        return sum(
+            1
+            for record in self.evidence
+            if record.kind == ls.EVIDENCE_PHOTO and self.problems.get(record.id) == "missing"
+        )
 
 
 def _area(value: Any) -> float | None:
@@ -285,6 +310,8 @@ def verification_rows(
     evidence_by_spot: dict[int, list[EvidenceRecord]] = {}
     for record in ledger.evidence():
         evidence_by_spot.setdefault(record.spot_id, []).append(record)
+    # A case the ledger cannot read is left out here; the caller says so (unreadable_cases).
+    case_by_spot = {record.spot_id: record.case for record in ledger.cases() if record.spot_id}
     rows: list[ExportRow] = []
     for index, summary in enumerate(summaries):
         report(index / max(1, len(summaries)))
@@ -303,6 +330,7 @@ def verification_rows(
             CRIMINAL_FLAG: _flag_text(attributes.get(CRIMINAL_FLAG)),
             VERDICT_RECORDS: len(history),
             EVIDENCE_COUNT: len(evidence),
+            EVIDENCE_PROBLEMS: None,  # write_evidence_zip checks the files
             STATUS: STATUS_LABELS_ZH.get(spot.status, spot.status),
         }
         for name in (SPOT_COUNTY_CODE, SPOT_TYPE, SPOT_EARLIER_DATE, SPOT_LATER_DATE):
@@ -324,6 +352,7 @@ def verification_rows(
                     values[column.name] = _area(stored[column.name])
                 else:
                     values[column.name] = _area(plausible_area(attributes.get(column.name)))
+        values.update(_verdict_values(verdict, case_by_spot.get(summary.id)))
         for column in EXPORT_COLUMNS:
             if column.kind == COL_MU:
                 sqm_name = column.name[: -len(MU_SUFFIX)]
@@ -331,7 +360,6 @@ def verification_rows(
                 # 亩: a ledger screened before 亩 were converted so holds figures a cent off.
                 sqm = values.get(sqm_name)
                 values[column.name] = None if sqm is None else shown_mu(sqm)
-        values.update(_verdict_values(verdict))
         geometry = (
             spot.geometry if spot.geometry is not None and not spot.geometry.is_empty else None
         )
@@ -340,8 +368,20 @@ def verification_rows(
     return rows
 
 
-def _verdict_values(verdict) -> dict[str, Any]:
+def _stop_order(verdict, case: Case | None) -> str | None:
+    """已下达责令停止通知书 as the ranking counts it (act_stopped, the one definition); 否 only
+    when the verifier said no order was issued and no case stopped the act, empty when unsaid."""
+    ticked = None if verdict is None else (verdict.details or {}).get(ls.DETAIL_STOP_ORDER)
+    if act_stopped(case, bool(ticked)):
+        return YES_ZH
+    return NO_ZH if ticked is False else None
+
+
+def _verdict_values(verdict, case: Case | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
+        STOP_ORDER: _stop_order(verdict, case),
+        CASE_NUMBER: None if case is None else case.case_id,
+        CASE_STAGE: None if case is None else case.stage.label_zh,
         VERDICT_CATEGORY: None,
         VERDICT_KIND: None,
         VERDICT_APPROVAL: None,
@@ -350,7 +390,6 @@ def _verdict_values(verdict) -> dict[str, Any]:
         VERDICT_NOTE: None,
         PARTY: None,
         ACTUAL_USE: None,
-        STOP_ORDER: None,
     }
     values.update({_verified(name): None for name in ls.VERDICT_AREA_FIELDS})
     if verdict is None:
@@ -365,9 +404,6 @@ def _verdict_values(verdict) -> dict[str, Any]:
             VERDICT_NOTE: _text(verdict.note),
             PARTY: _text((verdict.details or {}).get(ls.DETAIL_PARTY)),
             ACTUAL_USE: _text((verdict.details or {}).get(ls.DETAIL_ACTUAL_USE)),
-            STOP_ORDER: {True: "是", False: "否"}.get(
-                (verdict.details or {}).get(ls.DETAIL_STOP_ORDER)
-            ),
         }
     )
     for name, area in (verdict.areas or {}).items():
@@ -846,6 +882,8 @@ def write_evidence_zip(
     Each file is hashed while it is zipped and compared with the ledger: a missing or altered
     file is listed in the manifest (核验结果) and returned in `problems`, never skipped silently.
     An altered file is still zipped, with the hash it has now and the one the ledger recorded.
+    Each row is told what was found (ExportRow.problems, its EVIDENCE_PROBLEMS count), so the
+    files written after the zip say it too.
     """
     report = _Reporter(progress, is_cancelled)
     if rows is None:
@@ -925,6 +963,10 @@ def write_evidence_zip(
         writer.writeheader()
         writer.writerows(manifest)
         archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
+    found = {problem.evidence_id: problem.problem for problem in result.problems}
+    for row in rows:
+        row.problems = {r.id: found[r.id] for r in row.evidence if r.id in found}
+        row.values[EVIDENCE_PROBLEMS] = len(row.problems)
     report(1.0)
     return result
 

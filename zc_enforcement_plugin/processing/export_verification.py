@@ -83,6 +83,7 @@ SPOT_OUTLINE = {
 PDF_DPI = 200  # enough for imagery on paper, and 300 spots stay a manageable file
 
 BASENAME = "verification"
+SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -208,6 +209,9 @@ class ExportVerification(EnforcementAlgorithm):
             if not rows:
                 reference = self.parameterAsString(parameters, self.LEDGER, context)
                 raise fail(self._no_spots_message(store, batch, reference))
+            # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
+            for message in store.unreadable_cases:
+                feedback.pushWarning(message)
             # Before anything is written: what the Shapefile in the chosen encoding would write
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)
@@ -217,9 +221,17 @@ class ExportVerification(EnforcementAlgorithm):
             evidence_dir = store.evidence_dir
             folder.mkdir(parents=True, exist_ok=True)
 
+            # First: what it finds missing or altered goes into every file written after it.
+            feedback.setProgressText(tr("Zipping the evidence files"))
+            evidence = export.write_evidence_zip(
+                folder / "evidence.zip", store, rows, part(10, 35), feedback.isCanceled
+            )
+            for problem in evidence.problems:
+                feedback.reportError(problem.message, fatalError=False)
+
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
             vectors = export.write_vector_exports(
-                folder, rows, encoding, basename=BASENAME, progress=part(10, 20)
+                folder, rows, encoding, basename=BASENAME, progress=part(35, 45)
             )
             for warning in vectors.warnings:
                 feedback.pushWarning(warning)
@@ -239,28 +251,31 @@ class ExportVerification(EnforcementAlgorithm):
                     ).format(offices=own)
                 )
             xlsx = export.write_xlsx(folder / f"{BASENAME}.xlsx", rows, title=title)
-            feedback.setProgress(25)
-
-            feedback.setProgressText(tr("Zipping the evidence files"))
-            evidence = export.write_evidence_zip(
-                folder / "evidence.zip", store, rows, part(25, 50), feedback.isCanceled
-            )
-            for problem in evidence.problems:
-                feedback.reportError(problem.message, fatalError=False)
+            feedback.setProgress(50)
 
             pdf = ""
+            pdf_path = folder / SHEETS_NAME
             sheet_rows = [row for row in rows if row.verified] if verified_only else rows
             if with_pdf and not sheet_rows:
                 feedback.pushWarning(
                     tr("No spot exported is verified yet: no verification sheets were made.")
                 )
-            elif with_pdf:
+            if with_pdf and sheet_rows:
                 feedback.setProgressText(
                     tr("Making {count} verification sheets").format(count=len(sheet_rows))
                 )
-                pdf_path = folder / f"{BASENAME}_sheets.pdf"
                 self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                 pdf = str(pdf_path)
+            elif pdf_path.exists():
+                # Every other file of the package was just rewritten; sheets of an earlier
+                # export (another batch, other verdicts) would pass for this one's.
+                remove_earlier_sheets(pdf_path)
+                feedback.pushWarning(
+                    tr(
+                        "{name} of an earlier export was in {folder}: removed, as this export "
+                        "makes no verification sheets."
+                    ).format(name=SHEETS_NAME, folder=folder)
+                )
         except export.ExportCancelled:
             feedback.reportError(tr("Cancelled: the export is incomplete."))
             return {}
@@ -390,6 +405,20 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path, error=error or result
                 )
             )
+
+
+def remove_earlier_sheets(path) -> None:
+    """Remove an earlier export's sheets; one that cannot be removed (open in a PDF reader on
+    Windows) stops the export saying so, rather than being left to pass for this one's."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise fail(
+            tr(
+                "{path} of an earlier export cannot be removed ({error}): close it, or export "
+                "into another folder. Its sheets are not this export's."
+            ).format(path=path, error=error)
+        ) from error
 
 
 def first_spots(numbers: list[str]) -> str:
@@ -542,6 +571,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         }.get(column.kind, TEXT_FIELD)
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
+    fields.append(f"field={export.MISSING_PHOTOS_FIELD}:integer")
     fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
     uri = f"MultiPolygon?crs={LEDGER_CRS.authid()}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
@@ -562,6 +592,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
             values.append(value)
         photos = [str(path) for path in row.photos(evidence_dir)]
         values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
+        values.append(row.missing_photos)
         values += [None] * len(IMAGE_COVER_FIELDS)  # see mark_image_cover
         feature.setAttributes(values)
         features.append(feature)

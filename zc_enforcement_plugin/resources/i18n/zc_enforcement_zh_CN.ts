@@ -790,8 +790,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{path} of an earlier export cannot be removed ({error}): close it, or export into another folder. Its sheets are not this export's.</source>
+      <translation>无法删除此前导出的 {path}（{error}）：请关闭该文件，或导出到其他文件夹。其中的核查表不属于本次导出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The shared ledger was read with an office login, which sees only the spots of its own offices' towns (row-level security): this export holds the spots of {offices} only, not the district's.</source>
       <translation>共享台帐是用自然资源所登录读取的，它只能看到本所所辖乡镇的图斑（行级安全）：本次导出只含{offices}的图斑，不是全区的。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Making {count} verification sheets</source>
+      <translation>正在生成 {count} 张核查表</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -800,8 +810,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Making {count} verification sheets</source>
-      <translation>正在生成 {count} 张核查表</translation>
+      <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
+      <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
