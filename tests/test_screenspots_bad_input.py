@@ -403,6 +403,25 @@ def test_geographic_spots_all_without_geometry_are_screened_with_zero_areas(prov
         assert [m for m in log.messages if key in m and "面积记为 0" in m], (key, log.messages)
 
 
+@pytest.mark.parametrize("suffix", [".fgb", ".tab"])
+def test_a_format_that_would_lose_spots_without_geometry_is_refused_naming_them(
+    provider, tmp_path, suffix
+):
+    """Found by review: FlatGeobuf left a spot without geometry out without a word, MapInfo
+    stopped at it with files left behind. A GeoPackage keeps it (with zero areas)."""
+    spots = memory_layer(
+        [(square(0, 0, 10), ["S1"]), ("POLYGON EMPTY", ["EMPTY_GEOM"])], SPOT_FIELDS
+    )
+    path = tmp_path / f"out{suffix}"
+    with pytest.raises(QgsProcessingException) as raised:
+        run({"SPOTS": spots, "OUTPUT": str(path)})
+    assert "EMPTY_GEOM" in str(raised.value) and ".gpkg" in str(raised.value)
+    assert not list(tmp_path.iterdir())  # nothing begun
+    kept = tmp_path / "out.gpkg"
+    run({"SPOTS": spots, "OUTPUT": str(kept)})
+    assert set(by_key(QgsVectorLayer(str(kept), "kept", "ogr"))) == {"S1", "EMPTY_GEOM"}
+
+
 # --- 9. spots without a number ------------------------------------------------------------------
 def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider):
     spots = memory_layer(

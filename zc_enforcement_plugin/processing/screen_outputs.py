@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import traceback
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -22,6 +23,7 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessingFeatureSource,
     QgsProcessingUtils,
+    QgsVectorFileWriter,
     QgsWkbTypes,
 )
 
@@ -38,6 +40,10 @@ POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
 _TEXT_SAMPLE = 200
 # Features written between two looks at the cancel button.
 _CANCEL_EVERY = 500
+# File formats that cannot keep a feature without geometry (tried on QGIS 3.22 with GDAL 3.6):
+# FlatGeobuf and GMT leave the row out without a word, MapInfo stops at it. A spot without
+# geometry is kept, with zero areas: such an output is refused before anything is written.
+FORMATS_LOSING_SPOTS_WITHOUT_GEOMETRY = ("FlatGeobuf", "MapInfo File", "OGR_GMT")
 
 
 class WritingCancelled(Exception):  # noqa: N818 - an event, not an error
@@ -104,6 +110,7 @@ class ResultWriter:
             fields = _shapefile_fields(fields, feedback)
         if ".gpkg" in destination.lower():
             fields = _geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
+        _refuse_a_format_losing_spots(destination, spot_arrays, keys)
         repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
         geometry_type = spots.wkbType()
         if any(outline.constGet().partCount() > 1 for outline in repaired.values()):
@@ -312,6 +319,24 @@ class ResultWriter:
                 fatalError=False,
             )
         return dest_id
+
+
+def _refuse_a_format_losing_spots(destination: str, spot_arrays: SourceArrays, keys: list[str]):
+    """Stop before writing when the output's format would lose the spots without geometry."""
+    suffix = Path(destination.split("|")[0]).suffix
+    driver = QgsVectorFileWriter.driverForExtension(suffix) if suffix else ""
+    if driver not in FORMATS_LOSING_SPOTS_WITHOUT_GEOMETRY:
+        return
+    geoms = spot_arrays.geoms
+    without = [keys[i] for i, geom in enumerate(geoms) if geom is None or shapely.is_empty(geom)]
+    if without:
+        raise fail(
+            tr(
+                "The output format {format} cannot keep a spot without geometry, and {count} "
+                "spots have none: {spots}. Nothing was written: write the output as a "
+                "GeoPackage (.gpkg) or Shapefile (.shp), which keep them with zero areas."
+            ).format(format=driver, count=len(without), spots="，".join(without[:10]))
+        )
 
 
 def result_fields_for(shapefile: bool = False) -> QgsFields:

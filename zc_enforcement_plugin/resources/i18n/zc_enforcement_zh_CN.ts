@@ -710,6 +710,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Zipping the evidence files</source>
+      <translation>正在打包证据文件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Writing the GeoPackage and the Shapefile</source>
       <translation>正在写入 GeoPackage 和 Shapefile</translation>
     </message>
@@ -717,11 +722,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Writing the XLSX ledger</source>
       <translation>正在写入 XLSX 台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Zipping the evidence files</source>
-      <translation>正在打包证据文件</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -1532,6 +1532,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>Cannot create the pieces layer.</source>
       <translation>无法创建压占部分图层。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The output format {format} cannot keep a spot without geometry, and {count} spots have none: {spots}. Nothing was written: write the output as a GeoPackage (.gpkg) or Shapefile (.shp), which keep them with zero areas.</source>
+      <translation>输出格式 {format} 不能保存没有几何的图斑，而有 {count} 个图斑没有几何：{spots}。未写出任何内容：请输出为 GeoPackage（.gpkg）或 Shapefile（.shp），二者会保留这些图斑，面积记为 0。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
