@@ -173,6 +173,19 @@ OFFICE_NAME = "SMC"
 TOWN_NAME = "XZMC"
 TOWN_CODE = "XZDM"
 
+
+def field_as_named(names: Sequence[str], wanted: str) -> str | None:
+    """The name under which a layer with fields `names` holds the domain's field `wanted`:
+    spelled so, else the same ignoring case and surrounding spaces (PostGIS exports and many
+    tools write pzwh, jzrq, hsx; a name typed into a table may keep a space); None when it has
+    none. Every reader of the domain's fields takes it from here: a field read only when
+    spelled in capitals would leave an approval's expiry unread, and the approval counted."""
+    if wanted in names:
+        return wanted
+    key = wanted.strip().casefold()
+    return next((name for name in names if name.strip().casefold() == key), None)
+
+
 # --- text fields ---------------------------------------------------------------------------------
 TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kept everywhere)
 SHAPEFILE_TEXT_BYTES = 254  # bytes a Shapefile (DBF) text value holds, in the file's encoding

@@ -1435,6 +1435,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: fields {fields} are read as the screening's fields, their names matched ignoring case and surrounding spaces.</source>
+      <translation>{layer}：字段 {fields} 按不区分大小写、忽略首尾空格的字段名读作筛查所用字段。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer} has no field {field} (the later image's date): the approvals of {approvals} are counted whatever their term, an expired one too.</source>
+      <translation>{layer} 没有字段 {field}（后时相日期）：{approvals} 中的批准用地不论期限一律计入，已到期的也计入。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer} has none of the fields {fields} (granted, start and end of the term): its approvals are counted whatever their term, an expired one too.</source>
+      <translation>{layer} 没有 {fields} 中的任何字段（批准日期、起始日期、截止日期）：其批准用地不论期限一律计入，已到期的也计入。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
       <source>{layer}: field {field}: {value} is read as {code}, not as the 20x code of towns, villages and mines (construction land); if it is one, write the field's other codes with four digits (0101, not 101) so that the two can be told apart.</source>
       <translation>{layer}：字段 {field} 中的 {value} 按 {code} 读取，而不是城镇村及工矿用地的 20x 编码（建设用地）；如果它是 20x 编码，请把该字段的其他编码写成四位（0101 而不是 101），以便区分。</translation>
     </message>
