@@ -974,3 +974,29 @@ def test_an_overlap_of_half_a_square_metre_is_flagged_and_named():
     assert f[domain.RED_LINE_AREA][0] == 0.5
     assert f["SFSTHX"][0]
     assert f["STHXBH"][0] == "HX-5"
+
+
+def test_full_width_class_codes_are_the_survey_codes():
+    """A Chinese input method types ０１０１ (full-width digits): it is paddy, cultivated land.
+    A 120 m spot on it: GDMJ 14400.00 m², 21.60 亩, at referral scale with the (empty)
+    basic-farmland layer given; nothing is left unclassed."""
+    for typed in ("０１０１", "１０１", "　０１０１　"):
+        lu = land_use([box(-10, -10, 130, 130)], [typed])
+        layers = {domain.LAYER_LAND_USE: lu, domain.LAYER_BASIC_FARMLAND: nothing()}
+        r = run([box(0, 0, 120, 120)], layers)
+        assert r.fields[domain.CULTIVATED_AREA][0] == 14400.0, typed
+        assert r.fields[domain.UNSURVEYED_AREA][0] == 0.0, typed
+        assert r.fields[domain.CULTIVATED_AREA + domain.MU_SUFFIX][0] == 21.6
+        assert r.fields[domain.CRIMINAL_FLAG][0] == 1, typed
+        assert not [m for m in r.messages if "无法归类" in m], r.messages
+    assert domain.class_code_texts(["１１０４Ａ", "２０３"]) == ["1104A", "203"]
+
+
+def test_full_width_dates_are_dates():
+    from datetime import date
+
+    from zc_enforcement_plugin.core.dates import parse_date
+
+    assert parse_date("２０３０-１２-３１") == date(2030, 12, 31)
+    assert parse_date("２０３０年１２月３１日") == date(2030, 12, 31)
+    assert parse_date("２０３０／１２／３１") == date(2030, 12, 31)

@@ -8,6 +8,7 @@ never facts the code relies on.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -123,12 +124,14 @@ def class_code_texts(values, field_values=None) -> list[str]:
 
 def plain_code(value) -> str:
     """A DLBM value as it is stored, as text; a whole number as its digits (101.0 and the
-    text "101.0" a spreadsheet or CSV leaves as "101")."""
+    text "101.0" a spreadsheet or CSV leaves as "101"). Full-width characters, which a
+    Chinese input method types (０１０１, １１０４Ａ, an ideographic space), are read as the
+    code they show (NFKC): the parcel is paddy, not unclassable."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     whole, dot, decimals = text.partition(".")
     if dot and whole.isdigit() and decimals and set(decimals) == {"0"}:
         return whole
