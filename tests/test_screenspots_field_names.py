@@ -190,3 +190,34 @@ def test_a_field_is_found_by_its_name_ignoring_case_and_surrounding_spaces():
     assert domain.field_as_named(["fid", " Hsx "], "HSX") == " Hsx "
     assert domain.field_as_named(["hsx", "HSX"], "HSX") == "HSX"  # spelled so first
     assert domain.field_as_named(["fid", "HSX_1"], "HSX") is None
+
+
+def test_full_width_and_unknown_class_codes_in_a_geopackage(provider, tmp_path):
+    """DLBM typed with a Chinese input method: ０１０１ is paddy. A 120 m spot, its left 100 m
+    on a ０１０１ parcel (fid 1: 12000.00 m², 18.00 亩 cultivated), its right 20 m on a 0104
+    parcel (fid 2), a code the survey does not have: 2400.00 m² unclassed (WDCMJ), said
+    naming the spot, the layer's file and the parcel."""
+    parcels = memory_layer(
+        [
+            (rectangle(-10, -10, 100, 130), ["０１０１"]),
+            (rectangle(100, -10, 130, 130), ["0104"]),
+        ],
+        f"field={domain.LAND_CLASS_CODE}:string",
+        name="DLTB",
+    )
+    spots = memory_layer([(square(0, 0, 120), ["S1"])], f"field={domain.SPOT_NUMBER}:string")
+    log = Log()
+    result = run(
+        {
+            "SPOTS": spots,
+            "LAND_USE": write_gpkg(parcels, tmp_path / "land.gpkg"),
+            "AREA_METHOD": 1,
+        },
+        log,
+    )
+    spot = by_key(result["OUTPUT"])["S1"]
+    assert spot[domain.CULTIVATED_AREA] == 12000.0
+    assert spot[domain.UNSURVEYED_AREA] == 2400.0
+    (said,) = [m for m in log.messages if "无法归类" in m]
+    assert "S1" in said and "0104" in said and "land.gpkg" in said, said
+    assert "fid 2" in said and "fid 1" not in said, said

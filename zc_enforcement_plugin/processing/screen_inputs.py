@@ -97,6 +97,7 @@ def read_land_use(
         class_codes=codes,
         ridge_coefficients=ridges,
         feature_ids=arrays.feature_ids,
+        name=label,
     )
 
 
@@ -139,6 +140,7 @@ def read_protection_layer(
             [arrays.attributes[name] for name in label_fields], arrays.feature_ids
         ),
         feature_ids=arrays.feature_ids,
+        name=label,
     )
     if key == APPROVALS:
         add_approval_terms(layer, arrays, label, found, feedback)
