@@ -70,7 +70,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "criminal-referral threshold is reached. Every input field of the spots is "
         "kept.</p><h3>Parameters</h3><ul><li><b>Satellite spots</b>: polygons; <b>spot "
         "number field</b> (default JCBH) names spots in messages. A spot field HSX (later "
-        "image date) lets approvals be judged as they stood then.</li><li><b>Land-use "
+        "image date) lets approvals be judged as they stood then. Fields are found whatever "
+        "their case (hsx, pzwh).</li><li><b>Land-use "
         "parcels</b> with their <b>class code field</b> (default DLBM): the land-class "
         "split. Without it, cultivated land cannot be ruled out.</li><li><b>Basic farmland, "
         "red line, no-mining zones, three zones two lines, approvals</b>: optional; a layer "
@@ -120,7 +121,9 @@ class ScreenSpots(EnforcementAlgorithm):
         "where the figures measured decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} "
         "mu of cultivated land without the farmland layer; a spot too small to reach either "
         "threshold) and left empty "
-        "otherwise.</p><h3>Bad "
+        "otherwise. Land of unknown class (WDCMJ) may be cultivated: SFXS is also left empty "
+        "where it and the cultivated land together could reach {cultivated_mu} mu outside the "
+        "basic farmland and approvals.</p><h3>Bad "
         "input</h3><p>Invalid geometry is repaired and noted in JHWT, and a repaired spot is "
         "written with its repaired outline, the shape its figures were measured on; empty spots, "
         "stray points or lines and spots with coordinates that are not numbers are kept with zero "
@@ -132,7 +135,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "puts nothing in China, a protection feature has coordinates that are not numbers, "
         "text in any spot field or protection-layer label looks mis-decoded (GBK or UTF-8 "
         "read wrongly), the class field is missing, or an output's folder does not exist. It "
-        "warns about lost leading zeros in class codes, layers that reach no spot, result "
+        "warns about lost leading zeros in class codes, layers that reach no spot, approvals "
+        "that count whatever their term (no HSX, or none of PZRQ, QSRQ, JZRQ), result "
         "fields the spots already hold, and renamed or cut Shapefile fields.</p>"
     )
 
@@ -446,7 +450,8 @@ def _summary(result: screening.ScreeningResult) -> str:
     untested = referral.count(None)
     if untested:  # "0 reach it" alone would read as checked
         summary += " " + tr(
-            "{count} spots could not be tested against the threshold (SFXS left empty): the "
-            "test needs both the land-use and the basic-farmland layers."
+            "{count} spots could not be tested against the threshold (SFXS left empty): a "
+            "layer the test needs (land use, basic farmland) was not given, or land of unknown "
+            "class (WDCMJ) could be cultivated land enough to reach it."
         ).format(count=untested)
     return summary
