@@ -974,3 +974,97 @@ def test_an_overlap_of_half_a_square_metre_is_flagged_and_named():
     assert f[domain.RED_LINE_AREA][0] == 0.5
     assert f["SFSTHX"][0]
     assert f["STHXBH"][0] == "HX-5"
+
+
+def test_full_width_class_codes_are_the_survey_codes():
+    """A Chinese input method types ０１０１ (full-width digits): it is paddy, cultivated land.
+    A 120 m spot on it: GDMJ 14400.00 m², 21.60 亩, at referral scale with the (empty)
+    basic-farmland layer given; nothing is left unclassed."""
+    for typed in ("０１０１", "１０１", "　０１０１　"):
+        lu = land_use([box(-10, -10, 130, 130)], [typed])
+        layers = {domain.LAYER_LAND_USE: lu, domain.LAYER_BASIC_FARMLAND: nothing()}
+        r = run([box(0, 0, 120, 120)], layers)
+        assert r.fields[domain.CULTIVATED_AREA][0] == 14400.0, typed
+        assert r.fields[domain.UNSURVEYED_AREA][0] == 0.0, typed
+        assert r.fields[domain.CULTIVATED_AREA + domain.MU_SUFFIX][0] == 21.6
+        assert r.fields[domain.CRIMINAL_FLAG][0] == 1, typed
+        assert not [m for m in r.messages if "无法归类" in m], r.messages
+    assert domain.class_code_texts(["１１０４Ａ", "２０３"]) == ["1104A", "203"]
+
+
+def test_full_width_dates_are_dates():
+    from datetime import date
+
+    from zc_enforcement_plugin.core.dates import parse_date
+
+    assert parse_date("２０３０-１２-３１") == date(2030, 12, 31)
+    assert parse_date("２０３０年１２月３１日") == date(2030, 12, 31)
+    assert parse_date("２０３０／１２／３１") == date(2030, 12, 31)
+
+
+def land_of_unknown_class(cultivated_mu: float, unknown_mu: float) -> LayerInput:
+    """Parcels from the foot of a strip() spot: cultivated land (0101), then land of a code
+    the survey does not have (0104, counted in WDCMJ), then construction land (0702)."""
+    top = (cultivated_mu + unknown_mu) * MU / 100.0
+    return land_use(
+        [strip(cultivated_mu), box(0, cultivated_mu * MU / 100.0, 100, top), box(0, top, 100, 1e4)],
+        ["0101", "0104", "0702"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("spot_mu", "cultivated_mu", "unknown_mu", "flag"),
+    [
+        (15, 5, 4.99, False),  # 5 + 4.99 = 9.99 亩 < 10: cannot reach it
+        (15, 5, 5, None),  # 5 + 5 = 10 亩 could: unknown
+        (15, 0, 14.99, None),  # the reviewer's spot: 14.99 亩 of unknown class
+        (15, 0, 9.99, False),
+        (15, 10, 5, True),  # the known cultivated land reaches it
+    ],
+)
+def test_land_of_unknown_class_may_be_cultivated_for_the_referral_test(
+    spot_mu, cultivated_mu, unknown_mu, flag
+):
+    """Both referral layers given (no basic farmland in the spot): WDCMJ may be cultivated
+    land, so SFXS is 1 when the known cultivated land reaches 10 亩, 0 only when it could not
+    with all the unknown land added, NULL in between (DOMAIN §5, README SFXS)."""
+    layers = {
+        domain.LAYER_LAND_USE: land_of_unknown_class(cultivated_mu, unknown_mu),
+        domain.LAYER_BASIC_FARMLAND: nothing(),
+    }
+    f = run([strip(spot_mu)], layers).fields
+    assert f[domain.UNSURVEYED_AREA][0] == pytest.approx(unknown_mu * MU, abs=0.01)
+    assert f[domain.CRIMINAL_FLAG][0] is flag or f[domain.CRIMINAL_FLAG][0] == flag
+    assert (f[domain.CRIMINAL_FLAG][0] is None) is (flag is None)
+    reason = f[domain.VERDICT_REASON][0]
+    if flag is None and cultivated_mu:  # land taken, scale unknown: said, with why
+        # every layer the test needs was given: the unknown land alone is why
+        clause = (
+            f"{domain.UNSURVEYED_LABEL_ZH} {unknown_mu:.2f} 亩可能为耕地，"
+            "无法判断是否达到刑事移送标准"
+        )
+        assert clause in reason.split("；"), reason
+
+
+def test_a_land_use_layer_reaching_no_spot_leaves_the_referral_test_open():
+    """The parcels lie elsewhere: the whole spot is of unknown class (WDCMJ = TBMJ). A 15 亩
+    spot could hold 10 亩 of cultivated land: NULL; a 9.99 亩 one could not: 0."""
+    layers = {
+        domain.LAYER_LAND_USE: land_use([box(5000, 5000, 5100, 5100)], ["0101"]),
+        domain.LAYER_BASIC_FARMLAND: nothing(),
+    }
+    f = run([strip(15), box(200, 0, 300, 9.99 * MU / 100.0)], layers).fields
+    assert f[domain.UNSURVEYED_AREA].tolist() == f[domain.SPOT_AREA].tolist()
+    assert f[domain.CRIMINAL_FLAG].tolist() == [None, False]
+
+
+def test_land_of_unknown_class_inside_approvals_is_not_counted_for_the_referral_test():
+    """A 15 亩 spot all of unknown class, 6 亩 of it approved: at most 9 亩 unapproved land
+    could be cultivated, under 10 亩: 0, not NULL."""
+    layers = {
+        domain.LAYER_LAND_USE: land_of_unknown_class(0, 15),
+        domain.LAYER_BASIC_FARMLAND: nothing(),
+        domain.LAYER_APPROVALS: plain([strip(6)]),
+    }
+    f = run([strip(15)], layers).fields
+    assert f[domain.CRIMINAL_FLAG].tolist() == [False]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 # A time of day after a date: 08:00, 08:00:00, 08:00:00.000.
 _TIME = re.compile(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?")
@@ -13,7 +14,8 @@ _TEXT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"
 
 def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
     """A date from a date, datetime or text (2024-01-31, 2024/01/31, 2024.01.31, 20240131,
-    2024年1月31日, or an ISO datetime as QGIS writes it); None for None or blank text.
+    2024年1月31日, or an ISO datetime as QGIS writes it; full-width digits too); None for None
+    or blank text.
 
     Other text raises ValueError, or gives None when not `strict` (for figures that skip what
     is not a date rather than stop on it).
@@ -24,7 +26,9 @@ def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    # A date typed with a Chinese input method has full-width digits and signs
+    # (２０３０-１２-３１, ２０３０／１２／３１): NFKC reads them as the date they show.
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     if not text:
         return None
     if len(text) == 10:  # 2024-01-31: the common case, parsed in C (strptime is ~20x slower)

@@ -8,6 +8,7 @@ never facts the code relies on.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -123,12 +124,14 @@ def class_code_texts(values, field_values=None) -> list[str]:
 
 def plain_code(value) -> str:
     """A DLBM value as it is stored, as text; a whole number as its digits (101.0 and the
-    text "101.0" a spreadsheet or CSV leaves as "101")."""
+    text "101.0" a spreadsheet or CSV leaves as "101"). Full-width characters, which a
+    Chinese input method types (０１０１, １１０４Ａ, an ideographic space), are read as the
+    code they show (NFKC): the parcel is paddy, not unclassable."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = unicodedata.normalize("NFKC", str(value)).strip()
     whole, dot, decimals = text.partition(".")
     if dot and whole.isdigit() and decimals and set(decimals) == {"0"}:
         return whole
@@ -172,6 +175,19 @@ APPROVAL_END = "JZRQ"
 OFFICE_NAME = "SMC"
 TOWN_NAME = "XZMC"
 TOWN_CODE = "XZDM"
+
+
+def field_as_named(names: Sequence[str], wanted: str) -> str | None:
+    """The name under which a layer with fields `names` holds the domain's field `wanted`:
+    spelled so, else the same ignoring case and surrounding spaces (PostGIS exports and many
+    tools write pzwh, jzrq, hsx; a name typed into a table may keep a space); None when it has
+    none. Every reader of the domain's fields takes it from here: a field read only when
+    spelled in capitals would leave an approval's expiry unread, and the approval counted."""
+    if wanted in names:
+        return wanted
+    key = wanted.strip().casefold()
+    return next((name for name in names if name.strip().casefold() == key), None)
+
 
 # --- text fields ---------------------------------------------------------------------------------
 TEXT_FIELD_LENGTH = 254  # characters of a text output field (a DBF's limit, kept everywhere)

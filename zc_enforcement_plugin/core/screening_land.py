@@ -117,16 +117,15 @@ def land_use_split(
         )
 
     unknown = np.flatnonzero(by_group[:, UNKNOWN_GROUP] > TOL)
+    # Named by layer (and file) and parcel, so the code can be corrected where it is stored.
+    layer_name = f"{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}图层 {layer.name}".strip()
     for i in unknown.tolist():
-        bad_codes = sorted(
-            {
-                code_text[j] or "空"
-                for j in np.flatnonzero(ov.spot == i)
-                if group[j] == UNKNOWN_GROUP
-            }
-        )
+        rows = [j for j in np.flatnonzero(ov.spot == i).tolist() if group[j] == UNKNOWN_GROUP]
+        bad_codes = sorted({code_text[j] or "空" for j in rows})
+        parcels = [_parcel_name(layer, f) for f in sorted({int(ov.feat[j]) for j in rows})]
         messages.append(
-            f"图斑 {keys[i]}：地类编码 {','.join(bad_codes)} 无法归类，"
+            f"图斑 {keys[i]}：{layer_name} 中地类编码 {','.join(bad_codes)} 无法归类"
+            f"（要素 {domain.first_of(parcels, 10, '、')}），"
             f"{by_group[i, UNKNOWN_GROUP]:.2f} m² 计入{domain.UNSURVEYED_LABEL_ZH}面积 "
             f"{domain.UNSURVEYED_AREA}"
         )
@@ -148,6 +147,14 @@ def land_use_split(
     new_construction(fields, unrounded)
     fields[domain.CULTIVATED_FLAG] = gross_cult > TOL
     return np.minimum(gross_cult, spot_area), cult_union
+
+
+def _parcel_name(layer: LayerInput, feature: int) -> str:
+    """A parcel as a message names it: its feature id in its layer (its label is its class
+    code, which many parcels share), else its label."""
+    if layer.feature_ids is not None:
+        return f"fid {layer.feature_ids[feature]}"
+    return str(layer.labels[feature])
 
 
 def new_construction(fields: dict[str, np.ndarray], unrounded: dict[str, np.ndarray]) -> None:

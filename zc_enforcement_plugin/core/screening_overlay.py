@@ -34,6 +34,9 @@ class LayerInput:
     class_codes: np.ndarray | None = None  # DLBM for land use
     ridge_coefficients: np.ndarray | None = None  # KCXS for land use
     feature_ids: np.ndarray | None = None  # ids naming repaired features in notes
+    # How messages name the layer: its name and the file it was read from. A district's
+    # GeoPackages each hold a DLTB, and a message must say which.
+    name: str = ""
     # Approvals: the date each was granted and the date it ends (datetime.date or None), and
     # its kind (农转用, 临时用地, ...), when the layer has them.
     granted: np.ndarray | None = None

@@ -100,11 +100,14 @@ def suggest_verdicts(
     bf = gross.get(domain.LAYER_BASIC_FARMLAND, zero)
     cult = gross_cult if gross_cult is not None else zero
     mu = shown_mu
+    # Land of unknown class (WDCMJ: under no parcel, or an unknown code) may be cultivated.
+    classed = domain.LAYER_LAND_USE in given and fields[domain.UNSURVEYED_AREA].dtype != object
+    unclassed = fields[domain.UNSURVEYED_AREA].astype(float) if classed else zero
     bf_unapp, cult_unapp, cult_other = _unapproved_areas(
-        gross, unions, cult, cult_union, origin, crs, method
+        gross, unions, cult, cult_union, unclassed, origin, crs, method
     )
     criminal, referral_open = _referral_test(
-        spot_area, ap, bf_unapp, cult_unapp, cult_other, given, no_geom
+        spot_area, ap, bf_unapp, cult_unapp, cult_other, unclassed, given, no_geom
     )
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
@@ -156,9 +159,17 @@ def suggest_verdicts(
         domain.LAYER_LAND_USE: label[domain.LAYER_LAND_USE],
         domain.LAYER_BASIC_FARMLAND: label[domain.LAYER_BASIC_FARMLAND],
     }
-    referral_unknown = "未提供{}图层".format(
-        "、".join(name for key, name in referral_layers.items() if key not in given)
-    )
+    missing = [name for key, name in referral_layers.items() if key not in given]
+    missing_text = f"未提供{'、'.join(missing)}图层" if missing else ""
+
+    def referral_unknown(i: int) -> str:
+        """Why the referral test is open for spot i: a layer missing, land of unknown class."""
+        why = [missing_text] if missing_text else []
+        unclassed_mu = float(mu(float(unclassed[i])))
+        if unclassed_mu > 0:
+            why.append(f"{domain.UNSURVEYED_LABEL_ZH} {unclassed_mu:.2f} 亩可能为耕地")
+        return "，".join(why)
+
     verdict = np.full(n, domain.SUGGEST_FIELD_CHECK, dtype=object)
     reason: list[list[str]] = [[] for _ in range(n)]
     for i in range(n):
@@ -185,7 +196,7 @@ def suggest_verdicts(
         if criminal[i]:
             taken.append("达到刑事移送标准")
         elif (bf_hit[i] or cult_hit[i]) and referral_open[i]:  # land taken, scale unknown
-            taken.append(f"{referral_unknown}，无法判断是否达到刑事移送标准")
+            taken.append(f"{referral_unknown(i)}，无法判断是否达到刑事移送标准")
         mining_use = []  # land in these zones is not taken by law; what it is used for matters
         if mining[i]:
             mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
@@ -280,13 +291,15 @@ def _unapproved_areas(
     unions: dict[str, np.ndarray],
     cult: np.ndarray,
     cult_union: Callable[[np.ndarray], np.ndarray] | None,
+    unclassed: np.ndarray,
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(basic farmland, cultivated land, cultivated land outside basic farmland), each outside
     the approvals, per spot: area(layer ∩ spot − approvals) computed exactly, but only for the
-    few spots where the difference can matter; the others keep their gross figure."""
+    few spots where the difference can matter; the others keep their gross figure.
+    unclassed: each spot's land of unknown class (WDCMJ), which may be cultivated."""
     n = len(cult)
     zero = np.zeros(n)
     ap_u = unions.get(domain.LAYER_APPROVALS)
@@ -319,8 +332,9 @@ def _unapproved_areas(
         cult_unapp = minus(cult, cult_union, [ap_u], np.flatnonzero((cult > TOL) & (ap > TOL)))
     else:
         cult_unapp = cult
-    # Only spots that could reach 10 亩 need the exact cultivated-outside-basic-farmland area.
-    near = np.flatnonzero(shown_mu(cult_unapp) >= domain.CRIMINAL_CULTIVATED_MU)
+    # Only spots that could reach 10 亩, counting the land of unknown class as cultivated,
+    # need the exact cultivated-outside-basic-farmland area.
+    near = np.flatnonzero(shown_mu(cult_unapp + unclassed) >= domain.CRIMINAL_CULTIVATED_MU)
     cult_other = (
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
@@ -333,6 +347,7 @@ def _referral_test(
     bf_unapp: np.ndarray,
     cult_unapp: np.ndarray,
     cult_other: np.ndarray,
+    unclassed: np.ndarray,
     given: set[str],
     no_geom: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -347,15 +362,24 @@ def _referral_test(
     figure could not reach its threshold either (the spot's unapproved part, or what lies
     outside the basic farmland, is too small); else it is open. Basic farmland may lie on land
     not classed cultivated, so the spot's unapproved area bounds it, not its cultivated land.
+    With both layers, land of unknown class (unclassed, WDCMJ: under no parcel or under a code
+    the survey does not have) may be cultivated land outside the basic farmland: the test is
+    open when the cultivated land plus it could reach 10 亩 and the known figures do not;
+    never more of it than lies outside the farmland and the approvals. (With the land-use
+    layer alone, a spot whose unapproved part could not hold 5 亩 of farmland cannot hold
+    10 亩 of cultivated land either: the unknown land changes nothing there.)
     """
     farmland = domain.LAYER_BASIC_FARMLAND in given
     land_use = domain.LAYER_LAND_USE in given
     unapproved = np.maximum(spot_area - approved, 0.0)
     if farmland and land_use:
-        criminal = (shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-            shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU
-        )
-        return criminal & ~no_geom, np.zeros(len(spot_area), dtype=bool)
+        farmland_reached = shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
+        criminal = farmland_reached | (shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU)
+        # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
+        other_at_most = np.minimum(cult_other + unclassed, np.maximum(unapproved - bf_unapp, 0.0))
+        possible = farmland_reached | (shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU)
+        criminal &= ~no_geom
+        return criminal, possible & ~criminal & ~no_geom
     if farmland:  # cultivated land outside it: at most what lies outside farmland and approvals
         farmland_at_most = bf_unapp
         # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.

@@ -59,12 +59,16 @@ def read_land_use(
     field lost the leading zero) and, when ridges are deducted, their KCXS as stored: the engine
     reports empty or unreadable values by spot. None when the user cancelled. read_all: a
     feature limit takes the layer's first N features, so no spatial filter may come first."""
-    fields = [class_field] + ([domain.RIDGE_COEFFICIENT] if deduct_ridges else [])
+    wanted = [class_field] + ([domain.RIDGE_COEFFICIENT] if deduct_ridges else [])
+    found = domain_fields(source, label, wanted, feedback)
+    # A field the layer lacks is asked for by its own name: read_source refuses it, naming
+    # the layer and the field.
+    names = {name: found.get(name, name) for name in wanted}
     feedback.setProgressText(tr("Reading {layer}").format(layer=label))
     arrays = read_source(
         source,
         label,
-        fields,
+        list(names.values()),
         measuring_crs,
         feedback=span,
         whole_file_layer=whole,
@@ -72,17 +76,18 @@ def read_land_use(
     )
     if feedback.isCanceled():
         return None
+    keyed_by_domain(arrays, names)
     warn_if_apart(arrays, label, source, spot_boxes, feedback)
     raw_codes = arrays.attributes[class_field]
     # Three-digit codes are read by what the whole field holds (a scan of the layer, ~50 ms
     # on a district): asked only when some were read.
     plain = {domain.plain_code(v) for v in set(raw_codes)}
     if any(len(code) == 3 and code.isdigit() for code in plain):
-        whole_field = source.uniqueValues(source.fields().indexOf(class_field))
+        whole_field = source.uniqueValues(source.fields().indexOf(names[class_field]))
     else:
         whole_field = None  # nothing to pad, whatever the field holds elsewhere
     codes = np.array(domain.class_code_texts(raw_codes, whole_field), dtype=object)
-    warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback)
+    warn_if_zeros_lost(raw_codes, codes, label, names[class_field], feedback)
     ridges = None
     if deduct_ridges:
         ridges = np.array(arrays.attributes[domain.RIDGE_COEFFICIENT], dtype=object)
@@ -92,6 +97,7 @@ def read_land_use(
         class_codes=codes,
         ridge_coefficients=ridges,
         feature_ids=arrays.feature_ids,
+        name=label,
     )
 
 
@@ -109,14 +115,14 @@ def read_protection_layer(
     """A protection layer's features near the spots (all of them when read_all), each labelled
     by its code or name, an approval with its kind and term. None when the user cancelled, and
     for a layer without any geometry, which screens nothing: as if not given (its fields NULL)."""
-    names = source.fields().names()
-    label_fields = [f for f in OVERLAY_LABEL_FIELDS[key] if f in names]
-    extra = [f for f in APPROVAL_FIELDS if f in names] if key == APPROVALS else []
+    wanted = [*OVERLAY_LABEL_FIELDS[key], *(APPROVAL_FIELDS if key == APPROVALS else ())]
+    found = domain_fields(source, label, wanted, feedback)
+    label_fields = [f for f in OVERLAY_LABEL_FIELDS[key] if f in found]
     feedback.setProgressText(tr("Reading {layer}").format(layer=label))
     arrays = read_source(
         source,
         label,
-        list(dict.fromkeys(label_fields + extra)),
+        list(found.values()),
         measuring_crs,
         feedback=span,
         whole_file_layer=whole,
@@ -124,7 +130,8 @@ def read_protection_layer(
     )
     if feedback.isCanceled():
         return None
-    refuse_if_misdecoded(arrays, label)
+    refuse_if_misdecoded(arrays, label)  # naming the fields as the layer does
+    keyed_by_domain(arrays, found)
     if warn_if_apart(arrays, label, source, spot_boxes, feedback):
         return None
     layer = screening.LayerInput(
@@ -133,10 +140,39 @@ def read_protection_layer(
             [arrays.attributes[name] for name in label_fields], arrays.feature_ids
         ),
         feature_ids=arrays.feature_ids,
+        name=label,
     )
     if key == APPROVALS:
-        add_approval_terms(layer, arrays, label, feedback)
+        add_approval_terms(layer, arrays, label, found, feedback)
     return layer
+
+
+def domain_fields(source, label: str, wanted, feedback) -> dict[str, str]:
+    """Each of the domain's fields `wanted` that the layer has -> its name there, matched
+    as domain.field_as_named matches (ignoring case and surrounding spaces). A name matched
+    only so is said once for the layer, with the name found: the reader can then tell a
+    field read under another spelling from one the layer lacks."""
+    names = source.fields().names()
+    found = {}
+    for name in dict.fromkeys(wanted):
+        match = domain.field_as_named(names, name)
+        if match is not None:
+            found[name] = match
+    loose = [f"{match} → {name}" for name, match in found.items() if match != name]
+    if loose:
+        feedback.pushInfo(
+            tr(
+                "{layer}: fields {fields} are read as the screening's fields, their names "
+                "matched ignoring case and surrounding spaces."
+            ).format(layer=label, fields=", ".join(loose))
+        )
+    return found
+
+
+def keyed_by_domain(arrays, found: dict[str, str]) -> None:
+    """The attributes read under the layer's names (found: domain name -> name there) put
+    under the domain's names, which is what the screening asks them by."""
+    arrays.attributes = {name: arrays.attributes[there] for name, there in found.items()}
 
 
 def check_output_folders(algorithm, parameters, context, outputs: tuple[str, ...]) -> None:
@@ -160,14 +196,17 @@ def check_output_folders(algorithm, parameters, context, outputs: tuple[str, ...
             )
 
 
-def add_approval_terms(layer: screening.LayerInput, arrays, label, feedback) -> None:
+def add_approval_terms(layer: screening.LayerInput, arrays, label, found, feedback) -> None:
     """Each approval's kind, the date it was granted (PZRQ, else the start of its term
-    QSRQ) and the end of its term (JZRQ), where the layer has those fields."""
+    QSRQ) and the end of its term (JZRQ), where the layer has those fields (found: domain
+    name -> the layer's name, which messages give)."""
     got = arrays.attributes
     fids = arrays.feature_ids
 
     def dates_of(field):
-        return read_dates(got[field], label, field, fids, feedback) if field in got else None
+        if field not in got:
+            return None
+        return read_dates(got[field], label, found[field], fids, feedback)
 
     granted = dates_of(domain.APPROVAL_DATE)
     started = dates_of(domain.APPROVAL_START)
@@ -179,6 +218,33 @@ def add_approval_terms(layer: screening.LayerInput, arrays, label, feedback) -> 
     layer.ends = dates_of(domain.APPROVAL_END)
     if domain.APPROVAL_KIND in got:
         layer.kinds = np.array(got[domain.APPROVAL_KIND], dtype=object)
+
+
+def warn_if_terms_unjudged(
+    approvals: screening.LayerInput, label: str, dated: bool, spots_label: str, feedback
+) -> None:
+    """Say so when nothing lets approvals be judged as they stood at the later image: the
+    spots have no HSX, or the approvals none of PZRQ, QSRQ, JZRQ. Each approval then counts
+    as cover whatever its term, an expired one too, which the figures alone do not show."""
+    if not dated:
+        feedback.pushWarning(
+            tr(
+                "{layer} has no field {field} (the later image's date): the approvals of "
+                "{approvals} are counted whatever their term, an expired one too."
+            ).format(layer=spots_label, field=domain.SPOT_LATER_DATE, approvals=label)
+        )
+    if approvals.granted is None and approvals.ends is None:
+        feedback.pushWarning(
+            tr(
+                "{layer} has none of the fields {fields} (granted, start and end of the "
+                "term): its approvals are counted whatever their term, an expired one too."
+            ).format(
+                layer=label,
+                fields=", ".join(
+                    (domain.APPROVAL_DATE, domain.APPROVAL_START, domain.APPROVAL_END)
+                ),
+            )
+        )
 
 
 def warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):

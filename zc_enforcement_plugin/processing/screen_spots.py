@@ -24,11 +24,14 @@ from .measuring import AREA_METHOD, area_method, area_method_parameter, measurin
 from .screen_inputs import (
     check_coordinates_fit,
     check_output_folders,
+    domain_fields,
+    keyed_by_domain,
     open_polygons,
     read_dates,
     read_land_use,
     read_protection_layer,
     refuse_if_misdecoded,
+    warn_if_terms_unjudged,
 )
 from .screen_outputs import ResultWriter, WritingCancelled
 from .style_on_load import StyleOnLoad
@@ -67,7 +70,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "criminal-referral threshold is reached. Every input field of the spots is "
         "kept.</p><h3>Parameters</h3><ul><li><b>Satellite spots</b>: polygons; <b>spot "
         "number field</b> (default JCBH) names spots in messages. A spot field HSX (later "
-        "image date) lets approvals be judged as they stood then.</li><li><b>Land-use "
+        "image date) lets approvals be judged as they stood then. Fields are found whatever "
+        "their case (hsx, pzwh).</li><li><b>Land-use "
         "parcels</b> with their <b>class code field</b> (default DLBM): the land-class "
         "split. Without it, cultivated land cannot be ruled out.</li><li><b>Basic farmland, "
         "red line, no-mining zones, three zones two lines, approvals</b>: optional; a layer "
@@ -117,7 +121,9 @@ class ScreenSpots(EnforcementAlgorithm):
         "where the figures measured decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} "
         "mu of cultivated land without the farmland layer; a spot too small to reach either "
         "threshold) and left empty "
-        "otherwise.</p><h3>Bad "
+        "otherwise. Land of unknown class (WDCMJ) may be cultivated: SFXS is also left empty "
+        "where it and the cultivated land together could reach {cultivated_mu} mu outside the "
+        "basic farmland and approvals.</p><h3>Bad "
         "input</h3><p>Invalid geometry is repaired and noted in JHWT, and a repaired spot is "
         "written with its repaired outline, the shape its figures were measured on; empty spots, "
         "stray points or lines and spots with coordinates that are not numbers are kept with zero "
@@ -129,7 +135,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "puts nothing in China, a protection feature has coordinates that are not numbers, "
         "text in any spot field or protection-layer label looks mis-decoded (GBK or UTF-8 "
         "read wrongly), the class field is missing, or an output's folder does not exist. It "
-        "warns about lost leading zeros in class codes, layers that reach no spot, result "
+        "warns about lost leading zeros in class codes, layers that reach no spot, approvals "
+        "that count whatever their term (no HSX, or none of PZRQ, QSRQ, JZRQ), result "
         "fields the spots already hold, and renamed or cut Shapefile fields.</p>"
     )
 
@@ -233,7 +240,14 @@ class ScreenSpots(EnforcementAlgorithm):
             raise fail(tr("The spot layer cannot be opened."))
         check_output_folders(self, parameters, context, (self.OUTPUT, self.OUTPUT_PIECES))
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
-        if key_field and spots.fields().indexOf(key_field) < 0:
+        # The later image's date (HSX): approvals are judged as they stood then.
+        found = domain_fields(
+            spots,
+            spots_label,
+            [*([key_field] if key_field else []), domain.SPOT_LATER_DATE],
+            feedback,
+        )
+        if key_field and key_field not in found:
             feedback.reportError(
                 tr(
                     "{layer} has no field {field}: spots are named by feature id (fid) in "
@@ -258,15 +272,11 @@ class ScreenSpots(EnforcementAlgorithm):
             return ProgressSpan(feedback, i * share, (i + 1) * share)
 
         feedback.setProgressText(tr("Reading {layer}").format(layer=spots_label))
-        spot_fields = [key_field] if key_field else []
-        # The later image's date: approvals are judged as they stood then.
-        dated = domain.SPOT_LATER_DATE in spots.fields().names()
-        if dated and domain.SPOT_LATER_DATE not in spot_fields:
-            spot_fields.append(domain.SPOT_LATER_DATE)
+        dated = domain.SPOT_LATER_DATE in found
         spot_arrays = read_source(
             spots,
             spots_label,
-            spot_fields,
+            list(dict.fromkeys(found.values())),
             measured_in,
             feedback=read_span(),
             whole_file_layer=spots_whole,
@@ -274,7 +284,9 @@ class ScreenSpots(EnforcementAlgorithm):
         )
         if feedback.isCanceled():
             return {}
-        refuse_if_misdecoded(spot_arrays, spots_label)
+        refuse_if_misdecoded(spot_arrays, spots_label)  # naming the fields as the layer does
+        checked_field = found.get(key_field, "")
+        keyed_by_domain(spot_arrays, found)
         fids = spot_arrays.feature_ids.tolist()
         numbers = spot_arrays.attributes[key_field] if key_field else [None] * len(fids)
         # A spot without a number is named by its feature id, in messages and pieces.
@@ -302,8 +314,10 @@ class ScreenSpots(EnforcementAlgorithm):
                 read_span(),
                 feedback,
             )
+        labels = {}  # engine layer key -> how messages name the layer
         for parameter, key in OVERLAY_PARAMETERS.items():
             source, label, whole = open_polygons(self, parameters, parameter, context, feedback)
+            labels[key] = label
             if source is not None and not feedback.isCanceled():
                 layers[key] = read_protection_layer(
                     key,
@@ -320,6 +334,14 @@ class ScreenSpots(EnforcementAlgorithm):
             return {}
         # A protection layer without any geometry screens nothing: as if not given.
         layers = {key: layer for key, layer in layers.items() if layer is not None}
+        if domain.LAYER_APPROVALS in layers:
+            warn_if_terms_unjudged(
+                layers[domain.LAYER_APPROVALS],
+                labels[domain.LAYER_APPROVALS],
+                dated,
+                spots_label,
+                feedback,
+            )
 
         feedback.setProgressText(tr("Overlaying spots on {count} layers").format(count=len(layers)))
         method = area_method(self, parameters, context, self.AREA_METHOD)
@@ -376,7 +398,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     result,
                     measured_in,
                     keys,
-                    key_field,
+                    checked_field,
                     ProgressSpan(feedback, _OVERLAY_END, middle),
                 )
             }
@@ -428,7 +450,8 @@ def _summary(result: screening.ScreeningResult) -> str:
     untested = referral.count(None)
     if untested:  # "0 reach it" alone would read as checked
         summary += " " + tr(
-            "{count} spots could not be tested against the threshold (SFXS left empty): the "
-            "test needs both the land-use and the basic-farmland layers."
+            "{count} spots could not be tested against the threshold (SFXS left empty): a "
+            "layer the test needs (land use, basic farmland) was not given, or land of unknown "
+            "class (WDCMJ) could be cultivated land enough to reach it."
         ).format(count=untested)
     return summary
