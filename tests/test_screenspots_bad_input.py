@@ -422,6 +422,27 @@ def test_a_format_that_would_lose_spots_without_geometry_is_refused_naming_them(
     assert set(by_key(QgsVectorLayer(str(kept), "kept", "ogr"))) == {"S1", "EMPTY_GEOM"}
 
 
+@pytest.mark.parametrize("check", ["GeometrySkipInvalid", "GeometryAbortOnInvalid"])
+def test_an_inputs_own_invalid_geometry_filtering_is_said_not_to_apply(provider, tmp_path, check):
+    """The Processing dialog lets an input skip or stop at invalid features: screening repairs
+    and keeps them instead (a spot skipped would vanish), and now says so."""
+    from qgis.core import QgsFeatureRequest, QgsProcessingFeatureSourceDefinition
+
+    spots = memory_layer([(bowtie(0, 0, 10), ["BOW"]), (square(50, 0, 10), ["S2"])], SPOT_FIELDS)
+    path = write_gpkg(spots, tmp_path / "spots.gpkg")
+    definition = QgsProcessingFeatureSourceDefinition(
+        path,
+        False,
+        -1,
+        QgsProcessingFeatureSourceDefinition.Flag.FlagOverrideDefaultGeometryCheck,
+        getattr(QgsFeatureRequest.InvalidGeometryCheck, check),
+    )
+    log = Log()
+    out = by_key(run({"SPOTS": definition}, log)["OUTPUT"])
+    assert set(out) == {"BOW", "S2"} and out["BOW"][domain.SPOT_AREA] > 0
+    assert [m for m in log.infos if m.startswith("SPOTS:") and "repaired" in m], log.messages
+
+
 # --- 9. spots without a number ------------------------------------------------------------------
 def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider):
     spots = memory_layer(

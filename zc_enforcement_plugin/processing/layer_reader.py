@@ -15,6 +15,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsGeometry,
     QgsProcessingFeatureSource,
+    QgsProcessingFeatureSourceDefinition,
     QgsProviderRegistry,
     QgsRectangle,
     QgsVectorLayer,
@@ -387,6 +388,7 @@ def open_source(algorithm, parameters: dict, name: str, context, feedback):
     source = algorithm.parameterAsSource(parameters, name, context)
     if source is None:
         return None, None
+    _say_geometry_check_not_applied(parameters.get(name), name, feedback)
     layer = whole_layer(algorithm, parameters, name, context)
     reopened = _in_guessed_encoding(layer) if layer is not None else None
     if reopened is None:
@@ -395,6 +397,29 @@ def open_source(algorithm, parameters: dict, name: str, context, feedback):
     context.temporaryLayerStore().addMapLayer(layer)  # the context keeps it for the run
     feedback.pushWarning(note)
     return QgsProcessingFeatureSource(layer, context), layer
+
+
+def _say_geometry_check_not_applied(value, name: str, feedback) -> None:
+    """Say so when an input asks for its own invalid-geometry filtering (the Processing
+    dialog's per-input "skip" or "stop"): it is not applied, every feature is read, an invalid
+    one repaired and noted. Skipped, a spot or a protection feature would vanish from legal
+    figures; stopped, one bad parcel would lose the district's run."""
+    if not isinstance(value, QgsProcessingFeatureSourceDefinition):
+        return
+    overridden = (
+        value.flags & QgsProcessingFeatureSourceDefinition.Flag.FlagOverrideDefaultGeometryCheck
+    )
+    if (
+        not overridden
+        or value.geometryCheck == QgsFeatureRequest.InvalidGeometryCheck.GeometryNoCheck
+    ):
+        return
+    feedback.pushInfo(
+        tr(
+            "{input}: the input's invalid-geometry filtering is not applied: every feature is "
+            "read, and an invalid geometry is repaired and noted rather than skipped or stopped at."
+        ).format(input=name)
+    )
 
 
 def _in_guessed_encoding(layer: QgsVectorLayer) -> tuple[QgsVectorLayer, str] | None:

@@ -910,6 +910,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>{input}: the input's invalid-geometry filtering is not applied: every feature is read, and an invalid geometry is repaired and noted rather than skipped or stopped at.</source>
+      <translation>{input}：不采用该输入的无效几何过滤设置：读取全部要素，无效几何予以修复并注明，不跳过也不中止。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer} has no coordinate reference system: set its CRS first.</source>
       <translation>图层 {layer} 没有坐标参考系：请先设置其坐标参考系。</translation>
     </message>
