@@ -29,7 +29,7 @@ from .base import (
     open_ledger,
     unreadable_file,
 )
-from .layer_reader import layer_label, read_source
+from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
 
 
 class ImportSpots(EnforcementAlgorithm):
@@ -110,12 +110,15 @@ class ImportSpots(EnforcementAlgorithm):
                     layer=parameters.get(self.SPOTS)
                 )
             )
-        layer = self.parameterAsVectorLayer(parameters, self.SPOTS, context)
-        label = layer.name() if layer is not None else str(parameters.get(self.SPOTS))
-        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label
+        # Named after its layer, also when a selection or a feature limit is given: the
+        # parameter is then a definition object, whose text is no name for a batch.
+        name, layer = layer_name(self, parameters, self.SPOTS, context)
+        label = with_file(name, layer)
+        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or name
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
-        records, source_path = self._read_spots(layer, source, label, feedback)
+        whole = whole_layer(self, parameters, self.SPOTS, context)
+        records, source_path = self._read_spots(whole, source, label, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None and not feedback.isCanceled():
             label = layer_label(self, parameters, self.TOWNS, context)[0]
@@ -146,8 +149,9 @@ class ImportSpots(EnforcementAlgorithm):
         }
 
     def _read_spots(self, layer, source, label, feedback):
-        """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer is read by
-        the ledger's own reader, which detects a DBF's encoding when there is no .cpg."""
+        """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer (layer: None
+        when a selection or a feature limit is given) is read by the ledger's own reader, which
+        detects a DBF's encoding when there is no .cpg."""
         if layer is not None and layer.providerType() == "ogr" and not layer.subsetString():
             parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
             path = parts.get("path") or ""

@@ -1,0 +1,129 @@
+"""zcenforcement:importspots as a technician runs it: a selection or a feature limit, unsaved
+edits, a layer screened twice, a spot number field other than JCBH, the log's warnings, and
+re-deliveries that must not merge into a recorded batch unasked."""
+
+from __future__ import annotations
+
+import fiona
+import pytest
+from qgis.core import (
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsVectorLayer,
+)
+from shapely.geometry import box, mapping
+
+from zc_enforcement_plugin.core import domain, ledger
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+class Log(QgsProcessingFeedback):
+    """What a run says, by kind."""
+
+    def __init__(self):
+        super().__init__()
+        self.info: list[str] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        self.info.append(info)
+
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        self.warnings.append(warning)
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        self.errors.append(error)
+
+
+def spot_file(path, numbers, fields=None, key=domain.SPOT_NUMBER, key_type="str:20", shift=0.0):
+    """A spot file (GeoPackage or Shapefile by its suffix) of 20 m squares, one per number, in
+    a row; fields: more fields, {name: value} given to every spot."""
+    fields = fields or {}
+    properties = {key: key_type, **{name: _kind(value) for name, value in fields.items()}}
+    driver = "GPKG" if str(path).endswith(".gpkg") else "ESRI Shapefile"
+    schema = {"geometry": "Polygon", "properties": properties}
+    with fiona.open(path, "w", driver=driver, schema=schema, crs="EPSG:4527") as sink:
+        for i, number in enumerate(numbers):
+            left = X0 + 100 * i + shift
+            sink.write(
+                {
+                    "geometry": mapping(box(left, Y0, left + 20, Y0 + 20)),
+                    "properties": {key: number, **fields},
+                }
+            )
+    return str(path)
+
+
+def _kind(value) -> str:
+    return "float" if isinstance(value, float) else "str:40"
+
+
+def recorded(path) -> dict:
+    """The ledger's spots by batch: {batch: {number: spot}}, and its batches' sources."""
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        spots: dict = {}
+        for summary in store.spots():
+            spots.setdefault(summary.batch, {})[summary.number] = store.spot(summary.id)
+        sources = {b.name: b.source for b in store.batches()}
+    return spots, sources
+
+
+def run(parameters, feedback=None):
+    import processing
+
+    return processing.run("zcenforcement:importspots", parameters, feedback=feedback)
+
+
+@pytest.fixture
+def project_layer():
+    """Adds a layer to the project for the test, as a technician has it open."""
+    added = []
+
+    def add(path, name):
+        layer = QgsVectorLayer(path, name, "ogr")
+        assert layer.isValid(), path
+        QgsProject.instance().addMapLayer(layer)
+        added.append(layer.id())
+        return layer
+
+    yield add
+    for layer_id in added:
+        layer = QgsProject.instance().mapLayer(layer_id)
+        if layer is not None and layer.isEditable():
+            layer.rollBack()
+        QgsProject.instance().removeMapLayer(layer_id)
+
+
+def test_a_selection_or_a_feature_limit_imports_those_spots_as_a_batch_named_after_the_layer(
+    provider, tmp_path, project_layer
+):
+    """The batch of a selection or of the first N features (no BATCH) is named after the
+    layer, as the help says, not after the Python object that says which features; and
+    only those spots are imported."""
+    layer = project_layer(
+        spot_file(tmp_path / "jctb.gpkg", ["S1", "S2", "S3", "S4", "S5"]), "第二批卫片"
+    )
+    layer.selectByIds(
+        [f.id() for f in layer.getFeatures() if f[domain.SPOT_NUMBER] in ("S2", "S4")]
+    )
+    selected = tmp_path / "selected.gpkg"
+    result = run(
+        {"SPOTS": QgsProcessingFeatureSourceDefinition(layer.id(), True), "LEDGER": str(selected)}
+    )
+    assert result["ADDED"] == 2
+    spots, _ = recorded(selected)
+    assert list(spots) == ["第二批卫片"]
+    assert set(spots["第二批卫片"]) == {"S2", "S4"}
+
+    limited = tmp_path / "limited.gpkg"
+    result = run(
+        {
+            "SPOTS": QgsProcessingFeatureSourceDefinition(layer.id(), False, 3),
+            "LEDGER": str(limited),
+        }
+    )
+    spots, _ = recorded(limited)
+    assert list(spots) == ["第二批卫片"] and len(spots["第二批卫片"]) == 3 == result["ADDED"]
