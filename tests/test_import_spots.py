@@ -114,7 +114,8 @@ def test_a_selection_or_a_feature_limit_imports_those_spots_as_a_batch_named_aft
         {"SPOTS": QgsProcessingFeatureSourceDefinition(layer.id(), True), "LEDGER": str(selected)}
     )
     assert result["ADDED"] == 2
-    spots, _ = recorded(selected)
+    spots, sources = recorded(selected)
+    assert sources == {"第二批卫片": str(tmp_path / "jctb.gpkg")}
     assert list(spots) == ["第二批卫片"]
     assert set(spots["第二批卫片"]) == {"S2", "S4"}
 
@@ -127,3 +128,28 @@ def test_a_selection_or_a_feature_limit_imports_those_spots_as_a_batch_named_aft
     )
     spots, _ = recorded(limited)
     assert list(spots) == ["第二批卫片"] and len(spots["第二批卫片"]) == 3 == result["ADDED"]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_unsaved_edits_are_imported_as_qgis_shows_the_layer(
+    provider, tmp_path, project_layer, suffix
+):
+    """screenspots asks for a duplicate JCBH to be put right before the import: the number
+    corrected in the edit buffer, and a spot deleted there, are imported as QGIS shows the
+    layer, not as the file on disk still holds it; the edits stay unsaved."""
+    path = spot_file(tmp_path / f"jctb{suffix}", ["S1", "S1", "S2", "S3"])
+    layer = project_layer(path, "jctb")
+    features = {f.id(): f[domain.SPOT_NUMBER] for f in layer.getFeatures()}
+    second_s1 = [fid for fid, number in features.items() if number == "S1"][1]
+    s3 = next(fid for fid, number in features.items() if number == "S3")
+    assert layer.startEditing()
+    layer.changeAttributeValue(second_s1, layer.fields().indexOf(domain.SPOT_NUMBER), "S4")
+    layer.deleteFeature(s3)
+
+    store = tmp_path / "ledger.gpkg"
+    result = run({"SPOTS": layer, "LEDGER": str(store), "BATCH": "b"})
+    assert (result["ADDED"], result["REFUSED"]) == (3, 0), result["REPORT"]
+    spots, sources = recorded(store)
+    assert set(spots["b"]) == {"S1", "S2", "S4"}
+    assert sources["b"] == path  # still the file the spots come from
+    assert layer.isEditable() and layer.isModified()

@@ -117,8 +117,8 @@ class ImportSpots(EnforcementAlgorithm):
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or name
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
-        whole = whole_layer(self, parameters, self.SPOTS, context)
-        records, source_path = self._read_spots(whole, source, label, feedback)
+        whole = whole_layer(self, parameters, self.SPOTS, context) is not None
+        records, source_path = self._read_spots(layer, whole, source, label, feedback)
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None and not feedback.isCanceled():
             label = layer_label(self, parameters, self.TOWNS, context)[0]
@@ -148,23 +148,35 @@ class ImportSpots(EnforcementAlgorithm):
             self.REPORT: "\n".join(report.lines()),
         }
 
-    def _read_spots(self, layer, source, label, feedback):
-        """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer (layer: None
-        when a selection or a feature limit is given) is read by the ledger's own reader, which
-        detects a DBF's encoding when there is no .cpg."""
-        if layer is not None and layer.providerType() == "ogr" and not layer.subsetString():
+    def _read_spots(self, layer, whole, source, label, feedback):
+        """(SpotRecords in the ledger's CRS, the file or layer they come from).
+
+        A whole Shapefile or GeoPackage layer (whole: no selection, filter or feature limit)
+        is read by the ledger's own reader, which detects a DBF's encoding when there is no
+        .cpg. A layer with unsaved edits is read as QGIS shows it, as screening reads it: the
+        technician may have just put right, in the edit buffer, the duplicate numbers
+        screening warned of, or deleted spots, which the file on disk does not hold yet. The
+        batch's source is the file either way."""
+        path = self._file_of(layer) if layer is not None else ""
+        edited = layer is not None and (layer.isEditable() or layer.isModified())
+        plain_file = (
+            whole
+            and layer is not None
+            and not edited
+            and not layer.subsetString()
+            and path.lower().endswith((".shp", ".gpkg"))
+        )
+        if plain_file:
             parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-            path = parts.get("path") or ""
-            if path.lower().endswith((".shp", ".gpkg")):
-                try:
-                    records, read = spot_files.read_spot_file(path, parts.get("layerName") or None)
-                except ledger.LedgerError as error:
-                    raise fail(str(error)) from error
-                for issue in read.errors:
-                    feedback.reportError(f"{path}: {issue}")
-                for issue in read.warnings:
-                    feedback.pushWarning(f"{path}: {issue}")
-                return records, path
+            try:
+                records, read = spot_files.read_spot_file(path, parts.get("layerName") or None)
+            except ledger.LedgerError as error:
+                raise fail(str(error)) from error
+            for issue in read.errors:
+                feedback.reportError(f"{path}: {issue}")
+            for issue in read.warnings:
+                feedback.pushWarning(f"{path}: {issue}")
+            return records, path
         fields = source.fields().names()
         arrays = read_source(source, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         records = [
@@ -175,7 +187,14 @@ class ImportSpots(EnforcementAlgorithm):
             )
             for row, geometry in enumerate(arrays.geoms)
         ]
-        return records, label
+        return records, path or label
+
+    @staticmethod
+    def _file_of(layer) -> str:
+        """The file an OGR layer reads, or "" for any other layer (memory, PostGIS…)."""
+        if layer.providerType() != "ogr":
+            return ""
+        return QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
 
     @staticmethod
     def _attach_pieces(records, pieces, label, feedback) -> None:
