@@ -153,3 +153,22 @@ def test_unsaved_edits_are_imported_as_qgis_shows_the_layer(
     assert set(spots["b"]) == {"S1", "S2", "S4"}
     assert sources["b"] == path  # still the file the spots come from
     assert layer.isEditable() and layer.isModified()
+
+
+def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider, tmp_path):
+    """Processing and qgis_process --json show a run's warnings by the feedback's kind: a
+    spot's warning (a part larger than the spot) is pushed as one, a refused spot (a
+    duplicate number) as an error, the counts as information."""
+    path = spot_file(
+        tmp_path / "jctb.gpkg",
+        ["S1", "S2", "S2"],
+        fields={domain.SPOT_AREA: 100.0, domain.CULTIVATED_AREA: 150.0},
+    )
+    log = Log()
+    run({"SPOTS": path, "LEDGER": str(tmp_path / "ledger.gpkg"), "BATCH": "b"}, feedback=log)
+    assert any(
+        "JCBH=S1" in w and domain.CULTIVATED_AREA in w and "larger than" in w for w in log.warnings
+    ), log.warnings
+    assert not any(line.startswith("提示") for line in log.info), log.info
+    assert sum("duplicate spot number" in e for e in log.errors) == 2, log.errors
+    assert any(line.startswith("批次 b") for line in log.info)

@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..compat import SOURCE_POLYGON
 from ..core import domain, ledger, spot_files
+from ..core.ledger_records import ERROR_PREFIX, WARNING_PREFIX
 from ..core.ledger_reference import is_postgis_reference
 from ..core.towns import assign_towns
 from ..i18n import tr
@@ -139,8 +140,15 @@ class ImportSpots(EnforcementAlgorithm):
                 report = store.import_batch(batch, records, source=source_path)
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
+        # Each line by its kind, so that Processing's log and qgis_process --json show the
+        # warnings as warnings (pushWarning: QGIS 3.16 and later).
         for line in report.lines():
-            (feedback.reportError if line.startswith("错误") else feedback.pushInfo)(line)
+            if line.startswith(ERROR_PREFIX):
+                feedback.reportError(line)
+            elif line.startswith(WARNING_PREFIX):
+                feedback.pushWarning(line)
+            else:
+                feedback.pushInfo(line)
         return {
             self.ADDED: report.added,
             self.REFRESHED: report.refreshed,
