@@ -7,6 +7,7 @@ from __future__ import annotations
 import fiona
 import pytest
 from qgis.core import (
+    QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProject,
@@ -172,3 +173,46 @@ def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider
     assert not any(line.startswith("提示") for line in log.info), log.info
     assert sum("duplicate spot number" in e for e in log.errors) == 2, log.errors
     assert any(line.startswith("批次 b") for line in log.info)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results(
+    provider, tmp_path, suffix
+):
+    """screenspots run on an already screened layer writes its results under suffixed names
+    (TBMJ_2, SFSTHX_2; a Shapefile's YJJBNT_MU_), the first run's figures staying under the
+    standard ones the ledger reads: nothing is imported, and the message names the file, the
+    fields and what to do. (Which run is the right one cannot be told from the file.)"""
+    path = spot_file(
+        tmp_path / f"screened_twice{suffix}",
+        ["S1", "S2"],
+        fields={
+            domain.SPOT_AREA: 100.0,
+            "TBMJ_2": 120.0,
+            "SFSTHX": "0",
+            "SFSTHX_2": "1",
+            "YJJBNT_MU_": 0.1,
+        },
+    )
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
+    said = str(refused.value)
+    assert path in said
+    for name in ("TBMJ_2", "SFSTHX_2", "YJJBNT_MU_"):
+        assert name in said
+    assert "Screen the original delivery" in said
+    assert not store.exists() or recorded(store) == ({}, {})
+
+
+def test_the_core_import_refuses_a_delivery_screened_twice(tmp_path):
+    """The same rule in the ledger itself, for every caller: nothing is written."""
+    spot = ledger.SpotRecord(
+        {domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 100.0, "tbmj_3": 90.0, "JCMJ_2": 5.0},
+        box(X0, Y0, X0 + 20, Y0 + 20),
+    )
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        with pytest.raises(ledger.LedgerError, match="tbmj_3") as refused:
+            store.import_batch("b", [spot], source="jctb.gpkg")
+        assert "JCMJ_2" not in str(refused.value)  # a delivered field, not a result
+        assert store.batches() == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from .domain import (
 from .ledger_records import (
     ImportIssue,
     ImportReport,
+    LedgerError,
     SpotRecord,
 )
 from .ledger_rows import as_number
@@ -237,6 +238,51 @@ def _shown(value: Any) -> str:
         return f"{value:.2f}"
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU).
+_RESULT_FIELDS = {
+    form.upper()
+    for name, _ in domain.screening_output_fields()
+    for form in (name, domain.shapefile_field_name(name))
+}
+
+
+def rescreened_fields(names: Iterable[str]) -> list[str]:
+    """The fields of a delivery holding a later screening run's results: screenspots run on a
+    layer it had screened keeps the earlier run's fields and writes its own under a suffix
+    (TBMJ_2, SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off), while the
+    ledger reads the standard names, the earlier run's."""
+    found = []
+    for name in names:
+        upper = str(name).strip().upper()
+        for result in _RESULT_FIELDS:
+            rest = upper[len(result) + 1 :]
+            if upper.startswith(result + "_") and (rest.isdigit() or not rest):
+                found.append(str(name))
+                break
+    return sorted(found)
+
+
+def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
+    """Stop the import of a layer screened more than once, naming the file and the later
+    run's fields. Refused rather than taking the suffixed figures: which run screened against
+    the right layers (the latest DLTB, this year's red line) cannot be told from the file, a
+    third run's _3 may lie beside a _2, and the earlier figures would still stand in the
+    spots' attributes, which the export shows. Legal figures must come from the run meant."""
+    later = rescreened_fields({name for spot in spots for name in spot.attributes})
+    if not later:
+        return
+    fields = ", ".join(later)
+    raise LedgerError(
+        f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取的"
+        "标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的图斑"
+        "图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
+        f"{where}: screened more than once: the later run's results are in suffixed fields "
+        f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold the "
+        "earlier run's; nothing imported. Screen the original delivery and import that, or "
+        "remove the earlier result fields and give these their standard names"
+    )
 
 
 def warn_other_delivery(

@@ -29,6 +29,7 @@ from .ledger_delivery import (
     Vetted,
     keep_recorded,
     refresh_changes,
+    refuse_rescreened,
     say_changes,
     vet_spots,
     warn_kept_spots,
@@ -83,6 +84,7 @@ class SqlSpotsMixin:
                 f"{where}: has no spot number field {SPOT_NUMBER}: nothing imported (is it the "
                 "spot layer?)"
             )
+        refuse_rescreened(spots, source or name)
         report = ImportReport(batch=name)
         rows = vet_spots(spots, report)
         now = utc_now()
