@@ -216,3 +216,46 @@ def test_the_core_import_refuses_a_delivery_screened_twice(tmp_path):
             store.import_batch("b", [spot], source="jctb.gpkg")
         assert "JCMJ_2" not in str(refused.value)  # a delivered field, not a result
         assert store.batches() == []
+
+
+def test_spots_are_numbered_by_the_key_field_screening_was_given(provider, tmp_path):
+    """A delivery numbering its spots in TBBH (screenspots' SPOT_KEY_FIELD, the field kept as
+    delivered) imports with SPOT_KEY_FIELD TBBH, found whatever its case and surrounding
+    spaces: the numbers are the ledger's JCBH, the delivered field is not kept twice."""
+    path = spot_file(tmp_path / "tbbh.gpkg", ["T1", "T2"], key="TBBH", fields={"TBLX": "x"})
+    store = tmp_path / "ledger.gpkg"
+    log = Log()
+    result = run(
+        {"SPOTS": path, "LEDGER": str(store), "BATCH": "b", "SPOT_KEY_FIELD": " tbbh "},
+        feedback=log,
+    )
+    assert result["ADDED"] == 2
+    spots, _ = recorded(store)
+    assert set(spots["b"]) == {"T1", "T2"}
+    attributes = spots["b"]["T1"].attributes
+    assert attributes[domain.SPOT_NUMBER] == "T1" and "TBBH" not in attributes
+    assert any("TBBH" in line and domain.SPOT_NUMBER in line for line in log.info), log.info
+
+    # The default, JCBH, found in a delivery that spells it jcbh.
+    lower = spot_file(tmp_path / "lower.gpkg", ["L1"], key="jcbh")
+    assert run({"SPOTS": lower, "LEDGER": str(store), "BATCH": "c"})["ADDED"] == 1
+    assert set(recorded(store)[0]["c"]) == {"L1"}
+
+
+def test_a_key_field_the_layer_lacks_or_beside_another_jcbh_is_refused(provider, tmp_path):
+    """A key field the layer does not have names the field, the file and the fields it has; a
+    key field other than JCBH in a layer that also has a JCBH would give each spot two
+    numbers: both are refused before the ledger is touched."""
+    store = tmp_path / "ledger.gpkg"
+    path = spot_file(tmp_path / "tbbh.gpkg", ["T1"], key="TBBH")
+    with pytest.raises(QgsProcessingException) as missing:
+        run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
+    said = str(missing.value)
+    assert path in said and "JCBH" in said and "TBBH" in said and "SPOT_KEY_FIELD" in said
+
+    both = spot_file(tmp_path / "both.gpkg", ["T1"], key="TBBH", fields={"JCBH": "J1"})
+    with pytest.raises(QgsProcessingException) as twice:
+        run({"SPOTS": both, "LEDGER": str(store), "BATCH": "b", "SPOT_KEY_FIELD": "TBBH"})
+    said = str(twice.value)
+    assert both in said and "TBBH" in said and "JCBH" in said
+    assert not store.exists()

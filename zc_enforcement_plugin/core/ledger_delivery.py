@@ -240,6 +240,53 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "…"
 
 
+def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> str:
+    """Give each spot the number its key field holds, as the ledger's SPOT_NUMBER, and return
+    the field's name as delivered.
+
+    screenspots numbers spots by any field (SPOT_KEY_FIELD) and writes it as delivered: jcbh,
+    TBBH. The field is found whatever its case and surrounding spaces, and renamed to the
+    ledger's own: it is the spot's number, so the attributes do not hold it twice. A layer
+    with another field spelled JCBH beside the key would give its spots two numbers, and one
+    would be lost: refused, as is a key field the layer lacks (LedgerError, naming `where`).
+    """
+    if not spots:
+        return key_field
+    wanted = (key_field or SPOT_NUMBER).strip()
+    names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
+    found = [name for name in names if str(name).strip().upper() == wanted.upper()]
+    if len(found) != 1:
+        fields = ", ".join(map(str, names))
+        if found:
+            listed = ", ".join(found)
+            zh, en = (
+                f"有多个字段都是 {wanted}（{listed}）",
+                f"has several fields {wanted} ({listed})",
+            )
+        else:
+            zh, en = f"没有图斑编号字段 {wanted}", f"has no spot number field {wanted}"
+        raise LedgerError(
+            f"{where}：{zh}（字段：{fields}），未导入任何图斑；请在 SPOT_KEY_FIELD 中指定图斑编号"
+            f"字段 / {where}: {en} (fields: {fields}): nothing imported; name the spot number "
+            "field in SPOT_KEY_FIELD"
+        )
+    field = found[0]
+    other = [name for name in names if name != field and str(name).strip().upper() == SPOT_NUMBER]
+    if other:
+        raise LedgerError(
+            f"{where}：图斑编号取自字段 {field}，而图层另有字段 {other[0]}，每个图斑将有两个"
+            f"编号，其一会丢失，未导入任何图斑；请删除或改名其中一个字段，或以 {other[0]} 为图斑"
+            "编号字段 / "
+            f"{where}: the spot numbers are taken from {field}, and the layer also has a field "
+            f"{other[0]}: each spot would have two numbers and one would be lost; nothing "
+            f"imported. Remove or rename one of them, or number the spots by {other[0]}"
+        )
+    if field != SPOT_NUMBER:
+        for spot in spots:
+            spot.attributes[SPOT_NUMBER] = spot.attributes.pop(field, None)
+    return field
+
+
 # The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU).
 _RESULT_FIELDS = {
     form.upper()

@@ -10,12 +10,13 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterString,
     QgsProviderRegistry,
 )
 
 from ..compat import SOURCE_POLYGON
-from ..core import domain, ledger, spot_files
+from ..core import domain, ledger, ledger_delivery, spot_files
 from ..core.ledger_records import ERROR_PREFIX, WARNING_PREFIX
 from ..core.ledger_reference import is_postgis_reference
 from ..core.towns import assign_towns
@@ -53,6 +54,7 @@ class ImportSpots(EnforcementAlgorithm):
     )
 
     SPOTS = "SPOTS"
+    SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
     LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     TOWNS = "TOWNS"
@@ -65,6 +67,15 @@ class ImportSpots(EnforcementAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.SPOTS, tr("Screened spots"), [SOURCE_POLYGON])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPOT_KEY_FIELD,
+                tr("Spot number field (recorded as the ledger's JCBH)"),
+                defaultValue=domain.SPOT_NUMBER,
+                parentLayerParameterName=self.SPOTS,
+                optional=True,
+            )
         )
         add_ledger_parameter(self)
         self.addParameter(
@@ -120,6 +131,18 @@ class ImportSpots(EnforcementAlgorithm):
 
         whole = whole_layer(self, parameters, self.SPOTS, context) is not None
         records, source_path = self._read_spots(layer, whole, source, label, feedback)
+        key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
+        try:
+            # Before the towns and pieces, which are matched to spots by their number.
+            field = ledger_delivery.number_spots_by(records, key_field, source_path)
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        if field != domain.SPOT_NUMBER:
+            feedback.pushInfo(
+                tr("Spot numbers are taken from the field {field}, recorded as {number}.").format(
+                    field=field, number=domain.SPOT_NUMBER
+                )
+            )
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None and not feedback.isCanceled():
             label = layer_label(self, parameters, self.TOWNS, context)[0]

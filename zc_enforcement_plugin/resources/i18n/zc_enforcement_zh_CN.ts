@@ -800,6 +800,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spot number field (recorded as the ledger's JCBH)</source>
+      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Batch name (default: the layer's name)</source>
       <translation>批次名称（默认为图层名）</translation>
     </message>
@@ -847,6 +852,11 @@
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The spot layer {layer} cannot be opened.</source>
       <translation>无法打开图斑图层 {layer}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spot numbers are taken from the field {field}, recorded as {number}.</source>
+      <translation>图斑编号取自字段 {field}，在台帐中记为 {number}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
