@@ -259,3 +259,53 @@ def test_a_key_field_the_layer_lacks_or_beside_another_jcbh_is_refused(provider,
     said = str(twice.value)
     assert both in said and "TBBH" in said and "JCBH" in said
     assert not store.exists()
+
+
+def test_a_redelivery_that_lost_leading_zeros_is_refused_naming_both_numbers(provider, tmp_path):
+    """The batch recorded 00001–00003; a re-delivery read from a spreadsheet has the integers
+    1–3 on the same outlines. Imported, each spot would be in the ledger twice, judged apart:
+    the spots are refused, each naming the recorded number, the delivered one and the field;
+    the batch name is not blamed, and nothing recorded changes."""
+    store = tmp_path / "ledger.gpkg"
+    first = spot_file(tmp_path / "q2.gpkg", ["00001", "00002", "00003"])
+    run({"SPOTS": first, "LEDGER": str(store), "BATCH": "Q2"})
+    before = recorded(store)
+
+    again = spot_file(tmp_path / "q2_again.gpkg", [1, 2, 3], key_type="int")
+    result = run({"SPOTS": again, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
+    report = result["REPORT"]
+    for recorded_number, delivered in (("00001", "1"), ("00002", "2"), ("00003", "3")):
+        [line] = [
+            line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line
+        ]
+        assert recorded_number in line and "leading zeros" in line and line.startswith("错误")
+    assert "meant for another delivery" not in report
+    after = recorded(store)
+    assert set(after[0]["Q2"]) == set(before[0]["Q2"]) and after[1] == before[1]
+
+    # A spot of the re-delivery that is new (no recorded number like it) is imported.
+    mixed = spot_file(tmp_path / "q2_mixed.gpkg", ["00001", "7"])
+    result = run({"SPOTS": mixed, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (1, 1, 0)
+
+
+def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp_path):
+    """Two folders' JCTB.shp imported without BATCH would both be batch JCTB, the second
+    merged into the first and its source overwritten: it is refused, naming both files; the
+    same file again refreshes its batch, and BATCH given explicitly says which batch is meant."""
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "2026Q1").mkdir()
+    (tmp_path / "2026Q2").mkdir()
+    q1 = spot_file(tmp_path / "2026Q1" / "JCTB.shp", ["A1", "A2"])
+    q2 = spot_file(tmp_path / "2026Q2" / "JCTB.shp", ["B1"])
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["REFRESHED"] == 2
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": q2, "LEDGER": str(store)})
+    said = str(refused.value)
+    assert q1 in said and q2 in said and "BATCH" in said
+    assert recorded(store)[1] == {"JCTB": q1}
+
+    assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
+    assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1

@@ -56,6 +56,7 @@ class Vetted:
     geometry: BaseGeometry | None
     attributes: dict[str, Any]
     figures: list[Any]  # values of FIGURE_COLUMNS
+    index: int | None = None  # the feature in the delivery, for reports
 
 
 @dataclass
@@ -330,6 +331,40 @@ def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
         "earlier run's; nothing imported. Screen the original delivery and import that, or "
         "remove the earlier result fields and give these their standard names"
     )
+
+
+def refuse_lost_zeros(
+    rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
+) -> list[Vetted]:
+    """The rows to import: a spot whose number is one the batch holds but for leading zeros
+    (00001 recorded, 1 delivered: a spreadsheet read the field as a number) is refused,
+    naming both numbers, rather than added beside the recorded spot, to be judged and counted
+    twice. Which of the two is right is for the delivery to say; the recorded spot is kept."""
+    recorded: dict[str, list[str]] = {}
+    for key in existing:
+        recorded.setdefault(key.lstrip("0"), []).append(key)
+    kept = []
+    for row in rows:
+        alike = [] if row.key in existing else recorded.get(row.key.lstrip("0"), [])
+        if not alike:
+            kept.append(row)
+            continue
+        numbers = "、".join(sorted(alike))
+        report.errors.append(
+            ImportIssue(
+                row.index,
+                row.key,
+                SPOT_NUMBER,
+                f"图斑编号 {row.key} 与本批次已记录的 {numbers} 仅差前导零（{SPOT_NUMBER} 的前导零"
+                f"在交付中丢失？），未导入，台帐保留 {numbers} 原记录；请恢复编号的前导零后重新导入"
+                f" / the number {row.key} is the batch's recorded {numbers} but for leading zeros "
+                f"(lost from the field {SPOT_NUMBER}, say by a spreadsheet): not imported, the "
+                f"ledger keeps {numbers} as recorded; give the numbers their leading zeros back "
+                "and import again",
+            )
+        )
+        report.skipped += 1
+    return kept
 
 
 def warn_other_delivery(
@@ -659,7 +694,7 @@ def _vetted(index: int, key: str, record: SpotRecord, report: ImportReport) -> V
     figures = [_vetted_figure(index, key, column, attributes, report) for column in FIGURE_COLUMNS]
     _warn_parts_larger_than_spot(index, key, figures, report)
     _warn_impossible_areas(index, key, attributes, report)
-    return Vetted(key, geometry, attributes, figures)
+    return Vetted(key, geometry, attributes, figures, index)
 
 
 def _vetted_geometry(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -160,6 +161,8 @@ class ImportSpots(EnforcementAlgorithm):
         )
         try:
             with open_ledger(self, parameters, context, create=True) as store:
+                if not self.parameterAsString(parameters, self.BATCH, context).strip():
+                    self._refuse_another_files_batch(store, batch, source_path)
                 report = store.import_batch(batch, records, source=source_path)
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
@@ -219,6 +222,25 @@ class ImportSpots(EnforcementAlgorithm):
             for row, geometry in enumerate(arrays.geoms)
         ]
         return records, path or label
+
+    @staticmethod
+    def _refuse_another_files_batch(store, batch: str, source: str) -> None:
+        """Stop an import whose batch name was not given when the name it defaults to (the
+        layer's) is a batch another file delivered: every quarter's delivery may be called
+        JCTB.shp, and a refresh would merge the two deliveries into one batch, keeping the
+        other's spots. Refused rather than warned about: the import would be done by the time
+        the warning is read. Giving BATCH says which batch is meant."""
+        recorded = next((b.source for b in store.batches() if b.name == batch), None)
+        if not recorded or not source or _same_file(recorded, source):
+            return
+        raise fail(
+            tr(
+                "The batch {batch} (the layer's name, BATCH not given) was delivered in "
+                "{recorded}, and these spots come from {source}: imported, the two deliveries "
+                "would merge into one batch. Nothing was imported. Give BATCH: {batch} to "
+                "refresh that batch with this file, or a new name for a batch of its own."
+            ).format(batch=batch, recorded=recorded, source=source)
+        )
 
     @staticmethod
     def _file_of(layer) -> str:
@@ -327,3 +349,11 @@ class ImportSpots(EnforcementAlgorithm):
                     spots=domain.first_of(outside, 10),
                 )
             )
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two recorded sources are the same file, however the paths are written."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # a source that is no file (a memory layer's name), or a file since gone
+        return os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other))
