@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from .domain import (
 from .ledger_records import (
     ImportIssue,
     ImportReport,
+    LedgerError,
     SpotRecord,
 )
 from .ledger_rows import as_number
@@ -55,6 +56,7 @@ class Vetted:
     geometry: BaseGeometry | None
     attributes: dict[str, Any]
     figures: list[Any]  # values of FIGURE_COLUMNS
+    index: int | None = None  # the feature in the delivery, for reports
 
 
 @dataclass
@@ -237,6 +239,132 @@ def _shown(value: Any) -> str:
         return f"{value:.2f}"
     text = str(value)
     return text if len(text) <= 40 else text[:40] + "…"
+
+
+def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> str:
+    """Give each spot the number its key field holds, as the ledger's SPOT_NUMBER, and return
+    the field's name as delivered.
+
+    screenspots numbers spots by any field (SPOT_KEY_FIELD) and writes it as delivered: jcbh,
+    TBBH. The field is found whatever its case and surrounding spaces, and renamed to the
+    ledger's own: it is the spot's number, so the attributes do not hold it twice. A layer
+    with another field spelled JCBH beside the key would give its spots two numbers, and one
+    would be lost: refused, as is a key field the layer lacks (LedgerError, naming `where`).
+    """
+    if not spots:
+        return key_field
+    wanted = (key_field or SPOT_NUMBER).strip()
+    names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
+    found = [name for name in names if str(name).strip().upper() == wanted.upper()]
+    if len(found) != 1:
+        fields = ", ".join(map(str, names))
+        if found:
+            listed = ", ".join(found)
+            zh, en = (
+                f"有多个字段都是 {wanted}（{listed}）",
+                f"has several fields {wanted} ({listed})",
+            )
+        else:
+            zh, en = f"没有图斑编号字段 {wanted}", f"has no spot number field {wanted}"
+        raise LedgerError(
+            f"{where}：{zh}（字段：{fields}），未导入任何图斑；请在 SPOT_KEY_FIELD 中指定图斑编号"
+            f"字段 / {where}: {en} (fields: {fields}): nothing imported; name the spot number "
+            "field in SPOT_KEY_FIELD"
+        )
+    field = found[0]
+    other = [name for name in names if name != field and str(name).strip().upper() == SPOT_NUMBER]
+    if other:
+        raise LedgerError(
+            f"{where}：图斑编号取自字段 {field}，而图层另有字段 {other[0]}，每个图斑将有两个"
+            f"编号，其一会丢失，未导入任何图斑；请删除或改名其中一个字段，或以 {other[0]} 为图斑"
+            "编号字段 / "
+            f"{where}: the spot numbers are taken from {field}, and the layer also has a field "
+            f"{other[0]}: each spot would have two numbers and one would be lost; nothing "
+            f"imported. Remove or rename one of them, or number the spots by {other[0]}"
+        )
+    if field != SPOT_NUMBER:
+        for spot in spots:
+            spot.attributes[SPOT_NUMBER] = spot.attributes.pop(field, None)
+    return field
+
+
+# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU).
+_RESULT_FIELDS = {
+    form.upper()
+    for name, _ in domain.screening_output_fields()
+    for form in (name, domain.shapefile_field_name(name))
+}
+
+
+def rescreened_fields(names: Iterable[str]) -> list[str]:
+    """The fields of a delivery holding a later screening run's results: screenspots run on a
+    layer it had screened keeps the earlier run's fields and writes its own under a suffix
+    (TBMJ_2, SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off), while the
+    ledger reads the standard names, the earlier run's."""
+    found = []
+    for name in names:
+        upper = str(name).strip().upper()
+        for result in _RESULT_FIELDS:
+            rest = upper[len(result) + 1 :]
+            if upper.startswith(result + "_") and (rest.isdigit() or not rest):
+                found.append(str(name))
+                break
+    return sorted(found)
+
+
+def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
+    """Stop the import of a layer screened more than once, naming the file and the later
+    run's fields. Refused rather than taking the suffixed figures: which run screened against
+    the right layers (the latest DLTB, this year's red line) cannot be told from the file, a
+    third run's _3 may lie beside a _2, and the earlier figures would still stand in the
+    spots' attributes, which the export shows. Legal figures must come from the run meant."""
+    later = rescreened_fields({name for spot in spots for name in spot.attributes})
+    if not later:
+        return
+    fields = ", ".join(later)
+    raise LedgerError(
+        f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取的"
+        "标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的图斑"
+        "图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
+        f"{where}: screened more than once: the later run's results are in suffixed fields "
+        f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold the "
+        "earlier run's; nothing imported. Screen the original delivery and import that, or "
+        "remove the earlier result fields and give these their standard names"
+    )
+
+
+def refuse_lost_zeros(
+    rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
+) -> list[Vetted]:
+    """The rows to import: a spot whose number is one the batch holds but for leading zeros
+    (00001 recorded, 1 delivered: a spreadsheet read the field as a number) is refused,
+    naming both numbers, rather than added beside the recorded spot, to be judged and counted
+    twice. Which of the two is right is for the delivery to say; the recorded spot is kept."""
+    recorded: dict[str, list[str]] = {}
+    for key in existing:
+        recorded.setdefault(key.lstrip("0"), []).append(key)
+    kept = []
+    for row in rows:
+        alike = [] if row.key in existing else recorded.get(row.key.lstrip("0"), [])
+        if not alike:
+            kept.append(row)
+            continue
+        numbers = "、".join(sorted(alike))
+        report.errors.append(
+            ImportIssue(
+                row.index,
+                row.key,
+                SPOT_NUMBER,
+                f"图斑编号 {row.key} 与本批次已记录的 {numbers} 仅差前导零（{SPOT_NUMBER} 的前导零"
+                f"在交付中丢失？），未导入，台帐保留 {numbers} 原记录；请恢复编号的前导零后重新导入"
+                f" / the number {row.key} is the batch's recorded {numbers} but for leading zeros "
+                f"(lost from the field {SPOT_NUMBER}, say by a spreadsheet): not imported, the "
+                f"ledger keeps {numbers} as recorded; give the numbers their leading zeros back "
+                "and import again",
+            )
+        )
+        report.skipped += 1
+    return kept
 
 
 def warn_other_delivery(
@@ -566,7 +694,7 @@ def _vetted(index: int, key: str, record: SpotRecord, report: ImportReport) -> V
     figures = [_vetted_figure(index, key, column, attributes, report) for column in FIGURE_COLUMNS]
     _warn_parts_larger_than_spot(index, key, figures, report)
     _warn_impossible_areas(index, key, attributes, report)
-    return Vetted(key, geometry, attributes, figures)
+    return Vetted(key, geometry, attributes, figures, index)
 
 
 def _vetted_geometry(

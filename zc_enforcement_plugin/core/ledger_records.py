@@ -78,6 +78,11 @@ class ImportIssue:
         return (" ".join(where) + ": " if where else "") + self.message
 
 
+# How ImportReport.lines() marks a refused spot and a warning: the log shows each by its kind.
+ERROR_PREFIX = "错误 / error: "
+WARNING_PREFIX = "提示 / warning: "
+
+
 @dataclass
 class ImportReport:
     """What an import did: counts, and every spot refused (errors) or worth a look (warnings)."""
@@ -101,8 +106,8 @@ class ImportReport:
         )
         return (
             [head]
-            + [f"错误 / error: {issue}" for issue in self.errors]
-            + [f"提示 / warning: {issue}" for issue in self.warnings]
+            + [f"{ERROR_PREFIX}{issue}" for issue in self.errors]
+            + [f"{WARNING_PREFIX}{issue}" for issue in self.warnings]
         )
 
 

@@ -29,6 +29,8 @@ from .ledger_delivery import (
     Vetted,
     keep_recorded,
     refresh_changes,
+    refuse_lost_zeros,
+    refuse_rescreened,
     say_changes,
     vet_spots,
     warn_kept_spots,
@@ -83,6 +85,7 @@ class SqlSpotsMixin:
                 f"{where}: has no spot number field {SPOT_NUMBER}: nothing imported (is it the "
                 "spot layer?)"
             )
+        refuse_rescreened(spots, source or name)
         report = ImportReport(batch=name)
         rows = vet_spots(spots, report)
         now = utc_now()
@@ -93,6 +96,8 @@ class SqlSpotsMixin:
                 + self._FOR_UPDATE,
                 (name,),
             )
+            existing = self._recorded_spots(row[0]) if row is not None else {}
+            rows = refuse_lost_zeros(rows, existing, report)
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report
             if row is None:
@@ -109,7 +114,6 @@ class SqlSpotsMixin:
                     f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
                     (source, now, batch_id),
                 )
-            existing = self._recorded_spots(batch_id)
             warn_other_delivery(name, rows, existing, report)
             # Said once, when a number comes into the batch, not again at each refresh.
             self._warn_numbers_in_other_batches(

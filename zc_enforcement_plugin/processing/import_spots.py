@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -10,12 +11,14 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterString,
     QgsProviderRegistry,
 )
 
 from ..compat import SOURCE_POLYGON
-from ..core import domain, ledger, spot_files
+from ..core import domain, ledger, ledger_delivery, spot_files
+from ..core.ledger_records import ERROR_PREFIX, WARNING_PREFIX
 from ..core.ledger_reference import is_postgis_reference
 from ..core.towns import assign_towns
 from ..i18n import tr
@@ -29,7 +32,7 @@ from .base import (
     open_ledger,
     unreadable_file,
 )
-from .layer_reader import layer_label, read_source
+from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
 
 
 class ImportSpots(EnforcementAlgorithm):
@@ -52,6 +55,7 @@ class ImportSpots(EnforcementAlgorithm):
     )
 
     SPOTS = "SPOTS"
+    SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
     LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     TOWNS = "TOWNS"
@@ -64,6 +68,15 @@ class ImportSpots(EnforcementAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.SPOTS, tr("Screened spots"), [SOURCE_POLYGON])
+        )
+        self.addParameter(
+            QgsProcessingParameterField(
+                self.SPOT_KEY_FIELD,
+                tr("Spot number field (recorded as the ledger's JCBH)"),
+                defaultValue=domain.SPOT_NUMBER,
+                parentLayerParameterName=self.SPOTS,
+                optional=True,
+            )
         )
         add_ledger_parameter(self)
         self.addParameter(
@@ -110,12 +123,27 @@ class ImportSpots(EnforcementAlgorithm):
                     layer=parameters.get(self.SPOTS)
                 )
             )
-        layer = self.parameterAsVectorLayer(parameters, self.SPOTS, context)
-        label = layer.name() if layer is not None else str(parameters.get(self.SPOTS))
-        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or label
+        # Named after its layer, also when a selection or a feature limit is given: the
+        # parameter is then a definition object, whose text is no name for a batch.
+        name, layer = layer_name(self, parameters, self.SPOTS, context)
+        label = with_file(name, layer)
+        batch = self.parameterAsString(parameters, self.BATCH, context).strip() or name
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
-        records, source_path = self._read_spots(layer, source, label, feedback)
+        whole = whole_layer(self, parameters, self.SPOTS, context) is not None
+        records, source_path = self._read_spots(layer, whole, source, label, feedback)
+        key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
+        try:
+            # Before the towns and pieces, which are matched to spots by their number.
+            field = ledger_delivery.number_spots_by(records, key_field, source_path)
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        if field != domain.SPOT_NUMBER:
+            feedback.pushInfo(
+                tr("Spot numbers are taken from the field {field}, recorded as {number}.").format(
+                    field=field, number=domain.SPOT_NUMBER
+                )
+            )
         towns = self.parameterAsSource(parameters, self.TOWNS, context)
         if towns is not None and not feedback.isCanceled():
             label = layer_label(self, parameters, self.TOWNS, context)[0]
@@ -133,11 +161,20 @@ class ImportSpots(EnforcementAlgorithm):
         )
         try:
             with open_ledger(self, parameters, context, create=True) as store:
+                if not self.parameterAsString(parameters, self.BATCH, context).strip():
+                    self._refuse_another_files_batch(store, batch, source_path)
                 report = store.import_batch(batch, records, source=source_path)
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
+        # Each line by its kind, so that Processing's log and qgis_process --json show the
+        # warnings as warnings (pushWarning: QGIS 3.16 and later).
         for line in report.lines():
-            (feedback.reportError if line.startswith("错误") else feedback.pushInfo)(line)
+            if line.startswith(ERROR_PREFIX):
+                feedback.reportError(line)
+            elif line.startswith(WARNING_PREFIX):
+                feedback.pushWarning(line)
+            else:
+                feedback.pushInfo(line)
         return {
             self.ADDED: report.added,
             self.REFRESHED: report.refreshed,
@@ -145,22 +182,35 @@ class ImportSpots(EnforcementAlgorithm):
             self.REPORT: "\n".join(report.lines()),
         }
 
-    def _read_spots(self, layer, source, label, feedback):
-        """SpotRecords in the ledger's CRS; a whole Shapefile or GeoPackage layer is read by
-        the ledger's own reader, which detects a DBF's encoding when there is no .cpg."""
-        if layer is not None and layer.providerType() == "ogr" and not layer.subsetString():
+    def _read_spots(self, layer, whole, source, label, feedback):
+        """(SpotRecords in the ledger's CRS, the file or layer they come from).
+
+        A whole Shapefile or GeoPackage layer (whole: no selection, filter or feature limit)
+        is read by the ledger's own reader, which detects a DBF's encoding when there is no
+        .cpg. A layer with unsaved edits is read as QGIS shows it, as screening reads it: the
+        technician may have just put right, in the edit buffer, the duplicate numbers
+        screening warned of, or deleted spots, which the file on disk does not hold yet. The
+        batch's source is the file either way."""
+        path = self._file_of(layer) if layer is not None else ""
+        edited = layer is not None and (layer.isEditable() or layer.isModified())
+        plain_file = (
+            whole
+            and layer is not None
+            and not edited
+            and not layer.subsetString()
+            and path.lower().endswith((".shp", ".gpkg"))
+        )
+        if plain_file:
             parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
-            path = parts.get("path") or ""
-            if path.lower().endswith((".shp", ".gpkg")):
-                try:
-                    records, read = spot_files.read_spot_file(path, parts.get("layerName") or None)
-                except ledger.LedgerError as error:
-                    raise fail(str(error)) from error
-                for issue in read.errors:
-                    feedback.reportError(f"{path}: {issue}")
-                for issue in read.warnings:
-                    feedback.pushWarning(f"{path}: {issue}")
-                return records, path
+            try:
+                records, read = spot_files.read_spot_file(path, parts.get("layerName") or None)
+            except ledger.LedgerError as error:
+                raise fail(str(error)) from error
+            for issue in read.errors:
+                feedback.reportError(f"{path}: {issue}")
+            for issue in read.warnings:
+                feedback.pushWarning(f"{path}: {issue}")
+            return records, path
         fields = source.fields().names()
         arrays = read_source(source, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         records = [
@@ -171,7 +221,33 @@ class ImportSpots(EnforcementAlgorithm):
             )
             for row, geometry in enumerate(arrays.geoms)
         ]
-        return records, label
+        return records, path or label
+
+    @staticmethod
+    def _refuse_another_files_batch(store, batch: str, source: str) -> None:
+        """Stop an import whose batch name was not given when the name it defaults to (the
+        layer's) is a batch another file delivered: every quarter's delivery may be called
+        JCTB.shp, and a refresh would merge the two deliveries into one batch, keeping the
+        other's spots. Refused rather than warned about: the import would be done by the time
+        the warning is read. Giving BATCH says which batch is meant."""
+        recorded = next((b.source for b in store.batches() if b.name == batch), None)
+        if not recorded or not source or _same_file(recorded, source):
+            return
+        raise fail(
+            tr(
+                "The batch {batch} (the layer's name, BATCH not given) was delivered in "
+                "{recorded}, and these spots come from {source}: imported, the two deliveries "
+                "would merge into one batch. Nothing was imported. Give BATCH: {batch} to "
+                "refresh that batch with this file, or a new name for a batch of its own."
+            ).format(batch=batch, recorded=recorded, source=source)
+        )
+
+    @staticmethod
+    def _file_of(layer) -> str:
+        """The file an OGR layer reads, or "" for any other layer (memory, PostGIS…)."""
+        if layer.providerType() != "ogr":
+            return ""
+        return QgsProviderRegistry.instance().decodeUri("ogr", layer.source()).get("path") or ""
 
     @staticmethod
     def _attach_pieces(records, pieces, label, feedback) -> None:
@@ -273,3 +349,11 @@ class ImportSpots(EnforcementAlgorithm):
                     spots=domain.first_of(outside, 10),
                 )
             )
+
+
+def _same_file(one: str, other: str) -> bool:
+    """Whether two recorded sources are the same file, however the paths are written."""
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # a source that is no file (a memory layer's name), or a file since gone
+        return os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other))

@@ -350,9 +350,18 @@ def whole_layer(algorithm, parameters: dict, name: str, context) -> QgsVectorLay
 def layer_label(
     algorithm, parameters: dict, name: str, context
 ) -> tuple[str, QgsVectorLayer | None]:
-    """(label, layer) of a layer parameter, as messages name it: a project layer by its name in
-    the Layers panel, a path "file.gpkg|layername=DLTB" by its table (QGIS names such a layer
-    after the file), a selection by its layer; with the file it is read from (with_file)."""
+    """(label, layer) of a layer parameter, as messages name it: its layer_name, with the file
+    it is read from (with_file)."""
+    label, layer = layer_name(algorithm, parameters, name, context)
+    return with_file(label, layer), layer
+
+
+def layer_name(
+    algorithm, parameters: dict, name: str, context
+) -> tuple[str, QgsVectorLayer | None]:
+    """(name, layer) of a layer parameter: a project layer by its name in the Layers panel, a
+    path "file.gpkg|layername=DLTB" by its table (QGIS names such a layer after the file), a
+    selection or a feature limit by its layer."""
     from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
 
     layer = algorithm.parameterAsVectorLayer(parameters, name, context)
@@ -365,7 +374,7 @@ def layer_label(
     if isinstance(value, str) and layer is not None:
         parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
         label = parts.get("layerName") or label
-    return with_file(label, layer), layer
+    return label, layer
 
 
 def with_file(label: str, layer: QgsVectorLayer | None) -> str:

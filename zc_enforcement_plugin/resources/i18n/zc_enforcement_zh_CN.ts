@@ -830,6 +830,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spot number field (recorded as the ledger's JCBH)</source>
+      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Batch name (default: the layer's name)</source>
       <translation>批次名称（默认为图层名）</translation>
     </message>
@@ -870,6 +875,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The batch {batch} (the layer's name, BATCH not given) was delivered in {recorded}, and these spots come from {source}: imported, the two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with this file, or a new name for a batch of its own.</source>
+      <translation>批次 {batch}（取图层名称，未填写 BATCH）原由 {recorded} 交付，而本次图斑来自 {source}：若导入，两次交付将并入同一批次。未导入任何内容。请将 BATCH 填为 {batch} 以用本文件刷新该批次，或填写新名称另建批次。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Folder {folder} does not exist.</source>
       <translation>文件夹 {folder} 不存在。</translation>
     </message>
@@ -877,6 +887,11 @@
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The spot layer {layer} cannot be opened.</source>
       <translation>无法打开图斑图层 {layer}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Spot numbers are taken from the field {field}, recorded as {number}.</source>
+      <translation>图斑编号取自字段 {field}，在台帐中记为 {number}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />

@@ -1,0 +1,311 @@
+"""zcenforcement:importspots as a technician runs it: a selection or a feature limit, unsaved
+edits, a layer screened twice, a spot number field other than JCBH, the log's warnings, and
+re-deliveries that must not merge into a recorded batch unasked."""
+
+from __future__ import annotations
+
+import fiona
+import pytest
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsProcessingFeedback,
+    QgsProject,
+    QgsVectorLayer,
+)
+from shapely.geometry import box, mapping
+
+from zc_enforcement_plugin.core import domain, ledger
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+class Log(QgsProcessingFeedback):
+    """What a run says, by kind."""
+
+    def __init__(self):
+        super().__init__()
+        self.info: list[str] = []
+        self.warnings: list[str] = []
+        self.errors: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        self.info.append(info)
+
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        self.warnings.append(warning)
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        self.errors.append(error)
+
+
+def spot_file(path, numbers, fields=None, key=domain.SPOT_NUMBER, key_type="str:20", shift=0.0):
+    """A spot file (GeoPackage or Shapefile by its suffix) of 20 m squares, one per number, in
+    a row; fields: more fields, {name: value} given to every spot."""
+    fields = fields or {}
+    properties = {key: key_type, **{name: _kind(value) for name, value in fields.items()}}
+    driver = "GPKG" if str(path).endswith(".gpkg") else "ESRI Shapefile"
+    schema = {"geometry": "Polygon", "properties": properties}
+    with fiona.open(path, "w", driver=driver, schema=schema, crs="EPSG:4527") as sink:
+        for i, number in enumerate(numbers):
+            left = X0 + 100 * i + shift
+            sink.write(
+                {
+                    "geometry": mapping(box(left, Y0, left + 20, Y0 + 20)),
+                    "properties": {key: number, **fields},
+                }
+            )
+    return str(path)
+
+
+def _kind(value) -> str:
+    return "float" if isinstance(value, float) else "str:40"
+
+
+def recorded(path) -> dict:
+    """The ledger's spots by batch: {batch: {number: spot}}, and its batches' sources."""
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        spots: dict = {}
+        for summary in store.spots():
+            spots.setdefault(summary.batch, {})[summary.number] = store.spot(summary.id)
+        sources = {b.name: b.source for b in store.batches()}
+    return spots, sources
+
+
+def run(parameters, feedback=None):
+    import processing
+
+    return processing.run("zcenforcement:importspots", parameters, feedback=feedback)
+
+
+@pytest.fixture
+def project_layer():
+    """Adds a layer to the project for the test, as a technician has it open."""
+    added = []
+
+    def add(path, name):
+        layer = QgsVectorLayer(path, name, "ogr")
+        assert layer.isValid(), path
+        QgsProject.instance().addMapLayer(layer)
+        added.append(layer.id())
+        return layer
+
+    yield add
+    for layer_id in added:
+        layer = QgsProject.instance().mapLayer(layer_id)
+        if layer is not None and layer.isEditable():
+            layer.rollBack()
+        QgsProject.instance().removeMapLayer(layer_id)
+
+
+def test_a_selection_or_a_feature_limit_imports_those_spots_as_a_batch_named_after_the_layer(
+    provider, tmp_path, project_layer
+):
+    """The batch of a selection or of the first N features (no BATCH) is named after the
+    layer, as the help says, not after the Python object that says which features; and
+    only those spots are imported."""
+    layer = project_layer(
+        spot_file(tmp_path / "jctb.gpkg", ["S1", "S2", "S3", "S4", "S5"]), "第二批卫片"
+    )
+    layer.selectByIds(
+        [f.id() for f in layer.getFeatures() if f[domain.SPOT_NUMBER] in ("S2", "S4")]
+    )
+    selected = tmp_path / "selected.gpkg"
+    result = run(
+        {"SPOTS": QgsProcessingFeatureSourceDefinition(layer.id(), True), "LEDGER": str(selected)}
+    )
+    assert result["ADDED"] == 2
+    spots, sources = recorded(selected)
+    assert sources == {"第二批卫片": str(tmp_path / "jctb.gpkg")}
+    assert list(spots) == ["第二批卫片"]
+    assert set(spots["第二批卫片"]) == {"S2", "S4"}
+
+    limited = tmp_path / "limited.gpkg"
+    result = run(
+        {
+            "SPOTS": QgsProcessingFeatureSourceDefinition(layer.id(), False, 3),
+            "LEDGER": str(limited),
+        }
+    )
+    spots, _ = recorded(limited)
+    assert list(spots) == ["第二批卫片"] and len(spots["第二批卫片"]) == 3 == result["ADDED"]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_unsaved_edits_are_imported_as_qgis_shows_the_layer(
+    provider, tmp_path, project_layer, suffix
+):
+    """screenspots asks for a duplicate JCBH to be put right before the import: the number
+    corrected in the edit buffer, and a spot deleted there, are imported as QGIS shows the
+    layer, not as the file on disk still holds it; the edits stay unsaved."""
+    path = spot_file(tmp_path / f"jctb{suffix}", ["S1", "S1", "S2", "S3"])
+    layer = project_layer(path, "jctb")
+    features = {f.id(): f[domain.SPOT_NUMBER] for f in layer.getFeatures()}
+    second_s1 = [fid for fid, number in features.items() if number == "S1"][1]
+    s3 = next(fid for fid, number in features.items() if number == "S3")
+    assert layer.startEditing()
+    layer.changeAttributeValue(second_s1, layer.fields().indexOf(domain.SPOT_NUMBER), "S4")
+    layer.deleteFeature(s3)
+
+    store = tmp_path / "ledger.gpkg"
+    result = run({"SPOTS": layer, "LEDGER": str(store), "BATCH": "b"})
+    assert (result["ADDED"], result["REFUSED"]) == (3, 0), result["REPORT"]
+    spots, sources = recorded(store)
+    assert set(spots["b"]) == {"S1", "S2", "S4"}
+    assert sources["b"] == path  # still the file the spots come from
+    assert layer.isEditable() and layer.isModified()
+
+
+def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider, tmp_path):
+    """Processing and qgis_process --json show a run's warnings by the feedback's kind: a
+    spot's warning (a part larger than the spot) is pushed as one, a refused spot (a
+    duplicate number) as an error, the counts as information."""
+    path = spot_file(
+        tmp_path / "jctb.gpkg",
+        ["S1", "S2", "S2"],
+        fields={domain.SPOT_AREA: 100.0, domain.CULTIVATED_AREA: 150.0},
+    )
+    log = Log()
+    run({"SPOTS": path, "LEDGER": str(tmp_path / "ledger.gpkg"), "BATCH": "b"}, feedback=log)
+    assert any(
+        "JCBH=S1" in w and domain.CULTIVATED_AREA in w and "larger than" in w for w in log.warnings
+    ), log.warnings
+    assert not any(line.startswith("提示") for line in log.info), log.info
+    assert sum("duplicate spot number" in e for e in log.errors) == 2, log.errors
+    assert any(line.startswith("批次 b") for line in log.info)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results(
+    provider, tmp_path, suffix
+):
+    """screenspots run on an already screened layer writes its results under suffixed names
+    (TBMJ_2, SFSTHX_2; a Shapefile's YJJBNT_MU_), the first run's figures staying under the
+    standard ones the ledger reads: nothing is imported, and the message names the file, the
+    fields and what to do. (Which run is the right one cannot be told from the file.)"""
+    path = spot_file(
+        tmp_path / f"screened_twice{suffix}",
+        ["S1", "S2"],
+        fields={
+            domain.SPOT_AREA: 100.0,
+            "TBMJ_2": 120.0,
+            "SFSTHX": "0",
+            "SFSTHX_2": "1",
+            "YJJBNT_MU_": 0.1,
+        },
+    )
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
+    said = str(refused.value)
+    assert path in said
+    for name in ("TBMJ_2", "SFSTHX_2", "YJJBNT_MU_"):
+        assert name in said
+    assert "Screen the original delivery" in said
+    assert not store.exists() or recorded(store) == ({}, {})
+
+
+def test_the_core_import_refuses_a_delivery_screened_twice(tmp_path):
+    """The same rule in the ledger itself, for every caller: nothing is written."""
+    spot = ledger.SpotRecord(
+        {domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 100.0, "tbmj_3": 90.0, "JCMJ_2": 5.0},
+        box(X0, Y0, X0 + 20, Y0 + 20),
+    )
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        with pytest.raises(ledger.LedgerError, match="tbmj_3") as refused:
+            store.import_batch("b", [spot], source="jctb.gpkg")
+        assert "JCMJ_2" not in str(refused.value)  # a delivered field, not a result
+        assert store.batches() == []
+
+
+def test_spots_are_numbered_by_the_key_field_screening_was_given(provider, tmp_path):
+    """A delivery numbering its spots in TBBH (screenspots' SPOT_KEY_FIELD, the field kept as
+    delivered) imports with SPOT_KEY_FIELD TBBH, found whatever its case and surrounding
+    spaces: the numbers are the ledger's JCBH, the delivered field is not kept twice."""
+    path = spot_file(tmp_path / "tbbh.gpkg", ["T1", "T2"], key="TBBH", fields={"TBLX": "x"})
+    store = tmp_path / "ledger.gpkg"
+    log = Log()
+    result = run(
+        {"SPOTS": path, "LEDGER": str(store), "BATCH": "b", "SPOT_KEY_FIELD": " tbbh "},
+        feedback=log,
+    )
+    assert result["ADDED"] == 2
+    spots, _ = recorded(store)
+    assert set(spots["b"]) == {"T1", "T2"}
+    attributes = spots["b"]["T1"].attributes
+    assert attributes[domain.SPOT_NUMBER] == "T1" and "TBBH" not in attributes
+    assert any("TBBH" in line and domain.SPOT_NUMBER in line for line in log.info), log.info
+
+    # The default, JCBH, found in a delivery that spells it jcbh.
+    lower = spot_file(tmp_path / "lower.gpkg", ["L1"], key="jcbh")
+    assert run({"SPOTS": lower, "LEDGER": str(store), "BATCH": "c"})["ADDED"] == 1
+    assert set(recorded(store)[0]["c"]) == {"L1"}
+
+
+def test_a_key_field_the_layer_lacks_or_beside_another_jcbh_is_refused(provider, tmp_path):
+    """A key field the layer does not have names the field, the file and the fields it has; a
+    key field other than JCBH in a layer that also has a JCBH would give each spot two
+    numbers: both are refused before the ledger is touched."""
+    store = tmp_path / "ledger.gpkg"
+    path = spot_file(tmp_path / "tbbh.gpkg", ["T1"], key="TBBH")
+    with pytest.raises(QgsProcessingException) as missing:
+        run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
+    said = str(missing.value)
+    assert path in said and "JCBH" in said and "TBBH" in said and "SPOT_KEY_FIELD" in said
+
+    both = spot_file(tmp_path / "both.gpkg", ["T1"], key="TBBH", fields={"JCBH": "J1"})
+    with pytest.raises(QgsProcessingException) as twice:
+        run({"SPOTS": both, "LEDGER": str(store), "BATCH": "b", "SPOT_KEY_FIELD": "TBBH"})
+    said = str(twice.value)
+    assert both in said and "TBBH" in said and "JCBH" in said
+    assert not store.exists()
+
+
+def test_a_redelivery_that_lost_leading_zeros_is_refused_naming_both_numbers(provider, tmp_path):
+    """The batch recorded 00001–00003; a re-delivery read from a spreadsheet has the integers
+    1–3 on the same outlines. Imported, each spot would be in the ledger twice, judged apart:
+    the spots are refused, each naming the recorded number, the delivered one and the field;
+    the batch name is not blamed, and nothing recorded changes."""
+    store = tmp_path / "ledger.gpkg"
+    first = spot_file(tmp_path / "q2.gpkg", ["00001", "00002", "00003"])
+    run({"SPOTS": first, "LEDGER": str(store), "BATCH": "Q2"})
+    before = recorded(store)
+
+    again = spot_file(tmp_path / "q2_again.gpkg", [1, 2, 3], key_type="int")
+    result = run({"SPOTS": again, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
+    report = result["REPORT"]
+    for recorded_number, delivered in (("00001", "1"), ("00002", "2"), ("00003", "3")):
+        [line] = [
+            line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line
+        ]
+        assert recorded_number in line and "leading zeros" in line and line.startswith("错误")
+    assert "meant for another delivery" not in report
+    after = recorded(store)
+    assert set(after[0]["Q2"]) == set(before[0]["Q2"]) and after[1] == before[1]
+
+    # A spot of the re-delivery that is new (no recorded number like it) is imported.
+    mixed = spot_file(tmp_path / "q2_mixed.gpkg", ["00001", "7"])
+    result = run({"SPOTS": mixed, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (1, 1, 0)
+
+
+def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp_path):
+    """Two folders' JCTB.shp imported without BATCH would both be batch JCTB, the second
+    merged into the first and its source overwritten: it is refused, naming both files; the
+    same file again refreshes its batch, and BATCH given explicitly says which batch is meant."""
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "2026Q1").mkdir()
+    (tmp_path / "2026Q2").mkdir()
+    q1 = spot_file(tmp_path / "2026Q1" / "JCTB.shp", ["A1", "A2"])
+    q2 = spot_file(tmp_path / "2026Q2" / "JCTB.shp", ["B1"])
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["REFRESHED"] == 2
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": q2, "LEDGER": str(store)})
+    said = str(refused.value)
+    assert q1 in said and q2 in said and "BATCH" in said
+    assert recorded(store)[1] == {"JCTB": q1}
+
+    assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
+    assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1
