@@ -1068,3 +1068,78 @@ def test_land_of_unknown_class_inside_approvals_is_not_counted_for_the_referral_
     }
     f = run([strip(15)], layers).fields
     assert f[domain.CRIMINAL_FLAG].tolist() == [False]
+
+
+def _cultivated_spot_under_one_approval(kind: str, ends, seen):
+    """Screening of a 100 × 100 m spot of dry land (0103, 15 亩), every layer given, wholly
+    under one approval of `kind` that ended on `ends`, the later image taken on `seen`."""
+    lu = land_use([box(-100, -100, 300, 300)], ["0103"])
+    ap = LayerInput(
+        arr(box(-10, -10, 110, 110)),
+        np.array(["临-7"], dtype=object),
+        ends=np.array([ends], dtype=object),
+        kinds=np.array([kind], dtype=object),
+    )
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    return run([box(0, 0, 100, 100)], layers, spot_dates=[seen]).fields
+
+
+def test_temporary_land_in_its_restoration_year_is_checked_not_suspected():
+    """DOMAIN §5: temporary land is restored within 1 year after its term. A 临时用地 approval
+    that ended 2024-01-01, seen 2024-03-01, is in its restoration year (to 2025-01-01): its
+    15 亩 of dry land are not illegally occupied (SFXS 0), the approval still counts (PZMJ
+    10,000 m², SFPZ, PZWH), and the spot is checked in the field for restoration, ranked 3."""
+    import datetime as dt
+
+    f = _cultivated_spot_under_one_approval("临时用地", dt.date(2024, 1, 1), dt.date(2024, 3, 1))
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [3]
+    assert f[domain.CRIMINAL_FLAG].tolist() == [False]
+    assert f[domain.APPROVED_AREA].tolist() == [10000.0]
+    assert f["SFPZ"].tolist() == [True] and f["PZWH"].tolist() == ["临-7"]
+    reason = f[domain.VERDICT_REASON][0]
+    assert "批准用地 临-7 已于 2024-01-01 到期，临时用地复垦期内，至 2025-01-01" in reason
+    assert "核实临时用地是否按期复垦" in reason
+    assert "占用耕地" not in reason and "达到刑事移送标准" not in reason, reason
+
+
+@pytest.mark.parametrize(
+    ("seen", "verdict", "flag"),
+    [
+        ("2025-01-01", domain.SUGGEST_FIELD_CHECK, False),  # the restoration year's last day
+        ("2025-01-02", domain.SUGGEST_ILLEGAL, True),  # the day after: occupied, 15 亩
+    ],
+)
+def test_temporary_land_after_its_restoration_year_is_occupied_land(seen, verdict, flag):
+    """The restoration year of an approval that ended 2024-01-01 ends 2025-01-01, that day
+    included (as the temporary-land audit counts it); from the next day the approval no
+    longer covers the land, and 15 亩 of cultivated land are at referral scale."""
+    import datetime as dt
+
+    day = dt.date.fromisoformat(seen)
+    f = _cultivated_spot_under_one_approval("临时用地", dt.date(2024, 1, 1), day)
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [verdict]
+    assert f[domain.CRIMINAL_FLAG].tolist() == [flag]
+    if flag:
+        assert f[domain.APPROVED_AREA].tolist() == [0.0]
+        assert "复垦期限 2025-01-01 已过" in f[domain.VERDICT_REASON][0]
+
+
+def test_an_ended_approval_of_another_kind_has_no_restoration_year():
+    """A 农转用 approval that ended before the image is left out at once: the 15 亩 of dry
+    land under it are occupied and at referral scale."""
+    import datetime as dt
+
+    f = _cultivated_spot_under_one_approval("农转用", dt.date(2024, 1, 1), dt.date(2024, 3, 1))
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_ILLEGAL]
+    assert f[domain.CRIMINAL_FLAG].tolist() == [True]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [1]
+    assert "复垦" not in f[domain.VERDICT_REASON][0]
+
+
+def test_a_kind_naming_temporary_land_is_temporary_land():
+    assert domain.is_temporary_land("临时用地")
+    assert domain.is_temporary_land(" 临时用地（重大基础设施） ")
+    assert domain.is_temporary_land("临时 用地")
+    assert not domain.is_temporary_land("农转用")
+    assert not domain.is_temporary_land(None)

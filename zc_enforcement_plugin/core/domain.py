@@ -167,6 +167,9 @@ NO_MINING_NAME = "JCQMC"  # field of the no-mining zones layer
 THREE_ZONES_NAME = "SQLXMC"  # field of the three-zones layer (the threezonestwolines output)
 APPROVAL_NUMBER = "PZWH"  # field of the approvals layer (批准文号)
 APPROVAL_KIND = "PZLX"
+# The approval kind (PZLX) of temporary land: its term ended, the land still has a year to be
+# restored (deadlines rule temporary_land_restoration), and screening treats it so.
+APPROVAL_KIND_TEMPORARY = "临时用地"
 APPROVAL_DATE = "PZRQ"
 APPROVAL_AREA = "PZMJ_PF"
 APPROVED_USE = "PZYT"
@@ -175,6 +178,12 @@ APPROVAL_END = "JZRQ"
 OFFICE_NAME = "SMC"
 TOWN_NAME = "XZMC"
 TOWN_CODE = "XZDM"
+
+
+def is_temporary_land(kind: object) -> bool:
+    """Whether an approval's kind (PZLX) names temporary land (临时用地), spaces aside: a kind
+    written 临时用地（重大基础设施） is one too."""
+    return kind is not None and APPROVAL_KIND_TEMPORARY in "".join(str(kind).split())
 
 
 def field_as_named(names: Sequence[str], wanted: str) -> str | None:

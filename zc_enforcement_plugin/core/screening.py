@@ -250,8 +250,9 @@ def screen_spots(
     # output still shows every approval a spot meets.
     figures = dict(overlays)
     approval_notes: list[list[str]] = [[] for _ in range(n)]
+    restoring = np.zeros(n, dtype=bool)
     if domain.LAYER_APPROVALS in overlays and spot_dates is not None:
-        figures[domain.LAYER_APPROVALS] = approvals_in_force(
+        figures[domain.LAYER_APPROVALS], restoring = approvals_in_force(
             overlays[domain.LAYER_APPROVALS],
             layers[domain.LAYER_APPROVALS],
             list(spot_dates),
@@ -282,6 +283,7 @@ def screen_spots(
         deduct_ridges,
         approval_notes,
         approval_kinds(figures.get(domain.LAYER_APPROVALS), layers, n),
+        restoring,
         origin,
         measuring_crs,
         method,

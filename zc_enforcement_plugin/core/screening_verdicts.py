@@ -10,6 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import shapely
 
+from . import deadlines as dl
 from . import domain
 from .areas import (
     AreaMethod,
@@ -21,11 +22,20 @@ from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores
 
 def approvals_in_force(
     ov: Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
-) -> Overlay:
+) -> tuple[Overlay, np.ndarray]:
     """The approval pieces of approvals in force at each spot's later image date (HSX): one
     that ended before it no longer covers the land, and one granted after it came after the
-    use began (边报边用). Each one left out is noted for the spot's reason."""
+    use began (边报边用). Each one left out is noted for the spot's reason.
+
+    Temporary land (PZLX 临时用地, domain.is_temporary_land) is the exception: after its term
+    the law gives a year to restore it (DOMAIN §5; the deadlines rule
+    temporary_land_restoration, its last day included, as the temporary-land audit counts
+    it), and until then its land is not illegally occupied. Such an approval keeps covering
+    the land (PZMJ, SFPZ, PZWH and the occupation figures), is noted with its restoration
+    deadline, and its spots are returned (restoring) for a field check: is it being restored?
+    After the restoration deadline it is left out like any approval that ended."""
     keep = np.ones(len(ov.spot), dtype=bool)
+    restoring = np.zeros(len(spot_dates), dtype=bool)
     said: set[tuple[int, int]] = set()
     for j, (i, f) in enumerate(zip(ov.spot.tolist(), ov.feat.tolist())):
         seen = spot_dates[i]
@@ -33,23 +43,37 @@ def approvals_in_force(
             continue
         granted = layer.granted[f] if layer.granted is not None else None
         ends = layer.ends[f] if layer.ends is not None else None
-        if ends is not None and ends < seen:
-            why = f"已于 {ends:%Y-%m-%d} 到期，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖"
+        temporary = layer.kinds is not None and domain.is_temporary_land(layer.kinds[f])
+        restore_by = (
+            dl.due_date("temporary_land_restoration", ends)
+            if temporary and ends is not None
+            else None
+        )
+        if restore_by is not None and ends < seen <= restore_by:
+            restoring[i] = True
+            why = (
+                f"已于 {ends:%Y-%m-%d} 到期，临时用地复垦期内，至 {restore_by:%Y-%m-%d}，"
+                "仍计入批准覆盖"
+            )
+        elif ends is not None and ends < seen:
+            past = f"，复垦期限 {restore_by:%Y-%m-%d} 已过" if restore_by is not None else ""
+            why = f"已于 {ends:%Y-%m-%d} 到期{past}，早于后时相 {seen:%Y-%m-%d}，不计入批准覆盖"
+            keep[j] = False
         elif granted is not None and granted > seen:
             why = (
                 f"批准于 {granted:%Y-%m-%d}，晚于后时相 {seen:%Y-%m-%d}（边报边用？），"
                 "不计入批准覆盖"
             )
+            keep[j] = False
         else:
             continue
-        keep[j] = False
         if (i, f) not in said:
             said.add((i, f))
             notes[i].append(f"批准用地 {layer.labels[f]} {why}")
     n = len(spot_dates)
     kept = Overlay(ov.spot[keep], ov.feat[keep], ov.geom[keep], ov.area[keep], ov.planar[keep])
     kept.sums = np.bincount(kept.spot, weights=kept.area, minlength=n)
-    return kept
+    return kept, restoring
 
 
 def approval_kinds(ov: Overlay | None, layers: dict[str, LayerInput], n: int) -> list[str]:
@@ -78,6 +102,7 @@ def suggest_verdicts(
     deduct_ridges: bool,
     approval_notes: list[list[str]],
     approval_kinds: list[str],
+    restoring: np.ndarray,
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
@@ -92,6 +117,8 @@ def suggest_verdicts(
     land outside basic farmland ≥ 10 亩 (gross of ridges), each rounded to 亩 with 2 decimals,
     the figure a report shows. An overlap counts for the verdict only when it shows in the
     report (≥ 0.01 亩): a sliver of 0.00 亩 along a boundary is digitising, not occupation.
+    restoring: the spots a temporary-land approval in its restoration year covers
+    (approvals_in_force): never 已批准覆盖 (the term is over), checked in the field instead.
     """
     n = len(spot_area)
     zero = np.zeros(n)
@@ -130,7 +157,7 @@ def suggest_verdicts(
     # "Approved" only when what lies outside the approvals is clean: unapproved farmland or
     # cultivated land there is land taken beyond the approval (超占用地), and an approval does
     # not lift the red line. Such spots are checked in the field, or suspected when referable.
-    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit
+    approved = covered & ~criminal & ~red & ~bf_hit & ~cult_hit & ~restoring
     # Shares are shown cut, not rounded, to 0.1 %: 94.96 % must not read as the 95 % rule.
     share_text = [f"{math.floor(v * 1000.0) / 10.0:.1f}%" for v in share.tolist()]
 
@@ -217,6 +244,7 @@ def suggest_verdicts(
             cover = f"{approvals}仅覆盖 {share_text[i]}{kind}"
         else:
             cover = f"未被{approvals}覆盖"
+        restore_check = ["核实临时用地是否按期复垦"] if restoring[i] else []
         if taken and (criminal[i] or not covered[i]):
             verdict[i] = domain.SUGGEST_ILLEGAL
             reason[i] = [*taken, *mining_use, cover]
@@ -226,10 +254,16 @@ def suggest_verdicts(
                 *(["核实是否超出批准范围占地"] if bf_hit[i] or cult_hit[i] else []),
                 *(["核实是否属生态保护红线内允许的活动"] if red[i] else []),
             ]
-            reason[i] = [*taken, *mining_use, cover, *check]
+            reason[i] = [*taken, *mining_use, cover, *check, *restore_check]
             continue
         if mining_use:
-            reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover]
+            reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover, *restore_check]
+            continue
+        if restoring[i]:
+            # Temporary land in its restoration year is lawfully held, whatever the land:
+            # what the field check is for is whether it is being restored.
+            reason[i] = [cover, *restore_check]
+            priority[i] = min(priority[i], 3)
             continue
         if domain.CULTIVATED_AREA not in fields or fields[domain.CULTIVATED_AREA].dtype == object:
             land_use = label[domain.LAYER_LAND_USE]
