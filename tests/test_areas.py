@@ -300,3 +300,15 @@ def test_a_cgcs2000_gk3_zone_is_known_by_its_parameters(definition, code):
     from pyproj import CRS
 
     assert areas.cgcs2000_gk3_code(CRS.from_user_input(definition)) == code
+
+
+def test_the_referral_test_compares_each_figure_as_shown_in_mu():
+    """One copy of DOMAIN §5's test for screening and cases: 3,333.33 m² is 4.999995 亩,
+    shown 5.00, so at scale; 3,326.67 m² is 4.99 亩; 6,666.67 m² outside basic farmland is
+    10.00 亩, at scale; 6,660.00 m² is 9.99 亩."""
+    from zc_enforcement_plugin.core.areas import at_referral_scale
+
+    farmland = np.array([3333.33, 3326.67, 0.0, 0.0])
+    other = np.array([0.0, 0.0, 6666.67, 6660.0])
+    assert at_referral_scale(farmland, other).tolist() == [True, False, True, False]
+    assert bool(at_referral_scale(3333.33, 0.0)) and not at_referral_scale(0.0, 6660.0)

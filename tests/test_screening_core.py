@@ -365,6 +365,29 @@ def test_criminal_flag_at_basic_farmland_threshold(mu, flag):
     assert f[domain.REVIEW_PRIORITY][0] == (1 if flag else 2)
 
 
+@pytest.mark.parametrize(("mu", "flag"), [(4.99, False), (5.0, True)])
+def test_criminal_flag_at_basic_farmland_threshold_with_the_land_use_given(mu, flag):
+    """The production path, both referral layers given: basic farmland shown 5.00 亩 on
+    construction land is at referral scale (≥ 5 亩, not > 5), 4.99 亩 is not."""
+    layers = {
+        domain.LAYER_BASIC_FARMLAND: plain([strip(mu)]),
+        domain.LAYER_LAND_USE: land_use([box(-100, -100, 300, 300)], ["0702"]),
+    }
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert f[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX][0] == mu
+    assert f[domain.CRIMINAL_FLAG].tolist() == [flag]
+
+
+def test_a_5_mu_spot_without_the_farmland_layer_could_hold_5_mu_of_it():
+    """Land use alone: a spot of 3,333.33 m² (5.00 亩), 3 亩 of it cultivated, could be all
+    basic farmland (5 亩 reached) or not: SFXS is open (NULL), not 0."""
+    parcels = [strip(3), box(0, 3 * MU / 100.0, 100, 1000)]
+    layers = {domain.LAYER_LAND_USE: land_use(parcels, ["0101", "0702"])}
+    f = run([strip(5)], layers).fields
+    assert f[domain.SPOT_AREA + domain.MU_SUFFIX][0] == 5.0
+    assert f[domain.CRIMINAL_FLAG].tolist() == [None]
+
+
 @pytest.mark.parametrize(("sqm", "mu", "flag"), [(3329.997, 5.0, True), (3329.994, 4.99, False)])
 def test_one_mu_figure_and_one_referral_answer_in_screening_and_cases(sqm, mu, flag):
     """Basic farmland of 3,329.997 m² is shown as 3,330.00 m², which is 4.995 亩, shown 5.00:

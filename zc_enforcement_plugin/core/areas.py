@@ -427,6 +427,18 @@ def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
     return float(mu) if np.ndim(sqm) == 0 else mu
 
 
+def at_referral_scale(
+    basic_farmland_sqm: np.ndarray | float, other_cultivated_sqm: np.ndarray | float
+) -> np.ndarray | bool:
+    """DOMAIN §5's criminal-referral test, the one copy screening and cases share: ≥ 5 亩 of
+    permanent basic farmland, or ≥ 10 亩 of cultivated land outside it (m² in), each compared
+    as the report shows it in 亩 (shown_mu), so the answer never disagrees with the printed
+    figure about 5.00 亩. A bool for floats, an array for arrays."""
+    return (shown_mu(basic_farmland_sqm) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
+        shown_mu(other_cultivated_sqm) >= domain.CRIMINAL_CULTIVATED_MU
+    )
+
+
 def shown_mu_formula(sqm_cell: str) -> str:
     """shown_mu as a spreadsheet formula of the m² in `sqm_cell` (ROUND is half up in Excel
     and LibreOffice, and the product × 15 ÷ 10000 of a figure in cents is exact to 15 digits)."""

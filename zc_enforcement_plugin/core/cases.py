@@ -36,7 +36,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 
 from zc_enforcement_plugin.core import deadlines as dl
-from zc_enforcement_plugin.core.areas import shown_mu
+from zc_enforcement_plugin.core.areas import at_referral_scale
 from zc_enforcement_plugin.core.domain import (
     CRIMINAL_BASIC_FARMLAND_MU,
     CRIMINAL_CULTIVATED_MU,
@@ -295,12 +295,7 @@ def criminal_scale(cultivated_sqm: float, basic_farmland_sqm: float) -> bool:
     engine checks geometrically but a figure typed into a case cannot.
     """
     other = max(cultivated_sqm - basic_farmland_sqm, 0.0)
-    # Compared as the figure is shown, as screening does, so a case and its printed figure
-    # never disagree about 5.00 亩.
-    return (
-        shown_mu(basic_farmland_sqm) >= CRIMINAL_BASIC_FARMLAND_MU
-        or shown_mu(other) >= CRIMINAL_CULTIVATED_MU
-    )
+    return bool(at_referral_scale(basic_farmland_sqm, other))
 
 
 def is_criminal_scale(case: Case) -> bool:

@@ -15,6 +15,7 @@ from . import domain
 from .areas import (
     AreaMethod,
     areas,
+    at_referral_scale,
     shown_mu,
 )
 from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores
@@ -368,7 +369,7 @@ def _unapproved_areas(
         cult_unapp = cult
     # Only spots that could reach 10 亩, counting the land of unknown class as cultivated,
     # need the exact cultivated-outside-basic-farmland area.
-    near = np.flatnonzero(shown_mu(cult_unapp + unclassed) >= domain.CRIMINAL_CULTIVATED_MU)
+    near = np.flatnonzero(at_referral_scale(0.0, cult_unapp + unclassed))
     cult_other = (
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
@@ -407,18 +408,17 @@ def _referral_test(
     land_use = domain.LAYER_LAND_USE in given
     unapproved = np.maximum(spot_area - approved, 0.0)
     if farmland and land_use:
-        farmland_reached = shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
-        criminal = farmland_reached | (shown_mu(cult_other) >= domain.CRIMINAL_CULTIVATED_MU)
+        criminal = at_referral_scale(bf_unapp, cult_other)
         # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
         other_at_most = np.minimum(cult_other + unclassed, np.maximum(unapproved - bf_unapp, 0.0))
-        possible = farmland_reached | (shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU)
+        possible = at_referral_scale(bf_unapp, other_at_most)
         criminal &= ~no_geom
         return criminal, possible & ~criminal & ~no_geom
     if farmland:  # cultivated land outside it: at most what lies outside farmland and approvals
         farmland_at_most = bf_unapp
         # area(spot − (farmland ∪ approvals)) = unapproved − unapproved farmland, exactly.
         other_at_most = np.maximum(unapproved - bf_unapp, 0.0)
-        certain = shown_mu(bf_unapp) >= domain.CRIMINAL_BASIC_FARMLAND_MU
+        certain = at_referral_scale(bf_unapp, 0.0)
     elif land_use:  # any of the cultivated land may lie outside basic farmland, or inside it
         farmland_at_most = unapproved
         other_at_most = cult_unapp
@@ -427,9 +427,7 @@ def _referral_test(
     else:
         farmland_at_most = other_at_most = unapproved
         certain = np.zeros(len(spot_area), dtype=bool)
-    possible = (shown_mu(farmland_at_most) >= domain.CRIMINAL_BASIC_FARMLAND_MU) | (
-        shown_mu(other_at_most) >= domain.CRIMINAL_CULTIVATED_MU
-    )
+    possible = at_referral_scale(farmland_at_most, other_at_most)
     criminal = certain & ~no_geom
     return criminal, possible & ~criminal & ~no_geom
 
