@@ -999,6 +999,32 @@ def test_an_overlap_of_half_a_square_metre_is_flagged_and_named():
     assert f["STHXBH"][0] == "HX-5"
 
 
+@pytest.mark.parametrize("layer", domain.OVERLAY_LAYERS, ids=lambda layer: layer.key)
+@pytest.mark.parametrize(("west", "sqm", "touched"), [(99.96, 0.0, False), (99.94, 0.01, True)])
+def test_a_layer_s_flag_is_set_exactly_when_its_area_shows(layer, west, sqm, touched):
+    """A feature overlapping the spot by 0.04 m × 0.1 m = 0.004 m² shows 0.00 m²: not flagged,
+    not named; by 0.06 m × 0.1 m = 0.006 m² it shows 0.01 m² (half up): flagged and named,
+    so a flag never disagrees with the area beside it."""
+    f = run([box(0, 0, 100, 100)], {layer.key: plain([box(west, 0, 200, 0.1)], ["F-1"])}).fields
+    assert f[layer.area_field].tolist() == [sqm]
+    assert f[layer.flag_field].tolist() == [touched]
+    if layer.hits_field:
+        assert f[layer.hits_field].tolist() == (["F-1"] if touched else [None])
+
+
+@pytest.mark.parametrize(("west", "sqm", "touched"), [(99.96, 0.0, False), (99.94, 0.01, True)])
+def test_the_cultivated_flag_is_set_exactly_when_cultivated_land_shows(west, sqm, touched):
+    """Paddy overlapping the spot by 0.004 m² leaves GDMJ 0.00 and SFGD unset; by 0.006 m²,
+    GDMJ 0.01 (the split's largest remainder gives it the cent) and SFGD set."""
+    lu = land_use(
+        [box(west, -100, 300, 0.1), box(-100, -100, west, 300), box(west, 0.1, 300, 300)],
+        ["0101", "0702", "0702"],
+    )
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}).fields
+    assert f[domain.CULTIVATED_AREA].tolist() == [sqm]
+    assert f[domain.CULTIVATED_FLAG].tolist() == [touched]
+
+
 def test_full_width_class_codes_are_the_survey_codes():
     """A Chinese input method types ０１０１ (full-width digits): it is paddy, cultivated land.
     A 120 m spot on it: GDMJ 14400.00 m², 21.60 亩, at referral scale with the (empty)

@@ -26,7 +26,6 @@ from .areas import (
 )
 from .screening_land import land_use_split
 from .screening_overlay import (
-    TOL,
     LayerInput,
     Overlay,
     feature_names,
@@ -37,6 +36,7 @@ from .screening_overlay import (
     repair,
     say_repair_area_change,
     search_boxes,
+    shows,
     unusable_coordinates,
 )
 from .screening_verdicts import approval_kinds, approvals_in_force, suggest_verdicts
@@ -385,10 +385,10 @@ def _protection_figures(
         unions[layer.key], gross[layer.key] = u, total
         fields[layer.area_field] = round_area(total)
         unrounded[layer.area_field] = total
-        fields[layer.flag_field] = total > TOL
+        fields[layer.flag_field] = shows(total)
         if layer.hits_field:
             labels = np.asarray(layers[layer.key].labels, dtype=object)
-            real = ov.area > TOL
+            real = shows(ov.area)
             text_parts[layer.hits_field] = label_lists(ov.spot[real], labels[ov.feat[real]], n)
     return unions, gross
 

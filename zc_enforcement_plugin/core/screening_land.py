@@ -16,7 +16,7 @@ from .areas import (
     round_area,
     split_rounding_rows,
 )
-from .screening_overlay import TOL, LayerInput, Overlay, feature_names, group_unions
+from .screening_overlay import TOL, LayerInput, Overlay, feature_names, group_unions, shows
 
 UNKNOWN_GROUP = len(domain.LAND_GROUPS)  # column of parcels whose class code has no group
 
@@ -145,7 +145,7 @@ def land_use_split(
         fields[name] = rounded[:, j]
         unrounded[name] = parts[:, j]
     new_construction(fields, unrounded)
-    fields[domain.CULTIVATED_FLAG] = gross_cult > TOL
+    fields[domain.CULTIVATED_FLAG] = shows(gross_cult)  # gross of ridges, as the test counts
     return np.minimum(gross_cult, spot_area), cult_union
 
 

@@ -25,6 +25,13 @@ TOL = domain.TOUCH_TOLERANCE_SQM
 _POLYGON, _MULTIPOLYGON = 3, 6
 
 
+def shows(area: np.ndarray | float) -> np.ndarray | bool:
+    """Whether an overlap of `area` m² shows in the figures: 0.01 m² or more once rounded to
+    cents half up (round_area), so from 0.005 m². The one rule for a layer's SF… flag and the
+    features it names, so a flag is set exactly when the area beside it reads more than 0.00."""
+    return round_area(area) > 0
+
+
 @dataclass
 class LayerInput:
     """One protection layer as plain arrays, already in the measuring CRS."""

@@ -18,7 +18,7 @@ from .areas import (
     at_referral_scale,
     shown_mu,
 )
-from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores
+from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores, shows
 
 
 def approvals_in_force(
@@ -145,7 +145,7 @@ def suggest_verdicts(
     red, mining, zones = mu(red_area) > 0, mu(mining_area) > 0, mu(zones_area) > 0
     bf_hit, cult_hit = mu(bf_unapp) > 0, mu(cult_unapp) > 0
     touched = [bf_unapp, red_area, mining_area, zones_area, cult_unapp]
-    slivers = np.any([(a > TOL) & (mu(a) == 0) for a in touched], axis=0)
+    slivers = np.any([shows(a) & (mu(a) == 0) for a in touched], axis=0)
     priority = np.full(n, 4, dtype=np.int64)
     priority[cult_hit | zones] = 3
     priority[bf_hit | mining] = 2
