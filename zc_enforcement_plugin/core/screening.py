@@ -123,12 +123,16 @@ def screen_spots(
     - Other layers: area of spot ∩ union of the layer's features (overlaps counted once).
     - Text fields (hit lists, reason, notes) fit TEXT_FIELD_LENGTH as `text_measure` counts
       (characters; a Shapefile writer passes UTF-8 bytes).
-    - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE, and the unapproved rest does not reach
-      a criminal threshold → SUGGEST_APPROVED; else unapproved basic
-      farmland or cultivated land, or any red line / no-mining / three-zone overlap →
-      SUGGEST_ILLEGAL; else SUGGEST_NO_CONCERN when the spot lies on construction land only,
-      SUGGEST_FIELD_CHECK otherwise (other agricultural, unused or unsurveyed land, no land-use
-      layer, or no geometry). Priority 1 criminal or red line, 2 basic farmland or no-mining,
+    - Verdict: approvals cover ≥ APPROVAL_COVER_SHARE, the rest takes no basic farmland or
+      cultivated land and the spot touches no red line → SUGGEST_APPROVED (a mostly approved
+      spot whose rest is not clean: SUGGEST_FIELD_CHECK, or SUGGEST_ILLEGAL at referral
+      scale); else unapproved basic farmland or cultivated land, or a red-line overlap →
+      SUGGEST_ILLEGAL; no-mining or three-zone overlaps alone → SUGGEST_FIELD_CHECK (the land
+      is not taken by law there: its use is checked); else SUGGEST_NO_CONCERN when the spot
+      lies on construction land only, SUGGEST_FIELD_CHECK otherwise (other agricultural,
+      unused or unsurveyed land, no land-use layer, an approval out of force or temporary land
+      in its restoration year, or no geometry). Overlaps count only when shown (≥ 0.01 亩).
+      Priority 1 criminal or red line, 2 basic farmland or no-mining,
       3 cultivated or three zones, 4 the rest, None (unranked) instead of 4 when a layer that
       could have ranked the spot was not given. The criminal flag is None where the layers
       given cannot decide it (_referral_test).
