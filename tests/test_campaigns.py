@@ -1403,3 +1403,43 @@ def test_facility_share_limit_without_a_filed_area_uses_the_boundary_area():
             auxiliary_max_share=1.5,
             auxiliary_max_sqm=None,
         )
+
+
+def test_a_licence_is_valid_on_its_first_and_on_its_last_day():
+    """On 2026-03-01 a licence ending that day and one starting that day are both valid:
+    mining under either is no violation."""
+    licences = Licences(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["ENDS", "STARTS"],
+        valid_from=["2020-01-01", "2026-03-01"],
+        valid_to=["2026-03-01", "2030-12-31"],
+    )
+    activity = Ground([box(10, 10, 90, 90), box(210, 10, 290, 90)], ids=["K1", "K2"])
+    res = audits.audit_mining(
+        activity, licences, dt.date(2026, 3, 1), crs=EPSG, area_method="planar"
+    )
+    assert [v[cs.VIOLATION_CODE] for v in res.violations] == []
+
+
+@pytest.mark.parametrize(
+    ("today", "status", "not_restored"),
+    [
+        ("2025-06-30", cs.EXPIRY_VALID, 0),  # the term's last day
+        ("2025-07-01", cs.EXPIRY_IN_RESTORATION, 0),
+        ("2026-06-30", cs.EXPIRY_IN_RESTORATION, 0),  # the restoration year's last day
+        ("2026-07-01", cs.EXPIRY_NOT_RESTORED, 1),
+    ],
+)
+def test_temporary_land_term_and_restoration_year_end_on_their_last_days(
+    today, status, not_restored
+):
+    """临D ends 2025-06-30 and its ground is still used: valid that day, in its restoration
+    year to 2026-06-30 included (temporary_land_restoration, 1 year), expired and not restored
+    from 2026-07-01."""
+    approvals, ground = temp_case()
+    res = audits.audit_temporary_land(
+        approvals, ground, dt.date.fromisoformat(today), crs=EPSG, area_method="planar"
+    )
+    record = {r["PZWH"]: r for r in res.records}["临D"]
+    assert record[cs.EXPIRY_STATUS] == status
+    assert record[cs.COUNT_PREFIX + cs.EXPIRED_NOT_RESTORED.code] == not_restored

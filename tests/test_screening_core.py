@@ -1192,3 +1192,83 @@ def test_a_kind_naming_temporary_land_is_temporary_land():
     assert domain.is_temporary_land("临时 用地")
     assert not domain.is_temporary_land("农转用")
     assert not domain.is_temporary_land(None)
+
+
+# --- the verdict's edges a second mutation review found untested -------------------------------
+def test_without_the_three_zones_layer_a_clean_construction_spot_is_not_of_no_concern():
+    """Three zones two lines is one of the four layers a spot must be screened against before
+    it is 未涉及保护图层: without it, a construction-land spot is checked and not ranked."""
+    layers = {key: nothing() for key in domain.PROTECTION_LAYERS}
+    del layers[domain.LAYER_THREE_ZONES]
+    layers[domain.LAYER_LAND_USE] = land_use([box(-100, -100, 300, 300)], ["0702"])
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK]
+    assert "未提供三区两线图层" in f[domain.VERDICT_REASON][0]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [None]
+
+
+def test_every_protection_layer_but_no_land_use_leaves_a_spot_unranked():
+    """Nothing found in the four protection layers, but without the land use cultivated land
+    cannot be ruled out: a field check, not ranked 4."""
+    f = run([box(0, 0, 100, 100)], every_protection_layer()).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [None]
+
+
+def test_a_spot_on_unused_land_asks_for_a_field_check():
+    """Bare land (1206, unused) of 10,000 m² = 15.00 亩: not 未涉及保护图层, and said."""
+    lu = land_use([box(-100, -100, 300, 300)], ["1206"])
+    f = run([box(0, 0, 100, 100)], every_protection_layer(**{domain.LAYER_LAND_USE: lu})).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_FIELD_CHECK]
+    assert "占用未利用地 15.00 亩" in f[domain.VERDICT_REASON][0]
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [domain.LAYER_BASIC_FARMLAND, domain.LAYER_NO_MINING, domain.LAYER_THREE_ZONES],
+)
+def test_a_2_sqm_sliver_of_farmland_no_mining_zone_or_view_area_does_not_rank_a_spot(layer):
+    """2 m² (1 m × 2 m, 0.003 亩, shown 0.00) of the layer on a construction-land spot, every
+    layer given: flagged, but 未涉及保护图层 and ranked 4, as a red-line sliver is."""
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    layers = every_protection_layer(
+        **{domain.LAYER_LAND_USE: lu, layer: plain([box(99, 0, 200, 2)])}
+    )
+    f = run([box(0, 0, 100, 100)], layers).fields
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [domain.SUGGEST_NO_CONCERN]
+    assert f[domain.REVIEW_PRIORITY].tolist() == [4]
+    assert "边界碎片不计" in f[domain.VERDICT_REASON][0]
+
+
+def test_a_mostly_approved_spot_with_unapproved_cultivated_land_points_to_it():
+    """96 % approved, the 400 m² (0.60 亩) outside on cultivated land: the approval clause
+    says the unapproved part is the one given above."""
+    lu = land_use([box(-500, -500, 2000, 500)], ["0101"])
+    ap = plain([box(0, 0, 96, 100)], ["批-1"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu, domain.LAYER_APPROVALS: ap})
+    reason = run([box(0, 0, 100, 100)], layers).fields[domain.VERDICT_REASON][0]
+    assert "占用耕地 0.60 亩（未批部分）" in reason
+    assert "批准用地覆盖 96.0%，未批部分见上" in reason
+
+
+def test_the_cultivated_flag_is_gross_of_ridges():
+    """Paddy with KCXS 1.0 (all ridges): GDMJ net is 0.00 and the 10,000 m² go to FGNYDMJ,
+    but SFGD, like the referral test, counts the cultivated land gross."""
+    lu = land_use([box(-100, -100, 200, 200)], ["0103"], kcxs=[1.0])
+    f = run([box(0, 0, 100, 100)], {domain.LAYER_LAND_USE: lu}, deduct_ridges=True).fields
+    assert f[domain.CULTIVATED_AREA].tolist() == [0.0]
+    assert f[domain.AGRICULTURAL_AREA].tolist() == [10000.0]
+    assert f[domain.CULTIVATED_FLAG].tolist() == [True]
+
+
+def test_the_engine_measures_ellipsoidal_areas_by_default():
+    """DOMAIN §4: official areas are ellipsoidal. A 100 m square 80 km east of 117°E is
+    10,000.00 m² in the plane; screen_spots without an area method gives its ellipsoidal
+    area (9,998.42 m², the scale factor there), not the planar one."""
+    from zc_enforcement_plugin.core.areas import ellipsoidal_areas
+
+    spot = arr(box(0, 0, 100, 100))
+    f = screen_spots(spot, ["S"], {}, EPSG).fields
+    expected = round(float(ellipsoidal_areas(spot, EPSG)[0]), 2)
+    assert expected == 9998.42
+    assert f[domain.SPOT_AREA].tolist() == [expected]
