@@ -1300,9 +1300,10 @@ def test_routine_notes_are_warnings_and_the_log_ends_with_a_summary(provider):
 
 
 def test_approvals_count_only_when_in_force_at_the_later_image(provider):
-    """An approval that ended before the later image (HSX) no longer covers the land; one
-    granted after it came after the use began (边报边用). Both are left out of PZMJ and the
-    verdict, and named in the reason; the kind of an approval in force is named."""
+    """An approval that ended before the later image (HSX) no longer covers the land (临-2,
+    temporary land, ended 2024-06-01: its restoration year ran out 2025-06-01, before HSX);
+    one granted after it came after the use began (边报边用). Both are left out of PZMJ and
+    the verdict, and named in the reason; the kind of an approval in force is named."""
     spots = memory_layer(
         [
             (square(0, 0, 100), ["IN_FORCE", "2026-01-15"]),
@@ -1315,7 +1316,7 @@ def test_approvals_count_only_when_in_force_at_the_later_image(provider):
     approvals = memory_layer(
         [
             (square(0, 0, 100), ["批-1", "农转用", "2024-03-01", None]),
-            (square(200, 0, 100), ["临-2", "临时用地", "2023-06-01", "2025-06-01"]),
+            (square(200, 0, 100), ["临-2", "临时用地", "2023-06-01", "2024-06-01"]),
             (square(400, 0, 100), ["批-3", "农转用", "2026-03-01", None]),
             (square(600, 0, 100), ["临-4", "临时用地", "2023-06-01", "2025-06-01"]),
         ],
@@ -1333,7 +1334,7 @@ def test_approvals_count_only_when_in_force_at_the_later_image(provider):
     assert out["IN_FORCE"][domain.APPROVED_AREA] == 10000.0
     assert out["IN_FORCE"][domain.SUGGESTED_VERDICT] == domain.SUGGEST_APPROVED
     assert "（农转用）" in out["IN_FORCE"][domain.VERDICT_REASON]
-    for key, why in (("EXPIRED", "已于 2025-06-01 到期"), ("LATE", "批准于 2026-03-01")):
+    for key, why in (("EXPIRED", "已于 2024-06-01 到期"), ("LATE", "批准于 2026-03-01")):
         spot = out[key]
         assert spot[domain.APPROVED_AREA] == 0 and not spot["SFPZ"], key
         assert spot[domain.SUGGESTED_VERDICT] == domain.SUGGEST_ILLEGAL, key  # 15 亩 of 0101
