@@ -170,7 +170,6 @@ class AuditMining(CampaignAlgorithm):
         return no_go
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         # The activity becomes ledger spots: it sets the zone, as the spots do in screenspots.
         crs = self._measuring_crs(
             parameters,
