@@ -309,3 +309,32 @@ def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp
 
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1
+
+
+def test_a_corrected_redelivery_whose_zeros_the_ledger_lost_is_refused_saying_so(
+    provider, tmp_path
+):
+    """The other way round: the batch was recorded from a spreadsheet's 1–3, and the corrected
+    re-delivery has 00001–00003. It is not a second spot each (judged and counted twice), nor
+    is the delivery blamed: each spot is refused saying the ledger's number lost its zeros in
+    an earlier delivery, naming both numbers and the way to refresh it; nothing changes."""
+    store = tmp_path / "ledger.gpkg"
+    first = spot_file(tmp_path / "q2.gpkg", [1, 2, 3], key_type="int")
+    assert run({"SPOTS": first, "LEDGER": str(store), "BATCH": "Q2"})["ADDED"] == 3
+    before = recorded(store)
+
+    corrected = spot_file(tmp_path / "q2_corrected.gpkg", ["00001", "00002", "00003"])
+    result = run({"SPOTS": corrected, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
+    report = result["REPORT"]
+    for recorded_number, delivered in (("1", "00001"), ("2", "00002"), ("3", "00003")):
+        [line] = [
+            line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line
+        ]
+        assert line.startswith("错误"), line
+        assert f"recorded as {recorded_number} " in line, line
+        assert "lost its leading zeros in an earlier delivery" in line, line
+        assert "give the numbers their leading zeros back" not in line, line
+        assert "as the ledger records them" in line, line  # the way to refresh the spots
+    after = recorded(store)
+    assert set(after[0]["Q2"]) == {"1", "2", "3"} and after[1] == before[1]

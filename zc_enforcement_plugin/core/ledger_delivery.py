@@ -336,10 +336,17 @@ def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
 def refuse_lost_zeros(
     rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
 ) -> list[Vetted]:
-    """The rows to import: a spot whose number is one the batch holds but for leading zeros
-    (00001 recorded, 1 delivered: a spreadsheet read the field as a number) is refused,
-    naming both numbers, rather than added beside the recorded spot, to be judged and counted
-    twice. Which of the two is right is for the delivery to say; the recorded spot is kept."""
+    """The rows to import: a spot whose number is one the batch holds but for leading zeros is
+    refused, naming both numbers, rather than added beside the recorded spot, to be judged and
+    counted twice. The recorded spot is kept either way; the message says which side lost the
+    zeros (a spreadsheet reads the field as a number):
+
+    - the delivered number is the shorter (1 for the recorded 00001): this delivery lost them,
+      and is to be delivered again with them;
+    - the recorded number is the shorter (1 recorded, 00001 delivered): an earlier delivery
+      lost them, and this one is right. An import does not renumber the recorded spot: patrols
+      name it by its number (recorded once and for all) and sheets have gone out under it. So
+      the spots are refreshed by delivering them numbered as the ledger records them."""
     recorded: dict[str, list[str]] = {}
     for key in existing:
         recorded.setdefault(key.lstrip("0"), []).append(key)
@@ -350,19 +357,31 @@ def refuse_lost_zeros(
             kept.append(row)
             continue
         numbers = "、".join(sorted(alike))
-        report.errors.append(
-            ImportIssue(
-                row.index,
-                row.key,
-                SPOT_NUMBER,
+        if any(len(key) > len(row.key) for key in alike):
+            said = (
                 f"图斑编号 {row.key} 与本批次已记录的 {numbers} 仅差前导零（{SPOT_NUMBER} 的前导零"
                 f"在交付中丢失？），未导入，台帐保留 {numbers} 原记录；请恢复编号的前导零后重新导入"
                 f" / the number {row.key} is the batch's recorded {numbers} but for leading zeros "
                 f"(lost from the field {SPOT_NUMBER}, say by a spreadsheet): not imported, the "
                 f"ledger keeps {numbers} as recorded; give the numbers their leading zeros back "
-                "and import again",
+                "and import again"
             )
-        )
+        else:
+            said = (
+                f"图斑编号 {row.key} 在台帐中记为 {numbers}：本批次此前的一次交付丢失了编号的前导零"
+                f"（{SPOT_NUMBER} 被表格软件读成了数字），本次交付的编号是完整的。未导入：否则同一"
+                f"图斑将另记一条、分开核查并重复计数；台帐保留 {numbers} 及其核查结论、证据和案件。"
+                "导入不会更改已记录的编号（巡查记录按编号指向图斑）；如需刷新这些图斑，请按台帐中"
+                f"的编号（不带前导零）交付后导入 / the number {row.key} is recorded as {numbers} "
+                "in the ledger: the batch's number lost its leading zeros in an earlier delivery "
+                f"(the field {SPOT_NUMBER} read as a number, say by a spreadsheet), and this "
+                "delivery has them. Not imported: it would be a second record of the spot, "
+                f"judged and counted apart; the ledger keeps {numbers} with its verdicts, "
+                "evidence and cases. An import does not change a recorded number (patrols name "
+                "spots by it); to refresh these spots, deliver them numbered as the ledger "
+                "records them (without the leading zeros) and import again"
+            )
+        report.errors.append(ImportIssue(row.index, row.key, SPOT_NUMBER, said))
         report.skipped += 1
     return kept
 
