@@ -338,3 +338,75 @@ def test_a_corrected_redelivery_whose_zeros_the_ledger_lost_is_refused_saying_so
         assert "as the ledger records them" in line, line  # the way to refresh the spots
     after = recorded(store)
     assert set(after[0]["Q2"]) == {"1", "2", "3"} and after[1] == before[1]
+
+
+def memory_spots(name, numbers):
+    """A temporary layer of spots, as screenspots leaves its output when no file is given: QGIS
+    names every such layer after the output (Screened spots)."""
+    from qgis.core import QgsFeature, QgsGeometry
+
+    layer = QgsVectorLayer(
+        f"MultiPolygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string", name, "memory"
+    )
+    features = []
+    for i, number in enumerate(numbers):
+        feature = QgsFeature(layer.fields())
+        left = X0 + 100 * i
+        feature.setGeometry(QgsGeometry.fromWkt(box(left, Y0, left + 20, Y0 + 20).wkt))
+        feature.setAttribute(domain.SPOT_NUMBER, number)
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def test_a_temporary_layer_is_not_merged_into_a_batch_of_its_name_without_batch(provider, tmp_path):
+    """Every screenspots run to a temporary output gives a layer named Screened spots, with no
+    file to tell one quarter's from the next: the second, imported without BATCH, is refused
+    (a layer's name is no file, so it cannot be the same one), naming the batch and BATCH; given
+    BATCH, as a technician types it in the dock's Import… dialog (LEDGER filled), it refreshes
+    that batch."""
+    store = tmp_path / "ledger.gpkg"
+    q1 = memory_spots("Screened spots", ["A1", "A2"])
+    q2 = memory_spots("Screened spots", ["B1"])
+    try:
+        assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+        with pytest.raises(QgsProcessingException) as refused:
+            run({"SPOTS": q2, "LEDGER": str(store)})
+        said = str(refused.value)
+        assert "Screened spots" in said and "BATCH" in said and "no file" in said, said
+        assert set(recorded(store)[0]["Screened spots"]) == {"A1", "A2"}
+
+        again = run({"SPOTS": q1, "LEDGER": str(store), "BATCH": "Screened spots"})
+        assert (again["ADDED"], again["REFRESHED"]) == (0, 2)
+        assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
+    finally:
+        QgsProject.instance().removeMapLayers([q1.id(), q2.id()])
+
+
+def test_a_batch_recorded_with_its_file_in_a_label_is_refreshed_from_that_file(provider, tmp_path):
+    """A batch imported before from a filtered or edited layer recorded its source as the
+    layer's label, name（file）: the same file again, without BATCH, refreshes it (the file read
+    out of the label and compared as a file, however its path is written); another file of the
+    same name is still refused."""
+    import sqlite3
+
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "2026Q1").mkdir()
+    (tmp_path / "2026Q2").mkdir()
+    q1 = spot_file(tmp_path / "2026Q1" / "JCTB.shp", ["A1", "A2"])
+    q2 = spot_file(tmp_path / "2026Q2" / "JCTB.shp", ["B1"])
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+    written_otherwise = str(tmp_path / "2026Q2" / ".." / "2026Q1" / "JCTB.shp")
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = ?", (f"JCTB（{written_otherwise}）",)
+        )
+
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["REFRESHED"] == 2
+    assert recorded(store)[1] == {"JCTB": q1}  # the refresh records the plain file
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": q2, "LEDGER": str(store)})
+    assert q1 in str(refused.value) and q2 in str(refused.value)

@@ -895,6 +895,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The batch {batch} (the layer's name, BATCH not given) is already in the ledger, delivered in {recorded}, and the layer {layer} is no file (a temporary or database layer): whether it is the same delivery cannot be told, and imported, two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with these spots, or a new name for a batch of its own.</source>
+      <translation>批次 {batch}（图层名称，未填写 BATCH）已在台帐中，来源为 {recorded}；图层 {layer} 不是文件（临时图层或数据库图层），无法判断是否为同一次交付，导入后两次交付将合并为一个批次。未导入任何图斑。请填写 BATCH：填 {batch} 则用这些图斑刷新该批次，填新名称则另建批次。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The pieces of {count} spots do not lie on their spots: {spots}. They are from another screening run and were not attached; give the pieces output of the run that screened these spots.</source>
       <translation>{count} 个图斑的压占片段不在图斑上：{spots}。这些片段来自另一次筛查，未予关联；请提供筛查这些图斑的同一次运行的片段输出。</translation>
     </message>
