@@ -175,6 +175,18 @@ def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider
     assert any(line.startswith("批次 b") for line in log.info)
 
 
+def screened_twice_fields(shapefile: bool) -> dict:
+    """The result fields of two screening runs, as a layer screened twice holds them: the
+    first run's under the standard names (a Shapefile's YJJBNT_MU), the second's suffixed
+    (TBMJ_2; a Shapefile's 10 bytes cut YJJBNT_MU_2 to YJJBNT_MU_)."""
+    first = [name for name, _ in domain.screening_output_fields()]
+    second = [f"{name}_2" for name in first]
+    names = first + second
+    if shapefile:
+        names = domain.shapefile_field_names(names)
+    return {name: 1.0 for name in names}
+
+
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
 def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results(
     provider, tmp_path, suffix
@@ -186,27 +198,72 @@ def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results
     path = spot_file(
         tmp_path / f"screened_twice{suffix}",
         ["S1", "S2"],
-        fields={
-            domain.SPOT_AREA: 100.0,
-            "TBMJ_2": 120.0,
-            "SFSTHX": "0",
-            "SFSTHX_2": "1",
-            "YJJBNT_MU_": 0.1,
-        },
+        fields=screened_twice_fields(suffix == ".shp"),
     )
     store = tmp_path / "ledger.gpkg"
     with pytest.raises(QgsProcessingException) as refused:
         run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
     said = str(refused.value)
     assert path in said
-    for name in ("TBMJ_2", "SFSTHX_2", "YJJBNT_MU_"):
+    for name in ("TBMJ_2", "SFSTHX_2", "STHXMJ_MU_" if suffix == ".shp" else "STHXMJ_MU_2"):
         assert name in said
-    assert "Screen the original delivery" in said
+    assert "screened more than once" in said and "Screen the original delivery" in said
     assert not store.exists() or recorded(store) == ({}, {})
 
 
-def test_the_core_import_refuses_a_delivery_screened_twice(tmp_path):
-    """The same rule in the ledger itself, for every caller: nothing is written."""
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_delivery_with_fields_named_like_results_is_refused_saying_which_to_rename(
+    provider, tmp_path, suffix
+):
+    """A raw delivery carrying its own TBMJ and PZWH (its approval number), screened once:
+    screenspots writes TBMJ_2 and PZWH_2 for its results. Refused (the ledger would read the
+    delivery's TBMJ as the screening figure), but not as screened twice, whose advice (screen
+    the original delivery) would loop: the message names the delivered fields to rename
+    before screening, and the suffixed results. screenspots said so when it screened them."""
+    import processing
+
+    from tests.screening_layers import memory_layer, square
+
+    raw = memory_layer(
+        [(square(0, 0, 100), ["S1", 9999.0, "批-7"])],
+        f"field={domain.SPOT_NUMBER}:string&field=TBMJ:double&field=PZWH:string",
+        name="JCTB",
+    )
+    screened = str(tmp_path / f"screened{suffix}")
+    log = Log()
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": raw, "AREA_METHOD": 1, "OUTPUT": screened},
+        feedback=log,
+    )
+    [warned] = [line for line in log.errors if "importspots" in line]
+    assert "TBMJ" in warned and "PZWH" in warned and "screened before" not in warned, warned
+    assert "Rename" in warned and "before screening" in warned, warned
+
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": screened, "LEDGER": str(store), "BATCH": "b"})
+    said = str(refused.value)
+    assert screened in said and "TBMJ_2" in said and "PZWH_2" in said, said
+    assert "fields named like screening results (PZWH, TBMJ)" in said, said
+    assert "rename" in said and "before screening" in said, said
+    assert "screened more than once" not in said and "Screen the original" not in said, said
+    assert not store.exists() or recorded(store) == ({}, {})
+
+    # That output screened again is a layer screened before, and said to be.
+    log = Log()
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": screened, "AREA_METHOD": 1, "OUTPUT": "memory:"},
+        feedback=log,
+    )
+    [warned] = [line for line in log.errors if "renamed fields" in line]
+    assert "screened before" in warned and "importspots" not in warned, warned
+
+
+def test_the_core_import_refuses_suffixed_screening_results(tmp_path):
+    """The same rule in the ledger itself, for every caller (names in any case): nothing is
+    written."""
     spot = ledger.SpotRecord(
         {domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 100.0, "tbmj_3": 90.0, "JCMJ_2": 5.0},
         box(X0, Y0, X0 + 20, Y0 + 20),

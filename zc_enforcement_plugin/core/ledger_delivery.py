@@ -288,49 +288,106 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
     return field
 
 
-# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU).
-_RESULT_FIELDS = {
-    form.upper()
+# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU),
+# each form -> the result it names. The one list both screenspots (warning as it screens) and the
+# import (refusing) read what a layer holds by.
+_RESULTS_BY_FORM = {
+    form: name
     for name, _ in domain.screening_output_fields()
     for form in (name, domain.shapefile_field_name(name))
 }
+RESULT_FIELD_NAMES = tuple(_RESULTS_BY_FORM)
+
+
+def _result_named(name: str) -> str | None:
+    """The screening result a field's name is (its case and surrounding spaces aside, as
+    domain.field_as_named reads the domain's fields), or None."""
+    form = domain.field_as_named(RESULT_FIELD_NAMES, name)
+    return _RESULTS_BY_FORM[form] if form is not None else None
+
+
+def _most_results(results: set[str]) -> bool:
+    """Whether these results are most of what screenspots writes: a layer it screened holds
+    them all; a delivery whose own fields are named like a few (its TBMJ, its PZWH) does not.
+    Most rather than all: a Shapefile's 10 bytes cut some suffixed names past recognition."""
+    return len(results) * 2 > len(domain.screening_output_fields())
+
+
+def result_named_fields(names: Iterable[str]) -> list[str]:
+    """The fields among `names` named as screening results (TBMJ, PZWH, jypd…)."""
+    return sorted(str(name) for name in names if _result_named(str(name)))
+
+
+def looks_screened(names: Iterable[str]) -> bool:
+    """Whether a layer with fields `names` holds screening's results: most of them."""
+    return _most_results({r for name in names if (r := _result_named(str(name)))})
+
+
+def _suffixed_results(names: Iterable[str]) -> dict[str, str]:
+    """{field: the result it is a suffixed copy of}: screenspots, finding a field of a
+    result's name in the spots, keeps it and writes its result under a suffix (TBMJ_2,
+    SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off)."""
+    found = {}
+    for name in names:
+        base, underscore, rest = str(name).strip().rpartition("_")
+        result = _result_named(base) if underscore and (rest.isdigit() or not rest) else None
+        if result:
+            found[str(name)] = result
+    return found
 
 
 def rescreened_fields(names: Iterable[str]) -> list[str]:
-    """The fields of a delivery holding a later screening run's results: screenspots run on a
-    layer it had screened keeps the earlier run's fields and writes its own under a suffix
-    (TBMJ_2, SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off), while the
-    ledger reads the standard names, the earlier run's."""
-    found = []
-    for name in names:
-        upper = str(name).strip().upper()
-        for result in _RESULT_FIELDS:
-            rest = upper[len(result) + 1 :]
-            if upper.startswith(result + "_") and (rest.isdigit() or not rest):
-                found.append(str(name))
-                break
-    return sorted(found)
+    """The fields of a delivery holding screening results under a suffix, while the ledger
+    reads the standard names, which hold something else: an earlier run's results, or the
+    delivery's own fields of those names."""
+    return sorted(_suffixed_results(names))
 
 
 def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
-    """Stop the import of a layer screened more than once, naming the file and the later
-    run's fields. Refused rather than taking the suffixed figures: which run screened against
-    the right layers (the latest DLTB, this year's red line) cannot be told from the file, a
-    third run's _3 may lie beside a _2, and the earlier figures would still stand in the
-    spots' attributes, which the export shows. Legal figures must come from the run meant."""
-    later = rescreened_fields({name for spot in spots for name in spot.attributes})
-    if not later:
+    """Stop the import of a layer whose screening results are under suffixed names, naming
+    the file and the fields; the standard names the ledger reads hold something else.
+
+    Screened more than once (most results suffixed): refused rather than taking the suffixed
+    figures: which run screened against the right layers (the latest DLTB, this year's red
+    line) cannot be told from the file, a third run's _3 may lie beside a _2, and the earlier
+    figures would still stand in the spots' attributes, which the export shows. Legal figures
+    must come from the run meant. Screened once, a few results suffixed: the delivery's own
+    fields had results' names (its TBMJ, its approval number PZWH), which the ledger would read
+    as the screening figures; the way forward is to rename them before screening, not to
+    screen the original delivery again, which gives the same layer."""
+    names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
+    suffixed = _suffixed_results(names)
+    if not suffixed:
         return
-    fields = ", ".join(later)
-    raise LedgerError(
-        f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取的"
-        "标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的图斑"
-        "图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
-        f"{where}: screened more than once: the later run's results are in suffixed fields "
-        f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold the "
-        "earlier run's; nothing imported. Screen the original delivery and import that, or "
-        "remove the earlier result fields and give these their standard names"
+    fields = ", ".join(sorted(suffixed))
+    if _most_results(set(suffixed.values())):
+        raise LedgerError(
+            f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取"
+            "的标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的"
+            "图斑图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
+            f"{where}: screened more than once: the later run's results are in suffixed fields "
+            f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold "
+            "the earlier run's; nothing imported. Screen the original delivery and import that, "
+            "or remove the earlier result fields and give these their standard names"
+        )
+    delivered = ", ".join(
+        sorted({domain.field_as_named(names, base) or base for base in _bases(suffixed)})
     )
+    raise LedgerError(
+        f"{where}：图层有与筛查结果同名的字段（{delivered}），筛查结果因此写在了加后缀的字段"
+        f"（{fields}）中，而台帐读取标准名称的字段，会把这些交付字段的值当作筛查结果，未导入任何"
+        f"图斑。请在筛查前把图斑图层的这些字段改名（如 TBMJ 改为 TBMJ_JF），重新筛查后导入 / "
+        f"{where}: the layer has fields named like screening results ({delivered}), so "
+        f"screening wrote its results in suffixed fields ({fields}), while the ledger reads the "
+        "standard names and would take those fields' values for screening figures; nothing "
+        "imported. In the spot layer, rename those fields before screening (TBMJ to TBMJ_JF, "
+        "say), screen it again and import that"
+    )
+
+
+def _bases(suffixed: dict[str, str]) -> set[str]:
+    """The names the suffixed fields were written beside (TBMJ_2 beside TBMJ)."""
+    return {name.strip().rpartition("_")[0] for name in suffixed}
 
 
 def refuse_lost_zeros(
