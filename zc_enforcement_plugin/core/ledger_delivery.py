@@ -255,7 +255,8 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
         return key_field
     wanted = (key_field or SPOT_NUMBER).strip()
     names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
-    found = [name for name in names if str(name).strip().upper() == wanted.upper()]
+    # Each name on its own through the domain's rule, so that a second spelling is found too.
+    found = [name for name in names if domain.field_as_named([str(name)], wanted)]
     if len(found) != 1:
         fields = ", ".join(map(str, names))
         if found:
@@ -272,7 +273,9 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
             "field in SPOT_KEY_FIELD"
         )
     field = found[0]
-    other = [name for name in names if name != field and str(name).strip().upper() == SPOT_NUMBER]
+    other = [
+        name for name in names if name != field and domain.field_as_named([str(name)], SPOT_NUMBER)
+    ]
     if other:
         raise LedgerError(
             f"{where}：图斑编号取自字段 {field}，而图层另有字段 {other[0]}，每个图斑将有两个"
