@@ -1367,3 +1367,33 @@ def test_audit_records_as_csv_open_in_a_chinese_excel(provider, demo, tmp_path):
     # The spot number a text field, so quoted: a reader that types by quoting keeps its digits.
     number = violations.read_bytes().decode("utf-8-sig").splitlines()[1].split(",")[0]
     assert number.startswith('"') and JCBH_PATTERN.match(number.strip('"'))
+
+
+def test_mining_names_the_no_go_zones_of_a_layer_with_lower_case_fields(provider, demo):
+    """A no-mining layer exported with jcqmc (a PostGIS export writes names lower case) is
+    read by its field, as screenspots reads it: the violation's note names the zone, not its
+    feature id."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer
+
+    geoms, props = read(demo, domain.DEMO_LAYER_NO_MINING)
+    field = domain.NO_MINING_NAME.lower()
+    zones = QgsVectorLayer(f"MultiPolygon?crs=EPSG:4527&field={field}:string", "jqq", "memory")
+    features = []
+    for geom, properties in zip(geoms, props):
+        feature = QgsFeature(zones.fields())
+        feature.setGeometry(QgsGeometry.fromWkt(geom.wkt))
+        feature.setAttribute(field, properties[domain.NO_MINING_NAME])
+        features.append(feature)
+    assert zones.dataProvider().addFeatures(features)
+    names = {p[domain.NO_MINING_NAME] for p in props}
+    assert all(names)
+
+    result = run("auditmining", mining_parameters(demo, NO_MINING=zones))
+    notes = [
+        v[cs.VIOLATION_NOTE]
+        for v in rows(output(result, "OUTPUT_VIOLATIONS"))
+        if cs.IN_NO_GO.code in v[cs.VIOLATION_CODE]
+    ]
+    assert len(notes) >= 3
+    for note in notes:
+        assert any(name in note for name in names) and "fid " not in note, note

@@ -1646,3 +1646,28 @@ def test_a_spot_number_of_exactly_a_dbf_fields_bytes_is_written(tmp_path):
     over = export.ExportRow(1, "A" * 255, "b", None, {domain.SPOT_NUMBER: "A" * 255})
     with pytest.raises(export.ExportError):
         export.check_shapefile([over], "UTF-8")
+
+
+def test_a_case_the_ledger_cannot_read_is_said_in_the_export_log(field_ledger, tmp_path):
+    """A case row written by hand (no events) cannot be read: the export goes on, its spot's
+    stop order, case number and stage going out empty, and the log says which case, so the
+    empty columns are not read as 'no case'."""
+    import sqlite3
+
+    folder = tmp_path / "ledger"
+    shutil.copytree(field_ledger.parent, folder)
+    path = folder / field_ledger.name
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        judged = store.spots()[0].id
+    with sqlite3.connect(path) as connection:
+        bare = connection.execute(
+            f"INSERT INTO {ls.T_CASES} ({ls.C_ORIGIN}, {ls.C_SPOT_ID}, {ls.C_OFFICE}, "
+            f"{ls.C_TOWN}, {ls.C_OPENED_AT}, {ls.C_RECORDED_AT}) "
+            "VALUES ('spot', ?, '南郊自然资源所', '南郊镇', '2024-03-02', '2024-03-02T00:00:00Z')",
+            (judged,),
+        ).lastrowid
+    feedback = warning_log()
+    result = run_export(path, tmp_path / "out", feedback=feedback)
+    assert result  # the export went on
+    said = [line for line in feedback.lines if f"case {bare}" in line]
+    assert len(said) == 1 and "no events" in said[0], feedback.lines

@@ -175,6 +175,18 @@ def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider
     assert any(line.startswith("批次 b") for line in log.info)
 
 
+def screened_twice_fields(shapefile: bool) -> dict:
+    """The result fields of two screening runs, as a layer screened twice holds them: the
+    first run's under the standard names (a Shapefile's YJJBNT_MU), the second's suffixed
+    (TBMJ_2; a Shapefile's 10 bytes cut YJJBNT_MU_2 to YJJBNT_MU_)."""
+    first = [name for name, _ in domain.screening_output_fields()]
+    second = [f"{name}_2" for name in first]
+    names = first + second
+    if shapefile:
+        names = domain.shapefile_field_names(names)
+    return {name: 1.0 for name in names}
+
+
 @pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
 def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results(
     provider, tmp_path, suffix
@@ -186,27 +198,72 @@ def test_a_layer_screened_twice_is_refused_naming_the_file_and_the_later_results
     path = spot_file(
         tmp_path / f"screened_twice{suffix}",
         ["S1", "S2"],
-        fields={
-            domain.SPOT_AREA: 100.0,
-            "TBMJ_2": 120.0,
-            "SFSTHX": "0",
-            "SFSTHX_2": "1",
-            "YJJBNT_MU_": 0.1,
-        },
+        fields=screened_twice_fields(suffix == ".shp"),
     )
     store = tmp_path / "ledger.gpkg"
     with pytest.raises(QgsProcessingException) as refused:
         run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
     said = str(refused.value)
     assert path in said
-    for name in ("TBMJ_2", "SFSTHX_2", "YJJBNT_MU_"):
+    for name in ("TBMJ_2", "SFSTHX_2", "STHXMJ_MU_" if suffix == ".shp" else "STHXMJ_MU_2"):
         assert name in said
-    assert "Screen the original delivery" in said
+    assert "screened more than once" in said and "Screen the original delivery" in said
     assert not store.exists() or recorded(store) == ({}, {})
 
 
-def test_the_core_import_refuses_a_delivery_screened_twice(tmp_path):
-    """The same rule in the ledger itself, for every caller: nothing is written."""
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_delivery_with_fields_named_like_results_is_refused_saying_which_to_rename(
+    provider, tmp_path, suffix
+):
+    """A raw delivery carrying its own TBMJ and PZWH (its approval number), screened once:
+    screenspots writes TBMJ_2 and PZWH_2 for its results. Refused (the ledger would read the
+    delivery's TBMJ as the screening figure), but not as screened twice, whose advice (screen
+    the original delivery) would loop: the message names the delivered fields to rename
+    before screening, and the suffixed results. screenspots said so when it screened them."""
+    import processing
+
+    from tests.screening_layers import memory_layer, square
+
+    raw = memory_layer(
+        [(square(0, 0, 100), ["S1", 9999.0, "批-7"])],
+        f"field={domain.SPOT_NUMBER}:string&field=TBMJ:double&field=PZWH:string",
+        name="JCTB",
+    )
+    screened = str(tmp_path / f"screened{suffix}")
+    log = Log()
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": raw, "AREA_METHOD": 1, "OUTPUT": screened},
+        feedback=log,
+    )
+    [warned] = [line for line in log.errors if "importspots" in line]
+    assert "TBMJ" in warned and "PZWH" in warned and "screened before" not in warned, warned
+    assert "Rename" in warned and "before screening" in warned, warned
+
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": screened, "LEDGER": str(store), "BATCH": "b"})
+    said = str(refused.value)
+    assert screened in said and "TBMJ_2" in said and "PZWH_2" in said, said
+    assert "fields named like screening results (PZWH, TBMJ)" in said, said
+    assert "rename" in said and "before screening" in said, said
+    assert "screened more than once" not in said and "Screen the original" not in said, said
+    assert not store.exists() or recorded(store) == ({}, {})
+
+    # That output screened again is a layer screened before, and said to be.
+    log = Log()
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": screened, "AREA_METHOD": 1, "OUTPUT": "memory:"},
+        feedback=log,
+    )
+    [warned] = [line for line in log.errors if "renamed fields" in line]
+    assert "screened before" in warned and "importspots" not in warned, warned
+
+
+def test_the_core_import_refuses_suffixed_screening_results(tmp_path):
+    """The same rule in the ledger itself, for every caller (names in any case): nothing is
+    written."""
     spot = ledger.SpotRecord(
         {domain.SPOT_NUMBER: "S1", domain.SPOT_AREA: 100.0, "tbmj_3": 90.0, "JCMJ_2": 5.0},
         box(X0, Y0, X0 + 20, Y0 + 20),
@@ -309,3 +366,104 @@ def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp
 
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1
+
+
+def test_a_corrected_redelivery_whose_zeros_the_ledger_lost_is_refused_saying_so(
+    provider, tmp_path
+):
+    """The other way round: the batch was recorded from a spreadsheet's 1–3, and the corrected
+    re-delivery has 00001–00003. It is not a second spot each (judged and counted twice), nor
+    is the delivery blamed: each spot is refused saying the ledger's number lost its zeros in
+    an earlier delivery, naming both numbers and the way to refresh it; nothing changes."""
+    store = tmp_path / "ledger.gpkg"
+    first = spot_file(tmp_path / "q2.gpkg", [1, 2, 3], key_type="int")
+    assert run({"SPOTS": first, "LEDGER": str(store), "BATCH": "Q2"})["ADDED"] == 3
+    before = recorded(store)
+
+    corrected = spot_file(tmp_path / "q2_corrected.gpkg", ["00001", "00002", "00003"])
+    result = run({"SPOTS": corrected, "LEDGER": str(store), "BATCH": "Q2"})
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
+    report = result["REPORT"]
+    for recorded_number, delivered in (("1", "00001"), ("2", "00002"), ("3", "00003")):
+        [line] = [
+            line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line
+        ]
+        assert line.startswith("错误"), line
+        assert f"recorded as {recorded_number} " in line, line
+        assert "lost its leading zeros in an earlier delivery" in line, line
+        assert "give the numbers their leading zeros back" not in line, line
+        assert "as the ledger records them" in line, line  # the way to refresh the spots
+    after = recorded(store)
+    assert set(after[0]["Q2"]) == {"1", "2", "3"} and after[1] == before[1]
+
+
+def memory_spots(name, numbers):
+    """A temporary layer of spots, as screenspots leaves its output when no file is given: QGIS
+    names every such layer after the output (Screened spots)."""
+    from qgis.core import QgsFeature, QgsGeometry
+
+    layer = QgsVectorLayer(
+        f"MultiPolygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string", name, "memory"
+    )
+    features = []
+    for i, number in enumerate(numbers):
+        feature = QgsFeature(layer.fields())
+        left = X0 + 100 * i
+        feature.setGeometry(QgsGeometry.fromWkt(box(left, Y0, left + 20, Y0 + 20).wkt))
+        feature.setAttribute(domain.SPOT_NUMBER, number)
+        features.append(feature)
+    assert layer.dataProvider().addFeatures(features)
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def test_a_temporary_layer_is_not_merged_into_a_batch_of_its_name_without_batch(provider, tmp_path):
+    """Every screenspots run to a temporary output gives a layer named Screened spots, with no
+    file to tell one quarter's from the next: the second, imported without BATCH, is refused
+    (a layer's name is no file, so it cannot be the same one), naming the batch and BATCH; given
+    BATCH, as a technician types it in the dock's Import… dialog (LEDGER filled), it refreshes
+    that batch."""
+    store = tmp_path / "ledger.gpkg"
+    q1 = memory_spots("Screened spots", ["A1", "A2"])
+    q2 = memory_spots("Screened spots", ["B1"])
+    try:
+        assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+        with pytest.raises(QgsProcessingException) as refused:
+            run({"SPOTS": q2, "LEDGER": str(store)})
+        said = str(refused.value)
+        assert "Screened spots" in said and "BATCH" in said and "no file" in said, said
+        assert set(recorded(store)[0]["Screened spots"]) == {"A1", "A2"}
+
+        again = run({"SPOTS": q1, "LEDGER": str(store), "BATCH": "Screened spots"})
+        assert (again["ADDED"], again["REFRESHED"]) == (0, 2)
+        assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
+    finally:
+        QgsProject.instance().removeMapLayers([q1.id(), q2.id()])
+
+
+def test_a_batch_recorded_with_its_file_in_a_label_is_refreshed_from_that_file(provider, tmp_path):
+    """A batch imported before from a filtered or edited layer recorded its source as the
+    layer's label, name（file）: the same file again, without BATCH, refreshes it (the file read
+    out of the label and compared as a file, however its path is written); another file of the
+    same name is still refused."""
+    import sqlite3
+
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "2026Q1").mkdir()
+    (tmp_path / "2026Q2").mkdir()
+    q1 = spot_file(tmp_path / "2026Q1" / "JCTB.shp", ["A1", "A2"])
+    q2 = spot_file(tmp_path / "2026Q2" / "JCTB.shp", ["B1"])
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["ADDED"] == 2
+    written_otherwise = str(tmp_path / "2026Q2" / ".." / "2026Q1" / "JCTB.shp")
+    with sqlite3.connect(store) as connection:
+        connection.execute(
+            f"UPDATE {ls.T_BATCHES} SET {ls.C_BATCH_SOURCE} = ?", (f"JCTB（{written_otherwise}）",)
+        )
+
+    assert run({"SPOTS": q1, "LEDGER": str(store)})["REFRESHED"] == 2
+    assert recorded(store)[1] == {"JCTB": q1}  # the refresh records the plain file
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": q2, "LEDGER": str(store)})
+    assert q1 in str(refused.value) and q2 in str(refused.value)

@@ -255,7 +255,8 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
         return key_field
     wanted = (key_field or SPOT_NUMBER).strip()
     names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
-    found = [name for name in names if str(name).strip().upper() == wanted.upper()]
+    # Each name on its own through the domain's rule, so that a second spelling is found too.
+    found = [name for name in names if domain.field_as_named([str(name)], wanted)]
     if len(found) != 1:
         fields = ", ".join(map(str, names))
         if found:
@@ -272,7 +273,9 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
             "field in SPOT_KEY_FIELD"
         )
     field = found[0]
-    other = [name for name in names if name != field and str(name).strip().upper() == SPOT_NUMBER]
+    other = [
+        name for name in names if name != field and domain.field_as_named([str(name)], SPOT_NUMBER)
+    ]
     if other:
         raise LedgerError(
             f"{where}：图斑编号取自字段 {field}，而图层另有字段 {other[0]}，每个图斑将有两个"
@@ -288,58 +291,122 @@ def number_spots_by(spots: Sequence[SpotRecord], key_field: str, where: str) -> 
     return field
 
 
-# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU).
-_RESULT_FIELDS = {
-    form.upper()
+# The names screenspots gives its results, and a Shapefile's shorter forms of them (YJJBNT_MU),
+# each form -> the result it names. The one list both screenspots (warning as it screens) and the
+# import (refusing) read what a layer holds by.
+_RESULTS_BY_FORM = {
+    form: name
     for name, _ in domain.screening_output_fields()
     for form in (name, domain.shapefile_field_name(name))
 }
+RESULT_FIELD_NAMES = tuple(_RESULTS_BY_FORM)
+
+
+def _result_named(name: str) -> str | None:
+    """The screening result a field's name is (its case and surrounding spaces aside, as
+    domain.field_as_named reads the domain's fields), or None."""
+    form = domain.field_as_named(RESULT_FIELD_NAMES, name)
+    return _RESULTS_BY_FORM[form] if form is not None else None
+
+
+def _most_results(results: set[str]) -> bool:
+    """Whether these results are most of what screenspots writes: a layer it screened holds
+    them all; a delivery whose own fields are named like a few (its TBMJ, its PZWH) does not.
+    Most rather than all: a Shapefile's 10 bytes cut some suffixed names past recognition."""
+    return len(results) * 2 > len(domain.screening_output_fields())
+
+
+def result_named_fields(names: Iterable[str]) -> list[str]:
+    """The fields among `names` named as screening results (TBMJ, PZWH, jypd…)."""
+    return sorted(str(name) for name in names if _result_named(str(name)))
+
+
+def looks_screened(names: Iterable[str]) -> bool:
+    """Whether a layer with fields `names` holds screening's results: most of them."""
+    return _most_results({r for name in names if (r := _result_named(str(name)))})
+
+
+def _suffixed_results(names: Iterable[str]) -> dict[str, str]:
+    """{field: the result it is a suffixed copy of}: screenspots, finding a field of a
+    result's name in the spots, keeps it and writes its result under a suffix (TBMJ_2,
+    SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off)."""
+    found = {}
+    for name in names:
+        base, underscore, rest = str(name).strip().rpartition("_")
+        result = _result_named(base) if underscore and (rest.isdigit() or not rest) else None
+        if result:
+            found[str(name)] = result
+    return found
 
 
 def rescreened_fields(names: Iterable[str]) -> list[str]:
-    """The fields of a delivery holding a later screening run's results: screenspots run on a
-    layer it had screened keeps the earlier run's fields and writes its own under a suffix
-    (TBMJ_2, SFSTHX_2; YJJBNT_MU_ where a Shapefile's 10 bytes cut the digit off), while the
-    ledger reads the standard names, the earlier run's."""
-    found = []
-    for name in names:
-        upper = str(name).strip().upper()
-        for result in _RESULT_FIELDS:
-            rest = upper[len(result) + 1 :]
-            if upper.startswith(result + "_") and (rest.isdigit() or not rest):
-                found.append(str(name))
-                break
-    return sorted(found)
+    """The fields of a delivery holding screening results under a suffix, while the ledger
+    reads the standard names, which hold something else: an earlier run's results, or the
+    delivery's own fields of those names."""
+    return sorted(_suffixed_results(names))
 
 
 def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
-    """Stop the import of a layer screened more than once, naming the file and the later
-    run's fields. Refused rather than taking the suffixed figures: which run screened against
-    the right layers (the latest DLTB, this year's red line) cannot be told from the file, a
-    third run's _3 may lie beside a _2, and the earlier figures would still stand in the
-    spots' attributes, which the export shows. Legal figures must come from the run meant."""
-    later = rescreened_fields({name for spot in spots for name in spot.attributes})
-    if not later:
+    """Stop the import of a layer whose screening results are under suffixed names, naming
+    the file and the fields; the standard names the ledger reads hold something else.
+
+    Screened more than once (most results suffixed): refused rather than taking the suffixed
+    figures: which run screened against the right layers (the latest DLTB, this year's red
+    line) cannot be told from the file, a third run's _3 may lie beside a _2, and the earlier
+    figures would still stand in the spots' attributes, which the export shows. Legal figures
+    must come from the run meant. Screened once, a few results suffixed: the delivery's own
+    fields had results' names (its TBMJ, its approval number PZWH), which the ledger would read
+    as the screening figures; the way forward is to rename them before screening, not to
+    screen the original delivery again, which gives the same layer."""
+    names = list(dict.fromkeys(name for spot in spots for name in spot.attributes))
+    suffixed = _suffixed_results(names)
+    if not suffixed:
         return
-    fields = ", ".join(later)
-    raise LedgerError(
-        f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取的"
-        "标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的图斑"
-        "图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
-        f"{where}: screened more than once: the later run's results are in suffixed fields "
-        f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold the "
-        "earlier run's; nothing imported. Screen the original delivery and import that, or "
-        "remove the earlier result fields and give these their standard names"
+    fields = ", ".join(sorted(suffixed))
+    if _most_results(set(suffixed.values())):
+        raise LedgerError(
+            f"{where}：图层筛查过不止一次，后一次的结果在加了后缀的字段（{fields}）中，而台帐读取"
+            "的标准字段（TBMJ、JYPD、SFSTHX…）仍是前一次的结果，未导入任何图斑。请对原始交付的"
+            "图斑图层重新筛查后导入，或删除前一次的结果字段并把这些字段改回标准名称 / "
+            f"{where}: screened more than once: the later run's results are in suffixed fields "
+            f"({fields}) while the standard ones the ledger reads (TBMJ, JYPD, SFSTHX, …) hold "
+            "the earlier run's; nothing imported. Screen the original delivery and import that, "
+            "or remove the earlier result fields and give these their standard names"
+        )
+    delivered = ", ".join(
+        sorted({domain.field_as_named(names, base) or base for base in _bases(suffixed)})
     )
+    raise LedgerError(
+        f"{where}：图层有与筛查结果同名的字段（{delivered}），筛查结果因此写在了加后缀的字段"
+        f"（{fields}）中，而台帐读取标准名称的字段，会把这些交付字段的值当作筛查结果，未导入任何"
+        f"图斑。请在筛查前把图斑图层的这些字段改名（如 TBMJ 改为 TBMJ_JF），重新筛查后导入 / "
+        f"{where}: the layer has fields named like screening results ({delivered}), so "
+        f"screening wrote its results in suffixed fields ({fields}), while the ledger reads the "
+        "standard names and would take those fields' values for screening figures; nothing "
+        "imported. In the spot layer, rename those fields before screening (TBMJ to TBMJ_JF, "
+        "say), screen it again and import that"
+    )
+
+
+def _bases(suffixed: dict[str, str]) -> set[str]:
+    """The names the suffixed fields were written beside (TBMJ_2 beside TBMJ)."""
+    return {name.strip().rpartition("_")[0] for name in suffixed}
 
 
 def refuse_lost_zeros(
     rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
 ) -> list[Vetted]:
-    """The rows to import: a spot whose number is one the batch holds but for leading zeros
-    (00001 recorded, 1 delivered: a spreadsheet read the field as a number) is refused,
-    naming both numbers, rather than added beside the recorded spot, to be judged and counted
-    twice. Which of the two is right is for the delivery to say; the recorded spot is kept."""
+    """The rows to import: a spot whose number is one the batch holds but for leading zeros is
+    refused, naming both numbers, rather than added beside the recorded spot, to be judged and
+    counted twice. The recorded spot is kept either way; the message says which side lost the
+    zeros (a spreadsheet reads the field as a number):
+
+    - the delivered number is the shorter (1 for the recorded 00001): this delivery lost them,
+      and is to be delivered again with them;
+    - the recorded number is the shorter (1 recorded, 00001 delivered): an earlier delivery
+      lost them, and this one is right. An import does not renumber the recorded spot: patrols
+      name it by its number (recorded once and for all) and sheets have gone out under it. So
+      the spots are refreshed by delivering them numbered as the ledger records them."""
     recorded: dict[str, list[str]] = {}
     for key in existing:
         recorded.setdefault(key.lstrip("0"), []).append(key)
@@ -350,19 +417,31 @@ def refuse_lost_zeros(
             kept.append(row)
             continue
         numbers = "、".join(sorted(alike))
-        report.errors.append(
-            ImportIssue(
-                row.index,
-                row.key,
-                SPOT_NUMBER,
+        if any(len(key) > len(row.key) for key in alike):
+            said = (
                 f"图斑编号 {row.key} 与本批次已记录的 {numbers} 仅差前导零（{SPOT_NUMBER} 的前导零"
                 f"在交付中丢失？），未导入，台帐保留 {numbers} 原记录；请恢复编号的前导零后重新导入"
                 f" / the number {row.key} is the batch's recorded {numbers} but for leading zeros "
                 f"(lost from the field {SPOT_NUMBER}, say by a spreadsheet): not imported, the "
                 f"ledger keeps {numbers} as recorded; give the numbers their leading zeros back "
-                "and import again",
+                "and import again"
             )
-        )
+        else:
+            said = (
+                f"图斑编号 {row.key} 在台帐中记为 {numbers}：本批次此前的一次交付丢失了编号的前导零"
+                f"（{SPOT_NUMBER} 被表格软件读成了数字），本次交付的编号是完整的。未导入：否则同一"
+                f"图斑将另记一条、分开核查并重复计数；台帐保留 {numbers} 及其核查结论、证据和案件。"
+                "导入不会更改已记录的编号（巡查记录按编号指向图斑）；如需刷新这些图斑，请按台帐中"
+                f"的编号（不带前导零）交付后导入 / the number {row.key} is recorded as {numbers} "
+                "in the ledger: the batch's number lost its leading zeros in an earlier delivery "
+                f"(the field {SPOT_NUMBER} read as a number, say by a spreadsheet), and this "
+                "delivery has them. Not imported: it would be a second record of the spot, "
+                f"judged and counted apart; the ledger keeps {numbers} with its verdicts, "
+                "evidence and cases. An import does not change a recorded number (patrols name "
+                "spots by it); to refresh these spots, deliver them numbered as the ledger "
+                "records them (without the leading zeros) and import again"
+            )
+        report.errors.append(ImportIssue(row.index, row.key, SPOT_NUMBER, said))
         report.skipped += 1
     return kept
 

@@ -118,7 +118,6 @@ class AuditFacilityLand(ApprovalAudit):
         )
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         crs, filings, arrays, _fields, ground = self._read_approvals_and_ground(
             parameters, context, feedback
         )

@@ -162,7 +162,15 @@ class AuditMining(CampaignAlgorithm):
                 continue
             key = OVERLAY_PARAMETERS[parameter]
             names = source.fields().names()
-            label_field = next((n for n in OVERLAY_LABEL_FIELDS[key] if n in names), "")
+            # Found as screenspots finds it (jcqmc, name): else the zones are named by fid.
+            label_field = next(
+                (
+                    found
+                    for wanted in OVERLAY_LABEL_FIELDS[key]
+                    if (found := domain.field_as_named(names, wanted))
+                ),
+                "",
+            )
             arrays, _label = self._read(
                 parameters, parameter, context, [label_field], crs, feedback
             )
@@ -170,7 +178,6 @@ class AuditMining(CampaignAlgorithm):
         return no_go
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         # The activity becomes ledger spots: it sets the zone, as the spots do in screenspots.
         crs = self._measuring_crs(
             parameters,

@@ -213,7 +213,6 @@ class AuditTemporaryLand(ApprovalAudit):
         return rules, calendar
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         crs, approvals, arrays, f, ground = self._read_approvals_and_ground(
             parameters,
             context,

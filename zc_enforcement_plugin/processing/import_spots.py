@@ -131,7 +131,8 @@ class ImportSpots(EnforcementAlgorithm):
         ledger_reference = self.parameterAsString(parameters, self.LEDGER, context)
 
         whole = whole_layer(self, parameters, self.SPOTS, context) is not None
-        records, source_path = self._read_spots(layer, whole, source, label, feedback)
+        records, path = self._read_spots(layer, whole, source, label, feedback)
+        source_path = path or label  # what the batch records as its source, and messages name
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
         try:
             # Before the towns and pieces, which are matched to spots by their number.
@@ -162,7 +163,7 @@ class ImportSpots(EnforcementAlgorithm):
         try:
             with open_ledger(self, parameters, context, create=True) as store:
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
-                    self._refuse_another_files_batch(store, batch, source_path)
+                    self._refuse_merging_deliveries(store, batch, path, label)
                 report = store.import_batch(batch, records, source=source_path)
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
@@ -183,7 +184,8 @@ class ImportSpots(EnforcementAlgorithm):
         }
 
     def _read_spots(self, layer, whole, source, label, feedback):
-        """(SpotRecords in the ledger's CRS, the file or layer they come from).
+        """(SpotRecords in the ledger's CRS, the file they come from or "" for a layer that
+        is no file: a temporary or database layer).
 
         A whole Shapefile or GeoPackage layer (whole: no selection, filter or feature limit)
         is read by the ledger's own reader, which detects a DBF's encoding when there is no
@@ -221,25 +223,43 @@ class ImportSpots(EnforcementAlgorithm):
             )
             for row, geometry in enumerate(arrays.geoms)
         ]
-        return records, path or label
+        return records, path
 
     @staticmethod
-    def _refuse_another_files_batch(store, batch: str, source: str) -> None:
+    def _refuse_merging_deliveries(store, batch: str, path: str, label: str) -> None:
         """Stop an import whose batch name was not given when the name it defaults to (the
-        layer's) is a batch another file delivered: every quarter's delivery may be called
-        JCTB.shp, and a refresh would merge the two deliveries into one batch, keeping the
-        other's spots. Refused rather than warned about: the import would be done by the time
-        the warning is read. Giving BATCH says which batch is meant."""
-        recorded = next((b.source for b in store.batches() if b.name == batch), None)
-        if not recorded or not source or _same_file(recorded, source):
+        layer's) is a batch already in the ledger, unless both come from the same file: every
+        quarter's delivery may be called JCTB.shp, and every screenspots run to a temporary
+        output gives a layer named Screened spots; a refresh would merge the two deliveries
+        into one batch, keeping the other's spots. Only files tell deliveries apart: a layer
+        with no file (path "") is refused whenever its batch exists. Refused rather than
+        warned about: the import would be done by the time the warning is read. Giving BATCH
+        says which batch is meant."""
+        batches = {b.name: b.source for b in store.batches()}
+        if batch not in batches:
             return
+        recorded = batches[batch] or ""
+        recorded_file = _file_recorded(recorded)
+        if path and recorded_file and _same_file(recorded_file, path):
+            return
+        if not path:
+            raise fail(
+                tr(
+                    "The batch {batch} (the layer's name, BATCH not given) is already in the "
+                    "ledger, delivered in {recorded}, and the layer {layer} is no file (a "
+                    "temporary or database layer): whether it is the same delivery cannot be "
+                    "told, and imported, two deliveries would merge into one batch. Nothing "
+                    "was imported. Give BATCH: {batch} to refresh that batch with these spots, "
+                    "or a new name for a batch of its own."
+                ).format(batch=batch, recorded=recorded or "?", layer=label)
+            )
         raise fail(
             tr(
                 "The batch {batch} (the layer's name, BATCH not given) was delivered in "
                 "{recorded}, and these spots come from {source}: imported, the two deliveries "
                 "would merge into one batch. Nothing was imported. Give BATCH: {batch} to "
                 "refresh that batch with this file, or a new name for a batch of its own."
-            ).format(batch=batch, recorded=recorded, source=source)
+            ).format(batch=batch, recorded=recorded or "?", source=path)
         )
 
     @staticmethod
@@ -351,9 +371,27 @@ class ImportSpots(EnforcementAlgorithm):
             )
 
 
+def _file_recorded(source: str) -> str:
+    """The file a batch's recorded source names, or "" when it names none (a temporary or
+    database layer's name). Imports before the source was always the file recorded a filtered,
+    selected or edited layer's label, name（file）, as with_file writes it: the file is read out
+    of it (the leftmost full-width parenthesis that opens an absolute path: a layer's name or
+    a folder may hold one too)."""
+    if os.path.isabs(source):
+        return source
+    if source.endswith("）"):
+        start = source.find("（")
+        while start != -1:
+            inner = source[start + 1 : -1]
+            if os.path.isabs(inner):
+                return inner
+            start = source.find("（", start + 1)
+    return ""
+
+
 def _same_file(one: str, other: str) -> bool:
-    """Whether two recorded sources are the same file, however the paths are written."""
+    """Whether two files are the same, however their paths are written."""
     try:
         return os.path.samefile(one, other)
-    except OSError:  # a source that is no file (a memory layer's name), or a file since gone
-        return os.path.normcase(os.path.abspath(one)) == os.path.normcase(os.path.abspath(other))
+    except OSError:  # a file since gone: compared by its resolved path
+        return os.path.normcase(os.path.realpath(one)) == os.path.normcase(os.path.realpath(other))

@@ -138,7 +138,6 @@ class PolygonizeChange(CampaignAlgorithm):
         return layer, path or layer.source()
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         layer, path = self._raster(parameters, context)
         county, year, start = self._numbering(parameters, context)
         simplify = self.parameterAsDouble(parameters, self.SIMPLIFY, context)

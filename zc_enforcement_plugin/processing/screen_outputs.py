@@ -28,7 +28,7 @@ from qgis.core import (
 )
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULTIPOLYGON
-from ..core import areas, domain, reproject, screening
+from ..core import areas, domain, ledger_delivery, reproject, screening
 from ..i18n import tr
 from .base import ProgressSpan, add_features, fail, open_sink
 from .layer_reader import SourceArrays, pyproj_crs
@@ -105,7 +105,7 @@ class ResultWriter:
         # Input fields stay as they are; a result field whose name an input field already uses
         # (a layer screened before) gets a suffix rather than overwriting the input.
         fields = QgsProcessingUtils.combineFields(spots.fields(), result_fields)
-        _warn_if_screened_before(fields, result_fields, feedback)
+        _warn_if_screened_before(spots.fields().names(), fields, result_fields, feedback)
         if shapefile:
             fields = _shapefile_fields(fields, feedback)
         if ".gpkg" in destination.lower():
@@ -377,24 +377,40 @@ def _shapefile_fields(fields: QgsFields, feedback) -> QgsFields:
     return out
 
 
-def _warn_if_screened_before(fields: QgsFields, result_fields: QgsFields, feedback) -> None:
+def _warn_if_screened_before(
+    inputs: list[str], fields: QgsFields, result_fields: QgsFields, feedback
+) -> None:
     """Say where this run's results went when the spots already hold fields of the same
-    names (a layer screened before): left unsaid, the old figures would be read as new."""
+    names: left unsaid, the old figures would be read as new. A layer screened before holds
+    them all; a delivery with a few fields of results' names (its own TBMJ, its approval
+    number PZWH) was not, and screening the original again would give the same: those fields
+    are to be renamed, and importspots will refuse the output until they are (as its check,
+    ledger_delivery.refuse_rescreened, reads the same result names)."""
     first = fields.count() - result_fields.count()
     moved = [
         f"{result_fields[i].name()} → {fields[first + i].name()}"
         for i in range(result_fields.count())
         if fields[first + i].name() != result_fields[i].name()
     ]
-    if moved:
-        feedback.reportError(
-            tr(
-                "The spots already hold result fields (screened before?): they are kept as "
-                "they were, and this run's results are in renamed fields: {names}. Screen "
-                "the original spot layer to get the standard names."
-            ).format(names="，".join(moved)),
-            fatalError=False,
+    if not moved:
+        return
+    if ledger_delivery.looks_screened(inputs):
+        message = tr(
+            "The spots already hold result fields (screened before?): they are kept as "
+            "they were, and this run's results are in renamed fields: {names}. Screen "
+            "the original spot layer to get the standard names."
+        ).format(names="，".join(moved))
+    else:
+        message = tr(
+            "The spots have fields named like screening results: {fields}. They are kept as "
+            "they were, and this run's results are in renamed fields: {names}; importspots "
+            "will refuse this output, whose standard names hold the spots' own values. Rename "
+            "those fields of the spot layer before screening (TBMJ to TBMJ_JF, say) and screen "
+            "it again."
+        ).format(
+            fields="，".join(ledger_delivery.result_named_fields(inputs)), names="，".join(moved)
         )
+    feedback.reportError(message, fatalError=False)
 
 
 def _geopackage_fields(fields: QgsFields, spots, count: int, feedback) -> QgsFields:

@@ -223,7 +223,6 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         return found
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        # Each Shapefile output names its UTF-8 in a .cpg, as screenspots' do.
         crs = self._measuring_crs(
             parameters,
             (self.LINES, self.ZONES),

@@ -895,6 +895,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>The batch {batch} (the layer's name, BATCH not given) is already in the ledger, delivered in {recorded}, and the layer {layer} is no file (a temporary or database layer): whether it is the same delivery cannot be told, and imported, two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with these spots, or a new name for a batch of its own.</source>
+      <translation>批次 {batch}（图层名称，未填写 BATCH）已在台帐中，来源为 {recorded}；图层 {layer} 不是文件（临时图层或数据库图层），无法判断是否为同一次交付，导入后两次交付将合并为一个批次。未导入任何图斑。请填写 BATCH：填 {batch} 则用这些图斑刷新该批次，填新名称则另建批次。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The pieces of {count} spots do not lie on their spots: {spots}. They are from another screening run and were not attached; give the pieces output of the run that screened these spots.</source>
       <translation>{count} 个图斑的压占片段不在图斑上：{spots}。这些片段来自另一次筛查，未予关联；请提供筛查这些图斑的同一次运行的片段输出。</translation>
     </message>
@@ -1570,6 +1575,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The spots already hold result fields (screened before?): they are kept as they were, and this run's results are in renamed fields: {names}. Screen the original spot layer to get the standard names.</source>
+      <translation>图斑图层已含有筛查结果字段（曾筛查过？）：原字段保持不变，本次结果写入改名后的字段：{names}。如需标准字段名，请对原始图斑图层进行筛查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The spots have fields named like screening results: {fields}. They are kept as they were, and this run's results are in renamed fields: {names}; importspots will refuse this output, whose standard names hold the spots' own values. Rename those fields of the spot layer before screening (TBMJ to TBMJ_JF, say) and screen it again.</source>
+      <translation>图斑图层有与筛查结果同名的字段：{fields}。这些字段保持原样，本次筛查结果写在了改名的字段中：{names}；该输出的标准字段保存的是图斑自带的值，导入台帐（importspots）将拒绝导入。请在筛查前把图斑图层的这些字段改名（如 TBMJ 改为 TBMJ_JF），然后重新筛查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>The output format {format} cannot keep a spot without geometry, and {count} spots have none: {spots}. Nothing was written: write the output as a GeoPackage (.gpkg) or Shapefile (.shp), which keep them with zero areas.</source>
       <translation>输出格式 {format} 不能保存没有几何的图斑，而有 {count} 个图斑没有几何：{spots}。未写出任何内容：请输出为 GeoPackage（.gpkg）或 Shapefile（.shp），二者会保留这些图斑，面积记为 0。</translation>
     </message>
@@ -1577,11 +1592,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>A Shapefile field name holds at most 10 bytes: these fields were renamed in the output (a GeoPackage output keeps every name): {names}</source>
       <translation>Shapefile 字段名最多 10 个字节，输出中以下字段已改名（GeoPackage 输出保留全部原名）：{names}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
-      <source>The spots already hold result fields (screened before?): they are kept as they were, and this run's results are in renamed fields: {names}. Screen the original spot layer to get the standard names.</source>
-      <translation>图斑图层已含有筛查结果字段（曾筛查过？）：原字段保持不变，本次结果写入改名后的字段：{names}。如需标准字段名，请对原始图斑图层进行筛查。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
