@@ -1086,7 +1086,7 @@ def test_land_of_unknown_class_may_be_cultivated_for_the_referral_test(
     assert f[domain.CRIMINAL_FLAG][0] is flag or f[domain.CRIMINAL_FLAG][0] == flag
     assert (f[domain.CRIMINAL_FLAG][0] is None) is (flag is None)
     reason = f[domain.VERDICT_REASON][0]
-    if flag is None and cultivated_mu:  # land taken, scale unknown: said, with why
+    if flag is None:  # scale unknown: said, with why, whether or not known land is taken
         # every layer the test needs was given: the unknown land alone is why
         clause = (
             f"{domain.UNSURVEYED_LABEL_ZH} {unknown_mu:.2f} 亩可能为耕地，"

@@ -221,10 +221,18 @@ def suggest_verdicts(
                 # the part the 10 亩 test counts, when basic farmland is not all of it
                 clause += f"，其中永久基本农田以外 {cult_other_mu_text[i]}"
             taken.append(clause)
+        # SFXS NULL is always said, with why: with land taken, among what is taken; without,
+        # (land of unknown class alone that could be 10 亩 of cultivated land) after the land.
+        scale_unknown = (
+            [f"{referral_unknown(i)}，无法判断是否达到刑事移送标准"]
+            if referral_open[i] and not criminal[i]
+            else []
+        )
         if criminal[i]:
             taken.append("达到刑事移送标准")
-        elif (bf_hit[i] or cult_hit[i]) and referral_open[i]:  # land taken, scale unknown
-            taken.append(f"{referral_unknown(i)}，无法判断是否达到刑事移送标准")
+        elif bf_hit[i] or cult_hit[i]:  # land taken, scale unknown
+            taken.extend(scale_unknown)
+            scale_unknown = []
         mining_use = []  # land in these zones is not taken by law; what it is used for matters
         if mining[i]:
             mining_use.append(f"涉及{label[domain.LAYER_NO_MINING]} {mining_mu_text[i]}")
@@ -258,7 +266,13 @@ def suggest_verdicts(
             reason[i] = [*taken, *mining_use, cover, *check, *restore_check]
             continue
         if mining_use:
-            reason[i] = [*mining_use, "核实是否采矿或有其他违法用途", cover, *restore_check]
+            reason[i] = [
+                *mining_use,
+                "核实是否采矿或有其他违法用途",
+                *scale_unknown,
+                cover,
+                *restore_check,
+            ]
             continue
         if restoring[i]:
             # Temporary land in its restoration year is lawfully held, whatever the land:
@@ -286,9 +300,9 @@ def suggest_verdicts(
         here = f"位于{zh[domain.LAND_GROUP_CONSTRUCTION]}"
         if other:
             # Not the words of the verdict 未涉及保护图层, which this spot does not get.
-            reason[i] = [*other, unknown or f"不涉及各保护图层{sliver}", cover]
+            reason[i] = [*other, *scale_unknown, unknown or f"不涉及各保护图层{sliver}", cover]
         elif unknown:
-            reason[i] = [here, f"{unknown}{sliver}", *cover_part]
+            reason[i] = [here, *scale_unknown, f"{unknown}{sliver}", *cover_part]
         elif approval_notes[i]:
             # An approval that ended before the image, or came after it, is what the spot is
             # about: not restored after its term (到期未复垦), or used before approval (边报边用).
