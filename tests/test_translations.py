@@ -185,7 +185,7 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
     """The core writes "中文 / English" (it runs in scripts and qgis_process, with no catalogue):
     a Chinese technician read every refusal twice, the second time in English. Messages made by
     the core itself, so a change of their wording is caught here."""
-    from zc_enforcement_plugin.core import cases
+    from zc_enforcement_plugin.core import cases, workdays
     from zc_enforcement_plugin.core import ledger_schema as ls
     from zc_enforcement_plugin.core.ledger_records import Verdict
     from zc_enforcement_plugin.core.ledger_verdicts import validate_verdict
@@ -223,5 +223,12 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
         assert in_interface_language(layer) == "图层 地类图斑 / layer DLTB: 没有坐标系，请先设置"
         assert in_interface_language(path) == "无法读取 /data/spots.shp"
         assert in_interface_language("") == ""
+        # The value a message is about, said after the English words only, stays.
+        missing = "证据文件缺失 / evidence file missing: /data/evidence/3703/IMG_0002.jpg"
+        assert in_interface_language(missing) == "证据文件缺失：/data/evidence/3703/IMG_0002.jpg"
+        holiday = str(workdays.HolidayFileError("/srv/holidays.json", "2027", "not a list"))
+        assert in_interface_language(holiday) == (
+            "节假日文件错误：/srv/holidays.json: 2027: not a list"
+        )
     finally:
         QCoreApplication.removeTranslator(translator)

@@ -91,9 +91,26 @@ def _chinese_half(line: str) -> str:
             and re.search("[A-Za-z]", english)
             and all(run in chinese for run in quoted)
         ):
-            return chinese.rstrip()
+            return chinese.rstrip() + _value_said_in_english_only(chinese, english)
         start = at + 1
     return line
+
+
+# "evidence file missing: /data/…/IMG_1.jpg": the English half's words, then the value the
+# message is about (a path, a number) that the Chinese half does not repeat.
+_ENGLISH_THEN_VALUE = re.compile(r"[A-Za-z][A-Za-z ,'()-]*: (?P<value>.+)")
+
+
+def _value_said_in_english_only(chinese: str, english: str) -> str:
+    """ "：value" when the English half ends in a value the Chinese one lacks, else "": the
+    file a message names must not go with its English."""
+    match = _ENGLISH_THEN_VALUE.fullmatch(english.strip())
+    if match is None:
+        return ""
+    value = match["value"].strip()
+    if value in chinese or _CHINESE.search(value):  # said already, or words (quoted Chinese)
+        return ""
+    return f"：{value}"
 
 
 def install_translator(locale: str | None = None) -> QTranslator | None:
