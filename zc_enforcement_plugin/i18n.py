@@ -102,8 +102,8 @@ _ENGLISH_THEN_VALUE = re.compile(r"[A-Za-z][A-Za-z ,'()-]*: (?P<value>.+)")
 
 
 def _value_said_in_english_only(chinese: str, english: str) -> str:
-    """ "：value" when the English half ends in a value the Chinese one lacks, else "": the
-    file a message names must not go with its English."""
+    """The value the English half ends in, as "：value", when the Chinese half lacks it; else
+    "": the file a message names must not go with its English."""
     match = _ENGLISH_THEN_VALUE.fullmatch(english.strip())
     if match is None:
         return ""
