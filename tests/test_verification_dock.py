@@ -2599,7 +2599,7 @@ def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
 def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path):
     """The core's refusals are "中文 / English": under a Chinese form the English half was a
     second reading of each reason. The case page's banner and refusals likewise."""
-    from qgis.PyQt.QtCore import QCoreApplication
+    from qgis.PyQt.QtCore import QCoreApplication, QDate
 
     from zc_enforcement_plugin.i18n import install_translator
 
@@ -2610,6 +2610,17 @@ def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path)
         assert not panel.save()
         assert panel.messages.text() == "须填写核查人"
         assert _verdicts(ledger_path)[spot_id] == []
+        # Dates as the ledger and the reports write them, not Qt's "27 Nov 2026".
+        today = QDate.currentDate().toString("yyyy-MM-dd")
+        assert panel.verified_on.text() == today
+        assert panel.approval_date.displayFormat() == "yyyy-MM-dd"
+        # The spot page's referral line (a spot at criminal scale) in Chinese alone.
+        from zc_enforcement_plugin.ui.spot_page import spot_html
+
+        store = dock.session.store
+        spots = [store.spot(s.id) for s in store.spots()]
+        page = spot_html(next(s for s in spots if s.attributes.get(domain.CRIMINAL_FLAG)), [])
+        assert "达到刑事移送标准" in page and "criminal-referral" not in page
     finally:
         QCoreApplication.removeTranslator(translator)
     panel.verifier.setText(" ")

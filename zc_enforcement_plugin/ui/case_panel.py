@@ -8,7 +8,6 @@ import html
 from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -24,7 +23,7 @@ from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..i18n import in_interface_language, tr
-from .entries_panel import EntriesPanel
+from .entries_panel import EntriesPanel, date_edit
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
@@ -115,9 +114,8 @@ class CasePanel(EntriesPanel):
         self.stage = QComboBox(self)
         self.stage.setObjectName("stage")
         form.addRow(tr("Next step"), self.stage)
-        self.date = QDateEdit(QDate.currentDate(), self)
+        self.date = date_edit(self, QDate.currentDate())
         self.date.setMaximumDate(QDate.currentDate())  # steps are recorded once taken
-        self.date.setCalendarPopup(True)
         form.addRow(tr("Date"), self.date)
         self.person = QLineEdit(self)
         form.addRow(tr("Person"), self.person)

@@ -16,9 +16,10 @@ import traceback
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.gui import QgsPanelWidget
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QDateEdit,
     QDialogButtonBox,
     QFrame,
     QLabel,
@@ -33,6 +34,19 @@ from qgis.PyQt.QtWidgets import (
 
 from ..i18n import tr
 from .messages import LOG_TAG
+
+# The forms' dates as the ledger, the reports and Chinese forms write them (2026-11-27), in
+# any interface language: Qt's locale format read "27 Nov 2026" in a Chinese QGIS.
+DATE_DISPLAY_FORMAT = "yyyy-MM-dd"
+
+
+def date_edit(parent, date: QDate | None = None) -> QDateEdit:
+    """A form's date field: ISO dates, a calendar to pick from, ``date`` (else Qt's default)."""
+    edit = QDateEdit(parent) if date is None else QDateEdit(date, parent)
+    edit.setDisplayFormat(DATE_DISPLAY_FORMAT)
+    edit.setCalendarPopup(True)
+    return edit
+
 
 # The keys that save a page from any of its fields (Return alone goes on moving or typing in
 # them: a QPlainTextEdit's new line, a combo box's list). Said on the Save button.

@@ -9,6 +9,7 @@ import math
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
+from ..i18n import in_interface_language
 from .colours import PIECE_COLOURS
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR
 
@@ -81,8 +82,14 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
     ]
     if attributes.get(domain.CRIMINAL_FLAG):
         parts.append(
-            f"<p style='color:{REFUSAL_COLOUR}'><b>{escape(FIELD_LABELS[domain.CRIMINAL_FLAG])} / "
-            "reaches the criminal-referral threshold</b></p>"
+            f"<p style='color:{REFUSAL_COLOUR}'><b>"
+            + escape(
+                in_interface_language(
+                    f"{FIELD_LABELS[domain.CRIMINAL_FLAG]} / reaches the criminal-referral "
+                    "threshold"
+                )
+            )
+            + "</b></p>"
         )
     if hits:
         parts.append("<p>" + "<br>".join(hits) + "</p>")

@@ -10,7 +10,6 @@ from qgis.PyQt.QtCore import QDate, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -25,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
-from .entries_panel import EntriesPanel
+from .entries_panel import EntriesPanel, date_edit
 from .messages import refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
@@ -93,8 +92,7 @@ class VerdictPanel(EntriesPanel):
         hits = spot.attributes.get(domain.APPROVAL_HITS) or ""
         self.approval_number.setText(str(hits).split(domain.HITS_SEPARATOR)[0].strip())
         form.addRow(tr("Approval number"), self.approval_number)
-        self.approval_date = QDateEdit(self)
-        self.approval_date.setCalendarPopup(True)
+        self.approval_date = date_edit(self)
         self.approval_date.setSpecialValueText(" ")
         self.approval_date.setMinimumDate(QDate(1980, 1, 1))
         self.approval_date.setDate(self.approval_date.minimumDate())
@@ -139,9 +137,8 @@ class VerdictPanel(EntriesPanel):
         self.verifier.setObjectName("verifier")
         self.verifier.setText(str(QgsSettings().value(VERIFIER_SETTING, "") or ""))
         form2.addRow(tr("Verifier"), self.verifier)
-        self.verified_on = QDateEdit(QDate.currentDate(), self)
+        self.verified_on = date_edit(self, QDate.currentDate())
         self.verified_on.setMaximumDate(QDate.currentDate())  # the ledger refuses a future one
-        self.verified_on.setCalendarPopup(True)
         form2.addRow(tr("Date verified"), self.verified_on)
 
         self.messages = refusal_label(self)
