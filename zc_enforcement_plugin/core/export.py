@@ -199,7 +199,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(PARTY, "当事人", COL_TEXT),
     ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
     ExportColumn(STOP_ORDER, "已下达责令停止通知书", COL_TEXT),
-    ExportColumn(CASE_NUMBER, "案件编号", COL_TEXT),
+    ExportColumn(CASE_NUMBER, "案件编号", COL_INT),  # the ledger numbers cases 1, 2, …
     ExportColumn(CASE_STAGE, "案件阶段", COL_TEXT),
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
@@ -380,7 +380,7 @@ def _stop_order(verdict, case: Case | None) -> str | None:
 def _verdict_values(verdict, case: Case | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
         STOP_ORDER: _stop_order(verdict, case),
-        CASE_NUMBER: None if case is None else case.case_id,
+        CASE_NUMBER: None if case is None else int(case.case_id),
         CASE_STAGE: None if case is None else case.stage.label_zh,
         VERDICT_CATEGORY: None,
         VERDICT_KIND: None,
