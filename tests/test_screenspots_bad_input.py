@@ -417,6 +417,17 @@ def test_a_format_that_would_lose_spots_without_geometry_is_refused_naming_them(
         run({"SPOTS": spots, "OUTPUT": str(path)})
     assert "EMPTY_GEOM" in str(raised.value) and ".gpkg" in str(raised.value)
     assert not list(tmp_path.iterdir())  # nothing begun
+
+    # Said once the spots are read, not after the overlay: the run did not overlay for nothing.
+    class Steps(Log):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            self.messages.append(text)
+
+    log = Steps()
+    with pytest.raises(QgsProcessingException):
+        run({"SPOTS": spots, "OUTPUT": str(path)}, log)
+    assert any(m.startswith("Reading") for m in log.messages), log.messages
+    assert not [m for m in log.messages if "Overlay" in m], log.messages
     kept = tmp_path / "out.gpkg"
     run({"SPOTS": spots, "OUTPUT": str(kept)})
     assert set(by_key(QgsVectorLayer(str(kept), "kept", "ogr"))) == {"S1", "EMPTY_GEOM"}

@@ -110,7 +110,6 @@ class ResultWriter:
             fields = _shapefile_fields(fields, feedback)
         if ".gpkg" in destination.lower():
             fields = _geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
-        _refuse_a_format_losing_spots(destination, spot_arrays, keys)
         repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
         geometry_type = spots.wkbType()
         if any(outline.constGet().partCount() > 1 for outline in repaired.values()):
@@ -321,8 +320,9 @@ class ResultWriter:
         return dest_id
 
 
-def _refuse_a_format_losing_spots(destination: str, spot_arrays: SourceArrays, keys: list[str]):
-    """Stop before writing when the output's format would lose the spots without geometry."""
+def refuse_a_format_losing_spots(destination: str, spot_arrays: SourceArrays, keys: list[str]):
+    """Stop when the output's format would lose the spots without geometry: called once the
+    spots are read, before the overlay, so the run does not overlay for nothing."""
     suffix = Path(destination.split("|")[0]).suffix
     driver = QgsVectorFileWriter.driverForExtension(suffix) if suffix else ""
     if driver not in FORMATS_LOSING_SPOTS_WITHOUT_GEOMETRY:

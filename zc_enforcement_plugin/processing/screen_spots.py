@@ -33,7 +33,7 @@ from .screen_inputs import (
     refuse_if_misdecoded,
     warn_if_terms_unjudged,
 )
-from .screen_outputs import ResultWriter, WritingCancelled
+from .screen_outputs import ResultWriter, WritingCancelled, refuse_a_format_losing_spots
 from .style_on_load import StyleOnLoad
 
 # Processing parameter -> engine layer key, for the optional overlay layers.
@@ -297,6 +297,9 @@ class ScreenSpots(EnforcementAlgorithm):
             str(number) if number is not None and str(number).strip() else f"fid {fid}"
             for number, fid in zip(numbers, fids)
         ]
+        refuse_a_format_losing_spots(
+            self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or "", spot_arrays, keys
+        )
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = screening.search_boxes(spot_arrays.geoms)
         check_coordinates_fit(spot_boxes, keys, spots, spots_label, measured_in)
