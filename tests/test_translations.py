@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 from qgis.PyQt.QtCore import QCoreApplication
 
@@ -202,7 +203,8 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
     # An English half may quote the Chinese one; Chinese only after it cannot be told apart
     # safely from a second Chinese sentence: the line is shown whole.
     quoting = "图斑 淄川001 已有判定 / spot 淄川001 has a verdict"
-    unquoted = "证据文件缺失 / evidence file missing: 现场照片.jpg"
+    unquoted = "核查完成 / verified by 张三"
+    labelled = "证据文件缺失 / evidence file missing: 现场照片.jpg"
     layer = "图层 地类图斑 / layer DLTB: 没有坐标系，请先设置 / no coordinate reference system"
     path = "无法读取 /data/spots.shp / cannot read /data/spots.shp"
     assert in_interface_language(refusals) == refusals  # an English interface: both halves
@@ -219,16 +221,61 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
         assert in_interface_language(procedure) == "案件 7：案件第一步必须是“发现”"
         assert in_interface_language(quoting) == "图斑 淄川001 已有判定"
         assert in_interface_language(unquoted) == unquoted
-        # The "/" inside the Chinese half stays; the path's slashes are no separator.
-        assert in_interface_language(layer) == "图层 地类图斑 / layer DLTB: 没有坐标系，请先设置"
+        # After an English label, what it labels, Chinese and all.
+        assert in_interface_language(labelled) == "证据文件缺失：现场照片.jpg"
+        # An English label goes; the path's slashes are no separator.
+        assert in_interface_language(layer) == "图层 地类图斑：没有坐标系，请先设置"
         assert in_interface_language(path) == "无法读取 /data/spots.shp"
         assert in_interface_language("") == ""
         # The value a message is about, said after the English words only, stays.
         missing = "证据文件缺失 / evidence file missing: /data/evidence/3703/IMG_0002.jpg"
         assert in_interface_language(missing) == "证据文件缺失：/data/evidence/3703/IMG_0002.jpg"
+        prose = "此处另记一条 / the number is in batch Q1: recorded again here"
+        assert in_interface_language(prose) == "此处另记一条"
         holiday = str(workdays.HolidayFileError("/srv/holidays.json", "2027", "not a list"))
         assert in_interface_language(holiday) == (
             "节假日文件错误：/srv/holidays.json: 2027: not a list"
         )
     finally:
         QCoreApplication.removeTranslator(translator)
+
+
+def test_a_runs_log_in_a_chinese_interface_keeps_the_chinese_half(provider, tmp_path):
+    """A Chinese QGIS's Processing log read each of the core's warnings twice, the second time
+    in English: a run's feedback passes them on in the interface's language, and the message
+    a run stops with too. Progress and cancelling go through as they are."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    from zc_enforcement_plugin.processing.base import InterfaceLanguageFeedback
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.warnings.append(warning)
+
+    from zc_enforcement_plugin.core.ledger_gpkg import GeoPackageLedger
+
+    path = tmp_path / "台帐.gpkg"
+    GeoPackageLedger(path, create=True).close()
+    misspelt = {"LEDGER": str(path), "DEADLINE_RULES": '{"decision": 30}'}
+    translator = install_translator("zh_CN")
+    try:
+        log = Log()
+        relay = InterfaceLanguageFeedback(log)
+        relay.pushWarning("证据文件缺失 / evidence file missing: /data/IMG_1.jpg")
+        assert log.warnings == ["证据文件缺失：/data/IMG_1.jpg"]
+        relay.setProgress(40)
+        assert log.progress() == 40
+        log.cancel()
+        assert relay.isCanceled()
+        with pytest.raises(QgsProcessingException) as stopped:
+            processing.run("zcenforcement:ledgersettings", misspelt)
+        assert "decision" in str(stopped.value) and " / " not in str(stopped.value)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    with pytest.raises(QgsProcessingException, match=" / "):  # any other interface: both
+        processing.run("zcenforcement:ledgersettings", misspelt)

@@ -80,8 +80,9 @@ def in_interface_language(message: str) -> str:
 
 def _chinese_half(line: str) -> str:
     """What comes before the first separator after which the Chinese is only quoted from
-    before it; ``line`` when there is none. A "/" inside the Chinese half ("图层 X / layer X:
-    没有坐标系 / no CRS") stays in it: what follows that one says something new in Chinese."""
+    before it, or, where an English label follows a separator ("图层 X / layer X: 没有坐标系 /
+    no CRS"), the Chinese, then what the label labels read so in turn ("图层 X：没有坐标系");
+    ``line`` when there is neither."""
     start = 0
     while (at := line.find(BILINGUAL_SEPARATOR, start)) != -1:
         chinese, english = line[:at], line[at + len(BILINGUAL_SEPARATOR) :]
@@ -92,8 +93,17 @@ def _chinese_half(line: str) -> str:
             and all(run in chinese for run in quoted)
         ):
             return chinese.rstrip() + _value_said_in_english_only(chinese, english)
+        label = _ENGLISH_LABEL.match(english)
+        if label and _CHINESE.search(chinese):
+            # "期限设置错误 / deadline setting error: <a message of its own>": the English
+            # label goes, what it labels is read in turn.
+            return chinese.rstrip() + "：" + _chinese_half(english[label.end() :])
         start = at + 1
     return line
+
+
+# An English label before a colon ("deadline setting error: ", "layer DLTB: ").
+_ENGLISH_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_ ,'()-]*: ")
 
 
 # "evidence file missing: /data/…/IMG_1.jpg": the English half's words, then the value the
@@ -109,6 +119,8 @@ def _value_said_in_english_only(chinese: str, english: str) -> str:
         return ""
     value = match["value"].strip()
     if value in chinese or _CHINESE.search(value):  # said already, or words (quoted Chinese)
+        return ""
+    if re.match("[a-z]+ [a-z]+", value):  # more English words ("…: recorded again here")
         return ""
     return f"：{value}"
 

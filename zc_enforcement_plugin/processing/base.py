@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterFile,
@@ -28,7 +29,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
-from ..i18n import tr
+from ..i18n import chinese_interface, in_interface_language, tr
 from ..resources_paths import PLUGIN_ICON
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
@@ -59,6 +60,8 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
 
         @functools.wraps(run)
         def process_algorithm(self, parameters, context, feedback):
+            if feedback is not None and chinese_interface():
+                feedback = InterfaceLanguageFeedback(feedback)
             try:
                 return run(self, parameters, context, feedback)
             except LedgerError as error:
@@ -322,9 +325,28 @@ def cancel_only(feedback: QgsProcessingFeedback) -> ProgressSpan:
     return ProgressSpan(feedback, here, here)
 
 
+class InterfaceLanguageFeedback(QgsProcessingMultiStepFeedback):
+    """A run's feedback that passes the core's "中文 / English" messages on in the interface's
+    language (i18n.in_interface_language): a Chinese QGIS's Processing log read every warning
+    twice. Progress and cancelling go through as they are (one step: the run's own 0-100 %)."""
+
+    def __init__(self, feedback: QgsProcessingFeedback):
+        super().__init__(1, feedback)
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        super().pushInfo(in_interface_language(info))
+
+    def pushWarning(self, warning):  # noqa: N802 - QGIS API
+        super().pushWarning(in_interface_language(warning))
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        super().reportError(in_interface_language(error), fatalError)
+
+
 def fail(message: str) -> QgsProcessingException:
-    """An exception Processing shows to the user as the algorithm's error message."""
-    return QgsProcessingException(message)
+    """An exception Processing shows to the user as the algorithm's error message (a core
+    message in the interface's language)."""
+    return QgsProcessingException(in_interface_language(message))
 
 
 def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_type, crs):
