@@ -467,3 +467,37 @@ def test_a_batch_recorded_with_its_file_in_a_label_is_refreshed_from_that_file(p
     with pytest.raises(QgsProcessingException) as refused:
         run({"SPOTS": q2, "LEDGER": str(store)})
     assert q1 in str(refused.value) and q2 in str(refused.value)
+
+
+def test_a_geopackage_feature_id_is_no_delivered_field(provider, tmp_path, project_layer):
+    """A GeoPackage layer read through QGIS (here with unsaved edits) shows its feature id
+    as a field fid; stored, every refresh from the file read through GDAL warned, spot by
+    spot, that fid was not delivered. It is not stored, and a ledger that stored it before
+    keeps it without a word."""
+    import json
+    import sqlite3
+
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    store = tmp_path / "ledger.gpkg"
+    path = spot_file(tmp_path / "jctb.gpkg", ["S1", "S2"])
+    layer = project_layer(path, "jctb")
+    assert layer.startEditing()  # read as QGIS shows it, not in bulk
+    assert run({"SPOTS": layer, "LEDGER": str(store), "BATCH": "b"})["ADDED"] == 2
+    layer.rollBack()
+    spots, _ = recorded(store)
+    assert all("fid" not in spot.attributes for spot in spots["b"].values())
+
+    # A ledger whose earlier import stored it: refreshed from the file, nothing said of fid.
+    with sqlite3.connect(store) as connection:
+        rows = connection.execute(f"SELECT fid, {ls.C_ATTRIBUTES} FROM {ls.T_SPOTS}").fetchall()
+        for fid, attributes in rows:
+            stored = {**json.loads(attributes), "fid": fid}
+            connection.execute(
+                f"UPDATE {ls.T_SPOTS} SET {ls.C_ATTRIBUTES} = ? WHERE fid = ?",
+                (json.dumps(stored), fid),
+            )
+    log = Log()
+    result = run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"}, feedback=log)
+    assert result["REFRESHED"] == 2
+    assert not any("fid" in w for w in log.warnings), log.warnings

@@ -46,6 +46,10 @@ FIGURE_COLUMNS = (
     ls.C_PRIORITY,
     *ls.SPOT_FLAG_COLUMNS,
 )
+# The column a GeoPackage keeps its feature ids in, which QGIS shows as a field. Imports of a
+# GeoPackage layer read through QGIS used to store it among the delivered fields: no delivered
+# fact (the file's row number), and missing from every re-delivery read through GDAL.
+GEOPACKAGE_FEATURE_ID = "fid"
 _TRUE_WORDS = {"1", "true", "t", "y", "yes", "是"}
 _FALSE_WORDS = {"0", "false", "f", "n", "no", "否", ""}
 
@@ -103,7 +107,10 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
             continue
         if name not in attributes:
             attributes[name] = value
-            kept.append(name)
+            # A feature id stored by an earlier import is kept (it may be a Shapefile's own
+            # field of that name), but its absence is no news: no bulk read delivers it.
+            if name != GEOPACKAGE_FEATURE_ID:
+                kept.append(name)
         elif attributes[name] is None:
             blanked.append(name)  # the delivery says NULL: taken, and said
     figures = list(vetted.figures)

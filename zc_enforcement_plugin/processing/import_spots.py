@@ -213,7 +213,11 @@ class ImportSpots(EnforcementAlgorithm):
             for issue in read.warnings:
                 feedback.pushWarning(f"{path}: {issue}")
             return records, path
-        fields = source.fields().names()
+        # The fields GDAL's reader (read_spot_file, above) gives: a GeoPackage's feature id
+        # column (fid), which QGIS shows as a field, is the file's row number, no delivered
+        # fact; stored, every refresh from the file read in bulk said it was missing.
+        ids = set(_feature_id_fields(layer)) if layer is not None else set()
+        fields = [name for name in source.fields().names() if name not in ids]
         arrays = read_source(source, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         records = [
             ledger.SpotRecord(
@@ -369,6 +373,16 @@ class ImportSpots(EnforcementAlgorithm):
                     spots=domain.first_of(outside, 10),
                 )
             )
+
+
+def _feature_id_fields(layer) -> list[str]:
+    """The fields of an OGR layer that are its feature id column (a GeoPackage's fid), not
+    delivered attributes. Only OGR's: a database table's key may be a delivered field, even the
+    spot number; a Shapefile has no such column, and a field of its own called fid is kept."""
+    if layer.providerType() != "ogr":
+        return []
+    fields = layer.fields()
+    return [fields.at(index).name() for index in layer.dataProvider().pkAttributeIndexes()]
 
 
 def _file_recorded(source: str) -> str:
