@@ -467,3 +467,106 @@ def test_a_batch_recorded_with_its_file_in_a_label_is_refreshed_from_that_file(p
     with pytest.raises(QgsProcessingException) as refused:
         run({"SPOTS": q2, "LEDGER": str(store)})
     assert q1 in str(refused.value) and q2 in str(refused.value)
+
+
+def test_a_redelivery_of_a_batch_under_another_layer_name_is_refused_naming_that_batch(
+    provider, tmp_path, project_layer
+):
+    """The screened output, loaded as 筛查结果图斑, was imported without BATCH; the quarter's
+    re-delivery, copied to another folder and loaded as JCTB_2026Q3, has the same numbers (one
+    figure changed). Imported without BATCH, or with a new name typed, it would be a second
+    batch of the same spots, each judged and counted twice: refused before anything is
+    written, in one message naming the batch that holds them, how many, and BATCH. Given
+    BATCH it refreshes that batch; REPEAT_SPOTS records them again as a batch of their own
+    (a second round of checks), the numbers held elsewhere said in one line, not one a spot."""
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "screened").mkdir()
+    (tmp_path / "delivered").mkdir()
+    numbers = [f"3703022026{i:05d}" for i in range(12)]
+    screened = spot_file(
+        tmp_path / "screened" / "out.gpkg", numbers, fields={domain.SPOT_AREA: 400.0}
+    )
+    first = project_layer(screened, "筛查结果图斑")
+    assert run({"SPOTS": first, "LEDGER": str(store)})["ADDED"] == 12
+    before = recorded(store)
+
+    again = spot_file(
+        tmp_path / "delivered" / "JCTB_2026Q3.gpkg", numbers, fields={domain.SPOT_AREA: 400.0}
+    )
+    with fiona.open(again) as source:  # one figure changed
+        features = [{"geometry": f.geometry, "properties": dict(f.properties)} for f in source]
+        schema, crs = source.schema, source.crs
+    features[0]["properties"][domain.SPOT_AREA] = 399.0
+    with fiona.open(again, "w", driver="GPKG", schema=schema, crs=crs) as sink:
+        sink.writerecords(features)
+    layer = project_layer(again, "JCTB_2026Q3")
+    for batch in ({}, {"BATCH": "2026Q3"}):
+        with pytest.raises(QgsProcessingException) as refused:
+            run({"SPOTS": layer, "LEDGER": str(store), **batch})
+        said = str(refused.value)
+        assert "筛查结果图斑" in said and "12 of the 12" in said and "BATCH" in said, said
+        assert again in said and "REPEAT_SPOTS" in said, said
+        assert recorded(store) == before
+
+    result = run({"SPOTS": layer, "LEDGER": str(store), "BATCH": "筛查结果图斑"})
+    assert (result["ADDED"], result["REFRESHED"]) == (0, 12), result["REPORT"]
+    assert list(recorded(store)[0]) == ["筛查结果图斑"]
+
+    log = Log()
+    result = run(
+        {"SPOTS": layer, "LEDGER": str(store), "BATCH": "2026Q3复核", "REPEAT_SPOTS": True},
+        feedback=log,
+    )
+    assert result["ADDED"] == 12
+    held = [w for w in log.warnings if "already in batch" in w]
+    assert len(held) == 1 and "12 numbers" in held[0] and numbers[0] in held[0], log.warnings
+    assert numbers[-1] not in held[0]  # the first few only
+
+
+def test_a_few_numbers_another_batch_holds_are_recorded_again_with_a_warning(provider, tmp_path):
+    """A new batch of which some spots (not most) are in another batch is imported, each of
+    those said by spot, as before: a spot delivered again in a later quarter is no mistake."""
+    store = tmp_path / "ledger.gpkg"
+    (tmp_path / "q2").mkdir()
+    (tmp_path / "q3").mkdir()
+    q2 = spot_file(tmp_path / "q2" / "JCTB.gpkg", ["A1", "A2", "A3"])
+    q3 = spot_file(tmp_path / "q3" / "JCTB_Q3.gpkg", ["A1", "B1", "B2", "B3"])
+    assert run({"SPOTS": q2, "LEDGER": str(store)})["ADDED"] == 3
+    log = Log()
+    assert run({"SPOTS": q3, "LEDGER": str(store)}, feedback=log)["ADDED"] == 4
+    [said] = [w for w in log.warnings if "already in batch" in w]
+    assert f"{domain.SPOT_NUMBER}=A1 " in said and "JCTB" in said, said
+
+
+def test_a_geopackage_feature_id_is_no_delivered_field(provider, tmp_path, project_layer):
+    """A GeoPackage layer read through QGIS (here with unsaved edits) shows its feature id
+    as a field fid; stored, every refresh from the file read through GDAL warned, spot by
+    spot, that fid was not delivered. It is not stored, and a ledger that stored it before
+    keeps it without a word."""
+    import json
+    import sqlite3
+
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    store = tmp_path / "ledger.gpkg"
+    path = spot_file(tmp_path / "jctb.gpkg", ["S1", "S2"])
+    layer = project_layer(path, "jctb")
+    assert layer.startEditing()  # read as QGIS shows it, not in bulk
+    assert run({"SPOTS": layer, "LEDGER": str(store), "BATCH": "b"})["ADDED"] == 2
+    layer.rollBack()
+    spots, _ = recorded(store)
+    assert all("fid" not in spot.attributes for spot in spots["b"].values())
+
+    # A ledger whose earlier import stored it: refreshed from the file, nothing said of fid.
+    with sqlite3.connect(store) as connection:
+        rows = connection.execute(f"SELECT fid, {ls.C_ATTRIBUTES} FROM {ls.T_SPOTS}").fetchall()
+        for fid, attributes in rows:
+            stored = {**json.loads(attributes), "fid": fid}
+            connection.execute(
+                f"UPDATE {ls.T_SPOTS} SET {ls.C_ATTRIBUTES} = ? WHERE fid = ?",
+                (json.dumps(stored), fid),
+            )
+    log = Log()
+    result = run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"}, feedback=log)
+    assert result["REFRESHED"] == 2
+    assert not any("fid" in w for w in log.warnings), log.warnings

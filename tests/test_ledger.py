@@ -696,7 +696,8 @@ def test_spot_list_filters_and_review_order(ledger):
             _spot("E", 4, YXJ=3, SFGD="否"),
         ],
     )
-    ledger.import_batch("b2", [_spot("A", 5, YXJ=1)])
+    # The same number in a second batch (a re-check), listed by both.
+    ledger.import_batch("b2", [_spot("A", 5, YXJ=1)], repeat_spots=True)
     listing = ledger.spots()
     assert [(s.batch, s.number) for s in listing] == [
         ("b2", "A"),
@@ -1314,6 +1315,36 @@ def test_a_delivery_under_the_wrong_batch_name_is_said(ledger):
 
     refused = ledger.import_batch("空批次", [_spot(None, 7), _spot("  ", 8)])
     assert refused.skipped == 2 and "空批次" not in [b.name for b in ledger.batches()]
+
+
+def check_a_new_batch_of_another_batchs_spots_is_refused(store) -> None:
+    """A new batch most of whose numbers one batch holds is that batch delivered again under
+    another name: refused whole, naming the batch, its source and the count, nothing
+    written; the same spots refresh their own batch, and repeat_spots records them again
+    (a re-check), the numbers held elsewhere said in one line rather than one a spot. (Shared
+    with the PostGIS store's tests.)"""
+    numbers = [f"S{i:02d}" for i in range(8)]
+    store.import_batch("2026Q3", [_spot(n, i) for i, n in enumerate(numbers)], source="q3.gpkg")
+    before = [(b.name, b.spot_count) for b in store.batches()]
+    delivery = [_spot(n, i) for i, n in enumerate(numbers[:6])] + [_spot("N1", 9)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("JCTB_2026Q3", delivery, source="JCTB_2026Q3.gpkg")
+    said = str(refused.value)
+    assert "JCTB_2026Q3.gpkg" in said and "q3.gpkg" in said, said
+    assert "6 of the 7 spots" in said and "BATCH: 2026Q3" in said, said
+    assert [(b.name, b.spot_count) for b in store.batches()] == before
+
+    refresh = store.import_batch("2026Q3", delivery)
+    assert (refresh.added, refresh.refreshed) == (1, 6)
+    again = store.import_batch("2026Q3复核", delivery, repeat_spots=True)
+    assert again.added == 7
+    [held] = [w for w in again.warnings if "already in batch" in w.message]
+    assert held.number is None and "7 numbers" in held.message, held
+    assert "(N1、S00、S01、S02、S03…)" in held.message, held.message  # the first few, sorted
+
+
+def test_a_new_batch_of_another_batchs_spots_is_refused(ledger):
+    check_a_new_batch_of_another_batchs_spots_is_refused(ledger)
 
 
 def check_an_identical_refresh_says_no_change(store) -> None:

@@ -2405,11 +2405,11 @@ def test_refresh_reads_what_was_recorded_in_the_open_ledger_elsewhere(dock, ledg
     assert dock.session.current_id == shown
     assert dock.session.counts()[0] == 1
     with ledger.GeoPackageLedger(ledger_path) as store:
-        assert store.import_batch("toolbox 2", extra).ok
+        assert store.import_batch("toolbox 2", extra, repeat_spots=True).ok
     QTest.keyClick(dock.queue_view, Qt.Key.Key_R)
     assert len(dock.session.queue) == before + 6
     with ledger.GeoPackageLedger(ledger_path) as store:
-        assert store.import_batch("toolbox 3", extra).ok
+        assert store.import_batch("toolbox 3", extra, repeat_spots=True).ok
     dock.ledger_file.lineEdit().setText(str(ledger_path))  # picked again: typed, Enter
     QTest.keyClick(dock.ledger_file.lineEdit(), Qt.Key.Key_Return)
     assert len(dock.session.queue) == before + 9

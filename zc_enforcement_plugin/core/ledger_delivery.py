@@ -46,6 +46,10 @@ FIGURE_COLUMNS = (
     ls.C_PRIORITY,
     *ls.SPOT_FLAG_COLUMNS,
 )
+# The column a GeoPackage keeps its feature ids in, which QGIS shows as a field. Imports of a
+# GeoPackage layer read through QGIS used to store it among the delivered fields: no delivered
+# fact (the file's row number), and missing from every re-delivery read through GDAL.
+GEOPACKAGE_FEATURE_ID = "fid"
 _TRUE_WORDS = {"1", "true", "t", "y", "yes", "是"}
 _FALSE_WORDS = {"0", "false", "f", "n", "no", "否", ""}
 
@@ -103,7 +107,10 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
             continue
         if name not in attributes:
             attributes[name] = value
-            kept.append(name)
+            # A feature id stored by an earlier import is kept (it may be a Shapefile's own
+            # field of that name), but its absence is no news: no bulk read delivers it.
+            if name != GEOPACKAGE_FEATURE_ID:
+                kept.append(name)
         elif attributes[name] is None:
             blanked.append(name)  # the delivery says NULL: taken, and said
     figures = list(vetted.figures)
@@ -463,6 +470,98 @@ def warn_other_delivery(
                 f"本次交付的 {len(rows)} 个图斑均不在批次 {batch} 中，是否选错了批次名称？ / none "
                 f"of the {len(rows)} spots delivered is in batch {batch}: was the batch name "
                 "meant for another delivery?",
+            )
+        )
+
+
+# Up to this many spot numbers another batch holds are each said by spot; more are said in one
+# line per batch, with a count and the first few numbers: 299 lines of the same warning hide
+# every other one in the log.
+HELD_ELSEWHERE_SAID_BY_SPOT = 5
+
+
+def refuse_new_batch_of_held_spots(
+    batch: str,
+    rows: Sequence[Vetted],
+    held: dict[str, list[str]],
+    sources: dict[str, str | None],
+    where: str,
+) -> None:
+    """Stop the import of a new batch most of whose spots one other batch already holds.
+
+    held: {delivered number: the other batches holding it}; sources: those batches' recorded
+    sources. A few numbers held elsewhere are a spot delivered again in a later quarter, or a
+    batch re-checking some spots: recorded again, with a warning (warn_held_elsewhere). But a
+    new batch more than half of whose numbers are one batch's is that batch delivered again
+    under another name (the default name is the layer's, and a screened output and the file
+    delivered after it never share one): imported, every spot would be recorded twice, judged
+    apart and counted twice, in a batch the dock cannot remove. Refused before anything is
+    written, in one message naming that batch and the way to refresh it (BATCH); a
+    deliberate second round of checks on the same spots says so with REPEAT_SPOTS, which the
+    caller passes as import_batch(repeat_spots=True) and which skips this check. More than
+    half rather than all: a re-delivery drops and adds a few spots."""
+    if not rows or not held:
+        return
+    by_batch: dict[str, list[str]] = {}
+    for row in rows:
+        for other in held.get(row.key, ()):
+            by_batch.setdefault(other, []).append(row.key)
+    other, numbers = max(by_batch.items(), key=lambda item: (len(item[1]), item[0]))
+    if len(numbers) * 2 <= len(rows):
+        return
+    count, total = len(numbers), len(rows)
+    recorded = sources.get(other) or "?"
+    shown = domain.first_of(sorted(numbers), 3, "、")
+    raise LedgerError(
+        f"{where}：本次导入将新建批次 {batch}，而交付的 {total} 个图斑中有 {count} 个（{shown}）"
+        f"已在批次 {other}（来源 {recorded}）中，应是该批次的重新交付；另建批次会使这些图斑各记"
+        f"两条、分开核查并重复计数。未导入任何图斑。如为重新交付，请在批次名称（BATCH）中填写 "
+        f"{other} 以刷新该批次；如确需把这些图斑作为新批次再记一次（如对同一批图斑的复核），请"
+        f"勾选“另建新批次”（REPEAT_SPOTS）/ {where}: this import would create the batch "
+        f"{batch}, but {count} of the {total} spots delivered ({shown}) are already in the "
+        f"batch {other} (delivered from {recorded}): a re-delivery of it, and a new batch would "
+        "record each of them twice, judged and counted apart. Nothing imported. To refresh "
+        f"that batch give BATCH: {other}; to record these spots again as a batch of their own "
+        "(a second round of checks on the same spots), set REPEAT_SPOTS (record the spots as a "
+        "new batch)"
+    )
+
+
+def warn_held_elsewhere(held: dict[str, list[str]], report: ImportReport) -> None:
+    """Say the spot numbers other batches already hold (held: {number: those batches}), which
+    are recorded again in this batch: by spot when there are a few, else one line per batch
+    holding them with their count and the first numbers (HELD_ELSEWHERE_SAID_BY_SPOT)."""
+    if len(held) <= HELD_ELSEWHERE_SAID_BY_SPOT:
+        for number, others in held.items():
+            names = sorted(others)
+            report.warnings.append(
+                ImportIssue(
+                    None,
+                    number,
+                    SPOT_NUMBER,
+                    f"图斑编号已在批次 {'、'.join(names)} 中，此处另记一条；如为同一图斑的"
+                    f"重新交付，请导入到原批次 / the number is already in batch "
+                    f"{', '.join(names)}: recorded again here; a re-delivery of the same "
+                    "spot belongs in its batch",
+                )
+            )
+        return
+    by_batch: dict[str, list[str]] = {}
+    for number, others in held.items():
+        for other in others:
+            by_batch.setdefault(other, []).append(number)
+    for other in sorted(by_batch):
+        numbers = sorted(by_batch[other])
+        shown = domain.first_of(numbers, HELD_ELSEWHERE_SAID_BY_SPOT, "、")
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                SPOT_NUMBER,
+                f"{len(numbers)} 个图斑编号已在批次 {other} 中（{shown}），此处另记一条；如为同一"
+                f"图斑的重新交付，请导入到原批次 / {len(numbers)} numbers are already in batch "
+                f"{other} ({shown}): recorded again here; a re-delivery of the same spots "
+                "belongs in their batch",
             )
         )
 

@@ -295,7 +295,11 @@ class LedgerStore(Protocol):
     def transaction(self) -> contextlib.AbstractContextManager[None]: ...
 
     def import_batch(
-        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+        self,
+        batch_name: str,
+        spots: Sequence[SpotRecord],
+        source: str | None = None,
+        repeat_spots: bool = False,
     ) -> ImportReport: ...
 
     def batches(self) -> list[BatchSummary]: ...

@@ -30,16 +30,17 @@ from .ledger_delivery import (
     keep_recorded,
     refresh_changes,
     refuse_lost_zeros,
+    refuse_new_batch_of_held_spots,
     refuse_rescreened,
     say_changes,
     vet_spots,
+    warn_held_elsewhere,
     warn_kept_spots,
     warn_other_delivery,
     warn_unmapped_town,
 )
 from .ledger_records import (
     BatchSummary,
-    ImportIssue,
     ImportReport,
     LedgerError,
     Spot,
@@ -62,7 +63,11 @@ class SqlSpotsMixin:
 
     # --- import --------------------------------------------------------------------------------
     def import_batch(
-        self, batch_name: str, spots: Sequence[SpotRecord], source: str | None = None
+        self,
+        batch_name: str,
+        spots: Sequence[SpotRecord],
+        source: str | None = None,
+        repeat_spots: bool = False,
     ) -> ImportReport:
         """Add a batch, or refresh it when it is already in the ledger.
 
@@ -72,7 +77,9 @@ class SqlSpotsMixin:
         what the ledger holds: a field it does not have (a raw delivery's missing figures, the
         town and office when no towns layer was given) and a spot without geometry keep the
         recorded value, with a warning naming the spot and the fields (see keep_recorded).
-        Refused spots are reported and not imported.
+        Refused spots are reported and not imported. A new batch most of whose spots another
+        batch already holds is refused as a whole (a re-delivery under another name), unless
+        repeat_spots says it is meant (see refuse_new_batch_of_held_spots).
         """
         name = (batch_name or "").strip()
         if not name:
@@ -100,6 +107,12 @@ class SqlSpotsMixin:
             rows = refuse_lost_zeros(rows, existing, report)
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report
+            # Said once, when a number comes into the batch, not again at each refresh.
+            held, held_sources = self._held_elsewhere(
+                name, [r.key for r in rows if r.key not in existing]
+            )
+            if row is None and not repeat_spots:  # before anything is written
+                refuse_new_batch_of_held_spots(name, rows, held, held_sources, source or name)
             if row is None:
                 batch_id = self._insert(
                     ls.T_BATCHES,
@@ -115,10 +128,7 @@ class SqlSpotsMixin:
                     (source, now, batch_id),
                 )
             warn_other_delivery(name, rows, existing, report)
-            # Said once, when a number comes into the batch, not again at each refresh.
-            self._warn_numbers_in_other_batches(
-                name, [r for r in rows if r.key not in existing], report
-            )
+            warn_held_elsewhere(held, report)
             data_columns = [ls.C_GEOM, *FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
             # A NULL geometry bound on refresh keeps the recorded one (see keep_recorded).
@@ -162,34 +172,25 @@ class SqlSpotsMixin:
             self._touch(ls.T_BATCHES)
         return report
 
-    def _warn_numbers_in_other_batches(
-        self, batch: str, rows: Sequence[Vetted], report: ImportReport
-    ) -> None:
-        """A spot number another batch already holds: the same spot delivered again under a
-        new batch name would be two records judged apart (and counted twice)."""
-        numbers = [row.key for row in rows]
+    def _held_elsewhere(
+        self, batch: str, numbers: Sequence[str]
+    ) -> tuple[dict[str, list[str]], dict[str, str | None]]:
+        """({number: the other batches holding it}, {such a batch: its recorded source}), of
+        the spot numbers given: the same spot delivered again under a new batch name would be
+        two records judged apart (and counted twice)."""
         found: dict[str, list[str]] = {}
+        sources: dict[str, str | None] = {}
         for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
             condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
-            for number, other in self._rows(
-                f'SELECT s."{ls.C_SPOT_NUMBER}", b.{ls.C_BATCH_NAME} FROM {ls.T_SPOTS} s '
-                f"JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
+            for number, other, source in self._rows(
+                f'SELECT s."{ls.C_SPOT_NUMBER}", b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE} '
+                f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
                 f"WHERE {condition} AND b.{ls.C_BATCH_NAME} <> {self._MARK}",
                 [*params, batch],
             ):
                 found.setdefault(number, []).append(other)
-        for number, others in found.items():
-            report.warnings.append(
-                ImportIssue(
-                    None,
-                    number,
-                    SPOT_NUMBER,
-                    f"图斑编号已在批次 {'、'.join(sorted(others))} 中，此处另记一条；如为同一图斑的"
-                    f"重新交付，请导入到原批次 / the number is already in batch "
-                    f"{', '.join(sorted(others))}: recorded again here; a re-delivery of the same "
-                    "spot belongs in its batch",
-                )
-            )
+                sources[other] = source
+        return found, sources
 
     def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
         """The batch's spots as the ledger holds them, by spot number. (Only imports change

@@ -10,6 +10,7 @@ import shapely
 from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterString,
@@ -45,7 +46,10 @@ class ImportSpots(EnforcementAlgorithm):
         "does not exist, or the shared ledger as postgis://<saved connection>). Importing the "
         "same batch again refreshes the spots' geometry, "
         "delivered fields and screening figures but never touches verdicts or evidence; a new "
-        "batch is added beside the others. Spots with a duplicate or empty JCBH, and text that "
+        "batch is added beside the others, unless another batch holds most of its spot "
+        "numbers: it is then that batch delivered again, and refused (give BATCH its name to "
+        "refresh it, or REPEAT_SPOTS for a second round of checks on the same spots). "
+        "Spots with a duplicate or empty JCBH, and text that "
         "looks mis-decoded (GBK read as another encoding), are reported by number and not "
         "imported; a Shapefile without .cpg has its encoding detected and reported. With a "
         "towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; "
@@ -58,6 +62,7 @@ class ImportSpots(EnforcementAlgorithm):
     SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
     LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
+    REPEAT_SPOTS = "REPEAT_SPOTS"
     TOWNS = "TOWNS"
     PIECES = "PIECES"
     ADDED = "ADDED"
@@ -82,6 +87,16 @@ class ImportSpots(EnforcementAlgorithm):
         self.addParameter(
             QgsProcessingParameterString(
                 self.BATCH, tr("Batch name (default: the layer's name)"), optional=True
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.REPEAT_SPOTS,
+                tr(
+                    "Record the spots as a new batch even when another batch holds most of "
+                    "their numbers (a second round of checks on the same spots)"
+                ),
+                defaultValue=False,
             )
         )
         self.addParameter(
@@ -164,7 +179,12 @@ class ImportSpots(EnforcementAlgorithm):
             with open_ledger(self, parameters, context, create=True) as store:
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
                     self._refuse_merging_deliveries(store, batch, path, label)
-                report = store.import_batch(batch, records, source=source_path)
+                report = store.import_batch(
+                    batch,
+                    records,
+                    source=source_path,
+                    repeat_spots=self.parameterAsBool(parameters, self.REPEAT_SPOTS, context),
+                )
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
         # Each line by its kind, so that Processing's log and qgis_process --json show the
@@ -213,7 +233,11 @@ class ImportSpots(EnforcementAlgorithm):
             for issue in read.warnings:
                 feedback.pushWarning(f"{path}: {issue}")
             return records, path
-        fields = source.fields().names()
+        # The fields GDAL's reader (read_spot_file, above) gives: a GeoPackage's feature id
+        # column (fid), which QGIS shows as a field, is the file's row number, no delivered
+        # fact; stored, every refresh from the file read in bulk said it was missing.
+        ids = set(_feature_id_fields(layer)) if layer is not None else set()
+        fields = [name for name in source.fields().names() if name not in ids]
         arrays = read_source(source, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
         records = [
             ledger.SpotRecord(
@@ -369,6 +393,16 @@ class ImportSpots(EnforcementAlgorithm):
                     spots=domain.first_of(outside, 10),
                 )
             )
+
+
+def _feature_id_fields(layer) -> list[str]:
+    """The fields of an OGR layer that are its feature id column (a GeoPackage's fid), not
+    delivered attributes. Only OGR's: a database table's key may be a delivered field, even the
+    spot number; a Shapefile has no such column, and a field of its own called fid is kept."""
+    if layer.providerType() != "ogr":
+        return []
+    fields = layer.fields()
+    return [fields.at(index).name() for index in layer.dataProvider().pkAttributeIndexes()]
 
 
 def _file_recorded(source: str) -> str:

@@ -820,8 +820,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis://&lt;saved connection&gt;). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others. Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; with screening's pieces layer the dock can show and highlight what each spot hits. A refresh without the pieces layer keeps the recorded pieces of each spot whose outline did not move, and removes (and reports) those of a moved spot.</source>
-      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis://&lt;已保存的连接&gt; 指定的共享台帐）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查压占部分图层时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分图层的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。</translation>
+      <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis://&lt;saved connection&gt;). Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures but never touches verdicts or evidence; a new batch is added beside the others, unless another batch holds most of its spot numbers: it is then that batch delivered again, and refused (give BATCH its name to refresh it, or REPEAT_SPOTS for a second round of checks on the same spots). Spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding), are reported by number and not imported; a Shapefile without .cpg has its encoding detected and reported. With a towns layer (XZMC town, SMC office) each spot gets the town holding most of its area; with screening's pieces layer the dock can show and highlight what each spot hits. A refresh without the pieces layer keeps the recorded pieces of each spot whose outline did not move, and removes (and reports) those of a moved spot.</source>
+      <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis://&lt;已保存的连接&gt; 指定的共享台帐）。再次导入同一批次会更新图斑的几何、下发字段和筛查数据，但绝不改动判定和举证材料；新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付而拒绝导入（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 对同一批图斑再作一轮复核）。JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字按编号报告且不导入；没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。提供镇街图层（XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查压占部分图层时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分图层的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -837,6 +837,11 @@
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Batch name (default: the layer's name)</source>
       <translation>批次名称（默认为图层名）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Record the spots as a new batch even when another batch holds most of their numbers (a second round of checks on the same spots)</source>
+      <translation>另建新批次记录这些图斑，即使其大部分编号已在另一批次中（对同一批图斑的复核）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
