@@ -1397,3 +1397,67 @@ def test_mining_names_the_no_go_zones_of_a_layer_with_lower_case_fields(provider
     assert len(notes) >= 3
     for note in notes:
         assert any(name in note for name in names) and "fid " not in note, note
+
+
+# --- optional parameters left empty, fields whatever their case ---------------------------------
+def renamed_copy(demo, layers, folder, rename=str.lower) -> dict[str, str]:
+    """The demo layers `layers` copied into one GeoPackage in `folder` with every field renamed
+    (lower case by default, as PostGIS exports write them): layer -> its source string."""
+    import fiona
+
+    path = folder / "renamed.gpkg"
+    for layer in layers:
+        with fiona.open(demo.gpkg, layer=layer) as source:
+            schema = dict(source.schema)
+            schema["properties"] = {rename(k): v for k, v in source.schema["properties"].items()}
+            with fiona.open(
+                path, "w", driver="GPKG", layer=layer, schema=schema, crs=source.crs
+            ) as sink:
+                for feature in source:
+                    properties = {rename(k): v for k, v in feature.properties.items()}
+                    sink.write(fiona.Feature(geometry=feature.geometry, properties=properties))
+    return {layer: f"{path}|layername={layer}" for layer in layers}
+
+
+def findings(result) -> tuple[list, list]:
+    """What an audit found, independent of the layers' names: its records' values by field and
+    its violations' codes and areas."""
+    records = sorted(
+        tuple(str(v) for k, v in sorted(r.items()) if k != "geometry")
+        for r in rows(output(result, "OUTPUT"))
+    )
+    violations = sorted(
+        (v[cs.VIOLATION_CODE], round(v[cs.VIOLATION_AREA], 2))
+        for v in rows(output(result, "OUTPUT_VIOLATIONS"))
+    )
+    return records, violations
+
+
+@pytest.mark.parametrize("empty", ["", "  ", None, "NULL"])
+def test_an_optional_parameter_left_empty_is_not_given(provider, demo, empty):
+    """The Processing dialog's empty ledger box and qgis_process LEDGER= pass a NULL QVariant
+    (or ''): the audit runs on the plugin's defaults, as without the parameter, and an empty
+    number is no level 0 either."""
+    from qgis.core import NULL, QgsApplication
+
+    value = NULL if empty == "NULL" else empty
+    for algorithm, parameters in (
+        ("audittemporaryland", temporary_parameters(demo)),
+        ("auditfacilityland", facility_parameters(demo)),
+        ("auditmining", mining_parameters(demo)),
+    ):
+        definitions = QgsApplication.processingRegistry().algorithmById(
+            f"zcenforcement:{algorithm}"
+        )
+        optional = [
+            d.name()
+            for d in definitions.parameterDefinitions()
+            if d.type() in ("file", "number", "datetime")
+            and d.flags() & d.FlagOptional
+            and d.name() not in parameters
+        ]
+        if algorithm == "audittemporaryland":
+            assert {"LEDGER", "RESTORATION_YEARS"} <= set(optional), optional
+        expected = findings(run(algorithm, parameters))
+        emptied = findings(run(algorithm, {**parameters, **dict.fromkeys(optional, value)}))
+        assert emptied == expected, (algorithm, optional)

@@ -28,7 +28,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QDate
+from qgis.PyQt.QtCore import QDate, QVariant
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WKB_NO_GEOMETRY
 from ..core import areas, domain
@@ -322,7 +322,12 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     @staticmethod
     def _given(parameters, name) -> bool:
+        """Whether an optional parameter holds a value. Left empty, it comes as None, '' or a
+        NULL QVariant (qgis_process's NAME= and the Processing dialog's empty file box): none
+        of them is given, or an empty ledger would be opened, an empty level read as 0."""
         value = parameters.get(name)
+        if isinstance(value, QVariant):
+            value = None if value.isNull() else value.value()
         return value is not None and not (isinstance(value, str) and not value.strip())
 
     def _optional_number(self, parameters, name, context) -> float | None:
