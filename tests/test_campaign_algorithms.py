@@ -1461,3 +1461,102 @@ def test_an_optional_parameter_left_empty_is_not_given(provider, demo, empty):
         expected = findings(run(algorithm, parameters))
         emptied = findings(run(algorithm, {**parameters, **dict.fromkeys(optional, value)}))
         assert emptied == expected, (algorithm, optional)
+
+
+def test_audits_read_the_default_fields_whatever_their_case(provider, demo, tmp_path):
+    """LSYD, SSNYD, SDXZ, DLTB, CKQ and JCTB with pzwh, jzrq, xzbh… (as PostGIS exports them)
+    are audited with the default field parameters as their capitalised originals are, and the
+    log says, once a layer, which fields were read so."""
+    lower = renamed_copy(
+        demo,
+        [
+            domain.DEMO_LAYER_TEMPORARY_LAND,
+            domain.DEMO_LAYER_FACILITY_LAND,
+            domain.DEMO_LAYER_GROUND,
+            domain.DEMO_LAYER_LAND_USE,
+            domain.DEMO_LAYER_SPOTS,
+            domain.DEMO_LAYER_MINING_LICENCES,
+        ],
+        tmp_path,
+    )
+    layer_parameters = {
+        "audittemporaryland": (
+            temporary_parameters(demo),
+            {
+                "APPROVALS": domain.DEMO_LAYER_TEMPORARY_LAND,
+                "GROUND": domain.DEMO_LAYER_GROUND,
+                "LAND_USE": domain.DEMO_LAYER_LAND_USE,
+            },
+        ),
+        "auditfacilityland": (
+            facility_parameters(demo),
+            {"APPROVALS": domain.DEMO_LAYER_FACILITY_LAND, "GROUND": domain.DEMO_LAYER_GROUND},
+        ),
+        "auditmining": (
+            mining_parameters(demo),
+            {"ACTIVITY": domain.DEMO_LAYER_SPOTS, "LICENCES": domain.DEMO_LAYER_MINING_LICENCES},
+        ),
+    }
+    for algorithm, (parameters, layers) in layer_parameters.items():
+        feedback = Recorder()
+        copied = {name: lower[layer] for name, layer in layers.items()}
+        result = run(algorithm, {**parameters, **copied}, feedback)
+        assert findings(result) == findings(run(algorithm, parameters)), algorithm
+        said = [t for t in feedback.texts if "→" in t]
+        assert len(said) == len(layers), (algorithm, said)
+        if algorithm == "audittemporaryland":
+            assert any("pzwh → PZWH" in t and "jzrq → JZRQ" in t for t in said), said
+            assert any("dlbm → DLBM" in t for t in said), said
+
+
+def test_three_zones_reads_the_default_fields_whatever_their_case(provider, demo, tmp_path):
+    lower = renamed_copy(
+        demo,
+        [
+            domain.DEMO_LAYER_THREE_ZONES_LINES,
+            domain.DEMO_LAYER_THREE_ZONES_ZONES,
+            domain.DEMO_LAYER_SPOTS,
+            domain.DEMO_LAYER_MINING_LICENCES,
+        ],
+        tmp_path,
+    )
+    parameters = three_zones_parameters(demo)
+    copied = {
+        "LINES": lower[domain.DEMO_LAYER_THREE_ZONES_LINES],
+        "ZONES": lower[domain.DEMO_LAYER_THREE_ZONES_ZONES],
+        "SPOTS": lower[domain.DEMO_LAYER_SPOTS],
+        "MINES": lower[domain.DEMO_LAYER_MINING_LICENCES],
+    }
+    feedback = Recorder()
+    result = run("threezonestwolines", {**parameters, **copied}, feedback)
+    expected = run("threezonestwolines", parameters)
+
+    def summary(result):
+        return sorted(
+            tuple(str(v) for k, v in sorted(r.items()) if k != "geometry")
+            for r in rows(output(result, "OUTPUT_SUMMARY"))
+        )
+
+    assert summary(result) == summary(expected)
+    assert len([t for t in feedback.texts if "→" in t]) == 4, feedback.texts
+
+
+def test_a_layer_missing_several_fields_names_them_all_at_once(provider, demo, tmp_path):
+    """Fields named otherwise (文号 for PZWH…) are missing together: one message names every
+    one, with the layer, its file and the fields it has, not one a run."""
+    renamed = renamed_copy(
+        demo,
+        [domain.DEMO_LAYER_TEMPORARY_LAND],
+        tmp_path,
+        rename=lambda name: f"{name}_X" if name in ("PZWH", "PZYT", "JZRQ") else name,
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run(
+            "audittemporaryland",
+            temporary_parameters(demo, APPROVALS=renamed[domain.DEMO_LAYER_TEMPORARY_LAND]),
+        )
+    message = str(error.value)
+    missing, _, fields = message.partition(" (")  # what is missing, then what the layer has
+    for field in ("PZWH", "PZYT", "JZRQ"):
+        assert field in missing and f"{field}_X" in fields, message
+    assert f"{domain.DEMO_LAYER_TEMPORARY_LAND}（{tmp_path / 'renamed.gpkg'}）" in missing, message

@@ -80,13 +80,20 @@ def read_source(
             )
         )
     available = source.fields().names()
-    for name in fields:
-        if name not in available:
-            raise fail(
-                tr("Layer {layer} has no field {field} (fields: {available}).").format(
-                    layer=layer_label, field=name, available=", ".join(available)
-                )
+    # Every field the layer lacks at once: named one a run, three missing fields took three.
+    missing = [name for name in dict.fromkeys(fields) if name not in available]
+    if len(missing) == 1:
+        raise fail(
+            tr("Layer {layer} has no field {field} (fields: {available}).").format(
+                layer=layer_label, field=missing[0], available=", ".join(available)
             )
+        )
+    if missing:
+        raise fail(
+            tr("Layer {layer} has none of the fields {fields} (its fields: {available}).").format(
+                layer=layer_label, fields=", ".join(missing), available=", ".join(available)
+            )
+        )
     # A layer in another CRS is read in its own CRS and brought over afterwards, its polygon
     # edges keeping their shape (core.reproject), rather than by QGIS, which would move only
     # the vertices; the spots' boxes are moved back to it once, to search it.
