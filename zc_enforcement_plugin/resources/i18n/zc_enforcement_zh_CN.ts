@@ -945,11 +945,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>Layer {layer} has none of the fields {fields} (its fields: {available}).</source>
-      <translation>图层 {layer} 缺少字段 {fields}（现有字段：{available}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer}: {count} features have coordinates that are not numbers (NaN or infinite), e.g. feature {fid}: correct or delete them and run again.</source>
       <translation>图层 {layer}：有 {count} 个要素的坐标含非数值（NaN 或无穷大），例如要素 {fid}：请修正或删除后重新运行。</translation>
     </message>
