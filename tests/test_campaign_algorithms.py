@@ -1397,3 +1397,166 @@ def test_mining_names_the_no_go_zones_of_a_layer_with_lower_case_fields(provider
     assert len(notes) >= 3
     for note in notes:
         assert any(name in note for name in names) and "fid " not in note, note
+
+
+# --- optional parameters left empty, fields whatever their case ---------------------------------
+def renamed_copy(demo, layers, folder, rename=str.lower) -> dict[str, str]:
+    """The demo layers `layers` copied into one GeoPackage in `folder` with every field renamed
+    (lower case by default, as PostGIS exports write them): layer -> its source string."""
+    import fiona
+
+    path = folder / "renamed.gpkg"
+    for layer in layers:
+        with fiona.open(demo.gpkg, layer=layer) as source:
+            schema = dict(source.schema)
+            schema["properties"] = {rename(k): v for k, v in source.schema["properties"].items()}
+            with fiona.open(
+                path, "w", driver="GPKG", layer=layer, schema=schema, crs=source.crs
+            ) as sink:
+                for feature in source:
+                    properties = {rename(k): v for k, v in feature.properties.items()}
+                    sink.write(fiona.Feature(geometry=feature.geometry, properties=properties))
+    return {layer: f"{path}|layername={layer}" for layer in layers}
+
+
+def findings(result) -> tuple[list, list]:
+    """What an audit found, independent of the layers' names: its records' values by field and
+    its violations' codes and areas."""
+    records = sorted(
+        tuple(str(v) for k, v in sorted(r.items()) if k != "geometry")
+        for r in rows(output(result, "OUTPUT"))
+    )
+    violations = sorted(
+        (v[cs.VIOLATION_CODE], round(v[cs.VIOLATION_AREA], 2))
+        for v in rows(output(result, "OUTPUT_VIOLATIONS"))
+    )
+    return records, violations
+
+
+@pytest.mark.parametrize("empty", ["", "  ", None, "NULL"])
+def test_an_optional_parameter_left_empty_is_not_given(provider, demo, empty):
+    """The Processing dialog's empty ledger box and qgis_process LEDGER= pass a NULL QVariant
+    (or ''): the audit runs on the plugin's defaults, as without the parameter, and an empty
+    number is no level 0 either."""
+    from qgis.core import NULL, QgsApplication
+
+    value = NULL if empty == "NULL" else empty
+    for algorithm, parameters in (
+        ("audittemporaryland", temporary_parameters(demo)),
+        ("auditfacilityland", facility_parameters(demo)),
+        ("auditmining", mining_parameters(demo)),
+    ):
+        definitions = QgsApplication.processingRegistry().algorithmById(
+            f"zcenforcement:{algorithm}"
+        )
+        optional = [
+            d.name()
+            for d in definitions.parameterDefinitions()
+            if d.type() in ("file", "number", "datetime")
+            and d.flags() & d.FlagOptional
+            and d.name() not in parameters
+        ]
+        if algorithm == "audittemporaryland":
+            assert {"LEDGER", "RESTORATION_YEARS"} <= set(optional), optional
+        expected = findings(run(algorithm, parameters))
+        emptied = findings(run(algorithm, {**parameters, **dict.fromkeys(optional, value)}))
+        assert emptied == expected, (algorithm, optional)
+
+
+def test_audits_read_the_default_fields_whatever_their_case(provider, demo, tmp_path):
+    """LSYD, SSNYD, SDXZ, DLTB, CKQ and JCTB with pzwh, jzrq, xzbh… (as PostGIS exports them)
+    are audited with the default field parameters as their capitalised originals are, and the
+    log says, once a layer, which fields were read so."""
+    lower = renamed_copy(
+        demo,
+        [
+            domain.DEMO_LAYER_TEMPORARY_LAND,
+            domain.DEMO_LAYER_FACILITY_LAND,
+            domain.DEMO_LAYER_GROUND,
+            domain.DEMO_LAYER_LAND_USE,
+            domain.DEMO_LAYER_SPOTS,
+            domain.DEMO_LAYER_MINING_LICENCES,
+        ],
+        tmp_path,
+    )
+    layer_parameters = {
+        "audittemporaryland": (
+            temporary_parameters(demo),
+            {
+                "APPROVALS": domain.DEMO_LAYER_TEMPORARY_LAND,
+                "GROUND": domain.DEMO_LAYER_GROUND,
+                "LAND_USE": domain.DEMO_LAYER_LAND_USE,
+            },
+        ),
+        "auditfacilityland": (
+            facility_parameters(demo),
+            {"APPROVALS": domain.DEMO_LAYER_FACILITY_LAND, "GROUND": domain.DEMO_LAYER_GROUND},
+        ),
+        "auditmining": (
+            mining_parameters(demo),
+            {"ACTIVITY": domain.DEMO_LAYER_SPOTS, "LICENCES": domain.DEMO_LAYER_MINING_LICENCES},
+        ),
+    }
+    for algorithm, (parameters, layers) in layer_parameters.items():
+        feedback = Recorder()
+        copied = {name: lower[layer] for name, layer in layers.items()}
+        result = run(algorithm, {**parameters, **copied}, feedback)
+        assert findings(result) == findings(run(algorithm, parameters)), algorithm
+        said = [t for t in feedback.texts if "→" in t]
+        assert len(said) == len(layers), (algorithm, said)
+        if algorithm == "audittemporaryland":
+            assert any("pzwh → PZWH" in t and "jzrq → JZRQ" in t for t in said), said
+            assert any("dlbm → DLBM" in t for t in said), said
+
+
+def test_three_zones_reads_the_default_fields_whatever_their_case(provider, demo, tmp_path):
+    lower = renamed_copy(
+        demo,
+        [
+            domain.DEMO_LAYER_THREE_ZONES_LINES,
+            domain.DEMO_LAYER_THREE_ZONES_ZONES,
+            domain.DEMO_LAYER_SPOTS,
+            domain.DEMO_LAYER_MINING_LICENCES,
+        ],
+        tmp_path,
+    )
+    parameters = three_zones_parameters(demo)
+    copied = {
+        "LINES": lower[domain.DEMO_LAYER_THREE_ZONES_LINES],
+        "ZONES": lower[domain.DEMO_LAYER_THREE_ZONES_ZONES],
+        "SPOTS": lower[domain.DEMO_LAYER_SPOTS],
+        "MINES": lower[domain.DEMO_LAYER_MINING_LICENCES],
+    }
+    feedback = Recorder()
+    result = run("threezonestwolines", {**parameters, **copied}, feedback)
+    expected = run("threezonestwolines", parameters)
+
+    def summary(result):
+        return sorted(
+            tuple(str(v) for k, v in sorted(r.items()) if k != "geometry")
+            for r in rows(output(result, "OUTPUT_SUMMARY"))
+        )
+
+    assert summary(result) == summary(expected)
+    assert len([t for t in feedback.texts if "→" in t]) == 4, feedback.texts
+
+
+def test_a_layer_missing_several_fields_names_them_all_at_once(provider, demo, tmp_path):
+    """Fields named otherwise (文号 for PZWH…) are missing together: one message names every
+    one, with the layer, its file and the fields it has, not one a run."""
+    renamed = renamed_copy(
+        demo,
+        [domain.DEMO_LAYER_TEMPORARY_LAND],
+        tmp_path,
+        rename=lambda name: f"{name}_X" if name in ("PZWH", "PZYT", "JZRQ") else name,
+    )
+    with pytest.raises(QgsProcessingException) as error:
+        run(
+            "audittemporaryland",
+            temporary_parameters(demo, APPROVALS=renamed[domain.DEMO_LAYER_TEMPORARY_LAND]),
+        )
+    message = str(error.value)
+    missing, _, fields = message.partition(" (")  # what is missing, then what the layer has
+    for field in ("PZWH", "PZYT", "JZRQ"):
+        assert field in missing and f"{field}_X" in fields, message
+    assert f"{domain.DEMO_LAYER_TEMPORARY_LAND}（{tmp_path / 'renamed.gpkg'}）" in missing, message

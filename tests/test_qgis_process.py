@@ -60,3 +60,23 @@ def test_packaged_zip_installs_and_loads(tmp_path):
         )
         assert done.returncode == 0, done.stderr
     assert "zcenforcement:screenspots" in done.stdout
+
+
+def test_qgis_process_runs_an_audit_with_its_optional_ledger_left_empty(profile, demo, tmp_path):
+    """LEDGER= (what the Processing dialog's empty box passes too) is no ledger: the audit runs
+    on the plugin's deadline rules instead of stopping at 'No ledger given.'"""
+    from scripts.qgisproc import run_algorithm
+    from zc_enforcement_plugin.core import domain
+
+    run_algorithm(
+        "zcenforcement:audittemporaryland",
+        {
+            "APPROVALS": f"{demo.gpkg}|layername={domain.DEMO_LAYER_TEMPORARY_LAND}",
+            "GROUND": f"{demo.gpkg}|layername={domain.DEMO_LAYER_GROUND}",
+            "LEDGER": "",
+            "OUTPUT": str(tmp_path / "records.gpkg"),
+            "OUTPUT_VIOLATIONS": str(tmp_path / "violations.gpkg"),
+        },
+        profile,
+    )
+    assert (tmp_path / "records.gpkg").is_file()

@@ -110,7 +110,10 @@ class ApprovalAudit(CampaignAlgorithm):
             tr("The approvals layer cannot be opened."),
         )
         f = self._field_names(
-            parameters, (self.NUMBER_FIELD, self.AREA_FIELD, self.USE_FIELD, *extra_fields), context
+            parameters,
+            (self.NUMBER_FIELD, self.AREA_FIELD, self.USE_FIELD, *extra_fields),
+            context,
+            feedback,
         )
         arrays, label = self._read(
             parameters, self.APPROVALS, context, list(f.values()), crs, feedback
@@ -126,8 +129,10 @@ class ApprovalAudit(CampaignAlgorithm):
             area_field=f[self.AREA_FIELD] or domain.APPROVAL_AREA,
             use_field=f[self.USE_FIELD] or domain.APPROVED_USE,
         )
-        id_field = self._field_name(parameters, self.GROUND_ID_FIELD, context)
-        use_field = self._field_name(parameters, self.GROUND_USE_FIELD, context)
+        g = self._field_names(
+            parameters, (self.GROUND_ID_FIELD, self.GROUND_USE_FIELD), context, feedback
+        )
+        id_field, use_field = g[self.GROUND_ID_FIELD], g[self.GROUND_USE_FIELD]
         g_arrays, g_label = self._read(
             parameters, self.GROUND, context, [id_field, use_field], crs, feedback
         )

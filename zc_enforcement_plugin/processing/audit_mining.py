@@ -114,8 +114,10 @@ class AuditMining(CampaignAlgorithm):
         self._add_findings_outputs(tr("Mining activity audited"))
 
     def _activity(self, parameters, context, crs, feedback) -> audits.Ground:
-        id_field = self._field_name(parameters, self.ACTIVITY_ID_FIELD, context)
-        type_field = self._field_name(parameters, self.ACTIVITY_TYPE_FIELD, context)
+        f = self._field_names(
+            parameters, (self.ACTIVITY_ID_FIELD, self.ACTIVITY_TYPE_FIELD), context, feedback
+        )
+        id_field, type_field = f[self.ACTIVITY_ID_FIELD], f[self.ACTIVITY_TYPE_FIELD]
         arrays, label = self._read(
             parameters, self.ACTIVITY, context, [id_field, type_field], crs, feedback
         )
@@ -136,6 +138,7 @@ class AuditMining(CampaignAlgorithm):
             parameters,
             (self.LICENCE_NUMBER_FIELD, self.VALID_FROM_FIELD, self.VALID_TO_FIELD),
             context,
+            feedback,
         )
         arrays, label = self._read(
             parameters, self.LICENCES, context, list(f.values()), crs, feedback

@@ -173,9 +173,13 @@ class AuditTemporaryLand(ApprovalAudit):
 
     def _cultivated(self, parameters, context, crs, feedback):
         """The cultivated parcels (DLBM 0101/0102/0103) of the land-use layer, or None."""
-        class_field = (
-            self._field_name(parameters, self.LAND_CLASS_FIELD, context) or domain.LAND_CLASS_CODE
-        )
+        class_field = self._field_names(
+            parameters,
+            (self.LAND_CLASS_FIELD,),
+            context,
+            feedback,
+            fallback={self.LAND_CLASS_FIELD: domain.LAND_CLASS_CODE},
+        )[self.LAND_CLASS_FIELD]
         land, _label = self._read(parameters, self.LAND_USE, context, [class_field], crs, feedback)
         if land is None:
             return None

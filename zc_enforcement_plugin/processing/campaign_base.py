@@ -28,7 +28,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QDate
+from qgis.PyQt.QtCore import QDate, QVariant
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WKB_NO_GEOMETRY
 from ..core import areas, domain
@@ -44,6 +44,7 @@ from .base import (
     progress_callbacks,
 )
 from .layer_reader import layer_label, misdecoded_text, open_source, read_source
+from .screen_inputs import domain_fields
 
 GROUP = "Campaigns"
 GROUP_ID = "campaigns"
@@ -246,7 +247,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     def _add_field(self, name, title, default, parent, optional=False) -> None:
         # Always optional for Processing (QGIS 3.22 refuses a required field whose value comes
-        # from its default); required ones are checked in _field_name.
+        # from its default); required ones are checked in _chosen_field.
         self.addParameter(
             QgsProcessingParameterField(
                 name,
@@ -322,7 +323,12 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     @staticmethod
     def _given(parameters, name) -> bool:
+        """Whether an optional parameter holds a value. Left empty, it comes as None, '' or a
+        NULL QVariant (qgis_process's NAME= and the Processing dialog's empty file box): none
+        of them is given, or an empty ledger would be opened, an empty level read as 0."""
         value = parameters.get(name)
+        if isinstance(value, QVariant):
+            value = None if value.isNull() else value.value()
         return value is not None and not (isinstance(value, str) and not value.strip())
 
     def _optional_number(self, parameters, name, context) -> float | None:
@@ -349,7 +355,8 @@ class CampaignAlgorithm(EnforcementAlgorithm):
     def _label(self, parameters, name, context) -> str:
         return layer_label(self, parameters, name, context)[0]
 
-    def _field_name(self, parameters, name, context) -> str:
+    def _chosen_field(self, parameters, name, context) -> str:
+        """The field typed or picked, as given: read it through _field_names."""
         field = (self.parameterAsString(parameters, name, context) or "").strip()
         parent = self._required_fields.get(name)
         if not field and parent and self._given(parameters, parent):
@@ -360,9 +367,30 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             )
         return field
 
-    def _field_names(self, parameters, names, context) -> dict[str, str]:
-        """Field parameter -> the field chosen ('' for an optional one left empty)."""
-        return {name: self._field_name(parameters, name, context) for name in names}
+    def _field_names(self, parameters, names, context, feedback, fallback=None) -> dict[str, str]:
+        """Field parameter -> the field chosen ('' for an optional one left empty; fallback:
+        parameter -> the field read when it is left empty), as its layer spells it.
+
+        A chosen or default name (PZWH) is found in the layer as screening finds the domain's
+        fields (screen_inputs.domain_fields: ignoring case and surrounding spaces, said once a
+        layer): PostGIS exports write pzwh, and the defaults would else fail one field a run.
+        A name the layer lacks is kept, for the reader to name with every other one missing."""
+        chosen = {name: self._chosen_field(parameters, name, context) for name in names}
+        for name, field in (fallback or {}).items():
+            chosen[name] = chosen[name] or field
+        parents: dict[str, list[str]] = {}
+        for name in names:
+            parent = self.parameterDefinition(name).parentLayerParameterName()
+            parents.setdefault(parent, []).append(name)
+        for parent, fields in parents.items():
+            source = self.parameterAsSource(parameters, parent, context)
+            if source is None:
+                continue
+            label = self._label(parameters, parent, context)
+            found = domain_fields(source, label, [chosen[f] for f in fields if chosen[f]], feedback)
+            for name in fields:
+                chosen[name] = found.get(chosen[name], chosen[name])
+        return chosen
 
     # --- reading -------------------------------------------------------------------------------
     def _measuring_crs(self, parameters, names, context, missing) -> QgsCoordinateReferenceSystem:

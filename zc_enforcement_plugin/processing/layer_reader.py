@@ -80,13 +80,15 @@ def read_source(
             )
         )
     available = source.fields().names()
-    for name in fields:
-        if name not in available:
-            raise fail(
-                tr("Layer {layer} has no field {field} (fields: {available}).").format(
-                    layer=layer_label, field=name, available=", ".join(available)
-                )
+    # Every field the layer lacks at once (PZWH, PZYT, JZRQ): named one a run, three missing
+    # fields took three runs to find.
+    missing = [name for name in dict.fromkeys(fields) if name not in available]
+    if missing:
+        raise fail(
+            tr("Layer {layer} has no field {field} (fields: {available}).").format(
+                layer=layer_label, field=", ".join(missing), available=", ".join(available)
             )
+        )
     # A layer in another CRS is read in its own CRS and brought over afterwards, its polygon
     # edges keeping their shape (core.reproject), rather than by QGIS, which would move only
     # the vertices; the spots' boxes are moved back to it once, to search it.

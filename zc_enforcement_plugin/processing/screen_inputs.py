@@ -162,7 +162,7 @@ def domain_fields(source, label: str, wanted, feedback) -> dict[str, str]:
     if loose:
         feedback.pushInfo(
             tr(
-                "{layer}: fields {fields} are read as the screening's fields, their names "
+                "{layer}: fields {fields} are read as the fields asked for, their names "
                 "matched ignoring case and surrounding spaces."
             ).format(layer=label, fields=", ".join(loose))
         )

@@ -166,8 +166,8 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             (self.LINES, self.LINE_KIND_FIELD, self.LINE_NAME_FIELD),
             (self.ZONES, self.ZONE_KIND_FIELD, self.ZONE_NAME_FIELD),
         ):
-            kind_field = self._field_name(parameters, kind_param, context)
-            name_field = self._field_name(parameters, name_param, context)
+            f = self._field_names(parameters, (kind_param, name_param), context, feedback)
+            kind_field, name_field = f[kind_param], f[name_param]
             arrays, label = self._read(
                 parameters, layer_param, context, [kind_field, name_field], crs, feedback
             )
@@ -274,8 +274,10 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
 
     def _summary(self, parameters, context, crs, view, feedback):
         """The spots and mines in view of each line and zone; None if the user cancelled."""
-        spot_field = self._field_name(parameters, self.SPOT_ID_FIELD, context)
-        mine_field = self._field_name(parameters, self.MINE_ID_FIELD, context)
+        f = self._field_names(
+            parameters, (self.SPOT_ID_FIELD, self.MINE_ID_FIELD), context, feedback
+        )
+        spot_field, mine_field = f[self.SPOT_ID_FIELD], f[self.MINE_ID_FIELD]
         spots, spot_label = self._read(parameters, self.SPOTS, context, [spot_field], crs, feedback)
         mines, mine_label = self._read(parameters, self.MINES, context, [mine_field], crs, feedback)
         feedback.setProgressText(tr("Counting spots and mines in view"))

@@ -945,6 +945,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
+      <source>Layer {layer} has no field {field} (fields: {available}).</source>
+      <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>Layer {layer}: {count} features have coordinates that are not numbers (NaN or infinite), e.g. feature {fid}: correct or delete them and run again.</source>
       <translation>图层 {layer}：有 {count} 个要素的坐标含非数值（NaN 或无穷大），例如要素 {fid}：请修正或删除后重新运行。</translation>
     </message>
@@ -952,11 +957,6 @@
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
       <source>{layer}: the text of field {field} looks like UTF-8 read as GBK (feature {fid}: {value} would read {text}). Set the layer's data source encoding to UTF-8 (or correct its .cpg file), then run again.</source>
       <translation>{layer}：字段 {field} 的文字疑似 UTF-8 被按 GBK 读出（要素 {fid}：{value} 应为 {text}）。请把图层的数据源编码设为 UTF-8（或改正其 .cpg 文件），然后重新运行。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
-      <source>Layer {layer} has no field {field} (fields: {available}).</source>
-      <translation>图层 {layer} 缺少字段 {field}（现有字段：{available}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/layer_reader.py" />
@@ -1495,8 +1495,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
-      <source>{layer}: fields {fields} are read as the screening's fields, their names matched ignoring case and surrounding spaces.</source>
-      <translation>{layer}：字段 {fields} 按不区分大小写、忽略首尾空格的字段名读作筛查所用字段。</translation>
+      <source>{layer}: fields {fields} are read as the fields asked for, their names matched ignoring case and surrounding spaces.</source>
+      <translation>{layer}：字段 {fields} 按不区分大小写、忽略首尾空格的字段名读作所需字段。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
