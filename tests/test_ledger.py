@@ -1323,23 +1323,31 @@ def check_a_new_batch_of_another_batchs_spots_is_refused(store) -> None:
     written; the same spots refresh their own batch, and repeat_spots records them again
     (a re-check), the numbers held elsewhere said in one line rather than one a spot. (Shared
     with the PostGIS store's tests.)"""
-    numbers = [f"S{i:02d}" for i in range(8)]
+    numbers = [f"S{i:02d}" for i in range(12)]
     store.import_batch("2026Q3", [_spot(n, i) for i, n in enumerate(numbers)], source="q3.gpkg")
     before = [(b.name, b.spot_count) for b in store.batches()]
-    delivery = [_spot(n, i) for i, n in enumerate(numbers[:6])] + [_spot("N1", 9)]
+    delivery = [_spot(n, i) for i, n in enumerate(numbers[:10])] + [_spot("N1", 19)]
     with pytest.raises(LedgerError) as refused:
         store.import_batch("JCTB_2026Q3", delivery, source="JCTB_2026Q3.gpkg")
     said = str(refused.value)
     assert "JCTB_2026Q3.gpkg" in said and "q3.gpkg" in said, said
-    assert "6 of the 7 spots" in said and "BATCH: 2026Q3" in said, said
+    assert "10 of the 11 spots" in said and "BATCH: 2026Q3" in said, said
     assert [(b.name, b.spot_count) for b in store.batches()] == before
 
+    # Not a re-delivery, recorded again with the warning: a supplementary batch of a few
+    # spots still open from that quarter; the same numbers on other land (a second change
+    # raster of the year, numbered from the same block).
+    few = store.import_batch("2026Q3补充", [_spot(n, i) for i, n in enumerate(numbers[:2])])
+    assert few.added == 2
+    elsewhere = [_spot(n, i + 40) for i, n in enumerate(numbers[:10])]
+    assert store.import_batch("第二幅变化图斑", elsewhere).added == 10
+
     refresh = store.import_batch("2026Q3", delivery)
-    assert (refresh.added, refresh.refreshed) == (1, 6)
+    assert (refresh.added, refresh.refreshed) == (1, 10)
     again = store.import_batch("2026Q3复核", delivery, repeat_spots=True)
-    assert again.added == 7
-    [held] = [w for w in again.warnings if "already in batch" in w.message]
-    assert held.number is None and "7 numbers" in held.message, held
+    assert again.added == 11
+    [held] = [w for w in again.warnings if "already in batch 2026Q3 (" in w.message]
+    assert held.number is None and "11 numbers" in held.message, held
     assert "(N1、S00、S01、S02、S03…)" in held.message, held.message  # the first few, sorted
 
 

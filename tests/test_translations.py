@@ -223,6 +223,30 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
         assert in_interface_language(unquoted) == unquoted
         # After an English label, what it labels, Chinese and all.
         assert in_interface_language(labelled) == "证据文件缺失：现场照片.jpg"
+        # Never a value lost: a line whose Chinese half would drop a path, number, field or
+        # quoted name the English half names is shown whole (found by the day's code read).
+        for whole in (
+            "无法写入 / cannot write /out/verification.xlsx: [Errno 13] Permission denied",
+            "/data/a.gpkg: 没有表 / no table zc_spots",
+            "节假日安排 / holiday schedule 2026: only in the first ledger (/a/holidays.json)",
+            "证据类型无效 / unknown evidence kind 'foto': 照片, 视频, 录音",
+            "服务器 gis（端口 5432）数据库错误 / database error on gis (port 5432): no zc_spots",
+        ):
+            assert in_interface_language(whole) == whole
+        for line, chinese in (
+            (
+                "证据文件缺失 / evidence file missing: /data/证据/J1/IMG_1.jpg",
+                "证据文件缺失：/data/证据/J1/IMG_1.jpg",
+            ),
+            ("图斑 3 证据文件缺失 / evidence file missing: 3", "图斑 3 证据文件缺失"),
+            ("统计时段 / period: 2026-11-01 – 2026-11-30", "统计时段：2026-11-01 – 2026-11-30"),
+            (
+                "期限设置错误 / deadline setting error: DEADLINE_RULES: 'decision': 未知的期限"
+                "规则；可用的规则：a_b、c_d / unknown rule; known: a_b, c_d",
+                "期限设置错误：DEADLINE_RULES: 'decision': 未知的期限规则；可用的规则：a_b、c_d",
+            ),
+        ):
+            assert in_interface_language(line) == chinese
         # An English label goes; the path's slashes are no separator.
         assert in_interface_language(layer) == "图层 地类图斑：没有坐标系，请先设置"
         assert in_interface_language(path) == "无法读取 /data/spots.shp"
@@ -230,8 +254,8 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
         # The value a message is about, said after the English words only, stays.
         missing = "证据文件缺失 / evidence file missing: /data/evidence/3703/IMG_0002.jpg"
         assert in_interface_language(missing) == "证据文件缺失：/data/evidence/3703/IMG_0002.jpg"
-        prose = "此处另记一条 / the number is in batch Q1: recorded again here"
-        assert in_interface_language(prose) == "此处另记一条"
+        prose = "已在批次 Q1 中，此处另记一条 / the number is in batch Q1: recorded again here"
+        assert in_interface_language(prose) == "已在批次 Q1 中，此处另记一条"
         holiday = str(workdays.HolidayFileError("/srv/holidays.json", "2027", "not a list"))
         assert in_interface_language(holiday) == (
             "节假日文件错误：/srv/holidays.json: 2027: not a list"
@@ -272,6 +296,24 @@ def test_a_runs_log_in_a_chinese_interface_keeps_the_chinese_half(provider, tmp_
         assert log.progress() == 40
         log.cancel()
         assert relay.isCanceled()
+        assert InterfaceLanguageFeedback(log).isCanceled()  # cancelled before the run began
+
+        # A real run's warnings reach the log in Chinese alone: two spots another batch holds.
+        from tests.screening_layers import memory_layer, square
+
+        spots = memory_layer(
+            [(square(0, 0, 10), ["S1"]), (square(50, 0, 10), ["S2"])], "field=JCBH:string(20)"
+        )
+        ledger_file = str(tmp_path / "导入.gpkg")
+        for batch in ("Q1", "Q2"):
+            log = Log()
+            processing.run(
+                "zcenforcement:importspots",
+                {"SPOTS": spots, "LEDGER": ledger_file, "BATCH": batch},
+                feedback=log,
+            )
+        held = [w for w in log.warnings if "Q1" in w]
+        assert held and all(" / " not in w for w in held), log.warnings
         with pytest.raises(QgsProcessingException) as stopped:
             processing.run("zcenforcement:ledgersettings", misspelt)
         assert "decision" in str(stopped.value) and " / " not in str(stopped.value)

@@ -75,7 +75,32 @@ def in_interface_language(message: str) -> str:
     safely, the line is shown whole."""
     if not chinese_interface():
         return message
-    return "\n".join(_chinese_half(line) for line in message.split("\n"))
+    return "\n".join(_in_chinese(line) for line in message.split("\n"))
+
+
+def _in_chinese(line: str) -> str:
+    """The line's Chinese half, provided it keeps every value the line names (a path, a
+    number, a field, a quoted name); else the line whole: a message that loses the file it
+    is about is worse than one read twice."""
+    chinese = _chinese_half(line)
+    if chinese != line and not all(value in chinese for value in _values(line)):
+        return line
+    return chinese
+
+
+# A run of characters that is neither Chinese nor a space; a value when it holds a digit or
+# one of / \ _ . @ (paths, numbers, dates, field and table names, hosts); and quoted names.
+_RUN = re.compile("[^\\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+_VALUE_MARK = re.compile(r"[\d/\\_.@]")
+_QUOTED = re.compile(r"'([^']+)'")
+
+
+def _values(line: str) -> list[str]:
+    """The values a message names, as its text writes them (edge punctuation left off)."""
+    text = line.replace(BILINGUAL_SEPARATOR, " ")
+    values = [run.strip(".,;:()[]{}'\"") for run in _RUN.findall(text)]
+    values = [value for value in values if _VALUE_MARK.search(value)]
+    return values + _QUOTED.findall(text)
 
 
 def _chinese_half(line: str) -> str:
@@ -118,7 +143,9 @@ def _value_said_in_english_only(chinese: str, english: str) -> str:
     if match is None:
         return ""
     value = match["value"].strip()
-    if value in chinese or _CHINESE.search(value):  # said already, or words (quoted Chinese)
+    if value in chinese:  # said already
+        return ""
+    if _CHINESE.search(value) and not _VALUE_MARK.search(value):  # quoted Chinese words
         return ""
     if re.match("[a-z]+ [a-z]+", value):  # more English words ("…: recorded again here")
         return ""

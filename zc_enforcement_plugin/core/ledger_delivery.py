@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -480,12 +480,18 @@ def warn_other_delivery(
 HELD_ELSEWHERE_SAID_BY_SPOT = 5
 
 
+# A new batch is taken for another batch delivered again only from this many of its spots on:
+# a supplementary batch of a spot or two still unresolved from an earlier quarter is normal.
+REDELIVERY_MIN_SPOTS = 10
+
+
 def refuse_new_batch_of_held_spots(
     batch: str,
     rows: Sequence[Vetted],
     held: dict[str, list[str]],
     sources: dict[str, str | None],
     where: str,
+    recorded_outlines: Callable[[str, Sequence[str]], dict[str, BaseGeometry | None]],
 ) -> None:
     """Stop the import of a new batch most of whose spots one other batch already holds.
 
@@ -507,7 +513,15 @@ def refuse_new_batch_of_held_spots(
         for other in held.get(row.key, ()):
             by_batch.setdefault(other, []).append(row.key)
     other, numbers = max(by_batch.items(), key=lambda item: (len(item[1]), item[0]))
-    if len(numbers) * 2 <= len(rows):
+    if len(numbers) * 2 <= len(rows) or len(numbers) < REDELIVERY_MIN_SPOTS:
+        return
+    # The same numbers on other land (a second change raster of the year, numbered from the
+    # same block; an audit run again) are new spots, not a re-delivery: recorded again, with
+    # the warning. A re-delivery's spots lie where the recorded ones do, most of them unmoved.
+    outlines = recorded_outlines(other, numbers)
+    delivered = {row.key: row.geometry for row in rows}
+    unmoved = [n for n in numbers if not outline_moved(outlines.get(n), delivered.get(n))]
+    if len(unmoved) * 2 <= len(numbers):
         return
     count, total = len(numbers), len(rows)
     recorded = sources.get(other) or "?"
@@ -517,7 +531,7 @@ def refuse_new_batch_of_held_spots(
         f"已在批次 {other}（来源 {recorded}）中，应是该批次的重新交付；另建批次会使这些图斑各记"
         f"两条、分开核查并重复计数。未导入任何图斑。如为重新交付，请在批次名称（BATCH）中填写 "
         f"{other} 以刷新该批次；如确需把这些图斑作为新批次再记一次（如对同一批图斑的复核），请"
-        f"勾选“另建新批次”（REPEAT_SPOTS）/ {where}: this import would create the batch "
+        f"勾选“另建新批次”（REPEAT_SPOTS） / {where}: this import would create the batch "
         f"{batch}, but {count} of the {total} spots delivered ({shown}) are already in the "
         f"batch {other} (delivered from {recorded}): a re-delivery of it, and a new batch would "
         "record each of them twice, judged and counted apart. Nothing imported. To refresh "

@@ -11,6 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from . import ledger_schema as ls
 from .domain import (
     BASIC_FARMLAND_AREA,
@@ -112,7 +114,9 @@ class SqlSpotsMixin:
                 name, [r.key for r in rows if r.key not in existing]
             )
             if row is None and not repeat_spots:  # before anything is written
-                refuse_new_batch_of_held_spots(name, rows, held, held_sources, source or name)
+                refuse_new_batch_of_held_spots(
+                    name, rows, held, held_sources, source or name, self._outlines_in
+                )
             if row is None:
                 batch_id = self._insert(
                     ls.T_BATCHES,
@@ -191,6 +195,21 @@ class SqlSpotsMixin:
                 found.setdefault(number, []).append(other)
                 sources[other] = source
         return found, sources
+
+    def _outlines_in(self, batch: str, numbers: Sequence[str]) -> dict[str, BaseGeometry | None]:
+        """{number: its recorded outline} of the spots of batch ``batch`` numbered so."""
+        found: dict[str, BaseGeometry | None] = {}
+        for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
+            condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
+            geometry_column = self._geometry_column(f"s.{ls.C_GEOM}")
+            for number, geometry in self._rows(
+                f'SELECT s."{ls.C_SPOT_NUMBER}", {geometry_column} '
+                f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
+                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} = {self._MARK}",
+                [*params, batch],
+            ):
+                found[number] = self._to_geometry(geometry)
+        return found
 
     def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
         """The batch's spots as the ledger holds them, by spot number. (Only imports change

@@ -332,6 +332,8 @@ class InterfaceLanguageFeedback(QgsProcessingMultiStepFeedback):
 
     def __init__(self, feedback: QgsProcessingFeedback):
         super().__init__(1, feedback)
+        if feedback.isCanceled():  # only a cancel to come is relayed: one already made, here
+            self.cancel()
 
     def pushInfo(self, info):  # noqa: N802 - QGIS API
         super().pushInfo(in_interface_language(info))
