@@ -321,3 +321,36 @@ def test_a_runs_log_in_a_chinese_interface_keeps_the_chinese_half(provider, tmp_
         QCoreApplication.removeTranslator(translator)
     with pytest.raises(QgsProcessingException, match=" / "):  # any other interface: both
         processing.run("zcenforcement:ledgersettings", misspelt)
+
+
+def test_the_refusal_of_a_batch_delivered_again_reads_in_chinese_alone(qgis_app):
+    """Its halves were joined by "）/ " without the space: a Chinese QGIS showed both."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.ledger_delivery import (
+        REDELIVERY_MIN_SPOTS,
+        Vetted,
+        refuse_new_batch_of_held_spots,
+    )
+    from zc_enforcement_plugin.core.ledger_records import LedgerError
+    from zc_enforcement_plugin.i18n import in_interface_language
+
+    outline = box(0, 0, 10, 10)
+    rows = [Vetted(f"S{i}", outline, {}, []) for i in range(REDELIVERY_MIN_SPOTS)]
+    held = {row.key: ["2026Q3"] for row in rows}
+    with pytest.raises(LedgerError) as refused:
+        refuse_new_batch_of_held_spots(
+            "JCTB_2026Q3",
+            rows,
+            held,
+            {"2026Q3": "/data/q3.gpkg"},
+            "/data/JCTB_2026Q3.gpkg",
+            lambda _batch, numbers: {n: outline for n in numbers},
+        )
+    translator = install_translator("zh_CN")
+    try:
+        shown = in_interface_language(str(refused.value))
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert "REPEAT_SPOTS" in shown and "this import" not in shown, shown
+    assert "/data/q3.gpkg" in shown and "2026Q3" in shown
