@@ -323,6 +323,37 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     assert "立案" in dock.details.toPlainText() or "逾期" in dock.details.toPlainText()
 
 
+def test_a_step_the_same_as_the_last_is_asked_about_before_it_is_recorded(
+    dock, ledger_path, answers
+):
+    """A technician's review: Save pressed twice recorded 制止 twice without a word, and the
+    evidence line listed it twice. 制止 and 调查 may repeat (another party): asked, not refused."""
+    from qgis.PyQt.QtCore import QDate
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.core.cases import Stage
+
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    panel.date.setDate(QDate(2025, 10, 9))
+    panel.person.setText("李工")
+    assert panel.record_step()  # 核查
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.STOP))
+    panel.date.setDate(QDate(2025, 10, 9))
+    assert panel.record_step() and not answers.asked  # 制止
+    events = len(dock.session.store.case(panel.case_id).events)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.STOP))  # Save pressed again
+    panel.date.setDate(QDate(2025, 10, 9))
+    answers.save = QMessageBox.StandardButton.No
+    assert not panel.record_step()
+    assert len(answers.asked) == 1 and "李工" in answers.asked[0]
+    assert panel.messages.text() and len(dock.session.store.case(panel.case_id).events) == events
+    answers.save = QMessageBox.StandardButton.Yes
+    assert panel.record_step()
+    assert len(dock.session.store.case(panel.case_id).events) == events + 1
+
+
 def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledger_path):
     """The reports a deadline waits for are documents, not steps: the case panel offers their
     exact names to pick, and each open report deadline says which document ends it. Picking

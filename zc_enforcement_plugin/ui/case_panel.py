@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QTextBrowser,
     QToolButton,
@@ -259,6 +260,30 @@ class CasePanel(EntriesPanel):
             self.messages.setText(in_interface_language(str(error)))
             return False
 
+    def _same_as_last(self, event: cases.CaseEvent) -> bool:
+        """Whether ``event`` repeats the case's last step (step, day, person, documents): a Save
+        pressed twice. 制止 and 调查 may repeat, for another party, so it is asked, not refused."""
+        last = self.store.case(self.case_id).events[-1]
+        return (last.stage, last.date, last.person, tuple(last.documents)) == (
+            event.stage,
+            event.date,
+            event.person,
+            tuple(event.documents),
+        )
+
+    def _record_again(self, event: cases.CaseEvent) -> bool:
+        answer = QMessageBox.question(
+            self,
+            tr("Same step again?"),
+            tr(
+                "{stage} on {date} by {person} is the case's last step already. Record it "
+                "again (for another party, say)?"
+            ).format(stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _record_step(self) -> bool:
         stage = self.stage.currentData()
         if stage is None:
@@ -282,6 +307,9 @@ class CasePanel(EntriesPanel):
                     names="、".join(cases.REPORT_DOCUMENTS)
                 )
             )
+            return False
+        if self._same_as_last(event) and not self._record_again(event):
+            self.messages.setText(tr("Not recorded: the same step as the last one."))
             return False
         self.store.add_case_event(self.case_id, event)
         self.messages.clear()

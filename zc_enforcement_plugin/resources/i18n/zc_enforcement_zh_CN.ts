@@ -1885,6 +1885,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Same step again?</source>
+      <translation>再次记录相同步骤？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>record the document “{name}” when it is made</source>
       <translation>报告送出时记录文书“{name}”即完成</translation>
     </message>
@@ -1905,6 +1910,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: the same step as the last one.</source>
+      <translation>未记录：与上一步相同。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Case {id}</source>
       <translation>案件 {id}</translation>
     </message>
@@ -1912,6 +1922,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>No audio, video or photo evidence of these steps (each delivery, interview, site survey and supervision needs some): {steps}</source>
       <translation>以下步骤没有录音、录像或照片证据（送达、询问、勘验和现场监督均须音像记录）：{steps}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{stage} on {date} by {person} is the case's last step already. Record it again (for another party, say)?</source>
+      <translation>{date} {person} 的“{stage}”已是本案最近一步。仍要再记录一次（如针对另一当事人）？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
