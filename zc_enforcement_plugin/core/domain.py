@@ -326,6 +326,13 @@ RED_LINE_AREA = "STHXMJ"
 NO_MINING_AREA = "JCQMJ"
 THREE_ZONES_AREA = "SQLXMJ"
 APPROVED_AREA = "PZMJ"
+# The criminal-referral test's own figures (DOMAIN §5), which SFXS was judged on: land outside
+# the approvals in force, cultivated land gross of ridges (KCXS not deducted). The cultivated
+# figure includes the basic farmland, as GDMJ does, so that cases.criminal_scale(cultivated=it,
+# basic=REFERRAL_BASIC_FARMLAND_AREA) answers as SFXS did (see screening_verdicts); a case
+# opened from the spot without on-site figures takes these, not GDMJ / YJJBNTMJ.
+REFERRAL_BASIC_FARMLAND_AREA = "XSJBNTMJ"
+REFERRAL_CULTIVATED_AREA = "XSGDMJ"
 
 LAND_GROUP_FIELDS = {
     LAND_GROUP_CULTIVATED: CULTIVATED_AREA,
@@ -539,6 +546,8 @@ def screening_output_fields() -> list[tuple[str, str]]:
         (VERDICT_REASON, KIND_TEXT),
         (REVIEW_PRIORITY, KIND_INT),
         (CRIMINAL_FLAG, KIND_FLAG),
+        (REFERRAL_BASIC_FARMLAND_AREA, KIND_AREA),
+        (REFERRAL_CULTIVATED_AREA, KIND_AREA),
         (GEOMETRY_NOTE, KIND_TEXT),
     ]
     return fields
@@ -552,6 +561,8 @@ AREA_SUBJECTS_ZH = {
     UNSURVEYED_AREA: UNSURVEYED_LABEL_ZH,
     NEW_CONSTRUCTION_AREA: "新增建设用地",
     **{layer.area_field: layer.label_zh for layer in OVERLAY_LAYERS},
+    REFERRAL_BASIC_FARMLAND_AREA: "刑事移送测算未批永久基本农田",
+    REFERRAL_CULTIVATED_AREA: "刑事移送测算未批耕地（含田坎）",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from .cases import (
 from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
+    REFERRAL_BASIC_FARMLAND_AREA,
+    REFERRAL_CULTIVATED_AREA,
     SPOT_REFRESHES,
     first_of,
 )
@@ -170,10 +173,13 @@ def resolve_case_opening(
         person = person or verdict.verifier
         office = office if office is not None else spot.office
         town = town if town is not None else spot.town
+        cultivated, basic = spot_case_figures(
+            areas, spot.attributes, spot.cultivated_area, spot.basic_farmland_area
+        )
         if cultivated_sqm is None:
-            cultivated_sqm = areas.get(CULTIVATED_AREA, spot.cultivated_area)
+            cultivated_sqm = cultivated
         if basic_farmland_sqm is None:
-            basic_farmland_sqm = areas.get(BASIC_FARMLAND_AREA, spot.basic_farmland_area)
+            basic_farmland_sqm = basic
         case_origin = CaseOrigin.spot(spot.number)
     elif origin == ORIGIN_PATROL:
         if not patrol_id or spot_id is not None:
@@ -205,6 +211,35 @@ def resolve_case_opening(
         cultivated_sqm,
         basic_farmland_sqm,
         case_origin,
+    )
+
+
+def spot_case_figures(
+    areas: dict[str, Any],
+    attributes: dict[str, Any],
+    cultivated: float | None,
+    basic_farmland: float | None,
+) -> tuple[float | None, float | None]:
+    """The (cultivated, basic farmland) m² a case from a spot counts its scale on: each as the
+    verdict measured it on site (areas), else as the screening's referral test judged SFXS on
+    (domain.REFERRAL_*: land outside approvals, cultivated land gross of ridges), else the
+    spot's GDMJ / YJJBNTMJ (cultivated, basic farmland as given: the columns).
+
+    The last is for spots screened before the referral fields were written, and for a figure
+    whose layer was not screened: GDMJ may be net of ridges and YJJBNTMJ counts approved
+    farmland, so a case on them can disagree with SFXS; screening the spots again mends it."""
+
+    def figure(on_site: str, referral: str, column: float | None) -> float | None:
+        if areas.get(on_site) is not None:
+            return areas[on_site]
+        value = as_number(attributes.get(referral))
+        if value is not None and math.isfinite(value):
+            return value
+        return column
+
+    return (
+        figure(CULTIVATED_AREA, REFERRAL_CULTIVATED_AREA, cultivated),
+        figure(BASIC_FARMLAND_AREA, REFERRAL_BASIC_FARMLAND_AREA, basic_farmland),
     )
 
 

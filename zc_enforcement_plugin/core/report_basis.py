@@ -9,7 +9,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import deadlines as dl
@@ -21,8 +21,11 @@ from .domain import (
     AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
+    REFERRAL_BASIC_FARMLAND_AREA,
+    REFERRAL_CULTIVATED_AREA,
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
+from .ledger_rows import spot_case_figures
 from .workdays import WorkCalendar
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
@@ -223,6 +226,9 @@ class _SpotFacts:
     basic_farmland: float
     stop_order: bool  # the current verdict says a stop order was issued (DETAIL_STOP_ORDER)
     history: list[Verdict]  # dated verdicts up to the report date, in recorded order
+    # The spot's screening fields a case from it would count its scale on (REFERRAL_*), read
+    # for spots ever judged illegal (those unopened_cases may list), else empty.
+    referral: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -326,6 +332,7 @@ def read_ledger(
                 basic,
                 bool(current is not None and (current.details or {}).get(ls.DETAIL_STOP_ORDER)),
                 history,
+                _referral_fields(ledger, summary, history),
             )
         )
     cases: list[tuple[CaseRecord, Case]] = []
@@ -346,6 +353,21 @@ def read_ledger(
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
     return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
+
+
+def _referral_fields(
+    ledger: LedgerStore, summary: SpotSummary, history: list[Verdict]
+) -> dict[str, Any]:
+    """The spot's REFERRAL_* screening fields when a verdict ever judged it illegal (the spot
+    list carries the GDMJ and YJJBNTMJ columns only), else nothing."""
+    if not any(v.category == ls.VERDICT_ILLEGAL for v in history):
+        return {}
+    attributes = ledger.spot(summary.id).attributes
+    return {
+        name: attributes.get(name)
+        for name in (REFERRAL_CULTIVATED_AREA, REFERRAL_BASIC_FARMLAND_AREA)
+        if name in attributes
+    }
 
 
 def _calendar_warnings(context: ReportContext, days: Iterable[dt.date]) -> None:
@@ -410,9 +432,20 @@ def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFact
         verdict, since, _ = _standing(spot.history, day)
         if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
             continue
-        cultivated, _ = _figure(verdict, CULTIVATED_AREA, spot.summary.cultivated_area)
-        basic, _ = _figure(verdict, BASIC_FARMLAND_AREA, spot.summary.basic_farmland_area)
-        case = Case.unopened(spot.summary.number, since, verdict.verifier, cultivated, basic)
+        # The figures a case opened from the spot would take (ledger_rows.resolve_case_opening).
+        cultivated, basic = spot_case_figures(
+            verdict.areas or {},
+            spot.referral,
+            spot.summary.cultivated_area,
+            spot.summary.basic_farmland_area,
+        )
+        case = Case.unopened(
+            spot.summary.number,
+            since,
+            verdict.verifier,
+            float(cultivated or 0.0),
+            float(basic or 0.0),
+        )
         result.append((spot, case))
     return result
 

@@ -16,6 +16,7 @@ from .areas import (
     AreaMethod,
     areas,
     at_referral_scale,
+    round_area,
     shown_mu,
 )
 from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores, shows
@@ -131,12 +132,13 @@ def suggest_verdicts(
     # Land of unknown class (WDCMJ: under no parcel, or an unknown code) may be cultivated.
     classed = domain.LAYER_LAND_USE in given and fields[domain.UNSURVEYED_AREA].dtype != object
     unclassed = fields[domain.UNSURVEYED_AREA].astype(float) if classed else zero
-    bf_unapp, cult_unapp, cult_other = _unapproved_areas(
+    bf_unapp, cult_unapp, cult_other, exact = _unapproved_areas(
         gross, unions, cult, cult_union, unclassed, origin, crs, method
     )
     criminal, referral_open = _referral_test(
         spot_area, ap, bf_unapp, cult_unapp, cult_other, unclassed, given, no_geom
     )
+    _referral_basis(fields, bf_unapp, cult_unapp, cult_other, exact, given, no_geom)
 
     red_area = gross.get(domain.LAYER_RED_LINE, zero)
     mining_area = gross.get(domain.LAYER_NO_MINING, zero)
@@ -335,6 +337,54 @@ def suggest_verdicts(
     return reason
 
 
+def _referral_basis(
+    fields: dict[str, np.ndarray],
+    bf_unapp: np.ndarray,
+    cult_unapp: np.ndarray,
+    cult_other: np.ndarray,
+    exact: np.ndarray,
+    given: set[str],
+    no_geom: np.ndarray,
+) -> None:
+    """The figures the referral test judged SFXS on, as the two fields a case opened from the
+    spot takes (domain.REFERRAL_*): unapproved basic farmland, and unapproved cultivated land
+    gross of ridges including that farmland, as GDMJ includes it, so that
+    cases.criminal_scale(cultivated, basic), which counts cultivated − basic as the land
+    outside the farmland, answers as SFXS did. Where the screening worked out the cultivated
+    land outside farmland and approvals exactly (exact: the spots that could reach 10 亩), the
+    cultivated figure is farmland + that, each in cents as written, so the difference is that
+    figure to the cent (basic farmland on land not classed cultivated counts once, as in the
+    test); elsewhere it is the unapproved cultivated land, which is under 10 亩 there, as is
+    its part outside the farmland. A figure whose layer was not given is NULL (the case falls
+    back to GDMJ / YJJBNTMJ), as for a spot without geometry.
+
+    Where SFXS is NULL (a layer missing, or land of unknown class WDCMJ that could be
+    cultivated) the fields hold what was measured, the unknown land not counted: a case opened
+    on them is at the scale only when the land known reaches it, which it does not (else SFXS
+    would be 1) until the on-site figures, which win, say so."""
+    n = len(bf_unapp)
+    farmland = domain.LAYER_BASIC_FARMLAND in given
+    land_use = domain.LAYER_LAND_USE in given
+    basic = round_area(bf_unapp)
+    cultivated = round_area(cult_unapp)
+    if land_use:
+        both = exact & farmland
+        cultivated[both] = round_area(basic[both] + round_area(cult_other[both]))
+
+    def column(values: np.ndarray, known: bool) -> np.ndarray:
+        if not known:
+            return np.full(n, None, dtype=object)
+        if not no_geom.any():
+            return values
+        return np.array(
+            [None if empty else v for v, empty in zip(values.tolist(), no_geom.tolist())],
+            dtype=object,
+        )
+
+    fields[domain.REFERRAL_BASIC_FARMLAND_AREA] = column(basic, farmland)
+    fields[domain.REFERRAL_CULTIVATED_AREA] = column(cultivated, land_use)
+
+
 def _unapproved_areas(
     gross: dict[str, np.ndarray],
     unions: dict[str, np.ndarray],
@@ -344,10 +394,12 @@ def _unapproved_areas(
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(basic farmland, cultivated land, cultivated land outside basic farmland), each outside
     the approvals, per spot: area(layer ∩ spot − approvals) computed exactly, but only for the
-    few spots where the difference can matter; the others keep their gross figure.
+    few spots where the difference can matter; the others keep their gross figure. Fourth, the
+    spots whose cultivated land outside basic farmland was worked out (the others keep their
+    unapproved cultivated land there, basic farmland included).
     unclassed: each spot's land of unknown class (WDCMJ), which may be cultivated."""
     n = len(cult)
     zero = np.zeros(n)
@@ -387,7 +439,10 @@ def _unapproved_areas(
     cult_other = (
         minus(cult_unapp, cult_union, [bf_u, ap_u], near) if cult_union is not None else zero
     )
-    return bf_unapp, cult_unapp, cult_other
+    exact = np.zeros(n, dtype=bool)
+    if cult_union is not None:
+        exact[near] = True
+    return bf_unapp, cult_unapp, cult_other, exact
 
 
 def _referral_test(
