@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import shapely
 
+from tests.test_screening_core import EPSG, arr, box
 from zc_enforcement_plugin.core import cases, domain
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
@@ -17,19 +18,7 @@ from zc_enforcement_plugin.core.report_basis import read_ledger, unopened_cases
 from zc_enforcement_plugin.core.screening import PLANAR, LayerInput, screen_spots
 from zc_enforcement_plugin.core.workdays import WorkCalendar
 
-X0, Y0 = 39_580_000.0, 4_050_000.0
-EPSG = 4527
 REFERRAL = (domain.REFERRAL_CULTIVATED_AREA, domain.REFERRAL_BASIC_FARMLAND_AREA)
-
-
-def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
-    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
-
-
-def arr(*geoms) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = list(geoms)
-    return out
 
 
 def plain(*geoms) -> LayerInput:

@@ -64,9 +64,10 @@ def with_english(chinese: str, english: str) -> str:
 # The core speaks both languages in one message, "中文 / English" (it runs without QGIS, in
 # qgis_process logs and scripts, where no catalogue says which one the reader wants).
 BILINGUAL_SEPARATOR = " / "
-# Han characters, CJK punctuation and full-width forms, in runs: the English half holds them
+# Han characters, CJK punctuation and full-width forms; in runs, the English half holds them
 # only where it quotes the Chinese half (a spot number, a list of kinds).
-_CHINESE = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+_CHINESE_CHARS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_CHINESE = re.compile(f"[{_CHINESE_CHARS}]+")
 
 
 def in_interface_language(message: str) -> str:
@@ -90,7 +91,7 @@ def _in_chinese(line: str) -> str:
 
 # A run of characters that is neither Chinese nor a space; a value when it holds a digit or
 # one of / \ _ . @ (paths, numbers, dates, field and table names, hosts); and quoted names.
-_RUN = re.compile("[^\\s\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]+")
+_RUN = re.compile(f"[^\\s{_CHINESE_CHARS}]+")
 _VALUE_MARK = re.compile(r"[\d/\\_.@]")
 _QUOTED = re.compile(r"'([^']+)'")
 
@@ -127,22 +128,19 @@ def _chinese_half(line: str) -> str:
     return line
 
 
-# An English label before a colon ("deadline setting error: ", "layer DLTB: ").
+# An English label before a colon ("deadline setting error: ", "layer DLTB: "); what
+# follows it is the value the message is about ("evidence file missing: /data/…/IMG_1.jpg").
 _ENGLISH_LABEL = re.compile(r"[A-Za-z][A-Za-z0-9_ ,'()-]*: ")
-
-
-# "evidence file missing: /data/…/IMG_1.jpg": the English half's words, then the value the
-# message is about (a path, a number) that the Chinese half does not repeat.
-_ENGLISH_THEN_VALUE = re.compile(r"[A-Za-z][A-Za-z ,'()-]*: (?P<value>.+)")
 
 
 def _value_said_in_english_only(chinese: str, english: str) -> str:
     """The value the English half ends in, as "：value", when the Chinese half lacks it; else
     "": the file a message names must not go with its English."""
-    match = _ENGLISH_THEN_VALUE.fullmatch(english.strip())
-    if match is None:
+    english = english.strip()
+    label = _ENGLISH_LABEL.match(english)
+    if label is None:
         return ""
-    value = match["value"].strip()
+    value = english[label.end() :].strip()
     if value in chinese:  # said already
         return ""
     if _CHINESE.search(value) and not _VALUE_MARK.search(value):  # quoted Chinese words

@@ -184,32 +184,31 @@ class SqlSpotsMixin:
         two records judged apart (and counted twice)."""
         found: dict[str, list[str]] = {}
         sources: dict[str, str | None] = {}
-        for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
-            condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
-            for number, other, source in self._rows(
-                f'SELECT s."{ls.C_SPOT_NUMBER}", b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE} '
-                f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
-                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} <> {self._MARK}",
-                [*params, batch],
-            ):
-                found.setdefault(number, []).append(other)
-                sources[other] = source
+        columns = f"b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}"
+        for number, other, source in self._numbered(numbers, columns, "<>", batch):
+            found.setdefault(number, []).append(other)
+            sources[other] = source
         return found, sources
 
     def _outlines_in(self, batch: str, numbers: Sequence[str]) -> dict[str, BaseGeometry | None]:
         """{number: its recorded outline} of the spots of batch ``batch`` numbered so."""
-        found: dict[str, BaseGeometry | None] = {}
+        geometry = self._geometry_column(f"s.{ls.C_GEOM}")
+        return {
+            number: self._to_geometry(value)
+            for number, value in self._numbered(numbers, geometry, "=", batch)
+        }
+
+    def _numbered(self, numbers: Sequence[str], columns: str, batch_is: str, batch: str):
+        """(number, *columns) of the spots numbered ``numbers`` in the batch named ``batch``
+        (``batch_is`` "=") or in any other ("<>")."""
         for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
             condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
-            geometry_column = self._geometry_column(f"s.{ls.C_GEOM}")
-            for number, geometry in self._rows(
-                f'SELECT s."{ls.C_SPOT_NUMBER}", {geometry_column} '
+            yield from self._rows(
+                f'SELECT s."{ls.C_SPOT_NUMBER}", {columns} '
                 f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
-                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} = {self._MARK}",
+                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} {batch_is} {self._MARK}",
                 [*params, batch],
-            ):
-                found[number] = self._to_geometry(geometry)
-        return found
+            )
 
     def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
         """The batch's spots as the ledger holds them, by spot number. (Only imports change

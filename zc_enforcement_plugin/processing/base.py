@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterVectorLayer,
@@ -27,6 +28,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from ..core import domain
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
 from ..i18n import chinese_interface, in_interface_language, tr
@@ -450,6 +452,23 @@ class LedgerParameter(QgsProcessingParameterFile):
 
     def clone(self):
         return LedgerParameter(self.name(), self.description(), self._optional)
+
+
+# The spot number field's parameter, as screenspots and importspots name it (SPOT_KEY_FIELD).
+SPOT_KEY_PARAMETER = "SPOT_KEY_FIELD"
+
+
+def add_spot_key_parameter(algorithm: QgsProcessingAlgorithm, spots: str, description: str):
+    """The field numbering the spots of source ``spots`` (default JCBH, found whatever its case)."""
+    algorithm.addParameter(
+        QgsProcessingParameterField(
+            SPOT_KEY_PARAMETER,
+            description,
+            defaultValue=domain.SPOT_NUMBER,
+            parentLayerParameterName=spots,
+            optional=True,
+        )
+    )
 
 
 def add_ledger_parameter(

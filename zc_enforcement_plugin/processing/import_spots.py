@@ -12,7 +12,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterString,
     QgsProviderRegistry,
 )
@@ -26,8 +25,10 @@ from ..i18n import tr
 from .base import (
     LEDGER_CRS,
     LEDGER_PARAMETER,
+    SPOT_KEY_PARAMETER,
     EnforcementAlgorithm,
     add_ledger_parameter,
+    add_spot_key_parameter,
     cancel_only,
     fail,
     open_ledger,
@@ -59,7 +60,7 @@ class ImportSpots(EnforcementAlgorithm):
     )
 
     SPOTS = "SPOTS"
-    SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
+    SPOT_KEY_FIELD = SPOT_KEY_PARAMETER
     LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     REPEAT_SPOTS = "REPEAT_SPOTS"
@@ -74,14 +75,8 @@ class ImportSpots(EnforcementAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSource(self.SPOTS, tr("Screened spots"), [SOURCE_POLYGON])
         )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.SPOT_KEY_FIELD,
-                tr("Spot number field (recorded as the ledger's JCBH)"),
-                defaultValue=domain.SPOT_NUMBER,
-                parentLayerParameterName=self.SPOTS,
-                optional=True,
-            )
+        add_spot_key_parameter(
+            self, self.SPOTS, tr("Spot number field (recorded as the ledger's JCBH)")
         )
         add_ledger_parameter(self)
         self.addParameter(

@@ -18,7 +18,13 @@ from qgis.core import (
 from ..compat import SOURCE_POLYGON
 from ..core import domain, screening
 from ..i18n import tr
-from .base import EnforcementAlgorithm, ProgressSpan, fail
+from .base import (
+    SPOT_KEY_PARAMETER,
+    EnforcementAlgorithm,
+    ProgressSpan,
+    add_spot_key_parameter,
+    fail,
+)
 from .layer_reader import has_feature_limit, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
@@ -144,7 +150,7 @@ class ScreenSpots(EnforcementAlgorithm):
     )
 
     SPOTS = "SPOTS"
-    SPOT_KEY_FIELD = "SPOT_KEY_FIELD"
+    SPOT_KEY_FIELD = SPOT_KEY_PARAMETER
     LAND_USE = "LAND_USE"
     LAND_USE_CLASS_FIELD = "LAND_USE_CLASS_FIELD"
     AREA_METHOD = AREA_METHOD
@@ -174,15 +180,7 @@ class ScreenSpots(EnforcementAlgorithm):
                 self.SPOTS, tr("Satellite spots (JCTB)"), [SOURCE_POLYGON]
             )
         )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.SPOT_KEY_FIELD,
-                tr("Spot number field (names spots in messages)"),
-                defaultValue=domain.SPOT_NUMBER,
-                parentLayerParameterName=self.SPOTS,
-                optional=True,
-            )
-        )
+        add_spot_key_parameter(self, self.SPOTS, tr("Spot number field (names spots in messages)"))
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 self.LAND_USE, tr("Land-use parcels (DLTB)"), [SOURCE_POLYGON], optional=True
