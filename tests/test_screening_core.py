@@ -1272,3 +1272,39 @@ def test_the_engine_measures_ellipsoidal_areas_by_default():
     expected = round(float(ellipsoidal_areas(spot, EPSG)[0]), 2)
     assert expected == 9998.42
     assert f[domain.SPOT_AREA].tolist() == [expected]
+
+
+def test_a_flag_made_by_slivers_none_of_which_shows_names_the_layer_and_features():
+    """Two slivers of 0.004 m² from one red line each show 0.00 m² and are not listed in
+    STHXBH, but together make STHXMJ 0.01 and set SFSTHX: the log names the layer and both
+    features, so the flag does not stand with no feature named anywhere; a message naming
+    many lists a few and "…"."""
+    red = plain([box(99.96, 0, 200, 0.1), box(-100, 50, 0.04, 50.1)], ["HX-1", "HX-2"])
+    red.name = "STHX（red.gpkg）"
+    red.feature_ids = np.array([3, 7])
+    result = run([box(0, 0, 100, 100)], {domain.LAYER_RED_LINE: red})
+    f = result.fields
+    assert f[domain.RED_LINE_AREA].tolist() == [0.01] and f["SFSTHX"].tolist() == [True]
+    assert f["STHXBH"].tolist() == [None]
+    said = [m for m in result.messages if "SFSTHX" in m]
+    assert len(said) == 1, result.messages
+    assert said[0].startswith("图斑 S0：生态保护红线图层 STHX（red.gpkg）")
+    assert "HX-1（fid 3）、HX-2（fid 7）" in said[0] and "合计 0.01 m²" in said[0]
+
+    # Eight slivers along the east side (0.002 m² each) make basic farmland 0.02 m²: five
+    # named, then "…"; a layer without a hits field is named the same way.
+    slivers = [box(99.98, 10 * k, 200, 10 * k + 0.1) for k in range(8)]
+    farmland = plain(slivers, [f"JB-{k}" for k in range(8)])
+    farmland.feature_ids = np.arange(8)
+    result = run([box(0, 0, 100, 100)], {domain.LAYER_BASIC_FARMLAND: farmland})
+    assert result.fields["SFYJJBNT"].tolist() == [True]
+    said = [m for m in result.messages if "SFYJJBNT" in m]
+    assert len(said) == 1, result.messages
+    assert "JB-0（fid 0）、" in said[0] and "JB-4（fid 4）…" in said[0]
+    assert "JB-5" not in said[0]
+
+    # A sliver beside a piece that shows: the hits field names the feature; no message.
+    red = plain([box(99.96, 0, 200, 0.1), box(-100, 50, 1, 60)], ["HX-1", "HX-2"])
+    result = run([box(0, 0, 100, 100)], {domain.LAYER_RED_LINE: red})
+    assert result.fields["STHXBH"].tolist() == ["HX-2"]
+    assert not [m for m in result.messages if "SFSTHX" in m]

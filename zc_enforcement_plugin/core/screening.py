@@ -263,7 +263,17 @@ def screen_spots(
             approval_notes,
         )
     unions, gross = _protection_figures(
-        figures, layers, spot_area, origin, measuring_crs, method, fields, unrounded, text_parts
+        figures,
+        layers,
+        spot_area,
+        origin,
+        measuring_crs,
+        method,
+        fields,
+        unrounded,
+        text_parts,
+        keys,
+        messages,
     )
 
     # 亩 from the m² as written (the split's cents), as everything that reads the ledger later
@@ -363,6 +373,8 @@ def _protection_figures(
     fields: dict[str, np.ndarray],
     unrounded: dict[str, np.ndarray],
     text_parts: dict[str, list[list[str]]],
+    keys: list[str],
+    messages: list[str],
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """Each protection layer's area, flag and hits per spot, into `fields`: the area of the
     spot inside the union of the layer's features, so overlapping features count once; NULL
@@ -390,11 +402,57 @@ def _protection_figures(
         fields[layer.area_field] = round_area(total)
         unrounded[layer.area_field] = total
         fields[layer.flag_field] = shows(total)
+        real = shows(ov.area)
         if layer.hits_field:
             labels = np.asarray(layers[layer.key].labels, dtype=object)
-            real = shows(ov.area)
             text_parts[layer.hits_field] = label_lists(ov.spot[real], labels[ov.feat[real]], n)
+        _name_flags_no_piece_shows(layer, layers[layer.key], ov, real, total, keys, messages)
     return unions, gross
+
+
+# Features a message names for a flag before "…": enough to find them, short enough to read.
+_FLAG_FEATURES_SHOWN = 5
+
+
+def _name_flags_no_piece_shows(
+    layer: domain.OverlayLayer,
+    source: LayerInput,
+    ov: Overlay,
+    real: np.ndarray,
+    total: np.ndarray,
+    keys: list[str],
+    messages: list[str],
+) -> None:
+    """Name the features of a flag set by pieces none of which shows alone (two 0.004 m²
+    slivers of a red line make 0.01 m²): the hits field lists only features whose own piece
+    shows, so SF… = 1 would otherwise stand with no feature named anywhere."""
+    flagged = np.flatnonzero(shows(total))
+    if len(flagged) == 0:
+        return
+    named = np.zeros(len(total), dtype=bool)
+    named[ov.spot[real]] = True
+    # ov.spot is sorted: each spot's pieces are one slice of it.
+    starts = np.searchsorted(ov.spot, flagged, side="left")
+    ends = np.searchsorted(ov.spot, flagged, side="right")
+    where = f"{layer.label_zh}图层 {source.name}".strip()
+    for i, start, end in zip(flagged.tolist(), starts.tolist(), ends.tolist()):
+        if named[i]:
+            continue
+        features = [_feature_name(source, f) for f in sorted(set(ov.feat[start:end].tolist()))]
+        messages.append(
+            f"图斑 {keys[i]}：{where} 要素 {domain.first_of(features, _FLAG_FEATURES_SHOWN, '、')} "
+            f"的压占各自显示为 0.00 m²，合计 {round_area(total[i]):.2f} m²，{layer.flag_field} 置 1"
+            + (f"，{layer.hits_field} 未列出" if layer.hits_field else "")
+        )
+
+
+def _feature_name(source: LayerInput, feature: int) -> str:
+    """A protection feature as a message names it: its code or name and its feature id."""
+    label = str(source.labels[feature])
+    if source.feature_ids is None:
+        return label
+    fid = f"fid {source.feature_ids[feature]}"
+    return fid if label == fid else f"{label}（{fid}）"
 
 
 # Text fields that can grow with the data, and what their parts are joined with.
