@@ -433,6 +433,74 @@ def test_a_format_that_would_lose_spots_without_geometry_is_refused_naming_them(
     assert set(by_key(QgsVectorLayer(str(kept), "kept", "ogr"))) == {"S1", "EMPTY_GEOM"}
 
 
+def _mixed_spots(path, stray: dict | None):
+    """A GeoJSON of spots in longitude/latitude: a polygon, a collection holding a polygon and
+    a point, and, when given, a stray geometry among them (QGIS types the layer by the first)."""
+
+    def square_ll(lon, lat, d=0.001):
+        return [[[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]
+
+    lon, lat = 117.9, 36.6
+    features = [
+        {"JCBH": "P1", "geometry": {"type": "Polygon", "coordinates": square_ll(lon, lat)}},
+        {
+            "JCBH": "C1",
+            "geometry": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "coordinates": square_ll(lon + 0.02, lat)},
+                    {"type": "Point", "coordinates": [lon + 0.03, lat]},
+                ],
+            },
+        },
+    ]
+    if stray:
+        features.append({"JCBH": "STRAY", "geometry": stray})
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {"JCBH": f["JCBH"]}, "geometry": f["geometry"]}
+            for f in features
+        ],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("suffix", [".fgb", ".tab"])
+@pytest.mark.parametrize(
+    "stray",
+    [
+        {"type": "Point", "coordinates": [117.91, 36.6]},
+        {"type": "LineString", "coordinates": [[117.9, 36.6], [117.91, 36.61]]},
+    ],
+    ids=["Point", "LineString"],
+)
+def test_a_format_that_would_lose_a_stray_point_or_line_among_the_spots_is_refused(
+    provider, tmp_path, suffix, stray
+):
+    """Found by review: a stray point or line among the polygons is written without geometry,
+    as a spot without one is, and FlatGeobuf left it out without a word (301 demo spots in,
+    299 out) while the log said it was kept. Refused before anything is written, naming the
+    layer's file, the spot and what it is; a collection holding a polygon is written."""
+    spots = _mixed_spots(tmp_path / "mixed.geojson", stray)
+    out = tmp_path / "out" / f"out{suffix}"
+    out.parent.mkdir()
+    with pytest.raises(QgsProcessingException) as raised:
+        run({"SPOTS": spots, "OUTPUT": str(out)})
+    message = str(raised.value)
+    assert f"STRAY（{stray['type']}）" in message and "mixed.geojson" in message, message
+    assert "C1" not in message and ".gpkg" in message, message
+    assert not list(out.parent.iterdir())  # nothing begun
+
+    # Without the stray spot the same format is written, the collection's polygon with it.
+    spots = _mixed_spots(tmp_path / "clean.geojson", None)
+    result = run({"SPOTS": spots, "OUTPUT": str(out)})
+    written = by_key(QgsVectorLayer(result["OUTPUT"], "out", "ogr"))
+    assert set(written) == {"P1", "C1"}
+    assert written["C1"].geometry().area() > 0
+
+
 @pytest.mark.parametrize("check", ["GeometrySkipInvalid", "GeometryAbortOnInvalid"])
 def test_an_inputs_own_invalid_geometry_filtering_is_said_not_to_apply(provider, tmp_path, check):
     """The Processing dialog lets an input skip or stop at invalid features: screening repairs

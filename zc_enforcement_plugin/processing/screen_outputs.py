@@ -29,6 +29,7 @@ from qgis.core import (
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULTIPOLYGON
 from ..core import areas, domain, ledger_delivery, reproject, screening
+from ..core.screening_overlay import polygonal, unusable_coordinates
 from ..i18n import tr
 from .base import ProgressSpan, add_features, fail, open_sink
 from .layer_reader import SourceArrays, pyproj_crs
@@ -38,11 +39,13 @@ from .screen_inputs import refuse_if_misdecoded
 POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
 # Non-ASCII texts per spot field checked for mis-decoding: a wrong encoding garbles them all.
 _TEXT_SAMPLE = 200
+_COLLECTION = 7  # shapely's type id of a GeometryCollection
 # Features written between two looks at the cancel button.
 _CANCEL_EVERY = 500
 # File formats that cannot keep a feature without geometry (tried on QGIS 3.22 with GDAL 3.6):
 # FlatGeobuf and GMT leave the row out without a word, MapInfo stops at it. A spot without
-# geometry is kept, with zero areas: such an output is refused before anything is written.
+# geometry is kept, with zero areas, and so is a stray point or line among the spots, written
+# without geometry: such an output is refused before anything is written.
 FORMATS_LOSING_SPOTS_WITHOUT_GEOMETRY = ("FlatGeobuf", "MapInfo File", "OGR_GMT")
 
 
@@ -112,9 +115,13 @@ class ResultWriter:
             fields = _geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
         repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
         geometry_type = spots.wkbType()
-        if any(outline.constGet().partCount() > 1 for outline in repaired.values()):
-            # A bow-tie repaired is two triangles: a polygon layer's output is made multi
-            # rather than hold them against its type (a GeoPackage would not conform).
+        collected = shapely.get_type_id(np.asarray(spot_arrays.geoms, dtype=object))
+        if any(outline.constGet().partCount() > 1 for outline in repaired.values()) or any(
+            collected == _COLLECTION
+        ):
+            # A bow-tie repaired is two triangles, a collection's polygons are written as one
+            # multipolygon: a polygon layer's output is made multi rather than hold them
+            # against its type (a GeoPackage would not conform, FlatGeobuf refuses them).
             geometry_type = QgsWkbTypes.multiType(geometry_type)
         sink, dest_id = self._sink(output, fields, geometry_type, spots.sourceCrs())
         if sink is None:
@@ -320,22 +327,43 @@ class ResultWriter:
         return dest_id
 
 
-def refuse_a_format_losing_spots(destination: str, spot_arrays: SourceArrays, keys: list[str]):
-    """Stop when the output's format would lose the spots without geometry: called once the
-    spots are read, before the overlay, so the run does not overlay for nothing."""
+def refuse_a_format_losing_spots(
+    destination: str, spot_arrays: SourceArrays, keys: list[str], spots_label: str
+):
+    """Stop when the output's format would lose the spots written without geometry: those
+    without one, and the stray points and lines and the spots with coordinates that are not
+    numbers, which the output keeps without geometry too. Called once the spots are read,
+    before the overlay, so the run does not overlay for nothing."""
     suffix = Path(destination.split("|")[0]).suffix
     driver = QgsVectorFileWriter.driverForExtension(suffix) if suffix else ""
     if driver not in FORMATS_LOSING_SPOTS_WITHOUT_GEOMETRY:
         return
-    geoms = spot_arrays.geoms
-    without = [keys[i] for i, geom in enumerate(geoms) if geom is None or shapely.is_empty(geom)]
+    geoms = np.asarray(spot_arrays.geoms, dtype=object)
+    none = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    unusable = unusable_coordinates(geoms)
+    # A collection keeps its polygons; a point or line has none left to write.
+    no_polygon = ~none & ~unusable & shapely.is_empty(polygonal(geoms))
+    without = [
+        f"{keys[i]}（{tr('no geometry')}）"
+        if none[i]
+        else f"{keys[i]}（{tr('coordinates not numbers')}）"
+        if unusable[i]
+        else f"{keys[i]}（{geoms[i].geom_type}）"
+        for i in np.flatnonzero(none | unusable | no_polygon).tolist()
+    ]
     if without:
         raise fail(
             tr(
-                "The output format {format} cannot keep a spot without geometry, and {count} "
-                "spots have none: {spots}. Nothing was written: write the output as a "
-                "GeoPackage (.gpkg) or Shapefile (.shp), which keep them with zero areas."
-            ).format(format=driver, count=len(without), spots="，".join(without[:10]))
+                "The output format {format} cannot keep a spot without a polygon, and {count} "
+                "spots of {layer} have none: {spots}. Nothing was written: write the output "
+                "as a GeoPackage (.gpkg) or Shapefile (.shp), which keep them without "
+                "geometry and with zero areas."
+            ).format(
+                format=driver,
+                count=len(without),
+                layer=spots_label,
+                spots=domain.first_of(without, 10),
+            )
         )
 
 

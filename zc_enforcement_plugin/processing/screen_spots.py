@@ -296,7 +296,10 @@ class ScreenSpots(EnforcementAlgorithm):
             for number, fid in zip(numbers, fids)
         ]
         refuse_a_format_losing_spots(
-            self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or "", spot_arrays, keys
+            self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or "",
+            spot_arrays,
+            keys,
+            spots_label,
         )
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = screening.search_boxes(spot_arrays.geoms)

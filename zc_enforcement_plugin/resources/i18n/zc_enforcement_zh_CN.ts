@@ -825,13 +825,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Screened spots</source>
-      <translation>筛查结果图斑</translation>
+      <source>Spot number field (recorded as the ledger's JCBH)</source>
+      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Spot number field (recorded as the ledger's JCBH)</source>
-      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
+      <source>Screened spots</source>
+      <translation>筛查结果图斑</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1590,8 +1590,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
-      <source>The output format {format} cannot keep a spot without geometry, and {count} spots have none: {spots}. Nothing was written: write the output as a GeoPackage (.gpkg) or Shapefile (.shp), which keep them with zero areas.</source>
-      <translation>输出格式 {format} 不能保存没有几何的图斑，而有 {count} 个图斑没有几何：{spots}。未写出任何内容：请输出为 GeoPackage（.gpkg）或 Shapefile（.shp），二者会保留这些图斑，面积记为 0。</translation>
+      <source>no geometry</source>
+      <translation>无几何</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>The output format {format} cannot keep a spot without a polygon, and {count} spots of {layer} have none: {spots}. Nothing was written: write the output as a GeoPackage (.gpkg) or Shapefile (.shp), which keep them without geometry and with zero areas.</source>
+      <translation>输出格式 {format} 不能保存没有面几何的图斑，而 {layer} 中有 {count} 个图斑没有面几何：{spots}。未写出任何内容：请输出为 GeoPackage（.gpkg）或 Shapefile（.shp），二者会保留这些图斑（不带几何，面积记为 0）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
@@ -1617,6 +1622,11 @@
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
       <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>coordinates not numbers</source>
+      <translation>坐标含非数值</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
@@ -1665,6 +1675,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Spot number field (names spots in messages)</source>
+      <translation>图斑编号字段（用于提示信息中指明图斑）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Share of a spot approvals must cover to count as approved (%)</source>
       <translation>批准用地覆盖图斑达到多少比例时视为已批准覆盖（%）</translation>
     </message>
@@ -1682,11 +1697,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Satellite spots (JCTB)</source>
       <translation>卫片图斑（JCTB）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Spot number field (names spots in messages)</source>
-      <translation>图斑编号字段（用于提示信息中指明图斑）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
