@@ -29,28 +29,29 @@ class LedgerSettings(EnforcementAlgorithm):
     GROUP = "Cases and patrols"
     GROUP_ID = "patrols"
     HELP = (
-        "Shows, changes or resets the bureau's own settings stored in a ledger. Deadline rules: "
-        'JSON of rule → length, e.g. {"penalty_decision": {"amount": 60}} or '
-        '{"statement_hearing_request": {"amount": 3, "unit": "working_days"}} (units: '
-        "working_days, calendar_days, years; fields: amount, unit, roll_forward, basis). Ranking "
-        'weights: JSON of component → weight, e.g. {"stop_rate": 40, "timeliness": 10} '
-        "(components: stop_rate, rectification_rate, patrol_compliance, timeliness). What is "
-        "given is merged into what is stored (the fields of a rule and the weights given replace "
-        'their own, the others stay; null removes one, e.g. {"penalty_decision": null}); a '
+        "Shows, changes or resets the bureau's own settings stored in a ledger. "
+        'Deadline rules: JSON of rule → length, e.g. {"penalty_decision": {"amount": '
+        '60}} or {"statement_hearing_request": {"amount": 3, "unit": "working_days"}} '
+        "(units: working_days, calendar_days, years; fields: amount, unit, "
+        "roll_forward, basis). Ranking weights: JSON of component → weight, e.g. "
+        '{"stop_rate": 40, "timeliness": 10} (components: stop_rate, '
+        "rectification_rate, patrol_compliance, timeliness). What is given is merged "
+        "into what is stored (the fields of a rule and the weights given replace their "
+        'own, the others stay; null removes one, e.g. {"penalty_decision": null}); a '
         "field left empty keeps what is stored; the word default (默认) goes back to the "
-        "plugin's defaults. Each value is checked before it is stored: a wrong rule name, unit "
-        "or "
-        "weight stops the run and nothing changes. The log lists every rule and weight in force. "
-        "Shared evidence folder (shared ledger only, set by the brigade): the folder every QGIS "
-        "machine reaches the evidence files in, e.g. \\\\server\\zc_evidence or a network "
-        "mount; it is stored on the server and used by everyone who opens the ledger. A "
-        "GeoPackage ledger keeps its evidence beside its file. Holiday file (shared ledger "
-        "only, set by the brigade): a holiday file in the format of the plugin's "
-        "resources/holidays.json, e.g. the next year's schedule once the State Council has "
-        "published it; its years are stored on the server, replacing the same years stored "
-        "before, and every machine counts working days by them. A GeoPackage ledger reads the "
-        "holidays.json beside its file. The log lists the years with a schedule and where each "
-        "comes from."
+        "plugin's defaults. Each value is checked before it is stored: a wrong rule "
+        "name, unit or weight stops the run and nothing changes. The log lists every "
+        "rule and weight in force. Shared evidence folder (shared ledger only, set by "
+        "the brigade): the folder every QGIS machine reaches the evidence files in, "
+        "e.g. \\\\server\\zc_evidence or a network mount; it is stored on the server and "
+        "used by everyone who opens the ledger. A GeoPackage ledger keeps its evidence "
+        "beside its file. Holiday file to store (shared ledger only, set by the "
+        "brigade): a holiday file in the format of the plugin's "
+        "resources/holidays.json, e.g. the next year's schedule once the State Council "
+        "has published it; its years are stored on the server, replacing the same "
+        "years stored before, and every machine counts working days by them. A "
+        "GeoPackage ledger reads the holidays.json beside its file. The log lists the "
+        "years with a schedule and where each comes from."
     )
 
     DEADLINE_RULES = "DEADLINE_RULES"

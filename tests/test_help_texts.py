@@ -1,0 +1,241 @@
+"""Each algorithm's built-in help (shortHelpString) names what a technician cannot read off the
+dialog, in English and in the shipped Chinese: the help is what QGIS shows beside the form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from qgis.PyQt.QtCore import QCoreApplication
+
+from zc_enforcement_plugin.i18n import install_translator
+
+# Per algorithm, the parameters whose use the dialog's label does not tell (a field read for
+# something, a switch with a refusal behind it, a figure with a rule): its help must name each,
+# by the label the dialog shows or by the parameter's name (BATCH, as scripts and the README
+# call it). Every other parameter is listed as self-evident, so a new parameter fails here
+# until someone decides which it is.
+EXPLAINED = {
+    "accountabilityratio": ["PERIOD"],
+    "assessment": ["KIND"],
+    "auditfacilityland": [
+        "GROUND",
+        "USE_SYNONYMS",
+        "AUXILIARY_USES",
+        "AUXILIARY_MAX_PERCENT",
+        "AUXILIARY_MAX_AREA",
+        "NON_AGRICULTURAL_USES",
+        "BASIC_FARMLAND_ALLOWED_USES",
+        "START_SEQUENCE",
+        "OUTPUT_VIOLATIONS",
+    ],
+    "auditmining": ["MINING_TYPES", "CHECK_DATE", "START_SEQUENCE", "OUTPUT_VIOLATIONS"],
+    "audittemporaryland": [
+        "GROUND",
+        "LEVEL_FIELD",
+        "INFRASTRUCTURE_FIELD",
+        "USE_SYNONYMS",
+        "RESTORED_USES",
+        "CHECK_DATE",
+        "LEDGER",
+        "RESTORATION_YEARS",
+        "BASIC_FARMLAND_MIN_LEVEL",
+        "CULTIVATED_MIN_LEVEL",
+        "CULTIVATED_MAX_AREA",
+        "START_SEQUENCE",
+        "OUTPUT_VIOLATIONS",
+    ],
+    "copyledger": ["TARGET"],
+    "createdemodistrict": ["SIZE", "SEED"],
+    "exportverification": ["ENCODING", "AFTER_IMAGE", "BEFORE_IMAGE", "SHEETS_FOR"],
+    "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "TOWNS", "PIECES"],
+    "ledgersettings": ["DEADLINE_RULES", "REPORT_WEIGHTS", "EVIDENCE_FOLDER", "HOLIDAY_FILE"],
+    "monthlyranking": ["REPORT_DATE"],
+    "patrolcompliance": ["MIN_DAYS"],
+    "polygonizechange": [
+        "CHANGE_VALUES",
+        "MIN_AREA",
+        "SIMPLIFY",
+        "CONNECTIVITY",
+        "WINDOW_SIZE",
+        "START_SEQUENCE",
+    ],
+    "recordpatrol": ["ROUTE", "GPX", "SPOTS"],
+    "screenspots": [
+        "SPOT_KEY_FIELD",
+        "LAND_USE_CLASS_FIELD",
+        "APPROVALS",
+        "AREA_METHOD",
+        "DEDUCT_RIDGES",
+        "APPROVAL_SHARE",
+        "OUTPUT_PIECES",
+    ],
+    "threezonestwolines": ["DISTANCES", "CLIP", "OUTPUT_SUMMARY"],
+    "weeklydispatch": ["REPORT_DATE"],
+}
+SELF_EVIDENT = {
+    "accountabilityratio": ["LEDGER", "REPORT_DATE", "OUTPUT_FOLDER"],
+    "assessment": ["LEDGER", "YEAR", "HALF", "REPORT_DATE", "OUTPUT_FOLDER"],
+    "auditfacilityland": [
+        "APPROVALS",
+        "NUMBER_FIELD",
+        "AREA_FIELD",
+        "USE_FIELD",
+        "GROUND_ID_FIELD",
+        "GROUND_USE_FIELD",
+        "BASIC_FARMLAND",
+        "AREA_METHOD",
+        "COUNTY_CODE",
+        "YEAR",
+        "OUTPUT",
+    ],
+    "auditmining": [
+        "ACTIVITY",
+        "ACTIVITY_ID_FIELD",
+        "ACTIVITY_TYPE_FIELD",
+        "LICENCES",
+        "LICENCE_NUMBER_FIELD",
+        "VALID_FROM_FIELD",
+        "VALID_TO_FIELD",
+        "NO_MINING",
+        "RED_LINE",
+        "THREE_ZONES",
+        "AREA_METHOD",
+        "COUNTY_CODE",
+        "YEAR",
+        "OUTPUT",
+    ],
+    "audittemporaryland": [
+        "APPROVALS",
+        "NUMBER_FIELD",
+        "AREA_FIELD",
+        "USE_FIELD",
+        "START_FIELD",
+        "END_FIELD",
+        "GROUND_ID_FIELD",
+        "GROUND_USE_FIELD",
+        "BASIC_FARMLAND",
+        "LAND_USE",
+        "LAND_CLASS_FIELD",
+        "AREA_METHOD",
+        "COUNTY_CODE",
+        "YEAR",
+        "OUTPUT",
+    ],
+    "copyledger": ["SOURCE"],
+    "createdemodistrict": ["FOLDER", "WITH_IMAGES"],
+    "exportverification": ["LEDGER", "BATCH", "OUTPUT_FOLDER", "WITH_PDF"],
+    "importspots": ["SPOTS", "LEDGER"],
+    "ledgersettings": ["LEDGER"],
+    "monthlyranking": ["LEDGER", "MONTH", "OUTPUT_FOLDER"],
+    "patrolcompliance": ["LEDGER", "START", "END", "OUTPUT"],
+    "polygonizechange": [
+        "RASTER",
+        "BAND",
+        "SPOT_TYPE",
+        "COUNTY_CODE",
+        "YEAR",
+        "AREA_METHOD",
+        "OUTPUT",
+    ],
+    "recordpatrol": ["LEDGER", "OFFICE", "DATE", "STAFF", "FINDINGS"],
+    "screenspots": [
+        "SPOTS",
+        "LAND_USE",
+        "BASIC_FARMLAND",
+        "RED_LINE",
+        "NO_MINING",
+        "THREE_ZONES",
+        "OUTPUT",
+    ],
+    "threezonestwolines": [
+        "LINES",
+        "LINE_KIND_FIELD",
+        "LINE_NAME_FIELD",
+        "ZONES",
+        "ZONE_KIND_FIELD",
+        "ZONE_NAME_FIELD",
+        "SPOTS",
+        "SPOT_ID_FIELD",
+        "MINES",
+        "MINE_ID_FIELD",
+        "AREA_METHOD",
+        "OUTPUT",
+    ],
+    "weeklydispatch": ["LEDGER", "WEEK", "OUTPUT_FOLDER"],
+}
+# A label's head, before its explanation in brackets or after a comma: "Spot number field
+# (names spots in messages)" is named in a help as "spot number field".
+_LABEL_HEAD = re.compile(r"\s*[(（,，:：;；]")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return _TAG.sub(" ", html)
+
+
+def _helps_and_labels(provider, chinese: bool) -> dict[str, tuple[str, dict[str, str]]]:
+    """{algorithm: (help text, {parameter: label head})}, built afresh under the catalogue so
+    the labels are the ones the dialog shows in that language."""
+    translator = install_translator("zh_CN") if chinese else None
+    if chinese:
+        assert translator is not None, "run make translations"
+    try:
+        found = {}
+        for registered in provider.algorithms():
+            algorithm = registered.create()
+            labels = {
+                p.name(): _LABEL_HEAD.split(p.description())[0].strip().lower()
+                for p in algorithm.parameterDefinitions()
+            }
+            found[algorithm.name()] = (_text(algorithm.shortHelpString()), labels)
+        return found
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+
+
+def test_every_parameter_is_sorted_into_explained_or_self_evident(provider):
+    """A parameter added to an algorithm fails here until its help is looked at for it."""
+    names = {a.name(): {p.name() for p in a.parameterDefinitions()} for a in provider.algorithms()}
+    assert set(names) == set(EXPLAINED) == set(SELF_EVIDENT)
+    for algorithm, parameters in names.items():
+        explained, evident = set(EXPLAINED[algorithm]), set(SELF_EVIDENT[algorithm])
+        assert not explained & evident, (algorithm, explained & evident)
+        assert explained | evident == parameters, (
+            algorithm,
+            "unsorted:",
+            parameters - explained - evident,
+            "gone:",
+            (explained | evident) - parameters,
+        )
+
+
+@pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
+def test_each_help_names_the_parameters_its_dialog_does_not_explain(provider, chinese):
+    helps = _helps_and_labels(provider, chinese)
+    missing = []
+    for algorithm, parameters in EXPLAINED.items():
+        text, labels = helps[algorithm]
+        text = text.lower()
+        for name in parameters:
+            if name.lower() not in text and labels[name] not in text:
+                missing.append(f"{algorithm}: {name} ({labels[name]!r})")
+    assert not missing, "\n".join(missing)
+
+
+def test_the_chinese_help_is_chinese_throughout(provider):
+    """No English sentence left in a Chinese help: three English words in a row. Field names
+    and codes in capitals (JCBH, PZWH), file names, JSON keys and placeholders are no words."""
+    helps = _helps_and_labels(provider, chinese=True)
+    word = r"(?<![\w./:\"'_<{-])[A-Za-z][a-z]+(?![\w./:\"'_}-])"
+    english_run = re.compile(rf"{word}(?:[ ,]+{word}){{2,}}")
+    found = {}
+    for algorithm, (text, _) in helps.items():
+        runs = [m.group(0) for m in english_run.finditer(text)]
+        if runs or not re.search("[\u4e00-\u9fff]", text):
+            found[algorithm] = runs or ["no Chinese at all"]
+    assert not found, found
+    # The rule finds the English it is there to find: every English help has such runs.
+    english = _helps_and_labels(provider, chinese=False)
+    assert all(english_run.search(text) for text, _ in english.values())
