@@ -239,3 +239,18 @@ def test_the_chinese_help_is_chinese_throughout(provider):
     # The rule finds the English it is there to find: every English help has such runs.
     english = _helps_and_labels(provider, chinese=False)
     assert all(english_run.search(text) for text, _ in english.values())
+
+
+@pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
+def test_no_help_text_is_swallowed_as_an_html_tag(provider, chinese):
+    """QGIS shows a help as HTML: "postgis://<saved connection>" read "postgis://" and
+    "SL_<code> counts" lost its word (<code> is a tag). Every "<" in a help opens a tag."""
+    translator = install_translator("zh_CN") if chinese else None
+    try:
+        helps = {a.name(): a.create().shortHelpString() for a in provider.algorithms()}
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+    tag = re.compile(r"</?(p|b|ul|li|h3|br)>")
+    swallowed = {name: re.findall(r"<[^>]*>?", tag.sub("", text)) for name, text in helps.items()}
+    assert not {name: found for name, found in swallowed.items() if found}
