@@ -25,6 +25,11 @@ from .ledger_sql_patrols import SqlPatrolsMixin
 from .ledger_sql_spots import SqlSpotsMixin
 from .ledger_sql_verdicts import SqlVerdictsMixin
 
+# Values bound in one statement at most, when a read takes many spots (or spot numbers) at
+# once: SQLite refuses more than its limit of bound parameters, and a 30,000-spot list would
+# otherwise be one statement the server must take in, parse and plan whole.
+VALUES_PER_STATEMENT = 500
+
 
 class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin):
     """The LedgerStore methods over ledger_schema's tables that do not depend on the database.
@@ -101,6 +106,13 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         """(condition, parameters): column is one of values."""
         return f"{column} IN ({', '.join(self._MARK for _ in values)})", list(values)
+
+    def _in_chunks(self, column: str, values: Sequence) -> Iterator[tuple[str, list]]:
+        """(condition, parameters) of _in for VALUES_PER_STATEMENT of ``values`` at a time, each
+        value once: a read of many spots takes a statement per chunk, not one per spot."""
+        distinct = list(dict.fromkeys(values))
+        for start in range(0, len(distinct), VALUES_PER_STATEMENT):
+            yield self._in(column, distinct[start : start + VALUES_PER_STATEMENT])
 
     def _geometry_column(self, column: str) -> str:
         """The select expression of a geometry column."""
