@@ -5,16 +5,20 @@ GeoPackage and on the shared PostGIS ledger alike."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from shapely.geometry import box
 
 from tests.postgis_fixtures import new_schema, open_store
-from zc_enforcement_plugin.core import domain, ledger_sql, reports
+from zc_enforcement_plugin.core import domain, export, ledger_sql, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import GeoPackageLedger, LedgerError, SpotRecord, Verdict
+from zc_enforcement_plugin.core.report_basis import read_ledger
+from zc_enforcement_plugin.core.workdays import WorkCalendar
 
 X0, Y0 = 39_520_000.0, 4_070_000.0
 # Two offices of the demo district (scripts/postgis_server.demo_offices), so the shared ledger
@@ -121,6 +125,39 @@ class SpotBySpot:
         return {spot_id: self._store.verdict_history(spot_id) for spot_id in spot_ids}
 
 
+@pytest.fixture(scope="module")
+def calendar() -> WorkCalendar:
+    cal = WorkCalendar()
+    assert cal.covers(dt.date(2024, 1, 1)), "needs chinesecalendar with 2024"
+    return cal
+
+
+def _report_sheets(store, calendar) -> dict[str, list]:
+    """Every sheet of the monthly ranking, the accountability ratio and a weekly dispatch, and
+    what the report context holds of each spot: every figure a report counts from."""
+    context = read_ledger(store, AS_OF, calendar)
+    made = {
+        "ranking": reports.monthly_ranking(store, MARCH, calendar, as_of=AS_OF),
+        "ratio": reports.accountability_ratio(store, MARCH, calendar, as_of=AS_OF),
+        "dispatch": reports.weekly_dispatch(
+            store, reports.Period.week(dt.date(2024, 3, 25)), calendar, as_of=AS_OF
+        ),
+    }
+    sheets = {
+        name: [(s.name, [c.header for c in s.columns], s.rows) for s in report.sheets()]
+        for name, report in made.items()
+    }
+    sheets["context"] = [context.spots, context.warnings, context.offices]
+    return sheets
+
+
+def _export_rows(store) -> list[tuple]:
+    return [
+        (row.spot_id, row.number, row.batch, row.geometry.wkb, row.values, row.evidence)
+        for row in export.verification_rows(store)
+    ]
+
+
 def test_bulk_reads_give_what_reading_each_spot_gives(make_store, monkeypatch):
     store = make_store()
     ids = list(fill(store, 12).values())
@@ -146,3 +183,53 @@ def test_a_bulk_read_of_a_spot_the_ledger_lacks_names_it(make_store):
         with pytest.raises(LedgerError, match=r"no spot with id 999999, 999998 in"):
             read([*ids, 999999, 999998])
     assert store.verdict_histories([999999]) == {999999: []}  # as verdict_history says
+
+
+def test_reports_and_export_are_what_reading_each_spot_gives(make_store, calendar, monkeypatch):
+    store = make_store()
+    fill(store, 12)
+    monkeypatch.setattr(ledger_sql, "VALUES_PER_STATEMENT", 5)
+    bulk, one_by_one = _report_sheets(store, calendar), _report_sheets(SpotBySpot(store), calendar)
+    assert bulk == one_by_one
+    ranked = {row[1]: row for row in bulk["ranking"][0][2]}
+    assert set(ranked) >= {office for office, _ in OFFICES}
+    # The referral fields a spot judged illegal carries into the dispatch were read in bulk.
+    assert any(spot.referral for spot in bulk["context"][0])
+    assert _export_rows(store) == _export_rows(SpotBySpot(store))
+
+
+@contextlib.contextmanager
+def statements(store) -> Iterator[list[str]]:
+    """The SQL statements the store sends while the block runs."""
+    sent: list[str] = []
+    if isinstance(store, GeoPackageLedger):
+        store._conn.set_trace_callback(sent.append)
+        try:
+            yield sent
+        finally:
+            store._conn.set_trace_callback(None)
+        return
+    execute = store._execute
+
+    def counted(sql, params=None):
+        sent.append(sql)
+        return execute(sql, params)
+
+    store._execute = counted
+    try:
+        yield sent
+    finally:
+        del store._execute
+
+
+def test_the_statements_of_a_report_and_an_export_do_not_grow_with_the_spots(make_store, calendar):
+    sent = {}
+    for count in (5, 20):
+        store = make_store()
+        fill(store, count)
+        with statements(store) as report:
+            reports.monthly_ranking(store, MARCH, calendar, as_of=AS_OF)
+        with statements(store) as rows:
+            export.verification_rows(store)
+        sent[count] = (len(report), len(rows))
+    assert sent[5] == sent[20], f"statements (report, export) by number of spots: {sent}"
