@@ -183,6 +183,16 @@ def test_a_bulk_read_of_a_spot_the_ledger_lacks_names_it(make_store):
         with pytest.raises(LedgerError, match=r"no spot with id 999999, 999998 in"):
             read([*ids, 999999, 999998])
     assert store.verdict_histories([999999]) == {999999: []}  # as verdict_history says
+    with pytest.raises(LedgerError, match="spot ids must be integers"):
+        store.verdict_histories([ids[0], "A1"])
+
+
+def test_a_spot_id_given_as_text_reads_the_same_spot(make_store):
+    store = make_store()
+    ids = list(fill(store, 3).values())
+    assert store.spot(str(ids[1])) == store.spot(ids[1])
+    assert store.verdict_history(str(ids[1])) == store.verdict_history(ids[1]) != []
+    assert store.verdict_histories([str(ids[1])]) == store.verdict_histories([ids[1]])
 
 
 def test_reports_and_export_are_what_reading_each_spot_gives(make_store, calendar, monkeypatch):

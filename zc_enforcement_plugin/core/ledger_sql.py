@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import workdays
-from .ledger_records import Verdict
+from .ledger_records import LedgerError, Verdict
 from .ledger_rows import setting_text
 from .ledger_sql_cases import SqlCasesMixin
 from .ledger_sql_patrols import SqlPatrolsMixin
@@ -113,6 +113,16 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         distinct = list(dict.fromkeys(values))
         for start in range(0, len(distinct), VALUES_PER_STATEMENT):
             yield self._in(column, distinct[start : start + VALUES_PER_STATEMENT])
+
+    def _spot_ids(self, spot_ids: Sequence) -> list[int]:
+        """``spot_ids`` as the integers the ledger keys spots by, each once: a result keyed by
+        the ids read back must find an id given as text ("5") or a numpy integer too."""
+        try:
+            return list(dict.fromkeys(int(spot_id) for spot_id in spot_ids))
+        except (TypeError, ValueError):
+            raise LedgerError(
+                f"图斑编号（id）须为整数 / spot ids must be integers, got {list(spot_ids)[:20]!r}"
+            ) from None
 
     def _geometry_column(self, column: str) -> str:
         """The select expression of a geometry column."""

@@ -319,13 +319,15 @@ class SqlSpotsMixin:
         return [self._summary(row) for row in self._rows(sql, params)]
 
     def spot(self, spot_id: int) -> Spot:
-        return self.spots_by_id([spot_id])[spot_id]
+        # An id int() cannot read is refused, as no spot's, before int() here.
+        return self.spots_by_id([spot_id])[int(spot_id)]
 
     def spots_by_id(self, spot_ids: Sequence[int]) -> dict[int, Spot]:
         """The spots of ``spot_ids`` whole (geometry, every field, version), by id: a statement
         per chunk of ids, so an export of thousands of spots is not a round trip to the shared
         ledger per spot. LedgerError naming an id the ledger does not hold (or, on the shared
         ledger, this login may not see)."""
+        spot_ids = self._spot_ids(spot_ids)
         geometry = self._geometry_column(f"s.{ls.C_GEOM}")
         verdicts = f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
         found: dict[int, Spot] = {}
@@ -359,6 +361,7 @@ class SqlSpotsMixin:
         by id; with ``names``, only those of them a spot has. Read a chunk of ids per
         statement, without the geometry, for a report that needs a few fields of many spots.
         LedgerError naming an id the ledger does not hold, as spots_by_id."""
+        spot_ids = self._spot_ids(spot_ids)
         wanted = None if names is None else set(names)
         found: dict[int, dict[str, Any]] = {}
         for condition, params in self._in_chunks(ls.C_FID, spot_ids):
@@ -374,9 +377,9 @@ class SqlSpotsMixin:
         self._refuse_unseen(spot_ids, found)
         return found
 
-    def _refuse_unseen(self, spot_ids: Sequence[int], found: dict[int, Any]) -> None:
+    def _refuse_unseen(self, spot_ids: list[int], found: dict[int, Any]) -> None:
         """LedgerError naming the ids of ``spot_ids`` a read did not find."""
-        missing = [spot_id for spot_id in dict.fromkeys(spot_ids) if spot_id not in found]
+        missing = [spot_id for spot_id in spot_ids if spot_id not in found]
         if not missing:
             return
         named = first_of([str(spot_id) for spot_id in missing], 20, ", ")

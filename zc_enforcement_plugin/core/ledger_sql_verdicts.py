@@ -170,7 +170,8 @@ class SqlVerdictsMixin:
             ) from error
 
     def verdict_history(self, spot_id: int) -> list[Verdict]:
-        return self.verdict_histories([spot_id])[spot_id]
+        # An id int() cannot read is refused, as no spot's, before int() here.
+        return self.verdict_histories([spot_id])[int(spot_id)]
 
     def verdict_histories(self, spot_ids: Sequence[int]) -> dict[int, list[Verdict]]:
         """Each spot's verdicts in recorded order, by id ([] for a spot not judged): a statement
@@ -179,7 +180,7 @@ class SqlVerdictsMixin:
         columns = ", ".join(
             self._date_column(c) if c == ls.C_VERIFIED_ON else c for c in self._VERDICT_COLUMNS
         )
-        histories: dict[int, list[Verdict]] = {spot_id: [] for spot_id in spot_ids}
+        histories: dict[int, list[Verdict]] = {i: [] for i in self._spot_ids(spot_ids)}
         for condition, params in self._in_chunks(ls.C_SPOT_ID, list(histories)):
             # A spot's verdicts all fall in its own chunk, so ordering each chunk by id keeps
             # every spot's history in recorded order.
