@@ -14,6 +14,7 @@ if str(REPO) not in sys.path:
 
 import pytest  # noqa: E402
 
+from tests.postgis_fixtures import pg_database, schema  # noqa: E402, F401 - registered here
 from zc_enforcement_plugin.core import demo_district  # noqa: E402
 
 

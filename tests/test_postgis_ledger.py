@@ -24,6 +24,7 @@ from shapely.geometry import box
 
 from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
+from tests.postgis_fixtures import BRIGADE, open_store
 from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
@@ -45,46 +46,6 @@ X0, Y0 = 39_520_000.0, 4_070_000.0
 # Two offices of the demo district (scripts/postgis_server.demo_offices).
 LUOCUN_ROLE, LUOCUN, LUOCUN_TOWNS = "zc_office_370302102", "罗村自然资源所", ("罗村镇", "洪山镇")
 TAIHE_ROLE, TAIHE, TAIHE_TOWN = "zc_office_370302108", "太河自然资源所", "太河镇"
-BRIGADE = "zc_brigade_user"
-
-
-@pytest.fixture(scope="session")
-def pg_database():
-    """A fresh database on the local server with the demo roles; dropped at the end."""
-    if os.environ.get("ZC_SKIP_POSTGIS"):
-        pytest.skip("ZC_SKIP_POSTGIS is set")
-    try:
-        started = srv.start()
-    except srv.ServerError as exc:
-        pytest.fail(
-            f"the local PostgreSQL/PostGIS server could not be started ({exc}); run "
-            "`python scripts/postgis_server.py start` to see why, or set ZC_SKIP_POSTGIS=1"
-        )
-    name = f"zc_test_{os.getpid()}"
-    srv.setup_database(name)  # creates the roles and the zc_ledger schema
-    yield name
-    srv.drop_database(name)
-    if started:
-        srv.stop()
-
-
-@pytest.fixture
-def schema(pg_database):
-    """A new, empty ledger schema with the demo offices, for one test."""
-    name = f"t_{uuid.uuid4().hex[:10]}"
-    admin = srv.connect(dbname=pg_database)
-    try:
-        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
-    finally:
-        admin.close()
-    return name
-
-
-def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLedger:
-    folder = tmp_path / "shared_evidence" if tmp_path is not None else None
-    if folder is not None:
-        folder.mkdir(exist_ok=True)  # the bureau's share: there before anyone records in it
-    return lp.PostGISLedger(srv.params(user, pg_database), schema=schema, evidence_dir=folder)
 
 
 def raw(pg_database, schema, user):

@@ -312,12 +312,16 @@ def verification_rows(
         evidence_by_spot.setdefault(record.spot_id, []).append(record)
     # A case the ledger cannot read is left out here; the caller says so (unreadable_cases).
     case_by_spot = {record.spot_id: record.case for record in ledger.cases() if record.spot_id}
+    # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
+    # server, and a batch holds thousands of spots.
+    ids = [summary.id for summary in summaries]
+    whole, histories = ledger.spots_by_id(ids), ledger.verdict_histories(ids)
     rows: list[ExportRow] = []
     for index, summary in enumerate(summaries):
         report(index / max(1, len(summaries)))
-        spot = ledger.spot(summary.id)
+        spot = whole[summary.id]
         attributes = spot.attributes
-        history = ledger.verdict_history(summary.id)
+        history = histories[summary.id]
         verdict = history[-1] if history else None
         evidence = evidence_by_spot.get(summary.id, [])
         values: dict[str, Any] = {

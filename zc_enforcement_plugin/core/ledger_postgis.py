@@ -693,10 +693,13 @@ class PostGISLedger(SqlLedger):
 
     spots = _guarded_read(SqlLedger.spots)
     spot = _guarded_read(SqlLedger.spot)
+    spots_by_id = _guarded_read(SqlLedger.spots_by_id)
+    spot_attributes = _guarded_read(SqlLedger.spot_attributes)
     batches = _guarded_read(SqlLedger.batches)
     counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
     verdict_history = _guarded_read(SqlLedger.verdict_history)
+    verdict_histories = _guarded_read(SqlLedger.verdict_histories)
     add_evidence = _guarded(SqlLedger.add_evidence)
     evidence = _guarded_read(SqlLedger.evidence)
     open_case = _guarded(SqlLedger.open_case)

@@ -18,12 +18,17 @@ from shapely.geometry.base import BaseGeometry
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import workdays
-from .ledger_records import Verdict
+from .ledger_records import LedgerError, Verdict
 from .ledger_rows import setting_text
 from .ledger_sql_cases import SqlCasesMixin
 from .ledger_sql_patrols import SqlPatrolsMixin
 from .ledger_sql_spots import SqlSpotsMixin
 from .ledger_sql_verdicts import SqlVerdictsMixin
+
+# Values bound in one statement at most, when a read takes many spots (or spot numbers) at
+# once: SQLite refuses more than its limit of bound parameters, and a 30,000-spot list would
+# otherwise be one statement the server must take in, parse and plan whole.
+VALUES_PER_STATEMENT = 500
 
 
 class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin):
@@ -101,6 +106,23 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         """(condition, parameters): column is one of values."""
         return f"{column} IN ({', '.join(self._MARK for _ in values)})", list(values)
+
+    def _in_chunks(self, column: str, values: Sequence) -> Iterator[tuple[str, list]]:
+        """(condition, parameters) of _in for VALUES_PER_STATEMENT of ``values`` at a time, each
+        value once: a read of many spots takes a statement per chunk, not one per spot."""
+        distinct = list(dict.fromkeys(values))
+        for start in range(0, len(distinct), VALUES_PER_STATEMENT):
+            yield self._in(column, distinct[start : start + VALUES_PER_STATEMENT])
+
+    def _spot_ids(self, spot_ids: Sequence) -> list[int]:
+        """``spot_ids`` as the integers the ledger keys spots by, each once: a result keyed by
+        the ids read back must find an id given as text ("5") or a numpy integer too."""
+        try:
+            return list(dict.fromkeys(int(spot_id) for spot_id in spot_ids))
+        except (TypeError, ValueError):
+            raise LedgerError(
+                f"图斑编号（id）须为整数 / spot ids must be integers, got {list(spot_ids)[:20]!r}"
+            ) from None
 
     def _geometry_column(self, column: str) -> str:
         """The select expression of a geometry column."""

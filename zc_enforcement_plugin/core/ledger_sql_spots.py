@@ -24,6 +24,7 @@ from .domain import (
     SPOT_REFRESHES,
     SUGGESTED_VERDICT,
     TOWN_NAME,
+    first_of,
 )
 from .ledger_delivery import (
     FIGURE_COLUMNS,
@@ -201,8 +202,7 @@ class SqlSpotsMixin:
     def _numbered(self, numbers: Sequence[str], columns: str, batch_is: str, batch: str):
         """(number, *columns) of the spots numbered ``numbers`` in the batch named ``batch``
         (``batch_is`` "=") or in any other ("<>")."""
-        for start in range(0, len(numbers), 500):  # SQLite's bound parameters are limited
-            condition, params = self._in(f's."{ls.C_SPOT_NUMBER}"', numbers[start : start + 500])
+        for condition, params in self._in_chunks(f's."{ls.C_SPOT_NUMBER}"', numbers):
             yield from self._rows(
                 f'SELECT s."{ls.C_SPOT_NUMBER}", {columns} '
                 f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
@@ -319,29 +319,73 @@ class SqlSpotsMixin:
         return [self._summary(row) for row in self._rows(sql, params)]
 
     def spot(self, spot_id: int) -> Spot:
-        row = self._row(
-            self._SUMMARY_SQL
-            + f", {self._geometry_column(f's.{ls.C_GEOM}')}, s.{ls.C_ATTRIBUTES}, "
-            + f"s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
-            + f", (SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
-            + self._SUMMARY_FROM
-            + f" WHERE s.{ls.C_FID} = {self._MARK}",
-            (spot_id,),
-        )
-        if row is None:
-            raise LedgerError(
-                f"台帐中没有图斑{self._UNSEEN_ZH}/ no spot with id {spot_id} in {self.path}"
-                + self._UNSEEN_EN
+        # An id int() cannot read is refused, as no spot's, before int() here.
+        return self.spots_by_id([spot_id])[int(spot_id)]
+
+    def spots_by_id(self, spot_ids: Sequence[int]) -> dict[int, Spot]:
+        """The spots of ``spot_ids`` whole (geometry, every field, version), by id: a statement
+        per chunk of ids, so an export of thousands of spots is not a round trip to the shared
+        ledger per spot. LedgerError naming an id the ledger does not hold (or, on the shared
+        ledger, this login may not see)."""
+        spot_ids = self._spot_ids(spot_ids)
+        geometry = self._geometry_column(f"s.{ls.C_GEOM}")
+        verdicts = f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
+        found: dict[int, Spot] = {}
+        for condition, params in self._in_chunks(f"s.{ls.C_FID}", spot_ids):
+            rows = self._rows(
+                self._SUMMARY_SQL
+                + f", {geometry}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+                + f", {verdicts}"
+                + self._SUMMARY_FROM
+                + f" WHERE {condition}",
+                params,
             )
-        summary = self._summary(row)
-        attributes = json.loads(row[13])
-        return Spot(
-            **summary.__dict__,
-            geometry=self._to_geometry(row[12]),
-            attributes=attributes,
-            imported_at=row[14],
-            updated_at=row[15],
-            version=spot_version(int(row[16]), spot_refreshes(attributes)),
+            for row in rows:
+                summary = self._summary(row)
+                attributes = json.loads(row[13])
+                found[summary.id] = Spot(
+                    **summary.__dict__,
+                    geometry=self._to_geometry(row[12]),
+                    attributes=attributes,
+                    imported_at=row[14],
+                    updated_at=row[15],
+                    version=spot_version(int(row[16]), spot_refreshes(attributes)),
+                )
+        self._refuse_unseen(spot_ids, found)
+        return found
+
+    def spot_attributes(
+        self, spot_ids: Sequence[int], names: Sequence[str] | None = None
+    ) -> dict[int, dict[str, Any]]:
+        """The fields of the spots of ``spot_ids`` as delivered and screened (Spot.attributes),
+        by id; with ``names``, only those of them a spot has. Read a chunk of ids per
+        statement, without the geometry, for a report that needs a few fields of many spots.
+        LedgerError naming an id the ledger does not hold, as spots_by_id."""
+        spot_ids = self._spot_ids(spot_ids)
+        wanted = None if names is None else set(names)
+        found: dict[int, dict[str, Any]] = {}
+        for condition, params in self._in_chunks(ls.C_FID, spot_ids):
+            rows = self._rows(
+                f"SELECT {ls.C_FID}, {ls.C_ATTRIBUTES} FROM {ls.T_SPOTS} WHERE {condition}",
+                params,
+            )
+            for spot_id, text in rows:
+                attributes = json.loads(text)
+                if wanted is not None:
+                    attributes = {k: v for k, v in attributes.items() if k in wanted}
+                found[spot_id] = attributes
+        self._refuse_unseen(spot_ids, found)
+        return found
+
+    def _refuse_unseen(self, spot_ids: list[int], found: dict[int, Any]) -> None:
+        """LedgerError naming the ids of ``spot_ids`` a read did not find."""
+        missing = [spot_id for spot_id in spot_ids if spot_id not in found]
+        if not missing:
+            return
+        named = first_of([str(spot_id) for spot_id in missing], 20, ", ")
+        raise LedgerError(
+            f"台帐中没有图斑{self._UNSEEN_ZH}/ no spot with id {named} in {self.path}"
+            + self._UNSEEN_EN
         )
 
     def batches(self) -> list[BatchSummary]:

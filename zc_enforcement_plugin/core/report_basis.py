@@ -302,8 +302,12 @@ def read_ledger(
     warnings: list[str] = []
     rules = ledger.deadline_rules()
     spots: list[_SpotFacts] = []
-    for summary in ledger.spots():
-        history = [v for v in ledger.verdict_history(summary.id) if _verified_on(v)]
+    summaries = ledger.spots()
+    # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
+    # server, and a report reads every spot of the district.
+    histories = ledger.verdict_histories([summary.id for summary in summaries])
+    for summary in summaries:
+        history = [v for v in histories[summary.id] if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]
         current, verdict_date, first = _standing(history, as_of)
         cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
@@ -332,9 +336,9 @@ def read_ledger(
                 basic,
                 bool(current is not None and (current.details or {}).get(ls.DETAIL_STOP_ORDER)),
                 history,
-                _referral_fields(ledger, summary, history),
             )
         )
+    _read_referral_fields(ledger, spots)
     cases: list[tuple[CaseRecord, Case]] = []
     for record in ledger.cases():
         case = record.case_as_of(as_of)
@@ -355,19 +359,19 @@ def read_ledger(
     return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
 
 
-def _referral_fields(
-    ledger: LedgerStore, summary: SpotSummary, history: list[Verdict]
-) -> dict[str, Any]:
-    """The spot's REFERRAL_* screening fields when a verdict ever judged it illegal (the spot
-    list carries the GDMJ and YJJBNTMJ columns only), else nothing."""
-    if not any(v.category == ls.VERDICT_ILLEGAL for v in history):
-        return {}
-    attributes = ledger.spot(summary.id).attributes
-    return {
-        name: attributes.get(name)
-        for name in (REFERRAL_CULTIVATED_AREA, REFERRAL_BASIC_FARMLAND_AREA)
-        if name in attributes
-    }
+def _read_referral_fields(ledger: LedgerStore, spots: list[_SpotFacts]) -> None:
+    """Give each spot a verdict ever judged illegal its REFERRAL_* screening fields (the spot
+    list carries the GDMJ and YJJBNTMJ columns only), read for all of them at once."""
+    judged_illegal = [
+        facts for facts in spots if any(v.category == ls.VERDICT_ILLEGAL for v in facts.history)
+    ]
+    if not judged_illegal:
+        return
+    names = (REFERRAL_CULTIVATED_AREA, REFERRAL_BASIC_FARMLAND_AREA)
+    fields = ledger.spot_attributes([facts.summary.id for facts in judged_illegal], names)
+    for facts in judged_illegal:
+        found = fields[facts.summary.id]
+        facts.referral = {name: found[name] for name in names if name in found}
 
 
 def _calendar_warnings(context: ReportContext, days: Iterable[dt.date]) -> None:

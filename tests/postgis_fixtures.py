@@ -1,0 +1,59 @@
+"""The PostGIS test fixtures, shared by every test module of the shared ledger: one database
+on the local server for the whole run (scripts/postgis_server.py), a fresh ledger schema per
+test. conftest registers the fixtures; modules import BRIGADE and open_store from here."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from scripts import postgis_server as srv
+from zc_enforcement_plugin.core import ledger_postgis as lp
+
+BRIGADE = "zc_brigade_user"
+
+
+@pytest.fixture(scope="session")
+def pg_database():
+    """A fresh database on the local server with the demo roles; dropped at the end."""
+    if os.environ.get("ZC_SKIP_POSTGIS"):
+        pytest.skip("ZC_SKIP_POSTGIS is set")
+    try:
+        started = srv.start()
+    except srv.ServerError as exc:
+        pytest.fail(
+            f"the local PostgreSQL/PostGIS server could not be started ({exc}); run "
+            "`python scripts/postgis_server.py start` to see why, or set ZC_SKIP_POSTGIS=1"
+        )
+    name = f"zc_test_{os.getpid()}"
+    srv.setup_database(name)  # creates the roles and the zc_ledger schema
+    yield name
+    srv.drop_database(name)
+    if started:
+        srv.stop()
+
+
+@pytest.fixture
+def schema(pg_database):
+    """A new, empty ledger schema with the demo offices, for one test."""
+    return new_schema(pg_database)
+
+
+def new_schema(pg_database) -> str:
+    """Install a new, empty ledger schema with the demo offices; its name."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    return name
+
+
+def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLedger:
+    folder = tmp_path / "shared_evidence" if tmp_path is not None else None
+    if folder is not None:
+        folder.mkdir(exist_ok=True)  # the bureau's share: there before anyone records in it
+    return lp.PostGISLedger(srv.params(user, pg_database), schema=schema, evidence_dir=folder)
