@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
@@ -243,3 +244,22 @@ def test_the_statements_of_a_report_and_an_export_do_not_grow_with_the_spots(mak
             export.verification_rows(store)
         sent[count] = (len(report), len(rows))
     assert sent[5] == sent[20], f"statements (report, export) by number of spots: {sent}"
+
+
+def test_cases_are_read_a_chunk_at_a_time_whatever_their_number(tmp_path, monkeypatch):
+    """SQLite caps the parameters of one statement (32,766 here): a ledger holding more cases
+    than that must still list them. The cap is lowered to 4 so a handful of cases shows it."""
+    store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    ids = fill(store, 25)
+    for i, number in enumerate(sorted(ids)):
+        if i > 1 and i % 5 in (1, 2):  # judged illegal (_verdicts); spot 1 has its case
+            store.open_case(ORIGIN_SPOT, spot_id=ids[number], date=dt.date(2024, 3, 5))
+    # Expected case by case, so the listing's own statement is first prepared under the cap
+    # (SQLite checks the cap when it prepares a statement, and keeps prepared ones).
+    case_ids = [row[0] for row in store._conn.execute(f"SELECT {ls.C_ID} FROM {ls.T_CASES}")]
+    expected = [(str(i), store.case_record(i).case.events) for i in sorted(case_ids)]
+    assert len(expected) >= 8
+    monkeypatch.setattr(ledger_sql, "VALUES_PER_STATEMENT", 3)
+    store._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 4)
+    assert [(str(r.case_id), r.case.events) for r in store.cases()] == expected
+    assert store.unreadable_cases == []

@@ -110,9 +110,15 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     def _in_chunks(self, column: str, values: Sequence) -> Iterator[tuple[str, list]]:
         """(condition, parameters) of _in for VALUES_PER_STATEMENT of ``values`` at a time, each
         value once: a read of many spots takes a statement per chunk, not one per spot."""
+        for chunk in self._chunks(values):
+            yield self._in(column, chunk)
+
+    @staticmethod
+    def _chunks(values: Sequence) -> Iterator[list]:
+        """``values``, each once, VALUES_PER_STATEMENT at a time."""
         distinct = list(dict.fromkeys(values))
         for start in range(0, len(distinct), VALUES_PER_STATEMENT):
-            yield self._in(column, distinct[start : start + VALUES_PER_STATEMENT])
+            yield distinct[start : start + VALUES_PER_STATEMENT]
 
     def _spot_ids(self, spot_ids: Sequence) -> list[int]:
         """``spot_ids`` as the integers the ledger keys spots by, each once: a result keyed by

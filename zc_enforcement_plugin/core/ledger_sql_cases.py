@@ -217,26 +217,13 @@ class SqlCasesMixin:
         its message added there, else it raises (LedgerError naming it)."""
         if not ids:
             return []
-        case_columns = (
-            self._date_column(f"c.{c}") if c == ls.C_OPENED_AT else f"c.{c}"
-            for c in self._CASE_COLUMNS
-        )
-        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
-        rows = self._rows(
-            f'SELECT {", ".join(case_columns)}, s."{SPOT_NUMBER}" '
-            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
-            f"WHERE {in_cases} ORDER BY c.{ls.C_ID}",
-            params,
-        )
-        event_columns = (self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
-        in_cases, params = self._in(ls.C_CASE_ID, ids)
+        rows: list[Sequence] = []
         events: dict[int, list[Sequence]] = {}
-        for row in self._rows(
-            f"SELECT {', '.join(event_columns)} FROM {ls.T_CASE_EVENTS} "
-            f"WHERE {in_cases} ORDER BY {ls.C_ID}",
-            params,
-        ):
-            events.setdefault(row[1], []).append(row)
+        # A chunk of cases at a time, their events with them: a ledger of many thousand cases
+        # must not put every id into one statement (SQLite caps its parameters). Sorted, so the
+        # chunks read back in case order as one ORDER BY would.
+        for chunk in self._chunks(sorted({int(i) for i in ids})):
+            self._read_case_rows(chunk, rows, events)
         records = []
         for row in rows:
             try:
@@ -246,6 +233,30 @@ class SqlCasesMixin:
                     raise
                 unreadable.append(str(error))
         return records
+
+    def _read_case_rows(
+        self, ids: Sequence[int], rows: list[Sequence], events: dict[int, list[Sequence]]
+    ) -> None:
+        """The stored rows of cases `ids` appended to `rows`, their events to `events` by case."""
+        case_columns = (
+            self._date_column(f"c.{c}") if c == ls.C_OPENED_AT else f"c.{c}"
+            for c in self._CASE_COLUMNS
+        )
+        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
+        rows += self._rows(
+            f'SELECT {", ".join(case_columns)}, s."{SPOT_NUMBER}" '
+            f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
+            f"WHERE {in_cases} ORDER BY c.{ls.C_ID}",
+            params,
+        )
+        event_columns = (self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
+        in_cases, params = self._in(ls.C_CASE_ID, ids)
+        for row in self._rows(
+            f"SELECT {', '.join(event_columns)} FROM {ls.T_CASE_EVENTS} "
+            f"WHERE {in_cases} ORDER BY {ls.C_ID}",
+            params,
+        ):
+            events.setdefault(row[1], []).append(row)
 
     def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
         """One case replayed; a case whose stored rows cannot be replayed (no events, a date
