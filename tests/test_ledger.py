@@ -1687,3 +1687,107 @@ def test_a_spot_number_with_a_control_character_makes_a_plain_folder(ledger, tmp
     source.write_bytes(b"not really a photo")
     record = store_evidence_file(ledger.path, "S\t1", source, ls.EVIDENCE_PHOTO)
     assert record.path == "S_1/a.jpg"
+
+
+# --- ledgers written by older releases ------------------------------------------------------------
+
+# Outlines the 2026-11-25 release stored as delivered, without repair: GEOS cannot compare either
+# with another outline ("TopologyException: side location conflict").
+_STORED_BOW_TIE = shapely.MultiPolygon(
+    [shapely.Polygon([(X0, Y0), (X0 + 40, Y0 + 40), (X0 + 40, Y0), (X0, Y0 + 40), (X0, Y0)])]
+)
+_STORED_SPIKE = shapely.MultiPolygon(
+    [
+        shapely.Polygon(
+            [
+                (X0, Y0),
+                (X0 + 40, Y0),
+                (X0 + 40, Y0 + 20),
+                (X0 + 70, Y0 + 20),  # a spike out and back along the same line
+                (X0 + 40, Y0 + 20),
+                (X0 + 40, Y0 + 40),
+                (X0, Y0 + 40),
+                (X0, Y0),
+            ]
+        )
+    ]
+)
+
+
+def _store_outline_as_old_release(store: GeoPackageLedger, number: str, outline) -> None:
+    """Write an outline into the spots table as the 2026-11-25 release did: as delivered."""
+    conn = sqlite3.connect(str(store.path))
+    conn.execute(
+        'UPDATE ledger_spots SET geom = ? WHERE "JCBH" = ?', (encode_gpkg_geometry(outline), number)
+    )
+    conn.commit()
+    conn.close()
+    assert not decode_gpkg_geometry(
+        sqlite3.connect(str(store.path))
+        .execute('SELECT geom FROM ledger_spots WHERE "JCBH" = ?', (number,))
+        .fetchone()[0]
+    ).is_valid
+
+
+@pytest.mark.parametrize("stored", [_STORED_BOW_TIE, _STORED_SPIKE], ids=["bow-tie", "spike"])
+def test_a_stored_invalid_outline_is_refreshed_with_a_valid_one(ledger, stored):
+    """A batch whose recorded outline an older release stored invalid can be refreshed: the
+    recorded outline is compared as import repairs it, and the refresh that replaces it is a
+    change (a new version), said naming the spot and that the recorded outline was invalid."""
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    _store_outline_as_old_release(ledger, "S1", stored)
+    spot_id = next(s.id for s in ledger.spots() if s.number == "S1")
+    assert ledger.spot(spot_id).version == 0
+    report = ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    assert report.ok and report.refreshed == 2
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1"
+    assert "the recorded outline was invalid" in said.message and "outline" in said.message
+    assert "台帐所存图形无效" in said.message
+    spot = ledger.spot(spot_id)
+    assert spot.geometry.is_valid and spot.geometry.equals(_spot("S1", 0).geometry)
+    assert spot.version == 1
+
+
+@pytest.mark.parametrize("stored", [_STORED_BOW_TIE, _STORED_SPIKE], ids=["bow-tie", "spike"])
+def test_a_stored_invalid_outline_refreshed_as_stored_is_repaired_and_said(ledger, stored):
+    """The same invalid outline delivered again: import repairs it (and says so), the recorded
+    one compares equal once repaired the same way, so the outline did not move; but the stored
+    outline is replaced by its repair, which is said and gives the spot a new version rather
+    than rewriting the recorded outline silently."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    _store_outline_as_old_release(ledger, "S1", stored)
+    spot_id = ledger.spots()[0].id
+    again = SpotRecord(_spot("S1", 0).attributes, stored, 0)
+    report = ledger.import_batch("b", [again])
+    assert report.ok and report.refreshed == 1
+    [repaired] = [w for w in report.warnings if w.field == "geometry"]
+    assert repaired.number == "S1" and "invalid geometry" in repaired.message
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1" and "the recorded outline was invalid" in said.message
+    assert "centre moved" not in said.message  # the repair of what was stored: not moved
+    spot = ledger.spot(spot_id)
+    assert spot.geometry.is_valid and spot.version == 1
+    report = ledger.import_batch("b", [again])  # now stored repaired: nothing more to say
+    assert not [w for w in report.warnings if "changes" in w.message], report.warnings
+    assert ledger.spot(spot_id).version == 1
+
+
+def test_outlines_geos_cannot_compare_count_as_changed_and_are_said(ledger, monkeypatch):
+    """Should GEOS still fail to compare two outlines, the refresh is not stopped by a
+    traceback: the outline counts as changed, and the log says so naming the spot."""
+    from zc_enforcement_plugin.core import ledger_delivery
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+
+    def fails(*args, **kwargs):
+        raise shapely.errors.GEOSException("TopologyException: side location conflict at 1 2")
+
+    monkeypatch.setattr(ledger_delivery.shapely, "hausdorff_distance", fails)
+    moved = SpotRecord(_spot("S1", 0).attributes, affinity.translate(_spot("S1").geometry, 5), 0)
+    report = ledger.import_batch("b", [moved])
+    assert report.ok and report.refreshed == 1
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1"
+    assert "could not be compared" in said.message and "side location conflict" in said.message
+    assert ledger.spot(ledger.spots()[0].id).version == 1
