@@ -664,6 +664,123 @@ def test_a_newer_ledger_is_refused_with_a_clear_message(ledger):
     assert ledger.path.read_bytes() == before
 
 
+def _old_ledger(tmp_path, version: int, sql: str) -> tuple[Path, bytes]:
+    """A ledger file at schema `version` altered by `sql` with plain sqlite3, and its bytes."""
+    path = tmp_path / "old.gpkg"
+    create_ledger_file(path, schema_version=version)
+    conn = sqlite3.connect(str(path))
+    conn.executescript(sql)
+    conn.commit()
+    conn.close()
+    return path, path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "sql, shown",
+    [
+        ("UPDATE ledger_meta SET value = 'x' WHERE key = 'schema_version'", "'x'"),
+        ("UPDATE ledger_meta SET value = '0' WHERE key = 'schema_version'", "'0'"),
+        ("UPDATE ledger_meta SET value = '-1' WHERE key = 'schema_version'", "'-1'"),
+        ("DELETE FROM ledger_meta WHERE key = 'schema_version'", "None"),
+    ],
+    ids=["text", "zero", "negative", "missing"],
+)
+def test_a_ledger_of_an_unknown_schema_version_is_refused_unchanged(tmp_path, sql, shown):
+    """Version 0 or below is no ledger any release wrote: not 'must be upgraded' (which would
+    run the migrations over the existing tables), but an unknown version, the file untouched."""
+    path, before = _old_ledger(tmp_path, 4, sql)
+    with pytest.raises(LedgerError) as caught:
+        GeoPackageLedger(path, create=False)
+    message = str(caught.value)
+    assert str(path) in message and f"unknown schema version {shown}" in message
+    assert "台帐版本未知" in message and "must be upgraded" not in message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "version, sql, missing",
+    [
+        (4, "DROP TABLE ledger_evidence", "table ledger_evidence is missing"),
+        (4, "DROP TABLE ledger_case_events", "table ledger_case_events is missing"),
+        (
+            5,
+            "DROP TABLE ledger_case_events; DROP TABLE ledger_cases",
+            "tables ledger_cases, ledger_case_events are missing",
+        ),
+        (  # a version 2 file saying it is version 3
+            2,
+            "UPDATE ledger_meta SET value = '3' WHERE key = 'schema_version'",
+            "tables ledger_patrols, ledger_cases, ledger_case_events, ledger_settings are missing",
+        ),
+        (
+            5,
+            "ALTER TABLE ledger_case_events DROP COLUMN measured_on",
+            "column ledger_case_events.measured_on is missing",
+        ),
+        (3, "DROP TABLE gpkg_contents", "table gpkg_contents is missing"),
+    ],
+    ids=["v4-evidence", "v4-case-events", "v5-cases", "v3-but-v2", "v5-column", "v3-gpkg"],
+)
+def test_a_ledger_missing_a_table_is_refused_on_opening_unchanged(tmp_path, version, sql, missing):
+    """A ledger lacking a table (or a column) its schema version has is refused when opened,
+    before any migration writes to it, naming the file and what is missing; not later as a
+    file that 'cannot be read or written', which sends the user after permissions."""
+    path, before = _old_ledger(tmp_path, version, sql)
+    with pytest.raises(LedgerError) as caught:
+        GeoPackageLedger(path, create=False)
+    message = str(caught.value)
+    assert str(path) in message and missing in message, message
+    assert "the ledger is incomplete or damaged" in message and "left unchanged" in message
+    assert "台帐不完整或已损坏：缺少" in message
+    if missing == "table ledger_evidence is missing":
+        assert "缺少表 ledger_evidence（版本 4 应有）" in message
+        assert "is missing (schema version 4 has it)" in message
+    assert "cannot be read or written" not in message
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "version, sql, named",
+    [
+        (2, "CREATE TABLE ledger_patrols (x)", "ledger_patrols"),
+        (
+            4,
+            "ALTER TABLE ledger_case_events ADD COLUMN measured_on TEXT",
+            "ledger_case_events ADD COLUMN measured_on",
+        ),
+        (1, "CREATE INDEX ledger_spots_review_order ON ledger_spots (fid)", "review_order"),
+    ],
+    ids=["v2-patrols", "v4-measured-on", "v1-index"],
+)
+def test_a_ledger_a_migration_does_not_fit_is_refused_unchanged(tmp_path, version, sql, named):
+    """A migration statement failing on what the file already holds is a ledger that does not
+    match its recorded version, said naming the file and the table or column, with the file as
+    it was: not a file that 'cannot be read or written'."""
+    path, before = _old_ledger(tmp_path, version, sql)
+    with pytest.raises(LedgerError) as caught:
+        GeoPackageLedger(path, create=False)
+    message = str(caught.value)
+    assert str(path) in message and named in message, message
+    assert f"the ledger does not match schema version {version}" in message
+    assert f"台帐与版本 {version} 的结构不符" in message and "left unchanged" in message
+    assert "cannot be read or written" not in message
+    assert path.read_bytes() == before
+
+
+def test_a_table_gone_after_opening_is_said_as_damage_not_as_access(ledger):
+    """A table dropped behind an open ledger (by another tool) is named as damage when next
+    used, not as a file that cannot be read or written."""
+    conn = sqlite3.connect(str(ledger.path))
+    conn.execute("DROP TABLE ledger_evidence")
+    conn.commit()
+    conn.close()
+    with pytest.raises(LedgerError) as caught:
+        ledger.evidence()
+    message = str(caught.value)
+    assert str(ledger.path) in message and "ledger_evidence" in message
+    assert "incomplete or damaged" in message and "cannot be read or written" not in message
+
+
 def test_files_that_are_not_ledgers_are_refused(tmp_path):
     text = tmp_path / "notes.gpkg"
     text.write_text("这不是数据库", encoding="utf-8")
@@ -1687,3 +1804,107 @@ def test_a_spot_number_with_a_control_character_makes_a_plain_folder(ledger, tmp
     source.write_bytes(b"not really a photo")
     record = store_evidence_file(ledger.path, "S\t1", source, ls.EVIDENCE_PHOTO)
     assert record.path == "S_1/a.jpg"
+
+
+# --- ledgers written by older releases ------------------------------------------------------------
+
+# Outlines the 2026-11-25 release stored as delivered, without repair: GEOS cannot compare either
+# with another outline ("TopologyException: side location conflict").
+_STORED_BOW_TIE = shapely.MultiPolygon(
+    [shapely.Polygon([(X0, Y0), (X0 + 40, Y0 + 40), (X0 + 40, Y0), (X0, Y0 + 40), (X0, Y0)])]
+)
+_STORED_SPIKE = shapely.MultiPolygon(
+    [
+        shapely.Polygon(
+            [
+                (X0, Y0),
+                (X0 + 40, Y0),
+                (X0 + 40, Y0 + 20),
+                (X0 + 70, Y0 + 20),  # a spike out and back along the same line
+                (X0 + 40, Y0 + 20),
+                (X0 + 40, Y0 + 40),
+                (X0, Y0 + 40),
+                (X0, Y0),
+            ]
+        )
+    ]
+)
+
+
+def _store_outline_as_old_release(store: GeoPackageLedger, number: str, outline) -> None:
+    """Write an outline into the spots table as the 2026-11-25 release did: as delivered."""
+    conn = sqlite3.connect(str(store.path))
+    conn.execute(
+        'UPDATE ledger_spots SET geom = ? WHERE "JCBH" = ?', (encode_gpkg_geometry(outline), number)
+    )
+    conn.commit()
+    conn.close()
+    assert not decode_gpkg_geometry(
+        sqlite3.connect(str(store.path))
+        .execute('SELECT geom FROM ledger_spots WHERE "JCBH" = ?', (number,))
+        .fetchone()[0]
+    ).is_valid
+
+
+@pytest.mark.parametrize("stored", [_STORED_BOW_TIE, _STORED_SPIKE], ids=["bow-tie", "spike"])
+def test_a_stored_invalid_outline_is_refreshed_with_a_valid_one(ledger, stored):
+    """A batch whose recorded outline an older release stored invalid can be refreshed: the
+    recorded outline is compared as import repairs it, and the refresh that replaces it is a
+    change (a new version), said naming the spot and that the recorded outline was invalid."""
+    ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    _store_outline_as_old_release(ledger, "S1", stored)
+    spot_id = next(s.id for s in ledger.spots() if s.number == "S1")
+    assert ledger.spot(spot_id).version == 0
+    report = ledger.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
+    assert report.ok and report.refreshed == 2
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1"
+    assert "the recorded outline was invalid" in said.message and "outline" in said.message
+    assert "台帐所存图形无效" in said.message
+    spot = ledger.spot(spot_id)
+    assert spot.geometry.is_valid and spot.geometry.equals(_spot("S1", 0).geometry)
+    assert spot.version == 1
+
+
+@pytest.mark.parametrize("stored", [_STORED_BOW_TIE, _STORED_SPIKE], ids=["bow-tie", "spike"])
+def test_a_stored_invalid_outline_refreshed_as_stored_is_repaired_and_said(ledger, stored):
+    """The same invalid outline delivered again: import repairs it (and says so), the recorded
+    one compares equal once repaired the same way, so the outline did not move; but the stored
+    outline is replaced by its repair, which is said and gives the spot a new version rather
+    than rewriting the recorded outline silently."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    _store_outline_as_old_release(ledger, "S1", stored)
+    spot_id = ledger.spots()[0].id
+    again = SpotRecord(_spot("S1", 0).attributes, stored, 0)
+    report = ledger.import_batch("b", [again])
+    assert report.ok and report.refreshed == 1
+    [repaired] = [w for w in report.warnings if w.field == "geometry"]
+    assert repaired.number == "S1" and "invalid geometry" in repaired.message
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1" and "the recorded outline was invalid" in said.message
+    assert "centre moved" not in said.message  # the repair of what was stored: not moved
+    spot = ledger.spot(spot_id)
+    assert spot.geometry.is_valid and spot.version == 1
+    report = ledger.import_batch("b", [again])  # now stored repaired: nothing more to say
+    assert not [w for w in report.warnings if "changes" in w.message], report.warnings
+    assert ledger.spot(spot_id).version == 1
+
+
+def test_outlines_geos_cannot_compare_count_as_changed_and_are_said(ledger, monkeypatch):
+    """Should GEOS still fail to compare two outlines, the refresh is not stopped by a
+    traceback: the outline counts as changed, and the log says so naming the spot."""
+    from zc_enforcement_plugin.core import ledger_delivery
+
+    ledger.import_batch("b", [_spot("S1", 0)])
+
+    def fails(*args, **kwargs):
+        raise shapely.errors.GEOSException("TopologyException: side location conflict at 1 2")
+
+    monkeypatch.setattr(ledger_delivery.shapely, "hausdorff_distance", fails)
+    moved = SpotRecord(_spot("S1", 0).attributes, affinity.translate(_spot("S1").geometry, 5), 0)
+    report = ledger.import_batch("b", [moved])
+    assert report.ok and report.refreshed == 1
+    [said] = [w for w in report.warnings if "changes" in w.message]
+    assert said.number == "S1"
+    assert "could not be compared" in said.message and "side location conflict" in said.message
+    assert ledger.spot(ledger.spots()[0].id).version == 1

@@ -1897,3 +1897,22 @@ def test_an_office_logins_verification_export_says_whose_spots_it_holds(
     assert any(f"this export holds the spots of {LUOCUN} only" in w for w in warnings)
     title, warnings = titles[BRIGADE]
     assert title == "卫片图斑核查台帐" and not any("office login" in w for w in warnings)
+
+
+def test_a_server_schema_missing_a_table_is_refused_on_opening(pg_database, schema):
+    """A ledger schema lacking one of its tables (dropped by hand) is refused when opened,
+    naming the schema and the table, rather than failing later on some read as a database
+    error; nothing is changed on the server."""
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP TABLE "{schema}".{ls.T_SETTINGS} CASCADE')
+        admin.commit()
+    finally:
+        admin.close()
+    with pytest.raises(LedgerError) as caught:
+        open_store(pg_database, schema)
+    message = str(caught.value)
+    assert schema in message and "table ledger_settings is missing" in message, message
+    assert "incomplete or damaged" in message and "缺少表 ledger_settings" in message
+    assert "ledger_postgis.install" in message

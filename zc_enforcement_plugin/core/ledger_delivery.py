@@ -155,26 +155,60 @@ def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
         old, new = recorded.attributes.get(name), attributes[name]
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
-    old_geometry = recorded.geometry
-    shift = outline_shift(old_geometry, geometry)
-    if shift > _SAME_OUTLINE_M:  # as outline_moved decides
-        # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
-        # said above when it changed; a planar area here would be a third figure.
-        moved = old_geometry.centroid.distance(geometry.centroid)
-        changes.append(
-            f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
-            f"{shift:.2f} m）"
-        )
+    changes.extend(_outline_changes(recorded.geometry, geometry))
     pieces = recorded.attributes.get(SPOT_PIECES)
     if pieces and SPOT_PIECES not in attributes:  # removed by keep_recorded: the outline moved
         changes.append(pieces_removed(len(pieces)))
     return changes
 
 
+def _outline_changes(old: BaseGeometry | None, new: BaseGeometry | None) -> list[str]:
+    """What a refresh changes in a spot's outline, as said (see refresh_changes)."""
+    changes = []
+    if old is not None and new is not None and not new.is_empty and not _valid(old):
+        # Stored as delivered by a release before import repaired outlines: the refresh
+        # replaces it by a repaired one, which changes what is measured and drawn, so it is
+        # said (and gives the spot a new version) even where the outline did not move.
+        reason = shapely.is_valid_reason(old)
+        changes.append(
+            f"台帐所存图形无效（{invalid_reason_zh(reason)}），按修复后的图形比较，已替换 / "
+            f"the recorded outline was invalid ({reason}): compared as repaired, and replaced"
+        )
+    try:
+        shift = _outline_shift(old, new)
+    except shapely.errors.GEOSException as error:
+        # Never a traceback stopping the refresh of the whole batch: taken as changed.
+        changes.append(
+            f"图形 / outline（无法与台帐所存图形比较，按已改变处理 / could not be compared with "
+            f"the recorded outline, taken as changed: {error}）"
+        )
+        return changes
+    if shift > _SAME_OUTLINE_M:  # as outline_moved decides
+        # Distances only: the areas the ledger shows are the delivery's TBMJ (ellipsoidal),
+        # said above when it changed; a planar area here would be a third figure.
+        moved = repair_outline(old).centroid.distance(repair_outline(new).centroid)
+        changes.append(
+            f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
+            f"{shift:.2f} m）"
+        )
+    return changes
+
+
 def outline_shift(old: BaseGeometry | None, new: BaseGeometry | None) -> float:
     """How far a refreshed outline lies from the recorded one, in metres: the largest distance
     of a point of either from the other (Hausdorff); 0.0 when the two are the same outline,
-    however their vertices lie, or either is missing or empty (the recorded one is kept)."""
+    however their vertices lie, or either is missing or empty (the recorded one is kept).
+    Outlines GEOS cannot compare count as moved (infinitely far)."""
+    try:
+        return _outline_shift(old, new)
+    except shapely.errors.GEOSException:
+        return math.inf
+
+
+def _outline_shift(old: BaseGeometry | None, new: BaseGeometry | None) -> float:
+    # Compared as import stores them: a ledger written before import repaired outlines holds
+    # invalid ones, on which GEOS's predicates fail ("side location conflict").
+    old, new = repair_outline(old), repair_outline(new)
     if old is None or new is None or old.is_empty or new.is_empty or old.equals(new):
         return 0.0
     return float(
@@ -182,6 +216,21 @@ def outline_shift(old: BaseGeometry | None, new: BaseGeometry | None) -> float:
             shapely.remove_repeated_points(old), shapely.remove_repeated_points(new)
         )
     )
+
+
+def _valid(geometry: BaseGeometry) -> bool:
+    return geometry.is_empty or geometry.is_valid
+
+
+def repair_outline(geometry: BaseGeometry | None) -> BaseGeometry | None:
+    """A spot's outline as import stores it: its polygons as a MultiPolygon, an invalid one
+    repaired as screening repairs it (make_valid, its polygonal parts); None for no outline
+    or one that is not polygonal."""
+    geometry, _ = _spot_geometry(geometry)
+    if geometry is None or _valid(geometry):
+        return geometry
+    repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
+    return _spot_geometry(repaired)[0]
 
 
 def outline_moved(old: BaseGeometry | None, new: BaseGeometry | None) -> bool:
@@ -901,8 +950,7 @@ def _vetted_geometry(
         # A self-intersecting outline would show, export and measure wrongly (a bow tie
         # has no area): repaired as screening repairs it, and said.
         reason = shapely.is_valid_reason(geometry)
-        repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
-        geometry, _ = _spot_geometry(repaired)  # its polygons, as a MultiPolygon
+        geometry = repair_outline(geometry)
         report.warnings.append(
             ImportIssue(
                 index,

@@ -4,6 +4,7 @@ SQL functions GeoPackage readers expect) and GeoPackageLedger, the SQL store on 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -162,12 +163,86 @@ def _meta_set(conn: sqlite3.Connection, key: str, value: str) -> None:
         conn.execute(f"INSERT INTO {ls.T_META} (key, value) VALUES (?, ?)", (key, value))
 
 
+class _MigrationMismatchError(Exception):
+    """A migration statement that failed on what the ledger already holds."""
+
+    def __init__(self, version: int, statement: str, error: sqlite3.Error):
+        # The statement's head names the table, and the column an ALTER adds.
+        what = statement.strip().splitlines()[0].split("(")[0].strip()
+        super().__init__(f"upgrading to {version + 1}: {error}, in {what}")
+
+
 def _migrate(conn: sqlite3.Connection, from_version: int, to_version: int) -> None:
     """Run MIGRATIONS[from_version:to_version] inside the caller's transaction."""
     for version in range(from_version, to_version):
         for statement in ls.MIGRATIONS[version]:
-            conn.execute(statement)
+            try:
+                conn.execute(statement)
+            except sqlite3.OperationalError as error:
+                # "table ... already exists", "duplicate column name": the file holds what its
+                # recorded version does not; a locked or read-only file fails on BEGIN instead.
+                if not ("already exists" in str(error) or "duplicate" in str(error)):
+                    raise
+                raise _MigrationMismatchError(version, statement, error) from error
         _meta_set(conn, ls.META_SCHEMA_VERSION, str(version + 1))  # ledger_meta exists from v1
+
+
+@functools.cache
+def schema_at(version: int) -> dict[str, tuple[str, ...]]:
+    """{table: its columns}, in the order the migrations make them, of a ledger at schema
+    `version`: the migrations run on an empty in-memory container, so the schema is defined
+    once, by them."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for statement in _GPKG_CORE:
+            conn.execute(statement)
+        _migrate(conn, 0, version)
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+            )
+        ]
+        return {
+            table: tuple(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
+            for table in tables
+        }
+    finally:
+        conn.close()
+
+
+def missing_from_schema(conn: sqlite3.Connection, version: int) -> tuple[list[str], list[str]]:
+    """(tables, "table.column"s) a ledger at schema `version` has and the database behind
+    `conn` lacks, in the migrations' order."""
+    present = {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    tables, columns = [], []
+    for table, expected in schema_at(version).items():
+        if table not in present:
+            tables.append(table)
+            continue
+        held = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+        columns.extend(f"{table}.{column}" for column in expected if column not in held)
+    return tables, columns
+
+
+def _said_missing(path: Path, version: int, tables: list[str], columns: list[str]) -> str:
+    """The refusal of a ledger lacking tables or columns of its schema version."""
+    zh = [f"表 {'、'.join(tables)}"] if tables else []
+    zh += [f"字段 {'、'.join(columns)}"] if columns else []
+    en = []
+    for names, noun in ((tables, "table"), (columns, "column")):
+        if names:
+            many = len(names) > 1
+            en.append(f"{noun}{'s' if many else ''} {', '.join(names)} {'are' if many else 'is'}")
+    return (
+        f"{path}: 台帐不完整或已损坏：缺少{'，'.join(zh)}（版本 {version} 应有），文件未改动 / "
+        f"ledger {path}: the ledger is incomplete or damaged: {'; '.join(en)} missing (schema "
+        f"version {version} has {'them' if len(tables) + len(columns) > 1 else 'it'}); it was "
+        "left unchanged"
+    )
 
 
 def create_ledger_file(
@@ -264,19 +339,33 @@ class GeoPackageLedger(SqlLedger):
         try:
             version = int(version_text or "")
         except ValueError:
+            version = 0
+        if version < 1:  # no release wrote one: migrating it would run over its tables
             raise LedgerError(
-                f"{self.path}: 台帐版本无法识别 / unreadable schema version {version_text!r}"
-            ) from None
+                f"{self.path}: 台帐版本未知（{version_text!r}），文件未改动 / unknown schema "
+                f"version {version_text!r}; the ledger was left unchanged"
+            )
         if version > ls.SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.path}: 台帐版本 {version} 高于本插件支持的版本 {ls.SCHEMA_VERSION}，"
                 f"请升级插件 / ledger schema version {version} is newer than this plugin "
                 f"knows ({ls.SCHEMA_VERSION}): update the plugin before opening it"
             )
+        # Before migrating: a migration would write to a file that then fails on first use,
+        # and that failure would read like a locked or read-only file.
+        tables, columns = missing_from_schema(conn, version)
+        if tables or columns:
+            raise LedgerError(_said_missing(self.path, version, tables, columns))
         if version < ls.SCHEMA_VERSION:
             try:
                 with self.transaction():
                     _migrate(conn, version, ls.SCHEMA_VERSION)
+            except _MigrationMismatchError as exc:  # rolled back by the transaction
+                raise LedgerError(
+                    f"{self.path}: 台帐与版本 {version} 的结构不符（{exc}），文件未改动 / "
+                    f"the ledger does not match schema version {version} ({exc}); it was left "
+                    "unchanged"
+                ) from exc
             except LedgerError as exc:
                 raise LedgerError(
                     f"{self.path}: 台帐版本 {version} 须升级到 {ls.SCHEMA_VERSION} 才能打开，"
@@ -336,6 +425,8 @@ class GeoPackageLedger(SqlLedger):
             )
         elif "readonly" in text or "read-only" in text:
             why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
+        elif "no such table" in text or "no such column" in text:  # dropped since opened
+            why_zh, why_en = "不完整或已损坏", "the ledger is incomplete or damaged"
         else:
             why_zh, why_en = "无法读写", "it cannot be read or written"
         return LedgerError(

@@ -51,6 +51,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     C_CURRENT_VERSION,
     C_EXPECTED_VERSION,
     DEFAULT_SCHEMA,
+    LEDGER_TABLES,
     META_EVIDENCE_DIR,
     META_POSTGIS_VERSION,
     PG_SCHEMA_VERSION,
@@ -193,6 +194,35 @@ class PostGISLedger(SqlLedger):
                 f"{self.path}: 服务器台帐版本较新，请升级插件 / the ledger schema on the server "
                 f"({version}) is newer than this plugin knows ({PG_SCHEMA_VERSION})"
             )
+        missing = self._missing_tables()
+        if missing:
+            self.close()
+            many = len(missing) > 1
+            raise LedgerError(
+                f"{self.path}: 服务器上的台帐不完整或已损坏：缺少表 {'、'.join(missing)}，请管理员"
+                f"检查并运行 ledger_postgis.install / the ledger on the server is incomplete or "
+                f"damaged: table{'s' if many else ''} {', '.join(missing)} "
+                f"{'are' if many else 'is'} missing; ask the administrator to check it and run "
+                "ledger_postgis.install"
+            )
+
+    def _missing_tables(self) -> list[str]:
+        """The ledger tables (the server's list, which install grants on) the schema lacks:
+        asked once on opening, so a damaged schema is named, not met later as a database
+        error on some read. to_regclass needs no rights on the table, so any login may ask."""
+        try:
+            return [
+                table
+                for table, found in self._execute(
+                    "SELECT t, to_regclass(quote_ident(%s) || '.' || quote_ident(t)) IS NOT NULL "
+                    "FROM unnest(%s::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n",
+                    (self.schema, list(LEDGER_TABLES)),
+                ).fetchall()
+                if not found
+            ]
+        except self._pg.Error as exc:
+            self.close()
+            raise self._translate(exc) from exc
 
     # --- the connection --------------------------------------------------------------------------
     def _param_dict(self) -> dict[str, str]:
