@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
@@ -2234,7 +2235,7 @@ def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock,
     moves; the dock says so on opening the ledger, as the reports do."""
     import json
 
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2026)]
+    fixed = complete_year(2026)
     (ledger_path.parent / "holidays.json").write_text(
         json.dumps({"2026": {"holidays": fixed}}), encoding="utf-8"
     )
@@ -2376,9 +2377,9 @@ def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(do
     assert dock.open_ledger(str(ledger_path))
     assert not dock.session.calendar.covers(rest)
     holidays = ledger_path.parent / "holidays.json"
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(year)]
+    rest_days = complete_year(year, *[d.isoformat() for d in spring])
     holidays.write_text(
-        json.dumps({str(year): {"holidays": fixed + [d.isoformat() for d in spring]}}),
+        json.dumps({str(year): {"holidays": rest_days}}),
         encoding="utf-8",
     )
     calendar = dock.session.calendar
@@ -2559,7 +2560,7 @@ def test_an_open_case_page_counts_by_a_holiday_file_added_meanwhile(dock, ledger
     _judge_illegal(dock, dt.date(2025, 9, 29))  # Monday: 2 working days on, written report due
     panel = dock.open_case_panel()
     assert "2025-10-10" in panel.summary.toPlainText()  # the official 1-8 October break
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2025)]
+    fixed = complete_year(2025)
     (ledger_path.parent / "holidays.json").write_text(
         json.dumps({"2025": {"holidays": fixed}}), encoding="utf-8"
     )
