@@ -410,8 +410,23 @@ def _subject(case: Case) -> str:
     return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
 
 
+def rests_on_estimate(deadline) -> bool:
+    """Whether a deadline's due day is a guess (counted in a year without a holiday schedule,
+    see workdays): the one rule by which every report marks a figure 估算."""
+    return deadline.warning is not None
+
+
+def overdue_standing(context: ReportContext, case: Case, day: dt.date) -> tuple[bool, bool]:
+    """(overdue, on an estimate only) for ``case`` on ``day``: overdue when an open deadline is
+    past due; on an estimate when every such deadline rests on one, so the case may turn out
+    not to be overdue once the year's schedule is added (one firm overdue deadline is enough
+    to make it firmly overdue)."""
+    late = [d for d in case_deadlines(context, case, day) if d.open and d.status == dl.OVERDUE]
+    return bool(late), bool(late) and all(rests_on_estimate(d) for d in late)
+
+
 def is_overdue(context: ReportContext, case: Case, day: dt.date) -> bool:
-    return any(d.open and d.status == dl.OVERDUE for d in case_deadlines(context, case, day))
+    return overdue_standing(context, case, day)[0]
 
 
 def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFacts, Case]]:

@@ -28,6 +28,7 @@ from .report_basis import (
     notes_sheet,
     offices_seen,
     read_ledger,
+    rests_on_estimate,
     text_column,
     unopened_cases,
 )
@@ -247,7 +248,7 @@ def weekly_dispatch(
                 case.stage.label_zh,
                 deadline.label_zh,
                 deadline.due,
-                estimated=deadline.warning is not None,
+                estimated=rests_on_estimate(deadline),
             )
             if deadline.due < as_of:
                 overdue.append(item)
