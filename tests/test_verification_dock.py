@@ -3178,3 +3178,49 @@ def test_a_change_of_filter_or_spot_marks_the_project_changed_and_is_reopened_wi
     assert dock.session.current_id == spot_id
     QTest.keyClick(dock.home, Qt.Key.Key_N)
     assert dock.session.current_id != spot_id and project.isDirty()
+
+
+def test_an_illegal_spot_with_no_case_shows_its_deadlines_and_is_listed_overdue(
+    dock, ledger_path, monkeypatch, tmp_path
+):
+    """A spot judged 违法 and no case opened runs the deadlines of a case discovered on its
+    verdict date (the reports list and count it so): its page shows the written report and
+    filing due, marked 估算 with the file to add the year to when no schedule covers them, and
+    the overdue filter lists it. Once a case is opened the case's own line takes their place."""
+    # No schedule for any year: every working-day deadline is an estimate, whatever today is.
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset())
+    dock.open_ledger(str(ledger_path))
+    judged_on = dt.date.today() - dt.timedelta(days=14)
+    spot_id = dock.session.current_id
+    _judge_illegal(dock, judged_on)
+    dock._show_session()
+    text = dock.details.toPlainText()
+    assert (
+        tr("No case opened: deadlines run from the verdict of {day}").format(
+            day=judged_on.isoformat()
+        )
+        in text
+    ), text
+    report = next(line for line in text.splitlines() if "书面报告执法监察大队" in line)
+    filing = next(line for line in text.splitlines() if "逾期未整改立案" in line)
+    for line in (report, filing):
+        assert "已逾期" in line and "（估算）" in line, line
+    assert "holidays.json" in text  # the estimate's warning says which file to add the year to
+    dock.grab().save(str(tmp_path / "unopened_spot_page.png"))
+    from qgis.PyQt.QtWidgets import QTextBrowser
+
+    page = QTextBrowser()  # the whole page at once, to look at: the dock's pane scrolls
+    page.setHtml(dock.details.toHtml())
+    page.resize(520, 760)
+    page.grab().save(str(tmp_path / "unopened_spot_details.png"))
+
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(STATUS_OVERDUE))
+    assert [s.id for s in dock.session.queue] == [spot_id]
+    assert dock.session.current_id == spot_id
+
+    case_id = dock.session.open_case_for_current()
+    dock._show_session()
+    text = dock.details.toPlainText()
+    assert tr("Case {id}").format(id=case_id) in text
+    assert "No case opened" not in text and "未立案：" not in text

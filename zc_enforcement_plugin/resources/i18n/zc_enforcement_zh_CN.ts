@@ -825,13 +825,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Screened spots</source>
-      <translation>筛查结果图斑</translation>
+      <source>Spot number field (recorded as the ledger's JCBH)</source>
+      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Spot number field (recorded as the ledger's JCBH)</source>
-      <translation>图斑编号字段（在台帐中记为 JCBH）</translation>
+      <source>Screened spots</source>
+      <translation>筛查结果图斑</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -1665,6 +1665,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Spot number field (names spots in messages)</source>
+      <translation>图斑编号字段（用于提示信息中指明图斑）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Share of a spot approvals must cover to count as approved (%)</source>
       <translation>批准用地覆盖图斑达到多少比例时视为已批准覆盖（%）</translation>
     </message>
@@ -1682,11 +1687,6 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Satellite spots (JCTB)</source>
       <translation>卫片图斑（JCTB）</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Spot number field (names spots in messages)</source>
-      <translation>图斑编号字段（用于提示信息中指明图斑）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -2327,6 +2327,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No spot in the list</source>
       <translation>列表中无图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No case opened: deadlines run from the verdict of {day}</source>
+      <translation>未立案：期限自 {day} 判定违法起算</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
