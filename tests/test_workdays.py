@@ -876,3 +876,36 @@ def test_a_schedule_before_2008_needs_only_the_spring_festival():
         "端午 Dragon Boat",
         "中秋 Mid-Autumn",
     ]
+
+
+def test_a_date_typed_with_full_width_digits_is_read_as_the_date_it_shows(tmp_path):
+    """A Chinese input method types ２０２７-０２-０６: it is that date (not “no such date”), read
+    as dates.parse_date reads one; a full-width date in another form is still refused as not
+    YYYY-MM-DD, naming it as typed."""
+    typed = {"2027-02-06": "２０２７-０２-０６"}
+    holidays = [
+        typed.get(d, d) for d in complete_year(2027, "2027-02-06", "2027-02-07", "2027-02-08")
+    ]
+    path = write_json(tmp_path / "holidays.json", {"2027": {"holidays": holidays}})
+    calendar = WorkCalendar(path, local_file=None, use_library=False)
+    assert not calendar.is_working_day(date(2027, 2, 6))
+    assert date(2027, 2, 6) in calendar.local[2027].holidays
+    write_json(path, {"2027": {"holidays": [*complete_year(2027), "２０２７／０２／０６"]}})
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None, use_library=False)
+    assert "２０２７／０２／０６" in str(error.value) and "YYYY-MM-DD" in str(error.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_holiday_file_saved_as_notepads_unicode_is_read(tmp_path, encoding):
+    """Notepad's “Unicode” is UTF-16 with a BOM: read as it is, not called GBK/ANSI; a GBK file
+    is still asked to be saved as UTF-8."""
+    data = {"_说明": "本局2027年节假日", "2027": {"holidays": complete_year(2027)}}
+    text = json.dumps(data, ensure_ascii=False)
+    path = tmp_path / "holidays.json"
+    bom = "\ufeff" if encoding == "utf-16-be" else ""  # Python's utf-16 writes its own BOM
+    path.write_bytes((bom + text).encode(encoding))
+    assert sorted(wd.load_holiday_file(path)) == [2027]
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(HolidayFileError, match="GBK"):
+        wd.load_holiday_file(path)

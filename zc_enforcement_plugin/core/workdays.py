@@ -18,6 +18,7 @@ a recorded warning (``strict=False``).
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from .dates import as_typed
 from .domain import first_of
 
 PathLike = Union[str, Path]
@@ -50,7 +52,9 @@ BUREAU_HOLIDAYS_LABEL = (
 )
 
 _YEAR_KEY = re.compile(r"^\d{4}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: \d would also match full-width ones, which date.fromisoformat refuses
+# ("no such date" for a date that exists); _parse_dates reads those as typed first.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
 
 
@@ -224,12 +228,14 @@ def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozense
     parsed = set()
     for value in values:
         entry = f'"{year}"."{field}": {value!r}'
-        if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        if isinstance(value, str):
+            value = as_typed(value).strip()  # ２０２７-０２-０６ from a Chinese input method
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
             raise HolidayFileError(
                 path, entry, "not a date in YYYY-MM-DD form / 不是 YYYY-MM-DD 格式的日期"
             )
         try:
-            d = date.fromisoformat(value.strip())
+            d = date.fromisoformat(value)
         except ValueError:
             raise HolidayFileError(path, entry, "no such date / 日期不存在") from None
         if d.year != year:
@@ -252,7 +258,10 @@ def read_holiday_json(path: PathLike) -> Any:
     the file when it cannot be read or is not JSON."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows may add a BOM
+        raw = path.read_bytes()
+        # Notepad's "Unicode" is UTF-16 with a BOM: read as it is (UTF-8 below may have one too).
+        utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except FileNotFoundError:
         raise HolidayFileError(path, "(file)", "file not found / 文件不存在") from None
     except UnicodeDecodeError:
