@@ -41,6 +41,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -535,6 +536,36 @@ def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     assert (report.due_next_week[0].deadline, dt.date(2024, 2, 5), True) in listed
     assert any("实际到期日可能更早" in line for line in report.warnings)
     store.close()
+
+
+def test_the_dispatch_window_reaching_a_year_without_a_schedule_is_marked_an_estimate(
+    ledger, tmp_path
+):
+    """On 31 December 2026 the dispatch's 5 working days run into 2027, which chinesecalendar
+    does not know: the window's last day is counted Monday to Friday, so its line says
+    （估算）/(estimate), in the report's first lines (XLSX notes and PDF alike). A window within
+    known years, or 2027 given by the bureau's file, is not marked."""
+    import json
+
+    lenient = WorkCalendar(local_file=None, strict=False)
+    assert not lenient.covers(dt.date(2027, 1, 1)), "the test needs 2027 unknown to the library"
+
+    def window_line(calendar, as_of):
+        report = reports.weekly_dispatch(ledger, reports.Period.week(as_of), calendar, as_of)
+        [line] = [x for x in report.info_lines() if x.startswith("未来")]
+        notes = [row[0] for row in report.sheets()[-1].rows]
+        assert line in notes
+        return line
+
+    line = window_line(lenient, dt.date(2026, 12, 31))
+    assert line.startswith("未来5个工作日内到期（估算） / due within 5 working days (estimate): ")
+    assert line.endswith("2026-12-31 – 2027-01-10"), line
+    assert "估算" not in window_line(lenient, dt.date(2026, 12, 1))
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text(json.dumps({"2027": {"holidays": complete_year(2027)}}), "utf-8")
+    known = WorkCalendar(holidays, local_file=None, strict=False)
+    line = window_line(known, dt.date(2026, 12, 31))
+    assert "估算" not in line and "estimate" not in line
 
 
 def test_a_deadline_just_after_a_long_holiday_is_on_the_last_dispatch_before_it(tmp_path):
