@@ -296,7 +296,7 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     # every scored rate, timeliness too, with the counts it is computed from
     assert ranking.headers[12] == "按期办理率 (%) / timeliness"
     # ... and beside it the overdue cases resting on an estimate: none on the 2024 schedule
-    assert ranking.headers[13] == "其中期限为估算 / of which on an estimate"
+    assert ranking.headers[13] == "估算逾期 / est. overdue"
     assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 25.0, 0, 32.5]
     assert ranking.rows[1][9:] == [None, None, 50.0, None, 0, 50.0]
     assert [row[2:] for row in components.rows] == [
@@ -510,14 +510,14 @@ def test_a_ranking_marks_every_overdue_case_that_rests_on_an_estimate(ledger, ca
     line = next(w for w in guessed.warnings if "未立案的违法图斑" in w)
     assert "B1（逾期，估算 / overdue, estimated）、B3（逾期，估算 / overdue, estimated）" in line
     [ranking, components, notes] = guessed.sheets()
-    column = ranking.headers.index("其中期限为估算 / of which on an estimate")
+    column = ranking.headers.index("估算逾期 / est. overdue")
     assert {row[1]: row[column] for row in ranking.rows} == {
         A: 1,
         B: 3,
         C: 0,
         "合计 / district": 4,
     }
-    column = components.headers.index("其中期限为估算 / of which on an estimate")
+    column = components.headers.index("估算逾期 / est. overdue")
     assert components.headers[column - 1] == "逾期案件 / overdue cases"
     assert [row[column - 1 : column + 1] for row in components.rows][-1] == [4, 4]
     assert any("counts as overdue and in the score until" in row[0] for row in notes.rows)

@@ -193,7 +193,7 @@ class RankingReport:
 
 
 # How many of an office's overdue cases rest on an estimated deadline (OfficeFigures).
-OVERDUE_ESTIMATED_HEADER = "其中期限为估算 / of which on an estimate"
+OVERDUE_ESTIMATED_HEADER = "估算逾期 / est. overdue"
 
 # The columns of _ranking_row's and _component_row's values, in their order.
 _RANKING_COLUMNS = [
@@ -257,10 +257,10 @@ _DEFINITIONS = [
         "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
         "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
         "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
-        "逾期案件中，期限落在尚无官方节假日安排的年份、按估算计的（“其中期限为估算”栏，说明中标"
+        "逾期案件中，期限落在尚无官方节假日安排的年份、按估算计的（“估算逾期”栏，说明中标"
         "“逾期，估算”），照常计入逾期和得分，直到补入该年的节假日安排：补入后重新生成本表，数字"
         "可能变化 / an overdue case whose deadline is estimated (a year without an official "
-        "holiday schedule; the column “of which on an estimate”, “overdue, estimated” in the "
+        "holiday schedule; the column “est. overdue”, “overdue, estimated” in the "
         "notes) counts as overdue and in the score until that year's schedule is added: the "
         "figures may change when the report is made again then",
     )
