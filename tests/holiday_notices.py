@@ -48,3 +48,26 @@ def write_notice_2026(path: Path) -> Path:
     entry["source"] = "国务院办公厅关于2026年部分节假日安排的通知"
     path.write_text(json.dumps({"2026": entry}, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+# Where complete_year puts a festival's rest day when the test gives none: inside the window
+# workdays.OFFICIAL_FESTIVALS checks, away from the dates the tests count across.
+_PLACEHOLDER_FESTIVALS = {
+    "春节": ("02-17", "02-18", "02-19"),
+    "清明": ("04-05",),
+    "端午": ("06-10",),
+    "中秋": ("09-20",),
+}
+
+
+def complete_year(year: int, *more: str) -> list[str]:
+    """A made-up year's holidays the calendar accepts: the fixed-date ones, ``more``, and a
+    rest day for each festival a notice always gives (春节, 清明, 端午, 中秋) that ``more``
+    leaves out, so a test names only the days it counts across."""
+    from zc_enforcement_plugin.core import workdays
+
+    listed = [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
+    listed = list(dict.fromkeys(listed))
+    for name in workdays.missing_festivals(year, [date.fromisoformat(d) for d in listed]):
+        listed += [f"{year}-{md}" for md in _PLACEHOLDER_FESTIVALS[name.split()[0]]]
+    return listed

@@ -22,6 +22,7 @@ from qgis.PyQt.QtCore import QVariant
 from rasterio.transform import from_origin
 from shapely.geometry import shape
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core import demo_district as dd
 from zc_enforcement_plugin.core import domain
@@ -1275,7 +1276,6 @@ def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estima
     restoration on 10 February), Monday 8 February estimated (then not restored)."""
     import json
 
-    from zc_enforcement_plugin.core import workdays
     from zc_enforcement_plugin.core.ledger import GeoPackageLedger
     from zc_enforcement_plugin.core.ledger_schema import SETTING_DEADLINE_RULES
 
@@ -1299,7 +1299,7 @@ def test_a_restoration_period_rolled_into_a_year_without_a_schedule_is_an_estima
     bureau_file = tmp_path / "holidays.json"
     if with_file:
         spring = [f"2027-02-{d:02d}" for d in range(6, 15)]
-        holidays = [d.isoformat() for d in workdays.fixed_public_holidays(2027)] + spring
+        holidays = complete_year(2027, *spring)
         bureau_file.write_text(json.dumps({"2027": {"holidays": holidays}}), encoding="utf-8")
     feedback = Recorder()
     result = run(

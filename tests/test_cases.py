@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import cases as cs
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.cases import (
@@ -1330,8 +1331,7 @@ def test_an_estimate_names_the_start_year_when_only_the_due_year_is_known(tmp_pa
     import json
 
     path = tmp_path / "holidays.json"
-    holidays = ["2099-01-01", "2099-01-02", "2099-01-03", "2099-05-01", "2099-05-02"]
-    holidays += ["2099-10-01", "2099-10-02", "2099-10-03"]
+    holidays = complete_year(2099, "2099-01-02", "2099-01-03")
     path.write_text(json.dumps({"2099": {"holidays": holidays, "workdays": ["2099-01-04"]}}))
     cal = WorkCalendar(path, local_file=None, use_library=False, strict=False)
     case = Case.from_events(

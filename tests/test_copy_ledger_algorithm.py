@@ -9,6 +9,7 @@ import pytest
 import shapely
 from qgis.core import QgsProcessingException
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import evidence, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers, copy_ledger
@@ -105,9 +106,7 @@ def test_a_copy_into_another_folder_takes_the_holiday_file_with_it(provider, tmp
 
     import processing
 
-    from zc_enforcement_plugin.core import workdays
-
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2027)]
+    fixed = complete_year(2027)
     off = ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]
     schedule = {"2027": {"holidays": fixed + off, "workdays": ["2027-02-14"]}}
     (tmp_path / "office").mkdir()
@@ -133,9 +132,7 @@ def _office_with_two_photos(tmp_path):
     """A GeoPackage ledger with a holidays.json beside it and two spots with a photo each."""
     import json
 
-    from zc_enforcement_plugin.core import workdays
-
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2027)]
+    fixed = complete_year(2027)
     (tmp_path / "office").mkdir()
     source = tmp_path / "office" / "ledger.gpkg"
     (tmp_path / "office" / "holidays.json").write_text(

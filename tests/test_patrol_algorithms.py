@@ -13,6 +13,7 @@ import shapely
 import shapely.geometry
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import ledger
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
@@ -458,7 +459,7 @@ def test_a_stored_holiday_setting_keeps_years_only_so_a_corrected_file_mends_it(
     from zc_enforcement_plugin.processing.ledger_settings import _stored
 
     def year_of(n: int) -> dict:
-        return {"holidays": [d.isoformat() for d in workdays.fixed_public_holidays(n)]}
+        return {"holidays": complete_year(n)}
 
     year, earlier = year_of(2030), year_of(2029)
     stored = {"_format_example_not_a_real_schedule": {"2030": year}, "2029": earlier}

@@ -24,6 +24,7 @@ from shapely.geometry import box
 
 from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
+from tests.holiday_notices import complete_year
 from tests.postgis_fixtures import BRIGADE, open_store
 from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
@@ -1338,12 +1339,11 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
 
     from zc_enforcement_plugin.core import workdays
 
-    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
-        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
-
     holidays = tmp_path / "holidays.json"
     holidays.write_text(
-        json.dumps({"2031": {"holidays": fixed(2031, "2031-01-02"), "workdays": ["2031-01-05"]}}),
+        json.dumps(
+            {"2031": {"holidays": complete_year(2031, "2031-01-02"), "workdays": ["2031-01-05"]}}
+        ),
         encoding="utf-8",
     )
     with open_store(pg_database, schema) as server:
@@ -1358,7 +1358,7 @@ def test_the_brigade_stores_the_next_years_holidays_on_the_shared_ledger(
         assert "2031" in result["IN_FORCE"]
         broken = tmp_path / "broken.json"
         broken.write_text(
-            json.dumps({"2032": {"holidays": fixed(2032), "workdays": ["2032-01-07"]}})
+            json.dumps({"2032": {"holidays": complete_year(2032), "workdays": ["2032-01-07"]}})
         )
         with pytest.raises(QgsProcessingException, match="2032-01-07"):
             processing.run(
@@ -1452,23 +1452,18 @@ def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
 
     import processing
 
-    from zc_enforcement_plugin.core import workdays
-
-    def fixed(year, *more):  # the fixed-date holidays every year lists, and more days off
-        return [d.isoformat() for d in workdays.fixed_public_holidays(year)] + list(more)
-
     first, corrected = tmp_path / "first.json", tmp_path / "corrected.json"
     first.write_text(
         json.dumps(
             {
-                "2031": {"holidays": fixed(2031), "workdays": ["2031-01-05", "2031-04-27"]},
-                "2032": {"holidays": fixed(2032)},
+                "2031": {"holidays": complete_year(2031), "workdays": ["2031-01-05", "2031-04-27"]},
+                "2032": {"holidays": complete_year(2032)},
             }
         ),
         encoding="utf-8",
     )
     corrected.write_text(
-        json.dumps({"2031": {"holidays": fixed(2031, "2031-04-27"), "source": "更正"}}),
+        json.dumps({"2031": {"holidays": complete_year(2031, "2031-04-27"), "source": "更正"}}),
         encoding="utf-8",
     )
     with saved_connection(pg_database, BRIGADE, "holidays"):
@@ -1496,13 +1491,11 @@ def test_a_copy_carries_the_holiday_schedule_to_where_the_target_reads_it(
     holidays.json giving another schedule is refused, nothing copied."""
     import json
 
-    from zc_enforcement_plugin.core import workdays
-
     start, due = dt.date(2027, 2, 4), dt.date(2027, 2, 14)
     off = ["2027-02-05", "2027-02-08", "2027-02-09", "2027-02-10", "2027-02-11"]
     schedule = {
         "2027": {
-            "holidays": [d.isoformat() for d in workdays.fixed_public_holidays(2027)] + off,
+            "holidays": complete_year(2027, *off),
             "workdays": ["2027-02-14"],
             "source": "国办发明电〔2026〕X号",
         }
@@ -1771,8 +1764,6 @@ def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_b
     import processing
     from qgis.core import QgsProcessingException
 
-    from zc_enforcement_plugin.core import workdays
-
     spots_file = tmp_path / "delivered.gpkg"
     properties = {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"}
     with fiona.open(
@@ -1798,7 +1789,7 @@ def test_an_office_login_importing_spots_or_storing_holidays_is_told_it_is_the_b
         json.dumps(
             {
                 "2031": {
-                    "holidays": [d.isoformat() for d in workdays.fixed_public_holidays(2031)],
+                    "holidays": complete_year(2031),
                     "workdays": [],
                 }
             }

@@ -41,6 +41,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import box
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -294,14 +295,17 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert ranking.rows[0][:9] == [1, A, 2, 1500.0, 2.25, 900.0, 1.35, 100.0, 0.15]
     # every scored rate, timeliness too, with the counts it is computed from
     assert ranking.headers[12] == "按期办理率 (%) / timeliness"
-    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 25.0, 32.5]
-    assert ranking.rows[1][9:] == [None, None, 50.0, None, 50.0]
+    # ... and beside it the overdue cases resting on an estimate: none on the 2024 schedule
+    assert ranking.headers[13] == "估算逾期 / est. overdue"
+    assert ranking.rows[2][9:] == [33.33, 0.0, 75.0, 25.0, 0, 32.5]
+    assert ranking.rows[1][9:] == [None, None, 50.0, None, 0, 50.0]
     assert [row[2:] for row in components.rows] == [
-        # acts, stopped, %, opened, rectified, %, weeks, compliant, %, open, overdue, %, score
-        [2, 1, 50.0, 2, 1, 50.0, 4, 4, 100.0, 1, 1, 0.0, 55.0],
-        [0, 0, None, 0, 0, None, 4, 2, 50.0, 0, 0, None, 50.0],
-        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 4, 3, 25.0, 32.5],
-        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 5, 4, 20.0, 41.25],
+        # acts, stopped, %, opened, rectified, %, weeks, compliant, %, open, overdue, of which
+        # on an estimate, %, score
+        [2, 1, 50.0, 2, 1, 50.0, 4, 4, 100.0, 1, 1, 0, 0.0, 55.0],
+        [0, 0, None, 0, 0, None, 4, 2, 50.0, 0, 0, 0, None, 50.0],
+        [3, 1, 33.33, 2, 0, 0.0, 4, 3, 75.0, 4, 3, 0, 25.0, 32.5],
+        [5, 2, 40.0, 4, 1, 25.0, 12, 9, 75.0, 5, 4, 0, 20.0, 41.25],
     ]
     assert [row[:2] for row in components.rows] == [
         [1, A],
@@ -490,6 +494,35 @@ def test_deadlines_in_a_year_without_a_schedule_are_listed_as_estimates(ledger):
     assert ranking.total.overdue_cases > 0
 
 
+def test_a_ranking_marks_every_overdue_case_that_rests_on_an_estimate(ledger, calendar):
+    """Counted on a calendar without the year's schedule, B's overdue cases (case 4, and B1 and
+    B3 with no case opened) rest on estimated deadlines: they still count, the score computed
+    as on the official schedule, but the notes mark B1 and B3 “逾期，估算” and both tables show
+    how many of each office's overdue cases are estimates, so no such figure goes unmarked."""
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    firm = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
+    guessed = reports.monthly_ranking(ledger, MARCH, blind, AS_OF)
+    b = by_office(guessed)[B]
+    assert (b.open_cases, b.overdue_cases, b.overdue_estimated) == (4, 3, 3)
+    assert guessed.total.overdue_estimated == guessed.total.overdue_cases == 4
+    assert by_office(firm)[B].overdue_estimated == 0 and firm.total.overdue_estimated == 0
+    assert [o.score for o in guessed.offices] == [o.score for o in firm.offices]
+    line = next(w for w in guessed.warnings if "未立案的违法图斑" in w)
+    assert "B1（逾期，估算 / overdue, estimated）、B3（逾期，估算 / overdue, estimated）" in line
+    [ranking, components, notes] = guessed.sheets()
+    column = ranking.headers.index("估算逾期 / est. overdue")
+    assert {row[1]: row[column] for row in ranking.rows} == {
+        A: 1,
+        B: 3,
+        C: 0,
+        "合计 / district": 4,
+    }
+    column = components.headers.index("估算逾期 / est. overdue")
+    assert components.headers[column - 1] == "逾期案件 / overdue cases"
+    assert [row[column - 1 : column + 1] for row in components.rows][-1] == [4, 4]
+    assert any("counts as overdue and in the score until" in row[0] for row in notes.rows)
+
+
 def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     """A demand served on Monday 2024-01-22: 10 working days. Estimated (no schedule, Monday to
     Friday) it is due on 2024-02-05, 14 days on; the official schedule had Sunday 4 February
@@ -503,6 +536,36 @@ def test_an_estimated_deadline_just_past_the_dispatch_week_is_listed(tmp_path):
     assert (report.due_next_week[0].deadline, dt.date(2024, 2, 5), True) in listed
     assert any("实际到期日可能更早" in line for line in report.warnings)
     store.close()
+
+
+def test_the_dispatch_window_reaching_a_year_without_a_schedule_is_marked_an_estimate(
+    ledger, tmp_path
+):
+    """On 31 December 2026 the dispatch's 5 working days run into 2027, which chinesecalendar
+    does not know: the window's last day is counted Monday to Friday, so its line says
+    （估算）/(estimate), in the report's first lines (XLSX notes and PDF alike). A window within
+    known years, or 2027 given by the bureau's file, is not marked."""
+    import json
+
+    lenient = WorkCalendar(local_file=None, strict=False)
+    assert not lenient.covers(dt.date(2027, 1, 1)), "the test needs 2027 unknown to the library"
+
+    def window_line(calendar, as_of):
+        report = reports.weekly_dispatch(ledger, reports.Period.week(as_of), calendar, as_of)
+        [line] = [x for x in report.info_lines() if x.startswith("未来")]
+        notes = [row[0] for row in report.sheets()[-1].rows]
+        assert line in notes
+        return line
+
+    line = window_line(lenient, dt.date(2026, 12, 31))
+    assert line.startswith("未来5个工作日内到期（估算） / due within 5 working days (estimate): ")
+    assert line.endswith("2026-12-31 – 2027-01-10"), line
+    assert "估算" not in window_line(lenient, dt.date(2026, 12, 1))
+    holidays = tmp_path / "holidays.json"
+    holidays.write_text(json.dumps({"2027": {"holidays": complete_year(2027)}}), "utf-8")
+    known = WorkCalendar(holidays, local_file=None, strict=False)
+    line = window_line(known, dt.date(2026, 12, 31))
+    assert "估算" not in line and "estimate" not in line
 
 
 def test_a_deadline_just_after_a_long_holiday_is_on_the_last_dispatch_before_it(tmp_path):
@@ -700,13 +763,13 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 1
     sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert rows[C][0] == 2 and rows[C][13] == 50.0
-    assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][13] == 55.0
+    assert rows[C][0] == 2 and rows[C][14] == 50.0
+    assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][14] == 55.0
     assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 25.0
-    assert rows["合计 / district"][13] == 41.25
+    assert rows["合计 / district"][14] == 41.25
     components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
     rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
-    assert rows[B][11:] == (4, 3, 25.0, 32.5)
+    assert rows[B][11:] == (4, 3, 0, 25.0, 32.5)
     assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 3
 
 
@@ -741,7 +804,7 @@ def test_other_report_algorithms(
         due = list(book.worksheets[1].iter_rows(values_only=True))
         assert [r[0] for r in due[1:]] == [4, reports.NO_CASE, 4]  # case numbers as numbers
     elif algorithm == "assessment":
-        assert [r[1] for r in first[1:4]] == [A, C, B] and first[1][13] == 37.69
+        assert [r[1] for r in first[1:4]] == [A, C, B] and first[1][14] == 37.69
     else:
         assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
@@ -973,9 +1036,10 @@ def test_spots_without_an_office_are_listed_but_not_scored_on_patrols(tmp_path, 
     # (30/3 + 25·.75 + 15·0) / 70
     assert total.score == 41.07
     ranking = report.sheets()[0]
-    assert ranking.rows[2][:2] == [None, reports.NO_OFFICE] and ranking.rows[2][-3:] == [
+    assert ranking.rows[2][:2] == [None, reports.NO_OFFICE] and ranking.rows[2][-4:] == [
         None,
         0.0,
+        0,
         None,
     ]
 

@@ -13,6 +13,7 @@ from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
+from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
@@ -2234,7 +2235,7 @@ def test_a_bureau_holiday_year_unlike_the_official_one_is_said_in_the_dock(dock,
     moves; the dock says so on opening the ledger, as the reports do."""
     import json
 
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2026)]
+    fixed = complete_year(2026)
     (ledger_path.parent / "holidays.json").write_text(
         json.dumps({"2026": {"holidays": fixed}}), encoding="utf-8"
     )
@@ -2376,9 +2377,9 @@ def test_a_holiday_year_added_beside_the_open_ledger_counts_without_reopening(do
     assert dock.open_ledger(str(ledger_path))
     assert not dock.session.calendar.covers(rest)
     holidays = ledger_path.parent / "holidays.json"
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(year)]
+    rest_days = complete_year(year, *[d.isoformat() for d in spring])
     holidays.write_text(
-        json.dumps({str(year): {"holidays": fixed + [d.isoformat() for d in spring]}}),
+        json.dumps({str(year): {"holidays": rest_days}}),
         encoding="utf-8",
     )
     calendar = dock.session.calendar
@@ -2559,7 +2560,7 @@ def test_an_open_case_page_counts_by_a_holiday_file_added_meanwhile(dock, ledger
     _judge_illegal(dock, dt.date(2025, 9, 29))  # Monday: 2 working days on, written report due
     panel = dock.open_case_panel()
     assert "2025-10-10" in panel.summary.toPlainText()  # the official 1-8 October break
-    fixed = [d.isoformat() for d in workdays.fixed_public_holidays(2025)]
+    fixed = complete_year(2025)
     (ledger_path.parent / "holidays.json").write_text(
         json.dumps({"2025": {"holidays": fixed}}), encoding="utf-8"
     )
@@ -3177,3 +3178,49 @@ def test_a_change_of_filter_or_spot_marks_the_project_changed_and_is_reopened_wi
     assert dock.session.current_id == spot_id
     QTest.keyClick(dock.home, Qt.Key.Key_N)
     assert dock.session.current_id != spot_id and project.isDirty()
+
+
+def test_an_illegal_spot_with_no_case_shows_its_deadlines_and_is_listed_overdue(
+    dock, ledger_path, monkeypatch, tmp_path
+):
+    """A spot judged 违法 and no case opened runs the deadlines of a case discovered on its
+    verdict date (the reports list and count it so): its page shows the written report and
+    filing due, marked 估算 with the file to add the year to when no schedule covers them, and
+    the overdue filter lists it. Once a case is opened the case's own line takes their place."""
+    # No schedule for any year: every working-day deadline is an estimate, whatever today is.
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset())
+    dock.open_ledger(str(ledger_path))
+    judged_on = dt.date.today() - dt.timedelta(days=14)
+    spot_id = dock.session.current_id
+    _judge_illegal(dock, judged_on)
+    dock._show_session()
+    text = dock.details.toPlainText()
+    assert (
+        tr("No case opened: deadlines run from the verdict of {day}").format(
+            day=judged_on.isoformat()
+        )
+        in text
+    ), text
+    report = next(line for line in text.splitlines() if "书面报告执法监察大队" in line)
+    filing = next(line for line in text.splitlines() if "逾期未整改立案" in line)
+    for line in (report, filing):
+        assert "已逾期" in line and "（估算）" in line, line
+    assert "holidays.json" in text  # the estimate's warning says which file to add the year to
+    dock.grab().save(str(tmp_path / "unopened_spot_page.png"))
+    from qgis.PyQt.QtWidgets import QTextBrowser
+
+    page = QTextBrowser()  # the whole page at once, to look at: the dock's pane scrolls
+    page.setHtml(dock.details.toHtml())
+    page.resize(520, 760)
+    page.grab().save(str(tmp_path / "unopened_spot_details.png"))
+
+    status = dock.filter_boxes["status"]
+    status.setCurrentIndex(status.findData(STATUS_OVERDUE))
+    assert [s.id for s in dock.session.queue] == [spot_id]
+    assert dock.session.current_id == spot_id
+
+    case_id = dock.session.open_case_for_current()
+    dock._show_session()
+    text = dock.details.toPlainText()
+    assert tr("Case {id}").format(id=case_id) in text
+    assert "No case opened" not in text and "未立案：" not in text

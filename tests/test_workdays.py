@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.holiday_notices import NOTICE_2026, days, span
+from tests.holiday_notices import NOTICE_2026, complete_year, days, span
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import workdays as wd
 from zc_enforcement_plugin.core.workdays import (
@@ -63,8 +63,9 @@ def official_working(d: date) -> bool:
 
 
 def fixed(year: int, *more: str) -> list[str]:
-    """The fixed-date holidays every schedule of `year` lists, and `more` days off."""
-    return [d.isoformat() for d in wd.fixed_public_holidays(year)] + list(more)
+    """The holidays every schedule of `year` lists (the fixed-date ones and a day for each
+    festival `more` leaves out), and `more` days off."""
+    return complete_year(year, *more)
 
 
 def write_json(path: Path, data: object) -> Path:
@@ -781,3 +782,130 @@ def test_a_period_from_a_year_without_a_schedule_into_one_with_is_an_estimate(ye
     due = dl.due_date("demand_to_comply", start, calendar=cal)
     assert due == date(2099, 1, 8)
     assert dl.is_estimate("demand_to_comply", start, due, dl.DEFAULT_RULES, cal)
+
+
+# --- the festivals every notice gives -------------------------------------------------------------
+
+FIXED_ONLY_2027 = [
+    "2027-01-01",
+    "2027-05-01",
+    "2027-05-02",
+    "2027-10-01",
+    "2027-10-02",
+    "2027-10-03",
+]
+
+
+def test_a_year_of_the_fixed_date_holidays_alone_is_refused_naming_the_festivals(tmp_path):
+    """What a bureau types while the State Council notice is pending (元旦, 劳动节, 国庆 only)
+    would pass as official with 春节 a working week: B's 催告履行期 from 2027-01-28 read firm
+    2027-02-11 when the notice makes it 2027-02-17. Refused, naming the file, the year, every
+    festival missing and the two ways out."""
+    path = write_json(tmp_path / "holidays.json", {"2027": {"holidays": FIXED_ONLY_2027}})
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar.for_ledger(tmp_path / "ledger.gpkg", strict=False)
+    message = str(error.value)
+    assert str(path) in message and '"2027"."holidays"' in message
+    assert "2027年缺少春节、清明、端午、中秋的放假日期" in message
+    assert "Spring Festival, Qingming, Dragon Boat, Mid-Autumn" in message
+    assert "complete the year from the notice" in message and "请按通知补全" in message
+    assert "remove 2027" in message and "估算" in message
+    # Completed from the notice (春节 6-12 February, Sunday 31 January worked), the deadline
+    # moves to its true day.
+    spring = [d.isoformat() for d in span("2027-02-06", "2027-02-12")]
+    full = spring + ["2027-04-05", "2027-06-09", "2027-09-15"]
+    swapped = ["2027-01-31", "2027-02-21"]
+    write_json(path, {"2027": {"holidays": FIXED_ONLY_2027 + full, "workdays": swapped}})
+    calendar = WorkCalendar.for_ledger(tmp_path / "ledger.gpkg")
+    assert dl.due_date("demand_to_comply", date(2027, 1, 28), calendar=calendar) == date(
+        2027, 2, 17
+    )
+
+
+@pytest.mark.parametrize(
+    "left_out, named",
+    [
+        (("2026-02-15", "2026-02-23"), "春节"),
+        (("2026-04-04", "2026-04-06"), "清明"),
+        (("2026-06-19", "2026-06-21"), "端午"),
+        (("2026-09-25", "2026-09-27"), "中秋"),
+    ],
+)
+def test_each_festival_left_out_of_a_notice_is_named(tmp_path, left_out, named):
+    """The 2026 notice with one festival's break deleted is refused naming that festival alone."""
+    holidays = [d for d in NOTICE_2026["holidays"] if d not in span(*left_out)]
+    path = write_json(
+        tmp_path / "holidays.json",
+        {"2026": {"holidays": [d.isoformat() for d in holidays]}},
+    )
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None)
+    problem = error.value.problem
+    assert named in problem
+    others = {"春节", "清明", "端午", "中秋"} - {named}
+    assert not any(other in problem for other in others), problem
+
+
+def test_every_official_schedule_has_its_festivals():
+    """The rule holds for every year chinesecalendar knows (2025 with 中秋 merged into 国庆,
+    1-8 October, and 2026 among them) and for the notices copied by hand: a real year is never
+    refused."""
+    import chinese_calendar
+
+    years = sorted(wd.library_years())
+    assert {2025, 2026} <= set(years)
+    for year in years:
+        holidays = [d for d in chinese_calendar.holidays if d.year == year]
+        assert wd.missing_festivals(year, holidays) == [], year
+    for year, notice in OFFICIAL.items():
+        assert wd.missing_festivals(year, notice["holidays"]) == [], year
+        # ...and a file holding it is read.
+    assert wd.holiday_schedules(
+        {str(y): {"holidays": [d.isoformat() for d in n["holidays"]]} for y, n in OFFICIAL.items()},
+        "official",
+    ).keys() == set(OFFICIAL)
+
+
+def test_a_schedule_before_2008_needs_only_the_spring_festival():
+    """清明, 端午 and 中秋 became public holidays in 2008: 2007's schedule is complete without."""
+    holidays = fixed(2007, "2007-02-18", "2007-02-19", "2007-02-20")
+    assert wd.missing_festivals(2007, [date.fromisoformat(d) for d in holidays]) == []
+    assert wd.missing_festivals(2008, wd.fixed_public_holidays(2008)) == [
+        "春节 Spring Festival",
+        "清明 Qingming",
+        "端午 Dragon Boat",
+        "中秋 Mid-Autumn",
+    ]
+
+
+def test_a_date_typed_with_full_width_digits_is_read_as_the_date_it_shows(tmp_path):
+    """A Chinese input method types ２０２７-０２-０６: it is that date (not “no such date”), read
+    as dates.parse_date reads one; a full-width date in another form is still refused as not
+    YYYY-MM-DD, naming it as typed."""
+    typed = {"2027-02-06": "２０２７-０２-０６"}
+    holidays = [
+        typed.get(d, d) for d in complete_year(2027, "2027-02-06", "2027-02-07", "2027-02-08")
+    ]
+    path = write_json(tmp_path / "holidays.json", {"2027": {"holidays": holidays}})
+    calendar = WorkCalendar(path, local_file=None, use_library=False)
+    assert not calendar.is_working_day(date(2027, 2, 6))
+    assert date(2027, 2, 6) in calendar.local[2027].holidays
+    write_json(path, {"2027": {"holidays": [*complete_year(2027), "２０２７／０２／０６"]}})
+    with pytest.raises(HolidayFileError) as error:
+        WorkCalendar(path, local_file=None, use_library=False)
+    assert "２０２７／０２／０６" in str(error.value) and "YYYY-MM-DD" in str(error.value)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_holiday_file_saved_as_notepads_unicode_is_read(tmp_path, encoding):
+    """Notepad's “Unicode” is UTF-16 with a BOM: read as it is, not called GBK/ANSI; a GBK file
+    is still asked to be saved as UTF-8."""
+    data = {"_说明": "本局2027年节假日", "2027": {"holidays": complete_year(2027)}}
+    text = json.dumps(data, ensure_ascii=False)
+    path = tmp_path / "holidays.json"
+    bom = "\ufeff" if encoding == "utf-16-be" else ""  # Python's utf-16 writes its own BOM
+    path.write_bytes((bom + text).encode(encoding))
+    assert sorted(wd.load_holiday_file(path)) == [2027]
+    path.write_bytes(text.encode("gbk"))
+    with pytest.raises(HolidayFileError, match="GBK"):
+        wd.load_holiday_file(path)

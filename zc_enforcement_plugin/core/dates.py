@@ -12,6 +12,12 @@ _TIME = re.compile(r"([01]?\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?")
 _TEXT_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
 
 
+def as_typed(text: str) -> str:
+    """``text`` with full-width digits and signs read as the ASCII ones they show (NFKC): what
+    a Chinese input method types (２０３０-１２-３１) is the date it shows."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
     """A date from a date, datetime or text (2024-01-31, 2024/01/31, 2024.01.31, 20240131,
     2024年1月31日, or an ISO datetime as QGIS writes it; full-width digits too); None for None
@@ -28,7 +34,7 @@ def parse_date(value: object, *, strict: bool = True) -> dt.date | None:
         return value
     # A date typed with a Chinese input method has full-width digits and signs
     # (２０３０-１２-３１, ２０３０／１２／３１): NFKC reads them as the date they show.
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = as_typed(str(value)).strip()
     if not text:
         return None
     if len(text) == 10:  # 2024-01-31: the common case, parsed in C (strptime is ~20x slower)

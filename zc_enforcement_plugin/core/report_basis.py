@@ -414,8 +414,23 @@ def _subject(case: Case) -> str:
     return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
 
 
+def rests_on_estimate(deadline) -> bool:
+    """Whether a deadline's due day is a guess (counted in a year without a holiday schedule,
+    see workdays): the one rule by which every report marks a figure 估算."""
+    return deadline.warning is not None
+
+
+def overdue_standing(context: ReportContext, case: Case, day: dt.date) -> tuple[bool, bool]:
+    """(overdue, on an estimate only) for ``case`` on ``day``: overdue when an open deadline is
+    past due; on an estimate when every such deadline rests on one, so the case may turn out
+    not to be overdue once the year's schedule is added (one firm overdue deadline is enough
+    to make it firmly overdue)."""
+    late = [d for d in case_deadlines(context, case, day) if d.open and d.status == dl.OVERDUE]
+    return bool(late), bool(late) and all(rests_on_estimate(d) for d in late)
+
+
 def is_overdue(context: ReportContext, case: Case, day: dt.date) -> bool:
-    return any(d.open and d.status == dl.OVERDUE for d in case_deadlines(context, case, day))
+    return overdue_standing(context, case, day)[0]
 
 
 def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFacts, Case]]:
@@ -433,25 +448,40 @@ def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFact
     for spot in context.spots:
         if spot.summary.id in cased:
             continue
-        verdict, since, _ = _standing(spot.history, day)
-        if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
-            continue
-        # The figures a case opened from the spot would take (ledger_rows.resolve_case_opening).
-        cultivated, basic = spot_case_figures(
-            verdict.areas or {},
-            spot.referral,
-            spot.summary.cultivated_area,
-            spot.summary.basic_farmland_area,
-        )
-        case = Case.unopened(
-            spot.summary.number,
-            since,
-            verdict.verifier,
-            float(cultivated or 0.0),
-            float(basic or 0.0),
-        )
-        result.append((spot, case))
+        case = spot_as_unopened_case(spot.summary, spot.history, spot.referral, day)
+        if case is not None:
+            result.append((spot, case))
     return result
+
+
+def spot_as_unopened_case(
+    summary: SpotSummary,
+    history: list[Verdict],
+    attributes: Mapping[str, Any],
+    day: dt.date,
+) -> Case | None:
+    """The case (Case.unopened) a spot with no case opened stands as at the end of ``day``
+    when its standing verdict is 违法, else None: the one rule the reports and the dock judge
+    such a spot's deadlines by. ``history``: its verdicts in recorded order; ``attributes``:
+    its fields (the REFERRAL_* ones are read)."""
+    dated = [v for v in history if _verified_on(v)]
+    verdict, since, _ = _standing(dated, day)
+    if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
+        return None
+    # The figures a case opened from the spot would take (ledger_rows.resolve_case_opening).
+    cultivated, basic = spot_case_figures(
+        verdict.areas or {},
+        attributes,
+        summary.cultivated_area,
+        summary.basic_farmland_area,
+    )
+    return Case.unopened(
+        summary.number,
+        since,
+        verdict.verifier,
+        float(cultivated or 0.0),
+        float(basic or 0.0),
+    )
 
 
 def judged_on(context: ReportContext, period: Period) -> dt.date:

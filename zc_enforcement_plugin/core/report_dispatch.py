@@ -28,6 +28,7 @@ from .report_basis import (
     notes_sheet,
     offices_seen,
     read_ledger,
+    rests_on_estimate,
     text_column,
     unopened_cases,
 )
@@ -71,6 +72,9 @@ class WeeklyDispatch:
     # The offices of a login that sees only its own (offices_seen), else None: the report is
     # then that login's, and nothing in it may read as the district's.
     offices_only: list[str] | None = None
+    # The window reaches a year without a holiday schedule: its working days, and so its last
+    # day, are counted on an estimate (see horizon_is_estimate).
+    horizon_estimated: bool = False
 
     @property
     def title(self) -> str:
@@ -99,12 +103,13 @@ class WeeklyDispatch:
 
     def info_lines(self) -> list[str]:
         scope = self.scope_line()
+        mark_zh, mark_en = (dl.ESTIMATE_MARK, " (estimate)") if self.horizon_estimated else ("", "")
         return [
             *([scope] if scope else []),
             f"统计时段 / period: {self.period.start} – {self.period.end}",
             f"报告日期 / report date: {self.as_of}",
-            f"未来{DISPATCH_WORKING_DAYS}个工作日内到期 / due within {DISPATCH_WORKING_DAYS} "
-            f"working days: {self.as_of} – {self.horizon}",
+            f"未来{DISPATCH_WORKING_DAYS}个工作日内到期{mark_zh} / due within "
+            f"{DISPATCH_WORKING_DAYS} working days{mark_en}: {self.as_of} – {self.horizon}",
         ]
 
     def notes(self) -> list[str]:
@@ -197,6 +202,13 @@ def dispatch_horizon(as_of: dt.date, calendar: WorkCalendar) -> dt.date:
         return as_of + dt.timedelta(days=DISPATCH_WORKING_DAYS)
 
 
+def horizon_is_estimate(as_of: dt.date, horizon: dt.date, calendar: WorkCalendar) -> bool:
+    """Whether the dispatch window from ``as_of`` to ``horizon`` runs through a year without a
+    holiday schedule, its working days then counted Monday to Friday (an estimate)."""
+    years = range(as_of.year, horizon.year + 1)
+    return any(not calendar.covers(dt.date(year, 1, 1)) for year in years)
+
+
 def weekly_dispatch(
     ledger: LedgerStore,
     period: Period,
@@ -247,7 +259,7 @@ def weekly_dispatch(
                 case.stage.label_zh,
                 deadline.label_zh,
                 deadline.due,
-                estimated=deadline.warning is not None,
+                estimated=rests_on_estimate(deadline),
             )
             if deadline.due < as_of:
                 overdue.append(item)
@@ -283,4 +295,5 @@ def weekly_dispatch(
         horizon,
         context.warnings,
         offices_seen(ledger),
+        horizon_is_estimate(as_of, horizon, calendar),
     )

@@ -38,10 +38,10 @@ from .report_basis import (
     case_rectified,
     common_warnings,
     count_column,
-    is_overdue,
     judged_on,
     monthly_due_date,
     notes_sheet,
+    overdue_standing,
     percent_column,
     read_ledger,
     refuse_office_login,
@@ -72,6 +72,10 @@ class OfficeFigures:
     weeks_compliant: int = 0
     open_cases: int = 0  # at the period's end (the report date if earlier)
     overdue_cases: int = 0
+    # Of overdue_cases, those overdue only on a deadline estimated for want of the year's
+    # holiday schedule: counted (the score is computed as for any), and shown beside it, as
+    # the figure may change once the schedule is added.
+    overdue_estimated: int = 0
     score: float | None = None
     rank: int | None = None
 
@@ -188,6 +192,9 @@ class RankingReport:
         return [*rows, total]
 
 
+# How many of an office's overdue cases rest on an estimated deadline (OfficeFigures).
+OVERDUE_ESTIMATED_HEADER = "估算逾期 / est. overdue"
+
 # The columns of _ranking_row's and _component_row's values, in their order.
 _RANKING_COLUMNS = [
     count_column("排名 / rank"),
@@ -203,6 +210,7 @@ _RANKING_COLUMNS = [
     percent_column("整改率 (%) / rectification rate"),
     percent_column("巡查达标率 (%) / patrol compliance"),
     percent_column("按期办理率 (%) / timeliness"),
+    count_column(OVERDUE_ESTIMATED_HEADER),
     percent_column("得分 / score"),
 ]
 
@@ -221,6 +229,7 @@ _COMPONENT_COLUMNS = [
     percent_column("巡查达标率 (%) / patrol compliance"),
     count_column("未结案件 / open cases"),
     count_column("逾期案件 / overdue cases"),
+    count_column(OVERDUE_ESTIMATED_HEADER),
     percent_column("按期办理率 (%) / timeliness"),
     percent_column("得分 / score"),
 ]
@@ -248,6 +257,12 @@ _DEFINITIONS = [
         "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
         "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
         "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
+        "逾期案件中，期限落在尚无官方节假日安排的年份、按估算计的（“估算逾期”栏，说明中标"
+        "“逾期，估算”），照常计入逾期和得分，直到补入该年的节假日安排：补入后重新生成本表，数字"
+        "可能变化 / an overdue case whose deadline is estimated (a year without an official "
+        "holiday schedule; the column “est. overdue”, “overdue, estimated” in the "
+        "notes) counts as overdue and in the score until that year's schedule is added: the "
+        "figures may change when the report is made again then",
     )
 ]
 
@@ -271,6 +286,7 @@ def _ranking_row(o: OfficeFigures) -> list[Any]:
         _pct(o.rectification_rate),
         _pct(o.patrol_compliance),
         _pct(o.timeliness),
+        o.overdue_estimated,
         o.score,
     ]
 
@@ -290,6 +306,7 @@ def _component_row(o: OfficeFigures) -> list[Any]:
         _pct(o.patrol_compliance),
         o.open_cases,
         o.overdue_cases,
+        o.overdue_estimated,
         _pct(o.timeliness),
         o.score,
     ]
@@ -379,6 +396,7 @@ def _total(figures: Iterable[OfficeFigures]) -> OfficeFigures:
         total.add(f)
         total.open_cases += f.open_cases
         total.overdue_cases += f.overdue_cases
+        total.overdue_estimated += f.overdue_estimated
     return total
 
 
@@ -460,7 +478,7 @@ def _count_open_cases(
 ) -> None:
     """Set each office's open and overdue cases as the cases stood at the end of ``day``."""
     for f in figures.values():
-        f.open_cases = f.overdue_cases = 0
+        f.open_cases = f.overdue_cases = f.overdue_estimated = 0
     for record, _ in context.cases:
         case = record.case_as_of(day)  # None: opened after ``day``
         if case is None or case.closed:
@@ -468,17 +486,25 @@ def _count_open_cases(
         office = record.office or NO_OFFICE
         f = figures.setdefault(office, OfficeFigures(office))
         f.open_cases += 1
-        f.overdue_cases += is_overdue(context, case, day)
+        overdue, estimated = overdue_standing(context, case, day)
+        f.overdue_cases += overdue
+        f.overdue_estimated += estimated
     # Said by office, so the open and overdue counts can be checked against the ledger.
     unopened: dict[str, list[str]] = {}
     for spot, case in unopened_cases(context, day):
         f = figures.setdefault(spot.office, OfficeFigures(spot.office))
         f.open_cases += 1
-        overdue = is_overdue(context, case, day)
+        overdue, estimated = overdue_standing(context, case, day)
         f.overdue_cases += overdue
-        unopened.setdefault(spot.office, []).append(
-            spot.summary.number + ("（逾期 / overdue）" if overdue else "")
+        f.overdue_estimated += estimated
+        mark = (
+            "（逾期，估算 / overdue, estimated）"
+            if estimated
+            else "（逾期 / overdue）"
+            if overdue
+            else ""
         )
+        unopened.setdefault(spot.office, []).append(spot.summary.number + mark)
     for office, numbers in sorted(unopened.items()):
         context.warn(
             f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "

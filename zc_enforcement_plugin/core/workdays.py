@@ -18,6 +18,7 @@ a recorded warning (``strict=False``).
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterable
@@ -27,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from .dates import as_typed
 from .domain import first_of
 
 PathLike = Union[str, Path]
@@ -50,7 +52,9 @@ BUREAU_HOLIDAYS_LABEL = (
 )
 
 _YEAR_KEY = re.compile(r"^\d{4}$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: \d would also match full-width ones, which date.fromisoformat refuses
+# ("no such date" for a date that exists); _parse_dates reads those as typed first.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 _YEAR_FIELDS = {"holidays", "workdays", "source", "published"}
 
 
@@ -62,6 +66,44 @@ FIXED_PUBLIC_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
 # 1-3 May, of which 1 May is still required).
 FIXED_PUBLIC_HOLIDAYS_SINCE = 2025
 _FIXED_PUBLIC_HOLIDAYS_BEFORE = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
+
+
+# The festivals every State Council notice gives a rest day, each as (name, first month-day,
+# last month-day, days needed in that window). The lunar ones move with the moon, so each is a
+# window around every date it has fallen on: 春节 from the eve to the seventh day (Chinese New
+# Year falls 21 January - 20 February), 清明 on 4 or 5 April (its break 2-7 April), 端午 28 May
+# - 25 June, 中秋 8 September - 8 October. A year listing only the fixed-date days (what a
+# bureau types while the notice is pending) would pass as official with 春节 a working week:
+# each festival missing is named. 中秋 may merge with 国庆 (2025: 1-8 October), so its day is
+# one outside 国庆's own 1-7 October, or the 8th.
+OFFICIAL_FESTIVALS = (
+    ("春节 Spring Festival", (1, 21), (2, 20), 3),
+    ("清明 Qingming", (4, 2), (4, 7), 1),
+    ("端午 Dragon Boat", (5, 28), (6, 25), 1),
+    ("中秋 Mid-Autumn", (9, 8), (10, 8), 1),
+)
+# 清明, 端午 and 中秋 became public holidays in 2008; before that only 春节 of these.
+LUNAR_FESTIVALS_SINCE = 2008
+_NATIONAL_DAY_WEEK = {(10, d) for d in range(1, 8)}
+
+
+def missing_festivals(year: int, holidays: Iterable[date]) -> list[str]:
+    """The festivals of OFFICIAL_FESTIVALS without their rest days among ``holidays``."""
+    days = set(holidays)
+    missing = []
+    for name, first, last, needed in OFFICIAL_FESTIVALS:
+        if year < LUNAR_FESTIVALS_SINCE and not name.startswith("春节"):
+            continue
+        start, end = date(year, *first), date(year, *last)
+        found = [
+            d
+            for d in days
+            if start <= d <= end
+            and not (name.startswith("中秋") and (d.month, d.day) in _NATIONAL_DAY_WEEK)
+        ]
+        if len(found) < needed:
+            missing.append(name)
+    return missing
 
 
 def fixed_public_holidays(year: int) -> list[date]:
@@ -186,12 +228,14 @@ def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozense
     parsed = set()
     for value in values:
         entry = f'"{year}"."{field}": {value!r}'
-        if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        if isinstance(value, str):
+            value = as_typed(value).strip()  # ２０２７-０２-０６ from a Chinese input method
+        if not isinstance(value, str) or not _ISO_DATE.match(value):
             raise HolidayFileError(
                 path, entry, "not a date in YYYY-MM-DD form / 不是 YYYY-MM-DD 格式的日期"
             )
         try:
-            d = date.fromisoformat(value.strip())
+            d = date.fromisoformat(value)
         except ValueError:
             raise HolidayFileError(path, entry, "no such date / 日期不存在") from None
         if d.year != year:
@@ -214,7 +258,10 @@ def read_holiday_json(path: PathLike) -> Any:
     the file when it cannot be read or is not JSON."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Notepad on Windows may add a BOM
+        raw = path.read_bytes()
+        # Notepad's "Unicode" is UTF-16 with a BOM: read as it is (UTF-8 below may have one too).
+        utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except FileNotFoundError:
         raise HolidayFileError(path, "(file)", "file not found / 文件不存在") from None
     except UnicodeDecodeError:
@@ -304,6 +351,20 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
                 f'"{key}"."holidays"',
                 f"the fixed statutory holidays {shown} are missing (a notice always gives them) "
                 f"/ 缺少法定节假日 {shown}（国务院通知必含这些日期）",
+            )
+        festivals = missing_festivals(year, holidays)
+        if festivals:
+            # Only 元旦, 劳动节 and 国庆 typed while the notice is pending: as an official year
+            # every deadline across 春节 would look firm and be days early.
+            zh = "、".join(name.split(" ", 1)[0] for name in festivals)
+            en = ", ".join(name.split(" ", 1)[1] for name in festivals)
+            raise HolidayFileError(
+                path,
+                f'"{key}"."holidays"',
+                f"{year}年缺少{zh}的放假日期（国务院通知每年都有）：请按通知补全，或删去 "
+                f"{year} 年，其期限将按估算（标“估算”）计 / {year} lacks the rest days of "
+                f"{en} (every State Council notice gives them): complete the year from the "
+                f"notice, or remove {year} to have its deadlines estimated (marked 估算)",
             )
         for d in sorted(workdays):
             if d.weekday() < 5:

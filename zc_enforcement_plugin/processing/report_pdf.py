@@ -190,6 +190,14 @@ def _nice(value: float) -> float:
     return 10 * power
 
 
+def header_font_of(pages: _Pages) -> QFont:
+    """The font of a table's header row."""
+    font = QFont(pages.font_family)
+    font.setPointSizeF(7.5)
+    font.setBold(True)
+    return font
+
+
 def _table(pages: _Pages, sheet: Sheet) -> None:
     painter = pages.painter
     columns = max([len(sheet.headers), *(len(r) for r in sheet.rows)])
@@ -201,9 +209,26 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
         weights.append(max(body, len(headers[c]) * 0.45, 3))
     scale = pages.width / sum(weights)
     widths = [w * scale for w in weights]
-    header_font = QFont(pages.font_family)
-    header_font.setPointSizeF(7.5)
-    header_font.setBold(True)
+    # A count of characters does not allow for a cell's margins: a narrow column of a wide
+    # table (the ranking's score) was cut ("55.00" read "5.00"). Every column gets the room its
+    # widest value needs when the page has it, the rest shared out as before.
+    body_font = QFont(pages.font_family)
+    body_font.setPointSizeF(8)
+    body = QFontMetricsF(body_font, pages.writer)
+    heading = QFontMetricsF(header_font_of(pages), pages.writer)
+    needed = [
+        max(
+            [body.horizontalAdvance(_text(r[c])) for r in sheet.rows if c < len(r)]
+            # a header wraps between its words, never inside one (估算逾 / 期)
+            + [heading.horizontalAdvance(word) for word in headers[c].split()]
+        )
+        + _mm(2.5)
+        for c in range(columns)
+    ]
+    spare = pages.width - sum(needed)
+    if spare > 0:
+        widths = [n + spare * w / sum(weights) for n, w in zip(needed, weights)]
+    header_font = header_font_of(pages)
     metrics = QFontMetricsF(header_font, pages.writer)
     header_height = max(
         metrics.boundingRect(QRectF(0, 0, w - _mm(1.5), 1000), int(Qt.TextWordWrap), h).height()

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from ..core import cases, evidence, ledger
 from ..core import ledger_schema as ls
+from ..core.report_basis import spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 
-STATUS_OVERDUE = "overdue"  # a status filter of the dock's own: spots whose case is overdue
+# A status filter of the dock's own: spots whose case is overdue, or that are judged 违法 with no
+# case opened and a deadline of the case they stand as (unopened_case) past due.
+STATUS_OVERDUE = "overdue"
 
 
 @dataclass
@@ -152,6 +155,7 @@ class ReviewSession:
         selected = self.store.spots(store_filter)
         if self.filter.status == STATUS_OVERDUE:
             overdue = {record.spot_id for record in self.overdue_cases()}
+            overdue |= self.overdue_unopened_spots(selected)
             self.queue = [s for s in selected if s.id in overdue]
         elif self.filter.status:
             self.queue = [s for s in selected if s.status == self.filter.status]
@@ -254,6 +258,38 @@ class ReviewSession:
             for record in self.store.cases(ledger.CaseFilter(closed=False))
             if any(d.open and d.late for d in record.case.deadlines(rules, calendar, today))
         ]
+
+    def unopened_case(self, spot_id: int, today: dt.date | None = None) -> cases.Case | None:
+        """The case a spot judged 违法 with no case opened stands as (its written report and
+        filing run from its verdict date, as the reports count them), else None."""
+        if self.store is None or self.case_of(spot_id) is not None:
+            return None
+        spot = self.store.spot(spot_id)
+        if spot.category != ls.VERDICT_ILLEGAL:
+            return None
+        history = self.store.verdict_history(spot_id)
+        return spot_as_unopened_case(spot, history, spot.attributes, today or dt.date.today())
+
+    def overdue_unopened_spots(
+        self, spots: list[ledger.SpotSummary], today: dt.date | None = None
+    ) -> set[int]:
+        """The ids of ``spots`` judged 违法 with no case opened and a deadline past due: as
+        late as an overdue case (the reports count them so), so the overdue filter lists them."""
+        if self.store is None:
+            return set()
+        rules = self.store.deadline_rules()
+        calendar = self.calendar
+        cased = {record.spot_id for record in self.store.cases() if record.spot_id is not None}
+        late = set()
+        for summary in spots:
+            if summary.category != ls.VERDICT_ILLEGAL or summary.id in cased:
+                continue
+            case = self.unopened_case(summary.id, today)
+            if case is not None and any(
+                d.open and d.late for d in case.deadlines(rules, calendar, today)
+            ):
+                late.add(summary.id)
+        return late
 
     def open_case_for_current(self) -> str:
         """Open a case for the current spot (its verdict must be illegal; the ledger checks)."""

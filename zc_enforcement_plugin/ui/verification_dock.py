@@ -802,10 +802,11 @@ class VerificationDock(QgsDockWidget):
         record = self.session.case_of(spot_id)
         if record is None:
             # A case of this spot whose rows cannot be read is said, not shown as no case.
-            return "".join(
+            problems = "".join(
                 f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(problem)}</p>"
                 for problem in self.session.store.unreadable_cases
             )
+            return problems + self._unopened_html(spot_id)
         case = record.case
         upcoming = case.next_deadline(
             None, self.session.store.deadline_rules(), self.session.calendar
@@ -817,6 +818,24 @@ class VerificationDock(QgsDockWidget):
         if upcoming is not None:
             text += f"<br>{deadline_html(upcoming)}"
         return text + "</p>"
+
+    def _unopened_html(self, spot_id: int) -> str:
+        """A spot judged 违法 with no case opened runs the deadlines of a case discovered on its
+        verdict date (the reports list and count it so): each open one, marked as a case's are,
+        an estimate with its warning."""
+        unopened = self.session.unopened_case(spot_id)
+        if unopened is None:
+            return ""
+        owed = [
+            d
+            for d in unopened.deadlines(self.session.store.deadline_rules(), self.session.calendar)
+            if d.open
+        ]
+        heading = tr("No case opened: deadlines run from the verdict of {day}").format(
+            day=unopened.events[0].date.isoformat()
+        )
+        lines = "".join(f"<br>{deadline_html(d)}" for d in owed)
+        return f"<p><b style='color:{REFUSAL_COLOUR}'>{html.escape(heading)}</b>{lines}</p>"
 
     @_reported
     def open_case_panel(self) -> CasePanel | None:

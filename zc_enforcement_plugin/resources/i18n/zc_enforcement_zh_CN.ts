@@ -2340,6 +2340,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No case opened: deadlines run from the verdict of {day}</source>
+      <translation>未立案：期限自 {day} 判定违法起算</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
