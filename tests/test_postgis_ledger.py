@@ -26,7 +26,14 @@ from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
 from tests.holiday_notices import complete_year
 from tests.postgis_fixtures import BRIGADE, open_store
-from zc_enforcement_plugin.core import domain, evidence, ledger, ledger_migrate, ledger_rows
+from zc_enforcement_plugin.core import (
+    domain,
+    evidence,
+    ledger,
+    ledger_migrate,
+    ledger_rows,
+    workdays,
+)
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_reference as lr
@@ -1478,6 +1485,39 @@ def test_a_holiday_year_stored_again_replaces_the_one_stored_whole(
         assert not calendar.is_working_day(dt.date(2031, 4, 27))
         assert "更正" in calendar.schedule_source(2031)
         assert 2032 in calendar.known_years()
+
+
+def test_a_holiday_year_stored_half_typed_is_removed_by_storing_it_as_null(
+    provider, pg_database, schema, tmp_path, monkeypatch
+):
+    """A shared ledger holds 2031 with the fixed-date holidays alone (stored before such a year
+    was refused; now the calendar refuses it, naming the way out). ledgersettings with
+    {"2031": null} removes it, and only it: 2031 is estimated again, 2032 stays."""
+    import datetime as dt
+    import json
+
+    import processing
+
+    fixed_only = [d.isoformat() for d in workdays.fixed_public_holidays(2031)]
+    stored = {"2031": {"holidays": fixed_only}, "2032": {"holidays": complete_year(2032)}}
+    with open_store(pg_database, schema) as brigade:
+        with monkeypatch.context() as before_the_rule:
+            before_the_rule.setattr(workdays, "missing_festivals", lambda year, days: [])
+            brigade.set_setting(ls.SETTING_HOLIDAYS, stored)
+        with pytest.raises(workdays.HolidayFileError, match=r'store \{"2031": null\}'):
+            brigade.work_calendar(strict=True)
+    removal = tmp_path / "remove_2031.json"
+    removal.write_text(json.dumps({"2031": None}), encoding="utf-8")
+    with saved_connection(pg_database, BRIGADE, "holidays"):
+        processing.run(
+            "zcenforcement:ledgersettings",
+            {"LEDGER": lr.reference("holidays", schema), "HOLIDAY_FILE": str(removal)},
+        )
+    with open_store(pg_database, schema, LUOCUN_ROLE) as office:
+        assert set(office.settings()[ls.SETTING_HOLIDAYS]) == {"2032"}
+        calendar = office.work_calendar(strict=True)
+        assert 2032 in calendar.known_years() and 2031 not in calendar.known_years()
+        assert not calendar.covers(dt.date(2031, 1, 1))
 
 
 def test_a_copy_carries_the_holiday_schedule_to_where_the_target_reads_it(

@@ -362,9 +362,11 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
                 path,
                 f'"{key}"."holidays"',
                 f"{year}年缺少{zh}的放假日期（国务院通知每年都有）：请按通知补全，或删去 "
-                f"{year} 年，其期限将按估算（标“估算”）计 / {year} lacks the rest days of "
-                f"{en} (every State Council notice gives them): complete the year from the "
-                f"notice, or remove {year} to have its deadlines estimated (marked 估算)",
+                f'{year} 年（共享台帐：用 ledgersettings 存入 {{"{year}": null}}），其期限将'
+                f"按估算（标“估算”）计 / {year} lacks the rest days of {en} (every State "
+                f"Council notice gives them): complete the year from the notice, or remove "
+                f'{year} (a shared ledger: store {{"{year}": null}} with ledgersettings) to have '
+                f"its deadlines estimated (marked 估算)",
             )
         for d in sorted(workdays):
             if d.weekday() < 5:

@@ -49,7 +49,8 @@ class LedgerSettings(EnforcementAlgorithm):
         "brigade): a holiday file in the format of the plugin's "
         "resources/holidays.json, e.g. the next year's schedule once the State Council "
         "has published it; its years are stored on the server, replacing the same "
-        "years stored before, and every machine counts working days by them. A "
+        "years stored before, and every machine counts working days by them; a year "
+        'given as null (e.g. {"2027": null}) removes the stored one. A '
         "GeoPackage ledger reads the holidays.json beside its file. The log lists the "
         "years with a schedule and where each comes from."
     )
@@ -178,7 +179,10 @@ class LedgerSettings(EnforcementAlgorithm):
             return None
         try:
             data = workdays.read_holiday_json(path)
-            workdays.holiday_schedules(data, path)  # every entry checked, file and entry named
+            # A year given as null removes the stored one (as a deadline rule given as null
+            # does): the one way to take back a year stored wrong, e.g. a notice typed half.
+            given = data if not isinstance(data, dict) else _without_removals(data)
+            workdays.holiday_schedules(given, path)  # every entry checked, file and entry named
             return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
@@ -188,11 +192,15 @@ def _stored(key: str, stored, given):
     """What setting `key` holds once `given` is stored. A holiday file's years replace the same
     years stored, whole: a corrected year lists every day it means, and one merged field by
     field would keep the swapped days it no longer lists, or refuse a day moved from workdays
-    to holidays as in both. The other settings are merged (_merged)."""
-    if key == ls.SETTING_HOLIDAYS and isinstance(stored, dict):
+    to holidays as in both; a year given as null is removed. The other settings are merged
+    (_merged)."""
+    if key == ls.SETTING_HOLIDAYS and isinstance(given, dict):
+        stored = stored if isinstance(stored, dict) else {}
         # Years only: a file's comments stay in the file. A year once stored inside one (read
         # as a comment then, refused now) goes with them, so storing the corrected file mends it.
-        return {k: v for k, v in {**stored, **given}.items() if not k.startswith("_")}
+        return {
+            k: v for k, v in {**stored, **given}.items() if not k.startswith("_") and v is not None
+        }
     return _merged(stored, given)
 
 
