@@ -32,6 +32,10 @@ from shapely.geometry import LineString, MultiLineString
 from zc_enforcement_plugin.core.areas import gk3_zone
 from zc_enforcement_plugin.core.ledger_schema import LEDGER_SRS_ID
 
+# The work plan's weekly rule (DOMAIN.md §1, 2022 plan): the one place the 3 is written; the
+# compliance check, the ranking's columns and the algorithms' help all take it from here.
+PATROL_DAYS_PER_WEEK = 3
+
 PathLike = Union[str, Path]
 Coordinate = tuple[float, float]
 TrackPoint = tuple[float, float, Union[datetime, None]]
@@ -316,7 +320,7 @@ def weekly_compliance(
     offices: Iterable[str],
     start: date,
     end: date,
-    min_days: int = 3,
+    min_days: int = PATROL_DAYS_PER_WEEK,
 ) -> list[Shortfall]:
     """Each office's ISO weeks in [start, end] with fewer than ``min_days`` distinct patrol days.
 

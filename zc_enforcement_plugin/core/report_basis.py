@@ -36,7 +36,6 @@ from .workdays import WorkCalendar
 # 农村道路 are not construction land by law (a town's ratio would fall under 15 % on them), and
 # 实地未变化 / 伪变化 means nothing was built.
 CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
-PATROL_DAYS_PER_WEEK = 3  # 2022 work plan: patrols on at least 3 days a week
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
 NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for

@@ -17,6 +17,7 @@ from .ledger import (
     LedgerStore,
 )
 from .patrols import (
+    PATROL_DAYS_PER_WEEK,
     weekly_compliance,
 )
 from .report_basis import (
@@ -24,7 +25,6 @@ from .report_basis import (
     HALF_YEAR,
     MONTH,
     NO_OFFICE,
-    PATROL_DAYS_PER_WEEK,
     PERCENT_DECIMALS,
     SCORE_COMPONENTS,
     SCORE_FORMULA,
@@ -225,7 +225,7 @@ _COMPONENT_COLUMNS = [
     count_column("整改到位 / rectified"),
     percent_column("整改率 (%) / rectification rate"),
     count_column("统计周数 / weeks"),
-    count_column("达标周数 / weeks ≥ 3 days"),
+    count_column(f"达标周数 / weeks ≥ {PATROL_DAYS_PER_WEEK} days"),
     percent_column("巡查达标率 (%) / patrol compliance"),
     count_column("未结案件 / open cases"),
     count_column("逾期案件 / overdue cases"),
@@ -246,8 +246,9 @@ _DEFINITIONS = [
         "stop order was issued",
         "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
         "rectification rate = cases closed right after verify or stop ÷ cases opened",
-        "巡查达标率 = 巡查不少于3天的周数 ÷ 周数（ISO周，以周四所在月份归属） / patrol "
-        "compliance = ISO weeks with ≥ 3 patrol days ÷ weeks (a week belongs to its Thursday)",
+        f"巡查达标率 = 巡查不少于{PATROL_DAYS_PER_WEEK}天的周数 ÷ 周数（ISO周，以周四所在月份归属）"
+        f" / patrol compliance = ISO weeks with ≥ {PATROL_DAYS_PER_WEEK} patrol days ÷ weeks (a "
+        "week belongs to its Thursday)",
         f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名 / "
         f"{NO_OFFICE}: spots and cases without an office, counted in the district's figures; "
         "no patrol weeks, no score, no rank",

@@ -60,13 +60,16 @@ class RecordPatrol(EnforcementAlgorithm):
         "date, staff, the route, what was found and the spots it concerns. The route "
         "is a line layer (for instance drawn in a scratch layer) or a GPX track from a "
         "phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone 39. "
-        "Patrol records are append-only, and the rule 'patrol on at least 3 days a "
-        "week' is checked by Patrol compliance. Refused, nothing recorded: an office "
+        "Patrol records are append-only, and the rule 'patrol on at least {days} days "
+        "a week' is checked by Patrol compliance. Refused, nothing recorded: an office "
         "or spot number the ledger does not know (spot numbers concerned may also be "
         "separated by 、), a date after today, a GPX track recorded on other days than "
         "the patrol's (Beijing time), and the same patrol on the same route recorded "
         "twice."
     )
+
+    def help_figures(self) -> dict[str, str]:
+        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
@@ -272,14 +275,17 @@ class PatrolCompliance(EnforcementAlgorithm):
     GROUP = "Cases and patrols"
     GROUP_ID = "patrols"
     HELP = (
-        "Checks the work plan's rule that each office patrols on at least 3 days a "
-        "week (patrol days required per week, a parameter) between two dates, by ISO "
+        "Checks the work plan's rule that each office patrols on at least {days} days "
+        "a week (patrol days required per week, a parameter) between two dates, by ISO "
         "week (Monday to Sunday), counting distinct patrol days. Output: one row per "
         "office and week that falls short (SMC office, ZC ISO week 'YYYY-Www', ZKS "
         "first day, XCTS days patrolled, YQTS days required, QK days missing, BF 1 "
         "when the week is cut by the dates checked, which is shown but not counted as "
         "a shortfall)."
     )
+
+    def help_figures(self) -> dict[str, str]:
+        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
@@ -303,7 +309,7 @@ class PatrolCompliance(EnforcementAlgorithm):
                 "MIN_DAYS",
                 tr("Patrol days required per week"),
                 QgsProcessingParameterNumber.Type.Integer,
-                3,
+                patrols.PATROL_DAYS_PER_WEEK,
                 minValue=1,
                 maxValue=7,
             )

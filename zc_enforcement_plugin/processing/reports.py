@@ -17,6 +17,8 @@ from qgis.core import (
 
 from ..core import domain, reports
 from ..core.ledger import LedgerError
+from ..core.patrols import PATROL_DAYS_PER_WEEK
+from ..core.report_basis import DISPATCH_WORKING_DAYS
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .base import (
@@ -152,7 +154,7 @@ class MonthlyRanking(_ReportAlgorithm):
         "stopped ÷ illegal acts, patrol findings included; an act is stopped when its "
         "case has a stop event or its verdict says a stop order was issued); "
         "rectification rate (cases opened in the month closed right after verification "
-        "or stop ÷ cases opened); patrol compliance (ISO weeks with at least 3 patrol "
+        "or stop ÷ cases opened); patrol compliance (ISO weeks with at least {days} patrol "
         "days ÷ weeks); open and overdue cases as they stood at the month's end, or at "
         "the report date if that comes first (a case opened later does not count; a "
         "spot judged illegal with no case opened counts as a case discovered on its "
@@ -166,6 +168,9 @@ class MonthlyRanking(_ReportAlgorithm):
         "with a brigade login."
     )
     MONTH = "MONTH"
+
+    def help_figures(self) -> dict[str, str]:
+        return {"days": str(PATROL_DAYS_PER_WEEK)}
 
     def add_period_parameters(self) -> None:
         self.addParameter(
@@ -193,8 +198,8 @@ class WeeklyDispatch(_ReportAlgorithm):
         "The summary for the weekly dispatch meeting (每周调度) of one ISO week, Monday to "
         "Sunday: per office the spots verified for the first time and the new illegal "
         "spots of the week, and the cases by their current stage; then every open case "
-        "deadline falling due from the report date to 5 working days after it on the "
-        "ledger's holiday schedule, counted as the verification panel counts its "
+        "deadline falling due from the report date to {working_days} working days after it "
+        "on the ledger's holiday schedule, counted as the verification panel counts its "
         "due-soon warning (an estimated one, in a year without a schedule, up to 7 "
         "days further: its real day may be sooner), and every one already overdue. A "
         "spot judged illegal with no case opened is listed with the deadlines of a "
@@ -203,6 +208,9 @@ class WeeklyDispatch(_ReportAlgorithm):
         "its own offices alone, as the title, notes and total row say."
     )
     WEEK = "WEEK"
+
+    def help_figures(self) -> dict[str, str]:
+        return {"working_days": str(DISPATCH_WORKING_DAYS)}
 
     def add_period_parameters(self) -> None:
         last_week = dt.date.today() - dt.timedelta(days=7)
