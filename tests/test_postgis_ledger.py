@@ -1916,3 +1916,45 @@ def test_a_server_schema_missing_a_table_is_refused_on_opening(pg_database, sche
     assert schema in message and "table ledger_settings is missing" in message, message
     assert "incomplete or damaged" in message and "缺少表 ledger_settings" in message
     assert "ledger_postgis.install" in message
+
+
+# --- cancelling an import ---------------------------------------------------------------------
+def whole_ledger(store) -> dict[str, list[tuple]]:
+    """Every row of every ledger table, as ledger_migrate copies them: equal only when the
+    ledger is exactly as it was."""
+    return {table: ledger_migrate.table_rows(store, table)[1] for table in ls.LEDGER_TABLES}
+
+
+@pytest.mark.parametrize("kind", ["gpkg", "postgis"])
+def test_an_import_cancelled_while_writing_leaves_the_ledger_exactly_as_before(
+    kind, pg_database, schema, tmp_path
+):
+    """Cancelled after some rows of a re-delivery (refreshes and new spots alike) were written:
+    the whole transaction is undone on either store, and the caller is told nothing was
+    imported; progress was reported while writing."""
+    if kind == "gpkg":
+        store = GeoPackageLedger(tmp_path / "ledger.gpkg")
+    else:
+        store = open_store(pg_database, schema, tmp_path=tmp_path)
+    try:
+        store.import_batch(
+            "b", [spot(f"3703022026{i:05d}", i, TAIHE_TOWN, TAIHE) for i in range(5)]
+        )
+        before = whole_ledger(store)
+        moved = [spot(f"3703022026{i:05d}", i, TAIHE_TOWN, TAIHE) for i in range(40)]
+        for record in moved[:5]:  # the recorded spots come back with another outline
+            record.geometry = shapely.affinity.translate(record.geometry, xoff=3.0)
+        shown: list[float] = []
+        with pytest.raises(ledger.ImportCancelled, match="已取消，未导入任何图斑") as stopped:
+            store.import_batch(
+                "b", moved, progress=shown.append, is_cancelled=lambda: len(shown) >= 30
+            )
+        assert "nothing imported" in str(stopped.value)
+        assert len(shown) == 30 and shown == sorted(shown) and 0 <= shown[0] < shown[-1] < 100
+        assert whole_ledger(store) == before
+        assert store.counts() == (0, 5)
+        # the store is usable afterwards: the same import, not cancelled, goes through whole
+        report = store.import_batch("b", moved, progress=shown.append)
+        assert (report.added, report.refreshed, shown[-1]) == (35, 5, 100)
+    finally:
+        store.close()

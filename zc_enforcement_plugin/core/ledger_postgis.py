@@ -701,12 +701,20 @@ class PostGISLedger(SqlLedger):
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
     @_guarded
     def import_batch(
-        self, batch_name: str, spots, source: str | None = None, repeat_spots: bool = False
+        self,
+        batch_name: str,
+        spots,
+        source: str | None = None,
+        repeat_spots: bool = False,
+        progress=None,
+        is_cancelled=None,
     ):
         # Two imports of the same new batch at once: neither saw the other's batch, and the
         # second's insert waited for the first to commit, then met its name.
         try:
-            return SqlLedger.import_batch(self, batch_name, spots, source, repeat_spots)
+            return SqlLedger.import_batch(
+                self, batch_name, spots, source, repeat_spots, progress, is_cancelled
+            )
         except LedgerError as error:  # the transaction has translated the server's error
             cause = error.__cause__
             if isinstance(cause, self._pg.errors.UniqueViolation) and (
