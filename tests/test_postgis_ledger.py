@@ -1958,3 +1958,56 @@ def test_an_import_cancelled_while_writing_leaves_the_ledger_exactly_as_before(
         assert (report.added, report.refreshed, shown[-1]) == (35, 5, 100)
     finally:
         store.close()
+
+
+# --- a session that holds a spot and never lets go ----------------------------------------------
+def test_a_save_waits_for_a_stalled_session_then_is_refused_naming_it(
+    pg_database, schema, monkeypatch
+):
+    """An importer frozen inside its transaction holds a spot's lock ('idle in transaction'):
+    a save of that spot waits LOCK_WAIT_SECONDS (made short here), then is refused naming the
+    spot and the other session's login and application, with nothing saved; once the lock is
+    let go the same save goes through. (The old code waited for the lock without end: the
+    holder lets go after 20 s here, so it would have saved instead of refusing.)"""
+    # raising=False: so the test runs, and fails, on code without the wait too
+    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 0.5, raising=False)
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+        spot_id = brigade.spots()[0].id
+    holder = psycopg2.connect(
+        **{**srv.params(BRIGADE, pg_database), "application_name": "QGIS importspots"}
+    )
+    release = threading.Timer(20.0, holder.rollback)
+    try:
+        with holder.cursor() as cursor:  # psycopg2 opens the transaction and keeps it open
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", (lp._LOCK_SPOT, spot_id))
+        release.start()
+        with open_store(pg_database, schema, TAIHE_ROLE) as taihe:
+            with pytest.raises(LedgerError) as busy:
+                taihe.record_verdict(spot_id, illegal(), expected_version=0)
+            message = str(busy.value)
+            assert "图斑 37030220260001（id" in message and "正被另一会话修改" in message
+            assert "is being changed by another session" in message and "try again later" in message
+            assert BRIGADE in message and "QGIS importspots" in message
+            assert taihe.verdict_history(spot_id) == []
+            release.cancel()
+            holder.rollback()
+            taihe.record_verdict(spot_id, illegal(), expected_version=0)
+            assert len(taihe.verdict_history(spot_id)) == 1
+    finally:
+        release.cancel()
+        holder.close()
+
+
+def test_connections_detect_a_vanished_peer_within_about_a_minute(pg_database, schema):
+    """libpq's keepalives are on, from the plugin's defaults when the saved connection sets
+    none, its own values when it does."""
+    with open_store(pg_database, schema) as store:
+        used = store._conn.get_dsn_parameters()
+        assert {k: used.get(k) for k in lp.KEEPALIVES} == lp.KEEPALIVES
+    given = {**srv.params(BRIGADE, pg_database), "keepalives_idle": "5"}
+    with lp.PostGISLedger(given, schema=schema) as store:
+        assert store._conn.get_dsn_parameters()["keepalives_idle"] == "5"
+    dsn = " ".join(f"{k}={v}" for k, v in srv.params(BRIGADE, pg_database).items())
+    with lp.PostGISLedger(dsn, schema=schema) as store:
+        assert store._conn.get_dsn_parameters()["keepalives"] == "1"

@@ -37,6 +37,7 @@ import functools
 import getpass
 import os
 import re
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,27 @@ from .ledger_sql import SqlLedger
 _LOCK_SPOT = 74001
 _LOCK_CASE = 74002
 _LOCK_SETTINGS = 74003
+
+# How long a save waits for a spot, case or the settings another session holds before it is
+# refused. A colleague's save holds a spot for milliseconds and an import's refresh for the
+# import's length, mostly seconds; a session that never lets go (an importer frozen inside its
+# transaction, a laptop asleep mid-import) would otherwise freeze QGIS inside the Save click
+# for as long. Half a minute outlasts any ordinary wait and is still a wait a user sits out.
+LOCK_WAIT_SECONDS = 30.0
+# Between two tries for the lock: short against the wait, long against a round trip.
+_LOCK_RETRY_SECONDS = 0.1
+
+# libpq's TCP keepalives and timeout (a saved connection's own values win): a server or
+# network gone without closing the connection (a power cut, a dropped VPN) is noticed in about
+# a minute — 30 s idle, then 3 probes 10 s apart; data unanswered for 60 s — not after the
+# operating system's two hours, while a save or a read hangs.
+KEEPALIVES = {
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+TCP_USER_TIMEOUT_MS = "60000"  # libpq 12 and later know tcp_user_timeout
 
 # =================================================================================================
 # the store
@@ -160,6 +182,7 @@ class PostGISLedger(SqlLedger):
         try:
             import psycopg2
             import psycopg2.errors  # noqa: F401 - the error classes _translate names
+            import psycopg2.extensions  # noqa: F401 - libpq_version, parse_dsn
         except ImportError:
             raise LedgerError(
                 "缺少 psycopg2，无法连接 PostGIS 台帐 / psycopg2 is missing: install "
@@ -281,12 +304,24 @@ class PostGISLedger(SqlLedger):
             f"name, so it logs in as the operating-system user {user!r}"
         )
 
+    def _liveness(self) -> dict[str, str]:
+        """KEEPALIVES (and the TCP timeout where libpq knows it) that the connection's own
+        parameters do not set."""
+        wanted = dict(KEEPALIVES)
+        if self._pg.extensions.libpq_version() >= 120000:
+            wanted["tcp_user_timeout"] = TCP_USER_TIMEOUT_MS
+        if isinstance(self._params, str):
+            given = self._pg.extensions.parse_dsn(self._params)
+        else:
+            given = self._params
+        return {key: value for key, value in wanted.items() if key not in given}
+
     def _connect(self) -> None:
         try:
             if isinstance(self._params, str):
-                conn = self._pg.connect(self._params)
+                conn = self._pg.connect(self._params, **self._liveness())
             else:
-                conn = self._pg.connect(**self._params)
+                conn = self._pg.connect(**{**self._liveness(), **self._params})
         except self._pg.OperationalError as exc:
             detail = str(exc).strip()
             hint = ""
@@ -649,10 +684,57 @@ class PostGISLedger(SqlLedger):
         return value
 
     def _lock_spot(self, spot_id: int) -> None:
-        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPOT, int(spot_id)))
+        if self._take_lock(_LOCK_SPOT, int(spot_id)):
+            return
+        number = self._scalar(
+            f'SELECT "{ls.C_SPOT_NUMBER}" FROM {ls.T_SPOTS} WHERE {ls.C_FID} = %s', (spot_id,)
+        )
+        zh, en = (
+            (f"{number}（id {spot_id}）", f"{number} (id {spot_id})") if number else (spot_id,) * 2
+        )
+        self._refuse_busy(_LOCK_SPOT, int(spot_id), f"图斑 {zh}", f"spot {en}")
 
     def _lock_case(self, case_id: int) -> None:
-        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, int(case_id)))
+        if not self._take_lock(_LOCK_CASE, int(case_id)):
+            self._refuse_busy(_LOCK_CASE, int(case_id), f"案件 {case_id}", f"case {case_id}")
+
+    def _take_lock(self, kind: int, key: int) -> bool:
+        """Take the transaction's advisory lock (kind, key), waiting up to LOCK_WAIT_SECONDS
+        for a session holding it; False when it was not let go by then. Tried again and
+        again rather than waited for (pg_advisory_xact_lock), or with SET LOCAL lock_timeout:
+        a lock timeout aborts the transaction, and the refusal could then not ask who holds
+        the lock."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while not self._scalar("SELECT pg_try_advisory_xact_lock(%s, %s)", (kind, key)):
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(_LOCK_RETRY_SECONDS)
+        return True
+
+    def _refuse_busy(self, kind: int, key: int, what_zh: str, what_en: str) -> None:
+        """Raise the LedgerError of a lock (kind, key) another session kept past the wait,
+        naming that session's login and application where the server tells them (every
+        login sees who another session is, not what it runs)."""
+        holder = self._row(
+            "SELECT a.usename, a.application_name FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid() "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.classid = %s::oid AND l.objid = %s::oid AND l.objsubid = 2 LIMIT 1",
+            (kind, key),
+        )
+        who_zh = who_en = ""
+        if holder is not None and holder[0]:
+            application = holder[1] or ""
+            who_zh = f"（登录 {holder[0]}" + (f"，应用 {application}" if application else "") + "）"
+            who_en = f" (login {holder[0]!r}" + (
+                f", application {application!r})" if application else ")"
+            )
+        raise LedgerError(
+            f"{what_zh} 正被另一会话修改（如导入）{who_zh}，请稍后再试；未保存任何内容 / "
+            f"{what_en} is being changed by another session (e.g. an import){who_en}; try "
+            f"again later. Nothing was saved (waited {LOCK_WAIT_SECONDS:g} s)"
+        )
 
     def lock_settings(self) -> None:
         """Hold the settings until this transaction ends. ledgersettings reads them, merges
@@ -662,7 +744,8 @@ class PostGISLedger(SqlLedger):
         An advisory lock, not SELECT … FOR UPDATE: a setting not stored yet has no row."""
         if not self._depth:
             raise RuntimeError("lock_settings() outside a transaction would hold nothing")
-        self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_SETTINGS,))
+        if not self._take_lock(_LOCK_SETTINGS, 0):
+            self._refuse_busy(_LOCK_SETTINGS, 0, "台帐设置", "the ledger's settings")
 
     def _keep_conflict(
         self,
