@@ -37,7 +37,6 @@ import functools
 import getpass
 import os
 import re
-import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -78,8 +77,6 @@ _LOCK_SETTINGS = 74003
 # transaction, a laptop asleep mid-import) would otherwise freeze QGIS inside the Save click
 # for as long. Half a minute outlasts any ordinary wait and is still a wait a user sits out.
 LOCK_WAIT_SECONDS = 30.0
-# Between two tries for the lock: short against the wait, long against a round trip.
-_LOCK_RETRY_SECONDS = 0.1
 
 # libpq's TCP keepalives and timeout (a saved connection's own values win): a server or
 # network gone without closing the connection (a power cut, a dropped VPN) is noticed in about
@@ -700,15 +697,19 @@ class PostGISLedger(SqlLedger):
 
     def _take_lock(self, kind: int, key: int) -> bool:
         """Take the transaction's advisory lock (kind, key), waiting up to LOCK_WAIT_SECONDS
-        for a session holding it; False when it was not let go by then. Tried again and
-        again rather than waited for (pg_advisory_xact_lock), or with SET LOCAL lock_timeout:
-        a lock timeout aborts the transaction, and the refusal could then not ask who holds
-        the lock."""
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        while not self._scalar("SELECT pg_try_advisory_xact_lock(%s, %s)", (kind, key)):
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(_LOCK_RETRY_SECONDS)
+        for a session holding it; False when it was not let go by then. Waited for in the
+        server's queue (first come, first served, and pg_locks shows the save waiting), in a
+        savepoint: the lock timeout aborts only that, and the refusal can still ask who holds
+        the lock. The transaction's own lock_timeout is put back for what follows."""
+        wait = f"{max(1, round(LOCK_WAIT_SECONDS * 1000))}ms"
+        try:
+            with self.transaction():
+                before = self._scalar("SELECT current_setting('lock_timeout')")
+                self._execute("SELECT set_config('lock_timeout', %s, true)", (wait,))
+                self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (kind, key))
+                self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+        except self._pg.errors.LockNotAvailable:
+            return False
         return True
 
     def _refuse_busy(self, kind: int, key: int, what_zh: str, what_en: str) -> None:
