@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import json
 import os
 import threading
@@ -596,14 +597,39 @@ def test_connection_lost_in_the_middle_of_a_save_writes_nothing(pg_database, sch
     assert store.batches() == [] and store.counts() == (0, 0)
     store.import_batch("完整的批次", records)
     spot_id = store.spots()[0].id
-    # killed while idle: the next save fails cleanly, the one after works
+    # killed while idle (a server restart): the connection is found dead before the save
+    # sends anything, made again, and the first save goes through, once
     terminate(pg_database, store._conn.get_backend_pid())
     patrol = PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"])
-    with pytest.raises(LedgerError, match="connection to the database server"):
-        store.add_patrol(patrol)
-    assert store.patrols() == []
     store.add_patrol(patrol)
     assert len(store.patrols()) == 1 and store.verdict_history(spot_id) == []
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    terminate(pg_database, store._conn.get_backend_pid())
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    assert [record.case_id for record in store.cases()] == [case_id]
+    store.close()
+
+
+def test_a_save_does_not_reconnect_once_it_has_begun(pg_database, schema):
+    """The check before a save is the only retry: a connection lost after the save's first
+    statement (here: its BEGIN) is refused as before, nothing written, never sent again."""
+    store = open_store(pg_database, schema)
+    executed: list[str] = []
+    plain = store._execute
+
+    def kill_on_begin(sql, params=None):
+        executed.append(sql)
+        if sql == "BEGIN":
+            terminate(pg_database, store._conn.get_backend_pid())
+        return plain(sql, params)
+
+    store._execute = kill_on_begin
+    patrol = PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"])
+    with pytest.raises(LedgerError, match="nothing of it was written"):
+        store.add_patrol(patrol)
+    assert executed.count("BEGIN") == 1
+    store._execute = plain
+    assert store.patrols() == []
     store.close()
 
 
@@ -2011,3 +2037,83 @@ def test_connections_detect_a_vanished_peer_within_about_a_minute(pg_database, s
     dsn = " ".join(f"{k}={v}" for k, v in srv.params(BRIGADE, pg_database).items())
     with lp.PostGISLedger(dsn, schema=schema) as store:
         assert store._conn.get_dsn_parameters()["keepalives"] == "1"
+
+
+# --- every read after a lost connection ---------------------------------------------------------
+# Public members of the store that never reach the database, or only inside a transaction a
+# guarded save (or ledger_migrate's copy) has opened: everything else must be guarded.
+NOT_GUARDED = {
+    "close",
+    "path",
+    "server",
+    "login",  # the open connection's own record, or the parameters
+    "unreadable_cases",  # what the last cases() left out
+    "transaction",  # its BEGIN is checked and translated itself (_outer_transaction)
+    "load_rows",  # ledger_migrate's copy, inside its transaction
+    "lock_settings",  # inside the settings' transaction only (it refuses outside one)
+}
+
+
+def guard_of(name: str) -> str | None:
+    member = inspect.getattr_static(lp.PostGISLedger, name)
+    function = member.fget if isinstance(member, property) else member
+    return getattr(function, "_ledger_guard", None)
+
+
+def test_every_public_member_of_the_store_goes_through_a_guard():
+    """A read or a save not guarded lets psycopg2's own error out (OperationalError "server
+    closed the connection unexpectedly") where a LedgerError naming the server is expected,
+    and a read does not reconnect: configured_offices and schema_version were such."""
+    public = {name for name in dir(lp.PostGISLedger) if not name.startswith("_")}
+    unguarded = sorted(n for n in public - NOT_GUARDED if guard_of(n) is None)
+    assert unguarded == []
+    assert public >= NOT_GUARDED  # the list names no member that has gone
+
+
+def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, schema, tmp_path):
+    """The server dropped the idle connection before each read (as a restart does): every
+    guarded read answers as before, over a new connection, never with a psycopg2 error."""
+    store = open_store(pg_database, schema, tmp_path=tmp_path)
+    store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+    spot_id = store.spots()[0].id
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    reads = {
+        "batches": lambda: store.batches(),
+        "case": lambda: store.case(case_id),
+        "case_record": lambda: store.case_record(case_id),
+        "cases": lambda: store.cases(),
+        "configured_offices": lambda: store.configured_offices(),
+        "conflicts": lambda: store.conflicts(),
+        "counts": lambda: store.counts(),
+        "current_verdict": lambda: store.current_verdict(spot_id),
+        "deadline_rules": lambda: store.deadline_rules(),
+        "evidence": lambda: store.evidence(),
+        "evidence_dir": lambda: store.evidence_dir,
+        "known_offices": lambda: store.known_offices(),
+        "patrols": lambda: store.patrols(),
+        "schema_version": lambda: store.schema_version,
+        "sees_every_office": lambda: store.sees_every_office,
+        "settings": lambda: store.settings(),
+        "spot": lambda: store.spot(spot_id),
+        "spot_attributes": lambda: store.spot_attributes([spot_id]),
+        "spots": lambda: store.spots(),
+        "spots_by_id": lambda: store.spots_by_id([spot_id]),
+        "stored_evidence_dir": lambda: store.stored_evidence_dir(),
+        "table_rows": lambda: store.table_rows(ls.T_SPOTS),
+        "verdict_histories": lambda: store.verdict_histories([spot_id]),
+        "verdict_history": lambda: store.verdict_history(spot_id),
+        "work_calendar": lambda: store.work_calendar().known_years(),
+        "writable_evidence_dir": lambda: store.writable_evidence_dir(),
+    }
+    public = {name for name in dir(lp.PostGISLedger) if not name.startswith("_")}
+    assert set(reads) == {name for name in public if guard_of(name) == "read"}
+    try:
+        for name, read in reads.items():
+            answer = read()
+            terminate(pg_database, store._conn.get_backend_pid())
+            assert read() == answer, name
+        assert store.schema_version == ls.SCHEMA_VERSION
+        assert TAIHE in store.configured_offices()
+    finally:
+        store.close()

@@ -20,7 +20,10 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   both verdicts or what the re-delivery changed. The refused verdict is kept in
   ledger_verdict_conflicts, so the history keeps both.
 - Failure. Every save is one transaction. A lost connection rolls it back on the server and
-  raises LedgerError naming the server; the next call reconnects.
+  raises LedgerError naming the server; the next call reconnects. A save first checks the
+  connection and makes it again if the server dropped it while idle; a read that meets a
+  dropped connection reads again over a new one (_guarded, _guarded_read: every public read
+  and save goes through one). A lock another session keeps is waited for LOCK_WAIT_SECONDS.
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
@@ -116,13 +119,24 @@ def _guarded(method):
 
     @functools.wraps(method)
     def wrapper(self: PostGISLedger, *args, **kwargs):
-        if self._depth == 0:
-            self._ensure_connected()
+        if self._depth:
+            try:
+                return method(self, *args, **kwargs)
+            except self._pg.Error as exc:
+                raise self._translate(exc) from exc
+        # Before anything of the save is sent: a connection the server dropped while the
+        # session sat idle (a restart) is made again here, so the first save after it goes
+        # through. Once the save has begun it is never tried again: it might be recorded twice.
+        self._verify_connection()
+        self._verified = True
         try:
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
+        finally:
+            self._verified = False
 
+    wrapper._ledger_guard = "write"
     return wrapper
 
 
@@ -147,6 +161,7 @@ def _guarded_read(method):
         except self._pg.Error as exc:
             raise self._translate(exc, reading=True) from exc
 
+    wrapper._ledger_guard = "read"
     return wrapper
 
 
@@ -161,6 +176,7 @@ class PostGISLedger(SqlLedger):
     ledger's meta table.
     """
 
+    @_guarded_read
     def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
         """The working days of everyone on this ledger: the holiday schedule stored in its
         settings (no file lies beside a shared ledger, and one per machine would differ)."""
@@ -192,6 +208,7 @@ class PostGISLedger(SqlLedger):
         self.office = office
         self._evidence_dir = Path(evidence_dir) if evidence_dir else None
         self._depth = 0
+        self._verified = False  # within a guarded save whose connection was just checked
         self._committing = False
         self._conn = None
         self.migrated_from = None
@@ -424,6 +441,19 @@ class PostGISLedger(SqlLedger):
         if self._conn is None or self._conn.closed:
             self._connect()
 
+    def _verify_connection(self) -> None:
+        """Connected, and the connection answers: psycopg2 learns that the server dropped an
+        idle connection only when a statement fails on it, so a save would otherwise meet
+        the loss in its first statement and be refused. One round trip, before a write only
+        (a read that meets the loss simply reads again)."""
+        self._ensure_connected()
+        try:
+            self._execute("SELECT 1")
+        except self._pg.Error as exc:
+            if not self._lost(exc):
+                raise self._translate(exc) from exc
+            self._connect()
+
     def _lost(self, exc: Exception) -> bool:
         """The error is the connection's loss, not the statement's fault."""
         return isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
@@ -515,6 +545,7 @@ class PostGISLedger(SqlLedger):
         """Whether this login sees the whole ledger (the brigade) or only its offices' rows."""
         return bool(self._scalar("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_BRIGADE,)))
 
+    @_guarded_read
     def configured_offices(self) -> set[str]:
         """The offices set up on the server (ledger_office_towns), spots or not: the brigade
         reads the table, an office its own through zc_offices_of."""
@@ -535,7 +566,10 @@ class PostGISLedger(SqlLedger):
 
     @contextlib.contextmanager
     def _outer_transaction(self) -> Iterator[None]:
-        self._ensure_connected()
+        if self._verified:  # by the save this transaction is part of, a moment ago
+            self._ensure_connected()
+        else:
+            self._verify_connection()
         try:
             self._execute("BEGIN")
         except self._pg.Error as exc:
@@ -573,6 +607,7 @@ class PostGISLedger(SqlLedger):
         self.close()
 
     @property
+    @_guarded_read
     def schema_version(self) -> int:
         return int(
             self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (ls.META_SCHEMA_VERSION,))
@@ -580,6 +615,7 @@ class PostGISLedger(SqlLedger):
         )
 
     @property
+    @_guarded_read
     def evidence_dir(self) -> Path:
         """The folder given when opening, else the one stored on the server (read each time:
         the brigade may have moved it since this session opened)."""
@@ -595,6 +631,7 @@ class PostGISLedger(SqlLedger):
             )
         return Path(stored)
 
+    @_guarded_read
     def writable_evidence_dir(self) -> Path:
         """The evidence folder, to record files in: it must be there already. A share this
         machine does not reach (a \\\\server share on Linux, an unmounted /mnt/…) would otherwise be
@@ -827,7 +864,11 @@ class PostGISLedger(SqlLedger):
     open_case = _guarded(SqlLedger.open_case)
     add_case_event = _guarded(SqlLedger.add_case_event)
     case = _guarded_read(SqlLedger.case)
+    case_record = _guarded_read(SqlLedger.case_record)
     cases = _guarded_read(SqlLedger.cases)
+    current_verdict = _guarded_read(SqlLedger.current_verdict)
+    deadline_rules = _guarded_read(SqlLedger.deadline_rules)
+    known_offices = _guarded_read(SqlLedger.known_offices)
 
     @_guarded
     def add_patrol(self, record) -> int:
