@@ -175,6 +175,46 @@ def test_the_import_reports_warnings_as_warnings_and_refusals_as_errors(provider
     assert any(line.startswith("批次 b") for line in log.info)
 
 
+class CancelWhileWriting(Log):
+    """Cancels once the import has said it is writing and shown some progress there, as a
+    user does who presses Cancel during a long write; records the progress shown."""
+
+    def __init__(self):
+        super().__init__()
+        self.writing = False
+        self.progress: list[float] = []
+
+    def setProgressText(self, text):  # noqa: N802 - QGIS API
+        self.writing = self.writing or text.startswith("Writing")
+
+    def setProgress(self, progress):  # noqa: N802 - QGIS API
+        super().setProgress(progress)
+        if self.writing:
+            self.progress.append(progress)
+            if len(self.progress) == 20:
+                self.cancel()
+
+
+def test_an_import_cancelled_while_writing_fails_and_imports_nothing(provider, tmp_path):
+    """Cancel pressed once the spots are being written: the run fails saying nothing was
+    imported (not a success with the spots committed), and the ledger keeps only the
+    batch recorded before; progress was shown during the write."""
+    ledger_path = str(tmp_path / "ledger.gpkg")
+    run(
+        {"SPOTS": spot_file(tmp_path / "a.gpkg", ["A1", "A2"]), "LEDGER": ledger_path, "BATCH": "a"}
+    )
+    before = recorded(ledger_path)
+    numbers = [f"S{i:03d}" for i in range(60)]
+    log = CancelWhileWriting()
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing imported"):
+        run(
+            {"SPOTS": spot_file(tmp_path / "b.gpkg", numbers), "LEDGER": ledger_path, "BATCH": "b"},
+            feedback=log,
+        )
+    assert recorded(ledger_path) == before
+    assert len(log.progress) == 20 and 0 < log.progress[-1] < 100
+
+
 def screened_twice_fields(shapefile: bool) -> dict:
     """The result fields of two screening runs, as a layer screened twice holds them: the
     first run's under the standard names (a Shapefile's YJJBNT_MU), the second's suffixed

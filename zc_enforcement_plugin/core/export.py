@@ -59,6 +59,7 @@ from .domain import (
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
+from .progress import Reporter
 from .report_basis import act_stopped
 
 # --- fields only the export has (the others are the domain's) -------------------------------------
@@ -217,22 +218,6 @@ class ExportCancelled(Exception):  # noqa: N818 - the name callers catch, like S
     """The caller's is_cancelled() said stop; files being written were removed."""
 
 
-class _Reporter:
-    """Progress in percent (0..100, as QgsFeedback takes it) over a part of the work."""
-
-    def __init__(self, progress, is_cancelled, start: float = 0.0, end: float = 100.0):
-        self._progress = progress
-        self._is_cancelled = is_cancelled
-        self._start, self._end = start, end
-
-    def __call__(self, fraction: float) -> None:
-        if self._is_cancelled is not None and self._is_cancelled():
-            raise ExportCancelled()
-        if self._progress is not None:
-            share = min(1.0, max(0.0, fraction))
-            self._progress(self._start + (self._end - self._start) * share)
-
-
 # =================================================================================================
 # rows
 # =================================================================================================
@@ -305,7 +290,7 @@ def verification_rows(
 ) -> list[ExportRow]:
     """One row per spot of the batch (or the whole ledger), in review order, with its current
     verdict, key figures (as the ledger stores them; 亩 from m² where not stored) and evidence."""
-    report = _Reporter(progress, is_cancelled)
+    report = Reporter(progress, is_cancelled, ExportCancelled)
     summaries = ledger.spots(SpotFilter(batch=batch))
     evidence_by_spot: dict[int, list[EvidenceRecord]] = {}
     for record in ledger.evidence():
@@ -729,7 +714,7 @@ def write_vector_exports(
 
     codec = _codec(encoding)
     check_shapefile(rows, encoding, columns)
-    report = _Reporter(progress, is_cancelled)
+    report = Reporter(progress, is_cancelled, ExportCancelled)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = VectorExport(folder / f"{basename}.gpkg", folder / f"{basename}.shp", encoding)
@@ -889,7 +874,7 @@ def write_evidence_zip(
     Each row is told what was found (ExportRow.problems, its EVIDENCE_PROBLEMS count), so the
     files written after the zip say it too.
     """
-    report = _Reporter(progress, is_cancelled)
+    report = Reporter(progress, is_cancelled, ExportCancelled)
     if rows is None:
         rows = verification_rows(ledger)
     root = Path(ledger.evidence_dir)

@@ -20,7 +20,10 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   both verdicts or what the re-delivery changed. The refused verdict is kept in
   ledger_verdict_conflicts, so the history keeps both.
 - Failure. Every save is one transaction. A lost connection rolls it back on the server and
-  raises LedgerError naming the server; the next call reconnects.
+  raises LedgerError naming the server; the next call reconnects. A save first checks the
+  connection and makes it again if the server dropped it while idle; a read that meets a
+  dropped connection reads again over a new one (_guarded, _guarded_read: every public read
+  and save goes through one). A lock another session keeps is waited for LOCK_WAIT_SECONDS.
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
@@ -71,6 +74,25 @@ _LOCK_SPOT = 74001
 _LOCK_CASE = 74002
 _LOCK_SETTINGS = 74003
 
+# How long a save waits for a spot, case or the settings another session holds before it is
+# refused. A colleague's save holds a spot for milliseconds and an import's refresh for the
+# import's length, mostly seconds; a session that never lets go (an importer frozen inside its
+# transaction, a laptop asleep mid-import) would otherwise freeze QGIS inside the Save click
+# for as long. Half a minute outlasts any ordinary wait and is still a wait a user sits out.
+LOCK_WAIT_SECONDS = 30.0
+
+# libpq's TCP keepalives and timeout (a saved connection's own values win): a server or
+# network gone without closing the connection (a power cut, a dropped VPN) is noticed in about
+# a minute — 30 s idle, then 3 probes 10 s apart; data unanswered for 60 s — not after the
+# operating system's two hours, while a save or a read hangs.
+KEEPALIVES = {
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+TCP_USER_TIMEOUT_MS = "60000"  # libpq 12 and later know tcp_user_timeout
+
 # =================================================================================================
 # the store
 # =================================================================================================
@@ -97,13 +119,24 @@ def _guarded(method):
 
     @functools.wraps(method)
     def wrapper(self: PostGISLedger, *args, **kwargs):
-        if self._depth == 0:
-            self._ensure_connected()
+        if self._depth:
+            try:
+                return method(self, *args, **kwargs)
+            except self._pg.Error as exc:
+                raise self._translate(exc) from exc
+        # Before anything of the save is sent: a connection the server dropped while the
+        # session sat idle (a restart) is made again here, so the first save after it goes
+        # through. Once the save has begun it is never tried again: it might be recorded twice.
+        self._verify_connection()
+        self._verified = True
         try:
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
+        finally:
+            self._verified = False
 
+    wrapper._ledger_guard = "write"
     return wrapper
 
 
@@ -128,6 +161,7 @@ def _guarded_read(method):
         except self._pg.Error as exc:
             raise self._translate(exc, reading=True) from exc
 
+    wrapper._ledger_guard = "read"
     return wrapper
 
 
@@ -142,6 +176,7 @@ class PostGISLedger(SqlLedger):
     ledger's meta table.
     """
 
+    @_guarded_read
     def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
         """The working days of everyone on this ledger: the holiday schedule stored in its
         settings (no file lies beside a shared ledger, and one per machine would differ)."""
@@ -160,6 +195,7 @@ class PostGISLedger(SqlLedger):
         try:
             import psycopg2
             import psycopg2.errors  # noqa: F401 - the error classes _translate names
+            import psycopg2.extensions  # noqa: F401 - libpq_version, parse_dsn
         except ImportError:
             raise LedgerError(
                 "缺少 psycopg2，无法连接 PostGIS 台帐 / psycopg2 is missing: install "
@@ -172,6 +208,7 @@ class PostGISLedger(SqlLedger):
         self.office = office
         self._evidence_dir = Path(evidence_dir) if evidence_dir else None
         self._depth = 0
+        self._verified = False  # within a guarded save whose connection was just checked
         self._committing = False
         self._conn = None
         self.migrated_from = None
@@ -281,12 +318,24 @@ class PostGISLedger(SqlLedger):
             f"name, so it logs in as the operating-system user {user!r}"
         )
 
+    def _liveness(self) -> dict[str, str]:
+        """KEEPALIVES (and the TCP timeout where libpq knows it) that the connection's own
+        parameters do not set."""
+        wanted = dict(KEEPALIVES)
+        if self._pg.extensions.libpq_version() >= 120000:
+            wanted["tcp_user_timeout"] = TCP_USER_TIMEOUT_MS
+        if isinstance(self._params, str):
+            given = self._pg.extensions.parse_dsn(self._params)
+        else:
+            given = self._params
+        return {key: value for key, value in wanted.items() if key not in given}
+
     def _connect(self) -> None:
         try:
             if isinstance(self._params, str):
-                conn = self._pg.connect(self._params)
+                conn = self._pg.connect(self._params, **self._liveness())
             else:
-                conn = self._pg.connect(**self._params)
+                conn = self._pg.connect(**{**self._liveness(), **self._params})
         except self._pg.OperationalError as exc:
             detail = str(exc).strip()
             hint = ""
@@ -392,6 +441,19 @@ class PostGISLedger(SqlLedger):
         if self._conn is None or self._conn.closed:
             self._connect()
 
+    def _verify_connection(self) -> None:
+        """Connected, and the connection answers: psycopg2 learns that the server dropped an
+        idle connection only when a statement fails on it, so a save would otherwise meet
+        the loss in its first statement and be refused. One round trip, before a write only
+        (a read that meets the loss simply reads again)."""
+        self._ensure_connected()
+        try:
+            self._execute("SELECT 1")
+        except self._pg.Error as exc:
+            if not self._lost(exc):
+                raise self._translate(exc) from exc
+            self._connect()
+
     def _lost(self, exc: Exception) -> bool:
         """The error is the connection's loss, not the statement's fault."""
         return isinstance(exc, (self._pg.OperationalError, self._pg.InterfaceError)) and (
@@ -483,6 +545,7 @@ class PostGISLedger(SqlLedger):
         """Whether this login sees the whole ledger (the brigade) or only its offices' rows."""
         return bool(self._scalar("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_BRIGADE,)))
 
+    @_guarded_read
     def configured_offices(self) -> set[str]:
         """The offices set up on the server (ledger_office_towns), spots or not: the brigade
         reads the table, an office its own through zc_offices_of."""
@@ -503,7 +566,10 @@ class PostGISLedger(SqlLedger):
 
     @contextlib.contextmanager
     def _outer_transaction(self) -> Iterator[None]:
-        self._ensure_connected()
+        if self._verified:  # by the save this transaction is part of, a moment ago
+            self._ensure_connected()
+        else:
+            self._verify_connection()
         try:
             self._execute("BEGIN")
         except self._pg.Error as exc:
@@ -541,6 +607,7 @@ class PostGISLedger(SqlLedger):
         self.close()
 
     @property
+    @_guarded_read
     def schema_version(self) -> int:
         return int(
             self._scalar(f"SELECT value FROM {ls.T_META} WHERE key = %s", (ls.META_SCHEMA_VERSION,))
@@ -548,6 +615,7 @@ class PostGISLedger(SqlLedger):
         )
 
     @property
+    @_guarded_read
     def evidence_dir(self) -> Path:
         """The folder given when opening, else the one stored on the server (read each time:
         the brigade may have moved it since this session opened)."""
@@ -563,6 +631,7 @@ class PostGISLedger(SqlLedger):
             )
         return Path(stored)
 
+    @_guarded_read
     def writable_evidence_dir(self) -> Path:
         """The evidence folder, to record files in: it must be there already. A share this
         machine does not reach (a \\\\server share on Linux, an unmounted /mnt/…) would otherwise be
@@ -649,10 +718,61 @@ class PostGISLedger(SqlLedger):
         return value
 
     def _lock_spot(self, spot_id: int) -> None:
-        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_SPOT, int(spot_id)))
+        if self._take_lock(_LOCK_SPOT, int(spot_id)):
+            return
+        number = self._scalar(
+            f'SELECT "{ls.C_SPOT_NUMBER}" FROM {ls.T_SPOTS} WHERE {ls.C_FID} = %s', (spot_id,)
+        )
+        zh, en = (
+            (f"{number}（id {spot_id}）", f"{number} (id {spot_id})") if number else (spot_id,) * 2
+        )
+        self._refuse_busy(_LOCK_SPOT, int(spot_id), f"图斑 {zh}", f"spot {en}")
 
     def _lock_case(self, case_id: int) -> None:
-        self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_CASE, int(case_id)))
+        if not self._take_lock(_LOCK_CASE, int(case_id)):
+            self._refuse_busy(_LOCK_CASE, int(case_id), f"案件 {case_id}", f"case {case_id}")
+
+    def _take_lock(self, kind: int, key: int) -> bool:
+        """Take the transaction's advisory lock (kind, key), waiting up to LOCK_WAIT_SECONDS
+        for a session holding it; False when it was not let go by then. Waited for in the
+        server's queue (first come, first served, and pg_locks shows the save waiting), in a
+        savepoint: the lock timeout aborts only that, and the refusal can still ask who holds
+        the lock. The transaction's own lock_timeout is put back for what follows."""
+        wait = f"{max(1, round(LOCK_WAIT_SECONDS * 1000))}ms"
+        try:
+            with self.transaction():
+                before = self._scalar("SELECT current_setting('lock_timeout')")
+                self._execute("SELECT set_config('lock_timeout', %s, true)", (wait,))
+                self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (kind, key))
+                self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+        except self._pg.errors.LockNotAvailable:
+            return False
+        return True
+
+    def _refuse_busy(self, kind: int, key: int, what_zh: str, what_en: str) -> None:
+        """Raise the LedgerError of a lock (kind, key) another session kept past the wait,
+        naming that session's login and application where the server tells them (every
+        login sees who another session is, not what it runs)."""
+        holder = self._row(
+            "SELECT a.usename, a.application_name FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid() "
+            "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND l.classid = %s::oid AND l.objid = %s::oid AND l.objsubid = 2 LIMIT 1",
+            (kind, key),
+        )
+        who_zh = who_en = ""
+        if holder is not None and holder[0]:
+            application = holder[1] or ""
+            who_zh = f"（登录 {holder[0]}" + (f"，应用 {application}" if application else "") + "）"
+            who_en = f" (login {holder[0]!r}" + (
+                f", application {application!r})" if application else ")"
+            )
+        raise LedgerError(
+            f"{what_zh} 正被另一会话修改（如导入）{who_zh}，请稍后再试；未保存任何内容 / "
+            f"{what_en} is being changed by another session (e.g. an import){who_en}; try "
+            f"again later. Nothing was saved (waited {LOCK_WAIT_SECONDS:g} s)"
+        )
 
     def lock_settings(self) -> None:
         """Hold the settings until this transaction ends. ledgersettings reads them, merges
@@ -662,7 +782,8 @@ class PostGISLedger(SqlLedger):
         An advisory lock, not SELECT … FOR UPDATE: a setting not stored yet has no row."""
         if not self._depth:
             raise RuntimeError("lock_settings() outside a transaction would hold nothing")
-        self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_SETTINGS,))
+        if not self._take_lock(_LOCK_SETTINGS, 0):
+            self._refuse_busy(_LOCK_SETTINGS, 0, "台帐设置", "the ledger's settings")
 
     def _keep_conflict(
         self,
@@ -701,12 +822,20 @@ class PostGISLedger(SqlLedger):
     # --- the shared store, each call turning psycopg2's errors into LedgerError ------------------
     @_guarded
     def import_batch(
-        self, batch_name: str, spots, source: str | None = None, repeat_spots: bool = False
+        self,
+        batch_name: str,
+        spots,
+        source: str | None = None,
+        repeat_spots: bool = False,
+        progress=None,
+        is_cancelled=None,
     ):
         # Two imports of the same new batch at once: neither saw the other's batch, and the
         # second's insert waited for the first to commit, then met its name.
         try:
-            return SqlLedger.import_batch(self, batch_name, spots, source, repeat_spots)
+            return SqlLedger.import_batch(
+                self, batch_name, spots, source, repeat_spots, progress, is_cancelled
+            )
         except LedgerError as error:  # the transaction has translated the server's error
             cause = error.__cause__
             if isinstance(cause, self._pg.errors.UniqueViolation) and (
@@ -735,7 +864,11 @@ class PostGISLedger(SqlLedger):
     open_case = _guarded(SqlLedger.open_case)
     add_case_event = _guarded(SqlLedger.add_case_event)
     case = _guarded_read(SqlLedger.case)
+    case_record = _guarded_read(SqlLedger.case_record)
     cases = _guarded_read(SqlLedger.cases)
+    current_verdict = _guarded_read(SqlLedger.current_verdict)
+    deadline_rules = _guarded_read(SqlLedger.deadline_rules)
+    known_offices = _guarded_read(SqlLedger.known_offices)
 
     @_guarded
     def add_patrol(self, record) -> int:

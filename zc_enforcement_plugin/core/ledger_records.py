@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -26,6 +26,14 @@ class LedgerError(Exception):
 
 class SpotFileError(LedgerError):
     """A spot file is missing, unreadable or not what its name claims."""
+
+
+class ImportCancelled(LedgerError):  # noqa: N818 - named as ExportCancelled and the others
+    """The caller's is_cancelled() said stop while an import was writing: its transaction was
+    rolled back, so the ledger is exactly as before the import."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消，未导入任何图斑 / cancelled, nothing imported")
 
 
 class CaseError(LedgerError):
@@ -300,6 +308,8 @@ class LedgerStore(Protocol):
         spots: Sequence[SpotRecord],
         source: str | None = None,
         repeat_spots: bool = False,
+        progress: Callable[[float], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
     ) -> ImportReport: ...
 
     def batches(self) -> list[BatchSummary]: ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
@@ -44,6 +44,7 @@ from .ledger_delivery import (
 )
 from .ledger_records import (
     BatchSummary,
+    ImportCancelled,
     ImportReport,
     LedgerError,
     Spot,
@@ -56,6 +57,7 @@ from .ledger_rows import (
     spot_version,
     utc_now,
 )
+from .progress import Reporter
 
 
 class SqlSpotsMixin:
@@ -71,6 +73,8 @@ class SqlSpotsMixin:
         spots: Sequence[SpotRecord],
         source: str | None = None,
         repeat_spots: bool = False,
+        progress: Callable[[float], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
     ) -> ImportReport:
         """Add a batch, or refresh it when it is already in the ledger.
 
@@ -83,6 +87,11 @@ class SqlSpotsMixin:
         Refused spots are reported and not imported. A new batch most of whose spots another
         batch already holds is refused as a whole (a re-delivery under another name), unless
         repeat_spots says it is meant (see refuse_new_batch_of_held_spots).
+
+        ``progress`` is told the share written (0..100, as QgsFeedback.setProgress takes it)
+        and ``is_cancelled`` asked before each spot is written: cancelled, the whole import
+        is rolled back and ImportCancelled raised, the ledger exactly as before it. Half a
+        delivery would be a batch that looks imported and lacks spots no one then checks.
         """
         name = (batch_name or "").strip()
         if not name:
@@ -97,6 +106,7 @@ class SqlSpotsMixin:
             )
         refuse_rescreened(spots, source or name)
         report = ImportReport(batch=name)
+        written = Reporter(progress, is_cancelled, ImportCancelled)
         rows = vet_spots(spots, report)
         now = utc_now()
         mark = self._MARK
@@ -153,6 +163,7 @@ class SqlSpotsMixin:
             )
             mapped_towns = self._mapped_towns()
             for count, vetted in enumerate(rows):
+                written(count / len(rows))
                 recorded = existing.get(vetted.key)
                 if recorded is not None:
                     vetted = self._refreshed(vetted, recorded, report)
@@ -172,6 +183,7 @@ class SqlSpotsMixin:
                     report.refreshed += 1
                 if self._after_row_hook is not None:
                     self._after_row_hook(count)
+            written(1.0)  # a cancel after the last row still undoes the import, before COMMIT
             warn_kept_spots(report, rows, existing)
             self._update_extent(ls.T_SPOTS)
             self._touch(ls.T_BATCHES)

@@ -193,7 +193,13 @@ class ImportSpots(EnforcementAlgorithm):
                     records,
                     source=source_path,
                     repeat_spots=self.parameterAsBool(parameters, self.REPEAT_SPOTS, context),
+                    progress=feedback.setProgress,
+                    is_cancelled=feedback.isCanceled,
                 )
+        except ledger.ImportCancelled as cancelled:
+            # A failure, not an empty success: a caller (a model, qgis_process) must not go on
+            # as though the batch were in the ledger.
+            raise fail(tr("Cancelled, nothing imported.")) from cancelled
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
         # Each line by its kind, so that Processing's log and qgis_process --json show the

@@ -880,6 +880,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Cancelled, nothing imported.</source>
+      <translation>已取消，未导入任何图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>The batch {batch} (the layer's name, BATCH not given) was delivered in {recorded}, and these spots come from {source}: imported, the two deliveries would merge into one batch. Nothing was imported. Give BATCH: {batch} to refresh that batch with this file, or a new name for a batch of its own.</source>
       <translation>批次 {batch}（取图层名称，未填写 BATCH）原由 {recorded} 交付，而本次图斑来自 {source}：若导入，两次交付将并入同一批次。未导入任何内容。请将 BATCH 填为 {batch} 以用本文件刷新该批次，或填写新名称另建批次。</translation>
     </message>
