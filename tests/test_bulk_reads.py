@@ -263,3 +263,36 @@ def test_cases_are_read_a_chunk_at_a_time_whatever_their_number(tmp_path, monkey
     store._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 4)
     assert [(str(r.case_id), r.case.events) for r in store.cases()] == expected
     assert store.unreadable_cases == []
+
+
+def test_the_docks_overdue_filter_reads_in_statements_that_do_not_grow_with_the_spots(
+    make_store,
+):
+    """The dock's overdue filter finds the spots judged 违法 with no case opened whose deadlines
+    have passed: read for all of them at once, not a spot, a history and a case query each."""
+    from zc_enforcement_plugin.ui.review_session import ReviewSession
+
+    sent, late = {}, {}
+    for count in (10, 40):
+        store = make_store()
+        fill(store, count)
+        session = ReviewSession()
+        session.store = store
+        spots = store.spots()
+        with statements(store) as read:
+            late[count] = session.overdue_unopened_spots(spots, dt.date(2024, 6, 3))
+        sent[count] = len(read)
+        # As judged spot by spot (the rule the spot page shows: unopened_case).
+        assert late[count] == {
+            s.id
+            for s in spots
+            if (case := session.unopened_case(s.id, dt.date(2024, 6, 3))) is not None
+            and any(
+                d.open and d.late
+                for d in case.deadlines(
+                    store.deadline_rules(), session.calendar, dt.date(2024, 6, 3)
+                )
+            )
+        }
+    assert len(late[40]) > len(late[10]) > 0
+    assert sent[10] == sent[40], f"statements by number of spots: {sent}"

@@ -358,6 +358,11 @@ def read_ledger(
     return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
 
 
+# The screening fields a spot's referral figures are read from (spot_case_figures), beside the
+# GDMJ and YJJBNTMJ the spot list carries.
+REFERRAL_FIELDS = (REFERRAL_CULTIVATED_AREA, REFERRAL_BASIC_FARMLAND_AREA)
+
+
 def _read_referral_fields(ledger: LedgerStore, spots: list[_SpotFacts]) -> None:
     """Give each spot a verdict ever judged illegal its REFERRAL_* screening fields (the spot
     list carries the GDMJ and YJJBNTMJ columns only), read for all of them at once."""
@@ -366,11 +371,10 @@ def _read_referral_fields(ledger: LedgerStore, spots: list[_SpotFacts]) -> None:
     ]
     if not judged_illegal:
         return
-    names = (REFERRAL_CULTIVATED_AREA, REFERRAL_BASIC_FARMLAND_AREA)
-    fields = ledger.spot_attributes([facts.summary.id for facts in judged_illegal], names)
+    fields = ledger.spot_attributes([facts.summary.id for facts in judged_illegal], REFERRAL_FIELDS)
     for facts in judged_illegal:
         found = fields[facts.summary.id]
-        facts.referral = {name: found[name] for name in names if name in found}
+        facts.referral = {name: found[name] for name in REFERRAL_FIELDS if name in found}
 
 
 def _calendar_warnings(context: ReportContext, days: Iterable[dt.date]) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core import cases, evidence, ledger
 from ..core import ledger_schema as ls
-from ..core.report_basis import spot_as_unopened_case
+from ..core.report_basis import REFERRAL_FIELDS, spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 
 # A status filter of the dock's own: spots whose case is overdue, or that are judged 违法 with no
@@ -277,14 +277,21 @@ class ReviewSession:
         late as an overdue case (the reports count them so), so the overdue filter lists them."""
         if self.store is None:
             return set()
+        cased = {record.spot_id for record in self.store.cases() if record.spot_id is not None}
+        unopened = [s for s in spots if s.category == ls.VERDICT_ILLEGAL and s.id not in cased]
+        if not unopened:
+            return set()
         rules = self.store.deadline_rules()
         calendar = self.calendar
-        cased = {record.spot_id for record in self.store.cases() if record.spot_id is not None}
+        # Read for all of them at once, as the reports do: on the shared ledger a read per spot
+        # is a round trip each, made on the UI thread whenever the queue refreshes.
+        ids = [s.id for s in unopened]
+        histories = self.store.verdict_histories(ids)
+        fields = self.store.spot_attributes(ids, REFERRAL_FIELDS)
+        day = today or dt.date.today()
         late = set()
-        for summary in spots:
-            if summary.category != ls.VERDICT_ILLEGAL or summary.id in cased:
-                continue
-            case = self.unopened_case(summary.id, today)
+        for summary in unopened:
+            case = spot_as_unopened_case(summary, histories[summary.id], fields[summary.id], day)
             if case is not None and any(
                 d.open and d.late for d in case.deadlines(rules, calendar, today)
             ):
