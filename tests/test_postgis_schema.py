@@ -407,3 +407,34 @@ def test_a_new_server_validates_every_check(pg_database, schema):
             assert dict(cur.fetchall()) == {n: True for n in names}
     finally:
         admin.close()
+
+
+def test_a_createrole_owner_of_the_database_may_install(pg_database):
+    """Not only a superuser: a role with CREATEROLE that owns the database installs a ledger
+    (it grants itself zc_owner to create the schema in that role's name)."""
+    dba = f"zc_dba_{uuid.uuid4().hex[:6]}"
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        superuser = cursor.fetchone()[0]
+        cursor.execute(f"CREATE ROLE {dba} LOGIN CREATEROLE PASSWORD %s", (srv.password_for(dba),))
+        cursor.execute(f'ALTER DATABASE "{pg_database}" OWNER TO {dba}')
+    try:
+        conn = srv.connect(dba, dbname=pg_database)
+        try:
+            problems = lp.install(
+                conn, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name
+            )
+        finally:
+            conn.close()
+        assert problems == []
+        with open_store(pg_database, name) as brigade:
+            assert brigade.spots() == [] and brigade.sees_every_office
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{pg_database}" OWNER TO "{superuser}"')
+            cursor.execute(f"DROP OWNED BY {dba}")
+            cursor.execute(f"DROP ROLE {dba}")
+        admin.close()
