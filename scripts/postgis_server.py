@@ -303,13 +303,15 @@ def setup_database(
         offices = demo_offices()
         logins = {brigade_user: password_for(brigade_user)}
         logins.update({role: password_for(role) for role in offices})
-        lp.install(
+        problems = lp.install(
             conn,
             offices=offices,
             brigade_logins=[brigade_user],
             passwords=logins,
             evidence_dir=evidence_dir,
         )
+        for problem in problems:  # rows install found but could not mend: never silent
+            print(f"install: {problem}", file=sys.stderr)
     finally:
         conn.close()
     return {brigade_user: lp.ROLE_BRIGADE, **{role: lp.ROLE_OFFICE for role in offices}}

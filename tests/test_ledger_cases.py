@@ -445,11 +445,14 @@ def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_even
         store.add_case_event(case_id, _event(case_id, Stage.VERIFY, 6))
     conn = sqlite3.connect(str(path))  # as the previous plugin left it
     conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_MEASURED_ON}")
+    conn.execute(f"DROP TRIGGER {ls.CASE_PER_SPOT}")  # version 6's
+    for table in ls.HISTORY_WITH_LOGIN:
+        conn.execute(f"ALTER TABLE {table} DROP COLUMN {ls.C_DB_USER}")
     conn.execute(f"UPDATE {ls.T_META} SET value = '4' WHERE key = '{ls.META_SCHEMA_VERSION}'")
     conn.commit()
     conn.close()
     with GeoPackageLedger(path) as store:
-        assert store.migrated_from == 4 and store.schema_version == 5
+        assert store.migrated_from == 4 and store.schema_version == ls.SCHEMA_VERSION == 6
         case = store.case(case_id)
         assert [e.stage for e in case.events] == [Stage.DISCOVER, Stage.VERIFY]
         assert all(e.measured_on is None for e in case.events)
@@ -482,7 +485,7 @@ def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
     monkeypatch.setattr(ledger_gpkg, "_migrate", read_only)
-    with pytest.raises(LedgerError, match="must be upgraded to 5") as caught:
+    with pytest.raises(LedgerError, match=f"must be upgraded to {ls.SCHEMA_VERSION}") as caught:
         GeoPackageLedger(path)
     assert "read-only" in str(caught.value)
 

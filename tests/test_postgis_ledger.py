@@ -945,7 +945,7 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
         admin.close()
     store = open_store(pg_database, name)
     try:
-        assert store.schema_version == ls.SCHEMA_VERSION == 5
+        assert store.schema_version == ls.SCHEMA_VERSION == 6
         from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
 
         check_figures_count_from_the_day_they_were_found(store)

@@ -300,6 +300,8 @@ def verification_rows(
     # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
     # server, and a batch holds thousands of spots.
     ids = [summary.id for summary in summaries]
+    # A spot whose verdicts cannot be read goes out without one; the caller says so
+    # (unreadable_verdicts).
     whole, histories = ledger.spots_by_id(ids), ledger.verdict_histories(ids)
     rows: list[ExportRow] = []
     for index, summary in enumerate(summaries):

@@ -861,7 +861,29 @@ class PostGISLedger(SqlLedger):
     verdict_histories = _guarded_read(SqlLedger.verdict_histories)
     add_evidence = _guarded(SqlLedger.add_evidence)
     evidence = _guarded_read(SqlLedger.evidence)
-    open_case = _guarded(SqlLedger.open_case)
+
+    @_guarded
+    def open_case(self, origin: str, **kwargs) -> str:
+        # Row security hides a case another office holds on the spot (it was delivered again,
+        # to this office's town), so open_case's own check saw none: the server's one case per
+        # spot refuses it. Said without the other office's case, which this login may not see.
+        try:
+            return SqlLedger.open_case(self, origin, **kwargs)
+        except (LedgerError, self._pg.errors.UniqueViolation) as error:
+            # Translated by the transaction (its cause), or not yet.
+            cause = error if isinstance(error, self._pg.Error) else error.__cause__
+            if not (
+                isinstance(cause, self._pg.errors.UniqueViolation)
+                and cause.diag.constraint_name == ls.CASE_PER_SPOT
+            ):
+                raise
+            number = self.spot(kwargs["spot_id"]).number
+            raise LedgerError(
+                f"图斑 {number} 已有案件（由其他所办理），未开启新案件；请与执法监察大队联系"
+                f" / spot {number} already has a case (held by another office): no new case "
+                "was opened; ask the brigade"
+            ) from None
+
     add_case_event = _guarded(SqlLedger.add_case_event)
     case = _guarded_read(SqlLedger.case)
     case_record = _guarded_read(SqlLedger.case_record)

@@ -28,7 +28,7 @@ C_ROLE = "role_name"
 C_EXPECTED_VERSION = "expected_version"
 C_CURRENT_VERSION = "current_version"
 C_CURRENT_VERDICT = "current_verdict_id"
-C_DB_USER = "db_user"
+C_DB_USER = ls.C_DB_USER
 META_POSTGIS_VERSION = "postgis_schema_version"
 META_EVIDENCE_DIR = "evidence_dir"
 
@@ -276,7 +276,159 @@ def _migration_3(schema: str) -> list[str]:
     ]
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3)
+# The shapes of the JSON the plugin keeps in text columns (json.dumps of what it records), by
+# the name zc_json_is takes; the rows' readers (ledger_rows) expect exactly these.
+JSON_OBJECT = "object"  # an object of anything: a verdict's details
+JSON_FIGURES = "figures"  # an object of numbers: a verdict's measured areas, m²
+JSON_TEXTS = "texts"  # an array of strings: documents, staff, spot numbers
+JSON_IDS = "ids"  # an array of ids, strings or numbers: evidence and case ids
+# The history's text columns holding JSON, and their shapes (schema version 4 on).
+JSON_COLUMNS = {
+    ls.T_VERDICTS: {ls.C_AREAS: JSON_FIGURES, ls.C_DETAILS: JSON_OBJECT},
+    T_CONFLICTS: {ls.C_AREAS: JSON_FIGURES, ls.C_DETAILS: JSON_OBJECT},
+    ls.T_CASE_EVENTS: {ls.C_DOCUMENTS: JSON_TEXTS, ls.C_EVIDENCE_IDS: JSON_IDS},
+    ls.T_PATROLS: {
+        ls.C_STAFF: JSON_TEXTS,
+        ls.C_SPOT_NUMBERS: JSON_TEXTS,
+        ls.C_CASE_IDS: JSON_IDS,
+        ls.C_EVIDENCE_IDS: JSON_IDS,
+    },
+}
+# Text columns holding an ISO day (date.isoformat) and a UTC time (ledger_rows.utc_now), which
+# the readers parse: date.fromisoformat, ledger_rows.parse_utc.
+ISO_DAY_COLUMNS = {ls.T_CASE_EVENTS: (ls.C_MEASURED_ON,), T_CONFLICTS: (ls.C_VERIFIED_ON,)}
+UTC_TIME_COLUMNS = {ls.T_CASE_EVENTS: (ls.C_RECORDED_AT,)}
+# The history tables that record the login saving each row (ledger_verdict_conflicts always has).
+HISTORY_WITH_LOGIN = (*ls.HISTORY_WITH_LOGIN, T_CONFLICTS)
+OWNER_READS = "owner_reads"
+
+
+def _row_checks() -> list[tuple[str, str, str]]:
+    """(table, constraint, condition) of version 4's checks on the rows an office may write by
+    hand: JSON of the shape the plugin writes, days and times it can read back, categories and
+    stages it knows (the lists the plugin validates against, as in version 1)."""
+    checks = []
+    for table, columns in JSON_COLUMNS.items():
+        for column, shape in columns.items():
+            checks.append((table, f"{table}_{column}_json", f"zc_json_is({column}, '{shape}')"))
+    for table, columns in ISO_DAY_COLUMNS.items():
+        for column in columns:
+            checks.append((table, f"{table}_{column}_day", f"zc_is_iso_day({column})"))
+    for table, columns in UTC_TIME_COLUMNS.items():
+        for column in columns:
+            checks.append((table, f"{table}_{column}_utc", f"zc_is_utc_time({column})"))
+    checks.append(
+        (
+            T_CONFLICTS,
+            f"{T_CONFLICTS}_{ls.C_CATEGORY}_known",
+            f"{ls.C_CATEGORY} IN ({_quoted(ls.VERDICT_CATEGORIES)})",
+        )
+    )
+    return checks
+
+
+def _migration_4(schema: str) -> list[str]:
+    """Version 4: the history refuses rows the plugin could not read; one case per spot; the
+    login that saved each row.
+
+    Up to version 3 an office could insert by hand (psql) a verdict with areas 'oops' or a case
+    event with documents 'oops': every report over that office failed on it, and the history
+    being append-only, the row could never be removed. The checks are added NOT VALID: a row
+    already stored is kept (install names it, see _unchecked_rows) and every new row is
+    checked; install validates each check whose table holds no such row.
+
+    Row security hid another office's case on a spot delivered again to a new office, so the
+    new office opened a second case on it; the unique index refuses that. Cases already two on
+    a spot (install names them) are left out of the index, so the upgrade can be made.
+
+    db_user is stamped by a trigger with the session's login, not defaulted: a default can be
+    typed over from psql, and the verifier's name is already free text. Rows from before stay
+    NULL (unknown): no login is invented for them."""
+    ids_condition = (
+        f"{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {ls.T_CASES} o "
+        f"WHERE o.{ls.C_SPOT_ID} = c.{ls.C_SPOT_ID} AND o.{ls.C_ID} < c.{ls.C_ID})"
+    )
+    statements = [
+        # An office's hand-written rows are checked with these; they never raise, a CHECK that
+        # raised (areas::jsonb) would refuse with "invalid input syntax" and no column named.
+        f"""CREATE FUNCTION zc_json_is(value text, shape text) RETURNS boolean
+            LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+            DECLARE doc jsonb;
+            BEGIN
+              IF value IS NULL THEN RETURN true; END IF;  -- NOT NULL says if it may be missing
+              doc := value::jsonb;
+              RETURN CASE shape
+                WHEN '{JSON_OBJECT}' THEN jsonb_typeof(doc) = 'object'
+                WHEN '{JSON_FIGURES}' THEN jsonb_typeof(doc) = 'object' AND NOT EXISTS (
+                  SELECT 1 FROM jsonb_each(doc) e WHERE jsonb_typeof(e.value) <> 'number')
+                WHEN '{JSON_TEXTS}' THEN jsonb_typeof(doc) = 'array' AND NOT EXISTS (
+                  SELECT 1 FROM jsonb_array_elements(doc) e WHERE jsonb_typeof(e) <> 'string')
+                WHEN '{JSON_IDS}' THEN jsonb_typeof(doc) = 'array' AND NOT EXISTS (
+                  SELECT 1 FROM jsonb_array_elements(doc) e
+                  WHERE jsonb_typeof(e) NOT IN ('string', 'number'))
+              END;
+            EXCEPTION WHEN invalid_text_representation THEN RETURN false;
+            END $$""",
+        r"""CREATE FUNCTION zc_is_iso_day(value text) RETURNS boolean
+            LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+            BEGIN
+              RETURN value IS NULL OR (value ~ '^\d{4}-\d{2}-\d{2}$' AND value::date IS NOT NULL);
+            EXCEPTION WHEN OTHERS THEN RETURN false;
+            END $$""",
+        r"""CREATE FUNCTION zc_is_utc_time(value text) RETURNS boolean
+            LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+            BEGIN
+              RETURN value IS NULL OR (value ~ '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{1,6}Z$'
+                AND value::timestamptz IS NOT NULL);
+            EXCEPTION WHEN OTHERS THEN RETURN false;
+            END $$""",
+        # session_user, not current_user: SET ROLE zc_office in psql must not hide the login.
+        # An office's row always gets its login. The brigade's own saves get theirs by the
+        # column's default; a value it gives is kept: ledger_migrate copying a ledger in keeps
+        # each row's login, or NULL (unknown) from a GeoPackage, which has no logins.
+        f"""CREATE FUNCTION zc_stamp_login() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NOT pg_has_role(session_user, '{ROLE_BRIGADE}', 'MEMBER') THEN
+                NEW.{C_DB_USER} := session_user;
+              END IF;
+              RETURN NEW;
+            END $$""",
+    ]
+    for table, name, condition in _row_checks():
+        statements.append(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID"
+        )
+    for table in HISTORY_WITH_LOGIN:
+        if table != T_CONFLICTS:
+            statements.append(f"ALTER TABLE {table} ADD COLUMN {C_DB_USER} text")
+        statements += [
+            f"ALTER TABLE {table} ALTER COLUMN {C_DB_USER} SET DEFAULT session_user",
+            f"CREATE TRIGGER {table}_login BEFORE INSERT ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION zc_stamp_login()",
+        ]
+    # install reads the history as the owner to name rows the checks or the index leave out;
+    # under FORCE ROW LEVEL SECURITY the owner sees nothing without a policy of its own.
+    for table in (*APPEND_ONLY, ls.T_SPOTS):
+        statements.append(
+            f"CREATE POLICY {OWNER_READS} ON {table} FOR SELECT TO {ROLE_OWNER} USING (true)"
+        )
+    statements += [
+        f"""DO $$
+            DECLARE spare text;
+            BEGIN
+              SELECT string_agg(c.{ls.C_ID}::text, ', ') INTO spare
+                FROM {ls.T_CASES} c WHERE {ids_condition};
+              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {ls.T_CASES} '
+                '({ls.C_SPOT_ID}) WHERE {ls.C_SPOT_ID} IS NOT NULL'
+                || COALESCE(' AND {ls.C_ID} NOT IN (' || spare || ')', '');
+            END $$""",
+        # ledger_schema version 6: the same one case per spot and db_user in a GeoPackage.
+        f"UPDATE {ls.T_META} SET value = '6' WHERE key = '{ls.META_SCHEMA_VERSION}'",
+    ]
+    return statements
+
+
+PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3, _migration_4)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 LEDGER_TABLES = (
@@ -308,6 +460,109 @@ _GRANTS = (
 # =================================================================================================
 
 
+# How long a ledger login may sit inside an open transaction doing nothing before the server
+# ends its session. A save holds its spot's lock (pg_advisory_xact_lock) until it commits; a
+# QGIS frozen mid-save, or a laptop suspended on the office network, would otherwise keep every
+# other login from saving that spot for hours. The plugin's own transactions take seconds, and
+# a large import is busy, not idle, so five minutes never cuts one short; the frozen client's
+# save is rolled back, nothing of it written, and the plugin reconnects at its next call.
+IDLE_IN_TRANSACTION_TIMEOUT = "5min"
+
+
+def _check_may_install(cursor) -> None:
+    """Refuse, in words, a role that could not finish install: it creates roles (CREATEROLE),
+    a schema and grants on the database (its owner). Found at the first statement instead, it
+    was psycopg2's bare "permission denied to create role"."""
+    cursor.execute(
+        "SELECT r.rolname, r.rolsuper, r.rolcreaterole, "
+        "pg_has_role(r.oid, d.datdba, 'MEMBER'), "
+        "has_database_privilege(current_database(), 'CREATE'), current_database() "
+        "FROM pg_roles r, pg_database d "
+        "WHERE r.rolname = current_user AND d.datname = current_database()"
+    )
+    who, superuser, create_role, owns, may_create, database = cursor.fetchone()
+    if superuser or (create_role and owns and may_create):
+        return
+    lacking = [
+        name
+        for name, has in (
+            ("CREATEROLE", create_role),
+            (f"owner of database {database}", owns),
+            (f"CREATE on database {database}", may_create),
+        )
+        if not has
+    ]
+    raise LedgerError(
+        f"角色 {who} 无权安装共享台帐（缺少：{'、'.join(lacking)}），未做任何更改；请由超级用户，"
+        f"或拥有数据库 {database} 且具有 CREATEROLE 权限的角色运行 ledger_postgis.install / the "
+        f"role {who!r} may not install the shared ledger (it lacks {', '.join(lacking)}): "
+        "nothing was changed. Run ledger_postgis.install as a superuser, or as a role with "
+        f"CREATEROLE that owns the database {database!r}"
+    )
+
+
+def _limit_idle_transactions(cursor, database: str) -> None:
+    """Every ledger login (member of the brigade or office role) gets the idle timeout: a role's
+    settings are not inherited, so setting it on zc_brigade alone would reach no login."""
+    from psycopg2 import sql
+
+    cursor.execute(
+        "SELECT DISTINCT r.rolname FROM pg_auth_members m "
+        "JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid "
+        "WHERE g.rolname IN (%s, %s) AND r.rolcanlogin ORDER BY 1",
+        (ROLE_BRIGADE, ROLE_OFFICE),
+    )
+    for (login,) in cursor.fetchall():
+        cursor.execute(
+            sql.SQL(
+                "ALTER ROLE {} IN DATABASE {} SET idle_in_transaction_session_timeout = %s"
+            ).format(sql.Identifier(login), sql.SQL(database)),
+            (IDLE_IN_TRANSACTION_TIMEOUT,),
+        )
+
+
+def _unchecked_rows(cursor) -> list[str]:
+    """Validate each of version 4's checks whose table now holds no row breaking it; name the
+    rows of the others, and the cases sharing a spot, which stay as they are (the history is
+    append-only) and which the brigade must know of: a report leaves such a row out."""
+    problems = []
+    for table, name, condition in _row_checks():
+        cursor.execute(
+            "SELECT convalidated FROM pg_constraint WHERE conname = %s "
+            "AND conrelid = to_regclass(%s)",
+            (name, table),
+        )
+        found = cursor.fetchone()
+        if found is None or found[0]:
+            continue
+        key = ls.C_FID if table == ls.T_PATROLS else ls.C_ID
+        cursor.execute(f"SELECT {key} FROM {table} WHERE NOT ({condition}) ORDER BY {key}")
+        bad = [str(row[0]) for row in cursor.fetchall()]
+        if not bad:
+            cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+            continue
+        problems.append(
+            f"{table} 中第 {', '.join(bad)} 行不符合 {name}（{condition}），插件读不出，"
+            "已保留原样，报表将其略去并提示；新记录均受此检查 / "
+            f"rows {', '.join(bad)} of {table} break {name} ({condition}): the plugin cannot "
+            "read them; they are kept as they are (append-only), reports leave them out with "
+            "a warning, and every new row is checked"
+        )
+    cursor.execute(
+        f'SELECT c.{ls.C_SPOT_ID}, s."{ls.C_SPOT_NUMBER}", '
+        f"string_agg(c.{ls.C_ID}::text, ', ' ORDER BY c.{ls.C_ID}) "
+        f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
+        f"WHERE c.{ls.C_SPOT_ID} IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1 ORDER BY 1"
+    )
+    for spot_id, number, cases in cursor.fetchall():
+        problems.append(
+            f"图斑 {number}（fid {spot_id}）有多个案件 {cases}：只应有一个，请执法监察大队核查并"
+            f"结案多余的案件 / spot {number} (fid {spot_id}) holds cases {cases}, where one is "
+            "allowed: the brigade should check them and close the extra one"
+        )
+    return problems
+
+
 def _role_exists(cursor, role: str) -> bool:
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
     return cursor.fetchone() is not None
@@ -320,7 +575,7 @@ def install(
     passwords: dict[str, str] | None = None,
     schema: str = DEFAULT_SCHEMA,
     evidence_dir: str | Path | None = None,
-) -> None:
+) -> list[str]:
     """Create (or update) the roles, the ledger schema, its grants and the office map.
 
     `conn` is a superuser connection to a database with PostGIS. `offices` maps each office's
@@ -329,6 +584,9 @@ def install(
     the server or its log. `evidence_dir` is the shared evidence folder as the QGIS machines
     see it (a UNC path or network mount), stored in the ledger; None keeps the stored one.
     Idempotent: run it again to add an office, change the folder or migrate the schema.
+
+    Returns what the administrator must know and install could not mend: stored rows that
+    break a check the schema now has, cases sharing a spot (see _unchecked_rows); [] if none.
     """
     from psycopg2 import sql
     from psycopg2.extensions import encrypt_password
@@ -338,9 +596,17 @@ def install(
     conn.autocommit = False
     try:
         with conn.cursor() as cursor:
+            _check_may_install(cursor)
             for role in (ROLE_OWNER, ROLE_BRIGADE, ROLE_OFFICE):
                 if not _role_exists(cursor, role):
                     cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+            # A role with CREATEROLE (not a superuser) acts as zc_owner below: it may grant itself
+            # that role, and must, to create the schema in its name.
+            cursor.execute("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_OWNER,))
+            if not cursor.fetchone()[0]:
+                cursor.execute(
+                    sql.SQL("GRANT {} TO CURRENT_USER").format(sql.Identifier(ROLE_OWNER))
+                )
             logins = [(login, ROLE_BRIGADE) for login in brigade_logins]
             logins += [(login, ROLE_OFFICE) for login in offices]
             for login, group in logins:
@@ -355,7 +621,9 @@ def install(
                         sql.SQL("ALTER ROLE {} PASSWORD %s").format(sql.Identifier(login)),
                         (hashed,),
                     )
-            cursor.execute("GRANT CONNECT ON DATABASE " + _current_db(cursor) + " TO zc_office")
+            database = _current_db(cursor)
+            _limit_idle_transactions(cursor, database)
+            cursor.execute("GRANT CONNECT ON DATABASE " + database + " TO zc_office")
             cursor.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
                     sql.Identifier(schema), sql.Identifier(ROLE_OWNER)
@@ -409,10 +677,12 @@ def install(
                         "VALUES (%s, %s, %s)",
                         (login, office, town),
                     )
+            problems = _unchecked_rows(cursor)
         conn.commit()
     except BaseException:
         conn.rollback()
         raise
+    return problems
 
 
 def _current_db(cursor) -> str:

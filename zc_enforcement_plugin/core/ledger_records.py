@@ -217,6 +217,9 @@ class Verdict:
     id: int | None = None
     spot_id: int | None = None
     recorded_at: str | None = None
+    # The database login that saved it (shared ledger, server schema 4 on); None in a file and
+    # for rows saved before: unknown, not guessed.
+    db_user: str | None = None
 
 
 @dataclass
@@ -292,6 +295,9 @@ class LedgerStore(Protocol):
 
     # What the last cases() left out: one message per case whose rows cannot be read.
     unreadable_cases: Sequence[str]
+    # What the last verdict_histories() left out: one message per spot whose verdicts cannot be
+    # read; the spot is given no verdict.
+    unreadable_verdicts: Sequence[str]
     # False for a shared ledger's office login, which sees only its own offices' rows.
     sees_every_office: bool
 

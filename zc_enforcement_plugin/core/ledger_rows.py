@@ -243,21 +243,41 @@ def spot_case_figures(
     )
 
 
-def verdict_from_row(row: Sequence) -> Verdict:
-    """A Verdict from a row of the verdicts table, columns in SqlLedger._VERDICT_COLUMNS order."""
+def verdict_from_row(row: Sequence, spot_number: str, path: Any) -> Verdict:
+    """A Verdict from a row of the verdicts table, columns in SqlLedger._VERDICT_READ order.
+
+    A row the plugin never wrote (areas or details typed by hand as other than a JSON object)
+    is a LedgerError naming the spot, the row and the ledger, not a bare JSONDecodeError."""
+    loaded = {}
+    for column, text in ((ls.C_AREAS, row[7]), (ls.C_DETAILS, row[11])):
+        try:
+            value = json.loads(text or "{}")
+        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            value, problem = None, f"{type(error).__name__}: {error}"
+        else:
+            problem = f"not a JSON object: {text!r}"
+        if not isinstance(value, dict):
+            raise LedgerError(
+                f"图斑 {spot_number} 的判定记录（id {row[0]}）无法读取：{column} 不是插件写入的"
+                f"格式（{problem}），请执法监察大队核查 / the verdict (id {row[0]}) of spot "
+                f"{spot_number} in {path} cannot be read: {column} is not what the plugin "
+                f"writes ({problem}); ask the brigade to check its records"
+            )
+        loaded[column] = value
     return Verdict(
         category=row[2],
         kind=row[3],
         approval_number=row[4],
         verifier=row[5],
         verified_on=row[6],
-        areas=json.loads(row[7] or "{}"),
+        areas=loaded[ls.C_AREAS],
         note=row[8],
         corrects=row[9],
-        details=json.loads(row[11] or "{}"),
+        details=loaded[ls.C_DETAILS],
         id=row[0],
         spot_id=row[1],
         recorded_at=row[10],
+        db_user=row[12] if len(row) > 12 else None,
     )
 
 
@@ -356,6 +376,11 @@ def conflict_error(
         if verdict is None:
             return "无判定" if zh else "no verdict"
         when = f", {beijing_time(verdict.recorded_at, zh)}" if verdict.recorded_at else ""
+        # The verifier is free text; the login is the server's record of who saved it.
+        if verdict.db_user:
+            when += (
+                f", 由登录 {verdict.db_user} 保存" if zh else f", saved by login {verdict.db_user}"
+            )
         return (
             f"{verdict.category}/{verdict.kind or ''} ({verdict.verifier}, "
             f"{verdict.verified_on}{when})"

@@ -128,6 +128,7 @@ C_CULTIVATED_SQM = "cultivated_sqm"  # GDMJ occupied (basic farmland included), 
 C_BASIC_FARMLAND_SQM = "basic_farmland_sqm"  # YJJBNTMJ occupied, m²
 # ISO day a case event's figures were found on site, when the event is dated later (schema 5)
 C_MEASURED_ON = "measured_on"
+C_DB_USER = "db_user"  # the database login that saved a history row (shared ledger only)
 
 # ledger_case_events
 C_CASE_ID = "case_id"
@@ -414,11 +415,26 @@ MIGRATION_5 = [
     f"ALTER TABLE {T_CASE_EVENTS} ADD COLUMN {C_MEASURED_ON} TEXT",
 ]
 
+# Version 6: one case per spot, and the login that saved each history row. A trigger, not a
+# unique index: a file that already holds two cases on a spot (written by hand) must still open,
+# and an index could not be built on it. The file has no logins, so db_user stays empty here;
+# it is the shared ledger's (ledger_postgis_server) and is kept when a ledger is copied.
+CASE_PER_SPOT = f"{T_CASES}_one_per_spot"
+HISTORY_WITH_LOGIN = (T_VERDICTS, T_EVIDENCE, T_CASES, T_CASE_EVENTS, T_PATROLS)
+MIGRATION_6 = [
+    f"""CREATE TRIGGER {CASE_PER_SPOT} BEFORE INSERT ON {T_CASES}
+        WHEN NEW.{C_SPOT_ID} IS NOT NULL
+         AND EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_SPOT_ID} = NEW.{C_SPOT_ID})
+        BEGIN SELECT RAISE(ABORT, 'spot already has a case (图斑已有案件)'); END""",
+    *(f"ALTER TABLE {table} ADD COLUMN {C_DB_USER} TEXT" for table in HISTORY_WITH_LOGIN),
+]
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,
     MIGRATION_3,
     MIGRATION_4,
     MIGRATION_5,
+    MIGRATION_6,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

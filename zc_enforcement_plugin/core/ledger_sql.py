@@ -42,6 +42,9 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     path: Any
     # What the last cases() left out, one message per case that could not be read.
     unreadable_cases: Sequence[str] = ()
+    # What the last verdict_histories() left out, one message per spot whose verdicts could not
+    # be read (its verdict is left out; the spot is not).
+    unreadable_verdicts: Sequence[str] = ()
     # Whether this ledger shows the rows of every office: a file holds all it holds, while a
     # shared ledger's office login sees only its own offices' rows (row security), and a report
     # comparing offices or totalling the district must not be read through it.

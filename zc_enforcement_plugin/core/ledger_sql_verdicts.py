@@ -18,6 +18,7 @@ from .cases import (
 from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
+    SPOT_NUMBER,
 )
 from .ledger_records import (
     CaseError,
@@ -59,6 +60,8 @@ class SqlVerdictsMixin:
         ls.C_RECORDED_AT,
         ls.C_DETAILS,
     )
+    # What a verdict is read with: the columns saved, then the login the store recorded.
+    _VERDICT_READ = (*_VERDICT_COLUMNS, ls.C_DB_USER)
 
     def record_verdict(
         self, spot_id: int, verdict: Verdict, expected_version: int | None = None
@@ -170,28 +173,54 @@ class SqlVerdictsMixin:
             ) from error
 
     def verdict_history(self, spot_id: int) -> list[Verdict]:
+        """The spot's verdicts in recorded order; LedgerError naming the row if one of them
+        cannot be read (written by hand), as the spot's current verdict is then unknown."""
         # An id int() cannot read is refused, as no spot's, before int() here.
-        return self.verdict_histories([spot_id])[int(spot_id)]
+        histories, unreadable = self._verdict_histories([spot_id])
+        if unreadable:
+            raise LedgerError(unreadable[0])
+        return histories[int(spot_id)]
 
     def verdict_histories(self, spot_ids: Sequence[int]) -> dict[int, list[Verdict]]:
         """Each spot's verdicts in recorded order, by id ([] for a spot not judged): a statement
         per chunk of ids, so a report or an export over thousands of spots is not a round trip
-        to the shared ledger per spot."""
+        to the shared ledger per spot.
+
+        A spot with a verdict row that cannot be read is given none, and its message put in
+        `unreadable_verdicts`: as with unreadable_cases, one bad row must not stop a report or
+        an export of every other spot, and the caller says what was left out."""
+        histories, self.unreadable_verdicts = self._verdict_histories(spot_ids)
+        return histories
+
+    def _verdict_histories(
+        self, spot_ids: Sequence[int]
+    ) -> tuple[dict[int, list[Verdict]], list[str]]:
         columns = ", ".join(
-            self._date_column(c) if c == ls.C_VERIFIED_ON else c for c in self._VERDICT_COLUMNS
+            self._date_column(f"v.{c}") if c == ls.C_VERIFIED_ON else f"v.{c}"
+            for c in self._VERDICT_READ
         )
         histories: dict[int, list[Verdict]] = {i: [] for i in self._spot_ids(spot_ids)}
-        for condition, params in self._in_chunks(ls.C_SPOT_ID, list(histories)):
+        unreadable: dict[int, str] = {}
+        for condition, params in self._in_chunks(f"v.{ls.C_SPOT_ID}", list(histories)):
             # A spot's verdicts all fall in its own chunk, so ordering each chunk by id keeps
             # every spot's history in recorded order.
             rows = self._rows(
-                f"SELECT {columns} FROM {ls.T_VERDICTS} WHERE {condition} ORDER BY {ls.C_ID}",
+                f'SELECT {columns}, s."{SPOT_NUMBER}" FROM {ls.T_VERDICTS} v '
+                f"LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = v.{ls.C_SPOT_ID} "
+                f"WHERE {condition} ORDER BY v.{ls.C_ID}",
                 params,
             )
             for row in rows:
-                verdict = verdict_from_row(row)
+                if row[1] in unreadable:
+                    continue
+                try:
+                    verdict = verdict_from_row(row, row[-1], self.path)
+                except LedgerError as error:
+                    unreadable[row[1]] = str(error)
+                    histories[row[1]] = []
+                    continue
                 histories[verdict.spot_id].append(verdict)
-        return histories
+        return histories, list(unreadable.values())
 
     def current_verdict(self, spot_id: int) -> Verdict | None:
         history = self.verdict_history(spot_id)

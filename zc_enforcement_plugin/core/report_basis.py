@@ -305,6 +305,8 @@ def read_ledger(
     # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
     # server, and a report reads every spot of the district.
     histories = ledger.verdict_histories([summary.id for summary in summaries])
+    # A spot whose verdicts cannot be read is counted as not judged, and said.
+    warnings += ledger.unreadable_verdicts
     for summary in summaries:
         history = [v for v in histories[summary.id] if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]

@@ -215,6 +215,9 @@ class ExportVerification(EnforcementAlgorithm):
             # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
             for message in store.unreadable_cases:
                 feedback.pushWarning(message)
+            # Its spot goes out without its verdict: say so.
+            for message in store.unreadable_verdicts:
+                feedback.pushWarning(message)
             # Before anything is written: what the Shapefile in the chosen encoding would write
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)

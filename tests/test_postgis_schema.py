@@ -1,0 +1,440 @@
+"""The shared ledger's server schema against hand-written SQL and several logins at once: rows
+the plugin could not read are refused, one case per spot, the login saving each row, install's
+own checks and limits (ledger_postgis_server, server schema version 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import uuid
+
+import psycopg2
+import pytest
+
+from scripts import postgis_server as srv
+from tests.postgis_fixtures import BRIGADE, open_store
+from tests.test_postgis_ledger import (
+    LUOCUN,
+    LUOCUN_ROLE,
+    LUOCUN_TOWNS,
+    TAIHE,
+    TAIHE_ROLE,
+    TAIHE_TOWN,
+    fill,
+    illegal,
+    raw,
+    spot,
+)
+from zc_enforcement_plugin.core import export, report_ranking
+from zc_enforcement_plugin.core import ledger_postgis as lp
+from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+from zc_enforcement_plugin.core.ledger import (
+    ConflictError,
+    GeoPackageLedger,
+    LedgerError,
+    SpotRecord,
+)
+from zc_enforcement_plugin.core.report_basis import Period
+from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+OLD_VERSION = 3  # the server schema before the checks, the index and db_user
+
+
+def _spot_of(store, number: str) -> int:
+    return next(s.id for s in store.spots() if s.number == number)
+
+
+def _install(pg_database, name: str, upto: int | None = None) -> list[str]:
+    """install, as the plugin of server schema `upto` would have run it (None: this one)."""
+    admin = srv.connect(dbname=pg_database)
+    real = lps.PG_MIGRATIONS
+    try:
+        if upto is not None:
+            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:upto], upto
+        return lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
+        admin.close()
+
+
+def test_an_office_cannot_write_by_hand_a_row_the_plugin_could_not_read(
+    pg_database, schema, tmp_path
+):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        mine = _spot_of(brigade, "37030220260003")
+        case = next(r.case_id for r in brigade.cases() if r.office == LUOCUN and r.spot_id)
+    conn = raw(pg_database, schema, LUOCUN_ROLE)
+    cur = conn.cursor()
+    verdict = (
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, areas, "
+        f"details, recorded_at) VALUES ({mine}, '违法', '未报即用', 'x', '2026-03-01', %s, %s, "
+        "'2026-03-01T00:00:00.000Z')"
+    )
+    event = (
+        "INSERT INTO ledger_case_events (case_id, stage, date, person, documents, evidence_ids, "
+        f"measured_on, recorded_at) VALUES ({case}, %s, '2026-03-02', 'x', %s, %s, %s, %s)"
+    )
+    good_event = ("verify", "[]", "[]", None, "2026-03-02T00:00:00.000Z")
+    refused = [
+        (verdict, ("oops", "{}")),
+        (verdict, ('{"GDMJ": "很多"}', "{}")),  # areas are m², numbers
+        (verdict, ("[]", "{}")),
+        (verdict, ("{}", "oops")),
+        (verdict, ("{}", "[1]")),
+        (event, ("verify", "oops", "[]", None, good_event[4])),
+        (event, ("verify", '{"a": 1}', "[]", None, good_event[4])),
+        (event, ("verify", "[1]", "[]", None, good_event[4])),  # documents are names
+        (event, ("verify", "[]", "oops", None, good_event[4])),
+        (event, ("verify", "[]", "[]", "2026/3/2", good_event[4])),
+        (event, ("verify", "[]", "[]", None, "now")),
+        (event, ("verified", "[]", "[]", None, good_event[4])),  # no such stage
+        (
+            "INSERT INTO ledger_patrols (patrol_number, office, date, staff, recorded_at) "
+            f"VALUES ('XC-HAND', '{LUOCUN}', '2026-03-02', 'oops', 'now')",
+            (),
+        ),
+    ]
+    for statement, values in refused:
+        with pytest.raises(psycopg2.errors.CheckViolation):
+            cur.execute(statement, values)
+    # What the plugin writes is still taken by hand: the checks are not refusing everything.
+    cur.execute(verdict, ('{"GDMJ": 120.0}', '{"party": "某公司"}'))
+    cur.execute(
+        event, ("stop", '["责令停止违法行为通知书"]', '["3", 4]', "2026-03-02", good_event[4])
+    )
+    conn.close()
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        assert luocun.verdict_history(mine)[-1].areas == {"GDMJ": 120.0}
+
+
+def _row_from_before(pg_database, schema, table: str, constraint: str, insert: str) -> int:
+    """A row written by hand before the check: the superuser lifts it, inserts, puts it back
+    NOT VALID, as migration 4 left it on a server that held such a row. Its id."""
+    condition = next(c for t, n, c in lps._row_checks() if n == constraint)
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'SET search_path TO "{schema}", public')
+            cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {constraint}")
+            cur.execute(insert + " RETURNING id")
+            row = cur.fetchone()[0]
+            cur.execute(
+                f"ALTER TABLE {table} ADD CONSTRAINT {constraint} CHECK ({condition}) NOT VALID"
+            )
+        admin.commit()
+    finally:
+        admin.close()
+    return row
+
+
+def test_an_unreadable_verdict_from_before_is_named_and_left_out_of_reports(
+    pg_database, schema, tmp_path
+):
+    """A row an office wrote by hand before the checks: install names it (the row kept), the
+    spot's history is a LedgerError naming the spot and the row, and the ranking and the
+    export leave that verdict out with a warning."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        mine = _spot_of(brigade, "37030220260003")
+        case = next(r.case_id for r in brigade.cases() if r.office == LUOCUN and r.spot_id)
+    bad = _row_from_before(
+        pg_database,
+        schema,
+        ls.T_VERDICTS,
+        "ledger_verdicts_areas_json",
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, areas, "
+        f"recorded_at) VALUES ({mine}, '违法', '未报即用', 'x', '2026-03-01', 'oops', "
+        "'2026-03-01T00:00:00.000Z')",
+    )
+    bad_event = _row_from_before(
+        pg_database,
+        schema,
+        ls.T_CASE_EVENTS,
+        "ledger_case_events_documents_json",
+        "INSERT INTO ledger_case_events (case_id, stage, date, person, documents, "
+        f"recorded_at) VALUES ({case}, 'stop', '2026-03-07', 'x', 'oops', "
+        "'2026-03-07T00:00:00.000Z')",
+    )
+    said = "\n".join(_install(pg_database, schema))
+    assert f"rows {bad} of ledger_verdicts break ledger_verdicts_areas_json" in said
+    assert f"rows {bad_event} of ledger_case_events break ledger_case_events_documents_json" in said
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        # kept as it was
+        assert brigade._scalar(f"SELECT areas FROM ledger_verdicts WHERE id = {bad}") == "oops"
+        with pytest.raises(LedgerError, match="spot 37030220260003 in .* cannot be read") as e:
+            brigade.verdict_history(mine)
+        assert f"(id {bad})" in str(e.value) and "areas" in str(e.value)
+        histories = brigade.verdict_histories([s.id for s in brigade.spots()])
+        assert histories[mine] == [] and len([h for h in histories.values() if h]) == 3
+        [left_out] = brigade.unreadable_verdicts
+        assert f"(id {bad})" in left_out
+        report = report_ranking.monthly_ranking(
+            brigade, Period.month(2026, 3), WorkCalendar(), as_of=dt.date(2026, 4, 3)
+        )
+        assert left_out in report.warnings
+        assert any(f"case {case} in " in w for w in report.warnings)
+        rows = export.verification_rows(brigade)
+        assert len(rows) == 7 and brigade.unreadable_verdicts == [left_out]
+
+
+def test_an_unreadable_verdict_in_a_geopackage_is_named_not_a_json_traceback(tmp_path):
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as store:
+        store.import_batch("b", [spot("S1", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        store.record_verdict(1, illegal())
+    conn = sqlite3.connect(str(path))
+    conn.execute("DROP TRIGGER ledger_verdicts_no_update")
+    conn.execute("UPDATE ledger_verdicts SET details = 'oops'")
+    conn.commit()
+    conn.close()
+    with GeoPackageLedger(path) as store:
+        with pytest.raises(LedgerError, match="verdict \\(id 1\\) of spot S1 .* details"):
+            store.verdict_history(1)
+        assert store.verdict_histories([1]) == {1: []} and store.unreadable_verdicts
+
+
+def test_a_spot_delivered_again_to_another_office_keeps_its_one_case(pg_database, schema):
+    """罗村 opened a case; the spot is delivered again in 太河's town. 太河 does not see 罗村's
+    case (row security) and would open a second one: refused, without 罗村's data."""
+    batch = "2026年第1季度"
+    number = "370302202600000"
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch(batch, [spot(number, 0, LUOCUN_TOWNS[0], LUOCUN)])
+        spot_id = _spot_of(brigade, number)
+    with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+        luocun.record_verdict(spot_id, illegal(verifier="罗村李四"))
+        first = luocun.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    with open_store(pg_database, schema) as brigade:
+        moved = brigade.spot(spot_id)
+        attributes = dict(moved.attributes)
+        attributes.update({"XZMC": TAIHE_TOWN, "SMC": TAIHE})
+        brigade.import_batch(batch, [SpotRecord(attributes, moved.geometry)])
+    with open_store(pg_database, schema, TAIHE_ROLE) as taihe:
+        assert taihe.spot(spot_id).town == TAIHE_TOWN and taihe.cases() == []
+        with pytest.raises(LedgerError) as refused:
+            taihe.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        message = str(refused.value)
+        assert f"spot {number} already has a case (held by another office)" in message
+        assert f"图斑 {number} 已有案件（由其他所办理）" in message
+        assert LUOCUN not in message and f"case {first}" not in message
+    with open_store(pg_database, schema) as brigade:
+        assert [r.case_id for r in brigade.cases()] == [first]
+
+
+def test_a_second_case_on_a_spot_is_refused_in_a_geopackage_too(tmp_path):
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as store:
+        store.import_batch("b", [spot("S1", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        store.record_verdict(1, illegal())
+        store.open_case(ORIGIN_SPOT, spot_id=1)
+    conn = sqlite3.connect(str(path))
+    with pytest.raises(sqlite3.IntegrityError, match="spot already has a case"):
+        conn.execute(
+            "INSERT INTO ledger_cases (origin, spot_id, office, opened_at, recorded_at) "
+            "VALUES ('spot', 1, 'x', '2026-03-02', 'now')"
+        )
+    conn.close()
+
+
+def _old_server_with_a_spot(pg_database) -> tuple[str, int]:
+    """A server schema as the previous plugin installed it (version 3), holding one spot of
+    罗村镇 written as the brigade's import would (by hand: this plugin reads only version 4)."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    assert _install(pg_database, name, upto=OLD_VERSION) == []
+    conn = raw(pg_database, name, BRIGADE)
+    with conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO ledger_batches (name, imported_at, updated_at) "
+            "VALUES ('b', 'now', 'now') RETURNING id"
+        )
+        batch = cur.fetchone()[0]
+        cur.execute(
+            'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", "SMC", attributes, imported_at, '
+            f"updated_at) VALUES ({batch}, 'S1', '{LUOCUN_TOWNS[0]}', '{LUOCUN}', '{{}}', 'now', "
+            "'now') RETURNING fid"
+        )
+        spot_id = cur.fetchone()[0]
+    conn.close()
+    return name, spot_id
+
+
+def _by_hand(pg_database, schema, login: str, statement: str):
+    conn = raw(pg_database, schema, login)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement)
+            return cur.fetchone()[0] if cur.description else None
+    finally:
+        conn.close()
+
+
+def test_upgrading_a_server_holding_bad_rows_and_two_cases_on_a_spot_names_them(pg_database):
+    name, spot_id = _old_server_with_a_spot(pg_database)
+    case = (
+        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('spot', {spot_id}, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', 'now') "
+        "RETURNING id"
+    )
+    first = _by_hand(pg_database, name, LUOCUN_ROLE, case)
+    second = _by_hand(pg_database, name, LUOCUN_ROLE, case)
+    bad = _by_hand(
+        pg_database,
+        name,
+        LUOCUN_ROLE,
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, areas, "
+        f"recorded_at) VALUES ({spot_id}, '违法', '未报即用', 'x', '2026-03-01', 'oops', 'now') "
+        "RETURNING id",
+    )
+    problems = _install(pg_database, name)
+    said = "\n".join(problems)
+    assert f"spot S1 (fid {spot_id}) holds cases {first}, {second}" in said
+    assert f"rows {bad} of ledger_verdicts break ledger_verdicts_areas_json" in said
+    with open_store(pg_database, name) as brigade:  # the upgrade went through
+        assert brigade._scalar(
+            "SELECT value FROM ledger_meta WHERE key = %s", (lps.META_POSTGIS_VERSION,)
+        ) == str(lps.PG_SCHEMA_VERSION)
+        with pytest.raises(LedgerError, match=f"verdict \\(id {bad}\\) of spot S1"):
+            brigade.verdict_history(spot_id)
+    # the index holds from now on: a third case on the spot is refused, a bad row too
+    with pytest.raises(psycopg2.errors.UniqueViolation):
+        _by_hand(pg_database, name, BRIGADE, case)
+    with pytest.raises(psycopg2.errors.CheckViolation):
+        _by_hand(
+            pg_database,
+            name,
+            LUOCUN_ROLE,
+            "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
+            f"areas, recorded_at) VALUES ({spot_id}, '违法', '未报即用', 'x', '2026-03-01', "
+            "'oops', 'now')",
+        )
+
+
+def test_each_history_row_records_the_login_that_saved_it(pg_database):
+    """Rows from before the column say unknown (NULL); new rows get their login, which an
+    office cannot type over; a refused save names the login of the verdict it met."""
+    name, spot_id = _old_server_with_a_spot(pg_database)
+    old = _by_hand(
+        pg_database,
+        name,
+        BRIGADE,
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
+        f"recorded_at) VALUES ({spot_id}, '违法', '未报即用', '张三', '2026-03-01', "
+        "'2026-03-01T00:00:00.000Z') RETURNING id",
+    )
+    assert _install(pg_database, name) == []
+    with open_store(pg_database, name, LUOCUN_ROLE) as luocun:
+        seen = luocun.spot(spot_id).version
+        assert luocun.verdict_history(spot_id)[-1].db_user is None
+        luocun.record_verdict(spot_id, illegal(verifier="王五"), expected_version=seen)
+    typed_over = _by_hand(
+        pg_database,
+        name,
+        LUOCUN_ROLE,
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
+        f"recorded_at, db_user) VALUES ({spot_id}, '违法', '未报即用', '大队', '2026-03-01', "
+        f"'now', '{BRIGADE}') RETURNING db_user",
+    )
+    assert typed_over == LUOCUN_ROLE
+    with open_store(pg_database, name) as brigade:
+        history = brigade.verdict_history(spot_id)
+        assert [(v.id == old, v.db_user) for v in history] == [
+            (True, None),
+            (False, LUOCUN_ROLE),
+            (False, LUOCUN_ROLE),
+        ]
+        with pytest.raises(ConflictError) as refused:
+            brigade.record_verdict(spot_id, illegal(verifier="李四"), expected_version=seen)
+        assert f"saved by login {LUOCUN_ROLE}" in str(refused.value)
+        assert f"由登录 {LUOCUN_ROLE} 保存" in str(refused.value)
+        [kept] = brigade.conflicts(spot_id)
+        assert kept["db_user"] == BRIGADE
+        for table in lps.HISTORY_WITH_LOGIN:
+            assert brigade._scalar(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = %s AND column_name = 'db_user'",
+                (name, table),
+            ), table
+
+
+def test_install_by_a_role_without_the_rights_says_who_must_run_it(pg_database):
+    weak = f"zc_weak_{uuid.uuid4().hex[:6]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f"CREATE ROLE {weak} NOLOGIN")
+            cursor.execute(f"SET ROLE {weak}")
+        with pytest.raises(LedgerError) as refused:
+            lp.install(admin, offices={"zc_office_t1": ("罗村自然资源所", ["罗村镇"])})
+        message = str(refused.value)
+        assert weak in message and "CREATEROLE" in message and "superuser" in message
+        assert f"owner of database {pg_database}" in message and "nothing was changed" in message
+    finally:
+        admin.rollback()
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"DROP ROLE {weak}")
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = 'zc_office_t1'")
+            assert cursor.fetchone() is None
+        admin.close()
+
+
+def test_a_ledger_login_idle_inside_a_transaction_is_cut_off(pg_database, schema):
+    """A frozen client must not hold a spot's lock for hours: the server ends its session."""
+    for login in (BRIGADE, LUOCUN_ROLE, TAIHE_ROLE):
+        conn = raw(pg_database, schema, login)
+        with conn.cursor() as cur:
+            cur.execute("SHOW idle_in_transaction_session_timeout")
+            assert cur.fetchone()[0] == lps.IDLE_IN_TRANSACTION_TIMEOUT, login
+        conn.close()
+
+
+def test_a_new_server_validates_every_check(pg_database, schema):
+    """On a new server every check holds for every row (none is left NOT VALID)."""
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cur:
+            names = [check[1] for check in lps._row_checks()]
+            cur.execute(
+                "SELECT conname, convalidated FROM pg_constraint c JOIN pg_namespace n "
+                "ON n.oid = c.connamespace WHERE n.nspname = %s AND conname = ANY(%s)",
+                (schema, names),
+            )
+            assert dict(cur.fetchall()) == {n: True for n in names}
+    finally:
+        admin.close()
+
+
+def test_a_createrole_owner_of_the_database_may_install(pg_database):
+    """Not only a superuser: a role with CREATEROLE that owns the database installs a ledger
+    (it grants itself zc_owner to create the schema in that role's name)."""
+    dba = f"zc_dba_{uuid.uuid4().hex[:6]}"
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT current_user")
+        superuser = cursor.fetchone()[0]
+        cursor.execute(f"CREATE ROLE {dba} LOGIN CREATEROLE PASSWORD %s", (srv.password_for(dba),))
+        cursor.execute(f'ALTER DATABASE "{pg_database}" OWNER TO {dba}')
+    try:
+        conn = srv.connect(dba, dbname=pg_database)
+        try:
+            problems = lp.install(
+                conn, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name
+            )
+        finally:
+            conn.close()
+        assert problems == []
+        with open_store(pg_database, name) as brigade:
+            assert brigade.spots() == [] and brigade.sees_every_office
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'ALTER DATABASE "{pg_database}" OWNER TO "{superuser}"')
+            cursor.execute(f"DROP OWNED BY {dba}")
+            cursor.execute(f"DROP ROLE {dba}")
+        admin.close()
