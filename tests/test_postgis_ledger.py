@@ -2079,6 +2079,7 @@ NOT_GUARDED = {
     "server",
     "login",  # the open connection's own record, or the parameters
     "unreadable_cases",  # what the last cases() left out
+    "unreadable_verdicts",  # what the last verdict_histories() left out
     "transaction",  # its BEGIN is checked and translated itself (_outer_transaction)
     "load_rows",  # ledger_migrate's copy, inside its transaction
     "lock_settings",  # inside the settings' transaction only (it refuses outside one)
