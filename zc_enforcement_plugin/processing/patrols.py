@@ -57,15 +57,14 @@ class RecordPatrol(EnforcementAlgorithm):
     GROUP_ID = "patrols"
     HELP = (
         "Adds one day's patrol of an office to the ledger's patrol records (巡查台帐): "
-        "date, staff, the route, what was found and the spots it concerns. The route "
-        "is a line layer (for instance drawn in a scratch layer) or a GPX track from a "
-        "phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone 39. "
-        "Patrol records are append-only, and the rule 'patrol on at least {days} days "
-        "a week' is checked by Patrol compliance. Refused, nothing recorded: an office "
-        "or spot number the ledger does not know (spot numbers concerned may also be "
-        "separated by 、), a date after today, a GPX track recorded on other days than "
-        "the patrol's (Beijing time), and the same patrol on the same route recorded "
-        "twice."
+        "date, staff, the route, what was found and the spots it concerns. The route is a "
+        "line layer (ROUTE, for instance drawn in a scratch layer) or a GPX track (GPX) "
+        "from a phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone "
+        "39. Patrol records are append-only, and the rule 'patrol on at least {days} days "
+        "a week' is checked by Patrol compliance. Refused, nothing recorded: an office or "
+        "spot number the ledger does not know (spot numbers concerned may also be "
+        "separated by 、), a date after today, a GPX track recorded on other days than the "
+        "patrol's (Beijing time), and the same patrol on the same route recorded twice."
     )
 
     def help_figures(self) -> dict[str, str]:
