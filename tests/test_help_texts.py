@@ -286,3 +286,43 @@ def test_no_help_text_is_swallowed_as_an_html_tag(provider, chinese):
     tag = re.compile(r"</?(p|b|ul|li|h3|br)>")
     swallowed = {name: re.findall(r"<[^>]*>?", tag.sub("", text)) for name, text in helps.items()}
     assert not {name: found for name, found in swallowed.items() if found}
+
+
+@pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
+def test_what_several_helps_say_alike_is_written_once_and_filled_in(provider, chinese, monkeypatch):
+    """The campaign-spot paragraph of the three audits is one translated text
+    (campaign_base.campaign_spots_help), and the patrol days a week of the patrol and ranking
+    helps one figure (core.patrols): each help holds them whole, no placeholder left."""
+    from zc_enforcement_plugin.core import patrols
+    from zc_enforcement_plugin.processing import campaign_base as cb
+
+    def helps() -> dict[str, str]:
+        translator = install_translator("zh_CN") if chinese else None
+        try:
+            found = {a.name(): a.create().shortHelpString() for a in provider.algorithms()}
+            found["campaign_spots"] = {c: cb.campaign_spots_help(c) for c in cb.SPOT_SOURCE_TITLES}
+            return found
+        finally:
+            if translator is not None:
+                QCoreApplication.removeTranslator(translator)
+
+    found = helps()
+    audits = {
+        "auditfacilityland": cb.CAMPAIGN_FACILITY,
+        "audittemporaryland": cb.CAMPAIGN_TEMPORARY,
+        "auditmining": cb.CAMPAIGN_MINING,
+    }
+    paragraphs = found["campaign_spots"]
+    assert len(set(paragraphs.values())) == 3  # each names what its spots gather
+    for algorithm, campaign in audits.items():
+        assert paragraphs[campaign] in found[algorithm]
+        assert "OUTPUT_VIOLATIONS" in paragraphs[campaign] and "{" not in found[algorithm]
+    patrol_helps = ("recordpatrol", "patrolcompliance", "monthlyranking")
+    monkeypatch.setattr(patrols, "PATROL_DAYS_PER_WEEK", 4)
+    four = helps()
+    for algorithm in patrol_helps:
+        assert "{days}" not in found[algorithm]
+        # only the figure changed: some 3s became 4s, nothing else
+        became = found[algorithm].count("3") - four[algorithm].count("3")
+        assert became > 0 and four[algorithm].count("4") - found[algorithm].count("4") == became
+        assert len(four[algorithm]) == len(found[algorithm])

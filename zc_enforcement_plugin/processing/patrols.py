@@ -50,7 +50,15 @@ def _date(algorithm, parameters, name, context) -> dt.date:
     return dt.date(value.date().year(), value.date().month(), value.date().day())
 
 
-class RecordPatrol(EnforcementAlgorithm):
+class PatrolDaysHelp:
+    """For an algorithm whose HELP states the work plan's patrol days a week as {days}: the
+    figure from its one place, core.patrols."""
+
+    def help_figures(self) -> dict[str, str]:
+        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
+
+
+class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
     NAME = "recordpatrol"
     DISPLAY_NAME = "Record a patrol"
     GROUP = "Cases and patrols"
@@ -66,9 +74,6 @@ class RecordPatrol(EnforcementAlgorithm):
         "separated by 、), a date after today, a GPX track recorded on other days than the "
         "patrol's (Beijing time), and the same patrol on the same route recorded twice."
     )
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
@@ -268,7 +273,7 @@ def _check_own(store, record: patrols.PatrolRecord, unseen: list[str]) -> None:
         )
 
 
-class PatrolCompliance(EnforcementAlgorithm):
+class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
     NAME = "patrolcompliance"
     DISPLAY_NAME = "Patrol compliance by office and week"
     GROUP = "Cases and patrols"
@@ -282,9 +287,6 @@ class PatrolCompliance(EnforcementAlgorithm):
         "when the week is cut by the dates checked, which is shown but not counted as "
         "a shortfall)."
     )
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)

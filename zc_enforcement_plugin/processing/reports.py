@@ -17,7 +17,6 @@ from qgis.core import (
 
 from ..core import domain, reports
 from ..core.ledger import LedgerError
-from ..core.patrols import PATROL_DAYS_PER_WEEK
 from ..core.report_basis import DISPATCH_WORKING_DAYS
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
@@ -29,6 +28,7 @@ from .base import (
     open_ledger,
     output_folder,
 )
+from .patrols import PatrolDaysHelp
 from .report_pdf import write_report_pdf
 
 
@@ -142,7 +142,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         }
 
 
-class MonthlyRanking(_ReportAlgorithm):
+class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
     NAME = "monthlyranking"
     DISPLAY_NAME = "Monthly ranking of offices"
     FILE_STEM = "monthly_ranking"
@@ -168,9 +168,6 @@ class MonthlyRanking(_ReportAlgorithm):
         "with a brigade login."
     )
     MONTH = "MONTH"
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(PATROL_DAYS_PER_WEEK)}
 
     def add_period_parameters(self) -> None:
         self.addParameter(
