@@ -1504,3 +1504,91 @@ def test_report_workbooks_show_areas_and_rates_to_2_decimals_and_counts_whole(
                 assert cell.number_format == wanted, (sheet.title, header, cell.value)
                 shown.add(wanted)
     assert shown == formats  # each kind was seen, so no check was vacuous
+
+
+def _table_drawn(tmp_path: Path, sheet) -> list[tuple]:
+    """Draw ``sheet`` as a report PDF's table; each text drawn, in order, as (rectangle, flags,
+    text, its width on one line, its box wrapped to the rectangle's width, its point size), in
+    the font and on the device it was drawn with."""
+    from qgis.PyQt.QtCore import QRectF
+    from qgis.PyQt.QtGui import QFontMetricsF
+
+    from zc_enforcement_plugin.processing import report_pdf
+
+    pages = report_pdf._Pages(tmp_path / "table.pdf", "t")
+    drawn = []
+    draw = pages.painter.drawText
+
+    def record(rect, flags, text):
+        font = pages.painter.font()
+        metrics = QFontMetricsF(font, pages.writer)
+        bounds = metrics.boundingRect(QRectF(0, 0, rect.width(), 10000), flags, text)
+        advance = metrics.horizontalAdvance(text)
+        drawn.append((QRectF(rect), flags, text, advance, bounds, font.pointSizeF()))
+        return draw(rect, flags, text)
+
+    pages.painter.drawText = record
+    report_pdf._table(pages, sheet)
+    pages.finish()
+    return drawn
+
+
+def _row_drawn(drawn: list[tuple], text: str) -> list[tuple]:
+    """The cells of the row holding ``text``: those drawn level with it, in column order."""
+    top = next(d[0].top() for d in drawn if d[2] == text)
+    return [d[:5] for d in drawn if d[0].top() == top]
+
+
+@pytest.mark.parametrize(
+    "office",
+    [
+        "淄川区昆仑镇、龙泉镇、岭子镇自然资源所",
+        "淄川区昆仑镇、龙泉镇、岭子镇、寨里镇、西河镇自然资源所",
+    ],
+    ids=["three_towns", "five_towns"],
+)
+@pytest.mark.parametrize("table", [0, 1], ids=["ranking", "components"])
+def test_a_long_office_name_wraps_and_leaves_every_figure_whole(
+    qgis_app, ledger, calendar, tmp_path, table, office
+):
+    """An office may cover several towns and be named after all of them. With 城东所 renamed
+    so, the ranking's table (three towns) and the components' (five) no longer fit the page
+    with every value on one line. Before, the widths then fell back to character counts, too
+    narrow for a figure with the cell's margins: 城东所's score 55.00 was drawn in a rectangle
+    that showed '5.00'. Now the figures keep their width, the office name wraps in its cell,
+    and the row grows to hold it."""
+    from qgis.PyQt.QtCore import Qt
+
+    from zc_enforcement_plugin.processing import report_pdf
+
+    sheet = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF).sheets()[table]
+    row = next(r for r in sheet.rows if r[1] == A)
+    row[1] = office
+    drawn = _table_drawn(tmp_path, sheet)
+    cells = _row_drawn(drawn, office)  # 城东所's row
+    assert [text for _, _, text, _, _ in cells] == [report_pdf._text(v) for v in row]
+    assert "55.00" in [text for _, _, text, _, _ in cells]
+    for value, (rect, _, text, advance, _) in zip(row, cells):
+        if value is not row[1]:
+            assert advance <= rect.width(), f"{text} needs {advance:.1f}, has {rect.width():.1f}"
+    rect, flags, _, _, bounds = cells[1]
+    assert flags & int(Qt.TextWordWrap)
+    assert bounds.width() <= rect.width() and bounds.height() <= rect.height()
+
+
+def test_a_table_too_wide_for_its_figures_is_drawn_smaller_with_every_figure_whole(
+    qgis_app, tmp_path
+):
+    """Twenty area columns of 123456.78 need more than the page at 8 points: the table is
+    drawn at a smaller size, at which each figure has its width, rather than cut."""
+    from zc_enforcement_plugin.core.report_basis import Sheet, area_column, text_column
+
+    columns = [text_column("自然资源所 / office")]
+    columns += [area_column(f"面积{n} (m²) / area {n}") for n in range(20)]
+    sheet = Sheet("面积 Areas", columns, [["城东所", *[123456.78] * 20]])
+    drawn = _table_drawn(tmp_path, sheet)
+    cells = _row_drawn(drawn, "城东所")
+    assert [text for _, _, text, _, _ in cells[1:]] == ["123456.78"] * 20
+    for rect, _, text, advance, _ in cells[1:]:
+        assert advance <= rect.width(), f"{text} needs {advance:.1f}, has {rect.width():.1f}"
+    assert max(d[5] for d in drawn) < 8.0  # smaller than a table that fits

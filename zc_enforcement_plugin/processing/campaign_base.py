@@ -43,6 +43,7 @@ from .base import (
     open_sink,
     progress_callbacks,
 )
+from .import_spots import ImportSpots
 from .layer_reader import layer_label, misdecoded_text, open_source, read_source
 from .screen_inputs import domain_fields
 
@@ -53,6 +54,12 @@ GROUP_ID = "campaigns"
 CAMPAIGN_TEMPORARY = "临时用地专项核查"
 CAMPAIGN_FACILITY = "设施农用地专项核查"
 CAMPAIGN_MINING = "矿产卫片专项核查"
+# What one ledger spot of each audit gathers the violations of, as its help says.
+SPOT_SOURCE_TITLES = {
+    CAMPAIGN_TEMPORARY: "approval",
+    CAMPAIGN_FACILITY: "filing",
+    CAMPAIGN_MINING: "activity",
+}
 # First sequence number of each campaign's JCBH: a block per campaign, so a campaign batch and a
 # satellite batch never share numbers (the sequence has 4 digits: 370302 2026 6001).
 FIRST_SEQUENCE_CHANGE = 5001  # change spots from a raster: a batch as delivered, but not one
@@ -207,6 +214,22 @@ def spot_numbers(county: str, year: int, start: int, count: int) -> list[str]:
     return [f"{county}{int(year)}{int(start) + i:0{digits}d}" for i in range(count)]
 
 
+def campaign_spots_help(campaign: str) -> str:
+    """What the help of the audit of ``campaign`` says of its violations as ledger spots: the
+    same for the three audits, so written and translated once, the audit's HELP holding it as
+    {campaign_spots}."""
+    return tr(
+        "Violations of one {source} on the same land (overlapping polygons) are one spot for "
+        "the ledger, listing every kind (WFDM, WFLX joined; WFSM and PDYY each kind with its "
+        "note, an excess included): JCBH a number in the province's pattern (county code + "
+        "year + 4-digit sequence from the first sequence number, a block per campaign so "
+        "numbers never clash with a satellite batch), XZQDM, TBLX the campaign, TBMJ = WFMJ "
+        "the area of its polygon, JYPD 疑似违法 with PDYY its reason and YXJ 1. The violations "
+        "(OUTPUT_VIOLATIONS) are ready for {import_spots}, which takes the layer as a batch of "
+        "its own and keeps every field."
+    ).format(source=tr(SPOT_SOURCE_TITLES[campaign]), import_spots=tr(ImportSpots.DISPLAY_NAME))
+
+
 class CampaignAlgorithm(EnforcementAlgorithm):
     """Base of the campaign algorithms: subclasses declare parameters with the _add_* helpers."""
 
@@ -226,6 +249,11 @@ class CampaignAlgorithm(EnforcementAlgorithm):
     def __init__(self):
         super().__init__()
         self._required_fields: dict[str, str] = {}  # field parameter -> its layer parameter
+
+    def help_figures(self) -> dict[str, str]:
+        if self.CAMPAIGN not in SPOT_SOURCE_TITLES:  # no violations made into spots
+            return {}
+        return {"campaign_spots": campaign_spots_help(self.CAMPAIGN)}
 
     # --- parameters ----------------------------------------------------------------------------
     def _add_source(self, name, title, types, optional=False) -> None:

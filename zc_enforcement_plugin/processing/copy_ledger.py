@@ -27,14 +27,14 @@ class CopyLedger(EnforcementAlgorithm):
     GROUP = "Verification"
     GROUP_ID = "verification"
     HELP = (
-        "Copies every batch, spot, verdict, evidence record, case, patrol and setting "
-        "of one ledger into another, empty one, in one transaction: a GeoPackage into "
-        "the shared ledger (postgis:// and the name of a saved connection) or back. "
-        "Evidence files are copied into the target's evidence folder and checked "
-        "against their SHA-256. The two ledgers are then compared row by row and file "
-        "by file; any difference is listed and makes the run fail. A run that fails "
-        "leaves the target's folder as it was: a GeoPackage it created is removed, "
-        "with the holidays.json and the evidence files it put beside it."
+        "Copies every batch, spot, verdict, evidence record, case, patrol and setting of "
+        "one ledger into a new ledger (TARGET), an empty one, in one transaction: a "
+        "GeoPackage into the shared ledger (postgis:// and the name of a saved connection) "
+        "or back. Evidence files are copied into the target's evidence folder and checked "
+        "against their SHA-256. The two ledgers are then compared row by row and file by "
+        "file; any difference is listed and makes the run fail. A run that fails leaves "
+        "the target's folder as it was: a GeoPackage it created is removed, with the "
+        "holidays.json and the evidence files it put beside it."
     )
 
     SOURCE = "SOURCE"

@@ -95,7 +95,8 @@ class ExportVerification(EnforcementAlgorithm):
     HELP = (
         "Writes the verification results of a ledger (or of one batch) into a folder, "
         "ready to upload: verification.gpkg and verification.shp (with a .cpg naming "
-        "the encoding chosen, UTF-8 or GBK; Shapefile field names are at most 10 "
+        "the Shapefile encoding chosen (ENCODING), UTF-8 or GBK; Shapefile field names are "
+        "at most 10 "
         "bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² "
         "and mu to 2 decimals and a totals row), verification_sheets.pdf (one "
         "verification sheet per spot: the spot over the after image, the before image "

@@ -50,26 +50,30 @@ def _date(algorithm, parameters, name, context) -> dt.date:
     return dt.date(value.date().year(), value.date().month(), value.date().day())
 
 
-class RecordPatrol(EnforcementAlgorithm):
+class PatrolDaysHelp:
+    """For an algorithm whose HELP states the work plan's patrol days a week as {days}: the
+    figure from its one place, core.patrols."""
+
+    def help_figures(self) -> dict[str, str]:
+        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
+
+
+class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
     NAME = "recordpatrol"
     DISPLAY_NAME = "Record a patrol"
     GROUP = "Cases and patrols"
     GROUP_ID = "patrols"
     HELP = (
         "Adds one day's patrol of an office to the ledger's patrol records (巡查台帐): "
-        "date, staff, the route, what was found and the spots it concerns. The route "
-        "is a line layer (for instance drawn in a scratch layer) or a GPX track from a "
-        "phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone 39. "
-        "Patrol records are append-only, and the rule 'patrol on at least {days} days "
-        "a week' is checked by Patrol compliance. Refused, nothing recorded: an office "
-        "or spot number the ledger does not know (spot numbers concerned may also be "
-        "separated by 、), a date after today, a GPX track recorded on other days than "
-        "the patrol's (Beijing time), and the same patrol on the same route recorded "
-        "twice."
+        "date, staff, the route, what was found and the spots it concerns. The route is a "
+        "line layer (ROUTE, for instance drawn in a scratch layer) or a GPX track (GPX) "
+        "from a phone or GPS unit; it is stored in CGCS2000 / 3-degree Gauss-Krüger zone "
+        "39. Patrol records are append-only, and the rule 'patrol on at least {days} days "
+        "a week' is checked by Patrol compliance. Refused, nothing recorded: an office or "
+        "spot number the ledger does not know (spot numbers concerned may also be "
+        "separated by 、), a date after today, a GPX track recorded on other days than the "
+        "patrol's (Beijing time), and the same patrol on the same route recorded twice."
     )
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
@@ -269,7 +273,7 @@ def _check_own(store, record: patrols.PatrolRecord, unseen: list[str]) -> None:
         )
 
 
-class PatrolCompliance(EnforcementAlgorithm):
+class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
     NAME = "patrolcompliance"
     DISPLAY_NAME = "Patrol compliance by office and week"
     GROUP = "Cases and patrols"
@@ -283,9 +287,6 @@ class PatrolCompliance(EnforcementAlgorithm):
         "when the week is cut by the dates checked, which is shown but not counted as "
         "a shortfall)."
     )
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(patrols.PATROL_DAYS_PER_WEEK)}
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)

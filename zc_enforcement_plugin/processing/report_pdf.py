@@ -8,6 +8,7 @@ the notes and warnings start on a page of their own.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 from qgis.PyQt.QtCore import QMarginsF, QRectF, Qt
@@ -22,6 +23,7 @@ from qgis.PyQt.QtGui import (
     QPen,
 )
 
+from ..core import xlsx
 from ..core.reports import Chart, Sheet
 from ..fonts import chinese_font_family
 
@@ -190,51 +192,109 @@ def _nice(value: float) -> float:
     return 10 * power
 
 
-def header_font_of(pages: _Pages) -> QFont:
-    """The font of a table's header row."""
+BODY_POINTS = 8.0  # a table's cells; its header is half a point smaller
+SMALLEST_POINTS = 5.0  # a table too wide even at this size is drawn at it, some text cut
+CELL_MARGIN_MM = 1.0  # each side of a cell's text
+# Where a line may break: between CJK characters, or at a space; a run of other characters
+# (a Latin word, a figure) stays whole.
+_UNBREAKABLE = re.compile(
+    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+)
+
+
+def header_font_of(pages: _Pages, points: float = BODY_POINTS) -> QFont:
+    """The font of the header row of a table whose cells are ``points`` high."""
     font = QFont(pages.font_family)
-    font.setPointSizeF(7.5)
+    font.setPointSizeF(points - 0.5)
     font.setBold(True)
     return font
+
+
+def _body_font(pages: _Pages, points: float) -> QFont:
+    font = QFont(pages.font_family)
+    font.setPointSizeF(points)
+    return font
+
+
+def _is_text(sheet: Sheet, c: int) -> bool:
+    """A text column (office, subject…) wraps in its cell; any other keeps its value on one line."""
+    return c >= len(sheet.columns) or sheet.columns[c].kind in (xlsx.TEXT, xlsx.AUTO)
+
+
+def _column_widths(
+    pages: _Pages, sheet: Sheet, headers: list[str], points: float
+) -> tuple[list[float], bool]:
+    """Widths for the table's columns at ``points``, and whether they fit the page.
+
+    Figures, dates and codes get the width their widest value needs first: a narrow column of a
+    wide table cut on character counts read '5.00' for 55.00. Text columns share what is left,
+    each down to its longest unbreakable piece, and wrap. A header wraps between its words,
+    never inside one (估算逾 / 期).
+    """
+    body = QFontMetricsF(_body_font(pages, points), pages.writer)
+    heading = QFontMetricsF(header_font_of(pages, points), pages.writer)
+    margins = _mm(2.5)  # the cell's margins and a little air
+    one_line, least, weights = [], [], []
+    for c, header in enumerate(headers):
+        values = [_text(r[c]) for r in sheet.rows if c < len(r)]
+        header_width = max([heading.horizontalAdvance(w) for w in header.split()] or [0.0])
+        widest = max([body.horizontalAdvance(v) for v in values] or [0.0])
+        one_line.append(max(widest, header_width) + margins)
+        if _is_text(sheet, c):
+            pieces = [p for v in values for p in _UNBREAKABLE.findall(v)]
+            piece = max([body.horizontalAdvance(p) for p in pieces] or [0.0])
+            least.append(max(piece, header_width) + margins)
+        else:
+            least.append(one_line[-1])
+        # the share of spare room, by characters as before, the header counting less
+        weights.append(max(max([len(v) for v in values] or [1]), len(header) * 0.45, 3))
+    spare = pages.width - sum(one_line)
+    if spare >= 0:
+        return [n + spare * w / sum(weights) for n, w in zip(one_line, weights)], True
+    spare = pages.width - sum(least)
+    if spare < 0:  # the caller tries a smaller size; at the smallest, some text is cut
+        return [m * pages.width / sum(least) for m in least], False
+    # Each text column gets back the same part of what wrapping took from it.
+    part = spare / sum(n - m for n, m in zip(one_line, least))
+    return [m + (n - m) * part for n, m in zip(one_line, least)], True
+
+
+def _table_layout(pages: _Pages, sheet: Sheet, headers: list[str]) -> tuple[float, list[float]]:
+    """The font size of the table's cells and its column widths: the largest size, in half
+    points from BODY_POINTS down to SMALLEST_POINTS, at which it fits the page."""
+    points = BODY_POINTS
+    while True:
+        widths, fits = _column_widths(pages, sheet, headers, points)
+        if fits or points <= SMALLEST_POINTS:
+            return points, widths
+        points -= 0.5
 
 
 def _table(pages: _Pages, sheet: Sheet) -> None:
     painter = pages.painter
     columns = max([len(sheet.headers), *(len(r) for r in sheet.rows)])
     headers = list(sheet.headers) + [""] * (columns - len(sheet.headers))
-    # Width by content, the header counting less (it wraps), within the page width.
-    weights = []
-    for c in range(columns):
-        body = max([len(_text(r[c])) for r in sheet.rows if c < len(r)] or [1])
-        weights.append(max(body, len(headers[c]) * 0.45, 3))
-    scale = pages.width / sum(weights)
-    widths = [w * scale for w in weights]
-    # A count of characters does not allow for a cell's margins: a narrow column of a wide
-    # table (the ranking's score) was cut ("55.00" read "5.00"). Every column gets the room its
-    # widest value needs when the page has it, the rest shared out as before.
-    body_font = QFont(pages.font_family)
-    body_font.setPointSizeF(8)
-    body = QFontMetricsF(body_font, pages.writer)
-    heading = QFontMetricsF(header_font_of(pages), pages.writer)
-    needed = [
-        max(
-            [body.horizontalAdvance(_text(r[c])) for r in sheet.rows if c < len(r)]
-            # a header wraps between its words, never inside one (估算逾 / 期)
-            + [heading.horizontalAdvance(word) for word in headers[c].split()]
-        )
-        + _mm(2.5)
-        for c in range(columns)
-    ]
-    spare = pages.width - sum(needed)
-    if spare > 0:
-        widths = [n + spare * w / sum(weights) for n, w in zip(needed, weights)]
-    header_font = header_font_of(pages)
+    points, widths = _table_layout(pages, sheet, headers)
+    header_font = header_font_of(pages, points)
+    body_font = _body_font(pages, points)
     metrics = QFontMetricsF(header_font, pages.writer)
     header_height = max(
         metrics.boundingRect(QRectF(0, 0, w - _mm(1.5), 1000), int(Qt.TextWordWrap), h).height()
         for w, h in zip(widths, headers)
     ) + _mm(2)
-    row_height = _mm(ROW_MM)
+    body = QFontMetricsF(body_font, pages.writer)
+    inset = _mm(CELL_MARGIN_MM)
+
+    def row_height(row: list) -> float:
+        """ROW_MM, or more for a text that wraps to several lines."""
+        lines = [
+            body.boundingRect(
+                QRectF(0, 0, w - 2 * inset, 10000), int(Qt.TextWordWrap), _text(row[c])
+            ).height()
+            for c, w in enumerate(widths)
+            if c < len(row) and _is_text(sheet, c)
+        ]
+        return max([_mm(ROW_MM), *(h + _mm(1.5) for h in lines)])
 
     def header() -> None:
         painter.setFont(header_font)
@@ -252,20 +312,20 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
             )
             x += w
         pages.y += header_height
+        painter.setFont(body_font)
 
-    if pages.room() < header_height + row_height:
+    heights = [row_height(row) for row in sheet.rows]
+    if pages.room() < header_height + (heights[0] if heights else _mm(ROW_MM)):
         pages.new_page()
     header()
-    pages.font(8)
-    for r, row in enumerate(sheet.rows):
-        if pages.room() < row_height:
+    for r, (row, height) in enumerate(zip(sheet.rows, heights)):
+        if pages.room() < height:
             pages.new_page()
             header()
-            pages.font(8)
         x = pages.left
         for c, w in enumerate(widths):
             value = row[c] if c < len(row) else None
-            rect = QRectF(x, pages.y, w, row_height)
+            rect = QRectF(x, pages.y, w, height)
             if r % 2:
                 painter.fillRect(rect, QColor(246, 246, 246))
             painter.setPen(QPen(QColor(170, 170, 170), _mm(0.2)))
@@ -273,11 +333,13 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
             painter.setPen(QColor(0, 0, 0))
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             align = Qt.AlignRight if numeric else Qt.AlignLeft
+            if _is_text(sheet, c):
+                align |= Qt.TextWordWrap
             painter.drawText(
-                rect.adjusted(_mm(1), 0, -_mm(1), 0), int(align | Qt.AlignVCenter), _text(value)
+                rect.adjusted(inset, 0, -inset, 0), int(align | Qt.AlignVCenter), _text(value)
             )
             x += w
-        pages.y += row_height
+        pages.y += height
     pages.y += _mm(5)
 
 

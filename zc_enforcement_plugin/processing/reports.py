@@ -17,7 +17,6 @@ from qgis.core import (
 
 from ..core import domain, reports
 from ..core.ledger import LedgerError
-from ..core.patrols import PATROL_DAYS_PER_WEEK
 from ..core.report_basis import DISPATCH_WORKING_DAYS
 from ..core.workdays import HolidayFileError
 from ..i18n import tr
@@ -29,6 +28,7 @@ from .base import (
     open_ledger,
     output_folder,
 )
+from .patrols import PatrolDaysHelp
 from .report_pdf import write_report_pdf
 
 
@@ -142,7 +142,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         }
 
 
-class MonthlyRanking(_ReportAlgorithm):
+class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
     NAME = "monthlyranking"
     DISPLAY_NAME = "Monthly ranking of offices"
     FILE_STEM = "monthly_ranking"
@@ -168,9 +168,6 @@ class MonthlyRanking(_ReportAlgorithm):
         "with a brigade login."
     )
     MONTH = "MONTH"
-
-    def help_figures(self) -> dict[str, str]:
-        return {"days": str(PATROL_DAYS_PER_WEEK)}
 
     def add_period_parameters(self) -> None:
         self.addParameter(
@@ -241,12 +238,13 @@ class Assessment(_ReportAlgorithm):
     DISPLAY_NAME = "Half-year or year assessment of offices"
     FILE_STEM = "assessment"
     HELP = (
-        "The half-year or year assessment (半年、年度考核) of the offices: the monthly "
-        "ranking figures summed over the months of the period (rates recomputed from "
-        "the summed counts, not averaged), scored with the same weights and ranked; a "
-        "second sheet lists each office's monthly scores. Writes an XLSX workbook and "
-        "a PDF. On the shared ledger an office login is refused, naming the login and "
-        "its offices: run it with a brigade login."
+        "The half-year or year assessment (半年、年度考核; KIND chooses which, of YEAR, "
+        "and for a half-year HALF which half) of the offices: the monthly ranking figures "
+        "summed over the months of the period (rates recomputed from the summed counts, "
+        "not averaged), scored with the same weights and ranked; a second sheet lists each "
+        "office's monthly scores. Writes an XLSX workbook and a PDF. On the shared ledger "
+        "an office login is refused, naming the login and its offices: run it with a "
+        "brigade login."
     )
     KIND = "KIND"
     YEAR = "YEAR"
@@ -300,14 +298,14 @@ class AccountabilityRatio(_ReportAlgorithm):
     HELP = (
         "The accountability ratio (问责比例) per town and for the district: cultivated "
         "land (GDMJ) of the spots judged illegal ÷ cultivated land of the spots on new "
-        "construction land, those judged legal or illegal (a spot judged other: "
-        "facility agricultural land, temporary land, rural road or no real change, "
-        "never counts, whatever its TBLX says), over the spots whose current verdict "
-        "was first given in the period. A ratio of {ratio} % or more is flagged: it "
-        "triggers the accountability of local leaders. Writes an XLSX workbook and a "
-        "PDF with a chart of the ratios and the {ratio} % line. On the shared ledger "
-        "an office login is refused, naming the login and its offices: run it with a "
-        "brigade login."
+        "construction land, those judged legal or illegal (a spot judged other: facility "
+        "agricultural land, temporary land, rural road or no real change, never counts, "
+        "whatever its TBLX says), over the spots whose current verdict was first given in "
+        "the period (PERIOD: a year, a half-year, a month or an ISO week). A ratio of "
+        "{ratio} % or more is flagged: it triggers the accountability of local leaders. "
+        "Writes an XLSX workbook and a PDF with a chart of the ratios and the {ratio} % "
+        "line. On the shared ledger an office login is refused, naming the login and its "
+        "offices: run it with a brigade login."
     )
     PERIOD = "PERIOD"
 

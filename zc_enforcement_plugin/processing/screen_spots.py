@@ -82,7 +82,7 @@ class ScreenSpots(EnforcementAlgorithm):
         "field</b> (default DLBM): the land-class split. Without it, cultivated land "
         "cannot be ruled out.</li><li><b>Basic farmland, red line, no-mining zones, "
         "three zones two lines, approvals</b>: optional; a layer not given (or without "
-        "any geometry) leaves its fields empty. Approvals may carry PZWH, PZLX (kind), "
+        "any geometry) leaves its fields empty. Approvals (APPROVALS) may carry PZWH, PZLX (kind), "
         "PZRQ/QSRQ (granted, start) and JZRQ (end).</li><li><b>Area method</b>: "
         "ellipsoidal (official) or planar Gauss-Krüger.</li><li><b>Deduct field ridges "
         "from cultivated area</b>: cultivated area net of ridges, GDMJ × (1 − KCXS); "
