@@ -817,6 +817,39 @@ def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_eve
     assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
 
 
+def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_missing(
+    provider, screened, tmp_path
+):
+    """A GeoPackage ledger copied elsewhere without the evidence folder beside it: the export
+    wrote a package marking every file missing, as if the evidence were lost. It now stops
+    naming the folder before writing anything, and so does the evidence check; a ledger that
+    records no evidence needs no folder."""
+    from qgis.core import QgsProcessingException
+
+    store = build_ledger(tmp_path / "moved", screened)
+    folder, path = store.evidence_dir, store.path
+    store.close()
+    shutil.rmtree(folder)
+    out = tmp_path / "out"
+    with pytest.raises(QgsProcessingException) as stop:
+        run_export(path, out, WITH_PDF=True)
+    message = str(stop.value)
+    assert f"台帐旁的证据文件夹 {folder} 不存在" in message and "5 件证据" in message, message
+    assert "nothing was written" in message
+    assert not out.exists() or not any(out.iterdir())
+    with (
+        ledger.GeoPackageLedger(path, create=False) as moved,
+        pytest.raises(ledger.LedgerError, match="no file was checked"),
+    ):
+        evidence.check_evidence_integrity(moved)
+    (tmp_path / "bare").mkdir()
+    bare = ledger.GeoPackageLedger(tmp_path / "bare" / "ledger.gpkg")
+    assert bare.import_batch(BATCH, screened).ok
+    assert not bare.evidence_dir.exists() and evidence.check_evidence_integrity(bare) == []
+    bare.close()
+    assert run_export(tmp_path / "bare" / "ledger.gpkg", tmp_path / "bare_out")["SPOTS"] == 6
+
+
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
     from qgis.core import QgsProcessingException
 

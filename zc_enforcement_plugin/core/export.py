@@ -56,6 +56,7 @@ from .domain import (
     output_field_labels_zh,
     shapefile_field_name,
 )
+from .evidence import NOTHING_EXPORTED, readable_evidence_dir
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
@@ -892,8 +893,9 @@ def write_evidence_zip(
     report = _Reporter(progress, is_cancelled)
     if rows is None:
         rows = verification_rows(ledger)
-    root = Path(ledger.evidence_dir)
     records = [(row, record) for row in rows for record in row.evidence]
+    # A folder not there at all (a share not mounted) is refused, not zipped as all missing.
+    root = readable_evidence_dir(ledger, [record for _, record in records], NOTHING_EXPORTED)
     total_bytes = max(1, sum(int(record.size or 0) for _, record in records))
     result = EvidenceZip(Path(path), 0, 0)
     manifest: list[dict[str, Any]] = []

@@ -41,7 +41,7 @@ from qgis.PyQt.QtCore import QDate, QRectF, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, export
+from ..core import domain, evidence, export
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
@@ -219,17 +219,22 @@ class ExportVerification(EnforcementAlgorithm):
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)
             # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
-            # has set no evidence folder stops here, with its message, before any file is
-            # written, not with half a package.
-            evidence_dir = store.evidence_dir
+            # has set no evidence folder, or whose share this machine does not reach, and a
+            # ledger moved without its evidence folder, stop here with the folder named,
+            # before any file is written: not with a package saying every file is lost.
+            evidence_dir = evidence.readable_evidence_dir(
+                store,
+                [record for row in rows for record in row.evidence],
+                evidence.NOTHING_EXPORTED,
+            )
             folder.mkdir(parents=True, exist_ok=True)
 
             # First: what it finds missing or altered goes into every file written after it.
             feedback.setProgressText(tr("Zipping the evidence files"))
-            evidence = export.write_evidence_zip(
+            evidence_zip = export.write_evidence_zip(
                 folder / "evidence.zip", store, rows, part(10, 35), feedback.isCanceled
             )
-            for problem in evidence.problems:
+            for problem in evidence_zip.problems:
                 feedback.reportError(problem.message, fatalError=False)
 
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
@@ -295,8 +300,8 @@ class ExportVerification(EnforcementAlgorithm):
         ).format(
             count=len(rows),
             verified=verified,
-            files=evidence.files,
-            problems=len(evidence.problems),
+            files=evidence_zip.files,
+            problems=len(evidence_zip.problems),
             encoding=encoding,
         )
         feedback.pushInfo(summary)
@@ -305,10 +310,10 @@ class ExportVerification(EnforcementAlgorithm):
             self.SHAPEFILE: str(vectors.shapefile),
             self.XLSX: str(xlsx),
             self.PDF: pdf,
-            self.EVIDENCE_ZIP: str(evidence.path),
+            self.EVIDENCE_ZIP: str(evidence_zip.path),
             self.OUTPUT_FOLDER: str(folder),
             self.SPOTS: len(rows),
-            self.EVIDENCE_PROBLEMS: len(evidence.problems),
+            self.EVIDENCE_PROBLEMS: len(evidence_zip.problems),
             self.SUMMARY: summary,
         }
 
