@@ -1637,12 +1637,13 @@ def test_only_photos_go_on_the_sheet(tmp_path):
     assert row.photos(tmp_path) == [tmp_path / "S1" / "p.jpg"]
 
 
-def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_without_a_path(
+def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_stored_path(
     tmp_path,
 ):
     """S1 is in two batches, both pointing at one photo: it is zipped once. A missing file is
-    listed with no path in the zip (there is none) and marked 缺失. GPS is written to 7
-    decimals (about a centimetre), as recorded."""
+    listed with no path in the zip (there is none) and marked 缺失, with the path the ledger
+    stored it under and the size it recorded: two missing files of one name were told apart
+    only by their hashes. GPS is written to 7 decimals (about a centimetre), as recorded."""
     import types
 
     root = tmp_path / "evidence"
@@ -1653,9 +1654,15 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_witho
     shared = ledger.EvidenceRecord(
         ls.EVIDENCE_PHOTO, "S1/a.jpg", digest, 11, gps_lon=117.1234567, gps_lat=36.7654321
     )
-    gone = ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/gone.jpg", "1" * 64, 5)
+    gone = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/gone.jpg", "1" * 64, 5, original_name="gone.jpg"
+    )
+    # Another camera's file of the same name, stored under a numbered name, missing too.
+    namesake = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/gone_2.jpg", "2" * 64, 7, original_name="gone.jpg"
+    )
     rows = [
-        export.ExportRow(1, "S1", "2026Q1", None, {}, [shared, gone]),
+        export.ExportRow(1, "S1", "2026Q1", None, {}, [shared, gone, namesake]),
         export.ExportRow(2, "S1", "2026Q2", None, {}, [shared]),
     ]
     store = types.SimpleNamespace(evidence_dir=root)
@@ -1665,9 +1672,13 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_witho
         manifest = list(
             csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
         )
-    assert result.files == 1 and len(manifest) == 3
+    assert result.files == 1 and len(manifest) == 4
     missing = [m for m in manifest if m[export.MANIFEST_CHECK] == export.CHECK_MISSING]
-    assert len(missing) == 1 and missing[0][export.MANIFEST_PATH] == ""
+    assert len(missing) == 2 and {m[export.MANIFEST_PATH] for m in missing} == {""}
+    # Where the ledger kept each and the size it recorded: what to look for, and which is which.
+    stored = {(m[export.MANIFEST_STORED_PATH], m[export.MANIFEST_RECORDED_SIZE]) for m in missing}
+    assert stored == {("S1/gone.jpg", "5"), ("S1/gone_2.jpg", "7")}
+    assert {m[export.MANIFEST_ORIGINAL] for m in missing} == {"gone.jpg"}
     first = manifest[0]
     assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
 

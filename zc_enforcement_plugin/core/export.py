@@ -832,6 +832,11 @@ MANIFEST_LAT = "纬度"
 MANIFEST_ORIGINAL = "原文件名"
 MANIFEST_CHECK = "核验结果"
 MANIFEST_RECORDED_SHA256 = "台帐记录SHA-256"
+# Where the ledger keeps the file under its evidence folder, and the size it recorded: a missing
+# file has no zip path or size of its own, and two of one name (IMG_0001.jpg, IMG_0001_2.jpg)
+# are told apart by these, not by their hashes alone.
+MANIFEST_STORED_PATH = "台帐存储路径"
+MANIFEST_RECORDED_SIZE = "台帐记录大小(字节)"
 MANIFEST_COLUMNS = (
     MANIFEST_SPOT,
     MANIFEST_BATCH,
@@ -845,6 +850,8 @@ MANIFEST_COLUMNS = (
     MANIFEST_ORIGINAL,
     MANIFEST_CHECK,
     MANIFEST_RECORDED_SHA256,
+    MANIFEST_STORED_PATH,
+    MANIFEST_RECORDED_SIZE,
 )
 # Already compressed: stored as they are, deflating them only costs time.
 _STORED_SUFFIXES = {
@@ -922,6 +929,8 @@ def write_evidence_zip(
                 MANIFEST_ORIGINAL: record.original_name or "",
                 MANIFEST_CHECK: CHECK_OK,
                 MANIFEST_RECORDED_SHA256: record.sha256,
+                MANIFEST_STORED_PATH: record.path,
+                MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
             if not source.is_file():
                 entry[MANIFEST_PATH] = ""
