@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -353,8 +354,9 @@ class ExportVerification(EnforcementAlgorithm):
             raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
         # The slots print copies made to their size at PDF_DPI, upright, removed after: the
         # originals went in whole (a 6000×4000 photo at 2946 ppi, GBs for a batch).
-        with tempfile.TemporaryDirectory(prefix="zc_sheet_photos_") as copies:
-            thumbnails = SheetThumbnails(Path(copies), photo_slot_pixels(layout))
+        copies = Path(tempfile.mkdtemp(prefix="zc_sheet_photos_"))
+        try:
+            thumbnails = SheetThumbnails(copies, photo_slot_pixels(layout))
             photos = {}
             for row in rows:
                 if feedback.isCanceled():
@@ -372,6 +374,10 @@ class ExportVerification(EnforcementAlgorithm):
             self._print_sheets(
                 layout, project, sheet_layer(rows, photos), after, before, pdf_path, feedback
             )
+        finally:
+            # Not TemporaryDirectory, which raises on Windows where a copy is still held open:
+            # the PDF is written by then, and a leftover copy is the system's to clear.
+            shutil.rmtree(copies, ignore_errors=True)
 
     def _print_sheets(self, layout, project, spots, after, before, pdf_path, feedback) -> None:
         images = {
