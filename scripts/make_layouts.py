@@ -74,6 +74,7 @@ NAME_FILL = QColor("#eef1f5")
 SECTION_FILL = QColor("#d9e2ee")
 LINE = QColor("#404040")
 WARNING_TEXT = QColor("#c00000")
+PHOTO_NOTE_H = 5.0  # mm under the photos for the note on those not printed
 
 
 def font(size: float, bold: bool = False) -> QFont:
@@ -434,17 +435,19 @@ def build(layout: QgsPrintLayout) -> None:
     photo_gap = 3.0
     photo_w = (WIDTH - photo_gap * (len(ITEM_PHOTOS) - 1)) / len(ITEM_PHOTOS)
     sheet.label("", LEFT, y, WIDTH, photo_h + 2, frame=True)
-    # No photo shown: none taken, or their files are missing, which must not read as none taken.
+    # No photo shown: none taken, or their files are missing, altered or not drawable, which
+    # must not read as none taken: the export's note says which (PHOTOS_NOTE_FIELD).
     first = field(ITEM_PHOTOS[0])
     shown = f"({first} IS NOT NULL AND {first} <> '')"
-    missing = f"coalesce({field(ex.MISSING_PHOTOS_FIELD)}, 0)"
+    note = field(ex.PHOTOS_NOTE_FIELD)
+    noted = f"({note} IS NOT NULL AND {note} <> '')"
     empty = sheet.label("无现场照片", LEFT, y, WIDTH, photo_h + 2, 10, align=Qt.AlignCenter)
     empty.dataDefinedProperties().setProperty(
         QgsLayoutObject.ExcludeFromExports,
-        QgsProperty.fromExpression(f"{shown} OR {missing} > 0"),
+        QgsProperty.fromExpression(f"{shown} OR {noted}"),
     )
     lost = sheet.label(
-        f"[% '照片文件缺失 ' || {missing} || ' 件（见 {ex.MANIFEST_NAME}）' %]",
+        f"[% {note} %]",
         LEFT,
         y,
         WIDTH,
@@ -455,7 +458,24 @@ def build(layout: QgsPrintLayout) -> None:
     )
     lost.dataDefinedProperties().setProperty(
         QgsLayoutObject.ExcludeFromExports,
-        QgsProperty.fromExpression(f"{shown} OR {missing} = 0"),
+        QgsProperty.fromExpression(f"{shown} OR NOT {noted}"),
+    )
+    # Photos shown and others not: the note under them, in a strip kept free for it, so the
+    # photos printed are not taken for all there are.
+    photo_h -= PHOTO_NOTE_H
+    beside = sheet.label(
+        f"[% {note} %]",
+        LEFT,
+        y + 1 + photo_h,
+        WIDTH,
+        PHOTO_NOTE_H,
+        8,
+        align=Qt.AlignCenter,
+        colour=WARNING_TEXT,
+    )
+    beside.dataDefinedProperties().setProperty(
+        QgsLayoutObject.ExcludeFromExports,
+        QgsProperty.fromExpression(f"NOT {shown} OR NOT {noted}"),
     )
     for index, name in enumerate(ITEM_PHOTOS):
         picture = QgsLayoutItemPicture(layout)

@@ -12,7 +12,9 @@ import hashlib
 import io
 import re
 import shutil
+import struct
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -817,6 +819,165 @@ def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_eve
     assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
 
 
+def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_missing(
+    provider, screened, tmp_path
+):
+    """A GeoPackage ledger copied elsewhere without the evidence folder beside it: the export
+    wrote a package marking every file missing, as if the evidence were lost. It now stops
+    naming the folder before writing anything, and so does the evidence check; a ledger that
+    records no evidence needs no folder."""
+    from qgis.core import QgsProcessingException
+
+    store = build_ledger(tmp_path / "moved", screened)
+    folder, path = store.evidence_dir, store.path
+    store.close()
+    shutil.rmtree(folder)
+    out = tmp_path / "out"
+    with pytest.raises(QgsProcessingException) as stop:
+        run_export(path, out, WITH_PDF=True)
+    message = str(stop.value)
+    assert f"台帐旁的证据文件夹 {folder} 不存在" in message and "5 件证据" in message, message
+    assert "nothing was written" in message
+    assert not out.exists() or not any(out.iterdir())
+    with (
+        ledger.GeoPackageLedger(path, create=False) as moved,
+        pytest.raises(ledger.LedgerError, match="no file was checked"),
+    ):
+        evidence.check_evidence_integrity(moved)
+    (tmp_path / "bare").mkdir()
+    bare = ledger.GeoPackageLedger(tmp_path / "bare" / "ledger.gpkg")
+    assert bare.import_batch(BATCH, screened).ok
+    assert not bare.evidence_dir.exists() and evidence.check_evidence_integrity(bare) == []
+    bare.close()
+    assert run_export(tmp_path / "bare" / "ledger.gpkg", tmp_path / "bare_out")["SPOTS"] == 6
+
+
+def with_exif_orientation(path: Path, orientation: int) -> Path:
+    """The JPEG `path` with an EXIF APP1 saying how the camera was held (6: turned right)."""
+    tiff = b"II*\x00\x08\x00\x00\x00\x01\x00"
+    tiff += struct.pack("<HHIHH", 0x0112, 3, 1, orientation, 0) + b"\x00\x00\x00\x00"
+    payload = b"Exif\x00\x00" + tiff
+    data = path.read_bytes()
+    path.write_bytes(
+        data[:2] + b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload + data[2:]
+    )
+    return path
+
+
+def halves_photo(path: Path, width: int, height: int) -> Path:
+    """A photo stored red on its left half and blue on its right."""
+    from qgis.PyQt.QtGui import QColor, QImage, QPainter
+
+    image = QImage(width, height, QImage.Format_RGB32)
+    image.fill(QColor("#0000ff"))
+    painter = QPainter(image)
+    painter.fillRect(0, 0, width // 2, height, QColor("#ff0000"))
+    painter.end()
+    assert image.save(str(path), "JPG", 95)
+    return path
+
+
+def record_as_stored(store, spot, source: Path) -> ledger.EvidenceRecord:
+    """`source` put under the spot's evidence folder and recorded as it is, whatever is in it
+    (files a ledger may hold from before any check on attaching)."""
+    target = evidence.spot_folder(store.evidence_dir, spot.number) / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    record = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO,
+        target.relative_to(store.evidence_dir).as_posix(),
+        evidence.file_sha256(target),
+        target.stat().st_size,
+        original_name=source.name,
+    )
+    record.id = store.add_evidence(spot.id, record)
+    return record
+
+
+def pdf_images(path: str, page: int) -> list[dict]:
+    """pdfimages -list of one page: each image's width, height and x-ppi."""
+    listing = subprocess.run(
+        ["pdfimages", "-list", "-f", str(page), "-l", str(page), path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()[2:]
+    images = []
+    for line in listing:
+        cells = line.split()
+        if cells[2] == "image":  # smasks are the transparency of an image, not one
+            images.append({"width": int(cells[3]), "height": int(cells[4]), "ppi": int(cells[12])})
+    return images
+
+
+def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undrawable_ones(
+    provider, screened, tmp_path
+):
+    """Found in the field-evidence review, on one spot's sheet: a photo altered since it was
+    recorded was printed as if valid; an empty file, a text named .jpg and a HEIC (Qt here has
+    no HEIC reader) each took a photo slot and left it blank, pushing the real photos after
+    them off the sheet; a 6000×4000 photo went into the PDF whole, at thousands of ppi; and a
+    photo taken with the phone turned (EXIF orientation 6) lay on its side. The slots now print
+    copies of the first three photos that can be drawn, at PDF_DPI and upright; the sheet and
+    the log say what was not printed."""
+    from qgis.PyQt.QtGui import QImage
+
+    store = build_ledger(tmp_path / "field", screened)
+    spot = store.spots()[3]
+    store.record_verdict(
+        spot.id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", dt.date.today())
+    )
+    files = tmp_path / "phone"
+    files.mkdir()
+    altered = record_as_stored(store, spot, make_photo(files / "altered.jpg", "#123456", "原"))
+    (files / "empty.jpg").write_bytes(b"")
+    (files / "notes.jpg").write_text("not a photo at all", "utf-8")
+    (files / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic" + bytes(2048))
+    undrawable = [files / "empty.jpg", files / "notes.jpg", files / "IMG_0001.HEIC"]
+    for source in undrawable:
+        record_as_stored(store, spot, source)
+    turned = with_exif_orientation(halves_photo(files / "turned.jpg", 3000, 2000), 6)
+    for source in (turned, make_photo(files / "p2.jpg", "#44aa44", "2")):
+        record_as_stored(store, spot, source)
+    record_as_stored(store, spot, make_photo(files / "p3.jpg", "#aa44aa", "3"))
+    record_as_stored(store, spot, make_photo(files / "p4.jpg", "#aaaa44", "4"))
+    make_photo(store.evidence_dir / altered.path, "#654321", "改")  # edited after recording
+    path = store.path
+    store.close()
+
+    log = warning_log()
+    result = run_export(path, tmp_path / "out", feedback=log, WITH_PDF=True, SHEETS_FOR=1)
+    pages = pdf_pages_text(result["PDF"])
+    page = sheet_page(pages, spot.number)
+    assert "另有照片已改动未印出1件、无法显示3件（见manifest.csv）" in pages[page - 1]
+    for source in undrawable:
+        assert any(spot.number in line and source.name in line for line in log.lines), source
+    images = pdf_images(result["PDF"], page)
+    # The three slots filled (turned, p2, p3), none of them the altered photo's.
+    assert len(images) == 3, images
+    # At the sheet's 200 dpi (PDF_DPI), not the photo's own 3000 pixels over a few cm.
+    assert all(150 <= image["ppi"] <= 205 for image in images), images
+    portrait = [image for image in images if image["height"] > image["width"]]
+    assert len(portrait) == 1 and portrait[0]["height"] < 800, images  # the turned photo, upright
+    subprocess.run(
+        ["pdfimages", "-png", "-f", str(page), "-l", str(page), result["PDF"], str(tmp_path / "i")],
+        check=True,
+    )
+    [upright] = [
+        image
+        for image in (QImage(str(png)) for png in sorted(tmp_path.glob("i-*.png")))
+        if image.height() > image.width()
+    ]
+    top, bottom = (
+        upright.pixelColor(upright.width() // 2, 5),
+        upright.pixelColor(upright.width() // 2, upright.height() - 5),
+    )
+    # Stored red on the left: held turned right, its left side is the top.
+    assert top.red() > 200 and top.blue() < 60 and bottom.blue() > 200 and bottom.red() < 60
+    # The copies were made for the PDF only.
+    assert not list(Path(tempfile.gettempdir()).glob("zc_sheet_photos_*"))
+
+
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
     from qgis.core import QgsProcessingException
 
@@ -1591,25 +1752,50 @@ def test_the_referral_flag_and_the_verdict_are_exported_as_recorded(tmp_path):
     assert row.values[export.STOP_ORDER] == "否"
 
 
-def test_only_photos_go_on_the_sheet(tmp_path):
-    """A video attached before the photo is no picture for the sheet's photo fields."""
+def test_only_drawable_unaltered_photos_go_on_the_sheet_and_the_rest_are_counted(tmp_path):
+    """A video attached before the photos is no picture for the sheet's photo fields. A photo
+    that cannot be drawn leaves its slot to the next one (it took a slot and left it blank),
+    and an altered one is not printed as if it were the photo recorded: both are counted in
+    the sheet's note, with a missing file."""
     (tmp_path / "S1").mkdir()
-    for name in ("v.mp4", "p.jpg"):
+    names = ("v.mp4", "bad.jpg", "changed.jpg", "p1.jpg", "p2.jpg", "p3.jpg", "p4.jpg")
+    for name in names:
         (tmp_path / "S1" / name).write_bytes(b"x")
+    kinds = [ls.EVIDENCE_VIDEO] + [ls.EVIDENCE_PHOTO] * (len(names) - 1)
     records = [
-        ledger.EvidenceRecord(ls.EVIDENCE_VIDEO, "S1/v.mp4", "0" * 64, 1),
-        ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/p.jpg", "0" * 64, 1),
+        ledger.EvidenceRecord(kind, f"S1/{name}", "0" * 64, 1, id=index)
+        for index, (kind, name) in enumerate(zip(kinds, names))
     ]
-    row = export.ExportRow(1, "S1", "b", None, {}, records)
-    assert row.photos(tmp_path) == [tmp_path / "S1" / "p.jpg"]
+    records.append(ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/gone.jpg", "0" * 64, 1, id=99))
+    row = export.ExportRow(1, "S1", "b", None, {}, records, problems={2: "altered", 99: "missing"})
+    tried = []
+
+    def drawn(path: Path) -> Path | None:
+        tried.append(path.name)
+        return None if path.name == "bad.jpg" else path.with_suffix(".copy.jpg")
+
+    photos = row.sheet_photos(tmp_path, drawn)
+    assert [p.name for p in photos.shown] == ["p1.copy.jpg", "p2.copy.jpg", "p3.copy.jpg"]
+    assert tried == ["bad.jpg", "p1.jpg", "p2.jpg", "p3.jpg"]  # the altered one is not printed
+    assert photos.unshowable == [tmp_path / "S1" / "bad.jpg"]
+    assert (photos.missing, photos.altered) == (1, 1)
+    assert (
+        photos.note == "另有照片文件缺失 1 件、已改动未印出 1 件、无法显示 1 件（见 manifest.csv）"
+    )
+    nothing = export.ExportRow(1, "S1", "b", None, {}, records[:3], problems={2: "altered"})
+    assert nothing.sheet_photos(tmp_path, lambda path: None).note == (
+        "照片已改动未印出 1 件、无法显示 1 件（见 manifest.csv）"
+    )
+    assert export.ExportRow(1, "S1", "b", None, {}, records[:1]).sheet_photos(tmp_path).note is None
 
 
-def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_without_a_path(
+def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_stored_path(
     tmp_path,
 ):
     """S1 is in two batches, both pointing at one photo: it is zipped once. A missing file is
-    listed with no path in the zip (there is none) and marked 缺失. GPS is written to 7
-    decimals (about a centimetre), as recorded."""
+    listed with no path in the zip (there is none) and marked 缺失, with the path the ledger
+    stored it under and the size it recorded: two missing files of one name were told apart
+    only by their hashes. GPS is written to 7 decimals (about a centimetre), as recorded."""
     import types
 
     root = tmp_path / "evidence"
@@ -1620,9 +1806,15 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_witho
     shared = ledger.EvidenceRecord(
         ls.EVIDENCE_PHOTO, "S1/a.jpg", digest, 11, gps_lon=117.1234567, gps_lat=36.7654321
     )
-    gone = ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "S1/gone.jpg", "1" * 64, 5)
+    gone = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/gone.jpg", "1" * 64, 5, original_name="gone.jpg"
+    )
+    # Another camera's file of the same name, stored under a numbered name, missing too.
+    namesake = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/gone_2.jpg", "2" * 64, 7, original_name="gone.jpg"
+    )
     rows = [
-        export.ExportRow(1, "S1", "2026Q1", None, {}, [shared, gone]),
+        export.ExportRow(1, "S1", "2026Q1", None, {}, [shared, gone, namesake]),
         export.ExportRow(2, "S1", "2026Q2", None, {}, [shared]),
     ]
     store = types.SimpleNamespace(evidence_dir=root)
@@ -1632,9 +1824,13 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_a_missing_one_witho
         manifest = list(
             csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
         )
-    assert result.files == 1 and len(manifest) == 3
+    assert result.files == 1 and len(manifest) == 4
     missing = [m for m in manifest if m[export.MANIFEST_CHECK] == export.CHECK_MISSING]
-    assert len(missing) == 1 and missing[0][export.MANIFEST_PATH] == ""
+    assert len(missing) == 2 and {m[export.MANIFEST_PATH] for m in missing} == {""}
+    # Where the ledger kept each and the size it recorded: what to look for, and which is which.
+    stored = {(m[export.MANIFEST_STORED_PATH], m[export.MANIFEST_RECORDED_SIZE]) for m in missing}
+    assert stored == {("S1/gone.jpg", "5"), ("S1/gone_2.jpg", "7")}
+    assert {m[export.MANIFEST_ORIGINAL] for m in missing} == {"gone.jpg"}
     first = manifest[0]
     assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
 

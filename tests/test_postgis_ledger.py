@@ -1920,6 +1920,50 @@ def test_an_export_without_a_shared_evidence_folder_stops_before_writing(
     assert not out.exists() or not any(out.iterdir())
 
 
+def test_an_export_with_the_shared_evidence_folder_unreachable_stops_naming_it(
+    provider, pg_database, schema, tmp_path
+):
+    """Found in the field-evidence review: with the share not mounted on this machine, the
+    export succeeded and wrote a package saying every evidence file was missing (manifest all
+    缺失, the sheets' “照片文件缺失” in red), which tells the province evidence is lost when only
+    a share was not connected. The export and the evidence check now stop, naming the folder in
+    the words attaching uses, before any file is written."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        share = tmp_path / "shared_evidence"
+        brigade.set_evidence_dir(share)
+        assert evidence.check_evidence_integrity(brigade) == []
+        share.rename(tmp_path / "not_mounted")  # what this machine sees of an unmounted share
+        with pytest.raises(LedgerError, match="cannot be reached") as checked:
+            evidence.check_evidence_integrity(brigade)
+        assert str(share) in str(checked.value) and "no file was checked" in str(checked.value)
+        with pytest.raises(LedgerError) as attached:
+            brigade.writable_evidence_dir()
+    # One wording for the share, whatever was refused: only what was not done differs.
+    reason = str(checked.value).split("，")[0]
+    assert reason in str(attached.value) and "未检查任何文件" in str(checked.value)
+    out = tmp_path / "export"
+    with (
+        saved_connection(pg_database, BRIGADE, "export-unmounted"),
+        pytest.raises(QgsProcessingException) as stop,
+    ):
+        processing.run(
+            "zcenforcement:exportverification",
+            {
+                "LEDGER": lr.reference("export-unmounted", schema),
+                "OUTPUT_FOLDER": str(out),
+                "WITH_PDF": True,
+            },
+        )
+    message = str(stop.value)
+    assert f"共享证据文件夹 {share} 在本机无法访问" in message, message
+    assert "nothing was written" in message, message
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_an_office_logins_verification_export_says_whose_spots_it_holds(
     provider, pg_database, schema, tmp_path
 ):

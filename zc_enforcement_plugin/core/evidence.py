@@ -183,11 +183,71 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
     return None
 
 
+# What a refused action did not do, in the message that refuses it (zh, en): the reason and
+# the remedy are the same whether a file was being attached, exported or checked.
+NOTHING_RECORDED = ("未记录任何证据", "nothing was recorded")
+NOTHING_EXPORTED = ("未写出任何文件", "nothing was written")
+NOTHING_CHECKED = ("未检查任何文件", "no file was checked")
+
+
+def unreachable_share_error(
+    ledger_path: Any, folder: Path, outcome: tuple[str, str]
+) -> LedgerError:
+    """A shared ledger's evidence folder this machine does not reach (a share not connected)."""
+    zh, en = outcome
+    return LedgerError(
+        f"{ledger_path}: 共享证据文件夹 {folder} 在本机无法访问（网络共享未连接？），{zh}；"
+        "请先连接该共享或请执法监察大队核对设置 / the shared evidence folder "
+        f"{folder} cannot be reached from this machine (is the network share "
+        f"connected?), {en}: connect it, or ask the brigade to check the setting"
+    )
+
+
+def _readable_folder(folder: Path) -> bool:
+    # Listing it, not is_dir(): a folder there but not readable (no permission on the share)
+    # would show every file as missing just the same.
+    try:
+        with os.scandir(folder) as entries:
+            next(entries, None)
+    except OSError:
+        return False
+    return True
+
+
+def readable_evidence_dir(
+    ledger: LedgerStore, records: list[EvidenceRecord], outcome: tuple[str, str]
+) -> Path:
+    """The evidence folder, to read the recorded files `records` from: when there are any, it
+    must be there and readable, or LedgerError names it and says `outcome` (NOTHING_*).
+
+    Without the folder every file would be reported missing: the export would tell the
+    province the evidence is lost when only a share was not mounted, or a GeoPackage ledger
+    was moved without the evidence folder beside it."""
+    root = Path(ledger.evidence_dir)
+    if not records or _readable_folder(root):
+        return root
+    # Only a shared ledger stores its folder on the server (as ledger_settings tells them apart).
+    if getattr(ledger, "stored_evidence_dir", None) is not None:
+        raise unreachable_share_error(ledger.path, root, outcome)
+    zh, en = outcome
+    raise LedgerError(
+        f"{ledger.path}: 台帐记录了 {len(records)} 件证据，但台帐旁的证据文件夹 {root} 不存在或"
+        f"无法读取（台帐被移动或复制时未带上证据文件夹？），{zh}；请把证据文件夹放回台帐旁再试 / "
+        f"the ledger records {len(records)} evidence files, but the evidence folder beside it, "
+        f"{root}, is missing or unreadable (was the ledger moved or copied without it?), "
+        f"{en}: put the evidence folder back beside the ledger and try again"
+    )
+
+
 def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
-    """Evidence whose file is missing or whose content no longer matches its recorded hash."""
+    """Evidence whose file is missing or whose content no longer matches its recorded hash.
+
+    An evidence folder that cannot be read at all is refused (readable_evidence_dir) rather
+    than every file reported missing."""
     problems: list[EvidenceProblem] = []
-    root = ledger.evidence_dir
-    for record in ledger.evidence():
+    records = ledger.evidence()
+    root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
+    for record in records:
         full = root / record.path
         if not full.is_file():
             problems.append(

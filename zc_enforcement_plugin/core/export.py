@@ -56,6 +56,7 @@ from .domain import (
     output_field_labels_zh,
     shapefile_field_name,
 )
+from .evidence import NOTHING_EXPORTED, readable_evidence_dir
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
@@ -85,11 +86,12 @@ EVIDENCE_COUNT = "ZJSL"
 EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
-# Atlas-only fields of the PDF sheets: absolute paths of the spot's first photos.
+# Atlas-only fields of the PDF sheets: the files the spot's photo slots print.
 PHOTO_FIELDS = ("photo1", "photo2", "photo3")
-# Atlas-only: how many of the spot's photos have no file on disk, so the sheet says the files
-# are missing rather than "无现场照片", which reads as none taken.
-MISSING_PHOTOS_FIELD = "photos_missing"
+# Atlas-only: what the sheet says of the spot's photos it does not print (SheetPhotos.note), so
+# a missing file does not read as "无现场照片" (none taken), and a photo altered since it was
+# recorded, or one QGIS cannot draw, does not leave a blank slot or vanish without a word.
+PHOTOS_NOTE_FIELD = "photos_note"
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
 EVIDENCE_KIND_LABELS_ZH = {
@@ -240,25 +242,62 @@ class ExportRow:
     def verified(self) -> bool:
         return self.values[STATUS] == STATUS_LABELS_ZH[ls.STATUS_VERIFIED]
 
-    def photos(self, evidence_dir: str | os.PathLike, limit: int = len(PHOTO_FIELDS)) -> list[Path]:
-        """Absolute paths of the spot's first photos that exist on disk, oldest first."""
-        found = []
+    def sheet_photos(
+        self,
+        evidence_dir: str | os.PathLike,
+        drawn: Callable[[Path], Path | None] | None = None,
+        limit: int = len(PHOTO_FIELDS),
+    ) -> SheetPhotos:
+        """The spot's photos for its sheet, oldest first: the first `limit` whose file is there
+        and unaltered (as write_evidence_zip found them, ExportRow.problems) and can be drawn.
+
+        `drawn(path)` gives the file a slot prints for a photo (a copy made to the slot's
+        size), or None when the photo cannot be drawn (an empty file, a text named .jpg, a HEIC
+        without a reader); without it the photo's own file is printed. A photo that cannot be
+        drawn leaves its slot to the next one rather than blank."""
+        photos = SheetPhotos()
         for record in self.evidence:
+            if record.kind != ls.EVIDENCE_PHOTO:
+                continue
             path = Path(evidence_dir) / record.path
-            if record.kind == ls.EVIDENCE_PHOTO and path.is_file():
-                found.append(path)
-            if len(found) == limit:
-                break
-        return found
+            problem = self.problems.get(record.id)
+            if problem == "missing" or not path.is_file():
+                photos.missing += 1
+            elif problem == "altered":
+                photos.altered += 1  # no longer the photo recorded: not printed as evidence
+            elif len(photos.shown) < limit:
+                shown = path if drawn is None else drawn(path)
+                if shown is None:
+                    photos.unshowable.append(path)
+                else:
+                    photos.shown.append(shown)
+        return photos
+
+
+@dataclass
+class SheetPhotos:
+    """What a spot's sheet prints of its photos, and what it says of those it does not."""
+
+    shown: list[Path] = field(default_factory=list)  # what the slots print, in order
+    unshowable: list[Path] = field(default_factory=list)  # there and unaltered, not drawable
+    missing: int = 0  # recorded, no file found
+    altered: int = 0  # the file is no longer the one recorded
 
     @property
-    def missing_photos(self) -> int:
-        """The spot's photos whose file the evidence zip did not find."""
-        return sum(
-            1
-            for record in self.evidence
-            if record.kind == ls.EVIDENCE_PHOTO and self.problems.get(record.id) == "missing"
-        )
+    def note(self) -> str | None:
+        """The sheet's red line on the photos not printed (None when there are none): the
+        manifest says which files they are."""
+        parts = []
+        if self.missing:
+            parts.append(f"文件缺失 {self.missing} 件")
+        if self.altered:
+            parts.append(f"已改动未印出 {self.altered} 件")
+        if self.unshowable:
+            parts.append(f"无法显示 {len(self.unshowable)} 件")
+        if not parts:
+            return None
+        lead = "另有照片" if self.shown else "照片"
+        return f"{lead}{'、'.join(parts)}（见 {MANIFEST_NAME}）"
 
 
 def _area(value: Any) -> float | None:
@@ -818,6 +857,11 @@ MANIFEST_LAT = "纬度"
 MANIFEST_ORIGINAL = "原文件名"
 MANIFEST_CHECK = "核验结果"
 MANIFEST_RECORDED_SHA256 = "台帐记录SHA-256"
+# Where the ledger keeps the file under its evidence folder, and the size it recorded: a missing
+# file has no zip path or size of its own, and two of one name (IMG_0001.jpg, IMG_0001_2.jpg)
+# are told apart by these, not by their hashes alone.
+MANIFEST_STORED_PATH = "台帐存储路径"
+MANIFEST_RECORDED_SIZE = "台帐记录大小(字节)"
 MANIFEST_COLUMNS = (
     MANIFEST_SPOT,
     MANIFEST_BATCH,
@@ -831,6 +875,8 @@ MANIFEST_COLUMNS = (
     MANIFEST_ORIGINAL,
     MANIFEST_CHECK,
     MANIFEST_RECORDED_SHA256,
+    MANIFEST_STORED_PATH,
+    MANIFEST_RECORDED_SIZE,
 )
 # Already compressed: stored as they are, deflating them only costs time.
 _STORED_SUFFIXES = {
@@ -879,8 +925,9 @@ def write_evidence_zip(
     report = Reporter(progress, is_cancelled, ExportCancelled)
     if rows is None:
         rows = verification_rows(ledger)
-    root = Path(ledger.evidence_dir)
     records = [(row, record) for row in rows for record in row.evidence]
+    # A folder not there at all (a share not mounted) is refused, not zipped as all missing.
+    root = readable_evidence_dir(ledger, [record for _, record in records], NOTHING_EXPORTED)
     total_bytes = max(1, sum(int(record.size or 0) for _, record in records))
     result = EvidenceZip(Path(path), 0, 0)
     manifest: list[dict[str, Any]] = []
@@ -907,6 +954,8 @@ def write_evidence_zip(
                 MANIFEST_ORIGINAL: record.original_name or "",
                 MANIFEST_CHECK: CHECK_OK,
                 MANIFEST_RECORDED_SHA256: record.sha256,
+                MANIFEST_STORED_PATH: record.path,
+                MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
             if not source.is_file():
                 entry[MANIFEST_PATH] = ""

@@ -48,6 +48,7 @@ import shapely
 
 from . import ledger_schema as ls
 from . import workdays
+from .evidence import NOTHING_RECORDED, unreachable_share_error
 from .ledger_postgis_server import (  # noqa: F401 - the server's names the store uses, and
     # install and the roles, which callers know as ledger_postgis.X
     C_CURRENT_VERDICT,
@@ -638,13 +639,7 @@ class PostGISLedger(SqlLedger):
         made as a local folder, and evidence recorded there that no one else ever sees."""
         folder = self.evidence_dir
         if not folder.is_dir():
-            raise LedgerError(
-                f"{self.path}: 共享证据文件夹 {folder} 在本机无法访问（网络共享未连接？），未记录"
-                "任何证据；请先连接该共享或请执法监察大队核对设置 / the shared evidence folder "
-                f"{folder} cannot be reached from this machine (is the network share "
-                "connected?), nothing was recorded: connect it, or ask the brigade to check "
-                "the setting"
-            )
+            raise unreachable_share_error(self.path, folder, NOTHING_RECORDED)
         return folder
 
     @_guarded_read

@@ -7,6 +7,10 @@ sheets are a print-layout atlas over the ledger's spots, one page per spot.
 from __future__ import annotations
 
 import datetime as dt
+import math
+import shutil
+import tempfile
+from pathlib import Path
 
 import shapely
 from qgis.core import (
@@ -21,6 +25,7 @@ from qgis.core import (
     QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemMap,
+    QgsLayoutItemPicture,
     QgsPrintLayout,
     QgsProcessingAlgorithm,
     QgsProcessingOutputFile,
@@ -37,11 +42,11 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, QRectF, Qt
-from qgis.PyQt.QtGui import QFont, QFontMetricsF
+from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
+from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, export
+from ..core import domain, evidence, export
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
@@ -81,6 +86,8 @@ SPOT_OUTLINE = {
     "outline_width": "0.7",
 }
 PDF_DPI = 200  # enough for imagery on paper, and 300 spots stay a manageable file
+MM_PER_INCH = 25.4
+THUMBNAIL_QUALITY = 88  # JPEG quality of the photos' copies on the sheets
 
 BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
@@ -100,11 +107,16 @@ class ExportVerification(EnforcementAlgorithm):
         "bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² "
         "and mu to 2 decimals and a totals row), verification_sheets.pdf (one "
         "verification sheet per spot: the spot over the after image, the before image "
-        "beside it, the screening figures, the current verdict and up to three photos) "
+        "beside it, the screening figures, the current verdict and up to three photos, "
+        "printed as upright copies at the sheet's resolution; a photo missing, altered "
+        "or that QGIS cannot draw is not printed, and the sheet says how many) "
         "and evidence.zip (every evidence file under its spot number, with "
-        "manifest.csv listing each file's SHA-256). Each evidence file is checked "
-        "against the hash the ledger recorded: missing or altered files are reported "
-        "and marked in the manifest. Every spot is exported, verified or not; the "
+        "manifest.csv listing each file's SHA-256 and where the ledger stores it). Each "
+        "evidence file is checked against the hash the ledger recorded: missing or "
+        "altered files are reported and marked in the manifest. An evidence folder that "
+        "cannot be read at all (a shared folder not connected, a ledger moved without "
+        "its evidence folder) stops the export, naming it, before anything is written. "
+        "Every spot is exported, verified or not; the "
         "verdict columns of a spot not yet verified are empty. The sheets can be "
         "limited to the verified spots (a blank sheet of a spot not yet verified "
         "serves as a field form), and their making can be cancelled: the PDF is then "
@@ -223,17 +235,22 @@ class ExportVerification(EnforcementAlgorithm):
             # wrongly (a character it cannot hold, a spot number cut) stops here.
             export.check_shapefile(rows, encoding)
             # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
-            # has set no evidence folder stops here, with its message, before any file is
-            # written, not with half a package.
-            evidence_dir = store.evidence_dir
+            # has set no evidence folder, or whose share this machine does not reach, and a
+            # ledger moved without its evidence folder, stop here with the folder named,
+            # before any file is written: not with a package saying every file is lost.
+            evidence_dir = evidence.readable_evidence_dir(
+                store,
+                [record for row in rows for record in row.evidence],
+                evidence.NOTHING_EXPORTED,
+            )
             folder.mkdir(parents=True, exist_ok=True)
 
             # First: what it finds missing or altered goes into every file written after it.
             feedback.setProgressText(tr("Zipping the evidence files"))
-            evidence = export.write_evidence_zip(
+            evidence_zip = export.write_evidence_zip(
                 folder / "evidence.zip", store, rows, part(10, 35), feedback.isCanceled
             )
-            for problem in evidence.problems:
+            for problem in evidence_zip.problems:
                 feedback.reportError(problem.message, fatalError=False)
 
             feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
@@ -299,8 +316,8 @@ class ExportVerification(EnforcementAlgorithm):
         ).format(
             count=len(rows),
             verified=verified,
-            files=evidence.files,
-            problems=len(evidence.problems),
+            files=evidence_zip.files,
+            problems=len(evidence_zip.problems),
             encoding=encoding,
         )
         feedback.pushInfo(summary)
@@ -309,10 +326,10 @@ class ExportVerification(EnforcementAlgorithm):
             self.SHAPEFILE: str(vectors.shapefile),
             self.XLSX: str(xlsx),
             self.PDF: pdf,
-            self.EVIDENCE_ZIP: str(evidence.path),
+            self.EVIDENCE_ZIP: str(evidence_zip.path),
             self.OUTPUT_FOLDER: str(folder),
             self.SPOTS: len(rows),
-            self.EVIDENCE_PROBLEMS: len(evidence.problems),
+            self.EVIDENCE_PROBLEMS: len(evidence_zip.problems),
             self.SUMMARY: summary,
         }
 
@@ -332,13 +349,6 @@ class ExportVerification(EnforcementAlgorithm):
         # A private project: the user's own project is neither read nor changed.
         project = QgsProject()
         project.setCrs(LEDGER_CRS)
-        spots = sheet_layer(rows, evidence_dir)
-        images = {
-            ITEM_MAIN_MAP: after.clone() if after is not None else None,
-            ITEM_BEFORE_MAP: before.clone() if before is not None else None,
-        }
-        project.addMapLayers([spots, *(layer for layer in images.values() if layer is not None)])
-
         layout = QgsPrintLayout(project)
         document = QDomDocument()
         if not document.setContent(LAYOUT_TEMPLATE.read_text("utf-8")):
@@ -346,6 +356,39 @@ class ExportVerification(EnforcementAlgorithm):
         _, ok = layout.loadFromTemplate(document, QgsReadWriteContext())
         if not ok:
             raise fail(tr("The layout template {path} is damaged.").format(path=LAYOUT_TEMPLATE))
+        # The slots print copies made to their size at PDF_DPI, upright, removed after: the
+        # originals went in whole (a 6000×4000 photo at 2946 ppi, GBs for a batch).
+        copies = Path(tempfile.mkdtemp(prefix="zc_sheet_photos_"))
+        try:
+            thumbnails = SheetThumbnails(copies, photo_slot_pixels(layout))
+            photos = {}
+            for row in rows:
+                if feedback.isCanceled():
+                    raise export.ExportCancelled()
+                photos[row.spot_id] = row.sheet_photos(evidence_dir, thumbnails)
+                for path in photos[row.spot_id].unshowable:
+                    feedback.pushWarning(
+                        tr(
+                            "Spot {number}: the photo {path} cannot be shown on its sheet (an "
+                            "empty file, another kind of file named as a photo, or a format "
+                            "such as HEIC that this QGIS cannot read); it is in the evidence "
+                            "zip, and the sheet says so."
+                        ).format(number=row.number, path=path)
+                    )
+            self._print_sheets(
+                layout, project, sheet_layer(rows, photos), after, before, pdf_path, feedback
+            )
+        finally:
+            # Not TemporaryDirectory, which raises on Windows where a copy is still held open:
+            # the PDF is written by then, and a leftover copy is the system's to clear.
+            shutil.rmtree(copies, ignore_errors=True)
+
+    def _print_sheets(self, layout, project, spots, after, before, pdf_path, feedback) -> None:
+        images = {
+            ITEM_MAIN_MAP: after.clone() if after is not None else None,
+            ITEM_BEFORE_MAP: before.clone() if before is not None else None,
+        }
+        project.addMapLayers([spots, *(layer for layer in images.values() if layer is not None)])
         # The template names CHINESE_FONT: here it may be listed otherwise, or not installed.
         use_chinese_font_in_layout(layout)
         for item_id, image in images.items():
@@ -561,13 +604,76 @@ def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
     return numbers
 
 
+def photo_slot_pixels(layout) -> QSize:
+    """The size of the sheet's photo slots in pixels at PDF_DPI (the template's first slot)."""
+    item = layout.itemById(ITEM_PHOTOS[0])
+    if not isinstance(item, QgsLayoutItemPicture):
+        raise fail(tr("The layout template has no picture item {id}.").format(id=ITEM_PHOTOS[0]))
+    size = layout.convertToLayoutUnits(item.sizeWithUnits())  # mm
+    return QSize(
+        max(1, math.ceil(size.width() / MM_PER_INCH * PDF_DPI)),
+        max(1, math.ceil(size.height() / MM_PER_INCH * PDF_DPI)),
+    )
+
+
+class SheetThumbnails:
+    """Copies of photos for the sheets' slots, in `folder`: at most `slot` pixels, upright.
+
+    Called with a photo's path (ExportRow.sheet_photos), it gives the copy, or None when Qt
+    cannot read the photo (an empty file, a text named .jpg, HEIC without a reader)."""
+
+    def __init__(self, folder: Path, slot: QSize):
+        self.folder, self.slot = folder, slot
+        self.made: dict[Path, Path | None] = {}  # a photo of two spots is copied once
+
+    def __call__(self, path: Path) -> Path | None:
+        if path not in self.made:
+            self.made[path] = self._copy(path, self.folder / f"{len(self.made) + 1}")
+        return self.made[path]
+
+    def _copy(self, path: Path, target: Path) -> Path | None:
+        reader = QImageReader(str(path))
+        # The camera's orientation (EXIF 6: held upright) applied: a copy keeps no EXIF.
+        reader.setAutoTransform(True)
+        if not reader.canRead():
+            return None
+        stored = reader.size()  # before the EXIF rotation, which the scaling is applied to
+        if stored.isValid() and not stored.isEmpty():
+            turned = reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90
+            upright = stored.transposed() if turned else stored
+            scale = min(self.slot.width() / upright.width(), self.slot.height() / upright.height())
+            if scale < 1.0:  # the JPEG reader decodes at the smaller size: no 47 MB in memory
+                reader.setScaledSize(
+                    QSize(
+                        max(1, round(stored.width() * scale)),
+                        max(1, round(stored.height() * scale)),
+                    )
+                )
+        image = reader.read()
+        if image.isNull():
+            return None  # a header Qt reads over data it cannot (a truncated file)
+        if image.width() > self.slot.width() or image.height() > self.slot.height():
+            image = image.scaled(
+                self.slot,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        # A screenshot's transparency kept; a photo as JPEG, small in the PDF.
+        kind = "PNG" if image.hasAlphaChannel() else "JPG"
+        target = target.with_suffix(f".{kind.lower()}")
+        if not image.save(str(target), kind, THUMBNAIL_QUALITY):
+            return None
+        return target
+
+
 # A memory layer's plain "string" holds 255 characters and refuses the whole feature beyond
 # that (a long remark or a deep photo path left the atlas empty); length 0 is unlimited.
 TEXT_FIELD = "string(0)"
 
 
-def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
-    """The atlas coverage: a memory layer of the spots with the export fields and photo paths."""
+def sheet_layer(rows, photos: dict[int, export.SheetPhotos]) -> QgsVectorLayer:
+    """The atlas coverage: a memory layer of the spots with the export fields, the files their
+    photo slots print and the note on the photos not printed (`photos` by spot id)."""
     fields = []
     for column in export.EXPORT_COLUMNS:
         kind = {
@@ -578,7 +684,7 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
         }.get(column.kind, TEXT_FIELD)
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
-    fields.append(f"field={export.MISSING_PHOTOS_FIELD}:integer")
+    fields.append(f"field={export.PHOTOS_NOTE_FIELD}:{TEXT_FIELD}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
     uri = f"MultiPolygon?crs={LEDGER_CRS.authid()}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
@@ -597,9 +703,9 @@ def sheet_layer(rows, evidence_dir) -> QgsVectorLayer:
             if isinstance(value, dt.date):
                 value = QDate(value.year, value.month, value.day)
             values.append(value)
-        photos = [str(path) for path in row.photos(evidence_dir)]
-        values += photos + [None] * (len(export.PHOTO_FIELDS) - len(photos))
-        values.append(row.missing_photos)
+        shown = [str(path) for path in photos[row.spot_id].shown]
+        values += shown + [None] * (len(export.PHOTO_FIELDS) - len(shown))
+        values.append(photos[row.spot_id].note)
         values += [None] * len(IMAGE_COVER_FIELDS)  # see mark_image_cover
         feature.setAttributes(values)
         features.append(feature)
