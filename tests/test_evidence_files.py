@@ -60,7 +60,7 @@ def test_every_listed_ending_has_a_real_file_that_passes(tmp_path):
         ("IMG_1.HEIC", REAL_HEADS[".mp4"] + bytes(50), "内容不是 HEIF 图片（看来是MP4/MOV 视频）"),
         ("clip.mp4", b"\x00" * 64, "内容不是 MP4/MOV 视频（看来是无法识别的内容）"),
         ("voice.amr", REAL_HEADS[".wav"], "内容不是 AMR 录音（看来是WAV 录音）"),
-        ("empty.jpg", b"", "证据文件是空文件（0 字节），未登记"),
+        ("empty.jpg", b"", "证据文件是空文件（0 字节）"),
     ],
 )
 def test_a_file_that_is_not_what_its_name_says_is_refused_naming_file_and_spot(
@@ -75,8 +75,8 @@ def test_a_file_that_is_not_what_its_name_says_is_refused_naming_file_and_spot(
         evidence.store_evidence_in(root, "37030220260250", source, kind)
     message = str(refused.value)
     assert says in message, message
-    assert f"{source}（图斑 37030220260250）" in message
-    assert f"{source} (spot 37030220260250)" in message
+    assert f"未登记到图斑 37030220260250：{source} / " in message
+    assert message.endswith(f"not recorded for spot 37030220260250: {source}")
     assert not root.exists()  # nothing copied for it
 
 

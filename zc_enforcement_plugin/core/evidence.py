@@ -8,6 +8,7 @@ import itertools
 import math
 import os
 import shutil
+import stat
 import struct
 import tempfile
 from dataclasses import dataclass
@@ -207,27 +208,30 @@ def check_evidence_file(source: str | os.PathLike, kind: str, spot_number: str) 
     content is what its name ending says: a photo in name only would count as evidence (证据数量)
     and its date make a step of that day look evidenced."""
     source = Path(source)
-    here_zh, here_en = f"{source}（图斑 {spot_number}）", f"{source} (spot {spot_number})"
+    # The file last, after the spot: what an English label ends in is the value the Chinese
+    # half must hold too, for a Chinese interface to show that half alone (i18n).
     found = evidence_format(source)
     if found is None or found.kind != kind:
         names = " ".join(evidence_suffixes(kind))
         raise LedgerError(
-            f"文件名后缀不是{_KIND_NAMES[kind]}文件的（{names}），未登记：{here_zh} / the file's "
-            f"name does not end as a {kind} file's does ({names}), not recorded: {here_en}"
+            f"文件名后缀不是{_KIND_NAMES[kind]}文件的（{names}），未登记到图斑 {spot_number}："
+            f"{source} / the file's name does not end as a {kind} file's does ({names}), "
+            f"not recorded for spot {spot_number}: {source}"
         )
     with open(source, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if not head:
         raise LedgerError(
-            f"证据文件是空文件（0 字节），未登记：{here_zh} / the evidence file is empty "
-            f"(0 bytes), not recorded: {here_en}"
+            f"证据文件是空文件（0 字节），未登记到图斑 {spot_number}：{source} / the evidence "
+            f"file is empty (0 bytes), not recorded for spot {spot_number}: {source}"
         )
     if not found.holds(head):
         chinese, english = found.name.split(" / ")
         looks_zh, looks_en = _looks_like(head).split(" / ")
         raise LedgerError(
-            f"内容不是 {chinese}（看来是{looks_zh}），未登记：{here_zh} / the content is not "
-            f"{english} (it looks like {looks_en}), not recorded: {here_en}"
+            f"内容不是 {chinese}（看来是{looks_zh}），未登记到图斑 {spot_number}：{source} / "
+            f"the content is not {english} (it looks like {looks_en}), not recorded for spot "
+            f"{spot_number}: {source}"
         )
 
 
@@ -380,6 +384,54 @@ def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
                 )
             )
     return problems
+
+
+FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
+
+
+class EvidenceFileStates:
+    """Whether recorded evidence files are still on disk as recorded, remembered by size and
+    modification time: the panel looks at a spot's files each time its page is shown, and a
+    file is read through (hashed) once, then again only when its size or time changed."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[int, int, str]] = {}
+
+    def clear(self) -> None:
+        self._known.clear()
+
+    def quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
+        """FILE_MISSING, FILE_ALTERED, "" (as recorded) from what is known without reading the
+        file: gone, of another size, or hashed before at this size and time; None when only
+        its hash can tell (state)."""
+        try:
+            status = (Path(root) / record.path).stat()
+        except FileNotFoundError:
+            return FILE_MISSING
+        except OSError:
+            return None  # a share out of reach: not known missing
+        if not stat.S_ISREG(status.st_mode):
+            return FILE_MISSING  # a folder of its name is no file
+        if record.size is not None and status.st_size != int(record.size):
+            return FILE_ALTERED
+        known = self._known.get((str(root), record.path))
+        if known is not None and known[:2] == (status.st_size, status.st_mtime_ns):
+            return known[2]
+        return None
+
+    def state(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
+        """FILE_MISSING, FILE_ALTERED or "" (present as recorded), hashing the file if need be."""
+        quick = self.quick_state(root, record)
+        if quick is not None:
+            return quick
+        full = Path(root) / record.path
+        try:
+            status = full.stat()
+            found = "" if file_sha256(full) == record.sha256 else FILE_ALTERED
+        except FileNotFoundError:
+            return FILE_MISSING
+        self._known[(str(root), record.path)] = (status.st_size, status.st_mtime_ns, found)
+        return found
 
 
 # =================================================================================================
