@@ -395,15 +395,28 @@ class EvidenceFileStates:
     file is read through (hashed) once, then again only when its size or time changed."""
 
     def __init__(self) -> None:
-        self._known: dict[tuple[str, str], tuple[int, int, str]] = {}
+        self._known: dict[tuple[str, str], tuple[int, int, str]] = {}  # size, time, state
+        self._found: dict[tuple[str, str], str] = {}  # the state last found of each file
 
     def clear(self) -> None:
         self._known.clear()
+        self._found.clear()
+
+    def last_found(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
+        """The state last found of a file ("" when never looked at), without looking again:
+        for the photo layer, which must not read a share's folder for every photo."""
+        return self._found.get((str(root), record.path), "")
 
     def quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
         """FILE_MISSING, FILE_ALTERED, "" (as recorded) from what is known without reading the
         file: gone, of another size, or hashed before at this size and time; None when only
         its hash can tell (state)."""
+        found = self._quick_state(root, record)
+        if found is not None:
+            self._found[(str(root), record.path)] = found
+        return found
+
+    def _quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
         try:
             status = (Path(root) / record.path).stat()
         except FileNotFoundError:
@@ -429,8 +442,10 @@ class EvidenceFileStates:
             status = full.stat()
             found = "" if file_sha256(full) == record.sha256 else FILE_ALTERED
         except FileNotFoundError:
-            return FILE_MISSING
-        self._known[(str(root), record.path)] = (status.st_size, status.st_mtime_ns, found)
+            found = FILE_MISSING
+        else:
+            self._known[(str(root), record.path)] = (status.st_size, status.st_mtime_ns, found)
+        self._found[(str(root), record.path)] = found
         return found
 
 

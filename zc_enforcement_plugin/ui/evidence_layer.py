@@ -84,9 +84,9 @@ def evidence_points_layer(
     states: evidence.EvidenceFileStates | None = None,
 ) -> QgsVectorLayer:
     """Create or refresh the project's evidence-photo layer from every photo with a position,
-    each marked (FILE_STATE_FIELD) where its file is known to be missing or altered: from a
-    look at the folder and what ``states`` has hashed (the pages shown), not by reading every
-    photo of the ledger."""
+    each marked (FILE_STATE_FIELD) where ``states`` last found its file missing or altered (the
+    spots' pages look at their files): never by reading the folder for every photo of the
+    ledger, which on a share would hold up each refresh."""
     layer = next(iter(_panel_layers(project)), None)
     if layer is None:
         layer = QgsVectorLayer(
@@ -115,7 +115,7 @@ def evidence_points_layer(
         point = to_map.transform(QgsPointXY(record.gps_lon, record.gps_lat))
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(point))
-        state = states.quick_state(store.evidence_dir, record) or ""
+        state = states.last_found(store.evidence_dir, record)
         feature.setAttributes([numbers.get(record.spot_id), record.path, record.taken_at, state])
         features.append(feature)
     provider.addFeatures(features)

@@ -215,7 +215,7 @@ class VerificationDock(QgsDockWidget):
         self._evidence_timer = QTimer(self)
         self._evidence_timer.setSingleShot(True)
         self._evidence_timer.timeout.connect(self._check_next_evidence)
-        # The marks the photo layer was last given, by file (see _mark_photo_layer).
+        # The marks the photo layer was last given, by file (see _layer_behind).
         self._marks_on_layer: dict[str, str] = {}
         self._attached_last = 0  # files the last attach_files recorded
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
@@ -773,6 +773,7 @@ class VerificationDock(QgsDockWidget):
         self.evidence_list.clear()
         root = self.session.store.evidence_dir
         self._unchecked = []
+        layer_behind = False
         for row, record in enumerate(self.session.store.evidence(spot_id)):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
@@ -780,7 +781,9 @@ class VerificationDock(QgsDockWidget):
             if state is None:
                 self._unchecked.append((row, record))
             else:
-                self._mark_photo_layer(record, state)
+                layer_behind |= self._layer_behind(record, state)
+        if layer_behind:
+            self._refresh_photos()
         if self._unchecked:
             self._evidence_timer.start(0)
 
@@ -797,19 +800,17 @@ class VerificationDock(QgsDockWidget):
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
             _mark_evidence_item(item, record, state)
-            self._mark_photo_layer(record, state)
+            if self._layer_behind(record, state):
+                self._refresh_photos()
         if self._unchecked:
             self._evidence_timer.start(0)
 
-    def _mark_photo_layer(self, record: ledger.EvidenceRecord, state: str) -> None:
-        """Bring the photo layer in step with what the page found of a photo's file: its point
-        marked as missing or altered, as the list row is (the layer is built without hashing
-        every file of the ledger)."""
-        if record.gps_lon is None or self.session.store is None:
-            return
-        if self._marks_on_layer.get(record.path, "") == state:
-            return
-        self._refresh_photos()
+    def _layer_behind(self, record: ledger.EvidenceRecord, state: str) -> bool:
+        """Whether the photo layer shows a photo's file otherwise than the page found it: its
+        point is to be marked missing or altered as the list row is (or unmarked)."""
+        if record.gps_lon is None or record.gps_lat is None:
+            return False  # not on the layer
+        return self._marks_on_layer.get(record.path, "") != state
 
     def _refresh_photos(self) -> None:
         """Rebuild the photo layer from the ledger, its points marked from what is known of
