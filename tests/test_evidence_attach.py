@@ -43,8 +43,14 @@ def test_files_not_what_they_claim_are_refused_and_the_rest_of_the_drop_attached
     good.write_bytes(JPEG)
     screenshot = tmp_path / "shot.jpg"  # a PNG saved under a .jpg name
     screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    problems = dock.attach_files([str(text), str(empty), str(good), str(screenshot)])
-    assert len(problems) == 3
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n")
+    problems = dock.attach_files([str(text), str(empty), str(good), str(screenshot), str(scan)])
+    assert len(problems) == 4
+    assert problems[3] == (
+        f"不是照片、视频或录音文件，未登记到图斑 {spot.number}：{scan} / not a photo, video or "
+        f"audio file, not recorded for spot {spot.number}: {scan}"
+    )
     assert f"内容不是 JPEG 图片（看来是文本），未登记到图斑 {spot.number}：{text} / " in problems[0]
     assert "the content is not a JPEG image (it looks like text)" in problems[0]
     assert f"证据文件是空文件（0 字节），未登记到图斑 {spot.number}：{empty} / " in problems[1]

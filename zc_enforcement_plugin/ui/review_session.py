@@ -334,7 +334,8 @@ class ReviewSession:
         kind = kind or evidence.evidence_kind(file)
         if kind is None:
             raise ledger.LedgerError(
-                f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
+                f"不是照片、视频或录音文件，未登记到图斑 {spot.number}：{file} / not a photo, "
+                f"video or audio file, not recorded for spot {spot.number}: {file}"
             )
         folder = evidence.spot_folder(self.store.evidence_dir, spot.number)
         before = set(folder.iterdir()) if folder.is_dir() else set()
