@@ -148,7 +148,7 @@ def _office_with_two_photos(tmp_path):
         )
         for spot in store.spots():
             photo = tmp_path / f"{spot.number}.jpg"
-            photo.write_bytes(b"\xff\xd8" + spot.number.encode() + b"\xff\xd9")
+            photo.write_bytes(b"\xff\xd8\xff" + spot.number.encode() + b"\xff\xd9")
             store.add_evidence(
                 spot.id, evidence.store_evidence_file(source, spot.number, photo, "photo")
             )
@@ -285,7 +285,7 @@ def test_another_ledgers_evidence_in_the_target_folder_is_never_overwritten_nor_
     source = _office_with_two_photos(tmp_path)
     folder = tmp_path / "shared"
     folder.mkdir()
-    photo = b"\xff\xd8 the other office's own photo of S1 \xff\xd9"
+    photo = b"\xff\xd8\xff the other office's own photo of S1 \xff\xd9"
     stored = _neighbour_in(folder, tmp_path, photo)
     _make_fail(monkeypatch, source, failing)
     before = _listing(folder)

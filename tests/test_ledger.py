@@ -207,7 +207,7 @@ def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_pat
     ids = {s.number: s.id for s in ledger.spots()}
     verdict_id = ledger.record_verdict(ids["S1"], _verdict())
     photo = tmp_path / "p.jpg"
-    photo.write_bytes(b"not really a jpeg")
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo\xff\xd9")
     record = store_evidence_file(ledger.path, "S1", photo, ls.EVIDENCE_PHOTO)
     ledger.add_evidence(ids["S1"], record)
     before_verdicts = ledger.verdict_history(ids["S1"])
@@ -486,7 +486,7 @@ def test_triggers_refuse_update_and_delete_from_any_tool(ledger, tmp_path):
     spot_id = ledger.spots()[0].id
     ledger.record_verdict(spot_id, _verdict())
     source = tmp_path / "a.mp3"
-    source.write_bytes(b"audio")
+    source.write_bytes(b"ID3 a recording")
     ledger.add_evidence(spot_id, store_evidence_file(ledger.path, "S1", source, "audio"))
     ledger.close()
     before = _dump(ledger.path)
@@ -1220,7 +1220,7 @@ def test_evidence_is_copied_hashed_recorded_and_checked(ledger, tmp_path):
     assert again.path == record.path  # the identical file is not copied twice
     other = sources / "other" / "IMG 0001.jpg"
     other.parent.mkdir()
-    other.write_bytes(b"another photo with the same name")
+    other.write_bytes(b"\xff\xd8\xff\xe0 another photo with the same name")
     renamed = store_evidence_file(ledger.path, "370302202300001", other, ls.EVIDENCE_PHOTO)
     assert renamed.path == "370302202300001/IMG 0001_2.jpg" and renamed.taken_at is None
     ledger.add_evidence(first, renamed)
@@ -1801,7 +1801,7 @@ def test_the_day_of_a_recording_is_the_local_day_of_its_utc_file_time(monkeypatc
 
 def test_a_spot_number_with_a_control_character_makes_a_plain_folder(ledger, tmp_path):
     source = tmp_path / "a.jpg"
-    source.write_bytes(b"not really a photo")
+    source.write_bytes(b"\xff\xd8\xff\xe0 a photo")
     record = store_evidence_file(ledger.path, "S\t1", source, ls.EVIDENCE_PHOTO)
     assert record.path == "S_1/a.jpg"
 

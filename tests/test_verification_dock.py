@@ -2022,6 +2022,18 @@ def test_the_same_file_is_recorded_once_per_spot(dock, ledger_path, tmp_path):
     (problem,) = dock.attach_files([str(photo)])
     assert "already recorded" in problem
     assert len(dock.session.store.evidence(dock.session.current_id)) == 1
+    # A copy under another name is refused naming the file dropped, the spot and the file it
+    # repeats (before, the stored file alone: the user could not tell which drop was meant).
+    number = dock.session.current().number
+    copy = tmp_path / "dup_a.jpg"
+    copy.write_bytes(photo.read_bytes())
+    (problem,) = dock.attach_files([str(copy)])
+    assert problem.startswith(
+        f"dup_a.jpg 与图斑 {number} 已登记的证据 {number}/site.jpg 是同一文件"
+    )
+    assert f"dup_a.jpg is the same file as {number}/site.jpg" in problem
+    assert len(dock.session.store.evidence(dock.session.current_id)) == 1
+    assert not (dock.session.store.evidence_dir / number / "dup_a.jpg").exists()
 
 
 def test_save_as_keeps_a_missing_ledger_where_it_was(dock, ledger_path, tmp_path):

@@ -8,11 +8,12 @@ import itertools
 import math
 import os
 import shutil
+import stat
 import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from . import ledger_schema as ls
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
@@ -62,6 +63,178 @@ def check_evidence_kind(kind: str) -> None:
         )
 
 
+# =================================================================================================
+# What a file must hold to be recorded as the evidence its name says it is
+# =================================================================================================
+
+
+def _riff(form: bytes) -> Callable[[bytes], bool]:
+    return lambda head: head[:4] == b"RIFF" and head[8:12] == form
+
+
+def _iso_bmff(head: bytes) -> bool:
+    # MP4, MOV, M4A, 3GP, HEIC: a box list opening with 'ftyp' (an old QuickTime movie with
+    # its 'moov', 'mdat', 'wide' or 'free' box first)
+    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+
+
+# The brands of an image in a HEIF container (HEIC from iPhones, HEIF, AVIF), never of a video.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif"}
+
+
+def _heif(head: bytes) -> bool:
+    if head[4:8] != b"ftyp":
+        return False
+    (size,) = struct.unpack(">I", head[:4])
+    box = head[8 : min(max(size, 16), len(head))]
+    brands = {box[0:4]} | {box[i : i + 4] for i in range(8, len(box) - 3, 4)}
+    return bool(brands & _HEIF_BRANDS)
+
+
+def _mp3(head: bytes) -> bool:
+    return head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+
+
+def _aac(head: bytes) -> bool:
+    # a raw ADTS stream (its sync word, layer 0), else an AAC in an M4A box list
+    adts = len(head) > 1 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0
+    return adts or head[:4] == b"ADIF" or _iso_bmff(head)
+
+
+@dataclass(frozen=True)
+class EvidenceFormat:
+    """A kind of file taken as evidence: its name endings and what its first bytes hold."""
+
+    kind: str  # ledger_schema.EVIDENCE_KINDS
+    suffixes: tuple[str, ...]
+    name: str  # "中文 / English", as refusals name it: 内容不是 JPEG 图片 / not a JPEG image
+    holds: Callable[[bytes], bool]  # from the file's first bytes (SNIFF_BYTES)
+
+
+# The one table of evidence files: the dialog's filter, the kind a dropped file is recorded as
+# and the check of its content are all read from it.
+EVIDENCE_FORMATS = (
+    EvidenceFormat(
+        ls.EVIDENCE_PHOTO,
+        (".jpg", ".jpeg"),
+        "JPEG 图片 / a JPEG image",
+        lambda h: h[:3] == b"\xff\xd8\xff",
+    ),
+    EvidenceFormat(
+        ls.EVIDENCE_PHOTO,
+        (".png",),
+        "PNG 图片 / a PNG image",
+        lambda h: h[:8] == b"\x89PNG\r\n\x1a\n",
+    ),
+    EvidenceFormat(ls.EVIDENCE_PHOTO, (".heic", ".heif"), "HEIF 图片 / a HEIF image", _heif),
+    EvidenceFormat(
+        ls.EVIDENCE_PHOTO,
+        (".tif", ".tiff"),
+        "TIFF 图片 / a TIFF image",
+        lambda h: h[:4] in (b"II*\x00", b"MM\x00*"),
+    ),
+    EvidenceFormat(ls.EVIDENCE_PHOTO, (".webp",), "WebP 图片 / a WebP image", _riff(b"WEBP")),
+    EvidenceFormat(
+        ls.EVIDENCE_VIDEO, (".mp4", ".mov", ".3gp"), "MP4/MOV 视频 / an MP4/MOV video", _iso_bmff
+    ),
+    EvidenceFormat(ls.EVIDENCE_VIDEO, (".avi",), "AVI 视频 / an AVI video", _riff(b"AVI ")),
+    EvidenceFormat(
+        ls.EVIDENCE_VIDEO,
+        (".mkv", ".webm"),
+        "MKV 视频 / an MKV video",
+        lambda h: h[:4] == b"\x1a\x45\xdf\xa3",
+    ),
+    EvidenceFormat(ls.EVIDENCE_AUDIO, (".mp3",), "MP3 录音 / an MP3 recording", _mp3),
+    EvidenceFormat(ls.EVIDENCE_AUDIO, (".m4a",), "M4A 录音 / an M4A recording", _iso_bmff),
+    EvidenceFormat(ls.EVIDENCE_AUDIO, (".aac",), "AAC 录音 / an AAC recording", _aac),
+    EvidenceFormat(ls.EVIDENCE_AUDIO, (".wav",), "WAV 录音 / a WAV recording", _riff(b"WAVE")),
+    EvidenceFormat(
+        ls.EVIDENCE_AUDIO, (".amr",), "AMR 录音 / an AMR recording", lambda h: h[:5] == b"#!AMR"
+    ),
+)
+_KIND_NAMES = {ls.EVIDENCE_PHOTO: "照片", ls.EVIDENCE_VIDEO: "视频", ls.EVIDENCE_AUDIO: "录音"}
+SNIFF_BYTES = 64  # enough for every signature above and an ftyp box's brands
+
+# What else a file named as evidence turns out to be, for the refusal to say.
+_OTHER_CONTENT = (
+    (lambda h: h[:5] == b"%PDF-", "PDF 文档 / a PDF document"),
+    (
+        lambda h: h[:4] == b"PK\x03\x04",
+        "ZIP 压缩包或 Office 文档 / a ZIP archive or Office document",
+    ),
+    (lambda h: h[:6] in (b"GIF87a", b"GIF89a"), "GIF 图片 / a GIF image"),
+    (lambda h: h[:2] == b"BM", "BMP 图片 / a BMP image"),
+)
+
+
+def evidence_suffixes(kind: str | None = None) -> tuple[str, ...]:
+    """The name endings (".jpg", …) of evidence files, of one kind or of all."""
+    return tuple(
+        suffix for f in EVIDENCE_FORMATS if kind in (None, f.kind) for suffix in f.suffixes
+    )
+
+
+def evidence_format(path: str | os.PathLike) -> EvidenceFormat | None:
+    """The evidence format a file's name ending says it is; None for any other file."""
+    suffix = Path(path).suffix.lower()
+    return next((f for f in EVIDENCE_FORMATS if suffix in f.suffixes), None)
+
+
+def evidence_kind(path: str | os.PathLike) -> str | None:
+    """photo / video / audio from the file's name ending; None for any other file."""
+    found = evidence_format(path)
+    return found.kind if found is not None else None
+
+
+def _looks_like(head: bytes) -> str:
+    """What a file's first bytes show it to be, for a refusal ("它看来是 … / it looks like …")."""
+    for known in EVIDENCE_FORMATS:
+        if known.holds(head):
+            return known.name
+    for holds, name in _OTHER_CONTENT:
+        if holds(head):
+            return name
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as error:  # a character cut at the end of the bytes read is text
+        text = head[: error.start].decode("utf-8") if error.start > len(head) - 4 else ""
+    if text and all(c.isprintable() or c in "\r\n\t" for c in text):
+        return "文本 / text"
+    return "无法识别的内容 / content of no known kind"
+
+
+def check_evidence_file(source: str | os.PathLike, kind: str, spot_number: str) -> None:
+    """LedgerError naming the file and the spot unless ``source`` is a file of ``kind`` whose
+    content is what its name ending says: a photo in name only would count as evidence (证据数量)
+    and its date make a step of that day look evidenced."""
+    source = Path(source)
+    # The file last, after the spot: what an English label ends in is the value the Chinese
+    # half must hold too, for a Chinese interface to show that half alone (i18n).
+    found = evidence_format(source)
+    if found is None or found.kind != kind:
+        names = " ".join(evidence_suffixes(kind))
+        raise LedgerError(
+            f"文件名后缀不是{_KIND_NAMES[kind]}文件的（{names}），未登记到图斑 {spot_number}："
+            f"{source} / the file's name does not end as a {kind} file's does ({names}), "
+            f"not recorded for spot {spot_number}: {source}"
+        )
+    with open(source, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if not head:
+        raise LedgerError(
+            f"证据文件是空文件（0 字节），未登记到图斑 {spot_number}：{source} / the evidence "
+            f"file is empty (0 bytes), not recorded for spot {spot_number}: {source}"
+        )
+    if not found.holds(head):
+        chinese, english = found.name.split(" / ")
+        looks_zh, looks_en = _looks_like(head).split(" / ")
+        raise LedgerError(
+            f"内容不是 {chinese}（看来是{looks_zh}），未登记到图斑 {spot_number}：{source} / "
+            f"the content is not {english} (it looks like {looks_en}), not recorded for spot "
+            f"{spot_number}: {source}"
+        )
+
+
 def store_evidence_in(
     root: str | os.PathLike,
     spot_number: str,
@@ -78,6 +251,7 @@ def store_evidence_in(
     source = Path(source_file)
     if not source.is_file():
         raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
+    check_evidence_file(source, kind, spot_number)
     root = Path(root)
     folder = spot_folder(root, spot_number)
     folder.mkdir(parents=True, exist_ok=True)
@@ -94,7 +268,7 @@ def store_evidence_in(
         file_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     if kind == ls.EVIDENCE_PHOTO:
-        exif = read_jpeg_exif(target)
+        exif = read_photo_exif(target)
         record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
     return record
 
@@ -272,6 +446,69 @@ def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
     return problems
 
 
+FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
+
+
+class EvidenceFileStates:
+    """Whether recorded evidence files are still on disk as recorded, remembered by size and
+    modification time: the panel looks at a spot's files each time its page is shown, and a
+    file is read through (hashed) once, then again only when its size or time changed."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[int, int, str]] = {}  # size, time, state
+        self._found: dict[tuple[str, str], str] = {}  # the state last found of each file
+
+    def clear(self) -> None:
+        self._known.clear()
+        self._found.clear()
+
+    def last_found(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
+        """The state last found of a file ("" when never looked at), without looking again:
+        for the photo layer, which must not read a share's folder for every photo."""
+        return self._found.get((str(root), record.path), "")
+
+    def quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
+        """FILE_MISSING, FILE_ALTERED, "" (as recorded) from what is known without reading the
+        file: gone, of another size, or hashed before at this size and time; None when only
+        its hash can tell (state)."""
+        found = self._quick_state(root, record)
+        if found is not None:
+            self._found[(str(root), record.path)] = found
+        return found
+
+    def _quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
+        try:
+            status = (Path(root) / record.path).stat()
+        except FileNotFoundError:
+            return FILE_MISSING
+        except OSError:
+            return None  # a share out of reach: not known missing
+        if not stat.S_ISREG(status.st_mode):
+            return FILE_MISSING  # a folder of its name is no file
+        if record.size is not None and status.st_size != int(record.size):
+            return FILE_ALTERED
+        known = self._known.get((str(root), record.path))
+        if known is not None and known[:2] == (status.st_size, status.st_mtime_ns):
+            return known[2]
+        return None
+
+    def state(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
+        """FILE_MISSING, FILE_ALTERED or "" (present as recorded), hashing the file if need be."""
+        quick = self.quick_state(root, record)
+        if quick is not None:
+            return quick
+        full = Path(root) / record.path
+        try:
+            status = full.stat()
+            found = "" if file_sha256(full) == record.sha256 else FILE_ALTERED
+        except FileNotFoundError:
+            found = FILE_MISSING
+        else:
+            self._known[(str(root), record.path)] = (status.st_size, status.st_mtime_ns, found)
+        self._found[(str(root), record.path)] = found
+        return found
+
+
 # =================================================================================================
 # EXIF (JPEG) — standard library only, so it works in any QGIS Python
 # =================================================================================================
@@ -301,6 +538,17 @@ def read_jpeg_exif(path: str | os.PathLike) -> ExifInfo:
         return parse_jpeg_exif(handle.read(256 * 1024))
 
 
+def read_photo_exif(path: str | os.PathLike) -> ExifInfo:
+    """EXIF time and GPS of a JPEG or a HEIC/HEIF photo (an iPhone's); empty for any other file
+    and for one that carries none."""
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+        handle.seek(0)
+        if head[4:8] == b"ftyp":
+            return _read_heif_exif(handle)
+        return parse_jpeg_exif(handle.read(256 * 1024))
+
+
 def parse_jpeg_exif(data: bytes) -> ExifInfo:
     if data[:2] != b"\xff\xd8":
         return ExifInfo()
@@ -320,12 +568,140 @@ def parse_jpeg_exif(data: bytes) -> ExifInfo:
         (length,) = struct.unpack(">H", data[position + 2 : position + 4])
         segment = data[position + 4 : position + 2 + length]
         if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
-            try:
-                return _parse_tiff(segment[6:])
-            except (struct.error, IndexError, ValueError, ZeroDivisionError, TypeError, KeyError):
-                return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
+            return _parse_exif_tiff(segment[6:])
         position += 2 + length
     return ExifInfo()
+
+
+def _parse_exif_tiff(tiff: bytes) -> ExifInfo:
+    """The EXIF of a TIFF header and its IFDs (as JPEG's APP1 and HEIF's Exif item hold it)."""
+    try:
+        return _parse_tiff(tiff)
+    except (struct.error, IndexError, ValueError, ZeroDivisionError, TypeError, KeyError):
+        return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
+
+
+# HEIF (ISO base media file format): the EXIF is an item of type 'Exif' listed in the 'meta'
+# box's 'iinf', found through 'iloc' where its bytes lie (in 'mdat', or in 'idat').
+_HEIF_META_LIMIT = 4 << 20  # a HEIC's meta box is a few KB (the item list of a photo's tiles)
+_HEIF_EXIF_LIMIT = 1 << 20  # 64 KB at most in a JPEG; no rule in HEIF, so a bound of our own
+
+
+def _boxes(data: bytes, start: int = 0, end: int | None = None):
+    """(type, payload start, payload end) of the boxes laid one after another in data."""
+    end = len(data) if end is None else end
+    position = start
+    while position + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[position : position + 8])
+        header = 8
+        if size == 1:
+            (size,) = struct.unpack(">Q", data[position + 8 : position + 16])
+            header = 16
+        elif size == 0:
+            size = end - position
+        if size < header or position + size > end:
+            return
+        yield kind, position + header, position + size
+        position += size
+
+
+def _read_heif_exif(handle) -> ExifInfo:
+    """The EXIF of a HEIF file open at its start; empty when it has none or is damaged."""
+    meta = None
+    position = 0
+    while meta is None:  # the top-level boxes, read by their headers: mdat may be 100 MB
+        handle.seek(position)
+        header = handle.read(16)
+        if len(header) < 8:
+            return ExifInfo()
+        size, kind = struct.unpack(">I4s", header[:8])
+        skip = 8
+        if size == 1 and len(header) == 16:
+            (size,) = struct.unpack(">Q", header[8:16])
+            skip = 16
+        if size < skip:
+            return ExifInfo()  # size 0 (to the end of the file) only ever ends with mdat
+        if kind == b"meta":
+            if size > _HEIF_META_LIMIT:
+                return ExifInfo()
+            handle.seek(position + skip)
+            meta = handle.read(size - skip)
+        position += size
+    try:
+        return _heif_exif_from_meta(handle, meta)
+    except (struct.error, IndexError, ValueError, OSError):
+        return ExifInfo()
+
+
+def _heif_exif_from_meta(handle, meta: bytes) -> ExifInfo:
+    children = {kind: (start, end) for kind, start, end in _boxes(meta, 4)}  # 4: version, flags
+    if b"iinf" not in children or b"iloc" not in children:
+        return ExifInfo()
+    exif_items = _heif_items_of_type(meta, *children[b"iinf"], b"Exif")
+    for item_id, method, extents in _heif_locations(meta, *children[b"iloc"]):
+        if item_id not in exif_items:
+            continue
+        payload = b""
+        for offset, length in extents:
+            if method == 0:  # in the file
+                handle.seek(offset)
+                payload += handle.read(min(length, _HEIF_EXIF_LIMIT))
+            elif method == 1 and b"idat" in children:  # in the meta box's own idat
+                start, end = children[b"idat"]
+                payload += meta[start + offset : min(start + offset + length, end)]
+        # 4 bytes: where the TIFF header starts after them (past an "Exif\0\0" most write)
+        (skip,) = struct.unpack(">I", payload[:4])
+        return _parse_exif_tiff(payload[4 + skip :])
+    return ExifInfo()
+
+
+def _heif_items_of_type(meta: bytes, start: int, end: int, wanted: bytes) -> set[int]:
+    """The ids of the items of type `wanted` in an 'iinf' box (its 'infe' entries, version 2+:
+    earlier versions carry no item type, and no camera writes them for EXIF)."""
+    version = meta[start]
+    first = start + (8 if version else 6)  # version/flags, then a 32- or 16-bit entry count
+    found = set()
+    for kind, entry, _entry_end in _boxes(meta, first, end):
+        if kind != b"infe" or meta[entry] < 2:
+            continue
+        if meta[entry] == 2:
+            (item_id,) = struct.unpack(">H", meta[entry + 4 : entry + 6])
+            item_type = meta[entry + 8 : entry + 12]
+        else:
+            (item_id,) = struct.unpack(">I", meta[entry + 4 : entry + 8])
+            item_type = meta[entry + 10 : entry + 14]
+        if item_type == wanted:
+            found.add(item_id)
+    return found
+
+
+def _heif_locations(meta: bytes, start: int, end: int):
+    """(item id, construction method, [(offset, length), …]) of each item in an 'iloc' box."""
+
+    def number(size: int) -> int:
+        nonlocal at
+        value = int.from_bytes(meta[at : at + size], "big") if size else 0
+        at += size
+        return value
+
+    version = meta[start]
+    at = start + 4
+    sizes = number(2)
+    offset_size, length_size = sizes >> 12, (sizes >> 8) & 0xF
+    base_size, index_size = (sizes >> 4) & 0xF, (sizes & 0xF if version in (1, 2) else 0)
+    count = number(2 if version < 2 else 4)
+    for _ in range(count):
+        if at >= end:
+            return
+        item_id = number(2 if version < 2 else 4)
+        method = number(2) & 0xF if version in (1, 2) else 0
+        number(2)  # data reference index: 0, this file
+        base = number(base_size)
+        extents = []
+        for _ in range(number(2)):
+            number(index_size)
+            extents.append((base + number(offset_size), number(length_size)))
+        yield item_id, method, extents
 
 
 def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:

@@ -245,7 +245,7 @@ class SqlVerdictsMixin:
 
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
         """Record a file already stored in the evidence folder (evidence.store_evidence_file)."""
-        self.spot(spot_id)  # raises for an unknown spot
+        number = self.spot(spot_id).number  # raises for an unknown spot
         relative, digest = vetted_evidence(record)
         with self.transaction():
             self._lock_spot(spot_id)  # two sessions adding the same file: one row
@@ -256,11 +256,14 @@ class SqlVerdictsMixin:
                 (spot_id, digest),
             )
             if twin is not None:
-                # The same file again (dropped twice, say): a second row could never be taken
-                # back from the append-only table, and would count twice.
+                # The same file again (dropped twice, or a copy under another name): a second
+                # row could never be taken back from the append-only table, and would count
+                # twice. Named as dropped, beside the file it repeats: that one alone is stored.
+                dropped = record.original_name or relative
                 raise LedgerError(
-                    f"该文件已作为此图斑的证据登记：{twin[0]} / this file is already recorded "
-                    f"as evidence of the spot: {twin[0]}"
+                    f"{dropped} 与图斑 {number} 已登记的证据 {twin[0]} 是同一文件，未再登记 / "
+                    f"{dropped} is the same file as {twin[0]}, already recorded as evidence of "
+                    f"spot {number}: not recorded again"
                 )
             evidence_id = self._insert(
                 ls.T_EVIDENCE,

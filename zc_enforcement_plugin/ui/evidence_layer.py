@@ -5,19 +5,22 @@ from __future__ import annotations
 import contextlib
 
 from qgis.core import (
+    QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsGeometry,
     QgsMapLayer,
+    QgsMarkerSymbol,
     QgsPointXY,
     QgsProject,
+    QgsRendererCategory,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
-from ..core import domain, ledger
+from ..core import domain, evidence, ledger
 from ..i18n import tr
 from ..processing.base import LEDGER_CRS
 
@@ -26,6 +29,9 @@ GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EX
 LEFT_OUT_TAG = "zc_enforcement_evidence_points_not_saved"  # in place of the layer's <maplayer>
 # QGIS's own property: a memory layer carrying it is lost on closing without QGIS's warning.
 NO_SCRATCH_WARNING = "skipMemoryLayersCheck"
+# The field saying a photo's file is missing or altered (evidence.FILE_MISSING, FILE_ALTERED),
+# empty while it is as recorded or not yet hashed.
+FILE_STATE_FIELD = "file_state"
 
 
 @contextlib.contextmanager
@@ -72,18 +78,25 @@ def _panel_layers(project: QgsProject) -> list[QgsMapLayer]:
 
 
 def evidence_points_layer(
-    store: ledger.LedgerStore, project: QgsProject, iface=None
+    store: ledger.LedgerStore,
+    project: QgsProject,
+    iface=None,
+    states: evidence.EvidenceFileStates | None = None,
 ) -> QgsVectorLayer:
-    """Create or refresh the project's evidence-photo layer from every photo with a position."""
+    """Create or refresh the project's evidence-photo layer from every photo with a position,
+    each marked (FILE_STATE_FIELD) where ``states`` last found its file missing or altered (the
+    spots' pages look at their files): never by reading the folder for every photo of the
+    ledger, which on a share would hold up each refresh."""
     layer = next(iter(_panel_layers(project)), None)
     if layer is None:
         layer = QgsVectorLayer(
             f"Point?crs={LEDGER_CRS.authid()}&field={domain.SPOT_NUMBER}:string&field=path:string"
-            "&field=taken_at:string",
+            f"&field=taken_at:string&field={FILE_STATE_FIELD}:string",
             tr("Evidence photos"),
             "memory",
         )
         layer.setCustomProperty(LAYER_PROPERTY, layer.id())  # see is_panel_layer
+        layer.setRenderer(_marked_renderer())
         with project_left_as_it_was(project, iface):
             project.addMapLayer(layer)
     # Rebuilt from the ledger each time: nothing is lost when QGIS closes it, so QGIS must not
@@ -94,6 +107,7 @@ def evidence_points_layer(
     provider.truncate()
     to_map = QgsCoordinateTransform(GPS_CRS, LEDGER_CRS, project)
     numbers = {summary.id: summary.number for summary in store.spots(None)}
+    states = states or evidence.EvidenceFileStates()
     features = []
     for record in store.evidence(None):
         if record.gps_lon is None or record.gps_lat is None:
@@ -101,12 +115,50 @@ def evidence_points_layer(
         point = to_map.transform(QgsPointXY(record.gps_lon, record.gps_lat))
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(point))
-        feature.setAttributes([numbers.get(record.spot_id), record.path, record.taken_at])
+        state = states.last_found(store.evidence_dir, record)
+        feature.setAttributes([numbers.get(record.spot_id), record.path, record.taken_at, state])
         features.append(feature)
     provider.addFeatures(features)
     layer.updateExtents()
     layer.triggerRepaint()
     return layer
+
+
+def photo_marks(layer: QgsVectorLayer) -> dict[str, str]:
+    """What the photo layer says of each file it shows: {path: FILE_MISSING, FILE_ALTERED or ""}."""
+    return {
+        str(feature["path"]): str(feature[FILE_STATE_FIELD] or "")
+        for feature in layer.getFeatures()
+    }
+
+
+def _marked_renderer() -> QgsCategorizedSymbolRenderer:
+    """Photos as the usual point; a photo whose file is missing or altered as a red cross, so a
+    point on the map is not taken for a photo one can open."""
+    cross = {
+        "name": "cross2",
+        "color": "220,0,0",
+        "size": "5",
+        "outline_color": "220,0,0",
+        "outline_width": "0.6",
+    }
+    categories = [
+        QgsRendererCategory(
+            evidence.FILE_MISSING, QgsMarkerSymbol.createSimple(cross), tr("Missing")
+        ),
+        QgsRendererCategory(
+            evidence.FILE_ALTERED,
+            QgsMarkerSymbol.createSimple(
+                {**cross, "color": "230,120,0", "outline_color": "230,120,0"}
+            ),
+            tr("Altered"),
+        ),
+        # a photo as recorded, or not hashed yet
+        QgsRendererCategory(
+            "", QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,120,255"}), tr("Photo")
+        ),
+    ]
+    return QgsCategorizedSymbolRenderer(FILE_STATE_FIELD, categories)
 
 
 def warn_of_losing_copies(project: QgsProject, layers: list[QgsMapLayer]) -> None:

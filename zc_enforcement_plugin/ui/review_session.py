@@ -338,10 +338,11 @@ class ReviewSession:
         spot = self.current()
         if self.store is None or spot is None:
             raise ledger.LedgerError("没有当前图斑 / no current spot")
-        kind = kind or evidence_kind(Path(file))
+        kind = kind or evidence.evidence_kind(file)
         if kind is None:
             raise ledger.LedgerError(
-                f"{file} 不是照片、视频或录音文件 / {file} is not a photo, video or audio file"
+                f"不是照片、视频或录音文件，未登记到图斑 {spot.number}：{file} / not a photo, "
+                f"video or audio file, not recorded for spot {spot.number}: {file}"
             )
         folder = evidence.spot_folder(self.store.evidence_dir, spot.number)
         before = set(folder.iterdir()) if folder.is_dir() else set()
@@ -369,13 +370,6 @@ class ReviewSession:
         return record
 
 
-EVIDENCE_SUFFIXES = {
-    ls.EVIDENCE_PHOTO: (".jpg", ".jpeg", ".png", ".heic", ".tif", ".tiff"),
-    ls.EVIDENCE_VIDEO: (".mp4", ".mov", ".avi", ".mkv", ".3gp"),
-    ls.EVIDENCE_AUDIO: (".mp3", ".m4a", ".wav", ".amr", ".aac"),
-}
-
-
 def _holiday_file_stamp(where: Path | str | None) -> tuple[int, int] | None:
     """When and how big the bureau's holiday file beside a GeoPackage ledger last was (None
     while there is none, and for a shared ledger): a change says the file was edited."""
@@ -386,9 +380,3 @@ def _holiday_file_stamp(where: Path | str | None) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_mtime_ns, status.st_size
-
-
-def evidence_kind(path: Path) -> str | None:
-    """photo / video / audio from the file's extension; None for any other file."""
-    suffix = path.suffix.lower()
-    return next((kind for kind, ends in EVIDENCE_SUFFIXES.items() if suffix in ends), None)

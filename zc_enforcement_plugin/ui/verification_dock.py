@@ -33,7 +33,7 @@ from qgis.gui import (
     QgsRubberBand,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -43,9 +43,11 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMenu,
     QMessageBox,
     QProgressBar,
+    QProgressDialog,
     QPushButton,
     QScrollArea,
     QShortcut,
@@ -74,6 +76,7 @@ from .evidence_layer import (
     evidence_points_layer,
     leave_layer_out,
     leave_out_of_project_file,
+    photo_marks,
     project_left_as_it_was,
     remove_evidence_points_layer,
     warn_of_losing_copies,
@@ -102,6 +105,9 @@ LEDGER_ALGORITHMS = (
 REVIEW_AREA_MIN_HEIGHT = 180
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
+# Files dropped at once beyond which attaching shows its progress and can be cancelled (a
+# phone's photos of a day take seconds: 200 of them held QGIS still for 4 s, saying nothing).
+ATTACH_PROGRESS_FROM = 5
 
 
 def _reported(method):
@@ -127,6 +133,48 @@ def _reported(method):
             return None
 
     return slot
+
+
+def evidence_file_filter() -> str:
+    """The Attach… dialog's file filters, from the one table of evidence formats (an iPhone's
+    .HEIC was missing from a list kept here), each ending in both cases (a Linux dialog tells
+    them apart), and All files: a file of another name is refused saying why."""
+
+    def patterns(kind: str | None = None) -> str:
+        return " ".join(
+            f"*{suffix} *{suffix.upper()}" for suffix in evidence.evidence_suffixes(kind)
+        )
+
+    return ";;".join(
+        (
+            f"{tr('Photos, videos and recordings')} ({patterns()})",
+            f"{tr('Photos')} ({patterns(ls.EVIDENCE_PHOTO)})",
+            f"{tr('Videos')} ({patterns(ls.EVIDENCE_VIDEO)})",
+            f"{tr('Recordings')} ({patterns(ls.EVIDENCE_AUDIO)})",
+            f"{tr('All files')} (*)",
+        )
+    )
+
+
+def _mark_evidence_item(item: QListWidgetItem, record: ledger.EvidenceRecord, state) -> None:
+    """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
+    the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet)."""
+    taken = f"  {record.taken_at}" if record.taken_at else ""
+    gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
+    text = f"[{record.kind}] {record.path}{taken}{gps}"
+    if state == evidence.FILE_MISSING:
+        mark, why = tr("Missing"), tr("The file is no longer in the evidence folder: {path}")
+    elif state == evidence.FILE_ALTERED:
+        mark = tr("Altered")
+        why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
+    else:
+        item.setText(text)
+        item.setToolTip(record.path)
+        item.setData(Qt.ItemDataRole.ForegroundRole, None)
+        return
+    item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
+    item.setToolTip(why.format(path=record.path))
+    item.setForeground(QColor(REFUSAL_COLOUR))
 
 
 def _project_ledger(project: QgsProject) -> str:
@@ -159,6 +207,17 @@ class VerificationDock(QgsDockWidget):
         self.setAcceptDrops(True)
         self.highlight = None
         self.photos = None  # the evidence-photo point layer, once a ledger is open
+        # Whether the evidence files shown are still as recorded: what a look at the folder
+        # tells marks a row at once, the rest is hashed a file at a time once the page is up
+        # (a spot's 40 MB photos must not hold up the move to it).
+        self.file_states = evidence.EvidenceFileStates()
+        self._unchecked: list[tuple[int, ledger.EvidenceRecord]] = []  # (row, record)
+        self._evidence_timer = QTimer(self)
+        self._evidence_timer.setSingleShot(True)
+        self._evidence_timer.timeout.connect(self._check_next_evidence)
+        # The marks the photo layer was last given, by file (see _layer_behind).
+        self._marks_on_layer: dict[str, str] = {}
+        self._attached_last = 0  # files the last attach_files recorded
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
         # The project's ledger that could not be opened (a missing file), resolved: saved back
@@ -519,7 +578,8 @@ class VerificationDock(QgsDockWidget):
         self._fill_filters()
         project = QgsProject.instance()
         self.images.pick_defaults(project)
-        self.photos = evidence_points_layer(self.session.store, project, self.iface)
+        self.file_states.clear()  # another ledger, or the same one changed while it was shut
+        self._refresh_photos()
         if str(path) != _project_ledger(project):
             project.setDirty(True)  # the project's ledger changed: to be saved with it
         self._show_session()
@@ -683,6 +743,7 @@ class VerificationDock(QgsDockWidget):
                 why = tr("No spot matches the filters.")
             self.details.setHtml(f"<p>{html.escape(why)}</p>")
             self.queue_view.show_row(-1)
+            self._unchecked = []
             self.evidence_list.clear()
             self.images.show_spot(None, LEDGER_CRS)
             if self.highlight is not None:
@@ -695,11 +756,7 @@ class VerificationDock(QgsDockWidget):
         self.details.setHtml(
             spot_html(spot, self.session.store.verdict_history(spot.id)) + self._case_html(spot.id)
         )
-        self.evidence_list.clear()
-        for record in self.session.store.evidence(spot.id):
-            taken = f"  {record.taken_at}" if record.taken_at else ""
-            gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
-            self.evidence_list.addItem(f"[{record.kind}] {record.path}{taken}{gps}")
+        self._show_evidence(spot.id)
         geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
         self.images.show_spot(geometry, LEDGER_CRS)
         if self.highlight is not None:
@@ -708,6 +765,62 @@ class VerificationDock(QgsDockWidget):
             else:
                 self.highlight.reset(GEOMETRY_POLYGON)
         self._highlight_pieces(spot.attributes.get(domain.SPOT_PIECES) or [])
+
+    def _show_evidence(self, spot_id: int) -> None:
+        """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
+        longer as recorded: a file gone or of another size at once, one whose content changed
+        once it is hashed, after the page is shown (_check_next_evidence)."""
+        self.evidence_list.clear()
+        root = self.session.store.evidence_dir
+        self._unchecked = []
+        layer_behind = False
+        for row, record in enumerate(self.session.store.evidence(spot_id)):
+            state = self.file_states.quick_state(root, record)
+            item = QListWidgetItem(self.evidence_list)
+            _mark_evidence_item(item, record, state)
+            if state is None:
+                self._unchecked.append((row, record))
+            else:
+                layer_behind |= self._layer_behind(record, state)
+        if layer_behind:
+            self._refresh_photos()
+        if self._unchecked:
+            self._evidence_timer.start(0)
+
+    def _check_next_evidence(self) -> None:
+        """Hash one file of the page shown, mark its row, and come back for the next."""
+        if not self._unchecked or self.session.store is None:
+            self._unchecked = []
+            return
+        row, record = self._unchecked.pop(0)
+        try:
+            state = self.file_states.state(self.session.store.evidence_dir, record)
+        except OSError:
+            state = None  # unreadable now (a share gone): left unmarked, not called missing
+        item = self.evidence_list.item(row)
+        if item is not None and state is not None:
+            _mark_evidence_item(item, record, state)
+            if self._layer_behind(record, state):
+                self._refresh_photos()
+        if self._unchecked:
+            self._evidence_timer.start(0)
+
+    def _layer_behind(self, record: ledger.EvidenceRecord, state: str) -> bool:
+        """Whether the photo layer shows a photo's file otherwise than the page found it: its
+        point is to be marked missing or altered as the list row is (or unmarked)."""
+        if record.gps_lon is None or record.gps_lat is None:
+            return False  # not on the layer
+        return self._marks_on_layer.get(record.path, "") != state
+
+    def _refresh_photos(self) -> None:
+        """Rebuild the photo layer from the ledger, its points marked from what is known of
+        their files (a look at the folder and the files already hashed)."""
+        if self.session.store is None:
+            return
+        self.photos = evidence_points_layer(
+            self.session.store, QgsProject.instance(), self.iface, self.file_states
+        )
+        self._marks_on_layer = photo_marks(self.photos)
 
     def _highlight_pieces(self, pieces: list[dict]) -> None:
         """Outline on the main map what the spot hits, one colour per protection layer."""
@@ -891,28 +1004,67 @@ class VerificationDock(QgsDockWidget):
         if self.session.current() is None:
             return
         files, _ = QFileDialog.getOpenFileNames(
-            self,
-            tr("Attach evidence"),
-            "",
-            tr(
-                "Photos, videos and recordings "
-                "(*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)"
-            ),
+            self, tr("Attach evidence"), "", evidence_file_filter()
         )
         self.attach_files(files)
 
     @_reported
     def attach_files(self, files) -> list[str]:
-        """Attach files to the current spot; returns the messages of files that were refused."""
+        """Attach files to the current spot; returns the messages of files that were refused,
+        and, when the user cancelled, a last one saying how many were attached and how many
+        not. More than a handful show their progress and can be cancelled: those attached
+        before stay attached (each is recorded whole, or not at all)."""
+        files = list(files)
         problems = []
-        for file in files:
-            try:
-                self.session.attach_evidence(file)
-            except (ledger.LedgerError, OSError, ValueError) as error:  # one file, not the drop
-                problems.append(str(error))
+        self._attached_last = 0
+        progress = None
+        if len(files) > ATTACH_PROGRESS_FROM:
+            progress = QProgressDialog(
+                tr("Attaching evidence files…"), tr("Cancel"), 0, len(files), self
+            )
+            progress.setObjectName("attachProgress")
+            progress.setWindowTitle(tr("Attach evidence"))
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setMinimumDuration(0)
+            progress.show()  # from the first file: there are many
+        done = 0
+        try:
+            for done, file in enumerate(files):
+                if progress is not None:
+                    # A modal dialog's setValue lets Qt draw it and take the Cancel click.
+                    progress.setValue(done)
+                    progress.setLabelText(
+                        tr("Attaching {name} ({number} of {count})…").format(
+                            name=Path(file).name, number=done + 1, count=len(files)
+                        )
+                    )
+                    if progress.wasCanceled():
+                        break
+                try:
+                    self.session.attach_evidence(file)
+                    self._attached_last += 1
+                except (ledger.LedgerError, OSError, ValueError) as error:  # one file only
+                    problems.append(str(error))
+            else:
+                done = len(files)
+        finally:
+            if progress is not None:
+                progress.close()
+                progress.deleteLater()
+        if done < len(files):
+            problems.append(
+                tr(
+                    "Attaching was cancelled: {attached} of {count} files attached, "
+                    "{left} not attached (from {name} on)."
+                ).format(
+                    attached=self._attached_last,
+                    count=len(files),
+                    left=len(files) - done,
+                    name=Path(files[done]).name,
+                )
+            )
         self._show_current()
-        if self.session.store is not None:
-            evidence_points_layer(self.session.store, QgsProject.instance(), self.iface)
+        self._refresh_photos()
         if problems:
             self._warn("\n".join(problems))
         return problems
@@ -940,7 +1092,7 @@ class VerificationDock(QgsDockWidget):
             return
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         problems = self.attach_files(files)
-        if problems is None or len(problems) == len(files):
+        if problems is None or not self._attached_last:
             event.ignore()  # nothing attached: the source must not think it was taken
             return
         # Always a copy: a "move" would let the file manager delete the photo at its source.
@@ -1105,7 +1257,10 @@ class VerificationDock(QgsDockWidget):
         message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:
             self.iface.messageBar().pushWarning(tr("Spot verification"), message)
-        self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(message)}</p>")
+        # A line a refusal (the files of a drop refused each say why): kept apart, not run
+        # together into one paragraph.
+        lines = "<br>".join(html.escape(line) for line in message.split("\n"))
+        self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{lines}</p>")
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""

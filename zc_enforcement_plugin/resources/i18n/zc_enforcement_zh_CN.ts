@@ -2034,6 +2034,21 @@ Look at the ledger to see whether they were recorded. They were:
       <translation>核查照片</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
+      <source>Missing</source>
+      <translation>缺失</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
+      <source>Altered</source>
+      <translation>已改动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
+      <source>Photo</source>
+      <translation>照片</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
       <source>Before</source>
       <translation>前时相</translation>
@@ -2215,6 +2230,16 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The file is no longer in the evidence folder: {path}</source>
+      <translation>证据文件夹中已没有此文件：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The file differs from the one recorded (its SHA-256 hash): {path}</source>
+      <translation>文件与登记时不同（SHA-256 哈希不符）：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
     </message>
@@ -2335,8 +2360,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Photos, videos and recordings (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)</source>
-      <translation>照片、视频和录音 (*.jpg *.jpeg *.png *.mp4 *.mov *.mp3 *.m4a *.wav *.amr)</translation>
+      <source>{mark}: {evidence}</source>
+      <translation>【{mark}】{evidence}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2380,6 +2405,16 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Attaching evidence files…</source>
+      <translation>正在附加证据文件…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
     </message>
@@ -2387,6 +2422,31 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>All evidence files are present and unaltered.</source>
       <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Photos, videos and recordings</source>
+      <translation>照片、视频和录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Videos</source>
+      <translation>视频</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Recordings</source>
+      <translation>录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All files</source>
+      <translation>所有文件</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2480,6 +2540,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Attaching was cancelled: {attached} of {count} files attached, {left} not attached (from {name} on).</source>
+      <translation>已取消附加：{count} 个文件中已附加 {attached} 个，其余 {left} 个未附加（自 {name} 起）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Algorithm {id} is not available.</source>
       <translation>算法 {id} 不可用。</translation>
     </message>
@@ -2512,6 +2577,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>This spot cannot be shown: {error}</source>
       <translation>无法显示该图斑：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Attaching {name} ({number} of {count})…</source>
+      <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
     </message>
   </context>
 </TS>

@@ -1,0 +1,219 @@
+"""Attaching field evidence in the dock: what is refused and why, the Attach… dialog's
+filters, files gone or altered on disk marked on the page and the map, and a long drop."""
+
+# The dock's fixtures are test_verification_dock's, imported: the tests' arguments name them.
+# ruff: noqa: F811
+
+from __future__ import annotations
+
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtWidgets import QFileDialog, QProgressDialog
+
+from tests.test_verification_dock import _gps_photo, _panel_layers, dock, ledger_path  # noqa: F401
+from zc_enforcement_plugin.core import evidence
+from zc_enforcement_plugin.i18n import in_interface_language, install_translator
+from zc_enforcement_plugin.ui import verification_dock
+from zc_enforcement_plugin.ui.evidence_layer import FILE_STATE_FIELD
+
+JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9"
+
+
+def _finish_evidence_check(dock):
+    """Let the page's files be hashed, a file per turn of the event loop, as in QGIS."""
+    for _ in range(100):
+        if not dock._unchecked and not dock._evidence_timer.isActive():
+            return
+        QCoreApplication.processEvents()
+    raise AssertionError(f"files left unchecked: {dock._unchecked}")
+
+
+def test_files_not_what_they_claim_are_refused_and_the_rest_of_the_drop_attached(
+    dock, ledger_path, tmp_path
+):
+    """A text file named .jpg and an empty .jpg were recorded as photos, counted as evidence and
+    dated a step by their file time; now each is refused naming the file, the spot and what
+    the content is, nothing recorded or left in the folder for it."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    text = tmp_path / "notimage.jpg"
+    text.write_text("this is a text file renamed to jpg\n")
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    good = tmp_path / "site.jpg"
+    good.write_bytes(JPEG)
+    screenshot = tmp_path / "shot.jpg"  # a PNG saved under a .jpg name
+    screenshot.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4\n")
+    problems = dock.attach_files([str(text), str(empty), str(good), str(screenshot), str(scan)])
+    assert len(problems) == 4
+    assert problems[3] == (
+        f"不是照片、视频或录音文件，未登记到图斑 {spot.number}：{scan} / not a photo, video or "
+        f"audio file, not recorded for spot {spot.number}: {scan}"
+    )
+    assert f"内容不是 JPEG 图片（看来是文本），未登记到图斑 {spot.number}：{text} / " in problems[0]
+    assert "the content is not a JPEG image (it looks like text)" in problems[0]
+    assert f"证据文件是空文件（0 字节），未登记到图斑 {spot.number}：{empty} / " in problems[1]
+    assert "内容不是 JPEG 图片（看来是PNG 图片）" in problems[2]
+    # In a Chinese interface each reads in Chinese alone, the file and the spot kept.
+    translator = install_translator("zh_CN")
+    try:
+        assert [in_interface_language(problem) for problem in problems[:2]] == [
+            f"内容不是 JPEG 图片（看来是文本），未登记到图斑 {spot.number}：{text}",
+            f"证据文件是空文件（0 字节），未登记到图斑 {spot.number}：{empty}",
+        ]
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    records = dock.session.store.evidence(spot.id)
+    assert [r.original_name for r in records] == ["site.jpg"]
+    folder = dock.session.store.evidence_dir / spot.number
+    assert sorted(p.name for p in folder.iterdir()) == ["site.jpg"]
+    assert dock.evidence_list.count() == 1
+
+
+def test_the_attach_dialog_lists_every_evidence_format_and_all_files(
+    dock, ledger_path, monkeypatch
+):
+    """An iPhone's .HEIC (and .tif, .3gp, .avi, .mkv, .aac) could not be picked in Attach…:
+    its filter was a list of its own. Now it is the one table's, with All files."""
+    dock.open_ledger(str(ledger_path))
+    asked = []
+
+    def pick(_parent, _title, _folder, filters):
+        asked.append(filters)
+        return [], ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", pick)
+    dock.attach_dialog()
+    (filters,) = asked
+    first, *rest = filters.split(";;")
+    for pattern in ("*.HEIC", "*.heic", "*.tif", "*.3gp", "*.avi", "*.mkv", "*.aac", "*.JPG"):
+        assert pattern in first.split("(")[1], pattern
+    for suffix in evidence.evidence_suffixes():
+        assert f"*{suffix} " in first
+    assert rest[-1].endswith("(*)")
+    assert len(rest) == 4  # photos, videos, recordings, all files
+
+
+def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
+    dock, ledger_path, tmp_path
+):
+    """A photo deleted from the evidence folder, and one edited in place (same size: only its
+    hash tells), showed as if fine and kept their points on the map as photos."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    kept, gone, edited = (
+        _gps_photo(tmp_path / f"{name}.jpg", colour)
+        for name, colour in (("kept", (0, 0, 0)), ("gone", (255, 0, 0)), ("edited", (0, 255, 0)))
+    )
+    assert dock.attach_files([str(kept), str(gone), str(edited)]) == []
+    root = dock.session.store.evidence_dir
+    (root / spot.number / "gone.jpg").unlink()
+    stored = root / spot.number / "edited.jpg"
+    data = bytearray(stored.read_bytes())
+    data[-10] ^= 0xFF  # the same size: only its hash tells
+    stored.write_bytes(bytes(data))
+
+    dock.go_next()
+    dock.go_previous()
+    assert dock.session.current_id == spot.id
+    rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
+    assert rows[1].startswith(f"Missing: [photo] {spot.number}/gone.jpg")  # seen at once
+    _finish_evidence_check(dock)
+    rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
+    assert rows[0] == f"[photo] {spot.number}/kept.jpg  (117.90000, 36.60000)"
+    assert rows[2].startswith(f"Altered: [photo] {spot.number}/edited.jpg")
+    assert "evidence folder" in dock.evidence_list.item(1).toolTip()
+    assert "SHA-256" in dock.evidence_list.item(2).toolTip()
+
+    (layer,) = _panel_layers()
+    marks = {f["path"]: f[FILE_STATE_FIELD] for f in layer.getFeatures()}
+    assert marks == {
+        f"{spot.number}/kept.jpg": "",
+        f"{spot.number}/gone.jpg": evidence.FILE_MISSING,
+        f"{spot.number}/edited.jpg": evidence.FILE_ALTERED,
+    }
+    symbols = {c.value(): c.symbol().symbolLayer(0).shape() for c in layer.renderer().categories()}
+    assert symbols[evidence.FILE_MISSING] != symbols[""]
+
+    # Put back as recorded, the marks go on the next showing.
+    (root / spot.number / "gone.jpg").write_bytes(gone.read_bytes())
+    stored.write_bytes(edited.read_bytes())
+    dock.go_next()
+    dock.go_previous()
+    _finish_evidence_check(dock)
+    assert not any(
+        dock.evidence_list.item(i).text().startswith(("Missing", "Altered")) for i in range(3)
+    )
+    (layer,) = _panel_layers()
+    assert {f[FILE_STATE_FIELD] for f in layer.getFeatures()} == {""}
+
+
+def test_a_file_once_hashed_is_not_read_again_until_it_changes(tmp_path, monkeypatch):
+    source = tmp_path / "a.jpg"
+    source.write_bytes(JPEG)
+    root = tmp_path / "evidence"
+    record = evidence.store_evidence_in(root, "S1", source, "photo")
+    states = evidence.EvidenceFileStates()
+    read = []
+    real = evidence.file_sha256
+    monkeypatch.setattr(evidence, "file_sha256", lambda path: read.append(path) or real(path))
+    assert states.quick_state(root, record) is None  # only its hash can tell
+    assert states.state(root, record) == "" and len(read) == 1
+    assert states.state(root, record) == "" and len(read) == 1  # remembered
+    (root / record.path).write_bytes(JPEG[:-1] + b"\x00")  # same size, new time and content
+    assert states.state(root, record) == evidence.FILE_ALTERED and len(read) == 2
+    (root / record.path).unlink()
+    assert states.quick_state(root, record) == evidence.FILE_MISSING
+
+
+def test_a_long_drop_shows_progress_and_a_cancel_keeps_what_was_attached(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """200 photos held QGIS still with no word; now a drop of more than a handful shows a
+    progress dialog, and Cancel stops it keeping the files attached so far, saying how many."""
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    files = []
+    for number in range(verification_dock.ATTACH_PROGRESS_FROM + 3):
+        photo = tmp_path / f"P{number:03d}.jpg"
+        photo.write_bytes(JPEG + bytes([number]))
+        files.append(str(photo))
+    attach = dock.session.attach_evidence
+    seen = []
+
+    def attach_then_cancel(file):
+        (progress,) = dock.findChildren(QProgressDialog, "attachProgress")
+        seen.append((progress.isVisible(), progress.value(), progress.maximum()))
+        record = attach(file)
+        if len(seen) == 3:
+            progress.cancel()  # the user's click while the third file is copied
+        return record
+
+    monkeypatch.setattr(dock.session, "attach_evidence", attach_then_cancel)
+    problems = dock.attach_files(files)
+    count = len(files)
+    assert seen == [(True, 0, count), (True, 1, count), (True, 2, count)]
+    assert [r.original_name for r in dock.session.store.evidence(spot_id)] == [
+        "P000.jpg",
+        "P001.jpg",
+        "P002.jpg",
+    ]
+    assert problems == [
+        f"Attaching was cancelled: 3 of {count} files attached, {count - 3} not attached "
+        "(from P003.jpg on)."
+    ]
+    assert "Attaching was cancelled" in dock.details.toPlainText()
+    assert not any(p.isVisible() for p in dock.findChildren(QProgressDialog))
+    # A handful is attached without a dialog.
+    shown = []
+    monkeypatch.setattr(
+        dock.session,
+        "attach_evidence",
+        lambda file: (
+            shown.extend(p for p in dock.findChildren(QProgressDialog) if p.isVisible())
+            or attach(file)
+        ),
+    )
+    assert dock.attach_files(files[3:5]) == [] and shown == []
+    assert len(dock.session.store.evidence(spot_id)) == 5
