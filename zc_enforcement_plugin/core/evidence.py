@@ -413,40 +413,32 @@ def readable_evidence_dir(
     )
 
 
+FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
+
+
 def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
-    """Evidence whose file is missing or whose content no longer matches its recorded hash.
+    """Evidence whose file is missing or whose content no longer matches its recorded hash,
+    judged as the panel marks its rows (EvidenceFileStates: one rule for both).
 
     An evidence folder that cannot be read at all is refused (readable_evidence_dir) rather
     than every file reported missing."""
     problems: list[EvidenceProblem] = []
     records = ledger.evidence()
     root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
+    states = EvidenceFileStates()
     for record in records:
-        full = root / record.path
-        if not full.is_file():
-            problems.append(
-                EvidenceProblem(
-                    record.id,
-                    record.spot_id,
-                    record.path,
-                    "missing",
-                    f"证据文件缺失 / evidence file missing: {full}",
-                )
+        found = states.state(root, record)
+        if found == FILE_MISSING:
+            message = f"证据文件缺失 / evidence file missing: {root / record.path}"
+        elif found == FILE_ALTERED:
+            message = (
+                f"证据文件已被改动（哈希不符）/ evidence file altered (hash differs): "
+                f"{root / record.path}"
             )
-        elif file_sha256(full) != record.sha256:
-            problems.append(
-                EvidenceProblem(
-                    record.id,
-                    record.spot_id,
-                    record.path,
-                    "altered",
-                    f"证据文件已被改动（哈希不符）/ evidence file altered (hash differs): {full}",
-                )
-            )
+        else:
+            continue
+        problems.append(EvidenceProblem(record.id, record.spot_id, record.path, found, message))
     return problems
-
-
-FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
 
 
 class EvidenceFileStates:
