@@ -118,11 +118,11 @@ def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
     dock.go_previous()
     assert dock.session.current_id == spot.id
     rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
-    assert rows[1].startswith(f"Missing: [photo] {spot.number}/gone.jpg")  # seen at once
+    assert rows[1].startswith(f"Missing: [Photo] {spot.number}/gone.jpg")  # seen at once
     _finish_evidence_check(dock)
     rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
-    assert rows[0] == f"[photo] {spot.number}/kept.jpg  (117.90000, 36.60000)"
-    assert rows[2].startswith(f"Altered: [photo] {spot.number}/edited.jpg")
+    assert rows[0] == f"[Photo] {spot.number}/kept.jpg  (117.90000, 36.60000)"
+    assert rows[2].startswith(f"Altered: [Photo] {spot.number}/edited.jpg")
     assert "evidence folder" in dock.evidence_list.item(1).toolTip()
     assert "SHA-256" in dock.evidence_list.item(2).toolTip()
 

@@ -152,7 +152,6 @@ EVIDENCE_FORMATS = (
         ls.EVIDENCE_AUDIO, (".amr",), "AMR 录音 / an AMR recording", lambda h: h[:5] == b"#!AMR"
     ),
 )
-_KIND_NAMES = {ls.EVIDENCE_PHOTO: "照片", ls.EVIDENCE_VIDEO: "视频", ls.EVIDENCE_AUDIO: "录音"}
 SNIFF_BYTES = 64  # enough for every signature above and an ftyp box's brands
 
 # What else a file named as evidence turns out to be, for the refusal to say.
@@ -214,7 +213,8 @@ def check_evidence_file(source: str | os.PathLike, kind: str, spot_number: str) 
     if found is None or found.kind != kind:
         names = " ".join(evidence_suffixes(kind))
         raise LedgerError(
-            f"文件名后缀不是{_KIND_NAMES[kind]}文件的（{names}），未登记到图斑 {spot_number}："
+            f"文件名后缀不是{ls.EVIDENCE_KIND_LABELS_ZH[kind]}文件的（{names}），未登记到图斑 "
+            f"{spot_number}："
             f"{source} / the file's name does not end as a {kind} file's does ({names}), "
             f"not recorded for spot {spot_number}: {source}"
         )

@@ -94,11 +94,6 @@ PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 PHOTOS_NOTE_FIELD = "photos_note"
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
-EVIDENCE_KIND_LABELS_ZH = {
-    ls.EVIDENCE_PHOTO: "照片",
-    ls.EVIDENCE_VIDEO: "视频",
-    ls.EVIDENCE_AUDIO: "录音",
-}
 YES_ZH, NO_ZH = "是", "否"
 
 # --- column kinds ---------------------------------------------------------------------------------
@@ -944,7 +939,7 @@ def write_evidence_zip(
             entry = {
                 MANIFEST_SPOT: row.number,
                 MANIFEST_BATCH: row.batch,
-                MANIFEST_KIND: EVIDENCE_KIND_LABELS_ZH.get(record.kind, record.kind),
+                MANIFEST_KIND: ls.EVIDENCE_KIND_LABELS_ZH.get(record.kind, record.kind),
                 MANIFEST_PATH: member,
                 MANIFEST_SHA256: "",
                 MANIFEST_SIZE: "",

@@ -213,6 +213,7 @@ EVIDENCE_PHOTO = "photo"
 EVIDENCE_VIDEO = "video"
 EVIDENCE_AUDIO = "audio"
 EVIDENCE_KINDS = (EVIDENCE_PHOTO, EVIDENCE_VIDEO, EVIDENCE_AUDIO)
+EVIDENCE_KIND_LABELS_ZH = {EVIDENCE_PHOTO: "照片", EVIDENCE_VIDEO: "视频", EVIDENCE_AUDIO: "录音"}
 EVIDENCE_DIR_NAME = "evidence"  # folder beside the ledger file
 
 # --- schema versions and migrations -----------------------------------------------------------

@@ -156,12 +156,22 @@ def evidence_file_filter() -> str:
     )
 
 
+def _evidence_kind_label(kind: str) -> str:
+    """A kind of evidence as the interface names it (照片 in a Chinese QGIS, Photo in English)."""
+    labels = {
+        ls.EVIDENCE_PHOTO: tr("Photo"),
+        ls.EVIDENCE_VIDEO: tr("Video"),
+        ls.EVIDENCE_AUDIO: tr("Recording"),
+    }
+    return labels.get(kind, kind)
+
+
 def _mark_evidence_item(item: QListWidgetItem, record: ledger.EvidenceRecord, state) -> None:
     """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
     the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet)."""
     taken = f"  {record.taken_at}" if record.taken_at else ""
     gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
-    text = f"[{record.kind}] {record.path}{taken}{gps}"
+    text = f"[{_evidence_kind_label(record.kind)}] {record.path}{taken}{gps}"
     if state == evidence.FILE_MISSING:
         mark, why = tr("Missing"), tr("The file is no longer in the evidence folder: {path}")
     elif state == evidence.FILE_ALTERED:

@@ -2230,6 +2230,16 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Video</source>
+      <translation>视频</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Recording</source>
+      <translation>录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The file is no longer in the evidence folder: {path}</source>
       <translation>证据文件夹中已没有此文件：{path}</translation>
     </message>
