@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
 
 import numpy as np
 import pytest
@@ -262,6 +263,113 @@ def test_view_areas_cancel():
     _rail, _town, lines, zones = _rail_and_town()
     with pytest.raises(three_zones.Cancelled):
         three_zones.view_areas(lines, zones, {RAIL: 1.0, TOWN: 1.0}, EPSG, is_cancelled=stop)
+
+
+def _nameless_highway(n: int, x0: float = 0.0, y0: float = 0.0) -> list[shapely.LineString]:
+    """A highway of n nameless 100 m segments, each ending where the next begins."""
+    return [line((x0 + 100 * i, y0), (x0 + 100 * (i + 1), y0)) for i in range(n)]
+
+
+def test_nameless_segments_that_connect_are_one_line_and_disjoint_ones_two():
+    # Review: one highway of 20 nameless segments made 57 pieces, most "in view of" 2-3 lines.
+    first = _nameless_highway(20)
+    second = _nameless_highway(5, y0=5000.0)  # far from the first: another road
+    segs = first + second
+    lines = SourceFeatures(
+        segs, [HIGHWAY] * len(segs), [None] * len(segs), ids=[f"fid {i + 1}" for i in range(25)]
+    )
+    view = three_zones.view_areas(lines, None, {HIGHWAY: 100.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == [
+        "高速公路（未命名，fid 1–20）",
+        "高速公路（未命名，fid 21–25）",
+    ]
+    assert [r[cs.VIEW_COUNT] for r in view.records()] == [1, 1]
+    # The area in view is the buffers' union, measured independently.
+    for names, segments in (
+        (["高速公路（未命名，fid 1–20）"], first),
+        (["高速公路（未命名，fid 21–25）"], second),
+    ):
+        i = [view.names(p) for p in range(2)].index(names)
+        exact = shapely.union_all(shapely.buffer(segments, 100.0, quad_segs=EXACT_ARCS)).area
+        edge = shapely.union_all(shapely.buffer(segments, 100.0)).length
+        assert exact - EDGE * edge <= float(view.area[i]) <= exact + 0.01
+    nameless_warnings = [m for m in view.messages if "名称为空" in m]
+    assert len(nameless_warnings) == 1 and "25 个" in nameless_warnings[0]
+
+
+def test_a_lone_nameless_feature_keeps_its_kind_and_fid_and_no_name_field_is_said():
+    lines = SourceFeatures(
+        [line((0, 0), (100, 0)), line((0, 900), (100, 900))],
+        [RAIL, RAIL],
+        [None, None],
+        ids=["fid 3", "fid 9"],
+        name_field="",
+    )
+    view = three_zones.view_areas(lines, None, {RAIL: 50.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == ["铁路 fid 3", "铁路 fid 9"]
+    assert any("未选名称字段" in m for m in view.messages)
+    assert not any("名称为空" in m for m in view.messages)
+
+
+def test_nameless_zones_that_touch_are_one_zone_named_by_their_first_features():
+    towns = [
+        box(0, 0, 100, 100),
+        box(100, 0, 200, 100),
+        box(50, 50, 150, 200),
+        box(900, 0, 950, 50),
+    ]
+    zones = SourceFeatures(towns, [TOWN] * 4, [""] * 4, ids=["fid 7", "fid 2", "fid 11", "fid 4"])
+    view = three_zones.view_areas(None, zones, {TOWN: 10.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == [
+        "城镇 fid 4",
+        "城镇（未命名，fid 7、fid 2、fid 11）",
+    ]
+
+
+def _asked_from(function: str) -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_cancel_is_heard_while_the_view_areas_are_split_into_faces():
+    # Review: 3000 nameless segments ran on for a minute after Cancel, the bar frozen here.
+    asked = []
+
+    def cancel_inside_labelled_faces() -> bool:
+        asked.append(_asked_from("_labelled_faces"))
+        return asked[-1]
+
+    _rail, _town, lines, zones = _rail_and_town()
+    with pytest.raises(three_zones.Cancelled):
+        three_zones.view_areas(
+            lines,
+            zones,
+            {RAIL: 100.0, TOWN: 100.0},
+            EPSG,
+            is_cancelled=cancel_inside_labelled_faces,
+        )
+    assert asked[-1] and asked.count(True) == 1
+
+
+def test_splitting_into_faces_checks_cancel_before_noding_and_every_few_faces(monkeypatch):
+    monkeypatch.setattr(three_zones, "FACES_PER_STEP", 1)
+    asked = []
+
+    def never() -> bool:
+        asked.append(_asked_from("_labelled_faces"))
+        return False
+
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 100.0, TOWN: 100.0}, EPSG, area_method="planar", is_cancelled=never
+    )
+    faces = sum(shapely.get_num_geometries(view.geoms))
+    # Before noding, after it, after polygonizing, once a face, at the end.
+    assert asked.count(True) >= 4 + faces
 
 
 # --- change polygons ------------------------------------------------------------------------------

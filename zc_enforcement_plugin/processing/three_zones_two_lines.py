@@ -170,6 +170,10 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         ):
             f = self._field_names(parameters, (kind_param, name_param), context, feedback)
             kind_field, name_field = f[kind_param], f[name_param]
+            source = self.parameterAsSource(parameters, layer_param, context)
+            if name_field and source is not None and source.fields().indexOf(name_field) < 0:
+                # The default MC on a layer without it: no name field, not empty names.
+                name_field = ""
             arrays, label = self._read(
                 parameters, layer_param, context, [kind_field, name_field], crs, feedback
             )
@@ -204,7 +208,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                     ids=[f"fid {fid}" for fid in arrays.feature_ids],
                     layer=label,
                     kind_field=kind_field,
-                    name_field=name_field or domain.THREE_ZONES_SOURCE_NAME,
+                    name_field=name_field,
                 )
             )
         problems = []
