@@ -372,6 +372,51 @@ def test_splitting_into_faces_checks_cancel_before_noding_and_every_few_faces(mo
     assert asked.count(True) >= 4 + faces
 
 
+def test_a_summary_list_longer_than_a_spreadsheet_cell_is_cut_and_the_detail_has_all():
+    # Review: 5,952 spot numbers made a 101,000-character cell; Excel holds 32,767.
+    _rail, _town, lines, _zones = _rail_and_town()
+    view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
+    spots = [box(x, 10, x + 1, 11) for x in np.arange(-1900.0, 1900.0, 0.75)]
+    ids = [f"370302202600{i:04d}" for i in range(len(spots))]
+    out = three_zones.summary(view, spots, [], spot_ids=ids)
+    total = out.records[-1]
+    cell = total[cs.SUMMARY_SPOT_IDS]
+    assert len(";".join(ids)) > 32_767 and len(cell) <= 32_767
+    tail = f"…等 {len(ids)} 个（全部见“{cs.DETAIL_TITLE_ZH}”输出）"
+    assert cell.endswith(tail)
+    kept = cell[: -len(tail)].split(";")
+    assert kept == ids[: len(kept)] and len(kept) > 1000
+    assert total[cs.SUMMARY_SPOT_COUNT] == len(ids)
+    cut = [m for m in out.messages if "TBBH" in m]
+    assert len(cut) == 2  # the rail's row and the 合计 row, each named
+    assert any(m.startswith("汇总表 合计 行") for m in cut)
+    assert any(m.startswith("汇总表 胶济铁路 行") for m in cut)
+    detail = [d for d in out.details if d[cs.SOURCE_NAME] == "胶济铁路"]
+    assert [d[cs.DETAIL_ID] for d in detail] == ids
+    assert {d[cs.DETAIL_OBJECT] for d in detail} == {cs.DETAIL_OBJECT_SPOT}
+    assert all(d[cs.DETAIL_AREA] == pytest.approx(1.0, abs=0.005) for d in detail)
+
+
+def test_the_summary_detail_gives_each_spots_area_in_view_of_each_source():
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar"
+    )
+    # Half of S1 lies beyond the rail's 500 m; all of it within the town's 400 m.
+    spots = [box(-10, 480, 10, 520), box(1500, 1500, 1510, 1510)]
+    out = three_zones.summary(view, spots, [point(0, 100)], spot_ids=["S1", "S2"])
+    got = {
+        (d[cs.SOURCE_NAME], d[cs.DETAIL_OBJECT], d[cs.DETAIL_ID]): d[cs.DETAIL_AREA]
+        for d in out.details
+    }
+    assert got == {
+        ("胶济铁路", "图斑", "S1"): pytest.approx(400.0, abs=0.5),
+        ("城区", "图斑", "S1"): pytest.approx(800.0, abs=0.01),
+        ("胶济铁路", "矿山", "1"): 0.0,
+        ("城区", "矿山", "1"): 0.0,
+    }
+
+
 # --- change polygons ------------------------------------------------------------------------------
 PIXEL = 2.0
 

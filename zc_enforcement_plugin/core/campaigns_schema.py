@@ -45,6 +45,17 @@ SUMMARY_FIELD_LABELS_ZH = {
     SUMMARY_MINE_IDS: "矿山编号",
     SUMMARY_MINE_AREA: "矿山在可视范围内面积（平方米）",
 }
+# The detail of the summary (one row per line or zone and spot or mine in view), so that no
+# number is lost when a summary cell's list is cut (CELL_TEXT_LIMIT).
+DETAIL_OBJECT = "DXLB"  # 图斑 or 矿山
+DETAIL_ID = "BH"  # the spot's or mine's number
+DETAIL_AREA = "MJ"  # its area inside the view area, m²
+DETAIL_OBJECT_SPOT = "图斑"
+DETAIL_OBJECT_MINE = "矿山"
+DETAIL_TITLE_ZH = "可视范围内图斑和矿山明细"  # the detail output's name, as warnings cite it
+# A spreadsheet cell holds at most 32,767 characters (Excel cuts the rest, or refuses the
+# file): a summary's list of numbers is cut below that, leaving room for the note ending it.
+CELL_TEXT_LIMIT = 32_000
 ROLE_LINE = "线"
 ROLE_ZONE = "区"
 # What joins the items of a list field (names, ids, codes). The screening's, and so one fact: a

@@ -32,6 +32,7 @@ SUMMARY_FIELDS = [
     cs.SUMMARY_MINE_IDS,
     cs.SUMMARY_MINE_AREA,
 ]
+DETAIL_FIELDS = [cs.SOURCE_NAME, cs.SOURCE_KIND, cs.DETAIL_OBJECT, cs.DETAIL_ID, cs.DETAIL_AREA]
 VIEW_SHARE = 0.7  # of the progress bar: building the view areas; the summary takes the rest
 
 
@@ -44,7 +45,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "view distance set for its kind (DISTANCES) (LX field; the name is in MC). There "
         "are no default distances, a provincial choice: give one in metres for every kind "
         "in the data, or the run stops naming the layer, feature and field. Segments with "
-        "the same kind and name are one line. The output is dissolved into disjoint "
+        "the same kind and name are one line, and so are nameless features of one kind that "
+        "touch or overlap (a highway of unnamed segments), named by kind and feature ids. "
+        "The output is dissolved into disjoint "
         "pieces: SQLXMC the names of the lines and zones a piece is in view of "
         "(';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its "
         "area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). "
@@ -53,7 +56,10 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for "
         "mines; the last row, MC = 合计, counts each once. An optional clip layer (CLIP, "
         "e.g. the district) limits the view areas. Spots and mines in view "
-        "(OUTPUT_SUMMARY) is that summary, an optional output."
+        "(OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than "
+        "a spreadsheet cell holds is cut, ending with the count, and the optional detail "
+        "(OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and "
+        "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m²)."
     )
 
     LINES = "LINES"
@@ -69,6 +75,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
     MINES = "MINES"
     MINE_ID_FIELD = "MINE_ID_FIELD"
     OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+    OUTPUT_DETAIL = "OUTPUT_DETAIL"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self._add_source(
@@ -131,6 +138,12 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         self._add_sink(
             self.OUTPUT_SUMMARY,
             tr("Spots and mines in view, by line or zone"),
+            QgsProcessing.SourceType.TypeVector,
+            optional=True,
+        )
+        self._add_sink(
+            self.OUTPUT_DETAIL,
+            tr("Spots and mines in view, one row per line or zone and spot or mine"),
             QgsProcessing.SourceType.TypeVector,
             optional=True,
         )
@@ -259,7 +272,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         # Everything is counted before anything is written: a run cancelled while counting
         # leaves no view areas behind that look like a finished result.
         summary = None
-        if self._given(parameters, self.OUTPUT_SUMMARY):
+        if self._given(parameters, self.OUTPUT_SUMMARY) or self._given(
+            parameters, self.OUTPUT_DETAIL
+        ):
             summary = self._summary(parameters, context, crs, view, feedback)
             if summary is None:
                 return {}
@@ -268,9 +283,13 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
             )
         }
-        if summary is not None:
+        if summary is not None and self._given(parameters, self.OUTPUT_SUMMARY):
             outputs[self.OUTPUT_SUMMARY] = self._write(
                 parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
+            )
+        if summary is not None and self._given(parameters, self.OUTPUT_DETAIL):
+            outputs[self.OUTPUT_DETAIL] = self._write(
+                parameters, self.OUTPUT_DETAIL, context, DETAIL_FIELDS, summary.details
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.
