@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import sys
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
@@ -415,6 +416,34 @@ def test_the_summary_detail_gives_each_spots_area_in_view_of_each_source():
         ("胶济铁路", "矿山", "1"): 0.0,
         ("城区", "矿山", "1"): 0.0,
     }
+
+
+def _mu_by_hand(sqm: float) -> float:
+    """亩 of an area as shown (m² to cents): × 15 ÷ 10000, to cents half up, in decimals."""
+    shown = Decimal(str(sqm)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return float((shown * 15 / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def test_view_pieces_and_summary_give_every_area_in_mu_too():
+    # Review: neither output had 亩, which every other area of the plugin shows beside m².
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar"
+    )
+    for record in view.records():
+        assert record[cs.VIEW_AREA_MU] == _mu_by_hand(record[cs.VIEW_AREA]) > 0
+    # 410 m² is 0.615 亩: shown 0.62 (floats would give 0.61).
+    spots = [box(0, 10, 41, 20), box(-10, 480, 10, 520), box(1500, 1500, 1600, 1600)]
+    out = three_zones.summary(view, spots, [box(100, 100, 133, 133)], spot_ids=["S1", "S2", "S3"])
+    for row in out.records:
+        assert row[cs.SUMMARY_SPOT_AREA_MU] == _mu_by_hand(row[cs.SUMMARY_SPOT_AREA])
+        assert row[cs.SUMMARY_MINE_AREA_MU] == _mu_by_hand(row[cs.SUMMARY_MINE_AREA])
+    for detail in out.details:
+        assert detail[cs.DETAIL_AREA_MU] == _mu_by_hand(detail[cs.DETAIL_AREA])
+    s1 = [d for d in out.details if d[cs.DETAIL_ID] == "S1" and d[cs.SOURCE_NAME] == "胶济铁路"]
+    assert [(d[cs.DETAIL_AREA], d[cs.DETAIL_AREA_MU]) for d in s1] == [(410.0, 0.62)]
+    total = out.records[-1]
+    assert total[cs.SUMMARY_SPOT_AREA_MU] > 0 and total[cs.SUMMARY_MINE_AREA_MU] > 0
 
 
 # --- change polygons ------------------------------------------------------------------------------

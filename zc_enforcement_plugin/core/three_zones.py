@@ -11,7 +11,15 @@ import shapely
 
 from . import campaigns_schema as cs
 from . import domain
-from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+from .areas import (
+    AreaMethod,
+    areas,
+    from_local,
+    local_origin,
+    round_area,
+    shown_mu,
+    to_local,
+)
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -66,7 +74,8 @@ class ViewPieces:
         return [self.sources[s].kind for s in self.members[i]]
 
     def records(self) -> list[dict]:
-        """One record per piece: SQLXMC, SQLXLX (';'-joined, same order), SQLXSL, SQLXMJ."""
+        """One record per piece: SQLXMC, SQLXLX (';'-joined, same order), SQLXSL, SQLXMJ and
+        SQLXMJ_MU (亩 of the m² shown, as every area of the plugin)."""
         sep = cs.LIST_SEPARATOR
         return [
             {
@@ -74,6 +83,7 @@ class ViewPieces:
                 cs.VIEW_KINDS: sep.join(self.kinds(i)),
                 cs.VIEW_COUNT: len(self.members[i]),
                 cs.VIEW_AREA: float(self.area[i]),
+                cs.VIEW_AREA_MU: float(shown_mu(float(self.area[i]))),
             }
             for i in range(len(self.members))
         ]
@@ -545,6 +555,7 @@ def summary(
                     cs.DETAIL_OBJECT: what,
                     cs.DETAIL_ID: ids[i],
                     cs.DETAIL_AREA: float(round_area(a)),
+                    cs.DETAIL_AREA_MU: float(shown_mu(a)),
                 }
                 for i, a in zip(found.tolist(), found_area.tolist())
             )
@@ -567,9 +578,11 @@ def summary(
                 cs.SUMMARY_SPOT_COUNT: len(spot_list),
                 cs.SUMMARY_SPOT_IDS: _id_list(spot_list, row, cs.SUMMARY_SPOT_IDS, messages),
                 cs.SUMMARY_SPOT_AREA: float(round_area(spot_area)),
+                cs.SUMMARY_SPOT_AREA_MU: float(shown_mu(spot_area)),
                 cs.SUMMARY_MINE_COUNT: len(mine_list),
                 cs.SUMMARY_MINE_IDS: _id_list(mine_list, row, cs.SUMMARY_MINE_IDS, messages),
                 cs.SUMMARY_MINE_AREA: float(round_area(mine_area)),
+                cs.SUMMARY_MINE_AREA_MU: float(shown_mu(mine_area)),
             }
         )
     report(100.0)

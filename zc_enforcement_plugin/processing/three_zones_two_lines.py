@@ -19,7 +19,7 @@ from .base import fail
 from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
 
-PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
+PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA, cs.VIEW_AREA_MU]
 SUMMARY_FIELDS = [
     cs.SOURCE_NAME,
     cs.SOURCE_KIND,
@@ -28,11 +28,20 @@ SUMMARY_FIELDS = [
     cs.SUMMARY_SPOT_COUNT,
     cs.SUMMARY_SPOT_IDS,
     cs.SUMMARY_SPOT_AREA,
+    cs.SUMMARY_SPOT_AREA_MU,
     cs.SUMMARY_MINE_COUNT,
     cs.SUMMARY_MINE_IDS,
     cs.SUMMARY_MINE_AREA,
+    cs.SUMMARY_MINE_AREA_MU,
 ]
-DETAIL_FIELDS = [cs.SOURCE_NAME, cs.SOURCE_KIND, cs.DETAIL_OBJECT, cs.DETAIL_ID, cs.DETAIL_AREA]
+DETAIL_FIELDS = [
+    cs.SOURCE_NAME,
+    cs.SOURCE_KIND,
+    cs.DETAIL_OBJECT,
+    cs.DETAIL_ID,
+    cs.DETAIL_AREA,
+    cs.DETAIL_AREA_MU,
+]
 VIEW_SHARE = 0.7  # of the progress bar: building the view areas; the summary takes the rest
 
 
@@ -50,16 +59,19 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "The output is dissolved into disjoint "
         "pieces: SQLXMC the names of the lines and zones a piece is in view of "
         "(';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its "
-        "area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). "
+        "area in m² and SQLXMJ_MU in mu (亩). Use it as the three-zones layer of Screen "
+        "spots (it reads SQLXMC). "
         "With spots and mines (points or polygons) the summary table gives, per line or "
         "zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, "
-        "their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for "
-        "mines; the last row, MC = 合计, counts each once. An optional clip layer (CLIP, "
+        "their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/"
+        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. An "
+        "optional clip layer (CLIP, "
         "e.g. the district) limits the view areas. Spots and mines in view "
         "(OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than "
         "a spreadsheet cell holds is cut, ending with the count, and the optional detail "
         "(OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and "
-        "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m²)."
+        "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², "
+        "MJ_MU in mu)."
     )
 
     LINES = "LINES"
