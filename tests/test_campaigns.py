@@ -446,6 +446,15 @@ def test_view_pieces_and_summary_give_every_area_in_mu_too():
     assert total[cs.SUMMARY_SPOT_AREA_MU] > 0 and total[cs.SUMMARY_MINE_AREA_MU] > 0
 
 
+def test_a_repaired_zone_is_placed_by_coordinates_in_a_named_crs():
+    # Review: "自相交（39… …）" for a layer in another CRS, with nothing saying which CRS.
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
+    zones = SourceFeatures([bowtie], [TOWN], ["城区"], ids=["fid 1"])
+    view = three_zones.view_areas(None, zones, {TOWN: 10.0}, EPSG, area_method="planar")
+    repaired = [m for m in view.messages if "make_valid" in m]
+    assert len(repaired) == 1 and f"{X0 + 50:.0f} {Y0 + 50:.0f}，EPSG:4527）" in repaired[0]
+
+
 # --- change polygons ------------------------------------------------------------------------------
 PIXEL = 2.0
 

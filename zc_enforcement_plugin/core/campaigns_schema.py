@@ -295,12 +295,16 @@ def repair(
     layer: str,
     messages: list[str],
     keep_polygonal: bool,
+    crs: int | str | None = None,
 ) -> np.ndarray:
     """Valid geometries (make_valid where invalid), each repair or loss reported in messages.
 
     Missing and empty geometries come back as None. Polygon layers keep only their polygonal
-    parts after repair, because make_valid may return slivers collapsed to lines.
+    parts after repair, because make_valid may return slivers collapsed to lines. `crs` (an
+    EPSG code or authid) is the CRS the geometries are in, named beside the coordinates of
+    an invalidity.
     """
+    crs_text = f"EPSG:{crs}" if isinstance(crs, int) else (crs or "")
     geoms = as_geometry_array(geoms)
     out = geoms.copy()
     missing = shapely.is_missing(geoms)
@@ -315,7 +319,7 @@ def repair(
                 layer,
                 ids[i],
                 FIELD_GEOMETRY,
-                f"几何无效（{domain.invalid_reason_zh(reason)}），已用 make_valid 修复",
+                f"几何无效（{domain.invalid_reason_zh(reason, crs_text)}），已用 make_valid 修复",
             )
     for i in np.flatnonzero(missing | empty).tolist():
         say(messages, layer, ids[i], FIELD_GEOMETRY, "无几何或几何为空，已跳过")

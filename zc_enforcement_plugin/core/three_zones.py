@@ -165,7 +165,7 @@ def view_areas(
     report(0.0)
     method = AreaMethod(area_method)
     messages: list[str] = []
-    sources, feat_geoms, feat_source = _view_sources(lines, zones, distances, messages)
+    sources, feat_geoms, feat_source = _view_sources(lines, zones, distances, crs, messages)
     empty = ViewPieces(
         np.empty(0, dtype=object),
         [],
@@ -217,6 +217,7 @@ def _view_sources(
     lines: SourceFeatures | None,
     zones: SourceFeatures | None,
     distances: Mapping[str, float],
+    crs: int | str,
     messages: list[str],
 ) -> tuple[list[ViewSource], list, list[int]]:
     """(sources, feature geometries, each feature's source index): features of the same role,
@@ -243,7 +244,7 @@ def _view_sources(
         kinds = _texts(feats.kinds, n, "kinds")
         names = _texts(feats.names, n, "names")
         # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
-        geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
+        geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False, crs=crs)
         nameless: dict[str, list[int]] = {}  # kind -> its nameless features
         for i in np.flatnonzero(~shapely.is_missing(geoms)).tolist():
             kind = kinds[i]
@@ -481,7 +482,7 @@ def _in_view(
     messages: list[str],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(feature, piece, area m²) pairs of features in a view piece; points and lines area 0."""
-    geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False)
+    geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False, crs=view.crs)
     local = to_local(geoms, view.origin)
     tree = shapely.STRtree(pieces_local)
     feat, piece = tree.query(local, predicate="intersects")
