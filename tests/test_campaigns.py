@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import sys
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
@@ -262,6 +264,195 @@ def test_view_areas_cancel():
     _rail, _town, lines, zones = _rail_and_town()
     with pytest.raises(three_zones.Cancelled):
         three_zones.view_areas(lines, zones, {RAIL: 1.0, TOWN: 1.0}, EPSG, is_cancelled=stop)
+
+
+def _nameless_highway(n: int, x0: float = 0.0, y0: float = 0.0) -> list[shapely.LineString]:
+    """A highway of n nameless 100 m segments, each ending where the next begins."""
+    return [line((x0 + 100 * i, y0), (x0 + 100 * (i + 1), y0)) for i in range(n)]
+
+
+def test_nameless_segments_that_connect_are_one_line_and_disjoint_ones_two():
+    # Review: one highway of 20 nameless segments made 57 pieces, most "in view of" 2-3 lines.
+    first = _nameless_highway(20)
+    second = _nameless_highway(5, y0=5000.0)  # far from the first: another road
+    segs = first + second
+    lines = SourceFeatures(
+        segs, [HIGHWAY] * len(segs), [None] * len(segs), ids=[f"fid {i + 1}" for i in range(25)]
+    )
+    view = three_zones.view_areas(lines, None, {HIGHWAY: 100.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == [
+        "高速公路（未命名，fid 1–20）",
+        "高速公路（未命名，fid 21–25）",
+    ]
+    assert [r[cs.VIEW_COUNT] for r in view.records()] == [1, 1]
+    # The area in view is the buffers' union, measured independently.
+    for names, segments in (
+        (["高速公路（未命名，fid 1–20）"], first),
+        (["高速公路（未命名，fid 21–25）"], second),
+    ):
+        i = [view.names(p) for p in range(2)].index(names)
+        exact = shapely.union_all(shapely.buffer(segments, 100.0, quad_segs=EXACT_ARCS)).area
+        edge = shapely.union_all(shapely.buffer(segments, 100.0)).length
+        assert exact - EDGE * edge <= float(view.area[i]) <= exact + 0.01
+    nameless_warnings = [m for m in view.messages if "名称为空" in m]
+    assert len(nameless_warnings) == 1 and "25 个" in nameless_warnings[0]
+
+
+def test_a_lone_nameless_feature_keeps_its_kind_and_fid_and_no_name_field_is_said():
+    lines = SourceFeatures(
+        [line((0, 0), (100, 0)), line((0, 900), (100, 900))],
+        [RAIL, RAIL],
+        [None, None],
+        ids=["fid 3", "fid 9"],
+        name_field="",
+    )
+    view = three_zones.view_areas(lines, None, {RAIL: 50.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == ["铁路 fid 3", "铁路 fid 9"]
+    assert any("未选名称字段" in m for m in view.messages)
+    assert not any("名称为空" in m for m in view.messages)
+
+
+def test_nameless_zones_that_touch_are_one_zone_named_by_their_first_features():
+    towns = [
+        box(0, 0, 100, 100),
+        box(100, 0, 200, 100),
+        box(50, 50, 150, 200),
+        box(900, 0, 950, 50),
+    ]
+    zones = SourceFeatures(towns, [TOWN] * 4, [""] * 4, ids=["fid 7", "fid 2", "fid 11", "fid 4"])
+    view = three_zones.view_areas(None, zones, {TOWN: 10.0}, EPSG, area_method="planar")
+    assert sorted(s.name for s in view.sources) == [
+        "城镇 fid 4",
+        "城镇（未命名，fid 7、fid 2、fid 11）",
+    ]
+
+
+def _asked_from(function: str) -> bool:
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_name == function:
+            return True
+        frame = frame.f_back
+    return False
+
+
+def test_cancel_is_heard_while_the_view_areas_are_split_into_faces():
+    # Review: 3000 nameless segments ran on for a minute after Cancel, the bar frozen here.
+    asked = []
+
+    def cancel_inside_labelled_faces() -> bool:
+        asked.append(_asked_from("_labelled_faces"))
+        return asked[-1]
+
+    _rail, _town, lines, zones = _rail_and_town()
+    with pytest.raises(three_zones.Cancelled):
+        three_zones.view_areas(
+            lines,
+            zones,
+            {RAIL: 100.0, TOWN: 100.0},
+            EPSG,
+            is_cancelled=cancel_inside_labelled_faces,
+        )
+    assert asked[-1] and asked.count(True) == 1
+
+
+def test_splitting_into_faces_checks_cancel_before_noding_and_every_few_faces(monkeypatch):
+    monkeypatch.setattr(three_zones, "FACES_PER_STEP", 1)
+    asked = []
+
+    def never() -> bool:
+        asked.append(_asked_from("_labelled_faces"))
+        return False
+
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 100.0, TOWN: 100.0}, EPSG, area_method="planar", is_cancelled=never
+    )
+    faces = sum(shapely.get_num_geometries(view.geoms))
+    # Before noding, after it, after polygonizing, once a face, at the end.
+    assert asked.count(True) >= 4 + faces
+
+
+def test_a_summary_list_longer_than_a_spreadsheet_cell_is_cut_and_the_detail_has_all():
+    # Review: 5,952 spot numbers made a 101,000-character cell; Excel holds 32,767.
+    _rail, _town, lines, _zones = _rail_and_town()
+    view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
+    spots = [box(x, 10, x + 1, 11) for x in np.arange(-1900.0, 1900.0, 0.75)]
+    ids = [f"370302202600{i:04d}" for i in range(len(spots))]
+    out = three_zones.summary(view, spots, [], spot_ids=ids)
+    total = out.records[-1]
+    cell = total[cs.SUMMARY_SPOT_IDS]
+    assert len(";".join(ids)) > 32_767 and len(cell) <= 32_767
+    tail = f"…等 {len(ids)} 个（全部见“{cs.DETAIL_TITLE_ZH}”输出）"
+    assert cell.endswith(tail)
+    kept = cell[: -len(tail)].split(";")
+    assert kept == ids[: len(kept)] and len(kept) > 1000
+    assert total[cs.SUMMARY_SPOT_COUNT] == len(ids)
+    cut = [m for m in out.messages if "TBBH" in m]
+    assert len(cut) == 2  # the rail's row and the 合计 row, each named
+    assert any(m.startswith("汇总表 合计 行") for m in cut)
+    assert any(m.startswith("汇总表 胶济铁路 行") for m in cut)
+    detail = [d for d in out.details if d[cs.SOURCE_NAME] == "胶济铁路"]
+    assert [d[cs.DETAIL_ID] for d in detail] == ids
+    assert {d[cs.DETAIL_OBJECT] for d in detail} == {cs.DETAIL_OBJECT_SPOT}
+    assert all(d[cs.DETAIL_AREA] == pytest.approx(1.0, abs=0.005) for d in detail)
+
+
+def test_the_summary_detail_gives_each_spots_area_in_view_of_each_source():
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar"
+    )
+    # Half of S1 lies beyond the rail's 500 m; all of it within the town's 400 m.
+    spots = [box(-10, 480, 10, 520), box(1500, 1500, 1510, 1510)]
+    out = three_zones.summary(view, spots, [point(0, 100)], spot_ids=["S1", "S2"])
+    got = {
+        (d[cs.SOURCE_NAME], d[cs.DETAIL_OBJECT], d[cs.DETAIL_ID]): d[cs.DETAIL_AREA]
+        for d in out.details
+    }
+    assert got == {
+        ("胶济铁路", "图斑", "S1"): pytest.approx(400.0, abs=0.5),
+        ("城区", "图斑", "S1"): pytest.approx(800.0, abs=0.01),
+        ("胶济铁路", "矿山", "1"): 0.0,
+        ("城区", "矿山", "1"): 0.0,
+    }
+
+
+def _mu_by_hand(sqm: float) -> float:
+    """亩 of an area as shown (m² to cents): × 15 ÷ 10000, to cents half up, in decimals."""
+    shown = Decimal(str(sqm)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return float((shown * 15 / 10000).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def test_view_pieces_and_summary_give_every_area_in_mu_too():
+    # Review: neither output had 亩, which every other area of the plugin shows beside m².
+    _rail, _town, lines, zones = _rail_and_town()
+    view = three_zones.view_areas(
+        lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar"
+    )
+    for record in view.records():
+        assert record[cs.VIEW_AREA_MU] == _mu_by_hand(record[cs.VIEW_AREA]) > 0
+    # 410 m² is 0.615 亩: shown 0.62 (floats would give 0.61).
+    spots = [box(0, 10, 41, 20), box(-10, 480, 10, 520), box(1500, 1500, 1600, 1600)]
+    out = three_zones.summary(view, spots, [box(100, 100, 133, 133)], spot_ids=["S1", "S2", "S3"])
+    for row in out.records:
+        assert row[cs.SUMMARY_SPOT_AREA_MU] == _mu_by_hand(row[cs.SUMMARY_SPOT_AREA])
+        assert row[cs.SUMMARY_MINE_AREA_MU] == _mu_by_hand(row[cs.SUMMARY_MINE_AREA])
+    for detail in out.details:
+        assert detail[cs.DETAIL_AREA_MU] == _mu_by_hand(detail[cs.DETAIL_AREA])
+    s1 = [d for d in out.details if d[cs.DETAIL_ID] == "S1" and d[cs.SOURCE_NAME] == "胶济铁路"]
+    assert [(d[cs.DETAIL_AREA], d[cs.DETAIL_AREA_MU]) for d in s1] == [(410.0, 0.62)]
+    total = out.records[-1]
+    assert total[cs.SUMMARY_SPOT_AREA_MU] > 0 and total[cs.SUMMARY_MINE_AREA_MU] > 0
+
+
+def test_a_repaired_zone_is_placed_by_coordinates_in_a_named_crs():
+    # Review: "自相交（39… …）" for a layer in another CRS, with nothing saying which CRS.
+    bowtie = shapely.Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
+    zones = SourceFeatures([bowtie], [TOWN], ["城区"], ids=["fid 1"])
+    view = three_zones.view_areas(None, zones, {TOWN: 10.0}, EPSG, area_method="planar")
+    repaired = [m for m in view.messages if "make_valid" in m]
+    assert len(repaired) == 1 and f"{X0 + 50:.0f} {Y0 + 50:.0f}，EPSG:4527）" in repaired[0]
 
 
 # --- change polygons ------------------------------------------------------------------------------

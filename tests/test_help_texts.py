@@ -70,7 +70,7 @@ EXPLAINED = {
         "APPROVAL_SHARE",
         "OUTPUT_PIECES",
     ],
-    "threezonestwolines": ["DISTANCES", "CLIP", "OUTPUT_SUMMARY"],
+    "threezonestwolines": ["DISTANCES", "CLIP", "OUTPUT_SUMMARY", "OUTPUT_DETAIL"],
     "weeklydispatch": ["REPORT_DATE"],
 }
 SELF_EVIDENT = {

@@ -25,6 +25,10 @@ SUMMARY_SPOT_AREA = domain.SPOT_AREA  # TBMJ: area of the spots inside the view 
 SUMMARY_MINE_COUNT = "KSSL"
 SUMMARY_MINE_IDS = "KSBH"
 SUMMARY_MINE_AREA = "KSMJ"
+# Every m² area beside its 亩 (areas.shown_mu), as the plugin's other outputs show them.
+VIEW_AREA_MU = VIEW_AREA + domain.MU_SUFFIX  # SQLXMJ_MU
+SUMMARY_SPOT_AREA_MU = SUMMARY_SPOT_AREA + domain.MU_SUFFIX  # TBMJ_MU
+SUMMARY_MINE_AREA_MU = SUMMARY_MINE_AREA + domain.MU_SUFFIX  # KSMJ_MU
 SUMMARY_TOTAL_NAME = "合计"  # the row counting each spot/mine once, whatever it is in view of
 # Chinese aliases of the 三区两线 outputs (view pieces, summary), in their styles (make_styles).
 VIEW_FIELD_LABELS_ZH = {
@@ -32,6 +36,7 @@ VIEW_FIELD_LABELS_ZH = {
     VIEW_KINDS: "类型",
     VIEW_COUNT: "涉及线区数",
     VIEW_AREA: "面积（平方米）",
+    VIEW_AREA_MU: "面积（亩）",
 }
 SUMMARY_FIELD_LABELS_ZH = {
     SOURCE_NAME: "名称",
@@ -41,10 +46,24 @@ SUMMARY_FIELD_LABELS_ZH = {
     SUMMARY_SPOT_COUNT: "图斑数",
     SUMMARY_SPOT_IDS: "图斑编号",
     SUMMARY_SPOT_AREA: "图斑在可视范围内面积（平方米）",
+    SUMMARY_SPOT_AREA_MU: "图斑在可视范围内面积（亩）",
     SUMMARY_MINE_COUNT: "矿山数",
     SUMMARY_MINE_IDS: "矿山编号",
     SUMMARY_MINE_AREA: "矿山在可视范围内面积（平方米）",
+    SUMMARY_MINE_AREA_MU: "矿山在可视范围内面积（亩）",
 }
+# The detail of the summary (one row per line or zone and spot or mine in view), so that no
+# number is lost when a summary cell's list is cut (CELL_TEXT_LIMIT).
+DETAIL_OBJECT = "DXLB"  # 图斑 or 矿山
+DETAIL_ID = "BH"  # the spot's or mine's number
+DETAIL_AREA = "MJ"  # its area inside the view area, m²
+DETAIL_AREA_MU = DETAIL_AREA + domain.MU_SUFFIX  # the same in 亩
+DETAIL_OBJECT_SPOT = "图斑"
+DETAIL_OBJECT_MINE = "矿山"
+DETAIL_TITLE_ZH = "可视范围内图斑和矿山明细"  # the detail output's name, as warnings cite it
+# A spreadsheet cell holds at most 32,767 characters (Excel cuts the rest, or refuses the
+# file): a summary's list of numbers is cut below that, leaving room for the note ending it.
+CELL_TEXT_LIMIT = 32_000
 ROLE_LINE = "线"
 ROLE_ZONE = "区"
 # What joins the items of a list field (names, ids, codes). The screening's, and so one fact: a
@@ -276,12 +295,16 @@ def repair(
     layer: str,
     messages: list[str],
     keep_polygonal: bool,
+    crs: int | str | None = None,
 ) -> np.ndarray:
     """Valid geometries (make_valid where invalid), each repair or loss reported in messages.
 
     Missing and empty geometries come back as None. Polygon layers keep only their polygonal
-    parts after repair, because make_valid may return slivers collapsed to lines.
+    parts after repair, because make_valid may return slivers collapsed to lines. `crs` (an
+    EPSG code or authid) is the CRS the geometries are in, named beside the coordinates of
+    an invalidity.
     """
+    crs_text = f"EPSG:{crs}" if isinstance(crs, int) else (crs or "")
     geoms = as_geometry_array(geoms)
     out = geoms.copy()
     missing = shapely.is_missing(geoms)
@@ -296,7 +319,7 @@ def repair(
                 layer,
                 ids[i],
                 FIELD_GEOMETRY,
-                f"几何无效（{domain.invalid_reason_zh(reason)}），已用 make_valid 修复",
+                f"几何无效（{domain.invalid_reason_zh(reason, crs_text)}），已用 make_valid 修复",
             )
     for i in np.flatnonzero(missing | empty).tolist():
         say(messages, layer, ids[i], FIELD_GEOMETRY, "无几何或几何为空，已跳过")

@@ -644,8 +644,12 @@ _INVALID_REASONS_ZH = {
 }
 
 
-def invalid_reason_zh(reason: str) -> str:
-    """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）'."""
+def invalid_reason_zh(reason: str, crs: str = "") -> str:
+    """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）', or with the CRS
+    the coordinates are in, '自相交（39580005 4050005，EPSG:4527）': a layer read into the
+    working CRS is repaired there, and its own coordinates would look nothing like these."""
     kind, _, where = str(reason).partition("[")
     kind = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
-    return f"{kind}（{where.rstrip(']')}）" if where else kind
+    if not where:
+        return kind
+    return f"{kind}（{where.rstrip(']')}{'，' + crs if crs else ''}）"

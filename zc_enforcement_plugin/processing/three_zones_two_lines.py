@@ -19,7 +19,7 @@ from .base import fail
 from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
 
-PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA]
+PIECE_FIELDS = [cs.VIEW_NAMES, cs.VIEW_KINDS, cs.VIEW_COUNT, cs.VIEW_AREA, cs.VIEW_AREA_MU]
 SUMMARY_FIELDS = [
     cs.SOURCE_NAME,
     cs.SOURCE_KIND,
@@ -28,9 +28,19 @@ SUMMARY_FIELDS = [
     cs.SUMMARY_SPOT_COUNT,
     cs.SUMMARY_SPOT_IDS,
     cs.SUMMARY_SPOT_AREA,
+    cs.SUMMARY_SPOT_AREA_MU,
     cs.SUMMARY_MINE_COUNT,
     cs.SUMMARY_MINE_IDS,
     cs.SUMMARY_MINE_AREA,
+    cs.SUMMARY_MINE_AREA_MU,
+]
+DETAIL_FIELDS = [
+    cs.SOURCE_NAME,
+    cs.SOURCE_KIND,
+    cs.DETAIL_OBJECT,
+    cs.DETAIL_ID,
+    cs.DETAIL_AREA,
+    cs.DETAIL_AREA_MU,
 ]
 VIEW_SHARE = 0.7  # of the progress bar: building the view areas; the summary takes the rest
 
@@ -44,16 +54,24 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "view distance set for its kind (DISTANCES) (LX field; the name is in MC). There "
         "are no default distances, a provincial choice: give one in metres for every kind "
         "in the data, or the run stops naming the layer, feature and field. Segments with "
-        "the same kind and name are one line. The output is dissolved into disjoint "
+        "the same kind and name are one line, and so are nameless features of one kind that "
+        "touch or overlap (a highway of unnamed segments), named by kind and feature ids. "
+        "The output is dissolved into disjoint "
         "pieces: SQLXMC the names of the lines and zones a piece is in view of "
         "(';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its "
-        "area in m². Use it as the three-zones layer of Screen spots (it reads SQLXMC). "
+        "area in m² and SQLXMJ_MU in mu (亩). Use it as the three-zones layer of Screen "
+        "spots (it reads SQLXMC). "
         "With spots and mines (points or polygons) the summary table gives, per line or "
         "zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, "
-        "their numbers and their area inside the view area, KSSL/KSBH/KSMJ the same for "
-        "mines; the last row, MC = 合计, counts each once. An optional clip layer (CLIP, "
+        "their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/"
+        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. An "
+        "optional clip layer (CLIP, "
         "e.g. the district) limits the view areas. Spots and mines in view "
-        "(OUTPUT_SUMMARY) is that summary, an optional output."
+        "(OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than "
+        "a spreadsheet cell holds is cut, ending with the count, and the optional detail "
+        "(OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and "
+        "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², "
+        "MJ_MU in mu)."
     )
 
     LINES = "LINES"
@@ -69,6 +87,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
     MINES = "MINES"
     MINE_ID_FIELD = "MINE_ID_FIELD"
     OUTPUT_SUMMARY = "OUTPUT_SUMMARY"
+    OUTPUT_DETAIL = "OUTPUT_DETAIL"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         self._add_source(
@@ -134,6 +153,12 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             QgsProcessing.SourceType.TypeVector,
             optional=True,
         )
+        self._add_sink(
+            self.OUTPUT_DETAIL,
+            tr("Spots and mines in view, one row per line or zone and spot or mine"),
+            QgsProcessing.SourceType.TypeVector,
+            optional=True,
+        )
 
     def _distances(self, parameters, context) -> dict[str, float]:
         flat = self.parameterAsMatrix(parameters, self.DISTANCES, context) or []
@@ -170,6 +195,10 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         ):
             f = self._field_names(parameters, (kind_param, name_param), context, feedback)
             kind_field, name_field = f[kind_param], f[name_param]
+            source = self.parameterAsSource(parameters, layer_param, context)
+            if name_field and source is not None and source.fields().indexOf(name_field) < 0:
+                # The default MC on a layer without it: no name field, not empty names.
+                name_field = ""
             arrays, label = self._read(
                 parameters, layer_param, context, [kind_field, name_field], crs, feedback
             )
@@ -204,7 +233,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                     ids=[f"fid {fid}" for fid in arrays.feature_ids],
                     layer=label,
                     kind_field=kind_field,
-                    name_field=name_field or domain.THREE_ZONES_SOURCE_NAME,
+                    name_field=name_field,
                 )
             )
         problems = []
@@ -255,7 +284,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         # Everything is counted before anything is written: a run cancelled while counting
         # leaves no view areas behind that look like a finished result.
         summary = None
-        if self._given(parameters, self.OUTPUT_SUMMARY):
+        if self._given(parameters, self.OUTPUT_SUMMARY) or self._given(
+            parameters, self.OUTPUT_DETAIL
+        ):
             summary = self._summary(parameters, context, crs, view, feedback)
             if summary is None:
                 return {}
@@ -264,9 +295,13 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
             )
         }
-        if summary is not None:
+        if summary is not None and self._given(parameters, self.OUTPUT_SUMMARY):
             outputs[self.OUTPUT_SUMMARY] = self._write(
                 parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
+            )
+        if summary is not None and self._given(parameters, self.OUTPUT_DETAIL):
+            outputs[self.OUTPUT_DETAIL] = self._write(
+                parameters, self.OUTPUT_DETAIL, context, DETAIL_FIELDS, summary.details
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.

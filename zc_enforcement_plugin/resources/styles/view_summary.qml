@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis maxScale="0" readOnly="0" hasScaleBasedVisibilityFlag="0" minScale="1e+08" version="3.22.16-Białowieża" styleCategories="AllStyleCategories">
+<qgis minScale="1e+08" readOnly="0" maxScale="0" version="3.22.16-Białowieża" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">
   <flags>
     <Identifiable>1</Identifiable>
     <Removable>1</Removable>
     <Searchable>1</Searchable>
     <Private>0</Private>
   </flags>
-  <temporal limitMode="0" endField="" fixedDuration="0" durationUnit="min" accumulate="0" endExpression="" enabled="0" durationField="" startField="" mode="0" startExpression="">
+  <temporal limitMode="0" startField="" durationField="" fixedDuration="0" mode="0" enabled="0" accumulate="0" durationUnit="min" startExpression="" endField="" endExpression="">
     <fixedRange>
       <start></start>
       <end></end>
@@ -21,7 +21,7 @@
     </activeChecks>
     <checkConfiguration/>
   </geometryOptions>
-  <legend type="default-vector" showLabelLegend="0"/>
+  <legend showLabelLegend="0" type="default-vector"/>
   <referencedLayers/>
   <fieldConfiguration>
     <field configurationFlags="None" name="MC">
@@ -73,6 +73,13 @@
         </config>
       </editWidget>
     </field>
+    <field configurationFlags="None" name="TBMJ_MU">
+      <editWidget type="">
+        <config>
+          <Option/>
+        </config>
+      </editWidget>
+    </field>
     <field configurationFlags="None" name="KSSL">
       <editWidget type="">
         <config>
@@ -94,58 +101,73 @@
         </config>
       </editWidget>
     </field>
+    <field configurationFlags="None" name="KSMJ_MU">
+      <editWidget type="">
+        <config>
+          <Option/>
+        </config>
+      </editWidget>
+    </field>
   </fieldConfiguration>
   <aliases>
-    <alias name="名称" index="0" field="MC"/>
-    <alias name="类型" index="1" field="LX"/>
-    <alias name="线/区" index="2" field="LB"/>
-    <alias name="可视距离（米）" index="3" field="JL"/>
-    <alias name="图斑数" index="4" field="TBSL"/>
-    <alias name="图斑编号" index="5" field="TBBH"/>
-    <alias name="图斑在可视范围内面积（平方米）" index="6" field="TBMJ"/>
-    <alias name="矿山数" index="7" field="KSSL"/>
-    <alias name="矿山编号" index="8" field="KSBH"/>
-    <alias name="矿山在可视范围内面积（平方米）" index="9" field="KSMJ"/>
+    <alias index="0" field="MC" name="名称"/>
+    <alias index="1" field="LX" name="类型"/>
+    <alias index="2" field="LB" name="线/区"/>
+    <alias index="3" field="JL" name="可视距离（米）"/>
+    <alias index="4" field="TBSL" name="图斑数"/>
+    <alias index="5" field="TBBH" name="图斑编号"/>
+    <alias index="6" field="TBMJ" name="图斑在可视范围内面积（平方米）"/>
+    <alias index="7" field="TBMJ_MU" name="图斑在可视范围内面积（亩）"/>
+    <alias index="8" field="KSSL" name="矿山数"/>
+    <alias index="9" field="KSBH" name="矿山编号"/>
+    <alias index="10" field="KSMJ" name="矿山在可视范围内面积（平方米）"/>
+    <alias index="11" field="KSMJ_MU" name="矿山在可视范围内面积（亩）"/>
   </aliases>
   <defaults>
-    <default applyOnUpdate="0" expression="" field="MC"/>
-    <default applyOnUpdate="0" expression="" field="LX"/>
-    <default applyOnUpdate="0" expression="" field="LB"/>
-    <default applyOnUpdate="0" expression="" field="JL"/>
-    <default applyOnUpdate="0" expression="" field="TBSL"/>
-    <default applyOnUpdate="0" expression="" field="TBBH"/>
-    <default applyOnUpdate="0" expression="" field="TBMJ"/>
-    <default applyOnUpdate="0" expression="" field="KSSL"/>
-    <default applyOnUpdate="0" expression="" field="KSBH"/>
-    <default applyOnUpdate="0" expression="" field="KSMJ"/>
+    <default field="MC" applyOnUpdate="0" expression=""/>
+    <default field="LX" applyOnUpdate="0" expression=""/>
+    <default field="LB" applyOnUpdate="0" expression=""/>
+    <default field="JL" applyOnUpdate="0" expression=""/>
+    <default field="TBSL" applyOnUpdate="0" expression=""/>
+    <default field="TBBH" applyOnUpdate="0" expression=""/>
+    <default field="TBMJ" applyOnUpdate="0" expression=""/>
+    <default field="TBMJ_MU" applyOnUpdate="0" expression=""/>
+    <default field="KSSL" applyOnUpdate="0" expression=""/>
+    <default field="KSBH" applyOnUpdate="0" expression=""/>
+    <default field="KSMJ" applyOnUpdate="0" expression=""/>
+    <default field="KSMJ_MU" applyOnUpdate="0" expression=""/>
   </defaults>
   <constraints>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="MC" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="LX" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="LB" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="JL" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="TBSL" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="TBBH" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="TBMJ" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="KSSL" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="KSBH" exp_strength="0"/>
-    <constraint notnull_strength="0" unique_strength="0" constraints="0" field="KSMJ" exp_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="MC" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="LX" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="LB" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="JL" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="TBSL" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="TBBH" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="TBMJ" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="TBMJ_MU" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="KSSL" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="KSBH" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="KSMJ" constraints="0" unique_strength="0"/>
+    <constraint exp_strength="0" notnull_strength="0" field="KSMJ_MU" constraints="0" unique_strength="0"/>
   </constraints>
   <constraintExpressions>
-    <constraint desc="" field="MC" exp=""/>
-    <constraint desc="" field="LX" exp=""/>
-    <constraint desc="" field="LB" exp=""/>
-    <constraint desc="" field="JL" exp=""/>
-    <constraint desc="" field="TBSL" exp=""/>
-    <constraint desc="" field="TBBH" exp=""/>
-    <constraint desc="" field="TBMJ" exp=""/>
-    <constraint desc="" field="KSSL" exp=""/>
-    <constraint desc="" field="KSBH" exp=""/>
-    <constraint desc="" field="KSMJ" exp=""/>
+    <constraint field="MC" exp="" desc=""/>
+    <constraint field="LX" exp="" desc=""/>
+    <constraint field="LB" exp="" desc=""/>
+    <constraint field="JL" exp="" desc=""/>
+    <constraint field="TBSL" exp="" desc=""/>
+    <constraint field="TBBH" exp="" desc=""/>
+    <constraint field="TBMJ" exp="" desc=""/>
+    <constraint field="TBMJ_MU" exp="" desc=""/>
+    <constraint field="KSSL" exp="" desc=""/>
+    <constraint field="KSBH" exp="" desc=""/>
+    <constraint field="KSMJ" exp="" desc=""/>
+    <constraint field="KSMJ_MU" exp="" desc=""/>
   </constraintExpressions>
   <expressionfields/>
   <attributeactions/>
-  <attributetableconfig actionWidgetStyle="dropDown" sortExpression="" sortOrder="0">
+  <attributetableconfig sortExpression="" actionWidgetStyle="dropDown" sortOrder="0">
     <columns/>
   </attributetableconfig>
   <conditionalstyles>
