@@ -10,7 +10,8 @@ REQUIRED = {"shapely": "shapely>=2", "pyproj": "pyproj", "fiona": "fiona", "rast
 
 # Without these the plugin still works, less well: said at load, not refused. chinesecalendar
 # gives China's official holidays and swapped working days; without it every working-day
-# deadline in a year the bureau's holiday file lacks is an estimate counting weekends only.
+# deadline in a year the bureau's holiday file lacks is an estimate (workdays.py: Monday to
+# Friday less the fixed-date holidays).
 RECOMMENDED = {"chinese_calendar": "chinesecalendar"}  # imported as chinese_calendar
 
 

@@ -135,8 +135,9 @@ class ZcEnforcementPlugin:
     def _calendar_message() -> str:
         return tr(
             "The Python package chinesecalendar is not installed: working-day deadlines in "
-            "years the bureau's holiday file does not give are estimates counting weekends "
-            "only (Spring Festival and swapped working days ignored). Install it with: "
+            "years the bureau's holiday file does not give are estimates: Monday to Friday "
+            "less the fixed-date holidays (1 January, 1-2 May, 1-3 October), the lunar "
+            "festivals and swapped working days not counted. Install it with: "
             "python3 -m pip install chinesecalendar"
         )
 

@@ -15,8 +15,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
-      <source>The Python package chinesecalendar is not installed: working-day deadlines in years the bureau's holiday file does not give are estimates counting weekends only (Spring Festival and swapped working days ignored). Install it with: python3 -m pip install chinesecalendar</source>
-      <translation>未安装 Python 包 chinesecalendar：局节假日文件未给出的年份，工作日期限只按周末估算（不计春节等假日和调休上班日）。安装方法：python3 -m pip install chinesecalendar</translation>
+      <source>The Python package chinesecalendar is not installed: working-day deadlines in years the bureau's holiday file does not give are estimates: Monday to Friday less the fixed-date holidays (1 January, 1-2 May, 1-3 October), the lunar festivals and swapped working days not counted. Install it with: python3 -m pip install chinesecalendar</source>
+      <translation>未安装 Python 包 chinesecalendar：局节假日文件未给出的年份，工作日期限为估算：周一至周五，扣除固定日期的法定节假日（1月1日、5月1—2日、10月1—3日），不计春节等农历节日和调休上班日。安装方法：python3 -m pip install chinesecalendar</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
