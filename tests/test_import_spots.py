@@ -215,6 +215,39 @@ def test_an_import_cancelled_while_writing_fails_and_imports_nothing(provider, t
     assert len(log.progress) == 20 and 0 < log.progress[-1] < 100
 
 
+def test_an_import_cancelled_into_a_new_ledger_leaves_no_ledger_file(provider, tmp_path):
+    """Nothing imported, nothing left: the empty ledger the run made is not there to be taken
+    for a ledger later (the dock, the next import)."""
+    ledger_path = tmp_path / "brand_new.gpkg"
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing imported"):
+        run(
+            {
+                "SPOTS": spot_file(tmp_path / "b.gpkg", [f"S{i:03d}" for i in range(60)]),
+                "LEDGER": str(ledger_path),
+                "BATCH": "b",
+            },
+            feedback=CancelWhileWriting(),
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.gpkg"]
+
+
+def test_an_import_cancelled_before_writing_fails_too(provider, tmp_path):
+    """Cancel pressed while the towns or pieces are matched (before any spot is written) is a
+    failure as a cancel while writing is, not an empty success a model would go on from."""
+    log = Log()
+    log.cancel()
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing imported"):
+        run(
+            {
+                "SPOTS": spot_file(tmp_path / "a.gpkg", ["A1", "A2"]),
+                "LEDGER": str(tmp_path / "ledger.gpkg"),
+                "BATCH": "a",
+            },
+            feedback=log,
+        )
+    assert not (tmp_path / "ledger.gpkg").exists()
+
+
 def screened_twice_fields(shapefile: bool) -> dict:
     """The result fields of two screening runs, as a layer screened twice holds them: the
     first run's under the standard names (a Shapefile's YJJBNT_MU), the second's suffixed

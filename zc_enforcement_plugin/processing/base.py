@@ -504,3 +504,25 @@ def open_ledger(algorithm, parameters, context, create: bool = False):
         return open_ledger_store(reference)
     except (ledger.LedgerError, ValueError, OSError) as error:
         raise fail(str(error)) from error
+
+
+def new_ledger_file(algorithm, parameters, context):
+    """The GeoPackage the ledger parameter names when no file is there yet (open_ledger with
+    create=True will make it), else None: a run that then fails or is cancelled removes it
+    (remove_ledger_file), so an empty ledger it made is not taken for one later."""
+    from pathlib import Path
+
+    from ..core.ledger_reference import is_postgis_reference
+
+    reference = algorithm.parameterAsString(parameters, LEDGER_PARAMETER, context).strip()
+    if not reference or is_postgis_reference(reference) or Path(reference).exists():
+        return None
+    return Path(reference)
+
+
+def remove_ledger_file(path) -> None:
+    """The GeoPackage ``path`` and SQLite's side files, once its store is closed."""
+    from pathlib import Path
+
+    for name in (str(path), f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        Path(name).unlink(missing_ok=True)

@@ -31,7 +31,9 @@ from .base import (
     add_spot_key_parameter,
     cancel_only,
     fail,
+    new_ledger_file,
     open_ledger,
+    remove_ledger_file,
     unreadable_file,
 )
 from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
@@ -178,12 +180,14 @@ class ImportSpots(EnforcementAlgorithm):
             label = layer_label(self, parameters, self.PIECES, context)[0]
             self._attach_pieces(records, pieces, label, feedback)
         if feedback.isCanceled():
-            return {}
+            # As a cancel while writing: a failure, never an empty success (see below).
+            raise fail(tr("Cancelled, nothing imported."))
         feedback.setProgressText(
             tr("Writing {count} spots to {ledger}").format(
                 count=len(records), ledger=ledger_reference
             )
         )
+        made = new_ledger_file(self, parameters, context)
         try:
             with open_ledger(self, parameters, context, create=True) as store:
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
@@ -199,8 +203,12 @@ class ImportSpots(EnforcementAlgorithm):
         except ledger.ImportCancelled as cancelled:
             # A failure, not an empty success: a caller (a model, qgis_process) must not go on
             # as though the batch were in the ledger.
+            if made is not None:
+                remove_ledger_file(made)
             raise fail(tr("Cancelled, nothing imported.")) from cancelled
         except ledger.LedgerError as error:
+            if made is not None:
+                remove_ledger_file(made)
             raise fail(str(error)) from error
         # Each line by its kind, so that Processing's log and qgis_process --json show the
         # warnings as warnings (pushWarning: QGIS 3.16 and later).
