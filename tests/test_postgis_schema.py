@@ -554,3 +554,21 @@ def test_a_server_holding_two_cases_on_a_spot_copies_to_a_geopackage(pg_database
         GeoPackageLedger(tmp_path / "copy.gpkg") as target,
     ):
         _copied_whole(server, target)
+
+
+def test_a_copy_into_a_server_installed_before_the_index_functions_is_refused_in_words(
+    pg_database, schema, tmp_path
+):
+    _two_cases_in_a_geopackage(tmp_path / "two.gpkg")
+    admin = srv.connect(dbname=pg_database)
+    with admin.cursor() as cur:  # as an install of the plugin before them left the server
+        cur.execute(f'DROP FUNCTION "{schema}".{lps.UNINDEX_CASES}()')
+    admin.commit()
+    admin.close()
+    with (
+        GeoPackageLedger(tmp_path / "two.gpkg") as source,
+        open_store(pg_database, schema, tmp_path=tmp_path) as server,
+    ):
+        with pytest.raises(LedgerError, match="run ledger_postgis.install again"):
+            copy_ledger(source, server)
+        assert server.cases() == []

@@ -40,7 +40,7 @@ from .ledger import (
     encode_gpkg_geometry,
 )
 from .ledger_gpkg import _meta_set
-from .ledger_postgis_server import T_CONFLICTS, _meta_upsert
+from .ledger_postgis_server import INDEX_CASES, T_CONFLICTS, UNINDEX_CASES, _meta_upsert
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -473,6 +473,18 @@ def _check_may_write(target: LedgerStore) -> None:
             )
         )
     )
+    # A server installed before the copy's index functions (case_index_sql) existed lacks
+    # them until install runs again: said here, before any evidence file is copied.
+    if not all(
+        target._scalar("SELECT to_regproc(%s) IS NOT NULL", (f'"{target.schema}".{name}',))
+        for name in (INDEX_CASES, UNINDEX_CASES)
+    ):
+        raise LedgerError(
+            f"{target.path}: 共享台帐缺少复制案件所需的函数，请管理员再次运行 "
+            f"ledger_postgis.install，未复制任何内容 / the shared ledger lacks the functions a "
+            f"copy of the cases needs ({INDEX_CASES}): ask the administrator to run "
+            "ledger_postgis.install again; nothing was copied"
+        )
     if refused:
         raise LedgerError(
             f"{target.path}: 此登录无权写入台帐（{', '.join(refused)}），只有执法监察大队可以"
