@@ -25,7 +25,7 @@ from tests.test_postgis_ledger import (
     raw,
     spot,
 )
-from zc_enforcement_plugin.core import export, report_ranking
+from zc_enforcement_plugin.core import export, ledger_migrate, report_ranking
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -36,6 +36,7 @@ from zc_enforcement_plugin.core.ledger import (
     LedgerError,
     SpotRecord,
 )
+from zc_enforcement_plugin.core.ledger_migrate import copy_ledger
 from zc_enforcement_plugin.core.report_basis import Period
 from zc_enforcement_plugin.core.workdays import WorkCalendar
 
@@ -438,3 +439,136 @@ def test_a_createrole_owner_of_the_database_may_install(pg_database):
             cursor.execute(f"DROP OWNED BY {dba}")
             cursor.execute(f"DROP ROLE {dba}")
         admin.close()
+
+
+# --- copying a ledger that already holds two cases on one spot ---------------------------------
+def _two_cases_in_a_geopackage(path) -> int:
+    """A GeoPackage holding two cases on spot 1, each with its events, as an older release or a
+    copy of such a server left it (written past the trigger, which refuses it since version 6);
+    the spot's fid."""
+    with GeoPackageLedger(path) as store:
+        store.import_batch("b", [spot("S1", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        store.record_verdict(1, illegal())
+        store.open_case(ORIGIN_SPOT, spot_id=1)
+    conn = sqlite3.connect(str(path))
+    conn.execute(f"DROP TRIGGER {ls.CASE_PER_SPOT}")
+    _repeat(conn, ls.T_CASES, "id = 1", {"id": "2"})
+    _repeat(conn, ls.T_CASE_EVENTS, "case_id = 1", {"id": "NULL", "case_id": "2"})
+    conn.execute(ls.CASE_PER_SPOT_TRIGGER)
+    conn.commit()
+    conn.close()
+    return 1
+
+
+NOW = "2026-03-02T08:00:00.000Z"
+
+
+def _repeat(conn, table: str, where: str, changed: dict[str, str]) -> None:
+    """Insert again the rows of `table` matching `where`, the `changed` columns set anew."""
+    columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+    values = ", ".join(changed.get(c, f'"{c}"') for c in columns)
+    conn.execute(f"INSERT INTO {table} SELECT {values} FROM {table} WHERE {where}")
+
+
+def _copied_whole(source, target) -> None:
+    """Every case and event of `source` is in `target` unchanged; the copy warned of the spot
+    and refuses a new case on it, as the source does."""
+    report = copy_ledger(source, target)
+    assert [p for p in report.problems if "spot fid 1 holds cases 1, 2" in p]
+    for table in (ls.T_CASES, ls.T_CASE_EVENTS):
+        columns, rows = ledger_migrate.ledger_rows(source, table)
+        copied = ledger_migrate.ledger_rows(target, table)
+        assert (sorted(copied[0]), len(rows)) == (sorted(columns), report.rows[table])
+        assert copied == (columns, rows)
+    assert len({r[columns.index("case_id")] for r in rows}) == 2  # events of both cases
+    assert ledger_migrate.compare_ledgers(source, target, check_files=False) == []
+    with pytest.raises((LedgerError, psycopg2.Error, sqlite3.IntegrityError)):
+        target.open_case(ORIGIN_SPOT, spot_id=1)
+    assert len(target.cases()) == 2
+
+
+def test_a_geopackage_holding_two_cases_on_a_spot_copies_to_a_geopackage(tmp_path):
+    _two_cases_in_a_geopackage(tmp_path / "two.gpkg")
+    (tmp_path / "copy").mkdir()
+    with (
+        GeoPackageLedger(tmp_path / "two.gpkg") as source,
+        GeoPackageLedger(tmp_path / "copy" / "ledger.gpkg") as target,
+    ):
+        _copied_whole(source, target)
+    conn = sqlite3.connect(str(tmp_path / "copy" / "ledger.gpkg"))  # the trigger is back
+    with pytest.raises(sqlite3.IntegrityError, match="spot already has a case"):
+        conn.execute(
+            f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, opened_at, recorded_at) "
+            "VALUES ('spot', 1, 'x', '2026-03-02', 'now')"
+        )
+    conn.close()
+
+
+def test_a_geopackage_holding_two_cases_on_a_spot_copies_to_a_new_server(
+    pg_database, schema, tmp_path
+):
+    _two_cases_in_a_geopackage(tmp_path / "two.gpkg")
+    with (
+        GeoPackageLedger(tmp_path / "two.gpkg") as source,
+        open_store(pg_database, schema, tmp_path=tmp_path) as server,
+    ):
+        _copied_whole(source, server)
+    # the index is back, with the copied pair left out as the upgrade leaves it
+    with pytest.raises(psycopg2.errors.UniqueViolation, match=ls.CASE_PER_SPOT):
+        _by_hand(
+            pg_database,
+            schema,
+            BRIGADE,
+            "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', 1, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', 'now')",
+        )
+    # the drop a copy makes is refused once a case is stored, and an office may not call it
+    with pytest.raises(psycopg2.errors.RaiseException, match="its index stays"):
+        _by_hand(pg_database, schema, BRIGADE, f"SELECT {lps.UNINDEX_CASES}()")
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        _by_hand(pg_database, schema, LUOCUN_ROLE, f"SELECT {lps.UNINDEX_CASES}()")
+
+
+def test_a_server_holding_two_cases_on_a_spot_copies_to_a_geopackage(pg_database, tmp_path):
+    name, spot_id = _old_server_with_a_spot(pg_database)
+    case = (
+        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('spot', {spot_id}, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', '{NOW}') "
+        "RETURNING id"
+    )
+    first = _by_hand(pg_database, name, LUOCUN_ROLE, case)
+    second = _by_hand(pg_database, name, LUOCUN_ROLE, case)
+    for case_id in (first, second):  # each with its history, which is copied too
+        _by_hand(
+            pg_database,
+            name,
+            LUOCUN_ROLE,
+            "INSERT INTO ledger_case_events (case_id, stage, date, person, recorded_at) "
+            f"VALUES ({case_id}, 'discover', '2026-03-02', '李四', '{NOW}')",
+        )
+    assert (spot_id, first, second) == (1, 1, 2)  # what _copied_whole looks for
+    said = "\n".join(_install(pg_database, name))
+    assert "The extra case stays in the ledger" in said and "close the extra" not in said
+    with (
+        open_store(pg_database, name) as server,
+        GeoPackageLedger(tmp_path / "copy.gpkg") as target,
+    ):
+        _copied_whole(server, target)
+
+
+def test_a_copy_into_a_server_installed_before_the_index_functions_is_refused_in_words(
+    pg_database, schema, tmp_path
+):
+    _two_cases_in_a_geopackage(tmp_path / "two.gpkg")
+    admin = srv.connect(dbname=pg_database)
+    with admin.cursor() as cur:  # as an install of the plugin before them left the server
+        cur.execute(f'DROP FUNCTION "{schema}".{lps.UNINDEX_CASES}()')
+    admin.commit()
+    admin.close()
+    with (
+        GeoPackageLedger(tmp_path / "two.gpkg") as source,
+        open_store(pg_database, schema, tmp_path=tmp_path) as server,
+    ):
+        with pytest.raises(LedgerError, match="run ledger_postgis.install again"):
+            copy_ledger(source, server)
+        assert server.cases() == []

@@ -40,7 +40,7 @@ from .ledger import (
     encode_gpkg_geometry,
 )
 from .ledger_gpkg import _meta_set
-from .ledger_postgis_server import T_CONFLICTS, _meta_upsert
+from .ledger_postgis_server import INDEX_CASES, T_CONFLICTS, UNINDEX_CASES, _meta_upsert
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -149,7 +149,21 @@ def _load(store: LedgerStore, table: str, columns: list[str], rows: list[tuple])
             ]
         names = ", ".join(f'"{c}"' for c in columns)
         marks = ", ".join("?" for _ in columns)
+        # The one-case-per-spot trigger would refuse a spot's second case the source holds:
+        # dropped for the load and created again, both inside the copy's transaction, so a
+        # failed copy rolls back to the trigger and open_case is refused after the copy.
+        unguarded = (
+            table == ls.T_CASES
+            and store._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                (ls.CASE_PER_SPOT,),
+            ).fetchone()
+        )
+        if unguarded:
+            store._conn.execute(f"DROP TRIGGER {ls.CASE_PER_SPOT}")
         store._conn.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+        if unguarded:
+            store._conn.execute(ls.CASE_PER_SPOT_TRIGGER)
         return
     store.load_rows(table, columns, rows)
 
@@ -352,6 +366,7 @@ def copy_ledger(
             _copy_files(source, target, report, made)
         if isinstance(target, GeoPackageLedger):
             _carry_holidays(source, target, report, made)
+        report.problems += shared_spots(source)
         with target.transaction():
             for table in COPY_ORDER:
                 columns, rows = ledger_rows(source, table)
@@ -387,6 +402,26 @@ def copy_ledger(
                 f"conflicts ({T_CONFLICTS}) exist only on the server"
             )
     return report
+
+
+def shared_spots(store: LedgerStore) -> list[str]:
+    """A warning for each spot of `store` holding more than one case: the copy keeps them all
+    (the history is append-only; a copy keeps what its source holds), and the brigade should
+    know that the copy, like the source, refuses a new case on that spot."""
+    columns, rows = table_rows(store, ls.T_CASES)
+    spot, case = columns.index(ls.C_SPOT_ID), columns.index(ls.C_ID)
+    cases: dict[Any, list[Any]] = {}
+    for row in rows:
+        if row[spot] is not None:
+            cases.setdefault(row[spot], []).append(row[case])
+    return [
+        f"图斑 fid {spot_id} 有多个案件 {', '.join(map(str, ids))}，已全部复制；多余的案件保留，"
+        f"该图斑不能再立新案 / spot fid {spot_id} holds cases {', '.join(map(str, ids))}, "
+        "where one is allowed: all are copied; the extra case stays, and no new case can be "
+        "opened on that spot"
+        for spot_id, ids in sorted(cases.items())
+        if len(ids) > 1
+    ]
 
 
 def _check_copy(
@@ -438,6 +473,18 @@ def _check_may_write(target: LedgerStore) -> None:
             )
         )
     )
+    # A server installed before the copy's index functions (case_index_sql) existed lacks
+    # them until install runs again: said here, before any evidence file is copied.
+    if not all(
+        target._scalar("SELECT to_regproc(%s) IS NOT NULL", (f'"{target.schema}".{name}',))
+        for name in (INDEX_CASES, UNINDEX_CASES)
+    ):
+        raise LedgerError(
+            f"{target.path}: 共享台帐缺少复制案件所需的函数，请管理员再次运行 "
+            f"ledger_postgis.install，未复制任何内容 / the shared ledger lacks the functions a "
+            f"copy of the cases needs ({INDEX_CASES}): ask the administrator to run "
+            "ledger_postgis.install again; nothing was copied"
+        )
     if refused:
         raise LedgerError(
             f"{target.path}: 此登录无权写入台帐（{', '.join(refused)}），只有执法监察大队可以"

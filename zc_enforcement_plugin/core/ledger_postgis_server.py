@@ -327,6 +327,62 @@ def _row_checks() -> list[tuple[str, str, str]]:
     return checks
 
 
+# The one place that says which cases the one-case-per-spot index leaves out: every case of a
+# spot but its first, when a spot already holds more than one (made by the row-security bug of
+# version 3, kept because the history is append-only; install reports them, _unchecked_rows).
+# The upgrade (version 4) builds the index with it, and so does a copy into a shared ledger
+# (ledger_postgis.load_rows), so a copy keeps every case its source holds.
+INDEX_CASES = "zc_index_case_per_spot"
+UNINDEX_CASES = "zc_unindex_case_per_spot"
+
+
+def case_index_sql(schema: str) -> list[str]:
+    """The two functions a copy of cases into a shared ledger needs, created (replaced) by every
+    install, so a server upgraded before they existed gets them too.
+
+    SECURITY DEFINER: only the owner may drop or build an index, and the brigade's login copies.
+    The drop refuses a ledger that holds a case, so it cannot take the rule away from cases the
+    offices record; a copy drops and builds in one transaction, so no other session ever sees
+    the ledger without the index. The owner reads every row (its policy, OWNER_READS), so the
+    exceptions do not depend on what a login may see."""
+    spare = (
+        f"c.{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {ls.T_CASES} o "
+        f"WHERE o.{ls.C_SPOT_ID} = c.{ls.C_SPOT_ID} AND o.{ls.C_ID} < c.{ls.C_ID})"
+    )
+    settings = f'SECURITY DEFINER SET search_path = "{schema}", pg_catalog'
+    return [
+        f"""CREATE OR REPLACE FUNCTION "{schema}".{INDEX_CASES}() RETURNS text
+            LANGUAGE plpgsql {settings} AS $$
+            DECLARE spare text;
+            BEGIN
+              SELECT string_agg(c.{ls.C_ID}::text, ', ' ORDER BY c.{ls.C_ID}) INTO spare
+                FROM {ls.T_CASES} c WHERE {spare};
+              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
+              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {ls.T_CASES} '
+                '({ls.C_SPOT_ID}) WHERE {ls.C_SPOT_ID} IS NOT NULL'
+                || COALESCE(' AND {ls.C_ID} NOT IN (' || spare || ')', '');
+              RETURN spare;
+            END $$""",
+        f"""CREATE OR REPLACE FUNCTION "{schema}".{UNINDEX_CASES}() RETURNS void
+            LANGUAGE plpgsql {settings} AS $$
+            BEGIN
+              IF EXISTS (SELECT 1 FROM {ls.T_CASES}) THEN
+                RAISE EXCEPTION 'ledger_cases holds cases: its index stays';
+              END IF;
+              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
+            END $$""",
+        # A function may be run by anyone (PUBLIC) unless taken back: only the brigade copies.
+        *(
+            f'REVOKE ALL ON FUNCTION "{schema}".{name}() FROM PUBLIC'
+            for name in (INDEX_CASES, UNINDEX_CASES)
+        ),
+        *(
+            f'GRANT EXECUTE ON FUNCTION "{schema}".{name}() TO {ROLE_BRIGADE}'
+            for name in (INDEX_CASES, UNINDEX_CASES)
+        ),
+    ]
+
+
 def _migration_4(schema: str) -> list[str]:
     """Version 4: the history refuses rows the plugin could not read; one case per spot; the
     login that saved each row.
@@ -344,10 +400,6 @@ def _migration_4(schema: str) -> list[str]:
     db_user is stamped by a trigger with the session's login, not defaulted: a default can be
     typed over from psql, and the verifier's name is already free text. Rows from before stay
     NULL (unknown): no login is invented for them."""
-    ids_condition = (
-        f"{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {ls.T_CASES} o "
-        f"WHERE o.{ls.C_SPOT_ID} = c.{ls.C_SPOT_ID} AND o.{ls.C_ID} < c.{ls.C_ID})"
-    )
     statements = [
         # An office's hand-written rows are checked with these; they never raise, a CHECK that
         # raised (areas::jsonb) would refuse with "invalid input syntax" and no column named.
@@ -413,15 +465,7 @@ def _migration_4(schema: str) -> list[str]:
             f"CREATE POLICY {OWNER_READS} ON {table} FOR SELECT TO {ROLE_OWNER} USING (true)"
         )
     statements += [
-        f"""DO $$
-            DECLARE spare text;
-            BEGIN
-              SELECT string_agg(c.{ls.C_ID}::text, ', ') INTO spare
-                FROM {ls.T_CASES} c WHERE {ids_condition};
-              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {ls.T_CASES} '
-                '({ls.C_SPOT_ID}) WHERE {ls.C_SPOT_ID} IS NOT NULL'
-                || COALESCE(' AND {ls.C_ID} NOT IN (' || spare || ')', '');
-            END $$""",
+        f"SELECT {INDEX_CASES}()",
         # ledger_schema version 6: the same one case per spot and db_user in a GeoPackage.
         f"UPDATE {ls.T_META} SET value = '6' WHERE key = '{ls.META_SCHEMA_VERSION}'",
     ]
@@ -556,9 +600,12 @@ def _unchecked_rows(cursor) -> list[str]:
     )
     for spot_id, number, cases in cursor.fetchall():
         problems.append(
-            f"图斑 {number}（fid {spot_id}）有多个案件 {cases}：只应有一个，请执法监察大队核查并"
-            f"结案多余的案件 / spot {number} (fid {spot_id}) holds cases {cases}, where one is "
-            "allowed: the brigade should check them and close the extra one"
+            f"图斑 {number}（fid {spot_id}）有多个案件 {cases}，只应有一个：请执法监察大队核查。"
+            "多余的案件（历史只增不删）保留在台帐中，结案也不会去掉它，每次安装都会再次报告；"
+            f"该图斑不能再立新案 / spot {number} (fid {spot_id}) holds cases {cases}, where one "
+            "is allowed: the brigade should check them. The extra case stays in the ledger "
+            "(the history is append-only; closing it does not remove it) and is reported at "
+            "every install; no new case can be opened on that spot"
         )
     return problems
 
@@ -642,6 +689,8 @@ def install(
                 )
             # The pushed-down screening's SQL functions (replaced, not migrated: pure functions).
             for statement in function_sql(schema):
+                cursor.execute(statement)
+            for statement in case_index_sql(schema):  # before the migrations: 4 uses them
                 cursor.execute(statement)
             for number in range(version, PG_SCHEMA_VERSION):
                 for statement in PG_MIGRATIONS[number](schema):

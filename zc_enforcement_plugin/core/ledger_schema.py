@@ -422,11 +422,14 @@ MIGRATION_5 = [
 # it is the shared ledger's (ledger_postgis_server) and is kept when a ledger is copied.
 CASE_PER_SPOT = f"{T_CASES}_one_per_spot"
 HISTORY_WITH_LOGIN = (T_VERDICTS, T_EVIDENCE, T_CASES, T_CASE_EVENTS, T_PATROLS)
-MIGRATION_6 = [
-    f"""CREATE TRIGGER {CASE_PER_SPOT} BEFORE INSERT ON {T_CASES}
+# ledger_migrate drops it while a copy loads the cases and creates it again with this statement:
+# a copy keeps a spot's second case its source holds, as opening the file keeps it.
+CASE_PER_SPOT_TRIGGER = f"""CREATE TRIGGER {CASE_PER_SPOT} BEFORE INSERT ON {T_CASES}
         WHEN NEW.{C_SPOT_ID} IS NOT NULL
          AND EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_SPOT_ID} = NEW.{C_SPOT_ID})
-        BEGIN SELECT RAISE(ABORT, 'spot already has a case (图斑已有案件)'); END""",
+        BEGIN SELECT RAISE(ABORT, 'spot already has a case (图斑已有案件)'); END"""
+MIGRATION_6 = [
+    CASE_PER_SPOT_TRIGGER,
     *(f"ALTER TABLE {table} ADD COLUMN {C_DB_USER} TEXT" for table in HISTORY_WITH_LOGIN),
 ]
 
