@@ -905,13 +905,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Writing {count} spots to {ledger}</source>
-      <translation>正在将 {count} 个图斑写入 {ledger}</translation>
+      <source>Cancelled, nothing imported.</source>
+      <translation>已取消，未导入任何图斑。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
-      <source>Cancelled, nothing imported.</source>
-      <translation>已取消，未导入任何图斑。</translation>
+      <source>Writing {count} spots to {ledger}</source>
+      <translation>正在将 {count} 个图斑写入 {ledger}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
