@@ -176,3 +176,38 @@ def test_a_heic_without_exif_or_damaged_is_recorded_without_metadata(tmp_path):
         damaged.write_bytes(good[:cut])
         info = evidence.read_photo_exif(damaged)
         assert info.taken_at is None or info.taken_at.startswith("2026-11-10T10:30:00")
+
+
+class _CountingFile:
+    """A file that counts the bytes read from it."""
+
+    def __init__(self, handle):
+        self.handle, self.read_bytes = handle, 0
+
+    def seek(self, *args):
+        return self.handle.seek(*args)
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.read_bytes += len(data)
+        return data
+
+
+@pytest.mark.parametrize("extents", [2000, 65535])
+def test_a_heic_listing_thousands_of_exif_extents_is_read_within_the_limit(tmp_path, extents):
+    """A damaged or hostile HEIC whose EXIF item lists thousands of 1 MB extents (each
+    pointing at the same 2 MB) was read extent by extent in full: 1,000 took six minutes and
+    2 GB. The EXIF limit holds for the item whole, and an extent count larger than the box
+    holds is damage."""
+    infe = _full_box(b"infe", 2, struct.pack(">HH", 1, 0) + b"Exif" + b"\0")
+    iinf = _full_box(b"iinf", 0, struct.pack(">H", 1) + infe)
+    listed = min(extents, 2000)  # 65535 counted, 2000 there: the count overruns the box
+    location = struct.pack(">HHH", 1, 0, extents) + struct.pack(">II", 0, 1 << 20) * listed
+    iloc = _full_box(b"iloc", 0, bytes([0x44, 0x00]) + struct.pack(">H", 1) + location)
+    data = _box(b"ftyp", b"heic\0\0\0\0mif1heic") + _full_box(b"meta", 0, iinf + iloc)
+    path = tmp_path / "bomb.heic"
+    path.write_bytes(data + _box(b"mdat", b"\0" * (2 << 20)))
+    with open(path, "rb") as handle:
+        counted = _CountingFile(handle)
+        assert evidence._read_heif_exif(counted) == evidence.ExifInfo()
+    assert counted.read_bytes <= evidence._HEIF_EXIF_LIMIT + len(data)

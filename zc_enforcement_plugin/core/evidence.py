@@ -633,14 +633,24 @@ def _heif_exif_from_meta(handle, meta: bytes) -> ExifInfo:
     for item_id, method, extents in _heif_locations(meta, *children[b"iloc"]):
         if item_id not in exif_items:
             continue
-        payload = b""
+        # The limit holds for the item whole, not per extent: a damaged or hostile file may
+        # list thousands of 1 MB extents, which read each in full took minutes and gigabytes.
+        parts: list[bytes] = []
+        allowed = _HEIF_EXIF_LIMIT
         for offset, length in extents:
+            if allowed <= 0:
+                break
             if method == 0:  # in the file
                 handle.seek(offset)
-                payload += handle.read(min(length, _HEIF_EXIF_LIMIT))
+                part = handle.read(min(length, allowed))
             elif method == 1 and b"idat" in children:  # in the meta box's own idat
                 start, end = children[b"idat"]
-                payload += meta[start + offset : min(start + offset + length, end)]
+                part = meta[start + offset : min(start + offset + min(length, allowed), end)]
+            else:
+                continue
+            parts.append(part)
+            allowed -= len(part)
+        payload = b"".join(parts)
         # 4 bytes: where the TIFF header starts after them (past an "Exif\0\0" most write)
         (skip,) = struct.unpack(">I", payload[:4])
         return _parse_exif_tiff(payload[4 + skip :])
@@ -691,6 +701,8 @@ def _heif_locations(meta: bytes, start: int, end: int):
         base = number(base_size)
         extents = []
         for _ in range(number(2)):
+            if at >= end:  # more extents counted than the box holds: damaged
+                return
             number(index_size)
             extents.append((base + number(offset_size), number(length_size)))
         yield item_id, method, extents
