@@ -866,6 +866,63 @@ def test_every_official_schedule_has_its_festivals():
     ).keys() == set(OFFICIAL)
 
 
+# The solar dates of 春节 (1/1), 端午 (5/5) and 中秋 (8/15) of the lunar calendar, 2027-2060, from
+# the lunardate package (an independent table, not the plugin's windows): the years a bureau will
+# type schedules for. 端午 2039 falls on 27 May and 中秋 2052 on 7 September.
+LUNAR_DATES = {
+    2027: ("02-06", "06-09", "09-15"),
+    2028: ("01-26", "05-28", "10-03"),
+    2029: ("02-13", "06-16", "09-22"),
+    2030: ("02-03", "06-05", "09-12"),
+    2031: ("01-23", "06-24", "10-01"),
+    2032: ("02-11", "06-12", "09-19"),
+    2033: ("01-31", "06-01", "09-08"),
+    2034: ("02-19", "06-20", "09-27"),
+    2035: ("02-08", "06-10", "09-16"),
+    2036: ("01-28", "05-30", "10-04"),
+    2037: ("02-15", "06-18", "09-24"),
+    2038: ("02-04", "06-07", "09-13"),
+    2039: ("01-24", "05-27", "10-02"),
+    2040: ("02-12", "06-14", "09-20"),
+    2041: ("02-01", "06-03", "09-10"),
+    2042: ("01-22", "06-22", "09-28"),
+    2043: ("02-10", "06-11", "09-17"),
+    2044: ("01-30", "05-31", "10-05"),
+    2045: ("02-17", "06-19", "09-25"),
+    2046: ("02-06", "06-08", "09-15"),
+    2047: ("01-26", "05-29", "10-04"),
+    2048: ("02-14", "06-15", "09-22"),
+    2049: ("02-02", "06-04", "09-11"),
+    2050: ("01-23", "06-23", "09-30"),
+    2051: ("02-11", "06-13", "09-19"),
+    2052: ("02-01", "06-01", "09-07"),
+    2053: ("02-19", "06-20", "09-26"),
+    2054: ("02-08", "06-10", "09-16"),
+    2055: ("01-28", "05-30", "10-05"),
+    2056: ("02-15", "06-17", "09-24"),
+    2057: ("02-04", "06-06", "09-13"),
+    2058: ("01-24", "06-25", "10-02"),
+    2059: ("02-12", "06-14", "09-21"),
+    2060: ("02-02", "06-03", "09-09"),
+}
+
+
+def test_a_schedule_resting_on_each_festivals_own_day_is_never_refused_to_2060():
+    """A notice gives each festival its day off (and 春节 three): whatever year the moon puts it
+    in, that day must fall in the festival's window."""
+    for year, (spring, dragon_boat, mid_autumn) in LUNAR_DATES.items():
+        first = date.fromisoformat(f"{year}-{spring}")
+        holidays = list(wd.fixed_public_holidays(year)) + [
+            first + timedelta(days=i)
+            for i in (-1, 0, 1)  # the eve, the first and second day
+        ]
+        holidays += [date.fromisoformat(f"{year}-{day}") for day in (dragon_boat, mid_autumn)]
+        if mid_autumn.startswith("10-0") and mid_autumn != "10-08":
+            holidays.append(date(year, 10, 8))  # merged with 国庆, the break runs 1-8 October
+        holidays.append(date(year, 4, 5))  # 清明, a solar term: 4 or 5 April
+        assert wd.missing_festivals(year, holidays) == [], year
+
+
 def test_a_schedule_before_2008_needs_only_the_spring_festival():
     """清明, 端午 and 中秋 became public holidays in 2008: 2007's schedule is complete without."""
     holidays = fixed(2007, "2007-02-18", "2007-02-19", "2007-02-20")

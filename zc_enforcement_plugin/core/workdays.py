@@ -70,17 +70,20 @@ _FIXED_PUBLIC_HOLIDAYS_BEFORE = ((1, 1), (5, 1), (10, 1), (10, 2), (10, 3))
 
 # The festivals every State Council notice gives a rest day, each as (name, first month-day,
 # last month-day, days needed in that window). The lunar ones move with the moon, so each is a
-# window around every date it has fallen on: 春节 from the eve to the seventh day (Chinese New
-# Year falls 21 January - 20 February), 清明 on 4 or 5 April (its break 2-7 April), 端午 28 May
-# - 25 June, 中秋 8 September - 8 October. A year listing only the fixed-date days (what a
+# window around every date it falls on, with a day or more to spare for a break around it:
+# 春节 from the eve to the seventh day (Chinese New Year falls 21 January - 20 February: window
+# 20 January - 27 February), 清明 on 4 or 5 April (its break 2-7 April), 端午 (27 May - 25 June
+# to 2060: window 26 May - 27 June), 中秋 (7 September - 5 October to 2060: window 6 September
+# - 8 October); tests/test_workdays.py checks every year to 2060 against an independent lunar
+# table. A year listing only the fixed-date days (what a
 # bureau types while the notice is pending) would pass as official with 春节 a working week:
 # each festival missing is named. 中秋 may merge with 国庆 (2025: 1-8 October), so its day is
 # one outside 国庆's own 1-7 October, or the 8th.
 OFFICIAL_FESTIVALS = (
-    ("春节 Spring Festival", (1, 21), (2, 20), 3),
+    ("春节 Spring Festival", (1, 20), (2, 27), 3),
     ("清明 Qingming", (4, 2), (4, 7), 1),
-    ("端午 Dragon Boat", (5, 28), (6, 25), 1),
-    ("中秋 Mid-Autumn", (9, 8), (10, 8), 1),
+    ("端午 Dragon Boat", (5, 26), (6, 27), 1),
+    ("中秋 Mid-Autumn", (9, 6), (10, 8), 1),
 )
 # 清明, 端午 and 中秋 became public holidays in 2008; before that only 春节 of these.
 LUNAR_FESTIVALS_SINCE = 2008
