@@ -1592,3 +1592,19 @@ def test_a_table_too_wide_for_its_figures_is_drawn_smaller_with_every_figure_who
     for rect, _, text, advance, _ in cells[1:]:
         assert advance <= rect.width(), f"{text} needs {advance:.1f}, has {rect.width():.1f}"
     assert max(d[5] for d in drawn) < 8.0  # smaller than a table that fits
+
+
+def test_a_table_too_wide_even_at_the_smallest_size_keeps_every_text_at_that_size(
+    qgis_app, tmp_path
+):
+    """Forty area columns do not fit even at the smallest size: the table is drawn at it, and
+    no text — the bold header's names included, half a point smaller elsewhere — below it."""
+    from zc_enforcement_plugin.core.report_basis import Sheet, area_column, text_column
+    from zc_enforcement_plugin.processing import report_pdf
+
+    columns = [text_column("自然资源所 / office")]
+    columns += [area_column(f"面积{n} (m²) / area {n}") for n in range(40)]
+    sheet = Sheet("面积 Areas", columns, [["城东所", *[123456.78] * 40]])
+    drawn = _table_drawn(tmp_path, sheet)
+    assert min(d[5] for d in drawn) >= report_pdf.SMALLEST_POINTS
+    assert "城东所" in [d[2] for d in drawn]

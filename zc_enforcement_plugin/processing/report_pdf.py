@@ -205,7 +205,9 @@ _UNBREAKABLE = re.compile(
 def header_font_of(pages: _Pages, points: float = BODY_POINTS) -> QFont:
     """The font of the header row of a table whose cells are ``points`` high."""
     font = QFont(pages.font_family)
-    font.setPointSizeF(points - 0.5)
+    # Half a point smaller (bold reads as large), never below the smallest size a table is
+    # drawn at: the header's names are what a reader of a squeezed table needs most.
+    font.setPointSizeF(max(points - 0.5, SMALLEST_POINTS))
     font.setBold(True)
     return font
 
