@@ -27,6 +27,37 @@ def _finish_evidence_check(dock):
     raise AssertionError(f"files left unchecked: {dock._unchecked}")
 
 
+def test_a_big_file_is_hashed_a_piece_per_turn_so_the_panel_stays_responsive(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """A 500 MB video on a share was hashed whole in one turn of the event loop, the panel
+    frozen meanwhile. A piece is read per turn (HASH_BYTES_PER_TURN, lowered here to 64 bytes):
+    the row is marked once the last piece is read, and not before."""
+    from zc_enforcement_plugin.ui import verification_dock
+
+    monkeypatch.setattr(verification_dock, "HASH_BYTES_PER_TURN", 64)
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    photo = _gps_photo(tmp_path / "big.jpg", (0, 0, 255))
+    assert dock.attach_files([str(photo)]) == []
+    stored = dock.session.store.evidence_dir / spot.number / "big.jpg"
+    data = bytearray(stored.read_bytes())
+    data[-10] ^= 0xFF  # same size: only the hash tells
+    stored.write_bytes(bytes(data))
+    pieces = -(-len(data) // 64)
+    assert pieces > 2
+
+    dock.go_next()
+    dock.go_previous()
+    turns = 0
+    while dock._unchecked:
+        assert not dock.evidence_list.item(0).text().startswith("Altered")
+        dock._check_next_evidence()
+        turns += 1
+    assert turns == pieces
+    assert dock.evidence_list.item(0).text().startswith(f"Altered: [Photo] {spot.number}/big.jpg")
+
+
 def test_files_not_what_they_claim_are_refused_and_the_rest_of_the_drop_attached(
     dock, ledger_path, tmp_path
 ):
@@ -155,9 +186,9 @@ def test_a_file_once_hashed_is_not_read_again_until_it_changes(tmp_path, monkeyp
     root = tmp_path / "evidence"
     record = evidence.store_evidence_in(root, "S1", source, "photo")
     states = evidence.EvidenceFileStates()
-    read = []
-    real = evidence.file_sha256
-    monkeypatch.setattr(evidence, "file_sha256", lambda path: read.append(path) or real(path))
+    read = []  # a hash begun is a file read through
+    real = evidence.hashlib.sha256
+    monkeypatch.setattr(evidence.hashlib, "sha256", lambda *a: read.append(a) or real(*a))
     assert states.quick_state(root, record) is None  # only its hash can tell
     assert states.state(root, record) == "" and len(read) == 1
     assert states.state(root, record) == "" and len(read) == 1  # remembered

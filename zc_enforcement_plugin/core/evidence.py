@@ -449,10 +449,14 @@ class EvidenceFileStates:
     def __init__(self) -> None:
         self._known: dict[tuple[str, str], tuple[int, int, str]] = {}  # size, time, state
         self._found: dict[tuple[str, str], str] = {}  # the state last found of each file
+        # A hash under way (size, time, hasher, bytes read), so a big file (a 500 MB video on
+        # a share) is read a piece at a time between the panel's events (hash_step).
+        self._hashing: dict[tuple[str, str], tuple[int, int, Any, int]] = {}
 
     def clear(self) -> None:
         self._known.clear()
         self._found.clear()
+        self._hashing.clear()
 
     def last_found(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
         """The state last found of a file ("" when never looked at), without looking again:
@@ -486,18 +490,49 @@ class EvidenceFileStates:
 
     def state(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
         """FILE_MISSING, FILE_ALTERED or "" (present as recorded), hashing the file if need be."""
+        found = self.hash_step(root, record, None)
+        assert found is not None  # no budget: the file is read through
+        return found
+
+    def hash_step(
+        self, root: str | os.PathLike, record: EvidenceRecord, budget: int | None
+    ) -> str | None:
+        """As state, reading at most ``budget`` bytes of the file (None: all of it) and going on
+        where the last call stopped; None while the hash is not through. A file whose size or
+        time changed meanwhile is read again from its start."""
         quick = self.quick_state(root, record)
         if quick is not None:
             return quick
+        key = (str(root), record.path)
         full = Path(root) / record.path
         try:
             status = full.stat()
-            found = "" if file_sha256(full) == record.sha256 else FILE_ALTERED
+            size, time = status.st_size, status.st_mtime_ns
+            started = self._hashing.get(key)
+            if started is None or started[:2] != (size, time):
+                started = (size, time, hashlib.sha256(), 0)
+            _, _, hasher, done = started
+            with open(full, "rb") as handle:
+                handle.seek(done)
+                while budget is None or budget > 0:
+                    block = handle.read(1 << 20 if budget is None else min(1 << 20, budget))
+                    if not block:
+                        break
+                    hasher.update(block)
+                    done += len(block)
+                    if budget is not None:
+                        budget -= len(block)
+            if done < size:
+                self._hashing[key] = (size, time, hasher, done)
+                return None
+            self._hashing.pop(key, None)
+            found = "" if hasher.hexdigest() == record.sha256 else FILE_ALTERED
         except FileNotFoundError:
+            self._hashing.pop(key, None)
             found = FILE_MISSING
         else:
-            self._known[(str(root), record.path)] = (status.st_size, status.st_mtime_ns, found)
-        self._found[(str(root), record.path)] = found
+            self._known[key] = (size, time, found)
+        self._found[key] = found
         return found
 
 

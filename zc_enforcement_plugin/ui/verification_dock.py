@@ -156,6 +156,11 @@ def evidence_file_filter() -> str:
     )
 
 
+# The bytes of an evidence file hashed between two of the panel's events: a few milliseconds
+# on a local disk, so keys and clicks are heard while a big video is checked.
+HASH_BYTES_PER_TURN = 4 << 20
+
+
 def _evidence_kind_label(kind: str) -> str:
     """A kind of evidence as the interface names it (照片 in a Chinese QGIS, Photo in English)."""
     labels = {
@@ -798,15 +803,26 @@ class VerificationDock(QgsDockWidget):
             self._evidence_timer.start(0)
 
     def _check_next_evidence(self) -> None:
-        """Hash one file of the page shown, mark its row, and come back for the next."""
+        """Hash a piece of the next file of the page shown (HASH_BYTES_PER_TURN), mark its row
+        once it is through, and come back: a 500 MB video on a share is read between the
+        panel's events, and moving on to another spot drops the rest of the page's files."""
         if not self._unchecked or self.session.store is None:
             self._unchecked = []
             return
-        row, record = self._unchecked.pop(0)
+        row, record = self._unchecked[0]
         try:
-            state = self.file_states.state(self.session.store.evidence_dir, record)
+            state = self.file_states.hash_step(
+                self.session.store.evidence_dir, record, HASH_BYTES_PER_TURN
+            )
         except OSError:
-            state = None  # unreadable now (a share gone): left unmarked, not called missing
+            self._unchecked.pop(0)  # unreadable now (a share gone): left unmarked, not missing
+            if self._unchecked:
+                self._evidence_timer.start(0)
+            return
+        if state is None:  # not through yet
+            self._evidence_timer.start(0)
+            return
+        self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
             _mark_evidence_item(item, record, state)
