@@ -1154,15 +1154,17 @@ def test_the_cancel_button_reaches_the_reads(provider, demo, monkeypatch, tmp_pa
     run("audittemporaryland", temporary_parameters(demo), feedback)
     spots = QgsVectorLayer(src(demo, domain.DEMO_LAYER_SPOTS), "jctb", "ogr")
     copy = spots.materialize(QgsFeatureRequest())  # not a file: read through read_source
-    run(
-        "importspots",
-        {
-            "SPOTS": copy,
-            "TOWNS": src(demo, domain.DEMO_LAYER_TOWNS),
-            "LEDGER": str(tmp_path / "ledger.gpkg"),
-        },
-        feedback,
-    )
+    # A cancelled import fails (never an empty success a model would go on from).
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing imported"):
+        run(
+            "importspots",
+            {
+                "SPOTS": copy,
+                "TOWNS": src(demo, domain.DEMO_LAYER_TOWNS),
+                "LEDGER": str(tmp_path / "ledger.gpkg"),
+            },
+            feedback,
+        )
     assert len(seen) >= 3 and all(seen)
 
 
