@@ -64,8 +64,6 @@ def main() -> int:
     dock.session.go_to(inside)
     dock._show_current()
     settle(app)
-    dock.grab().save(str(docs / "dock.png"))
-    print(f"wrote {docs / 'dock.png'}")
     panel = dock.open_verdict_form("违法")
     settle(app, 10)
     dock.grab().save(str(docs / "dock_verdict.png"))
