@@ -272,13 +272,19 @@ def _by_hand(pg_database, schema, login: str, statement: str):
         conn.close()
 
 
+def _case_by_hand(spot_id: int, recorded_at: str) -> str:
+    """The INSERT of a 罗村 case on a spot, as an office could type it before the server's
+    one-case index (the row-security bug let a second one in); it returns the new id."""
+    return (
+        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
+        f"VALUES ('spot', {spot_id}, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', "
+        f"'{recorded_at}') RETURNING id"
+    )
+
+
 def test_upgrading_a_server_holding_bad_rows_and_two_cases_on_a_spot_names_them(pg_database):
     name, spot_id = _old_server_with_a_spot(pg_database)
-    case = (
-        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
-        f"VALUES ('spot', {spot_id}, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', 'now') "
-        "RETURNING id"
-    )
+    case = _case_by_hand(spot_id, "now")
     first = _by_hand(pg_database, name, LUOCUN_ROLE, case)
     second = _by_hand(pg_database, name, LUOCUN_ROLE, case)
     bad = _by_hand(
@@ -515,13 +521,7 @@ def test_a_geopackage_holding_two_cases_on_a_spot_copies_to_a_new_server(
         _copied_whole(source, server)
     # the index is back, with the copied pair left out as the upgrade leaves it
     with pytest.raises(psycopg2.errors.UniqueViolation, match=ls.CASE_PER_SPOT):
-        _by_hand(
-            pg_database,
-            schema,
-            BRIGADE,
-            "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
-            f"VALUES ('spot', 1, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', 'now')",
-        )
+        _by_hand(pg_database, schema, BRIGADE, _case_by_hand(1, "now"))
     # the drop a copy makes is refused once a case is stored, and an office may not call it
     with pytest.raises(psycopg2.errors.RaiseException, match="its index stays"):
         _by_hand(pg_database, schema, BRIGADE, f"SELECT {lps.UNINDEX_CASES}()")
@@ -531,11 +531,7 @@ def test_a_geopackage_holding_two_cases_on_a_spot_copies_to_a_new_server(
 
 def test_a_server_holding_two_cases_on_a_spot_copies_to_a_geopackage(pg_database, tmp_path):
     name, spot_id = _old_server_with_a_spot(pg_database)
-    case = (
-        "INSERT INTO ledger_cases (origin, spot_id, office, town, opened_at, recorded_at) "
-        f"VALUES ('spot', {spot_id}, '{LUOCUN}', '{LUOCUN_TOWNS[0]}', '2026-03-02', '{NOW}') "
-        "RETURNING id"
-    )
+    case = _case_by_hand(spot_id, NOW)
     first = _by_hand(pg_database, name, LUOCUN_ROLE, case)
     second = _by_hand(pg_database, name, LUOCUN_ROLE, case)
     for case_id in (first, second):  # each with its history, which is copied too
