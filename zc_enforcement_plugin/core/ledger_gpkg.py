@@ -464,6 +464,9 @@ class GeoPackageLedger(SqlLedger):
             ).lastrowid
         )
 
+    def _refuses_row(self, error: BaseException) -> bool:
+        return isinstance(error, sqlite3.IntegrityError)
+
     def _to_geometry(self, value: Any) -> BaseGeometry | None:
         return decode_gpkg_geometry(value)
 

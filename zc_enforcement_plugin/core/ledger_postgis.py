@@ -47,7 +47,7 @@ from typing import Any
 import shapely
 
 from . import ledger_schema as ls
-from . import workdays
+from . import ledger_sql, workdays
 from .evidence import NOTHING_RECORDED, unreachable_share_error
 from .ledger_postgis_server import (  # noqa: F401 - the server's names the store uses, and
     # install and the roles, which callers know as ledger_postgis.X
@@ -695,6 +695,50 @@ class PostGISLedger(SqlLedger):
     def _in(self, column: str, values: Sequence) -> tuple[str, list]:
         return f"{column} = ANY(%s)", [list(values)]
 
+    def _rows_per_statement(self, width: int) -> int:
+        # psycopg2 writes the values into the statement's text (no bound parameters, so no
+        # cap on them): a statement per VALUES_PER_STATEMENT rows, as a read takes that many
+        # spots. A 2,000-spot import is then four round trips to the server, not 2,000.
+        return ledger_sql.VALUES_PER_STATEMENT
+
+    def _refuses_row(self, error: BaseException) -> bool:
+        return isinstance(error, (self._pg.IntegrityError, self._pg.DataError))
+
+    _spot_types: dict[str, str] | None = None  # ledger_spots' column -> its SQL type
+
+    def _update_spots(
+        self, columns: Sequence[str], rows: Sequence[Sequence], numbers: Sequence[str]
+    ) -> None:
+        # An UPDATE … FROM a VALUES list, a statement per VALUES_PER_STATEMENT spots, not a
+        # round trip per spot. The list's values are cast to the columns' types, which a
+        # VALUES list does not take from the table it updates: a chunk of spots none of which
+        # has a priority would give that column the type text, and the UPDATE fail.
+        if self._spot_types is None:
+            self._spot_types = dict(
+                self._rows(
+                    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    (ls.T_SPOTS,),
+                )
+            )
+        types = self._spot_types
+        marks = [f"%s::{types[ls.C_FID]}"] + [
+            self._GEOMETRY_MARK if column == ls.C_GEOM else f"%s::{types[column]}"
+            for column in columns
+        ]
+        sets = ", ".join(
+            f'"{column}" = COALESCE(v."{column}", s."{column}")'
+            if column == ls.C_GEOM
+            else f'"{column}" = v."{column}"'
+            for column in columns
+        )
+        named = ", ".join(f'"{column}"' for column in (ls.C_FID, *columns))
+        statement = (
+            f"UPDATE {ls.T_SPOTS} AS s SET {sets} FROM (",
+            f") AS v({named}) WHERE s.{ls.C_FID} = v.{ls.C_FID}",
+        )
+        self._write_rows(statement, ", ".join(marks), rows, numbers)
+
     def _geometry_column(self, column: str) -> str:
         return f"ST_AsBinary({column})"
 
@@ -988,7 +1032,7 @@ class PostGISLedger(SqlLedger):
                     for row in rows
                 ],
                 template="(" + ", ".join(template) + ")",
-                page_size=500,
+                page_size=ledger_sql.VALUES_PER_STATEMENT,
             )
         if table == ls.T_CASES:
             cursor.execute(f"SELECT {INDEX_CASES}()")

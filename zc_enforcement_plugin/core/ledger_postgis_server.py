@@ -304,9 +304,16 @@ OWNER_READS = "owner_reads"
 
 
 def _row_checks() -> list[tuple[str, str, str]]:
-    """(table, constraint, condition) of version 4's checks on the rows an office may write by
-    hand: JSON of the shape the plugin writes, days and times it can read back, categories and
-    stages it knows (the lists the plugin validates against, as in version 1)."""
+    """(table, constraint, condition) of every check on the rows an office may write by hand
+    that a migration added NOT VALID (install validates each once its table breaks it no more,
+    and names the rows that do: _unchecked_rows): version 4's, then version 5's."""
+    return [*_checks_of_4(), *_kind_checks()]
+
+
+def _checks_of_4() -> list[tuple[str, str, str]]:
+    """Version 4's checks: JSON of the shape the plugin writes, days and times it can read
+    back, categories and stages it knows (the lists the plugin validates against, as in
+    version 1). A shipped migration's: append new checks elsewhere, never here."""
     checks = []
     for table, columns in JSON_COLUMNS.items():
         for column, shape in columns.items():
@@ -325,6 +332,27 @@ def _row_checks() -> list[tuple[str, str, str]]:
         )
     )
     return checks
+
+
+# The verdict tables whose `kind` is a verdict's kind, or a legal verdict's basis (version 5).
+KIND_TABLES = (ls.T_VERDICTS, T_CONFLICTS)
+
+
+def _kind_checks() -> list[tuple[str, str, str]]:
+    """Version 5's checks: a verdict's kind one its category knows (ls.VERDICT_KINDS, which
+    the verdict form offers and validate_verdict holds every save to), on the verdicts and on
+    the saves refused as conflicts, as their categories are checked. A row-wise IN, so a kind
+    of another category (违法 with 农转用) is refused too; NULL is refused, as every category
+    needs its kind (a CHECK lets a NULL comparison pass, hence IS NOT NULL). A kind added to
+    ls.VERDICT_KINDS later needs a migration replacing these checks: a server keeps the list
+    its migration 5 was given."""
+    pairs = ", ".join(
+        f"({_quoted([category])}, {_quoted([kind])})"
+        for category, kinds in ls.VERDICT_KINDS.items()
+        for kind in kinds
+    )
+    condition = f"{ls.C_KIND} IS NOT NULL AND ({ls.C_CATEGORY}, {ls.C_KIND}) IN ({pairs})"
+    return [(table, f"{table}_{ls.C_KIND}_known", condition) for table in KIND_TABLES]
 
 
 # The one place that says which cases the one-case-per-spot index leaves out: every case of a
@@ -446,7 +474,7 @@ def _migration_4(schema: str) -> list[str]:
               RETURN NEW;
             END $$""",
     ]
-    for table, name, condition in _row_checks():
+    for table, name, condition in _checks_of_4():
         statements.append(
             f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID"
         )
@@ -472,7 +500,22 @@ def _migration_4(schema: str) -> list[str]:
     return statements
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3, _migration_4)
+def _migration_5(schema: str) -> list[str]:
+    """Version 5: a verdict's kind must be one its category knows (_kind_checks).
+
+    Up to version 4 `kind` was free text on the server: from psql an office could record a
+    违法 verdict of kind '乱写', or of a legal basis (农转用), or of none: a kind none of the
+    verdict form's lists holds, and which nothing counting by kind knows.
+    Added NOT VALID, as version 4's checks were: a row already stored is kept (install names
+    it, _unchecked_rows) and every new row is checked; install validates the check once its
+    table holds no such row."""
+    return [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID"
+        for table, name, condition in _kind_checks()
+    ]
+
+
+PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3, _migration_4, _migration_5)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 LEDGER_TABLES = (
@@ -566,10 +609,12 @@ def _limit_idle_transactions(cursor, database: str) -> None:
 
 
 def _unchecked_rows(cursor) -> list[str]:
-    """Validate each of version 4's checks whose table now holds no row breaking it; name the
-    rows of the others, and the cases sharing a spot, which stay as they are (the history is
-    append-only) and which the brigade must know of: a report leaves such a row out."""
+    """Validate each check (version 4's and 5's) whose table now holds no row breaking it;
+    name the rows of the others, and the cases sharing a spot, which stay as they are (the
+    history is append-only) and which the brigade must know of: a report leaves a row it
+    cannot read out, and does not know a kind outside the lists."""
     problems = []
+    kind_checks = {name for _, name, _ in _kind_checks()}
     for table, name, condition in _row_checks():
         cursor.execute(
             "SELECT convalidated FROM pg_constraint WHERE conname = %s "
@@ -584,6 +629,16 @@ def _unchecked_rows(cursor) -> list[str]:
         bad = [str(row[0]) for row in cursor.fetchall()]
         if not bad:
             cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+            continue
+        if name in kind_checks:
+            problems.append(
+                f"{table} 中第 {', '.join(bad)} 行不符合 {name}（判定类型须为其判定类别所列之一："
+                f"{condition}），插件照常读取，但按类型统计时不认识该类型；已保留原样，新记录均受此"
+                f"检查 / rows {', '.join(bad)} of {table} break {name} (the kind must be one "
+                f"its category lists: {condition}): the plugin reads them, but nothing counting "
+                "by kind knows that kind; they are kept as they are (append-only), and every "
+                "new row is checked"
+            )
             continue
         problems.append(
             f"{table} 中第 {', '.join(bad)} 行不符合 {name}（{condition}），插件读不出，"

@@ -26,8 +26,9 @@ from .ledger_sql_spots import SqlSpotsMixin
 from .ledger_sql_verdicts import SqlVerdictsMixin
 
 # Values bound in one statement at most, when a read takes many spots (or spot numbers) at
-# once: SQLite refuses more than its limit of bound parameters, and a 30,000-spot list would
-# otherwise be one statement the server must take in, parse and plan whole.
+# once or a write many rows (an import's spots): SQLite refuses more than its limit of bound
+# parameters (999 before SQLite 3.32), and a 30,000-spot list would otherwise be one statement
+# the server must take in, parse and plan whole. See SqlLedger._rows_per_statement for writes.
 VALUES_PER_STATEMENT = 500
 
 
@@ -49,7 +50,9 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     # shared ledger's office login sees only its own offices' rows (row security), and a report
     # comparing offices or totalling the district must not be read through it.
     sees_every_office: bool = True
-    # Test hook: called with the row number after each spot row an import writes.
+    # Test hook: called with the row number after each spot row an import has taken in (its
+    # lock taken and its judged state read, if refreshed). Rows are written a statement per
+    # _rows_per_statement rows, as soon as that many are taken: row n's own write may follow.
     _after_row_hook: Callable[[int], None] | None = None
 
     _MARK = "?"  # a bound parameter
@@ -122,6 +125,95 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         distinct = list(dict.fromkeys(values))
         for start in range(0, len(distinct), VALUES_PER_STATEMENT):
             yield distinct[start : start + VALUES_PER_STATEMENT]
+
+    def _rows_per_statement(self, width: int) -> int:
+        """How many rows of ``width`` values one multi-row write (_write_rows) sends: as many as
+        keep its bound parameters within VALUES_PER_STATEMENT, SQLite's cap (at least one)."""
+        return max(1, VALUES_PER_STATEMENT // width)
+
+    def _refuses_row(self, error: BaseException) -> bool:
+        """Whether ``error`` is the database refusing a row's values (a CHECK, NOT NULL, a
+        unique key, a value of the wrong type), which one row of a multi-row write caused; not
+        a lost connection or a lock, which no row did."""
+        return False
+
+    def _write_rows(
+        self,
+        statement: tuple[str, str],
+        row_marks: str,
+        rows: Sequence[Sequence],
+        names: Sequence[str],
+    ) -> None:
+        """Write ``rows`` with ``statement`` (what comes before and after its VALUES list),
+        the list holding ``row_marks`` per row: a statement per _rows_per_statement rows, not a
+        round trip to the server per row. Each statement is all or nothing, as the rows one by
+        one were in the caller's transaction: a row the database refuses refuses the write,
+        with a LedgerError naming it by ``names`` (a spot's number; found by _refused_row).
+        Run inside transaction(): the caller's transaction is what is undone."""
+        if not rows:
+            return
+        width = len(rows[0])
+        size = self._rows_per_statement(width)
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            try:
+                # A savepoint of its own, so the refused row can still be looked for after.
+                with self.transaction():
+                    self._write_chunk(statement, row_marks, chunk)
+            except Exception as error:
+                if not self._refuses_row(error):
+                    raise
+                at = self._refused_row(statement, row_marks, chunk)
+                name = names[start + (0 if at is None else at[0])]
+                if at is None:  # no row alone refused: said of the statement's rows
+                    name = f"{name} … {names[start + len(chunk) - 1]}"
+                raise self._row_refused(name, error if at is None else at[1]) from error
+
+    def _row_refused(self, name: str, error: BaseException) -> LedgerError:
+        """The refusal of a spot's row (``name`` its number) by the database, in words: the
+        database's own first line (a CHECK's name, the column), without PostgreSQL's DETAIL
+        that follows, the whole row attributes and all."""
+        lines = str(error).strip().splitlines()
+        said = lines[0] if lines else type(error).__name__
+        return LedgerError(
+            f"图斑 {name} 被数据库拒绝（{said}），本次导入未写入任何内容 / spot {name} was "
+            f"refused by the database ({said}): nothing of this import was saved ({self.path})"
+        )
+
+    def _write_chunk(
+        self, statement: tuple[str, str], row_marks: str, rows: Sequence[Sequence]
+    ) -> None:
+        head, tail = statement
+        values = ", ".join([f"({row_marks})"] * len(rows))
+        self._run(f"{head} VALUES {values}{tail}", [v for row in rows for v in row])
+
+    def _refused_row(
+        self, statement: tuple[str, str], row_marks: str, rows: Sequence[Sequence]
+    ) -> tuple[int, BaseException] | None:
+        """(index, error) of the first of ``rows`` the database refuses, after a statement of
+        them all was refused: halves written in savepoints, each half that goes in kept (a row
+        may be refused for one before it, a duplicate), about 2·log2(rows) statements rather
+        than one per row. None when no row is refused alone (the statement was, whole)."""
+        low, high = 0, len(rows)
+        while high - low > 1:
+            middle = (low + high) // 2
+            try:
+                with self.transaction():
+                    self._write_chunk(statement, row_marks, rows[low:middle])
+            except Exception as error:
+                if not self._refuses_row(error):
+                    raise
+                high = middle
+            else:
+                low = middle
+        try:
+            with self.transaction():
+                self._write_chunk(statement, row_marks, rows[low:high])
+        except Exception as error:
+            if not self._refuses_row(error):
+                raise
+            return low, error
+        return None
 
     def _spot_ids(self, spot_ids: Sequence) -> list[int]:
         """``spot_ids`` as the integers the ledger keys spots by, each once: a result keyed by

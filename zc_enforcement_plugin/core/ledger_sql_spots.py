@@ -64,7 +64,7 @@ class SqlSpotsMixin:
     # Relies on SqlLedger: transaction, _run, _row, _rows, _insert, _in, _MARK,
     # _GEOMETRY_MARK, _TRUE, _COLLATE, _FOR_UPDATE, _UNSEEN_ZH/_EN, path, _after_row_hook,
     # _geometry_column, _to_geometry, _from_geometry, _figure, _touch, _update_extent,
-    # _lock_spot, _mapped_towns.
+    # _lock_spot, _mapped_towns, _rows_per_statement, _write_rows, _refuses_row, _row_refused.
 
     # --- import --------------------------------------------------------------------------------
     def import_batch(
@@ -145,22 +145,21 @@ class SqlSpotsMixin:
             warn_other_delivery(name, rows, existing, report)
             warn_held_elsewhere(held, report)
             data_columns = [ls.C_GEOM, *FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
-            marks = [self._GEOMETRY_MARK, *[mark] * (len(data_columns) - 1)]
-            # A NULL geometry bound on refresh keeps the recorded one (see keep_recorded).
-            update_sql = (
-                f"UPDATE {ls.T_SPOTS} SET "
-                + f'"{ls.C_GEOM}" = COALESCE({self._GEOMETRY_MARK}, "{ls.C_GEOM}"), '
-                + ", ".join(f'"{column}" = {m}' for column, m in zip(data_columns[1:], marks[1:]))
-                + f" WHERE {ls.C_FID} = {mark}"
-            )
             insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
-            insert_sql = (
+            insert = (
                 f"INSERT INTO {ls.T_SPOTS} ("
                 + ", ".join(f'"{column}"' for column in insert_columns)
-                + ") VALUES ("
-                + ", ".join([mark, mark, *marks, mark])
-                + ")"
+                + ")",
+                "",
             )
+            insert_marks = ", ".join(
+                self._GEOMETRY_MARK if column == ls.C_GEOM else mark for column in insert_columns
+            )
+            # New and refreshed spots are written a statement per many rows, each kind as soon
+            # as a statement's worth is taken in (see _after_row_hook).
+            new: list[list] = []
+            changed: list[list] = []
+            changed_numbers: list[str] = []
             mapped_towns = self._mapped_towns()
             for count, vetted in enumerate(rows):
                 written(count / len(rows))
@@ -176,11 +175,19 @@ class SqlSpotsMixin:
                     now,
                 ]
                 if recorded is None:
-                    self._run(insert_sql, [batch_id, vetted.key, *values, now])
+                    new.append([batch_id, vetted.key, *values, now])
                     report.added += 1
                 else:
-                    self._run(update_sql, [*values, recorded.fid])
+                    changed.append([recorded.fid, *values])
+                    changed_numbers.append(vetted.key)
                     report.refreshed += 1
+                last = count == len(rows) - 1
+                if new and (last or len(new) == self._rows_per_statement(len(insert_columns))):
+                    self._write_rows(insert, insert_marks, new, [row[1] for row in new])
+                    new = []
+                if changed and (last or len(changed) == self._rows_per_statement(len(values))):
+                    self._update_spots(data_columns, changed, changed_numbers)
+                    changed, changed_numbers = [], []
                 if self._after_row_hook is not None:
                     self._after_row_hook(count)
             written(1.0)  # a cancel after the last row still undoes the import, before COMMIT
@@ -188,6 +195,29 @@ class SqlSpotsMixin:
             self._update_extent(ls.T_SPOTS)
             self._touch(ls.T_BATCHES)
         return report
+
+    def _update_spots(
+        self, columns: Sequence[str], rows: Sequence[Sequence], numbers: Sequence[str]
+    ) -> None:
+        """Rewrite recorded spots: each row is the spot's fid and its values of ``columns``
+        (the geometry first: a NULL one keeps the recorded, see keep_recorded); ``numbers``
+        their spot numbers, for messages. A statement per
+        spot here, which costs a GeoPackage no round trip (and an UPDATE … FROM a VALUES list
+        needs SQLite 3.33); the shared ledger writes many at once (PostGISLedger)."""
+        mark = self._MARK
+        sql = (
+            f"UPDATE {ls.T_SPOTS} SET "
+            + f'"{ls.C_GEOM}" = COALESCE({self._GEOMETRY_MARK}, "{ls.C_GEOM}"), '
+            + ", ".join(f'"{column}" = {mark}' for column in columns[1:])
+            + f" WHERE {ls.C_FID} = {mark}"
+        )
+        for (fid, *values), number in zip(rows, numbers):
+            try:
+                self._run(sql, [*values, fid])
+            except Exception as error:
+                if not self._refuses_row(error):
+                    raise
+                raise self._row_refused(number, error) from error
 
     def _held_elsewhere(
         self, batch: str, numbers: Sequence[str]
