@@ -1,6 +1,6 @@
 """The shared ledger's server schema against hand-written SQL and several logins at once: rows
 the plugin could not read are refused, one case per spot, the login saving each row, install's
-own checks and limits (ledger_postgis_server, server schema version 4)."""
+own checks and limits (ledger_postgis_server, server schema versions 4 and 5)."""
 
 from __future__ import annotations
 
@@ -568,3 +568,82 @@ def test_a_copy_into_a_server_installed_before_the_index_functions_is_refused_in
         with pytest.raises(LedgerError, match="run ledger_postgis.install again"):
             copy_ledger(source, server)
         assert server.cases() == []
+
+
+def _verdict_by_hand(spot_id: int, category: str, kind: str | None) -> str:
+    """The INSERT of a verdict as an office could type it in psql; it returns the new id."""
+    kind_sql = "NULL" if kind is None else f"'{kind}'"
+    return (
+        "INSERT INTO ledger_verdicts (spot_id, category, kind, approval_number, verifier, "
+        f"verified_on, recorded_at) VALUES ({spot_id}, '{category}', {kind_sql}, 'x', 'x', "
+        "'2026-03-01', '2026-03-01T00:00:00.000Z') RETURNING id"
+    )
+
+
+def test_a_verdicts_kind_must_be_one_its_category_knows(pg_database, schema, tmp_path):
+    """Version 5: `kind` was free text on the server while the category was checked. A kind
+    no category lists, one of another category's, or none, is refused by hand as by the
+    plugin, on the verdicts and on the saves kept as conflicts; every listed one is taken."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        mine = _spot_of(brigade, "37030220260003")
+    for category, kind in (
+        ("违法", "乱写"),
+        ("违法", "农转用"),
+        ("合法", "伪变化"),
+        ("其他", None),
+    ):
+        with pytest.raises(psycopg2.errors.CheckViolation, match="ledger_verdicts_kind_known"):
+            _by_hand(pg_database, schema, LUOCUN_ROLE, _verdict_by_hand(mine, category, kind))
+    with pytest.raises(psycopg2.errors.CheckViolation, match="verdict_conflicts_kind_known"):
+        _by_hand(
+            pg_database,
+            schema,
+            LUOCUN_ROLE,
+            "INSERT INTO ledger_verdict_conflicts (spot_id, expected_version, current_version, "
+            f"category, kind, verifier, recorded_at) VALUES ({mine}, 0, 1, '违法', '乱写', 'x', "
+            "'2026-03-01T00:00:00.000Z') RETURNING id",
+        )
+    for category, kinds in ls.VERDICT_KINDS.items():
+        for kind in kinds:
+            _by_hand(pg_database, schema, LUOCUN_ROLE, _verdict_by_hand(mine, category, kind))
+
+
+def test_upgrading_from_version_4_keeps_a_verdict_of_unknown_kind_and_names_it(pg_database):
+    """A server at version 4 holding a verdict typed by hand with a kind no category lists:
+    the upgrade to 5 keeps the row (history is append-only) and names table, row and check;
+    the check holds for every new row. A table with no such row has its check validated."""
+    name, spot_id = _old_server_with_a_spot(pg_database)  # version 3: no checks at all
+    assert _install(pg_database, name, upto=4) == []
+    bad = _by_hand(pg_database, name, LUOCUN_ROLE, _verdict_by_hand(spot_id, "违法", "乱写"))
+    good = _by_hand(pg_database, name, LUOCUN_ROLE, _verdict_by_hand(spot_id, "违法", "未报即用"))
+    said = "\n".join(_install(pg_database, name))
+    assert f"rows {bad} of ledger_verdicts break ledger_verdicts_kind_known" in said, said
+    assert f"ledger_verdicts 中第 {bad} 行不符合 ledger_verdicts_kind_known" in said
+    assert f"rows {bad}, {good} " not in said  # only the row breaking it
+    assert "the plugin reads them" in said and "every new row is checked" in said
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with admin.cursor() as cur:
+            cur.execute(
+                "SELECT conname, convalidated FROM pg_constraint c JOIN pg_namespace n "
+                "ON n.oid = c.connamespace WHERE n.nspname = %s AND conname LIKE '%%kind_known'",
+                (name,),
+            )
+            assert dict(cur.fetchall()) == {
+                "ledger_verdicts_kind_known": False,  # the kept row breaks it
+                "ledger_verdict_conflicts_kind_known": True,
+            }
+    finally:
+        admin.close()
+    with open_store(pg_database, name) as brigade:  # the upgrade went through, the row kept
+        assert (
+            brigade._scalar(
+                "SELECT value FROM ledger_meta WHERE key = %s", (lps.META_POSTGIS_VERSION,)
+            )
+            == str(lps.PG_SCHEMA_VERSION)
+            == "5"
+        )
+        assert [v.kind for v in brigade.verdict_history(spot_id)] == ["乱写", "未报即用"]
+    with pytest.raises(psycopg2.errors.CheckViolation, match="ledger_verdicts_kind_known"):
+        _by_hand(pg_database, name, LUOCUN_ROLE, _verdict_by_hand(spot_id, "违法", "乱写"))
