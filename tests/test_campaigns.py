@@ -1473,7 +1473,9 @@ def test_mining_activities_sharing_a_number_are_said_naming_file_features_and_fi
     said = [m for m in res.messages if "重复" in m]
     assert said == [
         "图层 开采（/data/kc.gpkg），要素 fid 21、fid 23，字段 KCBH_SRC：开采活动编号 7 重复"
-        "（2 个要素），已逐个要素分别核查，请核对开采活动编号"
+        "（2 个要素），已逐个要素分别核查，请核对开采活动编号 / layer 开采（/data/kc.gpkg）, "
+        "feature fid 21、fid 23, field KCBH_SRC: 7 is repeated (2 features): each feature was "
+        "checked by itself; check the numbers"
     ]
 
 
@@ -1498,7 +1500,9 @@ def test_view_areas_without_a_usable_feature_are_empty_and_say_so():
     lines = SourceFeatures([], [], [])
     view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
     assert len(view.geoms) == 0 and view.sources == [] and view.members == []
-    assert view.messages == ["没有可用的线状或区域要素，未生成可视范围"]
+    assert [m.split(" / ")[0] for m in view.messages] == [
+        "没有可用的线状或区域要素，未生成可视范围"
+    ]
 
 
 def test_a_source_clipped_away_is_said_and_the_rest_is_cut_to_the_clip():
@@ -1508,7 +1512,9 @@ def test_a_source_clipped_away_is_said_and_the_rest_is_cut_to_the_clip():
     view = three_zones.view_areas(
         lines, zones, {RAIL: 500.0, TOWN: 400.0}, EPSG, area_method="planar", clip=clip
     )
-    assert view.messages == [f"{RAIL} 胶济铁路: 可视范围为空（在裁剪范围外）"]
+    assert [m.split(" / ")[0] for m in view.messages] == [
+        f"{RAIL} 胶济铁路: 可视范围为空（在裁剪范围外）"
+    ]
     assert len(view.geoms) == 1 and view.names(0) == ["城区"]
     want = shapely.buffer(town, 400.0, quad_segs=EXACT_ARCS).intersection(clip)
     assert view.area[0] == pytest.approx(want.area, abs=want.length * EDGE)
@@ -1526,7 +1532,7 @@ def test_view_areas_all_outside_the_clip_are_empty_and_each_source_is_said():
         clip=box(10_000, 10_000, 11_000, 11_000),
     )
     assert len(view.geoms) == 0 and [s.name for s in view.sources] == ["胶济铁路", "城区"]
-    assert sorted(view.messages) == sorted(
+    assert sorted(m.split(" / ")[0] for m in view.messages) == sorted(
         [
             f"{RAIL} 胶济铁路: 可视范围为空（在裁剪范围外）",
             f"{TOWN} 城区: 可视范围为空（在裁剪范围外）",
@@ -1550,7 +1556,7 @@ def test_a_raster_without_change_or_with_only_specks_gives_no_spot(tmp_path):
     msgs: list[str] = []
     geoms, records = polygonize(quiet, messages=msgs)
     assert len(geoms) == 0 and records == []
-    assert msgs == [f"栅格 {quiet}: 未发现变化像元"]
+    assert msgs == [f"栅格 {quiet}: 未发现变化像元 / raster {quiet}: no changed pixels found"]
     specks = np.zeros((40, 40), dtype=np.uint8)
     specks[2:4, 2:4] = 1  # 4 cells × 4 m² = 16 m²
     specks[30:33, 30:33] = 1  # 9 cells = 36 m²
@@ -1558,7 +1564,10 @@ def test_a_raster_without_change_or_with_only_specks_gives_no_spot(tmp_path):
     msgs = []
     geoms, records = polygonize(path, messages=msgs, min_area_sqm=50.0)
     assert len(geoms) == 0 and records == []
-    assert msgs == [f"栅格 {path}: 2 个变化斑块小于最小上图面积 50.0 m²，已舍去"]
+    assert msgs == [
+        f"栅格 {path}: 2 个变化斑块小于最小上图面积 50.0 m²，已舍去 / raster {path}: 2 change "
+        "patches smaller than the minimum mapping unit 50.0 m² were left out"
+    ]
 
 
 def test_facility_share_limit_without_a_filed_area_uses_the_boundary_area():

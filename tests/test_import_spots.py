@@ -402,9 +402,10 @@ def test_a_redelivery_that_lost_leading_zeros_is_refused_naming_both_numbers(pro
     before = recorded(store)
 
     again = spot_file(tmp_path / "q2_again.gpkg", [1, 2, 3], key_type="int")
-    result = run({"SPOTS": again, "LEDGER": str(store), "BATCH": "Q2"})
-    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
-    report = result["REPORT"]
+    log = Log()
+    with pytest.raises(QgsProcessingException, match="none of its 3 spots was imported"):
+        run({"SPOTS": again, "LEDGER": str(store), "BATCH": "Q2"}, feedback=log)
+    report = "\n".join(log.errors)
     for recorded_number, delivered in (("00001", "1"), ("00002", "2"), ("00003", "3")):
         [line] = [
             line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line
@@ -441,6 +442,66 @@ def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1
 
 
+def ledger_rows(path) -> dict:
+    """Every row of every table of a GeoPackage ledger, as stored (geometry blobs too)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        return {
+            table: sorted(map(repr, db.execute(f'SELECT * FROM "{table}"'))) for table in tables
+        }
+
+
+def test_an_import_whose_every_spot_is_refused_fails_and_leaves_no_ledger(provider, tmp_path):
+    """Found by review: a delivery every spot of which was refused (a GBK Shapefile whose .cpg
+    said UTF-8) ended in success, 0 added, leaving a new empty ledger file a caller took for
+    the batch imported. It fails, naming the count and the first refusals (file, feature,
+    field); every refusal is in the log; the ledger file the run made is gone."""
+    spots = spot_file(tmp_path / "jctb.gpkg", ["", "", "", "", "", "", ""])  # 7 without JCBH
+    store = tmp_path / "new_ledger.gpkg"
+    log = Log()
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": spots, "LEDGER": str(store), "BATCH": "b"}, feedback=log)
+    said = str(refused.value)
+    assert "none of its 7 spots was imported" in said and spots in said, said
+    refusals = [line for line in said.splitlines() if "the spot number is empty" in line]
+    assert len(refusals) == 5 and all(domain.SPOT_NUMBER in line for line in refusals), said
+    assert refusals[0].startswith("#1 "), said  # the feature, as the file numbers it
+    assert sum("the spot number is empty" in e for e in log.errors) == 7, log.errors
+    assert not store.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["jctb.gpkg"]
+
+
+def test_an_import_refused_whole_into_a_ledger_changes_no_row_of_it(provider, tmp_path):
+    """Into an existing ledger, the refused import fails the same way and the ledger keeps
+    every row as it was; a batch of which some spots are refused is imported, and the same
+    batch again, unchanged, is a success (its spots counted as refreshed)."""
+    store = str(tmp_path / "ledger.gpkg")
+    first = spot_file(tmp_path / "a.gpkg", ["A1", "A2"])
+    assert run({"SPOTS": first, "LEDGER": store, "BATCH": "a"})["ADDED"] == 2
+    before = ledger_rows(store)
+    for batch in ("a", "b"):  # a refresh of the batch and a new batch alike
+        with pytest.raises(QgsProcessingException, match="none of its 2 spots was imported"):
+            run(
+                {
+                    "SPOTS": spot_file(tmp_path / f"{batch}_blank.gpkg", ["", ""]),
+                    "LEDGER": store,
+                    "BATCH": batch,
+                }
+            )
+        assert ledger_rows(store) == before
+    assert (tmp_path / "ledger.gpkg").exists()
+
+    partly = run(
+        {"SPOTS": spot_file(tmp_path / "c.gpkg", ["C1", ""]), "LEDGER": store, "BATCH": "c"}
+    )
+    assert (partly["ADDED"], partly["REFRESHED"], partly["REFUSED"]) == (1, 0, 1)
+    again = run({"SPOTS": first, "LEDGER": store, "BATCH": "a"})
+    assert (again["ADDED"], again["REFRESHED"], again["REFUSED"]) == (0, 2, 0)
+
+
 def test_a_corrected_redelivery_whose_zeros_the_ledger_lost_is_refused_saying_so(
     provider, tmp_path
 ):
@@ -454,9 +515,10 @@ def test_a_corrected_redelivery_whose_zeros_the_ledger_lost_is_refused_saying_so
     before = recorded(store)
 
     corrected = spot_file(tmp_path / "q2_corrected.gpkg", ["00001", "00002", "00003"])
-    result = run({"SPOTS": corrected, "LEDGER": str(store), "BATCH": "Q2"})
-    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (0, 0, 3)
-    report = result["REPORT"]
+    log = Log()
+    with pytest.raises(QgsProcessingException, match="none of its 3 spots was imported"):
+        run({"SPOTS": corrected, "LEDGER": str(store), "BATCH": "Q2"}, feedback=log)
+    report = "\n".join(log.errors)
     for recorded_number, delivered in (("1", "00001"), ("2", "00002"), ("3", "00003")):
         [line] = [
             line for line in report.splitlines() if f"{domain.SPOT_NUMBER}={delivered} " in line

@@ -79,7 +79,14 @@ def overlay_approvals(
         for i, value in enumerate(approvals.areas):
             if value is None or (isinstance(value, str) and not value.strip()):
                 # said, like a missing date or use: the over-area check cannot be made
-                cs.say(msgs, a_layer, ids[i], approvals.area_field, "为空，未核查是否超批准面积")
+                cs.say(
+                    msgs,
+                    a_layer,
+                    ids[i],
+                    approvals.area_field,
+                    "为空，未核查是否超批准面积",
+                    "empty: not checked for use over the approved area",
+                )
     uses = text_column(approvals.uses, na, approvals.use_field)
 
     g_geoms = cs.as_geometry_array(ground.geoms)

@@ -278,7 +278,14 @@ def number_column(
         except (TypeError, ValueError):
             x = math.nan
         if not math.isfinite(x) or x < 0:
-            cs.say(messages, layer, ids[i], fld, f"不是有效的非负数值 ({v!r})，按缺失处理")
+            cs.say(
+                messages,
+                layer,
+                ids[i],
+                fld,
+                f"不是有效的非负数值 ({v!r})，按缺失处理",
+                f"not a valid non-negative number ({v!r}): taken as missing",
+            )
             out.append(None)
         else:
             out.append(x)
@@ -293,7 +300,14 @@ def level_column(
     out: list[int | None] = []
     for i, level in enumerate(number_column(values, n, layer, ids, fld, messages)):
         if level is not None and not level.is_integer():
-            cs.say(messages, layer, ids[i], fld, f"审批层级应为整数 ({level:g})，按缺失处理")
+            cs.say(
+                messages,
+                layer,
+                ids[i],
+                fld,
+                f"审批层级应为整数 ({level:g})，按缺失处理",
+                f"an approval level is a whole number ({level:g}): taken as missing",
+            )
             level = None
         out.append(None if level is None else int(level))
     return out
@@ -312,7 +326,14 @@ def date_column(
         try:
             out.append(parse_date(v))
         except ValueError:
-            cs.say(messages, layer, ids[i], fld, f"不是有效日期 ({v!r})，按缺失处理")
+            cs.say(
+                messages,
+                layer,
+                ids[i],
+                fld,
+                f"不是有效日期 ({v!r})，按缺失处理",
+                f"not a valid date ({v!r}): taken as missing",
+            )
             out.append(None)
     return out
 
@@ -339,7 +360,14 @@ def flag_column(
             out.append(False)
         else:
             if word:
-                cs.say(messages, layer, ids[i], fld, f"不是“是/否”({v!r})，按未标明处理")
+                cs.say(
+                    messages,
+                    layer,
+                    ids[i],
+                    fld,
+                    f"不是“是/否”({v!r})，按未标明处理",
+                    f"not 是 or 否 ({v!r}): taken as not stated",
+                )
             out.append(None)
     return out
 
@@ -471,7 +499,14 @@ def feature_ids(numbers, layer: str, field: str, what: str, msgs, fids=None) -> 
     for i, number in enumerate(numbers):
         if not number:
             number = f"#{i + 1}"
-            cs.say(msgs, layer, number, field, f"{what}为空，记为 {number}")
+            cs.say(
+                msgs,
+                layer,
+                number,
+                field,
+                f"{what}为空，记为 {number}",
+                f"empty, recorded as {number}",
+            )
         ids.append(number)
     say_repeated(ids, feature_names(len(ids), fids), layer, field, what, msgs)
     return ids
@@ -505,4 +540,6 @@ def say_repeated(
                 "、".join(holders),
                 field,
                 f"{what} {number} 重复（{len(holders)} 个要素），已逐个要素分别核查，请核对{what}",
+                f"{number} is repeated ({len(holders)} features): each feature was checked by "
+                "itself; check the numbers",
             )

@@ -201,6 +201,8 @@ def _binding_limit(
                 ov.ids[a],
                 filings.area_field,
                 "备案面积缺失，辅助设施比例按备案范围面积计算",
+                "the filed area is missing: the auxiliary facilities' share is taken of the "
+                "filed boundary's area",
             )
         candidates.append((limits.share * base, f"备案面积的 {limits.share:.0%}"))
     if limits.sqm is not None:

@@ -266,12 +266,19 @@ def _licence_terms(
             continue
         problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
         unknown[i], unread[i] = True, problems[0][1]
-        for (word, _status), fld, side in (
-            (to_problems[i], licences.to_field, "截止"),
-            (from_problems[i], licences.from_field, "起始"),
+        for (word, _status), fld, side, side_en in (
+            (to_problems[i], licences.to_field, "截止", "end"),
+            (from_problems[i], licences.from_field, "起始", "start"),
         ):
             if word:
-                cs.say(msgs, lic_layer, lic_ids[i], fld, f"有效期{side}{word}，未核查超期开采")
+                cs.say(
+                    msgs,
+                    lic_layer,
+                    lic_ids[i],
+                    fld,
+                    f"有效期{side}{word}，未核查超期开采",
+                    f"the term's {side_en} date: {word}; mining after expiry not checked",
+                )
     return valid, unknown, unread, v_from, v_to
 
 

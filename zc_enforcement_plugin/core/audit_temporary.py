@@ -248,7 +248,12 @@ def _changed_use_checks(
     for a in np.flatnonzero([not u for u in ov.uses]).tolist():
         if (ov.pair_a == a).any():
             cs.say(
-                run.messages, layer, ov.ids[a], approvals.use_field, "批准用途为空，未检查改变用途"
+                run.messages,
+                layer,
+                ov.ids[a],
+                approvals.use_field,
+                "批准用途为空，未检查改变用途",
+                "the approved use is empty: a changed use not checked",
             )
 
 
@@ -276,7 +281,14 @@ def _expiry_checks(
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
         ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
         if end[a] is None and (approvals.end is not None or used):
-            cs.say(msgs, layer, ov.ids[a], approvals.end_field, "截止日期缺失，未检查到期复垦")
+            cs.say(
+                msgs,
+                layer,
+                ov.ids[a],
+                approvals.end_field,
+                "截止日期缺失，未检查到期复垦",
+                "the end date is missing: restoration after expiry not checked",
+            )
         if start[a] is not None and today < start[a]:
             expiry.append(cs.EXPIRY_NOT_STARTED)
             if used:
@@ -348,9 +360,15 @@ def _level_checks(
     cult_area = run.area(cult_geom)
     bf_area = run.area(bf_geom)
     if basic_farmland_min_level is not None and bf_local is None:
-        msgs.append("未提供永久基本农田图层，未检查审批权限")
+        msgs.append(
+            "未提供永久基本农田图层，未检查审批权限 / no permanent basic farmland layer given: "
+            "approval authority not checked"
+        )
     if cultivated_min_level is not None and cult_local is None:
-        msgs.append("未提供耕地图层，未检查审批权限")
+        msgs.append(
+            "未提供耕地图层，未检查审批权限 / no cultivated land layer given: approval authority "
+            "not checked"
+        )
     for given, words, english in (
         (
             basic_farmland_min_level,
@@ -394,6 +412,8 @@ def _level_checks(
                 ov.ids[a],
                 approvals.level_field,
                 "审批层级缺失，未检查占用耕地/永久基本农田的审批权限",
+                "the approval level is missing: the authority to approve taking cultivated "
+                "land or permanent basic farmland not checked",
             )
             level_unchecked[a].append("审批层级缺失")
             continue

@@ -259,9 +259,14 @@ def feature_ids(ids: Sequence | None, n: int) -> list[str]:
     return [v if v else str(i + 1) for i, v in enumerate(out)]
 
 
-def say(messages: list[str], layer: str, fid: str, field: str, what: str) -> None:
-    """A message naming the layer, the feature and the field, in the bureau's words."""
-    messages.append(f"图层 {layer}，要素 {fid}，字段 {field}：{what}")
+def say(messages: list[str], layer: str, fid: str, field: str, what: str, what_en: str) -> None:
+    """A message naming the layer, the feature and the field, in the bureau's words and in
+    English ("中文 / English", as every core message: a qgis_process log in an English
+    locale shows both, the dock the interface's one)."""
+    messages.append(
+        f"图层 {layer}，要素 {fid}，字段 {field}：{what} / "
+        f"layer {layer}, feature {fid}, field {field}: {what_en}"
+    )
 
 
 def polygonal(geoms: np.ndarray) -> np.ndarray:
@@ -320,14 +325,30 @@ def repair(
                 ids[i],
                 FIELD_GEOMETRY,
                 f"几何无效（{domain.invalid_reason_zh(reason, crs_text)}），已用 make_valid 修复",
+                f"invalid geometry ({domain.invalid_reason_en(reason, crs_text)}), repaired "
+                "with make_valid",
             )
     for i in np.flatnonzero(missing | empty).tolist():
-        say(messages, layer, ids[i], FIELD_GEOMETRY, "无几何或几何为空，已跳过")
+        say(
+            messages,
+            layer,
+            ids[i],
+            FIELD_GEOMETRY,
+            "无几何或几何为空，已跳过",
+            "no or empty geometry: skipped",
+        )
     out[missing | empty] = None
     if keep_polygonal:
         present = ~shapely.is_missing(out)
         poly = polygonal(out)
         for i in np.flatnonzero(present & shapely.is_missing(poly)).tolist():
-            say(messages, layer, ids[i], FIELD_GEOMETRY, "几何无面状部分，已跳过")
+            say(
+                messages,
+                layer,
+                ids[i],
+                FIELD_GEOMETRY,
+                "几何无面状部分，已跳过",
+                "no polygonal part: skipped",
+            )
         out = poly
     return out

@@ -152,7 +152,7 @@ def polygonize_change(
     report(80.0)
     empty_result: tuple[np.ndarray, list[dict]] = (np.empty(0, dtype=object), [])
     if len(geoms) == 0:
-        notes.append(f"栅格 {path}: 未发现变化像元")
+        notes.append(f"栅格 {path}: 未发现变化像元 / raster {path}: no changed pixels found")
         return empty_result
 
     # Pixel -> raster CRS, then a local frame for precise areas and simplification.
@@ -164,7 +164,8 @@ def polygonize_change(
     if (~keep).any():
         notes.append(
             f"栅格 {path}: {int((~keep).sum())} 个变化斑块小于最小上图面积"
-            f" {min_area_sqm} m²，已舍去"
+            f" {min_area_sqm} m²，已舍去 / raster {path}: {int((~keep).sum())} change patches "
+            f"smaller than the minimum mapping unit {min_area_sqm} m² were left out"
         )
     world, local, area = world[keep], local[keep], area[keep]
     if len(world) == 0:
@@ -207,7 +208,10 @@ def _measurable_crs(src, path: str, band: int, method: AreaMethod) -> int | str:
             " (e.g. CGCS2000 3-degree GK, EPSG:4527) 中计算 (raster is not projected)"
         )
     if not 1 <= band <= src.count:
-        raise ValueError(f"栅格 {path} 没有第 {band} 波段 (has {src.count} bands)")
+        raise ValueError(
+            f"栅格 {path} 没有第 {band} 波段（共 {src.count} 个波段） / raster {path} has no "
+            f"band {band} (it has {src.count} bands)"
+        )
     epsg = src.crs.to_epsg()
     crs_key: int | str = epsg if epsg is not None else src.crs.to_wkt()
     _check_measurable(path, CRS.from_user_input(crs_key), method)
@@ -279,6 +283,8 @@ def _simplified(
     if (~ok).any():
         notes.append(
             f"栅格 {path}: {int((~ok).sum())} 个图斑简化后边界移动超过 {tol} m 或无效，保留原形"
+            f" / raster {path}: {int((~ok).sum())} spots would move by more than {tol} m or be "
+            "invalid when simplified: kept as they were"
         )
     local = np.where(ok, simple, local)
     return from_local(local, origin), np.where(ok, areas(local, method, crs_key, origin), area)
@@ -305,6 +311,8 @@ def _spot_records(
     if last >= 10**digits:
         raise ValueError(
             f"图斑顺序号超过 {digits} 位: {len(area)} 个图斑从 {start_sequence} 起编到 {last}"
+            f" / spot sequence numbers longer than {digits} digits: {len(area)} spots numbered "
+            f"from {start_sequence} to {last}"
         )
     rounded = round_area(area)
     return [

@@ -644,6 +644,16 @@ _INVALID_REASONS_ZH = {
 }
 
 
+def invalid_reason_en(reason: str, crs: str = "") -> str:
+    """'Self-intersection[39580005 4050005]' as 'Self-intersection at 39580005 4050005', or
+    '… at 39580005 4050005, EPSG:4527': GEOS's words, with the same values as
+    invalid_reason_zh gives, so a message's Chinese half alone still names them all."""
+    kind, _, where = str(reason).partition("[")
+    if not where:
+        return kind.strip()
+    return f"{kind.strip()} at {where.rstrip(']')}{', ' + crs if crs else ''}"
+
+
 def invalid_reason_zh(reason: str, crs: str = "") -> str:
     """'Self-intersection[39580005 4050005]' as '自相交（39580005 4050005）', or with the CRS
     the coordinates are in, '自相交（39580005 4050005，EPSG:4527）': a layer read into the

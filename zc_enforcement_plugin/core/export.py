@@ -797,7 +797,7 @@ def write_vector_exports(
                     if clipped != value:
                         result.warnings.append(
                             f"图斑 {row.number} 的字段 {name} 超过 {SHAPEFILE_TEXT_BYTES} 字节，"
-                            f"Shapefile 中已截断（GeoPackage 和 XLSX 中完整）/ spot {row.number}, "
+                            f"Shapefile 中已截断（GeoPackage 和 XLSX 中完整） / spot {row.number}, "
                             f"field {name}: longer than {SHAPEFILE_TEXT_BYTES} bytes, cut in the "
                             "Shapefile (whole in the GeoPackage and XLSX)"
                         )

@@ -217,7 +217,8 @@ def screen_spots(
             hit = np.isin(ov.feat, repaired)
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
                 notes[i].append(
-                    f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复：{why[fi]}"
+                    f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复："
+                    + domain.invalid_reason_zh(why[fi])
                 )
 
     # --- figures -------------------------------------------------------------------------------
@@ -332,32 +333,47 @@ def _vetted_spots(
     stripped = np.array([k.strip() for k in keys], dtype=object).astype(str)
     uniq, counts = np.unique(stripped, return_counts=True)
     for key in uniq[counts > 1]:
+        count = counts[uniq == key][0]
         messages.append(
-            f"图斑 {key}：编号重复（{counts[uniq == key][0]} 个），均保留；"
-            "导入台帐时将全部被拒绝，请先改正编号"
+            f"图斑 {key}：编号重复（{count} 个），均保留；导入台帐时将全部被拒绝，请先改正编号"
+            f" / spot {key}: duplicate spot number ({count} spots), all kept; importing them "
+            "into the ledger would refuse them all: correct the numbers first"
         )
     unusable = unusable_coordinates(spots_in)
     for i in np.flatnonzero(unusable).tolist():
         notes[i].append("坐标含非数值（NaN 或无穷大）")
-        messages.append(f"图斑 {keys[i]}：坐标含非数值（NaN 或无穷大），无法量算，面积记为 0")
+        messages.append(
+            f"图斑 {keys[i]}：坐标含非数值（NaN 或无穷大），无法量算，面积记为 0 / spot "
+            f"{keys[i]}: coordinates that are not numbers (NaN or infinite) cannot be measured, "
+            "area recorded as 0"
+        )
     spots_in = np.where(unusable, None, spots_in)
     missing = shapely.is_missing(spots_in) & ~unusable
     empty_in = ~missing & ~unusable & shapely.is_empty(spots_in)
     spots_global, bad, reasons = repair(spots_in)
     for i, reason in zip(bad.tolist(), reasons.tolist()):
-        notes[i].append(f"已修复无效几何：{reason}")
-        messages.append(f"图斑 {keys[i]}：几何无效（{reason}），已自动修复")
+        said = domain.invalid_reason_zh(reason)
+        notes[i].append(f"已修复无效几何：{said}")
+        messages.append(
+            f"图斑 {keys[i]}：几何无效（{said}），已自动修复 / spot {keys[i]}: invalid "
+            f"geometry ({domain.invalid_reason_en(reason)}), repaired"
+        )
     repair_notes = {i: len(notes[i]) - 1 for i in bad.tolist()}  # completed once measured
     for i in np.flatnonzero(missing).tolist():
         notes[i].append("无几何")
-        messages.append(f"图斑 {keys[i]}：无几何，面积记为 0")
+        messages.append(f"图斑 {keys[i]}：无几何，面积记为 0 / spot {keys[i]}: no geometry, area 0")
     for i in np.flatnonzero(empty_in).tolist():
         notes[i].append("几何为空")
-        messages.append(f"图斑 {keys[i]}：几何为空，面积记为 0")
+        messages.append(
+            f"图斑 {keys[i]}：几何为空，面积记为 0 / spot {keys[i]}: empty geometry, area 0"
+        )
     lost = np.flatnonzero(~missing & ~empty_in & shapely.is_empty(spots_global))
     for i in lost.tolist():
         notes[i].append("修复后无面状部分")
-        messages.append(f"图斑 {keys[i]}：几何无面状部分，面积记为 0")
+        messages.append(
+            f"图斑 {keys[i]}：几何无面状部分，面积记为 0 / spot {keys[i]}: no polygonal part "
+            "left after repair, area 0"
+        )
     no_geom = shapely.is_missing(spots_global) | shapely.is_empty(spots_global)
     spots_global = np.where(no_geom, None, spots_global)
     return spots_in, spots_global, no_geom, bad, repair_notes
@@ -435,14 +451,20 @@ def _name_flags_no_piece_shows(
     starts = np.searchsorted(ov.spot, flagged, side="left")
     ends = np.searchsorted(ov.spot, flagged, side="right")
     where = f"{layer.label_zh}图层 {source.name}".strip()
+    where_en = f"{layer.label_en} layer {source.name}".strip()
     for i, start, end in zip(flagged.tolist(), starts.tolist(), ends.tolist()):
         if named[i]:
             continue
         features = [_feature_name(source, f) for f in sorted(set(ov.feat[start:end].tolist()))]
+        named_features = domain.first_of(features, _FLAG_FEATURES_SHOWN, "、")
+        total_shown = f"{round_area(total[i]):.2f}"
         messages.append(
-            f"图斑 {keys[i]}：{where} 要素 {domain.first_of(features, _FLAG_FEATURES_SHOWN, '、')} "
-            f"的压占各自显示为 0.00 m²，合计 {round_area(total[i]):.2f} m²，{layer.flag_field} 置 1"
+            f"图斑 {keys[i]}：{where} 要素 {named_features} "
+            f"的压占各自显示为 0.00 m²，合计 {total_shown} m²，{layer.flag_field} 置 1"
             + (f"，{layer.hits_field} 未列出" if layer.hits_field else "")
+            + f" / spot {keys[i]}: {where_en}, features {named_features} each cover 0.00 m² of "
+            f"it, {total_shown} m² together: {layer.flag_field} set to 1"
+            + (f", not listed in {layer.hits_field}" if layer.hits_field else "")
         )
 
 
@@ -484,7 +506,10 @@ def _fit_texts(
                 continue
             text = separator.join(parts)
             if measure(text) > domain.TEXT_FIELD_LENGTH:
-                messages.append(f"图斑 {keys[i]}：{name} 超过字段长度，输出中已截断，全文：{text}")
+                messages.append(
+                    f"图斑 {keys[i]}：{name} 超过字段长度，输出中已截断，全文：{text} / spot "
+                    f"{keys[i]}: {name} longer than its field, cut in the output; in full: {text}"
+                )
                 text = domain.fit_text(parts, separator, measure=measure)
             column[i] = text
         fields[name] = column

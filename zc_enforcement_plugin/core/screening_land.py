@@ -75,7 +75,9 @@ def land_use_split(
     if deduct_ridges and layer.ridge_coefficients is None:
         land_use = domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]
         messages.append(
-            f"{land_use}图层没有扣除系数 {domain.RIDGE_COEFFICIENT}，耕地面积未扣除田坎"
+            f"{land_use}图层没有扣除系数 {domain.RIDGE_COEFFICIENT}，耕地面积未扣除田坎 / the "
+            f"land-use layer has no ridge coefficient {domain.RIDGE_COEFFICIENT}: cultivated "
+            "areas are not net of ridges"
         )
     elif deduct_ridges:
         k = _ridge_coefficients(layer, ov, cult, keys, messages)
@@ -110,24 +112,31 @@ def land_use_split(
         if by_group[i, 0] > 0:
             ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
         by_group[i] = resolved
+        overlap = f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f}"
         messages.append(
             f"图斑 {keys[i]}：{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}相互重叠（重叠约 "
-            f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f} m²），"
-            "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类"
+            f"{overlap} m²），重叠部分按 耕地>其他农用地>建设用地>未利用地 归类 / spot "
+            f"{keys[i]}: land-use parcels overlap (by about {overlap} m²); the overlap is "
+            "classed as cultivated > other agricultural > construction > unused land"
         )
 
     unknown = np.flatnonzero(by_group[:, UNKNOWN_GROUP] > TOL)
     # Named by layer (and file) and parcel, so the code can be corrected where it is stored.
     layer_name = f"{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}图层 {layer.name}".strip()
+    layer_name_en = f"land-use layer {layer.name}".strip()
     for i in unknown.tolist():
         rows = [j for j in np.flatnonzero(ov.spot == i).tolist() if group[j] == UNKNOWN_GROUP]
         bad_codes = sorted({code_text[j] or "空" for j in rows})
         parcels = [_parcel_name(layer, f) for f in sorted({int(ov.feat[j]) for j in rows})]
+        named_parcels = domain.first_of(parcels, 10, "、")
+        codes, unknown_area = ",".join(bad_codes), f"{by_group[i, UNKNOWN_GROUP]:.2f}"
         messages.append(
-            f"图斑 {keys[i]}：{layer_name} 中地类编码 {','.join(bad_codes)} 无法归类"
-            f"（要素 {domain.first_of(parcels, 10, '、')}），"
-            f"{by_group[i, UNKNOWN_GROUP]:.2f} m² 计入{domain.UNSURVEYED_LABEL_ZH}面积 "
-            f"{domain.UNSURVEYED_AREA}"
+            f"图斑 {keys[i]}：{layer_name} 中地类编码 {codes} 无法归类"
+            f"（要素 {named_parcels}），"
+            f"{unknown_area} m² 计入{domain.UNSURVEYED_LABEL_ZH}面积 "
+            f"{domain.UNSURVEYED_AREA} / spot {keys[i]}: land class codes {codes} of "
+            f"{layer_name_en} cannot be classed (features {named_parcels}): {unknown_area} m² "
+            f"counted in the unsurveyed or unclassed area {domain.UNSURVEYED_AREA}"
         )
 
     known = by_group[:, : len(domain.LAND_GROUPS)].copy()
@@ -176,15 +185,23 @@ def _ridge_coefficients(
     spots, feats = ov.spot[cult], ov.feat[cult]
     names = feature_names(layer) if (missing | wrong).any() else []
     order = np.lexsort((feats, spots))  # by spot, then parcel
-    for bad, what in ((missing, "为空或不是数字"), (wrong, "不在 0..1 之间")):
-        by_spot: dict[int, list[str]] = {}
+    for bad, what, what_en in (
+        (missing, "为空或不是数字", "empty or not a number"),
+        (wrong, "不在 0..1 之间", "not within 0..1"),
+    ):
+        by_spot: dict[int, list[tuple[str, str]]] = {}
         for at in order[bad[order]].tolist():
             shown = "空" if raw[at] is None else f"“{raw[at]}”"
-            by_spot.setdefault(int(spots[at]), []).append(f"{names[feats[at]]} 为{shown}")
+            shown_en = "empty" if raw[at] is None else f"'{raw[at]}'"
+            by_spot.setdefault(int(spots[at]), []).append(
+                (f"{names[feats[at]]} 为{shown}", f"{names[feats[at]]} is {shown_en}")
+            )
         for i, parcels in by_spot.items():
             messages.append(
                 f"图斑 {keys[i]}：耕地图斑扣除系数 {domain.RIDGE_COEFFICIENT} {what}，按 0 处理："
-                + "，".join(parcels)
+                + "，".join(zh for zh, _ in parcels)
+                + f" / spot {keys[i]}: ridge coefficient {domain.RIDGE_COEFFICIENT} of cultivated "
+                f"parcels {what_en}, taken as 0: " + "; ".join(en for _, en in parcels)
             )
     return np.where(missing | wrong, 0.0, k)
 

@@ -86,12 +86,13 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
 
 
 def repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons)."""
+    """Valid polygonal geometries; returns (geoms, index of repaired ones, their reasons as
+    GEOS gives them: a note wants them in Chinese, a message in both languages)."""
     geoms = np.asarray(geoms, dtype=object)
     present = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
     bad = np.flatnonzero(present & ~shapely.is_valid(geoms))
     found = shapely.is_valid_reason(geoms[bad]) if len(bad) else []
-    reasons = np.array([domain.invalid_reason_zh(r) for r in found], dtype=object)
+    reasons = np.array(list(found), dtype=object)
     out = geoms.copy()
     if len(bad):
         out[bad] = shapely.make_valid(geoms[bad])

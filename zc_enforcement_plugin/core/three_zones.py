@@ -178,7 +178,10 @@ def view_areas(
         messages,
     )
     if not feat_geoms:
-        messages.append("没有可用的线状或区域要素，未生成可视范围")
+        messages.append(
+            "没有可用的线状或区域要素，未生成可视范围 / no usable line or area features: no "
+            "view area made"
+        )
         return empty
     geoms_global = cs.as_geometry_array(feat_geoms)
     origin = local_origin(shapely.total_bounds(geoms_global))
@@ -190,7 +193,10 @@ def view_areas(
 
     src_buf = _source_view_areas(buffers, src_of, len(sources), clip, origin, grid_size, report)
     for s in np.flatnonzero(shapely.is_missing(src_buf)).tolist():
-        messages.append(f"{sources[s].kind} {sources[s].name}: 可视范围为空（在裁剪范围外）")
+        messages.append(
+            f"{sources[s].kind} {sources[s].name}: 可视范围为空（在裁剪范围外） / "
+            f"{sources[s].kind} {sources[s].name}: its view area is empty (outside the clip extent)"
+        )
     report(30.0)
 
     alive = np.flatnonzero(~shapely.is_missing(src_buf))
@@ -278,10 +284,17 @@ def _view_sources(
             field_said = (
                 f"字段 {feats.name_field}：名称为空" if feats.name_field else "未选名称字段"
             )
+            field_said_en = (
+                f"an empty name in field {feats.name_field}"
+                if feats.name_field
+                else "no name field chosen"
+            )
             messages.append(
                 f"图层 {layer}，{field_said}的要素 {count} 个，按类型合并相连（接触或重叠）"
                 f"的要素，记为 {n_nameless} 个未命名的线或区（如 "
-                f"{sources[-n_nameless].name}）"
+                f"{sources[-n_nameless].name}） / layer {layer}: {count} features with "
+                f"{field_said_en}; those touching or overlapping, of one kind, are merged into "
+                f"{n_nameless} unnamed lines or areas (such as {sources[-n_nameless].name})"
             )
     _refuse_kinds_without_distance(missing_kinds, without_kind)
     return sources, feat_geoms, feat_source
@@ -352,6 +365,7 @@ def _source_name(name: str, fid: str, layer: str, name_field: str, messages: lis
             fid,
             name_field,
             f"名称 {name} 含列表分隔符“{cs.LIST_SEPARATOR}”，记为 {kept}",
+            f"the name {name} holds the list separator '{cs.LIST_SEPARATOR}': recorded as {kept}",
         )
         name = kept
     return name
@@ -470,7 +484,10 @@ def _distance(distances: Mapping[str, float], kind: str) -> float:
     try:
         d = float(distances[kind])
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"类型 {kind} 的可视范围距离不是数字: {distances[kind]!r}") from exc
+        raise ValueError(
+            f"类型 {kind} 的可视范围距离不是数字: {distances[kind]!r} / the view distance of "
+            f"kind {kind} is not a number: {distances[kind]!r}"
+        ) from exc
     if not math.isfinite(d) or d <= 0:
         raise ValueError(f"类型 {kind} 的可视范围距离须为正数 (view distance must be > 0): {d}")
     return d
@@ -613,6 +630,10 @@ def _id_list(ids: list[str], row: str, field_name: str, messages: list[str]) -> 
     messages.append(
         f"汇总表 {row} 行，字段 {field_name}：编号共 {len(ids)} 个，超出表格单元格容量"
         f"（{cs.CELL_TEXT_LIMIT} 字符），只列出前 {len(kept)} 个；{where}"
-        f"（或将可视范围图层与图斑、矿山图层按位置叠加）"
+        f"（或将可视范围图层与图斑、矿山图层按位置叠加） / summary row {row}, field "
+        f"{field_name}: {len(ids)} numbers are more than a cell holds "
+        f"({cs.CELL_TEXT_LIMIT} characters), the first {len(kept)} are listed; all are in the "
+        f"output “{cs.DETAIL_TITLE_ZH}” (or join the view areas to the spot and mine layers "
+        "by location)"
     )
     return cs.LIST_SEPARATOR.join(kept) + tail

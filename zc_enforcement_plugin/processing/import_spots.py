@@ -38,6 +38,10 @@ from .base import (
 )
 from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
 
+# Refusals the message of an import that imported nothing names: enough to see why (one
+# cause refuses them all, as a wrong encoding does), the log holding every one.
+_REFUSALS_SHOWN = 5
+
 
 class ImportSpots(EnforcementAlgorithm):
     NAME = "importspots"
@@ -66,7 +70,9 @@ class ImportSpots(EnforcementAlgorithm):
         "another encoding); and the whole layer when its coordinates do not fit its "
         "CRS, when it was screened twice (result fields TBMJ_2, …) or when its own "
         "fields carry result names (TBMJ, PZWH: rename them before screening). A "
-        "Shapefile without .cpg has its encoding detected and reported.</p><p>With the "
+        "Shapefile without .cpg has its encoding detected and reported. An import "
+        "whose every spot is refused fails, naming the first refusals, and leaves the "
+        "ledger as it was (a ledger file it made is removed).</p><p>With the "
         "towns with their offices (TOWNS: XZMC town, SMC office) each spot gets the "
         "town holding most of its area; with the pieces from screening (PIECES, the "
         "OUTPUT_PIECES of the same run) the dock can show and highlight what each spot "
@@ -219,6 +225,22 @@ class ImportSpots(EnforcementAlgorithm):
                 feedback.pushWarning(line)
             else:
                 feedback.pushInfo(line)
+        if report.skipped and not (report.added or report.refreshed):
+            # Every spot refused (a GBK file whose .cpg says UTF-8, say): a failure, as a
+            # cancel is, and no empty ledger left behind to be taken for one. A re-import of
+            # an unchanged batch counts its spots as refreshed, and so stays a success.
+            if made is not None:
+                remove_ledger_file(made)
+            raise fail(
+                tr(
+                    "{source}: none of its {count} spots was imported, every one was refused; "
+                    "the ledger is as it was. The first refusals (all are in the log):\n{refusals}"
+                ).format(
+                    source=source_path,
+                    count=report.skipped,
+                    refusals="\n".join(str(issue) for issue in report.errors[:_REFUSALS_SHOWN]),
+                )
+            )
         return {
             self.ADDED: report.added,
             self.REFRESHED: report.refreshed,

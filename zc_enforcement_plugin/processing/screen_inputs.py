@@ -255,13 +255,13 @@ def warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
     if not padded:
         return
     lost = padded[0]
-    feedback.reportError(
+    # Read right, so a warning; a code that may be a 20x code is read one way of two: an error.
+    feedback.pushWarning(
         tr(
             "{layer}: field {field} holds codes without their leading zero "
             "(stored as numbers?); they are read with four digits ({value} as "
             "{code})."
-        ).format(layer=label, field=class_field, value=lost[0], code=lost[1]),
-        fatalError=False,
+        ).format(layer=label, field=class_field, value=lost[0], code=lost[1])
     )
     town = next((code for _, code in padded if code[1:] in domain.TOWN_VILLAGE_CODES), None)
     if town is not None:

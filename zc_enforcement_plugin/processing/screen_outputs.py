@@ -235,7 +235,9 @@ class ResultWriter:
                     fatalError=False,
                 )
         if cut:
-            feedback.reportError(
+            # A warning, not an error: the run is complete and the core logged every cut text
+            # whole; wrappers that read "ERROR:" in a qgis_process log as a failed run must not.
+            feedback.pushWarning(
                 tr(
                     "{count} texts were longer than a Shapefile field holds ({limit} bytes) and "
                     "were cut at a character's end, e.g. field {field} of spot {spot}; a "
@@ -246,7 +248,6 @@ class ResultWriter:
                     field=cut[0][1],
                     spot=cut[0][0],
                 ),
-                fatalError=False,
             )
         return dest_id
 
@@ -317,12 +318,12 @@ class ResultWriter:
         add_features(sink, features(), output)
         span.setProgress(100.0)
         if cut:
-            self.feedback.reportError(
+            # A warning as for the spots' texts: the spots output holds them, the run succeeded.
+            self.feedback.pushWarning(
                 tr(
                     "{count} spot numbers or feature names were longer than a field of the "
                     "pieces layer holds and were cut, e.g. {text}"
-                ).format(count=len(cut), text=min(cut)),
-                fatalError=False,
+                ).format(count=len(cut), text=min(cut))
             )
         return dest_id
 

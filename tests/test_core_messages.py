@@ -1,0 +1,219 @@
+"""The core's messages carry both languages, "中文 / English": it runs without QGIS, in scripts
+and qgis_process logs, where no catalogue says which language the reader wants (README,
+Translations). Found by review: screening's and the campaigns' warnings were Chinese alone,
+so a qgis_process log in an English locale read `图斑 37030220260222：几何为空，面积记为 0`."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from zc_enforcement_plugin.core import audit_base, domain
+from zc_enforcement_plugin.core import campaigns_schema as cs
+from zc_enforcement_plugin.core.screening import PLANAR, LayerInput, screen_spots
+from zc_enforcement_plugin.i18n import BILINGUAL_SEPARATOR, _in_chinese
+
+CORE = Path(__file__).resolve().parents[1] / "zc_enforcement_plugin" / "core"
+HAN = re.compile("[\u4e00-\u9fff]")
+X0, Y0 = 39_580_000.0, 4_050_000.0
+EPSG = 4527
+
+
+def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
+    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
+
+
+def arr(*geoms) -> np.ndarray:
+    out = np.empty(len(geoms), dtype=object)
+    out[:] = list(geoms)
+    return out
+
+
+def assert_bilingual(messages: list[str]) -> None:
+    """Each message has both halves, and its Chinese half alone (as a Chinese QGIS shows it)
+    names every value the line does: else the dock would show the whole line."""
+    assert messages
+    for message in messages:
+        for line in message.split("\n"):
+            assert BILINGUAL_SEPARATOR in line, f"Chinese only: {line}"
+            chinese = _in_chinese(line)
+            assert chinese != line and HAN.search(chinese), f"halves not told apart: {line}"
+            assert not re.search(r"\b(spot|layer|feature)\b", chinese), line
+
+
+def test_every_kind_of_screening_message_has_an_english_half():
+    """Spots and layers made to give each message screening has, all in one run."""
+    sliver_red = [box(499.96, 0, 600, 0.1), box(300, 50, 400.04, 50.1)]
+    long_red = [box(700 + k, 0, 701 + k, 100) for k in range(10)]
+    red = LayerInput(
+        arr(*sliver_red, *long_red),
+        np.array(["HX-1", "HX-2", *[f"红线{k:02d}" + "甲" * 40 for k in range(10)]], dtype=object),
+        name="STHX（red.gpkg）",
+        feature_ids=np.arange(12),
+    )
+    land = LayerInput(
+        arr(box(0, 0, 60, 100), box(40, 0, 100, 100), box(100, 0, 200, 100), box(200, 0, 300, 100)),
+        np.array(["P0", "P1", "P2", "P3"], dtype=object),
+        np.array(["0101", "0201", "99XX", "0101"], dtype=object),
+        np.array([None, 0.1, 0.1, 2.0], dtype=object),
+        name="DLTB（land.gpkg）",
+    )
+    spots = [
+        box(0, 0, 100, 100),  # OVERLAP: two parcels overlap inside it; KCXS empty
+        box(100, 0, 200, 100),  # UNKNOWN: a class code no group has
+        box(200, 0, 300, 100),  # KCXS: 2.0, outside 0..1
+        box(400, 0, 500, 100),  # SLIVERS: two red-line slivers set SFSTHX
+        box(690, 0, 720, 100),  # LONG: red lines whose names overflow STHXBH
+        shapely.Polygon([(X0 + 900, Y0), (X0 + 910, Y0 + 10), (X0 + 910, Y0), (X0 + 900, Y0 + 10)]),
+        None,  # NONE
+        shapely.Polygon(),  # EMPTY
+        shapely.Polygon([(X0 + 950, Y0), (X0 + 960, Y0), (X0 + 970, Y0), (X0 + 950, Y0)]),
+        shapely.Polygon([(X0, Y0), (X0 + 1, np.nan), (X0 + 1, Y0 + 1), (X0, Y0)]),  # NAN
+        box(1000, 0, 1010, 10),  # DUP
+        box(1020, 0, 1030, 10),  # DUP
+    ]
+    keys = [
+        *["OVERLAP", "UNKNOWN", "KCXS", "SLIVERS", "LONG", "TIE", "NONE", "EMPTY", "LINE"],
+        *["NAN", "DUP", "DUP"],
+    ]
+    result = screen_spots(
+        arr(*spots),
+        keys,
+        {domain.LAYER_LAND_USE: land, domain.LAYER_RED_LINE: red},
+        EPSG,
+        PLANAR,
+        deduct_ridges=True,
+    )
+    said = "\n".join(result.messages)
+    for kind in (
+        "编号重复",
+        "坐标含非数值",
+        "几何无效",
+        "无几何",
+        "几何为空",
+        "几何无面状部分",
+        "的压占各自显示为 0.00 m²",
+        "超过字段长度",
+        "相互重叠",
+        "无法归类",
+        "不是数字",  # KCXS empty
+        "不在 0..1 之间",
+    ):
+        assert kind in said, f"{kind} not given: {said}"
+    assert_bilingual(result.messages)
+
+    # No KCXS field at all, ridges to deduct: said once for the layer.
+    land.ridge_coefficients = None
+    result = screen_spots(
+        arr(box(0, 0, 100, 100)),
+        ["S"],
+        {domain.LAYER_LAND_USE: land},
+        EPSG,
+        PLANAR,
+        deduct_ridges=True,
+    )
+    assert any(domain.RIDGE_COEFFICIENT in m for m in result.messages), result.messages
+    assert_bilingual(result.messages)
+
+
+def test_the_campaigns_messages_name_layer_feature_and_field_in_both_languages():
+    """cs.say and the repairs and column readers built on it (every campaign algorithm's
+    input checks)."""
+    messages: list[str] = []
+    bowtie = shapely.Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])
+    line_only = shapely.Polygon([(0, 0), (10, 0), (20, 0), (0, 0)])
+    cs.repair(
+        arr(bowtie, None, shapely.Polygon(), line_only),
+        ["1", "2", "3", "4"],
+        "JCTB",
+        messages,
+        keep_polygonal=True,
+        crs=EPSG,
+    )
+    ids = ["A", "B"]
+    audit_base.number_column(["x", -1], 2, "PZ", ids, "PZMJ", messages)
+    audit_base.level_column([1.5, 2], 2, "PZ", ids, "PZJB", messages)
+    audit_base.date_column(["明天", "2026-01-01"], 2, "PZ", ids, "JZRQ", messages)
+    audit_base.flag_column(["也许", "是"], 2, "PZ", ids, "SFJC", messages)
+    audit_base.feature_ids(["W1", "", "W1"], "PZ", "PZWH", "批准文号", messages)
+    assert len(messages) >= 10, messages
+    assert any("layer JCTB, feature 1, field geometry: invalid geometry" in m for m in messages)
+    assert_bilingual(messages)
+
+
+# --- structurally: every message the core writes, in every module -----------------------------
+# Lists of messages a run hands to the log (result.messages, warnings, notes of a polygonize).
+MESSAGE_LISTS = re.compile(r"^(messages|msgs|warnings|notes)$")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[ ,:]+[A-Za-z]+")
+
+
+def _text(node: ast.AST) -> str:
+    """The literal text of a string expression, "{}" for each value put into it."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_text(v) if isinstance(v, ast.Constant) else "{}" for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _text(node.left) + _text(node.right)
+    return ""
+
+
+def _target(call: ast.Call) -> tuple[str, str]:
+    """(method or function name, the name of what it is called on)."""
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id, ""
+    if isinstance(func, ast.Attribute):
+        owner = func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+        return func.attr, name
+    return "", ""
+
+
+def core_message_sites() -> list[tuple[str, int, str, list[str]]]:
+    """(file, line, kind, texts) of every message the core writes into a message list, says
+    with cs.say, or raises with Chinese in it."""
+    sites = []
+    for path in sorted(CORE.glob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            name, owner = _target(call)
+            texts = [_text(arg) for arg in call.args]
+            if name in ("append", "extend", "insert") and MESSAGE_LISTS.match(owner):
+                kind = "message"
+            elif name == "say":
+                kind = "say"
+            elif name.endswith(("Error", "Exception")) and name[:1].isupper():
+                kind = "error"
+            else:
+                continue
+            if any(HAN.search(text) for text in texts):
+                sites.append((path.name, call.lineno, kind, texts))
+    return sites
+
+
+def test_every_core_message_is_written_in_both_languages():
+    sites = core_message_sites()
+    # The check sees the messages it is meant to (screening's, the campaigns', the ledger's):
+    # a rename of the message lists must not leave it checking nothing.
+    kinds = {kind for _, _, kind, _ in sites}
+    assert kinds == {"message", "say", "error"} and len(sites) > 60, sites
+    files = {name for name, *_ in sites}
+    assert {"screening.py", "screening_land.py", "campaigns_schema.py", "three_zones.py"} <= files
+
+    wrong = []
+    for name, line, kind, texts in sites:
+        if kind == "message":
+            ok = any(BILINGUAL_SEPARATOR in text for text in texts)
+        elif kind == "say":  # say(messages, layer, fid, field, 中文, English)
+            ok = len(texts) == 6 and bool(ENGLISH_WORDS.search(texts[5]))
+        else:  # an error's English may be a separate argument (ProcedureError) or in brackets
+            ok = bool(ENGLISH_WORDS.search(" ".join(texts)))
+        if not ok:
+            wrong.append(f"{name}:{line} ({kind}): {' | '.join(t for t in texts if t)}")
+    assert not wrong, "core messages without their English half:\n" + "\n".join(wrong)
