@@ -838,7 +838,7 @@ def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_
     message = str(stop.value)
     assert f"台帐旁的证据文件夹 {folder} 不存在" in message and "5 件证据" in message, message
     assert "nothing was written" in message
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # the folder made for the run goes with the refusal
     with (
         ledger.GeoPackageLedger(path, create=False) as moved,
         pytest.raises(ledger.LedgerError, match="no file was checked"),
@@ -1394,17 +1394,85 @@ def ledger_rows_verified(folder: Path) -> int:
         return sum(1 for f in layer if f.properties[export.STATUS] == "已核查")
 
 
-def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
-    """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
-    left to pass for the whole."""
+def folder_state(folder: Path) -> dict[str, str | None]:
+    """Every file and folder under `folder`, a file with its SHA-256: equal states, nothing
+    added, removed or rewritten."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        )
+        for path in folder.rglob("*")
+    }
+
+
+def cancelled_at(percent: float):
     from qgis.core import QgsProcessingFeedback
 
     feedback = QgsProcessingFeedback()
-    feedback.progressChanged.connect(lambda percent: percent > 55 and feedback.cancel())
-    result = run_export(field_ledger, tmp_path, WITH_PDF=True, feedback=feedback)
+    feedback.progressChanged.connect(lambda done: done > percent and feedback.cancel())
+    return feedback
+
+
+def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
+    """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
+    left to pass for the whole; nor any other file of the package, nor the folders made for it."""
+    out = tmp_path / "new" / "package"
+    feedback = cancelled_at(55)
+    result = run_export(field_ledger, out, WITH_PDF=True, feedback=feedback)
     assert result == {}
     assert feedback.isCanceled()
-    assert not list(tmp_path.glob("*.pdf"))
+    assert not (tmp_path / "new").exists(), folder_state(tmp_path)
+
+
+@pytest.mark.parametrize("percent", [15, 55])  # while zipping the evidence; while the sheets
+def test_a_cancelled_export_leaves_an_earlier_package_as_it_was(
+    provider, field_ledger, tmp_path, percent
+):
+    """A cancel used to leave a package of two runs: this run's zip, GeoPackage and XLSX beside
+    the earlier run's sheets. Now the earlier package stays byte for byte, with nothing added
+    (no part file, no staging folder) and the user's own file in the folder untouched."""
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder, WITH_PDF=True)
+    (folder / "说明.txt").write_text("科室的备注", "utf-8")
+    before = folder_state(folder)
+    assert {"verification.xlsx", "evidence.zip", "verification_sheets.pdf"} <= set(before)
+    feedback = cancelled_at(percent)
+    assert run_export(field_ledger, folder, WITH_PDF=True, feedback=feedback) == {}
+    assert feedback.isCanceled()
+    assert folder_state(folder) == before
+
+
+def test_a_refused_export_leaves_nothing_new_and_an_earlier_package_as_it_was(
+    provider, field_ledger, screened, tmp_path
+):
+    """Refused (the evidence folder cannot be read; no ledger at that path): the output folder
+    Processing asked for, and the parents made for it, go again; a folder that was there keeps
+    what it held, the earlier package included."""
+    from qgis.core import QgsProcessingException
+
+    store = build_ledger(tmp_path / "moved", screened)
+    evidence_dir, moved = store.evidence_dir, store.path
+    store.close()
+    shutil.rmtree(evidence_dir)
+    new = tmp_path / "new" / "deeper" / "package"
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, new)
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        run_export(tmp_path / "no_such_ledger.gpkg", new)
+    assert not (tmp_path / "new").exists()
+
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder)
+    before = folder_state(folder)
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, folder, WITH_PDF=True)
+    assert folder_state(folder) == before
+    # A folder that was there, empty, stays: it is not the run's to remove.
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, tmp_path / "empty")
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
 
 
 def test_spots_screened_without_the_referral_layers_are_imported_queued_and_exported(

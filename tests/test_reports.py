@@ -821,6 +821,31 @@ def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
         )
 
 
+def test_a_refused_report_leaves_no_folder_it_made(provider, ledger_path, tmp_path):
+    """A report refused once its output folder was made (no ledger at the path given) took the
+    folder, and the parents made for it, to be left empty: they go again. A folder that was
+    there is kept, with the earlier report in it as it was."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    new = tmp_path / "new" / "reports"
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        processing.run(
+            "zcenforcement:monthlyranking",
+            {"LEDGER": str(tmp_path / "none.gpkg"), "MONTH": "2024-03", "OUTPUT_FOLDER": str(new)},
+        )
+    assert not (tmp_path / "new").exists()
+    folder = tmp_path / "kept"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    processing.run("zcenforcement:monthlyranking", parameters)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        processing.run(
+            "zcenforcement:monthlyranking", {**parameters, "LEDGER": str(tmp_path / "none.gpkg")}
+        )
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
 def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_path):
     """A December 2024 ranking on a calendar that knows 2024 alone (its official schedule in the
     file beside the ledger): a spot judged illegal on Monday 30 December owes its written report

@@ -430,6 +430,28 @@ def output_folder(algorithm, parameters: dict, name: str, context):
     return folder
 
 
+def folders_to_make(path) -> list[Path]:
+    """The folders that making `path` would create, the deepest first: what a run that then
+    stops or is cancelled removes again (remove_made_folders), as it was not there before the
+    run. Asked before output_folder makes them."""
+    made: list[Path] = []
+    path = Path(path).absolute()
+    while not path.exists() and path != path.parent:
+        made.append(path)
+        path = path.parent
+    return made
+
+
+def remove_made_folders(folders: list[Path]) -> None:
+    """Remove the folders folders_to_make named, the deepest first, each only while empty: a
+    file put into one meanwhile (by the user, not this run) keeps it and the folders above."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 LEDGER_PARAMETER = "LEDGER"
 
 

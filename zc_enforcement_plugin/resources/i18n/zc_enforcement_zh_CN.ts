@@ -725,6 +725,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
+      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The ledger has no batch {batch} (batches: {names}).</source>
+      <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Reading the ledger</source>
       <translation>正在读取台帐</translation>
     </message>
@@ -742,26 +752,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Writing the XLSX ledger</source>
       <translation>正在写入 XLSX 台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
-      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The ledger has no batch {batch} (batches: {names}).</source>
-      <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>No spot exported is verified yet: no verification sheets were made.</source>
-      <translation>导出的图斑均未核查：未制作核查表。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Cancelled: the export is incomplete.</source>
-      <translation>已取消：导出不完整。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -790,6 +780,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No spot exported is verified yet: no verification sheets were made.</source>
+      <translation>导出的图斑均未核查：未制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Cancelled: nothing was written, the output folder is as it was.</source>
+      <translation>已取消：未写入任何文件，输出文件夹保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template {path} is missing.</source>
       <translation>缺少打印布局模板 {path}。</translation>
     </message>
@@ -815,8 +815,28 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Cannot write into the output folder {folder}: {error}</source>
+      <translation>无法写入输出文件夹 {folder}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>{path} of an earlier export cannot be removed ({error}): close it, or export into another folder. Its sheets are not this export's.</source>
       <translation>无法删除此前导出的 {path}（{error}）：请关闭该文件，或导出到其他文件夹。其中的核查表不属于本次导出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
+      <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The layout template has no map item {id}.</source>
+      <translation>打印布局模板中没有地图项 {id}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{path} cannot be replaced ({error}): close it, or export into another folder. The files of the package before it in the name order were replaced already.</source>
+      <translation>无法替换 {path}（{error}）：请关闭该文件，或导出到其他文件夹。按文件名顺序排在它之前的成果文件已被替换。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -827,16 +847,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Making {count} verification sheets</source>
       <translation>正在生成 {count} 张核查表</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The layout template has no map item {id}.</source>
-      <translation>打印布局模板中没有地图项 {id}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
-      <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
