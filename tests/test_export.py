@@ -24,6 +24,7 @@ import pytest
 from shapely.geometry import box
 
 from tests import paper
+from tests.workbooks import check_workbook
 from zc_enforcement_plugin.core import domain, evidence, export, ledger, spot_files
 from zc_enforcement_plugin.core import ledger_schema as ls
 
@@ -288,6 +289,9 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
     values = openpyxl.load_workbook(result["XLSX"], data_only=True).active
     assert "核查台帐" in sheet["A1"].value
     assert [cell.value for cell in sheet[2]] == [column.header for column in columns]
+    # Each header's note: the field it is in the GeoPackage and (shortened) the Shapefile.
+    assert [cell.comment.text for cell in sheet[2]] == [column.name for column in columns]
+    assert check_workbook(result["XLSX"]) >= 10 * len(rows)
     assert sheet.freeze_panes == "C3"
     first, last, totals = 3, 2 + len(rows), 3 + len(rows)
     assert sheet.max_row == totals
@@ -345,6 +349,10 @@ def test_xlsx_parts_are_well_formed_xml_with_the_parts_excel_needs(exported):
             "xl/_rels/workbook.xml.rels",
             "xl/styles.xml",
             "xl/worksheets/sheet1.xml",
+            # the header notes, and the drawing Excel shows them with
+            "xl/worksheets/_rels/sheet1.xml.rels",
+            "xl/comments1.xml",
+            "xl/drawings/vmlDrawing1.vml",
         } <= names
         for name in names:
             ET.fromstring(archive.read(name))  # raises on malformed XML

@@ -498,6 +498,7 @@ def write_xlsx(
             AREA_DECIMALS,
             c.totalled,
             None if sqm is None else (sqm, shown_mu, shown_mu_formula),
+            code=c.name,  # the field's name in the GeoPackage, which the note ties it to
         )
 
     sheet = xlsx.Sheet(
