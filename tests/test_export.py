@@ -649,7 +649,7 @@ def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_le
         members = {
             name: hashlib.sha256(archive.read(name)).hexdigest()
             for name in archive.namelist()
-            if name != export.MANIFEST_NAME
+            if name not in (export.MANIFEST_NAME, export.MANIFEST_XLSX_NAME)
         }
     assert len(manifest) == len(records) == 5
     assert {row[export.MANIFEST_PATH] for row in manifest} == set(members)
@@ -1896,7 +1896,11 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_sto
     store = types.SimpleNamespace(evidence_dir=root)
     result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
     with zipfile.ZipFile(result.path) as archive:
-        assert sorted(archive.namelist()) == ["S1/a.jpg", export.MANIFEST_NAME]
+        assert sorted(archive.namelist()) == [
+            "S1/a.jpg",
+            export.MANIFEST_NAME,
+            export.MANIFEST_XLSX_NAME,
+        ]
         manifest = list(
             csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
         )
@@ -1909,6 +1913,63 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_sto
     assert {m[export.MANIFEST_ORIGINAL] for m in missing} == {"gone.jpg"}
     first = manifest[0]
     assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
+
+
+def test_long_digit_strings_survive_excel_in_the_manifest_and_the_ledger_sheet(tmp_path):
+    """Excel opens a CSV guessing types: a 14-digit spot number shows as 3.70302E+13 and, saved,
+    loses its last digits; a hash of digits and one e reads as a power of ten. manifest.csv stays
+    plain, for the scripts that check the zip with it, and reads back exactly; manifest.xlsx,
+    beside it, holds the numbers and hashes as text and the sizes and GPS as numbers; the
+    verification ledger's spot numbers are text too."""
+    import types
+
+    numbers = ["37030220250001", "0370302202500012345", "370302"]
+    hashes = ["1" * 63 + "0", "12e34" + "5" * 59, hashlib.sha256(b"x").hexdigest()]
+    root = tmp_path / "evidence"
+    rows, stored = [], []
+    for index, (number, digest) in enumerate(zip(numbers, hashes), start=1):
+        (root / number).mkdir(parents=True)
+        (root / number / "p.jpg").write_bytes(b"photo %d" % index)
+        record = ledger.EvidenceRecord(
+            ls.EVIDENCE_PHOTO, f"{number}/p.jpg", digest, 7, gps_lon=117.1234567, gps_lat=36.5
+        )
+        rows.append(export.ExportRow(index, number, "2026Q1", None, {}, [record]))
+        stored.append(record)
+    store = types.SimpleNamespace(evidence_dir=root)
+    result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
+    with zipfile.ZipFile(result.path) as archive:
+        text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
+        (tmp_path / "manifest.xlsx").write_bytes(archive.read(export.MANIFEST_XLSX_NAME))
+    manifest = list(csv.DictReader(io.StringIO(text)))
+    assert [m[export.MANIFEST_SPOT] for m in manifest] == numbers
+    assert [m[export.MANIFEST_RECORDED_SHA256] for m in manifest] == hashes
+    assert '="' not in text  # a plain CSV: no formula around a value
+    book = openpyxl.load_workbook(tmp_path / "manifest.xlsx").active
+    header = [cell.value for cell in book[1]]
+    assert header == list(export.MANIFEST_COLUMNS)
+    spot, recorded = (
+        header.index(export.MANIFEST_SPOT),
+        header.index(export.MANIFEST_RECORDED_SHA256),
+    )
+    size, lon = header.index(export.MANIFEST_SIZE), header.index(export.MANIFEST_LON)
+    lines = list(book.iter_rows(min_row=2))
+    assert [(line[spot].value, line[spot].data_type) for line in lines] == [
+        (number, "s") for number in numbers
+    ]
+    assert [(line[recorded].value, line[recorded].data_type) for line in lines] == [
+        (digest, "s") for digest in hashes
+    ]
+    assert [(line[size].value, line[size].data_type) for line in lines] == [(7, "n")] * 3
+    assert lines[0][lon].value == 117.1234567 and lines[0][lon].number_format == "0.0000000"
+    check_workbook(tmp_path / "manifest.xlsx")
+    # The ledger sheet of the package: the spot number is text, all its digits there.
+    sheet = openpyxl.load_workbook(
+        export.write_xlsx(
+            tmp_path / "v.xlsx", _one_spot_rows(tmp_path, {domain.SPOT_NUMBER: numbers[1]})
+        )
+    ).active
+    cells = [cell for cell in sheet[3] if cell.value == numbers[1]]
+    assert len(cells) == 1 and cells[0].data_type == "s"
 
 
 def test_a_spot_number_of_exactly_a_dbf_fields_bytes_is_written(tmp_path):

@@ -7,6 +7,7 @@ the export and the reports need of the format is small: this is all of it, for b
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -96,6 +97,13 @@ def column_letter(index: int) -> str:
 def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet], title: str = "") -> Path:
     """Write the sheets as one XLSX, replacing `path` only once it is complete."""
     path = Path(path)
+    with replacing(path) as temporary:
+        temporary.write_bytes(workbook_bytes(sheets, title))
+    return path
+
+
+def workbook_bytes(sheets: Sequence[Sheet], title: str = "") -> bytes:
+    """The sheets as the bytes of one XLSX file, for a workbook that goes into a zip."""
     title = title or next((sheet.title for sheet in sheets if sheet.title), "")
     strings = _SharedStrings()
     styles = _Styles()
@@ -118,10 +126,11 @@ def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet], title: str 
             parts[f"xl/drawings/vmlDrawing{i}.vml"] = _vml_drawing(notes, i)
     parts["xl/styles.xml"] = styles.xml()  # after the sheets: they register the styles
     parts["xl/sharedStrings.xml"] = strings.xml()
-    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
             z.writestr(name, text.encode("utf-8"))
-    return path
+    return data.getvalue()
 
 
 # --- cells ----------------------------------------------------------------------------------------
