@@ -747,14 +747,32 @@ def test_long_digit_codes_stay_exact_in_a_csv_and_text_in_an_xlsx_output(provide
     import csv
 
     import openpyxl
+    import processing
+    from qgis.core import QgsProcessingFeedback
 
     number, county = "37030220250001", "370302000000"
     spots = memory_layer(
         [(square(0, 0, 100), [number, county])],
         f"field={domain.SPOT_NUMBER}:string&field={domain.SPOT_COUNTY_CODE}:string",
     )
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
     path = tmp_path / "screened.csv"
-    run({"SPOTS": spots, "OUTPUT": str(path)})
+    feedback = Warnings()
+    processing.run(
+        "zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": str(path)}, feedback=feedback
+    )
+    # The log names each column Excel would turn into a number, with an example.
+    said = [line for line in feedback.lines if "Excel" in line]
+    assert [(domain.SPOT_NUMBER in w and number in w) for w in said] == [True, False], said
+    assert domain.SPOT_COUNTY_CODE in said[1] and "screened.csv" in said[1]
     with open(path, encoding="utf-8-sig", newline="") as handle:
         row = next(csv.DictReader(handle))
     assert (row[domain.SPOT_NUMBER], row[domain.SPOT_COUNTY_CODE]) == (number, county)

@@ -409,6 +409,11 @@
       <translation>无法创建输出文件夹 {folder}：{error}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{file}, column {column}: Excel opens digits such as {example} as a number (shown as 3.7E+13, its last digits lost when saved). Import the CSV with that column as text, or save the output as .xlsx.</source>
+      <translation>{file} 的 {column} 列：Excel 会把 {example} 这样的数字串当作数值打开（显示为 3.7E+13，保存后末几位丢失）。请在导入该 CSV 时将此列设为文本，或将输出保存为 .xlsx。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Campaigns</source>
       <translation>专项行动</translation>
