@@ -11,7 +11,8 @@ import openpyxl
 from openpyxl.utils.cell import coordinate_from_string
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-AREA_HEADER = re.compile(r"(m²|亩|平方米)")
+# Columns of figures shown to 2 decimals: areas (DOMAIN §4), rates in % and scores.
+AREA_HEADER = re.compile(r"(m²|亩|平方米|\(%\)|得分)")
 SAME_IN_CHINESE = {"SHA-256"}  # a term Chinese forms write as it is
 
 
@@ -22,7 +23,7 @@ def header_row(sheet) -> int:
 
 
 def check_workbook(path: str | Path, notes_sheets: tuple[str, ...] = ("说明 Notes",)) -> int:
-    """Assert the rules above of every sheet but the notes; returns the area cells checked."""
+    """Assert the rules above of every sheet but the notes; returns the figures checked."""
     book = openpyxl.load_workbook(path)
     areas = 0
     for sheet in book.worksheets:
