@@ -24,6 +24,7 @@ import pytest
 from shapely.geometry import box
 
 from tests import paper
+from tests.workbooks import check_workbook
 from zc_enforcement_plugin.core import domain, evidence, export, ledger, spot_files
 from zc_enforcement_plugin.core import ledger_schema as ls
 
@@ -288,6 +289,9 @@ def test_xlsx_has_chinese_headers_two_decimals_and_true_totals(exported, field_l
     values = openpyxl.load_workbook(result["XLSX"], data_only=True).active
     assert "核查台帐" in sheet["A1"].value
     assert [cell.value for cell in sheet[2]] == [column.header for column in columns]
+    # Each header's note: the field it is in the GeoPackage and (shortened) the Shapefile.
+    assert [cell.comment.text for cell in sheet[2]] == [column.name for column in columns]
+    assert check_workbook(result["XLSX"]) >= 10 * len(rows)
     assert sheet.freeze_panes == "C3"
     first, last, totals = 3, 2 + len(rows), 3 + len(rows)
     assert sheet.max_row == totals
@@ -345,6 +349,10 @@ def test_xlsx_parts_are_well_formed_xml_with_the_parts_excel_needs(exported):
             "xl/_rels/workbook.xml.rels",
             "xl/styles.xml",
             "xl/worksheets/sheet1.xml",
+            # the header notes, and the drawing Excel shows them with
+            "xl/worksheets/_rels/sheet1.xml.rels",
+            "xl/comments1.xml",
+            "xl/drawings/vmlDrawing1.vml",
         } <= names
         for name in names:
             ET.fromstring(archive.read(name))  # raises on malformed XML
@@ -641,7 +649,7 @@ def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_le
         members = {
             name: hashlib.sha256(archive.read(name)).hexdigest()
             for name in archive.namelist()
-            if name != export.MANIFEST_NAME
+            if name not in (export.MANIFEST_NAME, export.MANIFEST_XLSX_NAME)
         }
     assert len(manifest) == len(records) == 5
     assert {row[export.MANIFEST_PATH] for row in manifest} == set(members)
@@ -838,7 +846,7 @@ def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_
     message = str(stop.value)
     assert f"台帐旁的证据文件夹 {folder} 不存在" in message and "5 件证据" in message, message
     assert "nothing was written" in message
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists()  # the folder made for the run goes with the refusal
     with (
         ledger.GeoPackageLedger(path, create=False) as moved,
         pytest.raises(ledger.LedgerError, match="no file was checked"),
@@ -1394,17 +1402,85 @@ def ledger_rows_verified(folder: Path) -> int:
         return sum(1 for f in layer if f.properties[export.STATUS] == "已核查")
 
 
-def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
-    """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
-    left to pass for the whole."""
+def folder_state(folder: Path) -> dict[str, str | None]:
+    """Every file and folder under `folder`, a file with its SHA-256: equal states, nothing
+    added, removed or rewritten."""
+    return {
+        path.relative_to(folder).as_posix(): (
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        )
+        for path in folder.rglob("*")
+    }
+
+
+def cancelled_at(percent: float):
     from qgis.core import QgsProcessingFeedback
 
     feedback = QgsProcessingFeedback()
-    feedback.progressChanged.connect(lambda percent: percent > 55 and feedback.cancel())
-    result = run_export(field_ledger, tmp_path, WITH_PDF=True, feedback=feedback)
+    feedback.progressChanged.connect(lambda done: done > percent and feedback.cancel())
+    return feedback
+
+
+def test_cancelling_the_sheets_writes_no_pdf(provider, field_ledger, tmp_path):
+    """Cancelled after the first sheet: the exporter stops and no PDF of part of the sheets is
+    left to pass for the whole; nor any other file of the package, nor the folders made for it."""
+    out = tmp_path / "new" / "package"
+    feedback = cancelled_at(55)
+    result = run_export(field_ledger, out, WITH_PDF=True, feedback=feedback)
     assert result == {}
     assert feedback.isCanceled()
-    assert not list(tmp_path.glob("*.pdf"))
+    assert not (tmp_path / "new").exists(), folder_state(tmp_path)
+
+
+@pytest.mark.parametrize("percent", [15, 55])  # while zipping the evidence; while the sheets
+def test_a_cancelled_export_leaves_an_earlier_package_as_it_was(
+    provider, field_ledger, tmp_path, percent
+):
+    """A cancel used to leave a package of two runs: this run's zip, GeoPackage and XLSX beside
+    the earlier run's sheets. Now the earlier package stays byte for byte, with nothing added
+    (no part file, no staging folder) and the user's own file in the folder untouched."""
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder, WITH_PDF=True)
+    (folder / "说明.txt").write_text("科室的备注", "utf-8")
+    before = folder_state(folder)
+    assert {"verification.xlsx", "evidence.zip", "verification_sheets.pdf"} <= set(before)
+    feedback = cancelled_at(percent)
+    assert run_export(field_ledger, folder, WITH_PDF=True, feedback=feedback) == {}
+    assert feedback.isCanceled()
+    assert folder_state(folder) == before
+
+
+def test_a_refused_export_leaves_nothing_new_and_an_earlier_package_as_it_was(
+    provider, field_ledger, screened, tmp_path
+):
+    """Refused (the evidence folder cannot be read; no ledger at that path): the output folder
+    Processing asked for, and the parents made for it, go again; a folder that was there keeps
+    what it held, the earlier package included."""
+    from qgis.core import QgsProcessingException
+
+    store = build_ledger(tmp_path / "moved", screened)
+    evidence_dir, moved = store.evidence_dir, store.path
+    store.close()
+    shutil.rmtree(evidence_dir)
+    new = tmp_path / "new" / "deeper" / "package"
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, new)
+    assert not (tmp_path / "new").exists()
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        run_export(tmp_path / "no_such_ledger.gpkg", new)
+    assert not (tmp_path / "new").exists()
+
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder)
+    before = folder_state(folder)
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, folder, WITH_PDF=True)
+    assert folder_state(folder) == before
+    # A folder that was there, empty, stays: it is not the run's to remove.
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(QgsProcessingException, match="不存在"):
+        run_export(moved, tmp_path / "empty")
+    assert (tmp_path / "empty").is_dir() and not any((tmp_path / "empty").iterdir())
 
 
 def test_spots_screened_without_the_referral_layers_are_imported_queued_and_exported(
@@ -1820,7 +1896,11 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_sto
     store = types.SimpleNamespace(evidence_dir=root)
     result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
     with zipfile.ZipFile(result.path) as archive:
-        assert sorted(archive.namelist()) == ["S1/a.jpg", export.MANIFEST_NAME]
+        assert sorted(archive.namelist()) == [
+            "S1/a.jpg",
+            export.MANIFEST_NAME,
+            export.MANIFEST_XLSX_NAME,
+        ]
         manifest = list(
             csv.DictReader(io.StringIO(archive.read(export.MANIFEST_NAME).decode("utf-8-sig")))
         )
@@ -1833,6 +1913,63 @@ def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_sto
     assert {m[export.MANIFEST_ORIGINAL] for m in missing} == {"gone.jpg"}
     first = manifest[0]
     assert (first[export.MANIFEST_LON], first[export.MANIFEST_LAT]) == ("117.1234567", "36.7654321")
+
+
+def test_long_digit_strings_survive_excel_in_the_manifest_and_the_ledger_sheet(tmp_path):
+    """Excel opens a CSV guessing types: a 14-digit spot number shows as 3.70302E+13 and, saved,
+    loses its last digits; a hash of digits and one e reads as a power of ten. manifest.csv stays
+    plain, for the scripts that check the zip with it, and reads back exactly; manifest.xlsx,
+    beside it, holds the numbers and hashes as text and the sizes and GPS as numbers; the
+    verification ledger's spot numbers are text too."""
+    import types
+
+    numbers = ["37030220250001", "0370302202500012345", "370302"]
+    hashes = ["1" * 63 + "0", "12e34" + "5" * 59, hashlib.sha256(b"x").hexdigest()]
+    root = tmp_path / "evidence"
+    rows, stored = [], []
+    for index, (number, digest) in enumerate(zip(numbers, hashes), start=1):
+        (root / number).mkdir(parents=True)
+        (root / number / "p.jpg").write_bytes(b"photo %d" % index)
+        record = ledger.EvidenceRecord(
+            ls.EVIDENCE_PHOTO, f"{number}/p.jpg", digest, 7, gps_lon=117.1234567, gps_lat=36.5
+        )
+        rows.append(export.ExportRow(index, number, "2026Q1", None, {}, [record]))
+        stored.append(record)
+    store = types.SimpleNamespace(evidence_dir=root)
+    result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
+    with zipfile.ZipFile(result.path) as archive:
+        text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
+        (tmp_path / "manifest.xlsx").write_bytes(archive.read(export.MANIFEST_XLSX_NAME))
+    manifest = list(csv.DictReader(io.StringIO(text)))
+    assert [m[export.MANIFEST_SPOT] for m in manifest] == numbers
+    assert [m[export.MANIFEST_RECORDED_SHA256] for m in manifest] == hashes
+    assert '="' not in text  # a plain CSV: no formula around a value
+    book = openpyxl.load_workbook(tmp_path / "manifest.xlsx").active
+    header = [cell.value for cell in book[1]]
+    assert header == list(export.MANIFEST_COLUMNS)
+    spot, recorded = (
+        header.index(export.MANIFEST_SPOT),
+        header.index(export.MANIFEST_RECORDED_SHA256),
+    )
+    size, lon = header.index(export.MANIFEST_SIZE), header.index(export.MANIFEST_LON)
+    lines = list(book.iter_rows(min_row=2))
+    assert [(line[spot].value, line[spot].data_type) for line in lines] == [
+        (number, "s") for number in numbers
+    ]
+    assert [(line[recorded].value, line[recorded].data_type) for line in lines] == [
+        (digest, "s") for digest in hashes
+    ]
+    assert [(line[size].value, line[size].data_type) for line in lines] == [(7, "n")] * 3
+    assert lines[0][lon].value == 117.1234567 and lines[0][lon].number_format == "0.0000000"
+    check_workbook(tmp_path / "manifest.xlsx")
+    # The ledger sheet of the package: the spot number is text, all its digits there.
+    sheet = openpyxl.load_workbook(
+        export.write_xlsx(
+            tmp_path / "v.xlsx", _one_spot_rows(tmp_path, {domain.SPOT_NUMBER: numbers[1]})
+        )
+    ).active
+    cells = [cell for cell in sheet[3] if cell.value == numbers[1]]
+    assert len(cells) == 1 and cells[0].data_type == "s"
 
 
 def test_a_spot_number_of_exactly_a_dbf_fields_bytes_is_written(tmp_path):

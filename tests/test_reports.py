@@ -42,6 +42,7 @@ import pytest
 from shapely.geometry import box
 
 from tests.holiday_notices import complete_year
+from tests.workbooks import check_workbook
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -714,7 +715,10 @@ def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, 
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["排名 Ranking", "得分分项 Score components", "说明 Notes"]
     rows = list(book["排名 Ranking"].iter_rows(values_only=True))
-    assert rows[0][0] == "排名 / rank"
+    # Chinese as the bureau reads it; the English in the header's note, as the PDF prints both.
+    assert rows[0][:2] == ("排名", "自然资源所")
+    assert book["排名 Ranking"]["A1"].comment.text == "rank"
+    assert report.sheets()[0].headers[:2] == ["排名 / rank", "自然资源所 / office"]
     assert [list(r) for r in rows[1:]] == report.sheets()[0].rows
 
 
@@ -767,6 +771,7 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][14] == 55.0
     assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 25.0
     assert rows["合计 / district"][14] == 41.25
+    assert check_workbook(xlsx) >= 6 * 4  # six area columns, three offices and the district
     components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
     rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
     assert rows[B][11:] == (4, 3, 0, 25.0, 32.5)
@@ -808,6 +813,9 @@ def test_other_report_algorithms(
     else:
         assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
+    # Chinese headers with their English in notes, m² and 亩 as numbers to 2 decimals.
+    areas = check_workbook(result["XLSX"])
+    assert areas > 0 if algorithm != "weeklydispatch" else areas == 0  # it counts, no areas
 
 
 def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
@@ -819,6 +827,31 @@ def test_a_bad_month_is_refused_with_a_message(provider, ledger_path, tmp_path):
             "zcenforcement:monthlyranking",
             {"LEDGER": str(ledger_path), "MONTH": "2024-13", "OUTPUT_FOLDER": str(tmp_path)},
         )
+
+
+def test_a_refused_report_leaves_no_folder_it_made(provider, ledger_path, tmp_path):
+    """A report refused once its output folder was made (no ledger at the path given) took the
+    folder, and the parents made for it, to be left empty: they go again. A folder that was
+    there is kept, with the earlier report in it as it was."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    new = tmp_path / "new" / "reports"
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        processing.run(
+            "zcenforcement:monthlyranking",
+            {"LEDGER": str(tmp_path / "none.gpkg"), "MONTH": "2024-03", "OUTPUT_FOLDER": str(new)},
+        )
+    assert not (tmp_path / "new").exists()
+    folder = tmp_path / "kept"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    processing.run("zcenforcement:monthlyranking", parameters)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    with pytest.raises(QgsProcessingException, match="does not exist"):
+        processing.run(
+            "zcenforcement:monthlyranking", {**parameters, "LEDGER": str(tmp_path / "none.gpkg")}
+        )
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
 def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_path):

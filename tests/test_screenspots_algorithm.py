@@ -740,6 +740,54 @@ def test_every_demo_spot_is_written_with_the_outline_its_area_was_measured_on(pr
         ]
 
 
+def test_long_digit_codes_stay_exact_in_a_csv_and_text_in_an_xlsx_output(provider, tmp_path):
+    """A 14-digit spot number and a 12-digit county code: the CSV (for QGIS and scripts) holds
+    them exactly as delivered, plain, no ="…" around them; Excel would show 3.70302E+13 when it
+    opens that CSV, so README sends the bureau to an .xlsx output, where they are text cells."""
+    import csv
+
+    import openpyxl
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    number, county = "37030220250001", "370302000000"
+    spots = memory_layer(
+        [(square(0, 0, 100), [number, county])],
+        f"field={domain.SPOT_NUMBER}:string&field={domain.SPOT_COUNTY_CODE}:string",
+    )
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
+    path = tmp_path / "screened.csv"
+    feedback = Warnings()
+    processing.run(
+        "zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": str(path)}, feedback=feedback
+    )
+    # The log names each column Excel would turn into a number, with an example.
+    said = [line for line in feedback.lines if "Excel" in line]
+    assert [(domain.SPOT_NUMBER in w and number in w) for w in said] == [True, False], said
+    assert domain.SPOT_COUNTY_CODE in said[1] and "screened.csv" in said[1]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row[domain.SPOT_NUMBER], row[domain.SPOT_COUNTY_CODE]) == (number, county)
+    assert '="' not in path.read_text("utf-8-sig")
+    workbook = tmp_path / "screened.xlsx"
+    run({"SPOTS": spots, "OUTPUT": str(workbook)})
+    sheet = openpyxl.load_workbook(workbook).active
+    header = [cell.value for cell in sheet[1]]
+    cells = [
+        sheet.cell(2, header.index(name) + 1)
+        for name in (domain.SPOT_NUMBER, domain.SPOT_COUNTY_CODE)
+    ]
+    assert [(cell.value, cell.data_type) for cell in cells] == [(number, "s"), (county, "s")]
+
+
 def test_screened_spots_as_csv_open_in_a_chinese_excel(provider, tmp_path):
     """Excel reads a CSV without a byte-order mark in the system's code page, GBK on a Chinese
     Windows, which garbles UTF-8 Chinese: the CSV starts with one."""

@@ -498,6 +498,7 @@ def write_xlsx(
             AREA_DECIMALS,
             c.totalled,
             None if sqm is None else (sqm, shown_mu, shown_mu_formula),
+            code=c.name,  # the field's name in the GeoPackage, which the note ties it to
         )
 
     sheet = xlsx.Sheet(
@@ -839,6 +840,12 @@ def write_vector_exports(
 # =================================================================================================
 
 MANIFEST_NAME = "manifest.csv"
+# The manifest again as a workbook, beside the CSV in the zip. Excel opens a CSV guessing each
+# column's type: a spot number 37030220250001 shows as 3.70302E+13 and, saved, is that number
+# for good; a SHA-256 of digits and one "e" reads as a power of ten. The CSV stays plain (no
+# ="…" around the numbers, no leading apostrophe): it is what a script checks the zip with,
+# and must read as written. The workbook holds every text column as text, for the people.
+MANIFEST_XLSX_NAME = "manifest.xlsx"
 CHECK_OK, CHECK_ALTERED, CHECK_MISSING = "一致", "已改动", "缺失"
 MANIFEST_SPOT = "图斑编号"
 MANIFEST_BATCH = "批次"
@@ -873,6 +880,51 @@ MANIFEST_COLUMNS = (
     MANIFEST_STORED_PATH,
     MANIFEST_RECORDED_SIZE,
 )
+# English of the manifest's columns: the notes on the workbook's headers.
+_MANIFEST_ENGLISH = {
+    MANIFEST_SPOT: "spot number (JCBH)",
+    MANIFEST_BATCH: "batch",
+    MANIFEST_KIND: "kind of evidence",
+    MANIFEST_PATH: "path in the zip",
+    MANIFEST_SHA256: "SHA-256 of the file zipped",
+    MANIFEST_SIZE: "size zipped (bytes)",
+    MANIFEST_TAKEN: "taken at (EXIF)",
+    MANIFEST_LON: "longitude (EXIF GPS)",
+    MANIFEST_LAT: "latitude (EXIF GPS)",
+    MANIFEST_ORIGINAL: "original file name",
+    MANIFEST_CHECK: "check against the ledger",
+    MANIFEST_RECORDED_SHA256: "SHA-256 the ledger recorded",
+    MANIFEST_STORED_PATH: "path under the ledger's evidence folder",
+    MANIFEST_RECORDED_SIZE: "size the ledger recorded (bytes)",
+}
+_MANIFEST_NUMBERS = {
+    MANIFEST_SIZE: (xlsx.INTEGER, 0),
+    MANIFEST_RECORDED_SIZE: (xlsx.INTEGER, 0),
+    MANIFEST_LON: (xlsx.NUMBER, 7),  # as the CSV writes them: about a centimetre
+    MANIFEST_LAT: (xlsx.NUMBER, 7),
+}
+
+
+def manifest_workbook(manifest: Sequence[Mapping[str, Any]]) -> bytes:
+    """The manifest's rows as an XLSX: sizes and GPS as numbers, every other column text
+    (spot numbers, hashes and paths kept exactly as the CSV has them)."""
+    columns = []
+    for name in MANIFEST_COLUMNS:
+        kind, decimals = _MANIFEST_NUMBERS.get(name, (xlsx.TEXT, 0))
+        columns.append(xlsx.Column(name, kind, decimals, code=_MANIFEST_ENGLISH[name]))
+
+    def cell(name: str, value: Any) -> Any:
+        if value in ("", None):
+            return None
+        if name in _MANIFEST_NUMBERS:
+            return float(value) if _MANIFEST_NUMBERS[name][0] == xlsx.NUMBER else int(value)
+        return str(value)
+
+    rows = [[cell(name, entry[name]) for name in MANIFEST_COLUMNS] for entry in manifest]
+    sheet = xlsx.Sheet("证据清单", columns, rows, frozen_columns=1, autofilter=True)
+    return xlsx.workbook_bytes([sheet], "证据文件清单")
+
+
 # Already compressed: stored as they are, deflating them only costs time.
 _STORED_SUFFIXES = {
     ".jpg",
@@ -909,7 +961,8 @@ def write_evidence_zip(
     is_cancelled: Callable[[], bool] | None = None,
 ) -> EvidenceZip:
     """Zip the evidence of the rows' spots (all spots when None) under <JCBH>/<file>, with a
-    manifest.csv (UTF-8 with BOM, for Excel) listing spot, kind, path, SHA-256, size, time, GPS.
+    manifest.csv (UTF-8 with BOM, for Excel) listing spot, kind, path, SHA-256, size, time, GPS,
+    and the same as manifest.xlsx, which Excel opens without turning numbers to 3.7E+13.
 
     Each file is hashed while it is zipped and compared with the ledger: a missing or altered
     file is listed in the manifest (核验结果) and returned in `problems`, never skipped silently.
@@ -998,6 +1051,7 @@ def write_evidence_zip(
         writer.writeheader()
         writer.writerows(manifest)
         archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
+        archive.writestr(MANIFEST_XLSX_NAME, manifest_workbook(manifest))
     found = {problem.evidence_id: problem.problem for problem in result.problems}
     for row in rows:
         row.problems = {r.id: found[r.id] for r in row.evidence if r.id in found}

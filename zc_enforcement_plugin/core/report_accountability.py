@@ -122,15 +122,15 @@ class AccountabilityReport:
 
     def sheets(self) -> list[Sheet]:
         columns = [
-            text_column("乡镇 / town"),
-            count_column("违法图斑 / illegal spots"),
-            area_column("违法占用耕地 (m²) / illegal cultivated"),
-            area_column("违法占用耕地 (亩) / (mu)"),
-            count_column("新增建设图斑 / construction spots"),
-            area_column("新增建设占用耕地 (m²) / construction cultivated"),
-            area_column("新增建设占用耕地 (亩) / (mu)"),
-            percent_column("问责比例 (%) / ratio"),
-            text_column("达到问责线 / flagged"),
+            text_column("乡镇", "town"),
+            count_column("违法图斑", "illegal spots"),
+            area_column("违法占用耕地 (m²)", "illegal cultivated"),
+            area_column("违法占用耕地 (亩)", "illegal cultivated (mu)"),
+            count_column("新增建设图斑", "construction spots"),
+            area_column("新增建设占用耕地 (m²)", "construction cultivated"),
+            area_column("新增建设占用耕地 (亩)", "construction cultivated (mu)"),
+            percent_column("问责比例 (%)", "ratio"),
+            text_column("达到问责线", "flagged"),
         ]
 
         def row(r: AccountabilityRow, name: str) -> list[Any]:

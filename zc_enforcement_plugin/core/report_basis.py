@@ -522,27 +522,27 @@ DISPATCH_WORKING_DAYS = 5
 
 # The kinds of a report's columns, which say how a workbook shows their cells: without a number
 # format Excel and WPS show 8230.7 m² and 100 %, where the reports show 8230.70 and 100.00.
-def text_column(header: str) -> xlsx.Column:
-    return xlsx.Column(header, xlsx.TEXT)
+def text_column(header: str, code: str = "") -> xlsx.Column:
+    return xlsx.Column(header, xlsx.TEXT, code=code)
 
 
-def count_column(header: str) -> xlsx.Column:
+def count_column(header: str, code: str = "") -> xlsx.Column:
     """Counts, ranks and case numbers: whole numbers."""
-    return xlsx.Column(header, xlsx.INTEGER)
+    return xlsx.Column(header, xlsx.INTEGER, code=code)
 
 
-def area_column(header: str) -> xlsx.Column:
+def area_column(header: str, code: str = "") -> xlsx.Column:
     """m² or 亩, to AREA_DECIMALS (DOMAIN.md §4)."""
-    return xlsx.Column(header, xlsx.NUMBER, decimals=AREA_DECIMALS)
+    return xlsx.Column(header, xlsx.NUMBER, decimals=AREA_DECIMALS, code=code)
 
 
-def percent_column(header: str) -> xlsx.Column:
+def percent_column(header: str, code: str = "") -> xlsx.Column:
     """A rate or ratio in %, or a score out of 100."""
-    return xlsx.Column(header, xlsx.NUMBER, decimals=PERCENT_DECIMALS)
+    return xlsx.Column(header, xlsx.NUMBER, decimals=PERCENT_DECIMALS, code=code)
 
 
-def date_column(header: str) -> xlsx.Column:
-    return xlsx.Column(header, xlsx.DATE)
+def date_column(header: str, code: str = "") -> xlsx.Column:
+    return xlsx.Column(header, xlsx.DATE, code=code)
 
 
 @dataclass
@@ -555,7 +555,12 @@ class Sheet:
 
     @property
     def headers(self) -> list[str]:
-        return [column.header for column in self.columns]
+        """Both languages, as the PDF prints them (an 通报 may go to either reader); the
+        workbook heads its columns in Chinese, the English in a note on each header."""
+        return [
+            f"{column.header} / {column.code}" if column.code else column.header
+            for column in self.columns
+        ]
 
 
 @dataclass

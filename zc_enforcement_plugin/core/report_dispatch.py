@@ -132,10 +132,10 @@ class WeeklyDispatch:
 
     def sheets(self) -> list[Sheet]:
         columns = [
-            text_column("自然资源所 / office"),
-            count_column("新核查图斑 / verified"),
-            count_column("新增违法 / new illegal"),
-            *(count_column(f"{s.label_zh} / {s.value}") for s in Stage),
+            text_column("自然资源所", "office"),
+            count_column("新核查图斑", "verified"),
+            count_column("新增违法", "new illegal"),
+            *(count_column(s.label_zh, s.value) for s in Stage),
         ]
 
         def row(r: DispatchRow, name: str) -> list[Any]:
@@ -148,13 +148,13 @@ class WeeklyDispatch:
 
         rows = [row(r, r.office) for r in self.rows] + [row(self.total, self.total_label)]
         item_columns = [
-            count_column("案件 / case"),
-            text_column("自然资源所 / office"),
-            text_column("来源 / origin"),
-            text_column("当前阶段 / stage"),
-            text_column("期限 / deadline"),
-            date_column("到期日 / due"),
-            text_column("估算 / estimate"),
+            count_column("案件", "case"),
+            text_column("自然资源所", "office"),
+            text_column("来源", "origin"),
+            text_column("当前阶段", "stage"),
+            text_column("期限", "deadline"),
+            date_column("到期日", "due"),
+            text_column("估算", "estimate"),
         ]
 
         def items(values: list[DeadlineItem]) -> list[list[Any]]:

@@ -171,7 +171,14 @@ class RankingReport:
             Sheet("得分分项 Score components", _COMPONENT_COLUMNS, self._rows(_component_row)),
         ]
         if self.monthly:
-            months = [m.period.label for m in self.monthly]
+            # Headed in Chinese as every column is, the month's label (2024-01) in the note.
+            months = [
+                percent_column(
+                    f"{m.period.start.year}年{m.period.start.month}月得分",
+                    f"score {m.period.label}",
+                )
+                for m in self.monthly
+            ]
             scores = []
             for office in self.offices:
                 row: list[Any] = [office.office]
@@ -179,7 +186,7 @@ class RankingReport:
                     found = next((o for o in month.offices if o.office == office.office), None)
                     row.append(None if found is None else found.score)
                 scores.append(row)
-            columns = [text_column("自然资源所 / office"), *map(percent_column, months)]
+            columns = [text_column("自然资源所", "office"), *months]
             sheets.append(Sheet("月度得分 Monthly", columns, scores))
         sheets.append(notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
         return sheets
@@ -193,45 +200,45 @@ class RankingReport:
 
 
 # How many of an office's overdue cases rest on an estimated deadline (OfficeFigures).
-OVERDUE_ESTIMATED_HEADER = "估算逾期 / est. overdue"
+OVERDUE_ESTIMATED_HEADER = ("估算逾期", "est. overdue")  # header and its English
 
 # The columns of _ranking_row's and _component_row's values, in their order.
 _RANKING_COLUMNS = [
-    count_column("排名 / rank"),
-    text_column("自然资源所 / office"),
-    count_column("新增违法图斑 / new illegal spots"),
-    area_column("违法面积 (m²) / illegal area"),
-    area_column("违法面积 (亩) / illegal area (mu)"),
-    area_column("占用耕地 (m²) / cultivated"),
-    area_column("占用耕地 (亩) / cultivated (mu)"),
-    area_column("占用永久基本农田 (m²) / basic farmland"),
-    area_column("占用永久基本农田 (亩) / basic farmland (mu)"),
-    percent_column("制止率 (%) / stop-order rate"),
-    percent_column("整改率 (%) / rectification rate"),
-    percent_column("巡查达标率 (%) / patrol compliance"),
-    percent_column("按期办理率 (%) / timeliness"),
-    count_column(OVERDUE_ESTIMATED_HEADER),
-    percent_column("得分 / score"),
+    count_column("排名", "rank"),
+    text_column("自然资源所", "office"),
+    count_column("新增违法图斑", "new illegal spots"),
+    area_column("违法面积 (m²)", "illegal area"),
+    area_column("违法面积 (亩)", "illegal area (mu)"),
+    area_column("占用耕地 (m²)", "cultivated"),
+    area_column("占用耕地 (亩)", "cultivated (mu)"),
+    area_column("占用永久基本农田 (m²)", "basic farmland"),
+    area_column("占用永久基本农田 (亩)", "basic farmland (mu)"),
+    percent_column("制止率 (%)", "stop-order rate"),
+    percent_column("整改率 (%)", "rectification rate"),
+    percent_column("巡查达标率 (%)", "patrol compliance"),
+    percent_column("按期办理率 (%)", "timeliness"),
+    count_column(*OVERDUE_ESTIMATED_HEADER),
+    percent_column("得分", "score"),
 ]
 
 # Each scored rate beside the counts it is computed from, so a score can be checked by hand.
 _COMPONENT_COLUMNS = [
-    count_column("排名 / rank"),
-    text_column("自然资源所 / office"),
-    count_column("违法行为 / illegal acts"),
-    count_column("已制止 / stopped"),
-    percent_column("制止率 (%) / stop-order rate"),
-    count_column("开启案件 / cases opened"),
-    count_column("整改到位 / rectified"),
-    percent_column("整改率 (%) / rectification rate"),
-    count_column("统计周数 / weeks"),
-    count_column(f"达标周数 / weeks ≥ {PATROL_DAYS_PER_WEEK} days"),
-    percent_column("巡查达标率 (%) / patrol compliance"),
-    count_column("未结案件 / open cases"),
-    count_column("逾期案件 / overdue cases"),
-    count_column(OVERDUE_ESTIMATED_HEADER),
-    percent_column("按期办理率 (%) / timeliness"),
-    percent_column("得分 / score"),
+    count_column("排名", "rank"),
+    text_column("自然资源所", "office"),
+    count_column("违法行为", "illegal acts"),
+    count_column("已制止", "stopped"),
+    percent_column("制止率 (%)", "stop-order rate"),
+    count_column("开启案件", "cases opened"),
+    count_column("整改到位", "rectified"),
+    percent_column("整改率 (%)", "rectification rate"),
+    count_column("统计周数", "weeks"),
+    count_column("达标周数", f"weeks ≥ {PATROL_DAYS_PER_WEEK} days"),
+    percent_column("巡查达标率 (%)", "patrol compliance"),
+    count_column("未结案件", "open cases"),
+    count_column("逾期案件", "overdue cases"),
+    count_column(*OVERDUE_ESTIMATED_HEADER),
+    percent_column("按期办理率 (%)", "timeliness"),
+    percent_column("得分", "score"),
 ]
 
 

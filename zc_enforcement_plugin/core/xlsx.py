@@ -7,6 +7,7 @@ the export and the reports need of the format is small: this is all of it, for b
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import os
 import re
@@ -44,6 +45,11 @@ class Column:
     # conversion, the same as a formula of that total's cell), e.g. 亩 from the m² total, so
     # rounded rows do not add their rounding up.
     total_from: tuple[int, Callable[[float], float], Callable[[str], str]] | None = None
+    # The English name of the column (a field's code such as JCBH, or the English of the
+    # header), in a note on the header cell: the header itself is the Chinese the bureau reads.
+    # A note, not a second header row, so that every reader (Excel's filter, a script taking
+    # the header row) still finds one header row above the data.
+    code: str = ""
 
     @property
     def number_format(self) -> str:
@@ -91,12 +97,21 @@ def column_letter(index: int) -> str:
 def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet], title: str = "") -> Path:
     """Write the sheets as one XLSX, replacing `path` only once it is complete."""
     path = Path(path)
+    with replacing(path) as temporary:
+        temporary.write_bytes(workbook_bytes(sheets, title))
+    return path
+
+
+def workbook_bytes(sheets: Sequence[Sheet], title: str = "") -> bytes:
+    """The sheets as the bytes of one XLSX file, for a workbook that goes into a zip."""
     title = title or next((sheet.title for sheet in sheets if sheet.title), "")
     strings = _SharedStrings()
     styles = _Styles()
     names = _sheet_names(sheets)
     parts = {
-        "[Content_Types].xml": _content_types(len(sheets)),
+        "[Content_Types].xml": _content_types(
+            len(sheets), [i for i, s in enumerate(sheets, start=1) if _header_notes(s)]
+        ),
         "_rels/.rels": _ROOT_RELS,
         "docProps/core.xml": _core_properties(title),
         "xl/workbook.xml": _workbook(sheets, names),
@@ -104,12 +119,18 @@ def write_workbook(path: str | os.PathLike, sheets: Sequence[Sheet], title: str 
     }
     for i, sheet in enumerate(sheets, start=1):
         parts[f"xl/worksheets/sheet{i}.xml"] = _worksheet(sheet, i == 1, strings, styles)
+        notes = _header_notes(sheet)
+        if notes:
+            parts[f"xl/worksheets/_rels/sheet{i}.xml.rels"] = _NOTES_RELS.format(i=i)
+            parts[f"xl/comments{i}.xml"] = _comments(notes)
+            parts[f"xl/drawings/vmlDrawing{i}.vml"] = _vml_drawing(notes, i)
     parts["xl/styles.xml"] = styles.xml()  # after the sheets: they register the styles
     parts["xl/sharedStrings.xml"] = strings.xml()
-    with replacing(path) as temporary, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in parts.items():
             z.writestr(name, text.encode("utf-8"))
-    return path
+    return data.getvalue()
 
 
 # --- cells ----------------------------------------------------------------------------------------
@@ -340,7 +361,8 @@ def _worksheet(sheet: Sheet, selected: bool, strings: _SharedStrings, styles: _S
         )
         + '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-        "</worksheet>"
+        + ('<legacyDrawing r:id="rId1"/>' if _header_notes(sheet) else "")
+        + "</worksheet>"
     )
 
 
@@ -399,9 +421,10 @@ def _workbook(sheets: Sequence[Sheet], names: list[str]) -> str:
     )
 
 
-def _content_types(sheet_count: int) -> str:
+def _content_types(sheet_count: int, noted: Sequence[int] = ()) -> str:
     office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
     overrides = [
+        *((f"/xl/comments{i}.xml", f"{office}.comments+xml") for i in noted),
         ("/xl/workbook.xml", f"{office}.sheet.main+xml"),
         ("/xl/styles.xml", f"{office}.styles+xml"),
         ("/xl/sharedStrings.xml", f"{office}.sharedStrings+xml"),
@@ -416,6 +439,8 @@ def _content_types(sheet_count: int) -> str:
         '<Default Extension="rels" '
         'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="vml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.vmlDrawing"/>'
         + "".join(f'<Override PartName="{p}" ContentType="{t}"/>' for p, t in overrides)
         + "</Types>"
     )
@@ -440,6 +465,63 @@ def _workbook_rels(sheet_count: int) -> str:
             for i, (kind, target) in enumerate(zip(kinds, targets), start=1)
         )
         + "</Relationships>"
+    )
+
+
+# --- the header notes: comments part, and the VML drawing Excel needs to show them --------------
+_NOTES_RELS = (
+    f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL_NS}">'
+    f'<Relationship Id="rId1" Type="{_REL_NS}/vmlDrawing" '
+    'Target="../drawings/vmlDrawing{i}.vml"/>'
+    f'<Relationship Id="rId2" Type="{_REL_NS}/comments" Target="../comments{{i}}.xml"/>'
+    "</Relationships>"
+)
+
+
+def _header_notes(sheet: Sheet) -> list[tuple[int, int, str]]:
+    """(0-based row, 0-based column, text) of each header cell's note."""
+    row = sheet.header_row - 1
+    return [(row, i, column.code) for i, column in enumerate(sheet.columns) if column.code]
+
+
+def _comments(notes: list[tuple[int, int, str]]) -> str:
+    items = "".join(
+        f'<comment ref="{column_letter(column)}{row + 1}" authorId="0"><text>'
+        f'<t xml:space="preserve">{_xml_text(text)}</t></text></comment>'
+        for row, column, text in notes
+    )
+    return (
+        f'{_XML_HEAD}<comments xmlns="{_MAIN_NS}"><authors><author>ZC Enforcement</author>'
+        f"</authors><commentList>{items}</commentList></comments>"
+    )
+
+
+def _vml_drawing(notes: list[tuple[int, int, str]], sheet_number: int) -> str:
+    """The notes' boxes, hidden until the pointer rests on the cell (Excel shows no note
+    without its shape here; LibreOffice and openpyxl read the comments part alone)."""
+    shapes = "".join(
+        f'<v:shape id="_x0000_s{sheet_number * 1024 + n + 1}" type="#_x0000_t202" '
+        'style="position:absolute;margin-left:80pt;margin-top:2pt;width:120pt;height:30pt;'
+        'z-index:1;visibility:hidden" fillcolor="#ffffe1" o:insetmode="auto">'
+        '<v:fill color2="#ffffe1"/><v:shadow on="t" color="black" obscured="t"/>'
+        '<v:path o:connecttype="none"/><v:textbox style="mso-direction-alt:auto">'
+        '<div style="text-align:left"></div></v:textbox>'
+        '<x:ClientData ObjectType="Note"><x:MoveWithCells/><x:SizeWithCells/>'
+        f"<x:Anchor>{column + 1}, 15, {row}, 2, {column + 3}, 15, {row + 3}, 4</x:Anchor>"
+        f"<x:AutoFill>False</x:AutoFill><x:Row>{row}</x:Row><x:Column>{column}</x:Column>"
+        "</x:ClientData></v:shape>"
+        for n, (row, column, _) in enumerate(notes)
+    )
+    return (
+        '<xml xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:x="urn:schemas-microsoft-com:office:excel">'
+        f'<o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{sheet_number}"/>'
+        "</o:shapelayout>"
+        '<v:shapetype id="_x0000_t202" coordsize="21600,21600" o:spt="202" '
+        'path="m,l,21600r21600,l21600,xe"><v:stroke joinstyle="miter"/>'
+        '<v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        f"{shapes}</xml>"
     )
 
 

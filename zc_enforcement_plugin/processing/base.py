@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -97,6 +99,20 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self):  # noqa: N802 - QGIS API
         return type(self)()
+
+    def postProcessAlgorithm(self, context, feedback):  # noqa: N802 - QGIS API
+        # The outputs are closed by now. A CSV is written for QGIS and scripts, plainly: the
+        # user who opens it in Excel is told which columns Excel would turn into numbers.
+        for path in getattr(self, "csv_outputs", ()):
+            for column, example in excel_number_columns(path):
+                feedback.pushWarning(
+                    tr(
+                        "{file}, column {column}: Excel opens digits such as {example} as a "
+                        "number (shown as 3.7E+13, its last digits lost when saved). Import the "
+                        "CSV with that column as text, or save the output as .xlsx."
+                    ).format(file=path.name, column=column, example=example)
+                )
+        return {}
 
     def checkParameterValues(self, parameters, context):  # noqa: N802 - QGIS API
         # First: QGIS calls a Shapefile without its index damaged, and opens one without its
@@ -361,6 +377,11 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     is written in UTF-8 that says so (naming_utf8): a Shapefile gets its .cpg."""
     parameters = naming_utf8(parameters, (name,), context)
     destination = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    if _layer_options(destination):  # a CSV: checked for Excel once written
+        algorithm.csv_outputs = [
+            *getattr(algorithm, "csv_outputs", []),
+            Path(destination.split("|")[0]),
+        ]
     return algorithm.parameterAsSink(
         parameters,
         name,
@@ -381,6 +402,27 @@ def _layer_options(destination: str) -> list[str]:
         return []
     defaults = QgsVectorFileWriter.defaultLayerOptions("CSV")
     return [*(o for o in defaults if not o.startswith("WRITE_BOM=")), "WRITE_BOM=YES"]
+
+
+# A text of 12 digits or more: a spot number, a 12-digit county code (XZQDM). Excel reads one
+# in a CSV as a number; beyond 11 digits it shows 3.70302E+13, beyond 15 it drops digits.
+EXCEL_NUMBER_TEXT = re.compile(r"\d{12,}")
+
+
+def excel_number_columns(path: Path) -> list[tuple[str, str]]:
+    """(column, first such value) of each column of a CSV holding a text EXCEL_NUMBER_TEXT
+    matches whole; none for a file that is not there or cannot be read as UTF-8 CSV."""
+    found: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for column, value in row.items():
+                    text = value.strip() if isinstance(value, str) else ""  # extra cells: a list
+                    if column and column not in found and EXCEL_NUMBER_TEXT.fullmatch(text):
+                        found[column] = text
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    return list(found.items())
 
 
 # Features handed to a sink at a time: one call per batch, not one per feature.
@@ -428,6 +470,28 @@ def output_folder(algorithm, parameters: dict, name: str, context):
             )
         ) from error
     return folder
+
+
+def folders_to_make(path) -> list[Path]:
+    """The folders that making `path` would create, the deepest first: what a run that then
+    stops or is cancelled removes again (remove_made_folders), as it was not there before the
+    run. Asked before output_folder makes them."""
+    made: list[Path] = []
+    path = Path(path).absolute()
+    while not path.exists() and path != path.parent:
+        made.append(path)
+        path = path.parent
+    return made
+
+
+def remove_made_folders(folders: list[Path]) -> None:
+    """Remove the folders folders_to_make named, the deepest first, each only while empty: a
+    file put into one meanwhile (by the user, not this run) keeps it and the folders above."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 LEDGER_PARAMETER = "LEDGER"

@@ -56,8 +56,10 @@ from .base import (
     EnforcementAlgorithm,
     add_ledger_parameter,
     fail,
+    folders_to_make,
     open_ledger,
     output_folder,
+    remove_made_folders,
 )
 
 # --- the print layout: resources/layouts/verification_sheet.qpt, made by scripts/make_layouts.py --
@@ -91,6 +93,8 @@ THUMBNAIL_QUALITY = 88  # JPEG quality of the photos' copies on the sheets
 
 BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
+EVIDENCE_ZIP_NAME = "evidence.zip"
+STAGING_PREFIX = ".zc_export_"  # the folder a package is written into before it is moved
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -111,7 +115,8 @@ class ExportVerification(EnforcementAlgorithm):
         "printed as upright copies at the sheet's resolution; a photo missing, altered "
         "or that QGIS cannot draw is not printed, and the sheet says how many) "
         "and evidence.zip (every evidence file under its spot number, with "
-        "manifest.csv listing each file's SHA-256 and where the ledger stores it). Each "
+        "manifest.csv listing each file's SHA-256 and where the ledger stores it, and the "
+        "same as manifest.xlsx for Excel). Each "
         "evidence file is checked against the hash the ledger recorded: missing or "
         "altered files are reported and marked in the manifest. An evidence folder that "
         "cannot be read at all (a shared folder not connected, a ledger moved without "
@@ -120,7 +125,8 @@ class ExportVerification(EnforcementAlgorithm):
         "verdict columns of a spot not yet verified are empty. The sheets can be "
         "limited to the verified spots (a blank sheet of a spot not yet verified "
         "serves as a field form), and their making can be cancelled: the PDF is then "
-        "not written. A text the GBK encoding cannot hold stops the export with the "
+        "not written; a cancelled or refused export leaves the folder as it was. A text the "
+        "GBK encoding cannot hold stops the export with the "
         "spot and field named, and so does a spot number the Shapefile would not keep "
         "whole and distinct (longer than the 254 bytes a DBF text holds, or written "
         "alike with another's in GBK); other texts longer than that are cut in the "
@@ -207,7 +213,6 @@ class ExportVerification(EnforcementAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         batch = self.parameterAsString(parameters, self.BATCH, context).strip() or None
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
-        folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         with_pdf = self.parameterAsBoolean(parameters, self.WITH_PDF, context)
         verified_only = (
             self.parameterAsEnum(parameters, self.SHEETS_FOR, context) == self.SHEETS_FOR_VERIFIED
@@ -218,95 +223,111 @@ class ExportVerification(EnforcementAlgorithm):
         def part(start: float, end: float):
             return lambda percent: feedback.setProgress(start + (end - start) * percent / 100.0)
 
-        store = open_ledger(self, parameters, context)
+        # A refused or cancelled export leaves nothing new behind: the folders made for it are
+        # removed again, and the package is written into a staging folder inside the output
+        # folder, moved into place only once whole, so an earlier package there is kept as it
+        # was (not half replaced) until this one is complete.
+        made = folders_to_make(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
+        folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
+        staging: Path | None = None
+        published = False
         try:
-            feedback.setProgressText(tr("Reading the ledger"))
-            rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
-            if not rows:
-                reference = self.parameterAsString(parameters, self.LEDGER, context)
-                raise fail(self._no_spots_message(store, batch, reference))
-            # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
-            for message in store.unreadable_cases:
-                feedback.pushWarning(message)
-            # Its spot goes out without its verdict: say so.
-            for message in store.unreadable_verdicts:
-                feedback.pushWarning(message)
-            # Before anything is written: what the Shapefile in the chosen encoding would write
-            # wrongly (a character it cannot hold, a spot number cut) stops here.
-            export.check_shapefile(rows, encoding)
-            # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
-            # has set no evidence folder, or whose share this machine does not reach, and a
-            # ledger moved without its evidence folder, stop here with the folder named,
-            # before any file is written: not with a package saying every file is lost.
-            evidence_dir = evidence.readable_evidence_dir(
-                store,
-                [record for row in rows for record in row.evidence],
-                evidence.NOTHING_EXPORTED,
-            )
-            folder.mkdir(parents=True, exist_ok=True)
-
-            # First: what it finds missing or altered goes into every file written after it.
-            feedback.setProgressText(tr("Zipping the evidence files"))
-            evidence_zip = export.write_evidence_zip(
-                folder / "evidence.zip", store, rows, part(10, 35), feedback.isCanceled
-            )
-            for problem in evidence_zip.problems:
-                feedback.reportError(problem.message, fatalError=False)
-
-            feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
-            vectors = export.write_vector_exports(
-                folder, rows, encoding, basename=BASENAME, progress=part(35, 45)
-            )
-            for warning in vectors.warnings:
-                feedback.pushWarning(warning)
-            feedback.setProgressText(tr("Writing the XLSX ledger"))
-            title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
-            if not store.sees_every_office:
-                # Its totals row sums the spots listed, never naming the district; but the
-                # package is what is uploaded, and one office's must not pass for the
-                # district's: its title and the log say whose it is.
-                own = "、".join(sorted(store.configured_offices()))
-                title = f"{title}（仅{own}）"
-                feedback.pushWarning(
-                    tr(
-                        "The shared ledger was read with an office login, which sees only the "
-                        "spots of its own offices' towns (row-level security): this export holds "
-                        "the spots of {offices} only, not the district's."
-                    ).format(offices=own)
+            store = open_ledger(self, parameters, context)
+            try:
+                feedback.setProgressText(tr("Reading the ledger"))
+                rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
+                if not rows:
+                    reference = self.parameterAsString(parameters, self.LEDGER, context)
+                    raise fail(self._no_spots_message(store, batch, reference))
+                # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
+                for message in store.unreadable_cases:
+                    feedback.pushWarning(message)
+                # Its spot goes out without its verdict: say so.
+                for message in store.unreadable_verdicts:
+                    feedback.pushWarning(message)
+                # Before anything is written: what the Shapefile in the chosen encoding would write
+                # wrongly (a character it cannot hold, a spot number cut) stops here.
+                export.check_shapefile(rows, encoding)
+                # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
+                # has set no evidence folder, or whose share this machine does not reach, and a
+                # ledger moved without its evidence folder, stop here with the folder named,
+                # before any file is written: not with a package saying every file is lost.
+                evidence_dir = evidence.readable_evidence_dir(
+                    store,
+                    [record for row in rows for record in row.evidence],
+                    evidence.NOTHING_EXPORTED,
                 )
-            xlsx = export.write_xlsx(folder / f"{BASENAME}.xlsx", rows, title=title)
-            feedback.setProgress(50)
+                staging = staging_folder(folder)
 
-            pdf = ""
-            pdf_path = folder / SHEETS_NAME
-            sheet_rows = [row for row in rows if row.verified] if verified_only else rows
-            if with_pdf and not sheet_rows:
-                feedback.pushWarning(
-                    tr("No spot exported is verified yet: no verification sheets were made.")
+                # First: what it finds missing or altered goes into every file written after it.
+                feedback.setProgressText(tr("Zipping the evidence files"))
+                evidence_zip = export.write_evidence_zip(
+                    staging / EVIDENCE_ZIP_NAME, store, rows, part(10, 35), feedback.isCanceled
                 )
-            if with_pdf and sheet_rows:
-                feedback.setProgressText(
-                    tr("Making {count} verification sheets").format(count=len(sheet_rows))
+                for problem in evidence_zip.problems:
+                    feedback.reportError(problem.message, fatalError=False)
+
+                feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
+                vectors = export.write_vector_exports(
+                    staging, rows, encoding, basename=BASENAME, progress=part(35, 45)
                 )
-                self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
-                pdf = str(pdf_path)
-            elif pdf_path.exists():
+                for warning in vectors.warnings:
+                    feedback.pushWarning(warning)
+                feedback.setProgressText(tr("Writing the XLSX ledger"))
+                title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
+                if not store.sees_every_office:
+                    # Its totals row sums the spots listed, never naming the district; but the
+                    # package is what is uploaded, and one office's must not pass for the
+                    # district's: its title and the log say whose it is.
+                    own = "、".join(sorted(store.configured_offices()))
+                    title = f"{title}（仅{own}）"
+                    feedback.pushWarning(
+                        tr(
+                            "The shared ledger was read with an office login, which sees "
+                            "only the spots of its own offices' towns (row-level security): "
+                            "this export holds the spots of {offices} only, not the district's."
+                        ).format(offices=own)
+                    )
+                xlsx = export.write_xlsx(staging / f"{BASENAME}.xlsx", rows, title=title)
+                feedback.setProgress(50)
+
+                pdf = ""
+                pdf_path = staging / SHEETS_NAME
+                sheet_rows = [row for row in rows if row.verified] if verified_only else rows
+                if with_pdf and not sheet_rows:
+                    feedback.pushWarning(
+                        tr("No spot exported is verified yet: no verification sheets were made.")
+                    )
+                if with_pdf and sheet_rows:
+                    feedback.setProgressText(
+                        tr("Making {count} verification sheets").format(count=len(sheet_rows))
+                    )
+                    self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
+                    pdf = str(folder / SHEETS_NAME)
+            except export.ExportCancelled:
+                feedback.reportError(
+                    tr("Cancelled: nothing was written, the output folder is as it was.")
+                )
+                return {}
+            except export.ExportError as error:
+                raise fail(str(error)) from error
+            finally:
+                store.close()
+            for name in publish_package(staging, folder, with_sheets=bool(pdf)):
                 # Every other file of the package was just rewritten; sheets of an earlier
                 # export (another batch, other verdicts) would pass for this one's.
-                remove_earlier_sheets(pdf_path)
                 feedback.pushWarning(
                     tr(
                         "{name} of an earlier export was in {folder}: removed, as this export "
                         "makes no verification sheets."
-                    ).format(name=SHEETS_NAME, folder=folder)
+                    ).format(name=name, folder=folder)
                 )
-        except export.ExportCancelled:
-            feedback.reportError(tr("Cancelled: the export is incomplete."))
-            return {}
-        except export.ExportError as error:
-            raise fail(str(error)) from error
+            published = True
         finally:
-            store.close()
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            if not published:
+                remove_made_folders(made)
         feedback.setProgress(100)
 
         verified = sum(1 for row in rows if row.verified)
@@ -322,11 +343,11 @@ class ExportVerification(EnforcementAlgorithm):
         )
         feedback.pushInfo(summary)
         return {
-            self.GEOPACKAGE: str(vectors.geopackage),
-            self.SHAPEFILE: str(vectors.shapefile),
-            self.XLSX: str(xlsx),
+            self.GEOPACKAGE: str(folder / vectors.geopackage.name),
+            self.SHAPEFILE: str(folder / vectors.shapefile.name),
+            self.XLSX: str(folder / xlsx.name),
             self.PDF: pdf,
-            self.EVIDENCE_ZIP: str(evidence_zip.path),
+            self.EVIDENCE_ZIP: str(folder / evidence_zip.path.name),
             self.OUTPUT_FOLDER: str(folder),
             self.SPOTS: len(rows),
             self.EVIDENCE_PROBLEMS: len(evidence_zip.problems),
@@ -455,6 +476,53 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path, error=error or result
                 )
             )
+
+
+def staging_folder(folder: Path) -> Path:
+    """A new, hidden folder inside the output folder for the package being written: on the same
+    disk, so publish_package moves each file into place by renaming it, not copying it."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+    except OSError as error:
+        raise fail(
+            tr("Cannot write into the output folder {folder}: {error}").format(
+                folder=folder, error=error.strerror or error
+            )
+        ) from error
+
+
+def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]:
+    """Move the whole package from `staging` into `folder`, each file replacing the earlier
+    export's of its name. An earlier export's file this one has none of goes too: its
+    Shapefile's side files (a spatial index of features it lacks) and its sheets, whose name is
+    returned for the log."""
+    names = {path.name for path in staging.iterdir()}
+    earlier = [
+        folder / f"{BASENAME}{suffix}"
+        for suffix in export.SHAPEFILE_SUFFIXES
+        if f"{BASENAME}{suffix}" not in names
+    ]
+    removed = []
+    # The sheets first: one that cannot be removed (open in a PDF reader) stops the export
+    # before any file of the earlier package is replaced.
+    if not with_sheets and (folder / SHEETS_NAME).exists():
+        remove_earlier_sheets(folder / SHEETS_NAME)
+        removed.append(SHEETS_NAME)
+    for path in earlier:  # a .qix of the earlier Shapefile would index features it lacks
+        if path.exists():
+            path.unlink(missing_ok=True)
+    for name in sorted(names):
+        try:
+            (staging / name).replace(folder / name)
+        except OSError as error:
+            raise fail(
+                tr(
+                    "{path} cannot be replaced ({error}): close it, or export into another "
+                    "folder. The files of the package before it in the name order were "
+                    "replaced already."
+                ).format(path=folder / name, error=error.strerror or error)
+            ) from error
+    return removed
 
 
 def remove_earlier_sheets(path) -> None:

@@ -5,6 +5,7 @@ core.reports; the PDF is drawn in report_pdf."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from qgis.core import (
     QgsProcessingOutputFile,
@@ -25,8 +26,10 @@ from .base import (
     EnforcementAlgorithm,
     add_ledger_parameter,
     fail,
+    folders_to_make,
     open_ledger,
     output_folder,
+    remove_made_folders,
 )
 from .patrols import PatrolDaysHelp
 from .report_pdf import write_report_pdf
@@ -85,7 +88,26 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
             ) from None
+        # A report refused (an office login, a ledger that cannot be read) or cancelled leaves
+        # nothing new behind: the folders made for it go again, and so does its workbook when
+        # its PDF then fails, a report of one file passing for a whole one.
+        made = folders_to_make(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
+        written: list[Path] = []
+        try:
+            result = self._report(parameters, context, feedback, period, as_of, folder, written)
+        except BaseException:
+            for path in written:
+                path.unlink(missing_ok=True)
+            remove_made_folders(made)
+            raise
+        if not result:
+            remove_made_folders(made)
+        return result
+
+    def _report(self, parameters, context, feedback, period, as_of, folder, written) -> dict:
+        """The report written into `folder`, each new file named in `written` before it is
+        begun; {} when cancelled before anything is written."""
         ledger = open_ledger(self, parameters, context)
         try:
             # The ledger's own calendar, as the dock uses. Lenient, as the dock: a deadline in
@@ -126,9 +148,11 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         for warning in report.warnings:
             feedback.pushWarning(warning)
         stem = f"{self.FILE_STEM}_{period.label}"
-        xlsx = reports.write_report_xlsx(report, folder / f"{stem}.xlsx")
+        xlsx, pdf = folder / f"{stem}.xlsx", folder / f"{stem}.pdf"
+        # An earlier report of the period is replaced, not removed, when this one fails.
+        written += [path for path in (xlsx, pdf) if not path.exists()]
+        reports.write_report_xlsx(report, xlsx)
         feedback.setProgressText(tr("Drawing the PDF"))
-        pdf = folder / f"{stem}.pdf"
         pages = write_report_pdf(report, pdf)
         feedback.pushInfo(
             tr("Wrote {xlsx} and {pdf} ({pages} pages).").format(xlsx=xlsx, pdf=pdf, pages=pages)

@@ -409,6 +409,11 @@
       <translation>无法创建输出文件夹 {folder}：{error}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{file}, column {column}: Excel opens digits such as {example} as a number (shown as 3.7E+13, its last digits lost when saved). Import the CSV with that column as text, or save the output as .xlsx.</source>
+      <translation>{file} 的 {column} 列：Excel 会把 {example} 这样的数字串当作数值打开（显示为 3.7E+13，保存后末几位丢失）。请在导入该 CSV 时将此列设为文本，或将输出保存为 .xlsx。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
       <source>Campaigns</source>
       <translation>专项行动</translation>
@@ -625,8 +630,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Writes the verification results of a ledger (or of one batch) into a folder, ready to upload: verification.gpkg and verification.shp (with a .cpg naming the Shapefile encoding chosen (ENCODING), UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), verification_sheets.pdf (one verification sheet per spot: the spot over the after image, the before image beside it, the screening figures, the current verdict and up to three photos, printed as upright copies at the sheet's resolution; a photo missing, altered or that QGIS cannot draw is not printed, and the sheet says how many) and evidence.zip (every evidence file under its spot number, with manifest.csv listing each file's SHA-256 and where the ledger stores it). Each evidence file is checked against the hash the ledger recorded: missing or altered files are reported and marked in the manifest. An evidence folder that cannot be read at all (a shared folder not connected, a ledger moved without its evidence folder) stops the export, naming it, before anything is written. Every spot is exported, verified or not; the verdict columns of a spot not yet verified are empty. The sheets can be limited to the verified spots (a blank sheet of a spot not yet verified serves as a field form), and their making can be cancelled: the PDF is then not written. A text the GBK encoding cannot hold stops the export with the spot and field named, and so does a spot number the Shapefile would not keep whole and distinct (longer than the 254 bytes a DBF text holds, or written alike with another's in GBK); other texts longer than that are cut in the Shapefile alone, with a warning. Verification sheets for: every spot, or the verified spots only.</source>
-      <translation>将台帐（或其中一个批次）的核查成果写入一个文件夹，可直接上报：verification.gpkg 和 verification.shp（附 .cpg 文件注明所选的 Shapefile 编码（ENCODING）UTF-8 或 GBK；Shapefile 字段名不超过 10 字节）、verification.xlsx（每个图斑一行，中文表头，面积以平方米和亩计并保留 2 位小数，末行为合计）、verification_sheets.pdf（每个图斑一张核查表：后时相影像上的图斑、旁边的前时相影像、筛查数据、当前判定和至多三张照片，照片按核查表分辨率另存并按拍摄方向摆正后印出；缺失、已改动或 QGIS 无法显示的照片不印出，核查表注明件数）以及 evidence.zip（全部证据文件按图斑编号存放，manifest.csv 列出每个文件的 SHA-256 及其在台帐中的存储路径）。每个证据文件都与台帐记录的哈希值核对：缺失或被改动的文件会被报告并在清单中标注。证据文件夹整个无法读取（共享文件夹未连接，或台帐被移动而未带上证据文件夹）时，导出在写出任何文件之前停止，并指明该文件夹。所有图斑都会导出，无论是否已核查；未核查图斑的判定各列为空。核查表可只为已核查的图斑制作（未核查图斑的空白核查表可作外业调查表），制作过程中可以取消，取消后不写出 PDF。若某文本含 GBK 无法表示的字符，或某图斑编号在 Shapefile 中无法完整、唯一地写出（超过 DBF 文本可容纳的 254 字节，或在 GBK 中与另一编号写法相同），导出将停止并指明图斑和字段；其他超长文本仅在 Shapefile 中截断，并给出警告。Shapefile 编码：UTF-8 或 GBK。制作核查表的图斑：全部图斑，或仅已核查的图斑。</translation>
+      <source>Writes the verification results of a ledger (or of one batch) into a folder, ready to upload: verification.gpkg and verification.shp (with a .cpg naming the Shapefile encoding chosen (ENCODING), UTF-8 or GBK; Shapefile field names are at most 10 bytes), verification.xlsx (one row per spot with Chinese headers, areas in m² and mu to 2 decimals and a totals row), verification_sheets.pdf (one verification sheet per spot: the spot over the after image, the before image beside it, the screening figures, the current verdict and up to three photos, printed as upright copies at the sheet's resolution; a photo missing, altered or that QGIS cannot draw is not printed, and the sheet says how many) and evidence.zip (every evidence file under its spot number, with manifest.csv listing each file's SHA-256 and where the ledger stores it, and the same as manifest.xlsx for Excel). Each evidence file is checked against the hash the ledger recorded: missing or altered files are reported and marked in the manifest. An evidence folder that cannot be read at all (a shared folder not connected, a ledger moved without its evidence folder) stops the export, naming it, before anything is written. Every spot is exported, verified or not; the verdict columns of a spot not yet verified are empty. The sheets can be limited to the verified spots (a blank sheet of a spot not yet verified serves as a field form), and their making can be cancelled: the PDF is then not written; a cancelled or refused export leaves the folder as it was. A text the GBK encoding cannot hold stops the export with the spot and field named, and so does a spot number the Shapefile would not keep whole and distinct (longer than the 254 bytes a DBF text holds, or written alike with another's in GBK); other texts longer than that are cut in the Shapefile alone, with a warning. Verification sheets for: every spot, or the verified spots only.</source>
+      <translation>将台帐（或其中一个批次）的核查成果写入一个文件夹，可直接上报：verification.gpkg 和 verification.shp（附 .cpg 文件注明所选的 Shapefile 编码（ENCODING）UTF-8 或 GBK；Shapefile 字段名不超过 10 字节）、verification.xlsx（每个图斑一行，中文表头，面积以平方米和亩计并保留 2 位小数，末行为合计）、verification_sheets.pdf（每个图斑一张核查表：后时相影像上的图斑、旁边的前时相影像、筛查数据、当前判定和至多三张照片，照片按核查表分辨率另存并按拍摄方向摆正后印出；缺失、已改动或 QGIS 无法显示的照片不印出，核查表注明件数）以及 evidence.zip（全部证据文件按图斑编号存放，manifest.csv 列出每个文件的 SHA-256 及其在台帐中的存储路径，另附内容相同、供 Excel 打开的 manifest.xlsx）。每个证据文件都与台帐记录的哈希值核对：缺失或被改动的文件会被报告并在清单中标注。证据文件夹整个无法读取（共享文件夹未连接，或台帐被移动而未带上证据文件夹）时，导出在写出任何文件之前停止，并指明该文件夹。所有图斑都会导出，无论是否已核查；未核查图斑的判定各列为空。核查表可只为已核查的图斑制作（未核查图斑的空白核查表可作外业调查表），制作过程中可以取消，取消后不写出 PDF；导出被取消或被拒绝时，输出文件夹保持原样。若某文本含 GBK 无法表示的字符，或某图斑编号在 Shapefile 中无法完整、唯一地写出（超过 DBF 文本可容纳的 254 字节，或在 GBK 中与另一编号写法相同），导出将停止并指明图斑和字段；其他超长文本仅在 Shapefile 中截断，并给出警告。Shapefile 编码：UTF-8 或 GBK。制作核查表的图斑：全部图斑，或仅已核查的图斑。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -725,6 +730,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
+      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The ledger has no batch {batch} (batches: {names}).</source>
+      <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Reading the ledger</source>
       <translation>正在读取台帐</translation>
     </message>
@@ -742,26 +757,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Writing the XLSX ledger</source>
       <translation>正在写入 XLSX 台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
-      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The ledger has no batch {batch} (batches: {names}).</source>
-      <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>No spot exported is verified yet: no verification sheets were made.</source>
-      <translation>导出的图斑均未核查：未制作核查表。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Cancelled: the export is incomplete.</source>
-      <translation>已取消：导出不完整。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -790,6 +785,16 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No spot exported is verified yet: no verification sheets were made.</source>
+      <translation>导出的图斑均未核查：未制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Cancelled: nothing was written, the output folder is as it was.</source>
+      <translation>已取消：未写入任何文件，输出文件夹保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template {path} is missing.</source>
       <translation>缺少打印布局模板 {path}。</translation>
     </message>
@@ -815,8 +820,28 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Cannot write into the output folder {folder}: {error}</source>
+      <translation>无法写入输出文件夹 {folder}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>{path} of an earlier export cannot be removed ({error}): close it, or export into another folder. Its sheets are not this export's.</source>
       <translation>无法删除此前导出的 {path}（{error}）：请关闭该文件，或导出到其他文件夹。其中的核查表不属于本次导出。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
+      <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The layout template has no map item {id}.</source>
+      <translation>打印布局模板中没有地图项 {id}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{path} cannot be replaced ({error}): close it, or export into another folder. The files of the package before it in the name order were replaced already.</source>
+      <translation>无法替换 {path}（{error}）：请关闭该文件，或导出到其他文件夹。按文件名顺序排在它之前的成果文件已被替换。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -827,16 +852,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Making {count} verification sheets</source>
       <translation>正在生成 {count} 张核查表</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The layout template has no map item {id}.</source>
-      <translation>打印布局模板中没有地图项 {id}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
-      <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
