@@ -242,6 +242,34 @@ def test_three_zones_outputs_load_translucent_by_count_with_chinese_headers(
             assert len(fills) == 3 and max(fills) < 255 and fills == sorted(fills)
 
 
+def test_three_zones_noded_in_tiles_gives_the_figures_noded_whole(provider, demo, monkeypatch):
+    """The demo district's view areas noded tile by tile (as a large run is, so that Cancel is
+    heard) give every piece, count, area and spot or mine in view as noding them whole."""
+    from zc_enforcement_plugin.core import three_zones
+
+    noded_tile = three_zones._noded_tile
+    tiles = []
+
+    def counting(*args, **kwargs):
+        tiles.append(args[1])
+        return noded_tile(*args, **kwargs)
+
+    monkeypatch.setattr(three_zones, "_noded_tile", counting)
+    monkeypatch.setattr(three_zones, "NODING_VERTICES_PER_TILE", 10**9)
+    whole = run("threezonestwolines", three_zones_parameters(demo))
+    assert not tiles
+    monkeypatch.setattr(three_zones, "NODING_VERTICES_PER_TILE", 2000)
+    tiled = run("threezonestwolines", three_zones_parameters(demo))
+    assert len(tiles) >= 9
+    for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL"):
+        got, want = rows(output(tiled, name)), rows(output(whole, name))
+        assert len(got) == len(want) > 0, name
+        for a, b in zip(got, want):
+            ga, gb = a.pop("geometry"), b.pop("geometry")
+            assert a == b, name
+            assert (ga is None and gb is None) or shapely.equals(ga, gb), name
+
+
 def test_three_zones_summary_counts_spots_and_mines(three_zones_result, demo):
     summary = {r[cs.SOURCE_NAME]: r for r in rows(output(three_zones_result, "OUTPUT_SUMMARY"))}
     views = expected_view_areas(demo)
