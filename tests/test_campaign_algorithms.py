@@ -220,13 +220,16 @@ def test_three_zones_outputs_load_translucent_by_count_with_chinese_headers(
 
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    paths = {name: str(tmp_path / f"{name}.gpkg") for name in ("OUTPUT", "OUTPUT_SUMMARY")}
+    paths = {
+        name: str(tmp_path / f"{name}.gpkg")
+        for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL")
+    }
     parameters = three_zones_parameters(demo)
     for name, path in paths.items():  # as the dialog's "open output file" asks
         parameters[name] = QgsProcessingOutputLayerDefinition(path, QgsProject.instance())
     feedback = QgsProcessingFeedback()
     processing.run("zcenforcement:threezonestwolines", parameters, context=context)
-    labels = {**cs.VIEW_FIELD_LABELS_ZH, **cs.SUMMARY_FIELD_LABELS_ZH}
+    labels = {**cs.VIEW_FIELD_LABELS_ZH, **cs.SUMMARY_FIELD_LABELS_ZH, **cs.DETAIL_FIELD_LABELS_ZH}
     for name, path in paths.items():
         assert context.willLoadLayerOnCompletion(path), name
         layer = QgsVectorLayer(path, name, "ogr")
@@ -268,6 +271,36 @@ def test_three_zones_noded_in_tiles_gives_the_figures_noded_whole(provider, demo
             ga, gb = a.pop("geometry"), b.pop("geometry")
             assert a == b, name
             assert (ga is None and gb is None) or shapely.equals(ga, gb), name
+
+
+def test_three_zones_detail_loads_with_a_chinese_header_on_every_field(provider, demo):
+    """Loaded from the Processing dialog, the detail (one row per line or zone and spot or
+    mine) showed bare codes (MC, DXLB, BH, MJ) where the summary beside it read in Chinese."""
+    import processing
+    from qgis.core import QgsProject
+
+    parameters = three_zones_parameters(demo)
+    for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL"):
+        parameters[name] = "TEMPORARY_OUTPUT"
+    results = processing.runAndLoadResults("zcenforcement:threezonestwolines", parameters)
+    project = QgsProject.instance()
+    try:
+        detail = project.mapLayer(results["OUTPUT_DETAIL"])
+        assert detail is not None and detail.featureCount() > 0
+        names = detail.fields().names()
+        assert set(cs.DETAIL_FIELD_LABELS_ZH) <= set(names)
+        aliases = {name: detail.attributeAlias(i) for i, name in enumerate(names)}
+        bare = [name for name in cs.DETAIL_FIELD_LABELS_ZH if not aliases[name]]
+        assert not bare, bare
+        for name, label in cs.DETAIL_FIELD_LABELS_ZH.items():
+            assert aliases[name] == label
+            assert re.search(r"[\u4e00-\u9fff]", label), name  # Chinese, not a code
+        # The line or zone reads as it does in the summary, one label for one field.
+        summary = project.mapLayer(results["OUTPUT_SUMMARY"])
+        for field in (cs.SOURCE_NAME, cs.SOURCE_KIND):
+            assert summary.attributeAlias(summary.fields().indexOf(field)) == aliases[field]
+    finally:
+        project.removeAllMapLayers()
 
 
 def test_three_zones_summary_counts_spots_and_mines(three_zones_result, demo):
