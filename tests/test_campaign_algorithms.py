@@ -29,6 +29,7 @@ from zc_enforcement_plugin.core import domain
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
 PLANAR = 1  # AREA_METHOD option
+HIGHWAY_KIND = domain.THREE_ZONES_KIND_HIGHWAY
 JCBH_PATTERN = re.compile(r"^370302(\d{4})(\d{4})$")
 
 
@@ -1244,6 +1245,59 @@ def test_a_three_zones_run_cancelled_while_counting_leaves_no_view_areas(provide
     feedback = CancelWhileCounting()
     result = run("threezonestwolines", parameters, feedback)
     assert feedback.isCanceled()
+    assert not result.get("OUTPUT") and not output.exists()
+
+
+def test_a_cancel_while_the_view_areas_are_noded_stops_after_one_tile(
+    provider, tmp_path, monkeypatch
+):
+    """Review: 600 separate nameless segments were noded in one GEOS call of 10.7 s, the bar
+    frozen and Cancel dead. Now a cancel at the noding's first progress report is heard
+    before its second tile, and nothing is written."""
+    import sys
+
+    from zc_enforcement_plugin.core import three_zones
+
+    tiles = []
+    noded_tile = three_zones._noded_tile
+    monkeypatch.setattr(
+        three_zones, "_noded_tile", lambda *a, **k: tiles.append(a[1]) or noded_tile(*a, **k)
+    )
+
+    class CancelWhileNoding(Recorder):
+        def setProgress(self, value):  # noqa: N802 - QGIS API
+            super().setProgress(value)
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_name != "_noded":
+                frame = frame.f_back
+            if frame is not None:
+                self.noding_reports.append(value)
+                self.cancel()
+
+    segments = [
+        (f"LINESTRING({X0 + 150 * i} {Y0}, {X0 + 150 * i + 100} {Y0 + 5})", [HIGHWAY_KIND])
+        for i in range(600)
+    ]
+    lines = memory_layer("LineString", "field=LX:string", segments, "segments")
+    output = tmp_path / "view.gpkg"
+    feedback = CancelWhileNoding()
+    feedback.noding_reports = []
+    result = run(
+        "threezonestwolines",
+        {
+            "LINES": lines,
+            "LINE_NAME_FIELD": None,
+            "DISTANCES": [HIGHWAY_KIND, "1000"],
+            "OUTPUT": str(output),
+        },
+        feedback,
+    )
+    assert feedback.isCanceled() and len(feedback.noding_reports) == 1
+    assert len(tiles) == 1
+    # ... of 16: the 640,000 boundary vertices of a row 91.95 km long (with its view areas)
+    # make tiles a quarter of it wide.
+    ((x0, _y0, x1, _y1),) = tiles
+    assert x1 - x0 == pytest.approx((150 * 599 + 100 + 2 * 1000) / 4, abs=1.0)
     assert not result.get("OUTPUT") and not output.exists()
 
 
