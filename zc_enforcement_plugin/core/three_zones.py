@@ -198,6 +198,7 @@ def view_areas(
         return empty
     faces, member = _labelled_faces(src_buf, alive, grid_size, report)
     pieces, members = _pieces_by_sources(faces, member, sources)
+    report(85.0)  # the ellipsoidal areas of thousands of pieces take a second or two
     area = round_area(areas(pieces, method, crs, origin))
     report(100.0)
     return ViewPieces(
