@@ -1668,8 +1668,19 @@ def test_view_areas_noded_in_tiles_are_those_noded_whole(monkeypatch):
     whole = three_zones.view_areas(lines, zones, distances, EPSG, area_method="planar")
     counted = _tiles_counted(monkeypatch)
     monkeypatch.setattr(three_zones, "NODING_VERTICES_PER_TILE", 500)
+    long_asked = []
+
+    class Recorded(three_zones._NearLongSegments):
+        def __call__(self, long):
+            long_asked.extend(long.tolist())
+            return super().__call__(long)
+
+    monkeypatch.setattr(three_zones, "_NearLongSegments", Recorded)
     tiled = three_zones.view_areas(lines, zones, distances, EPSG, area_method="planar")
     assert counted[0] >= 9  # noded in tiles indeed, not whole
+    # The railway's straight sides, 10 km long, cross tiles and have their neighbours looked
+    # up along them.
+    assert len(set(long_asked)) >= 2
     assert tiled.records() == whole.records()
     assert tiled.members == whole.members
     assert shapely.equals(tiled.geoms, whole.geoms).all()

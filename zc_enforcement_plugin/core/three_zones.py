@@ -432,8 +432,7 @@ def _noded(
     vertices = int(shapely.get_num_coordinates(boundaries).sum())
     if vertices <= NODING_VERTICES_PER_TILE:
         return shapely.get_parts(shapely.union_all(boundaries, grid_size=grid_size))
-    coords, part = shapely.get_coordinates(shapely.get_parts(boundaries), return_index=True)
-    first = np.flatnonzero(part[1:] == part[:-1])  # each segment's first coordinate
+    coords, first = _segment_starts(boundaries)
     low = np.minimum(coords[first], coords[first + 1])
     high = np.maximum(coords[first], coords[first + 1])
     reach = NODING_REACH_CELLS * grid_size
@@ -443,6 +442,13 @@ def _noded(
     # One grid cell past the far edges: every midpoint lies in a half-open tile.
     xs = np.linspace(x0, x1 + grid_size, per_side + 1)
     ys = np.linspace(y0, y1 + grid_size, per_side + 1)
+    # A segment longer than a tile (the side of a straight railway's view area, kilometres
+    # long) would stretch a box round a tile's segments over the whole district, and every
+    # tile would node nearly everything (68 s where the whole took 8): the segments near one
+    # are looked up along it instead, in an index made once there is such a segment.
+    side = min(x1 - x0, y1 - y0) / per_side
+    long = ((high - low) > side).any(axis=1)
+    near_long = _NearLongSegments(coords, first, reach, side / LONG_SEGMENT_PIECES)
     out = []
     tiles = [(i, j) for j in range(per_side) for i in range(per_side)]
     for done, (i, j) in enumerate(tiles):
@@ -453,12 +459,69 @@ def _noded(
         )
         if not own.any():
             continue
-        # Every segment near enough an own one to bend it (a box around them all: more than
-        # needed is harmless, each is noded as in the whole).
-        chosen = _in_box(low, high, low[own].min(axis=0) - reach, high[own].max(axis=0) + reach)
+        # Every segment near enough an own one to bend it (for the short ones a box round
+        # them all, at most three tiles wide: more than needed is harmless, each segment is
+        # noded as in the whole).
+        short = own & ~long
+        chosen = np.zeros(len(first), dtype=bool)
+        if short.any():
+            chosen = _in_box(
+                low, high, low[short].min(axis=0) - reach, high[short].max(axis=0) + reach
+            )
+        crossing = np.flatnonzero(own & long)
+        chosen[crossing] = True
+        chosen[near_long(crossing)] = True
         out.extend(_noded_tile(_runs(coords, first[chosen]), tile, grid_size))
     progress(1.0)
     return np.asarray(out, dtype=object)
+
+
+LONG_SEGMENT_PIECES = 16  # a long segment's neighbours are looked up 1/16 of a tile at a time
+
+
+class _NearLongSegments:
+    """The segments within `reach` of long segments (longer than a tile), each long one's
+    looked up once, when a tile first needs it, in `piece`-long stretches: asked whole, the
+    index offered every segment inside a diagonal railway's box, the district's, each one
+    measured (3 s a tile)."""
+
+    def __init__(self, coords: np.ndarray, first: np.ndarray, reach: float, piece: float):
+        self._coords, self._first = coords, first
+        # Made when a long segment is first asked of: most runs have none.
+        self._segments: np.ndarray | None = None
+        self._tree: shapely.STRtree | None = None
+        self._reach = reach
+        self._piece = piece
+        self._near: dict[int, np.ndarray] = {}
+
+    def __call__(self, long: np.ndarray) -> np.ndarray:
+        new = [s for s in long.tolist() if s not in self._near]
+        if new:
+            if self._tree is None:
+                coords, first = self._coords, self._first
+                self._segments = shapely.linestrings(
+                    np.stack([coords[first], coords[first + 1]], axis=1)
+                )
+                self._tree = shapely.STRtree(self._segments)
+            stretches = shapely.segmentize(self._segments[new], self._piece)
+            coords, first = _segment_starts(stretches)
+            _, owner = shapely.get_coordinates(stretches, return_index=True)
+            pieces = shapely.linestrings(np.stack([coords[first], coords[first + 1]], axis=1))
+            asked, near = self._tree.query(pieces, predicate="dwithin", distance=self._reach)
+            of = np.asarray(new)[owner[first][asked]]
+            order = np.argsort(of, kind="stable")
+            keys, starts = np.unique(of[order], return_index=True)
+            self._near.update({s: np.zeros(0, dtype=int) for s in new})  # alone: none near
+            for s, near_s in zip(keys.tolist(), np.split(near[order], starts[1:])):
+                self._near[s] = np.unique(near_s)
+        found = [self._near[s] for s in long.tolist()]
+        return np.concatenate(found) if found else np.zeros(0, dtype=int)
+
+
+def _segment_starts(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(coordinates of the lines, the index of each segment's first coordinate among them)."""
+    coords, part = shapely.get_coordinates(shapely.get_parts(lines), return_index=True)
+    return coords, np.flatnonzero(part[1:] == part[:-1])
 
 
 def _in_box(low: np.ndarray, high: np.ndarray, box_low, box_high) -> np.ndarray:
@@ -491,9 +554,7 @@ def _noded_tile(lines: np.ndarray, tile: tuple, grid_size: float) -> list:
     vertex between two kept segments has all its neighbours in this noding, so no run passes
     through a node of the whole either: the runs polygonize as the whole noding does."""
     x0, y0, x1, y1 = tile
-    noded = shapely.get_parts(shapely.union_all(lines, grid_size=grid_size))
-    coords, part = shapely.get_coordinates(noded, return_index=True)
-    first = np.flatnonzero(part[1:] == part[:-1])
+    coords, first = _segment_starts(shapely.union_all(lines, grid_size=grid_size))
     middle = (coords[first] + coords[first + 1]) / 2.0
     inside = (middle[:, 0] >= x0) & (middle[:, 0] < x1) & (middle[:, 1] >= y0) & (middle[:, 1] < y1)
     return list(_runs(coords, first[inside])) if inside.any() else []
