@@ -180,6 +180,11 @@ def view_summary() -> QgsVectorLayer:
     return aliased(QgsVectorLayer(f"None?{fields}", "style", "memory"), cs.SUMMARY_FIELD_LABELS_ZH)
 
 
+def view_detail() -> QgsVectorLayer:
+    fields = "&".join(f"field={name}:string" for name in cs.DETAIL_FIELD_LABELS_ZH)
+    return aliased(QgsVectorLayer(f"None?{fields}", "style", "memory"), cs.DETAIL_FIELD_LABELS_ZH)
+
+
 def three_zones_layer() -> QgsVectorLayer:
     labels = {name: cs.VIEW_FIELD_LABELS_ZH[name] for name in (cs.VIEW_NAMES,)}
     labels[domain.THREE_ZONES_KIND] = cs.SUMMARY_FIELD_LABELS_ZH[cs.SOURCE_KIND]
@@ -210,6 +215,7 @@ STYLE_MAKERS = {
     "screened_pieces": screened_pieces,
     "view_pieces": view_pieces,
     "view_summary": view_summary,
+    "view_detail": view_detail,
 }
 
 

@@ -29,6 +29,7 @@ from zc_enforcement_plugin.core import domain
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
 PLANAR = 1  # AREA_METHOD option
+HIGHWAY_KIND = domain.THREE_ZONES_KIND_HIGHWAY
 JCBH_PATTERN = re.compile(r"^370302(\d{4})(\d{4})$")
 
 
@@ -220,13 +221,16 @@ def test_three_zones_outputs_load_translucent_by_count_with_chinese_headers(
 
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
-    paths = {name: str(tmp_path / f"{name}.gpkg") for name in ("OUTPUT", "OUTPUT_SUMMARY")}
+    paths = {
+        name: str(tmp_path / f"{name}.gpkg")
+        for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL")
+    }
     parameters = three_zones_parameters(demo)
     for name, path in paths.items():  # as the dialog's "open output file" asks
         parameters[name] = QgsProcessingOutputLayerDefinition(path, QgsProject.instance())
     feedback = QgsProcessingFeedback()
     processing.run("zcenforcement:threezonestwolines", parameters, context=context)
-    labels = {**cs.VIEW_FIELD_LABELS_ZH, **cs.SUMMARY_FIELD_LABELS_ZH}
+    labels = {**cs.VIEW_FIELD_LABELS_ZH, **cs.SUMMARY_FIELD_LABELS_ZH, **cs.DETAIL_FIELD_LABELS_ZH}
     for name, path in paths.items():
         assert context.willLoadLayerOnCompletion(path), name
         layer = QgsVectorLayer(path, name, "ogr")
@@ -240,6 +244,64 @@ def test_three_zones_outputs_load_translucent_by_count_with_chinese_headers(
             assert renderer.classAttribute() == f'min("{cs.VIEW_COUNT}", 3)'
             fills = [c.symbol().color().alpha() for c in renderer.categories()]
             assert len(fills) == 3 and max(fills) < 255 and fills == sorted(fills)
+
+
+def test_three_zones_noded_in_tiles_gives_the_figures_noded_whole(provider, demo, monkeypatch):
+    """The demo district's view areas noded tile by tile (as a large run is, so that Cancel is
+    heard) give every piece, count, area and spot or mine in view as noding them whole."""
+    from zc_enforcement_plugin.core import three_zones
+
+    noded_tile = three_zones._noded_tile
+    tiles = []
+
+    def counting(*args, **kwargs):
+        tiles.append(args[1])
+        return noded_tile(*args, **kwargs)
+
+    monkeypatch.setattr(three_zones, "_noded_tile", counting)
+    monkeypatch.setattr(three_zones, "NODING_VERTICES_PER_TILE", 10**9)
+    whole = run("threezonestwolines", three_zones_parameters(demo))
+    assert not tiles
+    monkeypatch.setattr(three_zones, "NODING_VERTICES_PER_TILE", 2000)
+    tiled = run("threezonestwolines", three_zones_parameters(demo))
+    assert len(tiles) >= 9
+    for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL"):
+        got, want = rows(output(tiled, name)), rows(output(whole, name))
+        assert len(got) == len(want) > 0, name
+        for a, b in zip(got, want):
+            ga, gb = a.pop("geometry"), b.pop("geometry")
+            assert a == b, name
+            assert (ga is None and gb is None) or shapely.equals(ga, gb), name
+
+
+def test_three_zones_detail_loads_with_a_chinese_header_on_every_field(provider, demo):
+    """Loaded from the Processing dialog, the detail (one row per line or zone and spot or
+    mine) showed bare codes (MC, DXLB, BH, MJ) where the summary beside it read in Chinese."""
+    import processing
+    from qgis.core import QgsProject
+
+    parameters = three_zones_parameters(demo)
+    for name in ("OUTPUT", "OUTPUT_SUMMARY", "OUTPUT_DETAIL"):
+        parameters[name] = "TEMPORARY_OUTPUT"
+    results = processing.runAndLoadResults("zcenforcement:threezonestwolines", parameters)
+    project = QgsProject.instance()
+    try:
+        detail = project.mapLayer(results["OUTPUT_DETAIL"])
+        assert detail is not None and detail.featureCount() > 0
+        names = detail.fields().names()
+        assert set(cs.DETAIL_FIELD_LABELS_ZH) <= set(names)
+        aliases = {name: detail.attributeAlias(i) for i, name in enumerate(names)}
+        bare = [name for name in cs.DETAIL_FIELD_LABELS_ZH if not aliases[name]]
+        assert not bare, bare
+        for name, label in cs.DETAIL_FIELD_LABELS_ZH.items():
+            assert aliases[name] == label
+            assert re.search(r"[\u4e00-\u9fff]", label), name  # Chinese, not a code
+        # The line or zone reads as it does in the summary, one label for one field.
+        summary = project.mapLayer(results["OUTPUT_SUMMARY"])
+        for field in (cs.SOURCE_NAME, cs.SOURCE_KIND):
+            assert summary.attributeAlias(summary.fields().indexOf(field)) == aliases[field]
+    finally:
+        project.removeAllMapLayers()
 
 
 def test_three_zones_summary_counts_spots_and_mines(three_zones_result, demo):
@@ -1183,6 +1245,59 @@ def test_a_three_zones_run_cancelled_while_counting_leaves_no_view_areas(provide
     feedback = CancelWhileCounting()
     result = run("threezonestwolines", parameters, feedback)
     assert feedback.isCanceled()
+    assert not result.get("OUTPUT") and not output.exists()
+
+
+def test_a_cancel_while_the_view_areas_are_noded_stops_after_one_tile(
+    provider, tmp_path, monkeypatch
+):
+    """Review: 600 separate nameless segments were noded in one GEOS call of 10.7 s, the bar
+    frozen and Cancel dead. Now a cancel at the noding's first progress report is heard
+    before its second tile, and nothing is written."""
+    import sys
+
+    from zc_enforcement_plugin.core import three_zones
+
+    tiles = []
+    noded_tile = three_zones._noded_tile
+    monkeypatch.setattr(
+        three_zones, "_noded_tile", lambda *a, **k: tiles.append(a[1]) or noded_tile(*a, **k)
+    )
+
+    class CancelWhileNoding(Recorder):
+        def setProgress(self, value):  # noqa: N802 - QGIS API
+            super().setProgress(value)
+            frame = sys._getframe(1)
+            while frame is not None and frame.f_code.co_name != "_noded":
+                frame = frame.f_back
+            if frame is not None:
+                self.noding_reports.append(value)
+                self.cancel()
+
+    segments = [
+        (f"LINESTRING({X0 + 150 * i} {Y0}, {X0 + 150 * i + 100} {Y0 + 5})", [HIGHWAY_KIND])
+        for i in range(600)
+    ]
+    lines = memory_layer("LineString", "field=LX:string", segments, "segments")
+    output = tmp_path / "view.gpkg"
+    feedback = CancelWhileNoding()
+    feedback.noding_reports = []
+    result = run(
+        "threezonestwolines",
+        {
+            "LINES": lines,
+            "LINE_NAME_FIELD": None,
+            "DISTANCES": [HIGHWAY_KIND, "1000"],
+            "OUTPUT": str(output),
+        },
+        feedback,
+    )
+    assert feedback.isCanceled() and len(feedback.noding_reports) == 1
+    assert len(tiles) == 1
+    # ... of 16: the 640,000 boundary vertices of a row 91.95 km long (with its view areas)
+    # make tiles a quarter of it wide.
+    ((x0, _y0, x1, _y1),) = tiles
+    assert x1 - x0 == pytest.approx((150 * 599 + 100 + 2 * 1000) / 4, abs=1.0)
     assert not result.get("OUTPUT") and not output.exists()
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QFileDialog, QProgressDialog
 
-from tests.test_verification_dock import _gps_photo, _panel_layers, dock, ledger_path  # noqa: F401
+from tests.test_verification_dock import (  # noqa: F401
+    _gps_photo,
+    _panel_layers,
+    answers,
+    dock,
+    ledger_path,
+)
 from zc_enforcement_plugin.core import evidence
 from zc_enforcement_plugin.i18n import in_interface_language, install_translator
 from zc_enforcement_plugin.ui import verification_dock
@@ -178,6 +184,56 @@ def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
     )
     (layer,) = _panel_layers()
     assert {f[FILE_STATE_FIELD] for f in layer.getFeatures()} == {""}
+
+
+def test_checking_all_evidence_marks_every_photo_on_the_map_not_only_pages_seen(
+    dock, ledger_path, tmp_path, answers, monkeypatch
+):
+    """The map marked a photo missing or altered only once its spot's page had been shown (the
+    layer never reads a share's folder for every photo): 检查举证材料 reads them all, and now the
+    map shows what it found for every spot, with no file hashed again when its page comes up."""
+    dock.open_ledger(str(ledger_path))
+    first = dock.session.current_id
+    dock.go_next()
+    spot = dock.session.current()
+    gone, edited = (
+        _gps_photo(tmp_path / f"{name}.jpg", colour)
+        for name, colour in (("gone", (255, 0, 0)), ("edited", (0, 255, 0)))
+    )
+    assert dock.attach_files([str(gone), str(edited)]) == []
+    root = dock.session.store.evidence_dir
+    (root / spot.number / "gone.jpg").unlink()
+    stored = root / spot.number / "edited.jpg"
+    data = bytearray(stored.read_bytes())
+    data[-10] ^= 0xFF  # the same size: only its hash tells
+    stored.write_bytes(bytes(data))
+    dock.go_previous()
+    dock.open_ledger(str(ledger_path))  # a new session: nothing known of the files
+    assert dock.session.current_id == first
+    _finish_evidence_check(dock)
+    (layer,) = _panel_layers()
+    marks = {f["path"]: f[FILE_STATE_FIELD] for f in layer.getFeatures()}
+    assert marks == {f"{spot.number}/gone.jpg": "", f"{spot.number}/edited.jpg": ""}  # unseen
+
+    problems = dock.check_evidence()
+    assert {p.problem for p in problems} == {evidence.FILE_MISSING, evidence.FILE_ALTERED}
+    assert dock.session.current_id == first  # the spot's page was never shown
+    (layer,) = _panel_layers()
+    marks = {f["path"]: f[FILE_STATE_FIELD] for f in layer.getFeatures()}
+    assert marks == {
+        f"{spot.number}/gone.jpg": evidence.FILE_MISSING,
+        f"{spot.number}/edited.jpg": evidence.FILE_ALTERED,
+    }
+    # Its page then shows the rows so marked without reading the altered file through again.
+    read = []
+    real = evidence.hashlib.sha256
+    monkeypatch.setattr(evidence.hashlib, "sha256", lambda *a: read.append(a) or real(*a))
+    dock.go_next()
+    assert dock.session.current_id == spot.id
+    _finish_evidence_check(dock)
+    rows = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
+    assert rows[0].startswith("Missing:") and rows[1].startswith("Altered:")
+    assert read == []
 
 
 def test_a_file_once_hashed_is_not_read_again_until_it_changes(tmp_path, monkeypatch):

@@ -30,7 +30,8 @@ VIEW_AREA_MU = VIEW_AREA + domain.MU_SUFFIX  # SQLXMJ_MU
 SUMMARY_SPOT_AREA_MU = SUMMARY_SPOT_AREA + domain.MU_SUFFIX  # TBMJ_MU
 SUMMARY_MINE_AREA_MU = SUMMARY_MINE_AREA + domain.MU_SUFFIX  # KSMJ_MU
 SUMMARY_TOTAL_NAME = "合计"  # the row counting each spot/mine once, whatever it is in view of
-# Chinese aliases of the 三区两线 outputs (view pieces, summary), in their styles (make_styles).
+# Chinese aliases of the 三区两线 outputs (view pieces, summary; the detail's below), in their
+# styles (make_styles).
 VIEW_FIELD_LABELS_ZH = {
     VIEW_NAMES: "可视范围名称",
     VIEW_KINDS: "类型",
@@ -61,6 +62,15 @@ DETAIL_AREA_MU = DETAIL_AREA + domain.MU_SUFFIX  # the same in 亩
 DETAIL_OBJECT_SPOT = "图斑"
 DETAIL_OBJECT_MINE = "矿山"
 DETAIL_TITLE_ZH = "可视范围内图斑和矿山明细"  # the detail output's name, as warnings cite it
+# Its Chinese aliases, in its style (make_styles): the line or zone as the summary names it.
+DETAIL_FIELD_LABELS_ZH = {
+    SOURCE_NAME: SUMMARY_FIELD_LABELS_ZH[SOURCE_NAME],
+    SOURCE_KIND: SUMMARY_FIELD_LABELS_ZH[SOURCE_KIND],
+    DETAIL_OBJECT: "图斑/矿山",
+    DETAIL_ID: "编号",
+    DETAIL_AREA: "在可视范围内面积（平方米）",
+    DETAIL_AREA_MU: "在可视范围内面积（亩）",
+}
 # A spreadsheet cell holds at most 32,767 characters (Excel cuts the rest, or refuses the
 # file): a summary's list of numbers is cut below that, leaving room for the note ending it.
 CELL_TEXT_LIMIT = 32_000

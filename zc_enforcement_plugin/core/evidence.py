@@ -416,16 +416,21 @@ def readable_evidence_dir(
 FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
 
 
-def check_evidence_integrity(ledger: LedgerStore) -> list[EvidenceProblem]:
+def check_evidence_integrity(
+    ledger: LedgerStore, states: EvidenceFileStates | None = None
+) -> list[EvidenceProblem]:
     """Evidence whose file is missing or whose content no longer matches its recorded hash,
-    judged as the panel marks its rows (EvidenceFileStates: one rule for both).
+    judged as the panel marks its rows (EvidenceFileStates: one rule for both). Given the
+    panel's `states`, what the check found is kept there: the photo layer marks every photo
+    so found, not only those of spots whose page was shown, and no file is hashed again
+    when its page comes up.
 
     An evidence folder that cannot be read at all is refused (readable_evidence_dir) rather
     than every file reported missing."""
     problems: list[EvidenceProblem] = []
     records = ledger.evidence()
     root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
-    states = EvidenceFileStates()
+    states = states if states is not None else EvidenceFileStates()
     for record in records:
         found = states.state(root, record)
         if found == FILE_MISSING:

@@ -305,7 +305,11 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.
-        styles = {self.OUTPUT: "view_pieces", self.OUTPUT_SUMMARY: "view_summary"}
+        styles = {
+            self.OUTPUT: "view_pieces",
+            self.OUTPUT_SUMMARY: "view_summary",
+            self.OUTPUT_DETAIL: "view_detail",
+        }
         StyleOnLoad.attach(context, outputs, styles, screening_labels=False)
         return outputs
 

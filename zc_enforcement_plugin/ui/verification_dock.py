@@ -1129,7 +1129,10 @@ class VerificationDock(QgsDockWidget):
     def check_evidence(self) -> list:
         if self.session.store is None:
             return []
-        problems = evidence.check_evidence_integrity(self.session.store)
+        problems = evidence.check_evidence_integrity(self.session.store, self.file_states)
+        # The check has read every file of the ledger: the map marks all it found at once
+        # (the layer alone never reads the folder, which may be a share, for every photo).
+        self._refresh_photos()
         if problems:
             self._warn("\n".join(problem.message for problem in problems))
         else:
