@@ -594,25 +594,24 @@ def summary(
     return ViewSummary(records, messages, details)
 
 
+def summary_list_tail(total: int) -> str:
+    """The end of a summary's list of numbers cut to its cell or field: how many there are, and
+    where all of them are."""
+    return f"…等 {total} 个（全部见“{cs.DETAIL_TITLE_ZH}”输出）"
+
+
 def _id_list(ids: list[str], row: str, field_name: str, messages: list[str]) -> str:
     """The numbers joined by the list separator, cut to fit a spreadsheet cell
     (cs.CELL_TEXT_LIMIT) and ending with how many there are and where all of them are; the
     cut said, naming the row. 5,952 spots in view made a 101,000-character cell."""
-    text = cs.LIST_SEPARATOR.join(ids)
-    if len(text) <= cs.CELL_TEXT_LIMIT:
+    tail = summary_list_tail(len(ids))
+    text = domain.fit_text(ids, cs.LIST_SEPARATOR, cs.CELL_TEXT_LIMIT, len, tail)
+    if not text.endswith(tail):
         return text
-    where = f"全部见“{cs.DETAIL_TITLE_ZH}”输出"
-    tail = f"…等 {len(ids)} 个（{where}）"
-    kept: list[str] = []
-    length = len(tail)
-    for i in ids:
-        length += len(i) + len(cs.LIST_SEPARATOR)
-        if length > cs.CELL_TEXT_LIMIT:
-            break
-        kept.append(i)
+    kept = len(text[: -len(tail)].split(cs.LIST_SEPARATOR))
     messages.append(
         f"汇总表 {row} 行，字段 {field_name}：编号共 {len(ids)} 个，超出表格单元格容量"
-        f"（{cs.CELL_TEXT_LIMIT} 字符），只列出前 {len(kept)} 个；{where}"
+        f"（{cs.CELL_TEXT_LIMIT} 字符），只列出前 {kept} 个；全部见“{cs.DETAIL_TITLE_ZH}”输出"
         f"（或将可视范围图层与图斑、矿山图层按位置叠加）"
     )
-    return cs.LIST_SEPARATOR.join(kept) + tail
+    return text

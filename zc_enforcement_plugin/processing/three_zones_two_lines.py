@@ -34,6 +34,12 @@ SUMMARY_FIELDS = [
     cs.SUMMARY_MINE_AREA,
     cs.SUMMARY_MINE_AREA_MU,
 ]
+# A summary list cut for a Shapefile ends as one cut for a spreadsheet cell: with its count and
+# where all the numbers are.
+SUMMARY_LIST_TAILS = {
+    cs.SUMMARY_SPOT_IDS: three_zones.summary_list_tail,
+    cs.SUMMARY_MINE_IDS: three_zones.summary_list_tail,
+}
 DETAIL_FIELDS = [
     cs.SOURCE_NAME,
     cs.SOURCE_KIND,
@@ -292,16 +298,34 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 return {}
         outputs = {
             self.OUTPUT: self._write(
-                parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
+                parameters,
+                self.OUTPUT,
+                context,
+                PIECE_FIELDS,
+                view.records(),
+                view.geoms,
+                crs,
+                feedback=feedback,
             )
         }
         if summary is not None and self._given(parameters, self.OUTPUT_SUMMARY):
             outputs[self.OUTPUT_SUMMARY] = self._write(
-                parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
+                parameters,
+                self.OUTPUT_SUMMARY,
+                context,
+                SUMMARY_FIELDS,
+                summary.records,
+                feedback=feedback,
+                tails=SUMMARY_LIST_TAILS,
             )
         if summary is not None and self._given(parameters, self.OUTPUT_DETAIL):
             outputs[self.OUTPUT_DETAIL] = self._write(
-                parameters, self.OUTPUT_DETAIL, context, DETAIL_FIELDS, summary.details
+                parameters,
+                self.OUTPUT_DETAIL,
+                context,
+                DETAIL_FIELDS,
+                summary.details,
+                feedback=feedback,
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.

@@ -1650,11 +1650,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
-      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
-      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
       <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
     </message>
@@ -1762,6 +1757,16 @@
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
+      <source>field {field} of {row}</source>
+      <translation>{row} 的字段 {field}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
+      <source>Output {output} is a Shapefile, whose texts hold {limit} bytes ({encoding}): {count} longer texts were cut, a list after its last whole item and ending with its total count (…等 N), any other text at a character's end marked …: {texts}. A GeoPackage output keeps them whole.</source>
+      <translation>输出 {output} 为 Shapefile，文本字段最多容纳 {limit} 字节（{encoding}）：{count} 处较长文本已截断，列表在最后一个完整项之后截断并以总数结尾（…等 N），其他文本在字符边界截断并以 … 标示：{texts}。GeoPackage 输出保留全文。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
