@@ -1733,6 +1733,41 @@ def test_audit_lists_in_a_shapefile_keep_whole_numbers_and_the_count(provider, t
     assert f"field {cs.GROUND_IDS} of {domain.APPROVAL_NUMBER} 临字1号" in said
 
 
+def test_three_zones_without_spots_or_mines_leaves_their_columns_null_not_zero(
+    provider, demo, tmp_path
+):
+    """Review: with no SPOTS or MINES every line said 0 spots and 0 mines in view, which a model
+    filtering TBSL > 0 reads as none in view. Not given is NULL (in a CSV an empty cell, not
+    "0"), the totals row too."""
+    parameters = {
+        **three_zones_parameters(demo),
+        "OUTPUT_SUMMARY": str(tmp_path / "summary.csv"),
+        "OUTPUT_DETAIL": "memory:",
+    }
+    del parameters["SPOTS"], parameters["MINES"]
+    result = run("threezonestwolines", parameters)
+    summary = rows(output(result, "OUTPUT_SUMMARY"))
+    assert {r[cs.SOURCE_NAME] for r in summary} >= {cs.SUMMARY_TOTAL_NAME, "辛泰铁路"}
+    spot_fields = (cs.SUMMARY_SPOT_COUNT, cs.SUMMARY_SPOT_IDS, cs.SUMMARY_SPOT_AREA)
+    mine_fields = (cs.SUMMARY_MINE_COUNT, cs.SUMMARY_MINE_IDS, cs.SUMMARY_MINE_AREA)
+    for row in summary:
+        for name in (*spot_fields, *mine_fields, cs.SUMMARY_SPOT_AREA_MU):
+            assert is_null(row[name]) or row[name] == "", (row[cs.SOURCE_NAME], name, row[name])
+    assert not rows(output(result, "OUTPUT_DETAIL"))
+    # The spots given, the mines not: spots counted, mines still not.
+    result = run(
+        "threezonestwolines",
+        {**parameters, "SPOTS": src(demo, domain.DEMO_LAYER_SPOTS), "OUTPUT_SUMMARY": "memory:"},
+    )
+    total = next(r for r in rows(output(result, "OUTPUT_SUMMARY")) if r[cs.SOURCE_NAME] == "合计")
+    assert total[cs.SUMMARY_SPOT_COUNT] > 10 and total[cs.SUMMARY_SPOT_AREA] > 0
+    assert all(is_null(total[name]) for name in mine_fields)
+
+
+def is_null(value) -> bool:
+    return value is None or (isinstance(value, QVariant) and value.isNull())
+
+
 def test_change_spots_in_a_shapefile_cut_a_long_type_at_a_characters_end_and_say_it(
     provider, demo, tmp_path
 ):

@@ -418,6 +418,19 @@ def test_a_value_fitted_to_a_field_keeps_whole_items_and_the_total():
     assert domain.fit_value(text, 100, domain.utf8_bytes) == text
 
 
+def test_a_summary_without_spots_or_mines_leaves_them_null_and_an_empty_layer_zero():
+    """Not given is not counted (NULL), as a model filtering TBSL > 0 must tell; a layer given
+    with nothing in view is 0."""
+    _rail, _town, lines, _zones = _rail_and_town()
+    view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
+    out = three_zones.summary(view, None, [])
+    fields = (cs.SUMMARY_SPOT_COUNT, cs.SUMMARY_SPOT_IDS, cs.SUMMARY_SPOT_AREA)
+    for record in out.records:  # the rail's row and 合计
+        assert all(record[name] is None for name in (*fields, cs.SUMMARY_SPOT_AREA_MU))
+        assert record[cs.SUMMARY_MINE_COUNT] == 0 and record[cs.SUMMARY_MINE_AREA] == 0.0
+    assert out.records[-1][cs.SOURCE_NAME] == cs.SUMMARY_TOTAL_NAME and not out.details
+
+
 def test_the_summary_detail_gives_each_spots_area_in_view_of_each_source():
     _rail, _town, lines, zones = _rail_and_town()
     view = three_zones.view_areas(

@@ -70,11 +70,14 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "With spots and mines (points or polygons) the summary table gives, per line or "
         "zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, "
         "their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/"
-        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. An "
+        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. "
+        "Without spots (SPOTS) or mines (MINES) their columns are empty (NULL): not "
+        "counted, not 0 in view. An "
         "optional clip layer (CLIP, "
         "e.g. the district) limits the view areas. Spots and mines in view "
         "(OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than "
-        "a spreadsheet cell holds is cut, ending with the count, and the optional detail "
+        "a spreadsheet cell holds (or 254 bytes in a Shapefile) is cut after a whole "
+        "number, ending with the count, and the optional detail "
         "(OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and "
         "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², "
         "MJ_MU in mu)."
@@ -346,8 +349,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             feedback,
             three_zones.summary,
             view,
-            spots.geoms if spots is not None else [],
-            mines.geoms if mines is not None else [],
+            # A layer not given is passed as None: its columns are NULL, not 0 in view.
+            spots.geoms if spots is not None else None,
+            mines.geoms if mines is not None else None,
             spot_ids=self._ids(spots, spot_field) if spots is not None else None,
             mine_ids=self._ids(mines, mine_field) if mines is not None else None,
             spot_layer=spot_label,
