@@ -1727,3 +1727,176 @@ def test_a_layer_missing_several_fields_names_them_all_at_once(provider, demo, t
     for field in ("PZWH", "PZYT", "JZRQ"):
         assert field in missing and f"{field}_X" in fields, message
     assert f"{domain.DEMO_LAYER_TEMPORARY_LAND}（{tmp_path / 'renamed.gpkg'}）" in missing, message
+
+
+# --- Shapefile outputs: texts cut to 254 bytes, lists after a whole item --------------------------
+def shapefile_rows(path) -> list[dict]:
+    """The rows of a written Shapefile as QGIS reads them back (with its .cpg)."""
+    layer = QgsVectorLayer(str(path), "written", "ogr")
+    assert layer.isValid(), path
+    return rows(layer)
+
+
+def check_cut_list(text: str, whole: list[str], tail: str) -> None:
+    """A list cut for a Shapefile: within 254 bytes, whole items from the front, then `tail`."""
+    assert len(text.encode("utf-8")) <= domain.SHAPEFILE_TEXT_BYTES, text
+    assert text.endswith(tail), text
+    kept = text.removesuffix(tail).rstrip(cs.LIST_SEPARATOR).split(cs.LIST_SEPARATOR)
+    assert len(kept) >= 3 and kept == whole[: len(kept)], text  # no number cut in two
+
+
+def test_three_zones_summary_lists_in_a_shapefile_keep_whole_numbers_and_the_count(
+    provider, demo, tmp_path
+):
+    """Review: GDAL cut 辛泰铁路's 49 numbers at 254 bytes, 17 left, one split, no mark, and
+    only GDAL said so; the totals row too. A GeoPackage keeps every number."""
+    geopackage = run(
+        "threezonestwolines",
+        {**three_zones_parameters(demo), "OUTPUT_SUMMARY": str(tmp_path / "tzs.gpkg")},
+    )
+    whole = {r[cs.SOURCE_NAME]: r for r in rows(output(geopackage, "OUTPUT_SUMMARY"))}
+    feedback = Recorder()
+    parameters = {
+        **three_zones_parameters(demo),
+        "OUTPUT": str(tmp_path / "tz.shp"),
+        "OUTPUT_SUMMARY": str(tmp_path / "tzs.shp"),
+    }
+    run("threezonestwolines", parameters, feedback)
+    # A table without geometry is written as the Shapefile's .dbf alone.
+    written = {r[cs.SOURCE_NAME]: r for r in shapefile_rows(tmp_path / "tzs.dbf")}
+    long_rows = [
+        name
+        for name, row in whole.items()
+        if len(row[cs.SUMMARY_SPOT_IDS].encode("utf-8")) > domain.SHAPEFILE_TEXT_BYTES
+    ]
+    assert cs.SUMMARY_TOTAL_NAME in long_rows and len(long_rows) >= 2
+    for name in long_rows:
+        numbers = whole[name][cs.SUMMARY_SPOT_IDS].split(cs.LIST_SEPARATOR)
+        assert len(numbers) == whole[name][cs.SUMMARY_SPOT_COUNT]  # the GeoPackage: all
+        tail = f"…等 {len(numbers)} 个（全部见“{cs.DETAIL_TITLE_ZH}”输出）"
+        check_cut_list(written[name][cs.SUMMARY_SPOT_IDS], numbers, tail)
+        assert written[name][cs.SUMMARY_SPOT_COUNT] == len(numbers)
+    (warning,) = [t for t in feedback.texts if "OUTPUT_SUMMARY" in t and "254 bytes" in t]
+    for name in long_rows:
+        assert f"field {cs.SUMMARY_SPOT_IDS} of {cs.SOURCE_NAME} {name}" in warning
+
+
+def test_audit_lists_in_a_shapefile_keep_whole_numbers_and_the_count(provider, tmp_path):
+    """Review: the audits' records and violations (SDBH, PDYY lists) went to a Shapefile as
+    GDAL cut them. An approval long expired with 30 ground features on it: the violation's
+    SDBH lists 30 numbers, 600 bytes; the GeoPackage keeps them all."""
+    approvals = memory_layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZYT:string&field=QSRQ:string&field=JZRQ:string",
+        [(box_wkt(0, 0, 60, 50), ["临字1号", "取土场", "2022-01-01", "2023-12-31"])],
+        "临时用地样例",
+    )
+    numbers = [f"SD3703022026{i:04d}" for i in range(30)]  # 16 characters each
+    ground = memory_layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [
+            (
+                box_wkt(x * 10 + 1, y * 10 + 1, x * 10 + 9, y * 10 + 9),
+                [numbers[5 * x + y], "取土场"],
+            )
+            for x in range(6)
+            for y in range(5)
+        ],
+        "实地",
+    )
+    parameters = {
+        "APPROVALS": approvals,
+        "GROUND": ground,
+        "AREA_FIELD": "",
+        "LEVEL_FIELD": "",
+        "CHECK_DATE": "2026-03-31",
+        "AREA_METHOD": PLANAR,
+        "YEAR": 2026,
+    }
+    kept = run(
+        "audittemporaryland",
+        {
+            **parameters,
+            "OUTPUT": str(tmp_path / "records.gpkg"),
+            "OUTPUT_VIOLATIONS": str(tmp_path / "violations.gpkg"),
+        },
+    )
+    feedback = Recorder()
+    run(
+        "audittemporaryland",
+        {
+            **parameters,
+            "OUTPUT": str(tmp_path / "records.shp"),
+            "OUTPUT_VIOLATIONS": str(tmp_path / "violations.shp"),
+        },
+        feedback,
+    )
+    (whole,) = rows(output(kept, "OUTPUT_VIOLATIONS"))
+    (record,) = rows(output(kept, "OUTPUT"))
+    assert sorted(whole[cs.GROUND_IDS].split(cs.LIST_SEPARATOR)) == numbers  # not cut
+    assert sorted(record[cs.GROUND_IDS].split(cs.LIST_SEPARATOR)) == numbers
+    (violation,) = shapefile_rows(tmp_path / "violations.shp")
+    (written,) = shapefile_rows(tmp_path / "records.dbf")
+    for row, full in ((violation, whole), (written, record)):
+        listed = full[cs.GROUND_IDS].split(cs.LIST_SEPARATOR)
+        check_cut_list(row[cs.GROUND_IDS], listed, f"{cs.LIST_SEPARATOR}…等 30 项")
+    # The violation's number names it in the warning, the approval's the record's.
+    (said,) = [t for t in feedback.texts if "OUTPUT_VIOLATIONS" in t and "254 bytes" in t]
+    assert f"field {cs.GROUND_IDS} of {domain.SPOT_NUMBER} {violation[domain.SPOT_NUMBER]}" in said
+    (said,) = [t for t in feedback.texts if "Output OUTPUT " in t and "254 bytes" in t]
+    assert f"field {cs.GROUND_IDS} of {domain.APPROVAL_NUMBER} 临字1号" in said
+
+
+def test_three_zones_without_spots_or_mines_leaves_their_columns_null_not_zero(
+    provider, demo, tmp_path
+):
+    """Review: with no SPOTS or MINES every line said 0 spots and 0 mines in view, which a model
+    filtering TBSL > 0 reads as none in view. Not given is NULL (in a CSV an empty cell, not
+    "0"), the totals row too."""
+    parameters = {
+        **three_zones_parameters(demo),
+        "OUTPUT_SUMMARY": str(tmp_path / "summary.csv"),
+        "OUTPUT_DETAIL": "memory:",
+    }
+    del parameters["SPOTS"], parameters["MINES"]
+    result = run("threezonestwolines", parameters)
+    summary = rows(output(result, "OUTPUT_SUMMARY"))
+    assert {r[cs.SOURCE_NAME] for r in summary} >= {cs.SUMMARY_TOTAL_NAME, "辛泰铁路"}
+    spot_fields = (cs.SUMMARY_SPOT_COUNT, cs.SUMMARY_SPOT_IDS, cs.SUMMARY_SPOT_AREA)
+    mine_fields = (cs.SUMMARY_MINE_COUNT, cs.SUMMARY_MINE_IDS, cs.SUMMARY_MINE_AREA)
+    for row in summary:
+        for name in (*spot_fields, *mine_fields, cs.SUMMARY_SPOT_AREA_MU):
+            assert is_null(row[name]) or row[name] == "", (row[cs.SOURCE_NAME], name, row[name])
+    assert not rows(output(result, "OUTPUT_DETAIL"))
+    # The spots given, the mines not: spots counted, mines still not.
+    result = run(
+        "threezonestwolines",
+        {**parameters, "SPOTS": src(demo, domain.DEMO_LAYER_SPOTS), "OUTPUT_SUMMARY": "memory:"},
+    )
+    total = next(r for r in rows(output(result, "OUTPUT_SUMMARY")) if r[cs.SOURCE_NAME] == "合计")
+    assert total[cs.SUMMARY_SPOT_COUNT] > 10 and total[cs.SUMMARY_SPOT_AREA] > 0
+    assert all(is_null(total[name]) for name in mine_fields)
+
+
+def is_null(value) -> bool:
+    return value is None or (isinstance(value, QVariant) and value.isNull())
+
+
+def test_change_spots_in_a_shapefile_cut_a_long_type_at_a_characters_end_and_say_it(
+    provider, demo, tmp_path
+):
+    """polygonizechange writes through the same fitting: a spot type (TBLX) typed longer than
+    a DBF text holds is cut at a character's end, marked …, rather than inside a character."""
+    spot_type = "二〇二六年第一季度卫片执法变化图斑" * 6  # 102 characters, 306 bytes in UTF-8
+    feedback = Recorder()
+    parameters = change_parameters(demo, SPOT_TYPE=spot_type, OUTPUT=str(tmp_path / "change.shp"))
+    run("polygonizechange", parameters, feedback)
+    found = shapefile_rows(tmp_path / "change.shp")
+    assert found
+    for row in found:
+        written = row[domain.SPOT_TYPE]
+        assert written.endswith("…") and spot_type.startswith(written.removesuffix("…"))
+        assert 240 <= len(written.encode("utf-8")) <= domain.SHAPEFILE_TEXT_BYTES
+    (said,) = [t for t in feedback.texts if "254 bytes" in t]
+    assert f"{len(found)} longer texts" in said and f"field {domain.SPOT_TYPE} of JCBH" in said

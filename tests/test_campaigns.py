@@ -396,6 +396,39 @@ def test_a_summary_list_longer_than_a_spreadsheet_cell_is_cut_and_the_detail_has
     assert [d[cs.DETAIL_ID] for d in detail] == ids
     assert {d[cs.DETAIL_OBJECT] for d in detail} == {cs.DETAIL_OBJECT_SPOT}
     assert all(d[cs.DETAIL_AREA] == pytest.approx(1.0, abs=0.005) for d in detail)
+    # Cut again for a Shapefile (254 bytes), the list keeps its end and the count it says.
+    shapefile = domain.fit_value(cell, domain.SHAPEFILE_TEXT_BYTES, domain.utf8_bytes)
+    assert shapefile.endswith(tail) and domain.utf8_bytes(shapefile) <= 254
+    shown = shapefile.removesuffix(tail).split(";")
+    assert len(shown) >= 5 and shown == ids[: len(shown)]
+
+
+def test_a_value_fitted_to_a_field_keeps_whole_items_and_the_total():
+    """fit_value, the one fitting of a text written out to a Shapefile: a list after a whole
+    item, with its count; a list cut before keeps the count it had; other text marked …"""
+    gbk = lambda text: len(text.encode("gbk"))  # noqa: E731 - a measure
+    numbers = [f"甲{i:03d}" for i in range(100)]  # 4 characters, 5 bytes in GBK
+    cut = domain.fit_value(";".join(numbers), 40, gbk)
+    assert cut == "甲000;甲001;甲002;甲003;…等 100 项" and gbk(cut) <= 40
+    assert domain.fit_value(cut, 23, gbk) == "甲000;甲001;…等 100 项"  # cut again: 100
+    notes = "超期使用（到期 2025-01-01）；改变用途（取土场改作堆场）"
+    assert domain.fit_value(notes, 52, domain.utf8_bytes) == "超期使用（到期 2025-01-01）；…等 2 项"
+    text = "淄川区某某镇某某村某某项目用地"
+    assert domain.fit_value(text, 10, domain.utf8_bytes) == "淄川…"  # 6 + 3 bytes
+    assert domain.fit_value(text, 100, domain.utf8_bytes) == text
+
+
+def test_a_summary_without_spots_or_mines_leaves_them_null_and_an_empty_layer_zero():
+    """Not given is not counted (NULL), as a model filtering TBSL > 0 must tell; a layer given
+    with nothing in view is 0."""
+    _rail, _town, lines, _zones = _rail_and_town()
+    view = three_zones.view_areas(lines, None, {RAIL: 500.0}, EPSG, area_method="planar")
+    out = three_zones.summary(view, None, [])
+    fields = (cs.SUMMARY_SPOT_COUNT, cs.SUMMARY_SPOT_IDS, cs.SUMMARY_SPOT_AREA)
+    for record in out.records:  # the rail's row and 合计
+        assert all(record[name] is None for name in (*fields, cs.SUMMARY_SPOT_AREA_MU))
+        assert record[cs.SUMMARY_MINE_COUNT] == 0 and record[cs.SUMMARY_MINE_AREA] == 0.0
+    assert out.records[-1][cs.SOURCE_NAME] == cs.SUMMARY_TOTAL_NAME and not out.details
 
 
 def test_the_summary_detail_gives_each_spots_area_in_view_of_each_source():

@@ -889,11 +889,34 @@ def test_a_long_input_text_is_cut_at_a_characters_end_in_a_shapefile_and_said(pr
     run({"SPOTS": spots, "OUTPUT": path}, log)
     (feature,) = QgsVectorLayer(path, "out", "ogr").getFeatures()
     kept = feature["XMMC"]
-    assert text.startswith(kept) and 240 <= len(kept.encode("utf-8")) <= 254
+    assert kept.endswith("…") and text.startswith(kept.removesuffix("…"))
+    assert 240 <= len(kept.encode("utf-8")) <= 254
+    assert any("field XMMC of S1" in message and "254" in message for message in log.warnings)
     # Found by review: said as an error, so qgis_process logged "ERROR:" on a run that had
     # succeeded, and wrappers scanning for it took the run as failed. A warning: cut is said.
-    assert any("XMMC" in message and "254" in message for message in log.warnings)
     assert not log.errors, log.errors
+
+
+def test_a_long_input_list_is_cut_after_a_whole_number_in_a_shapefile(provider, tmp_path):
+    """An input field holding a list of numbers (a delivery's earlier spot numbers) is cut as
+    the campaigns' lists are: whole numbers from the front, then the total count; GDAL cut
+    inside a number."""
+    from qgis.core import QgsVectorLayer
+
+    numbers = [f"37030220250{i:03d}" for i in range(40)]  # 14 characters each
+    listed = ";".join(numbers)
+    fields = f"{SPOT_FIELDS}&field=YTBBH:string(1000)"  # a memory field holds 255 by default
+    spots = memory_layer([(square(0, 0, 100), ["S1", listed])], fields)
+    log = Log()
+    run({"SPOTS": spots, "OUTPUT": str(tmp_path / "screened.shp")}, log)
+    (feature,) = QgsVectorLayer(str(tmp_path / "screened.shp"), "out", "ogr").getFeatures()
+    kept = feature["YTBBH"]
+    assert kept.endswith(";…等 40 项") and len(kept.encode("utf-8")) <= 254
+    shown = kept.removesuffix(";…等 40 项").split(";")
+    assert len(shown) >= 10 and shown == numbers[: len(shown)]
+    run({"SPOTS": spots, "OUTPUT": str(tmp_path / "screened.gpkg")})
+    (feature,) = QgsVectorLayer(str(tmp_path / "screened.gpkg"), "out", "ogr").getFeatures()
+    assert feature["YTBBH"] == listed  # a GeoPackage keeps it whole
 
 
 # --- found by a review of the changes ------------------------------------------------------------

@@ -8,6 +8,7 @@ never facts the code relies on.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -213,15 +214,25 @@ def fit_text(
     separator: str = HITS_SEPARATOR,
     limit: int = TEXT_FIELD_LENGTH,
     measure: Callable[[str], int] = len,
+    suffix: str | None = None,
 ) -> str:
     """parts joined; when that exceeds `limit` (characters, or what `measure` counts: a
-    Shapefile counts bytes), as many whole parts as fit, then the total count ("…等 N 项"), so
-    a spot hit by many features still fits its field. `measure` must add up over
-    concatenation, as len and utf8_bytes do."""
+    Shapefile counts bytes), as many whole parts as fit, then `suffix`, by default the total
+    count ("…等 N 项"), so a spot hit by many features still fits its field. `measure` must
+    add up over concatenation, as len and utf8_bytes do."""
     text = separator.join(parts)
     if measure(text) <= limit:
         return text
-    suffix = f"{separator}…等 {len(parts)} 项"
+    if suffix is None:
+        suffix = f"{separator}…等 {len(parts)} 项"
+    return _cut_list(parts, separator, limit, measure, suffix)
+
+
+def _cut_list(
+    parts: list[str], separator: str, limit: int, measure: Callable[[str], int], suffix: str
+) -> str:
+    """As many whole parts as fit within limit with suffix after them."""
+    text = separator.join(parts)
     room = limit - measure(suffix)
     kept, used = [], 0
     for part in parts:
@@ -233,6 +244,41 @@ def fit_text(
     if kept:
         return separator.join(kept) + suffix
     return clip_text(text, limit - measure("…"), measure) + "…"
+
+
+# The marks a list text is joined with, the most usual first: the ids' ';' (HITS_SEPARATOR), then
+# the '；' between the notes of several violation kinds and the '、' between kinds or results.
+LIST_MARKS = (HITS_SEPARATOR, "；", "、")
+# The end of a list cut before: "…等 N 项" (fit_text), "…等 N 个（全部见…）" (a 三区两线
+# summary's ids), N the whole list's count, which a second cut keeps.
+_CUT_LIST_END = re.compile(r"…等 (\d+) [项个](?:（[^（）]*）)?$")
+
+
+def fit_value(
+    text: str,
+    limit: int,
+    measure: Callable[[str], int] = len,
+    tail: Callable[[int], str] | None = None,
+) -> str:
+    """text within `limit` as `measure` counts (see fit_text), for a value already written out.
+    A list (items joined by one of LIST_MARKS) is cut after its last whole item that fits, never
+    inside a number, and ends with its total count: tail(total) when given, else "…等 N 项";
+    a list cut before keeps the end it has and the total that end says. Any other text is cut
+    at a character's end and marked "…"."""
+    if measure(text) <= limit:
+        return text
+    separator = next((mark for mark in LIST_MARKS if mark in text), None)
+    if separator is None:
+        return clip_text(text, limit - measure("…"), measure) + "…"
+    parts = text.split(separator)
+    end = _CUT_LIST_END.search(parts[-1])
+    if end:
+        last = parts[-1][: end.start()]
+        parts = parts[:-1] + ([last] if last else [])
+        suffix = ("" if last else separator) + end.group(0)
+        return _cut_list(parts, separator, limit, measure, suffix)  # ended so even if it fits
+    suffix = tail(len(parts)) if tail else f"{separator}…等 {len(parts)} 项"
+    return fit_text(parts, separator, limit, measure, suffix)
 
 
 def first_of(items: Sequence[str], count: int, separator: str = "，") -> str:

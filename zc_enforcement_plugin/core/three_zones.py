@@ -683,7 +683,7 @@ def _in_view(
 
 def summary(
     view_pieces: ViewPieces,
-    spots: Sequence | np.ndarray,
+    spots: Sequence | np.ndarray | None,
     mines: Sequence | np.ndarray | None = None,
     *,
     spot_ids: Sequence | None = None,
@@ -699,8 +699,10 @@ def summary(
     A polygon is in view of a source when it overlaps that source's view area by more than
     `min_overlap_sqm` (planar m²); a point or line when it intersects it. Records: MC, LX, LB,
     JL, TBSL, TBBH (ids ';'-joined), TBMJ (m² of the spots inside the view area), KSSL, KSBH,
-    KSMJ; the last record, MC = 合计, counts each spot or mine once. spot_layer, mine_layer:
-    the layers' names in messages (with their files, as the caller knows them).
+    KSMJ; the last record, MC = 合计, counts each spot or mine once. spots or mines None (no
+    layer given): their four fields are NULL in every record, not counted rather than 0 in view,
+    which an empty layer gives. spot_layer, mine_layer: the layers' names in messages (with
+    their files, as the caller knows them).
     """
     report = cs.Reporter(progress, is_cancelled)
     report(0.0)
@@ -717,6 +719,9 @@ def summary(
         (spots, spot_ids, spot_layer or cs.LAYER_SPOTS, cs.DETAIL_OBJECT_SPOT),
         (mines, mine_ids, mine_layer or cs.LAYER_MINES, cs.DETAIL_OBJECT_MINE),
     ):
+        if geoms is None:
+            columns[what] = None
+            continue
         arr = cs.as_geometry_array(geoms)
         ids = cs.feature_ids(ids_in, len(arr))
         feat, piece, area = _in_view(view, pieces_local, arr, layer, ids, min_overlap_sqm, messages)
@@ -747,51 +752,65 @@ def summary(
     for s in range(n_src + 1):
         src = view.sources[s] if s < n_src else None
         row = src.name if src else cs.SUMMARY_TOTAL_NAME
-        spot_list, spot_area = columns[cs.DETAIL_OBJECT_SPOT][s]
-        mine_list, mine_area = columns[cs.DETAIL_OBJECT_MINE][s]
-        records.append(
-            {
-                cs.SOURCE_NAME: row,
-                cs.SOURCE_KIND: src.kind if src else "",
-                cs.SOURCE_ROLE: src.role if src else "",
-                cs.SOURCE_DISTANCE: src.distance if src else None,
-                cs.SUMMARY_SPOT_COUNT: len(spot_list),
-                cs.SUMMARY_SPOT_IDS: _id_list(spot_list, row, cs.SUMMARY_SPOT_IDS, messages),
-                cs.SUMMARY_SPOT_AREA: float(round_area(spot_area)),
-                cs.SUMMARY_SPOT_AREA_MU: float(shown_mu(spot_area)),
-                cs.SUMMARY_MINE_COUNT: len(mine_list),
-                cs.SUMMARY_MINE_IDS: _id_list(mine_list, row, cs.SUMMARY_MINE_IDS, messages),
-                cs.SUMMARY_MINE_AREA: float(round_area(mine_area)),
-                cs.SUMMARY_MINE_AREA_MU: float(shown_mu(mine_area)),
-            }
-        )
+        record = {
+            cs.SOURCE_NAME: row,
+            cs.SOURCE_KIND: src.kind if src else "",
+            cs.SOURCE_ROLE: src.role if src else "",
+            cs.SOURCE_DISTANCE: src.distance if src else None,
+        }
+        for what, (count, ids, area, area_mu) in _SUMMARY_COLUMNS.items():
+            if columns[what] is None:  # not given: not counted, and so not 0
+                record.update(dict.fromkeys((count, ids, area, area_mu)))
+                continue
+            found, found_area = columns[what][s]
+            record[count] = len(found)
+            record[ids] = _id_list(found, row, ids, messages)
+            record[area] = float(round_area(found_area))
+            record[area_mu] = float(shown_mu(found_area))
+        records.append(record)
     report(100.0)
     return ViewSummary(records, messages, details)
+
+
+# Each kind's summary fields: its count, ids, area in view (m²) and the same in 亩.
+_SUMMARY_COLUMNS = {
+    cs.DETAIL_OBJECT_SPOT: (
+        cs.SUMMARY_SPOT_COUNT,
+        cs.SUMMARY_SPOT_IDS,
+        cs.SUMMARY_SPOT_AREA,
+        cs.SUMMARY_SPOT_AREA_MU,
+    ),
+    cs.DETAIL_OBJECT_MINE: (
+        cs.SUMMARY_MINE_COUNT,
+        cs.SUMMARY_MINE_IDS,
+        cs.SUMMARY_MINE_AREA,
+        cs.SUMMARY_MINE_AREA_MU,
+    ),
+}
+
+
+def summary_list_tail(total: int) -> str:
+    """The end of a summary's list of numbers cut to its cell or field: how many there are, and
+    where all of them are."""
+    return f"…等 {total} 个（全部见“{cs.DETAIL_TITLE_ZH}”输出）"
 
 
 def _id_list(ids: list[str], row: str, field_name: str, messages: list[str]) -> str:
     """The numbers joined by the list separator, cut to fit a spreadsheet cell
     (cs.CELL_TEXT_LIMIT) and ending with how many there are and where all of them are; the
     cut said, naming the row. 5,952 spots in view made a 101,000-character cell."""
-    text = cs.LIST_SEPARATOR.join(ids)
-    if len(text) <= cs.CELL_TEXT_LIMIT:
+    tail = summary_list_tail(len(ids))
+    text = domain.fit_text(ids, cs.LIST_SEPARATOR, cs.CELL_TEXT_LIMIT, len, tail)
+    if not text.endswith(tail):
         return text
-    where = f"全部见“{cs.DETAIL_TITLE_ZH}”输出"
-    tail = f"…等 {len(ids)} 个（{where}）"
-    kept: list[str] = []
-    length = len(tail)
-    for i in ids:
-        length += len(i) + len(cs.LIST_SEPARATOR)
-        if length > cs.CELL_TEXT_LIMIT:
-            break
-        kept.append(i)
+    kept = len(text[: -len(tail)].split(cs.LIST_SEPARATOR))
     messages.append(
         f"汇总表 {row} 行，字段 {field_name}：编号共 {len(ids)} 个，超出表格单元格容量"
-        f"（{cs.CELL_TEXT_LIMIT} 字符），只列出前 {len(kept)} 个；{where}"
+        f"（{cs.CELL_TEXT_LIMIT} 字符），只列出前 {kept} 个；全部见“{cs.DETAIL_TITLE_ZH}”输出"
         f"（或将可视范围图层与图斑、矿山图层按位置叠加） / summary row {row}, field "
         f"{field_name}: {len(ids)} numbers are more than a cell holds "
-        f"({cs.CELL_TEXT_LIMIT} characters), the first {len(kept)} are listed; all are in the "
+        f"({cs.CELL_TEXT_LIMIT} characters), the first {kept} are listed; all are in the "
         f"output “{cs.DETAIL_TITLE_ZH}” (or join the view areas to the spot and mine layers "
         "by location)"
     )
-    return cs.LIST_SEPARATOR.join(kept) + tail
+    return text

@@ -147,5 +147,11 @@ class AuditFacilityLand(ApprovalAudit):
         if result is None:
             return {}
         return self._write_findings(
-            parameters, context, crs, result, FACILITY_RECORD_FIELDS, domain.APPROVAL_NUMBER
+            parameters,
+            context,
+            crs,
+            result,
+            FACILITY_RECORD_FIELDS,
+            domain.APPROVAL_NUMBER,
+            feedback,
         )

@@ -217,5 +217,5 @@ class AuditMining(CampaignAlgorithm):
         if result is None:
             return {}
         return self._write_findings(
-            parameters, context, crs, result, MINING_RECORD_FIELDS, cs.ACTIVITY_ID
+            parameters, context, crs, result, MINING_RECORD_FIELDS, cs.ACTIVITY_ID, feedback
         )

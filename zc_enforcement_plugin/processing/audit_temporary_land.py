@@ -269,5 +269,11 @@ class AuditTemporaryLand(ApprovalAudit):
         if result is None:
             return {}
         return self._write_findings(
-            parameters, context, crs, result, TEMPORARY_RECORD_FIELDS, domain.APPROVAL_NUMBER
+            parameters,
+            context,
+            crs,
+            result,
+            TEMPORARY_RECORD_FIELDS,
+            domain.APPROVAL_NUMBER,
+            feedback,
         )

@@ -306,6 +306,16 @@ def naming_utf8(parameters: dict, outputs: tuple[str, ...], context) -> dict:
     return out
 
 
+def output_encoding(parameters: dict, name: str, context) -> str:
+    """The encoding output `name` is written in: the one chosen for it or in Processing's
+    settings, else UTF-8 (naming_utf8, as open_sink writes it)."""
+    definition = naming_utf8(parameters, (name,), context).get(name)
+    chosen = ""
+    if isinstance(definition, QgsProcessingOutputLayerDefinition):
+        chosen = (definition.createOptions or {}).get("fileEncoding") or ""
+    return chosen or context.defaultEncoding() or "UTF-8"
+
+
 def open_error(layer: QgsVectorLayer) -> str:
     """Why QGIS could not open a layer, in its own words where it has some. (QgsError.summary()
     of an empty error crashes QGIS 3.22: it is only asked of a non-empty one.)"""

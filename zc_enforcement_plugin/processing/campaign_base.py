@@ -46,6 +46,7 @@ from .base import (
 from .import_spots import ImportSpots
 from .layer_reader import layer_label, misdecoded_text, open_source, read_source
 from .screen_inputs import domain_fields
+from .shapefile_texts import ShapefileTexts
 
 GROUP = "Campaigns"
 GROUP_ID = "campaigns"
@@ -511,10 +512,26 @@ class CampaignAlgorithm(EnforcementAlgorithm):
         return result
 
     # --- writing -------------------------------------------------------------------------------
-    def _write(self, parameters, name, context, names, records, geoms=None, crs=None):
+    def _write(
+        self,
+        parameters,
+        name,
+        context,
+        names,
+        records,
+        geoms=None,
+        crs=None,
+        *,
+        feedback,
+        tails=None,
+    ):
         """Records (dicts) into sink `name` with fields `names`: a table without geoms, else
-        multi-polygons in crs."""
+        multi-polygons in crs. Texts a Shapefile cannot hold are cut there (ShapefileTexts),
+        a cut list ending with tails[field](total) where given, and said on feedback; each
+        row is named by its first field."""
         fields = qgs_fields(names)
+        shapefile = ShapefileTexts(self, parameters, name, context)
+        tails = tails or {}
         if geoms is None:
             wkb_type, crs = WKB_NO_GEOMETRY, QgsCoordinateReferenceSystem()
         else:
@@ -528,10 +545,14 @@ class CampaignAlgorithm(EnforcementAlgorithm):
                 feature = QgsFeature(fields)
                 if geoms is not None:
                     feature.setGeometry(qgs_geometry(geom))
-                feature.setAttributes([plain(rec.get(n)) for n in names])
+                row = f"{names[0]} {rec.get(names[0])}"
+                feature.setAttributes(
+                    [shapefile.fit(plain(rec.get(n)), row, n, tails.get(n)) for n in names]
+                )
                 yield feature
 
         add_features(sink, features(), name)
+        shapefile.report(feedback)
         return dest
 
     def _violation_records(self, result, campaign, parameters, context):
@@ -552,13 +573,15 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             out.append(row)
         return out
 
-    def _write_findings(self, parameters, context, crs, result, record_fields, owner_field):
+    def _write_findings(
+        self, parameters, context, crs, result, record_fields, owner_field, feedback
+    ):
         """An audit's outputs: its records as a table and its violations as numbered spots of
         the campaign (the class's CAMPAIGN)."""
         violations = self._violation_records(result, self.CAMPAIGN, parameters, context)
         return {
             self.OUTPUT: self._write(
-                parameters, self.OUTPUT, context, record_fields, result.records
+                parameters, self.OUTPUT, context, record_fields, result.records, feedback=feedback
             ),
             self.OUTPUT_VIOLATIONS: self._write(
                 parameters,
@@ -568,5 +591,6 @@ class CampaignAlgorithm(EnforcementAlgorithm):
                 violations,
                 result.spot_geoms,
                 crs,
+                feedback=feedback,
             ),
         }

@@ -178,6 +178,13 @@ class PolygonizeChange(CampaignAlgorithm):
         feedback.pushInfo(tr("{count} change spots.").format(count=len(records)))
         return {
             self.OUTPUT: self._write(
-                parameters, self.OUTPUT, context, CHANGE_FIELDS, records, geoms, layer.crs()
+                parameters,
+                self.OUTPUT,
+                context,
+                CHANGE_FIELDS,
+                records,
+                geoms,
+                layer.crs(),
+                feedback=feedback,
             )
         }

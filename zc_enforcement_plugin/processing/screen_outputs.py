@@ -35,6 +35,7 @@ from .base import ProgressSpan, add_features, fail, open_sink
 from .layer_reader import SourceArrays, pyproj_crs
 from .partial_outputs import PartialOutputs
 from .screen_inputs import refuse_if_misdecoded
+from .shapefile_texts import ShapefileTexts
 
 POLYGONS = QgsWkbTypes.GeometryType.PolygonGeometry
 # Non-ASCII texts per spot field checked for mis-decoding: a wrong encoding garbles them all.
@@ -131,11 +132,10 @@ class ResultWriter:
         ]
         results = list(zip(*columns))  # one tuple of result values per spot
         position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
-        # A Shapefile would cut a longer input text at 254 bytes, inside a character: it is cut
-        # here at a character's end instead, and said.
+        # A Shapefile would cut a longer input text at 254 bytes, inside a character or a
+        # number of a list: it is cut here as every output of the provider is, and said.
         texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
-        limit = domain.SHAPEFILE_TEXT_BYTES
-        cut: list[tuple[str, str]] = []  # (spot, field) of each text cut
+        shapefile_texts = ShapefileTexts(self.algorithm, self.parameters, output, self.context)
         # Non-ASCII texts of every text field, a sample of each: only the key field was read
         # and checked before, and a GBK file read wrongly garbles all its Chinese fields.
         samples = {i: ([], []) for i in texts if spots.fields()[i].name() != checked_field}
@@ -186,10 +186,8 @@ class ResultWriter:
                         fids.append(feature.id())
                         values.append(value)
                 for i in texts if shapefile else ():
-                    value = attributes[i]
-                    if isinstance(value, str) and domain.utf8_bytes(value) > limit:
-                        attributes[i] = domain.clip_text(value, limit, domain.utf8_bytes)
-                        cut.append((keys[row], spots.fields()[i].name()))
+                    field = spots.fields()[i].name()
+                    attributes[i] = shapefile_texts.fit(attributes[i], keys[row], field)
                 feature.setFields(fields, False)
                 feature.setAttributes(attributes + list(results[row]))
                 yield feature
@@ -234,21 +232,7 @@ class ResultWriter:
                     message.format(count=len(spots_without_geometry), spots=named),
                     fatalError=False,
                 )
-        if cut:
-            # A warning, not an error: the run is complete and the core logged every cut text
-            # whole; wrappers that read "ERROR:" in a qgis_process log as a failed run must not.
-            feedback.pushWarning(
-                tr(
-                    "{count} texts were longer than a Shapefile field holds ({limit} bytes) and "
-                    "were cut at a character's end, e.g. field {field} of spot {spot}; a "
-                    "GeoPackage output keeps them whole."
-                ).format(
-                    count=len(cut),
-                    limit=domain.SHAPEFILE_TEXT_BYTES,
-                    field=cut[0][1],
-                    spot=cut[0][0],
-                ),
-            )
+        shapefile_texts.report(feedback)
         return dest_id
 
     def write_pieces(

@@ -34,6 +34,12 @@ SUMMARY_FIELDS = [
     cs.SUMMARY_MINE_AREA,
     cs.SUMMARY_MINE_AREA_MU,
 ]
+# A summary list cut for a Shapefile ends as one cut for a spreadsheet cell: with its count and
+# where all the numbers are.
+SUMMARY_LIST_TAILS = {
+    cs.SUMMARY_SPOT_IDS: three_zones.summary_list_tail,
+    cs.SUMMARY_MINE_IDS: three_zones.summary_list_tail,
+}
 DETAIL_FIELDS = [
     cs.SOURCE_NAME,
     cs.SOURCE_KIND,
@@ -64,11 +70,14 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         "With spots and mines (points or polygons) the summary table gives, per line or "
         "zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, "
         "their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/"
-        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. An "
+        "KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. "
+        "Without spots (SPOTS) or mines (MINES) their columns are empty (NULL): not "
+        "counted, not 0 in view. An "
         "optional clip layer (CLIP, "
         "e.g. the district) limits the view areas. Spots and mines in view "
         "(OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than "
-        "a spreadsheet cell holds is cut, ending with the count, and the optional detail "
+        "a spreadsheet cell holds (or 254 bytes in a Shapefile) is cut after a whole "
+        "number, ending with the count, and the optional detail "
         "(OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and "
         "spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², "
         "MJ_MU in mu)."
@@ -292,16 +301,34 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 return {}
         outputs = {
             self.OUTPUT: self._write(
-                parameters, self.OUTPUT, context, PIECE_FIELDS, view.records(), view.geoms, crs
+                parameters,
+                self.OUTPUT,
+                context,
+                PIECE_FIELDS,
+                view.records(),
+                view.geoms,
+                crs,
+                feedback=feedback,
             )
         }
         if summary is not None and self._given(parameters, self.OUTPUT_SUMMARY):
             outputs[self.OUTPUT_SUMMARY] = self._write(
-                parameters, self.OUTPUT_SUMMARY, context, SUMMARY_FIELDS, summary.records
+                parameters,
+                self.OUTPUT_SUMMARY,
+                context,
+                SUMMARY_FIELDS,
+                summary.records,
+                feedback=feedback,
+                tails=SUMMARY_LIST_TAILS,
             )
         if summary is not None and self._given(parameters, self.OUTPUT_DETAIL):
             outputs[self.OUTPUT_DETAIL] = self._write(
-                parameters, self.OUTPUT_DETAIL, context, DETAIL_FIELDS, summary.details
+                parameters,
+                self.OUTPUT_DETAIL,
+                context,
+                DETAIL_FIELDS,
+                summary.details,
+                feedback=feedback,
             )
         # Loaded unstyled, the pieces covered the spots in one opaque colour under bare field
         # codes: translucent by how many lines and zones they are in view of, Chinese headers.
@@ -326,8 +353,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             feedback,
             three_zones.summary,
             view,
-            spots.geoms if spots is not None else [],
-            mines.geoms if mines is not None else [],
+            # A layer not given is passed as None: its columns are NULL, not 0 in view.
+            spots.geoms if spots is not None else None,
+            mines.geoms if mines is not None else None,
             spot_ids=self._ids(spots, spot_field) if spots is not None else None,
             mine_ids=self._ids(mines, mine_field) if mines is not None else None,
             spot_layer=spot_label,

@@ -1672,11 +1672,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
-      <source>{count} texts were longer than a Shapefile field holds ({limit} bytes) and were cut at a character's end, e.g. field {field} of spot {spot}; a GeoPackage output keeps them whole.</source>
-      <translation>有 {count} 处文字超过 Shapefile 字段的容量（{limit} 字节），已在字符边界处截断，例如图斑 {spot} 的字段 {field}；输出为 GeoPackage 可保留全文。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>{count} spot numbers or feature names were longer than a field of the pieces layer holds and were cut, e.g. {text}</source>
       <translation>有 {count} 个图斑编号或要素名称超出压占部分图层的字段长度，已截断，例如：{text}</translation>
     </message>
@@ -1786,14 +1781,24 @@
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
+      <source>field {field} of {row}</source>
+      <translation>{row} 的字段 {field}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
+      <source>Output {output} is a Shapefile, whose texts hold {limit} bytes ({encoding}): {count} longer texts were cut, a list after its last whole item and ending with its total count (…等 N), any other text at a character's end marked …: {texts}. A GeoPackage output keeps them whole.</source>
+      <translation>输出 {output} 为 Shapefile，文本字段最多容纳 {limit} 字节（{encoding}）：{count} 处较长文本已截断，列表在最后一个完整项之后截断并以总数结尾（…等 N），其他文本在字符边界截断并以 … 标示：{texts}。GeoPackage 输出保留全文。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Three zones two lines view areas</source>
       <translation>三区两线可视范围</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
-      <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the view distance set for its kind (DISTANCES) (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line, and so are nameless features of one kind that touch or overlap (a highway of unnamed segments), named by kind and feature ids. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m² and SQLXMJ_MU in mu (亩). Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. An optional clip layer (CLIP, e.g. the district) limits the view areas. Spots and mines in view (OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than a spreadsheet cell holds is cut, ending with the count, and the optional detail (OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², MJ_MU in mu).</source>
-      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线；同一类型、相互接触或重叠的无名称要素（如由未命名路段组成的高速公路）也视为一条线或一个区域，以类型和要素编号命名。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²），SQLXMJ_MU 面积（亩）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积（TBMJ_MU 为亩），KSSL/KSBH/KSMJ/KSMJ_MU 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。可选的裁剪图层（如全区范围）限定可视范围。各类型可视距离（DISTANCES）没有默认值；裁剪范围（CLIP）限定可视范围；可视范围内的图斑和矿点（OUTPUT_SUMMARY）即上述汇总表，为可选输出；编号列表超出电子表格单元格容量时截断，末尾注明总数；可选的明细（OUTPUT_DETAIL）列出可视范围内的全部图斑和矿点，每条线或区域与每个图斑或矿点一行（MC、LX、DXLB 图斑/矿山、BH 编号、MJ 在可视范围内的面积 m²，MJ_MU 为亩）。</translation>
+      <source>Builds the three-zones-two-lines (三区两线) view areas: each line (railway, highway, river) and zone (nature reserve, scenic area, town) is buffered by the view distance set for its kind (DISTANCES) (LX field; the name is in MC). There are no default distances, a provincial choice: give one in metres for every kind in the data, or the run stops naming the layer, feature and field. Segments with the same kind and name are one line, and so are nameless features of one kind that touch or overlap (a highway of unnamed segments), named by kind and feature ids. The output is dissolved into disjoint pieces: SQLXMC the names of the lines and zones a piece is in view of (';'-joined), SQLXLX their kinds in the same order, SQLXSL how many, SQLXMJ its area in m² and SQLXMJ_MU in mu (亩). Use it as the three-zones layer of Screen spots (it reads SQLXMC). With spots and mines (points or polygons) the summary table gives, per line or zone (MC, LX, LB 线/区, JL distance in m): TBSL/TBBH/TBMJ the spots in view, their numbers and their area inside the view area (TBMJ_MU in mu), KSSL/KSBH/KSMJ/KSMJ_MU the same for mines; the last row, MC = 合计, counts each once. Without spots (SPOTS) or mines (MINES) their columns are empty (NULL): not counted, not 0 in view. An optional clip layer (CLIP, e.g. the district) limits the view areas. Spots and mines in view (OUTPUT_SUMMARY) is that summary, an optional output; a list of numbers longer than a spreadsheet cell holds (or 254 bytes in a Shapefile) is cut after a whole number, ending with the count, and the optional detail (OUTPUT_DETAIL) has every spot and mine in view, one row per line or zone and spot or mine (MC, LX, DXLB 图斑/矿山, BH its number, MJ its area in view in m², MJ_MU in mu).</source>
+      <translation>构建三区两线可视范围：每条线（铁路、高速公路、河流）和每个区域（自然保护区、风景名胜区、城镇）按其类型（LX 字段；名称在 MC 字段）设定的距离缓冲。距离没有默认值，由省里确定：须为数据中的每种类型给出以米为单位的距离，否则运行停止并指明图层、要素和字段。类型和名称相同的线段视为一条线；同一类型、相互接触或重叠的无名称要素（如由未命名路段组成的高速公路）也视为一条线或一个区域，以类型和要素编号命名。输出融合为互不重叠的片：SQLXMC 该片可见的线和区域名称（以“;”连接），SQLXLX 其类型（顺序相同），SQLXSL 个数，SQLXMJ 面积（m²），SQLXMJ_MU 面积（亩）。可作为“筛查图斑”的三区两线图层（读取 SQLXMC）。给出图斑和矿点（点或面）时，汇总表按线或区域（MC、LX、LB 线/区、JL 距离 m）给出：TBSL/TBBH/TBMJ 可视范围内的图斑个数、编号及其在可视范围内的面积（TBMJ_MU 为亩），KSSL/KSBH/KSMJ/KSMJ_MU 矿点的相应数值；最后一行 MC = 合计，每个图斑或矿点只计一次。未给出图斑（SPOTS）或矿点（MINES）时，其各列为空（NULL）：表示未统计，而非可视范围内为 0。可选的裁剪图层（如全区范围）限定可视范围。各类型可视距离（DISTANCES）没有默认值；裁剪范围（CLIP）限定可视范围；可视范围内的图斑和矿点（OUTPUT_SUMMARY）即上述汇总表，为可选输出；编号列表超出电子表格单元格容量（Shapefile 为 254 字节）时在完整编号之后截断，末尾注明总数；可选的明细（OUTPUT_DETAIL）列出可视范围内的全部图斑和矿点，每条线或区域与每个图斑或矿点一行（MC、LX、DXLB 图斑/矿山、BH 编号、MJ 在可视范围内的面积 m²，MJ_MU 为亩）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
