@@ -1781,6 +1781,37 @@ def test_three_zones_summary_lists_in_a_shapefile_keep_whole_numbers_and_the_cou
         assert f"field {cs.SUMMARY_SPOT_IDS} of {cs.SOURCE_NAME} {name}" in warning
 
 
+def test_a_table_output_given_as_a_shapefile_names_the_dbf_written_and_loads_it(
+    provider, demo, tmp_path
+):
+    """Review: a table without geometry saved as .shp is written as the .dbf alone, while the
+    result named the .shp, which does not exist: QGIS could not load it after the run and a
+    script could not open it. The result and the layer QGIS loads are the .dbf."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingOutputLayerDefinition, QgsProject
+
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    parameters = {
+        **three_zones_parameters(demo),
+        "OUTPUT": str(tmp_path / "tz.shp"),
+        "OUTPUT_SUMMARY": QgsProcessingOutputLayerDefinition(
+            str(tmp_path / "tzs.shp"), QgsProject.instance()
+        ),
+        "OUTPUT_DETAIL": str(tmp_path / "tzd.shp"),
+    }
+    result = processing.run("zcenforcement:threezonestwolines", parameters, context=context)
+    for name, stem in (("OUTPUT_SUMMARY", "tzs"), ("OUTPUT_DETAIL", "tzd")):
+        assert result[name] == str(tmp_path / f"{stem}.dbf")
+        assert not (tmp_path / f"{stem}.shp").exists()
+        assert len(shapefile_rows(result[name])) > 1
+    # The pieces have shapes: a Shapefile proper, named as given.
+    assert result["OUTPUT"] == str(tmp_path / "tz.shp") and (tmp_path / "tz.shp").exists()
+    # QGIS loads the summary from the .dbf when the run completes, not from a missing .shp.
+    assert context.willLoadLayerOnCompletion(str(tmp_path / "tzs.dbf"))
+    assert not context.willLoadLayerOnCompletion(str(tmp_path / "tzs.shp"))
+
+
 def test_audit_lists_in_a_shapefile_keep_whole_numbers_and_the_count(provider, tmp_path):
     """Review: the audits' records and violations (SDBH, PDYY lists) went to a Shapefile as
     GDAL cut them. An approval long expired with 30 ground features on it: the violation's

@@ -30,6 +30,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from ..compat import WKB_NO_GEOMETRY
 from ..core import domain
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
@@ -392,7 +393,7 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
             *getattr(algorithm, "csv_outputs", []),
             Path(destination.split("|")[0]),
         ]
-    return algorithm.parameterAsSink(
+    sink, dest = algorithm.parameterAsSink(
         parameters,
         name,
         context,
@@ -401,6 +402,24 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
         crs,
         layerOptions=_layer_options(destination),
     )
+    if geometry_type == WKB_NO_GEOMETRY:
+        dest = _table_file(dest, context)
+    return sink, dest
+
+
+def _table_file(dest: str, context) -> str:
+    """The file a table (no geometry) output is: a Shapefile destination is written as its
+    .dbf alone (OGR writes no .shp without shapes), so the result names the .dbf, which QGIS
+    and scripts open, and QGIS loads that on completion rather than report the .shp it was
+    given as "not correctly generated"."""
+    if not dest or Path(dest).suffix.lower() != ".shp":
+        return dest
+    table = str(Path(dest).with_suffix(".dbf"))
+    if context.willLoadLayerOnCompletion(dest):
+        layers = context.layersToLoadOnCompletion()
+        layers[table] = layers.pop(dest)
+        context.setLayersToLoadOnCompletion(layers)
+    return table
 
 
 def _layer_options(destination: str) -> list[str]:
