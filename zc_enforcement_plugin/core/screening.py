@@ -28,6 +28,7 @@ from .screening_land import land_use_split
 from .screening_overlay import (
     LayerInput,
     Overlay,
+    Repairs,
     feature_names,
     group_unions,
     label_lists,
@@ -184,7 +185,7 @@ def screen_spots(
     done = dict.fromkeys(present, 0.0)  # each layer's progress, 0..1
     lock = threading.Lock()
 
-    def overlay(key: str) -> tuple[Overlay, np.ndarray, np.ndarray]:
+    def overlay(key: str) -> tuple[Overlay, Repairs]:
         def tick(frac: float) -> None:
             with lock:  # reported under the lock too, so progress never goes back
                 done[key] = frac
@@ -209,17 +210,18 @@ def screen_spots(
         results = dict(zip(present, pool.map(overlay, present)))
     overlays: dict[str, Overlay] = {}
     for key in present:
-        ov, repaired, reasons = results[key]
+        ov, repairs = results[key]
         overlays[key] = ov
-        if len(repaired):
-            why = dict(zip(repaired.tolist(), reasons.tolist()))
+        if len(repairs.feat):
+            why = dict(zip(repairs.feat.tolist(), repairs.reasons.tolist()))
             names = feature_names(layers[key])
-            hit = np.isin(ov.feat, repaired)
+            hit = np.isin(ov.feat, repairs.feat)
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
                 notes[i].append(
                     f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复："
                     + domain.invalid_reason_zh(why[fi])
                 )
+            _say_feature_area_repaired(key, layers[key], repairs, measuring_crs, messages)
 
     # --- figures -------------------------------------------------------------------------------
     fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
@@ -320,6 +322,35 @@ def screen_spots(
         repaired_rows,
         spots_global[repaired_rows],
     )
+
+
+def _say_feature_area_repaired(
+    key: str, layer: LayerInput, repairs: Repairs, crs: int | str, messages: list[str]
+) -> None:
+    """Warn of each repaired feature whose area the repair changed, by layer (and file) and
+    feature: its pieces are named only on the spots they still hit, so land a repair gained
+    or lost (parts drawn over each other, a bow-tie's lobes) would otherwise go unsaid. Planar
+    areas as the delivered rings give them and once repaired: a comparison, not a figure."""
+    before, after = round_area(repairs.before), round_area(repairs.after)
+    changed = np.flatnonzero(before != after)
+    if len(changed) == 0:
+        return
+    names = feature_names(layer)
+    crs_text = f"EPSG:{crs}" if isinstance(crs, int) else str(crs)
+    where = f"{domain.LAYER_LABELS_ZH[key]}图层 {layer.name}".strip()
+    label_en = "land-use" if key == domain.LAYER_LAND_USE else domain.OVERLAYS_BY_KEY[key].label_en
+    where_en = f"{label_en} layer {layer.name}".strip()
+    for k in changed.tolist():
+        feature, reason = names[repairs.feat[k]], repairs.reasons[k]
+        was, now = f"{before[k]:,.2f}", f"{after[k]:,.2f}"
+        messages.append(
+            f"{where} 要素 {feature}：几何无效（{domain.invalid_reason_zh(reason, crs_text)}），"
+            f"已修复，平面面积按原坐标直接计算为 {was} m²，修复后为 {now} m²"
+            f"（重叠部分只计一次，自相交的各部分均保留） / {where_en}, feature {feature}: "
+            f"invalid geometry ({domain.invalid_reason_en(reason, crs_text)}), repaired: "
+            f"planar area {was} m² from its rings as delivered, {now} m² once repaired "
+            "(overlapping parts counted once, every lobe of a self-intersection kept)"
+        )
 
 
 def _vetted_spots(
