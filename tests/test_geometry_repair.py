@@ -186,3 +186,56 @@ def test_every_repair_keeps_the_land_overlapping_parts_cover():
         np.array(["所一", "所二"], dtype=object),
     )
     assert name[0] == "北"
+
+
+# --- overlapping land-use parcels -----------------------------------------------------------
+def overlapping_parcels() -> LayerInput:
+    """The reviewer's case: a parcel coded 0102 and a copy of it shifted 30 m east coded 0601."""
+    return LayerInput(
+        arr(box(0, 0, 100, 100), box(30, 0, 130, 100), box(130, 0, 230, 100)),
+        np.array(["0102", "0601", "0103"], dtype=object),
+        np.array(["0102", "0601", "0103"], dtype=object),
+        feature_ids=np.array([4, 9, 11]),
+        name="DLTB（land.gpkg）",
+    )
+
+
+def test_overlapping_parcels_are_named_with_their_layer_and_the_overlap_inside_the_spot():
+    inside = box(40, 10, 90, 60)  # wholly in the overlap: all of it lies in two parcels
+    across = box(-50, 0, 200, 50)  # the overlap inside it is 70 × 50 m
+    r = screen_spots(
+        arr(inside, across),
+        ["IN", "ACROSS"],
+        {domain.LAYER_LAND_USE: overlapping_parcels()},
+        EPSG,
+        ELLIPSOIDAL,
+    )
+    said = {
+        key: [m for m in r.messages if m.startswith(f"图斑 {key}：") and "重叠" in m]
+        for key in ("IN", "ACROSS")
+    }
+    assert len(said["IN"]) == len(said["ACROSS"]) == 1
+    assert "地类图斑图层 DLTB（land.gpkg） 要素 fid 4、fid 9 相互重叠" in said["IN"][0]
+    assert "fid 11" not in said["ACROSS"][0]  # it only touches the copy
+    # No more overlap than the spot: the spot's own figure, measured another way.
+    assert f"图斑内重叠 {r.fields[domain.SPOT_AREA][0]:,.2f} m²" in said["IN"][0]
+    assert abs(r.fields[domain.SPOT_AREA][0] - geodesic_area(inside)) < 0.01
+    overlap = geodesic_area(box(30, 0, 100, 50))
+    assert f"图斑内重叠 {overlap:,.2f} m²" in said["ACROSS"][0]
+    # Still classed by precedence, the overlap counted once.
+    assert r.fields[domain.CULTIVATED_AREA][0] == r.fields[domain.SPOT_AREA][0]
+
+
+def test_a_message_names_the_first_five_overlapping_parcels_then_an_ellipsis():
+    copies = [box(0, 0, 100, 100)] * 7
+    land = LayerInput(
+        arr(*copies),
+        np.array(["0103"] * 7, dtype=object),
+        np.array(["0103"] * 7, dtype=object),
+        feature_ids=np.arange(1, 8),
+        name="DLTB（land.gpkg）",
+    )
+    r = screen_spots(arr(box(10, 10, 20, 20)), ["S"], {domain.LAYER_LAND_USE: land}, EPSG, PLANAR)
+    said = [m for m in r.messages if "相互重叠" in m]
+    assert len(said) == 1
+    assert "要素 fid 1、fid 2、fid 3、fid 4、fid 5… 相互重叠（图斑内重叠 100.00 m²）" in said[0]
