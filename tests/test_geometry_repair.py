@@ -239,3 +239,29 @@ def test_a_message_names_the_first_five_overlapping_parcels_then_an_ellipsis():
     said = [m for m in r.messages if "相互重叠" in m]
     assert len(said) == 1
     assert "要素 fid 1、fid 2、fid 3、fid 4、fid 5… 相互重叠（图斑内重叠 100.00 m²）" in said[0]
+
+
+# --- pieces --------------------------------------------------------------------------------------
+def test_no_piece_reads_0_00_square_metres():
+    """Neighbours touching the spot along its edge, or overlapping it by float noise, are not
+    hits: the pieces output holds only pieces whose area reads 0.01 m² or more (from 0.005 m²,
+    the flags' rule); the land of a sliver still counts in the figures."""
+    spot = box(0, 0, 100, 100)
+    parcels = [
+        box(0, 0, 100, 100),  # the spot's own parcel: 10,000 m²
+        box(100, 0, 200, 100),  # touches along the east edge: no area
+        box(-100, 99.99998, 100, 200),  # overlaps by 0.002 m²: reads 0.00
+        box(-100, -100, 100, 0.0001),  # overlaps by 0.01 m²: reads 0.01
+    ]
+    land = LayerInput(
+        arr(*parcels),
+        np.array(["0103", "0601", "0601", "1003"], dtype=object),
+        np.array(["0103", "0601", "0601", "1003"], dtype=object),
+        feature_ids=np.array([1, 2, 3, 4]),
+    )
+    r = screen_spots(
+        arr(spot), ["S"], {domain.LAYER_LAND_USE: land}, EPSG, PLANAR, want_pieces=True
+    )
+    assert sorted(r.pieces.feature_id.tolist()) == [1, 4]
+    assert all(round(a, 2) >= 0.01 for a in r.pieces.area.tolist())
+    assert r.fields[domain.SPOT_AREA][0] == 10000.0

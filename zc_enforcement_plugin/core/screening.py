@@ -67,7 +67,8 @@ class ScreeningCancelled(Exception):  # noqa: N818 (the name other modules catch
 
 @dataclass
 class Pieces:
-    """Spot ∩ feature pieces (one row per piece with area > 0), in measuring CRS coordinates."""
+    """Spot ∩ feature pieces whose own area shows (reads 0.01 m² or more), in measuring CRS
+    coordinates."""
 
     spot_index: np.ndarray
     layer: np.ndarray  # layer key (domain.LAYER_*)
@@ -549,16 +550,24 @@ def _fit_texts(
 def _collect_pieces(
     overlays: dict[str, Overlay], layers: dict[str, LayerInput], origin: tuple[float, float]
 ) -> Pieces:
-    """All pieces of all layers, shifted back to measuring CRS coordinates."""
+    """The pieces of all layers whose own area shows, shifted back to measuring CRS coordinates.
+
+    The rule of the hits fields (shows): a piece that reads 0.00 m² is a neighbour sharing
+    an edge with the spot, cut apart by float noise (areas of 1e-17 m², or exactly 0 once
+    shifted back), not land the spot takes, and a row naming a feature with MJ 0.00 reads as
+    a hit. Its area still counts in the figures, and a flag set by such slivers together is
+    named in the log (_name_flags_no_piece_shows)."""
     spot, layer, label, fid, geom, area = [], [], [], [], [], []
     for key, ov in overlays.items():
-        spot.append(ov.spot)
-        layer.append(np.full(len(ov.spot), key, dtype=object))
-        label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat])
+        real = shows(ov.area)
+        spot.append(ov.spot[real])
+        layer.append(np.full(int(real.sum()), key, dtype=object))
+        label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat[real]])
         ids = layers[key].feature_ids
-        fid.append(np.full(len(ov.feat), -1, dtype=np.int64) if ids is None else ids[ov.feat])
-        geom.append(ov.geom)
-        area.append(ov.area)
+        feat = ov.feat[real]
+        fid.append(np.full(len(feat), -1, dtype=np.int64) if ids is None else ids[feat])
+        geom.append(ov.geom[real])
+        area.append(ov.area[real])
     if not spot:
         empty = np.zeros(0, dtype=object)
         none = np.zeros(0, dtype=np.int64)
