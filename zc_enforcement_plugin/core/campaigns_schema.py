@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 
 from . import domain
+from .geometry_repair import make_valid
 
 # --- 三区两线 view pieces and their summary -------------------------------------------------------
 VIEW_NAMES = domain.THREE_ZONES_NAME  # SQLXMC: names of the lines/zones a piece is in view of
@@ -327,7 +328,7 @@ def repair(
     bad = np.flatnonzero(~missing & ~empty & ~shapely.is_valid(geoms))
     if len(bad):
         reasons = shapely.is_valid_reason(geoms[bad])
-        out[bad] = shapely.make_valid(geoms[bad])
+        out[bad] = make_valid(geoms[bad])
         for i, reason in zip(bad.tolist(), reasons.tolist()):
             say(
                 messages,

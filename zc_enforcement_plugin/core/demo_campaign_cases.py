@@ -36,6 +36,7 @@ from .domain import (
     MINE_NAME,
     SQM_PER_MU,
 )
+from .geometry_repair import make_valid_one
 
 TEMPORARY_USE = "临时施工用地"
 FACILITY_USE = "生产设施用地"
@@ -220,7 +221,7 @@ def _case_centres(
     basic = shapely.union_all([g for _, g in farmland])
     shapely.prepare(basic)
     taken = [g for g in spots.geoms if g is not None and not g.is_empty]
-    busy = shapely.buffer(shapely.union_all([shapely.make_valid(g) for g in taken]), 30.0)
+    busy = shapely.buffer(shapely.union_all([make_valid_one(g) for g in taken]), 30.0)
     shapely.prepare(busy)
     cultivated = _cultivated(parcels.cls)
     plain_codes = [_CLASS_INDEX[c] for c in ("0404", "0201", "0204", "0307", "1206")]

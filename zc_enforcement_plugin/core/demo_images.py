@@ -28,6 +28,7 @@ from .demo_spots import (
     _Spots,
 )
 from .domain import EPSG_GK3_ZONE39_PREFIXED
+from .geometry_repair import make_valid_one
 
 IMAGE_SIZE_M = 4000.0
 IMAGE_PIXEL_M = 2.0
@@ -93,7 +94,7 @@ def _write_images(
         before + drift[..., None] + rng.normal(0, 1.5, (n, n, 1)).astype(np.float32), 0, 255
     )
     shapes_spots = [
-        (shapely.make_valid(g), i + 1)
+        (make_valid_one(g), i + 1)
         for i, g in enumerate(spots.geoms)
         if g is not None and not g.is_empty and g.intersects(window)
     ]
@@ -141,7 +142,7 @@ def _write_change_raster(seed: int, window: shapely.Polygon, spots: _Spots, path
     n = int(round(IMAGE_SIZE_M / IMAGE_PIXEL_M))
     transform = from_origin(x0, y1, IMAGE_PIXEL_M, IMAGE_PIXEL_M)
     shapes = [
-        (shapely.make_valid(g), 1)
+        (make_valid_one(g), 1)
         for g in spots.geoms
         if g is not None and not g.is_empty and g.intersects(window)
     ]

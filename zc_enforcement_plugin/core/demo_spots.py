@@ -20,6 +20,7 @@ from .domain import (
     SQM_PER_MU,
     ZICHUAN_COUNTY_CODE,
 )
+from .geometry_repair import make_valid_one
 
 SPOT_TYPE_NEW_CONSTRUCTION = "新增建设用地"
 SPOT_TYPE_FACILITY = "新增设施农用地"
@@ -435,7 +436,7 @@ def _number_spots(
     area = []
     for g in geom_list:
         # The supplier's figure: planar area of the polygon as it was meant to be.
-        a = 0.0 if g is None or g.is_empty else float(shapely.area(shapely.make_valid(g)))
+        a = 0.0 if g is None or g.is_empty else float(shapely.area(make_valid_one(g)))
         area.append(round(a, 2))
     approvable = np.array([i for i in ordinary if i not in (dup_from, dup_to)])
     return _Spots(geom_list, numbers, types, earlier, later, area, broken, criminal, approvable)

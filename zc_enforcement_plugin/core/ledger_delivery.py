@@ -29,6 +29,7 @@ from .domain import (
     TOWN_NAME,
     invalid_reason_zh,
 )
+from .geometry_repair import make_valid_one
 from .ledger_records import (
     ImportIssue,
     ImportReport,
@@ -224,12 +225,12 @@ def _valid(geometry: BaseGeometry) -> bool:
 
 def repair_outline(geometry: BaseGeometry | None) -> BaseGeometry | None:
     """A spot's outline as import stores it: its polygons as a MultiPolygon, an invalid one
-    repaired as screening repairs it (make_valid, its polygonal parts); None for no outline
+    repaired as screening repairs it (geometry_repair, its polygonal parts); None for no outline
     or one that is not polygonal."""
     geometry, _ = _spot_geometry(geometry)
     if geometry is None or _valid(geometry):
         return geometry
-    repaired = cs.polygonal(np.array([shapely.make_valid(geometry)], dtype=object))[0]
+    repaired = cs.polygonal(np.array([make_valid_one(geometry)], dtype=object))[0]
     return _spot_geometry(repaired)[0]
 
 

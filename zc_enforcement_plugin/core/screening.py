@@ -28,6 +28,7 @@ from .screening_land import land_use_split
 from .screening_overlay import (
     LayerInput,
     Overlay,
+    Repairs,
     feature_names,
     group_unions,
     label_lists,
@@ -66,7 +67,8 @@ class ScreeningCancelled(Exception):  # noqa: N818 (the name other modules catch
 
 @dataclass
 class Pieces:
-    """Spot ∩ feature pieces (one row per piece with area > 0), in measuring CRS coordinates."""
+    """Spot ∩ feature pieces whose own area shows (reads 0.01 m² or more), in measuring CRS
+    coordinates."""
 
     spot_index: np.ndarray
     layer: np.ndarray  # layer key (domain.LAYER_*)
@@ -184,7 +186,7 @@ def screen_spots(
     done = dict.fromkeys(present, 0.0)  # each layer's progress, 0..1
     lock = threading.Lock()
 
-    def overlay(key: str) -> tuple[Overlay, np.ndarray, np.ndarray]:
+    def overlay(key: str) -> tuple[Overlay, Repairs]:
         def tick(frac: float) -> None:
             with lock:  # reported under the lock too, so progress never goes back
                 done[key] = frac
@@ -209,17 +211,18 @@ def screen_spots(
         results = dict(zip(present, pool.map(overlay, present)))
     overlays: dict[str, Overlay] = {}
     for key in present:
-        ov, repaired, reasons = results[key]
+        ov, repairs = results[key]
         overlays[key] = ov
-        if len(repaired):
-            why = dict(zip(repaired.tolist(), reasons.tolist()))
+        if len(repairs.feat):
+            why = dict(zip(repairs.feat.tolist(), repairs.reasons.tolist()))
             names = feature_names(layers[key])
-            hit = np.isin(ov.feat, repaired)
+            hit = np.isin(ov.feat, repairs.feat)
             for i, fi in sorted(set(zip(ov.spot[hit].tolist(), ov.feat[hit].tolist()))):
                 notes[i].append(
                     f"{domain.LAYER_LABELS_ZH[key]}要素 {names[fi]} 几何无效已修复："
                     + domain.invalid_reason_zh(why[fi])
                 )
+            _say_feature_area_repaired(key, layers[key], repairs, measuring_crs, messages)
 
     # --- figures -------------------------------------------------------------------------------
     fields: dict[str, np.ndarray] = {domain.SPOT_AREA: round_area(spot_area)}
@@ -320,6 +323,35 @@ def screen_spots(
         repaired_rows,
         spots_global[repaired_rows],
     )
+
+
+def _say_feature_area_repaired(
+    key: str, layer: LayerInput, repairs: Repairs, crs: int | str, messages: list[str]
+) -> None:
+    """Warn of each repaired feature whose area the repair changed, by layer (and file) and
+    feature: its pieces are named only on the spots they still hit, so land a repair gained
+    or lost (parts drawn over each other, a bow-tie's lobes) would otherwise go unsaid. Planar
+    areas as the delivered rings give them and once repaired: a comparison, not a figure."""
+    before, after = round_area(repairs.before), round_area(repairs.after)
+    changed = np.flatnonzero(before != after)
+    if len(changed) == 0:
+        return
+    names = feature_names(layer)
+    crs_text = f"EPSG:{crs}" if isinstance(crs, int) else str(crs)
+    where = f"{domain.LAYER_LABELS_ZH[key]}图层 {layer.name}".strip()
+    label_en = "land-use" if key == domain.LAYER_LAND_USE else domain.OVERLAYS_BY_KEY[key].label_en
+    where_en = f"{label_en} layer {layer.name}".strip()
+    for k in changed.tolist():
+        feature, reason = names[repairs.feat[k]], repairs.reasons[k]
+        was, now = f"{before[k]:,.2f}", f"{after[k]:,.2f}"
+        messages.append(
+            f"{where} 要素 {feature}：几何无效（{domain.invalid_reason_zh(reason, crs_text)}），"
+            f"已修复，平面面积按原坐标直接计算为 {was} m²，修复后为 {now} m²"
+            f"（重叠部分只计一次，自相交的各部分均保留） / {where_en}, feature {feature}: "
+            f"invalid geometry ({domain.invalid_reason_en(reason, crs_text)}), repaired: "
+            f"planar area {was} m² from its rings as delivered, {now} m² once repaired "
+            "(overlapping parts counted once, every lobe of a self-intersection kept)"
+        )
 
 
 def _vetted_spots(
@@ -518,16 +550,24 @@ def _fit_texts(
 def _collect_pieces(
     overlays: dict[str, Overlay], layers: dict[str, LayerInput], origin: tuple[float, float]
 ) -> Pieces:
-    """All pieces of all layers, shifted back to measuring CRS coordinates."""
+    """The pieces of all layers whose own area shows, shifted back to measuring CRS coordinates.
+
+    The rule of the hits fields (shows): a piece that reads 0.00 m² is a neighbour sharing
+    an edge with the spot, cut apart by float noise (areas of 1e-17 m², or exactly 0 once
+    shifted back), not land the spot takes, and a row naming a feature with MJ 0.00 reads as
+    a hit. Its area still counts in the figures, and a flag set by such slivers together is
+    named in the log (_name_flags_no_piece_shows)."""
     spot, layer, label, fid, geom, area = [], [], [], [], [], []
     for key, ov in overlays.items():
-        spot.append(ov.spot)
-        layer.append(np.full(len(ov.spot), key, dtype=object))
-        label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat])
+        real = shows(ov.area)
+        spot.append(ov.spot[real])
+        layer.append(np.full(int(real.sum()), key, dtype=object))
+        label.append(np.asarray(layers[key].labels, dtype=object)[ov.feat[real]])
         ids = layers[key].feature_ids
-        fid.append(np.full(len(ov.feat), -1, dtype=np.int64) if ids is None else ids[ov.feat])
-        geom.append(ov.geom)
-        area.append(ov.area)
+        feat = ov.feat[real]
+        fid.append(np.full(len(feat), -1, dtype=np.int64) if ids is None else ids[feat])
+        geom.append(ov.geom[real])
+        area.append(ov.area[real])
     if not spot:
         empty = np.zeros(0, dtype=object)
         none = np.zeros(0, dtype=np.int64)

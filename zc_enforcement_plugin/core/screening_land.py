@@ -16,7 +16,15 @@ from .areas import (
     round_area,
     split_rounding_rows,
 )
-from .screening_overlay import TOL, LayerInput, Overlay, feature_names, group_unions, shows
+from .screening_overlay import (
+    TOL,
+    LayerInput,
+    Overlay,
+    feature_names,
+    group_unions,
+    polygonal,
+    shows,
+)
 
 UNKNOWN_GROUP = len(domain.LAND_GROUPS)  # column of parcels whose class code has no group
 
@@ -97,6 +105,9 @@ def land_use_split(
             out[r] = unions[r]
         return out
 
+    # Named by layer (and file) and parcel, so the data can be corrected where it is stored.
+    layer_name = f"{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}图层 {layer.name}".strip()
+    layer_name_en = f"land-use layer {layer.name}".strip()
     for i in over.tolist():
         mine = ov.spot == i
         resolved, covered = [], None
@@ -112,18 +123,19 @@ def land_use_split(
         if by_group[i, 0] > 0:
             ridge[i] *= resolved[0] / by_group[i, 0]  # mean coefficient × resolved area
         by_group[i] = resolved
-        overlap = f"{max(0.0, planar_sum[i] - float(shapely.area(covered))):.2f}"
+        twice, overlapping = _overlap_in_spot(ov.geom[mine], ov.feat[mine])
+        overlap = f"{float(areas(np.array([twice]), method, crs, origin)[0]):,.2f}"
+        names = [_parcel_name(layer, f) for f in overlapping]
+        parcels, parcels_en = domain.first_of(names, 5, "、"), domain.first_of(names, 5, ", ")
         messages.append(
-            f"图斑 {keys[i]}：{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}相互重叠（重叠约 "
-            f"{overlap} m²），重叠部分按 耕地>其他农用地>建设用地>未利用地 归类 / spot "
-            f"{keys[i]}: land-use parcels overlap (by about {overlap} m²); the overlap is "
-            "classed as cultivated > other agricultural > construction > unused land"
+            f"图斑 {keys[i]}：{layer_name} 要素 {parcels} 相互重叠（图斑内重叠 {overlap} m²），"
+            "重叠部分按 耕地>其他农用地>建设用地>未利用地 归类 / spot "
+            f"{keys[i]}: the parcels {parcels_en} of the {layer_name_en} overlap ({overlap} m² "
+            "of the spot lies in more than one); the overlap is classed as cultivated > other "
+            "agricultural > construction > unused land"
         )
 
     unknown = np.flatnonzero(by_group[:, UNKNOWN_GROUP] > TOL)
-    # Named by layer (and file) and parcel, so the code can be corrected where it is stored.
-    layer_name = f"{domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]}图层 {layer.name}".strip()
-    layer_name_en = f"land-use layer {layer.name}".strip()
     for i in unknown.tolist():
         rows = [j for j in np.flatnonzero(ov.spot == i).tolist() if group[j] == UNKNOWN_GROUP]
         bad_codes = sorted({code_text[j] or "空" for j in rows})
@@ -156,6 +168,20 @@ def land_use_split(
     new_construction(fields, unrounded)
     fields[domain.CULTIVATED_FLAG] = shows(gross_cult)  # gross of ridges, as the test counts
     return np.minimum(gross_cult, spot_area), cult_union
+
+
+def _overlap_in_spot(pieces: np.ndarray, feats: np.ndarray) -> tuple[object, list[int]]:
+    """The land of one spot lying in two parcels or more (its pieces are inside the spot, so
+    this is too), and the parcels that share some of it, in layer order."""
+    left, right = shapely.STRtree(pieces).query(pieces, predicate="intersects")
+    pair = left < right
+    left, right = left[pair], right[pair]
+    shared = shapely.intersection(pieces[left], pieces[right])
+    real = shapely.area(shared) > 0.0  # parcels that only touch share no land
+    twice = shapely.union_all(shared[real]) if real.any() else shapely.Polygon()
+    twice = polygonal(np.array([twice], dtype=object))[0]  # lines where three parcels meet
+    parcels = sorted({int(f) for f in feats[np.concatenate([left[real], right[real]])]})
+    return twice, parcels
 
 
 def _parcel_name(layer: LayerInput, feature: int) -> str:

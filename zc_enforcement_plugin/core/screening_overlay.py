@@ -18,6 +18,7 @@ from .areas import (
     round_area,
     to_local,
 )
+from .geometry_repair import make_valid
 
 # Pairs handled per intersection batch: between batches progress is reported and cancel checked.
 _CHUNK = 20000
@@ -63,6 +64,18 @@ class Overlay:
     sums: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per spot Σ area
 
 
+@dataclass
+class Repairs:
+    """A layer's features repaired (those near a spot: only they are repaired), each with
+    GEOS's reason and its planar area in the local frame as delivered (rings as they stand:
+    overlapping parts counted twice, a bow-tie's lobes cancelling) and once repaired."""
+
+    feat: np.ndarray
+    reasons: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+
+
 # --- geometry repair ------------------------------------------------------------------------------
 def polygonal(geoms: np.ndarray) -> np.ndarray:
     """Polygonal part of each geometry (Polygon/MultiPolygon kept as is, others reduced)."""
@@ -95,7 +108,7 @@ def repair(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     reasons = np.array(list(found), dtype=object)
     out = geoms.copy()
     if len(bad):
-        out[bad] = shapely.make_valid(geoms[bad])
+        out[bad] = make_valid(geoms[bad])
     types = shapely.get_type_id(out)
     if np.any((types != _POLYGON) & (types != _MULTIPOLYGON) & (types >= 0)):
         out = polygonal(out)
@@ -191,8 +204,8 @@ def overlay_layer(
     crs: int | str,
     method: AreaMethod,
     tick: Callable[[float], None],
-) -> tuple[Overlay, np.ndarray, np.ndarray]:
-    """Spot ∩ feature pieces of one layer; also (repaired feature index, reason) for notes."""
+) -> tuple[Overlay, Repairs]:
+    """Spot ∩ feature pieces of one layer; also the features repaired, for notes and warnings."""
     geoms = np.asarray(layer.geoms, dtype=object)
     unusable = np.flatnonzero(unusable_coordinates(geoms))
     if len(unusable):  # a feature GEOS cannot take: said, not a traceback
@@ -209,6 +222,12 @@ def overlay_layer(
     feat_local = np.empty(len(geoms), dtype=object)
     feat_local[cand] = to_local(fixed, origin)
     repaired = cand[bad]
+    repairs = Repairs(
+        repaired,
+        reasons,
+        shapely.area(to_local(geoms[repaired], origin)),
+        np.nan_to_num(shapely.area(feat_local[repaired])),  # nothing polygonal left: 0
+    )
     tick(0.2)
 
     fb = np.full((len(geoms), 4), np.nan)
@@ -274,7 +293,7 @@ def overlay_layer(
     ov = Overlay(s[order], f[order], piece[order], area[order], planar[order])
     ov.sums = np.bincount(ov.spot, weights=ov.area, minlength=len(spots_local))
     tick(1.0)
-    return ov, repaired, reasons
+    return ov, repairs
 
 
 def group_unions(

@@ -20,6 +20,7 @@ from .areas import (
     shown_mu,
     to_local,
 )
+from .geometry_repair import make_valid
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -413,7 +414,7 @@ def _source_view_areas(
         report(15.0 + 15.0 * k / len(merged))  # a highway of many segments is a long union
         src_buf[s] = shapely.union_all(buffers[src_of == s])
     if clip is not None:
-        clip_local = to_local(cs.as_geometry_array([shapely.make_valid(clip)]), origin)[0]
+        clip_local = to_local(make_valid(cs.as_geometry_array([clip])), origin)[0]
         src_buf = shapely.intersection(src_buf, clip_local)
     return cs.polygonal(shapely.set_precision(src_buf, grid_size))
 

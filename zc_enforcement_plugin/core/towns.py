@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from .geometry_repair import make_valid
+
 
 def assign_towns(
     spot_geoms: np.ndarray, town_geoms: np.ndarray, town_names: np.ndarray, offices: np.ndarray
@@ -17,9 +19,9 @@ def assign_towns(
     spot_geoms = np.asarray(spot_geoms, dtype=object)
     names = np.full(len(spot_geoms), None, dtype=object)
     office_of = np.full(len(spot_geoms), None, dtype=object)
-    valid_towns = shapely.make_valid(np.asarray(town_geoms, dtype=object))
+    valid_towns = make_valid(np.asarray(town_geoms, dtype=object))
     usable = ~(shapely.is_missing(spot_geoms) | shapely.is_empty(spot_geoms))
-    spots = np.where(usable, shapely.make_valid(np.where(usable, spot_geoms, None)), None)
+    spots = np.where(usable, make_valid(np.where(usable, spot_geoms, None)), None)
     spot_index, town_index = shapely.STRtree(valid_towns).query(spots, predicate="intersects")
     if len(spot_index) == 0:
         return names, office_of

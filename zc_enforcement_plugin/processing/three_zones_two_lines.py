@@ -14,6 +14,7 @@ from qgis.core import QgsProcessing, QgsProcessingParameterMatrix
 from ..compat import SOURCE_ANY_GEOMETRY, SOURCE_LINE, SOURCE_POLYGON
 from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
+from ..core.geometry_repair import make_valid
 from ..i18n import tr
 from .base import fail
 from .campaign_base import CampaignAlgorithm, texts
@@ -273,7 +274,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         lines, zones = self._sources(parameters, context, crs, distances, feedback)
         clip = self._read_geoms(parameters, self.CLIP, context, crs, feedback)
         if clip is not None and len(clip):
-            clip = shapely.union_all(shapely.make_valid(clip[~shapely.is_missing(clip)]))
+            clip = shapely.union_all(make_valid(clip[~shapely.is_missing(clip)]))
         else:
             clip = None
         feedback.setProgressText(tr("Building the view areas"))
