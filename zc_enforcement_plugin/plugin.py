@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
-from .compat import LEVEL_CRITICAL, LEVEL_WARNING
+from .compat import LEVEL_CRITICAL, LEVEL_INFO, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
@@ -28,6 +28,7 @@ class ZcEnforcementPlugin:
         self.qt_translator = install_qt_translator()  # Qt's own buttons, where QGIS left them
         self.menu = tr("&ZC Enforcement")  # the Plugins submenu, in the user's language
         self.provider = None
+        self._withdraw_provider = None  # set while the provider waits for the previous one
         self.dock = None
         self.actions: list[QAction] = []
         self.toolbar = None
@@ -43,9 +44,11 @@ class ZcEnforcementPlugin:
         if missing_recommended():
             QgsMessageLog.logMessage(self._calendar_message(), LOG_TAG, LEVEL_WARNING)
         from .processing.provider import EnforcementProvider
+        from .processing.provider_keeper import register_provider
 
         self.provider = EnforcementProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        # After a reload, the previous provider may be kept for an algorithm still running.
+        self._withdraw_provider = register_provider(self.provider)
 
     def initGui(self):  # noqa: N802 - QGIS API
         self.initProcessing()
@@ -141,6 +144,11 @@ class ZcEnforcementPlugin:
             "python3 -m pip install chinesecalendar"
         )
 
+    def _say_kept(self, message: str) -> None:
+        QgsMessageLog.logMessage(message, LOG_TAG, LEVEL_INFO)
+        if self.iface is not None:
+            self.iface.messageBar().pushInfo(LOG_TAG, message)
+
     def unload(self):
         for action in self.actions:
             self.iface.removePluginMenu(self.menu, action)
@@ -156,7 +164,10 @@ class ZcEnforcementPlugin:
             self.dock.deleteLater()
             self.dock = None
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            from .processing.provider_keeper import release_provider
+
+            if not self._withdraw_provider():  # it was registered: it leaves, now or later
+                release_provider(self.provider, self._say_kept)
             self.provider = None
         for translator in (self.translator, self.qt_translator):
             if translator is not None:

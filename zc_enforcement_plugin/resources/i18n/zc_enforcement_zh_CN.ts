@@ -1369,6 +1369,21 @@
       <translation>参数 {parameter}：{value!r} 不是数字。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>The ZC Enforcement algorithms of the previous load are still running: the reloaded plugin's algorithms are registered once they end.</source>
+      <translation>上次加载的淄川卫片执法算法仍在运行：重新加载的插件的算法待其结束后注册。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>The reloaded ZC Enforcement algorithms are registered.</source>
+      <translation>重新加载的淄川卫片执法算法已注册。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>{count} ZC Enforcement algorithm(s) still running: their Processing provider stays until they end, then the reloaded plugin's replaces it.</source>
+      <translation>仍有 {count} 个淄川卫片执法算法在运行：其处理工具提供者保留到运行结束，之后由重新加载的插件接替。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Reports</source>
       <translation>报表</translation>
