@@ -1172,9 +1172,29 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def refresh_ledger(self) -> None:
         """Read the open ledger again: the queue, its filters' choices and the spot shown, and
-        its holiday schedule; the filters and the current spot are kept."""
+        its holiday schedule; the filters and the current spot are kept.
+
+        The connection goes on reading the file it opened even after a sync tool or `mv`
+        moved, deleted or replaced it: a ledger whose file is gone is said, and nothing else
+        changes (the pages keep what they hold); one replaced by another file reads that file
+        from now on, which is said too."""
+        from ..core.ledger_gpkg import FILE_GONE, FILE_REPLACED
+
         if self.session.path is None:
             return
+        change = self.session.file_changed()
+        if change == FILE_GONE:
+            self._warn(
+                tr(
+                    "The ledger file {path} was moved or deleted: put it back, or open it where "
+                    "it is now. Nothing else changed; the open pages keep what they hold."
+                ).format(path=self.session.path)
+            )
+            return
+        if change == FILE_REPLACED:
+            self.session.reopen_file()  # a file that is no ledger is said; the old one stays
+            self.file_states.clear()  # what is known of the evidence files was of the old one
+            self._refresh_photos()
         try:
             self.session.reread_calendar()
         except HolidayFileError as error:  # said; the schedule read before stays in use
@@ -1182,6 +1202,13 @@ class VerificationDock(QgsDockWidget):
         self.session.refresh()
         self._fill_filters()
         self._show_session()
+        if change == FILE_REPLACED:  # said last: showing the spot rewrites the details
+            self._warn(
+                tr(
+                    "The ledger file {path} was replaced by another file: the panel reads that "
+                    "file now. The open pages keep what they hold and save into it."
+                ).format(path=self.session.path)
+            )
 
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:

@@ -2580,6 +2580,16 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger file {path} was moved or deleted: put it back, or open it where it is now. Nothing else changed; the open pages keep what they hold.</source>
+      <translation>台帐文件已被移走或删除：{path}。请把它放回原处，或到其现在的位置打开。其他均未改动；已打开的页面保留所填内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger file {path} was replaced by another file: the panel reads that file now. The open pages keep what they hold and save into it.</source>
+      <translation>台帐文件已被另一个文件替换：{path}。面板现已读取该文件；已打开的页面保留所填内容，并保存到该文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The ledger {path} saved in this project is missing.</source>
       <translation>本工程保存的台帐 {path} 不存在。</translation>
     </message>
