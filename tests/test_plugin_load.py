@@ -427,7 +427,7 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-    from zc_enforcement_plugin.plugin import PANEL_SHOWN_SETTING
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
 
     def qgis_window():
         window = QMainWindow()
@@ -491,6 +491,7 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
         plugin.unload()
         window.close()
         QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)
 
 
 def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
@@ -609,3 +610,88 @@ def test_a_plugin_unloaded_before_the_previous_ones_algorithm_ended_never_regist
         release.set()
         last.unload()
     assert registry.providerById(PROVIDER_ID) is None
+
+
+def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
+    qgis_iface, qgis_app, tmp_path
+):
+    """A reload or an upgrade from a zip put the panel back on the right, docked alone: out
+    of the tab group the user had put it in, and docked when it floated. QGIS restores its
+    window's layout only at start; the plugin now puts the panel back where it was."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QRect, Qt
+    from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("map"))
+    layers = QDockWidget("Layers", window)
+    layers.setObjectName("Layers")  # QGIS's own panels, left
+    layers.setWidget(QLabel("layers"))
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, layers)
+    browser = QDockWidget("Browser", window)
+    browser.setObjectName("Browser")
+    browser.setWidget(QLabel("browser"))
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, browser)
+    window.resize(1600, 900)
+    window.show()
+
+    class WindowIface(RecordingIface):
+        def mainWindow(self):  # noqa: N802 - QGIS API
+            return window
+
+        def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+            super().addDockWidget(area, dock)
+            window.addDockWidget(area, dock)
+
+        def removeDockWidget(self, dock):  # noqa: N802 - QGIS API
+            super().removeDockWidget(dock)
+            window.removeDockWidget(dock)
+
+    def settle():
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def reload(plugin):
+        plugin.unload()
+        settle()
+        again = classFactory(WindowIface(qgis_iface))
+        again.initGui()
+        settle()
+        return again
+
+    def shot(plugin, name):
+        window.grab().save(str(tmp_path / f"{name}.png"))
+
+    plugin = classFactory(WindowIface(qgis_iface))
+    plugin.initGui()
+    try:
+        plugin.dock.show()
+        window.tabifyDockWidget(browser, plugin.dock)  # the user tabs it with the Browser, left
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        plugin = reload(plugin)
+        shot(plugin, "tabbed_after_reload")
+        assert window.dockWidgetArea(plugin.dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()
+
+        plugin.dock.setFloating(True)  # the user floats it on a second screen, say
+        plugin.dock.setGeometry(QRect(200, 150, 640, 700))
+        settle()
+        where = plugin.dock.geometry()
+        plugin = reload(plugin)
+        shot(plugin, "floating_after_reload")
+        assert plugin.dock.isFloating() and not plugin.dock.isHidden()
+        assert plugin.dock.geometry() == where
+
+        plugin.dock.setFloating(False)  # docked again: a reload leaves it docked
+        settle()
+        plugin = reload(plugin)
+        assert not plugin.dock.isFloating()
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)
