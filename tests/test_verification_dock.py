@@ -3317,3 +3317,30 @@ def test_a_save_into_a_replaced_ledger_file_reads_the_new_file_first(dock, ledge
     panel.accept()
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert store.current_verdict(spot_id).verifier == "李工"
+
+
+def test_saving_a_project_whose_ledger_is_missing_keeps_its_place_in_the_ledger(dock, ledger_path):
+    """Saved while its ledger was missing, the project lost its spot, filters and images:
+    this session's were written over them (no spot, the previous project's filter), and
+    once the ledger was back the review reopened elsewhere. They are now kept as read."""
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    dock.open_ledger(str(ledger_path))  # the session left: another filter, another spot
+    dock.session.go_to(dock.session.queue[3].id)
+    project = QgsProject.instance()
+    entries = {
+        "ledger": "./renamed/ledger.gpkg",
+        "spot": "214",
+        "before_image": "before_2023_abc",
+        "after_image": "after_2024_def",
+        **{f"filter/{key}": "" for key in ("batch", "town", "status", "flag", "suggested")},
+        "filter/office": "南郊自然资源所",
+    }
+    for key, value in entries.items():
+        project.writeEntry(PROJECT_SCOPE, key, value)
+    dock.restore_state()
+    assert "renamed" in dock.details.toPlainText()  # the missing ledger is said
+
+    dock.save_state()  # the project saved, its ledger still missing
+    saved = {key: project.readEntry(PROJECT_SCOPE, key, "")[0] for key in entries}
+    assert saved == entries

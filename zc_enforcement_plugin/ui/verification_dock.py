@@ -1223,9 +1223,13 @@ class VerificationDock(QgsDockWidget):
             path = project.writePath(path)
         if not path and self._unopened_ledger:
             # The project's own ledger, missing today: kept, written as a path is (relative
-            # to where the project is saved now, by Save As too).
+            # to where the project is saved now, by Save As too). Its place in it (spot,
+            # filters, images) is the project's as read, not this session's: left as it is,
+            # for the day the ledger is back.
             unopened = self._unopened_ledger
             path = unopened if is_postgis_reference(unopened) else project.writePath(unopened)
+            project.writeEntry(PROJECT_SCOPE, "ledger", path)
+            return
         project.writeEntry(PROJECT_SCOPE, "ledger", path)
         for key, value in self.session.filter.as_dict().items():
             project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)
