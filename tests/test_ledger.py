@@ -1908,3 +1908,65 @@ def test_outlines_geos_cannot_compare_count_as_changed_and_are_said(ledger, monk
     assert said.number == "S1"
     assert "could not be compared" in said.message and "side location conflict" in said.message
     assert ledger.spot(ledger.spots()[0].id).version == 1
+
+
+@pytest.mark.parametrize("change", ["replace", "delete", "rename"])
+def test_a_ledger_file_moved_deleted_or_replaced_while_open_is_said_so_not_read_only(
+    ledger, change
+):
+    """A sync tool or `mv` that puts a colleague's copy in the ledger's place (os.replace),
+    deletes it or moves it away: the open connection still reads the file opened, and SQLite
+    refused the save as "attempt to write a readonly database", which the dock showed as a
+    read-only file. The save is refused as a file moved or replaced, naming it, and the file
+    now at the path is left as it is; a replaced ledger reads the file in its place."""
+    ledger.import_batch("2024-01", [_spot("370302240101")])
+    path = ledger.path
+    assert ledger.file_changed() is None
+    if change == "replace":
+        incoming = path.with_name("incoming.gpkg")
+        with GeoPackageLedger(incoming) as colleague:
+            colleague.import_batch("2024-02", [_spot("370302240202")])
+        os.replace(incoming, path)
+        expected, said = "replaced", "replaced by another file"
+    elif change == "delete":
+        path.unlink()
+        expected, said = "gone", "moved or deleted"
+    else:
+        path.rename(path.with_name("moved.gpkg"))
+        expected, said = "gone", "moved or deleted"
+    before = path.read_bytes() if path.exists() else None
+    assert ledger.file_changed() == expected
+    # What SQLite itself says of such a file, should a write get that far, is told apart too.
+    refused = str(ledger._refused(sqlite3.OperationalError("attempt to write a readonly database")))
+    assert said in refused and str(path) in refused and "read-only" not in refused
+
+    with pytest.raises(LedgerError) as caught:
+        ledger.import_batch("2024-03", [_spot("370302240303")])
+    message = str(caught.value)
+    assert str(path) in message and said in message and "nothing was saved" in message
+    assert "read-only" not in message
+    assert (path.read_bytes() if path.exists() else None) == before
+    if change == "replace":  # the colleague's copy is the ledger now, and saves go into it
+        assert ledger.file_changed() is None
+        assert [s.number for s in ledger.spots()] == ["370302240202"]
+        ledger.import_batch("2024-03", [_spot("370302240303")])
+        with GeoPackageLedger(path) as reread:
+            assert len(reread.spots()) == 2
+    else:
+        assert ledger.file_changed() == "gone"
+
+
+def test_a_truly_read_only_ledger_is_still_said_to_be_read_only(ledger):
+    refused = str(ledger._refused(sqlite3.OperationalError("attempt to write a readonly database")))
+    assert "the file is read-only" in refused and "moved" not in refused
+
+
+def test_a_ledger_replaced_by_a_file_that_is_no_ledger_keeps_reading_the_one_opened(ledger):
+    ledger.import_batch("2024-01", [_spot("370302240101")])
+    stranger = ledger.path.with_name("notes.gpkg")
+    stranger.write_text("这不是数据库", encoding="utf-8")
+    os.replace(stranger, ledger.path)
+    with pytest.raises(LedgerError, match="not a GeoPackage"):
+        ledger.reopen()
+    assert [s.number for s in ledger.spots()] == ["370302240101"]
+    assert ledger.file_changed() == "replaced"

@@ -427,7 +427,7 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
     from qgis.PyQt.QtCore import Qt
     from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
 
-    from zc_enforcement_plugin.plugin import PANEL_SHOWN_SETTING
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
 
     def qgis_window():
         window = QMainWindow()
@@ -491,3 +491,207 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
         plugin.unload()
         window.close()
         QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)
+
+
+def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
+    qgis_iface, qgis_app, monkeypatch
+):
+    """Reloaded (Plugin Reloader, an upgrade from a zip) while one of its algorithms ran, the
+    plugin removed its provider, which QGIS deletes: as the task ended, the algorithm dialog
+    asked the algorithm its id, which reads the deleted provider, and QGIS died (SIGSEGV).
+    The provider now stays until the task has ended, then the reloaded plugin's replaces it."""
+    import threading
+
+    from qgis.core import (
+        QgsProcessingAlgRunnerTask,
+        QgsProcessingContext,
+        QgsProcessingFeedback,
+        QgsTask,
+    )
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.processing.create_demo_district import CreateDemoDistrict
+
+    release = threading.Event()  # the algorithm runs until the test lets it end
+    monkeypatch.setattr(CreateDemoDistrict, "prepareAlgorithm", lambda *_: True)
+    monkeypatch.setattr(CreateDemoDistrict, "processAlgorithm", lambda *_: release.wait(60) and {})
+    said = message_bar_texts(monkeypatch, qgis_iface, "pushInfo")
+    registry = QgsApplication.processingRegistry()
+    manager = QgsApplication.taskManager()
+
+    def wait_for(condition) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            QApplication.processEvents()
+            threading.Event().wait(0.01)
+        raise AssertionError("the task manager never got there")
+
+    plugin = classFactory(RecordingIface(qgis_iface))
+    plugin.initGui()
+    old = registry.providerById(PROVIDER_ID)
+    algorithm = registry.createAlgorithmById("zcenforcement:createdemodistrict")
+    context, feedback = QgsProcessingContext(), QgsProcessingFeedback()
+    task = QgsProcessingAlgRunnerTask(algorithm, {}, context, feedback)
+    ended = []  # what the algorithm dialog does as its task ends: it names the algorithm
+    task.executed.connect(
+        lambda ok, _results: ended.append(
+            (ok, registry.providerById(PROVIDER_ID) is old, algorithm.id())
+        )
+    )
+    manager.addTask(task)
+    wait_for(lambda: task.status() == QgsTask.Running)
+
+    plugin.unload()  # the reload, while the algorithm runs
+    again = classFactory(RecordingIface(qgis_iface))
+    again.initGui()
+    try:
+        assert registry.providerById(PROVIDER_ID) is old  # kept for the running algorithm
+        assert again.provider is not None and again.provider is not old
+        assert len(said) == 1 and "running" in said[0]
+
+        release.set()
+        wait_for(lambda: registry.providerById(PROVIDER_ID) is again.provider)
+        assert ended == [(True, True, "zcenforcement:createdemodistrict")]
+        assert len([p for p in registry.providers() if p.id() == PROVIDER_ID]) == 1
+    finally:
+        release.set()
+        again.unload()
+    assert registry.providerById(PROVIDER_ID) is None
+
+
+def test_a_plugin_unloaded_before_the_previous_ones_algorithm_ended_never_registers(
+    qgis_iface, qgis_app, monkeypatch
+):
+    """Reloaded twice while one algorithm runs: the middle load's provider, still waiting for
+    the first one's to go, is never registered; once the algorithm ends only the last load's
+    is."""
+    import threading
+
+    from qgis.core import QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsTask
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.processing.create_demo_district import CreateDemoDistrict
+
+    release = threading.Event()
+    monkeypatch.setattr(CreateDemoDistrict, "prepareAlgorithm", lambda *_: True)
+    monkeypatch.setattr(CreateDemoDistrict, "processAlgorithm", lambda *_: release.wait(60) and {})
+    registry = QgsApplication.processingRegistry()
+
+    def wait_for(condition) -> None:
+        for _ in range(2000):
+            if condition():
+                return
+            QApplication.processEvents()
+            threading.Event().wait(0.01)
+        raise AssertionError("the task manager never got there")
+
+    first = classFactory(RecordingIface(qgis_iface))
+    first.initGui()
+    algorithm = registry.createAlgorithmById("zcenforcement:createdemodistrict")
+    context = QgsProcessingContext()
+    task = QgsProcessingAlgRunnerTask(algorithm, {}, context)
+    QgsApplication.taskManager().addTask(task)
+    wait_for(lambda: task.status() == QgsTask.Running)
+    first.unload()
+    middle = classFactory(RecordingIface(qgis_iface))
+    middle.initGui()
+    middle_provider = middle.provider
+    middle.unload()
+    last = classFactory(RecordingIface(qgis_iface))
+    last.initGui()
+    try:
+        release.set()
+        wait_for(lambda: registry.providerById(PROVIDER_ID) is last.provider)
+        assert registry.providerById(PROVIDER_ID) is not middle_provider
+        assert len([p for p in registry.providers() if p.id() == PROVIDER_ID]) == 1
+    finally:
+        release.set()
+        last.unload()
+    assert registry.providerById(PROVIDER_ID) is None
+
+
+def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
+    qgis_iface, qgis_app, tmp_path
+):
+    """A reload or an upgrade from a zip put the panel back on the right, docked alone: out
+    of the tab group the user had put it in, and docked when it floated. QGIS restores its
+    window's layout only at start; the plugin now puts the panel back where it was."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QRect, Qt
+    from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow
+
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("map"))
+    layers = QDockWidget("Layers", window)
+    layers.setObjectName("Layers")  # QGIS's own panels, left
+    layers.setWidget(QLabel("layers"))
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, layers)
+    browser = QDockWidget("Browser", window)
+    browser.setObjectName("Browser")
+    browser.setWidget(QLabel("browser"))
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, browser)
+    window.resize(1600, 900)
+    window.show()
+
+    class WindowIface(RecordingIface):
+        def mainWindow(self):  # noqa: N802 - QGIS API
+            return window
+
+        def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+            super().addDockWidget(area, dock)
+            window.addDockWidget(area, dock)
+
+        def removeDockWidget(self, dock):  # noqa: N802 - QGIS API
+            super().removeDockWidget(dock)
+            window.removeDockWidget(dock)
+
+    def settle():
+        for _ in range(5):
+            QApplication.processEvents()
+
+    def reload(plugin):
+        plugin.unload()
+        settle()
+        again = classFactory(WindowIface(qgis_iface))
+        again.initGui()
+        settle()
+        return again
+
+    def shot(plugin, name):
+        window.grab().save(str(tmp_path / f"{name}.png"))
+
+    plugin = classFactory(WindowIface(qgis_iface))
+    plugin.initGui()
+    try:
+        plugin.dock.show()
+        window.tabifyDockWidget(browser, plugin.dock)  # the user tabs it with the Browser, left
+        settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        plugin = reload(plugin)
+        shot(plugin, "tabbed_after_reload")
+        assert window.dockWidgetArea(plugin.dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+        assert window.tabifiedDockWidgets(plugin.dock) == [browser]
+        assert not plugin.dock.isHidden()
+
+        plugin.dock.setFloating(True)  # the user floats it on a second screen, say
+        plugin.dock.setGeometry(QRect(200, 150, 640, 700))
+        settle()
+        where = plugin.dock.geometry()
+        plugin = reload(plugin)
+        shot(plugin, "floating_after_reload")
+        assert plugin.dock.isFloating() and not plugin.dock.isHidden()
+        assert plugin.dock.geometry() == where
+
+        plugin.dock.setFloating(False)  # docked again: a reload leaves it docked
+        settle()
+        plugin = reload(plugin)
+        assert not plugin.dock.isFloating()
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)

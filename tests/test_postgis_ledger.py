@@ -2127,6 +2127,7 @@ NOT_GUARDED = {
     "transaction",  # its BEGIN is checked and translated itself (_outer_transaction)
     "load_rows",  # ledger_migrate's copy, inside its transaction
     "lock_settings",  # inside the settings' transaction only (it refuses outside one)
+    "file_changed",  # a server's ledger has no file: always None, nothing asked of the server
 }
 
 

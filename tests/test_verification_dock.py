@@ -3236,3 +3236,111 @@ def test_an_illegal_spot_with_no_case_shows_its_deadlines_and_is_listed_overdue(
     text = dock.details.toPlainText()
     assert tr("Case {id}").format(id=case_id) in text
     assert "No case opened" not in text and "未立案：" not in text
+
+
+def _typed_illegal_form(dock):
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)  # a kind is chosen, not defaulted
+    return panel
+
+
+def test_a_ledger_file_moved_away_is_said_and_the_form_keeps_what_was_typed(dock, ledger_path):
+    """The ledger moved or deleted with QGIS open: refresh (R) and picking the same path
+    again read on from the file no longer there, and a save was refused as a read-only file.
+    Now both say the file was moved or deleted, naming it; the list and the form stay."""
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    queue = list(dock.session.queue)
+    panel = _typed_illegal_form(dock)
+    moved = ledger_path.with_name("moved.gpkg")
+    ledger_path.rename(moved)
+
+    dock.refresh_ledger()
+    said = dock.details.toPlainText()
+    assert str(ledger_path) in said and "moved or deleted" in said
+    assert dock.session.queue == queue and dock.stack.currentPanel() is panel
+    assert dock.choose_ledger(str(ledger_path))  # picked again: the same said, nothing asked
+    assert dock.details.toPlainText().count("moved or deleted") == 2
+
+    panel.accept()
+    assert "moved or deleted" in panel.messages.text() and "ledger.gpkg" in panel.messages.text()
+    assert "read-only" not in panel.messages.text()
+    assert panel.verifier.text() == "李工" and dock.stack.currentPanel() is panel
+
+    moved.rename(ledger_path)  # put back: the same file, the same form saves
+    panel.accept()
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.current_verdict(spot_id).verifier == "李工"
+
+
+def test_a_ledger_file_replaced_on_disk_is_read_from_the_new_file(dock, ledger_path):
+    """A colleague's copy delivered over the ledger (os.replace by a sync tool): refresh read
+    on from the replaced file. Now the panel reads the new one and says so."""
+    import os
+    import shutil
+
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    incoming = ledger_path.with_name("incoming.gpkg")
+    shutil.copyfile(ledger_path, incoming)  # the colleague's copy: the spot not judged there
+    _judge_illegal(dock, dt.date.today())
+    dock.refresh_ledger()
+    assert dock.session.store.current_verdict(spot_id) is not None
+    os.replace(incoming, ledger_path)
+
+    dock.refresh_ledger()
+    assert "replaced by another file" in dock.details.toPlainText()
+    assert str(ledger_path) in dock.details.toPlainText()
+    assert dock.session.current_id == spot_id  # the spot shown is kept
+    assert dock.session.store.current_verdict(spot_id) is None  # as the new file has it
+    assert all(s.status == ls.STATUS_UNVERIFIED for s in dock.session.queue)
+
+
+def test_a_save_into_a_replaced_ledger_file_reads_the_new_file_first(dock, ledger_path):
+    """A form saved after the file was replaced: refused once, saying the new file is read
+    now; the form keeps what was typed and the next save goes into the new file."""
+    import os
+    import shutil
+
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    incoming = ledger_path.with_name("incoming.gpkg")
+    shutil.copyfile(ledger_path, incoming)
+    panel = _typed_illegal_form(dock)
+    os.replace(incoming, ledger_path)
+
+    panel.accept()
+    assert "replaced by another file" in panel.messages.text()
+    assert "read-only" not in panel.messages.text()
+    assert panel.verifier.text() == "李工" and dock.stack.currentPanel() is panel
+    panel.accept()
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.current_verdict(spot_id).verifier == "李工"
+
+
+def test_saving_a_project_whose_ledger_is_missing_keeps_its_place_in_the_ledger(dock, ledger_path):
+    """Saved while its ledger was missing, the project lost its spot, filters and images:
+    this session's were written over them (no spot, the previous project's filter), and
+    once the ledger was back the review reopened elsewhere. They are now kept as read."""
+    from zc_enforcement_plugin.ui.verification_dock import PROJECT_SCOPE
+
+    dock.open_ledger(str(ledger_path))  # the session left: another filter, another spot
+    dock.session.go_to(dock.session.queue[3].id)
+    project = QgsProject.instance()
+    entries = {
+        "ledger": "./renamed/ledger.gpkg",
+        "spot": "214",
+        "before_image": "before_2023_abc",
+        "after_image": "after_2024_def",
+        **{f"filter/{key}": "" for key in ("batch", "town", "status", "flag", "suggested")},
+        "filter/office": "南郊自然资源所",
+    }
+    for key, value in entries.items():
+        project.writeEntry(PROJECT_SCOPE, key, value)
+    dock.restore_state()
+    assert "renamed" in dock.details.toPlainText()  # the missing ledger is said
+
+    dock.save_state()  # the project saved, its ledger still missing
+    saved = {key: project.readEntry(PROJECT_SCOPE, key, "")[0] for key in entries}
+    assert saved == entries

@@ -6,17 +6,22 @@ import sys
 from collections.abc import Callable
 
 from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtCore import QByteArray, QCoreApplication, Qt
 from qgis.PyQt.QtGui import QIcon
-from qgis.PyQt.QtWidgets import QAction
+from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow
 
-from .compat import LEVEL_CRITICAL, LEVEL_WARNING
+from .compat import LEVEL_CRITICAL, LEVEL_INFO, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
 from .ui.messages import LOG_TAG
 
 PANEL_SHOWN_SETTING = "zc_enforcement/panel_shown"  # the panel's visibility when last unloaded
+# Where the panel was when last unloaded: its dock area, the panels it was tabbed with (object
+# names, one a line), whether it floated and its geometry. QGIS restores its window's layout
+# at start only, after the plugins load: a reload (Plugin Reloader, an upgrade from a zip)
+# put the panel back on the right, out of its tab group, docked.
+PANEL_PLACE_SETTING = "zc_enforcement/panel_place"
 
 
 class ZcEnforcementPlugin:
@@ -28,6 +33,7 @@ class ZcEnforcementPlugin:
         self.qt_translator = install_qt_translator()  # Qt's own buttons, where QGIS left them
         self.menu = tr("&ZC Enforcement")  # the Plugins submenu, in the user's language
         self.provider = None
+        self._withdraw_provider = None  # set while the provider waits for the previous one
         self.dock = None
         self.actions: list[QAction] = []
         self.toolbar = None
@@ -43,9 +49,11 @@ class ZcEnforcementPlugin:
         if missing_recommended():
             QgsMessageLog.logMessage(self._calendar_message(), LOG_TAG, LEVEL_WARNING)
         from .processing.provider import EnforcementProvider
+        from .processing.provider_keeper import register_provider
 
         self.provider = EnforcementProvider()
-        QgsApplication.processingRegistry().addProvider(self.provider)
+        # After a reload, the previous provider may be kept for an algorithm still running.
+        self._withdraw_provider = register_provider(self.provider)
 
     def initGui(self):  # noqa: N802 - QGIS API
         self.initProcessing()
@@ -59,7 +67,10 @@ class ZcEnforcementPlugin:
 
         self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
         self.dock.setObjectName("ZcEnforcementVerificationDock")
-        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window = self.iface.mainWindow()
+        self.iface.addDockWidget(saved_panel_area(), self.dock)
+        if isinstance(window, QMainWindow):
+            restore_panel_place(window, self.dock)
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._fit_dock)
 
@@ -141,6 +152,11 @@ class ZcEnforcementPlugin:
             "python3 -m pip install chinesecalendar"
         )
 
+    def _say_kept(self, message: str) -> None:
+        QgsMessageLog.logMessage(message, LOG_TAG, LEVEL_INFO)
+        if self.iface is not None:
+            self.iface.messageBar().pushInfo(LOG_TAG, message)
+
     def unload(self):
         for action in self.actions:
             self.iface.removePluginMenu(self.menu, action)
@@ -151,18 +167,67 @@ class ZcEnforcementPlugin:
             self.toolbar = None
         if self.dock is not None:
             QgsSettings().setValue(PANEL_SHOWN_SETTING, not self.dock.isHidden())
+            if isinstance(self.iface.mainWindow(), QMainWindow):
+                save_panel_place(self.iface.mainWindow(), self.dock)
             self.dock.cleanup()
             self.iface.removeDockWidget(self.dock)
             self.dock.deleteLater()
             self.dock = None
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            from .processing.provider_keeper import release_provider
+
+            if not self._withdraw_provider():  # it was registered: it leaves, now or later
+                release_provider(self.provider, self._say_kept)
             self.provider = None
         for translator in (self.translator, self.qt_translator):
             if translator is not None:
                 QCoreApplication.removeTranslator(translator)
         self.translator = self.qt_translator = None
         forget_plugin_modules()
+
+
+def saved_panel_area() -> Qt.DockWidgetArea:
+    """The dock area the panel was in when last unloaded; the right one the first time."""
+    area = QgsSettings().value(
+        f"{PANEL_PLACE_SETTING}/area", int(Qt.DockWidgetArea.RightDockWidgetArea), type=int
+    )
+    known = (
+        Qt.DockWidgetArea.LeftDockWidgetArea,
+        Qt.DockWidgetArea.RightDockWidgetArea,
+        Qt.DockWidgetArea.TopDockWidgetArea,
+        Qt.DockWidgetArea.BottomDockWidgetArea,
+    )
+    return next((a for a in known if int(a) == area), Qt.DockWidgetArea.RightDockWidgetArea)
+
+
+def save_panel_place(window: QMainWindow, dock: QDockWidget) -> None:
+    """Remember where `dock` is in `window` (see PANEL_PLACE_SETTING), for the next load."""
+    settings = QgsSettings()
+    area = window.dockWidgetArea(dock)
+    if area != Qt.DockWidgetArea.NoDockWidgetArea:
+        settings.setValue(f"{PANEL_PLACE_SETTING}/area", int(area))
+    siblings = [d.objectName() for d in window.tabifiedDockWidgets(dock) if d.objectName()]
+    settings.setValue(f"{PANEL_PLACE_SETTING}/tabbed_with", "\n".join(siblings))
+    settings.setValue(f"{PANEL_PLACE_SETTING}/floating", dock.isFloating())
+    settings.setValue(f"{PANEL_PLACE_SETTING}/geometry", dock.saveGeometry())
+
+
+def restore_panel_place(window: QMainWindow, dock: QDockWidget) -> None:
+    """Put `dock`, just added to `window` in its saved area, back where it was: in the tab
+    group of the first of its former siblings still there, or floating where it floated.
+    At QGIS's start the window's own saved layout, restored after this, has the last word."""
+    settings = QgsSettings()
+    names = settings.value(f"{PANEL_PLACE_SETTING}/tabbed_with", "", type=str).split("\n")
+    for name in filter(None, names):
+        sibling = window.findChild(QDockWidget, name)
+        if sibling is not None and sibling is not dock and not sibling.isFloating():
+            window.tabifyDockWidget(sibling, dock)
+            break
+    if settings.value(f"{PANEL_PLACE_SETTING}/floating", False, type=bool):
+        dock.setFloating(True)
+        geometry = settings.value(f"{PANEL_PLACE_SETTING}/geometry", QByteArray())
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            dock.restoreGeometry(geometry)
 
 
 def forget_plugin_modules() -> None:

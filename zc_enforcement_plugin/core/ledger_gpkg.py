@@ -137,6 +137,32 @@ def _st_bound(index: int) -> Callable[[bytes | None], float | None]:
 
 WRITE_LOCK_WAIT_SECONDS = 5.0
 
+# What became of a ledger's file since it was opened (GeoPackageLedger.file_changed).
+FILE_GONE = "gone"  # nothing at its path: moved away or deleted
+FILE_REPLACED = "replaced"  # another file at its path: a colleague's copy, a sync tool's
+
+
+def file_identity(path: str | os.PathLike) -> tuple[int, int] | None:
+    """The (device, inode) of the file at `path`, None when there is none. A file system that
+    gives no inode (0) gives None too: it cannot tell a replaced file apart."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino) if stat.st_ino else None
+
+
+def file_changed_message(
+    path: str | os.PathLike, change: str, zh_then: str = "", en_then: str = ""
+) -> str:
+    """What a ledger whose file went (FILE_GONE) or was replaced (FILE_REPLACED) says, with
+    what followed from it (`zh_then`, `en_then`), naming the file in both languages."""
+    if change == FILE_GONE:
+        zh, en = "台帐文件已被移走或删除", "the ledger file was moved or deleted"
+    else:
+        zh, en = "台帐文件已被另一个文件替换", "the ledger file was replaced by another file"
+    return f"{zh}：{path}{zh_then} / {en}: {path}{en_then}"
+
 
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: the module never opens transactions behind our back, so every
@@ -300,19 +326,51 @@ class GeoPackageLedger(SqlLedger):
             if not create:
                 raise LedgerError(f"台帐文件不存在 / ledger file does not exist: {self.path}")
             create_ledger_file(self.path, office=office)
-        elif self.path.is_dir():
+        self._connect_to_file()
+
+    def _connect_to_file(self) -> None:
+        """Connect to the ledger file at self.path and check (and migrate) it; on failure
+        nothing is left open and LedgerError says why."""
+        if not self.path.exists():
+            raise LedgerError(f"台帐文件不存在 / ledger file does not exist: {self.path}")
+        if self.path.is_dir():
             raise LedgerError(f"{self.path} 是文件夹，不是台帐 / is a folder, not a ledger")
-        else:
-            try:
-                require_sqlite(self.path, "GeoPackage 台帐")
-            except SpotFileError as exc:
-                raise LedgerError(str(exc)) from None
+        try:
+            require_sqlite(self.path, "GeoPackage 台帐")
+        except SpotFileError as exc:
+            raise LedgerError(str(exc)) from None
+        # Before connecting: a file put in its place from then on is not the one read here.
+        self._identity = file_identity(self.path)
         self._conn = _connect(self.path)
         try:
             self._open_existing()
         except BaseException:
             self._conn.close()
             raise
+
+    def reopen(self) -> None:
+        """Read the file now at the ledger's path (another file replaced the one opened): the
+        same store, so a form opened on it saves into that file, its spot's version checked
+        there. The file opened stays in use when the new one cannot be opened."""
+        old_conn, old_identity = self._conn, self._identity
+        try:
+            self._connect_to_file()
+        except BaseException:
+            self._conn, self._identity = old_conn, old_identity
+            raise
+        old_conn.close()
+
+    def file_changed(self) -> str | None:
+        """None while the ledger's path still names the file opened; FILE_GONE when nothing is
+        there any more, FILE_REPLACED when another file is (os.replace by a sync tool, `mv`
+        of a colleague's copy). The open connection goes on reading the file opened, deleted
+        or not, so only this tells the reader that what it reads is no longer the ledger."""
+        now = file_identity(self.path)
+        if now is None and not self.path.exists():
+            return FILE_GONE
+        if now is not None and self._identity is not None and now != self._identity:
+            return FILE_REPLACED
+        return None
 
     # --- opening and migrating -----------------------------------------------------------------
     def _open_existing(self) -> None:
@@ -390,6 +448,23 @@ class GeoPackageLedger(SqlLedger):
     @contextlib.contextmanager
     def _outer_transaction(self) -> Iterator[None]:
         conn = self._conn
+        change = self.file_changed()
+        if change == FILE_REPLACED:
+            # The save would go into the file that is no longer the ledger. Read the one in
+            # its place instead, and let the user look again before saving into it.
+            self.reopen()
+            raise LedgerError(
+                file_changed_message(
+                    self.path,
+                    change,
+                    "，现已读取该文件；未保存，请核对后重新保存",
+                    "; it is read now, nothing was saved: check and save again",
+                )
+            )
+        if change is not None:
+            raise LedgerError(
+                file_changed_message(self.path, change, "，未保存", "; nothing was saved")
+            )
         # IMMEDIATE takes the write lock now, so two QGIS sessions cannot interleave a save.
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -418,6 +493,14 @@ class GeoPackageLedger(SqlLedger):
 
     def _refused(self, exc: sqlite3.Error) -> LedgerError:
         text = str(exc)
+        change = self.file_changed()
+        # SQLite says a file moved or replaced under it is "readonly": told apart first.
+        if change is not None:
+            return LedgerError(
+                file_changed_message(
+                    self.path, change, f"，未保存（{text}）", f"; nothing was saved ({text})"
+                )
+            )
         if "locked" in text or "busy" in text:
             why_zh, why_en = (
                 "文件正被其他会话写入，请稍后重试",

@@ -389,4 +389,9 @@ class LedgerStore(Protocol):
 
     def set_setting(self, key: str, value: Any) -> None: ...
 
+    def file_changed(self) -> str | None:
+        """What became of the ledger's file since it was opened (ledger_gpkg.FILE_GONE or
+        FILE_REPLACED), None while it is the one opened, and for a ledger on a server."""
+        ...
+
     def close(self) -> None: ...

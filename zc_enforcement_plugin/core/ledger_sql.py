@@ -55,6 +55,9 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     # _rows_per_statement rows, as soon as that many are taken: row n's own write may follow.
     _after_row_hook: Callable[[int], None] | None = None
 
+    def file_changed(self) -> str | None:
+        return None  # a ledger on a server has no file to be moved (GeoPackageLedger has)
+
     _MARK = "?"  # a bound parameter
     _GEOMETRY_MARK = "?"  # a bound geometry parameter
     _TRUE = "= 1"  # a flag column is set

@@ -131,6 +131,17 @@ class ReviewSession:
         self.store, self.path, self.queue, self.position = None, None, [], -1
         self._progress = (0, 0)
 
+    def file_changed(self) -> str | None:
+        """What became of the open ledger's file since it was opened (ledger_gpkg.FILE_GONE,
+        FILE_REPLACED); None while it is the one opened, when none is open, and for a shared
+        ledger."""
+        return None if self.store is None else self.store.file_changed()
+
+    def reopen_file(self) -> None:
+        """Read the file that replaced the open GeoPackage ledger's (FILE_REPLACED): the same
+        store, so forms opened on it save into that file."""
+        self.store.reopen()
+
     @property
     def is_open(self) -> bool:
         return self.store is not None

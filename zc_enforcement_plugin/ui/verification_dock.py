@@ -1175,9 +1175,29 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def refresh_ledger(self) -> None:
         """Read the open ledger again: the queue, its filters' choices and the spot shown, and
-        its holiday schedule; the filters and the current spot are kept."""
+        its holiday schedule; the filters and the current spot are kept.
+
+        The connection goes on reading the file it opened even after a sync tool or `mv`
+        moved, deleted or replaced it: a ledger whose file is gone is said, and nothing else
+        changes (the pages keep what they hold); one replaced by another file reads that file
+        from now on, which is said too."""
+        from ..core.ledger_gpkg import FILE_GONE, FILE_REPLACED
+
         if self.session.path is None:
             return
+        change = self.session.file_changed()
+        if change == FILE_GONE:
+            self._warn(
+                tr(
+                    "The ledger file {path} was moved or deleted: put it back, or open it where "
+                    "it is now. Nothing else changed; the open pages keep what they hold."
+                ).format(path=self.session.path)
+            )
+            return
+        if change == FILE_REPLACED:
+            self.session.reopen_file()  # a file that is no ledger is said; the old one stays
+            self.file_states.clear()  # what is known of the evidence files was of the old one
+            self._refresh_photos()
         try:
             self.session.reread_calendar()
         except HolidayFileError as error:  # said; the schedule read before stays in use
@@ -1185,6 +1205,13 @@ class VerificationDock(QgsDockWidget):
         self.session.refresh()
         self._fill_filters()
         self._show_session()
+        if change == FILE_REPLACED:  # said last: showing the spot rewrites the details
+            self._warn(
+                tr(
+                    "The ledger file {path} was replaced by another file: the panel reads that "
+                    "file now. The open pages keep what they hold and save into it."
+                ).format(path=self.session.path)
+            )
 
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
@@ -1199,9 +1226,13 @@ class VerificationDock(QgsDockWidget):
             path = project.writePath(path)
         if not path and self._unopened_ledger:
             # The project's own ledger, missing today: kept, written as a path is (relative
-            # to where the project is saved now, by Save As too).
+            # to where the project is saved now, by Save As too). Its place in it (spot,
+            # filters, images) is the project's as read, not this session's: left as it is,
+            # for the day the ledger is back.
             unopened = self._unopened_ledger
             path = unopened if is_postgis_reference(unopened) else project.writePath(unopened)
+            project.writeEntry(PROJECT_SCOPE, "ledger", path)
+            return
         project.writeEntry(PROJECT_SCOPE, "ledger", path)
         for key, value in self.session.filter.as_dict().items():
             project.writeEntry(PROJECT_SCOPE, f"filter/{key}", value)

@@ -1391,6 +1391,21 @@
       <translation>参数 {parameter}：{value!r} 不是数字。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>The ZC Enforcement algorithms of the previous load are still running: the reloaded plugin's algorithms are registered once they end.</source>
+      <translation>上次加载的淄川卫片执法算法仍在运行：重新加载的插件的算法待其结束后注册。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>The reloaded ZC Enforcement algorithms are registered.</source>
+      <translation>重新加载的淄川卫片执法算法已注册。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/provider_keeper.py" />
+      <source>{count} ZC Enforcement algorithm(s) still running: their Processing provider stays until they end, then the reloaded plugin's replaces it.</source>
+      <translation>仍有 {count} 个淄川卫片执法算法在运行：其处理工具提供者保留到运行结束，之后由重新加载的插件接替。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Reports</source>
       <translation>报表</translation>
@@ -2589,6 +2604,16 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Algorithm {id} is not available.</source>
       <translation>算法 {id} 不可用。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger file {path} was moved or deleted: put it back, or open it where it is now. Nothing else changed; the open pages keep what they hold.</source>
+      <translation>台帐文件已被移走或删除：{path}。请把它放回原处，或到其现在的位置打开。其他均未改动；已打开的页面保留所填内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger file {path} was replaced by another file: the panel reads that file now. The open pages keep what they hold and save into it.</source>
+      <translation>台帐文件已被另一个文件替换：{path}。面板现已读取该文件；已打开的页面保留所填内容，并保存到该文件。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
