@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsVectorLayer
-from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
+from qgis.PyQt.QtCore import QDate, QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
@@ -3236,3 +3236,61 @@ def test_an_illegal_spot_with_no_case_shows_its_deadlines_and_is_listed_overdue(
     text = dock.details.toPlainText()
     assert tr("Case {id}").format(id=case_id) in text
     assert "No case opened" not in text and "未立案：" not in text
+
+
+def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface, tmp_path):
+    """立案 typed 2025-11-10 for 10-13: the page's 更正 records the right date with its reason,
+    the history shows both, and the deadlines move; the spot then judged 合法 is said on the
+    page until the case is withdrawn (the withdrawal's reason from the remarks)."""
+    from tests.test_case_corrections import _case_on_s3
+    from zc_enforcement_plugin.core.cases import Stage
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import WITHDRAW, CasePanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        case_id = _case_on_s3(store)
+        panel = CasePanel(store, case_id, WorkCalendar(None, strict=False))
+        panel.resize(460, 760)
+        assert "2026-02-08" in panel.summary.toPlainText()  # 90 days from the mistyped 立案
+        assert panel.corrected.currentText() == "2025-11-10 立案"
+        panel.person.setText("王五")
+        panel.corrected_date.setDate(QDate(2025, 10, 13))
+        assert not panel.record_correction()  # no reason: refused on the page, nothing written
+        assert "理由" in panel.messages.text()
+        panel.reason.setText("录入错误")
+        assert panel.record_correction()
+        text = panel.summary.toPlainText()
+        assert "2025-11-10（已更正为 2025-10-13：录入错误（王五）） 立案" in text, text
+        assert "2026-01-11" in text and "2026-02-08" not in text, text
+        assert store.case(case_id).date_of(Stage.FILE) == dt.date(2025, 10, 13)
+        panel.grab().save(str(tmp_path / "case_corrected.png"))
+
+        spot_id = store.case_record(case_id).spot_id
+        store.record_verdict(
+            spot_id,
+            ledger.Verdict(
+                category=ls.VERDICT_LEGAL,
+                kind=ls.VERDICT_KINDS[ls.VERDICT_LEGAL][0],
+                verifier="张三",
+                verified_on="2025-11-20",
+                approval_number="鲁政土字〔2025〕12号",
+            ),
+        )
+        panel.refresh()
+        assert "2025-11-20" in panel.summary.toPlainText()
+        assert "not withdrawn" in panel.summary.toPlainText() or "尚未撤销" in (
+            panel.summary.toPlainText()
+        )
+        panel.stage.setCurrentIndex(panel.stage.findData(WITHDRAW))
+        panel.date.setDate(QDate(2025, 11, 21))
+        panel.note.setPlainText("图斑判定为合法")
+        panel.grab().save(str(tmp_path / "case_lawful.png"))
+        assert panel.record_step()
+        case = store.case(case_id)
+        assert case.withdrawn and case.events[-1].note == "图斑判定为合法"
+        assert "撤销案件" in panel.summary.toPlainText()
+        assert store.case_left_open(spot_id) is None
+        panel.grab().save(str(tmp_path / "case_withdrawn.png"))
+    finally:
+        store.close()
