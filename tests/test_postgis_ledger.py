@@ -2163,6 +2163,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "conflicts": lambda: store.conflicts(),
         "counts": lambda: store.counts(),
         "current_verdict": lambda: store.current_verdict(spot_id),
+        "case_left_open": lambda: store.case_left_open(spot_id),
         "deadline_rules": lambda: store.deadline_rules(),
         "evidence": lambda: store.evidence(),
         "evidence_dir": lambda: store.evidence_dir,

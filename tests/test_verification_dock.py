@@ -18,7 +18,7 @@ from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
-from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY, WITHDRAW
 from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
@@ -291,10 +291,11 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     _judge_illegal(dock, dt.date(2025, 9, 30))
     panel = dock.open_case_panel()
     assert panel is not None
-    # the next step, and a report alone at the stage the case is in
+    # the next step, a report alone at the stage the case is in, and the withdrawal
     assert [panel.stage.itemData(i) for i in range(panel.stage.count())] == [
         Stage.VERIFY,
         REPORT_ONLY,
+        WITHDRAW,
     ]
     # The written report to the brigade is due 2 working days after discovery: the National
     # Day holiday 2025-10-01..08 is skipped, so 2025-10-10 (worked out by hand).
@@ -384,7 +385,7 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     # At 核查 the procedure offers 制止/立案/结案: the report alone is its own entry, and the
     # case stays where it is.
     stage = dock.session.store.case(panel.case_id).stage
-    panel.stage.setCurrentIndex(panel.stage.count() - 1)
+    panel.stage.setCurrentIndex(panel.stage.findData(REPORT_ONLY))
     assert panel.stage.currentData() == REPORT_ONLY
     panel.documents.setText("询问笔录")  # not a report: refused, nothing recorded
     panel.record_step()
