@@ -945,7 +945,7 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
         admin.close()
     store = open_store(pg_database, name)
     try:
-        assert store.schema_version == ls.SCHEMA_VERSION == 6
+        assert store.schema_version == ls.SCHEMA_VERSION == 7
         from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
 
         check_figures_count_from_the_day_they_were_found(store)
@@ -2164,6 +2164,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "conflicts": lambda: store.conflicts(),
         "counts": lambda: store.counts(),
         "current_verdict": lambda: store.current_verdict(spot_id),
+        "case_left_open": lambda: store.case_left_open(spot_id),
         "deadline_rules": lambda: store.deadline_rules(),
         "evidence": lambda: store.evidence(),
         "evidence_dir": lambda: store.evidence_dir,
@@ -2194,3 +2195,67 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         assert TAIHE in store.configured_offices()
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "check_a_step_entered_with_the_wrong_date_is_corrected",
+        "check_a_case_opened_in_error_is_withdrawn",
+        "check_a_spot_judged_lawful_names_the_case_left_open",
+        "check_a_case_cannot_be_opened_ahead_of_today",
+    ],
+)
+def test_case_corrections_and_withdrawals_on_the_shared_ledger(pg_database, schema, check):
+    """The same as in a GeoPackage (test_case_corrections), through the server's checks."""
+    from tests import test_case_corrections
+
+    with open_store(pg_database, schema) as store:
+        getattr(test_case_corrections, check)(store)
+
+
+def test_a_server_of_schema_5_is_upgraded_to_case_corrections(pg_database):
+    """A server installed before corrections (server schema 5, ledger schema 6, no corrects
+    column) is upgraded by install; a correction is then recorded, and one without its reason
+    is refused by the row check even from psql."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    real = lps.PG_MIGRATIONS
+    try:
+        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:5], 5
+        try:
+            lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+        finally:
+            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
+        with admin.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = %s AND column_name = %s",
+                (name, ls.T_CASE_EVENTS, ls.C_CORRECTS),
+            )
+            assert cursor.fetchone()[0] == 0
+        admin.commit()
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+    finally:
+        admin.close()
+    from tests.test_case_corrections import _case_on_s3
+
+    with open_store(pg_database, name) as store:
+        assert store.schema_version == ls.SCHEMA_VERSION == 7
+        case_id = _case_on_s3(store)
+        filed = store.case(case_id).events[-1]
+        store.correct_case_event(
+            case_id, filed.event_id, date=dt.date(2025, 10, 13), person="王五", reason="录入错误"
+        )
+        assert store.case(case_id).date_of(Stage.FILE) == dt.date(2025, 10, 13)
+    conn = raw(pg_database, name, BRIGADE)
+    try:
+        with pytest.raises(psycopg2.errors.CheckViolation):
+            conn.cursor().execute(
+                f"INSERT INTO {ls.T_CASE_EVENTS} (case_id, stage, date, person, note, "
+                f"recorded_at, {ls.C_CORRECTS}) VALUES (%s, 'file', '2025-10-14', 'x', '', "
+                "'2025-12-01T00:00:00.000Z', %s)",
+                (int(case_id), filed.event_id),
+            )
+    finally:
+        conn.close()

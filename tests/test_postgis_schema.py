@@ -642,7 +642,7 @@ def test_upgrading_from_version_4_keeps_a_verdict_of_unknown_kind_and_names_it(p
                 "SELECT value FROM ledger_meta WHERE key = %s", (lps.META_POSTGIS_VERSION,)
             )
             == str(lps.PG_SCHEMA_VERSION)
-            == "5"
+            == "6"
         )
         assert [v.kind for v in brigade.verdict_history(spot_id)] == ["乱写", "未报即用"]
     with pytest.raises(psycopg2.errors.CheckViolation, match="ledger_verdicts_kind_known"):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import shapely
 from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsVectorLayer
-from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
+from qgis.PyQt.QtCore import QDate, QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
@@ -18,7 +18,7 @@ from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
-from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY, WITHDRAW
 from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
@@ -291,10 +291,11 @@ def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledge
     _judge_illegal(dock, dt.date(2025, 9, 30))
     panel = dock.open_case_panel()
     assert panel is not None
-    # the next step, and a report alone at the stage the case is in
+    # the next step, a report alone at the stage the case is in, and the withdrawal
     assert [panel.stage.itemData(i) for i in range(panel.stage.count())] == [
         Stage.VERIFY,
         REPORT_ONLY,
+        WITHDRAW,
     ]
     # The written report to the brigade is due 2 working days after discovery: the National
     # Day holiday 2025-10-01..08 is skipped, so 2025-10-10 (worked out by hand).
@@ -384,7 +385,7 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     # At 核查 the procedure offers 制止/立案/结案: the report alone is its own entry, and the
     # case stays where it is.
     stage = dock.session.store.case(panel.case_id).stage
-    panel.stage.setCurrentIndex(panel.stage.count() - 1)
+    panel.stage.setCurrentIndex(panel.stage.findData(REPORT_ONLY))
     assert panel.stage.currentData() == REPORT_ONLY
     panel.documents.setText("询问笔录")  # not a report: refused, nothing recorded
     panel.record_step()
@@ -3344,3 +3345,61 @@ def test_saving_a_project_whose_ledger_is_missing_keeps_its_place_in_the_ledger(
     dock.save_state()  # the project saved, its ledger still missing
     saved = {key: project.readEntry(PROJECT_SCOPE, key, "")[0] for key in entries}
     assert saved == entries
+
+
+def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface, tmp_path):
+    """立案 typed 2025-11-10 for 10-13: the page's 更正 records the right date with its reason,
+    the history shows both, and the deadlines move; the spot then judged 合法 is said on the
+    page until the case is withdrawn (the withdrawal's reason from the remarks)."""
+    from tests.test_case_corrections import _case_on_s3
+    from zc_enforcement_plugin.core.cases import Stage
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+    from zc_enforcement_plugin.ui.case_panel import WITHDRAW, CasePanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        case_id = _case_on_s3(store)
+        panel = CasePanel(store, case_id, WorkCalendar(None, strict=False))
+        panel.resize(460, 760)
+        assert "2026-02-08" in panel.summary.toPlainText()  # 90 days from the mistyped 立案
+        assert panel.corrected.currentText() == "2025-11-10 立案"
+        panel.person.setText("王五")
+        panel.corrected_date.setDate(QDate(2025, 10, 13))
+        assert not panel.record_correction()  # no reason: refused on the page, nothing written
+        assert "理由" in panel.messages.text()
+        panel.reason.setText("录入错误")
+        assert panel.record_correction()
+        text = panel.summary.toPlainText()
+        assert "2025-11-10（已更正为 2025-10-13：录入错误（王五）） 立案" in text, text
+        assert "2026-01-11" in text and "2026-02-08" not in text, text
+        assert store.case(case_id).date_of(Stage.FILE) == dt.date(2025, 10, 13)
+        panel.grab().save(str(tmp_path / "case_corrected.png"))
+
+        spot_id = store.case_record(case_id).spot_id
+        store.record_verdict(
+            spot_id,
+            ledger.Verdict(
+                category=ls.VERDICT_LEGAL,
+                kind=ls.VERDICT_KINDS[ls.VERDICT_LEGAL][0],
+                verifier="张三",
+                verified_on="2025-11-20",
+                approval_number="鲁政土字〔2025〕12号",
+            ),
+        )
+        panel.refresh()
+        assert "2025-11-20" in panel.summary.toPlainText()
+        assert "not withdrawn" in panel.summary.toPlainText() or "尚未撤销" in (
+            panel.summary.toPlainText()
+        )
+        panel.stage.setCurrentIndex(panel.stage.findData(WITHDRAW))
+        panel.date.setDate(QDate(2025, 11, 21))
+        panel.note.setPlainText("图斑判定为合法")
+        panel.grab().save(str(tmp_path / "case_lawful.png"))
+        assert panel.record_step()
+        case = store.case(case_id)
+        assert case.withdrawn and case.events[-1].note == "图斑判定为合法"
+        assert "撤销案件" in panel.summary.toPlainText()
+        assert store.case_left_open(spot_id) is None
+        panel.grab().save(str(tmp_path / "case_withdrawn.png"))
+    finally:
+        store.close()

@@ -243,6 +243,16 @@ class CaseEvent:
     # The day the figures were found on site, when the event is dated later (a verdict
     # corrected after the case moved on); None: on the event's date.
     measured_on: date | None = None
+    # The ledger's row id (None until stored): what a correction refers to.
+    event_id: int | None = None
+    # A correction (更正): the row id of the event it corrects. It is no step: the case is
+    # replayed with the corrected event's date and documents taken from it (see
+    # Case.from_events), its note is the reason, and both rows stay in the history.
+    corrects: int | None = None
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects is not None
 
     @property
     def measured_day(self) -> date:
@@ -394,6 +404,21 @@ DOC_POLICE_REFERRAL = "涉嫌犯罪案件移送书"
 DOC_COURT_APPLICATION = "强制执行申请书"
 # What the case panel offers for its documents field: the names the procedure looks for.
 PICKED_DOCUMENTS = (*REPORT_DOCUMENTS, DOC_POLICE_REFERRAL, DOC_COURT_APPLICATION)
+# A withdrawal (撤销案件): a close carrying this document, with the reason as its note. The case
+# was opened in error (the wrong spot) or the act proved lawful (the verdict turned 合法):
+# there was no act to rectify, so it counts neither as rectified nor as opened in the rates.
+DOC_WITHDRAWAL = "撤销案件审批表"
+# The stages a case may be withdrawn from: any before a penalty decision. Once 处罚 is decided
+# the decision stands until a review or a court revokes it, which the ledger records as the
+# case goes on; once transferred, public security or the court has the case.
+WITHDRAW_FROM = frozenset(
+    {Stage.DISCOVER, Stage.VERIFY, Stage.STOP, Stage.FILE, Stage.INVESTIGATE, Stage.NOTIFY}
+)
+
+
+def is_withdrawal(event: CaseEvent) -> bool:
+    return event.stage is Stage.CLOSE and DOC_WITHDRAWAL in event.documents
+
 
 _CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is left to do
 # Steps done in the field or by delivering a document to the party: site survey (核查), stop
@@ -454,6 +479,41 @@ DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
 UNOPENED_CASE_ID = "未立案"
 
 
+def _corrected_steps(records: Sequence[CaseEvent]) -> list[CaseEvent]:
+    """The steps of ``records`` (corrections left out), each with the date and documents of its
+    latest correction. ProcedureError when a correction refers to no step of the case."""
+    steps = {e.event_id: e for e in records if e.event_id is not None and not e.is_correction}
+    latest: dict[int, CaseEvent] = {}
+    for record in records:
+        if not record.is_correction:
+            continue
+        target = steps.get(record.corrects)
+        if target is None or target.stage is not record.stage:
+            raise ProcedureError(
+                record.case_id,
+                f"更正记录所更正的事件 {record.corrects} 不是本案的一步",
+                f"the correction refers to event {record.corrects}, which is no step of this case",
+            )
+        latest[record.corrects] = record
+    result = []
+    for record in records:
+        if record.is_correction:
+            continue
+        correction = latest.get(record.event_id)
+        if correction is not None:
+            try:
+                record = replace(record, date=correction.date, documents=correction.documents)
+            except ValueError as error:  # measured after the corrected date, say
+                raise ProcedureError(
+                    record.case_id,
+                    f"“{record.stage.label_zh}”更正后的日期 {correction.date} 不成立：{error}",
+                    f"the {record.stage.value} date corrected to {correction.date} cannot "
+                    f"stand: {error}",
+                ) from None
+        result.append(record)
+    return result
+
+
 # --- the case -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Case:
@@ -468,10 +528,17 @@ class Case:
     # the event that took it below or None while it lasts, the day it was found on site).
     # Indices, not dates, for the order: several events of one day are still in order.
     criminal_spells: tuple[tuple[int, int | None, date], ...] = ()
+    # Every stored row as recorded, corrections and the events they correct included: the
+    # history. ``events`` are the steps as corrected, which everything else counts from.
+    records: tuple[CaseEvent, ...] = ()
 
     @classmethod
     def from_events(cls, events: Iterable[CaseEvent]) -> Case:
         """Replay ``events`` in their stored (append) order; ProcedureError on the first bad one.
+
+        Corrections (CaseEvent.corrects) are no steps: each corrected event is replayed, in its
+        own place, with the date and documents of its latest correction, so the deadlines, the
+        stage dates and the reports all count from the corrected date; ``records`` keeps both.
 
         The procedure's order and dates are checked again; the rule that a criminal-scale case
         is referred before it is closed is not: it is checked when a close is recorded, and a
@@ -481,11 +548,12 @@ class Case:
         events = list(events)
         if not events:
             raise ProcedureError("", "没有任何事件，无法建立案件", "no events: there is no case")
-        case = cls._open(events[0])
-        for event in events[1:]:
+        steps = _corrected_steps(events)
+        case = cls._open(steps[0])
+        for event in steps[1:]:
             case._check(event, recorded=True)
             case = case._with(event)
-        return case
+        return replace(case, records=tuple(events))
 
     @classmethod
     def unopened(
@@ -555,6 +623,26 @@ class Case:
 
     def has(self, stage: Stage) -> bool:
         return stage in self.stages
+
+    def as_recorded(self, event: CaseEvent) -> CaseEvent:
+        """The stored row of one of ``events`` as first recorded (before any correction)."""
+        if event.event_id is None:
+            return event
+        return next(
+            (r for r in self.records if r.event_id == event.event_id and not r.is_correction),
+            event,
+        )
+
+    def corrections_of(self, event: CaseEvent) -> tuple[CaseEvent, ...]:
+        """The corrections of one of ``events``, oldest first (the last one is in force)."""
+        if event.event_id is None:
+            return ()
+        return tuple(r for r in self.records if r.corrects == event.event_id)
+
+    @property
+    def withdrawn(self) -> bool:
+        """Closed by a withdrawal (DOC_WITHDRAWAL): opened in error, or the act proved lawful."""
+        return self.closed and is_withdrawal(self.events[-1])
 
     def date_of(self, stage: Stage) -> date | None:
         """Date of the first event of ``stage`` (periods run from the first), None if none."""
@@ -664,6 +752,7 @@ class Case:
         return replace(
             self,
             events=(*self.events, event),
+            records=(*self.records, event),
             cultivated_sqm=cult,
             basic_farmland_sqm=bf,
             criminal_spells=spells,
@@ -710,7 +799,18 @@ class Case:
                 f"the event belongs to case {event.case_id}, not this one",
             )
         cur, nxt = self.stage, event.stage
-        if (cur, nxt) not in TRANSITIONS and not (
+        if event.is_correction:
+            raise self._refuse(
+                "更正不是一步，须作为更正记录", "a correction is no step: record it as a correction"
+            )
+        withdrawal = is_withdrawal(event)
+        if withdrawal:
+            self._check_withdrawal(event)
+        elif DOC_WITHDRAWAL in event.documents:
+            raise self._refuse(
+                f"{DOC_WITHDRAWAL}只能随“结案”记录", "a withdrawal is recorded as the close"
+            )
+        elif (cur, nxt) not in TRANSITIONS and not (
             self.is_report_only(event) or self.is_measurement(event)
         ):
             raise self._refuse(*self._why_not(nxt))
@@ -729,9 +829,11 @@ class Case:
             self._check_transfer_documents(event)
         # Figures given on the closing event count: a re-measurement may lift the threshold.
         # A court application (移交 after 催告) is no referral to public security.
+        # A withdrawal closes no act with a fine (there was none to punish): no 以罚代刑.
         if (
             not recorded
             and nxt is Stage.CLOSE
+            and not withdrawal
             and not self.referred_to_police
             and criminal_scale(*self._figures(event))
         ):
@@ -743,6 +845,38 @@ class Case:
                 f"basic farmland or >= {CRIMINAL_CULTIVATED_MU:g} mu other cultivated land): it "
                 "must be referred to public security before it can be closed",
             )
+
+    def _check_withdrawal(self, event: CaseEvent) -> None:
+        """A withdrawal stands before a penalty decision (WITHDRAW_FROM) and says why."""
+        if self.stage not in WITHDRAW_FROM:
+            raise self._refuse(
+                f"案件已“{self.stage.label_zh}”，不能撤销：只有处罚决定之前（"
+                + "、".join(s.label_zh for s in STAGES if s in WITHDRAW_FROM)
+                + "）的案件可以撤销",
+                f"a case at {self.stage.value} cannot be withdrawn: only before a penalty decision",
+            )
+        if not event.note.strip():
+            raise self._refuse(
+                "撤销案件须在备注中写明理由（如：图斑位置错误、已判定为合法）",
+                "a withdrawal needs its reason in the remarks (the wrong spot, judged lawful)",
+            )
+
+    def correct(self, correction: CaseEvent) -> Case:
+        """The case with ``correction`` (CaseEvent.corrects) recorded; ProcedureError saying
+        why when the corrected case could not stand (a step before the one it follows, say).
+        The reason (its note) is required: a correction changes what the case counts from."""
+        if not correction.is_correction:
+            raise self._refuse("这不是更正记录", "this is no correction")
+        if correction.case_id != self.case_id:
+            raise self._refuse(
+                f"更正属于案件 {correction.case_id}，不属于本案",
+                f"the correction belongs to case {correction.case_id}, not this one",
+            )
+        if not correction.note.strip():
+            raise self._refuse(
+                "更正须写明理由（如：录入错误）", "a correction needs its reason (a typing error)"
+            )
+        return Case.from_events((*self.records, correction))
 
     def _check_transfer_documents(self, event: CaseEvent) -> None:
         """The documents that tell 移交's two acts apart, where each can stand."""

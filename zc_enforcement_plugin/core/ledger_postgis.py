@@ -899,6 +899,7 @@ class PostGISLedger(SqlLedger):
     counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
     verdict_history = _guarded_read(SqlLedger.verdict_history)
+    case_left_open = _guarded_read(SqlLedger.case_left_open)
     verdict_histories = _guarded_read(SqlLedger.verdict_histories)
     add_evidence = _guarded(SqlLedger.add_evidence)
     evidence = _guarded_read(SqlLedger.evidence)
@@ -926,6 +927,7 @@ class PostGISLedger(SqlLedger):
             ) from None
 
     add_case_event = _guarded(SqlLedger.add_case_event)
+    correct_case_event = _guarded(SqlLedger.correct_case_event)
     case = _guarded_read(SqlLedger.case)
     case_record = _guarded_read(SqlLedger.case_record)
     cases = _guarded_read(SqlLedger.cases)

@@ -515,7 +515,42 @@ def _migration_5(schema: str) -> list[str]:
     ]
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3, _migration_4, _migration_5)
+def _correction_checks() -> list[tuple[str, str, str]]:
+    """Version 6's check: a correction of a case event says why (its note), as the plugin
+    requires (cases.Case.correct); that it corrects a step of the same case is checked when the
+    case is replayed, which a row check cannot see."""
+    return [
+        (
+            ls.T_CASE_EVENTS,
+            f"{ls.T_CASE_EVENTS}_{ls.C_CORRECTS}_reason",
+            f"{ls.C_CORRECTS} IS NULL OR btrim({ls.C_NOTE}) <> ''",
+        )
+    ]
+
+
+def _migration_6(schema: str) -> list[str]:
+    """Version 6: ledger_schema version 7, a case event correcting an earlier one (its id).
+
+    The column is new, so no stored row can break its check: added valid."""
+    return [
+        f"ALTER TABLE {ls.T_CASE_EVENTS} ADD COLUMN {ls.C_CORRECTS} bigint "
+        f"REFERENCES {ls.T_CASE_EVENTS} ({ls.C_ID})",
+        *(
+            f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition})"
+            for table, name, condition in _correction_checks()
+        ),
+        f"UPDATE {ls.T_META} SET value = '7' WHERE key = '{ls.META_SCHEMA_VERSION}'",
+    ]
+
+
+PG_MIGRATIONS = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+    _migration_6,
+)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 LEDGER_TABLES = (

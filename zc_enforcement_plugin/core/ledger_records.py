@@ -342,6 +342,8 @@ class LedgerStore(Protocol):
 
     def current_verdict(self, spot_id: int) -> Verdict | None: ...
 
+    def case_left_open(self, spot_id: int) -> tuple[CaseRecord, Verdict] | None: ...
+
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
 
     def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]: ...
@@ -366,6 +368,17 @@ class LedgerStore(Protocol):
     ) -> str: ...
 
     def add_case_event(self, case_id: str | int, event: CaseEvent) -> int: ...
+
+    def correct_case_event(
+        self,
+        case_id: str | int,
+        event_id: int,
+        *,
+        date: dt.date,
+        person: str,
+        reason: str,
+        documents: Sequence[str] | None = None,
+    ) -> int: ...
 
     def case(self, case_id: str | int) -> Case: ...
 

@@ -300,6 +300,8 @@ def case_record_from_rows(row: Sequence, events: Sequence[Sequence]) -> CaseReco
             cultivated_sqm=event[8],
             basic_farmland_sqm=event[9],
             measured_on=dt.date.fromisoformat(event[11]) if event[11] else None,
+            event_id=int(event[0]),
+            corrects=None if event[12] is None else int(event[12]),
         )
         for position, event in enumerate(events)
     ]

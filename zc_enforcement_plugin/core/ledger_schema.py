@@ -90,7 +90,7 @@ C_APPROVAL_NUMBER = "approval_number"
 C_VERIFIER = "verifier"
 C_VERIFIED_ON = "verified_on"
 C_AREAS = "areas"  # JSON: area field -> m²
-C_CORRECTS = "corrects"  # id of the earlier verdict this one corrects
+C_CORRECTS = "corrects"  # id of the earlier verdict (or case event) this one corrects
 C_DETAILS = "details"  # JSON: the DETAIL_* fields of the verdict form (schema 4)
 
 # Keys of a verdict's details.
@@ -433,6 +433,15 @@ MIGRATION_6 = [
     *(f"ALTER TABLE {table} ADD COLUMN {C_DB_USER} TEXT" for table in HISTORY_WITH_LOGIN),
 ]
 
+# Version 7: a case event may correct an earlier one (cases.CaseEvent.corrects): a step
+# recorded with the wrong date is put right by a new row, as a verdict is, and both are kept.
+# A column, not a new stage value: the correction's stage is the corrected step's, so the
+# stage CHECK of version 3 (which SQLite cannot alter) stands as it is.
+MIGRATION_7 = [
+    f"ALTER TABLE {T_CASE_EVENTS} ADD COLUMN {C_CORRECTS} INTEGER REFERENCES {T_CASE_EVENTS} "
+    f"({C_ID})",
+]
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,
@@ -440,5 +449,6 @@ MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_4,
     MIGRATION_5,
     MIGRATION_6,
+    MIGRATION_7,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -64,6 +64,7 @@ class SqlCasesMixin:
         ls.C_BASIC_FARMLAND_SQM,
         ls.C_RECORDED_AT,
         ls.C_MEASURED_ON,
+        ls.C_CORRECTS,
     )
 
     def open_case(
@@ -112,6 +113,9 @@ class SqlCasesMixin:
             )
             # An impossible discover event raises here and rolls the case row back.
             event = opening.discover_event(case_id, documents, evidence_ids, note)
+            # The rule of every later step (add_case_event), and rolled back likewise: an
+            # opening dated ahead would stand before every real step (核查 today refused).
+            _refuse_future(event.stage, event.date)
             self._insert_event(case_id, event)
             self._touch(ls.T_CASES)
         return str(case_id)
@@ -133,6 +137,7 @@ class SqlCasesMixin:
                     event.basic_farmland_sqm,
                     utc_now(),
                     None if event.measured_on is None else event.measured_on.isoformat(),
+                    event.corrects,
                 ),
                 ls.C_ID,
             )
@@ -145,13 +150,7 @@ class SqlCasesMixin:
         inside the same write transaction (under a lock of the case), so two sessions cannot both
         append a step that is only valid without the other's.
         """
-        if event.date > dt.date.today():
-            # A step dated ahead would stand before every real one: later steps could no
-            # longer be recorded, as events cannot go back in time.
-            raise CaseError(
-                f"“{event.stage.label_zh}”的日期 {event.date} 晚于今天 / the {event.stage.value} "
-                f"date {event.date} is in the future"
-            )
+        _refuse_future(event.stage, event.date)
         with self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
@@ -159,6 +158,51 @@ class SqlCasesMixin:
             event_id = self._insert_event(number, event)
             self._touch(ls.T_CASE_EVENTS)
         return event_id
+
+    def correct_case_event(
+        self,
+        case_id: str | int,
+        event_id: int,
+        *,
+        date: dt.date,
+        person: str,
+        reason: str,
+        documents: Sequence[str] | None = None,
+    ) -> int:
+        """Record a correction (更正) of the case's event ``event_id``: its right date and,
+        given, its documents (None keeps them), with the reason. Nothing is changed: the
+        correction is a new row referring to the event, the case is replayed with it (so the
+        deadlines and reports count from the corrected date) and the history keeps both.
+
+        cases.ProcedureError (nothing written) when the case would not stand corrected, a
+        step then dated before the one it follows, say; CaseError for a date ahead."""
+        with self.transaction():
+            number = self._case_number(case_id)
+            self._lock_case(number)
+            case = self._case_records([number])[0].case
+            target = next(
+                (e for e in case.events if e.event_id is not None and e.event_id == event_id),
+                None,
+            )
+            if target is None:
+                raise CaseError(
+                    f"案件 {case_id} 中没有可更正的事件 {event_id} / case {case_id} has no step "
+                    f"{event_id} to correct"
+                )
+            _refuse_future(target.stage, date)
+            correction = CaseEvent(
+                str(number),
+                target.stage,
+                date,
+                person,
+                target.documents if documents is None else documents,
+                note=reason.strip(),
+                corrects=int(event_id),
+            )
+            case.correct(correction)
+            correction_id = self._insert_event(number, correction)
+            self._touch(ls.T_CASE_EVENTS)
+        return correction_id
 
     def case(self, case_id: str | int) -> Case:
         return self.case_record(case_id).case
@@ -271,4 +315,14 @@ class SqlCasesMixin:
         raise LedgerError(
             f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查 / case {row[0]} in "
             f"{self.path} cannot be read ({en}): ask the brigade to check its records"
+        )
+
+
+def _refuse_future(stage: Stage, day: dt.date) -> None:
+    """A step dated ahead would stand before every real one: later steps could no longer be
+    recorded, as events cannot go back in time."""
+    if day > dt.date.today():
+        raise CaseError(
+            f"“{stage.label_zh}”的日期 {day} 晚于今天 / the {stage.value} date {day} is in the "
+            "future"
         )

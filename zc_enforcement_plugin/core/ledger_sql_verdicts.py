@@ -23,6 +23,7 @@ from .domain import (
 from .ledger_records import (
     CaseError,
     CaseFilter,
+    CaseRecord,
     EvidenceRecord,
     LedgerError,
     Verdict,
@@ -225,6 +226,20 @@ class SqlVerdictsMixin:
     def current_verdict(self, spot_id: int) -> Verdict | None:
         history = self.verdict_history(spot_id)
         return history[-1] if history else None
+
+    def case_left_open(self, spot_id: int) -> tuple[CaseRecord, Verdict] | None:
+        """The spot's open case and its current verdict, when that verdict is no longer 违法
+        (judged 合法 after the case was opened). The verdict is the field team's fact and is
+        recorded as given; the case is not closed for it: the office withdraws it (a close with
+        cases.DOC_WITHDRAWAL and the reason), and until then it runs and is counted as any
+        open case, overdue included, so that the reports show it waits for the office."""
+        verdict = self.current_verdict(spot_id)
+        if verdict is None or verdict.category == ls.VERDICT_ILLEGAL:
+            return None
+        found = self.cases(CaseFilter(spot_id=spot_id))
+        if not found or found[0].case.closed:
+            return None
+        return found[0], verdict
 
     # --- evidence ------------------------------------------------------------------------------
     _EVIDENCE_COLUMNS = (

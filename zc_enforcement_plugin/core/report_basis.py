@@ -504,9 +504,15 @@ def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
 
 
 def case_rectified(case: Case) -> bool:
-    """Closed straight after verify or stop: rectified before filing (整改到位)."""
+    """Closed straight after verify or stop: rectified before filing (整改到位). A withdrawn
+    case (opened in error, or the act proved lawful) had no act to rectify."""
     stages = case.stages
-    return case.closed and len(stages) >= 2 and stages[-2] in (Stage.VERIFY, Stage.STOP)
+    return (
+        case.closed
+        and not case.withdrawn
+        and len(stages) >= 2
+        and stages[-2] in (Stage.VERIFY, Stage.STOP)
+    )
 
 
 # The weekly dispatch lists the deadlines due within this many working days of the report date:

@@ -351,7 +351,9 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
         if office is None:
             office = figures[record.office or NO_OFFICE] = OfficeFigures(record.office or NO_OFFICE)
         opened = case.events[0].date
-        if period.contains(opened):
+        # A withdrawn case was no case of an illegal act: the rates are of acts, so it counts
+        # neither as opened nor as rectified (its history stays in the ledger and the sheets).
+        if period.contains(opened) and not case.withdrawn:
             office.cases_opened += 1
             office.cases_rectified += case_rectified(case)
             if record.origin == ORIGIN_PATROL:

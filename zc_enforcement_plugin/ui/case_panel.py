@@ -15,6 +15,7 @@ from qgis.PyQt.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
@@ -29,6 +30,8 @@ from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
+# The next-step entry that withdraws the case (a close with cases.DOC_WITHDRAWAL).
+WITHDRAW = "withdraw"
 # Colours of a deadline's state, as everywhere in the dock.
 STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
 
@@ -86,6 +89,25 @@ def deadline_html(deadline: cases.Deadline) -> str:
     return f"<span style='color:{colour}'>{label}: {due} {state}</span>{warning}{how}"
 
 
+def lawful_spot_html(verdict: ledger.Verdict) -> str:
+    """The warning that a spot judged lawful still has its case open: said on the review page
+    right after the verdict is saved, and on the case page, until the case is withdrawn."""
+    text = tr(
+        "The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on "
+        "the case page (Next step: withdraw), with the reason"
+    ).format(category=verdict.category, day=verdict.verified_on)
+    return f"<p style='color:{REFUSAL_COLOUR}'><b>{html.escape(text)}</b></p>"
+
+
+def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
+    """An event's date as first recorded, with each correction of it and its reason."""
+    first = case.as_recorded(event).date.isoformat()
+    corrections = "；".join(
+        f"已更正为 {c.date.isoformat()}：{c.note}（{c.person}）" for c in case.corrections_of(event)
+    )
+    return f"{first}（{corrections}）" if corrections else first
+
+
 def _figures_text(event: cases.CaseEvent) -> str:
     """A measurement's figures in 亩, as the reports print them."""
     parts = []
@@ -140,6 +162,26 @@ class CasePanel(EntriesPanel):
         self.note.setMaximumHeight(60)
         form.addRow(tr("Remarks"), self.note)
         layout.addLayout(form)
+        # A step recorded with the wrong date is corrected, not edited: a new row with the
+        # right date and the reason, kept in the history beside the step (cases.Case.correct).
+        correction = QFormLayout()
+        self.corrected = QComboBox(self)
+        self.corrected.setObjectName("correctedStep")
+        correction.addRow(tr("Correct step"), self.corrected)
+        self.corrected_date = date_edit(self, QDate.currentDate())
+        self.corrected_date.setMaximumDate(QDate.currentDate())
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("correctionReason")
+        self.reason.setPlaceholderText(tr("reason (required), e.g. typing error"))
+        self.correct_button = QPushButton(tr("Correct"), self)
+        self.correct_button.setObjectName("correctStep")
+        self.correct_button.clicked.connect(self.record_correction)
+        row = QHBoxLayout()
+        row.addWidget(self.corrected_date)
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.correct_button)
+        correction.addRow(tr("Right date"), row)
+        layout.addLayout(correction)
         self.messages = refusal_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
@@ -205,6 +247,9 @@ class CasePanel(EntriesPanel):
                 )
                 + "</b></p>"
             )
+        left_open = self.store.case_left_open(record.spot_id) if record.spot_id else None
+        if left_open is not None:
+            lines.append(lawful_spot_html(left_open[1]))
         calendar = self._calendar() if callable(self._calendar) else self._calendar
         lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, calendar)]
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
@@ -225,10 +270,12 @@ class CasePanel(EntriesPanel):
                 what = f"面积更正：{_figures_text(event)}"
                 if event.measured_on is not None:
                     what += f"（{event.measured_on.isoformat()} 实地测量）"
+            elif cases.is_withdrawal(event):
+                what = "撤销案件"
             else:
                 what = event.stage.label_zh
             lines.append(
-                f"<p>{event.date.isoformat()} {html.escape(what)} "
+                f"<p>{html.escape(history_text(case, event))} {html.escape(what)} "
                 f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
                 f"{html.escape(event.note)}</p>"
             )
@@ -239,6 +286,14 @@ class CasePanel(EntriesPanel):
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
+        if case.stage in cases.WITHDRAW_FROM:
+            self.stage.addItem(tr("Withdraw the case (opened in error or lawful)"), WITHDRAW)
+        self.corrected.clear()
+        for event in case.events:
+            if event.event_id is not None:
+                label = f"{event.date.isoformat()} {event.stage.label_zh}"
+                self.corrected.addItem(label, event.event_id)
+        self.corrected.setCurrentIndex(self.corrected.count() - 1)  # the last step, mostly
 
     def _evidence_days(self, spot_id: int) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""
@@ -292,12 +347,15 @@ class CasePanel(EntriesPanel):
         report_only = stage == REPORT_ONLY
         case = self.store.case(self.case_id) if report_only else None
         day = self.date.date()
+        documents = tuple(domain.split_list(self.documents.text(), enumeration=False))
+        if stage == WITHDRAW:  # a close with the withdrawal's document; the remarks say why
+            stage, documents = cases.Stage.CLOSE, (*documents, cases.DOC_WITHDRAWAL)
         event = cases.CaseEvent(
             case_id=self.case_id,
             stage=case.stage if report_only else stage,
             date=dt.date(day.year(), day.month(), day.day()),
             person=self.person.text().strip(),
-            documents=tuple(domain.split_list(self.documents.text(), enumeration=False)),
+            documents=documents,
             note=self.note.toPlainText().strip(),
         )
         if report_only and not case.is_report_only(event):
@@ -316,6 +374,30 @@ class CasePanel(EntriesPanel):
         self.documents.clear()
         self.note.clear()
         self._started = self._typed()  # recorded: the person stays for the next step
+        self.refresh()
+        self.stepped.emit()
+        return True
+
+    def record_correction(self) -> bool:
+        """The Correct button's slot: the chosen step's right date, with the person and the
+        reason; a refusal is said on the page, never raised into Qt. True once recorded."""
+        event_id = self.corrected.currentData()
+        if event_id is None:
+            return False
+        day = self.corrected_date.date()
+        try:
+            self.store.correct_case_event(
+                self.case_id,
+                int(event_id),
+                date=dt.date(day.year(), day.month(), day.day()),
+                person=self.person.text().strip(),
+                reason=self.reason.text(),
+            )
+        except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
+            self.messages.setText(in_interface_language(str(error)))
+            return False
+        self.messages.clear()
+        self.reason.clear()
         self.refresh()
         self.stepped.emit()
         return True

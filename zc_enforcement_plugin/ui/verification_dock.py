@@ -70,7 +70,7 @@ from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
 from ..processing.patrols import PatrolCompliance, RecordPatrol
 from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
-from .case_panel import CasePanel, deadline_html
+from .case_panel import CasePanel, deadline_html, lawful_spot_html
 from .entries_panel import EntriesPanel
 from .evidence_layer import (
     evidence_points_layer,
@@ -956,7 +956,11 @@ class VerificationDock(QgsDockWidget):
             text += f" <b style='color:{REFUSAL_COLOUR}'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
             text += f"<br>{deadline_html(upcoming)}"
-        return text + "</p>"
+        # Shown here, where the page returns after a verdict is saved: a spot judged lawful
+        # keeps its case open until the office withdraws it.
+        left_open = self.session.store.case_left_open(spot_id)
+        warning = lawful_spot_html(left_open[1]) if left_open is not None else ""
+        return text + "</p>" + warning
 
     def _unopened_html(self, spot_id: int) -> str:
         """A spot judged 违法 with no case opened runs the deadlines of a case discovered on its

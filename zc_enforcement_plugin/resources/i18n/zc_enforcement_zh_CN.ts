@@ -1942,6 +1942,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on the case page (Next step: withdraw), with the reason</source>
+      <translation>图斑已判定为{category}（{day}），案件尚未撤销：请在案件页撤销案件（下一步：撤销案件），并写明理由</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Next step</source>
       <translation>下一步</translation>
     </message>
@@ -1977,6 +1982,26 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Correct step</source>
+      <translation>更正步骤</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>reason (required), e.g. typing error</source>
+      <translation>理由（必填），如：录入错误</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Correct</source>
+      <translation>更正</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Right date</source>
+      <translation>正确日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Same step again?</source>
       <translation>再次记录相同步骤？</translation>
     </message>
@@ -1994,6 +2019,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Record a report only (the stage stays)</source>
       <translation>只记录报告（阶段不变）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Withdraw the case (opened in error or lawful)</source>
+      <translation>撤销案件（立案错误或已判定合法）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
