@@ -705,3 +705,41 @@ def test_a_geopackage_feature_id_is_no_delivered_field(provider, tmp_path, proje
     result = run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"}, feedback=log)
     assert result["REFRESHED"] == 2
     assert not any("fid" in w for w in log.warnings), log.warnings
+
+
+def test_utf8_text_read_as_gbk_is_refused_naming_file_field_feature_and_the_fix(provider, tmp_path):
+    """Found by review on bureau data: a UTF-8 Shapefile whose .cpg says GBK was imported,
+    every TBLX stored garbled (新增建设用地 as 鏂板…, its last byte already gone), without a word,
+    while screening the same file stops. The import stops the same way, by the same rule,
+    before anything is written: naming the file, the field, a feature and what its text would
+    read, and the fix (the .cpg). With the .cpg put right the same file imports as delivered."""
+    kinds = ["新增建设用地", "采矿用地", "设施农用地", "临时用地", "农村道路"]
+    shp = tmp_path / "utf8_wrongcpg.shp"
+    properties = {domain.SPOT_NUMBER: "str:20", "TBLX": "str:40"}
+    schema = {"geometry": "Polygon", "properties": properties}
+    with fiona.open(
+        shp, "w", driver="ESRI Shapefile", schema=schema, crs="EPSG:4527", encoding="utf-8"
+    ) as sink:
+        for i in range(10):
+            left = X0 + 100 * i
+            sink.write(
+                {
+                    "geometry": mapping(box(left, Y0, left + 20, Y0 + 20)),
+                    "properties": {domain.SPOT_NUMBER: f"S{i:03d}", "TBLX": kinds[i % 5]},
+                }
+            )
+    shp.with_suffix(".cpg").write_text("GBK")
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": str(shp), "LEDGER": str(store)})
+    said = str(refused.value)
+    assert str(shp) in said and "field TBLX" in said and "UTF-8 read as GBK" in said, said
+    assert "feature 1 (JCBH=S001)" in said and "would read 采矿用地" in said, said
+    assert ".cpg to UTF-8" in said and "Nothing imported" in said, said
+    assert "字段 TBLX" in said and "UTF-8 被按 GBK 读出" in said, said
+    assert not store.exists()
+
+    shp.with_suffix(".cpg").write_text("UTF-8")
+    assert run({"SPOTS": str(shp), "LEDGER": str(store)})["ADDED"] == 10
+    spots = recorded(store)[0]["utf8_wrongcpg"]
+    assert {spot.attributes["TBLX"] for spot in spots.values()} == set(kinds)

@@ -36,7 +36,7 @@ from .ledger_records import (
     SpotRecord,
 )
 from .ledger_rows import as_number
-from .spot_files import misdecoding_reason
+from .spot_files import has_cjk, misdecoding_reason, utf8_read_as_gbk_field
 
 DUPLICATE_NOTE = "neither copy imported"
 
@@ -442,6 +442,44 @@ def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
         "imported. In the spot layer, rename those fields before screening (TBMJ to TBMJ_JF, "
         "say), screen it again and import that"
     )
+
+
+def refuse_utf8_read_as_gbk(spots: Sequence[SpotRecord], where: str) -> None:
+    """Stop an import a field of whose text looks like UTF-8 read as GBK (a UTF-8 Shapefile
+    whose .cpg says GBK or 936), by the rule screening stops on (utf8_read_as_gbk_field),
+    before anything is written: each value reads as other Chinese characters, often with its
+    last byte already gone, so stored it could never be put right, and every text of the file
+    was read in the same wrong encoding. Named: the file, the field, the first such feature,
+    what its text would read, and the fix (the .cpg)."""
+    names: dict[str, None] = {}
+    for spot in spots:
+        names.update(dict.fromkeys(spot.attributes))
+    for field in names:
+        texts = {s.attributes[field] for s in spots if isinstance(s.attributes.get(field), str)}
+        as_utf8 = utf8_read_as_gbk_field(texts)
+        if not as_utf8:
+            continue
+        garbled = [
+            (position, spot)
+            for position, spot in enumerate(spots)
+            if isinstance(spot.attributes.get(field), str) and has_cjk(spot.attributes[field])
+        ]
+        position, spot = next((p, s) for p, s in garbled if s.attributes[field] in as_utf8)
+        index = spot.source_index if spot.source_index is not None else position
+        value = spot.attributes[field]
+        number = _normalise_key(spot.number)
+        named = f"{index}（{SPOT_NUMBER}={number}）" if number else str(index)
+        named_en = f"{index} ({SPOT_NUMBER}={number})" if number else str(index)
+        raise LedgerError(
+            f"{where}：字段 {field} 的文字像是 UTF-8 被按 GBK 读出（要素 {named}：{value} 应为 "
+            f"{as_utf8[value]}），{len(garbled)} 个图斑的该字段已读错，导入后无法复原。未导入任何"
+            "图斑。请把文件的 .cpg 改为 UTF-8（或把图层的数据源编码设为 UTF-8）后重新导入 / "
+            f"{where}: the text of field {field} looks like UTF-8 read as GBK (feature "
+            f"{named_en}: {value} would read {as_utf8[value]}); {len(garbled)} spots have it "
+            "read wrong, which once stored could not be put right. Nothing imported. Correct "
+            "the file's .cpg to UTF-8 (or set the layer's data source encoding to UTF-8) and "
+            "import again"
+        )
 
 
 def _bases(suffixed: dict[str, str]) -> set[str]:

@@ -35,6 +35,7 @@ from .ledger_delivery import (
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
     refuse_rescreened,
+    refuse_utf8_read_as_gbk,
     say_changes,
     vet_spots,
     warn_held_elsewhere,
@@ -105,6 +106,7 @@ class SqlSpotsMixin:
                 "spot layer?)"
             )
         refuse_rescreened(spots, source or name)
+        refuse_utf8_read_as_gbk(spots, source or name)
         report = ImportReport(batch=name)
         written = Reporter(progress, is_cancelled, ImportCancelled)
         rows = vet_spots(spots, report)

@@ -1,14 +1,14 @@
 """Reading a delivered spot file (Shapefile or GeoPackage) into SpotRecords: encodings (.cpg, GBK
 without .cpg), CRS and the checks that name the file, feature and field. Also the rules shared
 with the ledger and the Processing readers: require_sqlite (is the file what it claims) and
-misdecoding_reason / has_cjk (does text look mis-decoded)."""
+misdecoding_reason / utf8_read_as_gbk_field / has_cjk (does text look mis-decoded)."""
 
 from __future__ import annotations
 
 import os
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -335,6 +335,20 @@ def utf8_read_as_gbk(text: str, gbk_bytes: Callable[[str], bytes] | None = None)
             return None  # broken inside, not only at the end: not UTF-8
         decoded = raw[: cut.start].decode("utf-8", errors="strict")
     return decoded if decoded != text and has_cjk(decoded) else None
+
+
+def utf8_read_as_gbk_field(
+    texts: Iterable[str], gbk_bytes: Callable[[str], bytes] | None = None
+) -> dict[str, str]:
+    """{text: what it reads as} of a field's distinct texts when the field, judged as a whole,
+    looks like UTF-8 read as GBK, else {}. The one rule screening and the ledger's import both
+    judge a field by: at least half of its texts holding Chinese read back as UTF-8 (those of
+    an odd byte count lose their last byte and may not), which real Chinese does only by rare
+    chance, a few texts in 10,000. gbk_bytes as for utf8_read_as_gbk."""
+    chinese = {text for text in texts if has_cjk(text)}
+    as_utf8 = {text: utf8_read_as_gbk(text, gbk_bytes) for text in chinese}
+    as_utf8 = {text: back for text, back in as_utf8.items() if back}
+    return as_utf8 if chinese and len(as_utf8) * 2 >= len(chinese) else {}
 
 
 def misdecoding_reason(text: str) -> str | None:

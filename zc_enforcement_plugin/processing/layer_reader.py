@@ -269,13 +269,11 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
     """
     for field, values in arrays.attributes.items():
         texts = {value for value in values if isinstance(value, str)}
-        chinese = [text for text in texts if spot_files.has_cjk(text)]
-        # UTF-8 read as GBK gives Chinese characters too, but its texts read back as UTF-8
-        # (those of an odd byte count lose their last byte and do not); real Chinese does so
-        # only by rare chance, a few texts in 10,000.
-        as_utf8 = {text: spot_files.utf8_read_as_gbk(text, _qt_gbk) for text in chinese}
-        as_utf8 = {text: back for text, back in as_utf8.items() if back}
-        if chinese and len(as_utf8) * 2 >= len(chinese):
+        chinese = any(spot_files.has_cjk(text) for text in texts)
+        # UTF-8 read as GBK gives Chinese characters too, but its texts read back as UTF-8:
+        # the rule the ledger's import refuses such a field by, too.
+        as_utf8 = spot_files.utf8_read_as_gbk_field(texts, _qt_gbk)
+        if as_utf8:
             fid, value = _first_holding(arrays.feature_ids, values, as_utf8)
             return tr(
                 "{layer}: the text of field {field} looks like UTF-8 read as GBK (feature "
