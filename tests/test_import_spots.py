@@ -743,3 +743,61 @@ def test_utf8_text_read_as_gbk_is_refused_naming_file_field_feature_and_the_fix(
     assert run({"SPOTS": str(shp), "LEDGER": str(store)})["ADDED"] == 10
     spots = recorded(store)[0]["utf8_wrongcpg"]
     assert {spot.attributes["TBLX"] for spot in spots.values()} == set(kinds)
+
+
+def curved_spot_file(path) -> str:
+    """A GeoPackage of curved spots: C1 a circle of radius 20 m, C2 a half-disc of it."""
+    from osgeo import ogr, osr
+
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = source.CreateLayer("curved", srs, ogr.wkbCurvePolygon)
+    layer.CreateField(ogr.FieldDefn(domain.SPOT_NUMBER, ogr.OFTString))
+    x, y = X0, Y0
+    for number, wkt in (
+        ("C1", f"CURVEPOLYGON(CIRCULARSTRING({x - 20} {y},{x + 20} {y},{x - 20} {y}))"),
+        (
+            "C2",
+            f"CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING({x + 80} {y},{x + 100} {y + 20},"
+            f"{x + 120} {y}),({x + 120} {y},{x + 80} {y})))",
+        ),
+    ):
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField(domain.SPOT_NUMBER, number)
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    source = None
+    return str(path)
+
+
+def test_a_curved_spot_is_stored_as_finely_as_screening_measured_it(provider, tmp_path):
+    """Found by review: a curved spot (a GeoPackage CurvePolygon: a circle of 20 m radius and
+    a half-disc) was stored with GDAL's default 4° steps, 92 and 47 vertices, about 1 m² under
+    the TBMJ beside it, which the dock, $area and the export carried. Its arcs are straightened
+    as screening straightens them (spot_files.ARC_SAG_M): the stored outline's ellipsoidal area
+    is TBMJ to the cent, and πr² (the half of it) to within the sag along the arc."""
+    import math
+
+    import processing
+
+    from zc_enforcement_plugin.core import areas, spot_files
+
+    screened = str(tmp_path / "screened.gpkg")
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": curved_spot_file(tmp_path / "curved.gpkg"), "OUTPUT": screened},
+    )
+    store = tmp_path / "ledger.gpkg"
+    assert run({"SPOTS": screened, "LEDGER": str(store), "BATCH": "b"})["ADDED"] == 2
+    spots = recorded(store)[0]["b"]
+    circle = math.pi * 20**2
+    for number, exact, arc_length in (
+        ("C1", circle, 40 * math.pi),
+        ("C2", circle / 2, 20 * math.pi),
+    ):
+        spot = spots[number]
+        planar = spot.geometry.area
+        assert exact - arc_length * spot_files.ARC_SAG_M <= planar <= exact, (number, planar)
+        [ellipsoidal] = areas.ellipsoidal_areas([spot.geometry], 4527)
+        assert ellipsoidal == pytest.approx(spot.attributes[domain.SPOT_AREA], abs=0.01), number

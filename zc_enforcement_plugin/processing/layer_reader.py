@@ -34,11 +34,6 @@ _BULK_DRIVERS = ("GPKG", "ESRI Shapefile")
 _UTF8_DRIVERS = ("GPKG",)
 
 
-# Largest gap between an arc and the segments that follow it: 0.01 mm, in the layer's units.
-ARC_SAG_M = 1e-5
-ARC_SAG_DEGREES = 1e-10
-
-
 @dataclass
 class SourceArrays:
     """One layer as arrays, row i = the i-th feature read."""
@@ -157,7 +152,8 @@ def _read_features(
     values: dict[str, list] = {name: [] for name in fields}
     total = source.featureCount()
     indices = [source.fields().indexOf(name) for name in fields]
-    arc_sag = ARC_SAG_DEGREES if source.sourceCrs().isGeographic() else ARC_SAG_M
+    geographic = source.sourceCrs().isGeographic()
+    arc_sag = spot_files.ARC_SAG_DEGREES if geographic else spot_files.ARC_SAG_M
     max_difference = QgsAbstractGeometry.SegmentationToleranceType.MaximumDifference
     for count, feature in enumerate(features):
         if feedback is not None and count % 5000 == 0:
@@ -169,7 +165,7 @@ def _read_features(
         if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
             # GEOS reads no arcs: a curved boundary is followed by short straight segments,
             # close enough that the area lost is below a cent (QGIS's default of 1° steps
-            # loses 1.4 m² on a circle of 100 m radius).
+            # loses 1.4 m² on a circle of 100 m radius); the ledger's import reads them so too.
             geometry = QgsGeometry(geometry.constGet().segmentize(arc_sag, max_difference))
         wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         ids.append(feature.id())
