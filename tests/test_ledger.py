@@ -1472,6 +1472,40 @@ def test_a_new_batch_of_another_batchs_spots_is_refused(ledger):
     check_a_new_batch_of_another_batchs_spots_is_refused(ledger)
 
 
+def check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store) -> None:
+    """Found by review: spots numbered 1…12 (a numeric JCBH had lost the zeros of 0001) were
+    recorded, then the same spots numbered 0001…0012 imported as a new batch: every spot
+    recorded twice, since other batches were looked up by the exact number. They are looked
+    up leading zeros aside: the new batch is refused, naming both spellings; a few such numbers
+    are recorded again with the warning, saying how the other batch spells them. The numeric
+    field was said at the first import. (Shared with the PostGIS store's tests.)"""
+    first = [_spot(i + 1, i) for i in range(12)]
+    report = store.import_batch("seq_int", first, source="seq_int.shp")
+    [numeric] = [w for w in report.warnings if "holds numbers" in w.message]
+    assert "seq_int.shp" in numeric.message and "feature 0: 1" in numeric.message, numeric
+    assert numeric.field == domain.SPOT_NUMBER and "数字字段" in numeric.message, numeric
+    before = [(b.name, b.spot_count) for b in store.batches()]
+
+    again = [_spot(f"{i + 1:04d}", i) for i in range(12)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("seq_text", again, source="seq_text.gpkg")
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and "batch seq_int" in said, said
+    assert "0001 → 1" in said and "but for leading zeros" in said, said
+    assert "仅差前导零" in said and "seq_text.gpkg" in said, said
+    assert [(b.name, b.spot_count) for b in store.batches()] == before
+
+    few = store.import_batch("补充", [_spot("0003", 2), _spot("X1", 13)], source="补充.gpkg")
+    assert few.added == 2
+    [held] = [w for w in few.warnings if "already in batch" in w.message]
+    assert held.number == "0003" and "seq_int (as 3)" in held.message, held
+    assert not [w for w in few.warnings if "holds numbers" in w.message]
+
+
+def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger):
+    check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger)
+
+
 def check_an_identical_refresh_says_no_change(store) -> None:
     """The same delivery again, as it comes back from another tool: float noise at a rounding
     boundary, a flag as True or 1, a figure as text, a dict in other key order, an outline
