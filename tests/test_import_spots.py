@@ -801,3 +801,44 @@ def test_a_curved_spot_is_stored_as_finely_as_screening_measured_it(provider, tm
         assert exact - arc_length * spot_files.ARC_SAG_M <= planar <= exact, (number, planar)
         [ellipsoidal] = areas.ellipsoidal_areas([spot.geometry], 4527)
         assert ellipsoidal == pytest.approx(spot.attributes[domain.SPOT_AREA], abs=0.01), number
+
+
+def test_spots_whose_numeric_numbers_lost_their_zeros_are_not_recorded_twice(provider, tmp_path):
+    """Found by review: seq_int.shp numbers its spots 1…12 in an Integer JCBH (the zeros of
+    0001 lost), screened and imported without a word on the field; the same spots screened
+    from seq_text.gpkg, numbered 0001…0012, imported without BATCH as a second batch of the
+    same outlines. Screening and the import say the number field is numeric; the second
+    import is refused, naming the batch holding the spots and both spellings of a number."""
+    import processing
+
+    store = tmp_path / "ledger.gpkg"
+    outputs = {}
+    for name, numbers, key_type in (
+        ("seq_int", list(range(1, 13)), "int"),
+        ("seq_text", [f"{i:04d}" for i in range(1, 13)], "str:20"),
+    ):
+        delivered = spot_file(tmp_path / f"{name}.shp", numbers, key_type=key_type)
+        (tmp_path / name).mkdir()
+        outputs[name] = str(tmp_path / name / "screened.gpkg")
+        log = Log()
+        processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": delivered, "OUTPUT": outputs[name]},
+            feedback=log,
+        )
+        numeric = [w for w in log.warnings if "is numeric" in w]
+        assert len(numeric) == (name == "seq_int"), log.warnings
+        assert all(delivered in w and domain.SPOT_NUMBER in w for w in numeric), numeric
+
+    log = Log()
+    assert run({"SPOTS": outputs["seq_int"], "LEDGER": str(store)}, feedback=log)["ADDED"] == 12
+    [numeric] = [w for w in log.warnings if "holds numbers" in w]
+    assert outputs["seq_int"] in numeric and "feature 1: 1" in numeric, numeric
+    before = recorded(store)
+
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": outputs["seq_text"], "LEDGER": str(store), "BATCH": "seq_text"})
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and outputs["seq_int"] in said, said
+    assert "0001 → 1" in said and "but for leading zeros" in said, said
+    assert recorded(store) == before
