@@ -1501,6 +1501,13 @@ def check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store
     assert held.number == "0003" and "seq_int (as 3)" in held.message, held
     assert not [w for w in few.warnings if "holds numbers" in w.message]
 
+    # Recorded again on purpose (a second round of checks): said in one line for the batch,
+    # each spelling in its language's half, so a Chinese interface shows that half alone.
+    repeat = store.import_batch("复核", again, source="seq_text.gpkg", repeat_spots=True)
+    [line] = [w for w in repeat.warnings if "12 numbers are already in batch seq_int" in w.message]
+    assert "0001（记为 1）" in line.message and "0001 (as 1)" in line.message, line
+    assert line.message.count(" / ") == 1, line.message
+
 
 def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger):
     check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger)

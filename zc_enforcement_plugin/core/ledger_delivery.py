@@ -670,9 +670,12 @@ def refuse_new_batch_of_held_spots(
     )
 
 
-def _as_recorded(number: str, recorded: str) -> str:
-    """A number another batch holds, with its spelling there when leading zeros differ."""
-    return number if recorded == number else f"{number}（记为 / recorded as {recorded}）"
+def _as_recorded(number: str, recorded: str) -> tuple[str, str]:
+    """A number another batch holds, with its spelling there when leading zeros differ: (in
+    Chinese, in English), each for its half of a message."""
+    if recorded == number:
+        return number, number
+    return f"{number}（记为 {recorded}）", f"{number} (as {recorded})"
 
 
 def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -> None:
@@ -703,22 +706,25 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
                 )
             )
         return
-    by_batch: dict[str, list[str]] = {}
-    for number, others in held.items():
+    by_batch: dict[str, list[tuple[str, str]]] = {}
+    for number, others in sorted(held.items()):
         for other, recorded in others.items():
             by_batch.setdefault(other, []).append(_as_recorded(number, recorded))
     for other in sorted(by_batch):
-        numbers = sorted(by_batch[other])
-        shown = domain.first_of(numbers, HELD_ELSEWHERE_SAID_BY_SPOT, "、")
+        numbers = by_batch[other]
+        shown_zh, shown_en = (
+            domain.first_of([pair[i] for pair in numbers], HELD_ELSEWHERE_SAID_BY_SPOT, "、")
+            for i in (0, 1)
+        )
         report.warnings.append(
             ImportIssue(
                 None,
                 None,
                 SPOT_NUMBER,
-                f"{len(numbers)} 个图斑编号已在批次 {other} 中（{shown}），此处另记一条；如为同一"
-                f"图斑的重新交付，请导入到原批次 / {len(numbers)} numbers are already in batch "
-                f"{other} ({shown}): recorded again here; a re-delivery of the same spots "
-                "belongs in their batch",
+                f"{len(numbers)} 个图斑编号已在批次 {other} 中（{shown_zh}），此处另记一条；如为"
+                f"同一图斑的重新交付，请导入到原批次 / {len(numbers)} numbers are already in "
+                f"batch {other} ({shown_en}): recorded again here; a re-delivery of the same "
+                "spots belongs in their batch",
             )
         )
 
