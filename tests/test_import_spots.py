@@ -735,7 +735,7 @@ def test_utf8_text_read_as_gbk_is_refused_naming_file_field_feature_and_the_fix(
     said = str(refused.value)
     assert str(shp) in said and "field TBLX" in said and "UTF-8 read as GBK" in said, said
     assert "feature 1 (JCBH=S001)" in said and "would read 采矿用地" in said, said
-    assert ".cpg to UTF-8" in said and "Nothing imported" in said, said
+    assert ".cpg of the file to UTF-8" in said and "Nothing imported" in said, said
     assert "字段 TBLX" in said and "UTF-8 被按 GBK 读出" in said, said
     assert not store.exists()
 

@@ -47,6 +47,7 @@ from zc_enforcement_plugin.core.ledger import (
     validate_verdict,
 )
 from zc_enforcement_plugin.core.spot_files import misdecoding_reason, read_spot_file
+from zc_enforcement_plugin.i18n import _in_chinese
 
 REPO = Path(__file__).resolve().parents[1]
 X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)
@@ -1493,6 +1494,7 @@ def check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store
     assert "12 of the 12 spots" in said and "batch seq_int" in said, said
     assert "0001 → 1" in said and "but for leading zeros" in said, said
     assert "仅差前导零" in said and "seq_text.gpkg" in said, said
+    assert _in_chinese(said) != said, said  # a Chinese interface shows the Chinese half alone
     assert [(b.name, b.spot_count) for b in store.batches()] == before
 
     few = store.import_batch("补充", [_spot("0003", 2), _spot("X1", 13)], source="补充.gpkg")
@@ -1505,12 +1507,29 @@ def check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store
     # each spelling in its language's half, so a Chinese interface shows that half alone.
     repeat = store.import_batch("复核", again, source="seq_text.gpkg", repeat_spots=True)
     [line] = [w for w in repeat.warnings if "12 numbers are already in batch seq_int" in w.message]
-    assert "0001（记为 1）" in line.message and "0001 (as 1)" in line.message, line
-    assert line.message.count(" / ") == 1, line.message
+    assert "0001 记为 1" in line.message and "0001 as 1" in line.message, line
+    assert line.message.count(" / ") == 1 and _in_chinese(line.message) != line.message
 
 
 def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger):
     check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger)
+
+
+def test_utf8_text_read_as_gbk_stops_the_import_in_both_languages(ledger):
+    """The core's refusal (importspots' is shown by test_import_spots): file, field, feature,
+    what the text would read and the fix, in a line whose Chinese half stands alone."""
+    kinds = ["采矿用地", "新增建设用地", "临时用地"]
+    garbled = [
+        _spot(f"S{i}", i, TBLX=kinds[i % 3].encode().decode("gbk", "ignore")) for i in range(6)
+    ]
+    with pytest.raises(LedgerError) as refused:
+        ledger.import_batch("b", garbled, source="/data/u.shp")
+    said = str(refused.value)
+    assert "/data/u.shp" in said and "field TBLX" in said and "feature 0 (JCBH=S0)" in said
+    assert "would read 采矿用地" in said and ".cpg" in said and _in_chinese(said) != said, said
+    assert ledger.batches() == []
+    # Real Chinese is imported as it was.
+    assert ledger.import_batch("b", [_spot("S0", 0, TBLX="采矿用地")]).added == 1
 
 
 def check_an_identical_refresh_says_no_change(store) -> None:

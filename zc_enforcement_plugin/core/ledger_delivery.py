@@ -503,8 +503,8 @@ def refuse_utf8_read_as_gbk(spots: Sequence[SpotRecord], where: str) -> None:
             f"{where}: the text of field {field} looks like UTF-8 read as GBK (feature "
             f"{named_en}: {value} would read {as_utf8[value]}); {len(garbled)} spots have it "
             "read wrong, which once stored could not be put right. Nothing imported. Correct "
-            "the file's .cpg to UTF-8 (or set the layer's data source encoding to UTF-8) and "
-            "import again"
+            "the .cpg of the file to UTF-8 (or set the data source encoding of the layer to "
+            "UTF-8) and import again"
         )
 
 
@@ -675,7 +675,9 @@ def _as_recorded(number: str, recorded: str) -> tuple[str, str]:
     Chinese, in English), each for its half of a message."""
     if recorded == number:
         return number, number
-    return f"{number}（记为 {recorded}）", f"{number} (as {recorded})"
+    # No brackets: a list cut with "…" after one would leave "5）…" and "5)…", which the
+    # Chinese interface could not tell are the same value (i18n._values), and show both halves.
+    return f"{number} 记为 {recorded}", f"{number} as {recorded}"
 
 
 def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -> None:
