@@ -705,3 +705,140 @@ def test_a_geopackage_feature_id_is_no_delivered_field(provider, tmp_path, proje
     result = run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"}, feedback=log)
     assert result["REFRESHED"] == 2
     assert not any("fid" in w for w in log.warnings), log.warnings
+
+
+def test_utf8_text_read_as_gbk_is_refused_naming_file_field_feature_and_the_fix(provider, tmp_path):
+    """Found by review on bureau data: a UTF-8 Shapefile whose .cpg says GBK was imported,
+    every TBLX stored garbled (新增建设用地 as 鏂板…, its last byte already gone), without a word,
+    while screening the same file stops. The import stops the same way, by the same rule,
+    before anything is written: naming the file, the field, a feature and what its text would
+    read, and the fix (the .cpg). With the .cpg put right the same file imports as delivered."""
+    kinds = ["新增建设用地", "采矿用地", "设施农用地", "临时用地", "农村道路"]
+    shp = tmp_path / "utf8_wrongcpg.shp"
+    properties = {domain.SPOT_NUMBER: "str:20", "TBLX": "str:40"}
+    schema = {"geometry": "Polygon", "properties": properties}
+    with fiona.open(
+        shp, "w", driver="ESRI Shapefile", schema=schema, crs="EPSG:4527", encoding="utf-8"
+    ) as sink:
+        for i in range(10):
+            left = X0 + 100 * i
+            sink.write(
+                {
+                    "geometry": mapping(box(left, Y0, left + 20, Y0 + 20)),
+                    "properties": {domain.SPOT_NUMBER: f"S{i:03d}", "TBLX": kinds[i % 5]},
+                }
+            )
+    shp.with_suffix(".cpg").write_text("GBK")
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": str(shp), "LEDGER": str(store)})
+    said = str(refused.value)
+    assert str(shp) in said and "field TBLX" in said and "UTF-8 read as GBK" in said, said
+    assert "feature 1 (JCBH=S001)" in said and "would read 采矿用地" in said, said
+    assert ".cpg of the file to UTF-8" in said and "Nothing imported" in said, said
+    assert "字段 TBLX" in said and "UTF-8 被按 GBK 读出" in said, said
+    assert not store.exists()
+
+    shp.with_suffix(".cpg").write_text("UTF-8")
+    assert run({"SPOTS": str(shp), "LEDGER": str(store)})["ADDED"] == 10
+    spots = recorded(store)[0]["utf8_wrongcpg"]
+    assert {spot.attributes["TBLX"] for spot in spots.values()} == set(kinds)
+
+
+def curved_spot_file(path) -> str:
+    """A GeoPackage of curved spots: C1 a circle of radius 20 m, C2 a half-disc of it."""
+    from osgeo import ogr, osr
+
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4527)
+    layer = source.CreateLayer("curved", srs, ogr.wkbCurvePolygon)
+    layer.CreateField(ogr.FieldDefn(domain.SPOT_NUMBER, ogr.OFTString))
+    x, y = X0, Y0
+    for number, wkt in (
+        ("C1", f"CURVEPOLYGON(CIRCULARSTRING({x - 20} {y},{x + 20} {y},{x - 20} {y}))"),
+        (
+            "C2",
+            f"CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING({x + 80} {y},{x + 100} {y + 20},"
+            f"{x + 120} {y}),({x + 120} {y},{x + 80} {y})))",
+        ),
+    ):
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField(domain.SPOT_NUMBER, number)
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    source = None
+    return str(path)
+
+
+def test_a_curved_spot_is_stored_as_finely_as_screening_measured_it(provider, tmp_path):
+    """Found by review: a curved spot (a GeoPackage CurvePolygon: a circle of 20 m radius and
+    a half-disc) was stored with GDAL's default 4° steps, 92 and 47 vertices, about 1 m² under
+    the TBMJ beside it, which the dock, $area and the export carried. Its arcs are straightened
+    as screening straightens them (spot_files.ARC_SAG_M): the stored outline's ellipsoidal area
+    is TBMJ to the cent, and πr² (the half of it) to within the sag along the arc."""
+    import math
+
+    import processing
+
+    from zc_enforcement_plugin.core import areas, spot_files
+
+    screened = str(tmp_path / "screened.gpkg")
+    processing.run(
+        "zcenforcement:screenspots",
+        {"SPOTS": curved_spot_file(tmp_path / "curved.gpkg"), "OUTPUT": screened},
+    )
+    store = tmp_path / "ledger.gpkg"
+    assert run({"SPOTS": screened, "LEDGER": str(store), "BATCH": "b"})["ADDED"] == 2
+    spots = recorded(store)[0]["b"]
+    circle = math.pi * 20**2
+    for number, exact, arc_length in (
+        ("C1", circle, 40 * math.pi),
+        ("C2", circle / 2, 20 * math.pi),
+    ):
+        spot = spots[number]
+        planar = spot.geometry.area
+        assert exact - arc_length * spot_files.ARC_SAG_M <= planar <= exact, (number, planar)
+        [ellipsoidal] = areas.ellipsoidal_areas([spot.geometry], 4527)
+        assert ellipsoidal == pytest.approx(spot.attributes[domain.SPOT_AREA], abs=0.01), number
+
+
+def test_spots_whose_numeric_numbers_lost_their_zeros_are_not_recorded_twice(provider, tmp_path):
+    """Found by review: seq_int.shp numbers its spots 1…12 in an Integer JCBH (the zeros of
+    0001 lost), screened and imported without a word on the field; the same spots screened
+    from seq_text.gpkg, numbered 0001…0012, imported without BATCH as a second batch of the
+    same outlines. Screening and the import say the number field is numeric; the second
+    import is refused, naming the batch holding the spots and both spellings of a number."""
+    import processing
+
+    store = tmp_path / "ledger.gpkg"
+    outputs = {}
+    for name, numbers, key_type in (
+        ("seq_int", list(range(1, 13)), "int"),
+        ("seq_text", [f"{i:04d}" for i in range(1, 13)], "str:20"),
+    ):
+        delivered = spot_file(tmp_path / f"{name}.shp", numbers, key_type=key_type)
+        (tmp_path / name).mkdir()
+        outputs[name] = str(tmp_path / name / "screened.gpkg")
+        log = Log()
+        processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": delivered, "OUTPUT": outputs[name]},
+            feedback=log,
+        )
+        numeric = [w for w in log.warnings if "is numeric" in w]
+        assert len(numeric) == (name == "seq_int"), log.warnings
+        assert all(delivered in w and domain.SPOT_NUMBER in w for w in numeric), numeric
+
+    log = Log()
+    assert run({"SPOTS": outputs["seq_int"], "LEDGER": str(store)}, feedback=log)["ADDED"] == 12
+    [numeric] = [w for w in log.warnings if "holds numbers" in w]
+    assert outputs["seq_int"] in numeric and "feature 1: 1" in numeric, numeric
+    before = recorded(store)
+
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": outputs["seq_text"], "LEDGER": str(store), "BATCH": "seq_text"})
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and outputs["seq_int"] in said, said
+    assert "0001 → 1" in said and "but for leading zeros" in said, said
+    assert recorded(store) == before

@@ -47,6 +47,7 @@ from zc_enforcement_plugin.core.ledger import (
     validate_verdict,
 )
 from zc_enforcement_plugin.core.spot_files import misdecoding_reason, read_spot_file
+from zc_enforcement_plugin.i18n import _in_chinese
 
 REPO = Path(__file__).resolve().parents[1]
 X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)
@@ -1470,6 +1471,65 @@ def check_a_new_batch_of_another_batchs_spots_is_refused(store) -> None:
 
 def test_a_new_batch_of_another_batchs_spots_is_refused(ledger):
     check_a_new_batch_of_another_batchs_spots_is_refused(ledger)
+
+
+def check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store) -> None:
+    """Found by review: spots numbered 1…12 (a numeric JCBH had lost the zeros of 0001) were
+    recorded, then the same spots numbered 0001…0012 imported as a new batch: every spot
+    recorded twice, since other batches were looked up by the exact number. They are looked
+    up leading zeros aside: the new batch is refused, naming both spellings; a few such numbers
+    are recorded again with the warning, saying how the other batch spells them. The numeric
+    field was said at the first import. (Shared with the PostGIS store's tests.)"""
+    first = [_spot(i + 1, i) for i in range(12)]
+    report = store.import_batch("seq_int", first, source="seq_int.shp")
+    [numeric] = [w for w in report.warnings if "holds numbers" in w.message]
+    assert "seq_int.shp" in numeric.message and "feature 0: 1" in numeric.message, numeric
+    assert numeric.field == domain.SPOT_NUMBER and "数字字段" in numeric.message, numeric
+    before = [(b.name, b.spot_count) for b in store.batches()]
+
+    again = [_spot(f"{i + 1:04d}", i) for i in range(12)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("seq_text", again, source="seq_text.gpkg")
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and "batch seq_int" in said, said
+    assert "0001 → 1" in said and "but for leading zeros" in said, said
+    assert "仅差前导零" in said and "seq_text.gpkg" in said, said
+    assert _in_chinese(said) != said, said  # a Chinese interface shows the Chinese half alone
+    assert [(b.name, b.spot_count) for b in store.batches()] == before
+
+    few = store.import_batch("补充", [_spot("0003", 2), _spot("X1", 13)], source="补充.gpkg")
+    assert few.added == 2
+    [held] = [w for w in few.warnings if "already in batch" in w.message]
+    assert held.number == "0003" and "seq_int (as 3)" in held.message, held
+    assert not [w for w in few.warnings if "holds numbers" in w.message]
+
+    # Recorded again on purpose (a second round of checks): said in one line for the batch,
+    # each spelling in its language's half, so a Chinese interface shows that half alone.
+    repeat = store.import_batch("复核", again, source="seq_text.gpkg", repeat_spots=True)
+    [line] = [w for w in repeat.warnings if "12 numbers are already in batch seq_int" in w.message]
+    assert "0001 记为 1" in line.message and "0001 as 1" in line.message, line
+    assert line.message.count(" / ") == 1 and _in_chinese(line.message) != line.message
+
+
+def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger):
+    check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(ledger)
+
+
+def test_utf8_text_read_as_gbk_stops_the_import_in_both_languages(ledger):
+    """The core's refusal (importspots' is shown by test_import_spots): file, field, feature,
+    what the text would read and the fix, in a line whose Chinese half stands alone."""
+    kinds = ["采矿用地", "新增建设用地", "临时用地"]
+    garbled = [
+        _spot(f"S{i}", i, TBLX=kinds[i % 3].encode().decode("gbk", "ignore")) for i in range(6)
+    ]
+    with pytest.raises(LedgerError) as refused:
+        ledger.import_batch("b", garbled, source="/data/u.shp")
+    said = str(refused.value)
+    assert "/data/u.shp" in said and "field TBLX" in said and "feature 0 (JCBH=S0)" in said
+    assert "would read 采矿用地" in said and ".cpg" in said and _in_chinese(said) != said, said
+    assert ledger.batches() == []
+    # Real Chinese is imported as it was.
+    assert ledger.import_batch("b", [_spot("S0", 0, TBLX="采矿用地")]).added == 1
 
 
 def check_an_identical_refresh_says_no_change(store) -> None:

@@ -841,6 +841,18 @@ def test_a_new_batch_of_another_batchs_spots_is_refused_on_the_shared_ledger(pg_
         check_a_new_batch_of_another_batchs_spots_is_refused(store)
 
 
+def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused_on_the_shared_ledger(
+    pg_database, schema
+):
+    """The same look-up, leading zeros aside, in PostgreSQL's SQL (LTRIM … = ANY)."""
+    from tests.test_ledger import (
+        check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused,
+    )
+
+    with open_store(pg_database, schema) as store:
+        check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store)
+
+
 def test_an_identical_refresh_says_no_change_on_the_shared_ledger(pg_database, schema):
     """Its flag columns read back as booleans (True where the delivery says 1): every spot
     of an identical re-delivery was said to have changed."""

@@ -337,7 +337,10 @@ def test_the_refusal_of_a_batch_delivered_again_reads_in_chinese_alone(qgis_app)
 
     outline = box(0, 0, 10, 10)
     rows = [Vetted(f"S{i}", outline, {}, []) for i in range(REDELIVERY_MIN_SPOTS)]
-    held = {row.key: ["2026Q3"] for row in rows}
+    # One number recorded there without its zeros: the clause naming both spellings is in
+    # each language's half too.
+    held = {row.key: {"2026Q3": row.key} for row in rows}
+    held["S0"] = {"2026Q3": "S00"}
     with pytest.raises(LedgerError) as refused:
         refuse_new_batch_of_held_spots(
             "JCTB_2026Q3",
@@ -354,3 +357,4 @@ def test_the_refusal_of_a_batch_delivered_again_reads_in_chinese_alone(qgis_app)
         QCoreApplication.removeTranslator(translator)
     assert "REPEAT_SPOTS" in shown and "this import" not in shown, shown
     assert "/data/q3.gpkg" in shown and "2026Q3" in shown
+    assert "仅差前导零" in shown and "S0 → S00" in shown and "leading zeros" not in shown, shown

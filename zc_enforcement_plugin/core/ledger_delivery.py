@@ -37,7 +37,7 @@ from .ledger_records import (
     SpotRecord,
 )
 from .ledger_rows import as_number
-from .spot_files import misdecoding_reason
+from .spot_files import has_cjk, misdecoding_reason, utf8_read_as_gbk_field
 
 DUPLICATE_NOTE = "neither copy imported"
 
@@ -445,6 +445,70 @@ def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:
     )
 
 
+def warn_numeric_numbers(spots: Sequence[SpotRecord], where: str, report: ImportReport) -> None:
+    """Say so when the spot numbers were delivered as numbers (an Integer or Real field, a
+    spreadsheet's column): 0001 is then 1, and the same spots delivered later with text numbers
+    match them only leading zeros aside, which the ledger does (refuse_lost_zeros, and a new
+    batch of spots another holds), but the sheets and reports carry the number without them."""
+    for position, spot in enumerate(spots):
+        value = spot.number
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            index = spot.source_index if spot.source_index is not None else position
+            report.warnings.append(
+                ImportIssue(
+                    None,  # the file's field, not one spot: the feature is an example
+                    None,
+                    SPOT_NUMBER,
+                    f"{where}：图斑编号字段 {SPOT_NUMBER} 是数字字段（要素 {index}：{value!r}），"
+                    "编号原有的前导零（如 0001）已丢失，台帐、核查表和报表将按无前导零的编号记载；"
+                    "请以文本字段交付图斑编号 / "
+                    f"{where}: the spot number field {SPOT_NUMBER} holds numbers (feature "
+                    f"{index}: {value!r}): leading zeros the numbers had "
+                    "(0001) are lost, and the ledger, sheets and reports will carry the numbers "
+                    "without them; deliver spot numbers as a text field",
+                )
+            )
+            return
+
+
+def refuse_utf8_read_as_gbk(spots: Sequence[SpotRecord], where: str) -> None:
+    """Stop an import a field of whose text looks like UTF-8 read as GBK (a UTF-8 Shapefile
+    whose .cpg says GBK or 936), by the rule screening stops on (utf8_read_as_gbk_field),
+    before anything is written: each value reads as other Chinese characters, often with its
+    last byte already gone, so stored it could never be put right, and every text of the file
+    was read in the same wrong encoding. Named: the file, the field, the first such feature,
+    what its text would read, and the fix (the .cpg)."""
+    names: dict[str, None] = {}
+    for spot in spots:
+        names.update(dict.fromkeys(spot.attributes))
+    for field in names:
+        texts = {s.attributes[field] for s in spots if isinstance(s.attributes.get(field), str)}
+        as_utf8 = utf8_read_as_gbk_field(texts)
+        if not as_utf8:
+            continue
+        garbled = [
+            (position, spot)
+            for position, spot in enumerate(spots)
+            if isinstance(spot.attributes.get(field), str) and has_cjk(spot.attributes[field])
+        ]
+        position, spot = next((p, s) for p, s in garbled if s.attributes[field] in as_utf8)
+        index = spot.source_index if spot.source_index is not None else position
+        value = spot.attributes[field]
+        number = _normalise_key(spot.number)
+        named = f"{index}（{SPOT_NUMBER}={number}）" if number else str(index)
+        named_en = f"{index} ({SPOT_NUMBER}={number})" if number else str(index)
+        raise LedgerError(
+            f"{where}：字段 {field} 的文字像是 UTF-8 被按 GBK 读出（要素 {named}：{value} 应为 "
+            f"{as_utf8[value]}），{len(garbled)} 个图斑的该字段已读错，导入后无法复原。未导入任何"
+            "图斑。请把文件的 .cpg 改为 UTF-8（或把图层的数据源编码设为 UTF-8）后重新导入 / "
+            f"{where}: the text of field {field} looks like UTF-8 read as GBK (feature "
+            f"{named_en}: {value} would read {as_utf8[value]}); {len(garbled)} spots have it "
+            "read wrong, which once stored could not be put right. Nothing imported. Correct "
+            "the .cpg of the file to UTF-8 (or set the data source encoding of the layer to "
+            "UTF-8) and import again"
+        )
+
+
 def _bases(suffixed: dict[str, str]) -> set[str]:
     """The names the suffixed fields were written beside (TBMJ_2 beside TBMJ)."""
     return {name.strip().rpartition("_")[0] for name in suffixed}
@@ -538,20 +602,21 @@ REDELIVERY_MIN_SPOTS = 10
 def refuse_new_batch_of_held_spots(
     batch: str,
     rows: Sequence[Vetted],
-    held: dict[str, list[str]],
+    held: dict[str, dict[str, str]],
     sources: dict[str, str | None],
     where: str,
     recorded_outlines: Callable[[str, Sequence[str]], dict[str, BaseGeometry | None]],
 ) -> None:
     """Stop the import of a new batch most of whose spots one other batch already holds.
 
-    held: {delivered number: the other batches holding it}; sources: those batches' recorded
-    sources. A few numbers held elsewhere are a spot delivered again in a later quarter, or a
-    batch re-checking some spots: recorded again, with a warning (warn_held_elsewhere). But a
-    new batch more than half of whose numbers are one batch's is that batch delivered again
-    under another name (the default name is the layer's, and a screened output and the file
-    delivered after it never share one): imported, every spot would be recorded twice, judged
-    apart and counted twice, in a batch the dock cannot remove. Refused before anything is
+    held: {delivered number: {another batch holding it, leading zeros aside: the number as it
+    records it}}; sources: those batches' recorded sources. A few numbers held elsewhere are a
+    spot delivered again in a later quarter, or a batch re-checking some spots: recorded again,
+    with a warning (warn_held_elsewhere). But a new batch more than half of whose numbers are
+    one batch's is that batch delivered again under another name (the default name is the
+    layer's, and a screened output and the file delivered after it never share one): imported,
+    every spot would be recorded twice, judged apart and counted twice, in a batch the dock
+    cannot remove. Refused before anything is
     written, in one message naming that batch and the way to refresh it (BATCH); a
     deliberate second round of checks on the same spots says so with REPEAT_SPOTS, which the
     caller passes as import_batch(repeat_spots=True) and which skips this check. More than
@@ -576,56 +641,93 @@ def refuse_new_batch_of_held_spots(
     count, total = len(numbers), len(rows)
     recorded = sources.get(other) or "?"
     shown = domain.first_of(sorted(numbers), 3, "、")
+    zeros_zh = zeros_en = ""
+    respelled = sorted(n for n in numbers if held[n][other] != n)
+    if respelled:
+        # 0001 delivered for the recorded 1 (or the reverse): the number field was read as a
+        # number somewhere; said, or the refusal would read as numbers that do not match.
+        pairs = domain.first_of([f"{n} → {held[n][other]}" for n in respelled], 3, "、")
+        zeros_zh = (
+            f"；其中 {len(respelled)} 个的编号与该批次所记仅差前导零（交付编号 → 台帐编号："
+            f"{pairs}，{SPOT_NUMBER} 曾被读成数字），刷新时请按台帐所记的编号交付"
+        )
+        zeros_en = (
+            f"; {len(respelled)} of them are numbered as that batch records them but for "
+            f"leading zeros (delivered → recorded: {pairs}; {SPOT_NUMBER} was read as a number "
+            "somewhere): to refresh, deliver them numbered as the ledger records them"
+        )
     raise LedgerError(
         f"{where}：本次导入将新建批次 {batch}，而交付的 {total} 个图斑中有 {count} 个（{shown}）"
         f"已在批次 {other}（来源 {recorded}）中，应是该批次的重新交付；另建批次会使这些图斑各记"
-        f"两条、分开核查并重复计数。未导入任何图斑。如为重新交付，请在批次名称（BATCH）中填写 "
-        f"{other} 以刷新该批次；如确需把这些图斑作为新批次再记一次（如对同一批图斑的复核），请"
-        f"勾选“另建新批次”（REPEAT_SPOTS） / {where}: this import would create the batch "
+        f"两条、分开核查并重复计数{zeros_zh}。未导入任何图斑。如为重新交付，请在批次名称（BATCH）"
+        f"中填写 {other} 以刷新该批次；如确需把这些图斑作为新批次再记一次（如对同一批图斑的复核），"
+        f"请勾选“另建新批次”（REPEAT_SPOTS） / {where}: this import would create the batch "
         f"{batch}, but {count} of the {total} spots delivered ({shown}) are already in the "
         f"batch {other} (delivered from {recorded}): a re-delivery of it, and a new batch would "
-        "record each of them twice, judged and counted apart. Nothing imported. To refresh "
-        f"that batch give BATCH: {other}; to record these spots again as a batch of their own "
-        "(a second round of checks on the same spots), set REPEAT_SPOTS (record the spots as a "
-        "new batch)"
+        f"record each of them twice, judged and counted apart{zeros_en}. Nothing imported. To "
+        f"refresh that batch give BATCH: {other}; to record these spots again as a batch of "
+        "their own (a second round of checks on the same spots), set REPEAT_SPOTS (record the "
+        "spots as a new batch)"
     )
 
 
-def warn_held_elsewhere(held: dict[str, list[str]], report: ImportReport) -> None:
-    """Say the spot numbers other batches already hold (held: {number: those batches}), which
-    are recorded again in this batch: by spot when there are a few, else one line per batch
-    holding them with their count and the first numbers (HELD_ELSEWHERE_SAID_BY_SPOT)."""
+def _as_recorded(number: str, recorded: str) -> tuple[str, str]:
+    """A number another batch holds, with its spelling there when leading zeros differ: (in
+    Chinese, in English), each for its half of a message."""
+    if recorded == number:
+        return number, number
+    # No brackets: a list cut with "…" after one would leave "5）…" and "5)…", which the
+    # Chinese interface could not tell are the same value (i18n._values), and show both halves.
+    return f"{number} 记为 {recorded}", f"{number} as {recorded}"
+
+
+def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -> None:
+    """Say the spot numbers other batches already hold, leading zeros aside (held: {number:
+    {such a batch: the number as it records it}}), which are recorded again in this batch: by
+    spot when there are a few, else one line per batch holding them with their count and the
+    first numbers (HELD_ELSEWHERE_SAID_BY_SPOT); a number recorded with other leading zeros
+    is said with its spelling there."""
     if len(held) <= HELD_ELSEWHERE_SAID_BY_SPOT:
         for number, others in held.items():
             names = sorted(others)
+            named_zh = "、".join(
+                name if others[name] == number else f"{name}（记为 {others[name]}）"
+                for name in names
+            )
+            named_en = ", ".join(
+                name if others[name] == number else f"{name} (as {others[name]})" for name in names
+            )
             report.warnings.append(
                 ImportIssue(
                     None,
                     number,
                     SPOT_NUMBER,
-                    f"图斑编号已在批次 {'、'.join(names)} 中，此处另记一条；如为同一图斑的"
+                    f"图斑编号已在批次 {named_zh} 中，此处另记一条；如为同一图斑的"
                     f"重新交付，请导入到原批次 / the number is already in batch "
-                    f"{', '.join(names)}: recorded again here; a re-delivery of the same "
+                    f"{named_en}: recorded again here; a re-delivery of the same "
                     "spot belongs in its batch",
                 )
             )
         return
-    by_batch: dict[str, list[str]] = {}
-    for number, others in held.items():
-        for other in others:
-            by_batch.setdefault(other, []).append(number)
+    by_batch: dict[str, list[tuple[str, str]]] = {}
+    for number, others in sorted(held.items()):
+        for other, recorded in others.items():
+            by_batch.setdefault(other, []).append(_as_recorded(number, recorded))
     for other in sorted(by_batch):
-        numbers = sorted(by_batch[other])
-        shown = domain.first_of(numbers, HELD_ELSEWHERE_SAID_BY_SPOT, "、")
+        numbers = by_batch[other]
+        shown_zh, shown_en = (
+            domain.first_of([pair[i] for pair in numbers], HELD_ELSEWHERE_SAID_BY_SPOT, "、")
+            for i in (0, 1)
+        )
         report.warnings.append(
             ImportIssue(
                 None,
                 None,
                 SPOT_NUMBER,
-                f"{len(numbers)} 个图斑编号已在批次 {other} 中（{shown}），此处另记一条；如为同一"
-                f"图斑的重新交付，请导入到原批次 / {len(numbers)} numbers are already in batch "
-                f"{other} ({shown}): recorded again here; a re-delivery of the same spots "
-                "belongs in their batch",
+                f"{len(numbers)} 个图斑编号已在批次 {other} 中（{shown_zh}），此处另记一条；如为"
+                f"同一图斑的重新交付，请导入到原批次 / {len(numbers)} numbers are already in "
+                f"batch {other} ({shown_en}): recorded again here; a re-delivery of the same "
+                "spots belongs in their batch",
             )
         )
 

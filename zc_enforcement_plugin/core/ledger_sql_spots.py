@@ -35,10 +35,12 @@ from .ledger_delivery import (
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
     refuse_rescreened,
+    refuse_utf8_read_as_gbk,
     say_changes,
     vet_spots,
     warn_held_elsewhere,
     warn_kept_spots,
+    warn_numeric_numbers,
     warn_other_delivery,
     warn_unmapped_town,
 )
@@ -105,7 +107,9 @@ class SqlSpotsMixin:
                 "spot layer?)"
             )
         refuse_rescreened(spots, source or name)
+        refuse_utf8_read_as_gbk(spots, source or name)
         report = ImportReport(batch=name)
+        warn_numeric_numbers(spots, source or name, report)
         written = Reporter(progress, is_cancelled, ImportCancelled)
         rows = vet_spots(spots, report)
         now = utc_now()
@@ -221,36 +225,47 @@ class SqlSpotsMixin:
 
     def _held_elsewhere(
         self, batch: str, numbers: Sequence[str]
-    ) -> tuple[dict[str, list[str]], dict[str, str | None]]:
-        """({number: the other batches holding it}, {such a batch: its recorded source}), of
-        the spot numbers given: the same spot delivered again under a new batch name would be
-        two records judged apart (and counted twice)."""
-        found: dict[str, list[str]] = {}
+    ) -> tuple[dict[str, dict[str, str]], dict[str, str | None]]:
+        """({number: {another batch holding it: the number as that batch records it}}, {such
+        a batch: its recorded source}), of the spot numbers given, leading zeros aside: the
+        same spot delivered again under a new batch name would be two records judged apart
+        (and counted twice), and 1 is the spot 0001 whose zeros a spreadsheet lost."""
+        found: dict[str, dict[str, str]] = {}
         sources: dict[str, str | None] = {}
         columns = f"b.{ls.C_BATCH_NAME}, b.{ls.C_BATCH_SOURCE}"
-        for number, other, source in self._numbered(numbers, columns, "<>", batch):
-            found.setdefault(number, []).append(other)
+        for number, recorded, other, source in self._numbered(numbers, columns, "<>", batch):
+            found.setdefault(number, {}).setdefault(other, recorded)
             sources[other] = source
         return found, sources
 
     def _outlines_in(self, batch: str, numbers: Sequence[str]) -> dict[str, BaseGeometry | None]:
-        """{number: its recorded outline} of the spots of batch ``batch`` numbered so."""
+        """{number: its recorded outline} of the spots of batch ``batch`` numbered so, leading
+        zeros aside."""
         geometry = self._geometry_column(f"s.{ls.C_GEOM}")
-        return {
-            number: self._to_geometry(value)
-            for number, value in self._numbered(numbers, geometry, "=", batch)
-        }
+        outlines: dict[str, BaseGeometry | None] = {}
+        for number, _, value in self._numbered(numbers, geometry, "=", batch):
+            outlines.setdefault(number, self._to_geometry(value))
+        return outlines
 
     def _numbered(self, numbers: Sequence[str], columns: str, batch_is: str, batch: str):
-        """(number, *columns) of the spots numbered ``numbers`` in the batch named ``batch``
-        (``batch_is`` "=") or in any other ("<>")."""
-        for condition, params in self._in_chunks(f's."{ls.C_SPOT_NUMBER}"', numbers):
-            yield from self._rows(
+        """(number given, the number as recorded, *columns) of the spots numbered one of
+        ``numbers`` but for leading zeros (refuse_lost_zeros' rule: 1 and 0001 are one spot),
+        in the batch named ``batch`` (``batch_is`` "=") or in any other ("<>"). LTRIM is the
+        same in SQLite and PostgreSQL; it forgoes the number's index, a scan of the spots per
+        chunk of numbers, once an import."""
+        given: dict[str, list[str]] = {}
+        for number in numbers:
+            given.setdefault(number.lstrip("0"), []).append(number)
+        stripped = f"LTRIM(s.\"{ls.C_SPOT_NUMBER}\", '0')"
+        for condition, params in self._in_chunks(stripped, list(given)):
+            for recorded, *values in self._rows(
                 f'SELECT s."{ls.C_SPOT_NUMBER}", {columns} '
                 f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
                 f"WHERE {condition} AND b.{ls.C_BATCH_NAME} {batch_is} {self._MARK}",
                 [*params, batch],
-            )
+            ):
+                for number in given.get(str(recorded).lstrip("0"), ()):
+                    yield (number, recorded, *values)
 
     def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
         """The batch's spots as the ledger holds them, by spot number. (Only imports change

@@ -1,14 +1,15 @@
 """Reading a delivered spot file (Shapefile or GeoPackage) into SpotRecords: encodings (.cpg, GBK
 without .cpg), CRS and the checks that name the file, feature and field. Also the rules shared
 with the ledger and the Processing readers: require_sqlite (is the file what it claims) and
-misdecoding_reason / has_cjk (does text look mis-decoded)."""
+misdecoding_reason / utf8_read_as_gbk_field / has_cjk (does text look mis-decoded)."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +21,32 @@ from . import ledger_schema as ls
 from . import reproject
 from .ledger_records import ImportIssue, ReadReport, SpotFileError, SpotRecord
 
+# Largest gap between an arc and the straight segments that follow it, in a file's units:
+# 0.01 mm (1e-10° in latitude and longitude). GEOS reads no arcs, so a curved spot is straightened
+# before anything is measured or stored: screening so (QGIS's segmentize, processing/layer_reader)
+# measures TBMJ, and the ledger's import so stores the outline the dock, $area and the export
+# show. GDAL's default of 4° steps leaves a circle of 20 m radius 1 m² short of its TBMJ.
+ARC_SAG_M = 1e-5
+ARC_SAG_DEGREES = 1e-10
+# GDAL strokes an arc in equal steps of at most OGR_ARC_STEPSIZE degrees and at most
+# OGR_ARC_MAX_GAP long. A step of angle θ on radius r strays r(1 − cos θ/2) ≈ rθ²/8 from the
+# arc, which grows with r; a chord of length c strays c²/8r, which shrinks with it. Both bounds
+# are set to meet at this radius with the sag above, so no arc of any radius strays further.
+_ARC_BOUNDS_MEET_M = 20.0
 _DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
 _DBF_SAMPLE = 2000  # non-ASCII texts read to tell a DBF's encoding
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def arc_stroking(geographic: bool) -> dict[str, str]:
+    """The GDAL options (for fiona.Env) under which arcs a file is read with are straightened
+    to within ARC_SAG_M (ARC_SAG_DEGREES in a geographic CRS) of the curve."""
+    sag = ARC_SAG_DEGREES if geographic else ARC_SAG_M
+    step = math.sqrt(8 * ARC_SAG_M / _ARC_BOUNDS_MEET_M)  # radians, the same in any units
+    return {
+        "OGR_ARC_STEPSIZE": repr(math.degrees(step)),
+        "OGR_ARC_MAX_GAP": repr(8 * sag / step),
+    }
 
 
 def require_sqlite(path: Path, what: str) -> None:
@@ -176,11 +200,14 @@ def read_spot_file(
     try:
         with fiona.open(str(path), layer=layer, **options) as source:
             source_crs = _crs_to_transform(source.crs, path, report)
-            for position, feature in enumerate(source):
-                geometry = None if feature.geometry is None else shape(feature.geometry)
-                # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
-                index = int(feature.id) if str(feature.id).isdigit() else position
-                records.append(SpotRecord(dict(feature.properties), geometry, index))
+            geographic = CRS.from_user_input(report.source_crs).is_geographic
+            # GDAL straightens a curved spot as each feature is read: as finely as screening.
+            with fiona.Env(**arc_stroking(geographic)):
+                for position, feature in enumerate(source):
+                    geometry = None if feature.geometry is None else shape(feature.geometry)
+                    # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
+                    index = int(feature.id) if str(feature.id).isdigit() else position
+                    records.append(SpotRecord(dict(feature.properties), geometry, index))
         _refuse_misfits(records, CRS.from_user_input(report.source_crs), path)
         if source_crs is not None:
             _to_ledger_crs(records, source_crs, path)
@@ -335,6 +362,20 @@ def utf8_read_as_gbk(text: str, gbk_bytes: Callable[[str], bytes] | None = None)
             return None  # broken inside, not only at the end: not UTF-8
         decoded = raw[: cut.start].decode("utf-8", errors="strict")
     return decoded if decoded != text and has_cjk(decoded) else None
+
+
+def utf8_read_as_gbk_field(
+    texts: Iterable[str], gbk_bytes: Callable[[str], bytes] | None = None
+) -> dict[str, str]:
+    """{text: what it reads as} of a field's distinct texts when the field, judged as a whole,
+    looks like UTF-8 read as GBK, else {}. The one rule screening and the ledger's import both
+    judge a field by: at least half of its texts holding Chinese read back as UTF-8 (those of
+    an odd byte count lose their last byte and may not), which real Chinese does only by rare
+    chance, a few texts in 10,000. gbk_bytes as for utf8_read_as_gbk."""
+    chinese = {text for text in texts if has_cjk(text)}
+    as_utf8 = {text: utf8_read_as_gbk(text, gbk_bytes) for text in chinese}
+    as_utf8 = {text: back for text, back in as_utf8.items() if back}
+    return as_utf8 if chinese and len(as_utf8) * 2 >= len(chinese) else {}
 
 
 def misdecoding_reason(text: str) -> str | None:

@@ -34,11 +34,6 @@ _BULK_DRIVERS = ("GPKG", "ESRI Shapefile")
 _UTF8_DRIVERS = ("GPKG",)
 
 
-# Largest gap between an arc and the segments that follow it: 0.01 mm, in the layer's units.
-ARC_SAG_M = 1e-5
-ARC_SAG_DEGREES = 1e-10
-
-
 @dataclass
 class SourceArrays:
     """One layer as arrays, row i = the i-th feature read."""
@@ -157,7 +152,8 @@ def _read_features(
     values: dict[str, list] = {name: [] for name in fields}
     total = source.featureCount()
     indices = [source.fields().indexOf(name) for name in fields]
-    arc_sag = ARC_SAG_DEGREES if source.sourceCrs().isGeographic() else ARC_SAG_M
+    geographic = source.sourceCrs().isGeographic()
+    arc_sag = spot_files.ARC_SAG_DEGREES if geographic else spot_files.ARC_SAG_M
     max_difference = QgsAbstractGeometry.SegmentationToleranceType.MaximumDifference
     for count, feature in enumerate(features):
         if feedback is not None and count % 5000 == 0:
@@ -169,7 +165,7 @@ def _read_features(
         if not geometry.isNull() and QgsWkbTypes.isCurvedType(geometry.wkbType()):
             # GEOS reads no arcs: a curved boundary is followed by short straight segments,
             # close enough that the area lost is below a cent (QGIS's default of 1° steps
-            # loses 1.4 m² on a circle of 100 m radius).
+            # loses 1.4 m² on a circle of 100 m radius); the ledger's import reads them so too.
             geometry = QgsGeometry(geometry.constGet().segmentize(arc_sag, max_difference))
         wkbs.append(None if geometry.isNull() else bytes(geometry.asWkb()))
         ids.append(feature.id())
@@ -269,13 +265,11 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
     """
     for field, values in arrays.attributes.items():
         texts = {value for value in values if isinstance(value, str)}
-        chinese = [text for text in texts if spot_files.has_cjk(text)]
-        # UTF-8 read as GBK gives Chinese characters too, but its texts read back as UTF-8
-        # (those of an odd byte count lose their last byte and do not); real Chinese does so
-        # only by rare chance, a few texts in 10,000.
-        as_utf8 = {text: spot_files.utf8_read_as_gbk(text, _qt_gbk) for text in chinese}
-        as_utf8 = {text: back for text, back in as_utf8.items() if back}
-        if chinese and len(as_utf8) * 2 >= len(chinese):
+        chinese = any(spot_files.has_cjk(text) for text in texts)
+        # UTF-8 read as GBK gives Chinese characters too, but its texts read back as UTF-8:
+        # the rule the ledger's import refuses such a field by, too.
+        as_utf8 = spot_files.utf8_read_as_gbk_field(texts, _qt_gbk)
+        if as_utf8:
             fid, value = _first_holding(arrays.feature_ids, values, as_utf8)
             return tr(
                 "{layer}: the text of field {field} looks like UTF-8 read as GBK (feature "

@@ -247,6 +247,22 @@ def warn_if_terms_unjudged(
         )
 
 
+def warn_if_numbers_numeric(source, label: str, field: str, feedback) -> None:
+    """Say so when the spot number field is numeric (an Integer or Real field, as a spreadsheet
+    writes it): numbers such as 0001 have lost their zeros, and the output carries them so, as
+    the ledger's import then says too (ledger_delivery.warn_numeric_numbers)."""
+    definition = source.fields().field(field)
+    if not definition.isNumeric():
+        return
+    feedback.pushWarning(
+        tr(
+            "{layer}: the spot number field {field} is numeric ({type}): leading zeros the "
+            "numbers had (0001) are lost, and the output and the ledger carry the numbers "
+            "without them. Deliver spot numbers as a text field."
+        ).format(layer=label, field=field, type=definition.typeName())
+    )
+
+
 def warn_if_zeros_lost(raw_codes, codes, label, class_field, feedback):
     """Say so when class codes were read with a leading zero put back, and when that also
     turned 201-205 into 0201-0205 rather than the 20x codes."""

@@ -37,6 +37,7 @@ from .screen_inputs import (
     read_land_use,
     read_protection_layer,
     refuse_if_misdecoded,
+    warn_if_numbers_numeric,
     warn_if_terms_unjudged,
 )
 from .screen_outputs import ResultWriter, WritingCancelled, refuse_a_format_losing_spots
@@ -268,6 +269,8 @@ class ScreenSpots(EnforcementAlgorithm):
                 fatalError=False,
             )
             key_field = ""  # no such field: spots are named by feature id instead
+        elif key_field:
+            warn_if_numbers_numeric(spots, spots_label, found[key_field], feedback)
         # Spots without any geometry are screened, not refused as an audit's are: every area
         # is 0, in whichever zone.
         measured_in = measuring_crs([(spots, spots_label)])

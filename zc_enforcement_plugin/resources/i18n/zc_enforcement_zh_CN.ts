@@ -1557,6 +1557,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
+      <source>{layer}: the spot number field {field} is numeric ({type}): leading zeros the numbers had (0001) are lost, and the output and the ledger carry the numbers without them. Deliver spot numbers as a text field.</source>
+      <translation>{layer}：图斑编号字段 {field} 是数字字段（{type}），编号原有的前导零（如 0001）已丢失，输出和台帐将按无前导零的编号记载。请以文本字段交付图斑编号。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
       <source>{layer}: field {field} holds codes without their leading zero (stored as numbers?); they are read with four digits ({value} as {code}).</source>
       <translation>{layer}：字段 {field} 的地类编码缺少前导零（是否以数字存储？），已按四位读取（{value} 读作 {code}）。</translation>
     </message>
