@@ -379,7 +379,7 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     panel.record_step()
     assert not panel.messages.text()
     text = panel.summary.toPlainText()
-    assert "网络曝光、群体信访即报局长: 2025-10-09" in text
+    assert "网络曝光、群体信访即报局长〔work plan〕: 2025-10-09" in text
     assert f"“{cases.DOC_BUREAU_HEAD_REPORT}”" in text
     # At 核查 the procedure offers 制止/立案/结案: the report alone is its own entry, and the
     # case stays where it is.
@@ -860,7 +860,7 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
         waiting=True,
         period_over=True,
     )
-    line = deadline_html(period)
+    line = deadline_html(period, dl.DEFAULT_RULES)
     assert "期限已满" in line and "已逾期" not in line and "#616161" in line
     early = cases.Deadline(
         "statement_hearing_request",
@@ -873,8 +873,8 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
         waiting=True,
         premature=True,
     )
-    assert "期限届满前" in deadline_html(early)
-    assert "期限届满前" not in deadline_html(replace(early, premature=False))
+    assert "期限届满前" in deadline_html(early, dl.DEFAULT_RULES)
+    assert "期限届满前" not in deadline_html(replace(early, premature=False), dl.DEFAULT_RULES)
 
 
 @pytest.mark.parametrize("how", ["click", "key"])
@@ -3050,7 +3050,8 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     panel = dock.open_case_panel()
     text = panel.summary.toPlainText()
     bureau_file = workdays.bureau_holiday_file(ledger_path)
-    assert "书面报告执法监察大队: 2026-01-02（估算）" in text  # marked on the date itself
+    # The estimate is marked on the date itself.
+    assert "书面报告执法监察大队〔work plan〕: 2026-01-02（估算）" in text
     assert "2026年没有官方节假日安排，期限为估算" in text
     assert f"add 2026 to {bureau_file}" in text
     # The warning, with its path, and the document to record each on a line of its own.
@@ -3062,8 +3063,8 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     write_notice_2026(bureau_file)
     panel.refresh()
     text = panel.summary.toPlainText()
-    assert "书面报告执法监察大队: 2026-01-04" in text
-    assert "逾期未整改立案: 2026-01-05" in text
+    assert "书面报告执法监察大队〔work plan〕: 2026-01-04" in text
+    assert "逾期未整改立案〔work plan〕: 2026-01-05" in text
     assert "没有官方节假日安排" not in text and "估算" not in text
 
 

@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
-from ..i18n import in_interface_language, tr
+from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
@@ -33,9 +33,21 @@ REPORT_ONLY = "report_only"
 STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
 
 
-def deadline_html(deadline: cases.Deadline) -> str:
-    """One deadline as a coloured line: label, due date, state (or why there is no date)."""
-    label = html.escape(deadline.label_zh)
+def rule_tag(rule: dl.Rule) -> str:
+    """What a rule rests on, as the page tags it: 法定 or 工作方案, and （待核实） when DOMAIN.md
+    marks it to verify (Rule.kind, Rule.to_verify: never read from the basis text)."""
+    kind = tr("statutory") if rule.kind == dl.LEGAL else tr("work plan")
+    return "〔" + (tr("{kind}, to verify").format(kind=kind) if rule.to_verify else kind) + "〕"
+
+
+def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
+    """One deadline as a coloured line: label tagged with what its rule rests on (its basis in
+    the tooltip), due date, state (or why there is no date)."""
+    rule = rules.rule(deadline.name)
+    label = (
+        f"<span title='{html.escape(rule.basis, quote=True)}'>"
+        f"{html.escape(deadline.label_zh)}{html.escape(rule_tag(rule))}</span>"
+    )
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
@@ -84,6 +96,28 @@ def deadline_html(deadline: cases.Deadline) -> str:
     # A due date a lenient calendar guessed (its warning says why) is marked on the date itself.
     due = deadline.due.isoformat() + (dl.ESTIMATE_MARK if deadline.estimated else "")
     return f"<span style='color:{colour}'>{label}: {due} {state}</span>{warning}{how}"
+
+
+def _length(rules: dl.DeadlineRules, name: str) -> str:
+    """A rule's length in the interface's language: 2 年, or 2 years."""
+    if chinese_interface():
+        return rules.length_zh(name)
+    rule = rules.rule(name)
+    return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+
+
+def limitation_html(rules: dl.DeadlineRules) -> str:
+    """The limitation period (行政处罚法 art. 36) as a reference line without a date: the ledger
+    records no day the act ended, which is where it runs from."""
+    rule = rules.rule("limitation")
+    text = tr(
+        "Limitation{tag}: no penalty for an act not discovered within {length} (for a "
+        "continuing act, from its end); for reference: the ledger records no day the act ended"
+    ).format(tag=rule_tag(rule), length=_length(rules, "limitation"))
+    return (
+        f"<span style='color:#616161' title='{html.escape(rule.basis, quote=True)}'>"
+        f"{html.escape(text)}</span>"
+    )
 
 
 def _figures_text(event: cases.CaseEvent) -> str:
@@ -206,7 +240,9 @@ class CasePanel(EntriesPanel):
                 + "</b></p>"
             )
         calendar = self._calendar() if callable(self._calendar) else self._calendar
-        lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, calendar)]
+        lines += [f"<p>{deadline_html(d, rules)}</p>" for d in case.deadlines(rules, calendar)]
+        if not case.closed:  # for reference while the case may still lead to a penalty
+            lines.append(f"<p>{limitation_html(rules)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
         gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()

@@ -1927,6 +1927,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>statutory</source>
+      <translation>法定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>work plan</source>
+      <translation>工作方案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Limitation{tag}: no penalty for an act not discovered within {length} (for a continuing act, from its end); for reference: the ledger records no day the act ended</source>
+      <translation>行政处罚时效{tag}：违法行为在 {length}内未被发现的，不再给予行政处罚（有连续或者继续状态的，从行为终了之日起计算）；供参考：台帐未记录行为终了之日，不计算日期</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Next step</source>
       <translation>下一步</translation>
     </message>
@@ -2004,6 +2019,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{stage} on {date} by {person} is the case's last step already. Record it again (for another party, say)?</source>
       <translation>{date} {person} 的“{stage}”已是本案最近一步。仍要再记录一次（如针对另一当事人）？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{kind}, to verify</source>
+      <translation>{kind}，待核实</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />

@@ -1,0 +1,136 @@
+"""The case page (案件): what each deadline rests on, the step it offers first, and what it asks
+before recording a step the party's period or the case's documents make doubtful."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QTextCursor
+from shapely.geometry import box
+
+from zc_enforcement_plugin.core import cases, domain, ledger
+from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.workdays import WorkCalendar
+from zc_enforcement_plugin.i18n import install_translator
+from zc_enforcement_plugin.ui.case_panel import CasePanel, deadline_html
+
+CALENDAR = WorkCalendar(None, strict=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    yield opened
+    opened.close()
+
+
+def _case(store, found: dt.date, steps=()) -> str:
+    """A spot T1 judged 违法 on ``found``, its case opened then, with ``steps`` recorded:
+    (stage, date) or (stage, date, documents)."""
+    x, y = 39_580_000.0, 4_050_000.0
+    spot = ledger.SpotRecord({"JCBH": "T1", domain.SPOT_AREA: 9000.0}, box(x, y, x + 95, y + 95))
+    store.import_batch("b", [spot])
+    spot_id = store.spots()[0].id
+    store.record_verdict(
+        spot_id,
+        ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", found.isoformat()),
+    )
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    for stage, day, *documents in steps:
+        store.add_case_event(
+            case_id, CaseEvent(case_id, stage, day, "李工", documents=tuple(*documents))
+        )
+    return case_id
+
+
+def _line(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(label))
+
+
+# --- 1. what each deadline rests on ---------------------------------------------------------------
+def test_each_rule_says_whether_law_or_the_work_plan_sets_it_and_overrides_keep_it():
+    """法定 or 工作方案 is a field of the rule (not read from its basis), and so is the mark
+    to verify; a ledger's override changes the period, not what it rests on."""
+    rules = dl.DEFAULT_RULES
+    work_plan = {n for n in rules.names() if rules.rule(n).kind == dl.WORK_PLAN}
+    assert work_plan == {
+        "public_exposure_report",
+        "report_to_brigade",
+        "file_case",
+        "serious_case_report",
+    }
+    to_verify = {n for n in rules.names() if rules.rule(n).to_verify}
+    assert to_verify == {"penalty_decision", "serious_case_report"}
+    changed = rules.with_overrides(
+        {"penalty_decision": {"amount": 60, "basis": "省规定"}, "report_to_brigade": 1}
+    )
+    assert changed.rule("penalty_decision").amount == 60
+    assert changed.rule("penalty_decision").kind == dl.LEGAL
+    assert changed.rule("penalty_decision").to_verify
+    assert changed.rule("report_to_brigade").kind == dl.WORK_PLAN
+    # Neither can be set from a ledger's settings: what a period rests on is not a setting.
+    with pytest.raises(dl.DeadlineConfigError, match="kind"):
+        rules.with_overrides({"file_case": {"kind": dl.LEGAL}})
+
+
+def test_the_case_page_tags_each_deadline_and_gives_its_basis_as_a_tooltip(store):
+    """09_demand of the legal officer's review: the work-plan lines and the legal ones looked
+    alike and the 90-day decision carried no mark that it is to verify."""
+    day = dt.date(2026, 9, 1)
+    case_id = _case(
+        store,
+        day,
+        [
+            (Stage.VERIFY, day),
+            (Stage.FILE, dt.date(2026, 9, 2)),
+            (Stage.INVESTIGATE, dt.date(2026, 9, 3)),
+            (Stage.NOTIFY, dt.date(2026, 9, 4)),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    text = panel.summary.toPlainText()
+    assert "〔work plan〕" in _line(text, "书面报告执法监察大队")
+    assert "〔work plan〕" in _line(text, "逾期未整改立案")
+    assert "〔statutory〕" in _line(text, "陈述申辩、听证申请期")
+    assert "〔statutory, to verify〕" in _line(text, "处罚决定期限")
+    # The basis is the tooltip of the deadline's label.
+    document = panel.summary.document()
+    where = document.find("处罚决定期限")
+    cursor = QTextCursor(document)
+    cursor.setPosition(where.selectionStart() + 1)
+    assert cursor.charFormat().toolTip() == dl.DEFAULT_RULES.penalty_decision.basis
+    # The limitation, for reference and without a date (no day the act ended is recorded).
+    limitation = _line(text, "Limitation")
+    assert "〔statutory〕" in limitation and "2 years" in limitation
+    assert not any(ch.isdigit() for ch in limitation.replace("2 years", ""))
+
+
+def test_the_tags_read_in_chinese_and_follow_an_overridden_rule(store):
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        store.set_setting(
+            ls.SETTING_DEADLINE_RULES, {"limitation": 3, "penalty_decision": {"amount": 60}}
+        )
+        case_id = _case(store, dt.date(2026, 9, 1), [(Stage.VERIFY, dt.date(2026, 9, 1))])
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.FILE, dt.date(2026, 9, 2), "李工"))
+        text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+        assert "处罚决定期限〔法定，待核实〕: 2026-11-01" in text, text
+        assert "书面报告执法监察大队〔工作方案〕" in text
+        assert "行政处罚时效〔法定〕：违法行为在 3 年内未被发现的" in text, text
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
+def test_a_deadline_line_is_tagged_by_its_rules_not_by_a_default(qgis_app):
+    """The dock's one-line deadline uses the ledger's rules too."""
+    period = cases.Deadline(
+        "report_to_brigade", "书面报告执法监察大队", dt.date(2026, 3, 2), dt.date(2026, 3, 4),
+        dl.OK, False,
+    )  # fmt: skip
+    line = deadline_html(period, dl.DEFAULT_RULES)
+    assert "〔work plan〕" in line and "title='2022 work plan" in line
