@@ -134,3 +134,117 @@ def test_a_deadline_line_is_tagged_by_its_rules_not_by_a_default(qgis_app):
     )  # fmt: skip
     line = deadline_html(period, dl.DEFAULT_RULES)
     assert "〔work plan〕" in line and "title='2022 work plan" in line
+
+
+# --- 2. the party's periods: nothing premature by default, and asked before --------------------
+class _Asked:
+    """QMessageBox.question patched: records what was asked and answers ``answer``."""
+
+    def __init__(self, answer):
+        self.answer, self.calls = answer, []
+
+    def __call__(self, parent, title, text, buttons, default):
+        self.calls.append((title, text, default))
+        return self.answer
+
+
+def _notified_today(store) -> tuple[str, dt.date]:
+    """A case notified today: its statement and hearing period runs 5 working days more."""
+    today = dt.date.today()
+    start = today - dt.timedelta(days=20)
+    case_id = _case(
+        store,
+        start,
+        [
+            (Stage.VERIFY, start),
+            (Stage.FILE, start + dt.timedelta(days=1)),
+            (Stage.INVESTIGATE, start + dt.timedelta(days=2)),
+            (Stage.NOTIFY, today),
+        ],
+    )
+    return case_id, today
+
+
+def test_while_the_partys_period_runs_no_step_is_offered_first(store):
+    """06_notify_running of the review: 处罚 was selected while 陈述申辩、听证申请期 ran."""
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    case_id, _ = _notified_today(store)
+    panel = CasePanel(store, case_id, CALENDAR)
+    assert panel.stage.currentData() == REPORT_ONLY
+    offered = [panel.stage.itemData(i) for i in range(panel.stage.count())]
+    assert Stage.PENALISE in offered  # still possible (a waiver), just not the default
+
+
+def test_a_decision_within_the_partys_period_is_asked_about_no_by_default(store, monkeypatch):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    case_id, today = _notified_today(store)
+    due = store.case(case_id).deadlines(store.deadline_rules(), CALENDAR)
+    due = next(d.due for d in due if d.name == "statement_hearing_request")
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.PENALISE))
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    ((_title, text, default),) = asked.calls
+    assert default == QMessageBox.StandardButton.No
+    assert "陈述申辩、听证申请期" in text and due.isoformat() in text and "处罚" in text
+    assert store.case(case_id).stage is Stage.NOTIFY  # nothing recorded
+    assert due.isoformat() in panel.messages.text()
+    asked.answer = QMessageBox.StandardButton.Yes  # the party waived it
+    assert panel.record_step()
+    assert store.case(case_id).stage is Stage.PENALISE
+
+
+def test_a_court_application_within_the_demand_period_is_asked_a_referral_is_not(
+    store, monkeypatch
+):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    today = dt.date.today()
+    start = today - dt.timedelta(days=40)
+    steps = [Stage.VERIFY, Stage.FILE, Stage.INVESTIGATE, Stage.NOTIFY, Stage.PENALISE]
+    case_id = _case(
+        store,
+        start,
+        [(s, start + dt.timedelta(days=8 * i)) for i, s in enumerate(steps)]
+        + [(Stage.DEMAND, today)],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    assert panel.stage.currentData() == REPORT_ONLY
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.TRANSFER))
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    assert "催告履行期" in asked.calls[0][1]
+    # A referral to public security waits for no party's time: not asked.
+    panel.documents.setText(cases.DOC_POLICE_REFERRAL)
+    assert panel.record_step()
+    assert len(asked.calls) == 1 and store.case(case_id).stage is Stage.TRANSFER
+
+
+def test_once_the_partys_period_is_over_the_next_step_is_offered_and_not_asked(store, monkeypatch):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    day = dt.date(2026, 9, 1)
+    case_id = _case(
+        store,
+        day,
+        [
+            (Stage.VERIFY, day),
+            (Stage.FILE, dt.date(2026, 9, 2)),
+            (Stage.INVESTIGATE, dt.date(2026, 9, 3)),
+            (Stage.NOTIFY, dt.date(2026, 9, 4)),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    assert panel.stage.currentData() is Stage.PENALISE
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert panel.record_step() and not asked.calls

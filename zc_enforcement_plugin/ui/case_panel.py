@@ -120,6 +120,11 @@ def limitation_html(rules: dl.DeadlineRules) -> str:
     )
 
 
+def _running(deadline: cases.Deadline) -> bool:
+    """Whether ``deadline`` is a party's period (statement and hearing, demand) still running."""
+    return deadline.waiting and deadline.open and not deadline.period_over
+
+
 def _figures_text(event: cases.CaseEvent) -> str:
     """A measurement's figures in 亩, as the reports print them."""
     parts = []
@@ -239,8 +244,9 @@ class CasePanel(EntriesPanel):
                 )
                 + "</b></p>"
             )
-        calendar = self._calendar() if callable(self._calendar) else self._calendar
-        lines += [f"<p>{deadline_html(d, rules)}</p>" for d in case.deadlines(rules, calendar)]
+        calendar = self._current_calendar()
+        deadlines = case.deadlines(rules, calendar)
+        lines += [f"<p>{deadline_html(d, rules)}</p>" for d in deadlines]
         if not case.closed:  # for reference while the case may still lead to a penalty
             lines.append(f"<p>{limitation_html(rules)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
@@ -275,6 +281,13 @@ class CasePanel(EntriesPanel):
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
+            if any(_running(d) for d in deadlines):
+                # The party's time: the step offered first must not be the one that cuts it
+                # short (处罚, 移交). A report is the one thing the office may record now.
+                self.stage.setCurrentIndex(self.stage.findData(REPORT_ONLY))
+
+    def _current_calendar(self):
+        return self._calendar() if callable(self._calendar) else self._calendar
 
     def _evidence_days(self, spot_id: int) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""
@@ -320,6 +333,39 @@ class CasePanel(EntriesPanel):
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def _periods_cut_short(self, event: cases.CaseEvent) -> list[cases.Deadline]:
+        """The party's periods ``event`` would be taken within (Deadline.premature once it is
+        applied, as the case will flag it): the procedure decides, not a second rule here. None
+        when the step is refused anyway: saving says why."""
+        case = self.store.case(self.case_id)
+        rules, calendar = self.store.deadline_rules(), self._current_calendar()
+        try:
+            after = case.apply(event)
+        except cases.ProcedureError:
+            return []
+        before = {d.name for d in case.deadlines(rules, calendar) if d.premature}
+        return [d for d in after.deadlines(rules, calendar) if d.premature and d.name not in before]
+
+    def _record_within(self, event: cases.CaseEvent, period: cases.Deadline) -> bool:
+        """Asked, No by default: within the party's period the step is a defect that can void
+        it, recorded only when the party waived the period."""
+        answer = QMessageBox.question(
+            self,
+            tr("Within the party's period?"),
+            tr(
+                "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
+                "party waived the period: a step taken within it can make the decision void."
+            ).format(
+                period=period.label_zh,
+                due=period.due.isoformat(),
+                stage=event.stage.label_zh,
+                date=event.date.isoformat(),
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _record_step(self) -> bool:
         stage = self.stage.currentData()
         if stage is None:
@@ -341,6 +387,15 @@ class CasePanel(EntriesPanel):
             self.messages.setText(
                 tr("A report alone needs one of the report documents (＋): {names}").format(
                     names="、".join(cases.REPORT_DOCUMENTS)
+                )
+            )
+            return False
+        cut_short = [] if report_only else self._periods_cut_short(event)
+        if cut_short and not self._record_within(event, cut_short[0]):
+            period = cut_short[0]
+            self.messages.setText(
+                tr("Not recorded: {period} runs until {due}.").format(
+                    period=period.label_zh, due=period.due.isoformat()
                 )
             )
             return False

@@ -1982,6 +1982,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Within the party's period?</source>
+      <translation>在当事人期限内？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>record the document “{name}” when it is made</source>
       <translation>报告送出时记录文书“{name}”即完成</translation>
     </message>
@@ -2022,6 +2027,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
+      <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{kind}, to verify</source>
       <translation>{kind}，待核实</translation>
     </message>
@@ -2029,6 +2039,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>A report alone needs one of the report documents (＋): {names}</source>
       <translation>只记录报告时，文书须为报告类文书（＋）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: {period} runs until {due}.</source>
+      <translation>未记录：{period}至 {due} 届满。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
