@@ -248,3 +248,68 @@ def test_once_the_partys_period_is_over_the_next_step_is_offered_and_not_asked(s
     asked = _Asked(QMessageBox.StandardButton.No)
     monkeypatch.setattr(QMessageBox, "question", asked)
     assert panel.record_step() and not asked.calls
+
+
+# --- 4. a report never made is not "done late" once the case is closed -----------------------
+def _closed_without_report(store) -> str:
+    """11_closed of the review: found 03-02, stopped 03-03, closed 03-10; no written report."""
+    return _case(
+        store,
+        dt.date(2026, 3, 2),
+        [
+            (Stage.VERIFY, dt.date(2026, 3, 2)),
+            (Stage.STOP, dt.date(2026, 3, 3)),
+            (Stage.CLOSE, dt.date(2026, 3, 10)),
+        ],
+    )
+
+
+def test_a_report_and_a_filing_a_late_close_ended_read_as_missed_not_done_late(store):
+    case_id = _closed_without_report(store)
+    case = store.case(case_id)
+    deadlines = {d.name: d for d in case.deadlines(store.deadline_rules(), CALENDAR)}
+    report, filing = deadlines["report_to_brigade"], deadlines["file_case"]
+    assert report.closed_unmet and filing.closed_unmet
+    assert not report.open  # owed no more
+    text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "书面报告执法监察大队〔work plan〕: 2026-03-04 逾期未报（2026-03-10 已结案）" in text
+    assert "逾期未整改立案〔work plan〕: 2026-03-05 逾期未立案（2026-03-10 已结案）" in text
+    assert "逾期完成" not in text
+
+
+def test_a_report_made_late_still_reads_done_late_and_a_timely_close_owes_nothing(store):
+    case_id = _case(
+        store,
+        dt.date(2026, 3, 2),
+        [
+            (Stage.VERIFY, dt.date(2026, 3, 2)),
+            (Stage.STOP, dt.date(2026, 3, 3)),
+            (Stage.STOP, dt.date(2026, 3, 6), [cases.DOC_BRIGADE_REPORT]),
+            (Stage.CLOSE, dt.date(2026, 3, 10)),
+        ],
+    )
+    text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "书面报告执法监察大队〔work plan〕: 2026-03-04 逾期完成（2026-03-06）" in text
+    assert "逾期未立案（2026-03-10 已结案）" in text
+    early = cases.Case.from_events(
+        [
+            *store.case(case_id).events[:3],
+            CaseEvent(case_id, Stage.CLOSE, dt.date(2026, 3, 3), "李工"),
+        ]
+    )
+    assert not any(d.closed_unmet or d.late for d in early.deadlines(dl.DEFAULT_RULES, CALENDAR))
+
+
+def test_the_reports_count_a_missed_report_as_overdue_until_the_close_as_the_page_does(store):
+    """The ranking's overdue cases are a day's open deadlines past due, on the case as it
+    stood that day (report_basis.overdue_standing on CaseRecord.case_as_of): the missed report
+    and filing are overdue from their due days until the close, then owed no more."""
+    case_id = _closed_without_report(store)
+    record = store.case_record(case_id)
+    rules = store.deadline_rules()
+    before = record.case_as_of(dt.date(2026, 3, 9))
+    late = before.deadlines(rules, CALENDAR, dt.date(2026, 3, 9))
+    assert {d.name for d in late if d.open and d.late} == {"report_to_brigade", "file_case"}
+    assert cases.overdue_cases([before], dt.date(2026, 3, 9), rules, CALENDAR) == [before]
+    after = record.case_as_of(dt.date(2026, 3, 10))
+    assert cases.overdue_cases([after], dt.date(2026, 3, 10), rules, CALENDAR) == []

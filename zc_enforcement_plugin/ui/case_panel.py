@@ -51,7 +51,9 @@ def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
-    if deadline.done and deadline.late:
+    if deadline.closed_unmet:  # red: missed, though closing means it is owed no more
+        state = f"{deadline.missed_zh}（{deadline.done_on.isoformat()} 已结案）"
+    elif deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
     elif deadline.done:
         state = "已完成"
