@@ -313,3 +313,40 @@ def test_the_reports_count_a_missed_report_as_overdue_until_the_close_as_the_pag
     assert cases.overdue_cases([before], dt.date(2026, 3, 9), rules, CALENDAR) == [before]
     after = record.case_as_of(dt.date(2026, 3, 10))
     assert cases.overdue_cases([after], dt.date(2026, 3, 10), rules, CALENDAR) == []
+
+
+# --- 5. a report document recorded twice is asked about ---------------------------------------
+def test_a_report_document_already_on_the_case_is_asked_about_no_by_default(store, monkeypatch):
+    """The review recorded 违法线索书面报告 on 2025-11-10 and again on 2025-11-11 unasked."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [
+            (Stage.VERIFY, dt.date(2025, 11, 7)),
+            (Stage.STOP, dt.date(2025, 11, 10), [cases.DOC_BRIGADE_REPORT]),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.stage.setCurrentIndex(panel.stage.findData(REPORT_ONLY))
+    panel.date.setDate(panel.date.date().fromString("2025-11-11", "yyyy-MM-dd"))
+    panel.person.setText("李工")
+    panel.documents.setText(cases.DOC_BRIGADE_REPORT)
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    ((_title, text, default),) = asked.calls
+    assert default == QMessageBox.StandardButton.No
+    assert cases.DOC_BRIGADE_REPORT in text and "2025-11-10" in text
+    assert len(store.case(case_id).events) == 3  # discover, verify, stop: nothing added
+    assert "2025-11-10" in panel.messages.text()
+    asked.answer = QMessageBox.StandardButton.Yes
+    assert panel.record_step()
+    assert len(store.case(case_id).events) == 4
+    # Another report document, not on the case yet, is not asked about.
+    panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
+    panel.person.setText("李工")
+    assert panel.record_step() and len(asked.calls) == 2

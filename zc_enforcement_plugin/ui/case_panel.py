@@ -322,6 +322,31 @@ class CasePanel(EntriesPanel):
             tuple(event.documents),
         )
 
+    def _report_made_before(self, event: cases.CaseEvent) -> tuple[str, dt.date] | None:
+        """A report document of ``event`` the case already has, with the day first recorded:
+        a report is made once (a second 违法线索书面报告 a day later is most likely the same
+        one typed again), but a serious-case report per spell may repeat, so it is asked."""
+        events = self.store.case(self.case_id).events
+        for document in event.documents:
+            if document in cases.REPORT_DOCUMENTS:
+                day = next((e.date for e in events if document in e.documents), None)
+                if day is not None:
+                    return document, day
+        return None
+
+    def _record_report_again(self, document: str, day: dt.date) -> bool:
+        answer = QMessageBox.question(
+            self,
+            tr("Report recorded already?"),
+            tr(
+                "“{document}” is on the case already, recorded on {date}. Record it again (a "
+                "further report, not the same one)?"
+            ).format(document=document, date=day.isoformat()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _record_again(self, event: cases.CaseEvent) -> bool:
         answer = QMessageBox.question(
             self,
@@ -401,9 +426,19 @@ class CasePanel(EntriesPanel):
                 )
             )
             return False
-        if self._same_as_last(event) and not self._record_again(event):
-            self.messages.setText(tr("Not recorded: the same step as the last one."))
-            return False
+        if self._same_as_last(event):
+            if not self._record_again(event):
+                self.messages.setText(tr("Not recorded: the same step as the last one."))
+                return False
+        elif (earlier := self._report_made_before(event)) is not None:
+            document, day = earlier
+            if not self._record_report_again(document, day):
+                self.messages.setText(
+                    tr("Not recorded: “{document}” is on the case already ({date}).").format(
+                        document=document, date=day.isoformat()
+                    )
+                )
+                return False
         self.store.add_case_event(self.case_id, event)
         self.messages.clear()
         self.documents.clear()

@@ -1977,6 +1977,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Report recorded already?</source>
+      <translation>已记录过该报告？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Same step again?</source>
       <translation>再次记录相同步骤？</translation>
     </message>
@@ -2007,11 +2012,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>Not recorded: the same step as the last one.</source>
-      <translation>未记录：与上一步相同。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Case {id}</source>
       <translation>案件 {id}</translation>
     </message>
@@ -2022,6 +2022,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>“{document}” is on the case already, recorded on {date}. Record it again (a further report, not the same one)?</source>
+      <translation>案件已有“{document}”，记录于 {date}。是否再次记录（另一份报告，而非同一份）？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{stage} on {date} by {person} is the case's last step already. Record it again (for another party, say)?</source>
       <translation>{date} {person} 的“{stage}”已是本案最近一步。仍要再记录一次（如针对另一当事人）？</translation>
     </message>
@@ -2029,6 +2034,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
       <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: the same step as the last one.</source>
+      <translation>未记录：与上一步相同。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2044,6 +2054,11 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Not recorded: {period} runs until {due}.</source>
       <translation>未记录：{period}至 {due} 届满。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: “{document}” is on the case already ({date}).</source>
+      <translation>未记录：案件已有“{document}”（{date}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
