@@ -253,7 +253,8 @@ def test_cases_are_read_a_chunk_at_a_time_whatever_their_number(tmp_path, monkey
     ids = fill(store, 25)
     for i, number in enumerate(sorted(ids)):
         if i > 1 and i % 5 in (1, 2):  # judged illegal (_verdicts); spot 1 has its case
-            store.open_case(ORIGIN_SPOT, spot_id=ids[number], date=dt.date(2024, 3, 5))
+            # Opened on its verdict's day: a case is not opened before its verdict.
+            store.open_case(ORIGIN_SPOT, spot_id=ids[number])
     # Expected case by case, so the listing's own statement is first prepared under the cap
     # (SQLite checks the cap when it prepares a statement, and keeps prepared ones).
     case_ids = [row[0] for row in store._conn.execute(f"SELECT {ls.C_ID} FROM {ls.T_CASES}")]

@@ -65,6 +65,12 @@ def ledger_path(tmp_path, demo):
         attributes[domain.TOWN_NAME], attributes[domain.OFFICE_NAME] = town_of[row], office_of[row]
         attributes.update({name: values[row] for name, values in result.fields.items()})
         attributes = {k: (v.item() if hasattr(v, "item") else v) for k, v in attributes.items()}
+        # The tests judge spots on days of 2025 (around its holidays) and nobody verifies a
+        # spot before its later image: the demo batch's images are dated before those days.
+        attributes[domain.SPOT_EARLIER_DATE], attributes[domain.SPOT_LATER_DATE] = (
+            "2024-10-15",
+            "2025-01-15",
+        )
         records.append(ledger.SpotRecord(attributes, geoms[row], row))
     path = tmp_path / "ledger.gpkg"
     with ledger.GeoPackageLedger(path) as store:
@@ -380,7 +386,7 @@ def test_report_documents_are_picked_and_say_which_deadline_they_end(dock, ledge
     panel.record_step()
     assert not panel.messages.text()
     text = panel.summary.toPlainText()
-    assert "网络曝光、群体信访即报局长: 2025-10-09" in text
+    assert "网络曝光、群体信访即报局长〔work plan〕: 2025-10-09" in text
     assert f"“{cases.DOC_BUREAU_HEAD_REPORT}”" in text
     # At 核查 the procedure offers 制止/立案/结案: the report alone is its own entry, and the
     # case stays where it is.
@@ -861,7 +867,7 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
         waiting=True,
         period_over=True,
     )
-    line = deadline_html(period)
+    line = deadline_html(period, dl.DEFAULT_RULES)
     assert "期限已满" in line and "已逾期" not in line and "#616161" in line
     early = cases.Deadline(
         "statement_hearing_request",
@@ -874,8 +880,8 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
         waiting=True,
         premature=True,
     )
-    assert "期限届满前" in deadline_html(early)
-    assert "期限届满前" not in deadline_html(replace(early, premature=False))
+    assert "期限届满前" in deadline_html(early, dl.DEFAULT_RULES)
+    assert "期限届满前" not in deadline_html(replace(early, premature=False), dl.DEFAULT_RULES)
 
 
 @pytest.mark.parametrize("how", ["click", "key"])
@@ -3051,7 +3057,8 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     panel = dock.open_case_panel()
     text = panel.summary.toPlainText()
     bureau_file = workdays.bureau_holiday_file(ledger_path)
-    assert "书面报告执法监察大队: 2026-01-02（估算）" in text  # marked on the date itself
+    # The estimate is marked on the date itself.
+    assert "书面报告执法监察大队〔work plan〕: 2026-01-02（估算）" in text
     assert "2026年没有官方节假日安排，期限为估算" in text
     assert f"add 2026 to {bureau_file}" in text
     # The warning, with its path, and the document to record each on a line of its own.
@@ -3063,8 +3070,8 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     write_notice_2026(bureau_file)
     panel.refresh()
     text = panel.summary.toPlainText()
-    assert "书面报告执法监察大队: 2026-01-04" in text
-    assert "逾期未整改立案: 2026-01-05" in text
+    assert "书面报告执法监察大队〔work plan〕: 2026-01-04" in text
+    assert "逾期未整改立案〔work plan〕: 2026-01-05" in text
     assert "没有官方节假日安排" not in text and "估算" not in text
 
 

@@ -516,7 +516,10 @@ def test_overrides_from_dict():
     )
     assert rules.penalty_decision.amount == 60
     assert rules.penalty_decision.unit == dl.CALENDAR_DAYS
-    assert rules.report_to_brigade == dl.Rule(3, dl.WORKING_DAYS, rules.report_to_brigade.basis)
+    # The override changes the period, not what it rests on (the work plan).
+    assert rules.report_to_brigade == dl.Rule(
+        3, dl.WORKING_DAYS, rules.report_to_brigade.basis, kind=dl.WORK_PLAN
+    )
     assert dl.DEFAULT_RULES.penalty_decision.amount == 90  # defaults untouched
     assert dl.due_date("report_to_brigade", date(2025, 9, 30), rules) == date(2025, 10, 11)
     assert dl.rules_from_dict(None) == dl.DEFAULT_RULES

@@ -350,6 +350,14 @@ class Deadline:
     # A party's (waiting) period that has run out with the office's next step not yet taken:
     # nothing is late, the office may now act (decide, or apply to the court). Still open.
     period_over: bool = False
+    # Ended by closing the case after its due day, its act never done (a report never made, a
+    # case never filed): nothing is owed any more, but it was missed, not done late.
+    closed_unmet: bool = False
+
+    @property
+    def missed_zh(self) -> str:
+        """What a deadline ``closed_unmet`` left undone, in the bureau's words (逾期未报)."""
+        return MISSED_LABELS_ZH.get(self.name, "逾期未办")
 
     @property
     def late(self) -> bool:
@@ -382,6 +390,14 @@ DEADLINE_LABELS_ZH = {
     "statement_hearing_request": "陈述申辩、听证申请期",
     "demand_to_comply": "催告履行期",
     "penalty_decision": "处罚决定期限",
+}
+
+# A deadline a late close ended without its act (Deadline.closed_unmet): what was missed.
+MISSED_LABELS_ZH = {
+    "public_exposure_report": "逾期未报",
+    "report_to_brigade": "逾期未报",
+    "file_case": "逾期未立案",
+    "serious_case_report": "逾期未报",
 }
 
 # Documents whose presence on any event marks a report made (reports are not procedure stages),
@@ -1131,6 +1147,14 @@ class Case:
             except UnknownScheduleError:
                 # The warning window crosses an unknown year: count calendar days instead.
                 state = dl.status(due, at, warn_days)
+        # Closing ends what is owed; after the due day it is no late report or filing, but one
+        # never made (unless the closing event carries the report itself).
+        closed_unmet = (
+            by is not None
+            and by.stage is Stage.CLOSE
+            and state == dl.OVERDUE
+            and not (spec.document is not None and spec.document in by.documents)
+        )
         return replace(
             base,
             due=due,
@@ -1138,6 +1162,7 @@ class Case:
             warning=warning,
             estimated=estimated,
             premature=premature,
+            closed_unmet=closed_unmet,
         )
 
     def next_deadline(

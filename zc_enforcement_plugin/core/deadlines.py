@@ -30,6 +30,12 @@ YEARS = "years"
 UNITS = (WORKING_DAYS, CALENDAR_DAYS, YEARS)
 UNIT_WORDS_ZH = {WORKING_DAYS: "个工作日", CALENDAR_DAYS: "日", YEARS: "年"}
 
+# What a rule rests on: a law or regulation (法定), or the bureau's own work plan (工作方案),
+# which the bureau may change and a party cannot invoke. Shown beside each deadline.
+LEGAL = "legal"
+WORK_PLAN = "work_plan"
+KINDS = (LEGAL, WORK_PLAN)
+
 OK = "ok"
 DUE_SOON = "due_soon"
 OVERDUE = "overdue"
@@ -63,6 +69,11 @@ class Rule:
     unit: str
     basis: str = ""
     roll_forward: bool = False
+    # Whether the period is set by law (LEGAL) or by the work plan; a ledger's override changes
+    # the period, never what it rests on, so neither this nor ``to_verify`` can be overridden.
+    kind: str = LEGAL
+    # DOMAIN.md marks it "(verify)": not confirmed from a primary source, shown as such.
+    to_verify: bool = False
 
     @property
     def needs_schedule(self) -> bool:
@@ -80,18 +91,30 @@ class DeadlineRules:
         CALENDAR_DAYS,
         "2022 work plan: an act exposed online or causing mass petitions is reported to the "
         "bureau head at once (the same day)",
+        kind=WORK_PLAN,
     )
     report_to_brigade: Rule = Rule(
-        2, WORKING_DAYS, "2022 work plan: unrectified new act found, written report to the brigade"
+        2,
+        WORKING_DAYS,
+        "2022 work plan: unrectified new act found, written report to the brigade",
+        kind=WORK_PLAN,
     )
     file_case: Rule = Rule(
         3,
         WORKING_DAYS,
         "2022 work plan: still unrectified 3 working days after it was found, report to the "
         "bureau leader and file a case (立案)",
+        kind=WORK_PLAN,
     )
+    # DOMAIN §5 names no source for the 3 days: an internal report, counted as the work plan's,
+    # and to verify.
     serious_case_report: Rule = Rule(
-        3, WORKING_DAYS, "DOMAIN §5: case at the criminal threshold reported within 3 working days"
+        3,
+        WORKING_DAYS,
+        "DOMAIN §5: case at the criminal threshold reported within 3 working days (source not "
+        "named)",
+        kind=WORK_PLAN,
+        to_verify=True,
     )
     statement_hearing_request: Rule = Rule(
         5,
@@ -107,8 +130,8 @@ class DeadlineRules:
     penalty_decision: Rule = Rule(
         90,
         CALENDAR_DAYS,
-        "行政处罚法 art. 60: decision within 90 days of filing unless other rules say otherwise "
-        "(verify)",
+        "行政处罚法 art. 60: decision within 90 days of filing unless other rules say otherwise",
+        to_verify=True,
     )
     limitation: Rule = Rule(
         2,
@@ -226,7 +249,7 @@ def _override_rule(rule: Rule, name: str, value: Any, source: str) -> Rule:
             name,
             f"依据（basis）须为文本，现为 {basis!r} / basis must be text, got {basis!r}",
         )
-    return Rule(amount=amount, unit=unit, basis=basis, roll_forward=roll_forward)
+    return replace(rule, amount=amount, unit=unit, basis=basis, roll_forward=roll_forward)
 
 
 def rules_from_dict(overrides: Mapping[str, Any] | None, source: str = "") -> DeadlineRules:

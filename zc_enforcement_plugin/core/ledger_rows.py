@@ -169,7 +169,11 @@ def resolve_case_opening(
                 + "; ".join(store.unreadable_cases)
             )
         areas = verdict.areas or {}
-        date = date or as_date(verdict.verified_on)
+        judged = as_date(verdict.verified_on)
+        _not_before_origin(
+            date, judged, f"图斑 {spot.number} 判定违法的核查日期", f"spot {spot.number}'s verdict"
+        )
+        date = date or judged
         person = person or verdict.verifier
         office = office if office is not None else spot.office
         town = town if town is not None else spot.town
@@ -191,6 +195,9 @@ def resolve_case_opening(
                 "the ledger: record the patrol first"
             )
         patrol = found[0]
+        _not_before_origin(
+            date, as_date(patrol.date), f"巡查 {patrol_id} 的日期", f"patrol {patrol_id}'s date"
+        )
         date = date or patrol.date
         person = person or patrol.staff[0]
         office = office if office is not None else patrol.office
@@ -212,6 +219,16 @@ def resolve_case_opening(
         basic_farmland_sqm,
         case_origin,
     )
+
+
+def _not_before_origin(opened: dt.date | None, origin: dt.date, what_zh: str, what_en: str) -> None:
+    """A case is discovered by its verdict or its patrol: it cannot be opened before that day
+    (its deadlines would run from a day nothing was known). None: opened on the origin's day."""
+    if opened is not None and opened < origin:
+        raise CaseError(
+            f"立案的发现日期（date）{opened} 早于{what_zh} {origin} / the case's opening date "
+            f"(date) {opened} is earlier than {what_en} {origin}"
+        )
 
 
 def spot_case_figures(

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from . import ledger_schema as ls
+from .dates import parse_date
 from .domain import (
+    SPOT_LATER_DATE,
     SPOT_MONITORED_AREA,
 )
 from .ledger_delivery import read_number
@@ -28,6 +30,28 @@ def _spot_area(spot: SpotSummary | None) -> float | None:
         return value
     geometry = getattr(spot, "geometry", None)
     return float(geometry.area) if geometry is not None and not geometry.is_empty else None
+
+
+def spot_image_date(spot: SpotSummary | None) -> dt.date | None:
+    """The spot's later image date (HSX), read as screening reads it (dates.parse_date, lenient);
+    None when the spot has none, or text that is no date: then nothing is checked against it."""
+    attributes = getattr(spot, "attributes", None) or {}
+    try:
+        return parse_date(attributes.get(SPOT_LATER_DATE), strict=False)
+    except (TypeError, ValueError):  # a value of a kind no delivery should hold: not checked
+        return None
+
+
+def _image_date_messages(day: dt.date, spot: SpotSummary | None) -> list[str]:
+    """A spot is a change the later image shows: nobody verified it on site before that."""
+    later = spot_image_date(spot)
+    if later is None or day >= later:
+        return []
+    return [
+        f"图斑 {spot.number}：核查日期 {day} 早于后时相影像日期（{SPOT_LATER_DATE}）{later} / "
+        f"spot {spot.number}: the verification date {day} is earlier than its later image date "
+        f"({SPOT_LATER_DATE}) {later}"
+    ]
 
 
 def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
@@ -70,6 +94,7 @@ def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
                 messages.append(
                     f"核查日期 {day} 晚于今天 / the verification date {day} is in the future"
                 )
+            messages.extend(_image_date_messages(day, spot))
     messages.extend(_area_messages(verdict.areas, _spot_area(spot)))
     messages.extend(_detail_messages(verdict))
     return messages

@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
-from ..i18n import in_interface_language, tr
+from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
 
@@ -36,13 +36,27 @@ WITHDRAW = "withdraw"
 STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
 
 
-def deadline_html(deadline: cases.Deadline) -> str:
-    """One deadline as a coloured line: label, due date, state (or why there is no date)."""
-    label = html.escape(deadline.label_zh)
+def rule_tag(rule: dl.Rule) -> str:
+    """What a rule rests on, as the page tags it: 法定 or 工作方案, and （待核实） when DOMAIN.md
+    marks it to verify (Rule.kind, Rule.to_verify: never read from the basis text)."""
+    kind = tr("statutory") if rule.kind == dl.LEGAL else tr("work plan")
+    return "〔" + (tr("{kind}, to verify").format(kind=kind) if rule.to_verify else kind) + "〕"
+
+
+def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
+    """One deadline as a coloured line: label tagged with what its rule rests on (its basis in
+    the tooltip), due date, state (or why there is no date)."""
+    rule = rules.rule(deadline.name)
+    label = (
+        f"<span title='{html.escape(rule.basis, quote=True)}'>"
+        f"{html.escape(deadline.label_zh)}{html.escape(rule_tag(rule))}</span>"
+    )
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
-    if deadline.done and deadline.late:
+    if deadline.closed_unmet:  # red: missed, though closing means it is owed no more
+        state = f"{deadline.missed_zh}（{deadline.done_on.isoformat()} 已结案）"
+    elif deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
     elif deadline.done:
         state = "已完成"
@@ -106,6 +120,33 @@ def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
         f"已更正为 {c.date.isoformat()}：{c.note}（{c.person}）" for c in case.corrections_of(event)
     )
     return f"{first}（{corrections}）" if corrections else first
+
+
+def _length(rules: dl.DeadlineRules, name: str) -> str:
+    """A rule's length in the interface's language: 2 年, or 2 years."""
+    if chinese_interface():
+        return rules.length_zh(name)
+    rule = rules.rule(name)
+    return f"{rule.amount} {rule.unit.replace('_', ' ')}"
+
+
+def limitation_html(rules: dl.DeadlineRules) -> str:
+    """The limitation period (行政处罚法 art. 36) as a reference line without a date: the ledger
+    records no day the act ended, which is where it runs from."""
+    rule = rules.rule("limitation")
+    text = tr(
+        "Limitation{tag}: no penalty for an act not discovered within {length} (for a "
+        "continuing act, from its end); for reference: the ledger records no day the act ended"
+    ).format(tag=rule_tag(rule), length=_length(rules, "limitation"))
+    return (
+        f"<span style='color:#616161' title='{html.escape(rule.basis, quote=True)}'>"
+        f"{html.escape(text)}</span>"
+    )
+
+
+def _running(deadline: cases.Deadline) -> bool:
+    """Whether ``deadline`` is a party's period (statement and hearing, demand) still running."""
+    return deadline.waiting and deadline.open and not deadline.period_over
 
 
 def _figures_text(event: cases.CaseEvent) -> str:
@@ -250,8 +291,11 @@ class CasePanel(EntriesPanel):
         left_open = self.store.case_left_open(record.spot_id) if record.spot_id else None
         if left_open is not None:
             lines.append(lawful_spot_html(left_open[1]))
-        calendar = self._calendar() if callable(self._calendar) else self._calendar
-        lines += [f"<p>{deadline_html(d)}</p>" for d in case.deadlines(rules, calendar)]
+        calendar = self._current_calendar()
+        deadlines = case.deadlines(rules, calendar)
+        lines += [f"<p>{deadline_html(d, rules)}</p>" for d in deadlines]
+        if not case.closed:  # for reference while the case may still lead to a penalty
+            lines.append(f"<p>{limitation_html(rules)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
         gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()
@@ -286,6 +330,10 @@ class CasePanel(EntriesPanel):
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
+            if any(_running(d) for d in deadlines):
+                # The party's time: the step offered first must not be the one that cuts it
+                # short (处罚, 移交). A report is the one thing the office may record now.
+                self.stage.setCurrentIndex(self.stage.findData(REPORT_ONLY))
         if case.stage in cases.WITHDRAW_FROM:
             self.stage.addItem(tr("Withdraw the case (opened in error or lawful)"), WITHDRAW)
         self.corrected.clear()
@@ -294,6 +342,9 @@ class CasePanel(EntriesPanel):
                 label = f"{event.date.isoformat()} {event.stage.label_zh}"
                 self.corrected.addItem(label, event.event_id)
         self.corrected.setCurrentIndex(self.corrected.count() - 1)  # the last step, mostly
+
+    def _current_calendar(self):
+        return self._calendar() if callable(self._calendar) else self._calendar
 
     def _evidence_days(self, spot_id: int) -> set[dt.date]:
         """The days the case's spot has photos, videos or recordings of (attached with E)."""
@@ -326,6 +377,31 @@ class CasePanel(EntriesPanel):
             tuple(event.documents),
         )
 
+    def _report_made_before(self, event: cases.CaseEvent) -> tuple[str, dt.date] | None:
+        """A report document of ``event`` the case already has, with the day first recorded:
+        a report is made once (a second 违法线索书面报告 a day later is most likely the same
+        one typed again), but a serious-case report per spell may repeat, so it is asked."""
+        events = self.store.case(self.case_id).events
+        for document in event.documents:
+            if document in cases.REPORT_DOCUMENTS:
+                day = next((e.date for e in events if document in e.documents), None)
+                if day is not None:
+                    return document, day
+        return None
+
+    def _record_report_again(self, document: str, day: dt.date) -> bool:
+        answer = QMessageBox.question(
+            self,
+            tr("Report recorded already?"),
+            tr(
+                "“{document}” is on the case already, recorded on {date}. Record it again (a "
+                "further report, not the same one)?"
+            ).format(document=document, date=day.isoformat()),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _record_again(self, event: cases.CaseEvent) -> bool:
         answer = QMessageBox.question(
             self,
@@ -334,6 +410,39 @@ class CasePanel(EntriesPanel):
                 "{stage} on {date} by {person} is the case's last step already. Record it "
                 "again (for another party, say)?"
             ).format(stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _periods_cut_short(self, event: cases.CaseEvent) -> list[cases.Deadline]:
+        """The party's periods ``event`` would be taken within (Deadline.premature once it is
+        applied, as the case will flag it): the procedure decides, not a second rule here. None
+        when the step is refused anyway: saving says why."""
+        case = self.store.case(self.case_id)
+        rules, calendar = self.store.deadline_rules(), self._current_calendar()
+        try:
+            after = case.apply(event)
+        except cases.ProcedureError:
+            return []
+        before = {d.name for d in case.deadlines(rules, calendar) if d.premature}
+        return [d for d in after.deadlines(rules, calendar) if d.premature and d.name not in before]
+
+    def _record_within(self, event: cases.CaseEvent, period: cases.Deadline) -> bool:
+        """Asked, No by default: within the party's period the step is a defect that can void
+        it, recorded only when the party waived the period."""
+        answer = QMessageBox.question(
+            self,
+            tr("Within the party's period?"),
+            tr(
+                "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
+                "party waived the period: a step taken within it can make the decision void."
+            ).format(
+                period=period.label_zh,
+                due=period.due.isoformat(),
+                stage=event.stage.label_zh,
+                date=event.date.isoformat(),
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -366,9 +475,28 @@ class CasePanel(EntriesPanel):
                 )
             )
             return False
-        if self._same_as_last(event) and not self._record_again(event):
-            self.messages.setText(tr("Not recorded: the same step as the last one."))
+        cut_short = [] if report_only else self._periods_cut_short(event)
+        if cut_short and not self._record_within(event, cut_short[0]):
+            period = cut_short[0]
+            self.messages.setText(
+                tr("Not recorded: {period} runs until {due}.").format(
+                    period=period.label_zh, due=period.due.isoformat()
+                )
+            )
             return False
+        if self._same_as_last(event):
+            if not self._record_again(event):
+                self.messages.setText(tr("Not recorded: the same step as the last one."))
+                return False
+        elif (earlier := self._report_made_before(event)) is not None:
+            document, day = earlier
+            if not self._record_report_again(document, day):
+                self.messages.setText(
+                    tr("Not recorded: “{document}” is on the case already ({date}).").format(
+                        document=document, date=day.isoformat()
+                    )
+                )
+                return False
         self.store.add_case_event(self.case_id, event)
         self.messages.clear()
         self.documents.clear()

@@ -947,15 +947,14 @@ class VerificationDock(QgsDockWidget):
             )
             return problems + self._unopened_html(spot_id)
         case = record.case
-        upcoming = case.next_deadline(
-            None, self.session.store.deadline_rules(), self.session.calendar
-        )
+        rules = self.session.store.deadline_rules()
+        upcoming = case.next_deadline(None, rules, self.session.calendar)
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
         if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
             text += f" <b style='color:{REFUSAL_COLOUR}'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
-            text += f"<br>{deadline_html(upcoming)}"
+            text += f"<br>{deadline_html(upcoming, rules)}"
         # Shown here, where the page returns after a verdict is saved: a spot judged lawful
         # keeps its case open until the office withdraws it.
         left_open = self.session.store.case_left_open(spot_id)
@@ -969,15 +968,12 @@ class VerificationDock(QgsDockWidget):
         unopened = self.session.unopened_case(spot_id)
         if unopened is None:
             return ""
-        owed = [
-            d
-            for d in unopened.deadlines(self.session.store.deadline_rules(), self.session.calendar)
-            if d.open
-        ]
+        rules = self.session.store.deadline_rules()
+        owed = [d for d in unopened.deadlines(rules, self.session.calendar) if d.open]
         heading = tr("No case opened: deadlines run from the verdict of {day}").format(
             day=unopened.events[0].date.isoformat()
         )
-        lines = "".join(f"<br>{deadline_html(d)}" for d in owed)
+        lines = "".join(f"<br>{deadline_html(d, rules)}" for d in owed)
         return f"<p><b style='color:{REFUSAL_COLOUR}'>{html.escape(heading)}</b>{lines}</p>"
 
     @_reported

@@ -1947,8 +1947,23 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>statutory</source>
+      <translation>法定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>work plan</source>
+      <translation>工作方案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on the case page (Next step: withdraw), with the reason</source>
       <translation>图斑已判定为{category}（{day}），案件尚未撤销：请在案件页撤销案件（下一步：撤销案件），并写明理由</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Limitation{tag}: no penalty for an act not discovered within {length} (for a continuing act, from its end); for reference: the ledger records no day the act ended</source>
+      <translation>行政处罚时效{tag}：违法行为在 {length}内未被发现的，不再给予行政处罚（有连续或者继续状态的，从行为终了之日起计算）；供参考：台帐未记录行为终了之日，不计算日期</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2007,8 +2022,18 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Report recorded already?</source>
+      <translation>已记录过该报告？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Same step again?</source>
       <translation>再次记录相同步骤？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Within the party's period?</source>
+      <translation>在当事人期限内？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2037,11 +2062,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>Not recorded: the same step as the last one.</source>
-      <translation>未记录：与上一步相同。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Case {id}</source>
       <translation>案件 {id}</translation>
     </message>
@@ -2052,13 +2072,43 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>“{document}” is on the case already, recorded on {date}. Record it again (a further report, not the same one)?</source>
+      <translation>案件已有“{document}”，记录于 {date}。是否再次记录（另一份报告，而非同一份）？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{stage} on {date} by {person} is the case's last step already. Record it again (for another party, say)?</source>
       <translation>{date} {person} 的“{stage}”已是本案最近一步。仍要再记录一次（如针对另一当事人）？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
+      <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: the same step as the last one.</source>
+      <translation>未记录：与上一步相同。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{kind}, to verify</source>
+      <translation>{kind}，待核实</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>A report alone needs one of the report documents (＋): {names}</source>
       <translation>只记录报告时，文书须为报告类文书（＋）：{names}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: {period} runs until {due}.</source>
+      <translation>未记录：{period}至 {due} 届满。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: “{document}” is on the case already ({date}).</source>
+      <translation>未记录：案件已有“{document}”（{date}）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />

@@ -1,0 +1,352 @@
+"""The case page (案件): what each deadline rests on, the step it offers first, and what it asks
+before recording a step the party's period or the case's documents make doubtful."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtGui import QTextCursor
+from shapely.geometry import box
+
+from zc_enforcement_plugin.core import cases, domain, ledger
+from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.workdays import WorkCalendar
+from zc_enforcement_plugin.i18n import install_translator
+from zc_enforcement_plugin.ui.case_panel import CasePanel, deadline_html
+
+CALENDAR = WorkCalendar(None, strict=False)
+
+
+@pytest.fixture
+def store(tmp_path):
+    opened = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    yield opened
+    opened.close()
+
+
+def _case(store, found: dt.date, steps=()) -> str:
+    """A spot T1 judged 违法 on ``found``, its case opened then, with ``steps`` recorded:
+    (stage, date) or (stage, date, documents)."""
+    x, y = 39_580_000.0, 4_050_000.0
+    spot = ledger.SpotRecord({"JCBH": "T1", domain.SPOT_AREA: 9000.0}, box(x, y, x + 95, y + 95))
+    store.import_batch("b", [spot])
+    spot_id = store.spots()[0].id
+    store.record_verdict(
+        spot_id,
+        ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", found.isoformat()),
+    )
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    for stage, day, *documents in steps:
+        store.add_case_event(
+            case_id, CaseEvent(case_id, stage, day, "李工", documents=tuple(*documents))
+        )
+    return case_id
+
+
+def _line(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(label))
+
+
+# --- 1. what each deadline rests on ---------------------------------------------------------------
+def test_each_rule_says_whether_law_or_the_work_plan_sets_it_and_overrides_keep_it():
+    """法定 or 工作方案 is a field of the rule (not read from its basis), and so is the mark
+    to verify; a ledger's override changes the period, not what it rests on."""
+    rules = dl.DEFAULT_RULES
+    work_plan = {n for n in rules.names() if rules.rule(n).kind == dl.WORK_PLAN}
+    assert work_plan == {
+        "public_exposure_report",
+        "report_to_brigade",
+        "file_case",
+        "serious_case_report",
+    }
+    to_verify = {n for n in rules.names() if rules.rule(n).to_verify}
+    assert to_verify == {"penalty_decision", "serious_case_report"}
+    changed = rules.with_overrides(
+        {"penalty_decision": {"amount": 60, "basis": "省规定"}, "report_to_brigade": 1}
+    )
+    assert changed.rule("penalty_decision").amount == 60
+    assert changed.rule("penalty_decision").kind == dl.LEGAL
+    assert changed.rule("penalty_decision").to_verify
+    assert changed.rule("report_to_brigade").kind == dl.WORK_PLAN
+    # Neither can be set from a ledger's settings: what a period rests on is not a setting.
+    with pytest.raises(dl.DeadlineConfigError, match="kind"):
+        rules.with_overrides({"file_case": {"kind": dl.LEGAL}})
+
+
+def test_the_case_page_tags_each_deadline_and_gives_its_basis_as_a_tooltip(store):
+    """09_demand of the legal officer's review: the work-plan lines and the legal ones looked
+    alike and the 90-day decision carried no mark that it is to verify."""
+    day = dt.date(2026, 9, 1)
+    case_id = _case(
+        store,
+        day,
+        [
+            (Stage.VERIFY, day),
+            (Stage.FILE, dt.date(2026, 9, 2)),
+            (Stage.INVESTIGATE, dt.date(2026, 9, 3)),
+            (Stage.NOTIFY, dt.date(2026, 9, 4)),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    text = panel.summary.toPlainText()
+    assert "〔work plan〕" in _line(text, "书面报告执法监察大队")
+    assert "〔work plan〕" in _line(text, "逾期未整改立案")
+    assert "〔statutory〕" in _line(text, "陈述申辩、听证申请期")
+    assert "〔statutory, to verify〕" in _line(text, "处罚决定期限")
+    # The basis is the tooltip of the deadline's label.
+    document = panel.summary.document()
+    where = document.find("处罚决定期限")
+    cursor = QTextCursor(document)
+    cursor.setPosition(where.selectionStart() + 1)
+    assert cursor.charFormat().toolTip() == dl.DEFAULT_RULES.penalty_decision.basis
+    # The limitation, for reference and without a date (no day the act ended is recorded).
+    limitation = _line(text, "Limitation")
+    assert "〔statutory〕" in limitation and "2 years" in limitation
+    assert not any(ch.isdigit() for ch in limitation.replace("2 years", ""))
+
+
+def test_the_tags_read_in_chinese_and_follow_an_overridden_rule(store):
+    translator = install_translator("zh_CN")
+    assert translator is not None
+    try:
+        store.set_setting(
+            ls.SETTING_DEADLINE_RULES, {"limitation": 3, "penalty_decision": {"amount": 60}}
+        )
+        case_id = _case(store, dt.date(2026, 9, 1), [(Stage.VERIFY, dt.date(2026, 9, 1))])
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.FILE, dt.date(2026, 9, 2), "李工"))
+        text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+        assert "处罚决定期限〔法定，待核实〕: 2026-11-01" in text, text
+        assert "书面报告执法监察大队〔工作方案〕" in text
+        assert "行政处罚时效〔法定〕：违法行为在 3 年内未被发现的" in text, text
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
+def test_a_deadline_line_is_tagged_by_its_rules_not_by_a_default(qgis_app):
+    """The dock's one-line deadline uses the ledger's rules too."""
+    period = cases.Deadline(
+        "report_to_brigade", "书面报告执法监察大队", dt.date(2026, 3, 2), dt.date(2026, 3, 4),
+        dl.OK, False,
+    )  # fmt: skip
+    line = deadline_html(period, dl.DEFAULT_RULES)
+    assert "〔work plan〕" in line and "title='2022 work plan" in line
+
+
+# --- 2. the party's periods: nothing premature by default, and asked before --------------------
+class _Asked:
+    """QMessageBox.question patched: records what was asked and answers ``answer``."""
+
+    def __init__(self, answer):
+        self.answer, self.calls = answer, []
+
+    def __call__(self, parent, title, text, buttons, default):
+        self.calls.append((title, text, default))
+        return self.answer
+
+
+def _notified_today(store) -> tuple[str, dt.date]:
+    """A case notified today: its statement and hearing period runs 5 working days more."""
+    today = dt.date.today()
+    start = today - dt.timedelta(days=20)
+    case_id = _case(
+        store,
+        start,
+        [
+            (Stage.VERIFY, start),
+            (Stage.FILE, start + dt.timedelta(days=1)),
+            (Stage.INVESTIGATE, start + dt.timedelta(days=2)),
+            (Stage.NOTIFY, today),
+        ],
+    )
+    return case_id, today
+
+
+def test_while_the_partys_period_runs_no_step_is_offered_first(store):
+    """06_notify_running of the review: 处罚 was selected while 陈述申辩、听证申请期 ran."""
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    case_id, _ = _notified_today(store)
+    panel = CasePanel(store, case_id, CALENDAR)
+    assert panel.stage.currentData() == REPORT_ONLY
+    offered = [panel.stage.itemData(i) for i in range(panel.stage.count())]
+    assert Stage.PENALISE in offered  # still possible (a waiver), just not the default
+
+
+def test_a_decision_within_the_partys_period_is_asked_about_no_by_default(store, monkeypatch):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    case_id, today = _notified_today(store)
+    due = store.case(case_id).deadlines(store.deadline_rules(), CALENDAR)
+    due = next(d.due for d in due if d.name == "statement_hearing_request")
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.PENALISE))
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    ((_title, text, default),) = asked.calls
+    assert default == QMessageBox.StandardButton.No
+    assert "陈述申辩、听证申请期" in text and due.isoformat() in text and "处罚" in text
+    assert store.case(case_id).stage is Stage.NOTIFY  # nothing recorded
+    assert due.isoformat() in panel.messages.text()
+    asked.answer = QMessageBox.StandardButton.Yes  # the party waived it
+    assert panel.record_step()
+    assert store.case(case_id).stage is Stage.PENALISE
+
+
+def test_a_court_application_within_the_demand_period_is_asked_a_referral_is_not(
+    store, monkeypatch
+):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    today = dt.date.today()
+    start = today - dt.timedelta(days=40)
+    steps = [Stage.VERIFY, Stage.FILE, Stage.INVESTIGATE, Stage.NOTIFY, Stage.PENALISE]
+    case_id = _case(
+        store,
+        start,
+        [(s, start + dt.timedelta(days=8 * i)) for i, s in enumerate(steps)]
+        + [(Stage.DEMAND, today)],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    assert panel.stage.currentData() == REPORT_ONLY
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.TRANSFER))
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    assert "催告履行期" in asked.calls[0][1]
+    # A referral to public security waits for no party's time: not asked.
+    panel.documents.setText(cases.DOC_POLICE_REFERRAL)
+    assert panel.record_step()
+    assert len(asked.calls) == 1 and store.case(case_id).stage is Stage.TRANSFER
+
+
+def test_once_the_partys_period_is_over_the_next_step_is_offered_and_not_asked(store, monkeypatch):
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    day = dt.date(2026, 9, 1)
+    case_id = _case(
+        store,
+        day,
+        [
+            (Stage.VERIFY, day),
+            (Stage.FILE, dt.date(2026, 9, 2)),
+            (Stage.INVESTIGATE, dt.date(2026, 9, 3)),
+            (Stage.NOTIFY, dt.date(2026, 9, 4)),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    assert panel.stage.currentData() is Stage.PENALISE
+    panel.person.setText("李工")
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert panel.record_step() and not asked.calls
+
+
+# --- 4. a report never made is not "done late" once the case is closed -----------------------
+def _closed_without_report(store) -> str:
+    """11_closed of the review: found 03-02, stopped 03-03, closed 03-10; no written report."""
+    return _case(
+        store,
+        dt.date(2026, 3, 2),
+        [
+            (Stage.VERIFY, dt.date(2026, 3, 2)),
+            (Stage.STOP, dt.date(2026, 3, 3)),
+            (Stage.CLOSE, dt.date(2026, 3, 10)),
+        ],
+    )
+
+
+def test_a_report_and_a_filing_a_late_close_ended_read_as_missed_not_done_late(store):
+    case_id = _closed_without_report(store)
+    case = store.case(case_id)
+    deadlines = {d.name: d for d in case.deadlines(store.deadline_rules(), CALENDAR)}
+    report, filing = deadlines["report_to_brigade"], deadlines["file_case"]
+    assert report.closed_unmet and filing.closed_unmet
+    assert not report.open  # owed no more
+    text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "书面报告执法监察大队〔work plan〕: 2026-03-04 逾期未报（2026-03-10 已结案）" in text
+    assert "逾期未整改立案〔work plan〕: 2026-03-05 逾期未立案（2026-03-10 已结案）" in text
+    assert "逾期完成" not in text
+
+
+def test_a_report_made_late_still_reads_done_late_and_a_timely_close_owes_nothing(store):
+    case_id = _case(
+        store,
+        dt.date(2026, 3, 2),
+        [
+            (Stage.VERIFY, dt.date(2026, 3, 2)),
+            (Stage.STOP, dt.date(2026, 3, 3)),
+            (Stage.STOP, dt.date(2026, 3, 6), [cases.DOC_BRIGADE_REPORT]),
+            (Stage.CLOSE, dt.date(2026, 3, 10)),
+        ],
+    )
+    text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "书面报告执法监察大队〔work plan〕: 2026-03-04 逾期完成（2026-03-06）" in text
+    assert "逾期未立案（2026-03-10 已结案）" in text
+    early = cases.Case.from_events(
+        [
+            *store.case(case_id).events[:3],
+            CaseEvent(case_id, Stage.CLOSE, dt.date(2026, 3, 3), "李工"),
+        ]
+    )
+    assert not any(d.closed_unmet or d.late for d in early.deadlines(dl.DEFAULT_RULES, CALENDAR))
+
+
+def test_the_reports_count_a_missed_report_as_overdue_until_the_close_as_the_page_does(store):
+    """The ranking's overdue cases are a day's open deadlines past due, on the case as it
+    stood that day (report_basis.overdue_standing on CaseRecord.case_as_of): the missed report
+    and filing are overdue from their due days until the close, then owed no more."""
+    case_id = _closed_without_report(store)
+    record = store.case_record(case_id)
+    rules = store.deadline_rules()
+    before = record.case_as_of(dt.date(2026, 3, 9))
+    late = before.deadlines(rules, CALENDAR, dt.date(2026, 3, 9))
+    assert {d.name for d in late if d.open and d.late} == {"report_to_brigade", "file_case"}
+    assert cases.overdue_cases([before], dt.date(2026, 3, 9), rules, CALENDAR) == [before]
+    after = record.case_as_of(dt.date(2026, 3, 10))
+    assert cases.overdue_cases([after], dt.date(2026, 3, 10), rules, CALENDAR) == []
+
+
+# --- 5. a report document recorded twice is asked about ---------------------------------------
+def test_a_report_document_already_on_the_case_is_asked_about_no_by_default(store, monkeypatch):
+    """The review recorded 违法线索书面报告 on 2025-11-10 and again on 2025-11-11 unasked."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [
+            (Stage.VERIFY, dt.date(2025, 11, 7)),
+            (Stage.STOP, dt.date(2025, 11, 10), [cases.DOC_BRIGADE_REPORT]),
+        ],
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.stage.setCurrentIndex(panel.stage.findData(REPORT_ONLY))
+    panel.date.setDate(panel.date.date().fromString("2025-11-11", "yyyy-MM-dd"))
+    panel.person.setText("李工")
+    panel.documents.setText(cases.DOC_BRIGADE_REPORT)
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    ((_title, text, default),) = asked.calls
+    assert default == QMessageBox.StandardButton.No
+    assert cases.DOC_BRIGADE_REPORT in text and "2025-11-10" in text
+    assert len(store.case(case_id).events) == 3  # discover, verify, stop: nothing added
+    assert "2025-11-10" in panel.messages.text()
+    asked.answer = QMessageBox.StandardButton.Yes
+    assert panel.record_step()
+    assert len(store.case(case_id).events) == 4
+    # Another report document, not on the case yet, is not asked about.
+    panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
+    panel.person.setText("李工")
+    assert panel.record_step() and len(asked.calls) == 2
