@@ -454,9 +454,11 @@ def _noded(
     x0, y0 = low.min(axis=0)
     x1, y1 = high.max(axis=0)
     per_side = math.ceil(math.sqrt(vertices / NODING_VERTICES_PER_TILE))
-    # One grid cell past the far edges: every midpoint lies in a half-open tile.
-    xs = np.linspace(x0, x1 + grid_size, per_side + 1)
-    ys = np.linspace(y0, y1 + grid_size, per_side + 1)
+    # One grid cell past every edge: snap rounding moves a vertex up to half a cell, below
+    # the lowest coordinate too (off-grid input), and every midpoint must lie in a half-open
+    # tile, or its segment would be lost.
+    xs = np.linspace(x0 - grid_size, x1 + grid_size, per_side + 1)
+    ys = np.linspace(y0 - grid_size, y1 + grid_size, per_side + 1)
     # A segment longer than a tile (the side of a straight railway's view area, kilometres
     # long) would stretch a box round a tile's segments over the whole district, and every
     # tile would node nearly everything (68 s where the whole took 8): the segments near one
