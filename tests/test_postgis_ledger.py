@@ -588,14 +588,28 @@ def terminate(pg_database, pid: int) -> None:
 def test_connection_lost_in_the_middle_of_a_save_writes_nothing(pg_database, schema, tmp_path):
     store = open_store(pg_database, schema, tmp_path=tmp_path)
     records = [spot(f"3703022026{i:05d}", i, TAIHE_TOWN, TAIHE) for i in range(20)]
+    # Four spots a statement, so that rows have been sent when the server goes (found by
+    # review: at 500 a statement, all 20 went after the kill and the test showed nothing).
+    store._rows_per_statement = lambda width: 4
+    plain = store._execute
+    sent_before_kill: list[str] = []
+
+    def counted(sql, params=None):
+        if sql.lstrip().upper().startswith("INSERT INTO LEDGER_SPOTS"):
+            sent_before_kill.append(sql)
+        return plain(sql, params)
 
     def kill_at_row(row: int) -> None:
         if row == 10:
             terminate(pg_database, store._conn.get_backend_pid())
+            store._execute = plain  # what came after the kill is not counted
 
+    store._execute = counted
     store._after_row_hook = kill_at_row
     with pytest.raises(LedgerError) as lost:
         store.import_batch("中断的批次", records)
+    assert len(sent_before_kill) >= 2  # spot rows had been written when the server went
+    del store._rows_per_statement
     message = str(lost.value)
     assert f"127.0.0.1:{srv.PORT}/{pg_database}" in message
     assert "nothing of it was written" in message and "未写入" in message
