@@ -416,6 +416,14 @@ def test_a_value_fitted_to_a_field_keeps_whole_items_and_the_total():
     text = "淄川区某某镇某某村某某项目用地"
     assert domain.fit_value(text, 10, domain.utf8_bytes) == "淄川…"  # 6 + 3 bytes
     assert domain.fit_value(text, 100, domain.utf8_bytes) == text
+    # Review: prose holding 、 was taken for a list and cut after its first clause, "…等 2 项",
+    # 37 of 254 bytes kept. Prose is cut at a character's end, as much of it as fits.
+    remark = (
+        "现场核查：该图斑位于洪山镇、昆仑镇交界处，"
+        + "地块已建成厂房一处，当事人表示将自行拆除" * 8
+    )
+    cut = domain.fit_value(remark, 254, gbk)
+    assert cut.endswith("…") and remark.startswith(cut[:-1]) and 250 <= gbk(cut) <= 254
 
 
 def test_a_summary_without_spots_or_mines_leaves_them_null_and_an_empty_layer_zero():

@@ -249,6 +249,22 @@ def _cut_list(
 # The marks a list text is joined with, the most usual first: the ids' ';' (HITS_SEPARATOR), then
 # the '；' between the notes of several violation kinds and the '、' between kinds or results.
 LIST_MARKS = (HITS_SEPARATOR, "；", "、")
+# Marks a list's items never hold but prose does: a remark is full of 、 and ；, and cut as a
+# list of them it would end "…等 2 项" after its first clause, most of what fits thrown away.
+_PROSE_MARKS = "，。：！？,:!?"
+
+
+def _list_mark(text: str) -> str | None:
+    """The mark joining text's items when it is a list (of numbers, names, kinds, notes): the
+    first of LIST_MARKS it holds, when no item holds a clause's punctuation or another of the
+    marks; None for prose."""
+    mark = next((m for m in LIST_MARKS if m in text), None)
+    if mark is None:
+        return None
+    foreign = set(_PROSE_MARKS) | set(LIST_MARKS) - {mark}
+    return None if foreign & set(text) else mark
+
+
 # The end of a list cut before: "…等 N 项" (fit_text), "…等 N 个（全部见…）" (a 三区两线
 # summary's ids), N the whole list's count, which a second cut keeps.
 _CUT_LIST_END = re.compile(r"…等 (\d+) [项个](?:（[^（）]*）)?$")
@@ -261,13 +277,14 @@ def fit_value(
     tail: Callable[[int], str] | None = None,
 ) -> str:
     """text within `limit` as `measure` counts (see fit_text), for a value already written out.
-    A list (items joined by one of LIST_MARKS) is cut after its last whole item that fits, never
-    inside a number, and ends with its total count: tail(total) when given, else "…等 N 项";
-    a list cut before keeps the end it has and the total that end says. Any other text is cut
+    A list (items joined by one of LIST_MARKS; _list_mark tells it from prose) is cut after its
+    last whole item that fits, never inside a number, and ends with its total count:
+    tail(total) when given, else "…等 N 项"; a list cut before keeps the end it has and the
+    total that end says. Any other text is cut
     at a character's end and marked "…"."""
     if measure(text) <= limit:
         return text
-    separator = next((mark for mark in LIST_MARKS if mark in text), None)
+    separator = _list_mark(text)
     if separator is None:
         return clip_text(text, limit - measure("…"), measure) + "…"
     parts = text.split(separator)
