@@ -2004,3 +2004,32 @@ def test_a_case_the_ledger_cannot_read_is_said_in_the_export_log(field_ledger, t
     assert result  # the export went on
     said = [line for line in feedback.lines if f"case {bare}" in line]
     assert len(said) == 1 and "no events" in said[0], feedback.lines
+
+
+def test_a_file_that_cannot_be_replaced_leaves_the_earlier_package_whole(
+    provider, field_ledger, tmp_path, monkeypatch
+):
+    """Review: the package was moved in a file at a time, the earlier sheets removed first, so
+    an XLSX open in Excel (Windows refuses to replace it) left this run's zip and GeoPackage
+    beside the earlier run's XLSX, and the earlier sheets gone. All or nothing now."""
+    import pathlib
+
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder, WITH_PDF=True)
+    before = folder_state(folder)
+    plain = pathlib.Path.replace
+
+    def replace(self, target):
+        if pathlib.Path(target).name == "verification.xlsx":  # open in Excel
+            raise PermissionError(13, "Permission denied")
+        return plain(self, target)
+
+    monkeypatch.setattr(pathlib.Path, "replace", replace)
+    with pytest.raises(QgsProcessingException, match="verification.xlsx"):
+        run_export(field_ledger, folder, WITH_PDF=False)
+    assert folder_state(folder) == before
+    monkeypatch.setattr(pathlib.Path, "replace", plain)
+    run_export(field_ledger, folder, WITH_PDF=False)  # closed: the export goes through
+    assert not (folder / "verification_sheets.pdf").exists()

@@ -95,6 +95,7 @@ BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 EVIDENCE_ZIP_NAME = "evidence.zip"
 STAGING_PREFIX = ".zc_export_"  # the folder a package is written into before it is moved
+EARLIER_FOLDER = "earlier"  # inside the staging folder: the earlier files set aside while moving
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -495,48 +496,56 @@ def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]
     """Move the whole package from `staging` into `folder`, each file replacing the earlier
     export's of its name. An earlier export's file this one has none of goes too: its
     Shapefile's side files (a spatial index of features it lacks) and its sheets, whose name is
-    returned for the log."""
-    names = {path.name for path in staging.iterdir()}
-    earlier = [
+    returned for the log.
+
+    All or nothing: the earlier files are first set aside (renamed into the staging folder,
+    on the same disk), then the new ones moved in. A file that cannot be moved (open in Excel
+    or a PDF reader on Windows) puts back what was set aside and removes what was moved in, so
+    the folder keeps the earlier package whole, never half of each."""
+    names = sorted(path.name for path in staging.iterdir())
+    going = [folder / name for name in names]
+    going += [
         folder / f"{BASENAME}{suffix}"
         for suffix in export.SHAPEFILE_SUFFIXES
         if f"{BASENAME}{suffix}" not in names
     ]
     removed = []
-    # The sheets first: one that cannot be removed (open in a PDF reader) stops the export
-    # before any file of the earlier package is replaced.
     if not with_sheets and (folder / SHEETS_NAME).exists():
-        remove_earlier_sheets(folder / SHEETS_NAME)
+        going.append(folder / SHEETS_NAME)
         removed.append(SHEETS_NAME)
-    for path in earlier:  # a .qix of the earlier Shapefile would index features it lacks
-        if path.exists():
+    aside = staging / EARLIER_FOLDER
+    aside.mkdir()
+    set_aside: list[Path] = []
+    moved_in: list[Path] = []
+    try:
+        for path in going:
+            if path.exists():
+                _move(path, aside / path.name)
+                set_aside.append(path)
+        for name in names:
+            _move(staging / name, folder / name)
+            moved_in.append(folder / name)
+    except OSError as error:
+        for path in moved_in:
             path.unlink(missing_ok=True)
-    for name in sorted(names):
-        try:
-            (staging / name).replace(folder / name)
-        except OSError as error:
-            raise fail(
-                tr(
-                    "{path} cannot be replaced ({error}): close it, or export into another "
-                    "folder. The files of the package before it in the name order were "
-                    "replaced already."
-                ).format(path=folder / name, error=error.strerror or error)
-            ) from error
+        for path in set_aside:
+            (aside / path.name).replace(path)
+        raise fail(
+            tr(
+                "{path} cannot be replaced ({error}): close it, or export into another "
+                "folder. The earlier files in the folder are as they were."
+            ).format(path=error.filename, error=error.strerror or error)
+        ) from error
     return removed
 
 
-def remove_earlier_sheets(path) -> None:
-    """Remove an earlier export's sheets; one that cannot be removed (open in a PDF reader on
-    Windows) stops the export saying so, rather than being left to pass for this one's."""
+def _move(source: Path, target: Path) -> None:
+    """Rename source to target; an OSError names the file of the output folder concerned."""
     try:
-        path.unlink(missing_ok=True)
+        source.replace(target)
     except OSError as error:
-        raise fail(
-            tr(
-                "{path} of an earlier export cannot be removed ({error}): close it, or export "
-                "into another folder. Its sheets are not this export's."
-            ).format(path=path, error=error)
-        ) from error
+        named = target if target.parent.name != EARLIER_FOLDER else source
+        raise OSError(error.errno, error.strerror, str(named)) from error
 
 
 def first_spots(numbers: list[str]) -> str:

@@ -825,8 +825,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{path} of an earlier export cannot be removed ({error}): close it, or export into another folder. Its sheets are not this export's.</source>
-      <translation>无法删除此前导出的 {path}（{error}）：请关闭该文件，或导出到其他文件夹。其中的核查表不属于本次导出。</translation>
+      <source>{path} cannot be replaced ({error}): close it, or export into another folder. The earlier files in the folder are as they were.</source>
+      <translation>{path} 无法替换（{error}）：请关闭该文件，或导出到其他文件夹。文件夹中原有的文件保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -837,11 +837,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template has no map item {id}.</source>
       <translation>打印布局模板中没有地图项 {id}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{path} cannot be replaced ({error}): close it, or export into another folder. The files of the package before it in the name order were replaced already.</source>
-      <translation>无法替换 {path}（{error}）：请关闭该文件，或导出到其他文件夹。按文件名顺序排在它之前的成果文件已被替换。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
