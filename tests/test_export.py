@@ -919,7 +919,7 @@ def pdf_images(path: str, page: int) -> list[dict]:
 
 
 def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undrawable_ones(
-    provider, screened, tmp_path
+    provider, screened, tmp_path, monkeypatch
 ):
     """Found in the field-evidence review, on one spot's sheet: a photo altered since it was
     recorded was printed as if valid; an empty file, a text named .jpg and a HEIC (Qt here has
@@ -930,6 +930,9 @@ def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undra
     the log say what was not printed."""
     from qgis.PyQt.QtGui import QImage
 
+    # A temporary folder of this test's own: other runs on the machine make copies too.
+    (tmp_path / "temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "temp"))
     store = build_ledger(tmp_path / "field", screened)
     spot = store.spots()[3]
     store.record_verdict(
@@ -983,7 +986,8 @@ def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undra
     # Stored red on the left: held turned right, its left side is the top.
     assert top.red() > 200 and top.blue() < 60 and bottom.blue() > 200 and bottom.red() < 60
     # The copies were made for the PDF only.
-    assert not list(Path(tempfile.gettempdir()).glob("zc_sheet_photos_*"))
+    assert tempfile.gettempdir() == str(tmp_path / "temp")
+    assert not list((tmp_path / "temp").glob("zc_sheet_photos_*"))
 
 
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
