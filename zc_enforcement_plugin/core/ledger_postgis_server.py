@@ -364,6 +364,30 @@ INDEX_CASES = "zc_index_case_per_spot"
 UNINDEX_CASES = "zc_unindex_case_per_spot"
 
 
+def definer_search_path(schema: str) -> str:
+    """The search_path of every SECURITY DEFINER function of the schema: pg_temp last, named.
+    Unnamed, a session's temporary schema is searched first: a login's CREATE TEMP TABLE
+    ledger_cases made zc_unindex_case_per_spot find no case and drop the one-case-per-spot
+    index of a ledger holding twelve. Their relations are schema-qualified besides."""
+    return f'SET search_path = pg_catalog, "{schema}", pg_temp'
+
+
+def office_map_sql(schema: str) -> list[str]:
+    """zc_towns_of and zc_offices_of, replaced by every install (after the migrations, the
+    first of which made them): the towns and the office of a login, which the offices' row
+    policies read. SECURITY DEFINER, as an office may not read the office map itself."""
+    towns = f'"{schema}".{T_OFFICE_TOWNS}'
+    settings = f"LANGUAGE sql STABLE SECURITY DEFINER {definer_search_path(schema)}"
+    return [
+        f"""CREATE OR REPLACE FUNCTION "{schema}".zc_towns_of(who name) RETURNS SETOF text
+            {settings} AS $$ SELECT {ls.C_TOWN} FROM {towns} WHERE {C_ROLE} = who
+            $$""",
+        f"""CREATE OR REPLACE FUNCTION "{schema}".zc_offices_of(who name) RETURNS SETOF text
+            {settings} AS $$ SELECT DISTINCT {ls.C_OFFICE} FROM {towns} WHERE {C_ROLE} = who
+            $$""",
+    ]
+
+
 def case_index_sql(schema: str) -> list[str]:
     """The two functions a copy of cases into a shared ledger needs, created (replaced) by every
     install, so a server upgraded before they existed gets them too.
@@ -373,20 +397,21 @@ def case_index_sql(schema: str) -> list[str]:
     offices record; a copy drops and builds in one transaction, so no other session ever sees
     the ledger without the index. The owner reads every row (its policy, OWNER_READS), so the
     exceptions do not depend on what a login may see."""
+    cases = f'"{schema}".{ls.T_CASES}'
     spare = (
-        f"c.{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {ls.T_CASES} o "
+        f"c.{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {cases} o "
         f"WHERE o.{ls.C_SPOT_ID} = c.{ls.C_SPOT_ID} AND o.{ls.C_ID} < c.{ls.C_ID})"
     )
-    settings = f'SECURITY DEFINER SET search_path = "{schema}", pg_catalog'
+    settings = f"SECURITY DEFINER {definer_search_path(schema)}"
     return [
         f"""CREATE OR REPLACE FUNCTION "{schema}".{INDEX_CASES}() RETURNS text
             LANGUAGE plpgsql {settings} AS $$
             DECLARE spare text;
             BEGIN
               SELECT string_agg(c.{ls.C_ID}::text, ', ' ORDER BY c.{ls.C_ID}) INTO spare
-                FROM {ls.T_CASES} c WHERE {spare};
-              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
-              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {ls.T_CASES} '
+                FROM {cases} c WHERE {spare};
+              DROP INDEX IF EXISTS "{schema}".{ls.CASE_PER_SPOT};
+              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {cases} '
                 '({ls.C_SPOT_ID}) WHERE {ls.C_SPOT_ID} IS NOT NULL'
                 || COALESCE(' AND {ls.C_ID} NOT IN (' || spare || ')', '');
               RETURN spare;
@@ -394,10 +419,10 @@ def case_index_sql(schema: str) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION "{schema}".{UNINDEX_CASES}() RETURNS void
             LANGUAGE plpgsql {settings} AS $$
             BEGIN
-              IF EXISTS (SELECT 1 FROM {ls.T_CASES}) THEN
+              IF EXISTS (SELECT 1 FROM {cases}) THEN
                 RAISE EXCEPTION 'ledger_cases holds cases: its index stays';
               END IF;
-              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
+              DROP INDEX IF EXISTS "{schema}".{ls.CASE_PER_SPOT};
             END $$""",
         # A function may be run by anyone (PUBLIC) unless taken back: only the brigade copies.
         *(
@@ -751,6 +776,8 @@ def install(
                 for statement in PG_MIGRATIONS[number](schema):
                     cursor.execute(statement)
                 _meta_upsert(cursor, META_POSTGIS_VERSION, str(number + 1))
+            for statement in office_map_sql(schema):  # after the migrations: 1 made them
+                cursor.execute(statement)
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, utc_now())

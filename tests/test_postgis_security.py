@@ -1,0 +1,84 @@
+"""The shared ledger against logins acting by hand (psql): SECURITY DEFINER functions a session's
+temporary tables cannot mislead, an office map each office reads only for itself."""
+
+from __future__ import annotations
+
+import psycopg2
+import pytest
+
+from scripts import postgis_server as srv
+from tests.postgis_fixtures import BRIGADE, open_store
+from tests.test_postgis_ledger import fill, raw
+from zc_enforcement_plugin.core import ledger_postgis as lp
+from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_schema as ls
+
+
+def _in_one_session(pg_database, schema, login: str, *statements: str):
+    """Run statements in one session (a temporary table lives as long as it); the last's row."""
+    conn = raw(pg_database, schema, login)
+    try:
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+def _index_there(pg_database, schema) -> bool:
+    found = _in_one_session(
+        pg_database,
+        schema,
+        BRIGADE,
+        f"SELECT to_regclass('\"{schema}\".{ls.CASE_PER_SPOT}') IS NOT NULL",
+    )
+    return found[0][0]
+
+
+def test_a_temporary_table_does_not_lead_the_index_functions_to_drop_the_case_index(
+    pg_database, schema, tmp_path
+):
+    """A brigade login made an empty temporary ledger_cases: the drop found no case in it and
+    took the one-case-per-spot index away from a ledger holding cases."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        fill(store, tmp_path)
+        assert store.cases()
+    assert _index_there(pg_database, schema)
+    with pytest.raises(psycopg2.errors.RaiseException, match="its index stays"):
+        _in_one_session(
+            pg_database,
+            schema,
+            BRIGADE,
+            "CREATE TEMP TABLE ledger_cases (id bigint, spot_id bigint)",
+            "GRANT SELECT ON pg_temp.ledger_cases TO PUBLIC",  # for the owner to read it
+            f'SELECT "{schema}".{lps.UNINDEX_CASES}()',
+        )
+    assert _index_there(pg_database, schema)
+
+
+def test_every_security_definer_function_of_the_schema_searches_pg_temp_last(pg_database, schema):
+    """Also on a server installed before: install replaces the functions' definitions."""
+    admin = srv.connect(dbname=pg_database)
+    with admin.cursor() as cur:  # as the plugin before this one left them
+        for name in (lps.INDEX_CASES, lps.UNINDEX_CASES):
+            cur.execute(
+                f'ALTER FUNCTION "{schema}".{name}() SET search_path = "{schema}", pg_catalog'
+            )
+        cur.execute(f'ALTER FUNCTION "{schema}".zc_towns_of(name) SET search_path = "{schema}"')
+    admin.commit()
+    try:
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=schema)
+    finally:
+        admin.close()
+    found = _in_one_session(
+        pg_database,
+        schema,
+        BRIGADE,
+        "SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n "
+        f"ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' AND p.prosecdef ORDER BY 1",
+    )
+    names = {name for name, _ in found}
+    assert {lps.INDEX_CASES, lps.UNINDEX_CASES, "zc_towns_of", "zc_offices_of"} <= names
+    for name, config in found:
+        assert config == [f"search_path=pg_catalog, {schema}, pg_temp"], (name, config)
