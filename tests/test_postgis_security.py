@@ -8,7 +8,7 @@ import pytest
 
 from scripts import postgis_server as srv
 from tests.postgis_fixtures import BRIGADE, open_store
-from tests.test_postgis_ledger import fill, raw
+from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, LUOCUN_TOWNS, TAIHE_ROLE, fill, raw
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -82,3 +82,22 @@ def test_every_security_definer_function_of_the_schema_searches_pg_temp_last(pg_
     assert {lps.INDEX_CASES, lps.UNINDEX_CASES, "zc_towns_of", "zc_offices_of"} <= names
     for name, config in found:
         assert config == [f"search_path=pg_catalog, {schema}, pg_temp"], (name, config)
+
+
+def test_an_office_reads_its_own_towns_and_office_but_not_anothers(pg_database, schema):
+    def towns(login: str, of: str) -> list[str]:
+        rows = _in_one_session(pg_database, schema, login, f"SELECT zc_towns_of('{of}') ORDER BY 1")
+        return [row[0] for row in rows]
+
+    assert towns(LUOCUN_ROLE, LUOCUN_ROLE) == sorted(LUOCUN_TOWNS)
+    assert towns(TAIHE_ROLE, LUOCUN_ROLE) == []  # was 罗村镇, 洪山镇
+    assert towns(TAIHE_ROLE, "no_such_role") == []
+    assert towns(BRIGADE, LUOCUN_ROLE) == sorted(LUOCUN_TOWNS)
+    offices = _in_one_session(
+        pg_database, schema, TAIHE_ROLE, f"SELECT zc_offices_of('{LUOCUN_ROLE}')"
+    )
+    assert offices == []
+    own = _in_one_session(
+        pg_database, schema, LUOCUN_ROLE, f"SELECT zc_offices_of('{LUOCUN_ROLE}')"
+    )
+    assert own == [(LUOCUN,)]

@@ -375,16 +375,25 @@ def definer_search_path(schema: str) -> str:
 def office_map_sql(schema: str) -> list[str]:
     """zc_towns_of and zc_offices_of, replaced by every install (after the migrations, the
     first of which made them): the towns and the office of a login, which the offices' row
-    policies read. SECURITY DEFINER, as an office may not read the office map itself."""
+    policies read. SECURITY DEFINER, as an office may not read the office map itself; so they
+    answer only for the login calling (or a role it is a member of, as after SET ROLE), unless
+    it is the brigade's or the owner's: up to version 5 an office read any other's towns."""
     towns = f'"{schema}".{T_OFFICE_TOWNS}'
+    # pg_has_role fails on a role that does not exist: asked only of one that does.
+    allowed = (
+        f"CASE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = who) "
+        f"THEN false ELSE pg_has_role(session_user, who, 'MEMBER') "
+        f"OR pg_has_role(session_user, '{ROLE_BRIGADE}', 'MEMBER') "
+        f"OR pg_has_role(session_user, '{ROLE_OWNER}', 'MEMBER') END"
+    )
     settings = f"LANGUAGE sql STABLE SECURITY DEFINER {definer_search_path(schema)}"
     return [
         f"""CREATE OR REPLACE FUNCTION "{schema}".zc_towns_of(who name) RETURNS SETOF text
             {settings} AS $$ SELECT {ls.C_TOWN} FROM {towns} WHERE {C_ROLE} = who
-            $$""",
+            AND {allowed} $$""",
         f"""CREATE OR REPLACE FUNCTION "{schema}".zc_offices_of(who name) RETURNS SETOF text
             {settings} AS $$ SELECT DISTINCT {ls.C_OFFICE} FROM {towns} WHERE {C_ROLE} = who
-            $$""",
+            AND {allowed} $$""",
     ]
 
 
