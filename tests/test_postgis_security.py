@@ -101,3 +101,31 @@ def test_an_office_reads_its_own_towns_and_office_but_not_anothers(pg_database, 
         pg_database, schema, LUOCUN_ROLE, f"SELECT zc_offices_of('{LUOCUN_ROLE}')"
     )
     assert own == [(LUOCUN,)]
+
+
+def _evidence_by_hand(spot_id: int, path: str) -> str:
+    return (
+        "INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) VALUES "
+        f"({spot_id}, 'photo', '{path}', '{'a' * 64}', 1, 'now') RETURNING id"
+    )
+
+
+def test_the_server_refuses_an_evidence_path_outside_the_folder_and_names_those_stored(
+    pg_database,
+):
+    """An office's psql wrote '../../brigade_private/notes.txt': the server now refuses it;
+    one stored before the check is kept (append-only) and named by every install."""
+    from tests.test_postgis_schema import _install, _old_server_with_a_spot
+
+    name, spot_id = _old_server_with_a_spot(pg_database)
+    bad = _in_one_session(
+        pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, "../../brigade_private/x.txt")
+    )[0][0]
+    said = "\n".join(_install(pg_database, name))
+    assert f"rows {bad} of {ls.T_EVIDENCE} break {ls.T_EVIDENCE}_path_inside" in said, said
+    assert "the plugin takes their files as missing" in said
+    assert "\n".join(_install(pg_database, name)) == said  # named again, the row still there
+    for path in ("/tmp/r/id_rsa.jpg", "S1/../../x.jpg", "S1\\\\..\\\\x.jpg", "C:/x.jpg", "S1//x"):
+        with pytest.raises(psycopg2.errors.CheckViolation, match="path_inside"):
+            _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, path))
+    assert _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, "S1/a.jpg"))

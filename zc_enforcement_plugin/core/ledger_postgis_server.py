@@ -306,8 +306,8 @@ OWNER_READS = "owner_reads"
 def _row_checks() -> list[tuple[str, str, str]]:
     """(table, constraint, condition) of every check on the rows an office may write by hand
     that a migration added NOT VALID (install validates each once its table breaks it no more,
-    and names the rows that do: _unchecked_rows): version 4's, then version 5's."""
-    return [*_checks_of_4(), *_kind_checks()]
+    and names the rows that do: _unchecked_rows): version 4's, 5's, then 6's."""
+    return [*_checks_of_4(), *_kind_checks(), *_path_checks()]
 
 
 def _checks_of_4() -> list[tuple[str, str, str]]:
@@ -549,7 +549,40 @@ def _migration_5(schema: str) -> list[str]:
     ]
 
 
-PG_MIGRATIONS = (_migration_1, _migration_2, _migration_3, _migration_4, _migration_5)
+def _path_checks() -> list[tuple[str, str, str]]:
+    """Version 6's check: an evidence path names a file under the evidence folder, by the rule
+    every reader of a stored path holds it to (evidence.stored_path_problem, from
+    ledger_schema's two patterns, which PostgreSQL's regular expressions read alike)."""
+    condition = (
+        f"{ls.C_PATH} !~ {_quoted([ls.EVIDENCE_PATH_BAD_CHARACTER])} "
+        f"AND {ls.C_PATH} !~ {_quoted([ls.EVIDENCE_PATH_BAD_SEGMENT])}"
+    )
+    return [(ls.T_EVIDENCE, f"{ls.T_EVIDENCE}_{ls.C_PATH}_inside", condition)]
+
+
+def _migration_6(schema: str) -> list[str]:
+    """Version 6: an evidence path stays inside the evidence folder (_path_checks).
+
+    Up to version 5 an office could insert by hand (psql) evidence whose path was
+    '/home/…/id_rsa.jpg' or '../../brigade_private/notes.txt': the brigade's export zipped
+    that file, and a copy wrote it outside the target's evidence folder. The plugin now takes
+    such a path as a missing file (evidence.evidence_file); the server refuses new ones.
+    Added NOT VALID, as version 4's and 5's checks were: a row already stored is kept (install
+    names it, _unchecked_rows) and install validates the check once no row breaks it."""
+    return [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID"
+        for table, name, condition in _path_checks()
+    ]
+
+
+PG_MIGRATIONS = (
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+    _migration_5,
+    _migration_6,
+)
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
 LEDGER_TABLES = (
@@ -649,6 +682,7 @@ def _unchecked_rows(cursor) -> list[str]:
     cannot read out, and does not know a kind outside the lists."""
     problems = []
     kind_checks = {name for _, name, _ in _kind_checks()}
+    path_checks = {name for _, name, _ in _path_checks()}
     for table, name, condition in _row_checks():
         cursor.execute(
             "SELECT convalidated FROM pg_constraint WHERE conname = %s "
@@ -663,6 +697,16 @@ def _unchecked_rows(cursor) -> list[str]:
         bad = [str(row[0]) for row in cursor.fetchall()]
         if not bad:
             cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+            continue
+        if name in path_checks:
+            problems.append(
+                f"{table} 中第 {', '.join(bad)} 行的证据路径不在证据文件夹内（{condition}），"
+                "插件视其文件为缺失、从不读取，已保留原样（只增不删），请执法监察大队核查谁写入了它们；"
+                f"新记录均受此检查 / rows {', '.join(bad)} of {table} break {name} (a path "
+                f"outside the evidence folder: {condition}): the plugin takes their files as "
+                "missing and never reads them; they are kept as they are (append-only), and "
+                "the brigade should check who wrote them; every new row is checked"
+            )
             continue
         if name in kind_checks:
             problems.append(
