@@ -129,3 +129,30 @@ def test_the_server_refuses_an_evidence_path_outside_the_folder_and_names_those_
         with pytest.raises(psycopg2.errors.CheckViolation, match="path_inside"):
             _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, path))
     assert _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, "S1/a.jpg"))
+
+
+def test_an_office_choosing_a_history_id_cannot_take_the_next_one_from_another(
+    pg_database, schema, tmp_path
+):
+    """An office inserted (psql) evidence with the id the server would give next, even with
+    OVERRIDING SYSTEM VALUE: the other office's save then failed, 'the record already
+    exists'. An office's row now gets the server's next id whatever it gives."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        fill(store, tmp_path)
+        luocun_spot = next(s.id for s in store.spots() if s.town in LUOCUN_TOWNS)
+        taihe_spot = next(s.id for s in store.spots() if s.town not in LUOCUN_TOWNS)
+        highest = max(r.id for r in store.evidence())
+    squatted = []
+    for given in (highest + 1, highest + 2):
+        statement = (
+            _evidence_by_hand(luocun_spot, "S1/a.jpg")
+            .replace("VALUES (", "OVERRIDING SYSTEM VALUE VALUES (")
+            .replace("(spot_id,", "(id, spot_id,")
+            .replace(f"({luocun_spot},", f"({given}, {luocun_spot},")
+        )
+        squatted.append(_in_one_session(pg_database, schema, LUOCUN_ROLE, statement)[0][0])
+    assert len(set(squatted)) == 2
+    taihe_id = _in_one_session(
+        pg_database, schema, TAIHE_ROLE, _evidence_by_hand(taihe_spot, "S2/b.jpg")
+    )[0][0]
+    assert taihe_id not in squatted  # and it was saved: before, a UniqueViolation
