@@ -264,3 +264,20 @@ def test_a_copy_follows_no_symbolic_link_of_the_source_folder(tmp_path):
     assert report.files_copied == 0
     assert any("is a symbolic link" in said and "not copied" in said for said in report.problems)
     assert not (tmp_path / "dst" / "evidence" / recorded.path).exists()
+
+
+@pytest.mark.parametrize("stored", ["S1\\x.jpg", "C:/x.jpg", "S1//x.jpg", "../x.jpg"])
+def test_recording_evidence_under_a_path_the_rule_refuses_is_refused_saying_why(tmp_path, stored):
+    """The ledger's own add_evidence holds a path to the rule its readers (and the server's
+    check) hold it to: a backslash was taken, and a shared ledger then refused the row with
+    the server's bare CHECK error."""
+    store, spot = _ledger_with_photo(tmp_path / "office")
+    with store:
+        record = store.evidence()[0]
+        record.path, record.id = stored, None
+        with pytest.raises(ledger.LedgerError) as refused:
+            store.add_evidence(spot, record)
+        assert len(store.evidence()) == 1
+    message = str(refused.value)
+    assert message.startswith("证据路径须在证据文件夹内（")
+    assert message.endswith(f"): {stored!r}") and "evidence path must lie inside" in message
