@@ -108,7 +108,7 @@ clean:
 # A local server on 127.0.0.1:$(PG_PORT) (data in .pgdata/, or as root under
 # /var/lib/postgresql/zc-enforcement/): roles, row-level security and the demo ledger copied from
 # $(DEMO_DIR)/ledger.gpkg. Passwords are generated into the data folder's pgpass only.
-PG_PORT ?= 54329
+PG_PORT ?= $(or $(ZC_PG_PORT),54329)
 export ZC_PG_PORT := $(PG_PORT)
 .PHONY: postgis-start postgis-stop postgis-demo
 

@@ -3410,3 +3410,39 @@ def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface,
         panel.grab().save(str(tmp_path / "case_withdrawn.png"))
     finally:
         store.close()
+
+
+def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledger_path, tmp_path):
+    """A row naming '../private.jpg' (sqlite3, as an office's psql) is marked 缺失, its file
+    never read (the same bytes as the real photo: only its path tells), and its tooltip says
+    the path is refused, not that the file has gone."""
+    import sqlite3
+
+    from tests.test_evidence_paths import _insert_by_hand
+    from zc_enforcement_plugin.core import evidence
+
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9")
+    (ledger_path.parent / "private.jpg").write_bytes(photo.read_bytes())
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        spot = store.spots()[0]
+        record = evidence.store_evidence_file(ledger_path, spot.number, photo, ls.EVIDENCE_PHOTO)
+        store.add_evidence(spot.id, record)
+    _insert_by_hand(ledger_path, "../private.jpg")
+    assert sqlite3.connect(str(ledger_path)).execute(
+        f"SELECT count(*) FROM {ls.T_EVIDENCE}"
+    ).fetchone() == (2,)
+    assert dock.open_ledger(str(ledger_path))
+    assert dock.session.go_to(spot.id)
+    QTest.qWait(50)  # the real photo is hashed between the panel's events
+    texts = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
+    tips = [dock.evidence_list.item(i).toolTip() for i in range(dock.evidence_list.count())]
+    refused = texts.index(next(t for t in texts if "../private.jpg" in t))
+    assert texts[refused].startswith(tr("Missing"))
+    assert not texts[1 - refused].startswith(tr("Missing")), texts
+    assert "../private.jpg" in tips[refused]
+    said = tr("Not read: the stored path is refused ({reason}): {path}")
+    assert tips[refused].startswith(said.split("{")[0]), tips[refused]
+    assert "must be relative" in tips[refused] and tips[refused].endswith("../private.jpg")
+    dock.grab().save(str(tmp_path / "refused_evidence_path.png"))
+    dock.evidence_list.grab().save("/tmp/fsec/refused_evidence_list.png")

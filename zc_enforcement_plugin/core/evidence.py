@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import math
 import os
+import re
 import shutil
 import stat
 import struct
@@ -30,6 +31,75 @@ def _safe_name(name: str) -> str:
     cleaned = "".join("_" if c in _UNSAFE_NAME_CHARS or ord(c) < 32 else c for c in str(name))
     cleaned = cleaned.strip(" .")
     return cleaned or "_"
+
+
+class EvidencePathError(LedgerError):
+    """A stored evidence path that may not be turned into a file (evidence_file): its `reason`
+    is "中文 / English"; the file is taken as not there."""
+
+    def __init__(self, path: Any, reason: str) -> None:
+        self.path, self.reason = path, reason
+        zh, en = reason.split(" / ", 1)
+        super().__init__(
+            f"证据路径被拒绝（{zh}）：{path!r} / evidence path refused ({en}): {path!r}"
+        )
+
+    def said(self, spot: Any, outcome: tuple[str, str]) -> str:
+        """The refusal for a log: the spot, why, what was done instead (zh, en), the path."""
+        zh, en = self.reason.split(" / ", 1)
+        return (
+            f"图斑 {spot} 的证据路径被拒绝（{zh}），{outcome[0]}：{self.path!r} / spot {spot}: "
+            f"evidence path refused ({en}), {outcome[1]}: {self.path!r}"
+        )
+
+
+def stored_path_problem(path: Any) -> str | None:
+    """Why a stored evidence path (ledger_evidence.path) may not name a file, "中文 / English";
+    None for a relative, '/'-separated path of plain segments, as store_evidence_in writes.
+
+    The rule (ledger_schema's patterns) is the server's CHECK too: rows written by hand
+    (an office's psql, a crafted GeoPackage) are what it keeps out of every folder but the
+    evidence folder."""
+    if not isinstance(path, str) or "\x00" in path:  # a server's text never holds NUL
+        return "不是文本路径 / not a text path"
+    if re.search(ls.EVIDENCE_PATH_BAD_CHARACTER, path):
+        return "含反斜杠、冒号或控制字符 / holds a backslash, a colon or a control character"
+    if re.search(ls.EVIDENCE_PATH_BAD_SEGMENT, path):
+        return (
+            "须为相对路径，不得以斜杠开头，不得含空段、. 或 .. / must be relative: no leading /, "
+            "no empty, '.' or '..' segment"
+        )
+    return None
+
+
+def evidence_file(root: str | os.PathLike, path: Any) -> Path:
+    """The file a stored evidence path names under the evidence folder `root` (which need not
+    exist yet): EvidencePathError unless the path keeps the rule (stored_path_problem), no
+    part of it under `root` is a symbolic link, and the file resolved lies under `root` resolved.
+
+    Every place that turns a stored path into a file goes through here: the export zipped an
+    office's row naming '/home/…/id_rsa.jpg', and a copy wrote '../../x' outside the target's
+    folder. A symbolic link is refused even when it points inside: a photo replaced by a link
+    to a private file would be zipped as that photo's evidence."""
+    reason = stored_path_problem(path)
+    if reason is not None:
+        raise EvidencePathError(path, reason)
+    root = Path(root)
+    place, walked = root.joinpath(*path.split("/")), root
+    for segment in path.split("/"):
+        walked = walked / segment
+        try:
+            if stat.S_ISLNK(os.lstat(walked).st_mode):
+                raise EvidencePathError(path, f"{walked} 是符号链接 / {walked} is a symbolic link")
+        except OSError:
+            break  # not there (yet): nothing below it is a link
+    try:
+        resolved_root, resolved = root.resolve(), place.resolve()
+    except (OSError, RuntimeError):  # a loop of links: not followed
+        resolved_root, resolved = root, root.parent
+    if resolved_root not in resolved.parents:
+        raise EvidencePathError(path, "指向证据文件夹之外 / leads outside the evidence folder")
+    return place
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -255,6 +325,17 @@ def store_evidence_in(
     root = Path(root)
     folder = spot_folder(root, spot_number)
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        # mkdir takes a folder of that name as it is: a symbolic link there would have the
+        # copy written wherever it points, outside the evidence folder.
+        evidence_file(root, folder.name)
+    except EvidencePathError as refused:
+        zh, en = refused.reason.split(" / ", 1)
+        raise LedgerError(
+            f"图斑 {spot_number} 的证据文件夹 {folder} 不可用（{zh}），{NOTHING_RECORDED[0]} / "
+            f"the evidence folder {folder} of spot {spot_number} is refused ({en}): "
+            f"{NOTHING_RECORDED[1]}"
+        ) from None
     digest = file_sha256(source)
     target = _copy_into(folder, source, digest)
     stat = source.stat()
@@ -362,6 +443,7 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
 NOTHING_RECORDED = ("未记录任何证据", "nothing was recorded")
 NOTHING_EXPORTED = ("未写出任何文件", "nothing was written")
 NOTHING_CHECKED = ("未检查任何文件", "no file was checked")
+TAKEN_AS_MISSING = ("按缺失处理，未读取该文件", "taken as missing, the file not read")
 
 
 def unreachable_share_error(
@@ -432,6 +514,14 @@ def check_evidence_integrity(
     root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
     states = states if states is not None else EvidenceFileStates()
     for record in records:
+        try:
+            evidence_file(root, record.path)
+        except EvidencePathError as refused:
+            message = refused.said(f"fid {record.spot_id}", TAKEN_AS_MISSING)
+            problems.append(
+                EvidenceProblem(record.id, record.spot_id, record.path, FILE_MISSING, message)
+            )
+            continue
         found = states.state(root, record)
         if found == FILE_MISSING:
             message = f"证据文件缺失 / evidence file missing: {root / record.path}"
@@ -479,9 +569,9 @@ class EvidenceFileStates:
 
     def _quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
         try:
-            status = (Path(root) / record.path).stat()
-        except FileNotFoundError:
-            return FILE_MISSING
+            status = evidence_file(root, record.path).stat()
+        except (FileNotFoundError, EvidencePathError):
+            return FILE_MISSING  # a path refused names no file of the evidence folder
         except OSError:
             return None  # a share out of reach: not known missing
         if not stat.S_ISREG(status.st_mode):
@@ -509,8 +599,8 @@ class EvidenceFileStates:
         if quick is not None:
             return quick
         key = (str(root), record.path)
-        full = Path(root) / record.path
         try:
+            full = evidence_file(root, record.path)  # again: a link may have come meanwhile
             status = full.stat()
             size, time = status.st_size, status.st_mtime_ns
             started = self._hashing.get(key)
@@ -532,7 +622,7 @@ class EvidenceFileStates:
                 return None
             self._hashing.pop(key, None)
             found = "" if hasher.hexdigest() == record.sha256 else FILE_ALTERED
-        except FileNotFoundError:
+        except (FileNotFoundError, EvidencePathError):
             self._hashing.pop(key, None)
             found = FILE_MISSING
         else:

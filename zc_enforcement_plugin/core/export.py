@@ -56,7 +56,7 @@ from .domain import (
     output_field_labels_zh,
     shapefile_field_name,
 )
-from .evidence import NOTHING_EXPORTED, readable_evidence_dir
+from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
 from .files import replacing
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
@@ -254,8 +254,12 @@ class ExportRow:
         for record in self.evidence:
             if record.kind != ls.EVIDENCE_PHOTO:
                 continue
-            path = Path(evidence_dir) / record.path
             problem = self.problems.get(record.id)
+            try:
+                path = evidence_file(evidence_dir, record.path)
+            except EvidencePathError:  # the zip, written first, said why (write_evidence_zip)
+                photos.missing += 1
+                continue
             if problem == "missing" or not path.is_file():
                 photos.missing += 1
             elif problem == "altered":
@@ -953,6 +957,13 @@ def _zip_folder_name(number: str) -> str:
     return _UNSAFE_NAME.sub("_", str(number)).strip(" .") or "_"
 
 
+def _zip_member(number: str, stored_path: str) -> str:
+    """<JCBH>/<file name> in the zip: both parts cleaned alike, so a backslash of a stored path
+    never becomes a folder (..\\x) when Windows unzips it, and neither part is '.', '..' or
+    empty."""
+    return f"{_zip_folder_name(number)}/{_zip_folder_name(stored_path.rsplit('/', 1)[-1])}"
+
+
 def write_evidence_zip(
     path: str | os.PathLike,
     ledger: LedgerStore,
@@ -987,8 +998,7 @@ def write_evidence_zip(
     ):
         for row, record in records:
             report(done_bytes / total_bytes)
-            source = root / record.path
-            member = f"{_zip_folder_name(row.number)}/{Path(record.path).name}"
+            member = _zip_member(row.number, record.path)
             entry = {
                 MANIFEST_SPOT: row.number,
                 MANIFEST_BATCH: row.batch,
@@ -1005,18 +1015,20 @@ def write_evidence_zip(
                 MANIFEST_STORED_PATH: record.path,
                 MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
-            if not source.is_file():
+            try:
+                source = evidence_file(root, record.path)
+                missing = not source.is_file()
+                said = (
+                    f"图斑 {row.number} 的证据文件缺失，未打包 / spot {row.number}: evidence "
+                    f"file missing, not in the zip: {source}"
+                )
+            except EvidencePathError as refused:  # an office's row naming a file elsewhere
+                missing, said = True, refused.said(row.number, ("未打包", "not in the zip"))
+            if missing:
                 entry[MANIFEST_PATH] = ""
                 entry[MANIFEST_CHECK] = CHECK_MISSING
                 result.problems.append(
-                    EvidenceProblem(
-                        record.id,
-                        record.spot_id,
-                        record.path,
-                        "missing",
-                        f"图斑 {row.number} 的证据文件缺失，未打包 / spot {row.number}: evidence "
-                        f"file missing, not in the zip: {source}",
-                    )
+                    EvidenceProblem(record.id, record.spot_id, record.path, "missing", said)
                 )
                 manifest.append(entry)
                 done_bytes += int(record.size or 0)
@@ -1049,7 +1061,7 @@ def write_evidence_zip(
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(manifest)
+        writer.writerows(_csv_safe(entry) for entry in manifest)
         archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
         archive.writestr(MANIFEST_XLSX_NAME, manifest_workbook(manifest))
     found = {problem.evidence_id: problem.problem for problem in result.problems}
@@ -1058,6 +1070,26 @@ def write_evidence_zip(
         row.values[EVIDENCE_PROBLEMS] = len(row.problems)
     report(1.0)
     return result
+
+
+# What Excel (and LibreOffice) take a CSV cell starting with as a formula to run: a file's
+# original name '=HYPERLINK(…)' is the office's to choose (OWASP, CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A manifest row for manifest.csv: a text that would start a formula gets a leading ',
+    which Excel shows as text. Only the text columns: a negative longitude (-117.25, west) is a
+    number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
+    manifest.xlsx needs none of it: its text cells are never formulas."""
+    return {
+        name: f"'{value}"
+        if name not in _MANIFEST_NUMBERS
+        and isinstance(value, str)
+        and value.startswith(_FORMULA_STARTS)
+        else value
+        for name, value in entry.items()
+    }
 
 
 def _zip_file(archive: zipfile.ZipFile, source: Path, member: str, is_cancelled) -> tuple[str, int]:

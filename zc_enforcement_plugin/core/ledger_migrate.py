@@ -31,7 +31,7 @@ import shapely
 
 from . import ledger_schema as ls
 from . import workdays
-from .evidence import file_sha256
+from .evidence import EvidencePathError, evidence_file, file_sha256, stored_path_problem
 from .ledger import (
     GeoPackageLedger,
     LedgerError,
@@ -55,6 +55,9 @@ COPY_ORDER = (
 )
 # Meta keys that describe the ledger (copied and compared); others describe one store.
 COPIED_META = (ls.META_SCHEMA_VERSION, ls.META_CREATED_AT, ls.META_OFFICE)
+# What a copy stopped before its rows did, as a refusal says it (zh, en): the files it made are
+# taken away again (remove_made).
+NOT_COPIED = ("未复制任何内容", "nothing was copied")
 
 
 @dataclass
@@ -451,6 +454,7 @@ def _check_copy(
             )
     _check_may_write(target)
     _check_holidays(source, target)
+    _check_stored_paths(source)
     if copy_evidence_files and source.evidence():
         _check_writable(Path(target.writable_evidence_dir()), made)
         _check_no_other_files(source, target)
@@ -494,6 +498,32 @@ def _check_may_write(target: LedgerStore) -> None:
         )
 
 
+def _check_stored_paths(source: LedgerStore) -> None:
+    """Refuse a source whose evidence rows name files outside its evidence folder (written by
+    hand: psql, a crafted GeoPackage). A shared ledger's check refuses such a row, and a copy
+    could never prove itself equal to its source with a file it may not read; so the copy is
+    refused before anything is written, naming the rows to the brigade."""
+    bad = [
+        (record, reason)
+        for record in source.evidence()
+        if (reason := stored_path_problem(record.path)) is not None
+    ]
+    if not bad:
+        return
+    named = "; ".join(
+        f"evidence {record.id} (spot fid {record.spot_id}) {record.path!r}: {reason}"
+        for record, reason in bad[:5]
+    )
+    if len(bad) > 5:
+        named += f" … (+{len(bad) - 5})"
+    raise LedgerError(
+        f"{source.path} 有 {len(bad)} 条证据记录的路径不在证据文件夹内（手工写入？），未复制任何"
+        f"内容，请执法监察大队核查这些记录 / {source.path} holds {len(bad)} evidence rows whose "
+        f"path leads outside the evidence folder (written by hand?); nothing was copied: the "
+        f"brigade should check them. {named}"
+    )
+
+
 def _check_writable(folder: Path, made: _Made) -> None:
     """A file can be written into `folder` (made if missing), as the copy will."""
     try:
@@ -512,14 +542,16 @@ def _others_in_the_way(source: LedgerStore, target: LedgerStore) -> list[Path]:
     other contents. Every ledger in a folder shares `evidence/`: another ledger's photo of a
     spot with the same number may be there, and its ledger names it by that hash."""
     root = Path(target.writable_evidence_dir())
-    return [
-        root / record.path
-        for record in source.evidence()
-        if (root / record.path).exists()
-        and not (
-            (root / record.path).is_file() and file_sha256(root / record.path) == record.sha256
-        )
-    ]
+    found = []
+    for record in source.evidence():
+        try:
+            place = evidence_file(root, record.path)
+        except EvidencePathError:  # a link in the target's folder: written over, it would lead
+            found.append(root / record.path)  # the copy elsewhere
+            continue
+        if place.exists() and not (place.is_file() and file_sha256(place) == record.sha256):
+            found.append(place)
+    return found
 
 
 def _check_no_other_files(source: LedgerStore, target: LedgerStore) -> None:
@@ -558,7 +590,15 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
         return
     source_root, target_root = Path(source.evidence_dir), Path(target.writable_evidence_dir())
     for record in records:
-        origin, copy = source_root / record.path, target_root / record.path
+        try:
+            origin = evidence_file(source_root, record.path)
+        except EvidencePathError as refused:  # a link in the source's folder: not followed
+            report.problems.append(refused.said(f"fid {record.spot_id}", ("未复制", "not copied")))
+            continue
+        try:
+            copy = evidence_file(target_root, record.path)
+        except EvidencePathError as refused:  # a link put in the target's folder meanwhile
+            raise LedgerError(refused.said(f"fid {record.spot_id}", NOT_COPIED)) from None
         if copy.is_file() and file_sha256(copy) == record.sha256:
             report.files_present += 1
             continue
@@ -566,6 +606,10 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
             report.problems.append(f"证据文件缺失 / evidence file missing: {origin}")
             continue
         made.folder(copy.parent)
+        try:
+            evidence_file(target_root, record.path)  # its folder, just made, is no link
+        except EvidencePathError as refused:
+            raise LedgerError(refused.said(f"fid {record.spot_id}", NOT_COPIED)) from None
         partial = copy.with_name(f".{copy.name}.part")
         try:
             shutil.copy2(origin, partial)
@@ -612,7 +656,11 @@ def _place_new(partial: Path, copy: Path) -> bool:
 
 
 # --- the proof ----------------------------------------------------------------------------------
-def _digest(path: Path) -> str | None:
+def _digest(root: Path, stored_path: str) -> str | None:
+    try:
+        path = evidence_file(root, stored_path)
+    except EvidencePathError:
+        return None  # names no file of the evidence folder: missing
     return file_sha256(path) if path.is_file() else None
 
 
@@ -657,7 +705,7 @@ def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) ->
         for label, store in (("first", a), ("second", b)):
             root = Path(store.evidence_dir)
             for record in store.evidence():
-                found = _digest(root / record.path)
+                found = _digest(root, record.path)
                 if found != record.sha256:
                     what = "missing" if found is None else f"sha256 {found}"
                     differences.append(

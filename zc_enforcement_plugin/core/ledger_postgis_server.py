@@ -306,8 +306,8 @@ OWNER_READS = "owner_reads"
 def _row_checks() -> list[tuple[str, str, str]]:
     """(table, constraint, condition) of every check on the rows an office may write by hand
     that a migration added NOT VALID (install validates each once its table breaks it no more,
-    and names the rows that do: _unchecked_rows): version 4's, then version 5's."""
-    return [*_checks_of_4(), *_kind_checks()]
+    and names the rows that do: _unchecked_rows): version 4's, 5's, then 7's."""
+    return [*_checks_of_4(), *_kind_checks(), *_path_checks()]
 
 
 def _checks_of_4() -> list[tuple[str, str, str]]:
@@ -364,6 +364,39 @@ INDEX_CASES = "zc_index_case_per_spot"
 UNINDEX_CASES = "zc_unindex_case_per_spot"
 
 
+def definer_search_path(schema: str) -> str:
+    """The search_path of every SECURITY DEFINER function of the schema: pg_temp last, named.
+    Unnamed, a session's temporary schema is searched first: a login's CREATE TEMP TABLE
+    ledger_cases made zc_unindex_case_per_spot find no case and drop the one-case-per-spot
+    index of a ledger holding twelve. Their relations are schema-qualified besides."""
+    return f'SET search_path = pg_catalog, "{schema}", pg_temp'
+
+
+def office_map_sql(schema: str) -> list[str]:
+    """zc_towns_of and zc_offices_of, replaced by every install (after the migrations, the
+    first of which made them): the towns and the office of a login, which the offices' row
+    policies read. SECURITY DEFINER, as an office may not read the office map itself; so they
+    answer only for the login calling (or a role it is a member of, as after SET ROLE), unless
+    it is the brigade's or the owner's: up to version 5 an office read any other's towns."""
+    towns = f'"{schema}".{T_OFFICE_TOWNS}'
+    # pg_has_role fails on a role that does not exist: asked only of one that does.
+    allowed = (
+        f"CASE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = who) "
+        f"THEN false ELSE pg_has_role(session_user, who, 'MEMBER') "
+        f"OR pg_has_role(session_user, '{ROLE_BRIGADE}', 'MEMBER') "
+        f"OR pg_has_role(session_user, '{ROLE_OWNER}', 'MEMBER') END"
+    )
+    settings = f"LANGUAGE sql STABLE SECURITY DEFINER {definer_search_path(schema)}"
+    return [
+        f"""CREATE OR REPLACE FUNCTION "{schema}".zc_towns_of(who name) RETURNS SETOF text
+            {settings} AS $$ SELECT {ls.C_TOWN} FROM {towns} WHERE {C_ROLE} = who
+            AND {allowed} $$""",
+        f"""CREATE OR REPLACE FUNCTION "{schema}".zc_offices_of(who name) RETURNS SETOF text
+            {settings} AS $$ SELECT DISTINCT {ls.C_OFFICE} FROM {towns} WHERE {C_ROLE} = who
+            AND {allowed} $$""",
+    ]
+
+
 def case_index_sql(schema: str) -> list[str]:
     """The two functions a copy of cases into a shared ledger needs, created (replaced) by every
     install, so a server upgraded before they existed gets them too.
@@ -373,20 +406,21 @@ def case_index_sql(schema: str) -> list[str]:
     offices record; a copy drops and builds in one transaction, so no other session ever sees
     the ledger without the index. The owner reads every row (its policy, OWNER_READS), so the
     exceptions do not depend on what a login may see."""
+    cases = f'"{schema}".{ls.T_CASES}'
     spare = (
-        f"c.{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {ls.T_CASES} o "
+        f"c.{ls.C_SPOT_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {cases} o "
         f"WHERE o.{ls.C_SPOT_ID} = c.{ls.C_SPOT_ID} AND o.{ls.C_ID} < c.{ls.C_ID})"
     )
-    settings = f'SECURITY DEFINER SET search_path = "{schema}", pg_catalog'
+    settings = f"SECURITY DEFINER {definer_search_path(schema)}"
     return [
         f"""CREATE OR REPLACE FUNCTION "{schema}".{INDEX_CASES}() RETURNS text
             LANGUAGE plpgsql {settings} AS $$
             DECLARE spare text;
             BEGIN
               SELECT string_agg(c.{ls.C_ID}::text, ', ' ORDER BY c.{ls.C_ID}) INTO spare
-                FROM {ls.T_CASES} c WHERE {spare};
-              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
-              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {ls.T_CASES} '
+                FROM {cases} c WHERE {spare};
+              DROP INDEX IF EXISTS "{schema}".{ls.CASE_PER_SPOT};
+              EXECUTE 'CREATE UNIQUE INDEX {ls.CASE_PER_SPOT} ON {cases} '
                 '({ls.C_SPOT_ID}) WHERE {ls.C_SPOT_ID} IS NOT NULL'
                 || COALESCE(' AND {ls.C_ID} NOT IN (' || spare || ')', '');
               RETURN spare;
@@ -394,10 +428,10 @@ def case_index_sql(schema: str) -> list[str]:
         f"""CREATE OR REPLACE FUNCTION "{schema}".{UNINDEX_CASES}() RETURNS void
             LANGUAGE plpgsql {settings} AS $$
             BEGIN
-              IF EXISTS (SELECT 1 FROM {ls.T_CASES}) THEN
+              IF EXISTS (SELECT 1 FROM {cases}) THEN
                 RAISE EXCEPTION 'ledger_cases holds cases: its index stays';
               END IF;
-              DROP INDEX IF EXISTS {ls.CASE_PER_SPOT};
+              DROP INDEX IF EXISTS "{schema}".{ls.CASE_PER_SPOT};
             END $$""",
         # A function may be run by anyone (PUBLIC) unless taken back: only the brigade copies.
         *(
@@ -543,6 +577,72 @@ def _migration_6(schema: str) -> list[str]:
     ]
 
 
+def _path_checks() -> list[tuple[str, str, str]]:
+    """Version 7's check: an evidence path names a file under the evidence folder, by the rule
+    every reader of a stored path holds it to (evidence.stored_path_problem, from
+    ledger_schema's two patterns, which PostgreSQL's regular expressions read alike)."""
+    condition = (
+        f"{ls.C_PATH} !~ {_quoted([ls.EVIDENCE_PATH_BAD_CHARACTER])} "
+        f"AND {ls.C_PATH} !~ {_quoted([ls.EVIDENCE_PATH_BAD_SEGMENT])}"
+    )
+    return [(ls.T_EVIDENCE, f"{ls.T_EVIDENCE}_{ls.C_PATH}_inside", condition)]
+
+
+def _migration_7(schema: str) -> list[str]:
+    """Version 7: an evidence path stays inside the evidence folder (_path_checks).
+
+    Up to version 6 an office could insert by hand (psql) evidence whose path was
+    '/home/…/id_rsa.jpg' or '../../brigade_private/notes.txt': the brigade's export zipped
+    that file, and a copy wrote it outside the target's evidence folder. The plugin now takes
+    such a path as a missing file (evidence.evidence_file); the server refuses new ones.
+    Added NOT VALID, as version 4's and 5's checks were: a row already stored is kept (install
+    names it, _unchecked_rows) and install validates the check once no row breaks it."""
+    return [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID"
+        for table, name, condition in _path_checks()
+    ]
+
+
+def _history_key(table: str) -> str:
+    return ls.C_FID if table == ls.T_PATROLS else ls.C_ID
+
+
+def _migration_8(schema: str) -> list[str]:
+    """Version 8: an office's history row takes the next id of the server's, whatever it gives.
+
+    Up to version 7 the ids were GENERATED BY DEFAULT: an office's psql could insert a row
+    with the id the sequence would give next, and another office's save then failed with
+    "the record already exists". GENERATED ALWAYS would not stop it (OVERRIDING SYSTEM VALUE
+    needs no right), so a trigger replaces the id of a row a login outside the brigade writes
+    with the sequence's next; the brigade's copy (ledger_postgis.load_rows) keeps its source's
+    ids, as it must. nextval needs USAGE on the sequence: granted to the offices by install
+    (all it allows beyond is taking ids, which leaves gaps, as a rolled-back save does)."""
+    statements = [
+        f"""CREATE FUNCTION zc_server_id() RETURNS trigger LANGUAGE plpgsql
+            SET search_path = pg_catalog, pg_temp AS $$
+            DECLARE next bigint;
+            BEGIN
+              IF pg_has_role(session_user, '{ROLE_BRIGADE}', 'MEMBER') THEN
+                RETURN NEW;
+              END IF;
+              next := nextval(pg_get_serial_sequence(
+                format('%I.%I', TG_TABLE_SCHEMA, TG_TABLE_NAME), TG_ARGV[0]));
+              IF TG_ARGV[0] = '{ls.C_FID}' THEN
+                NEW.{ls.C_FID} := next;
+              ELSE
+                NEW.{ls.C_ID} := next;
+              END IF;
+              RETURN NEW;
+            END $$"""
+    ]
+    for table in APPEND_ONLY:
+        statements.append(
+            f"CREATE TRIGGER {table}_server_id BEFORE INSERT ON {table} FOR EACH ROW "
+            f"EXECUTE FUNCTION zc_server_id('{_history_key(table)}')"
+        )
+    return statements
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -550,6 +650,8 @@ PG_MIGRATIONS = (
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
+    _migration_8,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -650,6 +752,7 @@ def _unchecked_rows(cursor) -> list[str]:
     cannot read out, and does not know a kind outside the lists."""
     problems = []
     kind_checks = {name for _, name, _ in _kind_checks()}
+    path_checks = {name for _, name, _ in _path_checks()}
     for table, name, condition in _row_checks():
         cursor.execute(
             "SELECT convalidated FROM pg_constraint WHERE conname = %s "
@@ -664,6 +767,16 @@ def _unchecked_rows(cursor) -> list[str]:
         bad = [str(row[0]) for row in cursor.fetchall()]
         if not bad:
             cursor.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+            continue
+        if name in path_checks:
+            problems.append(
+                f"{table} 中第 {', '.join(bad)} 行的证据路径不在证据文件夹内（{condition}），"
+                "插件视其文件为缺失、从不读取，已保留原样（只增不删），请执法监察大队核查谁写入了它们；"
+                f"新记录均受此检查 / rows {', '.join(bad)} of {table} break {name} (a path "
+                f"outside the evidence folder: {condition}): the plugin takes their files as "
+                "missing and never reads them; they are kept as they are (append-only), and "
+                "the brigade should check who wrote them; every new row is checked"
+            )
             continue
         if name in kind_checks:
             problems.append(
@@ -786,6 +899,8 @@ def install(
                 for statement in PG_MIGRATIONS[number](schema):
                     cursor.execute(statement)
                 _meta_upsert(cursor, META_POSTGIS_VERSION, str(number + 1))
+            for statement in office_map_sql(schema):  # after the migrations: 1 made them
+                cursor.execute(statement)
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, utc_now())
@@ -806,6 +921,12 @@ def install(
             cursor.execute(
                 sql.SQL("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
                     sql.Identifier(schema), sql.Identifier(ROLE_BRIGADE)
+                )
+            )
+            # zc_server_id (version 7) takes an office's row id with nextval, as the office.
+            cursor.execute(
+                sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(
+                    sql.Identifier(schema), sql.Identifier(ROLE_OFFICE)
                 )
             )
             for login, (office, towns) in offices.items():

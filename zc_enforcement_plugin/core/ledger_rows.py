@@ -8,7 +8,6 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from . import deadlines as dl
@@ -30,7 +29,7 @@ from .domain import (
     SPOT_REFRESHES,
     first_of,
 )
-from .evidence import check_evidence_kind
+from .evidence import check_evidence_kind, stored_path_problem
 from .ledger_records import (
     CaseError,
     CaseFilter,
@@ -369,16 +368,17 @@ def setting_text(key: str, value: Any, where: str) -> str | None:
 def vetted_evidence(record: EvidenceRecord) -> tuple[str, str]:
     """(relative '/'-path, lower-case digest) of an evidence record; LedgerError if invalid."""
     check_evidence_kind(record.kind)
-    relative = Path(record.path)
-    if relative.is_absolute() or ".." in relative.parts or not record.path:
+    reason = stored_path_problem(record.path)  # the rule every reader holds it to, and the server
+    if reason is not None:
+        zh, en = reason.split(" / ", 1)
         raise LedgerError(
-            f"证据路径须相对于证据文件夹 / evidence path must lie inside the evidence "
-            f"folder: {record.path!r}"
+            f"证据路径须在证据文件夹内（{zh}）：{record.path!r} / evidence path must lie inside "
+            f"the evidence folder ({en}): {record.path!r}"
         )
     digest = record.sha256.lower()
     if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise LedgerError(f"SHA-256 无效 / not a SHA-256 digest: {record.sha256!r}")
-    return relative.as_posix(), digest
+    return record.path, digest
 
 
 def conflict_error(

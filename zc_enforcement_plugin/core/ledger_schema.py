@@ -215,6 +215,14 @@ EVIDENCE_AUDIO = "audio"
 EVIDENCE_KINDS = (EVIDENCE_PHOTO, EVIDENCE_VIDEO, EVIDENCE_AUDIO)
 EVIDENCE_KIND_LABELS_ZH = {EVIDENCE_PHOTO: "照片", EVIDENCE_VIDEO: "视频", EVIDENCE_AUDIO: "录音"}
 EVIDENCE_DIR_NAME = "evidence"  # folder beside the ledger file
+# What a stored evidence path (C_PATH) may not hold, as regular expressions that Python's re
+# and PostgreSQL's (the server's CHECK, migration 6) read alike. A path names a file under the
+# evidence folder: one written by hand (psql, a crafted GeoPackage) must not reach outside it.
+# A backslash (a separator on Windows), a colon (a drive letter, C:, or an NTFS stream) or a
+# control character anywhere:
+EVIDENCE_PATH_BAD_CHARACTER = r"[\\:\x01-\x1f\x7f]"
+# an empty, '.' or '..' segment (a leading '/', '//', a trailing '/', '../' and './'):
+EVIDENCE_PATH_BAD_SEGMENT = r"(^|/)\.{0,2}(/|$)"
 
 # --- schema versions and migrations -----------------------------------------------------------
 # MIGRATIONS[n] takes a ledger from schema version n to n + 1; version 0 is an empty GeoPackage

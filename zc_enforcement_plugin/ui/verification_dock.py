@@ -171,14 +171,25 @@ def _evidence_kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
-def _mark_evidence_item(item: QListWidgetItem, record: ledger.EvidenceRecord, state) -> None:
+def _mark_evidence_item(
+    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path
+) -> None:
     """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
-    the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet)."""
+    the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet).
+    A path the plugin refuses to read (written by hand, or through a symbolic link) is missing
+    too, and its tooltip says why, not that the file has gone."""
     taken = f"  {record.taken_at}" if record.taken_at else ""
     gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
     text = f"[{_evidence_kind_label(record.kind)}] {record.path}{taken}{gps}"
     if state == evidence.FILE_MISSING:
         mark, why = tr("Missing"), tr("The file is no longer in the evidence folder: {path}")
+        try:
+            evidence.evidence_file(root, record.path)
+        except evidence.EvidencePathError as refused:
+            reason = in_interface_language(refused.reason).replace("{", "{{").replace("}", "}}")
+            why = tr("Not read: the stored path is refused ({reason}): {path}").replace(
+                "{reason}", reason
+            )
     elif state == evidence.FILE_ALTERED:
         mark = tr("Altered")
         why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
@@ -792,7 +803,7 @@ class VerificationDock(QgsDockWidget):
         for row, record in enumerate(self.session.store.evidence(spot_id)):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
-            _mark_evidence_item(item, record, state)
+            _mark_evidence_item(item, record, state, root)
             if state is None:
                 self._unchecked.append((row, record))
             else:
@@ -825,7 +836,7 @@ class VerificationDock(QgsDockWidget):
         self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
-            _mark_evidence_item(item, record, state)
+            _mark_evidence_item(item, record, state, self.session.store.evidence_dir)
             if self._layer_behind(record, state):
                 self._refresh_photos()
         if self._unchecked:

