@@ -488,6 +488,43 @@ def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledge
     assert dock.session.position == before + 1
 
 
+def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock, ledger_path):
+    """Saved with Ctrl+Return, or left with Escape, a page on top gave the focus back to the
+    ledger path field: the next N was typed into the path ("…/ledger.gpkgn"), and Enter then
+    offered to create a new ledger there. The focus is on the review page: N moves on."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    assert dock.open_ledger(str(ledger_path))
+    path = dock.ledger_file.filePath()
+    dock.home.setFocus()  # where a click on a label or between the buttons leaves it
+    spot_id = dock.session.current_id
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    panel = dock.stack.currentPanel()
+    panel.kind.setCurrentIndex(1)
+    panel.approval_number.setText("鲁政土字〔2021〕12号")
+    panel.verifier.setText("李工")
+    QTest.keyClick(panel.verifier, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dock.session.store.current_verdict(spot_id) is not None, panel.messages.text()
+    assert dock.stack.currentPanel() is dock.home
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)
+    assert dock.session.current_id != spot_id
+    assert dock.ledger_file.filePath() == path
+    # A case page and a verdict form left with Escape leave it there too.
+    for key in (Qt.Key.Key_C, Qt.Key.Key_3):
+        moved_from = dock.session.current_id
+        if key == Qt.Key.Key_C:
+            _judge_illegal(dock, dt.date(2025, 3, 3))
+        QTest.keyClick(QApplication.focusWidget(), key)
+        assert dock.stack.currentPanel() is not dock.home
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert dock.stack.currentPanel() is dock.home
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+        assert dock.session.current_id != moved_from, key
+        assert dock.ledger_file.filePath() == path, key
+    # The path is still the user's to click and type into.
+    assert dock.ledger_file.lineEdit().focusPolicy() == Qt.FocusPolicy.ClickFocus
+
+
 def _a_case_at_the_criminal_scale(store) -> int:
     """A spot judged illegal on 6 亩 of basic farmland (over the 5 亩 line), its case opened."""
     from shapely.geometry import box

@@ -36,6 +36,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -291,6 +292,10 @@ class VerificationDock(QgsDockWidget):
         # own dialogs take it, at exit say).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
         self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
+        # Reached by a click, never by the focus moving on by itself: when a page on top
+        # closed, Qt gave the focus to the first Tab stop of the page, this field, and the
+        # next N was typed into the path (Enter then offered to create a ledger there).
+        self.ledger_file.lineEdit().setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         row.addWidget(QLabel(tr("Ledger"), page))
         row.addWidget(self.ledger_file, 1)
         # Another hand may change the open ledger: an import or a verdict from the Processing
@@ -891,6 +896,19 @@ class VerificationDock(QgsDockWidget):
         stack closes it (Save, Cancel, Back), after the stack's own bookkeeping."""
         self.stack.showPanel(panel)
         sip.transferto(panel, self.stack)
+        # Connected after the stack's own closing: the review page is shown again by then.
+        panel.panelAccepted.connect(self._back_on_review_page)
+
+    def _back_on_review_page(self, *_panel) -> None:
+        """A page on top closed (saved, cancelled, Escape, back arrow): the focus goes to the
+        review page, where N, → and the verdict keys act at once. Left to Qt it went to the
+        ledger path field, and the next key typed went into the path. Only when the focus
+        was in the panel: a page closed as the project closes must not take it from the map."""
+        if sip.isdeleted(self) or self.stack.currentPanel() is not self.home:
+            return
+        focused = QApplication.focusWidget()
+        if focused is None or self.isAncestorOf(focused):
+            self.home.setFocus()
 
     def close_panels(self, can_cancel: bool = False) -> bool:
         """Back to the review page: what is open on top belongs to the ledger being left. Called
