@@ -525,6 +525,46 @@ def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock
     assert dock.ledger_file.lineEdit().focusPolicy() == Qt.FocusPolicy.ClickFocus
 
 
+def _tab_from(widget, steps: int) -> list:
+    """The widgets the focus goes through as Tab is pressed ``steps`` times from ``widget``."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    widget.setFocus()
+    seen = []
+    for _ in range(steps):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    return seen
+
+
+def test_tab_leaves_the_remarks_for_the_next_field_and_types_no_tab(dock, ledger_path):
+    """Tab in the remarks of the verdict form and the case page typed a tab into the note,
+    saved with it, and the focus never left: it goes on to the verifier, the date and Save."""
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    assert dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(1)
+    panel.verifier.setText("李工")
+    QTest.keyClicks(panel.note, "demolished")  # QTest types Latin-1 alone
+    save = panel.buttons.button(QDialogButtonBox.StandardButton.Save)
+    # The date edit's own sections (year, month, day) take a Tab each before Save.
+    seen = _tab_from(panel.note, 5)
+    assert seen[0] is panel.verifier and seen[1] is panel.verified_on, seen
+    assert save in seen, seen
+    assert panel.note.toPlainText() == "demolished"
+    save.click()
+    assert dock.session.store.current_verdict(dock.session.current_id).note == "demolished"
+
+    page = dock.open_case_panel()
+    QTest.keyClicks(page.note, "party away")
+    save = page.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert _tab_from(page.note, 1) == [save]
+    assert page.note.toPlainText() == "party away"
+    page.acceptPanel()
+
+
 def _a_case_at_the_criminal_scale(store) -> int:
     """A spot judged illegal on 6 亩 of basic farmland (over the 5 亩 line), its case opened."""
     from shapely.geometry import box

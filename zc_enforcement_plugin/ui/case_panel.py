@@ -138,6 +138,7 @@ class CasePanel(EntriesPanel):
         form.addRow(tr("Documents"), documents)
         self.note = QPlainTextEdit(self)
         self.note.setMaximumHeight(60)
+        self.note.setTabChangesFocus(True)  # Tab goes on to Save: it typed a tab into the note
         form.addRow(tr("Remarks"), self.note)
         layout.addLayout(form)
         self.messages = refusal_label(self)
