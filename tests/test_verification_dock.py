@@ -414,9 +414,8 @@ def test_town_filter(dock, ledger_path):
     assert dock.session.queue and {s.town for s in dock.session.queue} == {town}
 
 
-def test_pieces_are_listed_and_highlighted(dock, ledger_path):
-    """What a spot hits (screening's pieces, imported with the batch) is listed and outlined."""
-    dock.open_ledger(str(ledger_path))
+def _hits_a_red_line(dock) -> None:
+    """The current spot re-delivered with screening's pieces: a red line's and a land class's."""
     spot = dock.session.current()
     x, y = spot.geometry.representative_point().coords[0]
     piece = {
@@ -431,11 +430,35 @@ def test_pieces_are_listed_and_highlighted(dock, ledger_path):
     dock.session.store.import_batch(batch, [ledger.SpotRecord(attributes, spot.geometry, 0)])
     dock.session.refresh()
     dock._show_current()
+
+
+def test_pieces_are_listed_and_highlighted(dock, ledger_path):
+    """What a spot hits (screening's pieces, imported with the batch) is listed and outlined."""
+    dock.open_ledger(str(ledger_path))
+    _hits_a_red_line(dock)
     text = dock.details.toPlainText()
     assert "生态保护红线" in text and "SD-01" in text and "12.50 m²" in text
     # Red line outlined on the map; land classes are listed but not outlined.
     assert len(dock.piece_bands) == 1
     assert dock.piece_bands[0].asGeometry().area() == pytest.approx(12.5)
+
+
+def test_the_spots_marks_leave_the_map_with_the_panel_and_come_back_with_it(dock, ledger_path):
+    """Closed, the panel left the spot's highlight and the outlines of what it hits on the map,
+    with nothing left to say what they were. They go with it and come back with it, also for
+    a spot shown meanwhile (a project reopened with the panel closed)."""
+    dock.open_ledger(str(ledger_path))
+    _hits_a_red_line(dock)
+    marks = [dock.highlight, *dock.piece_bands]
+    assert len(marks) == 2 and all(mark.isVisible() for mark in marks)
+    dock.close()
+    assert not any(mark.isVisible() for mark in marks)
+    dock._show_current()  # shown again while closed: still off the map
+    assert not any(mark.isVisible() for mark in [dock.highlight, *dock.piece_bands])
+    dock.show()
+    marks = [dock.highlight, *dock.piece_bands]
+    assert len(marks) == 2 and all(mark.isVisible() for mark in marks)
+    assert dock.highlight.asGeometry().area() > 0
 
 
 def test_a_refresh_without_pieces_keeps_them_listed_unless_the_outline_moved(dock, ledger_path):

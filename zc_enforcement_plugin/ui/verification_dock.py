@@ -249,6 +249,7 @@ class VerificationDock(QgsDockWidget):
             self.highlight.setStrokeColor(QColor(255, 0, 255))
             self.highlight.setFillColor(QColor(255, 0, 255, 40))
             self.highlight.setWidth(3)
+        self.visibilityChanged.connect(self._show_marks_on_map)
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
         project.writeProject.connect(self._leave_photos_out)
@@ -785,6 +786,14 @@ class VerificationDock(QgsDockWidget):
             else:
                 self.highlight.reset(GEOMETRY_POLYGON)
         self._highlight_pieces(spot.attributes.get(domain.SPOT_PIECES) or [])
+        self._show_marks_on_map(self.isVisible())  # a spot shown while the panel is closed
+
+    def _show_marks_on_map(self, visible: bool) -> None:
+        """The spot's highlight and the outlines of what it hits are on the map while the
+        panel is in view: closed, it left them there with nothing to say what they were."""
+        for band in [self.highlight, *self.piece_bands]:
+            if band is not None:
+                band.setVisible(visible)
 
     def _show_evidence(self, spot_id: int) -> None:
         """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
