@@ -548,6 +548,29 @@ def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock
     assert dock.ledger_file.lineEdit().focusPolicy() == Qt.FocusPolicy.ClickFocus
 
 
+def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, qgis_iface):
+    """Saving a verdict said nothing (the form just closed): the message bar says, briefly,
+    which spot was judged what."""
+    from qgis.core import Qgis
+
+    assert dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("未报即用"))
+    panel.verifier.setText("李工")
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    said = bar.get_messages(Qgis.MessageLevel.Success)
+    assert len(said) == 1 and spot.number in said[0], said
+    assert "违法" in said[0] and "未报即用" in said[0], said
+    # A refused save says no success.
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    panel.accept()
+    assert panel.messages.text() and len(bar.get_messages(Qgis.MessageLevel.Success)) == 1
+
+
 def _tab_from(widget, steps: int) -> list:
     """The widgets the focus goes through as Tab is pressed ``steps`` times from ``widget``."""
     from qgis.PyQt.QtWidgets import QApplication

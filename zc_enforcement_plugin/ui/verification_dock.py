@@ -65,7 +65,7 @@ from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
-from ..i18n import in_interface_language, tr
+from ..i18n import in_interface_language, tr, with_english
 from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
@@ -109,6 +109,8 @@ VERDICT_KEYS = ("1", "2", "3")
 # Files dropped at once beyond which attaching shows its progress and can be cancelled (a
 # phone's photos of a day take seconds: 200 of them held QGIS still for 4 s, saying nothing).
 ATTACH_PROGRESS_FROM = 5
+# How long the message bar says a verdict was saved: long enough to read, gone before the next.
+SAVED_NOTICE_SECONDS = 4
 
 
 def _reported(method):
@@ -959,9 +961,28 @@ class VerificationDock(QgsDockWidget):
                 raise
 
         panel = VerdictPanel(spot, category, save, self.stack, current)
-        panel.saved.connect(lambda _verdict: self._show_session())
+        panel.saved.connect(lambda verdict: self._verdict_saved(spot, verdict))
         self._show_panel(panel)
         return panel
+
+    def _verdict_saved(self, spot: ledger.Spot, verdict: ledger.Verdict) -> None:
+        """The page beneath shows the verdict; the message bar says it was saved, briefly: the
+        form closing alone said nothing, and the next spot (in the unverified list) could
+        read as the save having been lost."""
+        self._show_session()
+        if self.iface is None:
+            return
+        said = with_english(verdict.category, ls.CATEGORY_LABELS_EN[verdict.category])
+        if verdict.kind:
+            said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
+        self.iface.messageBar().pushMessage(
+            tr("Spot verification"),
+            tr("Verdict for spot {number} saved: {verdict}").format(
+                number=spot.number, verdict=said
+            ),
+            Qgis.MessageLevel.Success,
+            SAVED_NOTICE_SECONDS,
+        )
 
     # --- cases -----------------------------------------------------------------------------------
     def _case_html(self, spot_id: int) -> str:

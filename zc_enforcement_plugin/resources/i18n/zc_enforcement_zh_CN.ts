@@ -2542,6 +2542,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict for spot {number} saved: {verdict}</source>
+      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
