@@ -8,7 +8,13 @@ import datetime as dt
 import numpy as np
 import pytest
 import shapely
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
@@ -18,6 +24,7 @@ from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
+from zc_enforcement_plugin.processing.base import LEDGER_CRS
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
 from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
@@ -1189,6 +1196,45 @@ def test_a_spot_with_unreadable_figures_is_shown_as_delivered(dock, tmp_path):
     QTest.keyClick(dock.home, Qt.Key.Key_Right)
     text = dock.details.toPlainText()
     assert "A2" in text and "A1" not in text and "2,500.00" in text
+
+
+def test_zoom_on_a_spot_without_geometry_says_why_and_the_keys_stay_on_the_review(
+    dock, tmp_path, qgis_iface
+):
+    """Z on a spot delivered without an outline did nothing and said nothing. It says why; Z
+    on a spot with one zooms, and the review keys go on acting (the focus stays on the page)."""
+    from qgis.PyQt.QtWidgets import QApplication
+    from shapely.geometry import box
+
+    path = tmp_path / "ledger.gpkg"
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord({"JCBH": "A1", "TBMJ": 400.0}, box(x, y, x + 20, y + 20)),
+                ledger.SpotRecord({"JCBH": "A2", "TBMJ": 900.0}, None),
+            ],
+        )
+    assert dock.open_ledger(str(path))
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(LEDGER_CRS)  # the extent compared in the spots' own CRS
+    by_number = {row.number: row.id for row in dock.session.queue}
+    dock.session.go_to(by_number["A2"])
+    dock._show_current()
+    before = canvas.extent()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
+    assert dock.notice.text() == tr("The spot has no geometry to zoom to")
+    assert canvas.extent() == before
+    dock.session.go_to(by_number["A1"])
+    dock._show_current()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
+    assert dock.notice.text() == ""
+    assert canvas.extent().contains(QgsRectangle(x, y, x + 20, y + 20)), canvas.extent()
+    focused = QApplication.focusWidget()
+    assert focused is dock.home or dock.home.isAncestorOf(focused), focused
+    QTest.keyClick(focused, Qt.Key.Key_Right)
+    assert dock.session.current_id == by_number["A2"]
 
 
 def test_filters_follow_the_ledger_they_are_shown_for(dock, ledger_path, tmp_path):

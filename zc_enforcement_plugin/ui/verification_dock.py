@@ -891,8 +891,13 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def zoom_to_spot(self) -> None:
         spot = self.session.current()
-        if spot is None or spot.geometry is None or spot.geometry.is_empty or self.iface is None:
+        if spot is None or self.iface is None:
             return
+        if spot.geometry is None or spot.geometry.is_empty:
+            # Said where a move that did nothing is: a silent Z is pressed again, and doubted.
+            self.notice.setText(tr("The spot has no geometry to zoom to"))
+            return
+        self.notice.setText("")
         minx, miny, maxx, maxy = spot.geometry.bounds
         rectangle = QgsRectangle(minx, miny, maxx, maxy)
         rectangle.grow(max(rectangle.width(), rectangle.height(), 50.0))

@@ -2457,6 +2457,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The spot has no geometry to zoom to</source>
+      <translation>本图斑无几何，无法缩放</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No case opened: deadlines run from the verdict of {day}</source>
       <translation>未立案：期限自 {day} 判定违法起算</translation>
     </message>
