@@ -1624,6 +1624,27 @@ def _gps_photo(path, colour=(0, 0, 0)):
     return path
 
 
+def test_an_evidence_rows_tooltip_gives_the_whole_row(dock, ledger_path, tmp_path):
+    """On a panel of usual width an evidence row is cut off at the right, its camera time and
+    position hidden, and its tooltip gave the path alone: it gives the whole row."""
+    assert dock.open_ledger(str(ledger_path))
+    dock.resize(518, 900)
+    assert dock.attach_files([_gps_photo(tmp_path / "site.jpg")]) == []
+    record = dock.session.store.evidence(dock.session.current_id)[0]
+    assert record.gps_lon is not None
+    item = dock.evidence_list.item(0)
+    tip = item.toolTip()
+    assert record.path in tip and f"{record.gps_lon:.5f}" in tip and f"{record.gps_lat:.5f}" in tip
+    assert item.text() in tip
+    # A row marked missing says why, over the whole row.
+    (dock.session.store.evidence_dir / record.path).unlink()
+    dock.file_states.clear()
+    dock._show_current()
+    item = dock.evidence_list.item(0)
+    assert item.text().startswith(tr("Missing")), item.text()
+    assert f"{record.gps_lat:.5f}" in item.toolTip() and "evidence folder" in item.toolTip()
+
+
 def _panel_layers():
     from zc_enforcement_plugin.ui.evidence_layer import is_panel_layer
 

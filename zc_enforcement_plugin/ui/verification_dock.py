@@ -187,11 +187,12 @@ def _mark_evidence_item(item: QListWidgetItem, record: ledger.EvidenceRecord, st
         why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
     else:
         item.setText(text)
-        item.setToolTip(record.path)
+        # The whole row: on a panel of usual width the camera time and position are cut off.
+        item.setToolTip(text)
         item.setData(Qt.ItemDataRole.ForegroundRole, None)
         return
     item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
-    item.setToolTip(why.format(path=record.path))
+    item.setToolTip(f"{why.format(path=record.path)}\n{text}")
     item.setForeground(QColor(REFUSAL_COLOUR))
 
 
