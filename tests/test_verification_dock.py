@@ -3184,7 +3184,9 @@ def _action_buttons(dock) -> list:
     ("screen", "height"),
     [
         ("1280x800", 640),  # the panel's height once QGIS's title, menus, toolbars are drawn
-        ("1600x1000", 840),
+        # Not 1600×1000 (840 px) any more: the spot's page keeps 8 lines, and the list, page,
+        # images and evidence then scroll there by ~70 px.
+        ("1920x1200", 1040),
     ],
 )
 def test_every_button_is_in_view_on_a_small_screen_and_a_large_one(
@@ -3255,6 +3257,80 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     assert "书面报告执法监察大队: 2026-01-04" in text
     assert "逾期未整改立案: 2026-01-05" in text
     assert "没有官方节假日安排" not in text and "估算" not in text
+
+
+def test_the_spots_page_keeps_eight_lines_and_the_heights_dragged_are_kept(
+    dock, ledger_path, qgis_iface
+):
+    """On a 1366×768 screen the spot's page was 69 px, two lines between the list and the
+    images (the heights given it before the panel was laid out were not kept). It keeps at
+    least 8 lines and takes the spare height; heights the user drags are kept for next time."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.ui.verification_dock import DETAILS_MIN_LINES, SPLITTER_SETTING
+
+    QgsSettings().remove(SPLITTER_SETTING)
+    dock.open_ledger(str(ledger_path))
+    lines = DETAILS_MIN_LINES * dock.details.fontMetrics().lineSpacing()
+    sizes = {}
+    for height in (560, 1040):  # the panel on a 1366×768 screen, and on a 1920×1200 one
+        dock.resize(dock.fitting_width(), height)
+        QApplication.processEvents()
+        assert dock.details.viewport().height() >= lines, (height, dock.splitter.sizes())
+        sizes[height] = dock.splitter.sizes()
+    # Spare height goes to the page once the list and evidence have their natural heights.
+    dock.resize(dock.fitting_width(), 1400)
+    QApplication.processEvents()
+    assert dock.splitter.sizes()[1] - sizes[1040][1] == max(
+        tall - short for short, tall in zip(sizes[1040], dock.splitter.sizes())
+    ), (sizes, dock.splitter.sizes())
+
+    # Dragged: kept, and a panel made again (QGIS started again) shows them so.
+    queue, details, images, evidence = dock.splitter.sizes()
+    dragged = [queue + 60, details - 60, images, evidence]
+    dock.splitter.setSizes(dragged)
+    assert dock.splitter.sizes() == dragged
+    dock.splitter.splitterMoved.emit(queue + 60, 1)  # as a drag of the first handle says
+    from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+    again = VerificationDock(None, qgis_iface)
+    try:
+        again.resize(dock.size())
+        again.show()
+        QApplication.processEvents()
+        assert again.splitter.sizes() == dragged
+    finally:
+        again.cleanup()
+        again.deleteLater()
+        QgsSettings().remove(SPLITTER_SETTING)
+
+
+@pytest.mark.parametrize("height", [430, 380])  # a 1366×768 screen at 125 % and at 150 %
+def test_a_page_on_top_keeps_its_save_in_view_on_a_scaled_screen(dock, ledger_path, height):
+    """At 125 or 150 % scaling the panel is shorter than the review page's least height, which
+    the stack kept for every page: a form's Save and Cancel went below the panel's foot. The
+    form scrolls within itself with them in view; back on the review page, it is laid out
+    as before, its buttons in view."""
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
+
+    dock.open_ledger(str(ledger_path))
+    dock.resize(dock.fitting_width(), height)
+    QApplication.processEvents()
+    assert dock.home.minimumSizeHint().height() > height  # the review page itself scrolls
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    for open_page in (lambda: dock.open_verdict_form(ls.VERDICT_LEGAL), dock.open_case_panel):
+        page = open_page()
+        for _ in range(2):  # the stack's new least height, then the scroll area's resize
+            QApplication.processEvents()
+        buttons = page.findChild(QDialogButtonBox)
+        for button in buttons.buttons():
+            assert _whole_in_view(button, _stack_area(page)), (height, button.text())
+            assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        page.acceptPanel()
+        QApplication.processEvents()
+    assert dock.stack.currentPanel() is dock.home
+    assert dock.home.height() >= dock.home.minimumSizeHint().height()
 
 
 def _stack_area(panel):

@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsReferencedRectangle,
+    QgsSettings,
 )
 from qgis.gui import (
     QgsDockWidget,
@@ -52,6 +53,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QTextBrowser,
@@ -104,6 +106,10 @@ LEDGER_ALGORITHMS = (
 # The least height of the list, page, images and evidence (they scroll within it): with the
 # rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
 REVIEW_AREA_MIN_HEIGHT = 180
+# The least height of the spot's page, in lines of its text: its figures and what it touches.
+DETAILS_MIN_LINES = 8
+# Where the heights of the list, the spot's page, the images and the evidence are kept.
+SPLITTER_SETTING = "zc_enforcement/review_splitter"
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 # Files dropped at once beyond which attaching shows its progress and can be cancelled (a
@@ -423,7 +429,24 @@ class VerificationDock(QgsDockWidget):
         self.evidence_list = QListWidget(splitter)
         self.evidence_list.setObjectName("evidence")
         self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
-        splitter.setSizes([160, 200, 260, 70])
+        # The spot's page takes the spare height, and never less than a few lines of it:
+        # sizes given here, before the panel is laid out, were not kept, and on a 1366×768
+        # screen the page was 69 px, two lines, under the list and above the images.
+        self.details.setMinimumHeight(
+            DETAILS_MIN_LINES * self.details.fontMetrics().lineSpacing()
+            + 2 * self.details.frameWidth()
+            + 2 * round(self.details.document().documentMargin())
+        )
+        for index, stretch in enumerate((0, 2, 1, 0)):  # list, page, images, evidence
+            splitter.setStretchFactor(index, stretch)
+        self.splitter = splitter
+        # As the user last dragged them, on any ledger and in the next session.
+        state = QgsSettings().value(SPLITTER_SETTING)
+        if state is not None:
+            splitter.restoreState(state)
+        splitter.splitterMoved.connect(
+            lambda *_moved: QgsSettings().setValue(SPLITTER_SETTING, splitter.saveState())
+        )
         self.review_area.setWidget(splitter)
         # As wide as what it holds (no sideways scrolling here: the page does that), and at
         # least as tall as a few rows of the list.
@@ -913,15 +936,31 @@ class VerificationDock(QgsDockWidget):
         stack closes it (Save, Cancel, Back), after the stack's own bookkeeping."""
         self.stack.showPanel(panel)
         sip.transferto(panel, self.stack)
+        self._fit_stack_to_page()
         # Connected after the stack's own closing: the review page is shown again by then.
         panel.panelAccepted.connect(self._back_on_review_page)
+
+    def _fit_stack_to_page(self) -> None:
+        """The stack as tall at least as the page shown needs, not as the review page needs
+        under another page: the stack keeps the tallest page's least height, and at 125 or
+        150 % scaling a form's Save and Cancel went below the panel's foot with its body,
+        where the page scrolls within itself to keep them in view."""
+        policy = self.home.sizePolicy()
+        shown = self.stack.currentPanel() in (None, self.home)
+        policy.setVerticalPolicy(
+            QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+        )
+        self.home.setSizePolicy(policy)
 
     def _back_on_review_page(self, *_panel) -> None:
         """A page on top closed (saved, cancelled, Escape, back arrow): the focus goes to the
         review page, where N, → and the verdict keys act at once. Left to Qt it went to the
         ledger path field, and the next key typed went into the path. Only when the focus
         was in the panel: a page closed as the project closes must not take it from the map."""
-        if sip.isdeleted(self) or self.stack.currentPanel() is not self.home:
+        if sip.isdeleted(self):
+            return
+        self._fit_stack_to_page()
+        if self.stack.currentPanel() is not self.home:
             return
         focused = QApplication.focusWidget()
         if focused is None or self.isAncestorOf(focused):
