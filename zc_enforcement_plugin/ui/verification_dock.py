@@ -437,7 +437,11 @@ class VerificationDock(QgsDockWidget):
             + 2 * self.details.frameWidth()
             + 2 * round(self.details.document().documentMargin())
         )
-        for index, stretch in enumerate((0, 2, 1, 0)):  # list, page, images, evidence
+        # The page alone grows with the panel; the others keep the heights given here (Qt's
+        # splitter grows a widget without stretch to its current height, and given none the
+        # evidence list took 190 px for a row or two).
+        splitter.setSizes([160, 200, 260, 70])  # list, page, images, evidence
+        for index, stretch in enumerate((0, 1, 0, 0)):
             splitter.setStretchFactor(index, stretch)
         self.splitter = splitter
         # As the user last dragged them, on any ledger and in the next session.
