@@ -8,7 +8,13 @@ import datetime as dt
 import numpy as np
 import pytest
 import shapely
-from qgis.core import QgsCoordinateReferenceSystem, QgsProject, QgsRasterLayer, QgsVectorLayer
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsVectorLayer,
+)
 from qgis.PyQt.QtCore import QDate, QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
@@ -18,6 +24,7 @@ from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
+from zc_enforcement_plugin.processing.base import LEDGER_CRS
 from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY, WITHDRAW
 from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
@@ -421,9 +428,8 @@ def test_town_filter(dock, ledger_path):
     assert dock.session.queue and {s.town for s in dock.session.queue} == {town}
 
 
-def test_pieces_are_listed_and_highlighted(dock, ledger_path):
-    """What a spot hits (screening's pieces, imported with the batch) is listed and outlined."""
-    dock.open_ledger(str(ledger_path))
+def _hits_a_red_line(dock) -> None:
+    """The current spot re-delivered with screening's pieces: a red line's and a land class's."""
     spot = dock.session.current()
     x, y = spot.geometry.representative_point().coords[0]
     piece = {
@@ -438,11 +444,35 @@ def test_pieces_are_listed_and_highlighted(dock, ledger_path):
     dock.session.store.import_batch(batch, [ledger.SpotRecord(attributes, spot.geometry, 0)])
     dock.session.refresh()
     dock._show_current()
+
+
+def test_pieces_are_listed_and_highlighted(dock, ledger_path):
+    """What a spot hits (screening's pieces, imported with the batch) is listed and outlined."""
+    dock.open_ledger(str(ledger_path))
+    _hits_a_red_line(dock)
     text = dock.details.toPlainText()
     assert "生态保护红线" in text and "SD-01" in text and "12.50 m²" in text
     # Red line outlined on the map; land classes are listed but not outlined.
     assert len(dock.piece_bands) == 1
     assert dock.piece_bands[0].asGeometry().area() == pytest.approx(12.5)
+
+
+def test_the_spots_marks_leave_the_map_with_the_panel_and_come_back_with_it(dock, ledger_path):
+    """Closed, the panel left the spot's highlight and the outlines of what it hits on the map,
+    with nothing left to say what they were. They go with it and come back with it, also for
+    a spot shown meanwhile (a project reopened with the panel closed)."""
+    dock.open_ledger(str(ledger_path))
+    _hits_a_red_line(dock)
+    marks = [dock.highlight, *dock.piece_bands]
+    assert len(marks) == 2 and all(mark.isVisible() for mark in marks)
+    dock.close()
+    assert not any(mark.isVisible() for mark in marks)
+    dock._show_current()  # shown again while closed: still off the map
+    assert not any(mark.isVisible() for mark in [dock.highlight, *dock.piece_bands])
+    dock.show()
+    marks = [dock.highlight, *dock.piece_bands]
+    assert len(marks) == 2 and all(mark.isVisible() for mark in marks)
+    assert dock.highlight.asGeometry().area() > 0
 
 
 def test_a_refresh_without_pieces_keeps_them_listed_unless_the_outline_moved(dock, ledger_path):
@@ -493,6 +523,106 @@ def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledge
     before = dock.session.position
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
     assert dock.session.position == before + 1
+
+
+def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock, ledger_path):
+    """Saved with Ctrl+Return, or left with Escape, a page on top gave the focus back to the
+    ledger path field: the next N was typed into the path ("…/ledger.gpkgn"), and Enter then
+    offered to create a new ledger there. The focus is on the review page: N moves on."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    assert dock.open_ledger(str(ledger_path))
+    path = dock.ledger_file.filePath()
+    dock.home.setFocus()  # where a click on a label or between the buttons leaves it
+    spot_id = dock.session.current_id
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)
+    panel = dock.stack.currentPanel()
+    panel.kind.setCurrentIndex(1)
+    panel.approval_number.setText("鲁政土字〔2021〕12号")
+    panel.verifier.setText("李工")
+    QTest.keyClick(panel.verifier, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dock.session.store.current_verdict(spot_id) is not None, panel.messages.text()
+    assert dock.stack.currentPanel() is dock.home
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)
+    assert dock.session.current_id != spot_id
+    assert dock.ledger_file.filePath() == path
+    # A case page and a verdict form left with Escape leave it there too.
+    for key in (Qt.Key.Key_C, Qt.Key.Key_3):
+        moved_from = dock.session.current_id
+        if key == Qt.Key.Key_C:
+            _judge_illegal(dock, dt.date(2025, 3, 3))
+        QTest.keyClick(QApplication.focusWidget(), key)
+        assert dock.stack.currentPanel() is not dock.home
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert dock.stack.currentPanel() is dock.home
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+        assert dock.session.current_id != moved_from, key
+        assert dock.ledger_file.filePath() == path, key
+    # The path is still the user's to click and type into.
+    assert dock.ledger_file.lineEdit().focusPolicy() == Qt.FocusPolicy.ClickFocus
+
+
+def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, qgis_iface):
+    """Saving a verdict said nothing (the form just closed): the message bar says, briefly,
+    which spot was judged what."""
+    from qgis.core import Qgis
+
+    assert dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("未报即用"))
+    panel.verifier.setText("李工")
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    said = bar.get_messages(Qgis.MessageLevel.Success)
+    assert len(said) == 1 and spot.number in said[0], said
+    assert "违法" in said[0] and "未报即用" in said[0], said
+    # A refused save says no success.
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    panel.accept()
+    assert panel.messages.text() and len(bar.get_messages(Qgis.MessageLevel.Success)) == 1
+
+
+def _tab_from(widget, steps: int) -> list:
+    """The widgets the focus goes through as Tab is pressed ``steps`` times from ``widget``."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    widget.setFocus()
+    seen = []
+    for _ in range(steps):
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        seen.append(QApplication.focusWidget())
+    return seen
+
+
+def test_tab_leaves_the_remarks_for_the_next_field_and_types_no_tab(dock, ledger_path):
+    """Tab in the remarks of the verdict form and the case page typed a tab into the note,
+    saved with it, and the focus never left: it goes on to the verifier, the date and Save."""
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    assert dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(1)
+    panel.verifier.setText("李工")
+    QTest.keyClicks(panel.note, "demolished")  # QTest types Latin-1 alone
+    save = panel.buttons.button(QDialogButtonBox.StandardButton.Save)
+    # The date edit's own sections (year, month, day) take a Tab each before Save.
+    seen = _tab_from(panel.note, 5)
+    assert seen[0] is panel.verifier and seen[1] is panel.verified_on, seen
+    assert save in seen, seen
+    assert panel.note.toPlainText() == "demolished"
+    save.click()
+    assert dock.session.store.current_verdict(dock.session.current_id).note == "demolished"
+
+    page = dock.open_case_panel()
+    QTest.keyClicks(page.note, "party away")
+    save = page.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+    assert _tab_from(page.note, 1) == [save]
+    assert page.note.toPlainText() == "party away"
+    page.acceptPanel()
 
 
 def _a_case_at_the_criminal_scale(store) -> int:
@@ -1075,6 +1205,45 @@ def test_a_spot_with_unreadable_figures_is_shown_as_delivered(dock, tmp_path):
     assert "A2" in text and "A1" not in text and "2,500.00" in text
 
 
+def test_zoom_on_a_spot_without_geometry_says_why_and_the_keys_stay_on_the_review(
+    dock, tmp_path, qgis_iface
+):
+    """Z on a spot delivered without an outline did nothing and said nothing. It says why; Z
+    on a spot with one zooms, and the review keys go on acting (the focus stays on the page)."""
+    from qgis.PyQt.QtWidgets import QApplication
+    from shapely.geometry import box
+
+    path = tmp_path / "ledger.gpkg"
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord({"JCBH": "A1", "TBMJ": 400.0}, box(x, y, x + 20, y + 20)),
+                ledger.SpotRecord({"JCBH": "A2", "TBMJ": 900.0}, None),
+            ],
+        )
+    assert dock.open_ledger(str(path))
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(LEDGER_CRS)  # the extent compared in the spots' own CRS
+    by_number = {row.number: row.id for row in dock.session.queue}
+    dock.session.go_to(by_number["A2"])
+    dock._show_current()
+    before = canvas.extent()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
+    assert dock.notice.text() == tr("The spot has no geometry to zoom to")
+    assert canvas.extent() == before
+    dock.session.go_to(by_number["A1"])
+    dock._show_current()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Z)
+    assert dock.notice.text() == ""
+    assert canvas.extent().contains(QgsRectangle(x, y, x + 20, y + 20)), canvas.extent()
+    focused = QApplication.focusWidget()
+    assert focused is dock.home or dock.home.isAncestorOf(focused), focused
+    QTest.keyClick(focused, Qt.Key.Key_Right)
+    assert dock.session.current_id == by_number["A2"]
+
+
 def test_filters_follow_the_ledger_they_are_shown_for(dock, ledger_path, tmp_path):
     """A batch filter of one ledger, on another whose batches are named otherwise, must not
     stay applied under a box that reads "all batches"."""
@@ -1460,6 +1629,27 @@ def _gps_photo(path, colour=(0, 0, 0)):
     exif[0x8825] = {1: "N", 2: (36.0, 36.0, 0.0), 3: "E", 4: (117.0, 54.0, 0.0)}
     Image.new("RGB", (8, 8), colour).save(path, "JPEG", exif=exif)
     return path
+
+
+def test_an_evidence_rows_tooltip_gives_the_whole_row(dock, ledger_path, tmp_path):
+    """On a panel of usual width an evidence row is cut off at the right, its camera time and
+    position hidden, and its tooltip gave the path alone: it gives the whole row."""
+    assert dock.open_ledger(str(ledger_path))
+    dock.resize(518, 900)
+    assert dock.attach_files([_gps_photo(tmp_path / "site.jpg")]) == []
+    record = dock.session.store.evidence(dock.session.current_id)[0]
+    assert record.gps_lon is not None
+    item = dock.evidence_list.item(0)
+    tip = item.toolTip()
+    assert record.path in tip and f"{record.gps_lon:.5f}" in tip and f"{record.gps_lat:.5f}" in tip
+    assert item.text() in tip
+    # A row marked missing says why, over the whole row.
+    (dock.session.store.evidence_dir / record.path).unlink()
+    dock.file_states.clear()
+    dock._show_current()
+    item = dock.evidence_list.item(0)
+    assert item.text().startswith(tr("Missing")), item.text()
+    assert f"{record.gps_lat:.5f}" in item.toolTip() and "evidence folder" in item.toolTip()
 
 
 def _panel_layers():
@@ -3001,7 +3191,9 @@ def _action_buttons(dock) -> list:
     ("screen", "height"),
     [
         ("1280x800", 640),  # the panel's height once QGIS's title, menus, toolbars are drawn
-        ("1600x1000", 840),
+        # Not 1600×1000 (840 px) any more: the spot's page keeps 8 lines, and the list, page,
+        # images and evidence then scroll there by ~70 px.
+        ("1920x1200", 1040),
     ],
 )
 def test_every_button_is_in_view_on_a_small_screen_and_a_large_one(
@@ -3073,6 +3265,79 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     assert "书面报告执法监察大队〔work plan〕: 2026-01-04" in text
     assert "逾期未整改立案〔work plan〕: 2026-01-05" in text
     assert "没有官方节假日安排" not in text and "估算" not in text
+
+
+def test_the_spots_page_keeps_eight_lines_and_the_heights_dragged_are_kept(
+    dock, ledger_path, qgis_iface
+):
+    """On a 1366×768 screen the spot's page was 69 px, two lines between the list and the
+    images (the heights given it before the panel was laid out were not kept). It keeps at
+    least 8 lines and takes the spare height; heights the user drags are kept for next time."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.ui.verification_dock import DETAILS_MIN_LINES, SPLITTER_SETTING
+
+    QgsSettings().remove(SPLITTER_SETTING)
+    dock.open_ledger(str(ledger_path))
+    lines = DETAILS_MIN_LINES * dock.details.fontMetrics().lineSpacing()
+    sizes = {}
+    for height in (560, 1040):  # the panel on a 1366×768 screen, and on a 1920×1200 one
+        dock.resize(dock.fitting_width(), height)
+        QApplication.processEvents()
+        assert dock.details.viewport().height() >= lines, (height, dock.splitter.sizes())
+        sizes[height] = dock.splitter.sizes()
+    # Spare height goes to the page: the list, images and evidence keep theirs.
+    dock.resize(dock.fitting_width(), 1400)
+    QApplication.processEvents()
+    growth = [tall - short for short, tall in zip(sizes[1040], dock.splitter.sizes())]
+    assert growth[1] > 0 and growth[0] == growth[2] == growth[3] == 0, (sizes, growth)
+
+    # Dragged: kept, and a panel made again (QGIS started again) shows them so.
+    queue, details, images, evidence = dock.splitter.sizes()
+    dragged = [queue + 60, details - 60, images, evidence]
+    dock.splitter.setSizes(dragged)
+    assert dock.splitter.sizes() == dragged
+    dock.splitter.splitterMoved.emit(queue + 60, 1)  # as a drag of the first handle says
+    from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+    again = VerificationDock(None, qgis_iface)
+    try:
+        again.resize(dock.size())
+        again.show()
+        QApplication.processEvents()
+        assert again.splitter.sizes() == dragged
+    finally:
+        again.cleanup()
+        again.deleteLater()
+        QgsSettings().remove(SPLITTER_SETTING)
+
+
+@pytest.mark.parametrize("height", [430, 380])  # a 1366×768 screen at 125 % and at 150 %
+def test_a_page_on_top_keeps_its_save_in_view_on_a_scaled_screen(dock, ledger_path, height):
+    """At 125 or 150 % scaling the panel is shorter than the review page's least height, which
+    the stack kept for every page: a form's Save and Cancel went below the panel's foot. The
+    form scrolls within itself with them in view; back on the review page, it is laid out
+    as before, its buttons in view."""
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox
+
+    dock.open_ledger(str(ledger_path))
+    dock.resize(dock.fitting_width(), height)
+    QApplication.processEvents()
+    assert dock.home.minimumSizeHint().height() > height  # the review page itself scrolls
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    for open_page in (lambda: dock.open_verdict_form(ls.VERDICT_LEGAL), dock.open_case_panel):
+        page = open_page()
+        for _ in range(2):  # the stack's new least height, then the scroll area's resize
+            QApplication.processEvents()
+        buttons = page.findChild(QDialogButtonBox)
+        for button in buttons.buttons():
+            assert _whole_in_view(button, _stack_area(page)), (height, button.text())
+            assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        page.acceptPanel()
+        QApplication.processEvents()
+    assert dock.stack.currentPanel() is dock.home
+    assert dock.home.height() >= dock.home.minimumSizeHint().height()
 
 
 def _stack_area(panel):

@@ -201,6 +201,7 @@ class CasePanel(EntriesPanel):
         form.addRow(tr("Documents"), documents)
         self.note = QPlainTextEdit(self)
         self.note.setMaximumHeight(60)
+        self.note.setTabChangesFocus(True)  # Tab goes on to Save: it typed a tab into the note
         form.addRow(tr("Remarks"), self.note)
         layout.addLayout(form)
         # A step recorded with the wrong date is corrected, not edited: a new row with the

@@ -132,6 +132,8 @@ class VerdictPanel(EntriesPanel):
         self.note = QPlainTextEdit(self)
         self.note.setObjectName("note")
         self.note.setMaximumHeight(70)
+        # Tab goes on to the verifier, as in every other field: it typed a tab into the note.
+        self.note.setTabChangesFocus(True)
         form2.addRow(tr("Remarks"), self.note)
         self.verifier = QLineEdit(self)
         self.verifier.setObjectName("verifier")

@@ -24,6 +24,7 @@ from qgis.core import (
     QgsProject,
     QgsRectangle,
     QgsReferencedRectangle,
+    QgsSettings,
 )
 from qgis.gui import (
     QgsDockWidget,
@@ -36,6 +37,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QFrame,
@@ -51,6 +53,7 @@ from qgis.PyQt.QtWidgets import (
     QPushButton,
     QScrollArea,
     QShortcut,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QTextBrowser,
@@ -64,7 +67,7 @@ from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
-from ..i18n import in_interface_language, tr
+from ..i18n import in_interface_language, tr, with_english
 from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
@@ -103,11 +106,17 @@ LEDGER_ALGORITHMS = (
 # The least height of the list, page, images and evidence (they scroll within it): with the
 # rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
 REVIEW_AREA_MIN_HEIGHT = 180
+# The least height of the spot's page, in lines of its text: its figures and what it touches.
+DETAILS_MIN_LINES = 8
+# Where the heights of the list, the spot's page, the images and the evidence are kept.
+SPLITTER_SETTING = "zc_enforcement/review_splitter"
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 # Files dropped at once beyond which attaching shows its progress and can be cancelled (a
 # phone's photos of a day take seconds: 200 of them held QGIS still for 4 s, saying nothing).
 ATTACH_PROGRESS_FROM = 5
+# How long the message bar says a verdict was saved: long enough to read, gone before the next.
+SAVED_NOTICE_SECONDS = 4
 
 
 def _reported(method):
@@ -195,11 +204,12 @@ def _mark_evidence_item(
         why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
     else:
         item.setText(text)
-        item.setToolTip(record.path)
+        # The whole row: on a panel of usual width the camera time and position are cut off.
+        item.setToolTip(text)
         item.setData(Qt.ItemDataRole.ForegroundRole, None)
         return
     item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
-    item.setToolTip(why.format(path=record.path))
+    item.setToolTip(f"{why.format(path=record.path)}\n{text}")
     item.setForeground(QColor(REFUSAL_COLOUR))
 
 
@@ -259,6 +269,7 @@ class VerificationDock(QgsDockWidget):
             self.highlight.setStrokeColor(QColor(255, 0, 255))
             self.highlight.setFillColor(QColor(255, 0, 255, 40))
             self.highlight.setWidth(3)
+        self.visibilityChanged.connect(self._show_marks_on_map)
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
         project.writeProject.connect(self._leave_photos_out)
@@ -302,6 +313,10 @@ class VerificationDock(QgsDockWidget):
         # own dialogs take it, at exit say).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
         self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
+        # Reached by a click, never by the focus moving on by itself: when a page on top
+        # closed, Qt gave the focus to the first Tab stop of the page, this field, and the
+        # next N was typed into the path (Enter then offered to create a ledger there).
+        self.ledger_file.lineEdit().setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         row.addWidget(QLabel(tr("Ledger"), page))
         row.addWidget(self.ledger_file, 1)
         # Another hand may change the open ledger: an import or a verdict from the Processing
@@ -425,7 +440,28 @@ class VerificationDock(QgsDockWidget):
         self.evidence_list = QListWidget(splitter)
         self.evidence_list.setObjectName("evidence")
         self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
-        splitter.setSizes([160, 200, 260, 70])
+        # The spot's page takes the spare height, and never less than a few lines of it:
+        # sizes given here, before the panel is laid out, were not kept, and on a 1366×768
+        # screen the page was 69 px, two lines, under the list and above the images.
+        self.details.setMinimumHeight(
+            DETAILS_MIN_LINES * self.details.fontMetrics().lineSpacing()
+            + 2 * self.details.frameWidth()
+            + 2 * round(self.details.document().documentMargin())
+        )
+        # The page alone grows with the panel; the others keep the heights given here (Qt's
+        # splitter grows a widget without stretch to its current height, and given none the
+        # evidence list took 190 px for a row or two).
+        splitter.setSizes([160, 200, 260, 70])  # list, page, images, evidence
+        for index, stretch in enumerate((0, 1, 0, 0)):
+            splitter.setStretchFactor(index, stretch)
+        self.splitter = splitter
+        # As the user last dragged them, on any ledger and in the next session.
+        state = QgsSettings().value(SPLITTER_SETTING)
+        if state is not None:
+            splitter.restoreState(state)
+        splitter.splitterMoved.connect(
+            lambda *_moved: QgsSettings().setValue(SPLITTER_SETTING, splitter.saveState())
+        )
         self.review_area.setWidget(splitter)
         # As wide as what it holds (no sideways scrolling here: the page does that), and at
         # least as tall as a few rows of the list.
@@ -791,6 +827,14 @@ class VerificationDock(QgsDockWidget):
             else:
                 self.highlight.reset(GEOMETRY_POLYGON)
         self._highlight_pieces(spot.attributes.get(domain.SPOT_PIECES) or [])
+        self._show_marks_on_map(self.isVisible())  # a spot shown while the panel is closed
+
+    def _show_marks_on_map(self, visible: bool) -> None:
+        """The spot's highlight and the outlines of what it hits are on the map while the
+        panel is in view: closed, it left them there with nothing to say what they were."""
+        for band in [self.highlight, *self.piece_bands]:
+            if band is not None:
+                band.setVisible(visible)
 
     def _show_evidence(self, spot_id: int) -> None:
         """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
@@ -886,8 +930,13 @@ class VerificationDock(QgsDockWidget):
     @_reported
     def zoom_to_spot(self) -> None:
         spot = self.session.current()
-        if spot is None or spot.geometry is None or spot.geometry.is_empty or self.iface is None:
+        if spot is None or self.iface is None:
             return
+        if spot.geometry is None or spot.geometry.is_empty:
+            # Said where a move that did nothing is: a silent Z is pressed again, and doubted.
+            self.notice.setText(tr("The spot has no geometry to zoom to"))
+            return
+        self.notice.setText("")
         minx, miny, maxx, maxy = spot.geometry.bounds
         rectangle = QgsRectangle(minx, miny, maxx, maxy)
         rectangle.grow(max(rectangle.width(), rectangle.height(), 50.0))
@@ -902,6 +951,35 @@ class VerificationDock(QgsDockWidget):
         stack closes it (Save, Cancel, Back), after the stack's own bookkeeping."""
         self.stack.showPanel(panel)
         sip.transferto(panel, self.stack)
+        self._fit_stack_to_page()
+        # Connected after the stack's own closing: the review page is shown again by then.
+        panel.panelAccepted.connect(self._back_on_review_page)
+
+    def _fit_stack_to_page(self) -> None:
+        """The stack as tall at least as the page shown needs, not as the review page needs
+        under another page: the stack keeps the tallest page's least height, and at 125 or
+        150 % scaling a form's Save and Cancel went below the panel's foot with its body,
+        where the page scrolls within itself to keep them in view."""
+        policy = self.home.sizePolicy()
+        shown = self.stack.currentPanel() in (None, self.home)
+        policy.setVerticalPolicy(
+            QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+        )
+        self.home.setSizePolicy(policy)
+
+    def _back_on_review_page(self, *_panel) -> None:
+        """A page on top closed (saved, cancelled, Escape, back arrow): the focus goes to the
+        review page, where N, → and the verdict keys act at once. Left to Qt it went to the
+        ledger path field, and the next key typed went into the path. Only when the focus
+        was in the panel: a page closed as the project closes must not take it from the map."""
+        if sip.isdeleted(self):
+            return
+        self._fit_stack_to_page()
+        if self.stack.currentPanel() is not self.home:
+            return
+        focused = QApplication.focusWidget()
+        if focused is None or self.isAncestorOf(focused):
+            self.home.setFocus()
 
     def close_panels(self, can_cancel: bool = False) -> bool:
         """Back to the review page: what is open on top belongs to the ledger being left. Called
@@ -943,9 +1021,28 @@ class VerificationDock(QgsDockWidget):
                 raise
 
         panel = VerdictPanel(spot, category, save, self.stack, current)
-        panel.saved.connect(lambda _verdict: self._show_session())
+        panel.saved.connect(lambda verdict: self._verdict_saved(spot, verdict))
         self._show_panel(panel)
         return panel
+
+    def _verdict_saved(self, spot: ledger.Spot, verdict: ledger.Verdict) -> None:
+        """The page beneath shows the verdict; the message bar says it was saved, briefly: the
+        form closing alone said nothing, and the next spot (in the unverified list) could
+        read as the save having been lost."""
+        self._show_session()
+        if self.iface is None:
+            return
+        said = with_english(verdict.category, ls.CATEGORY_LABELS_EN[verdict.category])
+        if verdict.kind:
+            said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
+        self.iface.messageBar().pushMessage(
+            tr("Spot verification"),
+            tr("Verdict for spot {number} saved: {verdict}").format(
+                number=spot.number, verdict=said
+            ),
+            Qgis.MessageLevel.Success,
+            SAVED_NOTICE_SECONDS,
+        )
 
     # --- cases -----------------------------------------------------------------------------------
     def _case_html(self, spot_id: int) -> str:

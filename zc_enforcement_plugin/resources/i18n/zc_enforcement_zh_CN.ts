@@ -2537,6 +2537,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The spot has no geometry to zoom to</source>
+      <translation>本图斑无几何，无法缩放</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No case opened: deadlines run from the verdict of {day}</source>
       <translation>未立案：期限自 {day} 判定违法起算</translation>
     </message>
@@ -2619,6 +2624,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Choose or create a ledger, then import a screened batch of spots.</source>
       <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict for spot {number} saved: {verdict}</source>
+      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
