@@ -3635,12 +3635,17 @@ def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface,
         panel.resize(460, 760)
         assert "2026-02-08" in panel.summary.toPlainText()  # 90 days from the mistyped 立案
         assert panel.corrected.currentText() == "2025-11-10 立案"
+        # The rows appear on demand (a short panel keeps Save in view) and go once done.
+        assert not panel.correction_box.isVisibleTo(panel)
+        panel.show_correction.click()
+        assert panel.correction_box.isVisibleTo(panel)
         panel.person.setText("王五")
         panel.corrected_date.setDate(QDate(2025, 10, 13))
         assert not panel.record_correction()  # no reason: refused on the page, nothing written
         assert "理由" in panel.messages.text()
         panel.reason.setText("录入错误")
         assert panel.record_correction()
+        assert not panel.correction_box.isVisibleTo(panel)
         text = panel.summary.toPlainText()
         assert "2025-11-10（已更正为 2025-10-13：录入错误（王五）） 立案" in text, text
         assert "2026-01-11" in text and "2026-02-08" not in text, text

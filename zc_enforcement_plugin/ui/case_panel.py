@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QTextBrowser,
     QToolButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..core import cases, domain, evidence, ledger
@@ -223,13 +224,27 @@ class CasePanel(EntriesPanel):
         row.addWidget(self.reason, 1)
         row.addWidget(self.correct_button)
         correction.addRow(tr("Right date"), row)
-        layout.addLayout(correction)
+        # Shown on demand: two rows more on every case page pushed Save below the foot of a
+        # short (scaled) panel, for a thing done now and then.
+        self.correction_box = QWidget(self)
+        self.correction_box.setLayout(correction)
+        correction.setContentsMargins(0, 0, 0, 0)
+        self.correction_box.setVisible(False)
+        layout.addWidget(self.correction_box)
         self.messages = refusal_label(self)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close, self
         )
         buttons.accepted.connect(self.record_step)
         buttons.rejected.connect(self.leave)  # Close with a step typed asks about it
+        self.show_correction = buttons.addButton(
+            tr("Correct a step…"), QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.show_correction.setObjectName("showCorrection")
+        self.show_correction.setCheckable(True)
+        self.show_correction.toggled.connect(self.correction_box.setVisible)
+        # Tab from the remarks goes to Save, as on the verdict form, not to the button above.
+        QWidget.setTabOrder(self.note, buttons.button(QDialogButtonBox.StandardButton.Save))
         # The summary scrolls on its own and takes the spare height: no second scroll bar.
         self.lay_out(layout, buttons, scrolls=False)
         self.refresh()
@@ -527,6 +542,7 @@ class CasePanel(EntriesPanel):
             return False
         self.messages.clear()
         self.reason.clear()
+        self.show_correction.setChecked(False)  # done: the rows go until asked for again
         self.refresh()
         self.stepped.emit()
         return True

@@ -2017,6 +2017,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Correct a step…</source>
+      <translation>更正步骤…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Report recorded already?</source>
       <translation>已记录过该报告？</translation>
     </message>
