@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from tests.core_geometries import EPSG, X0, Y0, arr, box
 from zc_enforcement_plugin.core import audit_base, domain
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core.screening import PLANAR, LayerInput, screen_spots
@@ -19,18 +20,6 @@ from zc_enforcement_plugin.i18n import BILINGUAL_SEPARATOR, _in_chinese
 
 CORE = Path(__file__).resolve().parents[1] / "zc_enforcement_plugin" / "core"
 HAN = re.compile("[\u4e00-\u9fff]")
-X0, Y0 = 39_580_000.0, 4_050_000.0
-EPSG = 4527
-
-
-def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
-    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
-
-
-def arr(*geoms) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = list(geoms)
-    return out
 
 
 def assert_bilingual(messages: list[str]) -> None:

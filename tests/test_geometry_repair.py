@@ -11,28 +11,16 @@ import numpy as np
 import shapely
 import shapely.affinity
 
+from tests.core_geometries import EPSG, X0, Y0, arr, box
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core import domain, ledger_delivery, towns
 from zc_enforcement_plugin.core.screening import ELLIPSOIDAL, PLANAR, LayerInput, screen_spots
 
-X0, Y0 = 39_580_000.0, 4_050_000.0
-EPSG = 4527
-
 
 def at(*xy: tuple[float, float]) -> list[tuple[float, float]]:
     """Points in metres from the test origin."""
     return [(X0 + x, Y0 + y) for x, y in xy]
-
-
-def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
-    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
-
-
-def arr(*geoms) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = list(geoms)
-    return out
 
 
 def disc(x: float, y: float, radius: float) -> shapely.Polygon:

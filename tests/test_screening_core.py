@@ -8,6 +8,7 @@ import shapely
 from pyproj import Geod, Transformer
 
 from tests import paper
+from tests.core_geometries import EPSG, X0, Y0, arr, box
 from zc_enforcement_plugin.core import cases, domain
 from zc_enforcement_plugin.core.screening import (
     ELLIPSOIDAL,
@@ -17,8 +18,6 @@ from zc_enforcement_plugin.core.screening import (
     screen_spots,
 )
 
-X0, Y0 = 39_580_000.0, 4_050_000.0
-EPSG = 4527
 MU = 10000.0 / 15.0
 SPLIT = (
     domain.CULTIVATED_AREA,
@@ -29,17 +28,6 @@ SPLIT = (
 )
 TO_LL = Transformer.from_crs(EPSG, 4490, always_xy=True)
 GEOD = Geod(ellps="GRS80")
-
-
-def box(x1: float, y1: float, x2: float, y2: float) -> shapely.Polygon:
-    """A box in metres relative to the test origin."""
-    return shapely.box(X0 + x1, Y0 + y1, X0 + x2, Y0 + y2)
-
-
-def arr(*geoms) -> np.ndarray:
-    out = np.empty(len(geoms), dtype=object)
-    out[:] = list(geoms)
-    return out
 
 
 def land_use(parcels, codes, kcxs=None) -> LayerInput:
