@@ -16,6 +16,7 @@ from qgis.core import (
 from ..core import deadlines as dl
 from ..core import ledger, reports, workdays
 from ..core import ledger_schema as ls
+from ..deadline_tags import rule_tag
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
 
@@ -157,7 +158,7 @@ class LedgerSettings(EnforcementAlgorithm):
         lines = [tr("Deadline rules in force:")]
         for name in rules.names():
             rule = rules.rule(name)
-            lines.append(f"  {name}: {rule.amount} {rule.unit} — {rule.basis}")
+            lines.append(f"  {name}: {rule.amount} {rule.unit} {rule_tag(rule)} — {rule.basis}")
         lines.append(tr("Ranking weights in force:"))
         lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
         lines.append(evidence_line)

@@ -25,6 +25,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
+from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
 from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
@@ -35,13 +36,6 @@ REPORT_ONLY = "report_only"
 WITHDRAW = "withdraw"
 # Colours of a deadline's state, as everywhere in the dock.
 STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
-
-
-def rule_tag(rule: dl.Rule) -> str:
-    """What a rule rests on, as the page tags it: 法定 or 工作方案, and （待核实） when DOMAIN.md
-    marks it to verify (Rule.kind, Rule.to_verify: never read from the basis text)."""
-    kind = tr("statutory") if rule.kind == dl.LEGAL else tr("work plan")
-    return "〔" + (tr("{kind}, to verify").format(kind=kind) if rule.to_verify else kind) + "〕"
 
 
 def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
