@@ -77,11 +77,10 @@ def test_each_rule_says_whether_law_or_the_work_plan_sets_it_and_overrides_keep_
         rules.with_overrides({"file_case": {"kind": dl.LEGAL}})
 
 
-def test_the_case_page_tags_each_deadline_and_gives_its_basis_as_a_tooltip(store):
-    """09_demand of the legal officer's review: the work-plan lines and the legal ones looked
-    alike and the 90-day decision carried no mark that it is to verify."""
+def _case_notified(store) -> int:
+    """A case found 2026-09-01 and taken to 告知 on 09-04: the party's statement period runs."""
     day = dt.date(2026, 9, 1)
-    case_id = _case(
+    return _case(
         store,
         day,
         [
@@ -91,6 +90,12 @@ def test_the_case_page_tags_each_deadline_and_gives_its_basis_as_a_tooltip(store
             (Stage.NOTIFY, dt.date(2026, 9, 4)),
         ],
     )
+
+
+def test_the_case_page_tags_each_deadline_and_gives_its_basis_as_a_tooltip(store):
+    """09_demand of the legal officer's review: the work-plan lines and the legal ones looked
+    alike and the 90-day decision carried no mark that it is to verify."""
+    case_id = _case_notified(store)
     panel = CasePanel(store, case_id, CALENDAR)
     text = panel.summary.toPlainText()
     assert "〔work plan〕" in _line(text, "书面报告执法监察大队")
@@ -231,17 +236,7 @@ def test_a_court_application_within_the_demand_period_is_asked_a_referral_is_not
 def test_once_the_partys_period_is_over_the_next_step_is_offered_and_not_asked(store, monkeypatch):
     from qgis.PyQt.QtWidgets import QMessageBox
 
-    day = dt.date(2026, 9, 1)
-    case_id = _case(
-        store,
-        day,
-        [
-            (Stage.VERIFY, day),
-            (Stage.FILE, dt.date(2026, 9, 2)),
-            (Stage.INVESTIGATE, dt.date(2026, 9, 3)),
-            (Stage.NOTIFY, dt.date(2026, 9, 4)),
-        ],
-    )
+    case_id = _case_notified(store)
     panel = CasePanel(store, case_id, CALENDAR)
     assert panel.stage.currentData() is Stage.PENALISE
     panel.person.setText("李工")

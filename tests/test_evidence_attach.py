@@ -132,6 +132,17 @@ def test_the_attach_dialog_lists_every_evidence_format_and_all_files(
     assert len(rest) == 4  # photos, videos, recordings, all files
 
 
+def _lose_and_alter(folder):
+    """gone.jpg deleted and edited.jpg altered in a spot's evidence folder, as a share is
+    damaged by hand; the altered file returned."""
+    (folder / "gone.jpg").unlink()
+    stored = folder / "edited.jpg"
+    data = bytearray(stored.read_bytes())
+    data[-10] ^= 0xFF  # the same size: only its hash tells
+    stored.write_bytes(bytes(data))
+    return stored
+
+
 def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
     dock, ledger_path, tmp_path
 ):
@@ -145,11 +156,7 @@ def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
     )
     assert dock.attach_files([str(kept), str(gone), str(edited)]) == []
     root = dock.session.store.evidence_dir
-    (root / spot.number / "gone.jpg").unlink()
-    stored = root / spot.number / "edited.jpg"
-    data = bytearray(stored.read_bytes())
-    data[-10] ^= 0xFF  # the same size: only its hash tells
-    stored.write_bytes(bytes(data))
+    stored = _lose_and_alter(root / spot.number)
 
     dock.go_next()
     dock.go_previous()
@@ -202,11 +209,7 @@ def test_checking_all_evidence_marks_every_photo_on_the_map_not_only_pages_seen(
     )
     assert dock.attach_files([str(gone), str(edited)]) == []
     root = dock.session.store.evidence_dir
-    (root / spot.number / "gone.jpg").unlink()
-    stored = root / spot.number / "edited.jpg"
-    data = bytearray(stored.read_bytes())
-    data[-10] ^= 0xFF  # the same size: only its hash tells
-    stored.write_bytes(bytes(data))
+    _lose_and_alter(root / spot.number)
     dock.go_previous()
     dock.open_ledger(str(ledger_path))  # a new session: nothing known of the files
     assert dock.session.current_id == first

@@ -494,6 +494,33 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
         QgsSettings().remove(PANEL_PLACE_SETTING)
 
 
+def _blocking_demo_algorithm(monkeypatch):
+    """createdemodistrict made to run until the event returned is set: an algorithm still
+    running when the plugin is reloaded."""
+    import threading
+
+    from zc_enforcement_plugin.processing.create_demo_district import CreateDemoDistrict
+
+    release = threading.Event()
+    monkeypatch.setattr(CreateDemoDistrict, "prepareAlgorithm", lambda *_: True)
+    monkeypatch.setattr(CreateDemoDistrict, "processAlgorithm", lambda *_: release.wait(60) and {})
+    return release
+
+
+def _wait_for(condition) -> None:
+    """Turn the event loop (the task manager's signals) until `condition` holds, 20 s at most."""
+    import threading
+
+    from qgis.PyQt.QtWidgets import QApplication
+
+    for _ in range(2000):
+        if condition():
+            return
+        QApplication.processEvents()
+        threading.Event().wait(0.01)
+    raise AssertionError("the task manager never got there")
+
+
 def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
     qgis_iface, qgis_app, monkeypatch
 ):
@@ -501,7 +528,6 @@ def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
     plugin removed its provider, which QGIS deletes: as the task ended, the algorithm dialog
     asked the algorithm its id, which reads the deleted provider, and QGIS died (SIGSEGV).
     The provider now stays until the task has ended, then the reloaded plugin's replaces it."""
-    import threading
 
     from qgis.core import (
         QgsProcessingAlgRunnerTask,
@@ -509,24 +535,11 @@ def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
         QgsProcessingFeedback,
         QgsTask,
     )
-    from qgis.PyQt.QtWidgets import QApplication
 
-    from zc_enforcement_plugin.processing.create_demo_district import CreateDemoDistrict
-
-    release = threading.Event()  # the algorithm runs until the test lets it end
-    monkeypatch.setattr(CreateDemoDistrict, "prepareAlgorithm", lambda *_: True)
-    monkeypatch.setattr(CreateDemoDistrict, "processAlgorithm", lambda *_: release.wait(60) and {})
+    release = _blocking_demo_algorithm(monkeypatch)
     said = message_bar_texts(monkeypatch, qgis_iface, "pushInfo")
     registry = QgsApplication.processingRegistry()
     manager = QgsApplication.taskManager()
-
-    def wait_for(condition) -> None:
-        for _ in range(2000):
-            if condition():
-                return
-            QApplication.processEvents()
-            threading.Event().wait(0.01)
-        raise AssertionError("the task manager never got there")
 
     plugin = classFactory(RecordingIface(qgis_iface))
     plugin.initGui()
@@ -541,7 +554,7 @@ def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
         )
     )
     manager.addTask(task)
-    wait_for(lambda: task.status() == QgsTask.Running)
+    _wait_for(lambda: task.status() == QgsTask.Running)
 
     plugin.unload()  # the reload, while the algorithm runs
     again = classFactory(RecordingIface(qgis_iface))
@@ -552,7 +565,7 @@ def test_a_reload_while_an_algorithm_runs_keeps_its_provider_until_it_ends(
         assert len(said) == 1 and "running" in said[0]
 
         release.set()
-        wait_for(lambda: registry.providerById(PROVIDER_ID) is again.provider)
+        _wait_for(lambda: registry.providerById(PROVIDER_ID) is again.provider)
         assert ended == [(True, True, "zcenforcement:createdemodistrict")]
         assert len([p for p in registry.providers() if p.id() == PROVIDER_ID]) == 1
     finally:
@@ -567,25 +580,11 @@ def test_a_plugin_unloaded_before_the_previous_ones_algorithm_ended_never_regist
     """Reloaded twice while one algorithm runs: the middle load's provider, still waiting for
     the first one's to go, is never registered; once the algorithm ends only the last load's
     is."""
-    import threading
 
     from qgis.core import QgsProcessingAlgRunnerTask, QgsProcessingContext, QgsTask
-    from qgis.PyQt.QtWidgets import QApplication
 
-    from zc_enforcement_plugin.processing.create_demo_district import CreateDemoDistrict
-
-    release = threading.Event()
-    monkeypatch.setattr(CreateDemoDistrict, "prepareAlgorithm", lambda *_: True)
-    monkeypatch.setattr(CreateDemoDistrict, "processAlgorithm", lambda *_: release.wait(60) and {})
+    release = _blocking_demo_algorithm(monkeypatch)
     registry = QgsApplication.processingRegistry()
-
-    def wait_for(condition) -> None:
-        for _ in range(2000):
-            if condition():
-                return
-            QApplication.processEvents()
-            threading.Event().wait(0.01)
-        raise AssertionError("the task manager never got there")
 
     first = classFactory(RecordingIface(qgis_iface))
     first.initGui()
@@ -593,7 +592,7 @@ def test_a_plugin_unloaded_before_the_previous_ones_algorithm_ended_never_regist
     context = QgsProcessingContext()
     task = QgsProcessingAlgRunnerTask(algorithm, {}, context)
     QgsApplication.taskManager().addTask(task)
-    wait_for(lambda: task.status() == QgsTask.Running)
+    _wait_for(lambda: task.status() == QgsTask.Running)
     first.unload()
     middle = classFactory(RecordingIface(qgis_iface))
     middle.initGui()
@@ -603,7 +602,7 @@ def test_a_plugin_unloaded_before_the_previous_ones_algorithm_ended_never_regist
     last.initGui()
     try:
         release.set()
-        wait_for(lambda: registry.providerById(PROVIDER_ID) is last.provider)
+        _wait_for(lambda: registry.providerById(PROVIDER_ID) is last.provider)
         assert registry.providerById(PROVIDER_ID) is not middle_provider
         assert len([p for p in registry.providers() if p.id() == PROVIDER_ID]) == 1
     finally:
