@@ -159,18 +159,29 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         size = self._rows_per_statement(width)
         for start in range(0, len(rows), size):
             chunk = rows[start : start + size]
-            try:
-                # A savepoint of its own, so the refused row can still be looked for after.
-                with self.transaction():
-                    self._write_chunk(statement, row_marks, chunk)
-            except Exception as error:
-                if not self._refuses_row(error):
-                    raise
-                at = self._refused_row(statement, row_marks, chunk)
-                name = names[start + (0 if at is None else at[0])]
-                if at is None:  # no row alone refused: said of the statement's rows
-                    name = f"{name} … {names[start + len(chunk) - 1]}"
-                raise self._row_refused(name, error if at is None else at[1]) from error
+            error = self._refusal(statement, row_marks, chunk)
+            if error is None:
+                continue
+            at = self._refused_row(statement, row_marks, chunk)
+            name = names[start + (0 if at is None else at[0])]
+            if at is None:  # no row alone refused: said of the statement's rows
+                name = f"{name} … {names[start + len(chunk) - 1]}"
+            raise self._row_refused(name, error if at is None else at[1]) from error
+
+    def _refusal(
+        self, statement: tuple[str, str], row_marks: str, rows: Sequence[Sequence]
+    ) -> BaseException | None:
+        """Write ``rows`` in a savepoint of their own: None when they go in (kept), else the
+        database's refusal of a row's values, the savepoint undone, so the transaction goes on
+        and the refused row can be looked for. Any other error (a lost connection) is raised."""
+        try:
+            with self.transaction():
+                self._write_chunk(statement, row_marks, rows)
+        except Exception as error:
+            if not self._refuses_row(error):
+                raise
+            return error
+        return None
 
     def _row_refused(self, name: str, error: BaseException) -> LedgerError:
         """The refusal of a spot's row (``name`` its number) by the database, in words: the
@@ -200,23 +211,12 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         low, high = 0, len(rows)
         while high - low > 1:
             middle = (low + high) // 2
-            try:
-                with self.transaction():
-                    self._write_chunk(statement, row_marks, rows[low:middle])
-            except Exception as error:
-                if not self._refuses_row(error):
-                    raise
-                high = middle
-            else:
+            if self._refusal(statement, row_marks, rows[low:middle]) is None:
                 low = middle
-        try:
-            with self.transaction():
-                self._write_chunk(statement, row_marks, rows[low:high])
-        except Exception as error:
-            if not self._refuses_row(error):
-                raise
-            return low, error
-        return None
+            else:
+                high = middle
+        error = self._refusal(statement, row_marks, rows[low:high])
+        return None if error is None else (low, error)
 
     def _spot_ids(self, spot_ids: Sequence) -> list[int]:
         """``spot_ids`` as the integers the ledger keys spots by, each once: a result keyed by
