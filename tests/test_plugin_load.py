@@ -694,3 +694,28 @@ def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
         window.close()
         QgsSettings().remove(PANEL_SHOWN_SETTING)
         QgsSettings().remove(PANEL_PLACE_SETTING)
+
+
+def test_without_shapely_the_plugin_says_so_and_loads_without_its_panel(qgis_iface, monkeypatch):
+    """shapely not installed: `import shapely` raises ImportError (a None in sys.modules does
+    that), and the plugin's modules are imported afresh, as QGIS imports them at start. The
+    message says what is missing; no panel is made (it needs shapely), so initGui raises
+    nothing that would have QGIS mark the plugin broken; unload copes with no panel."""
+    monkeypatch.setitem(sys.modules, "shapely", None)
+    for name in [n for n in sys.modules if n.split(".")[0] == "zc_enforcement_plugin"]:
+        monkeypatch.delitem(sys.modules, name)  # the fixture puts this session's back after
+    import zc_enforcement_plugin as fresh
+
+    pushed = message_bar_texts(monkeypatch, qgis_iface, "pushCritical")
+    iface = RecordingIface(qgis_iface)
+    plugin = fresh.classFactory(iface)
+    plugin.initGui()
+    try:
+        assert pushed and "shapely>=2" in pushed[0] and "pip install" in pushed[0]
+        assert plugin.dock is None and iface.docks == []
+        names = {action.objectName() for action in iface.menu_actions}
+        assert "ZcEnforcementShowDock" not in names
+        assert "ZcEnforcementScreenSpots" in names  # says again what is missing when clicked
+    finally:
+        plugin.unload()
+    assert iface.menu_actions == [] and plugin.toolbar is None

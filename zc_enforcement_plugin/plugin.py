@@ -57,12 +57,21 @@ class ZcEnforcementPlugin:
 
     def initGui(self):  # noqa: N802 - QGIS API
         self.initProcessing()
+        self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
+        self.toolbar.setObjectName("ZcEnforcementToolbar")
         missing = missing_dependencies()
         if missing:
             self.iface.messageBar().pushCritical(LOG_TAG, self._missing_message(missing))
-        elif missing_recommended():
-            self.iface.messageBar().pushWarning(LOG_TAG, self._calendar_message())
+        else:
+            if missing_recommended():
+                self.iface.messageBar().pushWarning(LOG_TAG, self._calendar_message())
+            self._add_dock()
+        self._add_algorithm_actions()
 
+    def _add_dock(self) -> None:
+        """The verification panel and its button. Only with the packages installed: the panel
+        imports shapely (through the ledger's records), and an ImportError raised here, after
+        the message saying what is missing, would have QGIS mark the whole plugin broken."""
         from .ui.verification_dock import VerificationDock
 
         self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
@@ -74,8 +83,6 @@ class ZcEnforcementPlugin:
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._fit_dock)
 
-        self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
-        self.toolbar.setObjectName("ZcEnforcementToolbar")
         show_dock = QAction(
             QIcon(str(PLUGIN_ICON)), tr("Verification panel"), self.iface.mainWindow()
         )
@@ -91,6 +98,9 @@ class ZcEnforcementPlugin:
         # button so that both agree; at QGIS's start the window's saved layout then decides.
         show_dock.setChecked(QgsSettings().value(PANEL_SHOWN_SETTING, False, type=bool))
 
+    def _add_algorithm_actions(self) -> None:
+        """The buttons opening an algorithm. Added with packages missing too: they import
+        nothing until clicked, and then say again what is missing (_open_algorithm)."""
         # The overlay's own icon: two buttons with the plugin's icon could not be told apart.
         screen = QAction(
             QgsApplication.getThemeIcon("/algorithms/mAlgorithmIntersect.svg"),
