@@ -3,6 +3,9 @@ brute-force bounding-box test of every feature read by GDAL."""
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import PurePosixPath, PureWindowsPath
+
 import numpy as np
 import pytest
 import shapely
@@ -127,9 +130,56 @@ def test_falls_back_when_the_index_path_does_not_apply(tmp_path, case):
         fields = ["KCXS"]
     if case == "no such layer":
         layer = "JCTB"
-    assert (
-        gpkg_read.read_near(path, layer, fields, np.array([[X0, Y0, X0 + 1e4, Y0 + 1e4]])) is None
+    said: list[str] = []
+    boxes = np.array([[X0, Y0, X0 + 1e4, Y0 + 1e4]])
+    assert gpkg_read.read_near(path, layer, fields, boxes, say_skipped=said.append) is None
+    # The slow fallback is said, naming the file and layer, except for a missing field: the
+    # caller's own reading then names the field.
+    if case == "missing field":
+        assert said == []
+    else:
+        assert len(said) == 1 and str(path) in said[0] and f"layer {layer}" in said[0]
+        assert "R 树" in said[0] and "every feature is read instead" in said[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        # A share: its two slashes kept in the path under an empty authority (as_uri() gave
+        # file://server/…, which SQLite refuses: "invalid uri authority: server").
+        (r"\\server\share\dltb.gpkg", "file:////server/share/dltb.gpkg"),
+        # A mapped drive stays the drive (Path.resolve() made it the share behind it).
+        (r"Z:\三调\dltb.gpkg", "file:///Z:/%E4%B8%89%E8%B0%83/dltb.gpkg"),
+        (
+            r"C:\淄川 数据\耕地 2026.gpkg",
+            "file:///C:/%E6%B7%84%E5%B7%9D%20%E6%95%B0%E6%8D%AE/%E8%80%95%E5%9C%B0%202026.gpkg",
+        ),
+        (r"\\nas\卫片\#1 100%.gpkg", "file:////nas/%E5%8D%AB%E7%89%87/%231%20100%25.gpkg"),
+    ],
+)
+def test_the_sqlite_uri_of_a_windows_path(path, uri):
+    assert gpkg_read.sqlite_uri(PureWindowsPath(path)) == uri
+
+
+def test_the_sqlite_uri_of_a_posix_path_with_characters_a_uri_reserves():
+    assert gpkg_read.sqlite_uri(PurePosixPath("/data/a?b#c%d e.gpkg")) == (
+        "file:///data/a%3Fb%23c%25d%20e.gpkg"
     )
+
+
+def test_a_file_whose_name_holds_uri_characters_and_chinese_is_read_through_its_index(tmp_path):
+    """'?' would end the path and start the query, '#' start a fragment, '%' an escape: SQLite
+    opening the URI finds this file, and the read goes through the R-tree, said nowhere."""
+    folder = tmp_path / "三调 #2"
+    folder.mkdir()
+    path = write_gpkg(folder / "耕地?100%.gpkg", random_parcels(50))
+    with sqlite3.connect(gpkg_read.sqlite_uri(path) + "?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT count(*) FROM DLTB").fetchone() == (50,)
+    said: list[str] = []
+    rows = gpkg_read.read_near(
+        path, "DLTB", ["DLBM"], np.array([[X0, Y0, X0 + 1e4, Y0 + 1e4]]), say_skipped=said.append
+    )
+    assert rows is not None and len(rows.geoms) == 50 and said == []
 
 
 def test_blob_format_round_trip_and_refusals():

@@ -11,9 +11,10 @@ caller falls back to reading every feature.
 from __future__ import annotations
 
 import sqlite3
+import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import numpy as np
 import shapely
@@ -39,6 +40,7 @@ def read_near(
     fields: list[str],
     boxes: np.ndarray,
     is_cancelled: Callable[[], bool] | None = None,
+    say_skipped: Callable[[str], None] | None = None,
 ) -> GpkgRows | None:
     """Features of `table` whose bounding box meets one of `boxes` (rows minx, miny, maxx, maxy,
     in the layer's own CRS), ordered by feature id; None when the R-tree path does not apply.
@@ -47,13 +49,25 @@ def read_near(
     that can meet a box and possibly a few more; the caller's exact tests drop those.
     is_cancelled is asked while the query runs (a district's parcels take a second or more);
     once it says yes the read stops and returns no rows, like a cancelled feature loop.
+    say_skipped is told, in both languages, why the R-tree path does not apply when it does
+    not: the fallback is right but slow (minutes on a district's parcels), and unsaid it
+    looks like the plugin is slow on that file.
     """
     boxes = np.asarray(boxes, dtype=float).reshape(-1, 4)
     boxes = boxes[np.all(np.isfinite(boxes), axis=1)]
+
+    def skipped(chinese: str, english: str) -> None:
+        if say_skipped is not None:
+            say_skipped(
+                f"GeoPackage {path} 图层 {table}：未能经 R 树索引快速读取（{chinese}），改为读取"
+                f"全部要素 / GeoPackage {path}, layer {table}: not read through its R-tree "
+                f"index ({english}); every feature is read instead, which takes longer"
+            )
+
     try:
-        uri = Path(path).resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True)
-    except (sqlite3.Error, ValueError, OSError):
+        conn = sqlite3.connect(sqlite_uri(Path(path).absolute()) + "?mode=ro", uri=True)
+    except (sqlite3.Error, ValueError, OSError) as error:
+        skipped(f"SQLite 无法打开该文件：{error}", f"SQLite cannot open the file: {error}")
         return None
     cancelled = False
 
@@ -67,12 +81,15 @@ def read_near(
     try:
         layout = _layout(conn, table)
         if layout is None:
+            skipped("不是带 R 树索引的要素表", "not a feature table with an R-tree index")
             return None
         fid, geometry, rtree, columns = layout
         if any(name not in columns for name in fields):
             return None  # the caller reports missing fields; its fallback path does that
         if not _index_complete(conn, table, geometry, rtree):
-            return None  # a feature the R-tree does not know would be missed: read them all
+            # A feature the R-tree does not know would be missed: read them all.
+            skipped("R 树索引不完整", "the R-tree index is incomplete")
+            return None
         conn.execute("CREATE TEMP TABLE near_boxes (minx REAL, miny REAL, maxx REAL, maxy REAL)")
         conn.executemany("INSERT INTO near_boxes VALUES (?, ?, ?, ?)", boxes.tolist())
         # CROSS JOIN keeps the boxes as the outer loop, so each box is one R-tree lookup.
@@ -86,9 +103,10 @@ def read_near(
             f"ORDER BY t.{_quote(fid)}"
         )
         rows = conn.execute(sql).fetchall()
-    except sqlite3.Error:
+    except sqlite3.Error as error:
         if cancelled:  # interrupted on purpose, not a file this path cannot read
             return _no_rows(fields)
+        skipped(f"SQLite 读取出错：{error}", f"SQLite failed to read it: {error}")
         return None
     finally:
         conn.close()
@@ -101,11 +119,33 @@ def read_near(
         wkbs[:] = [gpkg_geometry.wkb(row[1]) for row in rows]
         geoms = shapely.from_wkb(wkbs, on_invalid="fix")
     except (gpkg_geometry.GeometryBlobError, TypeError, shapely.errors.GEOSException):
-        return None  # not a plain GeoPackage blob: let GDAL or QGIS read the file
+        # Not a plain GeoPackage blob: let GDAL or QGIS read the file.
+        skipped("几何不是标准 GeoPackage 格式", "a geometry is not a plain GeoPackage blob")
+        return None
     if np.any(shapely.is_missing(geoms)):
-        return None  # curves or other WKB this GEOS cannot read: the caller reads through QGIS
+        # Curves or other WKB this GEOS cannot read: the caller reads through QGIS.
+        skipped(
+            "含曲线等无法直接读取的几何", "it holds curves or other geometries read only by QGIS"
+        )
+        return None
     attributes = {name: [row[2 + j] for row in rows] for j, name in enumerate(fields)}
     return GpkgRows(geoms=geoms, attributes=attributes, feature_ids=ids)
+
+
+def sqlite_uri(path: PurePath) -> str:
+    """The SQLite URI of the absolute file `path` (a PureWindowsPath too, for the tests).
+
+    The authority is left empty (file:///…): SQLite refuses any other (`file://server/…`, what
+    Path.as_uri() makes of a share \\\\server\\share, is "invalid uri authority: server"), so a
+    share keeps its two slashes in the path, file:////server/share/…, which Windows opens as
+    that share. A drive letter goes after a slash, file:///Z:/…, which SQLite's Windows layer
+    reads as the drive. Built from the path as given, never Path.resolve(), which on Windows
+    turns a mapped drive Z: into the share behind it. Everything but / and the drive's colon is
+    percent-encoded (UTF-8): '?' and '#' would end the path, '%' would start an escape."""
+    posix = path.as_posix()
+    if not posix.startswith("/"):
+        posix = "/" + posix  # Z:/dir/x.gpkg
+    return "file://" + urllib.parse.quote(posix, safe="/:")
 
 
 def _no_rows(fields: list[str]) -> GpkgRows:
