@@ -346,6 +346,9 @@ class ProgressSpan:
     def isCanceled(self) -> bool:  # noqa: N802 - as QgsFeedback
         return self._feedback.isCanceled()
 
+    def pushDebugInfo(self, info: str) -> None:  # noqa: N802 - as QgsProcessingFeedback
+        self._feedback.pushDebugInfo(info)  # a reader's note (a slow path taken), as it is
+
 
 def cancel_only(feedback: QgsProcessingFeedback) -> ProgressSpan:
     """The feedback for a read inside a step that reports its own progress: the cancel button
@@ -369,6 +372,9 @@ class InterfaceLanguageFeedback(QgsProcessingMultiStepFeedback):
 
     def pushWarning(self, warning):  # noqa: N802 - QGIS API
         super().pushWarning(in_interface_language(warning))
+
+    def pushDebugInfo(self, info):  # noqa: N802 - QGIS API
+        super().pushDebugInfo(in_interface_language(info))
 
     def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
         super().reportError(in_interface_language(error), fatalError)

@@ -110,7 +110,8 @@ def read_source(
     arrays = None
     if whole_file_layer is not None:
         is_cancelled = None if feedback is None else feedback.isCanceled
-        say = None if feedback is None else feedback.pushDebugInfo
+        # A duck-typed feedback (a test's, a dock's) may have no log: then nothing is said.
+        say = getattr(feedback, "pushDebugInfo", None)
         arrays = _read_through_gdal(whole_file_layer, fields, search_boxes, is_cancelled, say)
     if arrays is None:
         arrays = _read_features(source, fields, search_boxes, feedback)
