@@ -854,6 +854,81 @@ def test_a_refused_report_leaves_no_folder_it_made(provider, ledger_path, tmp_pa
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
 
 
+def folder_files(folder: Path) -> dict[str, bytes | None]:
+    """Every file and folder under `folder` (hidden ones too), a file with its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() if path.is_file() else None
+        for path in folder.rglob("*")
+    }
+
+
+def test_a_pdf_that_cannot_be_drawn_stops_the_report_and_keeps_the_earlier_pair(
+    provider, ledger_path, tmp_path, monkeypatch
+):
+    """Windows review: a PDF QPainter could not open was said written ("Wrote … (3 pages)",
+    only "Painter not active" on stderr), and the new workbook stood beside the earlier PDF.
+    The PDF writer is pointed at a folder here, which it cannot open as a file: the run stops,
+    naming the PDF in both languages, and the earlier workbook and PDF stay, byte for byte."""
+    import processing
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtGui import QPdfWriter
+
+    from zc_enforcement_plugin.processing import report_pdf
+
+    folder = tmp_path / "reports"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-03"})
+    before = folder_files(folder)
+    assert sorted(before) == ["monthly_ranking_2024-03.pdf", "monthly_ranking_2024-03.xlsx"]
+    blocked = tmp_path / "blocked.pdf"
+    blocked.mkdir()
+    monkeypatch.setattr(report_pdf, "QPdfWriter", lambda _path: QPdfWriter(str(blocked)))
+    pdf = folder / "monthly_ranking_2024-03.pdf"
+    with pytest.raises(QgsProcessingException, match="cannot be written") as raised:
+        processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-10"})
+    assert str(pdf) in str(raised.value) and str(folder) in str(raised.value)
+    assert folder_files(folder) == before  # no new workbook, no hidden folder left
+
+
+def test_a_report_open_in_excel_is_said_and_leaves_the_earlier_pair_as_it_was(
+    provider, ledger_path, tmp_path, monkeypatch
+):
+    """Windows review: an XLSX open in Excel cannot be replaced, and the ranking stopped with a
+    PermissionError's traceback, a hidden .monthly_ranking_….xlsx.part left in the folder.
+    Windows refusing to move that file is stood in for by os.replace refusing it: the run
+    stops with the export's words (close it, or write into another folder), nothing is left
+    behind, and once it is closed the report goes through."""
+    import os
+
+    import processing
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "reports"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-03"})
+    before = folder_files(folder)
+    xlsx = folder / "monthly_ranking_2024-03.xlsx"
+    plain = os.replace
+
+    def replace(source, target, *args, **kwargs):
+        if xlsx in (Path(source), Path(target)):  # open in Excel: neither moved away nor over
+            raise PermissionError(13, "Permission denied", str(xlsx))
+        return plain(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(QgsProcessingException, match="cannot be replaced") as raised:
+        processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-10"})
+    message = str(raised.value)
+    assert str(xlsx) in message and "close it, or write into another folder" in message
+    assert "Traceback" not in message
+    assert folder_files(folder) == before
+    monkeypatch.setattr(os, "replace", plain)  # closed
+    result = processing.run(
+        "zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-10"}
+    )
+    assert result["XLSX"] == str(xlsx) and sorted(folder_files(folder)) == sorted(before)
+
+
 def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_path):
     """A December 2024 ranking on a calendar that knows 2024 alone (its official schedule in the
     file beside the ledger): a spot judged illegal on Monday 30 December owes its written report

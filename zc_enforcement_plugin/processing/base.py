@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -505,6 +506,39 @@ def output_folder(algorithm, parameters: dict, name: str, context):
             )
         ) from error
     return folder
+
+
+def staging_folder(folder: Path, prefix: str) -> Path:
+    """A new, hidden folder (`prefix`…) inside the output folder for the files being written:
+    on the same disk, so core.files.publish moves each into place by renaming it, not copying
+    it. The caller removes it (shutil.rmtree) however the run ends."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    except OSError as error:
+        raise cannot_write(folder, error) from error
+
+
+def cannot_write(folder: Path, error: OSError) -> QgsProcessingException:
+    """The message of a file that cannot be written into the output folder (a full disk, a
+    folder without write permission), for every algorithm writing one."""
+    return fail(
+        tr("Cannot write into the output folder {folder}: {error}").format(
+            folder=folder, error=error.strerror or error
+        )
+    )
+
+
+def cannot_replace(error: OSError) -> QgsProcessingException:
+    """The message of a file of the output folder that cannot be replaced, as core.files
+    raises it (its filename the file): on Windows, one open in Excel or a PDF reader. Said
+    once, for the export and the reports alike; both publish all or nothing, so the earlier
+    files are as they were."""
+    return fail(
+        tr(
+            "{path} cannot be replaced ({error}): close it, or write into another folder. "
+            "The earlier files in the folder are as they were."
+        ).format(path=error.filename, error=error.strerror or error)
+    )
 
 
 def folders_to_make(path) -> list[Path]:

@@ -46,7 +46,7 @@ from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, evidence, export
+from ..core import domain, evidence, export, files
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
@@ -55,11 +55,13 @@ from .base import (
     LEDGER_PARAMETER,
     EnforcementAlgorithm,
     add_ledger_parameter,
+    cannot_replace,
     fail,
     folders_to_make,
     open_ledger,
     output_folder,
     remove_made_folders,
+    staging_folder,
 )
 
 # --- the print layout: resources/layouts/verification_sheet.qpt, made by scripts/make_layouts.py --
@@ -95,7 +97,6 @@ BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 EVIDENCE_ZIP_NAME = "evidence.zip"
 STAGING_PREFIX = ".zc_export_"  # the folder a package is written into before it is moved
-EARLIER_FOLDER = "earlier"  # inside the staging folder: the earlier files set aside while moving
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -258,7 +259,7 @@ class ExportVerification(EnforcementAlgorithm):
                     [record for row in rows for record in row.evidence],
                     evidence.NOTHING_EXPORTED,
                 )
-                staging = staging_folder(folder)
+                staging = staging_folder(folder, STAGING_PREFIX)
 
                 # First: what it finds missing or altered goes into every file written after it.
                 feedback.setProgressText(tr("Zipping the evidence files"))
@@ -479,73 +480,27 @@ class ExportVerification(EnforcementAlgorithm):
             )
 
 
-def staging_folder(folder: Path) -> Path:
-    """A new, hidden folder inside the output folder for the package being written: on the same
-    disk, so publish_package moves each file into place by renaming it, not copying it."""
-    try:
-        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
-    except OSError as error:
-        raise fail(
-            tr("Cannot write into the output folder {folder}: {error}").format(
-                folder=folder, error=error.strerror or error
-            )
-        ) from error
-
-
 def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]:
-    """Move the whole package from `staging` into `folder`, each file replacing the earlier
-    export's of its name. An earlier export's file this one has none of goes too: its
-    Shapefile's side files (a spatial index of features it lacks) and its sheets, whose name is
-    returned for the log.
-
-    All or nothing: the earlier files are first set aside (renamed into the staging folder,
-    on the same disk), then the new ones moved in. A file that cannot be moved (open in Excel
-    or a PDF reader on Windows) puts back what was set aside and removes what was moved in, so
-    the folder keeps the earlier package whole, never half of each."""
-    names = sorted(path.name for path in staging.iterdir())
-    going = [folder / name for name in names]
-    going += [
+    """Move the whole package from `staging` into `folder`, all or nothing (core.files.publish),
+    each file replacing the earlier export's of its name. An earlier export's file this one has
+    none of goes too: its Shapefile's side files (a spatial index of features it lacks) and its
+    sheets, whose name is returned for the log. A file that cannot be replaced stops the run,
+    naming it, with the earlier package whole."""
+    names = {path.name for path in staging.iterdir()}
+    removing = [
         folder / f"{BASENAME}{suffix}"
         for suffix in export.SHAPEFILE_SUFFIXES
         if f"{BASENAME}{suffix}" not in names
     ]
     removed = []
     if not with_sheets and (folder / SHEETS_NAME).exists():
-        going.append(folder / SHEETS_NAME)
+        removing.append(folder / SHEETS_NAME)
         removed.append(SHEETS_NAME)
-    aside = staging / EARLIER_FOLDER
-    aside.mkdir()
-    set_aside: list[Path] = []
-    moved_in: list[Path] = []
     try:
-        for path in going:
-            if path.exists():
-                _move(path, aside / path.name)
-                set_aside.append(path)
-        for name in names:
-            _move(staging / name, folder / name)
-            moved_in.append(folder / name)
+        files.publish(staging, folder, removing)
     except OSError as error:
-        for path in moved_in:
-            path.unlink(missing_ok=True)
-        for path in set_aside:
-            (aside / path.name).replace(path)
-        raise fail(
-            tr(
-                "{path} cannot be replaced ({error}): close it, or export into another "
-                "folder. The earlier files in the folder are as they were."
-            ).format(path=error.filename, error=error.strerror or error)
-        ) from error
+        raise cannot_replace(error) from error
     return removed
-
-
-def _move(source: Path, target: Path) -> None:
-    """Rename source to target; an OSError names the file of the output folder concerned."""
-    try:
-        source.replace(target)
-    except OSError as error:
-        named = target if target.parent.name != EARLIER_FOLDER else source
-        raise OSError(error.errno, error.strerror, str(named)) from error
 
 
 def first_spots(numbers: list[str]) -> str:

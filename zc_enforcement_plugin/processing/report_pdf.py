@@ -36,6 +36,13 @@ THRESHOLD_COLOUR = QColor(200, 40, 40)
 GRID_COLOUR = QColor(200, 200, 200)
 
 
+class PdfDrawingError(Exception):
+    """QPainter could not open the PDF file, or could not finish it: the caller says which file.
+
+    QPainter does not raise: on a file it cannot open it only warns on stderr ("Painter not
+    active") and draws nothing, and a report was said written that was not."""
+
+
 def _mm(value: float) -> float:
     return value * DPI / 25.4
 
@@ -52,7 +59,8 @@ class _Pages:
     """A painter on a PDF writer with a cursor running down the page."""
 
     def __init__(self, path: Path, title: str):
-        self.writer = QPdfWriter(str(path))
+        self.path = str(path)
+        self.writer = QPdfWriter(self.path)
         self.writer.setResolution(DPI)
         self.writer.setTitle(title)
         self.writer.setCreator("ZC Enforcement")
@@ -64,6 +72,8 @@ class _Pages:
         )
         self.writer.setPageLayout(layout)
         self.painter = QPainter(self.writer)
+        if not self.painter.isActive():
+            raise PdfDrawingError(self.path)
         rect = self.writer.pageLayout().paintRectPixels(DPI)
         self.left = _mm(MARGIN_MM)
         self.top = _mm(MARGIN_MM)
@@ -107,7 +117,9 @@ class _Pages:
         self.y += bounds.height() + _mm(gap)
 
     def finish(self) -> int:
-        self.painter.end()
+        """The number of pages, once the file is complete (end() writes and closes it)."""
+        if not self.painter.end():
+            raise PdfDrawingError(self.path)
         return self.pages
 
 
@@ -346,7 +358,8 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
 
 
 def write_report_pdf(report, path: str | Path) -> int:
-    """Draw ``report`` (a core.reports report) into a PDF; returns the number of pages."""
+    """Draw ``report`` (a core.reports report) into a PDF; returns the number of pages. Raises
+    PdfDrawingError when the file cannot be written."""
     path = Path(path)
     sheets = report.sheets()
     notes = sheets[-1]  # every report ends with its notes sheet

@@ -5,7 +5,7 @@ core.reports; the PDF is drawn in report_pdf."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+import shutil
 
 from qgis.core import (
     QgsProcessingOutputFile,
@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import domain, reports
+from ..core import domain, files, reports
 from ..core.ledger import LedgerError
 from ..core.report_basis import DISPATCH_WORKING_DAYS
 from ..core.workdays import HolidayFileError
@@ -25,14 +25,19 @@ from .base import (
     LEDGER_PARAMETER,
     EnforcementAlgorithm,
     add_ledger_parameter,
+    cannot_replace,
+    cannot_write,
     fail,
     folders_to_make,
     open_ledger,
     output_folder,
     remove_made_folders,
+    staging_folder,
 )
 from .patrols import PatrolDaysHelp
-from .report_pdf import write_report_pdf
+from .report_pdf import PdfDrawingError, write_report_pdf
+
+STAGING_PREFIX = ".zc_report_"  # the folder a report is written into before it is moved
 
 
 class _ReportAlgorithm(EnforcementAlgorithm):
@@ -89,25 +94,28 @@ class _ReportAlgorithm(EnforcementAlgorithm):
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
             ) from None
         # A report refused (an office login, a ledger that cannot be read) or cancelled leaves
-        # nothing new behind: the folders made for it go again, and so does its workbook when
-        # its PDF then fails, a report of one file passing for a whole one.
+        # nothing new behind: the folders made for it go again. Its workbook and PDF are
+        # written into a hidden folder inside the output folder and moved into place together
+        # (core.files.publish), so a PDF that fails does not leave its new workbook beside the
+        # earlier PDF, and a file that cannot be replaced (open in Excel or a PDF reader on
+        # Windows) leaves the earlier pair as it was.
         made = folders_to_make(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
-        written: list[Path] = []
+        result: dict = {}
         try:
-            result = self._report(parameters, context, feedback, period, as_of, folder, written)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            remove_made_folders(made)
-            raise
-        if not result:
-            remove_made_folders(made)
+            staging = staging_folder(folder, STAGING_PREFIX)
+            try:
+                result = self._report(parameters, context, feedback, period, as_of, folder, staging)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        finally:
+            if not result:
+                remove_made_folders(made)
         return result
 
-    def _report(self, parameters, context, feedback, period, as_of, folder, written) -> dict:
-        """The report written into `folder`, each new file named in `written` before it is
-        begun; {} when cancelled before anything is written."""
+    def _report(self, parameters, context, feedback, period, as_of, folder, staging) -> dict:
+        """The report written into `staging` and published into `folder`; {} when cancelled
+        before anything is published."""
         ledger = open_ledger(self, parameters, context)
         try:
             # The ledger's own calendar, as the dock uses. Lenient, as the dock: a deadline in
@@ -149,11 +157,26 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             feedback.pushWarning(warning)
         stem = f"{self.FILE_STEM}_{period.label}"
         xlsx, pdf = folder / f"{stem}.xlsx", folder / f"{stem}.pdf"
-        # An earlier report of the period is replaced, not removed, when this one fails.
-        written += [path for path in (xlsx, pdf) if not path.exists()]
-        reports.write_report_xlsx(report, xlsx)
-        feedback.setProgressText(tr("Drawing the PDF"))
-        pages = write_report_pdf(report, pdf)
+        try:
+            reports.write_report_xlsx(report, staging / xlsx.name)
+            feedback.setProgressText(tr("Drawing the PDF"))
+            pages = write_report_pdf(report, staging / pdf.name)
+        except OSError as error:
+            raise cannot_write(folder, error) from error
+        except PdfDrawingError:
+            raise fail(
+                tr(
+                    "{pdf} cannot be written: the PDF could not be drawn in {folder} (a full "
+                    "disk, or a folder that cannot be written?). No report was written; an "
+                    "earlier one there is as it was."
+                ).format(pdf=pdf, folder=folder)
+            ) from None
+        if feedback.isCanceled():
+            return {}
+        try:
+            files.publish(staging, folder)
+        except OSError as error:
+            raise cannot_replace(error) from error
         feedback.pushInfo(
             tr("Wrote {xlsx} and {pdf} ({pages} pages).").format(xlsx=xlsx, pdf=pdf, pages=pages)
         )

@@ -4,6 +4,21 @@
   <context>
     <name>ZcEnforcement</name>
     <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>statutory</source>
+      <translation>法定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>work plan</source>
+      <translation>工作方案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>{kind}, to verify</source>
+      <translation>{kind}，待核实</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/i18n.py" />
       <source>Verdict</source>
       <translation>判定</translation>
@@ -352,6 +367,16 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} is there, but it is not a layer QGIS can read: it is not in the format its name says, or it is damaged.</source>
       <translation>{parameter}：{path} 存在，但 QGIS 无法将其作为图层读取：文件格式与扩展名不符，或文件已损坏。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Cannot write into the output folder {folder}: {error}</source>
+      <translation>无法写入输出文件夹 {folder}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{path} cannot be replaced ({error}): close it, or write into another folder. The earlier files in the folder are as they were.</source>
+      <translation>{path} 无法替换（{error}）：请关闭该文件，或写入其他文件夹。文件夹中原有的文件保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -817,16 +842,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The PDF {path} could not be written: {error}</source>
       <translation>无法写入 PDF {path}：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Cannot write into the output folder {folder}: {error}</source>
-      <translation>无法写入输出文件夹 {folder}：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{path} cannot be replaced ({error}): close it, or export into another folder. The earlier files in the folder are as they were.</source>
-      <translation>{path} 无法替换（{error}）：请关闭该文件，或导出到其他文件夹。文件夹中原有的文件保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -1467,11 +1482,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>Drawing the PDF</source>
-      <translation>正在绘制 PDF</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Report date (YYYY-MM-DD, empty: today)</source>
       <translation>报告日期（YYYY-MM-DD，留空为今天）</translation>
     </message>
@@ -1489,6 +1499,11 @@
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>Number of warnings</source>
       <translation>提示条数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>Drawing the PDF</source>
+      <translation>正在绘制 PDF</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1539,6 +1554,11 @@
       <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>{report} compares every office of the district, but the login {login} sees only the rows of its own offices ({offices}) on the shared ledger (row-level security): read with it, the report would rank or total them alone as though they were the district. Run it with a brigade login. No report was written.</source>
       <translation>{report}要比较全区各所，而登录 {login} 在共享台帐上只能看到本所（{offices}）的记录（行级安全）：用它生成的报表会把这些所当作全区来排名或合计。请用执法监察大队的登录运行。未生成报表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>{pdf} cannot be written: the PDF could not be drawn in {folder} (a full disk, or a folder that cannot be written?). No report was written; an earlier one there is as it was.</source>
+      <translation>{pdf} 无法写入：未能在 {folder} 中生成 PDF（磁盘已满，或文件夹不可写？）。报表未写出；该文件夹中原有的报表保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_inputs.py" />
@@ -1942,16 +1962,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>statutory</source>
-      <translation>法定</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>work plan</source>
-      <translation>工作方案</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on the case page (Next step: withdraw), with the reason</source>
       <translation>图斑已判定为{category}（{day}），案件尚未撤销：请在案件页撤销案件（下一步：撤销案件），并写明理由</translation>
     </message>
@@ -2089,11 +2099,6 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Not recorded: the same step as the last one.</source>
       <translation>未记录：与上一步相同。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>{kind}, to verify</source>
-      <translation>{kind}，待核实</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
