@@ -58,3 +58,20 @@ def test_files_are_published_together_or_not_at_all(tmp_path, monkeypatch):
         "a.xlsx": b"new a.xlsx",
         "a.pdf": b"new a.pdf",
     }
+
+
+def test_a_folder_of_a_files_name_is_never_set_aside(tmp_path):
+    """Set aside into the staging folder, a folder named like the report's PDF would go with
+    it, and what it holds: it stops the publishing instead, naming it, nothing moved."""
+    folder = tmp_path / "reports"
+    staging = folder / ".staging"
+    staging.mkdir(parents=True)
+    (staging / "a.xlsx").write_bytes(b"new")
+    (staging / "a.pdf").write_bytes(b"new")
+    (folder / "a.pdf").mkdir()
+    (folder / "a.pdf" / "kept.txt").write_text("the user's", encoding="utf-8")
+    with pytest.raises(IsADirectoryError) as raised:
+        files.publish(staging, folder)
+    assert raised.value.filename == str(folder / "a.pdf")
+    assert (folder / "a.pdf" / "kept.txt").read_text(encoding="utf-8") == "the user's"
+    assert sorted(p.name for p in folder.iterdir()) == [".staging", "a.pdf"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,6 +51,11 @@ def publish(staging: Path, folder: Path, removing: Sequence[Path] = ()) -> None:
     What was set aside stays in `staging`, removed with it."""
     names = sorted(path.name for path in staging.iterdir())
     going = [folder / name for name in names] + [path for path in removing]
+    for path in going:
+        # A folder of the file's name is not a file of an earlier run: set aside, it would be
+        # removed with the staging folder, and what the user keeps in it with it.
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     aside = staging / EARLIER_FOLDER
     aside.mkdir()
     set_aside: list[Path] = []
