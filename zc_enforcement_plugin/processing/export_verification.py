@@ -6,8 +6,11 @@ sheets are a print-layout atlas over the ledger's spots, one page per spot.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import math
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -46,7 +49,16 @@ from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, evidence, export
+from ..core import disk, domain, evidence, export
+from ..core.staging import (
+    EARLIER_FOLDER,
+    begin_publish,
+    discard_staging,
+    make_staging,
+    package_names,
+    recover_interrupted,
+    undo_publish,
+)
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
@@ -94,8 +106,6 @@ THUMBNAIL_QUALITY = 88  # JPEG quality of the photos' copies on the sheets
 BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 EVIDENCE_ZIP_NAME = "evidence.zip"
-STAGING_PREFIX = ".zc_export_"  # the folder a package is written into before it is moved
-EARLIER_FOLDER = "earlier"  # inside the staging folder: the earlier files set aside while moving
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -232,6 +242,7 @@ class ExportVerification(EnforcementAlgorithm):
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         staging: Path | None = None
         published = False
+        writing = ""  # the package's file being written into staging, as the folder will name it
         try:
             store = open_ledger(self, parameters, context)
             try:
@@ -258,10 +269,11 @@ class ExportVerification(EnforcementAlgorithm):
                     [record for row in rows for record in row.evidence],
                     evidence.NOTHING_EXPORTED,
                 )
-                staging = staging_folder(folder)
+                staging = staging_folder(folder, feedback.pushWarning)
 
                 # First: what it finds missing or altered goes into every file written after it.
                 feedback.setProgressText(tr("Zipping the evidence files"))
+                writing = EVIDENCE_ZIP_NAME
                 evidence_zip = export.write_evidence_zip(
                     staging / EVIDENCE_ZIP_NAME, store, rows, part(10, 35), feedback.isCanceled
                 )
@@ -269,6 +281,7 @@ class ExportVerification(EnforcementAlgorithm):
                     feedback.reportError(problem.message, fatalError=False)
 
                 feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
+                writing = f"{BASENAME}.gpkg"
                 vectors = export.write_vector_exports(
                     staging, rows, encoding, basename=BASENAME, progress=part(35, 45)
                 )
@@ -289,6 +302,7 @@ class ExportVerification(EnforcementAlgorithm):
                             "this export holds the spots of {offices} only, not the district's."
                         ).format(offices=own)
                     )
+                writing = f"{BASENAME}.xlsx"
                 xlsx = export.write_xlsx(staging / f"{BASENAME}.xlsx", rows, title=title)
                 feedback.setProgress(50)
 
@@ -303,6 +317,7 @@ class ExportVerification(EnforcementAlgorithm):
                     feedback.setProgressText(
                         tr("Making {count} verification sheets").format(count=len(sheet_rows))
                     )
+                    writing = SHEETS_NAME
                     self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                     pdf = str(folder / SHEETS_NAME)
             except export.ExportCancelled:
@@ -311,7 +326,15 @@ class ExportVerification(EnforcementAlgorithm):
                 )
                 return {}
             except export.ExportError as error:
-                raise fail(str(error)) from error
+                # The hidden staging folder is no name the user knows: the folder's is.
+                said = (
+                    str(error) if staging is None else str(error).replace(str(staging), str(folder))
+                )
+                raise fail(said) from error
+            except OSError as error:
+                if not writing:
+                    raise  # not a write of the package: reading the ledger says its own
+                raise fail(cannot_write_message(error, staging, folder, writing)) from error
             finally:
                 store.close()
             for name in publish_package(staging, folder, with_sheets=bool(pdf)):
@@ -326,7 +349,8 @@ class ExportVerification(EnforcementAlgorithm):
             published = True
         finally:
             if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
+                for message in discard_staging(staging):
+                    feedback.pushWarning(message)
             if not published:
                 remove_made_folders(made)
         feedback.setProgress(100)
@@ -471,19 +495,45 @@ class ExportVerification(EnforcementAlgorithm):
         if result == QgsLayoutExporter.Canceled or sheets.isCanceled():
             pdf_path.unlink(missing_ok=True)  # a PDF of some of the sheets would pass for all
             raise export.ExportCancelled()
+        if result == QgsLayoutExporter.FileError and disk.disk_full(pdf_path.parent):
+            # The exporter says only that the file could not be written.
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(pdf_path))
         if result != QgsLayoutExporter.Success:
             raise fail(
                 tr("The PDF {path} could not be written: {error}").format(
-                    path=pdf_path, error=error or result
+                    path=pdf_path.parent.parent / pdf_path.name, error=error or result
                 )
             )
 
 
-def staging_folder(folder: Path) -> Path:
+def cannot_write_message(error: OSError, staging: Path | None, folder: Path, writing: str) -> str:
+    """What the log says of `error`, met writing the package file `writing` into `staging`:
+    the cause (a full disk said so), the file by the name it has in the output folder (a file
+    of the staging folder, or its .part, by its own), and that the earlier files are kept."""
+    name = writing
+    if staging is not None and error.filename:
+        written = Path(error.filename)
+        if written.parent == staging:
+            name = written.name
+            if name.startswith(".") and name.endswith(".part"):  # core.files.replacing's
+                name = name[1 : -len(".part")]
+    chinese, english = disk.write_cause(error)
+    return (
+        f"{chinese}，无法在 {folder} 中写入 {name}，文件夹中原有的文件保持原样 / {english}: "
+        f"cannot write {name} in {folder}; the earlier files in the folder are as they were"
+    )
+
+
+def staging_folder(folder: Path, log=None) -> Path:
     """A new, hidden folder inside the output folder for the package being written: on the same
-    disk, so publish_package moves each file into place by renaming it, not copying it."""
+    disk, so publish_package moves each file into place by renaming it, not copying it. First,
+    what exports killed part way left in the folder is set right and removed
+    (staging.recover_interrupted); `log`, when given, is told what was."""
+    for message in recover_interrupted(folder):
+        if log is not None:
+            log(message)
     try:
-        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        return make_staging(folder)
     except OSError as error:
         raise fail(
             tr("Cannot write into the output folder {folder}: {error}").format(
@@ -502,7 +552,7 @@ def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]
     on the same disk), then the new ones moved in. A file that cannot be moved (open in Excel
     or a PDF reader on Windows) puts back what was set aside and removes what was moved in, so
     the folder keeps the earlier package whole, never half of each."""
-    names = sorted(path.name for path in staging.iterdir())
+    names = package_names(staging)
     going = [folder / name for name in names]
     going += [
         folder / f"{BASENAME}{suffix}"
@@ -513,23 +563,20 @@ def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]
     if not with_sheets and (folder / SHEETS_NAME).exists():
         going.append(folder / SHEETS_NAME)
         removed.append(SHEETS_NAME)
-    aside = staging / EARLIER_FOLDER
-    aside.mkdir()
-    set_aside: list[Path] = []
-    moved_in: list[Path] = []
     try:
+        # Written down before the first file is set aside: an export killed from here on is
+        # undone, or finished, by the next export into the folder (staging.set_right).
+        aside = begin_publish(staging, names)
         for path in going:
             if path.exists():
                 _move(path, aside / path.name)
-                set_aside.append(path)
         for name in names:
             _move(staging / name, folder / name)
-            moved_in.append(folder / name)
     except OSError as error:
-        for path in moved_in:
-            path.unlink(missing_ok=True)
-        for path in set_aside:
-            (aside / path.name).replace(path)
+        # Should a file not go back, discard_staging tries again and else keeps the staging
+        # folder, the earlier files in it, for the next export to put back.
+        with contextlib.suppress(OSError):
+            undo_publish(staging, folder, names)
         raise fail(
             tr(
                 "{path} cannot be replaced ({error}): close it, or export into another "
