@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 import shapely
@@ -423,3 +424,41 @@ def test_a_file_put_in_the_way_at_the_last_moment_is_not_replaced(provider, tmp_
 def _evidence_of(path):
     with ledger.GeoPackageLedger(path, create=False) as store:
         return store.evidence()
+
+
+def test_a_full_disk_names_the_evidence_file_and_leaves_the_target_folder_as_it_was(
+    provider, tmp_path, monkeypatch
+):
+    """A full disk used to say only "[Errno 28] No space left on device: '…/.p.jpg.part'"."""
+    import errno
+    import os
+
+    import processing
+
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = tmp_path / "a.gpkg"
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch(
+            "b", [ledger.SpotRecord({"JCBH": "S1"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
+        )
+        spot_id = store.spots()[0].id
+        store.add_evidence(spot_id, evidence.store_evidence_file(source, "S1", photo, "photo"))
+        origin = Path(store.evidence_dir) / store.evidence(spot_id)[0].path
+
+    def fills_the_disk(src, dst, **_):
+        Path(dst).write_bytes(b"\xff")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(ledger_migrate.shutil, "copy2", fills_the_disk)
+    (tmp_path / "copy").mkdir()
+    target = tmp_path / "copy" / "b.gpkg"
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+    said = str(raised.value)
+    assert "the disk is full" in said and "磁盘已满" in said, said
+    assert str(origin) in said and "nothing was copied" in said, said
+    assert ".part" not in said and "Errno" not in said, said
+    assert list((tmp_path / "copy").iterdir()) == [], list((tmp_path / "copy").rglob("*"))

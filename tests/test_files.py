@@ -1,6 +1,6 @@
-"""core.files: a file replaced whole or not at all, and files published together or not at all,
-with a file that cannot be replaced (Windows: open in Excel or a PDF reader) stood in for by
-os.replace refusing it."""
+"""core.files: a file replaced whole or not at all; core.staging: files published together or
+not at all. A file that cannot be replaced (Windows: open in Excel or a PDF reader) is stood in
+for by os.replace refusing it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from zc_enforcement_plugin.core import files
+from zc_enforcement_plugin.core import staging as staging_files
 
 
 def refusing(monkeypatch, locked: Path) -> None:
@@ -47,13 +48,12 @@ def test_files_are_published_together_or_not_at_all(tmp_path, monkeypatch):
 
     refusing(monkeypatch, folder / "a.xlsx")
     with pytest.raises(OSError) as raised:
-        files.publish(staging, folder, removing=[folder / "old.shx"])
+        staging_files.publish(staging, folder, removing=[folder / "old.shx"])
     assert raised.value.filename == str(folder / "a.xlsx")  # the file of the folder, named
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == earlier
 
     monkeypatch.undo()
-    (staging / files.EARLIER_FOLDER).rmdir()  # what the failed attempt made, empty again
-    files.publish(staging, folder, removing=[folder / "old.shx"])
+    staging_files.publish(staging, folder, removing=[folder / "old.shx"])
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == {
         "a.xlsx": b"new a.xlsx",
         "a.pdf": b"new a.pdf",
@@ -71,7 +71,7 @@ def test_a_folder_of_a_files_name_is_never_set_aside(tmp_path):
     (folder / "a.pdf").mkdir()
     (folder / "a.pdf" / "kept.txt").write_text("the user's", encoding="utf-8")
     with pytest.raises(IsADirectoryError) as raised:
-        files.publish(staging, folder)
+        staging_files.publish(staging, folder)
     assert raised.value.filename == str(folder / "a.pdf")
     assert (folder / "a.pdf" / "kept.txt").read_text(encoding="utf-8") == "the user's"
     assert sorted(p.name for p in folder.iterdir()) == [".staging", "a.pdf"]

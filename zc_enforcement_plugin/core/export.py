@@ -6,6 +6,7 @@ No QGIS here: the PDF sheets are made by the Processing algorithm from the same 
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import math
@@ -17,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import disk, xlsx
 from . import ledger_schema as ls
-from . import xlsx
 from .areas import round_area, shown_mu, shown_mu_formula
 from .cases import Case
 from .dates import parse_date
@@ -205,6 +206,11 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失或改动数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
+
+
+# A Python object's repr in a driver's message ("Failed to write record: <fiona.model.Feature
+# object at 0x7f79…>"): it names nothing a user can find, and is left out.
+_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
 
 
 class ExportError(Exception):
@@ -831,7 +837,13 @@ def write_vector_exports(
         except ExportCancelled:
             raise
         except Exception as error:  # fiona raises several driver errors
-            raise ExportError(f"无法写入 / cannot write {path}: {error}") from error
+            if isinstance(error, OSError) or disk.disk_full(folder):
+                # GDAL on a full disk says "no such table: gpkg_geometry_columns": the caller
+                # words an OSError as what it is, naming the file.
+                code = error.errno if isinstance(error, OSError) else errno.ENOSPC
+                raise OSError(code, os.strerror(code), str(path)) from error
+            said = _OBJECT_REPR.sub("", str(error)).rstrip(": ")
+            raise ExportError(f"无法写入 / cannot write {path}: {said}") from error
         report((done + 1) / len(targets))
     cpg = result.shapefile.with_suffix(".cpg")
     if not cpg.exists() or cpg.read_text("ascii").strip() != CPG_NAMES[encoding]:

@@ -31,6 +31,7 @@ import shapely
 
 from . import ledger_schema as ls
 from . import workdays
+from .disk import write_cause
 from .evidence import EvidencePathError, evidence_file, file_sha256, stored_path_problem
 from .ledger import (
     GeoPackageLedger,
@@ -613,8 +614,16 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
         partial = copy.with_name(f".{copy.name}.part")
         try:
             shutil.copy2(origin, partial)
-        except BaseException:
+        except BaseException as error:
             partial.unlink(missing_ok=True)  # half a file under no name the ledger knows
+            if isinstance(error, OSError):
+                # A full disk said so, naming the evidence file, not its hidden .part.
+                chinese, english = write_cause(error)
+                raise LedgerError(
+                    f"{chinese}，无法把图斑 fid {record.spot_id} 的证据文件 {origin} 复制为 "
+                    f"{copy}，未复制任何内容 / {english}: cannot copy the evidence file "
+                    f"{origin} of spot fid {record.spot_id} to {copy}; nothing was copied"
+                ) from None
             raise
         if file_sha256(partial) != record.sha256:
             partial.unlink()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,7 +31,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..compat import WKB_NO_GEOMETRY
-from ..core import domain
+from ..core import domain, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
 from ..i18n import chinese_interface, in_interface_language, tr
@@ -508,12 +507,17 @@ def output_folder(algorithm, parameters: dict, name: str, context):
     return folder
 
 
-def staging_folder(folder: Path, prefix: str) -> Path:
-    """A new, hidden folder (`prefix`…) inside the output folder for the files being written:
-    on the same disk, so core.files.publish moves each into place by renaming it, not copying
-    it. The caller removes it (shutil.rmtree) however the run ends."""
+def staging_folder(folder: Path, prefix: str, log=None) -> Path:
+    """A new, hidden folder (`prefix`…, core.staging) inside the output folder for the files
+    being written: on the same disk, so staging.publish moves each into place by renaming it,
+    not copying it. First, what runs killed part way left in the folder is set right and
+    removed (staging.recover_interrupted); `log`, when given, is told what was. The caller
+    ends with staging.discard_staging however the run ends."""
+    for message in staging.recover_interrupted(folder):
+        if log is not None:
+            log(message)
     try:
-        return Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+        return staging.make_staging(folder, prefix)
     except OSError as error:
         raise cannot_write(folder, error) from error
 
@@ -529,7 +533,7 @@ def cannot_write(folder: Path, error: OSError) -> QgsProcessingException:
 
 
 def cannot_replace(error: OSError) -> QgsProcessingException:
-    """The message of a file of the output folder that cannot be replaced, as core.files
+    """The message of a file of the output folder that cannot be replaced, as core.staging
     raises it (its filename the file): on Windows, one open in Excel or a PDF reader. Said
     once, for the export and the reports alike; both publish all or nothing, so the earlier
     files are as they were."""

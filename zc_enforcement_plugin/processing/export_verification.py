@@ -7,7 +7,9 @@ sheets are a print-layout atlas over the ledger's spots, one page per spot.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -46,7 +48,8 @@ from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import domain, evidence, export, files
+from ..core import disk, domain, evidence, export
+from ..core import staging as staging_files
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
 from ..resources_paths import RESOURCES
@@ -96,7 +99,6 @@ THUMBNAIL_QUALITY = 88  # JPEG quality of the photos' copies on the sheets
 BASENAME = "verification"
 SHEETS_NAME = f"{BASENAME}_sheets.pdf"
 EVIDENCE_ZIP_NAME = "evidence.zip"
-STAGING_PREFIX = ".zc_export_"  # the folder a package is written into before it is moved
 ENCODINGS = export.SHAPEFILE_ENCODINGS  # the ENCODING enum's options, in order
 
 
@@ -233,6 +235,7 @@ class ExportVerification(EnforcementAlgorithm):
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         staging: Path | None = None
         published = False
+        writing = ""  # the package's file being written into staging, as the folder will name it
         try:
             store = open_ledger(self, parameters, context)
             try:
@@ -259,10 +262,11 @@ class ExportVerification(EnforcementAlgorithm):
                     [record for row in rows for record in row.evidence],
                     evidence.NOTHING_EXPORTED,
                 )
-                staging = staging_folder(folder, STAGING_PREFIX)
+                staging = staging_folder(folder, staging_files.EXPORT_PREFIX, feedback.pushWarning)
 
                 # First: what it finds missing or altered goes into every file written after it.
                 feedback.setProgressText(tr("Zipping the evidence files"))
+                writing = EVIDENCE_ZIP_NAME
                 evidence_zip = export.write_evidence_zip(
                     staging / EVIDENCE_ZIP_NAME, store, rows, part(10, 35), feedback.isCanceled
                 )
@@ -270,6 +274,7 @@ class ExportVerification(EnforcementAlgorithm):
                     feedback.reportError(problem.message, fatalError=False)
 
                 feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
+                writing = f"{BASENAME}.gpkg"
                 vectors = export.write_vector_exports(
                     staging, rows, encoding, basename=BASENAME, progress=part(35, 45)
                 )
@@ -290,6 +295,7 @@ class ExportVerification(EnforcementAlgorithm):
                             "this export holds the spots of {offices} only, not the district's."
                         ).format(offices=own)
                     )
+                writing = f"{BASENAME}.xlsx"
                 xlsx = export.write_xlsx(staging / f"{BASENAME}.xlsx", rows, title=title)
                 feedback.setProgress(50)
 
@@ -304,6 +310,7 @@ class ExportVerification(EnforcementAlgorithm):
                     feedback.setProgressText(
                         tr("Making {count} verification sheets").format(count=len(sheet_rows))
                     )
+                    writing = SHEETS_NAME
                     self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                     pdf = str(folder / SHEETS_NAME)
             except export.ExportCancelled:
@@ -312,7 +319,15 @@ class ExportVerification(EnforcementAlgorithm):
                 )
                 return {}
             except export.ExportError as error:
-                raise fail(str(error)) from error
+                # The hidden staging folder is no name the user knows: the folder's is.
+                said = (
+                    str(error) if staging is None else str(error).replace(str(staging), str(folder))
+                )
+                raise fail(said) from error
+            except OSError as error:
+                if not writing:
+                    raise  # not a write of the package: reading the ledger says its own
+                raise fail(cannot_write_message(error, staging, folder, writing)) from error
             finally:
                 store.close()
             for name in publish_package(staging, folder, with_sheets=bool(pdf)):
@@ -327,7 +342,8 @@ class ExportVerification(EnforcementAlgorithm):
             published = True
         finally:
             if staging is not None:
-                shutil.rmtree(staging, ignore_errors=True)
+                for message in staging_files.discard_staging(staging):
+                    feedback.pushWarning(message)
             if not published:
                 remove_made_folders(made)
         feedback.setProgress(100)
@@ -472,21 +488,42 @@ class ExportVerification(EnforcementAlgorithm):
         if result == QgsLayoutExporter.Canceled or sheets.isCanceled():
             pdf_path.unlink(missing_ok=True)  # a PDF of some of the sheets would pass for all
             raise export.ExportCancelled()
+        if result == QgsLayoutExporter.FileError and disk.disk_full(pdf_path.parent):
+            # The exporter says only that the file could not be written.
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(pdf_path))
         if result != QgsLayoutExporter.Success:
             raise fail(
                 tr("The PDF {path} could not be written: {error}").format(
-                    path=pdf_path, error=error or result
+                    path=pdf_path.parent.parent / pdf_path.name, error=error or result
                 )
             )
 
 
+def cannot_write_message(error: OSError, staging: Path | None, folder: Path, writing: str) -> str:
+    """What the log says of `error`, met writing the package file `writing` into `staging`:
+    the cause (a full disk said so), the file by the name it has in the output folder (a file
+    of the staging folder, or its .part, by its own), and that the earlier files are kept."""
+    name = writing
+    if staging is not None and error.filename:
+        written = Path(error.filename)
+        if written.parent == staging:
+            name = written.name
+            if name.startswith(".") and name.endswith(".part"):  # core.files.replacing's
+                name = name[1 : -len(".part")]
+    chinese, english = disk.write_cause(error)
+    return (
+        f"{chinese}，无法在 {folder} 中写入 {name}，文件夹中原有的文件保持原样 / {english}: "
+        f"cannot write {name} in {folder}; the earlier files in the folder are as they were"
+    )
+
+
 def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]:
-    """Move the whole package from `staging` into `folder`, all or nothing (core.files.publish),
+    """Move the whole package from `staging` into `folder`, all or nothing (staging.publish),
     each file replacing the earlier export's of its name. An earlier export's file this one has
     none of goes too: its Shapefile's side files (a spatial index of features it lacks) and its
     sheets, whose name is returned for the log. A file that cannot be replaced stops the run,
     naming it, with the earlier package whole."""
-    names = {path.name for path in staging.iterdir()}
+    names = set(staging_files.package_names(staging))
     removing = [
         folder / f"{BASENAME}{suffix}"
         for suffix in export.SHAPEFILE_SUFFIXES
@@ -497,7 +534,7 @@ def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]
         removing.append(folder / SHEETS_NAME)
         removed.append(SHEETS_NAME)
     try:
-        files.publish(staging, folder, removing)
+        staging_files.publish(staging, folder, removing)
     except OSError as error:
         raise cannot_replace(error) from error
     return removed

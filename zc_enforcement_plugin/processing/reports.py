@@ -5,7 +5,6 @@ core.reports; the PDF is drawn in report_pdf."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 from qgis.core import (
     QgsProcessingOutputFile,
@@ -16,7 +15,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import domain, files, reports
+from ..core import domain, reports
+from ..core import staging as staging_files
 from ..core.ledger import LedgerError
 from ..core.report_basis import DISPATCH_WORKING_DAYS
 from ..core.workdays import HolidayFileError
@@ -36,8 +36,6 @@ from .base import (
 )
 from .patrols import PatrolDaysHelp
 from .report_pdf import PdfDrawingError, write_report_pdf
-
-STAGING_PREFIX = ".zc_report_"  # the folder a report is written into before it is moved
 
 
 class _ReportAlgorithm(EnforcementAlgorithm):
@@ -96,18 +94,19 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         # A report refused (an office login, a ledger that cannot be read) or cancelled leaves
         # nothing new behind: the folders made for it go again. Its workbook and PDF are
         # written into a hidden folder inside the output folder and moved into place together
-        # (core.files.publish), so a PDF that fails does not leave its new workbook beside the
+        # (core.staging.publish), so a PDF that fails does not leave its new workbook beside the
         # earlier PDF, and a file that cannot be replaced (open in Excel or a PDF reader on
         # Windows) leaves the earlier pair as it was.
         made = folders_to_make(self.parameterAsString(parameters, self.OUTPUT_FOLDER, context))
         folder = output_folder(self, parameters, self.OUTPUT_FOLDER, context)
         result: dict = {}
         try:
-            staging = staging_folder(folder, STAGING_PREFIX)
+            staging = staging_folder(folder, staging_files.REPORT_PREFIX, feedback.pushWarning)
             try:
                 result = self._report(parameters, context, feedback, period, as_of, folder, staging)
             finally:
-                shutil.rmtree(staging, ignore_errors=True)
+                for message in staging_files.discard_staging(staging):
+                    feedback.pushWarning(message)
         finally:
             if not result:
                 remove_made_folders(made)
@@ -174,7 +173,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
         if feedback.isCanceled():
             return {}
         try:
-            files.publish(staging, folder)
+            staging_files.publish(staging, folder)
         except OSError as error:
             raise cannot_replace(error) from error
         feedback.pushInfo(
