@@ -228,6 +228,7 @@ class _SpotFacts:
     # The spot's screening fields a case from it would count its scale on (REFERRAL_*), read
     # for spots ever judged illegal (those unopened_cases may list), else empty.
     referral: dict[str, Any] = field(default_factory=dict)
+    ever_illegal: bool = False  # a verdict of ``history`` is 违法
 
 
 @dataclass
@@ -242,10 +243,49 @@ class ReportContext:
     patrols: list
     offices: list[str]
     warnings: list[str]
+    standings: CaseStandings = field(default_factory=lambda: CaseStandings())
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def case_as_of(self, record: CaseRecord, day: dt.date) -> Case | None:
+        """``record.case_as_of(day)``, from the one replay of the case (see CaseStandings)."""
+        return self.standings.case_as_of(record, day)
+
+
+class CaseStandings:
+    """Every case as it stood at the end of any day a report asks for, each case replayed once.
+
+    An assessment judges each case at twelve month ends and the year's end: replaying its
+    events for each (CaseRecord.case_as_of) made 43,000 replays of 2,500 cases. The steps dated
+    by a day are nearly always the first ones (a step is dated on or after the one before it),
+    and the case after those is one of the states of a single replay (Case.standings), the
+    same object from_events would build. A case whose corrected dates leave a gap (a later
+    step dated before an earlier one) is replayed for that day as before."""
+
+    def __init__(self) -> None:
+        # id(record) -> (record, its standings; None when the replay fails and each day is
+        # replayed on its own, raising as before). The record is kept so its id stays its own.
+        self._replays: dict[int, tuple[CaseRecord, list[Case] | None]] = {}
+
+    def case_as_of(self, record: CaseRecord, day: dt.date) -> Case | None:
+        steps = record.case.events
+        dated = [step.date <= day for step in steps]
+        count = sum(dated)
+        if count == 0:
+            return None
+        if not all(dated[:count]):
+            return record.case_as_of(day)
+        found = self._replays.get(id(record))
+        if found is None:
+            try:
+                replay: list[Case] | None = Case.standings(steps)
+            except ValueError:
+                replay = None
+            found = self._replays[id(record)] = (record, replay)
+        replay = found[1]
+        return record.case_as_of(day) if replay is None else replay[count - 1]
 
 
 def _figure(verdict: Verdict | None, name: str, fallback: float | None) -> tuple[float, bool]:
@@ -340,9 +380,10 @@ def read_ledger(
             )
         )
     _read_referral_fields(ledger, spots)
+    standings = CaseStandings()
     cases: list[tuple[CaseRecord, Case]] = []
     for record in ledger.cases():
-        case = record.case_as_of(as_of)
+        case = standings.case_as_of(record, as_of)
         if case is not None:
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
@@ -357,7 +398,9 @@ def read_ledger(
     )
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
-    return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
+    return ReportContext(
+        as_of, calendar, rules, spots, cases, patrols, offices, warnings, standings
+    )
 
 
 # The screening fields a spot's referral figures are read from (spot_case_figures), beside the
@@ -371,6 +414,8 @@ def _read_referral_fields(ledger: LedgerStore, spots: list[_SpotFacts]) -> None:
     judged_illegal = [
         facts for facts in spots if any(v.category == ls.VERDICT_ILLEGAL for v in facts.history)
     ]
+    for facts in judged_illegal:
+        facts.ever_illegal = True
     if not judged_illegal:
         return
     fields = ledger.spot_attributes([facts.summary.id for facts in judged_illegal], REFERRAL_FIELDS)
@@ -447,11 +492,12 @@ def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFact
     cased = {
         record.spot_id
         for record, _ in context.cases
-        if record.spot_id is not None and record.case_as_of(day) is not None
+        if record.spot_id is not None and context.case_as_of(record, day) is not None
     }
     result = []
     for spot in context.spots:
-        if spot.summary.id in cased:
+        # Only a spot ever judged 违法 can stand as one (asked of 24,000 spots each month end).
+        if spot.summary.id in cased or not spot.ever_illegal:
             continue
         case = spot_as_unopened_case(spot.summary, spot.history, spot.referral, day)
         if case is not None:

@@ -490,7 +490,7 @@ def _count_open_cases(
     for f in figures.values():
         f.open_cases = f.overdue_cases = f.overdue_estimated = 0
     for record, _ in context.cases:
-        case = record.case_as_of(day)  # None: opened after ``day``
+        case = context.case_as_of(record, day)  # None: opened after ``day``
         if case is None or case.closed:
             continue
         office = record.office or NO_OFFICE
