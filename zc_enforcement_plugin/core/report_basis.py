@@ -549,6 +549,15 @@ def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
     return stop_order_issued or (case is not None and case.has(Stage.STOP))
 
 
+def stop_order_by(spot: _SpotFacts, day: dt.date) -> bool:
+    """Whether the verdict standing at the end of ``day`` says a stop order was issued
+    (ls.DETAIL_STOP_ORDER): one ticked on a verdict verified later was not issued by then."""
+    if day >= max((_verified_on(v) for v in spot.history), default=day):
+        return spot.stop_order  # the report date's verdict, as read
+    verdict = _standing(spot.history, day)[0]
+    return bool(verdict is not None and (verdict.details or {}).get(ls.DETAIL_STOP_ORDER))
+
+
 def case_rectified(case: Case) -> bool:
     """Closed straight after verify or stop: rectified before filing (整改到位). A withdrawn
     case (opened in error, or the act proved lawful) had no act to rectify."""

@@ -47,6 +47,7 @@ from .report_basis import (
     refuse_office_login,
     score,
     score_weights,
+    stop_order_by,
     text_column,
     unopened_cases,
 )
@@ -247,12 +248,14 @@ _DEFINITIONS = [
     for line in (
         "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
         "current verdict 违法, first given in the period",
-        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：案件有"
-        "“制止”记录，或图斑判定注明已下达责令停止违法行为通知书 / stop-order rate = illegal "
-        "acts stopped ÷ illegal acts; stopped: its case has a stop event or its verdict says a "
+        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：截至时段末"
+        "（报告日期更早时按报告日期），案件有“制止”记录，或图斑判定注明已下达责令停止违法行为"
+        "通知书 / stop-order rate = illegal acts stopped ÷ illegal acts; stopped by the period's "
+        "end (or the report date if earlier): its case has a stop event or its verdict says a "
         "stop order was issued",
-        "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
-        "rectification rate = cases closed right after verify or stop ÷ cases opened",
+        "整改率 = 时段内开启、截至时段末在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启"
+        "的案件 / rectification rate = cases closed right after verify or stop by the period's "
+        "end ÷ cases opened",
         f"巡查达标率 = 巡查不少于{PATROL_DAYS_PER_WEEK}天的周数 ÷ 周数（ISO周，以周四所在月份归属）"
         f" / patrol compliance = ISO weeks with ≥ {PATROL_DAYS_PER_WEEK} patrol days ÷ weeks (a "
         "week belongs to its Thursday)",
@@ -333,9 +336,14 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
 
 
 def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeFigures]:
-    """Every office's figures over ``period``, open and overdue cases as at its end."""
+    """Every office's figures over ``period``, its acts and cases as they stood at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
-    spot_cases = {record.spot_id: case for record, case in context.cases if record.spot_id}
+    # Acts stopped and cases rectified or withdrawn by the period's end (the report date if
+    # earlier), not since: a 制止 dated in November does not stop an October act, and a past
+    # month's report made again later says what it said then.
+    day = judged_on(context, period)
+    standing = [(record, context.case_as_of(record, day)) for record, _ in context.cases]
+    spot_cases = {record.spot_id: case for record, case in standing if record.spot_id and case}
     for spot in context.spots:
         if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
             continue
@@ -345,11 +353,13 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
         f.illegal_cultivated_sqm += spot.cultivated
         f.illegal_basic_farmland_sqm += spot.basic_farmland
         f.illegal_acts += 1
-        f.stopped += act_stopped(spot_cases.get(spot.summary.id), spot.stop_order)
-    for record, case in context.cases:
+        f.stopped += act_stopped(spot_cases.get(spot.summary.id), stop_order_by(spot, day))
+    for record, case in standing:
         office = figures.get(record.office or NO_OFFICE)
         if office is None:
             office = figures[record.office or NO_OFFICE] = OfficeFigures(record.office or NO_OFFICE)
+        if case is None:  # opened after the period
+            continue
         opened = case.events[0].date
         # A withdrawn case was no case of an illegal act: the rates are of acts, so it counts
         # neither as opened nor as rectified (its history stays in the ledger and the sheets).
@@ -359,7 +369,7 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
                 office.stopped += act_stopped(case)
-    _count_open_cases(context, figures, judged_on(context, period))
+    _count_open_cases(context, figures, day)
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7

@@ -4,6 +4,21 @@
   <context>
     <name>ZcEnforcement</name>
     <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>statutory</source>
+      <translation>法定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>work plan</source>
+      <translation>工作方案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>{kind}, to verify</source>
+      <translation>{kind}，待核实</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/i18n.py" />
       <source>Verdict</source>
       <translation>判定</translation>
@@ -1412,8 +1427,8 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
-      <source>The monthly report (每月通报) ranking the natural-resources offices, due before the 5th of the next month. Per office: new illegal spots (current verdict illegal, first judged illegal in the month) with their area, cultivated land and permanent basic farmland in m² and mu; stop-order rate (illegal acts stopped ÷ illegal acts, patrol findings included; an act is stopped when its case has a stop event or its verdict says a stop order was issued); rectification rate (cases opened in the month closed right after verification or stop ÷ cases opened); patrol compliance (ISO weeks with at least {days} patrol days ÷ weeks); open and overdue cases as they stood at the month's end, or at the report date if that comes first (a case opened later does not count; a spot judged illegal with no case opened counts as a case discovered on its verdict date); and a score from 0 to 100, the weighted mean of the rates that apply (weights from the ledger setting report_weights or the defaults, printed in the notes). Spots and cases without an office are listed under （未填写所） and counted in the district's figures, with no patrol weeks, score or rank. Writes an XLSX workbook and a PDF with a bar chart of the scores. A month in a year without an official holiday schedule is warned. On the shared ledger an office login is refused, naming the login and its offices: run it with a brigade login.</source>
-      <translation>各自然资源所每月通报排名（每月通报），于次月5日前报送。按所统计：新增违法图斑（当前判定为违法、且首次判定违法在本月）及其面积、占用耕地和永久基本农田面积（平方米和亩）；制止率（已制止的违法行为 ÷ 违法行为，含巡查发现；案件有制止记录，或判定注明已下达责令停止违法行为通知书的，即为已制止）；整改率（本月开启、在核查或制止后直接结案的案件 ÷ 本月开启的案件）；巡查达标率（巡查不少于{days}天的ISO周数 ÷ 周数）；按月末（报告日期更早时按报告日期）计的未结案件和逾期案件（此后开启的案件不计；判定为违法而未开启案件的图斑，按判定违法之日发现的案件计入）；以及0—100分的得分，即适用各率的加权平均（权重取台帐设置 report_weights，未设置时取默认值，均列于说明页）。未填写所的图斑和案件列于“（未填写所）”，计入全区合计，不计巡查周数、不计分、不排名。输出 XLSX 工作簿和含得分柱状图的 PDF。所在年份没有官方节假日安排时给出提示。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
+      <source>The monthly report (每月通报) ranking the natural-resources offices, due before the 5th of the next month. Per office: new illegal spots (current verdict illegal, first judged illegal in the month) with their area, cultivated land and permanent basic farmland in m² and mu; stop-order rate (illegal acts stopped ÷ illegal acts, patrol findings included; an act is stopped when, by the month's end or the report date if that comes first, its case had a stop event or its verdict said a stop order was issued); rectification rate (cases opened in the month closed right after verification or stop by then ÷ cases opened); patrol compliance (ISO weeks with at least {days} patrol days ÷ weeks); open and overdue cases as they stood at the month's end, or at the report date if that comes first (a case opened later does not count; a spot judged illegal with no case opened counts as a case discovered on its verdict date); and a score from 0 to 100, the weighted mean of the rates that apply (weights from the ledger setting report_weights or the defaults, printed in the notes). Spots and cases without an office are listed under （未填写所） and counted in the district's figures, with no patrol weeks, score or rank. Writes an XLSX workbook and a PDF with a bar chart of the scores. A month in a year without an official holiday schedule is warned. On the shared ledger an office login is refused, naming the login and its offices: run it with a brigade login.</source>
+      <translation>各自然资源所每月通报排名（每月通报），于次月5日前报送。按所统计：新增违法图斑（当前判定为违法、且首次判定违法在本月）及其面积、占用耕地和永久基本农田面积（平方米和亩）；制止率（已制止的违法行为 ÷ 违法行为，含巡查发现；截至月末（报告日期更早时按报告日期），案件有制止记录，或判定注明已下达责令停止违法行为通知书的，即为已制止）；整改率（本月开启、截至月末在核查或制止后直接结案的案件 ÷ 本月开启的案件）；巡查达标率（巡查不少于{days}天的ISO周数 ÷ 周数）；按月末（报告日期更早时按报告日期）计的未结案件和逾期案件（此后开启的案件不计；判定为违法而未开启案件的图斑，按判定违法之日发现的案件计入）；以及0—100分的得分，即适用各率的加权平均（权重取台帐设置 report_weights，未设置时取默认值，均列于说明页）。未填写所的图斑和案件列于“（未填写所）”，计入全区合计，不计巡查周数、不计分、不排名。输出 XLSX 工作簿和含得分柱状图的 PDF。所在年份没有官方节假日安排时给出提示。在共享台帐上，所级账号运行会被拒绝，并指明账号及其所：请用大队账号运行。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
@@ -1942,16 +1957,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>statutory</source>
-      <translation>法定</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>work plan</source>
-      <translation>工作方案</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on the case page (Next step: withdraw), with the reason</source>
       <translation>图斑已判定为{category}（{day}），案件尚未撤销：请在案件页撤销案件（下一步：撤销案件），并写明理由</translation>
     </message>
@@ -2089,11 +2094,6 @@
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Not recorded: the same step as the last one.</source>
       <translation>未记录：与上一步相同。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>{kind}, to verify</source>
-      <translation>{kind}，待核实</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
