@@ -1735,3 +1735,102 @@ def test_an_assessments_months_count_the_acts_stopped_by_each_months_end(tmp_pat
     assert (by_office(march)[A].illegal_acts, by_office(march)[A].stopped) == (1, 0)
     a = by_office(report)[A]
     assert (a.illegal_acts, a.stopped, a.stop_rate) == (1, 0, 0.0)
+
+
+# --- progress and cancelling -------------------------------------------------------------------
+
+YEAR_2024 = reports.Period.year(2024)
+END_2024 = dt.date(2024, 12, 31)
+
+
+def test_an_assessment_moves_its_progress_month_by_month(ledger, calendar):
+    """Reading the ledger takes the first 40 %, then each of the twelve months and the year's
+    open cases a 13th each of the rest: the bar moves in every one of those parts, never back,
+    from 0 to 100. (Killed: no progress until the report was built.)"""
+    seen: list[float] = []
+    reports.assessment(ledger, YEAR_2024, calendar, END_2024, progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 100.0
+    assert seen == sorted(seen)
+    share = 60.0 / 13
+    for part in range(13):
+        start = 40.0 + part * share
+        assert any(start <= value < start + share for value in seen), f"month {part + 1}"
+    assert any(0.0 < value < 40.0 for value in seen)  # reading the ledger
+
+
+def test_a_cancelled_assessment_stops_within_the_month_it_is_in(ledger, calendar, monkeypatch):
+    """Cancelled as the first month's counting starts, the assessment stops there and returns
+    nothing: it neither counts the other eleven months nor builds a report of part of the
+    year. (Killed: cancel heard only once the whole report was built.)"""
+    from zc_enforcement_plugin.core import report_ranking
+
+    counted: list[reports.Period] = []
+    real = report_ranking._office_figures
+
+    def counting(context, period, step):
+        counted.append(period)
+        return real(context, period, step)
+
+    monkeypatch.setattr(report_ranking, "_office_figures", counting)
+    seen: list[float] = []
+    with pytest.raises(reports.ReportCancelled):
+        reports.assessment(
+            ledger,
+            YEAR_2024,
+            calendar,
+            END_2024,
+            progress=seen.append,
+            is_cancelled=lambda: bool(seen) and seen[-1] >= 40.0,
+        )
+    assert [period.label for period in counted] == ["2024-01"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s, c, **k: reports.monthly_ranking(s, MARCH, c, AS_OF, **k),
+        lambda s, c, **k: reports.weekly_dispatch(s, reports.Period.week(AS_OF), c, AS_OF, **k),
+        lambda s, c, **k: reports.accountability_ratio(s, MARCH, c, AS_OF, **k),
+    ],
+    ids=["monthly", "weekly", "accountability"],
+)
+def test_every_report_says_its_progress_and_hears_a_cancel(ledger, calendar, make):
+    seen: list[float] = []
+    make(ledger, calendar, progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 100.0 and seen == sorted(seen) and len(seen) > 3
+    with pytest.raises(reports.ReportCancelled):
+        make(ledger, calendar, is_cancelled=lambda: True)
+
+
+def test_a_report_cancelled_while_counting_writes_nothing(provider, ledger_path, tmp_path):
+    """The assessment algorithm cancelled as soon as its bar moves past 10 % (the ledger being
+    read) returns no outputs and leaves no folder it made, no workbook and no PDF; its bar
+    moved before the end of the counting, not only after it."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    moves: list[float] = []
+
+    def moved(percent: float) -> None:
+        moves.append(percent)
+        if percent > 10.0:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(moved)
+    folder = tmp_path / "new" / "reports"
+    result = processing.run(
+        "zcenforcement:assessment",
+        {
+            "LEDGER": str(ledger_path),
+            "KIND": 1,
+            "YEAR": 2024,
+            "REPORT_DATE": "2024-12-31",
+            "OUTPUT_FOLDER": str(folder),
+        },
+        feedback=feedback,
+    )
+    assert not result.get("XLSX") and not result.get("PDF")
+    assert not (tmp_path / "new").exists()
+    assert moves and 0.0 < min(value for value in moves if value > 0) < 50.0
+    assert max(moves) < 50.0  # stopped while counting, before the files

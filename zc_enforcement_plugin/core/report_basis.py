@@ -8,7 +8,7 @@ import calendar as _calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from .domain import (
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
 from .ledger_rows import spot_case_figures
+from .progress import Reporter
 from .workdays import WorkCalendar
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
@@ -188,6 +189,38 @@ def monthly_due_date(period: Period) -> dt.date:
     return after.replace(day=REPORT_DUE_DAY)
 
 
+# --- progress and cancelling -----------------------------------------------------------------
+class ReportCancelled(Exception):  # noqa: N818 - named as ExportCancelled and the others
+    """The caller asked a report being built to stop: nothing of it is returned."""
+
+
+# How far a report's work has gone, 0..1; raises ReportCancelled when the caller said stop.
+Step = Callable[[float], None]
+
+
+def report_steps(
+    progress: Callable[[float], None] | None, is_cancelled: Callable[[], bool] | None
+) -> Step:
+    """The Step of a report asked with ``progress`` (percent, 0..100, as QgsFeedback takes it)
+    and ``is_cancelled``, either None."""
+    return Reporter(progress, is_cancelled, ReportCancelled)
+
+
+def part_of(step: Step, start: float, end: float) -> Step:
+    """``step`` for the part of the work from ``start`` to ``end`` (fractions of it)."""
+    return lambda fraction: step(start + (end - start) * min(1.0, max(0.0, fraction)))
+
+
+def no_steps(fraction: float) -> None:
+    """The Step of a report nobody watches."""
+
+
+# Reading the ledger's share of a report's progress; the counting after it takes the rest.
+READ_SHARE = 0.4
+# Progress is said, and a cancel heard, every so many spots or cases of a loop over them.
+STEP_EVERY = 500
+
+
 # --- what the ledger says, read once -----------------------------------------------------------
 def _verified_on(verdict: Verdict) -> dt.date | None:
     return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
@@ -337,17 +370,25 @@ def read_ledger(
     ledger: LedgerStore,
     as_of: dt.date,
     calendar: WorkCalendar,
+    step: Step = no_steps,
 ) -> ReportContext:
+    """The ledger as it stood at the end of ``as_of``; ``step`` told how far the reading went
+    (the ledger's reads themselves are not split: a cancel is heard between them)."""
+    step(0.0)
     warnings: list[str] = []
     rules = ledger.deadline_rules()
     spots: list[_SpotFacts] = []
     summaries = ledger.spots()
+    step(0.05)
     # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
     # server, and a report reads every spot of the district.
     histories = ledger.verdict_histories([summary.id for summary in summaries])
+    step(0.15)
     # A spot whose verdicts cannot be read is counted as not judged, and said.
     warnings += ledger.unreadable_verdicts
-    for summary in summaries:
+    for number, summary in enumerate(summaries):
+        if number % STEP_EVERY == 0:
+            step(0.15 + 0.2 * number / len(summaries))
         history = [v for v in histories[summary.id] if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]
         current, verdict_date, first = _standing(history, as_of)
@@ -380,14 +421,18 @@ def read_ledger(
             )
         )
     _read_referral_fields(ledger, spots)
+    step(0.4)
     standings = CaseStandings()
     cases: list[tuple[CaseRecord, Case]] = []
-    for record in ledger.cases():
+    records = ledger.cases()
+    step(0.85)
+    for record in records:
         case = standings.case_as_of(record, as_of)
         if case is not None:
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
     patrols = ledger.patrols(end=as_of)
+    step(1.0)
     # An office set up on the shared ledger is ranked even in a month it recorded nothing:
     # leaving it out would hide exactly the office that did no work.
     offices = sorted(

@@ -34,6 +34,9 @@ from .base import (
 from .patrols import PatrolDaysHelp
 from .report_pdf import write_report_pdf
 
+# The share of the progress bar computing a report takes; writing its files takes the rest.
+BUILD_SHARE = 0.5
+
 
 class _ReportAlgorithm(EnforcementAlgorithm):
     """Shared parameters: the ledger, the report date and the output folder."""
@@ -73,7 +76,9 @@ class _ReportAlgorithm(EnforcementAlgorithm):
     def period(self, parameters, context) -> reports.Period:
         raise NotImplementedError
 
-    def build(self, ledger, period, calendar, as_of):
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        """The report, ``progress`` told how far it went (percent) and ``is_cancelled`` asked as
+        it goes: reports.ReportCancelled when it says stop."""
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -118,7 +123,17 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(str(exc)) from None
         try:
             feedback.setProgressText(tr("Reading the ledger"))
-            report = self.build(ledger, period, calendar, as_of)
+            # Computing is the first half of the bar, writing the files the second.
+            report = self.build(
+                ledger,
+                period,
+                calendar,
+                as_of,
+                lambda percent: feedback.setProgress(percent * BUILD_SHARE),
+                feedback.isCanceled,
+            )
+        except reports.ReportCancelled:
+            return {}  # cancelled while counting: nothing was written
         except reports.OfficeLoginError as exc:
             raise fail(
                 tr(
@@ -208,8 +223,8 @@ class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
             raise ValueError(tr("{text} is not a month (YYYY-MM).").format(text=text))
         return period
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.monthly_ranking(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.monthly_ranking(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class WeeklyDispatch(_ReportAlgorithm):
@@ -254,8 +269,8 @@ class WeeklyDispatch(_ReportAlgorithm):
             raise ValueError(tr("{text} is not a week.").format(text=text))
         return period
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.weekly_dispatch(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.weekly_dispatch(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class Assessment(_ReportAlgorithm):
@@ -312,8 +327,8 @@ class Assessment(_ReportAlgorithm):
         half = self.parameterAsEnum(parameters, self.HALF, context) + 1
         return reports.Period.half_year(year, half)
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.assessment(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.assessment(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class AccountabilityRatio(_ReportAlgorithm):
@@ -349,5 +364,5 @@ class AccountabilityRatio(_ReportAlgorithm):
     def period(self, parameters, context) -> reports.Period:
         return reports.Period.parse(self.parameterAsString(parameters, self.PERIOD, context))
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.accountability_ratio(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.accountability_ratio(ledger, period, calendar, as_of, progress, is_cancelled)
