@@ -46,7 +46,14 @@ from tests.workbooks import check_workbook
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, Case, CaseEvent, Stage
+from zc_enforcement_plugin.core.cases import (
+    DOC_WITHDRAWAL,
+    ORIGIN_PATROL,
+    ORIGIN_SPOT,
+    Case,
+    CaseEvent,
+    Stage,
+)
 from zc_enforcement_plugin.core.ledger import GeoPackageLedger, SpotRecord, Verdict
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 from zc_enforcement_plugin.core.workdays import WorkCalendar
@@ -1185,7 +1192,10 @@ def test_the_ranking_help_says_when_cases_are_judged(provider):
     assert "as they stood at the month's end, or at the report date if that comes first" in (
         ranking
     )
-    assert "stop event or its verdict says a stop order was issued" in ranking
+    assert (
+        "by the month's end or the report date if that comes first, its case had a stop event "
+        "or its verdict said a stop order was issued" in ranking
+    )
     assert "no case opened" in names["weeklydispatch"].shortHelpString()
 
 
@@ -1434,19 +1444,26 @@ def test_a_report_dated_on_the_last_day_of_its_month_is_not_early(ledger, calend
 def test_a_patrol_case_opened_late_in_the_month_counts_in_it(tmp_path, calendar):
     """城东所's patrol of Thursday 28 March 2024 finds an illegal act: the case is opened (发现)
     and verified that day and stopped (制止) on Monday 1 April. March's ranking of 3 April
-    counts it in March, the month it was opened, as an illegal act stopped by the report date
-    and a case opened. (Killed: a case dated by its last event; a patrol case's stop not
-    counted.)"""
+    counts it in March, the month it was opened, as an illegal act and a case opened, not yet
+    stopped at the month's end: the stop is April's. Stopped on Friday 29 March, it is
+    stopped. (Killed: a case dated by its last event; a patrol case's stop not counted; a
+    stop after the month counted in it.)"""
     store = GeoPackageLedger(tmp_path / "ledger.gpkg")
     try:
         store.add_patrol(PatrolRecord("PX-03-28", A, dt.date(2024, 3, 28), ["巡查员"]))
         case_id = store.open_case(ORIGIN_PATROL, patrol_id="PX-03-28", date=dt.date(2024, 3, 28))
         _steps(store, case_id, (Stage.VERIFY, "2024-03-28"), (Stage.STOP, "2024-04-01"))
         report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+        store.add_patrol(PatrolRecord("PY-03-28", A, dt.date(2024, 3, 28), ["巡查员"]))
+        case_id = store.open_case(ORIGIN_PATROL, patrol_id="PY-03-28", date=dt.date(2024, 3, 28))
+        _steps(store, case_id, (Stage.VERIFY, "2024-03-28"), (Stage.STOP, "2024-03-29"))
+        both = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
     finally:
         store.close()
     a = by_office(report)[A]
-    assert (a.illegal_acts, a.stopped, a.cases_opened, a.stop_rate) == (1, 1, 1, 1.0)
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.stop_rate) == (1, 0, 1, 0.0)
+    a = by_office(both)[A]
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.stop_rate) == (2, 1, 2, 0.5)
 
 
 def test_a_case_of_a_spot_without_an_office_is_counted_in_the_no_office_bucket(tmp_path, calendar):
@@ -1716,3 +1733,179 @@ def test_a_table_too_wide_even_at_the_smallest_size_keeps_every_text_at_that_siz
     drawn = _table_drawn(tmp_path, sheet)
     assert min(d[5] for d in drawn) >= report_pdf.SMALLEST_POINTS
     assert "城东所" in [d[2] for d in drawn]
+
+
+def test_a_past_months_acts_and_cases_are_judged_as_they_stood_at_its_end(tmp_path, calendar):
+    """March 2024 made again on 30 April says what it said on 31 March. 城东所 judges four spots
+    违法 in March and opens their cases then; everything that follows is dated in April: L1's
+    制止 (04-02), L2's stop order ticked on a corrected verdict (04-03), L3's close straight
+    after 核查 (04-08: 整改到位), L4's withdrawal (04-09). At March's end no act was stopped,
+    no case rectified and none withdrawn: 0 of 4 stopped, 0 of 4 rectified. (Killed: the stop
+    rate counting 制止 steps and stop orders after the month, as a monthly ranking of 2026-10
+    counted 63 acts stopped of 83 where 60 were stopped by 31 October.)"""
+    numbers = ("L1", "L2", "L3", "L4")
+    store, ids = _spots_ledger(
+        tmp_path / "ledger.gpkg", {n: (A, [_illegal("2024-03-11")]) for n in numbers}
+    )
+    try:
+        cases = {}
+        for number in numbers:
+            cases[number] = store.open_case(
+                ORIGIN_SPOT, spot_id=ids[number], date=dt.date(2024, 3, 12)
+            )
+            _steps(store, cases[number], (Stage.VERIFY, "2024-03-13"))
+        on_the_day = reports.monthly_ranking(store, MARCH, calendar, dt.date(2024, 3, 31))
+        _steps(store, cases["L1"], (Stage.STOP, "2024-04-02"))
+        [first] = store.verdict_history(ids["L2"])
+        stop_order = _illegal("2024-04-03")
+        stop_order.details = {ls.DETAIL_STOP_ORDER: True}
+        stop_order.corrects = first.id
+        store.record_verdict(ids["L2"], stop_order)
+        _steps(store, cases["L3"], (Stage.CLOSE, "2024-04-08"))
+        store.add_case_event(
+            cases["L4"],
+            CaseEvent(
+                cases["L4"],
+                Stage.CLOSE,
+                dt.date(2024, 4, 9),
+                "李四",
+                [DOC_WITHDRAWAL],
+                note="错开",
+            ),
+        )
+        later = reports.monthly_ranking(store, MARCH, calendar, dt.date(2024, 4, 30))
+        april = reports.monthly_ranking(
+            store, reports.Period.month(2024, 4), calendar, dt.date(2024, 4, 30)
+        )
+    finally:
+        store.close()
+    a = by_office(later)[A]
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.cases_rectified) == (4, 0, 4, 0)
+    assert _components(later) == _components(on_the_day)
+    # The steps are April's, but its acts and cases are March's: April counts none of them.
+    a = by_office(april)[A]
+    assert (a.illegal_acts, a.stopped, a.cases_opened, a.cases_rectified) == (0, 0, 0, 0)
+
+
+def _components(report) -> list:
+    """The components sheet of a ranking: every count and rate it scores on, per office."""
+    return [sheet.rows for sheet in report.sheets() if sheet.name.startswith("得分分项")]
+
+
+def test_an_assessments_months_count_the_acts_stopped_by_each_months_end(tmp_path, calendar):
+    """The first half of 2024 of 城东所: K1 judged 违法 on 03-11, its case stopped on 04-02. March's
+    column counts an act not stopped, April's none; summed, the half-year has one act and none
+    stopped by the end of the month it belongs to. (Killed: each month counting the stops
+    made up to the report date.)"""
+    store, ids = _spots_ledger(tmp_path / "ledger.gpkg", {"K1": (A, [_illegal("2024-03-11")])})
+    try:
+        case = store.open_case(ORIGIN_SPOT, spot_id=ids["K1"], date=dt.date(2024, 3, 12))
+        _steps(store, case, (Stage.VERIFY, "2024-03-13"), (Stage.STOP, "2024-04-02"))
+        report = reports.assessment(
+            store, reports.Period.half_year(2024, 1), calendar, dt.date(2024, 7, 15)
+        )
+    finally:
+        store.close()
+    march = next(m for m in report.monthly if m.period == MARCH)
+    assert (by_office(march)[A].illegal_acts, by_office(march)[A].stopped) == (1, 0)
+    a = by_office(report)[A]
+    assert (a.illegal_acts, a.stopped, a.stop_rate) == (1, 0, 0.0)
+
+
+# --- progress and cancelling -------------------------------------------------------------------
+
+YEAR_2024 = reports.Period.year(2024)
+END_2024 = dt.date(2024, 12, 31)
+
+
+def test_an_assessment_moves_its_progress_month_by_month(ledger, calendar):
+    """Reading the ledger takes the first 40 %, then each of the twelve months and the year's
+    open cases a 13th each of the rest: the bar moves in every one of those parts, never back,
+    from 0 to 100. (Killed: no progress until the report was built.)"""
+    seen: list[float] = []
+    reports.assessment(ledger, YEAR_2024, calendar, END_2024, progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 100.0
+    assert seen == sorted(seen)
+    share = 60.0 / 13
+    for part in range(13):
+        start = 40.0 + part * share
+        assert any(start <= value < start + share for value in seen), f"month {part + 1}"
+    assert any(0.0 < value < 40.0 for value in seen)  # reading the ledger
+
+
+def test_a_cancelled_assessment_stops_within_the_month_it_is_in(ledger, calendar, monkeypatch):
+    """Cancelled as the first month's counting starts, the assessment stops there and returns
+    nothing: it neither counts the other eleven months nor builds a report of part of the
+    year. (Killed: cancel heard only once the whole report was built.)"""
+    from zc_enforcement_plugin.core import report_ranking
+
+    counted: list[reports.Period] = []
+    real = report_ranking._office_figures
+
+    def counting(context, period, step):
+        counted.append(period)
+        return real(context, period, step)
+
+    monkeypatch.setattr(report_ranking, "_office_figures", counting)
+    seen: list[float] = []
+    with pytest.raises(reports.ReportCancelled):
+        reports.assessment(
+            ledger,
+            YEAR_2024,
+            calendar,
+            END_2024,
+            progress=seen.append,
+            is_cancelled=lambda: bool(seen) and seen[-1] >= 40.0,
+        )
+    assert [period.label for period in counted] == ["2024-01"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s, c, **k: reports.monthly_ranking(s, MARCH, c, AS_OF, **k),
+        lambda s, c, **k: reports.weekly_dispatch(s, reports.Period.week(AS_OF), c, AS_OF, **k),
+        lambda s, c, **k: reports.accountability_ratio(s, MARCH, c, AS_OF, **k),
+    ],
+    ids=["monthly", "weekly", "accountability"],
+)
+def test_every_report_says_its_progress_and_hears_a_cancel(ledger, calendar, make):
+    seen: list[float] = []
+    make(ledger, calendar, progress=seen.append)
+    assert seen[0] == 0.0 and seen[-1] == 100.0 and seen == sorted(seen) and len(seen) > 3
+    with pytest.raises(reports.ReportCancelled):
+        make(ledger, calendar, is_cancelled=lambda: True)
+
+
+def test_a_report_cancelled_while_counting_writes_nothing(provider, ledger_path, tmp_path):
+    """The assessment algorithm cancelled as soon as its bar moves past 10 % (the ledger being
+    read) returns no outputs and leaves no folder it made, no workbook and no PDF; its bar
+    moved before the end of the counting, not only after it."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    feedback = QgsProcessingFeedback()
+    moves: list[float] = []
+
+    def moved(percent: float) -> None:
+        moves.append(percent)
+        if percent > 10.0:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(moved)
+    folder = tmp_path / "new" / "reports"
+    result = processing.run(
+        "zcenforcement:assessment",
+        {
+            "LEDGER": str(ledger_path),
+            "KIND": 1,
+            "YEAR": 2024,
+            "REPORT_DATE": "2024-12-31",
+            "OUTPUT_FOLDER": str(folder),
+        },
+        feedback=feedback,
+    )
+    assert not result.get("XLSX") and not result.get("PDF")
+    assert not (tmp_path / "new").exists()
+    assert moves and 0.0 < min(value for value in moves if value > 0) < 50.0
+    assert max(moves) < 50.0  # stopped while counting, before the files

@@ -969,3 +969,38 @@ def test_a_holiday_file_saved_as_notepads_unicode_is_read(tmp_path, encoding):
     path.write_bytes(text.encode("gbk"))
     with pytest.raises(HolidayFileError, match="GBK"):
         wd.load_holiday_file(path)
+
+
+def test_each_day_is_asked_of_the_library_once_and_answers_stay_the_same(monkeypatch, year_2099):
+    """A report counts the same days for thousands of deadlines: each day of a scheduled year is
+    worked out once (the library's range check costs ~40 µs a call) and then remembered, with
+    the same answer; a day of a year without a schedule is never remembered, so a strict
+    calendar still refuses it every time, naming the file to add it to."""
+    asked: list[date] = []
+    real = wd._library_is_workday
+
+    def counting(d: date) -> bool:
+        asked.append(d)
+        return real(d)
+
+    monkeypatch.setattr(wd, "_library_is_workday", counting)
+    cal = WorkCalendar(year_2099, local_file=None)
+    days = [date(2025, 1, 1) + timedelta(days=i) for i in range(365)]
+    first = [cal.is_working_day(d) for d in days]
+    again = [cal.is_working_day(d) for d in days]
+    assert first == again == [real(d) for d in days]
+    assert sorted(asked) == days  # once a day, not twice
+    # The file's year is remembered too, with the file's answers (2099-01-04 is a swapped Sunday).
+    assert [cal.is_working_day(date(2099, 1, d)) for d in (2, 3, 4)] == [False, False, True]
+    assert [cal.is_working_day(date(2099, 1, d)) for d in (2, 3, 4)] == [False, False, True]
+    unknown = first_unknown_year()
+    if unknown == 2099:
+        unknown = 2100
+    for _ in range(2):
+        with pytest.raises(UnknownScheduleError) as error:
+            cal.is_working_day(date(unknown, 6, 1))
+        assert f"No official holiday schedule for {unknown}" in str(error.value)
+        assert str(year_2099) in str(error.value)
+    lenient = WorkCalendar(local_file=None, strict=False)
+    assert [lenient.is_working_day(date(unknown, 1, 1)) for _ in range(2)] == [False, False]
+    assert len(lenient.warnings) == 1 and str(unknown) in lenient.warnings[0]

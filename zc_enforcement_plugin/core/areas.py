@@ -417,6 +417,8 @@ def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
     has one 亩 figure and one answer to the criminal-referral test (made on the figure shown)
     wherever it appears, and a reader can check the 亩 from the m² beside it. A float for a
     float, an array for an array."""
+    if isinstance(sqm, (float, int)) and not isinstance(sqm, bool) and math.isfinite(sqm):
+        return _shown_mu_of_one(float(sqm))
     cents = _cents(sqm)
     with np.errstate(invalid="ignore"):
         mu_cents = np.sign(cents) * np.floor(
@@ -425,6 +427,16 @@ def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
         )
     mu = mu_cents / _CENTS + 0.0
     return float(mu) if np.ndim(sqm) == 0 else mu
+
+
+def _shown_mu_of_one(sqm: float) -> float:
+    """shown_mu of one finite number, the same float operations in the same order without
+    numpy, which costs ~27 µs a call on a scalar (a report converts every case's figures)."""
+    cents = float(math.floor(abs(sqm) * _CENTS + 0.5 + _HALF_UP_GUARD))
+    mu_cents = math.floor(
+        (cents * domain.MU_PER_HECTARE + domain.SQM_PER_HECTARE // 2) / domain.SQM_PER_HECTARE
+    )
+    return (mu_cents if sqm >= 0 else -mu_cents) / _CENTS + 0.0
 
 
 def at_referral_scale(

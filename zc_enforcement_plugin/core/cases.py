@@ -572,6 +572,25 @@ class Case:
         return replace(case, records=tuple(events))
 
     @classmethod
+    def standings(cls, steps: Sequence[CaseEvent]) -> list[Case]:
+        """The case after each of ``steps`` in turn, from one replay: ``[i]`` is
+        ``Case.from_events(steps[:i + 1])``, the same checks made on the same events, so a
+        report judging a case at twelve month ends replays it once, not twelve times.
+        ``steps``: a case's steps as corrected (Case.events); a correction record would have to
+        be applied to the step before it, which only from_events does."""
+        if not steps:
+            raise ProcedureError("", "没有任何事件，无法建立案件", "no events: there is no case")
+        if any(step.is_correction for step in steps):
+            raise ValueError("Case.standings takes corrected steps, not correction records")
+        case = cls._open(steps[0])
+        result = [case]
+        for event in steps[1:]:
+            case._check(event, recorded=True)
+            case = case._with(event)
+            result.append(case)
+        return result
+
+    @classmethod
     def unopened(
         cls,
         spot_number: str,

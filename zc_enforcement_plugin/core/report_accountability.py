@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -30,6 +31,7 @@ from .report_basis import (
     percent_column,
     read_ledger,
     refuse_office_login,
+    report_steps,
     text_column,
 )
 from .workdays import (
@@ -158,11 +160,14 @@ def accountability_ratio(
     period: Period,
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> AccountabilityReport:
     # Its district row is the district's figure of accountability: one office's towns are not it.
     refuse_office_login(ledger, ("问责比例", "the accountability ratio"))
     as_of = as_of or dt.date.today()
-    context = read_ledger(ledger, as_of, calendar)
+    step = report_steps(progress, is_cancelled)  # its counting is quick: the reading is it
+    context = read_ledger(ledger, as_of, calendar, step)
     common_warnings(context, period)
     towns: dict[str, AccountabilityRow] = {}
     district = AccountabilityRow("全区")

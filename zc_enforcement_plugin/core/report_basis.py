@@ -8,7 +8,7 @@ import calendar as _calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from .domain import (
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
 from .ledger_rows import spot_case_figures
+from .progress import Reporter
 from .workdays import WorkCalendar
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
@@ -188,6 +189,38 @@ def monthly_due_date(period: Period) -> dt.date:
     return after.replace(day=REPORT_DUE_DAY)
 
 
+# --- progress and cancelling -----------------------------------------------------------------
+class ReportCancelled(Exception):  # noqa: N818 - named as ExportCancelled and the others
+    """The caller asked a report being built to stop: nothing of it is returned."""
+
+
+# How far a report's work has gone, 0..1; raises ReportCancelled when the caller said stop.
+Step = Callable[[float], None]
+
+
+def report_steps(
+    progress: Callable[[float], None] | None, is_cancelled: Callable[[], bool] | None
+) -> Step:
+    """The Step of a report asked with ``progress`` (percent, 0..100, as QgsFeedback takes it)
+    and ``is_cancelled``, either None."""
+    return Reporter(progress, is_cancelled, ReportCancelled)
+
+
+def part_of(step: Step, start: float, end: float) -> Step:
+    """``step`` for the part of the work from ``start`` to ``end`` (fractions of it)."""
+    return lambda fraction: step(start + (end - start) * min(1.0, max(0.0, fraction)))
+
+
+def no_steps(fraction: float) -> None:
+    """The Step of a report nobody watches."""
+
+
+# Reading the ledger's share of a report's progress; the counting after it takes the rest.
+READ_SHARE = 0.4
+# Progress is said, and a cancel heard, every so many spots or cases of a loop over them.
+STEP_EVERY = 500
+
+
 # --- what the ledger says, read once -----------------------------------------------------------
 def _verified_on(verdict: Verdict) -> dt.date | None:
     return parse_date(verdict.verified_on, strict=False)  # a verdict without a date is left out
@@ -228,6 +261,7 @@ class _SpotFacts:
     # The spot's screening fields a case from it would count its scale on (REFERRAL_*), read
     # for spots ever judged illegal (those unopened_cases may list), else empty.
     referral: dict[str, Any] = field(default_factory=dict)
+    ever_illegal: bool = False  # a verdict of ``history`` is 违法
 
 
 @dataclass
@@ -242,10 +276,49 @@ class ReportContext:
     patrols: list
     offices: list[str]
     warnings: list[str]
+    standings: CaseStandings = field(default_factory=lambda: CaseStandings())
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def case_as_of(self, record: CaseRecord, day: dt.date) -> Case | None:
+        """``record.case_as_of(day)``, from the one replay of the case (see CaseStandings)."""
+        return self.standings.case_as_of(record, day)
+
+
+class CaseStandings:
+    """Every case as it stood at the end of any day a report asks for, each case replayed once.
+
+    An assessment judges each case at twelve month ends and the year's end: replaying its
+    events for each (CaseRecord.case_as_of) made 43,000 replays of 2,500 cases. The steps dated
+    by a day are nearly always the first ones (a step is dated on or after the one before it),
+    and the case after those is one of the states of a single replay (Case.standings), the
+    same object from_events would build. A case whose corrected dates leave a gap (a later
+    step dated before an earlier one) is replayed for that day as before."""
+
+    def __init__(self) -> None:
+        # id(record) -> (record, its standings; None when the replay fails and each day is
+        # replayed on its own, raising as before). The record is kept so its id stays its own.
+        self._replays: dict[int, tuple[CaseRecord, list[Case] | None]] = {}
+
+    def case_as_of(self, record: CaseRecord, day: dt.date) -> Case | None:
+        steps = record.case.events
+        dated = [step.date <= day for step in steps]
+        count = sum(dated)
+        if count == 0:
+            return None
+        if not all(dated[:count]):
+            return record.case_as_of(day)
+        found = self._replays.get(id(record))
+        if found is None:
+            try:
+                replay: list[Case] | None = Case.standings(steps)
+            except ValueError:
+                replay = None
+            found = self._replays[id(record)] = (record, replay)
+        replay = found[1]
+        return record.case_as_of(day) if replay is None else replay[count - 1]
 
 
 def _figure(verdict: Verdict | None, name: str, fallback: float | None) -> tuple[float, bool]:
@@ -297,17 +370,25 @@ def read_ledger(
     ledger: LedgerStore,
     as_of: dt.date,
     calendar: WorkCalendar,
+    step: Step = no_steps,
 ) -> ReportContext:
+    """The ledger as it stood at the end of ``as_of``; ``step`` told how far the reading went
+    (the ledger's reads themselves are not split: a cancel is heard between them)."""
+    step(0.0)
     warnings: list[str] = []
     rules = ledger.deadline_rules()
     spots: list[_SpotFacts] = []
     summaries = ledger.spots()
+    step(0.05)
     # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
     # server, and a report reads every spot of the district.
     histories = ledger.verdict_histories([summary.id for summary in summaries])
+    step(0.15)
     # A spot whose verdicts cannot be read is counted as not judged, and said.
     warnings += ledger.unreadable_verdicts
-    for summary in summaries:
+    for number, summary in enumerate(summaries):
+        if number % STEP_EVERY == 0:
+            step(0.15 + 0.2 * number / len(summaries))
         history = [v for v in histories[summary.id] if _verified_on(v)]
         history = [v for v in history if _verified_on(v) <= as_of]
         current, verdict_date, first = _standing(history, as_of)
@@ -340,13 +421,18 @@ def read_ledger(
             )
         )
     _read_referral_fields(ledger, spots)
+    step(0.4)
+    standings = CaseStandings()
     cases: list[tuple[CaseRecord, Case]] = []
-    for record in ledger.cases():
-        case = record.case_as_of(as_of)
+    records = ledger.cases()
+    step(0.85)
+    for record in records:
+        case = standings.case_as_of(record, as_of)
         if case is not None:
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
     patrols = ledger.patrols(end=as_of)
+    step(1.0)
     # An office set up on the shared ledger is ranked even in a month it recorded nothing:
     # leaving it out would hide exactly the office that did no work.
     offices = sorted(
@@ -357,7 +443,9 @@ def read_ledger(
     )
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
-    return ReportContext(as_of, calendar, rules, spots, cases, patrols, offices, warnings)
+    return ReportContext(
+        as_of, calendar, rules, spots, cases, patrols, offices, warnings, standings
+    )
 
 
 # The screening fields a spot's referral figures are read from (spot_case_figures), beside the
@@ -371,6 +459,8 @@ def _read_referral_fields(ledger: LedgerStore, spots: list[_SpotFacts]) -> None:
     judged_illegal = [
         facts for facts in spots if any(v.category == ls.VERDICT_ILLEGAL for v in facts.history)
     ]
+    for facts in judged_illegal:
+        facts.ever_illegal = True
     if not judged_illegal:
         return
     fields = ledger.spot_attributes([facts.summary.id for facts in judged_illegal], REFERRAL_FIELDS)
@@ -447,11 +537,12 @@ def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFact
     cased = {
         record.spot_id
         for record, _ in context.cases
-        if record.spot_id is not None and record.case_as_of(day) is not None
+        if record.spot_id is not None and context.case_as_of(record, day) is not None
     }
     result = []
     for spot in context.spots:
-        if spot.summary.id in cased:
+        # Only a spot ever judged 违法 can stand as one (asked of 24,000 spots each month end).
+        if spot.summary.id in cased or not spot.ever_illegal:
             continue
         case = spot_as_unopened_case(spot.summary, spot.history, spot.referral, day)
         if case is not None:
@@ -501,6 +592,15 @@ def act_stopped(case: Case | None, stop_order_issued: bool = False) -> bool:
     (ledger_schema.DETAIL_STOP_ORDER, the tick the exports show as 已下达责令停止通知书): an order
     served on site before any case is opened stops the act all the same."""
     return stop_order_issued or (case is not None and case.has(Stage.STOP))
+
+
+def stop_order_by(spot: _SpotFacts, day: dt.date) -> bool:
+    """Whether the verdict standing at the end of ``day`` says a stop order was issued
+    (ls.DETAIL_STOP_ORDER): one ticked on a verdict verified later was not issued by then."""
+    if day >= max((_verified_on(v) for v in spot.history), default=day):
+        return spot.stop_order  # the report date's verdict, as read
+    verdict = _standing(spot.history, day)[0]
+    return bool(verdict is not None and (verdict.details or {}).get(ls.DETAIL_STOP_ORDER))
 
 
 def case_rectified(case: Case) -> bool:

@@ -4,6 +4,7 @@ working week, what is overdue, by office (definitions in reports.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from .report_basis import (
     DISPATCH_WORKING_DAYS,
     NO_CASE,
     NO_OFFICE,
+    READ_SHARE,
+    STEP_EVERY,
     WEEK,
     Chart,
     Period,
@@ -27,7 +30,9 @@ from .report_basis import (
     date_column,
     notes_sheet,
     offices_seen,
+    part_of,
     read_ledger,
+    report_steps,
     rests_on_estimate,
     text_column,
     unopened_cases,
@@ -214,6 +219,8 @@ def weekly_dispatch(
     period: Period,
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> WeeklyDispatch:
     """每周调度 of one ISO week, with the open deadlines due from the report date to
     DISPATCH_WORKING_DAYS working days after it (the day itself included) and those already
@@ -221,7 +228,9 @@ def weekly_dispatch(
     if period.kind != WEEK:
         raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
     as_of = as_of or dt.date.today()
-    context = read_ledger(ledger, as_of, calendar)
+    step = report_steps(progress, is_cancelled)
+    context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
+    counting = part_of(step, READ_SHARE, 1.0)
     horizon = dispatch_horizon(as_of, calendar)
     # An estimate counts no swapped working day (a Sunday worked before a holiday): the real
     # day may come sooner, so an estimated deadline just past the horizon is listed too,
@@ -246,7 +255,9 @@ def weekly_dispatch(
     # An illegal spot nobody opened a case for runs the deadlines of a case just discovered
     # (Case.unopened): listed with them, marked NO_CASE, as the brigade must chase it most.
     cases += [(spot.office, case) for spot, case in unopened_cases(context, as_of)]
-    for office, case in cases:
+    for number, (office, case) in enumerate(cases):
+        if number % STEP_EVERY == 0:
+            counting(number / len(cases))
         for deadline in case_deadlines(context, case):
             # A party's period run out is nobody's lateness: the office's next step is due by
             # a deadline of its own, if the law sets one.
@@ -268,6 +279,7 @@ def weekly_dispatch(
             elif item.estimated and deadline.due <= estimate_horizon:
                 due_next.append(item)
                 early += 1
+    counting(1.0)
     total = DispatchRow("合计")
     for row in rows.values():
         total.verified += row.verified

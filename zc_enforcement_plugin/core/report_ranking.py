@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,13 +26,16 @@ from .report_basis import (
     MONTH,
     NO_OFFICE,
     PERCENT_DECIMALS,
+    READ_SHARE,
     SCORE_COMPONENTS,
     SCORE_FORMULA,
+    STEP_EVERY,
     YEAR,
     Chart,
     Period,
     ReportContext,
     Sheet,
+    Step,
     act_stopped,
     area_column,
     case_rectified,
@@ -40,13 +43,17 @@ from .report_basis import (
     count_column,
     judged_on,
     monthly_due_date,
+    no_steps,
     notes_sheet,
     overdue_standing,
+    part_of,
     percent_column,
     read_ledger,
     refuse_office_login,
+    report_steps,
     score,
     score_weights,
+    stop_order_by,
     text_column,
     unopened_cases,
 )
@@ -247,12 +254,14 @@ _DEFINITIONS = [
     for line in (
         "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
         "current verdict 违法, first given in the period",
-        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：案件有"
-        "“制止”记录，或图斑判定注明已下达责令停止违法行为通知书 / stop-order rate = illegal "
-        "acts stopped ÷ illegal acts; stopped: its case has a stop event or its verdict says a "
+        "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：截至时段末"
+        "（报告日期更早时按报告日期），案件有“制止”记录，或图斑判定注明已下达责令停止违法行为"
+        "通知书 / stop-order rate = illegal acts stopped ÷ illegal acts; stopped by the period's "
+        "end (or the report date if earlier): its case has a stop event or its verdict says a "
         "stop order was issued",
-        "整改率 = 时段内开启、在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启的案件 / "
-        "rectification rate = cases closed right after verify or stop ÷ cases opened",
+        "整改率 = 时段内开启、截至时段末在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启"
+        "的案件 / rectification rate = cases closed right after verify or stop by the period's "
+        "end ÷ cases opened",
         f"巡查达标率 = 巡查不少于{PATROL_DAYS_PER_WEEK}天的周数 ÷ 周数（ISO周，以周四所在月份归属）"
         f" / patrol compliance = ISO weeks with ≥ {PATROL_DAYS_PER_WEEK} patrol days ÷ weeks (a "
         "week belongs to its Thursday)",
@@ -332,10 +341,17 @@ def _weeks_of(period: Period, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
     return (first, last) if last > first else None
 
 
-def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeFigures]:
-    """Every office's figures over ``period``, open and overdue cases as at its end."""
+def _office_figures(
+    context: ReportContext, period: Period, step: Step = no_steps
+) -> dict[str, OfficeFigures]:
+    """Every office's figures over ``period``, its acts and cases as they stood at its end."""
     figures = {office: OfficeFigures(office) for office in context.offices}
-    spot_cases = {record.spot_id: case for record, case in context.cases if record.spot_id}
+    # Acts stopped and cases rectified or withdrawn by the period's end (the report date if
+    # earlier), not since: a 制止 dated in November does not stop an October act, and a past
+    # month's report made again later says what it said then.
+    day = judged_on(context, period)
+    standing = [(record, context.case_as_of(record, day)) for record, _ in context.cases]
+    spot_cases = {record.spot_id: case for record, case in standing if record.spot_id and case}
     for spot in context.spots:
         if spot.category != ls.VERDICT_ILLEGAL or not period.contains(spot.verdict_date):
             continue
@@ -345,11 +361,13 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
         f.illegal_cultivated_sqm += spot.cultivated
         f.illegal_basic_farmland_sqm += spot.basic_farmland
         f.illegal_acts += 1
-        f.stopped += act_stopped(spot_cases.get(spot.summary.id), spot.stop_order)
-    for record, case in context.cases:
+        f.stopped += act_stopped(spot_cases.get(spot.summary.id), stop_order_by(spot, day))
+    for record, case in standing:
         office = figures.get(record.office or NO_OFFICE)
         if office is None:
             office = figures[record.office or NO_OFFICE] = OfficeFigures(record.office or NO_OFFICE)
+        if case is None:  # opened after the period
+            continue
         opened = case.events[0].date
         # A withdrawn case was no case of an illegal act: the rates are of acts, so it counts
         # neither as opened nor as rectified (its history stays in the ledger and the sheets).
@@ -359,7 +377,8 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
             if record.origin == ORIGIN_PATROL:
                 office.illegal_acts += 1
                 office.stopped += act_stopped(case)
-    _count_open_cases(context, figures, judged_on(context, period))
+    step(0.1)
+    _count_open_cases(context, figures, day, part_of(step, 0.1, 0.95))
     weeks = _weeks_of(period, context.as_of)
     if weeks is not None:
         count = ((weeks[1] - weeks[0]).days + 1) // 7
@@ -377,6 +396,7 @@ def _office_figures(context: ReportContext, period: Period) -> dict[str, OfficeF
                 continue
             f.weeks = count
             f.weeks_compliant = count - short.get(office, 0)
+    step(1.0)
     return figures
 
 
@@ -422,17 +442,20 @@ def monthly_ranking(
     period: Period,
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> RankingReport:
     """每月通报: offices ranked by score over one month (see the module docstring)."""
     if period.kind != MONTH:
         raise ValueError(f"monthly_ranking needs a month, got {period.kind}")
     refuse_office_login(ledger, ("每月通报", "the monthly ranking"))
     as_of = as_of or dt.date.today()
-    context = read_ledger(ledger, as_of, calendar)
+    step = report_steps(progress, is_cancelled)
+    context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)
     due = monthly_due_date(period)
     common_warnings(context, period)
-    figures = _office_figures(context, period)
+    figures = _office_figures(context, period, part_of(step, READ_SHARE, 1.0))
     ranked = rank_offices(figures.values(), weights)
     total = _total(ranked)
     total.score = score(total.components(), weights)
@@ -446,6 +469,8 @@ def assessment(
     period: Period,
     calendar: WorkCalendar,
     as_of: dt.date | None = None,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> RankingReport:
     """半年/年度考核: the monthly figures of the period summed per office, scored and ranked.
 
@@ -457,20 +482,24 @@ def assessment(
         raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
     refuse_office_login(ledger, ("考核", "the assessment"))
     as_of = as_of or dt.date.today()
-    context = read_ledger(ledger, as_of, calendar)
+    step = report_steps(progress, is_cancelled)
+    context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)
     common_warnings(context, period)
     months = []
     summed: dict[str, OfficeFigures] = {}
-    for month in period.months():
-        if month.start > as_of:
-            continue
-        figures = _office_figures(context, month)
+    # Each month is counted as a monthly ranking is, and the period's open cases once more:
+    # progress moves, and a cancel is heard, month by month and within each.
+    counted = [month for month in period.months() if month.start <= as_of]
+    share = (1.0 - READ_SHARE) / (len(counted) + 1)
+    for number, month in enumerate(counted):
+        start = READ_SHARE + number * share
+        figures = _office_figures(context, month, part_of(step, start, start + share))
         for office, f in figures.items():
             summed.setdefault(office, OfficeFigures(office)).add(f)
         ranked = rank_offices([_copy(f) for f in figures.values()], weights)
         months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
-    _count_open_cases(context, summed, judged_on(context, period))
+    _count_open_cases(context, summed, judged_on(context, period), part_of(step, 1.0 - share, 1.0))
     ranked = rank_offices(summed.values(), weights)
     total = _total(ranked)
     total.score = score(total.components(), weights)
@@ -484,13 +513,18 @@ def _copy(f: OfficeFigures) -> OfficeFigures:
 
 
 def _count_open_cases(
-    context: ReportContext, figures: dict[str, OfficeFigures], day: dt.date
+    context: ReportContext,
+    figures: dict[str, OfficeFigures],
+    day: dt.date,
+    step: Step = no_steps,
 ) -> None:
     """Set each office's open and overdue cases as the cases stood at the end of ``day``."""
     for f in figures.values():
         f.open_cases = f.overdue_cases = f.overdue_estimated = 0
-    for record, _ in context.cases:
-        case = record.case_as_of(day)  # None: opened after ``day``
+    for number, (record, _) in enumerate(context.cases):
+        if number % STEP_EVERY == 0:
+            step(0.8 * number / len(context.cases))
+        case = context.case_as_of(record, day)  # None: opened after ``day``
         if case is None or case.closed:
             continue
         office = record.office or NO_OFFICE
@@ -501,6 +535,7 @@ def _count_open_cases(
         f.overdue_estimated += estimated
     # Said by office, so the open and overdue counts can be checked against the ledger.
     unopened: dict[str, list[str]] = {}
+    step(0.8)
     for spot, case in unopened_cases(context, day):
         f = figures.setdefault(spot.office, OfficeFigures(spot.office))
         f.open_cases += 1
@@ -515,6 +550,7 @@ def _count_open_cases(
             else ""
         )
         unopened.setdefault(spot.office, []).append(spot.summary.number + mark)
+    step(1.0)
     for office, numbers in sorted(unopened.items()):
         context.warn(
             f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "

@@ -11,11 +11,13 @@ Definitions (each report prints the ones it uses in its notes):
 - Areas of a spot are the verdict's own figures (GDMJ, YJJBNTMJ) where the verifier stated them,
   else the screening figures of the spot; the spot area is TBMJ.
 - Illegal acts of a period: its new illegal spots plus the cases opened from a patrol finding in
-  it (a finding has no spot). Stop-order rate = acts stopped by the report date ÷ acts, an act
-  being stopped when its case has a 制止 event or its spot's verdict says a stop order was
-  issued (act_stopped). Rectification rate = cases opened in the period that were closed
-  straight after 核查 or 制止 (整改到位, before filing) by the report date ÷ cases opened in the
-  period.
+  it (a finding has no spot). Stop-order rate = acts stopped by the end of the period (or the
+  report date when it comes first) ÷ acts, an act being stopped when its case had a 制止 event
+  by then or the spot's verdict standing then says a stop order was issued (act_stopped).
+  Rectification rate = cases opened in the period that were closed straight after 核查 or 制止
+  (整改到位, before filing) by its end ÷ cases opened in the period, a case withdrawn by then
+  counting in neither. Each case is taken as it stood at that day (the day its open and overdue
+  cases are judged, judged_on), so a past period's report made again later says the same.
 - The offices are those named by the ledger's spots, cases and patrols, and on the shared ledger
   every office set up on the server, so an office that recorded nothing is still ranked. A
   login that sees only its own offices' rows (an office login on the shared ledger) is refused
@@ -63,6 +65,7 @@ from .report_basis import (
     Chart,
     OfficeLoginError,
     Period,
+    ReportCancelled,
     Sheet,
     act_stopped,
     last_month,
@@ -98,6 +101,7 @@ __all__ = [
     "Period",
     "rank_offices",
     "RankingReport",
+    "ReportCancelled",
     "score",
     "SCORE_COMPONENTS",
     "score_weights",

@@ -438,6 +438,10 @@ class WorkCalendar:
         )  # a file, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
+        # Answers for days of a year with a schedule, kept: chinesecalendar checks its range on
+        # every call (~40 µs), and a report counts the same days for thousands of deadlines.
+        # A day of a year without one is never kept, so it raises or is warned of as ever.
+        self._known_days: dict[date, bool] = {}
         # A file's year that replaces one the library knows, on other days: said, not refused
         # (the file wins, and may be right), as a typo here moves every deadline of the year.
         self.override_warnings = [
@@ -501,15 +505,17 @@ class WorkCalendar:
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day of China's official calendar."""
         d = _as_date(d)
+        known = self._known_days.get(d)
+        if known is not None:
+            return known
         sched = self.local.get(d.year)
         if sched is not None:
-            if d in sched.workdays:
-                return True
-            if d in sched.holidays:
-                return False
-            return d.weekday() < 5
-        if d.year in self._library_years:
-            return _library_is_workday(d)
+            known = d in sched.workdays or (d not in sched.holidays and d.weekday() < 5)
+        elif d.year in self._library_years:
+            known = _library_is_workday(d)
+        if known is not None:
+            self._known_days[d] = known
+            return known
         if self.strict:
             raise UnknownScheduleError(d.year, [self.add_to])
         if d.year not in self._warned_years:

@@ -37,6 +37,9 @@ from .base import (
 from .patrols import PatrolDaysHelp
 from .report_pdf import PdfDrawingError, write_report_pdf
 
+# The share of the progress bar computing a report takes; writing its files takes the rest.
+BUILD_SHARE = 0.5
+
 
 class _ReportAlgorithm(EnforcementAlgorithm):
     """Shared parameters: the ledger, the report date and the output folder."""
@@ -76,7 +79,9 @@ class _ReportAlgorithm(EnforcementAlgorithm):
     def period(self, parameters, context) -> reports.Period:
         raise NotImplementedError
 
-    def build(self, ledger, period, calendar, as_of):
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        """The report, ``progress`` told how far it went (percent) and ``is_cancelled`` asked as
+        it goes: reports.ReportCancelled when it says stop."""
         raise NotImplementedError
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
@@ -125,7 +130,17 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(str(exc)) from None
         try:
             feedback.setProgressText(tr("Reading the ledger"))
-            report = self.build(ledger, period, calendar, as_of)
+            # Computing is the first half of the bar, writing the files the second.
+            report = self.build(
+                ledger,
+                period,
+                calendar,
+                as_of,
+                lambda percent: feedback.setProgress(percent * BUILD_SHARE),
+                feedback.isCanceled,
+            )
+        except reports.ReportCancelled:
+            return {}  # cancelled while counting: nothing was written
         except reports.OfficeLoginError as exc:
             raise fail(
                 tr(
@@ -197,10 +212,11 @@ class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
         "the 5th of the next month. Per office: new illegal spots (current verdict "
         "illegal, first judged illegal in the month) with their area, cultivated land "
         "and permanent basic farmland in m² and mu; stop-order rate (illegal acts "
-        "stopped ÷ illegal acts, patrol findings included; an act is stopped when its "
-        "case has a stop event or its verdict says a stop order was issued); "
-        "rectification rate (cases opened in the month closed right after verification "
-        "or stop ÷ cases opened); patrol compliance (ISO weeks with at least {days} patrol "
+        "stopped ÷ illegal acts, patrol findings included; an act is stopped when, by "
+        "the month's end or the report date if that comes first, its case had a stop "
+        "event or its verdict said a stop order was issued); rectification rate (cases "
+        "opened in the month closed right after verification or stop by then ÷ cases "
+        "opened); patrol compliance (ISO weeks with at least {days} patrol "
         "days ÷ weeks); open and overdue cases as they stood at the month's end, or at "
         "the report date if that comes first (a case opened later does not count; a "
         "spot judged illegal with no case opened counts as a case discovered on its "
@@ -229,8 +245,8 @@ class MonthlyRanking(PatrolDaysHelp, _ReportAlgorithm):
             raise ValueError(tr("{text} is not a month (YYYY-MM).").format(text=text))
         return period
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.monthly_ranking(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.monthly_ranking(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class WeeklyDispatch(_ReportAlgorithm):
@@ -275,8 +291,8 @@ class WeeklyDispatch(_ReportAlgorithm):
             raise ValueError(tr("{text} is not a week.").format(text=text))
         return period
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.weekly_dispatch(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.weekly_dispatch(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class Assessment(_ReportAlgorithm):
@@ -333,8 +349,8 @@ class Assessment(_ReportAlgorithm):
         half = self.parameterAsEnum(parameters, self.HALF, context) + 1
         return reports.Period.half_year(year, half)
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.assessment(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.assessment(ledger, period, calendar, as_of, progress, is_cancelled)
 
 
 class AccountabilityRatio(_ReportAlgorithm):
@@ -370,5 +386,5 @@ class AccountabilityRatio(_ReportAlgorithm):
     def period(self, parameters, context) -> reports.Period:
         return reports.Period.parse(self.parameterAsString(parameters, self.PERIOD, context))
 
-    def build(self, ledger, period, calendar, as_of):
-        return reports.accountability_ratio(ledger, period, calendar, as_of)
+    def build(self, ledger, period, calendar, as_of, progress, is_cancelled):
+        return reports.accountability_ratio(ledger, period, calendar, as_of, progress, is_cancelled)
