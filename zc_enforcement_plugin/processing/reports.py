@@ -155,7 +155,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(str(exc)) from None
         finally:
             ledger.close()
-        feedback.setProgress(50)
+        feedback.setProgress(100 * BUILD_SHARE)
         if feedback.isCanceled():
             return {}
         offices_only = getattr(report, "offices_only", None)
