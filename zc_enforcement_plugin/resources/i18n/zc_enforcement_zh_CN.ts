@@ -4,6 +4,21 @@
   <context>
     <name>ZcEnforcement</name>
     <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>statutory</source>
+      <translation>法定</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>work plan</source>
+      <translation>工作方案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/deadline_tags.py" />
+      <source>{kind}, to verify</source>
+      <translation>{kind}，待核实</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/i18n.py" />
       <source>Verdict</source>
       <translation>判定</translation>
@@ -1942,16 +1957,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>statutory</source>
-      <translation>法定</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>work plan</source>
-      <translation>工作方案</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on the case page (Next step: withdraw), with the reason</source>
       <translation>图斑已判定为{category}（{day}），案件尚未撤销：请在案件页撤销案件（下一步：撤销案件），并写明理由</translation>
     </message>
@@ -2092,11 +2097,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>{kind}, to verify</source>
-      <translation>{kind}，待核实</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>A report alone needs one of the report documents (＋): {names}</source>
       <translation>只记录报告时，文书须为报告类文书（＋）：{names}</translation>
     </message>
@@ -2159,6 +2159,11 @@ Look at the ledger to see whether they were recorded. They were:
 
 请查看台帐，确认是否已记录。所填内容为：
 {entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_check.py" />
+      <source>Checking evidence files</source>
+      <translation>正在检查举证材料</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
@@ -2562,16 +2567,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Evidence</source>
-      <translation>举证材料</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>All evidence files are present and unaltered.</source>
-      <translation>全部举证文件齐全且未被改动。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Photos, videos and recordings</source>
       <translation>照片、视频和录音</translation>
     </message>
@@ -2647,6 +2642,21 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Cancel check {percent}%</source>
+      <translation>取消检查 {percent}%</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Evidence</source>
+      <translation>举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All evidence files are present and unaltered.</source>
+      <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Not read: the stored path is refused ({reason}): {path}</source>
       <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
     </message>
@@ -2702,6 +2712,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The evidence check failed: {error}</source>
+      <translation>举证材料检查失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Algorithm {id} is not available.</source>
       <translation>算法 {id} 不可用。</translation>
     </message>
@@ -2749,6 +2764,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Attaching {name} ({number} of {count})…</source>
       <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The evidence check was cancelled: {checked} of {count} files checked, {problems} problems found among them.</source>
+      <translation>举证材料检查已取消：已检查 {count} 个文件中的 {checked} 个，其中发现 {problems} 个问题。</translation>
     </message>
   </context>
 </TS>
