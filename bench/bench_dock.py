@@ -50,6 +50,36 @@ def build_ledger(path: Path) -> None:
         store.import_batch("bench", records)
 
 
+def overdue_filter_and_save(app, dock) -> None:
+    """The "case overdue today" status filter and a verdict saved with it on: every spot judged
+    违法 with half of them given a case, so the filter judges cases and unopened spots alike."""
+    import datetime as dt
+
+    from zc_enforcement_plugin.core import cases, ledger
+    from zc_enforcement_plugin.core import ledger_schema as ls
+    from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
+
+    store = dock.session.store
+    for number, spot in enumerate(store.spots()[:600]):
+        day = dt.date(2025, 3, 3)
+        store.record_verdict(spot.id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", day))
+        if number % 2:
+            store.open_case(cases.ORIGIN_SPOT, spot_id=spot.id)
+    box = dock.filter_boxes["status"]
+    started = time.perf_counter()
+    box.setCurrentIndex(box.findData(STATUS_OVERDUE))
+    app.processEvents()
+    listed = len(dock.session.queue)
+    print(f"overdue filter: {1000 * (time.perf_counter() - started):.0f} ms, {listed} spots listed")
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("赵六")
+    panel.kind.setCurrentIndex(1)
+    started = time.perf_counter()
+    panel.save()
+    app.processEvents()
+    print(f"verdict saved with it on: {1000 * (time.perf_counter() - started):.0f} ms")
+
+
 def main() -> int:
     from qgis.core import QgsApplication
     from qgis.gui import QgsMapCanvas
@@ -98,6 +128,7 @@ def main() -> int:
             f"next spot: median {median:.1f} ms, 95th percentile {p95:.1f} ms, "
             f"worst {timings[-1]:.1f} ms over {MOVES} moves (target < 100 ms)"
         )
+        overdue_filter_and_save(app, dock)
         dock.cleanup()
         # Widgets and canvases must go before QGIS shuts down, or Qt crashes deleting them late.
         dock.deleteLater()

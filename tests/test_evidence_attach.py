@@ -6,6 +6,9 @@ filters, files gone or altered on disk marked on the page and the map, and a lon
 
 from __future__ import annotations
 
+import threading
+import time
+
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtWidgets import QFileDialog, QProgressDialog
 
@@ -31,6 +34,106 @@ def _finish_evidence_check(dock):
             return
         QCoreApplication.processEvents()
     raise AssertionError(f"files left unchecked: {dock._unchecked}")
+
+
+def _wait_for_evidence_check(dock, task) -> None:
+    """Turn the event loop until the check's task ended and the dock took its results."""
+    deadline = time.monotonic() + 60  # a bound on a hang, not a timing: the files are tiny
+    while dock.evidence_check is task:
+        assert time.monotonic() < deadline, f"the evidence check never ended: {task.status()}"
+        QCoreApplication.processEvents()
+        time.sleep(0.001)
+
+
+def _run_evidence_check(dock) -> list:
+    """检查举证材料 pressed and waited for: what it found."""
+    _wait_for_evidence_check(dock, dock.check_evidence())
+    return dock.evidence_problems
+
+
+def _gated_hashing(monkeypatch) -> threading.Event:
+    """Each file the check hashes waits for the returned gate: the check is held running."""
+    gate = threading.Event()
+    real = evidence.EvidenceFileStates.state
+
+    def held(states, root, record):
+        assert gate.wait(60), "the test never let the check go on"
+        return real(states, root, record)
+
+    monkeypatch.setattr(evidence.EvidenceFileStates, "state", held)
+    return gate
+
+
+def _damaged_spot(dock, tmp_path):
+    """The second spot with gone.jpg and edited.jpg attached, then one deleted and one altered;
+    the dock back on the first spot."""
+    dock.go_next()
+    spot = dock.session.current()
+    photos = [
+        _gps_photo(tmp_path / f"{n}.jpg", c)
+        for n, c in (("gone", (255, 0, 0)), ("edited", (0, 255, 0)))
+    ]
+    assert dock.attach_files([str(p) for p in photos]) == []
+    _lose_and_alter(dock.session.store.evidence_dir / spot.number)
+    dock.go_previous()
+    return spot
+
+
+def test_the_evidence_check_runs_in_the_task_manager_and_the_dock_stays_usable(
+    dock, ledger_path, tmp_path, monkeypatch, qgis_iface
+):
+    """检查举证材料 hashed every evidence file of the ledger on the UI thread, QGIS frozen
+    (minutes for a three-year ledger's photos on a share). It runs as a task of QGIS's task
+    manager: the dock moves between spots while it runs, its button shows the progress, and
+    what it found is said when it ends, as before."""
+    from qgis.core import QgsApplication, QgsTask
+
+    dock.open_ledger(str(ledger_path))
+    _damaged_spot(dock, tmp_path)
+    warned = []
+    monkeypatch.setattr(dock, "_warn", warned.append)
+    gate = _gated_hashing(monkeypatch)
+    task = dock.check_evidence()
+    assert task in QgsApplication.taskManager().tasks()
+    assert task.flags() & QgsTask.Flag.CanCancel
+    first = dock.session.current_id
+    dock.go_next()  # usable while the files are hashed
+    assert dock.session.current_id != first and dock.evidence_check is task
+    assert dock.check_button.text().startswith("Cancel check")
+    dock.grab().save(str(tmp_path / "evidence_check_running.png"))
+    gate.set()
+    _wait_for_evidence_check(dock, task)
+    assert {p.problem for p in dock.evidence_problems} == {
+        evidence.FILE_MISSING,
+        evidence.FILE_ALTERED,
+    }
+    assert len(warned) == 1 and "missing" in warned[0] and "altered" in warned[0]
+    assert dock.check_button.text() == "Check evidence"
+    dock.grab().save(str(tmp_path / "evidence_check_done.png"))
+
+
+def test_a_cancelled_evidence_check_says_it_was_cancelled_and_how_far_it_got(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """Pressed again while it runs, the button cancels the check: what it found in the files
+    it checked is said, with how many of them it checked."""
+    dock.open_ledger(str(ledger_path))
+    _damaged_spot(dock, tmp_path)
+    warned = []
+    monkeypatch.setattr(dock, "_warn", warned.append)
+    gate = _gated_hashing(monkeypatch)
+    task = dock.check_evidence()
+    deadline = time.monotonic() + 60
+    while task.status() != task.TaskStatus.Running:  # the first file is being hashed
+        assert time.monotonic() < deadline
+        QCoreApplication.processEvents()
+    dock.check_button.click()  # cancel
+    gate.set()
+    _wait_for_evidence_check(dock, task)
+    assert task.checked == 1 and len(task.records) == 2
+    (said,) = warned
+    assert said.startswith("The evidence check was cancelled: 1 of 2 files checked")
+    assert dock.check_button.text() == "Check evidence"
 
 
 def test_a_big_file_is_hashed_a_piece_per_turn_so_the_panel_stays_responsive(
@@ -218,7 +321,7 @@ def test_checking_all_evidence_marks_every_photo_on_the_map_not_only_pages_seen(
     marks = {f["path"]: f[FILE_STATE_FIELD] for f in layer.getFeatures()}
     assert marks == {f"{spot.number}/gone.jpg": "", f"{spot.number}/edited.jpg": ""}  # unseen
 
-    problems = dock.check_evidence()
+    problems = _run_evidence_check(dock)
     assert {p.problem for p in problems} == {evidence.FILE_MISSING, evidence.FILE_ALTERED}
     assert dock.session.current_id == first  # the spot's page was never shown
     (layer,) = _panel_layers()

@@ -2203,6 +2203,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "spot_attributes": lambda: store.spot_attributes([spot_id]),
         "spots": lambda: store.spots(),
         "spots_by_id": lambda: store.spots_by_id([spot_id]),
+        "spots_with_case": lambda: store.spots_with_case(),
         "stored_evidence_dir": lambda: store.stored_evidence_dir(),
         "table_rows": lambda: store.table_rows(ls.T_SPOTS),
         "verdict_histories": lambda: store.verdict_histories([spot_id]),

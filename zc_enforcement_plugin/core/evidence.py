@@ -509,11 +509,29 @@ def check_evidence_integrity(
 
     An evidence folder that cannot be read at all is refused (readable_evidence_dir) rather
     than every file reported missing."""
-    problems: list[EvidenceProblem] = []
     records = ledger.evidence()
     root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
+    return check_evidence_files(root, records, states)[0]
+
+
+def check_evidence_files(
+    root: Path,
+    records: list[EvidenceRecord],
+    states: EvidenceFileStates | None = None,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> tuple[list[EvidenceProblem], int]:
+    """check_evidence_integrity's work on the files alone, with no ledger: what a background
+    task runs, the records read on the ledger's own thread (readable_evidence_dir). Returns the
+    problems found and how many records were checked: fewer than all once ``is_cancelled``
+    said so. ``progress`` gets the percentage done after each file."""
+    problems: list[EvidenceProblem] = []
     states = states if states is not None else EvidenceFileStates()
-    for record in records:
+    for done, record in enumerate(records):
+        if is_cancelled is not None and is_cancelled():
+            return problems, done
+        if progress is not None and done:
+            progress(100.0 * done / len(records))
         try:
             evidence_file(root, record.path)
         except EvidencePathError as refused:
@@ -533,7 +551,7 @@ def check_evidence_integrity(
         else:
             continue
         problems.append(EvidenceProblem(record.id, record.spot_id, record.path, found, message))
-    return problems
+    return problems, len(records)
 
 
 class EvidenceFileStates:
@@ -547,6 +565,18 @@ class EvidenceFileStates:
         # A hash under way (size, time, hasher, bytes read), so a big file (a 500 MB video on
         # a share) is read a piece at a time between the panel's events (hash_step).
         self._hashing: dict[tuple[str, str], tuple[int, int, Any, int]] = {}
+
+    def copy(self) -> EvidenceFileStates:
+        """What is known so far, for a check run in another thread: the files known at their
+        size and time are not read again there, and this one is not touched meanwhile."""
+        other = EvidenceFileStates()
+        other._known, other._found = dict(self._known), dict(self._found)
+        return other
+
+    def take(self, other: EvidenceFileStates) -> None:
+        """What ``other`` (a copy a finished check used) found, kept here as if found here."""
+        self._known.update(other._known)
+        self._found.update(other._found)
 
     def clear(self) -> None:
         self._known.clear()

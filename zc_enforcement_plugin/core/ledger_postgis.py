@@ -903,6 +903,7 @@ class PostGISLedger(SqlLedger):
     verdict_histories = _guarded_read(SqlLedger.verdict_histories)
     add_evidence = _guarded(SqlLedger.add_evidence)
     evidence = _guarded_read(SqlLedger.evidence)
+    spots_with_case = _guarded_read(SqlLedger.spots_with_case)
 
     @_guarded
     def open_case(self, origin: str, **kwargs) -> str:

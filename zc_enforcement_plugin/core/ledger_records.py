@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -258,6 +258,9 @@ class CaseFilter:
     town: str | None = None
     origin: str | None = None  # cases.ORIGIN_SPOT or cases.ORIGIN_PATROL
     spot_id: int | None = None
+    # The cases of any of these spots: the dock's overdue filter replays only the cases of the
+    # spots it lists, not every case of a ledger kept for years.
+    spot_ids: Collection[int] | None = None
     stage: Stage | str | None = None  # current stage
     closed: bool | None = None
 
@@ -383,6 +386,8 @@ class LedgerStore(Protocol):
     def case(self, case_id: str | int) -> Case: ...
 
     def cases(self, filter: CaseFilter | None = None) -> list[CaseRecord]: ...
+
+    def spots_with_case(self) -> set[int]: ...
 
     def add_patrol(self, record: PatrolRecord) -> int: ...
 

@@ -227,10 +227,17 @@ class SqlCasesMixin:
             if value is not None:
                 where.append(f"{column} = {self._MARK}")
                 params.append(value)
-        sql = f"SELECT {ls.C_ID} FROM {ls.T_CASES}"
+        sql = f"SELECT {ls.C_ID}, {ls.C_SPOT_ID} FROM {ls.T_CASES}"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        ids = [row[0] for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)]
+        # Spots picked here rather than by an IN list: thousands of spot ids would pass
+        # SQLite's cap on a statement's parameters, and the case rows are few and narrow.
+        among = None if wanted.spot_ids is None else {int(i) for i in wanted.spot_ids}
+        ids = [
+            row[0]
+            for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)
+            if among is None or row[1] in among
+        ]
         unreadable: list[str] = []
         records = self._case_records(ids, unreadable)
         self.unreadable_cases = unreadable
@@ -240,6 +247,16 @@ class SqlCasesMixin:
         if wanted.closed is not None:
             records = [r for r in records if r.case.closed == wanted.closed]
         return records
+
+    def spots_with_case(self) -> set[int]:
+        """The ids of the spots a case was opened for, read without replaying any case: what
+        the dock's overdue filter needs to tell a spot with no case opened."""
+        return {
+            row[0]
+            for row in self._rows(
+                f"SELECT DISTINCT {ls.C_SPOT_ID} FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} IS NOT NULL"
+            )
+        }
 
     def _case_number(self, case_id: str | int) -> int:
         try:

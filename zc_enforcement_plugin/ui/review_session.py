@@ -7,7 +7,8 @@ so the dock holds no state that is not here.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from ..core import cases, evidence, ledger
@@ -18,6 +19,9 @@ from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 # A status filter of the dock's own: spots whose case is overdue, or that are judged 违法 with no
 # case opened and a deadline of the case they stand as (unopened_case) past due.
 STATUS_OVERDUE = "overdue"
+
+# A row of the list, as a saved spot's is read again (ledger.Spot holds these and more).
+_SUMMARY_FIELDS = [f.name for f in fields(ledger.SpotSummary)]
 
 
 @dataclass
@@ -165,8 +169,7 @@ class ReviewSession:
         store_filter.status = None
         selected = self.store.spots(store_filter)
         if self.filter.status == STATUS_OVERDUE:
-            overdue = {record.spot_id for record in self.overdue_cases()}
-            overdue |= self.overdue_unopened_spots(selected)
+            overdue = self.overdue_among(selected)
             self.queue = [s for s in selected if s.id in overdue]
         elif self.filter.status:
             self.queue = [s for s in selected if s.status == self.filter.status]
@@ -258,15 +261,32 @@ class ReviewSession:
         found = self.store.cases(ledger.CaseFilter(spot_id=spot_id))
         return found[0] if found else None
 
-    def overdue_cases(self, today: dt.date | None = None) -> list[ledger.CaseRecord]:
-        """Cases with a deadline past due today (open ones; closed cases owe nothing)."""
-        if self.store is None:
+    def overdue_among(
+        self, spots: list[ledger.SpotSummary], today: dt.date | None = None
+    ) -> set[int]:
+        """The ids of ``spots`` the overdue filter lists: an open case of theirs has a deadline
+        past due, or they are judged 违法 with no case opened and one past due (as the reports
+        count them). Only the cases of ``spots`` are replayed: a ledger kept for years holds
+        thousands, and the filter is applied on the UI thread at every change and save."""
+        if self.store is None or not spots:
+            return set()
+        cased = self.store.spots_with_case()
+        listed = {s.id for s in spots}
+        overdue = {r.spot_id for r in self.overdue_cases(today, spot_ids=listed & cased)}
+        return overdue | self.overdue_unopened_spots(spots, today, cased)
+
+    def overdue_cases(
+        self, today: dt.date | None = None, spot_ids: Collection[int] | None = None
+    ) -> list[ledger.CaseRecord]:
+        """Cases with a deadline past due today (open ones; closed cases owe nothing); with
+        ``spot_ids``, only those of these spots."""
+        if self.store is None or (spot_ids is not None and not spot_ids):
             return []
         rules = self.store.deadline_rules()
         calendar = self.calendar  # once: its holiday file is looked at, not once per case
         return [
             record
-            for record in self.store.cases(ledger.CaseFilter(closed=False))
+            for record in self.store.cases(ledger.CaseFilter(spot_ids=spot_ids, closed=False))
             if any(d.open and d.late for d in record.case.deadlines(rules, calendar, today))
         ]
 
@@ -282,13 +302,18 @@ class ReviewSession:
         return spot_as_unopened_case(spot, history, spot.attributes, today or dt.date.today())
 
     def overdue_unopened_spots(
-        self, spots: list[ledger.SpotSummary], today: dt.date | None = None
+        self,
+        spots: list[ledger.SpotSummary],
+        today: dt.date | None = None,
+        cased: set[int] | None = None,
     ) -> set[int]:
         """The ids of ``spots`` judged 违法 with no case opened and a deadline past due: as
-        late as an overdue case (the reports count them so), so the overdue filter lists them."""
+        late as an overdue case (the reports count them so), so the overdue filter lists them.
+        ``cased``: the spots with a case (spots_with_case), when the caller read them already."""
         if self.store is None:
             return set()
-        cased = {record.spot_id for record in self.store.cases() if record.spot_id is not None}
+        if cased is None:
+            cased = self.store.spots_with_case()
         unopened = [s for s in spots if s.category == ls.VERDICT_ILLEGAL and s.id not in cased]
         if not unopened:
             return set()
@@ -340,9 +365,39 @@ class ReviewSession:
         # Based on the version shown: a save by someone else since is refused (ConflictError).
         record_id = self.store.record_verdict(spot_id, verdict, expected_version=expected_version)
         self._seen_versions.pop(spot_id, None)
-        # Judged, the spot may leave an "unverified" list: the next one takes its row.
-        self.refresh(keep_spot=spot_id, row_if_gone=self.position)
+        self._judge_again(spot_id)
         return record_id
+
+    def _judge_again(self, spot_id: int) -> None:
+        """After a verdict of ``spot_id`` was saved: that spot alone is read and judged again by
+        the status filter; the rest of the list keeps its order, and the place in it is kept.
+        A verdict changes no other spot, and reading the whole list again replayed every case
+        under the overdue filter: seconds per save on a ledger kept for years.
+
+        Judged, the spot may leave an "unverified" or the overdue list: the next one takes its
+        row. Saved from a form whose spot the list no longer shows (the filters changed since
+        the form opened), it may join it, in its order: the list is read again then."""
+        row = next((i for i, s in enumerate(self.queue) if s.id == spot_id), None)
+        if row is None:
+            self.refresh(keep_spot=spot_id, row_if_gone=self.position)
+            return
+        before = self.queue[row]
+        spot = self.store.spot(spot_id)
+        summary = ledger.SpotSummary(**{name: getattr(spot, name) for name in _SUMMARY_FIELDS})
+        verified, total = self._progress
+        verified += (summary.status == ls.STATUS_VERIFIED) - (before.status == ls.STATUS_VERIFIED)
+        self._progress = (verified, total)
+        if self.filter.status == STATUS_OVERDUE:
+            listed = spot_id in self.overdue_among([summary])
+        else:
+            listed = not self.filter.status or summary.status == self.filter.status
+        # Where refresh(keep_spot=spot_id, row_if_gone=self.position) would stand.
+        if listed:
+            self.queue[row] = summary
+            self.position = row
+        else:
+            del self.queue[row]
+            self.position = min(self.position, len(self.queue) - 1)
 
     def attach_evidence(self, file: str | Path, kind: str | None = None) -> ledger.EvidenceRecord:
         """Copy a file into the evidence folder and record it for the current spot."""

@@ -75,6 +75,7 @@ from ..processing.patrols import PatrolCompliance, RecordPatrol
 from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .case_panel import CasePanel, deadline_html, lawful_spot_html
 from .entries_panel import EntriesPanel
+from .evidence_check import EvidenceCheckTask
 from .evidence_layer import (
     evidence_points_layer,
     leave_layer_out,
@@ -247,6 +248,8 @@ class VerificationDock(QgsDockWidget):
         # tells marks a row at once, the rest is hashed a file at a time once the page is up
         # (a spot's 40 MB photos must not hold up the move to it).
         self.file_states = evidence.EvidenceFileStates()
+        self.evidence_check: EvidenceCheckTask | None = None  # 检查举证材料 while it runs
+        self.evidence_problems: list[ledger.EvidenceProblem] = []  # what the last check found
         self._unchecked: list[tuple[int, ledger.EvidenceRecord]] = []  # (row, record)
         self._evidence_timer = QTimer(self)
         self._evidence_timer.setSingleShot(True)
@@ -1234,20 +1237,81 @@ class VerificationDock(QgsDockWidget):
         event.accept()
 
     @_reported
-    def check_evidence(self) -> list:
-        if self.session.store is None:
-            return []
-        problems = evidence.check_evidence_integrity(self.session.store, self.file_states)
-        # The check has read every file of the ledger: the map marks all it found at once
-        # (the layer alone never reads the folder, which may be a share, for every photo).
+    def check_evidence(self) -> EvidenceCheckTask | None:
+        """Start 检查举证材料 in QGIS's task manager (its progress shown there and on the
+        button); pressed again while it runs, it cancels it. The dock stays usable meanwhile;
+        the results are said when it ends (evidence_checked)."""
+        if self.evidence_check is not None:
+            self.evidence_check.cancel()
+            return self.evidence_check
+        store = self.session.store
+        if store is None:
+            return None
+        # Read here, on the thread the ledger's connection belongs to; the task reads files only.
+        records = store.evidence()
+        root = evidence.readable_evidence_dir(store, records, evidence.NOTHING_CHECKED)
+        task = EvidenceCheckTask(
+            root,
+            records,
+            self.file_states.copy(),
+            lambda done: self.evidence_checked(done, store),
+        )
+        self.evidence_check = task
+        self._show_check_progress(0.0)
+        manager = QgsApplication.taskManager()
+        # The manager's signal, not the task's: it comes on the main thread, as widgets need.
+        manager.progressChanged.connect(self._task_progress)
+        manager.addTask(task)
+        return task
+
+    def _task_progress(self, task_id: int, progress: float) -> None:
+        task = self.evidence_check
+        if task is not None and QgsApplication.taskManager().taskId(task) == task_id:
+            self._show_check_progress(progress)
+
+    def _show_check_progress(self, progress: float) -> None:
+        self.check_button.setText(tr("Cancel check {percent}%").format(percent=int(progress)))
+
+    def evidence_checked(self, task: EvidenceCheckTask, store: ledger.LedgerStore) -> None:
+        """The check ended (done, cancelled or failed): what it found is said, as the check
+        said it when it ran in the foreground; a cancelled one says how far it got."""
+        with contextlib.suppress(TypeError):
+            QgsApplication.taskManager().progressChanged.disconnect(self._task_progress)
+        self.evidence_check = None
+        if sip.isdeleted(self):
+            return
+        self.check_button.setText(tr("Check evidence"))
+        self.evidence_problems = task.problems
+        if task.error:
+            self._warn(tr("The evidence check failed: {error}").format(error=task.error))
+            return
+        if store is not self.session.store:
+            return  # another ledger is open now: what was found is of the one left
+        # The check has read the ledger's files: the map marks all it found at once (the layer
+        # alone never reads the folder, which may be a share, for every photo).
+        self.file_states.take(task.states)
         self._refresh_photos()
-        if problems:
-            self._warn("\n".join(problem.message for problem in problems))
+        found = [problem.message for problem in task.problems]
+        if task.cancelled:
+            self._warn(
+                "\n".join(
+                    [
+                        tr(
+                            "The evidence check was cancelled: {checked} of {count} files "
+                            "checked, {problems} problems found among them."
+                        ).format(
+                            checked=task.checked, count=len(task.records), problems=len(found)
+                        ),
+                        *found,
+                    ]
+                )
+            )
+        elif found:
+            self._warn("\n".join(found))
         else:
             QMessageBox.information(
                 self, tr("Evidence"), tr("All evidence files are present and unaltered.")
             )
-        return problems
 
     # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
@@ -1432,6 +1496,8 @@ class VerificationDock(QgsDockWidget):
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
+        if self.evidence_check is not None:  # it would report to a dock that is gone
+            self.evidence_check.cancel()
         with contextlib.suppress(Exception):  # unloading goes on whatever the pages' fate
             self.close_panels()  # disabled or reloaded with a form being typed
         if self.session.is_open:

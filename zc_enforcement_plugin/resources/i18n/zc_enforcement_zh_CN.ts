@@ -2166,6 +2166,11 @@ Look at the ledger to see whether they were recorded. They were:
 {entries}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_check.py" />
+      <source>Checking evidence files</source>
+      <translation>正在检查举证材料</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
       <source>Evidence photos</source>
       <translation>核查照片</translation>
@@ -2567,16 +2572,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Evidence</source>
-      <translation>举证材料</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>All evidence files are present and unaltered.</source>
-      <translation>全部举证文件齐全且未被改动。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Photos, videos and recordings</source>
       <translation>照片、视频和录音</translation>
     </message>
@@ -2652,6 +2647,21 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Cancel check {percent}%</source>
+      <translation>取消检查 {percent}%</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Evidence</source>
+      <translation>举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All evidence files are present and unaltered.</source>
+      <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Not read: the stored path is refused ({reason}): {path}</source>
       <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
     </message>
@@ -2707,6 +2717,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The evidence check failed: {error}</source>
+      <translation>举证材料检查失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Algorithm {id} is not available.</source>
       <translation>算法 {id} 不可用。</translation>
     </message>
@@ -2754,6 +2769,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Attaching {name} ({number} of {count})…</source>
       <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The evidence check was cancelled: {checked} of {count} files checked, {problems} problems found among them.</source>
+      <translation>举证材料检查已取消：已检查 {count} 个文件中的 {checked} 个，其中发现 {problems} 个问题。</translation>
     </message>
   </context>
 </TS>
