@@ -1,0 +1,233 @@
+"""Importing a delivery at its edges: areas of zero, a spot number delivered as a Real, the
+"more than half" and "five by spot" boundaries of numbers another batch holds, Shapefile
+encodings that strict decoding alone tells apart (an even byte count, a text filling its
+field, a tie), the whole-field rule for UTF-8 read as GBK, and importspots re-run on a batch
+with refused spots or given one layer of a GeoPackage. Each test was written for a mutant
+that survived the suite (named in its docstring); every expected value is worked out by hand.
+
+Spot files and records come from the helpers of tests/test_ledger.py and
+tests/test_import_spots.py, imported rather than copied."""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+
+import fiona
+import pytest
+from shapely.geometry import box
+
+from tests.test_import_spots import Log, recorded, run, spot_file
+from tests.test_ledger import X0, Y0, _spot, _write_spot_file
+from tests.test_ledger import ledger as ledger  # noqa: F401 - the fixture, used by name
+from zc_enforcement_plugin.core import domain
+from zc_enforcement_plugin.core.ledger import LedgerError, SpotRecord
+from zc_enforcement_plugin.core.ledger_delivery import vet_spots
+from zc_enforcement_plugin.core.ledger_records import ImportReport
+from zc_enforcement_plugin.core.spot_files import (
+    guess_dbf_encoding,
+    misdecoding_reason,
+    read_spot_file,
+    utf8_read_as_gbk_field,
+)
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def test_areas_of_zero_are_stored_as_zero_and_not_said():
+    """A spot on no cultivated land and no basic farmland is delivered GDMJ 0.0 and
+    YJJBNTMJ 0 (an Integer field): both are areas a spot can have, stored as 0.0 beside its
+    TBMJ 500.0, with no warning. (Killed: L13, zero taken for an impossible figure, left out
+    of the column and reported.)"""
+    attributes = {
+        domain.SPOT_NUMBER: "0001",
+        domain.SPOT_AREA: 500.0,
+        domain.CULTIVATED_AREA: 0.0,
+        domain.BASIC_FARMLAND_AREA: 0,
+    }
+    report = ImportReport("B")
+    [vetted] = vet_spots([SpotRecord(attributes, box(X0, Y0, X0 + 20, Y0 + 20), 0)], report)
+    assert vetted.figures[:3] == [500.0, 0.0, 0.0]
+    assert all(isinstance(v, float) for v in vetted.figures[:3]), vetted.figures[:3]
+    assert (report.warnings, report.errors) == ([], [])
+
+
+def test_a_spot_number_delivered_as_a_real_is_warned_of(ledger):  # noqa: F811
+    """A JCBH column a spreadsheet turned into a Real field reads 370302202300001.0: the numbers
+    were delivered as numbers, as with an Integer field, and the warning names the file and
+    the feature as it was read. (Killed: L19, only Integer numbers warned of.)"""
+    report = ledger.import_batch("b", [_spot(370302202300001.0, 0)], source="real.shp")
+    [numeric] = [w for w in report.warnings if "holds numbers" in w.message]
+    assert "real.shp" in numeric.message and "feature 0: 370302202300001.0" in numeric.message
+    assert numeric.field == domain.SPOT_NUMBER and "数字字段" in numeric.message
+
+
+# --- numbers another batch holds -------------------------------------------------------------
+
+Q1 = [f"S{i:02d}" for i in range(1, 11)]  # the ten spots batch Q1 holds, at places 0-9
+
+
+def _q1(store) -> None:
+    assert store.import_batch("Q1", [_spot(n, i) for i, n in enumerate(Q1)]).added == 10
+
+
+def test_a_batch_exactly_half_of_whose_spots_another_holds_is_imported(ledger):  # noqa: F811
+    """Q2 delivers 20 spots: Q1's ten, where Q1 has them, and ten new. Ten of twenty is half,
+    not more than half: no re-delivery of Q1, imported whole with the warning, in one line
+    for Q1 as ten numbers are more than five. (Killed: L10, exactly half refused.)"""
+    _q1(ledger)
+    delivery = [_spot(n, i) for i, n in enumerate(Q1)]
+    delivery += [_spot(f"N{i:02d}", 20 + i) for i in range(1, 11)]
+    report = ledger.import_batch("Q2", delivery)
+    assert report.added == 20
+    [held] = [w for w in report.warnings if "already in batch Q1" in w.message]
+    assert held.number is None and "10 numbers" in held.message, held
+
+
+def test_a_batch_of_another_batchs_numbers_half_of_them_moved_is_imported(ledger):  # noqa: F811
+    """Q2 delivers exactly Q1's ten numbers, S01-S05 where Q1 has them and S06-S10 4 km away:
+    all ten are Q1's numbers (more than half) but only five lie where Q1's do, half and not
+    most, so they are taken for new spots numbered alike (a second change raster numbered
+    from the same block), imported with the warning. (Killed: L12, half unmoved refused.)"""
+    _q1(ledger)
+    delivery = [_spot(n, i if i < 5 else i + 40) for i, n in enumerate(Q1)]
+    report = ledger.import_batch("Q2", delivery)
+    assert report.added == 10
+    [held] = [w for w in report.warnings if "already in batch Q1" in w.message]
+    assert "10 numbers" in held.message, held
+
+
+def test_five_numbers_another_batch_holds_are_said_one_by_one(ledger):  # noqa: F811
+    """Q2 delivers five of Q1's numbers (S01-S05) and five new: five are still few enough to
+    say by spot, each warning naming its number and Q1. (Killed: L23, five said in one line.)"""
+    _q1(ledger)
+    delivery = [_spot(n, i) for i, n in enumerate(Q1[:5])]
+    delivery += [_spot(f"N{i}", 20 + i) for i in range(1, 6)]
+    report = ledger.import_batch("Q2", delivery)
+    assert report.added == 10
+    held = [w for w in report.warnings if "already in batch Q1" in w.message]
+    assert sorted(w.number for w in held) == Q1[:5], held
+
+
+def test_more_than_half_unmoved_is_still_refused(ledger):  # noqa: F811
+    """The other side of the two boundaries above: Q1's ten numbers with six unmoved are a
+    re-delivery of Q1, refused with nothing written."""
+    _q1(ledger)
+    delivery = [_spot(n, i if i < 6 else i + 40) for i, n in enumerate(Q1)]
+    with pytest.raises(LedgerError, match="10 of the 10 spots"):
+        ledger.import_batch("Q2", delivery)
+    assert [b.name for b in ledger.batches()] == ["Q1"]
+
+
+# --- encodings ---------------------------------------------------------------------------------
+
+
+def _dbf(path: Path, fields: list[tuple[str, int]], records: list[list[bytes]]) -> Path:
+    """A dBASE III file of text fields (name, width) holding ``records`` byte for byte, as a
+    Chinese Windows tool writes it: each value padded with spaces to its field's width."""
+    header_length = 32 + 32 * len(fields) + 1
+    record_length = 1 + sum(width for _, width in fields)
+    head = struct.pack("<BBBBIHH20x", 3, 124, 1, 1, len(records), header_length, record_length)
+    described = b"".join(
+        struct.pack("<11sc4xBB14x", name.encode("ascii"), b"C", width, 0) for name, width in fields
+    )
+    rows = b"".join(
+        b" " + b"".join(v.ljust(w, b" ") for v, (_, w) in zip(values, fields)) for values in records
+    )
+    path.write_bytes(head + described + b"\r" + rows + b"\x1a")
+    return path
+
+
+def test_a_utf8_shapefile_without_cpg_whose_text_also_decodes_as_gbk_reads_as_utf8(tmp_path):
+    """违法 in UTF-8 is six bytes (e8 bf 9d e6 b3 95) that also pair up as GBK, reading
+    杩濇硶. A UTF-8 Shapefile without .cpg of three spots judged 违法 is read as UTF-8: strict
+    UTF-8 almost never accepts another encoding's bytes, GBK accepts most even byte counts, so
+    UTF-8 is tried first. (Killed: S01, GBK tried first.)"""
+    with fiona.Env(SHAPE_ENCODING="UTF-8"):  # what the tool wrote the file in
+        shp = spot_file(tmp_path / "jctb.shp", ["0001", "0002", "0003"], fields={"PDLX": "违法"})
+    assert "违法".encode() in Path(shp).with_suffix(".dbf").read_bytes()
+    Path(shp).with_suffix(".cpg").unlink()
+    assert "违法".encode().decode("gbk") == "杩濇硶"  # the trap
+    records, report = read_spot_file(shp)
+    assert [r.attributes["PDLX"] for r in records] == ["违法"] * 3
+    assert report.encoding == "UTF-8" and report.encoding_guessed
+
+
+def test_a_text_filling_its_field_to_the_last_byte_is_read_whole(tmp_path):
+    """A DBF whose XZMC field is 9 bytes wide holds 淄川区 in UTF-8, nine bytes, filling it: the
+    text is read from after each record's deletion flag, so all nine bytes are judged and the
+    file is UTF-8. One byte earlier it would be JCBH's last digit and eight bytes of 淄川区,
+    which strict UTF-8 refuses and GBK pairs up. (Killed: S02, the deletion flag read as
+    text.)"""
+    dbf = _dbf(
+        tmp_path / "jctb.dbf",
+        [("JCBH", 4), ("XZMC", 9)],
+        [[b"0001", "淄川区".encode()], [b"0002", "淄川区".encode()]],
+    )
+    assert guess_dbf_encoding(dbf) == ("UTF-8", 0)
+
+
+def test_an_encoding_tie_is_read_as_utf8(tmp_path):
+    """A DBF of two towns, 淄川区 in UTF-8 (nine bytes: odd, so no GBK or GB18030) and 南郊镇
+    in GBK (c4 cf: no UTF-8), fails one text in each of UTF-8, GBK and GB18030. A tie is read
+    as the first tried, UTF-8, which strict decoding rarely accepts by chance. (Killed: S13, a
+    tie going to the last tried.)"""
+    dbf = _dbf(
+        tmp_path / "mixed.dbf",
+        [("JCBH", 4), ("XZMC", 10)],
+        [[b"0001", "淄川区".encode()], [b"0002", "南郊镇".encode("gbk")]],
+    )
+    assert guess_dbf_encoding(dbf) == ("UTF-8", 1)
+
+
+def test_a_field_half_of_whose_chinese_is_utf8_read_as_gbk_is_judged_so():
+    """Of a field's two Chinese texts, 杩濇硶 reads back as 违法 (UTF-8 read as GBK) and 淄川区
+    is real: one of two is half, and at least half is the rule (texts of an odd byte count lose
+    their last byte and may not read back). (Killed: S07, more than half required.)"""
+    assert utf8_read_as_gbk_field(["杩濇硶", "淄川区"]) == {"杩濇硶": "违法"}
+
+
+def test_one_chinese_character_read_as_latin1_is_said():
+    """镇 in GBK is two bytes, d5 f2; read as Latin-1 they are Õò, two high characters, which is
+    enough to be one Chinese character: said as GBK read as latin-1, naming 镇. (Killed: S10,
+    three high characters required.)"""
+    garbled = "镇".encode("gbk").decode("latin-1")
+    assert garbled == "Õò"
+    assert misdecoding_reason(garbled) == (
+        "疑似 GBK 字节被按 latin-1 读出（应为“镇”）/ looks like GBK bytes read as latin-1 "
+        "(would read '镇')"
+    )
+
+
+# --- importspots ------------------------------------------------------------------------------
+
+
+def test_a_reimport_of_an_unchanged_batch_with_refused_spots_succeeds(provider, tmp_path):
+    """A file of three spots, two sharing the number S2: the first run adds S1 and refuses
+    both S2; run again unchanged, it refreshes S1 and refuses both S2 again. Nothing added, but
+    not every spot refused: a success, as the README says. (Killed: P01, a re-import adding
+    nothing taken for one refusing every spot.)"""
+    path = spot_file(tmp_path / "jctb.gpkg", ["S1", "S2", "S2"])
+    store = str(tmp_path / "ledger.gpkg")
+    first = run({"SPOTS": path, "LEDGER": store, "BATCH": "b"})
+    assert (first["ADDED"], first["REFRESHED"], first["REFUSED"]) == (1, 0, 2)
+    log = Log()
+    again = run({"SPOTS": path, "LEDGER": store, "BATCH": "b"}, feedback=log)
+    assert (again["ADDED"], again["REFRESHED"], again["REFUSED"]) == (0, 1, 2)
+    assert sum("duplicate spot number" in e for e in log.errors) == 2, log.errors
+    spots, _ = recorded(store)
+    assert set(spots["b"]) == {"S1"}
+
+
+def test_the_layer_named_in_a_geopackage_source_is_the_one_imported(provider, tmp_path):
+    """A GeoPackage delivered with two layers, JCTB (the spots J1, J2) and XZQ_OTHER (three
+    others): SPOTS=<file>|layername=JCTB imports JCTB's two spots. (Killed: P04, the layer
+    name dropped, so the file refused as having several layers.)"""
+    path = spot_file(tmp_path / "JCTB.gpkg", ["J1", "J2"])
+    _write_spot_file(Path(path), None, driver="GPKG", layer="XZQ_OTHER", offset=(X0, Y0 + 500))
+    assert fiona.listlayers(path) == ["JCTB", "XZQ_OTHER"]
+    store = str(tmp_path / "ledger.gpkg")
+    result = run({"SPOTS": f"{path}|layername=JCTB", "LEDGER": store, "BATCH": "b"})
+    assert (result["ADDED"], result["REFUSED"]) == (2, 0)
+    spots, _ = recorded(store)
+    assert set(spots["b"]) == {"J1", "J2"}
