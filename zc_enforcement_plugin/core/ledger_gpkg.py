@@ -314,9 +314,10 @@ def create_ledger_file(
 class GeoPackageLedger(SqlLedger):
     """The ledger as one GeoPackage file that QGIS and OGR open like any other.
 
-    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (rollback journal), so a crash
-    or kill in the middle leaves the file as it was before the save; the write lock it takes
-    is what serialises saves of one spot or case.
+    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (in a rollback journal, or in
+    the write-ahead log while QGIS edits a layer of the file, then checkpointed into the file),
+    so a crash or kill in the middle leaves the file as it was before the save; the write lock
+    it takes is what serialises saves of one spot or case.
     """
 
     def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
@@ -474,6 +475,7 @@ class GeoPackageLedger(SqlLedger):
         try:
             yield
             conn.execute("COMMIT")
+            self._checkpoint_wal()
         except sqlite3.Error as exc:
             # The file locked by another session past the wait, read-only, or gone: a
             # LedgerError naming it, which every form shows; nothing of the save is kept.
@@ -484,6 +486,26 @@ class GeoPackageLedger(SqlLedger):
             raise
         finally:
             self._depth = 0
+
+    def _checkpoint_wal(self) -> None:
+        """Move a save out of the write-ahead log into the ledger file itself.
+
+        QGIS's OGR provider turns a GeoPackage into WAL mode while a layer of it is edited; a
+        save then lands in <ledger>-wal, and a copy of the ledger file alone (a backup, a USB
+        stick) would lack it while looking whole. The checkpoint does not wait: a reader in
+        the middle of a read (QGIS drawing the layer) keeps the frames it reads in the WAL,
+        where the save is as safe as in the file, and the next save moves them in."""
+        conn = self._conn
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                return
+            conn.execute("PRAGMA busy_timeout = 0")  # never freeze QGIS on another's lock
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(WRITE_LOCK_WAIT_SECONDS * 1000)}")
+        except sqlite3.Error:
+            pass  # the save is committed either way; the next one checkpoints again
 
     def _roll_back_quietly(self) -> None:
         """ROLLBACK after a failure; one that itself fails must not hide the first error."""
