@@ -3,12 +3,19 @@ edited, a hot -journal a crash leaves) and the messages of a save the disk or fo
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
+
 from tests.test_ledger import _spot
-from zc_enforcement_plugin.core.ledger import GeoPackageLedger
+from zc_enforcement_plugin.core.ledger import GeoPackageLedger, LedgerError
 
 
 def _numbers(path: Path) -> list[str]:
@@ -58,3 +65,98 @@ def test_a_save_while_qgis_edits_the_ledger_is_in_the_file_itself(qgis_app, tmp_
             "370302240303",
         ]
     assert layer.rollBack()
+
+
+# A program that held the ledger in WAL mode (QGIS editing it) writes and is killed before it
+# can checkpoint: its pages stay in ledger.gpkg-wal.
+_WAL_WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+assert conn.execute("PRAGMA journal_mode = wal").fetchone()[0] == "wal"
+conn.execute("PRAGMA wal_autocheckpoint = 0")
+conn.execute("CREATE TABLE qgis_edits (note BLOB)")
+for i in range(3):
+    conn.execute("INSERT INTO qgis_edits VALUES (?)", (b"x" * 20000,))
+    conn.execute("UPDATE ledger_meta SET value = value WHERE key = 'office'")
+open(sys.argv[2], "w").write("written")
+time.sleep(300)
+"""
+
+
+def _leave_stale_wal(path: Path, tmp_path: Path) -> None:
+    script, marker = tmp_path / "writer.py", tmp_path / "written"
+    script.write_text(_WAL_WRITER, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, str(script), str(path), str(marker)])
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert child.poll() is None, "the writer ended early"
+            assert time.monotonic() < deadline, "the writer never wrote"
+            time.sleep(0.05)
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    assert Path(f"{path}-wal").stat().st_size > 0
+
+
+def test_a_stale_wal_does_not_destroy_another_ledger_restored_in_its_place(tmp_path):
+    """A QGIS killed while editing the ledger leaves ledger.gpkg-wal; the user puts another
+    ledger (a backup) at that path. SQLite applied the foreign WAL to it on the next open and
+    the restored ledger was gone. Now the file as it was is copied aside first, the open is
+    refused naming the side file and the copy, and the file is left byte for byte."""
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path, office="昆仑镇") as ledger:
+        ledger.import_batch("2024-01", [_spot("370302240101")])
+    restored = tmp_path / "backup.gpkg"
+    with GeoPackageLedger(restored, office="昆仑镇") as other:
+        # Larger than the ledger the WAL belongs to, so the WAL's pages land inside its tables.
+        other.import_batch("2023-12", [_spot(f"3703022312{i:03d}", i) for i in range(300)])
+    _leave_stale_wal(path, tmp_path)
+    shutil.copyfile(restored, path)  # the side files stay
+    before = path.read_bytes()
+    wal = Path(f"{path}-wal")
+    wal_before = wal.read_bytes()
+
+    with pytest.raises(LedgerError) as caught:
+        GeoPackageLedger(path, create=False)
+    message = str(caught.value)
+    backup = tmp_path / "ledger.before-recovery.gpkg"
+    assert str(path) in message and str(wal) in message and str(backup) in message
+    assert "damaged" in message and "已损坏" in message
+    assert path.read_bytes() == before and wal.read_bytes() == wal_before
+    assert backup.read_bytes() == before
+    assert (tmp_path / "ledger.before-recovery.gpkg-wal.saved").read_bytes() == wal_before
+    # What the user does once told: the restored ledger is whole without the stale WAL.
+    wal.unlink()
+    Path(f"{path}-shm").unlink(missing_ok=True)
+    numbers = [f"3703022312{i:03d}" for i in range(300)]
+    assert _numbers(path) == numbers
+    with GeoPackageLedger(path, create=False) as reopened:
+        assert sorted(s.number for s in reopened.spots()) == numbers
+
+
+def test_a_wal_of_the_ledger_itself_is_applied_once_copied_aside(tmp_path):
+    """The common case: the WAL is the ledger's own (QGIS editing it, or killed while it did):
+    the ledger opens with what the WAL holds, the file as it was is copied aside once, and a
+    second open in the same session copies nothing."""
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as ledger:
+        ledger.import_batch("2024-01", [_spot("370302240101")])
+    _leave_stale_wal(path, tmp_path)
+    before = path.read_bytes()
+    with GeoPackageLedger(path, create=False) as ledger:
+        assert [s.number for s in ledger.spots()] == ["370302240101"]
+        assert ledger._conn.execute("SELECT count(*) FROM qgis_edits").fetchone()[0] == 3
+        ledger.import_batch("2024-02", [_spot("370302240202", 1)])
+    backup = tmp_path / "ledger.before-recovery.gpkg"
+    assert backup.read_bytes() == before
+    copied = backup.stat().st_mtime_ns
+    # Leave the WAL non-empty again, as a QGIS editing it keeps it, and open once more.
+    holder = sqlite3.connect(str(path), isolation_level=None)
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("INSERT INTO qgis_edits VALUES (x'00')")
+    assert Path(f"{path}-wal").stat().st_size > 0
+    with GeoPackageLedger(path, create=False) as again:
+        assert again._conn.execute("SELECT count(*) FROM qgis_edits").fetchone()[0] == 4
+    holder.close()
+    assert backup.stat().st_mtime_ns == copied

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -162,6 +163,86 @@ def file_changed_message(
     else:
         zh, en = "台帐文件已被另一个文件替换", "the ledger file was replaced by another file"
     return f"{zh}：{path}{zh_then} / {en}: {path}{en_then}"
+
+
+# A ledger's side files SQLite applies to it when it is next opened: the write-ahead log (WAL
+# mode, which QGIS's OGR provider turns on while a layer is edited) and a hot rollback
+# journal; a QGIS or plugin killed mid-write leaves them behind. The -shm is the WAL's index.
+APPLIED_SIDE_SUFFIXES = ("-wal", "-journal")
+SIDE_SUFFIXES = (*APPLIED_SIDE_SUFFIXES, "-shm")
+RECOVERY_BACKUP_TAG = ".before-recovery"
+# The backup's side files are named so SQLite does not apply them: opening the backup reads
+# the ledger file as it was, and renaming them back (…gpkg-wal) recreates what was found.
+RECOVERY_BACKUP_SIDE_END = ".saved"
+
+# The ledger files (path, identity) whose side files were copied aside and applied in this
+# session: QGIS editing the ledger keeps a WAL of its own beside it, copied once, not at every
+# open. A file found without side files is looked at again next time: a QGIS elsewhere may
+# have been killed with a WAL of it since.
+_side_files_seen: set[tuple[str, tuple[int, int] | None]] = set()
+
+
+def leftover_side_files(path: Path) -> list[Path]:
+    """The -wal and -journal beside `path` that SQLite would apply to it: the non-empty ones."""
+    found = []
+    for suffix in APPLIED_SIDE_SUFFIXES:
+        side = Path(f"{path}{suffix}")
+        with contextlib.suppress(OSError):
+            if side.stat().st_size > 0:
+                found.append(side)
+    return found
+
+
+def recovery_backup_path(path: Path) -> Path:
+    """Where the ledger file at `path` is copied before SQLite applies its side files."""
+    return path.with_name(f"{path.stem}{RECOVERY_BACKUP_TAG}{path.suffix}")
+
+
+def _recovery_backup_files(path: Path) -> dict[Path, Path]:
+    """{ledger file or side file: its copy in the backup}."""
+    backup = recovery_backup_path(path)
+    files = {path: backup}
+    for suffix in SIDE_SUFFIXES:
+        files[Path(f"{path}{suffix}")] = Path(f"{backup}{suffix}{RECOVERY_BACKUP_SIDE_END}")
+    return files
+
+
+def _back_up_before_recovery(path: Path, sides: list[Path]) -> Path:
+    """Copy the ledger file and its side files aside (only the latest copy is kept).
+
+    A side file is not tied to the file it belongs to: a -wal left by a QGIS killed while
+    editing one ledger is applied just the same to another ledger restored at its path, and
+    SQLite writes the mix into the file when the connection closes. The copy, made before
+    SQLite reads anything, is the only place the file as it was survives that."""
+    files = _recovery_backup_files(path)
+    try:
+        for copy in files.values():
+            copy.unlink(missing_ok=True)
+        for original, copy in files.items():
+            if original.exists():
+                shutil.copyfile(original, copy)
+    except OSError as exc:
+        names = "、".join(str(side) for side in sides)
+        raise LedgerError(
+            f"台帐 {path} 旁有上次未写完的 {names}，打开时 SQLite 会将其写入台帐；无法先备份为 "
+            f"{files[path]}（{exc}），未打开 / ledger {path}: SQLite would apply the leftover "
+            f"{', '.join(str(side) for side in sides)} to it when opened, and it could not be "
+            f"backed up to {files[path]} first ({exc}); it was not opened"
+        ) from exc
+    return files[path]
+
+
+def _put_back_from_recovery(path: Path) -> None:
+    """Put the ledger file and its side files back as the backup holds them, when SQLite
+    changed the file (applied a side file) during an open that was then refused."""
+    files = _recovery_backup_files(path)
+    if path.read_bytes() == files[path].read_bytes():
+        return  # nothing was applied: another session holds the WAL, which stays as it is
+    for original, copy in files.items():
+        if copy.exists():
+            shutil.copyfile(copy, original)
+        else:
+            original.unlink(missing_ok=True)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -342,12 +423,47 @@ class GeoPackageLedger(SqlLedger):
             raise LedgerError(str(exc)) from None
         # Before connecting: a file put in its place from then on is not the one read here.
         self._identity = file_identity(self.path)
+        seen = (str(self.path.resolve()), self._identity)
+        sides = [] if seen in _side_files_seen else leftover_side_files(self.path)
+        backup = _back_up_before_recovery(self.path, sides) if sides else None
         self._conn = _connect(self.path)
         try:
             self._open_existing()
-        except BaseException:
+            if sides:
+                self._check_after_recovery()
+        except BaseException as exc:
             self._conn.close()
-            raise
+            if backup is None:
+                raise
+            try:
+                _put_back_from_recovery(self.path)
+            except OSError as put_back_error:
+                exc.add_note(f"not put back from {backup}: {put_back_error}")
+            if not isinstance(exc, LedgerError):
+                raise
+            applied = "、".join(str(side) for side in sides)
+            raise LedgerError(
+                f"{exc}\n打开时 SQLite 应用了台帐旁遗留的 {applied}（可能来自异常退出的 QGIS，"
+                f"或属于另一个台帐）；应用前的台帐已备份为 {backup}，台帐文件未改动；若台帐是"
+                f"从备份恢复或复制到此处的，请移走 {applied} 后再打开 / SQLite applied the "
+                f"leftover {', '.join(str(side) for side in sides)} beside the ledger when "
+                "opening it (left by a QGIS that ended abruptly, perhaps while editing another "
+                f"ledger); the ledger as it was before is kept in {backup}, and the ledger file "
+                "was left as it was; if the ledger was restored or copied into place, move "
+                "that file away and open it again"
+            ) from exc
+        if sides:
+            _side_files_seen.add(seen)
+
+    def _check_after_recovery(self) -> None:
+        """After SQLite applied a leftover side file: is the file still whole? A foreign WAL
+        often breaks a table the opening reads never touch."""
+        try:
+            result = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            result = str(exc)
+        if result != "ok":
+            raise LedgerError(f"台帐文件已损坏 / ledger file is damaged: {self.path}: {result}")
 
     def reopen(self) -> None:
         """Read the file now at the ledger's path (another file replaced the one opened): the
