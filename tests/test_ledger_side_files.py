@@ -3,18 +3,21 @@ edited, a hot -journal a crash leaves) and the messages of a save the disk or fo
 
 from __future__ import annotations
 
+import json
 import os
+import pwd
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.test_ledger import _spot
+from tests.test_ledger import REPO, _spot
 from zc_enforcement_plugin.core.ledger import GeoPackageLedger, LedgerError
 
 
@@ -160,3 +163,94 @@ def test_a_wal_of_the_ledger_itself_is_applied_once_copied_aside(tmp_path):
         assert again._conn.execute("SELECT count(*) FROM qgis_edits").fetchone()[0] == 4
     holder.close()
     assert backup.stat().st_mtime_ns == copied
+
+
+# --- what a refused save says ---------------------------------------------------------------
+
+_SAVE_STEP = """
+import json, sys
+sys.path.insert(0, {repo!r})
+from tests.test_ledger import _spot
+from zc_enforcement_plugin.core.ledger import GeoPackageLedger, LedgerError
+ledger = GeoPackageLedger({path!r}, create=False)
+try:
+    ledger.import_batch("2024-02", [_spot("370302240202", 1)])
+    print(json.dumps(None))
+except LedgerError as error:
+    print(json.dumps(str(error)))
+"""
+
+
+def _save_as_someone_permissions_bind(path: Path) -> str | None:
+    """A save into the ledger at `path` in a process that file permissions apply to: root
+    ignores them, so when the tests run as root the step runs as `nobody`."""
+    as_nobody = None
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+
+        def as_nobody() -> None:
+            os.setgroups([])
+            os.setgid(nobody.pw_gid)
+            os.setuid(nobody.pw_uid)
+
+    done = subprocess.run(
+        [sys.executable, "-c", _SAVE_STEP.format(repo=str(REPO), path=str(path))],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=as_nobody,
+        cwd="/",
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+@pytest.mark.parametrize("read_only", ["folder", "file"])
+def test_a_save_refused_for_a_read_only_folder_names_the_folder(read_only):
+    """A writable ledger in a folder that cannot be written to was said to be a read-only
+    file, while it is the folder, where SQLite cannot create its journal, that refuses."""
+    # Not under pytest's tmp_path, which only its owner can enter.
+    top = Path(tempfile.mkdtemp(prefix="zc-read-only-"))
+    try:
+        folder = top / "office"
+        folder.mkdir()
+        path = folder / "ledger.gpkg"
+        with GeoPackageLedger(path) as ledger:
+            ledger.import_batch("2024-01", [_spot("370302240101")])
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for item in (top, folder, path):
+                os.chown(item, nobody.pw_uid, nobody.pw_gid)
+        top.chmod(0o755)
+        (folder if read_only == "folder" else path).chmod(0o555 if read_only == "folder" else 0o444)
+        before = path.read_bytes()
+        message = _save_as_someone_permissions_bind(path)
+        assert message is not None and str(path) in message and "nothing was saved" in message
+        if read_only == "folder":
+            assert f"the folder {folder} is read-only" in message
+            assert f"文件夹 {folder} 为只读" in message
+            assert "the file is read-only" not in message
+        else:
+            assert "the file is read-only" in message and "folder" not in message
+        assert path.read_bytes() == before
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(top)
+
+
+def test_a_save_refused_for_a_full_disk_says_so_first(tmp_path):
+    """Disk full was said as "无法读写 ... cannot be read or written", the cause last."""
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as ledger:
+        ledger.import_batch("2024-01", [_spot("370302240101")])
+        before = path.read_bytes()
+        # SQLite's own way to run out of room: the file may not grow past its current pages.
+        pages = ledger._conn.execute("PRAGMA page_count").fetchone()[0]
+        ledger._conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(LedgerError) as caught:
+            ledger.import_batch("2024-02", [_spot(f"3703022402{i:02d}", i) for i in range(60)])
+    message = str(caught.value)
+    assert message.startswith(f"磁盘已满，台帐 {path} 未保存")
+    assert f"the disk is full: ledger {path}: nothing was saved" in message
+    assert "cannot be read or written" not in message
+    assert path.read_bytes() == before

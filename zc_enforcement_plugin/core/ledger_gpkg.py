@@ -639,10 +639,27 @@ class GeoPackageLedger(SqlLedger):
                     self.path, change, f"，未保存（{text}）", f"; nothing was saved ({text})"
                 )
             )
+        code = getattr(exc, "sqlite_errorname", "")
+        if code == "SQLITE_FULL" or "disk is full" in text:
+            # The cause leads: there is nothing wrong with the ledger, room must be made.
+            return LedgerError(
+                f"磁盘已满，台帐 {self.path} 未保存（{text}） / the disk is full: ledger "
+                f"{self.path}: nothing was saved ({text})"
+            )
+        folder = self.path.parent
         if "locked" in text or "busy" in text:
             why_zh, why_en = (
                 "文件正被其他会话写入，请稍后重试",
                 "another session is writing to it: retry",
+            )
+        elif code == "SQLITE_READONLY_DIRECTORY" or (
+            "readonly" in text and os.access(self.path, os.W_OK) and not os.access(folder, os.W_OK)
+        ):
+            # A save first writes its journal (or WAL) beside the file: a writable ledger in a
+            # folder that is not writable is refused all the same, and it is the folder to fix.
+            why_zh, why_en = (
+                f"所在文件夹 {folder} 为只读（SQLite 无法在其中建立日志文件），无法保存",
+                f"the folder {folder} is read-only (SQLite cannot create its journal there)",
             )
         elif "readonly" in text or "read-only" in text:
             why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
