@@ -232,12 +232,16 @@ def _back_up_before_recovery(path: Path, sides: list[Path]) -> Path:
     return files[path]
 
 
-def _put_back_from_recovery(path: Path) -> None:
+def _put_back_from_recovery(path: Path, sides: list[Path]) -> None:
     """Put the ledger file and its side files back as the backup holds them, when SQLite
-    changed the file (applied a side file) during an open that was then refused."""
+    applied the side files `sides` to the file during an open that was then refused."""
     files = _recovery_backup_files(path)
+    if any(side.exists() and side.stat().st_size > 0 for side in sides):
+        # SQLite removes a side file once it has applied it for good (a WAL when its last
+        # connection closes): one still there is another session's, live, left as it is.
+        return
     if path.read_bytes() == files[path].read_bytes():
-        return  # nothing was applied: another session holds the WAL, which stays as it is
+        return
     for original, copy in files.items():
         if copy.exists():
             shutil.copyfile(copy, original)
@@ -436,21 +440,25 @@ class GeoPackageLedger(SqlLedger):
             if backup is None:
                 raise
             try:
-                _put_back_from_recovery(self.path)
+                _put_back_from_recovery(self.path, sides)
+                kept_zh, kept_en = "台帐文件未改动", "the ledger file was left as it was"
             except OSError as put_back_error:
-                exc.add_note(f"not put back from {backup}: {put_back_error}")
-            if not isinstance(exc, LedgerError):
+                kept_zh = f"台帐文件未能还原（{put_back_error}）"
+                kept_en = f"the ledger file could not be put back ({put_back_error})"
+            if isinstance(exc, sqlite3.DatabaseError):  # a read past the opening checks
+                exc = LedgerError(f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}")
+            elif not isinstance(exc, LedgerError):
                 raise
             applied = "、".join(str(side) for side in sides)
             raise LedgerError(
                 f"{exc}\n打开时 SQLite 应用了台帐旁遗留的 {applied}（可能来自异常退出的 QGIS，"
-                f"或属于另一个台帐）；应用前的台帐已备份为 {backup}，台帐文件未改动；若台帐是"
+                f"或属于另一个台帐）；应用前的台帐已备份为 {backup}，{kept_zh}；若台帐是"
                 f"从备份恢复或复制到此处的，请移走 {applied} 后再打开 / SQLite applied the "
                 f"leftover {', '.join(str(side) for side in sides)} beside the ledger when "
                 "opening it (left by a QGIS that ended abruptly, perhaps while editing another "
-                f"ledger); the ledger as it was before is kept in {backup}, and the ledger file "
-                "was left as it was; if the ledger was restored or copied into place, move "
-                "that file away and open it again"
+                f"ledger); the ledger as it was before is kept in {backup}, and {kept_en}; if "
+                "the ledger was restored or copied into place, move that file away and open it "
+                "again"
             ) from exc
         if sides:
             _side_files_seen.add(seen)
