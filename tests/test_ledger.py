@@ -591,7 +591,13 @@ def test_killed_mid_transaction_the_ledger_keeps_its_previous_content(ledger, tm
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
     assert child.returncode == -signal.SIGKILL
+    half_written = ledger.path.read_bytes()
+    journal_left = journal.read_bytes()
     reopened = GeoPackageLedger(ledger.path)  # the hot journal is rolled back on open
+    # ... once the file and journal as the kill left them were copied aside.
+    backup = ledger.path.with_name("ledger.before-recovery.gpkg")
+    assert backup.read_bytes() == half_written
+    assert Path(f"{backup}-journal.saved").read_bytes() == journal_left
     assert reopened.counts() == (1, 1)
     assert [s.number for s in reopened.spots()] == ["S1"]
     reopened.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -164,6 +165,90 @@ def file_changed_message(
     return f"{zh}：{path}{zh_then} / {en}: {path}{en_then}"
 
 
+# A ledger's side files SQLite applies to it when it is next opened: the write-ahead log (WAL
+# mode, which QGIS's OGR provider turns on while a layer is edited) and a hot rollback
+# journal; a QGIS or plugin killed mid-write leaves them behind. The -shm is the WAL's index.
+APPLIED_SIDE_SUFFIXES = ("-wal", "-journal")
+SIDE_SUFFIXES = (*APPLIED_SIDE_SUFFIXES, "-shm")
+RECOVERY_BACKUP_TAG = ".before-recovery"
+# The backup's side files are named so SQLite does not apply them: opening the backup reads
+# the ledger file as it was, and renaming them back (…gpkg-wal) recreates what was found.
+RECOVERY_BACKUP_SIDE_END = ".saved"
+
+# The ledger files (path, identity) whose side files were copied aside and applied in this
+# session: QGIS editing the ledger keeps a WAL of its own beside it, copied once, not at every
+# open. A file found without side files is looked at again next time: a QGIS elsewhere may
+# have been killed with a WAL of it since.
+_side_files_seen: set[tuple[str, tuple[int, int] | None]] = set()
+
+
+def leftover_side_files(path: Path) -> list[Path]:
+    """The -wal and -journal beside `path` that SQLite would apply to it: the non-empty ones."""
+    found = []
+    for suffix in APPLIED_SIDE_SUFFIXES:
+        side = Path(f"{path}{suffix}")
+        with contextlib.suppress(OSError):
+            if side.stat().st_size > 0:
+                found.append(side)
+    return found
+
+
+def recovery_backup_path(path: Path) -> Path:
+    """Where the ledger file at `path` is copied before SQLite applies its side files."""
+    return path.with_name(f"{path.stem}{RECOVERY_BACKUP_TAG}{path.suffix}")
+
+
+def _recovery_backup_files(path: Path) -> dict[Path, Path]:
+    """{ledger file or side file: its copy in the backup}."""
+    backup = recovery_backup_path(path)
+    files = {path: backup}
+    for suffix in SIDE_SUFFIXES:
+        files[Path(f"{path}{suffix}")] = Path(f"{backup}{suffix}{RECOVERY_BACKUP_SIDE_END}")
+    return files
+
+
+def _back_up_before_recovery(path: Path, sides: list[Path]) -> Path:
+    """Copy the ledger file and its side files aside (only the latest copy is kept).
+
+    A side file is not tied to the file it belongs to: a -wal left by a QGIS killed while
+    editing one ledger is applied just the same to another ledger restored at its path, and
+    SQLite writes the mix into the file when the connection closes. The copy, made before
+    SQLite reads anything, is the only place the file as it was survives that."""
+    files = _recovery_backup_files(path)
+    try:
+        for copy in files.values():
+            copy.unlink(missing_ok=True)
+        for original, copy in files.items():
+            if original.exists():
+                shutil.copyfile(original, copy)
+    except OSError as exc:
+        names = "、".join(str(side) for side in sides)
+        raise LedgerError(
+            f"台帐 {path} 旁有上次未写完的 {names}，打开时 SQLite 会将其写入台帐；无法先备份为 "
+            f"{files[path]}（{exc}），未打开 / ledger {path}: SQLite would apply the leftover "
+            f"{', '.join(str(side) for side in sides)} to it when opened, and it could not be "
+            f"backed up to {files[path]} first ({exc}); it was not opened"
+        ) from exc
+    return files[path]
+
+
+def _put_back_from_recovery(path: Path, sides: list[Path]) -> None:
+    """Put the ledger file and its side files back as the backup holds them, when SQLite
+    applied the side files `sides` to the file during an open that was then refused."""
+    files = _recovery_backup_files(path)
+    if any(side.exists() and side.stat().st_size > 0 for side in sides):
+        # SQLite removes a side file once it has applied it for good (a WAL when its last
+        # connection closes): one still there is another session's, live, left as it is.
+        return
+    if path.read_bytes() == files[path].read_bytes():
+        return
+    for original, copy in files.items():
+        if copy.exists():
+            shutil.copyfile(copy, original)
+        else:
+            original.unlink(missing_ok=True)
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: the module never opens transactions behind our back, so every
     # BEGIN IMMEDIATE ... COMMIT below is exactly one transaction.
@@ -314,9 +399,10 @@ def create_ledger_file(
 class GeoPackageLedger(SqlLedger):
     """The ledger as one GeoPackage file that QGIS and OGR open like any other.
 
-    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (rollback journal), so a crash
-    or kill in the middle leaves the file as it was before the save; the write lock it takes
-    is what serialises saves of one spot or case.
+    Each save runs in one BEGIN IMMEDIATE ... COMMIT transaction (in a rollback journal, or in
+    the write-ahead log while QGIS edits a layer of the file, then checkpointed into the file),
+    so a crash or kill in the middle leaves the file as it was before the save; the write lock
+    it takes is what serialises saves of one spot or case.
     """
 
     def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
@@ -341,12 +427,51 @@ class GeoPackageLedger(SqlLedger):
             raise LedgerError(str(exc)) from None
         # Before connecting: a file put in its place from then on is not the one read here.
         self._identity = file_identity(self.path)
+        seen = (str(self.path.resolve()), self._identity)
+        sides = [] if seen in _side_files_seen else leftover_side_files(self.path)
+        backup = _back_up_before_recovery(self.path, sides) if sides else None
         self._conn = _connect(self.path)
         try:
             self._open_existing()
-        except BaseException:
+            if sides:
+                self._check_after_recovery()
+        except BaseException as exc:
             self._conn.close()
-            raise
+            if backup is None:
+                raise
+            try:
+                _put_back_from_recovery(self.path, sides)
+                kept_zh, kept_en = "台帐文件未改动", "the ledger file was left as it was"
+            except OSError as put_back_error:
+                kept_zh = f"台帐文件未能还原（{put_back_error}）"
+                kept_en = f"the ledger file could not be put back ({put_back_error})"
+            if isinstance(exc, sqlite3.DatabaseError):  # a read past the opening checks
+                exc = LedgerError(f"台帐文件已损坏 / ledger file is damaged: {self.path}: {exc}")
+            elif not isinstance(exc, LedgerError):
+                raise
+            applied = "、".join(str(side) for side in sides)
+            raise LedgerError(
+                f"{exc}\n打开时 SQLite 应用了台帐旁遗留的 {applied}（可能来自异常退出的 QGIS，"
+                f"或属于另一个台帐）；应用前的台帐已备份为 {backup}，{kept_zh}；若台帐是"
+                f"从备份恢复或复制到此处的，请移走 {applied} 后再打开 / SQLite applied the "
+                f"leftover {', '.join(str(side) for side in sides)} beside the ledger when "
+                "opening it (left by a QGIS that ended abruptly, perhaps while editing another "
+                f"ledger); the ledger as it was before is kept in {backup}, and {kept_en}; if "
+                "the ledger was restored or copied into place, move that file away and open it "
+                "again"
+            ) from exc
+        if sides:
+            _side_files_seen.add(seen)
+
+    def _check_after_recovery(self) -> None:
+        """After SQLite applied a leftover side file: is the file still whole? A foreign WAL
+        often breaks a table the opening reads never touch."""
+        try:
+            result = self._conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            result = str(exc)
+        if result != "ok":
+            raise LedgerError(f"台帐文件已损坏 / ledger file is damaged: {self.path}: {result}")
 
     def reopen(self) -> None:
         """Read the file now at the ledger's path (another file replaced the one opened): the
@@ -474,6 +599,7 @@ class GeoPackageLedger(SqlLedger):
         try:
             yield
             conn.execute("COMMIT")
+            self._checkpoint_wal()
         except sqlite3.Error as exc:
             # The file locked by another session past the wait, read-only, or gone: a
             # LedgerError naming it, which every form shows; nothing of the save is kept.
@@ -484,6 +610,26 @@ class GeoPackageLedger(SqlLedger):
             raise
         finally:
             self._depth = 0
+
+    def _checkpoint_wal(self) -> None:
+        """Move a save out of the write-ahead log into the ledger file itself.
+
+        QGIS's OGR provider turns a GeoPackage into WAL mode while a layer of it is edited; a
+        save then lands in <ledger>-wal, and a copy of the ledger file alone (a backup, a USB
+        stick) would lack it while looking whole. The checkpoint does not wait: a reader in
+        the middle of a read (QGIS drawing the layer) keeps the frames it reads in the WAL,
+        where the save is as safe as in the file, and the next save moves them in."""
+        conn = self._conn
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                return
+            conn.execute("PRAGMA busy_timeout = 0")  # never freeze QGIS on another's lock
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            finally:
+                conn.execute(f"PRAGMA busy_timeout = {int(WRITE_LOCK_WAIT_SECONDS * 1000)}")
+        except sqlite3.Error:
+            pass  # the save is committed either way; the next one checkpoints again
 
     def _roll_back_quietly(self) -> None:
         """ROLLBACK after a failure; one that itself fails must not hide the first error."""
@@ -501,10 +647,27 @@ class GeoPackageLedger(SqlLedger):
                     self.path, change, f"，未保存（{text}）", f"; nothing was saved ({text})"
                 )
             )
+        code = getattr(exc, "sqlite_errorname", "")
+        if code == "SQLITE_FULL" or "disk is full" in text:
+            # The cause leads: there is nothing wrong with the ledger, room must be made.
+            return LedgerError(
+                f"磁盘已满，台帐 {self.path} 未保存（{text}） / the disk is full: ledger "
+                f"{self.path}: nothing was saved ({text})"
+            )
+        folder = self.path.parent
         if "locked" in text or "busy" in text:
             why_zh, why_en = (
                 "文件正被其他会话写入，请稍后重试",
                 "another session is writing to it: retry",
+            )
+        elif code == "SQLITE_READONLY_DIRECTORY" or (
+            "readonly" in text and os.access(self.path, os.W_OK) and not os.access(folder, os.W_OK)
+        ):
+            # A save first writes its journal (or WAL) beside the file: a writable ledger in a
+            # folder that is not writable is refused all the same, and it is the folder to fix.
+            why_zh, why_en = (
+                f"所在文件夹 {folder} 为只读（SQLite 无法在其中建立日志文件），无法保存",
+                f"the folder {folder} is read-only (SQLite cannot create its journal there)",
             )
         elif "readonly" in text or "read-only" in text:
             why_zh, why_en = "文件为只读，无法保存", "the file is read-only"
