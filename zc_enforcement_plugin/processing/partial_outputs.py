@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from osgeo import ogr
+from osgeo import gdal, ogr
 
 from ..i18n import tr
 
@@ -196,6 +196,21 @@ class PartialOutputs:
 def _not_holding(path: Path, layer: str | None, written: int) -> str:
     """Why the file does not hold `written` features in its layer (QGIS names a new file's
     layer after the file); "" when it does."""
+    # A spreadsheet's first row is taken as data when every cell below is text as well (OGR
+    # guesses headers; GDAL 3.6 heeds a config option, not the HEADERS open option): the row
+    # of field names QGIS writes would count as one more feature.
+    headers = ("OGR_XLSX_HEADERS", "OGR_ODS_HEADERS")
+    before = [gdal.GetThreadLocalConfigOption(key, None) for key in headers]
+    for key in headers:
+        gdal.SetThreadLocalConfigOption(key, "FORCE")
+    try:
+        return _count_short(path, layer, written)
+    finally:
+        for key, value in zip(headers, before):
+            gdal.SetThreadLocalConfigOption(key, value)
+
+
+def _count_short(path: Path, layer: str | None, written: int) -> str:
     try:
         source = ogr.Open(str(path)) if path.is_file() else None
     except RuntimeError:  # ogr raises rather than returns None when exceptions are on
