@@ -36,6 +36,7 @@ from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
 from ..i18n import chinese_interface, in_interface_language, tr
 from ..resources_paths import PLUGIN_ICON
+from .partial_outputs import PartialOutputs
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
 # plugin's own buttons call it by.
@@ -67,10 +68,15 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
         def process_algorithm(self, parameters, context, feedback):
             if feedback is not None and chinese_interface():
                 feedback = InterfaceLanguageFeedback(feedback)
+            self.run_outputs = PartialOutputs()  # what this run opens through open_sink
             try:
-                return run(self, parameters, context, feedback)
+                results = run(self, parameters, context, feedback)
             except LedgerError as error:
                 raise fail(str(error)) from error
+            finally:
+                self.run_outputs.close()  # QGIS completes each file as its writer goes
+            refuse_unfinished_outputs(self, results or {})
+            return results
 
         cls.processAlgorithm = process_algorithm
 
@@ -394,6 +400,8 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     is written in UTF-8 that says so (naming_utf8): a Shapefile gets its .cpg."""
     parameters = naming_utf8(parameters, (name,), context)
     destination = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    outputs = run_outputs(algorithm)
+    outputs.about_to_open(destination)  # what was there before is noted now
     if _layer_options(destination):  # a CSV: checked for Excel once written
         algorithm.csv_outputs = [
             *getattr(algorithm, "csv_outputs", []),
@@ -410,7 +418,35 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     )
     if geometry_type == WKB_NO_GEOMETRY:
         dest = _table_file(dest, context)
-    return sink, dest
+    if sink is None:
+        return sink, dest
+    # The run's record holds the sink, to close it and check the file once the run is done.
+    return outputs.opened(sink, destination, dest), dest
+
+
+def run_outputs(algorithm) -> PartialOutputs:
+    """The outputs the algorithm's current run has opened through open_sink (a fresh record
+    for an algorithm whose run was not started through processAlgorithm)."""
+    if getattr(algorithm, "run_outputs", None) is None:
+        algorithm.run_outputs = PartialOutputs()
+    return algorithm.run_outputs
+
+
+def refuse_unfinished_outputs(algorithm, results: dict) -> None:
+    """Stops a finished run whose result files do not hold what was written to them, the run's
+    outputs removed: a GeoPackage whose closing COMMIT failed on a full disk has no layer,
+    and QGIS says so only on stderr, never in the Processing log."""
+    unfinished = run_outputs(algorithm).unfinished(results.values())
+    if not unfinished:
+        return
+    left = run_outputs(algorithm).discard()
+    message = tr(
+        "The output could not be completed; the disk may be full. {outputs}. "
+        "The run's outputs were removed."
+    ).format(outputs="；".join(unfinished))
+    if left:
+        message += " " + tr("These could not be removed: {outputs}").format(outputs="，".join(left))
+    raise fail(message)
 
 
 def _table_file(dest: str, context) -> str:

@@ -1,10 +1,16 @@
-"""Outputs a run has begun to write, removed again when it is cancelled or fails while writing.
+"""Outputs a run has begun to write: checked whole once closed, removed again when it is
+cancelled or fails while writing.
 
 A half-written result looks like a whole one: a technician who finds `spots.gpkg` in the folder
 the next morning cannot tell that it holds the first 500 of 4,000 spots. So what the run itself
 created is removed: a new file (a Shapefile or MapInfo table with its side files), or a new
 layer added to a GeoPackage that already held others, whose other layers are left untouched.
 Outputs that are not plain files (memory layers, PostGIS tables) are left to QGIS.
+
+A file can also be left empty by a run that wrote every feature: GDAL commits a GeoPackage only
+when its writer is destroyed, after the run, and a COMMIT that fails there (a full disk) is said
+on stderr alone. So each sink the run opens is held here, closed once the run is done with it,
+and the file then asked (a feature count, not a reread) whether it holds what was written.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from osgeo import ogr
+from osgeo import gdal, ogr
+
+from ..i18n import tr
 
 # Files the writers of multi-file formats make beside the main one, by its suffix: a Shapefile's
 # beside the .shp, a MapInfo table's beside the .tab (removing the .tab alone would leave
@@ -70,12 +78,49 @@ def _siblings(path: Path) -> set[Path]:
     return {path.with_suffix(s) for s in sides if path.with_suffix(s).exists()}
 
 
+class WrittenSink:
+    """A sink a run writes through (duck-types QgsFeatureSink's writing calls), counting the
+    features it took. Only this object holds the sink: close() releases it, which is when
+    QGIS completes the file."""
+
+    def __init__(self, sink, dest: str, file: tuple[Path, str | None] | None):
+        self._sink = sink
+        self.dest = dest  # the id the run reports the output by
+        self.file = file  # the file and layer written; None for a memory layer or a database
+        self.written = 0
+        self.error = ""  # what the sink said when its last features were flushed
+
+    def addFeatures(self, features, flags=None):  # noqa: N802 - as QgsFeatureSink
+        features = list(features)
+        done = self._sink.addFeatures(features, *(() if flags is None else (flags,)))
+        if done:
+            self.written += len(features)
+        return done
+
+    def addFeature(self, feature, flags=None):  # noqa: N802 - as QgsFeatureSink
+        return self.addFeatures([feature], flags)
+
+    def lastError(self) -> str:  # noqa: N802 - as QgsFeatureSink
+        return self._sink.lastError() if self._sink is not None else self.error
+
+    def close(self) -> None:
+        """Flushes what the sink still buffers and releases it (QGIS closes the file)."""
+        if self._sink is None:
+            return
+        if not self._sink.flushBuffer():
+            self.error = self._sink.lastError() or tr("its last features could not be written")
+        self._sink = None
+
+
 class PartialOutputs:
     """The outputs a run opens: about_to_open() just before each writer is made (what was
-    there is noted then); discard() after a cancel or failure removes only those."""
+    there is noted then), opened() with the sink made; unfinished() once the run is done says
+    which files do not hold what was written; discard() after a cancel or failure removes
+    only the outputs the run began."""
 
     def __init__(self) -> None:
         self._outputs: list[_Output] = []
+        self._sinks: list[WrittenSink] = []
 
     def about_to_open(self, destination: str) -> None:
         found = _file_and_layer(destination)
@@ -86,8 +131,41 @@ class PartialOutputs:
             _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
         )
 
+    def opened(self, sink, destination: str, dest: str) -> WrittenSink:
+        """The sink to write through in place of `sink`, which is kept (and so closed) here;
+        `destination` as the output parameter gives it, `dest` the id the sink was made for
+        (the file written: a table's .dbf for a .shp, a layer in a GeoPackage)."""
+        # A memory layer's destination is memory:, its id a bare name that is no file.
+        file = _file_and_layer(dest) if _file_and_layer(destination) is not None else None
+        if file is not None and Path(dest).is_file():  # QGIS 3.22 names a file path|layername=x
+            file = (Path(dest).absolute(), None)
+        written = WrittenSink(sink, dest, file)
+        self._sinks.append(written)
+        return written
+
+    def close(self) -> None:
+        for sink in self._sinks:
+            sink.close()
+
+    def unfinished(self, destinations) -> list[str]:
+        """Closes the run's sinks, then for each file among `destinations` (those the run
+        reports as its results) that does not hold the features written to it, the file and
+        what is wrong. Memory layers and databases are not files and are not asked."""
+        self.close()
+        wanted = {str(d) for d in destinations}
+        found = []
+        for sink in self._sinks:
+            where = sink.file
+            if where is None or sink.dest not in wanted:
+                continue
+            problem = sink.error or _not_holding(where[0], where[1], sink.written)
+            if problem:
+                found.append(f"{where[0]}: {problem}")
+        return found
+
     def discard(self) -> list[str]:
         """Removes what the run created; returns what could not be removed (in use, say)."""
+        self.close()  # an open file cannot be removed on Windows
         left: list[str] = []
         for output in self._outputs:
             if output.files_before and output.layer:
@@ -113,3 +191,42 @@ class PartialOutputs:
                 except OSError:
                     left.append(str(path))
         return left
+
+
+def _not_holding(path: Path, layer: str | None, written: int) -> str:
+    """Why the file does not hold `written` features in its layer (QGIS names a new file's
+    layer after the file); "" when it does."""
+    # A spreadsheet's first row is taken as data when every cell below is text as well (OGR
+    # guesses headers; GDAL 3.6 heeds a config option, not the HEADERS open option): the row
+    # of field names QGIS writes would count as one more feature.
+    headers = ("OGR_XLSX_HEADERS", "OGR_ODS_HEADERS")
+    before = [gdal.GetThreadLocalConfigOption(key, None) for key in headers]
+    for key in headers:
+        gdal.SetThreadLocalConfigOption(key, "FORCE")
+    try:
+        return _count_short(path, layer, written)
+    finally:
+        for key, value in zip(headers, before):
+            gdal.SetThreadLocalConfigOption(key, value)
+
+
+def _count_short(path: Path, layer: str | None, written: int) -> str:
+    try:
+        source = ogr.Open(str(path)) if path.is_file() else None
+    except RuntimeError:  # ogr raises rather than returns None when exceptions are on
+        source = None
+    if source is None:
+        return tr("the file is missing or cannot be opened")
+    table = source.GetLayerByName(layer or path.stem)
+    if table is None and not layer and source.GetLayerCount() > 0:
+        if source.GetLayerCount() > 1:
+            return ""  # a format naming its own layers (GPX): which is ours cannot be told
+        table = source.GetLayer(0)  # a format naming its one layer itself (DXF's entities)
+    if table is None:
+        return tr("it holds no layer {layer}").format(layer=layer or path.stem)
+    held = table.GetFeatureCount()
+    if held != written:
+        return tr("it holds {held} of the {written} features written").format(
+            held=held, written=written
+        )
+    return ""

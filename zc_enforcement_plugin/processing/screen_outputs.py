@@ -31,9 +31,8 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULT
 from ..core import areas, domain, ledger_delivery, reproject, screening
 from ..core.screening_overlay import polygonal, unusable_coordinates
 from ..i18n import tr
-from .base import ProgressSpan, add_features, fail, open_sink
+from .base import ProgressSpan, add_features, fail, open_sink, run_outputs
 from .layer_reader import SourceArrays, pyproj_crs
-from .partial_outputs import PartialOutputs
 from .screen_inputs import refuse_if_misdecoded
 from .shapefile_texts import ShapefileTexts
 
@@ -56,20 +55,20 @@ class WritingCancelled(Exception):  # noqa: N818 - an event, not an error
 
 class ResultWriter:
     """Writes a run's outputs through the algorithm's sinks, each file to UTF-8. What it opens
-    is noted, so that a cancel or a failure while writing removes what the run began."""
+    is noted (open_sink), so that a cancel or a failure while writing removes what the run
+    began."""
 
     def __init__(self, algorithm, parameters: dict, context, feedback, outputs: tuple[str, ...]):
         self.algorithm = algorithm
         self.parameters = parameters
         self.context = context
         self.feedback = feedback
-        self.begun = PartialOutputs()
+        self.begun = run_outputs(algorithm)  # open_sink notes each output it opens there
 
     def destination(self, output: str) -> str:
         return str(self.algorithm.parameterAsOutputLayer(self.parameters, output, self.context))
 
     def _sink(self, output: str, fields: QgsFields, geometry_type, crs):
-        self.begun.about_to_open(self.destination(output))
         return open_sink(
             self.algorithm, self.parameters, output, self.context, fields, geometry_type, crs
         )

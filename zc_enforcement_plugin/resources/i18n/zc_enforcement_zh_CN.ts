@@ -360,6 +360,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>The output could not be completed; the disk may be full. {outputs}. The run's outputs were removed.</source>
+      <translation>输出文件未能写完整，磁盘可能已满。{outputs}。本次运行的输出已删除。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>No ledger given.</source>
       <translation>未指定台帐。</translation>
     </message>
@@ -407,6 +412,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: the Shapefile {path} has no attribute table {missing} beside it: its fields (numbers, classes, dates) are in that file, and no tool can rebuild it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg).</source>
       <translation>{parameter}：Shapefile {path} 旁缺少属性表文件 {missing}：其字段（编号、地类、日期等）都在该文件中，任何工具都无法重建。请从来源处复制完整的一套文件（.shp、.shx、.dbf、.prj、.cpg）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>These could not be removed: {outputs}</source>
+      <translation>以下输出无法删除：{outputs}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -1159,6 +1169,26 @@
       <location filename="zc_enforcement_plugin/processing/measuring.py" />
       <source>its coordinate reference system ({crs}) has no EPSG code to measure areas in; save the layer in CGCS2000 (EPSG:4527, EPSG:4490, …)</source>
       <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/partial_outputs.py" />
+      <source>the file is missing or cannot be opened</source>
+      <translation>文件不存在或无法打开</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/partial_outputs.py" />
+      <source>its last features could not be written</source>
+      <translation>最后的要素未能写入</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/partial_outputs.py" />
+      <source>it holds no layer {layer}</source>
+      <translation>文件中没有图层 {layer}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/partial_outputs.py" />
+      <source>it holds {held} of the {written} features written</source>
+      <translation>写入 {written} 个要素，文件中只有 {held} 个</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
