@@ -1,5 +1,8 @@
 """The export's file writers: the GeoPackage and Shapefile written with GDAL's bindings are the
-files fiona wrote."""
+files fiona wrote; and a cancel while the GeoPackage, Shapefile or XLSX are written, or just
+before the package is published, leaves nothing new behind (review of a three-year ledger:
+cancel pressed while "Writing the GeoPackage and the Shapefile" was ignored, and a full package
+published 45 s later)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,10 @@ from fiona.crs import CRS
 from osgeo import ogr
 
 from tests import test_export
-from tests.test_export import ledger_rows, plain_gdal
+from tests.test_export import folder_state, ledger_rows, plain_gdal, run_export
 from zc_enforcement_plugin.core import export
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.i18n import tr
 
 # The ledger the export tests build, and what it is made from (module fixtures, one per module).
 screened_output = test_export.screened_output
@@ -123,3 +127,96 @@ def test_the_vector_files_are_the_files_fiona_wrote(field_ledger, tmp_path, enco
     number = rows[0].number
     assert number.encode(codec) in new
     assert written.shapefile.with_suffix(".cpg").read_text() == export.CPG_NAMES[encoding]
+
+
+def cancelling_at(call: int):
+    """is_cancelled() that says stop at its `call`th question, and counts the questions."""
+    asked = []
+
+    def is_cancelled() -> bool:
+        asked.append(True)
+        return len(asked) == call
+
+    is_cancelled.asked = asked
+    return is_cancelled
+
+
+def test_a_cancel_at_any_check_of_the_vector_files_or_the_xlsx_leaves_no_file(
+    field_ledger, tmp_path
+):
+    """Every point where the writers ask is_cancelled(): raised there, no file of theirs stays
+    (a whole GeoPackage beside no Shapefile would pass for the export), and no part file."""
+    rows = ledger_rows(field_ledger)
+    writers = {
+        "vectors": lambda folder, is_cancelled: export.write_vector_exports(
+            folder, rows, "GBK", is_cancelled=is_cancelled
+        ),
+        "xlsx": lambda folder, is_cancelled: export.write_xlsx(
+            folder / "verification.xlsx", rows, is_cancelled=is_cancelled
+        ),
+    }
+    for name, write in writers.items():
+        never = cancelling_at(0)
+        write(tmp_path / name / "whole", never)
+        checks = len(never.asked)
+        assert checks >= 2, f"{name} asks whether to stop only {checks} times"
+        for call in range(1, checks + 1):
+            folder = tmp_path / name / str(call)
+            folder.mkdir(parents=True)
+            with pytest.raises(export.ExportCancelled):
+                write(folder, cancelling_at(call))
+            assert folder_state(folder) == {}, f"{name}, cancelled at check {call}"
+
+
+def test_the_xlsx_reports_its_progress(field_ledger, tmp_path):
+    rows = ledger_rows(field_ledger)
+    seen: list[float] = []
+    export.write_xlsx(tmp_path / "v.xlsx", rows, progress=seen.append)
+    assert seen and seen == sorted(seen) and seen[0] >= 0 and seen[-1] <= 100
+
+
+def feedback_cancelling_at(text: str | None = None, after_percent: float | None = None):
+    """A Processing feedback that cancels when the progress says `text`, or passes a percent."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Cancelling(QgsProcessingFeedback):
+        def setProgressText(self, shown):  # noqa: N802 - QGIS API
+            super().setProgressText(shown)
+            if shown == text:
+                self.cancel()
+
+    feedback = Cancelling()
+    if after_percent is not None:
+        feedback.progressChanged.connect(lambda done: done > after_percent and feedback.cancel())
+    return feedback
+
+
+CANCELS = {
+    "while the GeoPackage and Shapefile are written": dict(
+        text=tr("Writing the GeoPackage and the Shapefile")
+    ),
+    "while the XLSX is written": dict(text=tr("Writing the XLSX ledger")),
+    # After the XLSX, the last file without sheets: only the check before publishing sees it.
+    "after the last file, before publishing": dict(after_percent=49.99),
+}
+
+
+@pytest.mark.parametrize("when", CANCELS)
+def test_a_cancel_while_the_files_are_written_publishes_nothing(
+    provider, field_ledger, tmp_path, when
+):
+    """README: a cancelled export leaves nothing new behind. An earlier package stays byte for
+    byte with the user's own file beside it; a folder made for this run goes again."""
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder)
+    (folder / "说明.txt").write_text("科室的备注", "utf-8")
+    before = folder_state(folder)
+    assert {"verification.gpkg", "verification.shp", "verification.xlsx"} <= set(before)
+    feedback = feedback_cancelling_at(**CANCELS[when])
+    assert run_export(field_ledger, folder, feedback=feedback) == {}
+    assert feedback.isCanceled()
+    assert folder_state(folder) == before
+
+    feedback = feedback_cancelling_at(**CANCELS[when])
+    assert run_export(field_ledger, tmp_path / "new" / "package", feedback=feedback) == {}
+    assert not (tmp_path / "new").exists()

@@ -489,6 +489,8 @@ def write_xlsx(
     columns: Sequence[ExportColumn] = EXPORT_COLUMNS,
     title: str = "卫片图斑核查台帐",
     sheet_name: str = "核查台帐",
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
 
@@ -498,7 +500,13 @@ def write_xlsx(
     (ROUND(m² total / (10000/15), 2)), as each row's 亩 is its m² converted, and not the sum of
     the rounded 亩 rows (which drifts: 922,045.01 m² is 1,383.07 亩, not 1,383.09); the totals
     row says so. The header is frozen, filterable and repeated on every printed page.
+
+    Cancelled (is_cancelled(), asked every ROWS_PER_REPORT rows) it raises ExportCancelled and
+    `path` is left as it was.
     """
+    # A third of the time goes into reading the values, the rest into writing the cells.
+    reading = Reporter(progress, is_cancelled, ExportCancelled, 0, 30)
+    writing = Reporter(progress, is_cancelled, ExportCancelled, 30, 100)
     index = {c.name: i for i, c in enumerate(columns)}
 
     def column(c: ExportColumn) -> xlsx.Column:
@@ -515,13 +523,26 @@ def write_xlsx(
     sheet = xlsx.Sheet(
         sheet_name,
         [column(c) for c in columns],
-        [[_xlsx_value(c, _row_values(row).get(c.name)) for c in columns] for row in rows],
+        [_xlsx_values(columns, row, number, len(rows), reading) for number, row in enumerate(rows)],
         title=title,
         totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
     )
-    return xlsx.write_workbook(path, [sheet], title)
+    return xlsx.write_workbook(path, [sheet], title, writing)
+
+
+def _xlsx_values(
+    columns: Sequence[ExportColumn],
+    row: ExportRow | Mapping[str, Any],
+    number: int,
+    count: int,
+    report: Reporter,
+) -> list[Any]:
+    if number % ROWS_PER_REPORT == 0:
+        report(number / count)
+    values = _row_values(row)
+    return [_xlsx_value(c, values.get(c.name)) for c in columns]
 
 
 # =================================================================================================

@@ -270,7 +270,12 @@ class ExportVerification(EnforcementAlgorithm):
 
                 feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
                 vectors = export.write_vector_exports(
-                    staging, rows, encoding, basename=BASENAME, progress=part(35, 45)
+                    staging,
+                    rows,
+                    encoding,
+                    basename=BASENAME,
+                    progress=part(35, 45),
+                    is_cancelled=feedback.isCanceled,
                 )
                 for warning in vectors.warnings:
                     feedback.pushWarning(warning)
@@ -289,7 +294,13 @@ class ExportVerification(EnforcementAlgorithm):
                             "this export holds the spots of {offices} only, not the district's."
                         ).format(offices=own)
                     )
-                xlsx = export.write_xlsx(staging / f"{BASENAME}.xlsx", rows, title=title)
+                xlsx = export.write_xlsx(
+                    staging / f"{BASENAME}.xlsx",
+                    rows,
+                    title=title,
+                    progress=part(45, 50),
+                    is_cancelled=feedback.isCanceled,
+                )
                 feedback.setProgress(50)
 
                 pdf = ""
@@ -305,6 +316,9 @@ class ExportVerification(EnforcementAlgorithm):
                     )
                     self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                     pdf = str(folder / SHEETS_NAME)
+                # A cancel pressed after the last file's last check: nothing is published.
+                if feedback.isCanceled():
+                    raise export.ExportCancelled()
             except export.ExportCancelled:
                 feedback.reportError(
                     tr("Cancelled: nothing was written, the output folder is as it was.")
