@@ -844,6 +844,7 @@ def write_vector_exports(
     """
     check_shapefile(rows, encoding, columns)
     report = Reporter(progress, is_cancelled, ExportCancelled)
+    report(0)  # a cancel pressed as the writing begins: before a second of preparing the rows
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = VectorExport(folder / f"{basename}.gpkg", folder / f"{basename}.shp", encoding)
