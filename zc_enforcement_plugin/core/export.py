@@ -848,22 +848,29 @@ def write_vector_exports(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = VectorExport(folder / f"{basename}.gpkg", folder / f"{basename}.shp", encoding)
+    geopackage_names = {c.name: c for c in columns}
+    geopackage_values = [
+        {name: _field_value(c, row.values.get(c.name)) for name, c in geopackage_names.items()}
+        for row in rows
+    ]
     shapefile_names = {c.shapefile_name: c for c in columns}
     shapefile_values, result.warnings = _shapefile_values(rows, shapefile_names, encoding)
     targets = (
-        (result.geopackage, "GPKG", {c.name: c for c in columns}, None, []),
-        (result.shapefile, "ESRI Shapefile", shapefile_names, shapefile_values, []),
+        (result.geopackage, "GPKG", geopackage_names, geopackage_values, []),
+        # GDAL recodes the texts to it (see GDAL_ENCODINGS) and names it in the .cpg
+        (
+            result.shapefile,
+            "ESRI Shapefile",
+            shapefile_names,
+            shapefile_values,
+            [f"ENCODING={CPG_NAMES[encoding]}"],
+        ),
     )
     geometries = [_multipolygon_wkb(row.geometry) for row in rows]
+    started = []  # the targets begun: their files are this call's
     try:
         for done, (path, driver, by_name, values, options) in enumerate(targets):
-            if values is None:
-                values = [
-                    {name: _field_value(c, row.values.get(c.name)) for name, c in by_name.items()}
-                    for row in rows
-                ]
-            else:
-                options = [f"ENCODING={CPG_NAMES[encoding]}"]  # GDAL writes it into the .cpg
+            started.append((path, driver))
 
             def written(count: int, done=done) -> None:
                 report((done + count / max(1, len(rows))) / len(targets))
@@ -878,7 +885,7 @@ def write_vector_exports(
     except BaseException:
         # Cancelled or failed: a GeoPackage written whole beside no Shapefile would pass for
         # the export; neither stays.
-        for path, driver, *_ in targets:
+        for path, driver in started:
             for file in _vector_files(path, driver):
                 file.unlink(missing_ok=True)
         raise
