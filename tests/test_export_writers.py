@@ -176,8 +176,11 @@ def test_the_xlsx_reports_its_progress(field_ledger, tmp_path):
 
 
 def feedback_cancelling_at(text: str | None = None, after_percent: float | None = None):
-    """A Processing feedback that cancels when the progress says `text`, or passes a percent."""
+    """A Processing feedback that cancels when the progress says `text` (in the interface's
+    language), or passes a percent."""
     from qgis.core import QgsProcessingFeedback
+
+    text = tr(text) if text is not None else None
 
     class Cancelling(QgsProcessingFeedback):
         def setProgressText(self, shown):  # noqa: N802 - QGIS API
@@ -193,9 +196,9 @@ def feedback_cancelling_at(text: str | None = None, after_percent: float | None 
 
 CANCELS = {
     "while the GeoPackage and Shapefile are written": dict(
-        text=tr("Writing the GeoPackage and the Shapefile")
+        text="Writing the GeoPackage and the Shapefile"
     ),
-    "while the XLSX is written": dict(text=tr("Writing the XLSX ledger")),
+    "while the XLSX is written": dict(text="Writing the XLSX ledger"),
     # After the XLSX, the last file without sheets: only the check before publishing sees it.
     "after the last file, before publishing": dict(after_percent=49.99),
 }
