@@ -59,6 +59,7 @@ bench: setup
 	$(PY) bench/bench_screening.py
 	$(PY) bench/bench_dock.py
 	$(PY) bench/bench_reports.py
+	$(PY) bench/bench_export.py
 
 translations: $(PLUGIN)/resources/i18n/zc_enforcement_zh_CN.qm
 

@@ -67,6 +67,18 @@ def crashed_staging(folder: Path, set_aside: list[str], moved_in: list[str], jou
     return place
 
 
+def refusing_driver(monkeypatch, message: str) -> None:
+    """GDAL's drivers refuse to make any file, raising `message` as its bindings do when
+    exceptions are on."""
+    from osgeo import ogr
+
+    class Refusing:
+        def CreateDataSource(self, *_):  # noqa: N802 - GDAL's name
+            raise RuntimeError(message)
+
+    monkeypatch.setattr(ogr, "GetDriverByName", lambda name: Refusing())
+
+
 def visible(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir() if path.is_file()}
 
@@ -182,7 +194,7 @@ def test_a_full_disk_is_said_naming_the_file_and_the_earlier_package_is_kept(
     provider, field_ledger, tmp_path, monkeypatch, writer, final
 ):
     """A full disk used to end in a Python traceback naming no file (the zip, the XLSX) or in
-    the hidden staging path and a fiona object's repr (the Shapefile)."""
+    the hidden staging path and a fiona object's repr (the Shapefile, then written with fiona)."""
     from qgis.core import QgsProcessingException
 
     folder = tmp_path / "package"
@@ -194,17 +206,11 @@ def test_a_full_disk_is_said_naming_the_file_and_the_earlier_package_is_kept(
         staged = Path(target)
         staged = staged if staged.is_dir() else staged.parent
         if writer == "write_vector_exports":
-            import fiona
-
-            # GDAL on a full disk: a message that says nothing of the disk, and a repr.
-            def refused(*_, **__):
-                raise fiona.errors.DriverError(
-                    "sqlite3_exec failed: no such table: gpkg_geometry_columns. Failed to "
-                    "write record: <fiona.model.Feature object at 0x7f79aa31bd90>"
-                )
-
+            # GDAL on a full disk: a message that says nothing of the disk.
+            refusing_driver(
+                monkeypatch, "sqlite3_exec failed: no such table: gpkg_geometry_columns"
+            )
             monkeypatch.setattr(export.disk, "disk_full", lambda folder: True)
-            monkeypatch.setattr(fiona, "open", refused)
             return written(target, *args, **kwargs)
         part = staged / f".{final}.part"
         part.write_bytes(b"half")
@@ -225,22 +231,16 @@ def test_a_driver_error_names_the_file_in_the_output_folder_without_a_repr(
     provider, field_ledger, tmp_path, monkeypatch
 ):
     """Not a full disk: the driver's own words, with the file as the folder will name it."""
-    import fiona
     from qgis.core import QgsProcessingException
 
-    def refused(*_, **__):
-        raise fiona.errors.DriverError(
-            "Failed to write record: <fiona.model.Feature object at 0x1>"
-        )
-
-    monkeypatch.setattr(fiona, "open", refused)
+    refusing_driver(monkeypatch, "Failed to write record")
     monkeypatch.setattr(export.disk, "disk_full", lambda folder: False)
     folder = tmp_path / "package"
     with pytest.raises(QgsProcessingException) as raised:
         run_export(field_ledger, folder)
     said = str(raised.value)
     assert str(folder / "verification.gpkg") in said and "Failed to write record" in said, said
-    assert staging.EXPORT_PREFIX not in said and "0x1" not in said, said
+    assert staging.EXPORT_PREFIX not in said and "Traceback" not in said, said
 
 
 def test_a_report_killed_while_moving_its_pair_in_is_undone_by_the_next_run(tmp_path):

@@ -1,6 +1,8 @@
 """The verification export: ledger rows, the XLSX ledger, GeoPackage/Shapefile and evidence zip.
 
-No QGIS here: the PDF sheets are made by the Processing algorithm from the same rows.
+No QGIS here: the PDF sheets are made by the Processing algorithm from the same rows. The
+GeoPackage and Shapefile are written with GDAL's own bindings (osgeo.ogr, which fiona wraps and
+every QGIS has), not fiona: see _write_layer.
 """
 
 from __future__ import annotations
@@ -109,6 +111,11 @@ SHAPEFILE_ENCODINGS = ("UTF-8", "GBK")
 # What the .cpg says for each: ArcGIS reads code page numbers, GDAL and QGIS read both forms.
 CPG_NAMES = {"UTF-8": "UTF-8", "GBK": "936"}
 PYTHON_CODECS = {"UTF-8": "utf-8", "GBK": "gbk"}
+# The encoding GDAL recodes a Shapefile's texts to, as it names the .cpg's (936 is CP936). Set
+# while writing: QGIS's OGR provider sets SHAPE_ENCODING to "" for the whole process, and GDAL
+# takes that over the layer's ENCODING option, writing the UTF-8 bytes into a GBK Shapefile.
+GDAL_ENCODINGS = {"UTF-8": "UTF-8", "GBK": "CP936"}
+ROWS_PER_REPORT = 500  # rows written between two progress reports (and cancel checks)
 
 
 @dataclass(frozen=True)
@@ -206,11 +213,6 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失或改动数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
-
-
-# A Python object's repr in a driver's message ("Failed to write record: <fiona.model.Feature
-# object at 0x7f79…>"): it names nothing a user can find, and is left out.
-_OBJECT_REPR = re.compile(r"<[\w.]+ object at 0x[0-9a-fA-F]+>")
 
 
 class ExportError(Exception):
@@ -488,6 +490,8 @@ def write_xlsx(
     columns: Sequence[ExportColumn] = EXPORT_COLUMNS,
     title: str = "卫片图斑核查台帐",
     sheet_name: str = "核查台帐",
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
 
@@ -497,7 +501,13 @@ def write_xlsx(
     (ROUND(m² total / (10000/15), 2)), as each row's 亩 is its m² converted, and not the sum of
     the rounded 亩 rows (which drifts: 922,045.01 m² is 1,383.07 亩, not 1,383.09); the totals
     row says so. The header is frozen, filterable and repeated on every printed page.
+
+    Cancelled (is_cancelled(), asked every ROWS_PER_REPORT rows) it raises ExportCancelled and
+    `path` is left as it was.
     """
+    # A third of the time goes into reading the values, the rest into writing the cells.
+    reading = Reporter(progress, is_cancelled, ExportCancelled, 0, 30)
+    writing = Reporter(progress, is_cancelled, ExportCancelled, 30, 100)
     index = {c.name: i for i, c in enumerate(columns)}
 
     def column(c: ExportColumn) -> xlsx.Column:
@@ -514,13 +524,26 @@ def write_xlsx(
     sheet = xlsx.Sheet(
         sheet_name,
         [column(c) for c in columns],
-        [[_xlsx_value(c, _row_values(row).get(c.name)) for c in columns] for row in rows],
+        [_xlsx_values(columns, row, number, len(rows), reading) for number, row in enumerate(rows)],
         title=title,
         totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
     )
-    return xlsx.write_workbook(path, [sheet], title)
+    return xlsx.write_workbook(path, [sheet], title, writing)
+
+
+def _xlsx_values(
+    columns: Sequence[ExportColumn],
+    row: ExportRow | Mapping[str, Any],
+    number: int,
+    count: int,
+    report: Reporter,
+) -> list[Any]:
+    if number % ROWS_PER_REPORT == 0:
+        report(number / count)
+    values = _row_values(row)
+    return [_xlsx_value(c, values.get(c.name)) for c in columns]
 
 
 # =================================================================================================
@@ -671,7 +694,7 @@ def check_shapefile(
         # written text -> the spots' keys written so; a key must come out whole and its own
         written: dict[str, list[str]] = {}
         for row in rows:
-            value = _fiona_value(column, row.values.get(column.name))
+            value = _field_value(column, row.values.get(column.name))
             if not isinstance(value, str):
                 continue
             text = shapefile_text(value, encoding)
@@ -713,22 +736,23 @@ def _codec(encoding: str) -> str:
     return PYTHON_CODECS[encoding]
 
 
-def _fiona_type(column: ExportColumn) -> str:
-    if column.kind in AREA_KINDS:
-        return f"float:20.{AREA_DECIMALS}"
-    if column.kind == COL_INT:
-        return "int:10"
-    if column.kind == COL_DATE:
-        return "date"
-    return f"str:{SHAPEFILE_TEXT_BYTES}"
+# How each kind of column is written in both files: (OGR field type, width, precision). Integers
+# are 64-bit of width 10 (as fiona's "int:10" wrote them), texts as wide as a DBF text holds.
+_FIELD_TYPES = {
+    COL_SQM: ("OFTReal", 20, AREA_DECIMALS),
+    COL_MU: ("OFTReal", 20, AREA_DECIMALS),
+    COL_INT: ("OFTInteger64", 10, 0),
+    COL_DATE: ("OFTDate", 0, 0),
+    COL_TEXT: ("OFTString", SHAPEFILE_TEXT_BYTES, 0),
+}
 
 
-def _fiona_value(column: ExportColumn, value: Any) -> Any:
+def _field_value(column: ExportColumn, value: Any) -> Any:
+    """The value as both files hold it: a date a date, a text a str, None empty."""
     if value is None:
         return None
     if column.kind == COL_DATE:
-        day = parse_date(value, strict=False)
-        return day.isoformat() if day else None
+        return parse_date(value, strict=False)
     if column.kind == COL_TEXT:
         return str(value)
     return value
@@ -736,6 +760,69 @@ def _fiona_value(column: ExportColumn, value: Any) -> Any:
 
 def _clip_bytes(text: str, codec: str, limit: int) -> str:
     return clip_text(text, limit, lambda t: len(t.encode(codec)))
+
+
+def _multipolygon_wkb(geom: Any) -> bytes | None:
+    """The spot's outline as the layers' type holds it: a MultiPolygon, 2D; None when none."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    if geom is None or geom.is_empty:
+        return None
+    if isinstance(geom, Polygon):
+        geom = MultiPolygon([geom])
+    return shapely.to_wkb(geom, output_dimension=2)
+
+
+def _shapefile_values(
+    rows: Sequence[ExportRow], by_name: Mapping[str, ExportColumn], encoding: str
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each row's values as the Shapefile in `encoding` writes them (GBK_SUBSTITUTES applied,
+    texts cut at SHAPEFILE_TEXT_BYTES), and the warnings that says so."""
+    codec = _codec(encoding)
+    warnings: list[str] = []
+    records = []
+    # field -> (spots whose text GBK_SUBSTITUTES changed, the substitutions, a first text
+    # before and after: the warning shows it, so a change of meaning would be seen)
+    substituted: dict[str, tuple[list[str], list[tuple[str, str]], list[str]]] = {}
+    for row in rows:
+        values = {}
+        for name, column in by_name.items():
+            value = _field_value(column, row.values.get(column.name))
+            if isinstance(value, str):
+                written = shapefile_text(value, encoding)
+                if written != value:
+                    numbers, applied, example = substituted.setdefault(name, ([], [], []))
+                    numbers.append(row.number)
+                    applied += [a for a in gbk_substitutions(value)[1] if a not in applied]
+                    example[:] = example or [value, written]
+                    value = written
+                clipped = _clip_bytes(value, codec, SHAPEFILE_TEXT_BYTES)
+                if clipped != value:
+                    warnings.append(
+                        f"图斑 {row.number} 的字段 {name} 超过 {SHAPEFILE_TEXT_BYTES} 字节，"
+                        f"Shapefile 中已截断（GeoPackage 和 XLSX 中完整） / spot {row.number}, "
+                        f"field {name}: longer than {SHAPEFILE_TEXT_BYTES} bytes, cut in the "
+                        "Shapefile (whole in the GeoPackage and XLSX)"
+                    )
+                    value = clipped
+            values[name] = value
+        records.append(values)
+    for name, (numbers, applied, (before, after)) in substituted.items():
+        shown = first_of(numbers, 5, ", ")
+        words = "、".join(
+            f"“{shown_symbol(symbol)}”→“{text}”"
+            for symbol, text in GBK_SUBSTITUTES
+            if (symbol, text) in applied
+        )
+        warnings.append(
+            f"字段 {name}：{len(numbers)} 个图斑（{shown}）的文本含 GBK 无法表示的符号，"
+            f"Shapefile 中已改写（{words}；如图斑 {numbers[0]}：“{before}”→“{after}”），"
+            f"GeoPackage 和 XLSX 中保持原样 / field {name}: in {len(numbers)} spots "
+            f"({shown}) symbols GBK lacks were written out in the Shapefile ({words}; e.g. "
+            f"spot {numbers[0]}: “{before}” → “{after}”); the GeoPackage and XLSX keep them"
+        )
+    return records, warnings
 
 
 def write_vector_exports(
@@ -753,102 +840,154 @@ def write_vector_exports(
     (254 bytes) is cut there and reported (the GeoPackage and XLSX keep it whole). What the
     Shapefile would write wrongly (check_shapefile: a character the encoding cannot hold, two
     columns under one name, a spot number it would not keep whole and distinct) stops the
-    export before anything is written, naming spot and field.
+    export before anything is written, naming spot and field. Cancelled (is_cancelled(), asked
+    every ROWS_PER_REPORT rows) or failed, the file being written is removed.
     """
-    import fiona
-    from fiona.crs import CRS
-    from shapely.geometry import MultiPolygon, Polygon, mapping
-
-    codec = _codec(encoding)
     check_shapefile(rows, encoding, columns)
     report = Reporter(progress, is_cancelled, ExportCancelled)
+    report(0)  # a cancel pressed as the writing begins: before a second of preparing the rows
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     result = VectorExport(folder / f"{basename}.gpkg", folder / f"{basename}.shp", encoding)
-    crs = CRS.from_epsg(ls.LEDGER_SRS_ID)
-
-    def geometry(row: ExportRow):
-        geom = row.geometry
-        if geom is None or geom.is_empty:
-            return None
-        if isinstance(geom, Polygon):
-            geom = MultiPolygon([geom])
-        return mapping(geom)
-
+    geopackage_names = {c.name: c for c in columns}
+    geopackage_values = [
+        {name: _field_value(c, row.values.get(c.name)) for name, c in geopackage_names.items()}
+        for row in rows
+    ]
+    shapefile_names = {c.shapefile_name: c for c in columns}
+    shapefile_values, result.warnings = _shapefile_values(rows, shapefile_names, encoding)
     targets = (
-        (result.geopackage, "GPKG", {c.name: c for c in columns}, {"layer": basename}),
-        (result.shapefile, "ESRI Shapefile", {c.shapefile_name: c for c in columns}, {}),
+        (result.geopackage, "GPKG", geopackage_names, geopackage_values, []),
+        # GDAL recodes the texts to it (see GDAL_ENCODINGS) and names it in the .cpg
+        (
+            result.shapefile,
+            "ESRI Shapefile",
+            shapefile_names,
+            shapefile_values,
+            [f"ENCODING={CPG_NAMES[encoding]}"],
+        ),
     )
-    for done, (path, driver, by_name, options) in enumerate(targets):
-        for suffix in SHAPEFILE_SUFFIXES if driver != "GPKG" else (".gpkg",):
-            path.with_suffix(suffix).unlink(missing_ok=True)
-        schema = {
-            "geometry": "MultiPolygon",
-            "properties": {name: _fiona_type(column) for name, column in by_name.items()},
-        }
-        if driver != "GPKG":
-            options = {"encoding": CPG_NAMES[encoding]}
-        features = []
-        # field -> (spots whose text GBK_SUBSTITUTES changed, the substitutions, a first text
-        # before and after: the warning shows it, so a change of meaning would be seen)
-        substituted: dict[str, tuple[list[str], list[tuple[str, str]], list[str]]] = {}
-        for row in rows:
-            properties = {}
-            for name, column in by_name.items():
-                value = _fiona_value(column, row.values.get(column.name))
-                if driver != "GPKG" and isinstance(value, str):
-                    written = shapefile_text(value, encoding)
-                    if written != value:
-                        numbers, applied, example = substituted.setdefault(name, ([], [], []))
-                        numbers.append(row.number)
-                        applied += [a for a in gbk_substitutions(value)[1] if a not in applied]
-                        example[:] = example or [value, written]
-                        value = written
-                    clipped = _clip_bytes(value, codec, SHAPEFILE_TEXT_BYTES)
-                    if clipped != value:
-                        result.warnings.append(
-                            f"图斑 {row.number} 的字段 {name} 超过 {SHAPEFILE_TEXT_BYTES} 字节，"
-                            f"Shapefile 中已截断（GeoPackage 和 XLSX 中完整） / spot {row.number}, "
-                            f"field {name}: longer than {SHAPEFILE_TEXT_BYTES} bytes, cut in the "
-                            "Shapefile (whole in the GeoPackage and XLSX)"
-                        )
-                        value = clipped
-                properties[name] = value
-            features.append({"geometry": geometry(row), "properties": properties})
-        for name, (numbers, applied, (before, after)) in substituted.items():
-            shown = first_of(numbers, 5, ", ")
-            words = "、".join(
-                f"“{shown_symbol(symbol)}”→“{text}”"
-                for symbol, text in GBK_SUBSTITUTES
-                if (symbol, text) in applied
+    geometries = [_multipolygon_wkb(row.geometry) for row in rows]
+    started = []  # the targets begun: their files are this call's
+    try:
+        for done, (path, driver, by_name, values, options) in enumerate(targets):
+            started.append((path, driver))
+
+            def written(count: int, done=done) -> None:
+                report((done + count / max(1, len(rows))) / len(targets))
+
+            _write_layer(
+                path, driver, basename, options, by_name, values, geometries, written, encoding
             )
-            result.warnings.append(
-                f"字段 {name}：{len(numbers)} 个图斑（{shown}）的文本含 GBK 无法表示的符号，"
-                f"Shapefile 中已改写（{words}；如图斑 {numbers[0]}：“{before}”→“{after}”），"
-                f"GeoPackage 和 XLSX 中保持原样 / field {name}: in {len(numbers)} spots "
-                f"({shown}) symbols GBK lacks were written out in the Shapefile ({words}; e.g. "
-                f"spot {numbers[0]}: “{before}” → “{after}”); the GeoPackage and XLSX keep them"
-            )
-        try:
-            with fiona.open(
-                str(path), "w", driver=driver, schema=schema, crs=crs, **options
-            ) as sink:
-                sink.writerecords(features)
-        except ExportCancelled:
-            raise
-        except Exception as error:  # fiona raises several driver errors
-            if isinstance(error, OSError) or disk.disk_full(folder):
-                # GDAL on a full disk says "no such table: gpkg_geometry_columns": the caller
-                # words an OSError as what it is, naming the file.
-                code = error.errno if isinstance(error, OSError) else errno.ENOSPC
-                raise OSError(code, os.strerror(code), str(path)) from error
-            said = _OBJECT_REPR.sub("", str(error)).rstrip(": ")
-            raise ExportError(f"无法写入 / cannot write {path}: {said}") from error
-        report((done + 1) / len(targets))
-    cpg = result.shapefile.with_suffix(".cpg")
-    if not cpg.exists() or cpg.read_text("ascii").strip() != CPG_NAMES[encoding]:
-        cpg.write_text(CPG_NAMES[encoding], "ascii")  # what the reader needs, whatever GDAL did
+        cpg = result.shapefile.with_suffix(".cpg")
+        if not cpg.exists() or cpg.read_text("ascii").strip() != CPG_NAMES[encoding]:
+            # what the reader needs, whatever GDAL did
+            cpg.write_text(CPG_NAMES[encoding], "ascii")
+    except BaseException:
+        # Cancelled or failed: a GeoPackage written whole beside no Shapefile would pass for
+        # the export; neither stays.
+        for path, driver in started:
+            for file in _vector_files(path, driver):
+                file.unlink(missing_ok=True)
+        raise
     return result
+
+
+def _vector_files(path: Path, driver: str) -> list[Path]:
+    """Every file GDAL may write for `path`: a Shapefile's side files, a GeoPackage's journals."""
+    if driver != "GPKG":
+        return [path.with_suffix(suffix) for suffix in SHAPEFILE_SUFFIXES]
+    return [path] + [path.with_name(path.name + side) for side in ("-journal", "-wal", "-shm")]
+
+
+def _write_layer(
+    path: Path,
+    driver: str,
+    layer_name: str,
+    options: list[str],
+    by_name: Mapping[str, ExportColumn],
+    values: Sequence[Mapping[str, Any]],
+    geometries: Sequence[bytes | None],
+    written: Callable[[int], None],
+    encoding: str,
+) -> None:
+    """One file, written with GDAL's own bindings in one transaction where the format has them
+    (the GeoPackage; a Shapefile has none). Not fiona: fiona 1.9 copies a feature's properties
+    on every field it reads, columns² per feature, 45 s of a 24,000-spot export."""
+    from osgeo import gdal, ogr, osr
+
+    for file in _vector_files(path, driver):
+        file.unlink(missing_ok=True)
+
+    def failed(what: str, raised: Exception | None = None) -> Exception:
+        # GDAL on a full disk says "no such table: gpkg_geometry_columns" or the like: asked of
+        # the disk, it is an OSError naming the file, which the caller words as what it is.
+        if disk.disk_full(path.parent):
+            return OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        message = str(raised) if raised is not None else gdal.GetLastErrorMsg() or what
+        return ExportError(f"无法写入 / cannot write {path}: {message}")
+
+    source = None
+    shape_encoding = gdal.GetThreadLocalConfigOption("SHAPE_ENCODING", None)
+    gdal.SetThreadLocalConfigOption("SHAPE_ENCODING", GDAL_ENCODINGS[encoding])
+    try:
+        gdal.ErrorReset()
+        source = ogr.GetDriverByName(driver).CreateDataSource(str(path))
+        if source is None:
+            raise failed("the file cannot be created")
+        crs = osr.SpatialReference()
+        crs.ImportFromEPSG(ls.LEDGER_SRS_ID)
+        crs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        layer = source.CreateLayer(layer_name, crs, ogr.wkbMultiPolygon, options)
+        if layer is None:
+            raise failed("the layer cannot be created")
+        setters = []  # per field: (index, name, how its value is set)
+        for name, column in by_name.items():
+            kind, width, precision = _FIELD_TYPES[column.kind]
+            definition = ogr.FieldDefn(name, getattr(ogr, kind))
+            definition.SetWidth(width)
+            definition.SetPrecision(precision)
+            if layer.CreateField(definition) != ogr.OGRERR_NONE:
+                raise failed(f"field {name} cannot be created")
+            setters.append((len(setters), name, column.kind))
+        definition = layer.GetLayerDefn()
+        transaction = source.TestCapability(ogr.ODsCTransactions)
+        if transaction and source.StartTransaction() != ogr.OGRERR_NONE:
+            raise failed("cannot start a transaction")
+        for count, (record, geometry) in enumerate(zip(values, geometries, strict=True)):
+            if count % ROWS_PER_REPORT == 0:
+                written(count)
+            feature = ogr.Feature(definition)
+            for index, name, kind in setters:
+                value = record[name]
+                if value is None:
+                    feature.SetFieldNull(index)
+                elif kind == COL_TEXT:
+                    feature.SetFieldString(index, value)
+                elif kind == COL_INT:
+                    feature.SetFieldInteger64(index, int(value))
+                elif kind == COL_DATE:
+                    feature.SetField(index, value.year, value.month, value.day, 0, 0, 0, 0)
+                else:
+                    feature.SetField(index, float(value))
+            if geometry is not None:
+                feature.SetGeometryDirectly(ogr.CreateGeometryFromWkb(geometry))
+            if layer.CreateFeature(feature) != ogr.OGRERR_NONE:
+                raise failed(f"feature {count + 1} cannot be written")
+        if transaction and source.CommitTransaction() != ogr.OGRERR_NONE:
+            raise failed("cannot commit")
+        layer = None
+        source.FlushCache()
+        source = None  # closes the file: written whole
+        written(len(values))
+    except (ExportCancelled, ExportError, OSError):
+        layer = source = None  # noqa: F841 - closed, so that its files can be removed
+        raise
+    except Exception as error:  # GDAL's bindings raise when a plugin turned exceptions on
+        layer = source = None  # noqa: F841
+        raise failed("", error) from error
+    finally:
+        gdal.SetThreadLocalConfigOption("SHAPE_ENCODING", shape_encoding)
 
 
 # =================================================================================================

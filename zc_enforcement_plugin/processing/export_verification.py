@@ -276,7 +276,12 @@ class ExportVerification(EnforcementAlgorithm):
                 feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
                 writing = f"{BASENAME}.gpkg"
                 vectors = export.write_vector_exports(
-                    staging, rows, encoding, basename=BASENAME, progress=part(35, 45)
+                    staging,
+                    rows,
+                    encoding,
+                    basename=BASENAME,
+                    progress=part(35, 45),
+                    is_cancelled=feedback.isCanceled,
                 )
                 for warning in vectors.warnings:
                     feedback.pushWarning(warning)
@@ -296,7 +301,13 @@ class ExportVerification(EnforcementAlgorithm):
                         ).format(offices=own)
                     )
                 writing = f"{BASENAME}.xlsx"
-                xlsx = export.write_xlsx(staging / f"{BASENAME}.xlsx", rows, title=title)
+                xlsx = export.write_xlsx(
+                    staging / f"{BASENAME}.xlsx",
+                    rows,
+                    title=title,
+                    progress=part(45, 50),
+                    is_cancelled=feedback.isCanceled,
+                )
                 feedback.setProgress(50)
 
                 pdf = ""
@@ -313,6 +324,9 @@ class ExportVerification(EnforcementAlgorithm):
                     writing = SHEETS_NAME
                     self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
                     pdf = str(folder / SHEETS_NAME)
+                # A cancel pressed after the last file's last check: nothing is published.
+                if feedback.isCanceled():
+                    raise export.ExportCancelled()
             except export.ExportCancelled:
                 feedback.reportError(
                     tr("Cancelled: nothing was written, the output folder is as it was.")
