@@ -5,6 +5,7 @@ Windows cannot tell from another. Each test was written for a mutant that surviv
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -12,7 +13,7 @@ import shutil
 import pytest
 
 from zc_enforcement_plugin.core import evidence
-from zc_enforcement_plugin.core.ledger import LedgerError
+from zc_enforcement_plugin.core.ledger import EvidenceRecord, LedgerError
 
 PHOTO = b"\xff\xd8\xff\xe0 a site photo " + bytes(range(256))  # a JPEG head: taken as a photo
 
@@ -90,3 +91,23 @@ def test_a_spot_number_ending_in_a_dot_gets_the_folder_windows_would_give_it(tmp
     assert record.path == "S1/IMG_0001.jpg"
     assert sorted(os.listdir(root)) == ["S1"]
     assert (root / "S1" / "IMG_0001.jpg").read_bytes() == PHOTO
+
+
+def test_a_finished_check_does_not_undo_what_the_panel_found_meanwhile(tmp_path):
+    """The background check works on a copy of the panel's states; a file the panel found
+    altered while the check ran stays altered when the check's results are taken."""
+    photo = tmp_path / "a.jpg"
+    photo.write_bytes(b"x" * 100)
+    fields = {f.name: None for f in dataclasses.fields(EvidenceRecord)}
+    fields.update(id=1, spot_id=1, path="a.jpg", size=100)
+    fields.update(sha256=hashlib.sha256(b"x" * 100).hexdigest())
+    record = EvidenceRecord(**fields)
+    panel = evidence.EvidenceFileStates()
+    assert panel.state(tmp_path, record) == ""
+    checking = panel.copy()
+    evidence.check_evidence_files(tmp_path, [record], checking)  # the check: as recorded
+    photo.write_bytes(b"y" * 100)  # altered meanwhile, same size
+    os.utime(photo, ns=(1, 1))
+    assert panel.state(tmp_path, record) == evidence.FILE_ALTERED
+    panel.take(checking)
+    assert panel.last_found(tmp_path, record) == evidence.FILE_ALTERED

@@ -565,18 +565,29 @@ class EvidenceFileStates:
         # A hash under way (size, time, hasher, bytes read), so a big file (a 500 MB video on
         # a share) is read a piece at a time between the panel's events (hash_step).
         self._hashing: dict[tuple[str, str], tuple[int, int, Any, int]] = {}
+        # For a copy (copy()): what it started from, so take() tells what it changed.
+        self._copied: tuple[dict, dict] = ({}, {})
 
     def copy(self) -> EvidenceFileStates:
         """What is known so far, for a check run in another thread: the files known at their
         size and time are not read again there, and this one is not touched meanwhile."""
         other = EvidenceFileStates()
         other._known, other._found = dict(self._known), dict(self._found)
+        other._copied = (dict(self._known), dict(self._found))
         return other
 
     def take(self, other: EvidenceFileStates) -> None:
-        """What ``other`` (a copy a finished check used) found, kept here as if found here."""
-        self._known.update(other._known)
-        self._found.update(other._found)
+        """What ``other`` (a copy a finished check used) found, kept here as if found here: each
+        entry it changed, unless this one changed that entry too since the copy was made (the
+        panel looked at the file meanwhile and what it found is newer than the check's)."""
+        known_then, found_then = other._copied
+        for mine, theirs, then in (
+            (self._known, other._known, known_then),
+            (self._found, other._found, found_then),
+        ):
+            for key, value in theirs.items():
+                if value != then.get(key) and mine.get(key) == then.get(key):
+                    mine[key] = value
 
     def clear(self) -> None:
         self._known.clear()
