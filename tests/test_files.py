@@ -4,6 +4,7 @@ for by os.replace refusing it."""
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -75,3 +76,73 @@ def test_a_folder_of_a_files_name_is_never_set_aside(tmp_path):
     assert raised.value.filename == str(folder / "a.pdf")
     assert (folder / "a.pdf" / "kept.txt").read_text(encoding="utf-8") == "the user's"
     assert sorted(p.name for p in folder.iterdir()) == [".staging", "a.pdf"]
+
+
+def _staged(folder: Path, run: str) -> Path:
+    """A run's staging folder in `folder`, holding its workbook and PDF marked with `run`."""
+    place = staging_files.make_staging(folder, staging_files.REPORT_PREFIX)
+    for name in ("a.xlsx", "a.pdf"):
+        (place / name).write_text(run, encoding="utf-8")
+    return place
+
+
+def test_a_publish_that_succeeds_leaves_nothing_to_set_right_and_says_nothing(tmp_path):
+    """A whole publish used to leave its journal and set-aside folder behind, so discarding
+    the staging folder said, on every run, that an export had been interrupted."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for run in ("first", "second"):
+        place = _staged(folder, run)
+        staging_files.publish(place, folder)
+        assert staging_files.discard_staging(place) == []
+    assert sorted(p.name for p in folder.iterdir()) == ["a.pdf", "a.xlsx"]
+    assert (folder / "a.xlsx").read_text(encoding="utf-8") == "second"
+
+
+def test_two_runs_publishing_into_one_folder_never_mix_their_files(tmp_path, monkeypatch):
+    """Run B publishes while run A is moving its files in (two machines, one shared folder):
+    B waits for A's moves, so the folder ends with one run's pair, never A's PDF beside B's
+    workbook."""
+    import threading
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    first, second = _staged(folder, "A"), _staged(folder, "B")
+    plain = staging_files._move
+    racing: list[threading.Thread] = []
+
+    def move(source, target, named):
+        if not racing:  # A's first move: B starts publishing now
+            racing.append(threading.Thread(target=staging_files.publish, args=(second, folder)))
+            racing[0].start()
+            racing[0].join(timeout=0.5)  # B must not get through while A moves
+            assert racing[0].is_alive()
+        plain(source, target, named)
+
+    monkeypatch.setattr(staging_files, "_move", move)
+    staging_files.publish(first, folder)
+    racing[0].join()
+    found = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.is_file()}
+    assert found == {"a.pdf": "B", "a.xlsx": "B"}
+
+
+def test_a_run_that_cannot_get_the_folder_says_another_is_publishing(tmp_path, monkeypatch):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "a.xlsx").write_text("earlier", encoding="utf-8")
+    place = _staged(folder, "new")
+    monkeypatch.setattr(staging_files, "PUBLISH_LOCK_WAIT_SECONDS", 0.3)
+    with staging_files.publishing_into(folder), pytest.raises(OSError) as raised:
+        staging_files.publish(place, folder)
+    assert raised.value.errno == errno.EBUSY
+    assert (folder / "a.xlsx").read_text(encoding="utf-8") == "earlier"
+
+
+def test_a_folder_at_a_files_name_is_not_said_to_be_open(qgis_iface):
+    """Closing a folder helps nothing: the message says it is a folder, to move or rename."""
+    from zc_enforcement_plugin.processing.base import cannot_replace
+
+    said = str(cannot_replace(IsADirectoryError(errno.EISDIR, "Is a directory", "/r/a.pdf")))
+    assert "/r/a.pdf" in said and "close it" not in said and "关闭" not in said, said
+    busy = str(cannot_replace(OSError(errno.EBUSY, "busy", "/r/.zc_publishing.lock")))
+    assert "close it" not in said and "关闭" not in busy, busy

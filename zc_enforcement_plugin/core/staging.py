@@ -27,6 +27,11 @@ JOURNAL_NAME = ".publishing"
 # A staging folder with no lock file is either from before locks were written, or one being
 # made this instant (between mkdtemp and its lock): left alone while this young.
 LOCKLESS_GRACE_SECONDS = 60
+# In the output folder, while files are moved into it or a killed run's are set right: two runs
+# publishing into one folder at once (two machines, one shared folder) would otherwise mix their
+# files, one's GeoPackage beside the other's XLSX. A run waits this long for the other's moves.
+PUBLISH_LOCK_NAME = ".zc_publishing.lock"
+PUBLISH_LOCK_WAIT_SECONDS = 30
 
 # The locks this process holds, by staging folder, until discard_staging.
 _held: dict[Path, IO[bytes]] = {}
@@ -109,19 +114,57 @@ def publish(staging: Path, folder: Path, removing: Sequence[Path] = ()) -> None:
         # removed with the staging folder, and what the user keeps in it with it.
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-    try:
-        aside = begin_publish(staging, names)
-        for path in going:
-            if path.exists():
-                _move(path, aside / path.name, named=path)
-        for name in names:
-            _move(staging / name, folder / name, named=folder / name)
-    except OSError:
-        # Should a file not go back, discard_staging tries again and else keeps the staging
-        # folder, the earlier files in it, for the next run to put back.
+    with publishing_into(folder):
+        try:
+            aside = begin_publish(staging, names)
+            for path in going:
+                if path.exists():
+                    _move(path, aside / path.name, named=path)
+            for name in names:
+                _move(staging / name, folder / name, named=folder / name)
+        except OSError:
+            # Should a file not go back, discard_staging tries again and else keeps the staging
+            # folder, the earlier files in it, for the next run to put back.
+            with contextlib.suppress(OSError):
+                undo_publish(staging, folder, names)
+            raise
+        # Done: what was set aside, and the journal last, go now, so that discarding the staging
+        # folder finds no publish half done to set right (and says none).
         with contextlib.suppress(OSError):
-            undo_publish(staging, folder, names)
-        raise
+            shutil.rmtree(aside)
+            (staging / JOURNAL_NAME).unlink()
+
+
+@contextlib.contextmanager
+def publishing_into(folder: Path):
+    """Hold the output folder's publish lock (PUBLISH_LOCK_NAME) for the block, waiting up to
+    PUBLISH_LOCK_WAIT_SECONDS for another run's; an OSError (EBUSY) naming the lock file when
+    it does not come. The lock file is removed while still held, and a lock taken on a file
+    already removed (by the run before) is taken again on the new one: so two runs never
+    each hold a lock of their own file."""
+    path = folder / PUBLISH_LOCK_NAME
+    deadline = time.monotonic() + PUBLISH_LOCK_WAIT_SECONDS
+    while True:
+        handle = _lock(path)
+        if handle is not None:
+            try:
+                current = os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+            except OSError:
+                current = False
+            if current:
+                break
+            handle.close()
+        if time.monotonic() > deadline:
+            raise OSError(
+                errno.EBUSY, "another run is moving its files into this folder", str(path)
+            )
+        time.sleep(0.2)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()  # Windows removes no file held open: the next run reuses it
+        handle.close()
 
 
 def _move(source: Path, target: Path, named: Path) -> None:
@@ -212,7 +255,8 @@ def discard_staging(staging: Path) -> list[str]:
     the only copy."""
     handle = _held.pop(staging, None)
     try:
-        messages = set_right(staging)
+        with publishing_into(staging.parent):
+            messages = set_right(staging)
         _empty_but_lock(staging)
     except OSError as error:
         if handle is not None:
@@ -257,7 +301,8 @@ def recover_interrupted(folder: Path) -> list[str]:
                     continue  # an export running now, here or on another machine
             elif time.time() - staging.stat().st_mtime < LOCKLESS_GRACE_SECONDS:
                 continue
-            messages += set_right(staging)
+            with publishing_into(folder):
+                messages += set_right(staging)
             _empty_but_lock(staging)
         except OSError as error:
             messages.append(_not_removed(staging, error))

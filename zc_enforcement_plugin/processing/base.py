@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import functools
 import re
 from collections.abc import Iterable
@@ -572,13 +573,26 @@ def cannot_replace(error: OSError) -> QgsProcessingException:
     """The message of a file of the output folder that cannot be replaced, as core.staging
     raises it (its filename the file): on Windows, one open in Excel or a PDF reader. Said
     once, for the export and the reports alike; both publish all or nothing, so the earlier
-    files are as they were."""
-    return fail(
-        tr(
+    files are as they were. A folder standing at a file's name, and another run moving its
+    files into the folder now, are said as what they are: closing nothing would help."""
+    if error.errno == errno.EISDIR:
+        said = tr(
+            "{path} is a folder, where this run writes a file of that name: rename or move "
+            "the folder, or write into another folder. The earlier files in the folder are "
+            "as they were."
+        )
+    elif error.errno == errno.EBUSY:
+        said = tr(
+            "Another export or report is moving its files into the folder of {path} now: "
+            "run again once it has finished, or write into another folder. The earlier files "
+            "in the folder are as they were."
+        )
+    else:
+        said = tr(
             "{path} cannot be replaced ({error}): close it, or write into another folder. "
             "The earlier files in the folder are as they were."
-        ).format(path=error.filename, error=error.strerror or error)
-    )
+        )
+    return fail(said.format(path=error.filename, error=error.strerror or error))
 
 
 def folders_to_make(path) -> list[Path]:

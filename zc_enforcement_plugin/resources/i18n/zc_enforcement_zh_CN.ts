@@ -360,8 +360,23 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{path} is a folder, where this run writes a file of that name: rename or move the folder, or write into another folder. The earlier files in the folder are as they were.</source>
+      <translation>{path} 是一个文件夹，而本次运行要写入同名文件：请重命名或移走该文件夹，或写入其他文件夹。文件夹中原有的文件保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The output could not be completed; the disk may be full. {outputs}. The run's outputs were removed.</source>
       <translation>输出文件未能写完整，磁盘可能已满。{outputs}。本次运行的输出已删除。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Another export or report is moving its files into the folder of {path} now: run again once it has finished, or write into another folder. The earlier files in the folder are as they were.</source>
+      <translation>另一次导出或报表正在向 {path} 所在文件夹移入文件：请待其完成后再运行，或写入其他文件夹。文件夹中原有的文件保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{path} cannot be replaced ({error}): close it, or write into another folder. The earlier files in the folder are as they were.</source>
+      <translation>{path} 无法替换（{error}）：请关闭该文件，或写入其他文件夹。文件夹中原有的文件保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -377,11 +392,6 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Cannot write into the output folder {folder}: {error}</source>
       <translation>无法写入输出文件夹 {folder}：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>{path} cannot be replaced ({error}): close it, or write into another folder. The earlier files in the folder are as they were.</source>
-      <translation>{path} 无法替换（{error}）：请关闭该文件，或写入其他文件夹。文件夹中原有的文件保持不变。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
