@@ -46,6 +46,26 @@ class RecordingIface:
         self.docks.remove(dock)
 
 
+class WindowIface(RecordingIface):
+    """RecordingIface over a main window of the test's own, which its panels go into and
+    leave, as QGIS's do."""
+
+    def __init__(self, iface, window):
+        super().__init__(iface)
+        self._window = window
+
+    def mainWindow(self):  # noqa: N802 - QGIS API
+        return self._window
+
+    def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
+        super().addDockWidget(area, dock)
+        self._window.addDockWidget(area, dock)
+
+    def removeDockWidget(self, dock):  # noqa: N802 - QGIS API
+        super().removeDockWidget(dock)
+        self._window.removeDockWidget(dock)
+
+
 @pytest.fixture(autouse=True)
 def plugin_modules_kept_for_the_other_tests():
     """unload() drops the plugin's modules, as a reload needs: the modules this session's
@@ -195,15 +215,7 @@ def test_the_verification_panel_opens_wide_enough_for_its_buttons(qgis_iface, qg
     window.setCentralWidget(QLabel("map"))
     window.resize(1600, 900)
 
-    class WindowIface(RecordingIface):
-        def mainWindow(self):  # noqa: N802 - QGIS API
-            return window
-
-        def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
-            super().addDockWidget(area, dock)
-            window.addDockWidget(area, dock)
-
-    plugin = classFactory(WindowIface(qgis_iface))
+    plugin = classFactory(WindowIface(qgis_iface, window))
     plugin.initGui()
     try:
         window.show()
@@ -438,16 +450,7 @@ def test_the_panel_tabbed_with_another_comes_back_in_that_tab_group(qgis_iface, 
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, browser)
         window.resize(1600, 900)
         window.show()
-
-        class WindowIface(RecordingIface):
-            def mainWindow(self):  # noqa: N802 - QGIS API
-                return window
-
-            def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
-                super().addDockWidget(area, dock)
-                window.addDockWidget(area, dock)
-
-        return window, browser, WindowIface(qgis_iface)
+        return window, browser, WindowIface(qgis_iface, window)
 
     def settle():
         for _ in range(5):
@@ -636,18 +639,6 @@ def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
     window.resize(1600, 900)
     window.show()
 
-    class WindowIface(RecordingIface):
-        def mainWindow(self):  # noqa: N802 - QGIS API
-            return window
-
-        def addDockWidget(self, area, dock):  # noqa: N802 - QGIS API
-            super().addDockWidget(area, dock)
-            window.addDockWidget(area, dock)
-
-        def removeDockWidget(self, dock):  # noqa: N802 - QGIS API
-            super().removeDockWidget(dock)
-            window.removeDockWidget(dock)
-
     def settle():
         for _ in range(5):
             QApplication.processEvents()
@@ -655,7 +646,7 @@ def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
     def reload(plugin):
         plugin.unload()
         settle()
-        again = classFactory(WindowIface(qgis_iface))
+        again = classFactory(WindowIface(qgis_iface, window))
         again.initGui()
         settle()
         return again
@@ -663,7 +654,7 @@ def test_a_reload_keeps_the_panel_in_its_tab_group_or_floating_where_it_was(
     def shot(plugin, name):
         window.grab().save(str(tmp_path / f"{name}.png"))
 
-    plugin = classFactory(WindowIface(qgis_iface))
+    plugin = classFactory(WindowIface(qgis_iface, window))
     plugin.initGui()
     try:
         plugin.dock.show()
