@@ -2245,15 +2245,13 @@ def test_a_server_of_schema_5_is_upgraded_to_case_corrections(pg_database):
     """A server installed before corrections (server schema 5, ledger schema 6, no corrects
     column) is upgraded by install; a correction is then recorded, and one without its reason
     is refused by the row check even from psql."""
+    from tests.test_case_corrections import _case_on_s3
+    from tests.test_postgis_schema import _install
+
     name = f"t_{uuid.uuid4().hex[:10]}"
+    _install(pg_database, name, upto=5)
     admin = srv.connect(dbname=pg_database)
-    real = lps.PG_MIGRATIONS
     try:
-        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:5], 5
-        try:
-            lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
-        finally:
-            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
         with admin.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM information_schema.columns WHERE table_schema = %s "
@@ -2261,11 +2259,9 @@ def test_a_server_of_schema_5_is_upgraded_to_case_corrections(pg_database):
                 (name, ls.T_CASE_EVENTS, ls.C_CORRECTS),
             )
             assert cursor.fetchone()[0] == 0
-        admin.commit()
-        lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
     finally:
         admin.close()
-    from tests.test_case_corrections import _case_on_s3
+    _install(pg_database, name)
 
     with open_store(pg_database, name) as store:
         assert store.schema_version == ls.SCHEMA_VERSION == 7
