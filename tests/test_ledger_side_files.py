@@ -162,6 +162,39 @@ def test_a_wal_of_the_ledger_itself_is_applied_once_copied_aside(tmp_path):
     assert backup.stat().st_mtime_ns == copied
 
 
+def test_a_ledger_whose_backup_cannot_be_written_is_not_opened(tmp_path):
+    """The copy made before SQLite applies a leftover side file is the only place the ledger
+    as it was survives a foreign WAL: when it cannot be made (here a folder stands at the
+    backup's name, as a full disk or a read-only folder would refuse it too — root ignores
+    permissions), the ledger is not opened at all, the message names the ledger, the side
+    file and the backup, and neither the file nor the side file is touched."""
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path, office="昆仑镇") as ledger:
+        ledger.import_batch("2024-01", [_spot("370302240101")])
+    _leave_stale_wal(path, tmp_path)
+    before = path.read_bytes()
+    wal = Path(f"{path}-wal")
+    wal_before = wal.read_bytes()
+    blocker = tmp_path / "ledger.before-recovery.gpkg"
+    blocker.mkdir()
+    (blocker / "keep.txt").write_text("a folder the user made", encoding="utf-8")
+
+    with pytest.raises(LedgerError) as caught:
+        GeoPackageLedger(path, create=False)
+    message = str(caught.value)
+    assert str(path) in message and str(wal) in message and str(blocker) in message
+    assert "无法先备份" in message and "could not be backed up" in message
+    assert "未打开" in message and "not opened" in message
+    assert path.read_bytes() == before and wal.read_bytes() == wal_before
+    assert (blocker / "keep.txt").read_text(encoding="utf-8") == "a folder the user made"
+
+    # Once the folder is moved away the same ledger opens, the WAL's save applied.
+    shutil.rmtree(blocker)
+    with GeoPackageLedger(path, create=False) as reopened:
+        assert [s.number for s in reopened.spots()] == ["370302240101"]
+    assert blocker.read_bytes() == before
+
+
 # --- what a refused save says ---------------------------------------------------------------
 
 
