@@ -46,6 +46,7 @@ from typing import Any
 
 import shapely
 
+from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from . import ledger_sql, workdays
 from .evidence import NOTHING_RECORDED, unreachable_share_error
@@ -358,6 +359,13 @@ class PostGISLedger(SqlLedger):
                 problem = self._schema_problem(cursor)
                 if problem is None:
                     cursor.execute(f'SET search_path TO "{self.schema}", public')
+                    # Every wait for a lock, not only a spot's: a table an administrator's
+                    # upgrade holds (or waits for, the saves queueing behind it) would
+                    # otherwise freeze QGIS inside Save, or a read, with no word.
+                    cursor.execute(
+                        "SELECT set_config('lock_timeout', %s, false)",
+                        (locks.lock_timeout_ms(LOCK_WAIT_SECONDS),),
+                    )
         except self._pg.Error:
             conn.close()
             raise
@@ -486,6 +494,8 @@ class PostGISLedger(SqlLedger):
                 "was lost: this save was rolled back and nothing of it was written; check the "
                 f"network or the server and try again ({str(exc).strip()})"
             )
+        if isinstance(exc, errors.LockNotAvailable):
+            return self._tables_busy(reading)
         if isinstance(exc, errors.ReadOnlySqlTransaction):
             login, database = self._login()
             return LedgerError(
@@ -511,6 +521,31 @@ class PostGISLedger(SqlLedger):
         return LedgerError(
             f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
             f"{str(exc).strip()}"
+        )
+
+    def _tables_busy(self, reading: bool) -> LedgerError:
+        """A ledger table another session kept locked past LOCK_WAIT_SECONDS (an upgrade
+        running, or one queued behind a session left inside a transaction), naming the
+        sessions holding ledger tables. Asked after the save's ROLLBACK; inside a transaction
+        still open (a nested call) the question fails and the message names no one."""
+        holders: list[tuple] = []
+        if not self._depth:
+            with contextlib.suppress(self._pg.Error):
+                holders = locks.ledger_lock_holders(self._conn.cursor(), self.schema)
+        zh, en = locks.describe_holders(holders)
+        done_zh, done_en = (
+            ("未能读取", "nothing was read")
+            if reading
+            and not self._verified  # a save's own reads (before its BEGIN) are the save's
+            else ("未保存任何内容", "nothing was saved")
+        )
+        return LedgerError(
+            "台帐表正被其他会话占用（可能是管理员正在升级台帐）"
+            + (f"：{zh}" if zh else "")
+            + f"；等待 {LOCK_WAIT_SECONDS:g} 秒后放弃，{done_zh}，请稍后再试 / the ledger's "
+            "tables are held by another session (the administrator may be upgrading the "
+            "ledger)" + (f": {en}" if en else "") + f"; gave up after waiting "
+            f"{LOCK_WAIT_SECONDS:g} s, {done_en}; try again later"
         )
 
     def _brigade_work(self, exc: Exception) -> LedgerError | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from .cases import Stage
 from .domain import REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
@@ -844,9 +845,17 @@ def install(
     offices = offices or {}
     passwords = passwords or {}
     conn.autocommit = False
+    began = None
     try:
         with conn.cursor() as cursor:
             _check_may_install(cursor)
+            # A migration waits for every session inside a transaction on a ledger table, and
+            # every save after it queues behind it: bounded, then refused naming who holds them.
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true), clock_timestamp()",
+                (locks.lock_timeout_ms(locks.INSTALL_LOCK_WAIT_SECONDS),),
+            )
+            began = cursor.fetchone()[1]
             for role in (ROLE_OWNER, ROLE_BRIGADE, ROLE_OFFICE):
                 if not _role_exists(cursor, role):
                     cursor.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
@@ -939,10 +948,38 @@ def install(
                     )
             problems = _unchecked_rows(cursor)
         conn.commit()
-    except BaseException:
+    except BaseException as exc:
         conn.rollback()
+        if getattr(exc, "pgcode", None) == "55P03":  # lock_not_available: lock_timeout ran out
+            raise _install_blocked(conn, schema, began) from None
         raise
     return problems
+
+
+def _install_blocked(conn, schema: str, began) -> LedgerError:
+    """install's refusal when a ledger table stayed locked past INSTALL_LOCK_WAIT_SECONDS:
+    everything was rolled back, so the schema version is the one before."""
+    try:
+        with conn.cursor() as cursor:
+            holders = locks.ledger_lock_holders(cursor, schema, began)
+            version = _server_version(cursor, schema)
+        conn.rollback()
+    except Exception:  # the refusal still says what happened, without the names
+        holders, version = [], "?"
+    zh, en = locks.describe_holders(holders)
+    wait = f"{locks.INSTALL_LOCK_WAIT_SECONDS:g}"
+    return LedgerError(
+        f"台帐安装/升级未完成：等待 {wait} 秒后台帐表仍被其他会话占用"
+        + (f"（{zh}）" if zh else "")
+        + f"；已全部撤销，未作任何更改（服务器台帐版本仍为 {version}）。请在无人保存时"
+        f"（或请上述会话保存完毕、退出后）重新运行 ledger_postgis.install / "
+        f"install did not run: after waiting {wait} s the ledger's tables were still held "
+        "by other sessions"
+        + (f" ({en})" if en else "")
+        + f"; everything was rolled back and nothing changed (the server's ledger schema is "
+        f"still at version {version}). Run ledger_postgis.install again when nobody is saving "
+        "(or once those sessions have finished or been ended)"
+    )
 
 
 def _current_db(cursor) -> str:
