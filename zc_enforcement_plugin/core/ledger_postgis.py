@@ -480,14 +480,8 @@ class PostGISLedger(SqlLedger):
                 f"or the server and try again ({str(exc).strip()})"
             )
         if self._lost(exc):
-            committing = getattr(self, "_committing", False)
-            if committing:
-                return LedgerError(
-                    f"保存时与数据库服务器 {self._server_zh} 的连接中断，服务器未确认保存，请重新"
-                    f"打开台帐核对 / the connection to the database server {self._server_en} was "
-                    "lost while the save was being committed: the server did not confirm it; "
-                    "reopen the ledger and check whether it was recorded"
-                )
+            if getattr(self, "_committing", False):
+                return self._in_doubt()
             return LedgerError(
                 f"与数据库服务器 {self._server_zh} 的连接中断，本次保存已撤销，未写入任何内容；请"
                 f"检查网络或服务器后重试 / the connection to the database server {self._server_en} "
@@ -521,6 +515,16 @@ class PostGISLedger(SqlLedger):
         return LedgerError(
             f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
             f"{str(exc).strip()}"
+        )
+
+    def _in_doubt(self) -> LedgerError:
+        """A save whose connection was lost at COMMIT, and the server could not be asked
+        since whether it recorded it (_commit_outcome)."""
+        return LedgerError(
+            f"保存时与数据库服务器 {self._server_zh} 的连接中断，服务器未确认保存，请重新"
+            f"打开台帐核对 / the connection to the database server {self._server_en} was "
+            "lost while the save was being committed: the server did not confirm it; "
+            "reopen the ledger and check whether it was recorded"
         )
 
     def _tables_busy(self, reading: bool) -> LedgerError:
@@ -613,20 +617,66 @@ class PostGISLedger(SqlLedger):
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
         self._depth = 1
+        transaction = None
         try:
             yield
+            # The transaction's id (None when it wrote nothing), so that a connection lost at
+            # COMMIT can be asked about afterwards: _commit_outcome.
+            transaction = self._scalar("SELECT txid_current_if_assigned()")
             self._committing = True
-            self._execute("COMMIT")
+            self._commit()
         except BaseException as exc:
             if not self._conn.closed:
                 with contextlib.suppress(self._pg.Error):
                     self._execute("ROLLBACK")
             if isinstance(exc, self._pg.Error):
+                if self._committing and self._lost(exc):
+                    raise self._commit_outcome(transaction, exc) from exc
                 raise self._translate(exc) from exc
             raise
         finally:
             self._committing = False
             self._depth = 0
+
+    def _commit(self) -> None:
+        self._execute("COMMIT")
+
+    # How long a transaction whose COMMIT was cut off may still show as in progress on the
+    # server (its backend still going down) before the save is called in doubt.
+    _SETTLE_SECONDS = 5.0
+
+    def _commit_outcome(self, transaction: int | None, exc: Exception) -> LedgerError:
+        """What became of a save whose connection was lost at COMMIT: the server committed it
+        or not, and the reply is what was lost. Asked over a new connection by the
+        transaction's id (txid_status, made for this; any login may ask): "saved", "not saved,
+        save again", and "in doubt" only when the server cannot be asked (still unreachable)
+        or has not settled it yet."""
+        status = None
+        if transaction is None:
+            status = "aborted"  # it wrote nothing: there is nothing the server could have kept
+        else:
+            with contextlib.suppress(LedgerError, self._pg.Error):
+                self._connect()
+                for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
+                    status = self._scalar("SELECT txid_status(%s)", (transaction,))
+                    if status != "in progress":
+                        break
+                    self._execute("SELECT pg_sleep(0.1)")
+        if status == "committed":
+            return LedgerError(
+                f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：已保存，"
+                f"无需重新保存 / the connection to the database server {self._server_en} was "
+                "lost while the save was being committed; checked after reconnecting: the save "
+                "was recorded, do not save it again"
+            )
+        if status == "aborted":
+            return LedgerError(
+                f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：未保存，请重新"
+                f"保存 / the connection to the database server {self._server_en} was lost "
+                "while the save was being committed; checked after reconnecting: nothing of it "
+                f"was recorded, save it again ({str(exc).strip()})"
+            )
+        return self._in_doubt()
 
     def _roll_back(self, *statements: str) -> None:
         if not self._conn.closed:

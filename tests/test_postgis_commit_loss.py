@@ -1,0 +1,107 @@
+"""A connection lost at COMMIT: the server either committed the save or not, and only the reply
+was lost. Found by review: every such loss was told as "in doubt, reopen the ledger and check",
+even when nothing had been written. Now the store reconnects, asks the server about the save's
+transaction and says 已保存 or 未保存，请重新保存; in doubt only when it cannot ask."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.postgis_fixtures import open_store
+from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot, terminate
+from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+from zc_enforcement_plugin.core.ledger import ConflictError, LedgerError
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+
+def _cut_at_commit(pg_database, store, *, after: bool) -> None:
+    """Make the store's next COMMIT lose its connection: the backend killed before the COMMIT
+    reaches it (nothing recorded), or after the server has committed, before the reply is
+    read (recorded: the client sees the loss exactly as when the reply never came)."""
+    commit = store._commit
+
+    def cut() -> None:
+        store._commit = commit  # once
+        if after:
+            commit()
+            terminate(pg_database, store._conn.get_backend_pid())
+            store._execute("SELECT 1")  # the client meets the lost connection here
+        else:
+            terminate(pg_database, store._conn.get_backend_pid())
+            commit()
+        raise AssertionError("the connection should have been lost")
+
+    store._commit = cut
+
+
+def _ledger(pg_database, schema):
+    store = open_store(pg_database, schema)
+    store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+    return store, store.spots()[0].id
+
+
+def test_a_verdict_whose_commit_was_cut_off_before_the_server_got_it_says_save_again(
+    pg_database, schema
+):
+    store, spot_id = _ledger(pg_database, schema)
+    _cut_at_commit(pg_database, store, after=False)
+    with pytest.raises(LedgerError) as lost:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    message = str(lost.value)
+    assert "未保存，请重新保存" in message and "save it again" in message, message
+    assert "reopen" not in message and "重新打开" not in message, message
+    assert store.verdict_history(spot_id) == [] and store.spot(spot_id).version == 0
+    store.record_verdict(spot_id, illegal(), expected_version=0)  # saved again, as told
+    assert len(store.verdict_history(spot_id)) == 1
+    store.close()
+
+
+def test_a_verdict_committed_before_the_connection_was_lost_says_saved(pg_database, schema):
+    store, spot_id = _ledger(pg_database, schema)
+    _cut_at_commit(pg_database, store, after=True)
+    with pytest.raises(LedgerError) as lost:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    message = str(lost.value)
+    assert "已保存，无需重新保存" in message and "do not save it again" in message, message
+    assert "reopen" not in message and "未保存" not in message, message
+    assert len(store.verdict_history(spot_id)) == 1 and store.spot(spot_id).version == 1
+    with pytest.raises(ConflictError):  # saved again regardless: refused, kept as a conflict
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    store.close()
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["not-recorded", "recorded"])
+def test_a_case_and_a_patrol_cut_off_at_commit_are_told_as_they_are(pg_database, schema, after):
+    store, spot_id = _ledger(pg_database, schema)
+    told = "已保存，无需重新保存" if after else "未保存，请重新保存"
+    store.record_verdict(spot_id, illegal(), expected_version=0)  # a case needs one
+    _cut_at_commit(pg_database, store, after=after)
+    with pytest.raises(LedgerError, match=told):
+        store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    assert len(store.cases()) == (1 if after else 0)
+    _cut_at_commit(pg_database, store, after=after)
+    with pytest.raises(LedgerError, match=told):
+        store.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"]))
+    assert len(store.patrols()) == (1 if after else 0)
+    store.close()
+
+
+def test_a_commit_cut_off_while_the_server_stays_unreachable_is_in_doubt(pg_database, schema):
+    store, spot_id = _ledger(pg_database, schema)
+    _cut_at_commit(pg_database, store, after=True)
+    reconnect = store._connect
+
+    def unreachable() -> None:
+        raise LedgerError("无法连接数据库服务器 / cannot connect to the database server")
+
+    store._connect = unreachable
+    with pytest.raises(LedgerError) as lost:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    message = str(lost.value)
+    assert "did not confirm it" in message and "重新打开台帐核对" in message, message
+    assert "已保存" not in message and "未保存" not in message, message
+    store._connect = reconnect
+    assert len(store.verdict_history(spot_id)) == 1  # it was recorded: hence "check"
+    store.close()
