@@ -23,7 +23,9 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   raises LedgerError naming the server; the next call reconnects. A save first checks the
   connection and makes it again if the server dropped it while idle; a read that meets a
   dropped connection reads again over a new one (_guarded, _guarded_read: every public read
-  and save goes through one). A lock another session keeps is waited for LOCK_WAIT_SECONDS.
+  and save goes through one). A lock another session keeps is waited for LOCK_WAIT_SECONDS
+  (any lock: the session's lock_timeout). A connection lost at COMMIT is followed by asking the
+  server, over a new one, whether the save's transaction committed (_commit_outcome).
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
