@@ -13,6 +13,7 @@ import pytest
 
 from tests import test_export
 from tests.test_export import folder_state, run_export, warning_log
+from tests.write_errors import CAUSES, assert_said, write_error
 from zc_enforcement_plugin.core import export, staging
 
 # The field ledger test_export builds (three verdicts, photos, a recording), and what it needs.
@@ -268,3 +269,51 @@ def test_a_report_killed_while_moving_its_pair_in_is_undone_by_the_next_run(tmp_
     assert visible(folder) == before
     assert not place.exists()
     assert pair[1] in "\n".join(messages)
+
+
+@pytest.mark.parametrize("cause", CAUSES)
+def test_each_cause_of_a_failed_write_is_said_in_the_reports_words_too(
+    provider, field_ledger, tmp_path, monkeypatch, cause
+):
+    """One message for a write into the output folder that fails, the export's and the
+    reports' (processing.base.cannot_write_message): the cause in words, the file by its name
+    in the output folder, the folder, the earlier package kept (test_reports checks the same
+    words through a report)."""
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder)
+    before = folder_state(folder)
+
+    def fails(target, *args, **kwargs):
+        part = Path(target).parent / ".verification.xlsx.part"
+        part.write_bytes(b"half")
+        raise write_error(cause, part)
+
+    monkeypatch.setattr(export, "write_xlsx", fails)
+    with pytest.raises(QgsProcessingException) as raised:
+        run_export(field_ledger, folder)
+    assert_said(str(raised.value), cause, "verification.xlsx", folder)
+    assert folder_state(folder) == before
+
+
+@pytest.mark.parametrize("cause", ["read-only", "no permission"])
+def test_an_export_whose_hidden_folder_cannot_be_made_says_why_naming_the_folder(
+    provider, field_ledger, tmp_path, monkeypatch, cause
+):
+    """Before any file: the hidden staging folder cannot be made in the output folder. The
+    message names the output folder and the cause, not the hidden folder's name."""
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "package"
+    run_export(field_ledger, folder)
+    before = folder_state(folder)
+
+    def refused(place, prefix):
+        raise write_error(cause, Path(place) / f"{prefix}x1")
+
+    monkeypatch.setattr(staging, "make_staging", refused)
+    with pytest.raises(QgsProcessingException) as raised:
+        run_export(field_ledger, folder)
+    assert_said(str(raised.value), cause, None, folder)
+    assert folder_state(folder) == before

@@ -43,6 +43,7 @@ from shapely.geometry import box
 
 from tests.holiday_notices import complete_year
 from tests.workbooks import check_workbook
+from tests.write_errors import CAUSES, assert_said, write_error
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -1909,3 +1910,62 @@ def test_a_report_cancelled_while_counting_writes_nothing(provider, ledger_path,
     assert not (tmp_path / "new").exists()
     assert moves and 0.0 < min(value for value in moves if value > 0) < 50.0
     assert max(moves) < 50.0  # stopped while counting, before the files
+
+
+@pytest.mark.parametrize("cause", CAUSES)
+@pytest.mark.parametrize("kind", ["xlsx", "pdf"])
+def test_each_cause_of_a_failed_write_is_said_in_the_exports_words(
+    provider, ledger_path, tmp_path, monkeypatch, cause, kind
+):
+    """A report meeting a full disk, a read-only disk, a file open in another program or no
+    permission, writing its workbook or its PDF, says so as the export does
+    (processing.base.cannot_write_message): the cause in words, the file, the folder, and the
+    earlier pair kept as it was (test_export_interrupted checks the export)."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.processing import reports as report_algorithms
+
+    folder = tmp_path / "reports"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-03"})
+    before = folder_files(folder)
+    name = f"monthly_ranking_2024-03.{kind}"
+
+    def fails(_report, target, *args, **kwargs):
+        part = Path(target).parent / f".{name}.part"
+        part.write_bytes(b"half")
+        raise write_error(cause, part)
+
+    if kind == "xlsx":
+        monkeypatch.setattr(reports, "write_report_xlsx", fails)
+    else:
+        monkeypatch.setattr(report_algorithms, "write_report_pdf", fails)
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-04-10"})
+    assert_said(str(raised.value), cause, name, folder)
+    assert folder_files(folder) == before
+
+
+def test_a_report_whose_hidden_folder_cannot_be_made_says_why_naming_the_folder(
+    provider, ledger_path, tmp_path, monkeypatch
+):
+    """The hidden folder a report is written in cannot be made (a read-only disk): the export's
+    words, naming the output folder, not the hidden one."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.core import staging
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+
+    def refused(place, prefix):
+        raise write_error("read-only", Path(place) / f"{prefix}x1")
+
+    monkeypatch.setattr(staging, "make_staging", refused)
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("zcenforcement:monthlyranking", parameters)
+    assert_said(str(raised.value), "read-only", None, folder)
+    assert folder_files(folder) == {}

@@ -34,6 +34,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from enum import Enum
+from typing import Any
 
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.areas import at_referral_scale
@@ -1109,21 +1110,27 @@ class Case:
         by = None if by_index is None else self.events[by_index]
         done_on = by.date if by else None
         waiting = bool(spec.premature_if)
-        base = Deadline(
-            spec.name,
-            DEADLINE_LABELS_ZH[spec.name],
-            start,
-            None,
-            None,
-            by is not None,
-            done_on,
-            waiting=waiting,
-            document=spec.document,
-        )
+
+        def made(due: date | None, status: str | None, **outcome: Any) -> Deadline:
+            # Built once, not copied with replace(): thousands are made at each refresh of
+            # the dock's overdue filter, and replace() works out the fields at every call.
+            return Deadline(
+                spec.name,
+                DEADLINE_LABELS_ZH[spec.name],
+                start,
+                due,
+                status,
+                by is not None,
+                done_on,
+                waiting=waiting,
+                document=spec.document,
+                **outcome,
+            )
+
         try:
             due = dl.due_date(spec.name, start, rules, cal)
         except UnknownScheduleError as exc:
-            return replace(base, warning=str(exc))
+            return made(None, None, warning=str(exc))
         warning = None
         estimated = dl.is_estimate(spec.name, start, due, rules, cal)
         if estimated:
@@ -1150,14 +1157,7 @@ class Case:
         elif waiting and today > due:
             # Run out: the party's time, not the office's, so nothing is overdue; the office
             # may act now (decide, or apply to the court), and the case shows it as next.
-            return replace(
-                base,
-                due=due,
-                status=dl.OK,
-                warning=warning,
-                estimated=estimated,
-                period_over=True,
-            )
+            return made(due, dl.OK, warning=warning, estimated=estimated, period_over=True)
         else:
             premature = False
             at = done_on or today
@@ -1174,10 +1174,9 @@ class Case:
             and state == dl.OVERDUE
             and not (spec.document is not None and spec.document in by.documents)
         )
-        return replace(
-            base,
-            due=due,
-            status=state,
+        return made(
+            due,
+            state,
             warning=warning,
             estimated=estimated,
             premature=premature,

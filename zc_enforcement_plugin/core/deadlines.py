@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
 from zc_enforcement_plugin.core.workdays import WorkCalendar, add_working_days, default_calendar
@@ -160,11 +161,11 @@ class DeadlineRules:
     @classmethod
     def names(cls) -> list[str]:
         """The rule names, in declaration order."""
-        return [f.name for f in fields(cls)]
+        return list(_rule_names(cls))
 
     def rule(self, name: str) -> Rule:
         """The rule called ``name``; KeyError listing the valid names otherwise."""
-        if name not in self.names():
+        if name not in _rule_names(type(self)):
             raise KeyError(f"unknown deadline rule {name!r}; known: {', '.join(self.names())}")
         return getattr(self, name)
 
@@ -200,6 +201,13 @@ class DeadlineRules:
 
 
 DEFAULT_RULES = DeadlineRules()
+
+
+@cache
+def _rule_names(rules_class: type) -> tuple[str, ...]:
+    # Read once: every deadline of every case asks for its rule by name, and a dataclass's
+    # fields() are worked out anew at each call.
+    return tuple(f.name for f in fields(rules_class))
 
 
 def _whole_number(value: Any) -> bool:

@@ -23,8 +23,20 @@ _CAUSES[getattr(errno, "EDQUOT", errno.ENOSPC)] = _CAUSES[errno.ENOSPC]
 PROBE_BYTES = 64 * 1024
 
 
+# Windows refuses a file another program holds open (Excel, a PDF reader, WPS) with
+# ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION, raised as errno EACCES: told apart by its
+# winerror, as "permission denied" would send the user after rights they have.
+_OPEN_ELSEWHERE_WINERRORS = {32, 33}
+OPEN_ELSEWHERE = (
+    "文件正被其他程序打开（如 Excel、PDF 阅读器）",
+    "the file is open in another program",
+)
+
+
 def write_cause(error: OSError) -> tuple[str, str]:
     """Why `error`'s write failed, as (Chinese, English); never a Python object's repr."""
+    if getattr(error, "winerror", None) in _OPEN_ELSEWHERE_WINERRORS:
+        return OPEN_ELSEWHERE
     if error.errno in _CAUSES:
         return _CAUSES[error.errno]
     said = error.strerror or error.__class__.__name__

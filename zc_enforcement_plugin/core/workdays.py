@@ -21,6 +21,8 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from bisect import bisect_left
+from calendar import isleap
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -198,6 +200,29 @@ def _library_is_workday(d: date) -> bool:
     import chinese_calendar
 
     return bool(chinese_calendar.is_workday(d))
+
+
+def _days_of(year: int) -> list[date]:
+    """Every day of ``year``, from 1 January."""
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range(366 if isleap(year) else 365)]
+
+
+class _YearTable:
+    """One year's working days as flags by day of the year (from 1 January, 0-based) and their
+    running count: ``counts[i]`` working days among days 0 .. i-1. A period is then counted a
+    year at a time, not a day at a time: a report or the dock's overdue filter counts thousands
+    of deadlines, each a walk of up to 90 days (the penalty decision's status)."""
+
+    __slots__ = ("first", "flags", "counts")
+
+    def __init__(self, year: int, flags: bytes) -> None:
+        self.first = date(year, 1, 1).toordinal()
+        self.flags = flags
+        counts = [0]
+        for flag in flags:
+            counts.append(counts[-1] + flag)
+        self.counts = counts
 
 
 def _library_label() -> str:
@@ -438,10 +463,11 @@ class WorkCalendar:
         )  # a file, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
-        # Answers for days of a year with a schedule, kept: chinesecalendar checks its range on
-        # every call (~40 µs), and a report counts the same days for thousands of deadlines.
-        # A day of a year without one is never kept, so it raises or is warned of as ever.
-        self._known_days: dict[date, bool] = {}
+        # Each year's working days, read once (_year): chinesecalendar checks its range on every
+        # call (~40 µs), and a report counts the same days for thousands of deadlines. A year
+        # without a schedule is kept only by a lenient calendar, once its warning is given; a
+        # strict one raises at every day of it, as ever.
+        self._years: dict[int, _YearTable] = {}
         # A file's year that replaces one the library knows, on other days: said, not refused
         # (the file wins, and may be right), as a typo here moves every deadline of the year.
         self.override_warnings = [
@@ -502,46 +528,79 @@ class WorkCalendar:
             return _library_label()
         return None
 
+    def _year(self, year: int) -> _YearTable:
+        """The working days of ``year``: from the local files, else the library, else (lenient)
+        the estimate, warned of once; UnknownScheduleError when strict. Every count asks this
+        for each year it enters, in the order it enters them, so a warning or refusal comes
+        from the same year, in the same order, as a day-by-day count's would."""
+        table = self._years.get(year)
+        if table is not None:
+            return table
+        sched = self.local.get(year)
+        if sched is not None:
+            flags = bytes(
+                d in sched.workdays or (d not in sched.holidays and d.weekday() < 5)
+                for d in _days_of(year)
+            )
+        elif year in self._library_years:
+            flags = bytes(_library_is_workday(d) for d in _days_of(year))
+        elif self.strict:
+            raise UnknownScheduleError(year, [self.add_to])
+        else:
+            self._warn_estimated(year)
+            fixed = set(fixed_public_holidays(year))
+            flags = bytes(d.weekday() < 5 and d not in fixed for d in _days_of(year))
+        table = self._years[year] = _YearTable(year, flags)
+        return table
+
+    def _warn_estimated(self, year: int) -> None:
+        if year in self._warned_years:
+            return
+        self._warned_years.add(year)
+        self.warnings.append(
+            f"{year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
+            f"春节等农历节日和调休未计入（请在 {self.add_to} 中加入{year}年）。"
+            f" / No official holiday schedule for {year}: assumed Monday-Friday working "
+            f"days less the fixed-date holidays (1 Jan, 1-2 May, 1-3 Oct); the lunar "
+            f"holidays and swapped days are NOT taken into account (add {year} to "
+            f"{self.add_to})."
+        )
+
     def is_working_day(self, d: date) -> bool:
         """Whether ``d`` is a working day of China's official calendar."""
         d = _as_date(d)
-        known = self._known_days.get(d)
-        if known is not None:
-            return known
-        sched = self.local.get(d.year)
-        if sched is not None:
-            known = d in sched.workdays or (d not in sched.holidays and d.weekday() < 5)
-        elif d.year in self._library_years:
-            known = _library_is_workday(d)
-        if known is not None:
-            self._known_days[d] = known
-            return known
-        if self.strict:
-            raise UnknownScheduleError(d.year, [self.add_to])
-        if d.year not in self._warned_years:
-            self._warned_years.add(d.year)
-            self.warnings.append(
-                f"{d.year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
-                f"春节等农历节日和调休未计入（请在 {self.add_to} 中加入{d.year}年）。"
-                f" / No official holiday schedule for {d.year}: assumed Monday-Friday working "
-                f"days less the fixed-date holidays (1 Jan, 1-2 May, 1-3 Oct); the lunar "
-                f"holidays and swapped days are NOT taken into account (add {d.year} to "
-                f"{self.add_to})."
-            )
-        return d.weekday() < 5 and d not in fixed_public_holidays(d.year)
+        table = self._year(d.year)
+        return bool(table.flags[d.toordinal() - table.first])
 
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (start not counted); n < 0 counts backwards."""
         day = _as_date(start)
         if isinstance(n, bool) or not isinstance(n, int):
             raise TypeError(f"n must be an int, got {type(n).__name__}")
-        step = timedelta(days=1 if n > 0 else -1)
         remaining = abs(n)
-        while remaining:
-            day += step
-            if self.is_working_day(day):
-                remaining -= 1
-        return day
+        if not remaining:
+            return day
+        # From the first day counted, one year at a time: each year either holds the rest of
+        # the count (found by bisecting its running count) or is passed whole.
+        ordinal = day.toordinal() + (1 if n > 0 else -1)
+        while True:
+            year = date.fromordinal(ordinal).year
+            table = self._year(year)
+            index = ordinal - table.first
+            counts = table.counts
+            if n > 0:
+                here = counts[-1] - counts[index]  # working days from this day to 31 December
+                if here >= remaining:
+                    found = bisect_left(counts, counts[index] + remaining) - 1
+                    return date.fromordinal(table.first + found)
+                ordinal = table.first + len(table.flags)  # 1 January of the next year
+            else:
+                here = counts[index + 1]  # working days from 1 January to this day
+                if here >= remaining:
+                    found = bisect_left(counts, here - remaining + 1) - 1
+                    return date.fromordinal(table.first + found)
+                ordinal = table.first - 1  # 31 December of the year before
+            remaining -= here
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days passed going from a to b (a not counted, b counted); negative backwards.
@@ -549,14 +608,21 @@ class WorkCalendar:
         The inverse of add_working_days: ``working_days_between(a, add_working_days(a, n)) == n``.
         """
         a, b = _as_date(a), _as_date(b)
-        sign = 1 if b >= a else -1
-        step = timedelta(days=sign)
+        if a == b:
+            return 0
+        sign = 1 if b > a else -1
+        # The days passed, both ends counted: a+1 .. b forwards, b .. a-1 backwards, taken a
+        # year at a time in the order the walk goes (the order of any warning or refusal).
+        low, high = (
+            (a.toordinal() + 1, b.toordinal()) if sign > 0 else (b.toordinal(), a.toordinal() - 1)
+        )
+        years = range(date.fromordinal(low).year, date.fromordinal(high).year + 1)
         count = 0
-        day = a
-        while day != b:
-            day += step
-            if self.is_working_day(day):
-                count += 1
+        for year in years if sign > 0 else reversed(years):
+            table = self._year(year)
+            first = max(low, table.first) - table.first
+            last = min(high, table.first + len(table.flags) - 1) - table.first
+            count += table.counts[last + 1] - table.counts[first]
         return sign * count
 
 

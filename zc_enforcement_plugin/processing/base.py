@@ -32,7 +32,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..compat import WKB_NO_GEOMETRY
-from ..core import domain, staging
+from ..core import disk, domain, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError
 from ..i18n import chinese_interface, in_interface_language, tr
@@ -556,16 +556,43 @@ def staging_folder(folder: Path, prefix: str, log=None) -> Path:
     try:
         return staging.make_staging(folder, prefix)
     except OSError as error:
-        raise cannot_write(folder, error) from error
+        raise cannot_write(error, folder) from error
 
 
-def cannot_write(folder: Path, error: OSError) -> QgsProcessingException:
-    """The message of a file that cannot be written into the output folder (a full disk, a
-    folder without write permission), for every algorithm writing one."""
-    return fail(
-        tr("Cannot write into the output folder {folder}: {error}").format(
-            folder=folder, error=error.strerror or error
+def cannot_write(
+    error: OSError, folder: Path, writing: str = "", staging: Path | None = None
+) -> QgsProcessingException:
+    """A run stopped by `error` writing into the output folder `folder`: the export's package,
+    a report's pair, the hidden folder they are written in (see cannot_write_message)."""
+    return fail(cannot_write_message(error, folder, writing, staging))
+
+
+def cannot_write_message(
+    error: OSError, folder: Path, writing: str = "", staging: Path | None = None
+) -> str:
+    """What the log says of `error`, met writing the file `writing` into `staging` (the hidden
+    folder a run writes in before moving its files into `folder`), the one wording of the
+    export and the reports: the cause in words (disk.write_cause: a full disk, a read-only
+    disk, a file open in another program, no permission), the file by the name it has in the
+    output folder (a file of the staging folder, or its .part, by its own; none when the
+    staging folder itself could not be made) and the folder, and that the earlier files are
+    kept, as both publish all or nothing."""
+    name = writing
+    if staging is not None and error.filename:
+        written = Path(error.filename)
+        if written.parent == staging:
+            name = written.name
+            if name.startswith(".") and name.endswith(".part"):  # core.files.replacing's
+                name = name[1 : -len(".part")]
+    chinese, english = disk.write_cause(error)
+    if not name:
+        return (
+            f"{chinese}，无法在 {folder} 中写入文件，文件夹中原有的文件保持原样 / {english}: "
+            f"cannot write files in {folder}; the earlier files in the folder are as they were"
         )
+    return (
+        f"{chinese}，无法在 {folder} 中写入 {name}，文件夹中原有的文件保持原样 / {english}: "
+        f"cannot write {name} in {folder}; the earlier files in the folder are as they were"
     )
 
 

@@ -59,6 +59,7 @@ from .base import (
     EnforcementAlgorithm,
     add_ledger_parameter,
     cannot_replace,
+    cannot_write,
     fail,
     folders_to_make,
     open_ledger,
@@ -341,7 +342,7 @@ class ExportVerification(EnforcementAlgorithm):
             except OSError as error:
                 if not writing:
                     raise  # not a write of the package: reading the ledger says its own
-                raise fail(cannot_write_message(error, staging, folder, writing)) from error
+                raise cannot_write(error, folder, writing, staging) from error
             finally:
                 store.close()
             for name in publish_package(staging, folder, with_sheets=bool(pdf)):
@@ -511,24 +512,6 @@ class ExportVerification(EnforcementAlgorithm):
                     path=pdf_path.parent.parent / pdf_path.name, error=error or result
                 )
             )
-
-
-def cannot_write_message(error: OSError, staging: Path | None, folder: Path, writing: str) -> str:
-    """What the log says of `error`, met writing the package file `writing` into `staging`:
-    the cause (a full disk said so), the file by the name it has in the output folder (a file
-    of the staging folder, or its .part, by its own), and that the earlier files are kept."""
-    name = writing
-    if staging is not None and error.filename:
-        written = Path(error.filename)
-        if written.parent == staging:
-            name = written.name
-            if name.startswith(".") and name.endswith(".part"):  # core.files.replacing's
-                name = name[1 : -len(".part")]
-    chinese, english = disk.write_cause(error)
-    return (
-        f"{chinese}，无法在 {folder} 中写入 {name}，文件夹中原有的文件保持原样 / {english}: "
-        f"cannot write {name} in {folder}; the earlier files in the folder are as they were"
-    )
 
 
 def publish_package(staging: Path, folder: Path, with_sheets: bool) -> list[str]:

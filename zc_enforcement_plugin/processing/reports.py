@@ -171,12 +171,14 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             feedback.pushWarning(warning)
         stem = f"{self.FILE_STEM}_{period.label}"
         xlsx, pdf = folder / f"{stem}.xlsx", folder / f"{stem}.pdf"
+        writing = xlsx.name
         try:
             reports.write_report_xlsx(report, staging / xlsx.name)
             feedback.setProgressText(tr("Drawing the PDF"))
+            writing = pdf.name
             pages = write_report_pdf(report, staging / pdf.name)
         except OSError as error:
-            raise cannot_write(folder, error) from error
+            raise cannot_write(error, folder, writing, staging) from error
         except PdfDrawingError:
             raise fail(
                 tr(

@@ -390,11 +390,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
-      <source>Cannot write into the output folder {folder}: {error}</source>
-      <translation>无法写入输出文件夹 {folder}：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Ledger (GeoPackage, or postgis://&lt;saved connection&gt;)</source>
       <translation>台帐（GeoPackage 文件，或 postgis://&lt;已保存的连接&gt;）</translation>
     </message>
