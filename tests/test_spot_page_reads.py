@@ -28,6 +28,7 @@ from zc_enforcement_plugin.core.ledger import (
     SqlLedger,
     Verdict,
 )
+from zc_enforcement_plugin.i18n import tr
 
 X0, Y0 = 39_520_000.0, 4_070_000.0
 # Two offices of the demo district (scripts/postgis_server.demo_offices): the shared ledger maps
@@ -35,6 +36,9 @@ X0, Y0 = 39_520_000.0, 4_070_000.0
 OFFICES = (("罗村自然资源所", "罗村镇"), ("太河自然资源所", "太河镇"))
 # Round trips to the server the dock makes to show a spot: the page, one statement.
 PAGE_ROUND_TRIPS = 1
+# Round trips of the dock's refresh: the holiday schedule, the list, the filters' choices (the
+# spots and the batches) and the page.
+REFRESH_ROUND_TRIPS = 5
 
 
 @contextlib.contextmanager
@@ -239,3 +243,106 @@ def test_a_page_of_a_spot_the_login_may_not_see_is_refused_naming_it(postgis, pg
     store, ids = postgis
     with pytest.raises(LedgerError, match=r"no spot with id 999999 in"):
         store.spot_page(999999)
+
+
+def _open_in_dock(dock, store, monkeypatch) -> None:
+    """Open ``store`` in the dock as the project's ledger would be (a GeoPackage by its path, the
+    shared ledger by its reference, the store already connected handed over)."""
+    if isinstance(store, GeoPackageLedger):
+        assert dock.open_ledger(str(store.path))
+        return
+    from zc_enforcement_plugin import postgis_connection
+
+    monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: store)
+    assert dock.open_ledger(f"postgis://test/{store.schema}")
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project):
+    from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+    widget = VerificationDock(None, qgis_iface)
+    widget.resize(520, 900)
+    widget.show()
+    yield widget
+    widget.cleanup()
+    widget.deleteLater()
+
+
+def test_the_dock_moves_to_the_next_spot_in_one_round_trip(dock, postgis, monkeypatch):
+    store, ids = postgis
+    _open_in_dock(dock, store, monkeypatch)
+    moves = []
+    for _ in range(len(ids) - 1):
+        with round_trips(store) as sent:
+            dock.go_next()
+        moves.append((dock.session.current_id, len(sent), sent))
+    assert {spot_id for spot_id, *_ in moves} == set(ids) - {dock.session.queue[0].id}
+    assert all(count <= PAGE_ROUND_TRIPS for _, count, _ in moves), [m[:2] for m in moves]
+
+
+def _shown(dock) -> list[tuple]:
+    """Each spot of the list as the dock shows it: its page and its evidence rows."""
+    shown = []
+    for row in range(len(dock.session.queue)):
+        assert dock.session.go_to_row(row)
+        dock._show_current()
+        rows = [dock.evidence_list.item(i) for i in range(dock.evidence_list.count())]
+        shown.append(
+            (
+                dock.session.queue[row].number,
+                dock.details.toHtml(),
+                [(item.text(), item.toolTip()) for item in rows],
+            )
+        )
+    return shown
+
+
+def test_the_dock_shows_the_shared_ledgers_spots_as_the_geopackages(
+    dock, postgis, geopackage, monkeypatch
+):
+    """The same records on either ledger: every spot's page (figures, verdicts, case and its
+    deadlines, the deadlines of a spot judged 违法 with no case, a case left open) and its
+    evidence rows alike, to the character."""
+    _open_in_dock(dock, geopackage[0], monkeypatch)
+    on_file = _shown(dock)
+    _open_in_dock(dock, postgis[0], monkeypatch)
+    shared = _shown(dock)
+    assert [number for number, *_ in shared] == [number for number, *_ in on_file]
+    for file_spot, shared_spot in zip(on_file, shared):
+        assert shared_spot == file_spot
+    pages = "".join(page for _, page, _ in shared)
+    for said in ("李四", "王五", "某公司", "复核"):
+        assert said in pages
+    assert sum(len(rows) for *_, rows in shared) == 2
+
+
+def test_a_refresh_shows_another_users_verdict_and_case_step(
+    dock, postgis, pg_database, schema, tmp_path, monkeypatch
+):
+    """Nothing of a spot is kept between reads: what a colleague at an office saves on the
+    spot shown is there at the next refresh, and on coming back to the spot."""
+    store, ids = postgis
+    _open_in_dock(dock, store, monkeypatch)
+    assert dock.session.go_to(ids[0])
+    dock._show_current()
+    assert "赵六" not in dock.details.toPlainText()
+    [role] = [r for r, (office, _) in srv.demo_offices().items() if office == OFFICES[0][0]]
+    colleague = open_store(pg_database, schema, role, tmp_path)
+    try:
+        colleague.record_verdict(
+            ids[0], Verdict(ls.VERDICT_ILLEGAL, "未报即用", "赵六", "2025-03-12")
+        )
+        with round_trips(store) as sent:
+            dock.refresh_ledger()
+        assert "赵六" in dock.details.toPlainText()
+        assert dock.session.current_id == ids[0]
+        refresh = len(sent)
+        case = colleague.open_case(ORIGIN_SPOT, spot_id=ids[0], date=dt.date(2025, 3, 13))
+        dock.go_next()
+        dock.go_previous()
+        assert dock.session.current_id == ids[0]
+        assert tr("Case {id}").format(id=case) in dock.details.toPlainText()
+    finally:
+        colleague.close()
+    assert refresh <= REFRESH_ROUND_TRIPS, sent
