@@ -1,7 +1,7 @@
 """What the verification dock reads when it shows a spot, on the shared PostGIS ledger: one
 round trip to the server per spot, whatever the spot holds (verdicts, a case and its steps,
 evidence), and the page the same as the GeoPackage ledger's for the same records. A bureau's
-network costs 20-50 ms a round trip: the seven or more the page took before were a lag at
+network costs 20-50 ms a round trip: the 8 to 11 the page took before were a lag at
 every move. Nothing is kept between spots, so another user's verdict is shown at once."""
 
 from __future__ import annotations

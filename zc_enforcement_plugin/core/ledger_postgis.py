@@ -966,8 +966,8 @@ class PostGISLedger(SqlLedger):
         """SqlLedger.spot_page in one statement: the spot's row, and beside it as JSON arrays
         the rows its verdicts, case, case events, evidence and the settings are read as alone
         (the same Select of each), with the evidence folder stored on the server. The dock reads
-        it at every move to a spot: seven or more round trips before, each 20-50 ms on a
-        bureau's network. Nothing is kept from one page to the next, so another user's verdict
+        it at every move to a spot: 8 to 11 round trips before, each 20-50 ms on a bureau's
+        network. Nothing is kept from one page to the next, so another user's verdict
         or setting saved meanwhile is shown; and the page is one moment of the ledger."""
         spot_id = self._spot_ids([spot_id])[0]
         spot_is = f"s.{ls.C_FID} = %s"
