@@ -2204,6 +2204,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "spots": lambda: store.spots(),
         "spots_by_id": lambda: store.spots_by_id([spot_id]),
         "spots_with_case": lambda: store.spots_with_case(),
+        "spot_page": lambda: store.spot_page(spot_id),
         "stored_evidence_dir": lambda: store.stored_evidence_dir(),
         "table_rows": lambda: store.table_rows(ls.T_SPOTS),
         "verdict_histories": lambda: store.verdict_histories([spot_id]),

@@ -72,7 +72,8 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     _meta_upsert,
     install,
 )
-from .ledger_records import LedgerError, Verdict
+from .ledger_records import LedgerError, SpotPage, Verdict
+from .ledger_rows import Select
 from .ledger_sql import SqlLedger
 
 # Advisory lock classes: saves of one spot, events of one case, a change of the settings.
@@ -169,6 +170,33 @@ def _guarded_read(method):
 
     wrapper._ledger_guard = "read"
     return wrapper
+
+
+# The double precision columns of the rows a page reads (PostGISLedger.spot_page): JSON writes
+# 118.0 as 118, which reads back as an int where psycopg2 gives the column's float.
+_REAL_COLUMNS = frozenset(
+    (ls.C_GPS_LON, ls.C_GPS_LAT, ls.C_CULTIVATED_SQM, ls.C_BASIC_FARMLAND_SQM)
+)
+
+
+def _json_rows(select: Select) -> str:
+    """``select`` as one value: a JSON array of its rows in its order, each an array of its
+    columns (NULL for no row), for a statement reading several at once."""
+    columns = ", ".join(select.columns)
+    return f"(SELECT json_agg(json_build_array({columns}) ORDER BY {select.order}) {select.source})"
+
+
+def _from_json(select: Select, rows: list[list] | None) -> list[list]:
+    """The rows of ``select`` as _json_rows gave them (psycopg2 decodes the JSON), each as its
+    own statement's rows read: a double precision column a float, not an int."""
+    reals = [
+        i for i, column in enumerate(select.columns) if column.rsplit(".", 1)[-1] in _REAL_COLUMNS
+    ]
+    for row in rows or []:
+        for i in reals:
+            if row[i] is not None:
+                row[i] = float(row[i])  # "NaN" and "Infinity", as JSON gives them, too
+    return rows or []
 
 
 class PostGISLedger(SqlLedger):
@@ -711,7 +739,13 @@ class PostGISLedger(SqlLedger):
         the brigade may have moved it since this session opened)."""
         if self._evidence_dir is not None:
             return self._evidence_dir
-        stored = self.stored_evidence_dir()
+        return self._evidence_folder(self.stored_evidence_dir())
+
+    def _evidence_folder(self, stored: str | None) -> Path:
+        """The evidence folder, the one given when opening or else ``stored`` (as read from the
+        server); LedgerError saying who sets it when neither is."""
+        if self._evidence_dir is not None:
+            return self._evidence_dir
         if not stored:
             raise LedgerError(
                 f"{self.path}: 未设置共享证据文件夹，请执法监察大队在“台帐设置”（ledgersettings）"
@@ -1013,6 +1047,65 @@ class PostGISLedger(SqlLedger):
                 f" / spot {number} already has a case (held by another office): no new case "
                 "was opened; ask the brigade"
             ) from None
+
+    @_guarded_read
+    def spot_page(self, spot_id: int) -> SpotPage:
+        """SqlLedger.spot_page in one statement: the spot's row, and beside it as JSON arrays
+        the rows its verdicts, case, case events, evidence and the settings are read as alone
+        (the same Select of each), with the evidence folder stored on the server. The dock reads
+        it at every move to a spot: 8 to 11 round trips before, each 20-50 ms on a bureau's
+        network. Nothing is kept from one page to the next, so another user's verdict
+        or setting saved meanwhile is shown; and the page is one moment of the ledger."""
+        spot_id = self._spot_ids([spot_id])[0]
+        spot_is = f"s.{ls.C_FID} = %s"
+        parts = (
+            self._verdict_select(f"v.{ls.C_SPOT_ID} = %s"),
+            self._case_select(f"c.{ls.C_SPOT_ID} = %s"),
+            self._event_select(
+                f"{ls.C_CASE_ID} IN (SELECT {ls.C_ID} FROM {ls.T_CASES} WHERE {ls.C_SPOT_ID} = %s)"
+            ),
+            self._evidence_select(f"{ls.C_SPOT_ID} = %s"),
+            self._settings_select(),
+        )
+        folder = f"(SELECT value FROM {ls.T_META} WHERE key = %s)"
+        row = self._row(
+            self._spot_sql()
+            + "".join(f", {_json_rows(part)}" for part in parts)
+            + f", {folder}"
+            + self._SUMMARY_FROM
+            + f" WHERE {spot_is}",
+            [spot_id, spot_id, spot_id, spot_id, META_EVIDENCE_DIR, spot_id],
+        )
+        if row is None:
+            self._refuse_unseen([spot_id], {})
+        verdicts, cases, events, evidence, settings = (
+            _from_json(part, rows) for part, rows in zip(parts, row[self._SPOT_WIDTH : -1])
+        )
+        histories: dict[int, list[Verdict]] = {spot_id: []}
+        unreadable: dict[int, str] = {}
+        self._add_verdict_rows(verdicts, histories, unreadable)
+        if unreadable:  # as verdict_history says it
+            raise LedgerError(unreadable[spot_id])
+        by_case: dict[int, list[list]] = {}
+        for event in events:
+            by_case.setdefault(event[1], []).append(event)
+        unreadable_cases: list[str] = []
+        records = []
+        for case in cases:  # as cases() replays them
+            try:
+                records.append(self._case_record(case, by_case.get(case[0], [])))
+            except LedgerError as error:
+                unreadable_cases.append(str(error))
+        return SpotPage(
+            spot=self._spot_from_row(row),
+            history=histories[spot_id],
+            case=records[0] if records else None,
+            unreadable_cases=unreadable_cases,
+            evidence=[self._evidence_from_row(r) for r in evidence],
+            evidence_dir=self._evidence_folder(row[-1]),
+            settings=self._settings_from(settings),
+            where=self.path,
+        )
 
     add_case_event = _guarded(SqlLedger.add_case_event)
     correct_case_event = _guarded(SqlLedger.correct_case_event)

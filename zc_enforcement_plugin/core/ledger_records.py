@@ -12,6 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 from shapely.geometry.base import BaseGeometry
 
 from . import deadlines as dl
+from . import ledger_schema as ls
 from .cases import Case, CaseEvent, Stage
 from .domain import (
     SPOT_NUMBER,
@@ -287,6 +288,56 @@ class CaseRecord:
         return Case.from_events(events) if events else None
 
 
+@dataclass
+class SpotPage:
+    """What the verification dock shows of one spot, read together (LedgerStore.spot_page):
+    the spot, its verdicts, its case, its evidence and the ledger's settings. On the shared
+    ledger it is one statement, so a move to the next spot is one round trip to the server
+    (20-50 ms on a bureau's network), and what it holds is one moment of the ledger."""
+
+    spot: Spot
+    history: list[Verdict]  # in recorded order, the current verdict last
+    case: CaseRecord | None  # the spot's case; None when none was opened or it cannot be read
+    unreadable_cases: list[str]  # one message per case of the spot that cannot be read
+    evidence: list[EvidenceRecord]  # oldest first
+    evidence_dir: Path  # the folder the evidence paths are under, as read with the page
+    settings: dict[str, Any]  # every setting of the ledger, key -> value (as settings())
+    where: str  # the ledger, as messages name it
+
+    def deadline_rules(self) -> dl.DeadlineRules:
+        """The ledger's deadlines (as LedgerStore.deadline_rules), from the page's settings:
+        worked out only when shown, so a setting edited by hand into something unreadable
+        stops only the pages that show a deadline, as before the page was read at once."""
+        return deadline_rules_in(self.settings, self.where)
+
+    def case_left_open(self) -> tuple[CaseRecord, Verdict] | None:
+        """As LedgerStore.case_left_open, from what the page holds."""
+        return case_left_open_of(self.case, self.history)
+
+
+def deadline_rules_in(settings: dict[str, Any], where: Any) -> dl.DeadlineRules:
+    """The legal deadlines with the bureau's overrides among a ledger's ``settings`` (as
+    settings() reads them), if any; ``where`` names the ledger in a message about them."""
+    return dl.rules_from_dict(settings.get(ls.SETTING_DEADLINE_RULES), f"{where}: {ls.T_SETTINGS}")
+
+
+def case_left_open_of(
+    case: CaseRecord | None, history: Sequence[Verdict]
+) -> tuple[CaseRecord, Verdict] | None:
+    """The spot's open ``case`` and its current verdict (the last of ``history``), when that
+    verdict is no longer 违法 (judged 合法 after the case was opened). The verdict is the field
+    team's fact and is recorded as given; the case is not closed for it: the office withdraws
+    it (a close with cases.DOC_WITHDRAWAL and the reason), and until then it runs and is
+    counted as any open case, overdue included, so that the reports show it waits for the
+    office."""
+    verdict = history[-1] if history else None
+    if verdict is None or verdict.category == ls.VERDICT_ILLEGAL:
+        return None
+    if case is None or case.case.closed:
+        return None
+    return case, verdict
+
+
 # =================================================================================================
 # the interface
 # =================================================================================================
@@ -346,6 +397,8 @@ class LedgerStore(Protocol):
     def current_verdict(self, spot_id: int) -> Verdict | None: ...
 
     def case_left_open(self, spot_id: int) -> tuple[CaseRecord, Verdict] | None: ...
+
+    def spot_page(self, spot_id: int) -> SpotPage: ...
 
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
 

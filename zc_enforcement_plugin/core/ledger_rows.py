@@ -42,6 +42,22 @@ from .ledger_records import (
 )
 from .patrols import CHINA_TIME
 
+
+@dataclass(frozen=True)
+class Select:
+    """A read's statement in its parts: the select list, what follows it up to the order (FROM
+    and WHERE) and the order; sql() is the statement. Kept in parts so the shared ledger can
+    send several reads in one statement (PostGISLedger.spot_page) and decode each into the
+    same rows as the read alone gives."""
+
+    columns: tuple[str, ...]
+    source: str  # FROM … WHERE …
+    order: str  # ORDER BY this
+
+    def sql(self) -> str:
+        return f"SELECT {', '.join(self.columns)} {self.source} ORDER BY {self.order}"
+
+
 # =================================================================================================
 # recorded_at times
 # =================================================================================================

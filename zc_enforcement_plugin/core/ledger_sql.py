@@ -18,8 +18,14 @@ from shapely.geometry.base import BaseGeometry
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import workdays
-from .ledger_records import LedgerError, Verdict
-from .ledger_rows import setting_text
+from .ledger_records import (
+    CaseFilter,
+    LedgerError,
+    SpotPage,
+    Verdict,
+    deadline_rules_in,
+)
+from .ledger_rows import Select, setting_text
 from .ledger_sql_cases import SqlCasesMixin
 from .ledger_sql_patrols import SqlPatrolsMixin
 from .ledger_sql_spots import SqlSpotsMixin
@@ -285,13 +291,14 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     # --- settings (schema version 3) -------------------------------------------------------------
     def settings(self) -> dict[str, Any]:
         """Every setting, key -> value (decoded JSON)."""
-        return {
-            key: json.loads(value)
-            for key, value in self._rows(
-                f"SELECT {ls.C_KEY}, {ls.C_VALUE} FROM {ls.T_SETTINGS} "
-                f"ORDER BY {ls.C_KEY}{self._COLLATE}"
-            )
-        }
+        return self._settings_from(self._rows(self._settings_select().sql()))
+
+    def _settings_select(self) -> Select:
+        return Select((ls.C_KEY, ls.C_VALUE), f"FROM {ls.T_SETTINGS}", f"{ls.C_KEY}{self._COLLATE}")
+
+    @staticmethod
+    def _settings_from(rows: Sequence[Sequence]) -> dict[str, Any]:
+        return {key: json.loads(value) for key, value in rows}
 
     def work_calendar(self, *, strict: bool = True) -> workdays.WorkCalendar:
         """The working days this ledger counts deadlines in: the bureau's holiday file beside
@@ -300,9 +307,7 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
 
     def deadline_rules(self) -> dl.DeadlineRules:
         """The legal deadlines with the bureau's overrides stored in this ledger, if any."""
-        return dl.rules_from_dict(
-            self.settings().get(ls.SETTING_DEADLINE_RULES), f"{self.path}: {ls.T_SETTINGS}"
-        )
+        return deadline_rules_in(self.settings(), self.path)
 
     def set_setting(self, key: str, value: Any) -> None:
         """Store a setting (JSON); the known ones are checked first, None removes a setting."""
@@ -313,3 +318,25 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
             else:
                 self._put_setting(key, text)
             self._touch(ls.T_SETTINGS)
+
+    # --- the dock's page of a spot ---------------------------------------------------------------
+    def spot_page(self, spot_id: int) -> SpotPage:
+        """What the verification dock shows of a spot: the spot, its verdicts, its case, its
+        evidence and the settings its deadlines come from. Read here a query at a time, which
+        costs a file nothing; the shared ledger reads it in one statement (PostGISLedger), and
+        must read the same. LedgerError for a spot the ledger does not hold, or one of its
+        verdicts that cannot be read (as verdict_history)."""
+        spot_id = self._spot_ids([spot_id])[0]
+        spot = self.spot(spot_id)
+        history = self.verdict_history(spot_id)
+        found = self.cases(CaseFilter(spot_id=spot_id))
+        return SpotPage(
+            spot=spot,
+            history=history,
+            case=found[0] if found else None,
+            unreadable_cases=list(self.unreadable_cases),
+            evidence=self.evidence(spot_id),
+            evidence_dir=self.evidence_dir,
+            settings=self.settings(),
+            where=str(self.path),
+        )

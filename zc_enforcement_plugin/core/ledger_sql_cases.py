@@ -26,6 +26,7 @@ from .ledger_records import (
     LedgerError,
 )
 from .ledger_rows import (
+    Select,
     case_record_from_rows,
     resolve_case_opening,
     utc_now,
@@ -299,25 +300,29 @@ class SqlCasesMixin:
         self, ids: Sequence[int], rows: list[Sequence], events: dict[int, list[Sequence]]
     ) -> None:
         """The stored rows of cases `ids` appended to `rows`, their events to `events` by case."""
-        case_columns = (
+        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
+        rows += self._rows(self._case_select(in_cases).sql(), params)
+        in_cases, params = self._in(ls.C_CASE_ID, ids)
+        for row in self._rows(self._event_select(in_cases).sql(), params):
+            events.setdefault(row[1], []).append(row)
+
+    def _case_select(self, condition: str) -> Select:
+        """The case rows ``condition`` (on c, the cases) picks, each with its spot's number."""
+        case_columns = tuple(
             self._date_column(f"c.{c}") if c == ls.C_OPENED_AT else f"c.{c}"
             for c in self._CASE_COLUMNS
         )
-        in_cases, params = self._in(f"c.{ls.C_ID}", ids)
-        rows += self._rows(
-            f'SELECT {", ".join(case_columns)}, s."{SPOT_NUMBER}" '
+        return Select(
+            (*case_columns, f's."{SPOT_NUMBER}"'),
             f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = c.{ls.C_SPOT_ID} "
-            f"WHERE {in_cases} ORDER BY c.{ls.C_ID}",
-            params,
+            f"WHERE {condition}",
+            f"c.{ls.C_ID}",
         )
-        event_columns = (self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
-        in_cases, params = self._in(ls.C_CASE_ID, ids)
-        for row in self._rows(
-            f"SELECT {', '.join(event_columns)} FROM {ls.T_CASE_EVENTS} "
-            f"WHERE {in_cases} ORDER BY {ls.C_ID}",
-            params,
-        ):
-            events.setdefault(row[1], []).append(row)
+
+    def _event_select(self, condition: str) -> Select:
+        """The case events ``condition`` picks, in recorded order."""
+        columns = tuple(self._date_column(c) if c == ls.C_DATE else c for c in self._EVENT_COLUMNS)
+        return Select(columns, f"FROM {ls.T_CASE_EVENTS} WHERE {condition}", ls.C_ID)
 
     def _case_record(self, row: Sequence, events: Sequence[Sequence]) -> CaseRecord:
         """One case replayed; a case whose stored rows cannot be replayed (no events, a date

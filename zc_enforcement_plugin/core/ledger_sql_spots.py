@@ -385,31 +385,42 @@ class SqlSpotsMixin:
         ledger per spot. LedgerError naming an id the ledger does not hold (or, on the shared
         ledger, this login may not see)."""
         spot_ids = self._spot_ids(spot_ids)
-        geometry = self._geometry_column(f"s.{ls.C_GEOM}")
-        verdicts = f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
         found: dict[int, Spot] = {}
         for condition, params in self._in_chunks(f"s.{ls.C_FID}", spot_ids):
-            rows = self._rows(
-                self._SUMMARY_SQL
-                + f", {geometry}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
-                + f", {verdicts}"
-                + self._SUMMARY_FROM
-                + f" WHERE {condition}",
-                params,
-            )
-            for row in rows:
-                summary = self._summary(row)
-                attributes = json.loads(row[13])
-                found[summary.id] = Spot(
-                    **summary.__dict__,
-                    geometry=self._to_geometry(row[12]),
-                    attributes=attributes,
-                    imported_at=row[14],
-                    updated_at=row[15],
-                    version=spot_version(int(row[16]), spot_refreshes(attributes)),
-                )
+            for row in self._rows(
+                self._spot_sql() + self._SUMMARY_FROM + f" WHERE {condition}", params
+            ):
+                spot = self._spot_from_row(row)
+                found[spot.id] = spot
         self._refuse_unseen(spot_ids, found)
         return found
+
+    # The columns of _spot_sql: a whole spot's row is this many, what a statement selects after
+    # them (PostGISLedger.spot_page) follows.
+    _SPOT_WIDTH = 17
+
+    def _spot_sql(self) -> str:
+        """The select list of a whole spot (_SUMMARY_SQL and the rest, _SPOT_WIDTH columns), to
+        be followed by _SUMMARY_FROM; _spot_from_row reads its rows."""
+        geometry = self._geometry_column(f"s.{ls.C_GEOM}")
+        verdicts = f"(SELECT COUNT(*) FROM {ls.T_VERDICTS} n WHERE n.{ls.C_SPOT_ID} = s.{ls.C_FID})"
+        return (
+            self._SUMMARY_SQL
+            + f", {geometry}, s.{ls.C_ATTRIBUTES}, s.{ls.C_IMPORTED_AT}, s.{ls.C_UPDATED_AT}"
+            + f", {verdicts}"
+        )
+
+    def _spot_from_row(self, row: Sequence) -> Spot:
+        summary = self._summary(row)
+        attributes = json.loads(row[13])
+        return Spot(
+            **summary.__dict__,
+            geometry=self._to_geometry(row[12]),
+            attributes=attributes,
+            imported_at=row[14],
+            updated_at=row[15],
+            version=spot_version(int(row[16]), spot_refreshes(attributes)),
+        )
 
     def spot_attributes(
         self, spot_ids: Sequence[int], names: Sequence[str] | None = None

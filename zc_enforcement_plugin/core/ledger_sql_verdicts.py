@@ -28,8 +28,10 @@ from .ledger_records import (
     LedgerError,
     Verdict,
     VerdictError,
+    case_left_open_of,
 )
 from .ledger_rows import (
+    Select,
     as_date,
     conflict_error,
     spot_refreshes,
@@ -196,32 +198,48 @@ class SqlVerdictsMixin:
     def _verdict_histories(
         self, spot_ids: Sequence[int]
     ) -> tuple[dict[int, list[Verdict]], list[str]]:
-        columns = ", ".join(
-            self._date_column(f"v.{c}") if c == ls.C_VERIFIED_ON else f"v.{c}"
-            for c in self._VERDICT_READ
-        )
         histories: dict[int, list[Verdict]] = {i: [] for i in self._spot_ids(spot_ids)}
         unreadable: dict[int, str] = {}
         for condition, params in self._in_chunks(f"v.{ls.C_SPOT_ID}", list(histories)):
             # A spot's verdicts all fall in its own chunk, so ordering each chunk by id keeps
             # every spot's history in recorded order.
-            rows = self._rows(
-                f'SELECT {columns}, s."{SPOT_NUMBER}" FROM {ls.T_VERDICTS} v '
-                f"LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = v.{ls.C_SPOT_ID} "
-                f"WHERE {condition} ORDER BY v.{ls.C_ID}",
-                params,
-            )
-            for row in rows:
-                if row[1] in unreadable:
-                    continue
-                try:
-                    verdict = verdict_from_row(row, row[-1], self.path)
-                except LedgerError as error:
-                    unreadable[row[1]] = str(error)
-                    histories[row[1]] = []
-                    continue
-                histories[verdict.spot_id].append(verdict)
+            rows = self._rows(self._verdict_select(condition).sql(), params)
+            self._add_verdict_rows(rows, histories, unreadable)
         return histories, list(unreadable.values())
+
+    def _verdict_select(self, condition: str) -> Select:
+        """The verdicts ``condition`` (on v, the verdicts) picks, in recorded order, each with
+        its spot's number: rows for _add_verdict_rows."""
+        columns = tuple(
+            self._date_column(f"v.{c}") if c == ls.C_VERIFIED_ON else f"v.{c}"
+            for c in self._VERDICT_READ
+        )
+        return Select(
+            (*columns, f's."{SPOT_NUMBER}"'),
+            f"FROM {ls.T_VERDICTS} v LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = v.{ls.C_SPOT_ID} "
+            f"WHERE {condition}",
+            f"v.{ls.C_ID}",
+        )
+
+    def _add_verdict_rows(
+        self,
+        rows: Sequence[Sequence],
+        histories: dict[int, list[Verdict]],
+        unreadable: dict[int, str],
+    ) -> None:
+        """The verdicts of ``rows`` (of _verdict_select) added to their spots' ``histories``; a
+        spot with a row that cannot be read is given none, and its message put in
+        ``unreadable`` by spot."""
+        for row in rows:
+            if row[1] in unreadable:
+                continue
+            try:
+                verdict = verdict_from_row(row, row[-1], self.path)
+            except LedgerError as error:
+                unreadable[row[1]] = str(error)
+                histories[row[1]] = []
+                continue
+            histories[verdict.spot_id].append(verdict)
 
     def current_verdict(self, spot_id: int) -> Verdict | None:
         history = self.verdict_history(spot_id)
@@ -229,17 +247,10 @@ class SqlVerdictsMixin:
 
     def case_left_open(self, spot_id: int) -> tuple[CaseRecord, Verdict] | None:
         """The spot's open case and its current verdict, when that verdict is no longer 违法
-        (judged 合法 after the case was opened). The verdict is the field team's fact and is
-        recorded as given; the case is not closed for it: the office withdraws it (a close with
-        cases.DOC_WITHDRAWAL and the reason), and until then it runs and is counted as any
-        open case, overdue included, so that the reports show it waits for the office."""
-        verdict = self.current_verdict(spot_id)
-        if verdict is None or verdict.category == ls.VERDICT_ILLEGAL:
-            return None
+        (ledger_records.case_left_open_of says when, and why the case stays open)."""
+        history = self.verdict_history(spot_id)
         found = self.cases(CaseFilter(spot_id=spot_id))
-        if not found or found[0].case.closed:
-            return None
-        return found[0], verdict
+        return case_left_open_of(found[0] if found else None, history)
 
     # --- evidence ------------------------------------------------------------------------------
     _EVIDENCE_COLUMNS = (
@@ -304,26 +315,32 @@ class SqlVerdictsMixin:
 
     def evidence(self, spot_id: int | None = None) -> list[EvidenceRecord]:
         """Evidence of one spot, or of the whole ledger when spot_id is None, oldest first."""
-        sql = f"SELECT {', '.join(self._EVIDENCE_COLUMNS)} FROM {ls.T_EVIDENCE}"
-        params: tuple = ()
-        if spot_id is not None:
-            sql += f" WHERE {ls.C_SPOT_ID} = {self._MARK}"
-            params = (spot_id,)
-        return [
-            EvidenceRecord(
-                kind=row[2],
-                path=row[3],
-                sha256=row[4],
-                size=row[5],
-                original_name=row[6],
-                file_modified=row[7],
-                taken_at=row[8],
-                gps_lon=row[9],
-                gps_lat=row[10],
-                note=row[11],
-                id=row[0],
-                spot_id=row[1],
-                recorded_at=row[12],
-            )
-            for row in self._rows(sql + f" ORDER BY {ls.C_ID}", params)
-        ]
+        if spot_id is None:
+            return [
+                self._evidence_from_row(row) for row in self._rows(self._evidence_select().sql())
+            ]
+        select = self._evidence_select(f"{ls.C_SPOT_ID} = {self._MARK}")
+        return [self._evidence_from_row(row) for row in self._rows(select.sql(), (spot_id,))]
+
+    def _evidence_select(self, condition: str | None = None) -> Select:
+        """The evidence rows ``condition`` picks (all without one), oldest first."""
+        source = f"FROM {ls.T_EVIDENCE}" + (f" WHERE {condition}" if condition else "")
+        return Select(self._EVIDENCE_COLUMNS, source, ls.C_ID)
+
+    @staticmethod
+    def _evidence_from_row(row: Sequence) -> EvidenceRecord:
+        return EvidenceRecord(
+            kind=row[2],
+            path=row[3],
+            sha256=row[4],
+            size=row[5],
+            original_name=row[6],
+            file_modified=row[7],
+            taken_at=row[8],
+            gps_lon=row[9],
+            gps_lat=row[10],
+            note=row[11],
+            id=row[0],
+            spot_id=row[1],
+            recorded_at=row[12],
+        )

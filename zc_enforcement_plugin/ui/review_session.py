@@ -225,6 +225,17 @@ class ReviewSession:
         self._seen_versions[spot_id] = spot.version  # what a save of this spot is based on
         return spot
 
+    def current_page(self) -> ledger.SpotPage | None:
+        """What the dock shows of the current spot, read at once (one round trip to the shared
+        ledger): read again at every move and refresh, never kept, so what another user saved
+        meanwhile is shown."""
+        spot_id = self.current_id
+        if spot_id is None or self.store is None:
+            return None
+        page = self.store.spot_page(spot_id)
+        self._seen_versions[spot_id] = page.spot.version  # what a save of this spot is based on
+        return page
+
     def go_to(self, spot_id: int) -> bool:
         for index, summary in enumerate(self.queue):
             if summary.id == spot_id:
@@ -293,13 +304,10 @@ class ReviewSession:
     def unopened_case(self, spot_id: int, today: dt.date | None = None) -> cases.Case | None:
         """The case a spot judged 违法 with no case opened stands as (its written report and
         filing run from its verdict date, as the reports count them), else None."""
-        if self.store is None or self.case_of(spot_id) is not None:
+        if self.store is None:
             return None
-        spot = self.store.spot(spot_id)
-        if spot.category != ls.VERDICT_ILLEGAL:
-            return None
-        history = self.store.verdict_history(spot_id)
-        return spot_as_unopened_case(spot, history, spot.attributes, today or dt.date.today())
+        spot, history = self.store.spot(spot_id), self.store.verdict_history(spot_id)
+        return unopened_case_of(spot, history, self.case_of(spot_id), today)
 
     def overdue_unopened_spots(
         self,
@@ -434,6 +442,20 @@ class ReviewSession:
             copied.unlink(missing_ok=True)
             raise
         return record
+
+
+def unopened_case_of(
+    spot: ledger.Spot,
+    history: list[ledger.Verdict],
+    case: ledger.CaseRecord | None,
+    today: dt.date | None = None,
+) -> cases.Case | None:
+    """The case ``spot`` judged 违法 (``history`` its verdicts) with no ``case`` opened stands as:
+    its written report and filing run from its verdict date, as the reports count them; None
+    for a spot with a case or not judged 违法."""
+    if case is not None or spot.category != ls.VERDICT_ILLEGAL:
+        return None
+    return spot_as_unopened_case(spot, history, spot.attributes, today or dt.date.today())
 
 
 def _holiday_file_stamp(where: Path | str | None) -> tuple[int, int] | None:

@@ -88,7 +88,7 @@ from .evidence_layer import (
 from .image_comparison import ImageComparison
 from .messages import LOG_TAG, REFUSAL_COLOUR, WARNING_COLOUR
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
-from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession
+from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession, unopened_case_of
 from .spot_page import piece_colour, spot_html
 from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
@@ -251,6 +251,7 @@ class VerificationDock(QgsDockWidget):
         self.evidence_check: EvidenceCheckTask | None = None  # 检查举证材料 while it runs
         self.evidence_problems: list[ledger.EvidenceProblem] = []  # what the last check found
         self._unchecked: list[tuple[int, ledger.EvidenceRecord]] = []  # (row, record)
+        self._evidence_root: Path | None = None  # the evidence folder of the page shown
         self._evidence_timer = QTimer(self)
         self._evidence_timer.setSingleShot(True)
         self._evidence_timer.timeout.connect(self._check_next_evidence)
@@ -774,7 +775,9 @@ class VerificationDock(QgsDockWidget):
     def _show_current(self) -> None:
         self._show_counts()
         try:
-            self._show_spot(self.session.current())
+            # The spot, its verdicts, case and evidence, read at once: on the shared ledger
+            # one round trip to the server per move, not one per thing shown.
+            self._show_spot(self.session.current_page())
         except Exception as error:  # noqa: BLE001 - a slot: say it, never leave the last spot
             self._show_spot(
                 None,
@@ -795,9 +798,10 @@ class VerificationDock(QgsDockWidget):
         if before[0] == place[0] and before != place:
             QgsProject.instance().setDirty(True)
 
-    def _show_spot(self, spot: ledger.Spot | None, problem: str | None = None) -> None:
-        """Show ``spot``; None shows why there is none (``problem``, or the list's state)."""
-        if spot is None:
+    def _show_spot(self, page: ledger.SpotPage | None, problem: str | None = None) -> None:
+        """Show a spot's ``page``; None shows why there is none (``problem``, or the list's
+        state). Everything shown comes from the page: no more reads of the ledger."""
+        if page is None:
             if problem is not None:
                 why = problem
             elif not self.session.is_open:
@@ -818,10 +822,9 @@ class VerificationDock(QgsDockWidget):
         self.queue_view.blockSignals(True)
         self.queue_view.show_row(self.session.position)
         self.queue_view.blockSignals(False)
-        self.details.setHtml(
-            spot_html(spot, self.session.store.verdict_history(spot.id)) + self._case_html(spot.id)
-        )
-        self._show_evidence(spot.id)
+        spot = page.spot
+        self.details.setHtml(spot_html(spot, page.history) + self._case_html(page))
+        self._show_evidence(page)
         geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
         self.images.show_spot(geometry, LEDGER_CRS)
         if self.highlight is not None:
@@ -839,15 +842,16 @@ class VerificationDock(QgsDockWidget):
             if band is not None:
                 band.setVisible(visible)
 
-    def _show_evidence(self, spot_id: int) -> None:
+    def _show_evidence(self, page: ledger.SpotPage) -> None:
         """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
         longer as recorded: a file gone or of another size at once, one whose content changed
-        once it is hashed, after the page is shown (_check_next_evidence)."""
+        once it is hashed, after the page is shown (_check_next_evidence), in the folder read
+        with the page (the shared ledger's is on its server: not asked again per file)."""
         self.evidence_list.clear()
-        root = self.session.store.evidence_dir
+        root = self._evidence_root = page.evidence_dir
         self._unchecked = []
         layer_behind = False
-        for row, record in enumerate(self.session.store.evidence(spot_id)):
+        for row, record in enumerate(page.evidence):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
             _mark_evidence_item(item, record, state, root)
@@ -869,9 +873,7 @@ class VerificationDock(QgsDockWidget):
             return
         row, record = self._unchecked[0]
         try:
-            state = self.file_states.hash_step(
-                self.session.store.evidence_dir, record, HASH_BYTES_PER_TURN
-            )
+            state = self.file_states.hash_step(self._evidence_root, record, HASH_BYTES_PER_TURN)
         except OSError:
             self._unchecked.pop(0)  # unreadable now (a share gone): left unmarked, not missing
             if self._unchecked:
@@ -883,7 +885,7 @@ class VerificationDock(QgsDockWidget):
         self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
-            _mark_evidence_item(item, record, state, self.session.store.evidence_dir)
+            _mark_evidence_item(item, record, state, self._evidence_root)
             if self._layer_behind(record, state):
                 self._refresh_photos()
         if self._unchecked:
@@ -1048,17 +1050,17 @@ class VerificationDock(QgsDockWidget):
         )
 
     # --- cases -----------------------------------------------------------------------------------
-    def _case_html(self, spot_id: int) -> str:
-        record = self.session.case_of(spot_id)
+    def _case_html(self, page: ledger.SpotPage) -> str:
+        record = page.case
         if record is None:
             # A case of this spot whose rows cannot be read is said, not shown as no case.
             problems = "".join(
                 f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(problem)}</p>"
-                for problem in self.session.store.unreadable_cases
+                for problem in page.unreadable_cases
             )
-            return problems + self._unopened_html(spot_id)
+            return problems + self._unopened_html(page)
         case = record.case
-        rules = self.session.store.deadline_rules()
+        rules = page.deadline_rules()
         upcoming = case.next_deadline(None, rules, self.session.calendar)
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
@@ -1068,18 +1070,18 @@ class VerificationDock(QgsDockWidget):
             text += f"<br>{deadline_html(upcoming, rules)}"
         # Shown here, where the page returns after a verdict is saved: a spot judged lawful
         # keeps its case open until the office withdraws it.
-        left_open = self.session.store.case_left_open(spot_id)
+        left_open = page.case_left_open()
         warning = lawful_spot_html(left_open[1]) if left_open is not None else ""
         return text + "</p>" + warning
 
-    def _unopened_html(self, spot_id: int) -> str:
+    def _unopened_html(self, page: ledger.SpotPage) -> str:
         """A spot judged 违法 with no case opened runs the deadlines of a case discovered on its
         verdict date (the reports list and count it so): each open one, marked as a case's are,
         an estimate with its warning."""
-        unopened = self.session.unopened_case(spot_id)
+        unopened = unopened_case_of(page.spot, page.history, page.case)
         if unopened is None:
             return ""
-        rules = self.session.store.deadline_rules()
+        rules = page.deadline_rules()
         owed = [d for d in unopened.deadlines(rules, self.session.calendar) if d.open]
         heading = tr("No case opened: deadlines run from the verdict of {day}").format(
             day=unopened.events[0].date.isoformat()
