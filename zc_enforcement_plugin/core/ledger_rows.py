@@ -174,8 +174,9 @@ def resolve_case_opening(
         )
         date = date or judged
         person = person or verdict.verifier
-        office = office if office is not None else spot.office
-        town = town if town is not None else spot.town
+        where = (f"图斑 {spot.number}", f"spot {spot.number}")
+        office = _of_origin(office, spot.office, "office, SMC", "自然资源所", "office", *where)
+        town = _of_origin(town, spot.town, "town, XZMC", "乡镇", "town", *where)
         cultivated, basic = spot_case_figures(
             areas, spot.attributes, spot.cultivated_area, spot.basic_farmland_area
         )
@@ -199,7 +200,15 @@ def resolve_case_opening(
         )
         date = date or patrol.date
         person = person or patrol.staff[0]
-        office = office if office is not None else patrol.office
+        office = _of_origin(
+            office,
+            patrol.office,
+            "office",
+            "自然资源所",
+            "office",
+            f"巡查 {patrol_id}",
+            f"patrol {patrol_id}",
+        )
         case_origin = CaseOrigin.patrol(patrol_id)
     else:
         raise CaseError(
@@ -217,6 +226,28 @@ def resolve_case_opening(
         cultivated_sqm,
         basic_farmland_sqm,
         case_origin,
+    )
+
+
+def _of_origin(
+    given: str | None,
+    own: str | None,
+    field: str,
+    label_zh: str,
+    label_en: str,
+    origin_zh: str,
+    origin_en: str,
+) -> str | None:
+    """The case's office or town: its origin's (the spot's SMC / XZMC, the patrol's office).
+    One given that differs is refused: the case would be counted against another office in its
+    ranking and hidden from that office's own login. Given where the origin has none, it stands."""
+    if given is None or own is None or given.strip() == own.strip():
+        return own if own is not None else given
+    raise CaseError(
+        f"案件的{label_zh}（{field}）“{given}”与其来源{origin_zh} 的{label_zh}“{own}”不符，未开启"
+        f"案件：案件属于其来源的所和乡镇 / the case's {label_en} ({field}) {given!r} differs "
+        f"from its origin {origin_en}'s {label_en} {own!r}: no case was opened; a case belongs "
+        "to the office and town of its origin"
     )
 
 
