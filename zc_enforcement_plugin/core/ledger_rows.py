@@ -31,6 +31,7 @@ from .domain import (
 )
 from .evidence import check_evidence_kind, stored_path_problem
 from .ledger_records import (
+    CaseConflictError,
     CaseError,
     CaseFilter,
     CaseRecord,
@@ -458,6 +459,46 @@ def conflict_error(
         f"{show(refused, False)}, not saved. Review the spot and record your verdict again."
     )
     return ConflictError(message, current, refused)
+
+
+def case_conflict_error(
+    case_id: Any,
+    since: Sequence[tuple[CaseEvent, str | None]],
+    refused_zh: str,
+    refused_en: str,
+) -> CaseConflictError:
+    """The refusal of a step or correction of a case saved on an out-of-date view of it, as a
+    spot's is (conflict_error): who recorded what since (`since`: each later row with the
+    login that saved it, None in a GeoPackage, which has no logins: then the person) and what
+    was not saved."""
+
+    def row(event: CaseEvent, zh: bool) -> str:
+        moment = event.recorded_at.astimezone(CHINA_TIME)
+        at = f"北京时间 {moment:%Y-%m-%d %H:%M}" if zh else f"{moment:%Y-%m-%d %H:%M} Beijing time"
+        if event.is_correction:
+            what = (
+                f"更正“{event.stage.label_zh}”的日期为 {event.date}"
+                if zh
+                else f"a correction of {event.stage.value} to {event.date}"
+            )
+        else:
+            what = (
+                f"“{event.stage.label_zh}” {event.date}"
+                if zh
+                else f"{event.stage.value} {event.date}"
+            )
+        return f"{what}，{event.person}，{at}" if zh else f"{what}, {event.person}, {at}"
+
+    who = list(dict.fromkeys(login or event.person for event, login in since))
+    logins = any(login for _, login in since)
+    rows_zh = "；".join(row(e, True) for e, _ in since)
+    rows_en = "; ".join(row(e, False) for e, _ in since)
+    return CaseConflictError(
+        f"案件 {case_id} 在您打开后已由{'登录 ' if logins else ''}{'、'.join(who)} 记录了新的步骤"
+        f"（{rows_zh}），您的记录（{refused_zh}）未保存，请核对后再保存 / case {case_id} was changed "
+        f"by {'login ' if logins else ''}{', '.join(who)} since you opened it ({rows_en}): "
+        f"yours ({refused_en}) was not saved; check the case and save again"
+    )
 
 
 def spot_refreshes(attributes: dict[str, Any]) -> list[dict[str, Any]]:
