@@ -667,7 +667,8 @@ def test_a_case_is_refused_an_office_or_town_other_than_its_origins(ledger):
             dict(origin=ORIGIN_SPOT, spot_id=spot_id, office="罗村自然资源所"),
             f"the case's office (office, SMC) '罗村自然资源所' differs from its origin spot "
             f"S1's office '{OFFICE}'",
-            f"案件的自然资源所（office, SMC）“罗村自然资源所”与其来源图斑 S1 的自然资源所“{OFFICE}”不符",
+            f"案件的自然资源所（office, SMC）“罗村自然资源所”与其来源图斑 S1 的自然资源所"
+            f"“{OFFICE}”不符",
         ),
         (
             dict(origin=ORIGIN_SPOT, spot_id=spot_id, town="罗村镇"),

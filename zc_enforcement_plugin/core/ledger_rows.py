@@ -495,8 +495,8 @@ def case_conflict_error(
     rows_en = "; ".join(row(e, False) for e, _ in since)
     return CaseConflictError(
         f"案件 {case_id} 在您打开后已由{'登录 ' if logins else ''}{'、'.join(who)} 记录了新的步骤"
-        f"（{rows_zh}），您的记录（{refused_zh}）未保存，请核对后再保存 / case {case_id} was changed "
-        f"by {'login ' if logins else ''}{', '.join(who)} since you opened it ({rows_en}): "
+        f"（{rows_zh}），您的记录（{refused_zh}）未保存，请核对后再保存 / case {case_id} was "
+        f"changed by {'login ' if logins else ''}{', '.join(who)} since you opened it ({rows_en}): "
         f"yours ({refused_en}) was not saved; check the case and save again"
     )
 
