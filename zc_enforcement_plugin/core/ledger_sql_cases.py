@@ -212,7 +212,7 @@ class SqlCasesMixin:
                 number,
                 case,
                 seen,
-                f"更正（“{target.stage.label_zh}”改为 {date}）",
+                f"更正“{target.stage.label_zh}”为 {date}",
                 f"correction of {target.stage.value} to {date}",
             )
             _refuse_future(target.stage, date)
