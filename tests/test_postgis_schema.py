@@ -704,7 +704,17 @@ def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offi
         "(SELECT json_agg(e ORDER BY id) FROM ledger_case_events e)::text"
     )
     before = _by_hand(pg_database, name, BRIGADE, everything)
-    assert _install(pg_database, name) == []
+    misnamed = _by_hand(
+        pg_database, name, BRIGADE, f"SELECT id FROM ledger_cases WHERE office = '{LUOCUN}'"
+    )
+    # Named to the brigade (it counts in 罗村's ranking), not mended: the history is kept.
+    assert _install(pg_database, name) == [
+        f"案件 {misnamed} 记在 {LUOCUN} 名下，但其乡镇 {TAIHE_TOWN} 或巡查（{TAIHE}）不属于该所："
+        "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
+        f"{misnamed} is recorded in the name of {LUOCUN}, but its town {TAIHE_TOWN} or its "
+        f"patrol's office ({TAIHE}) is not that office's: it is kept as it is (append-only) "
+        "and counted in that office's monthly ranking; the brigade should check it"
+    ]
     assert _by_hand(pg_database, name, BRIGADE, everything) == before
     with pytest.raises(psycopg2.errors.InsufficientPrivilege):
         _by_hand(

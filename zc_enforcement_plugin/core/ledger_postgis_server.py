@@ -854,7 +854,33 @@ def _unchecked_rows(cursor) -> list[str]:
             "(the history is append-only; closing it does not remove it) and is reported at "
             "every install; no new case can be opened on that spot"
         )
+    problems += _cases_in_another_name(cursor)
     return problems
+
+
+def _cases_in_another_name(cursor) -> list[str]:
+    """The cases recorded before version 9 in an office's name that is not their own: a town
+    the office map gives to another office, or a patrol of another office. Kept (append-only),
+    and counted against the office named in its monthly ranking until the brigade sees to them;
+    a spot delivered again to another office is not one (its town's office opened it)."""
+    cursor.execute(
+        f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, p.{ls.C_OFFICE} "
+        f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
+        f"ON p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID} WHERE c.{ls.C_OFFICE} IS NOT NULL AND ("
+        f"(c.{ls.C_TOWN} IN (SELECT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}) AND NOT EXISTS (SELECT 1 "
+        f"FROM {T_OFFICE_TOWNS} m WHERE m.{ls.C_TOWN} = c.{ls.C_TOWN} "
+        f"AND m.{ls.C_OFFICE} = c.{ls.C_OFFICE})) "
+        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND p.{ls.C_OFFICE} <> c.{ls.C_OFFICE})) "
+        f"ORDER BY c.{ls.C_ID}"
+    )
+    return [
+        f"案件 {case} 记在 {office} 名下，但其乡镇 {town} 或巡查（{patrol or '无'}）不属于该所："
+        "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
+        f"{case} is recorded in the name of {office}, but its town {town} or its patrol's "
+        f"office ({patrol or 'none'}) is not that office's: it is kept as it is (append-only) "
+        "and counted in that office's monthly ranking; the brigade should check it"
+        for case, office, town, patrol in cursor.fetchall()
+    ]
 
 
 def _role_exists(cursor, role: str) -> bool:
