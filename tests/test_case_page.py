@@ -345,3 +345,74 @@ def test_a_report_document_already_on_the_case_is_asked_about_no_by_default(stor
     panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
     panel.person.setText("李工")
     assert panel.record_step() and len(asked.calls) == 2
+
+
+# --- two people on one case at once ---------------------------------------------------------------
+def test_a_step_another_recorded_since_the_page_showed_the_case_refuses_and_keeps_the_entry(
+    store, tmp_path, monkeypatch
+):
+    """Two people recorded the same 制止 at once: both went in, neither told. The page's Save
+    is refused once another session has recorded a row of the case since the page showed it:
+    the page says who recorded what and shows the case as it now stands, with the step typed
+    still in the form; saved again (checked), it goes in. So is a correction of a step."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    translator = install_translator("zh_CN")
+    other = ledger.GeoPackageLedger(store.path)  # the other person's QGIS: its own connection
+    try:
+        case_id = _case(store, dt.date(2025, 11, 7), [(Stage.VERIFY, dt.date(2025, 11, 7))])
+        panel = CasePanel(store, case_id, CALENDAR)
+        panel.resize(520, 760)
+        panel.stage.setCurrentIndex(panel.stage.findData(Stage.STOP))
+        panel.date.setDate(panel.date.date().fromString("2025-11-10", "yyyy-MM-dd"))
+        panel.person.setText("赵六")
+        panel.documents.setText("责令停止违法行为通知书")
+        panel.note.setPlainText("现场送达")
+        theirs = CaseEvent(
+            case_id, Stage.STOP, dt.date(2025, 11, 10), "王五", ("责令停止违法行为通知书",)
+        )
+        stopped = other.add_case_event(case_id, theirs)
+        asked = _Asked(QMessageBox.StandardButton.Yes)
+        monkeypatch.setattr(QMessageBox, "question", asked)
+        assert not panel.record_step()
+        assert asked.calls == []  # not a question: refused, and said
+        said = panel.messages.text()
+        assert f"案件 {case_id} 在您打开后已由王五 记录了新的步骤（“制止” 2025-11-10，王五" in said
+        assert "请核对后再保存" in said
+        assert [e.person for e in store.case(case_id).events] == ["李工", "李工", "王五"]
+        # The case as it now stands, the entry as typed.
+        assert "王五" in panel.summary.toPlainText()
+        assert panel.stage.currentData() is Stage.STOP
+        assert panel.date.date().toString("yyyy-MM-dd") == "2025-11-10"
+        assert (panel.person.text(), panel.documents.text(), panel.note.toPlainText()) == (
+            "赵六",
+            "责令停止违法行为通知书",
+            "现场送达",
+        )
+        assert panel.is_changed()
+        panel.grab().save(str(tmp_path / "case_step_refused.png"))
+        assert panel.record_step()  # checked: another party's stop order
+        assert [e.person for e in store.case(case_id).events][-1] == "赵六"
+        # Both correct the 制止 of 王五: the page's, made on the case before the other's, is
+        # refused, its date and reason kept.
+        panel.show_correction.setChecked(True)
+        panel.corrected.setCurrentIndex(panel.corrected.findData(stopped))
+        panel.corrected_date.setDate(panel.date.date().fromString("2025-11-09", "yyyy-MM-dd"))
+        panel.reason.setText("录入错误")
+        other.correct_case_event(
+            case_id, stopped, date=dt.date(2025, 11, 8), person="王五", reason="日期有误"
+        )
+        assert not panel.record_correction()
+        assert "更正“制止”的日期为 2025-11-08" in panel.messages.text()
+        assert panel.corrected.currentData() == stopped and panel.reason.text() == "录入错误"
+        assert panel.corrected_date.date().toString("yyyy-MM-dd") == "2025-11-09"
+        assert "2025-11-08" in panel.summary.toPlainText()
+        panel.grab().save(str(tmp_path / "case_correction_refused.png"))
+        stop = next(e for e in store.case(case_id).events if e.event_id == stopped)
+        assert stop.date == dt.date(2025, 11, 8)  # the other's, in force
+        assert panel.record_correction()
+        stop = next(e for e in store.case(case_id).events if e.event_id == stopped)
+        assert stop.date == dt.date(2025, 11, 9)
+    finally:
+        other.close()
+        QCoreApplication.removeTranslator(translator)

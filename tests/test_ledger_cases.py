@@ -654,15 +654,44 @@ def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_doe
 # --- found untested by a mutation review --------------------------------------------------------
 
 
-def test_a_case_opened_for_another_office_keeps_the_office_given(ledger):
-    """The brigade opens a case for the office that will handle it: the office given wins over
-    the spot's own, and the town is still the spot's."""
+def test_a_case_is_refused_an_office_or_town_other_than_its_origins(ledger):
+    """A case given another office or town than its spot's (SMC, XZMC) or its patrol's office
+    was opened so, and counted against that office in its monthly ranking: refused, naming
+    the origin, the field and both values, with nothing written. Its own values are taken."""
     ledger.import_batch("b", [_spot("S1")])
     spot_id = ledger.spots()[0].id
     ledger.record_verdict(spot_id, _illegal())
-    ledger.open_case(ORIGIN_SPOT, spot_id=spot_id, office="罗村自然资源所")
-    [record] = ledger.cases()
-    assert (record.office, record.town) == ("罗村自然资源所", "南郊镇")
+    ledger.add_patrol(PatrolRecord("XC-1", OFFICE, dt.date(2024, 3, 4), ["赵六"]))
+    refusals = [
+        (
+            dict(origin=ORIGIN_SPOT, spot_id=spot_id, office="罗村自然资源所"),
+            f"the case's office (office, SMC) '罗村自然资源所' differs from its origin spot "
+            f"S1's office '{OFFICE}'",
+            f"案件的自然资源所（office, SMC）“罗村自然资源所”与其来源图斑 S1 的自然资源所"
+            f"“{OFFICE}”不符",
+        ),
+        (
+            dict(origin=ORIGIN_SPOT, spot_id=spot_id, town="罗村镇"),
+            "the case's town (town, XZMC) '罗村镇' differs from its origin spot S1's town '南郊镇'",
+            "案件的乡镇（town, XZMC）“罗村镇”与其来源图斑 S1 的乡镇“南郊镇”不符",
+        ),
+        (
+            dict(origin=ORIGIN_PATROL, patrol_id="XC-1", office="罗村自然资源所"),
+            "the case's office (office) '罗村自然资源所' differs from its origin patrol XC-1's "
+            f"office '{OFFICE}'",
+            "与其来源巡查 XC-1 的自然资源所",
+        ),
+    ]
+    for given, english, chinese in refusals:
+        origin = given.pop("origin")
+        with pytest.raises(CaseError) as refused:
+            ledger.open_case(origin, **given)
+        assert english in str(refused.value) and chinese in str(refused.value)
+        assert ledger.cases() == []
+    # The origin's own values, given or not (spaces around them are no difference).
+    ledger.open_case(ORIGIN_SPOT, spot_id=spot_id, office=f" {OFFICE} ", town="南郊镇")
+    ledger.open_case(ORIGIN_PATROL, patrol_id="XC-1", office=OFFICE, town="罗村镇")
+    assert [(r.office, r.town) for r in ledger.cases()] == [(OFFICE, "南郊镇"), (OFFICE, "罗村镇")]
 
 
 def test_cases_are_filtered_by_town(ledger):

@@ -29,7 +29,7 @@ from zc_enforcement_plugin.core import export, ledger_migrate, report_ranking
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT
 from zc_enforcement_plugin.core.ledger import (
     ConflictError,
     GeoPackageLedger,
@@ -643,3 +643,93 @@ def test_upgrading_from_version_4_keeps_a_verdict_of_unknown_kind_and_names_it(p
         assert [v.kind for v in brigade.verdict_history(spot_id)] == ["乱写", "未报即用"]
     with pytest.raises(psycopg2.errors.CheckViolation, match="ledger_verdicts_kind_known"):
         _by_hand(pg_database, name, LUOCUN_ROLE, _verdict_by_hand(spot_id, "违法", "乱写"))
+
+
+def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offices_name(
+    pg_database, tmp_path
+):
+    """A server of version 8 holding 太河's own cases and one it recorded in 罗村's name: the
+    upgrade keeps every case and event row as it was; from then on such a case is refused and
+    太河's own, from a spot and from a patrol, still go in (by hand and through the plugin)."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    assert _install(pg_database, name, upto=8) == []
+    brigade = raw(pg_database, name, BRIGADE)
+    with brigade.cursor() as cur:
+        cur.execute(
+            "INSERT INTO ledger_batches (name, imported_at, updated_at) "
+            "VALUES ('b', 'now', 'now') RETURNING id"
+        )
+        batch = cur.fetchone()[0]
+        spots = []
+        for number in ("S1", "S2"):
+            cur.execute(
+                'INSERT INTO ledger_spots (batch_id, "JCBH", "XZMC", "SMC", attributes, '
+                f"imported_at, updated_at) VALUES ({batch}, '{number}', '{TAIHE_TOWN}', "
+                f"'{TAIHE}', '{{}}', 'now', 'now') RETURNING fid"
+            )
+            spots.append(cur.fetchone()[0])
+            cur.execute(
+                "INSERT INTO ledger_verdicts (spot_id, category, kind, verifier, verified_on, "
+                f"recorded_at) VALUES ({spots[-1]}, '违法', '未报即用', '李四', '2026-03-05', "
+                "'2026-03-05T00:00:00.000Z')"
+            )
+        cur.execute(
+            "INSERT INTO ledger_patrols (patrol_number, office, date, staff, recorded_at) "
+            f"VALUES ('XC-1', '{TAIHE}', '2026-03-05', '[\"李四\"]', 'now')"
+        )
+    cases = {
+        "own spot": ("spot", spots[0], TAIHE),
+        "own patrol": ("patrol", "'XC-1'", TAIHE),
+        "罗村's name": ("patrol", "'XC-1'", LUOCUN),  # what version 8 let through
+    }
+    for origin, of, office in cases.values():
+        column = "spot_id" if origin == "spot" else "patrol_id"
+        case = _by_hand(
+            pg_database,
+            name,
+            TAIHE_ROLE,
+            f"INSERT INTO ledger_cases (origin, {column}, office, town, opened_at, recorded_at) "
+            f"VALUES ('{origin}', {of}, '{office}', '{TAIHE_TOWN}', '2026-03-05', 'now') "
+            "RETURNING id",
+        )
+        _by_hand(
+            pg_database,
+            name,
+            TAIHE_ROLE,
+            "INSERT INTO ledger_case_events (case_id, stage, date, person, recorded_at) VALUES "
+            f"({case}, 'discover', '2026-03-05', '李四', '2026-03-05T00:00:00.000Z') RETURNING id",
+        )
+    everything = (
+        "SELECT (SELECT json_agg(c ORDER BY id) FROM ledger_cases c)::text || "
+        "(SELECT json_agg(e ORDER BY id) FROM ledger_case_events e)::text"
+    )
+    before = _by_hand(pg_database, name, BRIGADE, everything)
+    misnamed = _by_hand(
+        pg_database, name, BRIGADE, f"SELECT id FROM ledger_cases WHERE office = '{LUOCUN}'"
+    )
+    # Named to the brigade (it counts in 罗村's ranking), not mended: the history is kept.
+    assert _install(pg_database, name) == [
+        f"案件 {misnamed} 记在 {LUOCUN} 名下，但其乡镇 {TAIHE_TOWN} 或巡查（{TAIHE}）不属于该所："
+        "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
+        f"{misnamed} is recorded in the name of {LUOCUN}, but its town {TAIHE_TOWN} or its "
+        f"patrol's office ({TAIHE}) is not that office's: it is kept as it is (append-only) "
+        "and counted in that office's monthly ranking; the brigade should check it"
+    ]
+    assert _by_hand(pg_database, name, BRIGADE, everything) == before
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+        _by_hand(
+            pg_database,
+            name,
+            TAIHE_ROLE,
+            "INSERT INTO ledger_cases (origin, patrol_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('patrol', 'XC-1', '{LUOCUN}', '{TAIHE_TOWN}', '2026-03-05', 'now')",
+        )
+    with open_store(pg_database, name, TAIHE_ROLE, tmp_path) as taihe:
+        assert len(taihe.cases()) == 3  # the one in 罗村's name too: its town is 太河镇
+        taihe.open_case(ORIGIN_SPOT, spot_id=spots[1])
+        taihe.open_case(ORIGIN_PATROL, patrol_id="XC-1")
+        assert [(r.origin, r.office) for r in taihe.cases()][3:] == [
+            (ORIGIN_SPOT, TAIHE),
+            (ORIGIN_PATROL, TAIHE),
+        ]
+    brigade.close()

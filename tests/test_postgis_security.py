@@ -8,10 +8,22 @@ import pytest
 
 from scripts import postgis_server as srv
 from tests.postgis_fixtures import BRIGADE, open_store
-from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, LUOCUN_TOWNS, TAIHE_ROLE, fill, raw
+from tests.test_postgis_ledger import (
+    LUOCUN,
+    LUOCUN_ROLE,
+    LUOCUN_TOWNS,
+    TAIHE,
+    TAIHE_ROLE,
+    TAIHE_TOWN,
+    fill,
+    illegal,
+    raw,
+)
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT
+from zc_enforcement_plugin.core.ledger import LedgerError
 
 
 def _in_one_session(pg_database, schema, login: str, *statements: str):
@@ -156,3 +168,68 @@ def test_an_office_choosing_a_history_id_cannot_take_the_next_one_from_another(
         pg_database, schema, TAIHE_ROLE, _evidence_by_hand(taihe_spot, "S2/b.jpg")
     )[0][0]
     assert taihe_id not in squatted  # and it was saved: before, a UniqueViolation
+
+
+# --- a case in another office's name (server schema version 9) -----------------------------------
+_RLS_REFUSED = "new row violates row-level security policy"
+
+
+def _case_row(origin: str, of: str, office: str | None, town: str | None) -> str:
+    """An office's INSERT of a case by hand (psql), on spot fid `of` or patrol number `of`."""
+    column = "spot_id" if origin == "spot" else "patrol_id"
+    value = of if origin == "spot" else f"'{of}'"
+    return (
+        f"INSERT INTO ledger_cases (origin, {column}, office, town, opened_at, recorded_at) "
+        f"VALUES ('{origin}', {value}, {'NULL' if office is None else repr(office)}, "
+        f"{'NULL' if town is None else repr(town)}, '2026-03-06', 'now') RETURNING id"
+    )
+
+
+def test_an_office_cannot_record_a_case_under_another_offices_name(pg_database, schema, tmp_path):
+    """太河's login recorded, by hand or through the plugin, a case on its own spot or patrol
+    in 罗村's name (town 太河镇): 罗村 could not see it, and the monthly ranking counted it
+    against 罗村. The server refuses it; its own cases, of either origin, still go in."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        ids = {s.number: s.id for s in brigade.spots()}
+        by_hand, by_plugin = ids["37030220261001"], ids["37030220261002"]  # 太河's, no case
+        for spot_id in (by_hand, by_plugin):
+            brigade.record_verdict(spot_id, illegal(verifier="李四"))
+        luocun_cases = [r.case_id for r in brigade.cases() if r.office == LUOCUN]
+    taihe_patrol = "XC-2026-0002"
+    refused = [
+        _case_row("spot", str(by_hand), LUOCUN, TAIHE_TOWN),  # the reviewer's case
+        _case_row("patrol", taihe_patrol, LUOCUN, TAIHE_TOWN),
+        _case_row("patrol", taihe_patrol, LUOCUN, None),
+        _case_row("spot", str(by_hand), TAIHE, None),  # not the spot's town
+        _case_row("spot", str(by_hand), None, TAIHE_TOWN),  # the spot has an office
+    ]
+    for statement in refused:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege, match=_RLS_REFUSED):
+            _in_one_session(pg_database, schema, TAIHE_ROLE, statement)
+    # Its own, as the plugin writes them: the spot's office and town, the patrol's office.
+    mine = [
+        _in_one_session(pg_database, schema, TAIHE_ROLE, statement)[0][0]
+        for statement in (
+            _case_row("spot", str(by_hand), TAIHE, TAIHE_TOWN),
+            _case_row("patrol", taihe_patrol, TAIHE, TAIHE_TOWN),
+            _case_row("patrol", taihe_patrol, TAIHE, None),
+        )
+    ]
+    with open_store(pg_database, schema, TAIHE_ROLE, tmp_path) as taihe:
+        with pytest.raises(LedgerError, match=f"'{LUOCUN}' differs from its origin patrol"):
+            taihe.open_case(ORIGIN_PATROL, patrol_id=taihe_patrol, office=LUOCUN, town=TAIHE_TOWN)
+        with pytest.raises(LedgerError, match=f"'{LUOCUN}' differs from its origin spot"):
+            taihe.open_case(ORIGIN_SPOT, spot_id=by_plugin, office=LUOCUN)
+        mine.append(int(taihe.open_case(ORIGIN_SPOT, spot_id=by_plugin)))
+        mine.append(int(taihe.open_case(ORIGIN_PATROL, patrol_id=taihe_patrol)))
+    # Read as rows: a case typed by hand has no discover event, which the plugin replays.
+    opened = dict(
+        _in_one_session(
+            pg_database, schema, TAIHE_ROLE, "SELECT id, (office, town) FROM ledger_cases"
+        )
+    )
+    town = f"({TAIHE},{TAIHE_TOWN})"
+    assert [opened[case] for case in mine] == [town, town, f"({TAIHE},)", town, f"({TAIHE},)"]
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        assert [r.case_id for r in brigade.cases() if r.office == LUOCUN] == luocun_cases

@@ -660,6 +660,14 @@ class Case:
     def has(self, stage: Stage) -> bool:
         return stage in self.stages
 
+    @property
+    def last_record_id(self) -> int | None:
+        """The id of the case's latest stored row, a step or a correction (None before any is
+        stored): the case's version as a user saw it. A save given it is refused once the
+        case has a later row (ledger add_case_event, correct_case_event)."""
+        ids = [r.event_id for r in self.records if r.event_id is not None]
+        return max(ids) if ids else None
+
     def as_recorded(self, event: CaseEvent) -> CaseEvent:
         """The stored row of one of ``events`` as first recorded (before any correction)."""
         if event.event_id is None:

@@ -22,6 +22,7 @@ from .ledger_gpkg import (
 )
 from .ledger_records import (
     BatchSummary,
+    CaseConflictError,
     CaseError,
     CaseFilter,
     CaseRecord,
@@ -55,6 +56,7 @@ __all__ = [
     "CaseError",
     "CaseFilter",
     "CaseRecord",
+    "CaseConflictError",
     "ConflictError",
     "create_ledger_file",
     "decode_gpkg_geometry",

@@ -13,7 +13,7 @@ from pathlib import Path
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from .cases import Stage
-from .domain import REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
+from .domain import OFFICE_NAME, REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
 from .ledger_records import LedgerError
 from .ledger_rows import utc_now
 from .screening_postgis import function_sql
@@ -644,6 +644,49 @@ def _migration_8(schema: str) -> list[str]:
     return statements
 
 
+def _migration_9(schema: str) -> list[str]:
+    """Version 9: an office opens a case only in its own name, at its origin's office and town.
+
+    Up to version 8 the policy tested the case's town alone (or, with no town, its office): an
+    office could record a case on its own spot or patrol under another office's name (office
+    罗村自然资源所, town 太河镇), which that office's login could not see and its monthly
+    ranking counted against it. Now an office login's case names one of its own offices (or
+    none, on a spot delivered without SMC) and the office and town of its origin: the spot's
+    SMC and XZMC (where it has them), or the patrol's office. What the plugin's open_case
+    refuses in words (ledger_rows.resolve_case_opening). The spot and patrol are read as the
+    office, so their own policies decide, as version 3's did. The brigade's policy is left as
+    it is: its copy of a ledger (load_rows) keeps the rows as its source holds them."""
+    own_place = (
+        f"(({ls.C_TOWN} IN (SELECT {schema}.zc_towns_of(current_user))) OR ({ls.C_TOWN} IS NULL "
+        f"AND {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user))))"
+    )
+    own_name = (
+        f"({ls.C_OFFICE} IS NULL OR {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user)))"
+    )
+    # NULL columns of the spot (a delivery without SMC): what the case gives stands, as in
+    # resolve_case_opening; the case's own must then still be the login's (own_name, own_place).
+    of_origin = (
+        f"CASE {ls.C_ORIGIN} "
+        f"WHEN 'spot' THEN EXISTS (SELECT 1 FROM {schema}.{ls.T_SPOTS} s "
+        f"WHERE s.{ls.C_FID} = {ls.C_SPOT_ID} "
+        f'AND (s."{OFFICE_NAME}" IS NULL OR s."{OFFICE_NAME}" = {ls.C_OFFICE}) '
+        f'AND (s."{TOWN_NAME}" IS NULL OR s."{TOWN_NAME}" = {ls.C_TOWN})) '
+        f"WHEN 'patrol' THEN EXISTS (SELECT 1 FROM {schema}.{ls.T_PATROLS} p "
+        f"WHERE p.{ls.C_PATROL_NUMBER} = {ls.C_PATROL_ID} AND p.{ls.C_OFFICE} = {ls.C_OFFICE}) "
+        "ELSE false END"
+    )
+    visible = (
+        f"({ls.C_SPOT_ID} IS NULL OR {ls.C_SPOT_ID} IN (SELECT {ls.C_FID} FROM "
+        f"{schema}.{ls.T_SPOTS})) AND ({ls.C_PATROL_ID} IS NULL OR {ls.C_PATROL_ID} IN "
+        f"(SELECT {ls.C_PATROL_NUMBER} FROM {schema}.{ls.T_PATROLS}))"
+    )
+    return [
+        f"DROP POLICY office_own ON {ls.T_CASES}",
+        f"CREATE POLICY office_own ON {ls.T_CASES} TO {ROLE_OFFICE} USING ({own_place}) "
+        f"WITH CHECK ({own_place} AND {own_name} AND {visible} AND {of_origin})",
+    ]
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -653,6 +696,7 @@ PG_MIGRATIONS = (
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -811,7 +855,33 @@ def _unchecked_rows(cursor) -> list[str]:
             "(the history is append-only; closing it does not remove it) and is reported at "
             "every install; no new case can be opened on that spot"
         )
+    problems += _cases_in_another_name(cursor)
     return problems
+
+
+def _cases_in_another_name(cursor) -> list[str]:
+    """The cases recorded before version 9 in an office's name that is not their own: a town
+    the office map gives to another office, or a patrol of another office. Kept (append-only),
+    and counted against the office named in its monthly ranking until the brigade sees to them;
+    a spot delivered again to another office is not one (its town's office opened it)."""
+    cursor.execute(
+        f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, p.{ls.C_OFFICE} "
+        f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
+        f"ON p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID} WHERE c.{ls.C_OFFICE} IS NOT NULL AND ("
+        f"(c.{ls.C_TOWN} IN (SELECT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}) AND NOT EXISTS (SELECT 1 "
+        f"FROM {T_OFFICE_TOWNS} m WHERE m.{ls.C_TOWN} = c.{ls.C_TOWN} "
+        f"AND m.{ls.C_OFFICE} = c.{ls.C_OFFICE})) "
+        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND p.{ls.C_OFFICE} <> c.{ls.C_OFFICE})) "
+        f"ORDER BY c.{ls.C_ID}"
+    )
+    return [
+        f"案件 {case} 记在 {office} 名下，但其乡镇 {town} 或巡查（{patrol or '无'}）不属于该所："
+        "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
+        f"{case} is recorded in the name of {office}, but its town {town} or its patrol's "
+        f"office ({patrol or 'none'}) is not that office's: it is kept as it is (append-only) "
+        "and counted in that office's monthly ranking; the brigade should check it"
+        for case, office, town, patrol in cursor.fetchall()
+    ]
 
 
 def _role_exists(cursor, role: str) -> bool:

@@ -67,6 +67,12 @@ class ConflictError(LedgerError):
         self.refused = refused
 
 
+class CaseConflictError(LedgerError):
+    """A step or correction was refused because someone else recorded a row of the same case
+    since the user's view of it (Case.last_record_id). Nothing of it was written; the message
+    names the case, who recorded what since, and asks to check it and save again."""
+
+
 @dataclass
 class ImportIssue:
     """One thing wrong (or worth knowing) about one spot of a delivery, or about the whole file."""
@@ -423,7 +429,9 @@ class LedgerStore(Protocol):
         note: str = "",
     ) -> str: ...
 
-    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int: ...
+    def add_case_event(
+        self, case_id: str | int, event: CaseEvent, *, seen: int | None = None
+    ) -> int: ...
 
     def correct_case_event(
         self,
@@ -434,6 +442,7 @@ class LedgerStore(Protocol):
         person: str,
         reason: str,
         documents: Sequence[str] | None = None,
+        seen: int | None = None,
     ) -> int: ...
 
     def case(self, case_id: str | int) -> Case: ...

@@ -31,6 +31,7 @@ from .domain import (
 )
 from .evidence import check_evidence_kind, stored_path_problem
 from .ledger_records import (
+    CaseConflictError,
     CaseError,
     CaseFilter,
     CaseRecord,
@@ -190,8 +191,9 @@ def resolve_case_opening(
         )
         date = date or judged
         person = person or verdict.verifier
-        office = office if office is not None else spot.office
-        town = town if town is not None else spot.town
+        where = (f"图斑 {spot.number}", f"spot {spot.number}")
+        office = _of_origin(office, spot.office, "office, SMC", "自然资源所", "office", *where)
+        town = _of_origin(town, spot.town, "town, XZMC", "乡镇", "town", *where)
         cultivated, basic = spot_case_figures(
             areas, spot.attributes, spot.cultivated_area, spot.basic_farmland_area
         )
@@ -215,7 +217,15 @@ def resolve_case_opening(
         )
         date = date or patrol.date
         person = person or patrol.staff[0]
-        office = office if office is not None else patrol.office
+        office = _of_origin(
+            office,
+            patrol.office,
+            "office",
+            "自然资源所",
+            "office",
+            f"巡查 {patrol_id}",
+            f"patrol {patrol_id}",
+        )
         case_origin = CaseOrigin.patrol(patrol_id)
     else:
         raise CaseError(
@@ -233,6 +243,28 @@ def resolve_case_opening(
         cultivated_sqm,
         basic_farmland_sqm,
         case_origin,
+    )
+
+
+def _of_origin(
+    given: str | None,
+    own: str | None,
+    field: str,
+    label_zh: str,
+    label_en: str,
+    origin_zh: str,
+    origin_en: str,
+) -> str | None:
+    """The case's office or town: its origin's (the spot's SMC / XZMC, the patrol's office).
+    One given that differs is refused: the case would be counted against another office in its
+    ranking and hidden from that office's own login. Given where the origin has none, it stands."""
+    if given is None or own is None or given.strip() == own.strip():
+        return own if own is not None else given
+    raise CaseError(
+        f"案件的{label_zh}（{field}）“{given}”与其来源{origin_zh} 的{label_zh}“{own}”不符，未开启"
+        f"案件：案件属于其来源的所和乡镇 / the case's {label_en} ({field}) {given!r} differs "
+        f"from its origin {origin_en}'s {label_en} {own!r}: no case was opened; a case belongs "
+        "to the office and town of its origin"
     )
 
 
@@ -443,6 +475,46 @@ def conflict_error(
         f"{show(refused, False)}, not saved. Review the spot and record your verdict again."
     )
     return ConflictError(message, current, refused)
+
+
+def case_conflict_error(
+    case_id: Any,
+    since: Sequence[tuple[CaseEvent, str | None]],
+    refused_zh: str,
+    refused_en: str,
+) -> CaseConflictError:
+    """The refusal of a step or correction of a case saved on an out-of-date view of it, as a
+    spot's is (conflict_error): who recorded what since (`since`: each later row with the
+    login that saved it, None in a GeoPackage, which has no logins: then the person) and what
+    was not saved."""
+
+    def row(event: CaseEvent, zh: bool) -> str:
+        moment = event.recorded_at.astimezone(CHINA_TIME)
+        at = f"北京时间 {moment:%Y-%m-%d %H:%M}" if zh else f"{moment:%Y-%m-%d %H:%M} Beijing time"
+        if event.is_correction:
+            what = (
+                f"更正“{event.stage.label_zh}”的日期为 {event.date}"
+                if zh
+                else f"a correction of {event.stage.value} to {event.date}"
+            )
+        else:
+            what = (
+                f"“{event.stage.label_zh}” {event.date}"
+                if zh
+                else f"{event.stage.value} {event.date}"
+            )
+        return f"{what}，{event.person}，{at}" if zh else f"{what}, {event.person}, {at}"
+
+    who = list(dict.fromkeys(login or event.person for event, login in since))
+    logins = any(login for _, login in since)
+    rows_zh = "；".join(row(e, True) for e, _ in since)
+    rows_en = "; ".join(row(e, False) for e, _ in since)
+    return CaseConflictError(
+        f"案件 {case_id} 在您打开后已由{'登录 ' if logins else ''}{'、'.join(who)} 记录了新的步骤"
+        f"（{rows_zh}），您的记录（{refused_zh}）未保存，请核对后再保存 / case {case_id} was "
+        f"changed by {'login ' if logins else ''}{', '.join(who)} since you opened it ({rows_en}): "
+        f"yours ({refused_en}) was not saved; check the case and save again"
+    )
 
 
 def spot_refreshes(attributes: dict[str, Any]) -> list[dict[str, Any]]:

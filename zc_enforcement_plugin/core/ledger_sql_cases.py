@@ -27,6 +27,7 @@ from .ledger_records import (
 )
 from .ledger_rows import (
     Select,
+    case_conflict_error,
     case_record_from_rows,
     resolve_case_opening,
     utc_now,
@@ -144,18 +145,33 @@ class SqlCasesMixin:
             )
         )
 
-    def add_case_event(self, case_id: str | int, event: CaseEvent) -> int:
+    def add_case_event(
+        self, case_id: str | int, event: CaseEvent, *, seen: int | None = None
+    ) -> int:
         """Append ``event`` to a case; cases.ProcedureError (nothing written) if impossible.
 
         The case is replayed from its stored events and the new one applied through Case.apply
         inside the same write transaction (under a lock of the case), so two sessions cannot both
         append a step that is only valid without the other's.
+
+        ``seen`` is the case's last_record_id as the user saw it: when another session has
+        recorded a row of the case since, the step is refused (CaseConflictError, nothing
+        written), so two people recording the same 制止 at once do not both go in unseen.
+        None (scripts, imports) appends as before, unchecked.
         """
         _refuse_future(event.stage, event.date)
         with self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
-            self._case_records([number])[0].case.apply(event)
+            case = self._case_records([number])[0].case
+            self._refuse_moved_on(
+                number,
+                case,
+                seen,
+                f"“{event.stage.label_zh}” {event.date}",
+                f"{event.stage.value} {event.date}",
+            )
+            case.apply(event)
             event_id = self._insert_event(number, event)
             self._touch(ls.T_CASE_EVENTS)
         return event_id
@@ -169,6 +185,7 @@ class SqlCasesMixin:
         person: str,
         reason: str,
         documents: Sequence[str] | None = None,
+        seen: int | None = None,
     ) -> int:
         """Record a correction (更正) of the case's event ``event_id``: its right date and,
         given, its documents (None keeps them), with the reason. Nothing is changed: the
@@ -176,7 +193,9 @@ class SqlCasesMixin:
         deadlines and reports count from the corrected date) and the history keeps both.
 
         cases.ProcedureError (nothing written) when the case would not stand corrected, a
-        step then dated before the one it follows, say; CaseError for a date ahead."""
+        step then dated before the one it follows, say; CaseError for a date ahead.
+        ``seen``: as add_case_event's; a correction made on a view of the case older than its
+        latest row (another correction of the step, say) is refused, not put silently over."""
         with self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
@@ -190,6 +209,13 @@ class SqlCasesMixin:
                     f"案件 {case_id} 中没有可更正的事件 {event_id} / case {case_id} has no step "
                     f"{event_id} to correct"
                 )
+            self._refuse_moved_on(
+                number,
+                case,
+                seen,
+                f"更正“{target.stage.label_zh}”为 {date}",
+                f"correction of {target.stage.value} to {date}",
+            )
             _refuse_future(target.stage, date)
             correction = CaseEvent(
                 str(number),
@@ -204,6 +230,27 @@ class SqlCasesMixin:
             correction_id = self._insert_event(number, correction)
             self._touch(ls.T_CASE_EVENTS)
         return correction_id
+
+    def _refuse_moved_on(
+        self, number: int, case: Case, seen: int | None, refused_zh: str, refused_en: str
+    ) -> None:
+        """CaseConflictError when the case has rows later than ``seen`` (run under the case's
+        lock, so no row can come in between this check and the save)."""
+        if seen is None:
+            return
+        since = [r for r in case.records if r.event_id is not None and r.event_id > int(seen)]
+        if not since:
+            return
+        in_since, params = self._in(ls.C_ID, [r.event_id for r in since])
+        logins = dict(
+            self._rows(
+                f"SELECT {ls.C_ID}, {ls.C_DB_USER} FROM {ls.T_CASE_EVENTS} WHERE {in_since}",
+                params,
+            )
+        )
+        raise case_conflict_error(
+            number, [(r, logins.get(r.event_id)) for r in since], refused_zh, refused_en
+        )
 
     def case(self, case_id: str | int) -> Case:
         return self.case_record(case_id).case

@@ -278,6 +278,9 @@ class CasePanel(EntriesPanel):
     def refresh(self) -> None:
         record = self.store.case_record(self.case_id)
         case = record.case
+        # The case as shown: a save is refused once another session has recorded a row of it
+        # since (the step or correction made on what this page showed would go in unseen).
+        self._seen = case.last_record_id
         rules = self.store.deadline_rules()
         lines = [
             f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
@@ -372,9 +375,24 @@ class CasePanel(EntriesPanel):
         step is recorded."""
         try:
             return self._record_step()
+        except ledger.CaseConflictError as error:
+            self._moved_on(error)
+            return False
         except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
             self.messages.setText(in_interface_language(str(error)))
             return False
+
+    def _moved_on(self, error: ledger.CaseConflictError) -> None:
+        """Another session recorded a row of the case since the page showed it: show the case
+        as it now stands, with the refusal saying what came in; what the user typed and picked
+        stays in the form (refresh does not touch it), to be checked and saved again."""
+        stage, corrected = self.stage.currentData(), self.corrected.currentData()
+        self.refresh()
+        for combo, data in ((self.stage, stage), (self.corrected, corrected)):
+            index = combo.findData(data)
+            if data is not None and index >= 0:
+                combo.setCurrentIndex(index)
+        self.messages.setText(in_interface_language(str(error)))
 
     def _same_as_last(self, event: cases.CaseEvent) -> bool:
         """Whether ``event`` repeats the case's last step (step, day, person, documents): a Save
@@ -507,7 +525,7 @@ class CasePanel(EntriesPanel):
                     )
                 )
                 return False
-        self.store.add_case_event(self.case_id, event)
+        self.store.add_case_event(self.case_id, event, seen=self._seen)
         self.messages.clear()
         self.documents.clear()
         self.note.clear()
@@ -530,7 +548,11 @@ class CasePanel(EntriesPanel):
                 date=dt.date(day.year(), day.month(), day.day()),
                 person=self.person.text().strip(),
                 reason=self.reason.text(),
+                seen=self._seen,
             )
+        except ledger.CaseConflictError as error:
+            self._moved_on(error)
+            return False
         except (cases.ProcedureError, ledger.LedgerError, ValueError) as error:
             self.messages.setText(in_interface_language(str(error)))
             return False

@@ -1,0 +1,97 @@
+"""Two people acting on one case at once, in either ledger (two connections): the step or the
+correction saved on a view of the case another has since added to is refused and said, not
+written beside the other's unseen (ledger add_case_event, correct_case_event with `seen`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.postgis_fixtures import open_store
+from tests.test_ledger_cases import _illegal, _spot
+from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, fill
+from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.ledger import CaseConflictError, GeoPackageLedger
+
+STOP_ORDER = "责令停止违法行为通知书"
+
+
+def _two_people_on_one_case(
+    first, second, case_id: str, first_who: tuple[str, str], day: dt.date
+) -> None:
+    """`first` and `second` are two connections to one ledger holding case `case_id`, whose
+    last step is dated before `day`; `first_who` is how the refusal names the first (zh, en)."""
+    seen = second.case(case_id).last_record_id
+    assert first.case(case_id).last_record_id == seen is not None
+    stop = CaseEvent(case_id, Stage.STOP, day, "王五", (STOP_ORDER,))
+    stopped = first.add_case_event(case_id, stop, seen=seen)
+    # The same stop order, by the second, on the case as it saw it: refused, named.
+    same = CaseEvent(case_id, Stage.STOP, day, "赵六", (STOP_ORDER,))
+    with pytest.raises(CaseConflictError) as refused:
+        second.add_case_event(case_id, same, seen=seen)
+    said = str(refused.value)
+    assert f"案件 {case_id} 在您打开后已由{first_who[0]} 记录了新的步骤（“制止” {day}，王五" in said
+    assert (
+        f"case {case_id} was changed by {first_who[1]} since you opened it (stop {day}, 王五"
+        in said
+    )
+    assert "yours (stop " in said and "请核对后再保存" in said
+    case = second.case(case_id)
+    assert [e.documents for e in case.events].count((STOP_ORDER,)) == 1
+    assert case.last_record_id == stopped
+    # Both correct the stop's date, each on the case as it now stands: the later is refused.
+    seen = case.last_record_id
+    right = first.correct_case_event(
+        case_id,
+        stopped,
+        date=day - dt.timedelta(days=1),
+        person="王五",
+        reason="录入错误",
+        seen=seen,
+    )
+    with pytest.raises(CaseConflictError, match="a correction of stop to") as refused:
+        second.correct_case_event(
+            case_id, stopped, date=day, person="赵六", reason="日期有误", seen=seen
+        )
+    assert f"更正“制止”的日期为 {day - dt.timedelta(days=1)}" in str(refused.value)
+    case = second.case(case_id)
+    assert case.last_record_id == right
+    assert next(e for e in case.events if e.event_id == stopped).date == day - dt.timedelta(days=1)
+    # Seen the case again, the second may record its own (another party's stop order) and
+    # correct; a caller passing nothing (scripts, imports) is not checked, as before.
+    again = second.add_case_event(case_id, same, seen=case.last_record_id)
+    assert second.case(case_id).last_record_id == again
+    second.add_case_event(case_id, CaseEvent(case_id, Stage.STOP, day, "孙八", (STOP_ORDER,)))
+    assert len(first.case(case_id).events) == len(case.events) + 2
+
+
+def test_two_people_on_one_case_in_a_geopackage(tmp_path):
+    path = tmp_path / "ledger.gpkg"
+    first = GeoPackageLedger(path)
+    first.import_batch("b", [_spot("S1")])
+    spot_id = first.spots()[0].id
+    first.record_verdict(spot_id, _illegal())
+    case_id = first.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    first.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2024, 3, 6), "张三"))
+    second = GeoPackageLedger(path)
+    try:
+        # A GeoPackage has no logins: the person who recorded it is named.
+        _two_people_on_one_case(first, second, case_id, ("王五", "王五"), dt.date(2024, 3, 8))
+    finally:
+        first.close()
+        second.close()
+
+
+def test_two_people_on_one_case_on_the_shared_ledger(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        case_id = next(r.case_id for r in brigade.cases() if r.office == LUOCUN and r.spot_id)
+        with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+            _two_people_on_one_case(
+                luocun,
+                brigade,
+                case_id,
+                (f"登录 {LUOCUN_ROLE}", f"login {LUOCUN_ROLE}"),
+                dt.date(2026, 3, 10),
+            )
