@@ -24,6 +24,7 @@ from .base import (
     ProgressSpan,
     add_spot_key_parameter,
     fail,
+    output_destination,
 )
 from .layer_reader import has_feature_limit, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
@@ -310,7 +311,7 @@ class ScreenSpots(EnforcementAlgorithm):
             for number, fid in zip(numbers, fids)
         ]
         refuse_a_format_losing_spots(
-            self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or "",
+            output_destination(self, parameters, self.OUTPUT, context),
             spot_arrays,
             keys,
             spots_label,
