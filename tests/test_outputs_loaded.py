@@ -231,3 +231,46 @@ def test_a_models_screened_spots_load_once_with_their_labels(provider, demo, pro
     assert layer.featureCount() == demo_spot_count(demo)
     index = layer.fields().indexOf(domain.SPOT_AREA)
     assert layer.attributeAlias(index) == domain.output_field_labels_zh()[domain.SPOT_AREA]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_screened_spots_as_a_table_load_without_an_error_under_chinese_headers(
+    provider, demo, project, tmp_path, suffix
+):
+    """A CSV or spreadsheet holds no geometry: the spots' polygon style was refused whole,
+    "Cannot apply style with symbology to layer with a different geometry type" in red."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    output = to_load(str(tmp_path / f"screened.{suffix}"), "spots")
+    results, _, errors = run_and_load(algorithm, {**screening_parameters(demo), "OUTPUT": output})
+    assert not errors
+    (layer,) = project.mapLayersByName("spots")
+    assert not layer.isSpatial() and layer.featureCount() == demo_spot_count(demo)
+    labels = domain.output_field_labels_zh()
+    names = layer.fields().names()
+    unnamed = [
+        n for n in names if n in labels and layer.attributeAlias(names.index(n)) != labels[n]
+    ]
+    assert not unnamed
+    columns = [c.name for c in layer.attributeTableConfig().columns() if c.name]
+    front = list(domain.REVIEW_COLUMNS)
+    assert columns[: len(front)] == front  # the reviewer's columns first, as on a map layer
+
+
+def test_three_zones_outputs_as_csv_load_without_an_error_under_chinese_headers(
+    provider, demo, project, tmp_path
+):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:threezonestwolines"
+    )
+    outputs = sinks(algorithm)
+    parameters = parameters_of("threezonestwolines", demo, None)
+    for output in outputs:
+        parameters[output] = to_load(str(tmp_path / f"{output}.csv"), output)
+    _, _, errors = run_and_load(algorithm, parameters)
+    assert not errors
+    for output in outputs:
+        (layer,) = project.mapLayersByName(output)
+        labels = LABELLED[("threezonestwolines", output)]
+        assert not layer.isSpatial() and layer.featureCount() > 0, output
+        aliases = {n: layer.attributeAlias(i) for i, n in enumerate(layer.fields().names())}
+        assert {n: aliases.get(n) for n in labels} == labels, output
