@@ -288,6 +288,46 @@ def test_no_help_text_is_swallowed_as_an_html_tag(provider, chinese):
     assert not {name: found for name, found in swallowed.items() if found}
 
 
+def _helps(provider, chinese: bool) -> dict[str, str]:
+    translator = install_translator("zh_CN") if chinese else None
+    try:
+        return {a.name(): a.create().shortHelpString() for a in provider.algorithms()}
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
+def test_every_help_is_plain_text(provider, chinese):
+    """qgis_process prints a help as it is (QGIS 3.22 strips no tag): screenspots and
+    importspots read <p><h3><ul><li><b> on the terminal. The dialog shows each line of a plain
+    help as a paragraph of its own."""
+    helps = _helps(provider, chinese)
+    tagged = {
+        name: re.findall(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>", text) for name, text in helps.items()
+    }
+    assert not {name: tags for name, tags in tagged.items() if tags}
+    assert "\n• " in helps["screenspots"]  # its lists still read as lists
+
+
+@pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
+def test_the_screening_help_names_every_field_screening_writes(provider, chinese):
+    """The fields come from the output schema in core; the help names each, spots and pieces."""
+    from zc_enforcement_plugin.core import domain
+
+    text = _helps(provider, chinese)["screenspots"]
+    fields = [name for name, _ in domain.screening_output_fields()]
+    fields += [
+        domain.PIECE_LAYER,
+        domain.PIECE_FEATURE,
+        domain.PIECE_AREA,
+        domain.PIECE_SPOT_FID,
+        domain.PIECE_FEATURE_FID,
+    ]
+    unnamed = [name for name in fields if not re.search(rf"(?<![\w]){name}(?![\w])", text)]
+    assert not unnamed
+
+
 @pytest.mark.parametrize("chinese", [False, True], ids=["en", "zh_CN"])
 def test_what_several_helps_say_alike_is_written_once_and_filled_in(provider, chinese, monkeypatch):
     """The campaign-spot paragraph of the three audits is one translated text

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from scripts.qgisproc import enable_plugin, qgis_process
+from zc_enforcement_plugin.core import domain
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +25,17 @@ def test_qgis_process_lists_the_provider(profile):
 
 def test_qgis_process_help_documents_output_fields(profile):
     help_text = qgis_process(["help", "zcenforcement:screenspots"], profile).stdout
-    for word in ("TBMJ", "GDMJ", "YJJBNTMJ", "AREA_METHOD", "OUTPUT_PIECES", "DEDUCT_RIDGES"):
-        assert word in help_text
+    fields = [name for name, _ in domain.screening_output_fields()]
+    for word in (*fields, "AREA_METHOD", "OUTPUT_PIECES", "DEDUCT_RIDGES"):
+        assert re.search(rf"(?<![\w]){word}(?![\w])", help_text), word
+
+
+@pytest.mark.parametrize("algorithm", ["screenspots", "importspots"])
+def test_qgis_process_help_is_plain_text(profile, algorithm):
+    """qgis_process prints a help as it is: these two read <p><h3><ul><li><b> on the terminal."""
+    help_text = qgis_process(["help", f"zcenforcement:{algorithm}"], profile).stdout
+    assert not re.findall(r"</?[a-z][a-z0-9]*>", help_text)
+    assert help_text.count("\n") > 10  # its paragraphs on lines of their own
 
 
 def test_packaged_zip_installs_and_loads(tmp_path):

@@ -393,6 +393,22 @@ def fail(message: str) -> QgsProcessingException:
     return QgsProcessingException(in_interface_language(message))
 
 
+def output_destination(algorithm, parameters: dict, name: str, context) -> str:
+    """Where output `name` is written, as parameterAsSink resolves it (TEMPORARY_OUTPUT as
+    memory:<title>, a property evaluated, the default when unset), for the checks made of it
+    before and after writing: its format, its folder, a Shapefile's text limit, the file to
+    check once closed. Read from a copy of the output's definition that loads nothing: asked
+    of the definition itself, parameterAsOutputLayer registers the unresolved destination
+    (memory:<title>, ogr:dbname=…) for loading beside the layer the sink makes, and QGIS then
+    reports it as "not correctly generated" when the run ends."""
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingOutputLayerDefinition) and value.destinationProject:
+        quiet = QgsProcessingOutputLayerDefinition(value)
+        quiet.destinationProject = None
+        parameters = {**parameters, name: quiet}
+    return str(algorithm.parameterAsOutputLayer(parameters, name, context) or "")
+
+
 def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_type, crs):
     """The (sink, destination id) of output `name`, as parameterAsSink gives it: every output of
     the provider is opened here, so that one written as CSV starts with a byte-order mark.
@@ -400,7 +416,7 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     garbles UTF-8 Chinese (双杨自然资源所 as 鍙屾潹…); QGIS's CSV default is no mark. And a file
     is written in UTF-8 that says so (naming_utf8): a Shapefile gets its .cpg."""
     parameters = naming_utf8(parameters, (name,), context)
-    destination = algorithm.parameterAsOutputLayer(parameters, name, context) or ""
+    destination = output_destination(algorithm, parameters, name, context)
     outputs = run_outputs(algorithm)
     outputs.about_to_open(destination)  # what was there before is noted now
     if _layer_options(destination):  # a CSV: checked for Excel once written

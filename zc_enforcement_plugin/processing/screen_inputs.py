@@ -15,7 +15,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsWkbTypes
 
 from ..core import areas, dates, domain, screening
 from ..i18n import tr
-from .base import ProgressSpan, fail, open_error
+from .base import ProgressSpan, fail, open_error, output_destination
 from .layer_reader import (
     layer_label,
     misdecoded_text,
@@ -181,7 +181,7 @@ def check_output_folders(algorithm, parameters, context, outputs: tuple[str, ...
     for name in outputs:
         if parameters.get(name) is None:
             continue
-        destination = str(algorithm.parameterAsOutputLayer(parameters, name, context))
+        destination = output_destination(algorithm, parameters, name, context)
         path = destination.split("|")[0]
         scheme = path.split(":", 1)[0] if ":" in path else ""
         if len(scheme) > 1 and not set("/\\") & set(scheme):

@@ -31,7 +31,14 @@ from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_LONG, FIELD_STRING, WKB_MULT
 from ..core import areas, domain, ledger_delivery, reproject, screening
 from ..core.screening_overlay import polygonal, unusable_coordinates
 from ..i18n import tr
-from .base import ProgressSpan, add_features, fail, open_sink, run_outputs
+from .base import (
+    ProgressSpan,
+    add_features,
+    fail,
+    open_sink,
+    output_destination,
+    run_outputs,
+)
 from .layer_reader import SourceArrays, pyproj_crs
 from .screen_inputs import refuse_if_misdecoded
 from .shapefile_texts import ShapefileTexts
@@ -66,7 +73,7 @@ class ResultWriter:
         self.begun = run_outputs(algorithm)  # open_sink notes each output it opens there
 
     def destination(self, output: str) -> str:
-        return str(self.algorithm.parameterAsOutputLayer(self.parameters, output, self.context))
+        return output_destination(self.algorithm, self.parameters, output, self.context)
 
     def _sink(self, output: str, fields: QgsFields, geometry_type, crs):
         return open_sink(

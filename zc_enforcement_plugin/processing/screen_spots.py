@@ -17,13 +17,14 @@ from qgis.core import (
 
 from ..compat import SOURCE_POLYGON
 from ..core import domain, screening
-from ..i18n import tr
+from ..i18n import chinese_interface, tr
 from .base import (
     SPOT_KEY_PARAMETER,
     EnforcementAlgorithm,
     ProgressSpan,
     add_spot_key_parameter,
     fail,
+    output_destination,
 )
 from .layer_reader import has_feature_limit, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
@@ -71,94 +72,97 @@ class ScreenSpots(EnforcementAlgorithm):
     GROUP = "Screening"
     GROUP_ID = "screening"
     HELP = (
-        "<p>Overlays every satellite spot on the land-use parcels (DLTB) and the "
-        "protection layers given, computes official areas (m², {decimals} decimals; "
-        "ellipsoidal on CGCS2000 by default) and suggests a verdict with its reason, a "
-        "review priority and whether the criminal-referral threshold is reached. Every "
-        "input field of the spots is kept.</p><h3>Parameters</h3><ul><li><b>Satellite "
-        "spots</b>: polygons; <b>spot number field</b> (SPOT_KEY_FIELD, default JCBH) "
-        "names spots in messages. A spot field HSX (later image date) lets approvals "
-        "be judged as they stood then. Fields are found whatever their case (hsx, "
-        "pzwh).</li><li><b>Land-use parcels</b> with their <b>land-class code "
-        "field</b> (default DLBM): the land-class split. Without it, cultivated land "
-        "cannot be ruled out.</li><li><b>Basic farmland, red line, no-mining zones, "
-        "three zones two lines, approvals</b>: optional; a layer not given (or without "
-        "any geometry) leaves its fields empty. Approvals (APPROVALS) may carry PZWH, PZLX (kind), "
-        "PZRQ/QSRQ (granted, start) and JZRQ (end).</li><li><b>Area method</b>: "
-        "ellipsoidal (official) or planar Gauss-Krüger.</li><li><b>Deduct field ridges "
-        "from cultivated area</b>: cultivated area net of ridges, GDMJ × (1 − KCXS); "
-        "needs a KCXS field in the land-use layer.</li><li><b>Approval share</b> "
-        "(APPROVAL_SHARE, advanced, default {share} %): how much of a spot approvals "
-        "must cover.</li><li><b>Pieces</b> (OUTPUT_PIECES, optional output): one "
-        "feature per part of a spot inside a parcel or protection feature, with its "
-        "layer, label, area and the ids TBFID and YSFID.</li></ul><h3>Output "
-        "fields</h3><ul><li>TBMJ spot area, split into GDMJ cultivated "
-        "(0101/0102/0103), FGNYDMJ other agricultural, JSYDMJ construction (also the "
-        "20x codes 201-205), WLYDMJ unused and WDCMJ unsurveyed or unclassifiable "
-        "(under no parcel, or under a class code the survey does not have), adding up "
-        "to TBMJ; XZJSYDMJ new construction land = GDMJ + FGNYDMJ + "
-        "WLYDMJ.</li><li>YJJBNTMJ basic farmland, STHXMJ red line, JCQMJ no-mining "
-        "zones, SQLXMJ view areas, PZMJ approvals in force: each the spot's area "
-        "inside the union of the layer's features.</li><li>Key figures again in mu "
-        "(fields ending _MU; 1 mu = {sqm_per_hectare}/{mu_per_hectare} m²); SF... "
-        "flags per layer touched; STHXBH, JCQMC, SQLXMC, PZWH the features "
-        "hit.</li><li>JYPD suggested verdict, PDYY its reason, YXJ review priority, "
-        "SFXS referral threshold reached, JHWT what was wrong with the "
-        "geometry.</li><li>XSJBNTMJ and XSGDMJ (m²): the figures SFXS was judged on, "
-        "the unapproved basic farmland and the unapproved cultivated land gross of "
-        "ridges (含田坎), basic farmland included; where SFXS is empty they hold what was "
-        "measured, land of unknown class not counted; empty for a layer not "
-        "given.</li></ul><h3>Suggested verdict (JYPD)</h3><p>An overlap counts only "
-        "when the report shows it (at least {least_shown} mu); basic farmland and "
-        "cultivated land count only outside approvals in force at "
-        "HSX.</p><ul><li><b>疑似违法</b> (suspected illegal): basic farmland, cultivated "
-        "land or red line taken, or a referral-scale area outside the "
-        "approvals.</li><li><b>已批准覆盖</b> (covered by approval): approvals cover the "
-        "approval share, the spot touches no red line and the rest takes no basic "
-        "farmland or cultivated land.</li><li><b>需实地核查</b> (field check): a mostly "
-        "approved spot whose rest is not clean (land taken beyond the approval?); "
-        "no-mining zones or view areas alone (what is the land used for?); on "
-        "construction land, an approval ended before HSX or granted after it, or basic "
-        "farmland inside approvals; temporary land (PZLX 临时用地) ended before HSX but "
+        "Overlays every satellite spot on the land-use parcels (DLTB) and the protection "
+        "layers given, computes official areas (m², {decimals} decimals; ellipsoidal on "
+        "CGCS2000 by default) and suggests a verdict with its reason, a review priority "
+        "and whether the criminal-referral threshold is reached. Every input field of the "
+        "spots is kept.\n"
+        "Parameters:\n"
+        "• Satellite spots: polygons; spot number field (SPOT_KEY_FIELD, default JCBH) "
+        "names spots in messages. A spot field HSX (later image date) lets approvals be "
+        "judged as they stood then. Fields are found whatever their case (hsx, pzwh).\n"
+        "• Land-use parcels with their land-class code field (default DLBM): the "
+        "land-class split. Without it, cultivated land cannot be ruled out.\n"
+        "• Basic farmland, red line, no-mining zones, three zones two lines, approvals: "
+        "optional; a layer not given (or without any geometry) leaves its fields empty. "
+        "Approvals (APPROVALS) may carry PZWH, PZLX (kind), PZRQ/QSRQ (granted, start) and "
+        "JZRQ (end).\n"
+        "• Area method: ellipsoidal (official) or planar Gauss-Krüger.\n"
+        "• Deduct field ridges from cultivated area: cultivated area net of ridges, GDMJ × "
+        "(1 − KCXS); needs a KCXS field in the land-use layer.\n"
+        "• Approval share (APPROVAL_SHARE, advanced, default {share} %): how much of a "
+        "spot approvals must cover.\n"
+        "• Pieces (OUTPUT_PIECES, optional output): one feature per part of a spot inside "
+        "a parcel or protection feature, with its layer TCMC, label YSBH, area MJ (m²) and "
+        "the ids TBFID and YSFID.\n"
+        "Output fields:\n"
+        "• TBMJ spot area, split into GDMJ cultivated (0101/0102/0103), FGNYDMJ other "
+        "agricultural, JSYDMJ construction (also the 20x codes 201-205), WLYDMJ unused and "
+        "WDCMJ unsurveyed or unclassifiable (under no parcel, or under a class code the "
+        "survey does not have), adding up to TBMJ; XZJSYDMJ new construction land = GDMJ + "
+        "FGNYDMJ + WLYDMJ.\n"
+        "• YJJBNTMJ basic farmland, STHXMJ red line, JCQMJ no-mining zones, SQLXMJ view "
+        "areas, PZMJ approvals in force: each the spot's area inside the union of the "
+        "layer's features.\n"
+        "• Key figures again in mu ({mu_fields}; 1 mu = {sqm_per_hectare}/{mu_per_hectare} "
+        "m²); {flag_fields}: whether the spot touches cultivated land and each layer; "
+        "STHXBH, JCQMC, SQLXMC, PZWH the features hit.\n"
+        "• JYPD suggested verdict, PDYY its reason, YXJ review priority, SFXS referral "
+        "threshold reached, JHWT what was wrong with the geometry.\n"
+        "• XSJBNTMJ and XSGDMJ (m²): the figures SFXS was judged on, the unapproved basic "
+        "farmland and the unapproved cultivated land gross of ridges (含田坎), basic farmland "
+        "included; where SFXS is empty they hold what was measured, land of unknown class "
+        "not counted; empty for a layer not given.\n"
+        "Suggested verdict (JYPD):\n"
+        "An overlap counts only when the report shows it (at least {least_shown} mu); "
+        "basic farmland and cultivated land count only outside approvals in force at HSX.\n"
+        "• 疑似违法 (suspected illegal): basic farmland, cultivated land or red line taken, or "
+        "a referral-scale area outside the approvals.\n"
+        "• 已批准覆盖 (covered by approval): approvals cover the approval share, the spot "
+        "touches no red line and the rest takes no basic farmland or cultivated land.\n"
+        "• 需实地核查 (field check): a mostly approved spot whose rest is not clean (land taken "
+        "beyond the approval?); no-mining zones or view areas alone (what is the land used "
+        "for?); on construction land, an approval ended before HSX or granted after it, or "
+        "basic farmland inside approvals; temporary land (PZLX 临时用地) ended before HSX but "
         "within its year of restoration, which still counts as approved (is it being "
-        "restored?); other agricultural, unused or unsurveyed land; no land-use layer; "
-        "no geometry.</li><li><b>未涉及保护图层</b> (no concern): construction land only, "
-        "screened against all four of basic farmland, red line, no-mining zones and "
-        "view areas; with one missing the reason names it and a field check is "
-        "suggested.</li></ul><p>YXJ: 1 referral scale or red line, 2 basic farmland or "
-        "no-mining zone, 3 cultivated land or view area, or the field checks on "
-        "construction land or temporary land above, 4 the rest; empty (not ranked) "
-        "instead of 4 when the land-use layer or one of the four protection layers was "
-        "not given, as nothing then says the spot is of least concern (the dock lists "
-        "unranked spots last). SFXS: unapproved basic farmland of {basic_farmland_mu} "
-        "mu or more, or unapproved cultivated land outside it of {cultivated_mu} mu or "
-        "more, as the report shows them ({decimals} decimals); with ridges deducted "
-        "the test takes the gross area (含田坎). It needs both the land-use and the "
-        "basic-farmland layers: without one, it is set only where the figures measured "
-        "decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} mu of "
-        "cultivated land without the farmland layer; a spot too small to reach either "
-        "threshold) and left empty otherwise. Land of unknown class (WDCMJ) may be "
-        "cultivated: SFXS is also left empty (NULL: open, for the site check to "
-        "settle) where it and the cultivated land together could reach {cultivated_mu} "
-        "mu outside the basic farmland and approvals.</p><h3>Bad input</h3><p>Invalid "
-        "geometry is repaired and noted in JHWT, and a repaired spot is written with "
-        "its repaired outline, the shape its figures were measured on; empty spots, "
-        "stray points or lines and spots with coordinates that are not numbers are "
-        "kept with zero areas (written without geometry: a FlatGeobuf, MapInfo or GMT "
-        "output, which would drop them, is refused, naming them); a geometry "
-        "collection keeps its polygons; layers in other CRSs are transformed with "
-        "their edges kept; geographic spots are measured in their Gauss-Krüger zone. "
-        "The run stops, naming the layer, feature or field, when a layer has no usable "
-        "CRS, is on Beijing 1954 or Xian 1980, holds lines or points or is a table "
-        "without geometry, cannot be read or transformed, lies where its CRS puts "
-        "nothing in China, a protection feature has coordinates that are not numbers, "
-        "text in any spot field or protection-layer label looks mis-decoded (GBK or "
-        "UTF-8 read wrongly), the class field is missing, or an output's folder does "
-        "not exist. It warns about lost leading zeros in class codes, layers that "
-        "reach no spot, approvals that count whatever their term (no HSX, or none of "
-        "PZRQ, QSRQ, JZRQ), flags set by slivers none of which shows alone (naming the "
-        "layer and features), result fields the spots already hold, and renamed or cut "
-        "Shapefile fields.</p>"
+        "restored?); other agricultural, unused or unsurveyed land; no land-use layer; no "
+        "geometry.\n"
+        "• 未涉及保护图层 (no concern): construction land only, screened against all four of "
+        "basic farmland, red line, no-mining zones and view areas; with one missing the "
+        "reason names it and a field check is suggested.\n"
+        "YXJ: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 "
+        "cultivated land or view area, or the field checks on construction land or "
+        "temporary land above, 4 the rest; empty (not ranked) instead of 4 when the "
+        "land-use layer or one of the four protection layers was not given, as nothing "
+        "then says the spot is of least concern (the dock lists unranked spots last). "
+        "SFXS: unapproved basic farmland of {basic_farmland_mu} mu or more, or unapproved "
+        "cultivated land outside it of {cultivated_mu} mu or more, as the report shows "
+        "them ({decimals} decimals); with ridges deducted the test takes the gross area "
+        "(含田坎). It needs both the land-use and the basic-farmland layers: without one, it "
+        "is set only where the figures measured decide it ({basic_farmland_mu} mu of basic "
+        "farmland; {both_mu} mu of cultivated land without the farmland layer; a spot too "
+        "small to reach either threshold) and left empty otherwise. Land of unknown class "
+        "(WDCMJ) may be cultivated: SFXS is also left empty (NULL: open, for the site "
+        "check to settle) where it and the cultivated land together could reach "
+        "{cultivated_mu} mu outside the basic farmland and approvals.\n"
+        "Bad input:\n"
+        "Invalid geometry is repaired and noted in JHWT, and a repaired spot is written "
+        "with its repaired outline, the shape its figures were measured on; empty spots, "
+        "stray points or lines and spots with coordinates that are not numbers are kept "
+        "with zero areas (written without geometry: a FlatGeobuf, MapInfo or GMT output, "
+        "which would drop them, is refused, naming them); a geometry collection keeps its "
+        "polygons; layers in other CRSs are transformed with their edges kept; geographic "
+        "spots are measured in their Gauss-Krüger zone. The run stops, naming the layer, "
+        "feature or field, when a layer has no usable CRS, is on Beijing 1954 or Xian "
+        "1980, holds lines or points or is a table without geometry, cannot be read or "
+        "transformed, lies where its CRS puts nothing in China, a protection feature has "
+        "coordinates that are not numbers, text in any spot field or protection-layer "
+        "label looks mis-decoded (GBK or UTF-8 read wrongly), the class field is missing, "
+        "or an output's folder does not exist. It warns about lost leading zeros in class "
+        "codes, layers that reach no spot, approvals that count whatever their term (no "
+        "HSX, or none of PZRQ, QSRQ, JZRQ), flags set by slivers none of which shows alone "
+        "(naming the layer and features), result fields the spots already hold, and "
+        "renamed or cut Shapefile fields."
     )
 
     SPOTS = "SPOTS"
@@ -173,6 +177,7 @@ class ScreenSpots(EnforcementAlgorithm):
 
     def help_figures(self) -> dict[str, str]:
         least = 10.0**-domain.AREA_DECIMALS  # a figure the report shows as 0.00 is none
+        separator = "、" if chinese_interface() else ", "
         return {
             "decimals": str(domain.AREA_DECIMALS),
             "share": f"{domain.APPROVAL_COVER_SHARE * 100:g}",
@@ -184,6 +189,11 @@ class ScreenSpots(EnforcementAlgorithm):
             # without the farmland layer: so much cultivated land is over the second threshold
             # outside whatever farmland under the first it may hold
             "both_mu": f"{domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU:g}",
+            # the field lists from the output schema: a layer added there is named here too
+            "mu_fields": separator.join(name + domain.MU_SUFFIX for name in domain.MU_FIELDS),
+            "flag_fields": separator.join(
+                [domain.CULTIVATED_FLAG, *(layer.flag_field for layer in domain.OVERLAY_LAYERS)]
+            ),
         }
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
@@ -310,7 +320,7 @@ class ScreenSpots(EnforcementAlgorithm):
             for number, fid in zip(numbers, fids)
         ]
         refuse_a_format_losing_spots(
-            self.parameterAsOutputLayer(parameters, self.OUTPUT, context) or "",
+            output_destination(self, parameters, self.OUTPUT, context),
             spot_arrays,
             keys,
             spots_label,

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ..core import domain
 from ..i18n import tr
-from .base import output_encoding
+from .base import output_destination, output_encoding
 
 # Cuts named in the warning of an output; the count says how many there were.
 _NAMED = 10
@@ -25,7 +25,7 @@ class ShapefileTexts:
     keeps every text whole."""
 
     def __init__(self, algorithm, parameters: dict, output: str, context):
-        destination = algorithm.parameterAsOutputLayer(parameters, output, context) or ""
+        destination = output_destination(algorithm, parameters, output, context)
         self.output = output
         self.shapefile = destination.split("|")[0].lower().endswith(".shp")
         self.encoding = output_encoding(parameters, output, context)

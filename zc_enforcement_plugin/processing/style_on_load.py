@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsEditorWidgetSetup, QgsProcessingLayerPostProcessorInterface
+from qgis.core import QgsEditorWidgetSetup, QgsMapLayer, QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt import sip
 
 from ..core import domain
 from ..fonts import use_chinese_font_in_labels
 from ..resources_paths import STYLES
+
+_CATEGORY = QgsMapLayer.StyleCategory
+# What a style draws. An output written without geometry (a CSV or spreadsheet: the spots'
+# table) takes the rest of a style made for polygons, its field names, forms and table columns:
+# QGIS refuses a style with another geometry type whole when these are asked for too, and said
+# so in red in the log of every such run.
+_DRAWING = _CATEGORY.Symbology | _CATEGORY.Symbology3D | _CATEGORY.Labeling | _CATEGORY.Diagrams
+_TABLE_CATEGORIES = _CATEGORY.AllStyleCategories & ~_DRAWING
 
 
 class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
@@ -43,7 +51,10 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
                 details.setPostProcessor(cls.create(STYLES / f"{style}.qml", screening_labels))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
-        message, ok = layer.loadNamedStyle(str(self.style))
+        if layer.isSpatial():
+            message, ok = layer.loadNamedStyle(str(self.style))
+        else:
+            message, ok = layer.loadNamedStyle(str(self.style), categories=_TABLE_CATEGORIES)
         if not ok:
             feedback.reportError(message, fatalError=False)
         # The style names the font canonically; under zh_CN QGIS just put the application font

@@ -1,0 +1,276 @@
+"""Outputs loaded into QGIS as the Processing dialog loads them: a run whose outputs are set to
+open when done (the dialog's default, TEMPORARY_OUTPUT) ends with every output in the project,
+once each, with its features, style and Chinese field names, and no "not correctly generated"
+error. handleAlgorithmResults is what the dialog and processing.runAndLoadResults call."""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingContext,
+    QgsProcessingFeedback,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildParameterSource,
+    QgsProcessingModelOutput,
+    QgsProcessingModelParameter,
+    QgsProcessingOutputLayerDefinition,
+    QgsProcessingParameterFeatureSource,
+    QgsProject,
+)
+
+from tests.test_campaign_algorithms import (
+    change_parameters,
+    facility_parameters,
+    mining_parameters,
+    src,
+    temporary_parameters,
+    three_zones_parameters,
+)
+from zc_enforcement_plugin.core import campaigns_schema as cs
+from zc_enforcement_plugin.core import domain, ledger
+
+
+class Errors(QgsProcessingFeedback):
+    """Keeps what QGIS reports as errors while it runs and loads."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors: list[str] = []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803 - QGIS API
+        self.errors.append(error)
+
+
+def screening_parameters(demo) -> dict:
+    parameters = {"SPOTS": src(demo, domain.DEMO_LAYER_SPOTS)}
+    for name, layer in domain.DEMO_SCREENING_OVERLAYS.items():
+        parameters[name] = src(demo, layer)
+    return parameters
+
+
+@pytest.fixture
+def patrol_ledger(tmp_path):
+    """A ledger of two offices and no patrols: each falls short in any week."""
+    path = tmp_path / "ledger.gpkg"
+    with ledger.GeoPackageLedger(path) as store:
+        spots = [
+            ledger.SpotRecord({"JCBH": f"S{i}", "SMC": office}, shapely.box(i, i, i + 9, i + 9))
+            for i, office in enumerate(("城南所", "龙泉所"))
+        ]
+        store.import_batch("b", spots)
+    return path
+
+
+def parameters_of(name: str, demo, patrol_ledger) -> dict:
+    """Inputs of each algorithm with a feature output, on the demo district."""
+    if name == "screenspots":
+        return screening_parameters(demo)
+    if name == "patrolcompliance":
+        return {"LEDGER": str(patrol_ledger), "START": "2025-03-03", "END": "2025-03-09"}
+    made = {
+        "threezonestwolines": three_zones_parameters,
+        "polygonizechange": change_parameters,
+        "audittemporaryland": temporary_parameters,
+        "auditfacilityland": facility_parameters,
+        "auditmining": mining_parameters,
+    }[name](demo)
+    return {key: value for key, value in made.items() if not key.startswith("OUTPUT")}
+
+
+# Outputs QGIS styles and names in Chinese on loading (StyleOnLoad): output -> the labels.
+LABELLED = {
+    ("screenspots", "OUTPUT"): domain.output_field_labels_zh(),
+    ("screenspots", "OUTPUT_PIECES"): domain.output_field_labels_zh(),
+    ("threezonestwolines", "OUTPUT"): cs.VIEW_FIELD_LABELS_ZH,
+    ("threezonestwolines", "OUTPUT_SUMMARY"): cs.SUMMARY_FIELD_LABELS_ZH,
+    ("threezonestwolines", "OUTPUT_DETAIL"): cs.DETAIL_FIELD_LABELS_ZH,
+}
+
+
+def sinks(algorithm) -> list[str]:
+    return [p.name() for p in algorithm.destinationParameterDefinitions() if p.type() == "sink"]
+
+
+def run_and_load(algorithm, parameters: dict) -> tuple[dict, QgsProcessingContext, list[str]]:
+    """Runs as the dialog does and loads the outputs: (results, context, errors reported while
+    running and loading); it fails when QGIS says an output was not loaded."""
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    feedback = Errors()
+    results, ok = algorithm.run(parameters, context, feedback)
+    assert ok, feedback.errors
+    from processing.gui.Postprocessing import handleAlgorithmResults
+
+    assert handleAlgorithmResults(algorithm, context, feedback), feedback.errors
+    return results, context, feedback.errors
+
+
+def to_load(destination: str, title: str) -> QgsProcessingOutputLayerDefinition:
+    """An output as the dialog passes it with "Open output file after running" ticked."""
+    definition = QgsProcessingOutputLayerDefinition(destination, QgsProject.instance())
+    definition.destinationName = title
+    return definition
+
+
+@pytest.fixture
+def project():
+    yield QgsProject.instance()
+    QgsProject.instance().removeAllMapLayers()
+
+
+ALGORITHMS = [
+    "screenspots",
+    "threezonestwolines",
+    "polygonizechange",
+    "audittemporaryland",
+    "auditfacilityland",
+    "auditmining",
+    "patrolcompliance",
+]
+
+
+def test_every_algorithm_with_a_feature_output_is_listed_here(provider):
+    found = {a.name() for a in provider.algorithms() if sinks(a)}
+    assert found == set(ALGORITHMS)
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_temporary_outputs_load_once_each_with_their_features_and_labels(
+    provider, demo, patrol_ledger, project, name
+):
+    """Before, each output was put to load twice, the second time as "memory:<title>", which
+    is no layer: the run ended with "The following layers were not correctly generated"."""
+    import processing
+
+    registry = QgsApplication.processingRegistry()
+    algorithm = registry.createAlgorithmById(f"zcenforcement:{name}")
+    outputs = sinks(algorithm)
+    inputs = parameters_of(name, demo, patrol_ledger)
+    plain = processing.run(algorithm.id(), {**inputs, **dict.fromkeys(outputs, "memory:")})
+    expected = {output: plain[output].featureCount() for output in outputs}
+    assert sum(expected.values()) > 0, expected  # else "has its features" would say nothing
+
+    parameters = {**inputs, **{output: to_load("TEMPORARY_OUTPUT", output) for output in outputs}}
+    results, context, errors = run_and_load(algorithm, parameters)
+
+    assert not errors
+    assert sorted(context.layersToLoadOnCompletion()) == sorted(results[o] for o in outputs)
+    for output in outputs:
+        layer = project.mapLayer(results[output])
+        assert layer is not None, output
+        assert layer.featureCount() == expected[output], output
+        labels = LABELLED.get((name, output))
+        if labels:
+            names = layer.fields().names()
+            aliases = {n: layer.attributeAlias(i) for i, n in enumerate(names) if n in labels}
+            assert aliases and all(aliases[n] == labels[n] for n in aliases), (output, aliases)
+
+
+@pytest.mark.parametrize(
+    "destination",
+    ["memory:", "ogr:dbname='{folder}/screened.gpkg' table=\"spots\" (geom)"],
+    ids=["memory", "ogr-uri"],
+)
+def test_screened_spots_load_once_from_any_destination(
+    provider, demo, project, tmp_path, destination
+):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    output = to_load(destination.format(folder=tmp_path), "spots")
+    results, context, errors = run_and_load(
+        algorithm, {**screening_parameters(demo), "OUTPUT": output}
+    )
+    assert not errors
+    assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT"]]
+    (layer,) = project.mapLayersByName("spots")  # a file is loaded anew, under the title given
+    assert layer.featureCount() == demo_spot_count(demo)
+    assert layer.renderer().type() == "categorizedSymbol"  # by suggested verdict
+    index = layer.fields().indexOf(domain.SUGGESTED_VERDICT)
+    assert layer.attributeAlias(index) == domain.output_field_labels_zh()[domain.SUGGESTED_VERDICT]
+
+
+def demo_spot_count(demo) -> int:
+    from qgis.core import QgsVectorLayer
+
+    return QgsVectorLayer(src(demo, domain.DEMO_LAYER_SPOTS), "spots", "ogr").featureCount()
+
+
+def test_a_models_screened_spots_load_once_with_their_labels(provider, demo, project):
+    """A model whose output is screenspots' OUTPUT: its one output loads, styled and named."""
+    source = QgsProcessingModelChildParameterSource
+    model = QgsProcessingModelAlgorithm("screen in a model", "tests")
+    model.addModelParameter(
+        QgsProcessingParameterFeatureSource("spots", "spots"), QgsProcessingModelParameter("spots")
+    )
+    child = QgsProcessingModelChildAlgorithm("zcenforcement:screenspots")
+    child.setChildId("screen")
+    child.addParameterSources("SPOTS", [source.fromModelParameter("spots")])
+    child.addParameterSources(
+        "LAND_USE", [source.fromStaticValue(src(demo, domain.DEMO_LAYER_LAND_USE))]
+    )
+    screened = QgsProcessingModelOutput("screened")
+    screened.setChildId("screen")
+    screened.setChildOutputName("OUTPUT")
+    child.setModelOutputs({"screened": screened})
+    model.addChildAlgorithm(child)
+    model.updateDestinationParameters()
+    (output,) = [p.name() for p in model.destinationParameterDefinitions()]
+
+    results, context, errors = run_and_load(
+        model,
+        {
+            "spots": src(demo, domain.DEMO_LAYER_SPOTS),
+            output: to_load("TEMPORARY_OUTPUT", "screened"),
+        },
+    )
+    assert not errors
+    assert list(context.layersToLoadOnCompletion()) == [results[output]]
+    layer = project.mapLayer(results[output])
+    assert layer.featureCount() == demo_spot_count(demo)
+    index = layer.fields().indexOf(domain.SPOT_AREA)
+    assert layer.attributeAlias(index) == domain.output_field_labels_zh()[domain.SPOT_AREA]
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_screened_spots_as_a_table_load_without_an_error_under_chinese_headers(
+    provider, demo, project, tmp_path, suffix
+):
+    """A CSV or spreadsheet holds no geometry: the spots' polygon style was refused whole,
+    "Cannot apply style with symbology to layer with a different geometry type" in red."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    output = to_load(str(tmp_path / f"screened.{suffix}"), "spots")
+    results, _, errors = run_and_load(algorithm, {**screening_parameters(demo), "OUTPUT": output})
+    assert not errors
+    (layer,) = project.mapLayersByName("spots")
+    assert not layer.isSpatial() and layer.featureCount() == demo_spot_count(demo)
+    labels = domain.output_field_labels_zh()
+    names = layer.fields().names()
+    unnamed = [
+        n for n in names if n in labels and layer.attributeAlias(names.index(n)) != labels[n]
+    ]
+    assert not unnamed
+    columns = [c.name for c in layer.attributeTableConfig().columns() if c.name]
+    front = list(domain.REVIEW_COLUMNS)
+    assert columns[: len(front)] == front  # the reviewer's columns first, as on a map layer
+
+
+def test_three_zones_outputs_as_csv_load_without_an_error_under_chinese_headers(
+    provider, demo, project, tmp_path
+):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:threezonestwolines"
+    )
+    outputs = sinks(algorithm)
+    parameters = parameters_of("threezonestwolines", demo, None)
+    for output in outputs:
+        parameters[output] = to_load(str(tmp_path / f"{output}.csv"), output)
+    _, _, errors = run_and_load(algorithm, parameters)
+    assert not errors
+    for output in outputs:
+        (layer,) = project.mapLayersByName(output)
+        labels = LABELLED[("threezonestwolines", output)]
+        assert not layer.isSpatial() and layer.featureCount() > 0, output
+        aliases = {n: layer.attributeAlias(i) for i, n in enumerate(layer.fields().names())}
+        assert {n: aliases.get(n) for n in labels} == labels, output
