@@ -710,3 +710,173 @@ def test_without_shapely_the_plugin_says_so_and_loads_without_its_panel(qgis_ifa
     finally:
         plugin.unload()
     assert iface.menu_actions == [] and plugin.toolbar is None
+
+
+def _window_with_toolbox(qgis_iface, width: int, height: int):
+    """A main window of `width`×`height` with a tall panel docked on the right, as QGIS's
+    Processing Toolbox is while screening is run, and the iface putting panels into it."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtWidgets import QDockWidget, QLabel, QMainWindow
+
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("map"))
+    toolbox = QDockWidget("Processing Toolbox", window)
+    toolbox.setObjectName("ProcessingToolbox")  # QGIS's own
+    toolbox.setWidget(QLabel("toolbox"))
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, toolbox)
+    window.resize(width, height)
+    window.show()
+    return window, toolbox, WindowIface(qgis_iface, window)
+
+
+def _settle() -> None:
+    from qgis.PyQt.QtWidgets import QApplication
+
+    for _ in range(5):
+        QApplication.processEvents()
+
+
+def _review_in_view(dock, tmp_path, name: str, page_lines: bool = True) -> None:
+    """The ledger row and the verdict buttons are in view, the review page itself does not
+    scroll (only the list, page, images and evidence do), and with `page_lines` 8 lines of the
+    spot's page are in view too. The window is drawn to `name`.png to be looked at."""
+    from zc_enforcement_plugin.ui.verification_dock import DETAILS_MIN_LINES
+
+    dock.window().grab().save(str(tmp_path / f"{name}.png"))
+    page_area = dock.home.parentWidget()
+    while not hasattr(page_area, "viewport"):  # the scroll area the panel stack puts around
+        page_area = page_area.parentWidget()
+    assert page_area.verticalScrollBar().maximum() == 0, (name, dock.height())
+    for widget in (dock.ledger_file, *dock.verdict_buttons):
+        assert not widget.visibleRegion().isEmpty(), (name, widget.objectName(), dock.height())
+        assert widget.visibleRegion().boundingRect() == widget.rect(), (name, widget.objectName())
+    if not page_lines:
+        return
+    lines = DETAILS_MIN_LINES * dock.details.fontMetrics().lineSpacing()
+    shown = dock.details.visibleRegion().boundingRect().height()
+    assert shown >= lines, (name, shown, lines, dock.splitter.sizes(), dock.height())
+
+
+def test_first_shown_beside_the_toolbox_the_panel_takes_its_tab_and_shows_its_review(
+    qgis_iface, qgis_app, tmp_path
+):
+    """At 1600×1000 with the Processing Toolbox open on the right (screening needs it), the
+    panel opened below it got 421 px: its verdict buttons out of view, two lines of the spot's
+    page. Shown for the first time, it is tabbed with the Toolbox, in front, and on a 1366×768
+    screen too the ledger row, the verdict buttons and 8 lines of the page are in view. A
+    panel the user has placed before is not moved (see the reload test below)."""
+    from qgis.core import QgsSettings
+
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
+
+    QgsSettings().remove(PANEL_PLACE_SETTING)  # never placed
+    QgsSettings().remove(PANEL_SHOWN_SETTING)
+    window, toolbox, iface = _window_with_toolbox(qgis_iface, 1366, 768)
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        button = next(a for a in plugin.actions if a.objectName() == "ZcEnforcementShowDock")
+        button.trigger()
+        _settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [toolbox]
+        # In front of the Toolbox (Qt moves a tab behind another out of the window, shown).
+        assert not plugin.dock.visibleRegion().isEmpty() and toolbox.visibleRegion().isEmpty()
+        _review_in_view(plugin.dock, tmp_path, "first_shown_1366x768")
+        # The user brings the Toolbox forward and the panel back: it stays in the group.
+        toolbox.raise_()
+        _settle()
+        plugin.dock.raise_()
+        _settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == [toolbox]
+        assert not plugin.dock.visibleRegion().isEmpty() and toolbox.visibleRegion().isEmpty()
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)
+
+
+def test_a_reload_keeps_the_panels_height_below_the_toolbox_never_less_than_its_page(
+    qgis_iface, qgis_app, tmp_path
+):
+    """Docked below the Processing Toolbox, the panel came back from a reload (Plugin
+    Reloader: unloadPlugin, loadPlugin, startPlugin) 88 px high, the ledger row and the
+    import/export row alone in view; it had been 421 px. It comes back as high as it was, and
+    never shorter than its review page, even from a height saved that small."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import Qt
+
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
+
+    settings = QgsSettings()
+    settings.remove(PANEL_PLACE_SETTING)
+    settings.setValue(f"{PANEL_PLACE_SETTING}/area", int(Qt.DockWidgetArea.RightDockWidgetArea))
+    window, toolbox, iface = _window_with_toolbox(qgis_iface, 1600, 1000)
+    plugin = classFactory(iface)
+    plugin.initGui()
+
+    def reload(plugin, saved_height=None):
+        plugin.unload()
+        _settle()
+        if saved_height is not None:  # as the plugin before this fix saved it
+            QgsSettings().setValue(f"{PANEL_PLACE_SETTING}/height", saved_height)
+        again = classFactory(WindowIface(qgis_iface, window))
+        again.initGui()
+        _settle()
+        return again
+
+    try:
+        plugin.dock.show()  # placed before: not tabbed, but below the Toolbox
+        _settle()
+        assert window.tabifiedDockWidgets(plugin.dock) == []
+        assert plugin.dock.y() > toolbox.y()
+        least = plugin.dock.docked_least_height()
+        assert plugin.dock.stack.height() >= least
+        # At its least height the list, page, images and evidence scroll between the rows.
+        _review_in_view(plugin.dock, tmp_path, "below_toolbox", page_lines=False)
+        # The user drags it taller; a reload keeps that height, below the Toolbox.
+        window.resizeDocks([toolbox, plugin.dock], [250, 750], Qt.Orientation.Vertical)
+        _settle()
+        height, width = plugin.dock.height(), plugin.dock.width()
+        assert height > least + 150
+        plugin = reload(plugin)
+        assert window.tabifiedDockWidgets(plugin.dock) == []
+        assert plugin.dock.y() > toolbox.y() and plugin.dock.isVisible()
+        assert (plugin.dock.height(), plugin.dock.width()) == (height, width)
+        _review_in_view(plugin.dock, tmp_path, "after_reload")
+        # From a height saved that small, it comes back no shorter than its page.
+        plugin = reload(plugin, saved_height=88)
+        assert plugin.dock.stack.height() >= plugin.dock.docked_least_height() == least
+        _review_in_view(plugin.dock, tmp_path, "after_reload_from_88", page_lines=False)
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)
+
+
+def test_on_a_short_window_the_panels_least_height_leaves_the_window_its_size(qgis_iface, qgis_app):
+    """A 1366×768 screen at 150 % gives QGIS a window of about 910×512: a panel as tall as
+    its review page would push the window past the screen's foot. Docked there, the panel
+    asks for at most two thirds of the window, and the window keeps its height."""
+    from qgis.core import QgsSettings
+
+    from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
+    from zc_enforcement_plugin.ui.verification_dock import DOCKED_HEIGHT_WINDOW_SHARE
+
+    QgsSettings().remove(PANEL_PLACE_SETTING)
+    window, toolbox, iface = _window_with_toolbox(qgis_iface, 910, 512)
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        plugin.dock.show()
+        _settle()
+        assert plugin.dock.home.minimumSizeHint().height() > 512 * DOCKED_HEIGHT_WINDOW_SHARE
+        assert plugin.dock.docked_least_height() == int(512 * DOCKED_HEIGHT_WINDOW_SHARE)
+        assert window.height() == 512 and window.minimumSizeHint().height() <= 512
+        assert plugin.dock.isVisible()
+    finally:
+        plugin.unload()
+        window.close()
+        QgsSettings().remove(PANEL_SHOWN_SETTING)
+        QgsSettings().remove(PANEL_PLACE_SETTING)

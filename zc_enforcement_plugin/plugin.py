@@ -6,7 +6,7 @@ import sys
 from collections.abc import Callable
 
 from qgis.core import QgsApplication, QgsMessageLog, QgsSettings
-from qgis.PyQt.QtCore import QByteArray, QCoreApplication, Qt
+from qgis.PyQt.QtCore import QByteArray, QCoreApplication, QSize, Qt, QTimer
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow
 
@@ -18,9 +18,11 @@ from .ui.messages import LOG_TAG
 
 PANEL_SHOWN_SETTING = "zc_enforcement/panel_shown"  # the panel's visibility when last unloaded
 # Where the panel was when last unloaded: its dock area, the panels it was tabbed with (object
-# names, one a line), whether it floated and its geometry. QGIS restores its window's layout
-# at start only, after the plugins load: a reload (Plugin Reloader, an upgrade from a zip)
-# put the panel back on the right, out of its tab group, docked.
+# names, one a line), whether it floated and its geometry, and its width and height docked.
+# QGIS restores its window's layout at start only, after the plugins load: a reload (Plugin
+# Reloader, an upgrade from a zip) put the panel back on the right, out of its tab group,
+# docked, and 88 px high below the Processing Toolbox it had shared the area with at 421.
+# None saved: the panel was never placed, and is tabbed with the area's tallest panel.
 PANEL_PLACE_SETTING = "zc_enforcement/panel_place"
 
 
@@ -35,6 +37,9 @@ class ZcEnforcementPlugin:
         self.provider = None
         self._withdraw_provider = None  # set while the provider waits for the previous one
         self.dock = None
+        # Set in _add_dock, used once the panel is first shown docked (_fit_dock).
+        self._never_placed = False
+        self._size_to_restore: QSize | None = None
         self.actions: list[QAction] = []
         self.toolbar = None
 
@@ -77,9 +82,12 @@ class ZcEnforcementPlugin:
         self.dock = VerificationDock(self.iface.mainWindow(), self.iface)
         self.dock.setObjectName("ZcEnforcementVerificationDock")
         window = self.iface.mainWindow()
+        self._never_placed = not QgsSettings().contains(f"{PANEL_PLACE_SETTING}/area")
         self.iface.addDockWidget(saved_panel_area(), self.dock)
         if isinstance(window, QMainWindow):
             restore_panel_place(window, self.dock)
+        if not self.dock.isFloating():
+            self._size_to_restore = saved_panel_size()
         self.dock.hide()
         self.dock.visibilityChanged.connect(self._fit_dock)
 
@@ -117,14 +125,27 @@ class ZcEnforcementPlugin:
         self._add_action(demo, toolbar=False)
 
     def _fit_dock(self, visible: bool) -> None:
-        """Shown narrower than its content (QGIS gives a new dock ~300 px), the panel hid its
-        export, evidence and report buttons off-screen: widen it to what it needs, once it is
-        docked and only when narrower, so a width the user chose is kept."""
-        if not visible or self.dock is None or self.dock.isFloating():
+        """Once docked and shown: the first time ever, in the tab group of the area's tallest
+        panel; after a reload, as high and wide as it was; and never narrower than its
+        content (QGIS gives a new dock ~300 px, and the panel hid its export, evidence and
+        report buttons off-screen), so a width the user chose is kept."""
+        if not visible or self.dock is None:
             return
-        wanted = self.dock.fitting_width()
+        # Cleared before tabbing, which shows the panel again.
+        first_shown, self._never_placed = self._never_placed, False
+        if self.dock.isFloating():
+            return
+        window = self.iface.mainWindow()
+        if first_shown and isinstance(window, QMainWindow):
+            join_tallest_neighbour(window, self.dock)
+        size, self._size_to_restore = self._size_to_restore, None
+        if size is not None:
+            # Once the window has laid the panel out: resized before, it kept the height given.
+            dock = self.dock
+            QTimer.singleShot(0, lambda: self.dock is dock and restore_height(window, dock, size))
+        wanted = max(self.dock.fitting_width(), size.width() if size is not None else 0)
         if self.dock.width() < wanted:
-            self.iface.mainWindow().resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
+            window.resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
 
     def _add_action(self, action: QAction, toolbar: bool = True) -> None:
         self.iface.addPluginToMenu(self.menu, action)
@@ -177,7 +198,8 @@ class ZcEnforcementPlugin:
             self.toolbar = None
         if self.dock is not None:
             QgsSettings().setValue(PANEL_SHOWN_SETTING, not self.dock.isHidden())
-            if isinstance(self.iface.mainWindow(), QMainWindow):
+            # Never shown docked: not placed yet, so its first showing still finds it a tab.
+            if isinstance(self.iface.mainWindow(), QMainWindow) and not self._never_placed:
                 save_panel_place(self.iface.mainWindow(), self.dock)
             self.dock.cleanup()
             self.iface.removeDockWidget(self.dock)
@@ -220,6 +242,62 @@ def save_panel_place(window: QMainWindow, dock: QDockWidget) -> None:
     settings.setValue(f"{PANEL_PLACE_SETTING}/tabbed_with", "\n".join(siblings))
     settings.setValue(f"{PANEL_PLACE_SETTING}/floating", dock.isFloating())
     settings.setValue(f"{PANEL_PLACE_SETTING}/geometry", dock.saveGeometry())
+    if not dock.isFloating() and not dock.isHidden():  # a hidden panel's size is not its own
+        settings.setValue(f"{PANEL_PLACE_SETTING}/width", dock.width())
+        settings.setValue(f"{PANEL_PLACE_SETTING}/height", dock.height())
+
+
+def saved_panel_size() -> QSize | None:
+    """The docked panel's width and height when last unloaded, or None when none was saved."""
+    settings = QgsSettings()
+    width = settings.value(f"{PANEL_PLACE_SETTING}/width", 0, type=int)
+    height = settings.value(f"{PANEL_PLACE_SETTING}/height", 0, type=int)
+    return QSize(width, height) if width > 0 and height > 0 else None
+
+
+def restore_height(window: QMainWindow, dock: QDockWidget, size: QSize) -> None:
+    """Give the docked `dock` its saved height, the panels above and below it in its column
+    sharing the rest as they did. (Resized alone, Qt shares the change among all of them,
+    and the panel got part of it.) Its least height (VerificationDock.docked_least_height)
+    has the last word over one saved smaller."""
+    area = window.dockWidgetArea(dock)
+    group = window.tabifiedDockWidgets(dock)
+    place = dock.geometry()
+    column = [
+        d
+        for d in window.findChildren(QDockWidget)
+        if d is not dock
+        and d not in group
+        and not d.isFloating()
+        and window.dockWidgetArea(d) == area
+        and not d.visibleRegion().isEmpty()  # not a tab behind another
+        and d.geometry().left() < place.right()
+        and d.geometry().right() > place.left()
+    ]
+    others = sum(d.height() for d in column)
+    rest = max(others + dock.height() - size.height(), 0)
+    sizes = [max(1, round(d.height() * rest / others)) for d in column] if others else []
+    window.resizeDocks([*column, dock], [*sizes, size.height()], Qt.Orientation.Vertical)
+
+
+def join_tallest_neighbour(window: QMainWindow, dock: QDockWidget) -> None:
+    """Tab `dock`, shown for the first time, with the tallest panel docked in its area and
+    bring it to the front. Docked below the Processing Toolbox (open for screening), the
+    panel got what height the Toolbox left: on a 1600×1000 screen 421 px, its verdict buttons
+    scrolled out of view and two lines of the spot's page showing. Tabbed, it has the whole
+    height, and the Toolbox is a tab away."""
+    area = window.dockWidgetArea(dock)
+    neighbours = [
+        d
+        for d in window.findChildren(QDockWidget)
+        if d is not dock
+        and d.isVisible()
+        and not d.isFloating()
+        and window.dockWidgetArea(d) == area
+    ]
+    if neighbours:
+        window.tabifyDockWidget(max(neighbours, key=lambda d: d.height()), dock)
+        dock.raise_()
 
 
 def restore_panel_place(window: QMainWindow, dock: QDockWidget) -> None:

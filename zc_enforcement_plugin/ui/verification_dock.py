@@ -46,6 +46,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
@@ -109,6 +110,11 @@ LEDGER_ALGORITHMS = (
 REVIEW_AREA_MIN_HEIGHT = 180
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
+# Docked, the panel is never shorter than its review page (the rows above and the buttons below
+# in view, the page's lines between them), but never takes more than this share of QGIS's
+# window: on a short or scaled screen (1366×768 at 150 %) a panel as tall as its page would
+# push QGIS's window past the screen's foot, with another panel in its dock area squeezed out.
+DOCKED_HEIGHT_WINDOW_SHARE = 2 / 3
 # Where the heights of the list, the spot's page, the images and the evidence are kept.
 SPLITTER_SETTING = "zc_enforcement/review_splitter"
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
@@ -241,6 +247,7 @@ class VerificationDock(QgsDockWidget):
         self.stack.setMainPanel(self.home)
         self._take_back_arrow()
         self.setWidget(self.stack)
+        self.topLevelChanged.connect(self._keep_page_height)
         self.setAcceptDrops(True)
         self.highlight = None
         self.photos = None  # the evidence-photo point layer, once a ledger is open
@@ -547,6 +554,33 @@ class VerificationDock(QgsDockWidget):
         around it. The plugin widens the docked panel to it when it is narrower."""
         chrome = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
         return self.home.minimumSizeHint().width() + chrome
+
+    def docked_least_height(self) -> int:
+        """The least height of the docked panel's content: its review page's, so that the
+        ledger and filter rows and the buttons stay in view and the list, page, images and
+        evidence scroll between them. Docked below another panel (the Processing Toolbox, which
+        screening needs open), the panel was given 421 px of a 1600×1000 window and the whole
+        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high."""
+        page = self.home.minimumSizeHint().height()
+        # The stack's own scroll area, around the page (not the review area inside it).
+        area = self.stack.findChild(QScrollArea, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        if area is not None:
+            page += 2 * area.frameWidth()
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow):
+            page = min(page, int(window.height() * DOCKED_HEIGHT_WINDOW_SHARE))
+        return page
+
+    def _keep_page_height(self, floating: bool | None = None) -> None:
+        """Docked, keep the page's height (docked_least_height); floating, the user sizes the
+        panel as they like and the page scrolls within it."""
+        floating = self.isFloating() if floating is None else floating
+        self.stack.setMinimumHeight(0 if floating else self.docked_least_height())
+
+    def showEvent(self, event):  # noqa: N802 - Qt API
+        # Measured on each show: the window's height and the page's fonts may have changed.
+        self._keep_page_height()
+        super().showEvent(event)
 
     def _take_back_arrow(self) -> None:
         """The stack's back arrow (◀) goes through the page's own leaving, as its Cancel does.
