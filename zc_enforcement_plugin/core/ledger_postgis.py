@@ -1013,6 +1013,7 @@ class PostGISLedger(SqlLedger):
             raise
 
     spots = _guarded_read(SqlLedger.spots)
+    filter_choices = _guarded_read(SqlLedger.filter_choices)
     spot = _guarded_read(SqlLedger.spot)
     spots_by_id = _guarded_read(SqlLedger.spots_by_id)
     spot_attributes = _guarded_read(SqlLedger.spot_attributes)

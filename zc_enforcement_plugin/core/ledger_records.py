@@ -382,6 +382,10 @@ class LedgerStore(Protocol):
 
     def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]: ...
 
+    # What SpotFilter's batch, office, town and suggested can take, read at once: the dock's
+    # filter lists, without the whole spot list (a round trip of every spot on the shared ledger).
+    def filter_choices(self) -> dict[str, list[str]]: ...
+
     def spot(self, spot_id: int) -> Spot: ...
 
     # Many spots at once, a statement per chunk of ids rather than a round trip per spot: what

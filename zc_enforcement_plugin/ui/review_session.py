@@ -199,16 +199,11 @@ class ReviewSession:
         return self.position + 1, len(self.queue)
 
     def choices(self) -> dict[str, list[str]]:
-        """Values the filters can take, from the whole ledger (not only the filtered queue)."""
+        """Values the filters can take, from the whole ledger (not only the filtered queue):
+        one read of the store's, not the whole spot list."""
         if self.store is None:
             return {"batch": [], "office": [], "town": [], "suggested": []}
-        spots = self.store.spots(None)
-        return {
-            "batch": [b.name for b in self.store.batches()],
-            "office": sorted({s.office for s in spots if s.office}),
-            "town": sorted({s.town for s in spots if s.town}),
-            "suggested": sorted({s.suggested for s in spots if s.suggested}),
-        }
+        return self.store.filter_choices()
 
     # --- position ------------------------------------------------------------------------------
     @property
