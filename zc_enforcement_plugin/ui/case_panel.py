@@ -525,13 +525,19 @@ class CasePanel(EntriesPanel):
                     )
                 )
                 return False
-        self.store.add_case_event(self.case_id, event, seen=self._seen)
+        told = None
+        try:
+            self.store.add_case_event(self.case_id, event, seen=self._seen)
+        except ledger.SavedWithoutReply as error:
+            told = str(error)  # recorded: the page goes on as after any step
         self.messages.clear()
         self.documents.clear()
         self.note.clear()
         self._started = self._typed()  # recorded: the person stays for the next step
-        self.refresh()
+        self.refresh()  # read back: the case as the ledger holds it
         self.stepped.emit()
+        if told is not None:
+            self.saved_without_reply.emit(told)
         return True
 
     def record_correction(self) -> bool:
@@ -541,6 +547,7 @@ class CasePanel(EntriesPanel):
         if event_id is None:
             return False
         day = self.corrected_date.date()
+        told = None
         try:
             self.store.correct_case_event(
                 self.case_id,
@@ -550,6 +557,8 @@ class CasePanel(EntriesPanel):
                 reason=self.reason.text(),
                 seen=self._seen,
             )
+        except ledger.SavedWithoutReply as error:
+            told = str(error)  # recorded: the page goes on as after any correction
         except ledger.CaseConflictError as error:
             self._moved_on(error)
             return False
@@ -561,4 +570,6 @@ class CasePanel(EntriesPanel):
         self.show_correction.setChecked(False)  # done: the rows go until asked for again
         self.refresh()
         self.stepped.emit()
+        if told is not None:
+            self.saved_without_reply.emit(told)
         return True

@@ -124,7 +124,9 @@ def _reported(method):
     """For a slot: whatever it raises (a ledger locked by another session, a row edited by
     hand into something unreadable) is shown in the dock and the message bar instead of
     escaping into a Python error dialog; what is not a ledger's or a case's own refusal is
-    also written with its traceback to the log, where a fault can be traced."""
+    also written with its traceback to the log, where a fault can be traced. A save recorded
+    whose reply was lost (ledger.SavedWithoutReply) is no failure: said as information, with
+    the ledger read again."""
 
     parameters = inspect.signature(method).parameters.values()
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
@@ -136,6 +138,9 @@ def _reported(method):
     def slot(self, *args, **kwargs):
         try:
             return method(self, *args[:taken], **kwargs)
+        except ledger.SavedWithoutReply as error:
+            self._saved_without_reply(str(error))
+            return None
         except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
             if not isinstance(error, (ledger.LedgerError, ProcedureError)):
                 QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
@@ -1027,6 +1032,7 @@ class VerificationDock(QgsDockWidget):
 
         panel = VerdictPanel(spot, category, save, self.stack, current)
         panel.saved.connect(lambda verdict: self._verdict_saved(spot, verdict))
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1096,8 +1102,19 @@ class VerificationDock(QgsDockWidget):
         if spot_id is None:
             return None
         record = self.session.case_of(spot_id)
-        case_id = self.session.open_case_for_current() if record is None else record.case_id
-        return self.show_case(case_id)
+        told = None
+        if record is None:
+            try:
+                case_id = self.session.open_case_for_current()
+            except ledger.SavedWithoutReply as error:
+                # Opened, its id lost with the reply: the spot's case, read back.
+                told, case_id = str(error), self.session.case_of(spot_id).case_id
+        else:
+            case_id = record.case_id
+        panel = self.show_case(case_id)
+        if told is not None:
+            self._saved_without_reply(told)
+        return panel
 
     @_reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
@@ -1127,6 +1144,7 @@ class VerificationDock(QgsDockWidget):
             return None
         panel = PatrolCasePanel(self.session.store, self.stack)
         panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1134,6 +1152,7 @@ class VerificationDock(QgsDockWidget):
     def show_case(self, case_id: str) -> CasePanel | None:
         panel = CasePanel(self.session.store, case_id, lambda: self.session.calendar, self.stack)
         panel.stepped.connect(self._show_session)
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1155,6 +1174,7 @@ class VerificationDock(QgsDockWidget):
         before stay attached (each is recorded whole, or not at all)."""
         files = list(files)
         problems = []
+        saved_unanswered = []  # recorded, each reply lost: said as information
         self._attached_last = 0
         progress = None
         if len(files) > ATTACH_PROGRESS_FROM:
@@ -1182,6 +1202,9 @@ class VerificationDock(QgsDockWidget):
                 try:
                     self.session.attach_evidence(file)
                     self._attached_last += 1
+                except ledger.SavedWithoutReply as error:
+                    self._attached_last += 1
+                    saved_unanswered.append(f"{Path(file).name}: {error}")
                 except (ledger.LedgerError, OSError, ValueError) as error:  # one file only
                     problems.append(str(error))
             else:
@@ -1204,6 +1227,8 @@ class VerificationDock(QgsDockWidget):
             )
         self._show_current()
         self._refresh_photos()
+        if saved_unanswered:
+            self._inform("\n".join(saved_unanswered))
         if problems:
             self._warn("\n".join(problems))
         return problems
@@ -1487,6 +1512,25 @@ class VerificationDock(QgsDockWidget):
         self._show_session()
 
     # --- lifecycle -------------------------------------------------------------------------------
+    def _saved_without_reply(self, message: str) -> None:
+        """A save the ledger recorded whose reply was lost (ledger.SavedWithoutReply): the
+        page beneath is read again from the ledger, so it shows what was stored, and the
+        message says it was saved, as information: told as a failure, it was saved again and
+        refused as a conflict with itself."""
+        self._show_session()
+        self._inform(message)
+
+    def _inform(self, message: str) -> None:
+        """Say ``message`` (the core's "中文 / English") in the message bar as information, kept
+        until closed: it tells the user not to do again what is done; and under the spot."""
+        message = in_interface_language(message)
+        if self.iface is not None:
+            self.iface.messageBar().pushMessage(
+                tr("Spot verification"), message, Qgis.MessageLevel.Info, 0
+            )
+        lines = "<br>".join(html.escape(line) for line in message.split("\n"))
+        self.details.append(f"<p>{lines}</p>")
+
     def _warn(self, message: str) -> None:
         message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:
