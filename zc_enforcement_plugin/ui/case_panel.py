@@ -534,10 +534,10 @@ class CasePanel(EntriesPanel):
         self.documents.clear()
         self.note.clear()
         self._started = self._typed()  # recorded: the person stays for the next step
+        if told is not None:  # said first: reading the case back below may fail
+            self.saved_without_reply.emit(told)
         self.refresh()  # read back: the case as the ledger holds it
         self.stepped.emit()
-        if told is not None:
-            self.saved_without_reply.emit(told)
         return True
 
     def record_correction(self) -> bool:
@@ -568,8 +568,8 @@ class CasePanel(EntriesPanel):
         self.messages.clear()
         self.reason.clear()
         self.show_correction.setChecked(False)  # done: the rows go until asked for again
+        if told is not None:  # said first: reading the case back below may fail
+            self.saved_without_reply.emit(told)
         self.refresh()
         self.stepped.emit()
-        if told is not None:
-            self.saved_without_reply.emit(told)
         return True

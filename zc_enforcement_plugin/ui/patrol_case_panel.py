@@ -7,6 +7,8 @@ the criminal scale, DOMAIN.md §5).
 
 from __future__ import annotations
 
+import contextlib
+
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -187,7 +189,9 @@ class PatrolCasePanel(EntriesPanel):
             # Opened, its reply (the case's id) lost: the case is the patrol's newest.
             self._started = self._typed()  # recorded: nothing of the form is unsaved now
             self.saved_without_reply.emit(str(error))
-            case_id = self._newest_case_of(patrol_id)
+            case_id = None
+            with contextlib.suppress(ledger.LedgerError):  # read back, if the ledger answers
+                case_id = self._newest_case_of(patrol_id)
             if case_id is None:  # not readable back (it should be): the form closes all the same
                 self.acceptPanel()
                 return None

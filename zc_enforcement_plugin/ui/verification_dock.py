@@ -1102,19 +1102,17 @@ class VerificationDock(QgsDockWidget):
         if spot_id is None:
             return None
         record = self.session.case_of(spot_id)
-        told = None
         if record is None:
             try:
-                case_id = self.session.open_case_for_current()
+                return self.show_case(self.session.open_case_for_current())
             except ledger.SavedWithoutReply as error:
-                # Opened, its id lost with the reply: the spot's case, read back.
-                told, case_id = str(error), self.session.case_of(spot_id).case_id
-        else:
-            case_id = record.case_id
-        panel = self.show_case(case_id)
-        if told is not None:
-            self._saved_without_reply(told)
-        return panel
+                # Opened, its id lost with the reply: said first (reading the case back may
+                # fail), then the spot's case as the ledger holds it.
+                self._saved_without_reply(str(error))
+                record = self.session.case_of(spot_id)
+                if record is None:
+                    return None
+        return self.show_case(record.case_id)
 
     @_reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
@@ -1512,13 +1510,16 @@ class VerificationDock(QgsDockWidget):
         self._show_session()
 
     # --- lifecycle -------------------------------------------------------------------------------
+    @_reported
     def _saved_without_reply(self, message: str) -> None:
         """A save the ledger recorded whose reply was lost (ledger.SavedWithoutReply): the
         page beneath is read again from the ledger, so it shows what was stored, and the
         message says it was saved, as information: told as a failure, it was saved again and
         refused as a conflict with itself."""
-        self._show_session()
-        self._inform(message)
+        try:
+            self._show_session()
+        finally:  # said whatever reading back met: it tells the user not to save again
+            self._inform(message)
 
     def _inform(self, message: str) -> None:
         """Say ``message`` (the core's "中文 / English") in the message bar as information, kept
