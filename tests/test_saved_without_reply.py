@@ -17,7 +17,7 @@ from tests.test_postgis_commit_loss import _cut_at_commit
 from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot
 from zc_enforcement_plugin.core import domain, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, Stage
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, Stage
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 # What the message says, in whichever language the test's QGIS speaks.
@@ -217,3 +217,42 @@ def test_a_patrol_recorded_without_its_reply_is_a_success(
     (patrol,) = shared.patrols()
     assert result["PATROL_ID"] == patrol.id
     assert any(_says_saved(line) for line in feedback.said), feedback.said
+
+
+def test_a_case_step_saved_without_its_reply_is_said_saved_even_when_reading_back_fails(
+    dock, shared, pg_database, qgis_iface, monkeypatch
+):
+    """The server still unsteady after the save: reading the case back fails, and is said; the
+    save is said as saved all the same, and the step is not left typed to be saved again."""
+    spot_id = dock.session.current_id
+    shared.record_verdict(spot_id, illegal(day="2026-03-02"), expected_version=0)
+    case_id = shared.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    panel = dock.show_case(case_id)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.VERIFY))
+    panel.date.setDate(dt.date(2026, 3, 3))
+    panel.person.setText("李四")
+    panel.note.setPlainText("已核实")
+    _cut_at_commit(pg_database, shared, after=True)
+    record_step = shared.add_case_event
+
+    def unreachable(*_args, **_kwargs):
+        raise ledger.LedgerError("无法连接数据库服务器 / cannot connect to the database server")
+
+    def saved_then_unreachable(*args, **kwargs):
+        # The page reads the case before it saves: the reads fail only once it is saved.
+        try:
+            return record_step(*args, **kwargs)
+        finally:
+            for read in ("case_record", "spot_page"):
+                monkeypatch.setattr(shared, read, unreachable)
+
+    monkeypatch.setattr(shared, "add_case_event", saved_then_unreachable)
+    panel.record_step()
+
+    info, _warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]), info
+    failed = panel.messages.text()  # the case page could not be read back: said there
+    assert "无法连接" in failed or "cannot connect" in failed, failed
+    assert not panel.is_changed()  # nothing left typed to be saved again
+    monkeypatch.undo()  # the server answers again: the step is in the ledger, once
+    assert [e.stage for e in shared.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
