@@ -12,7 +12,7 @@ import pytest
 from tests.postgis_fixtures import open_store
 from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot, terminate
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
-from zc_enforcement_plugin.core.ledger import ConflictError, LedgerError
+from zc_enforcement_plugin.core.ledger import ConflictError, LedgerError, SavedWithoutReply
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 
@@ -51,6 +51,7 @@ def test_a_verdict_whose_commit_was_cut_off_before_the_server_got_it_says_save_a
         store.record_verdict(spot_id, illegal(), expected_version=0)
     message = str(lost.value)
     assert "未保存，请重新保存" in message and "save it again" in message, message
+    assert not isinstance(lost.value, SavedWithoutReply)  # a failure: the form keeps it
     assert "reopen" not in message and "重新打开" not in message, message
     assert store.verdict_history(spot_id) == [] and store.spot(spot_id).version == 0
     store.record_verdict(spot_id, illegal(), expected_version=0)  # saved again, as told
@@ -65,6 +66,7 @@ def test_a_verdict_committed_before_the_connection_was_lost_says_saved(pg_databa
         store.record_verdict(spot_id, illegal(), expected_version=0)
     message = str(lost.value)
     assert "已保存，无需重新保存" in message and "do not save it again" in message, message
+    assert isinstance(lost.value, SavedWithoutReply)  # what the forms take as saved
     assert "reopen" not in message and "未保存" not in message, message
     assert len(store.verdict_history(spot_id)) == 1 and store.spot(spot_id).version == 1
     with pytest.raises(ConflictError):  # saved again regardless: refused, kept as a conflict
@@ -78,12 +80,14 @@ def test_a_case_and_a_patrol_cut_off_at_commit_are_told_as_they_are(pg_database,
     told = "已保存，无需重新保存" if after else "未保存，请重新保存"
     store.record_verdict(spot_id, illegal(), expected_version=0)  # a case needs one
     _cut_at_commit(pg_database, store, after=after)
-    with pytest.raises(LedgerError, match=told):
+    with pytest.raises(SavedWithoutReply if after else LedgerError, match=told) as lost:
         store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    assert isinstance(lost.value, SavedWithoutReply) == after
     assert len(store.cases()) == (1 if after else 0)
     _cut_at_commit(pg_database, store, after=after)
-    with pytest.raises(LedgerError, match=told):
+    with pytest.raises(SavedWithoutReply if after else LedgerError, match=told) as lost:
         store.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"]))
+    assert isinstance(lost.value, SavedWithoutReply) == after
     assert len(store.patrols()) == (1 if after else 0)
     store.close()
 
@@ -102,6 +106,7 @@ def test_a_commit_cut_off_while_the_server_stays_unreachable_is_in_doubt(pg_data
     message = str(lost.value)
     assert "did not confirm it" in message and "重新打开台帐核对" in message, message
     assert "已保存" not in message and "未保存" not in message, message
+    assert not isinstance(lost.value, SavedWithoutReply)  # not known to be saved
     store._connect = reconnect
     assert len(store.verdict_history(spot_id)) == 1  # it was recorded: hence "check"
     store.close()

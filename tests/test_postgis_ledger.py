@@ -2194,6 +2194,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "deadline_rules": lambda: store.deadline_rules(),
         "evidence": lambda: store.evidence(),
         "evidence_dir": lambda: store.evidence_dir,
+        "filter_choices": lambda: store.filter_choices(),
         "known_offices": lambda: store.known_offices(),
         "patrols": lambda: store.patrols(),
         "schema_version": lambda: store.schema_version,

@@ -72,7 +72,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     _meta_upsert,
     install,
 )
-from .ledger_records import LedgerError, SpotPage, Verdict
+from .ledger_records import LedgerError, SavedWithoutReply, SpotPage, Verdict
 from .ledger_rows import Select
 from .ledger_sql import SqlLedger
 
@@ -693,7 +693,7 @@ class PostGISLedger(SqlLedger):
                         break
                     self._execute("SELECT pg_sleep(0.1)")
         if status == "committed":
-            return LedgerError(
+            return SavedWithoutReply(
                 f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：已保存，"
                 f"无需重新保存 / the connection to the database server {self._server_en} was "
                 "lost while the save was being committed; checked after reconnecting: the save "
@@ -1013,6 +1013,7 @@ class PostGISLedger(SqlLedger):
             raise
 
     spots = _guarded_read(SqlLedger.spots)
+    filter_choices = _guarded_read(SqlLedger.filter_choices)
     spot = _guarded_read(SqlLedger.spot)
     spots_by_id = _guarded_read(SqlLedger.spots_by_id)
     spot_attributes = _guarded_read(SqlLedger.spot_attributes)

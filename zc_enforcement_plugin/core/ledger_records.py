@@ -25,6 +25,15 @@ class LedgerError(Exception):
     """The ledger or a file cannot be opened, read or written as asked; the message names it."""
 
 
+class SavedWithoutReply(LedgerError):  # noqa: N818 - it says what happened, as ImportCancelled
+    """The save was recorded, but the connection to the shared ledger's server was lost as it
+    was being committed, so its reply never came (checked after reconnecting: the server had
+    committed it). Not a failure: the caller treats it as saved (closes its form, reads the
+    record back) and shows the message as information, never asks to save again, which would
+    record it twice or meet a conflict with itself. The return value of the save is lost with
+    the reply: the caller reads what it needs from the ledger."""
+
+
 class SpotFileError(LedgerError):
     """A spot file is missing, unreadable or not what its name claims."""
 
@@ -381,6 +390,10 @@ class LedgerStore(Protocol):
     def batches(self) -> list[BatchSummary]: ...
 
     def spots(self, filter: SpotFilter | None = None) -> list[SpotSummary]: ...
+
+    # What SpotFilter's batch, office, town and suggested can take, read at once: the dock's
+    # filter lists, without the whole spot list (a round trip of every spot on the shared ledger).
+    def filter_choices(self) -> dict[str, list[str]]: ...
 
     def spot(self, spot_id: int) -> Spot: ...
 

@@ -375,6 +375,36 @@ class SqlSpotsMixin:
         )
         return [self._summary(row) for row in self._rows(sql, params)]
 
+    # The spot columns a filter list offers, by SpotFilter's field (batch is the batches' names).
+    _CHOICE_COLUMNS = {"office": OFFICE_NAME, "town": TOWN_NAME, "suggested": SUGGESTED_VERDICT}
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """The values SpotFilter's batch, office, town and suggested can take, in one statement:
+        the batches' names in their order (as batches() lists them), and the distinct offices,
+        towns and suggested verdicts the spots name (NULL and "" left out), sorted. Of the spots
+        this login sees (row security), as spots() reads them."""
+        branches = [
+            f"SELECT 'batch', {ls.C_BATCH_NAME}, {ls.C_IMPORTED_AT}, {ls.C_ID} FROM {ls.T_BATCHES}"
+        ]
+        for name, column in self._CHOICE_COLUMNS.items():
+            # Joined to the batches as spots() is: a value is offered only where it selects. The
+            # NULLs typed as the batches' columns: PostgreSQL takes a bare one in a DISTINCT as
+            # text, and a union of bigint and text is refused.
+            branches.append(
+                f"""SELECT DISTINCT '{name}', s."{column}", CAST(NULL AS text),
+                CAST(NULL AS bigint) FROM {ls.T_SPOTS} s
+                JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}
+                WHERE s."{column}" <> ''"""
+            )
+        sql = " UNION ALL ".join(branches) + " ORDER BY 1, 3, 4"
+        found: dict[str, list[str]] = {"batch": [], **{name: [] for name in self._CHOICE_COLUMNS}}
+        for name, value, *_order in self._rows(sql):
+            found[name].append(value)
+        # Sorted here, not by the server: Python's order of the text, whatever its collation.
+        for name in self._CHOICE_COLUMNS:
+            found[name].sort()
+        return found
+
     def spot(self, spot_id: int) -> Spot:
         # An id int() cannot read is refused, as no spot's, before int() here.
         return self.spots_by_id([spot_id])[int(spot_id)]

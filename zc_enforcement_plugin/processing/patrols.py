@@ -131,7 +131,12 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
             with open_ledger(self, parameters, context) as store:
                 _check_known(store, record)
                 record = _numbered(store, record)
-                store.add_patrol(record)
+                try:
+                    store.add_patrol(record)
+                except ledger.SavedWithoutReply as error:
+                    # Recorded, only the reply lost: a success, said so that it is not run
+                    # again (a second patrol of the same day and staff).
+                    feedback.pushInfo(str(error))
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))

@@ -525,12 +525,18 @@ class CasePanel(EntriesPanel):
                     )
                 )
                 return False
-        self.store.add_case_event(self.case_id, event, seen=self._seen)
+        told = None
+        try:
+            self.store.add_case_event(self.case_id, event, seen=self._seen)
+        except ledger.SavedWithoutReply as error:
+            told = str(error)  # recorded: the page goes on as after any step
         self.messages.clear()
         self.documents.clear()
         self.note.clear()
         self._started = self._typed()  # recorded: the person stays for the next step
-        self.refresh()
+        if told is not None:  # said first: reading the case back below may fail
+            self.saved_without_reply.emit(told)
+        self.refresh()  # read back: the case as the ledger holds it
         self.stepped.emit()
         return True
 
@@ -541,6 +547,7 @@ class CasePanel(EntriesPanel):
         if event_id is None:
             return False
         day = self.corrected_date.date()
+        told = None
         try:
             self.store.correct_case_event(
                 self.case_id,
@@ -550,6 +557,8 @@ class CasePanel(EntriesPanel):
                 reason=self.reason.text(),
                 seen=self._seen,
             )
+        except ledger.SavedWithoutReply as error:
+            told = str(error)  # recorded: the page goes on as after any correction
         except ledger.CaseConflictError as error:
             self._moved_on(error)
             return False
@@ -559,6 +568,8 @@ class CasePanel(EntriesPanel):
         self.messages.clear()
         self.reason.clear()
         self.show_correction.setChecked(False)  # done: the rows go until asked for again
+        if told is not None:  # said first: reading the case back below may fail
+            self.saved_without_reply.emit(told)
         self.refresh()
         self.stepped.emit()
         return True

@@ -16,7 +16,7 @@ import traceback
 
 from qgis.core import Qgis, QgsMessageLog
 from qgis.gui import QgsPanelWidget
-from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtCore import QDate, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
     QDateEdit,
@@ -58,6 +58,11 @@ class EntriesPanel(QgsPanelWidget):
     save's refusal is said) and implement the protocol below."""
 
     messages: QLabel
+    # A save the ledger recorded whose reply was lost (ledger.SavedWithoutReply), its message:
+    # the page went on as after any save (cleared or closed, read back from the ledger), and
+    # the dock shows the message as information, never as a refusal the user would answer by
+    # saving again.
+    saved_without_reply = pyqtSignal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)

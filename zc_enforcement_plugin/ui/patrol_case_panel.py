@@ -7,6 +7,8 @@ the criminal scale, DOMAIN.md §5).
 
 from __future__ import annotations
 
+import contextlib
+
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -183,8 +185,28 @@ class PatrolCasePanel(EntriesPanel):
                 cultivated_sqm=cultivated,
                 basic_farmland_sqm=basic,
             )
+        except ledger.SavedWithoutReply as error:
+            # Opened, its reply (the case's id) lost: the case is the patrol's newest.
+            self._started = self._typed()  # recorded: nothing of the form is unsaved now
+            self.saved_without_reply.emit(str(error))
+            case_id = None
+            with contextlib.suppress(ledger.LedgerError):  # read back, if the ledger answers
+                case_id = self._newest_case_of(patrol_id)
+            if case_id is None:  # not readable back (it should be): the form closes all the same
+                self.acceptPanel()
+                return None
         except (ledger.LedgerError, cases.ProcedureError, ValueError) as error:
             self.messages.setText(in_interface_language(str(error)))
             return None
         self.opened.emit(case_id)
         return case_id
+
+    def _newest_case_of(self, patrol_id: str) -> str | None:
+        """The case last opened from ``patrol_id`` (case ids are the ledger's increasing
+        serials), as read back from the ledger; None when it holds none."""
+        found = [
+            int(record.case_id)
+            for record in self.store.cases(ledger.CaseFilter(origin=cases.ORIGIN_PATROL))
+            if record.patrol_id == patrol_id
+        ]
+        return str(max(found)) if found else None

@@ -199,16 +199,11 @@ class ReviewSession:
         return self.position + 1, len(self.queue)
 
     def choices(self) -> dict[str, list[str]]:
-        """Values the filters can take, from the whole ledger (not only the filtered queue)."""
+        """Values the filters can take, from the whole ledger (not only the filtered queue):
+        one read of the store's, not the whole spot list."""
         if self.store is None:
             return {"batch": [], "office": [], "town": [], "suggested": []}
-        spots = self.store.spots(None)
-        return {
-            "batch": [b.name for b in self.store.batches()],
-            "office": sorted({s.office for s in spots if s.office}),
-            "town": sorted({s.town for s in spots if s.town}),
-            "suggested": sorted({s.suggested for s in spots if s.suggested}),
-        }
+        return self.store.filter_choices()
 
     # --- position ------------------------------------------------------------------------------
     @property
@@ -371,7 +366,16 @@ class ReviewSession:
         if expected_version is None:
             expected_version = self._seen_versions.get(spot_id)
         # Based on the version shown: a save by someone else since is refused (ConflictError).
-        record_id = self.store.record_verdict(spot_id, verdict, expected_version=expected_version)
+        try:
+            record_id = self.store.record_verdict(
+                spot_id, verdict, expected_version=expected_version
+            )
+        except ledger.SavedWithoutReply:
+            # Recorded, only the reply lost: the list follows the ledger as after any save, and
+            # the caller is told (it shows the message, and does not ask to save again).
+            self._seen_versions.pop(spot_id, None)
+            self._judge_again(spot_id)
+            raise
         self._seen_versions.pop(spot_id, None)
         self._judge_again(spot_id)
         return record_id
@@ -425,6 +429,8 @@ class ReviewSession:
         )
         try:
             self.store.add_evidence(spot.id, record)
+        except ledger.SavedWithoutReply:
+            raise  # recorded, only the reply lost: the copy is its file and stays
         except Exception as error:
             copied = self.store.evidence_dir / record.path
             if copied in before:

@@ -288,8 +288,11 @@ class VerdictPanel(EntriesPanel):
         """Record the verdict as filled in. Refused, the reasons are shown under the form and
         False is returned; the form stays as it is."""
         verdict = self.verdict()
+        told = None
         try:
             self._save(verdict)
+        except ledger.SavedWithoutReply as error:
+            told = str(error)  # recorded: saved like any other, said as such below
         except ledger.VerdictError as error:
             self.messages.setText(in_interface_language("\n".join(error.messages)))
             return False
@@ -298,7 +301,10 @@ class VerdictPanel(EntriesPanel):
             return False
         QgsSettings().setValue(VERIFIER_SETTING, verdict.verifier)
         self._started = verdict  # recorded: nothing of the form is unsaved now
-        self.saved.emit(verdict)
+        if told is None:
+            self.saved.emit(verdict)
+        else:  # the dock reads the spot back and says it was saved, with why it asks
+            self.saved_without_reply.emit(told)
         return True
 
     def accept(self) -> None:

@@ -130,7 +130,9 @@ def _reported(method):
     """For a slot: whatever it raises (a ledger locked by another session, a row edited by
     hand into something unreadable) is shown in the dock and the message bar instead of
     escaping into a Python error dialog; what is not a ledger's or a case's own refusal is
-    also written with its traceback to the log, where a fault can be traced."""
+    also written with its traceback to the log, where a fault can be traced. A save recorded
+    whose reply was lost (ledger.SavedWithoutReply) is no failure: said as information, with
+    the ledger read again."""
 
     parameters = inspect.signature(method).parameters.values()
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
@@ -142,6 +144,9 @@ def _reported(method):
     def slot(self, *args, **kwargs):
         try:
             return method(self, *args[:taken], **kwargs)
+        except ledger.SavedWithoutReply as error:
+            self._saved_without_reply(str(error))
+            return None
         except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
             if not isinstance(error, (ledger.LedgerError, ProcedureError)):
                 QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
@@ -1061,6 +1066,7 @@ class VerificationDock(QgsDockWidget):
 
         panel = VerdictPanel(spot, category, save, self.stack, current)
         panel.saved.connect(lambda verdict: self._verdict_saved(spot, verdict))
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1130,8 +1136,17 @@ class VerificationDock(QgsDockWidget):
         if spot_id is None:
             return None
         record = self.session.case_of(spot_id)
-        case_id = self.session.open_case_for_current() if record is None else record.case_id
-        return self.show_case(case_id)
+        if record is None:
+            try:
+                return self.show_case(self.session.open_case_for_current())
+            except ledger.SavedWithoutReply as error:
+                # Opened, its id lost with the reply: said first (reading the case back may
+                # fail), then the spot's case as the ledger holds it.
+                self._saved_without_reply(str(error))
+                record = self.session.case_of(spot_id)
+                if record is None:
+                    return None
+        return self.show_case(record.case_id)
 
     @_reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
@@ -1161,6 +1176,7 @@ class VerificationDock(QgsDockWidget):
             return None
         panel = PatrolCasePanel(self.session.store, self.stack)
         panel.opened.connect(lambda case_id: (panel.acceptPanel(), self.show_case(case_id)))
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1168,6 +1184,7 @@ class VerificationDock(QgsDockWidget):
     def show_case(self, case_id: str) -> CasePanel | None:
         panel = CasePanel(self.session.store, case_id, lambda: self.session.calendar, self.stack)
         panel.stepped.connect(self._show_session)
+        panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
 
@@ -1189,6 +1206,7 @@ class VerificationDock(QgsDockWidget):
         before stay attached (each is recorded whole, or not at all)."""
         files = list(files)
         problems = []
+        saved_unanswered = []  # recorded, each reply lost: said as information
         self._attached_last = 0
         progress = None
         if len(files) > ATTACH_PROGRESS_FROM:
@@ -1216,6 +1234,9 @@ class VerificationDock(QgsDockWidget):
                 try:
                     self.session.attach_evidence(file)
                     self._attached_last += 1
+                except ledger.SavedWithoutReply as error:
+                    self._attached_last += 1
+                    saved_unanswered.append(f"{Path(file).name}: {error}")
                 except (ledger.LedgerError, OSError, ValueError) as error:  # one file only
                     problems.append(str(error))
             else:
@@ -1238,6 +1259,8 @@ class VerificationDock(QgsDockWidget):
             )
         self._show_current()
         self._refresh_photos()
+        if saved_unanswered:
+            self._inform("\n".join(saved_unanswered))
         if problems:
             self._warn("\n".join(problems))
         return problems
@@ -1521,6 +1544,28 @@ class VerificationDock(QgsDockWidget):
         self._show_session()
 
     # --- lifecycle -------------------------------------------------------------------------------
+    @_reported
+    def _saved_without_reply(self, message: str) -> None:
+        """A save the ledger recorded whose reply was lost (ledger.SavedWithoutReply): the
+        page beneath is read again from the ledger, so it shows what was stored, and the
+        message says it was saved, as information: told as a failure, it was saved again and
+        refused as a conflict with itself."""
+        try:
+            self._show_session()
+        finally:  # said whatever reading back met: it tells the user not to save again
+            self._inform(message)
+
+    def _inform(self, message: str) -> None:
+        """Say ``message`` (the core's "中文 / English") in the message bar as information, kept
+        until closed: it tells the user not to do again what is done; and under the spot."""
+        message = in_interface_language(message)
+        if self.iface is not None:
+            self.iface.messageBar().pushMessage(
+                tr("Spot verification"), message, Qgis.MessageLevel.Info, 0
+            )
+        lines = "<br>".join(html.escape(line) for line in message.split("\n"))
+        self.details.append(f"<p>{lines}</p>")
+
     def _warn(self, message: str) -> None:
         message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:

@@ -1,0 +1,258 @@
+"""A save on the shared ledger whose connection was lost at COMMIT after the server committed it
+(ledger.SavedWithoutReply, told 已保存，无需重新保存). Found by review: the dock and the case
+page showed it as any refused save, red under a form kept open, and a user who saved again met
+a verdict conflict with their own save. Now every form takes it as saved: closed or cleared as
+after any save, the spot or case read back from the ledger, the message said as information;
+nothing recorded twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from qgis.core import Qgis
+
+from tests.postgis_fixtures import open_store
+from tests.test_postgis_commit_loss import _cut_at_commit
+from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot
+from zc_enforcement_plugin.core import domain, ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, Stage
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+# What the message says, in whichever language the test's QGIS speaks.
+SAVED = ("已保存，无需重新保存", "do not save it again")
+
+
+def _says_saved(text: str) -> bool:
+    return any(said in text for said in SAVED)
+
+
+@pytest.fixture
+def shared(pg_database, schema, tmp_path):
+    """The shared ledger with two spots of one office, as the brigade opens it."""
+    store = open_store(pg_database, schema, tmp_path=tmp_path)
+    store.import_batch(
+        "b",
+        [
+            spot("37030220260001", 0, TAIHE_TOWN, TAIHE),
+            spot("37030220260002", 1, TAIHE_TOWN, TAIHE),
+        ],
+    )
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project, shared, monkeypatch):
+    """The dock with ``shared`` open in it, the message bar emptied."""
+    from zc_enforcement_plugin import postgis_connection
+    from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+    widget = VerificationDock(None, qgis_iface)
+    widget.resize(520, 900)
+    widget.show()
+    monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: shared)
+    assert widget.open_ledger(f"postgis://test/{shared.schema}")
+    qgis_iface.messageBar().clear_messages()
+    yield widget
+    widget.stack.acceptAllPanels()
+    widget.cleanup()
+    widget.deleteLater()
+
+
+def _told(qgis_iface) -> tuple[list[str], list[str]]:
+    """(information, warnings) the message bar holds."""
+    bar = qgis_iface.messageBar()
+    return bar.get_messages(Qgis.MessageLevel.Info), bar.get_messages(Qgis.MessageLevel.Warning)
+
+
+def test_a_verdict_saved_without_its_reply_closes_the_form_and_shows_the_stored_verdict(
+    dock, shared, pg_database, qgis_iface, tmp_path
+):
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("超占用地"))
+    panel.verifier.setText("李工")
+    panel.areas[domain.CONSTRUCTION_AREA].setValue(249.5)  # the split adds up to the spot's 400
+    _cut_at_commit(pg_database, shared, after=True)
+    panel.accept()
+
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    assert panel.messages.text() == ""  # no red line: it is no refusal
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]), info
+    assert warnings == [] and qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success) == []
+    # Read back from the ledger: the list and the page show the verdict as stored, once.
+    (stored,) = shared.verdict_history(spot_id)
+    assert (stored.kind, stored.verifier) == ("超占用地", "李工")
+    assert shared.conflicts() == []
+    summary = next(s for s in dock.session.queue if s.id == spot_id)
+    assert summary.status == ls.STATUS_VERIFIED and summary.kind == "超占用地"
+    assert dock.session.current_id == spot_id
+    page = dock.details.toPlainText()
+    assert "超占用地" in page and "李工" in page and _says_saved(page), page
+    # To look at: the dock, and the foot of the spot's page where the message is said.
+    dock.resize(dock.fitting_width(), 900)
+    dock.grab().save(str(tmp_path / "dock_saved_without_reply.png"))
+    bar = dock.details.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    dock.details.grab().save(str(tmp_path / "details_saved_without_reply.png"))
+    # The next save of the spot is based on the version stored: no conflict with itself.
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.note.setPlainText("复核")
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    assert len(shared.verdict_history(spot_id)) == 2 and shared.conflicts() == []
+
+
+def test_a_case_opened_and_a_step_saved_without_their_replies_show_the_case_as_stored(
+    dock, shared, pg_database, qgis_iface
+):
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    spot_id = dock.session.current_id
+    shared.record_verdict(spot_id, illegal(day="2026-03-02"), expected_version=0)
+    dock.refresh_ledger()
+    _cut_at_commit(pg_database, shared, after=True)
+    panel = dock.open_case_panel()  # the spot has no case: C opens it
+
+    (record,) = shared.cases()
+    assert isinstance(panel, CasePanel) and panel.case_id == record.case_id
+    assert dock.stack.currentPanel() is panel
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]) and warnings == [], (info, warnings)
+
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.VERIFY))
+    panel.date.setDate(dt.date(2026, 3, 3))
+    panel.person.setText("李四")
+    panel.documents.setText("现场勘验笔录")
+    panel.note.setPlainText("已核实")
+    _cut_at_commit(pg_database, shared, after=True)
+    assert panel.record_step()
+
+    assert panel.messages.text() == ""
+    assert (panel.documents.text(), panel.note.toPlainText()) == ("", "")  # cleared as saved
+    assert not panel.is_changed()  # leaving asks nothing: nothing is unsaved
+    events = shared.case(record.case_id).events
+    assert [e.stage for e in events] == [Stage.DISCOVER, Stage.VERIFY]  # once
+    assert Stage.VERIFY.label_zh in panel.summary.toPlainText().split("\n")[0]
+    assert "李四" in panel.summary.toPlainText()
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 2 and _says_saved(info[1]) and warnings == [], (info, warnings)
+    assert dock.stack.currentPanel() is panel  # the case page stays for the next step
+
+
+def test_a_patrol_case_opened_without_its_reply_shows_the_case_opened(
+    dock, shared, pg_database, qgis_iface
+):
+    from zc_enforcement_plugin.ui.case_panel import CasePanel
+
+    shared.add_patrol(PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"]))
+    form = dock.open_patrol_case_form()
+    _cut_at_commit(pg_database, shared, after=True)
+    assert form.save()
+
+    (record,) = shared.cases(ledger.CaseFilter(origin=ORIGIN_PATROL))
+    shown = dock.stack.currentPanel()
+    assert isinstance(shown, CasePanel) and shown.case_id == record.case_id
+    assert record.patrol_id == "XC-2026-0001"
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]) and warnings == [], (info, warnings)
+
+
+def test_evidence_attached_without_its_reply_is_kept_and_said_as_attached(
+    dock, shared, pg_database, qgis_iface, tmp_path
+):
+    from PIL import Image
+
+    photo = tmp_path / "site.jpg"
+    Image.new("RGB", (8, 8)).save(photo, "JPEG")
+    spot_id = dock.session.current_id
+    _cut_at_commit(pg_database, shared, after=True)
+    assert dock.attach_files([str(photo)]) == []
+
+    (record,) = shared.evidence(spot_id)
+    assert (shared.evidence_dir / record.path).is_file()  # its copy kept, not removed
+    assert dock._attached_last == 1
+    assert dock.evidence_list.count() == 1
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and "site.jpg" in info[0] and _says_saved(info[0]), info
+    assert warnings == []
+
+
+def test_a_patrol_recorded_without_its_reply_is_a_success(
+    provider, shared, pg_database, schema, monkeypatch
+):
+    """The 记录巡查 algorithm: the patrol recorded once, its number given, the message said."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from zc_enforcement_plugin import postgis_connection
+
+    class Feedback(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.said = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.said.append(info)
+            super().pushInfo(info)
+
+    monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: shared)
+    monkeypatch.setattr(shared, "close", lambda: None)  # the fixture closes it
+    _cut_at_commit(pg_database, shared, after=True)
+    feedback = Feedback()
+    result = processing.run(
+        "zcenforcement:recordpatrol",
+        {
+            "LEDGER": f"postgis://test/{schema}",
+            "OFFICE": TAIHE,
+            "DATE": "2026-03-02",
+            "STAFF": "李四;王五",
+        },
+        context=QgsProcessingContext(),
+        feedback=feedback,
+    )
+    (patrol,) = shared.patrols()
+    assert result["PATROL_ID"] == patrol.id
+    assert any(_says_saved(line) for line in feedback.said), feedback.said
+
+
+def test_a_case_step_saved_without_its_reply_is_said_saved_even_when_reading_back_fails(
+    dock, shared, pg_database, qgis_iface, monkeypatch
+):
+    """The server still unsteady after the save: reading the case back fails, and is said; the
+    save is said as saved all the same, and the step is not left typed to be saved again."""
+    spot_id = dock.session.current_id
+    shared.record_verdict(spot_id, illegal(day="2026-03-02"), expected_version=0)
+    case_id = shared.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    panel = dock.show_case(case_id)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.VERIFY))
+    panel.date.setDate(dt.date(2026, 3, 3))
+    panel.person.setText("李四")
+    panel.note.setPlainText("已核实")
+    _cut_at_commit(pg_database, shared, after=True)
+    record_step = shared.add_case_event
+
+    def unreachable(*_args, **_kwargs):
+        raise ledger.LedgerError("无法连接数据库服务器 / cannot connect to the database server")
+
+    def saved_then_unreachable(*args, **kwargs):
+        # The page reads the case before it saves: the reads fail only once it is saved.
+        try:
+            return record_step(*args, **kwargs)
+        finally:
+            for read in ("case_record", "spot_page"):
+                monkeypatch.setattr(shared, read, unreachable)
+
+    monkeypatch.setattr(shared, "add_case_event", saved_then_unreachable)
+    panel.record_step()
+
+    info, _warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]), info
+    failed = panel.messages.text()  # the case page could not be read back: said there
+    assert "无法连接" in failed or "cannot connect" in failed, failed
+    assert not panel.is_changed()  # nothing left typed to be saved again
+    monkeypatch.undo()  # the server answers again: the step is in the ledger, once
+    assert [e.stage for e in shared.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
