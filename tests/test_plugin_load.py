@@ -67,6 +67,13 @@ class WindowIface(RecordingIface):
 
 
 @pytest.fixture(autouse=True)
+def empty_project(qgis_new_project):
+    """Each load starts in an empty project: a dock test run before leaves its ledger in the
+    project's entries, and the panel reopening that ledger (a PostgreSQL connection of another
+    test, say) would add its own warnings to those these tests count."""
+
+
+@pytest.fixture(autouse=True)
 def plugin_modules_kept_for_the_other_tests():
     """unload() drops the plugin's modules, as a reload needs: the modules this session's
     tests imported are put back after each test, so that they go on seeing one plugin, not
