@@ -13,7 +13,6 @@ import hashlib
 import io
 import math
 import os
-import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ from .domain import (
     shapefile_field_name,
 )
 from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
-from .files import replacing
+from .files import csv_text, replacing, safe_file_name
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
 from .progress import Reporter
@@ -1093,7 +1092,6 @@ _STORED_SUFFIXES = {
     ".aac",
     ".zip",
 }
-_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 @dataclass
@@ -1104,15 +1102,11 @@ class EvidenceZip:
     problems: list[EvidenceProblem] = field(default_factory=list)
 
 
-def _zip_folder_name(number: str) -> str:
-    return _UNSAFE_NAME.sub("_", str(number)).strip(" .") or "_"
-
-
 def _zip_member(number: str, stored_path: str) -> str:
     """<JCBH>/<file name> in the zip: both parts cleaned alike, so a backslash of a stored path
     never becomes a folder (..\\x) when Windows unzips it, and neither part is '.', '..' or
     empty."""
-    return f"{_zip_folder_name(number)}/{_zip_folder_name(stored_path.rsplit('/', 1)[-1])}"
+    return f"{safe_file_name(number)}/{safe_file_name(stored_path.rsplit('/', 1)[-1])}"
 
 
 def write_evidence_zip(
@@ -1223,22 +1217,15 @@ def write_evidence_zip(
     return result
 
 
-# What Excel (and LibreOffice) take a CSV cell starting with as a formula to run: a file's
-# original name '=HYPERLINK(…)' is the office's to choose (OWASP, CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A manifest row for manifest.csv: a text that would start a formula gets a leading ',
-    which Excel shows as text. Only the text columns: a negative longitude (-117.25, west) is a
-    number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
-    manifest.xlsx needs none of it: its text cells are never formulas."""
+    """A manifest row for manifest.csv, its text guarded as every CSV of the plugin's is
+    (csv_text: a leading ' before a formula's first character, as an original name
+    '=HYPERLINK(…)' may have). Only the text columns: a negative longitude (-117.25, west) is
+    a number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
+    The zip path never needs it (safe_file_name starts no name so), nor a hash; manifest.xlsx
+    needs none of it: its text cells are never formulas."""
     return {
-        name: f"'{value}"
-        if name not in _MANIFEST_NUMBERS
-        and isinstance(value, str)
-        and value.startswith(_FORMULA_STARTS)
-        else value
+        name: value if name in _MANIFEST_NUMBERS else csv_text(value)
         for name, value in entry.items()
     }
 
