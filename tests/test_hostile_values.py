@@ -5,14 +5,20 @@ numbers too long for a file name. Each expected value is worked out by hand."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import zipfile
 
 import pytest
+from qgis.core import QgsVectorLayer
 
+from tests.screening_layers import memory_layer, square
 from tests.test_evidence_paths import PHOTO, _row, _zip
 from tests.test_ledger import _spot
 from tests.test_ledger import ledger as ledger  # noqa: F401 - the fixture, used by name
-from zc_enforcement_plugin.core import evidence, export
+from tests.test_screenspots_algorithm import run
+from zc_enforcement_plugin.core import domain, evidence, export, xlsx
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.files import NAME_BYTES_LIMIT, safe_file_name
 
@@ -153,3 +159,84 @@ def test_a_file_recorded_under_an_earlier_rule_is_still_read_and_zipped_under_th
     assert manifest[1][export.MANIFEST_STORED_PATH] == "'+1-2/p.jpg"
     assert manifest[1][export.MANIFEST_SPOT] == "'+1-2"
     assert manifest[1][export.MANIFEST_SHA256] == hashlib.sha256(PHOTO).hexdigest()
+
+
+# --- CSV outputs of the algorithms -------------------------------------------------------------
+
+
+def test_a_csv_output_guards_formula_texts_and_keeps_numbers_and_other_formats_raw(
+    provider, tmp_path
+):
+    """screenspots OUTPUT=x.csv with spot numbers =HYPERLINK(…), +1-2 and @SUM(A1) and a
+    spot type =1+1: each text gets a leading ' in the CSV (Excel shows it, runs nothing),
+    while the area stays a number and the GeoPackage output keeps the texts as delivered."""
+    hostile = ['=HYPERLINK("http://evil","x")', "+1-2", "@SUM(A1)"]
+    spots = memory_layer(
+        [(square(i * 200, 0, 100), [number, "=1+1"]) for i, number in enumerate(hostile)],
+        f"field={domain.SPOT_NUMBER}:string&field=TBLX:string",
+    )
+    path = tmp_path / "x.csv"
+    run({"SPOTS": spots, "OUTPUT": str(path)})
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row[domain.SPOT_NUMBER] for row in rows] == ["'" + n for n in hostile]
+    assert {row["TBLX"] for row in rows} == {"'=1+1"}
+    # measured on the ellipsoid: a little under the 100 m square's 10,000 m², and unquoted
+    assert all(9990 < float(row[domain.SPOT_AREA]) < 10000 for row in rows), rows
+    gpkg = run({"SPOTS": spots, "OUTPUT": str(tmp_path / "x.gpkg")})["OUTPUT"]
+    layer = QgsVectorLayer(gpkg, "x", "ogr")
+    assert sorted(f[domain.SPOT_NUMBER] for f in layer.getFeatures()) == sorted(hostile)
+
+
+# --- texts longer than a spreadsheet cell ------------------------------------------------------
+
+
+def test_a_remark_longer_than_a_cell_is_cut_in_the_xlsx_saying_where_it_is_whole(tmp_path):
+    """A 100,000-character remark (BZ) and reason (PDYY): Excel keeps 32,767 characters of a
+    cell and 'repairs' the file. Each is cut to CELL_TEXT_LIMIT, ending with a note naming
+    verification.gpkg, and a warning names spot and field; a short text is untouched."""
+    import openpyxl
+
+    names = (domain.SPOT_NUMBER, domain.VERDICT_REASON, export.VERDICT_NOTE)
+    columns = [next(c for c in export.EXPORT_COLUMNS if c.name == name) for name in names]
+    long_text = "违法占地" * 25_000
+    rows = [
+        {domain.SPOT_NUMBER: "S1", domain.VERDICT_REASON: long_text, export.VERDICT_NOTE: "短"},
+        {domain.SPOT_NUMBER: "S2", export.VERDICT_NOTE: long_text},
+    ]
+    said: list[str] = []
+    path = export.write_xlsx(
+        tmp_path / "v.xlsx", rows, columns, whole_text_in="verification.gpkg", warn=said.append
+    )
+    sheet = openpyxl.load_workbook(path).active
+    cut = [sheet["B3"].value, sheet["C4"].value]
+    assert all(len(text) == xlsx.CELL_TEXT_LIMIT for text in cut)
+    assert all(text.startswith("违法占地" * 100) for text in cut)
+    assert all(text.endswith("共 100000 字符，全文见 verification.gpkg】") for text in cut)
+    assert sheet["C3"].value == "短"
+    assert len(said) == 2
+    assert "spot S1: the field PDYY" in said[0] and "whole in verification.gpkg" in said[0]
+    assert "spot S2: the field BZ" in said[1]
+
+
+def test_the_manifest_workbook_cuts_a_long_stored_path_and_the_three_zones_limit_is_one(tmp_path):
+    """An office's row storing a 40,000-character path: manifest.xlsx cuts it, naming
+    manifest.csv, where it is whole; the three-zones summary cuts at the same limit."""
+    import openpyxl
+
+    from zc_enforcement_plugin.core import campaigns_schema
+
+    root = tmp_path / "evidence"
+    root.mkdir()
+    stored = "S1/" + "x" * 40_000 + ".jpg"
+    result, _, manifest = _zip(tmp_path, root, [_row(root, "S1", stored)])
+    # no file can have such a name: reported missing, not a crash on [Errno 36]
+    assert "holds a name longer than 255 bytes" in result.problems[0].message
+    assert manifest[0][export.MANIFEST_STORED_PATH] == stored  # whole in the CSV
+    with zipfile.ZipFile(tmp_path / "e.zip") as archive:
+        data = archive.read(export.MANIFEST_XLSX_NAME)
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [c.value for c in sheet[2] if isinstance(c.value, str) and "全文见" in c.value]
+    assert len(cells) == 1 and cells[0].endswith("全文见 manifest.csv】")
+    assert len(cells[0]) == xlsx.CELL_TEXT_LIMIT
+    assert campaigns_schema.CELL_TEXT_LIMIT is xlsx.CELL_TEXT_LIMIT

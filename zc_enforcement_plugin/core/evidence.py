@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import ledger_schema as ls
-from .files import safe_file_name
+from .files import FILE_NAME_BYTES, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
 
 
@@ -60,6 +60,12 @@ def stored_path_problem(path: Any) -> str | None:
         return (
             "须为相对路径，不得以斜杠开头，不得含空段、. 或 .. / must be relative: no leading /, "
             "no empty, '.' or '..' segment"
+        )
+    if any(len(part.encode("utf-8")) > FILE_NAME_BYTES for part in path.split("/")):
+        # No file has such a name: asking the system for it fails with "File name too long".
+        return (
+            f"含超过 {FILE_NAME_BYTES} 字节的名称 / holds a name longer than "
+            f"{FILE_NAME_BYTES} bytes"
         )
     return None
 

@@ -491,8 +491,13 @@ def write_xlsx(
     sheet_name: str = "核查台帐",
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    whole_text_in: str = xlsx.WHOLE_TEXT_IN_LEDGER,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
+
+    A text longer than a cell holds (a 100 KB remark) is cut, ending with a note saying where
+    it is whole (`whole_text_in`: the package's GeoPackage), and warn() names spot and field.
 
     Areas are numbers shown with 2 decimals; the totals row holds formulas together with their
     computed values, so readers that do not calculate still see the totals: an m² total is the
@@ -528,8 +533,23 @@ def write_xlsx(
         totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
+        whole_text_in=whole_text_in,
     )
+    for r, c in xlsx.cut_cells(sheet):
+        if warn is not None:
+            number = _row_number(rows[r])
+            name = columns[c].name
+            warn(
+                f"图斑 {number} 的字段 {name} 长于 Excel 单元格所能容纳的字符数，XLSX 中已截断"
+                f"（全文见 {whole_text_in}） / spot {number}: the field {name} is longer than an "
+                f"Excel cell holds ({xlsx.CELL_TEXT_LIMIT} characters kept): cut in the XLSX, "
+                f"whole in {whole_text_in}"
+            )
     return xlsx.write_workbook(path, [sheet], title, writing)
+
+
+def _row_number(row: ExportRow | Mapping[str, Any]) -> Any:
+    return row.number if isinstance(row, ExportRow) else row.get(SPOT_NUMBER)
 
 
 def _xlsx_values(
@@ -1075,7 +1095,10 @@ def manifest_workbook(manifest: Sequence[Mapping[str, Any]]) -> bytes:
         return str(value)
 
     rows = [[cell(name, entry[name]) for name in MANIFEST_COLUMNS] for entry in manifest]
-    sheet = xlsx.Sheet("证据清单", columns, rows, frozen_columns=1, autofilter=True)
+    # Its texts are file names and paths; one longer than a cell is whole in manifest.csv.
+    sheet = xlsx.Sheet(
+        "证据清单", columns, rows, frozen_columns=1, autofilter=True, whole_text_in=MANIFEST_NAME
+    )
     return xlsx.workbook_bytes([sheet], "证据文件清单")
 
 

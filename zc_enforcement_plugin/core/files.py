@@ -24,6 +24,7 @@ _RESERVED_NAMES = frozenset(
 # What a spreadsheet takes a cell starting with as a formula (see csv_text); a name starting
 # so is given a "_" first, so the paths a manifest lists never need guarding.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FILE_NAME_BYTES = 255  # the most (UTF-8) a file system allows a file or folder name
 # The most bytes (UTF-8) of a name written: file systems allow 255 a name, and an evidence
 # file's temporary copy (".<name>.<random>.part") and numbered names (IMG_2.jpg) add to it.
 NAME_BYTES_LIMIT = 200
