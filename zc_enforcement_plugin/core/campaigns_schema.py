@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
-from . import domain
+from . import domain, xlsx
 from .geometry_repair import make_valid
 
 # --- 三区两线 view pieces and their summary -------------------------------------------------------
@@ -72,9 +72,9 @@ DETAIL_FIELD_LABELS_ZH = {
     DETAIL_AREA: "在可视范围内面积（平方米）",
     DETAIL_AREA_MU: "在可视范围内面积（亩）",
 }
-# A spreadsheet cell holds at most 32,767 characters (Excel cuts the rest, or refuses the
-# file): a summary's list of numbers is cut below that, leaving room for the note ending it.
-CELL_TEXT_LIMIT = 32_000
+# A summary's list of numbers is cut below what a spreadsheet cell holds, leaving room for the
+# note ending it: the limit is the XLSX writer's.
+CELL_TEXT_LIMIT = xlsx.CELL_TEXT_LIMIT
 ROLE_LINE = "线"
 ROLE_ZONE = "区"
 # What joins the items of a list field (names, ids, codes). The screening's, and so one fact: a

@@ -139,6 +139,27 @@ def plain_code(value) -> str:
     return text
 
 
+def unseen_characters(text: str) -> list[str]:
+    """The control and format characters (Unicode Cc, Cf) in `text`, as U+XXXX: a tab, a
+    right-to-left override, a zero-width space or a soft hyphen a copy from a web page or a
+    spreadsheet leaves. None shows, yet each makes a number or a name another one."""
+    return [f"U+{ord(c):04X}" for c in text if unicodedata.category(c) in ("Cc", "Cf")]
+
+
+def without_format_characters(text: str) -> str:
+    """`text` without its Unicode format characters (Cf: zero-width spaces, direction marks
+    and overrides, soft hyphens), which show as nothing."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def spot_number_key(text: str) -> str:
+    """A spot number as spots are told apart by it: full-width digits read as the digits they
+    show (NFKC, as plain_code reads class codes) and format characters removed, so that
+    37030220260020 typed in full width, or with a zero-width space pasted after it, is the
+    spot 37030220260020, not a second one."""
+    return without_format_characters(unicodedata.normalize("NFKC", text)).strip()
+
+
 def land_group(class_code: str | None) -> str | None:
     """Group of a DLBM class code (third national survey), or None when the code is unknown.
 

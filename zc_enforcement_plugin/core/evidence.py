@@ -17,20 +17,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import ledger_schema as ls
+from .files import FILE_NAME_BYTES, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
-
-_UNSAFE_NAME_CHARS = set('<>:"/\\|?*')
 
 
 def evidence_dir_for(ledger_path: str | os.PathLike) -> Path:
     return Path(ledger_path).resolve().parent / ls.EVIDENCE_DIR_NAME
-
-
-def _safe_name(name: str) -> str:
-    # Spot numbers and file names become folder and file names on Windows too.
-    cleaned = "".join("_" if c in _UNSAFE_NAME_CHARS or ord(c) < 32 else c for c in str(name))
-    cleaned = cleaned.strip(" .")
-    return cleaned or "_"
 
 
 class EvidencePathError(LedgerError):
@@ -68,6 +60,12 @@ def stored_path_problem(path: Any) -> str | None:
         return (
             "须为相对路径，不得以斜杠开头，不得含空段、. 或 .. / must be relative: no leading /, "
             "no empty, '.' or '..' segment"
+        )
+    if any(len(part.encode("utf-8")) > FILE_NAME_BYTES for part in path.split("/")):
+        # No file has such a name: asking the system for it fails with "File name too long".
+        return (
+            f"含超过 {FILE_NAME_BYTES} 字节的名称 / holds a name longer than "
+            f"{FILE_NAME_BYTES} bytes"
         )
     return None
 
@@ -121,8 +119,10 @@ def store_evidence_file(
 
 
 def spot_folder(root: str | os.PathLike, spot_number: str) -> Path:
-    """The folder under the evidence root that holds one spot's files."""
-    return Path(root) / _safe_name(spot_number)
+    """The folder under the evidence root that holds one spot's files (for new attachments:
+    the files already attached are found by the path each record stores, so a folder named
+    by an earlier rule, evidence/CON, is still read)."""
+    return Path(root) / safe_file_name(spot_number)
 
 
 def check_evidence_kind(kind: str) -> None:
@@ -363,7 +363,7 @@ def _copy_into(folder: Path, source: Path, digest: str) -> Path:
     different files of one name to a spot at once (two officers' DJI_0001.JPG) each write their
     own copy, and the one whose claim comes second takes the next free name. The temporary file
     is removed whatever happens."""
-    base = _safe_name(source.name)
+    base = safe_file_name(source.name)
     stem, suffix = Path(base).stem, Path(base).suffix
     names = (folder / (base if n == 1 else f"{stem}_{n}{suffix}") for n in itertools.count(1))
     target = next(names)

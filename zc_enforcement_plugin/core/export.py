@@ -13,7 +13,6 @@ import hashlib
 import io
 import math
 import os
-import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +59,7 @@ from .domain import (
     shapefile_field_name,
 )
 from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
-from .files import replacing
+from .files import csv_text, replacing, safe_file_name
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
 from .progress import Reporter
@@ -492,8 +491,13 @@ def write_xlsx(
     sheet_name: str = "核查台帐",
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
+    whole_text_in: str = xlsx.WHOLE_TEXT_IN_LEDGER,
+    warn: Callable[[str], None] | None = None,
 ) -> Path:
     """Write a one-sheet XLSX: title row, Chinese header row, one row per spot, a 合计 row.
+
+    A text longer than a cell holds (a 100 KB remark) is cut, ending with a note saying where
+    it is whole (`whole_text_in`: the package's GeoPackage), and warn() names spot and field.
 
     Areas are numbers shown with 2 decimals; the totals row holds formulas together with their
     computed values, so readers that do not calculate still see the totals: an m² total is the
@@ -529,8 +533,23 @@ def write_xlsx(
         totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
+        whole_text_in=whole_text_in,
     )
+    for r, c in xlsx.cut_cells(sheet):
+        if warn is not None:
+            number = _row_number(rows[r])
+            name = columns[c].name
+            warn(
+                f"图斑 {number} 的字段 {name} 长于 Excel 单元格所能容纳的字符数，XLSX 中已截断"
+                f"（全文见 {whole_text_in}） / spot {number}: the field {name} is longer than an "
+                f"Excel cell holds ({xlsx.CELL_TEXT_LIMIT} characters kept): cut in the XLSX, "
+                f"whole in {whole_text_in}"
+            )
     return xlsx.write_workbook(path, [sheet], title, writing)
+
+
+def _row_number(row: ExportRow | Mapping[str, Any]) -> Any:
+    return row.number if isinstance(row, ExportRow) else row.get(SPOT_NUMBER)
 
 
 def _xlsx_values(
@@ -1076,7 +1095,10 @@ def manifest_workbook(manifest: Sequence[Mapping[str, Any]]) -> bytes:
         return str(value)
 
     rows = [[cell(name, entry[name]) for name in MANIFEST_COLUMNS] for entry in manifest]
-    sheet = xlsx.Sheet("证据清单", columns, rows, frozen_columns=1, autofilter=True)
+    # Its texts are file names and paths; one longer than a cell is whole in manifest.csv.
+    sheet = xlsx.Sheet(
+        "证据清单", columns, rows, frozen_columns=1, autofilter=True, whole_text_in=MANIFEST_NAME
+    )
     return xlsx.workbook_bytes([sheet], "证据文件清单")
 
 
@@ -1093,7 +1115,6 @@ _STORED_SUFFIXES = {
     ".aac",
     ".zip",
 }
-_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
 @dataclass
@@ -1104,15 +1125,11 @@ class EvidenceZip:
     problems: list[EvidenceProblem] = field(default_factory=list)
 
 
-def _zip_folder_name(number: str) -> str:
-    return _UNSAFE_NAME.sub("_", str(number)).strip(" .") or "_"
-
-
 def _zip_member(number: str, stored_path: str) -> str:
     """<JCBH>/<file name> in the zip: both parts cleaned alike, so a backslash of a stored path
     never becomes a folder (..\\x) when Windows unzips it, and neither part is '.', '..' or
     empty."""
-    return f"{_zip_folder_name(number)}/{_zip_folder_name(stored_path.rsplit('/', 1)[-1])}"
+    return f"{safe_file_name(number)}/{safe_file_name(stored_path.rsplit('/', 1)[-1])}"
 
 
 def write_evidence_zip(
@@ -1223,22 +1240,15 @@ def write_evidence_zip(
     return result
 
 
-# What Excel (and LibreOffice) take a CSV cell starting with as a formula to run: a file's
-# original name '=HYPERLINK(…)' is the office's to choose (OWASP, CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
-    """A manifest row for manifest.csv: a text that would start a formula gets a leading ',
-    which Excel shows as text. Only the text columns: a negative longitude (-117.25, west) is a
-    number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
-    manifest.xlsx needs none of it: its text cells are never formulas."""
+    """A manifest row for manifest.csv, its text guarded as every CSV of the plugin's is
+    (csv_text: a leading ' before a formula's first character, as an original name
+    '=HYPERLINK(…)' may have). Only the text columns: a negative longitude (-117.25, west) is
+    a number that must stay one, and the number columns hold nothing but numbers (f"{x:.7f}").
+    The zip path never needs it (safe_file_name starts no name so), nor a hash; manifest.xlsx
+    needs none of it: its text cells are never formulas."""
     return {
-        name: f"'{value}"
-        if name not in _MANIFEST_NUMBERS
-        and isinstance(value, str)
-        and value.startswith(_FORMULA_STARTS)
-        else value
+        name: value if name in _MANIFEST_NUMBERS else csv_text(value)
         for name, value in entry.items()
     }
 

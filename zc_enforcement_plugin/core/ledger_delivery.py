@@ -800,8 +800,36 @@ def _normalise_key(value: Any) -> str | None:
         # A number column read as float: 370302202300001.0 is the spot 370302202300001.
         if value.is_integer():
             value = int(value)
-    text = str(value).strip()
+    text = domain.spot_number_key(str(value))
     return text or None
+
+
+def match_recorded_spellings(
+    rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
+) -> list[Vetted]:
+    """The rows, each whose number the batch records in another spelling (full-width digits,
+    an invisible character: recorded before import read numbers as spot_number_key does)
+    given the recorded number, so the re-delivery refreshes that spot rather than add a second
+    one. The recorded number is kept as it is: patrols, evidence folders and sheets sent out
+    name the spot by it."""
+    recorded = {_normalise_key(number): number for number in existing}
+    matched = []
+    for row in rows:
+        number = recorded.get(row.key)
+        if row.key not in existing and number is not None:
+            report.warnings.append(
+                ImportIssue(
+                    row.index,
+                    row.key,
+                    SPOT_NUMBER,
+                    f"台帐中该图斑编号记为 {number!r}（含全角或不可见字符），按原编号刷新该图斑 / "
+                    f"the ledger records this spot's number as {number!r} (full-width or "
+                    "invisible characters): the spot is refreshed under its recorded number",
+                )
+            )
+            row = Vetted(number, row.geometry, row.attributes, row.figures, row.index)
+        matched.append(row)
+    return matched
 
 
 def _json_ready(value: Any) -> Any:
@@ -970,6 +998,34 @@ def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportRep
                 "图斑编号为空，未导入 / the spot number is empty: not imported",
             )
         )
+    elif domain.unseen_characters(key):
+        # A tab or line break inside a number: no spelling of a spot number, and which number
+        # was meant cannot be known.
+        codes = "、".join(domain.unseen_characters(key))
+        report.errors.append(
+            ImportIssue(
+                index,
+                key,
+                SPOT_NUMBER,
+                f"图斑编号 {record.number!r} 含控制字符 {codes}，未导入 / the spot number "
+                f"{record.number!r} holds the control characters {codes}: not imported",
+            )
+        )
+    elif isinstance(record.number, str) and key != record.number.strip():
+        codes = domain.unseen_characters(str(record.number))
+        what_zh = f"不可见字符 {'、'.join(codes)}" if codes else "全角字符"
+        what_en = (
+            f"the invisible characters {', '.join(codes)}" if codes else "full-width characters"
+        )
+        report.warnings.append(
+            ImportIssue(
+                index,
+                key,
+                SPOT_NUMBER,
+                f"图斑编号 {record.number!r} 含{what_zh}，按 {key} 记录和比对 / the spot number "
+                f"{record.number!r} holds {what_en}: recorded and matched as {key}",
+            )
+        )
     for name, value in record.attributes.items():
         if isinstance(value, (bytes, bytearray)):  # text the file's encoding cannot decode
             report.errors.append(
@@ -1094,7 +1150,23 @@ def _vetted_figure(
         # Names are matched (a town to its office, an office to its cases): a stray
         # space from a spreadsheet would make '罗村镇 ' a town no office has.
         converted, readable = (None if value is None else str(value).strip() or None), True
-        if isinstance(value, str) and value != value.strip():
+        codes = domain.unseen_characters(converted or "")
+        if codes:
+            # A zero-width space or a tab pasted into '罗村镇' makes a town no office has,
+            # though it reads the same: removed, and said.
+            cleaned = "".join(c for c in converted if f"U+{ord(c):04X}" not in codes)
+            report.warnings.append(
+                ImportIssue(
+                    index,
+                    key,
+                    column,
+                    f"值 {converted!r} 含控制或不可见字符 {'、'.join(codes)}，已去除，记为 "
+                    f"{cleaned!r} / value {converted!r} holds the control or invisible "
+                    f"characters {', '.join(codes)}: removed, recorded as {cleaned!r}",
+                )
+            )
+            converted = cleaned.strip() or None
+        if isinstance(value, str) and value != converted:
             attributes[column] = converted
     if not readable:
         report.warnings.append(

@@ -31,6 +31,7 @@ from .ledger_delivery import (
     Recorded,
     Vetted,
     keep_recorded,
+    match_recorded_spellings,
     refresh_changes,
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
@@ -121,6 +122,7 @@ class SqlSpotsMixin:
                 (name,),
             )
             existing = self._recorded_spots(row[0]) if row is not None else {}
+            rows = match_recorded_spellings(rows, existing, report)
             rows = refuse_lost_zeros(rows, existing, report)
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report

@@ -30,6 +30,11 @@ AUTO = "auto"  # each cell as its value is: number (General), date or text
 DATE_FORMAT = "yyyy-mm-dd"
 FONT = "宋体"  # what a Chinese Excel user expects; LibreOffice substitutes when missing
 HEADER_FILL = "FFDDEBF7"
+# A cell holds at most 32,767 characters: Excel cuts the rest of a longer text, or "repairs"
+# the file. Texts are cut below that, leaving room for the note that ends them (cut_text);
+# campaigns_schema's lists of numbers are cut to it too.
+CELL_TEXT_LIMIT = 32_000
+WHOLE_TEXT_IN_LEDGER = "台帐"  # where a sheet's texts are whole unless it says otherwise
 MAX_WIDTH = 60  # characters: a column grows no wider; a longer text wraps in it (see _wraps)
 ROWS_PER_PROGRESS = 500  # rows between two progress calls: a 24,000-row ledger takes seconds
 
@@ -74,6 +79,8 @@ class Sheet:
     frozen_columns: int = 0  # left of the scroll; the title and header rows always stay
     autofilter: bool = False
     print_titles: bool = True  # title and header repeated on every printed page
+    # Where a text cut at CELL_TEXT_LIMIT is whole, as the note ending it says (a file name).
+    whole_text_in: str = WHOLE_TEXT_IN_LEDGER
 
     @property
     def header_row(self) -> int:
@@ -83,6 +90,26 @@ class Sheet:
     def width(self) -> int:
         """Columns written: a row longer than the columns gets columns without header."""
         return max([len(self.columns), *(len(row) for row in self.rows)])
+
+
+def cut_text(text: str, whole_in: str = WHOLE_TEXT_IN_LEDGER) -> str:
+    """`text` as a cell holds it: whole up to CELL_TEXT_LIMIT characters, else cut, ending
+    with a note saying so and where the whole text is (`whole_in`)."""
+    if len(text) <= CELL_TEXT_LIMIT:
+        return text
+    note = f"…【超出 Excel 单元格字符上限，已截断，共 {len(text)} 字符，全文见 {whole_in}】"
+    return text[: CELL_TEXT_LIMIT - len(note)] + note
+
+
+def cut_cells(sheet: Sheet) -> list[tuple[int, int]]:
+    """(row, column) index of each text of the sheet's rows that writing cuts (cut_text), for
+    a warning naming the spot and field."""
+    return [
+        (r, c)
+        for r, row in enumerate(sheet.rows)
+        for c, value in enumerate(row)
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT
+    ]
 
 
 def column_letter(index: int) -> str:
@@ -190,6 +217,10 @@ def _typed(kind: str, value: Any) -> Any:
     if kind == DATE and not isinstance(value, dt.date):
         return str(value)
     return value
+
+
+def _fitted(value: Any, whole_in: str) -> Any:
+    return cut_text(value, whole_in) if isinstance(value, str) else value
 
 
 def _shown(value: Any) -> str:
@@ -319,7 +350,10 @@ def _worksheet(
     )
     body.append(f'<row r="{header}" ht="42" customHeight="1">{cells}</row>')
     typed_rows = [
-        [_typed(column.kind, row[i] if i < len(row) else None) for i, column in enumerate(columns)]
+        [
+            _fitted(_typed(column.kind, row[i] if i < len(row) else None), sheet.whole_text_in)
+            for i, column in enumerate(columns)
+        ]
         for row in sheet.rows
     ]
     wrapped = _wrapped_columns(typed_rows, width)

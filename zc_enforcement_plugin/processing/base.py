@@ -413,8 +413,10 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     """The (sink, destination id) of output `name`, as parameterAsSink gives it: every output of
     the provider is opened here, so that one written as CSV starts with a byte-order mark.
     Excel reads a CSV without one in the system's code page, GBK on a Chinese Windows, and
-    garbles UTF-8 Chinese (双杨自然资源所 as 鍙屾潹…); QGIS's CSV default is no mark. And a file
-    is written in UTF-8 that says so (naming_utf8): a Shapefile gets its .cpg."""
+    garbles UTF-8 Chinese (双杨自然资源所 as 鍙屾潹…); QGIS's CSV default is no mark. A CSV's
+    texts are guarded against running as formulas in Excel (a leading ' before = + - @, as
+    manifest.csv's: files.csv_text). And a file is written in UTF-8 that says so
+    (naming_utf8): a Shapefile gets its .cpg."""
     parameters = naming_utf8(parameters, (name,), context)
     destination = output_destination(algorithm, parameters, name, context)
     outputs = run_outputs(algorithm)
@@ -438,7 +440,7 @@ def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_
     if sink is None:
         return sink, dest
     # The run's record holds the sink, to close it and check the file once the run is done.
-    return outputs.opened(sink, destination, dest), dest
+    return outputs.opened(sink, destination, dest, csv=bool(_layer_options(destination))), dest
 
 
 def run_outputs(algorithm) -> PartialOutputs:

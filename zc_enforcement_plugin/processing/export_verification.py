@@ -308,6 +308,8 @@ class ExportVerification(EnforcementAlgorithm):
                     title=title,
                     progress=part(45, 50),
                     is_cancelled=feedback.isCanceled,
+                    whole_text_in=f"{BASENAME}.gpkg",
+                    warn=feedback.pushWarning,
                 )
                 feedback.setProgress(50)
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from osgeo import gdal, ogr
+from qgis.core import QgsFeature
 
+from ..core.files import csv_text
 from ..i18n import tr
 
 # Files the writers of multi-file formats make beside the main one, by its suffix: a Shapefile's
@@ -83,15 +85,18 @@ class WrittenSink:
     features it took. Only this object holds the sink: close() releases it, which is when
     QGIS completes the file."""
 
-    def __init__(self, sink, dest: str, file: tuple[Path, str | None] | None):
+    def __init__(self, sink, dest: str, file: tuple[Path, str | None] | None, csv: bool = False):
         self._sink = sink
         self.dest = dest  # the id the run reports the output by
         self.file = file  # the file and layer written; None for a memory layer or a database
+        self.csv = csv  # a CSV file: its texts are guarded against running as formulas
         self.written = 0
         self.error = ""  # what the sink said when its last features were flushed
 
     def addFeatures(self, features, flags=None):  # noqa: N802 - as QgsFeatureSink
         features = list(features)
+        if self.csv:
+            features = [_csv_feature(feature) for feature in features]
         done = self._sink.addFeatures(features, *(() if flags is None else (flags,)))
         if done:
             self.written += len(features)
@@ -110,6 +115,20 @@ class WrittenSink:
         if not self._sink.flushBuffer():
             self.error = self._sink.lastError() or tr("its last features could not be written")
         self._sink = None
+
+
+def _csv_feature(feature):
+    """`feature` as a CSV row Excel shows rather than runs: each text attribute guarded as
+    manifest.csv's are (csv_text: =HYPERLINK(…) written '=HYPERLINK(…)); numbers, dates and
+    NULL as they are. A copy: the caller's feature (perhaps also written elsewhere) is not
+    changed."""
+    attributes = feature.attributes()
+    guarded = [csv_text(value) for value in attributes]
+    if guarded == attributes:
+        return feature
+    copy = QgsFeature(feature)
+    copy.setAttributes(guarded)
+    return copy
 
 
 class PartialOutputs:
@@ -131,15 +150,16 @@ class PartialOutputs:
             _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
         )
 
-    def opened(self, sink, destination: str, dest: str) -> WrittenSink:
+    def opened(self, sink, destination: str, dest: str, csv: bool = False) -> WrittenSink:
         """The sink to write through in place of `sink`, which is kept (and so closed) here;
         `destination` as the output parameter gives it, `dest` the id the sink was made for
-        (the file written: a table's .dbf for a .shp, a layer in a GeoPackage)."""
+        (the file written: a table's .dbf for a .shp, a layer in a GeoPackage); `csv` when it
+        is a CSV file, whose texts are then guarded (_csv_feature)."""
         # A memory layer's destination is memory:, its id a bare name that is no file.
         file = _file_and_layer(dest) if _file_and_layer(destination) is not None else None
         if file is not None and Path(dest).is_file():  # QGIS 3.22 names a file path|layername=x
             file = (Path(dest).absolute(), None)
-        written = WrittenSink(sink, dest, file)
+        written = WrittenSink(sink, dest, file, csv)
         self._sinks.append(written)
         return written
 
