@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib.util
 import re
 import subprocess
 import sys
@@ -33,6 +35,66 @@ def qgis_locale(user_locale: str):
                 settings.remove(key)
             else:
                 settings.setValue(key, value)
+
+
+def _catalogue_script():
+    """scripts/update_translations.py, loaded as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "update_translations", REPO / "scripts" / "update_translations.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def catalogue() -> dict[str, str]:
+    """The zh_CN catalogue: English source -> Chinese ('' where unfinished)."""
+    return _catalogue_script().read_catalogue()
+
+
+# What tr() may be given other than a literal: the names scripts/update_translations.py
+# collects the strings of (an algorithm's DISPLAY_NAME, GROUP, HELP; a *_TITLES dict's values).
+_COLLECTED_ATTRIBUTE = re.compile(r"(\w+\.)?(DISPLAY_NAME|GROUP|HELP)")
+_COLLECTED_TITLES = re.compile(r"(\w+\.)?\w+_TITLES(\[.+\]|\.values\(\)|\.items\(\))")
+
+
+def _titles_loop_names(tree: ast.AST) -> set[str]:
+    """Names a for loop or comprehension binds to the values of a *_TITLES dict."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and _COLLECTED_TITLES.fullmatch(
+            ast.unparse(node.iter)
+        ):
+            target = node.target
+            value = target.elts[-1] if isinstance(target, ast.Tuple) else target
+            if isinstance(value, ast.Name):
+                names.add(value.id)
+    return names
+
+
+def test_tr_is_given_only_strings_the_catalogue_collects():
+    """A title passed to tr() as a variable is never collected into the catalogue and stays
+    English in a Chinese QGIS (the dock's Reports menu showed 'Ledger settings: deadline rules
+    and ranking weights'): tr() takes a literal, or a name whose strings the script collects."""
+    plugin = REPO / "zc_enforcement_plugin"
+    uncollected = []
+    for path in sorted(plugin.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        loop_names = _titles_loop_names(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"):
+                continue
+            argument = node.args[0]
+            text = ast.unparse(argument)
+            if (
+                (isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+                or _COLLECTED_ATTRIBUTE.fullmatch(text)
+                or _COLLECTED_TITLES.fullmatch(text)
+                or (isinstance(argument, ast.Name) and argument.id in loop_names)
+            ):
+                continue
+            uncollected.append(f"{path.relative_to(REPO)}:{node.lineno}: tr({text})")
+    assert not uncollected, "tr() given what the catalogue never sees:\n" + "\n".join(uncollected)
 
 
 def test_every_string_is_translated():
