@@ -139,6 +139,76 @@ def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
             QCoreApplication.removeTranslator(translator)
 
 
+@contextlib.contextmanager
+def qgis_translation(translation: str):
+    """QGIS as started with --lang `translation` (what QgsApplication loaded) for the block."""
+    from qgis.core import QgsApplication
+
+    saved = QgsApplication.instance().translation()
+    QgsApplication.setTranslation(translation)
+    try:
+        yield
+    finally:
+        QgsApplication.setTranslation(saved)
+
+
+@contextlib.contextmanager
+def system_locale(name: str):
+    """The system's locale (Qt's default) `name` for the block, QGIS's setting not overridden."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QLocale
+
+    saved_locale, settings = QLocale(), QgsSettings()
+    saved_flag = settings.value("locale/overrideFlag")
+    settings.setValue("locale/overrideFlag", False)
+    QLocale.setDefault(QLocale(name))
+    try:
+        yield
+    finally:
+        QLocale.setDefault(saved_locale)
+        if saved_flag is None:
+            settings.remove("locale/overrideFlag")
+        else:
+            settings.setValue("locale/overrideFlag", saved_flag)
+
+
+def _chinese_after_install() -> bool:
+    """Whether the catalogue the plugin loads for the language QGIS speaks is Chinese."""
+    translator = install_translator()
+    try:
+        return tr("Screen spots") == "图斑叠加筛查"
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+
+
+def test_the_plugin_speaks_the_language_qgis_speaks(qgis_app):
+    """`qgis --lang zh-Hans` showed QGIS in Chinese and the plugin in English: the plugin read
+    QGIS's language setting only with its override flag on, which --lang does not set."""
+    from zc_enforcement_plugin.i18n import user_locale
+
+    with system_locale("en_US"):
+        assert user_locale() == "en_US" and not _chinese_after_install()
+        # --lang: QGIS loaded its Chinese translation; no override flag, a setting saying
+        # English (the Options page of an earlier session), the system English.
+        with qgis_locale("en_US") as settings, qgis_translation("zh-Hans"):
+            settings.setValue("locale/overrideFlag", False)
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+            # The translation QGIS loaded wins over the setting, flag and all: it is what
+            # QGIS's own menus speak.
+            settings.setValue("locale/overrideFlag", True)
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+        # QGIS's Options set to 简体中文 (override flag on) where QGIS loaded no translation.
+        with qgis_locale("zh-Hans"):
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+        # --lang en under a Chinese setting: English.
+        with qgis_locale("zh-Hans"), qgis_translation("en_US"):
+            assert user_locale() == "en_US" and not _chinese_after_install()
+    # Neither: the system's locale.
+    with system_locale("zh_CN"):
+        assert user_locale() == "zh_CN" and _chinese_after_install()
+
+
 def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(qgis_app):
     """A Chinese technician's combo read "违法 illegal", "设施农用地 facility agricultural land"."""
     from zc_enforcement_plugin.core import ledger_schema as ls
