@@ -8,6 +8,9 @@ import fiona
 import pytest
 from qgis.core import QgsProject
 
+# The toolbar test loads and unloads the plugin, which drops its modules: the fixture puts them
+# back for the tests after (autouse, here by import).
+from tests.test_plugin_load import RecordingIface, plugin_modules_kept_for_the_other_tests  # noqa: F401
 from zc_enforcement_plugin.core import domain
 from zc_enforcement_plugin.ui.screening_defaults import screening_inputs
 
@@ -120,7 +123,6 @@ def test_the_toolbar_opens_screen_spots_with_the_projects_layers(
 ):
     import processing
 
-    from tests.test_plugin_load import RecordingIface
     from zc_enforcement_plugin import classFactory
 
     opened = []
