@@ -92,16 +92,20 @@ deploy: package
 	mkdir -p "$(QGIS_PROFILE_DIR)/python/plugins"
 	rm -rf "$(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)"
 	unzip -qo "$$(realpath -m "$(PACKAGE_ZIP)")" -d "$(QGIS_PROFILE_DIR)/python/plugins"
-	@QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" PYTHONPATH=$(VENV_SITE) \
+	@env -u QGIS_PLUGINPATH QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" PYTHONPATH=$(VENV_SITE) \
 	  $(QGIS_PROCESS) plugins enable $(PLUGIN) >/dev/null 2>&1 \
 	  && echo "enabled in $(QGIS_PROFILE_DIR)" \
 	  || echo "(already enabled, or enable it in Plugins > Manage and Install Plugins)"
 	@echo "deployed into $(QGIS_PROFILE_DIR)/python/plugins/$(PLUGIN)"
 
+# QGIS runs the deployed copy, not the checkout the exported QGIS_PLUGINPATH names: the variable
+# is removed (env -u). Set empty instead, QGIS took the working folder for a plugin folder and
+# Install from ZIP failed there ('NoneType' object has no attribute 'copy').
+QGIS_DESKTOP ?= qgis
 run: deploy demo
-	QT_QPA_PLATFORM= QGIS_PLUGINPATH= QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" \
+	env -u QGIS_PLUGINPATH QT_QPA_PLATFORM= QGIS_CUSTOM_CONFIG_PATH="$(QGIS_CONFIG_DIR)" \
 	  PYTHONPATH=$(VENV_SITE) $$( [ -n "$$DISPLAY" ] || echo xvfb-run -a ) \
-	  qgis --noversioncheck $(DEMO_DIR)/demo_district.qgz
+	  $(QGIS_DESKTOP) --noversioncheck $(DEMO_DIR)/demo_district.qgz
 
 clean:
 	rm -rf $(DEMO_DIR) $(PLUGIN).zip .pytest_cache

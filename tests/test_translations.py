@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib.util
 import re
 import subprocess
 import sys
@@ -33,6 +35,66 @@ def qgis_locale(user_locale: str):
                 settings.remove(key)
             else:
                 settings.setValue(key, value)
+
+
+def _catalogue_script():
+    """scripts/update_translations.py, loaded as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "update_translations", REPO / "scripts" / "update_translations.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def catalogue() -> dict[str, str]:
+    """The zh_CN catalogue: English source -> Chinese ('' where unfinished)."""
+    return _catalogue_script().read_catalogue()
+
+
+# What tr() may be given other than a literal: the names scripts/update_translations.py
+# collects the strings of (an algorithm's DISPLAY_NAME, GROUP, HELP; a *_TITLES dict's values).
+_COLLECTED_ATTRIBUTE = re.compile(r"(\w+\.)?(DISPLAY_NAME|GROUP|HELP)")
+_COLLECTED_TITLES = re.compile(r"(\w+\.)?\w+_TITLES(\[.+\]|\.values\(\)|\.items\(\))")
+
+
+def _titles_loop_names(tree: ast.AST) -> set[str]:
+    """Names a for loop or comprehension binds to the values of a *_TITLES dict."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.comprehension)) and _COLLECTED_TITLES.fullmatch(
+            ast.unparse(node.iter)
+        ):
+            target = node.target
+            value = target.elts[-1] if isinstance(target, ast.Tuple) else target
+            if isinstance(value, ast.Name):
+                names.add(value.id)
+    return names
+
+
+def test_tr_is_given_only_strings_the_catalogue_collects():
+    """A title passed to tr() as a variable is never collected into the catalogue and stays
+    English in a Chinese QGIS (the dock's Reports menu showed 'Ledger settings: deadline rules
+    and ranking weights'): tr() takes a literal, or a name whose strings the script collects."""
+    plugin = REPO / "zc_enforcement_plugin"
+    uncollected = []
+    for path in sorted(plugin.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        loop_names = _titles_loop_names(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr"):
+                continue
+            argument = node.args[0]
+            text = ast.unparse(argument)
+            if (
+                (isinstance(argument, ast.Constant) and isinstance(argument.value, str))
+                or _COLLECTED_ATTRIBUTE.fullmatch(text)
+                or _COLLECTED_TITLES.fullmatch(text)
+                or (isinstance(argument, ast.Name) and argument.id in loop_names)
+            ):
+                continue
+            uncollected.append(f"{path.relative_to(REPO)}:{node.lineno}: tr({text})")
+    assert not uncollected, "tr() given what the catalogue never sees:\n" + "\n".join(uncollected)
 
 
 def test_every_string_is_translated():
@@ -75,6 +137,76 @@ def test_every_chinese_locale_name_gets_the_chinese_catalogue(qgis_app):
             assert tr("Screen spots") == "图斑叠加筛查"
         finally:
             QCoreApplication.removeTranslator(translator)
+
+
+@contextlib.contextmanager
+def qgis_translation(translation: str):
+    """QGIS as started with --lang `translation` (what QgsApplication loaded) for the block."""
+    from qgis.core import QgsApplication
+
+    saved = QgsApplication.instance().translation()
+    QgsApplication.setTranslation(translation)
+    try:
+        yield
+    finally:
+        QgsApplication.setTranslation(saved)
+
+
+@contextlib.contextmanager
+def system_locale(name: str):
+    """The system's locale (Qt's default) `name` for the block, QGIS's setting not overridden."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QLocale
+
+    saved_locale, settings = QLocale(), QgsSettings()
+    saved_flag = settings.value("locale/overrideFlag")
+    settings.setValue("locale/overrideFlag", False)
+    QLocale.setDefault(QLocale(name))
+    try:
+        yield
+    finally:
+        QLocale.setDefault(saved_locale)
+        if saved_flag is None:
+            settings.remove("locale/overrideFlag")
+        else:
+            settings.setValue("locale/overrideFlag", saved_flag)
+
+
+def _chinese_after_install() -> bool:
+    """Whether the catalogue the plugin loads for the language QGIS speaks is Chinese."""
+    translator = install_translator()
+    try:
+        return tr("Screen spots") == "图斑叠加筛查"
+    finally:
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+
+
+def test_the_plugin_speaks_the_language_qgis_speaks(qgis_app):
+    """`qgis --lang zh-Hans` showed QGIS in Chinese and the plugin in English: the plugin read
+    QGIS's language setting only with its override flag on, which --lang does not set."""
+    from zc_enforcement_plugin.i18n import user_locale
+
+    with system_locale("en_US"):
+        assert user_locale() == "en_US" and not _chinese_after_install()
+        # --lang: QGIS loaded its Chinese translation; no override flag, a setting saying
+        # English (the Options page of an earlier session), the system English.
+        with qgis_locale("en_US") as settings, qgis_translation("zh-Hans"):
+            settings.setValue("locale/overrideFlag", False)
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+            # The translation QGIS loaded wins over the setting, flag and all: it is what
+            # QGIS's own menus speak.
+            settings.setValue("locale/overrideFlag", True)
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+        # QGIS's Options set to 简体中文 (override flag on) where QGIS loaded no translation.
+        with qgis_locale("zh-Hans"):
+            assert user_locale() == "zh-Hans" and _chinese_after_install()
+        # --lang en under a Chinese setting: English.
+        with qgis_locale("zh-Hans"), qgis_translation("en_US"):
+            assert user_locale() == "en_US" and not _chinese_after_install()
+    # Neither: the system's locale.
+    with system_locale("zh_CN"):
+        assert user_locale() == "zh_CN" and _chinese_after_install()
 
 
 def test_verdict_terms_carry_their_english_only_outside_a_chinese_interface(qgis_app):

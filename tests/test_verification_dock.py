@@ -3716,3 +3716,64 @@ def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledg
     assert "must be relative" in tips[refused] and tips[refused].endswith("../private.jpg")
     dock.grab().save(str(tmp_path / "refused_evidence_path.png"))
     dock.evidence_list.grab().save("/tmp/fsec/refused_evidence_list.png")
+
+
+def _menu_entries(widget) -> dict[tuple[str, int], str]:
+    """Every entry of every menu in `widget`, filled as when opened: (the menu's button, place)
+    -> text."""
+    from qgis.PyQt.QtWidgets import QMenu
+
+    entries = {}
+    for menu in widget.findChildren(QMenu):
+        menu.aboutToShow.emit()  # the menus filled when opened (shared ledgers, patrol cases)
+        owner = menu.parent().objectName() or type(menu.parent()).__name__
+        actions = [action for action in menu.actions() if not action.isSeparator()]
+        assert actions, f"menu of {owner} has no entries"
+        entries.update({(owner, place): a.text() for place, a in enumerate(actions)})
+    return entries
+
+
+def test_every_menu_entry_of_the_dock_is_chinese_in_a_chinese_qgis(
+    dock, ledger_path, qgis_iface, answers
+):
+    """The Reports menu showed 'Ledger settings: deadline rules and ranking weights' in a
+    Chinese QGIS: its title, passed to tr() as a variable, was never catalogued. Every entry of
+    every menu (the dock's own and the case page's), in English and in Chinese: each must read
+    otherwise in Chinese, or be catalogued as it is, or be Chinese already (a document name)."""
+    import re
+
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from tests.test_translations import catalogue
+    from zc_enforcement_plugin.i18n import install_translator
+
+    assert dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    assert dock.open_case_panel() is not None
+    english = _menu_entries(dock)
+    owners = {owner for owner, _place in english}
+    assert {"reportsButton", "sharedButton", "patrolCasesButton", "addDocument"} <= owners
+    assert len([key for key in english if key[0] == "reportsButton"]) == 7
+
+    translator = install_translator("zh_CN")
+    chinese_dock = VerificationDock(None, qgis_iface)
+    try:
+        assert chinese_dock.open_ledger(str(ledger_path))
+        chinese_dock.session.go_to(dock.session.current_id)  # the spot whose case is open
+        assert chinese_dock.open_case_panel() is not None
+        chinese = _menu_entries(chinese_dock)
+        chinese_dock.stack.acceptAllPanels()
+        chinese_dock.cleanup()
+    finally:
+        QCoreApplication.removeTranslator(translator)
+        chinese_dock.deleteLater()
+    assert chinese.keys() == english.keys()
+    translations = catalogue()
+    untranslated = [
+        f"{owner}: {text}"
+        for (owner, place), text in english.items()
+        if chinese[owner, place] == text
+        and translations.get(text) != text
+        and re.search("[A-Za-z]", text)
+    ]
+    assert not untranslated, "English left in the Chinese menus:\n" + "\n".join(untranslated)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qgis.core import QgsSettings
+from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 # All user-visible strings share one context so one .ts file holds them all.
@@ -25,7 +25,15 @@ def tr(text: str) -> str:
 
 
 def user_locale() -> str:
-    """The locale QGIS runs its interface in, e.g. 'zh_CN' (QGIS's own setting wins over the OS)."""
+    """The language QGIS speaks, e.g. 'zh-Hans' or 'zh_CN', so the plugin speaks the same: the
+    translation QGIS loaded at start-up (from --lang, else its Options setting, else the
+    system's). QGIS started with --lang zh-Hans was Chinese while the plugin, reading the
+    setting only when its override flag was on, stayed English: --lang sets no flag. Where
+    QGIS loaded none (qgis_process, a script, the tests) its setting when overridden, else the
+    system's locale."""
+    application = QgsApplication.instance()
+    if isinstance(application, QgsApplication) and application.translation():
+        return str(application.translation())
     if QgsSettings().value("locale/overrideFlag", False, type=bool):
         return str(QgsSettings().value("locale/userLocale", "") or QLocale().name())
     return QLocale().name()

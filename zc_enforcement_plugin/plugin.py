@@ -116,7 +116,7 @@ class ZcEnforcementPlugin:
             self.iface.mainWindow(),
         )
         screen.setObjectName("ZcEnforcementScreenSpots")
-        screen.triggered.connect(lambda: self._open_algorithm(_screen_spots))
+        screen.triggered.connect(lambda: self._open_algorithm(_screen_spots, _screening_inputs))
         self._add_action(screen)
 
         demo = QAction(tr("Create demo district…"), self.iface.mainWindow())
@@ -153,9 +153,12 @@ class ZcEnforcementPlugin:
             self.toolbar.addAction(action)
         self.actions.append(action)
 
-    def _open_algorithm(self, algorithm: Callable[[], type]) -> None:
+    def _open_algorithm(
+        self, algorithm: Callable[[], type], inputs: Callable[[], dict] | None = None
+    ) -> None:
         """Open the dialog of the algorithm class `algorithm()` imports, only once the provider
-        is there: the algorithms' modules need packages that may be missing."""
+        is there: the algorithms' modules need packages that may be missing. `inputs()` gives
+        the parameters it opens with."""
         from processing import execAlgorithmDialog
 
         from .processing.base import algorithm_id
@@ -165,7 +168,7 @@ class ZcEnforcementPlugin:
                 LOG_TAG, self._missing_message(missing_dependencies())
             )
             return
-        execAlgorithmDialog(algorithm_id(algorithm()), {})
+        execAlgorithmDialog(algorithm_id(algorithm()), inputs() if inputs else {})
 
     @staticmethod
     def _missing_message(missing: list[str]) -> str:
@@ -338,6 +341,15 @@ def _screen_spots() -> type:
     from .processing.screen_spots import ScreenSpots
 
     return ScreenSpots
+
+
+def _screening_inputs() -> dict:
+    """Screen spots' inputs from the project's layers, by their standard codes."""
+    from qgis.core import QgsProject
+
+    from .ui.screening_defaults import screening_inputs
+
+    return screening_inputs(QgsProject.instance())
 
 
 def _create_demo_district() -> type:

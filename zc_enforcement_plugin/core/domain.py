@@ -587,6 +587,18 @@ DEMO_SCREENING_OVERLAYS = {
     "THREE_ZONES": DEMO_LAYER_THREE_ZONES,
     "APPROVALS": DEMO_LAYER_APPROVALS,
 }
+# The codes a bureau's layers go by, for each input of zcenforcement:screenspots (its parameter
+# names): the Screen spots dialog opens with the layer of the project whose name or source table
+# carries one (DLTB, DLTB_2023), never one that is a screening output itself. The demo layers
+# are named by the first code; permanent basic farmland is also delivered as YJJBNTTB.
+SCREENING_INPUT_CODES = {
+    "SPOTS": (DEMO_LAYER_SPOTS,),
+    **{parameter: (code,) for parameter, code in DEMO_SCREENING_OVERLAYS.items()},
+    "BASIC_FARMLAND": (DEMO_LAYER_BASIC_FARMLAND, "YJJBNTTB"),
+}
+# Fields only screening writes (the suggested verdict on a spot, the spot's id on a piece): a
+# layer carrying one is a screening output, and screening it again would only rename its fields.
+SCREENING_OUTPUT_MARKS = (SUGGESTED_VERDICT, PIECE_SPOT_FID)
 # Fields of those layers not named above.
 PARCEL_ID = "BSM"  # DLTB feature id
 DISTRICT_NAME = "XZQMC"  # XZQ outline: XZQDM (SPOT_COUNTY_CODE) and this name

@@ -95,15 +95,17 @@ from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
 
 PROJECT_SCOPE = "ZcEnforcement"  # where the dock's state lives in the .qgz
-# Algorithms run on the open ledger from the dock's Reports menu: (id, menu title).
+# Algorithms run on the open ledger from the dock's Reports menu, each entry titled by the
+# algorithm's own display name: a title of its own here went out of step with the algorithm's
+# and, never catalogued, stayed English in a Chinese QGIS.
 LEDGER_ALGORITHMS = (
-    (algorithm_id(MonthlyRanking), "Monthly ranking of offices"),
-    (algorithm_id(WeeklyDispatch), "Weekly dispatch summary"),
-    (algorithm_id(Assessment), "Half-year or year assessment of offices"),
-    (algorithm_id(AccountabilityRatio), "Accountability ratio"),
-    (algorithm_id(RecordPatrol), "Record a patrol"),
-    (algorithm_id(PatrolCompliance), "Patrol compliance by office and week"),
-    (algorithm_id(LedgerSettings), "Ledger settings: deadline rules and ranking weights"),
+    MonthlyRanking,
+    WeeklyDispatch,
+    Assessment,
+    AccountabilityRatio,
+    RecordPatrol,
+    PatrolCompliance,
+    LedgerSettings,
 )
 # The least height of the list, page, images and evidence (they scroll within it): with the
 # rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
@@ -363,11 +365,12 @@ class VerificationDock(QgsDockWidget):
         self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
         self.reports_button = self._menu_button(page, tr("Reports…"), "reportsButton")
         menu = self.reports_button.menu()
-        for algorithm, title in LEDGER_ALGORITHMS:
-            action = menu.addAction(tr(title))
-            action.setObjectName(algorithm)
+        for algorithm in LEDGER_ALGORITHMS:
+            action = menu.addAction(algorithm().displayName())
+            name = algorithm_id(algorithm)
+            action.setObjectName(name)
             action.triggered.connect(
-                lambda _checked=False, a=algorithm: self._run_algorithm(a, self._show_session)
+                lambda _checked=False, a=name: self._run_algorithm(a, self._show_session)
             )
         # Acts found on patrol have no spot to press C on: their cases are reached from here.
         self.patrol_cases_button = self._menu_button(page, tr("Patrol cases…"), "patrolCasesButton")
