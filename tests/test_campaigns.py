@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pytest
 import rasterio
+import rasterio.features
 import shapely
 from rasterio.transform import from_origin
 
@@ -600,6 +601,127 @@ def test_blob_across_window_seams_is_one_spot(tmp_path):
     u = geoms[1]
     assert u.geom_type == "Polygon"
     assert u.area == pytest.approx((30 * 2 * 2 + 4 * 8) * PIXEL * PIXEL)
+
+
+def _cell_groups(mask: np.ndarray, corners: bool) -> list[list[tuple[int, int]]]:
+    """The mask's change cells grouped by hand (breadth first), joined across edges, and
+    across corners too when `corners`: an independent answer to what polygonize joins."""
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if corners:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    seen = np.zeros(mask.shape, dtype=bool)
+    groups = []
+    for start in zip(*np.nonzero(mask)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        group, todo = [], [start]
+        while todo:
+            r, c = todo.pop()
+            group.append((int(r), int(c)))
+            for dr, dc in steps:
+                n = (r + dr, c + dc)
+                inside = 0 <= n[0] < mask.shape[0] and 0 <= n[1] < mask.shape[1]
+                if inside and mask[n] and not seen[n]:
+                    seen[n] = True
+                    todo.append(n)
+        groups.append(group)
+    return groups
+
+
+def test_eight_connected_spots_are_valid_and_measured_cell_by_cell(tmp_path):
+    """Review: with 8 neighbours GDAL traces cells meeting at a corner as one ring touching
+    itself there (159 of 748 spots of a random mask invalid, "Ring Self-intersection"); every
+    spot must be valid, across window seams too, and hold exactly its cells' area."""
+    rng = np.random.default_rng(7)
+    mask = (rng.random((80, 80)) < 0.45).astype(np.uint8)
+    path = write_raster(tmp_path / "random.tif", mask)
+    raw = [
+        shapely.geometry.shape(g)
+        for g, _ in rasterio.features.shapes(mask, mask=mask.astype(bool), connectivity=8)
+    ]
+    assert not all(shapely.is_valid(raw))  # the mask does hold what GDAL gets wrong
+    groups = _cell_groups(mask, corners=True)
+    cells = [shapely.union_all([pixel_box(r, c, r + 1, c + 1) for r, c in g]) for g in groups]
+    for method in ("planar", "ellipsoidal"):
+        spots, records = polygonize(path, connectivity=8, min_area_sqm=0, area_method=method)
+        assert shapely.is_valid(spots).all(), shapely.is_valid_reason(spots)
+        assert len(spots) == len(groups)
+        tree = shapely.STRtree(spots)
+        for group, union in zip(groups, cells):
+            (hit,) = tree.query(union.representative_point(), predicate="intersects")
+            assert shapely.area(shapely.symmetric_difference(spots[hit], union)) < 1e-6
+            expected = len(group) * PIXEL * PIXEL if method == "planar" else geodesic_area(union)
+            assert records[hit][domain.SPOT_MONITORED_AREA] == pytest.approx(expected, abs=0.01)
+    # A diagonal line of cells: one spot with 8 neighbours, valid, each cell still there.
+    line = np.zeros((16, 16), np.uint8)
+    line[np.arange(2, 14), np.arange(2, 14)] = 1
+    (spot,), (record,) = polygonize(
+        write_raster(tmp_path / "diagonal.tif", line), connectivity=8, min_area_sqm=0
+    )
+    assert spot.is_valid and len(shapely.get_parts(spot)) == 12
+    assert record[domain.SPOT_MONITORED_AREA] == pytest.approx(12 * PIXEL * PIXEL)
+    # Simplified, an 8-connected spot stays valid too.
+    simple, _ = polygonize(path, connectivity=8, min_area_sqm=0, simplify_tolerance_m=1.0)
+    assert shapely.is_valid(simple).all()
+
+
+def test_four_connected_spots_are_what_gdal_traces(tmp_path):
+    """Making 8-connected spots valid leaves 4-connected ones as GDAL traced them."""
+    rng = np.random.default_rng(7)
+    mask = (rng.random((80, 80)) < 0.45).astype(np.uint8)
+    path = write_raster(tmp_path / "random.tif", mask)
+    raw = shapely.normalize(
+        _pixels_to_world_raw(rasterio.features.shapes(mask, mask=mask.astype(bool), connectivity=4))
+    )
+    spots, _ = polygonize(path, connectivity=4, min_area_sqm=0, window_size=4096)
+    assert len(spots) == len(raw) == len(_cell_groups(mask, corners=False))
+    assert sorted(shapely.to_wkb(shapely.normalize(spots))) == sorted(shapely.to_wkb(raw))
+
+
+def _pixels_to_world_raw(shapes) -> np.ndarray:
+    """GDAL's pixel-coordinate shapes placed as write_raster places the cells."""
+    return np.array(
+        [
+            shapely.transform(
+                shapely.geometry.shape(g),
+                lambda xy: np.column_stack([X0 + xy[:, 0] * PIXEL, Y0 - xy[:, 1] * PIXEL]),
+            )
+            for g, _ in shapes
+        ],
+        dtype=object,
+    )
+
+
+def test_a_raster_whose_cells_do_not_fit_its_crs_is_refused(tmp_path):
+    """Review: a zone-39 mask (x ≈ 39,580,000) labelled as zone 38 (EPSG:4548 has no
+    prefix) gave NaN ellipsoidal areas, all dropped as under the mapping unit ("0 change
+    spots", exit 0), and planar spots at a meaningless place. Refused, naming file and CRS,
+    as the vector readers refuse a feature; lon/lat labelled as zone 39 likewise."""
+    mask = np.zeros((20, 20), np.uint8)
+    mask[5:15, 5:15] = 1
+    relabelled = write_raster(tmp_path / "zone39_as_4548.tif", mask, crs="EPSG:4548")
+    for method in ("ellipsoidal", "planar"):
+        with pytest.raises(ValueError, match=r"zone39_as_4548\.tif.*EPSG:4548"):
+            polygonize(relabelled, area_method=method, min_area_sqm=0)
+    degrees = tmp_path / "degrees_as_4527.tif"
+    profile = dict(driver="GTiff", height=20, width=20, count=1, dtype="uint8", crs="EPSG:4527")
+    with rasterio.open(
+        degrees, "w", transform=from_origin(118.0, 36.8, 1e-4, 1e-4), **profile
+    ) as d:
+        d.write(mask, 1)
+    with pytest.raises(ValueError, match=r"degrees_as_4527\.tif.*EPSG:4527"):
+        polygonize(degrees, min_area_sqm=0)
+
+
+def test_a_spot_whose_area_cannot_be_computed_is_refused_not_dropped(tmp_path, monkeypatch):
+    """A NaN area is not under the mapping unit: counting it so lost the spot unsaid."""
+    mask = np.zeros((20, 20), np.uint8)
+    mask[5:15, 5:15] = 1
+    path = write_raster(tmp_path / "mask.tif", mask)
+    monkeypatch.setattr(change_polygons, "areas", lambda geoms, *a: np.full(len(geoms), np.nan))
+    with pytest.raises(ValueError, match=r"mask\.tif.*area of 1 change spots cannot be computed"):
+        polygonize(path, min_area_sqm=0)
 
 
 def cs_spot_area() -> str:
