@@ -27,6 +27,23 @@ CHANGE_FIELDS = [
     domain.SPOT_MONITORED_AREA,
 ]
 CONNECTIVITY_OPTIONS = (4, 8)  # neighbours, in the order of the CONNECTIVITY enum
+# Parts of a gdal layer's source that are QGIS's, not GDAL's name of the raster.
+_NOT_GDAL_NAME = ("openOptions", "credentialOptions")
+
+
+def gdal_source(layer) -> str:
+    """The name GDAL opens the layer's raster by, as QGIS does: a table of a GeoPackage
+    (GPKG:file:table) or a file inside an archive (/vsizip/file.zip/m01.tif) keeps its table
+    or member, which the file's path alone loses. QGIS's open options are left out (rasterio
+    opens by name); a layer of another provider gives its source as it is."""
+    if layer.providerType() != "gdal":
+        return layer.source()
+    registry = QgsProviderRegistry.instance()
+    parts = registry.decodeUri("gdal", layer.source())
+    if not parts.get("path"):
+        return layer.source()
+    name = {key: value for key, value in parts.items() if key not in _NOT_GDAL_NAME}
+    return registry.encodeUri("gdal", name) or layer.source()
 
 
 class PolygonizeChange(CampaignAlgorithm):
@@ -120,7 +137,8 @@ class PolygonizeChange(CampaignAlgorithm):
         return values or None
 
     def _raster(self, parameters, context):
-        """(layer, path of its file), refusing a raster whose cells cannot be measured."""
+        """(layer, the name GDAL opens its raster by), refusing a raster whose cells cannot be
+        measured."""
         layer = self.parameterAsRasterLayer(parameters, self.RASTER, context)
         if layer is None:
             raise fail(tr("The change raster cannot be opened."))
@@ -138,8 +156,7 @@ class PolygonizeChange(CampaignAlgorithm):
                     "measured; warp it to a projected CRS (e.g. EPSG:4527) first."
                 ).format(layer=layer.name(), crs=crs.authid())
             )
-        path = QgsProviderRegistry.instance().decodeUri("gdal", layer.source()).get("path")
-        return layer, path or layer.source()
+        return layer, gdal_source(layer)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         layer, path = self._raster(parameters, context)
