@@ -682,7 +682,7 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
             assert v[cs.VIOLATION_AREA] > 100.0
     too_long = records[cases["term_too_long"]["number"]]
-    assert too_long[cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert too_long[cs.STATUS] == cs.TERM_TOO_LONG.label_zh  # every check made
     ok = records[cases["ok"]["number"]]
     assert ok[cs.STATUS] == cs.STATUS_OK and ok[cs.EXPIRY_STATUS] == cs.EXPIRY_VALID
     # The level is a rank, written as the whole number it is.
@@ -818,8 +818,8 @@ def test_temporary_land_follows_the_ledger_deadlines_and_the_infrastructure_fiel
 
     # The level checks are not asked for here: said in the status.
     ok = cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
-    too_long = cs.TERM_TOO_LONG.label_zh
-    expired = cs.EXPIRED_NOT_RESTORED.label_zh
+    too_long = f"{cs.TERM_TOO_LONG.label_zh}（未核查：永久基本农田审批权限、耕地审批权限）"
+    expired = f"{cs.EXPIRED_NOT_RESTORED.label_zh}（未核查：永久基本农田审批权限、耕地审批权限）"
     assert found() == {"临基1": ok, "临普2": too_long, "临期3": ok}  # in its restoration year
     assert found(LEDGER=str(ledger_path)) == {"临基1": ok, "临普2": too_long, "临期3": expired}
     assert found(LEDGER=str(ledger_path), RESTORATION_YEARS=1)["临期3"] == ok

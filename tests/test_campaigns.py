@@ -1054,7 +1054,7 @@ def test_two_approvals_sharing_a_number_are_judged_each_by_itself(audit):
     # (the temporary audit adds the level checks it was not given to 未发现问题)
     assert clean[cs.VIOLATION_COUNT] == 0 and clean[cs.STATUS].startswith(cs.STATUS_OK)
     assert over[cs.COUNT_PREFIX + cs.OVER_AREA.code] == 1
-    assert over[cs.STATUS] == cs.OVER_AREA.label_zh
+    assert over[cs.STATUS].split("（")[0] == cs.OVER_AREA.label_zh
     v, g = violation(res, "临X", cs.OVER_AREA.code)
     assert g.equals(box(200, 0, 250, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(4000.0)
     assert len(res.spots) == 1
@@ -1105,8 +1105,10 @@ def test_an_approved_term_longer_than_the_law_allows_is_reported():
     assert g.equals(box(600, 0, 650, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
     assert "2019-01-01 至 2025-12-31" in v[cs.VIOLATION_NOTE] and "2 年" in v[cs.VIOLATION_NOTE]
     rec = {r["PZWH"]: r for r in res.records}
-    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
-    # No level layers given: the level checks were not made, and the status says so.
+    # No level layers given: the level checks were not made, and the status says so, beside
+    # a violation found too.
+    levels_not_made = "（未核查：永久基本农田审批权限、耕地审批权限）"
+    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh + levels_not_made
     assert rec["临T2"][cs.STATUS] == cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
 
     approvals, ground = term_case(["否", "是", "是", "是"])
@@ -1131,7 +1133,7 @@ def test_an_over_long_term_of_unused_land_is_reported_without_a_polygon():
     )
     v, g = violation(res, "临U", cs.TERM_TOO_LONG.code)
     assert g is None and v[cs.VIOLATION_AREA] == 0.0
-    assert res.records[0][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert res.records[0][cs.STATUS].split("（")[0] == cs.TERM_TOO_LONG.label_zh
 
 
 def restored_case(start="2021-03-01", end="2023-02-28"):
@@ -1269,7 +1271,7 @@ def test_ground_used_before_the_approved_start_is_used_before_approval():
     assert len(res.violations) == 1
     rec = {r["PZWH"]: r for r in res.records}
     assert rec["临F1"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
-    assert rec["临F1"][cs.STATUS] == cs.USED_BEFORE_START.label_zh
+    assert rec["临F1"][cs.STATUS].split("（")[0] == cs.USED_BEFORE_START.label_zh
     assert rec["临F2"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
     assert rec["临F2"][cs.STATUS] == cs.STATUS_NOT_USED
     # From the start day on, the same use is within the term.
@@ -1582,6 +1584,60 @@ def test_mining_under_a_licence_whose_dates_cannot_be_read_is_unchecked_never_cl
     assert any("2030-13-45" in m for m in bad), res.messages
     assert any("未核查超期开采" in m for m in bad), res.messages
     assert [m for m in res.messages if "BLANK" in m and "未核查超期开采" in m], res.messages
+
+
+def test_checks_not_made_are_said_beside_the_violations_found():
+    """Review: an approval whose dates are Excel serials ('45717', unreadable) and whose ground
+    changed use got JCJG 擅自改变用途 alone, as if its term, start and restoration had been
+    checked. Every audit says the checks it could not make whatever it found."""
+    levels = "永久基本农田审批权限、耕地审批权限"  # no level layers given: never checked here
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["临E1", "临E2", "临E3"],
+        uses=["施工营地"] * 3,
+        start=["45717", "2025-01-01", "2025-01-01"],
+        end=["45900", "2025-13-45", "2026-12-31"],
+    )
+    ground = Ground(
+        [box(10, 10, 90, 90), box(210, 10, 290, 90), box(410, 10, 490, 90)],
+        ids=["G1", "G2", "G3"],
+        uses=["砂石堆场"] * 3,
+    )
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    rec = {r["PZWH"]: r for r in res.records}
+    changed = cs.CHANGED_USE.label_zh
+    assert rec["临E1"][cs.EXPIRY_STATUS] == cs.EXPIRY_INVALID
+    assert rec["临E1"][cs.STATUS] == (
+        f"{changed}（日期无效，未核查：批准期限超过规定、未批先用、到期未复垦、{levels}）"
+    )
+    # Only the end unreadable: use before the start was checked.
+    assert (
+        rec["临E2"][cs.STATUS]
+        == f"{changed}（日期无效，未核查：批准期限超过规定、到期未复垦、{levels}）"
+    )
+    assert rec["临E3"][cs.STATUS] == f"{changed}（未核查：{levels}）"
+
+    licences = Licences([box(0, 0, 100, 100)], ["BAD"], ["2020-01-01"], ["2030-13-45"])
+    activity = Ground([box(50, 10, 150, 90)], ids=["K1"])  # half under BAD, half outside it
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    (record,) = res.records
+    assert record[cs.STATUS] == f"{cs.OUT_OF_BOUNDS.label_zh}（日期无效，未核查：超期开采）"
+
+    filings = Approvals([box(0, 0, 100, 100)], ["设X"], uses=["种植大棚"])
+    ground = Ground(
+        [box(0, 0, 50, 100), box(50, 0, 100, 100)], ids=["G1", "G2"], uses=["住宅", "管理用房"]
+    )
+    res = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=None,
+        auxiliary_max_sqm=None,
+    )
+    (record,) = res.records
+    assert record[cs.STATUS] == f"{changed}（未核查：辅助设施上限）"
 
 
 def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said():
