@@ -530,6 +530,72 @@ def test_geographic_raster_is_refused_by_name(provider, tmp_path):
     assert "geographic_change" in str(error.value) and "EPSG:4490" in str(error.value)
 
 
+def _change_raster_profile(driver: str, size: int = 32) -> dict:
+    return dict(
+        driver=driver,
+        width=size,
+        height=size,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4527",
+        transform=from_origin(X0, Y0, 2.0, 2.0),
+    )
+
+
+def _spot_areas(parameters: dict, source: str) -> list[float]:
+    """Areas of the spots polygonizechange finds in the raster QGIS opens as `source`."""
+    from qgis.core import QgsRasterLayer
+
+    layer = QgsRasterLayer(source, "change")
+    assert layer.isValid(), source  # QGIS itself opens it
+    found = rows(output(run("polygonizechange", {**parameters, "RASTER": layer}), "OUTPUT"))
+    return sorted(f[domain.SPOT_MONITORED_AREA] for f in found)
+
+
+def test_change_rasters_in_a_geopackage_table_or_a_zip_are_read_as_qgis_opens_them(
+    provider, tmp_path
+):
+    """Review: a GeoPackage with two raster tables (GPKG:r2.gpkg:change_b) was read as the
+    bare file ("没有坐标系"), a zipped raster (/vsizip/mz.zip/m01.tif) as the zip ("not
+    recognized as a supported file format"): QGIS opens both."""
+    import zipfile
+
+    first = np.zeros((32, 32), np.uint8)
+    first[2:12, 2:12] = 1  # 100 cells: 400 m²
+    second = np.zeros((32, 32), np.uint8)
+    second[10:30, 10:30] = 1  # 400 cells: 1600 m²
+    gpkg = tmp_path / "r2.gpkg"
+    for table, mask, more in (("change_a", first, "NO"), ("change_b", second, "YES")):
+        options = dict(RASTER_TABLE=table, APPEND_SUBDATASET=more)
+        with rasterio.open(gpkg, "w", **_change_raster_profile("GPKG"), **options) as dst:
+            dst.write(mask, 1)
+    parameters = dict(MIN_AREA=0, SIMPLIFY=0, AREA_METHOD=PLANAR, OUTPUT="memory:")
+    assert _spot_areas(parameters, f"GPKG:{gpkg}:change_b") == [1600.0]
+    assert _spot_areas(parameters, f"GPKG:{gpkg}:change_a") == [400.0]
+
+    tif = tmp_path / "m01.tif"
+    with rasterio.open(tif, "w", **_change_raster_profile("GTiff")) as dst:
+        dst.write(second, 1)
+    archive = tmp_path / "mz.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(tif, "m01.tif")
+    tif.unlink()
+    assert _spot_areas(parameters, f"/vsizip/{archive}/m01.tif") == [1600.0]
+
+
+def test_a_change_raster_that_does_not_fit_its_crs_is_refused_by_name(provider, tmp_path):
+    """Review: a zone-39 mask labelled EPSG:4548 gave "0 change spots" and exit 0."""
+    path = tmp_path / "zone39_as_4548.tif"
+    mask = np.ones((8, 8), np.uint8)
+    with rasterio.open(
+        path, "w", **{**_change_raster_profile("GTiff", 8), "crs": "EPSG:4548"}
+    ) as d:
+        d.write(mask, 1)
+    with pytest.raises(QgsProcessingException) as error:
+        run("polygonizechange", {"RASTER": str(path), "MIN_AREA": 0, "OUTPUT": "memory:"})
+    assert "zone39_as_4548.tif" in str(error.value) and "EPSG:4548" in str(error.value)
+
+
 # --- temporary land ---------------------------------------------------------------------------
 def temporary_parameters(demo, **extra) -> dict:
     return {
@@ -616,7 +682,7 @@ def test_temporary_land_finds_each_planted_case(provider, demo):
             assert v[cs.VIOLATION_AREA] == pytest.approx(expected, abs=0.02), (case, code)
             assert v[cs.VIOLATION_AREA] > 100.0
     too_long = records[cases["term_too_long"]["number"]]
-    assert too_long[cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert too_long[cs.STATUS] == cs.TERM_TOO_LONG.label_zh  # every check made
     ok = records[cases["ok"]["number"]]
     assert ok[cs.STATUS] == cs.STATUS_OK and ok[cs.EXPIRY_STATUS] == cs.EXPIRY_VALID
     # The level is a rank, written as the whole number it is.
@@ -752,8 +818,8 @@ def test_temporary_land_follows_the_ledger_deadlines_and_the_infrastructure_fiel
 
     # The level checks are not asked for here: said in the status.
     ok = cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
-    too_long = cs.TERM_TOO_LONG.label_zh
-    expired = cs.EXPIRED_NOT_RESTORED.label_zh
+    too_long = f"{cs.TERM_TOO_LONG.label_zh}（未核查：永久基本农田审批权限、耕地审批权限）"
+    expired = f"{cs.EXPIRED_NOT_RESTORED.label_zh}（未核查：永久基本农田审批权限、耕地审批权限）"
     assert found() == {"临基1": ok, "临普2": too_long, "临期3": ok}  # in its restoration year
     assert found(LEDGER=str(ledger_path)) == {"临基1": ok, "临普2": too_long, "临期3": expired}
     assert found(LEDGER=str(ledger_path), RESTORATION_YEARS=1)["临期3"] == ok

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pytest
 import rasterio
+import rasterio.features
 import shapely
 from rasterio.transform import from_origin
 
@@ -602,6 +603,127 @@ def test_blob_across_window_seams_is_one_spot(tmp_path):
     assert u.area == pytest.approx((30 * 2 * 2 + 4 * 8) * PIXEL * PIXEL)
 
 
+def _cell_groups(mask: np.ndarray, corners: bool) -> list[list[tuple[int, int]]]:
+    """The mask's change cells grouped by hand (breadth first), joined across edges, and
+    across corners too when `corners`: an independent answer to what polygonize joins."""
+    steps = [(-1, 0), (1, 0), (0, -1), (0, 1)]
+    if corners:
+        steps += [(-1, -1), (-1, 1), (1, -1), (1, 1)]
+    seen = np.zeros(mask.shape, dtype=bool)
+    groups = []
+    for start in zip(*np.nonzero(mask)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        group, todo = [], [start]
+        while todo:
+            r, c = todo.pop()
+            group.append((int(r), int(c)))
+            for dr, dc in steps:
+                n = (r + dr, c + dc)
+                inside = 0 <= n[0] < mask.shape[0] and 0 <= n[1] < mask.shape[1]
+                if inside and mask[n] and not seen[n]:
+                    seen[n] = True
+                    todo.append(n)
+        groups.append(group)
+    return groups
+
+
+def test_eight_connected_spots_are_valid_and_measured_cell_by_cell(tmp_path):
+    """Review: with 8 neighbours GDAL traces cells meeting at a corner as one ring touching
+    itself there (159 of 748 spots of a random mask invalid, "Ring Self-intersection"); every
+    spot must be valid, across window seams too, and hold exactly its cells' area."""
+    rng = np.random.default_rng(7)
+    mask = (rng.random((80, 80)) < 0.45).astype(np.uint8)
+    path = write_raster(tmp_path / "random.tif", mask)
+    raw = [
+        shapely.geometry.shape(g)
+        for g, _ in rasterio.features.shapes(mask, mask=mask.astype(bool), connectivity=8)
+    ]
+    assert not all(shapely.is_valid(raw))  # the mask does hold what GDAL gets wrong
+    groups = _cell_groups(mask, corners=True)
+    cells = [shapely.union_all([pixel_box(r, c, r + 1, c + 1) for r, c in g]) for g in groups]
+    for method in ("planar", "ellipsoidal"):
+        spots, records = polygonize(path, connectivity=8, min_area_sqm=0, area_method=method)
+        assert shapely.is_valid(spots).all(), shapely.is_valid_reason(spots)
+        assert len(spots) == len(groups)
+        tree = shapely.STRtree(spots)
+        for group, union in zip(groups, cells):
+            (hit,) = tree.query(union.representative_point(), predicate="intersects")
+            assert shapely.area(shapely.symmetric_difference(spots[hit], union)) < 1e-6
+            expected = len(group) * PIXEL * PIXEL if method == "planar" else geodesic_area(union)
+            assert records[hit][domain.SPOT_MONITORED_AREA] == pytest.approx(expected, abs=0.01)
+    # A diagonal line of cells: one spot with 8 neighbours, valid, each cell still there.
+    line = np.zeros((16, 16), np.uint8)
+    line[np.arange(2, 14), np.arange(2, 14)] = 1
+    (spot,), (record,) = polygonize(
+        write_raster(tmp_path / "diagonal.tif", line), connectivity=8, min_area_sqm=0
+    )
+    assert spot.is_valid and len(shapely.get_parts(spot)) == 12
+    assert record[domain.SPOT_MONITORED_AREA] == pytest.approx(12 * PIXEL * PIXEL)
+    # Simplified, an 8-connected spot stays valid too.
+    simple, _ = polygonize(path, connectivity=8, min_area_sqm=0, simplify_tolerance_m=1.0)
+    assert shapely.is_valid(simple).all()
+
+
+def test_four_connected_spots_are_what_gdal_traces(tmp_path):
+    """Making 8-connected spots valid leaves 4-connected ones as GDAL traced them."""
+    rng = np.random.default_rng(7)
+    mask = (rng.random((80, 80)) < 0.45).astype(np.uint8)
+    path = write_raster(tmp_path / "random.tif", mask)
+    raw = shapely.normalize(
+        _pixels_to_world_raw(rasterio.features.shapes(mask, mask=mask.astype(bool), connectivity=4))
+    )
+    spots, _ = polygonize(path, connectivity=4, min_area_sqm=0, window_size=4096)
+    assert len(spots) == len(raw) == len(_cell_groups(mask, corners=False))
+    assert sorted(shapely.to_wkb(shapely.normalize(spots))) == sorted(shapely.to_wkb(raw))
+
+
+def _pixels_to_world_raw(shapes) -> np.ndarray:
+    """GDAL's pixel-coordinate shapes placed as write_raster places the cells."""
+    return np.array(
+        [
+            shapely.transform(
+                shapely.geometry.shape(g),
+                lambda xy: np.column_stack([X0 + xy[:, 0] * PIXEL, Y0 - xy[:, 1] * PIXEL]),
+            )
+            for g, _ in shapes
+        ],
+        dtype=object,
+    )
+
+
+def test_a_raster_whose_cells_do_not_fit_its_crs_is_refused(tmp_path):
+    """Review: a zone-39 mask (x ≈ 39,580,000) labelled as zone 38 (EPSG:4548 has no
+    prefix) gave NaN ellipsoidal areas, all dropped as under the mapping unit ("0 change
+    spots", exit 0), and planar spots at a meaningless place. Refused, naming file and CRS,
+    as the vector readers refuse a feature; lon/lat labelled as zone 39 likewise."""
+    mask = np.zeros((20, 20), np.uint8)
+    mask[5:15, 5:15] = 1
+    relabelled = write_raster(tmp_path / "zone39_as_4548.tif", mask, crs="EPSG:4548")
+    for method in ("ellipsoidal", "planar"):
+        with pytest.raises(ValueError, match=r"zone39_as_4548\.tif.*EPSG:4548"):
+            polygonize(relabelled, area_method=method, min_area_sqm=0)
+    degrees = tmp_path / "degrees_as_4527.tif"
+    profile = dict(driver="GTiff", height=20, width=20, count=1, dtype="uint8", crs="EPSG:4527")
+    with rasterio.open(
+        degrees, "w", transform=from_origin(118.0, 36.8, 1e-4, 1e-4), **profile
+    ) as d:
+        d.write(mask, 1)
+    with pytest.raises(ValueError, match=r"degrees_as_4527\.tif.*EPSG:4527"):
+        polygonize(degrees, min_area_sqm=0)
+
+
+def test_a_spot_whose_area_cannot_be_computed_is_refused_not_dropped(tmp_path, monkeypatch):
+    """A NaN area is not under the mapping unit: counting it so lost the spot unsaid."""
+    mask = np.zeros((20, 20), np.uint8)
+    mask[5:15, 5:15] = 1
+    path = write_raster(tmp_path / "mask.tif", mask)
+    monkeypatch.setattr(change_polygons, "areas", lambda geoms, *a: np.full(len(geoms), np.nan))
+    with pytest.raises(ValueError, match=r"mask\.tif.*area of 1 change spots cannot be computed"):
+        polygonize(path, min_area_sqm=0)
+
+
 def cs_spot_area() -> str:
     from zc_enforcement_plugin.core import domain
 
@@ -932,7 +1054,7 @@ def test_two_approvals_sharing_a_number_are_judged_each_by_itself(audit):
     # (the temporary audit adds the level checks it was not given to 未发现问题)
     assert clean[cs.VIOLATION_COUNT] == 0 and clean[cs.STATUS].startswith(cs.STATUS_OK)
     assert over[cs.COUNT_PREFIX + cs.OVER_AREA.code] == 1
-    assert over[cs.STATUS] == cs.OVER_AREA.label_zh
+    assert over[cs.STATUS].split("（")[0] == cs.OVER_AREA.label_zh
     v, g = violation(res, "临X", cs.OVER_AREA.code)
     assert g.equals(box(200, 0, 250, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(4000.0)
     assert len(res.spots) == 1
@@ -983,8 +1105,10 @@ def test_an_approved_term_longer_than_the_law_allows_is_reported():
     assert g.equals(box(600, 0, 650, 100)) and v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
     assert "2019-01-01 至 2025-12-31" in v[cs.VIOLATION_NOTE] and "2 年" in v[cs.VIOLATION_NOTE]
     rec = {r["PZWH"]: r for r in res.records}
-    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
-    # No level layers given: the level checks were not made, and the status says so.
+    # No level layers given: the level checks were not made, and the status says so, beside
+    # a violation found too.
+    levels_not_made = "（未核查：永久基本农田审批权限、耕地审批权限）"
+    assert rec["临T6"][cs.STATUS] == cs.TERM_TOO_LONG.label_zh + levels_not_made
     assert rec["临T2"][cs.STATUS] == cs.not_checked(["永久基本农田审批权限", "耕地审批权限"])
 
     approvals, ground = term_case(["否", "是", "是", "是"])
@@ -1009,7 +1133,7 @@ def test_an_over_long_term_of_unused_land_is_reported_without_a_polygon():
     )
     v, g = violation(res, "临U", cs.TERM_TOO_LONG.code)
     assert g is None and v[cs.VIOLATION_AREA] == 0.0
-    assert res.records[0][cs.STATUS] == cs.TERM_TOO_LONG.label_zh
+    assert res.records[0][cs.STATUS].split("（")[0] == cs.TERM_TOO_LONG.label_zh
 
 
 def restored_case(start="2021-03-01", end="2023-02-28"):
@@ -1147,7 +1271,7 @@ def test_ground_used_before_the_approved_start_is_used_before_approval():
     assert len(res.violations) == 1
     rec = {r["PZWH"]: r for r in res.records}
     assert rec["临F1"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
-    assert rec["临F1"][cs.STATUS] == cs.USED_BEFORE_START.label_zh
+    assert rec["临F1"][cs.STATUS].split("（")[0] == cs.USED_BEFORE_START.label_zh
     assert rec["临F2"][cs.EXPIRY_STATUS] == cs.EXPIRY_NOT_STARTED
     assert rec["临F2"][cs.STATUS] == cs.STATUS_NOT_USED
     # From the start day on, the same use is within the term.
@@ -1460,6 +1584,60 @@ def test_mining_under_a_licence_whose_dates_cannot_be_read_is_unchecked_never_cl
     assert any("2030-13-45" in m for m in bad), res.messages
     assert any("未核查超期开采" in m for m in bad), res.messages
     assert [m for m in res.messages if "BLANK" in m and "未核查超期开采" in m], res.messages
+
+
+def test_checks_not_made_are_said_beside_the_violations_found():
+    """Review: an approval whose dates are Excel serials ('45717', unreadable) and whose ground
+    changed use got JCJG 擅自改变用途 alone, as if its term, start and restoration had been
+    checked. Every audit says the checks it could not make whatever it found."""
+    levels = "永久基本农田审批权限、耕地审批权限"  # no level layers given: never checked here
+    approvals = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)],
+        ["临E1", "临E2", "临E3"],
+        uses=["施工营地"] * 3,
+        start=["45717", "2025-01-01", "2025-01-01"],
+        end=["45900", "2025-13-45", "2026-12-31"],
+    )
+    ground = Ground(
+        [box(10, 10, 90, 90), box(210, 10, 290, 90), box(410, 10, 490, 90)],
+        ids=["G1", "G2", "G3"],
+        uses=["砂石堆场"] * 3,
+    )
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    rec = {r["PZWH"]: r for r in res.records}
+    changed = cs.CHANGED_USE.label_zh
+    assert rec["临E1"][cs.EXPIRY_STATUS] == cs.EXPIRY_INVALID
+    assert rec["临E1"][cs.STATUS] == (
+        f"{changed}（日期无效，未核查：批准期限超过规定、未批先用、到期未复垦、{levels}）"
+    )
+    # Only the end unreadable: use before the start was checked.
+    assert (
+        rec["临E2"][cs.STATUS]
+        == f"{changed}（日期无效，未核查：批准期限超过规定、到期未复垦、{levels}）"
+    )
+    assert rec["临E3"][cs.STATUS] == f"{changed}（未核查：{levels}）"
+
+    licences = Licences([box(0, 0, 100, 100)], ["BAD"], ["2020-01-01"], ["2030-13-45"])
+    activity = Ground([box(50, 10, 150, 90)], ids=["K1"])  # half under BAD, half outside it
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    (record,) = res.records
+    assert record[cs.STATUS] == f"{cs.OUT_OF_BOUNDS.label_zh}（日期无效，未核查：超期开采）"
+
+    filings = Approvals([box(0, 0, 100, 100)], ["设X"], uses=["种植大棚"])
+    ground = Ground(
+        [box(0, 0, 50, 100), box(50, 0, 100, 100)], ids=["G1", "G2"], uses=["住宅", "管理用房"]
+    )
+    res = audits.audit_facility_land(
+        filings,
+        ground,
+        crs=EPSG,
+        area_method="planar",
+        auxiliary_uses={"管理用房"},
+        auxiliary_max_share=None,
+        auxiliary_max_sqm=None,
+    )
+    (record,) = res.records
+    assert record[cs.STATUS] == f"{changed}（未核查：辅助设施上限）"
 
 
 def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said():

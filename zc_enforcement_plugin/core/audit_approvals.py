@@ -203,10 +203,10 @@ def violation_records(
     ov: ApprovalOverlay,
     kinds: Sequence[ViolationKind],
     extra: list[dict],
-    unchecked: Sequence[str] | None = None,
+    unchecked: Sequence[cs.Unchecked] | None = None,
 ) -> list[dict]:
     """Per-approval records: figures, counts per kind and the status in words; `unchecked`
-    (per approval, '' when all was checked) replaces a status that would say all is well."""
+    (per approval, the checks not made) is said in the status whatever was found."""
     counts = run.kind_counts(len(ov.ids))
     records = []
     for a, num in enumerate(ov.ids):
@@ -219,16 +219,11 @@ def violation_records(
         inside, outside = split_rounding(used, [ov.inside_area[a], ov.owned_outside_area[a]])
         per = counts[a]
         found = [k.label_zh for k in kinds if per.get(k.code)]
-        if found:
-            status = "、".join(found)
-        elif shapely.is_missing(ov.geoms[a]):
+        if not found and shapely.is_missing(ov.geoms[a]):
             status = cs.STATUS_NO_GEOMETRY
-        elif not ground_here:
-            status = cs.STATUS_NOT_USED
         else:
-            status = cs.STATUS_OK
-        if unchecked and unchecked[a] and status in (cs.STATUS_OK, cs.STATUS_NOT_USED):
-            status = unchecked[a]
+            clean = cs.STATUS_NOT_USED if not ground_here else cs.STATUS_OK
+            status = cs.judged(found, unchecked[a] if unchecked else cs.ALL_CHECKED, clean)
         rec = {
             domain.APPROVAL_NUMBER: num,
             domain.APPROVED_USE: ov.uses[a],

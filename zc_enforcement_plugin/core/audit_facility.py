@@ -246,13 +246,14 @@ def _basic_farmland_used(
 
 def _unchecked_auxiliary(
     run: AuditRun, aux_area: np.ndarray, limits: _AuxiliaryLimits
-) -> list[str]:
+) -> list[cs.Unchecked]:
     """Per filing, the check not made: a check not made is said, not passed over as
-    未发现问题, since the office reads JCJG alone."""
+    未发现问题 nor behind a violation found, since the office reads JCJG alone."""
     if limits.given:
-        return [""] * len(aux_area)
+        return [cs.ALL_CHECKED] * len(aux_area)
     run.messages.append(
         "未给出辅助设施上限（比例或面积），未核查辅助设施是否超标 / no limit for auxiliary "
         "facilities was given: they were not checked"
     )
-    return [cs.not_checked(["辅助设施上限"]) if area > run.tol else "" for area in aux_area]
+    not_made = cs.Unchecked(("辅助设施上限",))
+    return [not_made if area > run.tol else cs.ALL_CHECKED for area in aux_area]

@@ -186,7 +186,7 @@ def audit_mining(
     maybe_link = ok_link | unknown[lj]
     valid_cover = group_union(lic_l[lj[ok_link]], li[ok_link], n)
     maybe_cover = group_union(lic_l[lj[maybe_link]], li[maybe_link], n)
-    unchecked = [""] * n
+    unchecked = [cs.ALL_CHECKED] * n
     for k in np.flatnonzero(~ok_link).tolist():
         i, j = int(li[k]), int(lj[k])
         cover = valid_cover[i] if unknown[j] else maybe_cover[i]
@@ -203,8 +203,8 @@ def audit_mining(
             piece, area = act_l[i], 0.0
         if unknown[j]:
             # An unreadable date is said before a missing one (the bureau can correct a typo).
-            if unchecked[i] != cs.STATUS_DATE_INVALID:
-                unchecked[i] = unread[j]
+            if unchecked[i].reason != cs.EXPIRY_INVALID:
+                unchecked[i] = cs.Unchecked((cs.EXPIRED_LICENCE.label_zh,), unread[j])
             continue
         window = f"{v_from[j] or '…'} 至 {v_to[j] or '…'}"
         run.violation(
@@ -265,7 +265,7 @@ def _licence_terms(
             valid[i] = True
             continue
         problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
-        unknown[i], unread[i] = True, problems[0][1]
+        unknown[i], unread[i] = True, problems[0][0]
         for (word, _status), fld, side, side_en in (
             (to_problems[i], licences.to_field, "截止", "end"),
             (from_problems[i], licences.from_field, "起始", "start"),
@@ -338,11 +338,11 @@ def _mining_records(
     out_area: np.ndarray,
     hit_names: list[list[str]],
     hit_geoms: list[list[shapely.Geometry]],
-    unchecked: list[str],
+    unchecked: list[cs.Unchecked],
 ) -> list[dict]:
     """One record per activity: its area, the licences it overlaps, the area outside them, the
     no-go areas it lies in and the count of each kind of violation found; `unchecked` (per
-    activity, '' when all was checked) replaces a status that would say all is well."""
+    activity, the checks not made) is said in the status whatever was found."""
     n = len(act_l)
     counts = run.kind_counts(n)
     records = []
@@ -364,11 +364,10 @@ def _mining_records(
         for k in cs.MINING_KINDS:
             rec[cs.COUNT_PREFIX + k.code] = per.get(k.code, 0)
         rec[cs.VIOLATION_COUNT] = sum(per.values())
-        if found:
-            rec[cs.STATUS] = "、".join(found)
+        if not found and shapely.is_missing(act_l[i]):
+            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY
         else:
-            no_geom = shapely.is_missing(act_l[i])
-            rec[cs.STATUS] = cs.STATUS_NO_GEOMETRY if no_geom else unchecked[i] or cs.STATUS_OK
+            rec[cs.STATUS] = cs.judged(found, unchecked[i])
         records.append(rec)
     return records
 

@@ -202,21 +202,30 @@ def audit_temporary_land(
         }
         for a in range(na)
     ]
-    # An invalid date is said before a missing one (the bureau can correct a typo).
-    unchecked = []
-    for a in range(na):
-        problems = [p for p in (end_problems[a], start_problems[a]) if p[1]]
-        problems.sort(key=lambda p: p[0] != cs.EXPIRY_INVALID)
-        unchecked.append(
-            problems[0][1]
-            if problems
-            else cs.not_checked(level_unchecked[a])
-            if level_unchecked[a]
-            else ""
-        )
+    unchecked = [
+        _unchecked(end_problems[a], start_problems[a], level_unchecked[a]) for a in range(na)
+    ]
     records = violation_records(run, ov, cs.TEMPORARY_KINDS, extra, unchecked)
     run.report(100.0)
     return run.result(records)
+
+
+def _unchecked(
+    end_problem: tuple[str, str], start_problem: tuple[str, str], level_unchecked: list[str]
+) -> cs.Unchecked:
+    """The checks not made on an approval: those its unread dates stop (the term needs both,
+    use before the start the start, restoration the end), then the level checks left off.
+    An invalid date is said before a missing one (the bureau can correct a typo)."""
+    words = [w for w in (end_problem[0], start_problem[0]) if w]
+    checks = []
+    if words:
+        checks.append(cs.TERM_TOO_LONG.label_zh)
+    if start_problem[0]:
+        checks.append(cs.USED_BEFORE_START.label_zh)
+    if end_problem[0]:
+        checks.append(cs.EXPIRED_NOT_RESTORED.label_zh)
+    reason = cs.EXPIRY_INVALID if cs.EXPIRY_INVALID in words else (words[0] if words else "")
+    return cs.Unchecked(tuple(checks + level_unchecked), reason)
 
 
 def _changed_use_checks(

@@ -130,8 +130,43 @@ EXPIRY_NOT_RESTORED = "到期未复垦"
 EXPIRY_UNKNOWN = "日期缺失"
 EXPIRY_INVALID = "日期无效"  # a date is there but is no date (2025-13-01)
 # JCJG of an approval where nothing was found but a date could not be read: never 未发现问题.
-STATUS_DATE_MISSING = "日期缺失，无法核查"
-STATUS_DATE_INVALID = "日期无效，无法核查"
+_CANNOT_CHECK = "无法核查"
+STATUS_DATE_MISSING = f"{EXPIRY_UNKNOWN}，{_CANNOT_CHECK}"
+STATUS_DATE_INVALID = f"{EXPIRY_INVALID}，{_CANNOT_CHECK}"
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """The checks an audit could not make on one record (violation kinds' or checks' names)
+    and, when the record's own data stopped them, why (EXPIRY_UNKNOWN / EXPIRY_INVALID: a date
+    missing or not a date). JCJG says them whatever else was found, since the office reads
+    JCJG alone: a violation found does not mean the rest was checked."""
+
+    checks: tuple[str, ...] = ()
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.checks or self.reason)
+
+
+ALL_CHECKED = Unchecked()
+
+
+def judged(found: Sequence[str], unchecked: Unchecked = ALL_CHECKED, clean: str = STATUS_OK) -> str:
+    """JCJG of a record: the violations found (`found`, labels), else `clean`, and in either
+    case the checks not made. Found: 擅自改变用途（日期无效，未核查：批准期限超过规定、…）;
+    none found: 日期无效，无法核查 when a date stopped the checks, else 未发现问题（未核查：…）."""
+    if found:
+        status = "、".join(found)
+        if not unchecked:
+            return status
+        why = f"{unchecked.reason}，" if unchecked.reason else ""
+        return f"{status}（{why}未核查：{'、'.join(unchecked.checks)}）"
+    if unchecked.reason:
+        return f"{unchecked.reason}，{_CANNOT_CHECK}"
+    if unchecked.checks:
+        return not_checked(list(unchecked.checks))
+    return clean
 
 
 @dataclass(frozen=True)

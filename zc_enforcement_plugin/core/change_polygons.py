@@ -25,7 +25,7 @@ from .areas import (
     round_area,
     to_local,
 )
-from .reproject import guessed_datum
+from .reproject import guessed_datum, misfits
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -147,7 +147,7 @@ def polygonize_change(
         pieces, piece_window = _change_pieces(src, band, windows, values, connectivity, report)
         report(70.0)
 
-    geoms = cs.as_geometry_array(pieces)
+    geoms = _valid_polygons(cs.as_geometry_array(pieces))
     geoms = _merge_seams(geoms, np.asarray(piece_window, dtype=int), windows, connectivity)
     report(80.0)
     empty_result: tuple[np.ndarray, list[dict]] = (np.empty(0, dtype=object), [])
@@ -160,6 +160,7 @@ def polygonize_change(
     origin = local_origin(shapely.total_bounds(world))
     local = to_local(world, origin)
     area = areas(local, method, crs_key, origin)
+    _refuse_unmeasured(path, world, area)
     keep = area >= min_area_sqm
     if (~keep).any():
         notes.append(
@@ -214,8 +215,74 @@ def _measurable_crs(src, path: str, band: int, method: AreaMethod) -> int | str:
         )
     epsg = src.crs.to_epsg()
     crs_key: int | str = epsg if epsg is not None else src.crs.to_wkt()
-    _check_measurable(path, CRS.from_user_input(crs_key), method)
+    crs = CRS.from_user_input(crs_key)
+    _check_measurable(path, crs, method)
+    _refuse_misfit(src, path, crs)
     return crs_key
+
+
+def _refuse_misfit(src, path: str, crs: CRS) -> None:
+    """Refuses a raster whose cells lie where its CRS puts nothing in China (a zone-prefixed
+    mask labelled with another zone or with no prefix, metres labelled degrees): its spots
+    would be measured and placed meaninglessly. Judged as the vector readers judge a feature
+    (reproject.misfits), on the raster's footprint."""
+    footprint = _pixels_to_world(
+        cs.as_geometry_array([shapely.box(0, 0, src.width, src.height)]), src.transform
+    )
+    if not len(misfits(footprint, crs)):
+        return
+    x1, y1, x2, y2 = shapely.bounds(footprint[0])
+    named = crs.to_string()
+    named = crs.name if named == crs.name else f"{named} ({crs.name})"
+    where = f"x={x1:.4f}, y={y1:.4f} – x={x2:.4f}, y={y2:.4f}"
+    raise ValueError(
+        f"栅格 {path} 的坐标不符合其坐标系 {named}：像元位于 {where}，该坐标系在中国境内"
+        "没有这样的位置（经纬度标成了投影坐标系，或带号缺失、错误？），请设置栅格正确的坐标系"
+        f" / raster {path} does not fit its CRS {named}: its cells lie at {where}, where that"
+        " CRS puts nothing in China (longitude/latitude under a projected CRS, or a missing or"
+        " wrong zone prefix?): set the raster's right CRS"
+    )
+
+
+def _refuse_unmeasured(path: str, world: np.ndarray, area: np.ndarray) -> None:
+    """Refuses spots whose area could not be computed (NaN, inf): such a spot is neither
+    above nor below the mapping unit, and dropping it as small would lose it unsaid."""
+    bad = np.flatnonzero(~np.isfinite(area))
+    if not len(bad):
+        return
+    x, y = shapely.bounds(world[bad[0]])[:2]
+    raise ValueError(
+        f"栅格 {path}：{len(bad)} 个变化斑块无法计算面积，如位于 x={x:.4f}, y={y:.4f} 的斑块；"
+        f"请检查栅格的坐标系 / raster {path}: the area of {len(bad)} change spots cannot be "
+        f"computed, e.g. the spot at x={x:.4f}, y={y:.4f}: check the raster's CRS"
+    )
+
+
+def _valid_polygons(pieces: np.ndarray) -> np.ndarray:
+    """The pieces, each made valid. GDAL's 8-connected polygonize traces cells that meet only
+    at a corner as one ring touching itself there, which is invalid: unions and simplification
+    of such a ring go wrong and screening would flag the spot as repaired. make_valid splits
+    it where it touches (a MultiPolygon, or a polygon with its hole), the area unchanged;
+    only the polygonal parts are kept (it can add the touching point as a stray part)."""
+    bad = np.flatnonzero(~shapely.is_valid(pieces))
+    if not len(bad):
+        return pieces
+    fixed = shapely.make_valid(pieces[bad])
+    # Two levels: make_valid may give a collection holding a MultiPolygon.
+    parts, owner = shapely.get_parts(fixed, return_index=True)
+    parts, deeper = shapely.get_parts(parts, return_index=True)
+    owner = owner[deeper]
+    polygonal = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    parts, owner = parts[polygonal], owner[polygonal]
+    out = pieces.copy()
+    counts = np.bincount(owner, minlength=len(bad))
+    single = counts[owner] == 1
+    out[bad[owner[single]]] = parts[single]
+    several = np.flatnonzero(counts > 1)
+    if len(several):
+        many = ~single
+        out[bad[several]] = shapely.multipolygons(parts[many], indices=owner[many])[several]
+    return out
 
 
 def _change_pieces(

@@ -27,6 +27,23 @@ CHANGE_FIELDS = [
     domain.SPOT_MONITORED_AREA,
 ]
 CONNECTIVITY_OPTIONS = (4, 8)  # neighbours, in the order of the CONNECTIVITY enum
+# Parts of a gdal layer's source that are QGIS's, not GDAL's name of the raster.
+_NOT_GDAL_NAME = ("openOptions", "credentialOptions")
+
+
+def gdal_source(layer) -> str:
+    """The name GDAL opens the layer's raster by, as QGIS does: a table of a GeoPackage
+    (GPKG:file:table) or a file inside an archive (/vsizip/file.zip/m01.tif) keeps its table
+    or member, which the file's path alone loses. QGIS's open options are left out (rasterio
+    opens by name); a layer of another provider gives its source as it is."""
+    if layer.providerType() != "gdal":
+        return layer.source()
+    registry = QgsProviderRegistry.instance()
+    parts = registry.decodeUri("gdal", layer.source())
+    if not parts.get("path"):
+        return layer.source()
+    name = {key: value for key, value in parts.items() if key not in _NOT_GDAL_NAME}
+    return registry.encodeUri("gdal", name) or layer.source()
 
 
 class PolygonizeChange(CampaignAlgorithm):
@@ -47,10 +64,13 @@ class PolygonizeChange(CampaignAlgorithm):
         "evidence folder, with a satellite batch numbered from 0001), XZQDM county "
         "code, TBLX spot type, JCMJ area in m² (ellipsoidal by default; planar areas "
         "need a CGCS2000 Gauss-Krüger raster, and a raster on Beijing 1954 or Xian "
-        "1980 is refused: convert it with the bureau's parameters first). The output "
+        "1980 is refused: convert it with the bureau's parameters first; so is a "
+        "raster whose cells lie where its CRS puts nothing in China, a wrong or missing "
+        "zone prefix, naming the file and the CRS). The output "
         "is a spot batch like a delivered one: screen it with Screen spots, then "
         "import it into the ledger as a batch of its own. Cells joined across: edges "
-        "(4 neighbours) or edges and corners (8). The reading window (pixels a side) "
+        "(4 neighbours) or edges and corners (8; cells meeting only at a corner are "
+        "parts of one valid multipolygon). The reading window (pixels a side) "
         "bounds the memory a window takes. A raster that would give more spots than "
         "the numbers left in the block is refused, naming the count: give a first "
         "sequence number with room for them all."
@@ -120,7 +140,8 @@ class PolygonizeChange(CampaignAlgorithm):
         return values or None
 
     def _raster(self, parameters, context):
-        """(layer, path of its file), refusing a raster whose cells cannot be measured."""
+        """(layer, the name GDAL opens its raster by), refusing a raster whose cells cannot be
+        measured."""
         layer = self.parameterAsRasterLayer(parameters, self.RASTER, context)
         if layer is None:
             raise fail(tr("The change raster cannot be opened."))
@@ -138,8 +159,7 @@ class PolygonizeChange(CampaignAlgorithm):
                     "measured; warp it to a projected CRS (e.g. EPSG:4527) first."
                 ).format(layer=layer.name(), crs=crs.authid())
             )
-        path = QgsProviderRegistry.instance().decodeUri("gdal", layer.source()).get("path")
-        return layer, path or layer.source()
+        return layer, gdal_source(layer)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         layer, path = self._raster(parameters, context)
