@@ -21,6 +21,7 @@ from tests.test_screenspots_algorithm import run
 from zc_enforcement_plugin.core import domain, evidence, export, xlsx
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.files import NAME_BYTES_LIMIT, safe_file_name
+from zc_enforcement_plugin.core.ledger_records import LedgerError
 
 NUMBER = "37030220260020"
 FULL_WIDTH = "３７０３０２２０２６００２０"
@@ -70,6 +71,53 @@ def test_a_number_recorded_in_full_width_is_refreshed_by_its_plain_redelivery(le
     assert _numbers(ledger) == [FULL_WIDTH]
     [said] = [w for w in report.warnings if "recorded number" in w.message]
     assert (said.number, said.field) == (NUMBER, "JCBH") and repr(FULL_WIDTH) in said.message
+
+
+def _pre_rule_spelling(number: str, i: int) -> str:
+    """``number`` as a ledger from before numbers were read as they show may hold it: full
+    width for even ``i``, a zero-width space after it for odd."""
+    if i % 2:
+        return number + "\u200b"
+    return "".join(chr(ord(c) + 0xFEE0) for c in number)
+
+
+def check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(store) -> None:
+    """Found by review: 12 spots whose numbers an earlier version stored in full width or
+    with a zero-width space, delivered again (in full width) under another batch name, went
+    in a second time (IMPORTED 12, 24 spots), as other batches were looked up by the stored
+    text. They are looked up as spots are told apart: the new batch is refused naming the
+    batch holding them, nothing written; no leading zeros are claimed lost; two of them
+    delivered as a supplement are recorded again with the held-elsewhere warning. (Shared with
+    the PostGIS store's tests.)"""
+    numbers = [f"370302202600{i:02d}" for i in range(12)]
+    store.import_batch("2026Q3", [_spot(n, i) for i, n in enumerate(numbers)], source="q3.gpkg")
+    column = f'"{ls.C_SPOT_NUMBER}"'
+    with store.transaction():  # as an earlier version stored them
+        for i, number in enumerate(numbers):
+            store._run(
+                f"UPDATE {ls.T_SPOTS} SET {column} = {store._MARK} WHERE {column} = {store._MARK}",
+                (_pre_rule_spelling(number, i), number),
+            )
+    recorded = sorted(s.number for s in store.spots())
+    assert recorded == sorted(_pre_rule_spelling(n, i) for i, n in enumerate(numbers))
+    before = [(b.name, b.spot_count) for b in store.batches()]
+
+    full_width = [_spot(_pre_rule_spelling(n, 0), i) for i, n in enumerate(numbers)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("2026Q3-again", full_width, source="again.gpkg")
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and "batch 2026Q3 (" in said and "q3.gpkg" in said, said
+    assert "leading zeros" not in said and "前导零" not in said, said
+    assert [(b.name, b.spot_count) for b in store.batches()] == before
+
+    few = store.import_batch("补充", [_spot(numbers[0], 0), _spot(numbers[1], 1)])
+    assert few.added == 2
+    held = {w.number: w.message for w in few.warnings if "already in batch 2026Q3" in w.message}
+    assert sorted(held) == numbers[:2], few.warnings
+
+
+def test_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(ledger):  # noqa: F811
+    check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(ledger)
 
 
 def test_control_and_format_characters_in_numbers_and_names_are_reported(ledger):  # noqa: F811
