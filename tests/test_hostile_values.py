@@ -209,6 +209,56 @@ def test_a_file_recorded_under_an_earlier_rule_is_still_read_and_zipped_under_th
     assert manifest[1][export.MANIFEST_SHA256] == hashlib.sha256(PHOTO).hexdigest()
 
 
+OTHER_PHOTO = PHOTO.replace(b"field", b"later")
+
+
+@pytest.mark.parametrize(
+    ("number", "earlier", "now", "members"),
+    [
+        ("S1", "S1/-1.jpg", "S1/_-1.jpg", ["S1/_-1.jpg", "S1/_-1_2.jpg"]),
+        ("CON", "CON/p.jpg", "_CON/p.jpg", ["_CON/p.jpg", "_CON/p_2.jpg"]),
+    ],
+)
+def test_a_file_stored_under_the_earlier_rule_and_one_named_alike_now_are_both_zipped(
+    tmp_path, number, earlier, now, members
+):
+    """Found by review: a file an earlier version stored (S1/-1.jpg, CON/p.jpg) and another
+    photo stored now under the name the rule gives (S1/_-1.jpg, _CON/p.jpg) are one zip
+    member: only one was zipped and the other, intact, reported altered. The second is
+    numbered as an attachment of a taken name is: both zipped, both 一致, no problem."""
+    root = tmp_path / "evidence"
+    for stored, content in ((earlier, PHOTO), (now, OTHER_PHOTO)):
+        (root / stored).parent.mkdir(parents=True, exist_ok=True)
+        (root / stored).write_bytes(content)
+    rows = [_row(root, number, earlier), _row(root, number, now, OTHER_PHOTO)]
+    result, names, manifest = _zip(tmp_path, root, rows)
+    assert not result.problems, result.problems
+    assert sorted(names) == sorted([*members, *_MANIFESTS])
+    said = [
+        (m[export.MANIFEST_PATH], m[export.MANIFEST_STORED_PATH], m[export.MANIFEST_CHECK])
+        for m in manifest
+    ]
+    assert said == [(members[0], earlier, "一致"), (members[1], now, "一致")]
+    with zipfile.ZipFile(result.path) as archive:
+        assert [archive.read(member) for member in members] == [PHOTO, OTHER_PHOTO]
+
+
+def test_a_photo_attached_beside_a_file_of_the_earlier_rule_takes_a_name_of_its_own(tmp_path):
+    """S1/-1.jpg stored by an earlier version: another photo named -1.jpg is not stored as
+    _-1.jpg, the zip member -1.jpg already has, but numbered; the same photo again is the
+    file already there."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "-1.jpg").write_bytes(PHOTO)
+    source = tmp_path / "new" / "-1.jpg"
+    source.parent.mkdir()
+    source.write_bytes(OTHER_PHOTO)
+    assert evidence.store_evidence_in(root, "S1", source, ls.EVIDENCE_PHOTO).path == "S1/_-1_2.jpg"
+    source.write_bytes(PHOTO)
+    assert evidence.store_evidence_in(root, "S1", source, ls.EVIDENCE_PHOTO).path == "S1/-1.jpg"
+    assert sorted(p.name for p in (root / "S1").iterdir()) == ["-1.jpg", "_-1_2.jpg"]
+
+
 # --- CSV outputs of the algorithms -------------------------------------------------------------
 
 
