@@ -21,6 +21,7 @@ from tests.test_screenspots_algorithm import run
 from zc_enforcement_plugin.core import domain, evidence, export, xlsx
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.files import NAME_BYTES_LIMIT, safe_file_name
+from zc_enforcement_plugin.core.ledger_records import LedgerError
 
 NUMBER = "37030220260020"
 FULL_WIDTH = "３７０３０２２０２６００２０"
@@ -70,6 +71,53 @@ def test_a_number_recorded_in_full_width_is_refreshed_by_its_plain_redelivery(le
     assert _numbers(ledger) == [FULL_WIDTH]
     [said] = [w for w in report.warnings if "recorded number" in w.message]
     assert (said.number, said.field) == (NUMBER, "JCBH") and repr(FULL_WIDTH) in said.message
+
+
+def _pre_rule_spelling(number: str, i: int) -> str:
+    """``number`` as a ledger from before numbers were read as they show may hold it: full
+    width for even ``i``, a zero-width space after it for odd."""
+    if i % 2:
+        return number + "\u200b"
+    return "".join(chr(ord(c) + 0xFEE0) for c in number)
+
+
+def check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(store) -> None:
+    """Found by review: 12 spots whose numbers an earlier version stored in full width or
+    with a zero-width space, delivered again (in full width) under another batch name, went
+    in a second time (IMPORTED 12, 24 spots), as other batches were looked up by the stored
+    text. They are looked up as spots are told apart: the new batch is refused naming the
+    batch holding them, nothing written; no leading zeros are claimed lost; two of them
+    delivered as a supplement are recorded again with the held-elsewhere warning. (Shared with
+    the PostGIS store's tests.)"""
+    numbers = [f"370302202600{i:02d}" for i in range(12)]
+    store.import_batch("2026Q3", [_spot(n, i) for i, n in enumerate(numbers)], source="q3.gpkg")
+    column = f'"{ls.C_SPOT_NUMBER}"'
+    with store.transaction():  # as an earlier version stored them
+        for i, number in enumerate(numbers):
+            store._run(
+                f"UPDATE {ls.T_SPOTS} SET {column} = {store._MARK} WHERE {column} = {store._MARK}",
+                (_pre_rule_spelling(number, i), number),
+            )
+    recorded = sorted(s.number for s in store.spots())
+    assert recorded == sorted(_pre_rule_spelling(n, i) for i, n in enumerate(numbers))
+    before = [(b.name, b.spot_count) for b in store.batches()]
+
+    full_width = [_spot(_pre_rule_spelling(n, 0), i) for i, n in enumerate(numbers)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("2026Q3-again", full_width, source="again.gpkg")
+    said = str(refused.value)
+    assert "12 of the 12 spots" in said and "batch 2026Q3 (" in said and "q3.gpkg" in said, said
+    assert "leading zeros" not in said and "前导零" not in said, said
+    assert [(b.name, b.spot_count) for b in store.batches()] == before
+
+    few = store.import_batch("补充", [_spot(numbers[0], 0), _spot(numbers[1], 1)])
+    assert few.added == 2
+    held = {w.number: w.message for w in few.warnings if "already in batch 2026Q3" in w.message}
+    assert sorted(held) == numbers[:2], few.warnings
+
+
+def test_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(ledger):  # noqa: F811
+    check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(ledger)
 
 
 def test_control_and_format_characters_in_numbers_and_names_are_reported(ledger):  # noqa: F811
@@ -159,6 +207,56 @@ def test_a_file_recorded_under_an_earlier_rule_is_still_read_and_zipped_under_th
     assert manifest[1][export.MANIFEST_STORED_PATH] == "'+1-2/p.jpg"
     assert manifest[1][export.MANIFEST_SPOT] == "'+1-2"
     assert manifest[1][export.MANIFEST_SHA256] == hashlib.sha256(PHOTO).hexdigest()
+
+
+OTHER_PHOTO = PHOTO.replace(b"field", b"later")
+
+
+@pytest.mark.parametrize(
+    ("number", "earlier", "now", "members"),
+    [
+        ("S1", "S1/-1.jpg", "S1/_-1.jpg", ["S1/_-1.jpg", "S1/_-1_2.jpg"]),
+        ("CON", "CON/p.jpg", "_CON/p.jpg", ["_CON/p.jpg", "_CON/p_2.jpg"]),
+    ],
+)
+def test_a_file_stored_under_the_earlier_rule_and_one_named_alike_now_are_both_zipped(
+    tmp_path, number, earlier, now, members
+):
+    """Found by review: a file an earlier version stored (S1/-1.jpg, CON/p.jpg) and another
+    photo stored now under the name the rule gives (S1/_-1.jpg, _CON/p.jpg) are one zip
+    member: only one was zipped and the other, intact, reported altered. The second is
+    numbered as an attachment of a taken name is: both zipped, both 一致, no problem."""
+    root = tmp_path / "evidence"
+    for stored, content in ((earlier, PHOTO), (now, OTHER_PHOTO)):
+        (root / stored).parent.mkdir(parents=True, exist_ok=True)
+        (root / stored).write_bytes(content)
+    rows = [_row(root, number, earlier), _row(root, number, now, OTHER_PHOTO)]
+    result, names, manifest = _zip(tmp_path, root, rows)
+    assert not result.problems, result.problems
+    assert sorted(names) == sorted([*members, *_MANIFESTS])
+    said = [
+        (m[export.MANIFEST_PATH], m[export.MANIFEST_STORED_PATH], m[export.MANIFEST_CHECK])
+        for m in manifest
+    ]
+    assert said == [(members[0], earlier, "一致"), (members[1], now, "一致")]
+    with zipfile.ZipFile(result.path) as archive:
+        assert [archive.read(member) for member in members] == [PHOTO, OTHER_PHOTO]
+
+
+def test_a_photo_attached_beside_a_file_of_the_earlier_rule_takes_a_name_of_its_own(tmp_path):
+    """S1/-1.jpg stored by an earlier version: another photo named -1.jpg is not stored as
+    _-1.jpg, the zip member -1.jpg already has, but numbered; the same photo again is the
+    file already there."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "-1.jpg").write_bytes(PHOTO)
+    source = tmp_path / "new" / "-1.jpg"
+    source.parent.mkdir()
+    source.write_bytes(OTHER_PHOTO)
+    assert evidence.store_evidence_in(root, "S1", source, ls.EVIDENCE_PHOTO).path == "S1/_-1_2.jpg"
+    source.write_bytes(PHOTO)
+    assert evidence.store_evidence_in(root, "S1", source, ls.EVIDENCE_PHOTO).path == "S1/-1.jpg"
+    assert sorted(p.name for p in (root / "S1").iterdir()) == ["-1.jpg", "_-1_2.jpg"]
 
 
 # --- CSV outputs of the algorithms -------------------------------------------------------------

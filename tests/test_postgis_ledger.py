@@ -867,6 +867,17 @@ def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused_on_the
         check_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused(store)
 
 
+def test_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch_on_the_shared_ledger(
+    pg_database, schema
+):
+    from tests.test_hostile_values import (
+        check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch,
+    )
+
+    with open_store(pg_database, schema) as store:
+        check_spots_recorded_in_pre_rule_spellings_are_held_by_their_batch(store)
+
+
 def test_an_identical_refresh_says_no_change_on_the_shared_ledger(pg_database, schema):
     """Its flag columns read back as booleans (True where the delivery says 1): every spot
     of an identical re-delivery was said to have changed."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import ledger_schema as ls
-from .files import FILE_NAME_BYTES, safe_file_name
+from .files import FILE_NAME_BYTES, numbered_name, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
 
 
@@ -364,13 +364,24 @@ def _copy_into(folder: Path, source: Path, digest: str) -> Path:
     own copy, and the one whose claim comes second takes the next free name. The temporary file
     is removed whatever happens."""
     base = safe_file_name(source.name)
-    stem, suffix = Path(base).stem, Path(base).suffix
-    names = (folder / (base if n == 1 else f"{stem}_{n}{suffix}") for n in itertools.count(1))
+    # Files an earlier version stored under a name the rule now writes otherwise (-1.jpg, now
+    # _-1.jpg): the evidence zip names such a file as the rule does, so a new file given that
+    # name would be zipped onto it. Their names are taken too; one holding this file is it.
+    # (Read once: no name the rule does not give is made any more.)
+    earlier: dict[str, Path] = {}
+    for path in folder.iterdir():
+        safe = safe_file_name(path.name)
+        if safe != path.name and not path.name.startswith("."):
+            earlier.setdefault(safe, path)
+    names = (folder / numbered_name(base, n) for n in itertools.count(1))
     target = next(names)
-    while target.exists() and not _holds(target, digest):
+    while True:
+        for held in (earlier.get(target.name), target):
+            if held is not None and held.exists() and _holds(held, digest):
+                return held
+        if target.name not in earlier and not target.exists():
+            break
         target = next(names)
-    if target.exists():
-        return target
     handle, name = tempfile.mkstemp(dir=folder, prefix=f".{base}.", suffix=".part")
     os.close(handle)
     temporary = Path(name)
@@ -383,7 +394,7 @@ def _copy_into(folder: Path, source: Path, digest: str) -> Path:
         while not _claim(temporary, target):
             if _holds(target, digest):
                 return target  # the same file, attached by someone else meanwhile
-            target = next(names)
+            target = next(n for n in names if n.name not in earlier)
         return target
     finally:
         temporary.unlink(missing_ok=True)

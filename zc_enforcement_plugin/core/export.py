@@ -11,10 +11,11 @@ import csv
 import errno
 import hashlib
 import io
+import itertools
 import math
 import os
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,7 +60,7 @@ from .domain import (
     shapefile_field_name,
 )
 from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
-from .files import csv_text, replacing, safe_file_name
+from .files import csv_text, numbered_name, replacing, safe_file_name
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
 from .progress import Reporter
@@ -1125,11 +1126,15 @@ class EvidenceZip:
     problems: list[EvidenceProblem] = field(default_factory=list)
 
 
-def _zip_member(number: str, stored_path: str) -> str:
+def _zip_member(number: str, stored_path: str, taken: Container[str] = ()) -> str:
     """<JCBH>/<file name> in the zip: both parts cleaned alike, so a backslash of a stored path
     never becomes a folder (..\\x) when Windows unzips it, and neither part is '.', '..' or
-    empty."""
-    return f"{safe_file_name(number)}/{safe_file_name(stored_path.rsplit('/', 1)[-1])}"
+    empty. A member ``taken`` by another stored file (S1/-1.jpg, stored by an earlier version,
+    is S1/_-1.jpg too, and so is CON/p.jpg beside _CON/p.jpg) is numbered as a spot folder's
+    files are (S1/_-1_2.jpg): each file zipped, none in another's place."""
+    folder, name = safe_file_name(number), safe_file_name(stored_path.rsplit("/", 1)[-1])
+    members = (f"{folder}/{numbered_name(name, n)}" for n in itertools.count(1))
+    return next(member for member in members if member not in taken)
 
 
 def write_evidence_zip(
@@ -1158,7 +1163,10 @@ def write_evidence_zip(
     total_bytes = max(1, sum(int(record.size or 0) for _, record in records))
     result = EvidenceZip(Path(path), 0, 0)
     manifest: list[dict[str, Any]] = []
-    written: dict[str, str] = {}  # member -> sha256, so a file shared by two batches goes once
+    # stored path -> (member, sha256): a file shared by two batches goes in once. By stored
+    # path, not member: two files may clean to one member, and each is zipped (_zip_member).
+    written: dict[str, tuple[str, str]] = {}
+    members: set[str] = set()
     done_bytes = 0
     with (
         replacing(result.path) as temporary,
@@ -1166,7 +1174,10 @@ def write_evidence_zip(
     ):
         for row, record in records:
             report(done_bytes / total_bytes)
-            member = _zip_member(row.number, record.path)
+            if record.path in written:
+                member = written[record.path][0]
+            else:
+                member = _zip_member(row.number, record.path, members)
             entry = {
                 MANIFEST_SPOT: row.number,
                 MANIFEST_BATCH: row.batch,
@@ -1201,11 +1212,12 @@ def write_evidence_zip(
                 manifest.append(entry)
                 done_bytes += int(record.size or 0)
                 continue
-            if member in written:
-                digest, size = written[member], source.stat().st_size
+            if record.path in written:
+                digest, size = written[record.path][1], source.stat().st_size
             else:
                 digest, size = _zip_file(archive, source, member, is_cancelled)
-                written[member] = digest
+                written[record.path] = (member, digest)
+                members.add(member)
                 result.files += 1
                 result.size += size
             entry[MANIFEST_SHA256] = digest

@@ -57,6 +57,16 @@ def safe_file_name(name: str) -> str:
     return cut.rstrip(" .") + tail
 
 
+def numbered_name(name: str, n: int) -> str:
+    """The n-th name for files that would share `name` (a safe file name): `name` itself for
+    the first, then IMG_2.jpg, IMG_3.jpg, …, the number before the extension. One rule for a
+    spot folder's files and the evidence zip's members, so a zip member reads like the file."""
+    if n == 1:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    return f"{stem}_{n}{suffix}"
+
+
 def csv_text(value):
     """`value` as a CSV cell Excel and LibreOffice show as text rather than run: a text
     starting as a formula does (FORMULA_STARTS, OWASP's CSV injection) gets a leading ',

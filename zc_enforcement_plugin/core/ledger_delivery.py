@@ -530,10 +530,10 @@ def refuse_lost_zeros(
       the spots are refreshed by delivering them numbered as the ledger records them."""
     recorded: dict[str, list[str]] = {}
     for key in existing:
-        recorded.setdefault(key.lstrip("0"), []).append(key)
+        recorded.setdefault(number_compared(key), []).append(key)
     kept = []
     for row in rows:
-        alike = [] if row.key in existing else recorded.get(row.key.lstrip("0"), [])
+        alike = [] if row.key in existing else recorded.get(number_compared(row.key), [])
         if not alike:
             kept.append(row)
             continue
@@ -642,7 +642,9 @@ def refuse_new_batch_of_held_spots(
     recorded = sources.get(other) or "?"
     shown = domain.first_of(sorted(numbers), 3, "、")
     zeros_zh = zeros_en = ""
-    respelled = sorted(n for n in numbers if held[n][other] != n)
+    # Only zeros: a number recorded in full width or with an invisible character is refreshed
+    # under its recorded spelling as delivered (match_recorded_spellings).
+    respelled = sorted(n for n in numbers if _normalise_key(held[n][other]) != n)
     if respelled:
         # 0001 delivered for the recorded 1 (or the reverse): the number field was read as a
         # number somewhere; said, or the refusal would read as numbers that do not match.
@@ -802,6 +804,14 @@ def _normalise_key(value: Any) -> str | None:
             value = int(value)
     text = domain.spot_number_key(str(value))
     return text or None
+
+
+def number_compared(number: Any) -> str:
+    """A spot number as numbers are compared across batches and with the batch's own: as
+    spots are told apart (spot_number_key, so a number an earlier version stored in full width
+    or with a zero-width space is the number it shows) and leading zeros aside (1 is the spot
+    0001 whose zeros a spreadsheet lost: see refuse_lost_zeros)."""
+    return (_normalise_key(number) or "").lstrip("0")
 
 
 def match_recorded_spellings(

@@ -32,6 +32,7 @@ from .ledger_delivery import (
     Vetted,
     keep_recorded,
     match_recorded_spellings,
+    number_compared,
     refresh_changes,
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
@@ -251,22 +252,34 @@ class SqlSpotsMixin:
 
     def _numbered(self, numbers: Sequence[str], columns: str, batch_is: str, batch: str):
         """(number given, the number as recorded, *columns) of the spots numbered one of
-        ``numbers`` but for leading zeros (refuse_lost_zeros' rule: 1 and 0001 are one spot),
-        in the batch named ``batch`` (``batch_is`` "=") or in any other ("<>"). LTRIM is the
-        same in SQLite and PostgreSQL; it forgoes the number's index, a scan of the spots per
-        chunk of numbers, once an import."""
+        ``numbers`` as number_compared reads them (1 and 0001 are one spot, and so are a number
+        and its full-width spelling an earlier version stored), in the batch named ``batch``
+        (``batch_is`` "=") or in any other ("<>").
+
+        The recorded numbers are read and compared here, not in SQL: neither SQLite nor
+        PostgreSQL has NFKC or drops format characters. One read of every such spot's fid and
+        number (a scan of the spots, once an import, as the LTRIM before it was), then
+        ``columns`` of the matching spots by fid, a statement per chunk."""
         given: dict[str, list[str]] = {}
         for number in numbers:
-            given.setdefault(number.lstrip("0"), []).append(number)
-        stripped = f"LTRIM(s.\"{ls.C_SPOT_NUMBER}\", '0')"
-        for condition, params in self._in_chunks(stripped, list(given)):
-            for recorded, *values in self._rows(
-                f'SELECT s."{ls.C_SPOT_NUMBER}", {columns} '
-                f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID} "
-                f"WHERE {condition} AND b.{ls.C_BATCH_NAME} {batch_is} {self._MARK}",
-                [*params, batch],
+            given.setdefault(number_compared(number), []).append(number)
+        if not given:
+            return
+        spots = f"FROM {ls.T_SPOTS} s JOIN {ls.T_BATCHES} b ON b.{ls.C_ID} = s.{ls.C_BATCH_ID}"
+        matched: dict[Any, str] = {}
+        for fid, recorded in self._rows(
+            f'SELECT s.{ls.C_FID}, s."{ls.C_SPOT_NUMBER}" {spots} '
+            f"WHERE b.{ls.C_BATCH_NAME} {batch_is} {self._MARK}",
+            [batch],
+        ):
+            if recorded is not None and number_compared(recorded) in given:
+                matched[fid] = str(recorded)
+        for condition, params in self._in_chunks(f"s.{ls.C_FID}", list(matched)):
+            for fid, *values in self._rows(
+                f"SELECT s.{ls.C_FID}, {columns} {spots} WHERE {condition}", params
             ):
-                for number in given.get(str(recorded).lstrip("0"), ()):
+                recorded = matched[fid]
+                for number in given[number_compared(recorded)]:
                     yield (number, recorded, *values)
 
     def _recorded_spots(self, batch_id: int) -> dict[str, Recorded]:
