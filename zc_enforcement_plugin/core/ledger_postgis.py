@@ -879,6 +879,20 @@ class PostGISLedger(SqlLedger):
             return bool(value)
         return value
 
+    @contextlib.contextmanager
+    def _awaiting_batch(self) -> Iterator[None]:
+        # The session's lock_timeout (LOCK_WAIT_SECONDS) is for a save queued behind an
+        # upgrade or a session left inside a transaction. Another import of the batch is
+        # neither: it holds the batch for as long as it runs (minutes for thousands of spots)
+        # and then lets go, and the wait ends with a turn (a refresh) or the message that the
+        # batch was just imported. So no bound here (0), as before the session had one; an
+        # importer frozen inside its transaction is ended by the server's
+        # idle_in_transaction_session_timeout (install), which ends this wait too.
+        before = self._scalar("SELECT current_setting('lock_timeout')")
+        self._execute("SELECT set_config('lock_timeout', '0', true)")
+        yield
+        self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+
     def _lock_spot(self, spot_id: int) -> None:
         if self._take_lock(_LOCK_SPOT, int(spot_id)):
             return
