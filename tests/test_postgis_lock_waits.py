@@ -116,6 +116,7 @@ def test_a_save_queued_behind_an_upgrade_ends_with_a_message_naming_it(
         assert "login 'postgres'" in message and "ledger upgrade" in message, message
         assert "nothing was saved" in message and "未保存任何内容" in message, message
         assert "waiting 1 s" in message, message
+        assert "may be upgrading" in message, message  # ALTER TABLE's ACCESS EXCLUSIVE lock
     finally:
         upgrade.rollback()
         upgrade.close()
@@ -125,7 +126,7 @@ def test_a_save_queued_behind_an_upgrade_ends_with_a_message_naming_it(
     store.close()
 
 
-# --- imports of one batch take turns ------------------------------------------------------------
+# --- imports take turns; a refused save names who holds the tables ----------------------------
 BOUND = 60.0  # the longest any wait below may take before the test gives up on it
 
 
@@ -233,3 +234,58 @@ def test_two_refreshes_of_one_batch_take_turns(pg_database, schema, monkeypatch)
     store = open_store(pg_database, schema)
     assert {s.spot_area for s in store.spots()} == {512.0}
     store.close()
+
+
+def _blocked_verdict(
+    pg_database, schema, monkeypatch, application: str, mode: str, nested: bool = False
+) -> str:
+    """The message of a verdict save whose INSERT (inside its transaction: reads still pass)
+    waits past its 1 s bound for ledger_verdicts, which a session named `application` holds
+    in `mode` (EXCLUSIVE lets reads through); `nested`: the save inside a transaction of its
+    caller's (as a script's). Nothing is saved, and the save goes through once the session
+    lets go."""
+    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)
+    store = open_store(pg_database, schema)
+    store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+    spot_id = store.spots()[0].id
+    holder = srv.connect(dbname=pg_database, application_name=application)
+    with holder.cursor() as cursor:
+        cursor.execute(f'LOCK TABLE "{schema}".ledger_verdicts IN {mode} MODE')
+    try:
+        with pytest.raises(LedgerError) as refused:
+            if nested:
+                with store.transaction():
+                    store.record_verdict(spot_id, illegal(), expected_version=0)
+            else:
+                store.record_verdict(spot_id, illegal(), expected_version=0)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert store.verdict_history(spot_id) == []
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert len(store.verdict_history(spot_id)) == 1
+    store.close()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["save", "save-in-a-transaction"])
+def test_a_save_refused_inside_its_transaction_names_the_holder_and_no_upgrade(
+    pg_database, schema, monkeypatch, nested
+):
+    message = _blocked_verdict(
+        pg_database, schema, monkeypatch, "nightly-report", "EXCLUSIVE", nested
+    )
+    assert "login 'postgres'" in message and "nightly-report" in message, message
+    assert "nothing was saved" in message and "未保存任何内容" in message, message
+    assert "upgrading" not in message and "升级" not in message, message
+
+
+def test_a_save_held_up_by_install_says_the_administrator_may_be_upgrading(
+    pg_database, schema, monkeypatch
+):
+    """install names its session (INSTALL_APPLICATION) for as long as it runs."""
+    message = _blocked_verdict(
+        pg_database, schema, monkeypatch, locks.INSTALL_APPLICATION, "EXCLUSIVE"
+    )
+    assert "may be upgrading" in message and "可能是管理员正在升级台帐" in message, message
+    assert locks.INSTALL_APPLICATION in message, message
