@@ -5,6 +5,7 @@ every other user's save queued frozen behind it), and a save queued behind an up
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import psycopg2
@@ -115,6 +116,7 @@ def test_a_save_queued_behind_an_upgrade_ends_with_a_message_naming_it(
         assert "login 'postgres'" in message and "ledger upgrade" in message, message
         assert "nothing was saved" in message and "未保存任何内容" in message, message
         assert "waiting 1 s" in message, message
+        assert "may be upgrading" in message, message  # ALTER TABLE's ACCESS EXCLUSIVE lock
     finally:
         upgrade.rollback()
         upgrade.close()
@@ -122,3 +124,168 @@ def test_a_save_queued_behind_an_upgrade_ends_with_a_message_naming_it(
     store.record_verdict(spot_id, illegal(), expected_version=0)
     assert len(store.verdict_history(spot_id)) == 1
     store.close()
+
+
+# --- imports take turns; a refused save names who holds the tables ----------------------------
+BOUND = 60.0  # the longest any wait below may take before the test gives up on it
+
+
+def _spots(area: float = 400.0):
+    spots = [spot(f"3703022026{n:04d}", n, TAIHE_TOWN, TAIHE) for n in (1, 2, 3)]
+    for record in spots:
+        record.attributes["TBMJ"] = area
+    return spots
+
+
+class _Held:
+    """An import held inside its transaction at its first is_cancelled (as a slow import of
+    thousands of spots is), until let go."""
+
+    def __init__(self):
+        self.inside, self.go = threading.Event(), threading.Event()
+
+    def __call__(self) -> bool:
+        self.inside.set()
+        assert self.go.wait(BOUND), "the held import was never let go"
+        return False
+
+
+def _run(target) -> tuple[threading.Thread, dict]:
+    """target() in a thread; the dict gets its "result" or its "error"."""
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["result"] = target()
+        except Exception as exc:  # noqa: BLE001 - handed to the test to assert on
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+def _await_waiting(pg_database, store) -> None:
+    """Until the store's session waits for a lock (pg_locks), within BOUND."""
+    pid = store._conn.get_backend_pid()
+    watcher = srv.connect(dbname=pg_database)
+    watcher.autocommit = True
+    try:
+        with watcher.cursor() as cursor:
+            for _ in range(int(BOUND * 10)):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", (pid,)
+                )
+                if cursor.fetchone()[0]:
+                    return
+                threading.Event().wait(0.1)
+    finally:
+        watcher.close()
+    raise AssertionError(f"session {pid} never waited for a lock")
+
+
+def _two_imports(pg_database, schema, monkeypatch, second_spots):
+    """Store A's import of Q1 held inside its transaction while store B imports Q1, past B's
+    lock wait (1 s here); then A let go. (A's outcome, B's outcome)."""
+    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)  # read when the store connects
+    first, second = open_store(pg_database, schema), open_store(pg_database, schema)
+    second.batches()  # connected, so that its session can be watched
+    held = _Held()
+    try:
+        a, a_outcome = _run(lambda: first.import_batch("Q1", _spots(), is_cancelled=held))
+        assert held.inside.wait(BOUND), a_outcome
+        b, b_outcome = _run(lambda: second.import_batch("Q1", second_spots))
+        _await_waiting(pg_database, second)
+        b.join(3.0)  # past B's 1 s lock wait: B is refused by now if the wait is bounded
+        held.go.set()
+        a.join(BOUND)
+        b.join(BOUND)
+        assert not a.is_alive() and not b.is_alive(), "an import never ended"
+        return a_outcome, b_outcome
+    finally:
+        held.go.set()
+        first.close()
+        second.close()
+
+
+def test_two_imports_of_one_new_batch_the_second_says_it_was_just_imported(
+    pg_database, schema, monkeypatch
+):
+    """The second waits for the first however long it runs (not the session's 30 s), then
+    meets its batch: the message of before, not one about tables held by an upgrade."""
+    a, b = _two_imports(pg_database, schema, monkeypatch, _spots())
+    assert a["result"].added == 3, a
+    message = str(b.get("error"))
+    assert "刚由另一会话导入" in message and "imported meanwhile" in message, b
+    assert "台帐表" not in message and "upgrading" not in message, message
+    store = open_store(pg_database, schema)
+    assert [batch.name for batch in store.batches()] == ["Q1"]
+    assert len(store.spots()) == 3
+    store.close()
+
+
+def test_two_refreshes_of_one_batch_take_turns(pg_database, schema, monkeypatch):
+    store = open_store(pg_database, schema)
+    store.import_batch("Q1", _spots())
+    store.close()
+    a, b = _two_imports(pg_database, schema, monkeypatch, _spots(area=512.0))
+    assert a["result"].refreshed == 3, a
+    assert b["result"].refreshed == 3, b  # after A's: B's delivery is what the ledger keeps
+    store = open_store(pg_database, schema)
+    assert {s.spot_area for s in store.spots()} == {512.0}
+    store.close()
+
+
+def _blocked_verdict(
+    pg_database, schema, monkeypatch, application: str, mode: str, nested: bool = False
+) -> str:
+    """The message of a verdict save whose INSERT (inside its transaction: reads still pass)
+    waits past its 1 s bound for ledger_verdicts, which a session named `application` holds
+    in `mode` (EXCLUSIVE lets reads through); `nested`: the save inside a transaction of its
+    caller's (as a script's). Nothing is saved, and the save goes through once the session
+    lets go."""
+    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)
+    store = open_store(pg_database, schema)
+    store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+    spot_id = store.spots()[0].id
+    holder = srv.connect(dbname=pg_database, application_name=application)
+    with holder.cursor() as cursor:
+        cursor.execute(f'LOCK TABLE "{schema}".ledger_verdicts IN {mode} MODE')
+    try:
+        with pytest.raises(LedgerError) as refused:
+            if nested:
+                with store.transaction():
+                    store.record_verdict(spot_id, illegal(), expected_version=0)
+            else:
+                store.record_verdict(spot_id, illegal(), expected_version=0)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert store.verdict_history(spot_id) == []
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert len(store.verdict_history(spot_id)) == 1
+    store.close()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["save", "save-in-a-transaction"])
+def test_a_save_refused_inside_its_transaction_names_the_holder_and_no_upgrade(
+    pg_database, schema, monkeypatch, nested
+):
+    message = _blocked_verdict(
+        pg_database, schema, monkeypatch, "nightly-report", "EXCLUSIVE", nested
+    )
+    assert "login 'postgres'" in message and "nightly-report" in message, message
+    assert "nothing was saved" in message and "未保存任何内容" in message, message
+    assert "upgrading" not in message and "升级" not in message, message
+
+
+def test_a_save_held_up_by_install_says_the_administrator_may_be_upgrading(
+    pg_database, schema, monkeypatch
+):
+    """install names its session (INSTALL_APPLICATION) for as long as it runs."""
+    message = _blocked_verdict(
+        pg_database, schema, monkeypatch, locks.INSTALL_APPLICATION, "EXCLUSIVE"
+    )
+    assert "may be upgrading" in message and "可能是管理员正在升级台帐" in message, message
+    assert locks.INSTALL_APPLICATION in message, message

@@ -24,8 +24,10 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   connection and makes it again if the server dropped it while idle; a read that meets a
   dropped connection reads again over a new one (_guarded, _guarded_read: every public read
   and save goes through one). A lock another session keeps is waited for LOCK_WAIT_SECONDS
-  (any lock: the session's lock_timeout). A connection lost at COMMIT is followed by asking the
-  server, over a new one, whether the save's transaction committed (_commit_outcome).
+  (any lock: the session's lock_timeout), except by an import waiting for another import of
+  its batch, which takes its turn (_awaiting_batch). A connection lost at COMMIT is followed
+  by asking the server, over a new one, whether the save's transaction committed
+  (_commit_outcome).
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
@@ -119,6 +121,10 @@ _BRIGADE_WORK = {
         "changing the ledger's own details (such as the shared evidence folder)",
     ),
 }
+
+
+class _TablesBusyError(LedgerError):
+    """PostGISLedger._tables_busy's refusal: a lock wait on a ledger table ran out."""
 
 
 def _guarded(method):
@@ -559,9 +565,10 @@ class PostGISLedger(SqlLedger):
 
     def _tables_busy(self, reading: bool) -> LedgerError:
         """A ledger table another session kept locked past LOCK_WAIT_SECONDS (an upgrade
-        running, or one queued behind a session left inside a transaction), naming the
-        sessions holding ledger tables. Asked after the save's ROLLBACK; inside a transaction
-        still open (a nested call) the question fails and the message names no one."""
+        running, or a session left inside a transaction), naming the sessions holding ledger
+        tables, and the administrator only when one of them is upgrading the ledger. Asked
+        outside a transaction only: inside one, aborted by the wait, the question fails, so a
+        save's transaction makes this again after its ROLLBACK (_outer_transaction)."""
         holders: list[tuple] = []
         if not self._depth:
             with contextlib.suppress(self._pg.Error):
@@ -573,13 +580,18 @@ class PostGISLedger(SqlLedger):
             and not self._verified  # a save's own reads (before its BEGIN) are the save's
             else ("未保存任何内容", "nothing was saved")
         )
-        return LedgerError(
-            "台帐表正被其他会话占用（可能是管理员正在升级台帐）"
+        why_zh, why_en = (
+            ("（可能是管理员正在升级台帐）", " (the administrator may be upgrading the ledger)")
+            if locks.upgrading(holders)
+            else ("", "")
+        )
+        return _TablesBusyError(
+            f"台帐表正被其他会话占用{why_zh}"
             + (f"：{zh}" if zh else "")
             + f"；等待 {LOCK_WAIT_SECONDS:g} 秒后放弃，{done_zh}，请稍后再试 / the ledger's "
-            "tables are held by another session (the administrator may be upgrading the "
-            "ledger)" + (f": {en}" if en else "") + f"; gave up after waiting "
-            f"{LOCK_WAIT_SECONDS:g} s, {done_en}; try again later"
+            f"tables are held by another session{why_en}"
+            + (f": {en}" if en else "")
+            + f"; gave up after waiting {LOCK_WAIT_SECONDS:g} s, {done_en}; try again later"
         )
 
     def _brigade_work(self, exc: Exception) -> LedgerError | None:
@@ -659,10 +671,15 @@ class PostGISLedger(SqlLedger):
             if not self._conn.closed:
                 with contextlib.suppress(self._pg.Error):
                     self._execute("ROLLBACK")
+            # Out of the transaction before the error is put in words: a lock wait that ran
+            # out asks the server who holds the tables, which the aborted transaction refused.
+            self._depth = 0
             if isinstance(exc, self._pg.Error):
                 if self._committing and self._lost(exc):
                     raise self._commit_outcome(transaction, exc) from exc
                 raise self._translate(exc) from exc
+            if isinstance(exc, _TablesBusyError):  # put in words inside it, by a nested save
+                raise self._tables_busy(reading=False) from exc.__cause__
             raise
         finally:
             self._committing = False
@@ -878,6 +895,20 @@ class PostGISLedger(SqlLedger):
         if value is not None and column in ls.SPOT_FLAG_COLUMNS:
             return bool(value)
         return value
+
+    @contextlib.contextmanager
+    def _awaiting_batch(self) -> Iterator[None]:
+        # The session's lock_timeout (LOCK_WAIT_SECONDS) is for a save queued behind an
+        # upgrade or a session left inside a transaction. Another import of the batch is
+        # neither: it holds the batch for as long as it runs (minutes for thousands of spots)
+        # and then lets go, and the wait ends with a turn (a refresh) or the message that the
+        # batch was just imported. So no bound here (0), as before the session had one; an
+        # importer frozen inside its transaction is ended by the server's
+        # idle_in_transaction_session_timeout (install), which ends this wait too.
+        before = self._scalar("SELECT current_setting('lock_timeout')")
+        self._execute("SELECT set_config('lock_timeout', '0', true)")
+        yield
+        self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
 
     def _lock_spot(self, spot_id: int) -> None:
         if self._take_lock(_LOCK_SPOT, int(spot_id)):

@@ -19,6 +19,12 @@ INSTALL_LOCK_WAIT_SECONDS = 10.0
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 
+# The application_name install gives its session while it runs (ASCII: the server shows other
+# characters as "?"), so that a save it holds up can say the administrator is upgrading the
+# ledger. Every login sees another session's application_name; its query only a superuser or
+# pg_read_all_stats does.
+INSTALL_APPLICATION = "zc_enforcement ledger install"
+
 
 def lock_timeout_ms(seconds: float) -> str:
     """lock_timeout's value for a wait of `seconds` (at least 1 ms: 0 would wait forever)."""
@@ -27,29 +33,40 @@ def lock_timeout_ms(seconds: float) -> str:
 
 def ledger_lock_holders(cursor, schema: str, since: dt.datetime | None = None) -> list[tuple]:
     """The other sessions holding a lock on a table of `schema` (granted, not waiting: those
-    are the ones a wait was for): (pid, login, application, transaction start, state), oldest
-    transaction first. `since`: only transactions begun before it (install's own start: a save
-    that queued behind install and went through after install let go held nothing it waited
-    for). A login without pg_read_all_stats sees another login's transaction start and state
-    as NULL: the message then leaves them out."""
+    are the ones a wait was for): (pid, login, application, transaction start, state,
+    upgrading), oldest transaction first. `since`: only transactions begun before it (install's
+    own start: a save that queued behind install and went through after install let go held
+    nothing it waited for). A login without pg_read_all_stats sees another login's transaction
+    start and state as NULL: the message then leaves them out. `upgrading`: the session is
+    changing the ledger's tables, not saving in them: it is install (INSTALL_APPLICATION), or
+    holds an ACCESS EXCLUSIVE lock on a ledger table, which ALTER TABLE, DROP and the like take
+    and no save of the plugin does (pg_locks shows every login the mode)."""
     cursor.execute(
-        "SELECT a.pid, a.usename, a.application_name, a.xact_start, a.state "
-        "FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() AND a.pid IN ("
-        "  SELECT l.pid FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+        "SELECT a.pid, a.usename, a.application_name, a.xact_start, a.state, "
+        "  a.application_name = %s OR bool_or(h.mode = 'AccessExclusiveLock') "
+        "FROM pg_stat_activity a JOIN ("
+        "  SELECT l.pid, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
         "  JOIN pg_namespace n ON n.oid = c.relnamespace "
         "  WHERE l.locktype = 'relation' AND l.granted AND n.nspname = %s "
-        "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())) "
+        "  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ") h ON h.pid = a.pid WHERE a.pid <> pg_backend_pid() "
         "AND (%s::timestamptz IS NULL OR a.xact_start IS NULL OR a.xact_start < %s::timestamptz) "
+        "GROUP BY a.pid, a.usename, a.application_name, a.xact_start, a.state "
         "ORDER BY a.xact_start NULLS LAST, a.pid",
-        (schema, since, since),
+        (INSTALL_APPLICATION, schema, since, since),
     )
     return cursor.fetchall()
+
+
+def upgrading(holders: list[tuple]) -> bool:
+    """Whether one of ledger_lock_holders' sessions is upgrading (changing) the ledger."""
+    return any(holder[5] for holder in holders)
 
 
 def describe_holders(holders: list[tuple]) -> tuple[str, str]:
     """The sessions of ledger_lock_holders in words, (Chinese, English); ("", "") for none."""
     zh, en = [], []
-    for pid, login, application, started, state in holders:
+    for pid, login, application, started, state, _ in holders:
         zh_parts = [f"登录 {login or '?'}"]
         en_parts = [f"login {login or '?'!r}"]
         if application:

@@ -921,9 +921,14 @@ def install(
             _check_may_install(cursor)
             # A migration waits for every session inside a transaction on a ledger table, and
             # every save after it queues behind it: bounded, then refused naming who holds them.
+            # Named for as long as it runs, so that a save it holds up says who it is.
             cursor.execute(
-                "SELECT set_config('lock_timeout', %s, true), clock_timestamp()",
-                (locks.lock_timeout_ms(locks.INSTALL_LOCK_WAIT_SECONDS),),
+                "SELECT set_config('lock_timeout', %s, true), clock_timestamp(), "
+                "set_config('application_name', %s, true)",
+                (
+                    locks.lock_timeout_ms(locks.INSTALL_LOCK_WAIT_SECONDS),
+                    locks.INSTALL_APPLICATION,
+                ),
             )
             began = cursor.fetchone()[1]
             for role in (ROLE_OWNER, ROLE_BRIGADE, ROLE_OFFICE):

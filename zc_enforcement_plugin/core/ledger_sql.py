@@ -75,6 +75,13 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
 
     _depth = 0  # how many transactions are open, the outermost and its savepoints
 
+    def _awaiting_batch(self) -> contextlib.AbstractContextManager[None]:
+        """Around an import's statements that wait for another import of the same batch (the
+        select of its row FOR UPDATE, the insert of a new batch's name): imports of a batch
+        take turns, however long the one before runs. Nothing to do in a GeoPackage, whose
+        BEGIN IMMEDIATE already made the import wait its turn."""
+        return contextlib.nullcontext()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic save. Nested use becomes a savepoint inside the outer transaction."""

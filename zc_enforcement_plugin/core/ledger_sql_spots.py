@@ -117,11 +117,12 @@ class SqlSpotsMixin:
         now = utc_now()
         mark = self._MARK
         with self.transaction():
-            row = self._row(
-                f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
-                + self._FOR_UPDATE,
-                (name,),
-            )
+            with self._awaiting_batch():
+                row = self._row(
+                    f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
+                    + self._FOR_UPDATE,
+                    (name,),
+                )
             existing = self._recorded_spots(row[0]) if row is not None else {}
             rows = match_recorded_spellings(rows, existing, report)
             rows = refuse_lost_zeros(rows, existing, report)
@@ -136,12 +137,13 @@ class SqlSpotsMixin:
                     name, rows, held, held_sources, source or name, self._outlines_in
                 )
             if row is None:
-                batch_id = self._insert(
-                    ls.T_BATCHES,
-                    (ls.C_BATCH_NAME, ls.C_BATCH_SOURCE, ls.C_IMPORTED_AT, ls.C_UPDATED_AT),
-                    (name, source, now, now),
-                    ls.C_ID,
-                )
+                with self._awaiting_batch():  # the same new batch's insert, by another import
+                    batch_id = self._insert(
+                        ls.T_BATCHES,
+                        (ls.C_BATCH_NAME, ls.C_BATCH_SOURCE, ls.C_IMPORTED_AT, ls.C_UPDATED_AT),
+                        (name, source, now, now),
+                        ls.C_ID,
+                    )
             else:
                 batch_id = row[0]
                 self._run(
