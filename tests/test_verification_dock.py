@@ -20,6 +20,7 @@ from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
 from tests.holiday_notices import complete_year
+from tests.test_dock_hostile_text import _as_html
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
@@ -3706,7 +3707,8 @@ def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledg
     assert dock.session.go_to(spot.id)
     QTest.qWait(50)  # the real photo is hashed between the panel's events
     texts = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
-    tips = [dock.evidence_list.item(i).toolTip() for i in range(dock.evidence_list.count())]
+    # As shown: a tooltip is HTML, so that a path holding markup is shown as written.
+    tips = [_as_html(dock.evidence_list.item(i).toolTip()) for i in range(len(texts))]
     refused = texts.index(next(t for t in texts if "../private.jpg" in t))
     assert texts[refused].startswith(tr("Missing"))
     assert not texts[1 - refused].startswith(tr("Missing")), texts

@@ -28,7 +28,7 @@ from ..core.areas import shown_mu
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
-from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
+from .messages import REFUSAL_COLOUR, WARNING_COLOUR, plain_html, refusal_label
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
@@ -421,10 +421,12 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Report recorded already?"),
-            tr(
-                "“{document}” is on the case already, recorded on {date}. Record it again (a "
-                "further report, not the same one)?"
-            ).format(document=document, date=day.isoformat()),
+            plain_html(
+                tr(
+                    "“{document}” is on the case already, recorded on {date}. Record it again "
+                    "(a further report, not the same one)?"
+                ).format(document=document, date=day.isoformat())
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -434,10 +436,14 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Same step again?"),
-            tr(
-                "{stage} on {date} by {person} is the case's last step already. Record it "
-                "again (for another party, say)?"
-            ).format(stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person),
+            plain_html(  # the person is as typed, maybe by another user
+                tr(
+                    "{stage} on {date} by {person} is the case's last step already. Record it "
+                    "again (for another party, say)?"
+                ).format(
+                    stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person
+                )
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -462,14 +468,16 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Within the party's period?"),
-            tr(
-                "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
-                "party waived the period: a step taken within it can make the decision void."
-            ).format(
-                period=period.label_zh,
-                due=period.due.isoformat(),
-                stage=event.stage.label_zh,
-                date=event.date.isoformat(),
+            plain_html(
+                tr(
+                    "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
+                    "party waived the period: a step taken within it can make the decision void."
+                ).format(
+                    period=period.label_zh,
+                    due=period.due.isoformat(),
+                    stage=event.stage.label_zh,
+                    date=event.date.isoformat(),
+                )
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

@@ -1,0 +1,156 @@
+"""Text from the ledger shown in the dock as it was typed: a spot number, a town or another
+user's name holding HTML is never drawn as markup (bold, a local image, a link) in a label, a
+message box or the message bar, and a right-to-left override in one field does not reorder
+the fields after it on the spot page or the case page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtGui import QTextDocument
+from qgis.PyQt.QtWidgets import QLabel, QMessageBox
+from shapely.geometry import box
+
+from zc_enforcement_plugin.core import domain, ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import CaseEvent, Stage
+from zc_enforcement_plugin.ui.verification_dock import VerificationDock
+
+# A spot number and another user's name as a hostile delivery or colleague might type them.
+NUMBER = "<b>BOLD</b><img src=x>"
+NAME = (
+    '<img src="file:///usr/share/icons/hicolor/48x48/apps/qgis.png">王<a href="http://evil">x</a>'
+)
+REASON = "<i>斜体</i> & <u>下划线</u>"
+DAY = dt.date(2025, 9, 30)
+
+
+def _ledger(path, *spots: dict):
+    x, y = 39_580_000.0, 4_050_000.0
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch(
+            "b",
+            [
+                ledger.SpotRecord(
+                    {domain.SPOT_AREA: 400.0, **attributes},
+                    box(x + 100 * row, y, x + 100 * row + 20, y + 20),
+                )
+                for row, attributes in enumerate(spots)
+            ],
+        )
+    return path
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project, monkeypatch):
+    widget = VerificationDock(None, qgis_iface)
+    widget.resize(520, 900)
+    widget.show()
+    # A question a save asks is answered Yes, never left waiting for a click; its text kept.
+    widget.asked = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _p, _t, text, *a, **k: widget.asked.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    yield widget
+    widget.stack.acceptAllPanels()
+    widget.cleanup()
+    widget.deleteLater()
+
+
+def _as_html(text: str) -> str:
+    document = QTextDocument()
+    document.setHtml(text)
+    return document.toPlainText()
+
+
+def shown(label: QLabel) -> str:
+    """What ``label`` shows: its text, or, when Qt may read it as HTML, the text that HTML
+    renders to (the markup gone, entities read). Anything that looks like markup in a label
+    not set to plain text is taken as read, as Qt would on its first line."""
+    text = label.text()
+    if label.textFormat() == Qt.TextFormat.PlainText or ("<" not in text and "&" not in text):
+        return text
+    return _as_html(text)
+
+
+def _labels_show_as_typed(widget, *typed: str) -> list[str]:
+    """Every label under ``widget`` that holds one of ``typed`` in some form shows it as typed;
+    the texts of the labels, as shown."""
+    texts = []
+    for label in widget.findChildren(QLabel):
+        said = shown(label)
+        for value in typed:
+            # A piece of the value's markup in the label's text: the whole value must show.
+            if any(piece in label.text() for piece in ("BOLD", "evil", "斜体")) and (
+                value.split(">")[0] in label.text()
+            ):
+                assert value in said, (label.objectName(), label.text(), said)
+        texts.append(said)
+    return texts
+
+
+def test_a_spots_number_and_a_colleagues_name_show_as_typed_in_the_dock_and_form(
+    dock, tmp_path, qgis_iface
+):
+    path = _ledger(
+        tmp_path / "ledger.gpkg",
+        {domain.SPOT_NUMBER: NUMBER, domain.TOWN_NAME: NAME, domain.VERDICT_REASON: REASON},
+    )
+    assert dock.open_ledger(str(path))
+    assert NUMBER in dock.details.toPlainText() and REASON in dock.details.toPlainText()
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)
+    with ledger.GeoPackageLedger(path) as colleague:
+        colleague.record_verdict(spot_id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", NAME, DAY))
+    panel.accept()
+    assert dock.stack.currentPanel() is panel, "the conflicting save was not refused"
+    texts = _labels_show_as_typed(dock, NUMBER, NAME)
+    # The refusal names the colleague as typed; the stack's title line, the spot as numbered.
+    assert NAME in shown(panel.messages), panel.messages.text()
+    assert any(NUMBER in text for text in texts if text != shown(panel.messages)), texts
+    dock.grab().save(str(tmp_path / "conflict.png"))
+
+
+def test_a_colleagues_step_refusing_a_case_step_shows_the_name_as_typed(dock, tmp_path):
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: NUMBER})
+    assert dock.open_ledger(str(path))
+    dock.session.record_verdict(ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", DAY))
+    panel = dock.open_case_panel()
+    case_id = panel.case_id
+    with ledger.GeoPackageLedger(path) as colleague:
+        colleague.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, DAY, NAME))
+    panel.date.setDate(QDate(2025, 10, 9))
+    panel.person.setText("李工")
+    assert panel.record_step() is False
+    assert "evil" in panel.messages.text()  # the refusal quotes the colleague's step
+    _labels_show_as_typed(dock, NUMBER, NAME)
+    assert NAME in shown(panel.messages), panel.messages.text()
+    # "The same step as the last one?" names the colleague, in a box that shows the name as
+    # typed (Qt reads a box's text as HTML when its first line looks like it).
+    dock.asked.clear()
+    assert panel._record_again(dock.session.store.case(case_id).events[-1])
+    assert dock.asked and NAME in _as_html(dock.asked[0]), dock.asked
+
+
+def test_an_evidence_rows_tooltip_shows_a_stored_path_as_written(dock, tmp_path):
+    """A tooltip is read as HTML when it looks like it: a path written in the ledger by hand
+    (the plugin names the files it stores itself) is shown as written, and why it is refused."""
+    from tests.test_evidence_paths import _insert_by_hand
+    from tests.test_verification_dock import _gps_photo
+
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: "A1"})
+    assert dock.open_ledger(str(path))
+    assert dock.attach_files([_gps_photo(tmp_path / "site.jpg")]) == []
+    stored = "A1/<b>BOLD</b><img src=x>.jpg"
+    _insert_by_hand(path, stored)
+    dock.file_states.clear()
+    dock._show_current()
+    tips = [_as_html(dock.evidence_list.item(row).toolTip()) for row in range(2)]
+    tip = next(tip for tip in tips if "BOLD" in tip)
+    assert tip.count(stored) == 2 and "\n" in tip, tip
