@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from qgis.core import Qgis
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtGui import QTextDocument
 from qgis.PyQt.QtWidgets import QLabel, QMessageBox
@@ -154,3 +155,25 @@ def test_an_evidence_rows_tooltip_shows_a_stored_path_as_written(dock, tmp_path)
     tips = [_as_html(dock.evidence_list.item(row).toolTip()) for row in range(2)]
     tip = next(tip for tip in tips if "BOLD" in tip)
     assert tip.count(stored) == 2 and "\n" in tip, tip
+
+
+def test_the_message_bar_shows_a_refusal_and_a_saved_spot_as_typed(dock, tmp_path, qgis_iface):
+    """The QGIS message bar reads its text as HTML: a refused file named like markup and a
+    spot numbered like markup are said as named."""
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: NUMBER})
+    assert dock.open_ledger(str(path))
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    fake = tmp_path / "<big><u>fake.jpg"
+    fake.write_text("not a photo")
+    assert dock.attach_files([str(fake)])  # refused
+    warned = bar.get_messages(Qgis.MessageLevel.Warning)
+    assert warned and "<big><u>fake.jpg" in _as_html(warned[-1]), warned
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.verifier.setText("李工")
+    panel.kind.setCurrentIndex(1)
+    panel.areas[domain.CULTIVATED_AREA].setValue(400.0)  # the whole spot
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    saved = bar.get_messages(Qgis.MessageLevel.Success)
+    assert saved and NUMBER in _as_html(saved[-1]), saved

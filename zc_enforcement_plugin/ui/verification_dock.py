@@ -90,6 +90,7 @@ from .messages import (
     LOG_TAG,
     REFUSAL_COLOUR,
     WARNING_COLOUR,
+    bar_html,
     plain_html,
     plain_label,
 )
@@ -1054,8 +1055,10 @@ class VerificationDock(QgsDockWidget):
             said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
         self.iface.messageBar().pushMessage(
             tr("Spot verification"),
-            tr("Verdict for spot {number} saved: {verdict}").format(
-                number=spot.number, verdict=said
+            bar_html(
+                tr("Verdict for spot {number} saved: {verdict}").format(
+                    number=spot.number, verdict=said
+                )
             ),
             Qgis.MessageLevel.Success,
             SAVED_NOTICE_SECONDS,
@@ -1502,7 +1505,7 @@ class VerificationDock(QgsDockWidget):
     def _warn(self, message: str) -> None:
         message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:
-            self.iface.messageBar().pushWarning(tr("Spot verification"), message)
+            self.iface.messageBar().pushWarning(tr("Spot verification"), bar_html(message))
         # A line a refusal (the files of a drop refused each say why): kept apart, not run
         # together into one paragraph.
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
