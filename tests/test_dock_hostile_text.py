@@ -17,6 +17,7 @@ from shapely.geometry import box
 from zc_enforcement_plugin.core import domain, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import CaseEvent, Stage
+from zc_enforcement_plugin.ui.messages import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
 # A spot number and another user's name as a hostile delivery or colleague might type them.
@@ -60,6 +61,11 @@ def dock(qgis_iface, qgis_new_project, monkeypatch):
     widget.stack.acceptAllPanels()
     widget.cleanup()
     widget.deleteLater()
+
+
+def without_isolates(text: str) -> str:
+    """A page's text as read: without the invisible marks that set each field apart."""
+    return text.replace(FIRST_STRONG_ISOLATE, "").replace(POP_DIRECTIONAL_ISOLATE, "")
 
 
 def _as_html(text: str) -> str:
@@ -177,3 +183,68 @@ def test_the_message_bar_shows_a_refusal_and_a_saved_spot_as_typed(dock, tmp_pat
     assert dock.stack.currentPanel() is dock.home, panel.messages.text()
     saved = bar.get_messages(Qgis.MessageLevel.Success)
     assert saved and NUMBER in _as_html(saved[-1]), saved
+
+
+def _visual_x(document: QTextDocument, piece: str) -> float:
+    """Where ``piece``'s first character is drawn on its line, from the left: a copy of
+    ``document`` laid out wide enough to keep each paragraph on one line."""
+    wide = QTextDocument()
+    wide.setHtml(document.toHtml())
+    wide.setTextWidth(5000)
+    wide.size()  # laid out
+    block = wide.begin()
+    while block.isValid() and piece not in block.text():
+        block = block.next()
+    assert block.isValid(), f"{piece!r} is not on the page"
+    at = block.text().index(piece)
+    line = block.layout().lineForTextPosition(at)
+    assert line.isValid()
+    x = line.cursorToX(at)
+    return x[0] if isinstance(x, tuple) else x
+
+
+def test_a_direction_override_in_one_field_leaves_the_spot_pages_other_fields_in_order(
+    dock, tmp_path
+):
+    """A right-to-left override (U+202E) in the spot number carried on over the town and the
+    office after it: the title read "rtl4;所@ 4;镇 cba". Each field is isolated now."""
+    path = _ledger(
+        tmp_path / "ledger.gpkg",
+        {
+            domain.SPOT_NUMBER: "rtl\u202eabc\u200b",
+            domain.TOWN_NAME: "镇;4",
+            domain.OFFICE_NAME: "@所;4",
+        },
+    )
+    assert dock.open_ledger(str(path))
+    dock.session.record_verdict(ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "王\u202e工", DAY))
+    dock._show_current()
+    page = dock.details.document()
+    assert _visual_x(page, "rtl") < _visual_x(page, "镇;4") < _visual_x(page, "@所;4")
+    # A verifier's override leaves the date after the name.
+    assert _visual_x(page, "王") < _visual_x(page, DAY.isoformat())
+    dock.grab().save(str(tmp_path / "spot_rtl.png"))
+
+
+def test_a_direction_override_in_a_person_leaves_the_case_pages_other_fields_in_order(
+    dock, tmp_path
+):
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: "A1"})
+    assert dock.open_ledger(str(path))
+    dock.session.record_verdict(ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", DAY))
+    panel = dock.open_case_panel()
+    case_id = panel.case_id
+    panel.acceptPanel()
+    step = CaseEvent(
+        case_id,
+        Stage.VERIFY,
+        dt.date(2025, 10, 9),
+        "赵\u202e六",
+        documents=("现场勘验笔录",),
+        note="备注\u202eRTL\u200b 😀",
+    )
+    dock.session.store.add_case_event(case_id, step)
+    panel = dock.open_case_panel()
+    page = panel.summary.document()
+    assert _visual_x(page, "赵") < _visual_x(page, "现场勘验笔录") < _visual_x(page, "备注")
+    dock.grab().save(str(tmp_path / "case_rtl.png"))

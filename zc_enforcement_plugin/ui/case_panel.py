@@ -28,7 +28,14 @@ from ..core.areas import shown_mu
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
-from .messages import REFUSAL_COLOUR, WARNING_COLOUR, plain_html, refusal_label
+from .messages import (
+    REFUSAL_COLOUR,
+    WARNING_COLOUR,
+    field_html,
+    isolated,
+    plain_html,
+    refusal_label,
+)
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
@@ -112,7 +119,8 @@ def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
     """An event's date as first recorded, with each correction of it and its reason."""
     first = case.as_recorded(event).date.isoformat()
     corrections = "；".join(
-        f"已更正为 {c.date.isoformat()}：{c.note}（{c.person}）" for c in case.corrections_of(event)
+        f"已更正为 {c.date.isoformat()}：{isolated(c.note)}（{isolated(c.person)}）"
+        for c in case.corrections_of(event)
     )
     return f"{first}（{corrections}）" if corrections else first
 
@@ -332,9 +340,12 @@ class CasePanel(EntriesPanel):
             else:
                 what = event.stage.label_zh
             lines.append(
+                # Each typed field isolated (field_html): a direction override in the person
+                # or a document must not reorder the fields after it.
                 f"<p>{html.escape(history_text(case, event))} {html.escape(what)} "
-                f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
-                f"{html.escape(event.note)}</p>"
+                f"{field_html(event.person)} "
+                f"{html.escape('；'.join(map(isolated, event.documents)))} "
+                f"{field_html(event.note)}</p>"
             )
         self.summary.setHtml("".join(lines))
         self.stage.clear()
