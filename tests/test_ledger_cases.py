@@ -607,17 +607,19 @@ def test_a_layer_screened_for_the_first_time_is_a_change_kept_with_the_spot(ledg
 
 
 def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
+    # As read: the marks that isolate each field are invisible.
+    from tests.test_dock_hostile_text import without_isolates
     from zc_enforcement_plugin.ui.spot_page import spot_html
 
     ledger.import_batch("b", [_spot("S1", 0)])
     [spot] = ledger.spots()
     ledger.record_verdict(spot.id, _illegal())
     ledger.import_batch("b", [_spot("S1", 0, TBMJ=300.0)])
-    page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
+    page = without_isolates(spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id)))
     assert "TBMJ 400.00 → 300.00" in page and "此后已重新判定" not in page
     first = ledger.current_verdict(spot.id).id
     ledger.record_verdict(spot.id, _illegal(corrects=first, note="复核\n面积按新交付"))
-    page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
+    page = without_isolates(spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id)))
     assert "此后已重新判定" in page
     assert "备注：复核<br>面积按新交付" in page  # remarks keep their lines
     assert "核实耕地面积 120.00 m²" in page and "核实其他农用地" not in page  # no 0 listed
@@ -626,6 +628,8 @@ def test_the_page_says_when_a_spot_was_judged_again_after_a_refresh(ledger):
 def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_does(ledger):
     """The dock's words for a field are the domain's one label: those of the attribute table
     and the export (not 无地类覆盖 here, 未调查或无法归类面积 there)."""
+    # As read: the marks that isolate each field are invisible.
+    from tests.test_dock_hostile_text import without_isolates
     from zc_enforcement_plugin.ui.spot_page import spot_html
 
     labels = domain.output_field_labels_zh()
@@ -637,7 +641,7 @@ def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_doe
     }
     ledger.import_batch("b", [_spot("S1", 0, **fields)])
     [spot] = ledger.spots()
-    page = spot_html(ledger.spot(spot.id), [])
+    page = without_isolates(spot_html(ledger.spot(spot.id), []))
     for name in (
         domain.SPOT_AREA,
         domain.CULTIVATED_AREA,

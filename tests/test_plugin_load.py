@@ -130,10 +130,16 @@ def test_load_registers_and_unload_removes_everything(qgis_iface, qgis_app):
 
 
 def message_bar_texts(monkeypatch, iface, method: str) -> list[str]:
-    """The texts the plugin pushes to the message bar through `method` (pushCritical, …)."""
+    """The texts the plugin pushes to the message bar through `method` (pushCritical, …), as
+    the bar shows them: it reads them as HTML."""
+    from tests.test_dock_hostile_text import _as_html
+
     texts: list[str] = []
     monkeypatch.setattr(
-        iface.messageBar(), method, lambda _title, text: texts.append(text), raising=False
+        iface.messageBar(),
+        method,
+        lambda _title, text: texts.append(_as_html(text)),
+        raising=False,
     )
     return texts
 

@@ -20,6 +20,7 @@ from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
 
 from tests.holiday_notices import complete_year
+from tests.test_dock_hostile_text import _as_html, without_isolates
 from zc_enforcement_plugin.core import domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
@@ -2363,7 +2364,7 @@ def test_the_review_page_shows_what_the_verifier_recorded_on_site(dock, ledger_p
         )
     )
     dock._show_session()
-    text = dock.details.toPlainText()
+    text = without_isolates(dock.details.toPlainText())
     for said in (
         "核实耕地面积 333.33 m²（0.50 亩）",
         "当事人：某某建材公司",
@@ -3646,7 +3647,7 @@ def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface,
         panel.reason.setText("录入错误")
         assert panel.record_correction()
         assert not panel.correction_box.isVisibleTo(panel)
-        text = panel.summary.toPlainText()
+        text = without_isolates(panel.summary.toPlainText())
         assert "2025-11-10（已更正为 2025-10-13：录入错误（王五）） 立案" in text, text
         assert "2026-01-11" in text and "2026-02-08" not in text, text
         assert store.case(case_id).date_of(Stage.FILE) == dt.date(2025, 10, 13)
@@ -3706,7 +3707,8 @@ def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledg
     assert dock.session.go_to(spot.id)
     QTest.qWait(50)  # the real photo is hashed between the panel's events
     texts = [dock.evidence_list.item(i).text() for i in range(dock.evidence_list.count())]
-    tips = [dock.evidence_list.item(i).toolTip() for i in range(dock.evidence_list.count())]
+    # As shown: a tooltip is HTML, so that a path holding markup is shown as written.
+    tips = [_as_html(dock.evidence_list.item(i).toolTip()) for i in range(len(texts))]
     refused = texts.index(next(t for t in texts if "../private.jpg" in t))
     assert texts[refused].startswith(tr("Missing"))
     assert not texts[1 - refused].startswith(tr("Missing")), texts

@@ -14,7 +14,7 @@ from .compat import LEVEL_CRITICAL, LEVEL_INFO, LEVEL_WARNING
 from .dependencies import install_hint, missing_dependencies, missing_recommended
 from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
-from .ui.messages import LOG_TAG
+from .ui.messages import LOG_TAG, bar_html
 
 PANEL_SHOWN_SETTING = "zc_enforcement/panel_shown"  # the panel's visibility when last unloaded
 # Where the panel was when last unloaded: its dock area, the panels it was tabbed with (object
@@ -66,10 +66,10 @@ class ZcEnforcementPlugin:
         self.toolbar.setObjectName("ZcEnforcementToolbar")
         missing = missing_dependencies()
         if missing:
-            self.iface.messageBar().pushCritical(LOG_TAG, self._missing_message(missing))
+            self.iface.messageBar().pushCritical(LOG_TAG, bar_html(self._missing_message(missing)))
         else:
             if missing_recommended():
-                self.iface.messageBar().pushWarning(LOG_TAG, self._calendar_message())
+                self.iface.messageBar().pushWarning(LOG_TAG, bar_html(self._calendar_message()))
             self._add_dock()
         self._add_algorithm_actions()
 
@@ -165,7 +165,7 @@ class ZcEnforcementPlugin:
 
         if self.provider is None:
             self.iface.messageBar().pushCritical(
-                LOG_TAG, self._missing_message(missing_dependencies())
+                LOG_TAG, bar_html(self._missing_message(missing_dependencies()))
             )
             return
         execAlgorithmDialog(algorithm_id(algorithm()), inputs() if inputs else {})
@@ -189,7 +189,7 @@ class ZcEnforcementPlugin:
     def _say_kept(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, LEVEL_INFO)
         if self.iface is not None:
-            self.iface.messageBar().pushInfo(LOG_TAG, message)
+            self.iface.messageBar().pushInfo(LOG_TAG, bar_html(message))
 
     def unload(self):
         for action in self.actions:

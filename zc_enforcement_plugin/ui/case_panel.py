@@ -28,7 +28,14 @@ from ..core.areas import shown_mu
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, date_edit
-from .messages import REFUSAL_COLOUR, WARNING_COLOUR, refusal_label
+from .messages import (
+    REFUSAL_COLOUR,
+    WARNING_COLOUR,
+    field_html,
+    isolated,
+    plain_html,
+    refusal_label,
+)
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
@@ -112,7 +119,8 @@ def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
     """An event's date as first recorded, with each correction of it and its reason."""
     first = case.as_recorded(event).date.isoformat()
     corrections = "；".join(
-        f"已更正为 {c.date.isoformat()}：{c.note}（{c.person}）" for c in case.corrections_of(event)
+        f"已更正为 {c.date.isoformat()}：{isolated(c.note)}（{isolated(c.person)}）"
+        for c in case.corrections_of(event)
     )
     return f"{first}（{corrections}）" if corrections else first
 
@@ -332,9 +340,12 @@ class CasePanel(EntriesPanel):
             else:
                 what = event.stage.label_zh
             lines.append(
+                # Each typed field isolated (field_html): a direction override in the person
+                # or a document must not reorder the fields after it.
                 f"<p>{html.escape(history_text(case, event))} {html.escape(what)} "
-                f"{html.escape(event.person)} {html.escape('；'.join(event.documents))} "
-                f"{html.escape(event.note)}</p>"
+                f"{field_html(event.person)} "
+                f"{html.escape('；'.join(map(isolated, event.documents)))} "
+                f"{field_html(event.note)}</p>"
             )
         self.summary.setHtml("".join(lines))
         self.stage.clear()
@@ -421,10 +432,12 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Report recorded already?"),
-            tr(
-                "“{document}” is on the case already, recorded on {date}. Record it again (a "
-                "further report, not the same one)?"
-            ).format(document=document, date=day.isoformat()),
+            plain_html(
+                tr(
+                    "“{document}” is on the case already, recorded on {date}. Record it again "
+                    "(a further report, not the same one)?"
+                ).format(document=document, date=day.isoformat())
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -434,10 +447,14 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Same step again?"),
-            tr(
-                "{stage} on {date} by {person} is the case's last step already. Record it "
-                "again (for another party, say)?"
-            ).format(stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person),
+            plain_html(  # the person is as typed, maybe by another user
+                tr(
+                    "{stage} on {date} by {person} is the case's last step already. Record it "
+                    "again (for another party, say)?"
+                ).format(
+                    stage=event.stage.label_zh, date=event.date.isoformat(), person=event.person
+                )
+            ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -462,14 +479,16 @@ class CasePanel(EntriesPanel):
         answer = QMessageBox.question(
             self,
             tr("Within the party's period?"),
-            tr(
-                "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
-                "party waived the period: a step taken within it can make the decision void."
-            ).format(
-                period=period.label_zh,
-                due=period.due.isoformat(),
-                stage=event.stage.label_zh,
-                date=event.date.isoformat(),
+            plain_html(
+                tr(
+                    "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
+                    "party waived the period: a step taken within it can make the decision void."
+                ).format(
+                    period=period.label_zh,
+                    due=period.due.isoformat(),
+                    stage=event.stage.label_zh,
+                    date=event.date.isoformat(),
+                )
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,

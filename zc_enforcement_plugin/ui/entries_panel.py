@@ -33,7 +33,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..i18n import tr
-from .messages import LOG_TAG
+from .messages import LOG_TAG, plain_html
 
 # The forms' dates as the ledger, the reports and Chinese forms write them (2026-11-27), in
 # any interface language: Qt's locale format read "27 Nov 2026" in a Chinese QGIS.
@@ -164,10 +164,12 @@ class EntriesPanel(QgsPanelWidget):
         answer = QMessageBox.question(
             self,
             tr("Unsaved entries"),
-            tr(
-                "The {page} is closing with entries that are not saved:\n\n{entries}\n\n"
-                "Save them now, or discard them?"
-            ).format(page=what, entries=self.entries()),
+            plain_html(  # the entries are as typed
+                tr(
+                    "The {page} is closing with entries that are not saved:\n\n{entries}\n\n"
+                    "Save them now, or discard them?"
+                ).format(page=what, entries=self.entries())
+            ),
             buttons,
             QMessageBox.StandardButton.Save,
         )
@@ -194,5 +196,6 @@ class EntriesPanel(QgsPanelWidget):
             ).format(page=what, error=str(error) or type(error).__name__, entries=entries)
         # Also in the log, where the entries can still be read once the message is closed.
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
-        QMessageBox.warning(self, tr("Not saved"), message)
+        # The reasons may quote another user's entries (a conflict): shown as written.
+        QMessageBox.warning(self, tr("Not saved"), plain_html(message))
         return not can_cancel  # the page stays with its entries where it can

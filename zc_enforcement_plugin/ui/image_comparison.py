@@ -12,10 +12,11 @@ from qgis.core import (
 from qgis.gui import QgsMapCanvas, QgsMapLayerComboBox, QgsRubberBand
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtGui import QColor
-from qgis.PyQt.QtWidgets import QGridLayout, QLabel, QWidget
+from qgis.PyQt.QtWidgets import QGridLayout, QWidget
 
 from ..compat import GEOMETRY_POLYGON
 from ..i18n import tr
+from .messages import plain_label
 
 SPOT_OUTLINE = QColor(255, 40, 40)
 # Room around the spot, as a share of its size, so the surroundings show what changed.
@@ -37,7 +38,7 @@ class ImageComparison(QWidget):
         self.outlines: list[QgsRubberBand] = []
         self.titles = (tr("Before"), tr("After"))
         for column, title in enumerate(self.titles):
-            layout.addWidget(QLabel(title, self), 0, column)
+            layout.addWidget(plain_label(self, title), 0, column)
             picker = QgsMapLayerComboBox(self)
             picker.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
             picker.setAllowEmptyLayer(True)
@@ -57,7 +58,7 @@ class ImageComparison(QWidget):
             self.pickers.append(picker)
             self.outlines.append(outline)
         # A blank canvas reads as broken: when the image chosen does not reach the spot, say so.
-        self.coverage = QLabel(self)
+        self.coverage = plain_label(self)  # names the user's layers
         self.coverage.setObjectName("imageCoverage")
         self.coverage.setWordWrap(True)
         self.coverage.hide()

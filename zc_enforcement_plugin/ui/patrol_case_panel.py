@@ -15,7 +15,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
 )
@@ -25,7 +24,7 @@ from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import in_interface_language, tr
 from .entries_panel import EntriesPanel
-from .messages import refusal_label
+from .messages import plain_label, refusal_label
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
 FINDINGS_SHOWN = 40
@@ -97,7 +96,7 @@ class PatrolCasePanel(EntriesPanel):
             box.valueChanged.connect(self._show_mu)
             form.addRow(title, box)
             self.areas[field] = box
-        self.mu = QLabel(self)
+        self.mu = plain_label(self)
         self.mu.setWordWrap(True)
         form.addRow(self.mu)
         self.person = QLineEdit(self)

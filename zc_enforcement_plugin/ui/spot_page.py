@@ -11,7 +11,7 @@ from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
 from ..i18n import in_interface_language
 from .colours import PIECE_COLOURS
-from .messages import REFUSAL_COLOUR, WARNING_COLOUR
+from .messages import REFUSAL_COLOUR, WARNING_COLOUR, field_html, isolated
 
 # Figures shown for the current spot, in m² and 亩, named as in the attribute table and export.
 FIELD_LABELS = domain.output_field_labels_zh()
@@ -34,8 +34,8 @@ def piece_colour(layer: str | None) -> str:
 def piece_row(piece: dict) -> str:
     layer = piece.get(domain.PIECE_LAYER)
     colour = piece_colour(layer)
-    label = html.escape(domain.LAYER_LABELS_ZH.get(layer, str(layer)))
-    feature = html.escape(str(piece.get(domain.PIECE_FEATURE) or ""))
+    label = field_html(domain.LAYER_LABELS_ZH.get(layer, str(layer)))
+    feature = field_html(piece.get(domain.PIECE_FEATURE) or "")
     try:
         area = float(piece.get(domain.PIECE_AREA) or 0)
     except (TypeError, ValueError):
@@ -63,21 +63,23 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         if math.isfinite(sqm):
             figures = f"{sqm:,.2f} m²</td><td align='right'>{shown_mu(sqm):,.2f} 亩"
         else:  # a delivered text such as "" or "2,500.00": shown as it is, not as a number
-            figures = f"{escape(str(value))}</td><td>"
+            figures = f"{field_html(value)}</td><td>"
         rows.append(
             f"<tr><td>{escape(label)} <small>{field}</small></td>"
             f"<td align='right'>{figures}</td></tr>"
         )
     hits = [
-        f"{escape(FIELD_LABELS[layer.hits_field])}: {escape(str(attributes[layer.hits_field]))}"
+        f"{escape(FIELD_LABELS[layer.hits_field])}: {field_html(attributes[layer.hits_field])}"
         for layer in domain.OVERLAY_LAYERS
         if layer.hits_field and attributes.get(layer.hits_field)
     ]
     parts = [
-        f"<h3>{escape(str(spot.number))} <small>{escape(spot.town or '')} "
-        f"{escape(spot.office or '')}</small></h3>",
-        f"<p><b>{escape(str(attributes.get(domain.SUGGESTED_VERDICT) or ''))}</b> "
-        f"{escape(str(attributes.get(domain.VERDICT_REASON) or ''))}</p>",
+        # Each field isolated (field_html): a direction override typed in the number must not
+        # reorder the town and office after it.
+        f"<h3>{field_html(spot.number)} <small>{field_html(spot.town or '')} "
+        f"{field_html(spot.office or '')}</small></h3>",
+        f"<p><b>{field_html(attributes.get(domain.SUGGESTED_VERDICT) or '')}</b> "
+        f"{field_html(attributes.get(domain.VERDICT_REASON) or '')}</p>",
         "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>",
     ]
     if attributes.get(domain.CRIMINAL_FLAG):
@@ -99,13 +101,13 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         parts.append(f"<p><b>压占情况</b></p><table cellpadding='2'>{rows}</table>")
     if attributes.get(domain.GEOMETRY_NOTE):
         parts.append(
-            f"<p style='color:{WARNING_COLOUR}'>{escape(str(attributes[domain.GEOMETRY_NOTE]))}</p>"
+            f"<p style='color:{WARNING_COLOUR}'>{field_html(attributes[domain.GEOMETRY_NOTE])}</p>"
         )
     refreshes = attributes.get(domain.SPOT_REFRESHES) or []
     if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
         judged_at = str(history[-1].recorded_at or "") if history else ""
         lines = [
-            f"{entry.get('on', '')}：{'；'.join(map(str, entry.get('changes') or []))}"
+            f"{entry.get('on', '')}：{'；'.join(map(isolated, entry.get('changes') or []))}"
             + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
             for entry in refreshes
             if isinstance(entry, dict)
@@ -135,19 +137,22 @@ def verdict_html(verdict: ledger.Verdict) -> str:
     details = verdict.details or {}
     approved = details.get(ls.DETAIL_APPROVED_AREA)
     for text in (
-        details.get(ls.DETAIL_APPROVAL_DATE) and f"批准日期：{details[ls.DETAIL_APPROVAL_DATE]}",
+        # Each typed value isolated, as on the rest of the page (escaped with the line below).
+        details.get(ls.DETAIL_APPROVAL_DATE)
+        and f"批准日期：{isolated(details[ls.DETAIL_APPROVAL_DATE])}",
         isinstance(approved, (int, float)) and approved and f"批准面积：{approved:,.2f} m²",
-        details.get(ls.DETAIL_PARTY) and f"当事人：{details[ls.DETAIL_PARTY]}",
-        details.get(ls.DETAIL_ACTUAL_USE) and f"实际用途：{details[ls.DETAIL_ACTUAL_USE]}",
+        details.get(ls.DETAIL_PARTY) and f"当事人：{isolated(details[ls.DETAIL_PARTY])}",
+        details.get(ls.DETAIL_ACTUAL_USE)
+        and f"实际用途：{isolated(details[ls.DETAIL_ACTUAL_USE])}",
         details.get(ls.DETAIL_STOP_ORDER) and "已下达责令停止违法行为通知书",
-        verdict.note and f"备注：{verdict.note}",
+        verdict.note and f"备注：{isolated(verdict.note)}",
     ):
         if text:
             found.append(text)
     line = (
-        f"✔ {escape(verdict.category)} {escape(verdict.kind or '')} "
-        f"{escape(verdict.approval_number or '')} — {escape(verdict.verifier)} "
-        f"{escape(str(verdict.verified_on or ''))}"
+        f"✔ {field_html(verdict.category)} {field_html(verdict.kind or '')} "
+        f"{field_html(verdict.approval_number or '')} — {field_html(verdict.verifier)} "
+        f"{field_html(verdict.verified_on or '')}"
     )
     if found:
         shown = "；".join(escape(str(part)).replace("\n", "<br>") for part in found)

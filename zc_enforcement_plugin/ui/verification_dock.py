@@ -87,7 +87,14 @@ from .evidence_layer import (
     warn_of_losing_copies,
 )
 from .image_comparison import ImageComparison
-from .messages import LOG_TAG, REFUSAL_COLOUR, WARNING_COLOUR
+from .messages import (
+    LOG_TAG,
+    REFUSAL_COLOUR,
+    WARNING_COLOUR,
+    bar_html,
+    plain_html,
+    plain_label,
+)
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession, unopened_case_of
 from .spot_page import piece_colour, spot_html
@@ -219,11 +226,11 @@ def _mark_evidence_item(
     else:
         item.setText(text)
         # The whole row: on a panel of usual width the camera time and position are cut off.
-        item.setToolTip(text)
+        item.setToolTip(plain_html(text))
         item.setData(Qt.ItemDataRole.ForegroundRole, None)
         return
     item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
-    item.setToolTip(f"{why.format(path=record.path)}\n{text}")
+    item.setToolTip(plain_html(f"{why.format(path=record.path)}\n{text}"))
     item.setForeground(QColor(REFUSAL_COLOUR))
 
 
@@ -244,6 +251,10 @@ class VerificationDock(QgsDockWidget):
         self.iface = iface
         self.session = ReviewSession()
         self.stack = QgsPanelWidgetStack(self)
+        # The stack's title line names the page shown, a form's title with its spot's number:
+        # shown as written, not read as HTML (no page is in the stack yet to be caught here).
+        for label in self.stack.findChildren(QLabel):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.home = QgsPanelWidget(self.stack)
         self.home.setPanelTitle(tr("Spot verification"))
         self._build(self.home)
@@ -414,9 +425,9 @@ class VerificationDock(QgsDockWidget):
         counts = QHBoxLayout()
         # Where the current spot is in the list shown (第 3 / 312 个), apart from the progress:
         # the verified count beside a list's length read as a place (0/n in the unverified list).
-        self.position_label = QLabel(page)
+        self.position_label = plain_label(page)
         self.position_label.setObjectName("positionLabel")
-        self.count_label = QLabel(page)
+        self.count_label = plain_label(page)
         self.count_label.setObjectName("countLabel")
         self.progress = QProgressBar(page)
         self.progress.setTextVisible(False)
@@ -427,7 +438,7 @@ class VerificationDock(QgsDockWidget):
         counts.addWidget(self.progress, 1)
         # Why a move did nothing (end of the list, nothing left to verify): a key that seems
         # dead makes a technician press it again and doubt the dock.
-        self.notice = QLabel(page)
+        self.notice = plain_label(page)
         self.notice.setObjectName("notice")
         self.notice.setStyleSheet(f"color: {WARNING_COLOUR};")
         counts.addWidget(self.notice)
@@ -645,8 +656,10 @@ class VerificationDock(QgsDockWidget):
                 answer = QMessageBox.question(
                     self,
                     tr("New ledger"),
-                    tr("There is no ledger at {path}. Create a new, empty ledger there?").format(
-                        path=path
+                    plain_html(
+                        tr(
+                            "There is no ledger at {path}. Create a new, empty ledger there?"
+                        ).format(path=path)
                     ),
                 )
             finally:
@@ -1085,8 +1098,10 @@ class VerificationDock(QgsDockWidget):
             said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
         self.iface.messageBar().pushMessage(
             tr("Spot verification"),
-            tr("Verdict for spot {number} saved: {verdict}").format(
-                number=spot.number, verdict=said
+            bar_html(
+                tr("Verdict for spot {number} saved: {verdict}").format(
+                    number=spot.number, verdict=said
+                )
             ),
             Qgis.MessageLevel.Success,
             SAVED_NOTICE_SECONDS,
@@ -1572,7 +1587,7 @@ class VerificationDock(QgsDockWidget):
     def _warn(self, message: str) -> None:
         message = in_interface_language(message)  # the core's "中文 / English" in one language
         if self.iface is not None:
-            self.iface.messageBar().pushWarning(tr("Spot verification"), message)
+            self.iface.messageBar().pushWarning(tr("Spot verification"), bar_html(message))
         # A line a refusal (the files of a drop refused each say why): kept apart, not run
         # together into one paragraph.
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
