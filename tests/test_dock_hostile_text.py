@@ -183,6 +183,10 @@ def test_the_message_bar_shows_a_refusal_and_a_saved_spot_as_typed(dock, tmp_pat
     assert dock.stack.currentPanel() is dock.home, panel.messages.text()
     saved = bar.get_messages(Qgis.MessageLevel.Success)
     assert saved and NUMBER in _as_html(saved[-1]), saved
+    # A save the shared ledger recorded though its reply was lost is said as information.
+    dock._inform(f"图斑 {NUMBER} 已保存，无需重新保存 / spot {NUMBER} was saved")
+    told = bar.get_messages(Qgis.MessageLevel.Info)
+    assert told and NUMBER in _as_html(told[-1]), told
 
 
 def _visual_x(document: QTextDocument, piece: str) -> float:

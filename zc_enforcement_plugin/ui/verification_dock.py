@@ -1579,7 +1579,7 @@ class VerificationDock(QgsDockWidget):
         message = in_interface_language(message)
         if self.iface is not None:
             self.iface.messageBar().pushMessage(
-                tr("Spot verification"), message, Qgis.MessageLevel.Info, 0
+                tr("Spot verification"), bar_html(message), Qgis.MessageLevel.Info, 0
             )
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
         self.details.append(f"<p>{lines}</p>")
