@@ -11,6 +11,7 @@ import pytest
 from tests.postgis_fixtures import open_store
 from tests.test_ledger_cases import _illegal, _spot
 from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, fill
+from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import CaseConflictError, GeoPackageLedger
 
@@ -31,11 +32,10 @@ def _two_people_on_one_case(
     with pytest.raises(CaseConflictError) as refused:
         second.add_case_event(case_id, same, seen=seen)
     said = str(refused.value)
-    assert f"案件 {case_id} 在您打开后已由{first_who[0]} 记录了新的步骤（“制止” {day}，王五" in said
-    assert (
-        f"case {case_id} was changed by {first_who[1]} since you opened it (stop {day}, 王五"
-        in said
-    )
+    by_zh, by_en = first_who
+    wang = isolated("王五")  # typed by people: set apart from the sentence around it
+    assert f"案件 {case_id} 在您打开后已由{by_zh} 记录了新的步骤（“制止” {day}，{wang}" in said
+    assert f"case {case_id} was changed by {by_en} since you opened it (stop {day}, {wang}" in said
     assert "yours (stop " in said and "请核对后再保存" in said
     case = second.case(case_id)
     assert [e.documents for e in case.events].count((STOP_ORDER,)) == 1
@@ -77,7 +77,8 @@ def test_two_people_on_one_case_in_a_geopackage(tmp_path):
     second = GeoPackageLedger(path)
     try:
         # A GeoPackage has no logins: the person who recorded it is named.
-        _two_people_on_one_case(first, second, case_id, ("王五", "王五"), dt.date(2024, 3, 8))
+        wang = isolated("王五")
+        _two_people_on_one_case(first, second, case_id, (wang, wang), dt.date(2024, 3, 8))
     finally:
         first.close()
         second.close()
@@ -92,6 +93,36 @@ def test_two_people_on_one_case_on_the_shared_ledger(pg_database, schema, tmp_pa
                 luocun,
                 brigade,
                 case_id,
-                (f"登录 {LUOCUN_ROLE}", f"login {LUOCUN_ROLE}"),
+                (f"登录 {isolated(LUOCUN_ROLE)}", f"login {isolated(LUOCUN_ROLE)}"),
                 dt.date(2026, 3, 10),
             )
+
+
+def test_a_direction_override_in_a_colleagues_name_stays_inside_it(tmp_path):
+    """The refusal quotes what another person typed: a right-to-left override (U+202E) in their
+    name is set apart (FSI … PDI), so it cannot turn round the date, the step and the rest of
+    the sentence after it wherever the refusal is shown."""
+    path = tmp_path / "ledger.gpkg"
+    first = GeoPackageLedger(path)
+    first.import_batch("b", [_spot("S1")])
+    spot_id = first.spots()[0].id
+    first.record_verdict(spot_id, _illegal())
+    case_id = first.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    first.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2024, 3, 6), "张三"))
+    second = GeoPackageLedger(path)
+    try:
+        seen = second.case(case_id).last_record_id
+        name = "\u202e王五"
+        day = dt.date(2024, 3, 8)
+        stop = CaseEvent(case_id, Stage.STOP, day, name, (STOP_ORDER,))
+        first.add_case_event(case_id, stop, seen=seen)
+        with pytest.raises(CaseConflictError) as refused:
+            second.add_case_event(case_id, stop, seen=seen)
+        said = str(refused.value)
+        # As typed, who recorded it and their step, in the Chinese and in the English.
+        assert said.count("\u202e") == 4
+        for at in [i for i, c in enumerate(said) if c == "\u202e"]:
+            assert said[at - 1] == "\u2068" and said[at + 3] == "\u2069", said[at - 5 : at + 8]
+    finally:
+        first.close()
+        second.close()

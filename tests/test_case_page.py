@@ -13,6 +13,7 @@ from shapely.geometry import box
 from zc_enforcement_plugin.core import cases, domain, ledger
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.workdays import WorkCalendar
 from zc_enforcement_plugin.i18n import install_translator
@@ -377,7 +378,10 @@ def test_a_step_another_recorded_since_the_page_showed_the_case_refuses_and_keep
         assert not panel.record_step()
         assert asked.calls == []  # not a question: refused, and said
         said = panel.messages.text()
-        assert f"案件 {case_id} 在您打开后已由王五 记录了新的步骤（“制止” 2025-11-10，王五" in said
+        wang = isolated("王五")  # a name typed by a person, set apart from the sentence
+        assert (
+            f"案件 {case_id} 在您打开后已由{wang} 记录了新的步骤（“制止” 2025-11-10，{wang}" in said
+        )
         assert "请核对后再保存" in said
         assert [e.person for e in store.case(case_id).events] == ["李工", "李工", "王五"]
         # The case as it now stands, the entry as typed.

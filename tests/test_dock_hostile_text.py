@@ -16,8 +16,8 @@ from shapely.geometry import box
 
 from zc_enforcement_plugin.core import domain, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.bidi import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 from zc_enforcement_plugin.core.cases import CaseEvent, Stage
-from zc_enforcement_plugin.ui.messages import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
 # A spot number and another user's name as a hostile delivery or colleague might type them.

@@ -29,6 +29,7 @@ from zc_enforcement_plugin.core import export, ledger_migrate, report_ranking
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT
 from zc_enforcement_plugin.core.ledger import (
     ConflictError,
@@ -354,8 +355,8 @@ def test_each_history_row_records_the_login_that_saved_it(pg_database):
         ]
         with pytest.raises(ConflictError) as refused:
             brigade.record_verdict(spot_id, illegal(verifier="李四"), expected_version=seen)
-        assert f"saved by login {LUOCUN_ROLE}" in str(refused.value)
-        assert f"由登录 {LUOCUN_ROLE} 保存" in str(refused.value)
+        assert f"saved by login {isolated(LUOCUN_ROLE)}" in str(refused.value)
+        assert f"由登录 {isolated(LUOCUN_ROLE)} 保存" in str(refused.value)
         [kept] = brigade.conflicts(spot_id)
         assert kept["db_user"] == BRIGADE
         for table in lps.HISTORY_WITH_LOGIN:

@@ -13,6 +13,7 @@ from typing import Any
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import workdays
+from .bidi import isolated
 from .cases import (
     ORIGIN_PATROL,
     ORIGIN_SPOT,
@@ -445,11 +446,11 @@ def conflict_error(
         when = f", {beijing_time(verdict.recorded_at, zh)}" if verdict.recorded_at else ""
         # The verifier is free text; the login is the server's record of who saved it.
         if verdict.db_user:
-            when += (
-                f", 由登录 {verdict.db_user} 保存" if zh else f", saved by login {verdict.db_user}"
-            )
+            login = isolated(verdict.db_user)
+            when += f", 由登录 {login} 保存" if zh else f", saved by login {login}"
+        # Typed by people: isolated, so a direction mark in a name cannot turn the rest round.
         return (
-            f"{verdict.category}/{verdict.kind or ''} ({verdict.verifier}, "
+            f"{verdict.category}/{isolated(verdict.kind or '')} ({isolated(verdict.verifier)}, "
             f"{verdict.verified_on}{when})"
         )
 
@@ -503,9 +504,10 @@ def case_conflict_error(
                 if zh
                 else f"{event.stage.value} {event.date}"
             )
-        return f"{what}，{event.person}，{at}" if zh else f"{what}, {event.person}, {at}"
+        person = isolated(event.person)
+        return f"{what}，{person}，{at}" if zh else f"{what}, {person}, {at}"
 
-    who = list(dict.fromkeys(login or event.person for event, login in since))
+    who = list(dict.fromkeys(isolated(login or event.person) for event, login in since))
     logins = any(login for _, login in since)
     rows_zh = "；".join(row(e, True) for e, _ in since)
     rows_en = "; ".join(row(e, False) for e, _ in since)

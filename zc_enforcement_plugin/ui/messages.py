@@ -10,22 +10,13 @@ import html
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import QLabel, QWidget
 
+from ..core.bidi import isolated
+
 LOG_TAG = "ZC Enforcement"  # the plugin's message log tab, and the title of its message bar
 REFUSAL_COLOUR = "#b00020"  # the dock's red: refusals and overdue deadlines
 # The dock's amber, for what needs a look but stops nothing (a missing date, a re-delivery's
 # changes, a geometry note): dark enough to read on white, where yellow is not.
 WARNING_COLOUR = "#8a6d00"
-
-# Unicode's first-strong isolate and pop directional isolate: a field between them is laid out
-# on its own, so a right-to-left override typed in one field (U+202E) cannot carry on into the
-# fields after it and reorder them.
-FIRST_STRONG_ISOLATE = "\u2068"
-POP_DIRECTIONAL_ISOLATE = "\u2069"
-
-
-def isolated(value: object) -> str:
-    """``value`` as text, set apart for the bidirectional algorithm (FSI … PDI)."""
-    return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
 
 
 def field_html(value: object) -> str:
