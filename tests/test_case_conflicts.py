@@ -66,7 +66,9 @@ def _two_people_on_one_case(
     assert len(first.case(case_id).events) == len(case.events) + 2
 
 
-def test_two_people_on_one_case_in_a_geopackage(tmp_path):
+def _two_connections_to_one_case(tmp_path) -> tuple[GeoPackageLedger, GeoPackageLedger, str]:
+    """Two connections to one GeoPackage ledger holding a case verified on 2024-03-06, and the
+    case's id."""
     path = tmp_path / "ledger.gpkg"
     first = GeoPackageLedger(path)
     first.import_batch("b", [_spot("S1")])
@@ -74,7 +76,11 @@ def test_two_people_on_one_case_in_a_geopackage(tmp_path):
     first.record_verdict(spot_id, _illegal())
     case_id = first.open_case(ORIGIN_SPOT, spot_id=spot_id)
     first.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2024, 3, 6), "张三"))
-    second = GeoPackageLedger(path)
+    return first, GeoPackageLedger(path), case_id
+
+
+def test_two_people_on_one_case_in_a_geopackage(tmp_path):
+    first, second, case_id = _two_connections_to_one_case(tmp_path)
     try:
         # A GeoPackage has no logins: the person who recorded it is named.
         wang = isolated("王五")
@@ -102,14 +108,7 @@ def test_a_direction_override_in_a_colleagues_name_stays_inside_it(tmp_path):
     """The refusal quotes what another person typed: a right-to-left override (U+202E) in their
     name is set apart (FSI … PDI), so it cannot turn round the date, the step and the rest of
     the sentence after it wherever the refusal is shown."""
-    path = tmp_path / "ledger.gpkg"
-    first = GeoPackageLedger(path)
-    first.import_batch("b", [_spot("S1")])
-    spot_id = first.spots()[0].id
-    first.record_verdict(spot_id, _illegal())
-    case_id = first.open_case(ORIGIN_SPOT, spot_id=spot_id)
-    first.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2024, 3, 6), "张三"))
-    second = GeoPackageLedger(path)
+    first, second, case_id = _two_connections_to_one_case(tmp_path)
     try:
         seen = second.case(case_id).last_record_id
         name = "\u202e王五"
