@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from qgis.core import Qgis
+import shapely.geometry
+from qgis.core import Qgis, QgsProcessingFeedback
 
-from tests.postgis_fixtures import open_store
+from tests.postgis_fixtures import new_schema, open_store
 from tests.test_postgis_commit_loss import _cut_at_commit
 from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot
 from zc_enforcement_plugin.core import domain, ledger
@@ -181,42 +182,158 @@ def test_evidence_attached_without_its_reply_is_kept_and_said_as_attached(
     assert warnings == []
 
 
-def test_a_patrol_recorded_without_its_reply_is_a_success(
-    provider, shared, pg_database, schema, monkeypatch
-):
-    """The 记录巡查 algorithm: the patrol recorded once, its number given, the message said."""
+class _Feedback(QgsProcessingFeedback):
+    """A Processing feedback keeping the information it is given."""
+
+    def __init__(self):
+        super().__init__()
+        self.said = []
+
+    def pushInfo(self, info):  # noqa: N802 - QGIS API
+        self.said.append(info)
+        super().pushInfo(info)
+
+
+def _run_cut_at_commit(algorithm, parameters, store, pg_database, monkeypatch):
+    """(results, information said) of Processing algorithm ``algorithm`` run on ``store`` (as
+    its postgis:// ledger), whose save's COMMIT reaches the server and loses its reply. A run
+    that fails raises, as Processing does."""
     from qgis import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+    from qgis.core import QgsProcessingContext
 
     from zc_enforcement_plugin import postgis_connection
 
-    class Feedback(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.said = []
-
-        def pushInfo(self, info):  # noqa: N802 - QGIS API
-            self.said.append(info)
-            super().pushInfo(info)
-
-    monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: shared)
-    monkeypatch.setattr(shared, "close", lambda: None)  # the fixture closes it
-    _cut_at_commit(pg_database, shared, after=True)
-    feedback = Feedback()
-    result = processing.run(
-        "zcenforcement:recordpatrol",
-        {
-            "LEDGER": f"postgis://test/{schema}",
-            "OFFICE": TAIHE,
-            "DATE": "2026-03-02",
-            "STAFF": "李四;王五",
-        },
+    monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: store)
+    monkeypatch.setattr(store, "close", lambda: None)  # the fixture closes it
+    _cut_at_commit(pg_database, store, after=True)
+    feedback = _Feedback()
+    results = processing.run(
+        f"zcenforcement:{algorithm}",
+        {"LEDGER": f"postgis://test/{store.schema}", **parameters},
         context=QgsProcessingContext(),
         feedback=feedback,
     )
+    assert store._commit.__name__ == "_commit", "the save's COMMIT was not cut"
+    return results, feedback.said
+
+
+def test_a_patrol_recorded_without_its_reply_is_a_success(
+    provider, shared, pg_database, monkeypatch
+):
+    """The 记录巡查 algorithm: the patrol recorded once, its number given, the message said."""
+    result, said = _run_cut_at_commit(
+        "recordpatrol",
+        {"OFFICE": TAIHE, "DATE": "2026-03-02", "STAFF": "李四;王五"},
+        shared,
+        pg_database,
+        monkeypatch,
+    )
     (patrol,) = shared.patrols()
     assert result["PATROL_ID"] == patrol.id
-    assert any(_says_saved(line) for line in feedback.said), feedback.said
+    assert any(_says_saved(line) for line in said), said
+
+
+def test_an_import_saved_without_its_reply_is_a_success_with_its_report(
+    provider, shared, pg_database, monkeypatch, tmp_path
+):
+    """The 导入图斑 algorithm: the batch imported once, its counts and refusals given as the
+    import made them (its report kept), the message said; not a failure to run again."""
+    import fiona
+
+    spots_file = tmp_path / "delivery.gpkg"
+    properties = {"JCBH": "str", "XZMC": "str", "SMC": "str", "TBMJ": "float"}
+    with fiona.open(
+        spots_file,
+        "w",
+        driver="GPKG",
+        schema={"geometry": "Polygon", "properties": properties},
+        crs="EPSG:4527",
+    ) as out:
+        for i, number in enumerate(["37030220260101", "37030220260102", ""]):
+            outline = spot(number, i, TAIHE_TOWN, TAIHE).geometry
+            row = {"JCBH": number, "XZMC": TAIHE_TOWN, "SMC": TAIHE, "TBMJ": 400.0}
+            out.write({"geometry": shapely.geometry.mapping(outline), "properties": row})
+    result, said = _run_cut_at_commit(
+        "importspots",
+        {"SPOTS": str(spots_file), "BATCH": "2026年第1季度"},
+        shared,
+        pg_database,
+        monkeypatch,
+    )
+    imported = shared.spots(ledger.SpotFilter(batch="2026年第1季度"))
+    assert sorted(s.number for s in imported) == ["37030220260101", "37030220260102"]  # once
+    assert (result["ADDED"], result["REFRESHED"], result["REFUSED"]) == (2, 0, 1)
+    assert "图斑编号为空" in result["REPORT"], result["REPORT"]  # the refusal, as it was made
+    assert any(_says_saved(line) for line in said), said
+
+
+def test_settings_stored_without_their_reply_are_a_success_and_read_back(
+    provider, shared, pg_database, monkeypatch, tmp_path
+):
+    """The 台帐设置 algorithm: the settings stored, what is in force then read back and listed."""
+    folder = tmp_path / "moved_evidence"
+    folder.mkdir()
+    result, said = _run_cut_at_commit(
+        "ledgersettings",
+        {"REPORT_WEIGHTS": '{"timeliness": 20}', "EVIDENCE_FOLDER": str(folder)},
+        shared,
+        pg_database,
+        monkeypatch,
+    )
+    assert shared.stored_evidence_dir() == str(folder)
+    assert shared.settings()[ls.SETTING_REPORT_WEIGHTS]["timeliness"] == 20
+    assert "timeliness: 20" in result["IN_FORCE"], result["IN_FORCE"]
+    assert any(_says_saved(line) for line in said), said
+
+
+def test_a_copy_saved_without_its_reply_is_compared_and_keeps_its_evidence_files(
+    provider, pg_database, monkeypatch, tmp_path
+):
+    """The 复制台帐 algorithm into the shared ledger: the copy committed, then compared row by row
+    and file by file as any copy; the evidence files it put in the shared folder are kept (they
+    are the copied rows' evidence), and the run succeeds with its summary."""
+    from qgis import processing
+    from qgis.core import QgsProcessingContext
+
+    from zc_enforcement_plugin.core import evidence
+    from zc_enforcement_plugin.processing import copy_ledger
+
+    source = tmp_path / "office.gpkg"
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+        spot_id = store.spots()[0].id
+        store.add_evidence(
+            spot_id, evidence.store_evidence_file(source, "37030220260001", photo, "photo")
+        )
+    target = open_store(pg_database, new_schema(pg_database), tmp_path=tmp_path)
+    reference = f"postgis://test/{target.schema}"
+    real_open = copy_ledger.open_ledger_store
+    monkeypatch.setattr(
+        copy_ledger,
+        "open_ledger_store",
+        lambda ref, **kw: target if ref == reference else real_open(ref, **kw),
+    )
+    _cut_at_commit(pg_database, target, after=True)
+    feedback = _Feedback()
+    try:
+        result = processing.run(
+            "zcenforcement:copyledger",
+            {"SOURCE": str(source), "TARGET": reference},
+            context=QgsProcessingContext(),
+            feedback=feedback,
+        )
+        assert result["DIFFERENCES"] == 0
+        # The copy's own report: what it copied, its file among them.
+        assert f"{ls.T_SPOTS} 1" in result["SUMMARY"], result["SUMMARY"]
+        assert "evidence files copied 1" in result["SUMMARY"], result["SUMMARY"]
+        assert any(_says_saved(line) for line in feedback.said), feedback.said
+        (record,) = target.evidence(spot_id)
+        assert (target.evidence_dir / record.path).read_bytes() == photo.read_bytes()
+        assert len(target.spots()) == 1  # once
+    finally:
+        target.close()
 
 
 def test_a_case_step_saved_without_its_reply_is_said_saved_even_when_reading_back_fails(

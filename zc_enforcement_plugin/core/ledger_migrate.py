@@ -37,11 +37,13 @@ from .ledger import (
     GeoPackageLedger,
     LedgerError,
     LedgerStore,
+    SavedWithoutReply,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
 )
 from .ledger_gpkg import _meta_set
 from .ledger_postgis_server import INDEX_CASES, T_CONFLICTS, UNINDEX_CASES, _meta_upsert
+from .ledger_records import saved_result
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -361,17 +363,22 @@ def copy_ledger(
     stopped by a file leaves the target ledger empty. The bureau's holiday schedule goes to
     where the target reads it (_carry_holidays). A copy that fails takes away the files and
     folders it made (report.made, see _Made) as its rows roll back: the target's side is left
-    as it was, and a second run starts from there."""
+    as it was, and a second run starts from there. A copy the shared ledger committed whose
+    reply was lost is no failure: its files stay with its rows, and the SavedWithoutReply
+    raised carries the report as its result."""
     report = CopyReport()
     made = _Made(report.made)
     try:
         _check_copy(source, target, copy_evidence_files, made)
+        _note_left_behind(source, target, report)
         if copy_evidence_files:
             _copy_files(source, target, report, made)
         if isinstance(target, GeoPackageLedger):
             _carry_holidays(source, target, report, made)
         report.problems += shared_spots(source)
-        with target.transaction():
+        # A commit whose reply was lost: the copy is in the target, the report goes with the
+        # error, complete (_note_left_behind went first so that it is).
+        with saved_result(report), target.transaction():
             for table in COPY_ORDER:
                 columns, rows = ledger_rows(source, table)
                 _load(target, table, columns, rows)
@@ -382,9 +389,16 @@ def copy_ledger(
                 _gpkg_extents(target)
             else:
                 _carry_holidays(source, target, report, made)
+    except SavedWithoutReply:
+        raise  # committed: the files it made are the copy's evidence, kept
     except BaseException:
         remove_made(report.made)
         raise
+    return report
+
+
+def _note_left_behind(source: LedgerStore, target: LedgerStore, report: CopyReport) -> None:
+    """What of `source` a copy into `target` does not carry, in report.left_behind."""
     if isinstance(source, GeoPackageLedger) and ls.SETTING_HOLIDAYS in source.settings():
         report.left_behind.append(
             f"{source.path} 的 {ls.T_SETTINGS} 中的 {ls.SETTING_HOLIDAYS} 设置（GeoPackage 台帐"
@@ -405,7 +419,6 @@ def copy_ledger(
                 f"{refused} 条被拒绝的冲突保存仅保存在服务器上 / {refused} saves refused as "
                 f"conflicts ({T_CONFLICTS}) exist only on the server"
             )
-    return report
 
 
 def shared_spots(store: LedgerStore) -> list[str]:

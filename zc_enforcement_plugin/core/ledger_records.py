@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -31,7 +31,23 @@ class SavedWithoutReply(LedgerError):  # noqa: N818 - it says what happened, as 
     committed it). Not a failure: the caller treats it as saved (closes its form, reads the
     record back) and shows the message as information, never asks to save again, which would
     record it twice or meet a conflict with itself. The return value of the save is lost with
-    the reply: the caller reads what it needs from the ledger."""
+    the reply: the caller reads what it needs from the ledger, except where the save alone
+    knows it (an import's report: which spots it refused, and why), which the save puts in
+    ``result`` (saved_result) as it was when the server committed it."""
+
+    result: Any = None
+
+
+@contextlib.contextmanager
+def saved_result(result: Any) -> Iterator[None]:
+    """Around a save's outermost transaction: a SavedWithoutReply leaving it carries
+    ``result`` (the object the save fills in and returns), complete by then, as the
+    transaction commits only once the save's body has finished."""
+    try:
+        yield
+    except SavedWithoutReply as saved:
+        saved.result = result
+        raise
 
 
 class SpotFileError(LedgerError):

@@ -55,6 +55,7 @@ from .ledger_records import (
     SpotFilter,
     SpotRecord,
     SpotSummary,
+    saved_result,
 )
 from .ledger_rows import (
     spot_refreshes,
@@ -116,7 +117,9 @@ class SqlSpotsMixin:
         rows = vet_spots(spots, report)
         now = utc_now()
         mark = self._MARK
-        with self.transaction():
+        # A commit whose reply was lost keeps the report: only this import knows what it
+        # refused and warned of.
+        with saved_result(report), self.transaction():
             with self._awaiting_batch():
                 row = self._row(
                     f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"

@@ -6,8 +6,9 @@ import csv
 import errno
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -34,7 +35,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..compat import WKB_NO_GEOMETRY
 from ..core import disk, domain, staging
 from ..core import ledger_schema as ls
-from ..core.ledger_records import LedgerError
+from ..core.ledger_records import LedgerError, SavedWithoutReply
 from ..i18n import chinese_interface, in_interface_language, tr
 from ..resources_paths import PLUGIN_ICON
 from .partial_outputs import PartialOutputs
@@ -45,6 +46,8 @@ PROVIDER_ID = "zcenforcement"
 # The ledger's CRS as QGIS takes it: spots and routes are stored, drawn and exported in it. The
 # code itself is the ledger schema's (ledger_schema.LEDGER_SRS_ID), which core code uses.
 LEDGER_CRS = QgsCoordinateReferenceSystem(f"EPSG:{ls.LEDGER_SRS_ID}")
+
+T = TypeVar("T")
 
 
 class EnforcementAlgorithm(QgsProcessingAlgorithm):
@@ -736,6 +739,20 @@ def open_ledger(algorithm, parameters, context, create: bool = False):
         return open_ledger_store(reference)
     except (ledger.LedgerError, ValueError, OSError) as error:
         raise fail(str(error)) from error
+
+
+def save_to_ledger(feedback: QgsProcessingFeedback | None, save: Callable[[], T]) -> T | None:
+    """What ``save`` (one save to the ledger) returns. A save the shared ledger recorded whose
+    reply was lost (ledger.SavedWithoutReply) is a success: said as information, never as a
+    failure, so that the user does not run it again (recording it twice, or meeting a conflict
+    with it) nor believe nothing was saved. It then returns what the save put in the error
+    (an import's report), else None: the caller reads back what it needs from the ledger."""
+    try:
+        return save()
+    except SavedWithoutReply as saved:
+        if feedback is not None:
+            feedback.pushInfo(str(saved))
+        return saved.result
 
 
 def new_ledger_file(algorithm, parameters, context):

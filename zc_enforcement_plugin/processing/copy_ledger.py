@@ -15,7 +15,7 @@ from ..core.ledger_migrate import compare_ledgers, copy_ledger, remove_made
 from ..core.ledger_reference import is_postgis_reference
 from ..i18n import tr
 from ..postgis_connection import open_ledger_store
-from .base import EnforcementAlgorithm, fail
+from .base import EnforcementAlgorithm, fail, save_to_ledger
 
 # Files SQLite may keep beside a database while it writes (rollback journal, WAL).
 SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
@@ -75,7 +75,9 @@ class CopyLedger(EnforcementAlgorithm):
                     open_ledger_store(target_ref) as target,
                 ):
                     feedback.setProgressText(tr("Copying"))
-                    report = copy_ledger(source, target)
+                    # Copied with the reply lost is copied, and compared as any copy: its
+                    # report (and the files it made, kept) come with the message.
+                    report = save_to_ledger(feedback, lambda: copy_ledger(source, target))
                     made = report.made
                     feedback.setProgress(70)
                     feedback.setProgressText(tr("Comparing every row and evidence hash"))

@@ -34,6 +34,7 @@ from .base import (
     new_ledger_file,
     open_ledger,
     remove_ledger_file,
+    save_to_ledger,
     unreadable_file,
 )
 from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
@@ -196,13 +197,19 @@ class ImportSpots(EnforcementAlgorithm):
             with open_ledger(self, parameters, context, create=True) as store:
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
                     self._refuse_merging_deliveries(store, batch, path, label)
-                report = store.import_batch(
-                    batch,
-                    records,
-                    source=source_path,
-                    repeat_spots=self.parameterAsBool(parameters, self.REPEAT_SPOTS, context),
-                    progress=feedback.setProgress,
-                    is_cancelled=feedback.isCanceled,
+                repeat_spots = self.parameterAsBool(parameters, self.REPEAT_SPOTS, context)
+                # Imported with the reply lost is imported, its report kept (run again, it
+                # would be told as a refresh of every spot).
+                report = save_to_ledger(
+                    feedback,
+                    lambda: store.import_batch(
+                        batch,
+                        records,
+                        source=source_path,
+                        repeat_spots=repeat_spots,
+                        progress=feedback.setProgress,
+                        is_cancelled=feedback.isCanceled,
+                    ),
                 )
         except ledger.ImportCancelled as cancelled:
             # A failure, not an empty success: a caller (a model, qgis_process) must not go on

@@ -18,7 +18,7 @@ from ..core import ledger, reports, workdays
 from ..core import ledger_schema as ls
 from ..deadline_tags import rule_tag
 from ..i18n import tr
-from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
 # Typed instead of JSON: back to the plugin's defaults (the setting is removed).
 RESET = ("default", "默认")
@@ -139,16 +139,8 @@ class LedgerSettings(EnforcementAlgorithm):
             if holidays is not None:  # the years given replace the same years stored
                 changes[ls.SETTING_HOLIDAYS] = holidays
             try:
-                with store.transaction():  # all or nothing
-                    # The read-merge-write below as one: a second run waits for the first and
-                    # merges on top of it (the shared ledger; a GeoPackage's transaction does).
-                    lock_settings = getattr(store, "lock_settings", None)
-                    if lock_settings is not None:
-                        lock_settings()
-                    for key, value in changes.items():
-                        store.set_setting(key, _stored(key, store.settings().get(key), value))
-                    if folder:
-                        store.set_evidence_dir(folder)
+                # Stored with the reply lost is stored: what is in force is read back below.
+                save_to_ledger(feedback, lambda: _store_settings(store, changes, folder))
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
                 evidence_line = _evidence_folder_line(store, feedback)
@@ -187,6 +179,20 @@ class LedgerSettings(EnforcementAlgorithm):
             return data
         except workdays.HolidayFileError as error:
             raise fail(str(error)) from None
+
+
+def _store_settings(store, changes: dict, folder: str) -> None:
+    """Store the settings changed and the evidence folder, all or nothing."""
+    with store.transaction():
+        # The read-merge-write below as one: a second run waits for the first and merges on
+        # top of it (the shared ledger; a GeoPackage's transaction does).
+        lock_settings = getattr(store, "lock_settings", None)
+        if lock_settings is not None:
+            lock_settings()
+        for key, value in changes.items():
+            store.set_setting(key, _stored(key, store.settings().get(key), value))
+        if folder:
+            store.set_evidence_dir(folder)
 
 
 def _stored(key: str, stored, given):

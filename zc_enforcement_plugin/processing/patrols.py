@@ -41,6 +41,7 @@ from .base import (
     fail,
     open_ledger,
     open_sink,
+    save_to_ledger,
 )
 from .layer_reader import layer_label, read_source
 
@@ -131,12 +132,9 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
             with open_ledger(self, parameters, context) as store:
                 _check_known(store, record)
                 record = _numbered(store, record)
-                try:
-                    store.add_patrol(record)
-                except ledger.SavedWithoutReply as error:
-                    # Recorded, only the reply lost: a success, said so that it is not run
-                    # again (a second patrol of the same day and staff).
-                    feedback.pushInfo(str(error))
+                # Recorded with its reply lost is recorded: run again, it would be a second
+                # patrol of the same day and staff.
+                save_to_ledger(feedback, lambda: store.add_patrol(record))
         except (ValueError, ledger.LedgerError, patrols.GpxError) as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))
