@@ -11,6 +11,7 @@ import pytest
 
 from tests.postgis_fixtures import open_store
 from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, illegal, spot, terminate
+from tests.test_spot_page_reads import round_trips
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
 from zc_enforcement_plugin.core.ledger import ConflictError, LedgerError, SavedWithoutReply
 from zc_enforcement_plugin.core.patrols import PatrolRecord
@@ -109,4 +110,26 @@ def test_a_commit_cut_off_while_the_server_stays_unreachable_is_in_doubt(pg_data
     assert not isinstance(lost.value, SavedWithoutReply)  # not known to be saved
     store._connect = reconnect
     assert len(store.verdict_history(spot_id)) == 1  # it was recorded: hence "check"
+    store.close()
+
+
+def test_a_verdict_save_spends_no_round_trip_of_its_own_on_its_transaction_id(pg_database, schema):
+    """The save's transaction id, which _commit_outcome asks the server about after a COMMIT
+    cut off, rides on the BEGIN's round trip: found by review, it took a round trip of its own
+    just before every COMMIT. The tests above show it is still there when asked for."""
+    store, spot_id = _ledger(pg_database, schema)
+    with round_trips(store) as sent:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert store.spot(spot_id).version == 1  # saved
+    begins = [n for n, sql in enumerate(sent) if sql.lstrip().upper().startswith("BEGIN")]
+    commits = [n for n, sql in enumerate(sent) if sql.strip().upper() == "COMMIT"]
+    assert len(begins) == 1 and commits == [len(sent) - 1], sent
+    asked = [n for n, sql in enumerate(sent) if "txid_" in sql]
+    assert asked == begins, sent  # in the BEGIN's round trip, none of its own
+    # Counted: one round trip fewer than the statements sent (the BEGIN's carries two).
+    statements = sum(len([part for part in sql.split(";") if part.strip()]) for sql in sent)
+    assert len(sent) == statements - 1, sent
+    # Between BEGIN and COMMIT only the save's own statements: no bookkeeping of the store's.
+    inside = sent[begins[0] + 1 : commits[0]]
+    assert inside and not any("txid_" in sql or sql.strip() == "SELECT 1" for sql in inside)
     store.close()

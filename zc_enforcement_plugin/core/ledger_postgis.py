@@ -655,16 +655,16 @@ class PostGISLedger(SqlLedger):
         else:
             self._verify_connection()
         try:
-            self._execute("BEGIN")
+            # The transaction's id, so that a connection lost at COMMIT can be asked about
+            # afterwards (_commit_outcome): taken with the BEGIN, in its round trip, not by a
+            # statement of its own before the COMMIT.
+            transaction = self._scalar("BEGIN; SELECT txid_current()")
         except self._pg.Error as exc:
+            self._roll_back("ROLLBACK")  # begun, should the id be what failed
             raise self._translate(exc) from exc
         self._depth = 1
-        transaction = None
         try:
             yield
-            # The transaction's id (None when it wrote nothing), so that a connection lost at
-            # COMMIT can be asked about afterwards: _commit_outcome.
-            transaction = self._scalar("SELECT txid_current_if_assigned()")
             self._committing = True
             self._commit()
         except BaseException as exc:
@@ -692,23 +692,20 @@ class PostGISLedger(SqlLedger):
     # server (its backend still going down) before the save is called in doubt.
     _SETTLE_SECONDS = 5.0
 
-    def _commit_outcome(self, transaction: int | None, exc: Exception) -> LedgerError:
+    def _commit_outcome(self, transaction: int, exc: Exception) -> LedgerError:
         """What became of a save whose connection was lost at COMMIT: the server committed it
         or not, and the reply is what was lost. Asked over a new connection by the
         transaction's id (txid_status, made for this; any login may ask): "saved", "not saved,
         save again", and "in doubt" only when the server cannot be asked (still unreachable)
         or has not settled it yet."""
         status = None
-        if transaction is None:
-            status = "aborted"  # it wrote nothing: there is nothing the server could have kept
-        else:
-            with contextlib.suppress(LedgerError, self._pg.Error):
-                self._connect()
-                for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
-                    status = self._scalar("SELECT txid_status(%s)", (transaction,))
-                    if status != "in progress":
-                        break
-                    self._execute("SELECT pg_sleep(0.1)")
+        with contextlib.suppress(LedgerError, self._pg.Error):
+            self._connect()
+            for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
+                status = self._scalar("SELECT txid_status(%s)", (transaction,))
+                if status != "in progress":
+                    break
+                self._execute("SELECT pg_sleep(0.1)")
         if status == "committed":
             return SavedWithoutReply(
                 f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：已保存，"
