@@ -410,3 +410,44 @@ def test_a_long_drop_shows_progress_and_a_cancel_keeps_what_was_attached(
     )
     assert dock.attach_files(files[3:5]) == [] and shown == []
     assert len(dock.session.store.evidence(spot_id)) == 5
+
+
+def test_with_a_filter_set_the_evidence_check_covers_the_spots_listed_and_says_so(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """A three-year ledger's check hashed every photo of the ledger even when the technician
+    had one batch, office or town listed. With a filter set it checks the files of the spots
+    listed and says so; with none, the whole ledger as before."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    dock.open_ledger(str(ledger_path))
+    damaged = _damaged_spot(dock, tmp_path)
+    store = dock.session.store
+    other_town = next(s.town for s in dock.session.queue if s.town != damaged.town)
+    informed, warned = [], []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: informed.append(text))
+    monkeypatch.setattr(dock, "_warn", warned.append)
+    town_box = dock.filter_boxes["town"]
+
+    town_box.setCurrentIndex(town_box.findData(other_town))
+    listed = {s.id for s in dock.session.queue}
+    assert damaged.id not in listed
+    task = dock.check_evidence()
+    assert all(record.spot_id in listed for record in task.records)
+    _wait_for_evidence_check(dock, task)
+    assert dock.evidence_problems == [] and warned == []
+    (said,) = informed
+    assert f"the evidence of the {len(listed)} spots listed ({other_town})" in said
+    assert "Their evidence files are all present and unaltered." in said
+
+    town_box.setCurrentIndex(town_box.findData(damaged.town))
+    assert _run_evidence_check(dock) and len(warned) == 1
+    assert warned[0].startswith(
+        f"Checked: the evidence of the {len(dock.session.queue)} spots listed ({damaged.town})."
+    )
+
+    town_box.setCurrentIndex(0)  # all towns: no filter, the whole ledger
+    task = dock.check_evidence()
+    assert len(task.records) == len(store.evidence())
+    _wait_for_evidence_check(dock, task)
+    assert not warned[1].startswith("Checked:")

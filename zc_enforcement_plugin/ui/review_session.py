@@ -49,6 +49,11 @@ class ReviewFilter:
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter is set: the list is then part of the ledger, not all of it."""
+        return any(self.as_dict().values())
+
     @classmethod
     def from_dict(cls, values: dict) -> ReviewFilter:
         fields = cls.__dataclass_fields__
@@ -186,6 +191,16 @@ class ReviewSession:
             self.position = min(row_if_gone or 0, len(self.queue) - 1)
         else:
             self.position = -1
+
+    def listed_evidence(self) -> list[ledger.EvidenceRecord]:
+        """The evidence the list's work covers: every file of the ledger (patrols' too) when
+        no filter is set, else the files of the spots listed — the batch just delivered, one
+        office's spots — so a check after a batch does not hash three years of photos."""
+        records = self.store.evidence() if self.store is not None else []
+        if not self.filter.narrows:
+            return records
+        listed = {summary.id for summary in self.queue}
+        return [record for record in records if record.spot_id in listed]
 
     def counts(self) -> tuple[int, int]:
         """(verified, total) of the spots the filters other than the status select: the

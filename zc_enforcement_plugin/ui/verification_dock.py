@@ -275,6 +275,7 @@ class VerificationDock(QgsDockWidget):
         self.file_states = evidence.EvidenceFileStates()
         self.evidence_check: EvidenceCheckTask | None = None  # 检查举证材料 while it runs
         self.evidence_problems: list[ledger.EvidenceProblem] = []  # what the last check found
+        self._evidence_check_scope = ""  # the filters the running check follows, in words
         self._unchecked: list[tuple[int, ledger.EvidenceRecord]] = []  # (row, record)
         self._evidence_root: Path | None = None  # the evidence folder of the page shown
         self._evidence_timer = QTimer(self)
@@ -1325,7 +1326,7 @@ class VerificationDock(QgsDockWidget):
         if store is None:
             return None
         # Read here, on the thread the ledger's connection belongs to; the task reads files only.
-        records = store.evidence()
+        records = self.session.listed_evidence()
         root = evidence.readable_evidence_dir(store, records, evidence.NOTHING_CHECKED)
         task = EvidenceCheckTask(
             root,
@@ -1334,6 +1335,8 @@ class VerificationDock(QgsDockWidget):
             lambda done: self.evidence_checked(done, store),
         )
         self.evidence_check = task
+        # Said when it ends: what the filters let through is what was checked.
+        self._evidence_check_scope = self._listed_scope() if self.session.filter.narrows else ""
         self._show_check_progress(0.0)
         manager = QgsApplication.taskManager()
         # The manager's signal, not the task's: it comes on the main thread, as widgets need.
@@ -1369,6 +1372,9 @@ class VerificationDock(QgsDockWidget):
         self.file_states.take(task.states)
         self._refresh_photos()
         found = [problem.message for problem in task.problems]
+        scope = self._evidence_check_scope
+        if scope:
+            found = [scope, *found] if found else found
         if task.cancelled:
             self._warn(
                 "\n".join(
@@ -1387,8 +1393,23 @@ class VerificationDock(QgsDockWidget):
             self._warn("\n".join(found))
         else:
             QMessageBox.information(
-                self, tr("Evidence"), tr("All evidence files are present and unaltered.")
+                self,
+                tr("Evidence"),
+                plain_html(  # the scope quotes a batch's, office's or town's name
+                    "\n".join(
+                        [scope, tr("Their evidence files are all present and unaltered.")]
+                        if scope
+                        else [tr("All evidence files are present and unaltered.")]
+                    )
+                ),
             )
+
+    def _listed_scope(self) -> str:
+        """The check's scope when a filter is set, in the words the dock's filters show."""
+        chosen = [box.currentText() for box in self.filter_boxes.values() if box.currentData()]
+        return tr("Checked: the evidence of the {count} spots listed ({filters}).").format(
+            count=len(self.session.queue), filters="、".join(chosen)
+        )
 
     # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
