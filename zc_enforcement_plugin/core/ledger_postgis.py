@@ -18,7 +18,8 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   spot, and an import's refresh of a spot it changes, are serialised by a transaction-scoped
   advisory lock, and a save based on an older version is refused with ConflictError showing
   both verdicts or what the re-delivery changed. The refused verdict is kept in
-  ledger_verdict_conflicts, so the history keeps both.
+  ledger_verdict_conflicts, so the history keeps both; a case step or correction refused as
+  made on an older view of its case (CaseConflictError) in ledger_case_conflicts.
 - Failure. Every save is one transaction. A lost connection rolls it back on the server and
   raises LedgerError naming the server; the next call reconnects. A save first checks the
   connection and makes it again if the server dropped it while idle; a read that meets a
