@@ -4,13 +4,16 @@ test. conftest registers the fixtures; modules import BRIGADE and open_store fro
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
 from scripts import postgis_server as srv
 from zc_enforcement_plugin.core import ledger_postgis as lp
+from zc_enforcement_plugin.core import ledger_postgis_server as lps
 
 BRIGADE = "zc_brigade_user"
 
@@ -57,3 +60,30 @@ def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLe
     if folder is not None:
         folder.mkdir(exist_ok=True)  # the bureau's share: there before anyone records in it
     return lp.PostGISLedger(srv.params(user, pg_database), schema=schema, evidence_dir=folder)
+
+
+# The server schema that brought each table added after version 1, which an older plugin's
+# install neither made nor granted rights on.
+_TABLE_SINCE = {lps.T_CASE_CONFLICTS: 10}
+
+
+@contextlib.contextmanager
+def server_side_of_version(version: int) -> Iterator[None]:
+    """The plugin of server schema `version`, as far as the shared ledger goes: its migrations,
+    the tables its install revokes and grants rights on and its store opens (none of a later
+    version), and the version its store asks of a server."""
+    server = (lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION, lps.LEDGER_TABLES, lps._GRANTS)
+    store = (lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES)
+    later = [table for table, since in _TABLE_SINCE.items() if since > version]
+    tables = tuple(t for t in server[2] if t not in later)
+    grants = list(server[3])
+    for table in later:  # named in a list of the history tables: ", ledger_case_conflicts"
+        grants = [grant.replace(f", {table}", "") for grant in grants]
+    lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = server[0][:version], version
+    lps.LEDGER_TABLES, lps._GRANTS = tables, tuple(grants)
+    lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES = version, tables
+    try:
+        yield
+    finally:
+        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION, lps.LEDGER_TABLES, lps._GRANTS = server
+        lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES = store

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import psycopg2
 import pytest
 
-from tests.postgis_fixtures import open_store
+from tests.postgis_fixtures import BRIGADE, open_store
 from tests.test_ledger_cases import _illegal, _spot
-from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, fill
+from tests.test_postgis_ledger import LUOCUN, LUOCUN_ROLE, TAIHE_ROLE, fill, raw
 from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import CaseConflictError, GeoPackageLedger
@@ -125,3 +126,76 @@ def test_a_direction_override_in_a_colleagues_name_stays_inside_it(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+def test_a_refused_case_step_is_kept_on_the_shared_ledger_for_the_brigade(
+    pg_database, schema, tmp_path
+):
+    """The refused stop order and the refused correction are kept (ledger_case_conflicts,
+    server schema 10), as a refused verdict is: what was entered, by which login, on the case
+    as of which row, and the row it had since; the case's events are as the first person left
+    them. The brigade and the case's office read them, another office does not; nobody can
+    change them."""
+    day = dt.date(2026, 3, 10)
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+        case_id = next(r.case_id for r in brigade.cases() if r.office == LUOCUN and r.spot_id)
+        with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+            seen = luocun.case(case_id).last_record_id
+            stop = CaseEvent(case_id, Stage.STOP, day, "王五", (STOP_ORDER,))
+            stopped = brigade.add_case_event(case_id, stop, seen=seen)
+            theirs = CaseEvent(case_id, Stage.STOP, day, "赵六", (STOP_ORDER,), note="现场制止")
+            with pytest.raises(CaseConflictError):
+                luocun.add_case_event(case_id, theirs, seen=seen)
+            right = brigade.correct_case_event(
+                case_id, stopped, date=day - dt.timedelta(days=1), person="王五", reason="录入错误"
+            )
+            with pytest.raises(CaseConflictError):
+                luocun.correct_case_event(
+                    case_id, stopped, date=day, person="赵六", reason="日期有误", seen=stopped
+                )
+            kept = brigade.case_conflicts(int(case_id))
+            assert luocun.case_conflicts() == kept
+            events = [(e.person, e.date) for e in brigade.case(case_id).events]
+        with open_store(pg_database, schema, TAIHE_ROLE, tmp_path) as taihe:
+            assert taihe.case_conflicts() == []
+    assert events[-1] == ("王五", day - dt.timedelta(days=1)) and ("赵六", day) not in events
+    entered = [
+        {k: row[k] for k in ("stage", "date", "person", "documents", "note", "corrects")}
+        for row in kept
+    ]
+    assert entered == [
+        dict(
+            stage="stop",
+            date=day,
+            person="赵六",
+            documents=f'["{STOP_ORDER}"]',
+            note="现场制止",
+            corrects=None,
+        ),
+        dict(
+            stage="stop",
+            date=day,
+            person="赵六",
+            documents=f'["{STOP_ORDER}"]',
+            note="日期有误",
+            corrects=stopped,
+        ),
+    ]
+    assert [(r["seen_record_id"], r["last_record_id"]) for r in kept] == [
+        (seen, stopped),
+        (stopped, right),
+    ]
+    assert {r["case_id"] for r in kept} == {int(case_id)}
+    assert {r["db_user"] for r in kept} == {LUOCUN_ROLE}
+    for login in (LUOCUN_ROLE, BRIGADE):
+        conn = raw(pg_database, schema, login)
+        try:
+            for statement in (
+                "UPDATE ledger_case_conflicts SET person = 'x'",
+                "DELETE FROM ledger_case_conflicts",
+            ):
+                with pytest.raises(psycopg2.Error):
+                    conn.cursor().execute(statement)
+        finally:
+            conn.close()

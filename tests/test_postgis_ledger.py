@@ -26,7 +26,7 @@ from shapely.geometry import box
 from scripts import postgis_server as srv
 from tests.geodesy import geodesic_area
 from tests.holiday_notices import complete_year
-from tests.postgis_fixtures import BRIGADE, open_store
+from tests.postgis_fixtures import BRIGADE, open_store, server_side_of_version
 from zc_enforcement_plugin.core import (
     domain,
     evidence,
@@ -968,12 +968,8 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
     name = f"t_{uuid.uuid4().hex[:10]}"
     admin = srv.connect(dbname=pg_database)
     try:
-        real = lps.PG_MIGRATIONS
-        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:1], 1
-        try:
+        with server_side_of_version(1):
             lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
-        finally:
-            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
         with admin.cursor() as cursor:
             cursor.execute(
                 f'UPDATE "{name}".ledger_meta SET value = %s WHERE key = %s',
@@ -2202,6 +2198,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "cases": lambda: store.cases(),
         "configured_offices": lambda: store.configured_offices(),
         "conflicts": lambda: store.conflicts(),
+        "case_conflicts": lambda: store.case_conflicts(),
         "counts": lambda: store.counts(),
         "current_verdict": lambda: store.current_verdict(spot_id),
         "case_left_open": lambda: store.case_left_open(spot_id),

@@ -12,7 +12,7 @@ import psycopg2
 import pytest
 
 from scripts import postgis_server as srv
-from tests.postgis_fixtures import BRIGADE, open_store
+from tests.postgis_fixtures import BRIGADE, open_store, server_side_of_version
 from tests.test_postgis_ledger import (
     LUOCUN,
     LUOCUN_ROLE,
@@ -51,13 +51,13 @@ def _spot_of(store, number: str) -> int:
 def _install(pg_database, name: str, upto: int | None = None) -> list[str]:
     """install, as the plugin of server schema `upto` would have run it (None: this one)."""
     admin = srv.connect(dbname=pg_database)
-    real = lps.PG_MIGRATIONS
+    version = lps.PG_SCHEMA_VERSION if upto is None else upto
     try:
-        if upto is not None:
-            lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real[:upto], upto
-        return lp.install(admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name)
+        with server_side_of_version(version):
+            return lp.install(
+                admin, offices=srv.demo_offices(), brigade_logins=[BRIGADE], schema=name
+            )
     finally:
-        lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION = real, len(real)
         admin.close()
 
 
@@ -651,7 +651,8 @@ def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offi
 ):
     """A server of version 8 holding 太河's own cases and one it recorded in 罗村's name: the
     upgrade keeps every case and event row as it was; from then on such a case is refused and
-    太河's own, from a spot and from a patrol, still go in (by hand and through the plugin)."""
+    太河's own, from a spot and from a patrol, still go in (by hand and through the plugin).
+    The upgrade to version 10 then refuses, naming that case (test_postgis_case_origin)."""
     name = f"t_{uuid.uuid4().hex[:10]}"
     assert _install(pg_database, name, upto=8) == []
     brigade = raw(pg_database, name, BRIGADE)
@@ -709,7 +710,7 @@ def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offi
         pg_database, name, BRIGADE, f"SELECT id FROM ledger_cases WHERE office = '{LUOCUN}'"
     )
     # Named to the brigade (it counts in 罗村's ranking), not mended: the history is kept.
-    assert _install(pg_database, name) == [
+    assert _install(pg_database, name, upto=9) == [
         f"案件 {misnamed} 记在 {LUOCUN} 名下，但其乡镇 {TAIHE_TOWN} 或巡查（{TAIHE}）不属于该所："
         "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
         f"{misnamed} is recorded in the name of {LUOCUN}, but its town {TAIHE_TOWN} or its "
@@ -725,7 +726,7 @@ def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offi
             "INSERT INTO ledger_cases (origin, patrol_id, office, town, opened_at, recorded_at) "
             f"VALUES ('patrol', 'XC-1', '{LUOCUN}', '{TAIHE_TOWN}', '2026-03-05', 'now')",
         )
-    with open_store(pg_database, name, TAIHE_ROLE, tmp_path) as taihe:
+    with server_side_of_version(9), open_store(pg_database, name, TAIHE_ROLE, tmp_path) as taihe:
         assert len(taihe.cases()) == 3  # the one in 罗村's name too: its town is 太河镇
         taihe.open_case(ORIGIN_SPOT, spot_id=spots[1])
         taihe.open_case(ORIGIN_PATROL, patrol_id="XC-1")
@@ -733,4 +734,13 @@ def test_upgrading_to_version_9_keeps_every_case_and_refuses_one_in_another_offi
             (ORIGIN_SPOT, TAIHE),
             (ORIGIN_PATROL, TAIHE),
         ]
+    # Version 10 holds every login's case to its origin: the upgrade names that case and
+    # changes nothing, rather than keep the rule beside a case breaking it.
+    at_9 = _by_hand(pg_database, name, BRIGADE, everything)
+    with pytest.raises(LedgerError) as refused:
+        _install(pg_database, name)
+    said = str(refused.value)
+    assert f"case {misnamed} is recorded at office '{LUOCUN}', but its origin patrol XC-1" in said
+    assert "still at version 9" in said
+    assert _by_hand(pg_database, name, BRIGADE, everything) == at_9
     brigade.close()

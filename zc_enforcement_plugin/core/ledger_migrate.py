@@ -13,7 +13,8 @@ GeoPackage would ignore.
 
 Rows travel in one neutral form: geometry as little-endian WKB (2D), dates as ISO text, flags
 as 0/1, everything else as stored. Saves refused as conflicts exist only on a server
-(ledger_verdict_conflicts); copying a server ledger to a GeoPackage says how many stay behind.
+(ledger_verdict_conflicts, ledger_case_conflicts); copying a server ledger to a GeoPackage says
+how many stay behind.
 """
 
 from __future__ import annotations
@@ -42,7 +43,13 @@ from .ledger import (
     encode_gpkg_geometry,
 )
 from .ledger_gpkg import _meta_set
-from .ledger_postgis_server import INDEX_CASES, T_CONFLICTS, UNINDEX_CASES, _meta_upsert
+from .ledger_postgis_server import (
+    INDEX_CASES,
+    T_CASE_CONFLICTS,
+    T_CONFLICTS,
+    UNINDEX_CASES,
+    _meta_upsert,
+)
 from .ledger_records import saved_result
 
 # Parents before children, so references resolve as rows arrive.
@@ -418,6 +425,13 @@ def _note_left_behind(source: LedgerStore, target: LedgerStore, report: CopyRepo
             report.left_behind.append(
                 f"{refused} 条被拒绝的冲突保存仅保存在服务器上 / {refused} saves refused as "
                 f"conflicts ({T_CONFLICTS}) exist only on the server"
+            )
+    if hasattr(source, "case_conflicts"):
+        refused = len(source.case_conflicts())
+        if refused and not hasattr(target, "case_conflicts"):
+            report.left_behind.append(
+                f"{refused} 条被拒绝的案件步骤或更正仅保存在服务器上 / {refused} case steps or "
+                f"corrections refused as conflicts ({T_CASE_CONFLICTS}) exist only on the server"
             )
 
 

@@ -18,7 +18,8 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   spot, and an import's refresh of a spot it changes, are serialised by a transaction-scoped
   advisory lock, and a save based on an older version is refused with ConflictError showing
   both verdicts or what the re-delivery changed. The refused verdict is kept in
-  ledger_verdict_conflicts, so the history keeps both.
+  ledger_verdict_conflicts, so the history keeps both; a case step or correction refused as
+  made on an older view of its case (CaseConflictError) in ledger_case_conflicts.
 - Failure. Every save is one transaction. A lost connection rolls it back on the server and
   raises LedgerError naming the server; the next call reconnects. A save first checks the
   connection and makes it again if the server dropped it while idle; a read that meets a
@@ -53,12 +54,15 @@ import shapely
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from . import ledger_sql, workdays
+from .cases import CaseEvent
 from .evidence import NOTHING_RECORDED, unreachable_share_error
 from .ledger_postgis_server import (  # noqa: F401 - the server's names the store uses, and
     # install and the roles, which callers know as ledger_postgis.X
     C_CURRENT_VERDICT,
     C_CURRENT_VERSION,
     C_EXPECTED_VERSION,
+    C_LAST_RECORD,
+    C_SEEN_RECORD,
     DEFAULT_SCHEMA,
     INDEX_CASES,
     LEDGER_TABLES,
@@ -68,6 +72,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     ROLE_BRIGADE,
     ROLE_OFFICE,
     SRID,
+    T_CASE_CONFLICTS,
     T_CONFLICTS,
     T_OFFICE_TOWNS,
     UNINDEX_CASES,
@@ -77,6 +82,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
 from .ledger_records import LedgerError, SavedWithoutReply, SpotPage, Verdict
 from .ledger_rows import Select
 from .ledger_sql import SqlLedger
+from .ledger_sql_cases import event_row
 
 # Advisory lock classes: saves of one spot, events of one case, a change of the settings.
 _LOCK_SPOT = 74001
@@ -998,6 +1004,16 @@ class PostGISLedger(SqlLedger):
             ),
         )
 
+    def _keep_case_conflict(
+        self, case_id: int, seen: int, last_record: int | None, refused: CaseEvent
+    ) -> None:
+        columns = (C_SEEN_RECORD, C_LAST_RECORD, *self._EVENT_COLUMNS[1:])
+        self._execute(
+            f"INSERT INTO {T_CASE_CONFLICTS} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})",
+            (seen, last_record, *event_row(case_id, refused)),
+        )
+
     def _mapped_towns(self) -> set[str] | None:
         # Only the brigade imports, and the brigade reads the office map.
         return {row[0] for row in self._rows(f"SELECT DISTINCT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}")}
@@ -1172,6 +1188,20 @@ class PostGISLedger(SqlLedger):
         if spot_id is not None:
             sql += f" WHERE {ls.C_SPOT_ID} = %s"
             params = (spot_id,)
+        cursor = self._execute(sql + f" ORDER BY {ls.C_ID}", params)
+        names = [d.name for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    @_guarded_read
+    def case_conflicts(self, case_id: int | None = None) -> list[dict[str, Any]]:
+        """Case steps and corrections refused as conflicts (CaseConflictError), oldest first:
+        each as it was entered, with the case's last row the user had seen and the one it had
+        when refused (server schema 10)."""
+        sql = f"SELECT * FROM {T_CASE_CONFLICTS}"
+        params: tuple = ()
+        if case_id is not None:
+            sql += f" WHERE {ls.C_CASE_ID} = %s"
+            params = (int(case_id),)
         cursor = self._execute(sql + f" ORDER BY {ls.C_ID}", params)
         names = [d.name for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]

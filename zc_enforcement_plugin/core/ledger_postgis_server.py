@@ -13,7 +13,7 @@ from pathlib import Path
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from .cases import Stage
-from .domain import OFFICE_NAME, REVIEW_PRIORITY, SPOT_NUMBER, TOWN_NAME
+from .domain import OFFICE_NAME, REVIEW_PRIORITY, SPOT_NUMBER, SPOT_REFRESHES, TOWN_NAME
 from .ledger_records import LedgerError
 from .ledger_rows import utc_now
 from .screening_postgis import function_sql
@@ -24,16 +24,21 @@ ROLE_BRIGADE = "zc_brigade"
 ROLE_OFFICE = "zc_office"
 
 T_CONFLICTS = "ledger_verdict_conflicts"  # refused saves, append-only
+T_CASE_CONFLICTS = "ledger_case_conflicts"  # refused case steps and corrections (version 10)
 T_OFFICE_TOWNS = "ledger_office_towns"  # login role -> office name and its towns
 C_ROLE = "role_name"
 C_EXPECTED_VERSION = "expected_version"
 C_CURRENT_VERSION = "current_version"
 C_CURRENT_VERDICT = "current_verdict_id"
+C_SEEN_RECORD = "seen_record_id"  # a refused case step's: the case's last row as the user saw it
+C_LAST_RECORD = "last_record_id"  # and the case's last row when it was refused
 C_DB_USER = ls.C_DB_USER
 META_POSTGIS_VERSION = "postgis_schema_version"
 META_EVIDENCE_DIR = "evidence_dir"
 
 SRID = ls.LEDGER_SRS_ID
+# The history tables of version 1. The shipped migrations (1, 4, 8) go through this list as it
+# was when they were made: never add to it; a later history table is in HISTORY.
 APPEND_ONLY = (
     ls.T_VERDICTS,
     ls.T_EVIDENCE,
@@ -42,6 +47,8 @@ APPEND_ONLY = (
     ls.T_PATROLS,
     T_CONFLICTS,
 )
+# Every append-only table of the schema now: what install grants on.
+HISTORY = (*APPEND_ONLY, T_CASE_CONFLICTS)
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -687,6 +694,193 @@ def _migration_9(schema: str) -> list[str]:
     ]
 
 
+# The server's function naming what keeps a case row from its origin (version 10).
+CASE_MISFIT = "zc_case_misfit"
+# The SQLSTATE of version 10's upgrade refusing cases stored away from their origin: its message
+# names them in Chinese, its detail in English (install words the refusal: _cases_refused).
+CASES_AWAY_FROM_ORIGIN = "ZC002"
+
+
+def _case_misfit_sql(schema: str) -> list[str]:
+    """zc_case_misfit(case): NULL when the case row is recorded at its origin's office and
+    town, else what differs, {zh, en}. The rule version 9 gave the offices' policy (of_origin),
+    and resolve_case_opening's: a spot's SMC and XZMC where it has them, a patrol's office.
+
+    A spot delivered again into another office's town after its case was opened holds the
+    case of its old office (a GeoPackage copied in brings such a case, and version 9's server
+    may hold one): the case fits its spot as it was, which the re-delivery kept with the spot
+    (SPOT_REFRESHES: when, and which fields changed, each change said as ledger_delivery's
+    refresh_changes says it, "XZMC old → new"). Read as the login: the office's own policy has
+    already refused a case on a spot or patrol it may not see."""
+    spots, patrols = f'"{schema}".{ls.T_SPOTS}', f'"{schema}".{ls.T_PATROLS}'
+    moved = " OR ".join(f"starts_with(change, '{name} ')" for name in (TOWN_NAME, OFFICE_NAME))
+    none = "coalesce(%s, '（空）')"
+    return [
+        f"""CREATE FUNCTION zc_moved_since(attributes text, since text) RETURNS boolean
+            LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+            DECLARE refreshes jsonb;
+            BEGIN
+              refreshes := attributes::jsonb -> '{SPOT_REFRESHES}';
+              IF jsonb_typeof(refreshes) IS DISTINCT FROM 'array' THEN RETURN false; END IF;
+              -- Both times are the plugin's UTC text (utc_now), which sorts as text in "C".
+              RETURN EXISTS (
+                SELECT 1 FROM jsonb_array_elements(refreshes) r,
+                  jsonb_array_elements_text(CASE WHEN jsonb_typeof(r -> 'changes') = 'array'
+                    THEN r -> 'changes' ELSE '[]'::jsonb END) change
+                WHERE (r ->> 'at') COLLATE "C" > since COLLATE "C" AND ({moved}));
+            EXCEPTION WHEN invalid_text_representation THEN RETURN false;
+            END $$""",
+        f"""CREATE FUNCTION {CASE_MISFIT}(c {ls.T_CASES}) RETURNS text[]
+            LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            DECLARE o record;
+            BEGIN
+              IF c.{ls.C_ORIGIN} = 'spot' THEN
+                SELECT s."{SPOT_NUMBER}" AS number, s."{OFFICE_NAME}" AS office,
+                       s."{TOWN_NAME}" AS town, s.{ls.C_ATTRIBUTES} AS attributes INTO o
+                  FROM {spots} s WHERE s.{ls.C_FID} = c.{ls.C_SPOT_ID};
+                IF NOT FOUND
+                   OR ((o.office IS NULL OR o.office = c.{ls.C_OFFICE})
+                       AND (o.town IS NULL OR o.town = c.{ls.C_TOWN}))
+                   OR "{schema}".zc_moved_since(o.attributes, c.{ls.C_RECORDED_AT}) THEN
+                  RETURN NULL;
+                END IF;
+                RETURN ARRAY[
+                  format('记为自然资源所 %s、乡镇 %s，而其来源图斑 %s（fid %s）为 '
+                    '{OFFICE_NAME} %s、{TOWN_NAME} %s', {none % f"c.{ls.C_OFFICE}"},
+                    {none % f"c.{ls.C_TOWN}"}, o.number, c.{ls.C_SPOT_ID},
+                    {none % "o.office"}, {none % "o.town"}),
+                  format('recorded at office %s, town %s, but its origin spot %s (fid %s) has '
+                    '{OFFICE_NAME} %s, {TOWN_NAME} %s', quote_nullable(c.{ls.C_OFFICE}),
+                    quote_nullable(c.{ls.C_TOWN}), o.number, c.{ls.C_SPOT_ID},
+                    quote_nullable(o.office), quote_nullable(o.town))];
+              END IF;
+              SELECT p.{ls.C_OFFICE} AS office INTO o
+                FROM {patrols} p WHERE p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID};
+              IF NOT FOUND OR o.office = c.{ls.C_OFFICE} THEN
+                RETURN NULL;
+              END IF;
+              RETURN ARRAY[
+                format('记为自然资源所 %s，而其来源巡查 %s 属 %s', {none % f"c.{ls.C_OFFICE}"},
+                  c.{ls.C_PATROL_ID}, o.office),
+                format('recorded at office %s, but its origin patrol %s is %s''s',
+                  quote_nullable(c.{ls.C_OFFICE}), c.{ls.C_PATROL_ID}, o.office)];
+            END $$""",
+    ]
+
+
+def _case_conflict_checks() -> list[tuple[str, str, str]]:
+    """Version 10's checks of the refused case steps: what a case event is held to (version 1's
+    stages, version 4's JSON, day and time), on a new table, so added valid."""
+    stages = _quoted([stage.value for stage in Stage])
+    table = T_CASE_CONFLICTS
+    return [
+        (table, f"{table}_{ls.C_STAGE}_known", f"{ls.C_STAGE} IN ({stages})"),
+        (table, f"{table}_{ls.C_DOCUMENTS}_json", f"zc_json_is({ls.C_DOCUMENTS}, '{JSON_TEXTS}')"),
+        (
+            table,
+            f"{table}_{ls.C_EVIDENCE_IDS}_json",
+            f"zc_json_is({ls.C_EVIDENCE_IDS}, '{JSON_IDS}')",
+        ),
+        (table, f"{table}_{ls.C_MEASURED_ON}_day", f"zc_is_iso_day({ls.C_MEASURED_ON})"),
+        (table, f"{table}_{ls.C_RECORDED_AT}_utc", f"zc_is_utc_time({ls.C_RECORDED_AT})"),
+    ]
+
+
+def _migration_10(schema: str) -> list[str]:
+    """Version 10: every case row fits its origin, whoever writes it; refused case steps kept.
+
+    Version 9 held an office login's case to its origin's office and town (its policy), but
+    the brigade's policy lets any row through, so from psql a brigade login (or the owner)
+    could record a case on 太河's spot in 罗村's name. A constraint trigger now refuses such a
+    row from every role (zc_case_misfit says what differs); it runs after the row security,
+    so an office is still refused by its policy first, as before. The upgrade refuses, naming
+    them, when cases already stored break the rule, rather than keeping them unchecked: the
+    history is append-only, so the brigade must see to them before the rule can hold; nothing
+    is changed until it does (install is one transaction).
+
+    A step or correction refused because the case moved on since the user saw it
+    (CaseConflictError) is kept in ledger_case_conflicts, as a refused verdict is kept in
+    ledger_verdict_conflicts: the brigade sees both people's entries. A table of its own, as
+    the verdict conflicts' columns are a verdict's."""
+    cases, events = ls.T_CASES, ls.T_CASE_EVENTS
+    table = T_CASE_CONFLICTS
+    # The cases stored away from their origin, named (install words the refusal with the
+    # version the server stays at: _cases_refused).
+    misfits = f"""DO $$
+        DECLARE zh text; en text;
+        BEGIN
+          SELECT string_agg(format('案件 %s %s', c.{ls.C_ID}, m[1]), '；' ORDER BY c.{ls.C_ID}),
+                 string_agg(format('case %s is %s', c.{ls.C_ID}, m[2]), '; ' ORDER BY c.{ls.C_ID})
+            INTO zh, en
+            FROM "{schema}".{cases} c, LATERAL "{schema}".{CASE_MISFIT}(c) m
+            WHERE m IS NOT NULL;
+          IF zh IS NOT NULL THEN
+            RAISE EXCEPTION USING ERRCODE = '{CASES_AWAY_FROM_ORIGIN}', MESSAGE = zh, DETAIL = en;
+          END IF;
+        END $$"""
+    guard = f"""CREATE FUNCTION zc_case_of_origin() RETURNS trigger LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE m text[];
+        BEGIN
+          m := "{schema}".{CASE_MISFIT}(NEW);
+          IF m IS NOT NULL THEN
+            RAISE EXCEPTION '案件 % %：案件须记在其来源图斑的自然资源所与乡镇（{OFFICE_NAME}、'
+              '{TOWN_NAME}）或来源巡查的自然资源所下，未保存 / case % is %: a case must be '
+              'recorded at its origin spot''s office and town ({OFFICE_NAME}, {TOWN_NAME}) or '
+              'at its origin patrol''s office; nothing was saved',
+              NEW.{ls.C_ID}, m[1], NEW.{ls.C_ID}, m[2] USING ERRCODE = 'ZC001';
+          END IF;
+          RETURN NULL;
+        END $$"""
+    statements = [
+        *_case_misfit_sql(schema),
+        misfits,
+        guard,
+        # A constraint trigger, after the row: the offices' own policy speaks first.
+        f"CREATE CONSTRAINT TRIGGER {cases}_of_origin AFTER INSERT OR UPDATE ON {cases} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_case_of_origin()",
+        f"""CREATE TABLE {table} (
+            {_id()},
+            {ls.C_CASE_ID} bigint NOT NULL REFERENCES {cases} ({ls.C_ID}),
+            {C_SEEN_RECORD} bigint NOT NULL,
+            {C_LAST_RECORD} bigint REFERENCES {events} ({ls.C_ID}),
+            {ls.C_STAGE} text NOT NULL,
+            {ls.C_DATE} date NOT NULL,
+            {ls.C_PERSON} text NOT NULL,
+            {ls.C_DOCUMENTS} text NOT NULL DEFAULT '[]',
+            {ls.C_EVIDENCE_IDS} text NOT NULL DEFAULT '[]',
+            {ls.C_NOTE} text NOT NULL DEFAULT '',
+            {ls.C_CULTIVATED_SQM} double precision,
+            {ls.C_BASIC_FARMLAND_SQM} double precision,
+            {ls.C_MEASURED_ON} text,
+            {ls.C_CORRECTS} bigint REFERENCES {events} ({ls.C_ID}),
+            {C_DB_USER} text DEFAULT session_user,
+            {ls.C_RECORDED_AT} text NOT NULL)""",
+        f"CREATE INDEX {table}_case ON {table} ({ls.C_CASE_ID}, {ls.C_ID})",
+        *(
+            f"ALTER TABLE {on} ADD CONSTRAINT {name} CHECK ({condition})"
+            for on, name, condition in _case_conflict_checks()
+        ),
+        # As every history table since version 8: append-only, the login stamped, the id the
+        # server's.
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_append_only()",
+        f"CREATE TRIGGER {table}_login BEFORE INSERT ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_stamp_login()",
+        f"CREATE TRIGGER {table}_server_id BEFORE INSERT ON {table} FOR EACH ROW "
+        f"EXECUTE FUNCTION zc_server_id('{ls.C_ID}')",
+        # An office sees and keeps the refused steps of the cases it sees (as their events).
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY brigade_all ON {table} TO {ROLE_BRIGADE} USING (true) WITH CHECK (true)",
+        f"CREATE POLICY office_own ON {table} TO {ROLE_OFFICE} "
+        f'USING ({ls.C_CASE_ID} IN (SELECT {ls.C_ID} FROM "{schema}".{cases})) '
+        f'WITH CHECK ({ls.C_CASE_ID} IN (SELECT {ls.C_ID} FROM "{schema}".{cases}))',
+        f"CREATE POLICY {OWNER_READS} ON {table} FOR SELECT TO {ROLE_OWNER} USING (true)",
+    ]
+    return statements
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -697,6 +891,7 @@ PG_MIGRATIONS = (
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -705,7 +900,7 @@ LEDGER_TABLES = (
     ls.T_BATCHES,
     ls.T_SETTINGS,
     ls.T_SPOTS,
-    *APPEND_ONLY,
+    *HISTORY,
     T_OFFICE_TOWNS,
 )
 # What each role may do to the ledger's tables, all of it: install revokes everything else, so
@@ -719,7 +914,7 @@ _GRANTS = (
     f"GRANT INSERT, UPDATE, DELETE ON {ls.T_SETTINGS} TO {ROLE_BRIGADE}",
     f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}",
     f"GRANT SELECT ON {ls.T_SPOTS} TO {ROLE_OFFICE}",
-    f"GRANT SELECT, INSERT ON {', '.join(APPEND_ONLY)} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
+    f"GRANT SELECT, INSERT ON {', '.join(HISTORY)} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
     f"GRANT SELECT ON {T_OFFICE_TOWNS} TO {ROLE_BRIGADE}",
 )
 
@@ -1027,6 +1222,8 @@ def install(
         conn.rollback()
         if getattr(exc, "pgcode", None) == "55P03":  # lock_not_available: lock_timeout ran out
             raise _install_blocked(conn, schema, began) from None
+        if getattr(exc, "pgcode", None) == CASES_AWAY_FROM_ORIGIN:
+            raise _cases_refused(conn, schema, exc) from None
         raise
     return problems
 
@@ -1054,6 +1251,30 @@ def _install_blocked(conn, schema: str, began) -> LedgerError:
         + f"; everything was rolled back and nothing changed (the server's ledger schema is "
         f"still at version {version}). Run ledger_postgis.install again when nobody is saving "
         "(or once those sessions have finished or been ended)"
+    )
+
+
+def _cases_refused(conn, schema: str, exc) -> LedgerError:
+    """install's refusal when the upgrade to version 10 met cases stored away from their origin
+    (_migration_10): everything was rolled back, the cases are named. They are history,
+    append-only, so install cannot mend them, and does not bring the rule in beside them."""
+    try:
+        with conn.cursor() as cursor:
+            version = _server_version(cursor, schema)
+        conn.rollback()
+    except Exception:  # the refusal still names the rows, without the version
+        version = "?"
+    return LedgerError(
+        f"台帐升级到服务器第 {PG_SCHEMA_VERSION} 版未完成：已存的案件不在其来源的自然资源所与乡镇下"
+        f"（{exc.diag.message_primary}）。已全部撤销，未作任何更改（服务器台帐版本仍为 "
+        f"{version}）。请执法监察大队核查这些案件（历史只增不删，只能由数据库管理员更正），"
+        "然后重新运行 ledger_postgis.install / the upgrade to server schema "
+        f"{PG_SCHEMA_VERSION} did not run: stored cases are not recorded at their origin's "
+        "office and town "
+        f"({exc.diag.message_detail}). Everything was rolled back and nothing changed (the "
+        f"server's ledger schema is still at version {version}). The brigade should check "
+        "these cases (the history is append-only: only the database administrator can mend "
+        "them), then run ledger_postgis.install again"
     )
 
 

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from . import deadlines as dl
 from . import ledger_schema as ls
 from . import workdays
+from .cases import CaseEvent
 from .ledger_records import (
     CaseFilter,
     LedgerError,
@@ -286,6 +287,12 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     ) -> None:
         """Keep a verdict refused as a conflict (values as the verdicts table takes them), the
         spot being at `version` with verdicts `history`."""
+
+    def _keep_case_conflict(
+        self, case_id: int, seen: int, last_record: int | None, refused: CaseEvent
+    ) -> None:
+        """Keep a case step or correction refused as a conflict (CaseConflictError): made on
+        the case as of its row `seen`, the case's last row being `last_record`."""
 
     def _put_setting(self, key: str, text: str) -> None:
         raise NotImplementedError

@@ -6,9 +6,10 @@ hook, and the spot, verdict and patrol an opening is resolved from (resolve_case
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from . import ledger_schema as ls
@@ -20,10 +21,12 @@ from .cases import (
 )
 from .domain import SPOT_NUMBER
 from .ledger_records import (
+    CaseConflictError,
     CaseError,
     CaseFilter,
     CaseRecord,
     LedgerError,
+    SavedWithoutReply,
 )
 from .ledger_rows import (
     Select,
@@ -36,9 +39,9 @@ from .ledger_rows import (
 
 class SqlCasesMixin:
     # Relies on SqlLedger: transaction, _row, _rows, _insert, _in, _MARK, _date_column,
-    # _touch, _lock_spot, _lock_case, _UNSEEN_ZH, path, unreadable_cases; and, through
-    # resolve_case_opening, on spot (SqlSpotsMixin), current_verdict (SqlVerdictsMixin) and
-    # patrols (SqlPatrolsMixin).
+    # _touch, _lock_spot, _lock_case, _keep_case_conflict, _UNSEEN_ZH, path, unreadable_cases;
+    # and, through resolve_case_opening, on spot (SqlSpotsMixin), current_verdict
+    # (SqlVerdictsMixin) and patrols (SqlPatrolsMixin).
 
     # --- cases (schema version 3) ----------------------------------------------------------------
     _CASE_COLUMNS = (
@@ -125,23 +128,7 @@ class SqlCasesMixin:
     def _insert_event(self, case_id: int, event: CaseEvent) -> int:
         return int(
             self._insert(
-                ls.T_CASE_EVENTS,
-                self._EVENT_COLUMNS[1:],
-                (
-                    case_id,
-                    event.stage.value,
-                    event.date.isoformat(),
-                    event.person.strip(),
-                    json.dumps(list(event.documents), ensure_ascii=False),
-                    json.dumps(list(event.evidence_ids), ensure_ascii=False),
-                    event.note or "",
-                    event.cultivated_sqm,
-                    event.basic_farmland_sqm,
-                    utc_now(),
-                    None if event.measured_on is None else event.measured_on.isoformat(),
-                    event.corrects,
-                ),
-                ls.C_ID,
+                ls.T_CASE_EVENTS, self._EVENT_COLUMNS[1:], event_row(case_id, event), ls.C_ID
             )
         )
 
@@ -160,20 +147,27 @@ class SqlCasesMixin:
         None (scripts, imports) appends as before, unchecked.
         """
         _refuse_future(event.stage, event.date)
-        with self.transaction():
+        conflict = None
+        with self._keeping_refusal(lambda: conflict), self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
             case = self._case_records([number])[0].case
-            self._refuse_moved_on(
+            conflict = self._moved_on(
                 number,
                 case,
                 seen,
                 f"“{event.stage.label_zh}” {event.date}",
                 f"{event.stage.value} {event.date}",
             )
-            case.apply(event)
-            event_id = self._insert_event(number, event)
-            self._touch(ls.T_CASE_EVENTS)
+            if conflict is not None:
+                # Raised once the transaction is over, so a store can keep the refused step.
+                self._keep_case_conflict(number, seen, case.last_record_id, event)
+            else:
+                case.apply(event)
+                event_id = self._insert_event(number, event)
+                self._touch(ls.T_CASE_EVENTS)
+        if conflict is not None:
+            raise conflict
         return event_id
 
     def correct_case_event(
@@ -196,7 +190,8 @@ class SqlCasesMixin:
         step then dated before the one it follows, say; CaseError for a date ahead.
         ``seen``: as add_case_event's; a correction made on a view of the case older than its
         latest row (another correction of the step, say) is refused, not put silently over."""
-        with self.transaction():
+        conflict = None
+        with self._keeping_refusal(lambda: conflict), self.transaction():
             number = self._case_number(case_id)
             self._lock_case(number)
             case = self._case_records([number])[0].case
@@ -206,41 +201,68 @@ class SqlCasesMixin:
             )
             if target is None:
                 raise CaseError(
-                    f"案件 {case_id} 中没有可更正的事件 {event_id} / case {case_id} has no step "
-                    f"{event_id} to correct"
+                    f"案件 {case_id} 中没有可更正的事件 {event_id} / case {case_id} has no "
+                    f"step {event_id} to correct"
                 )
-            self._refuse_moved_on(
+            conflict = self._moved_on(
                 number,
                 case,
                 seen,
                 f"更正“{target.stage.label_zh}”为 {date}",
                 f"correction of {target.stage.value} to {date}",
             )
-            _refuse_future(target.stage, date)
-            correction = CaseEvent(
-                str(number),
-                target.stage,
-                date,
-                person,
-                target.documents if documents is None else documents,
-                note=reason.strip(),
-                corrects=int(event_id),
-            )
-            case.correct(correction)
-            correction_id = self._insert_event(number, correction)
-            self._touch(ls.T_CASE_EVENTS)
+            if conflict is None:
+                _refuse_future(target.stage, date)
+            try:
+                correction = CaseEvent(
+                    str(number),
+                    target.stage,
+                    date,
+                    person,
+                    target.documents if documents is None else documents,
+                    note=reason.strip(),
+                    corrects=int(event_id),
+                )
+            except (ValueError, TypeError):
+                if conflict is None:
+                    raise
+                correction = None  # no row a ledger could hold: the refusal is said alone
+            if conflict is not None:
+                # Raised once the transaction is over, as add_case_event's.
+                if correction is not None:
+                    self._keep_case_conflict(number, seen, case.last_record_id, correction)
+            else:
+                case.correct(correction)
+                correction_id = self._insert_event(number, correction)
+                self._touch(ls.T_CASE_EVENTS)
+        if conflict is not None:
+            raise conflict
         return correction_id
 
-    def _refuse_moved_on(
+    @contextlib.contextmanager
+    def _keeping_refusal(self, refusal: Callable[[], CaseConflictError | None]) -> Iterator[None]:
+        """Around a save's transaction that may only keep a refused step (refusal() says which,
+        once it is over): its commit's reply lost, the server found it committed
+        (SavedWithoutReply) — what it committed is the refusal's record, not the step, so the
+        refusal is raised, never "saved"."""
+        try:
+            yield
+        except SavedWithoutReply:
+            refused = refusal()
+            if refused is None:
+                raise
+            raise refused from None
+
+    def _moved_on(
         self, number: int, case: Case, seen: int | None, refused_zh: str, refused_en: str
-    ) -> None:
-        """CaseConflictError when the case has rows later than ``seen`` (run under the case's
-        lock, so no row can come in between this check and the save)."""
+    ) -> CaseConflictError | None:
+        """The CaseConflictError to raise when the case has rows later than ``seen`` (run under
+        the case's lock, so no row can come in between this check and the save), else None."""
         if seen is None:
-            return
+            return None
         since = [r for r in case.records if r.event_id is not None and r.event_id > int(seen)]
         if not since:
-            return
+            return None
         in_since, params = self._in(ls.C_ID, [r.event_id for r in since])
         logins = dict(
             self._rows(
@@ -248,7 +270,7 @@ class SqlCasesMixin:
                 params,
             )
         )
-        raise case_conflict_error(
+        return case_conflict_error(
             number, [(r, logins.get(r.event_id)) for r in since], refused_zh, refused_en
         )
 
@@ -385,6 +407,25 @@ class SqlCasesMixin:
             f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查 / case {row[0]} in "
             f"{self.path} cannot be read ({en}): ask the brigade to check its records"
         )
+
+
+def event_row(case_id: int, event: CaseEvent) -> tuple:
+    """A case event as ledger_case_events stores it, in the order of its columns after the id
+    (SqlCasesMixin._EVENT_COLUMNS); a refused step is kept as the same row (ledger_postgis)."""
+    return (
+        case_id,
+        event.stage.value,
+        event.date.isoformat(),
+        event.person.strip(),
+        json.dumps(list(event.documents), ensure_ascii=False),
+        json.dumps(list(event.evidence_ids), ensure_ascii=False),
+        event.note or "",
+        event.cultivated_sqm,
+        event.basic_farmland_sqm,
+        utc_now(),
+        None if event.measured_on is None else event.measured_on.isoformat(),
+        event.corrects,
+    )
 
 
 def _refuse_future(stage: Stage, day: dt.date) -> None:
