@@ -696,9 +696,6 @@ def _migration_9(schema: str) -> list[str]:
 
 # The server's function naming what keeps a case row from its origin (version 10).
 CASE_MISFIT = "zc_case_misfit"
-# The SQLSTATE of version 10's upgrade refusing cases stored away from their origin: its message
-# names them in Chinese, its detail in English (install words the refusal: _cases_refused).
-CASES_AWAY_FROM_ORIGIN = "ZC002"
 
 
 def _case_misfit_sql(schema: str) -> list[str]:
@@ -793,10 +790,12 @@ def _migration_10(schema: str) -> list[str]:
     the brigade's policy lets any row through, so from psql a brigade login (or the owner)
     could record a case on 太河's spot in 罗村's name. A constraint trigger now refuses such a
     row from every role (zc_case_misfit says what differs); it runs after the row security,
-    so an office is still refused by its policy first, as before. The upgrade refuses, naming
-    them, when cases already stored break the rule, rather than keeping them unchecked: the
-    history is append-only, so the brigade must see to them before the rule can hold; nothing
-    is changed until it does (install is one transaction).
+    so an office is still refused by its policy first, as before. Cases already stored away
+    from their origin are history (append-only): the upgrade keeps them as they are and
+    install names them at every run (_cases_away_from_origin) for the brigade to see to, as it
+    names the rows of every other check a ledger met after they were stored; refusing the
+    upgrade instead would keep every office on the old plugin until a database administrator
+    rewrote history.
 
     A step or correction refused because the case moved on since the user saw it
     (CaseConflictError) is kept in ledger_case_conflicts, as a refused verdict is kept in
@@ -804,20 +803,6 @@ def _migration_10(schema: str) -> list[str]:
     the verdict conflicts' columns are a verdict's."""
     cases, events = ls.T_CASES, ls.T_CASE_EVENTS
     table = T_CASE_CONFLICTS
-    # The cases stored away from their origin, named (install words the refusal with the
-    # version the server stays at: _cases_refused).
-    misfits = f"""DO $$
-        DECLARE zh text; en text;
-        BEGIN
-          SELECT string_agg(format('案件 %s %s', c.{ls.C_ID}, m[1]), '；' ORDER BY c.{ls.C_ID}),
-                 string_agg(format('case %s is %s', c.{ls.C_ID}, m[2]), '; ' ORDER BY c.{ls.C_ID})
-            INTO zh, en
-            FROM "{schema}".{cases} c, LATERAL "{schema}".{CASE_MISFIT}(c) m
-            WHERE m IS NOT NULL;
-          IF zh IS NOT NULL THEN
-            RAISE EXCEPTION USING ERRCODE = '{CASES_AWAY_FROM_ORIGIN}', MESSAGE = zh, DETAIL = en;
-          END IF;
-        END $$"""
     guard = f"""CREATE FUNCTION zc_case_of_origin() RETURNS trigger LANGUAGE plpgsql
         SET search_path = pg_catalog, pg_temp AS $$
         DECLARE m text[];
@@ -834,7 +819,6 @@ def _migration_10(schema: str) -> list[str]:
         END $$"""
     statements = [
         *_case_misfit_sql(schema),
-        misfits,
         guard,
         # A constraint trigger, after the row: the offices' own policy speaks first.
         f"CREATE CONSTRAINT TRIGGER {cases}_of_origin AFTER INSERT OR UPDATE ON {cases} "
@@ -1050,11 +1034,13 @@ def _unchecked_rows(cursor) -> list[str]:
             "(the history is append-only; closing it does not remove it) and is reported at "
             "every install; no new case can be opened on that spot"
         )
-    problems += _cases_in_another_name(cursor)
+    named = _cases_in_another_name(cursor)
+    problems += [message for _, message in named]
+    problems += _cases_away_from_origin(cursor, {case for case, _ in named})
     return problems
 
 
-def _cases_in_another_name(cursor) -> list[str]:
+def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
     """The cases recorded before version 9 in an office's name that is not their own: a town
     the office map gives to another office, or a patrol of another office. Kept (append-only),
     and counted against the office named in its monthly ranking until the brigade sees to them;
@@ -1070,12 +1056,36 @@ def _cases_in_another_name(cursor) -> list[str]:
         f"ORDER BY c.{ls.C_ID}"
     )
     return [
-        f"案件 {case} 记在 {office} 名下，但其乡镇 {town} 或巡查（{patrol or '无'}）不属于该所："
-        "已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
-        f"{case} is recorded in the name of {office}, but its town {town} or its patrol's "
-        f"office ({patrol or 'none'}) is not that office's: it is kept as it is (append-only) "
-        "and counted in that office's monthly ranking; the brigade should check it"
+        (
+            case,
+            f"案件 {case} 记在 {office} 名下，但其乡镇 {town} 或巡查（{patrol or '无'}）"
+            "不属于该所：已保留原样（只增不删），月度排名仍计入该所，请执法监察大队核查 / case "
+            f"{case} is recorded in the name of {office}, but its town {town} or its patrol's "
+            f"office ({patrol or 'none'}) is not that office's: it is kept as it is (append-only) "
+            "and counted in that office's monthly ranking; the brigade should check it",
+        )
         for case, office, town, patrol in cursor.fetchall()
+    ]
+
+
+def _cases_away_from_origin(cursor, named: set[int]) -> list[str]:
+    """The cases stored before version 10 at an office or town that is not their origin
+    spot's or patrol's (zc_case_misfit, the rule version 10's guard holds every new row to),
+    except those _cases_in_another_name already named. Kept (append-only), named at every
+    install for the brigade, as a stored row breaking any later check is."""
+    cursor.execute("SELECT to_regprocedure(%s)", (f"{CASE_MISFIT}({ls.T_CASES})",))
+    if cursor.fetchone()[0] is None:
+        return []  # a server brought to an older version (the tests' older plugins)
+    cursor.execute(
+        f"SELECT c.{ls.C_ID}, m[1], m[2] FROM {ls.T_CASES} c, "
+        f"LATERAL {CASE_MISFIT}(c) m WHERE m IS NOT NULL ORDER BY c.{ls.C_ID}"
+    )
+    return [
+        f"案件 {case} {zh}：已保留原样（只增不删），新记录均受此检查，请执法监察大队核查 / case "
+        f"{case} is {en}: it is kept as it is (append-only), every new case row is checked; "
+        "the brigade should check it"
+        for case, zh, en in cursor.fetchall()
+        if case not in named
     ]
 
 
@@ -1222,8 +1232,6 @@ def install(
         conn.rollback()
         if getattr(exc, "pgcode", None) == "55P03":  # lock_not_available: lock_timeout ran out
             raise _install_blocked(conn, schema, began) from None
-        if getattr(exc, "pgcode", None) == CASES_AWAY_FROM_ORIGIN:
-            raise _cases_refused(conn, schema, exc) from None
         raise
     return problems
 
@@ -1251,30 +1259,6 @@ def _install_blocked(conn, schema: str, began) -> LedgerError:
         + f"; everything was rolled back and nothing changed (the server's ledger schema is "
         f"still at version {version}). Run ledger_postgis.install again when nobody is saving "
         "(or once those sessions have finished or been ended)"
-    )
-
-
-def _cases_refused(conn, schema: str, exc) -> LedgerError:
-    """install's refusal when the upgrade to version 10 met cases stored away from their origin
-    (_migration_10): everything was rolled back, the cases are named. They are history,
-    append-only, so install cannot mend them, and does not bring the rule in beside them."""
-    try:
-        with conn.cursor() as cursor:
-            version = _server_version(cursor, schema)
-        conn.rollback()
-    except Exception:  # the refusal still names the rows, without the version
-        version = "?"
-    return LedgerError(
-        f"台帐升级到服务器第 {PG_SCHEMA_VERSION} 版未完成：已存的案件不在其来源的自然资源所与乡镇下"
-        f"（{exc.diag.message_primary}）。已全部撤销，未作任何更改（服务器台帐版本仍为 "
-        f"{version}）。请执法监察大队核查这些案件（历史只增不删，只能由数据库管理员更正），"
-        "然后重新运行 ledger_postgis.install / the upgrade to server schema "
-        f"{PG_SCHEMA_VERSION} did not run: stored cases are not recorded at their origin's "
-        "office and town "
-        f"({exc.diag.message_detail}). Everything was rolled back and nothing changed (the "
-        f"server's ledger schema is still at version {version}). The brigade should check "
-        "these cases (the history is append-only: only the database administrator can mend "
-        "them), then run ledger_postgis.install again"
     )
 
 
