@@ -75,6 +75,24 @@ def test_a_verdict_committed_before_the_connection_was_lost_says_saved(pg_databa
     store.close()
 
 
+def test_a_refused_verdict_whose_commit_reply_was_lost_is_still_told_as_refused(
+    pg_database, schema
+):
+    """A verdict refused as a conflict commits only the refusal's record (ledger_verdict_
+    conflicts). Its commit's reply lost, the server found the transaction committed and the
+    store said 已保存 — the form closed as if the verdict were saved, the verdict lost. The
+    refusal is said, as when the reply comes."""
+    store, spot_id = _ledger(pg_database, schema)
+    store.record_verdict(spot_id, illegal(), expected_version=0)  # someone saved first
+    _cut_at_commit(pg_database, store, after=True)
+    with pytest.raises(LedgerError) as lost:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert isinstance(lost.value, ConflictError), lost.value
+    assert not isinstance(lost.value, SavedWithoutReply)
+    assert len(store.verdict_history(spot_id)) == 1 and len(store.conflicts()) == 1
+    store.close()
+
+
 @pytest.mark.parametrize("after", [False, True], ids=["not-recorded", "recorded"])
 def test_a_case_and_a_patrol_cut_off_at_commit_are_told_as_they_are(pg_database, schema, after):
     store, spot_id = _ledger(pg_database, schema)

@@ -22,6 +22,7 @@ from .cases import CaseEvent
 from .ledger_records import (
     CaseFilter,
     LedgerError,
+    SavedWithoutReply,
     SpotPage,
     Verdict,
     deadline_rules_in,
@@ -293,6 +294,20 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     ) -> None:
         """Keep a case step or correction refused as a conflict (CaseConflictError): made on
         the case as of its row `seen`, the case's last row being `last_record`."""
+
+    @contextlib.contextmanager
+    def _keeping_refusal(self, refusal: Callable[[], LedgerError | None]) -> Iterator[None]:
+        """Around a save's transaction that may only keep a refused save (a verdict or case
+        step refused as a conflict; refusal() says which, once it is over): its commit's reply
+        lost, the server found it committed (SavedWithoutReply) — what it committed is the
+        refusal's record, not the save, so the refusal is raised, never "saved"."""
+        try:
+            yield
+        except SavedWithoutReply:
+            refused = refusal()
+            if refused is None:
+                raise
+            raise refused from None
 
     def _put_setting(self, key: str, text: str) -> None:
         raise NotImplementedError

@@ -6,10 +6,9 @@ hook, and the spot, verdict and patrol an opening is resolved from (resolve_case
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from . import ledger_schema as ls
@@ -26,7 +25,6 @@ from .ledger_records import (
     CaseFilter,
     CaseRecord,
     LedgerError,
-    SavedWithoutReply,
 )
 from .ledger_rows import (
     Select,
@@ -238,20 +236,6 @@ class SqlCasesMixin:
         if conflict is not None:
             raise conflict
         return correction_id
-
-    @contextlib.contextmanager
-    def _keeping_refusal(self, refusal: Callable[[], CaseConflictError | None]) -> Iterator[None]:
-        """Around a save's transaction that may only keep a refused step (refusal() says which,
-        once it is over): its commit's reply lost, the server found it committed
-        (SavedWithoutReply) — what it committed is the refusal's record, not the step, so the
-        refusal is raised, never "saved"."""
-        try:
-            yield
-        except SavedWithoutReply:
-            refused = refusal()
-            if refused is None:
-                raise
-            raise refused from None
 
     def _moved_on(
         self, number: int, case: Case, seen: int | None, refused_zh: str, refused_en: str

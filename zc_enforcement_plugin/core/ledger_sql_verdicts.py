@@ -45,8 +45,8 @@ from .ledger_verdicts import validate_verdict
 
 class SqlVerdictsMixin:
     # Relies on SqlLedger: transaction, _row, _rows, _insert, _MARK, _date_column, _touch,
-    # _lock_spot, _keep_conflict; and on its mixins: spot (SqlSpotsMixin), cases and
-    # add_case_event (SqlCasesMixin).
+    # _lock_spot, _keep_conflict, _keeping_refusal; and on its mixins: spot (SqlSpotsMixin),
+    # cases and add_case_event (SqlCasesMixin).
 
     # --- verdicts ------------------------------------------------------------------------------
     _VERDICT_COLUMNS = (
@@ -105,7 +105,7 @@ class SqlVerdictsMixin:
             json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
         )
         conflict = None
-        with self.transaction():
+        with self._keeping_refusal(lambda: conflict), self.transaction():
             self._lock_spot(spot_id)
             history, refreshes = [], []
             if expected_version is not None:  # read under the lock an import takes too
