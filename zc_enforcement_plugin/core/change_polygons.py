@@ -219,7 +219,9 @@ def _opened(path: str, open_options: Mapping[str, str]) -> Iterator:
     if not _GDAL_LOG.isEnabledFor(logging.WARNING):
         _GDAL_LOG.setLevel(logging.WARNING)  # a quieter root would hide GDAL's warning
     try:
-        src = rasterio.open(path, **dict(open_options))
+        # Upper case, as GDAL names its options: a key is never taken for one of
+        # rasterio.open's own arguments (driver, mode, …).
+        src = rasterio.open(path, **{key.upper(): value for key, value in open_options.items()})
     finally:
         _GDAL_LOG.removeHandler(listener)
         _GDAL_LOG.setLevel(level)
@@ -229,6 +231,7 @@ def _opened(path: str, open_options: Mapping[str, str]) -> Iterator:
 
 
 def _refuse_unheard_options(path: str, open_options: Mapping[str, str], notes: list[str]) -> None:
+    """ValueError naming the first option one of GDAL's `notes` says it left out."""
     for key, value in open_options.items():
         word = re.compile(rf"\b{re.escape(key)}\b", re.IGNORECASE)
         for note in notes:
