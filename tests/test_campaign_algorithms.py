@@ -583,6 +583,64 @@ def test_change_rasters_in_a_geopackage_table_or_a_zip_are_read_as_qgis_opens_th
     assert _spot_areas(parameters, f"/vsizip/{archive}/m01.tif") == [1600.0]
 
 
+def _two_table_geopackage(path) -> None:
+    """change_a holds one 100-cell patch (400 m²), change_b one of 400 cells (1600 m²)."""
+    first = np.zeros((32, 32), np.uint8)
+    first[2:12, 2:12] = 1
+    second = np.zeros((32, 32), np.uint8)
+    second[10:30, 10:30] = 1
+    for table, mask, more in (("change_a", first, "NO"), ("change_b", second, "YES")):
+        options = dict(RASTER_TABLE=table, APPEND_SUBDATASET=more)
+        with rasterio.open(path, "w", **_change_raster_profile("GPKG"), **options) as dst:
+            dst.write(mask, 1)
+
+
+def test_a_change_raster_is_read_with_the_gdal_open_options_of_its_layer(provider, tmp_path):
+    """Review: a layer's `|option:KEY=VALUE` (QGIS's way to give GDAL open options) was
+    dropped, so rasterio read another table of a GeoPackage (or none: the bare file of two
+    tables has no bands) and the file's own georeference where the layer asked for its world
+    file."""
+    gpkg = tmp_path / "r2.gpkg"
+    _two_table_geopackage(gpkg)
+    parameters = dict(MIN_AREA=0, SIMPLIFY=0, AREA_METHOD=PLANAR, OUTPUT="memory:")
+    assert _spot_areas(parameters, f"{gpkg}|option:TABLE=change_b") == [1600.0]
+    assert _spot_areas(parameters, f"{gpkg}|option:TABLE=change_a") == [400.0]
+    # GDAL (and so QGIS) takes the first of a key given twice, whatever its case.
+    assert _spot_areas(parameters, f"{gpkg}|option:table=change_b|option:TABLE=change_a") == [
+        1600.0
+    ]
+
+    tif = tmp_path / "worldfile.tif"
+    mask = np.zeros((32, 32), np.uint8)
+    mask[2:12, 2:12] = 1  # 100 cells: 400 m² at the file's own 2 m
+    with rasterio.open(tif, "w", **_change_raster_profile("GTiff")) as dst:
+        dst.write(mask, 1)
+    (tmp_path / "worldfile.tfw").write_text(f"4\n0\n0\n-4\n{X0 + 2}\n{Y0 - 2}\n")
+    source = f"{tif}|option:GEOREF_SOURCES=WORLDFILE,INTERNAL"
+    from qgis.core import QgsRasterLayer
+
+    assert QgsRasterLayer(source, "change").rasterUnitsPerPixelX() == 4.0  # QGIS reads 4 m cells
+    assert _spot_areas(parameters, source) == [1600.0]
+    assert _spot_areas(parameters, str(tif)) == [400.0]
+
+
+@pytest.mark.parametrize("option", ["GEOREF_SOURCES=WORLDFILE", "NO_VALUE"])
+def test_a_gdal_open_option_the_raster_cannot_honour_is_refused_by_name(provider, tmp_path, option):
+    """An option GDAL ignores (a GeoPackage has no GEOREF_SOURCES) or one that is no
+    KEY=VALUE would read the raster other than the layer asks: refused, naming the layer and
+    the option, never ignored."""
+    from qgis.core import QgsRasterLayer
+
+    gpkg = tmp_path / "r2.gpkg"
+    _two_table_geopackage(gpkg)
+    layer = QgsRasterLayer(f"{gpkg}|option:TABLE=change_b|option:{option}", "变化栅格")
+    assert layer.isValid()  # QGIS opens it, the option ignored
+    with pytest.raises(QgsProcessingException) as error:
+        run("polygonizechange", {"RASTER": layer, "OUTPUT": "memory:"})
+    message = str(error.value)
+    assert "变化栅格" in message and option.split("=")[0] in message, message
+
+
 def test_a_change_raster_that_does_not_fit_its_crs_is_refused_by_name(provider, tmp_path):
     """Review: a zone-39 mask labelled EPSG:4548 gave "0 change spots" and exit 0."""
     path = tmp_path / "zone39_as_4548.tif"

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import math
-from collections.abc import Callable, Collection
+import re
+import threading
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from os import PathLike
 
 import numpy as np
@@ -112,6 +116,7 @@ def polygonize_change(
     band: int = 1,
     connectivity: int = 4,
     area_method: AreaMethod | str = ELLIPSOIDAL,
+    open_options: Mapping[str, str] | None = None,
     messages: list[str] | None = None,
     progress: Callable[[float], None] | None = None,
     is_cancelled: Callable[[], bool] | None = None,
@@ -128,8 +133,9 @@ def polygonize_change(
     simplification is kept only if the Hausdorff distance between old and new boundary is
     ≤ the tolerance and the result is valid, else the spot stays as polygonized. Spots are
     numbered north to south, then west to east (top edge, then left edge):
-    JCBH = county code (6) + year (4) + sequence (4 digits from `start_sequence`). Notes go
-    to `messages` when given.
+    JCBH = county code (6) + year (4) + sequence (4 digits from `start_sequence`). GDAL open
+    options (`open_options`, e.g. a GeoPackage's TABLE) are given to GDAL, and one it does not
+    honour is refused (see _opened). Notes go to `messages` when given.
     """
     report = cs.Reporter(progress, is_cancelled)
     report(0.0)
@@ -140,7 +146,7 @@ def polygonize_change(
     values = None if change_values is None else np.array(sorted(change_values), dtype=float)
 
     path = str(raster_path)
-    with rasterio.open(path) as src:
+    with _opened(path, open_options or {}) as src:
         crs_key = _measurable_crs(src, path, band, method)
         transform = src.transform
         windows = _windows(src.height, src.width, src.block_shapes[band - 1], window_size)
@@ -182,6 +188,61 @@ def polygonize_change(
     records = _spot_records(area, county, year_text, start_sequence, spot_type)
     report(100.0)
     return world, records
+
+
+# GDAL says so, as a warning, when it leaves an open option out: "driver GPKG does not support
+# open option X", "'v' is an unexpected value for X open option ...", "X open option ignored
+# in read-only mode". rasterio logs GDAL's warnings here.
+_GDAL_LOG = logging.getLogger("rasterio._env")
+_OPEN_OPTION_NOTE = re.compile(r"open option", re.IGNORECASE)
+
+
+@contextmanager
+def _opened(path: str, open_options: Mapping[str, str]) -> Iterator:
+    """The raster opened with its GDAL open options, refusing one GDAL does not honour.
+
+    GDAL only warns and opens the raster without such an option, so the cells or the
+    georeference read would not be those the option asked for (QGIS shows the raster the
+    same way, but the user wrote the option for a reason): refused, naming it.
+    """
+    unheard: list[str] = []
+
+    class _Listener(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            # Only this thread's open: another algorithm may be reading a raster meanwhile.
+            if record.thread == threading.get_ident():
+                unheard.append(record.getMessage())
+
+    listener = _Listener(logging.WARNING)
+    level = _GDAL_LOG.level
+    _GDAL_LOG.addHandler(listener)
+    if not _GDAL_LOG.isEnabledFor(logging.WARNING):
+        _GDAL_LOG.setLevel(logging.WARNING)  # a quieter root would hide GDAL's warning
+    try:
+        # Upper case, as GDAL names its options: a key is never taken for one of
+        # rasterio.open's own arguments (driver, mode, …).
+        src = rasterio.open(path, **{key.upper(): value for key, value in open_options.items()})
+    finally:
+        _GDAL_LOG.removeHandler(listener)
+        _GDAL_LOG.setLevel(level)
+    with src:
+        _refuse_unheard_options(path, open_options, unheard)
+        yield src
+
+
+def _refuse_unheard_options(path: str, open_options: Mapping[str, str], notes: list[str]) -> None:
+    """ValueError naming the first option one of GDAL's `notes` says it left out."""
+    for key, value in open_options.items():
+        word = re.compile(rf"\b{re.escape(key)}\b", re.IGNORECASE)
+        for note in notes:
+            if _OPEN_OPTION_NOTE.search(note) and word.search(note):
+                raise ValueError(
+                    f"栅格 {path} 的 GDAL 打开选项 {key}={value} 未被采用（{note}），读出的"
+                    f"栅格将与所给的不同：请从数据源中去掉或改正该选项 / raster {path}: GDAL "
+                    f"does not honour the open option {key}={value} ({note}), so the raster "
+                    "read would not be the one asked for: remove or correct the option in the "
+                    "source"
+                )
 
 
 def _check_settings(

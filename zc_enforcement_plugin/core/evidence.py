@@ -12,6 +12,7 @@ import shutil
 import stat
 import struct
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -113,16 +114,34 @@ def store_evidence_file(
     spot_number: str,
     source_file: str | os.PathLike,
     kind: str,
+    recorded: Iterable[str] = (),
 ) -> EvidenceRecord:
     """Copy a file into evidence/<spot>/ beside the ledger and describe it for add_evidence."""
-    return store_evidence_in(evidence_dir_for(ledger_path), spot_number, source_file, kind)
+    return store_evidence_in(
+        evidence_dir_for(ledger_path), spot_number, source_file, kind, recorded
+    )
 
 
-def spot_folder(root: str | os.PathLike, spot_number: str) -> Path:
-    """The folder under the evidence root that holds one spot's files (for new attachments:
-    the files already attached are found by the path each record stores, so a folder named
-    by an earlier rule, evidence/CON, is still read)."""
-    return Path(root) / safe_file_name(spot_number)
+def spot_folder(root: str | os.PathLike, spot_number: str, recorded: Iterable[str] = ()) -> Path:
+    """The folder under the evidence root that new files of one spot go to: the one its
+    `recorded` files (their stored paths, oldest first) lie in, else the one the rule names.
+
+    A ledger made before device names got a "_" has spot CON's photos in evidence/CON/; new
+    ones put in evidence/_CON/ would split the spot's evidence over two folders. The files
+    already attached are found by the path each record stores, whatever their folder."""
+    root, named = Path(root), safe_file_name(spot_number)
+    for path in recorded:
+        folder, slash, _ = str(path).partition("/")
+        # Only a folder the rule would also give this spot: a row written by hand naming
+        # another spot's folder (or a bad path) is no reason to put files there.
+        if (
+            slash
+            and stored_path_problem(path) is None
+            and safe_file_name(folder) == named
+            and (root / folder).is_dir()
+        ):
+            return root / folder
+    return root / named
 
 
 def check_evidence_kind(kind: str) -> None:
@@ -310,8 +329,10 @@ def store_evidence_in(
     spot_number: str,
     source_file: str | os.PathLike,
     kind: str,
+    recorded: Iterable[str] = (),
 ) -> EvidenceRecord:
-    """Copy a file into <root>/<spot>/ (a ledger's evidence_dir) and describe it for add_evidence.
+    """Copy a file into <root>/<spot>/ (a ledger's evidence_dir; the folder the spot's
+    `recorded` files lie in, see spot_folder) and describe it for add_evidence.
 
     An identical file already there is reused; a different one of the same name gets a numbered
     name (see _copy_into, which also keeps a crash or a colleague's attachment of the same name
@@ -323,7 +344,7 @@ def store_evidence_in(
         raise LedgerError(f"证据文件不存在 / evidence file not found: {source}")
     check_evidence_file(source, kind, spot_number)
     root = Path(root)
-    folder = spot_folder(root, spot_number)
+    folder = spot_folder(root, spot_number, recorded)
     folder.mkdir(parents=True, exist_ok=True)
     try:
         # mkdir takes a folder of that name as it is: a symbolic link there would have the

@@ -31,19 +31,39 @@ CONNECTIVITY_OPTIONS = (4, 8)  # neighbours, in the order of the CONNECTIVITY en
 _NOT_GDAL_NAME = ("openOptions", "credentialOptions")
 
 
-def gdal_source(layer) -> str:
-    """The name GDAL opens the layer's raster by, as QGIS does: a table of a GeoPackage
-    (GPKG:file:table) or a file inside an archive (/vsizip/file.zip/m01.tif) keeps its table
-    or member, which the file's path alone loses. QGIS's open options are left out (rasterio
-    opens by name); a layer of another provider gives its source as it is."""
+def gdal_source(layer) -> tuple[str, dict[str, str]]:
+    """(the name GDAL opens the layer's raster by, its GDAL open options), as QGIS opens it:
+    a table of a GeoPackage (GPKG:file:table) or a file inside an archive
+    (/vsizip/file.zip/m01.tif) keeps its table or member, which the file's path alone loses;
+    the options (`|option:TABLE=change_b`, `|option:GEOREF_SOURCES=WORLDFILE`) choose what is
+    read, so they go to rasterio apart from the name. A layer of another provider gives its
+    source as it is."""
     if layer.providerType() != "gdal":
-        return layer.source()
+        return layer.source(), {}
     registry = QgsProviderRegistry.instance()
     parts = registry.decodeUri("gdal", layer.source())
     if not parts.get("path"):
-        return layer.source()
+        return layer.source(), {}
     name = {key: value for key, value in parts.items() if key not in _NOT_GDAL_NAME}
-    return registry.encodeUri("gdal", name) or layer.source()
+    return registry.encodeUri("gdal", name) or layer.source(), _open_options(layer, parts)
+
+
+def _open_options(layer, parts: dict) -> dict[str, str]:
+    """The layer's GDAL open options by name, refusing one that is not KEY=VALUE (GDAL could
+    not say whether it honours it)."""
+    options: dict[str, str] = {}
+    for option in parts.get("openOptions") or []:
+        key, equals, value = str(option).partition("=")
+        if not equals or not key.strip():
+            raise fail(
+                tr(
+                    "Raster {layer}: the GDAL open option {option} in its source is not "
+                    "KEY=VALUE; correct the layer's source."
+                ).format(layer=layer.name(), option=option)
+            )
+        # GDAL takes the first of a key given twice; so does QGIS's view of the layer.
+        options.setdefault(key.strip().upper(), value)
+    return options
 
 
 class PolygonizeChange(CampaignAlgorithm):
@@ -140,8 +160,8 @@ class PolygonizeChange(CampaignAlgorithm):
         return values or None
 
     def _raster(self, parameters, context):
-        """(layer, the name GDAL opens its raster by), refusing a raster whose cells cannot be
-        measured."""
+        """(layer, the name GDAL opens its raster by, its GDAL open options), refusing a
+        raster whose cells cannot be measured."""
         layer = self.parameterAsRasterLayer(parameters, self.RASTER, context)
         if layer is None:
             raise fail(tr("The change raster cannot be opened."))
@@ -159,10 +179,10 @@ class PolygonizeChange(CampaignAlgorithm):
                     "measured; warp it to a projected CRS (e.g. EPSG:4527) first."
                 ).format(layer=layer.name(), crs=crs.authid())
             )
-        return layer, gdal_source(layer)
+        return (layer, *gdal_source(layer))
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-        layer, path = self._raster(parameters, context)
+        layer, path, open_options = self._raster(parameters, context)
         county, year, start = self._numbering(parameters, context)
         simplify = self.parameterAsDouble(parameters, self.SIMPLIFY, context)
         messages: list[str] = []
@@ -185,6 +205,7 @@ class PolygonizeChange(CampaignAlgorithm):
                 self.parameterAsEnum(parameters, self.CONNECTIVITY, context)
             ],
             area_method=self._area_method(parameters, context),
+            open_options=open_options,
             messages=messages,
             errors=(ValueError, OSError),
             error_prefix=f"{layer.name()}: ",

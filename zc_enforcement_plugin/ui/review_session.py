@@ -437,10 +437,13 @@ class ReviewSession:
                 f"不是照片、视频或录音文件，未登记到图斑 {spot.number}：{file} / not a photo, "
                 f"video or audio file, not recorded for spot {spot.number}: {file}"
             )
-        folder = evidence.spot_folder(self.store.evidence_dir, spot.number)
+        # Into the folder the spot's files already lie in (evidence/CON of an older ledger),
+        # not a second one (evidence/_CON): one spot's evidence in one folder.
+        recorded = [known.path for known in self.store.evidence(spot.id)]
+        folder = evidence.spot_folder(self.store.evidence_dir, spot.number, recorded)
         before = set(folder.iterdir()) if folder.is_dir() else set()
         record = evidence.store_evidence_in(
-            self.store.writable_evidence_dir(), spot.number, Path(file), kind
+            self.store.writable_evidence_dir(), spot.number, Path(file), kind, recorded
         )
         try:
             self.store.add_evidence(spot.id, record)

@@ -1428,6 +1428,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
+      <source>Raster {layer}: the GDAL open option {option} in its source is not KEY=VALUE; correct the layer's source.</source>
+      <translation>栅格 {layer}：数据源中的 GDAL 打开选项 {option} 不是“选项名=值”的形式，无法确定是否生效；请改正该图层的数据源。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
       <source>Raster {layer} has no coordinate reference system: set it first.</source>
       <translation>栅格 {layer} 没有坐标参考系：请先设置。</translation>
     </message>
