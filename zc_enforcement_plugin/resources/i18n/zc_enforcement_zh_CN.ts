@@ -2169,6 +2169,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: the same step as the last one.</source>
+      <translation>未记录：与上一步相同。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>“{document}” is on the case already, recorded on {date}. Record it again (a further report, not the same one)?</source>
       <translation>案件已有“{document}”，记录于 {date}。是否再次记录（另一份报告，而非同一份）？</translation>
     </message>
@@ -2181,11 +2186,6 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
       <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>Not recorded: the same step as the last one.</source>
-      <translation>未记录：与上一步相同。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2219,6 +2219,17 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>The entries of the {page} were not saved: {reasons}
+
+Nothing of them was recorded in the ledger. They were:
+{entries}</source>
+      <translation>{page}的内容未能保存：{reasons}
+
+台帐中没有记录其中任何内容。所填内容为：
+{entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
       <source>The {page} is closing with entries that are not saved:
 
 {entries}
@@ -2229,17 +2240,6 @@ Save them now, or discard them?</source>
 {entries}
 
 现在保存，还是放弃这些内容？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
-      <source>The entries of the {page} were not saved: {reasons}
-
-Nothing of them was recorded in the ledger. They were:
-{entries}</source>
-      <translation>{page}的内容未能保存：{reasons}
-
-台帐中没有记录其中任何内容。所填内容为：
-{entries}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
@@ -2494,6 +2494,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Ledger</source>
+      <translation>台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Refresh (R): read the ledger again, with what was recorded in it elsewhere</source>
       <translation>刷新（R）：重新读取台帐，包括在别处记入的内容</translation>
     </message>
@@ -2601,11 +2606,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>{mark}: {evidence}</source>
       <translation>【{mark}】{evidence}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Ledger</source>
-      <translation>台帐</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2719,11 +2719,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Verdict for spot {number} saved: {verdict}</source>
-      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
@@ -2789,6 +2784,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict for spot {number} saved: {verdict}</source>
+      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Open a ledger first</source>
       <translation>请先打开台帐</translation>
     </message>
@@ -2824,13 +2824,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The ledger {path} saved in this project is missing.</source>
-      <translation>本工程保存的台帐 {path} 不存在。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
-      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
+      <source>The ledger {path} saved in this project is missing (moved to another drive or computer?). Pick it where it is now in the panel's “{box}” box, or type its path there and press Enter; saving the project then stores the new path.</source>
+      <translation>本工程保存的台帐 {path} 不存在（是否已移到其他磁盘或电脑？）。请在面板的“{box}”框中选取它现在的位置，或在其中输入路径后按回车；之后保存工程即会记下新路径。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2851,6 +2846,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>This spot cannot be shown: {error}</source>
       <translation>无法显示该图斑：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
+      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
