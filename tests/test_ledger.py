@@ -658,6 +658,50 @@ def test_a_version_1_ledger_is_migrated_on_open(tmp_path):
     assert GeoPackageLedger(path).migrated_from is None  # nothing left to do the second time
 
 
+def test_an_upgrade_is_said_and_the_ledger_copied_first(tmp_path):
+    """An older ledger was upgraded in place without a word and without a copy, and
+    colleagues on the older plugin were then refused it. Now it is copied to
+    old.v<N>-backup.gpkg first (a copy already there is kept: the next name is taken), and
+    the opening notices say the upgrade, that older plugins cannot open it, and the copy."""
+    old = ls.SCHEMA_VERSION - 1
+    path = tmp_path / "old.gpkg"
+    create_ledger_file(path, schema_version=old)
+    conn = sqlite3.connect(str(path))
+    now = "2023-05-01T00:00:00.000Z"
+    conn.execute(
+        "INSERT INTO ledger_batches (name, imported_at, updated_at) VALUES ('old', ?, ?)",
+        (now, now),
+    )
+    conn.commit()
+    conn.close()
+    earlier = tmp_path / f"old.v{old}-backup.gpkg"
+    earlier.write_bytes(b"an earlier copy the user keeps")
+
+    with GeoPackageLedger(path, create=False) as upgraded:
+        assert upgraded.schema_version == ls.SCHEMA_VERSION
+        [notice] = upgraded.opening_notices
+    backup = tmp_path / f"old.v{old}-backup-2.gpkg"
+    assert earlier.read_bytes() == b"an earlier copy the user keeps"
+    for named in (path, backup, f"版本 {old} 升级到版本 {ls.SCHEMA_VERSION}", "无法打开"):
+        assert str(named) in notice
+    assert f"upgraded from schema version {old} to {ls.SCHEMA_VERSION}" in notice
+    assert "plugins older than this one" in notice and "can no longer open it" in notice
+    conn = sqlite3.connect(str(backup))
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert conn.execute(
+            "SELECT value FROM ledger_meta WHERE key = 'schema_version'"
+        ).fetchone() == (str(old),)
+        assert conn.execute("SELECT name FROM ledger_batches").fetchall() == [("old",)]
+    finally:
+        conn.close()
+    with GeoPackageLedger(path, create=False) as again:  # nothing to upgrade, nothing said
+        assert again.opening_notices == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["old.gpkg", earlier.name, backup.name]
+    )
+
+
 def test_a_newer_ledger_is_refused_with_a_clear_message(ledger):
     ledger.close()
     conn = sqlite3.connect(str(ledger.path))

@@ -485,10 +485,13 @@ def test_an_old_ledger_that_cannot_be_upgraded_says_why(tmp_path, monkeypatch):
     def read_only(*_args):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
+    ledger_gpkg.schema_at(4)  # made (once) by the migrations, before they are made to fail
     monkeypatch.setattr(ledger_gpkg, "_migrate", read_only)
     with pytest.raises(LedgerError, match=f"must be upgraded to {ls.SCHEMA_VERSION}") as caught:
         GeoPackageLedger(path)
     assert "read-only" in str(caught.value)
+    # The copy made before the upgrade went with it: the ledger is as it was.
+    assert [p.name for p in tmp_path.iterdir()] == ["v4.gpkg"]
 
 
 def _a_case_and_one_written_by_hand(

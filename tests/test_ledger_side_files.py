@@ -162,6 +162,55 @@ def test_a_wal_of_the_ledger_itself_is_applied_once_copied_aside(tmp_path):
     assert backup.stat().st_mtime_ns == copied
 
 
+def _restore_over_a_ledger_qgis_has_open(path: Path, tmp_path: Path) -> sqlite3.Connection:
+    """A backup of the ledger at `path` copied over it in place, while "QGIS" (the connection
+    returned, to be closed by the caller) keeps the batch "after-backup", saved since, in its
+    live WAL beside the file."""
+    with GeoPackageLedger(path, office="昆仑镇") as ledger:
+        ledger.import_batch("2024-01", [_spot("370302240101")])
+    backup = _copy_alone(path, tmp_path / "backup_monday.gpkg")
+    qgis = sqlite3.connect(str(path), isolation_level=None)
+    assert qgis.execute("PRAGMA journal_mode = wal").fetchone()[0] == "wal"
+    qgis.execute("PRAGMA wal_autocheckpoint = 0")
+    qgis.execute(
+        "INSERT INTO ledger_batches (name, source, imported_at, updated_at) VALUES "
+        "('after-backup', 'x', '2026-11-27T00:00:00Z', '2026-11-27T00:00:00Z')"
+    )
+    shutil.copyfile(backup, path)  # the user's restore: -wal and -shm stay beside it
+    return qgis
+
+
+def test_a_backup_restored_over_a_ledger_qgis_has_open_is_said_not_to_have_taken(tmp_path):
+    """QGIS's live WAL is applied to the backup copied over the ledger: the changes made after
+    the backup are back, and the file passes the check. That was said nowhere; now the
+    ledger's opening notices name the side files, the copy of the file as it was, and what to
+    do if a backup was being restored. Said once: a second open in the session says nothing."""
+    path = tmp_path / "ledger.gpkg"
+    qgis = _restore_over_a_ledger_qgis_has_open(path, tmp_path)
+    try:
+        with GeoPackageLedger(path, create=False) as ledger:
+            assert "after-backup" in [batch.name for batch in ledger.batches()]
+            [notice] = ledger.opening_notices
+        with GeoPackageLedger(path, create=False) as again:
+            assert again.opening_notices == []
+    finally:
+        qgis.close()
+    copy = tmp_path / "ledger.before-recovery.gpkg"
+    for named in (path, f"{path}-wal", f"{path}-shm", copy):
+        assert str(named) in notice
+    assert "恢复并未生效" in notice and "关闭 QGIS" in notice and "copyledger" in notice
+    assert "the restore did not take" in notice and "close QGIS" in notice
+    assert _numbers(copy) == ["370302240101"]  # the copy is the backup as restored
+
+
+def test_a_ledger_opened_without_side_files_says_nothing(tmp_path):
+    path = tmp_path / "ledger.gpkg"
+    GeoPackageLedger(path).close()
+    with GeoPackageLedger(path, create=False) as ledger:
+        assert ledger.opening_notices == []
+    assert not (tmp_path / "ledger.before-recovery.gpkg").exists()
+
+
 def test_a_ledger_whose_backup_cannot_be_written_is_not_opened(tmp_path):
     """The copy made before SQLite applies a leftover side file is the only place the ledger
     as it was survives a foreign WAL: when it cannot be made (here a folder stands at the

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import shutil
 import sqlite3
@@ -232,6 +233,29 @@ def _back_up_before_recovery(path: Path, sides: list[Path]) -> Path:
     return files[path]
 
 
+def side_files_applied_message(path: Path, sides: list[Path], backup: Path) -> str:
+    """What a ledger opened with leftover side files applied says, even when it passed the
+    check: the side file may be a QGIS's live WAL of the ledger as it was before a backup was
+    copied over it, and the changes made after the backup are then back in it without a sign.
+    Names the files to delete (the -shm too) should that be what happened."""
+    applied = [str(side) for side in sides]
+    present = [f"{path}{suffix}" for suffix in SIDE_SUFFIXES if Path(f"{path}{suffix}").exists()]
+    to_delete = [*applied, *(name for name in present if name not in applied)]
+    return (
+        f"打开台帐 {path} 时，SQLite 应用了台帐旁的 {'、'.join(applied)}（正在编辑台帐或异常"
+        f"退出的 QGIS 留下的写入日志）；应用前的台帐已备份为 {backup}。若刚才是把备份复制到此处"
+        "来恢复台帐，恢复并未生效，台帐仍含备份之后的修改：请关闭 QGIS，删除仍在的 "
+        f"{'、'.join(to_delete)}，再复制一次备份；或用 copyledger（复制台帐）把备份复制为新"
+        f"台帐后打开新台帐 / SQLite applied {', '.join(applied)} beside the ledger {path} "
+        "when opening it (the write-ahead log of a QGIS that is editing the ledger or ended "
+        f"abruptly); the ledger as it was before is kept in {backup}. If a backup was just "
+        "copied over this ledger to restore it, the restore did not take and the ledger still "
+        f"holds the changes made after the backup: close QGIS, delete {', '.join(to_delete)} "
+        "if still there and copy the backup again; or copy the backup into a new ledger with "
+        "copyledger and open that one"
+    )
+
+
 def _put_back_from_recovery(path: Path, sides: list[Path]) -> None:
     """Put the ledger file and its side files back as the backup holds them, when SQLite
     applied the side files `sides` to the file during an open that was then refused."""
@@ -296,6 +320,51 @@ def _migrate(conn: sqlite3.Connection, from_version: int, to_version: int) -> No
                     raise
                 raise _MigrationMismatchError(version, statement, error) from error
         _meta_set(conn, ls.META_SCHEMA_VERSION, str(version + 1))  # ledger_meta exists from v1
+
+
+def upgrade_backup_path(path: Path, version: int, number: int = 1) -> Path:
+    """Where the ledger at `path`, at schema `version`, is copied before it is upgraded:
+    ledger.v6-backup.gpkg, then ledger.v6-backup-2.gpkg and on when that name is taken."""
+    tail = "" if number == 1 else f"-{number}"
+    return path.with_name(f"{path.stem}.v{version}-backup{tail}{path.suffix}")
+
+
+def _back_up_before_upgrade(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the ledger as `conn` reads it (its WAL included) to a new upgrade_backup_path.
+
+    An upgraded ledger cannot be opened by the plugin a colleague still runs: the copy is what
+    such a plugin, or a user going back to it, can open. A copy already there is never
+    overwritten: it may be the only one of an earlier state of the ledger."""
+    for number in itertools.count(1):
+        copy = upgrade_backup_path(path, version, number)
+        try:
+            with open(copy, "xb"):  # the name taken at once: no other copy is written over
+                break
+        except FileExistsError:
+            continue
+    target = sqlite3.connect(str(copy))
+    try:
+        conn.backup(target)
+        # One plain file, to be kept or handed on alone (a WAL ledger's copy would be in WAL mode).
+        target.execute("PRAGMA journal_mode = DELETE")
+    except BaseException:
+        target.close()
+        copy.unlink(missing_ok=True)
+        raise
+    target.close()
+    return copy
+
+
+def upgraded_message(path: Path, from_version: int, to_version: int, backup: Path) -> str:
+    """What a ledger upgraded on opening says: the plugin a colleague runs on it may be older."""
+    return (
+        f"台帐 {path} 已从版本 {from_version} 升级到版本 {to_version}：比本插件旧的插件（只认识"
+        f"到版本 {to_version - 1} 或更低的台帐）再也无法打开它，共用此台帐的同事须同样升级插件；"
+        f"升级前的台帐已备份为 {backup} / the ledger {path} was upgraded from schema version "
+        f"{from_version} to {to_version}: plugins older than this one (which know schema "
+        f"version {to_version - 1} at most) can no longer open it, so colleagues sharing it "
+        f"must update the plugin too; the ledger as it was before is kept in {backup}"
+    )
 
 
 @functools.cache
@@ -405,6 +474,10 @@ class GeoPackageLedger(SqlLedger):
     it takes is what serialises saves of one spot or case.
     """
 
+    # What opening the file did that its user must hear of, one "中文 / English" message each
+    # (side files applied, an upgrade); the dock and the algorithms say them.
+    opening_notices: list[str]
+
     def __init__(self, path: str | os.PathLike, create: bool = True, office: str | None = None):
         self.path = Path(path)
         self._depth = 0
@@ -430,6 +503,9 @@ class GeoPackageLedger(SqlLedger):
         seen = (str(self.path.resolve()), self._identity)
         sides = [] if seen in _side_files_seen else leftover_side_files(self.path)
         backup = _back_up_before_recovery(self.path, sides) if sides else None
+        self.opening_notices = []
+        if backup is not None:  # said first, while the side files it names are still there
+            self.opening_notices.append(side_files_applied_message(self.path, sides, backup))
         self._conn = _connect(self.path)
         try:
             self._open_existing()
@@ -477,11 +553,11 @@ class GeoPackageLedger(SqlLedger):
         """Read the file now at the ledger's path (another file replaced the one opened): the
         same store, so a form opened on it saves into that file, its spot's version checked
         there. The file opened stays in use when the new one cannot be opened."""
-        old_conn, old_identity = self._conn, self._identity
+        old_conn, old_identity, old_notices = self._conn, self._identity, self.opening_notices
         try:
             self._connect_to_file()
         except BaseException:
-            self._conn, self._identity = old_conn, old_identity
+            self._conn, self._identity, self.opening_notices = old_conn, old_identity, old_notices
             raise
         old_conn.close()
 
@@ -539,23 +615,43 @@ class GeoPackageLedger(SqlLedger):
         tables, columns = missing_from_schema(conn, version)
         if tables or columns:
             raise LedgerError(_said_missing(self.path, version, tables, columns))
+        self.migrated_from = None
         if version < ls.SCHEMA_VERSION:
-            try:
-                with self.transaction():
-                    _migrate(conn, version, ls.SCHEMA_VERSION)
-            except _MigrationMismatchError as exc:  # rolled back by the transaction
+            self._upgrade(version)
+            self.migrated_from = version
+
+    def _upgrade(self, version: int) -> None:
+        """Migrate the ledger from schema `version` to the current one, copied aside first;
+        the upgrade is said in opening_notices. On failure the file is left as it was, and so
+        is its folder (the copy, the same file, removed)."""
+        must_zh = f"{self.path}: 台帐版本 {version} 须升级到 {ls.SCHEMA_VERSION} 才能打开，"
+        must_en = (
+            f"ledger schema {version} must be upgraded to {ls.SCHEMA_VERSION} to be opened, "
+            "which writes to the file"
+        )
+        try:
+            backup = _back_up_before_upgrade(self._conn, self.path, version)
+        except (OSError, sqlite3.Error) as exc:
+            raise LedgerError(
+                f"{must_zh}升级前无法备份到 {upgrade_backup_path(self.path, version)}（{exc}），"
+                f"文件未改动 / {must_en}, and it could not be backed up first to "
+                f"{upgrade_backup_path(self.path, version)} ({exc}); it was left unchanged"
+            ) from exc
+        try:
+            with self.transaction():
+                _migrate(self._conn, version, ls.SCHEMA_VERSION)
+        except BaseException as exc:
+            backup.unlink(missing_ok=True)
+            if isinstance(exc, _MigrationMismatchError):  # rolled back by the transaction
                 raise LedgerError(
                     f"{self.path}: 台帐与版本 {version} 的结构不符（{exc}），文件未改动 / "
                     f"the ledger does not match schema version {version} ({exc}); it was left "
                     "unchanged"
                 ) from exc
-            except LedgerError as exc:
-                raise LedgerError(
-                    f"{self.path}: 台帐版本 {version} 须升级到 {ls.SCHEMA_VERSION} 才能打开，"
-                    f"升级需要写入该文件 / ledger schema {version} must be upgraded to "
-                    f"{ls.SCHEMA_VERSION} to be opened, which writes to the file: {exc}"
-                ) from exc
-        self.migrated_from = version if version < ls.SCHEMA_VERSION else None
+            if isinstance(exc, LedgerError):
+                raise LedgerError(f"{must_zh}升级需要写入该文件 / {must_en}: {exc}") from exc
+            raise
+        self.opening_notices.append(upgraded_message(self.path, version, ls.SCHEMA_VERSION, backup))
 
     @property
     def schema_version(self) -> int:
@@ -578,14 +674,13 @@ class GeoPackageLedger(SqlLedger):
             # The save would go into the file that is no longer the ledger. Read the one in
             # its place instead, and let the user look again before saving into it.
             self.reopen()
-            raise LedgerError(
-                file_changed_message(
-                    self.path,
-                    change,
-                    "，现已读取该文件；未保存，请核对后重新保存",
-                    "; it is read now, nothing was saved: check and save again",
-                )
+            said = file_changed_message(
+                self.path,
+                change,
+                "，现已读取该文件；未保存，请核对后重新保存",
+                "; it is read now, nothing was saved: check and save again",
             )
+            raise LedgerError("\n".join([said, *self.opening_notices]))
         if change is not None:
             raise LedgerError(
                 file_changed_message(self.path, change, "，未保存", "; nothing was saved")

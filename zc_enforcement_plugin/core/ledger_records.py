@@ -385,6 +385,9 @@ class LedgerStore(Protocol):
     unreadable_verdicts: Sequence[str]
     # False for a shared ledger's office login, which sees only its own offices' rows.
     sees_every_office: bool
+    # What opening the ledger did that its user must hear of, one message each: side files
+    # SQLite applied to a GeoPackage, an upgrade of its schema and where the copy before it is.
+    opening_notices: Sequence[str]
 
     @property
     def evidence_dir(self) -> Path: ...

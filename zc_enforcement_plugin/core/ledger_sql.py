@@ -58,6 +58,8 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     # shared ledger's office login sees only its own offices' rows (row security), and a report
     # comparing offices or totalling the district must not be read through it.
     sees_every_office: bool = True
+    # What opening the ledger did that its user must hear of (GeoPackageLedger has some).
+    opening_notices: Sequence[str] = ()
     # Test hook: called with the row number after each spot row an import has taken in (its
     # lock taken and its judged state read, if refreshed). Rows are written a statement per
     # _rows_per_statement rows, as soon as that many are taken: row n's own write may follow.

@@ -197,7 +197,7 @@ class AuditTemporaryLand(ApprovalAudit):
         return None if level is None else int(level)
 
     def _rules_and_calendar(
-        self, parameters, context
+        self, parameters, context, feedback
     ) -> tuple[dl.DeadlineRules, workdays.WorkCalendar | None]:
         """The ledger's deadline rules (the plugin's defaults without a ledger), the restoration
         period replaced by the years typed, if any; and the ledger's work calendar, lenient (a
@@ -205,7 +205,7 @@ class AuditTemporaryLand(ApprovalAudit):
         without a ledger."""
         rules, calendar = dl.DEFAULT_RULES, None
         if self._given(parameters, self.LEDGER):
-            with open_ledger(self, parameters, context) as store:
+            with open_ledger(self, parameters, context, feedback) as store:
                 try:
                     rules = store.deadline_rules()
                     calendar = store.work_calendar(strict=False)
@@ -236,7 +236,7 @@ class AuditTemporaryLand(ApprovalAudit):
         approvals.level_field = f[self.LEVEL_FIELD] or cs.APPROVAL_LEVEL
         approvals.infrastructure = column(arrays, f[self.INFRASTRUCTURE_FIELD])
         approvals.infrastructure_field = f[self.INFRASTRUCTURE_FIELD] or cs.INFRASTRUCTURE
-        rules, calendar = self._rules_and_calendar(parameters, context)
+        rules, calendar = self._rules_and_calendar(parameters, context, feedback)
         basic_farmland = self._read_geoms(parameters, self.BASIC_FARMLAND, context, crs, feedback)
         cultivated = self._cultivated(parameters, context, crs, feedback)
         min_cultivated = self._optional_level(parameters, self.CULTIVATED_MIN_LEVEL, context)

@@ -721,9 +721,10 @@ def add_ledger_parameter(
     )
 
 
-def open_ledger(algorithm, parameters, context, create: bool = False):
+def open_ledger(algorithm, parameters, context, feedback, create: bool = False):
     """Open the ledger the parameter names; a missing file or an unreachable server stops the
-    algorithm with the store's own message (which names the file or server, never a password)."""
+    algorithm with the store's own message (which names the file or server, never a password).
+    What opening it did (side files applied, an upgrade) is said in the log."""
     from pathlib import Path
 
     from ..core import ledger
@@ -736,9 +737,18 @@ def open_ledger(algorithm, parameters, context, create: bool = False):
     if not is_postgis_reference(reference) and not create and not Path(reference).is_file():
         raise fail(tr("The ledger {path} does not exist.").format(path=reference))
     try:
-        return open_ledger_store(reference)
+        store = open_ledger_store(reference)
     except (ledger.LedgerError, ValueError, OSError) as error:
         raise fail(str(error)) from error
+    say_opening_notices(store, feedback)
+    return store
+
+
+def say_opening_notices(store, feedback) -> None:
+    """What opening the ledger `store` did that its user must hear of (side files SQLite
+    applied, an upgrade and the copy made before it), as warnings of the run's log."""
+    for notice in store.opening_notices:
+        feedback.pushWarning(notice)
 
 
 def save_to_ledger(feedback: QgsProcessingFeedback | None, save: Callable[[], T]) -> T | None:

@@ -15,7 +15,7 @@ from ..core.ledger_migrate import compare_ledgers, copy_ledger, remove_made
 from ..core.ledger_reference import is_postgis_reference
 from ..i18n import tr
 from ..postgis_connection import open_ledger_store
-from .base import EnforcementAlgorithm, fail, save_to_ledger
+from .base import EnforcementAlgorithm, fail, save_to_ledger, say_opening_notices
 
 # Files SQLite may keep beside a database while it writes (rollback journal, WAL).
 SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
@@ -74,6 +74,8 @@ class CopyLedger(EnforcementAlgorithm):
                     open_ledger_store(source_ref, create=False) as source,
                     open_ledger_store(target_ref) as target,
                 ):
+                    say_opening_notices(source, feedback)
+                    say_opening_notices(target, feedback)
                     feedback.setProgressText(tr("Copying"))
                     # Copied with the reply lost is copied, and compared as any copy: its
                     # report (and the files it made, kept) come with the message.

@@ -238,7 +238,7 @@ class ExportVerification(EnforcementAlgorithm):
         published = False
         writing = ""  # the package's file being written into staging, as the folder will name it
         try:
-            store = open_ledger(self, parameters, context)
+            store = open_ledger(self, parameters, context, feedback)
             try:
                 feedback.setProgressText(tr("Reading the ledger"))
                 rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)

@@ -194,7 +194,7 @@ class ImportSpots(EnforcementAlgorithm):
         )
         made = new_ledger_file(self, parameters, context)
         try:
-            with open_ledger(self, parameters, context, create=True) as store:
+            with open_ledger(self, parameters, context, feedback, create=True) as store:
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
                     self._refuse_merging_deliveries(store, batch, path, label)
                 repeat_spots = self.parameterAsBool(parameters, self.REPEAT_SPOTS, context)

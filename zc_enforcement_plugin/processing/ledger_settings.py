@@ -120,7 +120,7 @@ class LedgerSettings(EnforcementAlgorithm):
                     raise fail(str(error)) from None
         folder = (self.parameterAsString(parameters, self.EVIDENCE_FOLDER, context) or "").strip()
         holidays = self._holidays(parameters, context)
-        with open_ledger(self, parameters, context) as store:
+        with open_ledger(self, parameters, context, feedback) as store:
             shared = hasattr(store, "set_evidence_dir")
             if folder and not shared:
                 raise fail(

@@ -129,7 +129,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                     domain.split_list(self.parameterAsString(parameters, "SPOTS", context))
                 ),
             )
-            with open_ledger(self, parameters, context) as store:
+            with open_ledger(self, parameters, context, feedback) as store:
                 _check_known(store, record)
                 record = _numbered(store, record)
                 # Recorded with its reply lost is recorded: run again, it would be a second
@@ -329,7 +329,7 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
         if end < start:
             raise fail(tr("The end date is before the start date."))
         try:
-            with open_ledger(self, parameters, context) as store:
+            with open_ledger(self, parameters, context, feedback) as store:
                 records = store.patrols(start=start, end=end)
                 # Every office the ledger knows, as the monthly ranking lists them: one that
                 # stopped patrolling before the range (and has no spots) is the one short.

@@ -120,7 +120,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
     def _report(self, parameters, context, feedback, period, as_of, folder, staging) -> dict:
         """The report written into `staging` and published into `folder`; {} when cancelled
         before anything is published."""
-        ledger = open_ledger(self, parameters, context)
+        ledger = open_ledger(self, parameters, context, feedback)
         try:
             # The ledger's own calendar, as the dock uses. Lenient, as the dock: a deadline in
             # a year without a schedule is listed as an estimate, not left out.

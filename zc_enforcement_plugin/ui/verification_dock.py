@@ -347,7 +347,8 @@ class VerificationDock(QgsDockWidget):
         # closed, Qt gave the focus to the first Tab stop of the page, this field, and the
         # next N was typed into the path (Enter then offered to create a ledger there).
         self.ledger_file.lineEdit().setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        row.addWidget(QLabel(tr("Ledger"), page))
+        self.ledger_label = QLabel(tr("Ledger"), page)
+        row.addWidget(self.ledger_label)
         row.addWidget(self.ledger_file, 1)
         # Another hand may change the open ledger: an import or a verdict from the Processing
         # toolbox, a colleague on the shared ledger, the bureau's new holiday file.
@@ -709,7 +710,15 @@ class VerificationDock(QgsDockWidget):
         # said where the deadlines are read, as the reports say it.
         for warning in self.session.calendar.override_warnings:
             self._warn(warning)
+        if not self._restoring:  # a project's ledger: said once its review is restored
+            self._say_opening_notices()
         return True
+
+    def _say_opening_notices(self) -> None:
+        """What opening the ledger did (side files applied, an upgrade): kept in the message
+        bar until closed, as the user may have something to do about it."""
+        for notice in self.session.store.opening_notices:
+            self._warn(notice, kept=True)
 
     def _fill_shared_menu(self, menu: QMenu) -> None:
         from ..core.ledger_reference import reference
@@ -1482,6 +1491,7 @@ class VerificationDock(QgsDockWidget):
                     "file now. The open pages keep what they hold and save into it."
                 ).format(path=self.session.path)
             )
+            self._say_opening_notices()
 
     # --- project state ---------------------------------------------------------------------------
     def save_state(self, *_document) -> None:
@@ -1566,7 +1576,16 @@ class VerificationDock(QgsDockWidget):
         self._unopened_ledger = path
         if not is_postgis_reference(path) and not Path(path).exists():
             self._show_session()
-            self._warn(tr("The ledger {path} saved in this project is missing.").format(path=path))
+            # Moved to another drive or machine, most often: said is how to point the project
+            # at it again, through the box the label names.
+            self._warn(
+                tr(
+                    "The ledger {path} saved in this project is missing (moved to another drive "
+                    "or computer?). Pick it where it is now in the panel's “{box}” box, or type "
+                    "its path there and press Enter; saving the project then stores the new "
+                    "path."
+                ).format(path=path, box=self.ledger_label.text())
+            )
             return
         self.session.filter = ReviewFilter.from_dict(values)
         if not self.open_ledger(path):
@@ -1581,6 +1600,7 @@ class VerificationDock(QgsDockWidget):
         if before is not None or after is not None:
             self.images.set_images(before, after)
         self._show_session()
+        self._say_opening_notices()  # after the spot is shown, which rewrites the details
 
     # --- lifecycle -------------------------------------------------------------------------------
     @_reported
@@ -1605,9 +1625,15 @@ class VerificationDock(QgsDockWidget):
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
         self.details.append(f"<p>{lines}</p>")
 
-    def _warn(self, message: str) -> None:
+    def _warn(self, message: str, kept: bool = False) -> None:
+        """Say ``message`` as a warning in the message bar (``kept`` there until closed) and
+        under the spot."""
         message = in_interface_language(message)  # the core's "中文 / English" in one language
-        if self.iface is not None:
+        if self.iface is not None and kept:
+            self.iface.messageBar().pushMessage(
+                tr("Spot verification"), bar_html(message), Qgis.MessageLevel.Warning, 0
+            )
+        elif self.iface is not None:
             self.iface.messageBar().pushWarning(tr("Spot verification"), bar_html(message))
         # A line a refusal (the files of a drop refused each say why): kept apart, not run
         # together into one paragraph.

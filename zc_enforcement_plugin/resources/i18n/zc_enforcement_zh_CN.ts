@@ -2499,6 +2499,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Ledger</source>
+      <translation>台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Refresh (R): read the ledger again, with what was recorded in it elsewhere</source>
       <translation>刷新（R）：重新读取台帐，包括在别处记入的内容</translation>
     </message>
@@ -2606,11 +2611,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>{mark}: {evidence}</source>
       <translation>【{mark}】{evidence}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Ledger</source>
-      <translation>台帐</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2829,8 +2829,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The ledger {path} saved in this project is missing.</source>
-      <translation>本工程保存的台帐 {path} 不存在。</translation>
+      <source>The ledger {path} saved in this project is missing (moved to another drive or computer?). Pick it where it is now in the panel's “{box}” box, or type its path there and press Enter; saving the project then stores the new path.</source>
+      <translation>本工程保存的台帐 {path} 不存在（是否已移到其他磁盘或电脑？）。请在面板的“{box}”框中选取它现在的位置，或在其中输入路径后按回车；之后保存工程即会记下新路径。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
