@@ -14,6 +14,7 @@ from tests.postgis_fixtures import open_store
 from zc_enforcement_plugin.core import clock, domain, ledger, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, Case, CaseEvent, CaseOrigin, Stage
+from zc_enforcement_plugin.core.dates import parse_date
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 from zc_enforcement_plugin.core.workdays import WorkCalendar
 
@@ -261,3 +262,56 @@ def test_a_redelivery_is_noted_on_the_beijing_day(away_from_beijing, tmp_path):
         )
         [note] = store.spot(spot).attributes[domain.SPOT_REFRESHES]
         assert note["on"] == TUESDAY.isoformat()
+
+
+# --- 6. dates with a zone ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2026-03-04T16:00:00.000Z", "2026-03-05"),  # midnight Beijing time, written in UTC
+        ("2026-03-04T16:00:00+00:00", "2026-03-05"),
+        ("2026-03-05T00:00:00+08:00", "2026-03-05"),
+        ("2026-03-04T16:00:00", "2026-03-04"),  # no zone: the day it shows
+        ("2026-03-04 16:00:00", "2026-03-04"),
+        (dt.datetime(2026, 3, 4, 16, 0, tzinfo=dt.timezone.utc), "2026-03-05"),
+        (dt.datetime(2026, 3, 4, 16, 0), "2026-03-04"),
+    ],
+)
+def test_a_date_time_with_a_zone_is_read_as_its_beijing_day(away_from_beijing, value, day):
+    assert parse_date(value) == dt.date.fromisoformat(day)
+
+
+def test_a_verdict_before_an_image_dated_in_utc_is_refused(away_from_beijing, tmp_path):
+    """The HSX of an ArcGIS or JSON export: the Beijing date 2026-03-05 as UTC midnight less
+    eight hours. Nobody verified on site the day before the image."""
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        away_from_beijing.set(beijing(2026, 3, 6, 10, 0))
+        spot = add_spot(store, "S1", later_image="2026-03-04T16:00:00.000Z")
+        with pytest.raises(ledger.LedgerError, match="earlier than its later image date"):
+            judge_illegal(store, spot, dt.date(2026, 3, 4))
+        judge_illegal(store, spot, dt.date(2026, 3, 5))
+
+
+def test_the_audits_read_a_zoned_date_as_its_beijing_day():
+    from zc_enforcement_plugin.core.audit_base import date_column
+
+    messages: list[str] = []
+    read = date_column(
+        ["2026-03-04T16:00:00Z", "2026-03-04"], 2, "审批", ["A", "B"], "PZRQ", messages
+    )
+    assert read == [dt.date(2026, 3, 5), dt.date(2026, 3, 4)] and messages == []
+
+
+def test_a_qgis_date_time_in_utc_is_read_as_its_beijing_day(qgis_app, away_from_beijing):
+    """A GeoPackage DATETIME comes from QGIS as a QDateTime in UTC: screening and the audits
+    read it (layer_reader) as the moment it is, not as the wall time it shows."""
+    from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
+
+    from zc_enforcement_plugin.processing.layer_reader import _plain
+
+    utc = QDateTime(QDate(2026, 3, 4), QTime(16, 0), Qt.TimeSpec.UTC)
+    local = QDateTime(QDate(2026, 3, 4), QTime(16, 0), Qt.TimeSpec.LocalTime)
+    assert parse_date(_plain(utc)) == dt.date(2026, 3, 5)
+    assert parse_date(_plain(local)) == dt.date(2026, 3, 4)  # no zone: the day it shows
