@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import datetime as dt
 import os
 import shutil
 import sys
@@ -22,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from scripts.qgisproc import enable_plugin, qgis_process, run_algorithm  # noqa: E402
-from zc_enforcement_plugin.core import domain  # noqa: E402
+from zc_enforcement_plugin.core import clock, domain  # noqa: E402
 from zc_enforcement_plugin.core.areas import shown_mu  # noqa: E402
 
 
@@ -98,7 +97,7 @@ def main() -> int:
     for line in run_campaigns(out, gpkg, profile, ledger=ledger_path):
         print(f"  {line}")
 
-    month = dt.date.today().strftime("%Y-%m")
+    month = clock.today().strftime("%Y-%m")
     ranking = run_algorithm(
         "zcenforcement:monthlyranking",
         {"LEDGER": ledger_path, "MONTH": month, "OUTPUT_FOLDER": out / "reports"},
@@ -146,7 +145,7 @@ def verify_some(ledger_path: Path, after_image: Path, count: int = 40) -> None:
     from scripts.demo_verification import record_demo_patrols, record_demo_verdicts
     from zc_enforcement_plugin.core import ledger
 
-    today = dt.date.today()
+    today = clock.today()
     with ledger.GeoPackageLedger(ledger_path) as store:
         done = record_demo_verdicts(store, after_image, count, today)
         offices = sorted({s.office for s in store.spots() if s.office})

@@ -3,9 +3,11 @@ made once per run."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -17,7 +19,7 @@ if str(REPO) not in sys.path:
 import pytest  # noqa: E402
 
 from tests.postgis_fixtures import pg_database, schema  # noqa: E402, F401 - registered here
-from zc_enforcement_plugin.core import demo_district  # noqa: E402
+from zc_enforcement_plugin.core import clock, demo_district  # noqa: E402
 
 
 def pytest_sessionstart(session):
@@ -57,3 +59,35 @@ def provider(qgis_processing):
     registry.addProvider(provider)
     yield provider
     registry.removeProvider(provider)
+
+
+# Tuesday 2026-03-03 07:30 in Zichuan: still Monday 2026-03-02 (23:30) in UTC and in Los Angeles.
+ZICHUAN_MORNING = dt.datetime(2026, 3, 3, 7, 30, tzinfo=clock.CHINA_TIME)
+
+
+class BeijingClock:
+    """The Beijing time the plugin reads (clock.now, its one seam), set by a test."""
+
+    def __init__(self, monkeypatch):
+        self._monkeypatch = monkeypatch
+        self.set(ZICHUAN_MORNING)
+
+    def set(self, moment: dt.datetime) -> None:
+        """Make it ``moment`` (aware) for the plugin, and for this computer's own clock too
+        (time.time, which date.today() reads): code that asked the computer for the day
+        rather than the plugin's clock would get its own zone's day of the same instant."""
+        self._monkeypatch.setattr(clock, "now", lambda: moment.astimezone(clock.CHINA_TIME))
+        self._monkeypatch.setattr(time, "time", moment.timestamp)
+
+
+@pytest.fixture(params=["UTC", "America/Los_Angeles"])
+def away_from_beijing(request, monkeypatch) -> BeijingClock:
+    """A laptop set to a zone behind Beijing's (TZ, as the C library reads it), with Beijing
+    time at ZICHUAN_MORNING unless the test moves it: its own day is still yesterday."""
+    monkeypatch.setenv("TZ", request.param)
+    time.tzset()
+    try:
+        yield BeijingClock(monkeypatch)
+    finally:
+        monkeypatch.undo()  # TZ as it was, before tzset reads it again
+        time.tzset()

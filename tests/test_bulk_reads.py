@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box
 
 from tests.postgis_fixtures import new_schema, open_store
-from zc_enforcement_plugin.core import domain, export, ledger_sql, reports
+from zc_enforcement_plugin.core import clock, domain, export, ledger_sql, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import DOC_WITHDRAWAL, ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import (
@@ -372,7 +372,7 @@ def test_the_overdue_filter_replays_only_the_cases_of_the_spots_it_lists_from(ma
     session.store = store
     mine = store.spots(SpotFilter(office=office))
     # As judged before: every open case of the ledger replayed, then the office's spots kept.
-    rules, today = store.deadline_rules(), dt.date.today()
+    rules, today = store.deadline_rules(), clock.today()
     late = {
         r.spot_id
         for r in store.cases(CaseFilter(closed=False))

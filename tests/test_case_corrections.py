@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from tests.test_ledger_cases import OFFICE, _illegal, _spot
+from zc_enforcement_plugin.core import clock
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import (
     DOC_WITHDRAWAL,
@@ -84,7 +85,7 @@ def check_a_step_entered_with_the_wrong_date_is_corrected(store):
         store.correct_case_event(
             case_id,
             filed.event_id,
-            date=dt.date.today() + dt.timedelta(days=1),
+            date=clock.today() + dt.timedelta(days=1),
             person="王五",
             reason="录入错误",
         )
@@ -233,11 +234,11 @@ def check_a_case_cannot_be_opened_ahead_of_today(store):
     store.import_batch("b", [_spot("S1", 0), _spot("S2", 1)])
     s2 = next(s.id for s in store.spots() if s.number == "S2")
     store.record_verdict(s2, _illegal(verified_on="2025-10-09"))
-    ahead = dt.date.today() + dt.timedelta(days=1)
+    ahead = clock.today() + dt.timedelta(days=1)
     with pytest.raises(CaseError, match="晚于今天"):
         store.open_case(ORIGIN_SPOT, spot_id=s2, date=ahead)
     assert store.cases() == []  # the case row was rolled back with the refused event
-    case_id = store.open_case(ORIGIN_SPOT, spot_id=s2, date=dt.date.today())
-    store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date.today(), "李四"))
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=s2, date=clock.today())
+    store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, clock.today(), "李四"))
     assert store.case(case_id).stage is Stage.VERIFY
     assert store.cases()[0].office == OFFICE

@@ -10,7 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QTextCursor
 from shapely.geometry import box
 
-from zc_enforcement_plugin.core import cases, domain, ledger
+from zc_enforcement_plugin.core import cases, clock, domain, ledger
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.bidi import isolated
@@ -156,7 +156,7 @@ class _Asked:
 
 def _notified_today(store) -> tuple[str, dt.date]:
     """A case notified today: its statement and hearing period runs 5 working days more."""
-    today = dt.date.today()
+    today = clock.today()
     start = today - dt.timedelta(days=20)
     case_id = _case(
         store,
@@ -209,7 +209,7 @@ def test_a_court_application_within_the_demand_period_is_asked_a_referral_is_not
 ):
     from qgis.PyQt.QtWidgets import QMessageBox
 
-    today = dt.date.today()
+    today = clock.today()
     start = today - dt.timedelta(days=40)
     steps = [Stage.VERIFY, Stage.FILE, Stage.INVESTIGATE, Stage.NOTIFY, Stage.PENALISE]
     case_id = _case(

@@ -893,29 +893,16 @@ def test_a_report_alone_needs_no_field_evidence_but_a_step_with_one_does():
     assert stopped.events[-1] in stopped.evidence_gaps()
 
 
-def test_a_recording_is_dated_on_the_local_clock():
+def test_a_recording_is_dated_on_the_beijing_day(away_from_beijing):
     """A recording has no EXIF: its file time is stored in UTC. Made at 07:30 in Zichuan
-    (23:30 UTC the day before), it is evidence of the local day."""
-    import os
-    import time
-
+    (23:30 UTC the day before), it is evidence of the Beijing day, on a laptop set to UTC too."""
     from zc_enforcement_plugin.core import evidence
     from zc_enforcement_plugin.core.ledger import EvidenceRecord
 
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Asia/Shanghai"
-    time.tzset()
-    try:
-        record = EvidenceRecord("audio", "a.m4a", "0" * 64, 1, file_modified="2024-03-11T23:30:00Z")
-        assert evidence.evidence_day(record) == d("2024-03-12")
-        photo = EvidenceRecord("photo", "p.jpg", "0" * 64, 1, taken_at="2024-03-11T23:50:00")
-        assert evidence.evidence_day(photo) == d("2024-03-11")  # the camera's own clock
-    finally:
-        if before is None:
-            os.environ.pop("TZ", None)
-        else:
-            os.environ["TZ"] = before
-        time.tzset()
+    record = EvidenceRecord("audio", "a.m4a", "0" * 64, 1, file_modified="2024-03-11T23:30:00Z")
+    assert evidence.evidence_day(record) == d("2024-03-12")
+    photo = EvidenceRecord("photo", "p.jpg", "0" * 64, 1, taken_at="2024-03-11T23:50:00")
+    assert evidence.evidence_day(photo) == d("2024-03-11")  # the camera's own clock
 
 
 def test_overdue_cases_filter(cal):

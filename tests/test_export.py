@@ -25,7 +25,7 @@ from shapely.geometry import box
 
 from tests import paper
 from tests.workbooks import check_workbook
-from zc_enforcement_plugin.core import domain, evidence, export, ledger, spot_files
+from zc_enforcement_plugin.core import clock, domain, evidence, export, ledger, spot_files
 from zc_enforcement_plugin.core import ledger_schema as ls
 
 BATCH = "2026年第一季度"
@@ -108,7 +108,7 @@ def build_ledger(folder: Path, records, note: str = NOTE) -> ledger.GeoPackageLe
     report = store.import_batch(BATCH, records)
     assert report.ok, report.lines()
     spots = store.spots()
-    today = dt.date.today()
+    today = clock.today()
     first, second, third = spots[0], spots[1], spots[2]
     store.record_verdict(
         first.id,
@@ -454,7 +454,7 @@ def test_the_sheet_shows_the_verified_figures_and_says_when_a_remark_is_cut(
             ls.VERDICT_ILLEGAL,
             "未报即用",
             "张三",
-            dt.date.today(),
+            clock.today(),
             areas=areas,
             note=long_note,
             details={
@@ -936,7 +936,7 @@ def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undra
     store = build_ledger(tmp_path / "field", screened)
     spot = store.spots()[3]
     store.record_verdict(
-        spot.id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", dt.date.today())
+        spot.id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", clock.today())
     )
     files = tmp_path / "phone"
     files.mkdir()

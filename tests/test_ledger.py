@@ -21,7 +21,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import box, mapping
 
-from zc_enforcement_plugin.core import domain
+from zc_enforcement_plugin.core import clock, domain
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.evidence import (
     check_evidence_integrity,
@@ -897,7 +897,7 @@ def test_spot_list_filters_and_review_order(ledger):
 # --- verdict validation --------------------------------------------------------------------------
 
 _SPOT = SpotSummary(1, "b", "S1", None, None, 1000.0, 400.0, 0.0, None, 1, "unverified", None, None)
-_TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+_TOMORROW = (clock.today() + dt.timedelta(days=1)).isoformat()
 _SPLIT = {"GDMJ": 400.0, "FGNYDMJ": 300.0, "JSYDMJ": 200.0, "WLYDMJ": 100.0}
 
 
@@ -1893,20 +1893,15 @@ def test_exif_gps_takes_lower_case_references_and_refuses_impossible_latitudes(t
     assert (info.lat, info.lon) == (None, None)
 
 
-def test_the_day_of_a_recording_is_the_local_day_of_its_utc_file_time(monkeypatch):
-    """A recording made at 07:30 Beijing time has a file time of 23:30 UTC the day before."""
+def test_the_day_of_a_recording_is_the_beijing_day_of_its_utc_file_time(away_from_beijing):
+    """A recording made at 07:30 Beijing time has a file time of 23:30 UTC the day before:
+    the Beijing day on every computer, whatever its zone."""
     from zc_enforcement_plugin.core.evidence import evidence_day
 
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
-    time.tzset()
-    try:
-        record = EvidenceRecord(
-            ls.EVIDENCE_AUDIO, "S1/a.m4a", "0" * 64, 1, file_modified="2024-03-04T23:30:00Z"
-        )
-        assert evidence_day(record) == dt.date(2024, 3, 5)
-    finally:
-        monkeypatch.undo()
-        time.tzset()
+    record = EvidenceRecord(
+        ls.EVIDENCE_AUDIO, "S1/a.m4a", "0" * 64, 1, file_modified="2024-03-04T23:30:00Z"
+    )
+    assert evidence_day(record) == dt.date(2024, 3, 5)
 
 
 def test_a_spot_number_with_a_control_character_makes_a_plain_folder(ledger, tmp_path):

@@ -14,7 +14,7 @@ import shapely.geometry
 from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
 from tests.holiday_notices import complete_year
-from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core import clock, ledger
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
@@ -326,7 +326,7 @@ def test_patrol_compliance_checks_the_last_complete_week_by_default(provider):
     )
     start = algorithm.parameterDefinition("START").defaultValue()
     end = algorithm.parameterDefinition("END").defaultValue()
-    today = dt.date.today()
+    today = clock.today()
     monday = today - dt.timedelta(days=today.weekday() + 7)
     assert (start.year(), start.month(), start.day()) == (monday.year, monday.month, monday.day)
     sunday = monday + dt.timedelta(days=6)
@@ -351,7 +351,7 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
     in Beijing time is taken (23:30 UTC on the 3rd is 07:30 on the 4th); the same patrol run
     twice is refused, naming the first; two different patrols in one second get two numbers."""
     common = {"LEDGER": str(ledger_path), "OFFICE": "城南所", "STAFF": "张工、王工"}
-    ahead = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    ahead = (clock.today() + dt.timedelta(days=1)).isoformat()
     with pytest.raises(QgsProcessingException, match="in the future"):
         run("recordpatrol", {**common, "DATE": ahead, "FINDINGS": "无"})
     old = _timed_gpx(tmp_path / "old.gpx", "2025-03-01T01:00:00Z", "2025-03-01T02:00:00Z")
@@ -424,7 +424,7 @@ def test_ledger_settings_on_a_new_ledger_say_what_comes_not_an_error(provider, t
     result = processing.run("zcenforcement:ledgersettings", {"LEDGER": str(path)}, feedback=lost)
     assert len(lost.errors) == 1 and "1 evidence files" in lost.errors[0]
     assert "first evidence file" not in result["IN_FORCE"]
-    year = dt.date.today().year + 1
+    year = clock.today().year + 1
     coming = [w for w in said.warnings if f"No holiday schedule for {year}" in w]
     if workdays.WorkCalendar.for_ledger(path).covers(dt.date(year, 1, 1)):
         assert coming == []

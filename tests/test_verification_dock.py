@@ -21,7 +21,7 @@ from qgis.PyQt.QtTest import QTest
 
 from tests.holiday_notices import complete_year
 from tests.test_dock_hostile_text import _as_html, without_isolates
-from zc_enforcement_plugin.core import domain, ledger, screening, workdays
+from zc_enforcement_plugin.core import clock, domain, ledger, screening, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
@@ -256,7 +256,7 @@ def test_a_broken_holiday_file_is_reported_and_the_open_ledger_stays(dock, ledge
 def test_verdict_dates_default_to_today(dock, ledger_path):
     dock.open_ledger(str(ledger_path))
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
-    assert panel.verdict().verified_on == dt.date.today()
+    assert panel.verdict().verified_on == clock.today()
     assert panel.verdict().category == ls.VERDICT_ILLEGAL
 
 
@@ -1175,11 +1175,11 @@ def test_a_case_step_dated_in_the_future_is_refused(tmp_path):
             spot_id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", dt.date(2025, 3, 3))
         )
         case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
-        ahead = dt.date.today() + dt.timedelta(days=1)
+        ahead = clock.today() + dt.timedelta(days=1)
         with pytest.raises(ledger.CaseError, match="future"):
             store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, ahead, "李工"))
         assert len(store.case(case_id).events) == 1
-        store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date.today(), "李工"))
+        store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, clock.today(), "李工"))
 
 
 def test_a_spot_with_unreadable_figures_is_shown_as_delivered(dock, tmp_path):
@@ -2639,7 +2639,7 @@ def test_refresh_reads_what_was_recorded_in_the_open_ledger_elsewhere(dock, ledg
         assert store.import_batch("toolbox", extra).ok
         other = next(s for s in spots if s.id != shown)
         store.record_verdict(
-            other.id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "李四", dt.date.today())
+            other.id, ledger.Verdict(ls.VERDICT_OTHER, "伪变化", "李四", clock.today())
         )
     assert len(dock.session.queue) == before  # not yet read
     dock.refresh_button.click()
@@ -2841,7 +2841,7 @@ def test_a_refused_save_from_the_back_arrow_keeps_the_form_with_its_reasons(
 def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path):
     """The core's refusals are "中文 / English": under a Chinese form the English half was a
     second reading of each reason. The case page's banner and refusals likewise."""
-    from qgis.PyQt.QtCore import QCoreApplication, QDate
+    from qgis.PyQt.QtCore import QCoreApplication
 
     from zc_enforcement_plugin.i18n import install_translator
 
@@ -2853,7 +2853,7 @@ def test_a_chinese_interface_shows_a_refusal_in_chinese_alone(dock, ledger_path)
         assert panel.messages.text() == "须填写核查人"
         assert _verdicts(ledger_path)[spot_id] == []
         # Dates as the ledger and the reports write them, not Qt's "27 Nov 2026".
-        today = QDate.currentDate().toString("yyyy-MM-dd")
+        today = clock.today().isoformat()
         assert panel.verified_on.text() == today
         assert panel.approval_date.displayFormat() == "yyyy-MM-dd"
         # The spot page's referral line (a spot at criminal scale) in Chinese alone.
@@ -3476,7 +3476,7 @@ def test_an_illegal_spot_with_no_case_shows_its_deadlines_and_is_listed_overdue(
     # No schedule for any year: every working-day deadline is an estimate, whatever today is.
     monkeypatch.setattr(workdays, "library_years", lambda: frozenset())
     dock.open_ledger(str(ledger_path))
-    judged_on = dt.date.today() - dt.timedelta(days=14)
+    judged_on = clock.today() - dt.timedelta(days=14)
     spot_id = dock.session.current_id
     _judge_illegal(dock, judged_on)
     dock._show_session()
@@ -3558,7 +3558,7 @@ def test_a_ledger_file_replaced_on_disk_is_read_from_the_new_file(dock, ledger_p
     spot_id = dock.session.current_id
     incoming = ledger_path.with_name("incoming.gpkg")
     shutil.copyfile(ledger_path, incoming)  # the colleague's copy: the spot not judged there
-    _judge_illegal(dock, dt.date.today())
+    _judge_illegal(dock, clock.today())
     dock.refresh_ledger()
     assert dock.session.store.current_verdict(spot_id) is not None
     os.replace(incoming, ledger_path)

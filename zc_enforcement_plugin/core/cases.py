@@ -36,6 +36,7 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any
 
+from zc_enforcement_plugin.core import clock
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.areas import at_referral_scale
 from zc_enforcement_plugin.core.domain import (
@@ -1023,11 +1024,12 @@ class Case:
         """The deadlines that apply to this case so far, in the order of :data:`DEADLINE_SPECS`
         (a serious-case report of an earlier spell at the criminal scale before the current one).
 
-        ``calendar`` defaults to the strict official calendar, ``today`` to the system date.
+        ``calendar`` defaults to the strict official calendar, ``today`` to the Beijing day
+        (clock.today(): the computer's own zone may still be on yesterday).
         A year without a schedule gives a deadline with a warning, never an exception.
         """
         cal = calendar or default_calendar()
-        today = today or date.today()
+        today = today or clock.today()
         result = []
         for spec in DEADLINE_SPECS:
             if spec.starts_at is None and spec.started_by is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import ledger_schema as ls
+from .clock import in_china_time
 from .files import FILE_NAME_BYTES, numbered_name, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
 
@@ -452,8 +453,9 @@ def _claim(temporary: Path, target: Path) -> bool:
 
 def evidence_day(record: EvidenceRecord) -> dt.date | None:
     """The day a photo, video or recording was made: the camera's (EXIF) time, which is local
-    already, else the file's own modification time (stored in UTC) on this computer's clock;
-    None when neither is known (not the day it was attached)."""
+    already, else the file's own modification time (stored in UTC) in Beijing time, the same
+    day on every computer whatever its zone; None when neither is known (not the day it was
+    attached)."""
     if record.taken_at:
         try:
             return dt.date.fromisoformat(str(record.taken_at)[:10])
@@ -466,7 +468,7 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
             return None
         if stamp.tzinfo is None:
             stamp = stamp.replace(tzinfo=dt.timezone.utc)
-        return stamp.astimezone().date()  # a recording at 07:30 in Zichuan is 23:30 UTC
+        return in_china_time(stamp).date()  # a recording at 07:30 in Zichuan is 23:30 UTC
     return None
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .clock import CHINA_TIME
+
 # How long install waits for a lock on a ledger table before it gives up, rolls back and says who
 # holds it. Short: while install waits, every save queues behind it, frozen.
 INSTALL_LOCK_WAIT_SECONDS = 10.0
-
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 # The application_name install gives its session while it runs (ASCII: the server shows other
 # characters as "?"), so that a save it holds up can say the administrator is upgrading the
@@ -73,7 +73,7 @@ def describe_holders(holders: list[tuple]) -> tuple[str, str]:
             zh_parts.append(f"应用 {application}")
             en_parts.append(f"application {application!r}")
         if started is not None:
-            at = started.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+            at = started.astimezone(CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
             zh_parts.append(f"事务始于 {at}（北京时间）")
             en_parts.append(f"transaction open since {at} Beijing time")
         if state:

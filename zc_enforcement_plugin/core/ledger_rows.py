@@ -22,6 +22,7 @@ from .cases import (
     CaseOrigin,
     Stage,
 )
+from .clock import CHINA_TIME
 from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
@@ -42,7 +43,6 @@ from .ledger_records import (
     SpotSummary,
     Verdict,
 )
-from .patrols import CHINA_TIME
 
 
 @dataclass(frozen=True)

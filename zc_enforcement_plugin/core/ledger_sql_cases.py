@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from . import clock
 from . import ledger_schema as ls
 from .cases import (
     Case,
@@ -415,7 +416,7 @@ def event_row(case_id: int, event: CaseEvent) -> tuple:
 def _refuse_future(stage: Stage, day: dt.date) -> None:
     """A step dated ahead would stand before every real one: later steps could no longer be
     recorded, as events cannot go back in time."""
-    if day > dt.date.today():
+    if day > clock.today():
         raise CaseError(
             f"“{stage.label_zh}”的日期 {day} 晚于今天 / the {stage.value} date {day} is in the "
             "future"

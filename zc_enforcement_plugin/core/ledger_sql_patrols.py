@@ -13,6 +13,7 @@ from typing import Any
 
 from shapely.geometry import LineString, MultiLineString
 
+from . import clock
 from . import ledger_schema as ls
 from .ledger_delivery import patrol_route
 from .ledger_records import LedgerError
@@ -44,7 +45,7 @@ class SqlPatrolsMixin:
         """Append a patrol record with its route (EPSG:4527); returns its feature id."""
         if not isinstance(record, PatrolRecord):
             raise TypeError("add_patrol takes a patrols.PatrolRecord")
-        if record.date > dt.date.today():
+        if record.date > clock.today():
             # Patrols are append-only: a typo ahead would count towards weeks not yet come.
             raise LedgerError(
                 f"巡查日期 {record.date} 晚于今天 / the patrol date {record.date} is in the future"

@@ -6,13 +6,13 @@ dialect hooks (ledger_sql), so one copy serves the GeoPackage and the PostGIS le
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from . import clock
 from . import ledger_schema as ls
 from .domain import (
     BASIC_FARMLAND_AREA,
@@ -334,7 +334,7 @@ class SqlSpotsMixin:
         # Kept with the spot: the dock shows it when the spot is looked at again, and a save
         # refused for it names what changed since the version the verifier saw.
         entry = {
-            "on": dt.date.today().isoformat(),
+            "on": clock.today().isoformat(),
             "at": utc_now(),
             "changes": changes,
             "version": spot_version(int(verdicts), refreshes) + 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from . import clock
 from . import ledger_schema as ls
 from .dates import parse_date
 from .domain import (
@@ -90,7 +91,7 @@ def validate_verdict(verdict: Verdict, spot: SpotSummary | None) -> list[str]:
                 f"date {verdict.verified_on!r} is not a date (YYYY-MM-DD)"
             )
         else:
-            if day > dt.date.today():
+            if day > clock.today():
                 messages.append(
                     f"核查日期 {day} 晚于今天 / the verification date {day} is in the future"
                 )

@@ -30,6 +30,7 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString
 
 from zc_enforcement_plugin.core.areas import gk3_zone
+from zc_enforcement_plugin.core.clock import CHINA_TIME
 from zc_enforcement_plugin.core.ledger_schema import LEDGER_SRS_ID
 
 # The work plan's weekly rule (DOMAIN.md §1, 2022 plan): the one place the 3 is written; the
@@ -245,13 +246,9 @@ def read_gpx_track(path: PathLike) -> list[TrackPoint]:
     return points
 
 
-# Beijing time, the day a patrol is dated in (GPX times are UTC: 07:30 on a morning in
-# Zichuan is 23:30 the day before in UTC).
-CHINA_TIME = timezone(timedelta(hours=8))
-
-
 def track_days(points: list[TrackPoint]) -> set[date]:
-    """The days (Beijing time) on which a track's timed points were recorded."""
+    """The days (Beijing time) on which a track's timed points were recorded (GPX times are
+    UTC: 07:30 on a morning in Zichuan is 23:30 the day before in UTC)."""
     return {t.astimezone(CHINA_TIME).date() for _, _, t in points if t is not None}
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from . import clock
 from . import ledger_schema as ls
 from .areas import shown_mu
 from .domain import (
@@ -165,7 +166,7 @@ def accountability_ratio(
 ) -> AccountabilityReport:
     # Its district row is the district's figure of accountability: one office's towns are not it.
     refuse_office_login(ledger, ("问责比例", "the accountability ratio"))
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)  # its counting is quick: the reading is it
     context = read_ledger(ledger, as_of, calendar, step)
     common_warnings(context, period)

@@ -12,9 +12,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import clock, xlsx
 from . import deadlines as dl
 from . import ledger_schema as ls
-from . import xlsx
 from .cases import Case, Stage
 from .dates import parse_date
 from .domain import (
@@ -178,7 +178,7 @@ class Period:
 
 
 def last_month(today: dt.date | None = None) -> Period:
-    first = (today or dt.date.today()).replace(day=1)
+    first = (today or clock.today()).replace(day=1)
     previous = first - dt.timedelta(days=1)
     return Period.month(previous.year, previous.month)
 

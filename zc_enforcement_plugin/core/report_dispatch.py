@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import clock
 from . import deadlines as dl
 from . import ledger_schema as ls
 from .cases import Stage
@@ -227,7 +228,7 @@ def weekly_dispatch(
     overdue."""
     if period.kind != WEEK:
         raise ValueError(f"weekly_dispatch needs a week, got {period.kind}")
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)
     context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     counting = part_of(step, READ_SHARE, 1.0)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import clock
 from . import ledger_schema as ls
 from .areas import shown_mu
 from .cases import ORIGIN_PATROL
@@ -449,7 +450,7 @@ def monthly_ranking(
     if period.kind != MONTH:
         raise ValueError(f"monthly_ranking needs a month, got {period.kind}")
     refuse_office_login(ledger, ("每月通报", "the monthly ranking"))
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)
     context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)
@@ -481,7 +482,7 @@ def assessment(
     if period.kind not in (HALF_YEAR, YEAR):
         raise ValueError(f"assessment needs a half-year or a year, got {period.kind}")
     refuse_office_login(ledger, ("考核", "the assessment"))
-    as_of = as_of or dt.date.today()
+    as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)
     context = read_ledger(ledger, as_of, calendar, part_of(step, 0.0, READ_SHARE))
     weights, source = _weights(ledger)

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Union
 
+from . import clock
 from .dates import as_typed
 from .domain import first_of
 
@@ -184,7 +185,7 @@ def library_years() -> frozenset[int]:
 
     # Seed from the library's own table when it exposes one, else try recent years.
     table = getattr(chinese_calendar, "holidays", None) or {}
-    seeds = sorted({d.year for d in table}) or list(range(date.today().year, 1999, -1))
+    seeds = sorted({d.year for d in table}) or list(range(clock.today().year, 1999, -1))
     seed = next((y for y in seeds if knows(y)), None)
     if seed is None:
         return frozenset()

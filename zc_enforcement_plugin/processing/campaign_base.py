@@ -28,10 +28,10 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QDate, QVariant
+from qgis.PyQt.QtCore import QVariant
 
 from ..compat import FIELD_DOUBLE, FIELD_INT, FIELD_STRING, WKB_MULTIPOLYGON, WKB_NO_GEOMETRY
-from ..core import areas, domain
+from ..core import areas, clock, domain
 from ..core import campaigns_schema as cs
 from ..i18n import tr
 from . import measuring
@@ -322,7 +322,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             self.YEAR,
             tr("Year of the numbers"),
             integer,
-            defaultValue=QDate.currentDate().year(),
+            defaultValue=clock.today().year,
             minValue=1000,
             maxValue=9999,
         )
@@ -375,7 +375,7 @@ class CampaignAlgorithm(EnforcementAlgorithm):
 
     def _check_date(self, parameters, context) -> dt.date:
         if not self._given(parameters, self.CHECK_DATE):
-            return dt.date.today()
+            return clock.today()
         value = self.parameterAsDateTime(parameters, self.CHECK_DATE, context)
         if not value.isValid():
             raise fail(

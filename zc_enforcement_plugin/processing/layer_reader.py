@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,7 +22,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime
+from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from ..core import gpkg_read, reproject, screening, spot_files
 from ..i18n import tr
@@ -315,7 +316,12 @@ def _plain(value):
     except AttributeError:
         return value
     if isinstance(value, QDateTime):  # before QDate: not a subclass, but checked first anyway
-        return value.toPyDateTime()
+        moment = value.toPyDateTime()  # its wall time, without its zone
+        if value.timeSpec() == Qt.TimeSpec.LocalTime:
+            return moment
+        # A time that says its zone (a GeoPackage's DATETIME is UTC) keeps it: core/ dates it
+        # by its Beijing day, 2026-03-04T16:00Z being 2026-03-05 (dates.parse_date).
+        return moment.replace(tzinfo=dt.timezone(dt.timedelta(seconds=value.offsetFromUtc())))
     if isinstance(value, QDate):
         return value.toPyDate()
     return value

@@ -13,8 +13,8 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..core import clock, ledger, reports, workdays
 from ..core import deadlines as dl
-from ..core import ledger, reports, workdays
 from ..core import ledger_schema as ls
 from ..deadline_tags import rule_tag
 from ..i18n import tr
@@ -158,7 +158,7 @@ class LedgerSettings(EnforcementAlgorithm):
         lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]
         for warning in calendar.override_warnings:
             feedback.pushWarning(warning)
-        for warning in missing_schedule_warnings(calendar, dt.date.today()):
+        for warning in missing_schedule_warnings(calendar, clock.today()):
             lines.append(warning)
             feedback.pushWarning(warning)
         for line in lines:

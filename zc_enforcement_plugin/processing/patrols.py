@@ -31,7 +31,7 @@ from ..compat import (
     SOURCE_LINE,
     WKB_NO_GEOMETRY,
 )
-from ..core import domain, ledger, patrols
+from ..core import clock, domain, ledger, patrols
 from ..i18n import tr
 from .base import (
     LEDGER_CRS,
@@ -116,7 +116,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         day = _date(self, parameters, "DATE", context)
         staff = tuple(domain.split_list(self.parameterAsString(parameters, "STAFF", context)))
         route = self._route(parameters, context, day)
-        patrol_id = f"XC-{office}-{day.isoformat()}-{dt.datetime.now():%H%M%S}"
+        patrol_id = f"XC-{office}-{day.isoformat()}-{clock.now():%H%M%S}"
         try:
             record = patrols.PatrolRecord(
                 id=patrol_id,
@@ -295,7 +295,8 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
         add_ledger_parameter(self)
         # Last complete week (Monday to Sunday) by default: both dates were today, a range of
         # one day in which no week can be judged.
-        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday() + 7)
+        today = clock.today()
+        monday = today - dt.timedelta(days=today.weekday() + 7)
         for name, title, day in (
             ("START", tr("From"), monday),
             ("END", tr("To"), monday + dt.timedelta(days=6)),

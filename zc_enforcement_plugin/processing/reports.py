@@ -15,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..core import domain, reports
+from ..core import clock, domain, reports
 from ..core import staging as staging_files
 from ..core.ledger import LedgerError
 from ..core.report_basis import DISPATCH_WORKING_DAYS
@@ -91,7 +91,7 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(str(exc)) from None
         text = (self.parameterAsString(parameters, self.REPORT_DATE, context) or "").strip()
         try:
-            as_of = dt.date.fromisoformat(text) if text else dt.date.today()
+            as_of = dt.date.fromisoformat(text) if text else clock.today()
         except ValueError:
             raise fail(
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
@@ -274,7 +274,7 @@ class WeeklyDispatch(_ReportAlgorithm):
         return {"working_days": str(DISPATCH_WORKING_DAYS)}
 
     def add_period_parameters(self) -> None:
-        last_week = dt.date.today() - dt.timedelta(days=7)
+        last_week = clock.today() - dt.timedelta(days=7)
         self.addParameter(
             QgsProcessingParameterString(
                 self.WEEK,
@@ -330,7 +330,7 @@ class Assessment(_ReportAlgorithm):
                 self.YEAR,
                 tr("Year"),
                 QgsProcessingParameterNumber.Type.Integer,
-                dt.date.today().year,
+                clock.today().year,
                 minValue=2000,
                 maxValue=2100,
             )
@@ -381,7 +381,7 @@ class AccountabilityRatio(_ReportAlgorithm):
             QgsProcessingParameterString(
                 self.PERIOD,
                 tr("Period (YYYY, YYYY-H1, YYYY-MM or YYYY-Www)"),
-                defaultValue=str(dt.date.today().year - 1),
+                defaultValue=str(clock.today().year - 1),
             )
         )
 

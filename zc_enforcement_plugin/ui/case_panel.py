@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from qgis.PyQt.QtCore import QDate, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -27,7 +27,7 @@ from ..core import deadlines as dl
 from ..core.areas import shown_mu
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
-from .entries_panel import EntriesPanel, date_edit
+from .entries_panel import EntriesPanel, done_date_edit
 from .messages import (
     REFUSAL_COLOUR,
     WARNING_COLOUR,
@@ -181,8 +181,7 @@ class CasePanel(EntriesPanel):
         self.stage = QComboBox(self)
         self.stage.setObjectName("stage")
         form.addRow(tr("Next step"), self.stage)
-        self.date = date_edit(self, QDate.currentDate())
-        self.date.setMaximumDate(QDate.currentDate())  # steps are recorded once taken
+        self.date = done_date_edit(self)  # steps are recorded once taken
         form.addRow(tr("Date"), self.date)
         self.person = QLineEdit(self)
         form.addRow(tr("Person"), self.person)
@@ -213,8 +212,7 @@ class CasePanel(EntriesPanel):
         self.corrected = QComboBox(self)
         self.corrected.setObjectName("correctedStep")
         correction.addRow(tr("Correct step"), self.corrected)
-        self.corrected_date = date_edit(self, QDate.currentDate())
-        self.corrected_date.setMaximumDate(QDate.currentDate())
+        self.corrected_date = done_date_edit(self)
         self.reason = QLineEdit(self)
         self.reason.setObjectName("correctionReason")
         self.reason.setPlaceholderText(tr("reason (required), e.g. typing error"))

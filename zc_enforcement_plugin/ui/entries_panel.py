@@ -32,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core import clock
 from ..i18n import tr
 from .messages import LOG_TAG, plain_html
 
@@ -45,6 +46,21 @@ def date_edit(parent, date: QDate | None = None) -> QDateEdit:
     edit = QDateEdit(parent) if date is None else QDateEdit(date, parent)
     edit.setDisplayFormat(DATE_DISPLAY_FORMAT)
     edit.setCalendarPopup(True)
+    return edit
+
+
+def today_qdate() -> QDate:
+    """Today in Beijing time, as Qt holds dates (QDate.currentDate() is the day in this
+    computer's own zone: yesterday before 08:00 on a laptop set to UTC)."""
+    day = clock.today()
+    return QDate(day.year, day.month, day.day)
+
+
+def done_date_edit(parent) -> QDateEdit:
+    """A date field for something already done (a verification, a step): today in Beijing
+    time, and no later, as the ledger refuses a date ahead."""
+    edit = date_edit(parent, today_qdate())
+    edit.setMaximumDate(today_qdate())
     return edit
 
 

@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ..core import cases, evidence, ledger
+from ..core import cases, clock, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.report_basis import REFERRAL_FIELDS, spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
@@ -342,7 +342,7 @@ class ReviewSession:
         ids = [s.id for s in unopened]
         histories = self.store.verdict_histories(ids)
         fields = self.store.spot_attributes(ids, REFERRAL_FIELDS)
-        day = today or dt.date.today()
+        day = today or clock.today()
         late = set()
         for summary in unopened:
             case = spot_as_unopened_case(summary, histories[summary.id], fields[summary.id], day)
@@ -479,7 +479,7 @@ def unopened_case_of(
     for a spot with a case or not judged 违法."""
     if case is not None or spot.category != ls.VERDICT_ILLEGAL:
         return None
-    return spot_as_unopened_case(spot, history, spot.attributes, today or dt.date.today())
+    return spot_as_unopened_case(spot, history, spot.attributes, today or clock.today())
 
 
 def _holiday_file_stamp(where: Path | str | None) -> tuple[int, int] | None:

@@ -24,7 +24,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
-from .entries_panel import EntriesPanel, date_edit
+from .entries_panel import EntriesPanel, date_edit, done_date_edit
 from .messages import refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
@@ -139,8 +139,7 @@ class VerdictPanel(EntriesPanel):
         self.verifier.setObjectName("verifier")
         self.verifier.setText(str(QgsSettings().value(VERIFIER_SETTING, "") or ""))
         form2.addRow(tr("Verifier"), self.verifier)
-        self.verified_on = date_edit(self, QDate.currentDate())
-        self.verified_on.setMaximumDate(QDate.currentDate())  # the ledger refuses a future one
+        self.verified_on = done_date_edit(self)
         form2.addRow(tr("Date verified"), self.verified_on)
 
         self.messages = refusal_label(self)
