@@ -315,3 +315,29 @@ def test_a_qgis_date_time_in_utc_is_read_as_its_beijing_day(qgis_app, away_from_
     local = QDateTime(QDate(2026, 3, 4), QTime(16, 0), Qt.TimeSpec.LocalTime)
     assert parse_date(_plain(utc)) == dt.date(2026, 3, 5)
     assert parse_date(_plain(local)) == dt.date(2026, 3, 4)  # no zone: the day it shows
+
+
+def test_a_clock_set_wrong_is_said_on_opening_the_shared_ledger(pg_database, schema, monkeypatch):
+    """A laptop whose clock was set a year wrong recorded verdicts and cases dated 2031 into
+    the shared ledger without a word (every date check is this computer's). Opening the
+    ledger compares its clock with the server's: minutes apart says nothing, a wrong day or
+    year is said, with both times, before anything is saved."""
+    real_now = clock.now()
+    for drift, said in ((dt.timedelta(minutes=5), False), (dt.timedelta(days=1), True)):
+        monkeypatch.setattr(clock, "now", lambda drift=drift: real_now + drift)
+        store = open_store(pg_database, schema)
+        try:
+            notices = list(store.opening_notices)
+        finally:
+            store.close()
+        assert bool(notices) is said, notices
+    wrong = dt.datetime(2031, 3, 5, 10, 0, tzinfo=clock.CHINA_TIME)
+    monkeypatch.setattr(clock, "now", lambda: wrong)
+    store = open_store(pg_database, schema)
+    try:
+        (notice,) = store.opening_notices
+    finally:
+        store.close()
+    assert "本机时钟（北京时间 2031-03-05 10:00）" in notice
+    assert f"({real_now:%Y-%m-%d} " in notice or f"（北京时间 {real_now:%Y-%m-%d} " in notice
+    assert "this computer's clock (2031-03-05 10:00 Beijing time) disagrees" in notice

@@ -2164,6 +2164,7 @@ NOT_GUARDED = {
     "load_rows",  # ledger_migrate's copy, inside its transaction
     "lock_settings",  # inside the settings' transaction only (it refuses outside one)
     "file_changed",  # a server's ledger has no file: always None, nothing asked of the server
+    "opening_notices",  # what opening found (a clock set wrong), kept: nothing asked again
 }
 
 

@@ -30,3 +30,31 @@ def in_china_time(moment: dt.datetime) -> dt.datetime:
     the 5th here); a naive one as it is: it is already a reading of some local clock, whose
     zone it does not say."""
     return moment if moment.tzinfo is None else moment.astimezone(CHINA_TIME)
+
+
+# How far this computer's clock may stand from the shared ledger server's before the user is
+# told: minutes of drift are harmless to dates, a wrong day or year is not.
+CLOCK_DISAGREEMENT = dt.timedelta(minutes=10)
+
+
+def disagreement_with(server_now: dt.datetime, server: str) -> str | None:
+    """What to tell the user when this computer's clock stands more than CLOCK_DISAGREEMENT
+    from ``server_now`` (the shared ledger server's now()), else None. Every date the plugin
+    records or judges by is this computer's (forms' today, "not in the future", overdue): a
+    clock set a year wrong let verdicts and cases dated 2031 into the shared ledger."""
+    here = now()
+    if abs(here - server_now) <= CLOCK_DISAGREEMENT:
+        return None
+    shown = "%Y-%m-%d %H:%M"
+    there = server_now.astimezone(CHINA_TIME)
+    return (
+        f"本机时钟（北京时间 {here:{shown}}）与数据库服务器 {server} 的时钟（北京时间 "
+        f"{there:{shown}}）不一致：插件按本机日期填写、核对核查日期与案件步骤日期，"
+        "并判断是否逾期，可能记错或算错日期。请先校正本机的日期、时间与时区（或请管理员校正"
+        "服务器时钟）再保存 / this "
+        f"computer's clock ({here:{shown}} Beijing time) disagrees with the clock of the "
+        f"database server {server} ({there:{shown}} Beijing time): the plugin dates and checks "
+        "verdicts and case steps and judges what is overdue by this computer's day, so dates "
+        "may be recorded or counted wrong. Set this computer's date, time and time zone right "
+        "(or ask the administrator to set the server's) before saving"
+    )

@@ -51,9 +51,9 @@ from typing import Any
 
 import shapely
 
+from . import clock, ledger_sql, workdays
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
-from . import ledger_sql, workdays
 from .cases import CaseEvent
 from .evidence import NOTHING_RECORDED, unreachable_share_error
 from .ledger_postgis_server import (  # noqa: F401 - the server's names the store uses, and
@@ -260,12 +260,17 @@ class PostGISLedger(SqlLedger):
         self.migrated_from = None
         self._connect()
         try:
-            version = self._scalar(
-                f"SELECT value FROM {ls.T_META} WHERE key = %s", (META_POSTGIS_VERSION,)
+            # The server's clock with the version, in the same round trip: dates are this
+            # computer's, and a clock set wrong must be said before anything is saved.
+            version, server_now = self._row(
+                f"SELECT (SELECT value FROM {ls.T_META} WHERE key = %s), now()",
+                (META_POSTGIS_VERSION,),
             )
         except self._pg.Error as exc:
             self.close()
             raise self._translate(exc) from exc
+        disagreement = clock.disagreement_with(server_now, self._server_zh)
+        self.opening_notices = [disagreement] if disagreement else []
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.path}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
