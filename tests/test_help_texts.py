@@ -49,7 +49,13 @@ EXPLAINED = {
     "createdemodistrict": ["SIZE", "SEED"],
     "exportverification": ["ENCODING", "AFTER_IMAGE", "BEFORE_IMAGE", "SHEETS_FOR"],
     "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "TOWNS", "PIECES"],
-    "ledgersettings": ["DEADLINE_RULES", "REPORT_WEIGHTS", "EVIDENCE_FOLDER", "HOLIDAY_FILE"],
+    "ledgersettings": [
+        "DEADLINE_RULES",
+        "REPORT_WEIGHTS",
+        "OFFICE_ALIASES",
+        "EVIDENCE_FOLDER",
+        "HOLIDAY_FILE",
+    ],
     "monthlyranking": ["REPORT_DATE"],
     "patrolcompliance": ["MIN_DAYS"],
     "polygonizechange": [

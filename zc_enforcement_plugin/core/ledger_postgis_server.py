@@ -800,7 +800,14 @@ def _migration_10(schema: str) -> list[str]:
     A step or correction refused because the case moved on since the user saw it
     (CaseConflictError) is kept in ledger_case_conflicts, as a refused verdict is kept in
     ledger_verdict_conflicts: the brigade sees both people's entries. A table of its own, as
-    the verdict conflicts' columns are a verdict's."""
+    the verdict conflicts' columns are a verdict's.
+
+    An office sees its cases by name and by spot, not by their stored town alone: a case
+    keeps the town it was opened in (append-only), so once the town was renamed (罗村镇 to
+    罗村街道) and the office map said the new name, the office lost sight of every case it
+    held, and open_case on the spot delivered again said another office held it. Its events
+    and refused steps follow the cases it sees (their policies read ledger_cases). Only what
+    it reads widens: a new case row is held to the check version 9 gave, unchanged."""
     cases, events = ls.T_CASES, ls.T_CASE_EVENTS
     table = T_CASE_CONFLICTS
     guard = f"""CREATE FUNCTION zc_case_of_origin() RETURNS trigger LANGUAGE plpgsql
@@ -817,7 +824,14 @@ def _migration_10(schema: str) -> list[str]:
           END IF;
           RETURN NULL;
         END $$"""
+    sees = (
+        f'{ls.C_TOWN} IN (SELECT "{schema}".zc_towns_of(current_user)) '
+        f'OR {ls.C_OFFICE} IN (SELECT "{schema}".zc_offices_of(current_user)) '
+        f'OR {ls.C_SPOT_ID} IN (SELECT {ls.C_FID} FROM "{schema}".{ls.T_SPOTS})'
+    )
     statements = [
+        # USING alone: the WITH CHECK of version 9 stays as it is.
+        f"ALTER POLICY office_own ON {cases} USING ({sees})",
         *_case_misfit_sql(schema),
         guard,
         # A constraint trigger, after the row: the offices' own policy speaks first.
@@ -1089,6 +1103,57 @@ def _cases_away_from_origin(cursor, named: set[int]) -> list[str]:
     ]
 
 
+def _towns_listed(cursor, offices: dict[str, tuple[str, Sequence[str]]]) -> dict[str, list[str]]:
+    """The towns the office map lists now for each login of `offices`, before install
+    replaces them."""
+    cursor.execute(
+        f"SELECT {C_ROLE}, {ls.C_TOWN} FROM {T_OFFICE_TOWNS} WHERE {C_ROLE} = ANY(%s) "
+        f"ORDER BY {C_ROLE}, {ls.C_TOWN}",
+        (list(offices),),
+    )
+    listed: dict[str, list[str]] = {}
+    for login, town in cursor.fetchall():
+        listed.setdefault(login, []).append(town)
+    return listed
+
+
+def _towns_left_behind(
+    cursor, listed: dict[str, list[str]], offices: dict[str, tuple[str, Sequence[str]]]
+) -> list[str]:
+    """A line per town an office's new list drops that still holds spots (XZMC) or cases and
+    that no office lists any more: a town renamed (罗村镇 to 罗村街道) and given under its new
+    name only. No office sees those spots until they are delivered again under the new name;
+    the cases keep the town they were opened in (append-only), which the office still sees by
+    its own name (version 10). A town handed to another office is that office's to see."""
+    problems = []
+    for login, (office, towns) in offices.items():
+        for town in listed.get(login, []):
+            if town in towns:
+                continue
+            cursor.execute(
+                f"SELECT EXISTS (SELECT 1 FROM {T_OFFICE_TOWNS} WHERE {ls.C_TOWN} = %s), "
+                f'(SELECT count(*) FROM {ls.T_SPOTS} WHERE "{TOWN_NAME}" = %s), '
+                f"(SELECT count(*) FROM {ls.T_CASES} WHERE {ls.C_TOWN} = %s)",
+                (town, town, town),
+            )
+            still_listed, spots, cases = cursor.fetchone()
+            if still_listed or not (spots or cases):
+                continue
+            problems.append(
+                f"登录 {login}（{office}）的乡镇列表不再有 {town}，也没有其他所的列表有它，而台帐中"
+                f"该乡镇仍有图斑 {spots} 个、案件 {cases} 个：这些图斑任何所都看不到（执法监察大队"
+                "看得到），该所记在本所名下的案件仍看得到。请在该所的乡镇列表中保留旧名 "
+                f"{town}（与新名并列）后重新运行安装，或由执法监察大队以新乡镇名重新下发这些图斑 / "
+                f"login {login} ({office}) no longer lists the town {town}, and no other office "
+                f"does, which still holds spots: {spots}, cases: {cases}. No office sees those "
+                "spots (the brigade does); the office still sees the cases recorded in its "
+                f"name. Keep the old name {town} in the office's list (beside the new one) and "
+                "run install again, or have the brigade deliver those spots again with the new "
+                "town name"
+            )
+    return problems
+
+
 def _role_exists(cursor, role: str) -> bool:
     cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
     return cursor.fetchone() is not None
@@ -1112,7 +1177,8 @@ def install(
     Idempotent: run it again to add an office, change the folder or migrate the schema.
 
     Returns what the administrator must know and install could not mend: stored rows that
-    break a check the schema now has, cases sharing a spot (see _unchecked_rows); [] if none.
+    break a check the schema now has, cases sharing a spot (see _unchecked_rows), towns an
+    office's list drops that still hold spots or cases (_towns_left_behind); [] if none.
     """
     from psycopg2 import sql
     from psycopg2.extensions import encrypt_password
@@ -1218,6 +1284,7 @@ def install(
                     sql.Identifier(schema), sql.Identifier(ROLE_OFFICE)
                 )
             )
+            listed = _towns_listed(cursor, offices)
             for login, (office, towns) in offices.items():
                 cursor.execute(f"DELETE FROM {T_OFFICE_TOWNS} WHERE {C_ROLE} = %s", (login,))
                 for town in towns:
@@ -1226,7 +1293,7 @@ def install(
                         "VALUES (%s, %s, %s)",
                         (login, office, town),
                     )
-            problems = _unchecked_rows(cursor)
+            problems = _unchecked_rows(cursor) + _towns_left_behind(cursor, listed, offices)
         conn.commit()
     except BaseException as exc:
         conn.rollback()

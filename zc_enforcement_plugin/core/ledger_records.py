@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -350,6 +351,65 @@ def deadline_rules_in(settings: dict[str, Any], where: Any) -> dl.DeadlineRules:
     """The legal deadlines with the bureau's overrides among a ledger's ``settings`` (as
     settings() reads them), if any; ``where`` names the ledger in a message about them."""
     return dl.rules_from_dict(settings.get(ls.SETTING_DEADLINE_RULES), f"{where}: {ls.T_SETTINGS}")
+
+
+def office_aliases_in(settings: dict[str, Any]) -> dict[str, str]:
+    """The offices renamed among a ledger's ``settings`` (SETTING_OFFICE_ALIASES), each old
+    name with the name it bears now; {} when none is set."""
+    return office_aliases_from(settings.get(ls.SETTING_OFFICE_ALIASES))
+
+
+def office_aliases_from(value: Any) -> dict[str, str]:
+    """``value`` (old office name -> new name) checked, each old name taken to the last name
+    it became: renamed twice (罗村所 → 罗村自然资源所 → 罗村自然资源和规划所), both old names
+    count under the last. LedgerError naming an entry that is no name, or names renamed in a
+    circle, which would leave an office without a current name."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise LedgerError(
+            f"{ls.SETTING_OFFICE_ALIASES} 须为对象：旧所名 → 现所名 / "
+            f"{ls.SETTING_OFFICE_ALIASES} must be an object: old office name -> current name"
+        )
+    for old, new in value.items():
+        if not isinstance(new, str):
+            raise LedgerError(
+                f"所名 {old} 的新名须为文字，而非 {new!r} / the new name of office {old} must "
+                f"be a name, not {new!r}"
+            )
+        if not old.strip() or not new.strip():
+            raise LedgerError(
+                f"所名不能为空：{old!r} → {new!r} / an office name is empty: {old!r} -> {new!r}"
+            )
+        if old == new:
+            raise LedgerError(
+                f"所名 {old} 不能改为其自身 / office {old} cannot be renamed to itself"
+            )
+    current = {}
+    for old in value:
+        seen = [old]
+        while seen[-1] in value:
+            seen.append(value[seen[-1]])
+            if seen[-1] in seen[:-1]:
+                circle = " → ".join(seen)
+                raise LedgerError(
+                    f"所名改名成环：{circle}，无现名 / offices renamed in a circle: {circle}, "
+                    "none of them has a current name"
+                )
+        current[old] = seen[-1]
+    return current
+
+
+def under_current_names(records: Sequence[Any], aliases: dict[str, str]) -> list[Any]:
+    """``records`` (cases, patrols: dataclasses with an ``office``) with the office of each
+    renamed office read as its current name (office_aliases_from). The ledger keeps what it
+    recorded (append-only): only what is counted from it changes."""
+    return [
+        dataclasses.replace(record, office=aliases[record.office])
+        if record.office in aliases
+        else record
+        for record in records
+    ]
 
 
 def case_left_open_of(

@@ -42,6 +42,7 @@ from .ledger_records import (
     LedgerError,
     SpotSummary,
     Verdict,
+    office_aliases_from,
 )
 
 
@@ -401,6 +402,8 @@ def setting_text(key: str, value: Any, where: str) -> str | None:
             workdays.holiday_schedules(value, workdays.SHARED_HOLIDAYS_LABEL)
         except workdays.HolidayFileError as exc:
             raise LedgerError(str(exc)) from None
+    elif key == ls.SETTING_OFFICE_ALIASES:
+        office_aliases_from(value)  # a LedgerError naming the entry
     elif key == ls.SETTING_REPORT_WEIGHTS:
         from .reports import score_weights  # reports reads the ledger: import late
 

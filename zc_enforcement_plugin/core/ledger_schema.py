@@ -152,6 +152,7 @@ C_VALUE = "value"
 SETTING_DEADLINE_RULES = "deadline_rules"  # overrides for deadlines.rules_from_dict
 SETTING_REPORT_WEIGHTS = "report_weights"  # score weights of the office ranking (reports.py)
 SETTING_HOLIDAYS = "holidays"  # a shared ledger's holiday schedule, as a holiday file's JSON
+SETTING_OFFICE_ALIASES = "office_aliases"  # an office renamed: old name (SMC) -> current name
 
 # --- verdicts (DOMAIN.md §2) ----------------------------------------------------------------
 VERDICT_LEGAL = "合法"

@@ -16,7 +16,7 @@ from shapely.geometry import LineString, MultiLineString
 from . import clock
 from . import ledger_schema as ls
 from .ledger_delivery import patrol_route
-from .ledger_records import LedgerError
+from .ledger_records import LedgerError, office_aliases_in
 from .ledger_rows import utc_now
 from .patrols import PatrolRecord
 
@@ -89,9 +89,13 @@ class SqlPatrolsMixin:
 
     def known_offices(self) -> set[str]:
         """The offices the ledger knows: those of its spots and its patrols, and any set up
-        in it with no records yet (:meth:`configured_offices`)."""
+        in it with no records yet (:meth:`configured_offices`), each renamed one by its
+        current name (the setting office_aliases): its old name stays on the patrols and
+        cases recorded under it for good, and was listed, and ranked, beside the new."""
         spots = {spot.office for spot in self.spots() if spot.office}
-        return spots | {record.office for record in self.patrols()} | self.configured_offices()
+        names = spots | {record.office for record in self.patrols()} | self.configured_offices()
+        aliases = office_aliases_in(self.settings())
+        return {aliases.get(name, name) for name in names}
 
     def configured_offices(self) -> set[str]:
         """Offices set up in the ledger itself, records or not; a GeoPackage sets up none:

@@ -25,6 +25,7 @@ from .domain import (
     REFERRAL_CULTIVATED_AREA,
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
+from .ledger_records import office_aliases_in, under_current_names
 from .ledger_rows import spot_case_figures
 from .progress import Reporter
 from .workdays import WorkCalendar
@@ -377,6 +378,10 @@ def read_ledger(
     step(0.0)
     warnings: list[str] = []
     rules = ledger.deadline_rules()
+    # An office renamed keeps its old name on what was recorded under it (append-only): each
+    # report counts it under the name it bears now.
+    aliases = office_aliases_in(ledger.settings())
+    named: set[str] = set()  # the offices as recorded, to say which old names were counted
     spots: list[_SpotFacts] = []
     summaries = ledger.spots()
     step(0.05)
@@ -404,10 +409,11 @@ def read_ledger(
                 f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
                 f"spot {summary.number} has no office (SMC): listed under {NO_OFFICE}"
             )
+        named.add(summary.office)
         spots.append(
             _SpotFacts(
                 summary,
-                summary.office or NO_OFFICE,
+                aliases.get(summary.office, summary.office) or NO_OFFICE,
                 summary.town or NO_TOWN,
                 current.category if current else None,
                 current.kind if current else None,
@@ -425,6 +431,8 @@ def read_ledger(
     standings = CaseStandings()
     cases: list[tuple[CaseRecord, Case]] = []
     records = ledger.cases()
+    named |= {record.office for record in records}
+    records = under_current_names(records, aliases)
     step(0.85)
     for record in records:
         case = standings.case_as_of(record, as_of)
@@ -432,6 +440,9 @@ def read_ledger(
             cases.append((record, case))
     warnings += ledger.unreadable_cases  # left out of every figure, and said
     patrols = ledger.patrols(end=as_of)
+    configured = ledger.configured_offices()
+    named |= {record.office for record in patrols} | configured
+    patrols = under_current_names(patrols, aliases)
     step(1.0)
     # An office set up on the shared ledger is ranked even in a month it recorded nothing:
     # leaving it out would hide exactly the office that did no work.
@@ -439,13 +450,25 @@ def read_ledger(
         {s.office for s in spots if s.summary.office}
         | {r.office for r, _ in cases if r.office}
         | {p.office for p in patrols}
-        | ledger.configured_offices()
+        | {aliases.get(office, office) for office in configured}
     )
+    warnings += renamed_offices_counted(aliases, named)
     if any(s.office == NO_OFFICE for s in spots if s.category == ls.VERDICT_ILLEGAL):
         offices.append(NO_OFFICE)
     return ReportContext(
         as_of, calendar, rules, spots, cases, patrols, offices, warnings, standings
     )
+
+
+def renamed_offices_counted(aliases: Mapping[str, str], named: Iterable[str | None]) -> list[str]:
+    """A line per old office name among ``named`` (the offices as recorded) that a report
+    counts under the current one, so the figures can be traced back to the ledger's rows."""
+    return [
+        f"{old} 的图斑、案件和巡查计入 {aliases[old]}（台帐设置 {ls.SETTING_OFFICE_ALIASES}）/ "
+        f"the spots, cases and patrols of {old} are counted under {aliases[old]} (ledger "
+        f"setting {ls.SETTING_OFFICE_ALIASES})"
+        for old in sorted(set(named) & set(aliases))
+    ]
 
 
 # The screening fields a spot's referral figures are read from (spot_case_figures), beside the

@@ -1,5 +1,5 @@
-"""Processing algorithm zcenforcement:ledgersettings: the bureau's deadline rules and ranking
-weights, shown, changed or reset, checked before anything is stored."""
+"""Processing algorithm zcenforcement:ledgersettings: the bureau's deadline rules, ranking
+weights and offices renamed, shown, changed or reset, checked before anything is stored."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from qgis.core import (
 from ..core import clock, ledger, reports, workdays
 from ..core import deadlines as dl
 from ..core import ledger_schema as ls
+from ..core.ledger_records import office_aliases_from, office_aliases_in
 from ..deadline_tags import rule_tag
 from ..i18n import tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
@@ -42,7 +43,11 @@ class LedgerSettings(EnforcementAlgorithm):
         "field left empty keeps what is stored; the word default (默认) goes back to the "
         "plugin's defaults. Each value is checked before it is stored: a wrong rule "
         "name, unit or weight stops the run and nothing changes. The log lists every "
-        "rule and weight in force. Shared evidence folder (shared ledger only, set by "
+        "rule and weight in force. Offices renamed: JSON of old office name → current "
+        'name, e.g. {"罗村自然资源所": "罗村自然资源和规划所"}, for an office whose name (SMC) '
+        "changed: the cases and patrols recorded under the old name keep it, and every "
+        "report, the patrol check and the list of offices count them under the current "
+        "name (merged and reset as above). Shared evidence folder (shared ledger only, set by "
         "the brigade): the folder every QGIS machine reaches the evidence files in, "
         "e.g. \\\\server\\zc_evidence or a network mount; it is stored on the server and "
         "used by everyone who opens the ledger. A GeoPackage ledger keeps its evidence "
@@ -58,10 +63,15 @@ class LedgerSettings(EnforcementAlgorithm):
 
     DEADLINE_RULES = "DEADLINE_RULES"
     REPORT_WEIGHTS = "REPORT_WEIGHTS"
+    OFFICE_ALIASES = "OFFICE_ALIASES"
     EVIDENCE_FOLDER = "EVIDENCE_FOLDER"
     HOLIDAY_FILE = "HOLIDAY_FILE"
     IN_FORCE = "IN_FORCE"
-    _KEYS = {DEADLINE_RULES: ls.SETTING_DEADLINE_RULES, REPORT_WEIGHTS: ls.SETTING_REPORT_WEIGHTS}
+    _KEYS = {
+        DEADLINE_RULES: ls.SETTING_DEADLINE_RULES,
+        REPORT_WEIGHTS: ls.SETTING_REPORT_WEIGHTS,
+        OFFICE_ALIASES: ls.SETTING_OFFICE_ALIASES,
+    }
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
         add_ledger_parameter(self)
@@ -76,6 +86,13 @@ class LedgerSettings(EnforcementAlgorithm):
             QgsProcessingParameterString(
                 self.REPORT_WEIGHTS,
                 tr("Ranking weights (JSON; empty: keep; default: reset)"),
+                optional=True,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterString(
+                self.OFFICE_ALIASES,
+                tr("Offices renamed (JSON old name → current name; empty: keep; default: reset)"),
                 optional=True,
             )
         )
@@ -118,6 +135,11 @@ class LedgerSettings(EnforcementAlgorithm):
                     dl.rules_from_dict(_without_removals(changes[key]), name)
                 except dl.DeadlineConfigError as error:
                     raise fail(str(error)) from None
+            if key == ls.SETTING_OFFICE_ALIASES:
+                try:
+                    office_aliases_from(_without_removals(changes[key]))
+                except ledger.LedgerError as error:
+                    raise fail(f"{name}: {error}") from None
         folder = (self.parameterAsString(parameters, self.EVIDENCE_FOLDER, context) or "").strip()
         holidays = self._holidays(parameters, context)
         with open_ledger(self, parameters, context, feedback) as store:
@@ -143,6 +165,7 @@ class LedgerSettings(EnforcementAlgorithm):
                 save_to_ledger(feedback, lambda: _store_settings(store, changes, folder))
                 rules = store.deadline_rules()
                 weights = reports.score_weights(store.settings().get(ls.SETTING_REPORT_WEIGHTS))
+                aliases = office_aliases_in(store.settings())
                 evidence_line = _evidence_folder_line(store, feedback)
                 calendar = store.work_calendar(strict=False)
             except (ledger.LedgerError, dl.DeadlineConfigError, ValueError) as error:
@@ -153,6 +176,9 @@ class LedgerSettings(EnforcementAlgorithm):
             lines.append(f"  {name}: {rule.amount} {rule.unit} {rule_tag(rule)} — {rule.basis}")
         lines.append(tr("Ranking weights in force:"))
         lines += [f"  {name}: {weight:g}" for name, weight in weights.items()]
+        if aliases:
+            lines.append(tr("Offices renamed, counted under their current name:"))
+            lines += [f"  {old} → {new}" for old, new in sorted(aliases.items())]
         lines.append(evidence_line)
         lines.append(tr("Holiday schedules in force:"))
         lines += [f"  {year}: {calendar.schedule_source(year)}" for year in calendar.known_years()]

@@ -32,6 +32,7 @@ from ..compat import (
     WKB_NO_GEOMETRY,
 )
 from ..core import clock, domain, ledger, patrols
+from ..core.ledger_records import office_aliases_in, under_current_names
 from ..i18n import tr
 from .base import (
     LEDGER_CRS,
@@ -331,7 +332,10 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
             raise fail(tr("The end date is before the start date."))
         try:
             with open_ledger(self, parameters, context, feedback) as store:
-                records = store.patrols(start=start, end=end)
+                # An office renamed: its patrols under the old name count under the new one,
+                # which known_offices lists.
+                aliases = office_aliases_in(store.settings())
+                records = under_current_names(store.patrols(start=start, end=end), aliases)
                 # Every office the ledger knows, as the monthly ranking lists them: one that
                 # stopped patrolling before the range (and has no spots) is the one short.
                 offices = sorted(store.known_offices())
