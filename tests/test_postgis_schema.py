@@ -199,9 +199,8 @@ def test_an_unreadable_verdict_in_a_geopackage_is_named_not_a_json_traceback(tmp
 
 
 def test_a_spot_delivered_again_to_another_office_keeps_its_one_case(pg_database, schema):
-    """罗村 opened a case; the spot is delivered again in 太河's town. 太河 sees 罗村's case with
-    the spot (server schema 10; before, row security hid it and open_case sent 太河 to the
-    brigade), so it opens no second one: refused, naming the case, which stays 罗村's."""
+    """罗村 opened a case; the spot is delivered again in 太河's town. 太河 does not see 罗村's
+    case (row security) and would open a second one: refused, without 罗村's data."""
     batch = "2026年第1季度"
     number = "370302202600000"
     with open_store(pg_database, schema) as brigade:
@@ -216,13 +215,13 @@ def test_a_spot_delivered_again_to_another_office_keeps_its_one_case(pg_database
         attributes.update({"XZMC": TAIHE_TOWN, "SMC": TAIHE})
         brigade.import_batch(batch, [SpotRecord(attributes, moved.geometry)])
     with open_store(pg_database, schema, TAIHE_ROLE) as taihe:
-        assert taihe.spot(spot_id).town == TAIHE_TOWN
-        assert [(r.case_id, r.office) for r in taihe.cases()] == [(first, LUOCUN)]
+        assert taihe.spot(spot_id).town == TAIHE_TOWN and taihe.cases() == []
         with pytest.raises(LedgerError) as refused:
             taihe.open_case(ORIGIN_SPOT, spot_id=spot_id)
         message = str(refused.value)
-        assert f"图斑 {number} 已有案件 {first}" in message
-        assert "held by another office" not in message
+        assert f"spot {number} already has a case (held by another office)" in message
+        assert f"图斑 {number} 已有案件（由其他所办理）" in message
+        assert LUOCUN not in message and f"case {first}" not in message
     with open_store(pg_database, schema) as brigade:
         assert [r.case_id for r in brigade.cases()] == [first]
 

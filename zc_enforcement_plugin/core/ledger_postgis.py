@@ -1078,10 +1078,9 @@ class PostGISLedger(SqlLedger):
 
     @_guarded
     def open_case(self, origin: str, **kwargs) -> str:
-        # Should row security hide a case on the spot, open_case's own check sees none and the
-        # server's one case per spot refuses it: said without the case this login may not see.
-        # Up to server schema 9 it hid another office's case on a spot delivered again to this
-        # office's town; since 10 an office sees the cases of the spots it sees.
+        # Row security hides a case another office holds on the spot (it was delivered again,
+        # to this office's town), so open_case's own check saw none: the server's one case per
+        # spot refuses it. Said without the other office's case, which this login may not see.
         try:
             return SqlLedger.open_case(self, origin, **kwargs)
         except (LedgerError, self._pg.errors.UniqueViolation) as error:

@@ -802,12 +802,14 @@ def _migration_10(schema: str) -> list[str]:
     ledger_verdict_conflicts: the brigade sees both people's entries. A table of its own, as
     the verdict conflicts' columns are a verdict's.
 
-    An office sees its cases by name and by spot, not by their stored town alone: a case
+    An office sees the cases recorded in its name, not by their stored town alone: a case
     keeps the town it was opened in (append-only), so once the town was renamed (罗村镇 to
     罗村街道) and the office map said the new name, the office lost sight of every case it
     held, and open_case on the spot delivered again said another office held it. Its events
     and refused steps follow the cases it sees (their policies read ledger_cases). Only what
-    it reads widens: a new case row is held to the check version 9 gave, unchanged."""
+    it reads widens: a new case row is held to the check version 9 gave, unchanged. Another
+    office's case on a spot delivered into this office's town stays hidden from it, as the
+    case stays the other office's (no hand-over: steps on it are that office's to record)."""
     cases, events = ls.T_CASES, ls.T_CASE_EVENTS
     table = T_CASE_CONFLICTS
     guard = f"""CREATE FUNCTION zc_case_of_origin() RETURNS trigger LANGUAGE plpgsql
@@ -826,8 +828,7 @@ def _migration_10(schema: str) -> list[str]:
         END $$"""
     sees = (
         f'{ls.C_TOWN} IN (SELECT "{schema}".zc_towns_of(current_user)) '
-        f'OR {ls.C_OFFICE} IN (SELECT "{schema}".zc_offices_of(current_user)) '
-        f'OR {ls.C_SPOT_ID} IN (SELECT {ls.C_FID} FROM "{schema}".{ls.T_SPOTS})'
+        f'OR {ls.C_OFFICE} IN (SELECT "{schema}".zc_offices_of(current_user))'
     )
     statements = [
         # USING alone: the WITH CHECK of version 9 stays as it is.
