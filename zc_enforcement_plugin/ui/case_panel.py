@@ -42,6 +42,9 @@ REPORT_ONLY = "report_only"
 # The next-step entry that withdraws the case (a close with cases.DOC_WITHDRAWAL).
 WITHDRAW = "withdraw"
 # Colours of a deadline's state, as everywhere in the dock.
+# The least height of the case's summary, in lines of its text: its stage and first deadlines,
+# the red overdue ones among them, stay readable on a short (scaled) panel.
+CASE_SUMMARY_MIN_LINES = 6
 STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
 
 
@@ -176,6 +179,13 @@ class CasePanel(EntriesPanel):
         layout = QVBoxLayout()  # the summary and the step; the refusal and buttons: the footer
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("caseSummary")
+        # Never less than a few lines: on a 150 % panel it shrank to a line and a half, the
+        # red overdue deadlines under the heading out of sight. The form then scrolls with it.
+        self.summary.setMinimumHeight(
+            CASE_SUMMARY_MIN_LINES * self.summary.fontMetrics().lineSpacing()
+            + 2 * self.summary.frameWidth()
+            + 2 * round(self.summary.document().documentMargin())
+        )
         layout.addWidget(self.summary, 1)
         form = QFormLayout()
         self.stage = QComboBox(self)
@@ -247,8 +257,10 @@ class CasePanel(EntriesPanel):
         self.show_correction.toggled.connect(self.correction_box.setVisible)
         # Tab from the remarks goes to Save, as on the verdict form, not to the button above.
         QWidget.setTabOrder(self.note, buttons.button(QDialogButtonBox.StandardButton.Save))
-        # The summary scrolls on its own and takes the spare height: no second scroll bar.
-        self.lay_out(layout, buttons, scrolls=False)
+        # The summary takes the spare height and scrolls on its own; on a panel too short for
+        # its least height and the step's fields, they scroll together above the buttons
+        # (laid out as one with them, Close went below the panel's foot at 150 %).
+        self.lay_out(layout, buttons)
         self.refresh()
         self._started = self._typed()
 

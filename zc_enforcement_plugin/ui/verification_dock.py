@@ -1,8 +1,9 @@
 """The verification dock (核查面板): walk the screened spots, record verdicts and evidence.
 
 Layout (top to bottom): ledger and actions, filters, the counter, then the queue, the current
-spot's figures, the before/after images and evidence (these scroll when the panel is short),
-and the navigation and verdict buttons. Verdict forms open as panels on the same stack, so the
+spot's figures, the before/after images and evidence (these scroll when the panel is short,
+with the rows above them when it is shorter still), and the navigation and verdict buttons,
+always in view. Verdict forms open as panels on the same stack, so the
 dock never spawns windows a technician has to manage.
 """
 
@@ -34,7 +35,7 @@ from qgis.gui import (
     QgsRubberBand,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import QEvent, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -120,9 +121,10 @@ REVIEW_AREA_MIN_HEIGHT = 180
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
 # Docked, the panel is never shorter than its review page (the rows above and the buttons below
-# in view, the page's lines between them), but never takes more than this share of QGIS's
-# window: on a short or scaled screen (1366×768 at 150 %) a panel as tall as its page would
-# push QGIS's window past the screen's foot, with another panel in its dock area squeezed out.
+# in view, the page's lines between them) when that takes no more than this share of QGIS's
+# window; on a short or scaled screen (1366×768 at 150 %, 1920×1080 at 200 %) a panel as tall
+# as its page would push QGIS's window past the screen's foot, and it is then only as tall as
+# its buttons and the scrolling middle need (the rows above scroll with the list there).
 DOCKED_HEIGHT_WINDOW_SHARE = 2 / 3
 # Where the heights of the list, the spot's page, the images and the evidence are kept.
 SPLITTER_SETTING = "zc_enforcement/review_splitter"
@@ -265,6 +267,9 @@ class VerificationDock(QgsDockWidget):
         self.stack.setMainPanel(self.home)
         self._take_back_arrow()
         self.setWidget(self.stack)
+        area = self._page_area()
+        if area is not None:  # another QGIS, laid out otherwise: the header stays in view
+            area.viewport().installEventFilter(self)
         self.topLevelChanged.connect(self._keep_page_height)
         self.setAcceptDrops(True)
         self.highlight = None
@@ -318,12 +323,18 @@ class VerificationDock(QgsDockWidget):
         """The review page, top to bottom as the module says. The widgets are made in the
         order of the page, which is also the order the Tab key goes through them."""
         layout = QVBoxLayout(page)
-        ledger_row = self._build_ledger_row(page)
-        actions = self._build_actions_row(page)
-        layout.addLayout(ledger_row)
-        layout.addLayout(actions)
-        layout.addLayout(self._build_filters(page))
-        layout.addLayout(self._build_counter(page))
+        # The rows above the list, in a widget of their own: in view on a panel tall enough
+        # for them, the list's least height and the buttons; scrolled with the list on a
+        # shorter one, where they pushed the buttons below the panel's foot (_place_header).
+        self.header = QWidget(page)
+        self.header.setObjectName("reviewHeader")
+        header = QVBoxLayout(self.header)
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addLayout(self._build_ledger_row(page))
+        header.addLayout(self._build_actions_row(page))
+        header.addLayout(self._build_filters(page))
+        header.addLayout(self._build_counter(page))
+        layout.addWidget(self.header)
         layout.addWidget(self._build_review_area(page), 1)
         layout.addLayout(self._build_navigation())
         layout.addLayout(self._build_verdict_row())
@@ -450,13 +461,16 @@ class VerificationDock(QgsDockWidget):
 
         They scroll when the panel is too short for them (a 1280×800 screen), between the
         rows above and the buttons below, which stay in view: scrolled with the page, the
-        buttons fell off its foot."""
+        buttons fell off its foot. On a shorter panel still the rows above scroll with them."""
         self.review_area = QScrollArea(page)
         self.review_area.setObjectName("reviewArea")
         self.review_area.setWidgetResizable(True)
         self.review_area.setFrameShape(QFrame.Shape.NoFrame)
         self.review_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        splitter = QSplitter(Qt.Orientation.Vertical, self.review_area)
+        content = QWidget(self.review_area)
+        self.review_content = QVBoxLayout(content)  # the header goes in first when it scrolls
+        self.review_content.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical, content)
         self.queue_model = SpotQueueModel(page)
         self.queue_view = SpotQueueView(splitter)
         self.queue_view.setObjectName("queue")
@@ -493,11 +507,13 @@ class VerificationDock(QgsDockWidget):
         splitter.splitterMoved.connect(
             lambda *_moved: QgsSettings().setValue(SPLITTER_SETTING, splitter.saveState())
         )
-        self.review_area.setWidget(splitter)
-        # As wide as what it holds (no sideways scrolling here: the page does that), and at
-        # least as tall as a few rows of the list.
+        self.review_content.addWidget(splitter)
+        self.review_area.setWidget(content)
+        # As wide as what it may hold, the rows above too (no sideways scrolling here: the page
+        # does that, and the same width either way), and at least as tall as a few rows.
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        self.review_area.setMinimumWidth(splitter.minimumSizeHint().width() + scroll_bar)
+        widest = max(splitter.minimumSizeHint().width(), self.header.minimumSizeHint().width())
+        self.review_area.setMinimumWidth(widest + scroll_bar)
         self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
         return self.review_area
 
@@ -575,21 +591,67 @@ class VerificationDock(QgsDockWidget):
         chrome = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
         return self.home.minimumSizeHint().width() + chrome
 
+    def review_page_height(self, header_in_view: bool = True) -> int:
+        """The review page's least height with the rows above the list in view (the ledger,
+        actions, filters and counter), or, without ``header_in_view``, with them scrolling in
+        the list's area: the buttons and the list's least height alone."""
+        page = self.home.minimumSizeHint().height()
+        header = self.header.minimumSizeHint().height() + self.home.layout().spacing()
+        in_view = self.header.parentWidget() is self.home
+        if header_in_view and not in_view:
+            page += header
+        elif not header_in_view and in_view:
+            page -= header
+        return page
+
+    def _page_area(self) -> QScrollArea | None:
+        """The panel stack's own scroll area, around the page (not the review area inside it).
+        Looked for among the stack's children: PyQt's findChild with an empty name and
+        FindDirectChildrenOnly found none, and the page's least height went without its frames."""
+        areas = (child for child in self.stack.children() if isinstance(child, QScrollArea))
+        return next(areas, None)
+
     def docked_least_height(self) -> int:
         """The least height of the docked panel's content: its review page's, so that the
         ledger and filter rows and the buttons stay in view and the list, page, images and
         evidence scroll between them. Docked below another panel (the Processing Toolbox, which
         screening needs open), the panel was given 421 px of a 1600×1000 window and the whole
-        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high."""
-        page = self.home.minimumSizeHint().height()
-        # The stack's own scroll area, around the page (not the review area inside it).
-        area = self.stack.findChild(QScrollArea, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high.
+        Where that page is more than a share of QGIS's window (a scaled small screen), the
+        page without the rows above, which then scroll with the list: two thirds of a 540 px
+        window still pushed it past the screen's foot, the buttons below the panel's."""
+        page = self.review_page_height()
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and page > window.height() * DOCKED_HEIGHT_WINDOW_SHARE:
+            page = self.review_page_height(header_in_view=False)
+        area = self._page_area()
         if area is not None:
             page += 2 * area.frameWidth()
-        window = self.parentWidget()
-        if isinstance(window, QMainWindow):
-            page = min(page, int(window.height() * DOCKED_HEIGHT_WINDOW_SHARE))
         return page
+
+    def _place_header(self) -> None:
+        """The rows above the list in view when the page shown has room for them, the list's
+        least height and the buttons; otherwise at the top of the list's scrolling area, so
+        that the move, case and verdict buttons stay at the panel's foot, never scrolled away
+        (at 150 or 200 % scaling the whole page scrolled, the buttons below the panel's foot).
+        Decided on the room the panel gives the page, which the header's place does not change."""
+        area = self._page_area()
+        if area is None:
+            return
+        in_view = area.viewport().height() >= self.review_page_height()
+        if in_view == (self.header.parentWidget() is self.home):
+            return
+        if in_view:
+            self.home.layout().insertWidget(0, self.header)
+        else:
+            self.review_content.insertWidget(0, self.header)
+        self.header.show()
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        # The panel stack's viewport resized: the room for the review page changed.
+        if event.type() == QEvent.Type.Resize:
+            self._place_header()
+        return super().eventFilter(watched, event)
 
     def _keep_page_height(self, floating: bool | None = None) -> None:
         """Docked, keep the page's height (docked_least_height); floating, the user sizes the
