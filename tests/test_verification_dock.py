@@ -1313,7 +1313,7 @@ def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
         raise ledger.LedgerError("台帐只读 / read-only")
 
     monkeypatch.setattr(dock.session.store, "add_evidence", refuse)
-    assert dock.attach_files([str(photo)])
+    assert dock.attach_files([str(photo)]) == []
     folder = dock.session.store.evidence_dir
     assert not [p for p in folder.rglob("*") if p.is_file()]
 
@@ -3879,3 +3879,90 @@ def test_on_a_scaled_small_screen_every_button_and_the_overdue_deadlines_stay_in
         dock.cleanup()
         window.close()
         dock.deleteLater()
+
+
+def _contrast(foreground, background) -> float:
+    """The WCAG 2 contrast ratio of two QColors."""
+
+    def luminance(colour):
+        channels = []
+        for value in (colour.redF(), colour.greenF(), colour.blueF()):
+            channels.append(value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4)
+        red, green, blue = channels
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _coloured_texts(browser) -> list[tuple[str, str]]:
+    """(colour, text) of each coloured run of ``browser``'s page, the layers' ■ marks aside
+    (a legend's swatch, not text to read)."""
+    import re
+
+    runs = re.findall(r"color:(#[0-9a-fA-F]{6});[^>]*>([^<]*)<", browser.toHtml())
+    return [(colour, text) for colour, text in runs if text.strip() and text.strip() != "■"]
+
+
+def test_on_a_dark_theme_every_coloured_text_of_the_panel_reads(dock, ledger_path):
+    """QGIS's Night Mapping theme draws the panel on #222: the dock's red (#b00020) read at
+    2.2:1 there (overdue deadlines, missing evidence, the criminal scale, refusals), its amber
+    and grey at 2.6:1, the list's verdicts at 2.6-3.1:1. On a dark palette every coloured text
+    is drawn in a variant reading at 4.5:1 at least (WCAG AA); on a light one, as before."""
+    from qgis.PyQt.QtGui import QColor, QPalette
+    from qgis.PyQt.QtWidgets import QApplication
+
+    def show(palette):
+        dock.setPalette(palette)
+        dock.session.refresh()
+        dock._show_session()
+        dock.session.go_to(spot_id)
+        dock._show_current()
+        QApplication.processEvents()
+
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    _judge_illegal(dock, dt.date(2025, 3, 3))  # no case: its deadlines overdue, in red
+    light = QPalette(dock.palette())
+    dark = QPalette(dock.palette())
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        dark.setColor(group, QPalette.ColorRole.Base, QColor("#222222"))
+        dark.setColor(group, QPalette.ColorRole.Window, QColor("#2b2b2b"))
+        dark.setColor(group, QPalette.ColorRole.Text, QColor("#dddddd"))
+        dark.setColor(group, QPalette.ColorRole.WindowText, QColor("#dddddd"))
+    base = QColor("#222222")
+
+    show(dark)
+    runs = _coloured_texts(dock.details)
+    assert any("已逾期" in text for _colour, text in runs), runs
+    for colour, text in runs:
+        assert _contrast(QColor(colour), base) >= 4.5, (colour, text)
+    # The case page: its overdue deadlines, the limitation line.
+    case = dock.open_case_panel()
+    runs = _coloured_texts(case.summary)
+    assert any("已逾期" in text for _colour, text in runs), runs
+    for colour, text in runs:
+        assert _contrast(QColor(colour), base) >= 4.5, (colour, text)
+    case.acceptPanel()
+    # The list's verdict, and the rest of its text in the view's own colour.
+    row = dock.session.position
+    brush = dock.queue_model.index(row, 4).data(Qt.ItemDataRole.ForegroundRole)
+    assert _contrast(brush.color(), base) >= 4.5, brush.color().name()
+    # A missing evidence file's row.
+    photo = ledger_path.parent / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9")
+    assert dock.attach_files([str(photo)]) == []
+    page = dock.session.current_page()
+    (page.evidence_dir / page.evidence[0].path).unlink()
+    dock._show_current()
+    item = dock.evidence_list.item(0)
+    assert item.text().startswith(tr("Missing")), item.text()
+    assert _contrast(item.foreground().color(), base) >= 4.5, item.foreground().color().name()
+    # The notice beside the counter.
+    dock.go_previous()
+    notice = dock.notice.palette().color(QPalette.ColorRole.WindowText)
+    assert dock.notice.text() and _contrast(notice, base) >= 4.5, notice.name()
+
+    show(light)  # as before on a light palette
+    runs = _coloured_texts(dock.details)
+    assert {colour for colour, text in runs if "已逾期" in text} == {"#b00020"}, runs

@@ -90,9 +90,10 @@ from .evidence_layer import (
 from .image_comparison import ImageComparison
 from .messages import (
     LOG_TAG,
-    REFUSAL_COLOUR,
-    WARNING_COLOUR,
+    REFUSAL,
+    WARNING,
     bar_html,
+    colour,
     plain_html,
     plain_label,
 )
@@ -204,7 +205,7 @@ def _evidence_kind_label(kind: str) -> str:
 
 
 def _mark_evidence_item(
-    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path
+    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path, on: QWidget
 ) -> None:
     """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
     the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet).
@@ -233,7 +234,7 @@ def _mark_evidence_item(
         return
     item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
     item.setToolTip(plain_html(f"{why.format(path=record.path)}\n{text}"))
-    item.setForeground(QColor(REFUSAL_COLOUR))
+    item.setForeground(QColor(colour(REFUSAL, on)))  # on the list ``on``'s background
 
 
 def _project_ledger(project: QgsProject) -> str:
@@ -452,9 +453,23 @@ class VerificationDock(QgsDockWidget):
         # dead makes a technician press it again and doubt the dock.
         self.notice = plain_label(page)
         self.notice.setObjectName("notice")
-        self.notice.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self._style_notice()
         counts.addWidget(self.notice)
         return counts
+
+    def _style_notice(self) -> None:
+        """The notice in the amber that reads on the panel's background (a stylesheet is not
+        redrawn when the palette changes: set again on each change, see changeEvent)."""
+        self.notice.setStyleSheet(f"color: {colour(WARNING, self)};")
+
+    def changeEvent(self, event):  # noqa: N802 - Qt API
+        # A theme changed to or from a dark one: the notice's colour, then the page's, which
+        # is HTML built with the colours of the palette it was built on.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "notice"):
+            self._style_notice()
+            if not sip.isdeleted(self.details):
+                self._show_current()
+        super().changeEvent(event)
 
     def _build_review_area(self, page: QWidget) -> QScrollArea:
         """The queue, the spot's page, its images and evidence, scrolling together.
@@ -941,7 +956,7 @@ class VerificationDock(QgsDockWidget):
         self.queue_view.show_row(self.session.position)
         self.queue_view.blockSignals(False)
         spot = page.spot
-        self.details.setHtml(spot_html(spot, page.history) + self._case_html(page))
+        self.details.setHtml(spot_html(spot, page.history, self.details) + self._case_html(page))
         self._show_evidence(page)
         geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
         self.images.show_spot(geometry, LEDGER_CRS)
@@ -972,7 +987,7 @@ class VerificationDock(QgsDockWidget):
         for row, record in enumerate(page.evidence):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
-            _mark_evidence_item(item, record, state, root)
+            _mark_evidence_item(item, record, state, root, self.evidence_list)
             if state is None:
                 self._unchecked.append((row, record))
             else:
@@ -1003,7 +1018,7 @@ class VerificationDock(QgsDockWidget):
         self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
-            _mark_evidence_item(item, record, state, self._evidence_root)
+            _mark_evidence_item(item, record, state, self._evidence_root, self.evidence_list)
             if self._layer_behind(record, state):
                 self._refresh_photos()
         if self._unchecked:
@@ -1176,7 +1191,7 @@ class VerificationDock(QgsDockWidget):
         if record is None:
             # A case of this spot whose rows cannot be read is said, not shown as no case.
             problems = "".join(
-                f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(problem)}</p>"
+                f"<p style='color:{colour(REFUSAL, self.details)}'>{html.escape(problem)}</p>"
                 for problem in page.unreadable_cases
             )
             return problems + self._unopened_html(page)
@@ -1186,13 +1201,14 @@ class VerificationDock(QgsDockWidget):
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
         if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
-            text += f" <b style='color:{REFUSAL_COLOUR}'>达到刑事移送标准，须移送公安</b>"
+            red = colour(REFUSAL, self.details)
+            text += f" <b style='color:{red}'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
-            text += f"<br>{deadline_html(upcoming, rules)}"
+            text += f"<br>{deadline_html(upcoming, rules, self.details)}"
         # Shown here, where the page returns after a verdict is saved: a spot judged lawful
         # keeps its case open until the office withdraws it.
         left_open = page.case_left_open()
-        warning = lawful_spot_html(left_open[1]) if left_open is not None else ""
+        warning = lawful_spot_html(left_open[1], self.details) if left_open is not None else ""
         return text + "</p>" + warning
 
     def _unopened_html(self, page: ledger.SpotPage) -> str:
@@ -1207,8 +1223,9 @@ class VerificationDock(QgsDockWidget):
         heading = tr("No case opened: deadlines run from the verdict of {day}").format(
             day=unopened.events[0].date.isoformat()
         )
-        lines = "".join(f"<br>{deadline_html(d, rules)}" for d in owed)
-        return f"<p><b style='color:{REFUSAL_COLOUR}'>{html.escape(heading)}</b>{lines}</p>"
+        lines = "".join(f"<br>{deadline_html(d, rules, self.details)}" for d in owed)
+        red = colour(REFUSAL, self.details)
+        return f"<p><b style='color:{red}'>{html.escape(heading)}</b>{lines}</p>"
 
     @_reported
     def open_case_panel(self) -> CasePanel | None:
@@ -1674,7 +1691,7 @@ class VerificationDock(QgsDockWidget):
         # A line a refusal (the files of a drop refused each say why): kept apart, not run
         # together into one paragraph.
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
-        self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{lines}</p>")
+        self.details.append(f"<p style='color:{colour(REFUSAL, self.details)}'>{lines}</p>")
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
