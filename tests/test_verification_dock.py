@@ -26,7 +26,7 @@ from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.towns import assign_towns
 from zc_enforcement_plugin.i18n import tr
 from zc_enforcement_plugin.processing.base import LEDGER_CRS
-from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY, WITHDRAW
+from zc_enforcement_plugin.ui.case_panel import CASE_SUMMARY_MIN_LINES, REPORT_ONLY, WITHDRAW
 from zc_enforcement_plugin.ui.review_session import STATUS_OVERDUE
 from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
@@ -1313,7 +1313,7 @@ def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
         raise ledger.LedgerError("台帐只读 / read-only")
 
     monkeypatch.setattr(dock.session.store, "add_evidence", refuse)
-    assert dock.attach_files([str(photo)])
+    assert dock.attach_files([str(photo)]) == []
     folder = dock.session.store.evidence_dir
     assert not [p for p in folder.rglob("*") if p.is_file()]
 
@@ -3325,7 +3325,7 @@ def test_a_page_on_top_keeps_its_save_in_view_on_a_scaled_screen(dock, ledger_pa
     dock.open_ledger(str(ledger_path))
     dock.resize(dock.fitting_width(), height)
     QApplication.processEvents()
-    assert dock.home.minimumSizeHint().height() > height  # the review page itself scrolls
+    assert dock.review_page_height() > height  # too short for the review page with its rows
     _judge_illegal(dock, dt.date(2025, 3, 3))
     for open_page in (lambda: dock.open_verdict_form(ls.VERDICT_LEGAL), dock.open_case_panel):
         page = open_page()
@@ -3779,3 +3779,190 @@ def test_every_menu_entry_of_the_dock_is_chinese_in_a_chinese_qgis(
         and re.search("[A-Za-z]", text)
     ]
     assert not untranslated, "English left in the Chinese menus:\n" + "\n".join(untranslated)
+
+
+# QGIS's window on a 1920×1080 screen at 200 % (960×540 logical; 1366×768 at 150 % gives
+# 910×512), and the height its menus and three rows of toolbars took there above the panel
+# (the reviewer's screenshots: the docked panel was 378 px high).
+SCALED_WINDOW = (960, 540)
+SCALED_CHROME = 162
+
+
+def _overdue_lines_in_view(browser, area) -> int:
+    """How many lines of ``browser`` say 已逾期, each asserted to lie whole in its view and in
+    the viewport of ``area`` (the panel's): red deadlines scrolled out of sight go unread."""
+    from qgis.PyQt.QtGui import QTextDocument
+
+    found, cursor = 0, browser.document().find("已逾期")
+    while not cursor.isNull():
+        line = browser.cursorRect(cursor)  # in the browser's viewport
+        assert browser.viewport().rect().contains(line), (line, browser.viewport().rect())
+        top_left = browser.viewport().mapTo(area.viewport(), line.topLeft())
+        assert area.viewport().rect().contains(QRect(top_left, line.size())), top_left
+        found += 1
+        cursor = browser.document().find("已逾期", cursor, QTextDocument.FindFlag(0))
+    return found
+
+
+def test_on_a_scaled_small_screen_every_button_and_the_overdue_deadlines_stay_in_view(
+    qgis_iface, qgis_new_project, ledger_path, tmp_path
+):
+    """At 200 % on 1920×1080 (or 150 % on 1366×768) the docked panel is ~360 px high: the
+    review page scrolled as a whole, its move, case and verdict buttons below the panel's foot;
+    the case page's summary shrank to a line and a half, its red overdue deadlines out of
+    sight, and its Close cut off. The buttons stay at the foot of each page, only the middle
+    scrolls, and the summary keeps its first lines in view."""
+    from qgis.PyQt.QtWidgets import (
+        QApplication,
+        QDialogButtonBox,
+        QLabel,
+        QMainWindow,
+        QStatusBar,
+    )
+
+    window = QMainWindow()
+    chrome = QLabel("menus and toolbars")
+    chrome.setFixedHeight(SCALED_CHROME)
+    window.setMenuWidget(chrome)
+    window.setStatusBar(QStatusBar(window))
+    window.setCentralWidget(QLabel("map"))
+    dock = VerificationDock(window, qgis_iface)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(*SCALED_WINDOW)
+    window.show()
+    # As wide as the plugin docks it (what the page needs across: the width is not in question).
+    window.resizeDocks([dock], [dock.fitting_width()], Qt.Orientation.Horizontal)
+    try:
+        dock.open_ledger(str(ledger_path))
+        _judge_illegal(dock, dt.date(2025, 3, 3))  # its report and filing long overdue
+        dock._show_current()
+        for _ in range(3):
+            QApplication.processEvents()
+        window.grab().save(str(tmp_path / "review_page.png"))
+        assert window.height() == SCALED_WINDOW[1]  # the panel left the window its size
+        area = _stack_area(dock.home)
+        buttons = [
+            dock.previous_button,
+            dock.next_button,
+            dock.unverified_button,
+            dock.zoom_button,
+            dock.attach_button,
+            dock.case_button,
+            *dock.verdict_buttons,
+        ]
+        for button in buttons:
+            assert _whole_in_view(button, area), button.text()
+            assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+
+        verdict = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+        for _ in range(3):
+            QApplication.processEvents()
+        window.grab().save(str(tmp_path / "verdict_form.png"))
+        for button in verdict.buttons.buttons():
+            assert _whole_in_view(button, _stack_area(verdict)), button.text()
+            assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        verdict.acceptPanel()
+
+        case = dock.open_case_panel()
+        for _ in range(3):
+            QApplication.processEvents()
+        window.grab().save(str(tmp_path / "case_page.png"))
+        for button in case.findChild(QDialogButtonBox).buttons():
+            assert _whole_in_view(button, _stack_area(case)), button.text()
+            assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+        lines = case.summary.fontMetrics().lineSpacing()
+        assert case.summary.viewport().height() >= CASE_SUMMARY_MIN_LINES * lines
+        assert _whole_in_view(case.summary.viewport(), _stack_area(case))
+        assert _overdue_lines_in_view(case.summary, _stack_area(case)) >= 2
+    finally:
+        dock.stack.acceptAllPanels()
+        dock.cleanup()
+        window.close()
+        dock.deleteLater()
+
+
+def _contrast(foreground, background) -> float:
+    """The WCAG 2 contrast ratio of two QColors."""
+
+    def luminance(colour):
+        channels = []
+        for value in (colour.redF(), colour.greenF(), colour.blueF()):
+            channels.append(value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4)
+        red, green, blue = channels
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    lighter, darker = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _coloured_texts(browser) -> list[tuple[str, str]]:
+    """(colour, text) of each coloured run of ``browser``'s page, the layers' ■ marks aside
+    (a legend's swatch, not text to read)."""
+    import re
+
+    runs = re.findall(r"color:(#[0-9a-fA-F]{6});[^>]*>([^<]*)<", browser.toHtml())
+    return [(colour, text) for colour, text in runs if text.strip() and text.strip() != "■"]
+
+
+def test_on_a_dark_theme_every_coloured_text_of_the_panel_reads(dock, ledger_path):
+    """QGIS's Night Mapping theme draws the panel on #222: the dock's red (#b00020) read at
+    2.2:1 there (overdue deadlines, missing evidence, the criminal scale, refusals), its amber
+    and grey at 2.6:1, the list's verdicts at 2.6-3.1:1. On a dark palette every coloured text
+    is drawn in a variant reading at 4.5:1 at least (WCAG AA); on a light one, as before."""
+    from qgis.PyQt.QtGui import QColor, QPalette
+    from qgis.PyQt.QtWidgets import QApplication
+
+    def show(palette):
+        dock.setPalette(palette)
+        dock.session.refresh()
+        dock._show_session()
+        dock.session.go_to(spot_id)
+        dock._show_current()
+        QApplication.processEvents()
+
+    dock.open_ledger(str(ledger_path))
+    spot_id = dock.session.current_id
+    _judge_illegal(dock, dt.date(2025, 3, 3))  # no case: its deadlines overdue, in red
+    light = QPalette(dock.palette())
+    dark = QPalette(dock.palette())
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        dark.setColor(group, QPalette.ColorRole.Base, QColor("#222222"))
+        dark.setColor(group, QPalette.ColorRole.Window, QColor("#2b2b2b"))
+        dark.setColor(group, QPalette.ColorRole.Text, QColor("#dddddd"))
+        dark.setColor(group, QPalette.ColorRole.WindowText, QColor("#dddddd"))
+    base = QColor("#222222")
+
+    show(dark)
+    runs = _coloured_texts(dock.details)
+    assert any("已逾期" in text for _colour, text in runs), runs
+    for colour, text in runs:
+        assert _contrast(QColor(colour), base) >= 4.5, (colour, text)
+    # The case page: its overdue deadlines, the limitation line.
+    case = dock.open_case_panel()
+    runs = _coloured_texts(case.summary)
+    assert any("已逾期" in text for _colour, text in runs), runs
+    for colour, text in runs:
+        assert _contrast(QColor(colour), base) >= 4.5, (colour, text)
+    case.acceptPanel()
+    # The list's verdict, and the rest of its text in the view's own colour.
+    row = dock.session.position
+    brush = dock.queue_model.index(row, 4).data(Qt.ItemDataRole.ForegroundRole)
+    assert _contrast(brush.color(), base) >= 4.5, brush.color().name()
+    # A missing evidence file's row.
+    photo = ledger_path.parent / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9")
+    assert dock.attach_files([str(photo)]) == []
+    page = dock.session.current_page()
+    (page.evidence_dir / page.evidence[0].path).unlink()
+    dock._show_current()
+    item = dock.evidence_list.item(0)
+    assert item.text().startswith(tr("Missing")), item.text()
+    assert _contrast(item.foreground().color(), base) >= 4.5, item.foreground().color().name()
+    # The notice beside the counter.
+    dock.go_previous()
+    notice = dock.notice.palette().color(QPalette.ColorRole.WindowText)
+    assert dock.notice.text() and _contrast(notice, base) >= 4.5, notice.name()
+
+    show(light)  # as before on a light palette
+    runs = _coloured_texts(dock.details)
+    assert {colour for colour, text in runs if "已逾期" in text} == {"#b00020"}, runs

@@ -29,8 +29,12 @@ from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, done_date_edit
 from .messages import (
-    REFUSAL_COLOUR,
-    WARNING_COLOUR,
+    DUE_SOON,
+    MUTED,
+    ON_TIME,
+    REFUSAL,
+    WARNING,
+    colour,
     field_html,
     isolated,
     plain_html,
@@ -41,13 +45,19 @@ from .messages import (
 REPORT_ONLY = "report_only"
 # The next-step entry that withdraws the case (a close with cases.DOC_WITHDRAWAL).
 WITHDRAW = "withdraw"
-# Colours of a deadline's state, as everywhere in the dock.
-STATUS_COLOURS = {dl.OK: "#2e7d32", dl.DUE_SOON: "#e65100", dl.OVERDUE: REFUSAL_COLOUR}
+# The least height of the case's summary, in lines of its text: its stage and first deadlines,
+# the red overdue ones among them, stay readable on a short (scaled) panel.
+CASE_SUMMARY_MIN_LINES = 6
+# Colours of a deadline's state (messages.COLOURS roles), as everywhere in the dock.
+STATUS_COLOURS = {dl.OK: ON_TIME, dl.DUE_SOON: DUE_SOON, dl.OVERDUE: REFUSAL}
 
 
-def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
+def deadline_html(
+    deadline: cases.Deadline, rules: dl.DeadlineRules, on: QWidget | None = None
+) -> str:
     """One deadline as a coloured line: label tagged with what its rule rests on (its basis in
-    the tooltip), due date, state (or why there is no date)."""
+    the tooltip), due date, state (or why there is no date); coloured for the background of
+    ``on``, the widget it is shown in (messages.colour)."""
     rule = rules.rule(deadline.name)
     label = (
         f"<span title='{html.escape(rule.basis, quote=True)}'>"
@@ -55,7 +65,7 @@ def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
     )
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
-        return f"<span style='color:{WARNING_COLOUR}'>{label}: {warning}</span>"
+        return f"<span style='color:{colour(WARNING, on)}'>{label}: {warning}</span>"
     if deadline.closed_unmet:  # red: missed, though closing means it is owed no more
         state = f"{deadline.missed_zh}（{deadline.done_on.isoformat()} 已结案）"
     elif deadline.done and deadline.late:
@@ -71,11 +81,13 @@ def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
         state = {dl.OK: "未到期", dl.DUE_SOON: "即将到期", dl.OVERDUE: "已逾期"}.get(
             deadline.status, ""
         )
-    colour = (
-        "#616161"
+    # Without a state's colour, the text's own (the palette's), never a fixed black.
+    role = (
+        MUTED
         if (deadline.done and not deadline.late) or deadline.period_over
-        else STATUS_COLOURS.get(deadline.status, "#000000")
+        else STATUS_COLOURS.get(deadline.status)
     )
+    style = f" style='color:{colour(role, on)}'" if role else ""
     # Each note on a line of its own under the deadline: run together, the holiday file's path
     # and the document to record read as one sentence.
     warning = (
@@ -86,7 +98,7 @@ def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
     if deadline.premature:
         # Allowed (the party may have waived the period) but a defect that can void the decision.
         warning += (
-            f"<br/><small style='color:{REFUSAL_COLOUR}'>"
+            f"<br/><small style='color:{colour(REFUSAL, on)}'>"
             + html.escape(
                 in_interface_language(
                     "在当事人期限届满前已进行下一步，请核实当事人是否放弃该期限 / acted within "
@@ -102,17 +114,17 @@ def deadline_html(deadline: cases.Deadline, rules: dl.DeadlineRules) -> str:
         how = f"<br/><small>{html.escape(text)}</small>"
     # A due date a lenient calendar guessed (its warning says why) is marked on the date itself.
     due = deadline.due.isoformat() + (dl.ESTIMATE_MARK if deadline.estimated else "")
-    return f"<span style='color:{colour}'>{label}: {due} {state}</span>{warning}{how}"
+    return f"<span{style}>{label}: {due} {state}</span>{warning}{how}"
 
 
-def lawful_spot_html(verdict: ledger.Verdict) -> str:
+def lawful_spot_html(verdict: ledger.Verdict, on: QWidget | None = None) -> str:
     """The warning that a spot judged lawful still has its case open: said on the review page
     right after the verdict is saved, and on the case page, until the case is withdrawn."""
     text = tr(
         "The spot was judged {category} ({day}); its case is not withdrawn yet: withdraw it on "
         "the case page (Next step: withdraw), with the reason"
     ).format(category=verdict.category, day=verdict.verified_on)
-    return f"<p style='color:{REFUSAL_COLOUR}'><b>{html.escape(text)}</b></p>"
+    return f"<p style='color:{colour(REFUSAL, on)}'><b>{html.escape(text)}</b></p>"
 
 
 def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
@@ -133,7 +145,7 @@ def _length(rules: dl.DeadlineRules, name: str) -> str:
     return f"{rule.amount} {rule.unit.replace('_', ' ')}"
 
 
-def limitation_html(rules: dl.DeadlineRules) -> str:
+def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
     """The limitation period (行政处罚法 art. 36) as a reference line without a date: the ledger
     records no day the act ended, which is where it runs from."""
     rule = rules.rule("limitation")
@@ -142,7 +154,7 @@ def limitation_html(rules: dl.DeadlineRules) -> str:
         "continuing act, from its end); for reference: the ledger records no day the act ended"
     ).format(tag=rule_tag(rule), length=_length(rules, "limitation"))
     return (
-        f"<span style='color:#616161' title='{html.escape(rule.basis, quote=True)}'>"
+        f"<span style='color:{colour(MUTED, on)}' title='{html.escape(rule.basis, quote=True)}'>"
         f"{html.escape(text)}</span>"
     )
 
@@ -176,6 +188,13 @@ class CasePanel(EntriesPanel):
         layout = QVBoxLayout()  # the summary and the step; the refusal and buttons: the footer
         self.summary = QTextBrowser(self)
         self.summary.setObjectName("caseSummary")
+        # Never less than a few lines: on a 150 % panel it shrank to a line and a half, the
+        # red overdue deadlines under the heading out of sight. The form then scrolls with it.
+        self.summary.setMinimumHeight(
+            CASE_SUMMARY_MIN_LINES * self.summary.fontMetrics().lineSpacing()
+            + 2 * self.summary.frameWidth()
+            + 2 * round(self.summary.document().documentMargin())
+        )
         layout.addWidget(self.summary, 1)
         form = QFormLayout()
         self.stage = QComboBox(self)
@@ -245,8 +264,10 @@ class CasePanel(EntriesPanel):
         self.show_correction.toggled.connect(self.correction_box.setVisible)
         # Tab from the remarks goes to Save, as on the verdict form, not to the button above.
         QWidget.setTabOrder(self.note, buttons.button(QDialogButtonBox.StandardButton.Save))
-        # The summary scrolls on its own and takes the spare height: no second scroll bar.
-        self.lay_out(layout, buttons, scrolls=False)
+        # The summary takes the spare height and scrolls on its own; on a panel too short for
+        # its least height and the step's fields, they scroll together above the buttons
+        # (laid out as one with them, Close went below the panel's foot at 150 %).
+        self.lay_out(layout, buttons)
         self.refresh()
         self._started = self._typed()
 
@@ -297,7 +318,7 @@ class CasePanel(EntriesPanel):
             report = rules.rule("serious_case_report")
             unit_en = report.unit.replace("_", " ")
             lines.append(
-                f"<p style='color:{REFUSAL_COLOUR}'><b>"
+                f"<p style='color:{colour(REFUSAL, self.summary)}'><b>"
                 + html.escape(
                     in_interface_language(
                         f"达到刑事移送标准：须移送公安并在 {rules.length_zh('serious_case_report')}"
@@ -309,12 +330,12 @@ class CasePanel(EntriesPanel):
             )
         left_open = self.store.case_left_open(record.spot_id) if record.spot_id else None
         if left_open is not None:
-            lines.append(lawful_spot_html(left_open[1]))
+            lines.append(lawful_spot_html(left_open[1], self.summary))
         calendar = self._current_calendar()
         deadlines = case.deadlines(rules, calendar)
-        lines += [f"<p>{deadline_html(d, rules)}</p>" for d in deadlines]
+        lines += [f"<p>{deadline_html(d, rules, self.summary)}</p>" for d in deadlines]
         if not case.closed:  # for reference while the case may still lead to a penalty
-            lines.append(f"<p>{limitation_html(rules)}</p>")
+            lines.append(f"<p>{limitation_html(rules, self.summary)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
         gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()
@@ -324,7 +345,8 @@ class CasePanel(EntriesPanel):
                 "No audio, video or photo evidence of these steps (each delivery, interview, "
                 "site survey and supervision needs some): {steps}"
             ).format(steps=steps)
-            lines.append(f"<p style='color:{WARNING_COLOUR}'>{html.escape(text)}</p>")
+            shown = colour(WARNING, self.summary)
+            lines.append(f"<p style='color:{shown}'>{html.escape(text)}</p>")
         lines.append("<hr>")
         measurements = case.measurement_indices
         for index, event in enumerate(case.events):

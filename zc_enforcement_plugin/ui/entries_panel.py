@@ -85,36 +85,31 @@ class EntriesPanel(QgsPanelWidget):
         self._closed = False  # accepted, by whichever hand: never accepted twice
         self.panelAccepted.connect(self._mark_closed)
 
-    def lay_out(self, body: QLayout, buttons: QDialogButtonBox, scrolls: bool = True) -> None:
+    def lay_out(self, body: QLayout, buttons: QDialogButtonBox) -> None:
         """The page's layout: ``body`` (its fields) above a footer of ``messages`` and
-        ``buttons`` that stays in view. A body taller than the panel scrolls on its own
-        (``scrolls``): laid out as one with the footer, the whole page scrolled in the panel
-        stack, and on a 1536×864 QGIS the verdict form's Save lay at the panel's foot, 2 px
-        of it in view, with the reason a save was refused below. A body that scrolls in a
-        widget of its own (the case page's summary) is laid out as it is."""
+        ``buttons`` that stays in view. A body taller than the panel scrolls on its own: laid
+        out as one with the footer, the whole page scrolled in the panel stack, and on a
+        1536×864 QGIS the verdict form's Save lay at the panel's foot, 2 px of it in view, with
+        the reason a save was refused below (and the case page's Close, at 150 % scaling)."""
         page = QVBoxLayout(self)
-        if scrolls:
-            page.setContentsMargins(0, 0, 0, page.contentsMargins().bottom())
-            content = QWidget(self)
-            content.setLayout(body)
-            self.body_area = QScrollArea(self)
-            self.body_area.setObjectName("bodyArea")
-            self.body_area.setWidgetResizable(True)
-            self.body_area.setFrameShape(QFrame.Shape.NoFrame)
-            # No sideways scrolling: as wide as its fields, which the panel stack then makes
-            # room for as it did before.
-            self.body_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.body_area.setWidget(content)
-            scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-            self.body_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
-            page.addWidget(self.body_area, 1)
-            footer = QVBoxLayout()
-            margins = body.contentsMargins()
-            footer.setContentsMargins(margins.left(), 0, margins.right(), 0)
-            page.addLayout(footer)
-        else:
-            page.addLayout(body, 1)
-            footer = page
+        page.setContentsMargins(0, 0, 0, page.contentsMargins().bottom())
+        content = QWidget(self)
+        content.setLayout(body)
+        self.body_area = QScrollArea(self)
+        self.body_area.setObjectName("bodyArea")
+        self.body_area.setWidgetResizable(True)
+        self.body_area.setFrameShape(QFrame.Shape.NoFrame)
+        # No sideways scrolling: as wide as its fields, which the panel stack then makes room
+        # for as it did before.
+        self.body_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body_area.setWidget(content)
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        self.body_area.setMinimumWidth(content.minimumSizeHint().width() + scroll_bar)
+        page.addWidget(self.body_area, 1)
+        footer = QVBoxLayout()
+        margins = body.contentsMargins()
+        footer.setContentsMargins(margins.left(), 0, margins.right(), 0)
+        page.addLayout(footer)
         footer.addWidget(self.messages)
         footer.addWidget(buttons)
         save = buttons.button(QDialogButtonBox.StandardButton.Save)

@@ -8,15 +8,48 @@ from __future__ import annotations
 import html
 
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QLabel, QWidget
+from qgis.PyQt.QtGui import QPalette
+from qgis.PyQt.QtWidgets import QApplication, QLabel, QWidget
 
 from ..core.bidi import isolated
 
 LOG_TAG = "ZC Enforcement"  # the plugin's message log tab, and the title of its message bar
-REFUSAL_COLOUR = "#b00020"  # the dock's red: refusals and overdue deadlines
-# The dock's amber, for what needs a look but stops nothing (a missing date, a re-delivery's
-# changes, a geometry note): dark enough to read on white, where yellow is not.
-WARNING_COLOUR = "#8a6d00"
+# The dock's colours by what they say, each as (on a light background, on a dark one): a
+# theme such as QGIS's Night Mapping draws the panel on #222, where the light-background red
+# read at 2.2:1. Each reads at 4.5:1 at least (WCAG AA) on #222 in its dark variant.
+REFUSAL = "refusal"  # red: refusals, overdue deadlines, missing evidence, the criminal scale
+WARNING = "warning"  # amber: needs a look but stops nothing (a missing date, a geometry note)
+MUTED = "muted"  # grey: done, a party's period over, the limitation line
+ON_TIME = "on_time"  # green: a deadline not due yet
+DUE_SOON = "due_soon"  # orange: due within a working day
+LEGAL = "legal"  # the queue's verdicts
+ILLEGAL = "illegal"
+OTHER = "other"
+COLOURS = {
+    REFUSAL: ("#b00020", "#ff7b86"),
+    # Amber dark enough to read on white, where yellow is not.
+    WARNING: ("#8a6d00", "#e6b800"),
+    MUTED: ("#616161", "#a5a5a5"),
+    ON_TIME: ("#2e7d32", "#81c784"),
+    DUE_SOON: ("#e65100", "#ffab40"),
+    LEGAL: ("#2e7d32", "#81c784"),
+    ILLEGAL: ("#c62828", "#ff8a80"),
+    OTHER: ("#616161", "#a5a5a5"),
+}
+
+
+def on_dark(widget: QWidget | None = None) -> bool:
+    """Whether ``widget`` (else the application) draws its text on a dark background: its
+    palette's base (where a page's text is) darker than mid-grey."""
+    palette = widget.palette() if widget is not None else QApplication.palette()
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+def colour(role: str, widget: QWidget | None = None) -> str:
+    """The colour of ``role`` ("#rrggbb") for text drawn on ``widget``'s background (else the
+    application's), read when the text is built: dark themes get the light variant."""
+    light, dark = COLOURS[role]
+    return dark if on_dark(widget) else light
 
 
 def field_html(value: object) -> str:
@@ -51,5 +84,5 @@ def refusal_label(parent: QWidget) -> QLabel:
     label = plain_label(parent)
     label.setObjectName("messages")
     label.setWordWrap(True)
-    label.setStyleSheet(f"color: {REFUSAL_COLOUR};")
+    label.setStyleSheet(f"color: {colour(REFUSAL, parent)};")
     return label

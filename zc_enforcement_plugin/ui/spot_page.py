@@ -6,12 +6,14 @@ from __future__ import annotations
 import html
 import math
 
+from qgis.PyQt.QtWidgets import QWidget
+
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
 from ..i18n import in_interface_language
 from .colours import PIECE_COLOURS
-from .messages import REFUSAL_COLOUR, WARNING_COLOUR, field_html, isolated
+from .messages import REFUSAL, WARNING, colour, field_html, isolated
 
 # Figures shown for the current spot, in m² and 亩, named as in the attribute table and export.
 FIELD_LABELS = domain.output_field_labels_zh()
@@ -47,8 +49,9 @@ def piece_row(piece: dict) -> str:
     )
 
 
-def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
-    """The current spot's figures (m² and 亩), flags, features hit and verdicts, as HTML."""
+def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | None = None) -> str:
+    """The current spot's figures (m² and 亩), flags, features hit and verdicts, as HTML,
+    coloured for the background of ``on``, the widget it is shown in (messages.colour)."""
     attributes = spot.attributes
     escape = html.escape
     rows = []
@@ -84,7 +87,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
     ]
     if attributes.get(domain.CRIMINAL_FLAG):
         parts.append(
-            f"<p style='color:{REFUSAL_COLOUR}'><b>"
+            f"<p style='color:{colour(REFUSAL, on)}'><b>"
             + escape(
                 in_interface_language(
                     f"{FIELD_LABELS[domain.CRIMINAL_FLAG]} / reaches the criminal-referral "
@@ -100,9 +103,8 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
         rows = "".join(piece_row(piece) for piece in pieces)
         parts.append(f"<p><b>压占情况</b></p><table cellpadding='2'>{rows}</table>")
     if attributes.get(domain.GEOMETRY_NOTE):
-        parts.append(
-            f"<p style='color:{WARNING_COLOUR}'>{field_html(attributes[domain.GEOMETRY_NOTE])}</p>"
-        )
+        note = field_html(attributes[domain.GEOMETRY_NOTE])
+        parts.append(f"<p style='color:{colour(WARNING, on)}'>{note}</p>")
     refreshes = attributes.get(domain.SPOT_REFRESHES) or []
     if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
         judged_at = str(history[-1].recorded_at or "") if history else ""
@@ -113,7 +115,7 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict]) -> str:
             if isinstance(entry, dict)
         ]
         parts.append(
-            f"<p style='color:{WARNING_COLOUR}'><b>重新交付后的变化</b><br>"
+            f"<p style='color:{colour(WARNING, on)}'><b>重新交付后的变化</b><br>"
             + "<br>".join(escape(line) for line in lines)
             + "</p>"
         )

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
 from qgis.PyQt.QtGui import QBrush, QColor
-from qgis.PyQt.QtWidgets import QAbstractItemView, QStyle, QTableView
+from qgis.PyQt.QtWidgets import QAbstractItemView, QStyle, QTableView, QWidget
 
 from ..core import domain
 from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
 from ..i18n import tr
+from .messages import ILLEGAL, LEGAL, OTHER, colour
 
+# The verdict column's colours, by category (messages.COLOURS roles).
 VERDICT_COLOURS = {
-    ls.VERDICT_LEGAL: QColor(46, 125, 50),
-    ls.VERDICT_ILLEGAL: QColor(198, 40, 40),
-    ls.VERDICT_OTHER: QColor(97, 97, 97),
+    ls.VERDICT_LEGAL: LEGAL,
+    ls.VERDICT_ILLEGAL: ILLEGAL,
+    ls.VERDICT_OTHER: OTHER,
 }
 
 
 class SpotQueueModel(QAbstractTableModel):
-    """Read-only rows of ledger.SpotSummary; the session owns the list, this only shows it."""
+    """Read-only rows of ledger.SpotSummary; the session owns the list, this only shows it.
+    Its verdicts are coloured for the background of its parent widget (the panel's page)."""
 
     COLUMNS = ("number", "priority", "suggested", "area", "verdict")
 
@@ -63,7 +66,13 @@ class SpotQueueModel(QAbstractTableModel):
             if column == "verdict":
                 return verdict_text(spot.category, spot.kind)
         if role == Qt.ItemDataRole.ForegroundRole and column == "verdict" and spot.category:
-            return QBrush(VERDICT_COLOURS.get(spot.category, QColor("black")))
+            role_of = VERDICT_COLOURS.get(spot.category)
+            # Another category: the view's own text colour (None), not a black a dark
+            # palette hid.
+            if role_of is None:
+                return None
+            parent = self.parent()
+            return QBrush(QColor(colour(role_of, parent if isinstance(parent, QWidget) else None)))
         if role == Qt.ItemDataRole.TextAlignmentRole and column in ("priority", "area"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

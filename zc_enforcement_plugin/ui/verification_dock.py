@@ -1,8 +1,9 @@
 """The verification dock (核查面板): walk the screened spots, record verdicts and evidence.
 
 Layout (top to bottom): ledger and actions, filters, the counter, then the queue, the current
-spot's figures, the before/after images and evidence (these scroll when the panel is short),
-and the navigation and verdict buttons. Verdict forms open as panels on the same stack, so the
+spot's figures, the before/after images and evidence (these scroll when the panel is short,
+with the rows above them when it is shorter still), and the navigation and verdict buttons,
+always in view. Verdict forms open as panels on the same stack, so the
 dock never spawns windows a technician has to manage.
 """
 
@@ -34,7 +35,7 @@ from qgis.gui import (
     QgsRubberBand,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import Qt, QTimer
+from qgis.PyQt.QtCore import QEvent, Qt, QTimer
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -89,9 +90,10 @@ from .evidence_layer import (
 from .image_comparison import ImageComparison
 from .messages import (
     LOG_TAG,
-    REFUSAL_COLOUR,
-    WARNING_COLOUR,
+    REFUSAL,
+    WARNING,
     bar_html,
+    colour,
     plain_html,
     plain_label,
 )
@@ -120,9 +122,10 @@ REVIEW_AREA_MIN_HEIGHT = 180
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
 # Docked, the panel is never shorter than its review page (the rows above and the buttons below
-# in view, the page's lines between them), but never takes more than this share of QGIS's
-# window: on a short or scaled screen (1366×768 at 150 %) a panel as tall as its page would
-# push QGIS's window past the screen's foot, with another panel in its dock area squeezed out.
+# in view, the page's lines between them) when that takes no more than this share of QGIS's
+# window; on a short or scaled screen (1366×768 at 150 %, 1920×1080 at 200 %) a panel as tall
+# as its page would push QGIS's window past the screen's foot, and it is then only as tall as
+# its buttons and the scrolling middle need (the rows above scroll with the list there).
 DOCKED_HEIGHT_WINDOW_SHARE = 2 / 3
 # Where the heights of the list, the spot's page, the images and the evidence are kept.
 SPLITTER_SETTING = "zc_enforcement/review_splitter"
@@ -202,7 +205,7 @@ def _evidence_kind_label(kind: str) -> str:
 
 
 def _mark_evidence_item(
-    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path
+    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path, on: QWidget
 ) -> None:
     """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
     the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet).
@@ -231,7 +234,7 @@ def _mark_evidence_item(
         return
     item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
     item.setToolTip(plain_html(f"{why.format(path=record.path)}\n{text}"))
-    item.setForeground(QColor(REFUSAL_COLOUR))
+    item.setForeground(QColor(colour(REFUSAL, on)))  # on the list ``on``'s background
 
 
 def _project_ledger(project: QgsProject) -> str:
@@ -265,6 +268,9 @@ class VerificationDock(QgsDockWidget):
         self.stack.setMainPanel(self.home)
         self._take_back_arrow()
         self.setWidget(self.stack)
+        area = self._page_area()
+        if area is not None:  # another QGIS, laid out otherwise: the header stays in view
+            area.viewport().installEventFilter(self)
         self.topLevelChanged.connect(self._keep_page_height)
         self.setAcceptDrops(True)
         self.highlight = None
@@ -318,12 +324,18 @@ class VerificationDock(QgsDockWidget):
         """The review page, top to bottom as the module says. The widgets are made in the
         order of the page, which is also the order the Tab key goes through them."""
         layout = QVBoxLayout(page)
-        ledger_row = self._build_ledger_row(page)
-        actions = self._build_actions_row(page)
-        layout.addLayout(ledger_row)
-        layout.addLayout(actions)
-        layout.addLayout(self._build_filters(page))
-        layout.addLayout(self._build_counter(page))
+        # The rows above the list, in a widget of their own: in view on a panel tall enough
+        # for them, the list's least height and the buttons; scrolled with the list on a
+        # shorter one, where they pushed the buttons below the panel's foot (_place_header).
+        self.header = QWidget(page)
+        self.header.setObjectName("reviewHeader")
+        header = QVBoxLayout(self.header)
+        header.setContentsMargins(0, 0, 0, 0)
+        header.addLayout(self._build_ledger_row(page))
+        header.addLayout(self._build_actions_row(page))
+        header.addLayout(self._build_filters(page))
+        header.addLayout(self._build_counter(page))
+        layout.addWidget(self.header)
         layout.addWidget(self._build_review_area(page), 1)
         layout.addLayout(self._build_navigation())
         layout.addLayout(self._build_verdict_row())
@@ -442,22 +454,39 @@ class VerificationDock(QgsDockWidget):
         # dead makes a technician press it again and doubt the dock.
         self.notice = plain_label(page)
         self.notice.setObjectName("notice")
-        self.notice.setStyleSheet(f"color: {WARNING_COLOUR};")
+        self._style_notice()
         counts.addWidget(self.notice)
         return counts
+
+    def _style_notice(self) -> None:
+        """The notice in the amber that reads on the panel's background (a stylesheet is not
+        redrawn when the palette changes: set again on each change, see changeEvent)."""
+        self.notice.setStyleSheet(f"color: {colour(WARNING, self)};")
+
+    def changeEvent(self, event):  # noqa: N802 - Qt API
+        # A theme changed to or from a dark one: the notice's colour, then the page's, which
+        # is HTML built with the colours of the palette it was built on.
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "notice"):
+            self._style_notice()
+            if not sip.isdeleted(self.details):
+                self._show_current()
+        super().changeEvent(event)
 
     def _build_review_area(self, page: QWidget) -> QScrollArea:
         """The queue, the spot's page, its images and evidence, scrolling together.
 
         They scroll when the panel is too short for them (a 1280×800 screen), between the
         rows above and the buttons below, which stay in view: scrolled with the page, the
-        buttons fell off its foot."""
+        buttons fell off its foot. On a shorter panel still the rows above scroll with them."""
         self.review_area = QScrollArea(page)
         self.review_area.setObjectName("reviewArea")
         self.review_area.setWidgetResizable(True)
         self.review_area.setFrameShape(QFrame.Shape.NoFrame)
         self.review_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        splitter = QSplitter(Qt.Orientation.Vertical, self.review_area)
+        content = QWidget(self.review_area)
+        self.review_content = QVBoxLayout(content)  # the header goes in first when it scrolls
+        self.review_content.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Vertical, content)
         self.queue_model = SpotQueueModel(page)
         self.queue_view = SpotQueueView(splitter)
         self.queue_view.setObjectName("queue")
@@ -494,11 +523,13 @@ class VerificationDock(QgsDockWidget):
         splitter.splitterMoved.connect(
             lambda *_moved: QgsSettings().setValue(SPLITTER_SETTING, splitter.saveState())
         )
-        self.review_area.setWidget(splitter)
-        # As wide as what it holds (no sideways scrolling here: the page does that), and at
-        # least as tall as a few rows of the list.
+        self.review_content.addWidget(splitter)
+        self.review_area.setWidget(content)
+        # As wide as what it may hold, the rows above too (no sideways scrolling here: the page
+        # does that, and the same width either way), and at least as tall as a few rows.
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        self.review_area.setMinimumWidth(splitter.minimumSizeHint().width() + scroll_bar)
+        widest = max(splitter.minimumSizeHint().width(), self.header.minimumSizeHint().width())
+        self.review_area.setMinimumWidth(widest + scroll_bar)
         self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
         return self.review_area
 
@@ -576,21 +607,67 @@ class VerificationDock(QgsDockWidget):
         chrome = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
         return self.home.minimumSizeHint().width() + chrome
 
+    def review_page_height(self, header_in_view: bool = True) -> int:
+        """The review page's least height with the rows above the list in view (the ledger,
+        actions, filters and counter), or, without ``header_in_view``, with them scrolling in
+        the list's area: the buttons and the list's least height alone."""
+        page = self.home.minimumSizeHint().height()
+        header = self.header.minimumSizeHint().height() + self.home.layout().spacing()
+        in_view = self.header.parentWidget() is self.home
+        if header_in_view and not in_view:
+            page += header
+        elif not header_in_view and in_view:
+            page -= header
+        return page
+
+    def _page_area(self) -> QScrollArea | None:
+        """The panel stack's own scroll area, around the page (not the review area inside it).
+        Looked for among the stack's children: PyQt's findChild with an empty name and
+        FindDirectChildrenOnly found none, and the page's least height went without its frames."""
+        areas = (child for child in self.stack.children() if isinstance(child, QScrollArea))
+        return next(areas, None)
+
     def docked_least_height(self) -> int:
         """The least height of the docked panel's content: its review page's, so that the
         ledger and filter rows and the buttons stay in view and the list, page, images and
         evidence scroll between them. Docked below another panel (the Processing Toolbox, which
         screening needs open), the panel was given 421 px of a 1600×1000 window and the whole
-        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high."""
-        page = self.home.minimumSizeHint().height()
-        # The stack's own scroll area, around the page (not the review area inside it).
-        area = self.stack.findChild(QScrollArea, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high.
+        Where that page is more than a share of QGIS's window (a scaled small screen), the
+        page without the rows above, which then scroll with the list: two thirds of a 540 px
+        window still pushed it past the screen's foot, the buttons below the panel's."""
+        page = self.review_page_height()
+        window = self.parentWidget()
+        if isinstance(window, QMainWindow) and page > window.height() * DOCKED_HEIGHT_WINDOW_SHARE:
+            page = self.review_page_height(header_in_view=False)
+        area = self._page_area()
         if area is not None:
             page += 2 * area.frameWidth()
-        window = self.parentWidget()
-        if isinstance(window, QMainWindow):
-            page = min(page, int(window.height() * DOCKED_HEIGHT_WINDOW_SHARE))
         return page
+
+    def _place_header(self) -> None:
+        """The rows above the list in view when the page shown has room for them, the list's
+        least height and the buttons; otherwise at the top of the list's scrolling area, so
+        that the move, case and verdict buttons stay at the panel's foot, never scrolled away
+        (at 150 or 200 % scaling the whole page scrolled, the buttons below the panel's foot).
+        Decided on the room the panel gives the page, which the header's place does not change."""
+        area = self._page_area()
+        if area is None:
+            return
+        in_view = area.viewport().height() >= self.review_page_height()
+        if in_view == (self.header.parentWidget() is self.home):
+            return
+        if in_view:
+            self.home.layout().insertWidget(0, self.header)
+        else:
+            self.review_content.insertWidget(0, self.header)
+        self.header.show()
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        # The panel stack's viewport resized: the room for the review page changed.
+        if event.type() == QEvent.Type.Resize:
+            self._place_header()
+        return super().eventFilter(watched, event)
 
     def _keep_page_height(self, floating: bool | None = None) -> None:
         """Docked, keep the page's height (docked_least_height); floating, the user sizes the
@@ -888,7 +965,7 @@ class VerificationDock(QgsDockWidget):
         self.queue_view.show_row(self.session.position)
         self.queue_view.blockSignals(False)
         spot = page.spot
-        self.details.setHtml(spot_html(spot, page.history) + self._case_html(page))
+        self.details.setHtml(spot_html(spot, page.history, self.details) + self._case_html(page))
         self._show_evidence(page)
         geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
         self.images.show_spot(geometry, LEDGER_CRS)
@@ -919,7 +996,7 @@ class VerificationDock(QgsDockWidget):
         for row, record in enumerate(page.evidence):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
-            _mark_evidence_item(item, record, state, root)
+            _mark_evidence_item(item, record, state, root, self.evidence_list)
             if state is None:
                 self._unchecked.append((row, record))
             else:
@@ -950,7 +1027,7 @@ class VerificationDock(QgsDockWidget):
         self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
-            _mark_evidence_item(item, record, state, self._evidence_root)
+            _mark_evidence_item(item, record, state, self._evidence_root, self.evidence_list)
             if self._layer_behind(record, state):
                 self._refresh_photos()
         if self._unchecked:
@@ -1123,7 +1200,7 @@ class VerificationDock(QgsDockWidget):
         if record is None:
             # A case of this spot whose rows cannot be read is said, not shown as no case.
             problems = "".join(
-                f"<p style='color:{REFUSAL_COLOUR}'>{html.escape(problem)}</p>"
+                f"<p style='color:{colour(REFUSAL, self.details)}'>{html.escape(problem)}</p>"
                 for problem in page.unreadable_cases
             )
             return problems + self._unopened_html(page)
@@ -1133,13 +1210,14 @@ class VerificationDock(QgsDockWidget):
         stage = case.stage.label_zh if case.stage else ""
         text = f"<p><b>{html.escape(tr('Case {id}').format(id=record.case_id))}</b>: {stage}"
         if case.marked_for_transfer:  # the case's own figures, which may be newer than screening's
-            text += f" <b style='color:{REFUSAL_COLOUR}'>达到刑事移送标准，须移送公安</b>"
+            red = colour(REFUSAL, self.details)
+            text += f" <b style='color:{red}'>达到刑事移送标准，须移送公安</b>"
         if upcoming is not None:
-            text += f"<br>{deadline_html(upcoming, rules)}"
+            text += f"<br>{deadline_html(upcoming, rules, self.details)}"
         # Shown here, where the page returns after a verdict is saved: a spot judged lawful
         # keeps its case open until the office withdraws it.
         left_open = page.case_left_open()
-        warning = lawful_spot_html(left_open[1]) if left_open is not None else ""
+        warning = lawful_spot_html(left_open[1], self.details) if left_open is not None else ""
         return text + "</p>" + warning
 
     def _unopened_html(self, page: ledger.SpotPage) -> str:
@@ -1154,8 +1232,9 @@ class VerificationDock(QgsDockWidget):
         heading = tr("No case opened: deadlines run from the verdict of {day}").format(
             day=unopened.events[0].date.isoformat()
         )
-        lines = "".join(f"<br>{deadline_html(d, rules)}" for d in owed)
-        return f"<p><b style='color:{REFUSAL_COLOUR}'>{html.escape(heading)}</b>{lines}</p>"
+        lines = "".join(f"<br>{deadline_html(d, rules, self.details)}" for d in owed)
+        red = colour(REFUSAL, self.details)
+        return f"<p><b style='color:{red}'>{html.escape(heading)}</b>{lines}</p>"
 
     @_reported
     def open_case_panel(self) -> CasePanel | None:
@@ -1638,7 +1717,7 @@ class VerificationDock(QgsDockWidget):
         # A line a refusal (the files of a drop refused each say why): kept apart, not run
         # together into one paragraph.
         lines = "<br>".join(html.escape(line) for line in message.split("\n"))
-        self.details.append(f"<p style='color:{REFUSAL_COLOUR}'>{lines}</p>")
+        self.details.append(f"<p style='color:{colour(REFUSAL, self.details)}'>{lines}</p>")
 
     def cleanup(self) -> None:
         """Disconnect from the project and the canvas; the plugin calls this when it unloads."""
