@@ -40,12 +40,25 @@ LAND_GROUP_COLOURS = {
 
 
 LABELS_FROM_SCALE = 30000  # labels show at 1:30,000 and closer
+# The light line under district and town boundaries, and how far it shows beyond each side (mm).
+BOUNDARY_CASING = "255,255,255,200"
+BOUNDARY_CASING_MARGIN = 0.3
 
 
 def fill(colour: str, outline: str, width: float = 0.26, style: str = "solid") -> QgsFillSymbol:
     return QgsFillSymbol.createSimple(
         {"color": colour, "outline_color": outline, "outline_width": str(width), "style": style}
     )
+
+
+def cased_outline(colour: str, width: float) -> QgsFillSymbol:
+    """A boundary without fill, drawn over a light casing a little wider: on a light map the
+    dark line reads, on a dark one (QGIS's Night Mapping legend, a dark basemap or image) the
+    casing does; a dark line alone vanished there."""
+    symbol = fill("0,0,0,0", BOUNDARY_CASING, width + 2 * BOUNDARY_CASING_MARGIN, "no")
+    line = fill("0,0,0,0", colour, width, "no")  # held: its layer is cloned from it
+    symbol.appendSymbolLayer(line.symbolLayer(0).clone())
+    return symbol
 
 
 def labels(
@@ -205,9 +218,9 @@ STYLE_MAKERS = {
         fill("0,0,0,0", "#1f5fbf", 0.6, "no"), domain.APPROVAL_NUMBER, "#1f5fbf"
     ),
     domain.DEMO_LAYER_TOWNS: simple(
-        fill("0,0,0,0", "#555555", 0.5, "no"), domain.TOWN_NAME, "#333333", always=True
+        cased_outline("#555555", 0.5), domain.TOWN_NAME, "#333333", always=True
     ),
-    domain.DEMO_LAYER_DISTRICT: simple(fill("0,0,0,0", "#000000", 1.2, "no")),
+    domain.DEMO_LAYER_DISTRICT: simple(cased_outline("#000000", 1.2)),
     domain.DEMO_LAYER_SPOTS: simple(
         fill("0,0,0,0", "#ff2020", 0.7, "no"), domain.SPOT_NUMBER, "#c00000"
     ),
