@@ -48,7 +48,7 @@ EXPLAINED = {
     "copyledger": ["TARGET"],
     "createdemodistrict": ["SIZE", "SEED"],
     "exportverification": ["ENCODING", "AFTER_IMAGE", "BEFORE_IMAGE", "SHEETS_FOR"],
-    "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "TOWNS", "PIECES"],
+    "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "ADD_TO_BATCH", "TOWNS", "PIECES"],
     "ledgersettings": ["DEADLINE_RULES", "REPORT_WEIGHTS", "EVIDENCE_FOLDER", "HOLIDAY_FILE"],
     "monthlyranking": ["REPORT_DATE"],
     "patrolcompliance": ["MIN_DAYS"],

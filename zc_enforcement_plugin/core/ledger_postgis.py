@@ -1022,12 +1022,13 @@ class PostGISLedger(SqlLedger):
         repeat_spots: bool = False,
         progress=None,
         is_cancelled=None,
+        add_to_batch: bool = False,
     ):
         # Two imports of the same new batch at once: neither saw the other's batch, and the
         # second's insert waited for the first to commit, then met its name.
         try:
             return SqlLedger.import_batch(
-                self, batch_name, spots, source, repeat_spots, progress, is_cancelled
+                self, batch_name, spots, source, repeat_spots, progress, is_cancelled, add_to_batch
             )
         except LedgerError as error:  # the transaction has translated the server's error
             cause = error.__cause__

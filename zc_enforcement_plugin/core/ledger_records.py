@@ -385,6 +385,7 @@ class LedgerStore(Protocol):
         repeat_spots: bool = False,
         progress: Callable[[float], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        add_to_batch: bool = False,
     ) -> ImportReport: ...
 
     def batches(self) -> list[BatchSummary]: ...

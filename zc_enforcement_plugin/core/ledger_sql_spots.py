@@ -36,6 +36,7 @@ from .ledger_delivery import (
     refresh_changes,
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
+    refuse_other_delivery,
     refuse_rescreened,
     refuse_utf8_read_as_gbk,
     say_changes,
@@ -43,7 +44,6 @@ from .ledger_delivery import (
     warn_held_elsewhere,
     warn_kept_spots,
     warn_numeric_numbers,
-    warn_other_delivery,
     warn_unmapped_town,
 )
 from .ledger_records import (
@@ -79,6 +79,7 @@ class SqlSpotsMixin:
         repeat_spots: bool = False,
         progress: Callable[[float], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        add_to_batch: bool = False,
     ) -> ImportReport:
         """Add a batch, or refresh it when it is already in the ledger.
 
@@ -90,7 +91,9 @@ class SqlSpotsMixin:
         recorded value, with a warning naming the spot and the fields (see keep_recorded).
         Refused spots are reported and not imported. A new batch most of whose spots another
         batch already holds is refused as a whole (a re-delivery under another name), unless
-        repeat_spots says it is meant (see refuse_new_batch_of_held_spots).
+        repeat_spots says it is meant (see refuse_new_batch_of_held_spots); so is a refresh
+        none of whose spots the batch holds (another delivery under its name), unless
+        add_to_batch says it is a further part of the batch (see refuse_other_delivery).
 
         ``progress`` is told the share written (0..100, as QgsFeedback.setProgress takes it)
         and ``is_cancelled`` asked before each spot is written: cancelled, the whole import
@@ -119,12 +122,14 @@ class SqlSpotsMixin:
         with self.transaction():
             with self._awaiting_batch():
                 row = self._row(
-                    f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
-                    + self._FOR_UPDATE,
+                    f"SELECT {ls.C_ID}, {ls.C_BATCH_SOURCE} FROM {ls.T_BATCHES} "
+                    f"WHERE {ls.C_BATCH_NAME} = {mark}" + self._FOR_UPDATE,
                     (name,),
                 )
             existing = self._recorded_spots(row[0]) if row is not None else {}
             rows = match_recorded_spellings(rows, existing, report)
+            if row is not None and not add_to_batch:  # before anything is written
+                refuse_other_delivery(name, spots, existing, source or name, row[1])
             rows = refuse_lost_zeros(rows, existing, report)
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report
@@ -151,7 +156,6 @@ class SqlSpotsMixin:
                     f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
                     (source, now, batch_id),
                 )
-            warn_other_delivery(name, rows, existing, report)
             warn_held_elsewhere(held, report)
             data_columns = [ls.C_GEOM, *FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]

@@ -891,11 +891,11 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis:// and the name of a saved connection). The spot number field (SPOT_KEY_FIELD, default JCBH, the one screening was given) is recorded as the ledger's JCBH; a layer without it is refused before the ledger is touched.
-Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures, reporting each change by spot, but never touches verdicts or evidence; a field the file lacks keeps its recorded value. A new batch is added beside the others, unless another batch holds most of its spot numbers: it is then that batch delivered again, and refused before anything is written, naming that batch and its file (give BATCH its name to refresh it, or tick REPEAT_SPOTS to record the spots again as a batch of their own, a second round of checks on the same spots). Without BATCH the batch is named after the layer, and a batch of that name another file delivered, or a layer with no file, is not refreshed: the import is refused naming both.
+Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures, reporting each change by spot, but never touches verdicts or evidence; a field the file lacks keeps its recorded value. A new batch is added beside the others, unless another batch holds most of its spot numbers: it is then that batch delivered again, and refused before anything is written, naming that batch and its file (give BATCH its name to refresh it, or tick REPEAT_SPOTS to record the spots again as a batch of their own, a second round of checks on the same spots). A refresh none of whose spots the batch holds is another delivery given its name by mistake: refused before anything is written, naming the file and the batch (give BATCH the delivery's own name, or tick ADD_TO_BATCH for a further part of a batch delivered in parts). Without BATCH the batch is named after the layer, and a batch of that name another file delivered, or a layer with no file, is not refreshed: the import is refused naming both.
 Refused too, each reported by number and not imported: a spot whose number the batch holds but for leading zeros (1 for 00001), spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding); and the whole layer when its coordinates do not fit its CRS, when it was screened twice (result fields TBMJ_2, …) or when its own fields carry result names (TBMJ, PZWH: rename them before screening). A Shapefile without .cpg has its encoding detected and reported. An import whose every spot is refused fails, naming the first refusals, and leaves the ledger as it was (a ledger file it made is removed).
 With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets the town holding most of its area; with the pieces from screening (PIECES, the OUTPUT_PIECES of the same run) the dock can show and highlight what each spot hits. A refresh without the pieces keeps the recorded pieces of each spot whose outline did not move, and removes (and reports) those of a moved spot.</source>
       <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis:// 加已保存的连接名指定的共享台帐）。图斑编号字段（SPOT_KEY_FIELD，默认 JCBH，即筛查时所给的字段）记为台帐的 JCBH；图层没有该字段时，在改动台帐之前即拒绝导入。
-再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。未填写 BATCH 时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
+再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。再次导入时若交付的图斑均不在该批次中，则是误用该批次名称的另一次交付，在写入任何内容之前拒绝导入，并指明文件和批次（在 BATCH 中填写该交付自己的批次名称；如确是分批交付的批次的又一部分，勾选 ADD_TO_BATCH）。未填写 BATCH 时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
 以下情况同样拒绝，按编号报告且不导入：编号与本批次已有编号仅差前导零的图斑（如以 1 交付已登记的 00001）、JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字；坐标与其坐标系不符、筛查过两次（含 TBMJ_2 等结果字段）或自身字段与筛查结果字段同名（TBMJ、PZWH：请在筛查前改名）的图层整体拒绝。没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。全部图斑均被拒绝的导入以失败结束，列出前几条拒绝原因，台帐保持原样（本次运行新建的台帐文件随之删除）。
 提供镇街及所属自然资源所（TOWNS：XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查得到的压占部分（PIECES，同一次筛查的 OUTPUT_PIECES）时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。</translation>
     </message>
@@ -918,6 +918,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Record the spots as a new batch even when another batch holds most of their numbers (a second round of checks on the same spots)</source>
       <translation>另建新批次记录这些图斑，即使其大部分编号已在另一批次中（对同一批图斑的复核）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Add the spots to the batch named even when none of them is in it (a further part of a batch delivered in parts)</source>
+      <translation>即使这些图斑均不在所填批次中，也并入该批次（分批交付的批次的又一部分）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -2169,6 +2174,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: the same step as the last one.</source>
+      <translation>未记录：与上一步相同。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>“{document}” is on the case already, recorded on {date}. Record it again (a further report, not the same one)?</source>
       <translation>案件已有“{document}”，记录于 {date}。是否再次记录（另一份报告，而非同一份）？</translation>
     </message>
@@ -2181,11 +2191,6 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
       <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>Not recorded: the same step as the last one.</source>
-      <translation>未记录：与上一步相同。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2219,6 +2224,17 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>The entries of the {page} were not saved: {reasons}
+
+Nothing of them was recorded in the ledger. They were:
+{entries}</source>
+      <translation>{page}的内容未能保存：{reasons}
+
+台帐中没有记录其中任何内容。所填内容为：
+{entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
       <source>The {page} is closing with entries that are not saved:
 
 {entries}
@@ -2229,17 +2245,6 @@ Save them now, or discard them?</source>
 {entries}
 
 现在保存，还是放弃这些内容？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
-      <source>The entries of the {page} were not saved: {reasons}
-
-Nothing of them was recorded in the ledger. They were:
-{entries}</source>
-      <translation>{page}的内容未能保存：{reasons}
-
-台帐中没有记录其中任何内容。所填内容为：
-{entries}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
@@ -2719,11 +2724,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Verdict for spot {number} saved: {verdict}</source>
-      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
@@ -2789,6 +2789,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict for spot {number} saved: {verdict}</source>
+      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Open a ledger first</source>
       <translation>请先打开台帐</translation>
     </message>
@@ -2829,11 +2834,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
-      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Cannot open the ledger {path}: {error}</source>
       <translation>无法打开台帐 {path}：{error}</translation>
     </message>
@@ -2851,6 +2851,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>This spot cannot be shown: {error}</source>
       <translation>无法显示该图斑：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
+      <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
