@@ -2043,6 +2043,48 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Withdraw batch</source>
+      <translation>撤回批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Removes the batch BATCH from the ledger: its spots and then the batch itself, as though it had never been imported, so that the right file can be imported in its place. Only a batch none of whose spots has been worked on can be withdrawn: a spot with a verdict, evidence, a case or a patrol naming it is kept for good, and the run is refused before anything is removed, naming those spots. On the shared ledger only a brigade login may withdraw a batch. The removal is one transaction: cancelled or failed, it removes nothing.
+REMOVED: how many spots were removed.</source>
+      <translation>从台帐中删除批次 BATCH：先删除其图斑，再删除该批次本身，如同从未导入，以便在其位置导入正确的文件。只有所有图斑均未开展工作的批次才能撤回：已有判定、举证材料、案件或被巡查记录提及的图斑永久保留，此时在删除任何内容之前即拒绝运行，并列出这些图斑。在共享台帐上只有执法监察大队的登录可以撤回批次。删除在一个事务中完成：取消或失败时不删除任何内容。
+REMOVED：删除的图斑数。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Batch to withdraw</source>
+      <translation>要撤回的批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Spots removed</source>
+      <translation>删除的图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>No batch given.</source>
+      <translation>未填写批次。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Withdrawing the batch {batch}</source>
+      <translation>正在撤回批次 {batch}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Cancelled, nothing withdrawn.</source>
+      <translation>已取消，未撤回任何图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Batch {batch} withdrawn: {count} spots removed.</source>
+      <translation>已撤回批次 {batch}：删除图斑 {count} 个。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/word_lists.py" />
       <source>(empty)</source>
       <translation>（空）</translation>
