@@ -48,7 +48,8 @@ EXPLAINED = {
     "copyledger": ["TARGET"],
     "createdemodistrict": ["SIZE", "SEED"],
     "exportverification": ["ENCODING", "AFTER_IMAGE", "BEFORE_IMAGE", "SHEETS_FOR"],
-    "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "TOWNS", "PIECES"],
+    "importspots": ["SPOT_KEY_FIELD", "BATCH", "REPEAT_SPOTS", "ADD_TO_BATCH", "TOWNS", "PIECES"],
+    "withdrawbatch": ["BATCH"],
     "ledgersettings": [
         "DEADLINE_RULES",
         "REPORT_WEIGHTS",
@@ -132,6 +133,7 @@ SELF_EVIDENT = {
     "createdemodistrict": ["FOLDER", "WITH_IMAGES"],
     "exportverification": ["LEDGER", "BATCH", "OUTPUT_FOLDER", "WITH_PDF"],
     "importspots": ["SPOTS", "LEDGER"],
+    "withdrawbatch": ["LEDGER"],
     "ledgersettings": ["LEDGER"],
     "monthlyranking": ["LEDGER", "MONTH", "OUTPUT_FOLDER"],
     "patrolcompliance": ["LEDGER", "START", "END", "OUTPUT"],

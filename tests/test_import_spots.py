@@ -439,7 +439,38 @@ def test_a_default_batch_name_another_file_gave_is_not_merged_into(provider, tmp
     assert recorded(store)[1] == {"JCTB": q1}
 
     assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "2026Q2"})["ADDED"] == 1
-    assert run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})["ADDED"] == 1
+    # Named, a batch none of whose spots the file carries is added to only when confirmed.
+    with pytest.raises(QgsProcessingException, match="ADD_TO_BATCH"):
+        run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB"})
+    merged = run({"SPOTS": q2, "LEDGER": str(store), "BATCH": "JCTB", "ADD_TO_BATCH": True})
+    assert merged["ADDED"] == 1
+
+
+def test_a_delivery_imported_under_another_batchs_name_is_refused_before_writing(
+    provider, tmp_path
+):
+    """Found by review: JCTB_2026Q4.gpkg imported with BATCH=JCTB_2026Q3 (the wrong batch
+    chosen) added its spots to that batch with only a warning, the batch's source rewritten to
+    the Q4 file, and the right import, BATCH=JCTB_2026Q4, then refused as a re-delivery of
+    Q3. Now nothing is written: the message names the file, the batch and both ways out, and
+    the right import goes through."""
+    store = tmp_path / "ledger.gpkg"
+    q3 = spot_file(tmp_path / "JCTB_2026Q3.gpkg", [f"3703022026{i:04d}" for i in range(12)])
+    q4 = spot_file(
+        tmp_path / "JCTB_2026Q4.gpkg", [f"3703022027{i:04d}" for i in range(12)], shift=7.0
+    )
+    assert run({"SPOTS": q3, "LEDGER": str(store), "BATCH": "JCTB_2026Q3"})["ADDED"] == 12
+    before = ledger_rows(str(store))
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": q4, "LEDGER": str(store), "BATCH": "JCTB_2026Q3"})
+    said = str(refused.value)
+    assert q4 in said and "JCTB_2026Q3" in said and q3 in said, said
+    assert "BATCH" in said and "ADD_TO_BATCH" in said, said
+    assert ledger_rows(str(store)) == before  # not a row written, the source not rewritten
+
+    result = run({"SPOTS": q4, "LEDGER": str(store), "BATCH": "JCTB_2026Q4"})
+    assert result["ADDED"] == 12
+    assert recorded(store)[1] == {"JCTB_2026Q3": q3, "JCTB_2026Q4": q4}
 
 
 def ledger_rows(path) -> dict:

@@ -1472,9 +1472,9 @@ def test_a_delivery_under_the_wrong_batch_name_is_said(ledger):
     assert "2026Q1" in said.message and "already in batch" in said.message
     assert not [w for w in again.warnings if w.number == "N1"]
 
-    other = ledger.import_batch("2026Q1", [_spot("Q2-1", 5), _spot("Q2-2", 6)])
-    assert any("none of the 2 spots" in w.message for w in other.warnings), other.warnings
-    # A part of the batch delivered with new spots beside known ones is no mistake, and a
+    # A refresh that is wholly another delivery: refused (check_a_delivery_under_the_wrong_
+    # batch_name_is_refused). A part of the batch delivered with new spots beside known ones is
+    # no mistake, and a
     # number already said to be in another batch is not said again at each refresh.
     part = ledger.import_batch("2026Q1", [_spot("S1", 0), _spot("P-1", 9), _spot("P-2", 10)])
     assert not any("none of" in w.message for w in part.warnings)
@@ -1483,6 +1483,38 @@ def test_a_delivery_under_the_wrong_batch_name_is_said(ledger):
 
     refused = ledger.import_batch("空批次", [_spot(None, 7), _spot("  ", 8)])
     assert refused.skipped == 2 and "空批次" not in [b.name for b in ledger.batches()]
+
+
+def check_a_delivery_under_the_wrong_batch_name_is_refused(store) -> None:
+    """Found by review: JCTB_2026Q4.gpkg imported with BATCH=JCTB_2026Q3 by mistake had its 298
+    spots added to that batch with only a warning, the batch's source rewritten to the Q4 file,
+    and the right import of it then refused as a re-delivery of Q3. A refresh none of whose
+    spots the batch holds is refused before anything is written, naming the file, the batch
+    and both ways out; add_to_batch adds a further part of a batch delivered in parts. (Shared
+    with the PostGIS store's tests.)"""
+    q3 = [_spot(f"3703022026{i:04d}", i) for i in range(12)]
+    store.import_batch("JCTB_2026Q3", q3, source="JCTB_2026Q3.gpkg")
+    before = [(b.name, b.source, b.spot_count) for b in store.batches()]
+    q4 = [_spot(f"3703022027{i:04d}", i + 20) for i in range(12)]
+    with pytest.raises(LedgerError) as refused:
+        store.import_batch("JCTB_2026Q3", q4, source="JCTB_2026Q4.gpkg")
+    said = str(refused.value)
+    assert "JCTB_2026Q4.gpkg" in said and "none of the 12 spots" in said, said
+    assert "batch JCTB_2026Q3 (delivered from JCTB_2026Q3.gpkg)" in said, said
+    assert "Nothing imported" in said and "BATCH" in said and "ADD_TO_BATCH" in said, said
+    assert [(b.name, b.source, b.spot_count) for b in store.batches()] == before
+
+    # Its own name imports it (not refused as a re-delivery of Q3: nothing of it is there).
+    assert store.import_batch("JCTB_2026Q4", q4, source="JCTB_2026Q4.gpkg").added == 12
+    # A batch delivered in parts with no spot in common, said so, is added to.
+    part = [_spot(f"3703022026{i:04d}", i + 40) for i in range(50, 53)]
+    added = store.import_batch("JCTB_2026Q3", part, source="JCTB_2026Q3_2.gpkg", add_to_batch=True)
+    assert added.added == 3
+    assert {b.name: b.spot_count for b in store.batches()}["JCTB_2026Q3"] == 15
+
+
+def test_a_delivery_under_the_wrong_batch_name_is_refused(ledger):
+    check_a_delivery_under_the_wrong_batch_name_is_refused(ledger)
 
 
 def check_a_new_batch_of_another_batchs_spots_is_refused(store) -> None:

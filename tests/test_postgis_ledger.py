@@ -858,6 +858,14 @@ def test_a_new_batch_of_another_batchs_spots_is_refused_on_the_shared_ledger(pg_
         check_a_new_batch_of_another_batchs_spots_is_refused(store)
 
 
+def test_a_delivery_under_the_wrong_batch_name_is_refused_on_the_shared_ledger(pg_database, schema):
+    """The same refusal as the GeoPackage ledger's, before the shared ledger is written."""
+    from tests.test_ledger import check_a_delivery_under_the_wrong_batch_name_is_refused
+
+    with open_store(pg_database, schema) as store:
+        check_a_delivery_under_the_wrong_batch_name_is_refused(store)
+
+
 def test_a_batch_of_another_batchs_spots_but_for_leading_zeros_is_refused_on_the_shared_ledger(
     pg_database, schema
 ):

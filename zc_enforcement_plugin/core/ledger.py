@@ -44,6 +44,7 @@ from .ledger_records import (
     SpotSummary,
     Verdict,
     VerdictError,
+    WithdrawCancelled,
 )
 from .ledger_rows import (
     setting_text,
@@ -85,4 +86,5 @@ __all__ = [
     "validate_verdict",
     "Verdict",
     "VerdictError",
+    "WithdrawCancelled",
 ]

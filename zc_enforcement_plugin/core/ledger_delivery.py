@@ -567,25 +567,45 @@ def refuse_lost_zeros(
     return kept
 
 
-def warn_other_delivery(
-    batch: str, rows: Sequence[Vetted], existing: dict[str, Any], report: ImportReport
+def refuse_other_delivery(
+    batch: str,
+    delivered: Sequence[SpotRecord],
+    existing: dict[str, Any],
+    where: str,
+    recorded_source: str | None,
 ) -> None:
-    """A refresh none of whose spots are the batch's: another quarter's delivery given the
-    batch's name by mistake merges into it (a refresh keeps the spots it does not carry)."""
-    if not existing or not rows:
+    """Stop a refresh none of whose spots are the batch's: another quarter's delivery given
+    the batch's name by mistake. Imported, it would be merged into the batch for good (a
+    refresh keeps the spots it does not carry, and the batch would name the wrong file as its
+    source), and the right import of that delivery then refused as a re-delivery of this
+    batch. Refused before anything is written, naming the file, the batch and both ways out:
+    the delivery's own batch name, or, for a batch really delivered in parts with no spot in
+    common, add_to_batch (ADD_TO_BATCH), which the caller passes to import_batch and which
+    skips this check. A part sharing some spots with the batch is no mistake: only none at
+    all is refused. Every delivered number counts, refused spots' too (a duplicate of a
+    batch's number is still that batch's spot), compared leading zeros aside: a re-delivery
+    that lost them is the batch's, its spots refused one by one (refuse_lost_zeros), not the
+    batch name. A delivery with no number at all is no other delivery: its spots are each
+    refused for it."""
+    numbers = [_normalise_key(spot.attributes.get(SPOT_NUMBER)) for spot in delivered]
+    numbers = [number for number in numbers if number]
+    if not existing or not numbers:
         return
-    # A batch delivered in parts shares some spots: only none at all is asked about.
-    if not any(row.key in existing for row in rows):
-        report.warnings.append(
-            ImportIssue(
-                None,
-                None,
-                None,
-                f"本次交付的 {len(rows)} 个图斑均不在批次 {batch} 中，是否选错了批次名称？ / none "
-                f"of the {len(rows)} spots delivered is in batch {batch}: was the batch name "
-                "meant for another delivery?",
-            )
-        )
+    recorded_numbers = {number_compared(number) for number in existing}
+    if any(number_compared(number) in recorded_numbers for number in numbers):
+        return
+    recorded = recorded_source or "?"
+    raise LedgerError(
+        f"{where}：交付的 {len(delivered)} 个图斑均不在已有批次 {batch}（来源 {recorded}）中，"
+        "应是另一次交付；导入将把它并入该批次，该批次的来源也将改记为此文件。未导入任何图斑。"
+        "如这是另一批次，请在批次名称（BATCH）中填写它自己的名称；"
+        f"如确是批次 {batch} 的又一部分（分批交付），请勾选“并入所填批次”（ADD_TO_BATCH） / "
+        f"{where}: none of the {len(delivered)} spots delivered is in the batch {batch} (delivered "
+        f"from {recorded}): another delivery, which importing would merge into that batch for "
+        "good, its source then recorded as this file. Nothing imported. If it is another "
+        f"batch, give BATCH its own name; if it really is a further part of the batch {batch} "
+        "(delivered in parts), set ADD_TO_BATCH (add the spots to the batch named)"
+    )
 
 
 # Up to this many spot numbers another batch holds are each said by spot; more are said in one

@@ -1019,6 +1019,36 @@ class PostGISLedger(SqlLedger):
             (seen, last_record, *event_row(case_id, refused)),
         )
 
+    # A refused save names its spot too: the spot someone tried to judge is not withdrawn.
+    _SPOT_HISTORY = (*SqlLedger._SPOT_HISTORY, (T_CONFLICTS, "被拒绝的保存", "refused saves"))
+
+    def _refuse_withdrawal_by_login(self) -> None:
+        # Spots are the brigade's to import, and so to withdraw; an office's login sees only
+        # its own towns' spots, and would withdraw part of a batch. Asked first, by role: the
+        # server's refusal of the DELETE would come only after the history was read.
+        login = self._login()[0]
+        if not self.sees_every_office:
+            raise LedgerError(
+                f"登录 {login} 不能撤回批次：在共享台帐上撤回批次是执法监察大队的工作，请用大队"
+                f"登录运行；未删除任何内容 / the login {login!r} may not withdraw a batch: on "
+                "the shared ledger that is the brigade's work; run it with a brigade login. "
+                "Nothing was removed"
+            )
+        lacking = [
+            table
+            for table in (ls.T_SPOTS, ls.T_BATCHES)
+            if not self._scalar("SELECT has_table_privilege(%s, 'DELETE')", (table,))
+        ]
+        if lacking:
+            tables = "、".join(lacking)
+            raise LedgerError(
+                f"{self._server_zh} 上的共享台帐未授予执法监察大队删除图斑和批次的权限（{tables} "
+                "的 DELETE），未删除任何内容；请管理员授予该权限后再撤回 / the shared ledger on "
+                f"{self._server_en} does not grant the brigade the right to remove spots and "
+                f"batches (DELETE on {tables}): nothing was removed; ask the administrator to "
+                "grant it, then withdraw the batch"
+            )
+
     def _mapped_towns(self) -> set[str] | None:
         # Only the brigade imports, and the brigade reads the office map.
         return {row[0] for row in self._rows(f"SELECT DISTINCT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}")}
@@ -1040,12 +1070,13 @@ class PostGISLedger(SqlLedger):
         repeat_spots: bool = False,
         progress=None,
         is_cancelled=None,
+        add_to_batch: bool = False,
     ):
         # Two imports of the same new batch at once: neither saw the other's batch, and the
         # second's insert waited for the first to commit, then met its name.
         try:
             return SqlLedger.import_batch(
-                self, batch_name, spots, source, repeat_spots, progress, is_cancelled
+                self, batch_name, spots, source, repeat_spots, progress, is_cancelled, add_to_batch
             )
         except LedgerError as error:  # the transaction has translated the server's error
             cause = error.__cause__
@@ -1067,6 +1098,7 @@ class PostGISLedger(SqlLedger):
     spots_by_id = _guarded_read(SqlLedger.spots_by_id)
     spot_attributes = _guarded_read(SqlLedger.spot_attributes)
     batches = _guarded_read(SqlLedger.batches)
+    withdraw_batch = _guarded(SqlLedger.withdraw_batch)
     counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
     verdict_history = _guarded_read(SqlLedger.verdict_history)

@@ -63,6 +63,14 @@ class ImportCancelled(LedgerError):  # noqa: N818 - named as ExportCancelled and
         super().__init__("已取消，未导入任何图斑 / cancelled, nothing imported")
 
 
+class WithdrawCancelled(LedgerError):  # noqa: N818 - named as ImportCancelled
+    """The caller's is_cancelled() said stop while a batch was being withdrawn: its transaction
+    was rolled back, so every spot of the batch is still there."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消，未撤回任何图斑 / cancelled, nothing withdrawn")
+
+
 class CaseError(LedgerError):
     """A case cannot be opened as asked (e.g. its spot is not judged illegal); the message says why.
 
@@ -464,7 +472,17 @@ class LedgerStore(Protocol):
         repeat_spots: bool = False,
         progress: Callable[[float], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        add_to_batch: bool = False,
     ) -> ImportReport: ...
+
+    # Remove a batch imported by mistake: its spots, none of which may have any history, and
+    # then the batch; returns how many spots were removed.
+    def withdraw_batch(
+        self,
+        batch_name: str,
+        progress: Callable[[float], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> int: ...
 
     def batches(self) -> list[BatchSummary]: ...
 

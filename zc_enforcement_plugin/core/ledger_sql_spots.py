@@ -36,6 +36,7 @@ from .ledger_delivery import (
     refresh_changes,
     refuse_lost_zeros,
     refuse_new_batch_of_held_spots,
+    refuse_other_delivery,
     refuse_rescreened,
     refuse_utf8_read_as_gbk,
     say_changes,
@@ -43,7 +44,6 @@ from .ledger_delivery import (
     warn_held_elsewhere,
     warn_kept_spots,
     warn_numeric_numbers,
-    warn_other_delivery,
     warn_unmapped_town,
 )
 from .ledger_records import (
@@ -55,6 +55,7 @@ from .ledger_records import (
     SpotFilter,
     SpotRecord,
     SpotSummary,
+    WithdrawCancelled,
     saved_result,
 )
 from .ledger_rows import (
@@ -80,6 +81,7 @@ class SqlSpotsMixin:
         repeat_spots: bool = False,
         progress: Callable[[float], None] | None = None,
         is_cancelled: Callable[[], bool] | None = None,
+        add_to_batch: bool = False,
     ) -> ImportReport:
         """Add a batch, or refresh it when it is already in the ledger.
 
@@ -91,7 +93,9 @@ class SqlSpotsMixin:
         recorded value, with a warning naming the spot and the fields (see keep_recorded).
         Refused spots are reported and not imported. A new batch most of whose spots another
         batch already holds is refused as a whole (a re-delivery under another name), unless
-        repeat_spots says it is meant (see refuse_new_batch_of_held_spots).
+        repeat_spots says it is meant (see refuse_new_batch_of_held_spots); so is a refresh
+        none of whose spots the batch holds (another delivery under its name), unless
+        add_to_batch says it is a further part of the batch (see refuse_other_delivery).
 
         ``progress`` is told the share written (0..100, as QgsFeedback.setProgress takes it)
         and ``is_cancelled`` asked before each spot is written: cancelled, the whole import
@@ -122,12 +126,14 @@ class SqlSpotsMixin:
         with saved_result(report), self.transaction():
             with self._awaiting_batch():
                 row = self._row(
-                    f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
-                    + self._FOR_UPDATE,
+                    f"SELECT {ls.C_ID}, {ls.C_BATCH_SOURCE} FROM {ls.T_BATCHES} "
+                    f"WHERE {ls.C_BATCH_NAME} = {mark}" + self._FOR_UPDATE,
                     (name,),
                 )
             existing = self._recorded_spots(row[0]) if row is not None else {}
             rows = match_recorded_spellings(rows, existing, report)
+            if row is not None and not add_to_batch:  # before anything is written
+                refuse_other_delivery(name, spots, existing, source or name, row[1])
             rows = refuse_lost_zeros(rows, existing, report)
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report
@@ -154,7 +160,6 @@ class SqlSpotsMixin:
                     f"{ls.C_BATCH_SOURCE}), {ls.C_UPDATED_AT} = {mark} WHERE {ls.C_ID} = {mark}",
                     (source, now, batch_id),
                 )
-            warn_other_delivery(name, rows, existing, report)
             warn_held_elsewhere(held, report)
             data_columns = [ls.C_GEOM, *FIGURE_COLUMNS, ls.C_ATTRIBUTES, ls.C_UPDATED_AT]
             insert_columns = [ls.C_BATCH_ID, ls.C_SPOT_NUMBER, *data_columns, ls.C_IMPORTED_AT]
@@ -342,6 +347,125 @@ class SqlSpotsMixin:
         earlier = list(recorded.attributes.get(SPOT_REFRESHES) or [])
         attributes = {**vetted.attributes, SPOT_REFRESHES: [*earlier, entry]}
         return Vetted(vetted.key, vetted.geometry, attributes, vetted.figures)
+
+    # --- withdrawing a batch imported by mistake ------------------------------------------------
+    # What a spot's history is kept in, by its id: (table, in Chinese, in English). A spot named
+    # in any of them is work done on it, which no withdrawal removes (the ledger's own triggers
+    # refuse to delete such a spot too). The shared ledger adds its refused saves.
+    _SPOT_HISTORY: tuple[tuple[str, str, str], ...] = (
+        (ls.T_VERDICTS, "判定", "verdicts"),
+        (ls.T_EVIDENCE, "举证材料", "evidence"),
+        (ls.T_CASES, "案件", "cases"),
+    )
+
+    def withdraw_batch(
+        self,
+        batch_name: str,
+        progress: Callable[[float], None] | None = None,
+        is_cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        """Remove the batch ``batch_name`` imported by mistake: its spots, then the batch
+        record, left empty; returns how many spots were removed.
+
+        Refused before anything is removed when any spot of the batch has history: a verdict,
+        evidence, a case (or, on the shared ledger, a refused save), or a patrol naming its
+        number. The message names those spots, which stay with the whole batch. One
+        transaction: ``is_cancelled`` is asked before each chunk of spots is removed, and a
+        cancel (WithdrawCancelled) or a failure rolls it back, every spot still there."""
+        name = (batch_name or "").strip()
+        if not name:
+            raise LedgerError("批次名称不能为空 / the batch name is empty")
+        removed = Reporter(progress, is_cancelled, WithdrawCancelled)
+        mark = self._MARK
+        with self.transaction():
+            self._refuse_withdrawal_by_login()
+            with self._awaiting_batch():  # an import of the batch finishes first, or waits
+                row = self._row(
+                    f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"
+                    + self._FOR_UPDATE,
+                    (name,),
+                )
+            if row is None:
+                raise self._no_batch(name)
+            batch_id = row[0]
+            spots = dict(
+                self._rows(
+                    f'SELECT {ls.C_FID}, "{ls.C_SPOT_NUMBER}" FROM {ls.T_SPOTS} '
+                    f"WHERE {ls.C_BATCH_ID} = {mark}",
+                    (batch_id,),
+                )
+            )
+            self._refuse_withdrawing_history(name, spots)
+            done = 0
+            for chunk in self._chunks(list(spots)):
+                removed(done / len(spots))
+                condition, params = self._in(ls.C_FID, chunk)
+                self._run(f"DELETE FROM {ls.T_SPOTS} WHERE {condition}", params)
+                done += len(chunk)
+            removed(1.0)  # a cancel after the last chunk still keeps every spot, before COMMIT
+            self._run(
+                f"DELETE FROM {ls.T_BATCHES} WHERE {ls.C_ID} = {mark} AND NOT EXISTS "
+                f"(SELECT 1 FROM {ls.T_SPOTS} WHERE {ls.C_BATCH_ID} = {mark})",
+                (batch_id, batch_id),
+            )
+            self._update_extent(ls.T_SPOTS)
+            self._touch(ls.T_SPOTS)
+            self._touch(ls.T_BATCHES)
+        return len(spots)
+
+    def _refuse_withdrawal_by_login(self) -> None:
+        """Refuse a withdrawal this login may not make, before anything is read: on a file
+        ledger, anyone who may write the file may."""
+
+    def _no_batch(self, name: str) -> LedgerError:
+        names = [batch.name for batch in self.batches()]
+        known = first_of(names, 10, "、") if names else "—"
+        return LedgerError(
+            f"台帐 {self.path} 中没有批次 {name}，未删除任何内容（台帐中的批次：{known}） / "
+            f"there is no batch {name} in the ledger {self.path}: nothing was removed (the "
+            f"ledger's batches: {known})"
+        )
+
+    def _refuse_withdrawing_history(self, batch: str, spots: dict[Any, str]) -> None:
+        """LedgerError naming the spots of ``spots`` ({id: number}) that have history, and how
+        many have each kind; nothing when none has."""
+        kept: dict[Any, list[int]] = {}  # spot id: the kinds of history it has, by index
+        kinds = [*self._SPOT_HISTORY, (ls.T_PATROLS, "巡查记录", "patrols")]
+        for index, (table, _, _) in enumerate(self._SPOT_HISTORY):
+            for condition, params in self._in_chunks(ls.C_SPOT_ID, list(spots)):
+                for (spot_id,) in self._rows(
+                    f"SELECT DISTINCT {ls.C_SPOT_ID} FROM {table} WHERE {condition}", params
+                ):
+                    kept.setdefault(spot_id, []).append(index)
+        # Patrols name spots by number (a JSON list), not by id: compared as imports compare
+        # numbers, leading zeros aside. A number another batch holds too counts: which of the
+        # two spots the patrol saw cannot be told.
+        by_number: dict[str, list[Any]] = {}
+        for spot_id, number in spots.items():
+            by_number.setdefault(number_compared(number), []).append(spot_id)
+        patrolled: set[Any] = set()
+        for (text,) in self._rows(f"SELECT {ls.C_SPOT_NUMBERS} FROM {ls.T_PATROLS}"):
+            for number in json.loads(text or "[]"):
+                if number_compared(number):  # "" and "000" name no spot
+                    patrolled.update(by_number.get(number_compared(number), ()))
+        for spot_id in patrolled:
+            kept.setdefault(spot_id, []).append(len(kinds) - 1)
+        if not kept:
+            return
+        numbers = first_of(sorted(str(spots[spot_id]) for spot_id in kept), 10, "、")
+        counts = [sum(index in found for found in kept.values()) for index in range(len(kinds))]
+        zh = "、".join(f"{kind[1]} {n} 个" for kind, n in zip(kinds, counts) if n)
+        en = ", ".join(f"{kind[2]} {n}" for kind, n in zip(kinds, counts) if n)
+        raise LedgerError(
+            f"批次 {batch} 中有 {len(kept)} 个图斑已有工作记录（有{zh}），不能撤回：{numbers}。"
+            "未删除任何内容，整个批次保持原样。已有判定、举证材料、案件或巡查记录的图斑永久保留；"
+            "如这些记录本应记在别的图斑上，请与记录人核实并更正（如录入更正判定），批次不撤回 / "
+            f"{len(kept)} spots of the batch {batch} have work recorded on them (spots with "
+            f"{en}) and the batch cannot be withdrawn: {numbers}. Nothing was removed; the "
+            "whole batch is as it was. A spot with a verdict, evidence, a case or a patrol is "
+            "kept for good: if that work belongs to other spots, check with whoever recorded "
+            "it and correct it (a correcting verdict), and keep the batch"
+        )
 
     # --- reading spots ---------------------------------------------------------------------------
     _SUMMARY_SQL = f"""

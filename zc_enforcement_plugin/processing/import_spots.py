@@ -62,9 +62,12 @@ class ImportSpots(EnforcementAlgorithm):
         "is then that batch delivered again, and refused before anything is written, "
         "naming that batch and its file (give BATCH its name to refresh it, or tick "
         "REPEAT_SPOTS to record the spots again as a batch of their own, a second round of "
-        "checks on the same spots). Without BATCH the batch is named after the layer, and "
-        "a batch of that name another file delivered, or a layer with no file, is not "
-        "refreshed: the import is refused naming both.\n"
+        "checks on the same spots). A refresh none of whose spots the batch holds is another "
+        "delivery given its name by mistake: refused before anything is written, naming the "
+        "file and the batch (give BATCH the delivery's own name, or tick ADD_TO_BATCH for a "
+        "further part of a batch delivered in parts). Without BATCH the batch is named after "
+        "the layer, and a batch of that name another file delivered, or a layer with no "
+        "file, is not refreshed: the import is refused naming both.\n"
         "Refused too, each reported by number and not imported: a spot whose number the "
         "batch holds but for leading zeros (1 for 00001), spots with a duplicate or empty "
         "JCBH, and text that looks mis-decoded (GBK read as another encoding); and the "
@@ -85,6 +88,7 @@ class ImportSpots(EnforcementAlgorithm):
     LEDGER = LEDGER_PARAMETER
     BATCH = "BATCH"
     REPEAT_SPOTS = "REPEAT_SPOTS"
+    ADD_TO_BATCH = "ADD_TO_BATCH"
     TOWNS = "TOWNS"
     PIECES = "PIECES"
     ADDED = "ADDED"
@@ -111,6 +115,16 @@ class ImportSpots(EnforcementAlgorithm):
                 tr(
                     "Record the spots as a new batch even when another batch holds most of "
                     "their numbers (a second round of checks on the same spots)"
+                ),
+                defaultValue=False,
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterBoolean(
+                self.ADD_TO_BATCH,
+                tr(
+                    "Add the spots to the batch named even when none of them is in it (a "
+                    "further part of a batch delivered in parts)"
                 ),
                 defaultValue=False,
             )
@@ -198,6 +212,7 @@ class ImportSpots(EnforcementAlgorithm):
                 if not self.parameterAsString(parameters, self.BATCH, context).strip():
                     self._refuse_merging_deliveries(store, batch, path, label)
                 repeat_spots = self.parameterAsBool(parameters, self.REPEAT_SPOTS, context)
+                add_to_batch = self.parameterAsBool(parameters, self.ADD_TO_BATCH, context)
                 # Imported with the reply lost is imported, its report kept (run again, it
                 # would be told as a refresh of every spot).
                 report = save_to_ledger(
@@ -207,6 +222,7 @@ class ImportSpots(EnforcementAlgorithm):
                         records,
                         source=source_path,
                         repeat_spots=repeat_spots,
+                        add_to_batch=add_to_batch,
                         progress=feedback.setProgress,
                         is_cancelled=feedback.isCanceled,
                     ),

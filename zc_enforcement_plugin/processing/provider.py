@@ -17,6 +17,7 @@ from .ledger_settings import LedgerSettings
 from .patrols import PatrolCompliance, RecordPatrol
 from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
+from .withdraw_batch import WithdrawBatch
 
 
 class EnforcementProvider(QgsProcessingProvider):
@@ -27,6 +28,7 @@ class EnforcementProvider(QgsProcessingProvider):
             CreateDemoDistrict(),
             ScreenSpots(),
             ImportSpots(),
+            WithdrawBatch(),
             ExportVerification(),
             CopyLedger(),
             MonthlyRanking(),

@@ -891,11 +891,11 @@
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Adds a screened batch of spots to the verification ledger (a GeoPackage, created if it does not exist, or the shared ledger as postgis:// and the name of a saved connection). The spot number field (SPOT_KEY_FIELD, default JCBH, the one screening was given) is recorded as the ledger's JCBH; a layer without it is refused before the ledger is touched.
-Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures, reporting each change by spot, but never touches verdicts or evidence; a field the file lacks keeps its recorded value. A new batch is added beside the others, unless another batch holds most of its spot numbers: it is then that batch delivered again, and refused before anything is written, naming that batch and its file (give BATCH its name to refresh it, or tick REPEAT_SPOTS to record the spots again as a batch of their own, a second round of checks on the same spots). Without BATCH the batch is named after the layer, and a batch of that name another file delivered, or a layer with no file, is not refreshed: the import is refused naming both.
+Importing the same batch again refreshes the spots' geometry, delivered fields and screening figures, reporting each change by spot, but never touches verdicts or evidence; a field the file lacks keeps its recorded value. A new batch is added beside the others, unless another batch holds most of its spot numbers: it is then that batch delivered again, and refused before anything is written, naming that batch and its file (give BATCH its name to refresh it, or tick REPEAT_SPOTS to record the spots again as a batch of their own, a second round of checks on the same spots). A refresh none of whose spots the batch holds is another delivery given its name by mistake: refused before anything is written, naming the file and the batch (give BATCH the delivery's own name, or tick ADD_TO_BATCH for a further part of a batch delivered in parts). Without BATCH the batch is named after the layer, and a batch of that name another file delivered, or a layer with no file, is not refreshed: the import is refused naming both.
 Refused too, each reported by number and not imported: a spot whose number the batch holds but for leading zeros (1 for 00001), spots with a duplicate or empty JCBH, and text that looks mis-decoded (GBK read as another encoding); and the whole layer when its coordinates do not fit its CRS, when it was screened twice (result fields TBMJ_2, …) or when its own fields carry result names (TBMJ, PZWH: rename them before screening). A Shapefile without .cpg has its encoding detected and reported. An import whose every spot is refused fails, naming the first refusals, and leaves the ledger as it was (a ledger file it made is removed).
 With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets the town holding most of its area; with the pieces from screening (PIECES, the OUTPUT_PIECES of the same run) the dock can show and highlight what each spot hits. A refresh without the pieces keeps the recorded pieces of each spot whose outline did not move, and removes (and reports) those of a moved spot.</source>
       <translation>把一批筛查后的图斑加入核查台帐（GeoPackage，不存在时自动创建；或以 postgis:// 加已保存的连接名指定的共享台帐）。图斑编号字段（SPOT_KEY_FIELD，默认 JCBH，即筛查时所给的字段）记为台帐的 JCBH；图层没有该字段时，在改动台帐之前即拒绝导入。
-再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。未填写 BATCH 时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
+再次导入同一批次会更新图斑的几何、下发字段和筛查数据，并按图斑报告每项变化，但绝不改动判定和举证材料；文件中缺少的字段保留台帐原值。新的批次与其他批次并存，但若其大部分图斑编号已在另一批次中，则视为该批次的重新交付，在写入任何内容之前拒绝导入，并指明该批次及其文件（在 BATCH 中填写该批次名称以刷新它，或勾选 REPEAT_SPOTS 把这些图斑作为单独的批次再登记一次，即对同一批图斑再作一轮复核）。再次导入时若交付的图斑均不在该批次中，则是误用该批次名称的另一次交付，在写入任何内容之前拒绝导入，并指明文件和批次（在 BATCH 中填写该交付自己的批次名称；如确是分批交付的批次的又一部分，勾选 ADD_TO_BATCH）。未填写 BATCH 时批次以图层名称命名；同名批次若由另一文件或无文件的图层交付，则不予刷新，拒绝导入并指明两者。
 以下情况同样拒绝，按编号报告且不导入：编号与本批次已有编号仅差前导零的图斑（如以 1 交付已登记的 00001）、JCBH 重复或为空的图斑、疑似乱码（GBK 被按其他编码读取）的文字；坐标与其坐标系不符、筛查过两次（含 TBMJ_2 等结果字段）或自身字段与筛查结果字段同名（TBMJ、PZWH：请在筛查前改名）的图层整体拒绝。没有 .cpg 的 Shapefile 会自动识别其编码并予以说明。全部图斑均被拒绝的导入以失败结束，列出前几条拒绝原因，台帐保持原样（本次运行新建的台帐文件随之删除）。
 提供镇街及所属自然资源所（TOWNS：XZMC 镇街、SMC 自然资源所）时，每个图斑归入其面积占比最大的镇街；提供筛查得到的压占部分（PIECES，同一次筛查的 OUTPUT_PIECES）时，核查面板可列出并高亮显示每个图斑压占的内容。不提供压占部分的再次导入，保留边界未移动图斑的原有压占部分；边界已移动的图斑，其原有压占部分被删除并予以报告。</translation>
     </message>
@@ -918,6 +918,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Record the spots as a new batch even when another batch holds most of their numbers (a second round of checks on the same spots)</source>
       <translation>另建新批次记录这些图斑，即使其大部分编号已在另一批次中（对同一批图斑的复核）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>Add the spots to the batch named even when none of them is in it (a further part of a batch delivered in parts)</source>
+      <translation>即使这些图斑均不在所填批次中，也并入该批次（分批交付的批次的又一部分）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
@@ -2051,6 +2056,48 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>layer {layer}, feature {feature}, field {field}</source>
       <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Withdraw batch</source>
+      <translation>撤回批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Removes the batch BATCH from the ledger: its spots and then the batch itself, as though it had never been imported, so that the right file can be imported in its place. Only a batch none of whose spots has been worked on can be withdrawn: a spot with a verdict, evidence, a case or a patrol naming it is kept for good, and the run is refused before anything is removed, naming those spots. On the shared ledger only a brigade login may withdraw a batch. The removal is one transaction: cancelled or failed, it removes nothing.
+REMOVED: how many spots were removed.</source>
+      <translation>从台帐中删除批次 BATCH：先删除其图斑，再删除该批次本身，如同从未导入，以便在其位置导入正确的文件。只有所有图斑均未开展工作的批次才能撤回：已有判定、举证材料、案件或被巡查记录提及的图斑永久保留，此时在删除任何内容之前即拒绝运行，并列出这些图斑。在共享台帐上只有执法监察大队的登录可以撤回批次。删除在一个事务中完成：取消或失败时不删除任何内容。
+REMOVED：删除的图斑数。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Batch to withdraw</source>
+      <translation>要撤回的批次</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Spots removed</source>
+      <translation>删除的图斑数</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>No batch given.</source>
+      <translation>未填写批次。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Withdrawing the batch {batch}</source>
+      <translation>正在撤回批次 {batch}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Cancelled, nothing withdrawn.</source>
+      <translation>已取消，未撤回任何图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/withdraw_batch.py" />
+      <source>Batch {batch} withdrawn: {count} spots removed.</source>
+      <translation>已撤回批次 {batch}：删除图斑 {count} 个。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/word_lists.py" />
