@@ -164,10 +164,57 @@ def test_a_cancelled_withdrawal_removes_nothing(gpkg):
 
 
 # --- the shared ledger ---------------------------------------------------------------------------
-def grant_withdrawal(pg_database, schema) -> None:
-    """Give the brigade DELETE on the spots and batches, the right withdrawing needs and the
-    server's grants (ledger_postgis_server._GRANTS) do not give yet: kept out of this change,
-    as a change of the server's schema, and given here as an administrator would."""
+def revoke_withdrawal(pg_database, schema) -> None:
+    """Take from the brigade DELETE on the spots and batches, as a server whose grants were
+    made before withdrawing came (install gives it: ledger_postgis_server._GRANTS)."""
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(
+            f'REVOKE DELETE ON "{schema}".{ls.T_SPOTS}, "{schema}".{ls.T_BATCHES} '
+            f"FROM {lp.ROLE_BRIGADE}"
+        )
+    finally:
+        admin.close()
+
+
+def test_a_batch_is_withdrawn_from_the_shared_ledger(pg_database, schema, tmp_path):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        check_a_batch_imported_by_mistake_is_withdrawn(store)
+
+
+def test_a_batch_with_history_is_not_withdrawn_from_the_shared_ledger(
+    pg_database, schema, tmp_path
+):
+    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
+        check_a_batch_with_history_is_refused_naming_its_spots(store, tmp_path)
+
+
+def test_a_cancelled_withdrawal_removes_nothing_from_the_shared_ledger(pg_database, schema):
+    with open_store(pg_database, schema) as store:
+        check_a_cancelled_withdrawal_removes_nothing(store)
+
+
+def test_only_the_brigade_withdraws_a_batch_from_the_shared_ledger(pg_database, schema):
+    """An office's login sees only its towns' spots and would withdraw part of a batch: it is
+    refused by its role, before anything is read or removed. A brigade login on a server that
+    does not grant it DELETE on the spots (its grants made before withdrawing came) is refused
+    in words too, naming the right missing."""
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("误导入", spots("3703022027", 4))
+    with open_store(pg_database, schema, OFFICE_ROLE) as office:
+        assert len(office.spots()) == 4  # its own town's spots: all of them
+        with pytest.raises(LedgerError, match="brigade's work") as refused:
+            office.withdraw_batch("误导入")
+        assert OFFICE_ROLE in str(refused.value) and "Nothing was removed" in str(refused.value)
+    revoke_withdrawal(pg_database, schema)
+    with open_store(pg_database, schema) as brigade:
+        with pytest.raises(LedgerError, match="DELETE on ledger_spots") as refused:
+            brigade.withdraw_batch("误导入")
+        assert "nothing was removed" in str(refused.value)
+        assert batch_counts(brigade) == {"误导入": 4}
+    # The server's own guard stands whatever the plugin asks: a spot with history is not
+    # deleted even by a brigade login given DELETE (as install gives it).
     admin = srv.connect(dbname=pg_database)
     admin.autocommit = True
     try:
@@ -177,47 +224,6 @@ def grant_withdrawal(pg_database, schema) -> None:
         )
     finally:
         admin.close()
-
-
-def test_a_batch_is_withdrawn_from_the_shared_ledger(pg_database, schema, tmp_path):
-    grant_withdrawal(pg_database, schema)
-    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
-        check_a_batch_imported_by_mistake_is_withdrawn(store)
-
-
-def test_a_batch_with_history_is_not_withdrawn_from_the_shared_ledger(
-    pg_database, schema, tmp_path
-):
-    grant_withdrawal(pg_database, schema)
-    with open_store(pg_database, schema, tmp_path=tmp_path) as store:
-        check_a_batch_with_history_is_refused_naming_its_spots(store, tmp_path)
-
-
-def test_a_cancelled_withdrawal_removes_nothing_from_the_shared_ledger(pg_database, schema):
-    grant_withdrawal(pg_database, schema)
-    with open_store(pg_database, schema) as store:
-        check_a_cancelled_withdrawal_removes_nothing(store)
-
-
-def test_only_the_brigade_withdraws_a_batch_from_the_shared_ledger(pg_database, schema):
-    """An office's login sees only its towns' spots and would withdraw part of a batch: it is
-    refused by its role, before anything is read or removed. A brigade login on a server that
-    does not grant it DELETE on the spots is refused in words too, naming the right missing."""
-    with open_store(pg_database, schema) as brigade:
-        brigade.import_batch("误导入", spots("3703022027", 4))
-    with open_store(pg_database, schema, OFFICE_ROLE) as office:
-        assert len(office.spots()) == 4  # its own town's spots: all of them
-        with pytest.raises(LedgerError, match="brigade's work") as refused:
-            office.withdraw_batch("误导入")
-        assert OFFICE_ROLE in str(refused.value) and "Nothing was removed" in str(refused.value)
-    with open_store(pg_database, schema) as brigade:
-        with pytest.raises(LedgerError, match="DELETE on ledger_spots") as refused:
-            brigade.withdraw_batch("误导入")
-        assert "nothing was removed" in str(refused.value)
-        assert batch_counts(brigade) == {"误导入": 4}
-    # The server's own guard stands whatever the plugin asks: a spot with history is not
-    # deleted even by a brigade login given DELETE.
-    grant_withdrawal(pg_database, schema)
     with open_store(pg_database, schema) as brigade:
         spot_id = brigade.spots()[0].id
         brigade.record_verdict(spot_id, illegal())

@@ -912,6 +912,9 @@ _GRANTS = (
     f"GRANT INSERT, UPDATE ON {ls.T_META}, {ls.T_BATCHES} TO {ROLE_BRIGADE}",
     f"GRANT INSERT, UPDATE, DELETE ON {ls.T_SETTINGS} TO {ROLE_BRIGADE}",
     f"GRANT SELECT, INSERT, UPDATE ON {ls.T_SPOTS} TO {ROLE_BRIGADE}",
+    # 撤回批次 (withdraw_batch): the brigade removes a batch imported by mistake. The server's
+    # own triggers still keep every spot with history, and a batch holding spots, whoever asks.
+    f"GRANT DELETE ON {ls.T_SPOTS}, {ls.T_BATCHES} TO {ROLE_BRIGADE}",
     f"GRANT SELECT ON {ls.T_SPOTS} TO {ROLE_OFFICE}",
     f"GRANT SELECT, INSERT ON {', '.join(HISTORY)} TO {ROLE_BRIGADE}, {ROLE_OFFICE}",
     f"GRANT SELECT ON {T_OFFICE_TOWNS} TO {ROLE_BRIGADE}",
