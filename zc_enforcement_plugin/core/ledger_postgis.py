@@ -129,6 +129,10 @@ _BRIGADE_WORK = {
 }
 
 
+# What a connection that failed or was dropped while being set up advises.
+_CHECK_THE_NETWORK = "；请检查网络或服务器后重试 / check the network or the server and try again"
+
+
 class _TablesBusyError(LedgerError):
     """PostGISLedger._tables_busy's refusal: a lock wait on a ledger table ran out."""
 
@@ -384,17 +388,15 @@ class PostGISLedger(SqlLedger):
                 conn = self._pg.connect(**{**self._liveness(), **self._params})
         except self._pg.OperationalError as exc:
             detail = str(exc).strip()
-            hint = ""
             if "password" in detail:  # refused or missing: the login, not the server
                 hint = (
                     "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码 / check the user name "
                     "and password of the saved QGIS connection or its authentication "
                     "configuration"
                 )
-            raise LedgerError(
-                f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
-                f"{self._server_en}: {detail}{hint}{self._default_login_note()}"
-            ) from None
+            else:
+                hint = _CHECK_THE_NETWORK
+            raise self._cannot_connect(detail + hint) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
         try:
             with conn.cursor() as cursor:
@@ -408,13 +410,23 @@ class PostGISLedger(SqlLedger):
                         "SELECT set_config('lock_timeout', %s, false)",
                         (locks.lock_timeout_ms(LOCK_WAIT_SECONDS),),
                     )
-        except self._pg.Error:
+        except self._pg.Error as exc:
+            # Dropped between the server's accepting it and these first questions (a VPN
+            # dropping, the server restarting): as a connection that failed, not psycopg2's
+            # own words, which a save's form does not catch.
+            hint = _CHECK_THE_NETWORK if conn.closed else ""  # lost, not a question refused
             conn.close()
-            raise
+            raise self._cannot_connect(str(exc).strip() + hint) from exc
         if problem is not None:
             conn.close()
             raise LedgerError(f"{self.path}: {problem}")
         self._conn = conn
+
+    def _cannot_connect(self, detail: str) -> LedgerError:
+        return LedgerError(
+            f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
+            f"{self._server_en}: {detail}{self._default_login_note()}"
+        )
 
     def _schema_problem(self, cursor) -> str | None:
         """Why this login cannot use the schema as a ledger, or None. Asked before any ledger
