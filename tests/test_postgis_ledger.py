@@ -2217,6 +2217,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "filter_choices": lambda: store.filter_choices(),
         "known_offices": lambda: store.known_offices(),
         "patrols": lambda: store.patrols(),
+        "photo_points": lambda: store.photo_points(),
         "schema_version": lambda: store.schema_version,
         "sees_every_office": lambda: store.sees_every_office,
         "settings": lambda: store.settings(),

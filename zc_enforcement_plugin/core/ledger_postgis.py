@@ -79,7 +79,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     _meta_upsert,
     install,
 )
-from .ledger_records import LedgerError, SavedWithoutReply, SpotPage, Verdict
+from .ledger_records import LedgerError, PhotoPoints, SavedWithoutReply, SpotPage, Verdict
 from .ledger_rows import Select
 from .ledger_sql import SqlLedger
 from .ledger_sql_cases import event_row
@@ -127,6 +127,10 @@ _BRIGADE_WORK = {
         "changing the ledger's own details (such as the shared evidence folder)",
     ),
 }
+
+
+# What a connection that failed or was dropped while being set up advises.
+_CHECK_THE_NETWORK = "；请检查网络或服务器后重试 / check the network or the server and try again"
 
 
 class _TablesBusyError(LedgerError):
@@ -389,17 +393,15 @@ class PostGISLedger(SqlLedger):
                 conn = self._pg.connect(**{**self._liveness(), **self._params})
         except self._pg.OperationalError as exc:
             detail = str(exc).strip()
-            hint = ""
             if "password" in detail:  # refused or missing: the login, not the server
                 hint = (
                     "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码 / check the user name "
                     "and password of the saved QGIS connection or its authentication "
                     "configuration"
                 )
-            raise LedgerError(
-                f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
-                f"{self._server_en}: {detail}{hint}{self._default_login_note()}"
-            ) from None
+            else:
+                hint = _CHECK_THE_NETWORK
+            raise self._cannot_connect(detail + hint) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
         try:
             with conn.cursor() as cursor:
@@ -413,13 +415,23 @@ class PostGISLedger(SqlLedger):
                         "SELECT set_config('lock_timeout', %s, false)",
                         (locks.lock_timeout_ms(LOCK_WAIT_SECONDS),),
                     )
-        except self._pg.Error:
+        except self._pg.Error as exc:
+            # Dropped between the server's accepting it and these first questions (a VPN
+            # dropping, the server restarting): as a connection that failed, not psycopg2's
+            # own words, which a save's form does not catch.
+            hint = _CHECK_THE_NETWORK if conn.closed else ""  # lost, not a question refused
             conn.close()
-            raise
+            raise self._cannot_connect(str(exc).strip() + hint) from exc
         if problem is not None:
             conn.close()
             raise LedgerError(f"{self.path}: {problem}")
         self._conn = conn
+
+    def _cannot_connect(self, detail: str) -> LedgerError:
+        return LedgerError(
+            f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
+            f"{self._server_en}: {detail}{self._default_login_note()}"
+        )
 
     def _schema_problem(self, cursor) -> str | None:
         """Why this login cannot use the schema as a ledger, or None. Asked before any ledger
@@ -1129,6 +1141,21 @@ class PostGISLedger(SqlLedger):
                 f" / spot {number} already has a case (held by another office): no new case "
                 "was opened; ask the brigade"
             ) from None
+
+    @_guarded_read
+    def photo_points(self) -> PhotoPoints:
+        """SqlLedger.photo_points in one statement, the folder stored on the server beside the
+        photos: read once for the layer, not once a photo (the layer read it per photo, 1,000
+        round trips on a ledger of 1,000 photos)."""
+        select = self._photo_select()
+        photos, stored = self._row(
+            f"SELECT {_json_rows(select)}, (SELECT value FROM {ls.T_META} WHERE key = %s)",
+            (META_EVIDENCE_DIR,),
+        )
+        folder = (
+            None if self._evidence_dir is None and not stored else self._evidence_folder(stored)
+        )
+        return PhotoPoints([self._photo_from_row(r) for r in _from_json(select, photos)], folder)
 
     @_guarded_read
     def spot_page(self, spot_id: int) -> SpotPage:

@@ -26,6 +26,7 @@ from .ledger_records import (
     CaseRecord,
     EvidenceRecord,
     LedgerError,
+    PhotoPoints,
     Verdict,
     VerdictError,
     case_left_open_of,
@@ -321,6 +322,24 @@ class SqlVerdictsMixin:
             ]
         select = self._evidence_select(f"{ls.C_SPOT_ID} = {self._MARK}")
         return [self._evidence_from_row(row) for row in self._rows(select.sql(), (spot_id,))]
+
+    def photo_points(self) -> PhotoPoints:
+        """The evidence with a position, each with its spot's number (None for a spot this
+        login does not see), and the evidence folder: what the photo layer needs, and no more."""
+        rows = self._rows(self._photo_select().sql())
+        return PhotoPoints([self._photo_from_row(row) for row in rows], self.evidence_dir)
+
+    def _photo_select(self) -> Select:
+        """The evidence rows with a position, oldest first, each followed by its spot's number."""
+        columns = (*(f"e.{c}" for c in self._EVIDENCE_COLUMNS), f's."{SPOT_NUMBER}"')
+        source = (
+            f"FROM {ls.T_EVIDENCE} e LEFT JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = e.{ls.C_SPOT_ID} "
+            f"WHERE e.{ls.C_GPS_LON} IS NOT NULL AND e.{ls.C_GPS_LAT} IS NOT NULL"
+        )
+        return Select(columns, source, f"e.{ls.C_ID}")
+
+    def _photo_from_row(self, row: Sequence) -> tuple[str | None, EvidenceRecord]:
+        return row[-1], self._evidence_from_row(row[:-1])
 
     def _evidence_select(self, condition: str | None = None) -> Select:
         """The evidence rows ``condition`` picks (all without one), oldest first."""

@@ -8,7 +8,9 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsExpression,
     QgsFeature,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsMapLayer,
     QgsMarkerSymbol,
@@ -106,22 +108,44 @@ def evidence_points_layer(
     provider = layer.dataProvider()
     provider.truncate()
     to_map = QgsCoordinateTransform(GPS_CRS, LEDGER_CRS, project)
-    numbers = {summary.id: summary.number for summary in store.spots(None)}
+    # One read, whatever the photos: on the shared ledger every read is a round trip.
+    points = store.photo_points()
+    root = points.evidence_dir
     states = states or evidence.EvidenceFileStates()
     features = []
-    for record in store.evidence(None):
-        if record.gps_lon is None or record.gps_lat is None:
-            continue
+    for number, record in points.photos:
         point = to_map.transform(QgsPointXY(record.gps_lon, record.gps_lat))
         feature = QgsFeature(layer.fields())
         feature.setGeometry(QgsGeometry.fromPointXY(point))
-        state = states.last_found(store.evidence_dir, record)
-        feature.setAttributes([numbers.get(record.spot_id), record.path, record.taken_at, state])
+        state = "" if root is None else states.last_found(root, record)
+        feature.setAttributes([number, record.path, record.taken_at, state])
         features.append(feature)
     provider.addFeatures(features)
     layer.updateExtents()
     layer.triggerRepaint()
     return layer
+
+
+def mark_photo(project: QgsProject, path: str, state: str) -> bool:
+    """Mark the points of the photo at ``path`` (evidence.FILE_MISSING, FILE_ALTERED or "")
+    on the panel's layer, as a spot's page found its file: the layer changed where it is
+    behind, not rebuilt from the ledger for one mark. False when the layer has no point of it
+    (the layer removed, or the photo recorded since it was made): it is then to be rebuilt."""
+    layer = next(iter(_panel_layers(project)), None)
+    if layer is None:
+        return False
+    field = layer.fields().indexOf(FILE_STATE_FIELD)
+    request = QgsFeatureRequest(
+        QgsExpression(QgsExpression.createFieldEqualityExpression("path", path))
+    )
+    request.setNoAttributes()
+    request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    changes = {feature.id(): {field: state} for feature in layer.getFeatures(request)}
+    if not changes:
+        return False
+    layer.dataProvider().changeAttributeValues(changes)
+    layer.triggerRepaint()
+    return True
 
 
 def photo_marks(layer: QgsVectorLayer) -> dict[str, str]:

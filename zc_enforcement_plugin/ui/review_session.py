@@ -440,17 +440,17 @@ class ReviewSession:
         # Into the folder the spot's files already lie in (evidence/CON of an older ledger),
         # not a second one (evidence/_CON): one spot's evidence in one folder.
         recorded = [known.path for known in self.store.evidence(spot.id)]
-        folder = evidence.spot_folder(self.store.evidence_dir, spot.number, recorded)
+        # Read once for the file: on the shared ledger each read of it is a round trip.
+        root = self.store.writable_evidence_dir()
+        folder = evidence.spot_folder(root, spot.number, recorded)
         before = set(folder.iterdir()) if folder.is_dir() else set()
-        record = evidence.store_evidence_in(
-            self.store.writable_evidence_dir(), spot.number, Path(file), kind, recorded
-        )
+        record = evidence.store_evidence_in(root, spot.number, Path(file), kind, recorded)
         try:
             self.store.add_evidence(spot.id, record)
         except ledger.SavedWithoutReply:
             raise  # recorded, only the reply lost: the copy is its file and stays
         except Exception as error:
-            copied = self.store.evidence_dir / record.path
+            copied = root / record.path
             if copied in before:
                 raise
             if isinstance(error, ledger.LedgerError) and any(

@@ -82,6 +82,7 @@ from .evidence_layer import (
     evidence_points_layer,
     leave_layer_out,
     leave_out_of_project_file,
+    mark_photo,
     photo_marks,
     project_left_as_it_was,
     remove_evidence_points_layer,
@@ -992,17 +993,14 @@ class VerificationDock(QgsDockWidget):
         self.evidence_list.clear()
         root = self._evidence_root = page.evidence_dir
         self._unchecked = []
-        layer_behind = False
         for row, record in enumerate(page.evidence):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
             _mark_evidence_item(item, record, state, root, self.evidence_list)
             if state is None:
                 self._unchecked.append((row, record))
-            else:
-                layer_behind |= self._layer_behind(record, state)
-        if layer_behind:
-            self._refresh_photos()
+            elif self._layer_behind(record, state):
+                self._mark_photo(record, state)
         if self._unchecked:
             self._evidence_timer.start(0)
 
@@ -1029,7 +1027,7 @@ class VerificationDock(QgsDockWidget):
         if item is not None and state is not None:
             _mark_evidence_item(item, record, state, self._evidence_root, self.evidence_list)
             if self._layer_behind(record, state):
-                self._refresh_photos()
+                self._mark_photo(record, state)
         if self._unchecked:
             self._evidence_timer.start(0)
 
@@ -1039,6 +1037,15 @@ class VerificationDock(QgsDockWidget):
         if record.gps_lon is None or record.gps_lat is None:
             return False  # not on the layer
         return self._marks_on_layer.get(record.path, "") != state
+
+    def _mark_photo(self, record: ledger.EvidenceRecord, state: str) -> None:
+        """Mark the photo's point as its page found its file: on the layer itself, as a
+        rebuild reads the ledger again (on the shared ledger, at a move to a spot whose
+        photo is missing); rebuilt only when the layer has no point of it."""
+        if mark_photo(QgsProject.instance(), record.path, state):
+            self._marks_on_layer[record.path] = state
+        else:
+            self._refresh_photos()
 
     def _refresh_photos(self) -> None:
         """Rebuild the photo layer from the ledger, its points marked from what is known of
