@@ -649,7 +649,9 @@ class GeoPackageLedger(SqlLedger):
                     "unchanged"
                 ) from exc
             if isinstance(exc, LedgerError):
-                raise LedgerError(f"{must_zh}升级需要写入该文件 / {must_en}: {exc}") from exc
+                raise LedgerError(
+                    f"{must_zh}升级需要写入该文件 / {must_en}, and it could not be: {exc}"
+                ) from exc
             raise
         self.opening_notices.append(upgraded_message(self.path, version, ls.SCHEMA_VERSION, backup))
 
