@@ -28,7 +28,8 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   (any lock: the session's lock_timeout), except by an import waiting for another import of
   its batch, which takes its turn (_awaiting_batch). A connection lost at COMMIT is followed
   by asking the server, over a new one, whether the save's transaction committed
-  (_commit_outcome).
+  (_commit_outcome); when it cannot be asked, it is asked before the next save
+  (_settle_unconfirmed), so that saving again does not meet the user's own save as a conflict.
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
@@ -41,6 +42,7 @@ psycopg2 is imported when a ledger is opened, so the rest of the plugin works wi
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import getpass
 import os
@@ -152,12 +154,15 @@ def _guarded(method):
         # through. Once the save has begun it is never tried again: it might be recorded twice.
         self._verify_connection()
         self._verified = True
+        self._saving = (method.__name__, args, kwargs)
         try:
+            self._settle_unconfirmed()
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
         finally:
             self._verified = False
+            self._saving = None
 
     wrapper._ledger_guard = "write"
     return wrapper
@@ -215,6 +220,34 @@ def _from_json(select: Select, rows: list[list] | None) -> list[list]:
     return rows or []
 
 
+def _same_call(earlier: tuple | None, now: tuple | None) -> bool:
+    """Whether two saves, as PostGISLedger._saving holds them, are the same save with the
+    same values, whenever each was pressed (a record's recorded_at is the moment of the
+    click); arguments that cannot say (arrays, say) are not."""
+    if earlier is None or now is None:
+        return False
+    try:
+        return all(_as_entered(a) == _as_entered(b) for a, b in zip(earlier, now, strict=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_entered(value: Any) -> Any:
+    """``value`` (a save's name, arguments or keywords) without the recorded_at of a record
+    in it."""
+    if isinstance(value, dict):
+        return {key: _as_entered(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_as_entered(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value),) + tuple(
+            _as_entered(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "recorded_at"
+        )
+    return value
+
+
 class PostGISLedger(SqlLedger):
     """The ledger in a PostgreSQL/PostGIS schema, shared by the brigade and the offices.
 
@@ -260,6 +293,10 @@ class PostGISLedger(SqlLedger):
         self._depth = 0
         self._verified = False  # within a guarded save whose connection was just checked
         self._committing = False
+        self._saving: tuple | None = None  # the guarded save under way: its name and arguments
+        # A save whose COMMIT lost its reply while the server could not be asked about it:
+        # (its transaction id, the save as _saving held it), settled before the next save.
+        self._unconfirmed: tuple[int, tuple | None] | None = None
         self._conn = None
         self.migrated_from = None
         self._connect()
@@ -724,11 +761,7 @@ class PostGISLedger(SqlLedger):
         status = None
         with contextlib.suppress(LedgerError, self._pg.Error):
             self._connect()
-            for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
-                status = self._scalar("SELECT txid_status(%s)", (transaction,))
-                if status != "in progress":
-                    break
-                self._execute("SELECT pg_sleep(0.1)")
+            status = self._transaction_status(transaction)
         if status == "committed":
             return SavedWithoutReply(
                 f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：已保存，"
@@ -743,7 +776,65 @@ class PostGISLedger(SqlLedger):
                 "while the save was being committed; checked after reconnecting: nothing of it "
                 f"was recorded, save it again ({str(exc).strip()})"
             )
+        # Kept to be asked again before the next save: told "in doubt", the user saves again,
+        # and that save would otherwise meet their own as someone else's (a conflict).
+        self._unconfirmed = (transaction, self._saving)
         return self._in_doubt()
+
+    def _transaction_status(self, transaction: int) -> str | None:
+        """txid_status of ``transaction``, waiting up to _SETTLE_SECONDS while it is still in
+        progress (its backend going down): "committed", "aborted", "in progress", or None
+        when the server no longer knows it."""
+        status = None
+        for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
+            status = self._scalar("SELECT txid_status(%s)", (transaction,))
+            if status != "in progress":
+                break
+            self._execute("SELECT pg_sleep(0.1)")
+        return status
+
+    def _settle_unconfirmed(self) -> None:
+        """Before a save, on a connection that answers: what became of an earlier save left in
+        doubt (_commit_outcome could not reach the server), said once. The same save again
+        (what 服务器未确认保存 leads a user to) is not made twice: recorded, it is told as saved
+        (SavedWithoutReply, the form reads it back); not recorded, it goes ahead. Another save
+        is refused once, nothing of it written, with what became of the earlier one."""
+        if self._unconfirmed is None:
+            return
+        transaction, call = self._unconfirmed
+        status = self._transaction_status(transaction)
+        if status == "in progress":
+            raise LedgerError(
+                f"您先前的保存在数据库服务器 {self._server_zh} 上尚未结束，本次保存未进行，未写入"
+                f"任何内容，请稍后再试 / your earlier save has not yet ended on the database "
+                f"server {self._server_en}: this save was not made, nothing of it was written; try "
+                "again in a moment"
+            )
+        self._unconfirmed = None
+        if status is None:  # too old for the server to tell: as before it was kept
+            return
+        recorded = status == "committed"
+        checked_zh = f"（与数据库服务器 {self._server_zh} 的连接中断时未获确认，已重新连接核实）"
+        checked_en = (
+            f" (unconfirmed when the connection to the database server {self._server_en} was "
+            "lost; checked after reconnecting)"
+        )
+        if _same_call(call, self._saving):
+            if recorded:
+                raise SavedWithoutReply(
+                    f"您先前的保存已记录{checked_zh}，本次未重复保存 / your earlier save was "
+                    f"recorded{checked_en}: it was not saved again"
+                )
+            return  # not recorded: this save is the one to make
+        earlier_zh, earlier_en = (
+            ("已记录", "was recorded") if recorded else ("未记录，请重新录入", "was not recorded")
+        )
+        raise LedgerError(
+            f"您先前的保存{earlier_zh}{checked_zh}；本次保存未进行，未写入任何内容，请核对后再"
+            f"保存 / your earlier save {earlier_en}{checked_en}"
+            + ("" if recorded else ": enter it again")
+            + "; this save was not made, nothing of it was written: check, then save it again"
+        )
 
     def _roll_back(self, *statements: str) -> None:
         if not self._conn.closed:
