@@ -151,3 +151,102 @@ def test_a_verdict_save_spends_no_round_trip_of_its_own_on_its_transaction_id(pg
     inside = sent[begins[0] + 1 : commits[0]]
     assert inside and not any("txid_" in sql or sql.strip() == "SELECT 1" for sql in inside)
     store.close()
+
+
+# --- a save left in doubt, settled at the next save ----------------------------------------------
+# Found by review (a proxy cutting the link after COMMIT and refusing reconnects for 8 s): told
+# 服务器未确认保存, the user saved again, and their own save, recorded after all, was called
+# someone else's, a conflict row kept for it, or a case step refused as made on an older case.
+
+
+def _in_doubt_at_commit(pg_database, store, *, after: bool) -> None:
+    """As _cut_at_commit, the server then unreachable for the store's first attempt to connect
+    again (the one asking what became of the save): the save is left in doubt."""
+    _cut_at_commit(pg_database, store, after=after)
+    reconnect = store._connect
+
+    def unreachable() -> None:
+        store._connect = reconnect  # once: the next call finds the server again
+        raise LedgerError("无法连接数据库服务器 / cannot connect to the database server")
+
+    store._connect = unreachable
+
+
+def _in_doubt(call) -> LedgerError:
+    with pytest.raises(LedgerError) as lost:
+        call()
+    assert "重新打开台帐核对" in str(lost.value), lost.value  # in doubt, as before
+    assert not isinstance(lost.value, SavedWithoutReply)
+    return lost.value
+
+
+def test_a_verdict_left_in_doubt_and_saved_again_is_told_saved_not_a_conflict(pg_database, schema):
+    store, spot_id = _ledger(pg_database, schema)
+    _in_doubt_at_commit(pg_database, store, after=True)
+    _in_doubt(lambda: store.record_verdict(spot_id, illegal(), expected_version=0))
+
+    with pytest.raises(SavedWithoutReply) as told:  # the same save again, as the form sends it
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    message = str(told.value)
+    assert "您先前的保存已记录" in message and "your earlier save was recorded" in message, message
+    assert len(store.verdict_history(spot_id)) == 1 and store.spot(spot_id).version == 1
+    assert store.conflicts() == []  # no refused save of the user's own
+    # Said once: a later save is an ordinary one.
+    store.record_verdict(spot_id, illegal(note="复核"), expected_version=1)
+    assert len(store.verdict_history(spot_id)) == 2 and store.conflicts() == []
+    store.close()
+
+
+def test_a_verdict_left_in_doubt_that_was_not_recorded_is_recorded_by_the_save_again(
+    pg_database, schema
+):
+    store, spot_id = _ledger(pg_database, schema)
+    _in_doubt_at_commit(pg_database, store, after=False)
+    _in_doubt(lambda: store.record_verdict(spot_id, illegal(), expected_version=0))
+    assert store.verdict_history(spot_id) == []
+
+    store.record_verdict(spot_id, illegal(), expected_version=0)  # saved, as a save is
+    assert len(store.verdict_history(spot_id)) == 1 and store.conflicts() == []
+    store.close()
+
+
+def test_a_case_step_left_in_doubt_and_recorded_again_is_told_saved_not_a_conflict(
+    pg_database, schema
+):
+    from zc_enforcement_plugin.core.cases import CaseEvent, Stage
+
+    store, spot_id = _ledger(pg_database, schema)
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    case_id = store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    seen = store.case(case_id).last_record_id
+
+    def step() -> CaseEvent:  # as the case page makes it at each click: recorded_at then
+        return CaseEvent(case_id, Stage.VERIFY, dt.date(2026, 3, 6), "李四", note="已核实")
+
+    _in_doubt_at_commit(pg_database, store, after=True)
+    _in_doubt(lambda: store.add_case_event(case_id, step(), seen=seen))
+
+    with pytest.raises(SavedWithoutReply, match="您先前的保存已记录"):
+        store.add_case_event(case_id, step(), seen=seen)
+    assert [e.stage for e in store.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
+    assert store.case_conflicts() == []
+    store.close()
+
+
+def test_another_save_after_one_left_in_doubt_is_refused_once_saying_what_became_of_it(
+    pg_database, schema
+):
+    store, spot_id = _ledger(pg_database, schema)
+    _in_doubt_at_commit(pg_database, store, after=True)
+    _in_doubt(lambda: store.record_verdict(spot_id, illegal(), expected_version=0))
+
+    patrol = PatrolRecord("XC-2026-0001", TAIHE, dt.date(2026, 3, 2), ["李四"])
+    with pytest.raises(LedgerError) as refused:
+        store.add_patrol(patrol)
+    message = str(refused.value)
+    assert not isinstance(refused.value, SavedWithoutReply)  # this one was not made
+    assert "您先前的保存已记录" in message and "本次保存未进行" in message, message
+    assert store.patrols() == []
+    store.add_patrol(patrol)  # said once: saved again, it is made
+    assert len(store.patrols()) == 1 and len(store.verdict_history(spot_id)) == 1
+    store.close()

@@ -2173,6 +2173,7 @@ NOT_GUARDED = {
     "lock_settings",  # inside the settings' transaction only (it refuses outside one)
     "file_changed",  # a server's ledger has no file: always None, nothing asked of the server
     "opening_notices",  # what opening found (a clock set wrong), kept: nothing asked again
+    "cancellable",  # sends nothing itself: around work whose reads and saves are guarded
 }
 
 

@@ -373,3 +373,70 @@ def test_a_case_step_saved_without_its_reply_is_said_saved_even_when_reading_bac
     assert not panel.is_changed()  # nothing left typed to be saved again
     monkeypatch.undo()  # the server answers again: the step is in the ledger, once
     assert [e.stage for e in shared.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
+
+
+# What the store says of an earlier save found recorded, in either language.
+EARLIER_SAVED = ("您先前的保存已记录", "your earlier save was recorded")
+
+
+def test_a_verdict_left_in_doubt_and_saved_again_closes_the_form_as_saved(
+    dock, shared, pg_database, qgis_iface
+):
+    """Found by review: told 服务器未确认保存, the user pressed Save again and was told someone
+    else (their own login) had saved the spot, and a conflict row was kept of their own save."""
+    from tests.test_postgis_commit_loss import _in_doubt_at_commit
+
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("超占用地"))
+    panel.verifier.setText("李工")
+    panel.areas[domain.CONSTRUCTION_AREA].setValue(249.5)
+    _in_doubt_at_commit(pg_database, shared, after=True)
+    panel.accept()
+    assert dock.stack.currentPanel() is panel  # in doubt: the form stays, as before
+    assert "重新打开台帐核对" in panel.messages.text() or "reopen" in panel.messages.text()
+
+    panel.accept()  # saved again
+
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and any(said in info[0] for said in EARLIER_SAVED), info
+    assert warnings == []
+    (stored,) = shared.verdict_history(spot_id)  # once, and shown as stored
+    assert (stored.kind, stored.verifier) == ("超占用地", "李工")
+    assert shared.conflicts() == []
+    assert "超占用地" in dock.details.toPlainText()
+
+
+def test_a_case_step_left_in_doubt_and_recorded_again_is_shown_as_recorded(
+    dock, shared, pg_database, qgis_iface, monkeypatch
+):
+    """The same on the case page: the step recorded once, no conflict kept, the page showing it."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from tests.test_postgis_commit_loss import _in_doubt_at_commit
+
+    spot_id = dock.session.current_id
+    shared.record_verdict(spot_id, illegal(day="2026-03-02"), expected_version=0)
+    case_id = shared.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    panel = dock.show_case(case_id)
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.VERIFY))
+    panel.date.setDate(dt.date(2026, 3, 3))
+    panel.person.setText("李四")
+    panel.note.setPlainText("已核实")
+    _in_doubt_at_commit(pg_database, shared, after=True)
+    assert not panel.record_step()
+    asked = []  # the page may ask whether to record the same step as the last one again
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Yes
+    )
+
+    assert panel.record_step()  # recorded again
+
+    assert [e.stage for e in shared.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
+    assert shared.case_conflicts() == []
+    assert panel.note.toPlainText() == "" and not panel.is_changed()
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and any(said in info[0] for said in EARLIER_SAVED), info
+    assert warnings == []
+    assert "李四" in panel.summary.toPlainText()

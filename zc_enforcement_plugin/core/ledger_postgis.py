@@ -28,7 +28,8 @@ into the other without loss (ledger_migrate.py). What a shared server adds:
   (any lock: the session's lock_timeout), except by an import waiting for another import of
   its batch, which takes its turn (_awaiting_batch). A connection lost at COMMIT is followed
   by asking the server, over a new one, whether the save's transaction committed
-  (_commit_outcome).
+  (_commit_outcome); when it cannot be asked, it is asked before the next save
+  (_settle_unconfirmed), so that saving again does not meet the user's own save as a conflict.
 - Evidence files stay in a shared folder (a UNC path or NFS mount, `evidence_dir`), not in the
   database: photos and above all videos run to hundreds of MB each, which would bloat every
   backup, every copy for an audit and every QGIS connection, while the folder is what field
@@ -41,11 +42,14 @@ psycopg2 is imported when a ledger is opened, so the rest of the plugin works wi
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import getpass
 import os
 import re
-from collections.abc import Iterator, Sequence
+import socket
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +83,15 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     _meta_upsert,
     install,
 )
-from .ledger_records import LedgerError, PhotoPoints, SavedWithoutReply, SpotPage, Verdict
+from .ledger_records import (
+    ImportCancelled,
+    LedgerError,
+    PhotoPoints,
+    SavedWithoutReply,
+    SpotPage,
+    Verdict,
+    WithdrawCancelled,
+)
 from .ledger_rows import Select
 from .ledger_sql import SqlLedger
 from .ledger_sql_cases import event_row
@@ -107,6 +119,12 @@ KEEPALIVES = {
     "keepalives_count": "3",
 }
 TCP_USER_TIMEOUT_MS = "60000"  # libpq 12 and later know tcp_user_timeout
+
+# Cancel pressed during long work (PostGISLedger.cancellable): how often the watcher asks, and
+# how long the server is given to end the statement in flight before the store stops waiting
+# for it (the network holding the cancel request as it holds the statement's reply).
+CANCEL_POLL_SECONDS = 0.1
+CANCEL_GRACE_SECONDS = 0.5
 
 # =================================================================================================
 # the store
@@ -147,17 +165,21 @@ def _guarded(method):
                 return method(self, *args, **kwargs)
             except self._pg.Error as exc:
                 raise self._translate(exc) from exc
+        self._refuse_when_cancelled()
         # Before anything of the save is sent: a connection the server dropped while the
         # session sat idle (a restart) is made again here, so the first save after it goes
         # through. Once the save has begun it is never tried again: it might be recorded twice.
         self._verify_connection()
         self._verified = True
+        self._saving = (method.__name__, args, kwargs)
         try:
+            self._settle_unconfirmed()
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
         finally:
             self._verified = False
+            self._saving = None
 
     wrapper._ledger_guard = "write"
     return wrapper
@@ -172,12 +194,14 @@ def _guarded_read(method):
     def wrapper(self: PostGISLedger, *args, **kwargs):
         if self._depth:
             return method(self, *args, **kwargs)
+        self._refuse_when_cancelled()
         self._ensure_connected()
         try:
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             if not self._lost(exc):
                 raise self._translate(exc, reading=True) from exc
+        self._refuse_when_cancelled()  # lost as the cancel ended it: not read again
         self._connect()
         try:
             return method(self, *args, **kwargs)
@@ -213,6 +237,46 @@ def _from_json(select: Select, rows: list[list] | None) -> list[list]:
             if row[i] is not None:
                 row[i] = float(row[i])  # "NaN" and "Infinity", as JSON gives them, too
     return rows or []
+
+
+def _cut(conn) -> None:
+    """End the psycopg2 connection ``conn`` here, from any thread, while a statement of
+    another thread waits on it: its socket is shut down (not closed: libpq owns it), so that
+    wait ends at once as a lost connection, whatever the network holds."""
+    with contextlib.suppress(OSError, ValueError):
+        cut = socket.socket(fileno=conn.fileno())
+        try:
+            cut.shutdown(socket.SHUT_RDWR)
+        finally:
+            cut.detach()
+
+
+def _same_call(earlier: tuple | None, now: tuple | None) -> bool:
+    """Whether two saves, as PostGISLedger._saving holds them, are the same save with the
+    same values, whenever each was pressed (a record's recorded_at is the moment of the
+    click); arguments that cannot say (arrays, say) are not."""
+    if earlier is None or now is None:
+        return False
+    try:
+        return all(_as_entered(a) == _as_entered(b) for a, b in zip(earlier, now, strict=True))
+    except (TypeError, ValueError):
+        return False
+
+
+def _as_entered(value: Any) -> Any:
+    """``value`` (a save's name, arguments or keywords) without the recorded_at of a record
+    in it."""
+    if isinstance(value, dict):
+        return {key: _as_entered(item) for key, item in value.items()}
+    if isinstance(value, (tuple, list)):
+        return [_as_entered(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value),) + tuple(
+            _as_entered(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name != "recorded_at"
+        )
+    return value
 
 
 class PostGISLedger(SqlLedger):
@@ -260,6 +324,14 @@ class PostGISLedger(SqlLedger):
         self._depth = 0
         self._verified = False  # within a guarded save whose connection was just checked
         self._committing = False
+        # Cancel pressed (cancellable): set by its watcher thread; the commit and the watcher's
+        # cutting of the connection take turns on the lock, so that a COMMIT sent is never cut.
+        self._cancel: tuple[threading.Event, type[Exception]] | None = None
+        self._commit_turn = threading.Lock()
+        self._saving: tuple | None = None  # the guarded save under way: its name and arguments
+        # A save whose COMMIT lost its reply while the server could not be asked about it:
+        # (its transaction id, the save as _saving held it), settled before the next save.
+        self._unconfirmed: tuple[int, tuple | None] | None = None
         self._conn = None
         self.migrated_from = None
         self._connect()
@@ -688,7 +760,9 @@ class PostGISLedger(SqlLedger):
         self._depth = 1
         try:
             yield
-            self._committing = True
+            with self._commit_turn:
+                self._refuse_when_cancelled()  # cancelled at the last moment: rolled back
+                self._committing = True
             self._commit()
         except BaseException as exc:
             if not self._conn.closed:
@@ -724,11 +798,7 @@ class PostGISLedger(SqlLedger):
         status = None
         with contextlib.suppress(LedgerError, self._pg.Error):
             self._connect()
-            for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
-                status = self._scalar("SELECT txid_status(%s)", (transaction,))
-                if status != "in progress":
-                    break
-                self._execute("SELECT pg_sleep(0.1)")
+            status = self._transaction_status(transaction)
         if status == "committed":
             return SavedWithoutReply(
                 f"保存时与数据库服务器 {self._server_zh} 的连接中断；已重新连接核实：已保存，"
@@ -743,7 +813,149 @@ class PostGISLedger(SqlLedger):
                 "while the save was being committed; checked after reconnecting: nothing of it "
                 f"was recorded, save it again ({str(exc).strip()})"
             )
+        # Kept to be asked again before the next save: told "in doubt", the user saves again,
+        # and that save would otherwise meet their own as someone else's (a conflict).
+        self._unconfirmed = (transaction, self._saving)
         return self._in_doubt()
+
+    def _transaction_status(self, transaction: int) -> str | None:
+        """txid_status of ``transaction``, waiting up to _SETTLE_SECONDS while it is still in
+        progress (its backend going down): "committed", "aborted", "in progress", or None
+        when the server no longer knows it."""
+        status = None
+        for _ in range(max(1, round(self._SETTLE_SECONDS * 10))):
+            status = self._scalar("SELECT txid_status(%s)", (transaction,))
+            if status != "in progress":
+                break
+            self._execute("SELECT pg_sleep(0.1)")
+        return status
+
+    def _settle_unconfirmed(self) -> None:
+        """Before a save, on a connection that answers: what became of an earlier save left in
+        doubt (_commit_outcome could not reach the server), said once. The same save again
+        (what 服务器未确认保存 leads a user to) is not made twice: recorded, it is told as saved
+        (SavedWithoutReply, the form reads it back); not recorded, it goes ahead. Another save
+        is refused once, nothing of it written, with what became of the earlier one."""
+        if self._unconfirmed is None:
+            return
+        transaction, call = self._unconfirmed
+        status = self._transaction_status(transaction)
+        if status == "in progress":
+            raise LedgerError(
+                f"您先前的保存在数据库服务器 {self._server_zh} 上尚未结束，本次保存未进行，未写入"
+                f"任何内容，请稍后再试 / your earlier save has not yet ended on the database "
+                f"server {self._server_en}: this save was not made, nothing of it was written; try "
+                "again in a moment"
+            )
+        self._unconfirmed = None
+        if status is None:  # too old for the server to tell: as before it was kept
+            return
+        recorded = status == "committed"
+        checked_zh = f"（与数据库服务器 {self._server_zh} 的连接中断时未获确认，已重新连接核实）"
+        checked_en = (
+            f" (unconfirmed when the connection to the database server {self._server_en} was "
+            "lost; checked after reconnecting)"
+        )
+        if _same_call(call, self._saving):
+            if recorded:
+                raise SavedWithoutReply(
+                    f"您先前的保存已记录{checked_zh}，本次未重复保存 / your earlier save was "
+                    f"recorded{checked_en}: it was not saved again"
+                )
+            return  # not recorded: this save is the one to make
+        earlier_zh, earlier_en = (
+            ("已记录", "was recorded") if recorded else ("未记录，请重新录入", "was not recorded")
+        )
+        raise LedgerError(
+            f"您先前的保存{earlier_zh}{checked_zh}；本次保存未进行，未写入任何内容，请核对后再"
+            f"保存 / your earlier save {earlier_en}{checked_en}"
+            + ("" if recorded else ": enter it again")
+            + "; this save was not made, nothing of it was written: check, then save it again"
+        )
+
+    # --- cancel --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def cancellable(
+        self, is_cancelled: Callable[[], bool] | None, cancelled: type[Exception]
+    ) -> Iterator[None]:
+        """SqlLedger.cancellable. The work asks ``is_cancelled`` between statements only, and a
+        statement may wait minutes (for another import of the batch) or as long as the network
+        holds its reply: found by review, a cancel during a 10 s network pause was heard 13.8 s
+        later. A watcher thread asks too (a Processing thread has no event loop for a timer):
+        said yes, the server is asked to cancel the statement, and if it has not ended within
+        CANCEL_GRACE_SECONDS the connection is cut (never once the COMMIT is sent). Either way
+        the transaction is rolled back on the server: nothing of it is written."""
+        if is_cancelled is None or self._cancel is not None or self._depth:
+            yield  # inside cancellable work already, or nothing to ask
+            return
+        said = threading.Event()
+        over = threading.Event()
+        self._cancel = (said, cancelled)
+        watcher = threading.Thread(
+            target=self._watch_cancel, args=(is_cancelled, said, over), daemon=True
+        )
+        watcher.start()
+        try:
+            yield
+        except (SavedWithoutReply, cancelled):
+            raise  # recorded after all (the cancel came too late), or the work's own stop
+        except (LedgerError, self._pg.Error) as error:
+            if said.is_set():  # the statement ended or the connection cut by the cancel
+                raise cancelled() from error
+            raise
+        finally:
+            over.set()
+            watcher.join()
+            self._cancel = None
+
+    def _watch_cancel(
+        self, is_cancelled: Callable[[], bool], said: threading.Event, over: threading.Event
+    ) -> None:
+        while not over.wait(CANCEL_POLL_SECONDS):
+            if is_cancelled():
+                break
+        else:
+            return
+        conn = self._conn
+        if conn is None or conn.closed:
+            said.set()
+            return
+        with self._commit_turn:
+            if self._committing:
+                return  # too late: the COMMIT is the server's to finish, and is told
+            said.set()
+        # Not conn.cancel(): libpq's cancel request holds Python's lock (every thread of
+        # QGIS) for as long as the network holds the request. A connection of its own asks
+        # the server, in a thread of its own, waited for by no one.
+        threading.Thread(
+            target=self._ask_server_to_cancel, args=(conn.get_backend_pid(),), daemon=True
+        ).start()
+        if over.wait(CANCEL_GRACE_SECONDS):
+            return
+        with self._commit_turn:
+            if not self._committing:
+                _cut(conn)
+
+    def _ask_server_to_cancel(self, backend: int) -> None:
+        """Ask the server to cancel the statement session ``backend`` runs (any login may
+        cancel its own sessions); an unreachable server is no matter: the connection is cut."""
+        with contextlib.suppress(self._pg.Error):
+            if isinstance(self._params, str):
+                conn = self._pg.connect(self._params, connect_timeout="5")
+            else:
+                conn = self._pg.connect(**{"connect_timeout": "5", **self._params})
+            try:
+                conn.autocommit = True
+                with conn.cursor() as cursor:
+                    cursor.execute("SELECT pg_cancel_backend(%s)", (backend,))
+            finally:
+                conn.close()
+
+    def _refuse_when_cancelled(self) -> None:
+        """Raise the cancelled work's error once its cancel was said: no statement is sent,
+        nor a connection made again (through a network that holds it), after that."""
+        if self._cancel is not None and self._cancel[0].is_set():
+            raise self._cancel[1]()
 
     def _roll_back(self, *statements: str) -> None:
         if not self._conn.closed:
@@ -1087,9 +1299,17 @@ class PostGISLedger(SqlLedger):
         # Two imports of the same new batch at once: neither saw the other's batch, and the
         # second's insert waited for the first to commit, then met its name.
         try:
-            return SqlLedger.import_batch(
-                self, batch_name, spots, source, repeat_spots, progress, is_cancelled, add_to_batch
-            )
+            with self.cancellable(is_cancelled, ImportCancelled):
+                return SqlLedger.import_batch(
+                    self,
+                    batch_name,
+                    spots,
+                    source,
+                    repeat_spots,
+                    progress,
+                    is_cancelled,
+                    add_to_batch,
+                )
         except LedgerError as error:  # the transaction has translated the server's error
             cause = error.__cause__
             if isinstance(cause, self._pg.errors.UniqueViolation) and (
@@ -1110,7 +1330,12 @@ class PostGISLedger(SqlLedger):
     spots_by_id = _guarded_read(SqlLedger.spots_by_id)
     spot_attributes = _guarded_read(SqlLedger.spot_attributes)
     batches = _guarded_read(SqlLedger.batches)
-    withdraw_batch = _guarded(SqlLedger.withdraw_batch)
+
+    @_guarded
+    def withdraw_batch(self, batch_name: str, progress=None, is_cancelled=None) -> int:
+        with self.cancellable(is_cancelled, WithdrawCancelled):
+            return SqlLedger.withdraw_batch(self, batch_name, progress, is_cancelled)
+
     counts = _guarded_read(SqlLedger.counts)
     record_verdict = _guarded(SqlLedger.record_verdict)
     verdict_history = _guarded_read(SqlLedger.verdict_history)

@@ -86,6 +86,16 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         BEGIN IMMEDIATE already made the import wait its turn."""
         return contextlib.nullcontext()
 
+    def cancellable(
+        self, is_cancelled: Callable[[], bool] | None, cancelled: type[Exception]
+    ) -> contextlib.AbstractContextManager[None]:
+        """Around long work (an import, a withdrawal, a report's reads) that asks
+        ``is_cancelled`` between its steps: a store whose statements may wait long (on the
+        network, on another session's lock) also ends the statement in flight once it says
+        yes, the work then raising ``cancelled()``. Nothing more in a GeoPackage, whose
+        statements run on this machine."""
+        return contextlib.nullcontext()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic save. Nested use becomes a savepoint inside the outer transaction."""

@@ -130,15 +130,17 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(str(exc)) from None
         try:
             feedback.setProgressText(tr("Reading the ledger"))
-            # Computing is the first half of the bar, writing the files the second.
-            report = self.build(
-                ledger,
-                period,
-                calendar,
-                as_of,
-                lambda percent: feedback.setProgress(percent * BUILD_SHARE),
-                feedback.isCanceled,
-            )
+            # Computing is the first half of the bar, writing the files the second. A cancel
+            # ends a read in flight too (a shared ledger's, waiting on the network).
+            with ledger.cancellable(feedback.isCanceled, reports.ReportCancelled):
+                report = self.build(
+                    ledger,
+                    period,
+                    calendar,
+                    as_of,
+                    lambda percent: feedback.setProgress(percent * BUILD_SHARE),
+                    feedback.isCanceled,
+                )
         except reports.ReportCancelled:
             return {}  # cancelled while counting: nothing was written
         except reports.OfficeLoginError as exc:

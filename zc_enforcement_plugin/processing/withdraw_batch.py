@@ -39,7 +39,7 @@ class WithdrawBatch(EnforcementAlgorithm):
             raise fail(tr("No batch given."))
         feedback.setProgressText(tr("Withdrawing the batch {batch}").format(batch=batch))
         try:
-            with open_ledger(self, parameters, context) as store:
+            with open_ledger(self, parameters, context, feedback) as store:
                 removed = store.withdraw_batch(
                     batch, progress=feedback.setProgress, is_cancelled=feedback.isCanceled
                 )
