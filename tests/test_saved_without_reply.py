@@ -440,3 +440,20 @@ def test_a_case_step_left_in_doubt_and_recorded_again_is_shown_as_recorded(
     assert len(info) == 1 and any(said in info[0] for said in EARLIER_SAVED), info
     assert warnings == []
     assert "李四" in panel.summary.toPlainText()
+
+
+def test_a_batch_withdrawn_without_its_reply_is_a_success_with_its_count(
+    provider, shared, pg_database, monkeypatch
+):
+    """The 撤回批次 algorithm: the batch removed, the count of spots it removed given, the
+    message said; not a failure (a rerun would be refused: no such batch)."""
+    shared.import_batch(
+        "误导入", [spot(f"3703022026020{i}", i, TAIHE_TOWN, TAIHE) for i in range(3)]
+    )
+    result, said = _run_cut_at_commit(
+        "withdrawbatch", {"BATCH": "误导入"}, shared, pg_database, monkeypatch
+    )
+    assert result["REMOVED"] == 3
+    assert "误导入" not in [batch.name for batch in shared.batches()]
+    assert not shared.spots(ledger.SpotFilter(batch="误导入"))
+    assert any(_says_saved(line) for line in said), said

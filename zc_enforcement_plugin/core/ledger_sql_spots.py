@@ -51,6 +51,7 @@ from .ledger_records import (
     ImportCancelled,
     ImportReport,
     LedgerError,
+    SavedWithoutReply,
     Spot,
     SpotFilter,
     SpotRecord,
@@ -376,6 +377,16 @@ class SqlSpotsMixin:
         if not name:
             raise LedgerError("批次名称不能为空 / the batch name is empty")
         removed = Reporter(progress, is_cancelled, WithdrawCancelled)
+        spots: dict[Any, str] = {}
+        try:
+            self._withdraw(name, spots, removed)
+        except SavedWithoutReply as saved:
+            saved.result = len(spots)  # removed: only the reply was lost
+            raise
+        return len(spots)
+
+    def _withdraw(self, name: str, spots: dict[Any, str], removed: Reporter) -> None:
+        """withdraw_batch's transaction; ``spots`` is filled with the batch's {id: number}."""
         mark = self._MARK
         with self.transaction():
             self._refuse_withdrawal_by_login()
@@ -388,7 +399,7 @@ class SqlSpotsMixin:
             if row is None:
                 raise self._no_batch(name)
             batch_id = row[0]
-            spots = dict(
+            spots.update(
                 self._rows(
                     f'SELECT {ls.C_FID}, "{ls.C_SPOT_NUMBER}" FROM {ls.T_SPOTS} '
                     f"WHERE {ls.C_BATCH_ID} = {mark}",
@@ -411,7 +422,6 @@ class SqlSpotsMixin:
             self._update_extent(ls.T_SPOTS)
             self._touch(ls.T_SPOTS)
             self._touch(ls.T_BATCHES)
-        return len(spots)
 
     def _refuse_withdrawal_by_login(self) -> None:
         """Refuse a withdrawal this login may not make, before anything is read: on a file

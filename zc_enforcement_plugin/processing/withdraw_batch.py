@@ -6,7 +6,7 @@ from qgis.core import QgsProcessingOutputNumber, QgsProcessingParameterString
 
 from ..core import ledger
 from ..i18n import tr
-from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger
+from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
 
 class WithdrawBatch(EnforcementAlgorithm):
@@ -40,8 +40,12 @@ class WithdrawBatch(EnforcementAlgorithm):
         feedback.setProgressText(tr("Withdrawing the batch {batch}").format(batch=batch))
         try:
             with open_ledger(self, parameters, context, feedback) as store:
-                removed = store.withdraw_batch(
-                    batch, progress=feedback.setProgress, is_cancelled=feedback.isCanceled
+                # Withdrawn with the reply lost is withdrawn: its count comes with the message.
+                removed = save_to_ledger(
+                    feedback,
+                    lambda: store.withdraw_batch(
+                        batch, progress=feedback.setProgress, is_cancelled=feedback.isCanceled
+                    ),
                 )
         except ledger.WithdrawCancelled as cancelled:
             # A failure, not an empty success: a script must not go on as though the batch
