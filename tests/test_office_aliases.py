@@ -149,3 +149,55 @@ def test_ledger_settings_store_an_office_renamed_and_patrol_compliance_counts_it
     _run("ledgersettings", {"LEDGER": str(path), "OFFICE_ALIASES": "默认"})
     with GeoPackageLedger(path) as store:
         assert ls.SETTING_OFFICE_ALIASES not in store.settings()
+
+
+def test_a_patrol_under_an_office_s_old_name_is_refused_naming_the_new(provider, tmp_path):
+    """Found by review: with the alias set, a patrol under the old name was refused as "not in
+    the ledger; its offices are: <new>" — false (the old name is in it, and may be the login's
+    own). It is refused naming the rename and the name to record it under."""
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as store:
+        _renamed_in_march(store)
+        store.set_setting(ls.SETTING_OFFICE_ALIASES, {OLD: NEW})
+    patrol = {"LEDGER": str(path), "DATE": "2026-03-30", "STAFF": "李四"}
+    with pytest.raises(QgsProcessingException) as refused:
+        _run("recordpatrol", {**patrol, "OFFICE": OLD})
+    said = str(refused.value)
+    assert f"Office {OLD} was renamed {NEW}" in said and f"record the patrol under {NEW}" in said
+    assert "not in the ledger" not in said
+    _run("recordpatrol", {**patrol, "OFFICE": NEW})  # under the new name, recorded
+
+
+def test_an_office_renamed_is_told_why_it_cannot_open_a_case_on_a_spot_of_its_old_name(
+    pg_database, schema, tmp_path
+):
+    """Found by review: the office login set up with its new name sees its town's spots still
+    delivered under the old SMC, but a case takes its spot's office: open_case said only a
+    bare row-security refusal. It says the spot's office, the login's, and what to do."""
+    from scripts import postgis_server as srv
+    from zc_enforcement_plugin.core import ledger_postgis as lp
+
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        brigade.import_batch("上季度", [_spot("S9", 0, OLD, "罗村镇")])
+        spot_id = brigade.spots()[0].id
+        brigade.record_verdict(
+            spot_id,
+            Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", "2026-03-03", areas={"GDMJ": 100.0}),
+        )
+        brigade.set_setting(ls.SETTING_OFFICE_ALIASES, {OLD: NEW})
+    login, (_, towns) = next(
+        (role, office) for role, office in srv.demo_offices().items() if office[0] == OLD
+    )
+    admin = srv.connect(dbname=pg_database)
+    try:
+        lp.install(admin, offices={login: (NEW, towns)}, schema=schema)
+    finally:
+        admin.close()
+    with (
+        open_store(pg_database, schema, login, tmp_path) as office,
+        pytest.raises(LedgerError) as refused,
+    ):
+        office.open_case(ORIGIN_SPOT, spot_id=spot_id)
+    said = str(refused.value)
+    assert f"spot S9 has office (SMC) {OLD}, not this login's {NEW}" in said, said
+    assert "ask the brigade to deliver the spot again under the new name" in said

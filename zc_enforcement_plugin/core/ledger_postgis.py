@@ -1355,6 +1355,8 @@ class PostGISLedger(SqlLedger):
         except (LedgerError, self._pg.errors.UniqueViolation) as error:
             # Translated by the transaction (its cause), or not yet.
             cause = error if isinstance(error, self._pg.Error) else error.__cause__
+            if isinstance(cause, self._pg.errors.InsufficientPrivilege) and kwargs.get("spot_id"):
+                raise self._spot_of_another_office_name(kwargs["spot_id"]) or error from None
             if not (
                 isinstance(cause, self._pg.errors.UniqueViolation)
                 and cause.diag.constraint_name == ls.CASE_PER_SPOT
@@ -1366,6 +1368,27 @@ class PostGISLedger(SqlLedger):
                 f" / spot {number} already has a case (held by another office): no new case "
                 "was opened; ask the brigade"
             ) from None
+
+    def _spot_of_another_office_name(self, spot_id: int) -> LedgerError | None:
+        """Why this office login may not open a case on a spot it sees, when it is that the
+        spot's SMC is not this login's office name: an office renamed (its login set up with
+        the new name, the ledger's office aliases mapping the old) whose spots were delivered
+        under the old name keeps them by town, but a case takes its spot's office (server
+        schema 9 and 10). None when that is not why."""
+        spot = self.spot(spot_id)
+        own = self.configured_offices()
+        if not spot.office or spot.office in own:
+            return None
+        names = "、".join(sorted(own))
+        return LedgerError(
+            f"图斑 {spot.number} 的自然资源所（SMC）为 {spot.office}，不是本登录的 {names}"
+            "（所名更改后该图斑尚未按新名重新交付？）：案件须记在图斑的自然资源所下，未开启案件；"
+            "请执法监察大队按新所名重新交付该图斑，或由大队立案 / spot "
+            f"{spot.number} has office (SMC) {spot.office}, not this login's {names} (an "
+            "office renamed whose spot was not yet delivered again under the new name?): a "
+            "case is recorded at its spot's office, so none was opened; ask the brigade to "
+            "deliver the spot again under the new name, or to open the case"
+        )
 
     @_guarded_read
     def photo_points(self) -> PhotoPoints:

@@ -237,6 +237,16 @@ def _check_known(store, record: patrols.PatrolRecord) -> None:
     its own offices and their towns' spots: what it does not see may well exist, hidden by row
     security, and is refused as not this login's, never as not in the ledger."""
     offices = store.known_offices()
+    renamed = office_aliases_in(store.settings()).get(record.office)
+    if renamed:  # the old name of an office renamed: counted under the new one, named here
+        raise fail(
+            tr(
+                "Office {office} was renamed {current} (the ledger's office aliases): record "
+                "the patrol under {current}. On the shared ledger a login still set up as "
+                "{office} needs the administrator to set it up with the new name first. "
+                "Nothing was recorded."
+            ).format(office=record.office, current=renamed)
+        )
     numbers = {s.number for s in store.spots()}
     unknown = [number for number in record.spot_numbers if number not in numbers]
     if not store.sees_every_office:

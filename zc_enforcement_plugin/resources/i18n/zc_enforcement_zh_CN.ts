@@ -1308,6 +1308,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Office {office} was renamed {current} (the ledger's office aliases): record the patrol under {current}. On the shared ledger a login still set up as {office} needs the administrator to set it up with the new name first. Nothing was recorded.</source>
+      <translation>自然资源所 {office} 已更名为 {current}（台帐的所名别名）：请以 {current} 记录巡查。在共享台帐上，仍以 {office} 设置的登录须先由管理员按新所名重新设置。未记录任何内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Office {office} is not in the ledger; its offices are: {offices}.</source>
       <translation>台帐中没有 {office}；台帐中的自然资源所为：{offices}。</translation>
     </message>
