@@ -16,6 +16,7 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessingException,
     QgsProcessingFeedback,
+    QgsProject,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -633,11 +634,19 @@ def test_a_gdal_open_option_the_raster_cannot_honour_is_refused_by_name(provider
 
     gpkg = tmp_path / "r2.gpkg"
     _two_table_geopackage(gpkg)
-    layer = QgsRasterLayer(f"{gpkg}|option:TABLE=change_b|option:{option}", "变化栅格")
-    assert layer.isValid()  # QGIS opens it, the option ignored
-    with pytest.raises(QgsProcessingException) as error:
-        run("polygonizechange", {"RASTER": layer, "OUTPUT": "memory:"})
-    message = str(error.value)
+    source = f"{gpkg}|option:TABLE=change_b|option:{option}"
+    assert QgsRasterLayer(source, "变化栅格").isValid()  # QGIS opens it, the option ignored
+    project = QgsProject.instance()
+    layer = project.addMapLayer(QgsRasterLayer(source, "变化栅格"))
+    try:
+        with pytest.raises(QgsProcessingException) as error:
+            run("polygonizechange", {"RASTER": layer.id(), "OUTPUT": "memory:"})
+        message = str(error.value)
+    finally:
+        # Not left for the interpreter's exit, where a raster layer outliving QGIS crashed it
+        # (the failed run's traceback held the layer passed to it as an object).
+        project.removeMapLayer(layer.id())
+        del error
     assert "变化栅格" in message and option.split("=")[0] in message, message
 
 
