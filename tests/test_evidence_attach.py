@@ -20,6 +20,7 @@ from tests.test_verification_dock import (  # noqa: F401
     ledger_path,
 )
 from zc_enforcement_plugin.core import evidence
+from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.i18n import in_interface_language, install_translator
 from zc_enforcement_plugin.ui import verification_dock
 from zc_enforcement_plugin.ui.evidence_layer import FILE_STATE_FIELD
@@ -437,13 +438,15 @@ def test_with_a_filter_set_the_evidence_check_covers_the_spots_listed_and_says_s
     _wait_for_evidence_check(dock, task)
     assert dock.evidence_problems == [] and warned == []
     (said,) = informed
-    assert f"the evidence of the {len(listed)} spots listed ({other_town})" in said
+    # the filter's words isolated: a name's direction marks cannot turn the sentence round
+    assert f"the evidence of the {len(listed)} spots listed ({isolated(other_town)})" in said
     assert "Their evidence files are all present and unaltered." in said
 
     town_box.setCurrentIndex(town_box.findData(damaged.town))
     assert _run_evidence_check(dock) and len(warned) == 1
     assert warned[0].startswith(
-        f"Checked: the evidence of the {len(dock.session.queue)} spots listed ({damaged.town})."
+        f"Checked: the evidence of the {len(dock.session.queue)} spots listed "
+        f"({isolated(damaged.town)})."
     )
 
     town_box.setCurrentIndex(0)  # all towns: no filter, the whole ledger

@@ -67,6 +67,7 @@ from qgis.PyQt.QtWidgets import (
 from ..compat import GEOMETRY_POLYGON
 from ..core import domain, evidence, ledger
 from ..core import ledger_schema as ls
+from ..core.bidi import isolated
 from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import in_interface_language, tr, with_english
@@ -1501,7 +1502,10 @@ class VerificationDock(QgsDockWidget):
 
     def _listed_scope(self) -> str:
         """The check's scope when a filter is set, in the words the dock's filters show."""
-        chosen = [box.currentText() for box in self.filter_boxes.values() if box.currentData()]
+        # Isolated: a batch name typed with a direction mark must not turn the sentence round.
+        chosen = [
+            isolated(box.currentText()) for box in self.filter_boxes.values() if box.currentData()
+        ]
         return tr("Checked: the evidence of the {count} spots listed ({filters}).").format(
             count=len(self.session.queue), filters="、".join(chosen)
         )
