@@ -8,15 +8,33 @@ same as a page opened afresh reads."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests import test_spot_page_reads as pages
-from tests.test_spot_page_reads import round_trips
+from tests.test_spot_page_reads import _open_in_dock, round_trips
+from zc_enforcement_plugin.core import ledger_schema as ls
 
 # The filled shared ledger and the dock of the spot page's tests.
-postgis = pages.postgis
+postgis, dock = pages.postgis, pages.dock
 
 # A save: the connection checked (SELECT 1), BEGIN, the spot's or case's lock (one statement),
 # what the save reads under it and writes, COMMIT.
 LOCK_ROUND_TRIPS = 1
+# A verdict: the save (SELECT 1, the spot, BEGIN, lock, its verdicts and deliveries under the
+# lock, the verdict inserted, its case looked up, COMMIT) and the spot's page read back, for
+# the list and the page beneath alike.
+VERDICT_ROUND_TRIPS = 10
+
+
+@pytest.fixture
+def no_questions(monkeypatch):
+    """A question asked would wait for a click no one makes: fail instead."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    def asked(_parent, title, text, *_args, **_kwargs):
+        raise AssertionError(f"asked {title!r}: {text}")
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(asked))
 
 
 def test_a_saves_lock_is_one_statement_and_leaves_the_transactions_lock_wait(postgis):
@@ -30,3 +48,26 @@ def test_a_saves_lock_is_one_statement_and_leaves_the_transactions_lock_wait(pos
             store._lock_case(case_id)
         assert store._scalar("SELECT current_setting('lock_timeout')") == "0"
     assert len(sent) <= 2 * LOCK_ROUND_TRIPS, sent
+
+
+def test_saving_a_verdict_reads_the_spot_back_once(dock, postgis, monkeypatch, no_questions):
+    """The verdict saved, the list and the review page show it from one read of the spot."""
+    store, ids = postgis
+    _open_in_dock(dock, store, monkeypatch)
+    assert dock.session.go_to(ids[0])  # never judged
+    dock._show_current()
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("未报即用"))
+    panel.verifier.setText("赵六")
+    spot = store.spot(ids[0])
+    cultivated = panel.areas["GDMJ"].value()
+    panel.areas["JSYDMJ"].setValue(round(spot.spot_area - cultivated, 2))
+    with round_trips(store) as sent:
+        assert panel.save(), panel.messages.text()
+    assert len(sent) <= VERDICT_ROUND_TRIPS, (len(sent), sent)
+    assert store.current_verdict(ids[0]).verifier == "赵六"
+    assert dock.session.current_id == ids[0]
+    assert dock.session.queue[dock.session.position].status == ls.STATUS_VERIFIED
+    assert "赵六" in dock.details.toPlainText()
+    # The page shown is the one the ledger now holds, not one read before the save.
+    assert dock.session.current_page() == store.spot_page(ids[0])
