@@ -1162,14 +1162,27 @@ class PostGISLedger(SqlLedger):
         for a session holding it; False when it was not let go by then. Waited for in the
         server's queue (first come, first served, and pg_locks shows the save waiting), in a
         savepoint: the lock timeout aborts only that, and the refusal can still ask who holds
-        the lock. The transaction's own lock_timeout is put back for what follows."""
-        wait = f"{max(1, round(LOCK_WAIT_SECONDS * 1000))}ms"
+        the lock. The transaction's own lock_timeout is put back for what follows.
+
+        One round trip: the savepoint, the wait and its release sent as one string, the
+        timeout kept meanwhile in a variable of a DO block. As six statements they cost every
+        save 0.35 s more on a bureau's VPN (35 ms each way)."""
+        savepoint = f"ledger_sp{self._depth}"
         try:
-            with self.transaction():
-                before = self._scalar("SELECT current_setting('lock_timeout')")
-                self._execute("SELECT set_config('lock_timeout', %s, true)", (wait,))
-                self._execute("SELECT pg_advisory_xact_lock(%s, %s)", (kind, key))
-                self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+            try:
+                self._execute(
+                    f"SAVEPOINT {savepoint}; "
+                    "DO $$DECLARE outer_timeout text := current_setting('lock_timeout'); BEGIN "
+                    "PERFORM set_config('lock_timeout', %s, true); "
+                    "PERFORM pg_advisory_xact_lock(%s, %s); "
+                    "PERFORM set_config('lock_timeout', outer_timeout, true); END$$; "
+                    f"RELEASE SAVEPOINT {savepoint}",
+                    (locks.lock_timeout_ms(LOCK_WAIT_SECONDS), kind, key),
+                )
+            except BaseException:
+                # As transaction() undoes a savepoint: the timeout set inside it goes with it.
+                self._roll_back(f"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}")
+                raise
         except self._pg.errors.LockNotAvailable:
             return False
         return True

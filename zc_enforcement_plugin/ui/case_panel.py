@@ -164,6 +164,12 @@ def _running(deadline: cases.Deadline) -> bool:
     return deadline.waiting and deadline.open and not deadline.period_over
 
 
+def _evidence_days(records: list[ledger.EvidenceRecord]) -> set[dt.date]:
+    """The days of the photos, videos or recordings among ``records`` (attached with E)."""
+    days = (evidence.evidence_day(e) for e in records)
+    return {day for day in days if day is not None}
+
+
 def _figures_text(event: cases.CaseEvent) -> str:
     """A measurement's figures in 亩, as the reports print them."""
     parts = []
@@ -177,13 +183,28 @@ def _figures_text(event: cases.CaseEvent) -> str:
 class CasePanel(EntriesPanel):
     """Shows a case and records its next step through the ledger (which refuses impossible ones)."""
 
-    stepped = pyqtSignal()
+    # A step or correction recorded: the page of the case's spot as read back with it (None
+    # for a patrol's case), for the review page beneath to show rather than read again.
+    stepped = pyqtSignal(object)
 
-    def __init__(self, store: ledger.LedgerStore, case_id: str, calendar, parent=None):
+    def __init__(
+        self,
+        store: ledger.LedgerStore,
+        case_id: str,
+        calendar,
+        parent=None,
+        page: ledger.SpotPage | None = None,
+    ):
         """calendar: a WorkCalendar, or a function giving the one in force when called (the
-        dock's, which follows the bureau's holiday file while the page is open)."""
+        dock's, which follows the bureau's holiday file while the page is open). page: the page
+        of the case's spot as just read (the dock's), shown without reading the case again."""
         super().__init__(parent)
         self.store, self.case_id, self._calendar = store, case_id, calendar
+        # The case's spot, once known: its page (LedgerStore.spot_page) holds the case and all
+        # the case page shows beside it, one statement on the shared ledger where the case, its
+        # verdicts, evidence and settings read alone took nine round trips.
+        self._spot_id = page.spot.id if page is not None else None
+        self.page: ledger.SpotPage | None = None  # as last read; None for a patrol's case
         self.setPanelTitle(tr("Case {id}").format(id=case_id))
         layout = QVBoxLayout()  # the summary and the step; the refusal and buttons: the footer
         self.summary = QTextBrowser(self)
@@ -268,7 +289,7 @@ class CasePanel(EntriesPanel):
         # its least height and the step's fields, they scroll together above the buttons
         # (laid out as one with them, Close went below the panel's foot at 150 %).
         self.lay_out(layout, buttons)
-        self.refresh()
+        self.refresh(page)
         self._started = self._typed()
 
     def _typed(self) -> tuple[str, str, str]:
@@ -302,13 +323,35 @@ class CasePanel(EntriesPanel):
         """Record the step as Save does; False when it was refused (said on the page)."""
         return self.record_step()
 
-    def refresh(self) -> None:
-        record = self.store.case_record(self.case_id)
+    def _read(self, page: ledger.SpotPage | None):
+        """The case as the ledger holds it, with its deadline rules, the lawful verdict it was
+        left open under (or None) and its spot's evidence: from ``page`` as just read, else
+        read now, with its spot's page once the spot is known."""
+        if page is None and self._spot_id is None:  # opened by its id alone: a patrol's, say
+            record = self.store.case_record(self.case_id)
+            if record.spot_id is None:
+                return record, self.store.deadline_rules(), None, []
+            self._spot_id = record.spot_id
+        if page is None:
+            page = self.store.spot_page(self._spot_id)
+        self.page = page
+        record = page.case
+        if record is None or str(record.case_id) != str(self.case_id):
+            # Not the page's case (left out as unreadable, or not the spot's first): read
+            # alone, which says why it cannot be read.
+            record = self.store.case_record(self.case_id)
+        return record, page.deadline_rules(), page.case_left_open(), page.evidence
+
+    def refresh(self, page: ledger.SpotPage | None = None) -> None:
+        """Show the case as the ledger holds it: from ``page``, its spot's page as just read,
+        else read again."""
+        record, rules, left_open, spot_evidence = self._read(page)
         case = record.case
         # The case as shown: a save is refused once another session has recorded a row of it
         # since (the step or correction made on what this page showed would go in unseen).
+        # The checks before a save ask about it too, rather than reading it again.
         self._seen = case.last_record_id
-        rules = self.store.deadline_rules()
+        self._case, self._rules = case, rules
         lines = [
             f"<h3>{html.escape(tr('Case {id}').format(id=self.case_id))}: "
             f"{html.escape(case.stage.label_zh if case.stage else '')}</h3>"
@@ -328,7 +371,6 @@ class CasePanel(EntriesPanel):
                 )
                 + "</b></p>"
             )
-        left_open = self.store.case_left_open(record.spot_id) if record.spot_id else None
         if left_open is not None:
             lines.append(lawful_spot_html(left_open[1], self.summary))
         calendar = self._current_calendar()
@@ -338,7 +380,7 @@ class CasePanel(EntriesPanel):
             lines.append(f"<p>{limitation_html(rules, self.summary)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
-        gaps = case.evidence_gaps(self._evidence_days(record.spot_id)) if record.spot_id else ()
+        gaps = case.evidence_gaps(_evidence_days(spot_evidence)) if record.spot_id else ()
         if gaps:
             steps = "，".join(f"{e.date.isoformat()} {e.stage.label_zh}" for e in gaps)
             text = tr(
@@ -390,11 +432,6 @@ class CasePanel(EntriesPanel):
     def _current_calendar(self):
         return self._calendar() if callable(self._calendar) else self._calendar
 
-    def _evidence_days(self, spot_id: int) -> set[dt.date]:
-        """The days the case's spot has photos, videos or recordings of (attached with E)."""
-        days = (evidence.evidence_day(e) for e in self.store.evidence(spot_id))
-        return {day for day in days if day is not None}
-
     def _append_document(self, name: str) -> None:
         present = domain.split_list(self.documents.text(), enumeration=False)
         if name not in present:
@@ -428,7 +465,7 @@ class CasePanel(EntriesPanel):
     def _same_as_last(self, event: cases.CaseEvent) -> bool:
         """Whether ``event`` repeats the case's last step (step, day, person, documents): a Save
         pressed twice. 制止 and 调查 may repeat, for another party, so it is asked, not refused."""
-        last = self.store.case(self.case_id).events[-1]
+        last = self._case.events[-1]
         return (last.stage, last.date, last.person, tuple(last.documents)) == (
             event.stage,
             event.date,
@@ -440,7 +477,7 @@ class CasePanel(EntriesPanel):
         """A report document of ``event`` the case already has, with the day first recorded:
         a report is made once (a second 违法线索书面报告 a day later is most likely the same
         one typed again), but a serious-case report per spell may repeat, so it is asked."""
-        events = self.store.case(self.case_id).events
+        events = self._case.events
         for document in event.documents:
             if document in cases.REPORT_DOCUMENTS:
                 day = next((e.date for e in events if document in e.documents), None)
@@ -484,8 +521,7 @@ class CasePanel(EntriesPanel):
         """The party's periods ``event`` would be taken within (Deadline.premature once it is
         applied, as the case will flag it): the procedure decides, not a second rule here. None
         when the step is refused anyway: saving says why."""
-        case = self.store.case(self.case_id)
-        rules, calendar = self.store.deadline_rules(), self._current_calendar()
+        case, rules, calendar = self._case, self._rules, self._current_calendar()
         try:
             after = case.apply(event)
         except cases.ProcedureError:
@@ -521,7 +557,7 @@ class CasePanel(EntriesPanel):
             self.messages.setText(tr("The case is closed: no further step is possible."))
             return False
         report_only = stage == REPORT_ONLY
-        case = self.store.case(self.case_id) if report_only else None
+        case = self._case if report_only else None
         day = self.date.date()
         documents = tuple(domain.split_list(self.documents.text(), enumeration=False))
         if stage == WITHDRAW:  # a close with the withdrawal's document; the remarks say why
@@ -576,7 +612,7 @@ class CasePanel(EntriesPanel):
         if told is not None:  # said first: reading the case back below may fail
             self.saved_without_reply.emit(told)
         self.refresh()  # read back: the case as the ledger holds it
-        self.stepped.emit()
+        self.stepped.emit(self.page)
         return True
 
     def record_correction(self) -> bool:
@@ -610,5 +646,5 @@ class CasePanel(EntriesPanel):
         if told is not None:  # said first: reading the case back below may fail
             self.saved_without_reply.emit(told)
         self.refresh()
-        self.stepped.emit()
+        self.stepped.emit(self.page)
         return True

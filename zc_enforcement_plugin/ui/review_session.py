@@ -78,6 +78,7 @@ class ReviewSession:
         # (take_calendar_problem): the schedule read before stays in use meanwhile.
         self._calendar_problem = ""
         self._seen_versions: dict[int, int] = {}
+        self._read_back: ledger.SpotPage | None = None  # see read_back
 
     # --- the ledger ----------------------------------------------------------------------------
     def open(self, path: str | Path) -> None:
@@ -139,6 +140,7 @@ class ReviewSession:
             self.store.close()
         self.store, self.path, self.queue, self.position = None, None, [], -1
         self._progress = (0, 0)
+        self._read_back = None
 
     def file_changed(self) -> str | None:
         """What became of the open ledger's file since it was opened (ledger_gpkg.FILE_GONE,
@@ -163,6 +165,7 @@ class ReviewSession:
     def refresh(self, keep_spot: int | None = None, row_if_gone: int | None = None) -> None:
         """Re-read the queue (after an import or a verdict); stay on keep_spot if still listed,
         else on row ``row_if_gone`` (the spot that moved up into its place), else the first."""
+        self._read_back = None  # everything is read again
         if self.store is None:
             self.queue, self.position, self._progress = [], -1, (0, 0)
             return
@@ -238,13 +241,22 @@ class ReviewSession:
     def current_page(self) -> ledger.SpotPage | None:
         """What the dock shows of the current spot, read at once (one round trip to the shared
         ledger): read again at every move and refresh, never kept, so what another user saved
-        meanwhile is shown."""
+        meanwhile is shown. Only the show right after a save takes the page the save read back
+        (read_back) a moment before: the same rows are not read twice."""
         spot_id = self.current_id
         if spot_id is None or self.store is None:
             return None
-        page = self.store.spot_page(spot_id)
+        page, self._read_back = self._read_back, None
+        if page is None or page.spot.id != spot_id:
+            page = self.store.spot_page(spot_id)
         self._seen_versions[spot_id] = page.spot.version  # what a save of this spot is based on
         return page
+
+    def read_back(self, page: ledger.SpotPage) -> None:
+        """``page`` read from the ledger right after a save (a verdict, a case step): the show
+        that follows the save takes it (current_page) rather than reading the same rows again,
+        a round trip to the shared ledger. Taken once, and only for its own spot."""
+        self._read_back = page
 
     def go_to(self, spot_id: int) -> bool:
         for index, summary in enumerate(self.queue):
@@ -409,7 +421,10 @@ class ReviewSession:
             self.refresh(keep_spot=spot_id, row_if_gone=self.position)
             return
         before = self.queue[row]
-        spot = self.store.spot(spot_id)
+        # The spot's page, not the spot alone: the page beneath shows it next (read_back).
+        page = self.store.spot_page(spot_id)
+        self.read_back(page)
+        spot = page.spot
         summary = ledger.SpotSummary(**{name: getattr(spot, name) for name in _SUMMARY_FIELDS})
         verified, total = self._progress
         verified += (summary.status == ls.STATUS_VERIFIED) - (before.status == ls.STATUS_VERIFIED)

@@ -1250,18 +1250,24 @@ class VerificationDock(QgsDockWidget):
         spot_id = self.session.current_id
         if spot_id is None:
             return None
-        record = self.session.case_of(spot_id)
-        if record is None:
-            try:
-                return self.show_case(self.session.open_case_for_current())
-            except ledger.SavedWithoutReply as error:
-                # Opened, its id lost with the reply: said first (reading the case back may
-                # fail), then the spot's case as the ledger holds it.
-                self._saved_without_reply(str(error))
-                record = self.session.case_of(spot_id)
-                if record is None:
-                    return None
-        return self.show_case(record.case_id)
+        # The spot's page holds its case and all the case page shows beside it: read once and
+        # handed on, one round trip to the shared ledger (the case was read four times).
+        page = self.session.store.spot_page(spot_id)
+        if page.case is not None:
+            return self.show_case(page.case.case_id, page)
+        try:
+            case_id = self.session.open_case_for_current()
+        except ledger.SavedWithoutReply as error:
+            # Opened, its id lost with the reply: said first (reading the case back may
+            # fail), then the spot's case as the ledger holds it.
+            self._saved_without_reply(str(error))
+            case_id = None
+        page = self.session.store.spot_page(spot_id)  # read back, with the case opened
+        if case_id is None:
+            if page.case is None:
+                return None
+            case_id = page.case.case_id
+        return self.show_case(case_id, page)
 
     @_reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
@@ -1296,12 +1302,22 @@ class VerificationDock(QgsDockWidget):
         return panel
 
     @_reported
-    def show_case(self, case_id: str) -> CasePanel | None:
-        panel = CasePanel(self.session.store, case_id, lambda: self.session.calendar, self.stack)
-        panel.stepped.connect(self._show_session)
+    def show_case(self, case_id: str, page: ledger.SpotPage | None = None) -> CasePanel | None:
+        """The page of case ``case_id``; ``page``: its spot's page as just read, if any."""
+        panel = CasePanel(
+            self.session.store, case_id, lambda: self.session.calendar, self.stack, page
+        )
+        panel.stepped.connect(self._case_stepped)
         panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel
+
+    def _case_stepped(self, page: ledger.SpotPage | None) -> None:
+        """A step or correction recorded: the review page beneath shows the case's spot as the
+        case page just read it back (its ``page``), not read once more."""
+        if page is not None:
+            self.session.read_back(page)
+        self._show_session()
 
     # --- evidence --------------------------------------------------------------------------------
     @_reported
