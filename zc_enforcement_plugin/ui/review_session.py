@@ -308,6 +308,19 @@ class ReviewSession:
         overdue = {r.spot_id for r in self.overdue_cases(today, spot_ids=listed & cased)}
         return overdue | self.overdue_unopened_spots(spots, today, cased)
 
+    def _overdue_on_page(self, page: ledger.SpotPage) -> bool:
+        """Whether the overdue filter lists the spot of ``page`` (as overdue_among would),
+        judged from what the page read: its case was replayed with it, not read again."""
+        if page.unreadable_cases:
+            return False  # as overdue_among: a case it cannot read is listed by none
+        if page.case is not None:
+            case = None if page.case.case.closed else page.case.case  # closed owe nothing
+        else:
+            case = unopened_case_of(page.spot, page.history, None)
+        return case is not None and any(
+            d.open and d.late for d in case.deadlines(page.deadline_rules(), self.calendar)
+        )
+
     def overdue_cases(
         self, today: dt.date | None = None, spot_ids: Collection[int] | None = None
     ) -> list[ledger.CaseRecord]:
@@ -430,7 +443,7 @@ class ReviewSession:
         verified += (summary.status == ls.STATUS_VERIFIED) - (before.status == ls.STATUS_VERIFIED)
         self._progress = (verified, total)
         if self.filter.status == STATUS_OVERDUE:
-            listed = spot_id in self.overdue_among([summary])
+            listed = self._overdue_on_page(page)
         else:
             listed = not self.filter.status or summary.status == self.filter.status
         # Where refresh(keep_spot=spot_id, row_if_gone=self.position) would stand.
