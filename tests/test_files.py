@@ -146,3 +146,33 @@ def test_a_folder_at_a_files_name_is_not_said_to_be_open(qgis_iface):
     assert "/r/a.pdf" in said and "close it" not in said and "关闭" not in said, said
     busy = str(cannot_replace(OSError(errno.EBUSY, "busy", "/r/.zc_publishing.lock")))
     assert "close it" not in said and "关闭" not in busy, busy
+
+
+def test_a_block_that_fails_leaves_neither_its_temporary_nor_a_changed_file(tmp_path):
+    """Held by no test before (a mutation round removed the clean-up unnoticed): a write that
+    fails half-way leaves the earlier file as it was and no hidden `.name.part` beside it."""
+    target = tmp_path / "verification.xlsx"
+    target.write_bytes(b"earlier")
+    with pytest.raises(RuntimeError), files.replacing(target) as temporary:
+        temporary.write_bytes(b"half")
+        raise RuntimeError("the disk filled")
+    assert target.read_bytes() == b"earlier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["verification.xlsx"]
+
+
+@pytest.mark.parametrize("device", ["COM9", "com9.jpg", "LPT9", "lpt1.txt"])
+def test_every_numbered_device_name_is_made_safe(device):
+    """COM1–COM9 and LPT1–LPT9 alike (a mutation round dropped the ninth unnoticed)."""
+    assert files.safe_file_name(device) == "_" + device
+
+
+def test_two_long_names_alike_up_to_the_cut_stay_apart_with_a_ten_character_hash():
+    """The cut's hash is 10 hex characters (a 1-character hash, which a mutation round put in
+    unnoticed, makes two long names alike up to the cut collide 1 time in 16)."""
+    common = "图" * 80  # 240 bytes: over NAME_BYTES_LIMIT
+    one, other = files.safe_file_name(common + "甲.jpg"), files.safe_file_name(common + "乙.jpg")
+    assert one != other
+    for name in (one, other):
+        assert len(name.encode("utf-8")) <= files.NAME_BYTES_LIMIT
+        stem = name.removesuffix(".jpg")
+        assert len(stem.rpartition("~")[2]) == 10
