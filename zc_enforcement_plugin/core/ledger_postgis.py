@@ -1508,26 +1508,20 @@ class PostGISLedger(SqlLedger):
     @_guarded_read
     def conflicts(self, spot_id: int | None = None) -> list[dict[str, Any]]:
         """Saves refused as conflicts (the history's other half), oldest first."""
-        sql = f"SELECT * FROM {T_CONFLICTS}"
-        params: tuple = ()
-        if spot_id is not None:
-            sql += f" WHERE {ls.C_SPOT_ID} = %s"
-            params = (spot_id,)
-        cursor = self._execute(sql + f" ORDER BY {ls.C_ID}", params)
-        names = [d.name for d in cursor.description]
-        return [dict(zip(names, row)) for row in cursor.fetchall()]
+        return self._refused_rows(T_CONFLICTS, ls.C_SPOT_ID, spot_id)
 
     @_guarded_read
     def case_conflicts(self, case_id: int | None = None) -> list[dict[str, Any]]:
         """Case steps and corrections refused as conflicts (CaseConflictError), oldest first:
         each as it was entered, with the case's last row the user had seen and the one it had
         when refused (server schema 10)."""
-        sql = f"SELECT * FROM {T_CASE_CONFLICTS}"
-        params: tuple = ()
-        if case_id is not None:
-            sql += f" WHERE {ls.C_CASE_ID} = %s"
-            params = (int(case_id),)
-        cursor = self._execute(sql + f" ORDER BY {ls.C_ID}", params)
+        return self._refused_rows(T_CASE_CONFLICTS, ls.C_CASE_ID, case_id)
+
+    def _refused_rows(self, table: str, key: str, value: int | None) -> list[dict[str, Any]]:
+        """The rows of a table of refused saves, each as {column: value}, oldest first; those
+        whose ``key`` is ``value`` when it is given."""
+        where, params = ("", ()) if value is None else (f" WHERE {key} = %s", (int(value),))
+        cursor = self._execute(f"SELECT * FROM {table}{where} ORDER BY {ls.C_ID}", params)
         names = [d.name for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
 

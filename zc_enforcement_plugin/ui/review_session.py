@@ -317,9 +317,7 @@ class ReviewSession:
             case = None if page.case.case.closed else page.case.case  # closed owe nothing
         else:
             case = unopened_case_of(page.spot, page.history, None)
-        return case is not None and any(
-            d.open and d.late for d in case.deadlines(page.deadline_rules(), self.calendar)
-        )
+        return case is not None and _late(case, page.deadline_rules(), self.calendar)
 
     def overdue_cases(
         self, today: dt.date | None = None, spot_ids: Collection[int] | None = None
@@ -333,7 +331,7 @@ class ReviewSession:
         return [
             record
             for record in self.store.cases(ledger.CaseFilter(spot_ids=spot_ids, closed=False))
-            if any(d.open and d.late for d in record.case.deadlines(rules, calendar, today))
+            if _late(record.case, rules, calendar, today)
         ]
 
     def unopened_case(self, spot_id: int, today: dt.date | None = None) -> cases.Case | None:
@@ -371,9 +369,7 @@ class ReviewSession:
         late = set()
         for summary in unopened:
             case = spot_as_unopened_case(summary, histories[summary.id], fields[summary.id], day)
-            if case is not None and any(
-                d.open and d.late for d in case.deadlines(rules, calendar, today)
-            ):
+            if case is not None and _late(case, rules, calendar, today):
                 late.add(summary.id)
         return late
 
@@ -494,6 +490,11 @@ class ReviewSession:
             copied.unlink(missing_ok=True)
             raise
         return record
+
+
+def _late(case: cases.Case, rules, calendar: WorkCalendar | None, today=None) -> bool:
+    """Whether an open deadline of ``case`` is past due: what the overdue filter lists."""
+    return any(d.open and d.late for d in case.deadlines(rules, calendar, today))
 
 
 def unopened_case_of(
