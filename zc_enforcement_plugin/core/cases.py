@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -208,7 +208,7 @@ class CaseOrigin:
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now_utc()
 
 
 def _area(value: float | None, name: str) -> float | None:

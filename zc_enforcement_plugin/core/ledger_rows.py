@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import clock, workdays
 from . import deadlines as dl
 from . import ledger_schema as ls
-from . import workdays
 from .bidi import isolated
 from .cases import (
     ORIGIN_PATROL,
@@ -84,7 +84,7 @@ def beijing_time(text: str, zh: bool) -> str:
 
 def utc_now() -> str:
     # The GeoPackage DATETIME format; UTC so records from different machines sort together.
-    now = dt.datetime.now(dt.timezone.utc)
+    now = clock.now_utc()
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 

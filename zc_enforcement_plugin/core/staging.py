@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
+from . import clock
+
 # The folders files are written into before they are moved: the export's package, a report's
 # workbook and PDF. Both are set right by the next run of either into the folder.
 EXPORT_PREFIX = ".zc_export_"
@@ -299,7 +301,7 @@ def recover_interrupted(folder: Path) -> list[str]:
                 handle = _lock(lock)
                 if handle is None:
                     continue  # an export running now, here or on another machine
-            elif time.time() - staging.stat().st_mtime < LOCKLESS_GRACE_SECONDS:
+            elif clock.now_utc().timestamp() - staging.stat().st_mtime < LOCKLESS_GRACE_SECONDS:
                 continue
             with publishing_into(folder):
                 messages += set_right(staging)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from . import clock
 from .files import replacing
 
 # --- column kinds ---------------------------------------------------------------------------------
@@ -590,7 +591,7 @@ def _vml_drawing(notes: list[tuple[int, int, str]], sheet_number: int) -> str:
 
 
 def _core_properties(title: str) -> str:
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = clock.now_utc().strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
         f"{_XML_HEAD}<cp:coreProperties "
         'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
