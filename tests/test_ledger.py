@@ -1030,6 +1030,33 @@ def test_utf8_shapefile_without_cpg_is_guessed_utf8_and_with_cpg_not_guessed(tmp
     assert records[2].attributes["XZMC"] == "寨里镇"
 
 
+def test_a_cpg_naming_code_page_65001_reads_the_shapefile_as_utf8(tmp_path):
+    """ArcGIS writes a UTF-8 Shapefile's .cpg as the Windows code page, 65001, which Python's
+    codecs do not know by that name. Kills the mutant that drops "65001" from the code pages
+    spot_files recognises: the file was then read as Latin-1 (南郊镇 as å\x8d\x97…) under a
+    warning that the .cpg was not understood."""
+    shp = tmp_path / "utf8.shp"
+    _write_spot_file(shp, "utf-8")
+    shp.with_suffix(".cpg").write_text("65001")
+    records, report = read_spot_file(shp)
+    assert [r.attributes["XZMC"] for r in records] == ["南郊镇", "双杨镇", "寨里镇"]
+    assert report.encoding == "utf-8" and not report.encoding_guessed
+    assert report.warnings == []
+
+
+def test_a_cpg_naming_an_unknown_encoding_is_read_as_utf8_as_its_warning_says(tmp_path):
+    """Found while pinning the .cpg's code pages: a .cpg naming an encoding no codec knows was
+    said to be read as UTF-8 but was read as Latin-1, the Chinese garbled. It is read as UTF-8."""
+    shp = tmp_path / "utf8.shp"
+    _write_spot_file(shp, "utf-8")
+    shp.with_suffix(".cpg").write_text("CP99999")
+    records, report = read_spot_file(shp)
+    assert [r.attributes["XZMC"] for r in records] == ["南郊镇", "双杨镇", "寨里镇"]
+    [warning] = report.warnings
+    assert "utf8.cpg" in warning.message and "'CP99999'" in warning.message
+    assert "read as UTF-8" in warning.message and report.encoding == "utf-8"
+
+
 def test_a_geopackage_in_another_crs_is_transformed_and_reported(tmp_path):
     path = tmp_path / "spots.gpkg"
     _write_spot_file(path, None, crs="EPSG:4548", driver="GPKG", offset=(X0 - 39_000_000, Y0))

@@ -222,8 +222,8 @@ def read_spot_file(
 _CPG_CODECS = {"936": "gbk", "65001": "utf-8", "1252": "cp1252", "950": "big5", "54936": "gb18030"}
 
 
-def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
-    """The encoding a .cpg names, as a codec Python knows; None (with a warning) otherwise."""
+def _cpg_encoding(cpg: Path, report: ReadReport) -> str:
+    """The encoding a .cpg names, as a codec Python knows; UTF-8 (with a warning) otherwise."""
     import codecs
 
     text = cpg.read_text(encoding="ascii", errors="replace").strip()
@@ -240,7 +240,8 @@ def _cpg_encoding(cpg: Path, report: ReadReport) -> str | None:
                 f"unknown encoding {text!r}: read as UTF-8",
             )
         )
-        return None
+        # Named, not left to fiona: with no encoding given it reads such a file as Latin-1.
+        return "utf-8"
 
 
 def _crs_to_transform(crs, path: Path, report: ReadReport) -> CRS | None:
