@@ -46,7 +46,7 @@ from zc_enforcement_plugin.core.ledger import (
     encode_gpkg_geometry,
     validate_verdict,
 )
-from zc_enforcement_plugin.core.spot_files import misdecoding_reason, read_spot_file
+from zc_enforcement_plugin.core.spot_files import has_cjk, misdecoding_reason, read_spot_file
 from zc_enforcement_plugin.i18n import _in_chinese
 
 REPO = Path(__file__).resolve().parents[1]
@@ -451,6 +451,35 @@ def test_misdecoded_text_is_reported_and_the_spot_not_imported(ledger):
     # Names with characters whose GBK second byte is ASCII (镕 is E9 46) are still caught.
     for name in ("朱镕基", "李昇", "刘赟", "冯琇"):
         assert misdecoding_reason(name.encode("gbk").decode("latin-1")), name
+
+
+# CJK Extension A (U+3400–U+4DBF): rare characters some village names are written with.
+EXTENSION_A_NAMES = ("㐀家庄", "䶵村", "㙟", "䶮")
+
+
+def test_extension_a_characters_count_as_chinese():
+    """Kills the mutant that narrows spot_files' Chinese range to U+4E00–U+9FFF: the first and
+    last characters of Extension A, and the names written with them, hold Chinese."""
+    assert has_cjk("\u3400") and has_cjk("\u4db5") and has_cjk("\u4dbf")
+    assert all(has_cjk(name) for name in EXTENSION_A_NAMES)
+    assert not has_cjk("\u33ff") and not has_cjk("\u4dc0")  # a squared sign, a hexagram
+
+
+def test_utf8_village_names_in_extension_a_read_as_latin1_are_refused_by_spot_and_field(ledger):
+    """A UTF-8 file read as Latin-1 turns 䶮 into Ã¤Â¶Â®-like text whose bytes decode to
+    Extension A alone. Kills the mutant that narrows the Chinese range (has_cjk) to
+    U+4E00–U+9FFF: such a name was then stored garbled, its spot not refused."""
+    spots = [
+        _spot(f"A{i}", i, CJMC=name.encode("utf-8").decode("latin-1"))
+        for i, name in enumerate(EXTENSION_A_NAMES)
+    ]
+    report = ledger.import_batch("b", [*spots, _spot("OK", 9, CJMC="䶮")])
+    assert [(e.number, e.field) for e in report.errors] == [
+        (f"A{i}", "CJMC") for i in range(len(EXTENSION_A_NAMES))
+    ]
+    assert [s.number for s in ledger.spots()] == ["OK"]
+    for error, name in zip(report.errors, EXTENSION_A_NAMES):
+        assert name in error.message, error.message  # what the text would read
 
 
 # --- append-only history -----------------------------------------------------------------------

@@ -323,7 +323,8 @@ def _to_ledger_crs(records: list[SpotRecord], source_crs: CRS, path: Path) -> No
         record.geometry = geometry
 
 
-# CJK Unified Ideographs and Extension A: the Chinese characters GBK can encode.
+# CJK Unified Ideographs and Extension A (U+3400–U+4DBF, which GB18030 encodes and some village
+# names are written with: 㐀, 䶵): the Chinese characters a decoded text is judged by.
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
