@@ -28,25 +28,70 @@ from .ledger_records import ImportIssue, ReadReport, SpotFileError, SpotRecord
 # show. GDAL's default of 4° steps leaves a circle of 20 m radius 1 m² short of its TBMJ.
 ARC_SAG_M = 1e-5
 ARC_SAG_DEGREES = 1e-10
-# GDAL strokes an arc in equal steps of at most OGR_ARC_STEPSIZE degrees and at most
-# OGR_ARC_MAX_GAP long. A step of angle θ on radius r strays r(1 − cos θ/2) ≈ rθ²/8 from the
-# arc, which grows with r; a chord of length c strays c²/8r, which shrinks with it. Both bounds
-# are set to meet at this radius with the sag above, so no arc of any radius strays further.
-_ARC_BOUNDS_MEET_M = 20.0
 _DBF_CANDIDATES = ("UTF-8", "GBK", "GB18030")
 _DBF_SAMPLE = 2000  # non-ASCII texts read to tell a DBF's encoding
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def arc_stroking(geographic: bool) -> dict[str, str]:
-    """The GDAL options (for fiona.Env) under which arcs a file is read with are straightened
-    to within ARC_SAG_M (ARC_SAG_DEGREES in a geographic CRS) of the curve."""
+def _straighten_curves(path: Path, layer: str, records: list[SpotRecord], geographic: bool):
+    """Each record read from a curved feature (a GeoPackage's CurvePolygon or MultiSurface)
+    given its arcs straightened to within ARC_SAG_M (ARC_SAG_DEGREES in a geographic layer).
+    fiona hands a curve over straightened by GDAL in steps of one angle, whose gap from the arc
+    grows with the radius; OGR_ARC_MAX_GAP, which would bound it, strokes no GeoPackage curve
+    (a 120° arc of 400 m radius came out 0.11 m² short). So the step is chosen here, for the
+    largest arc of each feature, as QGIS's segmentize chooses it for screening. (GDAL steps no
+    finer than 0.01°: an arc of over 2.6 km radius, larger than any spot, strays further.)"""
+    from osgeo import ogr  # GDAL's own bindings, which fiona wraps
+
+    dataset = ogr.Open(str(path))
+    source = None if dataset is None else dataset.GetLayerByName(layer)
+    if source is None:
+        return
+    declared = source.GetGeomType()
+    if not ogr.GT_IsNonLinear(declared) and ogr.GT_Flatten(declared) != ogr.wkbUnknown:
+        return  # a layer of plain polygons (every Shapefile) holds no arc
     sag = ARC_SAG_DEGREES if geographic else ARC_SAG_M
-    step = math.sqrt(8 * ARC_SAG_M / _ARC_BOUNDS_MEET_M)  # radians, the same in any units
-    return {
-        "OGR_ARC_STEPSIZE": repr(math.degrees(step)),
-        "OGR_ARC_MAX_GAP": repr(8 * sag / step),
-    }
+    by_feature = {record.source_index: record for record in records}
+    for feature in source:
+        geometry = feature.GetGeometryRef()
+        record = by_feature.get(feature.GetFID())
+        if geometry is None or record is None or not geometry.HasCurveGeometry():
+            continue
+        step = _arc_step_degrees(_largest_arc_radius(geometry), sag)
+        record.geometry = shapely.from_wkb(bytes(geometry.GetLinearGeometry(step).ExportToIsoWkb()))
+
+
+def _arc_step_degrees(radius: float, sag: float) -> float:
+    """The angle of the steps that keep an arc of `radius` within `sag` of its chords: a step
+    of angle θ strays r(1 − cos θ/2) from the arc. Smaller arcs of the feature stray less."""
+    if radius <= sag:
+        return 4.0  # GDAL's own step: no arc of the feature strays as far as the sag
+    return math.degrees(2 * math.acos(1 - sag / radius))
+
+
+def _largest_arc_radius(geometry) -> float:
+    """The radius of the largest circular arc in an OGR geometry (0 when it has none)."""
+    from osgeo import ogr
+
+    if ogr.GT_Flatten(geometry.GetGeometryType()) != ogr.wkbCircularString:
+        parts = (geometry.GetGeometryRef(i) for i in range(geometry.GetGeometryCount()))
+        return max((_largest_arc_radius(part) for part in parts), default=0.0)
+    points = [point[:2] for point in geometry.GetPoints() or []]
+    # A circular string chains arcs of three points each, the last of one the first of the next.
+    arcs = (points[i : i + 3] for i in range(0, len(points) - 2, 2))
+    return max((_arc_radius(*arc) for arc in arcs), default=0.0)
+
+
+def _arc_radius(start, middle, end) -> float:
+    """The radius of the circle through an arc's three points: a whole circle when it ends
+    where it starts; 0 for three points in a line, which GDAL draws as one."""
+    if start == end:
+        return math.dist(start, middle) / 2
+    a, b, c = math.dist(start, middle), math.dist(middle, end), math.dist(start, end)
+    twice_area = abs(
+        (middle[0] - start[0]) * (end[1] - start[1]) - (end[0] - start[0]) * (middle[1] - start[1])
+    )
+    return 0.0 if twice_area == 0 else a * b * c / (2 * twice_area)
 
 
 def require_sqlite(path: Path, what: str) -> None:
@@ -200,14 +245,13 @@ def read_spot_file(
     try:
         with fiona.open(str(path), layer=layer, **options) as source:
             source_crs = _crs_to_transform(source.crs, path, report)
-            geographic = CRS.from_user_input(report.source_crs).is_geographic
-            # GDAL straightens a curved spot as each feature is read: as finely as screening.
-            with fiona.Env(**arc_stroking(geographic)):
-                for position, feature in enumerate(source):
-                    geometry = None if feature.geometry is None else shape(feature.geometry)
-                    # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
-                    index = int(feature.id) if str(feature.id).isdigit() else position
-                    records.append(SpotRecord(dict(feature.properties), geometry, index))
+            for position, feature in enumerate(source):
+                geometry = None if feature.geometry is None else shape(feature.geometry)
+                # Reported as the feature id QGIS shows (a GeoPackage's fid starts at 1).
+                index = int(feature.id) if str(feature.id).isdigit() else position
+                records.append(SpotRecord(dict(feature.properties), geometry, index))
+        geographic = CRS.from_user_input(report.source_crs).is_geographic
+        _straighten_curves(path, layer, records, geographic)
         _refuse_misfits(records, CRS.from_user_input(report.source_crs), path)
         if source_crs is not None:
             _to_ledger_crs(records, source_crs, path)
