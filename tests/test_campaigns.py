@@ -1708,6 +1708,32 @@ def test_a_blank_activity_number_is_not_said_to_repeat_the_number_its_position_g
     assert not [m for m in res.messages if "重复" in m], res.messages
 
 
+def test_a_blank_or_whitespace_activity_number_is_said_naming_file_feature_and_field():
+    """An activity number of spaces (a full-width one, as a Chinese input method types it) is
+    no number: it is not recorded as the KCBH, the feature stands for it (fid 22), as for a
+    blank one, and each is said naming the activity file, the feature and the number field.
+    Kills the mutant that drops the strip() from the test of a recorded number: "   " was
+    then kept as KCBH without a word."""
+    licences = Licences([box(0, 0, 100, 100)], ["C1"], valid_to=["2030-12-31"], layer="CKQ")
+    activity = Ground(
+        [box(10, 10, 20, 20), box(30, 30, 40, 40), box(50, 50, 60, 60), box(70, 70, 80, 80)],
+        ids=["7", "   ", None, "\u3000"],
+        layer="开采（/data/kc.gpkg）",
+        fids=[21, 22, 23, 24],
+        id_field="KCBH_SRC",
+    )
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    assert [r[cs.ACTIVITY_ID] for r in res.records] == ["7", "fid 22", "fid 23", "fid 24"]
+    said = [m for m in res.messages if "为空" in m]
+    assert said == [
+        f"图层 开采（/data/kc.gpkg），要素 fid {fid}，字段 KCBH_SRC：开采活动编号为空，记为 fid "
+        f"{fid} / layer 开采（/data/kc.gpkg）, feature fid {fid}, field KCBH_SRC: the activity "
+        f"number is empty, recorded as fid {fid}"
+        for fid in (22, 23, 24)
+    ]
+    assert not [m for m in res.messages if "重复" in m], res.messages
+
+
 def test_mining_cancel():
     licences = Licences([box(0, 0, 1, 1)], ["C"])
     with pytest.raises(audits.Cancelled):

@@ -30,6 +30,33 @@ from .audit_base import (
 )
 
 
+def _activity_numbers(
+    activity: Ground, names: list[str], layer: str, msgs: list[str]
+) -> tuple[list[str], list[bool]]:
+    """(KCBH of each activity, whether its number was recorded). A blank number, or one of
+    spaces only (a full-width one too), is no number: the feature stands for it, by its fid
+    (its position without one), and each such is said naming the layer, feature and field. A
+    stand-in is never said to repeat an activity really numbered so (3, or fid 3)."""
+    count = len(names)
+    if activity.ids is None:
+        return cs.feature_ids(None, count), [False] * count
+    given = [v is not None and str(v).strip() != "" for v in activity.ids]
+    numbers = cs.feature_ids([v if g else None for v, g in zip(activity.ids, given)], count)
+    if activity.fids is not None:
+        numbers = [n if g else name for n, g, name in zip(numbers, given, names)]
+    for number, recorded, name in zip(numbers, given, names):
+        if not recorded:
+            cs.say(
+                msgs,
+                layer,
+                name,
+                activity.id_field,
+                f"开采活动编号为空，记为 {number}",
+                f"the activity number is empty, recorded as {number}",
+            )
+    return numbers, given
+
+
 def audited_activities(activity: Ground, mining_kinds: Collection[str] | None) -> np.ndarray:
     """Which activities the audit looks at (a boolean per activity): those whose type is one
     of `mining_kinds`, or all when none are given."""
@@ -74,14 +101,8 @@ def audit_mining(
     act_layer = activity.layer or cs.LAYER_ACTIVITY
     lic_layer = licences.layer or cs.LAYER_LICENCES
     act = cs.as_geometry_array(activity.geoms)
-    act_ids = cs.feature_ids(activity.ids, len(act))
-    # Which numbers were recorded: a blank one is given the feature's position ("3"), which
-    # must not be said to repeat an activity really numbered 3.
-    act_given = [
-        activity.ids is not None and v is not None and str(v).strip() != ""
-        for v in (activity.ids if activity.ids is not None else act_ids)
-    ]
     act_names = feature_names(len(act), activity.fids)
+    act_ids, act_given = _activity_numbers(activity, act_names, act_layer, msgs)
     if mining_kinds is not None:
         keep = audited_activities(activity, mining_kinds)
         act = act[keep]

@@ -119,9 +119,11 @@ class AuditMining(CampaignAlgorithm):
         )
         if arrays is None:
             raise fail(tr("The activity layer cannot be opened."))
+        # A blank number reaches the engine as blank: it stands the feature in and says so.
+        numbers = texts(arrays.attributes[id_field]) if id_field else self._ids(arrays, id_field)
         return audits.Ground(
             arrays.geoms,
-            self._ids(arrays, id_field),
+            numbers,
             texts(arrays.attributes[type_field]) if type_field else None,
             layer=label,
             use_field=type_field or domain.SPOT_TYPE,
