@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from zc_enforcement_plugin.core import evidence, export, ledger
+from zc_enforcement_plugin.core import evidence, export, ledger, ledger_migrate
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.ledger_migrate import copy_ledger
 
@@ -125,6 +125,71 @@ def test_the_export_zips_no_photo_replaced_by_a_symbolic_link(tmp_path):
     assert "S1/p.jpg" not in names
     assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_MISSING
     assert "is a symbolic link" in result.problems[0].message
+
+
+def _swapped_after_the_look(monkeypatch, photo: Path, outside: Path, look: int = 1) -> None:
+    """The path looked at (evidence_file) as it is, then, at its ``look``-th look, the photo
+    replaced by a link to ``outside`` before the file is opened: the race a plain open() after
+    the look loses."""
+    looked, looks = evidence.evidence_file, []
+
+    def look_then_swap(root, path):
+        place = looked(root, path)
+        looks.append(path)
+        if place == photo and len(looks) == look:
+            photo.unlink()
+            photo.symlink_to(outside)
+        return place
+
+    # Wherever the export looks it up: in the evidence module, or imported beside the zip.
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    monkeypatch.setattr(export, "evidence_file", look_then_swap)
+
+
+def test_a_photo_swapped_for_a_link_after_the_look_is_refused_when_opened(tmp_path, monkeypatch):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    (tmp_path / "notes.txt").write_bytes(SECRET)
+    _swapped_after_the_look(monkeypatch, root / "S1" / "p.jpg", tmp_path / "notes.txt")
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    with zipfile.ZipFile(result.path) as archive:
+        assert all(SECRET not in archive.read(name) for name in archive.namelist())
+    assert "S1/p.jpg" not in names and manifest[0][export.MANIFEST_SHA256] == ""
+    [said] = [problem.message for problem in result.problems]
+    assert said.startswith("图斑 S1 的证据路径被拒绝（")
+    assert said.endswith("is a symbolic link), not in the zip: 'S1/p.jpg'"), said
+
+
+def test_the_check_hashes_no_file_swapped_for_a_link_after_the_look(tmp_path, monkeypatch):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    (tmp_path / "copy.jpg").write_bytes(PHOTO)  # the same bytes: only refusing the link tells
+    # The second look: the first is the quick one, at its size, before the file is read.
+    _swapped_after_the_look(monkeypatch, root / "S1" / "p.jpg", tmp_path / "copy.jpg", look=2)
+    record = _row(root, "S1", "S1/p.jpg").evidence[0]
+    assert evidence.EvidenceFileStates().state(root, record) == evidence.FILE_MISSING
+
+
+def test_a_spot_folder_swapped_for_a_link_after_the_look_is_refused_when_opened(
+    tmp_path, monkeypatch
+):
+    root, private = tmp_path / "evidence", tmp_path / "private"
+    (root / "S1").mkdir(parents=True)
+    private.mkdir()
+    (private / "p.jpg").write_bytes(SECRET)
+    looked = evidence.evidence_file
+
+    def look_then_swap(root_, path):
+        place = looked(root_, path)
+        (root / "S1").rename(tmp_path / "S1_moved")
+        (root / "S1").symlink_to(private)
+        return place
+
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    with pytest.raises(evidence.EvidencePathError, match="S1 is a symbolic link"):
+        evidence.open_evidence_file(root, "S1/p.jpg")
 
 
 def test_a_backslash_or_dots_never_make_a_zip_member_leave_its_spot_folder():
@@ -264,6 +329,37 @@ def test_a_copy_follows_no_symbolic_link_of_the_source_folder(tmp_path):
     assert report.files_copied == 0
     assert any("is a symbolic link" in said and "not copied" in said for said in report.problems)
     assert not (tmp_path / "dst" / "evidence" / recorded.path).exists()
+
+
+def test_a_copy_refuses_a_source_photo_swapped_for_a_link_after_the_look(tmp_path, monkeypatch):
+    store, _ = _ledger_with_photo(tmp_path / "src")
+    recorded = store.evidence()[0]
+    store.close()
+    photo = tmp_path / "src" / "evidence" / recorded.path
+    (tmp_path / "secret.jpg").write_bytes(SECRET)
+    looked = evidence.evidence_file
+
+    def look_then_swap(root, path):
+        place = looked(root, path)
+        if place == photo and not photo.is_symlink():
+            photo.unlink()
+            photo.symlink_to(tmp_path / "secret.jpg")
+        return place
+
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    monkeypatch.setattr(ledger_migrate, "evidence_file", look_then_swap)
+    (tmp_path / "dst").mkdir()
+    with (
+        ledger.GeoPackageLedger(tmp_path / "src" / "ledger.gpkg") as source,
+        ledger.GeoPackageLedger(tmp_path / "dst" / "ledger.gpkg") as target,
+    ):
+        report = copy_ledger(source, target)
+    assert report.files_copied == 0
+    [said] = report.problems
+    assert said.startswith("图斑 fid 1 的证据路径被拒绝（") and "is a symbolic link" in said
+    assert said.endswith(f"not copied: {recorded.path!r}")
+    copied = tmp_path / "dst" / "evidence" / recorded.path
+    assert not copied.exists() and not copied.with_name(f".{copied.name}.part").exists()
 
 
 @pytest.mark.parametrize("stored", ["S1\\x.jpg", "C:/x.jpg", "S1//x.jpg", "../x.jpg"])

@@ -14,11 +14,12 @@ import io
 import itertools
 import math
 import os
+import time
 import zipfile
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import disk, xlsx
 from . import ledger_schema as ls
@@ -59,7 +60,13 @@ from .domain import (
     output_field_labels_zh,
     shapefile_field_name,
 )
-from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
+from .evidence import (
+    NOTHING_EXPORTED,
+    EvidencePathError,
+    evidence_file,
+    open_evidence_file,
+    readable_evidence_dir,
+)
 from .files import csv_text, numbered_name, replacing, safe_file_name
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
@@ -1163,9 +1170,10 @@ def write_evidence_zip(
     total_bytes = max(1, sum(int(record.size or 0) for _, record in records))
     result = EvidenceZip(Path(path), 0, 0)
     manifest: list[dict[str, Any]] = []
-    # stored path -> (member, sha256): a file shared by two batches goes in once. By stored
-    # path, not member: two files may clean to one member, and each is zipped (_zip_member).
-    written: dict[str, tuple[str, str]] = {}
+    # stored path -> (member, sha256, size): a file shared by two batches goes in once. By
+    # stored path, not member: two files may clean to one member, and each is zipped
+    # (_zip_member).
+    written: dict[str, tuple[str, str, int]] = {}
     members: set[str] = set()
     done_bytes = 0
     with (
@@ -1194,16 +1202,27 @@ def write_evidence_zip(
                 MANIFEST_STORED_PATH: record.path,
                 MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
+            source, said = root / record.path, None
             try:
-                source = evidence_file(root, record.path)
-                missing = not source.is_file()
+                if record.path in written:
+                    digest, size = written[record.path][1:]
+                else:
+                    # Opened as evidence files are (open_evidence_file), so that a link put
+                    # in the file's place after the look at its path is refused, not zipped.
+                    with open_evidence_file(root, record.path) as handle:
+                        digest, size = _zip_file(archive, handle, source, member, is_cancelled)
+                    written[record.path] = (member, digest, size)
+                    members.add(member)
+                    result.files += 1
+                    result.size += size
+            except FileNotFoundError:
                 said = (
                     f"图斑 {row.number} 的证据文件缺失，未打包 / spot {row.number}: evidence "
                     f"file missing, not in the zip: {source}"
                 )
             except EvidencePathError as refused:  # an office's row naming a file elsewhere
-                missing, said = True, refused.said(row.number, ("未打包", "not in the zip"))
-            if missing:
+                said = refused.said(row.number, ("未打包", "not in the zip"))
+            if said is not None:
                 entry[MANIFEST_PATH] = ""
                 entry[MANIFEST_CHECK] = CHECK_MISSING
                 result.problems.append(
@@ -1212,14 +1231,6 @@ def write_evidence_zip(
                 manifest.append(entry)
                 done_bytes += int(record.size or 0)
                 continue
-            if record.path in written:
-                digest, size = written[record.path][1], source.stat().st_size
-            else:
-                digest, size = _zip_file(archive, source, member, is_cancelled)
-                written[record.path] = (member, digest)
-                members.add(member)
-                result.files += 1
-                result.size += size
             entry[MANIFEST_SHA256] = digest
             entry[MANIFEST_SIZE] = size
             if digest != record.sha256:
@@ -1265,17 +1276,21 @@ def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _zip_file(archive: zipfile.ZipFile, source: Path, member: str, is_cancelled) -> tuple[str, int]:
-    """Copy a file into the archive, hashing the very bytes written: (sha256, size)."""
+def _zip_file(
+    archive: zipfile.ZipFile, handle: BinaryIO, source: Path, member: str, is_cancelled
+) -> tuple[str, int]:
+    """Copy the open file `handle` (of the path `source`) into the archive, hashing the very
+    bytes written: (sha256, size). Its time and mode are the open file's, not whatever the
+    path names by now."""
     digest = hashlib.sha256()
     size = 0
-    info = zipfile.ZipInfo.from_file(source, member)
+    status = os.fstat(handle.fileno())
+    info = zipfile.ZipInfo(member, time.localtime(status.st_mtime)[:6])
+    info.external_attr = (status.st_mode & 0xFFFF) << 16  # as ZipInfo.from_file sets it
+    info.file_size = status.st_size
     stored = source.suffix.lower() in _STORED_SUFFIXES
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    with (
-        open(source, "rb") as handle,
-        archive.open(info, "w", force_zip64=source.stat().st_size > 1 << 31) as target,
-    ):
+    with archive.open(info, "w", force_zip64=status.st_size > 1 << 31) as target:
         for block in iter(lambda: handle.read(1 << 20), b""):
             if is_cancelled is not None and is_cancelled():
                 raise ExportCancelled()
