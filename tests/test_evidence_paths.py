@@ -106,9 +106,10 @@ def test_the_export_zips_no_file_a_stored_path_names_outside_the_folder(tmp_path
         assert all(SECRET not in archive.read(name) for name in archive.namelist())
     assert [m[export.MANIFEST_CHECK] for m in manifest] == [
         export.CHECK_OK,
-        export.CHECK_MISSING,
-        export.CHECK_MISSING,
+        export.CHECK_REFUSED,
+        export.CHECK_REFUSED,
     ]
+    assert [p.problem for p in result.problems] == [evidence.FILE_REFUSED] * 2
     said = [problem.message for problem in result.problems]
     assert len(said) == 2 and all("图斑 S1 的证据路径被拒绝" in m for m in said), said
     assert "spot S1: evidence path refused (must be relative" in said[0]
@@ -123,7 +124,7 @@ def test_the_export_zips_no_photo_replaced_by_a_symbolic_link(tmp_path):
     (root / "S1" / "p.jpg").symlink_to(tmp_path / "notes.txt")
     result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
     assert "S1/p.jpg" not in names
-    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_MISSING
+    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_REFUSED
     assert "is a symbolic link" in result.problems[0].message
 
 
@@ -229,7 +230,8 @@ def test_a_sheet_prints_no_photo_whose_path_is_refused(tmp_path):
     (root / "S1" / "link.jpg").symlink_to(tmp_path / "notes.jpg")
     for stored in ("../notes.jpg", "S1/link.jpg"):
         photos = _row(root, "S1", stored).sheet_photos(root)
-        assert (photos.shown, photos.missing) == ([], 1), stored
+        assert (photos.shown, photos.missing, photos.refused) == ([], 0, 1), stored
+        assert photos.note == "照片路径被拒绝 1 件（见 manifest.csv）"
 
 
 def _ledger_with_photo(folder: Path) -> tuple[ledger.GeoPackageLedger, int]:
@@ -260,7 +262,7 @@ def _insert_by_hand(path: Path, stored: str) -> None:
         conn.close()
 
 
-def test_the_evidence_check_takes_a_path_outside_the_folder_as_missing_saying_why(tmp_path):
+def test_the_evidence_check_takes_a_path_outside_the_folder_as_refused_saying_why(tmp_path):
     store, _ = _ledger_with_photo(tmp_path / "office")
     (tmp_path / "private.txt").write_bytes(PHOTO)  # same bytes: only the path tells
     store.close()
@@ -269,10 +271,10 @@ def test_the_evidence_check_takes_a_path_outside_the_folder_as_missing_saying_wh
         problems = evidence.check_evidence_integrity(store)
         states = evidence.EvidenceFileStates()
         found = [states.state(store.evidence_dir, r) for r in store.evidence()]
-    assert [p.problem for p in problems] == [evidence.FILE_MISSING]
+    assert [p.problem for p in problems] == [evidence.FILE_REFUSED]
     assert problems[0].path == "../../private.txt"
     assert "的证据路径被拒绝" in problems[0].message
-    assert problems[0].message.endswith("taken as missing, the file not read: '../../private.txt'")
+    assert problems[0].message.endswith("the file not read: '../../private.txt'")
     assert sorted(found) == ["", evidence.FILE_MISSING]
 
 

@@ -548,7 +548,7 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
 NOTHING_RECORDED = ("未记录任何证据", "nothing was recorded")
 NOTHING_EXPORTED = ("未写出任何文件", "nothing was written")
 NOTHING_CHECKED = ("未检查任何文件", "no file was checked")
-TAKEN_AS_MISSING = ("按缺失处理，未读取该文件", "taken as missing, the file not read")
+NOT_READ = ("未读取该文件", "the file not read")
 
 
 def unreachable_share_error(
@@ -601,6 +601,20 @@ def readable_evidence_dir(
 
 
 FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
+# A stored path refused (evidence_file, open_evidence_file): no file was read, and none is
+# known to be gone. Counted apart from the missing, so the check and the export do not tell
+# the province that files are lost when a path was written by hand or a photo replaced by a
+# link. (The panel's marks still show it as missing, its tooltip saying why.)
+FILE_REFUSED = "refused"
+PROBLEM_KINDS = (FILE_MISSING, FILE_ALTERED, FILE_REFUSED)
+
+
+def problem_counts(problems: Iterable[EvidenceProblem]) -> dict[str, int]:
+    """How many of the problems are of each kind (PROBLEM_KINDS), every kind present."""
+    counts = dict.fromkeys(PROBLEM_KINDS, 0)
+    for problem in problems:
+        counts[problem.problem] += 1
+    return counts
 
 
 def check_evidence_integrity(
@@ -640,9 +654,9 @@ def check_evidence_files(
         try:
             evidence_file(root, record.path)
         except EvidencePathError as refused:
-            message = refused.said(f"fid {record.spot_id}", TAKEN_AS_MISSING)
+            message = refused.said(f"fid {record.spot_id}", NOT_READ)
             problems.append(
-                EvidenceProblem(record.id, record.spot_id, record.path, FILE_MISSING, message)
+                EvidenceProblem(record.id, record.spot_id, record.path, FILE_REFUSED, message)
             )
             continue
         found = states.state(root, record)

@@ -61,6 +61,9 @@ from .domain import (
     shapefile_field_name,
 )
 from .evidence import (
+    FILE_ALTERED,
+    FILE_MISSING,
+    FILE_REFUSED,
     NOTHING_EXPORTED,
     EvidencePathError,
     evidence_file,
@@ -93,6 +96,7 @@ VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corre
 EVIDENCE_COUNT = "ZJSL"
 # 证据文件缺失或改动数: of them, the files missing on disk or no longer the ones recorded, as
 # the evidence zip found them (its manifest's 核验结果); empty until the zip has checked them.
+# A path refused (路径被拒绝) counts here too: one number per spot, each kind in the manifest.
 EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
@@ -245,7 +249,7 @@ class ExportRow:
     geometry: Any  # shapely geometry in the ledger CRS, or None
     values: dict[str, Any]
     evidence: list[EvidenceRecord] = field(default_factory=list)
-    # evidence id -> EvidenceProblem.problem ("missing", "altered"), as write_evidence_zip found
+    # evidence id -> EvidenceProblem.problem (evidence.FILE_*), as write_evidence_zip found
     problems: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -273,11 +277,13 @@ class ExportRow:
             try:
                 path = evidence_file(evidence_dir, record.path)
             except EvidencePathError:  # the zip, written first, said why (write_evidence_zip)
-                photos.missing += 1
+                photos.refused += 1
                 continue
-            if problem == "missing" or not path.is_file():
+            if problem == FILE_REFUSED:
+                photos.refused += 1
+            elif problem == FILE_MISSING or not path.is_file():
                 photos.missing += 1
-            elif problem == "altered":
+            elif problem == FILE_ALTERED:
                 photos.altered += 1  # no longer the photo recorded: not printed as evidence
             elif len(photos.shown) < limit:
                 shown = path if drawn is None else drawn(path)
@@ -295,6 +301,7 @@ class SheetPhotos:
     shown: list[Path] = field(default_factory=list)  # what the slots print, in order
     unshowable: list[Path] = field(default_factory=list)  # there and unaltered, not drawable
     missing: int = 0  # recorded, no file found
+    refused: int = 0  # its stored path refused, no file read (evidence.FILE_REFUSED)
     altered: int = 0  # the file is no longer the one recorded
 
     @property
@@ -304,6 +311,8 @@ class SheetPhotos:
         parts = []
         if self.missing:
             parts.append(f"文件缺失 {self.missing} 件")
+        if self.refused:
+            parts.append(f"路径被拒绝 {self.refused} 件")
         if self.altered:
             parts.append(f"已改动未印出 {self.altered} 件")
         if self.unshowable:
@@ -1029,6 +1038,14 @@ MANIFEST_NAME = "manifest.csv"
 # and must read as written. The workbook holds every text column as text, for the people.
 MANIFEST_XLSX_NAME = "manifest.xlsx"
 CHECK_OK, CHECK_ALTERED, CHECK_MISSING = "一致", "已改动", "缺失"
+# A stored path refused (a row naming a file elsewhere, a photo replaced by a link): not read,
+# so not known to be lost either.
+CHECK_REFUSED = "路径被拒绝"
+MANIFEST_CHECKS = {
+    FILE_MISSING: CHECK_MISSING,
+    FILE_ALTERED: CHECK_ALTERED,
+    FILE_REFUSED: CHECK_REFUSED,
+}
 MANIFEST_SPOT = "图斑编号"
 MANIFEST_BATCH = "批次"
 MANIFEST_KIND = "证据类型"
@@ -1202,7 +1219,7 @@ def write_evidence_zip(
                 MANIFEST_STORED_PATH: record.path,
                 MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
-            source, said = root / record.path, None
+            source, said, problem = root / record.path, None, FILE_MISSING
             try:
                 if record.path in written:
                     digest, size = written[record.path][1:]
@@ -1222,11 +1239,12 @@ def write_evidence_zip(
                 )
             except EvidencePathError as refused:  # an office's row naming a file elsewhere
                 said = refused.said(row.number, ("未打包", "not in the zip"))
+                problem = FILE_REFUSED
             if said is not None:
                 entry[MANIFEST_PATH] = ""
-                entry[MANIFEST_CHECK] = CHECK_MISSING
+                entry[MANIFEST_CHECK] = MANIFEST_CHECKS[problem]
                 result.problems.append(
-                    EvidenceProblem(record.id, record.spot_id, record.path, "missing", said)
+                    EvidenceProblem(record.id, record.spot_id, record.path, problem, said)
                 )
                 manifest.append(entry)
                 done_bytes += int(record.size or 0)
@@ -1240,7 +1258,7 @@ def write_evidence_zip(
                         record.id,
                         record.spot_id,
                         record.path,
-                        "altered",
+                        FILE_ALTERED,
                         f"图斑 {row.number} 的证据文件已被改动（哈希与台帐记录不符），"
                         f"已按现状打包并在清单中标注 / spot {row.number}: evidence file "
                         f"altered (hash differs from the ledger's), zipped as it is and "
