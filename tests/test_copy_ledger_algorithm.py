@@ -176,7 +176,8 @@ def _fail_on_cases(original):
 
 
 def _fail_on_second_file(original):
-    """shutil.copy2 that raises on its second call: part-way through the evidence files."""
+    """The copy of an evidence file's bytes, raising on its second call: part-way through the
+    evidence files."""
     calls = []
 
     def copy2(origin, copy, *args, **kwargs):
@@ -198,7 +199,6 @@ def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
     no evidence folder, no new GeoPackage (one that was there, empty, stays so). Before, the
     holidays.json written ahead of the rows and the new GeoPackage were left behind, and a
     second run found the target "not empty" or a holiday file it had not chosen."""
-    import shutil
 
     import processing
 
@@ -216,7 +216,11 @@ def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
     if failing == "rows":
         monkeypatch.setattr(ledger_migrate, "_load", _fail_on_cases(ledger_migrate._load))
     elif failing == "evidence files":
-        monkeypatch.setattr(ledger_migrate.shutil, "copy2", _fail_on_second_file(shutil.copy2))
+        monkeypatch.setattr(
+            ledger_migrate,
+            "_copy_evidence_bytes",
+            _fail_on_second_file(ledger_migrate._copy_evidence_bytes),
+        )
     else:
         monkeypatch.setattr(algorithm, "compare_ledgers", lambda a, b: ["spots fid=1: forced"])
     with pytest.raises(QgsProcessingException):
@@ -339,7 +343,6 @@ def test_a_file_put_in_the_way_during_the_copy_is_neither_replaced_nor_removed(
     another ledger in the folder meanwhile) keeps its name and bytes: the copy's file is not
     put there, the comparison finds the difference, and the failed run's cleanup, which
     removes only what the copy made, leaves it. Also where the share has no hard links."""
-    import shutil
 
     import processing
 
@@ -351,7 +354,7 @@ def test_a_file_put_in_the_way_during_the_copy_is_neither_replaced_nor_removed(
     before = _listing(folder)
     theirs = b"\xff\xd8 attached meanwhile \xff\xd9"
     in_the_way = []
-    original_copy2 = shutil.copy2
+    original_copy2 = ledger_migrate._copy_evidence_bytes
 
     def copy2(origin, partial, *args, **kwargs):
         original_copy2(origin, partial, *args, **kwargs)
@@ -363,7 +366,7 @@ def test_a_file_put_in_the_way_during_the_copy_is_neither_replaced_nor_removed(
     def no_link(*args, **kwargs):
         raise OSError(95, "Operation not supported (forced by the test)")
 
-    monkeypatch.setattr(ledger_migrate.shutil, "copy2", copy2)
+    monkeypatch.setattr(ledger_migrate, "_copy_evidence_bytes", copy2)
     if not links:
         monkeypatch.setattr(ledger_migrate.os, "link", no_link)
     with pytest.raises(QgsProcessingException, match="differences after copying"):
@@ -452,7 +455,7 @@ def test_a_full_disk_names_the_evidence_file_and_leaves_the_target_folder_as_it_
         Path(dst).write_bytes(b"\xff")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
 
-    monkeypatch.setattr(ledger_migrate.shutil, "copy2", fills_the_disk)
+    monkeypatch.setattr(ledger_migrate, "_copy_evidence_bytes", fills_the_disk)
     (tmp_path / "copy").mkdir()
     target = tmp_path / "copy" / "b.gpkg"
     with pytest.raises(QgsProcessingException) as raised:

@@ -142,6 +142,28 @@ def test_a_cancelled_evidence_check_says_it_was_cancelled_and_how_far_it_got(
     assert dock.check_button.text() == "Check evidence"
 
 
+def test_the_evidence_check_counts_a_refused_path_apart_from_the_missing_files(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """A photo replaced by a link was reported as one more missing file: the check now says
+    how many files are missing, altered and refused (not read), each apart."""
+    dock.open_ledger(str(ledger_path))
+    spot = _damaged_spot(dock, tmp_path)  # gone.jpg missing, edited.jpg altered
+    folder = dock.session.store.evidence_dir / spot.number
+    dock.go_next()
+    assert dock.attach_files([str(_gps_photo(tmp_path / "linked.jpg", (0, 0, 255)))]) == []
+    (folder / "linked.jpg").unlink()
+    (folder / "linked.jpg").symlink_to(tmp_path / "linked.jpg")  # the same bytes, elsewhere
+    warned = []
+    monkeypatch.setattr(dock, "_warn", warned.append)
+    problems = _run_evidence_check(dock)
+    assert sorted(p.problem for p in problems) == ["altered", "missing", "refused"]
+    (said,) = warned
+    assert said.startswith("1 missing, 1 altered, 1 refused (stored path not read).\n")
+    refused = next(p for p in problems if p.problem == evidence.FILE_REFUSED)
+    assert refused.message in said and "linked.jpg" in refused.message
+
+
 def test_a_big_file_is_hashed_a_piece_per_turn_so_the_panel_stays_responsive(
     dock, ledger_path, tmp_path, monkeypatch
 ):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import shapely
 
-from zc_enforcement_plugin.core import evidence, export, ledger
+from zc_enforcement_plugin.core import evidence, export, ledger, ledger_migrate
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.ledger_migrate import copy_ledger
 
@@ -106,9 +106,10 @@ def test_the_export_zips_no_file_a_stored_path_names_outside_the_folder(tmp_path
         assert all(SECRET not in archive.read(name) for name in archive.namelist())
     assert [m[export.MANIFEST_CHECK] for m in manifest] == [
         export.CHECK_OK,
-        export.CHECK_MISSING,
-        export.CHECK_MISSING,
+        export.CHECK_REFUSED,
+        export.CHECK_REFUSED,
     ]
+    assert [p.problem for p in result.problems] == [evidence.FILE_REFUSED] * 2
     said = [problem.message for problem in result.problems]
     assert len(said) == 2 and all("图斑 S1 的证据路径被拒绝" in m for m in said), said
     assert "spot S1: evidence path refused (must be relative" in said[0]
@@ -123,8 +124,73 @@ def test_the_export_zips_no_photo_replaced_by_a_symbolic_link(tmp_path):
     (root / "S1" / "p.jpg").symlink_to(tmp_path / "notes.txt")
     result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
     assert "S1/p.jpg" not in names
-    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_MISSING
+    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_REFUSED
     assert "is a symbolic link" in result.problems[0].message
+
+
+def _swapped_after_the_look(monkeypatch, photo: Path, outside: Path, look: int = 1) -> None:
+    """The path looked at (evidence_file) as it is, then, at its ``look``-th look, the photo
+    replaced by a link to ``outside`` before the file is opened: the race a plain open() after
+    the look loses."""
+    looked, looks = evidence.evidence_file, []
+
+    def look_then_swap(root, path):
+        place = looked(root, path)
+        looks.append(path)
+        if place == photo and len(looks) == look:
+            photo.unlink()
+            photo.symlink_to(outside)
+        return place
+
+    # Wherever the export looks it up: in the evidence module, or imported beside the zip.
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    monkeypatch.setattr(export, "evidence_file", look_then_swap)
+
+
+def test_a_photo_swapped_for_a_link_after_the_look_is_refused_when_opened(tmp_path, monkeypatch):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    (tmp_path / "notes.txt").write_bytes(SECRET)
+    _swapped_after_the_look(monkeypatch, root / "S1" / "p.jpg", tmp_path / "notes.txt")
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    with zipfile.ZipFile(result.path) as archive:
+        assert all(SECRET not in archive.read(name) for name in archive.namelist())
+    assert "S1/p.jpg" not in names and manifest[0][export.MANIFEST_SHA256] == ""
+    [said] = [problem.message for problem in result.problems]
+    assert said.startswith("图斑 S1 的证据路径被拒绝（")
+    assert said.endswith("is a symbolic link), not in the zip: 'S1/p.jpg'"), said
+
+
+def test_the_check_hashes_no_file_swapped_for_a_link_after_the_look(tmp_path, monkeypatch):
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    (tmp_path / "copy.jpg").write_bytes(PHOTO)  # the same bytes: only refusing the link tells
+    # The second look: the first is the quick one, at its size, before the file is read.
+    _swapped_after_the_look(monkeypatch, root / "S1" / "p.jpg", tmp_path / "copy.jpg", look=2)
+    record = _row(root, "S1", "S1/p.jpg").evidence[0]
+    assert evidence.EvidenceFileStates().state(root, record) == evidence.FILE_MISSING
+
+
+def test_a_spot_folder_swapped_for_a_link_after_the_look_is_refused_when_opened(
+    tmp_path, monkeypatch
+):
+    root, private = tmp_path / "evidence", tmp_path / "private"
+    (root / "S1").mkdir(parents=True)
+    private.mkdir()
+    (private / "p.jpg").write_bytes(SECRET)
+    looked = evidence.evidence_file
+
+    def look_then_swap(root_, path):
+        place = looked(root_, path)
+        (root / "S1").rename(tmp_path / "S1_moved")
+        (root / "S1").symlink_to(private)
+        return place
+
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    with pytest.raises(evidence.EvidencePathError, match="S1 is a symbolic link"):
+        evidence.open_evidence_file(root, "S1/p.jpg")
 
 
 def test_a_backslash_or_dots_never_make_a_zip_member_leave_its_spot_folder():
@@ -164,7 +230,8 @@ def test_a_sheet_prints_no_photo_whose_path_is_refused(tmp_path):
     (root / "S1" / "link.jpg").symlink_to(tmp_path / "notes.jpg")
     for stored in ("../notes.jpg", "S1/link.jpg"):
         photos = _row(root, "S1", stored).sheet_photos(root)
-        assert (photos.shown, photos.missing) == ([], 1), stored
+        assert (photos.shown, photos.missing, photos.refused) == ([], 0, 1), stored
+        assert photos.note == "照片路径被拒绝 1 件（见 manifest.csv）"
 
 
 def _ledger_with_photo(folder: Path) -> tuple[ledger.GeoPackageLedger, int]:
@@ -195,7 +262,7 @@ def _insert_by_hand(path: Path, stored: str) -> None:
         conn.close()
 
 
-def test_the_evidence_check_takes_a_path_outside_the_folder_as_missing_saying_why(tmp_path):
+def test_the_evidence_check_takes_a_path_outside_the_folder_as_refused_saying_why(tmp_path):
     store, _ = _ledger_with_photo(tmp_path / "office")
     (tmp_path / "private.txt").write_bytes(PHOTO)  # same bytes: only the path tells
     store.close()
@@ -204,10 +271,10 @@ def test_the_evidence_check_takes_a_path_outside_the_folder_as_missing_saying_wh
         problems = evidence.check_evidence_integrity(store)
         states = evidence.EvidenceFileStates()
         found = [states.state(store.evidence_dir, r) for r in store.evidence()]
-    assert [p.problem for p in problems] == [evidence.FILE_MISSING]
+    assert [p.problem for p in problems] == [evidence.FILE_REFUSED]
     assert problems[0].path == "../../private.txt"
     assert "的证据路径被拒绝" in problems[0].message
-    assert problems[0].message.endswith("taken as missing, the file not read: '../../private.txt'")
+    assert problems[0].message.endswith("the file not read: '../../private.txt'")
     assert sorted(found) == ["", evidence.FILE_MISSING]
 
 
@@ -264,6 +331,37 @@ def test_a_copy_follows_no_symbolic_link_of_the_source_folder(tmp_path):
     assert report.files_copied == 0
     assert any("is a symbolic link" in said and "not copied" in said for said in report.problems)
     assert not (tmp_path / "dst" / "evidence" / recorded.path).exists()
+
+
+def test_a_copy_refuses_a_source_photo_swapped_for_a_link_after_the_look(tmp_path, monkeypatch):
+    store, _ = _ledger_with_photo(tmp_path / "src")
+    recorded = store.evidence()[0]
+    store.close()
+    photo = tmp_path / "src" / "evidence" / recorded.path
+    (tmp_path / "secret.jpg").write_bytes(SECRET)
+    looked = evidence.evidence_file
+
+    def look_then_swap(root, path):
+        place = looked(root, path)
+        if place == photo and not photo.is_symlink():
+            photo.unlink()
+            photo.symlink_to(tmp_path / "secret.jpg")
+        return place
+
+    monkeypatch.setattr(evidence, "evidence_file", look_then_swap)
+    monkeypatch.setattr(ledger_migrate, "evidence_file", look_then_swap)
+    (tmp_path / "dst").mkdir()
+    with (
+        ledger.GeoPackageLedger(tmp_path / "src" / "ledger.gpkg") as source,
+        ledger.GeoPackageLedger(tmp_path / "dst" / "ledger.gpkg") as target,
+    ):
+        report = copy_ledger(source, target)
+    assert report.files_copied == 0
+    [said] = report.problems
+    assert said.startswith("图斑 fid 1 的证据路径被拒绝（") and "is a symbolic link" in said
+    assert said.endswith(f"not copied: {recorded.path!r}")
+    copied = tmp_path / "dst" / "evidence" / recorded.path
+    assert not copied.exists() and not copied.with_name(f".{copied.name}.part").exists()
 
 
 @pytest.mark.parametrize("stored", ["S1\\x.jpg", "C:/x.jpg", "S1//x.jpg", "../x.jpg"])

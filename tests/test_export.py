@@ -827,6 +827,35 @@ def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_eve
     assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
 
 
+def test_a_refused_evidence_path_is_counted_apart_from_the_missing_files(
+    provider, screened, tmp_path
+):
+    """A photo replaced by a link to a file elsewhere was counted as missing, its reason only
+    in the log: the summary told the province a file was lost when it was only not read. It
+    is counted apart, in the summary, the manifest and the evidence check."""
+    store = build_ledger(tmp_path / "linked", screened)
+    linked, gone = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO][:2]
+    (tmp_path / "elsewhere.jpg").write_bytes(b"not the photo")
+    (store.evidence_dir / linked.path).unlink()
+    (store.evidence_dir / linked.path).symlink_to(tmp_path / "elsewhere.jpg")
+    (store.evidence_dir / gone.path).unlink()
+    checked = evidence.check_evidence_integrity(store)
+    assert evidence.problem_counts(checked) == {"missing": 1, "altered": 0, "refused": 1}
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out")
+    assert "1 missing, 0 altered, 1 refused (stored path not read)" in result["SUMMARY"]
+    assert result["EVIDENCE_PROBLEMS"] == 2
+    with zipfile.ZipFile(result["EVIDENCE_ZIP"]) as archive:
+        text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
+    checks = {
+        line[export.MANIFEST_STORED_PATH]: line[export.MANIFEST_CHECK]
+        for line in csv.DictReader(io.StringIO(text))
+    }
+    assert checks[linked.path] == export.CHECK_REFUSED == "路径被拒绝"
+    assert checks[gone.path] == export.CHECK_MISSING
+
+
 def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_missing(
     provider, screened, tmp_path
 ):

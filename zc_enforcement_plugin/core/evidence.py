@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import hashlib
 import itertools
 import math
@@ -15,7 +17,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 from . import ledger_schema as ls
 from .clock import in_china_time
@@ -90,7 +92,7 @@ def evidence_file(root: str | os.PathLike, path: Any) -> Path:
         walked = walked / segment
         try:
             if stat.S_ISLNK(os.lstat(walked).st_mode):
-                raise EvidencePathError(path, f"{walked} 是符号链接 / {walked} is a symbolic link")
+                raise _symbolic_link(path, walked)
         except OSError:
             break  # not there (yet): nothing below it is a link
     try:
@@ -102,11 +104,80 @@ def evidence_file(root: str | os.PathLike, path: Any) -> Path:
     return place
 
 
+def _symbolic_link(path: Any, walked: Path) -> EvidencePathError:
+    return EvidencePathError(path, f"{walked} 是符号链接 / {walked} is a symbolic link")
+
+
+# A link swapped in after evidence_file looked and before the file is opened is still followed
+# by a plain open(): the zip would hold the private file it points to as the photo. Opened a
+# folder at a time from the root, each with O_NOFOLLOW, a link is refused by the system at the
+# moment of opening. Where there is no O_NOFOLLOW or no opening relative to a folder (Windows),
+# evidence_file's look just before is all there is.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_OPENS_UNDER_FOLDERS = bool(_NOFOLLOW) and os.open in os.supports_dir_fd
+_LINK_ERRNOS = {errno.ELOOP, errno.EMLINK}  # Linux and macOS say ELOOP; FreeBSD EMLINK
+
+
+def open_evidence_file(root: str | os.PathLike, path: Any) -> BinaryIO:
+    """The regular file a stored evidence path names under `root`, open for reading:
+    EvidencePathError as evidence_file says it, and also for a symbolic link put in place of
+    the file or of one of its folders after that look; FileNotFoundError when no regular file
+    is there (gone meanwhile, a folder, or a pipe, which a read would wait on for ever)."""
+    place = evidence_file(root, path)
+    if not _OPENS_UNDER_FOLDERS:
+        return open(place, "rb")
+    segments = path.split("/")
+    folder = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    walked = Path(root)
+    try:
+        for segment in segments[:-1]:
+            walked = walked / segment
+            inner = _open_unfollowed(segment, os.O_DIRECTORY, folder, path, walked)
+            os.close(folder)
+            folder = inner
+        # Non-blocking: opening a pipe put there would otherwise wait for a writer.
+        handle = _open_unfollowed(segments[-1], os.O_NONBLOCK, folder, path, place)
+    finally:
+        os.close(folder)
+    if not stat.S_ISREG(os.fstat(handle).st_mode):
+        os.close(handle)
+        raise FileNotFoundError(errno.ENOENT, "不是文件 / not a file", str(place))
+    os.set_blocking(handle, True)
+    return os.fdopen(handle, "rb")
+
+
+def _open_unfollowed(name: str, flags: int, folder: int, path: Any, walked: Path) -> int:
+    try:
+        return os.open(name, os.O_RDONLY | _NOFOLLOW | flags, dir_fd=folder)
+    except OSError as error:
+        if error.errno in _LINK_ERRNOS:
+            raise _symbolic_link(path, walked) from None
+        if error.errno != errno.ENOTDIR:
+            raise
+    # Not a folder: Linux says so of a link opened as a folder, too. Which of them it was only
+    # chooses the message: either way nothing was opened.
+    with contextlib.suppress(OSError):
+        if stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+            raise _symbolic_link(path, walked)
+    raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(walked))
+
+
 def file_sha256(path: str | os.PathLike) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _sha256_of(handle)
+
+
+def evidence_sha256(root: str | os.PathLike, path: Any) -> str:
+    """The SHA-256 of the file a stored evidence path names, read as open_evidence_file
+    opens it."""
+    with open_evidence_file(root, path) as handle:
+        return _sha256_of(handle)
+
+
+def _sha256_of(handle: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
@@ -477,7 +548,7 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
 NOTHING_RECORDED = ("未记录任何证据", "nothing was recorded")
 NOTHING_EXPORTED = ("未写出任何文件", "nothing was written")
 NOTHING_CHECKED = ("未检查任何文件", "no file was checked")
-TAKEN_AS_MISSING = ("按缺失处理，未读取该文件", "taken as missing, the file not read")
+NOT_READ = ("未读取该文件", "the file not read")
 
 
 def unreachable_share_error(
@@ -530,6 +601,20 @@ def readable_evidence_dir(
 
 
 FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem says them
+# A stored path refused (evidence_file, open_evidence_file): no file was read, and none is
+# known to be gone. Counted apart from the missing, so the check and the export do not tell
+# the province that files are lost when a path was written by hand or a photo replaced by a
+# link. (The panel's marks still show it as missing, its tooltip saying why.)
+FILE_REFUSED = "refused"
+PROBLEM_KINDS = (FILE_MISSING, FILE_ALTERED, FILE_REFUSED)
+
+
+def problem_counts(problems: Iterable[EvidenceProblem]) -> dict[str, int]:
+    """How many of the problems are of each kind (PROBLEM_KINDS), every kind present."""
+    counts = dict.fromkeys(PROBLEM_KINDS, 0)
+    for problem in problems:
+        counts[problem.problem] += 1
+    return counts
 
 
 def check_evidence_integrity(
@@ -569,9 +654,9 @@ def check_evidence_files(
         try:
             evidence_file(root, record.path)
         except EvidencePathError as refused:
-            message = refused.said(f"fid {record.spot_id}", TAKEN_AS_MISSING)
+            message = refused.said(f"fid {record.spot_id}", NOT_READ)
             problems.append(
-                EvidenceProblem(record.id, record.spot_id, record.path, FILE_MISSING, message)
+                EvidenceProblem(record.id, record.spot_id, record.path, FILE_REFUSED, message)
             )
             continue
         found = states.state(root, record)
@@ -675,14 +760,14 @@ class EvidenceFileStates:
             return quick
         key = (str(root), record.path)
         try:
-            full = evidence_file(root, record.path)  # again: a link may have come meanwhile
-            status = full.stat()
-            size, time = status.st_size, status.st_mtime_ns
-            started = self._hashing.get(key)
-            if started is None or started[:2] != (size, time):
-                started = (size, time, hashlib.sha256(), 0)
-            _, _, hasher, done = started
-            with open(full, "rb") as handle:
+            # Again, and the very file opened: a link may have come meanwhile.
+            with open_evidence_file(root, record.path) as handle:
+                status = os.fstat(handle.fileno())
+                size, time = status.st_size, status.st_mtime_ns
+                started = self._hashing.get(key)
+                if started is None or started[:2] != (size, time):
+                    started = (size, time, hashlib.sha256(), 0)
+                _, _, hasher, done = started
                 handle.seek(done)
                 while budget is None or budget > 0:
                     block = handle.read(1 << 20 if budget is None else min(1 << 20, budget))

@@ -14,11 +14,12 @@ import io
 import itertools
 import math
 import os
+import time
 import zipfile
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import disk, xlsx
 from . import ledger_schema as ls
@@ -59,7 +60,16 @@ from .domain import (
     output_field_labels_zh,
     shapefile_field_name,
 )
-from .evidence import NOTHING_EXPORTED, EvidencePathError, evidence_file, readable_evidence_dir
+from .evidence import (
+    FILE_ALTERED,
+    FILE_MISSING,
+    FILE_REFUSED,
+    NOTHING_EXPORTED,
+    EvidencePathError,
+    evidence_file,
+    open_evidence_file,
+    readable_evidence_dir,
+)
 from .files import csv_text, numbered_name, replacing, safe_file_name
 from .ledger import EvidenceProblem, EvidenceRecord, LedgerStore, SpotFilter
 from .ledger_delivery import plausible_area
@@ -86,6 +96,7 @@ VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corre
 EVIDENCE_COUNT = "ZJSL"
 # 证据文件缺失或改动数: of them, the files missing on disk or no longer the ones recorded, as
 # the evidence zip found them (its manifest's 核验结果); empty until the zip has checked them.
+# A path refused (路径被拒绝) counts here too: one number per spot, each kind in the manifest.
 EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
@@ -238,7 +249,7 @@ class ExportRow:
     geometry: Any  # shapely geometry in the ledger CRS, or None
     values: dict[str, Any]
     evidence: list[EvidenceRecord] = field(default_factory=list)
-    # evidence id -> EvidenceProblem.problem ("missing", "altered"), as write_evidence_zip found
+    # evidence id -> EvidenceProblem.problem (evidence.FILE_*), as write_evidence_zip found
     problems: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -266,11 +277,13 @@ class ExportRow:
             try:
                 path = evidence_file(evidence_dir, record.path)
             except EvidencePathError:  # the zip, written first, said why (write_evidence_zip)
-                photos.missing += 1
+                photos.refused += 1
                 continue
-            if problem == "missing" or not path.is_file():
+            if problem == FILE_REFUSED:
+                photos.refused += 1
+            elif problem == FILE_MISSING or not path.is_file():
                 photos.missing += 1
-            elif problem == "altered":
+            elif problem == FILE_ALTERED:
                 photos.altered += 1  # no longer the photo recorded: not printed as evidence
             elif len(photos.shown) < limit:
                 shown = path if drawn is None else drawn(path)
@@ -288,6 +301,7 @@ class SheetPhotos:
     shown: list[Path] = field(default_factory=list)  # what the slots print, in order
     unshowable: list[Path] = field(default_factory=list)  # there and unaltered, not drawable
     missing: int = 0  # recorded, no file found
+    refused: int = 0  # its stored path refused, no file read (evidence.FILE_REFUSED)
     altered: int = 0  # the file is no longer the one recorded
 
     @property
@@ -297,6 +311,8 @@ class SheetPhotos:
         parts = []
         if self.missing:
             parts.append(f"文件缺失 {self.missing} 件")
+        if self.refused:
+            parts.append(f"路径被拒绝 {self.refused} 件")
         if self.altered:
             parts.append(f"已改动未印出 {self.altered} 件")
         if self.unshowable:
@@ -1022,6 +1038,14 @@ MANIFEST_NAME = "manifest.csv"
 # and must read as written. The workbook holds every text column as text, for the people.
 MANIFEST_XLSX_NAME = "manifest.xlsx"
 CHECK_OK, CHECK_ALTERED, CHECK_MISSING = "一致", "已改动", "缺失"
+# A stored path refused (a row naming a file elsewhere, a photo replaced by a link): not read,
+# so not known to be lost either.
+CHECK_REFUSED = "路径被拒绝"
+MANIFEST_CHECKS = {
+    FILE_MISSING: CHECK_MISSING,
+    FILE_ALTERED: CHECK_ALTERED,
+    FILE_REFUSED: CHECK_REFUSED,
+}
 MANIFEST_SPOT = "图斑编号"
 MANIFEST_BATCH = "批次"
 MANIFEST_KIND = "证据类型"
@@ -1163,9 +1187,10 @@ def write_evidence_zip(
     total_bytes = max(1, sum(int(record.size or 0) for _, record in records))
     result = EvidenceZip(Path(path), 0, 0)
     manifest: list[dict[str, Any]] = []
-    # stored path -> (member, sha256): a file shared by two batches goes in once. By stored
-    # path, not member: two files may clean to one member, and each is zipped (_zip_member).
-    written: dict[str, tuple[str, str]] = {}
+    # stored path -> (member, sha256, size): a file shared by two batches goes in once. By
+    # stored path, not member: two files may clean to one member, and each is zipped
+    # (_zip_member).
+    written: dict[str, tuple[str, str, int]] = {}
     members: set[str] = set()
     done_bytes = 0
     with (
@@ -1194,32 +1219,36 @@ def write_evidence_zip(
                 MANIFEST_STORED_PATH: record.path,
                 MANIFEST_RECORDED_SIZE: "" if record.size is None else int(record.size),
             }
+            source, said, problem = root / record.path, None, FILE_MISSING
             try:
-                source = evidence_file(root, record.path)
-                missing = not source.is_file()
+                if record.path in written:
+                    digest, size = written[record.path][1:]
+                else:
+                    # Opened as evidence files are (open_evidence_file), so that a link put
+                    # in the file's place after the look at its path is refused, not zipped.
+                    with open_evidence_file(root, record.path) as handle:
+                        digest, size = _zip_file(archive, handle, source, member, is_cancelled)
+                    written[record.path] = (member, digest, size)
+                    members.add(member)
+                    result.files += 1
+                    result.size += size
+            except FileNotFoundError:
                 said = (
                     f"图斑 {row.number} 的证据文件缺失，未打包 / spot {row.number}: evidence "
                     f"file missing, not in the zip: {source}"
                 )
             except EvidencePathError as refused:  # an office's row naming a file elsewhere
-                missing, said = True, refused.said(row.number, ("未打包", "not in the zip"))
-            if missing:
+                said = refused.said(row.number, ("未打包", "not in the zip"))
+                problem = FILE_REFUSED
+            if said is not None:
                 entry[MANIFEST_PATH] = ""
-                entry[MANIFEST_CHECK] = CHECK_MISSING
+                entry[MANIFEST_CHECK] = MANIFEST_CHECKS[problem]
                 result.problems.append(
-                    EvidenceProblem(record.id, record.spot_id, record.path, "missing", said)
+                    EvidenceProblem(record.id, record.spot_id, record.path, problem, said)
                 )
                 manifest.append(entry)
                 done_bytes += int(record.size or 0)
                 continue
-            if record.path in written:
-                digest, size = written[record.path][1], source.stat().st_size
-            else:
-                digest, size = _zip_file(archive, source, member, is_cancelled)
-                written[record.path] = (member, digest)
-                members.add(member)
-                result.files += 1
-                result.size += size
             entry[MANIFEST_SHA256] = digest
             entry[MANIFEST_SIZE] = size
             if digest != record.sha256:
@@ -1229,7 +1258,7 @@ def write_evidence_zip(
                         record.id,
                         record.spot_id,
                         record.path,
-                        "altered",
+                        FILE_ALTERED,
                         f"图斑 {row.number} 的证据文件已被改动（哈希与台帐记录不符），"
                         f"已按现状打包并在清单中标注 / spot {row.number}: evidence file "
                         f"altered (hash differs from the ledger's), zipped as it is and "
@@ -1265,17 +1294,21 @@ def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _zip_file(archive: zipfile.ZipFile, source: Path, member: str, is_cancelled) -> tuple[str, int]:
-    """Copy a file into the archive, hashing the very bytes written: (sha256, size)."""
+def _zip_file(
+    archive: zipfile.ZipFile, handle: BinaryIO, source: Path, member: str, is_cancelled
+) -> tuple[str, int]:
+    """Copy the open file `handle` (of the path `source`) into the archive, hashing the very
+    bytes written: (sha256, size). Its time and mode are the open file's, not whatever the
+    path names by now."""
     digest = hashlib.sha256()
     size = 0
-    info = zipfile.ZipInfo.from_file(source, member)
+    status = os.fstat(handle.fileno())
+    info = zipfile.ZipInfo(member, time.localtime(status.st_mtime)[:6])
+    info.external_attr = (status.st_mode & 0xFFFF) << 16  # as ZipInfo.from_file sets it
+    info.file_size = status.st_size
     stored = source.suffix.lower() in _STORED_SUFFIXES
     info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-    with (
-        open(source, "rb") as handle,
-        archive.open(info, "w", force_zip64=source.stat().st_size > 1 << 31) as target,
-    ):
+    with archive.open(info, "w", force_zip64=status.st_size > 1 << 31) as target:
         for block in iter(lambda: handle.read(1 << 20), b""):
             if is_cancelled is not None and is_cancelled():
                 raise ExportCancelled()

@@ -26,15 +26,23 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import shapely
 
 from . import ledger_schema as ls
 from . import workdays
 from .disk import write_cause
-from .evidence import EvidencePathError, evidence_file, file_sha256, stored_path_problem
+from .evidence import (
+    EvidencePathError,
+    evidence_file,
+    evidence_sha256,
+    file_sha256,
+    open_evidence_file,
+    stored_path_problem,
+)
 from .ledger import (
+    EvidenceRecord,
     GeoPackageLedger,
     LedgerError,
     LedgerStore,
@@ -630,43 +638,74 @@ def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, ma
         if copy.is_file() and file_sha256(copy) == record.sha256:
             report.files_present += 1
             continue
-        if not origin.is_file():
+        try:
+            # Opened before anything is made: a link put in its place since the look above is
+            # refused here, at the opening, not copied as the ledger's file.
+            handle = open_evidence_file(source_root, record.path)
+        except EvidencePathError as refused:
+            report.problems.append(refused.said(f"fid {record.spot_id}", ("未复制", "not copied")))
+            continue
+        except FileNotFoundError:
             report.problems.append(f"证据文件缺失 / evidence file missing: {origin}")
             continue
-        made.folder(copy.parent)
-        try:
-            evidence_file(target_root, record.path)  # its folder, just made, is no link
-        except EvidencePathError as refused:
-            raise LedgerError(refused.said(f"fid {record.spot_id}", NOT_COPIED)) from None
-        partial = copy.with_name(f".{copy.name}.part")
-        try:
-            shutil.copy2(origin, partial)
-        except BaseException as error:
-            partial.unlink(missing_ok=True)  # half a file under no name the ledger knows
-            if isinstance(error, OSError):
-                # A full disk said so, naming the evidence file, not its hidden .part.
-                chinese, english = write_cause(error)
-                raise LedgerError(
-                    f"{chinese}，无法把图斑 fid {record.spot_id} 的证据文件 {origin} 复制为 "
-                    f"{copy}，未复制任何内容 / {english}: cannot copy the evidence file "
-                    f"{origin} of spot fid {record.spot_id} to {copy}; nothing was copied"
-                ) from None
-            raise
-        if file_sha256(partial) != record.sha256:
-            partial.unlink()
-            report.problems.append(
-                f"证据文件与记录的哈希不符，未复制 / evidence file does not match its recorded "
-                f"hash, not copied: {origin}"
-            )
-            continue
-        if not _place_new(partial, copy):  # put there since the check: never replaced
-            report.problems.append(
-                f"目标已有同名而内容不同的证据文件，未复制 / the target already holds another "
-                f"file of this name, not copied: {copy}"
-            )
-            continue
-        made.file(copy)  # only a file this copy put there: cleanup may remove it
-        report.files_copied += 1
+        with handle:
+            _copy_opened(handle, origin, copy, target_root, record, report, made)
+
+
+def _copy_opened(
+    handle: BinaryIO,
+    origin: Path,
+    copy: Path,
+    target_root: Path,
+    record: EvidenceRecord,
+    report: CopyReport,
+    made: _Made,
+) -> None:
+    """Copy the source's evidence file, open as ``handle`` (its path ``origin``), to ``copy``
+    under the target's evidence folder: _copy_files' work once the file is open, whose bytes,
+    not whatever the path names by now, are what is copied."""
+    made.folder(copy.parent)
+    try:
+        evidence_file(target_root, record.path)  # its folder, just made, is no link
+    except EvidencePathError as refused:
+        raise LedgerError(refused.said(f"fid {record.spot_id}", NOT_COPIED)) from None
+    partial = copy.with_name(f".{copy.name}.part")
+    try:
+        _copy_evidence_bytes(handle, partial)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)  # half a file under no name the ledger knows
+        if isinstance(error, OSError):
+            # A full disk said so, naming the evidence file, not its hidden .part.
+            chinese, english = write_cause(error)
+            raise LedgerError(
+                f"{chinese}，无法把图斑 fid {record.spot_id} 的证据文件 {origin} 复制为 "
+                f"{copy}，未复制任何内容 / {english}: cannot copy the evidence file "
+                f"{origin} of spot fid {record.spot_id} to {copy}; nothing was copied"
+            ) from None
+        raise
+    if file_sha256(partial) != record.sha256:
+        partial.unlink()
+        report.problems.append(
+            f"证据文件与记录的哈希不符，未复制 / evidence file does not match its recorded "
+            f"hash, not copied: {origin}"
+        )
+        return
+    if not _place_new(partial, copy):  # put there since the check: never replaced
+        report.problems.append(
+            f"目标已有同名而内容不同的证据文件，未复制 / the target already holds another "
+            f"file of this name, not copied: {copy}"
+        )
+        return
+    made.file(copy)  # only a file this copy put there: cleanup may remove it
+    report.files_copied += 1
+
+
+def _copy_evidence_bytes(handle: BinaryIO, partial: Path) -> None:
+    """Write the open file ``handle`` to ``partial``, keeping its time as shutil.copy2 would."""
+    with open(partial, "wb") as written:
+        shutil.copyfileobj(handle, written, 1 << 20)
+    status = os.fstat(handle.fileno())
+    os.utime(partial, ns=(status.st_atime_ns, status.st_mtime_ns))
 
 
 def _place_new(partial: Path, copy: Path) -> bool:
@@ -694,10 +733,9 @@ def _place_new(partial: Path, copy: Path) -> bool:
 # --- the proof ----------------------------------------------------------------------------------
 def _digest(root: Path, stored_path: str) -> str | None:
     try:
-        path = evidence_file(root, stored_path)
-    except EvidencePathError:
-        return None  # names no file of the evidence folder: missing
-    return file_sha256(path) if path.is_file() else None
+        return evidence_sha256(root, stored_path)
+    except (EvidencePathError, FileNotFoundError):
+        return None  # no file, or names no file of the evidence folder: missing
 
 
 def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) -> list[str]:

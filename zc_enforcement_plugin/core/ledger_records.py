@@ -287,7 +287,7 @@ class EvidenceProblem:
     evidence_id: int
     spot_id: int
     path: str
-    problem: str  # "missing" or "altered"
+    problem: str  # "missing", "altered" or "refused" (evidence.FILE_*)
     message: str
 
 

@@ -210,7 +210,7 @@ class ExportVerification(EnforcementAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.SPOTS, tr("Spots exported")))
         self.addOutput(
             QgsProcessingOutputNumber(
-                self.EVIDENCE_PROBLEMS, tr("Evidence files missing or altered")
+                self.EVIDENCE_PROBLEMS, tr("Evidence files missing, altered or refused")
             )
         )
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, tr("Summary")))
@@ -366,14 +366,19 @@ class ExportVerification(EnforcementAlgorithm):
         feedback.setProgress(100)
 
         verified = sum(1 for row in rows if row.verified)
+        # A refused path apart from the missing files: not read, so not known to be lost.
+        counts = evidence.problem_counts(evidence_zip.problems)
         summary = tr(
             "{count} spots exported ({verified} verified), {files} evidence files, "
-            "{problems} missing or altered, Shapefile in {encoding}"
+            "{missing} missing, {altered} altered, {refused} refused (stored path not read), "
+            "Shapefile in {encoding}"
         ).format(
             count=len(rows),
             verified=verified,
             files=evidence_zip.files,
-            problems=len(evidence_zip.problems),
+            missing=counts[evidence.FILE_MISSING],
+            altered=counts[evidence.FILE_ALTERED],
+            refused=counts[evidence.FILE_REFUSED],
             encoding=encoding,
         )
         feedback.pushInfo(summary)

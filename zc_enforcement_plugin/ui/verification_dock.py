@@ -1484,6 +1484,19 @@ class VerificationDock(QgsDockWidget):
         self.file_states.take(task.states)
         self._refresh_photos()
         found = [problem.message for problem in task.problems]
+        if found:  # how many of each kind first: a refused path is not a file lost
+            counts = evidence.problem_counts(task.problems)
+            found.insert(
+                0,
+                tr(
+                    "{missing} missing, {altered} altered, {refused} refused (stored path "
+                    "not read)."
+                ).format(
+                    missing=counts[evidence.FILE_MISSING],
+                    altered=counts[evidence.FILE_ALTERED],
+                    refused=counts[evidence.FILE_REFUSED],
+                ),
+            )
         scope = self._evidence_check_scope
         if scope:
             found = [scope, *found] if found else found
@@ -1495,7 +1508,9 @@ class VerificationDock(QgsDockWidget):
                             "The evidence check was cancelled: {checked} of {count} files "
                             "checked, {problems} problems found among them."
                         ).format(
-                            checked=task.checked, count=len(task.records), problems=len(found)
+                            checked=task.checked,
+                            count=len(task.records),
+                            problems=len(task.problems),
                         ),
                         *found,
                     ]

@@ -765,13 +765,13 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Evidence files missing or altered</source>
-      <translation>缺失或被改动的证据文件数</translation>
+      <source>Evidence files missing, altered or refused</source>
+      <translation>缺失、被改动或路径被拒绝的证据文件数</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{count} spots exported ({verified} verified), {files} evidence files, {problems} missing or altered, Shapefile in {encoding}</source>
-      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失或被改动 {problems} 个，Shapefile 编码 {encoding}</translation>
+      <source>{count} spots exported ({verified} verified), {files} evidence files, {missing} missing, {altered} altered, {refused} refused (stored path not read), Shapefile in {encoding}</source>
+      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取），Shapefile 编码 {encoding}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -2873,6 +2873,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The evidence check failed: {error}</source>
       <translation>举证材料检查失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>{missing} missing, {altered} altered, {refused} refused (stored path not read).</source>
+      <translation>缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
