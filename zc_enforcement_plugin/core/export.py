@@ -1303,7 +1303,8 @@ def _zip_file(
     digest = hashlib.sha256()
     size = 0
     status = os.fstat(handle.fileno())
-    info = zipfile.ZipInfo(member, time.localtime(status.st_mtime)[:6])
+    # The file's own time in local time, as ZipInfo.from_file gives it: no clock is read.
+    info = zipfile.ZipInfo(member, time.localtime(status.st_mtime)[:6])  # noqa: TID251
     info.external_attr = (status.st_mode & 0xFFFF) << 16  # as ZipInfo.from_file sets it
     info.file_size = status.st_size
     stored = source.suffix.lower() in _STORED_SUFFIXES
