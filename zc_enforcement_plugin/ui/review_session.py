@@ -252,6 +252,13 @@ class ReviewSession:
         self._seen_versions[spot_id] = page.spot.version  # what a save of this spot is based on
         return page
 
+    def settle_unconfirmed(self) -> tuple[str, bool] | None:
+        """What became of a save left in doubt (its reply lost, the shared ledger's server not
+        reached since), asked before a page is read: (what to say, once; whether it was
+        recorded), or None. The page read then shows it, and the save after it is not refused
+        for it."""
+        return None if self.store is None else self.store.settle_unconfirmed()
+
     def read_back(self, page: ledger.SpotPage) -> None:
         """``page`` read from the ledger right after a save (a verdict, a case step): the show
         that follows the save takes it (current_page) rather than reading the same rows again,
