@@ -16,7 +16,7 @@ import shapely.geometry
 from qgis.core import QgsProcessingContext, QgsProcessingException, QgsProcessingFeedback
 
 from scripts import postgis_server as srv
-from tests.postgis_fixtures import open_store
+from tests.postgis_fixtures import new_schema, open_store
 from tests.test_postgis_ledger import TAIHE, TAIHE_TOWN, spot
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -73,17 +73,20 @@ class _Held:
         self.release()
 
 
-def _run_cancelled(algorithm: str, parameters: dict, schema: str):
-    """Run ``algorithm`` on the shared ledger, Cancel pressed half a second in: its results,
-    or the QgsProcessingException it stopped with."""
+def _run_cancelled(algorithm: str, parameters: dict, schema: str | None):
+    """Run ``algorithm`` on the shared ledger (its LEDGER, unless ``schema`` is None: the
+    parameters name the ledgers), Cancel pressed half a second in: its results, or the
+    QgsProcessingException it stopped with."""
     from qgis import processing
 
+    if schema is not None:
+        parameters = {"LEDGER": f"postgis://test/{schema}", **parameters}
     feedback = QgsProcessingFeedback()
     threading.Timer(0.5, feedback.cancel).start()
     try:
         return processing.run(
             f"zcenforcement:{algorithm}",
-            {"LEDGER": f"postgis://test/{schema}", **parameters},
+            parameters,
             context=QgsProcessingContext(),
             feedback=feedback,
         )
@@ -159,3 +162,97 @@ def test_a_report_whose_reads_wait_stops_when_cancelled(
     assert results == {}, results  # cancelled: no report, no failure
     assert not folder.exists() or not any(folder.iterdir())
     assert len(shared.spots()) == 2  # the store reads again once the cancel is over
+
+
+def test_an_export_whose_reads_wait_stops_when_cancelled(
+    provider, shared, pg_database, tmp_path, cancel_path
+):
+    """Found by review: exportverification asked Cancel only between its reads, so a read
+    waiting on the network (here on a table another session holds) ran to its end first."""
+    folder = tmp_path / "export"
+    holder = f"LOCK TABLE {ls.T_SPOTS} IN ACCESS EXCLUSIVE MODE"
+    with _Held(pg_database, shared.schema, holder) as held:
+        results = _run_cancelled(
+            "exportverification",
+            {"OUTPUT_FOLDER": str(folder), "WITH_PDF": False},
+            shared.schema,
+        )
+        assert not held.let_go.is_set(), "the export waited until the table was let go"
+    assert results == {}, results  # cancelled: "nothing was written", no failure
+    assert not folder.exists() or not any(folder.iterdir())  # no file, no staging folder
+    assert len(shared.spots()) == 2  # the store reads again once the cancel is over
+
+
+def _copy_algorithm_opens(monkeypatch, reference: str, store) -> None:
+    """copyledger opens ``store`` for ``reference``, any other ledger as it would."""
+    from zc_enforcement_plugin.processing import copy_ledger
+
+    real_open = copy_ledger.open_ledger_store
+    monkeypatch.setattr(
+        copy_ledger,
+        "open_ledger_store",
+        lambda ref, **kw: store if ref == reference else real_open(ref, **kw),
+    )
+
+
+def test_a_copy_from_the_shared_ledger_whose_reads_wait_stops_when_cancelled(
+    provider, shared, pg_database, tmp_path, monkeypatch, cancel_path
+):
+    """The source's read waits (its spots held by another session): the copy stops at once,
+    "nothing copied", and the GeoPackage it began is taken away with its side files."""
+    from zc_enforcement_plugin.processing.copy_ledger import SQLITE_SIDECARS
+
+    reference = f"postgis://test/{shared.schema}"
+    _copy_algorithm_opens(monkeypatch, reference, shared)
+    target = tmp_path / "copy.gpkg"
+    holder = f"LOCK TABLE {ls.T_SPOTS} IN ACCESS EXCLUSIVE MODE"
+    with _Held(pg_database, shared.schema, holder) as held:
+        stopped = _run_cancelled(
+            "copyledger", {"SOURCE": reference, "TARGET": str(target)}, schema=None
+        )
+        assert not held.let_go.is_set(), "the copy waited until the table was let go"
+    assert isinstance(stopped, QgsProcessingException), stopped
+    assert "nothing copied" in str(stopped) or "未复制" in str(stopped), stopped
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == []
+    assert not any(target.with_name(target.name + end).exists() for end in SQLITE_SIDECARS)
+    assert len(shared.spots()) == 2
+
+
+def test_a_copy_into_the_shared_ledger_whose_writes_wait_stops_when_cancelled(
+    provider, pg_database, tmp_path, monkeypatch, cancel_path
+):
+    """The copy's insert waits (the target's spots held by another session): the copy stops
+    at once, "nothing copied", no row in the shared ledger and no evidence file it had copied
+    left in the shared folder."""
+    from zc_enforcement_plugin.core import evidence, ledger
+    from zc_enforcement_plugin.core.ledger_migrate import COPY_ORDER, table_rows
+
+    source = tmp_path / "office.gpkg"
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
+    with ledger.GeoPackageLedger(source) as store:
+        store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
+        spot_id = store.spots()[0].id
+        store.add_evidence(
+            spot_id, evidence.store_evidence_file(source, "37030220260001", photo, "photo")
+        )
+    target = open_store(pg_database, new_schema(pg_database), tmp_path=tmp_path)
+    reference = f"postgis://test/{target.schema}"
+    _copy_algorithm_opens(monkeypatch, reference, target)
+    monkeypatch.setattr(target, "close", lambda: None)  # closed here, after the run
+    # SHARE: the copy's checks read the table, its INSERT waits.
+    holder = f"LOCK TABLE {ls.T_SPOTS} IN SHARE MODE"
+    try:
+        with _Held(pg_database, target.schema, holder) as held:
+            stopped = _run_cancelled(
+                "copyledger", {"SOURCE": str(source), "TARGET": reference}, schema=None
+            )
+            assert not held.let_go.is_set(), "the copy waited until the table was let go"
+        assert isinstance(stopped, QgsProcessingException), stopped
+        assert "nothing copied" in str(stopped) or "未复制" in str(stopped), stopped
+        assert {table: table_rows(target, table)[1] for table in COPY_ORDER} == {
+            table: [] for table in COPY_ORDER
+        }
+        assert [p for p in target.evidence_dir.rglob("*") if p.is_file()] == []
+    finally:
+        lp.PostGISLedger.close(target)

@@ -2222,6 +2222,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "schema_version": lambda: store.schema_version,
         "sees_every_office": lambda: store.sees_every_office,
         "settings": lambda: store.settings(),
+        "settle_unconfirmed": lambda: store.settle_unconfirmed(),
         "spot": lambda: store.spot(spot_id),
         "spot_attributes": lambda: store.spot_attributes([spot_id]),
         "spots": lambda: store.spots(),

@@ -37,6 +37,10 @@ CASE_STEP_ROUND_TRIPS = 9
 # lock, the verdict inserted, its case looked up, COMMIT) and the spot's page read back, for
 # the list and the page beneath alike.
 VERDICT_ROUND_TRIPS = 10
+# Attaching a file: the spot's page, which holds the files recorded for it (their folder is
+# where the new one goes); the save (SELECT 1, the spot, BEGIN, lock, the same file looked for,
+# the file recorded, COMMIT). The evidence folder is the one given when opening: not read.
+ATTACH_ROUND_TRIPS = 8
 
 
 @pytest.fixture
@@ -147,3 +151,24 @@ def test_saving_a_verdict_reads_the_spot_back_once(dock, postgis, monkeypatch, n
     assert "赵六" in dock.details.toPlainText()
     # The page shown is the one the ledger now holds, not one read before the save.
     assert dock.session.current_page() == store.spot_page(ids[0])
+
+
+def test_attaching_a_file_reads_the_spots_evidence_once(postgis, tmp_path):
+    """The spot and then its evidence were read for each file attached, the evidence only to
+    find the folder the spot's files lie in: one round trip more per file. The file goes where
+    it went, beside the spot's others."""
+    from zc_enforcement_plugin.ui.review_session import ReviewSession
+
+    store, ids = postgis
+    session = ReviewSession()
+    session.store = store
+    session.refresh()
+    assert session.go_to(ids[4])  # two photos recorded
+    (folder,) = {record.path.split("/")[0] for record in store.evidence(ids[4])}
+    photo = pages._photo(tmp_path / "later.jpg", (0, 200, 0))
+    with round_trips(store) as sent:
+        record = session.attach_evidence(photo)
+    assert len(sent) <= ATTACH_ROUND_TRIPS, (len(sent), sent)
+    assert record.path == f"{folder}/later.jpg"
+    assert (store.evidence_dir / record.path).is_file()
+    assert store.evidence(ids[4])[-1].path == record.path

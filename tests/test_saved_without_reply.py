@@ -457,3 +457,111 @@ def test_a_batch_withdrawn_without_its_reply_is_a_success_with_its_count(
     assert "误导入" not in [batch.name for batch in shared.batches()]
     assert not shared.spots(ledger.SpotFilter(batch="误导入"))
     assert any(_says_saved(line) for line in said), said
+
+
+# What the dock says of an earlier save it found not recorded, in either language.
+EARLIER_NOT_SAVED = ("您先前的保存未记录", "your earlier save was not recorded")
+
+
+def _verdict_in_doubt(dock, shared, pg_database, *, recorded: bool):
+    """The verdict form of the current spot filled and saved, the save left in doubt (its
+    reply lost, the server not reached to ask): the form, kept open saying so."""
+    from tests.test_postgis_commit_loss import _in_doubt_at_commit
+
+    panel = _filled_verdict_form(dock)
+    _in_doubt_at_commit(pg_database, shared, after=recorded)
+    panel.accept()
+    assert dock.stack.currentPanel() is panel  # in doubt: the form stays
+    assert "重新打开台帐核对" in panel.messages.text() or "reopen" in panel.messages.text()
+    return panel
+
+
+def _filled_verdict_form(dock):
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("超占用地"))
+    panel.verifier.setText("李工")
+    panel.areas[domain.CONSTRUCTION_AREA].setValue(249.5)  # the split adds up to the spot's 400
+    return panel
+
+
+def _leave_form(dock, monkeypatch) -> None:
+    """The form left with its back arrow, its entries discarded when asked."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    dock.stack.acceptAllPanels()
+    assert dock.stack.currentPanel() is dock.home
+
+
+def _judge_the_other_spot(dock, shared) -> int:
+    """The other spot judged through its form; its id. The form closes as saved."""
+    other = next(s.id for s in dock.session.queue if s.id != dock.session.current_id)
+    assert dock.session.go_to(other)
+    dock._show_current()
+    panel = _filled_verdict_form(dock)
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    assert len(shared.verdict_history(other)) == 1
+    return other
+
+
+def test_a_verdict_left_in_doubt_is_settled_when_the_dock_reads_the_ledger_again(
+    dock, shared, pg_database, qgis_iface, monkeypatch
+):
+    """Found by review: told 服务器未确认保存，请重新打开台帐核对, the user left the form and read
+    the ledger again; the page showed the verdict stored, nothing said what became of the save,
+    and their next save, of another spot, was refused (本次保存未进行，请核对后再保存) for the
+    save they had just checked. The dock's read now settles it: said once, as information,
+    under the page showing the verdict; the next save is made."""
+    spot_id = dock.session.current_id
+    _verdict_in_doubt(dock, shared, pg_database, recorded=True)
+    _leave_form(dock, monkeypatch)
+
+    dock.refresh_ledger()  # as the message asks
+
+    page = dock.details.toPlainText()
+    assert "超占用地" in page, page  # shown stored, as before
+    (stored,) = shared.verdict_history(spot_id)
+    assert stored.verifier == "李工"
+    _judge_the_other_spot(dock, shared)  # not refused for the save just checked
+    assert any(said in page for said in EARLIER_SAVED), page  # and said under it
+    info, warnings = _told(qgis_iface)
+    assert len(info) == 1 and any(said in info[0] for said in EARLIER_SAVED), info  # once
+    assert warnings == []
+    assert shared.conflicts() == []
+
+
+def test_a_verdict_left_in_doubt_not_recorded_is_said_to_enter_again_when_the_dock_reads(
+    dock, shared, pg_database, qgis_iface, monkeypatch
+):
+    spot_id = dock.session.current_id
+    _verdict_in_doubt(dock, shared, pg_database, recorded=False)
+    _leave_form(dock, monkeypatch)
+
+    dock.refresh_ledger()
+
+    assert shared.verdict_history(spot_id) == []
+    page = dock.details.toPlainText()
+    _judge_the_other_spot(dock, shared)  # not refused: the user was told to enter it again
+    assert any(said in page for said in EARLIER_NOT_SAVED), page
+    info, warnings = _told(qgis_iface)
+    assert info == [], info
+    assert len(warnings) == 1 and any(said in warnings[0] for said in EARLIER_NOT_SAVED)
+
+
+def test_a_verdict_in_doubt_saved_again_after_the_dock_read_the_ledger_is_saved_once(
+    dock, shared, pg_database, qgis_iface
+):
+    """The dock reads the ledger while the form is still open: Save pressed again is still
+    told saved, not refused as a conflict with the user's own save."""
+    spot_id = dock.session.current_id
+    panel = _verdict_in_doubt(dock, shared, pg_database, recorded=True)
+    dock.refresh_ledger()
+
+    panel.accept()  # saved again
+
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    (stored,) = shared.verdict_history(spot_id)
+    assert stored.kind == "超占用地" and shared.conflicts() == []
+    info, warnings = _told(qgis_iface)
+    assert warnings == [] and all(any(s in i for s in EARLIER_SAVED) for i in info), info

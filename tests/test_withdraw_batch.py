@@ -237,6 +237,18 @@ def test_only_the_brigade_withdraws_a_batch_from_the_shared_ledger(pg_database, 
         conn.close()
 
 
+def test_the_withdrawing_logins_role_and_rights_are_asked_in_one_statement(pg_database, schema):
+    """Each statement is a round trip on a bureau's VPN: the brigade role and the DELETE rights
+    on the spots and on the batches were asked in three. Refused or let through as before (the
+    test above)."""
+    from tests.test_spot_page_reads import round_trips
+
+    with open_store(pg_database, schema) as brigade:
+        with round_trips(brigade) as sent:
+            brigade._refuse_withdrawal_by_login()  # a brigade login given DELETE: let through
+        assert len(sent) == 1, sent
+
+
 # --- the algorithm -------------------------------------------------------------------------------
 class CancelOnProgress(QgsProcessingFeedback):
     """Cancels the run once progress is first reported, as a user pressing Cancel meanwhile."""

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -58,7 +59,7 @@ from .ledger_postgis_server import (
     UNINDEX_CASES,
     _meta_upsert,
 )
-from .ledger_records import saved_result
+from .ledger_records import CopyCancelled, saved_result
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -367,7 +368,10 @@ def _carry_holidays(
 
 # --- the copy -----------------------------------------------------------------------------------
 def copy_ledger(
-    source: LedgerStore, target: LedgerStore, copy_evidence_files: bool = True
+    source: LedgerStore,
+    target: LedgerStore,
+    copy_evidence_files: bool = True,
+    is_cancelled: Callable[[], bool] | None = None,
 ) -> CopyReport:
     """Copy every row of `source` into the empty ledger `target` in one transaction, with the
     evidence files copied into target's evidence folder (each checked against its SHA-256).
@@ -380,14 +384,23 @@ def copy_ledger(
     folders it made (report.made, see _Made) as its rows roll back: the target's side is left
     as it was, and a second run starts from there. A copy the shared ledger committed whose
     reply was lost is no failure: its files stay with its rows, and the SavedWithoutReply
-    raised carries the report as its result."""
+    raised carries the report as its result.
+
+    ``is_cancelled`` is asked before each evidence file and each table, and once more before
+    the COMMIT: said yes, the copy stops with CopyCancelled, the target as it was. (A statement
+    waiting on a shared ledger's network is ended by the store's cancellable, around this.)"""
     report = CopyReport()
     made = _Made(report.made)
+
+    def stop_if_cancelled() -> None:
+        if is_cancelled is not None and is_cancelled():
+            raise CopyCancelled()
+
     try:
         _check_copy(source, target, copy_evidence_files, made)
         _note_left_behind(source, target, report)
         if copy_evidence_files:
-            _copy_files(source, target, report, made)
+            _copy_files(source, target, report, made, stop_if_cancelled)
         if isinstance(target, GeoPackageLedger):
             _carry_holidays(source, target, report, made)
         report.problems += shared_spots(source)
@@ -395,6 +408,7 @@ def copy_ledger(
         # error, complete (_note_left_behind went first so that it is).
         with saved_result(report), target.transaction():
             for table in COPY_ORDER:
+                stop_if_cancelled()
                 columns, rows = ledger_rows(source, table)
                 _load(target, table, columns, rows)
                 report.rows[table] = len(rows)
@@ -404,6 +418,7 @@ def copy_ledger(
                 _gpkg_extents(target)
             else:
                 _carry_holidays(source, target, report, made)
+            stop_if_cancelled()  # the last moment the copy can still leave nothing behind
     except SavedWithoutReply:
         raise  # committed: the files it made are the copy's evidence, kept
     except BaseException:
@@ -620,12 +635,19 @@ def _check_no_other_files(source: LedgerStore, target: LedgerStore) -> None:
     )
 
 
-def _copy_files(source: LedgerStore, target: LedgerStore, report: CopyReport, made: _Made) -> None:
+def _copy_files(
+    source: LedgerStore,
+    target: LedgerStore,
+    report: CopyReport,
+    made: _Made,
+    stop_if_cancelled: Callable[[], None],
+) -> None:
     records = source.evidence()
     if not records:
         return
     source_root, target_root = Path(source.evidence_dir), Path(target.writable_evidence_dir())
     for record in records:
+        stop_if_cancelled()  # a video may take minutes to copy to a share
         try:
             origin = evidence_file(source_root, record.path)
         except EvidencePathError as refused:  # a link in the source's folder: not followed

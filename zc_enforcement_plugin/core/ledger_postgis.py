@@ -147,6 +147,9 @@ _BRIGADE_WORK = {
 }
 
 
+# Whether the login sees the whole ledger (PostGISLedger.sees_every_office), given ROLE_BRIGADE.
+_SEES_EVERY_OFFICE = "pg_has_role(%s, 'MEMBER')"
+
 # What a connection that failed or was dropped while being set up advises.
 _CHECK_THE_NETWORK = "；请检查网络或服务器后重试 / check the network or the server and try again"
 
@@ -330,8 +333,12 @@ class PostGISLedger(SqlLedger):
         self._commit_turn = threading.Lock()
         self._saving: tuple | None = None  # the guarded save under way: its name and arguments
         # A save whose COMMIT lost its reply while the server could not be asked about it:
-        # (its transaction id, the save as _saving held it), settled before the next save.
+        # (its transaction id, the save as _saving held it), settled before the next save,
+        # or before a page is read (settle_unconfirmed).
         self._unconfirmed: tuple[int, tuple | None] | None = None
+        # A save in doubt that a read found recorded, as _saving held it: the same save
+        # pressed again is still not made twice.
+        self._recorded_unconfirmed: tuple | None = None
         self._conn = None
         self.migrated_from = None
         self._connect()
@@ -722,7 +729,7 @@ class PostGISLedger(SqlLedger):
     @_guarded_read
     def sees_every_office(self) -> bool:
         """Whether this login sees the whole ledger (the brigade) or only its offices' rows."""
-        return bool(self._scalar("SELECT pg_has_role(%s, 'MEMBER')", (ROLE_BRIGADE,)))
+        return bool(self._scalar(f"SELECT {_SEES_EVERY_OFFICE}", (ROLE_BRIGADE,)))
 
     @_guarded_read
     def configured_offices(self) -> set[str]:
@@ -835,8 +842,13 @@ class PostGISLedger(SqlLedger):
         doubt (_commit_outcome could not reach the server), said once. The same save again
         (what 服务器未确认保存 leads a user to) is not made twice: recorded, it is told as saved
         (SavedWithoutReply, the form reads it back); not recorded, it goes ahead. Another save
-        is refused once, nothing of it written, with what became of the earlier one."""
+        is refused once, nothing of it written, with what became of the earlier one. Settled
+        already by a read (settle_unconfirmed), which said it, no save is refused for it; the
+        same save again, found recorded there, is still told as saved."""
         if self._unconfirmed is None:
+            recorded, self._recorded_unconfirmed = self._recorded_unconfirmed, None
+            if _same_call(recorded, self._saving):
+                raise SavedWithoutReply(self._earlier_save_not_made_again())
             return
         transaction, call = self._unconfirmed
         status = self._transaction_status(transaction)
@@ -851,26 +863,66 @@ class PostGISLedger(SqlLedger):
         if status is None:  # too old for the server to tell: as before it was kept
             return
         recorded = status == "committed"
-        checked_zh = f"（与数据库服务器 {self._server_zh} 的连接中断时未获确认，已重新连接核实）"
-        checked_en = (
-            f" (unconfirmed when the connection to the database server {self._server_en} was "
-            "lost; checked after reconnecting)"
-        )
         if _same_call(call, self._saving):
             if recorded:
-                raise SavedWithoutReply(
-                    f"您先前的保存已记录{checked_zh}，本次未重复保存 / your earlier save was "
-                    f"recorded{checked_en}: it was not saved again"
-                )
+                raise SavedWithoutReply(self._earlier_save_not_made_again())
             return  # not recorded: this save is the one to make
         earlier_zh, earlier_en = (
             ("已记录", "was recorded") if recorded else ("未记录，请重新录入", "was not recorded")
         )
+        checked_zh, checked_en = self._checked_after_reconnecting()
         raise LedgerError(
             f"您先前的保存{earlier_zh}{checked_zh}；本次保存未进行，未写入任何内容，请核对后再"
             f"保存 / your earlier save {earlier_en}{checked_en}"
             + ("" if recorded else ": enter it again")
             + "; this save was not made, nothing of it was written: check, then save it again"
+        )
+
+    @_guarded_read
+    def settle_unconfirmed(self) -> tuple[str, bool] | None:
+        """LedgerStore.settle_unconfirmed. Asked before the dock reads a page: the page then
+        shows what became of a save left in doubt, and the user is told it beside it, once,
+        instead of having their next save (another spot's verdict, a file attached) refused
+        for it after they have looked (_settle_unconfirmed). Nothing in doubt, or the save
+        still going on: None, and the next save asks again."""
+        if self._unconfirmed is None:
+            return None
+        transaction, call = self._unconfirmed
+        status = self._transaction_status(transaction)
+        if status == "in progress":
+            return None
+        self._unconfirmed = None
+        if status is None:  # too old for the server to tell: as _settle_unconfirmed
+            return None
+        if status == "committed":
+            self._recorded_unconfirmed = call
+            checked_zh, checked_en = self._checked_after_reconnecting()
+            return (
+                f"您先前的保存已记录{checked_zh}，无需重新保存 / your earlier save was recorded"
+                f"{checked_en}: do not save it again",
+                True,
+            )
+        checked_zh, checked_en = self._checked_after_reconnecting()
+        return (
+            f"您先前的保存未记录{checked_zh}，请重新录入 / your earlier save was not recorded"
+            f"{checked_en}: enter it again",
+            False,
+        )
+
+    def _checked_after_reconnecting(self) -> tuple[str, str]:
+        """How what became of a save left in doubt was found, in Chinese and in English."""
+        return (
+            f"（与数据库服务器 {self._server_zh} 的连接中断时未获确认，已重新连接核实）",
+            f" (unconfirmed when the connection to the database server {self._server_en} was "
+            "lost; checked after reconnecting)",
+        )
+
+    def _earlier_save_not_made_again(self) -> str:
+        """The same save again, after the one left in doubt was found recorded."""
+        checked_zh, checked_en = self._checked_after_reconnecting()
+        return (
+            f"您先前的保存已记录{checked_zh}，本次未重复保存 / your earlier save was "
+            f"recorded{checked_en}: it was not saved again"
         )
 
     # --- cancel --------------------------------------------------------------------------------
@@ -1263,8 +1315,14 @@ class PostGISLedger(SqlLedger):
         # Spots are the brigade's to import, and so to withdraw; an office's login sees only
         # its own towns' spots, and would withdraw part of a batch. Asked first, by role: the
         # server's refusal of the DELETE would come only after the history was read.
+        # The role and both rights in one statement: each is a round trip on a bureau's VPN.
         login = self._login()[0]
-        if not self.sees_every_office:
+        brigade, *deletable = self._row(
+            f"SELECT {_SEES_EVERY_OFFICE}, has_table_privilege(%s, 'DELETE'), "
+            "has_table_privilege(%s, 'DELETE')",
+            (ROLE_BRIGADE, ls.T_SPOTS, ls.T_BATCHES),
+        )
+        if not brigade:
             raise LedgerError(
                 f"登录 {login} 不能撤回批次：在共享台帐上撤回批次是执法监察大队的工作，请用大队"
                 f"登录运行；未删除任何内容 / the login {login!r} may not withdraw a batch: on "
@@ -1273,8 +1331,8 @@ class PostGISLedger(SqlLedger):
             )
         lacking = [
             table
-            for table in (ls.T_SPOTS, ls.T_BATCHES)
-            if not self._scalar("SELECT has_table_privilege(%s, 'DELETE')", (table,))
+            for table, may in zip((ls.T_SPOTS, ls.T_BATCHES), deletable, strict=True)
+            if not may
         ]
         if lacking:
             tables = "、".join(lacking)

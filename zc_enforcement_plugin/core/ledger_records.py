@@ -71,6 +71,15 @@ class WithdrawCancelled(LedgerError):  # noqa: N818 - named as ImportCancelled
         super().__init__("已取消，未撤回任何图斑 / cancelled, nothing withdrawn")
 
 
+class CopyCancelled(LedgerError):  # noqa: N818 - named as ImportCancelled
+    """The caller's is_cancelled() said stop while a ledger was being copied (ledger_migrate):
+    its transaction was rolled back and the files it had copied taken away again, so the
+    target is as it was before the copy."""
+
+    def __init__(self) -> None:
+        super().__init__("已取消，未复制任何内容 / cancelled, nothing copied")
+
+
 class CaseError(LedgerError):
     """A case cannot be opened as asked (e.g. its spot is not judged illegal); the message says why.
 
@@ -528,6 +537,10 @@ class LedgerStore(Protocol):
     def case_left_open(self, spot_id: int) -> tuple[CaseRecord, Verdict] | None: ...
 
     def spot_page(self, spot_id: int) -> SpotPage: ...
+
+    # A save left in doubt (its reply lost, the server not reached since), settled before a
+    # page is read: (what became of it, said once; whether it was recorded), or None.
+    def settle_unconfirmed(self) -> tuple[str, bool] | None: ...
 
     def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int: ...
 

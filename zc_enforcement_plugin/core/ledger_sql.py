@@ -96,6 +96,11 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         statements run on this machine."""
         return contextlib.nullcontext()
 
+    def settle_unconfirmed(self) -> tuple[str, bool] | None:
+        """What became of a save left in doubt, once the server can be asked (PostGISLedger):
+        a save into a file is never left in doubt."""
+        return None
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
         """One atomic save. Nested use becomes a savepoint inside the outer transaction."""

@@ -68,22 +68,31 @@ class CopyLedger(EnforcementAlgorithm):
         if not is_postgis_reference(target_ref) and not Path(target_ref).exists():
             new_file = Path(target_ref)
         made = []
+        report = None
         try:
             try:
                 with (
                     open_ledger_store(source_ref, create=False) as source,
                     open_ledger_store(target_ref) as target,
+                    # A cancel ends a statement of either ledger waiting on the network too.
+                    source.cancellable(feedback.isCanceled, ledger.CopyCancelled),
+                    target.cancellable(feedback.isCanceled, ledger.CopyCancelled),
                 ):
                     say_opening_notices(source, feedback)
                     say_opening_notices(target, feedback)
                     feedback.setProgressText(tr("Copying"))
                     # Copied with the reply lost is copied, and compared as any copy: its
                     # report (and the files it made, kept) come with the message.
-                    report = save_to_ledger(feedback, lambda: copy_ledger(source, target))
+                    report = save_to_ledger(
+                        feedback,
+                        lambda: copy_ledger(source, target, is_cancelled=feedback.isCanceled),
+                    )
                     made = report.made
                     feedback.setProgress(70)
                     feedback.setProgressText(tr("Comparing every row and evidence hash"))
                     differences = compare_ledgers(source, target)
+            except ledger.CopyCancelled as cancelled:
+                raise fail(self._cancelled(report, new_file, target_ref)) from cancelled
             except (ledger.LedgerError, ValueError, OSError) as error:
                 raise fail(str(error)) from error
             for line in differences:
@@ -103,3 +112,14 @@ class CopyLedger(EnforcementAlgorithm):
         summary = report.summary()
         feedback.pushInfo(summary)
         return {self.DIFFERENCES: 0, self.SUMMARY: summary}
+
+    @staticmethod
+    def _cancelled(report, new_file: Path | None, target_ref: str) -> str:
+        """What a cancelled run says: nothing copied, unless the copy had been committed into a
+        ledger the run does not take away (the cancel came while comparing)."""
+        if report is None or new_file is not None:  # rolled back, or its new file removed
+            return tr("Cancelled, nothing copied.")
+        return tr(
+            "Cancelled while comparing: the copy into {target} was made whole but not compared "
+            "with its source; check it before use, or copy again into a new ledger."
+        ).format(target=target_ref)

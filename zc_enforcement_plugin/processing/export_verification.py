@@ -240,96 +240,108 @@ class ExportVerification(EnforcementAlgorithm):
         try:
             store = open_ledger(self, parameters, context, feedback)
             try:
-                feedback.setProgressText(tr("Reading the ledger"))
-                rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
-                if not rows:
-                    reference = self.parameterAsString(parameters, self.LEDGER, context)
-                    raise fail(self._no_spots_message(store, batch, reference))
-                # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it: say so.
-                for message in store.unreadable_cases:
-                    feedback.pushWarning(message)
-                # Its spot goes out without its verdict: say so.
-                for message in store.unreadable_verdicts:
-                    feedback.pushWarning(message)
-                # Before anything is written: what the Shapefile in the chosen encoding would write
-                # wrongly (a character it cannot hold, a spot number cut) stops here.
-                export.check_shapefile(rows, encoding)
-                # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
-                # has set no evidence folder, or whose share this machine does not reach, and a
-                # ledger moved without its evidence folder, stop here with the folder named,
-                # before any file is written: not with a package saying every file is lost.
-                evidence_dir = evidence.readable_evidence_dir(
-                    store,
-                    [record for row in rows for record in row.evidence],
-                    evidence.NOTHING_EXPORTED,
-                )
-                staging = staging_folder(folder, staging_files.EXPORT_PREFIX, feedback.pushWarning)
-
-                # First: what it finds missing or altered goes into every file written after it.
-                feedback.setProgressText(tr("Zipping the evidence files"))
-                writing = EVIDENCE_ZIP_NAME
-                evidence_zip = export.write_evidence_zip(
-                    staging / EVIDENCE_ZIP_NAME, store, rows, part(10, 35), feedback.isCanceled
-                )
-                for problem in evidence_zip.problems:
-                    feedback.reportError(problem.message, fatalError=False)
-
-                feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
-                writing = f"{BASENAME}.gpkg"
-                vectors = export.write_vector_exports(
-                    staging,
-                    rows,
-                    encoding,
-                    basename=BASENAME,
-                    progress=part(35, 45),
-                    is_cancelled=feedback.isCanceled,
-                )
-                for warning in vectors.warnings:
-                    feedback.pushWarning(warning)
-                feedback.setProgressText(tr("Writing the XLSX ledger"))
-                title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
-                if not store.sees_every_office:
-                    # Its totals row sums the spots listed, never naming the district; but the
-                    # package is what is uploaded, and one office's must not pass for the
-                    # district's: its title and the log say whose it is.
-                    own = "、".join(sorted(store.configured_offices()))
-                    title = f"{title}（仅{own}）"
-                    feedback.pushWarning(
-                        tr(
-                            "The shared ledger was read with an office login, which sees "
-                            "only the spots of its own offices' towns (row-level security): "
-                            "this export holds the spots of {offices} only, not the district's."
-                        ).format(offices=own)
+                # A cancel ends a read waiting on a shared ledger's network too, not only
+                # the work between reads.
+                with store.cancellable(feedback.isCanceled, export.ExportCancelled):
+                    feedback.setProgressText(tr("Reading the ledger"))
+                    rows = export.verification_rows(store, batch, part(0, 10), feedback.isCanceled)
+                    if not rows:
+                        reference = self.parameterAsString(parameters, self.LEDGER, context)
+                        raise fail(self._no_spots_message(store, batch, reference))
+                    # Its spot's 已下达责令停止通知书, 案件编号 and 案件阶段 go out without it:
+                    # say so.
+                    for message in store.unreadable_cases:
+                        feedback.pushWarning(message)
+                    # Its spot goes out without its verdict: say so.
+                    for message in store.unreadable_verdicts:
+                        feedback.pushWarning(message)
+                    # Before anything is written: what the Shapefile in the chosen encoding
+                    # would write wrongly (a character it cannot hold, a spot number cut) stops
+                    # here.
+                    export.check_shapefile(rows, encoding)
+                    # The evidence zip and the sheets' photos need it: a shared ledger whose brigade
+                    # has set no evidence folder, or whose share this machine does not reach, and a
+                    # ledger moved without its evidence folder, stop here with the folder named,
+                    # before any file is written: not with a package saying every file is lost.
+                    evidence_dir = evidence.readable_evidence_dir(
+                        store,
+                        [record for row in rows for record in row.evidence],
+                        evidence.NOTHING_EXPORTED,
                     )
-                writing = f"{BASENAME}.xlsx"
-                xlsx = export.write_xlsx(
-                    staging / f"{BASENAME}.xlsx",
-                    rows,
-                    title=title,
-                    progress=part(45, 50),
-                    is_cancelled=feedback.isCanceled,
-                    whole_text_in=f"{BASENAME}.gpkg",
-                    warn=feedback.pushWarning,
-                )
-                feedback.setProgress(50)
+                    staging = staging_folder(
+                        folder, staging_files.EXPORT_PREFIX, feedback.pushWarning
+                    )
 
-                pdf = ""
-                pdf_path = staging / SHEETS_NAME
-                sheet_rows = [row for row in rows if row.verified] if verified_only else rows
-                if with_pdf and not sheet_rows:
-                    feedback.pushWarning(
-                        tr("No spot exported is verified yet: no verification sheets were made.")
+                    # First: what it finds missing or altered goes into every file written after it.
+                    feedback.setProgressText(tr("Zipping the evidence files"))
+                    writing = EVIDENCE_ZIP_NAME
+                    evidence_zip = export.write_evidence_zip(
+                        staging / EVIDENCE_ZIP_NAME, store, rows, part(10, 35), feedback.isCanceled
                     )
-                if with_pdf and sheet_rows:
-                    feedback.setProgressText(
-                        tr("Making {count} verification sheets").format(count=len(sheet_rows))
+                    for problem in evidence_zip.problems:
+                        feedback.reportError(problem.message, fatalError=False)
+
+                    feedback.setProgressText(tr("Writing the GeoPackage and the Shapefile"))
+                    writing = f"{BASENAME}.gpkg"
+                    vectors = export.write_vector_exports(
+                        staging,
+                        rows,
+                        encoding,
+                        basename=BASENAME,
+                        progress=part(35, 45),
+                        is_cancelled=feedback.isCanceled,
                     )
-                    writing = SHEETS_NAME
-                    self._export_sheets(sheet_rows, evidence_dir, after, before, pdf_path, feedback)
-                    pdf = str(folder / SHEETS_NAME)
-                # A cancel pressed after the last file's last check: nothing is published.
-                if feedback.isCanceled():
-                    raise export.ExportCancelled()
+                    for warning in vectors.warnings:
+                        feedback.pushWarning(warning)
+                    feedback.setProgressText(tr("Writing the XLSX ledger"))
+                    title = f"卫片图斑核查台帐（{batch}）" if batch else "卫片图斑核查台帐"
+                    if not store.sees_every_office:
+                        # Its totals row sums the spots listed, never naming the district; but the
+                        # package is what is uploaded, and one office's must not pass for the
+                        # district's: its title and the log say whose it is.
+                        own = "、".join(sorted(store.configured_offices()))
+                        title = f"{title}（仅{own}）"
+                        feedback.pushWarning(
+                            tr(
+                                "The shared ledger was read with an office login, which sees "
+                                "only the spots of its own offices' towns (row-level security): "
+                                "this export holds the spots of {offices} only, not the district's."
+                            ).format(offices=own)
+                        )
+                    writing = f"{BASENAME}.xlsx"
+                    xlsx = export.write_xlsx(
+                        staging / f"{BASENAME}.xlsx",
+                        rows,
+                        title=title,
+                        progress=part(45, 50),
+                        is_cancelled=feedback.isCanceled,
+                        whole_text_in=f"{BASENAME}.gpkg",
+                        warn=feedback.pushWarning,
+                    )
+                    feedback.setProgress(50)
+
+                    pdf = ""
+                    pdf_path = staging / SHEETS_NAME
+                    sheet_rows = [row for row in rows if row.verified] if verified_only else rows
+                    if with_pdf and not sheet_rows:
+                        feedback.pushWarning(
+                            tr(
+                                "No spot exported is verified yet: no verification sheets "
+                                "were made."
+                            )
+                        )
+                    if with_pdf and sheet_rows:
+                        feedback.setProgressText(
+                            tr("Making {count} verification sheets").format(count=len(sheet_rows))
+                        )
+                        writing = SHEETS_NAME
+                        self._export_sheets(
+                            sheet_rows, evidence_dir, after, before, pdf_path, feedback
+                        )
+                        pdf = str(folder / SHEETS_NAME)
+                    # A cancel pressed after the last file's last check: nothing is published.
+                    if feedback.isCanceled():
+                        raise export.ExportCancelled()
             except export.ExportCancelled:
                 feedback.reportError(
                     tr("Cancelled: nothing was written, the output folder is as it was.")

@@ -252,6 +252,13 @@ class ReviewSession:
         self._seen_versions[spot_id] = page.spot.version  # what a save of this spot is based on
         return page
 
+    def settle_unconfirmed(self) -> tuple[str, bool] | None:
+        """What became of a save left in doubt (its reply lost, the shared ledger's server not
+        reached since), asked before a page is read: (what to say, once; whether it was
+        recorded), or None. The page read then shows it, and the save after it is not refused
+        for it."""
+        return None if self.store is None else self.store.settle_unconfirmed()
+
     def read_back(self, page: ledger.SpotPage) -> None:
         """``page`` read from the ledger right after a save (a verdict, a case step): the show
         that follows the save takes it (current_page) rather than reading the same rows again,
@@ -452,9 +459,12 @@ class ReviewSession:
 
     def attach_evidence(self, file: str | Path, kind: str | None = None) -> ledger.EvidenceRecord:
         """Copy a file into the evidence folder and record it for the current spot."""
-        spot = self.current()
-        if self.store is None or spot is None:
+        # The spot's page: the spot with the files recorded for it, in one read (a round trip
+        # to the shared ledger per file attached), not the spot and then its evidence.
+        page = self.current_page()
+        if self.store is None or page is None:
             raise ledger.LedgerError("没有当前图斑 / no current spot")
+        spot = page.spot
         kind = kind or evidence.evidence_kind(file)
         if kind is None:
             raise ledger.LedgerError(
@@ -463,7 +473,7 @@ class ReviewSession:
             )
         # Into the folder the spot's files already lie in (evidence/CON of an older ledger),
         # not a second one (evidence/_CON): one spot's evidence in one folder.
-        recorded = [known.path for known in self.store.evidence(spot.id)]
+        recorded = [known.path for known in page.evidence]
         # Read once for the file: on the shared ledger each read of it is a round trip.
         root = self.store.writable_evidence_dir()
         folder = evidence.spot_folder(root, spot.number, recorded)

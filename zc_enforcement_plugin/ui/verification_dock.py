@@ -918,7 +918,12 @@ class VerificationDock(QgsDockWidget):
 
     def _show_current(self) -> None:
         self._show_counts()
+        settled = None
         try:
+            # A save left in doubt is settled first, the one place before the dock's reads:
+            # the page shows what became of it, and its user is told so below, once, rather
+            # than have their next save refused for it.
+            settled = self.session.settle_unconfirmed()
             # The spot, its verdicts, case and evidence, read at once: on the shared ledger
             # one round trip to the server per move, not one per thing shown.
             self._show_spot(self.session.current_page())
@@ -929,6 +934,12 @@ class VerificationDock(QgsDockWidget):
                     error=in_interface_language(str(error))
                 ),
             )
+        if settled is not None:  # after the page, which rewrites the details
+            message, recorded = settled
+            if recorded:
+                self._inform(message)  # as a save whose reply was lost: not to be made again
+            else:
+                self._warn(message, kept=True)  # to be entered again: kept until closed
         self._note_place()
 
     def _note_place(self) -> None:

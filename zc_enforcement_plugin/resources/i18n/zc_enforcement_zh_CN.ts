@@ -570,6 +570,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Cancelled, nothing copied.</source>
+      <translation>已取消，未复制任何内容。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
       <source>Ledger to copy (GeoPackage path or postgis://&lt;connection&gt;)</source>
       <translation>要复制的台帐（GeoPackage 路径或 postgis://&lt;连接&gt;）</translation>
     </message>
@@ -592,6 +597,11 @@
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
       <source>The source and the target are the same ledger.</source>
       <translation>源台帐与目标台帐是同一个。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
+      <source>Cancelled while comparing: the copy into {target} was made whole but not compared with its source; check it before use, or copy again into a new ledger.</source>
+      <translation>比对时已取消：已完整复制到 {target}，但尚未与源台帐比对；使用前请核对，或重新复制到新的台帐。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
@@ -780,26 +790,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Reading the ledger</source>
-      <translation>正在读取台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Zipping the evidence files</source>
-      <translation>正在打包证据文件</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Writing the GeoPackage and the Shapefile</source>
-      <translation>正在写入 GeoPackage 和 Shapefile</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Writing the XLSX ledger</source>
-      <translation>正在写入 XLSX 台帐</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The ledger {path} holds no spots.</source>
       <translation>台帐 {path} 中没有图斑。</translation>
     </message>
@@ -825,8 +815,23 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>No spot exported is verified yet: no verification sheets were made.</source>
-      <translation>导出的图斑均未核查：未制作核查表。</translation>
+      <source>Reading the ledger</source>
+      <translation>正在读取台帐</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Zipping the evidence files</source>
+      <translation>正在打包证据文件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Writing the GeoPackage and the Shapefile</source>
+      <translation>正在写入 GeoPackage 和 Shapefile</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Writing the XLSX ledger</source>
+      <translation>正在写入 XLSX 台帐</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -860,6 +865,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>No spot exported is verified yet: no verification sheets were made.</source>
+      <translation>导出的图斑均未核查：未制作核查表。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>{name} of an earlier export was in {folder}: removed, as this export makes no verification sheets.</source>
       <translation>{folder} 中有此前导出的 {name}：已删除，因为本次导出不制作核查表。</translation>
     </message>
@@ -870,6 +880,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Spot {number}: the photo {path} cannot be shown on its sheet (an empty file, another kind of file named as a photo, or a format such as HEIC that this QGIS cannot read); it is in the evidence zip, and the sheet says so.</source>
+      <translation>图斑 {number}：照片 {path} 无法在核查表上显示（空文件、改了扩展名的其他文件，或本 QGIS 无法读取的格式如 HEIC）；该文件已打入证据压缩包，核查表上注明了此情况。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The shared ledger was read with an office login, which sees only the spots of its own offices' towns (row-level security): this export holds the spots of {offices} only, not the district's.</source>
       <translation>共享台帐是用自然资源所登录读取的，它只能看到本所所辖乡镇的图斑（行级安全）：本次导出只含{offices}的图斑，不是全区的。</translation>
     </message>
@@ -877,11 +892,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Making {count} verification sheets</source>
       <translation>正在生成 {count} 张核查表</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Spot {number}: the photo {path} cannot be shown on its sheet (an empty file, another kind of file named as a photo, or a format such as HEIC that this QGIS cannot read); it is in the evidence zip, and the sheet says so.</source>
-      <translation>图斑 {number}：照片 {path} 无法在核查表上显示（空文件、改了扩展名的其他文件，或本 QGIS 无法读取的格式如 HEIC）；该文件已打入证据压缩包，核查表上注明了此情况。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
