@@ -355,6 +355,11 @@ class Deadline:
     # Ended by closing the case after its due day, its act never done (a report never made, a
     # case never filed): nothing is owed any more, but it was missed, not done late.
     closed_unmet: bool = False
+    # The day a withdrawal (撤销案件) ended it, its act never done: there was no act to report,
+    # file or decide on, so it is neither done (late or not) nor missed. ``status`` is still
+    # measured on that day: a deadline already overdue then stays on record as such, as the
+    # reports counted it overdue until the withdrawal.
+    withdrawn_on: date | None = None
 
     @property
     def missed_zh(self) -> str:
@@ -1177,20 +1182,22 @@ class Case:
                 # The warning window crosses an unknown year: count calendar days instead.
                 state = dl.status(due, at, warn_days)
         # Closing ends what is owed; after the due day it is no late report or filing, but one
-        # never made (unless the closing event carries the report itself).
-        closed_unmet = (
+        # never made (unless the closing event carries the report itself). A withdrawal ends
+        # it too, and says so: the case was opened in error or the act proved lawful.
+        unmet = (
             by is not None
             and by.stage is Stage.CLOSE
-            and state == dl.OVERDUE
             and not (spec.document is not None and spec.document in by.documents)
         )
+        withdrawn = unmet and is_withdrawal(by)
         return made(
             due,
             state,
             warning=warning,
             estimated=estimated,
             premature=premature,
-            closed_unmet=closed_unmet,
+            closed_unmet=unmet and not withdrawn and state == dl.OVERDUE,
+            withdrawn_on=by.date if withdrawn else None,
         )
 
     def next_deadline(

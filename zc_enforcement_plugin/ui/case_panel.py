@@ -66,7 +66,12 @@ def deadline_html(
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{colour(WARNING, on)}'>{label}: {warning}</span>"
-    if deadline.closed_unmet:  # red: missed, though closing means it is owed no more
+    if deadline.withdrawn_on is not None:
+        # Neither done nor missed: there was no act. Overdue before it stays said (in red),
+        # as the reports counted it until the withdrawal.
+        before = "，此前已逾期" if deadline.late else ""
+        state = f"因撤销终止（{deadline.withdrawn_on.isoformat()} 撤销案件{before}）"
+    elif deadline.closed_unmet:  # red: missed, though closing means it is owed no more
         state = f"{deadline.missed_zh}（{deadline.done_on.isoformat()} 已结案）"
     elif deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
