@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QTextCursor
 from shapely.geometry import box
 
+from tests.test_dock_hostile_text import without_isolates
 from zc_enforcement_plugin.core import cases, clock, domain, ledger
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -363,6 +364,48 @@ def test_a_deadline_overdue_before_the_withdrawal_counts_in_the_ranking_as_befor
     april = reports.monthly_ranking(store, reports.Period.month(2026, 4), CALENDAR, as_of)
     assert (march.total.open_cases, march.total.overdue_cases) == (1, 1)
     assert (april.total.open_cases, april.total.overdue_cases) == (0, 0)
+
+
+def test_the_correction_row_puts_right_a_steps_remarks_and_shows_the_original(store):
+    """调查 recorded with the decision number typed wrong in its remarks: the correction row
+    starts as the step stands (its date, its remarks), records the right remarks alone, and
+    the page shows them with the original struck (原：…) and the correction in the history."""
+    from tests.test_case_corrections import RIGHT, TYPED
+
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [(Stage.VERIFY, dt.date(2025, 11, 7)), (Stage.FILE, dt.date(2025, 11, 10))],
+    )
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 12), "李工", note=TYPED)
+    )
+    later = CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 13), "李工")
+    store.add_case_event(case_id, later)
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.show_correction.click()
+    panel.corrected.setCurrentIndex(panel.corrected.findData(step))
+    assert panel.corrected_date.date().toString("yyyy-MM-dd") == "2025-11-12"
+    assert panel.corrected_note.toPlainText() == TYPED
+    panel.person.setText("王五")
+    panel.reason.setText("文号录入错误")
+    rows = len(store.case(case_id).records)
+    assert not panel.record_correction()  # nothing put right: refused, nothing written
+    assert panel.messages.text() and len(store.case(case_id).records) == rows
+    panel.corrected_note.setPlainText(RIGHT)
+    assert panel.record_correction()
+    case = store.case(case_id)
+    investigated = next(e for e in case.events if e.event_id == step)
+    assert (investigated.note, investigated.date) == (RIGHT, dt.date(2025, 11, 12))
+    assert case.as_recorded(investigated).note == TYPED
+    text = without_isolates(panel.summary.toPlainText())
+    assert (
+        f"2025-11-12（备注已更正：文号录入错误（王五）） 调查 李工 {RIGHT}（原：{TYPED}）" in text
+    ), text
+    assert "line-through" in panel.summary.toHtml()  # the original, struck
+    # The row starts again as the step now stands: the last one, its remarks its own.
+    assert panel.corrected.currentData() != step
+    assert panel.corrected_note.toPlainText() == ""
 
 
 # --- 5. a report document recorded twice is asked about ---------------------------------------
