@@ -14,6 +14,8 @@ import pytest
 from scripts import postgis_server as srv
 from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core import ledger_sql_cases as lsc
 
 BRIGADE = "zc_brigade_user"
 
@@ -65,6 +67,37 @@ def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLe
 # The server schema that brought each table added after version 1, which an older plugin's
 # install neither made nor granted rights on.
 _TABLE_SINCE = {lps.T_CASE_CONFLICTS: 10}
+# The server schema that brought the case events' corrected remarks (ledger_schema
+# C_CORRECTED_NOTE), which an older plugin's store neither wrote nor read.
+_CORRECTED_NOTE_SINCE = 11
+
+
+@contextlib.contextmanager
+def _case_events_of_version(version: int) -> Iterator[None]:
+    """The store's case event rows as the plugin of server schema ``version`` wrote and read
+    them: without the corrected remarks before version 11."""
+    if version >= _CORRECTED_NOTE_SINCE:
+        yield
+        return
+    columns, row, replay = (
+        lsc.SqlCasesMixin._EVENT_COLUMNS,
+        lsc.event_row,
+        lsc.case_record_from_rows,
+    )
+    assert columns[-1] == ls.C_CORRECTED_NOTE
+
+    def old_row(case_id, event):
+        return row(case_id, event)[:-1]
+
+    lsc.SqlCasesMixin._EVENT_COLUMNS = columns[:-1]
+    lsc.event_row = lp.event_row = old_row
+    lsc.case_record_from_rows = lambda case, events: replay(case, [(*e, None) for e in events])
+    try:
+        yield
+    finally:
+        lsc.SqlCasesMixin._EVENT_COLUMNS = columns
+        lsc.event_row = lp.event_row = row
+        lsc.case_record_from_rows = replay
 
 
 @contextlib.contextmanager
@@ -83,7 +116,8 @@ def server_side_of_version(version: int) -> Iterator[None]:
     lps.LEDGER_TABLES, lps._GRANTS = tables, tuple(grants)
     lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES = version, tables
     try:
-        yield
+        with _case_events_of_version(version):
+            yield
     finally:
         lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION, lps.LEDGER_TABLES, lps._GRANTS = server
         lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES = store

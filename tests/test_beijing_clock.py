@@ -162,7 +162,8 @@ def test_the_dock_forms_date_today_in_beijing(qgis_app, away_from_beijing, tmp_p
         case_id = store.open_case(ORIGIN_SPOT, spot_id=spot, date=DISCOVERED)
         page = CasePanel(store, case_id, WorkCalendar(local_file=None))
         assert (_day(page.date), _latest(page.date)) == (TUESDAY, TUESDAY)
-        assert (_day(page.corrected_date), _latest(page.corrected_date)) == (TUESDAY, TUESDAY)
+        # A correction starts at the step it corrects (the discover, here), never after today.
+        assert (_day(page.corrected_date), _latest(page.corrected_date)) == (DISCOVERED, TUESDAY)
 
 
 # --- 3. a patrol with this morning's GPX -----------------------------------------------------

@@ -130,6 +130,52 @@ def check_a_step_entered_with_the_wrong_date_is_corrected(store):
     assert [c.note for c in case.corrections_of(case.events[-2])] == ["录入错误", "核对卷宗"]
 
 
+def test_a_correction_puts_right_a_steps_remarks_and_keeps_them_as_recorded(ledger):
+    check_a_correction_puts_right_the_remarks(ledger)
+
+
+# The 调查 of S3's case, its remarks with the decision number typed wrong (12 for 21).
+TYPED = "送达立案告知书，文号 淄川自然资立〔2025〕12号"
+RIGHT = "送达立案告知书，文号 淄川自然资立〔2025〕21号"
+
+
+def check_a_correction_puts_right_the_remarks(store):
+    case_id = _case_on_s3(store)
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.INVESTIGATE, D(2025, 11, 12), "李四", note=TYPED)
+    )
+    rows = _event_rows(store, case_id)
+    # Still a correction: refused without its reason, nothing written.
+    with pytest.raises(ProcedureError, match="理由"):
+        store.correct_case_event(
+            case_id, step, date=D(2025, 11, 12), person="王五", reason=" ", note=RIGHT
+        )
+    assert _event_rows(store, case_id) == rows
+    store.correct_case_event(
+        case_id, step, date=D(2025, 11, 12), person="王五", reason="文号录入错误", note=RIGHT
+    )
+    case = store.case(case_id)
+    investigated = case.events[-1]
+    # The step reads with its remarks put right; the row as recorded keeps the typed ones,
+    # and the correction its reason.
+    assert (investigated.note, investigated.date) == (RIGHT, D(2025, 11, 12))
+    assert case.as_recorded(investigated).note == TYPED and case.remarks_corrected(investigated)
+    (correction,) = case.corrections_of(investigated)
+    assert (correction.corrected_note, correction.note) == (RIGHT, "文号录入错误")
+    assert len(case.records) == rows + 1
+    # A later correction of the date alone leaves the remarks as put right.
+    store.correct_case_event(case_id, step, date=D(2025, 11, 11), person="王五", reason="核对卷宗")
+    case = store.case(case_id)
+    assert (case.events[-1].note, case.events[-1].date) == (RIGHT, D(2025, 11, 11))
+    assert case.as_recorded(case.events[-1]).note == TYPED
+    assert not case.remarks_corrected(case.events[-2])  # 立案: nothing put right
+
+
+def test_only_a_correction_carries_corrected_remarks():
+    with pytest.raises(ValueError, match="只有更正记录才能更正备注"):
+        CaseEvent("1", Stage.FILE, D(2025, 10, 13), "王五", corrected_note=RIGHT)
+
+
 def test_a_case_opened_on_the_wrong_spot_is_withdrawn_not_faked(ledger):
     check_a_case_opened_in_error_is_withdrawn(ledger)
 

@@ -10,6 +10,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QTextCursor
 from shapely.geometry import box
 
+from tests.test_dock_hostile_text import without_isolates
 from zc_enforcement_plugin.core import cases, clock, domain, ledger
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import ledger_schema as ls
@@ -309,6 +310,102 @@ def test_the_reports_count_a_missed_report_as_overdue_until_the_close_as_the_pag
     assert cases.overdue_cases([before], dt.date(2026, 3, 9), rules, CALENDAR) == [before]
     after = record.case_as_of(dt.date(2026, 3, 10))
     assert cases.overdue_cases([after], dt.date(2026, 3, 10), rules, CALENDAR) == []
+
+
+def _withdrawn(store, on: dt.date) -> str:
+    """Found 03-02 and verified that day, no written report, no filing; withdrawn on ``on``
+    (the spot was the wrong one)."""
+    case_id = _case(store, dt.date(2026, 3, 2), [(Stage.VERIFY, dt.date(2026, 3, 2))])
+    withdrawal = CaseEvent(
+        case_id, Stage.CLOSE, on, "李工", documents=(cases.DOC_WITHDRAWAL,), note="图斑位置错误"
+    )
+    store.add_case_event(case_id, withdrawal)
+    return case_id
+
+
+def test_deadlines_a_withdrawal_ended_read_as_ended_by_it_not_done_or_missed(store):
+    """撤销 after the report and filing fell due: they ended with the withdrawal (因撤销终止),
+    overdue before it (said so, in red, as the reports counted them), not 逾期完成 nor missed
+    (逾期未报…已结案) as if the office had an act to report; one withdrawn before its due day
+    reads the same, muted, not 已完成."""
+    case_id = _withdrawn(store, dt.date(2026, 3, 10))
+    text = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    ended = "因撤销终止（2026-03-10 撤销案件，此前已逾期）"
+    assert f"书面报告执法监察大队〔work plan〕: 2026-03-04 {ended}" in text, text
+    assert f"逾期未整改立案〔work plan〕: 2026-03-05 {ended}" in text
+    assert "逾期完成" not in text and "已结案" not in text
+    deadlines = {d.name: d for d in store.case(case_id).deadlines(store.deadline_rules(), CALENDAR)}
+    report = deadlines["report_to_brigade"]
+    assert report.withdrawn_on == dt.date(2026, 3, 10) and not report.open
+    assert report.late and not report.closed_unmet  # overdue by then: the status is kept
+
+
+def test_a_deadline_withdrawn_before_its_due_day_reads_ended_by_the_withdrawal(tmp_path):
+    with ledger.GeoPackageLedger(tmp_path / "early.gpkg") as early:
+        case_id = _withdrawn(early, dt.date(2026, 3, 3))
+        text = CasePanel(early, case_id, CALENDAR).summary.toPlainText()
+    assert "2026-03-04 因撤销终止（2026-03-03 撤销案件）" in text, text
+    assert "已完成" not in text and "此前已逾期" not in text
+
+
+def test_a_deadline_overdue_before_the_withdrawal_counts_in_the_ranking_as_before(store):
+    """The ranking's overdue cases are those of each month's end: a case whose report and
+    filing were overdue at the end of March and which was withdrawn in April counts as overdue
+    in March's ranking, and no more in April's (closed, no longer open)."""
+    from zc_enforcement_plugin.core import reports
+
+    case_id = _withdrawn(store, dt.date(2026, 4, 2))
+    record = store.case_record(case_id)
+    rules = store.deadline_rules()
+    before = record.case_as_of(dt.date(2026, 3, 31))
+    assert cases.overdue_cases([before], dt.date(2026, 3, 31), rules, CALENDAR) == [before]
+    as_of = dt.date(2026, 4, 15)
+    march = reports.monthly_ranking(store, reports.Period.month(2026, 3), CALENDAR, as_of)
+    april = reports.monthly_ranking(store, reports.Period.month(2026, 4), CALENDAR, as_of)
+    assert (march.total.open_cases, march.total.overdue_cases) == (1, 1)
+    assert (april.total.open_cases, april.total.overdue_cases) == (0, 0)
+
+
+def test_the_correction_row_puts_right_a_steps_remarks_and_shows_the_original(store):
+    """调查 recorded with the decision number typed wrong in its remarks: the correction row
+    starts as the step stands (its date, its remarks), records the right remarks alone, and
+    the page shows them with the original struck (原：…) and the correction in the history."""
+    from tests.test_case_corrections import RIGHT, TYPED
+
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [(Stage.VERIFY, dt.date(2025, 11, 7)), (Stage.FILE, dt.date(2025, 11, 10))],
+    )
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 12), "李工", note=TYPED)
+    )
+    later = CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 13), "李工")
+    store.add_case_event(case_id, later)
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.show_correction.click()
+    panel.corrected.setCurrentIndex(panel.corrected.findData(step))
+    assert panel.corrected_date.date().toString("yyyy-MM-dd") == "2025-11-12"
+    assert panel.corrected_note.toPlainText() == TYPED
+    panel.person.setText("王五")
+    panel.reason.setText("文号录入错误")
+    rows = len(store.case(case_id).records)
+    assert not panel.record_correction()  # nothing put right: refused, nothing written
+    assert panel.messages.text() and len(store.case(case_id).records) == rows
+    panel.corrected_note.setPlainText(RIGHT)
+    assert panel.record_correction()
+    case = store.case(case_id)
+    investigated = next(e for e in case.events if e.event_id == step)
+    assert (investigated.note, investigated.date) == (RIGHT, dt.date(2025, 11, 12))
+    assert case.as_recorded(investigated).note == TYPED
+    text = without_isolates(panel.summary.toPlainText())
+    assert (
+        f"2025-11-12（备注已更正：文号录入错误（王五）） 调查 李工 {RIGHT}（原：{TYPED}）" in text
+    ), text
+    assert "line-through" in panel.summary.toHtml()  # the original, struck
+    # The row starts again as the step now stands: the last one, its remarks its own.
+    assert panel.corrected.currentData() != step
+    assert panel.corrected_note.toPlainText() == ""
 
 
 # --- 5. a report document recorded twice is asked about ---------------------------------------

@@ -446,6 +446,7 @@ def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_even
     conn = sqlite3.connect(str(path))  # as the previous plugin left it
     conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_MEASURED_ON}")
     conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_CORRECTS}")  # version 7's
+    conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_CORRECTED_NOTE}")  # 8's
     conn.execute(f"DROP TRIGGER {ls.CASE_PER_SPOT}")  # version 6's
     for table in ls.HISTORY_WITH_LOGIN:
         conn.execute(f"ALTER TABLE {table} DROP COLUMN {ls.C_DB_USER}")
@@ -453,7 +454,7 @@ def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_even
     conn.commit()
     conn.close()
     with GeoPackageLedger(path) as store:
-        assert store.migrated_from == 4 and store.schema_version == ls.SCHEMA_VERSION == 7
+        assert store.migrated_from == 4 and store.schema_version == ls.SCHEMA_VERSION == 8
         case = store.case(case_id)
         assert [e.stage for e in case.events] == [Stage.DISCOVER, Stage.VERIFY]
         assert all(e.measured_on is None for e in case.events)

@@ -989,7 +989,7 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
         admin.close()
     store = open_store(pg_database, name)
     try:
-        assert store.schema_version == ls.SCHEMA_VERSION == 7
+        assert store.schema_version == ls.SCHEMA_VERSION == 8
         from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
 
         check_figures_count_from_the_day_they_were_found(store)
@@ -2253,6 +2253,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
     "check",
     [
         "check_a_step_entered_with_the_wrong_date_is_corrected",
+        "check_a_correction_puts_right_the_remarks",
         "check_a_case_opened_in_error_is_withdrawn",
         "check_a_spot_judged_lawful_names_the_case_left_open",
         "check_a_case_cannot_be_opened_ahead_of_today",
@@ -2289,7 +2290,7 @@ def test_a_server_of_schema_5_is_upgraded_to_case_corrections(pg_database):
     _install(pg_database, name)
 
     with open_store(pg_database, name) as store:
-        assert store.schema_version == ls.SCHEMA_VERSION == 7
+        assert store.schema_version == ls.SCHEMA_VERSION == 8
         case_id = _case_on_s3(store)
         filed = store.case(case_id).events[-1]
         store.correct_case_event(

@@ -251,6 +251,9 @@ class CaseEvent:
     # replayed with the corrected event's date and documents taken from it (see
     # Case.from_events), its note is the reason, and both rows stay in the history.
     corrects: int | None = None
+    # A correction's: the corrected event's remarks as they should read (a decision number
+    # mistyped in them, say); None leaves them as they stand. Its own note stays the reason.
+    corrected_note: str | None = None
 
     @property
     def is_correction(self) -> bool:
@@ -292,6 +295,11 @@ class CaseEvent:
                 )
         if self.origin is not None and not isinstance(self.origin, CaseOrigin):
             raise TypeError("origin must be a CaseOrigin")
+        if self.corrected_note is not None:
+            if not isinstance(self.corrected_note, str):
+                raise TypeError("corrected_note must be text")
+            if self.corrects is None:
+                raise ValueError("only a correction corrects remarks / 只有更正记录才能更正备注")
         object.__setattr__(self, "cultivated_sqm", _area(self.cultivated_sqm, "cultivated_sqm"))
         object.__setattr__(
             self, "basic_farmland_sqm", _area(self.basic_farmland_sqm, "basic_farmland_sqm")
@@ -355,6 +363,11 @@ class Deadline:
     # Ended by closing the case after its due day, its act never done (a report never made, a
     # case never filed): nothing is owed any more, but it was missed, not done late.
     closed_unmet: bool = False
+    # The day a withdrawal (撤销案件) ended it, its act never done: there was no act to report,
+    # file or decide on, so it is neither done (late or not) nor missed. ``status`` is still
+    # measured on that day: a deadline already overdue then stays on record as such, as the
+    # reports counted it overdue until the withdrawal.
+    withdrawn_on: date | None = None
 
     @property
     def missed_zh(self) -> str:
@@ -499,9 +512,12 @@ UNOPENED_CASE_ID = "未立案"
 
 def _corrected_steps(records: Sequence[CaseEvent]) -> list[CaseEvent]:
     """The steps of ``records`` (corrections left out), each with the date and documents of its
-    latest correction. ProcedureError when a correction refers to no step of the case."""
+    latest correction, and the remarks of its latest correction that corrected them (one
+    putting a date right leaves remarks put right before as they are). ProcedureError when a
+    correction refers to no step of the case."""
     steps = {e.event_id: e for e in records if e.event_id is not None and not e.is_correction}
     latest: dict[int, CaseEvent] = {}
+    remarks: dict[int, str] = {}
     for record in records:
         if not record.is_correction:
             continue
@@ -513,6 +529,8 @@ def _corrected_steps(records: Sequence[CaseEvent]) -> list[CaseEvent]:
                 f"the correction refers to event {record.corrects}, which is no step of this case",
             )
         latest[record.corrects] = record
+        if record.corrected_note is not None:
+            remarks[record.corrects] = record.corrected_note
     result = []
     for record in records:
         if record.is_correction:
@@ -520,7 +538,12 @@ def _corrected_steps(records: Sequence[CaseEvent]) -> list[CaseEvent]:
         correction = latest.get(record.event_id)
         if correction is not None:
             try:
-                record = replace(record, date=correction.date, documents=correction.documents)
+                record = replace(
+                    record,
+                    date=correction.date,
+                    documents=correction.documents,
+                    note=remarks.get(record.event_id, record.note),
+                )
             except ValueError as error:  # measured after the corrected date, say
                 raise ProcedureError(
                     record.case_id,
@@ -555,7 +578,8 @@ class Case:
         """Replay ``events`` in their stored (append) order; ProcedureError on the first bad one.
 
         Corrections (CaseEvent.corrects) are no steps: each corrected event is replayed, in its
-        own place, with the date and documents of its latest correction, so the deadlines, the
+        own place, with the date and documents of its latest correction (and its remarks as
+        last corrected, CaseEvent.corrected_note), so the deadlines, the
         stage dates and the reports all count from the corrected date; ``records`` keeps both.
 
         The procedure's order and dates are checked again; the rule that a criminal-scale case
@@ -677,6 +701,11 @@ class Case:
             (r for r in self.records if r.event_id == event.event_id and not r.is_correction),
             event,
         )
+
+    def remarks_corrected(self, event: CaseEvent) -> bool:
+        """Whether a correction put right the remarks of one of ``events``: they then read as
+        corrected, and as_recorded(event).note keeps the original."""
+        return any(c.corrected_note is not None for c in self.corrections_of(event))
 
     def corrections_of(self, event: CaseEvent) -> tuple[CaseEvent, ...]:
         """The corrections of one of ``events``, oldest first (the last one is in force)."""
@@ -1177,20 +1206,22 @@ class Case:
                 # The warning window crosses an unknown year: count calendar days instead.
                 state = dl.status(due, at, warn_days)
         # Closing ends what is owed; after the due day it is no late report or filing, but one
-        # never made (unless the closing event carries the report itself).
-        closed_unmet = (
+        # never made (unless the closing event carries the report itself). A withdrawal ends
+        # it too, and says so: the case was opened in error or the act proved lawful.
+        unmet = (
             by is not None
             and by.stage is Stage.CLOSE
-            and state == dl.OVERDUE
             and not (spec.document is not None and spec.document in by.documents)
         )
+        withdrawn = unmet and is_withdrawal(by)
         return made(
             due,
             state,
             warning=warning,
             estimated=estimated,
             premature=premature,
-            closed_unmet=closed_unmet,
+            closed_unmet=unmet and not withdrawn and state == dl.OVERDUE,
+            withdrawn_on=by.date if withdrawn else None,
         )
 
     def next_deadline(

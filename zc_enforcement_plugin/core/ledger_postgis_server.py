@@ -880,6 +880,38 @@ def _migration_10(schema: str) -> list[str]:
     return statements
 
 
+def _remark_correction_checks() -> list[tuple[str, str, str]]:
+    """Version 11's check: only a correction puts right a step's remarks (cases.CaseEvent
+    rejects corrected remarks on a step), in the history and in the refused steps alike."""
+    return [
+        (
+            table,
+            f"{table}_{ls.C_CORRECTED_NOTE}_of_correction",
+            f"{ls.C_CORRECTED_NOTE} IS NULL OR {ls.C_CORRECTS} IS NOT NULL",
+        )
+        for table in (ls.T_CASE_EVENTS, T_CASE_CONFLICTS)
+    ]
+
+
+def _migration_11(schema: str) -> list[str]:
+    """Version 11: ledger_schema version 8, a correction putting right a step's remarks too
+    (ledger_schema.C_CORRECTED_NOTE), on the history and on the refused steps kept beside it.
+
+    A plain column, not a key in a JSON column: the case events hold JSON arrays only
+    (documents, evidence), whose shape checks (zc_json_is) admit no key. Every row already
+    stored gets NULL, the remarks it corrected none, so no row changes and the check, on a
+    new column, is added valid."""
+    statements = []
+    for table in (ls.T_CASE_EVENTS, T_CASE_CONFLICTS):
+        statements.append(f"ALTER TABLE {table} ADD COLUMN {ls.C_CORRECTED_NOTE} text")
+    statements += [
+        f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition})"
+        for table, name, condition in _remark_correction_checks()
+    ]
+    statements.append(f"UPDATE {ls.T_META} SET value = '8' WHERE key = '{ls.META_SCHEMA_VERSION}'")
+    return statements
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -891,6 +923,7 @@ PG_MIGRATIONS = (
     _migration_8,
     _migration_9,
     _migration_10,
+    _migration_11,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 

@@ -580,6 +580,7 @@ class LedgerStore(Protocol):
         person: str,
         reason: str,
         documents: Sequence[str] | None = None,
+        note: str | None = None,
         seen: int | None = None,
     ) -> int: ...
 

@@ -368,6 +368,7 @@ def case_record_from_rows(row: Sequence, events: Sequence[Sequence]) -> CaseReco
             measured_on=dt.date.fromisoformat(event[11]) if event[11] else None,
             event_id=int(event[0]),
             corrects=None if event[12] is None else int(event[12]),
+            corrected_note=event[13],
         )
         for position, event in enumerate(events)
     ]

@@ -137,6 +137,8 @@ C_DATE = "date"
 C_PERSON = "person"
 C_DOCUMENTS = "documents"  # JSON list of document names
 C_EVIDENCE_IDS = "evidence_ids"  # JSON list of evidence ids (text)
+# A correction's: the corrected event's remarks as they should read; NULL keeps them (schema 8)
+C_CORRECTED_NOTE = "corrected_note"
 
 # ledger_patrols: a feature table, so QGIS draws the routes
 C_PATROL_NUMBER = "patrol_number"  # the bureau's patrol id (PatrolRecord.id), unique
@@ -451,6 +453,14 @@ MIGRATION_7 = [
     f"({C_ID})",
 ]
 
+# Version 8: a correction may put right the corrected step's remarks too (a decision number
+# mistyped in them), as it puts right its date: the remarks are kept as first recorded, and
+# the correction's own note stays its reason. NULL in every row already stored: nothing
+# corrected their remarks.
+MIGRATION_8 = [
+    f"ALTER TABLE {T_CASE_EVENTS} ADD COLUMN {C_CORRECTED_NOTE} TEXT",
+]
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,
@@ -459,5 +469,6 @@ MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_5,
     MIGRATION_6,
     MIGRATION_7,
+    MIGRATION_8,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -69,6 +69,7 @@ class SqlCasesMixin:
         ls.C_RECORDED_AT,
         ls.C_MEASURED_ON,
         ls.C_CORRECTS,
+        ls.C_CORRECTED_NOTE,
     )
 
     def open_case(
@@ -178,12 +179,14 @@ class SqlCasesMixin:
         person: str,
         reason: str,
         documents: Sequence[str] | None = None,
+        note: str | None = None,
         seen: int | None = None,
     ) -> int:
         """Record a correction (更正) of the case's event ``event_id``: its right date and,
-        given, its documents (None keeps them), with the reason. Nothing is changed: the
-        correction is a new row referring to the event, the case is replayed with it (so the
-        deadlines and reports count from the corrected date) and the history keeps both.
+        given, its documents and its remarks (``note``; None keeps either as it stands), with
+        the reason. Nothing is changed: the correction is a new row referring to the event, the
+        case is replayed with it (so the deadlines and reports count from the corrected date,
+        and the step reads with its corrected remarks) and the history keeps both.
 
         cases.ProcedureError (nothing written) when the case would not stand corrected, a
         step then dated before the one it follows, say; CaseError for a date ahead.
@@ -221,6 +224,7 @@ class SqlCasesMixin:
                     target.documents if documents is None else documents,
                     note=reason.strip(),
                     corrects=int(event_id),
+                    corrected_note=None if note is None else note.strip(),
                 )
             except (ValueError, TypeError):
                 if conflict is None:
@@ -410,6 +414,7 @@ def event_row(case_id: int, event: CaseEvent) -> tuple:
         utc_now(),
         None if event.measured_on is None else event.measured_on.isoformat(),
         event.corrects,
+        event.corrected_note,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import QDate, QSignalBlocker, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -66,7 +66,12 @@ def deadline_html(
     if deadline.due is None:
         warning = html.escape(in_interface_language(deadline.warning or ""))
         return f"<span style='color:{colour(WARNING, on)}'>{label}: {warning}</span>"
-    if deadline.closed_unmet:  # red: missed, though closing means it is owed no more
+    if deadline.withdrawn_on is not None:
+        # Neither done nor missed: there was no act. Overdue before it stays said (in red),
+        # as the reports counted it until the withdrawal.
+        before = "，此前已逾期" if deadline.late else ""
+        state = f"因撤销终止（{deadline.withdrawn_on.isoformat()} 撤销案件{before}）"
+    elif deadline.closed_unmet:  # red: missed, though closing means it is owed no more
         state = f"{deadline.missed_zh}（{deadline.done_on.isoformat()} 已结案）"
     elif deadline.done and deadline.late:
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
@@ -128,13 +133,28 @@ def lawful_spot_html(verdict: ledger.Verdict, on: QWidget | None = None) -> str:
 
 
 def history_text(case: cases.Case, event: cases.CaseEvent) -> str:
-    """An event's date as first recorded, with each correction of it and its reason."""
-    first = case.as_recorded(event).date.isoformat()
-    corrections = "；".join(
-        f"已更正为 {c.date.isoformat()}：{isolated(c.note)}（{isolated(c.person)}）"
-        for c in case.corrections_of(event)
-    )
-    return f"{first}（{corrections}）" if corrections else first
+    """An event's date as first recorded, with each correction of it (what it put right) and
+    its reason."""
+    first = day = case.as_recorded(event).date
+    said = []
+    for c in case.corrections_of(event):
+        what = [f"已更正为 {c.date.isoformat()}"] if c.date != day else []
+        if c.corrected_note is not None:
+            what.append("备注已更正")
+        day = c.date
+        # Its documents alone, or nothing new: said as before, by the date it stands at.
+        what = "、".join(what) or f"已更正为 {c.date.isoformat()}"
+        said.append(f"{what}：{isolated(c.note)}（{isolated(c.person)}）")
+    return f"{first.isoformat()}（{'；'.join(said)}）" if said else first.isoformat()
+
+
+def remarks_html(case: cases.Case, event: cases.CaseEvent) -> str:
+    """An event's remarks as they stand; once a correction put them right, the remarks as
+    first recorded after them, struck through (原：…): the history keeps both."""
+    shown = field_html(event.note)
+    if case.remarks_corrected(event):
+        shown += f"（原：<s>{field_html(case.as_recorded(event).note)}</s>）"
+    return shown
 
 
 def _length(rules: dl.DeadlineRules, name: str) -> str:
@@ -264,6 +284,14 @@ class CasePanel(EntriesPanel):
         row.addWidget(self.reason, 1)
         row.addWidget(self.correct_button)
         correction.addRow(tr("Right date"), row)
+        # The step's remarks as they stand, to put right where they are wrong (a decision
+        # number mistyped, say); left as they are, the correction keeps them.
+        self.corrected_note = QPlainTextEdit(self)  # remarks may run over lines: kept so
+        self.corrected_note.setObjectName("correctedRemarks")
+        self.corrected_note.setMaximumHeight(60)
+        self.corrected_note.setTabChangesFocus(True)
+        correction.addRow(tr("Right remarks"), self.corrected_note)
+        self.corrected.currentIndexChanged.connect(self._fill_correction)
         # Shown on demand: two rows more on every case page pushed Save below the foot of a
         # short (scaled) panel, for a thing done now and then.
         self.correction_box = QWidget(self)
@@ -290,6 +318,7 @@ class CasePanel(EntriesPanel):
         # (laid out as one with them, Close went below the panel's foot at 150 %).
         self.lay_out(layout, buttons)
         self.refresh(page)
+        self._fill_correction()
         self._started = self._typed()
 
     def _typed(self) -> tuple[str, str, str]:
@@ -407,7 +436,7 @@ class CasePanel(EntriesPanel):
                 f"<p>{html.escape(history_text(case, event))} {html.escape(what)} "
                 f"{field_html(event.person)} "
                 f"{html.escape('；'.join(map(isolated, event.documents)))} "
-                f"{field_html(event.note)}</p>"
+                f"{remarks_html(case, event)}</p>"
             )
         self.summary.setHtml("".join(lines))
         self.stage.clear()
@@ -422,12 +451,30 @@ class CasePanel(EntriesPanel):
                 self.stage.setCurrentIndex(self.stage.findData(REPORT_ONLY))
         if case.stage in cases.WITHDRAW_FROM:
             self.stage.addItem(tr("Withdraw the case (opened in error or lawful)"), WITHDRAW)
-        self.corrected.clear()
-        for event in case.events:
-            if event.event_id is not None:
-                label = f"{event.date.isoformat()} {event.stage.label_zh}"
-                self.corrected.addItem(label, event.event_id)
-        self.corrected.setCurrentIndex(self.corrected.count() - 1)  # the last step, mostly
+        # Refilled without a word: what is typed in the correction's fields stays until a
+        # step is picked (_fill_correction), as a refused correction keeps it (_moved_on).
+        with QSignalBlocker(self.corrected):
+            self.corrected.clear()
+            for event in case.events:
+                if event.event_id is not None:
+                    label = f"{event.date.isoformat()} {event.stage.label_zh}"
+                    self.corrected.addItem(label, event.event_id)
+            self.corrected.setCurrentIndex(self.corrected.count() - 1)  # the last step, mostly
+
+    def _corrected_step(self) -> cases.CaseEvent | None:
+        """The step picked to be corrected, as it stands (corrected before, maybe)."""
+        event_id = self.corrected.currentData()
+        return next((e for e in self._case.events if e.event_id == event_id), None)
+
+    def _fill_correction(self) -> None:
+        """The correction's date and remarks start as the picked step has them: what is left
+        as it is stays so, and a correction of the remarks alone keeps the step's date (today
+        there would move the step)."""
+        step = self._corrected_step()
+        if step is None:
+            return
+        self.corrected_date.setDate(QDate(step.date.year, step.date.month, step.date.day))
+        self.corrected_note.setPlainText(step.note)
 
     def _current_calendar(self):
         return self._calendar() if callable(self._calendar) else self._calendar
@@ -456,10 +503,11 @@ class CasePanel(EntriesPanel):
         stays in the form (refresh does not touch it), to be checked and saved again."""
         stage, corrected = self.stage.currentData(), self.corrected.currentData()
         self.refresh()
-        for combo, data in ((self.stage, stage), (self.corrected, corrected)):
-            index = combo.findData(data)
-            if data is not None and index >= 0:
-                combo.setCurrentIndex(index)
+        with QSignalBlocker(self.corrected):  # the step as picked, its fields as typed
+            for combo, data in ((self.stage, stage), (self.corrected, corrected)):
+                index = combo.findData(data)
+                if data is not None and index >= 0:
+                    combo.setCurrentIndex(index)
         self.messages.setText(in_interface_language(str(error)))
 
     def _same_as_last(self, event: cases.CaseEvent) -> bool:
@@ -612,24 +660,34 @@ class CasePanel(EntriesPanel):
         if told is not None:  # said first: reading the case back below may fail
             self.saved_without_reply.emit(told)
         self.refresh()  # read back: the case as the ledger holds it
+        self._fill_correction()  # the new step is the one offered to correct
         self.stepped.emit(self.page)
         return True
 
     def record_correction(self) -> bool:
         """The Correct button's slot: the chosen step's right date, with the person and the
         reason; a refusal is said on the page, never raised into Qt. True once recorded."""
-        event_id = self.corrected.currentData()
-        if event_id is None:
+        step = self._corrected_step()
+        if step is None:
             return False
         day = self.corrected_date.date()
+        day = dt.date(day.year(), day.month(), day.day())
+        remarks = self.corrected_note.toPlainText().strip()
+        if day == step.date and remarks == step.note.strip():
+            self.messages.setText(
+                tr("Nothing to correct: give the right date or the right remarks of the step.")
+            )
+            return False
         told = None
         try:
             self.store.correct_case_event(
                 self.case_id,
-                int(event_id),
-                date=dt.date(day.year(), day.month(), day.day()),
+                int(step.event_id),
+                date=day,
                 person=self.person.text().strip(),
                 reason=self.reason.text(),
+                # Only remarks put right are recorded as such: the step's own stay its own.
+                note=None if remarks == step.note.strip() else remarks,
                 seen=self._seen,
             )
         except ledger.SavedWithoutReply as error:
@@ -646,5 +704,6 @@ class CasePanel(EntriesPanel):
         if told is not None:  # said first: reading the case back below may fail
             self.saved_without_reply.emit(told)
         self.refresh()
+        self._fill_correction()
         self.stepped.emit(self.page)
         return True

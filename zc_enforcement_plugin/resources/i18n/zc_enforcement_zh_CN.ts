@@ -2191,6 +2191,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Right remarks</source>
+      <translation>正确备注</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Correct a step…</source>
       <translation>更正步骤…</translation>
     </message>
@@ -2233,6 +2238,11 @@ REMOVED：删除的图斑数。</translation>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The case is closed: no further step is possible.</source>
       <translation>案件已结案，不能再进行下一步。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Nothing to correct: give the right date or the right remarks of the step.</source>
+      <translation>没有需要更正的内容：请填写该步骤正确的日期或正确的备注。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
