@@ -168,12 +168,13 @@ def test_a_patrol_under_an_office_s_old_name_is_refused_naming_the_new(provider,
     _run("recordpatrol", {**patrol, "OFFICE": NEW})  # under the new name, recorded
 
 
-def test_an_office_renamed_is_told_why_it_cannot_open_a_case_on_a_spot_of_its_old_name(
+def test_an_office_renamed_opens_a_case_on_a_spot_of_its_old_name_once_the_alias_says_so(
     pg_database, schema, tmp_path
 ):
     """Found by review: the office login set up with its new name sees its town's spots still
     delivered under the old SMC, but a case takes its spot's office: open_case said only a
-    bare row-security refusal. It says the spot's office, the login's, and what to do."""
+    bare row-security refusal. Without the alias it says the spot's office, the login's, and
+    what to do; with it (server schema 12) the case opens, under the spot's office."""
     from scripts import postgis_server as srv
     from zc_enforcement_plugin.core import ledger_postgis as lp
 
@@ -184,7 +185,6 @@ def test_an_office_renamed_is_told_why_it_cannot_open_a_case_on_a_spot_of_its_ol
             spot_id,
             Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", "2026-03-03", areas={"GDMJ": 100.0}),
         )
-        brigade.set_setting(ls.SETTING_OFFICE_ALIASES, {OLD: NEW})
     login, (_, towns) = next(
         (role, office) for role, office in srv.demo_offices().items() if office[0] == OLD
     )
@@ -200,4 +200,10 @@ def test_an_office_renamed_is_told_why_it_cannot_open_a_case_on_a_spot_of_its_ol
         office.open_case(ORIGIN_SPOT, spot_id=spot_id)
     said = str(refused.value)
     assert f"spot S9 has office (SMC) {OLD}, not this login's {NEW}" in said, said
-    assert "ask the brigade to deliver the spot again under the new name" in said
+    assert "ask the brigade to store it as an alias of the current name" in said
+    assert "deliver the spot again under the new name" in said
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        brigade.set_setting(ls.SETTING_OFFICE_ALIASES, {OLD: NEW})
+    with open_store(pg_database, schema, login, tmp_path) as office:
+        case_id = office.open_case(ORIGIN_SPOT, spot_id=spot_id)
+        assert office.case_record(case_id).office == OLD

@@ -207,7 +207,7 @@ def test_upgrading_a_schema_9_ledger_to_10_keeps_every_row(pg_database, tmp_path
         assert _as(conn, "SELECT " + _EVERYTHING) == before
     finally:
         conn.close()
-    assert _version(pg_database, name) == str(lps.PG_SCHEMA_VERSION) == "11"
+    assert _version(pg_database, name) == str(lps.PG_SCHEMA_VERSION)
     with open_store(pg_database, name, tmp_path=tmp_path) as brigade:  # opens, and reads it all
         assert brigade.cases() and brigade.case_conflicts() == []
         # and keeps, from now on, a case step refused as made on an older view of its case
@@ -252,4 +252,4 @@ def test_upgrading_to_10_keeps_and_names_cases_stored_away_from_their_origin(pg_
         assert _as(conn, "SELECT count(*) FROM pg_trigger WHERE tgname = 'ledger_cases_of_origin'")
     finally:
         conn.close()
-    assert _version(pg_database, name) == "11"
+    assert _version(pg_database, name) == str(lps.PG_SCHEMA_VERSION)

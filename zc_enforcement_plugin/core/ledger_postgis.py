@@ -1443,9 +1443,10 @@ class PostGISLedger(SqlLedger):
     def _spot_of_another_office_name(self, spot_id: int) -> LedgerError | None:
         """Why this office login may not open a case on a spot it sees, when it is that the
         spot's SMC is not this login's office name: an office renamed (its login set up with
-        the new name, the ledger's office aliases mapping the old) whose spots were delivered
-        under the old name keeps them by town, but a case takes its spot's office (server
-        schema 9 and 10). None when that is not why."""
+        the new name) whose spots were delivered under the old name keeps them by town, but a
+        case takes its spot's office (server schema 9 and 10), which the login answers for
+        once the ledger's office aliases map the old name to its own (server schema 12).
+        None when that is not why."""
         spot = self.spot(spot_id)
         own = self.configured_offices()
         if not spot.office or spot.office in own:
@@ -1454,11 +1455,15 @@ class PostGISLedger(SqlLedger):
         return LedgerError(
             f"图斑 {spot.number} 的自然资源所（SMC）为 {spot.office}，不是本登录的 {names}"
             "（所名更改后该图斑尚未按新名重新交付？）：案件须记在图斑的自然资源所下，未开启案件；"
-            "请执法监察大队按新所名重新交付该图斑，或由大队立案 / spot "
-            f"{spot.number} has office (SMC) {spot.office}, not this login's {names} (an "
-            "office renamed whose spot was not yet delivered again under the new name?): a "
-            "case is recorded at its spot's office, so none was opened; ask the brigade to "
-            "deliver the spot again under the new name, or to open the case"
+            f"若 {spot.office} 是本所旧名，请执法监察大队将其设为现名的别名（台帐设置 "
+            f"{ls.SETTING_OFFICE_ALIASES}，ledgersettings 的 OFFICE_ALIASES）后再立案，或按新所名"
+            f"重新交付该图斑，或由大队立案 / spot {spot.number} has office (SMC) {spot.office}, "
+            f"not this login's {names} (an office renamed whose spot was not yet delivered "
+            "again under the new name?): a case is recorded at its spot's office, so none was "
+            f"opened. If {spot.office} is this office's old name, ask the brigade to store it "
+            f"as an alias of the current name (the ledger setting {ls.SETTING_OFFICE_ALIASES}, "
+            "ledgersettings OFFICE_ALIASES) and open the case again, or to deliver the spot "
+            "again under the new name, or to open the case"
         )
 
     @_guarded_read

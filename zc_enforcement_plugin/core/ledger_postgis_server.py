@@ -663,13 +663,30 @@ def _migration_9(schema: str) -> list[str]:
     refuses in words (ledger_rows.resolve_case_opening). The spot and patrol are read as the
     office, so their own policies decide, as version 3's did. The brigade's policy is left as
     it is: its copy of a ledger (load_rows) keeps the rows as its source holds them."""
-    own_place = (
+    offices = f"(SELECT {schema}.zc_offices_of(current_user))"
+    return [
+        f"DROP POLICY office_own ON {ls.T_CASES}",
+        f"CREATE POLICY office_own ON {ls.T_CASES} TO {ROLE_OFFICE} USING "
+        f"({_own_place(schema, offices)}) WITH CHECK ({_own_new_case(schema, offices)})",
+    ]
+
+
+def _own_place(schema: str, offices: str) -> str:
+    """A case at one of the login's towns or, with no town, in one of `offices` (a subquery):
+    version 9's, with the login's offices, and version 12's, with its office names. A shipped
+    migration's SQL: never edit."""
+    return (
         f"(({ls.C_TOWN} IN (SELECT {schema}.zc_towns_of(current_user))) OR ({ls.C_TOWN} IS NULL "
-        f"AND {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user))))"
+        f"AND {ls.C_OFFICE} IN {offices}))"
     )
-    own_name = (
-        f"({ls.C_OFFICE} IS NULL OR {ls.C_OFFICE} IN (SELECT {schema}.zc_offices_of(current_user)))"
-    )
+
+
+def _own_new_case(schema: str, offices: str) -> str:
+    """What an office login's new case row is held to (version 9's rule, its office names
+    `offices` a subquery; version 12 gives the office's old names too): its own place, its own
+    name or none, an origin it sees, and its origin's office and town. A shipped migration's
+    SQL: never edit."""
+    own_name = f"({ls.C_OFFICE} IS NULL OR {ls.C_OFFICE} IN {offices})"
     # NULL columns of the spot (a delivery without SMC): what the case gives stands, as in
     # resolve_case_opening; the case's own must then still be the login's (own_name, own_place).
     of_origin = (
@@ -687,11 +704,7 @@ def _migration_9(schema: str) -> list[str]:
         f"{schema}.{ls.T_SPOTS})) AND ({ls.C_PATROL_ID} IS NULL OR {ls.C_PATROL_ID} IN "
         f"(SELECT {ls.C_PATROL_NUMBER} FROM {schema}.{ls.T_PATROLS}))"
     )
-    return [
-        f"DROP POLICY office_own ON {ls.T_CASES}",
-        f"CREATE POLICY office_own ON {ls.T_CASES} TO {ROLE_OFFICE} USING ({own_place}) "
-        f"WITH CHECK ({own_place} AND {own_name} AND {visible} AND {of_origin})",
-    ]
+    return f"{_own_place(schema, offices)} AND {own_name} AND {visible} AND {of_origin}"
 
 
 # The server's function naming what keeps a case row from its origin (version 10).
@@ -893,6 +906,64 @@ def _remark_correction_checks() -> list[tuple[str, str, str]]:
     ]
 
 
+# The server's functions of an office renamed (version 12): the ledger's office aliases, each
+# old name with its current one, and the office names an office login answers for.
+OFFICE_ALIASES = "zc_office_aliases"
+MY_OFFICE_NAMES = "zc_my_office_names"
+
+
+def _office_names_sql(schema: str) -> list[str]:
+    """zc_office_aliases() and zc_my_office_names(), which version 12's policies read.
+
+    zc_office_aliases(): the setting office_aliases (the brigade's alone to store) as
+    ledger_records.office_aliases_from reads it, each old name with the last name it became
+    (renamed twice, both old names go to the last); none at all when the plugin would refuse
+    the setting: not a JSON object, a name not text, empty or renamed to itself, names renamed
+    in a circle. A setting typed by hand so (psql) widens nothing, and never raises: a policy
+    that raised would shut every office out of the ledger.
+
+    zc_my_office_names(): the login's office (zc_offices_of) and every old name whose current
+    name it is: old -> new as the brigade wrote it, never back, so a login still named the old
+    name gains nothing of the new, and no login another office's rows but those the brigade
+    aliased to its name. Read as the login (which may read the settings, not change them)."""
+    settings = f'"{schema}".{ls.T_SETTINGS}'
+    text = "a.value #>> '{}'"  # a JSON string's text
+    return [
+        f"""CREATE FUNCTION {OFFICE_ALIASES}() RETURNS TABLE (old_name text, current_name text)
+            LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
+            DECLARE aliases jsonb;
+            BEGIN
+              SELECT {ls.C_VALUE}::jsonb INTO aliases FROM {settings}
+                WHERE {ls.C_KEY} = '{ls.SETTING_OFFICE_ALIASES}';
+              IF jsonb_typeof(aliases) IS DISTINCT FROM 'object' OR EXISTS (
+                SELECT 1 FROM jsonb_each(aliases) a WHERE jsonb_typeof(a.value) <> 'string'
+                  OR btrim(a.key) = '' OR btrim({text}) = '' OR a.key = {text})
+              THEN
+                RETURN;
+              END IF;
+              -- Each old name followed to a name no alias renames; one in a circle never gets
+              -- there (a chain of n aliases ends within n steps), and refuses them all.
+              RETURN QUERY WITH RECURSIVE chain (old, name, steps) AS (
+                  SELECT a.key, {text}, 1 FROM jsonb_each(aliases) a
+                UNION ALL
+                  SELECT c.old, aliases ->> c.name, c.steps + 1 FROM chain c
+                  WHERE aliases ? c.name
+                    AND c.steps <= (SELECT count(*) FROM jsonb_object_keys(aliases))
+              ), ended AS (SELECT c.old, c.name FROM chain c WHERE NOT aliases ? c.name)
+              SELECT e.old, e.name FROM ended e WHERE (SELECT count(*) FROM ended)
+                = (SELECT count(*) FROM jsonb_object_keys(aliases));
+            EXCEPTION WHEN invalid_text_representation THEN
+              RETURN;  -- not JSON at all
+            END $$""",
+        f"""CREATE FUNCTION {MY_OFFICE_NAMES}() RETURNS SETOF text
+            LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+              SELECT "{schema}".zc_offices_of(current_user)
+              UNION
+              SELECT a.old_name FROM "{schema}".{OFFICE_ALIASES}() a
+              WHERE a.current_name IN (SELECT "{schema}".zc_offices_of(current_user)) $$""",
+    ]
+
+
 def _migration_11(schema: str) -> list[str]:
     """Version 11: ledger_schema version 8, a correction putting right a step's remarks too
     (ledger_schema.C_CORRECTED_NOTE), on the history and on the refused steps kept beside it.
@@ -912,6 +983,33 @@ def _migration_11(schema: str) -> list[str]:
     return statements
 
 
+def _migration_12(schema: str) -> list[str]:
+    """Version 12: an office renamed sees, and carries on, what it recorded under its old name.
+
+    The rows keep the office name they were written with (append-only), and the brigade stores
+    the old name as an alias of the new (the setting office_aliases), by which the reports
+    count them under the new. But up to version 10 the policies compared a row's office with
+    the login's office name alone: once its login was given the new name, an office lost sight
+    of the patrols of its old name and of the cases known by that name alone (a patrol's case
+    has no town), so it could record no step on them, and could open no case on its spot still
+    delivered under the old SMC (a case takes its spot's office). Every policy comparing a
+    row's office with the login's now reads zc_my_office_names (_office_names_sql): the cases'
+    (what it sees, and a new case's own place and name: version 9's rule otherwise unchanged)
+    and the patrols' reading. A new patrol is still recorded under the office's name now, as
+    the plugin records it (recordpatrol refuses the old name, naming the new): the patrols'
+    WITH CHECK stays version 1's. No row is changed; an office's verdicts, evidence, case
+    events and refused saves follow the spots and cases it sees, as before."""
+    mine = f'(SELECT "{schema}".{MY_OFFICE_NAMES}())'
+    towns = f'(SELECT "{schema}".zc_towns_of(current_user))'
+    sees = f"{ls.C_TOWN} IN {towns} OR {ls.C_OFFICE} IN {mine}"
+    return [
+        *_office_names_sql(schema),
+        f"ALTER POLICY office_own ON {ls.T_CASES} USING ({sees}) "
+        f"WITH CHECK ({_own_new_case(schema, mine)})",
+        f"ALTER POLICY office_own ON {ls.T_PATROLS} USING ({ls.C_OFFICE} IN {mine})",
+    ]
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -924,6 +1022,7 @@ PG_MIGRATIONS = (
     _migration_9,
     _migration_10,
     _migration_11,
+    _migration_12,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -1095,14 +1194,23 @@ def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
     """The cases recorded before version 9 in an office's name that is not their own: a town
     the office map gives to another office, or a patrol of another office. Kept (append-only),
     and counted against the office named in its monthly ranking until the brigade sees to them;
-    a spot delivered again to another office is not one (its town's office opened it)."""
+    a spot delivered again to another office is not one (its town's office opened it), nor a
+    case under an office's old name aliased to the name the office map gives it (version 12):
+    the office sees it, and the reports count it, as its own."""
+    office = f"c.{ls.C_OFFICE}"
+    cursor.execute("SELECT to_regprocedure(%s)", (f"{OFFICE_ALIASES}()",))
+    if cursor.fetchone()[0] is not None:  # else a server brought to an older version
+        office = (
+            f"coalesce((SELECT a.current_name FROM {OFFICE_ALIASES}() a "
+            f"WHERE a.old_name = c.{ls.C_OFFICE}), c.{ls.C_OFFICE})"
+        )
     cursor.execute(
         f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, p.{ls.C_OFFICE} "
         f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
         f"ON p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID} WHERE c.{ls.C_OFFICE} IS NOT NULL AND ("
         f"(c.{ls.C_TOWN} IN (SELECT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}) AND NOT EXISTS (SELECT 1 "
         f"FROM {T_OFFICE_TOWNS} m WHERE m.{ls.C_TOWN} = c.{ls.C_TOWN} "
-        f"AND m.{ls.C_OFFICE} = c.{ls.C_OFFICE})) "
+        f"AND m.{ls.C_OFFICE} = {office})) "
         f"OR (c.{ls.C_ORIGIN} = 'patrol' AND p.{ls.C_OFFICE} <> c.{ls.C_OFFICE})) "
         f"ORDER BY c.{ls.C_ID}"
     )
