@@ -4080,3 +4080,24 @@ def test_on_a_300_px_panel_every_button_wraps_whole_into_view(
         dock.deleteLater()
         if translator is not None:
             QCoreApplication.removeTranslator(translator)
+
+
+def test_every_text_colour_reads_at_wcag_aa_on_its_background():
+    """Every colour the dock draws text in (messages.COLOURS), its light variant on the light
+    panel (white) and its dark one on QGIS's Night Mapping panel (#222), reads at 4.5:1 at
+    least (WCAG AA for normal text). The light due-soon orange, #e65100, read at 3.8:1."""
+    from qgis.PyQt.QtGui import QColor
+
+    from zc_enforcement_plugin.ui.messages import COLOURS
+
+    light_background, dark_background = QColor("#ffffff"), QColor("#222222")
+    low = {
+        f"{role} {variant}": round(_contrast(QColor(colour), background), 2)
+        for role, (light, dark) in COLOURS.items()
+        for variant, colour, background in (
+            ("light", light, light_background),
+            ("dark", dark, dark_background),
+        )
+        if _contrast(QColor(colour), background) < 4.5
+    }
+    assert not low, low
