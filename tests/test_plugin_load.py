@@ -235,11 +235,42 @@ def test_the_verification_panel_opens_wide_enough_for_its_buttons(qgis_iface, qg
         plugin.dock.show()
         for _ in range(5):
             QApplication.processEvents()
-        wanted = plugin.dock.home.minimumSizeHint().width()
-        assert wanted > 300
-        # The page scrolls inside the dock: the dock itself must be as wide as the page.
-        assert plugin.dock.width() >= wanted  # every button in view, no side scrolling
+        # The page fits those 300 px (its rows wrap), but shown at its best the first time:
+        # every column of the list in view and each row of buttons on one line.
+        assert plugin.dock.least_width() <= 300 < plugin.dock.fitting_width()
+        assert plugin.dock.width() >= plugin.dock.fitting_width()
         assert window.dockWidgetArea(plugin.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    finally:
+        plugin.unload()
+        window.close()
+
+
+def test_a_panel_narrowed_by_the_user_is_not_widened_again_when_shown(qgis_iface, qgis_app):
+    """Narrowed to 300 px on a small screen (its rows of buttons then wrap), the panel was
+    widened back to its best width each time it was shown again: a click on the Toolbox's
+    tab and back, or QGIS laying out its panels again. Only a panel narrower than its page
+    whole across is widened."""
+    from qgis.PyQt.QtCore import Qt
+
+    window, toolbox, iface = _window_with_toolbox(qgis_iface, 1366, 768)
+    plugin = classFactory(iface)
+    plugin.initGui()
+    try:
+        plugin.dock.show()
+        _settle()
+        assert plugin.dock.width() >= plugin.dock.fitting_width()  # its first showing
+        window.resizeDocks([plugin.dock], [300], Qt.Orientation.Horizontal)
+        _settle()
+        assert plugin.dock.width() == 300
+        toolbox.raise_()  # the Toolbox's tab, then the panel's again
+        _settle()
+        plugin.dock.raise_()
+        _settle()
+        assert plugin.dock.isVisible() and plugin.dock.width() == 300
+        plugin.dock.hide()
+        plugin.dock.show()
+        _settle()
+        assert plugin.dock.width() == 300
     finally:
         plugin.unload()
         window.close()

@@ -3966,3 +3966,138 @@ def test_on_a_dark_theme_every_coloured_text_of_the_panel_reads(dock, ledger_pat
     show(light)  # as before on a light palette
     runs = _coloured_texts(dock.details)
     assert {colour for colour, text in runs if "已逾期" in text} == {"#b00020"}, runs
+
+
+# QGIS's window in logical px on a 1366×768 screen at 150 % and at 125 %, and the width QGIS
+# gives a new panel there (what the reviewers' laptops showed: the panel narrower than its page).
+SCALED_1366_WINDOWS = {"150%": (910, 512), "125%": (1093, 614)}
+NARROW_PANEL = 300
+
+
+def _the_pages_buttons(page) -> list:
+    """The buttons a user presses on ``page``: not those inside a field (a line edit's clear
+    button, the file widget's "…"), which the field draws as it likes."""
+    from qgis.gui import QgsFileWidget
+    from qgis.PyQt.QtWidgets import QAbstractButton, QLineEdit
+
+    def in_a_field(button) -> bool:
+        parent = button.parentWidget()
+        while parent is not None and parent is not page:
+            if isinstance(parent, (QgsFileWidget, QLineEdit)):
+                return True
+            parent = parent.parentWidget()
+        return False
+
+    return [
+        button
+        for button in page.findChildren(QAbstractButton)
+        if button.isVisible() and not in_a_field(button)
+    ]
+
+
+def _buttons_whole_across(page, at_foot: list) -> None:
+    """No sideways scrolling of ``page`` in the panel, and each of its buttons as wide as its
+    text asks and inside the panel's viewport across; those ``at_foot`` whole in view."""
+    area = _stack_area(page)
+    viewport = area.viewport().rect()
+    assert area.horizontalScrollBar().maximum() == 0, (type(page).__name__, page.width())
+    buttons = _the_pages_buttons(page)
+    assert all(button in buttons for button in at_foot)
+    for button in buttons:
+        name = button.objectName() or button.text()
+        left = button.mapTo(area.viewport(), QPoint(0, 0)).x()
+        assert left >= 0 and left + button.width() <= viewport.width(), (name, left)
+        assert button.width() >= button.sizeHint().width(), (name, button.width())
+    for button in at_foot:
+        assert _whole_in_view(button, area), button.objectName() or button.text()
+        assert button.visibleRegion().boundingRect() == button.rect(), button.text()
+
+
+@pytest.mark.parametrize(
+    ("language", "scaling"), [("zh_CN", "150%"), ("en", "125%"), ("en", "150%")]
+)
+def test_on_a_300_px_panel_every_button_wraps_whole_into_view(
+    qgis_iface, qgis_new_project, ledger_path, tmp_path, language, scaling
+):
+    """At 1366×768 and 150 % (and in English at 125 or 150 %) QGIS gives the panel 300 px:
+    the page was 656 px wide, the rows of buttons (共享…, the move and verdict buttons, the
+    forms' Cancel and Save) cut at the right and the page scrolled sideways. The rows wrap
+    instead: every button whole and as wide as its text, nothing scrolls sideways but the
+    list, on the review page and on each page on top of it."""
+    from qgis.PyQt.QtCore import QCoreApplication
+    from qgis.PyQt.QtWidgets import QApplication, QDialogButtonBox, QLabel, QMainWindow
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN") if language == "zh_CN" else None
+    assert language == "en" or translator is not None
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("map"))
+    dock = VerificationDock(window, qgis_iface)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(*SCALED_1366_WINDOWS[scaling])
+    window.show()
+    window.resizeDocks([dock], [NARROW_PANEL], Qt.Orientation.Horizontal)
+
+    def settle():
+        for _ in range(4):
+            QApplication.processEvents()
+
+    try:
+        dock.open_ledger(str(ledger_path))
+        _judge_illegal(dock, dt.date(2025, 3, 3))
+        dock._show_current()
+        settle()
+        assert dock.width() == NARROW_PANEL
+        window.grab().save(str(tmp_path / f"review_{language}_{scaling}.png"))
+        foot = [dock.previous_button, dock.next_button, dock.unverified_button]
+        foot += [dock.zoom_button, dock.attach_button, dock.case_button, *dock.verdict_buttons]
+        _buttons_whole_across(dock.home, foot)
+        assert dock.least_width() <= NARROW_PANEL < dock.fitting_width()
+        # The rows did wrap: the move buttons on two rows, the spot's own on two.
+        assert dock.unverified_button.y() > dock.previous_button.y()
+        # The list scrolls sideways within itself, its first column (the spot's number) whole.
+        assert dock.queue_view.horizontalScrollBar().maximum() > 0
+        assert dock.queue_view.columnWidth(0) <= dock.queue_view.viewport().width()
+
+        for open_page in (
+            lambda: dock.open_verdict_form(ls.VERDICT_ILLEGAL),
+            dock.open_case_panel,
+            dock.open_patrol_case_form,
+        ):
+            page = open_page()
+            settle()
+            name = type(page).__name__
+            window.grab().save(str(tmp_path / f"{name}_{language}_{scaling}.png"))
+            box = page.findChild(QDialogButtonBox)
+            _buttons_whole_across(page, box.buttons())
+            page.acceptPanel()
+            settle()
+    finally:
+        dock.stack.acceptAllPanels()
+        dock.cleanup()
+        window.close()
+        dock.deleteLater()
+        if translator is not None:
+            QCoreApplication.removeTranslator(translator)
+
+
+def test_every_text_colour_reads_at_wcag_aa_on_its_background():
+    """Every colour the dock draws text in (messages.COLOURS), its light variant on the light
+    panel (white) and its dark one on QGIS's Night Mapping panel (#222), reads at 4.5:1 at
+    least (WCAG AA for normal text). The light due-soon orange, #e65100, read at 3.8:1."""
+    from qgis.PyQt.QtGui import QColor
+
+    from zc_enforcement_plugin.ui.messages import COLOURS
+
+    light_background, dark_background = QColor("#ffffff"), QColor("#222222")
+    low = {
+        f"{role} {variant}": round(_contrast(QColor(colour), background), 2)
+        for role, (light, dark) in COLOURS.items()
+        for variant, colour, background in (
+            ("light", light, light_background),
+            ("dark", dark, dark_background),
+        )
+        if _contrast(QColor(colour), background) < 4.5
+    }
+    assert not low, low

@@ -40,6 +40,7 @@ class ZcEnforcementPlugin:
         # Set in _add_dock, used once the panel is first shown docked (_fit_dock).
         self._never_placed = False
         self._size_to_restore: QSize | None = None
+        self._fitted = False  # given its best width once since loaded (_fit_dock)
         self.actions: list[QAction] = []
         self.toolbar = None
 
@@ -143,7 +144,16 @@ class ZcEnforcementPlugin:
             # Once the window has laid the panel out: resized before, it kept the height given.
             dock = self.dock
             QTimer.singleShot(0, lambda: self.dock is dock and restore_height(window, dock, size))
-        wanted = max(self.dock.fitting_width(), size.width() if size is not None else 0)
+        # Its saved width after a reload; else at its first showing the width that shows the
+        # page at its best; after that never narrower than the page whole across (least_width,
+        # ~300 px), so that a width the user chose is kept: widened back to the best width at
+        # each showing (the Toolbox's tab clicked and back, the panel hidden and shown), a
+        # panel narrowed on a small screen did not stay so.
+        fitted, self._fitted = self._fitted, True
+        if size is not None:
+            wanted = max(self.dock.least_width(), size.width())
+        else:
+            wanted = self.dock.least_width() if fitted else self.dock.fitting_width()
         if self.dock.width() < wanted:
             window.resizeDocks([self.dock], [wanted], Qt.Orientation.Horizontal)
 

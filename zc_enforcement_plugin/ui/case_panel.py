@@ -305,9 +305,9 @@ class CasePanel(EntriesPanel):
         )
         buttons.accepted.connect(self.record_step)
         buttons.rejected.connect(self.leave)  # Close with a step typed asks about it
-        self.show_correction = buttons.addButton(
-            tr("Correct a step…"), QDialogButtonBox.ButtonRole.ActionRole
-        )
+        # Beside the box, not in it: the three buttons in a box were wider than the panel at
+        # 150 % (a box lays its buttons on one row); here Save and Close wrap below it.
+        self.show_correction = QPushButton(tr("Correct a step…"), self)
         self.show_correction.setObjectName("showCorrection")
         self.show_correction.setCheckable(True)
         self.show_correction.toggled.connect(self.correction_box.setVisible)
@@ -316,7 +316,7 @@ class CasePanel(EntriesPanel):
         # The summary takes the spare height and scrolls on its own; on a panel too short for
         # its least height and the step's fields, they scroll together above the buttons
         # (laid out as one with them, Close went below the panel's foot at 150 %).
-        self.lay_out(layout, buttons)
+        self.lay_out(layout, buttons, self.show_correction)
         self.refresh(page)
         self._fill_correction()
         self._started = self._typed()

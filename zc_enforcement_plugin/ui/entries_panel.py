@@ -8,6 +8,8 @@ or, where leaving can wait, stay on the page.
 
 Each such page keeps its refusal line and its Save/Cancel in a footer at its foot, always in
 view, with its fields scrolling above it; Ctrl+Return (or Ctrl+Enter) saves from any field.
+On a narrow panel (300 px, a 1366×768 screen at 150 %) its fields go under their labels and
+its buttons onto a second row, rather than the page scrolling sideways with Save cut off.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QLabel,
     QLayout,
@@ -34,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import clock
 from ..i18n import tr
+from .flow_layout import FlowLayout
 from .messages import LOG_TAG, plain_html
 
 # The forms' dates as the ledger, the reports and Chinese forms write them (2026-11-27), in
@@ -64,6 +68,24 @@ def done_date_edit(parent) -> QDateEdit:
     return edit
 
 
+def fit_narrow(layout: QLayout) -> None:
+    """Each form in ``layout`` (and in its group boxes) fitted to a narrow panel: a field that
+    does not fit beside its label goes under it, and a label longer than the panel is wide
+    wraps (a form as wide as its longest label and field made the page scroll sideways)."""
+    for index in range(layout.count()):
+        item = layout.itemAt(index)
+        if item.layout() is not None:
+            fit_narrow(item.layout())
+        elif item.widget() is not None and item.widget().layout() is not None:
+            fit_narrow(item.widget().layout())
+    if isinstance(layout, QFormLayout):
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        for row in range(layout.rowCount()):
+            label = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label is not None and isinstance(label.widget(), QLabel):
+                label.widget().setWordWrap(True)
+
+
 # The keys that save a page from any of its fields (Return alone goes on moving or typing in
 # them: a QPlainTextEdit's new line, a combo box's list). Said on the Save button.
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
@@ -85,12 +107,14 @@ class EntriesPanel(QgsPanelWidget):
         self._closed = False  # accepted, by whichever hand: never accepted twice
         self.panelAccepted.connect(self._mark_closed)
 
-    def lay_out(self, body: QLayout, buttons: QDialogButtonBox) -> None:
+    def lay_out(self, body: QLayout, buttons: QDialogButtonBox, *more: QWidget) -> None:
         """The page's layout: ``body`` (its fields) above a footer of ``messages`` and
-        ``buttons`` that stays in view. A body taller than the panel scrolls on its own: laid
-        out as one with the footer, the whole page scrolled in the panel stack, and on a
-        1536×864 QGIS the verdict form's Save lay at the panel's foot, 2 px of it in view, with
-        the reason a save was refused below (and the case page's Close, at 150 % scaling)."""
+        ``buttons`` (after the buttons ``more``, on a row that wraps) that stays in view. A body
+        taller than the panel scrolls on its own: laid out as one with the footer, the whole
+        page scrolled in the panel stack, and on a 1536×864 QGIS the verdict form's Save lay at
+        the panel's foot, 2 px of it in view, with the reason a save was refused below (and
+        the case page's Close, at 150 % scaling)."""
+        fit_narrow(body)
         page = QVBoxLayout(self)
         page.setContentsMargins(0, 0, 0, page.contentsMargins().bottom())
         content = QWidget(self)
@@ -111,7 +135,8 @@ class EntriesPanel(QgsPanelWidget):
         footer.setContentsMargins(margins.left(), 0, margins.right(), 0)
         page.addLayout(footer)
         footer.addWidget(self.messages)
-        footer.addWidget(buttons)
+        # The box puts its own buttons at its right, and takes the row's spare width for that.
+        footer.addLayout(FlowLayout().add_widgets(*more, buttons))
         save = buttons.button(QDialogButtonBox.StandardButton.Save)
         keys = " / ".join(SAVE_KEYS)
         save.setToolTip(tr("Save ({keys}, from any field of the page)").format(keys=keys))

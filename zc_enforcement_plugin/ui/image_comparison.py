@@ -22,6 +22,9 @@ SPOT_OUTLINE = QColor(255, 40, 40)
 # Room around the spot, as a share of its size, so the surroundings show what changed.
 ZOOM_MARGIN = 1.5
 MIN_VIEW_M = 120.0  # a tiny spot is still shown with enough context to judge it
+# The canvases' least size in px: two abreast fit the list's area on a 300 px panel.
+CANVAS_MIN_WIDTH = 120
+CANVAS_MIN_HEIGHT = 160
 
 
 class ImageComparison(QWidget):
@@ -48,7 +51,8 @@ class ImageComparison(QWidget):
             canvas = QgsMapCanvas(self)
             canvas.setObjectName(f"imageCanvas{column}")
             canvas.setCanvasColor(QColor("white"))
-            canvas.setMinimumSize(160, 160)
+            # Two side by side fit a panel of 300 px (a 1366×768 screen at 150 %).
+            canvas.setMinimumSize(CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT)
             layout.addWidget(canvas, 2, column)
             outline = QgsRubberBand(canvas, GEOMETRY_POLYGON)
             outline.setStrokeColor(SPOT_OUTLINE)

@@ -16,7 +16,8 @@ from ..core.bidi import isolated
 LOG_TAG = "ZC Enforcement"  # the plugin's message log tab, and the title of its message bar
 # The dock's colours by what they say, each as (on a light background, on a dark one): a
 # theme such as QGIS's Night Mapping draws the panel on #222, where the light-background red
-# read at 2.2:1. Each reads at 4.5:1 at least (WCAG AA) on #222 in its dark variant.
+# read at 2.2:1. Each reads at 4.5:1 at least (WCAG AA): its light variant on white, its dark
+# one on #222 (test_every_text_colour_reads_at_wcag_aa_on_its_background).
 REFUSAL = "refusal"  # red: refusals, overdue deadlines, missing evidence, the criminal scale
 WARNING = "warning"  # amber: needs a look but stops nothing (a missing date, a geometry note)
 MUTED = "muted"  # grey: done, a party's period over, the limitation line
@@ -31,7 +32,8 @@ COLOURS = {
     WARNING: ("#8a6d00", "#e6b800"),
     MUTED: ("#616161", "#a5a5a5"),
     ON_TIME: ("#2e7d32", "#81c784"),
-    DUE_SOON: ("#e65100", "#ffab40"),
+    # A burnt orange, 5.5:1 on white: Material's #e65100 read at 3.8:1, under WCAG AA.
+    DUE_SOON: ("#b34700", "#ffab40"),
     LEGAL: ("#2e7d32", "#81c784"),
     ILLEGAL: ("#c62828", "#ff8a80"),
     OTHER: ("#616161", "#a5a5a5"),

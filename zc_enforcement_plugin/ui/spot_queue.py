@@ -110,7 +110,7 @@ MIN_ROWS_SHOWN = 4  # rows the list shows at its least height
 class SpotQueueView(QTableView):
     """The queue as the dock shows it: each column as wide as the widest text it can hold, so
     that the list never changes its widths from one ledger or scroll to the next and its width
-    (the panel's width, see minimumSizeHint) is known before any ledger is open; and the
+    (the panel's width, see sizeHint) is known before any ledger is open; and the
     current spot's row kept whole in view, also when the view is laid out or resized after
     the row was made current (a review reopened with the project showed the row half hidden)."""
 
@@ -152,17 +152,30 @@ class SpotQueueView(QTableView):
             shown = self.sizeHintForColumn(column) if self.model().rowCount() else 0
             self.setColumnWidth(column, max(width, shown))
 
+    def sizeHint(self):  # noqa: N802 - Qt API
+        """As wide as its columns, its scroll bar and frame: the width the plugin gives the
+        panel when there is room (VerificationDock.fitting_width), every column in view."""
+        hint = self.minimumSizeHint()
+        hint.setWidth(self._width_showing(self.column_widths()))
+        return hint
+
     def minimumSizeHint(self):  # noqa: N802 - Qt API
-        """As wide as its columns, its scroll bar and frame: the page is never made narrower
-        than the list (the plugin sizes the panel by the page's minimum width); as tall as
-        a few rows, which a short panel keeps in view (the rest of the page scrolls)."""
+        """As wide as the spot's number, the column a technician finds a spot by: on a panel
+        narrower than every column (300 px at 150 % scaling) the list scrolls sideways within
+        itself, where it made the whole page scroll sideways, its buttons cut. As tall as a
+        few rows, which a short panel keeps in view (the rest of the page scrolls)."""
         hint = super().minimumSizeHint()
+        hint.setWidth(self._width_showing(self.column_widths()[:1]))
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        frame = 2 * self.frameWidth()
-        hint.setWidth(sum(self.column_widths()) + scroll_bar + frame)
         rows = MIN_ROWS_SHOWN * self.verticalHeader().defaultSectionSize()
+        frame = 2 * self.frameWidth()
         hint.setHeight(self.horizontalHeader().sizeHint().height() + rows + scroll_bar + frame)
         return hint
+
+    def _width_showing(self, widths: list[int]) -> int:
+        """The view's width for columns of ``widths`` to show whole, beside its scroll bar."""
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return sum(widths) + scroll_bar + 2 * self.frameWidth()
 
     def show_row(self, row: int) -> None:
         """Select ``row`` and scroll it whole into view; -1 selects none."""

@@ -13,7 +13,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -108,22 +107,23 @@ class VerdictPanel(EntriesPanel):
         self.party = QLineEdit(self)
         form.addRow(tr("Party responsible"), self.party)
         self.stop_order = QCheckBox(tr("Stop order issued"), self)
-        form.addRow("", self.stop_order)
+        # The whole row, not beside an empty label: its Chinese text (已下达责令停止违法行为
+        # 通知书) and the label's column were wider than a 300 px panel.
+        form.addRow(self.stop_order)
 
         areas_box = QGroupBox(tr("Areas found on site (m²)"), self)
-        grid = QGridLayout(areas_box)
+        grid = QFormLayout(areas_box)
         self.areas: dict[str, QDoubleSpinBox] = {}
         # The areas last found on site, else screening's: a form saved again to change a remark
         # must not put the screening figures back (they would reach the spot's case too).
         measured = dict(current.areas) if current is not None and current.areas else {}
-        for index, name in enumerate(ls.VERDICT_AREA_FIELDS):
+        for name in ls.VERDICT_AREA_FIELDS:
             spin = QDoubleSpinBox(areas_box)
             spin.setRange(0, 1e9)
             spin.setDecimals(domain.AREA_DECIMALS)
             spin.setValue(self._starting_area(name, measured.get(name, spot.attributes.get(name))))
             # One figure a row: two a row made the form wider than the dock, Save off-screen.
-            grid.addWidget(QLabel(AREA_LABELS[name], areas_box), index, 0)
-            grid.addWidget(spin, index, 1)
+            grid.addRow(QLabel(AREA_LABELS[name], areas_box), spin)
             self.areas[name] = spin
         layout.addWidget(areas_box)
 

@@ -42,7 +42,6 @@ from qgis.PyQt.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -89,6 +88,7 @@ from .evidence_layer import (
     remove_evidence_points_layer,
     warn_of_losing_copies,
 )
+from .flow_layout import FlowLayout
 from .image_comparison import ImageComparison
 from .messages import (
     LOG_TAG,
@@ -121,6 +121,9 @@ LEDGER_ALGORITHMS = (
 # The least height of the list, page, images and evidence (they scroll within it): with the
 # rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
 REVIEW_AREA_MIN_HEIGHT = 180
+# The progress bar's least width: the page fits a panel of 300 px (QGIS's width for a new
+# panel, and what a 1366×768 screen at 150 % leaves), where the bar gave way to the counts.
+PROGRESS_MIN_WIDTH = 24
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
 # Docked, the panel is never shorter than its review page (the rows above and the buttons below
@@ -273,6 +276,10 @@ class VerificationDock(QgsDockWidget):
         area = self._page_area()
         if area is not None:  # another QGIS, laid out otherwise: the header stays in view
             area.viewport().installEventFilter(self)
+        self._refit_timer = QTimer(self)
+        self._refit_timer.setSingleShot(True)
+        self._refit_timer.timeout.connect(self._refit_page)
+        self.home.installEventFilter(self)
         self.topLevelChanged.connect(self._keep_page_height)
         self.setAcceptDrops(True)
         self.highlight = None
@@ -344,7 +351,9 @@ class VerificationDock(QgsDockWidget):
         self._bind_review_keys(page)
 
     def _build_ledger_row(self, page: QWidget) -> QHBoxLayout:
-        """The open ledger's path, its refresh button and the shared ledgers' menu."""
+        """The open ledger's path and its refresh button; the shared ledgers' menu is made
+        here, in the Tab order, and heads the actions row (beside the path, the row was wider
+        than a 300 px panel)."""
         row = QHBoxLayout()
         self.ledger_file = QgsFileWidget(page)
         self.ledger_file.setObjectName("ledgerFile")
@@ -380,13 +389,12 @@ class VerificationDock(QgsDockWidget):
         self.shared_button.setToolTip(tr("Open the shared ledger of a saved PostgreSQL connection"))
         shared_menu = self.shared_button.menu()
         shared_menu.aboutToShow.connect(lambda: self._fill_shared_menu(shared_menu))
-        row.addWidget(self.shared_button)
         return row
 
-    def _build_actions_row(self, page: QWidget) -> QHBoxLayout:
+    def _build_actions_row(self, page: QWidget) -> FlowLayout:
         """What is done on the whole ledger: import, export, the evidence check, the reports
         and the patrol cases. On a row of their own: beside the ledger path they made the
-        panel ~700 px wide and left the path a few letters."""
+        panel ~700 px wide and left the path a few letters; wrapped on a narrow panel."""
         self.import_button = self._button(tr("Import…"), self.import_batch, "importButton")
         self.export_button = self._button(tr("Export…"), self.export_results, "exportButton")
         self.check_button = self._button(tr("Check evidence"), self.check_evidence, "checkButton")
@@ -404,21 +412,19 @@ class VerificationDock(QgsDockWidget):
         self.patrol_cases_button.setToolTip(tr("Cases of acts found on patrol, not on a spot"))
         patrol_menu = self.patrol_cases_button.menu()
         patrol_menu.aboutToShow.connect(lambda: self._fill_patrol_cases_menu(patrol_menu))
-        row = QHBoxLayout()
-        for button in (
+        return FlowLayout().add_widgets(
+            self.shared_button,
             self.import_button,
             self.export_button,
             self.check_button,
             self.reports_button,
             self.patrol_cases_button,
-        ):
-            row.addWidget(button)
-        row.addStretch(1)
-        return row
+        )
 
-    def _build_filters(self, page: QWidget) -> QGridLayout:
-        """The queue's filters, three to a row."""
-        filters = QGridLayout()
+    def _build_filters(self, page: QWidget) -> FlowLayout:
+        """The queue's filters, as many to a row as the panel's width takes, each as wide as
+        its longest entry (three to a row of a grid made the page wider than 300 px)."""
+        filters = FlowLayout(fill=True)
         self.filter_boxes: dict[str, QComboBox] = {}
         for key, title in (
             ("batch", tr("Batch")),
@@ -430,15 +436,19 @@ class VerificationDock(QgsDockWidget):
         ):
             box = QComboBox(page)
             box.setObjectName(f"filter_{key}")
+            # As wide as its longest entry, the entries of the ledger opened: the row of
+            # filters wraps by these widths, and a box narrower than its entry cut it.
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.setToolTip(title)
             box.currentIndexChanged.connect(self._filters_changed)
-            filters.addWidget(box, len(self.filter_boxes) // 3, len(self.filter_boxes) % 3)
+            filters.add_widgets(box)
             self.filter_boxes[key] = box
         return filters
 
-    def _build_counter(self, page: QWidget) -> QHBoxLayout:
-        """Where the current spot is, the progress, and why a move did nothing."""
-        counts = QHBoxLayout()
+    def _build_counter(self, page: QWidget) -> FlowLayout:
+        """Where the current spot is, the progress, and why a move did nothing: on one row,
+        or on more where the panel is narrow."""
+        counts = FlowLayout()
         # Where the current spot is in the list shown (第 3 / 312 个), apart from the progress:
         # the verified count beside a list's length read as a place (0/n in the unverified list).
         self.position_label = plain_label(page)
@@ -448,16 +458,16 @@ class VerificationDock(QgsDockWidget):
         self.progress = QProgressBar(page)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
-        counts.addWidget(self.position_label)
-        counts.addSpacing(12)
-        counts.addWidget(self.count_label)
-        counts.addWidget(self.progress, 1)
+        # A bar, not a figure (the counts are beside it): on a narrow panel it gives way.
+        self.progress.setMinimumWidth(PROGRESS_MIN_WIDTH)
+        counts.add_widgets(self.position_label, self.count_label, self.progress)
         # Why a move did nothing (end of the list, nothing left to verify): a key that seems
         # dead makes a technician press it again and doubt the dock.
         self.notice = plain_label(page)
         self.notice.setObjectName("notice")
+        self.notice.setWordWrap(True)  # on a narrow panel on two lines, not past its edge
         self._style_notice()
-        counts.addWidget(self.notice)
+        counts.add_widgets(self.notice)
         return counts
 
     def _style_notice(self) -> None:
@@ -527,17 +537,19 @@ class VerificationDock(QgsDockWidget):
         )
         self.review_content.addWidget(splitter)
         self.review_area.setWidget(content)
-        # As wide as what it may hold, the rows above too (no sideways scrolling here: the page
-        # does that, and the same width either way), and at least as tall as a few rows.
+        # As wide as what it may hold at its narrowest, the rows above too (no sideways
+        # scrolling here: the list scrolls sideways within itself, and the rows wrap), and at
+        # least as tall as a few rows.
         scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         widest = max(splitter.minimumSizeHint().width(), self.header.minimumSizeHint().width())
         self.review_area.setMinimumWidth(widest + scroll_bar)
         self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
         return self.review_area
 
-    def _build_navigation(self) -> QGridLayout:
-        """Moving between spots on the first row; zoom, attach and case on the second."""
-        navigation = QGridLayout()
+    def _build_navigation(self) -> QVBoxLayout:
+        """Moving between spots on the first row; zoom, attach and case on the second. Each
+        row wraps on a narrow panel, its buttons sharing the width as a grid's columns did."""
+        navigation = QVBoxLayout()
         self.previous_button = self._button("←", self.go_previous, "previous")
         self.previous_button.setToolTip(tr("Previous spot (Left arrow)"))
         self.next_button = self._button("→", self.go_next, "next")
@@ -548,24 +560,25 @@ class VerificationDock(QgsDockWidget):
         self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
         self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
         self.case_button = self._button(tr("Case (C)"), self.open_case_panel, "case")
-        for column, widget in enumerate(
-            (self.previous_button, self.next_button, self.unverified_button)
-        ):
-            navigation.addWidget(widget, 0, column)
-        for column, widget in enumerate((self.zoom_button, self.attach_button, self.case_button)):
-            navigation.addWidget(widget, 1, column)
+        navigation.addLayout(
+            FlowLayout(fill=True).add_widgets(
+                self.previous_button, self.next_button, self.unverified_button
+            )
+        )
+        on_spot = (self.zoom_button, self.attach_button, self.case_button)
+        navigation.addLayout(FlowLayout(fill=True).add_widgets(*on_spot))
         return navigation
 
-    def _build_verdict_row(self) -> QHBoxLayout:
+    def _build_verdict_row(self) -> FlowLayout:
         """A button per verdict category, its key in its label."""
-        verdicts = QHBoxLayout()
+        verdicts = FlowLayout(fill=True)
         self.verdict_buttons = []
         for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
             label = f"{category} ({key})"
             button = self._button(
                 label, lambda c=category: self.open_verdict_form(c), f"verdict{key}"
             )
-            verdicts.addWidget(button)
+            verdicts.add_widgets(button)
             self.verdict_buttons.append(button)
         return verdicts
 
@@ -603,16 +616,29 @@ class VerificationDock(QgsDockWidget):
         return button
 
     def fitting_width(self) -> int:
-        """The panel's width for the review page to show whole (every button, every column of
-        the list): the page's own need, plus the scroll bar and frames the panel stack puts
-        around it. The plugin widens the docked panel to it when it is narrower."""
-        chrome = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
-        return self.home.minimumSizeHint().width() + chrome
+        """The panel's width for the review page to show at its best: every column of the
+        list in view and each row of buttons on one line, plus the scroll bar and frames the
+        panel stack puts around it. The plugin gives it to the panel shown the first time."""
+        margins = self.home.layout().contentsMargins()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        review = self.splitter.sizeHint().width() + scroll_bar + margins.left() + margins.right()
+        return max(self.home.sizeHint().width(), review) + self._page_chrome()
+
+    def least_width(self) -> int:
+        """The panel's narrowest width with the review page whole across: every button at
+        least as wide as its text (the rows wrap) and no sideways scrolling of the page (the
+        list scrolls sideways within itself). About 300 px, what QGIS gives a new panel."""
+        return self.home.minimumSizeHint().width() + self._page_chrome()
+
+    def _page_chrome(self) -> int:
+        """What the panel stack puts around a page across: its scroll bar and frames."""
+        return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
 
     def review_page_height(self, header_in_view: bool = True) -> int:
         """The review page's least height with the rows above the list in view (the ledger,
         actions, filters and counter), or, without ``header_in_view``, with them scrolling in
-        the list's area: the buttons and the list's least height alone."""
+        the list's area: the buttons and the list's least height alone. At the page's width:
+        its rows of buttons take more lines on a narrow panel (FlowLayout)."""
         page = self.home.minimumSizeHint().height()
         header = self.header.minimumSizeHint().height() + self.home.layout().spacing()
         in_view = self.header.parentWidget() is self.home
@@ -667,9 +693,29 @@ class VerificationDock(QgsDockWidget):
 
     def eventFilter(self, watched, event):  # noqa: N802 - Qt API
         # The panel stack's viewport resized: the room for the review page changed.
-        if event.type() == QEvent.Type.Resize:
+        if event.type() == QEvent.Type.Resize and watched is not self.home:
             self._place_header()
+        # The page laid out again, its rows of buttons wrapped onto more lines or fewer (the
+        # panel narrowed or widened): its least height changed, measured once it is laid out.
+        elif event.type() == QEvent.Type.LayoutRequest and watched is self.home:
+            self._refit_timer.start()
         return super().eventFilter(watched, event)
+
+    def _refit_page(self) -> None:
+        """The page's least height and the header's place, again after the page was laid out
+        anew (see eventFilter): narrowed, its wrapped rows need more height, and widened, less
+        (a panel shown first at 300 px and then widened kept the taller least height, and the
+        window grew past a 512 px screen's foot)."""
+        if sip.isdeleted(self.stack) or not self.isVisible():
+            return
+        # Not while the panel is narrower than the page (a panel being docked is a few px
+        # wide before the window gives it its width): there every button had a row of its
+        # own, and the window grew by that height for good.
+        area = self._page_area()
+        if area is not None and area.viewport().width() < self.home.minimumSizeHint().width():
+            return
+        self._keep_page_height()
+        self._place_header()
 
     def _keep_page_height(self, floating: bool | None = None) -> None:
         """Docked, keep the page's height (docked_least_height); floating, the user sizes the
@@ -679,7 +725,9 @@ class VerificationDock(QgsDockWidget):
 
     def showEvent(self, event):  # noqa: N802 - Qt API
         # Measured on each show: the window's height and the page's fonts may have changed.
-        self._keep_page_height()
+        # Once the page is laid out at the width shown: its rows wrapped at the width it had
+        # hidden (a few px) asked the window for their height, and it grew past the screen.
+        self._refit_timer.start()
         super().showEvent(event)
 
     def _take_back_arrow(self) -> None:
