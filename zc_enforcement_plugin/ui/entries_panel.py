@@ -68,6 +68,11 @@ def done_date_edit(parent) -> QDateEdit:
     return edit
 
 
+# A form label wider than this (logical px) wraps: it would not fit a 300 px panel beside the
+# page's margins with its field under it.
+WRAP_LABELS_WIDER_THAN = 240
+
+
 def fit_narrow(layout: QLayout) -> None:
     """Each form in ``layout`` (and in its group boxes) fitted to a narrow panel: a field that
     does not fit beside its label goes under it, and a label longer than the panel is wide
@@ -82,8 +87,12 @@ def fit_narrow(layout: QLayout) -> None:
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         for row in range(layout.rowCount()):
             label = layout.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label is not None and isinstance(label.widget(), QLabel):
-                label.widget().setWordWrap(True)
+            # Only a label that would not fit the panel wraps: QFormLayout sizes a wrapping
+            # label's column by Qt's guess of its width, which broke short two-word labels
+            # (其中永久基本农田 YJJBNTMJ) onto two lines even on a wide panel.
+            widget = None if label is None else label.widget()
+            if isinstance(widget, QLabel) and widget.sizeHint().width() > WRAP_LABELS_WIDER_THAN:
+                widget.setWordWrap(True)
 
 
 # The keys that save a page from any of its fields (Return alone goes on moving or typing in
