@@ -61,7 +61,6 @@ class ViewPieces:
     geoms: np.ndarray
     members: list[tuple[int, ...]]  # indices into `sources`, per piece
     sources: list[ViewSource]
-    source_geoms: np.ndarray  # each source's whole view area (buffer), input CRS
     area: np.ndarray
     crs: int | str
     area_method: AreaMethod
@@ -171,7 +170,6 @@ def view_areas(
         np.empty(0, dtype=object),
         [],
         sources,
-        np.empty(0, dtype=object),
         np.zeros(0),
         crs,
         method,
@@ -212,7 +210,6 @@ def view_areas(
         from_local(pieces, origin),
         members,
         sources,
-        from_local(src_buf, origin),
         area,
         crs,
         method,
