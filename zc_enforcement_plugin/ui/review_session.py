@@ -17,7 +17,7 @@ from ..core.report_basis import REFERRAL_FIELDS, spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 
 # A status filter of the dock's own: spots whose case is overdue, or that are judged 违法 with no
-# case opened and a deadline of the case they stand as (unopened_case) past due.
+# case opened and a deadline of the case they stand as (unopened_case_of) past due.
 STATUS_OVERDUE = "overdue"
 
 # A row of the list, as a saved spot's is read again (ledger.Spot holds these and more).
@@ -342,14 +342,6 @@ class ReviewSession:
             for record in self.store.cases(ledger.CaseFilter(spot_ids=spot_ids, closed=False))
             if cases.has_open_overdue(record.case, rules, calendar, today)
         ]
-
-    def unopened_case(self, spot_id: int, today: dt.date | None = None) -> cases.Case | None:
-        """The case a spot judged 违法 with no case opened stands as (its written report and
-        filing run from its verdict date, as the reports count them), else None."""
-        if self.store is None:
-            return None
-        spot, history = self.store.spot(spot_id), self.store.verdict_history(spot_id)
-        return unopened_case_of(spot, history, self.case_of(spot_id), today)
 
     def overdue_unopened_spots(
         self,
