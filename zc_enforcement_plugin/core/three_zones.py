@@ -20,6 +20,7 @@ from .areas import (
     shown_mu,
     to_local,
 )
+from .audit_base import feature_texts
 from .geometry_repair import make_valid
 
 Cancelled = cs.CampaignCancelled
@@ -97,15 +98,6 @@ class ViewSummary:
     messages: list[str] = field(default_factory=list)
     # One record per source and spot or mine in view: MC, LX, DXLB, BH, MJ (m² in view).
     details: list[dict] = field(default_factory=list)
-
-
-def _texts(values: Sequence | None, n: int, what: str) -> list[str]:
-    if values is None:
-        return [""] * n
-    out = ["" if v is None else str(v).strip() for v in values]
-    if len(out) != n:
-        raise ValueError(f"{n} geometries but {len(out)} {what}")
-    return out
 
 
 NAME_SEPARATOR_STAND_IN = "；"  # a full-width semicolon for one inside a source's name
@@ -246,8 +238,8 @@ def _view_sources(
         geoms = cs.as_geometry_array(feats.geoms)
         n = len(geoms)
         ids = cs.feature_ids(feats.ids, n)
-        kinds = _texts(feats.kinds, n, "kinds")
-        names = _texts(feats.names, n, "names")
+        kinds = feature_texts(feats.kinds, n, "kinds")
+        names = feature_texts(feats.names, n, "names")
         # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
         geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False, crs=crs)
         nameless: dict[str, list[int]] = {}  # kind -> its nameless features
