@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsProcessing, QgsWkbTypes
+from qgis.core import Qgis, QgsLayoutItemLabel, QgsProcessing, QgsWkbTypes
 
 QGIS_VERSION_INT = Qgis.QGIS_VERSION_INT
 
@@ -57,3 +57,7 @@ if hasattr(Qgis, "GeometryType"):
 else:
     GEOMETRY_POLYGON = QgsWkbTypes.PolygonGeometry
     GEOMETRY_POINT = QgsWkbTypes.PointGeometry
+
+# A layout label's text: a QgsTextFormat (textFormat/setTextFormat) from 3.24, a QFont
+# (font/setFont) before.
+LABEL_TEXT_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")

@@ -49,6 +49,7 @@ from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
+from ..compat import LABEL_TEXT_FORMAT
 from ..core import clock, disk, domain, evidence, export
 from ..core import staging as staging_files
 from ..fonts import use_chinese_font_in_layout
@@ -653,7 +654,7 @@ def mark_image_cover(
 
 
 def _label_font(label: QgsLayoutItemLabel) -> QFont:
-    return label.textFormat().toQFont() if hasattr(label, "textFormat") else label.font()
+    return label.textFormat().toQFont() if LABEL_TEXT_FORMAT else label.font()
 
 
 def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
