@@ -51,6 +51,7 @@ from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     COVER_MISSING,
     COVER_OUTSIDE,
     COVER_PARTIAL,
+    EXPORT_DATE_VARIABLE,
     IMAGE_COVER_FIELDS,
     ITEM_BEFORE_MAP,
     ITEM_MAIN_MAP,
@@ -499,7 +500,7 @@ def build(layout: QgsPrintLayout) -> None:
     # --- footer ----------------------------------------------------------------------------------
     footer_y = PAGE_H - 11
     sheet.label(
-        f"[% @{BUREAU_VARIABLE} %]　　导出日期：[% format_date(now(), 'yyyy-MM-dd') %]",
+        f"[% @{BUREAU_VARIABLE} %]　　导出日期：[% @{EXPORT_DATE_VARIABLE} %]",
         LEFT,
         footer_y,
         WIDTH * 0.7,

@@ -88,7 +88,7 @@ def test_a_case_due_on_monday_is_overdue_on_tuesday_morning_in_beijing(away_from
 def test_the_ledgers_cases_and_uncased_spots_are_overdue_by_the_beijing_day(
     away_from_beijing, store, calendar
 ):
-    from zc_enforcement_plugin.ui.review_session import ReviewSession
+    from zc_enforcement_plugin.ui.review_session import ReviewSession, unopened_case_of
 
     cased, uncased = add_spot(store, "S1"), add_spot(store, "S2")
     judge_illegal(store, cased, DISCOVERED)
@@ -100,7 +100,8 @@ def test_the_ledgers_cases_and_uncased_spots_are_overdue_by_the_beijing_day(
     session.store = store
     assert [r.case.case_id for r in session.overdue_cases()] == [case_id]
     assert session.overdue_unopened_spots(store.spots()) == {uncased}
-    assert file_case(session.unopened_case(uncased).deadlines(calendar=calendar)).late
+    unopened = unopened_case_of(store.spot(uncased), store.verdict_history(uncased), None)
+    assert file_case(unopened.deadlines(calendar=calendar)).late
 
 
 def test_reports_are_dated_and_count_overdue_by_the_beijing_day(

@@ -16,7 +16,13 @@ from shapely.geometry import box
 from tests.postgis_fixtures import new_schema, open_store
 from zc_enforcement_plugin.core import clock, domain, export, ledger_sql, reports
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.cases import DOC_WITHDRAWAL, ORIGIN_SPOT, CaseEvent, Stage
+from zc_enforcement_plugin.core.cases import (
+    DOC_WITHDRAWAL,
+    ORIGIN_SPOT,
+    CaseEvent,
+    Stage,
+    has_open_overdue,
+)
 from zc_enforcement_plugin.core.ledger import (
     CaseFilter,
     GeoPackageLedger,
@@ -278,8 +284,9 @@ def test_the_docks_overdue_filter_reads_in_statements_that_do_not_grow_with_the_
 ):
     """The dock's overdue filter finds the spots judged 违法 with no case opened whose deadlines
     have passed: read for all of them at once, not a spot, a history and a case query each."""
-    from zc_enforcement_plugin.ui.review_session import ReviewSession
+    from zc_enforcement_plugin.ui.review_session import ReviewSession, unopened_case_of
 
+    day = dt.date(2024, 6, 3)
     sent, late = {}, {}
     for count in (10, 40):
         store = make_store()
@@ -288,19 +295,20 @@ def test_the_docks_overdue_filter_reads_in_statements_that_do_not_grow_with_the_
         session.store = store
         spots = store.spots()
         with statements(store) as read:
-            late[count] = session.overdue_unopened_spots(spots, dt.date(2024, 6, 3))
+            late[count] = session.overdue_unopened_spots(spots, day)
         sent[count] = len(read)
-        # As judged spot by spot (the rule the spot page shows: unopened_case).
-        assert late[count] == {
-            s.id
-            for s in spots
-            if (case := session.unopened_case(s.id, dt.date(2024, 6, 3))) is not None
-            and any(
-                d.open and d.late
-                for d in case.deadlines(
-                    store.deadline_rules(), session.calendar, dt.date(2024, 6, 3)
-                )
+        # As judged spot by spot, by the rule the spot page shows (unopened_case_of).
+        by_spot = {
+            s.id: unopened_case_of(
+                store.spot(s.id), store.verdict_history(s.id), session.case_of(s.id), day
             )
+            for s in spots
+        }
+        rules = store.deadline_rules()
+        assert late[count] == {
+            spot_id
+            for spot_id, case in by_spot.items()
+            if case is not None and has_open_overdue(case, rules, session.calendar, day)
         }
     assert len(late[40]) > len(late[10]) > 0
     assert sent[10] == sent[40], f"statements by number of spots: {sent}"

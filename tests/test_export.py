@@ -1382,6 +1382,17 @@ def test_sheets_for_verified_spots_only(provider, field_ledger, tmp_path):
     assert all(number in text for number in verified)
 
 
+def test_the_sheets_are_dated_with_the_beijing_day_on_a_laptop_set_to_another_zone(
+    provider, field_ledger, away_from_beijing, tmp_path
+):
+    """The footer's 导出日期 is the plugin's day (core/clock.py), as every date it records: not
+    the day of this computer's zone, which reads the day before until 08:00 Beijing time."""
+    result = run_export(field_ledger, tmp_path, WITH_PDF=True, SHEETS_FOR=1)
+    pages = pdf_pages_text(result["PDF"])
+    exported_on = f"导出日期：{clock.today().isoformat()}"
+    assert len(pages) == 3 and all(exported_on in page for page in pages), pages
+
+
 def test_sheets_for_verified_only_without_verdicts_makes_no_pdf(provider, screened, tmp_path):
     store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
     assert store.import_batch(BATCH, screened).ok

@@ -26,7 +26,7 @@ from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.evidence import (
     check_evidence_integrity,
     parse_jpeg_exif,
-    read_jpeg_exif,
+    read_photo_exif,
     store_evidence_file,
 )
 from zc_enforcement_plugin.core.ledger import (
@@ -1286,7 +1286,7 @@ def test_exif_written_by_pillow_is_read_too(tmp_path):
     exif[0x8769] = {0x9003: "2023:11:30 08:01:02"}
     path = tmp_path / "pillow.jpg"
     Image.new("RGB", (16, 16), "green").save(path, exif=exif.tobytes())
-    info = read_jpeg_exif(path)
+    info = read_photo_exif(path)
     assert info.taken_at == "2023-11-30T08:01:02"
     assert (info.lat, info.lon) == pytest.approx((36.80847222, 117.96701389))
 
@@ -1961,11 +1961,11 @@ def test_exif_time_falls_back_to_digitized_and_a_blank_offset_is_left_out(tmp_pa
     """A camera that writes only DateTimeDigitized still dates its photo; an offset written
     as blanks (as many cameras do), or not in EXIF's ±HH:MM form, is no offset: the time stays
     one an ISO reader takes."""
-    digitized = read_jpeg_exif(_pillow_jpeg(tmp_path / "d.jpg", {0x9004: "2024:03:05 07:30:00"}))
+    digitized = read_photo_exif(_pillow_jpeg(tmp_path / "d.jpg", {0x9004: "2024:03:05 07:30:00"}))
     assert digitized.taken_at == "2024-03-05T07:30:00"
     for n, offset in enumerate(("      ", "GMT+8", "08:00")):
         tags = {0x9003: "2024:03:05 07:30:00", 0x9011: offset}
-        info = read_jpeg_exif(_pillow_jpeg(tmp_path / f"{n}.jpg", tags))
+        info = read_photo_exif(_pillow_jpeg(tmp_path / f"{n}.jpg", tags))
         assert info.taken_at == "2024-03-05T07:30:00", offset
 
 
@@ -1974,10 +1974,10 @@ def test_exif_gps_takes_lower_case_references_and_refuses_impossible_latitudes(t
 
     r = TiffImagePlugin.IFDRational
     south_west = {1: "s", 2: (r(1, 1), r(0, 1), r(0, 1)), 3: "w", 4: (r(2, 1), r(30, 1), r(0, 1))}
-    info = read_jpeg_exif(_pillow_jpeg(tmp_path / "sw.jpg", {}, south_west))
+    info = read_photo_exif(_pillow_jpeg(tmp_path / "sw.jpg", {}, south_west))
     assert (info.lat, info.lon) == (-1.0, -2.5)
     beyond = {1: "N", 2: (r(95, 1), r(0, 1), r(0, 1)), 3: "E", 4: (r(117, 1), r(0, 1), r(0, 1))}
-    info = read_jpeg_exif(_pillow_jpeg(tmp_path / "x.jpg", {}, beyond))
+    info = read_photo_exif(_pillow_jpeg(tmp_path / "x.jpg", {}, beyond))
     assert (info.lat, info.lon) == (None, None)
 
 

@@ -667,6 +667,20 @@ def test_a_spot_judged_other_on_new_construction_land_leaves_the_ratio_as_it_was
     assert after.sheets()[0].rows == before.sheets()[0].rows
 
 
+def test_the_line_printed_is_the_line_flagged_by(ledger, calendar, monkeypatch):
+    """The report's 问责线 line, its chart's line and its 达到问责线 column are one figure, the
+    domain's: at another line (13 %), 乙镇's 13.79 % is flagged where the report says so."""
+    monkeypatch.setattr(domain, "ACCOUNTABILITY_RATIO", 0.13)
+    report = reports.accountability_ratio(ledger, MARCH, calendar, AS_OF)
+    towns = {r.area: r for r in report.towns}
+    assert towns["乙镇"].ratio_percent == 13.79 and towns["乙镇"].flagged
+    assert not towns["丙镇"].flagged
+    assert "问责线 / threshold: 13%" in report.info_lines()
+    assert report.chart().threshold == pytest.approx(13.0)
+    shown = {row[0]: row[8] for row in report.sheets()[0].rows}
+    assert shown["乙镇"] == "是 / yes" and shown["丙镇"] == "否 / no"
+
+
 def test_the_15_percent_threshold():
     assert reports.AccountabilityRow("x", 15.0, 100.0).flagged
     assert not reports.AccountabilityRow("x", 14.99, 100.0).flagged

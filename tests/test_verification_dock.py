@@ -1294,7 +1294,7 @@ def test_a_photo_with_damaged_exif_is_attached_without_its_metadata(dock, ledger
     damaged.write_bytes(
         b"\xff\xd8\xff\xe1" + struct.pack(">H", len(segment) + 2) + segment + b"\xff\xd9"
     )
-    assert evidence.read_jpeg_exif(damaged) == evidence.ExifInfo()
+    assert evidence.read_photo_exif(damaged) == evidence.ExifInfo()
     good = tmp_path / "good.jpg"
     good.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100 + b"\xff\xd9")
     dock.open_ledger(str(ledger_path))

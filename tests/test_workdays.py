@@ -523,7 +523,18 @@ def test_overrides_from_dict():
     assert dl.DEFAULT_RULES.penalty_decision.amount == 90  # defaults untouched
     assert dl.due_date("report_to_brigade", date(2025, 9, 30), rules) == date(2025, 10, 11)
     assert dl.rules_from_dict(None) == dl.DEFAULT_RULES
-    assert dl.DEFAULT_RULES.with_overrides(dl.DEFAULT_RULES.to_dict()) == dl.DEFAULT_RULES
+    # Every rule written out whole, as a bureau's settings may: read back as it was.
+    whole = {
+        name: {
+            "amount": rule.amount,
+            "unit": rule.unit,
+            "roll_forward": rule.roll_forward,
+            "basis": rule.basis,
+        }
+        for name in dl.DEFAULT_RULES.names()
+        for rule in [dl.DEFAULT_RULES.rule(name)]
+    }
+    assert dl.DEFAULT_RULES.with_overrides(whole) == dl.DEFAULT_RULES
 
 
 def test_override_unit_to_calendar_days():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsProcessing, QgsWkbTypes
+from qgis.core import Qgis, QgsLayoutItemLabel, QgsProcessing, QgsWkbTypes
 
 QGIS_VERSION_INT = Qgis.QGIS_VERSION_INT
 
@@ -40,7 +40,6 @@ try:
     FIELD_DOUBLE = QMetaType.Type.Double
     FIELD_INT = QMetaType.Type.Int
     FIELD_LONG = QMetaType.Type.LongLong
-    FIELD_BOOL = QMetaType.Type.Bool
     if QGIS_VERSION_INT < 33800:  # QgsField takes QMetaType only from 3.38 on
         raise ImportError
 except (ImportError, AttributeError):
@@ -50,7 +49,6 @@ except (ImportError, AttributeError):
     FIELD_DOUBLE = QVariant.Double
     FIELD_INT = QVariant.Int
     FIELD_LONG = QVariant.LongLong
-    FIELD_BOOL = QVariant.Bool
 
 # Rubber bands and geometry kinds: QgsWkbTypes.GeometryType until 3.30, Qgis.GeometryType after.
 if hasattr(Qgis, "GeometryType"):
@@ -59,3 +57,7 @@ if hasattr(Qgis, "GeometryType"):
 else:
     GEOMETRY_POLYGON = QgsWkbTypes.PolygonGeometry
     GEOMETRY_POINT = QgsWkbTypes.PointGeometry
+
+# A layout label's text: a QgsTextFormat (textFormat/setTextFormat) from 3.24, a QFont
+# (font/setFont) before.
+LABEL_TEXT_FORMAT = hasattr(QgsLayoutItemLabel, "textFormat")

@@ -29,6 +29,8 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QFont, QFontDatabase, QFontInfo, QGuiApplication, QRawFont
 from qgis.PyQt.QtXml import QDomDocument
 
+from .compat import LABEL_TEXT_FORMAT
+
 CHINESE_FONT = "WenQuanYi Micro Hei"  # what the shipped styles and layout name
 # Where CHINESE_FONT is not installed (Windows, macOS), the first of these that is.
 CHINESE_FONT_SUBSTITUTES = (
@@ -142,8 +144,8 @@ def use_chinese_font_in_layout(layout) -> None:
     missing); a scale bar's text is put in the application font under zh_CN."""
     family = chinese_font_family()
     for item in layout.items():
-        if isinstance(item, QgsLayoutItemLabel) and not hasattr(item, "textFormat"):
-            font = item.font()  # QGIS < 3.24: a label's font is a QFont
+        if isinstance(item, QgsLayoutItemLabel) and not LABEL_TEXT_FORMAT:
+            font = item.font()
             font.setFamily(family)
             item.setFont(font)
         elif isinstance(item, (QgsLayoutItemLabel, QgsLayoutItemScaleBar)):

@@ -17,12 +17,12 @@ from .audit_base import (
     AuditRun,
     Ground,
     feature_ids,
+    feature_texts,
     group_union,
     join_unique,
     number_column,
     overlapping_pairs,
     subtract_owned,
-    text_column,
 )
 from .campaigns_schema import ViolationKind
 
@@ -66,7 +66,7 @@ def overlay_approvals(
     a_geoms = cs.as_geometry_array(approvals.geoms)
     na = len(a_geoms)
     ids = feature_ids(
-        text_column(approvals.numbers, na, approvals.number_field),
+        feature_texts(approvals.numbers, na, approvals.number_field),
         a_layer,
         approvals.number_field,
         "批准文号",
@@ -87,13 +87,13 @@ def overlay_approvals(
                     "为空，未核查是否超批准面积",
                     "empty: not checked for use over the approved area",
                 )
-    uses = text_column(approvals.uses, na, approvals.use_field)
+    uses = feature_texts(approvals.uses, na, approvals.use_field)
 
     g_geoms = cs.as_geometry_array(ground.geoms)
     ng = len(g_geoms)
     g_ids = cs.feature_ids(ground.ids, ng)
     g_geoms = cs.repair(g_geoms, g_ids, g_layer, msgs, keep_polygonal=True)
-    g_uses = text_column(ground.uses, ng, ground.use_field)
+    g_uses = feature_texts(ground.uses, ng, ground.use_field)
 
     run.set_origin(a_geoms, g_geoms)
     a_local = run.local(a_geoms)

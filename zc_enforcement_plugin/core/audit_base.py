@@ -251,7 +251,9 @@ def _unique(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def text_column(values: Sequence | None, n: int, what: str) -> list[str]:
+def feature_texts(values: Sequence | None, n: int, what: str) -> list[str]:
+    """A text attribute of `n` features, one string each (stripped; "" for NULL, or for all
+    when the layer has no such field); ValueError naming `what` when the count differs."""
     if values is None:
         return [""] * n
     out = ["" if v is None else str(v).strip() for v in values]

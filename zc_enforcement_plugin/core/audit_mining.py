@@ -22,11 +22,11 @@ from .audit_base import (
     date_problems,
     feature_ids,
     feature_names,
+    feature_texts,
     group_union,
     join_unique,
     say_repeated,
     subtract_owned,
-    text_column,
 )
 
 
@@ -64,7 +64,7 @@ def audited_activities(activity: Ground, mining_kinds: Collection[str] | None) -
     if mining_kinds is None:
         return np.ones(count, dtype=bool)
     wanted = {str(k).strip() for k in mining_kinds}
-    kinds = text_column(activity.uses, count, activity.use_field)
+    kinds = feature_texts(activity.uses, count, activity.use_field)
     return np.array([k in wanted for k in kinds], dtype=bool)
 
 
@@ -124,7 +124,7 @@ def audit_mining(
     lic = cs.as_geometry_array(licences.geoms)
     nl = len(lic)
     lic_ids = feature_ids(
-        text_column(licences.numbers, nl, licences.number_field),
+        feature_texts(licences.numbers, nl, licences.number_field),
         lic_layer,
         licences.number_field,
         "许可证号",

@@ -28,11 +28,11 @@ from .audit_base import (
     clip_local,
     date_column,
     date_problems,
+    feature_texts,
     flag_column,
     level_column,
     mapped_use,
     restored_use_test,
-    text_column,
 )
 from .workdays import WorkCalendar
 
@@ -149,7 +149,7 @@ def audit_temporary_land(
             "cultivated_min_level and cultivated_max_sqm go together: give both or neither"
         )
     layer = approvals.layer or cs.LAYER_APPROVALS
-    ground_uses = text_column(ground.uses, len(ground.geoms), ground.use_field)
+    ground_uses = feature_texts(ground.uses, len(ground.geoms), ground.use_field)
     restored = restored_use_test(restored_uses, use_categories, ground_uses)
     ov = overlay_approvals(
         run, approvals, ground, cs.LAYER_APPROVALS, lambda use: not restored(use)

@@ -384,6 +384,12 @@ class Deadline:
         """Still to be met or acted on: not done, and not lapsed."""
         return not self.done and self.lapsed_on is None
 
+    @property
+    def overdue(self) -> bool:
+        """Still open and past due: what makes a case overdue, for the dock's overdue filter
+        and the reports' counts alike."""
+        return self.open and self.late
+
 
 @dataclass(frozen=True)
 class _DeadlineSpec:
@@ -1241,15 +1247,21 @@ class Case:
         return min(open_, key=lambda d: (d.period_over, d.due), default=None)
 
 
+def has_open_overdue(
+    case: Case,
+    rules: dl.DeadlineRules = dl.DEFAULT_RULES,
+    calendar: WorkCalendar | None = None,
+    today: date | None = None,
+) -> bool:
+    """Whether ``case`` has an open deadline past its due date on ``today``: an overdue case."""
+    return any(d.overdue for d in case.deadlines(rules, calendar, today))
+
+
 def overdue_cases(
     cases: Iterable[Case],
     today: date | None = None,
     rules: dl.DeadlineRules = dl.DEFAULT_RULES,
     calendar: WorkCalendar | None = None,
 ) -> list[Case]:
-    """The cases with at least one open deadline past its due date, in the given order."""
-    return [
-        c
-        for c in cases
-        if any(d.open and d.status == dl.OVERDUE for d in c.deadlines(rules, calendar, today))
-    ]
+    """The overdue ones of ``cases`` (has_open_overdue), in the given order."""
+    return [c for c in cases if has_open_overdue(c, rules, calendar, today)]

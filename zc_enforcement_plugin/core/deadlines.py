@@ -35,7 +35,6 @@ UNIT_WORDS_ZH = {WORKING_DAYS: "个工作日", CALENDAR_DAYS: "日", YEARS: "年
 # which the bureau may change and a party cannot invoke. Shown beside each deadline.
 LEGAL = "legal"
 WORK_PLAN = "work_plan"
-KINDS = (LEGAL, WORK_PLAN)
 
 OK = "ok"
 DUE_SOON = "due_soon"
@@ -192,12 +191,6 @@ class DeadlineRules:
                 )
             changes[name] = _override_rule(getattr(self, name), name, value, source)
         return replace(self, **changes)
-
-    def to_dict(self) -> dict[str, dict[str, Any]]:
-        """All rules as plain data, readable back by :meth:`with_overrides`."""
-        return {
-            name: {f: getattr(self.rule(name), f) for f in _RULE_FIELDS} for name in self.names()
-        }
 
 
 DEFAULT_RULES = DeadlineRules()

@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import shapely
 
+from .deadlines import DEFAULT_RULES
 from .demo_base import _MM, _STREAM_APPROVALS, _rng
 from .demo_land_use import _CLASS_INDEX, _Parcels
 from .demo_spots import SPOT_TYPE_FACILITY, _Spots
@@ -38,7 +39,6 @@ APPROVAL_NUMBER_FORMATS = {
     APPROVAL_TEMPORARY: "淄川自然资临用字〔{year}〕{n}号",
     APPROVAL_FACILITY: "淄川设农备〔{year}〕{n}号",
 }
-TEMPORARY_YEARS = 2  # DOMAIN.md §5: temporary land for at most 2 years
 FACILITY_YEARS = 10
 
 
@@ -65,7 +65,9 @@ def _make_approvals(seed: int, parcels: _Parcels, spots: _Spots) -> list[dict]:
         start = end = None
         if kind in (APPROVAL_TEMPORARY, APPROVAL_FACILITY):
             begin = approved + dt.timedelta(days=int(rng.integers(5, 40)))
-            years = TEMPORARY_YEARS if kind == APPROVAL_TEMPORARY else FACILITY_YEARS
+            # Temporary land for the longest term the law allows (DOMAIN.md §5), in years.
+            longest = DEFAULT_RULES.temporary_land_max.amount
+            years = longest if kind == APPROVAL_TEMPORARY else FACILITY_YEARS
             # 29 February has no anniversary in most years: such a term ends on 28 February.
             day = 28 if (begin.month, begin.day) == (2, 29) else begin.day
             start = begin.isoformat()

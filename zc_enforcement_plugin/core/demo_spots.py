@@ -376,7 +376,9 @@ def _shuffle(
 ) -> tuple[list[shapely.Geometry | None], list[str], dict[int, str]]:
     """Geometry and kind of each spot by sequence number, the chosen spots and then the broken
     ones dealt to random numbers; and the is_valid_reason words of each invalid spot."""
-    slots = rng.permutation(n_total)  # slot -> spot; spot i gets sequence number slot_of[i] + 1
+    # The pos-th item dealt (chosen spots, then broken ones) becomes spot slots[pos], whose
+    # sequence number is slots[pos] + 1.
+    slots = rng.permutation(n_total)
     geom_list: list[shapely.Geometry | None] = [None] * n_total
     kind_list = [""] * n_total
     reason_of: dict[int, str] = {}  # spot -> words is_valid_reason gives for it

@@ -620,14 +620,15 @@ def problem_counts(problems: Iterable[EvidenceProblem]) -> dict[str, int]:
 def check_evidence_integrity(
     ledger: LedgerStore, states: EvidenceFileStates | None = None
 ) -> list[EvidenceProblem]:
-    """Evidence whose file is missing or whose content no longer matches its recorded hash,
-    judged as the panel marks its rows (EvidenceFileStates: one rule for both). Given the
+    """(tests) Evidence whose file is missing or whose content no longer matches its recorded
+    hash, judged as the panel marks its rows (EvidenceFileStates: one rule for both). Given the
     panel's `states`, what the check found is kept there: the photo layer marks every photo
     so found, not only those of spots whose page was shown, and no file is hashed again
     when its page comes up.
 
     An evidence folder that cannot be read at all is refused (readable_evidence_dir) rather
-    than every file reported missing."""
+    than every file reported missing. The dock runs these two steps itself, the check in a
+    background task (ui/evidence_check.py); this is the one call of them, for the tests."""
     records = ledger.evidence()
     root = readable_evidence_dir(ledger, records, NOTHING_CHECKED)
     return check_evidence_files(root, records, states)[0]
@@ -813,13 +814,6 @@ _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
 _TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
 
 
-def read_jpeg_exif(path: str | os.PathLike) -> ExifInfo:
-    """EXIF time and GPS of a JPEG; empty when the file is no JPEG or carries none."""
-    with open(path, "rb") as handle:
-        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
-        return parse_jpeg_exif(handle.read(256 * 1024))
-
-
 def read_photo_exif(path: str | os.PathLike) -> ExifInfo:
     """EXIF time and GPS of a JPEG or a HEIC/HEIF photo (an iPhone's); empty for any other file
     and for one that carries none."""
@@ -828,6 +822,7 @@ def read_photo_exif(path: str | os.PathLike) -> ExifInfo:
         handle.seek(0)
         if head[4:8] == b"ftyp":
             return _read_heif_exif(handle)
+        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
         return parse_jpeg_exif(handle.read(256 * 1024))
 
 

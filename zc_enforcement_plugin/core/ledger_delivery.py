@@ -69,7 +69,6 @@ class Recorded:
     """A spot as the ledger holds it, before a refresh."""
 
     fid: int
-    has_geometry: bool
     attributes: dict[str, Any]
     figures: list[Any]  # values of FIGURE_COLUMNS
     geometry: BaseGeometry | None = None
@@ -394,13 +393,6 @@ def _suffixed_results(names: Iterable[str]) -> dict[str, str]:
         if result:
             found[str(name)] = result
     return found
-
-
-def rescreened_fields(names: Iterable[str]) -> list[str]:
-    """The fields of a delivery holding screening results under a suffix, while the ledger
-    reads the standard names, which hold something else: an earlier run's results, or the
-    delivery's own fields of those names."""
-    return sorted(_suffixed_results(names))
 
 
 def refuse_rescreened(spots: Sequence[SpotRecord], where: str) -> None:

@@ -812,8 +812,9 @@ def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) ->
 
 
 def rows_digest(store: LedgerStore) -> str:
-    """One SHA-256 over every row of every ledger table and the holiday schedule the ledger
-    reads: equal ledgers, equal digests."""
+    """(tests) One SHA-256 over every row of every ledger table and the holiday schedule the
+    ledger reads: equal ledgers, equal digests. A check of a copy apart from compare_ledgers,
+    which the copy itself runs."""
     digest = hashlib.sha256()
     for table in COPY_ORDER:
         columns, rows = ledger_rows(store, table)

@@ -307,7 +307,6 @@ class SqlSpotsMixin:
         return {
             number: Recorded(
                 fid,
-                geometry is not None,
                 json.loads(attributes or "{}"),
                 list(rest),
                 self._to_geometry(geometry),

@@ -543,12 +543,8 @@ def overdue_standing(context: ReportContext, case: Case, day: dt.date) -> tuple[
     past due; on an estimate when every such deadline rests on one, so the case may turn out
     not to be overdue once the year's schedule is added (one firm overdue deadline is enough
     to make it firmly overdue)."""
-    late = [d for d in case_deadlines(context, case, day) if d.open and d.status == dl.OVERDUE]
+    late = [d for d in case_deadlines(context, case, day) if d.overdue]
     return bool(late), bool(late) and all(rests_on_estimate(d) for d in late)
-
-
-def is_overdue(context: ReportContext, case: Case, day: dt.date) -> bool:
-    return overdue_standing(context, case, day)[0]
 
 
 def unopened_cases(context: ReportContext, day: dt.date) -> list[tuple[_SpotFacts, Case]]:

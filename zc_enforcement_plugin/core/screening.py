@@ -85,7 +85,6 @@ class ScreeningResult:
     fields: dict[str, np.ndarray]
     pieces: Pieces | None
     messages: list[str]
-    geometry_notes: np.ndarray  # same as fields[GEOMETRY_NOTE]
     origin: tuple[float, float] = (0.0, 0.0)
     # The spots repaired (rows) and their repaired outlines in measuring CRS coordinates, the
     # shapes their figures were computed on: the output shows these, not the delivered rings
@@ -318,7 +317,6 @@ def screen_spots(
         fields,
         pieces,
         messages,
-        fields[domain.GEOMETRY_NOTE],
         origin,
         repaired_rows,
         spots_global[repaired_rows],

@@ -20,6 +20,7 @@ from .areas import (
     shown_mu,
     to_local,
 )
+from .audit_base import feature_texts
 from .geometry_repair import make_valid
 
 Cancelled = cs.CampaignCancelled
@@ -61,7 +62,6 @@ class ViewPieces:
     geoms: np.ndarray
     members: list[tuple[int, ...]]  # indices into `sources`, per piece
     sources: list[ViewSource]
-    source_geoms: np.ndarray  # each source's whole view area (buffer), input CRS
     area: np.ndarray
     crs: int | str
     area_method: AreaMethod
@@ -98,15 +98,6 @@ class ViewSummary:
     messages: list[str] = field(default_factory=list)
     # One record per source and spot or mine in view: MC, LX, DXLB, BH, MJ (m² in view).
     details: list[dict] = field(default_factory=list)
-
-
-def _texts(values: Sequence | None, n: int, what: str) -> list[str]:
-    if values is None:
-        return [""] * n
-    out = ["" if v is None else str(v).strip() for v in values]
-    if len(out) != n:
-        raise ValueError(f"{n} geometries but {len(out)} {what}")
-    return out
 
 
 NAME_SEPARATOR_STAND_IN = "；"  # a full-width semicolon for one inside a source's name
@@ -171,7 +162,6 @@ def view_areas(
         np.empty(0, dtype=object),
         [],
         sources,
-        np.empty(0, dtype=object),
         np.zeros(0),
         crs,
         method,
@@ -212,7 +202,6 @@ def view_areas(
         from_local(pieces, origin),
         members,
         sources,
-        from_local(src_buf, origin),
         area,
         crs,
         method,
@@ -249,8 +238,8 @@ def _view_sources(
         geoms = cs.as_geometry_array(feats.geoms)
         n = len(geoms)
         ids = cs.feature_ids(feats.ids, n)
-        kinds = _texts(feats.kinds, n, "kinds")
-        names = _texts(feats.names, n, "names")
+        kinds = feature_texts(feats.kinds, n, "kinds")
+        names = feature_texts(feats.names, n, "names")
         # Lines and points are legal here (a town may be a point), so nothing polygonal is forced.
         geoms = cs.repair(geoms, ids, layer, messages, keep_polygonal=False, crs=crs)
         nameless: dict[str, list[int]] = {}  # kind -> its nameless features

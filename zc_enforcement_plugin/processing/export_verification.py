@@ -20,6 +20,7 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
     QgsCsException,
+    QgsExpressionContextUtils,
     QgsFeature,
     QgsFeedback,
     QgsFillSymbol,
@@ -48,7 +49,8 @@ from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..core import disk, domain, evidence, export
+from ..compat import LABEL_TEXT_FORMAT
+from ..core import clock, disk, domain, evidence, export
 from ..core import staging as staging_files
 from ..fonts import use_chinese_font_in_layout
 from ..i18n import tr
@@ -86,6 +88,9 @@ COVER_OUTSIDE = "outside"  # the spot lies wholly outside the image's extent
 COVER_PARTIAL = "partial"  # part of the spot lies outside it
 COVER_MISSING = "missing"  # no image was given
 BUREAU_VARIABLE = "zc_bureau"  # layout variable printed in the footer
+# Layout variable of the footer's 导出日期, set at each export: QGIS's own now() is the day in
+# this computer's zone, the day before until 08:00 Beijing time on a laptop set to UTC.
+EXPORT_DATE_VARIABLE = "zc_export_date"
 ATLAS_MARGIN = 0.3  # the spot takes the middle of the main map, 30 % margin around it
 SPOT_OUTLINE = {
     "color": "0,0,0,0",
@@ -464,6 +469,9 @@ class ExportVerification(EnforcementAlgorithm):
         project.addMapLayers([spots, *(layer for layer in images.values() if layer is not None)])
         # The template names CHINESE_FONT: here it may be listed otherwise, or not installed.
         use_chinese_font_in_layout(layout)
+        QgsExpressionContextUtils.setLayoutVariable(
+            layout, EXPORT_DATE_VARIABLE, clock.today().isoformat()
+        )
         for item_id, image in images.items():
             uncovered = mark_image_cover(
                 spots, IMAGE_COVER_FIELDS[item_id], image, project.transformContext()
@@ -646,7 +654,7 @@ def mark_image_cover(
 
 
 def _label_font(label: QgsLayoutItemLabel) -> QFont:
-    return label.textFormat().toQFont() if hasattr(label, "textFormat") else label.font()
+    return label.textFormat().toQFont() if LABEL_TEXT_FORMAT else label.font()
 
 
 def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:

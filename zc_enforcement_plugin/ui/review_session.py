@@ -17,7 +17,7 @@ from ..core.report_basis import REFERRAL_FIELDS, spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
 
 # A status filter of the dock's own: spots whose case is overdue, or that are judged 违法 with no
-# case opened and a deadline of the case they stand as (unopened_case) past due.
+# case opened and a deadline of the case they stand as (unopened_case_of) past due.
 STATUS_OVERDUE = "overdue"
 
 # A row of the list, as a saved spot's is read again (ledger.Spot holds these and more).
@@ -324,7 +324,9 @@ class ReviewSession:
             case = None if page.case.case.closed else page.case.case  # closed owe nothing
         else:
             case = unopened_case_of(page.spot, page.history, None)
-        return case is not None and _late(case, page.deadline_rules(), self.calendar)
+        return case is not None and cases.has_open_overdue(
+            case, page.deadline_rules(), self.calendar
+        )
 
     def overdue_cases(
         self, today: dt.date | None = None, spot_ids: Collection[int] | None = None
@@ -338,16 +340,8 @@ class ReviewSession:
         return [
             record
             for record in self.store.cases(ledger.CaseFilter(spot_ids=spot_ids, closed=False))
-            if _late(record.case, rules, calendar, today)
+            if cases.has_open_overdue(record.case, rules, calendar, today)
         ]
-
-    def unopened_case(self, spot_id: int, today: dt.date | None = None) -> cases.Case | None:
-        """The case a spot judged 违法 with no case opened stands as (its written report and
-        filing run from its verdict date, as the reports count them), else None."""
-        if self.store is None:
-            return None
-        spot, history = self.store.spot(spot_id), self.store.verdict_history(spot_id)
-        return unopened_case_of(spot, history, self.case_of(spot_id), today)
 
     def overdue_unopened_spots(
         self,
@@ -376,7 +370,7 @@ class ReviewSession:
         late = set()
         for summary in unopened:
             case = spot_as_unopened_case(summary, histories[summary.id], fields[summary.id], day)
-            if case is not None and _late(case, rules, calendar, today):
+            if case is not None and cases.has_open_overdue(case, rules, calendar, today):
                 late.add(summary.id)
         return late
 
@@ -500,11 +494,6 @@ class ReviewSession:
             copied.unlink(missing_ok=True)
             raise
         return record
-
-
-def _late(case: cases.Case, rules, calendar: WorkCalendar | None, today=None) -> bool:
-    """Whether an open deadline of ``case`` is past due: what the overdue filter lists."""
-    return any(d.open and d.late for d in case.deadlines(rules, calendar, today))
 
 
 def unopened_case_of(
