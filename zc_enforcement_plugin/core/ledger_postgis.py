@@ -75,6 +75,7 @@ from .ledger_postgis_server import (  # noqa: F401 - the server's names the stor
     PG_SCHEMA_VERSION,
     ROLE_BRIGADE,
     ROLE_OFFICE,
+    SPELLED_OTHERWISE,
     SRID,
     T_CASE_CONFLICTS,
     T_CONFLICTS,
@@ -1092,6 +1093,7 @@ class PostGISLedger(SqlLedger):
     # The byte order SQLite sorts by, whatever the server's locale.
     _COLLATE = ' COLLATE "C"'
     _FOR_UPDATE = " FOR UPDATE"
+    _SPELLED_OTHERWISE = SPELLED_OTHERWISE
     _UNSEEN_ZH = "（或无权查看）"
     _UNSEEN_EN = " (or not one your role may see)"
     _SUMMARY_FROM = f"""
@@ -1193,6 +1195,10 @@ class PostGISLedger(SqlLedger):
         self._execute("SELECT set_config('lock_timeout', '0', true)")
         yield
         self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
+
+    def _index_spot_numbers(self) -> None:
+        """Nothing: install made the look-up's indexes, as the owner; the brigade's login that
+        imports may not create an index, and the look-up is the same without them."""
 
     def _lock_spot(self, spot_id: int) -> None:
         if self._take_lock(_LOCK_SPOT, int(spot_id)):

@@ -37,6 +37,9 @@ META_POSTGIS_VERSION = "postgis_schema_version"
 META_EVIDENCE_DIR = "evidence_dir"
 
 SRID = ls.LEDGER_SRS_ID
+# SqlLedger._SPELLED_OTHERWISE in PostgreSQL: the server's regular expressions take a bracket's
+# range by code point, as SQLite's GLOB does.
+SPELLED_OTHERWISE = "{} ~ '[^!-~]'"
 # The history tables of version 1. The shipped migrations (1, 4, 8) go through this list as it
 # was when they were made: never add to it; a later history table is in HISTORY.
 APPEND_ONLY = (
@@ -1400,6 +1403,10 @@ def install(
                     cursor.execute(statement)
                 _meta_upsert(cursor, META_POSTGIS_VERSION, str(number + 1))
             for statement in office_map_sql(schema):  # after the migrations: 1 made them
+                cursor.execute(statement)
+            # Indexes only, no rows changed and no schema version: a server without them (not
+            # installed again since) is looked up the same, by a scan.
+            for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE):
                 cursor.execute(statement)
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))

@@ -461,6 +461,36 @@ MIGRATION_8 = [
     f"ALTER TABLE {T_CASE_EVENTS} ADD COLUMN {C_CORRECTED_NOTE} TEXT",
 ]
 
+# The indexes of an import's look-up of the numbers other batches hold (SqlSpotsMixin._numbered):
+# a number leading zeros aside, which SQLite and PostgreSQL both read as ltrim(…, '0'), and the
+# few numbers an earlier version stored spelled otherwise than in printable ASCII (full width, an
+# invisible character, a space), which only number_compared reads. Indexes, not a migration: they
+# change no row, and a ledger without them (a server install has not yet run on) is looked up
+# the same, by a scan. A GeoPackage gets them at its next import (opening never writes), the
+# shared ledger at install.
+SPOTS_NUMBER_UNZEROED = f"{T_SPOTS}_number_unzeroed"
+SPOTS_NUMBER_SPELLED_OTHERWISE = f"{T_SPOTS}_number_spelled_otherwise"
+
+
+def number_unzeroed(column: str) -> str:
+    """The SQL of a spot number ``column`` with its leading zeros removed."""
+    return f"ltrim({column}, '0')"
+
+
+def number_lookup_indexes(spelled_otherwise: str) -> list[str]:
+    """The statements making the look-up's indexes where they are missing; ``spelled_otherwise``
+    the dialect's test of a number outside printable ASCII, ``{}`` standing for the column
+    (SqlLedger._SPELLED_OTHERWISE). The look-up's own SQL says each expression alike, or the
+    database would not use the index."""
+    column = f'"{C_SPOT_NUMBER}"'
+    return [
+        f"CREATE INDEX IF NOT EXISTS {SPOTS_NUMBER_UNZEROED} ON {T_SPOTS} "
+        f"(({number_unzeroed(column)}))",
+        f"CREATE INDEX IF NOT EXISTS {SPOTS_NUMBER_SPELLED_OTHERWISE} ON {T_SPOTS} "
+        f"({C_BATCH_ID}, {column}) WHERE {spelled_otherwise.format(column)}",
+    ]
+
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,

@@ -73,6 +73,9 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
     _TRUE = "= 1"  # a flag column is set
     _COLLATE = ""  # after a text sort key: the byte order SQLite sorts by
     _FOR_UPDATE = ""  # after the select of a batch being refreshed
+    # A spot number ({} the column) holds a character outside printable ASCII ('!'..'~'): one
+    # only number_compared reads as spots are told apart (see SqlSpotsMixin._numbered).
+    _SPELLED_OTHERWISE = "{} GLOB '*[^!-~]*'"
     # What a row not found may also mean in this store (row security), in messages.
     _UNSEEN_ZH = " "
     _UNSEEN_EN = ""
@@ -288,6 +291,13 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
 
     def _widen_extent(self, table: str, bounds: tuple[float, float, float, float]) -> None:
         """Note that a table gained a feature within bounds."""
+
+    def _index_spot_numbers(self) -> None:
+        """Make the indexes of an import's look-up of spot numbers where they are missing
+        (ledger_schema.number_lookup_indexes), inside the import's transaction: a file gets them
+        at its first import by this version, since opening it never writes."""
+        for statement in ls.number_lookup_indexes(self._SPELLED_OTHERWISE):
+            self._run(statement)
 
     def _lock_spot(self, spot_id: int) -> None:
         """Serialise the saves of one spot, inside a transaction."""
