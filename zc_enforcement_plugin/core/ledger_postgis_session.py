@@ -78,7 +78,7 @@ _CHECK_THE_NETWORK = "；请检查网络或服务器后重试 / check the networ
 
 
 class _TablesBusyError(LedgerError):
-    """PostGISLedger._tables_busy's refusal: a lock wait on a ledger table ran out."""
+    """PostGISSession._tables_busy's refusal: a lock wait on a ledger table ran out."""
 
 
 def _guarded(method):
@@ -151,7 +151,7 @@ def _cut(conn) -> None:
 
 
 def _same_call(earlier: tuple | None, now: tuple | None) -> bool:
-    """Whether two saves, as PostGISLedger._saving holds them, are the same save with the
+    """Whether two saves, as PostGISSession._saving holds them, are the same save with the
     same values, whenever each was pressed (a record's recorded_at is the moment of the
     click); arguments that cannot say (arrays, say) are not."""
     if earlier is None or now is None:
