@@ -22,7 +22,7 @@ from tests.test_verification_dock import (  # noqa: F401
 from zc_enforcement_plugin.core import evidence
 from zc_enforcement_plugin.core.bidi import isolated
 from zc_enforcement_plugin.i18n import in_interface_language, install_translator
-from zc_enforcement_plugin.ui import verification_dock
+from zc_enforcement_plugin.ui import evidence_actions
 from zc_enforcement_plugin.ui.evidence_layer import FILE_STATE_FIELD
 
 JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200 + b"\xff\xd9"
@@ -170,9 +170,9 @@ def test_a_big_file_is_hashed_a_piece_per_turn_so_the_panel_stays_responsive(
     """A 500 MB video on a share was hashed whole in one turn of the event loop, the panel
     frozen meanwhile. A piece is read per turn (HASH_BYTES_PER_TURN, lowered here to 64 bytes):
     the row is marked once the last piece is read, and not before."""
-    from zc_enforcement_plugin.ui import verification_dock
+    from zc_enforcement_plugin.ui import evidence_actions
 
-    monkeypatch.setattr(verification_dock, "HASH_BYTES_PER_TURN", 64)
+    monkeypatch.setattr(evidence_actions, "HASH_BYTES_PER_TURN", 64)
     dock.open_ledger(str(ledger_path))
     spot = dock.session.current()
     photo = _gps_photo(tmp_path / "big.jpg", (0, 0, 255))
@@ -396,7 +396,7 @@ def test_a_long_drop_shows_progress_and_a_cancel_keeps_what_was_attached(
     dock.open_ledger(str(ledger_path))
     spot_id = dock.session.current_id
     files = []
-    for number in range(verification_dock.ATTACH_PROGRESS_FROM + 3):
+    for number in range(evidence_actions.ATTACH_PROGRESS_FROM + 3):
         photo = tmp_path / f"P{number:03d}.jpg"
         photo.write_bytes(JPEG + bytes([number]))
         files.append(str(photo))

@@ -907,7 +907,7 @@ def test_on_a_short_window_the_panels_least_height_leaves_the_window_its_size(qg
     from qgis.core import QgsSettings
 
     from zc_enforcement_plugin.plugin import PANEL_PLACE_SETTING, PANEL_SHOWN_SETTING
-    from zc_enforcement_plugin.ui.verification_dock import DOCKED_HEIGHT_WINDOW_SHARE
+    from zc_enforcement_plugin.ui.panel_sizing import DOCKED_HEIGHT_WINDOW_SHARE
 
     QgsSettings().remove(PANEL_PLACE_SETTING)
     window, toolbox, iface = _window_with_toolbox(qgis_iface, 910, 512)

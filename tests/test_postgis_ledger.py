@@ -37,6 +37,7 @@ from zc_enforcement_plugin.core import (
 )
 from zc_enforcement_plugin.core import ledger_postgis as lp  # noqa: E402
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_postgis_session as pg_session
 from zc_enforcement_plugin.core import ledger_reference as lr
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
@@ -2114,8 +2115,7 @@ def test_a_save_waits_for_a_stalled_session_then_is_refused_naming_it(
     spot and the other session's login and application, with nothing saved; once the lock is
     let go the same save goes through. (The old code waited for the lock without end: the
     holder lets go after 20 s here, so it would have saved instead of refusing.)"""
-    # raising=False: so the test runs, and fails, on code without the wait too
-    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 0.5, raising=False)
+    monkeypatch.setattr(pg_session, "LOCK_WAIT_SECONDS", 0.5)
     with open_store(pg_database, schema) as brigade:
         brigade.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
         spot_id = brigade.spots()[0].id
@@ -2149,7 +2149,7 @@ def test_connections_detect_a_vanished_peer_within_about_a_minute(pg_database, s
     none, its own values when it does."""
     with open_store(pg_database, schema) as store:
         used = store._conn.get_dsn_parameters()
-        assert {k: used.get(k) for k in lp.KEEPALIVES} == lp.KEEPALIVES
+        assert {k: used.get(k) for k in pg_session.KEEPALIVES} == pg_session.KEEPALIVES
     given = {**srv.params(BRIGADE, pg_database), "keepalives_idle": "5"}
     with lp.PostGISLedger(given, schema=schema) as store:
         assert store._conn.get_dsn_parameters()["keepalives_idle"] == "5"

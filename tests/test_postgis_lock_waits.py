@@ -15,9 +15,9 @@ from scripts import postgis_server as srv
 from tests.postgis_fixtures import BRIGADE, open_store
 from tests.test_postgis_ledger import LUOCUN_ROLE, TAIHE, TAIHE_TOWN, illegal, raw, spot
 from tests.test_postgis_schema import _install
-from zc_enforcement_plugin.core import ledger_postgis as lp
 from zc_enforcement_plugin.core import ledger_postgis_locks as locks
 from zc_enforcement_plugin.core import ledger_postgis_server as lps
+from zc_enforcement_plugin.core import ledger_postgis_session as pg_session
 from zc_enforcement_plugin.core.ledger import LedgerError
 
 OLD = 7  # a server schema the current one migrates from by creating triggers on history tables
@@ -102,7 +102,7 @@ def test_a_save_queued_behind_an_upgrade_ends_with_a_message_naming_it(
     """The plugin's own saves (and reads) wait LOCK_WAIT_SECONDS for any lock, not only a
     spot's: one blocked by an upgrade holding a history table is refused in words, nothing
     saved, and goes through once the upgrade is over."""
-    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)  # read when the store connects
+    monkeypatch.setattr(pg_session, "LOCK_WAIT_SECONDS", 1.0)  # read when the store connects
     store = open_store(pg_database, schema)
     store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
     spot_id = store.spots()[0].id
@@ -187,7 +187,7 @@ def _await_waiting(pg_database, store) -> None:
 def _two_imports(pg_database, schema, monkeypatch, second_spots):
     """Store A's import of Q1 held inside its transaction while store B imports Q1, past B's
     lock wait (1 s here); then A let go. (A's outcome, B's outcome)."""
-    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)  # read when the store connects
+    monkeypatch.setattr(pg_session, "LOCK_WAIT_SECONDS", 1.0)  # read when the store connects
     first, second = open_store(pg_database, schema), open_store(pg_database, schema)
     second.batches()  # connected, so that its session can be watched
     held = _Held()
@@ -244,7 +244,7 @@ def _blocked_verdict(
     in `mode` (EXCLUSIVE lets reads through); `nested`: the save inside a transaction of its
     caller's (as a script's). Nothing is saved, and the save goes through once the session
     lets go."""
-    monkeypatch.setattr(lp, "LOCK_WAIT_SECONDS", 1.0)
+    monkeypatch.setattr(pg_session, "LOCK_WAIT_SECONDS", 1.0)
     store = open_store(pg_database, schema)
     store.import_batch("b", [spot("37030220260001", 0, TAIHE_TOWN, TAIHE)])
     spot_id = store.spots()[0].id

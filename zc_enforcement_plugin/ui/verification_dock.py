@@ -10,18 +10,14 @@ dock never spawns windows a technician has to manage.
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
-import inspect
 import sqlite3
-import traceback
 from pathlib import Path
 
 from qgis.core import (
     Qgis,
     QgsApplication,
     QgsGeometry,
-    QgsMessageLog,
     QgsProject,
     QgsRectangle,
     QgsReferencedRectangle,
@@ -35,26 +31,21 @@ from qgis.gui import (
     QgsRubberBand,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QEvent, Qt, QTimer
+from qgis.PyQt.QtCore import QEvent, Qt
 from qgis.PyQt.QtGui import QColor, QKeySequence
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QListWidgetItem,
-    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
-    QProgressDialog,
     QPushButton,
     QScrollArea,
     QShortcut,
-    QSizePolicy,
     QSplitter,
     QStyle,
     QTextBrowser,
@@ -64,10 +55,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..compat import GEOMETRY_POLYGON
-from ..core import domain, evidence, ledger
+from ..core import domain, ledger
 from ..core import ledger_schema as ls
-from ..core.bidi import isolated
-from ..core.cases import ProcedureError
 from ..core.workdays import HolidayFileError
 from ..i18n import in_interface_language, tr, with_english
 from ..processing.base import LEDGER_CRS, algorithm_id
@@ -77,13 +66,10 @@ from ..processing.patrols import PatrolCompliance, RecordPatrol
 from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .case_panel import CasePanel, deadline_html, lawful_spot_html
 from .entries_panel import EntriesPanel
-from .evidence_check import EvidenceCheckTask
+from .evidence_actions import EvidenceActions
 from .evidence_layer import (
-    evidence_points_layer,
     leave_layer_out,
     leave_out_of_project_file,
-    mark_photo,
-    photo_marks,
     project_left_as_it_was,
     remove_evidence_points_layer,
     warn_of_losing_copies,
@@ -91,7 +77,6 @@ from .evidence_layer import (
 from .flow_layout import FlowLayout
 from .image_comparison import ImageComparison
 from .messages import (
-    LOG_TAG,
     REFUSAL,
     WARNING,
     bar_html,
@@ -99,8 +84,10 @@ from .messages import (
     plain_html,
     plain_label,
 )
+from .panel_sizing import PanelSizing
 from .patrol_case_panel import PatrolCasePanel, case_label, patrol_cases
 from .review_session import STATUS_OVERDUE, ReviewFilter, ReviewSession, unopened_case_of
+from .slots import reported
 from .spot_page import piece_colour, spot_html
 from .spot_queue import SpotQueueModel, SpotQueueView
 from .verdict_panel import VerdictPanel
@@ -126,120 +113,12 @@ REVIEW_AREA_MIN_HEIGHT = 180
 PROGRESS_MIN_WIDTH = 24
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
-# Docked, the panel is never shorter than its review page (the rows above and the buttons below
-# in view, the page's lines between them) when that takes no more than this share of QGIS's
-# window; on a short or scaled screen (1366×768 at 150 %, 1920×1080 at 200 %) a panel as tall
-# as its page would push QGIS's window past the screen's foot, and it is then only as tall as
-# its buttons and the scrolling middle need (the rows above scroll with the list there).
-DOCKED_HEIGHT_WINDOW_SHARE = 2 / 3
 # Where the heights of the list, the spot's page, the images and the evidence are kept.
 SPLITTER_SETTING = "zc_enforcement/review_splitter"
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
-# Files dropped at once beyond which attaching shows its progress and can be cancelled (a
-# phone's photos of a day take seconds: 200 of them held QGIS still for 4 s, saying nothing).
-ATTACH_PROGRESS_FROM = 5
 # How long the message bar says a verdict was saved: long enough to read, gone before the next.
 SAVED_NOTICE_SECONDS = 4
-
-
-def _reported(method):
-    """For a slot: whatever it raises (a ledger locked by another session, a row edited by
-    hand into something unreadable) is shown in the dock and the message bar instead of
-    escaping into a Python error dialog; what is not a ledger's or a case's own refusal is
-    also written with its traceback to the log, where a fault can be traced. A save recorded
-    whose reply was lost (ledger.SavedWithoutReply) is no failure: said as information, with
-    the ledger read again."""
-
-    parameters = inspect.signature(method).parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
-        taken = None
-    else:  # as PyQt calls a slot: a signal's arguments beyond what it takes are dropped
-        taken = sum(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters) - 1
-
-    @functools.wraps(method)
-    def slot(self, *args, **kwargs):
-        try:
-            return method(self, *args[:taken], **kwargs)
-        except ledger.SavedWithoutReply as error:
-            self._saved_without_reply(str(error))
-            return None
-        except Exception as error:  # noqa: BLE001 - a slot must not raise into Qt
-            if not isinstance(error, (ledger.LedgerError, ProcedureError)):
-                QgsMessageLog.logMessage(traceback.format_exc(), LOG_TAG, Qgis.MessageLevel.Warning)
-            self._warn(str(error) or type(error).__name__)
-            return None
-
-    return slot
-
-
-def evidence_file_filter() -> str:
-    """The Attach… dialog's file filters, from the one table of evidence formats (an iPhone's
-    .HEIC was missing from a list kept here), each ending in both cases (a Linux dialog tells
-    them apart), and All files: a file of another name is refused saying why."""
-
-    def patterns(kind: str | None = None) -> str:
-        return " ".join(
-            f"*{suffix} *{suffix.upper()}" for suffix in evidence.evidence_suffixes(kind)
-        )
-
-    return ";;".join(
-        (
-            f"{tr('Photos, videos and recordings')} ({patterns()})",
-            f"{tr('Photos')} ({patterns(ls.EVIDENCE_PHOTO)})",
-            f"{tr('Videos')} ({patterns(ls.EVIDENCE_VIDEO)})",
-            f"{tr('Recordings')} ({patterns(ls.EVIDENCE_AUDIO)})",
-            f"{tr('All files')} (*)",
-        )
-    )
-
-
-# The bytes of an evidence file hashed between two of the panel's events: a few milliseconds
-# on a local disk, so keys and clicks are heard while a big video is checked.
-HASH_BYTES_PER_TURN = 4 << 20
-
-
-def _evidence_kind_label(kind: str) -> str:
-    """A kind of evidence as the interface names it (照片 in a Chinese QGIS, Photo in English)."""
-    labels = {
-        ls.EVIDENCE_PHOTO: tr("Photo"),
-        ls.EVIDENCE_VIDEO: tr("Video"),
-        ls.EVIDENCE_AUDIO: tr("Recording"),
-    }
-    return labels.get(kind, kind)
-
-
-def _mark_evidence_item(
-    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path, on: QWidget
-) -> None:
-    """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
-    the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet).
-    A path the plugin refuses to read (written by hand, or through a symbolic link) is missing
-    too, and its tooltip says why, not that the file has gone."""
-    taken = f"  {record.taken_at}" if record.taken_at else ""
-    gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
-    text = f"[{_evidence_kind_label(record.kind)}] {record.path}{taken}{gps}"
-    if state == evidence.FILE_MISSING:
-        mark, why = tr("Missing"), tr("The file is no longer in the evidence folder: {path}")
-        try:
-            evidence.evidence_file(root, record.path)
-        except evidence.EvidencePathError as refused:
-            reason = in_interface_language(refused.reason).replace("{", "{{").replace("}", "}}")
-            why = tr("Not read: the stored path is refused ({reason}): {path}").replace(
-                "{reason}", reason
-            )
-    elif state == evidence.FILE_ALTERED:
-        mark = tr("Altered")
-        why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
-    else:
-        item.setText(text)
-        # The whole row: on a panel of usual width the camera time and position are cut off.
-        item.setToolTip(plain_html(text))
-        item.setData(Qt.ItemDataRole.ForegroundRole, None)
-        return
-    item.setText(tr("{mark}: {evidence}").format(mark=mark, evidence=text))
-    item.setToolTip(plain_html(f"{why.format(path=record.path)}\n{text}"))
-    item.setForeground(QColor(colour(REFUSAL, on)))  # on the list ``on``'s background
 
 
 def _project_ledger(project: QgsProject) -> str:
@@ -251,8 +130,10 @@ def _project_ledger(project: QgsProject) -> str:
     return entry if not entry or is_postgis_reference(entry) else project.readPath(entry)
 
 
-class VerificationDock(QgsDockWidget):
-    """A dock holding a panel stack: the review page, and verdict forms pushed on top of it."""
+class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
+    """A dock holding a panel stack: the review page, and verdict forms pushed on top of it.
+    Its evidence (attaching, the marks, the check) is EvidenceActions' (evidence_actions.py),
+    its panel's sizing PanelSizing's (panel_sizing.py)."""
 
     def __init__(self, parent=None, iface=None):
         super().__init__(tr("Spot verification"), parent)
@@ -273,32 +154,9 @@ class VerificationDock(QgsDockWidget):
         self.stack.setMainPanel(self.home)
         self._take_back_arrow()
         self.setWidget(self.stack)
-        area = self._page_area()
-        if area is not None:  # another QGIS, laid out otherwise: the header stays in view
-            area.viewport().installEventFilter(self)
-        self._refit_timer = QTimer(self)
-        self._refit_timer.setSingleShot(True)
-        self._refit_timer.timeout.connect(self._refit_page)
-        self.home.installEventFilter(self)
-        self.topLevelChanged.connect(self._keep_page_height)
-        self.setAcceptDrops(True)
+        self._watch_page_size()
+        self._set_up_evidence()
         self.highlight = None
-        self.photos = None  # the evidence-photo point layer, once a ledger is open
-        # Whether the evidence files shown are still as recorded: what a look at the folder
-        # tells marks a row at once, the rest is hashed a file at a time once the page is up
-        # (a spot's 40 MB photos must not hold up the move to it).
-        self.file_states = evidence.EvidenceFileStates()
-        self.evidence_check: EvidenceCheckTask | None = None  # 检查举证材料 while it runs
-        self.evidence_problems: list[ledger.EvidenceProblem] = []  # what the last check found
-        self._evidence_check_scope = ""  # the filters the running check follows, in words
-        self._unchecked: list[tuple[int, ledger.EvidenceRecord]] = []  # (row, record)
-        self._evidence_root: Path | None = None  # the evidence folder of the page shown
-        self._evidence_timer = QTimer(self)
-        self._evidence_timer.setSingleShot(True)
-        self._evidence_timer.timeout.connect(self._check_next_evidence)
-        # The marks the photo layer was last given, by file (see _layer_behind).
-        self._marks_on_layer: dict[str, str] = {}
-        self._attached_last = 0  # files the last attach_files recorded
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
         # The project's ledger that could not be opened (a missing file), resolved: saved back
@@ -615,121 +473,6 @@ class VerificationDock(QgsDockWidget):
         button.setMenu(QMenu(button))
         return button
 
-    def fitting_width(self) -> int:
-        """The panel's width for the review page to show at its best: every column of the
-        list in view and each row of buttons on one line, plus the scroll bar and frames the
-        panel stack puts around it. The plugin gives it to the panel shown the first time."""
-        margins = self.home.layout().contentsMargins()
-        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        review = self.splitter.sizeHint().width() + scroll_bar + margins.left() + margins.right()
-        return max(self.home.sizeHint().width(), review) + self._page_chrome()
-
-    def least_width(self) -> int:
-        """The panel's narrowest width with the review page whole across: every button at
-        least as wide as its text (the rows wrap) and no sideways scrolling of the page (the
-        list scrolls sideways within itself). About 300 px, what QGIS gives a new panel."""
-        return self.home.minimumSizeHint().width() + self._page_chrome()
-
-    def _page_chrome(self) -> int:
-        """What the panel stack puts around a page across: its scroll bar and frames."""
-        return self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) + 8
-
-    def review_page_height(self, header_in_view: bool = True) -> int:
-        """The review page's least height with the rows above the list in view (the ledger,
-        actions, filters and counter), or, without ``header_in_view``, with them scrolling in
-        the list's area: the buttons and the list's least height alone. At the page's width:
-        its rows of buttons take more lines on a narrow panel (FlowLayout)."""
-        page = self.home.minimumSizeHint().height()
-        header = self.header.minimumSizeHint().height() + self.home.layout().spacing()
-        in_view = self.header.parentWidget() is self.home
-        if header_in_view and not in_view:
-            page += header
-        elif not header_in_view and in_view:
-            page -= header
-        return page
-
-    def _page_area(self) -> QScrollArea | None:
-        """The panel stack's own scroll area, around the page (not the review area inside it).
-        Looked for among the stack's children: PyQt's findChild with an empty name and
-        FindDirectChildrenOnly found none, and the page's least height went without its frames."""
-        areas = (child for child in self.stack.children() if isinstance(child, QScrollArea))
-        return next(areas, None)
-
-    def docked_least_height(self) -> int:
-        """The least height of the docked panel's content: its review page's, so that the
-        ledger and filter rows and the buttons stay in view and the list, page, images and
-        evidence scroll between them. Docked below another panel (the Processing Toolbox, which
-        screening needs open), the panel was given 421 px of a 1600×1000 window and the whole
-        page scrolled, its verdict buttons out of view; reloaded, it came back 88 px high.
-        Where that page is more than a share of QGIS's window (a scaled small screen), the
-        page without the rows above, which then scroll with the list: two thirds of a 540 px
-        window still pushed it past the screen's foot, the buttons below the panel's."""
-        page = self.review_page_height()
-        window = self.parentWidget()
-        if isinstance(window, QMainWindow) and page > window.height() * DOCKED_HEIGHT_WINDOW_SHARE:
-            page = self.review_page_height(header_in_view=False)
-        area = self._page_area()
-        if area is not None:
-            page += 2 * area.frameWidth()
-        return page
-
-    def _place_header(self) -> None:
-        """The rows above the list in view when the page shown has room for them, the list's
-        least height and the buttons; otherwise at the top of the list's scrolling area, so
-        that the move, case and verdict buttons stay at the panel's foot, never scrolled away
-        (at 150 or 200 % scaling the whole page scrolled, the buttons below the panel's foot).
-        Decided on the room the panel gives the page, which the header's place does not change."""
-        area = self._page_area()
-        if area is None:
-            return
-        in_view = area.viewport().height() >= self.review_page_height()
-        if in_view == (self.header.parentWidget() is self.home):
-            return
-        if in_view:
-            self.home.layout().insertWidget(0, self.header)
-        else:
-            self.review_content.insertWidget(0, self.header)
-        self.header.show()
-
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
-        # The panel stack's viewport resized: the room for the review page changed.
-        if event.type() == QEvent.Type.Resize and watched is not self.home:
-            self._place_header()
-        # The page laid out again, its rows of buttons wrapped onto more lines or fewer (the
-        # panel narrowed or widened): its least height changed, measured once it is laid out.
-        elif event.type() == QEvent.Type.LayoutRequest and watched is self.home:
-            self._refit_timer.start()
-        return super().eventFilter(watched, event)
-
-    def _refit_page(self) -> None:
-        """The page's least height and the header's place, again after the page was laid out
-        anew (see eventFilter): narrowed, its wrapped rows need more height, and widened, less
-        (a panel shown first at 300 px and then widened kept the taller least height, and the
-        window grew past a 512 px screen's foot)."""
-        if sip.isdeleted(self.stack) or not self.isVisible():
-            return
-        # Not while the panel is narrower than the page (a panel being docked is a few px
-        # wide before the window gives it its width): there every button had a row of its
-        # own, and the window grew by that height for good.
-        area = self._page_area()
-        if area is not None and area.viewport().width() < self.home.minimumSizeHint().width():
-            return
-        self._keep_page_height()
-        self._place_header()
-
-    def _keep_page_height(self, floating: bool | None = None) -> None:
-        """Docked, keep the page's height (docked_least_height); floating, the user sizes the
-        panel as they like and the page scrolls within it."""
-        floating = self.isFloating() if floating is None else floating
-        self.stack.setMinimumHeight(0 if floating else self.docked_least_height())
-
-    def showEvent(self, event):  # noqa: N802 - Qt API
-        # Measured on each show: the window's height and the page's fonts may have changed.
-        # Once the page is laid out at the width shown: its rows wrapped at the width it had
-        # hidden (a few px) asked the window for their height, and it grew past the screen.
-        self._refit_timer.start()
-        super().showEvent(event)
-
     def _take_back_arrow(self) -> None:
         """The stack's back arrow (◀) goes through the page's own leaving, as its Cancel does.
         QGIS 3.22 wires the arrow's clicked() straight to the stack's acceptCurrentPanel(),
@@ -741,7 +484,7 @@ class VerificationDock(QgsDockWidget):
         back.clicked.disconnect()
         back.clicked.connect(lambda _checked=False: self.go_back())
 
-    @_reported
+    @reported
     def go_back(self) -> None:
         """The back arrow: a page with entries closes once they are settled, as the user says."""
         page = self.stack.currentPanel()
@@ -768,7 +511,7 @@ class VerificationDock(QgsDockWidget):
             return  # still being typed
         self.choose_ledger(path)
 
-    @_reported
+    @reported
     def choose_ledger(self, path: str) -> bool:
         """Open the ledger the user named; a file that does not exist yet becomes a new, empty
         ledger only once the user has said so."""
@@ -803,7 +546,7 @@ class VerificationDock(QgsDockWidget):
         self.ledger_file.setFilePath(str(self.session.path or ""))
         self.ledger_file.blockSignals(False)
 
-    @_reported
+    @reported
     def open_ledger(self, path: str) -> bool:
         """Open (or create) the ledger at path; a failure is shown, the previous one stays open."""
         if not path:
@@ -894,22 +637,22 @@ class VerificationDock(QgsDockWidget):
         if shown != self.session.filter:
             self.session.set_filter(shown)
 
-    @_reported
+    @reported
     def _filters_changed(self) -> None:
         values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
         self.session.set_filter(ReviewFilter.from_dict(values))
         self._show_session()
 
     # --- showing ---------------------------------------------------------------------------------
-    @_reported
+    @reported
     def go_next(self) -> None:
         self._go(self.session.next(), tr("Last spot of the list"))
 
-    @_reported
+    @reported
     def go_previous(self) -> None:
         self._go(self.session.previous(), tr("First spot of the list"))
 
-    @_reported
+    @reported
     def go_next_unverified(self) -> None:
         self._go(self.session.next_unverified(), tr("No unverified spot left in the list"))
 
@@ -1045,78 +788,6 @@ class VerificationDock(QgsDockWidget):
             if band is not None:
                 band.setVisible(visible)
 
-    def _show_evidence(self, page: ledger.SpotPage) -> None:
-        """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
-        longer as recorded: a file gone or of another size at once, one whose content changed
-        once it is hashed, after the page is shown (_check_next_evidence), in the folder read
-        with the page (the shared ledger's is on its server: not asked again per file)."""
-        self.evidence_list.clear()
-        root = self._evidence_root = page.evidence_dir
-        self._unchecked = []
-        for row, record in enumerate(page.evidence):
-            state = self.file_states.quick_state(root, record)
-            item = QListWidgetItem(self.evidence_list)
-            _mark_evidence_item(item, record, state, root, self.evidence_list)
-            if state is None:
-                self._unchecked.append((row, record))
-            elif self._layer_behind(record, state):
-                self._mark_photo(record, state)
-        if self._unchecked:
-            self._evidence_timer.start(0)
-
-    def _check_next_evidence(self) -> None:
-        """Hash a piece of the next file of the page shown (HASH_BYTES_PER_TURN), mark its row
-        once it is through, and come back: a 500 MB video on a share is read between the
-        panel's events, and moving on to another spot drops the rest of the page's files."""
-        if not self._unchecked or self.session.store is None:
-            self._unchecked = []
-            return
-        row, record = self._unchecked[0]
-        try:
-            state = self.file_states.hash_step(self._evidence_root, record, HASH_BYTES_PER_TURN)
-        except OSError:
-            self._unchecked.pop(0)  # unreadable now (a share gone): left unmarked, not missing
-            if self._unchecked:
-                self._evidence_timer.start(0)
-            return
-        if state is None:  # not through yet
-            self._evidence_timer.start(0)
-            return
-        self._unchecked.pop(0)
-        item = self.evidence_list.item(row)
-        if item is not None and state is not None:
-            _mark_evidence_item(item, record, state, self._evidence_root, self.evidence_list)
-            if self._layer_behind(record, state):
-                self._mark_photo(record, state)
-        if self._unchecked:
-            self._evidence_timer.start(0)
-
-    def _layer_behind(self, record: ledger.EvidenceRecord, state: str) -> bool:
-        """Whether the photo layer shows a photo's file otherwise than the page found it: its
-        point is to be marked missing or altered as the list row is (or unmarked)."""
-        if record.gps_lon is None or record.gps_lat is None:
-            return False  # not on the layer
-        return self._marks_on_layer.get(record.path, "") != state
-
-    def _mark_photo(self, record: ledger.EvidenceRecord, state: str) -> None:
-        """Mark the photo's point as its page found its file: on the layer itself, as a
-        rebuild reads the ledger again (on the shared ledger, at a move to a spot whose
-        photo is missing); rebuilt only when the layer has no point of it."""
-        if mark_photo(QgsProject.instance(), record.path, state):
-            self._marks_on_layer[record.path] = state
-        else:
-            self._refresh_photos()
-
-    def _refresh_photos(self) -> None:
-        """Rebuild the photo layer from the ledger, its points marked from what is known of
-        their files (a look at the folder and the files already hashed)."""
-        if self.session.store is None:
-            return
-        self.photos = evidence_points_layer(
-            self.session.store, QgsProject.instance(), self.iface, self.file_states
-        )
-        self._marks_on_layer = photo_marks(self.photos)
-
     def _highlight_pieces(self, pieces: list[dict]) -> None:
         """Outline on the main map what the spot hits, one colour per protection layer."""
         self._clear_pieces()
@@ -1141,7 +812,7 @@ class VerificationDock(QgsDockWidget):
                 self.iface.mapCanvas().scene().removeItem(band)
         self.piece_bands = []
 
-    @_reported
+    @reported
     def zoom_to_spot(self) -> None:
         spot = self.session.current()
         if spot is None or self.iface is None:
@@ -1168,18 +839,6 @@ class VerificationDock(QgsDockWidget):
         self._fit_stack_to_page()
         # Connected after the stack's own closing: the review page is shown again by then.
         panel.panelAccepted.connect(self._back_on_review_page)
-
-    def _fit_stack_to_page(self) -> None:
-        """The stack as tall at least as the page shown needs, not as the review page needs
-        under another page: the stack keeps the tallest page's least height, and at 125 or
-        150 % scaling a form's Save and Cancel went below the panel's foot with its body,
-        where the page scrolls within itself to keep them in view."""
-        policy = self.home.sizePolicy()
-        shown = self.stack.currentPanel() in (None, self.home)
-        policy.setVerticalPolicy(
-            QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
-        )
-        self.home.setSizePolicy(policy)
 
     def _back_on_review_page(self, *_panel) -> None:
         """A page on top closed (saved, cancelled, Escape, back arrow): the focus goes to the
@@ -1214,7 +873,7 @@ class VerificationDock(QgsDockWidget):
         return not stays
 
     # --- verdicts --------------------------------------------------------------------------------
-    @_reported
+    @reported
     def open_verdict_form(self, category: str) -> VerdictPanel | None:
         spot = self.session.current()
         if spot is None:
@@ -1303,7 +962,7 @@ class VerificationDock(QgsDockWidget):
         red = colour(REFUSAL, self.details)
         return f"<p><b style='color:{red}'>{html.escape(heading)}</b>{lines}</p>"
 
-    @_reported
+    @reported
     def open_case_panel(self) -> CasePanel | None:
         """The current spot's case; for an illegal verdict without one, open it first."""
         spot_id = self.session.current_id
@@ -1328,7 +987,7 @@ class VerificationDock(QgsDockWidget):
             case_id = page.case.case_id
         return self.show_case(case_id, page)
 
-    @_reported
+    @reported
     def _fill_patrol_cases_menu(self, menu: QMenu) -> None:
         menu.clear()
         store = self.session.store
@@ -1349,7 +1008,7 @@ class VerificationDock(QgsDockWidget):
                 case_label(record), lambda case_id=record.case_id: self.show_case(case_id)
             )
 
-    @_reported
+    @reported
     def open_patrol_case_form(self) -> PatrolCasePanel | None:
         """The form that opens a case from a recorded patrol; the case page follows."""
         if self.session.store is None:
@@ -1360,7 +1019,7 @@ class VerificationDock(QgsDockWidget):
         self._show_panel(panel)
         return panel
 
-    @_reported
+    @reported
     def show_case(self, case_id: str, page: ledger.SpotPage | None = None) -> CasePanel | None:
         """The page of case ``case_id``; ``page``: its spot's page as just read, if any."""
         panel = CasePanel(
@@ -1377,228 +1036,6 @@ class VerificationDock(QgsDockWidget):
         if page is not None:
             self.session.read_back(page)
         self._show_session()
-
-    # --- evidence --------------------------------------------------------------------------------
-    @_reported
-    def attach_dialog(self) -> None:
-        if self.session.current() is None:
-            return
-        files, _ = QFileDialog.getOpenFileNames(
-            self, tr("Attach evidence"), "", evidence_file_filter()
-        )
-        self.attach_files(files)
-
-    @_reported
-    def attach_files(self, files) -> list[str]:
-        """Attach files to the current spot; returns the messages of files that were refused,
-        and, when the user cancelled, a last one saying how many were attached and how many
-        not. More than a handful show their progress and can be cancelled: those attached
-        before stay attached (each is recorded whole, or not at all)."""
-        files = list(files)
-        problems = []
-        saved_unanswered = []  # recorded, each reply lost: said as information
-        self._attached_last = 0
-        progress = None
-        if len(files) > ATTACH_PROGRESS_FROM:
-            progress = QProgressDialog(
-                tr("Attaching evidence files…"), tr("Cancel"), 0, len(files), self
-            )
-            progress.setObjectName("attachProgress")
-            progress.setWindowTitle(tr("Attach evidence"))
-            progress.setWindowModality(Qt.WindowModality.WindowModal)
-            progress.setMinimumDuration(0)
-            progress.show()  # from the first file: there are many
-        done = 0
-        try:
-            for done, file in enumerate(files):
-                if progress is not None:
-                    # A modal dialog's setValue lets Qt draw it and take the Cancel click.
-                    progress.setValue(done)
-                    progress.setLabelText(
-                        tr("Attaching {name} ({number} of {count})…").format(
-                            name=Path(file).name, number=done + 1, count=len(files)
-                        )
-                    )
-                    if progress.wasCanceled():
-                        break
-                try:
-                    self.session.attach_evidence(file)
-                    self._attached_last += 1
-                except ledger.SavedWithoutReply as error:
-                    self._attached_last += 1
-                    saved_unanswered.append(f"{Path(file).name}: {error}")
-                except (ledger.LedgerError, OSError, ValueError) as error:  # one file only
-                    problems.append(str(error))
-            else:
-                done = len(files)
-        finally:
-            if progress is not None:
-                progress.close()
-                progress.deleteLater()
-        if done < len(files):
-            problems.append(
-                tr(
-                    "Attaching was cancelled: {attached} of {count} files attached, "
-                    "{left} not attached (from {name} on)."
-                ).format(
-                    attached=self._attached_last,
-                    count=len(files),
-                    left=len(files) - done,
-                    name=Path(files[done]).name,
-                )
-            )
-        self._show_current()
-        self._refresh_photos()
-        if saved_unanswered:
-            self._inform("\n".join(saved_unanswered))
-        if problems:
-            self._warn("\n".join(problems))
-        return problems
-
-    def _takes_drops(self) -> bool:
-        """Files dropped go to the spot on show: only while the review page is what is seen
-        (under a case page or a form the current spot is hidden, and evidence is for good)."""
-        return self.stack.currentPanel() is self.home and self.session.current_id is not None
-
-    def dragEnterEvent(self, event):  # noqa: N802 - Qt API
-        # Files over the dock are the dock's, even when it cannot take them now: refused
-        # here, they went on to QGIS's main window, which opened each photo as a layer.
-        if event.mimeData().hasUrls():
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-
-    def dropEvent(self, event):  # noqa: N802 - Qt API
-        if not self._takes_drops():
-            event.ignore()
-            self._warn(
-                tr("Files are attached to the spot on the review page: close this page first.")
-                if self.session.current_id is not None
-                else tr("Open a ledger and pick a spot to attach files to it.")
-            )
-            return
-        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        problems = self.attach_files(files)
-        if problems is None or not self._attached_last:
-            event.ignore()  # nothing attached: the source must not think it was taken
-            return
-        # Always a copy: a "move" would let the file manager delete the photo at its source.
-        event.setDropAction(Qt.DropAction.CopyAction)
-        event.accept()
-
-    @_reported
-    def check_evidence(self) -> EvidenceCheckTask | None:
-        """Start 检查举证材料 in QGIS's task manager (its progress shown there and on the
-        button); pressed again while it runs, it cancels it. The dock stays usable meanwhile;
-        the results are said when it ends (evidence_checked)."""
-        if self.evidence_check is not None:
-            self.evidence_check.cancel()
-            return self.evidence_check
-        store = self.session.store
-        if store is None:
-            return None
-        # Read here, on the thread the ledger's connection belongs to; the task reads files only.
-        records = self.session.listed_evidence()
-        root = evidence.readable_evidence_dir(store, records, evidence.NOTHING_CHECKED)
-        task = EvidenceCheckTask(
-            root,
-            records,
-            self.file_states.copy(),
-            lambda done: self.evidence_checked(done, store),
-        )
-        self.evidence_check = task
-        # Said when it ends: what the filters let through is what was checked.
-        self._evidence_check_scope = self._listed_scope() if self.session.filter.narrows else ""
-        self._show_check_progress(0.0)
-        manager = QgsApplication.taskManager()
-        # The manager's signal, not the task's: it comes on the main thread, as widgets need.
-        manager.progressChanged.connect(self._task_progress)
-        manager.addTask(task)
-        return task
-
-    def _task_progress(self, task_id: int, progress: float) -> None:
-        task = self.evidence_check
-        if task is not None and QgsApplication.taskManager().taskId(task) == task_id:
-            self._show_check_progress(progress)
-
-    def _show_check_progress(self, progress: float) -> None:
-        self.check_button.setText(tr("Cancel check {percent}%").format(percent=int(progress)))
-
-    def evidence_checked(self, task: EvidenceCheckTask, store: ledger.LedgerStore) -> None:
-        """The check ended (done, cancelled or failed): what it found is said, as the check
-        said it when it ran in the foreground; a cancelled one says how far it got."""
-        with contextlib.suppress(TypeError):
-            QgsApplication.taskManager().progressChanged.disconnect(self._task_progress)
-        self.evidence_check = None
-        if sip.isdeleted(self):
-            return
-        self.check_button.setText(tr("Check evidence"))
-        self.evidence_problems = task.problems
-        if task.error:
-            self._warn(tr("The evidence check failed: {error}").format(error=task.error))
-            return
-        if store is not self.session.store:
-            return  # another ledger is open now: what was found is of the one left
-        # The check has read the ledger's files: the map marks all it found at once (the layer
-        # alone never reads the folder, which may be a share, for every photo).
-        self.file_states.take(task.states)
-        self._refresh_photos()
-        found = [problem.message for problem in task.problems]
-        if found:  # how many of each kind first: a refused path is not a file lost
-            counts = evidence.problem_counts(task.problems)
-            found.insert(
-                0,
-                tr(
-                    "{missing} missing, {altered} altered, {refused} refused (stored path "
-                    "not read)."
-                ).format(
-                    missing=counts[evidence.FILE_MISSING],
-                    altered=counts[evidence.FILE_ALTERED],
-                    refused=counts[evidence.FILE_REFUSED],
-                ),
-            )
-        scope = self._evidence_check_scope
-        if scope:
-            found = [scope, *found] if found else found
-        if task.cancelled:
-            self._warn(
-                "\n".join(
-                    [
-                        tr(
-                            "The evidence check was cancelled: {checked} of {count} files "
-                            "checked, {problems} problems found among them."
-                        ).format(
-                            checked=task.checked,
-                            count=len(task.records),
-                            problems=len(task.problems),
-                        ),
-                        *found,
-                    ]
-                )
-            )
-        elif found:
-            self._warn("\n".join(found))
-        else:
-            QMessageBox.information(
-                self,
-                tr("Evidence"),
-                plain_html(  # the scope quotes a batch's, office's or town's name
-                    "\n".join(
-                        [scope, tr("Their evidence files are all present and unaltered.")]
-                        if scope
-                        else [tr("All evidence files are present and unaltered.")]
-                    )
-                ),
-            )
-
-    def _listed_scope(self) -> str:
-        """The check's scope when a filter is set, in the words the dock's filters show."""
-        # Isolated: a batch name typed with a direction mark must not turn the sentence round.
-        chosen = [
-            isolated(box.currentText()) for box in self.filter_boxes.values() if box.currentData()
-        ]
-        return tr("Checked: the evidence of the {count} spots listed ({filters}).").format(
-            count=len(self.session.queue), filters="、".join(chosen)
-        )
 
     # --- import and export -----------------------------------------------------------------------
     def import_batch(self) -> None:
@@ -1617,7 +1054,7 @@ class VerificationDock(QgsDockWidget):
             {name: layer for name, layer in images.items() if layer is not None},
         )
 
-    @_reported
+    @reported
     def _run_algorithm(self, algorithm: str, after, filled: dict | None = None) -> None:
         """Open the dialog of the algorithm of id `algorithm` on the open ledger, with the
         `filled` parameters."""
@@ -1631,7 +1068,7 @@ class VerificationDock(QgsDockWidget):
         if after is not None:
             after()
 
-    @_reported
+    @reported
     def refresh_ledger(self) -> None:
         """Read the open ledger again: the queue, its filters' choices and the spot shown, and
         its holiday schedule; the filters and the current spot are kept.
@@ -1712,7 +1149,7 @@ class VerificationDock(QgsDockWidget):
     def _warn_of_losing_copies(self, layers) -> None:
         warn_of_losing_copies(QgsProject.instance(), layers)
 
-    @_reported
+    @reported
     def leave_ledger(self) -> None:
         """The project is closed (New Project, another one opening, QGIS quitting): its ledger,
         pages and marks on the map go with it; the next project reopens its own. A page with
@@ -1724,7 +1161,7 @@ class VerificationDock(QgsDockWidget):
         self._show_ledger_path()
         self._show_session()
 
-    @_reported
+    @reported
     def restore_state(self, *_document) -> None:
         """Reopen the review where the project left it, leaving the project unchanged: read
         back, its place is no change of it."""
@@ -1783,7 +1220,7 @@ class VerificationDock(QgsDockWidget):
         self._say_opening_notices()  # after the spot is shown, which rewrites the details
 
     # --- lifecycle -------------------------------------------------------------------------------
-    @_reported
+    @reported
     def _saved_without_reply(self, message: str) -> None:
         """A save the ledger recorded whose reply was lost (ledger.SavedWithoutReply): the
         page beneath is read again from the ledger, so it shows what was stored, and the

@@ -2340,6 +2340,156 @@ Look at the ledger to see whether they were recorded. They were:
 {entries}</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Photo</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Video</source>
+      <translation>视频</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Recording</source>
+      <translation>录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Missing</source>
+      <translation>缺失</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>The file is no longer in the evidence folder: {path}</source>
+      <translation>证据文件夹中已没有此文件：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Altered</source>
+      <translation>已改动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>The file differs from the one recorded (its SHA-256 hash): {path}</source>
+      <translation>文件与登记时不同（SHA-256 哈希不符）：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Attach evidence</source>
+      <translation>附加举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Check evidence</source>
+      <translation>检查举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>{mark}: {evidence}</source>
+      <translation>【{mark}】{evidence}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Attaching evidence files…</source>
+      <translation>正在附加证据文件…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Checked: the evidence of the {count} spots listed ({filters}).</source>
+      <translation>已检查：列表中 {count} 个图斑的举证材料（{filters}）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Photos, videos and recordings</source>
+      <translation>照片、视频和录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Photos</source>
+      <translation>照片</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Videos</source>
+      <translation>视频</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Recordings</source>
+      <translation>录音</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>All files</source>
+      <translation>所有文件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Files are attached to the spot on the review page: close this page first.</source>
+      <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Open a ledger and pick a spot to attach files to it.</source>
+      <translation>请先打开台帐并选择图斑，再附加文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Cancel check {percent}%</source>
+      <translation>取消检查 {percent}%</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Evidence</source>
+      <translation>举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Not read: the stored path is refused ({reason}): {path}</source>
+      <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Attaching was cancelled: {attached} of {count} files attached, {left} not attached (from {name} on).</source>
+      <translation>已取消附加：{count} 个文件中已附加 {attached} 个，其余 {left} 个未附加（自 {name} 起）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>The evidence check failed: {error}</source>
+      <translation>举证材料检查失败：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>{missing} missing, {altered} altered, {refused} refused (stored path not read).</source>
+      <translation>缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Attaching {name} ({number} of {count})…</source>
+      <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>The evidence check was cancelled: {checked} of {count} files checked, {problems} problems found among them.</source>
+      <translation>举证材料检查已取消：已检查 {count} 个文件中的 {checked} 个，其中发现 {problems} 个问题。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Their evidence files are all present and unaltered.</source>
+      <translation>这些图斑的举证材料文件齐全，均未改动。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>All evidence files are present and unaltered.</source>
+      <translation>全部举证文件齐全且未被改动。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/evidence_check.py" />
       <source>Checking evidence files</source>
       <translation>正在检查举证材料</translation>
@@ -2348,21 +2498,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
       <source>Evidence photos</source>
       <translation>核查照片</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
-      <source>Missing</source>
-      <translation>缺失</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
-      <source>Altered</source>
-      <translation>已改动</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
-      <source>Photo</source>
-      <translation>照片</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
@@ -2546,26 +2681,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Video</source>
-      <translation>视频</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Recording</source>
-      <translation>录音</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The file is no longer in the evidence folder: {path}</source>
-      <translation>证据文件夹中已没有此文件：{path}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The file differs from the one recorded (its SHA-256 hash): {path}</source>
-      <translation>文件与登记时不同（SHA-256 哈希不符）：{path}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
     </message>
@@ -2608,11 +2723,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Export…</source>
       <translation>导出…</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Check evidence</source>
-      <translation>检查举证材料</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2686,16 +2796,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Attach evidence</source>
-      <translation>附加举证材料</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>{mark}: {evidence}</source>
-      <translation>【{mark}】{evidence}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Batch</source>
       <translation>批次</translation>
     </message>
@@ -2736,46 +2836,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Attaching evidence files…</source>
-      <translation>正在附加证据文件…</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Cancel</source>
-      <translation>取消</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Checked: the evidence of the {count} spots listed ({filters}).</source>
-      <translation>已检查：列表中 {count} 个图斑的举证材料（{filters}）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Photos, videos and recordings</source>
-      <translation>照片、视频和录音</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Photos</source>
-      <translation>照片</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Videos</source>
-      <translation>视频</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Recordings</source>
-      <translation>录音</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>All files</source>
-      <translation>所有文件</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>New ledger</source>
       <translation>新建台帐</translation>
     </message>
@@ -2808,31 +2868,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Choose or create a ledger, then import a screened batch of spots.</source>
       <translation>请选择或新建台帐，然后导入一批筛查后的图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Files are attached to the spot on the review page: close this page first.</source>
-      <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Open a ledger and pick a spot to attach files to it.</source>
-      <translation>请先打开台帐并选择图斑，再附加文件。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Cancel check {percent}%</source>
-      <translation>取消检查 {percent}%</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Evidence</source>
-      <translation>举证材料</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Not read: the stored path is refused ({reason}): {path}</source>
-      <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
@@ -2886,21 +2921,6 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Attaching was cancelled: {attached} of {count} files attached, {left} not attached (from {name} on).</source>
-      <translation>已取消附加：{count} 个文件中已附加 {attached} 个，其余 {left} 个未附加（自 {name} 起）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The evidence check failed: {error}</source>
-      <translation>举证材料检查失败：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>{missing} missing, {altered} altered, {refused} refused (stored path not read).</source>
-      <translation>缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取）。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Algorithm {id} is not available.</source>
       <translation>算法 {id} 不可用。</translation>
     </message>
@@ -2943,26 +2963,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>There is no ledger at {path}. Create a new, empty ledger there?</source>
       <translation>{path} 处没有台帐。是否在此新建一个空台帐？</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Attaching {name} ({number} of {count})…</source>
-      <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>The evidence check was cancelled: {checked} of {count} files checked, {problems} problems found among them.</source>
-      <translation>举证材料检查已取消：已检查 {count} 个文件中的 {checked} 个，其中发现 {problems} 个问题。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Their evidence files are all present and unaltered.</source>
-      <translation>这些图斑的举证材料文件齐全，均未改动。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>All evidence files are present and unaltered.</source>
-      <translation>全部举证文件齐全且未被改动。</translation>
     </message>
   </context>
 </TS>
