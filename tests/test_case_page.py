@@ -517,3 +517,89 @@ def test_a_step_another_recorded_since_the_page_showed_the_case_refuses_and_keep
     finally:
         other.close()
         QCoreApplication.removeTranslator(translator)
+
+
+# --- 6. the correction row after a step, and a correction of the date alone -------------------
+def test_after_a_step_is_recorded_the_correction_row_starts_as_the_new_step_stands(store):
+    """立案 then 调查 recorded through the page: the row offers the new step to correct, with
+    its date and remarks, not the 立案 it showed before (its date and remarks would be what a
+    correction of 调查 records)."""
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [(Stage.VERIFY, dt.date(2025, 11, 7))],
+    )
+    store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.FILE, dt.date(2025, 11, 10), "李工", note="立案审批")
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.show_correction.click()  # the row offers 立案, its date and remarks
+    assert panel.corrected_date.date().toString("yyyy-MM-dd") == "2025-11-10"
+    assert panel.corrected_note.toPlainText() == "立案审批"
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.INVESTIGATE))
+    panel.date.setDate(panel.date.date().fromString("2025-11-12", "yyyy-MM-dd"))
+    panel.person.setText("李工")
+    panel.note.setPlainText("现场勘验")
+    assert panel.record_step()
+    step = store.case(case_id).events[-1]
+    assert step.stage is Stage.INVESTIGATE
+    assert panel.corrected.currentData() == step.event_id
+    assert panel.corrected_date.date().toString("yyyy-MM-dd") == "2025-11-12"
+    assert panel.corrected_note.toPlainText() == "现场勘验"
+
+
+@pytest.mark.parametrize("remarks", ["罚没决定", "罚没决定 ", "罚没决定\n"])
+def test_a_correction_of_the_date_alone_records_no_remarks_correction(store, remarks):
+    """处罚 typed a day late; its remarks (as recorded, maybe with a space or line break after
+    them) are left as the row shows them: the correction moves the date and records no remarks
+    put right, so the page strikes no original (原：…) and the history says the date alone."""
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [(Stage.VERIFY, dt.date(2025, 11, 7)), (Stage.FILE, dt.date(2025, 11, 10))],
+    )
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 13), "李工", note=remarks)
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.show_correction.click()
+    panel.corrected.setCurrentIndex(panel.corrected.findData(step))
+    assert panel.corrected_note.toPlainText() == remarks  # the row as the step stands
+    panel.corrected_date.setDate(panel.corrected_date.date().fromString("2025-11-12", "yyyy-MM-dd"))
+    panel.person.setText("王五")
+    panel.reason.setText("录入错误")
+    assert panel.record_correction()
+    case = store.case(case_id)
+    investigated = next(e for e in case.events if e.event_id == step)
+    (correction,) = case.corrections_of(investigated)
+    assert correction.corrected_note is None
+    assert (investigated.date, investigated.note) == (dt.date(2025, 11, 12), remarks)
+    assert not case.remarks_corrected(investigated)
+    assert "原：" not in panel.summary.toPlainText()
+    assert "2025-11-13（已更正为 2025-11-12：" in without_isolates(panel.summary.toPlainText())
+
+
+def test_the_history_says_a_later_correction_of_the_remarks_alone_as_such(store):
+    """调查 moved from 11-13 to 11-12, then its remarks put right (the date left at 11-12):
+    the second correction reads 备注已更正 alone, not as moving the date again."""
+    from zc_enforcement_plugin.ui.case_panel import history_text
+
+    case_id = _case(
+        store,
+        dt.date(2025, 11, 7),
+        [(Stage.VERIFY, dt.date(2025, 11, 7)), (Stage.FILE, dt.date(2025, 11, 10))],
+    )
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.INVESTIGATE, dt.date(2025, 11, 13), "李工", note="文号12")
+    )
+    store.correct_case_event(
+        case_id, step, date=dt.date(2025, 11, 12), person="王五", reason="录入错误"
+    )
+    store.correct_case_event(
+        case_id, step, date=dt.date(2025, 11, 12), person="赵六", reason="文号有误", note="文号21"
+    )
+    case = store.case(case_id)
+    investigated = next(e for e in case.events if e.event_id == step)
+    assert without_isolates(history_text(case, investigated)) == (
+        "2025-11-13（已更正为 2025-11-12：录入错误（王五）；备注已更正：文号有误（赵六））"
+    )
