@@ -1,11 +1,13 @@
 """An office renamed on the shared ledger (罗村自然资源所 becomes 罗村自然资源和规划所, its login
 given the new name, the ledger's office_aliases saying old -> new): the login still sees, and
 carries on, what the office recorded under its old name, as the brigade and the reports count
-it; an alias shows no office another office's rows (server schema version 12)."""
+it; an alias shows no office another office's rows (server schema version 12; 13 finds a
+name blank as the plugin does)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 
 import psycopg2
@@ -28,6 +30,7 @@ from zc_enforcement_plugin.core import ledger_postgis_server as lps
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, ORIGIN_SPOT, CaseEvent, Stage
 from zc_enforcement_plugin.core.ledger import LedgerError
+from zc_enforcement_plugin.core.ledger_records import office_aliases_from
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 NEW = "罗村自然资源和规划所"
@@ -167,6 +170,18 @@ def test_an_alias_shows_no_office_another_offices_rows(pg_database, schema, tmp_
         '["罗村自然资源所"]',
         '{"罗村自然资源所": 3}',
         '{"罗村自然资源所": "罗村自然资源和规划所", "罗村自然资源和规划所": "罗村自然资源所"}',
+        # A name blank as str.strip finds it, the valid alias beside it refused with it: an
+        # ideographic space (typed in a Chinese input method), a tab, a no-break space.
+        *(
+            json.dumps(aliases, ensure_ascii=False)
+            for aliases in (
+                {"\u3000": TAIHE, LUOCUN: NEW},
+                {"\t": TAIHE, LUOCUN: NEW},
+                {"太河所": "\xa0", LUOCUN: NEW},
+                {" ": NEW, LUOCUN: NEW},
+                {"A": "B", "B": "A", LUOCUN: NEW},  # a circle beside a valid alias
+            )
+        ),
     ],
 )
 def test_aliases_typed_by_hand_that_the_plugin_refuses_widen_nothing(
@@ -175,6 +190,9 @@ def test_aliases_typed_by_hand_that_the_plugin_refuses_widen_nothing(
     """The plugin stores only aliases it has checked (office_aliases_from); one typed by hand
     (psql) that it would refuse shows no login anything more, and keeps every office reading
     its own rows: a policy that failed on it would shut every office out of the ledger."""
+    if stored != "not json":  # the plugin refuses each of them, as the server must
+        with pytest.raises(LedgerError):
+            office_aliases_from(json.loads(stored))
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
     _rename(pg_database, schema, {LUOCUN: NEW})
@@ -197,6 +215,18 @@ def test_aliases_typed_by_hand_that_the_plugin_refuses_widen_nothing(
                 assert {row[0] for row in cursor.fetchall()} == own
         finally:
             conn.close()
+
+
+def test_an_office_renamed_three_times_sees_what_it_recorded_under_its_first_name(
+    pg_database, schema, tmp_path
+):
+    """罗村自然资源所 → 罗村所 → 罗村国土所 → 罗村自然资源和规划所: each old name goes to the
+    last, however many renames lie between, as office_aliases_from takes them."""
+    with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
+        fill(brigade, tmp_path)
+    _rename(pg_database, schema, {LUOCUN: "罗村所", "罗村所": "罗村国土所", "罗村国土所": NEW})
+    with open_store(pg_database, schema, LUOCUN_ROLE, tmp_path) as luocun:
+        assert {p.id for p in luocun.patrols()} == {LUOCUN_PATROL}
 
 
 def test_a_login_still_named_the_old_name_sees_nothing_of_the_new(pg_database, schema, tmp_path):
@@ -282,7 +312,7 @@ def test_upgrading_a_schema_10_ledger_keeps_every_row_and_shows_the_office_its_p
             cursor.execute(
                 f"SELECT value FROM {ls.T_META} WHERE key = %s", (lps.META_POSTGIS_VERSION,)
             )
-            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "12"
+            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "13"
     finally:
         conn.close()
     with open_store(pg_database, name, LUOCUN_ROLE, tmp_path) as luocun:

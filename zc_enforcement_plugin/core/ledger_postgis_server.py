@@ -7,7 +7,8 @@ row security and append-only history are for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import ledger_postgis_locks as locks
@@ -915,24 +916,21 @@ OFFICE_ALIASES = "zc_office_aliases"
 MY_OFFICE_NAMES = "zc_my_office_names"
 
 
-def _office_names_sql(schema: str) -> list[str]:
-    """zc_office_aliases() and zc_my_office_names(), which version 12's policies read.
+def python_blank_sql(expression: str) -> str:
+    """SQL true where ``expression`` (text) is empty or all whitespace as Python's str.strip
+    finds it: btrim strips ASCII spaces alone, so a name of an ideographic space (U+3000,
+    typed in a Chinese input method), a tab or a no-break space passed it on the server while
+    the plugin refused the setting. The class is listed from Python itself (str.isspace, what
+    strip strips), each character a regex escape, when the migration is made, not at import."""
+    spaces = "".join(f"\\u{code:04x}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
+    return f"({expression}) ~ '^[{spaces}]*$'"
 
-    zc_office_aliases(): the setting office_aliases (the brigade's alone to store) as
-    ledger_records.office_aliases_from reads it, each old name with the last name it became
-    (renamed twice, both old names go to the last); none at all when the plugin would refuse
-    the setting: not a JSON object, a name not text, empty or renamed to itself, names renamed
-    in a circle. A setting typed by hand so (psql) widens nothing, and never raises: a policy
-    that raised would shut every office out of the ledger.
 
-    zc_my_office_names(): the login's office (zc_offices_of) and every old name whose current
-    name it is: old -> new as the brigade wrote it, never back, so a login still named the old
-    name gains nothing of the new, and no login another office's rows but those the brigade
-    aliased to its name. Read as the login (which may read the settings, not change them)."""
+def _office_aliases_sql(schema: str, blank: Callable[[str], str]) -> str:
+    """zc_office_aliases() (_office_names_sql) after CREATE, its names tested by ``blank``."""
     settings = f'"{schema}".{ls.T_SETTINGS}'
     text = "a.value #>> '{}'"  # a JSON string's text
-    return [
-        f"""CREATE FUNCTION {OFFICE_ALIASES}() RETURNS TABLE (old_name text, current_name text)
+    return f"""FUNCTION {OFFICE_ALIASES}() RETURNS TABLE (old_name text, current_name text)
             LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
             DECLARE aliases jsonb;
             BEGIN
@@ -940,7 +938,7 @@ def _office_names_sql(schema: str) -> list[str]:
                 WHERE {ls.C_KEY} = '{ls.SETTING_OFFICE_ALIASES}';
               IF jsonb_typeof(aliases) IS DISTINCT FROM 'object' OR EXISTS (
                 SELECT 1 FROM jsonb_each(aliases) a WHERE jsonb_typeof(a.value) <> 'string'
-                  OR btrim(a.key) = '' OR btrim({text}) = '' OR a.key = {text})
+                  OR {blank("a.key")} OR {blank(text)} OR a.key = {text})
               THEN
                 RETURN;
               END IF;
@@ -957,7 +955,27 @@ def _office_names_sql(schema: str) -> list[str]:
                 = (SELECT count(*) FROM jsonb_object_keys(aliases));
             EXCEPTION WHEN invalid_text_representation THEN
               RETURN;  -- not JSON at all
-            END $$""",
+            END $$"""
+
+
+def _office_names_sql(schema: str) -> list[str]:
+    """zc_office_aliases() and zc_my_office_names(), which version 12's policies read.
+
+    zc_office_aliases(): the setting office_aliases (the brigade's alone to store) as
+    ledger_records.office_aliases_from reads it, each old name with the last name it became
+    (renamed twice, both old names go to the last); none at all when the plugin would refuse
+    the setting: not a JSON object, a name not text, empty or renamed to itself, names renamed
+    in a circle. A setting typed by hand so (psql) widens nothing, and never raises: a policy
+    that raised would shut every office out of the ledger.
+
+    zc_my_office_names(): the login's office (zc_offices_of) and every old name whose current
+    name it is: old -> new as the brigade wrote it, never back, so a login still named the old
+    name gains nothing of the new, and no login another office's rows but those the brigade
+    aliased to its name. Read as the login (which may read the settings, not change them)."""
+    # As version 12 shipped it: blank as btrim finds it (version 13 replaces it).
+    shipped = _office_aliases_sql(schema, lambda expression: f"btrim({expression}) = ''")
+    return [
+        f"CREATE {shipped}",
         f"""CREATE FUNCTION {MY_OFFICE_NAMES}() RETURNS SETOF text
             LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
               SELECT "{schema}".zc_offices_of(current_user)
@@ -1013,6 +1031,17 @@ def _migration_12(schema: str) -> list[str]:
     ]
 
 
+def _migration_13(schema: str) -> list[str]:
+    """Version 13: zc_office_aliases() finds a name blank as the plugin does (str.strip).
+
+    Version 12's btrim strips ASCII spaces alone: a setting typed by hand (psql) with an old
+    or new name of an ideographic space, a tab or a no-break space, which office_aliases_from
+    refuses, passed on the server, and the policies applied its other aliases, widening what
+    a login saw by a setting the plugin calls wrong. Replaced in place (same name and columns):
+    zc_my_office_names() and the policies reading it are left as they are; no row changes."""
+    return [f"CREATE OR REPLACE {_office_aliases_sql(schema, python_blank_sql)}"]
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -1026,6 +1055,7 @@ PG_MIGRATIONS = (
     _migration_10,
     _migration_11,
     _migration_12,
+    _migration_13,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
