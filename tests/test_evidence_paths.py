@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import sqlite3
 import types
 import zipfile
@@ -379,3 +380,37 @@ def test_recording_evidence_under_a_path_the_rule_refuses_is_refused_saying_why(
     message = str(refused.value)
     assert message.startswith("证据路径须在证据文件夹内（")
     assert message.endswith(f"): {stored!r}") and "evidence path must lie inside" in message
+
+
+# A file time before the ZIP's first (1980: a camera whose clock was never set) and one past
+# its last (2107: a clock run far ahead), in seconds since 1970.
+UNSET_CAMERA_CLOCK = 0
+FAR_FUTURE_CLOCK = 7_258_118_400  # 2200-01-01
+
+
+@pytest.mark.parametrize(
+    "clock, stamped",
+    [
+        (UNSET_CAMERA_CLOCK, export.ZIP_EARLIEST_TIME),
+        (FAR_FUTURE_CLOCK, export.ZIP_LATEST_TIME),
+    ],
+)
+def test_a_photo_dated_outside_the_zips_years_is_zipped_stamped_at_the_nearer_end(
+    tmp_path, clock, stamped
+):
+    """A photo whose file time is 1970 stopped the export with "ZIP does not support
+    timestamps before 1980" (and one past 2107 with a struct error): the zip holds it, hashed
+    as ever, its time the nearest a ZIP can say."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    photo = root / "S1" / "p.jpg"
+    photo.write_bytes(PHOTO)
+    os.utime(photo, (clock, clock))
+    assert os.stat(photo).st_mtime == clock  # the file system keeps the time tried
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    assert result.problems == [] and manifest[0][export.MANIFEST_CHECK] == export.CHECK_OK
+    assert manifest[0][export.MANIFEST_SHA256] == hashlib.sha256(PHOTO).hexdigest()
+    with zipfile.ZipFile(result.path) as archive:
+        assert archive.read("S1/p.jpg") == PHOTO
+        assert archive.getinfo("S1/p.jpg").date_time == stamped
+
