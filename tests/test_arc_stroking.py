@@ -40,28 +40,33 @@ def _point(centre, radius, angle):
     )
 
 
-def curved_segment_file(path, crs: str, centre, radius) -> str:
-    """A GeoPackage of one CurvePolygon: the circular arc ARC_FROM..ARC_TO closed by its chord."""
+def curved_segment_file(path, crs: str, centre, radius, declared=None) -> str:
+    """A GeoPackage of one CurvePolygon: the circular arc ARC_FROM..ARC_TO closed by its chord,
+    in a layer declared CurvePolygon (or `declared`, an OGR geometry type)."""
     from osgeo import ogr, osr
 
     source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(int(crs.split(":")[1]))
     srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)  # x is the longitude
-    layer = source.CreateLayer("curved", srs, ogr.wkbCurvePolygon)
+    layer = source.CreateLayer("curved", srs, ogr.wkbCurvePolygon if declared is None else declared)
     layer.CreateField(ogr.FieldDefn("JCBH", ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField("JCBH", "C1")
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(f"CURVEPOLYGON{segment_rings(centre, radius)}"))
+    layer.CreateFeature(feature)
+    source = None  # written
+    return str(path)
+
+
+def segment_rings(centre, radius) -> str:
+    """The WKT rings of a CurvePolygon: the arc ARC_FROM..ARC_TO closed by its chord."""
     start, middle, end = (
         _point(centre, radius, a) for a in (ARC_FROM, (ARC_FROM + ARC_TO) / 2, ARC_TO)
     )
     arc = ",".join(f"{x!r} {y!r}" for x, y in (start, middle, end))
     chord = ",".join(f"{x!r} {y!r}" for x, y in (end, start))
-    feature = ogr.Feature(layer.GetLayerDefn())
-    feature.SetField("JCBH", "C1")
-    wkt = f"CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING({arc}),({chord})))"
-    feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
-    layer.CreateFeature(feature)
-    source = None  # written
-    return str(path)
+    return f"(COMPOUNDCURVE(CIRCULARSTRING({arc}),({chord})))"
 
 
 def true_segment(crs: str, centre, radius) -> shapely.Polygon:
@@ -143,3 +148,60 @@ def test_screening_straightens_an_arc_to_the_cent(qgis_app, tmp_path, units):
     )
     [geometry] = arrays.geoms
     check_straightened(geometry, units)
+
+
+def test_a_curve_in_a_layer_declared_generic_geometry_is_straightened_to_the_cent(tmp_path):
+    """A GeoPackage layer declared plain GEOMETRY (ogr.wkbUnknown) may hold a CurvePolygon:
+    its declared type says nothing of arcs, so its features are looked at one by one. Kills
+    the mutant that skips every layer whose declared type is not a curve (127 m² short)."""
+    from osgeo import ogr
+
+    crs, centre, radius = SEGMENTS["metres"]
+    path = curved_segment_file(tmp_path / "generic.gpkg", crs, centre, radius, ogr.wkbUnknown)
+    [record], _report = read_spot_file(path)
+    check_straightened(record.geometry, "metres")
+
+
+# A MultiSurface spot: a small segment (5 m radius) first, then the 400 m one, 1 km east.
+SMALL_RADIUS = 5.0
+
+
+def test_a_multisurface_spot_is_straightened_for_its_largest_arc_in_any_part(tmp_path):
+    """The step is chosen for the largest arc of the whole feature, not of its first part: a
+    step fit for a 5 m arc leaves the 400 m arc of the second part 0.44 m² short."""
+    from osgeo import ogr, osr
+
+    crs, centre, radius = SEGMENTS["metres"]
+    small_centre = (centre[0] - 1000.0, centre[1])
+    path = tmp_path / "multi.gpkg"
+    source = ogr.GetDriverByName("GPKG").CreateDataSource(str(path))
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(int(crs.split(":")[1]))
+    layer = source.CreateLayer("curved", srs, ogr.wkbMultiSurface)
+    layer.CreateField(ogr.FieldDefn("JCBH", ogr.OFTString))
+    feature = ogr.Feature(layer.GetLayerDefn())
+    feature.SetField("JCBH", "M1")
+    parts = ",".join(
+        f"CURVEPOLYGON{segment_rings(c, r)}"
+        for c, r in ((small_centre, SMALL_RADIUS), (centre, radius))
+    )
+    feature.SetGeometry(ogr.CreateGeometryFromWkt(f"MULTISURFACE({parts})"))
+    layer.CreateFeature(feature)
+    source = None  # written
+    [record], _report = read_spot_file(str(path))
+    exact = exact_area(crs, small_centre, SMALL_RADIUS) + exact_area(crs, centre, radius)
+    assert abs(record.geometry.area - exact) <= TOLERANCE_M2, (record.geometry.area, exact)
+
+
+def test_the_largest_arc_of_a_circular_string_is_found_past_its_first():
+    """A circular string of two arcs, a 5 m one then a 400 m one sharing its end: the radius
+    asked for is the larger, read from every arc (points 0-1-2, then 2-3-4)."""
+    from osgeo import ogr
+
+    small = [_point((0.0, 0.0), SMALL_RADIUS, a) for a in (0.0, 45.0, 90.0)]
+    # The large circle passes through the small arc's end, its centre straight below it.
+    large_centre = (small[-1][0], small[-1][1] - 400.0)
+    large = [_point(large_centre, 400.0, a) for a in (90.0, 100.0, 110.0)]
+    points = ",".join(f"{x!r} {y!r}" for x, y in small + large[1:])
+    string = ogr.CreateGeometryFromWkt(f"CIRCULARSTRING({points})")
+    assert spot_files._largest_arc_radius(string) == pytest.approx(400.0, rel=1e-9)

@@ -465,3 +465,68 @@ def test_a_full_disk_names_the_evidence_file_and_leaves_the_target_folder_as_it_
     assert str(origin) in said and "nothing was copied" in said, said
     assert ".part" not in said and "Errno" not in said, said
     assert list((tmp_path / "copy").iterdir()) == [], list((tmp_path / "copy").rglob("*"))
+
+
+@pytest.mark.parametrize("target_exists", [True, False], ids=["existing target", "new target"])
+def test_a_cancel_while_comparing_says_what_became_of_the_copy(
+    provider, tmp_path, monkeypatch, target_exists
+):
+    """A cancel that comes while the copy is compared, after its rows were committed: into an
+    empty ledger the user gave, the copy stays whole and the run says so, not "nothing
+    copied"; into a GeoPackage the run made, the file goes, and the run says nothing was
+    copied, never that a copy was made whole."""
+    import processing
+
+    from zc_enforcement_plugin.processing import copy_ledger as algorithm
+
+    source = _office_with_two_photos(tmp_path)
+    target = tmp_path / "copy" / "ledger.gpkg"
+    target.parent.mkdir()
+    if target_exists:
+        ledger.GeoPackageLedger(target).close()
+
+    def cancelled_while_comparing(a, b):
+        raise ledger.CopyCancelled()
+
+    monkeypatch.setattr(algorithm, "compare_ledgers", cancelled_while_comparing)
+    with pytest.raises(QgsProcessingException) as stopped:
+        processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
+    message = str(stopped.value)
+    if target_exists:
+        assert "nothing copied" not in message, message
+        assert f"the copy into {target} was made whole but not compared" in message, message
+        with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+            assert compare_ledgers(a, b) == []  # what the message says: a whole copy
+    else:
+        assert "Cancelled, nothing copied." in message and "made whole" not in message, message
+        assert not target.exists() and _listing(target.parent) == {}
+
+
+def test_a_copy_between_geopackages_cancelled_at_its_first_report_copies_nothing(
+    provider, tmp_path
+):
+    """Cancelled as soon as the run reports its progress ("Copying"): it says nothing was
+    copied, and the GeoPackage it was to make is not left behind, nor anything beside it."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    class CancelAtFirstReport(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            super().setProgressText(text)
+            self.cancel()
+
+    source = _office_with_two_photos(tmp_path)
+    source_before = _listing(source.parent)
+    target = tmp_path / "copy" / "ledger.gpkg"
+    target.parent.mkdir()
+    feedback = CancelAtFirstReport()
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing copied."):
+        processing.run(
+            "zcenforcement:copyledger",
+            {"SOURCE": str(source), "TARGET": str(target)},
+            context=QgsProcessingContext(),
+            feedback=feedback,
+        )
+    assert feedback.isCanceled()
+    assert not target.exists() and _listing(target.parent) == {}
+    assert _listing(source.parent) == source_before

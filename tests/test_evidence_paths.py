@@ -4,9 +4,12 @@ is taken as a missing file by the export, the check, the sheets and the copy, an
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
+import os
+import signal
 import sqlite3
 import types
 import zipfile
@@ -379,3 +382,75 @@ def test_recording_evidence_under_a_path_the_rule_refuses_is_refused_saying_why(
     message = str(refused.value)
     assert message.startswith("证据路径须在证据文件夹内（")
     assert message.endswith(f"): {stored!r}") and "evidence path must lie inside" in message
+
+
+# A file time before the ZIP's first (1980: a camera whose clock was never set) and one past
+# its last (2107: a clock run far ahead), in seconds since 1970.
+UNSET_CAMERA_CLOCK = 0
+FAR_FUTURE_CLOCK = 7_258_118_400  # 2200-01-01
+
+
+@pytest.mark.parametrize(
+    "clock, stamped",
+    [
+        (UNSET_CAMERA_CLOCK, export.ZIP_EARLIEST_TIME),
+        (FAR_FUTURE_CLOCK, export.ZIP_LATEST_TIME),
+    ],
+)
+def test_a_photo_dated_outside_the_zips_years_is_zipped_stamped_at_the_nearer_end(
+    tmp_path, clock, stamped
+):
+    """A photo whose file time is 1970 stopped the export with "ZIP does not support
+    timestamps before 1980" (and one past 2107 with a struct error): the zip holds it, hashed
+    as ever, its time the nearest a ZIP can say."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    photo = root / "S1" / "p.jpg"
+    photo.write_bytes(PHOTO)
+    os.utime(photo, (clock, clock))
+    assert os.stat(photo).st_mtime == clock  # the file system keeps the time tried
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    assert result.problems == [] and manifest[0][export.MANIFEST_CHECK] == export.CHECK_OK
+    assert manifest[0][export.MANIFEST_SHA256] == hashlib.sha256(PHOTO).hexdigest()
+    with zipfile.ZipFile(result.path) as archive:
+        assert archive.read("S1/p.jpg") == PHOTO
+        assert archive.getinfo("S1/p.jpg").date_time == stamped
+
+
+@contextlib.contextmanager
+def within_seconds(seconds: int):
+    """Fail, rather than hang, a call that does not return within `seconds`."""
+
+    def overdue(signum, frame):
+        raise TimeoutError(f"still waiting after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, overdue)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_pipe_at_a_stored_path_is_not_a_file_and_is_not_waited_on(tmp_path):
+    """A named pipe put where a photo was: opening it for reading would wait for a writer for
+    ever (the export, the check, hung). It is no file: FileNotFoundError, at once."""
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    os.mkfifo(root / "S1" / "p.jpg")
+    with within_seconds(5), pytest.raises(FileNotFoundError, match="not a file"):
+        evidence.open_evidence_file(root, "S1/p.jpg")
+
+
+def test_a_folder_named_like_a_photo_is_missing_and_the_manifest_says_so(tmp_path):
+    """A folder where a photo's file should be (mkdir S1/d.jpg) is no file: FileNotFoundError,
+    and the export zips nothing for it and marks it missing (缺失), rather than stopping."""
+    root = tmp_path / "evidence"
+    (root / "S1" / "d.jpg").mkdir(parents=True)
+    with pytest.raises(FileNotFoundError, match="not a file"):
+        evidence.open_evidence_file(root, "S1/d.jpg")
+    result, names, manifest = _zip(tmp_path, root, [_row(root, "S1", "S1/d.jpg")])
+    assert "S1/d.jpg" not in names and "S1/d.jpg/" not in names
+    assert manifest[0][export.MANIFEST_CHECK] == export.CHECK_MISSING == "缺失"
+    assert [problem.problem for problem in result.problems] == [evidence.FILE_MISSING]

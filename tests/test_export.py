@@ -832,20 +832,23 @@ def test_a_refused_evidence_path_is_counted_apart_from_the_missing_files(
 ):
     """A photo replaced by a link to a file elsewhere was counted as missing, its reason only
     in the log: the summary told the province a file was lost when it was only not read. It
-    is counted apart, in the summary, the manifest and the evidence check."""
+    is counted apart, in the summary, the manifest and the evidence check. Two files missing
+    and one refused, so that no count can stand in for the other."""
     store = build_ledger(tmp_path / "linked", screened)
-    linked, gone = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO][:2]
+    linked, *gone = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO][:3]
+    assert len(gone) == 2
     (tmp_path / "elsewhere.jpg").write_bytes(b"not the photo")
     (store.evidence_dir / linked.path).unlink()
     (store.evidence_dir / linked.path).symlink_to(tmp_path / "elsewhere.jpg")
-    (store.evidence_dir / gone.path).unlink()
+    for record in gone:
+        (store.evidence_dir / record.path).unlink()
     checked = evidence.check_evidence_integrity(store)
-    assert evidence.problem_counts(checked) == {"missing": 1, "altered": 0, "refused": 1}
+    assert evidence.problem_counts(checked) == {"missing": 2, "altered": 0, "refused": 1}
     path = store.path
     store.close()
     result = run_export(path, tmp_path / "out")
-    assert "1 missing, 0 altered, 1 refused (stored path not read)" in result["SUMMARY"]
-    assert result["EVIDENCE_PROBLEMS"] == 2
+    assert "2 missing, 0 altered, 1 refused (stored path not read)" in result["SUMMARY"]
+    assert result["EVIDENCE_PROBLEMS"] == 3
     with zipfile.ZipFile(result["EVIDENCE_ZIP"]) as archive:
         text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
     checks = {
@@ -853,7 +856,7 @@ def test_a_refused_evidence_path_is_counted_apart_from_the_missing_files(
         for line in csv.DictReader(io.StringIO(text))
     }
     assert checks[linked.path] == export.CHECK_REFUSED == "路径被拒绝"
-    assert checks[gone.path] == export.CHECK_MISSING
+    assert [checks[record.path] for record in gone] == [export.CHECK_MISSING] * 2
 
 
 def test_a_ledger_moved_without_its_evidence_folder_is_refused_not_reported_all_missing(

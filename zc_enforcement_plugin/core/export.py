@@ -1294,6 +1294,21 @@ def _csv_safe(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# The first and last times a ZIP member can bear (a DOS date counts years from 1980 in 7 bits,
+# seconds in twos).
+ZIP_EARLIEST_TIME = (1980, 1, 1, 0, 0, 0)
+ZIP_LATEST_TIME = (2107, 12, 31, 23, 59, 58)
+
+
+def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
+    """A file's own time in local time, as ZipInfo.from_file gives it (no clock is read), held
+    within the years a ZIP can say: a camera whose clock was never set dates its photos 1970,
+    which zipfile refuses, stopping the whole export. Only the stamp moves; the hash never
+    depended on it."""
+    stamp = time.localtime(mtime)[:6]  # noqa: TID251
+    return min(max(stamp, ZIP_EARLIEST_TIME), ZIP_LATEST_TIME)
+
+
 def _zip_file(
     archive: zipfile.ZipFile, handle: BinaryIO, source: Path, member: str, is_cancelled
 ) -> tuple[str, int]:
@@ -1303,8 +1318,7 @@ def _zip_file(
     digest = hashlib.sha256()
     size = 0
     status = os.fstat(handle.fileno())
-    # The file's own time in local time, as ZipInfo.from_file gives it: no clock is read.
-    info = zipfile.ZipInfo(member, time.localtime(status.st_mtime)[:6])  # noqa: TID251
+    info = zipfile.ZipInfo(member, _zip_time(status.st_mtime))
     info.external_attr = (status.st_mode & 0xFFFF) << 16  # as ZipInfo.from_file sets it
     info.file_size = status.st_size
     stored = source.suffix.lower() in _STORED_SUFFIXES
