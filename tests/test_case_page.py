@@ -408,6 +408,41 @@ def test_the_correction_row_puts_right_a_steps_remarks_and_shows_the_original(st
     assert panel.corrected_note.toPlainText() == ""
 
 
+def test_a_correction_typed_is_asked_about_on_closing_and_saved_when_asked(store, monkeypatch):
+    """Final read: 正确备注 and a reason typed, then Close (or Escape, or the back arrow)
+    dropped them unasked: the page counted only a step's entries as typed. Picking a step
+    alone is no entry; what is typed in the correction is, and Save from the question
+    records the correction."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from tests.test_case_corrections import RIGHT, TYPED
+
+    case_id = _case(store, dt.date(2025, 11, 7), [(Stage.VERIFY, dt.date(2025, 11, 7))])
+    step = store.add_case_event(
+        case_id, CaseEvent(case_id, Stage.FILE, dt.date(2025, 11, 10), "李工", note=TYPED)
+    )
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.show_correction.click()
+    panel.corrected.setCurrentIndex(panel.corrected.findData(step))
+    assert not panel.is_changed()  # a step picked, its date and remarks as they stand
+    panel.corrected_note.setPlainText(RIGHT)
+    panel.reason.setText("文号录入错误")
+    panel.person.setText("王五")
+    assert panel.is_changed()
+    entries = panel.entries()
+    assert RIGHT in entries and "文号录入错误" in entries and "Next step" not in entries
+    rows = len(store.case(case_id).records)
+    asked = _Asked(QMessageBox.StandardButton.Save)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    panel.leave()
+    ((_title, text, _default),) = asked.calls
+    assert RIGHT in text
+    case = store.case(case_id)
+    assert len(case.records) == rows + 1
+    filed = next(e for e in case.events if e.event_id == step)
+    assert (filed.note, filed.date) == (RIGHT, dt.date(2025, 11, 10))
+
+
 # --- 5. a report document recorded twice is asked about ---------------------------------------
 def test_a_report_document_already_on_the_case_is_asked_about_no_by_default(store, monkeypatch):
     """The review recorded 违法线索书面报告 on 2025-11-10 and again on 2025-11-11 unasked."""

@@ -318,6 +318,7 @@ class CasePanel(EntriesPanel):
         # (laid out as one with them, Close went below the panel's foot at 150 %).
         self.lay_out(layout, buttons, self.show_correction)
         self.refresh(page)
+        self._correction_started = self._correction_typed()  # no step to correct: as it is
         self._fill_correction()
         self._started = self._typed()
 
@@ -333,24 +334,60 @@ class CasePanel(EntriesPanel):
     def description(self) -> str:
         return tr("case page of case {id}").format(id=self.case_id)
 
+    def _correction_typed(self) -> tuple[str, str, str]:
+        """What the user types for a correction: the right date and remarks (which start as
+        the picked step has them, _fill_correction) and the reason (which starts empty)."""
+        return (
+            self.corrected_date.date().toString("yyyy-MM-dd"),
+            self.corrected_note.toPlainText().strip(),
+            self.reason.text().strip(),
+        )
+
+    def _correction_changed(self) -> bool:
+        return self._correction_typed() != self._correction_started
+
     def is_changed(self) -> bool:
+        # A correction typed counts too: Close dropped a long remarks correction unasked.
+        return self._typed() != self._started or self._correction_changed()
+
+    def _step_typed(self) -> bool:
+        """Whether a step is typed: the person alone is the correction's too when one is."""
+        if self._correction_changed():
+            return self._typed()[1:] != self._started[1:]
         return self._typed() != self._started
 
     def entries(self) -> str:
-        """The step as filled in, a line per entry under the page's own labels."""
+        """The correction when one is typed, then the step as filled in, a line per entry
+        under the page's own labels."""
         person, documents, note = self._typed()
-        lines = [
-            (tr("Next step"), self.stage.currentText()),
-            (tr("Date"), self.date.date().toString("yyyy-MM-dd")),
-            (tr("Person"), person),
-            (tr("Documents"), documents),
-            (tr("Remarks"), note),
-        ]
+        lines = []
+        if self._correction_changed():
+            day, remarks, reason = self._correction_typed()
+            lines += [
+                (tr("Correct step"), self.corrected.currentText()),
+                (tr("Right date"), day),
+                (tr("Right remarks"), remarks),
+                (tr("Reason for the correction"), reason),
+                (tr("Person"), person),
+            ]
+        if self._step_typed():
+            lines += [
+                (tr("Next step"), self.stage.currentText()),
+                (tr("Date"), self.date.date().toString("yyyy-MM-dd")),
+                (tr("Person"), person),
+                (tr("Documents"), documents),
+                (tr("Remarks"), note),
+            ]
         return "\n".join(f"{label}: {value}" for label, value in lines if value)
 
     def save(self) -> bool:
-        """Record the step as Save does; False when it was refused (said on the page)."""
-        return self.record_step()
+        """Record what is typed as Correct and Save do, the correction first (recording a
+        step fills the correction row again, for the new step); False when one was refused
+        (said on the page)."""
+        step_typed = self._step_typed()  # asked first: a correction recorded resets its row
+        if self._correction_changed() and not self.record_correction():
+            return False
+        return self.record_step() if step_typed else True
 
     def _read(self, page: ledger.SpotPage | None):
         """The case as the ledger holds it, with its deadline rules, the lawful verdict it was
@@ -475,6 +512,8 @@ class CasePanel(EntriesPanel):
             return
         self.corrected_date.setDate(QDate(step.date.year, step.date.month, step.date.day))
         self.corrected_note.setPlainText(step.note)
+        # As filled in, no reason given: what differs from this is typed (is_changed).
+        self._correction_started = (*self._correction_typed()[:2], "")
 
     def _current_calendar(self):
         return self._calendar() if callable(self._calendar) else self._calendar

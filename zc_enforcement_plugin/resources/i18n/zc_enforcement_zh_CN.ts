@@ -2251,6 +2251,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Reason for the correction</source>
+      <translation>更正理由</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>No audio, video or photo evidence of these steps (each delivery, interview, site survey and supervision needs some): {steps}</source>
       <translation>以下步骤没有录音、录像或照片证据（送达、询问、勘验和现场监督均须音像记录）：{steps}</translation>
     </message>
