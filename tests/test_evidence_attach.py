@@ -159,9 +159,57 @@ def test_the_evidence_check_counts_a_refused_path_apart_from_the_missing_files(
     problems = _run_evidence_check(dock)
     assert sorted(p.problem for p in problems) == ["altered", "missing", "refused"]
     (said,) = warned
-    assert said.startswith("1 missing, 1 altered, 1 refused (stored path not read).\n")
+    assert said.startswith("证据文件缺失 1 件，已改动 1 件，路径被拒绝 1 件（未读取） / ")
+    assert said.split("\n")[0].endswith(" / 1 missing, 1 altered, 1 refused (stored path not read)")
     refused = next(p for p in problems if p.problem == evidence.FILE_REFUSED)
     assert refused.message in said and "linked.jpg" in refused.message
+
+
+def test_the_check_and_the_export_count_the_same_problems_in_the_same_sentence(
+    dock, ledger_path, tmp_path, monkeypatch, provider
+):
+    """The count of missing, altered and refused files was phrased twice, by the evidence
+    check and by the export's summary, and the two had drifted apart (a full stop, 个 and
+    件): the same problems are said in one sentence (evidence.problem_summary) by both, in
+    English and in Chinese."""
+    import processing
+
+    dock.open_ledger(str(ledger_path))
+    spot = _damaged_spot(dock, tmp_path)  # gone.jpg missing, edited.jpg altered
+    folder = dock.session.store.evidence_dir / spot.number
+    dock.go_next()
+    assert dock.attach_files([str(_gps_photo(tmp_path / "linked.jpg", (0, 0, 255)))]) == []
+    (folder / "linked.jpg").unlink()
+    (folder / "linked.jpg").symlink_to(tmp_path / "linked.jpg")
+    warned = []
+    monkeypatch.setattr(
+        dock, "_warn", lambda message: warned.append(in_interface_language(message))
+    )
+    for language, counted in (
+        (None, "1 missing, 1 altered, 1 refused (stored path not read)"),
+        ("zh_CN", "证据文件缺失 1 件，已改动 1 件，路径被拒绝 1 件（未读取）"),
+    ):
+        translator = install_translator(language) if language else None
+        try:
+            warned.clear()
+            problems = _run_evidence_check(dock)
+            result = processing.run(
+                "zcenforcement:exportverification",
+                {
+                    "LEDGER": str(ledger_path),
+                    "OUTPUT_FOLDER": str(tmp_path / f"out_{language}"),
+                    "WITH_PDF": False,
+                },
+            )
+            expected = in_interface_language(evidence.problem_summary(problems))
+        finally:
+            if translator is not None:
+                QCoreApplication.removeTranslator(translator)
+        (said,) = warned
+        checked = said.split("\n")[0]
+        assert counted in checked and checked == expected, (checked, expected)
+        assert (" / " in checked) == (language is None)  # Chinese alone in Chinese
+        assert checked in result["SUMMARY"].split("\n"), (checked, result["SUMMARY"])
 
 
 def test_a_big_file_is_hashed_a_piece_per_turn_so_the_panel_stays_responsive(

@@ -617,6 +617,18 @@ def problem_counts(problems: Iterable[EvidenceProblem]) -> dict[str, int]:
     return counts
 
 
+def problem_summary(problems: Iterable[EvidenceProblem]) -> str:
+    """How many evidence files are missing, altered and refused, each apart, "中文 / English":
+    the one sentence the evidence check and the export's summary both say it in, in the
+    words of the manifest's 核验结果 (export.MANIFEST_CHECKS)."""
+    counts = problem_counts(problems)
+    missing, altered, refused = (counts[kind] for kind in PROBLEM_KINDS)
+    return (
+        f"证据文件缺失 {missing} 件，已改动 {altered} 件，路径被拒绝 {refused} 件（未读取） / "
+        f"{missing} missing, {altered} altered, {refused} refused (stored path not read)"
+    )
+
+
 def check_evidence_integrity(
     ledger: LedgerStore, states: EvidenceFileStates | None = None
 ) -> list[EvidenceProblem]:

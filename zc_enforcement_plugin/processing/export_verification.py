@@ -53,7 +53,7 @@ from ..compat import LABEL_TEXT_FORMAT
 from ..core import clock, disk, domain, evidence, export
 from ..core import staging as staging_files
 from ..fonts import use_chinese_font_in_layout
-from ..i18n import tr
+from ..i18n import in_interface_language, tr
 from ..resources_paths import RESOURCES
 from .base import (
     LEDGER_CRS,
@@ -383,20 +383,21 @@ class ExportVerification(EnforcementAlgorithm):
         feedback.setProgress(100)
 
         verified = sum(1 for row in rows if row.verified)
-        # A refused path apart from the missing files: not read, so not known to be lost.
-        counts = evidence.problem_counts(evidence_zip.problems)
-        summary = tr(
-            "{count} spots exported ({verified} verified), {files} evidence files, "
-            "{missing} missing, {altered} altered, {refused} refused (stored path not read), "
-            "Shapefile in {encoding}"
-        ).format(
-            count=len(rows),
-            verified=verified,
-            files=evidence_zip.files,
-            missing=counts[evidence.FILE_MISSING],
-            altered=counts[evidence.FILE_ALTERED],
-            refused=counts[evidence.FILE_REFUSED],
-            encoding=encoding,
+        summary = "\n".join(
+            (
+                tr(
+                    "{count} spots exported ({verified} verified), {files} evidence files, "
+                    "Shapefile in {encoding}."
+                ).format(
+                    count=len(rows),
+                    verified=verified,
+                    files=evidence_zip.files,
+                    encoding=encoding,
+                ),
+                # A refused path apart from the missing files: not read, so not known to be
+                # lost. In the words of the evidence check, which says the same of the files.
+                in_interface_language(evidence.problem_summary(evidence_zip.problems)),
+            )
         )
         feedback.pushInfo(summary)
         return {

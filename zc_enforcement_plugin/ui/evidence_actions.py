@@ -366,18 +366,7 @@ class EvidenceActions:
         self._refresh_photos()
         found = [problem.message for problem in task.problems]
         if found:  # how many of each kind first: a refused path is not a file lost
-            counts = evidence.problem_counts(task.problems)
-            found.insert(
-                0,
-                tr(
-                    "{missing} missing, {altered} altered, {refused} refused (stored path "
-                    "not read)."
-                ).format(
-                    missing=counts[evidence.FILE_MISSING],
-                    altered=counts[evidence.FILE_ALTERED],
-                    refused=counts[evidence.FILE_REFUSED],
-                ),
-            )
+            found.insert(0, evidence.problem_summary(task.problems))  # _warn: one language
         scope = self._evidence_check_scope
         if scope:
             found = [scope, *found] if found else found

@@ -780,11 +780,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>{count} spots exported ({verified} verified), {files} evidence files, {missing} missing, {altered} altered, {refused} refused (stored path not read), Shapefile in {encoding}</source>
-      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取），Shapefile 编码 {encoding}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The ledger has no batch {batch} (batches: {names}).</source>
       <translation>台帐中没有批次 {batch}（现有批次：{names}）。</translation>
     </message>
@@ -837,6 +832,11 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Cancelled: nothing was written, the output folder is as it was.</source>
       <translation>已取消：未写入任何文件，输出文件夹保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{count} spots exported ({verified} verified), {files} evidence files, Shapefile in {encoding}.</source>
+      <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，Shapefile 编码 {encoding}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -2468,11 +2468,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>The evidence check failed: {error}</source>
       <translation>举证材料检查失败：{error}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
-      <source>{missing} missing, {altered} altered, {refused} refused (stored path not read).</source>
-      <translation>缺失 {missing} 个，被改动 {altered} 个，路径被拒绝 {refused} 个（未读取）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
