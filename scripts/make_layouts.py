@@ -425,11 +425,12 @@ def build(layout: QgsPrintLayout) -> None:
     )
 
     # --- photos ----------------------------------------------------------------------------------
-    # A file missing or altered is said where the evidence is counted (the manifest says which).
+    # A file missing, altered or refused is said where the evidence is counted (the manifest says
+    # which: 核验结果 缺失, 已改动, 路径被拒绝).
     problems = field(ex.EVIDENCE_PROBLEMS)
     problem_note = (
         f"[% CASE WHEN coalesce({problems}, 0) > 0 THEN '，其中 ' || {problems} || "
-        f"' 件文件缺失或已改动，见 {ex.MANIFEST_NAME}' ELSE '' END %]"
+        f"' 件文件缺失、已改动或路径被拒绝，见 {ex.MANIFEST_NAME}' ELSE '' END %]"
     )
     y = sheet.section(f"现场照片（证据 {value(ex.EVIDENCE_COUNT)} 件{problem_note}）", y + 2)
     photo_h = PAGE_H - 14 - y - 2

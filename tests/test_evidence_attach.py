@@ -372,6 +372,54 @@ def test_files_gone_or_altered_on_disk_are_marked_on_the_page_and_the_map(
     assert {f[FILE_STATE_FIELD] for f in layer.getFeatures()} == {""}
 
 
+def test_a_photo_replaced_by_a_link_is_marked_refused_on_the_page_and_the_map_not_missing(
+    dock, ledger_path, tmp_path
+):
+    """A photo replaced by a symbolic link was marked 缺失 on its row and on the map, as if
+    the file were lost, while the check and the export said 路径被拒绝: the file is there,
+    only not read. The row and the photo's point say it was refused, the row's tooltip why;
+    a file deleted beside it is still missing."""
+    dock.open_ledger(str(ledger_path))
+    spot = dock.session.current()
+    linked, gone = (
+        _gps_photo(tmp_path / f"{name}.jpg", colour)
+        for name, colour in (("linked", (0, 0, 255)), ("gone", (255, 0, 0)))
+    )
+    assert dock.attach_files([str(linked), str(gone)]) == []
+    folder = dock.session.store.evidence_dir / spot.number
+    (folder / "linked.jpg").unlink()
+    (folder / "linked.jpg").symlink_to(linked)  # the same bytes, elsewhere
+    (folder / "gone.jpg").unlink()
+
+    def rows():
+        dock.go_next()
+        dock.go_previous()
+        _finish_evidence_check(dock)
+        items = [dock.evidence_list.item(i) for i in range(dock.evidence_list.count())]
+        return [item.text() for item in items], [item.toolTip() for item in items]
+
+    texts, tips = rows()
+    assert texts[0].startswith(f"Path refused: [Photo] {spot.number}/linked.jpg"), texts
+    assert "is a symbolic link" in tips[0] and "no longer in the evidence folder" not in tips[0]
+    assert texts[1].startswith(f"Missing: [Photo] {spot.number}/gone.jpg"), texts
+    (layer,) = _panel_layers()
+    assert {f["path"]: f[FILE_STATE_FIELD] for f in layer.getFeatures()} == {
+        f"{spot.number}/linked.jpg": evidence.FILE_REFUSED,
+        f"{spot.number}/gone.jpg": evidence.FILE_MISSING,
+    }
+    labels = {c.value(): c.label() for c in layer.renderer().categories()}
+    assert labels[evidence.FILE_REFUSED] == "Path refused"
+    # In a Chinese interface in the manifest's word for it, 路径被拒绝, the reason in Chinese.
+    translator = install_translator("zh_CN")
+    try:
+        texts, tips = rows()
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert texts[0].startswith(f"【路径被拒绝】[照片] {spot.number}/linked.jpg"), texts
+    assert "是符号链接" in tips[0], tips[0]
+    assert texts[1].startswith(f"【缺失】[照片] {spot.number}/gone.jpg"), texts
+
+
 def test_checking_all_evidence_marks_every_photo_on_the_map_not_only_pages_seen(
     dock, ledger_path, tmp_path, answers, monkeypatch
 ):

@@ -1,6 +1,7 @@
 """Stored evidence paths name files under the evidence folder only: a row written by hand (an
 office's psql, a crafted GeoPackage) naming another file, or a symbolic link put in the folder,
-is taken as a missing file by the export, the check, the sheets and the copy, and said."""
+is refused (not read, and counted apart from the missing files) by the export, the check,
+the panel, the sheets and the copy, and said."""
 
 from __future__ import annotations
 
@@ -173,7 +174,10 @@ def test_the_check_hashes_no_file_swapped_for_a_link_after_the_look(tmp_path, mo
     # The second look: the first is the quick one, at its size, before the file is read.
     _swapped_after_the_look(monkeypatch, root / "S1" / "p.jpg", tmp_path / "copy.jpg", look=2)
     record = _row(root, "S1", "S1/p.jpg").evidence[0]
-    assert evidence.EvidenceFileStates().state(root, record) == evidence.FILE_MISSING
+    # Refused, not missing: the file is there, and not read. The check says why.
+    [problem], _ = evidence.check_evidence_files(root, [record])
+    assert problem.problem == evidence.FILE_REFUSED
+    assert problem.message.endswith("is a symbolic link), the file not read: 'S1/p.jpg'")
 
 
 def test_a_spot_folder_swapped_for_a_link_after_the_look_is_refused_when_opened(
@@ -278,7 +282,7 @@ def test_the_evidence_check_takes_a_path_outside_the_folder_as_refused_saying_wh
     assert problems[0].path == "../../private.txt"
     assert "的证据路径被拒绝" in problems[0].message
     assert problems[0].message.endswith("the file not read: '../../private.txt'")
-    assert sorted(found) == ["", evidence.FILE_MISSING]
+    assert sorted(found) == ["", evidence.FILE_REFUSED]
 
 
 def test_attaching_into_a_spot_folder_that_is_a_symbolic_link_is_refused(tmp_path):

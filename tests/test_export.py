@@ -812,16 +812,16 @@ def test_evidence_files_missing_on_disk_are_said_on_the_sheet_and_counted_in_eve
     lines = [[cell.value for cell in line] for line in sheet.iter_rows()]
     at = next(i for i, line in enumerate(lines) if "图斑编号" in line)
     counts = {
-        line[lines[at].index("图斑编号")]: line[lines[at].index("证据文件缺失或改动数")]
+        line[lines[at].index("图斑编号")]: line[lines[at].index("证据文件缺失、改动或路径被拒绝数")]
         for line in lines[at + 1 :]
     }
     assert {n: counts[n] for n in expected} == expected
     pages = pdf_pages_text(result["PDF"])
     missing = pages[sheet_page(pages, first) - 1]
     assert "照片文件缺失4件（见manifest.csv）" in missing and "无现场照片" not in missing
-    assert "现场照片（证据4件，其中4件文件缺失或已改动，见manifest.csv）" in missing
+    assert "现场照片（证据4件，其中4件文件缺失、已改动或路径被拒绝，见manifest.csv）" in missing
     altered = pages[sheet_page(pages, second) - 1]
-    assert "现场照片（证据1件，其中1件文件缺失或已改动，见manifest.csv）" in altered
+    assert "现场照片（证据1件，其中1件文件缺失、已改动或路径被拒绝，见manifest.csv）" in altered
     assert "无现场照片" in altered  # a recording altered: no photo was taken
     untouched = pages[sheet_page(pages, third) - 1]
     assert "现场照片（证据0件）" in untouched and "缺失" not in untouched
@@ -832,7 +832,8 @@ def test_a_refused_evidence_path_is_counted_apart_from_the_missing_files(
 ):
     """A photo replaced by a link to a file elsewhere was counted as missing, its reason only
     in the log: the summary told the province a file was lost when it was only not read. It
-    is counted apart, in the summary, the manifest and the evidence check. Two files missing
+    is counted apart, in the summary, the manifest and the evidence check; the per-spot count
+    (ZJYC) and the sheet's photo heading counting all three name all three. Two files missing
     and one refused, so that no count can stand in for the other."""
     store = build_ledger(tmp_path / "linked", screened)
     linked, *gone = [r for r in store.evidence() if r.kind == ls.EVIDENCE_PHOTO][:3]
@@ -844,11 +845,18 @@ def test_a_refused_evidence_path_is_counted_apart_from_the_missing_files(
         (store.evidence_dir / record.path).unlink()
     checked = evidence.check_evidence_integrity(store)
     assert evidence.problem_counts(checked) == {"missing": 2, "altered": 0, "refused": 1}
-    path = store.path
+    path, number = store.path, store.spots()[0].number  # the spot of the photos
     store.close()
-    result = run_export(path, tmp_path / "out")
+    result = run_export(path, tmp_path / "out", WITH_PDF=True, SHEETS_FOR=1)
     assert "2 missing, 0 altered, 1 refused (stored path not read)" in result["SUMMARY"]
     assert result["EVIDENCE_PROBLEMS"] == 3
+    lines = [[c.value for c in line] for line in openpyxl.load_workbook(result["XLSX"]).active]
+    header = next(line for line in lines if "图斑编号" in line)
+    assert "证据文件缺失、改动或路径被拒绝数" in header  # the count of all three, ZJYC
+    pages = pdf_pages_text(result["PDF"])
+    sheet = pages[sheet_page(pages, number) - 1]
+    assert "其中3件文件缺失、已改动或路径被拒绝，见manifest.csv" in sheet, sheet
+    assert "照片文件缺失2件、路径被拒绝1件（见manifest.csv）" in sheet, sheet
     with zipfile.ZipFile(result["EVIDENCE_ZIP"]) as archive:
         text = archive.read(export.MANIFEST_NAME).decode("utf-8-sig")
     checks = {

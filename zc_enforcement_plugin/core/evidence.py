@@ -604,7 +604,7 @@ FILE_MISSING, FILE_ALTERED = "missing", "altered"  # as EvidenceProblem.problem 
 # A stored path refused (evidence_file, open_evidence_file): no file was read, and none is
 # known to be gone. Counted apart from the missing, so the check and the export do not tell
 # the province that files are lost when a path was written by hand or a photo replaced by a
-# link. (The panel's marks still show it as missing, its tooltip saying why.)
+# link. The panel marks it so too (its rows and the photo layer), its tooltip saying why.
 FILE_REFUSED = "refused"
 PROBLEM_KINDS = (FILE_MISSING, FILE_ALTERED, FILE_REFUSED)
 
@@ -664,16 +664,12 @@ def check_evidence_files(
             return problems, done
         if progress is not None and done:
             progress(100.0 * done / len(records))
-        try:
-            evidence_file(root, record.path)
-        except EvidencePathError as refused:
-            message = refused.said(f"fid {record.spot_id}", NOT_READ)
-            problems.append(
-                EvidenceProblem(record.id, record.spot_id, record.path, FILE_REFUSED, message)
-            )
-            continue
         found = states.state(root, record)
-        if found == FILE_MISSING:
+        if found == FILE_REFUSED:  # by its look at the path, or on opening the file
+            refusal = states.refusal(root, record)
+            assert refusal is not None  # state() keeps why whenever it finds a path refused
+            message = refusal.said(f"fid {record.spot_id}", NOT_READ)
+        elif found == FILE_MISSING:
             message = f"证据文件缺失 / evidence file missing: {root / record.path}"
         elif found == FILE_ALTERED:
             message = (
@@ -699,12 +695,15 @@ class EvidenceFileStates:
         self._hashing: dict[tuple[str, str], tuple[int, int, Any, int]] = {}
         # For a copy (copy()): what it started from, so take() tells what it changed.
         self._copied: tuple[dict, dict] = ({}, {})
+        # Why each path last found refused was refused: the panel's tooltip says it.
+        self._refusals: dict[tuple[str, str], EvidencePathError] = {}
 
     def copy(self) -> EvidenceFileStates:
         """What is known so far, for a check run in another thread: the files known at their
         size and time are not read again there, and this one is not touched meanwhile."""
         other = EvidenceFileStates()
         other._known, other._found = dict(self._known), dict(self._found)
+        other._refusals = dict(self._refusals)
         other._copied = (dict(self._known), dict(self._found))
         return other
 
@@ -720,21 +719,31 @@ class EvidenceFileStates:
             for key, value in theirs.items():
                 if value != then.get(key) and mine.get(key) == then.get(key):
                     mine[key] = value
+        for key, refused in other._refusals.items():  # why, where what it found is kept
+            if self._found.get(key) == other._found.get(key) == FILE_REFUSED:
+                self._refusals[key] = refused
 
     def clear(self) -> None:
         self._known.clear()
         self._found.clear()
         self._hashing.clear()
+        self._refusals.clear()
 
     def last_found(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
         """The state last found of a file ("" when never looked at), without looking again:
         for the photo layer, which must not read a share's folder for every photo."""
         return self._found.get((str(root), record.path), "")
 
+    def refusal(self, root: str | os.PathLike, record: EvidenceRecord) -> EvidencePathError | None:
+        """Why the file was last found FILE_REFUSED (None when it was not)."""
+        if self.last_found(root, record) != FILE_REFUSED:
+            return None
+        return self._refusals.get((str(root), record.path))
+
     def quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
-        """FILE_MISSING, FILE_ALTERED, "" (as recorded) from what is known without reading the
-        file: gone, of another size, or hashed before at this size and time; None when only
-        its hash can tell (state)."""
+        """FILE_MISSING, FILE_REFUSED, FILE_ALTERED, "" (as recorded) from what is known
+        without reading the file: gone, its path refused, of another size, or hashed before at
+        this size and time; None when only its hash can tell (state)."""
         found = self._quick_state(root, record)
         if found is not None:
             self._found[(str(root), record.path)] = found
@@ -743,8 +752,12 @@ class EvidenceFileStates:
     def _quick_state(self, root: str | os.PathLike, record: EvidenceRecord) -> str | None:
         try:
             status = evidence_file(root, record.path).stat()
-        except (FileNotFoundError, EvidencePathError):
-            return FILE_MISSING  # a path refused names no file of the evidence folder
+        except FileNotFoundError:
+            return FILE_MISSING
+        except EvidencePathError as refused:
+            # Not read, so not known to be gone: a photo replaced by a link is still there.
+            self._refusals[(str(root), record.path)] = refused
+            return FILE_REFUSED
         except OSError:
             return None  # a share out of reach: not known missing
         if not stat.S_ISREG(status.st_mode):
@@ -757,7 +770,8 @@ class EvidenceFileStates:
         return None
 
     def state(self, root: str | os.PathLike, record: EvidenceRecord) -> str:
-        """FILE_MISSING, FILE_ALTERED or "" (present as recorded), hashing the file if need be."""
+        """FILE_MISSING, FILE_REFUSED, FILE_ALTERED or "" (present as recorded), hashing the
+        file if need be."""
         found = self.hash_step(root, record, None)
         assert found is not None  # no budget: the file is read through
         return found
@@ -795,9 +809,13 @@ class EvidenceFileStates:
                 return None
             self._hashing.pop(key, None)
             found = "" if hasher.hexdigest() == record.sha256 else FILE_ALTERED
-        except (FileNotFoundError, EvidencePathError):
+        except FileNotFoundError:
             self._hashing.pop(key, None)
             found = FILE_MISSING
+        except EvidencePathError as refused:  # a link swapped in after the look: not read
+            self._hashing.pop(key, None)
+            self._refusals[key] = refused
+            found = FILE_REFUSED
         else:
             self._known[key] = (size, time, found)
         self._found[key] = found

@@ -94,9 +94,10 @@ CASE_NUMBER = "AJBH"  # 案件编号 of the spot's case (a spot has at most one)
 CASE_STAGE = "AJJD"  # 案件阶段: the case's latest step, 发现 … 结案
 VERDICT_RECORDS = "PDCS"  # verdict records of the spot: more than 1 means corrected
 EVIDENCE_COUNT = "ZJSL"
-# 证据文件缺失或改动数: of them, the files missing on disk or no longer the ones recorded, as
-# the evidence zip found them (its manifest's 核验结果); empty until the zip has checked them.
-# A path refused (路径被拒绝) counts here too: one number per spot, each kind in the manifest.
+# 证据文件缺失、改动或路径被拒绝数: of them, the files missing on disk, no longer the ones
+# recorded, or whose stored path was refused (not read), as the evidence zip found them (its
+# manifest's 核验结果, each kind apart); empty until the zip has checked them. One number per
+# spot, named for all three kinds: a refused path is not a file lost.
 EVIDENCE_PROBLEMS = "ZJYC"
 STATUS = "HCZT"
 VERIFIED_AREA_PREFIX = "HC"  # HCGDMJ: cultivated area as verified, and so on
@@ -221,7 +222,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(VERDICT_NOTE, "备注", COL_TEXT),
     ExportColumn(VERDICT_RECORDS, "判定记录数", COL_INT),
     ExportColumn(EVIDENCE_COUNT, "证据数量", COL_INT),
-    ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失或改动数", COL_INT),
+    ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失、改动或路径被拒绝数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
 

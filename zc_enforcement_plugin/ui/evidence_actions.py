@@ -1,7 +1,7 @@
 """The verification dock's evidence (EvidenceActions): the spot's evidence files on its page, each
-marked missing or altered as a look at the folder and a hash a file at a time find it; files
-attached through the dialog or dropped on the panel; and 检查举证材料, the check of every listed
-spot's files as a QGIS task, with what it found.
+marked missing, refused or altered as a look at the folder and a hash a file at a time find it;
+files attached through the dialog or dropped on the panel; and 检查举证材料, the check of every
+listed spot's files as a QGIS task, with what it found.
 
 Apart from the dock because evidence is a concern of its own, and the largest: the review page
 only shows the rows, and everything about the files (their formats, the hashing between the
@@ -70,24 +70,28 @@ def _evidence_kind_label(kind: str) -> str:
 
 
 def _mark_evidence_item(
-    item: QListWidgetItem, record: ledger.EvidenceRecord, state, root: Path, on: QWidget
+    item: QListWidgetItem,
+    record: ledger.EvidenceRecord,
+    state,
+    refusal: evidence.EvidencePathError | None,
+    on: QWidget,
 ) -> None:
-    """An evidence row: kind, file, camera time and position, after 缺失 / 已改动 in red when
-    the file is no longer as recorded (``state`` from EvidenceFileStates; None not known yet).
-    A path the plugin refuses to read (written by hand, or through a symbolic link) is missing
-    too, and its tooltip says why, not that the file has gone."""
+    """An evidence row: kind, file, camera time and position, after 缺失 / 路径被拒绝 / 已改动
+    in red when the file is no longer as recorded or not read (``state`` from
+    EvidenceFileStates; None not known yet). A path the plugin refuses to read (written by
+    hand, or through a symbolic link) is marked so, not missing: the file may well be there,
+    and the check and the export count it apart. Its tooltip says why (``refusal``)."""
     taken = f"  {record.taken_at}" if record.taken_at else ""
     gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
     text = f"[{_evidence_kind_label(record.kind)}] {record.path}{taken}{gps}"
     if state == evidence.FILE_MISSING:
         mark, why = tr("Missing"), tr("The file is no longer in the evidence folder: {path}")
-        try:
-            evidence.evidence_file(root, record.path)
-        except evidence.EvidencePathError as refused:
-            reason = in_interface_language(refused.reason).replace("{", "{{").replace("}", "}}")
-            why = tr("Not read: the stored path is refused ({reason}): {path}").replace(
-                "{reason}", reason
-            )
+    elif state == evidence.FILE_REFUSED:
+        mark = tr("Path refused")
+        reason = in_interface_language(refusal.reason) if refusal is not None else ""
+        why = tr("Not read: the stored path is refused ({reason}): {path}").replace(
+            "{reason}", reason.replace("{", "{{").replace("}", "}}")
+        )
     elif state == evidence.FILE_ALTERED:
         mark = tr("Altered")
         why = tr("The file differs from the one recorded (its SHA-256 hash): {path}")
@@ -131,8 +135,9 @@ class EvidenceActions:
         self._attached_last = 0  # files the last attach_files recorded
 
     def _show_evidence(self, page: ledger.SpotPage) -> None:
-        """The spot's evidence files, one a row, each marked 缺失 or 已改动 where it is no
-        longer as recorded: a file gone or of another size at once, one whose content changed
+        """The spot's evidence files, one a row, each marked 缺失, 路径被拒绝 or 已改动 where
+        it is no longer as recorded or not read: a file gone, its path refused or of another
+        size at once, one whose content changed
         once it is hashed, after the page is shown (_check_next_evidence), in the folder read
         with the page (the shared ledger's is on its server: not asked again per file)."""
         self.evidence_list.clear()
@@ -141,7 +146,8 @@ class EvidenceActions:
         for row, record in enumerate(page.evidence):
             state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
-            _mark_evidence_item(item, record, state, root, self.evidence_list)
+            refusal = self.file_states.refusal(root, record)
+            _mark_evidence_item(item, record, state, refusal, self.evidence_list)
             if state is None:
                 self._unchecked.append((row, record))
             elif self._layer_behind(record, state):
@@ -170,7 +176,8 @@ class EvidenceActions:
         self._unchecked.pop(0)
         item = self.evidence_list.item(row)
         if item is not None and state is not None:
-            _mark_evidence_item(item, record, state, self._evidence_root, self.evidence_list)
+            refusal = self.file_states.refusal(self._evidence_root, record)
+            _mark_evidence_item(item, record, state, refusal, self.evidence_list)
             if self._layer_behind(record, state):
                 self._mark_photo(record, state)
         if self._unchecked:
@@ -178,7 +185,7 @@ class EvidenceActions:
 
     def _layer_behind(self, record: ledger.EvidenceRecord, state: str) -> bool:
         """Whether the photo layer shows a photo's file otherwise than the page found it: its
-        point is to be marked missing or altered as the list row is (or unmarked)."""
+        point is to be marked missing, refused or altered as the list row is (or unmarked)."""
         if record.gps_lon is None or record.gps_lat is None:
             return False  # not on the layer
         return self._marks_on_layer.get(record.path, "") != state

@@ -31,8 +31,8 @@ GPS_CRS = QgsCoordinateReferenceSystem("EPSG:4326")  # what phones write into EX
 LEFT_OUT_TAG = "zc_enforcement_evidence_points_not_saved"  # in place of the layer's <maplayer>
 # QGIS's own property: a memory layer carrying it is lost on closing without QGIS's warning.
 NO_SCRATCH_WARNING = "skipMemoryLayersCheck"
-# The field saying a photo's file is missing or altered (evidence.FILE_MISSING, FILE_ALTERED),
-# empty while it is as recorded or not yet hashed.
+# The field saying a photo's file is missing, refused or altered (evidence.FILE_MISSING,
+# FILE_REFUSED, FILE_ALTERED), empty while it is as recorded or not yet hashed.
 FILE_STATE_FIELD = "file_state"
 
 
@@ -86,7 +86,8 @@ def evidence_points_layer(
     states: evidence.EvidenceFileStates | None = None,
 ) -> QgsVectorLayer:
     """Create or refresh the project's evidence-photo layer from every photo with a position,
-    each marked (FILE_STATE_FIELD) where ``states`` last found its file missing or altered (the
+    each marked (FILE_STATE_FIELD) where ``states`` last found its file missing, refused or
+    altered (the
     spots' pages look at their files): never by reading the folder for every photo of the
     ledger, which on a share would hold up each refresh."""
     layer = next(iter(_panel_layers(project)), None)
@@ -127,7 +128,8 @@ def evidence_points_layer(
 
 
 def mark_photo(project: QgsProject, path: str, state: str) -> bool:
-    """Mark the points of the photo at ``path`` (evidence.FILE_MISSING, FILE_ALTERED or "")
+    """Mark the points of the photo at ``path`` (evidence.FILE_MISSING, FILE_REFUSED,
+    FILE_ALTERED or "")
     on the panel's layer, as a spot's page found its file: the layer changed where it is
     behind, not rebuilt from the ledger for one mark. False when the layer has no point of it
     (the layer removed, or the photo recorded since it was made): it is then to be rebuilt."""
@@ -149,7 +151,8 @@ def mark_photo(project: QgsProject, path: str, state: str) -> bool:
 
 
 def photo_marks(layer: QgsVectorLayer) -> dict[str, str]:
-    """What the photo layer says of each file it shows: {path: FILE_MISSING, FILE_ALTERED or ""}."""
+    """What the photo layer says of each file it shows: {path: FILE_MISSING, FILE_REFUSED,
+    FILE_ALTERED or ""}."""
     return {
         str(feature["path"]): str(feature[FILE_STATE_FIELD] or "")
         for feature in layer.getFeatures()
@@ -157,8 +160,8 @@ def photo_marks(layer: QgsVectorLayer) -> dict[str, str]:
 
 
 def _marked_renderer() -> QgsCategorizedSymbolRenderer:
-    """Photos as the usual point; a photo whose file is missing or altered as a red cross, so a
-    point on the map is not taken for a photo one can open."""
+    """Photos as the usual point; a photo whose file is missing, refused or altered as a cross
+    (red, purple, orange), so a point on the map is not taken for a photo one can open."""
     cross = {
         "name": "cross2",
         "color": "220,0,0",
@@ -176,6 +179,14 @@ def _marked_renderer() -> QgsCategorizedSymbolRenderer:
                 {**cross, "color": "230,120,0", "outline_color": "230,120,0"}
             ),
             tr("Altered"),
+        ),
+        # its stored path refused (a link, a path outside the folder): not read, not lost
+        QgsRendererCategory(
+            evidence.FILE_REFUSED,
+            QgsMarkerSymbol.createSimple(
+                {**cross, "color": "150,0,200", "outline_color": "150,0,200"}
+            ),
+            tr("Path refused"),
         ),
         # a photo as recorded, or not hashed yet
         QgsRendererCategory(

@@ -2371,13 +2371,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
-      <source>Altered</source>
-      <translation>已改动</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
-      <source>The file differs from the one recorded (its SHA-256 hash): {path}</source>
-      <translation>文件与登记时不同（SHA-256 哈希不符）：{path}</translation>
+      <source>Path refused</source>
+      <translation>路径被拒绝</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
@@ -2388,6 +2383,16 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>Check evidence</source>
       <translation>检查举证材料</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Altered</source>
+      <translation>已改动</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>The file differs from the one recorded (its SHA-256 hash): {path}</source>
+      <translation>文件与登记时不同（SHA-256 哈希不符）：{path}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
@@ -2436,6 +2441,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>Not read: the stored path is refused ({reason}): {path}</source>
+      <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>Files are attached to the spot on the review page: close this page first.</source>
       <translation>文件只能附加到核查页面上显示的图斑：请先关闭此页面。</translation>
     </message>
@@ -2453,11 +2463,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>Evidence</source>
       <translation>举证材料</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
-      <source>Not read: the stored path is refused ({reason}): {path}</source>
-      <translation>未读取：存储的路径被拒绝（{reason}）：{path}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
