@@ -3683,10 +3683,11 @@ def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface,
         store.close()
 
 
-def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledger_path, tmp_path):
-    """A row naming '../private.jpg' (sqlite3, as an office's psql) is marked 缺失, its file
-    never read (the same bytes as the real photo: only its path tells), and its tooltip says
-    the path is refused, not that the file has gone."""
+def test_an_evidence_path_written_by_hand_is_shown_refused_saying_why(dock, ledger_path, tmp_path):
+    """A row naming '../private.jpg' (sqlite3, as an office's psql) is marked 路径被拒绝 (it
+    was marked 缺失, as if a file were lost), its file never read (the same bytes as the real
+    photo: only its path tells), and its tooltip says the path is refused, not that the file
+    has gone."""
     import sqlite3
 
     from tests.test_evidence_paths import _insert_by_hand
@@ -3710,8 +3711,8 @@ def test_an_evidence_path_written_by_hand_is_shown_missing_saying_why(dock, ledg
     # As shown: a tooltip is HTML, so that a path holding markup is shown as written.
     tips = [_as_html(dock.evidence_list.item(i).toolTip()) for i in range(len(texts))]
     refused = texts.index(next(t for t in texts if "../private.jpg" in t))
-    assert texts[refused].startswith(tr("Missing"))
-    assert not texts[1 - refused].startswith(tr("Missing")), texts
+    assert texts[refused].startswith(tr("Path refused"))
+    assert not texts[1 - refused].startswith((tr("Path refused"), tr("Missing"))), texts
     assert "../private.jpg" in tips[refused]
     said = tr("Not read: the stored path is refused ({reason}): {path}")
     assert tips[refused].startswith(said.split("{")[0]), tips[refused]
