@@ -1030,6 +1030,47 @@ def test_sheet_photos_are_upright_copies_at_the_sheets_resolution_skipping_undra
     assert not list((tmp_path / "temp").glob("zc_sheet_photos_*"))
 
 
+def test_a_photo_swapped_for_a_link_after_the_check_is_refused_on_its_sheet_not_drawn(
+    provider, screened, tmp_path, monkeypatch
+):
+    """The sheets' copies of the photos were read by path (QImageReader), following a link: a
+    photo swapped for a link to another picture after the zip and the look at its path had
+    passed it was printed on the spot's sheet as its evidence. Read as the zip reads it
+    (open_evidence_file: a folder at a time, O_NOFOLLOW), it is refused, not drawn, and the
+    log and the sheet say so, the log naming spot and file."""
+    store = build_ledger(tmp_path / "field", screened)
+    spot = store.spots()[3]
+    store.record_verdict(
+        spot.id, ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "张三", clock.today())
+    )
+    photo = record_as_stored(store, spot, make_photo(tmp_path / "site.jpg", "#22cc22", "现场"))
+    private = make_photo(tmp_path / "private.jpg", "#ff0000", "私人")
+    stored = store.evidence_dir / photo.path
+    path = store.path
+    store.close()
+    looked = export.evidence_file
+
+    def look_then_swap(root, stored_path):
+        place = looked(root, stored_path)
+        if place == stored and not place.is_symlink():
+            place.unlink()
+            place.symlink_to(private)
+        return place
+
+    # The sheets' look at the path only: the zip, written before, opens its files itself.
+    monkeypatch.setattr(export, "evidence_file", look_then_swap)
+    log = warning_log()
+    result = run_export(path, tmp_path / "out", feedback=log, WITH_PDF=True, SHEETS_FOR=1)
+    assert stored.is_symlink()  # swapped after the look, before the photo was read
+    pages = pdf_pages_text(result["PDF"])
+    page = sheet_page(pages, spot.number)
+    assert pdf_images(result["PDF"], page) == []  # neither the photo nor what the link names
+    assert "照片路径被拒绝1件（见manifest.csv）" in pages[page - 1]
+    [said] = [line for line in log.lines if photo.path in line]
+    assert spot.number in said and "is a symbolic link" in said, said
+    assert said.endswith(f"not printed on its sheet: {photo.path!r}"), said
+
+
 def test_an_unknown_batch_names_the_batches_there_are(provider, field_ledger, tmp_path):
     from qgis.core import QgsProcessingException
 
@@ -1901,7 +1942,8 @@ def test_only_drawable_unaltered_photos_go_on_the_sheet_and_the_rest_are_counted
     row = export.ExportRow(1, "S1", "b", None, {}, records, problems={2: "altered", 99: "missing"})
     tried = []
 
-    def drawn(path: Path) -> Path | None:
+    def drawn(path: Path, handle) -> Path | None:
+        assert handle.read() == b"x"  # the photo's file, opened
         tried.append(path.name)
         return None if path.name == "bad.jpg" else path.with_suffix(".copy.jpg")
 
@@ -1914,7 +1956,7 @@ def test_only_drawable_unaltered_photos_go_on_the_sheet_and_the_rest_are_counted
         photos.note == "另有照片文件缺失 1 件、已改动未印出 1 件、无法显示 1 件（见 manifest.csv）"
     )
     nothing = export.ExportRow(1, "S1", "b", None, {}, records[:3], problems={2: "altered"})
-    assert nothing.sheet_photos(tmp_path, lambda path: None).note == (
+    assert nothing.sheet_photos(tmp_path, lambda path, handle: None).note == (
         "照片已改动未印出 1 件、无法显示 1 件（见 manifest.csv）"
     )
     assert export.ExportRow(1, "S1", "b", None, {}, records[:1]).sheet_photos(tmp_path).note is None

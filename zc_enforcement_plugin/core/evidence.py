@@ -549,6 +549,7 @@ NOTHING_RECORDED = ("未记录任何证据", "nothing was recorded")
 NOTHING_EXPORTED = ("未写出任何文件", "nothing was written")
 NOTHING_CHECKED = ("未检查任何文件", "no file was checked")
 NOT_READ = ("未读取该文件", "the file not read")
+NOT_PRINTED = ("未印在核查表上", "not printed on its sheet")
 
 
 def unreachable_share_error(

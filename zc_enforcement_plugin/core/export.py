@@ -64,6 +64,7 @@ from .evidence import (
     FILE_ALTERED,
     FILE_MISSING,
     FILE_REFUSED,
+    NOT_PRINTED,
     NOTHING_EXPORTED,
     EvidencePathError,
     evidence_file,
@@ -260,16 +261,19 @@ class ExportRow:
     def sheet_photos(
         self,
         evidence_dir: str | os.PathLike,
-        drawn: Callable[[Path], Path | None] | None = None,
+        drawn: Callable[[Path, BinaryIO], Path | None] | None = None,
         limit: int = len(PHOTO_FIELDS),
     ) -> SheetPhotos:
         """The spot's photos for its sheet, oldest first: the first `limit` whose file is there
         and unaltered (as write_evidence_zip found them, ExportRow.problems) and can be drawn.
 
-        `drawn(path)` gives the file a slot prints for a photo (a copy made to the slot's
-        size), or None when the photo cannot be drawn (an empty file, a text named .jpg, a HEIC
-        without a reader); without it the photo's own file is printed. A photo that cannot be
-        drawn leaves its slot to the next one rather than blank."""
+        `drawn(path, handle)` gives the file a slot prints for a photo (a copy made to the
+        slot's size) from the photo's file opened as `handle`, or None when the photo cannot
+        be drawn (an empty file, a text named .jpg, a HEIC without a reader); without it the
+        photo's own file is printed. A photo that cannot be drawn leaves its slot to the next
+        one rather than blank. The file is opened as the zip opens it (open_evidence_file):
+        one swapped for a link since the zip or the look here is refused, not drawn
+        (SheetPhotos.refusals says so)."""
         photos = SheetPhotos()
         for record in self.evidence:
             if record.kind != ls.EVIDENCE_PHOTO:
@@ -287,7 +291,16 @@ class ExportRow:
             elif problem == FILE_ALTERED:
                 photos.altered += 1  # no longer the photo recorded: not printed as evidence
             elif len(photos.shown) < limit:
-                shown = path if drawn is None else drawn(path)
+                try:
+                    with open_evidence_file(evidence_dir, record.path) as handle:
+                        shown = path if drawn is None else drawn(path, handle)
+                except EvidencePathError as refused:
+                    photos.refused += 1
+                    photos.refusals.append(refused.said(self.number, NOT_PRINTED))
+                    continue
+                except FileNotFoundError:  # gone since the zip
+                    photos.missing += 1
+                    continue
                 if shown is None:
                     photos.unshowable.append(path)
                 else:
@@ -303,6 +316,9 @@ class SheetPhotos:
     unshowable: list[Path] = field(default_factory=list)  # there and unaltered, not drawable
     missing: int = 0  # recorded, no file found
     refused: int = 0  # its stored path refused, no file read (evidence.FILE_REFUSED)
+    # What the sheets' own reading refused (a link met on opening), for the log: the zip,
+    # written before, found the file as it was then.
+    refusals: list[str] = field(default_factory=list)
     altered: int = 0  # the file is no longer the one recorded
 
     @property

@@ -13,6 +13,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import shapely
 from qgis.core import (
@@ -45,7 +46,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, QRectF, QSize, Qt
+from qgis.PyQt.QtCore import QDate, QFile, QFileDevice, QIODevice, QRectF, QSize, Qt
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
@@ -445,6 +446,8 @@ class ExportVerification(EnforcementAlgorithm):
                 if feedback.isCanceled():
                     raise export.ExportCancelled()
                 photos[row.spot_id] = row.sheet_photos(evidence_dir, thumbnails)
+                for refused in photos[row.spot_id].refusals:  # names the spot and the file
+                    feedback.pushWarning(refused)
                 for path in photos[row.spot_id].unshowable:
                     feedback.pushWarning(
                         tr(
@@ -713,20 +716,36 @@ def photo_slot_pixels(layout) -> QSize:
 class SheetThumbnails:
     """Copies of photos for the sheets' slots, in `folder`: at most `slot` pixels, upright.
 
-    Called with a photo's path (ExportRow.sheet_photos), it gives the copy, or None when Qt
-    cannot read the photo (an empty file, a text named .jpg, HEIC without a reader)."""
+    Called with a photo's path and its file opened (ExportRow.sheet_photos), it gives the copy,
+    or None when Qt cannot read the photo (an empty file, a text named .jpg, HEIC without a
+    reader)."""
 
     def __init__(self, folder: Path, slot: QSize):
         self.folder, self.slot = folder, slot
         self.made: dict[Path, Path | None] = {}  # a photo of two spots is copied once
 
-    def __call__(self, path: Path) -> Path | None:
+    def __call__(self, path: Path, handle: BinaryIO) -> Path | None:
         if path not in self.made:
-            self.made[path] = self._copy(path, self.folder / f"{len(self.made) + 1}")
+            self.made[path] = self._copy(handle, self.folder / f"{len(self.made) + 1}")
         return self.made[path]
 
-    def _copy(self, path: Path, target: Path) -> Path | None:
-        reader = QImageReader(str(path))
+    def _copy(self, handle: BinaryIO, target: Path) -> Path | None:
+        # Read from the file opened (open_evidence_file), never by its path again: a photo
+        # swapped for a link since it was opened would be followed to the file it names.
+        photo = QFile()
+        if not photo.open(
+            handle.fileno(),
+            QIODevice.OpenModeFlag.ReadOnly,
+            QFileDevice.FileHandleFlag.DontCloseHandle,
+        ):
+            return None
+        try:
+            return self._copy_from(photo, target)
+        finally:
+            photo.close()
+
+    def _copy_from(self, photo: QFile, target: Path) -> Path | None:
+        reader = QImageReader(photo)
         # The camera's orientation (EXIF 6: held upright) applied: a copy keeps no EXIF.
         reader.setAutoTransform(True)
         if not reader.canRead():
