@@ -8,10 +8,15 @@ and the photo pictures are found by id by the exportverification algorithm.
 from __future__ import annotations
 
 import os
+import re
 import sys
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt writes XML attributes in hash order: a fixed seed makes the written file the same on every
+# run, so a change to it in git is a change made here (tests/test_generated_resources.py).
+os.environ.setdefault("QT_HASH_SEED", "0")
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
@@ -519,7 +524,22 @@ def build(layout: QgsPrintLayout) -> None:
     )
 
 
-def main() -> None:
+def stable_uuids(xml: str) -> str:
+    """``xml`` with each item's random uuid replaced by one derived from its order in the file
+    (references such as a scale bar's map keep pointing at the same item), so the template is
+    written the same on every run."""
+    found = dict.fromkeys(
+        re.findall(r"\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}", xml)
+    )
+    for order, old in enumerate(found):
+        stable = uuid.uuid5(uuid.NAMESPACE_URL, f"zc-sheet-item-{order}")
+        xml = xml.replace(old, f"{{{stable}}}")
+    return xml
+
+
+def main(argv: list[str]) -> None:
+    """Writes the template to resources/layouts, or to the path given (the test compares it)."""
+    target = Path(argv[0]) if argv else LAYOUT_TEMPLATE
     app = QgsApplication([], False)
     app.initQgis()
     project = QgsProject()
@@ -527,11 +547,13 @@ def main() -> None:
     layout = QgsPrintLayout(project)
     layout.setName("卫片图斑核查表")
     build(layout)
-    LAYOUT_TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
-    ok = layout.saveAsTemplate(str(LAYOUT_TEMPLATE), QgsReadWriteContext())
-    print(LAYOUT_TEMPLATE.relative_to(REPO), "ok" if ok else "FAILED")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    ok = layout.saveAsTemplate(str(target), QgsReadWriteContext())
+    if ok:
+        target.write_text(stable_uuids(target.read_text(encoding="utf-8")), encoding="utf-8")
+    print(target, "ok" if ok else "FAILED")
     app.exitQgis()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -10,6 +10,9 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Qt writes XML attributes in hash order: a fixed seed makes the written file the same on every
+# run, so a change to it in git is a change made here (tests/test_generated_resources.py).
+os.environ.setdefault("QT_HASH_SEED", "0")
 
 from qgis.core import (  # noqa: E402
     QgsApplication,
@@ -232,16 +235,18 @@ STYLE_MAKERS = {
 }
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
+    """Writes the styles to resources/styles, or to the folder given (the test compares them)."""
+    folder = Path(argv[0]) if argv else STYLES
     app = QgsApplication([], False)
     app.initQgis()
-    STYLES.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     for name, make in STYLE_MAKERS.items():
         layer = make()
-        message, ok = layer.saveNamedStyle(str(STYLES / f"{name}.qml"))
+        message, ok = layer.saveNamedStyle(str(folder / f"{name}.qml"))
         print(name, "ok" if ok else message)
     app.exitQgis()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis version="3.22.16-Białowieża" hasScaleBasedVisibilityFlag="0" maxScale="0" minScale="1e+08" readOnly="0" styleCategories="AllStyleCategories">
+<qgis minScale="1e+08" version="3.22.16-Białowieża" styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" maxScale="0" readOnly="0">
   <flags>
     <Identifiable>1</Identifiable>
     <Removable>1</Removable>
     <Searchable>1</Searchable>
     <Private>0</Private>
   </flags>
-  <temporal endExpression="" startExpression="" durationField="" mode="0" accumulate="0" limitMode="0" startField="" endField="" durationUnit="min" enabled="0" fixedDuration="0">
+  <temporal limitMode="0" startField="" durationField="" enabled="0" endExpression="" startExpression="" durationUnit="min" fixedDuration="0" accumulate="0" mode="0" endField="">
     <fixedRange>
       <start></start>
       <end></end>
@@ -15,7 +15,7 @@
   <customproperties>
     <Option/>
   </customproperties>
-  <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+  <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
     <activeChecks type="StringList">
       <Option type="QString" value=""/>
     </activeChecks>
@@ -68,40 +68,40 @@
     </field>
   </fieldConfiguration>
   <aliases>
-    <alias index="0" name="名称" field="MC"/>
-    <alias index="1" name="类型" field="LX"/>
-    <alias index="2" name="图斑/矿山" field="DXLB"/>
-    <alias index="3" name="编号" field="BH"/>
-    <alias index="4" name="在可视范围内面积（平方米）" field="MJ"/>
-    <alias index="5" name="在可视范围内面积（亩）" field="MJ_MU"/>
+    <alias name="名称" field="MC" index="0"/>
+    <alias name="类型" field="LX" index="1"/>
+    <alias name="图斑/矿山" field="DXLB" index="2"/>
+    <alias name="编号" field="BH" index="3"/>
+    <alias name="在可视范围内面积（平方米）" field="MJ" index="4"/>
+    <alias name="在可视范围内面积（亩）" field="MJ_MU" index="5"/>
   </aliases>
   <defaults>
-    <default field="MC" expression="" applyOnUpdate="0"/>
-    <default field="LX" expression="" applyOnUpdate="0"/>
-    <default field="DXLB" expression="" applyOnUpdate="0"/>
-    <default field="BH" expression="" applyOnUpdate="0"/>
-    <default field="MJ" expression="" applyOnUpdate="0"/>
-    <default field="MJ_MU" expression="" applyOnUpdate="0"/>
+    <default expression="" field="MC" applyOnUpdate="0"/>
+    <default expression="" field="LX" applyOnUpdate="0"/>
+    <default expression="" field="DXLB" applyOnUpdate="0"/>
+    <default expression="" field="BH" applyOnUpdate="0"/>
+    <default expression="" field="MJ" applyOnUpdate="0"/>
+    <default expression="" field="MJ_MU" applyOnUpdate="0"/>
   </defaults>
   <constraints>
-    <constraint exp_strength="0" field="MC" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="LX" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="DXLB" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="BH" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="MJ" constraints="0" unique_strength="0" notnull_strength="0"/>
-    <constraint exp_strength="0" field="MJ_MU" constraints="0" unique_strength="0" notnull_strength="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="MC" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="LX" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="DXLB" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="BH" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="MJ" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="MJ_MU" notnull_strength="0" constraints="0"/>
   </constraints>
   <constraintExpressions>
-    <constraint field="MC" exp="" desc=""/>
-    <constraint field="LX" exp="" desc=""/>
-    <constraint field="DXLB" exp="" desc=""/>
-    <constraint field="BH" exp="" desc=""/>
-    <constraint field="MJ" exp="" desc=""/>
-    <constraint field="MJ_MU" exp="" desc=""/>
+    <constraint desc="" field="MC" exp=""/>
+    <constraint desc="" field="LX" exp=""/>
+    <constraint desc="" field="DXLB" exp=""/>
+    <constraint desc="" field="BH" exp=""/>
+    <constraint desc="" field="MJ" exp=""/>
+    <constraint desc="" field="MJ_MU" exp=""/>
   </constraintExpressions>
   <expressionfields/>
   <attributeactions/>
-  <attributetableconfig actionWidgetStyle="dropDown" sortOrder="0" sortExpression="">
+  <attributetableconfig sortOrder="0" sortExpression="" actionWidgetStyle="dropDown">
     <columns/>
   </attributetableconfig>
   <conditionalstyles>

@@ -1,45 +1,45 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis simplifyDrawingTol="1" simplifyMaxScale="1" minScale="100000000" labelsEnabled="0" readOnly="0" maxScale="0" version="3.22.16-Białowieża" simplifyAlgorithm="0" simplifyLocal="1" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories" symbologyReferenceScale="-1" simplifyDrawingHints="1">
+<qgis simplifyDrawingTol="1" labelsEnabled="0" simplifyLocal="1" simplifyDrawingHints="1" simplifyAlgorithm="0" simplifyMaxScale="1" symbologyReferenceScale="-1" minScale="100000000" version="3.22.16-Białowieża" styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" maxScale="0" readOnly="0">
   <flags>
     <Identifiable>1</Identifiable>
     <Removable>1</Removable>
     <Searchable>1</Searchable>
     <Private>0</Private>
   </flags>
-  <temporal limitMode="0" startField="" durationField="" fixedDuration="0" mode="0" enabled="0" accumulate="0" durationUnit="min" startExpression="" endField="" endExpression="">
+  <temporal limitMode="0" startField="" durationField="" enabled="0" endExpression="" startExpression="" durationUnit="min" fixedDuration="0" accumulate="0" mode="0" endField="">
     <fixedRange>
       <start></start>
       <end></end>
     </fixedRange>
   </temporal>
-  <renderer-v2 type="categorizedSymbol" enableorderby="0" symbollevels="0" attr="min(&quot;SQLXSL&quot;, 3)" referencescale="-1" forceraster="0">
+  <renderer-v2 type="categorizedSymbol" referencescale="-1" enableorderby="0" attr="min(&quot;SQLXSL&quot;, 3)" forceraster="0" symbollevels="0">
     <categories>
-      <category symbol="0" value="1" label="一条线或一个区" render="true"/>
-      <category symbol="1" value="2" label="两条线或区" render="true"/>
-      <category symbol="2" value="3" label="三条及以上" render="true"/>
+      <category symbol="0" value="1" render="true" label="一条线或一个区"/>
+      <category symbol="1" value="2" render="true" label="两条线或区"/>
+      <category symbol="2" value="3" render="true" label="三条及以上"/>
     </categories>
     <symbols>
-      <symbol force_rhr="0" type="fill" clip_to_extent="1" alpha="1" name="0">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">
         <data_defined_properties>
           <Option type="Map">
-            <Option type="QString" value="" name="name"/>
+            <Option type="QString" name="name" value=""/>
             <Option name="properties"/>
-            <Option type="QString" value="collection" name="type"/>
+            <Option type="QString" name="type" value="collection"/>
           </Option>
         </data_defined_properties>
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="border_width_map_unit_scale"/>
-            <Option type="QString" value="160,90,200,40" name="color"/>
-            <Option type="QString" value="bevel" name="joinstyle"/>
-            <Option type="QString" value="0,0" name="offset"/>
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="offset_map_unit_scale"/>
-            <Option type="QString" value="MM" name="offset_unit"/>
-            <Option type="QString" value="138,79,184,255" name="outline_color"/>
-            <Option type="QString" value="solid" name="outline_style"/>
-            <Option type="QString" value="0.3" name="outline_width"/>
-            <Option type="QString" value="MM" name="outline_width_unit"/>
-            <Option type="QString" value="solid" name="style"/>
+            <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="color" value="160,90,200,40"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+            <Option type="QString" name="offset" value="0,0"/>
+            <Option type="QString" name="offset_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="offset_unit" value="MM"/>
+            <Option type="QString" name="outline_color" value="138,79,184,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.3"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="style" value="solid"/>
           </Option>
           <prop k="border_width_map_unit_scale" v="3x:0,0,0,0,0,0"/>
           <prop k="color" v="160,90,200,40"/>
@@ -54,34 +54,34 @@
           <prop k="style" v="solid"/>
           <data_defined_properties>
             <Option type="Map">
-              <Option type="QString" value="" name="name"/>
+              <Option type="QString" name="name" value=""/>
               <Option name="properties"/>
-              <Option type="QString" value="collection" name="type"/>
+              <Option type="QString" name="type" value="collection"/>
             </Option>
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol force_rhr="0" type="fill" clip_to_extent="1" alpha="1" name="1">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="1">
         <data_defined_properties>
           <Option type="Map">
-            <Option type="QString" value="" name="name"/>
+            <Option type="QString" name="name" value=""/>
             <Option name="properties"/>
-            <Option type="QString" value="collection" name="type"/>
+            <Option type="QString" name="type" value="collection"/>
           </Option>
         </data_defined_properties>
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="border_width_map_unit_scale"/>
-            <Option type="QString" value="140,60,190,80" name="color"/>
-            <Option type="QString" value="bevel" name="joinstyle"/>
-            <Option type="QString" value="0,0" name="offset"/>
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="offset_map_unit_scale"/>
-            <Option type="QString" value="MM" name="offset_unit"/>
-            <Option type="QString" value="138,79,184,255" name="outline_color"/>
-            <Option type="QString" value="solid" name="outline_style"/>
-            <Option type="QString" value="0.3" name="outline_width"/>
-            <Option type="QString" value="MM" name="outline_width_unit"/>
-            <Option type="QString" value="solid" name="style"/>
+            <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="color" value="140,60,190,80"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+            <Option type="QString" name="offset" value="0,0"/>
+            <Option type="QString" name="offset_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="offset_unit" value="MM"/>
+            <Option type="QString" name="outline_color" value="138,79,184,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.3"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="style" value="solid"/>
           </Option>
           <prop k="border_width_map_unit_scale" v="3x:0,0,0,0,0,0"/>
           <prop k="color" v="140,60,190,80"/>
@@ -96,34 +96,34 @@
           <prop k="style" v="solid"/>
           <data_defined_properties>
             <Option type="Map">
-              <Option type="QString" value="" name="name"/>
+              <Option type="QString" name="name" value=""/>
               <Option name="properties"/>
-              <Option type="QString" value="collection" name="type"/>
+              <Option type="QString" name="type" value="collection"/>
             </Option>
           </data_defined_properties>
         </layer>
       </symbol>
-      <symbol force_rhr="0" type="fill" clip_to_extent="1" alpha="1" name="2">
+      <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="2">
         <data_defined_properties>
           <Option type="Map">
-            <Option type="QString" value="" name="name"/>
+            <Option type="QString" name="name" value=""/>
             <Option name="properties"/>
-            <Option type="QString" value="collection" name="type"/>
+            <Option type="QString" name="type" value="collection"/>
           </Option>
         </data_defined_properties>
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="border_width_map_unit_scale"/>
-            <Option type="QString" value="110,30,170,120" name="color"/>
-            <Option type="QString" value="bevel" name="joinstyle"/>
-            <Option type="QString" value="0,0" name="offset"/>
-            <Option type="QString" value="3x:0,0,0,0,0,0" name="offset_map_unit_scale"/>
-            <Option type="QString" value="MM" name="offset_unit"/>
-            <Option type="QString" value="138,79,184,255" name="outline_color"/>
-            <Option type="QString" value="solid" name="outline_style"/>
-            <Option type="QString" value="0.3" name="outline_width"/>
-            <Option type="QString" value="MM" name="outline_width_unit"/>
-            <Option type="QString" value="solid" name="style"/>
+            <Option type="QString" name="border_width_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="color" value="110,30,170,120"/>
+            <Option type="QString" name="joinstyle" value="bevel"/>
+            <Option type="QString" name="offset" value="0,0"/>
+            <Option type="QString" name="offset_map_unit_scale" value="3x:0,0,0,0,0,0"/>
+            <Option type="QString" name="offset_unit" value="MM"/>
+            <Option type="QString" name="outline_color" value="138,79,184,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.3"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="style" value="solid"/>
           </Option>
           <prop k="border_width_map_unit_scale" v="3x:0,0,0,0,0,0"/>
           <prop k="color" v="110,30,170,120"/>
@@ -138,9 +138,9 @@
           <prop k="style" v="solid"/>
           <data_defined_properties>
             <Option type="Map">
-              <Option type="QString" value="" name="name"/>
+              <Option type="QString" name="name" value=""/>
               <Option name="properties"/>
-              <Option type="QString" value="collection" name="type"/>
+              <Option type="QString" name="type" value="collection"/>
             </Option>
           </data_defined_properties>
         </layer>
@@ -155,44 +155,44 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
-  <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+  <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
     <activeChecks type="StringList">
       <Option type="QString" value=""/>
     </activeChecks>
     <checkConfiguration/>
   </geometryOptions>
-  <legend showLabelLegend="0" type="default-vector"/>
+  <legend type="default-vector" showLabelLegend="0"/>
   <referencedLayers/>
   <fieldConfiguration>
-    <field configurationFlags="None" name="SQLXMC">
+    <field name="SQLXMC" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="SQLXLX">
+    <field name="SQLXLX" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="SQLXSL">
+    <field name="SQLXSL" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="SQLXMJ">
+    <field name="SQLXMJ" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="SQLXMJ_MU">
+    <field name="SQLXMJ_MU" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
@@ -201,36 +201,36 @@
     </field>
   </fieldConfiguration>
   <aliases>
-    <alias index="0" field="SQLXMC" name="可视范围名称"/>
-    <alias index="1" field="SQLXLX" name="类型"/>
-    <alias index="2" field="SQLXSL" name="涉及线区数"/>
-    <alias index="3" field="SQLXMJ" name="面积（平方米）"/>
-    <alias index="4" field="SQLXMJ_MU" name="面积（亩）"/>
+    <alias name="可视范围名称" field="SQLXMC" index="0"/>
+    <alias name="类型" field="SQLXLX" index="1"/>
+    <alias name="涉及线区数" field="SQLXSL" index="2"/>
+    <alias name="面积（平方米）" field="SQLXMJ" index="3"/>
+    <alias name="面积（亩）" field="SQLXMJ_MU" index="4"/>
   </aliases>
   <defaults>
-    <default field="SQLXMC" applyOnUpdate="0" expression=""/>
-    <default field="SQLXLX" applyOnUpdate="0" expression=""/>
-    <default field="SQLXSL" applyOnUpdate="0" expression=""/>
-    <default field="SQLXMJ" applyOnUpdate="0" expression=""/>
-    <default field="SQLXMJ_MU" applyOnUpdate="0" expression=""/>
+    <default expression="" field="SQLXMC" applyOnUpdate="0"/>
+    <default expression="" field="SQLXLX" applyOnUpdate="0"/>
+    <default expression="" field="SQLXSL" applyOnUpdate="0"/>
+    <default expression="" field="SQLXMJ" applyOnUpdate="0"/>
+    <default expression="" field="SQLXMJ_MU" applyOnUpdate="0"/>
   </defaults>
   <constraints>
-    <constraint exp_strength="0" notnull_strength="0" field="SQLXMC" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="SQLXLX" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="SQLXSL" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="SQLXMJ" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="SQLXMJ_MU" constraints="0" unique_strength="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="SQLXMC" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="SQLXLX" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="SQLXSL" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="SQLXMJ" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="SQLXMJ_MU" notnull_strength="0" constraints="0"/>
   </constraints>
   <constraintExpressions>
-    <constraint field="SQLXMC" exp="" desc=""/>
-    <constraint field="SQLXLX" exp="" desc=""/>
-    <constraint field="SQLXSL" exp="" desc=""/>
-    <constraint field="SQLXMJ" exp="" desc=""/>
-    <constraint field="SQLXMJ_MU" exp="" desc=""/>
+    <constraint desc="" field="SQLXMC" exp=""/>
+    <constraint desc="" field="SQLXLX" exp=""/>
+    <constraint desc="" field="SQLXSL" exp=""/>
+    <constraint desc="" field="SQLXMJ" exp=""/>
+    <constraint desc="" field="SQLXMJ_MU" exp=""/>
   </constraintExpressions>
   <expressionfields/>
   <attributeactions/>
-  <attributetableconfig sortExpression="" actionWidgetStyle="dropDown" sortOrder="0">
+  <attributetableconfig sortOrder="0" sortExpression="" actionWidgetStyle="dropDown">
     <columns/>
   </attributetableconfig>
   <conditionalstyles>

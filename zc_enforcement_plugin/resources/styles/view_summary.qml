@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>
-<qgis minScale="1e+08" readOnly="0" maxScale="0" version="3.22.16-Białowieża" hasScaleBasedVisibilityFlag="0" styleCategories="AllStyleCategories">
+<qgis minScale="1e+08" version="3.22.16-Białowieża" styleCategories="AllStyleCategories" hasScaleBasedVisibilityFlag="0" maxScale="0" readOnly="0">
   <flags>
     <Identifiable>1</Identifiable>
     <Removable>1</Removable>
     <Searchable>1</Searchable>
     <Private>0</Private>
   </flags>
-  <temporal limitMode="0" startField="" durationField="" fixedDuration="0" mode="0" enabled="0" accumulate="0" durationUnit="min" startExpression="" endField="" endExpression="">
+  <temporal limitMode="0" startField="" durationField="" enabled="0" endExpression="" startExpression="" durationUnit="min" fixedDuration="0" accumulate="0" mode="0" endField="">
     <fixedRange>
       <start></start>
       <end></end>
@@ -15,93 +15,93 @@
   <customproperties>
     <Option/>
   </customproperties>
-  <geometryOptions removeDuplicateNodes="0" geometryPrecision="0">
+  <geometryOptions geometryPrecision="0" removeDuplicateNodes="0">
     <activeChecks type="StringList">
       <Option type="QString" value=""/>
     </activeChecks>
     <checkConfiguration/>
   </geometryOptions>
-  <legend showLabelLegend="0" type="default-vector"/>
+  <legend type="default-vector" showLabelLegend="0"/>
   <referencedLayers/>
   <fieldConfiguration>
-    <field configurationFlags="None" name="MC">
+    <field name="MC" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="LX">
+    <field name="LX" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="LB">
+    <field name="LB" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="JL">
+    <field name="JL" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="TBSL">
+    <field name="TBSL" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="TBBH">
+    <field name="TBBH" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="TBMJ">
+    <field name="TBMJ" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="TBMJ_MU">
+    <field name="TBMJ_MU" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="KSSL">
+    <field name="KSSL" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="KSBH">
+    <field name="KSBH" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="KSMJ">
+    <field name="KSMJ" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
         </config>
       </editWidget>
     </field>
-    <field configurationFlags="None" name="KSMJ_MU">
+    <field name="KSMJ_MU" configurationFlags="None">
       <editWidget type="">
         <config>
           <Option/>
@@ -110,64 +110,64 @@
     </field>
   </fieldConfiguration>
   <aliases>
-    <alias index="0" field="MC" name="名称"/>
-    <alias index="1" field="LX" name="类型"/>
-    <alias index="2" field="LB" name="线/区"/>
-    <alias index="3" field="JL" name="可视距离（米）"/>
-    <alias index="4" field="TBSL" name="图斑数"/>
-    <alias index="5" field="TBBH" name="图斑编号"/>
-    <alias index="6" field="TBMJ" name="图斑在可视范围内面积（平方米）"/>
-    <alias index="7" field="TBMJ_MU" name="图斑在可视范围内面积（亩）"/>
-    <alias index="8" field="KSSL" name="矿山数"/>
-    <alias index="9" field="KSBH" name="矿山编号"/>
-    <alias index="10" field="KSMJ" name="矿山在可视范围内面积（平方米）"/>
-    <alias index="11" field="KSMJ_MU" name="矿山在可视范围内面积（亩）"/>
+    <alias name="名称" field="MC" index="0"/>
+    <alias name="类型" field="LX" index="1"/>
+    <alias name="线/区" field="LB" index="2"/>
+    <alias name="可视距离（米）" field="JL" index="3"/>
+    <alias name="图斑数" field="TBSL" index="4"/>
+    <alias name="图斑编号" field="TBBH" index="5"/>
+    <alias name="图斑在可视范围内面积（平方米）" field="TBMJ" index="6"/>
+    <alias name="图斑在可视范围内面积（亩）" field="TBMJ_MU" index="7"/>
+    <alias name="矿山数" field="KSSL" index="8"/>
+    <alias name="矿山编号" field="KSBH" index="9"/>
+    <alias name="矿山在可视范围内面积（平方米）" field="KSMJ" index="10"/>
+    <alias name="矿山在可视范围内面积（亩）" field="KSMJ_MU" index="11"/>
   </aliases>
   <defaults>
-    <default field="MC" applyOnUpdate="0" expression=""/>
-    <default field="LX" applyOnUpdate="0" expression=""/>
-    <default field="LB" applyOnUpdate="0" expression=""/>
-    <default field="JL" applyOnUpdate="0" expression=""/>
-    <default field="TBSL" applyOnUpdate="0" expression=""/>
-    <default field="TBBH" applyOnUpdate="0" expression=""/>
-    <default field="TBMJ" applyOnUpdate="0" expression=""/>
-    <default field="TBMJ_MU" applyOnUpdate="0" expression=""/>
-    <default field="KSSL" applyOnUpdate="0" expression=""/>
-    <default field="KSBH" applyOnUpdate="0" expression=""/>
-    <default field="KSMJ" applyOnUpdate="0" expression=""/>
-    <default field="KSMJ_MU" applyOnUpdate="0" expression=""/>
+    <default expression="" field="MC" applyOnUpdate="0"/>
+    <default expression="" field="LX" applyOnUpdate="0"/>
+    <default expression="" field="LB" applyOnUpdate="0"/>
+    <default expression="" field="JL" applyOnUpdate="0"/>
+    <default expression="" field="TBSL" applyOnUpdate="0"/>
+    <default expression="" field="TBBH" applyOnUpdate="0"/>
+    <default expression="" field="TBMJ" applyOnUpdate="0"/>
+    <default expression="" field="TBMJ_MU" applyOnUpdate="0"/>
+    <default expression="" field="KSSL" applyOnUpdate="0"/>
+    <default expression="" field="KSBH" applyOnUpdate="0"/>
+    <default expression="" field="KSMJ" applyOnUpdate="0"/>
+    <default expression="" field="KSMJ_MU" applyOnUpdate="0"/>
   </defaults>
   <constraints>
-    <constraint exp_strength="0" notnull_strength="0" field="MC" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="LX" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="LB" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="JL" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="TBSL" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="TBBH" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="TBMJ" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="TBMJ_MU" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="KSSL" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="KSBH" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="KSMJ" constraints="0" unique_strength="0"/>
-    <constraint exp_strength="0" notnull_strength="0" field="KSMJ_MU" constraints="0" unique_strength="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="MC" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="LX" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="LB" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="JL" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="TBSL" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="TBBH" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="TBMJ" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="TBMJ_MU" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="KSSL" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="KSBH" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="KSMJ" notnull_strength="0" constraints="0"/>
+    <constraint unique_strength="0" exp_strength="0" field="KSMJ_MU" notnull_strength="0" constraints="0"/>
   </constraints>
   <constraintExpressions>
-    <constraint field="MC" exp="" desc=""/>
-    <constraint field="LX" exp="" desc=""/>
-    <constraint field="LB" exp="" desc=""/>
-    <constraint field="JL" exp="" desc=""/>
-    <constraint field="TBSL" exp="" desc=""/>
-    <constraint field="TBBH" exp="" desc=""/>
-    <constraint field="TBMJ" exp="" desc=""/>
-    <constraint field="TBMJ_MU" exp="" desc=""/>
-    <constraint field="KSSL" exp="" desc=""/>
-    <constraint field="KSBH" exp="" desc=""/>
-    <constraint field="KSMJ" exp="" desc=""/>
-    <constraint field="KSMJ_MU" exp="" desc=""/>
+    <constraint desc="" field="MC" exp=""/>
+    <constraint desc="" field="LX" exp=""/>
+    <constraint desc="" field="LB" exp=""/>
+    <constraint desc="" field="JL" exp=""/>
+    <constraint desc="" field="TBSL" exp=""/>
+    <constraint desc="" field="TBBH" exp=""/>
+    <constraint desc="" field="TBMJ" exp=""/>
+    <constraint desc="" field="TBMJ_MU" exp=""/>
+    <constraint desc="" field="KSSL" exp=""/>
+    <constraint desc="" field="KSBH" exp=""/>
+    <constraint desc="" field="KSMJ" exp=""/>
+    <constraint desc="" field="KSMJ_MU" exp=""/>
   </constraintExpressions>
   <expressionfields/>
   <attributeactions/>
-  <attributetableconfig sortExpression="" actionWidgetStyle="dropDown" sortOrder="0">
+  <attributetableconfig sortOrder="0" sortExpression="" actionWidgetStyle="dropDown">
     <columns/>
   </attributetableconfig>
   <conditionalstyles>
