@@ -1154,6 +1154,100 @@ def test_mining_repeated_activity_and_licence_numbers_are_said(provider):
     ]
 
 
+def test_mining_blank_licence_numbers_are_said_naming_layer_feature_and_field(provider):
+    """A licence without a number (NULL, or a full-width space as an input method types it)
+    is a row the bureau must fill in: each is said naming the licence layer, the feature by
+    its fid and the number field, as a blank licence number, and stands in by that fid in the
+    findings. Before, the fid took the number's place without a word."""
+    licences = memory_layer(
+        "MultiPolygon",
+        "field=XKZH:string&field=YXQQ:date&field=YXQZ:date",
+        [
+            (box_wkt(0, 0, 100, 100), ["C001", "2020-01-01", "2030-12-31"]),
+            (box_wkt(200, 0, 300, 100), [None, "2020-01-01", "2030-12-31"]),
+            (box_wkt(400, 0, 500, 100), ["\u3000", "2020-01-01", "2030-12-31"]),
+        ],
+        "采矿权样例",
+    )
+    activity = memory_layer(
+        "MultiPolygon",
+        "field=JCBH:string&field=TBLX:string",
+        [
+            (box_wkt(10, 10, 60, 60), ["370302202601", "采矿用地"]),
+            (box_wkt(210, 10, 260, 60), ["370302202602", "采矿用地"]),
+            (box_wkt(410, 10, 460, 60), ["370302202603", "采矿用地"]),
+        ],
+        "开采",
+    )
+    feedback = Recorder()
+    result = run(
+        "auditmining",
+        {
+            "ACTIVITY": activity,
+            "LICENCES": licences,
+            "CHECK_DATE": "2026-03-31",
+            "OUTPUT": "memory:",
+            "OUTPUT_VIOLATIONS": "memory:",
+        },
+        feedback,
+    )
+    said = [t for t in feedback.texts if "为空" in t]
+    assert said == [
+        f"图层 采矿权样例，要素 fid {fid}，字段 XKZH：许可证号为空，记为 fid {fid}，请补填 / "
+        f"layer 采矿权样例, feature fid {fid}, field XKZH: the licence number is blank, "
+        f"recorded as fid {fid}: fill it in"
+        for fid in (2, 3)
+    ], feedback.texts
+    records = rows(output(result, "OUTPUT"))
+    assert [(r[cs.ACTIVITY_ID], r[cs.LICENCE_NUMBER], r[cs.STATUS]) for r in records] == [
+        ("370302202601", "C001", cs.STATUS_OK),
+        ("370302202602", "fid 2", cs.STATUS_OK),
+        ("370302202603", "fid 3", cs.STATUS_OK),
+    ]
+
+
+def test_temporary_land_blank_approval_number_is_said_naming_layer_feature_and_field(provider):
+    """An approval without its 批准文号 is said naming the approvals layer, the feature by its
+    fid and the number field; it stands in by that fid in the per-approval table."""
+    approvals = memory_layer(
+        "MultiPolygon",
+        "field=PZWH:string&field=PZMJ_PF:double&field=PZYT:string&field=QSRQ:string"
+        "&field=JZRQ:string",
+        [
+            (box_wkt(0, 0, 50, 50), ["临字1号", 2500.0, "取土场", "2024-01-01", "2027-01-01"]),
+            (box_wkt(100, 0, 150, 50), ["  ", 2500.0, "取土场", "2024-01-01", "2027-01-01"]),
+        ],
+        "临时用地样例",
+    )
+    ground = memory_layer(
+        "MultiPolygon",
+        "field=XZBH:string&field=XZYT:string",
+        [(box_wkt(10, 10, 40, 40), ["A", "取土场"]), (box_wkt(110, 10, 140, 40), ["B", "取土场"])],
+        "实地",
+    )
+    feedback = Recorder()
+    result = run(
+        "audittemporaryland",
+        {
+            "APPROVALS": approvals,
+            "GROUND": ground,
+            "LEVEL_FIELD": "",
+            "CHECK_DATE": "2026-03-31",
+            "OUTPUT": "memory:",
+            "OUTPUT_VIOLATIONS": "memory:",
+        },
+        feedback,
+    )
+    said = [t for t in feedback.texts if "为空" in t]
+    assert said == [
+        "图层 临时用地样例，要素 fid 2，字段 PZWH：批准文号为空，记为 fid 2，请补填 / "
+        "layer 临时用地样例, feature fid 2, field PZWH: the approval number is blank, "
+        "recorded as fid 2: fill it in"
+    ], feedback.texts
+    records = rows(output(result, "OUTPUT"))
+    assert [r[domain.APPROVAL_NUMBER] for r in records] == ["临字1号", "fid 2"]
+
+
 def test_mining_violations_import_into_the_ledger_as_a_batch(mining_result, tmp_path):
     ledger_path = tmp_path / "ledger.gpkg"
     imported = run(

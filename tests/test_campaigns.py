@@ -1668,6 +1668,34 @@ def test_mining_licences_or_activities_sharing_a_number_are_each_judged_and_said
     assert "K 重复" in activities and "#1、#2" in activities
 
 
+def test_a_blank_licence_number_stands_in_by_its_fid_said_and_never_repeated():
+    """A licence with no number (fid 8) is a row to fill in: it stands in by its fid, said as
+    a blank licence number naming the layer, the feature and the field; a licence really
+    numbered "fid 8" (fid 9) is not said to share it. Without fids the stand-in is the
+    feature's position (#1). Before, a blank number stood in by its position (#1) although
+    the fid was known, a name the user could not find the row by."""
+    licences = Licences(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["", "fid 8"],
+        valid_to=["2030-12-31", "2030-12-31"],
+        layer="CKQ",
+        fids=[8, 9],
+    )
+    activity = Ground([box(10, 10, 90, 90), box(210, 10, 290, 90)], ids=["K1", "K2"])
+    res = audits.audit_mining(activity, licences, TODAY, crs=EPSG, area_method="planar")
+    assert [r[cs.LICENCE_NUMBER] for r in res.records] == ["fid 8", "fid 8"]
+    assert [m for m in res.messages if "为空" in m or "重复" in m] == [
+        "图层 CKQ，要素 fid 8，字段 XKZH：许可证号为空，记为 fid 8，请补填 / layer CKQ, feature "
+        "fid 8, field XKZH: the licence number is blank, recorded as fid 8: fill it in"
+    ]
+    unnumbered = Licences([box(0, 0, 100, 100)], [None], valid_to=["2030-12-31"], layer="CKQ")
+    res = audits.audit_mining(activity, unnumbered, TODAY, crs=EPSG, area_method="planar")
+    assert [m for m in res.messages if "为空" in m] == [
+        "图层 CKQ，要素 #1，字段 XKZH：许可证号为空，记为 #1，请补填 / layer CKQ, feature #1, "
+        "field XKZH: the licence number is blank, recorded as #1: fill it in"
+    ]
+
+
 def test_mining_activities_sharing_a_number_are_said_naming_file_features_and_field():
     """Activities 7 and 7 (fids 21 and 23, a copied row) and 8 (fid 22): the repeated number is
     said once, naming the activity file, both features and the number field, as a repeated

@@ -13,7 +13,7 @@ from qgis.core import QgsProcessingException
 from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import evidence, ledger
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers, copy_ledger
+from zc_enforcement_plugin.core.ledger_migrate import COPY_ORDER, compare_ledgers, copy_ledger
 from zc_enforcement_plugin.core.patrols import PatrolRecord
 
 X0, Y0 = 39_580_000.0, 4_050_000.0
@@ -222,7 +222,7 @@ def test_a_failed_copy_into_a_geopackage_leaves_the_target_folder_as_it_was(
             _fail_on_second_file(ledger_migrate._copy_evidence_bytes),
         )
     else:
-        monkeypatch.setattr(algorithm, "compare_ledgers", lambda a, b: ["spots fid=1: forced"])
+        monkeypatch.setattr(algorithm, "compare_ledgers", lambda a, b, **_: ["spots fid=1: forced"])
     with pytest.raises(QgsProcessingException):
         processing.run("zcenforcement:copyledger", {"SOURCE": str(source), "TARGET": str(target)})
     if failing == "comparison" and target_exists:
@@ -485,7 +485,7 @@ def test_a_cancel_while_comparing_says_what_became_of_the_copy(
     if target_exists:
         ledger.GeoPackageLedger(target).close()
 
-    def cancelled_while_comparing(a, b):
+    def cancelled_while_comparing(a, b, **_):
         raise ledger.CopyCancelled()
 
     monkeypatch.setattr(algorithm, "compare_ledgers", cancelled_while_comparing)
@@ -530,3 +530,91 @@ def test_a_copy_between_geopackages_cancelled_at_its_first_report_copies_nothing
     assert feedback.isCanceled()
     assert not target.exists() and _listing(target.parent) == {}
     assert _listing(source.parent) == source_before
+
+
+def test_comparing_two_geopackages_is_cancelled_and_the_new_copy_taken_away(provider, tmp_path):
+    """A cancel pressed while a copy between two GeoPackages is compared stops the comparison
+    (a GeoPackage has no statement a cancel could end, as a shared ledger's has: the comparison
+    itself asks), with the usual "nothing copied": the GeoPackage it made is taken away, the
+    source is as it was. Before, the comparison ran to its end and the run succeeded."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    from zc_enforcement_plugin.i18n import tr
+
+    class CancelWhenComparing(QgsProcessingFeedback):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            super().setProgressText(text)
+            if text == tr("Comparing every row and evidence hash"):
+                self.cancel()
+
+    source = _office_with_two_photos(tmp_path)
+    source_before = _listing(source.parent)
+    target = tmp_path / "copy" / "ledger.gpkg"
+    target.parent.mkdir()
+    feedback = CancelWhenComparing()
+    with pytest.raises(QgsProcessingException, match="Cancelled, nothing copied."):
+        processing.run(
+            "zcenforcement:copyledger",
+            {"SOURCE": str(source), "TARGET": str(target)},
+            context=QgsProcessingContext(),
+            feedback=feedback,
+        )
+    assert not target.exists() and _listing(target.parent) == {}
+    assert _listing(source.parent) == source_before
+
+
+def test_comparing_two_geopackages_reports_its_progress(provider, tmp_path):
+    """The comparison moves the bar on from where the copy left it (70 %), table by table and
+    file by file, rather than standing still until it ends."""
+    import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback
+
+    class Progress(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def setProgress(self, progress):  # noqa: N802 - QGIS API
+            super().setProgress(progress)
+            self.seen.append(progress)
+
+    source = _office_with_two_photos(tmp_path)
+    feedback = Progress()
+    result = processing.run(
+        "zcenforcement:copyledger",
+        {"SOURCE": str(source), "TARGET": str(tmp_path / "copy.gpkg")},
+        context=QgsProcessingContext(),
+        feedback=feedback,
+    )
+    assert result["DIFFERENCES"] == 0
+    comparing = [p for p in feedback.seen if 70 < p < 100]
+    assert len(comparing) >= len(COPY_ORDER), feedback.seen
+    assert comparing == sorted(comparing), feedback.seen
+
+
+def test_compare_ledgers_stops_between_tables_when_cancelled(tmp_path, monkeypatch):
+    """Cancelled once the spots are compared, compare_ledgers reads no further table and
+    hashes no evidence file: it raises CopyCancelled."""
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    target = tmp_path / "copy.gpkg"
+    read, hashed = [], []
+    original_rows, original_digest = ledger_migrate.ledger_rows, ledger_migrate._digest
+
+    def rows(store, table):
+        read.append(table)
+        return original_rows(store, table)
+
+    def digest(root, stored_path):
+        hashed.append(stored_path)
+        return original_digest(root, stored_path)
+
+    with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+        copy_ledger(a, b)
+        monkeypatch.setattr(ledger_migrate, "ledger_rows", rows)
+        monkeypatch.setattr(ledger_migrate, "_digest", digest)
+        with pytest.raises(ledger.CopyCancelled):
+            compare_ledgers(a, b, is_cancelled=lambda: ls.T_SPOTS in read)
+    assert read == [ls.T_BATCHES, ls.T_BATCHES, ls.T_SPOTS, ls.T_SPOTS] and hashed == []

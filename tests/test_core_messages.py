@@ -128,7 +128,7 @@ def test_the_campaigns_messages_name_layer_feature_and_field_in_both_languages()
     audit_base.level_column([1.5, 2], 2, "PZ", ids, "PZJB", messages)
     audit_base.date_column(["明天", "2026-01-01"], 2, "PZ", ids, "JZRQ", messages)
     audit_base.flag_column(["也许", "是"], 2, "PZ", ids, "SFJC", messages)
-    audit_base.feature_ids(["W1", "", "W1"], "PZ", "PZWH", "批准文号", messages)
+    audit_base.feature_ids(["W1", "", "W1"], "PZ", "PZWH", cs.APPROVAL_NUMBER_WORDS, messages)
     assert len(messages) >= 10, messages
     assert any("layer JCTB, feature 1, field geometry: invalid geometry" in m for m in messages)
     assert_bilingual(messages)

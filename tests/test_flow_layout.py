@@ -188,3 +188,65 @@ def test_a_narrower_page_makes_room_for_the_wrapped_rows(qgis_app):
         assert page.height() > buttons[-1].geometry().bottom()
     finally:
         page.close()
+
+
+def _page_with_a_row(buttons):
+    """A page as the dock's: a label above the row of ``buttons``, the row nested in the
+    page's column, shown one-row wide with room to spare."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    label = QLabel("第 1 / 312 个")
+    column.addWidget(label)
+    flow = FlowLayout()
+    flow.setSpacing(SPACING)
+    column.addLayout(flow.add_widgets(*buttons))
+    page.resize(_one_row_width(buttons) + 60, 200)
+    page.show()
+    return page, label
+
+
+def _settle():
+    for _ in range(4):
+        QApplication.processEvents()
+
+
+def test_a_button_whose_text_grows_wraps_at_the_next_layout(qgis_app):
+    """The rows worked out at a width are kept only until an item changes: a button given a
+    longer text (a count in its label) is laid out by its new width, wrapping the row."""
+    buttons = _buttons()
+    page, _label = _page_with_a_row(buttons)
+    try:
+        _settle()
+        assert _rows(buttons) == 1
+        buttons[0].setText(TEXTS[0] + "（共 312 个图斑）")
+        _settle()
+        assert _rows(buttons) == 2
+        assert buttons[0].width() == buttons[0].sizeHint().width()
+        assert page.height() > buttons[-1].geometry().bottom()
+    finally:
+        page.close()
+
+
+def test_a_page_laid_out_again_works_the_rows_out_once(qgis_app, monkeypatch):
+    """Each move of the dock changes a label above its rows of buttons, and Qt lays the page
+    out again, asking each row its size hint, least size and place: the rows are worked out
+    once for it, not once for each question (five times each, 36 times a move over the
+    dock's six rows, was most of what the rows added to a move)."""
+    buttons = _buttons()
+    page, label = _page_with_a_row(buttons)
+    worked_out = []
+    rows = FlowLayout._rows
+
+    def counted(self, *args):
+        worked_out.append(args)
+        return rows(self, *args)
+
+    try:
+        _settle()
+        monkeypatch.setattr(FlowLayout, "_rows", counted)
+        label.setText("第 2 / 312 个")
+        _settle()
+        assert len(worked_out) == 1, worked_out
+        assert _rows(buttons) == 1
+    finally:
+        page.close()

@@ -250,3 +250,28 @@ def test_another_save_after_one_left_in_doubt_is_refused_once_saying_what_became
     store.add_patrol(patrol)  # said once: saved again, it is made
     assert len(store.patrols()) == 1 and len(store.verdict_history(spot_id)) == 1
     store.close()
+
+
+def test_a_save_in_doubt_still_going_on_is_asked_again_and_one_too_old_to_tell_is_let_go(
+    pg_database, schema, monkeypatch
+):
+    """The two settlings of a save in doubt (before a page, before a save) on what the server
+    says of it. Still in progress: the page is told nothing and asks again, a save is refused
+    with nothing written, and the doubt stays. Too old for the server to tell: the doubt is
+    let go, said nowhere, and the next save is an ordinary one."""
+    store, spot_id = _ledger(pg_database, schema)
+    status = {"now": "in progress"}
+    monkeypatch.setattr(store, "_transaction_status", lambda transaction: status["now"])
+    store._unconfirmed = (1, ("record_verdict", (spot_id,), {}))
+    assert store.settle_unconfirmed() is None and store._unconfirmed is not None
+    with pytest.raises(LedgerError, match="尚未结束") as refused:
+        store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert not isinstance(refused.value, SavedWithoutReply)
+    assert store.verdict_history(spot_id) == [] and store._unconfirmed is not None
+    status["now"] = None
+    assert store.settle_unconfirmed() is None and store._unconfirmed is None
+    store._unconfirmed = (1, ("record_verdict", (spot_id,), {}))  # in doubt again: a save asks
+    store.record_verdict(spot_id, illegal(), expected_version=0)
+    assert len(store.verdict_history(spot_id)) == 1 and store._unconfirmed is None
+    assert store.conflicts() == []
+    store.close()

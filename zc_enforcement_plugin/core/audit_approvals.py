@@ -69,7 +69,7 @@ def overlay_approvals(
         feature_texts(approvals.numbers, na, approvals.number_field),
         a_layer,
         approvals.number_field,
-        "批准文号",
+        cs.APPROVAL_NUMBER_WORDS,
         msgs,
         approvals.fids,
     )

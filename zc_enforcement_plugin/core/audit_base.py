@@ -494,23 +494,36 @@ def join_unique(values: Sequence[str]) -> str:
     return cs.LIST_SEPARATOR.join(_unique(values))
 
 
-def feature_ids(numbers, layer: str, field: str, what: str, msgs, fids=None) -> list[str]:
-    """Each feature's number, or '#n' (said, naming layer and field) where it has none; a
-    number on several features is said (say_repeated)."""
-    ids = []
-    for i, number in enumerate(numbers):
+def feature_ids(
+    numbers, layer: str, field: str, what: tuple[str, str], msgs, fids=None
+) -> list[str]:
+    """Each feature's number (`what` names it, zh and en). A blank number is a row the bureau
+    must fill in: the feature stands in by its name (fid N; its position without fids), and
+    each is said as a blank `what` naming the layer, that feature and the field, so the user
+    can find the row. A number on several features is said (say_repeated); a stand-in is
+    never said to repeat a number really recorded so."""
+    names = feature_names(len(numbers), fids)
+    ids, recorded = [], []
+    for number, name in zip(numbers, names):
         if not number:
-            number = f"#{i + 1}"
             cs.say(
                 msgs,
                 layer,
-                number,
+                name,
                 field,
-                f"{what}为空，记为 {number}",
-                f"empty, recorded as {number}",
+                f"{what[0]}为空，记为 {name}，请补填",
+                f"the {what[1]} is blank, recorded as {name}: fill it in",
             )
-        ids.append(number)
-    say_repeated(ids, feature_names(len(ids), fids), layer, field, what, msgs)
+        ids.append(number or name)
+        recorded.append(bool(number))
+    say_repeated(
+        [i for i, r in zip(ids, recorded) if r],
+        [n for n, r in zip(names, recorded) if r],
+        layer,
+        field,
+        what[0],
+        msgs,
+    )
     return ids
 
 

@@ -127,7 +127,7 @@ def audit_mining(
         feature_texts(licences.numbers, nl, licences.number_field),
         lic_layer,
         licences.number_field,
-        "许可证号",
+        cs.LICENCE_NUMBER_WORDS,
         msgs,
         licences.fids,
     )

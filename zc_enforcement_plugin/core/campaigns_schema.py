@@ -110,6 +110,9 @@ ACTIVITY_AREA = "KCMJ"
 NO_GO_NAMES = "JQMC"
 NO_GO_AREA = "JQMJ"
 COUNT_PREFIX = "SL_"  # SL_<code>: violations of one kind for an approval / activity
+# What a message calls each layer's number (zh, en), where one is blank or repeated.
+LICENCE_NUMBER_WORDS = ("许可证号", "licence number")
+APPROVAL_NUMBER_WORDS = ("批准文号", "approval number")
 
 STATUS_OK = "未发现问题"
 

@@ -60,6 +60,7 @@ from .ledger_postgis_server import (
     _meta_upsert,
 )
 from .ledger_records import CopyCancelled, saved_result
+from .progress import Reporter
 
 # Parents before children, so references resolve as rows arrive.
 COPY_ORDER = (
@@ -77,6 +78,10 @@ COPIED_META = (ls.META_SCHEMA_VERSION, ls.META_CREATED_AT, ls.META_OFFICE)
 # What a copy stopped before its rows did, as a refusal says it (zh, en): the files it made are
 # taken away again (remove_made).
 NOT_COPIED = ("未复制任何内容", "nothing was copied")
+# compare_ledgers: rows compared between two asks whether the user cancelled, and the part of
+# its progress the tables take (the evidence files, read whole to be hashed, the rest).
+COMPARED_ROWS_PER_ASK = 500
+TABLES_SHARE = 50.0
 
 
 @dataclass
@@ -760,54 +765,99 @@ def _digest(root: Path, stored_path: str) -> str | None:
         return None  # no file, or names no file of the evidence folder: missing
 
 
-def compare_ledgers(a: LedgerStore, b: LedgerStore, check_files: bool = True) -> list[str]:
+def compare_ledgers(
+    a: LedgerStore,
+    b: LedgerStore,
+    check_files: bool = True,
+    progress: Callable[[float], None] | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+) -> list[str]:
     """Every difference between two ledgers: rows of every table, ledger meta, the holiday
     schedule each reads, and evidence files whose SHA-256 differs from the record (in either
-    folder). Empty when they are equal."""
+    folder). Empty when they are equal.
+
+    ``is_cancelled`` is asked before each table, every COMPARED_ROWS_PER_ASK rows and before
+    each evidence file is hashed (a video may take a minute): said yes, the comparison stops
+    with CopyCancelled. It only reads, so both ledgers are as they were. ``progress`` gets the
+    percentage done, the tables first (TABLES_SHARE), then the files."""
     differences: list[str] = []
-    for table in COPY_ORDER:
-        columns_a, rows_a = ledger_rows(a, table)
-        columns_b, rows_b = ledger_rows(b, table)
-        if sorted(columns_a) != sorted(columns_b):
-            differences.append(
-                f"{table}: columns differ: {sorted(set(columns_a) ^ set(columns_b))}"
-            )
-        shared = [c for c in columns_a if c in columns_b]
-        key = ls.C_FID if ls.C_FID in shared else shared[0]
+    tables = Reporter(
+        progress, is_cancelled, CopyCancelled, 0, TABLES_SHARE if check_files else 100
+    )
+    for number, table in enumerate(COPY_ORDER):
+        tables(number / len(COPY_ORDER))
 
-        def keyed(columns, rows, shared=shared, key=key):
-            at = [columns.index(c) for c in shared]
-            return {row[columns.index(key)]: tuple(row[i] for i in at) for row in rows}
+        def in_table(share: float, number: int = number) -> None:
+            tables((number + share) / len(COPY_ORDER))
 
-        left, right = keyed(columns_a, rows_a), keyed(columns_b, rows_b)
-        for row_key in sorted(set(left) | set(right)):
-            if row_key not in right:
-                differences.append(f"{table} {key}={row_key}: only in the first ledger")
-            elif row_key not in left:
-                differences.append(f"{table} {key}={row_key}: only in the second ledger")
-            elif left[row_key] != right[row_key]:
-                changed = [
-                    f"{column}: {x!r} != {y!r}"
-                    for column, x, y in zip(shared, left[row_key], right[row_key])
-                    if x != y
-                ]
-                differences.append(f"{table} {key}={row_key}: " + "; ".join(changed))
+        differences += _table_differences(a, b, table, in_table)
     meta_a = {k: v for k, v in _meta(a).items() if k in COPIED_META}
     meta_b = {k: v for k, v in _meta(b).items() if k in COPIED_META}
     if meta_a != meta_b:
         differences.append(f"{ls.T_META}: {meta_a} != {meta_b}")
     differences += _holiday_differences(a, b)
     if check_files:
-        for label, store in (("first", a), ("second", b)):
-            root = Path(store.evidence_dir)
-            for record in store.evidence():
-                found = _digest(root, record.path)
-                if found != record.sha256:
-                    what = "missing" if found is None else f"sha256 {found}"
-                    differences.append(
-                        f"evidence {record.id} in the {label} ledger: {record.path} is {what}, "
-                        f"recorded {record.sha256}"
-                    )
+        files = Reporter(progress, is_cancelled, CopyCancelled, TABLES_SHARE, 100)
+        differences += _evidence_differences(a, b, files)
+    return differences
+
+
+def _table_differences(
+    a: LedgerStore, b: LedgerStore, table: str, report: Callable[[float], None]
+) -> list[str]:
+    """compare_ledgers on one table, row by row by its fid; ``report`` gets the share of the
+    rows compared (and may raise CopyCancelled)."""
+    differences: list[str] = []
+    columns_a, rows_a = ledger_rows(a, table)
+    columns_b, rows_b = ledger_rows(b, table)
+    if sorted(columns_a) != sorted(columns_b):
+        differences.append(f"{table}: columns differ: {sorted(set(columns_a) ^ set(columns_b))}")
+    shared = [c for c in columns_a if c in columns_b]
+    key = ls.C_FID if ls.C_FID in shared else shared[0]
+
+    def keyed(columns, rows):
+        at = [columns.index(c) for c in shared]
+        return {row[columns.index(key)]: tuple(row[i] for i in at) for row in rows}
+
+    left, right = keyed(columns_a, rows_a), keyed(columns_b, rows_b)
+    row_keys = sorted(set(left) | set(right))
+    for done, row_key in enumerate(row_keys):
+        if done % COMPARED_ROWS_PER_ASK == 0:
+            report(done / len(row_keys))
+        if row_key not in right:
+            differences.append(f"{table} {key}={row_key}: only in the first ledger")
+        elif row_key not in left:
+            differences.append(f"{table} {key}={row_key}: only in the second ledger")
+        elif left[row_key] != right[row_key]:
+            changed = [
+                f"{column}: {x!r} != {y!r}"
+                for column, x, y in zip(shared, left[row_key], right[row_key])
+                if x != y
+            ]
+            differences.append(f"{table} {key}={row_key}: " + "; ".join(changed))
+    return differences
+
+
+def _evidence_differences(
+    a: LedgerStore, b: LedgerStore, report: Callable[[float], None]
+) -> list[str]:
+    """compare_ledgers on the evidence files of both folders, each hashed against its record;
+    ``report`` is called before each file (and may raise CopyCancelled)."""
+    files = [
+        (label, Path(store.evidence_dir), record)
+        for label, store in (("first", a), ("second", b))
+        for record in store.evidence()
+    ]
+    differences: list[str] = []
+    for done, (label, root, record) in enumerate(files):
+        report(done / len(files))
+        found = _digest(root, record.path)
+        if found != record.sha256:
+            what = "missing" if found is None else f"sha256 {found}"
+            differences.append(
+                f"evidence {record.id} in the {label} ledger: {record.path} is {what}, "
+                f"recorded {record.sha256}"
+            )
     return differences
 
 

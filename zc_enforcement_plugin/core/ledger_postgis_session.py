@@ -649,6 +649,18 @@ class PostGISSession(SqlLedger):
             self._execute("SELECT pg_sleep(0.1)")
         return status
 
+    def _unconfirmed_status(self) -> tuple[str | None, tuple | None]:
+        """What the server says became of the save left in doubt (_unconfirmed, which must be
+        set): its _transaction_status, and the save as _saving held it. Settled (anything but
+        "in progress", None included: too old for the server to tell), it is no longer in
+        doubt; still in progress, it is kept to be asked again. The one place both settlings
+        (_settle_unconfirmed before a save, settle_unconfirmed before a page) ask it."""
+        transaction, call = self._unconfirmed
+        status = self._transaction_status(transaction)
+        if status != "in progress":
+            self._unconfirmed = None
+        return status, call
+
     def _settle_unconfirmed(self) -> None:
         """Before a save, on a connection that answers: what became of an earlier save left in
         doubt (_commit_outcome could not reach the server), said once. The same save again
@@ -662,8 +674,7 @@ class PostGISSession(SqlLedger):
             if _same_call(recorded, self._saving):
                 raise SavedWithoutReply(self._earlier_save_not_made_again())
             return
-        transaction, call = self._unconfirmed
-        status = self._transaction_status(transaction)
+        status, call = self._unconfirmed_status()
         if status == "in progress":
             raise LedgerError(
                 f"您先前的保存在数据库服务器 {self._server_zh} 上尚未结束，本次保存未进行，未写入"
@@ -671,7 +682,6 @@ class PostGISSession(SqlLedger):
                 f"server {self._server_en}: this save was not made, nothing of it was written; try "
                 "again in a moment"
             )
-        self._unconfirmed = None
         if status is None:  # too old for the server to tell: as before it was kept
             return
         recorded = status == "committed"
@@ -699,22 +709,17 @@ class PostGISSession(SqlLedger):
         still going on: None, and the next save asks again."""
         if self._unconfirmed is None:
             return None
-        transaction, call = self._unconfirmed
-        status = self._transaction_status(transaction)
-        if status == "in progress":
+        status, call = self._unconfirmed_status()
+        if status in ("in progress", None):  # asked again later; or too old for the server
             return None
-        self._unconfirmed = None
-        if status is None:  # too old for the server to tell: as _settle_unconfirmed
-            return None
+        checked_zh, checked_en = self._checked_after_reconnecting()
         if status == "committed":
             self._recorded_unconfirmed = call
-            checked_zh, checked_en = self._checked_after_reconnecting()
             return (
                 f"您先前的保存已记录{checked_zh}，无需重新保存 / your earlier save was recorded"
                 f"{checked_en}: do not save it again",
                 True,
             )
-        checked_zh, checked_en = self._checked_after_reconnecting()
         return (
             f"您先前的保存未记录{checked_zh}，请重新录入 / your earlier save was not recorded"
             f"{checked_en}: enter it again",

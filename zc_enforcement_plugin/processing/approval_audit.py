@@ -120,7 +120,7 @@ class ApprovalAudit(CampaignAlgorithm):
         )
         approvals = audits.Approvals(
             arrays.geoms,
-            self._ids(arrays, f[self.NUMBER_FIELD]),
+            self._numbers(arrays, f[self.NUMBER_FIELD]),
             areas=column(arrays, f[self.AREA_FIELD]),
             uses=column(arrays, f[self.USE_FIELD]),
             layer=label,

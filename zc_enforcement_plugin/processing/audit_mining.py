@@ -119,11 +119,9 @@ class AuditMining(CampaignAlgorithm):
         )
         if arrays is None:
             raise fail(tr("The activity layer cannot be opened."))
-        # A blank number reaches the engine as blank: it stands the feature in and says so.
-        numbers = texts(arrays.attributes[id_field]) if id_field else self._ids(arrays, id_field)
         return audits.Ground(
             arrays.geoms,
-            numbers,
+            self._numbers(arrays, id_field),
             texts(arrays.attributes[type_field]) if type_field else None,
             layer=label,
             use_field=type_field or domain.SPOT_TYPE,
@@ -143,7 +141,7 @@ class AuditMining(CampaignAlgorithm):
         )
         return audits.Licences(
             arrays.geoms,
-            self._ids(arrays, f[self.LICENCE_NUMBER_FIELD]),
+            self._numbers(arrays, f[self.LICENCE_NUMBER_FIELD]),
             valid_from=column(arrays, f[self.VALID_FROM_FIELD]),
             valid_to=arrays.attributes[f[self.VALID_TO_FIELD]],
             layer=label,

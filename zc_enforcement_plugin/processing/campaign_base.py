@@ -488,6 +488,14 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             return [v or f"fid {fid}" for v, fid in zip(values, arrays.feature_ids)]
         return [f"fid {fid}" for fid in arrays.feature_ids]
 
+    @classmethod
+    def _numbers(cls, arrays, field: str) -> list[str]:
+        """A layer's numbers (licence, approval, activity) for the engine: a blank one reaches
+        it blank, a row the user must fill in, which the engine stands in by its fid and says
+        naming the feature and field (_ids would make it "fid N" without a word); each
+        feature's fid when no number field is chosen."""
+        return texts(arrays.attributes[field]) if field else cls._ids(arrays, field)
+
     # --- calling the engine --------------------------------------------------------------------
     @staticmethod
     def _call_engine(

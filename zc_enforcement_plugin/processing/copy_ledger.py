@@ -15,10 +15,18 @@ from ..core.ledger_migrate import compare_ledgers, copy_ledger, remove_made
 from ..core.ledger_reference import is_postgis_reference
 from ..i18n import tr
 from ..postgis_connection import open_ledger_store
-from .base import EnforcementAlgorithm, fail, save_to_ledger, say_opening_notices
+from .base import (
+    EnforcementAlgorithm,
+    ProgressSpan,
+    fail,
+    save_to_ledger,
+    say_opening_notices,
+)
 
 # Files SQLite may keep beside a database while it writes (rollback journal, WAL).
 SQLITE_SIDECARS = ("-journal", "-wal", "-shm")
+# The progress (%) once the copy is made: the comparison takes the rest of the bar.
+COPIED = 70
 
 
 class CopyLedger(EnforcementAlgorithm):
@@ -88,9 +96,16 @@ class CopyLedger(EnforcementAlgorithm):
                         lambda: copy_ledger(source, target, is_cancelled=feedback.isCanceled),
                     )
                     made = report.made
-                    feedback.setProgress(70)
+                    feedback.setProgress(COPIED)
                     feedback.setProgressText(tr("Comparing every row and evidence hash"))
-                    differences = compare_ledgers(source, target)
+                    # A GeoPackage has no statement a cancel could end (as cancellable does
+                    # a shared ledger's): the comparison asks itself, between its steps.
+                    differences = compare_ledgers(
+                        source,
+                        target,
+                        progress=ProgressSpan(feedback, COPIED, 100).setProgress,
+                        is_cancelled=feedback.isCanceled,
+                    )
             except ledger.CopyCancelled as cancelled:
                 raise fail(self._cancelled(report, new_file, target_ref)) from cancelled
             except (ledger.LedgerError, ValueError, OSError) as error:

@@ -39,6 +39,10 @@ class FlowLayout(QLayout):
         self.fill = fill
         self._items: list[QLayoutItem] = []
         self._width: int | None = None  # the width last laid out at: None, all on one row
+        # The rows at each width laid out at since the items last changed (_plan). Qt lays
+        # the dock's page out again at each move (a label's text changed), asking each flow
+        # its size hint, least size and then its place: the same rows, worked out once.
+        self._plans: dict[int, tuple[list[tuple[QLayoutItem, QRect]], int]] = {}
         if parent is None:  # a top-level layout takes its widget's margins; a nested one none
             self.setContentsMargins(0, 0, 0, 0)
 
@@ -54,6 +58,14 @@ class FlowLayout(QLayout):
         self.invalidate()
         return self
 
+    def invalidate(self) -> None:
+        """QLayout.invalidate: what was worked out of the items is forgotten. Qt calls it on
+        every layout of a page before laying the page out again, and on the layout of the
+        items' widget when one of them changes (its text, shown or hidden), as it clears
+        its own layouts' cached sizes."""
+        self._plans.clear()
+        super().invalidate()
+
     def count(self) -> int:
         return len(self._items)
 
@@ -61,7 +73,10 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 - Qt API
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self._plans.clear()
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt API
         return Qt.Orientation(0)
@@ -70,8 +85,11 @@ class FlowLayout(QLayout):
         super().setGeometry(rect)
         before = self._height()
         self._width = rect.width()
-        self._lay_out(rect, place=True)
-        if self._height() != before:  # more rows or fewer: the page around makes room
+        places, height = self._plan(rect.width())
+        margins = self.contentsMargins()
+        for item, place in places:
+            item.setGeometry(place.translated(rect.x() + margins.left(), rect.y() + margins.top()))
+        if height != before:  # more rows or fewer: the page around makes room
             self.invalidate()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
@@ -95,7 +113,7 @@ class FlowLayout(QLayout):
             height = max((item.sizeHint().height() for item in self._shown()), default=0)
             margins = self.contentsMargins()
             return height + margins.top() + margins.bottom()
-        return self._lay_out(QRect(0, 0, self._width, 0), place=False)
+        return self._plan(self._width)[1]
 
     # --- the rows --------------------------------------------------------------------------------
     def _shown(self) -> list[QLayoutItem]:
@@ -111,47 +129,50 @@ class FlowLayout(QLayout):
         button = QSizePolicy.ControlType.PushButton
         return style.layoutSpacing(button, button, Qt.Orientation.Horizontal)
 
-    def _rows(self, width: int) -> list[list[QLayoutItem]]:
+    def _rows(self, width: int, spacing: int) -> list[list[QLayoutItem]]:
         """The items shown, in rows no wider than ``width`` (an item wider has a row alone)."""
         rows: list[list[QLayoutItem]] = []
         used = 0
         for item in self._shown():
             wanted = item.sizeHint().width()
-            if rows and used + self._spacing() + wanted <= width:
+            if rows and used + spacing + wanted <= width:
                 rows[-1].append(item)
-                used += self._spacing() + wanted
+                used += spacing + wanted
             else:
                 rows.append([item])
                 used = wanted
         return rows
 
-    def _lay_out(self, rect: QRect, place: bool) -> int:
-        """Place the items in ``rect`` (when ``place``); the height they take at its width."""
+    def _plan(self, width: int) -> tuple[list[tuple[QLayoutItem, QRect]], int]:
+        """Where each item shown goes in rows ``width`` wide (margins included), from the
+        inside of the margins' top left corner, and the height the rows take with the margins;
+        worked out once for each width until the items change (invalidate)."""
+        if width in self._plans:
+            return self._plans[width]
         margins = self.contentsMargins()
-        inner = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
+        inner = width - margins.left() - margins.right()
         spacing = self._spacing()
-        y = inner.y()
-        rows = self._rows(inner.width())
-        for number, row in enumerate(rows):
+        places: list[tuple[QLayoutItem, QRect]] = []
+        y = 0
+        for number, row in enumerate(self._rows(inner, spacing)):
             if number:
                 y += spacing
-            widths = self._widths(row, inner.width())
+            widths = self._widths(row, inner, spacing)
             height = max(
                 item.heightForWidth(item_width) if item.hasHeightForWidth() else 0
                 for item, item_width in zip(row, widths)
             )
             height = max(height, *(item.sizeHint().height() for item in row))
-            if place:
-                x = inner.x()
-                for item, item_width in zip(row, widths):
-                    item.setGeometry(QRect(QPoint(x, y), QSize(item_width, height)))
-                    x += item_width + spacing
+            x = 0
+            for item, item_width in zip(row, widths):
+                places.append((item, QRect(QPoint(x, y), QSize(item_width, height))))
+                x += item_width + spacing
             y += height
-        return y - inner.y() + margins.top() + margins.bottom()
+        plan = self._plans[width] = (places, y + margins.top() + margins.bottom())
+        return plan
 
-    def _widths(self, row: list[QLayoutItem], width: int) -> list[int]:
+    def _widths(self, row: list[QLayoutItem], width: int, spacing: int) -> list[int]:
         """The widths of a row's items, in a row ``width`` wide."""
-        spacing = self._spacing()
         if len(row) == 1:  # wider than a row: the row, down to its least width
             (item,) = row
             least = item.minimumSize().width()
