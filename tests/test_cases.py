@@ -10,10 +10,12 @@ import pytest
 from tests.holiday_notices import complete_year
 from zc_enforcement_plugin.core import cases as cs
 from zc_enforcement_plugin.core import deadlines as dl
+from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.cases import (
     Case,
     CaseEvent,
     CaseOrigin,
+    EvidenceTaken,
     ProcedureError,
     Stage,
 )
@@ -290,9 +292,53 @@ def test_rebuild_equals_step_by_step():
     assert rebuilt.date_of(S.STOP) == d("2025-03-04")  # the first stop order
     assert rebuilt.date_of(S.DEMAND) == d("2025-05-12")
     # Interviews without evidence (the 询问笔录, and the second, undocumented one); the others
-    # name theirs. Evidence of the case taken on 03-20 covers that day's step.
-    assert rebuilt.evidence_gaps() == (events[5], events[6])
-    assert rebuilt.evidence_gaps({d("2025-03-20")}) == (events[5],)
+    # name theirs, one of each kind. Evidence of the case taken on 03-20 covers that day's step.
+    named = [EvidenceTaken(f"E{n}", kind, None) for n in range(1, 8) for kind in ls.EVIDENCE_KINDS]
+    assert [g.event for g in rebuilt.evidence_gaps(named)] == [events[5], events[6]]
+    that_day = all_three("2025-03-20")
+    assert [g.event for g in rebuilt.evidence_gaps(named + that_day)] == [events[5]]
+
+
+def all_three(day: str, prefix: str = "D") -> list[EvidenceTaken]:
+    """A photo, a video and a recording of the spot made on ``day``, named by no step."""
+    return [EvidenceTaken(f"{prefix}{kind}", kind, d(day)) for kind in ls.EVIDENCE_KINDS]
+
+
+def test_a_step_with_a_photo_alone_lacks_audio_and_video():
+    """DOMAIN §1: a delivery carries audio, video and photo evidence; the photo the notice
+    names is one of the three, and the page says which two are missing."""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-03"))
+    case = case.apply(ev(S.STOP, "2025-03-04", evidence_ids=["7"]))
+    photo = EvidenceTaken("7", ls.EVIDENCE_PHOTO, None)  # its day unknown: named, it counts
+    gaps = {g.event.stage: g for g in case.evidence_gaps(all_three("2025-03-03") + [photo])}
+    assert set(gaps) == {S.STOP}
+    assert set(gaps[S.STOP].missing) == {ls.EVIDENCE_VIDEO, ls.EVIDENCE_AUDIO}
+    text = gaps[S.STOP].text_zh()
+    assert text.startswith("2025-03-04 制止 缺"), text
+    assert "视频" in text and "录音" in text and "照片" not in text, text
+
+
+def test_a_step_with_audio_video_and_photo_has_no_gap_named_or_made_that_day():
+    """All three kinds clear a step: one named by the step, the others made on its day."""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-03"))
+    case = case.apply(ev(S.STOP, "2025-03-04", evidence_ids=["7"]))
+    evidence = [
+        EvidenceTaken("7", ls.EVIDENCE_AUDIO, d("2025-03-01")),  # named: its day does not matter
+        EvidenceTaken("8", ls.EVIDENCE_VIDEO, d("2025-03-04")),
+        EvidenceTaken("9", ls.EVIDENCE_PHOTO, d("2025-03-04")),
+    ]
+    assert case.evidence_gaps(all_three("2025-03-03") + evidence) == ()
+
+
+def test_evidence_of_another_day_does_not_cover_a_step():
+    """A full set made the day after the survey is the next step's, not the survey's; an id
+    the spot's evidence does not hold shows no kind."""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-03"))
+    case = case.apply(ev(S.STOP, "2025-03-04", evidence_ids=["gone"]))
+    (gap,) = case.evidence_gaps(all_three("2025-03-04"))
+    assert gap.event.stage is S.VERIFY and set(gap.missing) == set(ls.EVIDENCE_KINDS)
+    (gap,) = case.evidence_gaps(all_three("2025-03-03"))
+    assert gap.event.stage is S.STOP and set(gap.missing) == set(ls.EVIDENCE_KINDS)
 
 
 def test_internal_approvals_need_no_field_evidence():
@@ -301,13 +347,13 @@ def test_internal_approvals_need_no_field_evidence():
     case = Case.from_events(
         [
             ev(S.DISCOVER, "2025-04-01"),
-            ev(S.VERIFY, "2025-04-01", evidence_ids=["E1"]),
+            ev(S.VERIFY, "2025-04-01"),
             ev(S.FILE, "2025-04-02", documents=["立案审批表"]),
             ev(S.TRANSFER, "2025-04-03", documents=[cs.DOC_POLICE_REFERRAL]),
             ev(S.CLOSE, "2025-06-03", documents=["结案审批表"]),
         ]
     )
-    assert case.evidence_gaps() == ()
+    assert case.evidence_gaps(all_three("2025-04-01")) == ()
 
 
 def test_apply_returns_a_new_case():
@@ -888,9 +934,9 @@ def test_a_report_alone_needs_no_field_evidence_but_a_step_with_one_does():
     case = reach(S.VERIFY)
     day = case.last_date + timedelta(days=1)
     reported = case.apply(ev(S.VERIFY, day, documents=[cs.DOC_BRIGADE_REPORT]))
-    assert reported.events[-1] not in reported.evidence_gaps()
+    assert reported.events[-1] not in [g.event for g in reported.evidence_gaps()]
     stopped = case.apply(ev(S.STOP, day, documents=[cs.DOC_BRIGADE_REPORT]))
-    assert stopped.events[-1] in stopped.evidence_gaps()
+    assert stopped.events[-1] in [g.event for g in stopped.evidence_gaps()]
 
 
 def test_a_recording_is_dated_on_the_beijing_day(away_from_beijing):
@@ -1062,7 +1108,8 @@ def test_every_delivery_interview_and_site_step_without_evidence_is_a_gap():
     events.append(ev(S.TRANSFER, START + timedelta(days=8), documents=[cs.DOC_COURT_APPLICATION]))
     events.append(ev(S.CLOSE, START + timedelta(days=9)))
     case = Case.from_events(events)
-    assert [e.stage for e in case.evidence_gaps()] == [
+    gaps = case.evidence_gaps()
+    assert [g.event.stage for g in gaps] == [
         S.VERIFY,
         S.STOP,
         S.INVESTIGATE,
@@ -1070,6 +1117,7 @@ def test_every_delivery_interview_and_site_step_without_evidence_is_a_gap():
         S.PENALISE,
         S.DEMAND,
     ]
+    assert all(set(g.missing) == set(ls.EVIDENCE_KINDS) for g in gaps)
 
 
 def test_a_transfer_after_the_demand_that_measures_the_case_below_the_scale_is_for_the_court():
@@ -1290,7 +1338,7 @@ def test_a_measurement_needs_no_field_evidence():
     follows, without evidence, is. (Killed: measurements listed as gaps.)"""
     case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-04"))
     measured = case.apply(ev(S.VERIFY, "2025-03-06", cultivated_sqm=3 * MU))
-    assert [e.date for e in measured.evidence_gaps()] == [d("2025-03-04")]
+    assert [g.event.date for g in measured.evidence_gaps()] == [d("2025-03-04")]
 
 
 def test_a_report_to_the_bureau_head_made_before_the_exposure_does_not_answer_it(cal):

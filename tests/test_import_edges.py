@@ -62,6 +62,27 @@ def test_a_spot_number_delivered_as_a_real_is_warned_of(ledger):  # noqa: F811
     assert numeric.field == domain.SPOT_NUMBER and "数字字段" in numeric.message
 
 
+def test_a_county_code_delivered_as_a_number_is_read_as_its_digits(ledger):  # noqa: F811
+    """XZQDM in an Integer or Real field (370302, 370302.0) is the district's code: no warning;
+    a Real 370303.0 is named as 370303, the neighbour's, and counted."""
+    number = f"{domain.ZICHUAN_COUNTY_CODE}2026000"
+    spots = [
+        SpotRecord(
+            {domain.SPOT_NUMBER: f"{number}{i}", domain.SPOT_COUNTY_CODE: code},
+            box(X0 + 100 * i, Y0, X0 + 100 * i + 20, Y0 + 20),
+            i,
+        )
+        for i, code in enumerate((370302, 370302.0, 370303.0))
+    ]
+    report = ledger.import_batch("b", spots, source="jctb.shp")
+    assert report.added == 3 and report.other_county == 1
+    said = [(w.number, w.field) for w in report.warnings]
+    assert (f"{number}2", domain.SPOT_COUNTY_CODE) in said, report.warnings
+    assert (f"{number}2", domain.SPOT_NUMBER) in said, report.warnings  # 370302… is not 370303
+    assert not [w for w in report.warnings if w.number in (f"{number}0", f"{number}1")]
+    assert any("370303 " in w.message and "jctb.shp" in w.message for w in report.warnings)
+
+
 # --- numbers another batch holds -------------------------------------------------------------
 
 Q1 = [f"S{i:02d}" for i in range(1, 11)]  # the ten spots batch Q1 holds, at places 0-9

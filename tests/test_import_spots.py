@@ -873,3 +873,51 @@ def test_spots_whose_numeric_numbers_lost_their_zeros_are_not_recorded_twice(pro
     assert "12 of the 12 spots" in said and outputs["seq_int"] in said, said
     assert "0001 → 1" in said and "but for leading zeros" in said, said
     assert recorded(store) == before
+
+
+def test_spots_not_of_the_district_are_imported_with_a_warning_naming_file_spot_and_field(
+    provider, tmp_path
+):
+    """DOMAIN §2: XZQDM is the 6-digit county code (Zichuan 370302) and JCBH begins with it.
+    A neighbour's spot delivered by mistake is still imported (the user must see it), with a
+    warning naming the file, the spot and the field, and the summary counts such spots."""
+    path = str(tmp_path / "jctb.gpkg")
+    county = domain.ZICHUAN_COUNTY_CODE
+    neighbour = "370303"  # Zhangdian: a code of the right form, not the district's
+    spots = {
+        f"{county}202600001": county,  # as it should be
+        f"{county}202600002": county[:5],  # five digits
+        f"{neighbour}202600003": neighbour,  # the neighbour's spot, numbered as its own
+        f"{neighbour}202600004": county,  # numbered in another county than its XZQDM says
+    }
+    schema = {
+        "geometry": "Polygon",
+        "properties": {domain.SPOT_NUMBER: "str:20", domain.SPOT_COUNTY_CODE: "str:10"},
+    }
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as sink:
+        for i, (number, code) in enumerate(spots.items()):
+            left = X0 + 100 * i
+            sink.write(
+                {
+                    "geometry": mapping(box(left, Y0, left + 20, Y0 + 20)),
+                    "properties": {domain.SPOT_NUMBER: number, domain.SPOT_COUNTY_CODE: code},
+                }
+            )
+    log = Log()
+    result = run({"SPOTS": path, "LEDGER": str(tmp_path / "ledger.gpkg"), "BATCH": "b"}, log)
+    assert result["ADDED"] == len(spots) and result["REFUSED"] == 0  # warned, not refused
+    numbers = list(spots)
+
+    def warned(number: str, field: str) -> list[str]:
+        return [w for w in log.warnings if f"JCBH={number} {field}:" in w and path in w]
+
+    assert not [w for w in log.warnings if numbers[0] in w], log.warnings
+    assert warned(numbers[1], domain.SPOT_COUNTY_CODE), log.warnings
+    assert warned(numbers[2], domain.SPOT_COUNTY_CODE), log.warnings
+    assert not warned(numbers[2], domain.SPOT_NUMBER), log.warnings  # it begins with its code
+    assert warned(numbers[3], domain.SPOT_NUMBER), log.warnings
+    assert not warned(numbers[3], domain.SPOT_COUNTY_CODE), log.warnings  # 370302 is right
+    (summary,) = [line for line in log.info if line.startswith("批次 b")]
+    assert "3 with a county code or number not the district's" in summary, summary
+    assert "行政区代码或编号非本区 3" in summary, summary
+    assert set(recorded(tmp_path / "ledger.gpkg")[0]["b"]) == set(spots)

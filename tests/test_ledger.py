@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import struct
@@ -21,6 +22,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import box, mapping
 
+from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import clock, domain
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.evidence import (
@@ -51,6 +53,9 @@ from zc_enforcement_plugin.i18n import _in_chinese
 
 REPO = Path(__file__).resolve().parents[1]
 X0, Y0 = 39_520_000.0, 4_070_000.0  # Zichuan, EPSG:4527 (zone prefix in x)
+# Zichuan's centre (117.97°E, 36.65°N), 87 km east of the zone's meridian: where planar and
+# ellipsoidal areas differ by 1.6 in 10000, more than the verdict check's tolerance on a spot.
+CENTRE_X, CENTRE_Y = 39_586_000.0, 4_058_000.0
 
 
 def _spot(number, i=0, **fields) -> SpotRecord:
@@ -1903,16 +1908,50 @@ def test_a_3d_spot_is_stored_flat(ledger):
     assert not stored.has_z and stored.equals(flat)
 
 
+def _figure_after(text: str, label: str) -> float:
+    """The m² figure a message gives right after `label`."""
+    found = re.search(re.escape(label) + r" ?([0-9]+\.[0-9]{2})", text)
+    assert found, (label, text)
+    return float(found.group(1))
+
+
 def test_verdict_areas_are_checked_against_the_monitored_area_or_the_outline(ledger):
     """Without a delivered TBMJ a verdict's areas are measured against JCMJ, and without that
-    against the outline: 20 m × 20 m is 400 m², so 500 m² of cultivated land cannot be."""
+    against the outline's official (ellipsoidal) area: 20 m × 20 m in Zichuan is about
+    399.94 m² on the CGCS2000 ellipsoid, so 400 m² of cultivated land cannot be."""
+    outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 20, CENTRE_Y + 20)
     attributes = {**_spot("S1").attributes, domain.SPOT_AREA: None}
-    ledger.import_batch("b", [SpotRecord(attributes, _spot("S1").geometry, 0)])
+    ledger.import_batch("b", [SpotRecord(attributes, outline, 0)])
     spot_id = ledger.spots()[0].id
+    truth = geodesic_area(outline)
+    assert outline.area - truth > ls.AREA_TOLERANCE_SQM  # the planar figure would pass
     with pytest.raises(VerdictError) as refused:
-        ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: 500.0}))
-    assert "超过图斑面积 400.00" in "\n".join(refused.value.messages), refused.value.messages
-    ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: 400.0}))
+        ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: outline.area}))
+    text = "\n".join(refused.value.messages)
+    assert abs(_figure_after(text, "超过图斑轮廓椭球面积") - truth) < 0.01, text
+    ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: round(truth, 2)}))
+
+
+def test_a_spot_with_only_its_number_is_split_against_its_ellipsoidal_area(ledger):
+    """A 200 m × 100 m spot delivered with JCBH alone: the split must add up to the outline's
+    official area (ellipsoidal, ≈ 19996.84 m²), not the planar 20000 m²; the refusal says the
+    figure is the outline's measured ellipsoidal area."""
+    outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 200, CENTRE_Y + 100)
+    ledger.import_batch("b", [SpotRecord({domain.SPOT_NUMBER: "370302202600001"}, outline, 0)])
+    spot_id = ledger.spots()[0].id
+    truth = geodesic_area(outline)
+    assert outline.area - truth > 1  # the two figures this test tells apart
+
+    def split(cultivated: float) -> dict[str, float]:
+        return {"GDMJ": cultivated, "FGNYDMJ": 0.0, "JSYDMJ": 0.0, "WLYDMJ": 0.0}
+
+    with pytest.raises(VerdictError) as refused:
+        ledger.record_verdict(spot_id, _verdict(areas=split(outline.area)))
+    text = "\n".join(refused.value.messages)
+    assert "与图斑轮廓椭球面积" in text and "ellipsoidal area measured" in text, text
+    assert abs(_figure_after(text, "与图斑轮廓椭球面积") - truth) < 0.01, text
+    ledger.record_verdict(spot_id, _verdict(areas=split(round(truth, 2))))
+    assert ledger.current_verdict(spot_id).areas["GDMJ"] == round(truth, 2)
 
 
 def test_a_verdict_kind_with_spaces_is_taken_and_stored_trimmed(ledger):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -774,9 +775,10 @@ def test_the_case_page_keeps_a_missed_serious_case_report_after_a_correction(qgi
 
 
 def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgis_iface, tmp_path):
-    """Every delivery, interview, site survey and supervision needs audio, video or photo
-    evidence (the 2022 work plan): a photo of the spot taken on a step's day covers it; the
-    stop order delivered the next day with nothing is named."""
+    """Every delivery, interview, site survey and supervision needs audio, video and photo
+    evidence (the 2022 work plan, DOMAIN §1): with a photo of the spot taken on its day the
+    site survey still lacks video and audio, and is named with them; a video and a recording
+    of that day clear it. The stop order delivered the next day with nothing lacks all three."""
     from shapely.geometry import box
 
     from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
@@ -808,10 +810,28 @@ def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgi
                 documents=["责令停止违法行为通知书"],
             ),
         )
-        text = CasePanel(store, case_id, WorkCalendar(None, strict=False)).summary.toPlainText()
-        (gaps,) = [line for line in text.splitlines() if "evidence" in line or "证据" in line]
-        assert "2025-03-05 制止" in gaps
-        assert "2025-03-04" not in gaps  # the site survey has its photo
+
+        def steps_named() -> dict[str, str]:
+            """What the page says each step lacks, by '<date> <stage>'."""
+            panel = CasePanel(store, case_id, WorkCalendar(None, strict=False))
+            text = panel.summary.toPlainText()
+            (gaps,) = [line for line in text.splitlines() if "evidence" in line or "证据" in line]
+            steps = re.split(r"[:：] ?", gaps, maxsplit=1)[1].split("；")
+            assert all(" 缺" in step for step in steps), gaps  # each says what it lacks
+            return dict(step.rsplit(" 缺", 1) for step in steps)
+
+        lacking = steps_named()
+        assert set(lacking) == {"2025-03-04 核查", "2025-03-05 制止"}, lacking
+        assert set(lacking["2025-03-04 核查"].split("、")) == {"视频", "录音"}  # it has a photo
+        assert set(lacking["2025-03-05 制止"].split("、")) == {"照片", "视频", "录音"}
+        for n, kind in enumerate((ls.EVIDENCE_VIDEO, ls.EVIDENCE_AUDIO), start=1):
+            store.add_evidence(
+                spot_id,
+                ledger.EvidenceRecord(
+                    kind, f"E1/{kind}", str(n) * 64, 1, taken_at="2025-03-04T09:40:00"
+                ),
+            )
+        assert set(steps_named()) == {"2025-03-05 制止"}  # the survey has all three now
     finally:
         store.close()
 

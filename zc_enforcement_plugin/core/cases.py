@@ -30,11 +30,11 @@ the stored (append) order, so a case is never saved in a form that could disagre
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from zc_enforcement_plugin.core import clock
 from zc_enforcement_plugin.core import deadlines as dl
@@ -43,6 +43,7 @@ from zc_enforcement_plugin.core.domain import (
     CRIMINAL_BASIC_FARMLAND_MU,
     CRIMINAL_CULTIVATED_MU,
 )
+from zc_enforcement_plugin.core.ledger_schema import EVIDENCE_KIND_LABELS_ZH, EVIDENCE_KINDS
 from zc_enforcement_plugin.core.workdays import UnknownScheduleError, WorkCalendar, default_calendar
 
 
@@ -464,6 +465,31 @@ _CLOSE = frozenset({Stage.CLOSE})  # closing ends every deadline: nothing is lef
 EVIDENCE_STAGES = frozenset(
     {Stage.VERIFY, Stage.STOP, Stage.INVESTIGATE, Stage.NOTIFY, Stage.PENALISE, Stage.DEMAND}
 )
+
+
+class EvidenceTaken(NamedTuple):
+    """A photo, video or recording of the case's spot as the evidence check reads it: its
+    ledger id (what a step's evidence_ids name), its kind (ledger_schema.EVIDENCE_KINDS) and
+    the day it was made (None when unknown)."""
+
+    evidence_id: str
+    kind: str
+    day: date | None
+
+
+@dataclass(frozen=True)
+class EvidenceGap:
+    """A step of EVIDENCE_STAGES and the kinds of evidence it lacks (in EVIDENCE_KINDS order)."""
+
+    event: CaseEvent
+    missing: tuple[str, ...]
+
+    def text_zh(self) -> str:
+        """'2025-03-03 告知 缺视频、录音': the step as the history names it, then its lack."""
+        kinds = "、".join(EVIDENCE_KIND_LABELS_ZH[kind] for kind in self.missing)
+        return f"{self.event.date.isoformat()} {self.event.stage.label_zh} 缺{kinds}"
+
+
 # Which deadlines a case has, when each starts and which step discharges it.
 DEADLINE_SPECS: tuple[_DeadlineSpec, ...] = (
     # 2022 work plan: an act exposed online or causing mass petitions is reported to the bureau
@@ -783,24 +809,27 @@ class Case:
             before = Case.from_events([event]) if before is None else before._with(event)
         return frozenset(reports), frozenset(measurements)
 
-    def evidence_gaps(self, evidence_days: Collection[date] = ()) -> tuple[CaseEvent, ...]:
-        """Steps that should carry audio, video or photo evidence and have none: every document
-        delivery, interview record, site survey and site supervision must (the 2022 work plan,
-        DOMAIN §1): the stages of EVIDENCE_STAGES. Internal documents (立案审批表, 结案审批表)
-        and what goes to public security or the court are no delivery to the party. A step has
-        evidence when it names some (evidence_ids) or when evidence of the case was taken on its
-        day (`evidence_days`: the dates of the spot's photos, videos and recordings)."""
-        days = set(evidence_days)
+    def evidence_gaps(self, evidence: Iterable[EvidenceTaken] = ()) -> tuple[EvidenceGap, ...]:
+        """Steps lacking any of audio, video and photo evidence, each with the kinds it lacks:
+        every document delivery, interview record, site survey and site supervision must carry
+        all three (the 2022 work plan, DOMAIN §1): the stages of EVIDENCE_STAGES. Internal
+        documents (立案审批表, 结案审批表) and what goes to public security or the court are no
+        delivery to the party. A step has a kind when it names evidence of that kind
+        (evidence_ids, looked up in `evidence`: the spot's photos, videos and recordings) or
+        when evidence of that kind was made on its day; an id `evidence` does not hold shows
+        no kind, and evidence of another day does not count."""
+        evidence = tuple(evidence)
         reports, measurements = self._stepless()  # a report made, or figures corrected
-        return tuple(
-            e
-            for index, e in enumerate(self.events)
-            if index not in reports
-            and index not in measurements
-            and e.stage in EVIDENCE_STAGES
-            and not e.evidence_ids
-            and e.date not in days
-        )
+        gaps = []
+        for index, event in enumerate(self.events):
+            if index in reports or index in measurements or event.stage not in EVIDENCE_STAGES:
+                continue
+            named = {str(i) for i in event.evidence_ids}
+            kinds = {e.kind for e in evidence if str(e.evidence_id) in named or e.day == event.date}
+            missing = tuple(kind for kind in EVIDENCE_KINDS if kind not in kinds)
+            if missing:
+                gaps.append(EvidenceGap(event, missing))
+        return tuple(gaps)
 
     # -- advancing --
     def apply(self, event: CaseEvent) -> Case:

@@ -463,6 +463,79 @@ def warn_numeric_numbers(spots: Sequence[SpotRecord], where: str, report: Import
             return
 
 
+def _county_code(value: Any) -> str | None:
+    """XZQDM as text: a number field's 370302 (or 370302.0) as its digits; None when blank."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _is_county_code(text: str) -> bool:
+    return len(text) == 6 and text.isascii() and text.isdigit()
+
+
+def _county_issues(row: Vetted, where: str) -> list[ImportIssue]:
+    """What in a spot's XZQDM and JCBH says it is no spot of the district (DOMAIN §2: XZQDM the
+    6-digit county code, JCBH that code + year + sequence). A number that does not open with
+    6 digits has no county part to compare (a TBBH '0012', keyed by SPOT_KEY_FIELD); a spot
+    delivered without XZQDM is not guessed at."""
+    code = _county_code(row.attributes.get(domain.SPOT_COUNTY_CODE))
+    if code is None:
+        return []
+    district = domain.ZICHUAN_COUNTY_CODE
+    field = domain.SPOT_COUNTY_CODE
+    if not _is_county_code(code):
+        return [
+            ImportIssue(
+                row.index,
+                row.key,
+                field,
+                f"{where}：行政区代码 {field} {code!r} 不是 6 位数字（本区为 {district}），"
+                f"仍已导入，请核对 / {where}: the county code {field} {code!r} is not 6 "
+                f"digits (the district's is {district}): imported, check it",
+            )
+        ]
+    issues = []
+    if code != district:
+        issues.append(
+            ImportIssue(
+                row.index,
+                row.key,
+                field,
+                f"{where}：行政区代码 {field} {code} 不是本区的 {district}，可能是误交付的"
+                f"邻区图斑，仍已导入，请核对 / {where}: the county code {field} {code} is not the "
+                f"district's {district}: perhaps a neighbour's spot delivered by mistake; "
+                "imported, check it",
+            )
+        )
+    county_part = row.key[:6]
+    if _is_county_code(county_part) and county_part != code:
+        issues.append(
+            ImportIssue(
+                row.index,
+                row.key,
+                SPOT_NUMBER,
+                f"{where}：图斑编号 {SPOT_NUMBER} {row.key} 不以其行政区代码 {field} {code} "
+                f"开头，仍已导入，请核对 / {where}: the spot number {SPOT_NUMBER} {row.key} "
+                f"does not begin with its county code {field} {code}: imported, check it",
+            )
+        )
+    return issues
+
+
+def warn_spots_of_other_counties(rows: Sequence[Vetted], where: str, report: ImportReport) -> None:
+    """Warn of each spot whose county code or number is not the district's, and count them for
+    the import's summary. Warned, not refused: a neighbour's spots delivered by mistake must
+    be seen in the ledger to be sent back, not lost to a refusal in a log."""
+    for row in rows:
+        issues = _county_issues(row, where)
+        report.warnings.extend(issues)
+        report.other_county += bool(issues)
+
+
 def refuse_utf8_read_as_gbk(spots: Sequence[SpotRecord], where: str) -> None:
     """Stop an import a field of whose text looks like UTF-8 read as GBK (a UTF-8 Shapefile
     whose .cpg says GBK or 936), by the rule screening stops on (utf8_read_as_gbk_field),

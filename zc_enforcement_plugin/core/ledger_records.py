@@ -151,17 +151,26 @@ class ImportReport:
     skipped: int = 0
     errors: list[ImportIssue] = field(default_factory=list)
     warnings: list[ImportIssue] = field(default_factory=list)
+    # Spots imported whose XZQDM or JCBH is not the district's (warned of each; DOMAIN §2).
+    other_county: int = 0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def lines(self) -> list[str]:
-        head = (
-            f"批次 {self.batch}: 新增 {self.added}, 更新 {self.refreshed}, 未导入 {self.skipped} / "
+        zh = f"批次 {self.batch}: 新增 {self.added}, 更新 {self.refreshed}, 未导入 {self.skipped}"
+        en = (
             f"batch {self.batch}: {self.added} added, {self.refreshed} refreshed, "
             f"{self.skipped} not imported"
         )
+        if self.other_county:
+            zh += f", 行政区代码或编号非本区 {self.other_county}（已导入，见提示）"
+            en += (
+                f", {self.other_county} with a county code or number not the district's "
+                "(imported, see the warnings)"
+            )
+        head = f"{zh} / {en}"
         return (
             [head]
             + [f"{ERROR_PREFIX}{issue}" for issue in self.errors]

@@ -44,6 +44,7 @@ from .ledger_delivery import (
     warn_held_elsewhere,
     warn_kept_spots,
     warn_numeric_numbers,
+    warn_spots_of_other_counties,
     warn_unmapped_town,
 )
 from .ledger_records import (
@@ -120,6 +121,7 @@ class SqlSpotsMixin:
         warn_numeric_numbers(spots, source or name, report)
         written = Reporter(progress, is_cancelled, ImportCancelled)
         rows = vet_spots(spots, report)
+        warn_spots_of_other_counties(rows, source or name, report)
         now = utc_now()
         mark = self._MARK
         # A commit whose reply was lost keeps the report: only this import knows what it

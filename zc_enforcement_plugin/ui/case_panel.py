@@ -184,10 +184,10 @@ def _running(deadline: cases.Deadline) -> bool:
     return deadline.waiting and deadline.open and not deadline.period_over
 
 
-def _evidence_days(records: list[ledger.EvidenceRecord]) -> set[dt.date]:
-    """The days of the photos, videos or recordings among ``records`` (attached with E)."""
-    days = (evidence.evidence_day(e) for e in records)
-    return {day for day in days if day is not None}
+def _evidence_taken(records: list[ledger.EvidenceRecord]) -> list[cases.EvidenceTaken]:
+    """The spot's photos, videos and recordings (attached with E) as the gap check reads them:
+    id, kind and the day each was made."""
+    return [cases.EvidenceTaken(str(e.id), e.kind, evidence.evidence_day(e)) for e in records]
 
 
 def _figures_text(event: cases.CaseEvent) -> str:
@@ -446,12 +446,12 @@ class CasePanel(EntriesPanel):
             lines.append(f"<p>{limitation_html(rules, self.summary)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
         # only a spot's case is checked.
-        gaps = case.evidence_gaps(_evidence_days(spot_evidence)) if record.spot_id else ()
+        gaps = case.evidence_gaps(_evidence_taken(spot_evidence)) if record.spot_id else ()
         if gaps:
-            steps = "，".join(f"{e.date.isoformat()} {e.stage.label_zh}" for e in gaps)
+            steps = "；".join(gap.text_zh() for gap in gaps)
             text = tr(
-                "No audio, video or photo evidence of these steps (each delivery, interview, "
-                "site survey and supervision needs some): {steps}"
+                "Steps lacking audio, video or photo evidence (each delivery, interview, site "
+                "survey and supervision needs all three): {steps}"
             ).format(steps=steps)
             shown = colour(WARNING, self.summary)
             lines.append(f"<p style='color:{shown}'>{html.escape(text)}</p>")

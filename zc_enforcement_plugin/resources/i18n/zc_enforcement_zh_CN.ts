@@ -2256,8 +2256,8 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>No audio, video or photo evidence of these steps (each delivery, interview, site survey and supervision needs some): {steps}</source>
-      <translation>以下步骤没有录音、录像或照片证据（送达、询问、勘验和现场监督均须音像记录）：{steps}</translation>
+      <source>Steps lacking audio, video or photo evidence (each delivery, interview, site survey and supervision needs all three): {steps}</source>
+      <translation>以下步骤缺少录音、视频或照片证据（送达、询问、勘验和现场监督均须录音、视频、照片齐全）：{steps}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
