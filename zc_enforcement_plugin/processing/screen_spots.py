@@ -133,8 +133,9 @@ class ScreenSpots(EnforcementAlgorithm):
         "YXJ: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 "
         "cultivated land or view area, or the field checks on construction land or "
         "temporary land above, 4 the rest; empty (not ranked) instead of 4 when the "
-        "land-use layer or one of the four protection layers was not given, as nothing "
-        "then says the spot is of least concern (the dock lists unranked spots last). "
+        "land-use layer or one of the four protection layers was not given, or the spot "
+        "has no geometry, as nothing then says the spot is of least concern (the dock lists "
+        "unranked spots last). "
         "SFXS: unapproved basic farmland of {basic_farmland_mu} mu or more, or unapproved "
         "cultivated land outside it of {cultivated_mu} mu or more, as the report shows "
         "them ({decimals} decimals); with ridges deducted the test takes the gross area "
@@ -144,7 +145,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "small to reach either threshold) and left empty otherwise. Land of unknown class "
         "(WDCMJ) may be cultivated: SFXS is also left empty (NULL: open, for the site "
         "check to settle) where it and the cultivated land together could reach "
-        "{cultivated_mu} mu outside the basic farmland and approvals.\n"
+        "{cultivated_mu} mu outside the basic farmland and approvals, and for a spot "
+        "without geometry, which was checked against nothing.\n"
         "Bad input:\n"
         "Invalid geometry is repaired and noted in JHWT, and a repaired spot is written "
         "with its repaired outline, the shape its figures were measured on; empty spots, "
@@ -482,7 +484,8 @@ def _summary(result: screening.ScreeningResult) -> str:
     if untested:  # "0 reach it" alone would read as checked
         summary += " " + tr(
             "{count} spots could not be tested against the threshold (SFXS left empty): a "
-            "layer the test needs (land use, basic farmland) was not given, or land of unknown "
-            "class (WDCMJ) could be cultivated land enough to reach it."
+            "layer the test needs (land use, basic farmland) was not given, land of unknown "
+            "class (WDCMJ) could be cultivated land enough to reach it, or the spot has no "
+            "geometry."
         ).format(count=untested)
     return summary
