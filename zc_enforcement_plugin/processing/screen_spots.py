@@ -327,6 +327,12 @@ class ScreenSpots(EnforcementAlgorithm):
             keys,
             spots_label,
         )
+        writer = ResultWriter(
+            self, parameters, context, feedback, (self.OUTPUT, self.OUTPUT_PIECES)
+        )
+        # Texts longer than their fields declare, found now: the write would fail after the
+        # whole overlay, and a Shapefile's cuts are said while another output can be chosen.
+        text_widths = writer.text_widths(self.OUTPUT, spots, spots_label, spot_arrays, keys)
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = screening.search_boxes(spot_arrays.geoms)
         check_coordinates_fit(spot_boxes, keys, spots, spots_label, measured_in)
@@ -381,9 +387,6 @@ class ScreenSpots(EnforcementAlgorithm):
         want_pieces = (
             self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
         )
-        writer = ResultWriter(
-            self, parameters, context, feedback, (self.OUTPUT, self.OUTPUT_PIECES)
-        )
         # A Shapefile holds 254 bytes of text, not characters: Chinese takes 2 or 3 each.
         shapefile = writer.destination(self.OUTPUT).lower().endswith(".shp")
         try:
@@ -432,6 +435,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     measured_in,
                     keys,
                     checked_field,
+                    text_widths,
                     ProgressSpan(feedback, _OVERLAY_END, middle),
                 )
             }

@@ -1778,6 +1778,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{layer}: {count} texts are longer than a Shapefile field holds ({limit} bytes, {encoding}): {texts}. Written to the Shapefile {output} they will be cut; a GeoPackage output keeps them whole.</source>
+      <translation>{layer}：{count} 处文本超过 Shapefile 字段的容量（{limit} 字节，{encoding}）：{texts}。写入 Shapefile {output} 时将被截断；输出为 GeoPackage 则保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
       <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
     </message>
@@ -1795,6 +1800,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>The spots have a field {field}, which a GeoPackage keeps for its own feature ids: it is written as {name}, its values unchanged.</source>
       <translation>图斑含有字段 {field}，GeoPackage 将该名称留作要素号：该字段改名为 {name} 写出，取值不变。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>field {field} of {row}</source>
+      <translation>{row} 的字段 {field}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
@@ -1936,11 +1946,6 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
-      <source>field {field} of {row}</source>
-      <translation>{row} 的字段 {field}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
