@@ -540,6 +540,19 @@ def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider)
     assert not [m for m in log.messages if "重复" in m or "duplicate" in m.lower()], log.messages
 
 
+def test_spots_without_the_number_field_are_named_by_fid_in_a_warning_not_an_error(provider):
+    """A spot layer without JCBH screens all the same, its spots named by feature id: a run
+    that succeeds says so as a warning. As an error, qgis_process logged 'ERROR:' and wrappers
+    scanning for it took the run as failed."""
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], "field=BH:string", name="nojcbh")
+    log = Log()
+    out = run({"SPOTS": spots}, log)["OUTPUT"]
+    assert out.featureCount() == 1
+    [said] = [m for m in log.messages if "named by feature id" in m]
+    assert "nojcbh" in said and domain.SPOT_NUMBER in said, said
+    assert said in log.warnings and said not in log.errors, log.errors
+
+
 # --- 10. Shapefile output -----------------------------------------------------------------------
 def test_shapefile_output_names_the_basic_farmland_mu_field_yjjbnt_mu(provider, tmp_path):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)

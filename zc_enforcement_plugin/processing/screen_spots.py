@@ -273,12 +273,13 @@ class ScreenSpots(EnforcementAlgorithm):
             feedback,
         )
         if key_field and key_field not in found:
-            feedback.reportError(
+            # A warning: the run goes on and succeeds (an error made qgis_process log
+            # "ERROR:", which wrappers take for a failed run).
+            feedback.pushWarning(
                 tr(
                     "{layer} has no field {field}: spots are named by feature id (fid) in "
                     "messages and pieces."
-                ).format(layer=spots_label, field=key_field),
-                fatalError=False,
+                ).format(layer=spots_label, field=key_field)
             )
             key_field = ""  # no such field: spots are named by feature id instead
         elif key_field:
