@@ -1921,6 +1921,26 @@ def test_a_known_spot_refused_by_a_refresh_is_said_once(ledger):
     assert len(on_s1) == 1 and "not imported this time" in on_s1[0], on_s1
 
 
+def test_spots_a_partial_refresh_leaves_out_are_said_in_one_line_past_a_few(ledger):
+    """A refresh of 12 spots of a 300-spot batch: the 288 it leaves out are kept, and said in
+    one line with their count and first numbers, not in 288 lines that hide every other
+    warning (as numbers other batches hold are said). A few left out are said by spot."""
+    numbers = [f"37030220260{i:03d}" for i in range(300)]
+    ledger.import_batch("b", [_spot(number, i) for i, number in enumerate(numbers)])
+    report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:12])])
+    assert report.ok and report.refreshed == 12
+    [said] = [w for w in report.warnings if "not in this delivery" in w.message]
+    assert said.number is None and said.field == domain.SPOT_NUMBER, said
+    assert "288" in said.message and "ledger keeps them" in said.message, said
+    assert all(number in said.message for number in numbers[12:17]), said
+    assert numbers[17] not in said.message and "…" in said.message, said
+    assert len(ledger.spots()) == 300
+
+    report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:297])])
+    left_out = sorted(w.number for w in report.warnings if "not in this delivery" in w.message)
+    assert left_out == numbers[297:], report.warnings
+
+
 @pytest.mark.parametrize(
     "field, value",
     [

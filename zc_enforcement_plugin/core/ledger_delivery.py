@@ -638,10 +638,10 @@ def refuse_other_delivery(
     )
 
 
-# Up to this many spot numbers another batch holds are each said by spot; more are said in one
-# line per batch, with a count and the first few numbers: 299 lines of the same warning hide
-# every other one in the log.
-HELD_ELSEWHERE_SAID_BY_SPOT = 5
+# Up to this many spots a warning is about (numbers another batch holds, spots a refresh leaves
+# out) are each said by spot; more are said in one line, with a count and the first few
+# numbers: 299 lines of the same warning hide every other one in the log.
+SAID_BY_SPOT = 5
 
 
 # A new batch is taken for another batch delivered again only from this many of its spots on:
@@ -737,9 +737,9 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
     """Say the spot numbers other batches already hold, leading zeros aside (held: {number:
     {such a batch: the number as it records it}}), which are recorded again in this batch: by
     spot when there are a few, else one line per batch holding them with their count and the
-    first numbers (HELD_ELSEWHERE_SAID_BY_SPOT); a number recorded with other leading zeros
+    first numbers (SAID_BY_SPOT); a number recorded with other leading zeros
     is said with its spelling there."""
-    if len(held) <= HELD_ELSEWHERE_SAID_BY_SPOT:
+    if len(held) <= SAID_BY_SPOT:
         for number, others in held.items():
             names = sorted(others)
             named_zh = "、".join(
@@ -768,8 +768,7 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
     for other in sorted(by_batch):
         numbers = by_batch[other]
         shown_zh, shown_en = (
-            domain.first_of([pair[i] for pair in numbers], HELD_ELSEWHERE_SAID_BY_SPOT, "、")
-            for i in (0, 1)
+            domain.first_of([pair[i] for pair in numbers], SAID_BY_SPOT, "、") for i in (0, 1)
         )
         report.warnings.append(
             ImportIssue(
@@ -786,7 +785,9 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
 
 def warn_kept_spots(report: ImportReport, rows: Sequence[Vetted], existing: Any) -> None:
     """Warn about spots of a refreshed batch the ledger keeps as they were (`existing`: the
-    batch's spot numbers already in the ledger)."""
+    batch's spot numbers already in the ledger): those refused this time, each said by spot
+    beside its refusal; those the delivery leaves out, by spot when there are a few (a
+    partial refresh of 12 spots of 300 leaves out 288), else in one line (SAID_BY_SPOT)."""
     delivered = {vetted.key for vetted in rows}
     for key in sorted(report_keys(report.errors) & set(existing)):
         report.warnings.append(
@@ -798,7 +799,21 @@ def warn_kept_spots(report: ImportReport, rows: Sequence[Vetted], existing: Any)
                 "its earlier record unchanged",
             )
         )
-    for key in sorted(set(existing) - delivered - report_keys(report.errors)):
+    left_out = sorted(set(existing) - delivered - report_keys(report.errors))
+    if len(left_out) > SAID_BY_SPOT:
+        shown_zh, shown_en = (domain.first_of(left_out, SAID_BY_SPOT, s) for s in ("、", ", "))
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                SPOT_NUMBER,
+                f"{len(left_out)} 个图斑本次交付中没有（{shown_zh}），台帐保留原记录 / "
+                f"{len(left_out)} spots are not in this delivery ({shown_en}): the ledger "
+                "keeps them with their verdicts and evidence",
+            )
+        )
+        return
+    for key in left_out:
         report.warnings.append(
             ImportIssue(
                 None,
