@@ -1358,6 +1358,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>{count} features of the route {layer} have no geometry and were skipped: {features}.</source>
+      <translation>巡查路线 {layer} 中 {count} 个要素无几何，已跳过：{features}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>This patrol is already recorded, as {id}.</source>
       <translation>该巡查已登记，编号 {id}。</translation>
     </message>
