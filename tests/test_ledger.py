@@ -340,7 +340,7 @@ def check_a_refresh_never_blanks_what_the_delivery_lacks(store) -> None:
     assert after["S3"].basic_farmland_area is None
     by_field = [w for w in report.warnings if w.field]  # the others: what changed, per spot
     warned = {(w.number, w.field.split(", ")[0], w.message[:6]) for w in by_field}
-    assert ("S2", "geometry", "本次交付没有") in warned
+    assert ("S2", "geometry", "2026Q1") in warned  # the outline and its results kept
     assert ("S1", domain.SPOT_AREA, "本次交付没有") in {
         (w.number, f, w.message[:6]) for w in by_field for f in w.field.split(", ")
     }
@@ -1844,7 +1844,66 @@ def test_a_refresh_with_an_empty_outline_keeps_the_recorded_one(ledger):
     stored = ledger.spot(ledger.spots()[0].id).geometry
     assert stored is not None and stored.equals(box(X0, Y0, X0 + 20, Y0 + 20)), stored
     kept = [w for w in report.warnings if w.field and "geometry" in w.field]
-    assert kept and "recorded value is kept" in kept[0].message, report.warnings
+    assert kept and "recorded outline and its results are kept" in kept[0].message, kept
+
+
+@pytest.mark.parametrize("nothing", [None, shapely.Polygon()], ids=["null", "empty"])
+def test_a_refresh_without_an_outline_keeps_the_screening_figures(ledger, nothing):
+    """A spot refreshed with no geometry (NULL or an empty polygon) keeps its recorded outline,
+    and with it every screening figure and result the outline was measured for: what
+    screening worked out on no geometry (TBMJ 0, no view area, YXJ 4, PDYY 图斑几何为空) says
+    nothing of the spot. The report names the file, the spot and the fields kept; a delivered
+    field screening does not work out (a remark) is still taken."""
+    results = {
+        domain.SPOT_AREA: 1483.32,
+        domain.THREE_ZONES_AREA: 310.5,
+        "SFSQLX": 1,
+        domain.THREE_ZONES_HITS: "淄川城区",
+        domain.REVIEW_PRIORITY: 3,
+        domain.CRIMINAL_FLAG: 0,
+        domain.REFERRAL_CULTIVATED_AREA: 150.0,
+        domain.REFERRAL_BASIC_FARMLAND_AREA: 20.0,
+    }
+    ledger.import_batch("b", [_spot("S1", 0, BZ="拆除中", **results)], source="2026Q1.gpkg")
+    spot_id = ledger.spots()[0].id
+    before = ledger.spot(spot_id)
+    on_nothing = {  # as screenspots writes a spot without geometry
+        domain.SPOT_AREA: 0.0,
+        domain.CULTIVATED_AREA: 0.0,
+        domain.BASIC_FARMLAND_AREA: 0.0,
+        domain.THREE_ZONES_AREA: 0.0,
+        "SFSQLX": 0,
+        domain.THREE_ZONES_HITS: None,
+        domain.CULTIVATED_FLAG: 0,
+        domain.SUGGESTED_VERDICT: domain.SUGGEST_NO_CONCERN,
+        domain.VERDICT_REASON: "图斑几何为空，无法筛查",
+        domain.REVIEW_PRIORITY: 4,
+        domain.CRIMINAL_FLAG: 0,
+        domain.REFERRAL_CULTIVATED_AREA: None,
+        domain.REFERRAL_BASIC_FARMLAND_AREA: None,
+        domain.GEOMETRY_NOTE: "图斑几何为空",
+    }
+    again = SpotRecord(_spot("S1", 0, BZ="已拆除", **on_nothing).attributes, nothing, 0)
+    report = ledger.import_batch("b", [again], source="2026Q2.gpkg")
+    after = ledger.spot(spot_id)
+    assert after.geometry.equals(before.geometry)
+    assert after.spot_area == 1483.32 and after.cultivated_area == 150.0, after
+    assert after.basic_farmland_area == 20.0 and after.priority == 3, after
+    assert after.suggested == before.suggested == domain.SUGGEST_FIELD_CHECK
+    for name in (*results, domain.CULTIVATED_FLAG, domain.VERDICT_REASON):
+        assert after.attributes.get(name) == before.attributes.get(name), name
+    assert domain.GEOMETRY_NOTE not in after.attributes  # none was recorded
+    assert after.attributes["BZ"] == "已拆除"  # delivered, not worked out on the outline
+    [kept] = [w for w in report.warnings if "recorded outline" in w.message]
+    assert kept.field.startswith("geometry, ") and kept.number == "S1", kept
+    assert "2026Q2.gpkg" in kept.message, kept
+    fields = kept.field.split(", ")
+    for name in (*results, domain.VERDICT_REASON, domain.CULTIVATED_AREA):
+        assert name in fields, kept
+    assert "BZ" not in fields and "no geometry" in kept.message, kept
+    assert not [w for w in report.warnings if "cleared" in w.message], report.warnings
+    [changed] = [w.message for w in report.warnings if "changes" in w.message]
+    assert "BZ" in changed and "TBMJ" not in changed and "YXJ" not in changed, changed
 
 
 def test_a_refresh_says_a_cent_of_area_but_not_a_stray_space(ledger):
@@ -1865,6 +1924,26 @@ def test_a_known_spot_refused_by_a_refresh_is_said_once(ledger):
     report = ledger.import_batch("b", [_spot("S1", 0), _spot("S1", 1), _spot("S2", 1)])
     on_s1 = [w.message for w in report.warnings if w.number == "S1"]
     assert len(on_s1) == 1 and "not imported this time" in on_s1[0], on_s1
+
+
+def test_spots_a_partial_refresh_leaves_out_are_said_in_one_line_past_a_few(ledger):
+    """A refresh of 12 spots of a 300-spot batch: the 288 it leaves out are kept, and said in
+    one line with their count and first numbers, not in 288 lines that hide every other
+    warning (as numbers other batches hold are said). A few left out are said by spot."""
+    numbers = [f"37030220260{i:03d}" for i in range(300)]
+    ledger.import_batch("b", [_spot(number, i) for i, number in enumerate(numbers)])
+    report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:12])])
+    assert report.ok and report.refreshed == 12
+    [said] = [w for w in report.warnings if "not in this delivery" in w.message]
+    assert said.number is None and said.field == domain.SPOT_NUMBER, said
+    assert "288" in said.message and "ledger keeps them" in said.message, said
+    assert all(number in said.message for number in numbers[12:17]), said
+    assert numbers[17] not in said.message and "…" in said.message, said
+    assert len(ledger.spots()) == 300
+
+    report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:297])])
+    left_out = sorted(w.number for w in report.warnings if "not in this delivery" in w.message)
+    assert left_out == numbers[297:], report.warnings
 
 
 @pytest.mark.parametrize(

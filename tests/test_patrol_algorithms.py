@@ -536,6 +536,52 @@ def test_a_route_that_is_not_lines_is_refused_naming_layer_and_feature(
         assert store.patrols() == []
 
 
+def test_route_features_without_geometry_are_skipped_and_said(provider, ledger_path, tmp_path):
+    """A route file whose second feature lost its geometry: the patrol is recorded with the
+    lines there are, and the feature left out is said, naming the file and the feature, as
+    the other algorithms say what they skip (it was left out without a word)."""
+    from qgis.core import QgsProcessingFeedback
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.warnings = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.warnings.append(warning)
+
+    path = str(tmp_path / "巡查路线.gpkg")
+    schema = {"geometry": "LineString", "properties": {}}
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as sink:
+        for geom in (
+            shapely.LineString([(X0, Y0), (X0 + 90, Y0)]),
+            None,
+            shapely.LineString([(X0 + 90, Y0), (X0 + 90, Y0 + 40)]),
+        ):
+            mapped = shapely.geometry.mapping(geom) if geom is not None else None
+            sink.write({"geometry": mapped, "properties": {}})
+    feedback = Warnings()
+    import processing
+
+    processing.run(
+        "zcenforcement:recordpatrol",
+        {
+            "LEDGER": str(ledger_path),
+            "OFFICE": "城南所",
+            "DATE": "2025-03-04",
+            "STAFF": "张工",
+            "ROUTE": path,
+        },
+        feedback=feedback,
+    )
+    [said] = [w for w in feedback.warnings if "no geometry" in w]
+    assert "巡查路线" in said and path in said and "fid 2" in said, said
+    assert "fid 1" not in said and "fid 3" not in said, said
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        [patrol] = store.patrols()
+    assert shapely.from_wkt(patrol.route_geometry().wkt).length == pytest.approx(130.0)
+
+
 def test_weeks_short_of_patrols_as_csv_open_in_a_chinese_excel(provider, ledger_path, tmp_path):
     """Excel reads a CSV without a byte-order mark in the system's code page, GBK on a Chinese
     Windows, which garbles UTF-8 Chinese (龙泉所 as 榫欐硥鎵€): the CSV starts with one."""

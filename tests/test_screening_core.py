@@ -1203,6 +1203,23 @@ def test_every_protection_layer_but_no_land_use_leaves_a_spot_unranked():
     assert f[domain.REVIEW_PRIORITY].tolist() == [None]
 
 
+@pytest.mark.parametrize("nothing", [None, shapely.Polygon()], ids=["null", "empty"])
+def test_a_spot_without_geometry_is_neither_ranked_nor_judged_below_referral_scale(nothing):
+    """Every layer given, a spot on construction land beside one with no geometry (NULL, or
+    an empty polygon): the one checked is ranked 4 and below referral scale; the other was
+    checked against nothing, so YXJ and SFXS are NULL (README: 'where it cannot be told'),
+    not 4 ('nothing ranks it higher') and 0 ('not criminal')."""
+    lu = land_use([box(-100, -100, 300, 300)], ["0702"])
+    layers = every_protection_layer(**{domain.LAYER_LAND_USE: lu})
+    f = run([box(0, 0, 100, 100), nothing], layers).fields
+    assert f[domain.REVIEW_PRIORITY].tolist() == [4, None]
+    assert f[domain.CRIMINAL_FLAG].tolist() == [0, None]
+    assert f[domain.SUGGESTED_VERDICT].tolist() == [
+        domain.SUGGEST_NO_CONCERN,
+        domain.SUGGEST_FIELD_CHECK,
+    ]
+
+
 def test_a_spot_on_unused_land_asks_for_a_field_check():
     """Bare land (1206, unused) of 10,000 m² = 15.00 亩: not 未涉及保护图层, and said."""
     lu = land_use([box(-100, -100, 300, 300)], ["1206"])

@@ -540,6 +540,19 @@ def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider)
     assert not [m for m in log.messages if "重复" in m or "duplicate" in m.lower()], log.messages
 
 
+def test_spots_without_the_number_field_are_named_by_fid_in_a_warning_not_an_error(provider):
+    """A spot layer without JCBH screens all the same, its spots named by feature id: a run
+    that succeeds says so as a warning. As an error, qgis_process logged 'ERROR:' and wrappers
+    scanning for it took the run as failed."""
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], "field=BH:string", name="nojcbh")
+    log = Log()
+    out = run({"SPOTS": spots}, log)["OUTPUT"]
+    assert out.featureCount() == 1
+    [said] = [m for m in log.messages if "named by feature id" in m]
+    assert "nojcbh" in said and domain.SPOT_NUMBER in said, said
+    assert said in log.warnings and said not in log.errors, log.errors
+
+
 # --- 10. Shapefile output -----------------------------------------------------------------------
 def test_shapefile_output_names_the_basic_farmland_mu_field_yjjbnt_mu(provider, tmp_path):
     spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS)
@@ -894,6 +907,78 @@ def test_a_long_input_text_is_cut_at_a_characters_end_in_a_shapefile_and_said(pr
     assert any("field XMMC of S1" in message and "254" in message for message in log.warnings)
     # Found by review: said as an error, so qgis_process logged "ERROR:" on a run that had
     # succeeded, and wrappers scanning for it took the run as failed. A warning: cut is said.
+    assert not log.errors, log.errors
+
+
+# 20 characters, its field's width, but 60 bytes in UTF-8: a Shapefile's width counts bytes.
+FULL_WIDTH_20 = "新增建设用地" * 3 + "用地"
+
+
+def _gpkg_text_over_its_width(tmp_path, text: str) -> str:
+    """A GeoPackage whose TBLX is declared TEXT(20) and holds `text` for spot S2 (S1 holds
+    FULL_WIDTH_20): GeoPackage does not enforce a text's width, and deliveries written by
+    other tools overrun it."""
+    import fiona
+
+    path = str(tmp_path / "long20.gpkg")
+    schema = {
+        "geometry": "Polygon",
+        "properties": {domain.SPOT_NUMBER: "str:20", "TBLX": "str:20"},
+    }
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as out:
+        for i, (number, value) in enumerate((("S1", FULL_WIDTH_20), ("S2", text))):
+            outline = shapely.box(X0 + 200 * i, Y0, X0 + 200 * i + 100, Y0 + 100)
+            out.write(
+                {
+                    "geometry": shapely.geometry.mapping(outline),
+                    "properties": {domain.SPOT_NUMBER: number, "TBLX": value},
+                }
+            )
+    with sqlite3.connect(path) as db:
+        assert db.execute(  # declared 20 wide, holding more
+            "SELECT sql LIKE '%TEXT(20)%' FROM sqlite_master WHERE name = 'long20'"
+        ).fetchone() == (1,)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".shp"])
+def test_a_text_longer_than_its_declared_width_is_written_whole(provider, tmp_path, suffix):
+    """A delivered text of 28 characters (84 bytes in UTF-8) in a field declared 20 wide: the
+    output holds it whole, in either format, rather than stop after the whole overlay with
+    QGIS's 'String of length 28 exceeds maximum field length (20)'."""
+    text = "新增建设用地（含临时用地到期未复垦后又被再次占用的情形）"
+    assert len(text) == 28
+    spots = QgsVectorLayer(_gpkg_text_over_its_width(tmp_path, text), "long20", "ogr")
+    path = str(tmp_path / f"screened{suffix}")
+    log = Log()
+    run({"SPOTS": spots, "OUTPUT": path}, log)
+    out = {f[domain.SPOT_NUMBER]: f["TBLX"] for f in QgsVectorLayer(path, "o", "ogr").getFeatures()}
+    assert out == {"S1": FULL_WIDTH_20, "S2": text}
+    assert not log.errors, log.errors
+
+
+def test_a_text_a_shapefile_cannot_hold_is_said_before_the_overlay(provider, tmp_path):
+    """Over 254 bytes a Shapefile cannot widen a field: said before the overlay, naming the
+    file, the field and the spot, so a GeoPackage output can be chosen before the long run;
+    the text is cut as any long text is, and said again."""
+
+    class Steps(Log):
+        def setProgressText(self, text):  # noqa: N802 - QGIS API
+            self.messages.append(text)
+
+    text = "淄川区某某镇某某村某某项目用地" * 6  # 90 characters, 270 bytes in UTF-8
+    spots = QgsVectorLayer(_gpkg_text_over_its_width(tmp_path, text), "long20", "ogr")
+    log = Steps()
+    run({"SPOTS": spots, "OUTPUT": str(tmp_path / "screened.shp")}, log)
+    [said] = [m for m in log.warnings if "TBLX" in m and "long20.gpkg" in m and "S2" in m]
+    overlay = next(i for i, m in enumerate(log.messages) if "Overlaying" in m)
+    assert log.messages.index(said) < overlay, log.messages
+    assert "GeoPackage" in said and "254" in said, said
+    (_, feature) = sorted(
+        QgsVectorLayer(str(tmp_path / "screened.shp"), "o", "ogr").getFeatures(),
+        key=lambda f: f[domain.SPOT_NUMBER],
+    )
+    assert feature["TBLX"].endswith("…") and len(feature["TBLX"].encode("utf-8")) <= 254
     assert not log.errors, log.errors
 
 

@@ -298,3 +298,17 @@ def test_the_algorithm_withdraws_a_batch_imported_by_mistake(provider, tmp_path)
     said = str(refused.value)
     assert "37030220270004" in said and "JCTB_2026Q4" in said, said
     assert ledger_rows(str(store)) == before
+
+
+def test_a_folder_given_as_the_ledger_is_said_to_be_a_folder(provider, tmp_path):
+    """A folder named like a ledger (ledger.gpkg, made by a copy gone wrong) given as LEDGER:
+    said to be a folder, not a ledger, as copyledger and importspots say it, not that the
+    ledger 'does not exist' when something of that name is right there."""
+    folder = tmp_path / "ledger.gpkg"
+    folder.mkdir()
+    with pytest.raises(QgsProcessingException) as refused:
+        withdraw({"LEDGER": str(folder), "BATCH": "JCTB_2026Q3"})
+    said = str(refused.value)
+    assert str(folder) in said and "is a folder, not a ledger" in said, said
+    assert "does not exist" not in said, said
+    assert folder.is_dir() and not any(folder.iterdir())

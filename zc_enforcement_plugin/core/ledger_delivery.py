@@ -74,7 +74,7 @@ class Recorded:
     geometry: BaseGeometry | None = None
 
 
-def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> Vetted:
+def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport, where: str) -> Vetted:
     """The refreshed spot, keeping what the delivery does not carry.
 
     A field the delivery does not have at all (a raw delivery without the screening figures,
@@ -83,18 +83,23 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
     lost to a broken feature). A field the delivery has, NULL, is taken as it says: a layer
     no longer hit, say. Both are warned about, naming the spot and the fields.
 
+    A spot whose recorded outline is kept so keeps its screening results too (see
+    _keep_screening): screening measured no outline, and its zeros would stand beside the
+    one kept. Said in one warning naming the file (`where`), the spot and the fields.
+
     Screening's pieces (SPOT_PIECES) delivered with the spots replace the recorded ones. A
     delivery without them keeps the recorded pieces while the outline is the one they were cut
     from (outline_moved); a moved outline's pieces lie where the spot no longer is, so they
     are removed, and said by refresh_changes among the spot's changes.
     """
     attributes = dict(vetted.attributes)
-    kept, blanked = [], []
+    figures = list(vetted.figures)
+    kept, blanked, outline_kept = [], [], []
     geometry = vetted.geometry
     outline = recorded.geometry is not None and not recorded.geometry.is_empty
     if outline and (geometry is None or geometry.is_empty):
         geometry = None  # bound as NULL: the UPDATE keeps the recorded outline
-        kept.append("geometry")
+        outline_kept = ["geometry", *_keep_screening(attributes, figures, recorded)]
     for name, value in recorded.attributes.items():
         if value is None or name == SPOT_REFRESHES:
             continue
@@ -113,7 +118,6 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
                 kept.append(name)
         elif attributes[name] is None:
             blanked.append(name)  # the delivery says NULL: taken, and said
-    figures = list(vetted.figures)
     for i, column in enumerate(FIGURE_COLUMNS):
         if recorded.figures[i] is None or figures[i] is not None:
             continue
@@ -135,7 +139,41 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport) -> V
     ):
         if names:
             report.warnings.append(ImportIssue(None, vetted.key, ", ".join(names), message))
+    if outline_kept:
+        report.warnings.append(
+            ImportIssue(
+                vetted.index,
+                vetted.key,
+                ", ".join(outline_kept),
+                f"{where}：本次交付中该图斑无几何，筛查结果是按无几何算出的，保留台帐所存图形"
+                "及其筛查结果 / "
+                f"{where}: the spot has no geometry in this delivery, so its screening results "
+                "were worked out on none: the recorded outline and its results are kept",
+            )
+        )
     return Vetted(vetted.key, geometry, attributes, figures)
+
+
+def _keep_screening(attributes: dict[str, Any], figures: list[Any], recorded: Recorded) -> list:
+    """Put the recorded screening results (the screening columns of FIGURE_COLUMNS, and each
+    result field of the attributes, as screenspots names them) in place of those delivered
+    for a spot without geometry: TBMJ 0, no layer hit, YXJ 4, PDYY 图斑几何为空 say nothing
+    of the outline the ledger keeps. A result the recorded spot lacks is left out, not taken
+    from the delivery. Returns the names of the recorded results kept."""
+    kept = []
+    for i, column in enumerate(FIGURE_COLUMNS):
+        if _result_named(column):
+            figures[i] = recorded.figures[i]
+            if recorded.figures[i] is not None:
+                kept.append(column)
+    for name in [n for n in {**attributes, **recorded.attributes} if _result_named(n)]:
+        if recorded.attributes.get(name) is None:
+            attributes.pop(name, None)
+            continue
+        attributes[name] = recorded.attributes[name]
+        if name not in kept:
+            kept.append(name)
+    return kept
 
 
 def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
@@ -673,10 +711,10 @@ def refuse_other_delivery(
     )
 
 
-# Up to this many spot numbers another batch holds are each said by spot; more are said in one
-# line per batch, with a count and the first few numbers: 299 lines of the same warning hide
-# every other one in the log.
-HELD_ELSEWHERE_SAID_BY_SPOT = 5
+# Up to this many spots a warning is about (numbers another batch holds, spots a refresh leaves
+# out) are each said by spot; more are said in one line, with a count and the first few
+# numbers: 299 lines of the same warning hide every other one in the log.
+SAID_BY_SPOT = 5
 
 
 # A new batch is taken for another batch delivered again only from this many of its spots on:
@@ -772,9 +810,9 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
     """Say the spot numbers other batches already hold, leading zeros aside (held: {number:
     {such a batch: the number as it records it}}), which are recorded again in this batch: by
     spot when there are a few, else one line per batch holding them with their count and the
-    first numbers (HELD_ELSEWHERE_SAID_BY_SPOT); a number recorded with other leading zeros
+    first numbers (SAID_BY_SPOT); a number recorded with other leading zeros
     is said with its spelling there."""
-    if len(held) <= HELD_ELSEWHERE_SAID_BY_SPOT:
+    if len(held) <= SAID_BY_SPOT:
         for number, others in held.items():
             names = sorted(others)
             named_zh = "、".join(
@@ -803,8 +841,7 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
     for other in sorted(by_batch):
         numbers = by_batch[other]
         shown_zh, shown_en = (
-            domain.first_of([pair[i] for pair in numbers], HELD_ELSEWHERE_SAID_BY_SPOT, "、")
-            for i in (0, 1)
+            domain.first_of([pair[i] for pair in numbers], SAID_BY_SPOT, "、") for i in (0, 1)
         )
         report.warnings.append(
             ImportIssue(
@@ -821,7 +858,9 @@ def warn_held_elsewhere(held: dict[str, dict[str, str]], report: ImportReport) -
 
 def warn_kept_spots(report: ImportReport, rows: Sequence[Vetted], existing: Any) -> None:
     """Warn about spots of a refreshed batch the ledger keeps as they were (`existing`: the
-    batch's spot numbers already in the ledger)."""
+    batch's spot numbers already in the ledger): those refused this time, each said by spot
+    beside its refusal; those the delivery leaves out, by spot when there are a few (a
+    partial refresh of 12 spots of 300 leaves out 288), else in one line (SAID_BY_SPOT)."""
     delivered = {vetted.key for vetted in rows}
     for key in sorted(report_keys(report.errors) & set(existing)):
         report.warnings.append(
@@ -833,7 +872,21 @@ def warn_kept_spots(report: ImportReport, rows: Sequence[Vetted], existing: Any)
                 "its earlier record unchanged",
             )
         )
-    for key in sorted(set(existing) - delivered - report_keys(report.errors)):
+    left_out = sorted(set(existing) - delivered - report_keys(report.errors))
+    if len(left_out) > SAID_BY_SPOT:
+        shown_zh, shown_en = (domain.first_of(left_out, SAID_BY_SPOT, s) for s in ("、", ", "))
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                SPOT_NUMBER,
+                f"{len(left_out)} 个图斑本次交付中没有（{shown_zh}），台帐保留原记录 / "
+                f"{len(left_out)} spots are not in this delivery ({shown_en}): the ledger "
+                "keeps them with their verdicts and evidence",
+            )
+        )
+        return
+    for key in left_out:
         report.warnings.append(
             ImportIssue(
                 None,

@@ -186,7 +186,7 @@ class SqlSpotsMixin:
                 written(count / len(rows))
                 recorded = existing.get(vetted.key)
                 if recorded is not None:
-                    vetted = self._refreshed(vetted, recorded, report)
+                    vetted = self._refreshed(vetted, recorded, report, source or name)
                 if mapped_towns is not None:
                     warn_unmapped_town(report, vetted, mapped_towns)
                 values = [
@@ -339,16 +339,18 @@ class SqlSpotsMixin:
             for geometry, number, fid, attributes, *rest in rows
         }
 
-    def _refreshed(self, vetted: Vetted, recorded: Recorded, report: ImportReport) -> Vetted:
-        """The refreshed spot (see keep_recorded), what the refresh changes in it said and
-        kept with it, which gives the spot a new version.
+    def _refreshed(
+        self, vetted: Vetted, recorded: Recorded, report: ImportReport, where: str
+    ) -> Vetted:
+        """The refreshed spot (see keep_recorded; `where` names the file delivering it), what
+        the refresh changes in it said and kept with it, which gives the spot a new version.
 
         A spot the refresh changes is locked as a verdict save locks it, and whether it has
         been judged is read under that lock, in the import's own transaction: a verdict saved
         meanwhile either came first and the report says the spot is judged, or waits for the
         import and is refused as based on the spot before the refresh (ConflictError). A spot
         the refresh leaves as it was is neither locked nor given a new version."""
-        vetted = keep_recorded(vetted, recorded, report)
+        vetted = keep_recorded(vetted, recorded, report, where)
         changes = refresh_changes(recorded, vetted)
         if not changes:
             return vetted

@@ -135,8 +135,9 @@ def screen_spots(
       in its restoration year, or no geometry). Overlaps count only when shown (≥ 0.01 亩).
       Priority 1 criminal or red line, 2 basic farmland or no-mining,
       3 cultivated or three zones, 4 the rest, None (unranked) instead of 4 when a layer that
-      could have ranked the spot was not given. The criminal flag is None where the layers
-      given cannot decide it (_referral_test).
+      could have ranked the spot was not given, or the spot has no geometry. The criminal flag
+      is None where the layers given cannot decide it (_referral_test), and for a spot without
+      geometry.
     """
     method = AreaMethod(area_method)
     spots_in = np.asarray(spot_geoms, dtype=object).ravel()

@@ -329,11 +329,12 @@ def suggest_verdicts(
     # layer that could have was given. Otherwise it is not ranked (NULL; the dock's queue puts
     # it after the ranked spots, with spots imported unscreened). A spot ranked by what was
     # found keeps that rank: a basic-farmland spot must not sort after the clean ones because
-    # the land-use layer was missing.
+    # the land-use layer was missing. A spot without geometry was checked against nothing:
+    # neither ranked nor below referral scale (SFXS NULL, where it cannot be told).
     checked = {domain.LAYER_LAND_USE, *domain.PROTECTION_LAYERS} <= given
-    unranked = (priority == 4) & (not checked)
+    unranked = ((priority == 4) & (not checked)) | no_geom
     fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
-    fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open)
+    fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open | no_geom)
     return reason
 
 

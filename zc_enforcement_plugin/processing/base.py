@@ -734,7 +734,9 @@ def open_ledger(algorithm, parameters, context, feedback, create: bool = False):
     reference = algorithm.parameterAsString(parameters, LEDGER_PARAMETER, context).strip()
     if not reference:
         raise fail(tr("No ledger given."))
-    if not is_postgis_reference(reference) and not create and not Path(reference).is_file():
+    # Only what is not there at all: a folder of the name is said by the store (a folder, not
+    # a ledger), as copyledger and importspots say it.
+    if not is_postgis_reference(reference) and not create and not Path(reference).exists():
         raise fail(tr("The ledger {path} does not exist.").format(path=reference))
     try:
         store = open_ledger_store(reference)

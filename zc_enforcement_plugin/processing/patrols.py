@@ -116,7 +116,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
         staff = tuple(domain.split_list(self.parameterAsString(parameters, "STAFF", context)))
-        route = self._route(parameters, context, day)
+        route = self._route(parameters, context, day, feedback)
         patrol_id = f"XC-{office}-{day.isoformat()}-{clock.now():%H%M%S}"
         try:
             record = patrols.PatrolRecord(
@@ -141,9 +141,10 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         feedback.pushInfo(tr("Recorded patrol {id}").format(id=record.id))
         return {"PATROL_ID": record.id}
 
-    def _route(self, parameters, context, day: dt.date):
+    def _route(self, parameters, context, day: dt.date, feedback):
         """The route as one shapely line in EPSG:4527, from the line layer or the GPX file;
-        a track recorded on other days than the patrol's is refused (a phone's old track)."""
+        a track recorded on other days than the patrol's is refused (a phone's old track).
+        A line feature without geometry is left out, and said."""
         gpx = self.parameterAsString(parameters, "GPX", context)
         if gpx:
             try:
@@ -176,9 +177,10 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                 )
             )
         arrays = read_source(source, label, [], LEDGER_CRS)
-        lines = []
+        lines, skipped = [], []
         for geom, fid in zip(arrays.geoms, arrays.feature_ids.tolist()):
             if geom is None or geom.is_empty:
+                skipped.append(f"fid {fid}")
                 continue
             if shapely.get_dimensions(geom) != 1:
                 raise fail(
@@ -197,6 +199,13 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
             lines.append(geom)
         if not lines:
             raise fail(tr("The route layer {layer} holds no line.").format(layer=label))
+        if skipped:  # the patrol is recorded with less of its route than the layer shows
+            feedback.pushWarning(
+                tr(
+                    "{count} features of the route {layer} have no geometry and were skipped: "
+                    "{features}."
+                ).format(count=len(skipped), layer=label, features=domain.first_of(skipped, 10))
+            )
         return shapely.line_merge(shapely.union_all(lines))
 
 

@@ -94,6 +94,74 @@ class ResultWriter:
                 fatalError=False,
             )
 
+    def text_widths(
+        self, output: str, spots, spots_label: str, spot_arrays: SourceArrays, keys: list[str]
+    ) -> dict[int, int]:
+        """{index of a spot text field: the width output gives it}, for the fields holding a
+        text longer than they are declared (GeoPackage does not hold a text to its TEXT(n);
+        QGIS would refuse the write after the whole overlay): as long as their longest text,
+        in characters, or in bytes of the output's encoding for a Shapefile, which holds 254.
+        A text longer still is said now, before the overlay, naming the file, field and spot:
+        a Shapefile output would cut it (ShapefileTexts), a GeoPackage keeps it whole."""
+        fitting = ShapefileTexts(self.algorithm, self.parameters, output, self.context)
+        measure = fitting.measure if fitting.shapefile else len
+        limit = domain.SHAPEFILE_TEXT_BYTES if fitting.shapefile else math.inf
+        longest, too_long = self._longest_texts(spots, spot_arrays, keys, measure, limit)
+        if too_long:
+            self.feedback.pushWarning(
+                tr(
+                    "{layer}: {count} texts are longer than a Shapefile field holds ({limit} "
+                    "bytes, {encoding}): {texts}. Written to the Shapefile {output} they will "
+                    "be cut; a GeoPackage output keeps them whole."
+                ).format(
+                    layer=spots_label,
+                    count=len(too_long),
+                    limit=domain.SHAPEFILE_TEXT_BYTES,
+                    encoding=fitting.encoding,
+                    texts=domain.first_of(too_long, 10, "；"),
+                    output=self.destination(output),
+                )
+            )
+        widths = {}
+        for i, size in longest.items():
+            declared = spots.fields()[i].length()
+            size = min(size, limit)
+            # Only ever wider: 0 is "no width" (a GeoPackage TEXT), which holds any text,
+            # but a Shapefile gives it a width of its own.
+            if (declared > 0 or fitting.shapefile) and size > declared:
+                widths[i] = int(size)
+        return widths
+
+    def _longest_texts(
+        self, spots, spot_arrays: SourceArrays, keys: list[str], measure, limit: float
+    ) -> tuple[dict[int, int], list[str]]:
+        """({index of a spot text field: its longest text, by measure}, "field of spot" of
+        each text longer than limit). Empty when the user cancelled meanwhile: the run stops
+        at its next look at the cancel button."""
+        names = spots.fields().names()
+        texts = [i for i, f in enumerate(spots.fields()) if f.type() == FIELD_STRING]
+        longest, too_long = dict.fromkeys(texts, 0), []
+        if not texts:
+            return longest, too_long
+        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        request.setSubsetOfAttributes(texts)
+        position = {fid: row for row, fid in enumerate(spot_arrays.feature_ids)}
+        features = spots.getFeatures(
+            request, QgsProcessingFeatureSource.Flag.FlagSkipGeometryValidityChecks
+        )
+        for done, feature in enumerate(features):
+            if done % _CANCEL_EVERY == 0 and self.feedback.isCanceled():
+                return {}, []
+            for i in texts:
+                value = feature.attribute(i)
+                size = measure(value) if isinstance(value, str) else 0
+                longest[i] = max(longest[i], size)
+                if size > limit:
+                    row = position.get(feature.id())
+                    spot = keys[row] if row is not None else f"fid {feature.id()}"
+                    too_long.append(tr("field {field} of {row}").format(field=names[i], row=spot))
+        return longest, too_long
+
     def write_spots(
         self,
         output: str,
@@ -104,10 +172,12 @@ class ResultWriter:
         measuring_crs: QgsCoordinateReferenceSystem,
         keys: list[str],
         checked_field: str,
+        text_widths: dict[int, int],
         span: ProgressSpan,
     ) -> str:
         """The spots, every input field kept as it was, widened by the result fields. checked_field
-        is the text field already checked for mis-decoding when the spots were read."""
+        is the text field already checked for mis-decoding when the spots were read; text_widths
+        the input text fields to be written wider than declared (see text_widths)."""
         feedback = self.feedback
         destination = self.destination(output)
         shapefile = destination.lower().endswith(".shp")
@@ -120,6 +190,7 @@ class ResultWriter:
             fields = _shapefile_fields(fields, feedback)
         if ".gpkg" in destination.lower():
             fields = _geopackage_fields(fields, spots, len(spot_arrays.feature_ids), feedback)
+        fields = _widened_texts(fields, text_widths)
         repaired = _repaired_outlines(result, spots.sourceCrs(), measuring_crs)
         geometry_type = spots.wkbType()
         collected = shapely.get_type_id(np.asarray(spot_arrays.geoms, dtype=object))
@@ -393,6 +464,17 @@ def _shapefile_fields(fields: QgsFields, feedback) -> QgsFields:
                 "in the output (a GeoPackage output keeps every name): {names}"
             ).format(names="，".join(renamed))
         )
+    return out
+
+
+def _widened_texts(fields: QgsFields, widths: dict[int, int]) -> QgsFields:
+    """The fields, those at the indices of `widths` given those widths."""
+    out = QgsFields()
+    for i, field in enumerate(fields):
+        copy = QgsField(field)
+        if i in widths:
+            copy.setLength(widths[i])
+        out.append(copy)
     return out
 
 

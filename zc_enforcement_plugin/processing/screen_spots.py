@@ -133,8 +133,9 @@ class ScreenSpots(EnforcementAlgorithm):
         "YXJ: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 "
         "cultivated land or view area, or the field checks on construction land or "
         "temporary land above, 4 the rest; empty (not ranked) instead of 4 when the "
-        "land-use layer or one of the four protection layers was not given, as nothing "
-        "then says the spot is of least concern (the dock lists unranked spots last). "
+        "land-use layer or one of the four protection layers was not given, or the spot "
+        "has no geometry, as nothing then says the spot is of least concern (the dock lists "
+        "unranked spots last). "
         "SFXS: unapproved basic farmland of {basic_farmland_mu} mu or more, or unapproved "
         "cultivated land outside it of {cultivated_mu} mu or more, as the report shows "
         "them ({decimals} decimals); with ridges deducted the test takes the gross area "
@@ -144,7 +145,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "small to reach either threshold) and left empty otherwise. Land of unknown class "
         "(WDCMJ) may be cultivated: SFXS is also left empty (NULL: open, for the site "
         "check to settle) where it and the cultivated land together could reach "
-        "{cultivated_mu} mu outside the basic farmland and approvals.\n"
+        "{cultivated_mu} mu outside the basic farmland and approvals, and for a spot "
+        "without geometry, which was checked against nothing.\n"
         "Bad input:\n"
         "Invalid geometry is repaired and noted in JHWT, and a repaired spot is written "
         "with its repaired outline, the shape its figures were measured on; empty spots, "
@@ -271,12 +273,13 @@ class ScreenSpots(EnforcementAlgorithm):
             feedback,
         )
         if key_field and key_field not in found:
-            feedback.reportError(
+            # A warning: the run goes on and succeeds (an error made qgis_process log
+            # "ERROR:", which wrappers take for a failed run).
+            feedback.pushWarning(
                 tr(
                     "{layer} has no field {field}: spots are named by feature id (fid) in "
                     "messages and pieces."
-                ).format(layer=spots_label, field=key_field),
-                fatalError=False,
+                ).format(layer=spots_label, field=key_field)
             )
             key_field = ""  # no such field: spots are named by feature id instead
         elif key_field:
@@ -325,6 +328,12 @@ class ScreenSpots(EnforcementAlgorithm):
             keys,
             spots_label,
         )
+        writer = ResultWriter(
+            self, parameters, context, feedback, (self.OUTPUT, self.OUTPUT_PIECES)
+        )
+        # Texts longer than their fields declare, found now: the write would fail after the
+        # whole overlay, and a Shapefile's cuts are said while another output can be chosen.
+        text_widths = writer.text_widths(self.OUTPUT, spots, spots_label, spot_arrays, keys)
         # Protection features matter only near a spot: readers skip the rest where they can.
         spot_boxes = screening.search_boxes(spot_arrays.geoms)
         check_coordinates_fit(spot_boxes, keys, spots, spots_label, measured_in)
@@ -379,9 +388,6 @@ class ScreenSpots(EnforcementAlgorithm):
         want_pieces = (
             self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
         )
-        writer = ResultWriter(
-            self, parameters, context, feedback, (self.OUTPUT, self.OUTPUT_PIECES)
-        )
         # A Shapefile holds 254 bytes of text, not characters: Chinese takes 2 or 3 each.
         shapefile = writer.destination(self.OUTPUT).lower().endswith(".shp")
         try:
@@ -430,6 +436,7 @@ class ScreenSpots(EnforcementAlgorithm):
                     measured_in,
                     keys,
                     checked_field,
+                    text_widths,
                     ProgressSpan(feedback, _OVERLAY_END, middle),
                 )
             }
@@ -482,7 +489,8 @@ def _summary(result: screening.ScreeningResult) -> str:
     if untested:  # "0 reach it" alone would read as checked
         summary += " " + tr(
             "{count} spots could not be tested against the threshold (SFXS left empty): a "
-            "layer the test needs (land use, basic farmland) was not given, or land of unknown "
-            "class (WDCMJ) could be cultivated land enough to reach it."
+            "layer the test needs (land use, basic farmland) was not given, land of unknown "
+            "class (WDCMJ) could be cultivated land enough to reach it, or the spot has no "
+            "geometry."
         ).format(count=untested)
     return summary

@@ -1358,6 +1358,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>{count} features of the route {layer} have no geometry and were skipped: {features}.</source>
+      <translation>巡查路线 {layer} 中 {count} 个要素无几何，已跳过：{features}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>This patrol is already recorded, as {id}.</source>
       <translation>该巡查已登记，编号 {id}。</translation>
     </message>
@@ -1778,6 +1783,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>{layer}: {count} texts are longer than a Shapefile field holds ({limit} bytes, {encoding}): {texts}. Written to the Shapefile {output} they will be cut; a GeoPackage output keeps them whole.</source>
+      <translation>{layer}：{count} 处文本超过 Shapefile 字段的容量（{limit} 字节，{encoding}）：{texts}。写入 Shapefile {output} 时将被截断；输出为 GeoPackage 则保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>{count} spots are geometry collections: {spots}. Their polygons were measured and are written; their points and lines are left out.</source>
       <translation>有 {count} 个图斑是几何集合：{spots}。已量算并写出其中的面，点和线不写出。</translation>
     </message>
@@ -1795,6 +1805,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
       <source>The spots have a field {field}, which a GeoPackage keeps for its own feature ids: it is written as {name}, its values unchanged.</source>
       <translation>图斑含有字段 {field}，GeoPackage 将该名称留作要素号：该字段改名为 {name} 写出，取值不变。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
+      <source>field {field} of {row}</source>
+      <translation>{row} 的字段 {field}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_outputs.py" />
@@ -1854,7 +1869,7 @@ An overlap counts only when the report shows it (at least {least_shown} mu); bas
 • 已批准覆盖 (covered by approval): approvals cover the approval share, the spot touches no red line and the rest takes no basic farmland or cultivated land.
 • 需实地核查 (field check): a mostly approved spot whose rest is not clean (land taken beyond the approval?); no-mining zones or view areas alone (what is the land used for?); on construction land, an approval ended before HSX or granted after it, or basic farmland inside approvals; temporary land (PZLX 临时用地) ended before HSX but within its year of restoration, which still counts as approved (is it being restored?); other agricultural, unused or unsurveyed land; no land-use layer; no geometry.
 • 未涉及保护图层 (no concern): construction land only, screened against all four of basic farmland, red line, no-mining zones and view areas; with one missing the reason names it and a field check is suggested.
-YXJ: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 cultivated land or view area, or the field checks on construction land or temporary land above, 4 the rest; empty (not ranked) instead of 4 when the land-use layer or one of the four protection layers was not given, as nothing then says the spot is of least concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of {basic_farmland_mu} mu or more, or unapproved cultivated land outside it of {cultivated_mu} mu or more, as the report shows them ({decimals} decimals); with ridges deducted the test takes the gross area (含田坎). It needs both the land-use and the basic-farmland layers: without one, it is set only where the figures measured decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} mu of cultivated land without the farmland layer; a spot too small to reach either threshold) and left empty otherwise. Land of unknown class (WDCMJ) may be cultivated: SFXS is also left empty (NULL: open, for the site check to settle) where it and the cultivated land together could reach {cultivated_mu} mu outside the basic farmland and approvals.
+YXJ: 1 referral scale or red line, 2 basic farmland or no-mining zone, 3 cultivated land or view area, or the field checks on construction land or temporary land above, 4 the rest; empty (not ranked) instead of 4 when the land-use layer or one of the four protection layers was not given, or the spot has no geometry, as nothing then says the spot is of least concern (the dock lists unranked spots last). SFXS: unapproved basic farmland of {basic_farmland_mu} mu or more, or unapproved cultivated land outside it of {cultivated_mu} mu or more, as the report shows them ({decimals} decimals); with ridges deducted the test takes the gross area (含田坎). It needs both the land-use and the basic-farmland layers: without one, it is set only where the figures measured decide it ({basic_farmland_mu} mu of basic farmland; {both_mu} mu of cultivated land without the farmland layer; a spot too small to reach either threshold) and left empty otherwise. Land of unknown class (WDCMJ) may be cultivated: SFXS is also left empty (NULL: open, for the site check to settle) where it and the cultivated land together could reach {cultivated_mu} mu outside the basic farmland and approvals, and for a spot without geometry, which was checked against nothing.
 Bad input:
 Invalid geometry is repaired and noted in JHWT, and a repaired spot is written with its repaired outline, the shape its figures were measured on; empty spots, stray points or lines and spots with coordinates that are not numbers are kept with zero areas (written without geometry: a FlatGeobuf, MapInfo or GMT output, which would drop them, is refused, naming them); a geometry collection keeps its polygons; layers in other CRSs are transformed with their edges kept; geographic spots are measured in their Gauss-Krüger zone. The run stops, naming the layer, feature or field, when a layer has no usable CRS, is on Beijing 1954 or Xian 1980, holds lines or points or is a table without geometry, cannot be read or transformed, lies where its CRS puts nothing in China, a protection feature has coordinates that are not numbers, text in any spot field or protection-layer label looks mis-decoded (GBK or UTF-8 read wrongly), the class field is missing, or an output's folder does not exist. It warns about lost leading zeros in class codes, layers that reach no spot, approvals that count whatever their term (no HSX, or none of PZRQ, QSRQ, JZRQ), flags set by slivers none of which shows alone (naming the layer and features), result fields the spots already hold, and renamed or cut Shapefile fields.</source>
       <translation>把每个卫片图斑与地类图斑（DLTB）及所给的各保护图层叠加，计算法定面积（平方米，{decimals} 位小数；默认按 CGCS2000 椭球面积），给出建议判定及理由、核查优先级和是否达到移送公安的面积标准。保留图斑的全部输入字段。
@@ -1878,7 +1893,7 @@ Invalid geometry is repaired and noted in JHWT, and a repaired spot is written w
 • 已批准覆盖：批准用地覆盖达到批准覆盖比例，图斑不涉及红线，且未批部分不占用永久基本农田和耕地。
 • 需实地核查：大部分已批但未批部分不干净（是否超出批准范围占地）；仅涉及禁采区或三区两线（核实土地用途）；建设用地上的批准在后时相前已到期或在其后才批准，或永久基本农田均在批准范围内；临时用地（PZLX 临时用地）在后时相前到期但仍在一年复垦期内，仍计入批准覆盖（核实是否按期复垦）；其他农用地、未利用地或无地类覆盖；未提供地类图斑图层；无几何。
 • 未涉及保护图层：仅位于建设用地，且已与永久基本农田、生态保护红线、禁采区和三区两线四个图层叠加；缺少其中任一图层时，理由中列明并建议实地核查。
-YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3 耕地或三区两线，或上述建设用地上或临时用地的实地核查，4 其他；未提供地类图斑图层或四个保护图层中任一图层时，原应为 4 的图斑留空（不排序），因无从断定其最不紧要（核查面板将未排序的图斑列在最后）。SFXS：未批永久基本农田 {basic_farmland_mu} 亩及以上，或基本农田以外未批耕地 {cultivated_mu} 亩及以上，按报表显示的 {decimals} 位小数判断；扣除田坎时按含田坎的毛面积判断。该判断需要地类图斑图层和永久基本农田图层：缺少其一时，仅在已量算的面积足以判定时给出（永久基本农田达 {basic_farmland_mu} 亩；无永久基本农田图层时耕地达 {both_mu} 亩；图斑面积不足以达到任一标准），否则留空。未调查或无法归类的土地（WDCMJ）可能为耕地：该部分与耕地合计可能在永久基本农田和批准用地以外达到 {cultivated_mu} 亩时，SFXS 亦留空（NULL，待实地核查确定）。
+YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3 耕地或三区两线，或上述建设用地上或临时用地的实地核查，4 其他；未提供地类图斑图层或四个保护图层中任一图层时，或图斑无几何时，原应为 4 的图斑留空（不排序），因无从断定其最不紧要（核查面板将未排序的图斑列在最后）。SFXS：未批永久基本农田 {basic_farmland_mu} 亩及以上，或基本农田以外未批耕地 {cultivated_mu} 亩及以上，按报表显示的 {decimals} 位小数判断；扣除田坎时按含田坎的毛面积判断。该判断需要地类图斑图层和永久基本农田图层：缺少其一时，仅在已量算的面积足以判定时给出（永久基本农田达 {basic_farmland_mu} 亩；无永久基本农田图层时耕地达 {both_mu} 亩；图斑面积不足以达到任一标准），否则留空。未调查或无法归类的土地（WDCMJ）可能为耕地：该部分与耕地合计可能在永久基本农田和批准用地以外达到 {cultivated_mu} 亩时，SFXS 亦留空（NULL，待实地核查确定）；无几何的图斑未与任何图层叠加，SFXS 同样留空。
 问题数据：
 无效几何自动修复并记入 JHWT，修复后的图斑按修复后的形状（即面积据以量算的形状）输出；空几何、混入的点或线以及坐标含非数值的图斑予以保留，面积记为 0（输出时不带几何；输出为会丢弃这些图斑的 FlatGeobuf、MapInfo 或 GMT 格式时拒绝运行并列出图斑）；几何集合保留其中的面；其他坐标系的图层经转换并保持边的形状；地理坐标的图斑在其所在高斯-克吕格带中量算。图层没有可用的坐标系、采用北京 1954 或西安 1980 坐标系、为线、点或无几何的属性表、无法读取或转换、位于其坐标系在中国境内没有的位置，保护图层要素坐标含非数值，图斑任一字段或保护图层名称文字疑似乱码（GBK 或 UTF-8 读错），缺少地类字段，或输出所在文件夹不存在时，运行停止并指明图层、要素或字段。地类编码缺少前导零、图层与所有图斑均不相交、批准用地无法按期限判断（缺少 HSX，或缺少 PZRQ、QSRQ、JZRQ 全部字段）而不论期限一律计入、仅由各自显示为 0.00 的碎片合计而置位的标志（列出图层和要素）、图斑已含筛查结果字段、Shapefile 字段改名或截断时给出提示。</translation>
     </message>
@@ -1929,18 +1944,13 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots could not be tested against the threshold (SFXS left empty): a layer the test needs (land use, basic farmland) was not given, or land of unknown class (WDCMJ) could be cultivated land enough to reach it.</source>
-      <translation>{count} 个图斑无法判断是否达到刑事移送标准（SFXS 留空）：未提供判断所需的图层（地类图斑、永久基本农田），或未调查或无法归类的土地（WDCMJ）可能为耕地而达到标准。</translation>
+      <source>{count} spots could not be tested against the threshold (SFXS left empty): a layer the test needs (land use, basic farmland) was not given, land of unknown class (WDCMJ) could be cultivated land enough to reach it, or the spot has no geometry.</source>
+      <translation>{count} 个图斑无法判断是否达到刑事移送标准（SFXS 留空）：未提供判断所需的图层（地类图斑、永久基本农田），未调查或无法归类的土地（WDCMJ）可能为耕地而达到标准，或图斑无几何。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
-      <source>field {field} of {row}</source>
-      <translation>{row} 的字段 {field}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
