@@ -16,9 +16,11 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QDate, QMimeData, QPoint, QRect, Qt, QUrl
 from qgis.PyQt.QtGui import QDropEvent
 from qgis.PyQt.QtTest import QTest
+from qgis.PyQt.QtWidgets import QDialog
 
 from tests.holiday_notices import complete_year
 from tests.test_dock_hostile_text import _as_html, without_isolates
@@ -2990,16 +2992,68 @@ def test_a_typed_patrol_case_form_is_asked_about_and_saved_opens_its_case(
 # --- the export and the verdict form's approval field ------------------------------------------
 
 
+class DialogDeletedOnClose(QDialog):
+    """An algorithm's dialog as QGIS 3.22 leaves one whose run has finished: deleted as it
+    closes, so that anything read from it afterwards raises."""
+
+    def exec_(self) -> int:
+        sip.delete(self)
+        return 1
+
+    def results(self) -> dict:
+        return {"closed": not self.isVisible()}  # what AlgorithmDialog.results reads, gone
+
+
+def algorithm_dialogs(monkeypatch) -> list:
+    """The (algorithm, parameters) of each algorithm dialog the dock opens, each dialog a
+    DialogDeletedOnClose, where the dock and Processing's own helpers make one."""
+    import processing
+    import processing.tools.general
+
+    opened = []
+
+    def create(algorithm, parameters=None):
+        opened.append((algorithm, parameters))
+        return DialogDeletedOnClose()
+
+    monkeypatch.setattr(processing, "createAlgorithmDialog", create)
+    monkeypatch.setattr(processing.tools.general, "createAlgorithmDialog", create)
+    return opened
+
+
+@pytest.mark.parametrize("button", ["import_button", "export_button"])
+def test_a_dialog_deleted_as_it_closes_says_no_error_and_the_import_is_listed(
+    dock, ledger_path, provider, qgis_iface, monkeypatch, button
+):
+    """Closed after a finished run, the export's dialog (deleted by QGIS 3.22 as it closes)
+    made the message bar say "wrapped C/C++ object of type AlgorithmDialog has been deleted",
+    and an import's batch was not listed: the ledger was not read again."""
+    from qgis.core import Qgis
+
+    opened = algorithm_dialogs(monkeypatch)
+    dock.open_ledger(str(ledger_path))
+    read_again = []
+    monkeypatch.setattr(dock, "refresh_ledger", lambda: read_again.append(dock.session.path))
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    QTest.mouseClick(getattr(dock, button), Qt.MouseButton.LeftButton)
+    assert len(opened) == 1
+    said = [
+        bar.get_messages(level) for level in (Qgis.MessageLevel.Warning, Qgis.MessageLevel.Critical)
+    ]
+    assert said == [[], []]
+    assert "deleted" not in dock.details.toPlainText()
+    assert read_again == ([ledger_path] if button == "import_button" else [])
+
+
 def test_export_opens_with_the_images_the_dock_shows(
     dock, ledger_path, demo, provider, monkeypatch
 ):
     """The PDF sheets' maps are the images: the dialog opened with the ledger alone, and every
     sheet came out blank unless the user found the images again."""
-    import processing
     from qgis.core import QgsRasterLayer
 
-    opened = []
-    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *args: opened.append(args))
+    opened = algorithm_dialogs(monkeypatch)
     before = QgsRasterLayer(str(demo.before_image), "before")
     after = QgsRasterLayer(str(demo.after_image), "after")
     QgsProject.instance().addMapLayers([before, after])
@@ -3017,10 +3071,7 @@ def test_the_reports_menu_opens_each_ledger_algorithm_on_the_open_ledger(
 ):
     """Each entry opens its algorithm by the id Processing knows it by (one not registered
     would only say "not available"), with the ledger filled in."""
-    import processing
-
-    opened = []
-    monkeypatch.setattr(processing, "execAlgorithmDialog", lambda *args: opened.append(args))
+    opened = algorithm_dialogs(monkeypatch)
     dock.open_ledger(str(ledger_path))
     entries = [
         action

@@ -1061,12 +1061,34 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         if QgsApplication.processingRegistry().algorithmById(algorithm) is None:
             self._warn(tr("Algorithm {id} is not available.").format(id=algorithm))
             return
-        from processing import execAlgorithmDialog
+        from processing import createAlgorithmDialog
 
         parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
-        execAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
-        if after is not None:
-            after()
+        try:
+            dialog = createAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
+            if dialog is not None:
+                self._exec_algorithm_dialog(dialog)
+        finally:  # an import's batch is listed however its dialog ended
+            if after is not None and not sip.isdeleted(self):
+                after()
+
+    def _exec_algorithm_dialog(self, dialog) -> None:
+        """Show an algorithm's dialog until it is closed, then put the map tool back (a
+        parameter picked on the map changes it). QGIS 3.22 deletes a dialog whose run has
+        finished as it closes: processing.execAlgorithmDialog then read the results of the
+        deleted dialog and raised, so the message bar said "wrapped C/C++ object … has been
+        deleted" and the import's batch was not listed. Nothing is read from it here."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        tool = canvas.mapTool() if canvas is not None else None
+        dialog.show()
+        dialog.exec_()
+        if canvas is not None and tool is not None and canvas.mapTool() != tool:
+            with contextlib.suppress(RuntimeError, AttributeError):  # the dialog's, gone
+                canvas.mapTool().reset()
+            canvas.setMapTool(tool)
+        if not sip.isdeleted(dialog):
+            dialog.close()  # closed with Esc it is only hidden: destroyed, as QGIS's own are
+            dialog.deleteLater()
 
     @reported
     def refresh_ledger(self) -> None:
