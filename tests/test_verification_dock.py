@@ -566,27 +566,71 @@ def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock
     assert dock.ledger_file.lineEdit().focusPolicy() == Qt.FocusPolicy.ClickFocus
 
 
-def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, qgis_iface):
+@pytest.fixture
+def message_bar(qgis_iface, monkeypatch):
+    """QGIS's own message bar in place of pytest-qgis's, which keeps a list of what was pushed
+    and shows nothing: what is in view, and for how long, is the bar's."""
+    from qgis.gui import QgsMessageBar
+
+    bar = QgsMessageBar()
+    monkeypatch.setattr(qgis_iface, "messageBar", lambda: bar)
+    yield bar
+    bar.deleteLater()
+
+
+def _notices(bar, level) -> list[str]:
+    """The title and text of each message in view in ``bar`` at ``level``, newest first."""
+    return [f"{item.title()}:{item.text()}" for item in bar.items() if item.level() == level]
+
+
+def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, message_bar):
     """Saving a verdict said nothing (the form just closed): the message bar says, briefly,
     which spot was judged what."""
     from qgis.core import Qgis
 
     assert dock.open_ledger(str(ledger_path))
     spot = dock.session.current()
-    bar = qgis_iface.messageBar()
-    bar.clear_messages()
     panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
     panel.kind.setCurrentIndex(panel.kind.findData("未报即用"))
     panel.verifier.setText("李工")
     panel.accept()
     assert dock.stack.currentPanel() is dock.home, panel.messages.text()
-    said = bar.get_messages(Qgis.MessageLevel.Success)
+    said = _notices(message_bar, Qgis.MessageLevel.Success)
     assert len(said) == 1 and spot.number in said[0], said
     assert "违法" in said[0] and "未报即用" in said[0], said
+    assert message_bar.currentItem().duration() > 0  # it goes by itself
     # A refused save says no success.
     panel = dock.open_verdict_form(ls.VERDICT_OTHER)
     panel.accept()
-    assert panel.messages.text() and len(bar.get_messages(Qgis.MessageLevel.Success)) == 1
+    assert panel.messages.text() and _notices(message_bar, Qgis.MessageLevel.Success) == said
+
+
+def test_saved_verdicts_leave_one_notice_naming_the_last_spot(dock, ledger_path, message_bar):
+    """19 saves in 25 s left ~50 s of notices in the message bar, each naming a spot judged
+    long before: the bar says the last save only."""
+    from qgis.core import Qgis
+
+    assert dock.open_ledger(str(ledger_path))
+    judged = []
+    for _ in range(3):
+        judged.append(dock.session.current().number)
+        panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+        panel.kind.setCurrentIndex(1)
+        panel.verifier.setText("李工")
+        panel.accept()
+        assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+        dock.go_next_unverified()
+    assert len(set(judged)) == 3, judged
+    said = _notices(message_bar, Qgis.MessageLevel.Success)
+    assert len(said) == 1 and judged[-1] in said[0], said
+    # A message of another kind (a warning) is the user's to close: it stays.
+    message_bar.pushWarning("other", "kept")
+    panel = dock.open_verdict_form(ls.VERDICT_OTHER)
+    panel.kind.setCurrentIndex(1)
+    panel.verifier.setText("李工")
+    panel.accept()
+    assert len(_notices(message_bar, Qgis.MessageLevel.Success)) == 1
+    assert _notices(message_bar, Qgis.MessageLevel.Warning) == ["other:kept"]
 
 
 def _tab_from(widget, steps: int) -> list:

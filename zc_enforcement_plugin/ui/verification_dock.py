@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.gui import (
     QgsDockWidget,
     QgsFileWidget,
+    QgsMessageBarItem,
     QgsPanelWidget,
     QgsPanelWidgetStack,
     QgsRubberBand,
@@ -159,6 +160,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         self.highlight = None
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
+        # The message bar's "verdict saved" notice, replaced by the next save's.
+        self._saved_notice: QgsMessageBarItem | None = None
         # The project's ledger that could not be opened (a missing file), resolved: saved back
         # with the project, so it does not lose or change its reference.
         self._unopened_ledger = ""
@@ -909,7 +912,12 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         said = with_english(verdict.category, ls.CATEGORY_LABELS_EN[verdict.category])
         if verdict.kind:
             said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
-        self.iface.messageBar().pushMessage(
+        bar = self.iface.messageBar()
+        # One notice, of the last save: a technician saving every few seconds piled up a
+        # minute of notices naming spots long judged, and the newest was below the fold.
+        if self._saved_notice is not None and not sip.isdeleted(self._saved_notice):
+            bar.popWidget(self._saved_notice)
+        self._saved_notice = QgsMessageBarItem(
             tr("Spot verification"),
             bar_html(
                 tr("Verdict for spot {number} saved: {verdict}").format(
@@ -919,6 +927,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             Qgis.MessageLevel.Success,
             SAVED_NOTICE_SECONDS,
         )
+        bar.pushItem(self._saved_notice)
 
     # --- cases -----------------------------------------------------------------------------------
     def _case_html(self, page: ledger.SpotPage) -> str:
