@@ -1506,6 +1506,35 @@ def test_a_slot_error_is_shown_and_logged_not_raised(dock, ledger_path, monkeypa
     assert "ZC Enforcement" in logged
 
 
+def test_after_a_typed_ledger_opens_the_keys_act_on_the_review_not_the_path(
+    dock, ledger_path, tmp_path, answers
+):
+    """A ledger opened by typing its path and pressing Enter left the focus in the path field:
+    the next N or → was typed into the path. They move on to the next spot; a path that opens
+    nothing keeps the focus, for the user to correct it."""
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    edit = dock.ledger_file.lineEdit()
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton)
+    assert edit.hasFocus()
+    QTest.keyClicks(edit, str(ledger_path))
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert dock.session.path == ledger_path
+    first = dock.session.current_id
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    moved = dock.session.current_id
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_N)
+    assert first != moved != dock.session.current_id
+    assert dock.ledger_file.filePath() == str(ledger_path)
+    # A new ledger the user declines to create: the focus stays in the field.
+    answers.save = QMessageBox.StandardButton.No
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton)
+    edit.setText(str(tmp_path / "new.gpkg"))
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert len(answers.asked) == 1
+    assert dock.session.path == ledger_path and edit.hasFocus()
+
+
 def test_enter_on_a_typed_new_path_asks_once_and_a_no_puts_the_open_ledger_back(
     dock, ledger_path, tmp_path, monkeypatch
 ):

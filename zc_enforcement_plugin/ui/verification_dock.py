@@ -507,7 +507,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
     def _ledger_path_typed(self) -> None:
         if sip.isdeleted(self):  # the field finishes editing as the dock is torn down
             return
-        self.choose_ledger(self.ledger_file.filePath())
+        if self.choose_ledger(self.ledger_file.filePath()) and not sip.isdeleted(self):
+            # Opened: the review keys act on it at once, as after a page on top closes. Left
+            # in the field, N and → were typed into the path. Not opened (declined, failed):
+            # the path stays the user's to correct.
+            self.home.setFocus()
 
     def _ledger_path_changed(self, path: str) -> None:
         if self.ledger_file.lineEdit().hasFocus():
