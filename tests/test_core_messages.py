@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -206,3 +207,147 @@ def test_every_core_message_is_written_in_both_languages():
         if not ok:
             wrong.append(f"{name}:{line} ({kind}): {' | '.join(t for t in texts if t)}")
     assert not wrong, "core messages without their English half:\n" + "\n".join(wrong)
+
+
+# --- a "中文 / English" pair put into the Chinese half of another message -----------------------
+def test_a_case_refused_on_a_spot_not_judged_illegal_says_why_in_each_language(tmp_path):
+    """Found in a day in QGIS: C on a spot not judged illegal said "…不能立案：尚未判定 / it has
+    no verdict yet；只有…": the verdict, a pair of its own, sat inside the Chinese half."""
+    import pytest
+
+    from tests.test_ledger_cases import _illegal, _spot
+    from zc_enforcement_plugin.core import ledger_schema as ls
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT
+    from zc_enforcement_plugin.core.ledger import CaseError, GeoPackageLedger
+
+    with GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        store.import_batch("b", [_spot("S1", 0), _spot("S2", 1), _spot("S3", 2)])
+        s1, s2, s3 = (s.id for s in sorted(store.spots(), key=lambda s: s.number))
+        store.record_verdict(
+            s2, _illegal(category=ls.VERDICT_LEGAL, kind="农转用", approval_number="鲁政")
+        )
+        store.record_verdict(s3, _illegal(category=ls.VERDICT_OTHER, kind="伪变化"))
+        refusals = []
+        for spot_id in (s1, s2, s3):
+            with pytest.raises(CaseError) as refused:
+                store.open_case(ORIGIN_SPOT, spot_id=spot_id)
+            refusals.append(str(refused.value))
+    assert_bilingual(refusals)
+    for message, said_zh, said_en in zip(
+        refusals,
+        ("尚未判定", "合法", "其他"),
+        ("no verdict", "verdict is legal", "verdict is other"),
+        strict=True,
+    ):
+        chinese = _in_chinese(message)
+        assert said_zh in chinese and said_en in message.split(BILINGUAL_SEPARATOR)[-1], message
+        assert not re.search("[A-Za-z]{3,}", chinese), chinese
+
+
+def _pair_functions(trees: dict[Path, ast.Module]) -> dict[Path, set[str]]:
+    """Per module, the functions it defines or imports from another core module that return a
+    whole "中文 / English" pair (by module: two modules' ``row`` are not one function)."""
+    own = {
+        path: {
+            function.name
+            for function in tree.body
+            if isinstance(function, ast.FunctionDef)
+            and any(
+                isinstance(node, ast.Return)
+                and not isinstance(node.value, ast.Tuple)
+                and BILINGUAL_SEPARATOR in _literal_text(node.value)
+                for node in ast.walk(function)
+            )
+        }
+        for path, tree in trees.items()
+    }
+    seen = {}
+    for path, tree in trees.items():
+        seen[path] = set(own[path])
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                source = own.get(path.parent / f"{node.module}.py", set())
+                seen[path] |= {alias.asname or alias.name for alias in node.names} & source
+    return seen
+
+
+def _literal_text(node: ast.AST | None) -> str:
+    """Every string literal in ``node``, run together."""
+    if node is None:
+        return ""
+    return "".join(
+        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    )
+
+
+def pairs_inside_a_chinese_half() -> list[str]:
+    """Where a value holding a whole pair (a name assigned one, or the call of a function
+    returning one) is put into an f-string after its Chinese words and before any separator:
+    inside the Chinese half, whose English then shows in a Chinese QGIS (i18n._chinese_half
+    keeps up to the last separator it can tell apart)."""
+    trees = {
+        path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(CORE.glob("*.py"))
+    }
+    functions_of = _pair_functions(trees)
+    pair_functions: set[str] = set()
+
+    def is_pair(node: ast.AST) -> bool:
+        return BILINGUAL_SEPARATOR in _literal_text(node) or any(
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Name)
+            and call.func.id in pair_functions
+            for call in ast.walk(node)
+        )
+
+    found = []
+    for path, tree in trees.items():
+        pair_functions = functions_of[path]
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            pairs = {
+                target.id
+                for node in ast.walk(function)
+                if isinstance(node, ast.Assign) and is_pair(node.value)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            for text in ast.walk(function):
+                if not isinstance(text, ast.JoinedStr):
+                    continue
+                before = ""
+                for part in text.values:
+                    if isinstance(part, ast.Constant):
+                        before += part.value
+                        if BILINGUAL_SEPARATOR in before:
+                            break  # the English half from here on
+                    elif HAN.search(before) and (
+                        (isinstance(part.value, ast.Name) and part.value.id in pairs)
+                        or is_pair(part.value)
+                    ):
+                        found.append(f"{path.name}:{text.lineno}: {ast.unparse(part.value)}")
+    return found
+
+
+def test_no_message_puts_a_pair_inside_its_chinese_half():
+    assert not pairs_inside_a_chinese_half()
+
+
+def test_the_check_for_pairs_inside_a_chinese_half_finds_one(tmp_path, monkeypatch):
+    """The check above sees the way the case refusal was written (a pair assigned to a name,
+    and a function returning one), not only code that passes it."""
+    (tmp_path / "sample.py").write_text(
+        "def said(verdict):\n"
+        "    now = '尚未判定 / no verdict yet'\n"
+        "    return f'图斑不能立案：{now}；只有违法的图斑 / no case: {now}'\n"
+        "def name(i):\n"
+        "    return f'要素 / feature {i}'\n"
+        "def misfit(i):\n"
+        "    return f'图斑 {name(i)} 不符 / spot {name(i)} does not fit'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys.modules[__name__], "CORE", tmp_path)
+    assert [line.split(": ")[0] for line in pairs_inside_a_chinese_half()] == [
+        "sample.py:3",
+        "sample.py:7",
+    ]

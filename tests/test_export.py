@@ -2130,3 +2130,63 @@ def test_a_file_that_cannot_be_replaced_leaves_the_earlier_package_whole(
     monkeypatch.setattr(pathlib.Path, "replace", plain)
     run_export(field_ledger, folder, WITH_PDF=False)  # closed: the export goes through
     assert not (folder / "verification_sheets.pdf").exists()
+
+
+def start_log():
+    """A Processing feedback that keeps what the algorithm logs and cancels the export once
+    it has said how many sheets it will make: what is said at the start, without the work."""
+    from qgis.core import QgsProcessingFeedback
+
+    class StartLog(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+            if "verification sheets (PDF pages)" in text:
+                self.cancel()
+
+        def pushWarning(self, text):  # noqa: N802 - QGIS API
+            self.lines.append(text)
+
+    return StartLog()
+
+
+@pytest.mark.parametrize(("verdicts", "sheets_for"), [(1, 0), (1, 1), (3, 0)])
+def test_the_log_says_at_the_start_how_many_sheets_and_how_to_make_fewer(
+    provider, screened, tmp_path, verdicts, sheets_for
+):
+    """A batch mostly not yet verified printed a blank sheet for each spot, for minutes, and
+    the log said how many only once it was printing them: it says so first, and, when most
+    sheets are of spots not yet verified, which parameter makes the verified spots' only."""
+    from zc_enforcement_plugin.processing.export_verification import (
+        SHEETS_NAME,
+        ExportVerification,
+    )
+
+    with ledger.GeoPackageLedger(tmp_path / "ledger.gpkg") as store:
+        store.import_batch(BATCH, screened)
+        spots = store.spots()
+        for spot in spots[:verdicts]:
+            verdict = ledger.Verdict(ls.VERDICT_OTHER, "设施农用地", "李四", clock.today())
+            store.record_verdict(spot.id, verdict)
+        path = store.path
+    log = start_log()
+    run_export(path, tmp_path / "out", feedback=log, WITH_PDF=True, SHEETS_FOR=sheets_for)
+    every_spot = sheets_for == ExportVerification.SHEETS_FOR_EVERY_SPOT
+    sheets, unverified = (len(spots), len(spots) - verdicts) if every_spot else (verdicts, 0)
+    said = [line for line in log.lines if "verification sheets (PDF pages)" in line]
+    assert said == [
+        f"{sheets} verification sheets (PDF pages) will be made, {unverified} of them for "
+        "spots not yet verified."
+    ], log.lines
+    algorithm = ExportVerification()
+    algorithm.initAlgorithm()
+    parameter = algorithm.parameterDefinition(ExportVerification.SHEETS_FOR)
+    hint = [line for line in log.lines if parameter.description() in line]
+    if 2 * unverified > sheets:
+        assert len(hint) == 1 and parameter.options()[1] in hint[0], log.lines
+    else:
+        assert hint == [], log.lines
+    assert not (tmp_path / "out" / SHEETS_NAME).exists()  # cancelled once it was said

@@ -139,7 +139,7 @@ def test_a_case_is_opened_only_for_a_spot_judged_illegal(ledger):
     ledger.record_verdict(
         s2, Verdict(ls.VERDICT_LEGAL, "农转用", "张三", "2024-03-01", approval_number="鲁政")
     )
-    with pytest.raises(CaseError, match=r"S2.*合法.*verdict is legal.*not judged illegal"):
+    with pytest.raises(CaseError, match=r"S2.*合法.*not judged illegal.*verdict is legal"):
         ledger.open_case(ORIGIN_SPOT, spot_id=s2)
     # Illegal once, then corrected to other: the current verdict decides.
     first = ledger.record_verdict(s3, _illegal())

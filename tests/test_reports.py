@@ -1983,3 +1983,15 @@ def test_a_report_whose_hidden_folder_cannot_be_made_says_why_naming_the_folder(
         processing.run("zcenforcement:monthlyranking", parameters)
     assert_said(str(raised.value), "read-only", None, folder)
     assert folder_files(folder) == {}
+
+
+def test_a_month_with_nothing_recorded_warns_that_its_ranking_says_nothing(ledger, calendar):
+    """A month with no verdict, case step or patrol (a month mistyped, another ledger) ranked
+    every office 1st at 0.00 without a word: its log warns; a month with work does not."""
+    january = reports.monthly_ranking(ledger, reports.Period.month(2024, 1), calendar, AS_OF)
+    empty = [w for w in january.warnings if "2024-01" in w and "check the month" in w]
+    assert len(empty) == 1, january.warnings
+    assert {f.rank for f in january.offices} == {1}  # what the warning is about
+    for month in (2, 3):  # February: two verdicts and a patrol, and no case step
+        report = reports.monthly_ranking(ledger, reports.Period.month(2024, month), calendar, AS_OF)
+        assert not [w for w in report.warnings if "check the month" in w], report.warnings

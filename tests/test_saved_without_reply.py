@@ -83,7 +83,9 @@ def test_a_verdict_saved_without_its_reply_closes_the_form_and_shows_the_stored_
     assert panel.messages.text() == ""  # no red line: it is no refusal
     info, warnings = _told(qgis_iface)
     assert len(info) == 1 and _says_saved(info[0]), info
-    assert warnings == [] and qgis_iface.messageBar().get_messages(Qgis.MessageLevel.Success) == []
+    bar = qgis_iface.messageBar()
+    assert warnings == [] and bar.get_messages(Qgis.MessageLevel.Success) == []
+    assert [item for item in bar.items() if item.level() == Qgis.MessageLevel.Success] == []
     # Read back from the ledger: the list and the page show the verdict as stored, once.
     (stored,) = shared.verdict_history(spot_id)
     assert (stored.kind, stored.verifier) == ("超占用地", "李工")

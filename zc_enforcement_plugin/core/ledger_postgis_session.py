@@ -351,10 +351,6 @@ class PostGISSession(SqlLedger):
             (self.schema, ls.T_META, self.schema),
         )
         login, exists, usable, has_meta = cursor.fetchone()
-        ask = (
-            f"请管理员为登录 {login} 运行 ledger_postgis.install / ask the administrator to run "
-            f"ledger_postgis.install for the login {login!r}"
-        )
         if not exists:
             return (
                 f"数据库中没有台帐模式 {self.schema}，请检查台帐引用（postgis://连接名/模式）或请管理员"
@@ -364,10 +360,13 @@ class PostGISSession(SqlLedger):
             )
         if not usable:
             return (
+                # What to ask for, in each half: a "中文 / English" pair put in the Chinese
+                # half left its English in what a Chinese QGIS shows.
                 f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
-                f"{ROLE_BRIGADE}）/ the login {login!r} has no rights on the ledger schema "
-                f"{self.schema!r} (not a member of {ROLE_OFFICE} or {ROLE_BRIGADE}): {ask}"
-                + self._default_login_note()
+                f"{ROLE_BRIGADE}），请管理员为登录 {login} 运行 ledger_postgis.install / the "
+                f"login {login!r} has no rights on the ledger schema {self.schema!r} (not a "
+                f"member of {ROLE_OFFICE} or {ROLE_BRIGADE}): ask the administrator to run "
+                f"ledger_postgis.install for the login {login!r}" + self._default_login_note()
             )
         if not has_meta:
             return (

@@ -163,16 +163,18 @@ def resolve_case_opening(
         spot = store.spot(spot_id)
         verdict = store.current_verdict(spot_id)
         if verdict is None or verdict.category != ls.VERDICT_ILLEGAL:
-            now = (
-                "尚未判定 / it has no verdict yet"
-                if verdict is None
-                else f"当前判定为“{verdict.category}”（{verdict.kind or ''}）/ its current "
-                f"verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
-            )
+            # Each half says the verdict in its own language: a "中文 / English" pair inside
+            # the Chinese half left its English in what a Chinese QGIS shows.
+            if verdict is None:
+                now_zh, now_en = "尚未判定", "it has no verdict yet"
+            else:
+                now_zh = f"当前判定为“{verdict.category}”（{verdict.kind or ''}）"
+                now_en = f"its current verdict is {ls.CATEGORY_LABELS_EN[verdict.category]}"
             raise CaseError(
-                f"图斑 {spot.number} 未判定为违法，不能立案：{now}；只有当前判定为"
+                f"图斑 {spot.number} 未判定为违法，不能立案：{now_zh}；只有当前判定为"
                 f"“{ls.VERDICT_ILLEGAL}”的图斑才能开启案件 / spot {spot.number} is not "
-                "judged illegal: only a spot whose current verdict is illegal opens a case"
+                f"judged illegal and cannot open a case: {now_en}; only a spot whose current "
+                "verdict is illegal opens a case"
             )
         existing = store.cases(CaseFilter(spot_id=spot_id))
         if existing:

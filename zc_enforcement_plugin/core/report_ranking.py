@@ -11,6 +11,7 @@ from . import clock
 from . import ledger_schema as ls
 from .areas import shown_mu
 from .cases import ORIGIN_PATROL
+from .dates import parse_date
 from .domain import (
     AREA_DECIMALS,
 )
@@ -456,12 +457,36 @@ def monthly_ranking(
     weights, source = _weights(ledger)
     due = monthly_due_date(period)
     common_warnings(context, period)
+    if not _work_recorded_in(context, period):
+        # Every office then ranks alike (each 0.00 for its patrols, 1st), which reads as a
+        # month's result: a wrong month typed, or the wrong ledger, went unnoticed.
+        context.warn(
+            f"台帐中没有日期在 {period.label} 的图斑判定、案件步骤或巡查记录，各所的得分和排名"
+            f"不反映该月的工作：请检查月份和台帐 / the ledger records no verdict, case step or "
+            f"patrol dated in {period.label}: the scores and ranks say nothing of that month's "
+            "work; check the month and the ledger"
+        )
     figures = _office_figures(context, period, part_of(step, READ_SHARE, 1.0))
     ranked = rank_offices(figures.values(), weights)
     total = _total(ranked)
     total.score = score(total.components(), weights)
     return RankingReport(
         period, as_of, weights, source, ranked, total, due, warnings=context.warnings
+    )
+
+
+def _work_recorded_in(context: ReportContext, period: Period) -> bool:
+    """Whether the ledger records a verdict, a case step or a patrol dated in ``period``."""
+    return (
+        any(
+            period.contains(parse_date(verdict.verified_on, strict=False))
+            for spot in context.spots
+            for verdict in spot.history
+        )
+        or any(
+            period.contains(step.date) for record, _ in context.cases for step in record.case.events
+        )
+        or any(period.contains(patrol.date) for patrol in context.patrols)
     )
 
 

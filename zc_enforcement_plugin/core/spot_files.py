@@ -168,12 +168,13 @@ def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | Non
         return None  # not a DBF that can be read: the reader says so
     if guessed is None:
         return None
-    doubt = ""
-    if failures:
-        doubt = f"（{failures} 个字段仍无法解码 / {failures} fields still do not decode）"
+    # Each half says the doubt in its own language: a "中文 / English" pair inside the
+    # Chinese half left its English in what a Chinese QGIS shows.
+    doubt_zh = f"（{failures} 个字段仍无法解码）" if failures else ""
+    doubt_en = f" ({failures} fields still do not decode)" if failures else ""
     return guessed, (
-        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt} / {dbf} has no "
-        f".cpg file: attribute encoding guessed as {guessed}"
+        f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt_zh} / {dbf} has no "
+        f".cpg file: attribute encoding guessed as {guessed}{doubt_en}"
     )
 
 
@@ -332,23 +333,27 @@ def _refuse_misfits(records: list[SpotRecord], crs: CRS, path: Path) -> None:
     misfit = reproject.misfits(geoms, crs)
     if not len(misfit):
         return
-    named = "、".join(_spot_name(records[i]) for i in misfit[:5])
+    # Each half names the spots in its own language (see _spot_name).
+    named_zh = "、".join(_spot_name(records[i], "要素", "（{}）") for i in misfit[:5])
+    named_en = ", ".join(_spot_name(records[i], "feature", " ({})") for i in misfit[:5])
     x, y = shapely.bounds(geoms[misfit[0]])[:2]
     raise SpotFileError(
         f"{path} 中有 {len(misfit)} 个图斑的坐标与文件的坐标系 {crs.name} 不符（经纬度却标为投影"
-        f"坐标系，或缺少、写错带号？），如 {named}，第一个位于 x={x:.4f}, y={y:.4f}：请设置正确的"
-        f"坐标系后再导入，台帐未作改动 / {len(misfit)} spots of {path} do not fit its CRS "
+        f"坐标系，或缺少、写错带号？），如 {named_zh}，第一个位于 x={x:.4f}, y={y:.4f}：请设置正确"
+        f"的坐标系后再导入，台帐未作改动 / {len(misfit)} spots of {path} do not fit its CRS "
         f"{crs.name} (longitude and latitude under a projected CRS, or a missing or wrong zone "
-        f"prefix?), e.g. {named}, the first at x={x:.4f}, y={y:.4f}: set the file's right CRS "
-        "and import again; the ledger is unchanged"
+        f"prefix?), e.g. {named_en}, the first at x={x:.4f}, y={y:.4f}: set the file's right "
+        "CRS and import again; the ledger is unchanged"
     )
 
 
-def _spot_name(record: SpotRecord) -> str:
-    """A spot as a report names it: its number and feature, or the feature alone."""
-    feature = f"要素 / feature {record.source_index}"
+def _spot_name(record: SpotRecord, feature_word: str, bracket: str) -> str:
+    """A spot as a report names it in one language: its number and feature (the feature in
+    ``bracket``), or the feature alone. One language a call: a "要素 / feature" pair put in
+    the Chinese half of a message left its English in what a Chinese QGIS shows."""
+    feature = f"{feature_word} {record.source_index}"
     number = "" if record.number is None else str(record.number).strip()
-    return f"{number}（{feature}）" if number else feature
+    return f"{number}{bracket.format(feature)}" if number else feature
 
 
 def _to_ledger_crs(records: list[SpotRecord], source_crs: CRS, path: Path) -> None:

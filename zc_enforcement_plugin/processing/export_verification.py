@@ -261,6 +261,9 @@ class ExportVerification(EnforcementAlgorithm):
                     # Its spot goes out without its verdict: say so.
                     for message in store.unreadable_verdicts:
                         feedback.pushWarning(message)
+                    sheet_rows = [row for row in rows if row.verified] if verified_only else rows
+                    if with_pdf and sheet_rows:
+                        self._say_sheets_to_make(sheet_rows, feedback)
                     # Before anything is written: what the Shapefile in the chosen encoding
                     # would write wrongly (a character it cannot hold, a spot number cut) stops
                     # here.
@@ -328,7 +331,6 @@ class ExportVerification(EnforcementAlgorithm):
 
                     pdf = ""
                     pdf_path = staging / SHEETS_NAME
-                    sheet_rows = [row for row in rows if row.verified] if verified_only else rows
                     if with_pdf and not sheet_rows:
                         feedback.pushWarning(
                             tr(
@@ -423,6 +425,29 @@ class ExportVerification(EnforcementAlgorithm):
         )
 
     # --- the PDF sheets ------------------------------------------------------------------------
+    def _say_sheets_to_make(self, sheet_rows, feedback) -> None:
+        """Say, before the long work, how many sheets (PDF pages) the export makes and, when
+        most are of spots not yet verified (blank field forms), how to make only the verified
+        spots' sheets: a batch mostly unverified took minutes printing pages nobody asked
+        for, and the log said so only once it was printing them. The default stays."""
+        unverified = sum(1 for row in sheet_rows if not row.verified)
+        feedback.pushInfo(
+            tr(
+                "{count} verification sheets (PDF pages) will be made, {unverified} of them "
+                "for spots not yet verified."
+            ).format(count=len(sheet_rows), unverified=unverified)
+        )
+        if unverified * 2 > len(sheet_rows):
+            choice = self.parameterDefinition(self.SHEETS_FOR)
+            feedback.pushInfo(
+                tr(
+                    "To make the verified spots' sheets only, set “{parameter}” to “{option}”."
+                ).format(
+                    parameter=choice.description(),
+                    option=choice.options()[self.SHEETS_FOR_VERIFIED],
+                )
+            )
+
     def _export_sheets(self, rows, evidence_dir, after, before, pdf_path, feedback) -> None:
         if not LAYOUT_TEMPLATE.is_file():
             raise fail(tr("The layout template {path} is missing.").format(path=LAYOUT_TEMPLATE))

@@ -26,6 +26,7 @@ from qgis.core import (
 from qgis.gui import (
     QgsDockWidget,
     QgsFileWidget,
+    QgsMessageBarItem,
     QgsPanelWidget,
     QgsPanelWidgetStack,
     QgsRubberBand,
@@ -159,6 +160,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         self.highlight = None
         self.piece_bands: list[QgsRubberBand] = []  # what the current spot hits, on the map
         self._asking = False  # a "create a new ledger?" question is showing
+        # The message bar's "verdict saved" notice, replaced by the next save's.
+        self._saved_notice: QgsMessageBarItem | None = None
         # The project's ledger that could not be opened (a missing file), resolved: saved back
         # with the project, so it does not lose or change its reference.
         self._unopened_ledger = ""
@@ -504,7 +507,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
     def _ledger_path_typed(self) -> None:
         if sip.isdeleted(self):  # the field finishes editing as the dock is torn down
             return
-        self.choose_ledger(self.ledger_file.filePath())
+        if self.choose_ledger(self.ledger_file.filePath()) and not sip.isdeleted(self):
+            # Opened: the review keys act on it at once, as after a page on top closes. Left
+            # in the field, N and → were typed into the path. Not opened (declined, failed):
+            # the path stays the user's to correct.
+            self.home.setFocus()
 
     def _ledger_path_changed(self, path: str) -> None:
         if self.ledger_file.lineEdit().hasFocus():
@@ -909,7 +916,12 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         said = with_english(verdict.category, ls.CATEGORY_LABELS_EN[verdict.category])
         if verdict.kind:
             said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
-        self.iface.messageBar().pushMessage(
+        bar = self.iface.messageBar()
+        # One notice, of the last save: a technician saving every few seconds piled up a
+        # minute of notices naming spots long judged, and the newest was below the fold.
+        if self._saved_notice is not None and not sip.isdeleted(self._saved_notice):
+            bar.popWidget(self._saved_notice)
+        self._saved_notice = QgsMessageBarItem(
             tr("Spot verification"),
             bar_html(
                 tr("Verdict for spot {number} saved: {verdict}").format(
@@ -919,6 +931,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             Qgis.MessageLevel.Success,
             SAVED_NOTICE_SECONDS,
         )
+        bar.pushItem(self._saved_notice)
 
     # --- cases -----------------------------------------------------------------------------------
     def _case_html(self, page: ledger.SpotPage) -> str:
@@ -1061,12 +1074,34 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         if QgsApplication.processingRegistry().algorithmById(algorithm) is None:
             self._warn(tr("Algorithm {id} is not available.").format(id=algorithm))
             return
-        from processing import execAlgorithmDialog
+        from processing import createAlgorithmDialog
 
         parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
-        execAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
-        if after is not None:
-            after()
+        try:
+            dialog = createAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
+            if dialog is not None:
+                self._exec_algorithm_dialog(dialog)
+        finally:  # an import's batch is listed however its dialog ended
+            if after is not None and not sip.isdeleted(self):
+                after()
+
+    def _exec_algorithm_dialog(self, dialog) -> None:
+        """Show an algorithm's dialog until it is closed, then put the map tool back (a
+        parameter picked on the map changes it). QGIS 3.22 deletes a dialog whose run has
+        finished as it closes: processing.execAlgorithmDialog then read the results of the
+        deleted dialog and raised, so the message bar said "wrapped C/C++ object … has been
+        deleted" and the import's batch was not listed. Nothing is read from it here."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        tool = canvas.mapTool() if canvas is not None else None
+        dialog.show()
+        dialog.exec_()
+        if canvas is not None and tool is not None and canvas.mapTool() != tool:
+            with contextlib.suppress(RuntimeError, AttributeError):  # the dialog's, gone
+                canvas.mapTool().reset()
+            canvas.setMapTool(tool)
+        if not sip.isdeleted(dialog):
+            dialog.close()  # closed with Esc it is only hidden: destroyed, as QGIS's own are
+            dialog.deleteLater()
 
     @reported
     def refresh_ledger(self) -> None:

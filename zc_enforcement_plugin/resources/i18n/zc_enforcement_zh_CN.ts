@@ -790,6 +790,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{count} verification sheets (PDF pages) will be made, {unverified} of them for spots not yet verified.</source>
+      <translation>将制作 {count} 张核查表（PDF 页），其中 {unverified} 张为尚未核查的图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template has no picture item {id}.</source>
       <translation>版式模板中没有图片项 {id}。</translation>
     </message>
@@ -837,6 +842,11 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>{count} spots exported ({verified} verified), {files} evidence files, Shapefile in {encoding}.</source>
       <translation>已导出 {count} 个图斑（已核查 {verified} 个），证据文件 {files} 个，Shapefile 编码 {encoding}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>To make the verified spots' sheets only, set “{parameter}” to “{option}”.</source>
+      <translation>如只需已核查图斑的核查表，请将“{parameter}”设为“{option}”。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
