@@ -1223,28 +1223,44 @@ def _unchecked_rows(cursor) -> list[str]:
     return problems
 
 
+def _aliases_read(cursor) -> str:
+    """The WITH clause naming office_aliases for install's reports: zc_office_aliases() read
+    once (version 12), or no alias at all on a server brought to an older version (the tests'
+    older plugins)."""
+    cursor.execute("SELECT to_regprocedure(%s)", (f"{OFFICE_ALIASES}()",))
+    if cursor.fetchone()[0] is None:
+        aliases = "SELECT NULL::text AS old_name, NULL::text AS current_name WHERE false"
+    else:
+        aliases = f"SELECT a.old_name, a.current_name FROM {OFFICE_ALIASES}() a"
+    return f"WITH office_aliases AS ({aliases}) "
+
+
+def _office_now(name: str) -> str:
+    """SQL, under _aliases_read: the name the office ``name`` (an SQL expression) goes by now,
+    its alias's current name or itself. Two names of one office compared so are equal, as the
+    policies (zc_my_office_names) and the reports take them, whichever side is the old one."""
+    return (
+        f"coalesce((SELECT a.current_name FROM office_aliases a WHERE a.old_name = {name}), {name})"
+    )
+
+
 def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
     """The cases recorded before version 9 in an office's name that is not their own: a town
     the office map gives to another office, or a patrol of another office. Kept (append-only),
     and counted against the office named in its monthly ranking until the brigade sees to them;
     a spot delivered again to another office is not one (its town's office opened it), nor a
-    case under an office's old name aliased to the name the office map gives it (version 12):
-    the office sees it, and the reports count it, as its own."""
-    office = f"c.{ls.C_OFFICE}"
-    cursor.execute("SELECT to_regprocedure(%s)", (f"{OFFICE_ALIASES}()",))
-    if cursor.fetchone()[0] is not None:  # else a server brought to an older version
-        office = (
-            f"coalesce((SELECT a.current_name FROM {OFFICE_ALIASES}() a "
-            f"WHERE a.old_name = c.{ls.C_OFFICE}), c.{ls.C_OFFICE})"
-        )
+    case whose office, town's office or patrol's office is the same office under its other name
+    (an alias, version 12), whichever name the office map gives the login yet: the office sees
+    it, and the reports count it, as its own."""
+    office = _office_now(f"c.{ls.C_OFFICE}")
     cursor.execute(
-        f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, p.{ls.C_OFFICE} "
-        f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
+        _aliases_read(cursor) + f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, "
+        f"p.{ls.C_OFFICE} FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
         f"ON p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID} WHERE c.{ls.C_OFFICE} IS NOT NULL AND ("
         f"(c.{ls.C_TOWN} IN (SELECT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}) AND NOT EXISTS (SELECT 1 "
         f"FROM {T_OFFICE_TOWNS} m WHERE m.{ls.C_TOWN} = c.{ls.C_TOWN} "
-        f"AND m.{ls.C_OFFICE} = {office})) "
-        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND p.{ls.C_OFFICE} <> c.{ls.C_OFFICE})) "
+        f"AND {_office_now(f'm.{ls.C_OFFICE}')} = {office})) "
+        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND {_office_now(f'p.{ls.C_OFFICE}')} <> {office})) "
         f"ORDER BY c.{ls.C_ID}"
     )
     return [
@@ -1263,14 +1279,29 @@ def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
 def _cases_away_from_origin(cursor, named: set[int]) -> list[str]:
     """The cases stored before version 10 at an office or town that is not their origin
     spot's or patrol's (zc_case_misfit, the rule version 10's guard holds every new row to),
-    except those _cases_in_another_name already named. Kept (append-only), named at every
-    install for the brigade, as a stored row breaking any later check is."""
+    except those _cases_in_another_name already named, and those at their origin's office
+    under its other name (an alias, version 12), the town otherwise as the rule has it. Kept
+    (append-only), named at every install for the brigade, as a stored row breaking any later
+    check is. The guard itself still wants the origin's name as written: the plugin opens a
+    case so (resolve_case_opening)."""
     cursor.execute("SELECT to_regprocedure(%s)", (f"{CASE_MISFIT}({ls.T_CASES})",))
     if cursor.fetchone()[0] is None:
         return []  # a server brought to an older version (the tests' older plugins)
+    origin = (
+        f"CASE WHEN c.{ls.C_ORIGIN} = 'spot' THEN (SELECT s.\"{OFFICE_NAME}\" FROM "
+        f"{ls.T_SPOTS} s WHERE s.{ls.C_FID} = c.{ls.C_SPOT_ID}) ELSE (SELECT p.{ls.C_OFFICE} "
+        f"FROM {ls.T_PATROLS} p WHERE p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID}) END"
+    )
+    # The row as it would read with its origin's name, where both name one office; the message
+    # is still the stored row's.
+    as_origin = (
+        f"CASE WHEN {_office_now('o.office')} = {_office_now(f'c.{ls.C_OFFICE}')} "
+        f"THEN jsonb_populate_record(c, jsonb_build_object('{ls.C_OFFICE}', o.office)) ELSE c END"
+    )
     cursor.execute(
-        f"SELECT c.{ls.C_ID}, m[1], m[2] FROM {ls.T_CASES} c, "
-        f"LATERAL {CASE_MISFIT}(c) m WHERE m IS NOT NULL ORDER BY c.{ls.C_ID}"
+        _aliases_read(cursor) + f"SELECT c.{ls.C_ID}, m[1], m[2] FROM {ls.T_CASES} c, "
+        f"LATERAL {CASE_MISFIT}(c) m, LATERAL (SELECT {origin}) o (office) "
+        f"WHERE m IS NOT NULL AND {CASE_MISFIT}({as_origin}) IS NOT NULL ORDER BY c.{ls.C_ID}"
     )
     return [
         f"案件 {case} {zh}：已保留原样（只增不删），新记录均受此检查，请执法监察大队核查 / case "
