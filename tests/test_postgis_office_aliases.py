@@ -312,7 +312,7 @@ def test_upgrading_a_schema_10_ledger_keeps_every_row_and_shows_the_office_its_p
             cursor.execute(
                 f"SELECT value FROM {ls.T_META} WHERE key = %s", (lps.META_POSTGIS_VERSION,)
             )
-            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "13"
+            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "14"
     finally:
         conn.close()
     with open_store(pg_database, name, LUOCUN_ROLE, tmp_path) as luocun:

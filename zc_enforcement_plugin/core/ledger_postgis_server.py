@@ -918,10 +918,21 @@ MY_OFFICE_NAMES = "zc_my_office_names"
 
 def python_blank_sql(expression: str) -> str:
     """SQL true where ``expression`` (text) is empty or all whitespace as Python's str.strip
-    finds it: btrim strips ASCII spaces alone, so a name of an ideographic space (U+3000,
-    typed in a Chinese input method), a tab or a no-break space passed it on the server while
-    the plugin refused the setting. The class is listed from Python itself (str.isspace, what
-    strip strips), each character a regex escape, when the migration is made, not at import."""
+    finds it, in a database of any server encoding: the text's UTF-8 bytes, as hex, are
+    matched against the UTF-8 of each character str.isspace finds (listed from Python itself
+    when the migration is made, not at import). UTF-8 is prefix-free and each alternative a
+    whole character's bytes, so a match splits the text at its characters only. Version 13's
+    \\uXXXX regex escapes name characters by the database's own codes: in EUC_CN an ideographic
+    space (U+3000, typed in a Chinese input method) was not one of them, and such a name passed
+    on the server while the plugin refused the setting."""
+    spaces = "|".join(
+        chr(code).encode("utf-8").hex() for code in range(sys.maxunicode + 1) if chr(code).isspace()
+    )
+    return f"encode(convert_to({expression}, 'UTF8'), 'hex') ~ '^({spaces})*$'"
+
+
+def _python_blank_in_utf8_sql(expression: str) -> str:
+    """python_blank_sql as version 13 shipped it: right in a UTF8 database only (see there)."""
     spaces = "".join(f"\\u{code:04x}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
     return f"({expression}) ~ '^[{spaces}]*$'"
 
@@ -1038,7 +1049,15 @@ def _migration_13(schema: str) -> list[str]:
     or new name of an ideographic space, a tab or a no-break space, which office_aliases_from
     refuses, passed on the server, and the policies applied its other aliases, widening what
     a login saw by a setting the plugin calls wrong. Replaced in place (same name and columns):
-    zc_my_office_names() and the policies reading it are left as they are; no row changes."""
+    zc_my_office_names() and the policies reading it are left as they are; no row changes.
+    As shipped: right in a UTF8 database only (version 14)."""
+    return [f"CREATE OR REPLACE {_office_aliases_sql(schema, _python_blank_in_utf8_sql)}"]
+
+
+def _migration_14(schema: str) -> list[str]:
+    """Version 14: zc_office_aliases() finds a name blank as the plugin does in a database of
+    any server encoding (python_blank_sql): version 13's did so in UTF8 alone, and in EUC_CN
+    still took a name of an ideographic space. Replaced in place as 13 did; no row changes."""
     return [f"CREATE OR REPLACE {_office_aliases_sql(schema, python_blank_sql)}"]
 
 
@@ -1056,6 +1075,7 @@ PG_MIGRATIONS = (
     _migration_11,
     _migration_12,
     _migration_13,
+    _migration_14,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -1129,6 +1149,26 @@ def _check_may_install(cursor) -> None:
         f"role {who!r} may not install the shared ledger (it lacks {', '.join(lacking)}): "
         "nothing was changed. Run ledger_postgis.install as a superuser, or as a role with "
         f"CREATEROLE that owns the database {database!r}"
+    )
+
+
+def _check_server_encoding(cursor) -> None:
+    """Refuse, in words, a database in SQL_ASCII, before anything is changed: it keeps any
+    client's bytes as they come and converts none, so the server cannot read the ledger's
+    Chinese names as characters, and the client takes its own encoding to be ASCII (install's
+    first Chinese text was psycopg2's bare UnicodeEncodeError). Every other server encoding
+    holds them (python_blank_sql reads its names whatever the encoding)."""
+    cursor.execute("SELECT current_setting('server_encoding'), current_database()")
+    encoding, database = cursor.fetchone()
+    if encoding != "SQL_ASCII":
+        return
+    raise LedgerError(
+        f"数据库 {database} 的服务器编码为 SQL_ASCII，不能保存台帐的中文名称，未做任何更改；请新建"
+        f"UTF8 编码的数据库（CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0）后在其中运行 "
+        f"ledger_postgis.install / the database {database!r} has the server encoding "
+        "SQL_ASCII, which cannot hold the ledger's Chinese names: nothing was changed. Create a "
+        "database in UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and run "
+        "ledger_postgis.install in it"
     )
 
 
@@ -1399,6 +1439,7 @@ def install(
     try:
         with conn.cursor() as cursor:
             _check_may_install(cursor)
+            _check_server_encoding(cursor)
             # A migration waits for every session inside a transaction on a ledger table, and
             # every save after it queues behind it: bounded, then refused naming who holds them.
             # Named for as long as it runs, so that a save it holds up says who it is.
