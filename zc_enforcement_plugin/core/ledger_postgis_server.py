@@ -1508,8 +1508,10 @@ def install(
                 cursor.execute(statement)
             # Indexes only, no rows changed and no schema version: a server without them (not
             # installed again since) is looked up the same, by a scan.
-            for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE):
+            for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE, keyed=True):
                 cursor.execute(statement)
+            # Installs before made it partial, which row security kept the planner from.
+            cursor.execute(f"DROP INDEX IF EXISTS {ls.SPOTS_NUMBER_SPELLED_OTHERWISE}")
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, utc_now())
