@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             # without them the planner takes the spelled-otherwise numbers for most of the table.
             _as_owner(database, [f'ANALYZE "{schema}".{ls.T_SPOTS}'])
             report(f"PostGIS, {SPOTS} spots", look_up(store, numbers, runs, True))
-        indexes = (ls.SPOTS_NUMBER_UNZEROED, ls.SPOTS_NUMBER_SPELLED_OTHERWISE)
+        indexes = (ls.SPOTS_NUMBER_UNZEROED, ls.SPOTS_NUMBER_SPELLED_OTHERWISE_KEYED)
         _as_owner(database, [f'DROP INDEX "{schema}".{name}' for name in indexes])
         with lp.PostGISLedger(srv.params(BRIGADE, database), schema=schema) as store:
             results = look_up(store, numbers, runs, True)

@@ -312,7 +312,7 @@ def test_upgrading_a_schema_10_ledger_keeps_every_row_and_shows_the_office_its_p
             cursor.execute(
                 f"SELECT value FROM {ls.T_META} WHERE key = %s", (lps.META_POSTGIS_VERSION,)
             )
-            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "13"
+            assert cursor.fetchone()[0] == str(lps.PG_SCHEMA_VERSION) == "14"
     finally:
         conn.close()
     with open_store(pg_database, name, LUOCUN_ROLE, tmp_path) as luocun:
@@ -337,3 +337,66 @@ def test_an_office_cannot_store_aliases_for_itself(pg_database, schema, tmp_path
         with pytest.raises(LedgerError):
             taihe.set_setting(ls.SETTING_OFFICE_ALIASES, {LUOCUN: TAIHE})
         assert {p.id for p in taihe.patrols()} == {TAIHE_PATROL}
+
+
+def _case_by_hand(conn, origin: str, of: str, office: str, town: str | None) -> int:
+    """A case row typed by hand, as a server before version 9 let any login record it."""
+    column = "spot_id" if origin == ORIGIN_SPOT else "patrol_id"
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ls.T_CASES} (origin, {column}, office, town, opened_at, recorded_at) "
+            "VALUES (%s, %s, %s, %s, '2026-03-05', 'now') RETURNING id",
+            (origin, of, office, town),
+        )
+        return cursor.fetchone()[0]
+
+
+def test_install_names_no_case_whose_origin_is_the_same_office_under_its_other_name(
+    pg_database, tmp_path
+):
+    """Before version 9 a case could be recorded under one name of 罗村's office and its patrol
+    or spot under the other (the office renamed between the two, or a case typed by hand). With
+    the alias stored they are one office: install named them as recorded in another office's
+    name, or away from their origin, for the brigade to check. A case of 太河's patrol in 罗村's
+    name is still named; nothing is changed."""
+    name = f"t_{uuid.uuid4().hex[:10]}"
+    admin = srv.connect(dbname=pg_database)
+    try:
+        with server_side_of_version(8):
+            assert lp.install(admin, srv.demo_offices(), [BRIGADE], schema=name) == []
+            with open_store(pg_database, name, tmp_path=tmp_path) as brigade:
+                fill(brigade, tmp_path)
+                unjudged = next(s.id for s in brigade.spots() if s.number == UNJUDGED)
+                brigade.set_setting(ls.SETTING_OFFICE_ALIASES, {LUOCUN: NEW})
+    finally:
+        admin.close()
+    conn = raw(pg_database, name, BRIGADE)
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {ls.T_PATROLS} (patrol_number, office, date, staff, recorded_at) "
+                f"VALUES ('XC-2026-0101', '{NEW}', '2026-03-05', '[\"张三\"]', 'now')"
+            )
+        aliased = [
+            _case_by_hand(conn, ORIGIN_PATROL, LUOCUN_PATROL, NEW, None),  # old name's patrol
+            _case_by_hand(conn, ORIGIN_PATROL, "XC-2026-0101", LUOCUN, None),  # new name's
+            _case_by_hand(conn, ORIGIN_SPOT, str(unjudged), NEW, LUOCUN_TOWNS[0]),  # SMC old
+        ]
+        foreign = _case_by_hand(conn, ORIGIN_PATROL, TAIHE_PATROL, NEW, None)
+    finally:
+        conn.close()
+    # The alias stored before the login is given the new name, and after.
+    for offices in (srv.demo_offices(), {LUOCUN_ROLE: (NEW, list(LUOCUN_TOWNS))}):
+        said = _install(pg_database, name, offices)
+        assert len(said) == 1, said
+        assert f"case {foreign} is recorded in the name of {NEW}" in said[0]
+        assert not [line for line in said if any(f"case {case} " in line for case in aliased)]
+    conn = raw(pg_database, name, BRIGADE)
+    try:
+        with conn.cursor() as cursor:  # kept as recorded
+            cursor.execute(
+                f"SELECT office FROM {ls.T_CASES} WHERE id = ANY(%s) ORDER BY id", (aliased,)
+            )
+            assert [row[0] for row in cursor.fetchall()] == [NEW, LUOCUN, NEW]
+    finally:
+        conn.close()

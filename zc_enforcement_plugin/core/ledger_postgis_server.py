@@ -918,10 +918,21 @@ MY_OFFICE_NAMES = "zc_my_office_names"
 
 def python_blank_sql(expression: str) -> str:
     """SQL true where ``expression`` (text) is empty or all whitespace as Python's str.strip
-    finds it: btrim strips ASCII spaces alone, so a name of an ideographic space (U+3000,
-    typed in a Chinese input method), a tab or a no-break space passed it on the server while
-    the plugin refused the setting. The class is listed from Python itself (str.isspace, what
-    strip strips), each character a regex escape, when the migration is made, not at import."""
+    finds it, in a database of any server encoding: the text's UTF-8 bytes, as hex, are
+    matched against the UTF-8 of each character str.isspace finds (listed from Python itself
+    when the migration is made, not at import). UTF-8 is prefix-free and each alternative a
+    whole character's bytes, so a match splits the text at its characters only. Version 13's
+    \\uXXXX regex escapes name characters by the database's own codes: in EUC_CN an ideographic
+    space (U+3000, typed in a Chinese input method) was not one of them, and such a name passed
+    on the server while the plugin refused the setting."""
+    spaces = "|".join(
+        chr(code).encode("utf-8").hex() for code in range(sys.maxunicode + 1) if chr(code).isspace()
+    )
+    return f"encode(convert_to({expression}, 'UTF8'), 'hex') ~ '^({spaces})*$'"
+
+
+def _python_blank_in_utf8_sql(expression: str) -> str:
+    """python_blank_sql as version 13 shipped it: right in a UTF8 database only (see there)."""
     spaces = "".join(f"\\u{code:04x}" for code in range(sys.maxunicode + 1) if chr(code).isspace())
     return f"({expression}) ~ '^[{spaces}]*$'"
 
@@ -1038,7 +1049,15 @@ def _migration_13(schema: str) -> list[str]:
     or new name of an ideographic space, a tab or a no-break space, which office_aliases_from
     refuses, passed on the server, and the policies applied its other aliases, widening what
     a login saw by a setting the plugin calls wrong. Replaced in place (same name and columns):
-    zc_my_office_names() and the policies reading it are left as they are; no row changes."""
+    zc_my_office_names() and the policies reading it are left as they are; no row changes.
+    As shipped: right in a UTF8 database only (version 14)."""
+    return [f"CREATE OR REPLACE {_office_aliases_sql(schema, _python_blank_in_utf8_sql)}"]
+
+
+def _migration_14(schema: str) -> list[str]:
+    """Version 14: zc_office_aliases() finds a name blank as the plugin does in a database of
+    any server encoding (python_blank_sql): version 13's did so in UTF8 alone, and in EUC_CN
+    still took a name of an ideographic space. Replaced in place as 13 did; no row changes."""
     return [f"CREATE OR REPLACE {_office_aliases_sql(schema, python_blank_sql)}"]
 
 
@@ -1056,6 +1075,7 @@ PG_MIGRATIONS = (
     _migration_11,
     _migration_12,
     _migration_13,
+    _migration_14,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 
@@ -1129,6 +1149,26 @@ def _check_may_install(cursor) -> None:
         f"role {who!r} may not install the shared ledger (it lacks {', '.join(lacking)}): "
         "nothing was changed. Run ledger_postgis.install as a superuser, or as a role with "
         f"CREATEROLE that owns the database {database!r}"
+    )
+
+
+def _check_server_encoding(cursor) -> None:
+    """Refuse, in words, a database in SQL_ASCII, before anything is changed: it keeps any
+    client's bytes as they come and converts none, so the server cannot read the ledger's
+    Chinese names as characters, and the client takes its own encoding to be ASCII (install's
+    first Chinese text was psycopg2's bare UnicodeEncodeError). Every other server encoding
+    holds them (python_blank_sql reads its names whatever the encoding)."""
+    cursor.execute("SELECT current_setting('server_encoding'), current_database()")
+    encoding, database = cursor.fetchone()
+    if encoding != "SQL_ASCII":
+        return
+    raise LedgerError(
+        f"数据库 {database} 的服务器编码为 SQL_ASCII，不能保存台帐的中文名称，未做任何更改；请新建"
+        f"UTF8 编码的数据库（CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0）后在其中运行 "
+        f"ledger_postgis.install / the database {database!r} has the server encoding "
+        "SQL_ASCII, which cannot hold the ledger's Chinese names: nothing was changed. Create a "
+        "database in UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and run "
+        "ledger_postgis.install in it"
     )
 
 
@@ -1223,28 +1263,44 @@ def _unchecked_rows(cursor) -> list[str]:
     return problems
 
 
+def _aliases_read(cursor) -> str:
+    """The WITH clause naming office_aliases for install's reports: zc_office_aliases() read
+    once (version 12), or no alias at all on a server brought to an older version (the tests'
+    older plugins)."""
+    cursor.execute("SELECT to_regprocedure(%s)", (f"{OFFICE_ALIASES}()",))
+    if cursor.fetchone()[0] is None:
+        aliases = "SELECT NULL::text AS old_name, NULL::text AS current_name WHERE false"
+    else:
+        aliases = f"SELECT a.old_name, a.current_name FROM {OFFICE_ALIASES}() a"
+    return f"WITH office_aliases AS ({aliases}) "
+
+
+def _office_now(name: str) -> str:
+    """SQL, under _aliases_read: the name the office ``name`` (an SQL expression) goes by now,
+    its alias's current name or itself. Two names of one office compared so are equal, as the
+    policies (zc_my_office_names) and the reports take them, whichever side is the old one."""
+    return (
+        f"coalesce((SELECT a.current_name FROM office_aliases a WHERE a.old_name = {name}), {name})"
+    )
+
+
 def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
     """The cases recorded before version 9 in an office's name that is not their own: a town
     the office map gives to another office, or a patrol of another office. Kept (append-only),
     and counted against the office named in its monthly ranking until the brigade sees to them;
     a spot delivered again to another office is not one (its town's office opened it), nor a
-    case under an office's old name aliased to the name the office map gives it (version 12):
-    the office sees it, and the reports count it, as its own."""
-    office = f"c.{ls.C_OFFICE}"
-    cursor.execute("SELECT to_regprocedure(%s)", (f"{OFFICE_ALIASES}()",))
-    if cursor.fetchone()[0] is not None:  # else a server brought to an older version
-        office = (
-            f"coalesce((SELECT a.current_name FROM {OFFICE_ALIASES}() a "
-            f"WHERE a.old_name = c.{ls.C_OFFICE}), c.{ls.C_OFFICE})"
-        )
+    case whose office, town's office or patrol's office is the same office under its other name
+    (an alias, version 12), whichever name the office map gives the login yet: the office sees
+    it, and the reports count it, as its own."""
+    office = _office_now(f"c.{ls.C_OFFICE}")
     cursor.execute(
-        f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, p.{ls.C_OFFICE} "
-        f"FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
+        _aliases_read(cursor) + f"SELECT c.{ls.C_ID}, c.{ls.C_OFFICE}, c.{ls.C_TOWN}, "
+        f"p.{ls.C_OFFICE} FROM {ls.T_CASES} c LEFT JOIN {ls.T_PATROLS} p "
         f"ON p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID} WHERE c.{ls.C_OFFICE} IS NOT NULL AND ("
         f"(c.{ls.C_TOWN} IN (SELECT {ls.C_TOWN} FROM {T_OFFICE_TOWNS}) AND NOT EXISTS (SELECT 1 "
         f"FROM {T_OFFICE_TOWNS} m WHERE m.{ls.C_TOWN} = c.{ls.C_TOWN} "
-        f"AND m.{ls.C_OFFICE} = {office})) "
-        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND p.{ls.C_OFFICE} <> c.{ls.C_OFFICE})) "
+        f"AND {_office_now(f'm.{ls.C_OFFICE}')} = {office})) "
+        f"OR (c.{ls.C_ORIGIN} = 'patrol' AND {_office_now(f'p.{ls.C_OFFICE}')} <> {office})) "
         f"ORDER BY c.{ls.C_ID}"
     )
     return [
@@ -1263,14 +1319,29 @@ def _cases_in_another_name(cursor) -> list[tuple[int, str]]:
 def _cases_away_from_origin(cursor, named: set[int]) -> list[str]:
     """The cases stored before version 10 at an office or town that is not their origin
     spot's or patrol's (zc_case_misfit, the rule version 10's guard holds every new row to),
-    except those _cases_in_another_name already named. Kept (append-only), named at every
-    install for the brigade, as a stored row breaking any later check is."""
+    except those _cases_in_another_name already named, and those at their origin's office
+    under its other name (an alias, version 12), the town otherwise as the rule has it. Kept
+    (append-only), named at every install for the brigade, as a stored row breaking any later
+    check is. The guard itself still wants the origin's name as written: the plugin opens a
+    case so (resolve_case_opening)."""
     cursor.execute("SELECT to_regprocedure(%s)", (f"{CASE_MISFIT}({ls.T_CASES})",))
     if cursor.fetchone()[0] is None:
         return []  # a server brought to an older version (the tests' older plugins)
+    origin = (
+        f"CASE WHEN c.{ls.C_ORIGIN} = 'spot' THEN (SELECT s.\"{OFFICE_NAME}\" FROM "
+        f"{ls.T_SPOTS} s WHERE s.{ls.C_FID} = c.{ls.C_SPOT_ID}) ELSE (SELECT p.{ls.C_OFFICE} "
+        f"FROM {ls.T_PATROLS} p WHERE p.{ls.C_PATROL_NUMBER} = c.{ls.C_PATROL_ID}) END"
+    )
+    # The row as it would read with its origin's name, where both name one office; the message
+    # is still the stored row's.
+    as_origin = (
+        f"CASE WHEN {_office_now('o.office')} = {_office_now(f'c.{ls.C_OFFICE}')} "
+        f"THEN jsonb_populate_record(c, jsonb_build_object('{ls.C_OFFICE}', o.office)) ELSE c END"
+    )
     cursor.execute(
-        f"SELECT c.{ls.C_ID}, m[1], m[2] FROM {ls.T_CASES} c, "
-        f"LATERAL {CASE_MISFIT}(c) m WHERE m IS NOT NULL ORDER BY c.{ls.C_ID}"
+        _aliases_read(cursor) + f"SELECT c.{ls.C_ID}, m[1], m[2] FROM {ls.T_CASES} c, "
+        f"LATERAL {CASE_MISFIT}(c) m, LATERAL (SELECT {origin}) o (office) "
+        f"WHERE m IS NOT NULL AND {CASE_MISFIT}({as_origin}) IS NOT NULL ORDER BY c.{ls.C_ID}"
     )
     return [
         f"案件 {case} {zh}：已保留原样（只增不删），新记录均受此检查，请执法监察大队核查 / case "
@@ -1368,6 +1439,7 @@ def install(
     try:
         with conn.cursor() as cursor:
             _check_may_install(cursor)
+            _check_server_encoding(cursor)
             # A migration waits for every session inside a transaction on a ledger table, and
             # every save after it queues behind it: bounded, then refused naming who holds them.
             # Named for as long as it runs, so that a save it holds up says who it is.
@@ -1436,8 +1508,10 @@ def install(
                 cursor.execute(statement)
             # Indexes only, no rows changed and no schema version: a server without them (not
             # installed again since) is looked up the same, by a scan.
-            for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE):
+            for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE, keyed=True):
                 cursor.execute(statement)
+            # Installs before made it partial, which row security kept the planner from.
+            cursor.execute(f"DROP INDEX IF EXISTS {ls.SPOTS_NUMBER_SPELLED_OTHERWISE}")
             if version == 0:
                 _meta_upsert(cursor, ls.META_SCHEMA_VERSION, str(ls.SCHEMA_VERSION))
                 _meta_upsert(cursor, ls.META_CREATED_AT, utc_now())

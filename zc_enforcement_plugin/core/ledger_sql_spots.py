@@ -276,8 +276,8 @@ class SqlSpotsMixin:
         those are found by their numbers leading zeros aside; one spelled otherwise (full
         width, an invisible character, a space) is read whatever it is, few as they are.
         Both in one statement (per 500 numbers), through an index where the ledger has it
-        (ledger_schema.number_lookup_indexes; PostgreSQL may scan for the spelled otherwise, as
-        row security keeps its planner from the statistics of ~), and only the candidates cross
+        (ledger_schema.number_lookup_indexes; PostgreSQL's keyed by the spelled-otherwise test,
+        as row security keeps its planner from the statistics of ~), and only the candidates cross
         the network: an import into a shared ledger of 24,000 spots read every one of their
         numbers. Then ``columns`` of the matching spots by fid, a statement per chunk."""
         given: dict[str, list[str]] = {}
