@@ -46,7 +46,7 @@ def shared(pg_database, schema, tmp_path):
 
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project, shared, monkeypatch):
-    """The dock with ``shared`` open in it, the message bar emptied."""
+    """The dock with ``shared`` open in it, the message bar emptied (texts and items)."""
     from zc_enforcement_plugin import postgis_connection
     from zc_enforcement_plugin.ui.verification_dock import VerificationDock
 
@@ -55,7 +55,10 @@ def dock(qgis_iface, qgis_new_project, shared, monkeypatch):
     widget.show()
     monkeypatch.setattr(postgis_connection, "open_ledger_store", lambda *_a, **_k: shared)
     assert widget.open_ledger(f"postgis://test/{shared.schema}")
+    # pytest-qgis's bar is one for the whole run: its list of pushed texts is emptied by
+    # clear_messages, the items an earlier test's dock pushed in view only by clearWidgets.
     qgis_iface.messageBar().clear_messages()
+    qgis_iface.messageBar().clearWidgets()
     yield widget
     widget.stack.acceptAllPanels()
     widget.cleanup()
