@@ -591,6 +591,116 @@ def test_a_spot_outside_the_images_is_named_and_its_sheet_says_so(
     assert label_pixels(covered) == 0
 
 
+def image_variant(source: Path, target: Path, kind: str) -> Path:
+    """A copy of a demo image as offices are sent them: without its CRS, in geographic
+    CGCS2000 (EPSG:4490), of one band, or of 16 bits (the demo's are 8-bit RGB in EPSG:4527)."""
+    import numpy as np
+    import rasterio
+    from rasterio.warp import Resampling, calculate_default_transform, reproject
+
+    with rasterio.open(source) as image:
+        data, profile = image.read(), image.profile.copy()
+        if kind == "no CRS":
+            profile["crs"] = None
+        elif kind == "one band":
+            data, profile["count"] = data[:1], 1
+        elif kind == "16-bit":
+            data, profile["dtype"] = data.astype("uint16") * 200, "uint16"
+        elif kind == "EPSG:4490":
+            transform, width, height = calculate_default_transform(
+                image.crs, kind, image.width, image.height, *image.bounds
+            )
+            warped = np.zeros((image.count, height, width), dtype=data.dtype)
+            for band in range(image.count):
+                reproject(
+                    data[band],
+                    warped[band],
+                    src_transform=image.transform,
+                    src_crs=image.crs,
+                    dst_transform=transform,
+                    dst_crs=kind,
+                    resampling=Resampling.nearest,
+                )
+            data = warped
+            profile.update(crs=kind, transform=transform, width=width, height=height)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(target, "w", **profile) as copy_:
+        copy_.write(data)
+    return target
+
+
+def main_map_spread(pdf: str, page: int, folder: Path) -> float:
+    """How much the main map of a sheet varies in grey (0 for a blank white map): the middle
+    of the map, where the spot is, over the imagery or over nothing."""
+    from qgis.PyQt.QtGui import QColor, QImage
+
+    prefix = folder / f"map{page}"
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-f", str(page), "-l", str(page), "-png", pdf, str(prefix)],
+        check=True,
+    )
+    image = QImage(str(next(folder.glob(f"map{page}*.png"))))
+    scale = 50 / 25.4  # pixels per millimetre
+    greys = [
+        QColor(image.pixel(x, y)).lightness()
+        for y in range(round(55 * scale), round(110 * scale), 2)
+        for x in range(round(20 * scale), round(110 * scale), 2)
+    ]
+    mean = sum(greys) / len(greys)
+    return (sum((grey - mean) ** 2 for grey in greys) / len(greys)) ** 0.5
+
+
+@pytest.mark.parametrize("kind", ["one band", "16-bit", "EPSG:4490", "Chinese path"])
+def test_images_of_another_kind_or_crs_are_drawn_under_their_spots(
+    provider, field_ledger, demo, tmp_path, kind
+):
+    """Probed as bad input: a one-band or 16-bit image, one in geographic CGCS2000 and one in a
+    folder named in Chinese with spaces are drawn under their spots, with no coverage warning
+    (the reprojected image's extent is judged in the ledger's CRS)."""
+    folder = tmp_path / ("卫片 影像 2026" if kind == "Chinese path" else "images")
+    made = "copy" if kind == "Chinese path" else kind
+    after = image_variant(demo.after_image, folder / "后时相 影像.tif", made)
+    before = image_variant(demo.before_image, folder / "前时相 影像.tif", made)
+    feedback = warning_log()
+    result = run_export(
+        field_ledger,
+        tmp_path / "out",
+        feedback=feedback,
+        WITH_PDF=True,
+        AFTER_IMAGE=str(after),
+        BEFORE_IMAGE=str(before),
+    )
+    assert feedback.lines == []
+    assert "未覆盖" not in pdf_pages_text(result["PDF"])[0]
+    blank = run_export(field_ledger, tmp_path / "blank", WITH_PDF=True)
+    assert main_map_spread(result["PDF"], 1, tmp_path) > 3 * main_map_spread(
+        blank["PDF"], 1, tmp_path / "blank"
+    )
+
+
+@pytest.mark.parametrize("parameter", ["AFTER_IMAGE", "BEFORE_IMAGE"])
+def test_an_image_without_a_crs_is_refused_naming_it_before_anything_is_written(
+    provider, field_ledger, demo, tmp_path, parameter
+):
+    """Probed as bad input: an image without its CRS (a GeoTIFF whose .prj or key was lost)
+    was drawn as if in the ledger's CRS with nothing said, the sheets showing whatever ground
+    its numbers fell on, and its coverage judged on that guess (DOMAIN.md §4: never silently
+    assumed). Refused, naming the parameter and the file; no folder is made."""
+    from qgis.core import QgsProcessingException
+
+    source = demo.after_image if parameter == "AFTER_IMAGE" else demo.before_image
+    unplaced = image_variant(source, tmp_path / "无坐标 影像.tif", "no CRS")
+    with pytest.raises(QgsProcessingException) as refused:
+        run_export(field_ledger, tmp_path / "out", WITH_PDF=True, **{parameter: str(unplaced)})
+    message = str(refused.value)
+    assert f"{parameter}: " in message and str(unplaced) in message, message
+    assert "no coordinate reference system" in message, message
+    assert not (tmp_path / "out").exists()
+    # Without sheets the image is not used: the rest of the package is written.
+    written = run_export(field_ledger, tmp_path / "out", **{parameter: str(unplaced)})
+    assert Path(written["XLSX"]).is_file() and written["PDF"] == ""
+
+
 def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
     provider, screened, demo, tmp_path
 ):

@@ -390,7 +390,7 @@ def test_core_messages_keep_their_chinese_half_in_a_chinese_interface(qgis_app):
         assert in_interface_language(prose) == "已在批次 Q1 中，此处另记一条"
         holiday = str(workdays.HolidayFileError("/srv/holidays.json", "2027", "not a list"))
         assert in_interface_language(holiday) == (
-            "节假日文件错误：/srv/holidays.json: 2027: not a list"
+            "节假日文件错误：/srv/holidays.json：2027：not a list"
         )
     finally:
         QCoreApplication.removeTranslator(translator)
@@ -490,3 +490,77 @@ def test_the_refusal_of_a_batch_delivered_again_reads_in_chinese_alone(qgis_app)
     assert "REPEAT_SPOTS" in shown and "this import" not in shown, shown
     assert "/data/q3.gpkg" in shown and "2026Q3" in shown
     assert "仅差前导零" in shown and "S0 → S00" in shown and "leading zeros" not in shown, shown
+
+
+def _holiday_file(folder, name: str, content) -> str:
+    """A holiday file as a bureau might hand one in: bytes as written, or a folder."""
+    path = folder / name
+    if content is None:
+        path.mkdir()
+    else:
+        path.write_bytes(content)
+    return str(path)
+
+
+def _year(year: int, *more: str, workdays: tuple[str, ...] = ()) -> str:
+    """A year's entry a holiday file holds, as text: its holidays complete, and ``more``."""
+    from tests.holiday_notices import complete_year
+
+    def dates(listed) -> str:
+        return ", ".join(f'"{d}"' for d in listed)
+
+    holidays = dates(complete_year(year) + list(more))
+    return f'"{year}": {{"holidays": [{holidays}], "workdays": [{dates(workdays)}]}}'
+
+
+@pytest.mark.parametrize(
+    "name, content, said",
+    [
+        ("empty.json", b"", "空"),
+        ("spaces.json", b"  \r\n", "空"),
+        ("gbk.json", f'{{{_year(2031)}, "_说明": "国务院通知"}}'.encode("gbk"), "UTF-8"),
+        ("twice.json", f"{{{_year(2031)}, {_year(2031)}}}".encode(), "重复"),
+        (
+            "both.json",
+            f"{{{_year(2031, '2031-01-05', workdays=('2031-01-05',))}}}".encode(),
+            "既是放假又是上班",
+        ),
+        ("impossible.json", f"{{{_year(2027, '2027-02-30')}}}".encode(), "日期不存在"),
+        ("weekday.json", f"{{{_year(2031, workdays=('2031-01-07',))}}}".encode(), "周六或周日"),
+        ("comma.json", b'{"2031": {"holidays": ["2031-01-01",]}}', "第 1 行"),
+        ("folder.json", None, "文件夹"),
+    ],
+)
+def test_a_holiday_file_refused_in_a_chinese_interface_reads_in_chinese_alone(
+    provider, tmp_path, name, content, said
+):
+    """Probed as bad input (ledgersettings HOLIDAY_FILE): a Chinese QGIS said "line 1 column 1:
+    invalid JSON / JSON 格式错误: Expecting value" of an empty file, "key appears twice / 键重复
+    出现" of a year given twice, and the GBK file's and a folder's refusals whole in both
+    languages: the problems written English first, and the file's own entries ("(file)",
+    "line 1 column 1") in English, kept the English in the Chinese half. Each names the file
+    (and the entry at fault) in Chinese alone."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from zc_enforcement_plugin.core.ledger_gpkg import GeoPackageLedger
+
+    ledger_file = tmp_path / "台帐.gpkg"
+    GeoPackageLedger(ledger_file, create=True).close()
+    holidays = _holiday_file(tmp_path, name, content)
+    translator = install_translator("zh_CN")
+    try:
+        with pytest.raises(QgsProcessingException) as refused:
+            processing.run(
+                "zcenforcement:ledgersettings",
+                {"LEDGER": str(ledger_file), "HOLIDAY_FILE": holidays},
+            )
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    message = str(refused.value)
+    assert holidays in message and said in message, message
+    # Left aside: the file, the keys of the entry at fault, and the names of things.
+    words = re.sub(r'"[^"]*"', "", message.replace(holidays, ""))
+    for name in ("UTF-8", "GBK/ANSI", "JSON", "resources/holidays.json"):
+        words = words.replace(name, "")
+    assert " / " not in message and not re.search("[A-Za-z]{3,}", words), message

@@ -143,13 +143,36 @@ class UnknownScheduleError(LookupError):
 
 
 class HolidayFileError(ValueError):
-    """The local holiday file cannot be read or has a bad entry; the message names both."""
+    """The local holiday file cannot be read or has a bad entry; the message names both.
 
-    def __init__(self, path: PathLike, entry: str, problem: str) -> None:
+    Each half says it whole, "节假日文件错误：<file>：<entry>：<问题> / error in the holiday
+    file <file>: <entry>: <problem>", so a Chinese QGIS shows the Chinese half alone: a problem
+    given as one "English / 中文" text put its English inside the Chinese half. `english`
+    and `entry_in_chinese` default to `problem` and `entry` (a date or a key, the same in
+    both)."""
+
+    def __init__(
+        self,
+        path: PathLike,
+        entry: str,
+        problem: str,
+        english: str | None = None,
+        entry_in_chinese: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.entry = entry
-        self.problem = problem
-        super().__init__(f"节假日文件错误 / holiday file error: {path}: {entry}: {problem}")
+        self.problem = problem if english is None else f"{problem} / {english}"
+        # No English label before the file ("holiday file error: <file>"): a Chinese QGIS
+        # would take the file and all after it for a value its Chinese half lacks.
+        super().__init__(
+            f"节假日文件错误：{path}：{entry_in_chinese or entry}：{problem} / "
+            f"error in the holiday file {path}: {entry}: {english or problem}"
+        )
+
+
+# The entries a refusal of the whole file names, in each language.
+_WHOLE_FILE = ("(file)", "文件")
+_TOP_LEVEL = ("(top level)", "最外层")
 
 
 @dataclass(frozen=True)
@@ -240,7 +263,7 @@ def _reject_duplicate_keys(path: PathLike):
         for key, value in pairs:
             # json would silently keep the last one: a year pasted twice must be noticed.
             if key in result:
-                raise HolidayFileError(path, f'"{key}"', "key appears twice / 键重复出现")
+                raise HolidayFileError(path, f'"{key}"', "键重复出现", "key appears twice")
             result[key] = value
         return result
 
@@ -252,7 +275,7 @@ def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozense
         return frozenset()
     if not isinstance(values, list):
         raise HolidayFileError(
-            path, f'"{year}"."{field}"', "must be a list of dates / 应为日期列表"
+            path, f'"{year}"."{field}"', "应为日期列表", "must be a list of dates"
         )
     parsed = set()
     for value in values:
@@ -261,18 +284,18 @@ def _parse_dates(path: PathLike, year: int, field: str, values: Any) -> frozense
             value = as_typed(value).strip()  # ２０２７-０２-０６ from a Chinese input method
         if not isinstance(value, str) or not _ISO_DATE.match(value):
             raise HolidayFileError(
-                path, entry, "not a date in YYYY-MM-DD form / 不是 YYYY-MM-DD 格式的日期"
+                path, entry, "不是 YYYY-MM-DD 格式的日期", "not a date in YYYY-MM-DD form"
             )
         try:
             d = date.fromisoformat(value)
         except ValueError:
-            raise HolidayFileError(path, entry, "no such date / 日期不存在") from None
+            raise HolidayFileError(path, entry, "日期不存在", "no such date") from None
         if d.year != year:
             raise HolidayFileError(
-                path, entry, f"date is outside its year {year} / 日期不在 {year} 年内"
+                path, entry, f"日期不在 {year} 年内", f"date is outside its year {year}"
             )
         if d in parsed:
-            raise HolidayFileError(path, entry, "listed twice / 重复列出")
+            raise HolidayFileError(path, entry, "重复列出", "listed twice")
         parsed.add(d)
     return frozenset(parsed)
 
@@ -286,31 +309,56 @@ def read_holiday_json(path: PathLike) -> Any:
     """A holiday file's JSON, not yet checked (see holiday_schedules); HolidayFileError names
     the file when it cannot be read or is not JSON."""
     path = Path(path)
+    whole, whole_zh = _WHOLE_FILE
+    if path.is_dir():
+        # Picked in a file dialog by mistake, or a folder named holidays.json: said as such,
+        # not as the system's "[Errno 21] Is a directory".
+        raise HolidayFileError(
+            path, whole, "是文件夹，不是文件", "is a folder, not a file", whole_zh
+        )
     try:
         raw = path.read_bytes()
         # Notepad's "Unicode" is UTF-16 with a BOM: read as it is (UTF-8 below may have one too).
         utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         text = raw.decode("utf-16" if utf16 else "utf-8-sig")
     except FileNotFoundError:
-        raise HolidayFileError(path, "(file)", "file not found / 文件不存在") from None
+        raise HolidayFileError(path, whole, "文件不存在", "file not found", whole_zh) from None
     except UnicodeDecodeError:
         # Notepad's "ANSI" on a Chinese Windows is GBK: the usual way a hand-edited file breaks.
         raise HolidayFileError(
             path,
-            "(file)",
-            "文件不是 UTF-8 编码（可能以 GBK/ANSI 保存）：请用记事本打开，“另存为”时编码选 UTF-8 "
-            "/ the file is not UTF-8 (saved as GBK/ANSI?): open it in Notepad and Save As with "
+            whole,
+            "文件不是 UTF-8 编码（可能以 GBK/ANSI 保存）：请用记事本打开，“另存为”时编码选 UTF-8",
+            "the file is not UTF-8 (perhaps saved as GBK/ANSI): open it in Notepad and Save As "
+            "with "
             "encoding UTF-8",
+            whole_zh,
         ) from None
     except OSError as exc:
-        raise HolidayFileError(path, "(file)", f"cannot read / 无法读取: {exc}") from None
+        # The system's own words: the same in both halves.
+        raise HolidayFileError(
+            path, whole, f"无法读取（{exc}）", f"cannot read ({exc})", whole_zh
+        ) from None
+    if not text.strip():
+        # json's "Expecting value" at line 1 column 1 said nothing of a file saved empty.
+        raise HolidayFileError(
+            path,
+            whole,
+            "文件是空的：请按 resources/holidays.json 的格式写入年份，或不使用此文件",
+            "the file is empty: write its years in the format of resources/holidays.json, "
+            "or give no file",
+            whole_zh,
+        )
     try:
         data = json.loads(text, object_pairs_hook=_reject_duplicate_keys(path))
     except json.JSONDecodeError as exc:
         raise HolidayFileError(
             path,
             f"line {exc.lineno} column {exc.colno}",
-            f"invalid JSON / JSON 格式错误: {exc.msg}",
+            # json's own words (Expecting value, …) are for the English reader.
+            "JSON 格式错误（多余或缺少的逗号、引号、括号）",
+            f"invalid JSON: {exc.msg}",
+            f"第 {exc.lineno} 行第 {exc.colno} 列",
         ) from None
     return data
 
@@ -324,9 +372,10 @@ def _refuse_year_in_comment(key: str, entry: Any, path: PathLike | str) -> None:
         raise HolidayFileError(
             path,
             f'"{key}"."{years[0]}"',
-            f"a year inside a comment (a key starting with _) is not read: move it to the top "
-            f"level, beside the other years / 说明（以下划线开头的键）中的年份不会被读取："
-            f"请把 {years[0]} 移到最外层，与其他年份并列",
+            f"说明（以下划线开头的键）中的年份不会被读取：请把 {years[0]} 移到最外层，与其他"
+            f"年份并列",
+            "a year inside a comment (a key starting with _) is not read: move it to the top "
+            "level, beside the other years",
         )
 
 
@@ -334,7 +383,13 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
     """The years of a holiday file's JSON object, checked; HolidayFileError names `path` (a
     file, or where a shared ledger stores the same object) and the bad entry."""
     if not isinstance(data, dict):
-        raise HolidayFileError(path, "(top level)", "must be a JSON object keyed by year")
+        raise HolidayFileError(
+            path,
+            _TOP_LEVEL[0],
+            "应为以年份为键的 JSON 对象",
+            "must be a JSON object keyed by year",
+            _TOP_LEVEL[1],
+        )
 
     schedules: dict[int, YearSchedule] = {}
     for key, entry in data.items():
@@ -343,17 +398,18 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             continue  # comments and the format example
         if not _YEAR_KEY.match(key):
             raise HolidayFileError(
-                path, f'"{key}"', "key must be a four-digit year / 键应为四位年份"
+                path, f'"{key}"', "键应为四位年份", "key must be a four-digit year"
             )
         year = int(key)
         if not isinstance(entry, dict):
-            raise HolidayFileError(path, f'"{key}"', "must be an object / 应为对象")
+            raise HolidayFileError(path, f'"{key}"', "应为对象", "must be an object")
         unknown = sorted(set(entry) - _YEAR_FIELDS)
         if unknown:
             raise HolidayFileError(
                 path,
                 f'"{key}"',
-                f"unknown field(s) {unknown}; allowed: {sorted(_YEAR_FIELDS)} / 未知字段",
+                f"未知字段 {unknown}；可用字段：{sorted(_YEAR_FIELDS)}",
+                f"unknown field(s) {unknown}; allowed: {sorted(_YEAR_FIELDS)}",
             )
         holidays = _parse_dates(path, year, "holidays", entry.get("holidays"))
         workdays = _parse_dates(path, year, "workdays", entry.get("workdays"))
@@ -362,13 +418,14 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             raise HolidayFileError(
                 path,
                 f'"{key}": {both[0].isoformat()}',
-                "date is in both holidays and workdays / 同一日期既是放假又是上班",
+                "同一日期既是放假又是上班",
+                "date is in both holidays and workdays",
             )
         if not holidays:
             # Every official notice has at least New Year's Day: an empty year is an unfinished
             # edit and would otherwise pass as "known" with plain weekends.
             raise HolidayFileError(
-                path, f'"{key}"."holidays"', "no holidays listed / 未列出任何放假日期"
+                path, f'"{key}"."holidays"', "未列出任何放假日期", "no holidays listed"
             )
         missing = [d for d in fixed_public_holidays(year) if d not in holidays]
         if missing:
@@ -378,8 +435,8 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
             raise HolidayFileError(
                 path,
                 f'"{key}"."holidays"',
-                f"the fixed statutory holidays {shown} are missing (a notice always gives them) "
-                f"/ 缺少法定节假日 {shown}（国务院通知必含这些日期）",
+                f"缺少法定节假日 {shown}（国务院通知必含这些日期）",
+                f"the fixed statutory holidays {shown} are missing (a notice always gives them)",
             )
         festivals = missing_festivals(year, holidays)
         if festivals:
@@ -392,10 +449,11 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
                 f'"{key}"."holidays"',
                 f"{year}年缺少{zh}的放假日期（国务院通知每年都有）：请按通知补全，或删去 "
                 f'{year} 年（共享台帐：用 ledgersettings 存入 {{"{year}": null}}），其期限将'
-                f"按估算（标“估算”）计 / {year} lacks the rest days of {en} (every State "
-                f"Council notice gives them): complete the year from the notice, or remove "
-                f'{year} (a shared ledger: store {{"{year}": null}} with ledgersettings) to have '
-                f"its deadlines estimated (marked 估算)",
+                f"按估算（标“估算”）计",
+                f"{year} lacks the rest days of {en} (every State Council notice gives them): "
+                f"complete the year from the notice, or remove {year} (a shared ledger: store "
+                f'{{"{year}": null}} with ledgersettings) to have its deadlines estimated '
+                f"(marked 估算)",
             )
         for d in sorted(workdays):
             if d.weekday() < 5:
@@ -403,11 +461,12 @@ def holiday_schedules(data: Any, path: PathLike | str) -> dict[int, YearSchedule
                 raise HolidayFileError(
                     path,
                     f'"{key}"."workdays": {d.isoformat()}',
-                    "a swapped working day must be a Saturday or Sunday / 调休上班日应为周六或周日",
+                    "调休上班日应为周六或周日",
+                    "a swapped working day must be a Saturday or Sunday",
                 )
         for field in ("source", "published"):
             if not isinstance(entry.get(field, ""), str):
-                raise HolidayFileError(path, f'"{key}"."{field}"', "must be text / 应为文本")
+                raise HolidayFileError(path, f'"{key}"."{field}"', "应为文本", "must be text")
         schedules[year] = YearSchedule(
             year=year,
             holidays=holidays,

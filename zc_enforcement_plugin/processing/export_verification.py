@@ -230,6 +230,9 @@ class ExportVerification(EnforcementAlgorithm):
         )
         after = self.parameterAsRasterLayer(parameters, self.AFTER_IMAGE, context)
         before = self.parameterAsRasterLayer(parameters, self.BEFORE_IMAGE, context)
+        if with_pdf:
+            for parameter, image in ((self.AFTER_IMAGE, after), (self.BEFORE_IMAGE, before)):
+                refuse_unplaced_image(parameter, image)
 
         def part(start: float, end: float):
             return lambda percent: feedback.setProgress(start + (end - start) * percent / 100.0)
@@ -631,6 +634,22 @@ def image_cover_message(item_id: str, state: str) -> str:
             "The before image {image} covers only part of {count} spots: the inset of their "
             "sheets says so. Spots: {numbers}"
         )
+    )
+
+
+def refuse_unplaced_image(parameter: str, image: QgsRasterLayer | None) -> None:
+    """Stop the export, naming the parameter and the file, when the image given has no CRS: its
+    place is unknown, and the sheets would draw it wherever its numbers fall in the ledger's
+    CRS, with its coverage judged on that guess (DOMAIN.md §4: never silently assumed)."""
+    if image is None or image.crs().isValid():
+        return
+    raise fail(
+        tr(
+            "{parameter}: the image {path} has no coordinate reference system, so where it "
+            "lies is not known and the sheets would show whatever ground its coordinates fall "
+            "on. Set its CRS (Layer Properties › Source, then save it with it), or leave the "
+            "image out."
+        ).format(parameter=parameter, path=image.source())
     )
 
 

@@ -785,6 +785,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{parameter}: the image {path} has no coordinate reference system, so where it lies is not known and the sheets would show whatever ground its coordinates fall on. Set its CRS (Layer Properties › Source, then save it with it), or leave the image out.</source>
+      <translation>{parameter}：影像 {path} 没有坐标系，无法确定其位置，核查表会按其坐标数值随意套在某处地面上。请先设置其坐标系（图层属性 › 源，并连同坐标系另存），或不使用该影像。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The ledger {path} holds no spots.</source>
       <translation>台帐 {path} 中没有图斑。</translation>
     </message>
