@@ -20,7 +20,7 @@ import fiona
 import pytest
 import shapely
 from shapely import affinity
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
 
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import clock, domain
@@ -37,6 +37,7 @@ from zc_enforcement_plugin.core.ledger import (
     GeoPackageLedger,
     LedgerError,
     LedgerStore,
+    Spot,
     SpotFileError,
     SpotFilter,
     SpotRecord,
@@ -46,6 +47,7 @@ from zc_enforcement_plugin.core.ledger import (
     create_ledger_file,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
+    unchecked_areas_reason,
     validate_verdict,
 )
 from zc_enforcement_plugin.core.spot_files import has_cjk, misdecoding_reason, read_spot_file
@@ -2009,6 +2011,53 @@ def test_verdict_areas_are_checked_against_the_monitored_area_or_the_outline(led
     text = "\n".join(refused.value.messages)
     assert abs(_figure_after(text, "超过图斑轮廓椭球面积") - truth) < 0.01, text
     ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: round(truth, 2)}))
+
+
+def _held_to(spot_area, monitored, outline) -> Spot:
+    """A spot as the verdict check reads it: TBMJ, JCMJ in its attributes, its outline."""
+    attributes = {} if monitored is None else {domain.SPOT_MONITORED_AREA: monitored}
+    return Spot(
+        *(1, "b", "S1", None, None, spot_area, None, None, None, None, "open", None, None),
+        geometry=outline,
+        attributes=attributes,
+        imported_at="",
+        updated_at="",
+    )
+
+
+def _refused_against(spot: Spot, cultivated: float) -> str:
+    return "\n".join(validate_verdict(_verdict(areas={domain.CULTIVATED_AREA: cultivated}), spot))
+
+
+@pytest.mark.parametrize(
+    "spot_area", [0.0, -5.0, None, "0"], ids=["zero", "negative", "null", "text"]
+)
+def test_a_tbmj_of_zero_or_none_is_no_area_known_and_jcmj_or_the_outline_is_taken(spot_area):
+    """A spot screened without geometry has TBMJ 0: no area known, not an area of 0 m² that
+    refuses every figure found on site. JCMJ is taken instead, else the outline's area; a
+    JCMJ ≤ 0 is passed over likewise."""
+    outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 20, CENTRE_Y + 20)
+    truth = round(geodesic_area(outline), 2)
+    by_jcmj = _held_to(spot_area, 1200.0, outline)
+    assert "超过图斑面积 1200.00" in _refused_against(by_jcmj, 1300.0)
+    assert _refused_against(by_jcmj, 1200.0) == ""
+    for monitored in (0.0, -1.0, None):
+        by_outline = _held_to(spot_area, monitored, outline)
+        said = _refused_against(by_outline, 500.0)
+        assert abs(_figure_after(said, "超过图斑轮廓椭球面积") - truth) < 0.01, said
+        assert unchecked_areas_reason(by_outline) is None
+
+
+@pytest.mark.parametrize("nothing", [None, Polygon()], ids=["null", "empty"])
+def test_a_spot_of_no_known_area_has_its_verdict_areas_unchecked_and_the_reason_said(nothing):
+    """TBMJ 0, JCMJ 0 and no outline: nothing to hold the areas to, so none is refused, and
+    the form is told why in words naming the spot and the fields read."""
+    spot = _held_to(0.0, 0.0, nothing)
+    assert _refused_against(spot, 150.0) == ""
+    said = unchecked_areas_reason(spot)
+    assert said.startswith("图斑 S1 面积未知") and "not checked" in said, said
+    assert f"{domain.SPOT_AREA}、{domain.SPOT_MONITORED_AREA} 为空或为 0" in said, said
+    assert unchecked_areas_reason(_held_to(400.0, None, nothing)) is None
 
 
 def test_a_spot_with_only_its_number_is_split_against_its_ellipsoidal_area(ledger):
