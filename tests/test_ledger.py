@@ -2060,6 +2060,47 @@ def test_a_spot_of_no_known_area_has_its_verdict_areas_unchecked_and_the_reason_
     assert unchecked_areas_reason(_held_to(400.0, None, nothing)) is None
 
 
+def _refused_split(spot: Spot, **areas: float) -> str:
+    return "\n".join(validate_verdict(_verdict(areas=areas), spot))
+
+
+def test_verdict_areas_are_held_to_the_spot_area_within_the_tolerance_not_beyond():
+    """Areas rounded to the cent may miss the spot's by a few hundredths: within
+    AREA_TOLERANCE_SQM they are taken, just beyond it refused — one figure, a part of the split
+    and the whole split, over and (the whole split) under."""
+    spot = _held_to(400.0, None, None)
+    inside, outside = ls.AREA_TOLERANCE_SQM - 0.01, ls.AREA_TOLERANCE_SQM + 0.01
+    assert _refused_split(spot, GDMJ=400.0 + inside) == ""
+    assert "超过图斑面积 400.00" in _refused_split(spot, GDMJ=400.0 + outside)
+    assert _refused_split(spot, GDMJ=200.0, JSYDMJ=200.0 + inside) == ""
+    said = _refused_split(spot, GDMJ=200.0, JSYDMJ=200.0 + outside)
+    assert "GDMJ+JSYDMJ" in said and "超过图斑面积 400.00" in said, said
+    for off in (inside, -inside):
+        whole = {"GDMJ": 100.0, "FGNYDMJ": 100.0, "JSYDMJ": 100.0, "WLYDMJ": 100.0 + off}
+        assert _refused_split(spot, **whole) == ""
+    for off in (outside, -outside):
+        whole = {"GDMJ": 100.0, "FGNYDMJ": 100.0, "JSYDMJ": 100.0, "WLYDMJ": 100.0 + off}
+        assert "与图斑面积 400.00 不符" in _refused_split(spot, **whole)
+
+
+def test_the_outline_area_a_verdict_is_held_to_is_rounded_to_the_cent():
+    """DOMAIN §4: official areas are to the cent. An outline measured at …x.xx6 m² is held as
+    the cent above, so an area of that cent plus the tolerance is taken, not refused as more
+    than the unrounded figure."""
+    from zc_enforcement_plugin.core.areas import ellipsoidal_areas
+
+    for millimetres in range(1000):  # an outline whose area rounds up by 2-5 mm²
+        outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 20 + millimetres / 1000, CENTRE_Y + 20)
+        measured = float(ellipsoidal_areas([outline], ls.LEDGER_SRS_ID)[0])
+        if 0.5 < measured * 100 % 1 < 0.8:
+            break
+    cent = round(measured, 2)
+    assert cent - measured > 0.001
+    spot = _held_to(None, None, outline)
+    assert _refused_split(spot, GDMJ=cent + ls.AREA_TOLERANCE_SQM) == ""
+    assert "超过图斑轮廓椭球面积" in _refused_split(spot, GDMJ=cent + ls.AREA_TOLERANCE_SQM + 0.01)
+
+
 def test_a_spot_with_only_its_number_is_split_against_its_ellipsoidal_area(ledger):
     """A 200 m × 100 m spot delivered with JCBH alone: the split must add up to the outline's
     official area (ellipsoidal, ≈ 19996.84 m²), not the planar 20000 m²; the refusal says the
