@@ -1948,6 +1948,24 @@ def test_spots_a_partial_refresh_leaves_out_are_said_in_one_line_past_a_few(ledg
     assert left_out == numbers[297:], report.warnings
 
 
+def test_exactly_said_by_spot_left_out_are_said_by_spot_and_one_more_in_one_line(ledger):
+    """The boundary of SAID_BY_SPOT: that many spots a refresh leaves out are each said by
+    number; one more and they are said in one line with their count."""
+    from zc_enforcement_plugin.core.ledger_delivery import SAID_BY_SPOT
+
+    numbers = [f"37030220260{i:03d}" for i in range(SAID_BY_SPOT + 3)]
+    ledger.import_batch("b", [_spot(number, i) for i, number in enumerate(numbers)])
+    for left_out in (SAID_BY_SPOT, SAID_BY_SPOT + 1):
+        kept = len(numbers) - left_out
+        report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:kept])])
+        said = [w for w in report.warnings if "not in this delivery" in w.message]
+        if left_out == SAID_BY_SPOT:
+            assert sorted(w.number for w in said) == numbers[kept:], report.warnings
+        else:
+            [line] = said
+            assert line.number is None and f"{left_out} spots" in line.message, line
+
+
 @pytest.mark.parametrize(
     "field, value",
     [
