@@ -318,6 +318,22 @@ def test_a_step_with_a_photo_alone_lacks_audio_and_video():
     assert "视频" in text and "录音" in text and "照片" not in text, text
 
 
+def test_a_step_lacking_one_kind_is_a_gap_and_the_lack_is_said_in_photo_video_audio_order():
+    """A photo and a recording without the video is still a gap, of the video alone; the kinds
+    a step lacks are said in EVIDENCE_KINDS order (照片, 视频, 录音), as the page lists them,
+    not in the order their names sort."""
+    case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-03"))
+    case = case.apply(ev(S.STOP, "2025-03-04", evidence_ids=["7", "8"]))
+    photo = EvidenceTaken("7", ls.EVIDENCE_PHOTO, None)
+    recording = EvidenceTaken("8", ls.EVIDENCE_AUDIO, None)
+    (gap,) = case.evidence_gaps(all_three("2025-03-03") + [photo, recording])
+    assert gap.event.stage is S.STOP and gap.missing == (ls.EVIDENCE_VIDEO,)
+    assert gap.text_zh() == "2025-03-04 制止 缺视频"
+    (gap,) = case.evidence_gaps(all_three("2025-03-03") + [photo])
+    assert gap.missing == (ls.EVIDENCE_VIDEO, ls.EVIDENCE_AUDIO)
+    assert gap.text_zh() == "2025-03-04 制止 缺视频、录音"
+
+
 def test_a_step_with_audio_video_and_photo_has_no_gap_named_or_made_that_day():
     """All three kinds clear a step: one named by the step, the others made on its day."""
     case = case_of((S.DISCOVER, "2025-03-03"), (S.VERIFY, "2025-03-03"))

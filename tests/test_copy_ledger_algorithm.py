@@ -618,3 +618,80 @@ def test_compare_ledgers_stops_between_tables_when_cancelled(tmp_path, monkeypat
         with pytest.raises(ledger.CopyCancelled):
             compare_ledgers(a, b, is_cancelled=lambda: ls.T_SPOTS in read)
     assert read == [ls.T_BATCHES, ls.T_BATCHES, ls.T_SPOTS, ls.T_SPOTS] and hashed == []
+
+
+def test_compare_ledgers_reports_the_differences_of_every_table_not_only_the_last(tmp_path):
+    """A batch imported into the copy since: its batch and its spot each differ, and both
+    tables' differences are reported, in the order the tables are compared."""
+    source = _office_with_two_photos(tmp_path)
+    target = tmp_path / "copy.gpkg"
+    with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+        copy_ledger(a, b)
+        b.import_batch(
+            "c", [ledger.SpotRecord({"JCBH": "S9"}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))]
+        )
+        differences = compare_ledgers(a, b, check_files=False)
+    tables = [line.split(" ")[0] for line in differences]
+    assert ls.T_BATCHES in tables and ls.T_SPOTS in tables, differences
+    assert tables.index(ls.T_BATCHES) < tables.index(ls.T_SPOTS), differences
+    assert all("only in the second ledger" in line for line in differences), differences
+
+
+class _Compared:
+    """A value that counts how often it is compared: rows a comparison has looked at."""
+
+    count = 0
+
+    def __eq__(self, other):
+        _Compared.count += 1
+        return isinstance(other, _Compared)
+
+    __hash__ = object.__hash__
+
+
+def test_a_cancel_is_heard_within_compared_rows_per_ask_rows_of_a_long_table(tmp_path, monkeypatch):
+    """A table of 2000 rows (a district's spots over a few years) is not compared to its end
+    once a cancel is pressed: asked every COMPARED_ROWS_PER_ASK rows from its first, a cancel
+    pressed while its first rows are compared stops the comparison within that many rows of
+    the table's start."""
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    rows = 2000
+    original_rows = ledger_migrate.ledger_rows
+
+    def long_spots(store, table):
+        if table != ls.T_SPOTS:
+            return original_rows(store, table)
+        return [ls.C_FID, "value"], [(fid, _Compared()) for fid in range(rows)]
+
+    monkeypatch.setattr(ledger_migrate, "ledger_rows", long_spots)
+    monkeypatch.setattr(_Compared, "count", 0)
+    with (
+        ledger.GeoPackageLedger(tmp_path / "a.gpkg") as a,
+        ledger.GeoPackageLedger(tmp_path / "b.gpkg") as b,
+        pytest.raises(ledger.CopyCancelled),
+    ):
+        compare_ledgers(a, b, is_cancelled=lambda: _Compared.count >= 10)
+    assert 10 <= _Compared.count <= ledger_migrate.COMPARED_ROWS_PER_ASK < rows
+
+
+def test_compare_ledgers_stops_between_evidence_files_when_cancelled(tmp_path, monkeypatch):
+    """Cancelled once the first evidence file is hashed (a video may take a minute), no
+    other file is hashed: the comparison raises CopyCancelled."""
+    from zc_enforcement_plugin.core import ledger_migrate
+
+    source = _office_with_two_photos(tmp_path)
+    target = tmp_path / "copy.gpkg"
+    hashed = []
+    original_digest = ledger_migrate._digest
+
+    def digest(root, stored_path):
+        hashed.append(stored_path)
+        return original_digest(root, stored_path)
+
+    with ledger.GeoPackageLedger(source) as a, ledger.GeoPackageLedger(target) as b:
+        copy_ledger(a, b)
+        monkeypatch.setattr(ledger_migrate, "_digest", digest)
+        with pytest.raises(ledger.CopyCancelled):
+            compare_ledgers(a, b, is_cancelled=lambda: bool(hashed))
+    assert len(hashed) == 1, hashed

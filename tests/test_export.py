@@ -2072,6 +2072,32 @@ def test_only_drawable_unaltered_photos_go_on_the_sheet_and_the_rest_are_counted
     assert export.ExportRow(1, "S1", "b", None, {}, records[:1]).sheet_photos(tmp_path).note is None
 
 
+def test_a_photo_removed_after_the_zip_counted_it_is_counted_missing_on_its_sheet(
+    tmp_path, monkeypatch
+):
+    """A photo the zip found whole but removed (another user, a sync) before its sheet opens
+    it: not drawn, and the sheet's note counts it missing, the next photo taking its slot."""
+    (tmp_path / "S1").mkdir()
+    for name in ("p1.jpg", "p2.jpg"):
+        (tmp_path / "S1" / name).write_bytes(b"x")
+    records = [
+        ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, f"S1/{name}", "0" * 64, 1, id=index)
+        for index, name in enumerate(("p1.jpg", "p2.jpg"))
+    ]
+    opening = export.open_evidence_file
+
+    def removed_first(root, stored_path):
+        if stored_path == "S1/p1.jpg":
+            (tmp_path / "S1" / "p1.jpg").unlink()
+        return opening(root, stored_path)
+
+    monkeypatch.setattr(export, "open_evidence_file", removed_first)
+    photos = export.ExportRow(1, "S1", "b", None, {}, records).sheet_photos(tmp_path)
+    assert photos.shown == [tmp_path / "S1" / "p2.jpg"]
+    assert (photos.missing, photos.refused, photos.altered) == (1, 0, 0)
+    assert photos.note == "另有照片文件缺失 1 件（见 manifest.csv）"
+
+
 def test_the_evidence_zip_holds_a_shared_file_once_and_lists_missing_ones_by_stored_path(
     tmp_path,
 ):

@@ -83,6 +83,24 @@ def test_a_county_code_delivered_as_a_number_is_read_as_its_digits(ledger):  # n
     assert any("370303 " in w.message and "jctb.shp" in w.message for w in report.warnings)
 
 
+@pytest.mark.parametrize("code", ["３７０３０２", "3703021"], ids=["full-width", "seven-digit"])
+def test_a_county_code_not_of_six_ascii_digits_is_warned_as_such_and_kept(ledger, code):  # noqa: F811
+    """XZQDM typed with a Chinese input method's full-width digits (３７０３０２), or of 7 digits:
+    neither is read as a county code (the import does not normalise it as it does a date) nor
+    as a neighbour's; each is warned as not 6 digits, quoted as delivered, and kept unchanged."""
+    number = f"{domain.ZICHUAN_COUNTY_CODE}202600001"
+    spot = SpotRecord(
+        {domain.SPOT_NUMBER: number, domain.SPOT_COUNTY_CODE: code}, box(X0, Y0, X0 + 20, Y0 + 20)
+    )
+    report = ledger.import_batch("b", [spot], source="jctb.shp")
+    assert report.added == 1 and report.other_county == 1
+    [said] = [w for w in report.warnings if w.field == domain.SPOT_COUNTY_CODE]
+    assert said.number == number and "jctb.shp" in said.message, said
+    assert f"{code!r} 不是 6 位数字" in said.message and "is not 6 digits" in said.message, said
+    assert "neighbour" not in said.message, said
+    assert ledger.spot(ledger.spots()[0].id).attributes[domain.SPOT_COUNTY_CODE] == code
+
+
 # --- numbers another batch holds -------------------------------------------------------------
 
 Q1 = [f"S{i:02d}" for i in range(1, 11)]  # the ten spots batch Q1 holds, at places 0-9

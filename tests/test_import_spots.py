@@ -921,3 +921,54 @@ def test_spots_not_of_the_district_are_imported_with_a_warning_naming_file_spot_
     assert "3 with a county code or number not the district's" in summary, summary
     assert "行政区代码或编号非本区 3" in summary, summary
     assert set(recorded(tmp_path / "ledger.gpkg")[0]["b"]) == set(spots)
+
+
+@pytest.mark.parametrize("nothing", [None, "MULTIPOLYGON EMPTY"], ids=["null", "empty"])
+def test_a_spot_screened_without_geometry_takes_verdict_areas_by_its_jcmj_or_unchecked(
+    provider, tmp_path, nothing
+):
+    """screenspots keeps a spot without an outline with TBMJ 0 (it measured none). Imported,
+    that 0 is no area known: a verdict's areas are held to the delivered JCMJ, and a spot
+    without one has them recorded unchecked, the reason said, not refused as more than 0.00."""
+    import processing
+
+    from tests.screening_layers import memory_layer, square
+    from zc_enforcement_plugin.core import ledger_schema as ls
+
+    fields = f"field={domain.SPOT_NUMBER}:string&field={domain.SPOT_MONITORED_AREA}:double"
+    raw = memory_layer(
+        [(square(0, 0, 100), ["S1", 10000.0]), (nothing, ["E1", 1200.0]), (nothing, ["E2", None])],
+        fields,
+        name="JCTB",
+    )
+    screened = str(tmp_path / "screened.gpkg")
+    processing.run("zcenforcement:screenspots", {"SPOTS": raw, "OUTPUT": screened})
+    store = tmp_path / "ledger.gpkg"
+    run({"SPOTS": screened, "LEDGER": str(store), "BATCH": "b"})
+    with ledger.GeoPackageLedger(store, create=False) as opened:
+        ids = {s.number: s.id for s in opened.spots()}
+        spot = {number: opened.spot(i) for number, i in ids.items()}
+        assert spot["E1"].spot_area == spot["E2"].spot_area == 0.0  # as screening wrote it
+        assert spot["E1"].geometry is None or spot["E1"].geometry.is_empty
+
+        def verdict(cultivated):
+            return ledger.Verdict(
+                category=ls.VERDICT_ILLEGAL,
+                kind="未报即用",
+                verifier="张三",
+                verified_on="2024-03-05",
+                areas={domain.CULTIVATED_AREA: cultivated},
+            )
+
+        with pytest.raises(ledger.VerdictError) as refused:
+            opened.record_verdict(ids["E1"], verdict(1300.0))
+        assert "超过图斑面积 1200.00" in "\n".join(refused.value.messages)
+        opened.record_verdict(ids["E1"], verdict(1200.0))
+        assert ledger.unchecked_areas_reason(spot["E1"]) is None
+
+        opened.record_verdict(ids["E2"], verdict(150.0))
+        assert opened.current_verdict(ids["E2"]).areas[domain.CULTIVATED_AREA] == 150.0
+        said = ledger.unchecked_areas_reason(spot["E2"])
+        assert "E2" in said and "不与之核对" in said and "not checked" in said, said
+        for name in (domain.SPOT_AREA, domain.SPOT_MONITORED_AREA):
+            assert name in said, said

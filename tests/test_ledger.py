@@ -20,7 +20,7 @@ import fiona
 import pytest
 import shapely
 from shapely import affinity
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
 
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import clock, domain
@@ -37,6 +37,7 @@ from zc_enforcement_plugin.core.ledger import (
     GeoPackageLedger,
     LedgerError,
     LedgerStore,
+    Spot,
     SpotFileError,
     SpotFilter,
     SpotRecord,
@@ -46,6 +47,7 @@ from zc_enforcement_plugin.core.ledger import (
     create_ledger_file,
     decode_gpkg_geometry,
     encode_gpkg_geometry,
+    unchecked_areas_reason,
     validate_verdict,
 )
 from zc_enforcement_plugin.core.spot_files import has_cjk, misdecoding_reason, read_spot_file
@@ -1946,6 +1948,24 @@ def test_spots_a_partial_refresh_leaves_out_are_said_in_one_line_past_a_few(ledg
     assert left_out == numbers[297:], report.warnings
 
 
+def test_exactly_said_by_spot_left_out_are_said_by_spot_and_one_more_in_one_line(ledger):
+    """The boundary of SAID_BY_SPOT: that many spots a refresh leaves out are each said by
+    number; one more and they are said in one line with their count."""
+    from zc_enforcement_plugin.core.ledger_delivery import SAID_BY_SPOT
+
+    numbers = [f"37030220260{i:03d}" for i in range(SAID_BY_SPOT + 3)]
+    ledger.import_batch("b", [_spot(number, i) for i, number in enumerate(numbers)])
+    for left_out in (SAID_BY_SPOT, SAID_BY_SPOT + 1):
+        kept = len(numbers) - left_out
+        report = ledger.import_batch("b", [_spot(n, i) for i, n in enumerate(numbers[:kept])])
+        said = [w for w in report.warnings if "not in this delivery" in w.message]
+        if left_out == SAID_BY_SPOT:
+            assert sorted(w.number for w in said) == numbers[kept:], report.warnings
+        else:
+            [line] = said
+            assert line.number is None and f"{left_out} spots" in line.message, line
+
+
 @pytest.mark.parametrize(
     "field, value",
     [
@@ -2009,6 +2029,94 @@ def test_verdict_areas_are_checked_against_the_monitored_area_or_the_outline(led
     text = "\n".join(refused.value.messages)
     assert abs(_figure_after(text, "超过图斑轮廓椭球面积") - truth) < 0.01, text
     ledger.record_verdict(spot_id, _verdict(areas={domain.CULTIVATED_AREA: round(truth, 2)}))
+
+
+def _held_to(spot_area, monitored, outline) -> Spot:
+    """A spot as the verdict check reads it: TBMJ, JCMJ in its attributes, its outline."""
+    attributes = {} if monitored is None else {domain.SPOT_MONITORED_AREA: monitored}
+    return Spot(
+        *(1, "b", "S1", None, None, spot_area, None, None, None, None, "open", None, None),
+        geometry=outline,
+        attributes=attributes,
+        imported_at="",
+        updated_at="",
+    )
+
+
+def _refused_against(spot: Spot, cultivated: float) -> str:
+    return "\n".join(validate_verdict(_verdict(areas={domain.CULTIVATED_AREA: cultivated}), spot))
+
+
+@pytest.mark.parametrize(
+    "spot_area", [0.0, -5.0, None, "0"], ids=["zero", "negative", "null", "text"]
+)
+def test_a_tbmj_of_zero_or_none_is_no_area_known_and_jcmj_or_the_outline_is_taken(spot_area):
+    """A spot screened without geometry has TBMJ 0: no area known, not an area of 0 m² that
+    refuses every figure found on site. JCMJ is taken instead, else the outline's area; a
+    JCMJ ≤ 0 is passed over likewise."""
+    outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 20, CENTRE_Y + 20)
+    truth = round(geodesic_area(outline), 2)
+    by_jcmj = _held_to(spot_area, 1200.0, outline)
+    assert "超过图斑面积 1200.00" in _refused_against(by_jcmj, 1300.0)
+    assert _refused_against(by_jcmj, 1200.0) == ""
+    for monitored in (0.0, -1.0, None):
+        by_outline = _held_to(spot_area, monitored, outline)
+        said = _refused_against(by_outline, 500.0)
+        assert abs(_figure_after(said, "超过图斑轮廓椭球面积") - truth) < 0.01, said
+        assert unchecked_areas_reason(by_outline) is None
+
+
+@pytest.mark.parametrize("nothing", [None, Polygon()], ids=["null", "empty"])
+def test_a_spot_of_no_known_area_has_its_verdict_areas_unchecked_and_the_reason_said(nothing):
+    """TBMJ 0, JCMJ 0 and no outline: nothing to hold the areas to, so none is refused, and
+    the form is told why in words naming the spot and the fields read."""
+    spot = _held_to(0.0, 0.0, nothing)
+    assert _refused_against(spot, 150.0) == ""
+    said = unchecked_areas_reason(spot)
+    assert said.startswith("图斑 S1 面积未知") and "not checked" in said, said
+    assert f"{domain.SPOT_AREA}、{domain.SPOT_MONITORED_AREA} 为空或为 0" in said, said
+    assert unchecked_areas_reason(_held_to(400.0, None, nothing)) is None
+
+
+def _refused_split(spot: Spot, **areas: float) -> str:
+    return "\n".join(validate_verdict(_verdict(areas=areas), spot))
+
+
+def test_verdict_areas_are_held_to_the_spot_area_within_the_tolerance_not_beyond():
+    """Areas rounded to the cent may miss the spot's by a few hundredths: within
+    AREA_TOLERANCE_SQM they are taken, just beyond it refused — one figure, a part of the split
+    and the whole split, over and (the whole split) under."""
+    spot = _held_to(400.0, None, None)
+    inside, outside = ls.AREA_TOLERANCE_SQM - 0.01, ls.AREA_TOLERANCE_SQM + 0.01
+    assert _refused_split(spot, GDMJ=400.0 + inside) == ""
+    assert "超过图斑面积 400.00" in _refused_split(spot, GDMJ=400.0 + outside)
+    assert _refused_split(spot, GDMJ=200.0, JSYDMJ=200.0 + inside) == ""
+    said = _refused_split(spot, GDMJ=200.0, JSYDMJ=200.0 + outside)
+    assert "GDMJ+JSYDMJ" in said and "超过图斑面积 400.00" in said, said
+    for off in (inside, -inside):
+        whole = {"GDMJ": 100.0, "FGNYDMJ": 100.0, "JSYDMJ": 100.0, "WLYDMJ": 100.0 + off}
+        assert _refused_split(spot, **whole) == ""
+    for off in (outside, -outside):
+        whole = {"GDMJ": 100.0, "FGNYDMJ": 100.0, "JSYDMJ": 100.0, "WLYDMJ": 100.0 + off}
+        assert "与图斑面积 400.00 不符" in _refused_split(spot, **whole)
+
+
+def test_the_outline_area_a_verdict_is_held_to_is_rounded_to_the_cent():
+    """DOMAIN §4: official areas are to the cent. An outline measured at …x.xx6 m² is held as
+    the cent above, so an area of that cent plus the tolerance is taken, not refused as more
+    than the unrounded figure."""
+    from zc_enforcement_plugin.core.areas import ellipsoidal_areas
+
+    for millimetres in range(1000):  # an outline whose area rounds up by 2-5 mm²
+        outline = box(CENTRE_X, CENTRE_Y, CENTRE_X + 20 + millimetres / 1000, CENTRE_Y + 20)
+        measured = float(ellipsoidal_areas([outline], ls.LEDGER_SRS_ID)[0])
+        if 0.5 < measured * 100 % 1 < 0.8:
+            break
+    cent = round(measured, 2)
+    assert cent - measured > 0.001
+    spot = _held_to(None, None, outline)
+    assert _refused_split(spot, GDMJ=cent + ls.AREA_TOLERANCE_SQM) == ""
+    assert "超过图斑轮廓椭球面积" in _refused_split(spot, GDMJ=cent + ls.AREA_TOLERANCE_SQM + 0.01)
 
 
 def test_a_spot_with_only_its_number_is_split_against_its_ellipsoidal_area(ledger):

@@ -982,6 +982,37 @@ def test_a_text_a_shapefile_cannot_hold_is_said_before_the_overlay(provider, tmp
     assert not log.errors, log.errors
 
 
+@pytest.mark.parametrize("size", [100, 254, 255])
+def test_a_text_of_no_declared_width_fits_a_shapefile_to_254_bytes_and_255_is_said(
+    provider, tmp_path, size
+):
+    """A GeoPackage TEXT of no declared width (0) holding up to 254 bytes is written whole to
+    a Shapefile, its field as wide as that text; 255 bytes is one more than a DBF field holds:
+    said before the overlay, cut, and the field 254 wide."""
+    import fiona
+
+    path = str(tmp_path / "nowidth.gpkg")
+    schema = {"geometry": "Polygon", "properties": {domain.SPOT_NUMBER: "str:20", "TBLX": "str"}}
+    text = "x" * size
+    with fiona.open(path, "w", driver="GPKG", schema=schema, crs="EPSG:4527") as out:
+        outline = shapely.geometry.mapping(shapely.box(X0, Y0, X0 + 100, Y0 + 100))
+        out.write({"geometry": outline, "properties": {domain.SPOT_NUMBER: "S1", "TBLX": text}})
+    spots = QgsVectorLayer(path, "nowidth", "ogr")
+    assert spots.fields().field("TBLX").length() == 0  # no width declared
+    log = Log()
+    run({"SPOTS": spots, "OUTPUT": str(tmp_path / "screened.shp")}, log)
+    written = QgsVectorLayer(str(tmp_path / "screened.shp"), "o", "ogr")
+    assert written.fields().field("TBLX").length() == min(size, domain.SHAPEFILE_TEXT_BYTES)
+    (feature,) = written.getFeatures()
+    said = [m for m in log.warnings if "TBLX of S1" in m and "longer than a Shapefile" in m]
+    if size <= domain.SHAPEFILE_TEXT_BYTES:
+        assert feature["TBLX"] == text and not said, (len(feature["TBLX"]), log.warnings)
+    else:
+        assert said and feature["TBLX"].endswith("…"), log.warnings
+        assert len(feature["TBLX"].encode("utf-8")) <= domain.SHAPEFILE_TEXT_BYTES
+    assert not log.errors, log.errors
+
+
 def test_a_long_input_list_is_cut_after_a_whole_number_in_a_shapefile(provider, tmp_path):
     """An input field holding a list of numbers (a delivery's earlier spot numbers) is cut as
     the campaigns' lists are: whole numbers from the front, then the total count; GDAL cut

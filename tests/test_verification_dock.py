@@ -762,6 +762,35 @@ def test_the_verdict_form_starts_from_the_first_approval_screening_hit(qgis_ifac
         store.close()
 
 
+def test_the_verdict_form_says_why_the_areas_of_a_spot_of_no_known_area_go_unchecked(
+    qgis_iface, tmp_path
+):
+    """A spot screened without geometry (TBMJ 0, no outline) and no JCMJ: its form says in
+    words, naming the spot and the fields read, that the areas found on site are held to no
+    spot area; a spot with its TBMJ says nothing of the kind."""
+    from qgis.PyQt.QtWidgets import QLabel
+
+    from zc_enforcement_plugin.ui.verdict_panel import VerdictPanel
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    try:
+        unmeasured = {"JCBH": "T1", domain.SPOT_AREA: 0.0}
+        measured = {"JCBH": "T2", domain.SPOT_AREA: 400.0}
+        store.import_batch("b", [ledger.SpotRecord(a, None) for a in (unmeasured, measured)])
+        forms = {
+            s.number: VerdictPanel(store.spot(s.id), ls.VERDICT_ILLEGAL, lambda verdict: None)
+            for s in store.spots()
+        }
+        note = forms["T1"].findChild(QLabel, "uncheckedAreas")
+        assert note is not None
+        for named in ("T1", domain.SPOT_AREA, domain.SPOT_MONITORED_AREA):
+            assert named in note.text(), note.text()
+        assert "核对" in note.text() or "not checked" in note.text(), note.text()
+        assert forms["T2"].findChild(QLabel, "uncheckedAreas") is None
+    finally:
+        store.close()
+
+
 def test_the_case_page_keeps_a_missed_serious_case_report_after_a_correction(qgis_iface, tmp_path):
     """6 亩 of basic farmland found on 03-03, the serious-case report due 03-06 never made,
     the figures corrected on site on 03-12 to 0.9 亩: the report is owed no more, but the case

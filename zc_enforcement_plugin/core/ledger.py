@@ -53,7 +53,7 @@ from .ledger_rows import (
     spot_version,
 )
 from .ledger_sql import SqlLedger
-from .ledger_verdicts import validate_verdict
+from .ledger_verdicts import unchecked_areas_reason, validate_verdict
 
 __all__ = [
     "BatchSummary",
@@ -86,6 +86,7 @@ __all__ = [
     "SpotRecord",
     "SpotSummary",
     "SqlLedger",
+    "unchecked_areas_reason",
     "union_bounds",
     "validate_verdict",
     "Verdict",

@@ -11,6 +11,7 @@ from . import ledger_schema as ls
 from .areas import ellipsoidal_areas, round_area
 from .dates import parse_date
 from .domain import (
+    SPOT_AREA,
     SPOT_LATER_DATE,
     SPOT_MONITORED_AREA,
 )
@@ -30,24 +31,45 @@ class SpotArea(NamedTuple):
     name_en: str
 
 
+def _known_area(value) -> float | None:
+    """A figure a spot's area can be: above 0. Screening writes TBMJ 0 for a spot it had no
+    outline to measure: that is an area not known, not a spot of none, against which every
+    area found on site would be refused."""
+    number, _ = read_number(value, integer=False)
+    return number if number is not None and number > 0 else None
+
+
 def _spot_area(spot: SpotSummary | None) -> SpotArea | None:
-    """TBMJ as delivered, else JCMJ, else the outline measured as official areas are (DOMAIN §4:
-    ellipsoidal on CGCS2000, to cents): a planar figure would refuse a true split and take one
-    off by 1.6 in 10000 in Zichuan, 87 km from the zone's meridian."""
+    """TBMJ as delivered, else JCMJ (either when above 0), else the outline measured as
+    official areas are (DOMAIN §4: ellipsoidal on CGCS2000, to cents): a planar figure would
+    refuse a true split and take one off by 1.6 in 10000 in Zichuan, 87 km from the zone's
+    meridian."""
     if spot is None:
         return None
-    if spot.spot_area is not None:
-        return SpotArea(float(spot.spot_area), "图斑面积", "the spot area")
     attributes = getattr(spot, "attributes", None) or {}
-    value, _ = read_number(attributes.get(SPOT_MONITORED_AREA), integer=False)
-    if value is not None:
-        return SpotArea(value, "图斑面积", "the spot area")
+    for value in (spot.spot_area, attributes.get(SPOT_MONITORED_AREA)):
+        known = _known_area(value)
+        if known is not None:
+            return SpotArea(known, "图斑面积", "the spot area")
     geometry = getattr(spot, "geometry", None)
     if geometry is None or geometry.is_empty:
         return None
     measured = float(round_area(ellipsoidal_areas([geometry], ls.LEDGER_SRS_ID)[0]))
     return SpotArea(
         measured, "图斑轮廓椭球面积", "the ellipsoidal area measured from the spot's outline"
+    )
+
+
+def unchecked_areas_reason(spot: SpotSummary) -> str | None:
+    """Why a verdict's areas are not held to the spot's (Chinese first, then English), as
+    its form says beside them; None when they are."""
+    if _spot_area(spot) is not None:
+        return None
+    return (
+        f"图斑 {spot.number} 面积未知（{SPOT_AREA}、{SPOT_MONITORED_AREA} 为空或为 0，且无图斑"
+        f"轮廓）：核查面积不与之核对 / spot {spot.number} has no known area ({SPOT_AREA} and "
+        f"{SPOT_MONITORED_AREA} empty or 0, and no outline): the areas found on site are not "
+        "checked against it"
     )
 
 

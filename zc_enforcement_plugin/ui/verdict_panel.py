@@ -24,7 +24,7 @@ from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
 from .entries_panel import EntriesPanel, date_edit, done_date_edit
-from .messages import refusal_label
+from .messages import plain_label, refusal_label
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
 # How an approval number is written, shown in the empty field of a legal verdict alone: in the
@@ -125,6 +125,12 @@ class VerdictPanel(EntriesPanel):
             # One figure a row: two a row made the form wider than the dock, Save off-screen.
             grid.addRow(QLabel(AREA_LABELS[name], areas_box), spin)
             self.areas[name] = spin
+        unchecked = ledger.unchecked_areas_reason(spot)
+        if unchecked is not None:  # else a save would look held to an area it never was
+            note = plain_label(areas_box, in_interface_language(unchecked))
+            note.setObjectName("uncheckedAreas")
+            note.setWordWrap(True)
+            grid.addRow(note)
         layout.addWidget(areas_box)
 
         form2 = QFormLayout()
