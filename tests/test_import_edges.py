@@ -83,11 +83,11 @@ def test_a_county_code_delivered_as_a_number_is_read_as_its_digits(ledger):  # n
     assert any("370303 " in w.message and "jctb.shp" in w.message for w in report.warnings)
 
 
-@pytest.mark.parametrize("code", ["３７０３０２", "3703021"], ids=["full-width", "seven-digit"])
+@pytest.mark.parametrize("code", ["٣٧٠٣٠٢", "3703021"], ids=["arabic-indic", "seven-digit"])
 def test_a_county_code_not_of_six_ascii_digits_is_warned_as_such_and_kept(ledger, code):  # noqa: F811
-    """XZQDM typed with a Chinese input method's full-width digits (３７０３０２), or of 7 digits:
-    neither is read as a county code (the import does not normalise it as it does a date) nor
-    as a neighbour's; each is warned as not 6 digits, quoted as delivered, and kept unchanged."""
+    """XZQDM of digits no Chinese input method types (Arabic-Indic ٣٧٠٣٠٢: digits to Python,
+    none to a county code), or of 7 digits: neither is read as a county code nor as a
+    neighbour's; each is warned as not 6 digits, quoted as delivered, and kept unchanged."""
     number = f"{domain.ZICHUAN_COUNTY_CODE}202600001"
     spot = SpotRecord(
         {domain.SPOT_NUMBER: number, domain.SPOT_COUNTY_CODE: code}, box(X0, Y0, X0 + 20, Y0 + 20)
@@ -98,6 +98,25 @@ def test_a_county_code_not_of_six_ascii_digits_is_warned_as_such_and_kept(ledger
     assert said.number == number and "jctb.shp" in said.message, said
     assert f"{code!r} 不是 6 位数字" in said.message and "is not 6 digits" in said.message, said
     assert "neighbour" not in said.message, said
+    assert ledger.spot(ledger.spots()[0].id).attributes[domain.SPOT_COUNTY_CODE] == code
+
+
+@pytest.mark.parametrize(
+    ("code", "other"), [("３７０３０２", False), ("３７０３０３", True)], ids=["ours", "neighbour"]
+)
+def test_a_full_width_county_code_is_read_as_the_digits_it_shows(ledger, code, other):  # noqa: F811
+    """XZQDM typed with a Chinese input method's full-width digits is the code it shows, as a
+    full-width date or class code is: ３７０３０２ is the district's, no warning; ３７０３０３
+    a neighbour's, warned as such (not as "not 6 digits"). The delivered text is kept."""
+    number = f"{domain.ZICHUAN_COUNTY_CODE}202600001"
+    spot = SpotRecord(
+        {domain.SPOT_NUMBER: number, domain.SPOT_COUNTY_CODE: code}, box(X0, Y0, X0 + 20, Y0 + 20)
+    )
+    report = ledger.import_batch("b", [spot], source="jctb.shp")
+    assert report.added == 1 and report.other_county == int(other)
+    said = [w.message for w in report.warnings if w.field == domain.SPOT_COUNTY_CODE]
+    assert not any("不是 6 位数字" in m for m in said), said
+    assert any("370303 不是本区的 370302" in m for m in said) == other, said
     assert ledger.spot(ledger.spots()[0].id).attributes[domain.SPOT_COUNTY_CODE] == code
 
 

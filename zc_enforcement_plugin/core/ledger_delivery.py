@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 from . import campaigns_schema as cs
 from . import domain
 from . import ledger_schema as ls
+from .dates import as_typed
 from .domain import (
     AREA_DECIMALS,
     BASIC_FARMLAND_AREA,
@@ -502,12 +503,14 @@ def warn_numeric_numbers(spots: Sequence[SpotRecord], where: str, report: Import
 
 
 def _county_code(value: Any) -> str | None:
-    """XZQDM as text: a number field's 370302 (or 370302.0) as its digits; None when blank."""
+    """XZQDM as text: a number field's 370302 (or 370302.0) as its digits, a Chinese input
+    method's full-width ３７０３０２ as the digits it shows (as dates and class codes are read;
+    the delivered text stays among the spot's attributes); None when blank."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = as_typed(str(value)).strip()
     return text or None
 
 
