@@ -657,10 +657,8 @@ def test_tab_leaves_the_remarks_for_the_next_field_and_types_no_tab(dock, ledger
     panel.verifier.setText("李工")
     QTest.keyClicks(panel.note, "demolished")  # QTest types Latin-1 alone
     save = panel.buttons.button(QDialogButtonBox.StandardButton.Save)
-    # The date edit's own sections (year, month, day) take a Tab each before Save.
-    seen = _tab_from(panel.note, 5)
-    assert seen[0] is panel.verifier and seen[1] is panel.verified_on, seen
-    assert save in seen, seen
+    seen = _tab_from(panel.note, 3)
+    assert seen == [panel.verifier, panel.verified_on, save], seen
     assert panel.note.toPlainText() == "demolished"
     save.click()
     assert dock.session.store.current_verdict(dock.session.current_id).note == "demolished"
@@ -670,6 +668,55 @@ def test_tab_leaves_the_remarks_for_the_next_field_and_types_no_tab(dock, ledger
     save = page.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
     assert _tab_from(page.note, 1) == [save]
     assert page.note.toPlainText() == "party away"
+    page.acceptPanel()
+
+
+def _shift_tab_from(widget) -> object:
+    """The widget the focus goes to as Shift+Tab is pressed once in ``widget``."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    widget.setFocus()
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+    return QApplication.focusWidget()
+
+
+def test_tab_leaves_a_date_field_at_once_and_its_sections_stay_reachable(dock, ledger_path):
+    """Tab stopped in a date field three times (its year, month and day) before the next field,
+    unlike every other field of the forms: Tab and Shift+Tab leave it at once, in the verdict
+    form and on the case page; its sections are reached by typing, "-" and the arrow keys."""
+    from qgis.PyQt.QtWidgets import QApplication, QDateTimeEdit, QDialogButtonBox
+
+    assert dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 3, 3))
+    panel = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    assert _tab_from(panel.approval_date, 1) == [panel.approved_area]
+    assert _shift_tab_from(panel.approved_area) is panel.approval_date
+    assert _shift_tab_from(panel.approval_date) is panel.approval_number
+    save = panel.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert _tab_from(panel.verified_on, 1) == [save]
+    assert _shift_tab_from(panel.verified_on) is panel.verifier
+
+    # Within the field: entered by Tab at its year, typed through, "-" to the next section,
+    # and Ctrl+arrows between the sections, as before.
+    date = panel.verified_on
+    assert _tab_from(panel.verifier, 1) == [date]
+    assert date.currentSection() == QDateTimeEdit.Section.YearSection
+    QTest.keyClicks(date, "2025")  # a whole year goes on to the month
+    assert date.currentSection() == QDateTimeEdit.Section.MonthSection
+    QTest.keyClicks(date, "3-")  # a month of one digit, "-" to the day
+    assert date.currentSection() == QDateTimeEdit.Section.DaySection
+    QTest.keyClicks(date, "4")
+    assert date.date() == QDate(2025, 3, 4), date.text()
+    QTest.keyClick(date, Qt.Key.Key_Left, Qt.KeyboardModifier.ControlModifier)
+    assert date.currentSection() == QDateTimeEdit.Section.MonthSection
+    QTest.keyClick(date, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert date.currentSection() == QDateTimeEdit.Section.DaySection
+    assert QApplication.focusWidget() is date  # the arrows moved within it, not out of it
+    panel.acceptPanel()
+
+    page = dock.open_case_panel()
+    assert _tab_from(page.date, 1) == [page.person]
+    assert _shift_tab_from(page.date) is page.stage
     page.acceptPanel()
 
 
