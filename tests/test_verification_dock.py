@@ -3488,6 +3488,52 @@ def test_a_deadline_in_the_year_after_the_librarys_last_says_it_has_no_schedule(
     assert "没有官方节假日安排" not in text and "估算" not in text
 
 
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [
+        ("least", 900),  # a narrow panel (300 px) on a tall screen: the rows above wrap
+        ("fitting", 640),  # the panel's own width on a 1280×800 screen
+    ],
+)
+def test_the_spots_evidence_is_in_view_without_scrolling(
+    dock, ledger_path, tmp_path, width, height
+):
+    """The spot's evidence files were listed under the before/after images, below the foot of
+    the review area on a 300 px panel 900 px tall (and at the panel's own width on a 1280×800
+    screen): each spot's photos were reached by scrolling. They are listed under the spot's
+    page, above the images, their first row in view as the spot is shown; nothing is hidden,
+    the images follow them."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QApplication
+
+    from zc_enforcement_plugin.ui.verification_dock import SPLITTER_SETTING
+
+    QgsSettings().remove(SPLITTER_SETTING)
+    assert dock.open_ledger(str(ledger_path))
+    photos = [_gps_photo(tmp_path / f"site{n}.jpg", (40 * n, 0, 0)) for n in range(3)]
+    assert dock.attach_files(photos) == []
+    dock.resize(dock.least_width() if width == "least" else dock.fitting_width(), height)
+    for _ in range(3):  # the page laid out, then refitted (PanelSizing)
+        QApplication.processEvents()
+    area = dock.review_area
+    assert dock.header.parentWidget() is dock.home  # the rows above in view, not scrolled
+    assert area.verticalScrollBar().value() == 0
+    # The list's top in the area's view, its first row's upper half too (its text shows): on
+    # the 300 px panel in English the filters take more lines than in Chinese, and the row's
+    # foot is a pixel under the view's. Heights only: the list scrolls sideways on its own.
+    first_row = dock.evidence_list.visualItemRect(dock.evidence_list.item(0))
+    top = dock.evidence_list.viewport().mapTo(area.viewport(), first_row.topLeft()).y()
+    assert top >= 0 and top + first_row.height() // 2 <= area.viewport().height(), (
+        top,
+        area.viewport().height(),
+        dock.splitter.sizes(),
+    )
+    # Nothing hidden: the images are on the page still, under the evidence.
+    assert dock.images.isVisible()
+    assert dock.images.y() > dock.evidence_list.y()
+    dock.grab().save(str(tmp_path / f"dock_evidence_{width}_{height}.png"))
+
+
 def test_the_spots_page_keeps_eight_lines_and_the_heights_dragged_are_kept(
     dock, ledger_path, qgis_iface
 ):
@@ -3508,15 +3554,15 @@ def test_the_spots_page_keeps_eight_lines_and_the_heights_dragged_are_kept(
         QApplication.processEvents()
         assert dock.details.viewport().height() >= lines, (height, dock.splitter.sizes())
         sizes[height] = dock.splitter.sizes()
-    # Spare height goes to the page: the list, images and evidence keep theirs.
+    # Spare height goes to the page: the list, evidence and images keep theirs.
     dock.resize(dock.fitting_width(), 1400)
     QApplication.processEvents()
     growth = [tall - short for short, tall in zip(sizes[1040], dock.splitter.sizes())]
     assert growth[1] > 0 and growth[0] == growth[2] == growth[3] == 0, (sizes, growth)
 
     # Dragged: kept, and a panel made again (QGIS started again) shows them so.
-    queue, details, images, evidence = dock.splitter.sizes()
-    dragged = [queue + 60, details - 60, images, evidence]
+    queue, details, evidence, images = dock.splitter.sizes()
+    dragged = [queue + 60, details - 60, evidence, images]
     dock.splitter.setSizes(dragged)
     assert dock.splitter.sizes() == dragged
     dock.splitter.splitterMoved.emit(queue + 60, 1)  # as a drag of the first handle says
@@ -3532,6 +3578,45 @@ def test_the_spots_page_keeps_eight_lines_and_the_heights_dragged_are_kept(
         again.cleanup()
         again.deleteLater()
         QgsSettings().remove(SPLITTER_SETTING)
+
+
+def test_heights_dragged_while_the_images_came_first_stay_with_their_widgets(dock, qgis_iface):
+    """Heights kept while the evidence was listed under the images are in that order (list,
+    page, images, evidence): read as they are now, the evidence took the images' 260 px and
+    the images were squeezed to their least. Each widget gets its own height back."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtWidgets import QApplication, QListWidget, QSplitter, QWidget
+
+    from zc_enforcement_plugin.ui.verification_dock import (
+        IMAGES_FIRST_SPLITTER_SETTING,
+        SPLITTER_SETTING,
+    )
+
+    dock.resize(dock.fitting_width(), 1040)
+    QApplication.processEvents()
+    queue, details, evidence, images = dock.splitter.sizes()
+    # A splitter of the old order, dragged: the images 40 px taller, the evidence 30 px.
+    old = QSplitter(Qt.Orientation.Vertical)
+    for _ in range(4):
+        QWidget(old)
+    old.resize(200, sum(dock.splitter.sizes()) + 3 * old.handleWidth())
+    old.setSizes([queue, details - 70, images + 40, evidence + 30])
+    settings = QgsSettings()
+    settings.remove(SPLITTER_SETTING)
+    settings.setValue(IMAGES_FIRST_SPLITTER_SETTING, old.saveState())
+    again = VerificationDock(None, qgis_iface)
+    try:
+        again.resize(dock.size())
+        again.show()
+        QApplication.processEvents()
+        assert isinstance(again.splitter.widget(2), QListWidget)  # the evidence, above
+        assert again.splitter.widget(3) is again.images
+        assert again.splitter.sizes() == [queue, details - 70, evidence + 30, images + 40]
+    finally:
+        again.cleanup()
+        again.deleteLater()
+        settings.remove(IMAGES_FIRST_SPLITTER_SETTING)
+        settings.remove(SPLITTER_SETTING)
 
 
 @pytest.mark.parametrize("height", [430, 380])  # a 1366×768 screen at 125 % and at 150 %

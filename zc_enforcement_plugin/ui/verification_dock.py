@@ -1,7 +1,7 @@
 """The verification dock (核查面板): walk the screened spots, record verdicts and evidence.
 
 Layout (top to bottom): ledger and actions, filters, the counter, then the queue, the current
-spot's figures, the before/after images and evidence (these scroll when the panel is short,
+spot's figures, its evidence and the before/after images (these scroll when the panel is short,
 with the rows above them when it is shorter still), and the navigation and verdict buttons,
 always in view. Verdict forms open as panels on the same stack, so the
 dock never spawns windows a technician has to manage.
@@ -106,7 +106,7 @@ LEDGER_ALGORITHMS = (
     PatrolCompliance,
     LedgerSettings,
 )
-# The least height of the list, page, images and evidence (they scroll within it): with the
+# The least height of the list, page, evidence and images (they scroll within it): with the
 # rows above and the buttons below, the page then fits a panel on a 1280×800 screen.
 REVIEW_AREA_MIN_HEIGHT = 180
 # The progress bar's least width: the page fits a panel of 300 px (QGIS's width for a new
@@ -114,8 +114,11 @@ REVIEW_AREA_MIN_HEIGHT = 180
 PROGRESS_MIN_WIDTH = 24
 # The least height of the spot's page, in lines of its text: its figures and what it touches.
 DETAILS_MIN_LINES = 8
-# Where the heights of the list, the spot's page, the images and the evidence are kept.
-SPLITTER_SETTING = "zc_enforcement/review_splitter"
+# Where the heights of the list, the spot's page, the evidence and the images are kept.
+SPLITTER_SETTING = "zc_enforcement/review_heights"
+# Where they were kept while the images came before the evidence, in that order: read once,
+# when none are kept in the new order, so that heights dragged then stay with their widgets.
+IMAGES_FIRST_SPLITTER_SETTING = "zc_enforcement/review_splitter"
 # Keys of the verdict buttons: 1 legal, 2 illegal, 3 other, in the order of the categories.
 VERDICT_KEYS = ("1", "2", "3")
 # How long the message bar says a verdict was saved: long enough to read, gone before the next.
@@ -346,7 +349,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         super().changeEvent(event)
 
     def _build_review_area(self, page: QWidget) -> QScrollArea:
-        """The queue, the spot's page, its images and evidence, scrolling together.
+        """The queue, the spot's page, its evidence and images, scrolling together.
 
         They scroll when the panel is too short for them (a 1280×800 screen), between the
         rows above and the buttons below, which stay in view: scrolled with the page, the
@@ -370,10 +373,15 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         self.details = QTextBrowser(splitter)
         self.details.setObjectName("details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.images = ImageComparison(splitter)
+        # The evidence under the spot's page, above the images: under them, it lay below the
+        # review area's foot on a 300 px panel 900 px tall (the rows above wrapped), and each
+        # spot's photos were reached by scrolling. A short list: at the panel's own width and
+        # 900 px all four are in view still; where the area scrolls, the images, mostly
+        # scrolled to already, are reached after the files.
         self.evidence_list = QListWidget(splitter)
         self.evidence_list.setObjectName("evidence")
         self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
+        self.images = ImageComparison(splitter)
         # The spot's page takes the spare height, and never less than a few lines of it:
         # sizes given here, before the panel is laid out, were not kept, and on a 1366×768
         # screen the page was 69 px, two lines, under the list and above the images.
@@ -385,14 +393,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # The page alone grows with the panel; the others keep the heights given here (Qt's
         # splitter grows a widget without stretch to its current height, and given none the
         # evidence list took 190 px for a row or two).
-        splitter.setSizes([160, 200, 260, 70])  # list, page, images, evidence
+        splitter.setSizes([160, 200, 70, 260])  # list, page, evidence, images
         for index, stretch in enumerate((0, 1, 0, 0)):
             splitter.setStretchFactor(index, stretch)
         self.splitter = splitter
-        # As the user last dragged them, on any ledger and in the next session.
-        state = QgsSettings().value(SPLITTER_SETTING)
-        if state is not None:
-            splitter.restoreState(state)
+        self._restore_review_heights()
         splitter.splitterMoved.connect(
             lambda *_moved: QgsSettings().setValue(SPLITTER_SETTING, splitter.saveState())
         )
@@ -406,6 +411,24 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         self.review_area.setMinimumWidth(widest + scroll_bar)
         self.review_area.setMinimumHeight(REVIEW_AREA_MIN_HEIGHT)
         return self.review_area
+
+    def _restore_review_heights(self) -> None:
+        """The heights of the list, page, evidence and images as the user last dragged them, on
+        any ledger and in the next session; those kept while the images came first are given
+        to the same widgets (restored in that order, then the evidence moved up): read in the
+        new order, the evidence took the images' height and the images the evidence's."""
+        settings = QgsSettings()
+        state = settings.value(SPLITTER_SETTING)
+        if state is not None:
+            self.splitter.restoreState(state)
+            return
+        state = settings.value(IMAGES_FIRST_SPLITTER_SETTING)
+        if state is None:
+            return
+        evidence_at = self.splitter.indexOf(self.evidence_list)
+        self.splitter.addWidget(self.evidence_list)  # last, as it was (a move: sizes go along)
+        self.splitter.restoreState(state)
+        self.splitter.insertWidget(evidence_at, self.evidence_list)
 
     def _build_navigation(self) -> QVBoxLayout:
         """Moving between spots on the first row; zoom, attach and case on the second. Each
