@@ -246,10 +246,11 @@ def test_a_case_refused_on_a_spot_not_judged_illegal_says_why_in_each_language(t
 
 
 def _returns_pair(function: ast.FunctionDef) -> bool:
-    """Whether ``function`` returns a whole "中文 / English" pair (not a tuple of halves)."""
+    """Whether ``function`` returns a whole "中文 / English" pair (not a tuple of halves, nor
+    a list of lines)."""
     return any(
         isinstance(node, ast.Return)
-        and not isinstance(node.value, ast.Tuple)
+        and not isinstance(node.value, (ast.Tuple, ast.List, ast.ListComp))
         and BILINGUAL_SEPARATOR in _literal_text(node.value)
         for node in ast.walk(function)
     )
