@@ -60,3 +60,26 @@ def test_a_misdecoded_field_refused_at_import_reads_in_chinese_alone(in_chinese)
     assert "“锟斤拷”" in said["BZ"] and "字段名 'ÌØÊâ'" in said["ÌØÊâ"], said
     assert "应为“特殊”" in said["ÌØÊâ"], said
     assert "图斑几何须为面，而非 Point" in said["geometry"], said
+
+
+def test_a_server_refusing_a_connection_saved_without_a_user_reads_in_chinese_alone(
+    in_chinese, monkeypatch
+):
+    """The note of who the login is (no user name saved) was a whole pair glued on after the
+    refusal's English half; the hint to check the network was passed in inside the detail."""
+    import getpass
+
+    from zc_enforcement_plugin.core.ledger import LedgerError
+    from zc_enforcement_plugin.core.ledger_postgis_session import PostGISSession
+
+    monkeypatch.delenv("PGUSER", raising=False)
+    monkeypatch.delenv("PGSERVICE", raising=False)
+    with pytest.raises(LedgerError) as refused:  # nothing listens on port 1
+        PostGISSession({"host": "127.0.0.1", "port": "1", "dbname": "zc"}, "zc")
+    message = str(refused.value)
+    shown = in_chinese(message)
+    assert not re.search(r"\b(?:cannot|check|network|connection saves)\b", shown), shown
+    assert "无法连接数据库服务器 127.0.0.1:1/zc" in shown and "请检查网络" in shown, shown
+    assert f"以本机操作系统用户 {getpass.getuser()} 登录" in shown, shown
+    english = message.split(BILINGUAL_SEPARATOR)[-1]
+    assert "check the network" in english and "operating-system user" in english, message
