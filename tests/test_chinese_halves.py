@@ -83,3 +83,112 @@ def test_a_server_refusing_a_connection_saved_without_a_user_reads_in_chinese_al
     assert f"以本机操作系统用户 {getpass.getuser()} 登录" in shown, shown
     english = message.split(BILINGUAL_SEPARATOR)[-1]
     assert "check the network" in english and "operating-system user" in english, message
+
+
+# English words of the halves fixed below (a layer's, a holiday file's, a ledger's).
+ENGLISH_OF_PLACES = re.compile(
+    r"\b(?:layer|longitude|bureau|ledger|holiday|schedule|only|first|second|differs|"
+    r"case opened|official|file)\b",
+    re.IGNORECASE,
+)
+
+
+def assert_in_chinese_alone(shown: str, line: str, *values: str) -> None:
+    """``shown`` is Chinese alone (the ``values``, paths, set aside) and keeps each value."""
+    assert shown != line, f"shown whole: {line}"
+    bare = shown
+    for value in values:
+        assert value in shown, (value, shown)
+        bare = bare.replace(value, "")
+    assert not ENGLISH_OF_PLACES.search(bare), shown
+
+
+@pytest.mark.parametrize(
+    ("crs", "centre", "chinese"),
+    [
+        (None, None, "图层 地类图斑：没有坐标系，请先设置"),
+        ("EPSG:4326", (200.0, 10.0), "图层 地类图斑：图斑所在经度 200.000°"),
+        ("EPSG:4326", None, "图层 地类图斑：需要经纬度中心点"),
+    ],
+)
+def test_a_layer_refused_for_its_crs_reads_in_chinese_alone(in_chinese, crs, centre, chinese):
+    """The label 图层 X / layer X was a whole pair inside the refusal's Chinese half."""
+    from zc_enforcement_plugin.core import areas
+
+    with pytest.raises(ValueError) as refused:
+        areas.measuring_epsg(crs, centre, layer_name="地类图斑")
+    message = str(refused.value)
+    shown = in_chinese(message)
+    assert_in_chinese_alone(shown, message)
+    assert shown.startswith(chinese), shown
+    assert message.split(BILINGUAL_SEPARATOR)[-1].startswith("layer 地类图斑: "), message
+
+
+def test_a_year_without_a_holiday_schedule_reads_in_chinese_alone(in_chinese):
+    """Where the year goes, when no ledger's file is known or on a shared ledger, was a whole
+    pair inside the Chinese half: of the refusal, of the estimate's warning on a deadline (the
+    line the dock shows) and of the calendar's own once-a-year warning."""
+    import datetime as dt
+
+    from tests.test_cases import S, case_of
+    from zc_enforcement_plugin.core import workdays
+
+    refusal = str(workdays.UnknownScheduleError(2099))
+    shown = in_chinese(refusal)
+    assert_in_chinese_alone(shown, refusal)
+    assert "台帐旁的本局节假日文件 holidays.json" in shown, shown
+    assert "the bureau's holidays.json" in refusal.split(BILINGUAL_SEPARATOR)[-1], refusal
+
+    for add_to in (None, workdays.SHARED_HOLIDAYS_LABEL):
+        strict = workdays.WorkCalendar(local_file=None, use_library=False, add_to=add_to)
+        with pytest.raises(workdays.UnknownScheduleError) as unknown:
+            strict.is_working_day(dt.date(2099, 3, 2))
+        assert_in_chinese_alone(in_chinese(str(unknown.value)), str(unknown.value))
+        lenient = workdays.WorkCalendar(
+            local_file=None, use_library=False, strict=False, add_to=add_to
+        )
+        case = case_of((S.DISCOVER, "2099-03-02"))
+        warnings = [d.warning for d in case.deadlines(calendar=lenient, today=dt.date(2099, 3, 2))]
+        warnings = [w for w in warnings if w] + lenient.warnings
+        assert len(warnings) >= 2, warnings
+        for warning in warnings:
+            shown = in_chinese(warning)
+            assert_in_chinese_alone(shown, warning)
+            assert "中加入2099年" in shown, shown
+
+
+def test_holiday_schedules_differing_between_two_ledgers_read_in_chinese_alone(
+    in_chinese, tmp_path
+):
+    """The year's label 节假日安排 / holiday schedule was a whole pair inside the Chinese half,
+    and the two ledgers' files were joined by " / ", read as the halves' separator."""
+    import json
+
+    from tests.holiday_notices import complete_year
+    from zc_enforcement_plugin.core import ledger
+    from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers
+
+    files = []
+    for name, years in (
+        ("a", {"2027": complete_year(2027), "2028": complete_year(2028)}),
+        ("b", {"2027": complete_year(2027, "2027-03-01")}),
+    ):
+        (tmp_path / name).mkdir()
+        files.append(tmp_path / name / "holidays.json")
+        schedule = {year: {"holidays": days} for year, days in years.items()}
+        files[-1].write_text(json.dumps(schedule), encoding="utf-8")
+        with ledger.GeoPackageLedger(tmp_path / name / "ledger.gpkg"):
+            pass
+    with (
+        ledger.GeoPackageLedger(tmp_path / "a" / "ledger.gpkg") as a,
+        ledger.GeoPackageLedger(tmp_path / "b" / "ledger.gpkg") as b,
+    ):
+        differences = [d for d in compare_ledgers(a, b, check_files=False) if "节假日" in d]
+    assert len(differences) == 2, differences
+    changed, only_first = differences
+    shown = in_chinese(changed)
+    assert_in_chinese_alone(shown, changed, *map(str, files))
+    assert "2027-03-01" in shown, shown
+    shown = in_chinese(only_first)
+    assert_in_chinese_alone(shown, only_first, str(files[0]))
+    assert "2028" in shown and str(files[1]) not in only_first, only_first
