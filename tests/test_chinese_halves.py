@@ -192,3 +192,21 @@ def test_holiday_schedules_differing_between_two_ledgers_read_in_chinese_alone(
     shown = in_chinese(only_first)
     assert_in_chinese_alone(shown, only_first, str(files[0]))
     assert "2028" in shown and str(files[1]) not in only_first, only_first
+
+
+def test_the_warning_of_a_year_to_add_names_its_place_in_the_interface_language(in_chinese):
+    """ledgersettings' warning put the shared ledger's holiday setting, a whole pair, into a
+    translated text: a Chinese QGIS showed its English half too."""
+    import datetime as dt
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing.ledger_settings import missing_schedule_warnings
+
+    shared = workdays.WorkCalendar(
+        local_file=None, use_library=False, strict=False, add_to=workdays.SHARED_HOLIDAYS_LABEL
+    )
+    said = missing_schedule_warnings(shared, dt.date(2099, 11, 2))
+    assert len(said) == 2, said
+    for warning in said:
+        assert workdays.SHARED_HOLIDAYS_LABEL[0] in warning, warning
+        assert not ENGLISH_OF_PLACES.search(warning), warning

@@ -502,11 +502,12 @@ def _missing_years(context: ReportContext, days: Iterable[dt.date]) -> None:
     """A line per year of `days` without a holiday schedule, naming the file to add it to."""
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
+            add_to_zh, add_to_en = context.calendar.add_to_halves
             context.warn(
                 f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
-                f"{context.calendar.add_to} 中加入{year}年 / no official holiday schedule for "
-                f"{year}: working-day deadlines in that year are estimates (marked so); add "
-                f"{year} to {context.calendar.add_to}"
+                f"{add_to_zh} 中加入{year}年 / no official holiday schedule for {year}: "
+                f"working-day deadlines in that year are estimates (marked so); add {year} to "
+                f"{add_to_en}"
             )
 
 
