@@ -210,3 +210,29 @@ def test_the_warning_of_a_year_to_add_names_its_place_in_the_interface_language(
     for warning in said:
         assert workdays.SHARED_HOLIDAYS_LABEL[0] in warning, warning
         assert not ENGLISH_OF_PLACES.search(warning), warning
+
+
+def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_chinese, tmp_path):
+    """未立案 / no case opened was a whole pair inside the Chinese half of the line on its
+    estimated deadlines, and of the dispatch's note on the case column."""
+    import datetime as dt
+
+    from tests.test_reports import _spot_judged_illegal
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2026, 12, 2)
+    store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    lines = [w for w in dispatch.warnings if "N1" in w]
+    lines += [n for n in dispatch.notes() if reports.NO_CASE_ZH in n]
+    assert len(lines) >= 3, lines
+    for line in lines:
+        shown = in_chinese(line)
+        assert_in_chinese_alone(shown, line)
+        assert "未立案" in shown, shown
+    assert in_chinese(lines[0]).startswith("违法图斑 N1（未立案） 书面报告执法监察大队："), lines
