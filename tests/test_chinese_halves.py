@@ -236,3 +236,19 @@ def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_
         assert_in_chinese_alone(shown, line)
         assert "未立案" in shown, shown
     assert in_chinese(lines[0]).startswith("违法图斑 N1（未立案） 书面报告执法监察大队："), lines
+
+
+def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chinese):
+    """What is recorded on a changed spot (already judged, has a case) was said as pairs
+    joined with "，" inside the Chinese half of the refresh's warning."""
+    from zc_enforcement_plugin.core.ledger_delivery import say_changes
+
+    report = ImportReport("b")
+    say_changes("S1", ["TBMJ 400.00 → 512.50"], True, 7, report)
+    line = report.warnings[0].message
+    shown = in_chinese(line)
+    assert shown != line, line
+    assert not re.search(r"\b(?:already|judged|has case|check it|changes)\b", shown), shown
+    assert "TBMJ 400.00 → 512.50" in shown and "已有核查结论，已有案件 7（仍由原所办理）" in shown
+    english = line.split(BILINGUAL_SEPARATOR)[-1]
+    assert english == "already judged, has case 7; check it", line

@@ -294,13 +294,18 @@ def say_changes(
     """Warn of what a refresh changes in a spot. A spot already judged, or with a case, is
     said to be so: its verdict and case stay as recorded, and may no longer fit (a case stays
     with its office)."""
-    recorded_work = []
+    # In Chinese and in English apart, each in its half: pairs joined inside the Chinese half
+    # showed their English in a Chinese QGIS.
+    recorded_work: list[tuple[str, str]] = []
     if judged:
-        recorded_work.append("已有核查结论 / already judged")
+        recorded_work.append(("已有核查结论", "already judged"))
     if case_id is not None:
-        recorded_work.append(f"已有案件 {case_id}（仍由原所办理）/ has case {case_id}")
-    note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
-    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
+        recorded_work.append((f"已有案件 {case_id}（仍由原所办理）", f"has case {case_id}"))
+    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}"
+    if recorded_work:
+        work_zh = "，".join(zh for zh, _ in recorded_work)
+        work_en = ", ".join(en for _, en in recorded_work)
+        said += f"；{work_zh}，请核对 / {work_en}; check it"
     report.warnings.append(ImportIssue(None, key, None, said))
 
 
