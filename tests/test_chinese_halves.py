@@ -252,3 +252,18 @@ def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chines
     assert "TBMJ 400.00 → 512.50" in shown and "已有核查结论，已有案件 7（仍由原所办理）" in shown
     english = line.split(BILINGUAL_SEPARATOR)[-1]
     assert english == "already judged, has case 7; check it", line
+
+
+def test_a_mis_decoded_field_refused_at_screening_reads_in_chinese_alone(in_chinese):
+    """The reason, a whole "中文 / English" pair, went into the translated refusal."""
+    import numpy as np
+
+    from zc_enforcement_plugin.processing.layer_reader import SourceArrays, misdecoded_text
+
+    garbled = "淄川".encode("gbk").decode("latin-1")
+    values = ["0101", None, 3, garbled, "x"]
+    arrays = SourceArrays(np.empty(len(values), dtype=object), {"MC": values}, np.arange(5))
+    said = misdecoded_text(arrays, "L")
+    assert "字段 MC 的文字疑似编码错误" in said, said
+    assert "疑似 GBK 字节被按 latin-1 读出（应为“淄川”）" in said, said
+    assert BILINGUAL_SEPARATOR not in said and "looks like" not in said, said
