@@ -890,7 +890,7 @@ def test_only_working_day_deadlines_in_an_unknown_year_are_called_estimates():
     assert report["report_to_brigade"].due == d("2099-01-02")  # 31 Dec, then 1 Jan is off
     assert "2099" in report["report_to_brigade"].warning
     # and where the bureau adds the year, as the dock shows this line alone
-    assert f"add 2099 to {lenient.add_to}" in report["report_to_brigade"].warning
+    assert f"add 2099 to {lenient.add_to_halves[1]}" in report["report_to_brigade"].warning
 
 
 def test_an_act_exposed_online_is_reported_to_the_bureau_head_the_same_day(cal):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -244,30 +245,136 @@ def test_a_case_refused_on_a_spot_not_judged_illegal_says_why_in_each_language(t
         assert not re.search("[A-Za-z]{3,}", chinese), chinese
 
 
-def _pair_functions(trees: dict[Path, ast.Module]) -> dict[Path, set[str]]:
-    """Per module, the functions it defines or imports from another core module that return a
-    whole "中文 / English" pair (by module: two modules' ``row`` are not one function)."""
-    own = {
-        path: {
-            function.name
-            for function in tree.body
-            if isinstance(function, ast.FunctionDef)
-            and any(
-                isinstance(node, ast.Return)
-                and not isinstance(node.value, ast.Tuple)
-                and BILINGUAL_SEPARATOR in _literal_text(node.value)
-                for node in ast.walk(function)
-            )
-        }
-        for path, tree in trees.items()
+def _returns_pair(function: ast.FunctionDef) -> bool:
+    """Whether ``function`` returns a whole "中文 / English" pair (not a tuple of halves, nor
+    a list of lines)."""
+    return any(
+        isinstance(node, ast.Return)
+        and not isinstance(node.value, (ast.Tuple, ast.List, ast.ListComp))
+        and BILINGUAL_SEPARATOR in _literal_text(node.value)
+        for node in ast.walk(function)
+    )
+
+
+def _pair_positions(function: ast.FunctionDef) -> set[int]:
+    """The places in the tuples ``function`` returns that hold a whole pair ("return None,
+    '几何为空 / empty geometry'")."""
+    return {
+        position
+        for node in ast.walk(function)
+        if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple)
+        for position, element in enumerate(node.value.elts)
+        if BILINGUAL_SEPARATOR in _literal_text(element)
     }
+
+
+@dataclass
+class _Pairs:
+    """What in one module holds a whole pair: names (module constants, imported ones, a
+    function's own), functions and methods returning one, and functions returning one in a
+    tuple (by place)."""
+
+    names: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    methods: set[str] = field(default_factory=set)
+    in_tuples: dict[str, set[int]] = field(default_factory=dict)
+
+    def holds(self, node: ast.AST) -> bool:
+        """Whether the value of ``node`` is a whole pair, or a text holding one (not a list of
+        them, nor what is worked out from one: its length, its lines joined)."""
+        if isinstance(node, ast.Constant):
+            return isinstance(node.value, str) and BILINGUAL_SEPARATOR in node.value
+        if isinstance(node, ast.Name):
+            return node.id in self.names
+        if isinstance(node, ast.Call):
+            return self._pair_call(node)
+        if isinstance(node, ast.IfExp):
+            return self.holds(node.body) or self.holds(node.orelse)
+        if isinstance(node, ast.BoolOp):
+            return any(self.holds(value) for value in node.values)
+        if isinstance(node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp)):
+            return any(self.holds(child) for child in ast.iter_child_nodes(node))
+        return False
+
+    def _pair_call(self, call: ast.Call) -> bool:
+        if isinstance(call.func, ast.Name):
+            return call.func.id in self.functions
+        # self._default_login_note(): a method of the class the message is built in
+        return (
+            isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id in ("self", "cls")
+            and call.func.attr in self.methods
+        )
+
+    def with_names_of(self, function: ast.FunctionDef) -> _Pairs:
+        """These, and the names ``function`` assigns a pair to (tuples unpacked by place)."""
+        local = _Pairs(set(self.names), self.functions, self.methods, self.in_tuples)
+        for node in ast.walk(function):
+            if isinstance(node, ast.Assign) and local.holds(node.value):
+                local.names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+            if (
+                isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Name)
+                and node.value.func.id in self.in_tuples
+            ):
+                for target in node.targets:
+                    if isinstance(target, ast.Tuple):
+                        local.names |= {
+                            element.id
+                            for position, element in enumerate(target.elts)
+                            if isinstance(element, ast.Name)
+                            and position in self.in_tuples[node.value.func.id]
+                        }
+        return local
+
+
+def _pairs_by_module(trees: dict[Path, ast.Module]) -> dict[Path, _Pairs]:
+    """Per module, what holds a whole "中文 / English" pair, its own and imported from another
+    core module (by module: two modules' ``row`` are not one function)."""
+    own = {}
+    for path, tree in trees.items():
+        top = [node for node in tree.body if isinstance(node, ast.FunctionDef)]
+        own[path] = _Pairs(
+            names={
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign) and BILINGUAL_SEPARATOR in _literal_text(node.value)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            },
+            functions={function.name for function in top if _returns_pair(function)},
+            methods={
+                method.name
+                for node in tree.body
+                if isinstance(node, ast.ClassDef)
+                for method in node.body
+                if isinstance(method, ast.FunctionDef) and _returns_pair(method)
+            },
+            in_tuples={
+                function.name: _pair_positions(function)
+                for function in top
+                if _pair_positions(function)
+            },
+        )
     seen = {}
     for path, tree in trees.items():
-        seen[path] = set(own[path])
+        pairs = own[path]
+        seen[path] = _Pairs(
+            set(pairs.names), set(pairs.functions), pairs.methods, dict(pairs.in_tuples)
+        )
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
-                source = own.get(path.parent / f"{node.module}.py", set())
-                seen[path] |= {alias.asname or alias.name for alias in node.names} & source
+                source = own.get(path.parent / f"{node.module}.py", _Pairs())
+                for alias in node.names:
+                    name = alias.asname or alias.name
+                    if alias.name in source.names:
+                        seen[path].names.add(name)
+                    if alias.name in source.functions:
+                        seen[path].functions.add(name)
+                    if alias.name in source.in_tuples:
+                        seen[path].in_tuples[name] = source.in_tuples[alias.name]
     return seen
 
 
@@ -280,53 +387,83 @@ def _literal_text(node: ast.AST | None) -> str:
     )
 
 
+def _pieces(node: ast.AST, pairs: _Pairs) -> list[str | ast.AST]:
+    """A message built by f-string or ``+``, as the text it writes and the values it puts in,
+    in order: a value holding a whole pair as its node, any other value as "" (it says no
+    language of its own)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [piece for part in node.values for piece in _pieces(part, pairs)]
+    if isinstance(node, ast.FormattedValue):
+        return _pieces(node.value, pairs)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _pieces(node.left, pairs) + _pieces(node.right, pairs)
+    return [node] if pairs.holds(node) else [""]
+
+
+def _is_text(node: ast.AST, pairs: _Pairs) -> bool:
+    """Whether ``node`` builds a text by f-string or ``+`` (not lists added, nor numbers)."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _is_text(node.left, pairs) or _is_text(node.right, pairs)
+    return (
+        isinstance(node, ast.JoinedStr)
+        or (isinstance(node, ast.Constant) and isinstance(node.value, str))
+        or pairs.holds(node)
+    )
+
+
+def _misplaced_pairs(pieces: list[str | ast.AST]) -> list[ast.AST]:
+    """The pairs put into a line that says anything besides: a line is "中文 / English", so a
+    whole pair in it, before its separator (at its very start too), after it, or glued on after
+    a complete pair, puts one language into the other's half. A pair that is all a line says
+    (with values and punctuation round it) is a line of its own, as a "\\n" starts one."""
+    found: list[ast.AST] = []
+    line: list[str | ast.AST] = []
+    for piece in [*pieces, "\n"]:
+        texts = piece.split("\n") if isinstance(piece, str) else [piece]
+        for number, text in enumerate(texts):
+            if number:  # a new line
+                in_line = [p for p in line if not isinstance(p, str)]
+                says = any(
+                    isinstance(p, str) and (HAN.search(p) or BILINGUAL_SEPARATOR in p) for p in line
+                )
+                if len(in_line) > 1 or (in_line and says):
+                    found += in_line
+                line = []
+            line.append(text)
+    return found
+
+
 def pairs_inside_a_chinese_half() -> list[str]:
-    """Where a value holding a whole pair (a name assigned one, or the call of a function
-    returning one) is put into an f-string after its Chinese words and before any separator:
-    inside the Chinese half, whose English then shows in a Chinese QGIS (i18n._chinese_half
-    keeps up to the last separator it can tell apart)."""
+    """Where a value holding a whole pair (a name assigned one, a module's constant, the call of
+    a function or of a method on self returning one, a tuple's place holding one) is put into
+    a message, by f-string or ``+``, beside Chinese words or another separator: one half then
+    holds the other's language, and a Chinese QGIS (i18n._chinese_half) shows English."""
     trees = {
         path: ast.parse(path.read_text(encoding="utf-8")) for path in sorted(CORE.glob("*.py"))
     }
-    functions_of = _pair_functions(trees)
-    pair_functions: set[str] = set()
-
-    def is_pair(node: ast.AST) -> bool:
-        return BILINGUAL_SEPARATOR in _literal_text(node) or any(
-            isinstance(call, ast.Call)
-            and isinstance(call.func, ast.Name)
-            and call.func.id in pair_functions
-            for call in ast.walk(node)
-        )
-
-    found = []
+    pairs_of = _pairs_by_module(trees)
+    found: dict[str, None] = {}  # in order, each once
     for path, tree in trees.items():
-        pair_functions = functions_of[path]
         for function in ast.walk(tree):
             if not isinstance(function, ast.FunctionDef):
                 continue
-            pairs = {
-                target.id
+            pairs = pairs_of[path].with_names_of(function)
+            inner = {
+                id(child)
                 for node in ast.walk(function)
-                if isinstance(node, ast.Assign) and is_pair(node.value)
-                for target in node.targets
-                if isinstance(target, ast.Name)
+                if isinstance(node, (ast.BinOp, ast.JoinedStr, ast.FormattedValue))
+                for child in ast.iter_child_nodes(node)
             }
-            for text in ast.walk(function):
-                if not isinstance(text, ast.JoinedStr):
-                    continue
-                before = ""
-                for part in text.values:
-                    if isinstance(part, ast.Constant):
-                        before += part.value
-                        if BILINGUAL_SEPARATOR in before:
-                            break  # the English half from here on
-                    elif HAN.search(before) and (
-                        (isinstance(part.value, ast.Name) and part.value.id in pairs)
-                        or is_pair(part.value)
-                    ):
-                        found.append(f"{path.name}:{text.lineno}: {ast.unparse(part.value)}")
-    return found
+            for message in ast.walk(function):
+                if id(message) in inner or not (
+                    isinstance(message, (ast.JoinedStr, ast.BinOp)) and _is_text(message, pairs)
+                ):
+                    continue  # a part of a message, seen with it whole
+                for pair in _misplaced_pairs(_pieces(message, pairs)):
+                    found[f"{path.name}:{message.lineno}: {ast.unparse(pair)}"] = None
+    return list(found)
 
 
 def test_no_message_puts_a_pair_inside_its_chinese_half():
@@ -347,7 +484,51 @@ def test_the_check_for_pairs_inside_a_chinese_half_finds_one(tmp_path, monkeypat
         encoding="utf-8",
     )
     monkeypatch.setattr(sys.modules[__name__], "CORE", tmp_path)
-    assert [line.split(": ")[0] for line in pairs_inside_a_chinese_half()] == [
+    assert {line.split(": ")[0] for line in pairs_inside_a_chinese_half()} == {
         "sample.py:3",
         "sample.py:7",
-    ]
+    }
+
+
+def test_the_check_sees_a_pair_at_a_lines_start_after_a_value_from_self_or_glued_on(
+    tmp_path, monkeypatch
+):
+    """The ways the check above once missed (found by review): a pair that starts the line or
+    follows only a value and punctuation, one a method on self returns, one in a tuple's
+    place, and a whole pair glued on with ``+`` after a complete one; not a pair that is a
+    line of its own."""
+    (tmp_path / "shapes.py").write_text(
+        "def shape(g):\n    return None, '图斑须为面 / a spot must be a polygon'\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "sample.py").write_text(
+        "from .shapes import shape\n"
+        "NOT_IMPORTED = '；未导入 / not imported'\n"
+        "def why(text):\n"
+        "    return '含替换字符 / contains U+FFFD'\n"
+        "def field(label, text):\n"
+        "    what = '字段名 / field name' if label else '字段值 / value'\n"
+        "    return f'{what} {text!r}: 无法读取 / unreadable'\n"
+        "def value(text):\n"
+        "    return f'{text!r}：{why(text)}；未导入 / not imported'\n"
+        "class Session:\n"
+        "    def note(self):\n"
+        "        return '；以 bob 登录 / logs in as bob'\n"
+        "    def refusal(self):\n"
+        "        return f'无权 / no rights {1}' + self.note()\n"
+        "def geometry(g):\n"
+        "    _, problem = shape(g)\n"
+        "    return problem + NOT_IMPORTED\n"
+        "def alone(g, lines):\n"
+        "    _, problem = shape(g)\n"
+        "    return f'{g}: {problem}' + '\\n' + f'{why(g)}' + '\\n'.join(lines)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys.modules[__name__], "CORE", tmp_path)
+    assert set(pairs_inside_a_chinese_half()) == {
+        "sample.py:7: what",
+        "sample.py:9: why(text)",
+        "sample.py:14: self.note()",
+        "sample.py:17: problem",
+        "sample.py:17: NOT_IMPORTED",
+    }

@@ -252,7 +252,7 @@ def test_one_chinese_character_read_as_latin1_is_said():
     garbled = "镇".encode("gbk").decode("latin-1")
     assert garbled == "Õò"
     assert misdecoding_reason(garbled) == (
-        "疑似 GBK 字节被按 latin-1 读出（应为“镇”）/ looks like GBK bytes read as latin-1 "
+        "疑似 GBK 字节被按 latin-1 读出（应为“镇”） / looks like GBK bytes read as latin-1 "
         "(would read '镇')"
     )
 

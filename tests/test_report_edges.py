@@ -150,7 +150,7 @@ def test_a_case_overdue_on_one_firm_deadline_is_not_marked_an_estimate(tmp_path)
     a = by_office(report)[A]
     assert (a.open_cases, a.overdue_cases, a.overdue_estimated) == (1, 1, 0)
     line = next(w for w in report.warnings if "未立案的违法图斑" in w)
-    assert "E1（逾期 / overdue）" in line and "估算 / overdue, estimated" not in line
+    assert "E1（逾期）" in line and "E1 (overdue)" in line and "estimated" not in line
 
 
 def test_the_dispatch_total_counts_new_illegal_spots_not_verified_ones(tmp_path):

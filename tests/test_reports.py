@@ -245,8 +245,8 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
     assert report.weights == reports.DEFAULT_WEIGHTS and "default" in report.weights_source
     # B1 and B3, judged illegal with no case opened, count as open cases: said
     assert report.warnings == [
-        f"{B} 截至 2024-03-31 未立案的违法图斑计入未结案件：B1（逾期 / overdue）、B3（逾期 / "
-        f"overdue） / {B}: illegal spots with no case opened by 2024-03-31, counted as open cases"
+        f"{B} 截至 2024-03-31 未立案的违法图斑计入未结案件：B1（逾期）、B3（逾期） / {B}: illegal "
+        "spots with no case opened by 2024-03-31, counted as open cases: B1 (overdue), B3 (overdue)"
     ]
     f = by_office(report)
     assert set(f) == {A, B, C}
@@ -517,7 +517,8 @@ def test_a_ranking_marks_every_overdue_case_that_rests_on_an_estimate(ledger, ca
     assert by_office(firm)[B].overdue_estimated == 0 and firm.total.overdue_estimated == 0
     assert [o.score for o in guessed.offices] == [o.score for o in firm.offices]
     line = next(w for w in guessed.warnings if "未立案的违法图斑" in w)
-    assert "B1（逾期，估算 / overdue, estimated）、B3（逾期，估算 / overdue, estimated）" in line
+    assert "B1（逾期，估算）、B3（逾期，估算）" in line
+    assert "B1 (overdue, estimated), B3 (overdue, estimated)" in line
     [ranking, components, notes] = guessed.sheets()
     column = ranking.headers.index("估算逾期 / est. overdue")
     assert {row[1]: row[column] for row in ranking.rows} == {
@@ -1059,7 +1060,9 @@ def test_an_illegal_spot_without_a_case_runs_the_deadlines_of_one_just_discovere
     a = by_office(ranking)[A]
     assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 1, 0.0)
     assert (ranking.total.open_cases, ranking.total.overdue_cases) == (1, 1)
-    assert any("N1（逾期 / overdue）" in w and "2026-11-30" in w for w in ranking.warnings)
+    assert any(
+        "N1（逾期）" in w and "N1 (overdue)" in w and "2026-11-30" in w for w in ranking.warnings
+    )
     assert cleared.overdue == [] and cleared.due_next_week == []
     assert (cleared_ranking.total.open_cases, cleared_ranking.total.overdue_cases) == (0, 0)
 
@@ -1310,7 +1313,9 @@ def test_a_spot_whose_case_was_opened_after_the_month_counts_as_unopened_in_it(t
         store.close()
     a = by_office(report)[A]
     assert (a.open_cases, a.overdue_cases, a.timeliness) == (1, 1, 0.0)
-    assert any("U1（逾期 / overdue）" in w and "2024-03-31" in w for w in report.warnings)
+    assert any(
+        "U1（逾期）" in w and "U1 (overdue)" in w and "2024-03-31" in w for w in report.warnings
+    )
 
 
 def test_the_dispatch_dates_an_illegal_spot_from_its_current_verdict_run(tmp_path, calendar):
@@ -1995,3 +2000,20 @@ def test_a_month_with_nothing_recorded_warns_that_its_ranking_says_nothing(ledge
     for month in (2, 3):  # February: two verdicts and a patrol, and no case step
         report = reports.monthly_ranking(ledger, reports.Period.month(2024, month), calendar, AS_OF)
         assert not [w for w in report.warnings if "check the month" in w], report.warnings
+
+
+def test_the_rankings_overdue_marks_read_in_chinese_alone(ledger, calendar, qgis_app):
+    """Each unopened spot's "overdue" mark was a whole pair inside the Chinese half, "B1（逾期 /
+    overdue）", which a Chinese QGIS showed so (and cut at its separator)."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import in_interface_language, install_translator
+
+    (warning,) = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF).warnings
+    translator = install_translator("zh_CN")
+    try:
+        shown = in_interface_language(warning)
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert shown == f"{B} 截至 2024-03-31 未立案的违法图斑计入未结案件：B1（逾期）、B3（逾期）"
+    assert warning.endswith("counted as open cases: B1 (overdue), B3 (overdue)"), warning

@@ -310,26 +310,34 @@ def measuring_epsg(
     zone = round(lon / 3); the zone-prefixed code is the default because the district's survey
     data come in it (EPSG:4527). A missing CRS is refused: data are never assumed to be in one.
     """
-    name = f"图层 {layer_name} / layer {layer_name}: " if layer_name else ""
+    # The layer's label in each half (a whole pair inside the Chinese half showed its English).
+    name_zh, name_en = (f"图层 {layer_name}：", f"layer {layer_name}: ") if layer_name else ("", "")
     if crs is None or crs == "":
         raise ValueError(
-            f"{name}没有坐标系，请先设置 / no coordinate reference system; set it before screening"
+            f"{name_zh}没有坐标系，请先设置 / {name_en}no coordinate reference system; set it "
+            "before screening"
         )
     if is_zone_crs(crs):
         return _epsg_of(crs)
     if lon_lat_centroid is None:
-        raise ValueError(f"{name}需要经纬度中心点来确定投影带 / a lon/lat centre is needed")
+        # "lon/lat" would read as a value (a path) the Chinese half lacks, and show it whole.
+        raise ValueError(
+            f"{name_zh}需要经纬度中心点来确定投影带 / {name_en}a centre in longitude and "
+            "latitude is needed to choose the zone"
+        )
     lon = float(lon_lat_centroid[0])
     if not math.isfinite(lon):
-        raise ValueError(f"{name}没有可用的中心点来确定投影带 / no valid centre to choose the zone")
+        raise ValueError(
+            f"{name_zh}没有可用的中心点来确定投影带 / {name_en}no valid centre to choose the zone"
+        )
     zone = int(round(lon / 3.0))
     try:
         return gk3_zone_epsg(zone, prefixed)
     except ValueError as exc:
         raise ValueError(
-            f"{name}图斑所在经度 {lon:.3f}° 不在中国 CGCS2000 3 度带（第 25–45 带）范围内，无法确定"
-            f"量算坐标系，请检查图层坐标系和图斑坐标 / longitude {lon:.3f} is outside China's "
-            "Gauss-Krüger zones"
+            f"{name_zh}图斑所在经度 {lon:.3f}° 不在中国 CGCS2000 3 度带（第 25–45 带）范围内，"
+            f"无法确定量算坐标系，请检查图层坐标系和图斑坐标 / {name_en}longitude {lon:.3f} is "
+            "outside China's Gauss-Krüger zones"
         ) from exc
 
 

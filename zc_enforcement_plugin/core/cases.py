@@ -1213,11 +1213,12 @@ class Case:
             # Where the year goes is said here too: the dock shows this line, not the
             # calendar's own once-a-year message.
             year = due.year if not cal.covers(due) else start.year
+            add_to_zh, add_to_en = cal.add_to_halves
             warning = (
                 f"{year}年没有官方节假日安排，期限为估算（周一至周五、扣除元旦/劳动节/国庆节），"
-                f"请在 {cal.add_to} 中加入{year}年 / no official holiday schedule for {year}: "
+                f"请在 {add_to_zh} 中加入{year}年 / no official holiday schedule for {year}: "
                 f"the due date is an estimate (Monday-Friday less the fixed-date holidays); add "
-                f"{year} to {cal.add_to}"
+                f"{year} to {add_to_en}"
             )
         if by is not None and waiting:
             # The party's period: acting after it is normal, acting within it is the defect;

@@ -38,7 +38,7 @@ from .ledger_records import (
     SpotRecord,
 )
 from .ledger_rows import as_number
-from .spot_files import has_cjk, misdecoding_reason, utf8_read_as_gbk_field
+from .spot_files import has_cjk, misdecoding_halves, utf8_read_as_gbk_field
 
 DUPLICATE_NOTE = "neither copy imported"
 
@@ -294,13 +294,18 @@ def say_changes(
     """Warn of what a refresh changes in a spot. A spot already judged, or with a case, is
     said to be so: its verdict and case stay as recorded, and may no longer fit (a case stays
     with its office)."""
-    recorded_work = []
+    # In Chinese and in English apart, each in its half: pairs joined inside the Chinese half
+    # showed their English in a Chinese QGIS.
+    recorded_work: list[tuple[str, str]] = []
     if judged:
-        recorded_work.append("已有核查结论 / already judged")
+        recorded_work.append(("已有核查结论", "already judged"))
     if case_id is not None:
-        recorded_work.append(f"已有案件 {case_id}（仍由原所办理）/ has case {case_id}")
-    note = f"；{'，'.join(recorded_work)}，请核对 / check it" if recorded_work else ""
-    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}{note}"
+        recorded_work.append((f"已有案件 {case_id}（仍由原所办理）", f"has case {case_id}"))
+    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}"
+    if recorded_work:
+        work_zh = "，".join(zh for zh, _ in recorded_work)
+        work_en = ", ".join(en for _, en in recorded_work)
+        said += f"；{work_zh}，请核对 / {work_en}; check it"
     report.warnings.append(ImportIssue(None, key, None, said))
 
 
@@ -1002,7 +1007,8 @@ def _json_ready(value: Any) -> Any:
 
 
 def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str | None]:
-    """(MultiPolygon or None, reason it is refused)."""
+    """(MultiPolygon or None, reason the spot is refused, said whole: "not imported" glued on
+    after a pair would fall in its English half)."""
     if geom is None:
         return None, None
     geom = shapely.force_2d(geom)
@@ -1011,7 +1017,8 @@ def _spot_geometry(geom: BaseGeometry | None) -> tuple[BaseGeometry | None, str 
     if isinstance(geom, MultiPolygon):
         return geom, None
     return None, (
-        f"图斑几何须为面，而非 {geom.geom_type} / a spot must be a polygon, not a {geom.geom_type}"
+        f"图斑几何须为面，而非 {geom.geom_type}；未导入 / a spot must be a polygon, not a "
+        f"{geom.geom_type}; not imported"
     )
 
 
@@ -1193,19 +1200,25 @@ def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportRep
         for label, text in (("name", name), ("value", value)):
             if not isinstance(text, str):
                 continue
-            reason = misdecoding_reason(text)
+            reason = misdecoding_halves(text)
             if reason:
-                what = "字段名 / field name" if label == "name" else "字段值 / value"
+                # Each half its own words: a pair inside the Chinese half left its English in
+                # what a Chinese QGIS shows.
+                what_zh, what_en = (
+                    ("字段名", "field name") if label == "name" else ("字段值", "value")
+                )
                 report.errors.append(
                     ImportIssue(
-                        index, key, name, f"{what} {text!r}: {reason}；未导入 / not imported"
+                        index,
+                        key,
+                        name,
+                        f"{what_zh} {text!r}：{reason[0]}；未导入 / {what_en} {text!r}: "
+                        f"{reason[1]}; not imported",
                     )
                 )
     _, problem = _spot_geometry(record.geometry)
     if problem:
-        report.errors.append(
-            ImportIssue(index, key, "geometry", problem + "；未导入 / not imported")
-        )
+        report.errors.append(ImportIssue(index, key, "geometry", problem))
     return len(report.errors) > errors_before
 
 

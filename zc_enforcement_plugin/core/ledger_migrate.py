@@ -299,19 +299,30 @@ def _holiday_differences(a: LedgerStore, b: LedgerStore) -> list[str]:
     left, right = (_schedule_days(holiday_schedule(store)) for store in (a, b))
     differences = []
     for year in sorted(set(left) | set(right)):
-        where = f"节假日安排 / holiday schedule {year}"
+        # Each half says it whole (a label pair inside the Chinese half showed its English);
+        # the two ledgers' places are joined by 与 / and: " / " is the halves' separator.
         if year not in right:
-            differences.append(f"{where}: only in the first ledger ({holiday_place(a)})")
+            place = holiday_place(a)
+            differences.append(
+                f"节假日安排 {year} 仅在第一个台帐中（{place}） / holiday schedule {year}: only "
+                f"in the first ledger ({place})"
+            )
         elif year not in left:
-            differences.append(f"{where}: only in the second ledger ({holiday_place(b)})")
+            place = holiday_place(b)
+            differences.append(
+                f"节假日安排 {year} 仅在第二个台帐中（{place}） / holiday schedule {year}: only "
+                f"in the second ledger ({place})"
+            )
         elif left[year] != right[year]:
-            changed = [
+            changed = "; ".join(
                 f"{name}: {x!r} != {y!r}"
                 for name, x, y in ((n, left[year][n], right[year][n]) for n in left[year])
                 if x != y
-            ]
+            )
+            places = (holiday_place(a), holiday_place(b))
             differences.append(
-                f"{where} ({holiday_place(a)} / {holiday_place(b)}): " + "; ".join(changed)
+                f"节假日安排 {year} 不同（{places[0]} 与 {places[1]}）：{changed} / holiday "
+                f"schedule {year} differs ({places[0]} and {places[1]}): {changed}"
             )
     return differences
 

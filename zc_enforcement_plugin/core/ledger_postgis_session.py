@@ -74,7 +74,11 @@ _BRIGADE_WORK = {
 
 
 # What a connection that failed or was dropped while being set up advises.
-_CHECK_THE_NETWORK = "；请检查网络或服务器后重试 / check the network or the server and try again"
+# In halves: each goes into its own language's half of the refusal it ends.
+_CHECK_THE_NETWORK = (
+    "；请检查网络或服务器后重试",
+    "; check the network or the server and try again",
+)
 
 
 class _TablesBusyError(LedgerError):
@@ -258,25 +262,29 @@ class PostGISSession(SqlLedger):
         postgis://<saved connection>/<schema> when opened through one."""
         return f"postgis://{self.connection_name or self.server}/{self.schema}"
 
-    def _default_login_note(self) -> str:
+    def _default_login_note(self) -> tuple[str, str]:
         """Who the login is when the connection names none (libpq then takes PGUSER or the
-        operating-system user; a pg_service may name one): "" when it names one."""
+        operating-system user; a pg_service may name one), in Chinese and in English, each to
+        end its own half of a message (a whole pair glued on after one put its Chinese in the
+        English half); ("", "") when it names one."""
         params = self._param_dict()
         if params.get("user") or params.get("service"):
-            return ""
+            return "", ""
         if os.environ.get("PGUSER"):
             user = os.environ["PGUSER"]
             return (
-                f"；连接未保存用户名，以环境变量 PGUSER 的用户 {user} 登录 / the connection "
-                f"saves no user name, so it logs in as {user!r}, the user of PGUSER"
+                f"；连接未保存用户名，以环境变量 PGUSER 的用户 {user} 登录",
+                f"; the connection saves no user name, so it logs in as {user!r}, the user of "
+                "PGUSER",
             )
         try:
             user = getpass.getuser()
         except Exception:  # no name for this process's user id: libpq would fail as well
             user = "?"
         return (
-            f"；连接未保存用户名，以本机操作系统用户 {user} 登录 / the connection saves no user "
-            f"name, so it logs in as the operating-system user {user!r}"
+            f"；连接未保存用户名，以本机操作系统用户 {user} 登录",
+            f"; the connection saves no user name, so it logs in as the operating-system user "
+            f"{user!r}",
         )
 
     def _liveness(self) -> dict[str, str]:
@@ -301,13 +309,13 @@ class PostGISSession(SqlLedger):
             detail = str(exc).strip()
             if "password" in detail:  # refused or missing: the login, not the server
                 hint = (
-                    "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码 / check the user name "
-                    "and password of the saved QGIS connection or its authentication "
-                    "configuration"
+                    "；请检查 QGIS 中保存的连接或其认证配置中的用户名和密码",
+                    "; check the user name and password of the saved QGIS connection or its "
+                    "authentication configuration",
                 )
             else:
                 hint = _CHECK_THE_NETWORK
-            raise self._cannot_connect(detail + hint) from None
+            raise self._cannot_connect(detail, hint) from None
         conn.autocommit = True  # reads are single statements; saves BEGIN ... COMMIT themselves
         try:
             with conn.cursor() as cursor:
@@ -325,18 +333,22 @@ class PostGISSession(SqlLedger):
             # Dropped between the server's accepting it and these first questions (a VPN
             # dropping, the server restarting): as a connection that failed, not psycopg2's
             # own words, which a save's form does not catch.
-            hint = _CHECK_THE_NETWORK if conn.closed else ""  # lost, not a question refused
+            hint = _CHECK_THE_NETWORK if conn.closed else ("", "")  # lost, not refused
             conn.close()
-            raise self._cannot_connect(str(exc).strip() + hint) from exc
+            raise self._cannot_connect(str(exc).strip(), hint) from exc
         if problem is not None:
             conn.close()
             raise LedgerError(f"{self.path}: {problem}")
         self._conn = conn
 
-    def _cannot_connect(self, detail: str) -> LedgerError:
+    def _cannot_connect(self, detail: str, hint: tuple[str, str] = ("", "")) -> LedgerError:
+        """The refusal, "中文 / English" with the hint and the login note in their halves, then
+        libpq's own words (``detail``, English and of several lines) below it, once."""
+        note_zh, note_en = self._default_login_note()
         return LedgerError(
-            f"无法连接数据库服务器 {self._server_zh} / cannot connect to the database server "
-            f"{self._server_en}: {detail}{self._default_login_note()}"
+            f"无法连接数据库服务器 {self._server_zh}{hint[0]}{note_zh}；详情如下 / cannot connect "
+            f"to the database server {self._server_en}{hint[1]}{note_en}; details below:\n"
+            f"{detail}"
         )
 
     def _schema_problem(self, cursor) -> str | None:
@@ -351,6 +363,7 @@ class PostGISSession(SqlLedger):
             (self.schema, ls.T_META, self.schema),
         )
         login, exists, usable, has_meta = cursor.fetchone()
+        note_zh, note_en = self._default_login_note()
         if not exists:
             return (
                 f"数据库中没有台帐模式 {self.schema}，请检查台帐引用（postgis://连接名/模式）或请管理员"
@@ -363,10 +376,10 @@ class PostGISSession(SqlLedger):
                 # What to ask for, in each half: a "中文 / English" pair put in the Chinese
                 # half left its English in what a Chinese QGIS shows.
                 f"登录 {login} 无权使用台帐模式 {self.schema}（不属于 {ROLE_OFFICE} 或 "
-                f"{ROLE_BRIGADE}），请管理员为登录 {login} 运行 ledger_postgis.install / the "
-                f"login {login!r} has no rights on the ledger schema {self.schema!r} (not a "
+                f"{ROLE_BRIGADE}），请管理员为登录 {login} 运行 ledger_postgis.install{note_zh} / "
+                f"the login {login!r} has no rights on the ledger schema {self.schema!r} (not a "
                 f"member of {ROLE_OFFICE} or {ROLE_BRIGADE}): ask the administrator to run "
-                f"ledger_postgis.install for the login {login!r}" + self._default_login_note()
+                f"ledger_postgis.install for the login {login!r}{note_en}"
             )
         if not has_meta:
             return (
@@ -388,27 +401,27 @@ class PostGISSession(SqlLedger):
             (ROLE_BRIGADE, ROLE_OFFICE),
         )
         bypasses, brigade, office = cursor.fetchone()
+        note = self._default_login_note()
         if bypasses or brigade:
             return None
         if not office:
             return (
                 f"登录 {login} 不属于 {ROLE_BRIGADE} 或 {ROLE_OFFICE}，行级安全下看不到台帐中的任何"
                 f"记录，报表将全部为零；请管理员在 ledger_postgis.install 中将其列为执法监察大队"
-                f"登录或自然资源所登录 / the login {login!r} is in neither ledger group "
+                f"登录或自然资源所登录{note[0]} / the login {login!r} is in neither ledger group "
                 f"({ROLE_BRIGADE} nor {ROLE_OFFICE}): row-level security shows it no row of "
                 "the ledger, and every report would count zeros. Ask the administrator to add "
-                "it to ledger_postgis.install as a brigade login or an office login"
-                + self._default_login_note()
+                f"it to ledger_postgis.install as a brigade login or an office login{note[1]}"
             )
         cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{self.schema}".zc_towns_of(current_user))')
         if not cursor.fetchone()[0]:
             return (
                 f"自然资源所登录 {login} 在 {T_OFFICE_TOWNS} 中没有所辖乡镇，行级安全下看不到任何"
                 f"图斑、案件或巡查，报表将全部为零；请管理员在 ledger_postgis.install 的 offices"
-                f" 中为其设置所名和乡镇 / the office login {login!r} has no towns in "
+                f" 中为其设置所名和乡镇{note[0]} / the office login {login!r} has no towns in "
                 f"{T_OFFICE_TOWNS}: row-level security shows it no spot, case or patrol, and "
                 "every report would count zeros. Ask the administrator to give it its office "
-                "and towns in the offices of ledger_postgis.install" + self._default_login_note()
+                f"and towns in the offices of ledger_postgis.install{note[1]}"
             )
         return None
 

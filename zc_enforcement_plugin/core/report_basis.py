@@ -40,7 +40,10 @@ from .workdays import WorkCalendar
 CONSTRUCTION_VERDICTS = (ls.VERDICT_LEGAL, ls.VERDICT_ILLEGAL)
 REPORT_DUE_DAY = 5  # the monthly ranking is issued before the 5th of the next month
 NO_OFFICE = "（未填写所）"
-NO_CASE = "未立案 / no case opened"  # marks an illegal spot nobody opened a case for
+# Marks an illegal spot nobody opened a case for: the halves for a message's own halves (a
+# whole pair inside the Chinese half showed English), the pair for a sheet's case cell.
+NO_CASE_ZH, NO_CASE_EN = "未立案", "no case opened"
+NO_CASE = f"{NO_CASE_ZH} / {NO_CASE_EN}"
 NO_TOWN = "（未填写乡镇）"
 PERCENT_DECIMALS = 2  # rates, the accountability ratio (in %) and scores (0-100)
 
@@ -502,11 +505,12 @@ def _missing_years(context: ReportContext, days: Iterable[dt.date]) -> None:
     """A line per year of `days` without a holiday schedule, naming the file to add it to."""
     for year in sorted({d.year for d in days}):
         if not context.calendar.covers(dt.date(year, 1, 1)):
+            add_to_zh, add_to_en = context.calendar.add_to_halves
             context.warn(
                 f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
-                f"{context.calendar.add_to} 中加入{year}年 / no official holiday schedule for "
-                f"{year}: working-day deadlines in that year are estimates (marked so); add "
-                f"{year} to {context.calendar.add_to}"
+                f"{add_to_zh} 中加入{year}年 / no official holiday schedule for {year}: "
+                f"working-day deadlines in that year are estimates (marked so); add {year} to "
+                f"{add_to_en}"
             )
 
 
@@ -517,19 +521,22 @@ def case_deadlines(context: ReportContext, case: Case, day: dt.date | None = Non
     deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
-            context.warn(f"{_subject(case)} {deadline.label_zh}: {deadline.warning}")
+            # The subject as a label in each language: a Chinese QGIS keeps its Chinese and
+            # the Chinese half of the warning it labels.
+            subject_zh, subject_en = _subject(case)
+            context.warn(f"{subject_zh} {deadline.label_zh} / {subject_en}: {deadline.warning}")
     # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
     # its year is said with the file to fill in, as the period's own years are.
     _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
     return deadlines
 
 
-def _subject(case: Case) -> str:
-    """What a line about ``case``'s deadlines names: the case, or the spot nobody opened one
-    for."""
+def _subject(case: Case) -> tuple[str, str]:
+    """What a line about ``case``'s deadlines names, in Chinese and in English: the case, or
+    the spot nobody opened one for."""
     if case.opened:
-        return f"案件 {case.case_id}"
-    return f"违法图斑 {case.origin.ref}（{NO_CASE}）"
+        return f"案件 {case.case_id}", f"case {case.case_id}"
+    return f"违法图斑 {case.origin.ref}（{NO_CASE_ZH}）", f"spot {case.origin.ref} ({NO_CASE_EN})"
 
 
 def rests_on_estimate(deadline) -> bool:

@@ -18,6 +18,8 @@ from .ledger import (
 from .report_basis import (
     DISPATCH_WORKING_DAYS,
     NO_CASE,
+    NO_CASE_EN,
+    NO_CASE_ZH,
     NO_OFFICE,
     READ_SHARE,
     STEP_EVERY,
@@ -123,8 +125,8 @@ class WeeklyDispatch:
             "新核查图斑：首次判定的核查日期在本周 / verified: first verdict dated in the week",
             "新增违法：当前判定为违法且首次判定违法在本周 / new illegal: judged 违法 in the week",
             "案件阶段为报告日期的当前阶段 / case stages as at the report date",
-            f"案件栏为“{NO_CASE}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限"
-            f" / case “{NO_CASE}”: a spot judged illegal with no case opened, its deadlines "
+            f"案件栏为“{NO_CASE_ZH}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限"
+            f" / case “{NO_CASE_EN}”: a spot judged illegal with no case opened, its deadlines "
             "counted as a case discovered on its verdict date",
         ]
 

@@ -559,8 +559,9 @@ def _count_open_cases(
         overdue, estimated = overdue_standing(context, case, day)
         f.overdue_cases += overdue
         f.overdue_estimated += estimated
-    # Said by office, so the open and overdue counts can be checked against the ledger.
-    unopened: dict[str, list[str]] = {}
+    # Said by office, so the open and overdue counts can be checked against the ledger: each
+    # spot's mark in each half's language (a pair inside the Chinese half showed its English).
+    unopened: dict[str, list[tuple[str, str]]] = {}
     step(0.8)
     for spot, case in unopened_cases(context, day):
         f = figures.setdefault(spot.office, OfficeFigures(spot.office))
@@ -568,17 +569,22 @@ def _count_open_cases(
         overdue, estimated = overdue_standing(context, case, day)
         f.overdue_cases += overdue
         f.overdue_estimated += estimated
-        mark = (
-            "（逾期，估算 / overdue, estimated）"
+        mark_zh, mark_en = (
+            ("（逾期，估算）", " (overdue, estimated)")
             if estimated
-            else "（逾期 / overdue）"
+            else ("（逾期）", " (overdue)")
             if overdue
-            else ""
+            else ("", "")
         )
-        unopened.setdefault(spot.office, []).append(spot.summary.number + mark)
+        number = spot.summary.number
+        unopened.setdefault(spot.office, []).append((number + mark_zh, number + mark_en))
     step(1.0)
     for office, numbers in sorted(unopened.items()):
+        numbers_zh, numbers_en = (
+            "、".join(zh for zh, _ in numbers),
+            ", ".join(en for _, en in numbers),
+        )
         context.warn(
-            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{'、'.join(numbers)} / "
-            f"{office}: illegal spots with no case opened by {day}, counted as open cases"
+            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{numbers_zh} / {office}: illegal "
+            f"spots with no case opened by {day}, counted as open cases: {numbers_en}"
         )

@@ -1,7 +1,8 @@
 """Reading a delivered spot file (Shapefile or GeoPackage) into SpotRecords: encodings (.cpg, GBK
 without .cpg), CRS and the checks that name the file, feature and field. Also the rules shared
 with the ledger and the Processing readers: require_sqlite (is the file what it claims) and
-misdecoding_reason / utf8_read_as_gbk_field / has_cjk (does text look mis-decoded)."""
+misdecoding_reason, misdecoding_halves / utf8_read_as_gbk_field / has_cjk (does text look
+mis-decoded)."""
 
 from __future__ import annotations
 
@@ -430,13 +431,20 @@ def utf8_read_as_gbk_field(
 
 
 def misdecoding_reason(text: str) -> str | None:
-    """Why a text looks mis-decoded (mojibake), or None when it looks fine."""
+    """Why a text looks mis-decoded (mojibake), "中文 / English", or None when it looks fine."""
+    reason = misdecoding_halves(text)
+    return None if reason is None else f"{reason[0]} / {reason[1]}"
+
+
+def misdecoding_halves(text: str) -> tuple[str, str] | None:
+    """Why a text looks mis-decoded, in Chinese and in English apart (for a message of its own
+    to put each in its half), or None when it looks fine."""
     if text.isascii():
         return None  # codes, numbers, ids: the common case, decided without a scan
     if "\ufffd" in text:
-        return "含替换字符 U+FFFD / contains the replacement character U+FFFD"
+        return "含替换字符 U+FFFD", "contains the replacement character U+FFFD"
     if "锟斤拷" in text:
-        return "含“锟斤拷”（UTF-8 替换字符按 GBK 读出）/ contains 锟斤拷 (U+FFFD read as GBK)"
+        return "含“锟斤拷”（UTF-8 替换字符按 GBK 读出）", "contains 锟斤拷 (U+FFFD read as GBK)"
     # GBK or UTF-8 bytes read as Latin-1 / CP1252: only single-byte characters, of which at least
     # two (a Chinese character is two or three bytes) are high, and the bytes decode to Chinese.
     if sum(1 for char in text if ord(char) >= 0x80) < 2:
@@ -455,8 +463,8 @@ def misdecoding_reason(text: str) -> str | None:
                 continue
             if has_cjk(decoded):
                 return (
-                    f"疑似 {encoding.upper()} 字节被按 {single_byte} 读出（应为“{decoded}”）/ "
+                    f"疑似 {encoding.upper()} 字节被按 {single_byte} 读出（应为“{decoded}”）",
                     f"looks like {encoding.upper()} bytes read as {single_byte} "
-                    f"(would read {decoded!r})"
+                    f"(would read {decoded!r})",
                 )
     return None

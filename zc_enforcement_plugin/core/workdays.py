@@ -41,17 +41,18 @@ DEFAULT_HOLIDAY_FILE = Path(__file__).resolve().parents[1] / "resources" / "holi
 # Conventional name of the bureau's own file, kept beside the ledger so it survives plugin updates.
 BUREAU_HOLIDAY_FILE_NAME = "holidays.json"
 
-# Where a shared ledger's holiday schedule is, as messages name it.
+# Where a shared ledger's holiday schedule is, as messages name it: (Chinese, English), each
+# for its own half of a message (a whole pair inside the Chinese half showed its English).
 SHARED_HOLIDAYS_LABEL = (
-    "共享台帐的节假日设置（执法监察大队以 ledgersettings 的 HOLIDAY_FILE 导入） / the shared "
-    "ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)"
+    "共享台帐的节假日设置（执法监察大队以 ledgersettings 的 HOLIDAY_FILE 导入）",
+    "the shared ledger's holiday setting (the brigade imports it with ledgersettings HOLIDAY_FILE)",
 )
 
 # Where a missing year goes when no ledger's file is known (an audit run without a ledger, the
 # default calendar): never the plugin's own resources/holidays.json, which an update overwrites.
 BUREAU_HOLIDAYS_LABEL = (
-    "台帐旁的本局节假日文件 holidays.json（给出台帐时读取） / the bureau's holidays.json beside "
-    "the ledger (read when the ledger is given)"
+    "台帐旁的本局节假日文件 holidays.json（给出台帐时读取）",
+    "the bureau's holidays.json beside the ledger (read when the ledger is given)",
 )
 
 _YEAR_KEY = re.compile(r"^\d{4}$")
@@ -125,20 +126,20 @@ def fixed_public_holidays(year: int) -> list[date]:
 class UnknownScheduleError(LookupError):
     """A date falls in a year for which no official holiday schedule is loaded."""
 
-    def __init__(self, year: int, files: Iterable[PathLike] = ()) -> None:
+    def __init__(self, year: int, where: tuple[str, str] = BUREAU_HOLIDAYS_LABEL) -> None:
+        """``where``: the place to add the year to (WorkCalendar.add_to_halves), in Chinese and
+        in English; the bureau's file beside the ledger, which a plugin update does not
+        overwrite as it does the shipped one, when no ledger's is known."""
         self.year = year
-        self.files = [str(f) for f in files]
-        # The file to add the year to: the last one (the bureau's, beside the ledger), which a
-        # plugin update does not overwrite as it does the shipped one.
-        where = self.files[-1] if self.files else BUREAU_HOLIDAYS_LABEL
+        where_zh, where_en = where
         super().__init__(
             f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
-            f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where}）"
+            f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where_zh}）"
             f'的 "{year}" 条目，或升级 chinesecalendar。 / '
             f"No official holiday schedule for {year}: working days cannot be computed. "
             f"Once the State Council publishes the {year} holiday notice, add its rest days "
             f'("holidays") and swapped working days ("workdays") under the key "{year}" '
-            f"in the local holiday file ({where}), or upgrade chinesecalendar."
+            f"in the local holiday file ({where_en}), or upgrade chinesecalendar."
         )
 
 
@@ -506,7 +507,7 @@ class WorkCalendar:
         local_file: PathLike | None = DEFAULT_HOLIDAY_FILE,
         strict: bool = True,
         use_library: bool = True,
-        add_to: PathLike | None = None,
+        add_to: PathLike | tuple[str, str] | None = None,
         bureau_schedules: dict[int, YearSchedule] | None = None,
     ) -> None:
         self.strict = strict
@@ -517,10 +518,12 @@ class WorkCalendar:
         self.local.update(bureau_schedules or {})  # a shared ledger's, stored on its server
         self._library_years = library_years() if use_library else frozenset()
         # The file a missing year's message asks the bureau to add it to (see for_ledger): never
-        # the shipped one, which a plugin update overwrites.
-        self.add_to = str(
-            add_to or (bureau_file if bureau_file is not None else BUREAU_HOLIDAYS_LABEL)
-        )  # a file, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
+        # the shipped one, which a plugin update overwrites. In Chinese and in English, for
+        # each half of a message: a file is named alike in both.
+        where = add_to or (bureau_file if bureau_file is not None else BUREAU_HOLIDAYS_LABEL)
+        self.add_to_halves: tuple[str, str] = (
+            where if isinstance(where, tuple) else (str(where), str(where))
+        )  # a file's path, SHARED_HOLIDAYS_LABEL or BUREAU_HOLIDAYS_LABEL
         self.warnings: list[str] = []
         self._warned_years: set[int] = set()
         # Each year's working days, read once (_year): chinesecalendar checks its range on every
@@ -605,7 +608,7 @@ class WorkCalendar:
         elif year in self._library_years:
             flags = bytes(_library_is_workday(d) for d in _days_of(year))
         elif self.strict:
-            raise UnknownScheduleError(year, [self.add_to])
+            raise UnknownScheduleError(year, self.add_to_halves)
         else:
             self._warn_estimated(year)
             fixed = set(fixed_public_holidays(year))
@@ -617,13 +620,18 @@ class WorkCalendar:
         if year in self._warned_years:
             return
         self._warned_years.add(year)
+        add_to_zh, add_to_en = self.add_to_halves
         self.warnings.append(
             f"{year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
-            f"春节等农历节日和调休未计入（请在 {self.add_to} 中加入{year}年）。"
-            f" / No official holiday schedule for {year}: assumed Monday-Friday working "
-            f"days less the fixed-date holidays (1 Jan, 1-2 May, 1-3 Oct); the lunar "
+            f"春节等农历节日和调休未计入（请在 {add_to_zh} 中加入{year}年）。"
+            # After the colon in words (i18n takes "Assumed Monday…" for a value to keep).
+            f" / No official holiday schedule for {year}: working days are assumed Monday-Friday"
+            # The holidays by name, as the Chinese half: dates it lacks would be values that
+            # make a Chinese QGIS show the line whole (and Labour Day's days changed in 2025); no
+            # apostrophe, which with the bureau's would quote a 'name' the Chinese lacks.
+            f" less the fixed-date holidays (New Year, Labour Day, National Day); the lunar "
             f"holidays and swapped days are NOT taken into account (add {year} to "
-            f"{self.add_to})."
+            f"{add_to_en})."
         )
 
     def is_working_day(self, d: date) -> bool:

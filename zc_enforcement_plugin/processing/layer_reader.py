@@ -25,7 +25,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt
 
 from ..core import gpkg_read, reproject, screening, spot_files
-from ..i18n import tr
+from ..i18n import chinese_interface, tr
 from .base import fail
 
 # Formats read in bulk: their GDAL feature ids are the ones QGIS gives (results are written back
@@ -282,16 +282,24 @@ def misdecoded_text(arrays: SourceArrays, layer_label: str) -> str | None:
         if chinese and not any("\ufffd" in text for text in texts):
             continue  # real Chinese text: the field was decoded right (Größe, 30°E are fine)
         # Each distinct text is judged once; a feature is looked up only when one is wrong.
-        reasons = {text: spot_files.misdecoding_reason(text) for text in texts}
+        reasons = {text: spot_files.misdecoding_halves(text) for text in texts}
         wrong = {text: reason for text, reason in reasons.items() if reason}
         if not wrong:
             continue
         fid, value = _first_holding(arrays.feature_ids, values, wrong)
+        # The reason in the interface's language: a translated text holds no "中文 / English"
+        # pair (its English showed in a Chinese QGIS).
+        reason_zh, reason_en = wrong[value]
         return tr(
             "{layer}: the text of field {field} looks mis-decoded (feature {fid}: "
             "{reason}). A Shapefile in GBK needs a .cpg file, or set the layer's data "
             "source encoding to GBK in its properties, then run again."
-        ).format(layer=layer_label, field=field, fid=fid, reason=wrong[value])
+        ).format(
+            layer=layer_label,
+            field=field,
+            fid=fid,
+            reason=reason_zh if chinese_interface() else reason_en,
+        )
     return None
 
 

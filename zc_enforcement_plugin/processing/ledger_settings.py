@@ -18,7 +18,7 @@ from ..core import deadlines as dl
 from ..core import ledger_schema as ls
 from ..core.ledger_records import office_aliases_from, office_aliases_in
 from ..deadline_tags import rule_tag
-from ..i18n import tr
+from ..i18n import chinese_interface, tr
 from .base import EnforcementAlgorithm, add_ledger_parameter, fail, open_ledger, save_to_ledger
 
 # Typed instead of JSON: back to the plugin's defaults (the setting is removed).
@@ -306,12 +306,15 @@ def missing_schedule_warnings(calendar: workdays.WorkCalendar, today: dt.date) -
     beside a GeoPackage ledger, or a shared ledger's HOLIDAY_FILE): this year's always (its
     deadlines are estimates now), next year's from the notice's season on."""
     years = [today.year] + ([today.year + 1] if today.month >= NOTICE_MONTH else [])
+    # The place in the interface's language: a translated text holds no "中文 / English" pair.
+    add_to_zh, add_to_en = calendar.add_to_halves
+    where = add_to_zh if chinese_interface() else add_to_en
     return [
         tr(
             "No holiday schedule for {year} yet: its working-day deadlines will be estimates. "
             "Once the State Council publishes the {year} holiday notice, add the year to "
             "{where}."
-        ).format(year=year, where=calendar.add_to)
+        ).format(year=year, where=where)
         for year in years
         if not calendar.covers(dt.date(year, 1, 1))
     ]

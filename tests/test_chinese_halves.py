@@ -1,0 +1,269 @@
+"""A core message in a Chinese QGIS (i18n.in_interface_language with the zh_CN catalogue) reads
+in Chinese alone. Found by review: a whole "中文 / English" pair put inside the Chinese half of
+another message (a field's label, a reason, an "overdue" mark, a note glued on after a whole
+pair) left its English in what a Chinese user reads, or had the whole line shown twice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from qgis.PyQt.QtCore import QCoreApplication
+from shapely.geometry import Point
+
+from tests.test_ledger import _spot
+from zc_enforcement_plugin.core.ledger_delivery import vet_spots
+from zc_enforcement_plugin.core.ledger_records import ImportReport
+from zc_enforcement_plugin.i18n import (
+    BILINGUAL_SEPARATOR,
+    in_interface_language,
+    install_translator,
+)
+
+# An English word of a message's English half (values such as U+FFFD, JCBH or Point aside).
+ENGLISH = re.compile(r"\b(?:not|field|name|value|contains|imported|read|polygon|spot)\b")
+
+
+@pytest.fixture
+def in_chinese(qgis_app):
+    """What a Chinese QGIS shows of a core message."""
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    try:
+        yield in_interface_language
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
+def assert_chinese_alone(shown: str, line: str) -> None:
+    assert shown != line, f"shown whole: {line}"
+    assert not ENGLISH.search(shown), shown
+
+
+def test_a_misdecoded_field_refused_at_import_reads_in_chinese_alone(in_chinese):
+    """字段名 / field name and the reason were whole pairs inside the Chinese half."""
+    spot = _spot("M1", 0, PDYY="占用\ufffd\ufffd地", BZ="锟斤拷锟斤拷")
+    spot.attributes["ÌØÊâ"] = "x"  # the field name 特殊, GBK read as Latin-1
+    point = _spot("M2", 1)
+    point.geometry = Point(0, 0)
+    report = ImportReport("b")
+    vet_spots([spot, point], report)
+    lines = report.lines()[1:]
+    assert len(lines) == 4, lines
+    for line in lines:
+        assert_chinese_alone(in_chinese(line), line)
+        assert (
+            "未导入" in in_chinese(line) and "not imported" in line.split(BILINGUAL_SEPARATOR)[-1]
+        )
+    said = {issue.field: in_chinese(str(issue)) for issue in report.errors}
+    assert "字段值 '占用\ufffd\ufffd地'：含替换字符 U+FFFD" in said["PDYY"], said
+    assert "“锟斤拷”" in said["BZ"] and "字段名 'ÌØÊâ'" in said["ÌØÊâ"], said
+    assert "应为“特殊”" in said["ÌØÊâ"], said
+    assert "图斑几何须为面，而非 Point" in said["geometry"], said
+
+
+def test_a_server_refusing_a_connection_saved_without_a_user_reads_in_chinese_alone(
+    in_chinese, monkeypatch
+):
+    """The note of who the login is (no user name saved) was a whole pair glued on after the
+    refusal's English half; the hint to check the network was passed in inside the detail."""
+    import getpass
+
+    from zc_enforcement_plugin.core.ledger import LedgerError
+    from zc_enforcement_plugin.core.ledger_postgis_session import PostGISSession
+
+    monkeypatch.delenv("PGUSER", raising=False)
+    monkeypatch.delenv("PGSERVICE", raising=False)
+    with pytest.raises(LedgerError) as refused:  # nothing listens on port 1
+        PostGISSession({"host": "127.0.0.1", "port": "1", "dbname": "zc"}, "zc")
+    message = str(refused.value)
+    shown = in_chinese(message)
+    assert not re.search(r"\b(?:cannot|check|network|connection saves)\b", shown), shown
+    assert "无法连接数据库服务器 127.0.0.1:1/zc" in shown and "请检查网络" in shown, shown
+    assert f"以本机操作系统用户 {getpass.getuser()} 登录" in shown, shown
+    english = message.split(BILINGUAL_SEPARATOR)[-1]
+    assert "check the network" in english and "operating-system user" in english, message
+
+
+# English words of the halves fixed below (a layer's, a holiday file's, a ledger's).
+ENGLISH_OF_PLACES = re.compile(
+    r"\b(?:layer|longitude|bureau|ledger|holiday|schedule|only|first|second|differs|"
+    r"case opened|official|file)\b",
+    re.IGNORECASE,
+)
+
+
+def assert_in_chinese_alone(shown: str, line: str, *values: str) -> None:
+    """``shown`` is Chinese alone (the ``values``, paths, set aside) and keeps each value."""
+    assert shown != line, f"shown whole: {line}"
+    bare = shown
+    for value in values:
+        assert value in shown, (value, shown)
+        bare = bare.replace(value, "")
+    assert not ENGLISH_OF_PLACES.search(bare), shown
+
+
+@pytest.mark.parametrize(
+    ("crs", "centre", "chinese"),
+    [
+        (None, None, "图层 地类图斑：没有坐标系，请先设置"),
+        ("EPSG:4326", (200.0, 10.0), "图层 地类图斑：图斑所在经度 200.000°"),
+        ("EPSG:4326", None, "图层 地类图斑：需要经纬度中心点"),
+    ],
+)
+def test_a_layer_refused_for_its_crs_reads_in_chinese_alone(in_chinese, crs, centre, chinese):
+    """The label 图层 X / layer X was a whole pair inside the refusal's Chinese half."""
+    from zc_enforcement_plugin.core import areas
+
+    with pytest.raises(ValueError) as refused:
+        areas.measuring_epsg(crs, centre, layer_name="地类图斑")
+    message = str(refused.value)
+    shown = in_chinese(message)
+    assert_in_chinese_alone(shown, message)
+    assert shown.startswith(chinese), shown
+    assert message.split(BILINGUAL_SEPARATOR)[-1].startswith("layer 地类图斑: "), message
+
+
+def test_a_year_without_a_holiday_schedule_reads_in_chinese_alone(in_chinese):
+    """Where the year goes, when no ledger's file is known or on a shared ledger, was a whole
+    pair inside the Chinese half: of the refusal, of the estimate's warning on a deadline (the
+    line the dock shows) and of the calendar's own once-a-year warning."""
+    import datetime as dt
+
+    from tests.test_cases import S, case_of
+    from zc_enforcement_plugin.core import workdays
+
+    refusal = str(workdays.UnknownScheduleError(2099))
+    shown = in_chinese(refusal)
+    assert_in_chinese_alone(shown, refusal)
+    assert "台帐旁的本局节假日文件 holidays.json" in shown, shown
+    assert "the bureau's holidays.json" in refusal.split(BILINGUAL_SEPARATOR)[-1], refusal
+
+    for add_to in (None, workdays.SHARED_HOLIDAYS_LABEL):
+        strict = workdays.WorkCalendar(local_file=None, use_library=False, add_to=add_to)
+        with pytest.raises(workdays.UnknownScheduleError) as unknown:
+            strict.is_working_day(dt.date(2099, 3, 2))
+        assert_in_chinese_alone(in_chinese(str(unknown.value)), str(unknown.value))
+        lenient = workdays.WorkCalendar(
+            local_file=None, use_library=False, strict=False, add_to=add_to
+        )
+        case = case_of((S.DISCOVER, "2099-03-02"))
+        warnings = [d.warning for d in case.deadlines(calendar=lenient, today=dt.date(2099, 3, 2))]
+        warnings = [w for w in warnings if w] + lenient.warnings
+        assert len(warnings) >= 2, warnings
+        for warning in warnings:
+            shown = in_chinese(warning)
+            assert_in_chinese_alone(shown, warning)
+            assert "中加入2099年" in shown, shown
+
+
+def test_holiday_schedules_differing_between_two_ledgers_read_in_chinese_alone(
+    in_chinese, tmp_path
+):
+    """The year's label 节假日安排 / holiday schedule was a whole pair inside the Chinese half,
+    and the two ledgers' files were joined by " / ", read as the halves' separator."""
+    import json
+
+    from tests.holiday_notices import complete_year
+    from zc_enforcement_plugin.core import ledger
+    from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers
+
+    files = []
+    for name, years in (
+        ("a", {"2027": complete_year(2027), "2028": complete_year(2028)}),
+        ("b", {"2027": complete_year(2027, "2027-03-01")}),
+    ):
+        (tmp_path / name).mkdir()
+        files.append(tmp_path / name / "holidays.json")
+        schedule = {year: {"holidays": days} for year, days in years.items()}
+        files[-1].write_text(json.dumps(schedule), encoding="utf-8")
+        with ledger.GeoPackageLedger(tmp_path / name / "ledger.gpkg"):
+            pass
+    with (
+        ledger.GeoPackageLedger(tmp_path / "a" / "ledger.gpkg") as a,
+        ledger.GeoPackageLedger(tmp_path / "b" / "ledger.gpkg") as b,
+    ):
+        differences = [d for d in compare_ledgers(a, b, check_files=False) if "节假日" in d]
+    assert len(differences) == 2, differences
+    changed, only_first = differences
+    shown = in_chinese(changed)
+    assert_in_chinese_alone(shown, changed, *map(str, files))
+    assert "2027-03-01" in shown, shown
+    shown = in_chinese(only_first)
+    assert_in_chinese_alone(shown, only_first, str(files[0]))
+    assert "2028" in shown and str(files[1]) not in only_first, only_first
+
+
+def test_the_warning_of_a_year_to_add_names_its_place_in_the_interface_language(in_chinese):
+    """ledgersettings' warning put the shared ledger's holiday setting, a whole pair, into a
+    translated text: a Chinese QGIS showed its English half too."""
+    import datetime as dt
+
+    from zc_enforcement_plugin.core import workdays
+    from zc_enforcement_plugin.processing.ledger_settings import missing_schedule_warnings
+
+    shared = workdays.WorkCalendar(
+        local_file=None, use_library=False, strict=False, add_to=workdays.SHARED_HOLIDAYS_LABEL
+    )
+    said = missing_schedule_warnings(shared, dt.date(2099, 11, 2))
+    assert len(said) == 2, said
+    for warning in said:
+        assert workdays.SHARED_HOLIDAYS_LABEL[0] in warning, warning
+        assert not ENGLISH_OF_PLACES.search(warning), warning
+
+
+def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_chinese, tmp_path):
+    """未立案 / no case opened was a whole pair inside the Chinese half of the line on its
+    estimated deadlines, and of the dispatch's note on the case column."""
+    import datetime as dt
+
+    from tests.test_reports import _spot_judged_illegal
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2026, 12, 2)
+    store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    lines = [w for w in dispatch.warnings if "N1" in w]
+    lines += [n for n in dispatch.notes() if reports.NO_CASE_ZH in n]
+    assert len(lines) >= 3, lines
+    for line in lines:
+        shown = in_chinese(line)
+        assert_in_chinese_alone(shown, line)
+        assert "未立案" in shown, shown
+    assert in_chinese(lines[0]).startswith("违法图斑 N1（未立案） 书面报告执法监察大队："), lines
+
+
+def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chinese):
+    """What is recorded on a changed spot (already judged, has a case) was said as pairs
+    joined with "，" inside the Chinese half of the refresh's warning."""
+    from zc_enforcement_plugin.core.ledger_delivery import say_changes
+
+    report = ImportReport("b")
+    say_changes("S1", ["TBMJ 400.00 → 512.50"], True, 7, report)
+    line = report.warnings[0].message
+    shown = in_chinese(line)
+    assert shown != line, line
+    assert not re.search(r"\b(?:already|judged|has case|check it|changes)\b", shown), shown
+    assert "TBMJ 400.00 → 512.50" in shown and "已有核查结论，已有案件 7（仍由原所办理）" in shown
+    english = line.split(BILINGUAL_SEPARATOR)[-1]
+    assert english == "already judged, has case 7; check it", line
+
+
+def test_a_mis_decoded_field_refused_at_screening_reads_in_chinese_alone(in_chinese):
+    """The reason, a whole "中文 / English" pair, went into the translated refusal."""
+    import numpy as np
+
+    from zc_enforcement_plugin.processing.layer_reader import SourceArrays, misdecoded_text
+
+    garbled = "淄川".encode("gbk").decode("latin-1")
+    values = ["0101", None, 3, garbled, "x"]
+    arrays = SourceArrays(np.empty(len(values), dtype=object), {"MC": values}, np.arange(5))
+    said = misdecoded_text(arrays, "L")
+    assert "字段 MC 的文字疑似编码错误" in said, said
+    assert "疑似 GBK 字节被按 latin-1 读出（应为“淄川”）" in said, said
+    assert BILINGUAL_SEPARATOR not in said and "looks like" not in said, said
