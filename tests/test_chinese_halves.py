@@ -267,3 +267,24 @@ def test_a_mis_decoded_field_refused_at_screening_reads_in_chinese_alone(in_chin
     assert "字段 MC 的文字疑似编码错误" in said, said
     assert "疑似 GBK 字节被按 latin-1 读出（应为“淄川”）" in said, said
     assert BILINGUAL_SEPARATOR not in said and "looks like" not in said, said
+
+
+def test_a_spot_layer_out_of_the_zones_refused_at_screening_reads_in_chinese_alone(
+    in_chinese, provider
+):
+    """screenspots put the core's whole "中文 / English" refusal after the layer's name in
+    the translated "{layer}: {error}": the English showed, or the line was shown whole. The
+    layer's name now goes into each half."""
+    import processing
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
+
+    spots = QgsVectorLayer("Polygon?crs=EPSG:4490&field=JCBH:string", "西部图斑", "memory")
+    feature = QgsFeature(spots.fields())
+    feature.setAttributes(["1"])
+    feature.setGeometry(QgsGeometry.fromWkt("POLYGON((10 40,10.001 40,10.001 40.001,10 40))"))
+    spots.dataProvider().addFeatures([feature])
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"})
+    shown = str(refused.value)
+    assert shown.startswith("图层 西部图斑：图斑所在经度 10.000°"), shown
+    assert BILINGUAL_SEPARATOR not in shown and "longitude" not in shown, shown

@@ -76,7 +76,7 @@ def measuring_crs(layers, nothing_to_measure: str | None = None) -> QgsCoordinat
         authid = _declared_epsg(source, label)
         try:
             if areas.is_zone_crs(authid):
-                epsg = areas.measuring_epsg(authid, None)
+                epsg = areas.measuring_epsg(authid, None, layer_name=label)
                 if _has_geometry(source):
                     return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
                 fallback = fallback or epsg
@@ -84,9 +84,11 @@ def measuring_crs(layers, nothing_to_measure: str | None = None) -> QgsCoordinat
             centre = _majority_lon_lat(source, authid)
             if centre is None:
                 continue  # no feature with a geometry: the next layer tells the place
-            epsg = areas.measuring_epsg(authid, centre)
+            epsg = areas.measuring_epsg(authid, centre, layer_name=label)
         except ValueError as error:
-            raise fail(tr("{layer}: {error}").format(layer=label, error=error)) from error
+            # The core names the layer in each half of its "中文 / English" refusal: put
+            # after a translated "{layer}: " the pair would be one half of a line.
+            raise fail(str(error)) from error
         return QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
     if nothing_to_measure:
         raise fail(nothing_to_measure)
