@@ -269,8 +269,9 @@ def test_a_mis_decoded_field_refused_at_screening_reads_in_chinese_alone(in_chin
     assert BILINGUAL_SEPARATOR not in said and "looks like" not in said, said
 
 
+@pytest.mark.parametrize("name", ["西部图斑", "spots", "DLTB 2023"])
 def test_a_spot_layer_out_of_the_zones_refused_at_screening_reads_in_chinese_alone(
-    in_chinese, provider
+    in_chinese, provider, name
 ):
     """screenspots put the core's whole "中文 / English" refusal after the layer's name in
     the translated "{layer}: {error}": the English showed, or the line was shown whole. The
@@ -278,7 +279,7 @@ def test_a_spot_layer_out_of_the_zones_refused_at_screening_reads_in_chinese_alo
     import processing
     from qgis.core import QgsFeature, QgsGeometry, QgsProcessingException, QgsVectorLayer
 
-    spots = QgsVectorLayer("Polygon?crs=EPSG:4490&field=JCBH:string", "西部图斑", "memory")
+    spots = QgsVectorLayer("Polygon?crs=EPSG:4490&field=JCBH:string", name, "memory")
     feature = QgsFeature(spots.fields())
     feature.setAttributes(["1"])
     feature.setGeometry(QgsGeometry.fromWkt("POLYGON((10 40,10.001 40,10.001 40.001,10 40))"))
@@ -286,5 +287,27 @@ def test_a_spot_layer_out_of_the_zones_refused_at_screening_reads_in_chinese_alo
     with pytest.raises(QgsProcessingException) as refused:
         processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"})
     shown = str(refused.value)
-    assert shown.startswith("图层 西部图斑：图斑所在经度 10.000°"), shown
+    assert shown.startswith(f"图层 {name}：图斑所在经度 10.000°"), shown
     assert BILINGUAL_SEPARATOR not in shown and "longitude" not in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [
+        (
+            "字段 PDYY：4 个图斑的文本含 GBK 无法表示的符号，已改写 / field PDYY: in 4 spots "
+            "symbols GBK lacks were written out",
+            "字段 PDYY：4 个图斑的文本含 GBK 无法表示的符号，已改写",
+        ),
+        (
+            "无法读取 / cannot read: /tmp/my data/台帐.gpkg",
+            "无法读取：/tmp/my data/台帐.gpkg",
+        ),
+    ],
+    ids=["a-sentence-with-a-number", "a-path-with-a-space"],
+)
+def test_an_english_sentence_after_a_label_is_not_taken_for_a_value(in_chinese, line, shown):
+    """After "label: " the English half said "in 4 spots symbols GBK lacks…": its second word a
+    number, the sentence was taken for a value the Chinese half lacks and shown after it. A
+    path, spaces and all, still is one."""
+    assert in_chinese(line) == shown

@@ -153,7 +153,10 @@ def _value_said_in_english_only(chinese: str, english: str) -> str:
         return ""
     if _CHINESE.search(value) and not _VALUE_MARK.search(value):  # quoted Chinese words
         return ""
-    if re.match("[a-z]+ [a-z]+", value):  # more English words ("…: recorded again here")
+    # More English words ("…: recorded again here", "…: in 4 spots symbols GBK lacks…"),
+    # not a value: a path or a name is one run, or runs holding / \\ . or digits.
+    words = [word for word in value.split() if re.fullmatch("[a-z]+", word)]
+    if re.match("[a-z]+ [a-z]+", value) or len(words) >= 2:
         return ""
     return f"：{value}"
 
