@@ -50,6 +50,7 @@ from typing import Any
 import shapely
 
 from . import clock, ledger_sql, workdays
+from . import ledger_postgis_encoding as server_text
 from . import ledger_postgis_locks as locks
 from . import ledger_postgis_session as session
 from . import ledger_schema as ls
@@ -85,6 +86,7 @@ from .ledger_records import (
     LedgerError,
     PhotoPoints,
     SpotPage,
+    SpotRecord,
     Verdict,
     WithdrawCancelled,
 )
@@ -174,6 +176,11 @@ class PostGISLedger(PostGISSession):
             raise self._translate(exc) from exc
         disagreement = clock.disagreement_with(server_now, self._server_zh)
         self.opening_notices = [disagreement] if disagreement else []
+        # A ledger an earlier plugin installed in EUC_CN or LATIN1: kept open, what it holds
+        # read as before, and said once here, as a save of a character it lacks is refused.
+        encoding = self._conn.info.parameter_status("server_encoding")
+        if encoding != server_text.LEDGER_ENCODING:
+            self.opening_notices.append(server_text.not_utf8_notice(self._login()[1], encoding))
         if version is None or int(version) < PG_SCHEMA_VERSION:
             raise LedgerError(
                 f"{self.path}: 服务器上的台帐需由管理员升级 / the ledger schema on the server "
@@ -837,6 +844,22 @@ class PostGISLedger(PostGISSession):
             for row in rows
         ]
 
+    @staticmethod
+    def _row_of(codec: str, table: str, columns: Sequence[str], rows: Sequence[Sequence]):
+        """The first of a copy's ``rows`` holding a text ``codec`` cannot encode, as the
+        arguments its refusal names it by: each field as table.column, with its spot (a spot's
+        row as the delivered spot it is, by its JCBH; another table's by its spot_id)."""
+        for row in rows:
+            values = dict(zip(columns, row))
+            if server_text.place_of(codec, values) is None:
+                continue
+            fields = {f"{table}.{column}": value for column, value in values.items()}
+            if table == ls.T_SPOTS:
+                number = values.get(ls.C_SPOT_NUMBER)
+                return {"spot": SpotRecord({ls.C_SPOT_NUMBER: number, **fields}, None)}
+            return {"spot_id": values.get(ls.C_SPOT_ID), **fields}
+        return {}
+
     def load_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence]) -> None:
         """Insert rows in the ledger_migrate form, ids kept; run inside transaction()."""
         from psycopg2.extras import execute_values
@@ -862,19 +885,24 @@ class PostGISLedger(PostGISSession):
             # same exceptions the upgrade makes (ledger_postgis_server.case_index_sql).
             cursor.execute(f"SELECT {UNINDEX_CASES}()")
         if rows:
-            execute_values(
-                cursor,
-                f"INSERT INTO {table} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)}) "
-                "VALUES %s",
-                [
-                    tuple(
-                        self._pg.Binary(v) if isinstance(v, (bytes, memoryview)) else v for v in row
-                    )
-                    for row in rows
-                ],
-                template="(" + ", ".join(template) + ")",
-                page_size=ledger_sql.VALUES_PER_STATEMENT,
-            )
+            try:
+                execute_values(
+                    cursor,
+                    f"INSERT INTO {table} ({', '.join(f'{chr(34)}{c}{chr(34)}' for c in columns)})"
+                    " VALUES %s",
+                    [
+                        tuple(
+                            self._pg.Binary(v) if isinstance(v, (bytes, memoryview)) else v
+                            for v in row
+                        )
+                        for row in rows
+                    ],
+                    template="(" + ", ".join(template) + ")",
+                    page_size=ledger_sql.VALUES_PER_STATEMENT,
+                )
+            except UnicodeEncodeError as exc:  # a ledger in EUC_CN, say: the copy is undone
+                arguments = self._row_of(exc.encoding, table, columns, rows)
+                raise self._unencodable(exc, arguments) from exc
         if table == ls.T_CASES:
             cursor.execute(f"SELECT {INDEX_CASES}()")
         key = ls.C_FID if ls.C_FID in types else ls.C_ID

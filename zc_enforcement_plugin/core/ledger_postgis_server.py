@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import ledger_postgis_encoding as server_text
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from .cases import Stage
@@ -1152,24 +1153,34 @@ def _check_may_install(cursor) -> None:
     )
 
 
-def _check_server_encoding(cursor) -> None:
-    """Refuse, in words, a database in SQL_ASCII, before anything is changed: it keeps any
-    client's bytes as they come and converts none, so the server cannot read the ledger's
-    Chinese names as characters, and the client takes its own encoding to be ASCII (install's
-    first Chinese text was psycopg2's bare UnicodeEncodeError). Every other server encoding
-    holds them (python_blank_sql reads its names whatever the encoding)."""
-    cursor.execute("SELECT current_setting('server_encoding'), current_database()")
-    encoding, database = cursor.fetchone()
-    if encoding != "SQL_ASCII":
-        return
-    raise LedgerError(
-        f"数据库 {database} 的服务器编码为 SQL_ASCII，不能保存台帐的中文名称，未做任何更改；请新建"
-        f"UTF8 编码的数据库（CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0）后在其中运行 "
-        f"ledger_postgis.install / the database {database!r} has the server encoding "
-        "SQL_ASCII, which cannot hold the ledger's Chinese names: nothing was changed. Create a "
-        "database in UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and run "
-        "ledger_postgis.install in it"
+def _check_server_encoding(cursor, schema: str) -> str | None:
+    """Refuse, in words, before anything is changed, a new ledger in a database whose server
+    encoding is not UTF8 (a character outside it would stop a save later), and any ledger in
+    SQL_ASCII, which keeps any client's bytes as they come and converts none, so the server
+    cannot read the ledger's names as characters. A ledger an earlier plugin installed in
+    another encoding (EUC_CN, LATIN1) is upgraded, not locked out: what it holds stays as it
+    is; returned is what the administrator must hear of it, else None."""
+    cursor.execute(
+        "SELECT current_setting('server_encoding'), current_database(), EXISTS (SELECT 1 "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = %s AND c.relname = %s)",
+        (schema, ls.T_META),
     )
+    encoding, database, installed = cursor.fetchone()
+    if encoding == server_text.LEDGER_ENCODING:
+        return None
+    if encoding == "SQL_ASCII":
+        raise LedgerError(
+            f"数据库 {database} 的服务器编码为 SQL_ASCII，不能保存台帐的中文名称，未做任何更改；"
+            "请新建 UTF8 编码的数据库（CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0）后在"
+            f"其中运行 ledger_postgis.install / the database {database!r} has the server "
+            "encoding SQL_ASCII, which cannot hold the ledger's Chinese names: nothing was "
+            "changed. Create a database in UTF8 (CREATE DATABASE … ENCODING 'UTF8' TEMPLATE "
+            "template0) and run ledger_postgis.install in it"
+        )
+    if not installed:
+        raise server_text.new_ledger_refusal(database, encoding)
+    return server_text.not_utf8_notice(database, encoding)
 
 
 def _limit_idle_transactions(cursor, database: str) -> None:
@@ -1439,7 +1450,7 @@ def install(
     try:
         with conn.cursor() as cursor:
             _check_may_install(cursor)
-            _check_server_encoding(cursor)
+            encoding_notice = _check_server_encoding(cursor, schema)
             # A migration waits for every session inside a transaction on a ledger table, and
             # every save after it queues behind it: bounded, then refused naming who holds them.
             # Named for as long as it runs, so that a save it holds up says who it is.
@@ -1555,8 +1566,25 @@ def install(
         conn.rollback()
         if getattr(exc, "pgcode", None) == "55P03":  # lock_not_available: lock_timeout ran out
             raise _install_blocked(conn, schema, began) from None
+        if isinstance(exc, UnicodeEncodeError):  # an office's name, in a ledger in EUC_CN
+            raise _unencodable_setting(conn, exc, offices, brigade_logins, evidence_dir) from exc
         raise
-    return problems
+    return ([encoding_notice] if encoding_notice else []) + problems
+
+
+def _unencodable_setting(
+    conn, exc: UnicodeEncodeError, offices, brigade_logins, evidence_dir
+) -> LedgerError:
+    """install's refusal of a name the server's encoding cannot hold (a ledger installed in
+    another encoding than UTF8 by an earlier plugin): everything was rolled back. A character
+    of no name given (a password's) is not shown."""
+    given = {"offices": offices, "brigade_logins": brigade_logins, "evidence_dir": evidence_dir}
+    place = server_text.place_of(exc.encoding, given)
+    encoding = conn.info.parameter_status("server_encoding") or exc.encoding
+    where = server_text.place_words(place, None) if place else ("安装的参数", "install's arguments")
+    return server_text.unencodable_error(
+        conn.info.dbname, encoding, place.character if place else None, where
+    )
 
 
 def _install_blocked(conn, schema: str, began) -> LedgerError:

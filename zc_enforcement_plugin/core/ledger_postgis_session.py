@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import functools
 import getpass
+import inspect
 import os
 import re
 import socket
@@ -24,11 +25,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from . import ledger_postgis_encoding as server_text
 from . import ledger_postgis_locks as locks
 from . import ledger_schema as ls
 from .ledger_postgis_server import ROLE_BRIGADE, ROLE_OFFICE, T_OFFICE_TOWNS
 from .ledger_records import LedgerError, SavedWithoutReply
 from .ledger_sql import SqlLedger
+from .patrols import PatrolRecord
 
 # How long a save waits for a spot, case or the settings another session holds before it is
 # refused. A colleague's save holds a spot for milliseconds and an import's refresh for the
@@ -107,6 +110,8 @@ def _guarded(method):
             return method(self, *args, **kwargs)
         except self._pg.Error as exc:
             raise self._translate(exc) from exc
+        except UnicodeEncodeError as exc:  # its transaction, if begun, was rolled back
+            raise self._unencodable(exc, _arguments(method, self, args, kwargs)) from exc
         finally:
             self._verified = False
             self._saving = None
@@ -128,6 +133,9 @@ def _guarded_read(method):
         self._ensure_connected()
         try:
             return method(self, *args, **kwargs)
+        except UnicodeEncodeError as exc:  # a filter's text no row of this ledger can hold
+            arguments = _arguments(method, self, args, kwargs)
+            raise self._unencodable(exc, arguments, reading=True) from exc
         except self._pg.Error as exc:
             if not self._lost(exc):
                 raise self._translate(exc, reading=True) from exc
@@ -140,6 +148,20 @@ def _guarded_read(method):
 
     wrapper._ledger_guard = "read"
     return wrapper
+
+
+def _arguments(method, store: PostGISSession, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """A call's arguments by the names of ``method``'s parameters (its refusal names a field
+    by them: batch_name, verdict's verifier), without the store itself."""
+    try:
+        signature = inspect.signature(method)
+        bound = dict(signature.bind_partial(store, *args, **kwargs).arguments)
+    except (TypeError, ValueError):
+        return {f"#{i + 1}": value for i, value in enumerate(args)} | kwargs
+    for name, parameter in signature.parameters.items():  # open_case(origin, **kwargs)
+        if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+            bound |= bound.pop(name, {})
+    return {name: value for name, value in bound.items() if value is not store}
 
 
 def _cut(conn) -> None:
@@ -493,6 +515,56 @@ class PostGISSession(SqlLedger):
             f"{self._server_zh} 数据库错误 / database error on {self._server_en}: "
             f"{str(exc).strip()}"
         )
+
+    def _unencodable(
+        self, exc: UnicodeEncodeError, arguments: dict[str, Any], reading: bool = False
+    ) -> LedgerError:
+        """A text the server's encoding cannot hold, which psycopg2 refused to send (a ledger
+        an earlier plugin installed in EUC_CN: see ledger_postgis_encoding), in words: the
+        character, the field of ``arguments`` (the call's) holding it and the spot, case or
+        patrol the save was of. Called once the save's transaction is rolled back."""
+        if isinstance(arguments.get("key"), str) and "value" in arguments:  # set_setting's
+            arguments = {arguments["key"]: arguments["value"]}  # the setting is the field
+        place = server_text.place_of(exc.encoding, arguments)
+        if place is None:  # not a text given to the call: the one psycopg2 met, as it is
+            text = exc.object if isinstance(exc.object, str) else ""
+            shown = text if len(text) <= 80 else text[:80] + "…"
+            character = text[exc.start] if text else None
+            where = (f"文字“{shown}”", f"the text {shown!r}")
+        else:
+            character = place.character
+            where = server_text.place_words(place, None if place.spot else self._subject(arguments))
+        server_encoding = self._conn.info.parameter_status("server_encoding") or exc.encoding
+        return server_text.unencodable_error(
+            self._login()[1], server_encoding, character, where, reading
+        )
+
+    def _subject(self, arguments: dict[str, Any]) -> tuple[str, str] | None:
+        """What a save with ``arguments`` was of, read from the ledger for its refusal: the
+        spot by its number (JCBH), a case by its number and origin, a patrol;
+        None when it cannot be said (the read fails too, say)."""
+        record = arguments.get("record")
+        patrol = arguments.get("patrol_id") or (
+            record.id if isinstance(record, PatrolRecord) else None
+        )
+        with contextlib.suppress(LedgerError, self._pg.Error, TypeError, ValueError):
+            if arguments.get("spot_id") is not None:
+                number = self.spot(arguments["spot_id"]).number
+                return f"图斑 {number} ", f" of spot {number}"
+            if arguments.get("case_id") is not None:
+                case = self.case_record(arguments["case_id"])
+                if case.spot_id is None:
+                    origin = (f"巡查 {case.patrol_id}", f"patrol {case.patrol_id}")
+                else:
+                    number = self.spot(case.spot_id).number
+                    origin = (f"图斑 {number}", f"spot {number}")
+                return (
+                    f"案件 {case.case_id}（{origin[0]}）",
+                    f" of case {case.case_id} ({origin[1]})",
+                )
+            if patrol is not None:  # a patrol's own record, or the patrol a case is opened on
+                return f"巡查 {patrol} ", f" of patrol {patrol}"
+        return None
 
     def _in_doubt(self) -> LedgerError:
         """A save whose connection was lost at COMMIT, and the server could not be asked
