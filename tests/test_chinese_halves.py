@@ -238,6 +238,35 @@ def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_
     assert in_chinese(lines[0]).startswith("违法图斑 N1（未立案） 书面报告执法监察大队："), lines
 
 
+def test_a_deadline_warned_of_in_a_report_is_named_in_each_half(in_chinese, tmp_path):
+    """A report's line on a deadline's warning named the deadline in its Chinese half alone
+    ("违法图斑 N1（未立案） 书面报告执法监察大队 / spot N1 (no case opened): …"): an English
+    reader was not told which of the spot's deadlines was estimated."""
+    import datetime as dt
+
+    from tests.test_reports import _spot_judged_illegal
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2026, 12, 2)
+    store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    lines = [w for w in dispatch.warnings if w.startswith("违法图斑 N1")]
+    [line] = [w for w in lines if "书面报告执法监察大队" in w.split(BILINGUAL_SEPARATOR)[0]]
+    label_en = line.split(BILINGUAL_SEPARATOR)[1].split(": ")[0]
+    assert label_en == "spot N1 (no case opened) written report to the brigade", line
+    for line in lines:  # each deadline's line: its English label longer than the spot's
+        label_en = line.split(BILINGUAL_SEPARATOR)[1].split(": ")[0]
+        assert label_en != "spot N1 (no case opened)", line
+        # Read as a label in a Chinese QGIS: the Chinese label, then the warning's own half.
+        assert in_chinese(line).startswith(line.split(BILINGUAL_SEPARATOR)[0] + "："), line
+        assert "estimate" not in in_chinese(line), in_chinese(line)
+
+
 def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chinese):
     """What is recorded on a changed spot (already judged, has a case) was said as pairs
     joined with "，" inside the Chinese half of the refresh's warning."""
