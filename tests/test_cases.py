@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import FrozenInstanceError
 from datetime import date, datetime, timedelta, timezone
 
@@ -1414,3 +1415,11 @@ def test_a_transfer_whose_own_figures_reach_the_criminal_scale_is_the_referral()
     assert case.criminal_scale and case.referred_to_police
     assert not case.marked_for_transfer
     assert case.apply(ev(S.CLOSE, day)).closed
+
+
+def test_every_deadline_has_a_name_in_each_language():
+    """A line naming a deadline names it in both halves (report_basis.case_deadlines)."""
+    from zc_enforcement_plugin.core.cases import DEADLINE_LABELS_EN, DEADLINE_LABELS_ZH
+
+    assert DEADLINE_LABELS_EN.keys() == DEADLINE_LABELS_ZH.keys()
+    assert all(re.fullmatch("[a-z][a-z ]+", label) for label in DEADLINE_LABELS_EN.values())

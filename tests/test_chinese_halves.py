@@ -238,6 +238,35 @@ def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_
     assert in_chinese(lines[0]).startswith("违法图斑 N1（未立案） 书面报告执法监察大队："), lines
 
 
+def test_a_deadline_warned_of_in_a_report_is_named_in_each_half(in_chinese, tmp_path):
+    """A report's line on a deadline's warning named the deadline in its Chinese half alone
+    ("违法图斑 N1（未立案） 书面报告执法监察大队 / spot N1 (no case opened): …"): an English
+    reader was not told which of the spot's deadlines was estimated."""
+    import datetime as dt
+
+    from tests.test_reports import _spot_judged_illegal
+    from zc_enforcement_plugin.core import reports
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    as_of = dt.date(2026, 12, 2)
+    store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
+    try:
+        dispatch = reports.weekly_dispatch(store, reports.Period.week(as_of), blind, as_of)
+    finally:
+        store.close()
+    lines = [w for w in dispatch.warnings if w.startswith("违法图斑 N1")]
+    [line] = [w for w in lines if "书面报告执法监察大队" in w.split(BILINGUAL_SEPARATOR)[0]]
+    label_en = line.split(BILINGUAL_SEPARATOR)[1].split(": ")[0]
+    assert label_en == "spot N1 (no case opened) written report to the brigade", line
+    for line in lines:  # each deadline's line: its English label longer than the spot's
+        label_en = line.split(BILINGUAL_SEPARATOR)[1].split(": ")[0]
+        assert label_en != "spot N1 (no case opened)", line
+        # Read as a label in a Chinese QGIS: the Chinese label, then the warning's own half.
+        assert in_chinese(line).startswith(line.split(BILINGUAL_SEPARATOR)[0] + "："), line
+        assert "estimate" not in in_chinese(line), in_chinese(line)
+
+
 def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chinese):
     """What is recorded on a changed spot (already judged, has a case) was said as pairs
     joined with "，" inside the Chinese half of the refresh's warning."""
@@ -251,7 +280,45 @@ def test_a_refresh_of_a_judged_spot_with_a_case_reads_in_chinese_alone(in_chines
     assert not re.search(r"\b(?:already|judged|has case|check it|changes)\b", shown), shown
     assert "TBMJ 400.00 → 512.50" in shown and "已有核查结论，已有案件 7（仍由原所办理）" in shown
     english = line.split(BILINGUAL_SEPARATOR)[-1]
-    assert english == "already judged, has case 7; check it", line
+    assert (
+        english
+        == "this delivery changes: TBMJ 400.00 → 512.50; already judged, has case 7; check it"
+    ), line
+
+
+def test_a_refresh_moving_a_judged_spot_and_removing_its_pieces_reads_in_chinese_alone(
+    in_chinese,
+):
+    """What refresh_changes says of a moved outline and of the screening pieces it removed was
+    each a whole "中文 / English" pair, joined into the Chinese half of the refresh's warning:
+    a Chinese QGIS showed "outline moved …", "pieces removed …" after the Chinese."""
+    from shapely.geometry import box
+
+    from zc_enforcement_plugin.core.domain import SPOT_PIECES
+    from zc_enforcement_plugin.core.ledger_delivery import (
+        FIGURE_COLUMNS,
+        Recorded,
+        Vetted,
+        refresh_changes,
+        say_changes,
+    )
+
+    figures = [None] * len(FIGURE_COLUMNS)
+    recorded = Recorded(1, {SPOT_PIECES: [{"layer": "DLTB"}]}, figures, box(0, 0, 100, 100))
+    moved = Vetted("S1", box(300, 0, 400, 100), {}, figures)  # as keep_recorded leaves it
+    changes = refresh_changes(recorded, moved)
+    report = ImportReport("b")
+    say_changes("S1", changes, True, None, report)
+    line = report.warnings[0].message
+    shown = in_chinese(line)
+    assert shown != line, line
+    assert not re.search(r"[A-Za-z]{3,}", shown.replace("PIECES", "")), shown
+    assert "中心移动 300.00 m" in shown and "1 块压占图斑已删除" in shown, shown
+    assert "已有核查结论，请核对" in shown, shown
+    english = line.split(BILINGUAL_SEPARATOR)[-1]
+    assert not re.search("[\u4e00-\u9fff]", english), line
+    assert "centre moved 300.00 m" in english and "1 screening pieces removed" in english, line
+    assert english.endswith("already judged; check it"), line
 
 
 def test_a_mis_decoded_field_refused_at_screening_reads_in_chinese_alone(in_chinese):
@@ -311,3 +378,20 @@ def test_an_english_sentence_after_a_label_is_not_taken_for_a_value(in_chinese, 
     number, the sentence was taken for a value the Chinese half lacks and shown after it. A
     path, spaces and all, still is one."""
     assert in_chinese(line) == shown
+
+
+def test_a_change_kept_with_a_spot_is_split_into_halves_only_where_that_is_safe():
+    """change_halves: what refresh_changes keeps with a spot, read back for the dock's page and
+    the refusal of a save on a re-delivered spot. A value holding " / " and a change kept by
+    an earlier release in both languages at once are never cut."""
+    from zc_enforcement_plugin.core.ledger_rows import change_halves
+
+    halves = ("图形中心移动 3.00 m，边界最大偏移 4.00 m", "outline centre moved 3.00 m, shift 4 m")
+    assert change_halves(" / ".join(halves)) == halves
+    for whole in (
+        "XZMC 罗村镇 → 南定 / 罗村",
+        "BZ 一期 → 二期 / extension",
+        "图形 / outline（中心移动 centre moved 3.00 m，边界最大偏移 largest shift 4.00 m）",
+        "TBMJ 400.00 → 512.50",
+    ):
+        assert change_halves(whole) == (whole, whole)

@@ -272,12 +272,17 @@ def _pair_positions(function: ast.FunctionDef) -> set[int]:
 class _Pairs:
     """What in one module holds a whole pair: names (module constants, imported ones, a
     function's own), functions and methods returning one, and functions returning one in a
-    tuple (by place)."""
+    tuple (by place); and what holds a list of whole pairs: a function's names, functions
+    returning one and the parameters a call passes one to (these two by function name, over
+    the whole core: refresh_changes' pairs were joined in say_changes, called elsewhere)."""
 
     names: set[str] = field(default_factory=set)
     functions: set[str] = field(default_factory=set)
     methods: set[str] = field(default_factory=set)
     in_tuples: dict[str, set[int]] = field(default_factory=dict)
+    lists: set[str] = field(default_factory=set)
+    list_functions: set[str] = field(default_factory=set)
+    list_parameters: dict[str, set[str]] = field(default_factory=dict)
 
     def holds(self, node: ast.AST) -> bool:
         """Whether the value of ``node`` is a whole pair, or a text holding one (not a list of
@@ -296,7 +301,30 @@ class _Pairs:
             return any(self.holds(child) for child in ast.iter_child_nodes(node))
         return False
 
+    def holds_list(self, node: ast.AST) -> bool:
+        """Whether the value of ``node`` is a list (or tuple) holding whole pairs."""
+        if isinstance(node, ast.Name):
+            return node.id in self.lists
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return node.func.id in self.list_functions
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return any(self.holds(element) for element in node.elts)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            return self.holds(node.elt)
+        return False
+
     def _pair_call(self, call: ast.Call) -> bool:
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "join"
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+            and "\n" not in func.value.value  # lines of their own
+            and len(call.args) == 1
+        ):
+            # "; ".join(changes): pairs run together in one line, all in one of its halves
+            return self.holds_list(call.args[0])
         if isinstance(call.func, ast.Name):
             return call.func.id in self.functions
         # self._default_login_note(): a method of the class the message is built in
@@ -309,7 +337,30 @@ class _Pairs:
 
     def with_names_of(self, function: ast.FunctionDef) -> _Pairs:
         """These, and the names ``function`` assigns a pair to (tuples unpacked by place)."""
-        local = _Pairs(set(self.names), self.functions, self.methods, self.in_tuples)
+        local = _Pairs(
+            set(self.names),
+            self.functions,
+            self.methods,
+            self.in_tuples,
+            set(self.list_parameters.get(function.name, ())),
+            self.list_functions,
+            self.list_parameters,
+        )
+        for _ in range(2):  # a list filled before it is named again further on
+            for node in ast.walk(function):
+                if isinstance(node, ast.Assign) and local.holds_list(node.value):
+                    local.lists |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name)
+                    and node.args
+                    and (
+                        (node.func.attr in ("append", "insert") and local.holds(node.args[-1]))
+                        or (node.func.attr == "extend" and local.holds_list(node.args[0]))
+                    )
+                ):
+                    local.lists.add(node.func.value.id)
         for node in ast.walk(function):
             if isinstance(node, ast.Assign) and local.holds(node.value):
                 local.names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
@@ -359,10 +410,17 @@ def _pairs_by_module(trees: dict[Path, ast.Module]) -> dict[Path, _Pairs]:
             },
         )
     seen = {}
+    list_functions: set[str] = set()
+    list_parameters: dict[str, set[str]] = {}
     for path, tree in trees.items():
         pairs = own[path]
         seen[path] = _Pairs(
-            set(pairs.names), set(pairs.functions), pairs.methods, dict(pairs.in_tuples)
+            set(pairs.names),
+            set(pairs.functions),
+            pairs.methods,
+            dict(pairs.in_tuples),
+            list_functions=list_functions,
+            list_parameters=list_parameters,
         )
         for node in tree.body:
             if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
@@ -375,7 +433,41 @@ def _pairs_by_module(trees: dict[Path, ast.Module]) -> dict[Path, _Pairs]:
                         seen[path].functions.add(name)
                     if alias.name in source.in_tuples:
                         seen[path].in_tuples[name] = source.in_tuples[alias.name]
+    _follow_lists_of_pairs(trees, seen)
     return seen
+
+
+def _follow_lists_of_pairs(trees: dict[Path, ast.Module], seen: dict[Path, _Pairs]) -> None:
+    """Fill the shared list_functions and list_parameters: the functions returning a list of
+    whole pairs, and the parameters a call by name passes one to, followed through calls until
+    nothing more is found."""
+    functions = [
+        (path, node)
+        for path, tree in trees.items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    ]
+    parameters = {function.name: function.args for _, function in functions}
+    pairs = next(iter(seen.values()), _Pairs())
+    while True:
+        before = (len(pairs.list_functions), sum(map(len, pairs.list_parameters.values())))
+        for path, function in functions:
+            local = seen[path].with_names_of(function)
+            for node in ast.walk(function):
+                if isinstance(node, ast.Return) and node.value and local.holds_list(node.value):
+                    pairs.list_functions.add(function.name)
+                if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                    continue
+                callee = parameters.get(node.func.id)
+                if callee is None:
+                    continue
+                names = [a.arg for a in callee.posonlyargs + callee.args]
+                passed = [*zip(names, node.args), *((k.arg, k.value) for k in node.keywords)]
+                for name, value in passed:
+                    if name and local.holds_list(value):
+                        pairs.list_parameters.setdefault(node.func.id, set()).add(name)
+        if before == (len(pairs.list_functions), sum(map(len, pairs.list_parameters.values()))):
+            return
 
 
 def _literal_text(node: ast.AST | None) -> str:
@@ -532,3 +624,35 @@ def test_the_check_sees_a_pair_at_a_lines_start_after_a_value_from_self_or_glued
         "sample.py:17: problem",
         "sample.py:17: NOT_IMPORTED",
     }
+
+
+def test_the_check_sees_a_list_of_pairs_joined_into_a_line(tmp_path, monkeypatch):
+    """The way the refresh's warning was written (found by review): a list filled with whole
+    pairs (appended, extended from a function returning such a list), handed to a function in
+    another module that joins it into one line; not a list of pairs joined into lines."""
+    (tmp_path / "changes.py").write_text(
+        "def outline(g):\n"
+        "    said = []\n"
+        "    said.append(f'图形移动 {g} m / outline moved {g} m')\n"
+        "    return said\n"
+        "def changes(g):\n"
+        "    found = []\n"
+        "    found.extend(outline(g))\n"
+        "    found.append('压占已删除 / pieces removed')\n"
+        "    return found\n"
+        "def say(key, changed):\n"
+        "    return f'{key} 改变了 / changes: {\"; \".join(changed)}'\n"
+        "def lines(changed):\n"
+        "    return '\\n'.join(changed)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "store.py").write_text(
+        "from .changes import changes, lines, say\n"
+        "class Store:\n"
+        "    def refresh(self, key, g):\n"
+        "        found = changes(g)\n"
+        "        return say(key, found), lines(changed=found)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys.modules[__name__], "CORE", tmp_path)
+    assert pairs_inside_a_chinese_half() == ["changes.py:11: '; '.join(changed)"]

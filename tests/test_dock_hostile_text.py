@@ -6,12 +6,13 @@ the fields after it on the spot page or the case page."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QDate, Qt
 from qgis.PyQt.QtGui import QTextDocument
-from qgis.PyQt.QtWidgets import QLabel, QMessageBox
+from qgis.PyQt.QtWidgets import QApplication, QLabel, QMessageBox
 from shapely.geometry import box
 
 from zc_enforcement_plugin.core import domain, ledger
@@ -253,3 +254,39 @@ def test_a_direction_override_in_a_person_leaves_the_case_pages_other_fields_in_
     page = panel.summary.document()
     assert _visual_x(page, "赵") < _visual_x(page, "现场勘验笔录") < _visual_x(page, "备注")
     dock.grab().save(str(tmp_path / "case_rtl.png"))
+
+
+# The marks that set typed values apart on the dock's pages (LRI, RLI, FSI, PDI).
+ISOLATES = re.compile("[\u2066-\u2069]")
+
+
+def test_text_copied_or_dragged_from_the_dock_comes_without_its_isolates(dock, tmp_path):
+    """A planner copied a spot number from the spot page and pasted it into QGIS's filter: it
+    matched nothing, the isolates round it came along. What the pages give (a copy, the
+    selection a drag or a middle click carries) is the text as read; a path pasted into the
+    ledger field drops them too."""
+    number = "37030220260222"
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: number})
+    assert dock.open_ledger(str(path))
+    assert f"{FIRST_STRONG_ISOLATE}{number}{POP_DIRECTIONAL_ISOLATE}" in dock.details.toPlainText()
+    clipboard = QApplication.clipboard()
+    clipboard.clear()
+    dock.details.selectAll()
+    dock.details.copy()
+    assert number in clipboard.text() and not ISOLATES.search(clipboard.text())
+    dragged = dock.details.createMimeDataFromSelection()
+    assert number in dragged.text() and not ISOLATES.search(dragged.text() + dragged.html())
+
+    dock.session.record_verdict(ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", DAY))
+    panel = dock.open_case_panel()
+    assert ISOLATES.search(panel.summary.toPlainText()), "the case page isolates nothing"
+    panel.summary.selectAll()
+    panel.summary.copy()
+    assert "李工" in clipboard.text() and not ISOLATES.search(clipboard.text())
+    panel.acceptPanel()
+
+    clipboard.setText(f"{FIRST_STRONG_ISOLATE}{path}{POP_DIRECTIONAL_ISOLATE}")
+    field = dock.ledger_file.lineEdit()
+    field.clear()
+    field.paste()
+    assert field.text() == str(path)

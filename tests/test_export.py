@@ -678,6 +678,38 @@ def test_images_of_another_kind_or_crs_are_drawn_under_their_spots(
     )
 
 
+# The image parameters as the export's dialog labels them, in English and in Chinese.
+LABELS = {
+    "AFTER_IMAGE": "After image (main map of the sheets)",
+    "BEFORE_IMAGE": "Before image (inset of the sheets)",
+}
+LABELS_ZH = {"AFTER_IMAGE": "后时相影像（核查表主图）", "BEFORE_IMAGE": "前时相影像（核查表副图）"}
+
+
+@pytest.mark.parametrize("parameter", ["AFTER_IMAGE", "BEFORE_IMAGE"])
+def test_an_image_without_a_crs_is_refused_by_its_label_in_chinese(
+    provider, field_ledger, demo, tmp_path, parameter
+):
+    """The refusal named the image by its parameter's key (AFTER_IMAGE), which the dialog
+    never shows: a Chinese QGIS read "AFTER_IMAGE：影像 … 没有坐标系"."""
+    from qgis.core import QgsProcessingException
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    source = demo.after_image if parameter == "AFTER_IMAGE" else demo.before_image
+    unplaced = image_variant(source, tmp_path / "无坐标 影像.tif", "no CRS")
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    try:
+        with pytest.raises(QgsProcessingException) as refused:
+            run_export(field_ledger, tmp_path / "out", WITH_PDF=True, **{parameter: str(unplaced)})
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    message = str(refused.value)
+    assert message.startswith(f"{LABELS_ZH[parameter]}：影像 {unplaced} 没有坐标系"), message
+
+
 @pytest.mark.parametrize("parameter", ["AFTER_IMAGE", "BEFORE_IMAGE"])
 def test_an_image_without_a_crs_is_refused_naming_it_before_anything_is_written(
     provider, field_ledger, demo, tmp_path, parameter
@@ -693,7 +725,8 @@ def test_an_image_without_a_crs_is_refused_naming_it_before_anything_is_written(
     with pytest.raises(QgsProcessingException) as refused:
         run_export(field_ledger, tmp_path / "out", WITH_PDF=True, **{parameter: str(unplaced)})
     message = str(refused.value)
-    assert f"{parameter}: " in message and str(unplaced) in message, message
+    assert f"{LABELS[parameter]}: " in message and str(unplaced) in message, message
+    assert parameter not in message, message  # the dialog shows no key
     assert "no coordinate reference system" in message, message
     assert not (tmp_path / "out").exists()
     # Without sheets the image is not used: the rest of the package is written.

@@ -228,7 +228,7 @@ def test_reimport_refreshes_spots_but_never_verdicts_or_evidence(ledger, tmp_pat
     assert [w.number for w in report.warnings] == ["S1", "S3"]
     said = report.warnings[0].message
     assert "TBMJ 400.00 → 512.50" in said and f"{domain.SUGGESTED_VERDICT} " in said, said
-    assert "图形" in said and "中心移动 centre moved 500.00 m" in said, said
+    assert "图形中心移动 500.00 m" in said and "outline centre moved 500.00 m" in said, said
     assert "已有核查结论" in said and "案件" not in said, said
     # The same delivery again changes nothing, and says nothing of S1.
     again = ledger.import_batch("2023Q1", [changed, _spot("S2", 1)])
@@ -278,6 +278,9 @@ def check_a_save_on_a_spot_re_delivered_since_it_was_opened_is_refused(store) ->
         store.record_verdict(ids["S1"], _verdict(verifier="李四"), expected_version=seen_s1)
     message = str(refused.value)
     assert "centre moved 300.00 m" in message and "TBMJ" not in message, message
+    # The move is said in each half in its language (it was a whole pair in the Chinese one).
+    assert "图形中心移动 300.00 m" in _in_chinese(message), message
+    assert not re.search("outline|moved|shift", _in_chinese(message)), message
     assert "saved by someone else" in message and "王五" in message, message
     assert f"version {seen_s1}," in message and f"version {seen_s1 + 2}." in message, message
 

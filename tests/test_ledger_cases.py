@@ -593,9 +593,12 @@ def test_what_a_refresh_changed_stays_with_the_spot_and_shows_on_its_page(ledger
     ledger.import_batch("b", [_spot("S1", 1, TBMJ=300.0)])  # moved 100 m
     refreshes = ledger.spot(spot.id).attributes[domain.SPOT_REFRESHES]
     assert len(refreshes) == 2 and "TBMJ 400.00 → 300.00" in refreshes[0]["changes"]
-    assert "中心移动 centre moved 100.00 m" in refreshes[1]["changes"][0]
+    moved = refreshes[1]["changes"][0]
+    assert moved.startswith("图形中心移动 100.00 m") and "/ outline centre moved 100.00 m" in moved
     page = spot_html(ledger.spot(spot.id), ledger.verdict_history(spot.id))
     assert "重新交付后的变化" in page and "TBMJ 400.00 → 300.00" in page
+    # The page is in Chinese: the change's Chinese half alone.
+    assert "图形中心移动 100.00 m" in page and "outline" not in page, page
 
 
 def test_a_layer_screened_for_the_first_time_is_a_change_kept_with_the_spot(ledger):

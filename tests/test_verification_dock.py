@@ -1214,6 +1214,39 @@ def test_typing_a_ledger_path_creates_nothing_until_the_user_says_so(
     assert target.exists() and dock.session.path == target
 
 
+def test_a_half_typed_ledger_path_is_left_alone_when_the_focus_moves_on(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """Suspected (review): the path field acted on losing the focus, the user still typing
+    (a click on a filter or elsewhere half-way). It does not: leaving the field opens, asks
+    and says nothing, and keeps what was typed for the user to finish; Enter then acts."""
+    from qgis.PyQt.QtWidgets import QApplication, QMessageBox
+
+    said = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: said.append(a[2]) or QMessageBox.StandardButton.No
+    )
+    monkeypatch.setattr(dock, "_warn", said.append)
+    dock.open_ledger(str(ledger_path))
+    edit = dock.ledger_file.lineEdit()
+    half = str(tmp_path / "typed" / "new_led")
+    for elsewhere in (dock.filter_boxes["town"], dock.home, dock.details):
+        edit.setFocus(Qt.FocusReason.MouseFocusReason)
+        QApplication.processEvents()
+        assert edit.hasFocus()
+        edit.selectAll()
+        QTest.keyClicks(edit, half)
+        elsewhere.setFocus(Qt.FocusReason.MouseFocusReason)
+        QApplication.processEvents()
+        assert not edit.hasFocus()
+        assert said == [] and dock.session.path == ledger_path, elsewhere
+        assert edit.text() == half  # the user's to finish
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)
+    QTest.keyClick(edit, Qt.Key.Key_Return)  # typing ends: asked now, and declined
+    assert len(said) == 1 and "new_led" in said[0] and dock.session.path == ledger_path
+    assert not (tmp_path / "typed").exists()
+
+
 def test_a_locked_ledger_refuses_the_save_with_a_message_and_keeps_the_form(
     dock, ledger_path, monkeypatch
 ):

@@ -13,3 +13,14 @@ POP_DIRECTIONAL_ISOLATE = "\u2069"
 def isolated(value: object) -> str:
     """``value`` as text, set apart for the bidirectional algorithm (FSI … PDI)."""
     return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+
+
+# The isolates a page may hold round a value (LRI, RLI, FSI, PDI); the plugin sets FSI … PDI.
+_ISOLATES = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
+
+
+def without_isolates(text: str) -> str:
+    """``text`` as a reader takes it from a page (a copy, a drag): without the isolates that set
+    its values apart there. They came along into the clipboard, and a spot number pasted into
+    a search or QGIS's filter matched nothing."""
+    return text.translate(_ISOLATES)

@@ -371,6 +371,11 @@ class Deadline:
     withdrawn_on: date | None = None
 
     @property
+    def label_en(self) -> str:
+        """The deadline's name in English (label_zh's)."""
+        return DEADLINE_LABELS_EN[self.name]
+
+    @property
     def missed_zh(self) -> str:
         """What a deadline ``closed_unmet`` left undone, in the bureau's words (逾期未报)."""
         return MISSED_LABELS_ZH.get(self.name, "逾期未办")
@@ -412,6 +417,16 @@ DEADLINE_LABELS_ZH = {
     "statement_hearing_request": "陈述申辩、听证申请期",
     "demand_to_comply": "催告履行期",
     "penalty_decision": "处罚决定期限",
+}
+# The same in English, for the English half of a line naming a deadline (README's rules).
+DEADLINE_LABELS_EN = {
+    "public_exposure_report": "report of an online exposure or mass petitions to the bureau head",
+    "report_to_brigade": "written report to the brigade",
+    "file_case": "case filed when still unrectified",
+    "serious_case_report": "serious case report",
+    "statement_hearing_request": "statement and hearing request period",
+    "demand_to_comply": "demand to comply period",
+    "penalty_decision": "penalty decision time limit",
 }
 
 # A deadline a late close ended without its act (Deadline.closed_unmet): what was missed.

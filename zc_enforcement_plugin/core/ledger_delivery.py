@@ -37,7 +37,7 @@ from .ledger_records import (
     LedgerError,
     SpotRecord,
 )
-from .ledger_rows import as_number
+from .ledger_rows import as_number, change_halves
 from .spot_files import has_cjk, misdecoding_halves, utf8_read_as_gbk_field
 
 DUPLICATE_NOTE = "neither copy imported"
@@ -180,7 +180,9 @@ def _keep_screening(attributes: dict[str, Any], figures: list[Any], recorded: Re
 def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
     """What a refresh changes in a spot, old → new: its figures, delivered fields, outline and
     the screening pieces it lost (refreshed as keep_recorded made it: a kept outline is None,
-    pieces removed for a moved outline are absent)."""
+    pieces removed for a moved outline are absent). Each change is kept with the spot as said
+    here: a value's "NAME old → new", the same in both languages, or a "中文 / English" pair
+    of its own (change_halves tells them apart)."""
     geometry, attributes = refreshed.geometry, refreshed.attributes
     changes = []
     # Empty to a value and back count too: a layer screened for the first time (its figures
@@ -218,8 +220,8 @@ def _outline_changes(old: BaseGeometry | None, new: BaseGeometry | None) -> list
     except shapely.errors.GEOSException as error:
         # Never a traceback stopping the refresh of the whole batch: taken as changed.
         changes.append(
-            f"图形 / outline（无法与台帐所存图形比较，按已改变处理 / could not be compared with "
-            f"the recorded outline, taken as changed: {error}）"
+            f"图形无法与台帐所存图形比较，按已改变处理：{error} / the outline could not be "
+            f"compared with the recorded one, taken as changed: {error}"
         )
         return changes
     if shift > _SAME_OUTLINE_M:  # as outline_moved decides
@@ -227,8 +229,8 @@ def _outline_changes(old: BaseGeometry | None, new: BaseGeometry | None) -> list
         # said above when it changed; a planar area here would be a third figure.
         moved = repair_outline(old).centroid.distance(repair_outline(new).centroid)
         changes.append(
-            f"图形 / outline（中心移动 centre moved {moved:.2f} m，边界最大偏移 largest shift "
-            f"{shift:.2f} m）"
+            f"图形中心移动 {moved:.2f} m，边界最大偏移 {shift:.2f} m / outline centre moved "
+            f"{moved:.2f} m, largest shift {shift:.2f} m"
         )
     return changes
 
@@ -295,18 +297,24 @@ def say_changes(
     said to be so: its verdict and case stay as recorded, and may no longer fit (a case stays
     with its office)."""
     # In Chinese and in English apart, each in its half: pairs joined inside the Chinese half
-    # showed their English in a Chinese QGIS.
+    # (what is recorded, the outline moved, pieces removed) showed their English in a Chinese
+    # QGIS.
+    halves = [change_halves(change) for change in changes]
+    said_zh = "；".join(zh for zh, _ in halves)
+    said_en = "; ".join(en for _, en in halves)
     recorded_work: list[tuple[str, str]] = []
     if judged:
         recorded_work.append(("已有核查结论", "already judged"))
     if case_id is not None:
         recorded_work.append((f"已有案件 {case_id}（仍由原所办理）", f"has case {case_id}"))
-    said = f"本次交付改变了 / this delivery changes: {'; '.join(changes)}"
     if recorded_work:
-        work_zh = "，".join(zh for zh, _ in recorded_work)
-        work_en = ", ".join(en for _, en in recorded_work)
-        said += f"；{work_zh}，请核对 / {work_en}; check it"
-    report.warnings.append(ImportIssue(None, key, None, said))
+        said_zh += "；" + "，".join(zh for zh, _ in recorded_work) + "，请核对"
+        said_en += "; " + ", ".join(en for _, en in recorded_work) + "; check it"
+    report.warnings.append(
+        ImportIssue(
+            None, key, None, f"本次交付改变了：{said_zh} / this delivery changes: {said_en}"
+        )
+    )
 
 
 # An outline that moved less than this (any vertex) is the same: coordinates are kept to the mm.

@@ -44,6 +44,7 @@ from .ledger_records import (
     Verdict,
     office_aliases_from,
 )
+from .spot_files import has_cjk
 
 
 @dataclass(frozen=True)
@@ -465,11 +466,14 @@ def conflict_error(
     since = [
         entry for entry in refreshes if (as_number(entry.get("version")) or 0) > expected_version
     ]
-    changed = [str(change) for entry in since for change in entry.get("changes") or []]
+    changed = [
+        change_halves(str(change)) for entry in since for change in entry.get("changes") or []
+    ]
     what_zh, what_en = [], []
     if since:
-        what_zh.append(f"已重新交付，变化为：{first_of(changed, 8, '；')}")
-        what_en.append(f"was re-delivered ({first_of(changed, 8, '; ')})")
+        changed_zh = first_of([zh for zh, _ in changed], 8, "；")
+        what_zh.append(f"已重新交付，变化为：{changed_zh}")
+        what_en.append(f"was re-delivered ({first_of([en for _, en in changed], 8, '; ')})")
     if version - expected_version != len(since):  # verdicts too, or a version not from here
         what_zh.append(f"已被他人保存（当前判定：{show(current, True)}）")
         what_en.append(f"was saved by someone else (theirs: {show(current, False)})")
@@ -533,6 +537,18 @@ def spot_refreshes(attributes: dict[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(refreshes, list):
         return []
     return [entry for entry in refreshes if isinstance(entry, dict)]
+
+
+def change_halves(change: str) -> tuple[str, str]:
+    """A change kept with a spot by a refresh (ledger_delivery.refresh_changes), as its Chinese
+    and its English half. A value's change, "XZMC 罗村镇 → 南定镇", reads the same in both (a
+    value may itself hold " / "); a change said in words, "图形中心移动 … / outline centre
+    moved …", is split at its separator; one kept by an earlier release in both languages at
+    once ("图形 / outline（中心移动 centre moved …）") is shown whole in both, never cut."""
+    chinese, separator, english = change.partition(" / ")
+    if "→" in change or not separator or has_cjk(english) or not has_cjk(chinese):
+        return change, change
+    return chinese, english
 
 
 def spot_version(verdicts: int, refreshes: Sequence[dict[str, Any]]) -> int:

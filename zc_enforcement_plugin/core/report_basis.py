@@ -524,7 +524,10 @@ def case_deadlines(context: ReportContext, case: Case, day: dt.date | None = Non
             # The subject as a label in each language: a Chinese QGIS keeps its Chinese and
             # the Chinese half of the warning it labels.
             subject_zh, subject_en = _subject(case)
-            context.warn(f"{subject_zh} {deadline.label_zh} / {subject_en}: {deadline.warning}")
+            context.warn(
+                f"{subject_zh} {deadline.label_zh} / {subject_en} {deadline.label_en}: "
+                f"{deadline.warning}"
+            )
     # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
     # its year is said with the file to fill in, as the period's own years are.
     _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])

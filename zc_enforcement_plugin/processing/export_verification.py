@@ -232,7 +232,9 @@ class ExportVerification(EnforcementAlgorithm):
         before = self.parameterAsRasterLayer(parameters, self.BEFORE_IMAGE, context)
         if with_pdf:
             for parameter, image in ((self.AFTER_IMAGE, after), (self.BEFORE_IMAGE, before)):
-                refuse_unplaced_image(parameter, image)
+                # By the label the dialog shows, in its language: the key is never shown.
+                label = self.parameterDefinition(parameter).description()
+                refuse_unplaced_image(label, image)
 
         def part(start: float, end: float):
             return lambda percent: feedback.setProgress(start + (end - start) * percent / 100.0)
@@ -638,9 +640,10 @@ def image_cover_message(item_id: str, state: str) -> str:
 
 
 def refuse_unplaced_image(parameter: str, image: QgsRasterLayer | None) -> None:
-    """Stop the export, naming the parameter and the file, when the image given has no CRS: its
-    place is unknown, and the sheets would draw it wherever its numbers fall in the ledger's
-    CRS, with its coverage judged on that guess (DOMAIN.md §4: never silently assumed)."""
+    """Stop the export, naming the parameter (by the label its dialog shows) and the file, when
+    the image given has no CRS: its place is unknown, and the sheets would draw it wherever its
+    numbers fall in the ledger's CRS, with its coverage judged on that guess (DOMAIN.md §4:
+    never silently assumed)."""
     if image is None or image.crs().isValid():
         return
     raise fail(

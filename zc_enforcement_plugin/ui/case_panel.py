@@ -16,7 +16,6 @@ from qgis.PyQt.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +33,7 @@ from .messages import (
     ON_TIME,
     REFUSAL,
     WARNING,
+    PageBrowser,
     colour,
     field_html,
     isolated,
@@ -227,7 +227,7 @@ class CasePanel(EntriesPanel):
         self.page: ledger.SpotPage | None = None  # as last read; None for a patrol's case
         self.setPanelTitle(tr("Case {id}").format(id=case_id))
         layout = QVBoxLayout()  # the summary and the step; the refusal and buttons: the footer
-        self.summary = QTextBrowser(self)
+        self.summary = PageBrowser(self)
         self.summary.setObjectName("caseSummary")
         # Never less than a few lines: on a 150 % panel it shrank to a line and a half, the
         # red overdue deadlines under the heading out of sight. The form then scrolls with it.

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import html
 
-from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QPalette
-from qgis.PyQt.QtWidgets import QApplication, QLabel, QWidget
+from qgis.PyQt.QtCore import QMimeData, Qt
+from qgis.PyQt.QtGui import QPalette, QValidator
+from qgis.PyQt.QtWidgets import QApplication, QLabel, QLineEdit, QTextBrowser, QWidget
 
-from ..core.bidi import isolated
+from ..core.bidi import isolated, without_isolates
 
 LOG_TAG = "ZC Enforcement"  # the plugin's message log tab, and the title of its message bar
 # The dock's colours by what they say, each as (on a light background, on a dark one): a
@@ -88,3 +88,37 @@ def refusal_label(parent: QWidget) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(f"color: {colour(REFUSAL, parent)};")
     return label
+
+
+class PageBrowser(QTextBrowser):
+    """A page of the dock (a spot's, a case's) whose values are isolated (field_html): what is
+    copied from it, by Ctrl+C, its menu, a drag or the selection a middle click pastes, comes
+    without the isolates, as the text reads."""
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802 (Qt's name)
+        selection = self.textCursor().selection()
+        data = QMimeData()
+        data.setText(without_isolates(selection.toPlainText()))
+        data.setHtml(without_isolates(selection.toHtml()))
+        return data
+
+
+class WithoutIsolates(QValidator):
+    """A line edit's check that drops the isolates of text pasted or dropped into it (copied
+    from a page elsewhere, or by another program) before the field takes it: rewritten here,
+    the field says its text changed once, as the user will read it."""
+
+    def validate(self, text: str, at: int) -> tuple[QValidator.State, str, int]:
+        return (
+            QValidator.State.Acceptable,
+            without_isolates(text),
+            len(without_isolates(text[:at])),
+        )
+
+
+def drop_isolates_when_pasted(field: QLineEdit, keeper: QWidget) -> None:
+    """Have ``field`` drop the isolates of whatever is put into it (see WithoutIsolates). The
+    check belongs to ``keeper``, a widget made in Python: a field Qt made (QgsFileWidget's)
+    has no lasting Python wrapper, and the check's Python half went with it, leaving Qt's
+    QValidator, which drops nothing."""
+    field.setValidator(WithoutIsolates(keeper))

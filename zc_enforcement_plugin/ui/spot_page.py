@@ -11,6 +11,7 @@ from qgis.PyQt.QtWidgets import QWidget
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..core.areas import shown_mu
+from ..core.ledger_rows import change_halves
 from ..i18n import in_interface_language
 from .colours import PIECE_COLOURS
 from .messages import REFUSAL, WARNING, colour, field_html, isolated
@@ -47,6 +48,12 @@ def piece_row(piece: dict) -> str:
         f"<td align='right'>{area:,.2f} m²</td><td align='right'>"
         f"{shown_mu(area):,.2f} 亩</td></tr>"
     )
+
+
+def change_in_chinese(change: object) -> str:
+    """A change a refresh kept with the spot, as this page (in Chinese) lists it: its Chinese
+    half, isolated as every value typed by people on the page."""
+    return isolated(change_halves(str(change))[0])
 
 
 def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | None = None) -> str:
@@ -109,7 +116,8 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | No
     if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
         judged_at = str(history[-1].recorded_at or "") if history else ""
         lines = [
-            f"{entry.get('on', '')}：{'；'.join(map(isolated, entry.get('changes') or []))}"
+            f"{entry.get('on', '')}："
+            + "；".join(map(change_in_chinese, entry.get("changes") or []))
             + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
             for entry in refreshes
             if isinstance(entry, dict)

@@ -49,7 +49,6 @@ from qgis.PyQt.QtWidgets import (
     QShortcut,
     QSplitter,
     QStyle,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -80,8 +79,10 @@ from .image_comparison import ImageComparison
 from .messages import (
     REFUSAL,
     WARNING,
+    PageBrowser,
     bar_html,
     colour,
+    drop_isolates_when_pasted,
     plain_html,
     plain_label,
 )
@@ -230,6 +231,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # own dialogs take it, at exit say).
         self.ledger_file.fileChanged.connect(self._ledger_path_changed)
         self.ledger_file.lineEdit().returnPressed.connect(self._ledger_path_typed)
+        drop_isolates_when_pasted(self.ledger_file.lineEdit(), self)
         # Reached by a click, never by the focus moving on by itself: when a page on top
         # closed, Qt gave the focus to the first Tab stop of the page, this field, and the
         # next N was typed into the path (Enter then offered to create a ledger there).
@@ -370,7 +372,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # Arrow keys move between spots (dock shortcuts), not between table cells.
         self.queue_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.queue_view.clicked.connect(lambda index: self._go(self.session.go_to_row(index.row())))
-        self.details = QTextBrowser(splitter)
+        self.details = PageBrowser(splitter)
         self.details.setObjectName("details")
         self.details.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # The evidence under the spot's page, above the images: under them, it lay below the
