@@ -311,3 +311,30 @@ def test_an_english_sentence_after_a_label_is_not_taken_for_a_value(in_chinese, 
     number, the sentence was taken for a value the Chinese half lacks and shown after it. A
     path, spaces and all, still is one."""
     assert in_chinese(line) == shown
+
+
+def test_the_causes_of_an_untested_referral_read_in_chinese_alone(in_chinese, provider):
+    """The summary of the spots left with SFXS empty counts each cause that occurred in the
+    interface's language, joined with a Chinese comma."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from tests.screening_layers import memory_layer, square
+
+    class Infos(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos: list[str] = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.infos.append(info)
+
+    spots = memory_layer([(square(0, 0, 100), ["BIG"]), (None, ["NONE"])], "field=JCBH:string")
+    log = Infos()
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
+    [said] = [info for info in log.infos if "SFXS" in info]
+    assert (
+        "2 个图斑无法判断是否达到刑事移送标准（SFXS 留空）："
+        "1 个因未提供地类图斑和永久基本农田图层，1 个因图斑无几何。"
+    ) in said, said
+    assert "because" not in said and "WDCMJ" not in said, said
