@@ -395,3 +395,48 @@ def test_a_change_kept_with_a_spot_is_split_into_halves_only_where_that_is_safe(
         "TBMJ 400.00 → 512.50",
     ):
         assert change_halves(whole) == (whole, whole)
+
+
+def test_the_causes_of_an_untested_referral_read_in_chinese_alone(in_chinese, provider):
+    """The summary of the spots left with SFXS empty counts each cause that occurred in the
+    interface's language, joined with a Chinese comma."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from tests.screening_layers import memory_layer, square
+
+    class Infos(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.infos: list[str] = []
+
+        def pushInfo(self, info):  # noqa: N802 - QGIS API
+            self.infos.append(info)
+
+    spots = memory_layer([(square(0, 0, 100), ["BIG"]), (None, ["NONE"])], "field=JCBH:string")
+    log = Infos()
+    processing.run("zcenforcement:screenspots", {"SPOTS": spots, "OUTPUT": "memory:"}, feedback=log)
+    [said] = [info for info in log.infos if "SFXS" in info]
+    assert (
+        "2 个图斑无法判断是否达到刑事移送标准（SFXS 留空）："
+        "1 个因未提供地类图斑和永久基本农田图层，1 个因图斑无几何。"
+    ) in said, said
+    assert "because" not in said and "WDCMJ" not in said, said
+
+
+def test_a_rerun_of_a_batch_is_numbered_in_chinese(in_chinese):
+    """A second run of one batch loads its layers numbered as a Chinese user reads it."""
+    from qgis.core import QgsProject
+
+    from tests.screening_layers import memory_layer
+    from zc_enforcement_plugin.processing.style_on_load import run_layer_name
+
+    project = QgsProject.instance()
+    earlier = memory_layer([], "field=JCBH:string", name="筛查结果图斑 – 2024年第一批")
+    loaded = memory_layer([], "field=JCBH:string", name="筛查结果图斑")
+    project.addMapLayers([earlier, loaded])
+    try:
+        assert run_layer_name(loaded, "2024年第一批") == "筛查结果图斑 – 2024年第一批（第 2 次）"
+        assert run_layer_name(loaded, "2024年第二批") == "筛查结果图斑 – 2024年第二批"
+    finally:
+        project.removeMapLayers([earlier.id(), loaded.id()])

@@ -322,7 +322,7 @@ def test_monthly_ranking_figures_worked_out_by_hand(ledger, calendar):
         [3, B],
         [None, "合计 / district"],
     ]
-    assert "  制止率 / stop-order rate: 30" in [row[0] for row in notes.rows]
+    assert "  制止率：30 / stop-order rate: 30" in [row[0] for row in notes.rows]
 
 
 def test_weights_from_the_ledger_setting_override_the_defaults(ledger_path, calendar, tmp_path):
@@ -568,7 +568,8 @@ def test_the_dispatch_window_reaching_a_year_without_a_schedule_is_marked_an_est
         return line
 
     line = window_line(lenient, dt.date(2026, 12, 31))
-    assert line.startswith("未来5个工作日内到期（估算） / due within 5 working days (estimate): ")
+    assert line.startswith("未来5个工作日内到期（估算）：")
+    assert line.english.startswith("due within 5 working days (estimate): ")
     assert line.endswith("2026-12-31 – 2027-01-10"), line
     assert "估算" not in window_line(lenient, dt.date(2026, 12, 1))
     holidays = tmp_path / "holidays.json"
@@ -676,7 +677,7 @@ def test_the_line_printed_is_the_line_flagged_by(ledger, calendar, monkeypatch):
     towns = {r.area: r for r in report.towns}
     assert towns["乙镇"].ratio_percent == 13.79 and towns["乙镇"].flagged
     assert not towns["丙镇"].flagged
-    assert "问责线 / threshold: 13%" in report.info_lines()
+    assert "问责线：13% / threshold: 13%" in report.info_lines()
     assert report.chart().threshold == pytest.approx(13.0)
     shown = {row[0]: row[8] for row in report.sheets()[0].rows}
     assert shown["乙镇"] == "是 / yes" and shown["丙镇"] == "否 / no"
@@ -742,7 +743,60 @@ def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, 
     assert rows[0][:2] == ("排名", "自然资源所")
     assert book["排名 Ranking"]["A1"].comment.text == "rank"
     assert report.sheets()[0].headers[:2] == ["排名 / rank", "自然资源所 / office"]
-    assert [list(r) for r in rows[1:]] == report.sheets()[0].rows
+    # Each cell the Chinese of what the PDF prints in both languages (合计 / district).
+    shown = [[getattr(v, "chinese", v) for v in row] for row in report.sheets()[0].rows]
+    assert [list(r) for r in rows[1:]] == shown
+
+
+# A cell holding both languages, "中文 / English": Latin words on one side of the separator.
+_PAIR = re.compile(r"[A-Za-z]{2,}[^/]* / |\s/\s[^/]*[A-Za-z]{2,}")
+
+
+def _pairs_in(path: Path) -> list[str]:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(path)
+    return [
+        f"{sheet.title}!{cell.coordinate}: {cell.value}"
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and _PAIR.search(cell.value)
+    ]
+
+
+def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, tmp_path):
+    """Found by review: the workbooks, read in Chinese, showed pairs in their cells: 合计 /
+    district, 未立案 / no case opened, 是 / yes, and every line of the notes. A cell now holds
+    the Chinese alone (the English of a header is its note), while the PDF, which may go to
+    either reader, still prints both."""
+    made = {
+        "ranking": reports.monthly_ranking(ledger, MARCH, calendar, AS_OF),
+        "assessment": reports.assessment(
+            ledger, reports.Period.half_year(2024, 1), calendar, AS_OF
+        ),
+        "dispatch": reports.weekly_dispatch(
+            ledger, reports.Period.parse("2024-W12"), calendar, dt.date(2024, 3, 25)
+        ),
+        "accountability": reports.accountability_ratio(ledger, MARCH, calendar, AS_OF),
+    }
+    for name, report in made.items():
+        path = reports.write_report_xlsx(report, tmp_path / f"{name}.xlsx")
+        assert not _pairs_in(path), _pairs_in(path)
+        # What a cell shows is the Chinese of what the PDF prints in both languages.
+        printed = [v for sheet in report.sheets() for row in sheet.rows for v in row]
+        assert any(reports.xlsx.BILINGUAL_SEPARATOR in str(v) for v in printed), name
+    dispatch = reports.write_report_xlsx(made["dispatch"], tmp_path / "dispatch.xlsx")
+    cells = [c.value for row in _sheet(dispatch, "逾期 Overdue").iter_rows() for c in row]
+    assert reports.NO_CASE_ZH in cells and reports.NO_CASE not in cells
+    ratio = _sheet(tmp_path / "accountability.xlsx", "问责比例 Ratio")
+    assert [c.value for c in ratio["A"]][-1] == "全区" and {"是", "否"} >= {
+        c.value for c in ratio["I"][1:]
+    }
+
+
+def _sheet(path: Path, name: str):
+    openpyxl = pytest.importorskip("openpyxl")
+    return openpyxl.load_workbook(path)[name]
 
 
 # --- through Processing ----------------------------------------------------------------------
@@ -793,7 +847,7 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     assert rows[C][0] == 2 and rows[C][14] == 50.0
     assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][14] == 55.0
     assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 25.0
-    assert rows["合计 / district"][14] == 41.25
+    assert rows["合计"][14] == 41.25  # the workbook's cells in Chinese alone
     assert check_workbook(xlsx) >= 6 * 4  # six area columns, three offices and the district
     components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
     rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
@@ -828,13 +882,13 @@ def test_other_report_algorithms(
     book = openpyxl.load_workbook(result["XLSX"])
     first = list(book.worksheets[0].iter_rows(values_only=True))
     if algorithm == "weeklydispatch":
-        assert first[-1][:3] == ("合计 / district", 1, 1)
+        assert first[-1][:3] == ("合计", 1, 1)
         due = list(book.worksheets[1].iter_rows(values_only=True))
-        assert [r[0] for r in due[1:]] == [4, reports.NO_CASE, 4]  # case numbers as numbers
+        assert [r[0] for r in due[1:]] == [4, reports.NO_CASE_ZH, 4]  # case numbers as numbers
     elif algorithm == "assessment":
         assert [r[1] for r in first[1:4]] == [A, C, B] and first[1][14] == 37.69
     else:
-        assert first[-1][0] == "全区 / district" and first[-1][7] == 17.46
+        assert first[-1][0] == "全区" and first[-1][7] == 17.46
     assert pdf_pages(Path(result["PDF"])) == pages
     # Chinese headers with their English in notes, m² and 亩 as numbers to 2 decimals.
     areas = check_workbook(result["XLSX"])

@@ -1985,3 +1985,70 @@ def test_a_mapinfo_output_stopped_while_writing_is_removed_with_its_side_files(p
     (tmp_path / "other.dat").write_bytes(b"x")
     assert begun.discard() == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.dat"]
+
+
+def _summary(log: Log) -> str:
+    return next(i for i in reversed(log.infos) if i.startswith("Screened"))
+
+
+_NOT_GIVEN = "because the {} not given"
+_CAUSES = {
+    "neither": _NOT_GIVEN.format("land-use and basic-farmland layers were"),
+    "land use": _NOT_GIVEN.format("land-use layer was"),
+    "farmland": _NOT_GIVEN.format("basic-farmland layer was"),
+    "unclassed": "because land of unknown class (WDCMJ) could be cultivated",
+    "no geometry": "because the spot has no geometry",
+}
+
+
+@pytest.mark.parametrize(
+    "given, said",
+    [
+        ((), {"neither": 3, "no geometry": 1}),
+        (("LAND_USE",), {"farmland": 2, "no geometry": 1}),
+        (("BASIC_FARMLAND",), {"land use": 3, "no geometry": 1}),
+        (("LAND_USE", "BASIC_FARMLAND"), {"unclassed": 1, "no geometry": 1}),
+    ],
+)
+def test_the_summary_counts_each_cause_of_an_untested_referral_and_no_other(provider, given, said):
+    """Found by review: the log's summary of the spots left with SFXS empty gave every cause
+    there could be (a layer not given, land of unknown class, no geometry) whatever applied:
+    a run with both layers was told a layer was missing. Now each cause that occurred is said
+    with its count of spots, and no other.
+
+    BIG is 15 亩 of cultivated land (0101); FARM 12 亩 of it, 1.5 亩 of which basic farmland;
+    OPEN 12 亩 under no parcel (land of unknown class); SMALL 2.4 亩, too small to reach
+    either threshold; NONE has no geometry."""
+    spots = memory_layer(
+        [
+            (square(0, 0, 100), ["BIG"]),
+            (rectangle(200, 0, 300, 80), ["FARM"]),
+            (rectangle(400, 0, 500, 80), ["OPEN"]),
+            (square(600, 0, 40), ["SMALL"]),
+            (None, ["NONE"]),
+        ],
+        SPOT_FIELDS,
+    )
+    layers = {
+        "LAND_USE": memory_layer(
+            [(rectangle(-10, -10, 310, 110), ["0101"])],
+            f"field={domain.LAND_CLASS_CODE}:string",
+            name="dltb",
+        ),
+        "BASIC_FARMLAND": memory_layer(
+            [(rectangle(200, 0, 300, 10), ["B1"])],
+            f"field={domain.BASIC_FARMLAND_NUMBER}:string",
+            name="yjjbnt",
+        ),
+    }
+    log = Log()
+    run({"SPOTS": spots, "AREA_METHOD": 1, **{name: layers[name] for name in given}}, log)
+    summary = _summary(log)
+    untested = summary[summary.index("could not be tested") :]
+    for cause, words in _CAUSES.items():
+        if cause in said:
+            assert f"{said[cause]} {words}" in untested, untested
+        else:
+            assert words not in untested, untested
+    assert untested.startswith("could not be tested against the threshold (SFXS left empty)")
+    assert f" {sum(said.values())} spots could not be tested" in summary, summary

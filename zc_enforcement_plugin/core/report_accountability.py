@@ -27,6 +27,7 @@ from .report_basis import (
     count_column,
     notes_sheet,
     percent_column,
+    period_lines,
     read_ledger,
     refuse_office_login,
     report_steps,
@@ -35,6 +36,7 @@ from .report_basis import (
 from .workdays import (
     WorkCalendar,
 )
+from .xlsx import Bilingual
 
 
 @dataclass
@@ -87,28 +89,39 @@ class AccountabilityReport:
 
     @property
     def title(self) -> str:
-        return f"{self.period.label} 违法占用耕地问责比例 / accountability ratio"
+        return Bilingual(f"{self.period.label} 违法占用耕地问责比例", "accountability ratio")
 
     def info_lines(self) -> list[str]:
         return [
-            f"统计时段 / period: {self.period.start} – {self.period.end}",
-            f"报告日期 / report date: {self.as_of}",
-            f"问责线 / threshold: {100 * domain.ACCOUNTABILITY_RATIO:.0f}%",
+            *period_lines(self.period, self.as_of),
+            Bilingual(
+                f"问责线：{100 * domain.ACCOUNTABILITY_RATIO:.0f}%",
+                f"threshold: {100 * domain.ACCOUNTABILITY_RATIO:.0f}%",
+            ),
         ]
 
     def notes(self) -> list[str]:
         return [
-            "问责比例 = 违法图斑耕地面积 ÷ 新增建设用地图斑耕地面积 / ratio = GDMJ of illegal "
-            "spots ÷ GDMJ of new-construction spots",
-            "新增建设：判定为合法或违法的图斑；判定为其他的（设施农用地、临时用地、农村道路、"
-            "实地未变化、伪变化）不计，无论 TBLX 是否为新增建设用地 / new construction: spots "
-            "judged legal or illegal; a spot judged other (facility land, temporary land, rural "
-            "road, no change) never counts, whatever its TBLX",
-            "时段内图斑：当前判定类别的首次核查日期在时段内 / spots of the period: current "
-            "verdict category first given in the period",
-            "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
-            "14.99%，未达问责线 / the ratio is shown cut (not rounded) to 0.01 % and compared "
-            "with the line unrounded: 14.996 % shows as 14.99 %, not flagged",
+            Bilingual(
+                "问责比例 = 违法图斑耕地面积 ÷ 新增建设用地图斑耕地面积",
+                "ratio = GDMJ of illegal spots ÷ GDMJ of new-construction spots",
+            ),
+            Bilingual(
+                "新增建设：判定为合法或违法的图斑；判定为其他的（设施农用地、临时用地、农村道路、"
+                "实地未变化、伪变化）不计，无论 TBLX 是否为新增建设用地",
+                "new construction: spots judged legal or illegal; a spot judged other (facility "
+                "land, temporary land, rural road, no change) never counts, whatever its TBLX",
+            ),
+            Bilingual(
+                "时段内图斑：当前判定类别的首次核查日期在时段内",
+                "spots of the period: current verdict category first given in the period",
+            ),
+            Bilingual(
+                "问责比例截取（不四舍五入）至 0.01%，按未截取的比例与问责线比较：14.996% 显示为 "
+                "14.99%，未达问责线",
+                "the ratio is shown cut (not rounded) to 0.01 % and compared with the line "
+                "unrounded: 14.996 % shows as 14.99 %, not flagged",
+            ),
         ]
 
     def chart(self) -> Chart:
@@ -143,10 +156,12 @@ class AccountabilityReport:
                 round(r.construction_cultivated_sqm, AREA_DECIMALS),
                 shown_mu(r.construction_cultivated_sqm),
                 r.ratio_percent,
-                "是 / yes" if r.flagged else "否 / no",
+                Bilingual("是", "yes") if r.flagged else Bilingual("否", "no"),
             ]
 
-        rows = [row(r, r.area) for r in self.towns] + [row(self.district, "全区 / district")]
+        rows = [row(r, r.area) for r in self.towns] + [
+            row(self.district, Bilingual("全区", "district"))
+        ]
         return [
             Sheet("问责比例 Ratio", columns, rows),
             notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),

@@ -29,6 +29,7 @@ from .ledger_records import office_aliases_in, under_current_names
 from .ledger_rows import spot_case_figures
 from .progress import Reporter
 from .workdays import WorkCalendar
+from .xlsx import Bilingual
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
 # §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
@@ -43,7 +44,7 @@ NO_OFFICE = "（未填写所）"
 # Marks an illegal spot nobody opened a case for: the halves for a message's own halves (a
 # whole pair inside the Chinese half showed English), the pair for a sheet's case cell.
 NO_CASE_ZH, NO_CASE_EN = "未立案", "no case opened"
-NO_CASE = f"{NO_CASE_ZH} / {NO_CASE_EN}"
+NO_CASE = Bilingual(NO_CASE_ZH, NO_CASE_EN)
 NO_TOWN = "（未填写乡镇）"
 PERCENT_DECIMALS = 2  # rates, the accountability ratio (in %) and scores (0-100)
 
@@ -61,15 +62,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     TIMELINESS: 15.0,
 }
 COMPONENT_LABELS = {
-    STOP_RATE: "制止率 / stop-order rate",
-    RECTIFICATION_RATE: "整改率 / rectification rate",
-    PATROL_COMPLIANCE: "巡查达标率 / patrol compliance",
-    TIMELINESS: "按期办理率 / timeliness",
+    STOP_RATE: Bilingual("制止率", "stop-order rate"),
+    RECTIFICATION_RATE: Bilingual("整改率", "rectification rate"),
+    PATROL_COMPLIANCE: Bilingual("巡查达标率", "patrol compliance"),
+    TIMELINESS: Bilingual("按期办理率", "timeliness"),
 }
-SCORE_FORMULA = (
-    "得分 = 100 × Σ(权重 × 分项) ÷ Σ(适用分项的权重)；分母为零的分项不适用，其权重不计。 / "
+SCORE_FORMULA = Bilingual(
+    "得分 = 100 × Σ(权重 × 分项) ÷ Σ(适用分项的权重)；分母为零的分项不适用，其权重不计。",
     "score = 100 × Σ(weight × component) ÷ Σ(weights of the components that apply); a component "
-    "with a zero denominator does not apply and its weight drops out."
+    "with a zero denominator does not apply and its weight drops out.",
 )
 
 
@@ -507,10 +508,12 @@ def _missing_years(context: ReportContext, days: Iterable[dt.date]) -> None:
         if not context.calendar.covers(dt.date(year, 1, 1)):
             add_to_zh, add_to_en = context.calendar.add_to_halves
             context.warn(
-                f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
-                f"{add_to_zh} 中加入{year}年 / no official holiday schedule for {year}: "
-                f"working-day deadlines in that year are estimates (marked so); add {year} to "
-                f"{add_to_en}"
+                Bilingual(
+                    f"{year}年没有官方节假日安排：涉及该年的工作日期限为估算（标“估算”），请在 "
+                    f"{add_to_zh} 中加入{year}年",
+                    f"no official holiday schedule for {year}: working-day deadlines in that "
+                    f"year are estimates (marked so); add {year} to {add_to_en}",
+                )
             )
 
 
@@ -709,9 +712,21 @@ class Chart:
     decimals: int = 2
 
 
+def period_lines(period: Period, as_of: dt.date) -> list[Bilingual]:
+    """The first lines of every report's notes: its period and its report date."""
+    return [
+        Bilingual(
+            f"统计时段：{period.start} – {period.end}", f"period: {period.start} – {period.end}"
+        ),
+        Bilingual(f"报告日期：{as_of}", f"report date: {as_of}"),
+    ]
+
+
 def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
     rows = [[line] for line in lines]
-    rows.append(["提示 / warnings:" if warnings else "提示 / warnings: 无 / none"])
+    rows.append(
+        [Bilingual("提示：", "warnings:") if warnings else Bilingual("提示：无", "warnings: none")]
+    )
     rows += [[w] for w in warnings]
     return Sheet("说明 Notes", [text_column(title)], rows)
 
@@ -722,7 +737,9 @@ def common_warnings(
     _calendar_warnings(context, [period.start, period.end, context.as_of, *extra_days])
     if context.as_of < period.end:
         context.warn(
-            f"报告日期 {context.as_of} 早于时段结束 {period.end}：数字只计到报告日期 / the report "
-            f"date {context.as_of} is before the end of the period {period.end}: figures count "
-            "up to the report date only"
+            Bilingual(
+                f"报告日期 {context.as_of} 早于时段结束 {period.end}：数字只计到报告日期",
+                f"the report date {context.as_of} is before the end of the period {period.end}: "
+                "figures count up to the report date only",
+            )
         )

@@ -34,6 +34,7 @@ from .report_basis import (
     notes_sheet,
     offices_seen,
     part_of,
+    period_lines,
     read_ledger,
     report_steps,
     rests_on_estimate,
@@ -44,6 +45,7 @@ from .workdays import (
     UnknownScheduleError,
     WorkCalendar,
 )
+from .xlsx import Bilingual
 
 
 @dataclass
@@ -88,14 +90,17 @@ class WeeklyDispatch:
     def title(self) -> str:
         if self.offices_only is not None:
             names = "、".join(self.offices_only)
-            return f"{self.period.label} 每周调度（仅{names}）/ weekly dispatch ({names} only)"
-        return f"{self.period.label} 每周调度 / weekly dispatch"
+            return Bilingual(
+                f"{self.period.label} 每周调度（仅{names}）", f"weekly dispatch ({names} only)"
+            )
+        return Bilingual(f"{self.period.label} 每周调度", "weekly dispatch")
 
     @property
     def total_label(self) -> str:
         if self.offices_only is not None:
-            return f"合计（仅{'、'.join(self.offices_only)}）/ total of these offices only"
-        return "合计 / district"
+            names = "、".join(self.offices_only)
+            return Bilingual(f"合计（仅{names}）", "total of these offices only")
+        return Bilingual("合计", "district")
 
     def scope_line(self) -> str | None:
         """What the report holds when it is not the district: said on its first page, in its
@@ -103,10 +108,10 @@ class WeeklyDispatch:
         if self.offices_only is None:
             return None
         names = "、".join(self.offices_only)
-        return (
-            f"本表只含本登录所辖所（{names}）的记录（共享台帐的行级安全），不是全区的调度 / this "
-            f"report holds only the rows of this login's offices ({names}) on the shared ledger "
-            "(row-level security), not the district's"
+        return Bilingual(
+            f"本表只含本登录所辖所（{names}）的记录（共享台帐的行级安全），不是全区的调度",
+            f"this report holds only the rows of this login's offices ({names}) on the shared "
+            "ledger (row-level security), not the district's",
         )
 
     def info_lines(self) -> list[str]:
@@ -114,20 +119,30 @@ class WeeklyDispatch:
         mark_zh, mark_en = (dl.ESTIMATE_MARK, " (estimate)") if self.horizon_estimated else ("", "")
         return [
             *([scope] if scope else []),
-            f"统计时段 / period: {self.period.start} – {self.period.end}",
-            f"报告日期 / report date: {self.as_of}",
-            f"未来{DISPATCH_WORKING_DAYS}个工作日内到期{mark_zh} / due within "
-            f"{DISPATCH_WORKING_DAYS} working days{mark_en}: {self.as_of} – {self.horizon}",
+            *period_lines(self.period, self.as_of),
+            Bilingual(
+                f"未来{DISPATCH_WORKING_DAYS}个工作日内到期{mark_zh}："
+                f"{self.as_of} – {self.horizon}",
+                f"due within {DISPATCH_WORKING_DAYS} working days{mark_en}: {self.as_of} – "
+                f"{self.horizon}",
+            ),
         ]
 
     def notes(self) -> list[str]:
         return [
-            "新核查图斑：首次判定的核查日期在本周 / verified: first verdict dated in the week",
-            "新增违法：当前判定为违法且首次判定违法在本周 / new illegal: judged 违法 in the week",
-            "案件阶段为报告日期的当前阶段 / case stages as at the report date",
-            f"案件栏为“{NO_CASE_ZH}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限"
-            f" / case “{NO_CASE_EN}”: a spot judged illegal with no case opened, its deadlines "
-            "counted as a case discovered on its verdict date",
+            Bilingual(
+                "新核查图斑：首次判定的核查日期在本周", "verified: first verdict dated in the week"
+            ),
+            Bilingual(
+                "新增违法：当前判定为违法且首次判定违法在本周",
+                "new illegal: judged 违法 in the week",
+            ),
+            Bilingual("案件阶段为报告日期的当前阶段", "case stages as at the report date"),
+            Bilingual(
+                f"案件栏为“{NO_CASE_ZH}”的：判定为违法而未开启案件的图斑，按判定违法之日发现计期限",
+                f"case “{NO_CASE_EN}”: a spot judged illegal with no case opened, its deadlines "
+                "counted as a case discovered on its verdict date",
+            ),
         ]
 
     def chart(self) -> Chart:
@@ -177,7 +192,7 @@ class WeeklyDispatch:
                     i.stage,
                     i.deadline,
                     i.due,
-                    "估算 / estimate" if i.estimated else None,
+                    Bilingual("估算", "estimate") if i.estimated else None,
                 ]
                 for i in values
             ]
@@ -291,11 +306,13 @@ def weekly_dispatch(
             total.cases_by_stage[stage] = total.cases_by_stage.get(stage, 0) + count
     if early:
         context.warn(
-            f"{early} 个估算的期限在 {DISPATCH_WORKING_DAYS} 个工作日之后、{estimate_horizon} "
-            f"及以前，也已列出：估算不计调休上班日，实际到期日可能更早 / {early} estimated "
-            f"deadlines falling after {DISPATCH_WORKING_DAYS} working days and by "
-            f"{estimate_horizon} are listed too: an estimate counts no swapped working day, so "
-            "the real day may be sooner"
+            Bilingual(
+                f"{early} 个估算的期限在 {DISPATCH_WORKING_DAYS} 个工作日之后、{estimate_horizon} "
+                "及以前，也已列出：估算不计调休上班日，实际到期日可能更早",
+                f"{early} estimated deadlines falling after {DISPATCH_WORKING_DAYS} working days "
+                f"and by {estimate_horizon} are listed too: an estimate counts no swapped working "
+                "day, so the real day may be sooner",
+            )
         )
     order = sorted(rows.values(), key=lambda r: r.office)
     due_next.sort(key=lambda i: (i.due, i.case_id, i.origin))

@@ -50,6 +50,7 @@ from .report_basis import (
     overdue_standing,
     part_of,
     percent_column,
+    period_lines,
     read_ledger,
     refuse_office_login,
     report_steps,
@@ -62,6 +63,7 @@ from .report_basis import (
 from .workdays import (
     WorkCalendar,
 )
+from .xlsx import Bilingual
 
 
 @dataclass
@@ -135,7 +137,7 @@ class RankingReport:
     period: Period
     as_of: dt.date
     weights: dict[str, float]
-    weights_source: str
+    weights_source: Bilingual
     offices: list[OfficeFigures]  # ranked
     total: OfficeFigures
     due_date: dt.date | None  # monthly: issue before this day
@@ -144,26 +146,34 @@ class RankingReport:
 
     @property
     def title(self) -> str:
+        label = self.period.label
         if self.period.kind == MONTH:
-            return f"{self.period.label} 各自然资源所卫片执法工作通报 / monthly ranking of offices"
+            return Bilingual(f"{label} 各自然资源所卫片执法工作通报", "monthly ranking of offices")
         if self.period.kind == HALF_YEAR:
-            return f"{self.period.label} 半年考核 / half-year assessment of offices"
-        return f"{self.period.label} 年度考核 / year assessment of offices"
+            return Bilingual(f"{label} 半年考核", "half-year assessment of offices")
+        return Bilingual(f"{label} 年度考核", "year assessment of offices")
 
     def info_lines(self) -> list[str]:
-        lines = [
-            f"统计时段 / period: {self.period.start} – {self.period.end}",
-            f"报告日期 / report date: {self.as_of}",
-        ]
+        lines = period_lines(self.period, self.as_of)
         if self.due_date is not None:
-            lines.append(f"报送期限 / due: {self.due_date} 前 (before the 5th of the next month)")
+            lines.append(
+                Bilingual(
+                    f"报送期限：{self.due_date} 前",
+                    f"due: before {self.due_date} (the 5th of the next month)",
+                )
+            )
         return lines
 
     def notes(self) -> list[str]:
-        lines = [f"权重来源 / weights from: {self.weights_source}"]
-        lines += [f"  {COMPONENT_LABELS[k]}: {self.weights[k]:g}" for k in SCORE_COMPONENTS]
+        source = self.weights_source
+        lines = [Bilingual(f"权重来源：{source.chinese}", f"weights from: {source.english}")]
+        for k in SCORE_COMPONENTS:
+            label, weight = COMPONENT_LABELS[k], f"{self.weights[k]:g}"
+            lines.append(
+                Bilingual(f"{label.chinese}：{weight}", f"{label.english}: {weight}").indented()
+            )
         lines.append(SCORE_FORMULA)
-        lines += [f"  {line}" for line in _DEFINITIONS]
+        lines += [line.indented() for line in _DEFINITIONS]
         return lines
 
     def chart(self) -> Chart:
@@ -204,7 +214,7 @@ class RankingReport:
         """A row per office by ``make`` (rank and office first), then the district's."""
         rows = [make(o) for o in self.offices]
         total = make(self.total)
-        total[1] = "合计 / district"
+        total[1] = Bilingual("合计", "district")
         return [*rows, total]
 
 
@@ -252,37 +262,56 @@ _COMPONENT_COLUMNS = [
 
 
 _DEFINITIONS = [
-    line.strip()
-    for line in (
-        "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内 / new illegal spot: "
-        "current verdict 违法, first given in the period",
+    Bilingual(
+        "新增违法图斑：当前判定为违法、且该判定的核查日期在统计时段内",
+        "new illegal spot: current verdict 违法, first given in the period",
+    ),
+    Bilingual(
         "制止率 = 已制止的违法行为 ÷ 违法行为（新增违法图斑 + 巡查发现立案）；已制止：截至时段末"
         "（报告日期更早时按报告日期），案件有“制止”记录，或图斑判定注明已下达责令停止违法行为"
-        "通知书 / stop-order rate = illegal acts stopped ÷ illegal acts; stopped by the period's "
-        "end (or the report date if earlier): its case has a stop event or its verdict says a "
-        "stop order was issued",
+        "通知书",
+        "stop-order rate = illegal acts stopped ÷ illegal acts; stopped by the period's end (or "
+        "the report date if earlier): its case has a stop event or its verdict says a stop order "
+        "was issued",
+    ),
+    Bilingual(
         "整改率 = 时段内开启、截至时段末在核查或制止后直接结案（整改到位）的案件 ÷ 时段内开启"
-        "的案件 / rectification rate = cases closed right after verify or stop by the period's "
-        "end ÷ cases opened",
-        f"巡查达标率 = 巡查不少于{PATROL_DAYS_PER_WEEK}天的周数 ÷ 周数（ISO周，以周四所在月份归属）"
-        f" / patrol compliance = ISO weeks with ≥ {PATROL_DAYS_PER_WEEK} patrol days ÷ weeks (a "
+        "的案件",
+        "rectification rate = cases closed right after verify or stop by the period's end ÷ "
+        "cases opened",
+    ),
+    Bilingual(
+        f"巡查达标率 = 巡查不少于{PATROL_DAYS_PER_WEEK}天的周数 ÷ 周数"
+        "（ISO周，以周四所在月份归属）",
+        f"patrol compliance = ISO weeks with ≥ {PATROL_DAYS_PER_WEEK} patrol days ÷ weeks (a "
         "week belongs to its Thursday)",
-        f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名 / "
+    ),
+    Bilingual(
+        f"“{NO_OFFICE}”：未填写所的图斑和案件，计入全区合计，不计巡查、不计分、不排名",
         f"{NO_OFFICE}: spots and cases without an office, counted in the district's figures; "
         "no patrol weeks, no score, no rank",
+    ),
+    Bilingual(
         "按期办理率 = 1 − 逾期案件 ÷ 未结案件，均按时段末（报告日期更早时按报告日期）计，时段后"
-        "开启的案件不计 / timeliness = 1 − overdue ÷ open cases, both as at the period's end (or "
-        "the report date if earlier); cases opened later do not count",
+        "开启的案件不计",
+        "timeliness = 1 − overdue ÷ open cases, both as at the period's end (or the report date "
+        "if earlier); cases opened later do not count",
+    ),
+    Bilingual(
         "判定为违法而未开启案件的图斑计入未结案件，按判定违法之日发现计期限（书面报告、立案等，"
-        "与案件同一规则） / a spot judged illegal with no case opened counts as an open case "
-        "discovered on its verdict date (written report, filing: the cases' own deadline rules)",
+        "与案件同一规则）",
+        "a spot judged illegal with no case opened counts as an open case discovered on its "
+        "verdict date (written report, filing: the cases' own deadline rules)",
+    ),
+    Bilingual(
         "逾期案件中，期限落在尚无官方节假日安排的年份、按估算计的（“估算逾期”栏，说明中标"
         "“逾期，估算”），照常计入逾期和得分，直到补入该年的节假日安排：补入后重新生成本表，数字"
-        "可能变化 / an overdue case whose deadline is estimated (a year without an official "
-        "holiday schedule; the column “est. overdue”, “overdue, estimated” in the "
-        "notes) counts as overdue and in the score until that year's schedule is added: the "
-        "figures may change when the report is made again then",
-    )
+        "可能变化",
+        "an overdue case whose deadline is estimated (a year without an official holiday "
+        "schedule; the column “est. overdue”, “overdue, estimated” in the notes) counts as "
+        "overdue and in the score until that year's schedule is added: the figures may change "
+        "when the report is made again then",
+    ),
 ]
 
 
@@ -432,11 +461,13 @@ def _total(figures: Iterable[OfficeFigures]) -> OfficeFigures:
     return total
 
 
-def _weights(ledger: LedgerStore) -> tuple[dict[str, float], str]:
+def _weights(ledger: LedgerStore) -> tuple[dict[str, float], Bilingual]:
     stored = ledger.settings().get(ls.SETTING_REPORT_WEIGHTS)
     if stored is None:
-        return score_weights(), "默认权重 / default weights (reports.DEFAULT_WEIGHTS)"
-    return score_weights(stored), f"台帐设置 / ledger setting {ls.SETTING_REPORT_WEIGHTS}"
+        return score_weights(), Bilingual("默认权重", "default weights (reports.DEFAULT_WEIGHTS)")
+    return score_weights(stored), Bilingual(
+        f"台帐设置 {ls.SETTING_REPORT_WEIGHTS}", f"ledger setting {ls.SETTING_REPORT_WEIGHTS}"
+    )
 
 
 def monthly_ranking(
@@ -461,10 +492,13 @@ def monthly_ranking(
         # Every office then ranks alike (each 0.00 for its patrols, 1st), which reads as a
         # month's result: a wrong month typed, or the wrong ledger, went unnoticed.
         context.warn(
-            f"台帐中没有日期在 {period.label} 的图斑判定、案件步骤或巡查记录，各所的得分和排名"
-            f"不反映该月的工作：请检查月份和台帐 / the ledger records no verdict, case step or "
-            f"patrol dated in {period.label}: the scores and ranks say nothing of that month's "
-            "work; check the month and the ledger"
+            Bilingual(
+                f"台帐中没有日期在 {period.label} 的图斑判定、案件步骤或巡查记录，各所的得分和"
+                "排名不反映该月的工作：请检查月份和台帐",
+                f"the ledger records no verdict, case step or patrol dated in {period.label}: "
+                "the scores and ranks say nothing of that month's work; check the month and "
+                "the ledger",
+            )
         )
     figures = _office_figures(context, period, part_of(step, READ_SHARE, 1.0))
     ranked = rank_offices(figures.values(), weights)
@@ -585,6 +619,9 @@ def _count_open_cases(
             ", ".join(en for _, en in numbers),
         )
         context.warn(
-            f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{numbers_zh} / {office}: illegal "
-            f"spots with no case opened by {day}, counted as open cases: {numbers_en}"
+            Bilingual(
+                f"{office} 截至 {day} 未立案的违法图斑计入未结案件：{numbers_zh}",
+                f"{office}: illegal spots with no case opened by {day}, counted as open cases: "
+                f"{numbers_en}",
+            )
         )

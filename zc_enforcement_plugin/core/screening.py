@@ -91,6 +91,8 @@ class ScreeningResult:
     # (a bow-tie's lobes cancel to 0 m² beside a TBMJ of the two triangles).
     repaired_rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     repaired_geoms: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    # How many spots have SFXS NULL for each cause that occurred (REFERRAL_OPEN_*).
+    referral_open: dict[str, int] = field(default_factory=dict)
 
 
 # --- the engine -----------------------------------------------------------------------------------
@@ -288,7 +290,7 @@ def screen_spots(
         else:
             fields[name + domain.MU_SUFFIX] = shown_mu(fields[name])
 
-    text_parts[domain.VERDICT_REASON] = suggest_verdicts(
+    text_parts[domain.VERDICT_REASON], referral_open = suggest_verdicts(
         fields,
         spot_area,
         no_geom,
@@ -321,6 +323,7 @@ def screen_spots(
         origin,
         repaired_rows,
         spots_global[repaired_rows],
+        referral_open,
     )
 
 

@@ -21,6 +21,15 @@ from .areas import (
 )
 from .screening_overlay import TOL, LayerInput, Overlay, on_all_cores, shows
 
+# Why the referral test left a spot open (SFXS NULL), one cause a spot: a layer the test needs
+# not given (the same for every spot of a run), land of unknown class (WDCMJ) that could be
+# cultivated, or no geometry to test.
+REFERRAL_OPEN_NO_LAND_USE = "no_land_use"
+REFERRAL_OPEN_NO_BASIC_FARMLAND = "no_basic_farmland"
+REFERRAL_OPEN_NO_LAYERS = "no_land_use_nor_basic_farmland"
+REFERRAL_OPEN_UNCLASSED = "unclassed"
+REFERRAL_OPEN_NO_GEOMETRY = "no_geometry"
+
 
 def approvals_in_force(
     ov: Overlay, layer: LayerInput, spot_dates: list, notes: list[list[str]]
@@ -108,9 +117,10 @@ def suggest_verdicts(
     origin: tuple[float, float],
     crs: int | str,
     method: AreaMethod,
-) -> list[list[str]]:
+) -> tuple[list[list[str]], dict[str, int]]:
     """Suggested verdict, review priority and criminal flag per spot; returns the parts of
-    each spot's reason (joined into its field by _fit_texts).
+    each spot's reason (joined into its field by _fit_texts), and how many spots the referral
+    test left open for each cause that occurred (referral_open_causes).
 
     Basic farmland and cultivated land count as occupied only outside approvals:
     unapproved = area(layer ∩ spot − approvals), computed exactly for the few spots that have
@@ -335,7 +345,31 @@ def suggest_verdicts(
     unranked = ((priority == 4) & (not checked)) | no_geom
     fields[domain.REVIEW_PRIORITY] = _with_nulls(priority, unranked)
     fields[domain.CRIMINAL_FLAG] = _with_nulls(criminal, referral_open | no_geom)
-    return reason
+    return reason, referral_open_causes(referral_open, no_geom, given)
+
+
+def referral_open_causes(
+    referral_open: np.ndarray, no_geom: np.ndarray, given: set[str]
+) -> dict[str, int]:
+    """How many spots the referral test left open (SFXS NULL) for each cause, the causes that
+    occurred only (REFERRAL_OPEN_*): a summary that names every cause there could be tells a
+    run with both layers that one was missing."""
+    farmland = domain.LAYER_BASIC_FARMLAND in given
+    land_use = domain.LAYER_LAND_USE in given
+    if farmland and land_use:
+        # With both layers only land of unknown class keeps the test open (_referral_test).
+        layers_cause = REFERRAL_OPEN_UNCLASSED
+    elif farmland:
+        layers_cause = REFERRAL_OPEN_NO_LAND_USE
+    elif land_use:
+        layers_cause = REFERRAL_OPEN_NO_BASIC_FARMLAND
+    else:
+        layers_cause = REFERRAL_OPEN_NO_LAYERS
+    counts = {
+        layers_cause: int(np.count_nonzero(referral_open)),
+        REFERRAL_OPEN_NO_GEOMETRY: int(np.count_nonzero(no_geom)),
+    }
+    return {cause: count for cause, count in counts.items() if count}
 
 
 def _referral_basis(

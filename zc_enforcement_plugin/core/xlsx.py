@@ -40,6 +40,34 @@ MAX_WIDTH = 60  # characters: a column grows no wider; a longer text wraps in it
 ROWS_PER_PROGRESS = 500  # rows between two progress calls: a 24,000-row ledger takes seconds
 
 
+# Between the halves of a text in both languages, as the core's messages join them.
+BILINGUAL_SEPARATOR = " / "
+
+
+class Bilingual(str):
+    """A report's text in both languages: "中文 / English" wherever it is printed as a text
+    (the PDF, which may go to either reader; the log), the Chinese alone in a workbook's cell,
+    which the bureau reads in Chinese (a header's English is its note). Kept apart at the
+    source, since a pair cannot be split back safely: the English may quote the Chinese."""
+
+    chinese: str
+    english: str
+
+    def __new__(cls, chinese: str, english: str) -> Bilingual:
+        text = super().__new__(cls, f"{chinese}{BILINGUAL_SEPARATOR}{english}")
+        text.chinese, text.english = chinese, english
+        return text
+
+    def indented(self, by: str = "  ") -> Bilingual:
+        """Indented as a note's sub-item (the line starts with its Chinese)."""
+        return Bilingual(f"{by}{self.chinese}", self.english)
+
+
+def _in_cell(value: Any) -> Any:
+    """What a cell holds of a value: a Bilingual's Chinese, any other value as it is."""
+    return value.chinese if isinstance(value, Bilingual) else value
+
+
 @dataclass(frozen=True)
 class Column:
     """A column: its header and how its cells are written."""
@@ -152,7 +180,7 @@ def workbook_bytes(
             len(sheets), [i for i, s in enumerate(sheets, start=1) if _header_notes(s)]
         ),
         "_rels/.rels": _ROOT_RELS,
-        "docProps/core.xml": _core_properties(title),
+        "docProps/core.xml": _core_properties(_in_cell(title)),
         "xl/workbook.xml": _workbook(sheets, names),
         "xl/_rels/workbook.xml.rels": _workbook_rels(len(sheets)),
     }
@@ -207,6 +235,7 @@ def _is_number(value: Any) -> bool:
 
 def _typed(kind: str, value: Any) -> Any:
     """The value as the cell holds it: None (empty), bool, number, date or text."""
+    value = _in_cell(value)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return None
     if kind == TEXT:
@@ -248,6 +277,7 @@ class _SharedStrings:
 
 
 def _cell(ref: str, style: int, value: Any, strings: _SharedStrings, formula: str = "") -> str:
+    value = _in_cell(value)
     if formula:
         cached = "" if value is None else f"<v>{value!r}</v>"
         return f'<c r="{ref}" s="{style}"><f>{formula}</f>{cached}</c>'
@@ -340,7 +370,7 @@ def _worksheet(
     last_col = column_letter(width - 1)
     header = sheet.header_row
     first_data, last_data = header + 1, header + len(sheet.rows)
-    widths = [_display_width(column.header) for column in columns]
+    widths = [_display_width(_in_cell(column.header)) for column in columns]
     body = []
     if sheet.title:
         title = _cell("A1", styles(_TITLE), sheet.title, strings)

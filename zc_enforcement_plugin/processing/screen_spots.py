@@ -17,6 +17,7 @@ from qgis.core import (
 
 from ..compat import SOURCE_POLYGON
 from ..core import domain, screening
+from ..core import screening_verdicts as verdicts
 from ..i18n import chinese_interface, tr
 from .base import (
     SPOT_KEY_PARAMETER,
@@ -26,7 +27,7 @@ from .base import (
     fail,
     output_destination,
 )
-from .layer_reader import has_feature_limit, read_source
+from .layer_reader import has_feature_limit, layer_name, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
@@ -457,7 +458,10 @@ class ScreenSpots(EnforcementAlgorithm):
             raise
         feedback.pushInfo(_summary(result))
         StyleOnLoad.attach(
-            context, outputs, {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"}
+            context,
+            outputs,
+            {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"},
+            input_name=layer_name(self, parameters, self.SPOTS, context)[0],
         )
         return outputs
 
@@ -487,10 +491,33 @@ def _summary(result: screening.ScreeningResult) -> str:
     )
     untested = referral.count(None)
     if untested:  # "0 reach it" alone would read as checked
+        causes = _referral_open_causes()
+        separator = "，" if chinese_interface() else ", "
         summary += " " + tr(
-            "{count} spots could not be tested against the threshold (SFXS left empty): a "
-            "layer the test needs (land use, basic farmland) was not given, land of unknown "
-            "class (WDCMJ) could be cultivated land enough to reach it, or the spot has no "
-            "geometry."
-        ).format(count=untested)
+            "{count} spots could not be tested against the threshold (SFXS left empty): {causes}."
+        ).format(
+            count=untested,
+            causes=separator.join(
+                causes[cause].format(count=count) for cause, count in result.referral_open.items()
+            ),
+        )
     return summary
+
+
+def _referral_open_causes() -> dict[str, str]:
+    """Each cause the referral test can be left open for (screening_verdicts.REFERRAL_OPEN_*),
+    as the summary counts it."""
+    return {
+        verdicts.REFERRAL_OPEN_NO_LAYERS: tr(
+            "{count} because the land-use and basic-farmland layers were not given"
+        ),
+        verdicts.REFERRAL_OPEN_NO_LAND_USE: tr("{count} because the land-use layer was not given"),
+        verdicts.REFERRAL_OPEN_NO_BASIC_FARMLAND: tr(
+            "{count} because the basic-farmland layer was not given"
+        ),
+        verdicts.REFERRAL_OPEN_UNCLASSED: tr(
+            "{count} because land of unknown class (WDCMJ) could be cultivated land enough to "
+            "reach it"
+        ),
+        verdicts.REFERRAL_OPEN_NO_GEOMETRY: tr("{count} because the spot has no geometry"),
+    }

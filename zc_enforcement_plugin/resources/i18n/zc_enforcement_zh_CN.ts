@@ -1914,6 +1914,31 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} because the land-use and basic-farmland layers were not given</source>
+      <translation>{count} 个因未提供地类图斑和永久基本农田图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} because the land-use layer was not given</source>
+      <translation>{count} 个因未提供地类图斑图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} because the basic-farmland layer was not given</source>
+      <translation>{count} 个因未提供永久基本农田图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} because land of unknown class (WDCMJ) could be cultivated land enough to reach it</source>
+      <translation>{count} 个因未调查或无法归类的土地（WDCMJ）可能为耕地而达到标准</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{count} because the spot has no geometry</source>
+      <translation>{count} 个因图斑无几何</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>Spot number field (names spots in messages)</source>
       <translation>图斑编号字段（用于提示信息中指明图斑）</translation>
     </message>
@@ -1959,8 +1984,8 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>{count} spots could not be tested against the threshold (SFXS left empty): a layer the test needs (land use, basic farmland) was not given, land of unknown class (WDCMJ) could be cultivated land enough to reach it, or the spot has no geometry.</source>
-      <translation>{count} 个图斑无法判断是否达到刑事移送标准（SFXS 留空）：未提供判断所需的图层（地类图斑、永久基本农田），未调查或无法归类的土地（WDCMJ）可能为耕地而达到标准，或图斑无几何。</translation>
+      <source>{count} spots could not be tested against the threshold (SFXS left empty): {causes}.</source>
+      <translation>{count} 个图斑无法判断是否达到刑事移送标准（SFXS 留空）：{causes}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
@@ -1971,6 +1996,16 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
       <source>Output {output} is a Shapefile, whose texts hold {limit} bytes ({encoding}): {count} longer texts were cut, a list after its last whole item and ending with its total count (…等 N), any other text at a character's end marked …: {texts}. A GeoPackage output keeps them whole.</source>
       <translation>输出 {output} 为 Shapefile，文本字段最多容纳 {limit} 字节（{encoding}）：{count} 处较长文本已截断，列表在最后一个完整项之后截断并以总数结尾（…等 N），其他文本在字符边界截断并以 … 标示：{texts}。GeoPackage 输出保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/style_on_load.py" />
+      <source>{output} – {input}</source>
+      <translation>{output} – {input}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/style_on_load.py" />
+      <source>{name}, run {number}</source>
+      <translation>{name}（第 {number} 次）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
