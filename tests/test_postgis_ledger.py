@@ -1811,11 +1811,11 @@ def test_an_office_logins_weekly_dispatch_says_it_holds_only_its_offices(
     offices = [row[0] for row in dispatch[1:-1]]
     assert (
         offices == [LUOCUN]
-        and dispatch[-1][0] == f"合计（仅{LUOCUN}）/ total of these offices only"
+        and dispatch[-1][0] == f"合计（仅{LUOCUN}）"  # a workbook's cells in Chinese alone
     )
     assert not any("district" in str(cell) for row in dispatch for cell in row if cell)
     notes = [row[0] for row in book.worksheets[-1].iter_rows(values_only=True) if row[0]]
-    assert notes[0] == f"2026-W10 每周调度（仅{LUOCUN}）/ weekly dispatch ({LUOCUN} only)"
+    assert notes[0] == f"2026-W10 每周调度（仅{LUOCUN}）"
     assert any(line.startswith(f"本表只含本登录所辖所（{LUOCUN}）的记录") for line in notes)
 
 
