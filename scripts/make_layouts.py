@@ -355,6 +355,8 @@ def build(layout: QgsPrintLayout) -> None:
             domain.APPROVED_AREA,
             domain.BASIC_FARMLAND_AREA,
             domain.RED_LINE_AREA,
+            domain.NO_MINING_AREA,
+            domain.THREE_ZONES_AREA,
         )
     ]
     split = {*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA}

@@ -238,21 +238,23 @@ def test_the_export_heads_the_domains_fields_with_the_domains_labels():
     headed = 0
     for column in export.EXPORT_COLUMNS:
         if column.name in verified:
-            expected = f"核实{labels[verified[column.name]]}(平方米)"
+            expected = f"核实{domain.area_name_zh(verified[column.name])}（平方米）"
         elif column.name.removesuffix(domain.MU_SUFFIX) in verified:
-            expected = f"核实{labels[verified[column.name.removesuffix(domain.MU_SUFFIX)]]}(亩)"
+            name = verified[column.name.removesuffix(domain.MU_SUFFIX)]
+            expected = f"核实{domain.area_name_zh(name)}（亩）"
         elif column.kind == export.COL_MU:
-            expected = f"{labels[column.name.removesuffix(domain.MU_SUFFIX)]}(亩)"
+            expected = f"{domain.area_name_zh(column.name.removesuffix(domain.MU_SUFFIX))}（亩）"
         elif column.name in labels:
-            suffix = "(平方米)" if column.kind == export.COL_SQM else ""
-            expected = labels[column.name] + suffix
+            expected = labels[column.name]  # an area's label says its unit
         else:
             continue  # a field of the export's own (序号, 核查判定…)
         assert column.header == expected, column.name
+        if column.name in labels:
+            assert column.header == labels[column.name], column.name  # the one label
         headed += 1
     assert headed >= 30
     headers = {column.name: column.header for column in export.EXPORT_COLUMNS}
-    assert headers[domain.UNSURVEYED_AREA] == "未调查或无法归类面积(平方米)"
+    assert headers[domain.UNSURVEYED_AREA] == "未调查或无法归类面积（平方米）"
     assert headers[domain.VERDICT_REASON] == labels[domain.VERDICT_REASON] == "建议判定理由"
     assert headers[domain.CRIMINAL_FLAG] == labels[domain.CRIMINAL_FLAG] == "达到刑事移送标准"
     assert headers[domain.APPROVAL_HITS] == labels[domain.APPROVAL_HITS] == "涉及批准文号"
@@ -1788,7 +1790,7 @@ def test_the_sheets_show_the_exports_own_mu(qgis_app):
     shown = re.findall(r"format_number\(&quot;(\w+)&quot;, 2\)", template)
     mu = {c.name for c in export.EXPORT_COLUMNS if c.kind == export.COL_MU}
     areas = [name for name in shown if not name.endswith(domain.MU_SUFFIX)]
-    assert len(areas) == 16  # ten screening figures, six verified ones
+    assert len(areas) == 18  # twelve screening figures, six verified ones
     for name in areas:
         assert name + domain.MU_SUFFIX in shown and name + domain.MU_SUFFIX in mu, name
     assert "floor(" not in template
@@ -1800,7 +1802,7 @@ def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(expor
     sheet = openpyxl.load_workbook(result["XLSX"], data_only=True).active
     index = {c.value: i for i, c in enumerate(sheet[2])}
     split = [
-        domain.output_field_labels_zh()[name] + "(平方米)"
+        domain.output_field_labels_zh()[name]
         for name in (
             domain.CULTIVATED_AREA,
             domain.AGRICULTURAL_AREA,
@@ -1811,10 +1813,10 @@ def test_the_land_class_split_adds_up_to_the_spot_area_in_every_export_row(expor
     ]
     checked = 0
     for row in sheet.iter_rows(min_row=3, values_only=True):
-        if not isinstance(row[index["序号"]], int) or row[index["图斑面积(平方米)"]] is None:
+        if not isinstance(row[index["序号"]], int) or row[index["图斑面积（平方米）"]] is None:
             continue
         parts = [paper.cents(row[index[header]] or 0) for header in split]
-        assert sum(parts) == paper.cents(row[index["图斑面积(平方米)"]]), row[index["图斑编号"]]
+        assert sum(parts) == paper.cents(row[index["图斑面积（平方米）"]]), row[index["图斑编号"]]
         checked += 1
     assert checked >= 5
 
@@ -1869,6 +1871,8 @@ def test_every_exported_area_has_its_mu_in_every_format(tmp_path):
         domain.SPOT_MONITORED_AREA: 1069.99,
         domain.BASIC_FARMLAND_AREA: 333.34,
         domain.RED_LINE_AREA: 0.0,
+        domain.NO_MINING_AREA: 0.0,
+        domain.THREE_ZONES_AREA: 0.0,
         domain.APPROVED_AREA: 0.0,
     }
     store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
@@ -1907,8 +1911,8 @@ def test_every_exported_area_has_its_mu_in_every_format(tmp_path):
     assert row.values["XZJSYDMJ_MU"] == paper.mu(770.0) == 1.16
     assert row.values["HCGDMJ_MU"] == paper.mu(409.99) == 0.61
     headers = {c.name: c.header for c in columns}
-    assert headers["XZJSYDMJ_MU"] == "新增建设用地面积(亩)"
-    assert headers["HCYJJBNTMJ_MU"] == "核实永久基本农田面积(亩)"
+    assert headers["XZJSYDMJ_MU"] == "新增建设用地面积（亩）"
+    assert headers["HCYJJBNTMJ_MU"] == "核实永久基本农田面积（亩）"
     # Every format: the Shapefile under ≤ 10-byte names, the GeoPackage and XLSX whole.
     vectors = export.write_vector_exports(tmp_path / "out", [row])
     with plain_gdal(), fiona.open(vectors.shapefile) as layer:

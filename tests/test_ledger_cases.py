@@ -656,7 +656,9 @@ def test_the_page_names_figures_hits_and_the_referral_as_the_attribute_table_doe
         domain.UNSURVEYED_AREA,
         domain.BASIC_FARMLAND_AREA,
     ):
-        assert f"{labels[name]} <small>{name}</small>" in page, name
+        # the label less its unit (图斑面积（平方米）): the row gives m² and 亩
+        assert f"{domain.area_name_zh(name)} <small>{name}</small>" in page, name
+        assert labels[name].startswith(domain.area_name_zh(name)), name
     assert "未调查或无法归类面积 <small>WDCMJ</small>" in page
     assert f"{labels[domain.APPROVAL_HITS]}: 鲁政土字〔2021〕1号;鲁政土字〔2021〕2号" in page
     assert f"<b>{labels[domain.CRIMINAL_FLAG]} / " in page

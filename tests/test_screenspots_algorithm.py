@@ -601,7 +601,7 @@ def test_outputs_load_styled_by_verdict_and_layer(provider, demo):
             assert layer.attributeAlias(layer.fields().indexOf(field))
         spots = project.mapLayer(results["OUTPUT"])
         fields = spots.fields()
-        assert spots.attributeAlias(fields.indexOf(domain.SPOT_AREA)) == "图斑面积"
+        assert spots.attributeAlias(fields.indexOf(domain.SPOT_AREA)) == "图斑面积（平方米）"
         assert spots.attributeAlias(fields.indexOf("YJJBNTMJ_MU")) == "永久基本农田面积（亩）"
         shown = [c.name for c in spots.attributeTableConfig().columns() if not c.hidden]
         assert shown[:4] == [

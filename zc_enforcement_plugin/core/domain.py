@@ -33,6 +33,9 @@ MU_PER_HECTARE = 15  # 1 亩 = 10000/15 m² (DOMAIN §4): whole numbers, for exa
 SQM_PER_HECTARE = 10000
 SQM_PER_MU = SQM_PER_HECTARE / MU_PER_HECTARE  # 666.67 m², for drawing and estimates only
 AREA_DECIMALS = 2  # reports show m² and 亩 to 2 decimals
+# The units as a field's label names them: 图斑面积（平方米）, 图斑面积（亩）.
+UNIT_SQM_ZH = "平方米"
+UNIT_MU_ZH = "亩"
 
 # --- the district -----------------------------------------------------------------------------
 ZICHUAN_COUNTY_CODE = "370302"
@@ -516,10 +519,19 @@ LAYER_LABELS_ZH = {
     **{layer.key: layer.label_zh for layer in OVERLAY_LAYERS},
 }
 
+
 CULTIVATED_FLAG = "SFGD"
 MU_SUFFIX = "_MU"
-# Key figures also given in 亩.
-MU_FIELDS = (SPOT_AREA, CULTIVATED_AREA, BASIC_FARMLAND_AREA, RED_LINE_AREA, APPROVED_AREA)
+# Key figures also given in 亩: the spot, its cultivated land and each protection layer's.
+MU_FIELDS = (
+    SPOT_AREA,
+    CULTIVATED_AREA,
+    BASIC_FARMLAND_AREA,
+    RED_LINE_AREA,
+    NO_MINING_AREA,
+    THREE_ZONES_AREA,
+    APPROVED_AREA,
+)
 
 SUGGESTED_VERDICT = "JYPD"  # suggested verdict
 VERDICT_REASON = "PDYY"  # its reason in words
@@ -649,9 +661,10 @@ def screening_output_fields() -> list[tuple[str, str]]:
     return fields
 
 
-# What each area field measures, in words: its label is these and 面积. A printed sheet whose
-# cells carry the unit (平方米, 亩) names its figures by these alone.
+# What each area field measures, in words: its label is these, 面积 and its unit (area_label_zh).
+# A printed sheet whose cells carry the unit (平方米, 亩) names its figures by these alone.
 AREA_SUBJECTS_ZH = {
+    SPOT_MONITORED_AREA: "监测",
     SPOT_AREA: "图斑",
     **{field: LAND_GROUP_LABELS_ZH[group] for group, field in LAND_GROUP_FIELDS.items()},
     UNSURVEYED_AREA: UNSURVEYED_LABEL_ZH,
@@ -659,31 +672,49 @@ AREA_SUBJECTS_ZH = {
     **{layer.area_field: layer.label_zh for layer in OVERLAY_LAYERS},
     REFERRAL_BASIC_FARMLAND_AREA: "刑事移送测算未批永久基本农田",
     REFERRAL_CULTIVATED_AREA: "刑事移送测算未批耕地（含田坎）",
+    PIECE_AREA: "压占",
 }
+
+
+def area_name_zh(name: str) -> str:
+    """An area field's name in words without its unit (图斑面积), for a place that gives the
+    figure in both units beside it: the dock's rows, the verifier's boxes."""
+    return f"{AREA_SUBJECTS_ZH[name]}面积"
+
+
+def with_unit_zh(words: str, unit: str) -> str:
+    """A figure's name with its unit, as a label says it: 图斑面积（平方米）, 核实耕地面积（亩）."""
+    return f"{words}（{unit}）"
+
+
+def area_label_zh(name: str, unit: str = UNIT_SQM_ZH) -> str:
+    """The label of the area field `name` in `unit`: 图斑面积（平方米）, 图斑面积（亩）."""
+    return with_unit_zh(area_name_zh(name), unit)
 
 
 def output_field_labels_zh() -> dict[str, str]:
     """The one table of the Chinese names of the spots' fields: those delivered and those
     screenspots writes (spots and pieces). The attribute table's aliases, the export's headers
-    (with their units) and the dock's figures all read it: the codes alone (YJJBNTMJ) say little
-    at a glance, and one field must not read as two things in two places."""
+    and the dock's figures (which give both units, so name an area without one: area_name_zh)
+    all read it: the codes alone (YJJBNTMJ) say little at a glance, and one field must not read
+    as two things in two places."""
     labels = {
         SPOT_NUMBER: "图斑编号",
         SPOT_COUNTY_CODE: "行政区代码",
         SPOT_TYPE: "图斑类型",
         SPOT_EARLIER_DATE: "前时相",
         SPOT_LATER_DATE: "后时相",
-        SPOT_MONITORED_AREA: "监测面积",
         TOWN_NAME: "乡镇",
         OFFICE_NAME: "自然资源所",
         CULTIVATED_FLAG: "涉及耕地",
-        **{field: f"{subject}面积" for field, subject in AREA_SUBJECTS_ZH.items()},
+        # Each area with its unit: 图斑面积 beside 图斑面积（亩） could be either.
+        **{field: area_label_zh(field) for field in AREA_SUBJECTS_ZH},
     }
     for layer in OVERLAY_LAYERS:
         labels[layer.flag_field] = f"涉及{layer.label_zh}"
         if layer.hits_field:
             labels[layer.hits_field] = f"涉及{layer.hits_zh}"
-    labels.update({name + MU_SUFFIX: f"{labels[name]}（亩）" for name in MU_FIELDS})
+    labels.update({name + MU_SUFFIX: area_label_zh(name, UNIT_MU_ZH) for name in MU_FIELDS})
     labels.update(
         {
             SUGGESTED_VERDICT: "建议判定",
@@ -694,7 +725,6 @@ def output_field_labels_zh() -> dict[str, str]:
             GEOMETRY_NOTE: "几何问题说明",
             PIECE_LAYER: "所在图层",
             PIECE_FEATURE: "要素编号或地类",
-            PIECE_AREA: "压占面积",
             PIECE_SPOT_FID: "图斑要素号",
             PIECE_FEATURE_FID: "要素号",
         }

@@ -38,8 +38,12 @@ from .domain import (
     MU_PER_HECTARE,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
+    NO_MINING_AREA,
+    NO_MINING_HITS,
     OFFICE_NAME,
+    OVERLAY_LAYERS,
     RED_LINE_AREA,
+    RED_LINE_HITS,
     SHAPEFILE_NAME_BYTES,
     SHAPEFILE_TEXT_BYTES,
     SPOT_AREA,
@@ -51,14 +55,20 @@ from .domain import (
     SPOT_TYPE,
     SQM_PER_HECTARE,
     SUGGESTED_VERDICT,
+    THREE_ZONES_AREA,
+    THREE_ZONES_HITS,
     TOWN_NAME,
+    UNIT_MU_ZH,
+    UNIT_SQM_ZH,
     UNSURVEYED_AREA,
     UNUSED_AREA,
     VERDICT_REASON,
+    area_name_zh,
     clip_text,
     first_of,
     output_field_labels_zh,
     shapefile_field_name,
+    with_unit_zh,
 )
 from .evidence import (
     FILE_ALTERED,
@@ -108,6 +118,9 @@ PHOTO_FIELDS = ("photo1", "photo2", "photo3")
 # a missing file does not read as "无现场照片" (none taken), and a photo altered since it was
 # recorded, or one QGIS cannot draw, does not leave a blank slot or vanish without a word.
 PHOTOS_NOTE_FIELD = "photos_note"
+
+# The codes or names of the features a spot hits, one field per protection layer that has them.
+HITS_FIELDS = tuple(layer.hits_field for layer in OVERLAY_LAYERS if layer.hits_field)
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
 YES_ZH, NO_ZH = "是", "否"
@@ -159,20 +172,21 @@ def _verified(name: str) -> str:
     return VERIFIED_AREA_PREFIX + name
 
 
-# The domain's fields are headed by their names in the domain's one table, the units added.
+# The domain's fields are headed by their labels in the domain's one table, units and all.
 _LABELS = output_field_labels_zh()
 
 
-def _areas(name: str, label: str | None = None) -> tuple[ExportColumn, ExportColumn]:
-    """An area in m² and in 亩 beside it (DOMAIN §4: reports show both), headed `label` (the
-    domain's label of `name` by default): the one rule of which figures get 亩, so that the
-    XLSX, the GeoPackage, the Shapefile and the sheet give each the same 亩."""
-    label = label or _LABELS[name]
+def _areas(name: str, words: str | None = None) -> tuple[ExportColumn, ExportColumn]:
+    """An area in m² and in 亩 beside it (DOMAIN §4: reports show both), headed `words` and
+    the unit (the domain's name of `name` by default, so its label): the one rule of which
+    figures get 亩, so that the XLSX, the GeoPackage, the Shapefile and the sheet give each
+    the same 亩."""
+    words = words or area_name_zh(name)
     mu = _mu(name)
     short = shapefile_field_name(mu)
     return (
-        ExportColumn(name, f"{label}(平方米)", COL_SQM),
-        ExportColumn(mu, f"{label}(亩)", COL_MU, None if short == mu else short),
+        ExportColumn(name, with_unit_zh(words, UNIT_SQM_ZH), COL_SQM),
+        ExportColumn(mu, with_unit_zh(words, UNIT_MU_ZH), COL_MU, None if short == mu else short),
     )
 
 
@@ -200,6 +214,11 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     *_areas(NEW_CONSTRUCTION_AREA),
     *_areas(BASIC_FARMLAND_AREA),
     *_areas(RED_LINE_AREA),
+    _labelled(RED_LINE_HITS, COL_TEXT),
+    *_areas(NO_MINING_AREA),
+    _labelled(NO_MINING_HITS, COL_TEXT),
+    *_areas(THREE_ZONES_AREA),
+    _labelled(THREE_ZONES_HITS, COL_TEXT),
     *_areas(APPROVED_AREA),
     _labelled(APPROVAL_HITS, COL_TEXT),
     _labelled(SUGGESTED_VERDICT, COL_TEXT),
@@ -213,7 +232,7 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     *(
         column
         for name in ls.VERDICT_AREA_FIELDS
-        for column in _areas(_verified(name), f"核实{_LABELS[name]}")
+        for column in _areas(_verified(name), f"核实{area_name_zh(name)}")
     ),
     ExportColumn(PARTY, "当事人", COL_TEXT),
     ExportColumn(ACTUAL_USE, "实际用途", COL_TEXT),
@@ -405,7 +424,9 @@ def verification_rows(
         }
         for name in (SPOT_COUNTY_CODE, SPOT_TYPE, SPOT_EARLIER_DATE, SPOT_LATER_DATE):
             values[name] = _text(attributes.get(name))
-        values[APPROVAL_HITS] = _text(attributes.get(APPROVAL_HITS))
+        # The features hit, as screening named them (the ledger keeps its fields whole).
+        for name in HITS_FIELDS:
+            values[name] = _text(attributes.get(name))
         values[VERDICT_REASON] = _text(attributes.get(VERDICT_REASON))
         stored = {
             SPOT_AREA: spot.spot_area,

@@ -16,10 +16,11 @@ from ..i18n import in_interface_language
 from .colours import PIECE_COLOURS
 from .messages import REFUSAL, WARNING, colour, field_html, isolated
 
-# Figures shown for the current spot, in m² and 亩, named as in the attribute table and export.
+# Figures shown for the current spot, in m² and 亩, named as in the attribute table and export
+# less the unit there (图斑面积（平方米）): the row gives both units.
 FIELD_LABELS = domain.output_field_labels_zh()
 FIGURES = tuple(
-    (field, FIELD_LABELS[field])
+    (field, domain.area_name_zh(field))
     for field in (
         domain.SPOT_AREA,
         *(domain.LAND_GROUP_FIELDS[group] for group in domain.LAND_GROUPS),
