@@ -158,7 +158,10 @@ def screened() -> QgsVectorLayer:
 def screened_pieces() -> QgsVectorLayer:
     layer = memory(f"field={domain.PIECE_LAYER}:string")
     categories = [
-        QgsRendererCategory(key, fill(colour, outline, 0.4), domain.LAYER_LABELS_ZH[key])
+        # By the words screening writes in TCMC, which are also the legend's.
+        QgsRendererCategory(
+            domain.LAYER_LABELS_ZH[key], fill(colour, outline, 0.4), domain.LAYER_LABELS_ZH[key]
+        )
         for key, (colour, outline) in PIECE_COLOURS.items()
     ]
     layer.setRenderer(QgsCategorizedSymbolRenderer(domain.PIECE_LAYER, categories))

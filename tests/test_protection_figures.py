@@ -1,6 +1,7 @@
 """The three-zones, no-mining and red-line figures from screening to the export: a spot that
 hits each protection layer is screened, imported into a ledger and exported, and every file
-of the package gives its areas (m² and 亩), the features it hits, and Chinese names for them."""
+of the package gives its areas (m² and 亩), the features it hits, and Chinese names for them;
+the pieces output names its layers in Chinese."""
 
 from __future__ import annotations
 
@@ -176,6 +177,26 @@ def test_every_area_label_names_its_unit():
         assert headers[name] == labels[name]
 
 
+def test_the_pieces_name_their_layers_in_chinese(screened_files):
+    """TCMC says in which layer a piece lies as a planner reads it (三区两线, 永久基本农田),
+    in the file itself, whatever opens it; not the engine's key (three_zones)."""
+    _, pieces = screened_files
+    with fiona.open(pieces) as layer:
+        named = {f.properties[domain.PIECE_LAYER]: f.properties for f in layer}
+    assert set(named) == {
+        domain.LAYER_LABELS_ZH[key]
+        for key in (
+            domain.LAYER_LAND_USE,
+            domain.LAYER_RED_LINE,
+            domain.LAYER_NO_MINING,
+            domain.LAYER_THREE_ZONES,
+            domain.LAYER_BASIC_FARMLAND,
+        )
+    }
+    assert named["三区两线"][domain.PIECE_FEATURE] == VIEW_NAME
+    assert named["永久基本农田"][domain.PIECE_FEATURE] == "JB1"
+
+
 def test_the_sheet_shows_the_no_mining_and_three_zones_areas_with_the_others():
     """The sheet printed the red line's and basic farmland's areas (m² and 亩) but not the
     no-mining zone's nor the three-zones view area's, which screening measures alike."""
@@ -189,3 +210,36 @@ def test_the_sheet_shows_the_no_mining_and_three_zones_areas_with_the_others():
         assert {name, name + domain.MU_SUFFIX} <= shown, name
         # named by what it measures, as the other figures of the sheet are
         assert f'labelText="{domain.AREA_SUBJECTS_ZH[name]}"' in template, name
+
+
+def test_pieces_named_in_chinese_reach_the_ledger_as_its_keys(screened_files, tmp_path):
+    """The ledger keeps each piece's layer as the engine's key, which the dock colours and names
+    it by: a pieces file naming its layers in Chinese is read back to those keys."""
+    import processing
+
+    from zc_enforcement_plugin.ui.spot_page import piece_colour, piece_row
+
+    output, pieces = screened_files
+    path = tmp_path / "ledger.gpkg"
+    processing.run(
+        "zcenforcement:importspots",
+        {"SPOTS": str(output), "PIECES": str(pieces), "LEDGER": str(path), "BATCH": "b"},
+    )
+    with ledger.GeoPackageLedger(path, create=False) as store:
+        [spot] = store.spots()
+        kept = store.spot(spot.id).attributes[domain.SPOT_PIECES]
+    layers = {piece[domain.PIECE_LAYER] for piece in kept}
+    assert layers == {
+        domain.LAYER_LAND_USE,
+        domain.LAYER_RED_LINE,
+        domain.LAYER_NO_MINING,
+        domain.LAYER_THREE_ZONES,
+        domain.LAYER_BASIC_FARMLAND,
+    }
+    [view] = [p for p in kept if p[domain.PIECE_LAYER] == domain.LAYER_THREE_ZONES]
+    assert "三区两线" in piece_row(view)
+    assert piece_colour(view[domain.PIECE_LAYER]) != piece_colour(None)  # its own colour
+    # A pieces file of an earlier screening, naming keys, reads the same.
+    assert domain.piece_layer_key(domain.LAYER_THREE_ZONES) == domain.LAYER_THREE_ZONES
+    assert domain.piece_layer_key("三区两线") == domain.LAYER_THREE_ZONES
+    assert domain.piece_layer_key("别的图层") == "别的图层"

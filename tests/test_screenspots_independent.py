@@ -204,6 +204,9 @@ def test_an_overlay_in_lon_lat_keeps_its_lon_lat_edges_planar_and_ellipsoidal(pr
 
 # --- hand-made layers with known answers ---------------------------------------------------------
 def test_pieces_carry_their_spot_layer_feature_area_and_place(provider):
+    # The layer in the bureau's words, as a planner reads the file (not the engine's key).
+    farmland_zh = domain.LAYER_LABELS_ZH[domain.LAYER_BASIC_FARMLAND]
+    land_use_zh = domain.LAYER_LABELS_ZH[domain.LAYER_LAND_USE]
     spots = memory_layer([(square(0, 0, 100), ["S1"]), (square(500, 0, 50), ["S2"])], SPOT_FIELDS)
     farmland = memory_layer(
         [(square(0, 0, 30), ["B1"]), (square(20, 0, 30), ["B2"])],
@@ -229,8 +232,8 @@ def test_pieces_carry_their_spot_layer_feature_area_and_place(provider):
     feature_fid = {
         (layer, f[field]): f.id()
         for layer, source, field in (
-            (domain.LAYER_BASIC_FARMLAND, farmland, domain.BASIC_FARMLAND_NUMBER),
-            (domain.LAYER_LAND_USE, parcels, domain.LAND_CLASS_CODE),
+            (farmland_zh, farmland, domain.BASIC_FARMLAND_NUMBER),
+            (land_use_zh, parcels, domain.LAND_CLASS_CODE),
         )
         for f in source.getFeatures()
     }
@@ -251,13 +254,15 @@ def test_pieces_carry_their_spot_layer_feature_area_and_place(provider):
     )
     # Overlapping farmland features each give their own piece; the spot's figure counts the
     # overlap once (50 m x 30 m, not 60 m x 30 m).
-    assert rows == [
-        ("S1", domain.LAYER_BASIC_FARMLAND, "B1", 900.0, 0.0, 30.0),
-        ("S1", domain.LAYER_BASIC_FARMLAND, "B2", 900.0, 20.0, 50.0),
-        ("S1", domain.LAYER_LAND_USE, "0103", 6000.0, 0.0, 60.0),
-        ("S1", domain.LAYER_LAND_USE, "0702", 4000.0, 60.0, 100.0),
-        ("S2", domain.LAYER_LAND_USE, "0702", 2500.0, 500.0, 550.0),
-    ]
+    assert rows == sorted(
+        [
+            ("S1", farmland_zh, "B1", 900.0, 0.0, 30.0),
+            ("S1", farmland_zh, "B2", 900.0, 20.0, 50.0),
+            ("S1", land_use_zh, "0103", 6000.0, 0.0, 60.0),
+            ("S1", land_use_zh, "0702", 4000.0, 60.0, 100.0),
+            ("S2", land_use_zh, "0702", 2500.0, 500.0, 550.0),
+        ]
+    )
     assert by_key(result["OUTPUT"])["S1"][domain.BASIC_FARMLAND_AREA] == 1500.0
 
 

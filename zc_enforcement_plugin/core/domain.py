@@ -502,7 +502,10 @@ OVERLAY_LAYERS = (
 OVERLAYS_BY_KEY = {layer.key: layer for layer in OVERLAY_LAYERS}
 
 # Screening pieces (OUTPUT_PIECES): one feature per piece of a spot inside a protection feature.
-PIECE_LAYER = "TCMC"  # which protection layer the piece lies in (a LAYER_* key)
+# Which layer the piece lies in, in the bureau's words (LAYER_LABELS_ZH: 三区两线, 永久基本农田):
+# a planner reads the file in any tool, where a key (three_zones) says nothing. The engine and
+# the ledger's pieces keep the LAYER_* key (piece_layer_key reads either back).
+PIECE_LAYER = "TCMC"
 PIECE_FEATURE = "YSBH"  # that feature's code, name or land class
 PIECE_AREA = "MJ"  # the piece's area in m²
 PIECE_SPOT_FID = "TBFID"  # the spot's feature id (tells apart spots sharing a number)
@@ -518,6 +521,16 @@ LAYER_LABELS_ZH = {
     LAYER_LAND_USE: "地类图斑",
     **{layer.key: layer.label_zh for layer in OVERLAY_LAYERS},
 }
+
+
+def piece_layer_key(value: object) -> object:
+    """The LAYER_* key of a pieces layer's TCMC: written as its Chinese name (地类图斑), or as
+    the key itself by screening before it wrote the names; any other value is kept as it is
+    (the dock names it as it reads)."""
+    text = str(value).strip() if value is not None else ""
+    if text in LAYER_LABELS_ZH:
+        return text
+    return next((key for key, label in LAYER_LABELS_ZH.items() if label == text), value)
 
 
 CULTIVATED_FLAG = "SFGD"

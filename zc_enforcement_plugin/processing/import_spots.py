@@ -373,7 +373,10 @@ class ImportSpots(EnforcementAlgorithm):
             number = str(arrays.attributes[domain.SPOT_NUMBER][row])
             by_spot.setdefault(number, []).append(
                 {
-                    domain.PIECE_LAYER: arrays.attributes[domain.PIECE_LAYER][row],
+                    # The ledger keeps the key (the dock colours by it), whichever the file has.
+                    domain.PIECE_LAYER: domain.piece_layer_key(
+                        arrays.attributes[domain.PIECE_LAYER][row]
+                    ),
                     domain.PIECE_FEATURE: arrays.attributes[domain.PIECE_FEATURE][row],
                     domain.PIECE_AREA: arrays.attributes[domain.PIECE_AREA][row],
                     "wkt": shapely.to_wkt(geometry, rounding_precision=3),

@@ -367,7 +367,7 @@ class ResultWriter:
                 feature.setAttributes(
                     [
                         fitted(keys[spot]),
-                        str(layer),
+                        domain.LAYER_LABELS_ZH[str(layer)],
                         fitted(str(label)),
                         float(areas.round_area(area)),
                         int(spot_fids[spot]),

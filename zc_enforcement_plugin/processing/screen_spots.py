@@ -94,8 +94,8 @@ class ScreenSpots(EnforcementAlgorithm):
         "• Approval share (APPROVAL_SHARE, advanced, default {share} %): how much of a "
         "spot approvals must cover.\n"
         "• Pieces (OUTPUT_PIECES, optional output): one feature per part of a spot inside "
-        "a parcel or protection feature, with its layer TCMC, label YSBH, area MJ (m²) and "
-        "the ids TBFID and YSFID.\n"
+        "a parcel or protection feature, with its layer TCMC (in words: {piece_layers}), "
+        "label YSBH, area MJ (m²) and the ids TBFID and YSFID.\n"
         "Output fields:\n"
         "• TBMJ spot area, split into GDMJ cultivated (0101/0102/0103), FGNYDMJ other "
         "agricultural, JSYDMJ construction (also the 20x codes 201-205), WLYDMJ unused and "
@@ -194,6 +194,8 @@ class ScreenSpots(EnforcementAlgorithm):
             "both_mu": f"{domain.CRIMINAL_BASIC_FARMLAND_MU + domain.CRIMINAL_CULTIVATED_MU:g}",
             # the field lists from the output schema: a layer added there is named here too
             "mu_fields": separator.join(name + domain.MU_SUFFIX for name in domain.MU_FIELDS),
+            # what the pieces' TCMC holds, as written (in Chinese whatever the interface)
+            "piece_layers": separator.join(domain.LAYER_LABELS_ZH.values()),
             "flag_fields": separator.join(
                 [domain.CULTIVATED_FLAG, *(layer.flag_field for layer in domain.OVERLAY_LAYERS)]
             ),

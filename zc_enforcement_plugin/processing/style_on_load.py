@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qgis.core import (
-    QgsEditorWidgetSetup,
     QgsMapLayer,
     QgsProcessingLayerPostProcessorInterface,
     QgsProject,
@@ -102,19 +101,15 @@ def run_layer_name(layer, input_name: str) -> str:
 
 
 def _label_fields(layer) -> None:
-    """Chinese aliases on the result fields (also under their Shapefile names), the layer
-    names of the pieces in words, and the reviewer's columns first in the attribute table."""
+    """Chinese aliases on the result fields (also under their Shapefile names) and the
+    reviewer's columns first in the attribute table. (The pieces name their layers in words in
+    the file itself: PIECE_LAYER.)"""
     labels = domain.output_field_labels_zh()
     labels.update({domain.shapefile_field_name(name): label for name, label in labels.items()})
     names = layer.fields().names()
     for index, name in enumerate(names):
         if name in labels:
             layer.setFieldAlias(index, labels[name])
-    if domain.PIECE_LAYER in names:  # stored as keys (land_use…), shown as words
-        words = [{label: key} for key, label in domain.LAYER_LABELS_ZH.items()]
-        layer.setEditorWidgetSetup(
-            names.index(domain.PIECE_LAYER), QgsEditorWidgetSetup("ValueMap", {"map": words})
-        )
     config = layer.attributeTableConfig()
     config.update(layer.fields())
     front = [name for name in domain.REVIEW_COLUMNS if name in names]

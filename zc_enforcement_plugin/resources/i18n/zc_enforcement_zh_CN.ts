@@ -1871,7 +1871,7 @@ Parameters:
 • Area method: ellipsoidal (official) or planar Gauss-Krüger.
 • Deduct field ridges from cultivated area: cultivated area net of ridges, GDMJ × (1 − KCXS); needs a KCXS field in the land-use layer.
 • Approval share (APPROVAL_SHARE, advanced, default {share} %): how much of a spot approvals must cover.
-• Pieces (OUTPUT_PIECES, optional output): one feature per part of a spot inside a parcel or protection feature, with its layer TCMC, label YSBH, area MJ (m²) and the ids TBFID and YSFID.
+• Pieces (OUTPUT_PIECES, optional output): one feature per part of a spot inside a parcel or protection feature, with its layer TCMC (in words: {piece_layers}), label YSBH, area MJ (m²) and the ids TBFID and YSFID.
 Output fields:
 • TBMJ spot area, split into GDMJ cultivated (0101/0102/0103), FGNYDMJ other agricultural, JSYDMJ construction (also the 20x codes 201-205), WLYDMJ unused and WDCMJ unsurveyed or unclassifiable (under no parcel, or under a class code the survey does not have), adding up to TBMJ; XZJSYDMJ new construction land = GDMJ + FGNYDMJ + WLYDMJ.
 • YJJBNTMJ basic farmland, STHXMJ red line, JCQMJ no-mining zones, SQLXMJ view areas, PZMJ approvals in force: each the spot's area inside the union of the layer's features.
@@ -1895,7 +1895,7 @@ Invalid geometry is repaired and noted in JHWT, and a repaired spot is written w
 • 面积计算方法：椭球面积（法定）或高斯-克吕格平面面积。
 • 耕地面积扣除田坎：耕地按扣除田坎后的净面积计，GDMJ × (1 − KCXS)；地类图斑图层须有 KCXS 字段。
 • 批准覆盖比例（APPROVAL_SHARE，高级，默认 {share}%）：批准用地须覆盖图斑的比例。
-• 图斑压占部分（OUTPUT_PIECES，可选输出）：图斑落入各地类图斑或保护要素的每一部分，附所在图层 TCMC、要素编号或地类 YSBH、面积 MJ（平方米）以及要素号 TBFID、YSFID。
+• 图斑压占部分（OUTPUT_PIECES，可选输出）：图斑落入各地类图斑或保护要素的每一部分，附所在图层 TCMC（图层名称：{piece_layers}）、要素编号或地类 YSBH、面积 MJ（平方米）以及要素号 TBFID、YSFID。
 输出字段：
 • TBMJ 图斑面积，拆分为 GDMJ 耕地（0101/0102/0103）、FGNYDMJ 其他农用地、JSYDMJ 建设用地（含 20x 编码 201–205）、WLYDMJ 未利用地和 WDCMJ 未调查或无法归类面积（不在任何地类图斑内，或地类编码不属调查分类），合计等于 TBMJ；XZJSYDMJ 新增建设用地 = GDMJ + FGNYDMJ + WLYDMJ。
 • YJJBNTMJ 永久基本农田、STHXMJ 生态保护红线、JCQMJ 禁采区、SQLXMJ 三区两线可视范围、PZMJ 有效批准用地：均为图斑落入该图层要素并集的面积。

@@ -14,12 +14,12 @@
   </temporal>
   <renderer-v2 type="categorizedSymbol" referencescale="-1" enableorderby="0" attr="TCMC" forceraster="0" symbollevels="0">
     <categories>
-      <category symbol="0" value="land_use" render="true" label="地类图斑"/>
-      <category symbol="1" value="basic_farmland" render="true" label="永久基本农田"/>
-      <category symbol="2" value="red_line" render="true" label="生态保护红线"/>
-      <category symbol="3" value="no_mining" render="true" label="禁采区"/>
-      <category symbol="4" value="three_zones" render="true" label="三区两线"/>
-      <category symbol="5" value="approvals" render="true" label="批准用地"/>
+      <category symbol="0" value="地类图斑" render="true" label="地类图斑"/>
+      <category symbol="1" value="永久基本农田" render="true" label="永久基本农田"/>
+      <category symbol="2" value="生态保护红线" render="true" label="生态保护红线"/>
+      <category symbol="3" value="禁采区" render="true" label="禁采区"/>
+      <category symbol="4" value="三区两线" render="true" label="三区两线"/>
+      <category symbol="5" value="批准用地" render="true" label="批准用地"/>
     </categories>
     <symbols>
       <symbol type="fill" force_rhr="0" clip_to_extent="1" alpha="1" name="0">
