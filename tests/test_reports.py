@@ -47,6 +47,7 @@ from tests.write_errors import CAUSES, assert_said, write_error
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core import domain, reports, workdays
 from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.bilingual import BILINGUAL_SEPARATOR
 from zc_enforcement_plugin.core.cases import (
     DOC_WITHDRAWAL,
     ORIGIN_PATROL,
@@ -784,7 +785,7 @@ def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, t
         assert not _pairs_in(path), _pairs_in(path)
         # What a cell shows is the Chinese of what the PDF prints in both languages.
         printed = [v for sheet in report.sheets() for row in sheet.rows for v in row]
-        assert any(reports.xlsx.BILINGUAL_SEPARATOR in str(v) for v in printed), name
+        assert any(BILINGUAL_SEPARATOR in str(v) for v in printed), name
     dispatch = reports.write_report_xlsx(made["dispatch"], tmp_path / "dispatch.xlsx")
     cells = [c.value for row in _sheet(dispatch, "逾期 Overdue").iter_rows() for c in row]
     assert reports.NO_CASE_ZH in cells and reports.NO_CASE not in cells
@@ -792,6 +793,63 @@ def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, t
     assert [c.value for c in ratio["A"]][-1] == "全区" and {"是", "否"} >= {
         c.value for c in ratio["I"][1:]
     }
+
+
+def test_warnings_made_outside_the_reports_are_in_chinese_alone_in_the_notes(tmp_path, monkeypatch):
+    """Left by the fix above: warnings the reports take whole from elsewhere still showed both
+    halves in a workbook's notes: a deadline's own (its due day an estimate, or not computable
+    for want of the year's schedule: cases.py, workdays.UnknownScheduleError), a holiday
+    file's year that differs from the official one, and the notes' lines on an illegal spot
+    without GDMJ or office and on an office renamed. Each is now in Chinese alone there, and
+    in both languages in the PDF and the log."""
+    import json
+
+    from zc_enforcement_plugin.core import clock
+
+    # Verdicts of 2031, a year no schedule knows, recorded in 2031 (a future day is refused).
+    monkeypatch.setattr(clock, "now", lambda: dt.datetime(2031, 4, 3, 9, tzinfo=clock.CHINA_TIME))
+    holidays = tmp_path / "holidays.json"
+    # 2024 with its fixed-date holidays alone: differs from the official schedule.
+    holidays.write_text(json.dumps({"2024": {"holidays": complete_year(2024)}}), "utf-8")
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as store:
+        store.set_setting(ls.SETTING_OFFICE_ALIASES, {"旧城东所": A})
+        spots = [
+            {domain.SPOT_NUMBER: "N1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: "旧城东所"},
+            {domain.SPOT_NUMBER: "N2", domain.SPOT_AREA: 500.0, domain.CULTIVATED_AREA: 100.0},
+        ]
+        assert store.import_batch(
+            "2031年第一季度",
+            [
+                SpotRecord(attributes, box(X0 + 50 * i, Y0, X0 + 50 * i + 30, Y0 + 30))
+                for i, attributes in enumerate(spots)
+            ],
+        ).ok
+        for spot in store.spots():
+            store.record_verdict(spot.id, _illegal("2031-03-10"))
+        store.open_case(ORIGIN_SPOT, spot_id=store.spots()[0].id)
+        made = {
+            strict: reports.monthly_ranking(
+                store,
+                reports.Period.month(2031, 3),
+                WorkCalendar(holidays, local_file=None, strict=strict),
+                dt.date(2031, 4, 3),
+            )
+            for strict in (True, False)
+        }
+    for strict, report in made.items():
+        said = "\n".join(report.warnings)
+        # What is at stake: each kind of line the notes take from elsewhere is there.
+        assert "differs from" in said and "has no cultivated area" in said, said
+        assert "has no office" in said and "are counted under" in said, said
+        cannot = "working days cannot be computed" if strict else "the due date is an estimate"
+        assert cannot in said, said
+        written = reports.write_report_xlsx(report, tmp_path / f"ranking_{strict}.xlsx")
+        assert not _pairs_in(written), _pairs_in(written)
+        notes_sheet = pytest.importorskip("openpyxl").load_workbook(written).worksheets[-1]
+        notes = [c.value for c in notes_sheet["A"] if c.value]
+        assert any(f"节假日文件 {holidays} 的 2024 年安排" in n for n in notes), notes
+        assert any(n.startswith("案件 ") and "2031年" in n for n in notes), notes
 
 
 def _sheet(path: Path, name: str):

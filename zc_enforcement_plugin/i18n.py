@@ -9,6 +9,8 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from .core.bilingual import BILINGUAL_SEPARATOR
+
 # All user-visible strings share one context so one .ts file holds them all.
 CONTEXT = "ZcEnforcement"
 I18N_DIR = Path(__file__).parent / "resources" / "i18n"
@@ -70,8 +72,8 @@ def with_english(chinese: str, english: str) -> str:
 
 
 # The core speaks both languages in one message, "中文 / English" (it runs without QGIS, in
-# qgis_process logs and scripts, where no catalogue says which one the reader wants).
-BILINGUAL_SEPARATOR = " / "
+# qgis_process logs and scripts, where no catalogue says which one the reader wants), joined
+# as core/bilingual.py joins them.
 # Han characters, CJK punctuation and full-width forms; in runs, the English half holds them
 # only where it quotes the Chinese half (a spot number, a list of kinds).
 _CHINESE_CHARS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 from zc_enforcement_plugin.core import clock
 from zc_enforcement_plugin.core import deadlines as dl
 from zc_enforcement_plugin.core.areas import at_referral_scale
+from zc_enforcement_plugin.core.bilingual import Bilingual
 from zc_enforcement_plugin.core.domain import (
     CRIMINAL_BASIC_FARMLAND_MU,
     CRIMINAL_CULTIVATED_MU,
@@ -347,7 +348,8 @@ class Deadline:
     status: str | None
     done: bool
     done_on: date | None = None
-    warning: str | None = None
+    # In both languages, its halves apart: a report's workbook takes the Chinese.
+    warning: Bilingual | None = None
     # The due date counts working days in a year without a holiday schedule (a lenient
     # calendar's guess); `warning` says which file to add the year to.
     estimated: bool = False
@@ -1219,7 +1221,7 @@ class Case:
         try:
             due = dl.due_date(spec.name, start, rules, cal)
         except UnknownScheduleError as exc:
-            return made(None, None, warning=str(exc))
+            return made(None, None, warning=exc.message)
         warning = None
         estimated = dl.is_estimate(spec.name, start, due, rules, cal)
         if estimated:
@@ -1229,11 +1231,11 @@ class Case:
             # calendar's own once-a-year message.
             year = due.year if not cal.covers(due) else start.year
             add_to_zh, add_to_en = cal.add_to_halves
-            warning = (
+            warning = Bilingual(
                 f"{year}年没有官方节假日安排，期限为估算（周一至周五、扣除元旦/劳动节/国庆节），"
-                f"请在 {add_to_zh} 中加入{year}年 / no official holiday schedule for {year}: "
-                f"the due date is an estimate (Monday-Friday less the fixed-date holidays); add "
-                f"{year} to {add_to_en}"
+                f"请在 {add_to_zh} 中加入{year}年",
+                f"no official holiday schedule for {year}: the due date is an estimate "
+                f"(Monday-Friday less the fixed-date holidays); add {year} to {add_to_en}",
             )
         if by is not None and waiting:
             # The party's period: acting after it is normal, acting within it is the defect;

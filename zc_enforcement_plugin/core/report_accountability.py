@@ -13,6 +13,7 @@ from typing import Any
 from . import clock, domain
 from . import ledger_schema as ls
 from .areas import shown_mu
+from .bilingual import Bilingual
 from .domain import AREA_DECIMALS
 from .ledger import (
     LedgerStore,
@@ -36,7 +37,6 @@ from .report_basis import (
 from .workdays import (
     WorkCalendar,
 )
-from .xlsx import Bilingual
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any
 from . import clock, xlsx
 from . import deadlines as dl
 from . import ledger_schema as ls
+from .bilingual import Bilingual
 from .cases import Case, Stage
 from .dates import parse_date
 from .domain import (
@@ -29,7 +30,6 @@ from .ledger_records import office_aliases_in, under_current_names
 from .ledger_rows import spot_case_figures
 from .progress import Reporter
 from .workdays import WorkCalendar
-from .xlsx import Bilingual
 
 # Verdicts saying construction took place: the denominator of the accountability ratio (DOMAIN.md
 # §5, cultivated land occupied by new construction). Every legal basis (农转用, 增减挂钩, other
@@ -404,14 +404,18 @@ def read_ledger(
         cultivated, known = _figure(current, CULTIVATED_AREA, summary.cultivated_area)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not known:
             warnings.append(
-                f"违法图斑 {summary.number} 没有耕地面积（GDMJ），按 0 计 / illegal spot "
-                f"{summary.number} has no cultivated area (GDMJ): counted as 0"
+                Bilingual(
+                    f"违法图斑 {summary.number} 没有耕地面积（GDMJ），按 0 计",
+                    f"illegal spot {summary.number} has no cultivated area (GDMJ): counted as 0",
+                )
             )
         basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
         if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
             warnings.append(
-                f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}” / illegal "
-                f"spot {summary.number} has no office (SMC): listed under {NO_OFFICE}"
+                Bilingual(
+                    f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}”",
+                    f"illegal spot {summary.number} has no office (SMC): listed under {NO_OFFICE}",
+                )
             )
         named.add(summary.office)
         spots.append(
@@ -464,13 +468,17 @@ def read_ledger(
     )
 
 
-def renamed_offices_counted(aliases: Mapping[str, str], named: Iterable[str | None]) -> list[str]:
+def renamed_offices_counted(
+    aliases: Mapping[str, str], named: Iterable[str | None]
+) -> list[Bilingual]:
     """A line per old office name among ``named`` (the offices as recorded) that a report
     counts under the current one, so the figures can be traced back to the ledger's rows."""
     return [
-        f"{old} 的图斑、案件和巡查计入 {aliases[old]}（台帐设置 {ls.SETTING_OFFICE_ALIASES}）/ "
-        f"the spots, cases and patrols of {old} are counted under {aliases[old]} (ledger "
-        f"setting {ls.SETTING_OFFICE_ALIASES})"
+        Bilingual(
+            f"{old} 的图斑、案件和巡查计入 {aliases[old]}（台帐设置 {ls.SETTING_OFFICE_ALIASES}）",
+            f"the spots, cases and patrols of {old} are counted under {aliases[old]} (ledger "
+            f"setting {ls.SETTING_OFFICE_ALIASES})",
+        )
         for old in sorted(set(named) & set(aliases))
     ]
 
@@ -524,12 +532,14 @@ def case_deadlines(context: ReportContext, case: Case, day: dt.date | None = Non
     deadlines = case.deadlines(context.rules, context.calendar, at, DISPATCH_WORKING_DAYS)
     for deadline in deadlines:
         if deadline.warning:
-            # The subject as a label in each language: a Chinese QGIS keeps its Chinese and
-            # the Chinese half of the warning it labels.
+            # The subject as a label of each half of the warning: the workbook's notes and a
+            # Chinese QGIS read "<subject> <deadline>：<warning>" in Chinese alone.
             subject_zh, subject_en = _subject(case)
             context.warn(
-                f"{subject_zh} {deadline.label_zh} / {subject_en} {deadline.label_en}: "
-                f"{deadline.warning}"
+                Bilingual(
+                    f"{subject_zh} {deadline.label_zh}：{deadline.warning.chinese}",
+                    f"{subject_en} {deadline.label_en}: {deadline.warning.english}",
+                )
             )
     # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
     # its year is said with the file to fill in, as the period's own years are.

@@ -11,6 +11,7 @@ from typing import Any
 from . import clock
 from . import deadlines as dl
 from . import ledger_schema as ls
+from .bilingual import Bilingual
 from .cases import Stage
 from .ledger import (
     LedgerStore,
@@ -45,7 +46,6 @@ from .workdays import (
     UnknownScheduleError,
     WorkCalendar,
 )
-from .xlsx import Bilingual
 
 
 @dataclass

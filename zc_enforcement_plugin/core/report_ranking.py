@@ -10,6 +10,7 @@ from typing import Any
 from . import clock
 from . import ledger_schema as ls
 from .areas import shown_mu
+from .bilingual import Bilingual
 from .cases import ORIGIN_PATROL
 from .dates import parse_date
 from .domain import (
@@ -63,7 +64,6 @@ from .report_basis import (
 from .workdays import (
     WorkCalendar,
 )
-from .xlsx import Bilingual
 
 
 @dataclass

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from . import clock
+from .bilingual import Bilingual
 from .dates import as_typed
 from .domain import first_of
 
@@ -132,15 +133,18 @@ class UnknownScheduleError(LookupError):
         overwrite as it does the shipped one, when no ledger's is known."""
         self.year = year
         where_zh, where_en = where
-        super().__init__(
+        # Its halves apart, for a deadline that carries it as its warning (Deadline.warning):
+        # a report's workbook takes the Chinese.
+        self.message = Bilingual(
             f"没有{year}年的官方节假日安排，无法计算工作日。请在国务院办公厅发布{year}年"
             f"部分节假日安排的通知后，把放假日期和调休上班日期加入本地节假日文件（{where_zh}）"
-            f'的 "{year}" 条目，或升级 chinesecalendar。 / '
+            f'的 "{year}" 条目，或升级 chinesecalendar。',
             f"No official holiday schedule for {year}: working days cannot be computed. "
             f"Once the State Council publishes the {year} holiday notice, add its rest days "
             f'("holidays") and swapped working days ("workdays") under the key "{year}" '
-            f"in the local holiday file ({where_en}), or upgrade chinesecalendar."
+            f"in the local holiday file ({where_en}), or upgrade chinesecalendar.",
         )
+        super().__init__(self.message)
 
 
 class HolidayFileError(ValueError):
@@ -540,7 +544,7 @@ class WorkCalendar:
         ]
 
     @staticmethod
-    def _override_warning(sched: YearSchedule) -> str | None:
+    def _override_warning(sched: YearSchedule) -> Bilingual | None:
         day, differ = date(sched.year, 1, 1), []
         while day.year == sched.year:
             working = day in sched.workdays or (day.weekday() < 5 and day not in sched.holidays)
@@ -550,12 +554,12 @@ class WorkCalendar:
         if not differ:
             return None
         shown = first_of([d.isoformat() for d in differ], 8, "、")
-        return (
+        return Bilingual(
             f"节假日文件 {sched.file} 的 {sched.year} 年安排与 {_library_label()} 有 "
-            f"{len(differ)} 天不同（{shown}），以文件为准：请与国务院通知核对 / the holiday "
-            f"file {sched.file} gives {sched.year} a schedule that differs from "
+            f"{len(differ)} 天不同（{shown}），以文件为准：请与国务院通知核对",
+            f"the holiday file {sched.file} gives {sched.year} a schedule that differs from "
             f"{_library_label()} on {len(differ)} days ({shown}); the file's is used: check it "
-            "against the State Council notice"
+            "against the State Council notice",
         )
 
     @classmethod
@@ -622,16 +626,19 @@ class WorkCalendar:
         self._warned_years.add(year)
         add_to_zh, add_to_en = self.add_to_halves
         self.warnings.append(
-            f"{year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
-            f"春节等农历节日和调休未计入（请在 {add_to_zh} 中加入{year}年）。"
-            # After the colon in words (i18n takes "Assumed Monday…" for a value to keep).
-            f" / No official holiday schedule for {year}: working days are assumed Monday-Friday"
-            # The holidays by name, as the Chinese half: dates it lacks would be values that
-            # make a Chinese QGIS show the line whole (and Labour Day's days changed in 2025); no
-            # apostrophe, which with the bureau's would quote a 'name' the Chinese lacks.
-            f" less the fixed-date holidays (New Year, Labour Day, National Day); the lunar "
-            f"holidays and swapped days are NOT taken into account (add {year} to "
-            f"{add_to_en})."
+            Bilingual(
+                f"{year}年没有官方节假日安排，已按周一至周五上班、元旦/劳动节/国庆节放假估算，"
+                f"春节等农历节日和调休未计入（请在 {add_to_zh} 中加入{year}年）。",
+                # After the colon in words (i18n takes "Assumed Monday…" for a value to keep).
+                f"No official holiday schedule for {year}: working days are assumed Monday-Friday"
+                # The holidays by name, as the Chinese half: dates it lacks would be values
+                # that make a Chinese QGIS show the line whole (and Labour Day's days changed
+                # in 2025); no apostrophe, which with the bureau's would quote a 'name' the
+                # Chinese lacks.
+                f" less the fixed-date holidays (New Year, Labour Day, National Day); the lunar "
+                f"holidays and swapped days are NOT taken into account (add {year} to "
+                f"{add_to_en}).",
+            )
         )
 
     def is_working_day(self, d: date) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from . import clock
+from .bilingual import Bilingual
 from .files import replacing
 
 # --- column kinds ---------------------------------------------------------------------------------
@@ -38,29 +39,6 @@ CELL_TEXT_LIMIT = 32_000
 WHOLE_TEXT_IN_LEDGER = "台帐"  # where a sheet's texts are whole unless it says otherwise
 MAX_WIDTH = 60  # characters: a column grows no wider; a longer text wraps in it (see _wraps)
 ROWS_PER_PROGRESS = 500  # rows between two progress calls: a 24,000-row ledger takes seconds
-
-
-# Between the halves of a text in both languages, as the core's messages join them.
-BILINGUAL_SEPARATOR = " / "
-
-
-class Bilingual(str):
-    """A report's text in both languages: "中文 / English" wherever it is printed as a text
-    (the PDF, which may go to either reader; the log), the Chinese alone in a workbook's cell,
-    which the bureau reads in Chinese (a header's English is its note). Kept apart at the
-    source, since a pair cannot be split back safely: the English may quote the Chinese."""
-
-    chinese: str
-    english: str
-
-    def __new__(cls, chinese: str, english: str) -> Bilingual:
-        text = super().__new__(cls, f"{chinese}{BILINGUAL_SEPARATOR}{english}")
-        text.chinese, text.english = chinese, english
-        return text
-
-    def indented(self, by: str = "  ") -> Bilingual:
-        """Indented as a note's sub-item (the line starts with its Chinese)."""
-        return Bilingual(f"{by}{self.chinese}", self.english)
 
 
 def _in_cell(value: Any) -> Any:
