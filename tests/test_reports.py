@@ -720,7 +720,7 @@ def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path)
     week = reports.Period.parse("2024-W12")
     report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
     path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
-    sheet = openpyxl.load_workbook(path)["5个工作日内到期 Due"]
+    sheet = openpyxl.load_workbook(path)["5个工作日内到期"]
     rows = list(sheet.iter_rows(min_row=2))
     # case 4: report due Monday 25 March, filing due 26 March; B3's filing due 25 March; all
     # from the 2024 schedule
@@ -738,11 +738,11 @@ def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, 
     with zipfile.ZipFile(path) as archive:
         assert "xl/worksheets/sheet2.xml" in archive.namelist()
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["排名 Ranking", "得分分项 Score components", "说明 Notes"]
-    rows = list(book["排名 Ranking"].iter_rows(values_only=True))
+    assert book.sheetnames == ["排名", "得分分项", "说明"]
+    rows = list(book["排名"].iter_rows(values_only=True))
     # Chinese as the bureau reads it; the English in the header's note, as the PDF prints both.
     assert rows[0][:2] == ("排名", "自然资源所")
-    assert book["排名 Ranking"]["A1"].comment.text == "rank"
+    assert book["排名"]["A1"].comment.text == "rank"
     assert report.sheets()[0].headers[:2] == ["排名 / rank", "自然资源所 / office"]
     # Each cell the Chinese of what the PDF prints in both languages (合计 / district).
     shown = [[getattr(v, "chinese", v) for v in row] for row in report.sheets()[0].rows]
@@ -787,12 +787,43 @@ def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, t
         printed = [v for sheet in report.sheets() for row in sheet.rows for v in row]
         assert any(BILINGUAL_SEPARATOR in str(v) for v in printed), name
     dispatch = reports.write_report_xlsx(made["dispatch"], tmp_path / "dispatch.xlsx")
-    cells = [c.value for row in _sheet(dispatch, "逾期 Overdue").iter_rows() for c in row]
+    cells = [c.value for row in _sheet(dispatch, "逾期").iter_rows() for c in row]
     assert reports.NO_CASE_ZH in cells and reports.NO_CASE not in cells
-    ratio = _sheet(tmp_path / "accountability.xlsx", "问责比例 Ratio")
+    ratio = _sheet(tmp_path / "accountability.xlsx", "问责比例")
     assert [c.value for c in ratio["A"]][-1] == "全区" and {"是", "否"} >= {
         c.value for c in ratio["I"][1:]
     }
+
+
+def test_the_sheets_of_a_report_workbook_are_named_in_chinese_alone(ledger, calendar, tmp_path):
+    """The sheets' tabs read "排名 Ranking", "说明 Notes": half English in a workbook whose every
+    cell is in Chinese alone. A tab is named in Chinese (排名, 说明); the PDF, which heads each
+    table with its sheet's name, still prints both (排名 / ranking)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    made = {
+        "ranking": reports.monthly_ranking(ledger, MARCH, calendar, AS_OF),
+        "assessment": reports.assessment(
+            ledger, reports.Period.half_year(2024, 1), calendar, AS_OF
+        ),
+        "dispatch": reports.weekly_dispatch(
+            ledger, reports.Period.parse("2024-W12"), calendar, dt.date(2024, 3, 25)
+        ),
+        "accountability": reports.accountability_ratio(ledger, MARCH, calendar, AS_OF),
+    }
+    for name, report in made.items():
+        path = reports.write_report_xlsx(report, tmp_path / f"{name}.xlsx")
+        tabs = openpyxl.load_workbook(path).sheetnames
+        assert all(re.search("[\u4e00-\u9fff]", t) for t in tabs), tabs
+        assert not [t for t in tabs if re.search("[A-Za-z]", t)], tabs
+        # The PDF's headings: both languages, the Chinese the tab's.
+        printed = [str(sheet.name) for sheet in report.sheets()]
+        assert [p.split(BILINGUAL_SEPARATOR)[0] for p in printed] == tabs, printed
+        assert all(re.search("[A-Za-z]", p) for p in printed), printed
+    assert openpyxl.load_workbook(tmp_path / "ranking.xlsx").sheetnames == [
+        "排名",
+        "得分分项",
+        "说明",
+    ]
 
 
 def test_warnings_made_outside_the_reports_are_in_chinese_alone_in_the_notes(tmp_path, monkeypatch):
@@ -900,14 +931,14 @@ def test_monthly_ranking_algorithm_writes_xlsx_and_pdf(provider, ledger_path, ca
     xlsx, pdf = Path(result["XLSX"]), Path(result["PDF"])
     # the one warning: B1 and B3, illegal with no case opened, counted as open cases
     assert xlsx == tmp_path / "monthly_ranking_2024-03.xlsx" and result["WARNINGS"] == 1
-    sheet = openpyxl.load_workbook(xlsx)["排名 Ranking"]
+    sheet = openpyxl.load_workbook(xlsx)["排名"]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows[C][0] == 2 and rows[C][14] == 50.0
     assert rows[A][:5] == (1, A, 2, 1500.0, 2.25) and rows[A][14] == 55.0
     assert rows[B][9] == 33.33 and rows[B][11] == 75.0 and rows[B][12] == 25.0
     assert rows["合计"][14] == 41.25  # the workbook's cells in Chinese alone
     assert check_workbook(xlsx) >= 6 * 4  # six area columns, three offices and the district
-    components = openpyxl.load_workbook(xlsx)["得分分项 Score components"]
+    components = openpyxl.load_workbook(xlsx)["得分分项"]
     rows = {r[1]: r for r in components.iter_rows(min_row=2, values_only=True)}
     assert rows[B][11:] == (4, 3, 0, 25.0, 32.5)
     assert pdf.stat().st_size > 5000 and pdf_pages(pdf) == 3

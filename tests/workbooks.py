@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils.cell import coordinate_from_string
 
+from zc_enforcement_plugin.core.reports import NOTES_SHEET
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Columns of figures shown to 2 decimals: areas (DOMAIN §4), rates in % and scores.
 AREA_HEADER = re.compile(r"(m²|亩|平方米|\(%\)|得分)")
@@ -22,7 +24,7 @@ def header_row(sheet) -> int:
     return row - 1
 
 
-def check_workbook(path: str | Path, notes_sheets: tuple[str, ...] = ("说明 Notes",)) -> int:
+def check_workbook(path: str | Path, notes_sheets: tuple[str, ...] = (NOTES_SHEET.chinese,)) -> int:
     """Assert the rules above of every sheet but the notes; returns the figures checked."""
     book = openpyxl.load_workbook(path)
     areas = 0

@@ -163,7 +163,7 @@ class AccountabilityReport:
             row(self.district, Bilingual("全区", "district"))
         ]
         return [
-            Sheet("问责比例 Ratio", columns, rows),
+            Sheet(Bilingual("问责比例", "Ratio"), columns, rows),
             notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 

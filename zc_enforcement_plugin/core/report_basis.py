@@ -697,7 +697,8 @@ def date_column(header: str, code: str = "") -> xlsx.Column:
 class Sheet:
     """A table for the writers: name, columns (header and kind), rows."""
 
-    name: str
+    # The workbook's tab in Chinese alone, as its cells are; the PDF heads the table with both.
+    name: Bilingual
     columns: list[xlsx.Column]
     rows: list[list[Any]]
 
@@ -732,13 +733,17 @@ def period_lines(period: Period, as_of: dt.date) -> list[Bilingual]:
     ]
 
 
+# The last sheet of every report: its tab 说明, its heading in the PDF 说明 / Notes.
+NOTES_SHEET = Bilingual("说明", "Notes")
+
+
 def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
     rows = [[line] for line in lines]
     rows.append(
         [Bilingual("提示：", "warnings:") if warnings else Bilingual("提示：无", "warnings: none")]
     )
     rows += [[w] for w in warnings]
-    return Sheet("说明 Notes", [text_column(title)], rows)
+    return Sheet(NOTES_SHEET, [text_column(title)], rows)
 
 
 def common_warnings(

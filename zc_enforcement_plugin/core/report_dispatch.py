@@ -198,13 +198,13 @@ class WeeklyDispatch:
             ]
 
         return [
-            Sheet("调度 Dispatch", columns, rows),
+            Sheet(Bilingual("调度", "Dispatch"), columns, rows),
             Sheet(
-                f"{DISPATCH_WORKING_DAYS}个工作日内到期 Due",
+                Bilingual(f"{DISPATCH_WORKING_DAYS}个工作日内到期", "Due"),
                 item_columns,
                 items(self.due_next_week),
             ),
-            Sheet("逾期 Overdue", item_columns, items(self.overdue)),
+            Sheet(Bilingual("逾期", "Overdue"), item_columns, items(self.overdue)),
             notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings),
         ]
 

@@ -186,8 +186,12 @@ class RankingReport:
 
     def sheets(self) -> list[Sheet]:
         sheets = [
-            Sheet("排名 Ranking", _RANKING_COLUMNS, self._rows(_ranking_row)),
-            Sheet("得分分项 Score components", _COMPONENT_COLUMNS, self._rows(_component_row)),
+            Sheet(Bilingual("排名", "Ranking"), _RANKING_COLUMNS, self._rows(_ranking_row)),
+            Sheet(
+                Bilingual("得分分项", "Score components"),
+                _COMPONENT_COLUMNS,
+                self._rows(_component_row),
+            ),
         ]
         if self.monthly:
             # Headed in Chinese as every column is, the month's label (2024-01) in the note.
@@ -206,7 +210,7 @@ class RankingReport:
                     row.append(None if found is None else found.score)
                 scores.append(row)
             columns = [text_column("自然资源所", "office"), *months]
-            sheets.append(Sheet("月度得分 Monthly", columns, scores))
+            sheets.append(Sheet(Bilingual("月度得分", "Monthly"), columns, scores))
         sheets.append(notes_sheet(self.title, self.info_lines() + self.notes(), self.warnings))
         return sheets
 

@@ -76,7 +76,9 @@ class Sheet:
     """One sheet: an optional title row, the header row (bold, shaded, frozen), the rows (each
     a sequence of values in column order) and an optional totals row."""
 
-    name: str  # made valid for Excel (31 characters, no []:*?/\) and unique on writing
+    # Made valid for Excel (31 characters, no []:*?/\) and unique on writing; a Bilingual's
+    # Chinese, as a cell's.
+    name: str
     columns: Sequence[Column]
     rows: Sequence[Sequence[Any]]
     title: str | None = None  # a large row above the header, across the columns
@@ -464,7 +466,7 @@ def _filter_range(sheet: Sheet, absolute: bool = False) -> str:
 def _sheet_names(sheets: Sequence[Sheet]) -> list[str]:
     names: list[str] = []
     for sheet in sheets:
-        name = re.sub(r"[\[\]:*?/\\]", "_", sheet.name)[:31] or "Sheet"
+        name = re.sub(r"[\[\]:*?/\\]", "_", _in_cell(sheet.name))[:31] or "Sheet"
         while name in names:
             name = name[:28] + f"_{len(names)}"
         names.append(name)
