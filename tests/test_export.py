@@ -2363,3 +2363,78 @@ def test_the_log_says_at_the_start_how_many_sheets_and_how_to_make_fewer(
     else:
         assert hint == [], log.lines
     assert not (tmp_path / "out" / SHEETS_NAME).exists()  # cancelled once it was said
+
+
+# A cell holding both languages, "中文 / English": Latin words on one side of the separator
+# (as tests/test_reports.py reads a report's workbook).
+_PAIR = re.compile(r"[A-Za-z]{2,}[^/]* / |\s/\s[^/]*[A-Za-z]{2,}")
+
+
+def _texts_in_both_languages(book) -> list[str]:
+    """Every sheet name, header and cell of ``book`` that holds a "中文 / English" pair or a
+    Latin word beside the Chinese of a sheet's name (排名 Ranking)."""
+    said = [name for name in book.sheetnames if re.search("[A-Za-z]", name)]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and _PAIR.search(cell.value):
+                    said.append(f"{sheet.title}!{cell.coordinate}: {cell.value}")
+    return said
+
+
+def test_every_cell_of_the_exports_workbooks_is_in_chinese_alone(qgis_app, tmp_path):
+    """The report workbooks showed pairs (合计 / district) in their cells: the export's two
+    workbooks, verification.xlsx and the evidence zip's manifest.xlsx, are read the same way,
+    with a spot of each verdict, a case, a photo zipped and one missing: every sheet, header
+    and cell in Chinese alone (a header's English is its note, which check_workbook reads)."""
+    from zc_enforcement_plugin.core.cases import ORIGIN_SPOT, CaseEvent, Stage
+
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    x, y = 39_580_000.0, 4_050_000.0
+    numbers = ("S1", "S2", "S3", "S4")
+    store.import_batch(
+        BATCH,
+        [
+            ledger.SpotRecord(
+                {domain.SPOT_NUMBER: n, domain.TOWN_NAME: TOWN, domain.OFFICE_NAME: OFFICE},
+                box(x + 20 * i, y, x + 20 * i + 9, y + 9),
+            )
+            for i, n in enumerate(numbers)
+        ],
+    )
+    ids = {s.number: s.id for s in store.spots()}
+    verdicts = {
+        "S1": ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", "2025-09-01", note=NOTE),
+        "S2": ledger.Verdict(
+            ls.VERDICT_LEGAL, "农转用", "李工", "2025-09-01", approval_number="鲁政土字〔2025〕1号"
+        ),
+        "S3": ledger.Verdict(ls.VERDICT_OTHER, "设施农用地", "李工", "2025-09-01"),
+    }
+    for number, verdict in verdicts.items():
+        store.record_verdict(ids[number], verdict)
+    case = store.open_case(ORIGIN_SPOT, spot_id=ids["S1"])
+    for stage, day in ((Stage.VERIFY, 2), (Stage.STOP, 3)):
+        store.add_case_event(case, CaseEvent(case, stage, dt.date(2025, 9, day), "李工"))
+    for index, name in enumerate(("现场.jpg", "缺失.jpg")):
+        path = make_photo(tmp_path / name, ("#88aa66", "#aa8866")[index], name)
+        record = evidence.store_evidence_file(store.path, "S1", path, ls.EVIDENCE_PHOTO)
+        store.add_evidence(ids["S1"], record)
+    (store.evidence_dir / record.path).unlink()  # the second: missing when zipped
+    rows = export.verification_rows(store)
+    zipped = export.write_evidence_zip(tmp_path / "evidence.zip", store, rows)
+    store.close()
+    assert [p.problem for p in zipped.problems] == [evidence.FILE_MISSING]
+    verification = export.write_xlsx(tmp_path / "verification.xlsx", rows)
+    with zipfile.ZipFile(zipped.path) as archive:
+        (tmp_path / "manifest.xlsx").write_bytes(archive.read(export.MANIFEST_XLSX_NAME))
+    for path in (verification, tmp_path / "manifest.xlsx"):
+        book = openpyxl.load_workbook(path)
+        assert not _texts_in_both_languages(book), _texts_in_both_languages(book)
+        check_workbook(path)  # headers in Chinese, the English in their notes
+    cells = [
+        c.value for row in openpyxl.load_workbook(verification).active.iter_rows() for c in row
+    ]
+    assert {"违法", "合法", "其他", "是", "制止", "已核查", "未核查", "合计"} <= set(cells)
+    manifest = list(openpyxl.load_workbook(tmp_path / "manifest.xlsx").active.values)
+    column = manifest[0].index(export.MANIFEST_CHECK)
+    assert {row[column] for row in manifest[1:]} == {export.CHECK_OK, export.CHECK_MISSING}
