@@ -12,7 +12,13 @@ import openpyxl
 import pytest
 
 from tests import paper
-from tests.screening_layers import memory_layer, rectangle, square, write_gpkg
+from tests.screening_layers import (
+    memory_layer,
+    rectangle,
+    shapefile_without_cpg,
+    square,
+    write_gpkg,
+)
 from zc_enforcement_plugin.core import domain, export, ledger, spot_files
 
 NUMBER = "370302202600001"
@@ -243,3 +249,30 @@ def test_pieces_named_in_chinese_reach_the_ledger_as_its_keys(screened_files, tm
     assert domain.piece_layer_key(domain.LAYER_THREE_ZONES) == domain.LAYER_THREE_ZONES
     assert domain.piece_layer_key("三区两线") == domain.LAYER_THREE_ZONES
     assert domain.piece_layer_key("别的图层") == "别的图层"
+
+
+def test_pieces_in_gbk_read_as_another_encoding_are_refused_not_recorded_garbled(
+    screened_files, tmp_path
+):
+    """The pieces name their layers in Chinese, so a GBK pieces file without its .cpg (as
+    files are handed over) is read garbled: each piece would reach the ledger under no layer
+    the dock knows (no colour, no name). The import stops instead, naming file and field,
+    and the ledger is left without the spot, as with garbled spots."""
+    import processing
+    from qgis.core import QgsProcessingException, QgsVectorLayer
+
+    output, pieces = screened_files
+    gbk = shapefile_without_cpg(
+        QgsVectorLayer(str(pieces), "pieces", "ogr"), tmp_path / "pieces.shp", "GBK"
+    )
+    path = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run(
+            "zcenforcement:importspots",
+            {"SPOTS": str(output), "PIECES": gbk, "LEDGER": str(path), "BATCH": "b"},
+        )
+    said = str(refused.value)
+    assert "pieces" in said and domain.PIECE_LAYER in said and "GBK" in said, said
+    if path.exists():
+        with ledger.GeoPackageLedger(path, create=False) as store:
+            assert store.spots() == []

@@ -37,7 +37,14 @@ from .base import (
     save_to_ledger,
     unreadable_file,
 )
-from .layer_reader import layer_label, layer_name, read_source, whole_layer, with_file
+from .layer_reader import (
+    layer_label,
+    layer_name,
+    misdecoded_text,
+    read_source,
+    whole_layer,
+    with_file,
+)
 
 # Refusals the message of an import that imported nothing names: enough to see why (one
 # cause refuses them all, as a wrong encoding does), the log holding every one.
@@ -365,6 +372,11 @@ class ImportSpots(EnforcementAlgorithm):
         label names the pieces layer (and its file) in messages."""
         fields = [domain.SPOT_NUMBER, domain.PIECE_LAYER, domain.PIECE_FEATURE, domain.PIECE_AREA]
         arrays = read_source(pieces, label, fields, LEDGER_CRS, feedback=cancel_only(feedback))
+        # The layers are named in Chinese (PIECE_LAYER): a GBK file read as another encoding
+        # would put each piece under no layer the dock knows, and garbled names in the ledger.
+        refusal = misdecoded_text(arrays, label)
+        if refusal:
+            raise fail(refusal)
         by_spot: dict[str, list[dict]] = {}
         shapes: dict[str, list] = {}
         for row, geometry in enumerate(arrays.geoms):
