@@ -425,21 +425,3 @@ def test_the_causes_of_an_untested_referral_read_in_chinese_alone(in_chinese, pr
         "1 个因未提供地类图斑和永久基本农田图层，1 个因图斑无几何。"
     ) in said, said
     assert "because" not in said and "WDCMJ" not in said, said
-
-
-def test_a_rerun_of_a_batch_is_numbered_in_chinese(in_chinese):
-    """A second run of one batch loads its layers numbered as a Chinese user reads it."""
-    from qgis.core import QgsProject
-
-    from tests.screening_layers import memory_layer
-    from zc_enforcement_plugin.processing.style_on_load import run_layer_name
-
-    project = QgsProject.instance()
-    earlier = memory_layer([], "field=JCBH:string", name="筛查结果图斑 – 2024年第一批")
-    loaded = memory_layer([], "field=JCBH:string", name="筛查结果图斑")
-    project.addMapLayers([earlier, loaded])
-    try:
-        assert run_layer_name(loaded, "2024年第一批") == "筛查结果图斑 – 2024年第一批（第 2 次）"
-        assert run_layer_name(loaded, "2024年第二批") == "筛查结果图斑 – 2024年第二批"
-    finally:
-        project.removeMapLayers([earlier.id(), loaded.id()])

@@ -184,8 +184,7 @@ def test_screened_spots_load_once_from_any_destination(
     )
     assert not errors
     assert list(context.layersToLoadOnCompletion()) == [results["OUTPUT"]]
-    # A file is loaded anew, under the title given and the spot layer screened.
-    (layer,) = project.mapLayersByName(f"spots – {domain.DEMO_LAYER_SPOTS}")
+    (layer,) = project.mapLayersByName("spots")  # a file is loaded anew, under the title given
     assert layer.featureCount() == demo_spot_count(demo)
     assert layer.renderer().type() == "categorizedSymbol"  # by suggested verdict
     index = layer.fields().indexOf(domain.SUGGESTED_VERDICT)
@@ -244,7 +243,7 @@ def test_screened_spots_as_a_table_load_without_an_error_under_chinese_headers(
     output = to_load(str(tmp_path / f"screened.{suffix}"), "spots")
     results, _, errors = run_and_load(algorithm, {**screening_parameters(demo), "OUTPUT": output})
     assert not errors
-    (layer,) = project.mapLayersByName(f"spots – {domain.DEMO_LAYER_SPOTS}")
+    (layer,) = project.mapLayersByName("spots")
     assert not layer.isSpatial() and layer.featureCount() == demo_spot_count(demo)
     labels = domain.output_field_labels_zh()
     names = layer.fields().names()
@@ -275,49 +274,3 @@ def test_three_zones_outputs_as_csv_load_without_an_error_under_chinese_headers(
         assert not layer.isSpatial() and layer.featureCount() > 0, output
         aliases = {n: layer.attributeAlias(i) for i, n in enumerate(layer.fields().names())}
         assert {n: aliases.get(n) for n in labels} == labels, output
-
-
-def _batch(name: str, x: float):
-    """A spot layer in the project, as a batch the user picked in the dialog."""
-    from tests.screening_layers import memory_layer, square
-
-    layer = memory_layer([(square(x, 0, 50), [f"{name}-1"])], "field=JCBH:string", name=name)
-    QgsProject.instance().addMapLayer(layer)
-    return layer
-
-
-@pytest.mark.parametrize("destination", ["TEMPORARY_OUTPUT", "{folder}/screened.gpkg"])
-def test_each_screening_run_loads_its_layers_under_names_a_user_can_tell_apart(
-    provider, project, tmp_path, destination
-):
-    """Found by review: two runs in one session loaded two 筛查结果 (Screened spots) and two
-    pieces layers, the same names in the Layers panel. Each loaded layer now names the spot
-    layer screened, and a later run of the same batch is numbered; the outputs' keys and the
-    parameters are as they were."""
-    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
-    first, second = _batch("2024年第一批", 0), _batch("2024年第二批", 100)
-    names: list[tuple[str, str]] = []
-    for run, batch in enumerate((first, second, first)):
-        folder = tmp_path / f"run{run}"
-        folder.mkdir()
-        outputs = {
-            output: QgsProcessingOutputLayerDefinition(  # as the dialog: "Open output file"
-                destination.format(folder=folder).replace("screened", output), project
-            )
-            for output in ("OUTPUT", "OUTPUT_PIECES")
-        }
-        results, context, errors = run_and_load(algorithm, {"SPOTS": batch.id(), **outputs})
-        assert not errors
-        assert sorted(results) == ["OUTPUT", "OUTPUT_PIECES"]
-        for path in context.layersToLoadOnCompletion():
-            (layer,) = [
-                layer
-                for layer in project.mapLayers().values()
-                if layer.id() == path or layer.source().split("|")[0] == path
-            ]
-            node = project.layerTreeRoot().findLayer(layer.id())
-            assert node.name() == layer.name()
-            names.append((batch.name(), layer.name()))
-    shown = [name for _, name in names]
-    assert len(set(shown)) == len(shown) == 6, shown
-    assert all(batch in name for batch, name in names), names

@@ -326,12 +326,12 @@ class ImportSpots(EnforcementAlgorithm):
     def _refuse_merging_deliveries(store, batch: str, path: str, label: str) -> None:
         """Stop an import whose batch name was not given when the name it defaults to (the
         layer's) is a batch already in the ledger, unless both come from the same file: every
-        quarter's delivery may be called JCTB.shp, and each quarter's JCTB screened to a
-        temporary output gives a layer named Screened spots – JCTB; a refresh would merge the
-        two deliveries into one batch, keeping the other's spots. Only files tell deliveries
-        apart: a layer with no file (path "") is refused whenever its batch exists. Refused
-        rather than warned about: the import would be done by the time the warning is read.
-        Giving BATCH says which batch is meant."""
+        quarter's delivery may be called JCTB.shp, and every screenspots run to a temporary
+        output gives a layer named Screened spots; a refresh would merge the two deliveries
+        into one batch, keeping the other's spots. Only files tell deliveries apart: a layer
+        with no file (path "") is refused whenever its batch exists. Refused rather than
+        warned about: the import would be done by the time the warning is read. Giving BATCH
+        says which batch is meant."""
         batches = {b.name: b.source for b in store.batches()}
         if batch not in batches:
             return

@@ -27,7 +27,7 @@ from .base import (
     fail,
     output_destination,
 )
-from .layer_reader import has_feature_limit, layer_name, read_source
+from .layer_reader import has_feature_limit, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
@@ -460,10 +460,7 @@ class ScreenSpots(EnforcementAlgorithm):
             raise
         feedback.pushInfo(_summary(result))
         StyleOnLoad.attach(
-            context,
-            outputs,
-            {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"},
-            input_name=layer_name(self, parameters, self.SPOTS, context)[0],
+            context, outputs, {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"}
         )
         return outputs
 

@@ -1,21 +1,15 @@
 """Styles an output of screening or of a 三区两线 check when QGIS loads it, and puts Chinese
-names on its fields: the technician opens a result already coloured by suggested verdict.
-A screening output is also named after the spot layer screened, so runs can be told apart."""
+names on its fields: the technician opens a result already coloured by suggested verdict."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import (
-    QgsMapLayer,
-    QgsProcessingLayerPostProcessorInterface,
-    QgsProject,
-)
+from qgis.core import QgsMapLayer, QgsProcessingLayerPostProcessorInterface
 from qgis.PyQt import sip
 
 from ..core import domain
 from ..fonts import use_chinese_font_in_labels
-from ..i18n import tr
 from ..resources_paths import STYLES
 
 _CATEGORY = QgsMapLayer.StyleCategory
@@ -34,38 +28,27 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     # object is held here until then (an iterated run loads all its outputs at the end).
     _alive: list[StyleOnLoad] = []
 
-    def __init__(self, style: Path, screening_labels: bool = True, input_name: str = ""):
+    def __init__(self, style: Path, screening_labels: bool = True):
         super().__init__()
         self.style = style
         self.screening_labels = screening_labels  # else the style's own aliases only
-        self.input_name = input_name  # the layer the run read, named in the output's; or none
 
     @classmethod
-    def create(
-        cls, style: Path, screening_labels: bool = True, input_name: str = ""
-    ) -> StyleOnLoad:
+    def create(cls, style: Path, screening_labels: bool = True) -> StyleOnLoad:
         cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
-        processor = cls(style, screening_labels, input_name)
+        processor = cls(style, screening_labels)
         cls._alive.append(processor)
         return processor
 
     @classmethod
     def attach(
-        cls,
-        context,
-        outputs: dict,
-        styles: dict[str, str],
-        screening_labels: bool = True,
-        input_name: str = "",
+        cls, context, outputs: dict, styles: dict[str, str], screening_labels: bool = True
     ) -> None:
-        """Styles each output (name -> style in resources/styles) that QGIS will load, and
-        names it after input_name when given (run_layer_name)."""
+        """Styles each output (name -> style in resources/styles) that QGIS will load."""
         for name, style in styles.items():
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
-                details.setPostProcessor(
-                    cls.create(STYLES / f"{style}.qml", screening_labels, input_name)
-                )
+                details.setPostProcessor(cls.create(STYLES / f"{style}.qml", screening_labels))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
         if layer.isSpatial():
@@ -79,25 +62,7 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         use_chinese_font_in_labels(layer)
         if self.screening_labels:
             _label_fields(layer)
-        if self.input_name:
-            layer.setName(run_layer_name(layer, self.input_name))
         layer.triggerRepaint()
-
-
-def run_layer_name(layer, input_name: str) -> str:
-    """The name a loaded output takes: the one QGIS gave it (the output's title, or its file's
-    name), then the layer the run read, numbered when a layer already loaded has that name.
-    QGIS names every run's output alike (筛查结果 twice for two batches), and in the Layers
-    panel a user could not tell which result was which batch's, nor the rerun from the first."""
-    name = tr("{output} – {input}").format(output=layer.name(), input=input_name)
-    project = layer.project() or QgsProject.instance()
-    taken = {other.name() for other in project.mapLayers().values() if other.id() != layer.id()}
-    number = 1
-    numbered = name
-    while numbered in taken:
-        number += 1
-        numbered = tr("{name}, run {number}").format(name=name, number=number)
-    return numbered
 
 
 def _label_fields(layer) -> None:

@@ -1998,16 +1998,6 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <translation>输出 {output} 为 Shapefile，文本字段最多容纳 {limit} 字节（{encoding}）：{count} 处较长文本已截断，列表在最后一个完整项之后截断并以总数结尾（…等 N），其他文本在字符边界截断并以 … 标示：{texts}。GeoPackage 输出保留全文。</translation>
     </message>
     <message>
-      <location filename="zc_enforcement_plugin/processing/style_on_load.py" />
-      <source>{output} – {input}</source>
-      <translation>{output} – {input}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/style_on_load.py" />
-      <source>{name}, run {number}</source>
-      <translation>{name}（第 {number} 次）</translation>
-    </message>
-    <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Three zones two lines view areas</source>
       <translation>三区两线可视范围</translation>
