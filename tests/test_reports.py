@@ -38,6 +38,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from shapely.geometry import box
 
@@ -716,7 +717,6 @@ def test_periods():
 
 
 def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     week = reports.Period.parse("2024-W12")
     report = reports.weekly_dispatch(ledger, week, calendar, dt.date(2024, 3, 25))
     path = reports.write_report_xlsx(report, tmp_path / "d.xlsx")
@@ -732,7 +732,6 @@ def test_the_dispatch_due_days_are_dates_in_the_xlsx(ledger, calendar, tmp_path)
 
 
 def test_xlsx_is_written_with_the_standard_library_and_read_by_openpyxl(ledger, calendar, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     report = reports.monthly_ranking(ledger, MARCH, calendar, AS_OF)
     path = reports.write_report_xlsx(report, tmp_path / "r.xlsx")
     with zipfile.ZipFile(path) as archive:
@@ -754,7 +753,6 @@ _PAIR = re.compile(r"[A-Za-z]{2,}[^/]* / |\s/\s[^/]*[A-Za-z]{2,}")
 
 
 def _pairs_in(path: Path) -> list[str]:
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.load_workbook(path)
     return [
         f"{sheet.title}!{cell.coordinate}: {cell.value}"
@@ -765,12 +763,9 @@ def _pairs_in(path: Path) -> list[str]:
     ]
 
 
-def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, tmp_path):
-    """Found by review: the workbooks, read in Chinese, showed pairs in their cells: 合计 /
-    district, 未立案 / no case opened, 是 / yes, and every line of the notes. A cell now holds
-    the Chinese alone (the English of a header is its note), while the PDF, which may go to
-    either reader, still prints both."""
-    made = {
+def _every_report(ledger, calendar) -> dict:
+    """The four workbooks the brigade writes, on the test ledger."""
+    return {
         "ranking": reports.monthly_ranking(ledger, MARCH, calendar, AS_OF),
         "assessment": reports.assessment(
             ledger, reports.Period.half_year(2024, 1), calendar, AS_OF
@@ -780,6 +775,14 @@ def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, t
         ),
         "accountability": reports.accountability_ratio(ledger, MARCH, calendar, AS_OF),
     }
+
+
+def test_every_cell_of_a_report_workbook_is_in_chinese_alone(ledger, calendar, tmp_path):
+    """Found by review: the workbooks, read in Chinese, showed pairs in their cells: 合计 /
+    district, 未立案 / no case opened, 是 / yes, and every line of the notes. A cell now holds
+    the Chinese alone (the English of a header is its note), while the PDF, which may go to
+    either reader, still prints both."""
+    made = _every_report(ledger, calendar)
     for name, report in made.items():
         path = reports.write_report_xlsx(report, tmp_path / f"{name}.xlsx")
         assert not _pairs_in(path), _pairs_in(path)
@@ -799,17 +802,7 @@ def test_the_sheets_of_a_report_workbook_are_named_in_chinese_alone(ledger, cale
     """The sheets' tabs read "排名 Ranking", "说明 Notes": half English in a workbook whose every
     cell is in Chinese alone. A tab is named in Chinese (排名, 说明); the PDF, which heads each
     table with its sheet's name, still prints both (排名 / ranking)."""
-    openpyxl = pytest.importorskip("openpyxl")
-    made = {
-        "ranking": reports.monthly_ranking(ledger, MARCH, calendar, AS_OF),
-        "assessment": reports.assessment(
-            ledger, reports.Period.half_year(2024, 1), calendar, AS_OF
-        ),
-        "dispatch": reports.weekly_dispatch(
-            ledger, reports.Period.parse("2024-W12"), calendar, dt.date(2024, 3, 25)
-        ),
-        "accountability": reports.accountability_ratio(ledger, MARCH, calendar, AS_OF),
-    }
+    made = _every_report(ledger, calendar)
     for name, report in made.items():
         path = reports.write_report_xlsx(report, tmp_path / f"{name}.xlsx")
         tabs = openpyxl.load_workbook(path).sheetnames
@@ -877,14 +870,13 @@ def test_warnings_made_outside_the_reports_are_in_chinese_alone_in_the_notes(tmp
         assert cannot in said, said
         written = reports.write_report_xlsx(report, tmp_path / f"ranking_{strict}.xlsx")
         assert not _pairs_in(written), _pairs_in(written)
-        notes_sheet = pytest.importorskip("openpyxl").load_workbook(written).worksheets[-1]
+        notes_sheet = openpyxl.load_workbook(written).worksheets[-1]
         notes = [c.value for c in notes_sheet["A"] if c.value]
         assert any(f"节假日文件 {holidays} 的 2024 年安排" in n for n in notes), notes
         assert any(n.startswith("案件 ") and "2031年" in n for n in notes), notes
 
 
 def _sheet(path: Path, name: str):
-    openpyxl = pytest.importorskip("openpyxl")
     return openpyxl.load_workbook(path)[name]
 
 

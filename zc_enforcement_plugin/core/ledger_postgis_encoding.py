@@ -35,10 +35,10 @@ def new_ledger_refusal(database: str, encoding: str) -> LedgerError:
     before anything is changed."""
     return LedgerError(
         f"数据库 {database} 的服务器编码为 {encoding}，不能保存台帐中所有的字"
-        f"（{_lacks_zh(encoding)}），未做任何更改；{_MAKE_UTF8[0]}后在其中运行 "
+        f"（{_lacks(encoding)[0]}），未做任何更改；{_MAKE_UTF8[0]}后在其中运行 "
         f"ledger_postgis.install / the database {database!r} has the server encoding "
         f"{encoding}, which cannot hold every character of the ledger's names "
-        f"({_lacks_en(encoding)}): nothing was changed. Create a database in UTF8 "
+        f"({_lacks(encoding)[1]}): nothing was changed. Create a database in UTF8 "
         "(CREATE DATABASE … ENCODING 'UTF8' TEMPLATE template0) and run ledger_postgis.install "
         "in it"
     )
@@ -48,31 +48,27 @@ def not_utf8_notice(database: str, encoding: str) -> str:
     """What opening (or upgrading) a ledger an earlier plugin installed in another encoding
     says once: it opens and reads as before, but a text outside its encoding cannot be saved."""
     return (
-        f"台帐所在数据库 {database} 的服务器编码为 {encoding}，而非 UTF8：{_lacks_zh(encoding)}。"
+        f"台帐所在数据库 {database} 的服务器编码为 {encoding}，而非 UTF8：{_lacks(encoding)[0]}。"
         "台帐照常打开，已记录的内容不受影响，但含该编码所没有的字的保存将被拒绝（指明图斑、字段和字）"
         f"；请管理员{_MAKE_UTF8[0]}，用“复制台帐”（copyledger）经 GeoPackage 将台帐迁入其中 / the "
         f"ledger's database {database!r} has the server encoding {encoding}, not UTF8: "
-        f"{_lacks_en(encoding)}. The ledger opens as before and nothing recorded is affected, "
+        f"{_lacks(encoding)[1]}. The ledger opens as before and nothing recorded is affected, "
         "but a save holding a character outside that encoding is refused (naming the spot, the "
         f"field and the character). Ask the administrator to {_MAKE_UTF8[1]} and move the "
         "ledger into it with copyledger, through a GeoPackage"
     )
 
 
-def _lacks_zh(encoding: str) -> str:
+def _lacks(encoding: str) -> tuple[str, str]:
+    """What ``encoding`` lacks, in Chinese and in English."""
     if encoding == "EUC_CN":
-        return "EUC_CN 即 GB2312，没有堃、喆、橦等常用字"
+        return (
+            "EUC_CN 即 GB2312，没有堃、喆、橦等常用字",
+            "EUC_CN is GB2312, which lacks characters in daily use such as 堃, 喆 and 橦",
+        )
     if encoding.startswith(_HOLDING_SOME_CHINESE):
-        return f"{encoding} 没有许多汉字"
-    return f"{encoding} 没有汉字"
-
-
-def _lacks_en(encoding: str) -> str:
-    if encoding == "EUC_CN":
-        return "EUC_CN is GB2312, which lacks characters in daily use such as 堃, 喆 and 橦"
-    if encoding.startswith(_HOLDING_SOME_CHINESE):
-        return f"{encoding} lacks many Chinese characters"
-    return f"{encoding} holds no Chinese characters"
+        return f"{encoding} 没有许多汉字", f"{encoding} lacks many Chinese characters"
+    return f"{encoding} 没有汉字", f"{encoding} holds no Chinese characters"
 
 
 # Server encodings (PostgreSQL's names) holding some Chinese characters, not all: EUC_CN, EUC_TW,
