@@ -119,6 +119,7 @@ def to_load(destination: str, title: str) -> QgsProcessingOutputLayerDefinition:
 def project():
     yield QgsProject.instance()
     QgsProject.instance().removeAllMapLayers()
+    QgsProject.instance().layerTreeRoot().removeAllChildren()  # the runs' groups too
 
 
 ALGORITHMS = [
@@ -274,3 +275,126 @@ def test_three_zones_outputs_as_csv_load_without_an_error_under_chinese_headers(
         assert not layer.isSpatial() and layer.featureCount() > 0, output
         aliases = {n: layer.attributeAlias(i) for i, n in enumerate(layer.fields().names())}
         assert {n: aliases.get(n) for n in labels} == labels, output
+
+
+def _batch(name: str, x: float):
+    """A spot layer in the project, as a batch the user picked in the dialog."""
+    from tests.screening_layers import memory_layer, square
+
+    layer = memory_layer([(square(x, 0, 50), [f"{name}-1"])], "field=JCBH:string", name=name)
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def _groups(project) -> dict[str, list[str]]:
+    """Each group of the Layers panel, wherever it is, with the names of its layers in order."""
+    from qgis.core import QgsLayerTreeGroup
+
+    found: dict[str, list[str]] = {}
+
+    def walk(group):
+        for child in group.children():
+            if isinstance(child, QgsLayerTreeGroup):
+                found[child.name()] = [node.name() for node in child.findLayers()]
+                walk(child)
+
+    walk(project.layerTreeRoot())
+    return found
+
+
+@pytest.mark.parametrize("destination", ["TEMPORARY_OUTPUT", "{folder}/{output}.gpkg"])
+def test_each_screening_run_loads_its_layers_in_a_group_named_after_the_run(
+    provider, project, tmp_path, destination
+):
+    """Found by review: two runs in one session loaded two 筛查结果 (Screened spots) and two
+    pieces layers side by side, the same names in the Layers panel. Each run's layers now go
+    into a group naming the spot layer screened, a later run of the same batch numbered. The
+    layers keep the names QGIS gives them (importspots names a batch after its layer)."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    first, second = _batch("2024Q1", 0), _batch("2024Q2", 100)
+    for run, batch in enumerate((first, second, first)):
+        folder = tmp_path / f"run{run}"
+        folder.mkdir()
+        outputs = {
+            output: QgsProcessingOutputLayerDefinition(  # as the dialog: "Open output file"
+                destination.format(folder=folder, output=output), project
+            )
+            for output in ("OUTPUT", "OUTPUT_PIECES")
+        }
+        results, _context, errors = run_and_load(algorithm, {"SPOTS": batch.id(), **outputs})
+        assert not errors
+        assert sorted(results) == ["OUTPUT", "OUTPUT_PIECES"]
+
+    titles = {p.name(): p.description() for p in algorithm.destinationParameterDefinitions()}
+    both = sorted([titles["OUTPUT"], titles["OUTPUT_PIECES"]])
+    groups = _groups(project)
+    assert sorted(groups) == [
+        "Screening of 2024Q1",
+        "Screening of 2024Q1 (run 2)",
+        "Screening of 2024Q2",
+    ]
+    assert all(sorted(layers) == both for layers in groups.values()), groups
+    # Nothing loaded is left outside the groups; the batches the user picked are where they were.
+    root = project.layerTreeRoot()
+    assert sorted(node.name() for node in root.children() if node.nodeType() == 1) == [
+        "2024Q1",
+        "2024Q2",
+    ]
+    # The newest run on top, as QGIS puts a layer it loads.
+    assert root.children()[0].name() == "Screening of 2024Q1 (run 2)"
+
+
+def test_a_run_group_goes_inside_the_processing_results_group_a_user_set(provider, project):
+    """QGIS's Processing option "Results group name" puts every loaded output in that group:
+    the run's group goes there too, not back to the top."""
+    from processing.core.ProcessingConfig import ProcessingConfig
+
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    batch = _batch("2024Q3", 0)
+    before = ProcessingConfig.getSetting(ProcessingConfig.RESULTS_GROUP_NAME)
+    ProcessingConfig.setSettingValue(ProcessingConfig.RESULTS_GROUP_NAME, "结果")
+    try:
+        _results, _context, errors = run_and_load(
+            algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots")}
+        )
+    finally:
+        ProcessingConfig.setSettingValue(ProcessingConfig.RESULTS_GROUP_NAME, before)
+    assert not errors
+    results_group = project.layerTreeRoot().findGroup("结果")
+    assert [child.name() for child in results_group.children()] == ["Screening of 2024Q3"]
+    assert [node.name() for node in results_group.findLayers()] == ["spots"]
+
+
+def test_a_three_zones_run_loads_its_layers_in_a_group_of_its_own(provider, demo, project):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById(
+        "zcenforcement:threezonestwolines"
+    )
+    inputs = parameters_of("threezonestwolines", demo, None)
+    outputs = {output: to_load("TEMPORARY_OUTPUT", output) for output in sinks(algorithm)}
+    for _run in range(2):
+        _results, _context, errors = run_and_load(algorithm, {**inputs, **outputs})
+        assert not errors
+    groups = _groups(project)
+    title = algorithm.displayName()
+    assert sorted(groups) == [title, f"{title} (run 2)"]
+    assert all(sorted(layers) == sorted(outputs) for layers in groups.values()), groups
+
+
+def test_run_groups_are_named_in_chinese_in_a_chinese_qgis(provider, project):
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+
+    translator = install_translator("zh_CN")
+    assert translator is not None, "run make translations"
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    batch = _batch("JCTB", 0)
+    try:
+        for _run in range(2):
+            _results, _context, errors = run_and_load(
+                algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots")}
+            )
+            assert not errors
+    finally:
+        QCoreApplication.removeTranslator(translator)
+    assert sorted(_groups(project)) == ["图斑叠加筛查：JCTB", "图斑叠加筛查：JCTB（第 2 次）"]

@@ -27,7 +27,7 @@ from .base import (
     fail,
     output_destination,
 )
-from .layer_reader import has_feature_limit, read_source
+from .layer_reader import has_feature_limit, layer_name, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
@@ -459,8 +459,12 @@ class ScreenSpots(EnforcementAlgorithm):
             writer.discard(error)
             raise
         feedback.pushInfo(_summary(result))
+        spot_layer, _ = layer_name(self, parameters, self.SPOTS, context)
         StyleOnLoad.attach(
-            context, outputs, {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"}
+            context,
+            outputs,
+            {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"},
+            run_title=tr("Screening of {layer}").format(layer=spot_layer),
         )
         return outputs
 

@@ -1,15 +1,22 @@
 """Styles an output of screening or of a 三区两线 check when QGIS loads it, and puts Chinese
-names on its fields: the technician opens a result already coloured by suggested verdict."""
+names on its fields: the technician opens a result already coloured by suggested verdict. Each
+run's loaded outputs go into a group of their own in the Layers panel, named after the run."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from qgis.core import QgsMapLayer, QgsProcessingLayerPostProcessorInterface
+from qgis.core import (
+    QgsLayerTreeGroup,
+    QgsLayerTreeLayer,
+    QgsMapLayer,
+    QgsProcessingLayerPostProcessorInterface,
+)
 from qgis.PyQt import sip
 
 from ..core import domain
 from ..fonts import use_chinese_font_in_labels
+from ..i18n import tr
 from ..resources_paths import STYLES
 
 _CATEGORY = QgsMapLayer.StyleCategory
@@ -28,27 +35,36 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     # object is held here until then (an iterated run loads all its outputs at the end).
     _alive: list[StyleOnLoad] = []
 
-    def __init__(self, style: Path, screening_labels: bool = True):
+    def __init__(self, style: Path, screening_labels: bool, group: RunGroup):
         super().__init__()
         self.style = style
         self.screening_labels = screening_labels  # else the style's own aliases only
+        self.group = group
 
     @classmethod
-    def create(cls, style: Path, screening_labels: bool = True) -> StyleOnLoad:
+    def create(cls, style: Path, screening_labels: bool, group: RunGroup) -> StyleOnLoad:
         cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
-        processor = cls(style, screening_labels)
+        processor = cls(style, screening_labels, group)
         cls._alive.append(processor)
         return processor
 
     @classmethod
     def attach(
-        cls, context, outputs: dict, styles: dict[str, str], screening_labels: bool = True
+        cls,
+        context,
+        outputs: dict,
+        styles: dict[str, str],
+        run_title: str,
+        screening_labels: bool = True,
     ) -> None:
-        """Styles each output (name -> style in resources/styles) that QGIS will load."""
+        """Styles each output (name -> style in resources/styles) that QGIS will load, and
+        puts them together in a group named `run_title` (numbered when taken)."""
+        group = RunGroup(run_title)
         for name, style in styles.items():
             if name in outputs and context.willLoadLayerOnCompletion(outputs[name]):
                 details = context.layerToLoadOnCompletionDetails(outputs[name])
-                details.setPostProcessor(cls.create(STYLES / f"{style}.qml", screening_labels))
+                style_path = STYLES / f"{style}.qml"
+                details.setPostProcessor(cls.create(style_path, screening_labels, group))
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 - QGIS API
         if layer.isSpatial():
@@ -62,7 +78,62 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         use_chinese_font_in_labels(layer)
         if self.screening_labels:
             _label_fields(layer)
+        self.group.take(layer)
         layer.triggerRepaint()
+
+
+class RunGroup:
+    """The group in the Layers panel that one run's loaded outputs go into, made when the first
+    of them is loaded, where QGIS put it (the top, or the Processing results group a user set).
+
+    Found by review: two runs loaded two 筛查结果图斑 and two pieces layers nobody could tell
+    apart. The layers keep the names QGIS gives them: importspots names a batch after its layer
+    when BATCH is not given, and a name that changed with each run would become a new batch of
+    the same spots (and a run's time or an en dash is nothing a GBK or EUC_CN ledger should get).
+    """
+
+    def __init__(self, title: str):
+        self.title = title
+        self._group: QgsLayerTreeGroup | None = None
+
+    def take(self, layer) -> None:
+        project = layer.project()
+        node = project.layerTreeRoot().findLayer(layer.id()) if project is not None else None
+        if node is None:  # loaded into no tree (a script's own project): nothing to group
+            return
+        parent = node.parent()
+        if self._group is None or sip.isdeleted(self._group):
+            name = numbered_name(_group_names(project.layerTreeRoot()), self.title)
+            self._group = parent.insertGroup(_index_in(parent, node), name)
+        # QGIS put each output on top as it loaded it: the later ones first, as in the group.
+        self._group.insertChildNode(0, node.clone())
+        parent.removeChildNode(node)
+
+
+def numbered_name(taken: set[str], title: str) -> str:
+    """`title`, or `title (run n)` with the first n from 2 not taken."""
+    if title not in taken:
+        return title
+    run = 2
+    while tr("{title} (run {run})").format(title=title, run=run) in taken:
+        run += 1
+    return tr("{title} (run {run})").format(title=title, run=run)
+
+
+def _group_names(group: QgsLayerTreeGroup) -> set[str]:
+    names = set()
+    for child in group.children():
+        if isinstance(child, QgsLayerTreeGroup):
+            names.add(child.name())
+            names |= _group_names(child)
+    return names
+
+
+def _index_in(parent: QgsLayerTreeGroup, node: QgsLayerTreeLayer) -> int:
+    for index, child in enumerate(parent.children()):
+        if isinstance(child, QgsLayerTreeLayer) and child.layerId() == node.layerId():
+            return index
+    return 0
 
 
 def _label_fields(layer) -> None:

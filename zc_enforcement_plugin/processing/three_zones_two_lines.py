@@ -338,7 +338,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             self.OUTPUT_SUMMARY: "view_summary",
             self.OUTPUT_DETAIL: "view_detail",
         }
-        StyleOnLoad.attach(context, outputs, styles, screening_labels=False)
+        StyleOnLoad.attach(
+            context, outputs, styles, run_title=self.displayName(), screening_labels=False
+        )
         return outputs
 
     def _summary(self, parameters, context, crs, view, feedback):

@@ -1993,9 +1993,19 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Screening of {layer}</source>
+      <translation>图斑叠加筛查：{layer}</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
       <source>Output {output} is a Shapefile, whose texts hold {limit} bytes ({encoding}): {count} longer texts were cut, a list after its last whole item and ending with its total count (…等 N), any other text at a character's end marked …: {texts}. A GeoPackage output keeps them whole.</source>
       <translation>输出 {output} 为 Shapefile，文本字段最多容纳 {limit} 字节（{encoding}）：{count} 处较长文本已截断，列表在最后一个完整项之后截断并以总数结尾（…等 N），其他文本在字符边界截断并以 … 标示：{texts}。GeoPackage 输出保留全文。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/style_on_load.py" />
+      <source>{title} (run {run})</source>
+      <translation>{title}（第 {run} 次）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
