@@ -305,3 +305,35 @@ def test_a_refresh_without_pieces_keeps_the_pieces_of_spots_that_did_not_move(pr
     assert (
         screened["C"].attributes[domain.SPOT_PIECES] == before["C"].attributes[domain.SPOT_PIECES]
     )
+
+
+def test_a_gbk_towns_file_read_as_another_encoding_is_refused_not_recorded_garbled(
+    provider, demo, tmp_path
+):
+    """The towns layer names towns and offices in Chinese: a GBK Shapefile of it handed over
+    without its .cpg is read garbled, and every spot's town and office (which the monthly
+    ranking counts offices by) would be overwritten with mojibake. The import stops, naming
+    the file and field, and the ledger keeps what it held."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    from tests.screening_layers import shapefile_without_cpg
+    from zc_enforcement_plugin.core import domain
+
+    spots = f"{demo.gpkg}|layername={domain.DEMO_LAYER_SPOTS}"
+    towns = f"{demo.gpkg}|layername={domain.DEMO_LAYER_TOWNS}"
+    path = tmp_path / "ledger.gpkg"
+    common = {"LEDGER": str(path), "BATCH": "2026Q1"}
+    processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": towns, **common})
+    before = {n: (s.town, s.office) for n, s in spots_in(path).items()}
+    assert any(town for town, _office in before.values())
+
+    gbk = shapefile_without_cpg(
+        QgsVectorLayer(towns, "towns", "ogr"), tmp_path / "xzq_towns.shp", "GBK"
+    )
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("zcenforcement:importspots", {"SPOTS": spots, "TOWNS": gbk, **common})
+    said = str(refused.value)
+    assert "xzq_towns" in said and "GBK" in said, said
+    assert domain.TOWN_NAME in said or domain.OFFICE_NAME in said, said
+    assert {n: (s.town, s.office) for n, s in spots_in(path).items()} == before

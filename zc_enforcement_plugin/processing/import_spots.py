@@ -87,7 +87,9 @@ class ImportSpots(EnforcementAlgorithm):
         "the town holding most of its area; with the pieces from screening (PIECES, the "
         "OUTPUT_PIECES of the same run) the dock can show and highlight what each spot "
         "hits. A refresh without the pieces keeps the recorded pieces of each spot whose "
-        "outline did not move, and removes (and reports) those of a moved spot."
+        "outline did not move, and removes (and reports) those of a moved spot. A towns or "
+        "pieces layer whose Chinese text looks mis-decoded (a GBK Shapefile without its "
+        ".cpg) stops the import before anything is written, naming its file and field."
     )
 
     SPOTS = "SPOTS"
@@ -440,6 +442,13 @@ class ImportSpots(EnforcementAlgorithm):
             LEDGER_CRS,
             feedback=cancel_only(feedback),
         )
+        # Town and office names are Chinese: a GBK file read as another encoding (a .shp
+        # handed over without its .cpg) would write garbled names over every spot's town and
+        # office, and the monthly ranking counts offices by those names. Refused, as the
+        # spots and pieces are, before anything is written.
+        refusal = misdecoded_text(arrays, label)
+        if refusal:
+            raise fail(refusal)
         town, office = assign_towns(
             np.array([r.geometry for r in records], dtype=object),
             arrays.geoms,
