@@ -35,14 +35,16 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
     # object is held here until then (an iterated run loads all its outputs at the end).
     _alive: list[StyleOnLoad] = []
 
-    def __init__(self, style: Path, screening_labels: bool, group: RunGroup):
+    def __init__(self, style: Path, screening_labels: bool = True, group: RunGroup | None = None):
         super().__init__()
         self.style = style
         self.screening_labels = screening_labels  # else the style's own aliases only
         self.group = group
 
     @classmethod
-    def create(cls, style: Path, screening_labels: bool, group: RunGroup) -> StyleOnLoad:
+    def create(
+        cls, style: Path, screening_labels: bool = True, group: RunGroup | None = None
+    ) -> StyleOnLoad:
         cls._alive = [held for held in cls._alive if not sip.isdeleted(held)]
         processor = cls(style, screening_labels, group)
         cls._alive.append(processor)
@@ -78,7 +80,8 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
         use_chinese_font_in_labels(layer)
         if self.screening_labels:
             _label_fields(layer)
-        self.group.take(layer)
+        if self.group is not None:
+            self.group.take(layer)
         layer.triggerRepaint()
 
 
