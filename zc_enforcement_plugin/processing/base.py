@@ -73,14 +73,28 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             if feedback is not None and chinese_interface():
                 feedback = InterfaceLanguageFeedback(feedback)
             self.run_outputs = PartialOutputs()  # what this run opens through open_sink
+            refusal = None
             try:
-                results = run(self, parameters, context, feedback)
+                try:
+                    results = run(self, parameters, context, feedback)
+                finally:
+                    self.run_outputs.close()  # QGIS completes each file as its writer goes
+                refuse_unfinished_outputs(self, results or {})
             except LedgerError as error:
-                raise fail(str(error)) from error
-            finally:
-                self.run_outputs.close()  # QGIS completes each file as its writer goes
-            refuse_unfinished_outputs(self, results or {})
-            return results
+                refusal = in_interface_language(str(error))
+            except QgsProcessingException as error:
+                refusal = str(error)
+            if refusal is None:
+                return results
+            # A refusal leaves as a new exception raised out here, with no traceback into the
+            # run and no earlier exception chained: QGIS 3.22's bindings never release a
+            # QgsProcessingException raised through processAlgorithm, with its traceback and
+            # so every frame's locals, the layers and arrays a run had read (a refused
+            # screening kept the district's parcels in memory until QGIS closed, and test
+            # sessions crashed at exit destroying the layers after QGIS had gone). This
+            # frame's own are let go first.
+            del parameters, context, feedback
+            raise QgsProcessingException(refusal)
 
         cls.processAlgorithm = process_algorithm
 
