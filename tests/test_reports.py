@@ -876,6 +876,53 @@ def test_warnings_made_outside_the_reports_are_in_chinese_alone_in_the_notes(tmp
         assert any(n.startswith("案件 ") and "2031年" in n for n in notes), notes
 
 
+def test_the_ledgers_unreadable_rows_are_said_in_chinese_alone_in_the_notes(tmp_path):
+    """Left by the fixes above: a verdict or a case whose stored rows cannot be read (written by
+    hand) is left out of the figures and said in the notes, and those lines, made by the ledger
+    as one "中文 / English" text, showed both languages in the workbook. The ledger now keeps
+    them as Bilingual: Chinese alone in the workbook, both in the PDF and the log."""
+    import sqlite3
+
+    path = tmp_path / "ledger.gpkg"
+    with GeoPackageLedger(path) as store:
+        assert store.import_batch(
+            "b",
+            [
+                SpotRecord(
+                    {domain.SPOT_NUMBER: number, domain.OFFICE_NAME: A, domain.SPOT_AREA: 900.0},
+                    box(X0 + 50 * i, Y0, X0 + 50 * i + 30, Y0 + 30),
+                )
+                for i, number in enumerate(("S1", "S2"))
+            ],
+        ).ok
+        s1, s2 = sorted(store.spots(), key=lambda spot: spot.number)
+        store.record_verdict(s1.id, _illegal("2024-03-05"))
+    conn = sqlite3.connect(str(path))
+    with conn:  # a verdict on S2 typed in by hand, its areas no JSON object
+        conn.execute(
+            f"INSERT INTO {ls.T_VERDICTS} (spot_id, category, verifier, verified_on, areas, "
+            f"recorded_at) VALUES ({s2.id}, '{ls.VERDICT_ILLEGAL}', '张三', '2024-03-06', "
+            f"'oops', '2024-03-06T00:00:00Z')"
+        )
+        bare = conn.execute(
+            f"INSERT INTO {ls.T_CASES} (origin, spot_id, office, town, opened_at, recorded_at) "
+            f"VALUES ('spot', {s1.id}, '{A}', '南郊镇', '2024-03-07', '2024-03-07T00:00:00Z')"
+        ).lastrowid
+    conn.close()
+    calendar = WorkCalendar(local_file=None)
+    with GeoPackageLedger(path, create=False) as store:
+        report = reports.monthly_ranking(store, MARCH, calendar, AS_OF)
+    said = "\n".join(report.warnings)
+    # What is at stake: both unreadable lines are among the notes, in both languages here.
+    assert f"spot S2 in {path} cannot be read" in said and "图斑 S2 的判定记录" in said, said
+    assert f"case {bare} in {path} cannot be read" in said and f"案件 {bare} 的记录" in said, said
+    written = reports.write_report_xlsx(report, tmp_path / "ranking.xlsx")
+    assert not _pairs_in(written), _pairs_in(written)
+    notes = [c.value for c in openpyxl.load_workbook(written).worksheets[-1]["A"] if c.value]
+    assert any(n.startswith("图斑 S2 的判定记录") for n in notes), notes
+    assert any(n.startswith(f"案件 {bare} 的记录无法读取") for n in notes), notes
+
+
 def _sheet(path: Path, name: str):
     return openpyxl.load_workbook(path)[name]
 

@@ -89,6 +89,7 @@ from .ledger_records import (
     SpotRecord,
     Verdict,
     WithdrawCancelled,
+    message_of,
 )
 from .ledger_rows import Select
 from .ledger_sql import SqlLedger
@@ -752,7 +753,7 @@ class PostGISLedger(PostGISSession):
             try:
                 records.append(self._case_record(case, by_case.get(case[0], [])))
             except LedgerError as error:
-                unreadable_cases.append(str(error))
+                unreadable_cases.append(message_of(error))
         return SpotPage(
             spot=self._spot_from_row(row),
             history=histories[spot_id],

@@ -26,6 +26,13 @@ class LedgerError(Exception):
     """The ledger or a file cannot be opened, read or written as asked; the message names it."""
 
 
+def message_of(error: LedgerError) -> str:
+    """What ``error`` says, as it was raised: a Bilingual keeps its halves, which str() of the
+    error drops (a report workbook's notes then showed both languages of the line)."""
+    message = error.args[0] if error.args else None
+    return message if isinstance(message, str) else str(error)
+
+
 class SavedWithoutReply(LedgerError):  # noqa: N818 - it says what happened, as ImportCancelled
     """The save was recorded, but the connection to the shared ledger's server was lost as it
     was being committed, so its reply never came (checked after reconnecting: the server had

@@ -14,6 +14,7 @@ from . import clock, workdays
 from . import deadlines as dl
 from . import ledger_schema as ls
 from .bidi import isolated
+from .bilingual import Bilingual
 from .cases import (
     ORIGIN_PATROL,
     ORIGIN_SPOT,
@@ -327,10 +328,13 @@ def verdict_from_row(row: Sequence, spot_number: str, path: Any) -> Verdict:
             problem = f"not a JSON object: {text!r}"
         if not isinstance(value, dict):
             raise LedgerError(
-                f"图斑 {spot_number} 的判定记录（id {row[0]}）无法读取：{column} 不是插件写入的"
-                f"格式（{problem}），请执法监察大队核查 / the verdict (id {row[0]}) of spot "
-                f"{spot_number} in {path} cannot be read: {column} is not what the plugin "
-                f"writes ({problem}); ask the brigade to check its records"
+                Bilingual(
+                    f"图斑 {spot_number} 的判定记录（id {row[0]}）无法读取：{column} 不是插件写入"
+                    f"的格式（{problem}），请执法监察大队核查",
+                    f"the verdict (id {row[0]}) of spot {spot_number} in {path} cannot be "
+                    f"read: {column} is not what the plugin writes ({problem}); ask the "
+                    f"brigade to check its records",
+                )
             )
         loaded[column] = value
     return Verdict(

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import clock
 from . import ledger_schema as ls
+from .bilingual import Bilingual
 from .cases import (
     Case,
     CaseEvent,
@@ -26,6 +27,7 @@ from .ledger_records import (
     CaseFilter,
     CaseRecord,
     LedgerError,
+    message_of,
 )
 from .ledger_rows import (
     Select,
@@ -351,7 +353,7 @@ class SqlCasesMixin:
             except LedgerError as error:
                 if unreadable is None:
                     raise
-                unreadable.append(str(error))
+                unreadable.append(message_of(error))
         return records
 
     def _read_case_rows(
@@ -393,8 +395,11 @@ class SqlCasesMixin:
         except (ValueError, TypeError, KeyError) as error:  # json.JSONDecodeError is a ValueError
             zh = en = f"{type(error).__name__}: {error}"
         raise LedgerError(
-            f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查 / case {row[0]} in "
-            f"{self.path} cannot be read ({en}): ask the brigade to check its records"
+            Bilingual(
+                f"案件 {row[0]} 的记录无法读取（{zh}），请执法监察大队核查",
+                f"case {row[0]} in {self.path} cannot be read ({en}): ask the brigade to "
+                f"check its records",
+            )
         )
 
 

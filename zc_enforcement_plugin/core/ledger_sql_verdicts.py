@@ -30,6 +30,7 @@ from .ledger_records import (
     Verdict,
     VerdictError,
     case_left_open_of,
+    message_of,
 )
 from .ledger_rows import (
     Select,
@@ -237,7 +238,7 @@ class SqlVerdictsMixin:
             try:
                 verdict = verdict_from_row(row, row[-1], self.path)
             except LedgerError as error:
-                unreadable[row[1]] = str(error)
+                unreadable[row[1]] = message_of(error)
                 histories[row[1]] = []
                 continue
             histories[verdict.spot_id].append(verdict)
