@@ -9,6 +9,7 @@ import pytest
 import shapely
 from qgis.core import (
     QgsApplication,
+    QgsLayerTreeRegistryBridge,
     QgsProcessingContext,
     QgsProcessingFeedback,
     QgsProcessingModelAlgorithm,
@@ -120,6 +121,10 @@ def project():
     yield QgsProject.instance()
     QgsProject.instance().removeAllMapLayers()
     QgsProject.instance().layerTreeRoot().removeAllChildren()  # the runs' groups too
+    # A test that loaded into a group set the insertion point there: not into a deleted group.
+    root = QgsProject.instance().layerTreeRoot()
+    bridge = QgsProject.instance().layerTreeRegistryBridge()
+    bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(root, 0))
 
 
 ALGORITHMS = [
@@ -398,3 +403,125 @@ def test_run_groups_are_named_in_chinese_in_a_chinese_qgis(provider, project):
     finally:
         QCoreApplication.removeTranslator(translator)
     assert sorted(_groups(project)) == ["图斑叠加筛查：JCTB", "图斑叠加筛查：JCTB（第 2 次）"]
+
+
+def _screen_and_load(batch) -> None:
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    _results, _context, errors = run_and_load(
+        algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots")}
+    )
+    assert not errors
+
+
+def test_a_run_loaded_while_the_last_runs_layer_is_current_goes_beside_its_group(provider, project):
+    """Found by review: QGIS loads a layer where the current layer is, and after a run that is
+    the run's result, inside its group. Each run's group went into the last one's, so removing
+    an old run removed the newer ones with it. The new group goes beside it, on top."""
+    batch = _batch("2024Q4", 0)
+    _screen_and_load(batch)
+    first = project.layerTreeRoot().findGroup("Screening of 2024Q4")
+    for _run in range(2):  # as QGIS does once the last run's result is the current layer
+        current = project.layerTreeRoot().children()[0]
+        bridge = project.layerTreeRegistryBridge()
+        bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(current, 0))
+        _screen_and_load(batch)
+    root = project.layerTreeRoot()
+    assert [child.name() for child in root.children()] == [
+        "Screening of 2024Q4 (run 3)",
+        "Screening of 2024Q4 (run 2)",
+        "Screening of 2024Q4",
+        "2024Q4",
+    ]
+    assert [child.name() for child in first.children()] == ["spots"]
+    root.removeChildNode(first)
+    assert sorted(_groups(project)) == [
+        "Screening of 2024Q4 (run 2)",
+        "Screening of 2024Q4 (run 3)",
+    ]
+
+
+def test_a_users_own_group_is_not_stepped_out_of(provider, project):
+    """A group the user made and made current keeps the run's group: only run groups are left."""
+    batch = _batch("2025Q1", 0)
+    mine = project.layerTreeRoot().addGroup("我的检查")
+    bridge = project.layerTreeRegistryBridge()
+    bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(mine, 0))
+    _screen_and_load(batch)
+    assert [child.name() for child in mine.children()] == ["Screening of 2025Q1"]
+
+
+def test_a_run_after_a_removed_group_takes_the_next_number_not_the_freed_one(provider, project):
+    """Found by review: with run 2 removed, the fourth run was named "run 2" again and stood
+    above run 3 with an older number."""
+    batch = _batch("2025Q2", 0)
+    for _run in range(3):
+        _screen_and_load(batch)
+    root = project.layerTreeRoot()
+    root.removeChildNode(root.findGroup("Screening of 2025Q2 (run 2)"))
+    _screen_and_load(batch)
+    assert root.children()[0].name() == "Screening of 2025Q2 (run 4)"
+
+
+@pytest.mark.parametrize(
+    ("taken", "expected"),
+    [
+        (set(), "T"),
+        ({"T"}, "T (run 2)"),
+        ({"T (run 2)"}, "T (run 3)"),  # the first run's group removed
+        ({"T", "T (run 3)", "T (run x)", "TT (run 9)"}, "T (run 4)"),
+    ],
+)
+def test_numbered_name(taken, expected):
+    from zc_enforcement_plugin.processing.style_on_load import numbered_name
+
+    assert numbered_name(taken, "T") == expected
+
+
+def test_spots_a_model_step_made_give_their_run_group_the_algorithms_name(provider, demo, project):
+    """Found by review: spots fixed by a model's earlier step were screened as "Screening of
+    Fixed geometries" (or "of output"): a name that says nothing of the spots. The group takes
+    the algorithm's name alone."""
+    source = QgsProcessingModelChildParameterSource
+    model = QgsProcessingModelAlgorithm("fix and screen", "tests")
+    model.addModelParameter(
+        QgsProcessingParameterFeatureSource("spots", "spots"), QgsProcessingModelParameter("spots")
+    )
+    fix = QgsProcessingModelChildAlgorithm("native:fixgeometries")
+    fix.setChildId("fix")
+    fix.addParameterSources("INPUT", [source.fromModelParameter("spots")])
+    fix.addParameterSources("OUTPUT", [source.fromStaticValue("TEMPORARY_OUTPUT")])
+    model.addChildAlgorithm(fix)
+    screen = QgsProcessingModelChildAlgorithm("zcenforcement:screenspots")
+    screen.setChildId("screen")
+    screen.addParameterSources("SPOTS", [source.fromChildOutput("fix", "OUTPUT")])
+    screened = QgsProcessingModelOutput("screened")
+    screened.setChildId("screen")
+    screened.setChildOutputName("OUTPUT")
+    screen.setModelOutputs({"screened": screened})
+    model.addChildAlgorithm(screen)
+    model.updateDestinationParameters()
+    (output,) = [p.name() for p in model.destinationParameterDefinitions()]
+
+    _results, _context, errors = run_and_load(
+        model,
+        {
+            "spots": src(demo, domain.DEMO_LAYER_SPOTS),
+            output: to_load("TEMPORARY_OUTPUT", "screened"),
+        },
+    )
+    assert not errors
+    screening = QgsApplication.processingRegistry().algorithmById("zcenforcement:screenspots")
+    assert sorted(_groups(project)) == [screening.displayName()]
+
+
+def test_spots_read_from_a_file_name_the_run_group_after_their_table(provider, demo, project):
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
+    _results, _context, errors = run_and_load(
+        algorithm,
+        {
+            "SPOTS": src(demo, domain.DEMO_LAYER_SPOTS),
+            "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots"),
+        },
+    )
+    assert not errors
+    assert sorted(_groups(project)) == [f"Screening of {domain.DEMO_LAYER_SPOTS}"]

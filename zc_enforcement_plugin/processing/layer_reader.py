@@ -6,6 +6,7 @@ import codecs
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -387,6 +388,27 @@ def layer_name(
         parts = QgsProviderRegistry.instance().decodeUri(layer.providerType(), value)
         label = parts.get("layerName") or label
     return label, layer
+
+
+def known_by_name(layer: QgsVectorLayer | None, context) -> bool:
+    """Whether the user knows a layer by its name: one in the project or a file of theirs, not
+    what a model's step or "Iterate over this layer" made on the way (a memory layer or a file
+    in Processing's temporary folder, named "output" or after the step: "Fixed geometries")."""
+    from qgis.core import QgsProcessingUtils
+
+    if layer is None:
+        return False
+    project = context.project()
+    if project is not None and project.mapLayer(layer.id()) is not None:
+        return True
+    if layer.providerType() == "memory":
+        return False
+    path = (
+        QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path")
+    )
+    return bool(path) and not Path(path).resolve().is_relative_to(
+        Path(QgsProcessingUtils.tempFolder()).resolve()
+    )
 
 
 def with_file(label: str, layer: QgsVectorLayer | None) -> str:

@@ -27,7 +27,7 @@ from .base import (
     fail,
     output_destination,
 )
-from .layer_reader import has_feature_limit, layer_name, read_source
+from .layer_reader import has_feature_limit, known_by_name, layer_name, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
 from .screen_inputs import (
     check_coordinates_fit,
@@ -459,14 +459,22 @@ class ScreenSpots(EnforcementAlgorithm):
             writer.discard(error)
             raise
         feedback.pushInfo(_summary(result))
-        spot_layer, _ = layer_name(self, parameters, self.SPOTS, context)
         StyleOnLoad.attach(
             context,
             outputs,
             {self.OUTPUT: "screened", self.OUTPUT_PIECES: "screened_pieces"},
-            run_title=tr("Screening of {layer}").format(layer=spot_layer),
+            run_title=self._run_title(parameters, context),
         )
         return outputs
+
+    def _run_title(self, parameters, context) -> str:
+        """The name of the run's group in the Layers panel: after the spots screened, or the
+        algorithm's alone when they are a model step's layer (found by review: "Screening of
+        output", "Screening of Fixed geometries")."""
+        label, layer = layer_name(self, parameters, self.SPOTS, context)
+        if known_by_name(layer, context):
+            return tr("Screening of {layer}").format(layer=label)
+        return self.displayName()
 
 
 def _summary(result: screening.ScreeningResult) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from qgis.core import (
     QgsLayerTreeGroup,
     QgsLayerTreeLayer,
+    QgsLayerTreeNode,
     QgsMapLayer,
     QgsProcessingLayerPostProcessorInterface,
 )
@@ -106,21 +107,43 @@ class RunGroup:
             return
         parent = node.parent()
         if self._group is None or sip.isdeleted(self._group):
+            # QGIS loads where the current layer is: after a run, inside that run's group.
+            # Found by review: each run's group went into the last one's, and removing an old
+            # run removed every newer one with it. The new group goes beside the outermost.
+            place: QgsLayerTreeNode = node
+            while _is_run_group(place.parent()):
+                place = place.parent()
             name = numbered_name(_group_names(project.layerTreeRoot()), self.title)
-            self._group = parent.insertGroup(_index_in(parent, node), name)
+            self._group = place.parent().insertGroup(_index_in(place.parent(), place), name)
+            self._group.setCustomProperty(_RUN_GROUP, True)
         # QGIS put each output on top as it loaded it: the later ones first, as in the group.
         self._group.insertChildNode(0, node.clone())
         parent.removeChildNode(node)
 
 
+# Marks the groups RunGroup made in a project (kept in the .qgz): a group of the user's own
+# is never stepped out of.
+_RUN_GROUP = "zc_enforcement/run_group"
+
+
+def _is_run_group(node) -> bool:
+    return isinstance(node, QgsLayerTreeGroup) and bool(node.customProperty(_RUN_GROUP, False))
+
+
 def numbered_name(taken: set[str], title: str) -> str:
-    """`title`, or `title (run n)` with the first n from 2 not taken."""
-    if title not in taken:
+    """`title` when no run of it is in the Layers panel, else `title (run n)` with n one more
+    than the highest there (the first run counting as 1): a number freed by removing a group
+    is not reused, which would put an old number on the newest run."""
+    template = tr("{title} (run {run})")
+    before, _, after = template.format(title=title, run="\0").partition("\0")
+    runs = [1 for name in taken if name == title]
+    for name in taken:
+        number = name[len(before) : len(name) - len(after)]
+        if name.startswith(before) and name.endswith(after) and number.isdigit():
+            runs.append(int(number))
+    if not runs:
         return title
-    run = 2
-    while tr("{title} (run {run})").format(title=title, run=run) in taken:
-        run += 1
-    return tr("{title} (run {run})").format(title=title, run=run)
+    return template.format(title=title, run=max(runs) + 1)
 
 
 def _group_names(group: QgsLayerTreeGroup) -> set[str]:
@@ -132,9 +155,13 @@ def _group_names(group: QgsLayerTreeGroup) -> set[str]:
     return names
 
 
-def _index_in(parent: QgsLayerTreeGroup, node: QgsLayerTreeLayer) -> int:
+def _index_in(parent: QgsLayerTreeGroup, node: QgsLayerTreeNode) -> int:
     for index, child in enumerate(parent.children()):
-        if isinstance(child, QgsLayerTreeLayer) and child.layerId() == node.layerId():
+        if child is node or (
+            isinstance(child, QgsLayerTreeLayer)
+            and isinstance(node, QgsLayerTreeLayer)
+            and child.layerId() == node.layerId()
+        ):
             return index
     return 0
 
