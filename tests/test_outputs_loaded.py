@@ -5,10 +5,13 @@ error. handleAlgorithmResults is what the dialog and processing.runAndLoadResult
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import shapely
 from qgis.core import (
     QgsApplication,
+    QgsLayerTreeGroup,
     QgsLayerTreeRegistryBridge,
     QgsProcessingContext,
     QgsProcessingFeedback,
@@ -525,3 +528,110 @@ def test_spots_read_from_a_file_name_the_run_group_after_their_table(provider, d
     )
     assert not errors
     assert sorted(_groups(project)) == [f"Screening of {domain.DEMO_LAYER_SPOTS}"]
+
+
+@pytest.fixture
+def layers_panel(project, monkeypatch):
+    """A Layers panel wired as QGIS's window wires it: what QGIS loads becomes the current
+    layer (QgisApp::autoSelectAddedLayer), and the next layer loads where the current layer is
+    (QgisApp sets the insertion point from the view on each change of the current layer)."""
+    import qgis.utils
+    from qgis.core import QgsLayerTreeModel
+    from qgis.gui import QgsLayerTreeView
+    from qgis.PyQt import sip
+
+    view = QgsLayerTreeView()
+    model = QgsLayerTreeModel(project.layerTreeRoot(), view)
+    view.setModel(model)
+    bridge = project.layerTreeRegistryBridge()
+
+    def select_added(layers):
+        if layers:
+            view.setCurrentLayer(layers[0])
+
+    def follow_current_layer(_layer):  # QgisApp::layerTreeInsertionPoint, groups not embedded
+        node = view.currentNode()
+        if node is None:
+            point = QgsLayerTreeRegistryBridge.InsertionPoint(project.layerTreeRoot(), 0)
+        elif isinstance(node, QgsLayerTreeGroup):
+            point = QgsLayerTreeRegistryBridge.InsertionPoint(node, 0)
+        else:
+            point = QgsLayerTreeRegistryBridge.InsertionPoint(
+                node.parent(), view.currentIndex().row()
+            )
+        bridge.setLayerInsertionPoint(point)
+
+    bridge.addedLayersToLayerTree.connect(select_added)
+    view.currentLayerChanged.connect(follow_current_layer)
+    interface = type("Interface", (), {"layerTreeView": lambda self: view})()
+    monkeypatch.setattr(qgis.utils, "iface", interface)
+    yield view
+    bridge.addedLayersToLayerTree.disconnect(select_added)
+    view.currentLayerChanged.disconnect(follow_current_layer)
+    sip.delete(view)
+
+
+def test_runs_after_runs_stack_newest_first_where_the_layers_panel_loads_them(
+    provider, project, layers_panel
+):
+    """Found by review in QGIS: three runs from the toolbox, nothing clicked between them, gave
+    run 2, run 3, run 1 from the top. Moving the loaded layer into its group had moved the
+    panel's current row into the oldest group, where the next run loaded."""
+    batch = _batch("2025Q3", 0)
+    for _run in range(3):
+        _screen_and_load(batch)
+        # QGIS makes what it loads the current layer: it stays so once moved into its group.
+        newest = project.layerTreeRoot().children()[0]
+        assert newest.findLayer(layers_panel.currentLayer()) is not None
+    assert [child.name() for child in project.layerTreeRoot().children()] == [
+        "Screening of 2025Q3 (run 3)",
+        "Screening of 2025Q3 (run 2)",
+        "Screening of 2025Q3",
+        "2025Q3",
+    ]
+
+
+def test_a_run_loaded_into_the_oldest_runs_group_goes_above_every_run(provider, project):
+    """The current layer may be in any run's group (a batch's rows, a layer picked to look
+    at): the new run goes above them all, not between two of them."""
+    batch = _batch("2025Q4", 0)
+    bridge = project.layerTreeRegistryBridge()
+    for _run in range(3):
+        _screen_and_load(batch)
+        oldest = [g for g in project.layerTreeRoot().children() if g.name() != "2025Q4"][-1]
+        bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(oldest, 0))
+    assert [child.name() for child in project.layerTreeRoot().children()] == [
+        "Screening of 2025Q4 (run 3)",
+        "Screening of 2025Q4 (run 2)",
+        "Screening of 2025Q4",
+        "2025Q4",
+    ]
+
+
+def test_a_layer_is_known_by_name_unless_a_step_made_it_on_the_way(project, tmp_path):
+    from qgis.core import QgsProcessingUtils, QgsVectorFileWriter, QgsVectorLayer
+
+    from tests.screening_layers import memory_layer, square
+    from zc_enforcement_plugin.processing.layer_reader import known_by_name
+
+    context = QgsProcessingContext()
+    context.setProject(project)
+    scratch = memory_layer([(square(0, 0, 5), ["a"])], "field=JCBH:string", name="output")
+    assert not known_by_name(scratch, context)  # a model step's or an iteration's
+    assert known_by_name(_batch("草稿", 0), context)  # a memory layer the user put in the project
+
+    def written_in(folder) -> QgsVectorLayer:
+        path = str(folder / "spots.gpkg")
+        options = QgsVectorFileWriter.SaveVectorOptions()
+        QgsVectorFileWriter.writeAsVectorFormatV3(
+            scratch, path, context.transformContext(), options
+        )
+        return QgsVectorLayer(path, "spots", "ogr")
+
+    assert known_by_name(written_in(tmp_path), context)  # a file of the user's
+    temporary = Path(QgsProcessingUtils.tempFolder()) / "step"
+    temporary.mkdir(exist_ok=True)
+    assert not known_by_name(written_in(temporary), context)  # a step's output file
+    table = QgsVectorLayer('dbname=\'zc\' table="public"."jctb" (geom)', "jctb", "postgres")
+    assert known_by_name(table, context)  # a database's table, named by the connection
+    assert not known_by_name(None, context)

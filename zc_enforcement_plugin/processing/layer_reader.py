@@ -406,9 +406,9 @@ def known_by_name(layer: QgsVectorLayer | None, context) -> bool:
     path = (
         QgsProviderRegistry.instance().decodeUri(layer.providerType(), layer.source()).get("path")
     )
-    return bool(path) and not Path(path).resolve().is_relative_to(
-        Path(QgsProcessingUtils.tempFolder()).resolve()
-    )
+    if not path:  # a database's or a service's table, named by the user's connection
+        return True
+    return not Path(path).resolve().is_relative_to(Path(QgsProcessingUtils.tempFolder()).resolve())
 
 
 def with_file(label: str, layer: QgsVectorLayer | None) -> str:

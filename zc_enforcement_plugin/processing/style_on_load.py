@@ -107,18 +107,56 @@ class RunGroup:
             return
         parent = node.parent()
         if self._group is None or sip.isdeleted(self._group):
-            # QGIS loads where the current layer is: after a run, inside that run's group.
-            # Found by review: each run's group went into the last one's, and removing an old
-            # run removed every newer one with it. The new group goes beside the outermost.
-            place: QgsLayerTreeNode = node
-            while _is_run_group(place.parent()):
-                place = place.parent()
             name = numbered_name(_group_names(project.layerTreeRoot()), self.title)
-            self._group = place.parent().insertGroup(_index_in(place.parent(), place), name)
-            self._group.setCustomProperty(_RUN_GROUP, True)
+            self._group = _new_run_group(node, name)
+        current = _current_layer()
+        was_current = current is not None and current.id() == layer.id()
         # QGIS put each output on top as it loaded it: the later ones first, as in the group.
         self._group.insertChildNode(0, node.clone())
         parent.removeChildNode(node)
+        if was_current:  # as QGIS left it: the row it was on went with the node
+            _make_current(layer)
+
+
+def _new_run_group(node: QgsLayerTreeLayer, name: str) -> QgsLayerTreeGroup:
+    """A run group for `node`'s run where QGIS loaded it: above the current layer (QGIS's
+    rule), but never inside another run's group. QGIS loads where the current layer is, and
+    after a run that is a layer of its group: found by review, each run's group went into the
+    last one's, and removing an old run removed every newer one with it. Loaded into a run's
+    group, the new one goes above every run group beside it: the current layer may be in any
+    of them (a batch's rows, a layer picked to look at)."""
+    place: QgsLayerTreeNode = node
+    while _is_run_group(place.parent()):
+        place = place.parent()
+    parent = place.parent()
+    siblings = parent.children()
+    index = _index_in(parent, place)
+    if place is not node:
+        index = min(i for i, child in enumerate(siblings) if _is_run_group(child))
+    group = parent.insertGroup(index, name)
+    group.setCustomProperty(_RUN_GROUP, True)
+    return group
+
+
+def _current_layer():
+    view = _layer_tree_view()
+    return view.currentLayer() if view is not None else None
+
+
+def _make_current(layer) -> None:
+    view = _layer_tree_view()
+    if view is not None:
+        view.setCurrentLayer(layer)
+
+
+def _layer_tree_view():
+    """QGIS's Layers panel, None outside the desktop (qgis_process, a script, the tests'
+    stand-in interface without one)."""
+    from qgis.gui import QgsLayerTreeView
+    from qgis.utils import iface
+
+    view = getattr(iface, "layerTreeView", lambda: None)()
+    return view if isinstance(view, QgsLayerTreeView) else None
 
 
 # Marks the groups RunGroup made in a project (kept in the .qgz): a group of the user's own
@@ -133,7 +171,7 @@ def _is_run_group(node) -> bool:
 def numbered_name(taken: set[str], title: str) -> str:
     """`title` when no run of it is in the Layers panel, else `title (run n)` with n one more
     than the highest there (the first run counting as 1): a number freed by removing a group
-    is not reused, which would put an old number on the newest run."""
+    below the highest is not reused, which would put an old number on the newest run."""
     template = tr("{title} (run {run})")
     before, _, after = template.format(title=title, run="\0").partition("\0")
     runs = [1 for name in taken if name == title]
