@@ -290,3 +290,49 @@ def test_text_copied_or_dragged_from_the_dock_comes_without_its_isolates(dock, t
     field.clear()
     field.paste()
     assert field.text() == str(path)
+
+
+def _pasted(field, text: str) -> str:
+    """``text`` pasted into ``field`` (a line edit or a remarks box) over what it held."""
+    QApplication.clipboard().setText(text)
+    field.selectAll()
+    field.paste()
+    return field.text() if hasattr(field, "text") else field.toPlainText()
+
+
+def test_text_pasted_into_a_forms_fields_comes_without_isolates_and_typed_text_as_typed(
+    dock, tmp_path
+):
+    """A technician copied an approval number out of a refusal, where every value is set apart
+    by isolates, and pasted it into the verdict form: it was saved with the invisible marks and
+    matched no approval later. Every text field and remarks box of the verdict, case and
+    patrol-case forms drops them from what is pasted; other marks stay as typed (the pages
+    isolate them when they show them)."""
+    number = "淄自然资规〔2025〕12号"
+    marked = f"{FIRST_STRONG_ISOLATE}{number}{POP_DIRECTIONAL_ISOLATE}"
+    path = _ledger(tmp_path / "ledger.gpkg", {domain.SPOT_NUMBER: "37030220250001"})
+    assert dock.open_ledger(str(path))
+    verdict = dock.open_verdict_form(ls.VERDICT_LEGAL)
+    fields = [verdict.approval_number, verdict.actual_use, verdict.party, verdict.verifier]
+    for field in [*fields, verdict.note]:
+        assert _pasted(field, marked) == number, field.objectName()
+    verdict.party.insert("\u202e王")  # typed: an override stays, the pages isolate it
+    assert verdict.party.text().endswith("\u202e王")
+    verdict.party.setText("王")
+    verdict.note.clear()
+    verdict.kind.setCurrentIndex(1)  # a basis, which a legal verdict needs
+    verdict.areas[domain.CONSTRUCTION_AREA].setValue(400.0)  # found on site: all of the spot
+    verdict.accept()
+    assert dock.stack.currentPanel() is not verdict, verdict.messages.text()
+    record = dock.session.store.spot_page(dock.session.current_id)
+    assert number in repr(record) and not ISOLATES.search(repr(record))
+
+    dock.session.record_verdict(ledger.Verdict(ls.VERDICT_ILLEGAL, "未报即用", "李工", DAY))
+    case = dock.open_case_panel()
+    for field in (case.person, case.documents, case.note, case.reason, case.corrected_note):
+        assert _pasted(field, marked) == number, field.objectName()
+    case.acceptPanel()
+
+    patrol = dock.open_patrol_case_form()
+    assert _pasted(patrol.person, marked) == number
+    patrol.acceptPanel()

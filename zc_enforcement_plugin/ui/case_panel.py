@@ -11,10 +11,8 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -34,11 +32,13 @@ from .messages import (
     REFUSAL,
     WARNING,
     PageBrowser,
+    RemarksEdit,
     colour,
     field_html,
     isolated,
     plain_html,
     refusal_label,
+    text_field,
 )
 
 # The next-step entry that records a report without a step (its item data).
@@ -243,9 +243,9 @@ class CasePanel(EntriesPanel):
         form.addRow(tr("Next step"), self.stage)
         self.date = done_date_edit(self)  # steps are recorded once taken
         form.addRow(tr("Date"), self.date)
-        self.person = QLineEdit(self)
+        self.person = text_field(self)
         form.addRow(tr("Person"), self.person)
-        self.documents = QLineEdit(self)
+        self.documents = text_field(self)
         self.documents.setPlaceholderText(tr("document names, separated by ;"))
         # The documents the deadlines look for, to pick rather than type exactly.
         self.add_document = QToolButton(self)
@@ -261,7 +261,7 @@ class CasePanel(EntriesPanel):
         documents.addWidget(self.documents, 1)
         documents.addWidget(self.add_document)
         form.addRow(tr("Documents"), documents)
-        self.note = QPlainTextEdit(self)
+        self.note = RemarksEdit(self)
         self.note.setMaximumHeight(60)
         self.note.setTabChangesFocus(True)  # Tab goes on to Save: it typed a tab into the note
         form.addRow(tr("Remarks"), self.note)
@@ -273,7 +273,7 @@ class CasePanel(EntriesPanel):
         self.corrected.setObjectName("correctedStep")
         correction.addRow(tr("Correct step"), self.corrected)
         self.corrected_date = done_date_edit(self)
-        self.reason = QLineEdit(self)
+        self.reason = text_field(self)
         self.reason.setObjectName("correctionReason")
         self.reason.setPlaceholderText(tr("reason (required), e.g. typing error"))
         self.correct_button = QPushButton(tr("Correct"), self)
@@ -286,7 +286,7 @@ class CasePanel(EntriesPanel):
         correction.addRow(tr("Right date"), row)
         # The step's remarks as they stand, to put right where they are wrong (a decision
         # number mistyped, say); left as they are, the correction keeps them.
-        self.corrected_note = QPlainTextEdit(self)  # remarks may run over lines: kept so
+        self.corrected_note = RemarksEdit(self)  # remarks may run over lines: kept so
         self.corrected_note.setObjectName("correctedRemarks")
         self.corrected_note.setMaximumHeight(60)
         self.corrected_note.setTabChangesFocus(True)

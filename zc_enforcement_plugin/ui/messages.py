@@ -9,7 +9,14 @@ import html
 
 from qgis.PyQt.QtCore import QMimeData, Qt
 from qgis.PyQt.QtGui import QPalette, QValidator
-from qgis.PyQt.QtWidgets import QApplication, QLabel, QLineEdit, QTextBrowser, QWidget
+from qgis.PyQt.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextBrowser,
+    QWidget,
+)
 
 from ..core.bidi import isolated, without_isolates
 
@@ -122,3 +129,21 @@ def drop_isolates_when_pasted(field: QLineEdit, keeper: QWidget) -> None:
     has no lasting Python wrapper, and the check's Python half went with it, leaving Qt's
     QValidator, which drops nothing."""
     field.setValidator(WithoutIsolates(keeper))
+
+
+def text_field(parent: QWidget) -> QLineEdit:
+    """A form's field for text people type (a name, a number, a reason) that drops the
+    isolates of text pasted into it: a spot or approval number copied from a refusal, which
+    sets each value apart (field_html), would be saved with them and match nothing later."""
+    field = QLineEdit(parent)
+    drop_isolates_when_pasted(field, parent)
+    return field
+
+
+class RemarksEdit(QPlainTextEdit):
+    """A form's remarks box that drops the isolates of text pasted or dropped into it, as
+    text_field does; what is typed goes in as typed."""
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt's name)
+        if source.hasText():
+            self.insertPlainText(without_isolates(source.text()))

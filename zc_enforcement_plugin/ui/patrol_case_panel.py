@@ -15,7 +15,6 @@ from qgis.PyQt.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QLineEdit,
     QVBoxLayout,
 )
 
@@ -24,7 +23,7 @@ from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import in_interface_language, tr
 from .entries_panel import EntriesPanel
-from .messages import plain_label, refusal_label
+from .messages import plain_label, refusal_label, text_field
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
 FINDINGS_SHOWN = 40
@@ -99,7 +98,7 @@ class PatrolCasePanel(EntriesPanel):
         self.mu = plain_label(self)
         self.mu.setWordWrap(True)
         form.addRow(self.mu)
-        self.person = QLineEdit(self)
+        self.person = text_field(self)
         self.person.setPlaceholderText(tr("the patrol's first staff member"))
         form.addRow(tr("Person"), self.person)
         layout.addLayout(form)

@@ -15,8 +15,6 @@ from qgis.PyQt.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QVBoxLayout,
 )
 
@@ -24,7 +22,7 @@ from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
 from .entries_panel import EntriesPanel, date_edit, done_date_edit
-from .messages import plain_label, refusal_label
+from .messages import RemarksEdit, plain_label, refusal_label, text_field
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
 # How an approval number is written, shown in the empty field of a legal verdict alone: in the
@@ -85,7 +83,7 @@ class VerdictPanel(EntriesPanel):
             box.setMinimumContentsLength(12)
         form.addRow(tr("Basis or kind"), self.kind)
 
-        self.approval_number = QLineEdit(self)
+        self.approval_number = text_field(self)
         self.approval_number.setObjectName("approvalNumber")
         # The first approval screening found over the spot, as a start the verifier corrects.
         hits = spot.attributes.get(domain.APPROVAL_HITS) or ""
@@ -102,9 +100,9 @@ class VerdictPanel(EntriesPanel):
         self.approved_area.setSuffix(" m²")
         form.addRow(tr("Approved area"), self.approved_area)
 
-        self.actual_use = QLineEdit(self)
+        self.actual_use = text_field(self)
         form.addRow(tr("Actual use"), self.actual_use)
-        self.party = QLineEdit(self)
+        self.party = text_field(self)
         form.addRow(tr("Party responsible"), self.party)
         self.stop_order = QCheckBox(tr("Stop order issued"), self)
         # The whole row, not beside an empty label: its Chinese text (已下达责令停止违法行为
@@ -135,13 +133,13 @@ class VerdictPanel(EntriesPanel):
 
         form2 = QFormLayout()
         layout.addLayout(form2)
-        self.note = QPlainTextEdit(self)
+        self.note = RemarksEdit(self)
         self.note.setObjectName("note")
         self.note.setMaximumHeight(70)
         # Tab goes on to the verifier, as in every other field: it typed a tab into the note.
         self.note.setTabChangesFocus(True)
         form2.addRow(tr("Remarks"), self.note)
-        self.verifier = QLineEdit(self)
+        self.verifier = text_field(self)
         self.verifier.setObjectName("verifier")
         self.verifier.setText(str(QgsSettings().value(VERIFIER_SETTING, "") or ""))
         form2.addRow(tr("Verifier"), self.verifier)
