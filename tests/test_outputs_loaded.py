@@ -354,7 +354,8 @@ def test_each_screening_run_loads_its_layers_in_a_group_named_after_the_run(
 
 def test_a_run_group_goes_inside_the_processing_results_group_a_user_set(provider, project):
     """QGIS's Processing option "Results group name" puts every loaded output in that group:
-    the run's group goes there too, not back to the top."""
+    the run's group goes there too, not back to the top, the newest first (found by review:
+    QGIS appends to that group, and the runs came oldest first)."""
     from processing.core.ProcessingConfig import ProcessingConfig
 
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("zcenforcement:screenspots")
@@ -362,15 +363,20 @@ def test_a_run_group_goes_inside_the_processing_results_group_a_user_set(provide
     before = ProcessingConfig.getSetting(ProcessingConfig.RESULTS_GROUP_NAME)
     ProcessingConfig.setSettingValue(ProcessingConfig.RESULTS_GROUP_NAME, "结果")
     try:
-        _results, _context, errors = run_and_load(
-            algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots")}
-        )
+        for _run in range(3):
+            _results, _context, errors = run_and_load(
+                algorithm, {"SPOTS": batch.id(), "OUTPUT": to_load("TEMPORARY_OUTPUT", "spots")}
+            )
+            assert not errors
     finally:
         ProcessingConfig.setSettingValue(ProcessingConfig.RESULTS_GROUP_NAME, before)
-    assert not errors
     results_group = project.layerTreeRoot().findGroup("结果")
-    assert [child.name() for child in results_group.children()] == ["Screening of 2024Q3"]
-    assert [node.name() for node in results_group.findLayers()] == ["spots"]
+    assert [child.name() for child in results_group.children()] == [
+        "Screening of 2024Q3 (run 3)",
+        "Screening of 2024Q3 (run 2)",
+        "Screening of 2024Q3",
+    ]
+    assert [node.name() for node in results_group.findLayers()] == ["spots"] * 3
 
 
 def test_a_three_zones_run_loads_its_layers_in_a_group_of_its_own(provider, demo, project):
@@ -451,6 +457,26 @@ def test_a_users_own_group_is_not_stepped_out_of(provider, project):
     bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(mine, 0))
     _screen_and_load(batch)
     assert [child.name() for child in mine.children()] == ["Screening of 2025Q1"]
+
+
+def test_a_run_loaded_into_a_users_group_inside_a_run_group_leaves_the_run_group(provider, project):
+    """Found by review: a group the user made inside a run's group, made current, took the
+    next runs, and removing that old run removed them with it."""
+    batch = _batch("2026Q1", 0)
+    _screen_and_load(batch)
+    first = project.layerTreeRoot().findGroup("Screening of 2026Q1")
+    mine = first.addGroup("用户子组")
+    bridge = project.layerTreeRegistryBridge()
+    for _run in range(2):
+        bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(mine, 0))
+        _screen_and_load(batch)
+    assert [child.name() for child in project.layerTreeRoot().children()] == [
+        "Screening of 2026Q1 (run 3)",
+        "Screening of 2026Q1 (run 2)",
+        "Screening of 2026Q1",
+        "2026Q1",
+    ]
+    assert mine.children() == []
 
 
 def test_a_run_after_a_removed_group_takes_the_next_number_not_the_freed_one(provider, project):

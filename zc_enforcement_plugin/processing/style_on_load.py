@@ -119,21 +119,23 @@ class RunGroup:
 
 
 def _new_run_group(node: QgsLayerTreeLayer, name: str) -> QgsLayerTreeGroup:
-    """A run group for `node`'s run where QGIS loaded it: above the current layer (QGIS's
-    rule), but never inside another run's group. QGIS loads where the current layer is, and
-    after a run that is a layer of its group: found by review, each run's group went into the
-    last one's, and removing an old run removed every newer one with it. Loaded into a run's
-    group, the new one goes above every run group beside it: the current layer may be in any
-    of them (a batch's rows, a layer picked to look at)."""
+    """A run group for `node`'s run, near where QGIS loaded it (above the current layer, or
+    last in Processing's results group), but never inside another run's group and always
+    above the run groups beside it: the runs stay together, the newest on top.
+
+    Found by review: QGIS loads where the current layer is, and after a run that is a layer
+    of its group (or of any run's: a batch's rows, a layer picked to look at, a group the
+    user made inside one); each run's group went into the last one's, and removing an old
+    run removed every newer one with it. In the results group QGIS appends: oldest first."""
     place: QgsLayerTreeNode = node
-    while _is_run_group(place.parent()):
-        place = place.parent()
+    ancestor = node.parent()
+    while ancestor is not None:
+        if _is_run_group(ancestor):
+            place = ancestor  # the outermost run group holding the node
+        ancestor = ancestor.parent()
     parent = place.parent()
-    siblings = parent.children()
-    index = _index_in(parent, place)
-    if place is not node:
-        index = min(i for i, child in enumerate(siblings) if _is_run_group(child))
-    group = parent.insertGroup(index, name)
+    runs = [i for i, child in enumerate(parent.children()) if _is_run_group(child)]
+    group = parent.insertGroup(min([_index_in(parent, place), *runs]), name)
     group.setCustomProperty(_RUN_GROUP, True)
     return group
 
