@@ -206,16 +206,26 @@ def demo_spot_count(demo) -> int:
     return QgsVectorLayer(src(demo, domain.DEMO_LAYER_SPOTS), "spots", "ogr").featureCount()
 
 
-def test_a_models_screened_spots_load_once_with_their_labels(provider, demo, project):
-    """A model whose output is screenspots' OUTPUT: its one output loads, styled and named."""
+def _screening_model(demo, fix_first: bool = False) -> tuple[QgsProcessingModelAlgorithm, str]:
+    """(a model, its one output): spots in, screenspots' OUTPUT out, on the demo's land use;
+    the spots fixed by native:fixgeometries first when `fix_first`, as a model's step makes
+    them (a memory layer named after the step)."""
     source = QgsProcessingModelChildParameterSource
     model = QgsProcessingModelAlgorithm("screen in a model", "tests")
     model.addModelParameter(
         QgsProcessingParameterFeatureSource("spots", "spots"), QgsProcessingModelParameter("spots")
     )
+    spots = source.fromModelParameter("spots")
+    if fix_first:
+        fix = QgsProcessingModelChildAlgorithm("native:fixgeometries")
+        fix.setChildId("fix")
+        fix.addParameterSources("INPUT", [spots])
+        fix.addParameterSources("OUTPUT", [source.fromStaticValue("TEMPORARY_OUTPUT")])
+        model.addChildAlgorithm(fix)
+        spots = source.fromChildOutput("fix", "OUTPUT")
     child = QgsProcessingModelChildAlgorithm("zcenforcement:screenspots")
     child.setChildId("screen")
-    child.addParameterSources("SPOTS", [source.fromModelParameter("spots")])
+    child.addParameterSources("SPOTS", [spots])
     child.addParameterSources(
         "LAND_USE", [source.fromStaticValue(src(demo, domain.DEMO_LAYER_LAND_USE))]
     )
@@ -226,6 +236,12 @@ def test_a_models_screened_spots_load_once_with_their_labels(provider, demo, pro
     model.addChildAlgorithm(child)
     model.updateDestinationParameters()
     (output,) = [p.name() for p in model.destinationParameterDefinitions()]
+    return model, output
+
+
+def test_a_models_screened_spots_load_once_with_their_labels(provider, demo, project):
+    """A model whose output is screenspots' OUTPUT: its one output loads, styled and named."""
+    model, output = _screening_model(demo)
 
     results, context, errors = run_and_load(
         model,
@@ -510,26 +526,7 @@ def test_spots_a_model_step_made_give_their_run_group_the_algorithms_name(provid
     """Found by review: spots fixed by a model's earlier step were screened as "Screening of
     Fixed geometries" (or "of output"): a name that says nothing of the spots. The group takes
     the algorithm's name alone."""
-    source = QgsProcessingModelChildParameterSource
-    model = QgsProcessingModelAlgorithm("fix and screen", "tests")
-    model.addModelParameter(
-        QgsProcessingParameterFeatureSource("spots", "spots"), QgsProcessingModelParameter("spots")
-    )
-    fix = QgsProcessingModelChildAlgorithm("native:fixgeometries")
-    fix.setChildId("fix")
-    fix.addParameterSources("INPUT", [source.fromModelParameter("spots")])
-    fix.addParameterSources("OUTPUT", [source.fromStaticValue("TEMPORARY_OUTPUT")])
-    model.addChildAlgorithm(fix)
-    screen = QgsProcessingModelChildAlgorithm("zcenforcement:screenspots")
-    screen.setChildId("screen")
-    screen.addParameterSources("SPOTS", [source.fromChildOutput("fix", "OUTPUT")])
-    screened = QgsProcessingModelOutput("screened")
-    screened.setChildId("screen")
-    screened.setChildOutputName("OUTPUT")
-    screen.setModelOutputs({"screened": screened})
-    model.addChildAlgorithm(screen)
-    model.updateDestinationParameters()
-    (output,) = [p.name() for p in model.destinationParameterDefinitions()]
+    model, output = _screening_model(demo, fix_first=True)
 
     _results, _context, errors = run_and_load(
         model,
@@ -661,3 +658,20 @@ def test_a_layer_is_known_by_name_unless_a_step_made_it_on_the_way(project, tmp_
     table = QgsVectorLayer('dbname=\'zc\' table="public"."jctb" (geom)', "jctb", "postgres")
     assert known_by_name(table, context)  # a database's table, named by the connection
     assert not known_by_name(None, context)
+
+
+def test_a_first_run_goes_where_qgis_loaded_it_above_the_current_layer(provider, project):
+    """No run group yet: the group takes the place QGIS loaded the layer in, above the layer
+    the user picked (here the lower of two batches), as QGIS places any layer it loads."""
+    upper = _batch("2026Q2", 0)
+    _batch("2026Q3", 0)
+    root = project.layerTreeRoot()
+    assert [child.name() for child in root.children()] == ["2026Q3", "2026Q2"]
+    bridge = project.layerTreeRegistryBridge()
+    bridge.setLayerInsertionPoint(QgsLayerTreeRegistryBridge.InsertionPoint(root, 1))
+    _screen_and_load(upper)
+    assert [child.name() for child in root.children()] == [
+        "2026Q3",
+        "Screening of 2026Q2",
+        "2026Q2",
+    ]

@@ -109,13 +109,13 @@ class RunGroup:
         if self._group is None or sip.isdeleted(self._group):
             name = numbered_name(_group_names(project.layerTreeRoot()), self.title)
             self._group = _new_run_group(node, name)
-        current = _current_layer()
-        was_current = current is not None and current.id() == layer.id()
+        view = _layer_tree_view()
+        current = view.currentLayer() if view is not None else None
         # QGIS put each output on top as it loaded it: the later ones first, as in the group.
         self._group.insertChildNode(0, node.clone())
         parent.removeChildNode(node)
-        if was_current:  # as QGIS left it: the row it was on went with the node
-            _make_current(layer)
+        if current is not None and current.id() == layer.id():
+            view.setCurrentLayer(layer)  # as QGIS left it: the row it was on went with the node
 
 
 def _new_run_group(node: QgsLayerTreeLayer, name: str) -> QgsLayerTreeGroup:
@@ -138,17 +138,6 @@ def _new_run_group(node: QgsLayerTreeLayer, name: str) -> QgsLayerTreeGroup:
     group = parent.insertGroup(min([_index_in(parent, place), *runs]), name)
     group.setCustomProperty(_RUN_GROUP, True)
     return group
-
-
-def _current_layer():
-    view = _layer_tree_view()
-    return view.currentLayer() if view is not None else None
-
-
-def _make_current(layer) -> None:
-    view = _layer_tree_view()
-    if view is not None:
-        view.setCurrentLayer(layer)
 
 
 def _layer_tree_view():
@@ -176,7 +165,7 @@ def numbered_name(taken: set[str], title: str) -> str:
     below the highest is not reused, which would put an old number on the newest run."""
     template = tr("{title} (run {run})")
     before, _, after = template.format(title=title, run="\0").partition("\0")
-    runs = [1 for name in taken if name == title]
+    runs = [1] if title in taken else []
     for name in taken:
         number = name[len(before) : len(name) - len(after)]
         if name.startswith(before) and name.endswith(after) and number.isdigit():
@@ -196,14 +185,8 @@ def _group_names(group: QgsLayerTreeGroup) -> set[str]:
 
 
 def _index_in(parent: QgsLayerTreeGroup, node: QgsLayerTreeNode) -> int:
-    for index, child in enumerate(parent.children()):
-        if child is node or (
-            isinstance(child, QgsLayerTreeLayer)
-            and isinstance(node, QgsLayerTreeLayer)
-            and child.layerId() == node.layerId()
-        ):
-            return index
-    return 0
+    # One Python wrapper per node while it is held: `is` finds it among its parent's children.
+    return next((i for i, child in enumerate(parent.children()) if child is node), 0)
 
 
 def _label_fields(layer) -> None:
