@@ -426,6 +426,15 @@ def output_destination(algorithm, parameters: dict, name: str, context) -> str:
     return str(algorithm.parameterAsOutputLayer(parameters, name, context) or "")
 
 
+def output_wanted(algorithm, parameters: dict, name: str, context) -> bool:
+    """Whether optional output `name` is asked for. Left empty it comes as None (a script
+    leaving it out), '' (qgis_process's NAME=) or the definition of an empty sink (a blank
+    output cell of the batch dialog: QgsProcessingOutputLayerDefinition('')).
+    QGIS gives no sink for any of them: the run goes on without that output, not failing
+    every row of a batch for a layer nobody asked for."""
+    return bool(output_destination(algorithm, parameters, name, context).strip())
+
+
 def open_sink(algorithm, parameters: dict, name: str, context, fields, geometry_type, crs):
     """The (sink, destination id) of output `name`, as parameterAsSink gives it: every output of
     the provider is opened here, so that one written as CSV starts with a byte-order mark.

@@ -26,6 +26,7 @@ from .base import (
     add_spot_key_parameter,
     fail,
     output_destination,
+    output_wanted,
 )
 from .layer_reader import has_feature_limit, known_by_name, layer_name, read_source
 from .measuring import AREA_METHOD, area_method, area_method_parameter, measuring_crs
@@ -388,9 +389,7 @@ class ScreenSpots(EnforcementAlgorithm):
 
         feedback.setProgressText(tr("Overlaying spots on {count} layers").format(count=len(layers)))
         method = area_method(self, parameters, context, self.AREA_METHOD)
-        want_pieces = (
-            self.OUTPUT_PIECES in parameters and parameters[self.OUTPUT_PIECES] is not None
-        )
+        want_pieces = output_wanted(self, parameters, self.OUTPUT_PIECES, context)
         # A Shapefile holds 254 bytes of text, not characters: Chinese takes 2 or 3 each.
         shapefile = writer.destination(self.OUTPUT).lower().endswith(".shp")
         try:

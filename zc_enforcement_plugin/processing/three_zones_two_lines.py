@@ -16,7 +16,7 @@ from ..core import campaigns_schema as cs
 from ..core import domain, three_zones
 from ..core.geometry_repair import make_valid
 from ..i18n import tr
-from .base import fail
+from .base import fail, output_wanted
 from .campaign_base import CampaignAlgorithm, texts
 from .style_on_load import StyleOnLoad
 
@@ -294,9 +294,11 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         # Everything is counted before anything is written: a run cancelled while counting
         # leaves no view areas behind that look like a finished result.
         summary = None
-        if self._given(parameters, self.OUTPUT_SUMMARY) or self._given(
-            parameters, self.OUTPUT_DETAIL
-        ):
+        wanted = {
+            name: output_wanted(self, parameters, name, context)
+            for name in (self.OUTPUT_SUMMARY, self.OUTPUT_DETAIL)
+        }
+        if any(wanted.values()):
             summary = self._summary(parameters, context, crs, view, feedback)
             if summary is None:
                 return {}
@@ -312,7 +314,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 feedback=feedback,
             )
         }
-        if summary is not None and self._given(parameters, self.OUTPUT_SUMMARY):
+        if summary is not None and wanted[self.OUTPUT_SUMMARY]:
             outputs[self.OUTPUT_SUMMARY] = self._write(
                 parameters,
                 self.OUTPUT_SUMMARY,
@@ -322,7 +324,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 feedback=feedback,
                 tails=SUMMARY_LIST_TAILS,
             )
-        if summary is not None and self._given(parameters, self.OUTPUT_DETAIL):
+        if summary is not None and wanted[self.OUTPUT_DETAIL]:
             outputs[self.OUTPUT_DETAIL] = self._write(
                 parameters,
                 self.OUTPUT_DETAIL,
