@@ -71,3 +71,51 @@ def test_a_refused_run_keeps_nothing_it_read_alive(qgis_app, refuse):
     assert any("dltb" in said or "ledger.gpkg" in said for said in feedback.errors), feedback
     gc.collect()
     assert len(read) == 1 and read[0]() is None
+
+
+@pytest.mark.parametrize("refuse", [refused_by_fail, refused_by_the_ledger])
+def test_what_the_caller_of_a_failed_run_held_is_let_go_once_it_returns(
+    qgis_app, monkeypatch, refuse
+):
+    """The batch dialog's runAlgorithm runs each row and holds its feedback, which holds the
+    dialog's progress task: kept by QGIS through the failed run's traceback, QGIS 3.22 could
+    not quit after a batch with a refused row ("Batch Processing" active for good). The
+    caller's locals go once the caller has returned; what it still holds while running stays."""
+    import time
+
+    from zc_enforcement_plugin.processing import leaked_frames
+
+    monkeypatch.setattr(leaked_frames, "RETRY_MS", 10)
+
+    class Refusing(EnforcementAlgorithm):
+        NAME = "refusing"
+        DISPLAY_NAME = "Refusing"
+
+        def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+            pass
+
+        def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+            refuse()
+
+    held: list[weakref.ref] = []
+
+    def run_algorithm():  # as the batch dialog's: a row run, its feedback a local
+        feedback = Errors()
+        held.append(weakref.ref(feedback))
+        algorithm = Refusing()
+        algorithm.initAlgorithm()
+        _results, ok = algorithm.run({}, QgsProcessingContext(), feedback)
+        assert not ok
+        settle(0.2)
+        assert held[0]() is not None, "let go of while the caller still ran"
+
+    def settle(seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and held[0]() is not None:
+            qgis_app.processEvents()
+            time.sleep(0.005)
+
+    run_algorithm()
+    settle(5.0)
+    gc.collect()
+    assert held[0]() is None

@@ -38,6 +38,7 @@ from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError, SavedWithoutReply
 from ..i18n import chinese_interface, in_interface_language, tr
 from ..resources_paths import PLUGIN_ICON
+from .leaked_frames import release_after_failure
 from .partial_outputs import PartialOutputs
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
@@ -94,6 +95,7 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             # sessions crashed at exit destroying the layers after QGIS had gone). This
             # frame's own are let go first.
             del parameters, context, feedback
+            release_after_failure()  # the callers' frames, which it links to (leaked_frames)
             raise QgsProcessingException(refusal)
 
         cls.processAlgorithm = process_algorithm
