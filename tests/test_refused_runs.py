@@ -44,11 +44,8 @@ def refused_after_another_error():
         raise fail("图层 dltb 没有字段 DLBM / the layer dltb has no field DLBM") from error
 
 
-@pytest.mark.parametrize(
-    "refuse", [refused_by_fail, refused_by_the_ledger, refused_after_another_error]
-)
-def test_a_refused_run_keeps_nothing_it_read_alive(qgis_app, refuse):
-    read: list[weakref.ref] = []
+def refusing(run) -> EnforcementAlgorithm:
+    """An algorithm of the provider whose run is `run()`, which refuses it."""
 
     class Refusing(EnforcementAlgorithm):
         NAME = "refusing"
@@ -58,12 +55,25 @@ def test_a_refused_run_keeps_nothing_it_read_alive(qgis_app, refuse):
             pass
 
         def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-            parcels = Read()
-            read.append(weakref.ref(parcels))
-            refuse()
+            run()
 
     algorithm = Refusing()
     algorithm.initAlgorithm()
+    return algorithm
+
+
+@pytest.mark.parametrize(
+    "refuse", [refused_by_fail, refused_by_the_ledger, refused_after_another_error]
+)
+def test_a_refused_run_keeps_nothing_it_read_alive(qgis_app, refuse):
+    read: list[weakref.ref] = []
+
+    def read_and_refuse():
+        parcels = Read()
+        read.append(weakref.ref(parcels))
+        refuse()
+
+    algorithm = refusing(read_and_refuse)
     feedback = Errors()
     _results, ok = algorithm.run({}, QgsProcessingContext(), feedback)
 
@@ -86,25 +96,12 @@ def test_what_the_caller_of_a_failed_run_held_is_let_go_once_it_returns(
     from zc_enforcement_plugin.processing import leaked_frames
 
     monkeypatch.setattr(leaked_frames, "RETRY_MS", 10)
-
-    class Refusing(EnforcementAlgorithm):
-        NAME = "refusing"
-        DISPLAY_NAME = "Refusing"
-
-        def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
-            pass
-
-        def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
-            refuse()
-
     held: list[weakref.ref] = []
 
     def run_algorithm():  # as the batch dialog's: a row run, its feedback a local
         feedback = Errors()
         held.append(weakref.ref(feedback))
-        algorithm = Refusing()
-        algorithm.initAlgorithm()
-        _results, ok = algorithm.run({}, QgsProcessingContext(), feedback)
+        _results, ok = refusing(refuse).run({}, QgsProcessingContext(), feedback)
         assert not ok
         settle(0.2)
         assert held[0]() is not None, "let go of while the caller still ran"

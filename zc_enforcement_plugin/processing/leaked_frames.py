@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import sys
+import threading
 from types import FrameType
 
 from qgis.PyQt.QtCore import QTimer
@@ -26,12 +27,15 @@ from qgis.PyQt.QtCore import QTimer
 RETRY_MS = 1000  # how often the frames still running are looked at again
 TRIES = 600  # then given up: a frame still running after ten minutes is the caller's own
 _SUSPENDABLE = inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR
-_waiting: list[list[FrameType]] = []  # held here between tries (QGIS holds them anyway)
 
 
 def release_after_failure() -> None:
     """Schedule the emptying of the frame that calls this (the refusing wrapper's) and of every
-    frame above it, each once its function has returned."""
+    frame above it, each once its function has returned. Not for a run in a background task
+    (the algorithm dialog's): C++ called it, no Python frame, and that thread has no event loop
+    for a timer."""
+    if threading.current_thread() is not threading.main_thread():
+        return
     frames = []
     caller = sys._getframe(1)
     while caller is not None:  # innermost first: the order in which they return
@@ -39,7 +43,6 @@ def release_after_failure() -> None:
             frames.append(caller)
         caller = caller.f_back
     if frames:
-        _waiting.append(frames)
         _try_later(frames, TRIES)
 
 
@@ -55,12 +58,9 @@ def empty_returned(frames: list[FrameType]) -> list[FrameType]:
 
 
 def _try_later(frames: list[FrameType], tries: int) -> None:
-    def attempt():
+    def attempt():  # held by PyQt until it fires, and the frames with it
         running = empty_returned(frames)
         if running and tries > 1:
-            frames[:] = running
-            _try_later(frames, tries - 1)
-        else:
-            _waiting[:] = [waiting for waiting in _waiting if waiting is not frames]
+            _try_later(running, tries - 1)
 
     QTimer.singleShot(RETRY_MS, attempt)
