@@ -1795,6 +1795,38 @@ def test_a_file_that_is_not_a_raster_is_named_as_such(provider, tmp_path, algori
 
 
 @pytest.mark.parametrize(
+    "algorithm, parameter",
+    [("polygonizechange", "RASTER"), ("exportverification", "AFTER_IMAGE")],
+)
+@pytest.mark.parametrize("folder", ["卫片.zip解压", "tmp.gzDE3l"])
+def test_an_image_in_a_folder_qgis_takes_for_an_archive_is_said_so(
+    provider, tmp_path, algorithm, parameter, folder
+):
+    """Found by a fresh clone whose temporary folder happened to be /tmp/tmp.gz…: QGIS 3.22
+    opens no raster from a path holding .zip or .gz, and the demo's image, whole, was said
+    to be damaged."""
+    import processing
+    from osgeo import gdal
+
+    image = tmp_path / folder / "after.tif"
+    image.parent.mkdir()
+    written = gdal.GetDriverByName("GTiff").Create(str(image), 8, 8, 1, gdal.GDT_Byte)
+    written.SetGeoTransform((39_500_000.0, 1.0, 0.0, 4_030_000.0, 0.0, -1.0))
+    written = None  # closed: the file complete
+    parameters = {
+        parameter: str(image),
+        "OUTPUT": "memory:",
+        "LEDGER": str(tmp_path / "ledger.gpkg"),
+        "OUTPUT_FOLDER": str(tmp_path / "out"),
+    }
+    with pytest.raises(QgsProcessingException) as stop:
+        processing.run(f"zcenforcement:{algorithm}", parameters)
+    message = str(stop.value)
+    assert f"{parameter}: " in message and str(image) in message, message
+    assert "rename the folder" in message and "damaged" not in message, message
+
+
+@pytest.mark.parametrize(
     "parameter, said",
     [
         ("TOWNS", f"has no field {domain.TOWN_NAME}, {domain.OFFICE_NAME}"),

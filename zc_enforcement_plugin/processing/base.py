@@ -186,6 +186,14 @@ def unreadable_file(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str 
                 return tr(
                     "{parameter}: {path} is there, but it is a vector layer, not a raster."
                 ).format(parameter=definition.name(), path=path)
+            if _gdal_reads_raster(path):
+                # QGIS 3.22 takes a path holding ".zip" or ".gz" anywhere, a folder's name too,
+                # for an archive to look inside (measured: D:/卫片.zip解压/after.tif fails).
+                return tr(
+                    "{parameter}: {path} is an image GDAL reads, but QGIS cannot open it from "
+                    "this folder: QGIS takes a path whose folder names hold .zip or .gz for an "
+                    "archive. Move the file to another folder, or rename the folder."
+                ).format(parameter=definition.name(), path=path)
             # QGIS says "not found" of it, as of a vector, though the file is there.
             return tr(
                 "{parameter}: {path} is there, but it is not a raster QGIS can read: it is not "
@@ -238,6 +246,18 @@ def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) 
                 "it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg)."
             ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".dbf"))
     return None
+
+
+def _gdal_reads_raster(path: Path) -> bool:
+    from osgeo import gdal
+
+    gdal.PushErrorHandler("CPLQuietErrorHandler")  # a file it cannot read is no console noise
+    try:
+        return gdal.OpenEx(str(path), gdal.OF_RASTER) is not None
+    except RuntimeError:  # where GDAL's exceptions are on
+        return False
+    finally:
+        gdal.PopErrorHandler()
 
 
 def _shapefile_given(value) -> Path | None:

@@ -445,6 +445,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: {path} is an image GDAL reads, but QGIS cannot open it from this folder: QGIS takes a path whose folder names hold .zip or .gz for an archive. Move the file to another folder, or rename the folder.</source>
+      <translation>{parameter}：{path} 是 GDAL 可读的影像，但 QGIS 无法从此文件夹打开：路径中的文件夹名含 .zip 或 .gz 时，QGIS 会将其当作压缩包。请将文件移到其他文件夹，或重命名该文件夹。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Output folder {folder} cannot be made: {error}</source>
       <translation>无法创建输出文件夹 {folder}：{error}</translation>
     </message>
@@ -1984,6 +1989,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>Screening of {layer}</source>
+      <translation>图斑叠加筛查：{layer}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{count} spots could not be tested against the threshold (SFXS left empty): {causes}.</source>
       <translation>{count} 个图斑无法判断是否达到刑事移送标准（SFXS 留空）：{causes}。</translation>
     </message>
@@ -1991,11 +2001,6 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
-      <source>Screening of {layer}</source>
-      <translation>图斑叠加筛查：{layer}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
