@@ -63,6 +63,7 @@ from zc_enforcement_plugin.processing.export_verification import (  # noqa: E402
     ITEM_NOTE,
     ITEM_PHOTOS,
     ITEM_REASON,
+    ITEM_ZONES_HIT,
     LAYOUT_TEMPLATE,
     NOTE_FONT_PT,
 )
@@ -71,8 +72,9 @@ BUREAU = "淄博市自然资源局淄川分局"  # printed in the footer; a bure
 PAGE_W, PAGE_H = 210.0, 297.0  # A4 portrait, mm
 LEFT, RIGHT = 12.0, 198.0
 WIDTH = RIGHT - LEFT
-ROW_H = 5.5  # 9 pt in one line; the sheet must hold screening's and the verified figures
+ROW_H = 5.0  # 9 pt in one line; the sheet must hold screening's and the verified figures
 REASON_H = 9.0  # two lines of 9 pt: the reasons screening writes run to about 110 characters
+ZONES_HIT_H = 9.0  # two lines of 9 pt: a spot on a zone boundary hits two of a layer's zones
 NOTE_H = 12.0  # three lines of NOTE_FONT_PT; the export cuts a longer remark to fit
 LABEL_W = 30.0  # the grey name cells of the figure tables: 8 characters of 9 pt bold
 VALUE_W = (WIDTH - 2 * LABEL_W) / 2
@@ -371,6 +373,13 @@ def build(layout: QgsPrintLayout) -> None:
             (labels[domain.SPOT_TYPE], value(domain.SPOT_TYPE)),
             (labels[domain.APPROVAL_HITS], value(domain.APPROVAL_HITS)),
         ],
+    )
+    # Which red line, no-mining zone and view area: the figures above say only how much.
+    y = sheet.pair_row(
+        y,
+        [("涉及管控区域", value(ex.ZONES_HIT_FIELD))],
+        ZONES_HIT_H,
+        item_id=ITEM_ZONES_HIT,
     )
     y = sheet.pair_row(
         y,

@@ -782,6 +782,61 @@ def test_the_sheet_shows_the_land_split_adding_up_to_the_spot_area(
     assert shown("新增建设用地") == 2300.01
 
 
+def test_the_zones_hit_are_named_after_their_layer_and_the_approvals_left_to_their_cell():
+    values = {
+        domain.RED_LINE_HITS: "SD-02-A1-07;SD-02-A3-05",
+        domain.NO_MINING_HITS: None,
+        domain.THREE_ZONES_HITS: " 淄川城区 ; ;滨莱高速",
+        domain.APPROVAL_HITS: "鲁政土字〔2025〕12号",
+    }
+    assert export.zones_hit_text(values) == (
+        "生态保护红线：SD-02-A1-07、SD-02-A3-05；三区两线：淄川城区、滨莱高速"
+    )
+    assert export.zones_hit_text({domain.APPROVAL_HITS: "鲁政土字〔2025〕12号"}) == ""
+    assert export.zones_hit_text({}) == ""
+
+
+def test_the_sheet_names_the_zones_a_spot_hits_and_says_when_they_are_cut(
+    provider, screened, demo, tmp_path
+):
+    """The figures say how much of a spot lies in the red line, a no-mining zone or a view
+    area; the verifier also needs which ones, without opening the layers. A list too long for
+    its cell is cut with a mark and a warning naming the spot, never clipped unsaid."""
+    records = [copy.deepcopy(record) for record in screened[:3]]
+    hits = {
+        domain.RED_LINE_HITS: "SD-02-A1-07",
+        domain.NO_MINING_HITS: "太河水库禁止开采区",
+        domain.THREE_ZONES_HITS: "峨庄自然保护区;淄河",
+    }
+    records[0].attributes.update(hits)
+    many = ";".join(f"第{index}号禁止开采区（淄川区东部山区）" for index in range(1, 30))
+    records[1].attributes.update({domain.NO_MINING_HITS: many})
+    for name in hits:
+        records[2].attributes[name] = None
+    store = build_ledger(tmp_path / "ledger", records)
+    path = store.path
+    store.close()
+    feedback = warning_log()
+    result = run_export(path, tmp_path / "out", demo, feedback=feedback, WITH_PDF=True)
+
+    pages = pdf_pages_text(result["PDF"])
+    # (pdftotext reads a cell's text, at the top of its cell, before the name beside it)
+    first = pages[sheet_page(pages, records[0].number) - 1]
+    listed = "生态保护红线：SD-02-A1-07；禁采区：太河水库禁止开采区；三区两线：峨庄自然保护区、淄河"
+    assert listed + "涉及管控区域" in first
+    second = pages[sheet_page(pages, records[1].number) - 1]
+    assert "禁采区：第1号禁止开采区（淄川区东部山区）、第2号" in second
+    assert re.search(r"、第\d+号禁止[^；]*…（全文见verification\.xlsx）", second), second
+    assert "第29号" not in second
+    third = pages[sheet_page(pages, records[2].number) - 1]
+    assert "涉及管控区域" in third and "：" not in third.split("涉及管控区域")[0][-60:]
+    warned = [line for line in feedback.lines if "controlled zones" in line]
+    assert len(warned) == 1 and records[1].number in warned[0], feedback.lines
+    # the spreadsheet keeps the list whole
+    book = openpyxl.load_workbook(result["XLSX"]).active
+    assert any(cell.value == many for row in book.iter_rows() for cell in row)
+
+
 def test_evidence_zip_manifest_lists_every_file_with_its_hash(exported, field_ledger):
     _, result = exported
     with ledger.GeoPackageLedger(field_ledger, create=False) as store:

@@ -35,6 +35,7 @@ from .domain import (
     CONSTRUCTION_AREA,
     CRIMINAL_FLAG,
     CULTIVATED_AREA,
+    HITS_SEPARATOR,
     MU_PER_HECTARE,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
@@ -121,6 +122,26 @@ PHOTOS_NOTE_FIELD = "photos_note"
 
 # The codes or names of the features a spot hits, one field per protection layer that has them.
 HITS_FIELDS = tuple(layer.hits_field for layer in OVERLAY_LAYERS if layer.hits_field)
+# Atlas-only: the sheet's 涉及管控区域 cell, the red-line codes, no-mining zones and view areas
+# the spot hits (zones_hit_text). The approvals hit have a cell of their own (涉及批准文号).
+ZONES_HIT_FIELD = "zones_hit"
+ZONES_HIT_LAYERS = tuple(
+    layer for layer in OVERLAY_LAYERS if layer.hits_field and layer.hits_field != APPROVAL_HITS
+)
+
+
+def zones_hit_text(values: Mapping[str, Any]) -> str:
+    """What a sheet says of the controlled zones a spot hits: each layer's codes or names after
+    its name, "生态保护红线：SD-02-A1-07；禁采区：太河水库禁止开采区、…"; '' when none. The
+    figures alone ask the verifier to look the features up in the layers again."""
+    parts = []
+    for layer in ZONES_HIT_LAYERS:
+        hits = str(values.get(layer.hits_field) or "").split(HITS_SEPARATOR)
+        names = [name.strip() for name in hits if name.strip()]
+        if names:
+            parts.append(f"{layer.label_zh}：{'、'.join(names)}")
+    return "；".join(parts)
+
 
 STATUS_LABELS_ZH = {ls.STATUS_VERIFIED: "已核查", ls.STATUS_UNVERIFIED: "未核查"}
 YES_ZH, NO_ZH = "是", "否"

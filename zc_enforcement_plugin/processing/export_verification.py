@@ -77,6 +77,7 @@ ITEM_MAIN_MAP = "main_map"  # atlas-driven, over the after image
 ITEM_BEFORE_MAP = "before_map"  # inset over the before image
 ITEM_NOTE = "note"  # the remark (备注) cell: a longer remark is cut to fit it
 ITEM_REASON = "reason"  # the suggested verdict's reason (建议判定理由): cut to fit like the remark
+ITEM_ZONES_HIT = "zones_hit"  # 涉及管控区域, export.zones_hit_text: cut to fit like the remark
 NOTE_FONT_PT = 8.0
 NOTE_CUT = "…（全文见 {name}）"  # what a cut remark ends with: where to read the rest
 ITEM_PHOTOS = export.PHOTO_FIELDS  # picture items, their paths data-defined from these fields
@@ -543,6 +544,13 @@ class ExportVerification(EnforcementAlgorithm):
                     "verification sheet: cut there, ending with …; it is whole in {name}"
                 ).format(number=number, name=f"{BASENAME}.xlsx")
             )
+        for number in fit_cell(spots, layout.itemById(ITEM_ZONES_HIT), export.ZONES_HIT_FIELD):
+            feedback.pushWarning(
+                tr(
+                    "The controlled zones spot {number} hits are too many for its verification "
+                    "sheet: cut there, ending with …; each is in {name}"
+                ).format(number=number, name=f"{BASENAME}.xlsx")
+            )
         atlas = layout.atlas()
         atlas.setCoverageLayer(spots)
         atlas.setEnabled(True)
@@ -845,6 +853,7 @@ def sheet_layer(rows, photos: dict[int, export.SheetPhotos]) -> QgsVectorLayer:
         fields.append(f"field={column.name}:{kind}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in export.PHOTO_FIELDS]
     fields.append(f"field={export.PHOTOS_NOTE_FIELD}:{TEXT_FIELD}")
+    fields.append(f"field={export.ZONES_HIT_FIELD}:{TEXT_FIELD}")
     fields += [f"field={name}:{TEXT_FIELD}" for name in IMAGE_COVER_FIELDS.values()]
     uri = f"MultiPolygon?crs={LEDGER_CRS.authid()}&" + "&".join(fields)
     layer = QgsVectorLayer(uri, "核查图斑", "memory")
@@ -866,6 +875,7 @@ def sheet_layer(rows, photos: dict[int, export.SheetPhotos]) -> QgsVectorLayer:
         shown = [str(path) for path in photos[row.spot_id].shown]
         values += shown + [None] * (len(export.PHOTO_FIELDS) - len(shown))
         values.append(photos[row.spot_id].note)
+        values.append(export.zones_hit_text(row.values))
         values += [None] * len(IMAGE_COVER_FIELDS)  # see mark_image_cover
         feature.setAttributes(values)
         features.append(feature)

@@ -880,6 +880,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The controlled zones spot {number} hits are too many for its verification sheet: cut there, ending with …; each is in {name}</source>
+      <translation>图斑 {number} 涉及的管控区域超出核查表的管控区域栏：表上截断，以“…”结尾；全部见 {name}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The PDF {path} could not be written: {error}</source>
       <translation>无法写入 PDF {path}：{error}</translation>
     </message>
