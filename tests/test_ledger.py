@@ -50,6 +50,7 @@ from zc_enforcement_plugin.core.ledger import (
     unchecked_areas_reason,
     validate_verdict,
 )
+from zc_enforcement_plugin.core.ledger_delivery import PIECES_NAMED
 from zc_enforcement_plugin.core.spot_files import has_cjk, misdecoding_reason, read_spot_file
 from zc_enforcement_plugin.i18n import _in_chinese
 
@@ -1774,7 +1775,7 @@ def check_a_refresh_without_pieces_keeps_those_of_unchanged_outlines(store) -> N
         # S4's outline is written as delivered, 0.4 mm away: the same to the store's mm
         assert shapely.hausdorff_distance(new.geometry, old.geometry) < 0.001, number
     assert domain.SPOT_PIECES not in after["S2"].attributes, after["S2"].attributes
-    on_pieces = [w for w in report.warnings if w.field == domain.SPOT_PIECES]
+    on_pieces = [w for w in report.warnings if w.field == PIECES_NAMED]  # not its key
     kept = sorted(w.number for w in on_pieces if "recorded value is kept" in w.message)
     assert kept == ["S1", "S4"], on_pieces  # said as any field the delivery lacks
     assert not [w for w in on_pieces if w.number == "S2"], on_pieces
@@ -1825,7 +1826,7 @@ def test_a_raw_refresh_keeps_the_figures_and_pieces_it_does_not_carry(ledger):
     assert spot.attributes[domain.SPOT_PIECES] == piece, spot.attributes
     assert spot.cultivated_area == 150.0  # not in the raw delivery: kept
     [kept] = [w.field for w in report.warnings if w.field and "recorded value is kept" in w.message]
-    assert domain.SPOT_PIECES in kept.split(", ") and domain.CULTIVATED_AREA in kept.split(", ")
+    assert PIECES_NAMED in kept.split(", ") and domain.CULTIVATED_AREA in kept.split(", ")
 
 
 def test_pieces_delivered_in_another_order_are_no_change(ledger):
@@ -2392,3 +2393,42 @@ def test_a_ledger_replaced_by_a_file_that_is_no_ledger_keeps_reading_the_one_ope
         ledger.reopen()
     assert [s.number for s in ledger.spots()] == ["370302240101"]
     assert ledger.file_changed() == "replaced"
+
+
+def test_a_warning_said_alike_of_many_spots_is_one_line_naming_them():
+    """A batch delivered again without its towns layer kept SMC and XZMC for each of its 300
+    spots: 300 lines of the same words buried the warnings that were news."""
+    from zc_enforcement_plugin.core.ledger_records import ImportIssue, ImportReport
+
+    kept = "本次交付没有，保留台帐原值 / not in this delivery: the recorded value is kept"
+    report = ImportReport("2026Q1", refreshed=13)
+    report.warnings = [ImportIssue(None, f"S{i:02d}", "SMC, XZMC", kept) for i in range(12)]
+    report.warnings.insert(3, ImportIssue(None, "S99", "TBMJ", "TBMJ 1.00 → 2.00"))
+    report.warnings.append(ImportIssue(4, "S04", "SMC, XZMC", kept))  # a feature named: apart
+    lines = report.lines()[1:]
+    assert len(lines) == 3, lines
+    assert lines[0].startswith("提示 / warning: JCBH=S00，S01，") and "S09…（共 12 个" in lines[0]
+    assert "S10" not in lines[0] and lines[0].endswith(f"SMC, XZMC: {kept}")
+    assert "S99 TBMJ: TBMJ 1.00 → 2.00" in lines[1] and "#4 JCBH=S04" in lines[2]
+
+
+def test_a_delivered_land_split_not_adding_up_to_the_spot_is_imported_and_said(ledger):
+    """A screened file edited by hand (TBMJ raised by 100 m²) was imported without a word, and
+    a verdict taking its figures up was then refused."""
+    split = {
+        domain.CULTIVATED_AREA: 150.0,
+        domain.AGRICULTURAL_AREA: 100.0,
+        domain.CONSTRUCTION_AREA: 120.0,
+        domain.UNUSED_AREA: 20.0,
+        domain.UNSURVEYED_AREA: 10.0,
+    }
+    edited = _spot("E1", 0, **split, **{domain.SPOT_AREA: 500.0})
+    whole = _spot("W1", 1, **split)  # 150 + 100 + 120 + 20 + 10 = 400 = TBMJ
+    raw = _spot("R1", 2)  # no split delivered: nothing to add up
+    report = ledger.import_batch("b", [edited, whole, raw])
+    assert report.ok and report.added == 3
+    said = [w for w in report.warnings if "land split" in w.message]
+    assert [w.number for w in said] == ["E1"], report.warnings
+    assert "400.00" in said[0].message and "500.00" in said[0].message
+    [stored] = [spot for spot in ledger.spots() if spot.number == "E1"]
+    assert ledger.spot(stored.id).spot_area == 500.0  # imported as delivered, not mended

@@ -538,6 +538,9 @@ def test_spots_without_a_number_are_named_by_fid_and_not_as_duplicates(provider)
         named = [m for m in log.messages if f"fid {fid}：" in m and "无几何" in m]
         assert len(named) == 1, (fid, log.messages)
     assert not [m for m in log.messages if "重复" in m or "duplicate" in m.lower()], log.messages
+    # said once, as a warning, before importspots refuses them (found unsaid by a review)
+    [said] = [m for m in log.warnings if "importspots" in m and "no number" in m]
+    assert "2 spots" in said and all(f"fid {fid}" in said for fid in without_number), said
 
 
 def test_spots_without_the_number_field_are_named_by_fid_in_a_warning_not_an_error(provider):

@@ -75,6 +75,10 @@ class Recorded:
     geometry: BaseGeometry | None = None
 
 
+# How the log names the pieces a spot keeps (SPOT_PIECES is the ledger's own key, no field).
+PIECES_NAMED = "筛查压占部分 / screening pieces"
+
+
 def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport, where: str) -> Vetted:
     """The refreshed spot, keeping what the delivery does not carry.
 
@@ -139,7 +143,8 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport, wher
         ),
     ):
         if names:
-            report.warnings.append(ImportIssue(None, vetted.key, ", ".join(names), message))
+            shown = [PIECES_NAMED if name == SPOT_PIECES else name for name in names]
+            report.warnings.append(ImportIssue(None, vetted.key, ", ".join(shown), message))
     if outline_kept:
         report.warnings.append(
             ImportIssue(
@@ -1131,6 +1136,37 @@ def _warn_parts_larger_than_spot(
             )
 
 
+# The land split of screening (DOMAIN §2): the four groups and the part no parcel classes.
+LAND_SPLIT = (*domain.LAND_GROUP_FIELDS.values(), domain.UNSURVEYED_AREA)
+
+
+def _warn_split_not_adding_up(
+    index: int, key: str, figures: list[Any], attributes: dict[str, Any], report: ImportReport
+) -> None:
+    """A delivery whose land split does not add up to its TBMJ (a screened file edited by
+    hand): imported as delivered, and said, as a verdict taking those figures up would be
+    refused for it (found imported without a word by a review)."""
+    spot = dict(zip(FIGURE_COLUMNS, figures)).get(SPOT_AREA)
+    parts = [as_number(attributes.get(name)) for name in LAND_SPLIT]
+    if spot is None or any(part is None for part in parts):
+        return  # a raw delivery, without the split: nothing to add up
+    total = sum(parts)
+    if abs(total - spot) <= ls.AREA_TOLERANCE_SQM:
+        return
+    joined = "+".join(LAND_SPLIT)
+    report.warnings.append(
+        ImportIssue(
+            index,
+            key,
+            joined,
+            f"地类面积之和 {total:.2f} m² 与图斑面积 {SPOT_AREA} {spot:.2f} m² 不符"
+            "（筛查结果被改动过？），请重新筛查后再导入 / the land split adds up to "
+            f"{total:.2f} m², not the spot's area {SPOT_AREA} {spot:.2f} m² (screening results "
+            "edited?): screen the spots again and import that",
+        )
+    )
+
+
 def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]:
     """Check a delivery before touching the ledger; refused spots go to report.errors."""
     candidates: list[tuple[int, str | None, SpotRecord]] = []
@@ -1265,6 +1301,7 @@ def _vetted(index: int, key: str, record: SpotRecord, report: ImportReport) -> V
     attributes = {str(name): _json_ready(value) for name, value in record.attributes.items()}
     figures = [_vetted_figure(index, key, column, attributes, report) for column in FIGURE_COLUMNS]
     _warn_parts_larger_than_spot(index, key, figures, report)
+    _warn_split_not_adding_up(index, key, figures, attributes, report)
     _warn_impossible_areas(index, key, attributes, report)
     return Vetted(key, geometry, attributes, figures, index)
 

@@ -181,8 +181,29 @@ class ImportReport:
         return (
             [head]
             + [f"{ERROR_PREFIX}{issue}" for issue in self.errors]
-            + [f"{WARNING_PREFIX}{issue}" for issue in self.warnings]
+            + [f"{WARNING_PREFIX}{issue}" for issue in _grouped(self.warnings)]
         )
+
+
+def _grouped(issues: list[ImportIssue]) -> list[ImportIssue]:
+    """The issues, those said alike of several spots (the same fields, the same words, no
+    feature index) said once naming the spots: a batch delivered again without its towns
+    layer keeps SMC and XZMC for each of its 300 spots, and 300 lines of it buried the rest."""
+    alike: dict[object, list[ImportIssue]] = {}
+    for issue in issues:
+        key = (issue.field, issue.message) if issue.index is None and issue.number else id(issue)
+        alike.setdefault(key, []).append(issue)
+    grouped = []
+    for same in alike.values():
+        if len(same) == 1:
+            grouped.append(same[0])
+            continue
+        numbers = [str(issue.number) for issue in same]
+        shown = "，".join(numbers[:10]) + (
+            f"…（共 {len(numbers)} 个 / {len(numbers)} spots）" if len(numbers) > 10 else ""
+        )
+        grouped.append(ImportIssue(None, shown, same[0].field, same[0].message))
+    return grouped
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pyproj import CRS
 from shapely.geometry import shape
 
 from . import ledger_schema as ls
-from . import reproject
+from . import reproject, shapefile_parts
 from .ledger_records import ImportIssue, ReadReport, SpotFileError, SpotRecord
 
 # Largest gap between an arc and the straight segments that follow it, in a file's units:
@@ -188,6 +188,14 @@ def _require_shapefile(path: Path) -> None:
         )
     if _sibling(path, ".dbf") is None:
         raise SpotFileError(f"{path} 缺少 .dbf 文件 / the Shapefile {path} has no .dbf file")
+    short = shapefile_parts.cut_short(path)
+    if short is not None:
+        raise SpotFileError(
+            f"{short.file} 不完整：文件头记载 {short.expected} 字节，实有 {short.actual} 字节，"
+            f"请从来源重新复制整套 Shapefile / {short.file} is cut short: its header says "
+            f"{short.expected} bytes, the file has {short.actual}; copy the whole Shapefile "
+            "again from where it came"
+        )
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:

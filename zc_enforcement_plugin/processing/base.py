@@ -33,12 +33,13 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QIcon
 
 from ..compat import WKB_NO_GEOMETRY
-from ..core import disk, domain, staging
+from ..core import disk, domain, shapefile_parts, staging
 from ..core import ledger_schema as ls
 from ..core.ledger_records import LedgerError, SavedWithoutReply
 from ..i18n import chinese_interface, in_interface_language, tr
 from ..resources_paths import PLUGIN_ICON
 from .leaked_frames import release_after_failure
+from .overwrite_check import overwrite_refusal
 from .partial_outputs import PartialOutputs
 
 # The provider's id: every algorithm's id is "<provider>:<name>", what scripts, models and the
@@ -75,16 +76,37 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
                 feedback = InterfaceLanguageFeedback(feedback)
             self.run_outputs = PartialOutputs()  # what this run opens through open_sink
             refusal = None
+            finished = False
             try:
                 try:
                     results = run(self, parameters, context, feedback)
                 finally:
                     self.run_outputs.close()  # QGIS completes each file as its writer goes
                 refuse_unfinished_outputs(self, results or {})
+                # A run cancelled returns what it has; its outputs are not whole results.
+                finished = feedback is None or not feedback.isCanceled()
+                if not finished:  # said: an empty result list alone reads as a run that worked
+                    feedback.pushWarning(
+                        tr(
+                            "Cancelled: the run stopped before it finished; no output of it was "
+                            "kept, and a file it was to replace is as it was."
+                        )
+                    )
             except LedgerError as error:
                 refusal = in_interface_language(str(error))
             except QgsProcessingException as error:
                 refusal = str(error)
+            finally:
+                # Refused or failed: what the run began is removed and the files it replaced
+                # put back (a run that stopped itself has done so already).
+                left = self.run_outputs.keep() if finished else self.run_outputs.discard()
+            if left and feedback is not None:
+                feedback.reportError(
+                    tr("These outputs of the stopped run could not be removed: {outputs}").format(
+                        outputs="，".join(left)
+                    ),
+                    fatalError=False,
+                )
             if refusal is None:
                 return results
             # A refusal leaves as a new exception raised out here, with no traceback into the
@@ -149,7 +171,13 @@ class EnforcementAlgorithm(QgsProcessingAlgorithm):
             return False, missing
         ok, message = super().checkParameterValues(parameters, context)
         if ok:
-            return ok, message
+            overwrite = overwrite_refusal(
+                self,
+                parameters,
+                context,
+                lambda name: output_destination(self, parameters, name, context),
+            )
+            return (False, overwrite) if overwrite else (ok, message)
         # QGIS says "not found" of a file that is there but is not what its name claims.
         return False, unreadable_file(self, parameters) or message
 
@@ -220,9 +248,9 @@ _SHAPEFILE_CODE = b"\x00\x00\x27\x0a"
 
 def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) -> str | None:
     """The message for a Shapefile among the vector layers given (by path, or a project layer
-    read from one) that lacks its index (.shx) or attribute table (.dbf), naming the parameter
-    and the missing file; None when none does. A missing .prj is not looked for here: the
-    reader refuses any layer without a CRS, naming it."""
+    read from one) that lacks its index (.shx) or attribute table (.dbf), or has one of its
+    files cut short, naming the parameter and the file; None when none does. A missing .prj
+    is not looked for here: the reader refuses any layer without a CRS, naming it."""
     for definition in algorithm.parameterDefinitions():
         if not isinstance(
             definition, (QgsProcessingParameterFeatureSource, QgsProcessingParameterVectorLayer)
@@ -245,7 +273,31 @@ def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) 
                 "its fields (numbers, classes, dates) are in that file, and no tool can rebuild "
                 "it. Copy the whole set the layer came as (.shp, .shx, .dbf, .prj, .cpg)."
             ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".dbf"))
+        short = shapefile_parts.cut_short(path)
+        if short is not None:
+            return cut_short_message(definition.name(), short)
     return None
+
+
+def cut_short_message(parameter: str, short: shapefile_parts.CutShort) -> str:
+    if short.part == shapefile_parts.ATTRIBUTES:
+        lost = tr("it holds the attributes of {readable} of the {records} features").format(
+            readable=short.readable, records=short.records
+        )
+    elif short.part == shapefile_parts.SHAPES:
+        lost = tr("the features past that point would be read without their shapes")
+    else:
+        lost = tr("the features past that point could not be found")
+    return tr(
+        "{parameter}: {file} is cut short: its header says {expected} bytes, the file has "
+        "{actual}; {lost}. Copy the whole Shapefile again from where it came."
+    ).format(
+        parameter=parameter,
+        file=short.file,
+        expected=short.expected,
+        actual=short.actual,
+        lost=lost,
+    )
 
 
 def _gdal_reads_raster(path: Path) -> bool:

@@ -7,6 +7,11 @@ created is removed: a new file (a Shapefile or MapInfo table with its side files
 layer added to a GeoPackage that already held others, whose other layers are left untouched.
 Outputs that are not plain files (memory layers, PostGIS tables) are left to QGIS.
 
+A file the run replaces is kept until the run has succeeded: moved aside (EARLIER_SUFFIX) just
+before QGIS writes the new one, put back when the run is refused, fails or is cancelled, and
+removed only once the new file is whole. Yesterday's result is never lost to a run that did
+not finish.
+
 A file can also be left empty by a run that wrote every feature: GDAL commits a GeoPackage only
 when its writer is destroyed, after the run, and a COMMIT that fails there (a full disk) is said
 on stderr alone. So each sink the run opens is held here, closed once the run is done with it,
@@ -15,6 +20,7 @@ and the file then asked (a feature count, not a reread) whether it holds what wa
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +39,20 @@ _SIDE_FILES = {
 }
 
 
+# What an earlier file the run replaces is renamed to while the run writes (spots.gpkg while the
+# run lasts: spots.gpkg.before_run). Left only if QGIS itself stops mid-run: renamed back, it
+# is the earlier file whole.
+EARLIER_SUFFIX = ".before_run"
+
+
 @dataclass
 class _Output:
     path: Path
     layer: str | None  # a layer added to an existing file, when the destination names one
     files_before: set[Path] = field(default_factory=set)
     layers_before: set[str] = field(default_factory=set)
+    # file -> where it was moved while the run writes (a whole file replaced)
+    earlier: dict[Path, Path] = field(default_factory=dict)
 
 
 def _file_and_layer(destination: str) -> tuple[Path, str | None] | None:
@@ -72,12 +86,48 @@ def _layer_names(path: Path) -> set[str]:
     return {source.GetLayer(i).GetName() for i in range(source.GetLayerCount())}
 
 
+# SQLite's own files beside a GeoPackage (or SQLite) left by a writer that did not close it:
+# they belong to that database, and one left beside a new file of the name would be read
+# as part of it.
+_SQLITE_SIDES = ("-wal", "-shm", "-journal")
+
+
 def _siblings(path: Path) -> set[Path]:
-    """The file, and for a multi-file format (Shapefile, MapInfo) every side file of its name."""
+    """The file, and for a multi-file format (Shapefile, MapInfo) every side file of its name,
+    and a database's journal files."""
     sides = _SIDE_FILES.get(path.suffix.lower())
     if sides is None:
-        return {path} if path.exists() else set()
+        found = {path.with_name(path.name + side) for side in ("", *_SQLITE_SIDES)}
+        return {candidate for candidate in found if candidate.exists()}
     return {path.with_suffix(s) for s in sides if path.with_suffix(s).exists()}
+
+
+def _moved_aside(files: set[Path]) -> dict[Path, Path]:
+    """The files renamed to theirs + EARLIER_SUFFIX, {file: where}; none at all when one of
+    them cannot be (in use on Windows, a read-only folder): those moved are put back, and QGIS
+    replaces the file as it would have."""
+    moved: dict[Path, Path] = {}
+    for path in sorted(files):
+        aside = path.with_name(path.name + EARLIER_SUFFIX)
+        try:
+            aside.unlink(missing_ok=True)  # left by a run QGIS itself did not finish
+            path.rename(aside)
+        except OSError:
+            _put_back(moved)
+            return {}
+        moved[path] = aside
+    return moved
+
+
+def _put_back(moved: dict[Path, Path]) -> list[str]:
+    """The earlier files renamed back; those that could not be, with where they are."""
+    left = []
+    for path, aside in moved.items():
+        try:
+            aside.replace(path)
+        except OSError:
+            left.append(str(aside))
+    return left
 
 
 class WrittenSink:
@@ -135,7 +185,8 @@ class PartialOutputs:
     """The outputs a run opens: about_to_open() just before each writer is made (what was
     there is noted then), opened() with the sink made; unfinished() once the run is done says
     which files do not hold what was written; discard() after a cancel or failure removes
-    only the outputs the run began."""
+    only the outputs the run began and puts back the files they replaced; keep() once the run
+    has succeeded lets the replaced files go. Each acts once on what the run opened."""
 
     def __init__(self) -> None:
         self._outputs: list[_Output] = []
@@ -146,9 +197,11 @@ class PartialOutputs:
         if found is None:
             return
         path, layer = found
-        self._outputs.append(
-            _Output(path, layer, _siblings(path), _layer_names(path) if layer else set())
-        )
+        before = _siblings(path)
+        output = _Output(path, layer, before, _layer_names(path) if layer else set())
+        if before and not layer:
+            output.earlier = _moved_aside(before)  # QGIS would replace the file whole now
+        self._outputs.append(output)
 
     def opened(self, sink, destination: str, dest: str, csv: bool = False) -> WrittenSink:
         """The sink to write through in place of `sink`, which is kept (and so closed) here;
@@ -183,11 +236,23 @@ class PartialOutputs:
                 found.append(f"{where[0]}: {problem}")
         return found
 
+    def keep(self) -> list[str]:
+        """The run has succeeded: the earlier files its outputs replaced are removed (nothing
+        is left to report: one in use stays, named …before_run, and the next run replaces it)."""
+        outputs, self._outputs = self._outputs, []
+        for output in outputs:
+            for aside in output.earlier.values():
+                with contextlib.suppress(OSError):
+                    aside.unlink(missing_ok=True)
+        return []
+
     def discard(self) -> list[str]:
-        """Removes what the run created; returns what could not be removed (in use, say)."""
+        """Removes what the run created and puts back what it replaced; returns what could
+        not be removed or put back (in use, say)."""
         self.close()  # an open file cannot be removed on Windows
         left: list[str] = []
-        for output in self._outputs:
+        outputs, self._outputs = self._outputs, []  # once: a second call finds nothing
+        for output in outputs:
             if output.files_before and output.layer:
                 # A layer added to a file that was there before: that layer only.
                 if output.layer in output.layers_before:
@@ -204,12 +269,14 @@ class PartialOutputs:
                 source = None  # closes the file
                 continue
             # A file QGIS wrote whole, created or overwritten (Processing replaces an existing
-            # file as a whole): removed, a Shapefile with its side files.
+            # file as a whole): removed, a Shapefile with its side files; the earlier file put
+            # back when there was one.
             for path in sorted(_siblings(output.path)):
                 try:
                     path.unlink()
                 except OSError:
                     left.append(str(path))
+            left += _put_back(output.earlier)
         return left
 
 

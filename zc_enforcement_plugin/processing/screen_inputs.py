@@ -186,12 +186,12 @@ def check_output_folders(algorithm, parameters, context, outputs: tuple[str, ...
         scheme = path.split(":", 1)[0] if ":" in path else ""
         if len(scheme) > 1 and not set("/\\") & set(scheme):
             continue  # memory:, postgres:, ogr: ...; C:/ is a drive, not a scheme
-        if not Path(path).is_absolute():
-            continue  # a name QGIS places itself
-        if not Path(path).parent.is_dir():
+        # A relative path is written from the working directory (qgis_process run in a folder).
+        folder = Path(path).absolute().parent
+        if not folder.is_dir():
             raise fail(
                 tr("The folder for output {output} does not exist: {folder}").format(
-                    output=name, folder=Path(path).parent
+                    output=name, folder=folder
                 )
             )
 

@@ -326,6 +326,20 @@ class ScreenSpots(EnforcementAlgorithm):
             str(number) if number is not None and str(number).strip() else f"fid {fid}"
             for number, fid in zip(numbers, fids)
         ]
+        unnumbered = [key for key, number in zip(keys, numbers) if key != str(number)]
+        if key_field and unnumbered:  # said now: importspots refuses them, as duplicates
+            feedback.pushWarning(
+                tr(
+                    "{layer}: {count} spots have no number in {field} ({spots}): they are "
+                    "screened, named by feature id, but importspots will refuse them. Give "
+                    "them their numbers first."
+                ).format(
+                    layer=spots_label,
+                    count=len(unnumbered),
+                    field=checked_field or key_field,
+                    spots=domain.first_of(unnumbered, 10, "，"),
+                )
+            )
         refuse_a_format_losing_spots(
             output_destination(self, parameters, self.OUTPUT, context),
             spot_arrays,

@@ -365,6 +365,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>the features past that point would be read without their shapes</source>
+      <translation>其后的要素将被读成没有图形</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>the features past that point could not be found</source>
+      <translation>其后的要素将无法找到</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>{parameter}: {file} is cut short: its header says {expected} bytes, the file has {actual}; {lost}. Copy the whole Shapefile again from where it came.</source>
+      <translation>{parameter}：{file} 不完整：文件头记载 {expected} 字节，实有 {actual} 字节；{lost}。请从来源重新复制整套 Shapefile。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>The output could not be completed; the disk may be full. {outputs}. The run's outputs were removed.</source>
       <translation>输出文件未能写完整，磁盘可能已满。{outputs}。本次运行的输出已删除。</translation>
     </message>
@@ -387,6 +402,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} is there, but it is not a layer QGIS can read: it is not in the format its name says, or it is damaged.</source>
       <translation>{parameter}：{path} 存在，但 QGIS 无法将其作为图层读取：文件格式与扩展名不符，或文件已损坏。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>it holds the attributes of {readable} of the {records} features</source>
+      <translation>{records} 个要素中只有 {readable} 个的属性在文件中</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -440,6 +460,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>Cancelled: the run stopped before it finished; no output of it was kept, and a file it was to replace is as it was.</source>
+      <translation>已取消：运行未完成即停止；本次输出均未保留，原将被替换的文件保持原样。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>{parameter}: {path} is there, but it is a vector layer, not a raster.</source>
       <translation>{parameter}：{path} 存在，但它是矢量图层，不是栅格。</translation>
     </message>
@@ -452,6 +477,11 @@
       <location filename="zc_enforcement_plugin/processing/base.py" />
       <source>Output folder {folder} cannot be made: {error}</source>
       <translation>无法创建输出文件夹 {folder}：{error}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/base.py" />
+      <source>These outputs of the stopped run could not be removed: {outputs}</source>
+      <translation>已停止的运行有以下输出无法删除：{outputs}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/base.py" />
@@ -1232,6 +1262,16 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <translation>其坐标系（{crs}）没有可用于量算面积的 EPSG 代码；请将图层另存为 CGCS2000 坐标系（EPSG:4527、EPSG:4490 等）</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/overwrite_check.py" />
+      <source>Output {output} would write over {path}, which {input} reads: the run would destroy its own input. Choose another file for {output}.</source>
+      <translation>输出 {output} 将覆盖 {path}，而 {input} 正是从该处读取：运行会毁掉自己的输入。请为 {output} 另选文件。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/overwrite_check.py" />
+      <source>Outputs {first} and {second} are both set to {path}: one would write over the other. Give each its own file.</source>
+      <translation>输出 {first} 和 {second} 都设为 {path}：一个会覆盖另一个。请各用各的文件。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/partial_outputs.py" />
       <source>the file is missing or cannot be opened</source>
       <translation>文件不存在或无法打开</translation>
@@ -2006,6 +2046,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
       <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
       <source>{layer} has no field {field}: spots are named by feature id (fid) in messages and pieces.</source>
       <translation>{layer} 没有字段 {field}：提示信息和压占部分中以要素号（fid）指明图斑。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/screen_spots.py" />
+      <source>{layer}: {count} spots have no number in {field} ({spots}): they are screened, named by feature id, but importspots will refuse them. Give them their numbers first.</source>
+      <translation>{layer}：{count} 个图斑的 {field} 为空（{spots}）：已按要素号筛查，但导入台帐时将被拒绝。请先补填编号。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/shapefile_texts.py" />
