@@ -2493,3 +2493,26 @@ def test_every_cell_of_the_exports_workbooks_is_in_chinese_alone(qgis_app, tmp_p
     manifest = list(openpyxl.load_workbook(tmp_path / "manifest.xlsx").active.values)
     column = manifest[0].index(export.MANIFEST_CHECK)
     assert {row[column] for row in manifest[1:]} == {export.CHECK_OK, export.CHECK_MISSING}
+
+
+def test_a_screened_delivery_missing_a_key_result_is_said_once_and_a_whole_one_is_not(
+    screened, tmp_path
+):
+    """A screened file whose SFXS column was deleted imported every spot's referral flag empty
+    without a word. A whole screened file gives neither that warning nor one of a land split
+    not adding up (screening's split adds up to TBMJ by construction)."""
+    store = ledger.GeoPackageLedger(tmp_path / "whole.gpkg")
+    report = store.import_batch("whole", [copy.deepcopy(r) for r in screened])
+    store.close()
+    assert report.ok
+    assert not [w for w in report.warnings if "lack these fields" in w.message], report.warnings
+    assert not [w for w in report.warnings if "land split" in w.message], report.warnings
+
+    records = [copy.deepcopy(r) for r in screened]
+    for record in records:
+        del record.attributes[domain.CRIMINAL_FLAG]
+    store = ledger.GeoPackageLedger(tmp_path / "edited.gpkg")
+    report = store.import_batch("edited", records)
+    store.close()
+    [said] = [w for w in report.warnings if "lack these fields" in w.message]
+    assert said.field == domain.CRIMINAL_FLAG and said.number is None

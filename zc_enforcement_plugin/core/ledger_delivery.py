@@ -1167,8 +1167,41 @@ def _warn_split_not_adding_up(
     )
 
 
+# Results a screened delivery must hold whole: the figures and flags the referral test, the
+# review order and the reports read. A screened file without one (a column deleted in a
+# spreadsheet tool) imported every spot's SFXS empty without a word.
+KEY_RESULTS = (
+    SPOT_AREA,
+    CULTIVATED_AREA,
+    BASIC_FARMLAND_AREA,
+    domain.SUGGESTED_VERDICT,
+    domain.REVIEW_PRIORITY,
+    domain.CRIMINAL_FLAG,
+)
+
+
+def _warn_key_results_missing(spots: Sequence[SpotRecord], report: ImportReport) -> None:
+    names = {str(name) for spot in spots[:1] for name in spot.attributes}
+    if not spots or not looks_screened(names):
+        return
+    present = {_result_named(name) for name in names}
+    missing = [name for name in KEY_RESULTS if name not in present]
+    if missing:
+        report.warnings.append(
+            ImportIssue(
+                None,
+                None,
+                ", ".join(missing),
+                "筛查结果缺少这些字段，各图斑的该项为空（字段被删除？），请重新筛查后再导入 / "
+                "the screening results lack these fields, so they are empty for every spot "
+                "(deleted?): screen the spots again and import that",
+            )
+        )
+
+
 def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]:
     """Check a delivery before touching the ledger; refused spots go to report.errors."""
+    _warn_key_results_missing(spots, report)
     candidates: list[tuple[int, str | None, SpotRecord]] = []
     refused: set[int] = set()
     for position, record in enumerate(spots):
