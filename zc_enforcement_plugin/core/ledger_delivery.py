@@ -1192,9 +1192,10 @@ def _warn_key_results_missing(spots: Sequence[SpotRecord], report: ImportReport)
                 None,
                 None,
                 ", ".join(missing),
-                "筛查结果缺少这些字段，各图斑的该项为空（字段被删除？），请重新筛查后再导入 / "
-                "the screening results lack these fields, so they are empty for every spot "
-                "(deleted?): screen the spots again and import that",
+                "筛查结果缺少这些字段（被删除？）：新图斑的该项为空，台帐已有的图斑保留原值；"
+                "请重新筛查后再导入 / the screening results lack these fields (deleted?): a new "
+                "spot gets them empty, a spot the ledger holds keeps its own: screen the spots "
+                "again and import that",
             )
         )
 
