@@ -974,6 +974,10 @@ _SPLIT = {"GDMJ": 400.0, "FGNYDMJ": 300.0, "JSYDMJ": 200.0, "WLYDMJ": 100.0}
         (dict(areas={"JSYDMJ": 1000.1}), ["超过图斑面积", "exceeds the spot area"]),  # > 0.05
         (dict(details={ls.DETAIL_APPROVAL_DATE: "2024-03-05"}), []),  # approved the day verified
         (dict(details={ls.DETAIL_APPROVED_AREA: -0.5}), ["批准面积须为非负数", "approved area"]),
+        # Basic farmland is part of the cultivated land occupied (found taken by a review):
+        (dict(areas={**_SPLIT, "YJJBNTMJ": 400.01}), ["大于耕地", "exceeds the cultivated land"]),
+        (dict(areas={**_SPLIT, "YJJBNTMJ": 400.0}), []),
+        (dict(areas={"YJJBNTMJ": 600.0}), []),  # cultivated land not stated: nothing to hold to
     ],
 )
 def test_validate_verdict(changes, expected):
@@ -2432,3 +2436,23 @@ def test_a_delivered_land_split_not_adding_up_to_the_spot_is_imported_and_said(l
     assert "400.00" in said[0].message and "500.00" in said[0].message
     [stored] = [spot for spot in ledger.spots() if spot.number == "E1"]
     assert ledger.spot(stored.id).spot_area == 500.0  # imported as delivered, not mended
+
+
+@pytest.mark.parametrize("content", [b"not a database at all", "sqlite-without-meta"])
+def test_a_file_that_is_no_ledger_is_refused_in_chinese_alone_in_a_chinese_interface(
+    tmp_path, content
+):
+    """Both refusals showed their English half in the dock of a Chinese QGIS (found by a
+    review): an English word in the Chinese half, or a value in the English half alone."""
+    path = tmp_path / "not_a_ledger.gpkg"
+    if content == "sqlite-without-meta":
+        with fiona.open(
+            path, "w", driver="GPKG", schema={"geometry": "Point", "properties": {}}
+        ) as sink:
+            sink.write({"geometry": {"type": "Point", "coordinates": (0, 0)}, "properties": {}})
+    else:
+        path.write_bytes(content)
+    with pytest.raises(LedgerError) as error:
+        GeoPackageLedger(path)
+    shown = _in_chinese(str(error.value))
+    assert str(path) in shown and " / " not in shown and " not a " not in shown, shown

@@ -1337,6 +1337,56 @@ def test_the_verdict_form_starts_from_the_whole_current_verdict(dock, ledger_pat
     assert stored.details[ls.DETAIL_PARTY] == "某公司"
 
 
+def test_a_verdict_of_another_category_is_a_new_judgment_today_by_this_verifier(dock, ledger_path):
+    """王五 correcting 张工's 违法 of 2025-03-04 to 其他 today was recorded as 王五's on
+    2025-03-04 with the 违法 remark (a review in QGIS): another category starts today, with
+    this computer's verifier and no remark; the site's facts (party, use) carry over. Saved
+    again in the same category, the date goes with the verifier who gave it."""
+    from qgis.core import QgsSettings
+    from qgis.PyQt.QtCore import QDate
+
+    from zc_enforcement_plugin.ui.entries_panel import today_qdate
+    from zc_enforcement_plugin.ui.verdict_panel import VERIFIER_SETTING
+
+    dock.open_ledger(str(ledger_path))
+    first = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    first.kind.setCurrentIndex(1)
+    first.party.setText("某公司")
+    first.note.setPlainText("已现场制止，责令停止施工")
+    first.verifier.setText("张工")
+    first.verified_on.setDate(QDate(2025, 3, 4))
+    first.accept()
+    QgsSettings().setValue(VERIFIER_SETTING, "王五")  # another technician's computer
+
+    other = dock.open_verdict_form(ls.VERDICT_OTHER)
+    assert other.verified_on.date() == today_qdate() and other.verifier.text() == "王五"
+    assert other.note.toPlainText() == "" and other.party.text() == "某公司"
+    dock.stack.acceptAllPanels()
+
+    same = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    assert same.verified_on.date() == QDate(2025, 3, 4) and same.verifier.text() == "张工"
+    assert same.note.toPlainText() == "已现场制止，责令停止施工"
+    dock.stack.acceptAllPanels()
+
+
+def test_an_area_typed_in_full_width_digits_is_the_figure_it_shows(dock, ledger_path):
+    """６０７．７７ from a Chinese input method left the box at 0.00 without a word, and the
+    save was refused for areas not adding up (a review in QGIS)."""
+    dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    box = panel.areas[domain.CULTIVATED_AREA]
+    from qgis.PyQt.QtGui import QInputMethodEvent
+    from qgis.PyQt.QtWidgets import QApplication
+
+    box.lineEdit().selectAll()
+    typed = QInputMethodEvent()  # as an input method commits it (QTest types ASCII alone)
+    typed.setCommitString("６０７．７７")
+    QApplication.sendEvent(box.lineEdit(), typed)
+    box.interpretText()
+    assert box.value() == pytest.approx(607.77)
+    dock.stack.acceptAllPanels()
+
+
 def test_a_case_step_dated_in_the_future_is_refused(tmp_path):
     from shapely.geometry import box
 
@@ -2675,6 +2725,25 @@ def _typed_form(dock, ledger_path):
 def _verdicts(path) -> dict:
     with ledger.GeoPackageLedger(path) as store:
         return {s.id: store.verdict_history(s.id) for s in store.spots()}
+
+
+def test_the_question_about_long_entries_stays_a_screen_high(dock, ledger_path, answers):
+    """Remarks of 3,900 characters made the question 2,121 px tall on a 1,000 px screen, its
+    buttons out of reach (a review in QGIS): each entry is cut to a line of the box, the
+    remark whole in the form it asks about."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from zc_enforcement_plugin.ui.entries_panel import BRIEF_WIDTH
+
+    panel, _ = _typed_form(dock, ledger_path)
+    long_note = "现场已硬化，" * 650
+    panel.note.setPlainText(long_note)
+    answers.save = QMessageBox.StandardButton.Cancel
+    panel.leave()
+    [asked] = answers.asked
+    assert "某公司" in asked and long_note not in asked and long_note[:40] in asked
+    assert max(len(line) for line in asked.splitlines()) <= BRIEF_WIDTH + 40, asked
+    assert panel.note.toPlainText() == long_note  # the form keeps it whole
 
 
 def test_closing_the_project_asks_about_a_typed_verdict_and_save_records_it(

@@ -279,7 +279,7 @@ class CaseEvent:
         if isinstance(self.date, datetime) or not isinstance(self.date, date):
             raise TypeError(f"event date must be a datetime.date, got {type(self.date).__name__}")
         if not isinstance(self.person, str) or not self.person.strip():
-            raise ValueError("an event needs the person who did it / 须填写经办人")
+            raise ValueError("须填写经办人 / an event needs the person who did it")
         for name in ("documents", "evidence_ids"):
             values = getattr(self, name)
             if isinstance(values, str):  # a bare string would become a tuple of characters

@@ -495,7 +495,7 @@ class GeoPackageLedger(SqlLedger):
         if self.path.is_dir():
             raise LedgerError(f"{self.path} 是文件夹，不是台帐 / is a folder, not a ledger")
         try:
-            require_sqlite(self.path, "GeoPackage 台帐")
+            require_sqlite(self.path, "GeoPackage 台帐", "GeoPackage ledger")
         except SpotFileError as exc:
             raise LedgerError(str(exc)) from None
         # Before connecting: a file put in its place from then on is not the one read here.
@@ -591,8 +591,8 @@ class GeoPackageLedger(SqlLedger):
             )
         if not has_meta:
             raise LedgerError(
-                f"{self.path} 是 GeoPackage 但不是核查台帐 / is a GeoPackage but not a "
-                "verification ledger (no ledger_meta table)"
+                f"{self.path} 是 GeoPackage 但不是核查台帐（没有 ledger_meta 表） / is a "
+                "GeoPackage but not a verification ledger (no ledger_meta table)"
             )
         version_text = _meta_get(conn, ls.META_SCHEMA_VERSION)
         try:

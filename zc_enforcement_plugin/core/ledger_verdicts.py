@@ -11,6 +11,8 @@ from . import ledger_schema as ls
 from .areas import ellipsoidal_areas, round_area
 from .dates import parse_date
 from .domain import (
+    BASIC_FARMLAND_AREA,
+    CULTIVATED_AREA,
     SPOT_AREA,
     SPOT_LATER_DATE,
     SPOT_MONITORED_AREA,
@@ -193,6 +195,16 @@ def _area_messages(areas: dict[str, float], spot_area: SpotArea | None) -> list[
             )
             continue
         given[name] = number
+    cultivated, farmland = given.get(CULTIVATED_AREA), given.get(BASIC_FARMLAND_AREA)
+    if cultivated is not None and farmland is not None and farmland > cultivated + 0.005:
+        # As the patrol-case form holds it: what the referral test counts as cultivated land
+        # outside the farmland would come out negative.
+        messages.append(
+            f"永久基本农田 {BASIC_FARMLAND_AREA}={farmland:.2f} 大于耕地 {CULTIVATED_AREA}="
+            f"{cultivated:.2f}：永久基本农田是所占耕地的一部分 / basic farmland "
+            f"{BASIC_FARMLAND_AREA}={farmland:.2f} m² exceeds the cultivated land "
+            f"{CULTIVATED_AREA}={cultivated:.2f} m² it is part of"
+        )
     if spot_area is None:
         return messages
     tolerance = ls.AREA_TOLERANCE_SQM

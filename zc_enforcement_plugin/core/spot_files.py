@@ -95,14 +95,16 @@ def _arc_radius(start, middle, end) -> float:
     return 0.0 if twice_area == 0 else a * b * c / (2 * twice_area)
 
 
-def require_sqlite(path: Path, what: str) -> None:
-    """Refuse a file that claims to be a GeoPackage (a delivery or a ledger) but is not SQLite."""
+def require_sqlite(path: Path, what: str, what_en: str | None = None) -> None:
+    """Refuse a file that claims to be a GeoPackage (a delivery or a ledger) but is not SQLite.
+    `what` names it in Chinese, `what_en` in English (else `what`): each half of the message
+    in its own language, so that a Chinese interface shows the Chinese half alone."""
     with open(path, "rb") as handle:
         head = handle.read(len(_SQLITE_MAGIC))
     if head != _SQLITE_MAGIC:
         raise SpotFileError(
-            f"{path} 不是{what}文件（不是 SQLite 数据库）/ {path} is not a {what} file "
-            "(not an SQLite database)"
+            f"{path} 不是{what}文件（不是 SQLite 数据库） / {path} is not a {what_en or what} "
+            "file (not an SQLite database)"
         )
 
 

@@ -23,6 +23,7 @@ from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QLabel,
@@ -36,6 +37,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import clock
+from ..core.dates import as_typed
 from ..i18n import tr
 from .flow_layout import FlowLayout
 from .messages import LOG_TAG, plain_html
@@ -70,6 +72,18 @@ class FormDateEdit(QDateEdit):
                 if QWidget.focusNextPrevChild(self, forward):
                     return True
         return super().event(event)
+
+
+class AreaSpinBox(QDoubleSpinBox):
+    """A figure box that reads what a Chinese input method types: ６０７．７７ is 607.77 (Qt's
+    own box took none of it, left 0.00 and said nothing; the save was then refused for areas
+    not adding up)."""
+
+    def validate(self, text, position):  # noqa: D102 - Qt API
+        return super().validate(as_typed(text), position)
+
+    def valueFromText(self, text):  # noqa: N802 - Qt API
+        return super().valueFromText(as_typed(text))
 
 
 def date_edit(parent, date: QDate | None = None) -> QDateEdit:
@@ -126,6 +140,25 @@ def fit_narrow(layout: QLayout) -> None:
 # The keys that save a page from any of its fields (Return alone goes on moving or typing in
 # them: a QPlainTextEdit's new line, a combo box's list). Said on the Save button.
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+
+
+# The entries a question lists: a remark of pages (3,900 characters) made the question taller
+# than the screen, its buttons out of reach. Each entry cut to a line, and so many of them.
+BRIEF_ENTRIES = 12
+BRIEF_WIDTH = 80
+
+
+def brief(entries: str) -> str:
+    """The entries as a question shows them: each line cut to BRIEF_WIDTH characters, the
+    first BRIEF_ENTRIES lines, and how many more."""
+    lines = [
+        line if len(line) <= BRIEF_WIDTH else line[: BRIEF_WIDTH - 1] + "…"
+        for line in entries.splitlines()
+    ]
+    if len(lines) > BRIEF_ENTRIES:
+        more = len(lines) - BRIEF_ENTRIES
+        lines = [*lines[:BRIEF_ENTRIES], tr("… and {count} more").format(count=more)]
+    return "\n".join(lines)
 
 
 class EntriesPanel(QgsPanelWidget):
@@ -241,7 +274,7 @@ class EntriesPanel(QgsPanelWidget):
                 tr(
                     "The {page} is closing with entries that are not saved:\n\n{entries}\n\n"
                     "Save them now, or discard them?"
-                ).format(page=what, entries=self.entries())
+                ).format(page=what, entries=brief(self.entries()))
             ),
             buttons,
             QMessageBox.StandardButton.Save,
@@ -267,8 +300,14 @@ class EntriesPanel(QgsPanelWidget):
                 "Saving the entries of the {page} stopped with an error: {error}\n\n"
                 "Look at the ledger to see whether they were recorded. They were:\n{entries}"
             ).format(page=what, error=str(error) or type(error).__name__, entries=entries)
-        # Also in the log, where the entries can still be read once the message is closed.
+        # Also in the log, whole, where the entries can still be read once the message is
+        # closed; the box shows them cut to fit the screen, and says where they are whole.
         QgsMessageLog.logMessage(message, LOG_TAG, Qgis.MessageLevel.Warning)
+        shown = message.replace(entries, brief(entries))
+        if shown != message:
+            shown += "\n\n" + tr("Whole in QGIS's Log Messages panel, tab {tab}.").format(
+                tab=LOG_TAG
+            )
         # The reasons may quote another user's entries (a conflict): shown as written.
-        QMessageBox.warning(self, tr("Not saved"), plain_html(message))
+        QMessageBox.warning(self, tr("Not saved"), plain_html(shown))
         return not can_cancel  # the page stays with its entries where it can

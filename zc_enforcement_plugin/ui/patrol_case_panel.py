@@ -22,7 +22,7 @@ from ..core import cases, domain, ledger
 from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import in_interface_language, tr
-from .entries_panel import EntriesPanel
+from .entries_panel import AreaSpinBox, EntriesPanel
 from .messages import plain_label, refusal_label, text_field
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
@@ -83,7 +83,7 @@ class PatrolCasePanel(EntriesPanel):
             (domain.CULTIVATED_AREA, tr("Cultivated land occupied (GDMJ, m²)")),
             (domain.BASIC_FARMLAND_AREA, tr("Of which basic farmland (YJJBNTMJ, m²)")),
         ):
-            box = QDoubleSpinBox(self)
+            box = AreaSpinBox(self)
             box.setObjectName(field)
             box.setDecimals(2)
             # One step below zero reads "not measured": a figure recorded on the case's first

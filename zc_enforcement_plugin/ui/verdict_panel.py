@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
-from .entries_panel import EntriesPanel, date_edit, done_date_edit
+from .entries_panel import AreaSpinBox, EntriesPanel, date_edit, done_date_edit
 from .messages import RemarksEdit, plain_label, refusal_label, text_field
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
@@ -94,7 +94,7 @@ class VerdictPanel(EntriesPanel):
         self.approval_date.setMinimumDate(QDate(1980, 1, 1))
         self.approval_date.setDate(self.approval_date.minimumDate())
         form.addRow(tr("Approval date"), self.approval_date)
-        self.approved_area = QDoubleSpinBox(self)
+        self.approved_area = AreaSpinBox(self)
         self.approved_area.setRange(0, 1e9)
         self.approved_area.setDecimals(domain.AREA_DECIMALS)
         self.approved_area.setSuffix(" m²")
@@ -116,7 +116,7 @@ class VerdictPanel(EntriesPanel):
         # must not put the screening figures back (they would reach the spot's case too).
         measured = dict(current.areas) if current is not None and current.areas else {}
         for name in ls.VERDICT_AREA_FIELDS:
-            spin = QDoubleSpinBox(areas_box)
+            spin = AreaSpinBox(areas_box)
             spin.setRange(0, 1e9)
             spin.setDecimals(domain.AREA_DECIMALS)
             spin.setValue(self._starting_area(name, measured.get(name, spot.attributes.get(name))))
@@ -178,13 +178,21 @@ class VerdictPanel(EntriesPanel):
 
     def _start_from(self, current: ledger.Verdict) -> None:
         """Fill the form from the spot's current verdict: saved again to change one thing, the
-        new record must repeat the rest, not reset it to screening's or today's values. The
-        basis or kind and the approval only carry over within the same category."""
+        new record must repeat the rest, not reset it to screening's or today's values. What
+        was found on site (party, use, stop order) carries over to any category; who judged,
+        when and the remark, the basis or kind and the approval only within the same category.
+        Another category is a new judgment: today, by this computer's verifier, its own remark
+        (carried over, 王五 correcting 张工's 违法 of 11-02 to 其他 today was recorded as
+        王五's on 11-02, with the 违法 remark)."""
         details = current.details or {}
         self.actual_use.setText(str(details.get(ls.DETAIL_ACTUAL_USE) or ""))
         self.party.setText(str(details.get(ls.DETAIL_PARTY) or ""))
         self.stop_order.setChecked(bool(details.get(ls.DETAIL_STOP_ORDER)))
+        if current.category != self.category.currentData():
+            return
         self.note.setPlainText(current.note or "")
+        if current.verifier:
+            self.verifier.setText(current.verifier)  # the date's own verifier
         try:
             day = dt.date.fromisoformat(str(current.verified_on)[:10])
             self.verified_on.setDate(QDate(day.year, day.month, day.day))
@@ -195,8 +203,6 @@ class VerdictPanel(EntriesPanel):
                     value=current.verified_on
                 )
             )
-        if current.category != self.category.currentData():
-            return
         index = self.kind.findData(current.kind)
         if index >= 0:
             self.kind.setCurrentIndex(index)

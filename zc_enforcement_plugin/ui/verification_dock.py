@@ -460,7 +460,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         verdicts = FlowLayout(fill=True)
         self.verdict_buttons = []
         for key, category in zip(VERDICT_KEYS, ls.VERDICT_CATEGORIES):
-            label = f"{category} ({key})"
+            label = tr("{category} ({key})").format(category=category, key=key)
             button = self._button(
                 label, lambda c=category: self.open_verdict_form(c), f"verdict{key}"
             )

@@ -2421,6 +2421,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>… and {count} more</source>
+      <translation>…另有 {count} 项</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
       <source>Save ({keys}, from any field of the page)</source>
       <translation>保存（{keys}，在本页任一输入框中均可）</translation>
     </message>
@@ -2458,6 +2463,11 @@ Look at the ledger to see whether they were recorded. They were:
 
 请查看台帐，确认是否已记录。所填内容为：
 {entries}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/entries_panel.py" />
+      <source>Whole in QGIS's Log Messages panel, tab {tab}.</source>
+      <translation>全文见 QGIS 日志消息面板的 {tab} 标签页。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
@@ -2602,12 +2612,12 @@ Look at the ledger to see whether they were recorded. They were:
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>Their evidence files are all present and unaltered.</source>
-      <translation>这些图斑的举证材料文件齐全，均未改动。</translation>
+      <translation>这些图斑已登记的举证文件都在，均未改动（是否足够须另看各图斑）。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>All evidence files are present and unaltered.</source>
-      <translation>全部举证文件齐全且未被改动。</translation>
+      <translation>已登记的举证文件都在，均未改动。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_check.py" />
@@ -2953,6 +2963,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No case opened: deadlines run from the verdict of {day}</source>
       <translation>未立案：期限自 {day} 判定违法起算</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>{category} ({key})</source>
+      <translation>{category}（{key}）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
