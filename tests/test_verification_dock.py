@@ -297,6 +297,22 @@ def _judge_illegal(dock, day):
     )
 
 
+def test_the_review_page_shows_the_case_c_just_opened(dock, ledger_path):
+    """After C opened 案件 13 the review page beneath still said 未立案 until the spot was left
+    and come back to (a review in QGIS)."""
+    dock.open_ledger(str(ledger_path))
+    from zc_enforcement_plugin.i18n import tr
+
+    unopened = tr("No case opened: deadlines run from the verdict of {day}").split("{")[0]
+    _judge_illegal(dock, clock.today())
+    dock._show_session()
+    assert unopened in dock.details.toPlainText()
+    panel = dock.open_case_panel()
+    assert unopened not in dock.details.toPlainText(), dock.details.toPlainText()
+    assert tr("Case {id}").format(id=panel.case_id) in dock.details.toPlainText()
+    dock.stack.acceptAllPanels()
+
+
 def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledger_path):
     from zc_enforcement_plugin.core.cases import Stage
 

@@ -1019,6 +1019,9 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self._saved_without_reply(str(error))
             case_id = None
         page = self.session.store.spot_page(spot_id)  # read back, with the case opened
+        # The review page beneath shows the case too (it said 未立案 until the spot was left).
+        self.session.read_back(page)
+        self._show_session()
         if case_id is None:
             if page.case is None:
                 return None
