@@ -474,6 +474,11 @@ def test_a_report_document_already_on_the_case_is_asked_about_no_by_default(stor
     asked.answer = QMessageBox.StandardButton.Yes
     assert panel.record_step()
     assert len(store.case(case_id).events) == 4
+    # In the correction list the report alone is told from the step of its day (two
+    # "2025-11-11 制止" were offered, found by a review).
+    offered = [panel.corrected.itemText(i) for i in range(panel.corrected.count())]
+    reports = [text for text in offered if cases.DOC_BRIGADE_REPORT in text]
+    assert len(reports) == 1 and "2025-11-11" in reports[0] and "李工" in reports[0], offered
     # Another report document, not on the case yet, is not asked about.
     panel.documents.setText(cases.DOC_SERIOUS_CASE_REPORT)
     panel.person.setText("李工")

@@ -4058,7 +4058,7 @@ def test_the_case_page_corrects_a_mistyped_step_and_withdraws_a_case(qgis_iface,
         panel = CasePanel(store, case_id, WorkCalendar(None, strict=False))
         panel.resize(460, 760)
         assert "2026-02-08" in panel.summary.toPlainText()  # 90 days from the mistyped 立案
-        assert panel.corrected.currentText() == "2025-11-10 立案"
+        assert panel.corrected.currentText() == "2025-11-10 立案 李四"  # and who recorded it
         # The rows appear on demand (a short panel keeps Save in view) and go once done.
         assert not panel.correction_box.isVisibleTo(panel)
         panel.show_correction.click()

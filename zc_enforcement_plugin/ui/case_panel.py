@@ -43,6 +43,24 @@ from .messages import (
 
 # The next-step entry that records a report without a step (its item data).
 REPORT_ONLY = "report_only"
+
+
+def correction_label(event: cases.CaseEvent, before: cases.CaseEvent | None) -> str:
+    """A step as the correction list offers it: its day, stage and person, and a report
+    recorded alone at the stage of the step `before` it said so with its documents (two
+    "2026-11-29 核查" could not be told apart, the verification and the report of its day)."""
+    label = f"{event.date.isoformat()} {event.stage.label_zh} {event.person}"
+    alone = (
+        before is not None
+        and event.stage is before.stage
+        and bool(event.documents)
+        and all(document in cases.REPORT_DOCUMENTS for document in event.documents)
+    )
+    if alone:
+        label += tr(" (report only: {documents})").format(documents="、".join(event.documents))
+    return label
+
+
 # The next-step entry that withdraws the case (a close with cases.DOC_WITHDRAWAL).
 WITHDRAW = "withdraw"
 # The least height of the case's summary, in lines of its text: its stage and first deadlines,
@@ -492,10 +510,9 @@ class CasePanel(EntriesPanel):
         # step is picked (_fill_correction), as a refused correction keeps it (_moved_on).
         with QSignalBlocker(self.corrected):
             self.corrected.clear()
-            for event in case.events:
+            for before, event in zip([None, *case.events], case.events):
                 if event.event_id is not None:
-                    label = f"{event.date.isoformat()} {event.stage.label_zh}"
-                    self.corrected.addItem(label, event.event_id)
+                    self.corrected.addItem(correction_label(event, before), event.event_id)
             self.corrected.setCurrentIndex(self.corrected.count() - 1)  # the last step, mostly
 
     def _corrected_step(self) -> cases.CaseEvent | None:

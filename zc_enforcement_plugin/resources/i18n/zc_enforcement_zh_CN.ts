@@ -2331,6 +2331,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source> (report only: {documents})</source>
+      <translation>（仅报告：{documents}）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>record the document “{name}” when it is made</source>
       <translation>报告送出时记录文书“{name}”即完成</translation>
     </message>
