@@ -2667,6 +2667,12 @@ def test_an_image_that_does_not_reach_the_spot_is_said(dock, ledger_path, demo):
     dock._show_current()
     assert not dock.images.coverage.isHidden()
     assert "after" in dock.images.coverage.text().lower() or "后时相" in dock.images.coverage.text()
+    # Over the images, in view: under them it lay just below the pane's usual height.
+    grid = dock.images.layout()
+    assert (
+        grid.getItemPosition(grid.indexOf(dock.images.coverage))[0]
+        < (grid.getItemPosition(grid.indexOf(dock.images.canvases[0]))[0])
+    )
     dock.session.go_to(covered)
     dock._show_current()
     assert dock.images.coverage.isHidden()

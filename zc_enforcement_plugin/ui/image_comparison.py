@@ -53,7 +53,7 @@ class ImageComparison(QWidget):
             canvas.setCanvasColor(QColor("white"))
             # Two side by side fit a panel of 300 px (a 1366×768 screen at 150 %).
             canvas.setMinimumSize(CANVAS_MIN_WIDTH, CANVAS_MIN_HEIGHT)
-            layout.addWidget(canvas, 2, column)
+            layout.addWidget(canvas, 3, column)
             outline = QgsRubberBand(canvas, GEOMETRY_POLYGON)
             outline.setStrokeColor(SPOT_OUTLINE)
             outline.setFillColor(QColor(0, 0, 0, 0))
@@ -61,12 +61,13 @@ class ImageComparison(QWidget):
             self.canvases.append(canvas)
             self.pickers.append(picker)
             self.outlines.append(outline)
-        # A blank canvas reads as broken: when the image chosen does not reach the spot, say so.
+        # A blank canvas reads as broken: when the image chosen does not reach the spot, say so,
+        # above the canvases (under them it lay just out of view at the panel's usual height).
         self.coverage = plain_label(self)  # names the user's layers
         self.coverage.setObjectName("imageCoverage")
         self.coverage.setWordWrap(True)
         self.coverage.hide()
-        layout.addWidget(self.coverage, 3, 0, 1, 2)
+        layout.addWidget(self.coverage, 2, 0, 1, 2)
         self._spot: tuple | None = None  # (box, crs) of the spot shown, for the note
         self._syncing = False
         for canvas in self.canvases:
@@ -143,7 +144,7 @@ class ImageComparison(QWidget):
         canvas.refresh()
 
     def _say_coverage(self) -> None:
-        """A note under the canvases when an image chosen does not reach the spot shown (or
+        """A note over the canvases when an image chosen does not reach the spot shown (or
         has no coordinate reference system to tell): a white canvas reads as broken."""
         missed = []
         if self._spot is not None:
