@@ -1554,9 +1554,12 @@ def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
         raise ledger.LedgerError("台帐只读 / read-only")
 
     monkeypatch.setattr(dock.session.store, "add_evidence", refuse)
-    assert dock.attach_files([str(photo)])  # refused, said
     folder = dock.session.store.evidence_dir
+    before = sorted(folder.rglob("*")) if folder.exists() else []
+    assert dock.attach_files([str(photo)])  # refused, said
     assert not [p for p in folder.rglob("*") if p.is_file()]
+    # nor the spot's folder made for it, empty (found left by a review)
+    assert (sorted(folder.rglob("*")) if folder.exists() else []) == before
 
 
 def test_a_project_whose_ledger_fails_to_open_leaves_nothing_of_the_old_one(

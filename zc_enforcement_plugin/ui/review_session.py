@@ -6,6 +6,7 @@ so the dock holds no state that is not here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
@@ -471,7 +472,8 @@ class ReviewSession:
         # Read once for the file: on the shared ledger each read of it is a round trip.
         root = self.store.writable_evidence_dir()
         folder = evidence.spot_folder(root, spot.number, recorded)
-        before = set(folder.iterdir()) if folder.is_dir() else set()
+        folder_was_there = folder.is_dir()
+        before = set(folder.iterdir()) if folder_was_there else set()
         record = evidence.store_evidence_in(root, spot.number, Path(file), kind, recorded)
         try:
             self.store.add_evidence(spot.id, record)
@@ -490,8 +492,12 @@ class ReviewSession:
                     f"{error}（原文件缺失，已恢复 / its missing file was restored）"
                 ) from error
             # Not recorded: a file copied for it would lie in the evidence folder unlisted,
-            # and "check evidence" would never see it.
+            # and "check evidence" would never see it; nor is a spot's folder made for it
+            # left behind empty (a read-only ledger refused the attach, found by a review).
             copied.unlink(missing_ok=True)
+            if not folder_was_there:
+                with contextlib.suppress(OSError):
+                    copied.parent.rmdir()  # only if empty
             raise
         return record
 
