@@ -1562,6 +1562,37 @@ def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
     assert (sorted(folder.rglob("*")) if folder.exists() else []) == before
 
 
+def test_a_read_only_ledger_is_said_when_opened_not_at_the_first_save(
+    dock, ledger_path, monkeypatch
+):
+    """A read-only ledger opened without a word; the first verdict typed was then refused
+    (found by a review). The tests run as root, for whom every file is writable: the
+    permission is asked of os.access, as for any user, and answered here."""
+    import os
+
+    from zc_enforcement_plugin.ui import verification_dock
+
+    said = []
+    monkeypatch.setattr(dock, "_warn", lambda message, kept=False: said.append(message))
+    dock.open_ledger(str(ledger_path))
+    assert not said
+    dock.leave_ledger()
+    monkeypatch.setattr(verification_dock, "cannot_save_to", lambda path: True)
+    assert dock.open_ledger(str(ledger_path))
+    [warned] = said
+    assert str(ledger_path) in warned and "read-only" in warned
+    monkeypatch.undo()
+    real = os.access
+    for read_only in (ledger_path, ledger_path.parent):  # the file, or its folder
+        monkeypatch.setattr(
+            verification_dock.os, "access", lambda path, mode, ro=read_only: path != ro
+        )
+        assert verification_dock.cannot_save_to(ledger_path)
+        monkeypatch.setattr(verification_dock.os, "access", real)
+    assert not verification_dock.cannot_save_to(ledger_path)
+    assert not verification_dock.cannot_save_to("postgis://bureau/ledger")
+
+
 def test_a_project_whose_ledger_fails_to_open_leaves_nothing_of_the_old_one(
     dock, ledger_path, tmp_path
 ):

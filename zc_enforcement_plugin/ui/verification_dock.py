@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 import sqlite3
 from pathlib import Path
 
@@ -612,6 +613,14 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # said where the deadlines are read, as the reports say it.
         for warning in self.session.calendar.override_warnings:
             self._warn(warning)
+        if cannot_save_to(path):  # said now, not at the first save refused
+            self._warn(
+                tr(
+                    "The ledger {path} is read-only (or its folder is): it can be looked "
+                    "through, but no verdict, case step or evidence can be saved to it."
+                ).format(path=path),
+                kept=True,
+            )
         if not self._restoring:  # a project's ledger: said once its review is restored
             self._say_opening_notices()
         return True
@@ -1352,3 +1361,12 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self.highlight = None
         remove_evidence_points_layer(QgsProject.instance(), self.iface)
         self.session.close()
+
+
+def cannot_save_to(path) -> bool:
+    """Whether the GeoPackage ledger at ``path`` cannot be written: the file, or its folder,
+    where SQLite makes its journal, is read-only to this user. Not a shared ledger's reference."""
+    file = Path(str(path))
+    if not file.is_file():
+        return False
+    return not (os.access(file, os.W_OK) and os.access(file.parent, os.W_OK))

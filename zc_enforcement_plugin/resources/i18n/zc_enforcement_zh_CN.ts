@@ -3011,6 +3011,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The ledger {path} is read-only (or its folder is): it can be looked through, but no verdict, case step or evidence can be saved to it.</source>
+      <translation>台帐 {path} 为只读（或其所在文件夹为只读）：可以查看，但判定、案件步骤和举证材料都无法保存。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No saved PostgreSQL connection</source>
       <translation>没有已保存的 PostgreSQL 连接</translation>
     </message>
