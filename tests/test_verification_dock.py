@@ -297,6 +297,31 @@ def _judge_illegal(dock, day):
     )
 
 
+def test_c_asks_before_opening_a_case_and_no_opens_none(dock, ledger_path, monkeypatch):
+    """One key press opened a case, and a case is never deleted (found by a review): C asks
+    first; No opens none, Yes opens it; a spot with its case open goes to it unasked."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    asked = []
+    answer = [QMessageBox.StandardButton.No]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or answer[0])
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, clock.today())
+    spot_id = dock.session.current_id
+    dock.home.setFocus()
+    QTest.keyClick(dock.home, Qt.Key.Key_C)
+    assert len(asked) == 1 and str(dock.session.store.spot(spot_id).number) in asked[0]
+    assert dock.stack.currentPanel() is dock.home
+    assert dock.session.store.spot_page(spot_id).case is None
+    answer[0] = QMessageBox.StandardButton.Yes
+    QTest.keyClick(dock.home, Qt.Key.Key_C)
+    assert dock.session.store.spot_page(spot_id).case is not None
+    dock.stack.acceptAllPanels()
+    QTest.mouseClick(dock.case_button, Qt.MouseButton.LeftButton)  # its case: not asked
+    assert len(asked) == 2 and dock.stack.currentPanel() is not dock.home
+    dock.stack.acceptAllPanels()
+
+
 def test_the_review_page_shows_the_case_c_just_opened(dock, ledger_path):
     """After C opened 案件 13 the review page beneath still said 未立案 until the spot was left
     and come back to (a review in QGIS)."""
@@ -545,7 +570,9 @@ def test_keys_keep_working_after_a_click_on_the_details_or_the_queue(dock, ledge
     assert dock.session.position == before + 1
 
 
-def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock, ledger_path):
+def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(
+    dock, ledger_path, monkeypatch
+):
     """Saved with Ctrl+Return, or left with Escape, a page on top gave the focus back to the
     ledger path field: the next N was typed into the path ("…/ledger.gpkgn"), and Enter then
     offered to create a new ledger there. The focus is on the review page: N moves on."""
@@ -567,6 +594,9 @@ def test_after_a_page_closes_the_keys_act_on_the_review_not_the_ledger_path(dock
     assert dock.session.current_id != spot_id
     assert dock.ledger_file.filePath() == path
     # A case page and a verdict form left with Escape leave it there too.
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     for key in (Qt.Key.Key_C, Qt.Key.Key_3):
         moved_from = dock.session.current_id
         if key == Qt.Key.Key_C:

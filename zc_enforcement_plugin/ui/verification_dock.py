@@ -446,7 +446,9 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         )
         self.zoom_button = self._button(tr("Zoom (Z)"), self.zoom_to_spot, "zoom")
         self.attach_button = self._button(tr("Attach… (E)"), self.attach_dialog, "attach")
-        self.case_button = self._button(tr("Case (C)"), self.open_case_panel, "case")
+        self.case_button = self._button(
+            tr("Case (C)"), lambda: self.open_case_panel(ask=True), "case"
+        )
         navigation.addLayout(
             FlowLayout(fill=True).add_widgets(
                 self.previous_button, self.next_button, self.unverified_button
@@ -478,7 +480,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             (Qt.Key.Key_N, self.go_next_unverified),
             (Qt.Key.Key_Z, self.zoom_to_spot),
             (Qt.Key.Key_E, self.attach_dialog),
-            (Qt.Key.Key_C, self.open_case_panel),
+            (Qt.Key.Key_C, lambda: self.open_case_panel(ask=True)),
             (Qt.Key.Key_R, self.refresh_ledger),  # not F5: QGIS's own View › Refresh
         ]
         bindings += [
@@ -1010,8 +1012,10 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         return f"<p><b style='color:{red}'>{html.escape(heading)}</b>{lines}</p>"
 
     @reported
-    def open_case_panel(self) -> CasePanel | None:
-        """The current spot's case; for an illegal verdict without one, open it first."""
+    def open_case_panel(self, ask: bool = False) -> CasePanel | None:
+        """The current spot's case; for an illegal verdict without one, open it first, with
+        `ask` (the C key, the Case button) once the user says so: a case is never deleted, and
+        one key press opened it (found by a review)."""
         spot_id = self.session.current_id
         if spot_id is None:
             return None
@@ -1020,6 +1024,19 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         page = self.session.store.spot_page(spot_id)
         if page.case is not None:
             return self.show_case(page.case.case_id, page)
+        if ask and page.spot.category == ls.VERDICT_ILLEGAL:
+            answer = QMessageBox.question(
+                self,
+                tr("Open a case"),
+                tr(
+                    "Open a case for spot {number}, judged 违法? A case once opened is never "
+                    "deleted: one opened in error is withdrawn, with the reason."
+                ).format(number=page.spot.number),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
         try:
             case_id = self.session.open_case_for_current()
         except ledger.SavedWithoutReply as error:

@@ -2971,6 +2971,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open a case</source>
+      <translation>立案</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>{category} ({key})</source>
       <translation>{category}（{key}）</translation>
     </message>
@@ -3053,6 +3058,11 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Verdict for spot {number} saved: {verdict}</source>
       <translation>图斑 {number} 的判定已保存：{verdict}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Open a case for spot {number}, judged 违法? A case once opened is never deleted: one opened in error is withdrawn, with the reason.</source>
+      <translation>为判定违法的图斑 {number} 立案？案件一经立案不能删除：误立的案件只能撤销，并写明理由。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
