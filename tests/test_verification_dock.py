@@ -322,6 +322,38 @@ def test_c_asks_before_opening_a_case_and_no_opens_none(dock, ledger_path, monke
     dock.stack.acceptAllPanels()
 
 
+def test_the_town_filter_offers_the_towns_of_the_office_chosen(dock, ledger_path):
+    """With 罗村自然资源所 chosen the town box still offered 太河镇, which listed no spot
+    (found by a review): it offers the office's towns, and a town the next office does not
+    have goes back to all towns."""
+    dock.open_ledger(str(ledger_path))
+    every = dock.session.store.spots()
+    by_office: dict[str, set] = {}
+    for spot in every:
+        if spot.office and spot.town:
+            by_office.setdefault(spot.office, set()).add(spot.town)
+    assert len(by_office) >= 2
+    offices = sorted(by_office, key=lambda office: len(by_office[office]))
+    office_box, town_box = dock.filter_boxes["office"], dock.filter_boxes["town"]
+
+    def towns_offered():
+        return {town_box.itemData(i) for i in range(town_box.count())} - {""}
+
+    assert towns_offered() == {spot.town for spot in every if spot.town}
+    first, second = offices[-1], next(o for o in offices if by_office[o] != by_office[offices[-1]])
+    office_box.setCurrentIndex(office_box.findData(first))
+    assert towns_offered() == by_office[first]
+    only_first = sorted(by_office[first] - by_office[second])
+    if only_first:
+        town_box.setCurrentIndex(town_box.findData(only_first[0]))
+        assert dock.session.filter.town == only_first[0]
+        office_box.setCurrentIndex(office_box.findData(second))
+        assert towns_offered() == by_office[second]
+        assert town_box.currentData() == "" and dock.session.filter.town == ""
+    office_box.setCurrentIndex(0)
+    assert towns_offered() == {spot.town for spot in every if spot.town}
+
+
 def test_the_review_page_shows_the_case_c_just_opened(dock, ledger_path):
     """After C opened 案件 13 the review page beneath still said 未立案 until the spot was left
     and come back to (a review in QGIS)."""

@@ -672,6 +672,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             index = box.findData(current.get(key, ""))
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)
+        self._fit_towns_to_office()
         # A value this ledger does not have (another ledger's batch) was dropped from its box:
         # the filter applied must be the one the boxes show.
         shown = ReviewFilter.from_dict(
@@ -680,8 +681,29 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         if shown != self.session.filter:
             self.session.set_filter(shown)
 
+    def _fit_towns_to_office(self) -> None:
+        """The town box offers the towns of the office chosen (all towns for all offices): a
+        town of another office listed no spot (found by a review). A town chosen that the
+        office does not have goes back to all towns."""
+        office = self.filter_boxes["office"].currentData() or ""
+        if office:
+            spots = self.session.store.spots(ledger.SpotFilter(office=office))
+            towns = sorted({spot.town for spot in spots if spot.town})
+        else:
+            towns = self.session.choices()["town"]
+        box = self.filter_boxes["town"]
+        chosen = box.currentData() or ""
+        box.blockSignals(True)
+        box.clear()
+        for text, value in [(tr("All towns"), ""), *((town, town) for town in towns)]:
+            box.addItem(text, value)
+        box.setCurrentIndex(max(box.findData(chosen), 0))
+        box.blockSignals(False)
+
     @reported
     def _filters_changed(self) -> None:
+        if self.filter_boxes["office"].currentData() != self.session.filter.office:
+            self._fit_towns_to_office()  # another office: its towns
         values = {key: box.currentData() or "" for key, box in self.filter_boxes.items()}
         self.session.set_filter(ReviewFilter.from_dict(values))
         self._show_session()
