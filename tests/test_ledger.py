@@ -2456,3 +2456,16 @@ def test_a_file_that_is_no_ledger_is_refused_in_chinese_alone_in_a_chinese_inter
         GeoPackageLedger(path)
     shown = _in_chinese(str(error.value))
     assert str(path) in shown and " / " not in shown and " not a " not in shown, shown
+
+
+def test_an_impossible_figure_in_a_refresh_is_said_once_not_also_as_delivered_empty(ledger):
+    """GDMJ -5 in a redelivery was said twice: negative, column left empty, and "empty in this
+    delivery: the recorded value is cleared", which it was not (found by a review)."""
+    assert ledger.import_batch("b", [_spot("S1")]).ok
+    report = ledger.import_batch("b", [_spot("S1", **{domain.CULTIVATED_AREA: -5})])
+    assert report.ok and report.refreshed == 1
+    about = [w for w in report.warnings if w.field and domain.CULTIVATED_AREA in w.field]
+    assert [w for w in about if "-5" in w.message], report.warnings  # said where it was read
+    assert not [w for w in about if "empty in this delivery" in w.message], report.warnings
+    blank = ledger.import_batch("b", [_spot("S1", **{domain.CULTIVATED_AREA: None})])
+    assert [w for w in blank.warnings if "empty in this delivery" in w.message]

@@ -127,7 +127,8 @@ def keep_recorded(vetted: Vetted, recorded: Recorded, report: ImportReport, wher
         if recorded.figures[i] is None or figures[i] is not None:
             continue
         if column in vetted.attributes:
-            if column not in blanked:
+            # Delivered empty; a value no spot can have (-5) was said where it was read.
+            if vetted.attributes[column] is None and column not in blanked:
                 blanked.append(column)
         else:
             figures[i] = recorded.figures[i]
