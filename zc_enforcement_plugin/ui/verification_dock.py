@@ -672,7 +672,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             index = box.findData(current.get(key, ""))
             box.setCurrentIndex(max(index, 0))
             box.blockSignals(False)
-        self._fit_towns_to_office()
+        if self.filter_boxes["office"].currentData():  # else every town, as filled above
+            self._fit_towns_to_office()
         # A value this ledger does not have (another ledger's batch) was dropped from its box:
         # the filter applied must be the one the boxes show.
         shown = ReviewFilter.from_dict(
