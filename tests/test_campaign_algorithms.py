@@ -2158,3 +2158,44 @@ def test_change_spots_in_a_shapefile_cut_a_long_type_at_a_characters_end_and_say
         assert 240 <= len(written.encode("utf-8")) <= domain.SHAPEFILE_TEXT_BYTES
     (said,) = [t for t in feedback.texts if "254 bytes" in t]
     assert f"{len(found)} longer texts" in said and f"field {domain.SPOT_TYPE} of JCBH" in said
+
+
+def test_view_areas_read_spot_numbers_as_importspots_does_and_name_those_held_twice(provider, demo):
+    """A spot number typed in full width was listed as typed, and one held by two features
+    listed twice without a word (found by a review): read as importspots reads them, and the
+    numbers held by several features said, each still counted where it is in view."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback
+
+    zones, _ = read(demo, domain.DEMO_LAYER_THREE_ZONES_ZONES)
+    inside = zones[0].representative_point()
+    layer = QgsVectorLayer(
+        f"Polygon?crs=EPSG:4527&field={domain.SPOT_NUMBER}:string", "spots", "memory"
+    )
+    for dx, number in (
+        (0, "３７０３０２２０２６９９９１"),
+        (5, "37030220269992"),
+        (10, "37030220269992"),
+    ):
+        feature = QgsFeature(layer.fields())
+        x, y = inside.x + dx, inside.y
+        feature.setGeometry(
+            QgsGeometry.fromWkt(f"POLYGON(({x} {y},{x + 2} {y},{x + 2} {y + 2},{x} {y}))")
+        )
+        feature.setAttributes([number])
+        layer.dataProvider().addFeature(feature)
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.said = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.said.append(warning)
+
+    feedback = Warnings()
+    parameters = {**three_zones_parameters(demo), "SPOTS": layer, "MINES": None}
+    result = run("threezonestwolines", parameters, feedback)
+    listed = {row[cs.DETAIL_ID] for row in rows(output(result, "OUTPUT_DETAIL"))}
+    assert "37030220269991" in listed and "３７０３０２２０２６９９９１" not in listed
+    [twice] = [w for w in feedback.said if "more than one feature" in w]
+    assert "37030220269992（2）" in twice and "37030220269991" not in twice

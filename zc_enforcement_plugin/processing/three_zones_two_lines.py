@@ -6,6 +6,7 @@ writes the view areas and the summary table.
 
 from __future__ import annotations
 
+import collections
 import math
 
 import shapely
@@ -354,6 +355,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         spots, spot_label = self._read(parameters, self.SPOTS, context, [spot_field], crs, feedback)
         mines, mine_label = self._read(parameters, self.MINES, context, [mine_field], crs, feedback)
         feedback.setProgressText(tr("Counting spots and mines in view"))
+        spot_ids = self._spot_numbers(spots, spot_field, spot_label, feedback)
         return self._call_engine(
             feedback,
             three_zones.summary,
@@ -361,10 +363,32 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             # A layer not given is passed as None: its columns are NULL, not 0 in view.
             spots.geoms if spots is not None else None,
             mines.geoms if mines is not None else None,
-            spot_ids=self._ids(spots, spot_field) if spots is not None else None,
+            spot_ids=spot_ids,
             mine_ids=self._ids(mines, mine_field) if mines is not None else None,
             spot_layer=spot_label,
             mine_layer=mine_label,
             progress=lambda p: feedback.setProgress(100.0 * VIEW_SHARE + (1 - VIEW_SHARE) * p),
             errors=(),
         )
+
+    def _spot_numbers(self, spots, field: str, label: str, feedback) -> list[str] | None:
+        """The spots' numbers as importspots reads them (３７０３…, typed in full width, is the
+        spot 3703…), and a word when one is held by several features: each is counted and
+        listed in view, as screenspots keeps and names them (found listed twice unsaid)."""
+        if spots is None:
+            return None
+        numbers = [
+            number if number.startswith("fid ") else domain.spot_number_key(number)
+            for number in self._ids(spots, field)
+        ]
+        held = collections.Counter(numbers)
+        repeated = [f"{number}（{count}）" for number, count in held.items() if count > 1]
+        if repeated:
+            feedback.pushWarning(
+                tr(
+                    "{layer}: {count} spot numbers are held by more than one feature, each "
+                    "counted and listed where it is in view: {numbers}. Correct them before "
+                    "importing the spots."
+                ).format(layer=label, count=len(repeated), numbers=domain.first_of(repeated, 10))
+            )
+        return numbers

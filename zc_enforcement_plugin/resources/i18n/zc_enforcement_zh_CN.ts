@@ -2179,6 +2179,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>{layer}: {count} spot numbers are held by more than one feature, each counted and listed where it is in view: {numbers}. Correct them before importing the spots.</source>
+      <translation>{layer}：{count} 个图斑编号被多个要素共用，各要素在可视范围内均分别计数和列出：{numbers}。导入台帐前请先改正。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>Parameter {parameter}, kind {kind}: the view distance {value!r} is not a positive number of metres.</source>
       <translation>参数 {parameter}，类型 {kind}：可视距离 {value!r} 不是以米为单位的正数。</translation>
     </message>
@@ -2956,6 +2961,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>All towns</source>
+      <translation>全部镇街</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No spot in the list</source>
       <translation>列表中无图斑</translation>
     </message>
@@ -3033,11 +3043,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>All offices</source>
       <translation>全部自然资源所</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>All towns</source>
-      <translation>全部镇街</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
