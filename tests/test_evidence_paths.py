@@ -421,6 +421,31 @@ def test_a_photo_dated_outside_the_zips_years_is_zipped_stamped_at_the_nearer_en
         assert archive.getinfo("S1/p.jpg").date_time == stamped
 
 
+def test_a_zipped_photo_bears_its_time_in_beijing_time_whatever_the_computers_zone(
+    tmp_path, monkeypatch
+):
+    """A ZIP member's time says no zone: written in the computer's local time, a laptop set to
+    UTC stamped photos eight hours behind every other time of the export (found by a review).
+    2026-03-04 16:30:00 UTC is 2026-03-05 00:30 in Beijing."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        root = tmp_path / "evidence"
+        (root / "S1").mkdir(parents=True)
+        photo = root / "S1" / "p.jpg"
+        photo.write_bytes(PHOTO)
+        moment = 1_772_641_800  # 2026-03-04T16:30:00Z
+        os.utime(photo, (moment, moment))
+        result, _, _ = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+        with zipfile.ZipFile(result.path) as archive:
+            assert archive.getinfo("S1/p.jpg").date_time == (2026, 3, 5, 0, 30, 0)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
 @contextlib.contextmanager
 def within_seconds(seconds: int):
     """Fail, rather than hang, a call that does not return within `seconds`."""

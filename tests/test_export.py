@@ -2048,6 +2048,10 @@ def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):
     assert shown["L1"].endswith(end) and long_reason.startswith(shown["L1"][: -len(end)])
     assert len(shown["L1"]) < len(long_reason)
     assert shown["S1"] == short_reason
+    # cut after a whole clause, never inside a figure or a date ("已于 2025-1…", a review)
+    assert shown["L1"][: -len(end)].endswith(("标准", "亩")), shown["L1"]
+    assert ev._at_a_break("已于 2025-12-31 到期", 9) == 2  # before the date, not in it
+    assert ev._at_a_break("a" * 60, 50) == 50  # no break within reach: where it fits
 
 
 # --- what is exported (found untested by a mutation review) ---------------------------------------

@@ -8,20 +8,20 @@ every QGIS has), not fiona: see _write_layer.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import errno
 import hashlib
 import io
 import itertools
 import math
 import os
-import time
 import zipfile
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from . import disk, xlsx
+from . import clock, disk, xlsx
 from . import ledger_schema as ls
 from .areas import round_area, shown_mu, shown_mu_formula
 from .cases import Case
@@ -1360,11 +1360,13 @@ ZIP_LATEST_TIME = (2107, 12, 31, 23, 59, 58)
 
 
 def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
-    """A file's own time in local time, as ZipInfo.from_file gives it (no clock is read), held
-    within the years a ZIP can say: a camera whose clock was never set dates its photos 1970,
-    which zipfile refuses, stopping the whole export. Only the stamp moves; the hash never
-    depended on it."""
-    stamp = time.localtime(mtime)[:6]  # noqa: TID251
+    """A file's own time in Beijing time (a ZIP member's time says no zone: read on a laptop
+    set to UTC it was eight hours behind every other time the export gives; no clock is read),
+    held within the years a ZIP can say: a camera whose clock was never set dates its photos
+    1970, which zipfile refuses, stopping the whole export. Only the stamp moves; the hash
+    never depended on it."""
+    moment = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).astimezone(clock.CHINA_TIME)
+    stamp = moment.timetuple()[:6]
     return min(max(stamp, ZIP_EARLIEST_TIME), ZIP_LATEST_TIME)
 
 

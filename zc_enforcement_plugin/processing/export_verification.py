@@ -749,11 +749,28 @@ def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
                 low = middle
             else:
                 high = middle - 1
-        changes[feature.id()] = {index: note[:low].rstrip() + cut_end}
+        changes[feature.id()] = {index: note[: _at_a_break(note, low)].rstrip() + cut_end}
         numbers.append(str(feature[domain.SPOT_NUMBER]))
     if changes:
         spots.dataProvider().changeAttributeValues(changes)
     return numbers
+
+
+# Where a cut text may end: after a clause or an item, or between words. Cut anywhere, a
+# reason read "已于 2025-1…", a date that looks whole (found by a review).
+_BREAKS = "；;，,、。 "
+_BREAK_REACH = 30  # characters a cut goes back for a break; further, it cuts where it fits
+
+
+def _at_a_break(text: str, end: int) -> int:
+    """Where to cut ``text`` at or before ``end``: at the last break within reach (the mark
+    itself left out, the cut's … follows the whole clause, item or word before it), else at
+    ``end``; ``end`` when the text is not cut there at all."""
+    if end >= len(text):
+        return end
+    start = max(0, end - _BREAK_REACH)
+    found = max(text.rfind(mark, start, end) for mark in _BREAKS)
+    return found if found > 0 else end
 
 
 def photo_slot_pixels(layout) -> QSize:
