@@ -384,6 +384,26 @@ def test_a_year_without_holiday_schedule_is_warned_not_guessed(ledger, calendar)
 # --- the assessment ---------------------------------------------------------------------------
 
 
+def test_an_assessment_names_the_months_the_ledger_records_nothing_in(ledger, calendar):
+    """July to October scored 0.0 for every office without a word (a review): the months with
+    no verdict, case step or patrol recorded are named, as the monthly ranking names its own."""
+    days = [
+        str(verdict.verified_on)[:7]
+        for spot in ledger.spots()
+        for verdict in ledger.verdict_history(spot.id)
+    ]
+    days += [
+        event.date.isoformat()[:7] for record in ledger.cases() for event in record.case.events
+    ]
+    days += [patrol.date.isoformat()[:7] for patrol in ledger.patrols()]
+    year = reports.assessment(ledger, reports.Period.year(2024), calendar, dt.date(2024, 12, 31))
+    empty = [f"2024-{m:02d}" for m in range(1, 13) if f"2024-{m:02d}" not in set(days)]
+    assert empty and len(empty) < 12
+    [said] = [str(w) for w in year.warnings if "no verdict, case step or patrol" in str(w)]
+    assert all(month in said for month in empty), (empty, said)
+    assert not [m for m in set(days) if m.startswith("2024") and m in said], said
+
+
 def test_half_year_assessment_sums_the_months(ledger, calendar):
     report = reports.assessment(ledger, reports.Period.half_year(2024, 1), calendar, AS_OF)
     assert [m.period.label for m in report.monthly] == ["2024-01", "2024-02", "2024-03", "2024-04"]
@@ -648,6 +668,25 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
     rows = report.sheets()[0].rows
     # 1460 / 8360 = 17.4641 %: shown cut to 17.46
     assert rows[-1][7:] == [17.46, "是 / yes"] and rows[0][0] == "丙镇"
+
+
+def test_the_accountability_ratio_warns_of_an_empty_period_not_of_holidays(ledger, calendar):
+    """A year without a verdict read 全区 0 / 0.00 / 否 and "提示：无", as a district not
+    flagged; and a year without a holiday schedule was warned of though the ratio counts no
+    working day (both found by a review)."""
+    said = "\n".join(
+        str(w) for w in reports.accountability_ratio(ledger, MARCH, calendar, AS_OF).warnings
+    )
+    assert "no construction-land spot" not in said
+    empty = reports.accountability_ratio(ledger, reports.Period.month(2024, 5), calendar, AS_OF)
+    said = "\n".join(str(w) for w in empty.warnings)
+    assert "no construction-land spot judged in 2024-05" in said and "没有" in said
+    far = reports.Period.year(2099)
+    said = "\n".join(
+        str(w)
+        for w in reports.accountability_ratio(ledger, far, calendar, dt.date(2099, 12, 31)).warnings
+    )
+    assert "2099" in said and "holiday" not in said.lower() and "节假日" not in said
 
 
 @pytest.mark.parametrize("kind", ["设施农用地", "临时用地", "农村道路"])

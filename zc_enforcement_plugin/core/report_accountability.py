@@ -181,7 +181,8 @@ def accountability_ratio(
     as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)  # its counting is quick: the reading is it
     context = read_ledger(ledger, as_of, calendar, step)
-    common_warnings(context, period)
+    # It counts verdicts in a period: no working-day deadline, so no holiday schedule needed.
+    common_warnings(context, period, working_days=False)
     towns: dict[str, AccountabilityRow] = {}
     district = AccountabilityRow("全区")
     for spot in context.spots:
@@ -196,5 +197,16 @@ def accountability_ratio(
             if spot.category == ls.VERDICT_ILLEGAL:
                 target.illegal_spots += 1
                 target.illegal_cultivated_sqm += spot.cultivated
+    if not district.construction_spots:
+        # Its 0 / 0.00 / 否 read as a district not flagged: a wrong year typed, or the wrong
+        # ledger, went unnoticed (found by a review).
+        context.warn(
+            Bilingual(
+                f"台帐中没有 {period.label} 内判定的建设用地类图斑：问责比例无从计算，"
+                "请检查时段和台帐",
+                f"the ledger holds no construction-land spot judged in {period.label}: there is "
+                "no ratio to count; check the period and the ledger",
+            )
+        )
     ordered = sorted(towns.values(), key=lambda r: r.area)
     return AccountabilityReport(period, as_of, ordered, district, warnings=context.warnings)

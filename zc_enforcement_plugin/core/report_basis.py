@@ -747,9 +747,16 @@ def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:
 
 
 def common_warnings(
-    context: ReportContext, period: Period, extra_days: Iterable[dt.date] = ()
+    context: ReportContext,
+    period: Period,
+    extra_days: Iterable[dt.date] = (),
+    working_days: bool = True,
 ) -> None:
-    _calendar_warnings(context, [period.start, period.end, context.as_of, *extra_days])
+    """The warnings every report gives: the holiday schedules its working-day deadlines lack
+    (not for a report that counts none: `working_days` False), a report date before the end
+    of its period."""
+    if working_days:
+        _calendar_warnings(context, [period.start, period.end, context.as_of, *extra_days])
     if context.as_of < period.end:
         context.warn(
             Bilingual(

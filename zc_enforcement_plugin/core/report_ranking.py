@@ -563,6 +563,19 @@ def assessment(
             summed.setdefault(office, OfficeFigures(office)).add(f)
         ranked = rank_offices([_copy(f) for f in figures.values()], weights)
         months.append(RankingReport(month, as_of, weights, source, ranked, _total(ranked), None))
+    idle = [month.label for month in counted if not _work_recorded_in(context, month)]
+    if idle:
+        # As the monthly ranking says of its month: their 0.0 scores are no month's work (a
+        # half year whose July to October were never recorded read as idle offices).
+        context.warn(
+            Bilingual(
+                f"台帐中没有日期在这些月份的图斑判定、案件步骤或巡查记录：{'、'.join(idle)}，"
+                "各所这些月份的得分不反映其工作：请检查台帐是否完整",
+                f"the ledger records no verdict, case step or patrol dated in these months: "
+                f"{', '.join(idle)}; the offices' scores for them say nothing of their work: "
+                "check that the ledger is complete",
+            )
+        )
     _count_open_cases(context, summed, judged_on(context, period), part_of(step, 1.0 - share, 1.0))
     ranked = rank_offices(summed.values(), weights)
     total = _total(ranked)
