@@ -2520,3 +2520,29 @@ def test_a_screened_delivery_missing_a_key_result_is_said_once_and_a_whole_one_i
     store.close()
     [said] = [w for w in report.warnings if "lack these fields" in w.message]
     assert said.field == domain.CRIMINAL_FLAG and said.number is None
+
+
+def test_an_export_of_another_batch_into_the_folder_says_which_export_it_replaces(
+    provider, screened, tmp_path
+):
+    """The mining batch exported into the folder of the quarter's export replaced its
+    GeoPackage, Shapefile, workbook and zip without a word (found by a review): said, naming
+    the batch and the spots replaced. Exported again, the same batch says nothing of it."""
+    store = ledger.GeoPackageLedger(tmp_path / "ledger.gpkg")
+    quarter = [copy.deepcopy(r) for r in screened[:3]]
+    mining = [copy.deepcopy(r) for r in screened[3:5]]
+    for record in mining:
+        record.attributes[domain.SPOT_NUMBER] = "M" + str(record.attributes[domain.SPOT_NUMBER])
+    assert store.import_batch(BATCH, quarter).ok and store.import_batch("矿产专项", mining).ok
+    store.close()
+    out = tmp_path / "out"
+    first = warning_log()
+    run_export(tmp_path / "ledger.gpkg", out, feedback=first, BATCH=BATCH)
+    assert not [line for line in first.lines if "held an export" in line]
+    again = warning_log()
+    run_export(tmp_path / "ledger.gpkg", out, feedback=again, BATCH=BATCH)
+    assert not [line for line in again.lines if "held an export" in line]
+    other = warning_log()
+    run_export(tmp_path / "ledger.gpkg", out, feedback=other, BATCH="矿产专项")
+    [said] = [line for line in other.lines if "held an export" in line]
+    assert BATCH in said and "(3 spots)" in said and "矿产专项" in said

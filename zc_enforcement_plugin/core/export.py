@@ -7,6 +7,7 @@ every QGIS has), not fiona: see _write_layer.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import errno
@@ -15,6 +16,7 @@ import io
 import itertools
 import math
 import os
+import sqlite3
 import zipfile
 from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -266,6 +268,31 @@ EXPORT_COLUMNS: tuple[ExportColumn, ...] = (
     ExportColumn(EVIDENCE_PROBLEMS, "证据文件缺失、改动或路径被拒绝数", COL_INT),
     ExportColumn(STATUS, "核查状态", COL_TEXT),
 )
+
+
+def batches_exported(gpkg: Path) -> tuple[list[str], int]:
+    """(the batches, the spots) an earlier export's GeoPackage holds; ([], 0) when there is
+    none or it cannot be read (it is replaced all the same: this only says what goes)."""
+    if not gpkg.is_file():
+        return [], 0
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True)) as conn:
+            tables = [
+                name
+                for (name,) in conn.execute(
+                    "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'"
+                )
+            ]
+            batches: set[str] = set()
+            spots = 0
+            for table in tables:
+                rows = conn.execute(f'SELECT "{BATCH_NAME}", COUNT(*) FROM "{table}" GROUP BY 1')
+                for batch, count in rows:
+                    batches.add(str(batch or ""))
+                    spots += count
+    except sqlite3.Error:
+        return [], 0
+    return sorted(batches), spots
 
 
 class ExportError(Exception):

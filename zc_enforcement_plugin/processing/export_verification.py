@@ -373,6 +373,7 @@ class ExportVerification(EnforcementAlgorithm):
                 raise cannot_write(error, folder, writing, staging) from error
             finally:
                 store.close()
+            self._say_earlier_batches_replaced(folder, rows, feedback)
             for name in publish_package(staging, folder, with_sheets=bool(pdf)):
                 # Every other file of the package was just rewritten; sheets of an earlier
                 # export (another batch, other verdicts) would pass for this one's.
@@ -431,6 +432,25 @@ class ExportVerification(EnforcementAlgorithm):
         )
 
     # --- the PDF sheets ------------------------------------------------------------------------
+    def _say_earlier_batches_replaced(self, folder: Path, rows, feedback) -> None:
+        """An export of other batches in the folder is replaced without a question, as files
+        are; said, naming what goes (an office exporting its mining batch into the folder of
+        its quarter's lost the quarter's package unsaid, found by a review)."""
+        earlier, spots = export.batches_exported(folder / f"{BASENAME}.gpkg")
+        now = sorted({str(row.values.get(export.BATCH_NAME) or "") for row in rows})
+        if earlier and earlier != now:
+            feedback.pushWarning(
+                tr(
+                    "{folder} held an export of {earlier} ({spots} spots): replaced by this one "
+                    "of {now}. Export each batch into a folder of its own to keep both."
+                ).format(
+                    folder=folder,
+                    earlier="、".join(earlier),
+                    spots=spots,
+                    now="、".join(now),
+                )
+            )
+
     def _say_sheets_to_make(self, sheet_rows, feedback) -> None:
         """Say, before the long work, how many sheets (PDF pages) the export makes and, when
         most are of spots not yet verified (blank field forms), how to make only the verified

@@ -885,6 +885,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>{folder} held an export of {earlier} ({spots} spots): replaced by this one of {now}. Export each batch into a folder of its own to keep both.</source>
+      <translation>{folder} 中原有 {earlier} 的导出成果（{spots} 个图斑），已被本次 {now} 的导出替换。如需两者都保留，请将各批次导出到各自的文件夹。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>To make the verified spots' sheets only, set “{parameter}” to “{option}”.</source>
       <translation>如只需已核查图斑的核查表，请将“{parameter}”设为“{option}”。</translation>
     </message>
