@@ -404,9 +404,15 @@ def build(layout: QgsPrintLayout) -> None:
     y = sheet.pair_row(
         y, [("批准文号", value(ex.VERDICT_APPROVAL)), ("核查状态", value(ex.STATUS))]
     )
-    # What was found on site besides the figures: who did it, what it is, whether stopped.
-    stopped = "'（已下达责令停止通知书）'"
-    stop = f"[% CASE WHEN {field(ex.STOP_ORDER)} = '是' THEN {stopped} ELSE '' END %]"
+    # What was found on site besides the figures: who did it, what it is, whether stopped. An
+    # illegal act not stopped is said so: said only when issued, "not issued" read as unsaid.
+    stopped, not_stopped = "'（已下达责令停止通知书）'", "'（未下达责令停止通知书）'"
+    illegal = f"{field(ex.VERDICT_CATEGORY)} = '{ls.VERDICT_ILLEGAL}'"
+    stop = (
+        f"[% CASE WHEN {field(ex.STOP_ORDER)} = '{ex.YES_ZH}' THEN {stopped} "
+        f"WHEN {field(ex.STOP_ORDER)} = '{ex.NO_ZH}' AND {illegal} THEN {not_stopped} "
+        "ELSE '' END %]"
+    )
     y = sheet.pair_row(y, [("当事人", value(ex.PARTY)), ("实际用途", value(ex.ACTUAL_USE) + stop)])
     y = sheet.pair_row(
         y,

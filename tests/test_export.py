@@ -2546,3 +2546,42 @@ def test_an_export_of_another_batch_into_the_folder_says_which_export_it_replace
     run_export(tmp_path / "ledger.gpkg", out, feedback=other, BATCH="矿产专项")
     [said] = [line for line in other.lines if "held an export" in line]
     assert BATCH in said and "(3 spots)" in said and "矿产专项" in said
+
+
+def test_the_sheet_says_an_illegal_act_was_not_stopped_and_of_other_verdicts_nothing(
+    provider, screened, tmp_path
+):
+    """The sheet said 已下达 when a stop order was issued and nothing when the verifier said
+    none was, which read as unsaid (found by a review): an illegal act not stopped is said so;
+    a legal verdict, where no order applies, says nothing of it."""
+    store = build_ledger(tmp_path / "ledger", [copy.deepcopy(r) for r in screened[:3]])
+    spots = store.spots()
+    illegal, legal = spots[0], spots[1]
+    store.record_verdict(
+        illegal.id,
+        ledger.Verdict(
+            ls.VERDICT_ILLEGAL,
+            "未报即用",
+            "张三",
+            clock.today(),
+            details={ls.DETAIL_ACTUAL_USE: "厂房", ls.DETAIL_STOP_ORDER: False},
+        ),
+    )
+    store.record_verdict(
+        legal.id,
+        ledger.Verdict(
+            ls.VERDICT_LEGAL,
+            "农转用",
+            "李四",
+            clock.today(),
+            approval_number="鲁政土字〔2025〕12号",
+            details={ls.DETAIL_ACTUAL_USE: "仓库", ls.DETAIL_STOP_ORDER: False},
+        ),
+    )
+    path = store.path
+    store.close()
+    result = run_export(path, tmp_path / "out", WITH_PDF=True)
+    pages = pdf_pages_text(result["PDF"])
+    assert "实际用途厂房（未下达责令停止通知书）" in pages[sheet_page(pages, illegal.number) - 1]
+    on_legal = pages[sheet_page(pages, legal.number) - 1]
+    assert "实际用途仓库" in on_legal and "责令停止" not in on_legal
