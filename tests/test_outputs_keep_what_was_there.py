@@ -221,3 +221,18 @@ def test_a_whole_shapefile_passes_the_length_check(provider, tmp_path):
         dbf.write(b"\x1a\x00")
     assert shapefile_parts.cut_short(path) is None
     assert len(screen({"SPOTS": str(path), "OUTPUT": "memory:"})["OUTPUT"]) > 0
+
+
+def test_a_file_left_aside_by_a_run_qgis_did_not_finish_is_never_replaced(provider, tmp_path):
+    """QGIS dying mid-run leaves the earlier result as result.gpkg.before_run and its own
+    half-written result.gpkg: the next run must not move the half-written file onto the whole
+    one (it replaced it, the one whole copy lost). It replaces result.gpkg as QGIS would."""
+    target, _ = earlier_result(tmp_path, "result.gpkg")
+    aside = tmp_path / f"result.gpkg{EARLIER_SUFFIX}"
+    target.rename(aside)
+    whole = digest(aside)
+    target.write_bytes(b"SQLite format 3\x00 half written")
+    spots = memory_layer([(square(0, 0, 10), ["S1"])], SPOT_FIELDS)
+    screen({"SPOTS": spots, "OUTPUT": str(target)})
+    assert digest(aside) == whole
+    assert layers_of(target)[target.stem] == 1

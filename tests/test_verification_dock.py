@@ -1426,10 +1426,7 @@ def test_a_verdict_of_another_category_is_a_new_judgment_today_by_this_verifier(
     from zc_enforcement_plugin.ui.entries_panel import today_qdate
     from zc_enforcement_plugin.ui.verdict_panel import VERIFIER_SETTING
 
-    dock.open_ledger(str(ledger_path))
-    first = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
-    first.kind.setCurrentIndex(1)
-    first.party.setText("某公司")
+    first, _ = _typed_form(dock, ledger_path)  # 违法, party 某公司
     first.note.setPlainText("已现场制止，责令停止施工")
     first.verifier.setText("张工")
     first.verified_on.setDate(QDate(2025, 3, 4))

@@ -30,16 +30,16 @@ def cut_short(shp: Path) -> CutShort | None:
     than its header says; None when each is whole or has no header to tell by (a file that is
     no Shapefile part is refused elsewhere)."""
     for part in (SHAPES, INDEX):
-        file = _part(shp, part)
-        head = _head(file, 28)
+        file = shp if part == SHAPES else side_file(shp, part)
+        head = _head(file, 28) if file is not None else None
         if head is None or struct.unpack(">i", head[:4])[0] != 9994:
             continue
         expected = 2 * struct.unpack(">i", head[24:28])[0]  # in 16-bit words
         actual = file.stat().st_size
         if actual < expected:
             return CutShort(file, part, expected, actual)
-    file = _part(shp, ATTRIBUTES)
-    head = _head(file, 12)
+    file = side_file(shp, ATTRIBUTES)
+    head = _head(file, 12) if file is not None else None
     if head is None:
         return None
     records, header_length, record_length = struct.unpack("<IHH", head[4:12])
@@ -51,11 +51,13 @@ def cut_short(shp: Path) -> CutShort | None:
     return None
 
 
-def _part(shp: Path, suffix: str) -> Path:
+def side_file(shp: Path, suffix: str) -> Path | None:
+    """A Shapefile's side file (.shx, .dbf, .cpg …) in the case GDAL looks for it in (.dbf,
+    else .DBF); None when there is none."""
     for candidate in (shp.with_suffix(suffix), shp.with_suffix(suffix.upper())):
-        if candidate.is_file():
+        if candidate.exists():
             return candidate
-    return shp.with_suffix(suffix)
+    return None
 
 
 def _head(file: Path, size: int) -> bytes | None:

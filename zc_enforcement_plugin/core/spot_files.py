@@ -162,8 +162,8 @@ def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | Non
     Deliveries come from Chinese Windows tools that write GBK and often no .cpg; read in
     another encoding, their Chinese is lost for good (U+FFFD)."""
     path = Path(path)
-    dbf = _sibling(path, ".dbf")
-    if _sibling(path, ".cpg") is not None or dbf is None:
+    dbf = shapefile_parts.side_file(path, ".dbf")
+    if shapefile_parts.side_file(path, ".cpg") is not None or dbf is None:
         return None
     try:
         guessed, failures = guess_dbf_encoding(dbf)
@@ -188,7 +188,7 @@ def _require_shapefile(path: Path) -> None:
         raise SpotFileError(
             f"{path} 不是 Shapefile（文件头无效）/ {path} is not a Shapefile (bad file header)"
         )
-    if _sibling(path, ".dbf") is None:
+    if shapefile_parts.side_file(path, ".dbf") is None:
         raise SpotFileError(f"{path} 缺少 .dbf 文件 / the Shapefile {path} has no .dbf file")
     short = shapefile_parts.cut_short(path)
     if short is not None:
@@ -198,13 +198,6 @@ def _require_shapefile(path: Path) -> None:
             f"{short.expected} bytes, the file has {short.actual}; copy the whole Shapefile "
             "again from where it came"
         )
-
-
-def _sibling(path: Path, suffix: str) -> Path | None:
-    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-        if candidate.exists():
-            return candidate
-    return None
 
 
 def read_spot_file(
@@ -226,7 +219,7 @@ def read_spot_file(
         require_sqlite(path, "GeoPackage")
     elif suffix == ".shp":
         _require_shapefile(path)
-        cpg = _sibling(path, ".cpg")
+        cpg = shapefile_parts.side_file(path, ".cpg")
         if encoding is None and cpg is not None:
             # Read the .cpg here rather than trust GDAL to: inside QGIS the OGR provider turns
             # GDAL's own .cpg handling off for the whole process (SHAPE_ENCODING="").

@@ -259,7 +259,7 @@ def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) 
         path = _shapefile_given(parameters.get(definition.name()))
         if path is None:
             continue
-        if _side_file(path, ".shx") is None:
+        if shapefile_parts.side_file(path, ".shx") is None:
             return tr(
                 "{parameter}: the Shapefile {path} has no index file {missing} beside it, "
                 "without which its features cannot be found. GDAL can rebuild it from the .shp: "
@@ -267,7 +267,7 @@ def missing_shapefile_part(algorithm: QgsProcessingAlgorithm, parameters: dict) 
                 "environment variable SHAPE_RESTORE_SHX=YES in QGIS's settings and open the "
                 "layer again); better, copy the whole set the layer came as."
             ).format(parameter=definition.name(), path=path, missing=path.with_suffix(".shx"))
-        if _side_file(path, ".dbf") is None:
+        if shapefile_parts.side_file(path, ".dbf") is None:
             return tr(
                 "{parameter}: the Shapefile {path} has no attribute table {missing} beside it: "
                 "its fields (numbers, classes, dates) are in that file, and no tool can rebuild "
@@ -329,14 +329,6 @@ def _shapefile_given(value) -> Path | None:
             return path if shp.read(4) == _SHAPEFILE_CODE else None
     except OSError:
         return None
-
-
-def _side_file(path: Path, suffix: str) -> Path | None:
-    """A Shapefile's side file, in the case GDAL looks for it in (.shx, else .SHX)."""
-    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-        if candidate.exists():
-            return candidate
-    return None
 
 
 # What a path given on the command line ends with when it names a file (`SPOTS=spots.shp`),

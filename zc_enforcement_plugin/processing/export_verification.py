@@ -550,27 +550,36 @@ class ExportVerification(EnforcementAlgorithm):
             item.zoomToExtent(spots.extent())
             item.setLayers([spots] + ([image] if image is not None else []))
             item.setKeepLayerSet(True)
-        for number in fit_cell(spots, layout.itemById(ITEM_NOTE), export.VERDICT_NOTE):
-            feedback.pushWarning(
+        # Cells whose text is cut to fit them, each said by spot (whole in the spreadsheet).
+        cut_cells = (
+            (
+                ITEM_NOTE,
+                export.VERDICT_NOTE,
                 tr(
                     "The remark of spot {number} is too long for its verification sheet: cut "
                     "there, ending with …; it is whole in {name}"
-                ).format(number=number, name=f"{BASENAME}.xlsx")
-            )
-        for number in fit_cell(spots, layout.itemById(ITEM_REASON), domain.VERDICT_REASON):
-            feedback.pushWarning(
+                ),
+            ),
+            (
+                ITEM_REASON,
+                domain.VERDICT_REASON,
                 tr(
                     "The suggested verdict's reason of spot {number} is too long for its "
                     "verification sheet: cut there, ending with …; it is whole in {name}"
-                ).format(number=number, name=f"{BASENAME}.xlsx")
-            )
-        for number in fit_cell(spots, layout.itemById(ITEM_ZONES_HIT), export.ZONES_HIT_FIELD):
-            feedback.pushWarning(
+                ),
+            ),
+            (
+                ITEM_ZONES_HIT,
+                export.ZONES_HIT_FIELD,
                 tr(
                     "The controlled zones spot {number} hits are too many for its verification "
                     "sheet: cut there, ending with …; each is in {name}"
-                ).format(number=number, name=f"{BASENAME}.xlsx")
-            )
+                ),
+            ),
+        )
+        for item_id, field, message in cut_cells:
+            for number in fit_cell(spots, layout.itemById(item_id), field):
+                feedback.pushWarning(message.format(number=number, name=f"{BASENAME}.xlsx"))
         atlas = layout.atlas()
         atlas.setCoverageLayer(spots)
         atlas.setEnabled(True)

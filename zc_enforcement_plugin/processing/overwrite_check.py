@@ -31,7 +31,7 @@ from qgis.core import (
 )
 
 from ..i18n import tr
-from .partial_outputs import _file_and_layer
+from .partial_outputs import file_and_layer
 
 # The parameters that read a file: a text or a number parameter names none.
 _LAYER_PARAMETERS = (
@@ -66,7 +66,7 @@ def overwrite_refusal(algorithm, parameters: dict, context, destination_of: Call
                     destination = destination_of(name)
             except Exception:  # noqa: BLE001 - an unresolvable output is QGIS's to refuse
                 continue
-            found = _file_and_layer(destination) if destination else None
+            found = file_and_layer(destination) if destination else None
             if found is not None:
                 outputs.append((name, found))
             continue

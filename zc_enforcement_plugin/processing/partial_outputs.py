@@ -55,7 +55,7 @@ class _Output:
     earlier: dict[Path, Path] = field(default_factory=dict)
 
 
-def _file_and_layer(destination: str) -> tuple[Path, str | None] | None:
+def file_and_layer(destination: str) -> tuple[Path, str | None] | None:
     """The file and layer an output destination writes: a path, `path|layername=x`, or
     Processing's `ogr:dbname='path' table="x" (geom)`; None for anything else."""
     text = str(destination)
@@ -104,13 +104,16 @@ def _siblings(path: Path) -> set[Path]:
 
 def _moved_aside(files: set[Path]) -> dict[Path, Path]:
     """The files renamed to theirs + EARLIER_SUFFIX, {file: where}; none at all when one of
-    them cannot be (in use on Windows, a read-only folder): those moved are put back, and QGIS
-    replaces the file as it would have."""
+    them cannot be (in use on Windows, a read-only folder) or its name is taken: those moved
+    are put back, and QGIS replaces the file as it would have. A …before_run already there
+    is left by a run QGIS itself did not finish, the earlier file whole: never replaced (the
+    file at the path is then that run's half-written one)."""
     moved: dict[Path, Path] = {}
     for path in sorted(files):
         aside = path.with_name(path.name + EARLIER_SUFFIX)
         try:
-            aside.unlink(missing_ok=True)  # left by a run QGIS itself did not finish
+            if aside.exists():
+                raise FileExistsError(aside)
             path.rename(aside)
         except OSError:
             _put_back(moved)
@@ -193,7 +196,7 @@ class PartialOutputs:
         self._sinks: list[WrittenSink] = []
 
     def about_to_open(self, destination: str) -> None:
-        found = _file_and_layer(destination)
+        found = file_and_layer(destination)
         if found is None:
             return
         path, layer = found
@@ -209,7 +212,7 @@ class PartialOutputs:
         (the file written: a table's .dbf for a .shp, a layer in a GeoPackage); `csv` when it
         is a CSV file, whose texts are then guarded (_csv_feature)."""
         # A memory layer's destination is memory:, its id a bare name that is no file.
-        file = _file_and_layer(dest) if _file_and_layer(destination) is not None else None
+        file = file_and_layer(dest) if file_and_layer(destination) is not None else None
         if file is not None and Path(dest).is_file():  # QGIS 3.22 names a file path|layername=x
             file = (Path(dest).absolute(), None)
         written = WrittenSink(sink, dest, file, csv)
