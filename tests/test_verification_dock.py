@@ -1545,6 +1545,38 @@ def test_zoom_on_a_spot_without_geometry_says_why_and_the_keys_stay_on_the_revie
     assert dock.session.current_id == by_number["A2"]
 
 
+def test_a_spot_without_an_outline_shows_its_figures_as_not_measured(dock, tmp_path):
+    """Screening gives a spot delivered without geometry 0 m² everywhere; its page showed
+    图斑 0.00 m² beside "图斑几何为空", a figure read as measured. Its figures read as not
+    measured; a spot with an outline keeps its figures."""
+    from shapely.geometry import box
+
+    x, y = 39_580_000.0, 4_050_000.0
+    geoms = np.array([box(x, y, x + 20, y + 30), None], dtype=object)
+    result = screening.screen_spots(geoms, ["A1", "A2"], {}, domain.EPSG_GK3_ZONE39_PREFIXED)
+    records = []
+    for row, number in enumerate(["A1", "A2"]):
+        attributes = {name: values[row] for name, values in result.fields.items()}
+        attributes = {k: (v.item() if hasattr(v, "item") else v) for k, v in attributes.items()}
+        records.append(ledger.SpotRecord({"JCBH": number, **attributes}, geoms[row], row))
+    assert records[1].attributes[domain.SPOT_AREA] == 0  # what screening gives it
+    path = tmp_path / "ledger.gpkg"
+    with ledger.GeoPackageLedger(path) as store:
+        store.import_batch("b", records)
+    assert dock.open_ledger(str(path))
+    by_number = {row.number: row.id for row in dock.session.queue}
+    dock.session.go_to(by_number["A2"])
+    dock._show_current()
+    text = dock.details.toPlainText()
+    assert "图斑几何为空" in text
+    assert "无图形，未量算" in text and "0.00" not in text, text
+    dock.session.go_to(by_number["A1"])
+    dock._show_current()
+    text = dock.details.toPlainText()
+    assert "未量算" not in text, text
+    assert f"{records[0].attributes[domain.SPOT_AREA]:,.2f} m²" in text, text
+
+
 def test_filters_follow_the_ledger_they_are_shown_for(dock, ledger_path, tmp_path):
     """A batch filter of one ledger, on another whose batches are named otherwise, must not
     stay applied under a box that reads "all batches"."""

@@ -30,6 +30,10 @@ FIGURES = tuple(
 )
 
 
+# What a figure of a spot without an outline reads: nothing was measured.
+NOT_MEASURED = "—（无图形，未量算）"
+
+
 def piece_colour(layer: str | None) -> str:
     """The outline colour of a layer's pieces, as the pieces' style draws them."""
     return PIECE_COLOURS.get(layer, ("", "#000000"))[1]
@@ -62,6 +66,10 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | No
     coloured for the background of ``on``, the widget it is shown in (messages.colour)."""
     attributes = spot.attributes
     escape = html.escape
+    # Screening measures nothing of a spot without an outline and gives it 0 m² everywhere:
+    # shown as 0.00 beside "图斑几何为空", the figures read as measured. They are shown as not
+    # measured instead.
+    unmeasured = spot.geometry is None or spot.geometry.is_empty
     rows = []
     for field, label in FIGURES:
         value = attributes.get(field)
@@ -71,7 +79,9 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | No
             sqm = float(value)
         except (TypeError, ValueError):
             sqm = math.nan
-        if math.isfinite(sqm):
+        if unmeasured:
+            figures = f"{NOT_MEASURED}</td><td>"
+        elif math.isfinite(sqm):
             figures = f"{sqm:,.2f} m²</td><td align='right'>{shown_mu(sqm):,.2f} 亩"
         else:  # a delivered text such as "" or "2,500.00": shown as it is, not as a number
             figures = f"{field_html(value)}</td><td>"
