@@ -268,6 +268,25 @@ def test_the_mu_total_rule_states_the_conversion_the_totals_use():
     assert paper.mu(sqm) == round(sqm * domain.MU_PER_HECTARE / domain.SQM_PER_HECTARE, 2)
 
 
+def test_the_totals_row_says_when_spots_have_no_land_class_split(tmp_path):
+    """A whole-ledger export holds the campaigns' spots, which have an area but no split by
+    land class: the split's totals fell short of the spots' total without a word."""
+    split = {domain.SPOT_NUMBER: "A1", domain.SPOT_AREA: 300.0, domain.CULTIVATED_AREA: 300.0}
+    campaign = {domain.SPOT_NUMBER: "K1", domain.SPOT_AREA: 500.0, domain.CULTIVATED_AREA: None}
+    no_figures = {domain.SPOT_NUMBER: "K2", domain.SPOT_AREA: None}
+
+    def totals_note(rows) -> str:
+        path = export.write_xlsx(tmp_path / "ledger.xlsx", rows)
+        sheet = openpyxl.load_workbook(path).active
+        assert sheet.cell(sheet.max_row, 1).value == "合计"
+        return sheet.cell(sheet.max_row, 3).value
+
+    note = totals_note([split, campaign, no_figures])
+    assert note.startswith(export.MU_TOTAL_RULE)
+    assert "其中 1 个图斑无地类分项面积" in note
+    assert totals_note([split, no_figures]) == export.MU_TOTAL_RULE
+
+
 # --- the package -----------------------------------------------------------------------------
 
 

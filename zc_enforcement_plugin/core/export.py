@@ -633,7 +633,7 @@ def write_xlsx(
         [column(c) for c in columns],
         [_xlsx_values(columns, row, number, len(rows), reading) for number, row in enumerate(rows)],
         title=title,
-        totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE),
+        totals=("合计", f"{len(rows)} 个图斑", MU_TOTAL_RULE + _unsplit_note(rows, index)),
         frozen_columns=2,  # 序号 and 图斑编号 stay in view
         autofilter=True,
         whole_text_in=whole_text_in,
@@ -649,6 +649,23 @@ def write_xlsx(
                 f"whole in {whole_text_in}"
             )
     return xlsx.write_workbook(path, [sheet], title, writing)
+
+
+def _unsplit_note(rows: Sequence[ExportRow | Mapping[str, Any]], index: Mapping[str, int]) -> str:
+    """What the totals row adds when some spots have an area but no land-class split (the
+    campaigns' spots are not split by land class): the split's totals then fall short of the
+    spots' total, and a reader adding them up must see why."""
+    if SPOT_AREA not in index or CULTIVATED_AREA not in index:
+        return ""
+    unsplit = sum(
+        1
+        for row in rows
+        if (values := _row_values(row)).get(SPOT_AREA) is not None
+        and values.get(CULTIVATED_AREA) is None
+    )
+    if not unsplit:
+        return ""
+    return f"；其中 {unsplit} 个图斑无地类分项面积，各地类面积合计不含这些图斑"
 
 
 def _row_number(row: ExportRow | Mapping[str, Any]) -> Any:
