@@ -1976,6 +1976,23 @@ def test_a_table_too_wide_even_at_the_smallest_size_keeps_every_text_at_that_siz
     assert "城东所" in [d[2] for d in drawn]
 
 
+def test_a_figure_columns_dash_stands_right_aligned_as_its_figures_do(qgis_app, tmp_path):
+    """A rate with nothing to count is "—": it was drawn at the left of a column whose
+    figures stand at the right. A text column's "—" stays at the left."""
+    from qgis.PyQt.QtCore import Qt
+
+    from zc_enforcement_plugin.core.report_basis import Sheet, area_column, text_column
+
+    columns = [text_column("自然资源所 / office"), text_column("备注 / note")]
+    columns += [area_column("面积 (m²) / area")]
+    sheet = Sheet("面积 Areas", columns, [["城东所", None, 12.5], ["城西所", None, None]])
+    drawn = _table_drawn(tmp_path, sheet)
+    east, west = _row_drawn(drawn, "城东所"), _row_drawn(drawn, "城西所")
+    assert [d[2] for d in west] == ["城西所", "—", "—"]
+    assert east[2][1] & int(Qt.AlignRight) and west[2][1] & int(Qt.AlignRight)
+    assert west[1][1] & int(Qt.AlignLeft) and not west[1][1] & int(Qt.AlignRight)
+
+
 def test_a_past_months_acts_and_cases_are_judged_as_they_stood_at_its_end(tmp_path, calendar):
     """March 2024 made again on 30 April says what it said on 31 March. 城东所 judges four spots
     违法 in March and opens their cases then; everything that follows is dated in April: L1's

@@ -230,6 +230,9 @@ def _body_font(pages: _Pages, points: float) -> QFont:
     return font
 
 
+_FIGURE_KINDS = (xlsx.NUMBER, xlsx.INTEGER)
+
+
 def _is_text(sheet: Sheet, c: int) -> bool:
     """A text column (office, subject…) wraps in its cell; any other keeps its value on one line."""
     return c >= len(sheet.columns) or sheet.columns[c].kind in (xlsx.TEXT, xlsx.AUTO)
@@ -346,7 +349,9 @@ def _table(pages: _Pages, sheet: Sheet) -> None:
             painter.drawRect(rect)
             painter.setPen(QColor(0, 0, 0))
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
-            align = Qt.AlignRight if numeric else Qt.AlignLeft
+            # A figure column's "—" (nothing to count) stands where its figures stand.
+            figures = c < len(sheet.columns) and sheet.columns[c].kind in _FIGURE_KINDS
+            align = Qt.AlignRight if numeric or figures else Qt.AlignLeft
             if _is_text(sheet, c):
                 align |= Qt.TextWordWrap
             painter.drawText(
