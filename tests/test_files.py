@@ -148,6 +148,25 @@ def test_a_folder_at_a_files_name_is_not_said_to_be_open(qgis_iface):
     assert "close it" not in said and "关闭" not in busy, busy
 
 
+def test_a_folder_or_file_refused_is_said_in_the_interfaces_language(qgis_iface):
+    """The system's reason (strerror) is English: in a Chinese message it read "无法创建输出
+    文件夹 …：Permission denied". The reason is said in the message's language."""
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    from zc_enforcement_plugin.i18n import install_translator
+    from zc_enforcement_plugin.processing.base import cannot_replace, said_cause
+
+    refused = PermissionError(errno.EACCES, "Permission denied", "/r/a.pdf")
+    assert said_cause(refused) == "permission denied"
+    translator = install_translator("zh_CN")
+    try:
+        said = str(cannot_replace(refused))
+        assert "没有访问权限" in said and "Permission denied" not in said, said
+        assert said_cause(OSError(errno.EROFS, "Read-only file system")) == "磁盘只读"
+    finally:
+        QCoreApplication.removeTranslator(translator)
+
+
 def test_a_block_that_fails_leaves_neither_its_temporary_nor_a_changed_file(tmp_path):
     """Held by no test before (a mutation round removed the clean-up unnoticed): a write that
     fails half-way leaves the earlier file as it was and no hidden `.name.part` beside it."""

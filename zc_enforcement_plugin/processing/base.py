@@ -648,7 +648,7 @@ def output_folder(algorithm, parameters: dict, name: str, context):
     except OSError as error:
         raise fail(
             tr("Output folder {folder} cannot be made: {error}").format(
-                folder=folder, error=error.strerror or error
+                folder=folder, error=said_cause(error)
             )
         ) from error
     return folder
@@ -729,7 +729,14 @@ def cannot_replace(error: OSError) -> QgsProcessingException:
             "{path} cannot be replaced ({error}): close it, or write into another folder. "
             "The earlier files in the folder are as they were."
         )
-    return fail(said.format(path=error.filename, error=error.strerror or error))
+    return fail(said.format(path=error.filename, error=said_cause(error)))
+
+
+def said_cause(error: OSError) -> str:
+    """Why a file or folder could not be written, in the interface's language, to go in a
+    translated message: the system's own words (strerror) are English."""
+    chinese, english = disk.write_cause(error)
+    return chinese if chinese_interface() else english
 
 
 def folders_to_make(path) -> list[Path]:
