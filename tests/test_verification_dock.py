@@ -240,6 +240,21 @@ def test_missing_ledger_is_reported_not_raised(dock, tmp_path):
     assert not dock.session.is_open
 
 
+def test_a_ledger_picked_and_refused_leaves_the_box_naming_the_open_one(
+    dock, ledger_path, tmp_path
+):
+    """Picked with the … button, a file that is not a ledger was refused and its path stayed
+    in the box, as if it were open, over the list of the ledger still open."""
+    bad = tmp_path / "not_a_ledger.gpkg"
+    bad.write_text("this is text, not a GeoPackage")
+    assert dock.open_ledger(str(ledger_path))
+    dock.home.setFocus()
+    dock.ledger_file.setFilePath(str(bad))  # what the file dialog's choice does
+    assert "not_a_ledger.gpkg" in dock.details.toPlainText()  # said
+    assert dock.session.path == ledger_path
+    assert dock.ledger_file.filePath() == str(ledger_path)
+
+
 def test_a_broken_holiday_file_is_reported_and_the_open_ledger_stays(dock, ledger_path, tmp_path):
     """A ledger whose holidays.json beside it is broken: the dock says which file and where,
     and keeps the ledger it had open, with that ledger's own calendar (not a mix of the two)."""

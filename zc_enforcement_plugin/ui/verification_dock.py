@@ -599,6 +599,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self.session.open(path)
         except (ledger.LedgerError, HolidayFileError, OSError, sqlite3.Error) as error:
             self._warn(tr("Cannot open the ledger {path}: {error}").format(path=path, error=error))
+            # Picked (the … button, a project): the box shows the ledger open now; left showing
+            # the refused path, it read as if that one were open while the list was the
+            # other's. The message names the path. Typed: it stays the user's to correct.
+            if not self.ledger_file.lineEdit().hasFocus():
+                self._show_ledger_path()
             return False
         self._unopened_ledger = ""
         if self.ledger_file.filePath() != path:
