@@ -205,6 +205,47 @@ def test_a_decision_within_the_partys_period_is_asked_about_no_by_default(store,
     assert store.case(case_id).stage is Stage.PENALISE
 
 
+def test_a_decision_after_a_guessed_end_of_the_partys_period_is_asked_about(store, monkeypatch):
+    """No schedule for 2098: the statement period of a notice served Monday 3 February is
+    guessed to end on the 10th, and the Spring Festival the guess lacks may put it later. On
+    the 11th the page said 当事人期限已满，可进行下一步, offered 处罚 first and recorded it
+    without a word (the review of 2026-11-29). It now says the end may be later, offers a
+    report first, and asks before a decision, No by default."""
+    from qgis.PyQt.QtWidgets import QMessageBox
+
+    from tests.conftest import BeijingClock
+    from zc_enforcement_plugin.ui.case_panel import REPORT_ONLY
+
+    BeijingClock(monkeypatch).set(dt.datetime(2098, 2, 11, 9, tzinfo=clock.CHINA_TIME))
+    guessing = WorkCalendar(None, local_file=None, use_library=False, strict=False)
+    found = dt.date(2098, 1, 6)
+    steps = [
+        (Stage.VERIFY, found),
+        (Stage.FILE, dt.date(2098, 1, 7)),
+        (Stage.INVESTIGATE, dt.date(2098, 1, 8)),
+        (Stage.NOTIFY, dt.date(2098, 2, 3)),
+    ]
+    case_id = _case(store, found, steps)
+    panel = CasePanel(store, case_id, guessing)
+    assert "可能更晚届满" in panel.summary.toPlainText()
+    assert panel.stage.currentData() == REPORT_ONLY
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.PENALISE))
+    panel.person.setText("李工")
+    assert panel.date.date().toPyDate() == dt.date(2098, 2, 11)
+    asked = _Asked(QMessageBox.StandardButton.No)
+    monkeypatch.setattr(QMessageBox, "question", asked)
+    assert not panel.record_step()
+    ((_title, text, default),) = asked.calls
+    assert default == QMessageBox.StandardButton.No
+    assert "estimate" in text and "2098-02-10" in text and "处罚" in text
+    assert store.case(case_id).stage is Stage.NOTIFY  # nothing recorded
+    assert "2098-02-10" in panel.messages.text()
+    asked.answer = QMessageBox.StandardButton.Yes  # the party waived it
+    assert panel.record_step()
+    assert store.case(case_id).stage is Stage.PENALISE
+    assert "可能仍在当事人期限内" in panel.summary.toPlainText()
+
+
 def test_a_court_application_within_the_demand_period_is_asked_a_referral_is_not(
     store, monkeypatch
 ):

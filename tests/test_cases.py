@@ -1374,6 +1374,48 @@ def test_a_report_to_the_bureau_head_made_before_the_exposure_does_not_answer_it
     assert not report.done and report.status == dl.OVERDUE
 
 
+def test_a_partys_period_counted_on_a_guess_is_not_called_over_for_sure(tmp_path):
+    """Without 2098's schedule the statement period of a notice served Monday 3 February 2098
+    is guessed Monday to Friday: 4, 5, 6, 7, 10 February, due the 10th. The Spring Festival
+    the guess lacks may fall in it: with the bureau's file giving 5-7 February off, the
+    period runs 4, 10, 11, 12, 13, due the 13th. A decision on the 11th was let through as
+    made after the period (the review of 2026-11-29: a party's period shortened by the
+    guess). It is flagged as possibly within it until the year is added, then as within it."""
+    import json
+
+    steps = [
+        (S.DISCOVER, "2098-01-06"),
+        (S.VERIFY, "2098-01-06"),
+        (S.FILE, "2098-01-07"),
+        (S.INVESTIGATE, "2098-01-08"),
+        (S.NOTIFY, "2098-02-03"),
+    ]
+    guessing = WorkCalendar(local_file=None, use_library=False, strict=False)
+    waiting = by_name(case_of(*steps).deadlines(calendar=guessing, today=d("2098-02-11")))
+    period = waiting["statement_hearing_request"]
+    assert period.due == d("2098-02-10") and period.estimated
+    assert period.period_over and period.open  # over by the guess only: estimated says so
+    decided = case_of(*steps, (S.PENALISE, "2098-02-11"))
+    period = by_name(decided.deadlines(calendar=guessing, today=d("2098-02-12")))[
+        "statement_hearing_request"
+    ]
+    assert period.possibly_premature and not period.premature
+    path = tmp_path / "holidays.json"
+    festival = complete_year(2098, "2098-02-05", "2098-02-06", "2098-02-07")
+    path.write_text(json.dumps({"2098": {"holidays": festival, "workdays": []}}))
+    known = WorkCalendar(path, local_file=None, use_library=False, strict=False)
+    period = by_name(decided.deadlines(calendar=known, today=d("2098-02-12")))[
+        "statement_hearing_request"
+    ]
+    assert period.due == d("2098-02-13") and not period.estimated
+    assert period.premature and not period.possibly_premature
+    after = case_of(*steps, (S.PENALISE, "2098-02-14"))
+    period = by_name(after.deadlines(calendar=known, today=d("2098-02-14")))[
+        "statement_hearing_request"
+    ]
+    assert not period.premature and not period.possibly_premature
+
+
 def test_an_estimate_names_the_start_year_when_only_the_due_year_is_known(tmp_path):
     """The bureau's file gives 2099 and nothing gives 2098. A demand served on Wednesday
     24 December 2098 runs 10 working days: 25, 26, 29, 30, 31 December (guessed: Monday to

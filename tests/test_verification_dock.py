@@ -1248,6 +1248,12 @@ def test_the_case_page_says_a_partys_period_is_over_and_a_step_taken_within_it(q
     )
     assert "期限届满前" in deadline_html(early, dl.DEFAULT_RULES)
     assert "期限届满前" not in deadline_html(replace(early, premature=False), dl.DEFAULT_RULES)
+    # Over by a guess (no schedule for its year): it may run later, and a step after the
+    # guessed end may be within it.
+    guessed = deadline_html(replace(period, estimated=True), dl.DEFAULT_RULES)
+    assert "可能更晚届满" in guessed and "可进行下一步" not in guessed
+    maybe = replace(early, premature=False, possibly_premature=True, estimated=True)
+    assert "可能仍在当事人期限内" in deadline_html(maybe, dl.DEFAULT_RULES)
 
 
 @pytest.mark.parametrize("how", ["click", "key"])

@@ -362,7 +362,12 @@ class Deadline:
     lapsed_on: date | None = None
     # A party's (waiting) period that has run out with the office's next step not yet taken:
     # nothing is late, the office may now act (decide, or apply to the court). Still open.
+    # When `estimated` too, it has run out only by the guess: the guess counts the fixed-date
+    # holidays alone (no Spring Festival), so the true end may be days later.
     period_over: bool = False
+    # The office acted after the guessed end of the party's period (`estimated`): within the
+    # true period, maybe. Not `premature` (that is certain): said until the year is added.
+    possibly_premature: bool = False
     # Ended by closing the case after its due day, its act never done (a report never made, a
     # case never filed): nothing is owed any more, but it was missed, not done late.
     closed_unmet: bool = False
@@ -1241,17 +1246,17 @@ class Case:
             # The party's period: acting after it is normal, acting within it is the defect;
             # but a referral to public security waits for no party's time.
             state = dl.OK
-            premature = (
-                by.stage in spec.premature_if
-                and by.date <= due
-                and not self._is_police_referral(by_index)
-            )
+            cuts_short = by.stage in spec.premature_if and not self._is_police_referral(by_index)
+            premature = cuts_short and by.date <= due
+            # After a guessed end is maybe within the period: the holidays the guess lacks
+            # (Spring Festival, Qingming…) move the true end later.
+            possibly_premature = cuts_short and by.date > due and estimated
         elif waiting and today > due:
             # Run out: the party's time, not the office's, so nothing is overdue; the office
             # may act now (decide, or apply to the court), and the case shows it as next.
             return made(due, dl.OK, warning=warning, estimated=estimated, period_over=True)
         else:
-            premature = False
+            premature = possibly_premature = False
             at = done_on or today
             try:
                 state = dl.status(due, at, warn_days, cal)
@@ -1273,6 +1278,7 @@ class Case:
             warning=warning,
             estimated=estimated,
             premature=premature,
+            possibly_premature=possibly_premature,
             closed_unmet=unmet and not withdrawn and state == dl.OVERDUE,
             withdrawn_on=by.date if withdrawn else None,
         )

@@ -95,6 +95,10 @@ def deadline_html(
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
     elif deadline.done:
         state = "已完成"
+    elif deadline.period_over and deadline.estimated:
+        # Run out by a guess only: acting now may cut the party's period short (the note
+        # under it says which year's schedule to add).
+        state = "按估算已满，实际可能更晚届满，加入该年节假日安排后再进行下一步"
     elif deadline.period_over:
         state = "当事人期限已满，可进行下一步"
     elif deadline.lapsed_on is not None:
@@ -118,6 +122,18 @@ def deadline_html(
         if deadline.warning
         else ""
     )
+    if deadline.possibly_premature:
+        warning += (
+            f"<br/><small style='color:{colour(WARNING, on)}'>"
+            + html.escape(
+                in_interface_language(
+                    "下一步在估算的届满日之后，但可能仍在当事人期限内：加入该年节假日安排后核实 / "
+                    "acted after the estimated end of the party's period, maybe within it: "
+                    "check once the year's holidays are added"
+                )
+            )
+            + "</small>"
+        )
     if deadline.premature:
         # Allowed (the party may have waived the period) but a defect that can void the decision.
         warning += (
@@ -199,7 +215,7 @@ def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
 
 def _running(deadline: cases.Deadline) -> bool:
     """Whether ``deadline`` is a party's period (statement and hearing, demand) still running."""
-    return deadline.waiting and deadline.open and not deadline.period_over
+    return deadline.waiting and deadline.open and (not deadline.period_over or deadline.estimated)
 
 
 def _evidence_taken(records: list[ledger.EvidenceRecord]) -> list[cases.EvidenceTaken]:
@@ -630,20 +646,33 @@ class CasePanel(EntriesPanel):
             after = case.apply(event)
         except cases.ProcedureError:
             return []
-        before = {d.name for d in case.deadlines(rules, calendar) if d.premature}
-        return [d for d in after.deadlines(rules, calendar) if d.premature and d.name not in before]
+
+        def cut(deadline: cases.Deadline) -> bool:
+            return deadline.premature or deadline.possibly_premature
+
+        before = {d.name for d in case.deadlines(rules, calendar) if cut(d)}
+        return [d for d in after.deadlines(rules, calendar) if cut(d) and d.name not in before]
 
     def _record_within(self, event: cases.CaseEvent, period: cases.Deadline) -> bool:
         """Asked, No by default: within the party's period the step is a defect that can void
         it, recorded only when the party waived the period."""
+        if period.possibly_premature:
+            # After the guessed end: the schedule the guess lacks may put the end later.
+            said = tr(
+                "{period} ends on {due} by an estimate only (no holiday schedule for its "
+                "year): it may run later. Record {stage} on {date}? Only if the party waived "
+                "the period, or once the year's holidays are added and the period has run out."
+            )
+        else:
+            said = tr(
+                "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
+                "party waived the period: a step taken within it can make the decision void."
+            )
         answer = QMessageBox.question(
             self,
             tr("Within the party's period?"),
             plain_html(
-                tr(
-                    "{period} runs until {due}. Record {stage} on {date} within it? Only if the "
-                    "party waived the period: a step taken within it can make the decision void."
-                ).format(
+                said.format(
                     period=period.label_zh,
                     due=period.due.isoformat(),
                     stage=event.stage.label_zh,
@@ -685,11 +714,12 @@ class CasePanel(EntriesPanel):
         cut_short = [] if report_only else self._periods_cut_short(event)
         if cut_short and not self._record_within(event, cut_short[0]):
             period = cut_short[0]
-            self.messages.setText(
-                tr("Not recorded: {period} runs until {due}.").format(
-                    period=period.label_zh, due=period.due.isoformat()
-                )
+            said = (
+                tr("Not recorded: {period} may run later than its estimated end {due}.")
+                if period.possibly_premature
+                else tr("Not recorded: {period} runs until {due}.")
             )
+            self.messages.setText(said.format(period=period.label_zh, due=period.due.isoformat()))
             return False
         if self._same_as_last(event):
             if not self._record_again(event):

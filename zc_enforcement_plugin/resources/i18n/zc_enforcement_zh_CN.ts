@@ -820,6 +820,21 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The remark of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
+      <translation>图斑 {number} 的备注超出核查表的备注栏：表上截断，以“…”结尾；全文见 {name}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The suggested verdict's reason of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
+      <translation>图斑 {number} 的建议判定理由超出核查表的理由栏：表上截断，以“…”结尾；全文见 {name}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The controlled zones spot {number} hits are too many for its verification sheet: cut there, ending with …; each is in {name}</source>
+      <translation>图斑 {number} 涉及的管控区域超出核查表的管控区域栏：表上截断，以“…”结尾；全部见 {name}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>{parameter}: the image {path} has no coordinate reference system, so where it lies is not known and the sheets would show whatever ground its coordinates fall on. Set its CRS (Layer Properties › Source, then save it with it), or leave the image out.</source>
       <translation>{parameter}：影像 {path} 没有坐标系，无法确定其位置，核查表会按其坐标数值随意套在某处地面上。请先设置其坐标系（图层属性 › 源，并连同坐标系另存），或不使用该影像。</translation>
     </message>
@@ -902,21 +917,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template {path} is damaged.</source>
       <translation>打印布局模板 {path} 已损坏。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The remark of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
-      <translation>图斑 {number} 的备注超出核查表的备注栏：表上截断，以“…”结尾；全文见 {name}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The suggested verdict's reason of spot {number} is too long for its verification sheet: cut there, ending with …; it is whole in {name}</source>
-      <translation>图斑 {number} 的建议判定理由超出核查表的理由栏：表上截断，以“…”结尾；全文见 {name}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>The controlled zones spot {number} hits are too many for its verification sheet: cut there, ending with …; each is in {name}</source>
-      <translation>图斑 {number} 涉及的管控区域超出核查表的管控区域栏：表上截断，以“…”结尾；全部见 {name}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
@@ -2336,6 +2336,16 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{period} ends on {due} by an estimate only (no holiday schedule for its year): it may run later. Record {stage} on {date}? Only if the party waived the period, or once the year's holidays are added and the period has run out.</source>
+      <translation>{period}按估算至 {due} 届满（该年没有节假日安排），实际可能更晚届满。仍要记录 {date} 的{stage}？仅当当事人放弃该期限，或加入该年节假日安排后期限确已届满时记录。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
+      <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Within the party's period?</source>
       <translation>在当事人期限内？</translation>
     </message>
@@ -2368,6 +2378,16 @@ REMOVED：删除的图斑数。</translation>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>The case is closed: no further step is possible.</source>
       <translation>案件已结案，不能再进行下一步。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: {period} may run later than its estimated end {due}.</source>
+      <translation>未记录：{period}可能晚于估算的届满日 {due}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Not recorded: {period} runs until {due}.</source>
+      <translation>未记录：{period}至 {due} 届满。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -2406,18 +2426,8 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>{period} runs until {due}. Record {stage} on {date} within it? Only if the party waived the period: a step taken within it can make the decision void.</source>
-      <translation>{period}至 {due} 届满。确定在期限内于 {date} 记录“{stage}”吗？仅在当事人放弃该期限时记录：期限内作出的决定可能被撤销或确认无效。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>A report alone needs one of the report documents (＋): {names}</source>
       <translation>只记录报告时，文书须为报告类文书（＋）：{names}</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
-      <source>Not recorded: {period} runs until {due}.</source>
-      <translation>未记录：{period}至 {due} 届满。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
