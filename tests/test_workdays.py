@@ -446,12 +446,31 @@ def test_holiday_file_duplicate_year_and_bad_json(tmp_path):
     )
     with pytest.raises(HolidayFileError, match=r'dup\.json.*"2099".*twice'):
         wd.load_holiday_file(dup)
+    # Once in full-width digits (a Chinese input method's): read as 2099 too, the later entry
+    # silently replaced the first (the review of 2026-11-29).
+    wide = tmp_path / "wide.json"
+    wide.write_text(
+        '{"2099": {"holidays": ["2099-01-01"]}, "２０９９": {"holidays": ["2099-01-02"]}}',
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        HolidayFileError, match=r'wide\.json.*"2099" and "２０９９".*same key twice'
+    ):
+        wd.load_holiday_file(wide)
     broken = tmp_path / "broken.json"
     broken.write_text('{"2099": {"holidays": ["2099-01-01",]}}', encoding="utf-8")
     with pytest.raises(HolidayFileError, match=r"broken\.json.*line 1.*invalid JSON"):
         wd.load_holiday_file(broken)
     with pytest.raises(HolidayFileError, match="file not found"):
         WorkCalendar(tmp_path / "missing.json", local_file=None)
+
+
+def test_a_folder_named_holidays_json_beside_the_ledger_is_said_not_passed_over(tmp_path):
+    """It was skipped without a word, while every estimated deadline asked for the year to
+    be added to it."""
+    (tmp_path / wd.BUREAU_HOLIDAY_FILE_NAME).mkdir()
+    with pytest.raises(HolidayFileError, match=r"holidays\.json.*is a folder, not a file"):
+        WorkCalendar.for_ledger(tmp_path / "ledger.gpkg")
 
 
 # --- deadlines ------------------------------------------------------------------------------------

@@ -272,7 +272,7 @@ def holiday_schedule(store: LedgerStore) -> dict[str, Any]:
     shared ledger's `holidays` setting. Checked as the calendar reads it."""
     if isinstance(store, GeoPackageLedger):
         file = workdays.bureau_holiday_file(store.path)
-        data = workdays.read_holiday_json(file) if file.is_file() else {}
+        data = workdays.read_holiday_json(file) if file.exists() else {}  # a folder: said
     else:
         data = store.settings().get(ls.SETTING_HOLIDAYS) or {}
     try:
@@ -335,7 +335,7 @@ def _check_holidays(source: LedgerStore, target: LedgerStore) -> None:
     if not isinstance(target, GeoPackageLedger):
         return  # an empty shared ledger has no setting yet (checked with its other rows)
     file = workdays.bureau_holiday_file(target.path)
-    if file.is_file() and _schedule_days(holiday_schedule(target)) != _schedule_days(schedule):
+    if file.exists() and _schedule_days(holiday_schedule(target)) != _schedule_days(schedule):
         raise LedgerError(
             f"目标台帐旁已有节假日文件 {file}，其安排与 {holiday_place(source)} 不同，未复制任何"
             f"内容：请复制到另一个文件夹，或先使该文件与之一致 / a holiday file {file} already "
@@ -377,7 +377,7 @@ def _carry_holidays(
         target.set_setting(ls.SETTING_HOLIDAYS, schedule)
         return
     file = workdays.bureau_holiday_file(target.path)
-    if not file.is_file():  # one with the same schedule is left as it is
+    if not file.exists():  # one with the same schedule is left as it is
         _write_holiday_file(schedule, source, file)
         made.file(file)
 

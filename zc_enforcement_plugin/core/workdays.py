@@ -265,10 +265,23 @@ def _library_label() -> str:
 def _reject_duplicate_keys(path: PathLike):
     def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        typed: dict[str, str] = {}
         for key, value in pairs:
-            # json would silently keep the last one: a year pasted twice must be noticed.
-            if key in result:
-                raise HolidayFileError(path, f'"{key}"', "键重复出现", "key appears twice")
+            # json would silently keep the last one: a year pasted twice must be noticed, also
+            # once in full-width digits (２０２７, a Chinese input method's), which read as 2027.
+            same = as_typed(key).strip()
+            if same in typed:
+                first = typed[same]
+                if first == key:
+                    raise HolidayFileError(path, f'"{key}"', "键重复出现", "key appears twice")
+                raise HolidayFileError(
+                    path,
+                    f'"{first}" and "{key}"',
+                    "键重复出现（全角数字与半角数字是同一年）",
+                    "the same key twice (full-width digits are the same year)",
+                    f'"{first}" 与 "{key}"',
+                )
+            typed[same] = key
             result[key] = value
         return result
 
@@ -567,7 +580,9 @@ class WorkCalendar:
         """The shipped file plus the bureau file beside the ledger, if there is one; a missing
         year's message names that file either way, as the one to add it to."""
         bureau = bureau_holiday_file(ledger_path)
-        return cls(bureau if bureau.is_file() else None, strict=strict, add_to=bureau)
+        # exists(), not is_file(): a folder named holidays.json is said as one (read_holiday_json),
+        # not passed over while every deadline asked for the year to be added to it.
+        return cls(bureau if bureau.exists() else None, strict=strict, add_to=bureau)
 
     @classmethod
     def for_shared_ledger(cls, holidays: Any, *, strict: bool = True) -> WorkCalendar:
