@@ -757,9 +757,6 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             widget.setEnabled(enabled and bool(self.session.queue))
         self.import_button.setEnabled(True)
         self._show_current()
-        problem = self.session.take_calendar_problem()
-        if problem:
-            self._warn(problem)
 
     def _show_counts(self) -> None:
         place = self.session.place()
@@ -802,7 +799,27 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
                 self._inform(message)  # as a save whose reply was lost: not to be made again
             else:
                 self._warn(message, kept=True)  # to be entered again: kept until closed
+        # A holiday file broken with the ledger open: looked for at every move (the calendar
+        # reads the file again when its stamp changed, a stat otherwise), said once, after the
+        # page, kept until closed.
+        _ = self.session.calendar
+        problem = self.session.take_calendar_problem()
+        if problem:
+            self._say_broken_holidays(problem)
         self._note_place()
+
+    def _say_broken_holidays(self, problem: str) -> None:
+        """A holiday file that cannot be read now: which entry, and that the deadlines shown
+        still count by the schedule read before it broke (not a firm date of the new one)."""
+        self._warn(
+            in_interface_language(problem)
+            + "\n"
+            + tr(
+                "The deadlines shown still count by the holiday schedule read before the file "
+                "broke. Put the file right: the ledger will not open again with it as it is."
+            ),
+            kept=True,
+        )
 
     def _note_place(self) -> None:
         """Mark the project changed when the filters or the current spot of the open ledger
@@ -1214,7 +1231,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         try:
             self.session.reread_calendar()
         except HolidayFileError as error:  # said; the schedule read before stays in use
-            self._warn(str(error))
+            self._say_broken_holidays(str(error))
         self.session.refresh()
         self._fill_filters()
         self._show_session()

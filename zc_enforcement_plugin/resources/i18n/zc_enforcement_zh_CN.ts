@@ -2986,6 +2986,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>The deadlines shown still count by the holiday schedule read before the file broke. Put the file right: the ledger will not open again with it as it is.</source>
+      <translation>所显示的期限仍按该文件出错前读取的节假日安排计算。请改正该文件：文件保持现状时，台帐将无法再次打开。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The spot has no geometry to zoom to</source>
       <translation>本图斑无几何，无法缩放</translation>
     </message>
