@@ -416,6 +416,110 @@ def test_two_imports_of_the_same_new_batch_at_once_say_what_happened(pg_database
         assert brigade.counts("2026年第4季度") == (0, 3)
 
 
+def test_one_delivery_imported_under_two_names_at_once_is_refused_once(pg_database, schema):
+    """Each import asks which of its numbers other batches hold before writing; two imports of
+    one delivery under two names at once saw none of the other's uncommitted spots, and the
+    ledger held all 20 spots twice (the review of 2026-11-29). The second now waits for the
+    first, sees its spots and is refused as a new batch of spots another batch holds."""
+    delivery = [spot(f"3703022026500{i:02d}", i, TAIHE_TOWN, TAIHE) for i in range(20)]
+    outcome: list = []
+    first = open_store(pg_database, schema)
+    second = open_store(pg_database, schema)
+
+    def second_import() -> None:
+        try:
+            outcome.append(second.import_batch("2026Q1", delivery))
+        except LedgerError as error:
+            outcome.append(error)
+
+    racing = threading.Thread(target=second_import)
+
+    def after_row(count: int) -> None:
+        if count == 0:  # the first is writing: the second starts and runs as far as it can
+            racing.start()
+            wait_for(
+                lambda: waiting_on_a_lock(pg_database) or not racing.is_alive(),
+                "the second import waiting or done",
+            )
+
+    first._after_row_hook = after_row
+    try:
+        assert first.import_batch("2026年第1季度", delivery).added == 20
+        racing.join(60)
+    finally:
+        first.close()
+        second.close()
+    [error] = outcome
+    assert isinstance(error, LedgerError), error
+    assert "2026年第1季度" in str(error)
+    with open_store(pg_database, schema) as brigade:
+        assert len(brigade.spots()) == 20
+        assert [b.name for b in brigade.batches()] == ["2026年第1季度"]
+
+
+def test_a_withdrawal_waits_for_a_patrol_being_saved_and_keeps_the_spot_it_names(
+    pg_database, schema
+):
+    """A withdrawal checks that no patrol names its spots; a patrol being saved meanwhile was
+    not seen, and the withdrawal removed the spot it named (the review of 2026-11-29). The
+    withdrawal now waits for the patrol, sees it and is refused: the spot is kept."""
+    number = "37030220267001"
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("误导入批次", [spot(number, 0, LUOCUN_TOWNS[0], LUOCUN)])
+    office = open_store(pg_database, schema, user=LUOCUN_ROLE)
+    withdrawing = open_store(pg_database, schema)
+    outcome: list = []
+
+    def withdraw() -> None:
+        try:
+            outcome.append(withdrawing.withdraw_batch("误导入批次"))
+        except LedgerError as error:
+            outcome.append(error)
+
+    racing = threading.Thread(target=withdraw)
+    insert = office._insert
+
+    def insert_then_let_the_withdrawal_run(*args, **kwargs):
+        fid = insert(*args, **kwargs)
+        racing.start()  # the patrol written, not committed: the withdrawal runs now
+        wait_for(
+            lambda: waiting_on_a_lock(pg_database) or not racing.is_alive(),
+            "the withdrawal waiting or done",
+        )
+        return fid
+
+    office._insert = insert_then_let_the_withdrawal_run
+    try:
+        office.add_patrol(
+            PatrolRecord(
+                "XC-2026-0701", LUOCUN, dt.date(2026, 3, 2), ["张三"], spot_numbers=[number]
+            )
+        )
+        racing.join(60)
+    finally:
+        office.close()
+        withdrawing.close()
+    [error] = outcome
+    assert isinstance(error, LedgerError), error
+    assert number in str(error)
+    with open_store(pg_database, schema) as brigade:
+        assert [s.number for s in brigade.spots()] == [number]
+
+
+def test_a_spot_page_is_shown_before_the_evidence_folder_is_set(pg_database, schema):
+    """A ledger installed without its shared evidence folder: every spot page refused with
+    "未设置共享证据文件夹", so no spot could be shown or judged (the review of 2026-11-29).
+    The page is shown; attaching evidence still says the folder is missing."""
+    with open_store(pg_database, schema) as store:
+        assert store.stored_evidence_dir() is None
+        store.import_batch("b", [spot("37030220267101", 0, LUOCUN_TOWNS[0], LUOCUN)])
+        [listed] = store.spots()
+        page = store.spot_page(listed.id)
+        assert page.spot.number == "37030220267101" and page.evidence_dir is None
+        with pytest.raises(LedgerError, match="未设置共享证据文件夹"):
+            store.writable_evidence_dir()
+
+
 def test_a_read_only_login_is_told_so_and_nothing_is_saved(pg_database, schema, tmp_path):
     """A login or database set to default_transaction_read_only answered a save with the raw
     "cannot execute INSERT in a read-only transaction": it says the login or the database is

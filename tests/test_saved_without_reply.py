@@ -380,6 +380,38 @@ def test_a_case_step_saved_without_its_reply_is_said_saved_even_when_reading_bac
     assert [e.stage for e in shared.case(case_id).events] == [Stage.DISCOVER, Stage.VERIFY]
 
 
+def test_a_verdict_saved_whose_spot_cannot_be_read_back_is_said_saved(
+    dock, shared, qgis_iface, monkeypatch
+):
+    """The server gone right after the commit: reading the spot back failed, the error came out
+    of the save, and the form stayed open as if refused; saved again, it met a conflict with
+    its own save (the review of 2026-11-29). It is said as saved, and the form closes."""
+    spot_id = dock.session.current_id
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("超占用地"))
+    panel.verifier.setText("李工")
+    panel.areas[domain.CONSTRUCTION_AREA].setValue(249.5)
+    record = shared.record_verdict
+
+    def unreachable(*_args, **_kwargs):
+        raise ledger.LedgerError("无法连接数据库服务器 / cannot connect to the database server")
+
+    def saved_then_unreachable(*args, **kwargs):
+        try:
+            return record(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(shared, "spot_page", unreachable)
+
+    monkeypatch.setattr(shared, "record_verdict", saved_then_unreachable)
+    panel.accept()
+    assert dock.stack.currentPanel() is dock.home, panel.messages.text()
+    info, _warnings = _told(qgis_iface)
+    assert len(info) == 1 and _says_saved(info[0]), info
+    assert "cannot connect" in info[0] or "无法连接" in info[0], info
+    monkeypatch.undo()  # the server answers again: the verdict is in the ledger, once
+    assert len(shared.verdict_history(spot_id)) == 1 and shared.conflicts() == []
+
+
 # What the store says of an earlier save found recorded, in either language.
 EARLIER_SAVED = ("您先前的保存已记录", "your earlier save was recorded")
 

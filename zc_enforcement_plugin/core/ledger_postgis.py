@@ -95,10 +95,13 @@ from .ledger_rows import Select
 from .ledger_sql import SqlLedger
 from .ledger_sql_cases import event_row
 
-# Advisory lock classes: saves of one spot, events of one case, a change of the settings.
+# Advisory lock classes: saves of one spot, events of one case, a change of the settings,
+# imports of new batches (one at a time), patrols (shared) against batch withdrawals.
 _LOCK_SPOT = 74001
 _LOCK_CASE = 74002
 _LOCK_SETTINGS = 74003
+_LOCK_NEW_BATCH = 74004
+_LOCK_PATROLLED = 74005
 
 # =================================================================================================
 # the store
@@ -434,7 +437,27 @@ class PostGISLedger(PostGISSession):
         if not self._take_lock(_LOCK_CASE, int(case_id)):
             self._refuse_busy(_LOCK_CASE, int(case_id), f"案件 {case_id}", f"case {case_id}")
 
-    def _take_lock(self, kind: int, key: int) -> bool:
+    def _hold_new_batches(self) -> None:
+        """One new batch imported at a time. Each import asks which of its numbers other
+        batches hold before it writes; two imports of one delivery under two names at once
+        saw none of the other's uncommitted spots, and the ledger held every spot twice. The
+        second now waits here, then sees the first's spots (each statement reads what was
+        committed before it) and is refused as a new batch of held spots. No bound on the
+        wait, as for another import of the same batch (_awaiting_batch)."""
+        with self._awaiting_batch():
+            self._execute("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_NEW_BATCH,))
+
+    def _hold_patrolled_spots(self, shared: bool) -> None:
+        """A patrol (shared: patrols do not wait for each other) against a batch withdrawal
+        (not shared). A withdrawal checked that no patrol names its spots, then a patrol saved
+        meanwhile named one, and the withdrawal removed it. Now whichever comes second waits
+        for the first to commit, then reads what it recorded."""
+        if not self._take_lock(_LOCK_PATROLLED, 0, shared=shared):
+            self._refuse_busy(
+                _LOCK_PATROLLED, 0, "巡查记录或批次撤回", "a patrol or a batch withdrawal"
+            )
+
+    def _take_lock(self, kind: int, key: int, shared: bool = False) -> bool:
         """Take the transaction's advisory lock (kind, key), waiting up to LOCK_WAIT_SECONDS
         for a session holding it; False when it was not let go by then. Waited for in the
         server's queue (first come, first served, and pg_locks shows the save waiting), in a
@@ -451,7 +474,7 @@ class PostGISLedger(PostGISSession):
                     f"SAVEPOINT {savepoint}; "
                     "DO $$DECLARE outer_timeout text := current_setting('lock_timeout'); BEGIN "
                     "PERFORM set_config('lock_timeout', %s, true); "
-                    "PERFORM pg_advisory_xact_lock(%s, %s); "
+                    f"PERFORM pg_advisory_xact_lock{'_shared' if shared else ''}(%s, %s); "
                     "PERFORM set_config('lock_timeout', outer_timeout, true); END$$; "
                     f"RELEASE SAVEPOINT {savepoint}",
                     (locks.lock_timeout_ms(session.LOCK_WAIT_SECONDS), kind, key),
@@ -760,7 +783,13 @@ class PostGISLedger(PostGISSession):
             case=records[0] if records else None,
             unreadable_cases=unreadable_cases,
             evidence=[self._evidence_from_row(r) for r in evidence],
-            evidence_dir=self._evidence_folder(row[-1]),
+            # No folder set yet (install without one): the page is shown all the same, as
+            # the photo layer is; only attaching needs the folder, and says so.
+            evidence_dir=(
+                None
+                if self._evidence_dir is None and not row[-1]
+                else self._evidence_folder(row[-1])
+            ),
             settings=self._settings_from(settings),
             where=self.path,
         )

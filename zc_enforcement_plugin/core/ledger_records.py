@@ -386,7 +386,9 @@ class SpotPage:
     case: CaseRecord | None  # the spot's case; None when none was opened or it cannot be read
     unreadable_cases: list[str]  # one message per case of the spot that cannot be read
     evidence: list[EvidenceRecord]  # oldest first
-    evidence_dir: Path  # the folder the evidence paths are under, as read with the page
+    # The folder the evidence paths are under, as read with the page; None where a shared
+    # ledger has none set yet (no file can have been attached there).
+    evidence_dir: Path | None
     settings: dict[str, Any]  # every setting of the ledger, key -> value (as settings())
     where: str  # the ledger, as messages name it
 

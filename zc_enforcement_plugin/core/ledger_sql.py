@@ -89,6 +89,16 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         BEGIN IMMEDIATE already made the import wait its turn."""
         return contextlib.nullcontext()
 
+    def _hold_new_batches(self) -> None:
+        """Before an import of a new batch asks which of its numbers other batches hold: one
+        such import at a time (PostGISLedger). Nothing in a GeoPackage, whose BEGIN IMMEDIATE
+        already made the import wait its turn."""
+
+    def _hold_patrolled_spots(self, shared: bool) -> None:
+        """Before a patrol is recorded (``shared``) or a withdrawal checks for patrols naming
+        its spots: the two take turns (PostGISLedger). Nothing in a GeoPackage (BEGIN
+        IMMEDIATE)."""
+
     def cancellable(
         self, is_cancelled: Callable[[], bool] | None, cancelled: type[Exception]
     ) -> contextlib.AbstractContextManager[None]:

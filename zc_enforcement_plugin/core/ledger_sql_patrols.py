@@ -54,6 +54,7 @@ class SqlPatrolsMixin:
         if isinstance(route, LineString):
             route = MultiLineString([route])
         with self.transaction():
+            self._hold_patrolled_spots(shared=True)  # not while a withdrawal checks for it
             if self._row(
                 f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {self._MARK}",
                 (record.id,),

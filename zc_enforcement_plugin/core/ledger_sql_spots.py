@@ -141,6 +141,8 @@ class SqlSpotsMixin:
             if not rows:  # every spot refused: no empty batch left, the recorded one untouched
                 return report
             self._index_spot_numbers()  # undone with the import, if it is refused
+            if row is None:
+                self._hold_new_batches()  # another new batch's spots are seen, not missed
             # Said once, when a number comes into the batch, not again at each refresh.
             held, held_sources = self._held_elsewhere(
                 name, [r.key for r in rows if r.key not in existing]
@@ -416,6 +418,7 @@ class SqlSpotsMixin:
         mark = self._MARK
         with self.transaction():
             self._refuse_withdrawal_by_login()
+            self._hold_patrolled_spots(shared=False)  # a patrol saved meanwhile is seen
             with self._awaiting_batch():  # an import of the batch finishes first, or waits
                 row = self._row(
                     f"SELECT {ls.C_ID} FROM {ls.T_BATCHES} WHERE {ls.C_BATCH_NAME} = {mark}"

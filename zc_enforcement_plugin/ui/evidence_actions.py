@@ -144,8 +144,11 @@ class EvidenceActions:
         root = self._evidence_root = page.evidence_dir
         self._unchecked = []
         for row, record in enumerate(page.evidence):
-            state = self.file_states.quick_state(root, record)
             item = QListWidgetItem(self.evidence_list)
+            if root is None:  # a shared ledger without its folder: no file to look at
+                _mark_evidence_item(item, record, None, None, self.evidence_list)
+                continue
+            state = self.file_states.quick_state(root, record)
             refusal = self.file_states.refusal(root, record)
             _mark_evidence_item(item, record, state, refusal, self.evidence_list)
             if state is None:

@@ -415,7 +415,17 @@ class ReviewSession:
             self._judge_again(spot_id)
             raise
         self._seen_versions.pop(spot_id, None)
-        self._judge_again(spot_id)
+        try:
+            self._judge_again(spot_id)
+        except ledger.LedgerError as error:
+            # Recorded: only reading it back failed (the server gone after the commit). Said
+            # as a failure, the form stayed open and its save again was refused as a conflict
+            # with itself; said as saved, the form closes and the page is read again.
+            # The error on a line of its own: each line is shown in the interface's language.
+            raise ledger.SavedWithoutReply(
+                "判定已保存，但读回图斑时出错，请勿再次保存 / the verdict was saved, but reading "
+                f"the spot back failed: do not save it again\n{error}"
+            ) from error
         return record_id
 
     def _judge_again(self, spot_id: int) -> None:
