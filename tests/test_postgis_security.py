@@ -233,3 +233,25 @@ def test_an_office_cannot_record_a_case_under_another_offices_name(pg_database, 
     assert [opened[case] for case in mine] == [town, town, f"({TAIHE},)", town, f"({TAIHE},)"]
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         assert [r.case_id for r in brigade.cases() if r.office == LUOCUN] == luocun_cases
+
+
+def test_brigade_and_office_logins_connect_where_connect_is_not_public(pg_database):
+    """A hardened server revokes CONNECT from PUBLIC: install granted it to the offices' group
+    alone, and the brigade's logins were refused at the door (the review of 2026-11-29)."""
+    from tests.postgis_fixtures import new_schema
+
+    admin = srv.connect(dbname=pg_database)
+    admin.autocommit = True
+    quoted = psycopg2.extensions.quote_ident(pg_database, admin)
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute(f"REVOKE CONNECT ON DATABASE {quoted} FROM PUBLIC")
+        schema = new_schema(pg_database)  # install grants what its logins need
+        with open_store(pg_database, schema) as brigade:
+            assert brigade.spots() == []
+        with open_store(pg_database, schema, user=LUOCUN_ROLE) as office:
+            assert office.spots() == []
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f"GRANT CONNECT ON DATABASE {quoted} TO PUBLIC")
+        admin.close()

@@ -1489,7 +1489,15 @@ def install(
                     )
             database = _current_db(cursor)
             _limit_idle_transactions(cursor, database)
-            cursor.execute("GRANT CONNECT ON DATABASE " + database + " TO zc_office")
+            # Both groups: on a database whose CONNECT is revoked from PUBLIC (a hardened
+            # server), brigade logins granted nothing were refused while offices got in.
+            for group in (ROLE_OFFICE, ROLE_BRIGADE):
+                cursor.execute(
+                    # The database's name as _current_db quoted it.
+                    sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(
+                        sql.SQL(database), sql.Identifier(group)
+                    )
+                )
             cursor.execute(
                 sql.SQL("CREATE SCHEMA IF NOT EXISTS {} AUTHORIZATION {}").format(
                     sql.Identifier(schema), sql.Identifier(ROLE_OWNER)
