@@ -506,6 +506,36 @@ def test_a_withdrawal_waits_for_a_patrol_being_saved_and_keeps_the_spot_it_names
         assert [s.number for s in brigade.spots()] == [number]
 
 
+def test_an_export_reads_one_moment_of_the_ledger_while_an_office_saves(pg_database, schema):
+    """The export reads the spots, then their verdicts: a verdict saved between the two gave a
+    row 未核查 with a verdict beside it (the review of 2026-11-29). Its reads are of one
+    moment: the verdict saved meanwhile is in none of them, and the row agrees with itself."""
+    from zc_enforcement_plugin.core import export
+
+    number = "37030220267201"
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("b", [spot(number, 0, LUOCUN_TOWNS[0], LUOCUN)])
+    exporting = open_store(pg_database, schema)
+    office = open_store(pg_database, schema, user=LUOCUN_ROLE)
+    read_whole = exporting.spots_by_id
+
+    def whole_then_a_save_meanwhile(ids):
+        spots = read_whole(ids)
+        office.record_verdict(ids[0], illegal(), expected_version=0)  # committed now
+        return spots
+
+    exporting.spots_by_id = whole_then_a_save_meanwhile
+    try:
+        [row] = export.verification_rows(exporting, "b")
+        [spot_id] = [s.id for s in office.spots()]
+        assert len(office.verdict_history(spot_id)) == 1  # saved meanwhile, after the spots
+    finally:
+        exporting.close()
+        office.close()
+    assert row.values[export.VERDICT_CATEGORY] is None, row.values
+    assert row.values[export.STATUS] == "未核查", row.values
+
+
 def test_a_spot_page_is_shown_before_the_evidence_folder_is_set(pg_database, schema):
     """A ledger installed without its shared evidence folder: every spot page refused with
     "未设置共享证据文件夹", so no spot could be shown or judged (the review of 2026-11-29).
@@ -2278,6 +2308,7 @@ NOT_GUARDED = {
     "file_changed",  # a server's ledger has no file: always None, nothing asked of the server
     "opening_notices",  # what opening found (a clock set wrong), kept: nothing asked again
     "cancellable",  # sends nothing itself: around work whose reads and saves are guarded
+    "one_moment",  # its BEGIN reconnects as a read does, its reads translated in it
 }
 
 

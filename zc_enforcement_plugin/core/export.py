@@ -437,18 +437,20 @@ def verification_rows(
     """One row per spot of the batch (or the whole ledger), in review order, with its current
     verdict, key figures (as the ledger stores them; 亩 from m² where not stored) and evidence."""
     report = Reporter(progress, is_cancelled, ExportCancelled)
-    summaries = ledger.spots(SpotFilter(batch=batch))
-    evidence_by_spot: dict[int, list[EvidenceRecord]] = {}
-    for record in ledger.evidence():
-        evidence_by_spot.setdefault(record.spot_id, []).append(record)
-    # A case the ledger cannot read is left out here; the caller says so (unreadable_cases).
-    case_by_spot = {record.spot_id: record.case for record in ledger.cases() if record.spot_id}
-    # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to the
-    # server, and a batch holds thousands of spots.
-    ids = [summary.id for summary in summaries]
-    # A spot whose verdicts cannot be read goes out without one; the caller says so
-    # (unreadable_verdicts).
-    whole, histories = ledger.spots_by_id(ids), ledger.verdict_histories(ids)
+    with ledger.one_moment():  # a verdict saved meanwhile is in every read or in none
+        summaries = ledger.spots(SpotFilter(batch=batch))
+        evidence_by_spot: dict[int, list[EvidenceRecord]] = {}
+        for record in ledger.evidence():
+            evidence_by_spot.setdefault(record.spot_id, []).append(record)
+        # A case the ledger cannot read is left out here; the caller says so
+        # (unreadable_cases).
+        case_by_spot = {r.spot_id: r.case for r in ledger.cases() if r.spot_id}
+        # Read in bulk, not spot by spot: on the shared ledger each read is a round trip to
+        # the server, and a batch holds thousands of spots.
+        ids = [summary.id for summary in summaries]
+        # A spot whose verdicts cannot be read goes out without one; the caller says so
+        # (unreadable_verdicts).
+        whole, histories = ledger.spots_by_id(ids), ledger.verdict_histories(ids)
     rows: list[ExportRow] = []
     for index, summary in enumerate(summaries):
         report(index / max(1, len(summaries)))

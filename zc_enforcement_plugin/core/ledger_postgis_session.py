@@ -647,6 +647,41 @@ class PostGISSession(SqlLedger):
         return None if row is None else row[0]
 
     @contextlib.contextmanager
+    def one_moment(self) -> Iterator[None]:
+        """Reads that must agree with each other (an export's spots, verdicts, cases and
+        evidence; a report's) in one REPEATABLE READ, READ ONLY transaction: a save committed
+        between two of them is in all or in none. Read one after the other, a verdict saved
+        meanwhile gave a row 未核查 with a verdict beside it, and a batch withdrawn meanwhile
+        stopped an export on "no spot with id 8". Inside a transaction, that one's."""
+        if self._depth:
+            yield
+            return
+        self._refuse_when_cancelled()
+        self._ensure_connected()
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        try:
+            self._execute(begin)
+        except self._pg.Error as exc:
+            if not self._lost(exc):
+                raise self._translate(exc, reading=True) from exc
+            self._connect()  # lost while idle: reconnected, as a read is
+            self._execute(begin)
+        self._depth = 1
+        try:
+            yield
+            self._execute("COMMIT")
+        except BaseException as exc:
+            if not self._conn.closed:
+                with contextlib.suppress(self._pg.Error):
+                    self._execute("ROLLBACK")
+            self._depth = 0
+            if isinstance(exc, self._pg.Error):
+                raise self._translate(exc, reading=True) from exc
+            raise
+        finally:
+            self._depth = 0
+
+    @contextlib.contextmanager
     def _outer_transaction(self) -> Iterator[None]:
         if self._verified:  # by the save this transaction is part of, a moment ago
             self._ensure_connected()

@@ -89,6 +89,13 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         BEGIN IMMEDIATE already made the import wait its turn."""
         return contextlib.nullcontext()
 
+    def one_moment(self) -> contextlib.AbstractContextManager[None]:
+        """Around reads that must agree with each other: one moment of the ledger
+        (PostGISLedger: one snapshot). Nothing in a GeoPackage: a write there holds the file
+        for as long as it runs, and a transaction held over an export's reads would stop the
+        dock's saves meanwhile."""
+        return contextlib.nullcontext()
+
     def _hold_new_batches(self) -> None:
         """Before an import of a new batch asks which of its numbers other batches hold: one
         such import at a time (PostGISLedger). Nothing in a GeoPackage, whose BEGIN IMMEDIATE

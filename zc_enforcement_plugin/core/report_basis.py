@@ -378,7 +378,16 @@ def read_ledger(
     step: Step = no_steps,
 ) -> ReportContext:
     """The ledger as it stood at the end of ``as_of``; ``step`` told how far the reading went
-    (the ledger's reads themselves are not split: a cancel is heard between them)."""
+    (the ledger's reads themselves are not split: a cancel is heard between them). Its reads
+    are of one moment of the ledger (one_moment): a verdict or a case step saved meanwhile
+    is counted everywhere or nowhere."""
+    with ledger.one_moment():
+        return _read_ledger(ledger, as_of, calendar, step)
+
+
+def _read_ledger(
+    ledger: LedgerStore, as_of: dt.date, calendar: WorkCalendar, step: Step
+) -> ReportContext:
     step(0.0)
     warnings: list[str] = []
     rules = ledger.deadline_rules()
