@@ -656,6 +656,119 @@ def test_verdicts_saved_while_the_brigade_refreshes_the_batch(pg_database, schem
         connection.close()
 
 
+def test_a_save_caught_behind_an_import_that_moves_its_spot_away_says_so(pg_database, schema):
+    """The brigade's refresh moves a spot from 罗村镇 to 太河镇 while 罗村所 saves a verdict on
+    it: the save waited for the import, then row security refused it in the database's words
+    ("new row violates row-level security policy"), naming no spot (the review of
+    2026-11-29). It says the spot left the office's towns and nothing was saved."""
+    record = spot("37030220267301", 0, LUOCUN_TOWNS[0], LUOCUN)
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("2026年第1季度", [record])
+    office = open_store(pg_database, schema, LUOCUN_ROLE)
+    [listed] = office.spots()
+    seen = office.spot(listed.id).version
+    outcome: list = []
+
+    def save() -> None:
+        try:
+            outcome.append(office.record_verdict(listed.id, illegal(), expected_version=seen))
+        except LedgerError as error:
+            outcome.append(error)
+
+    saver = threading.Thread(target=save)
+
+    def meanwhile(row: int) -> None:
+        saver.start()  # the spot moved, not committed: the save waits for the import
+        wait_for(
+            lambda: waiting_on_a_lock(pg_database) or not saver.is_alive(),
+            "the save waiting or done",
+        )
+
+    moved = SpotRecord(
+        {**record.attributes, domain.TOWN_NAME: TAIHE_TOWN, domain.OFFICE_NAME: TAIHE},
+        record.geometry,
+        record.source_index,
+    )
+    try:
+        with open_store(pg_database, schema) as brigade:
+            brigade._after_row_hook = meanwhile
+            brigade.import_batch("2026年第1季度", [moved])
+        saver.join(60)
+    finally:
+        office.close()
+    [error] = outcome
+    assert isinstance(error, LedgerError), error
+    message = str(error)
+    assert "不在本所的乡镇内" in message and "nothing was saved" in message, message
+    assert "row-level security" not in message, message
+    with open_store(pg_database, schema) as brigade:
+        assert brigade.verdict_history(listed.id) == []
+
+
+def test_a_verdict_saved_during_a_withdrawal_keeps_the_batch_and_says_so(pg_database, schema):
+    """A verdict saved on a spot after the withdrawal checked the batch's history: the server's
+    trigger kept the spot, and the withdrawal said only "spot has verdicts, evidence or a
+    case" (the review of 2026-11-29). It says nothing was withdrawn and the batch stays."""
+    records = [spot(f"3703022026740{i}", i, LUOCUN_TOWNS[0], LUOCUN) for i in range(2)]
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("误导入批次", records)
+    office = open_store(pg_database, schema, LUOCUN_ROLE)
+    first = office.spots()[0].id
+    saved: list = []
+
+    def meanwhile(_done: float) -> None:
+        if not saved:  # after the check, before the spots are removed
+            saved.append(office.record_verdict(first, illegal(), expected_version=0))
+
+    try:
+        with open_store(pg_database, schema) as brigade:
+            with pytest.raises(LedgerError) as refused:
+                brigade.withdraw_batch("误导入批次", progress=meanwhile)
+            assert len(brigade.spots()) == 2
+    finally:
+        office.close()
+    message = str(refused.value)
+    assert "未撤回任何图斑" in message and "误导入批次" in message, message
+    assert saved
+
+
+def test_a_statement_timeout_and_a_spot_gone_are_said_in_words(pg_database, schema):
+    """The server's statement_timeout and a spot withdrawn under a save came out as "数据库错误
+    … canceling statement due to statement timeout" and "violates foreign key constraint
+    ledger_verdicts_spot_id_fkey" (the review of 2026-11-29): said in words, with what was
+    not done. The errors are the server's own, met on a connection of the test."""
+    conn = raw(pg_database, schema, BRIGADE)
+    store = open_store(pg_database, schema)
+    try:
+        with conn.cursor() as cursor:
+            try:
+                cursor.execute("SET statement_timeout = '50ms'; SELECT pg_sleep(2)")
+            except psycopg2.errors.QueryCanceled as exc:
+                timeout = exc
+            conn.rollback()
+            try:
+                cursor.execute(
+                    f"INSERT INTO {ls.T_CASES} ({ls.C_ORIGIN}, {ls.C_SPOT_ID}, "
+                    f"{ls.C_OPENED_AT}, {ls.C_RECORDED_AT}) "
+                    "VALUES ('spot', 987654321, '2026-03-02', '2026-03-02T00:00:00Z')"
+                )
+            except psycopg2.errors.ForeignKeyViolation as exc:
+                gone = exc
+            except psycopg2.Error as exc:  # a column not null before the key: not this test's
+                pytest.fail(f"no foreign-key refusal to read: {exc}")
+            conn.rollback()
+        said = str(store._translate(timeout))
+        assert "statement_timeout" in said and "nothing was saved" in said, said
+        assert "canceling statement" not in said, said
+        assert "nothing was read" in str(store._translate(timeout, reading=True))
+        said = str(store._translate(gone))
+        assert "已不在台帐中" in said and "withdrawn" in said, said
+        assert "fkey" not in said, said
+    finally:
+        conn.close()
+        store.close()
+
+
 # --- round trip ----------------------------------------------------------------------------------
 def test_geopackage_to_postgis_and_back_loses_nothing(pg_database, schema, tmp_path):
     original_dir = tmp_path / "original"

@@ -652,11 +652,45 @@ class PostGISLedger(PostGISSession):
 
     @_guarded
     def withdraw_batch(self, batch_name: str, progress=None, is_cancelled=None) -> int:
-        with self.cancellable(is_cancelled, WithdrawCancelled):
-            return SqlLedger.withdraw_batch(self, batch_name, progress, is_cancelled)
+        try:
+            with self.cancellable(is_cancelled, WithdrawCancelled):
+                return SqlLedger.withdraw_batch(self, batch_name, progress, is_cancelled)
+        except LedgerError as error:
+            # A verdict, evidence or case saved on a spot of the batch after the withdrawal's
+            # check: the server's trigger kept the spot, in its own words.
+            if getattr(error.__cause__, "pgcode", None) == "ZC001":
+                name = (batch_name or "").strip()
+                raise LedgerError(
+                    f"撤回批次“{name}”时，另一会话刚为其中的图斑记录了判定、证据或案件：未撤回"
+                    "任何图斑，整批保留；再次运行撤回会列出这些图斑 / while the batch "
+                    f"{name!r} was being withdrawn, another session recorded a verdict, evidence "
+                    "or a case on one of its spots: nothing was withdrawn, the whole batch "
+                    "stays; run the withdrawal again to have those spots named"
+                ) from error
+            raise
 
     counts = _guarded_read(SqlLedger.counts)
-    record_verdict = _guarded(SqlLedger.record_verdict)
+
+    @_guarded
+    def record_verdict(
+        self, spot_id: int, verdict: Verdict, expected_version: int | None = None
+    ) -> int:
+        # An import by the brigade moved the spot to another office's town while the form was
+        # open: row security refused the save in the database's words, naming no spot.
+        try:
+            return SqlLedger.record_verdict(self, spot_id, verdict, expected_version)
+        except LedgerError as error:
+            if isinstance(
+                error.__cause__, self._pg.errors.InsufficientPrivilege
+            ) and not self._sees_spot(spot_id):
+                raise LedgerError(
+                    f"图斑（id {spot_id}）已不在本所的乡镇内（刚被重新交付到其他乡镇？），未保存"
+                    f"任何内容；请刷新 / the spot (id {spot_id}) is no longer in this office's "
+                    "towns (delivered again to another town just now?): nothing was saved; "
+                    "refresh"
+                ) from None
+            raise
+
     verdict_history = _guarded_read(SqlLedger.verdict_history)
     case_left_open = _guarded_read(SqlLedger.case_left_open)
     verdict_histories = _guarded_read(SqlLedger.verdict_histories)
@@ -687,6 +721,15 @@ class PostGISLedger(PostGISSession):
                 f" / spot {number} already has a case (held by another office): no new case "
                 "was opened; ask the brigade"
             ) from None
+
+    def _sees_spot(self, spot_id: int) -> bool:
+        """Whether this login sees the spot now (row security: an office, its towns' spots)."""
+        with contextlib.suppress(LedgerError, self._pg.Error):
+            return (
+                self._scalar(f"SELECT 1 FROM {ls.T_SPOTS} WHERE {ls.C_FID} = %s", (spot_id,))
+                is not None
+            )
+        return True  # not known: the refusal is said as the server gave it
 
     def _spot_of_another_office_name(self, spot_id: int) -> LedgerError | None:
         """Why this office login may not open a case on a spot it sees, when it is that the

@@ -509,6 +509,27 @@ class PostGISSession(SqlLedger):
             )
         if getattr(exc, "pgcode", None) == "ZC001":
             return LedgerError(str(getattr(exc.diag, "message_primary", exc)))
+        nothing_zh, nothing_en = (
+            ("未读取", "nothing was read") if reading else ("未保存任何内容", "nothing was saved")
+        )
+        if isinstance(exc, errors.ForeignKeyViolation) and str(
+            exc.diag.constraint_name or ""
+        ).endswith(f"_{ls.C_SPOT_ID}_fkey"):
+            # The spot went between the form's reading and its save: its batch withdrawn.
+            return LedgerError(
+                f"该图斑已不在台帐中（其批次可能刚被撤回），{nothing_zh}；请刷新 / the spot is no "
+                f"longer in the ledger (its batch withdrawn just now?): {nothing_en}; refresh"
+            )
+        if isinstance(exc, errors.QueryCanceled):
+            # Not a cancel of the user's (cancellable says that as the work's own stop): the
+            # server's statement_timeout, or an administrator's pg_cancel_backend.
+            return LedgerError(
+                f"{self._server_zh} 取消了本次操作（超过服务器的语句时限 statement_timeout，或被"
+                f"管理员取消），{nothing_zh}；请稍后再试，如常发生请管理员放宽该时限 / "
+                f"{self._server_en} cancelled the statement (the server's statement_timeout, or "
+                f"an administrator): {nothing_en}; try again later, and if it keeps happening "
+                "ask the administrator to raise the limit"
+            )
         if isinstance(exc, errors.UniqueViolation):
             return LedgerError(f"记录已存在 / the record already exists: {str(exc).strip()}")
         return LedgerError(
