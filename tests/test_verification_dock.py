@@ -2714,6 +2714,29 @@ def test_a_file_whose_stored_copy_was_lost_is_restored_by_attaching_it_again(
     assert len(dock.session.store.evidence(dock.session.current_id)) == 1
 
 
+def test_a_file_a_colleague_attached_a_moment_before_is_not_said_restored(
+    dock, ledger_path, tmp_path, monkeypatch
+):
+    """Two people attach the same photo at once: the second was told its file had been
+    missing and was restored (the review of 2026-11-29). It says another session recorded
+    it a moment ago; the file and its one record stay."""
+    dock.open_ledger(str(ledger_path))
+    photo = tmp_path / "site.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"7" * 100 + b"\xff\xd9")
+    store = dock.session.store
+    record_it = store.add_evidence
+
+    def a_colleague_first(spot_id, record):
+        record_it(spot_id, record)  # the colleague's save, committed first
+        raise ledger.LedgerError("记录已存在 / the record already exists")
+
+    monkeypatch.setattr(store, "add_evidence", a_colleague_first)
+    (problem,) = dock.attach_files([str(photo)])
+    assert "a moment ago" in problem and "restored" not in problem, problem
+    (record,) = store.evidence(dock.session.current_id)
+    assert (store.evidence_dir / record.path).exists()
+
+
 def test_the_case_pages_say_late_steps_figures_and_the_referral_in_words(dock, ledger_path):
     """A deadline met late says so (not a red 已完成); a correction of figures reads as one,
     with its figures, not as another step; the review page's case line says the case is at

@@ -496,10 +496,19 @@ class ReviewSession:
             if isinstance(error, ledger.LedgerError) and any(
                 known.path == record.path for known in self.store.evidence(spot.id)
             ):
-                # Recorded already, its file lost from the folder: the copy just made puts it
-                # back, so it stays, and the message says so.
+                # Recorded already: the copy just made is that record's file, so it stays.
+                number, path = spot.number, record.path
+                if path in recorded:  # before this page was read: its file had gone
+                    raise ledger.LedgerError(
+                        f"图斑 {number} 已登记该文件（{path}），其文件曾缺失，现已恢复 / the file "
+                        f"was recorded for spot {number} already ({path}); its missing file "
+                        "was restored"
+                    ) from error
+                # Since: a colleague attached the same file a moment ago.
                 raise ledger.LedgerError(
-                    f"{error}（原文件缺失，已恢复 / its missing file was restored）"
+                    f"该文件刚由另一会话登记为图斑 {number} 的证据（{path}），未重复登记 / "
+                    f"another session recorded this file for spot {number} a moment ago "
+                    f"({path}): not recorded twice"
                 ) from error
             # Not recorded: a file copied for it would lie in the evidence folder unlisted,
             # and "check evidence" would never see it; nor is a spot's folder made for it
