@@ -221,7 +221,9 @@ def test_an_illegal_spot_with_no_case_in_the_dispatch_reads_in_chinese_alone(in_
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
 
-    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    # Strict: no due day at all, which a report names deadline by deadline (an estimate is
+    # said once for its year).
+    blind = WorkCalendar(local_file=None, use_library=False, strict=True)
     as_of = dt.date(2026, 12, 2)
     store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
     try:
@@ -248,7 +250,9 @@ def test_a_deadline_warned_of_in_a_report_is_named_in_each_half(in_chinese, tmp_
     from zc_enforcement_plugin.core import reports
     from zc_enforcement_plugin.core.workdays import WorkCalendar
 
-    blind = WorkCalendar(local_file=None, use_library=False, strict=False)
+    # Strict: no due day at all, which a report names deadline by deadline (an estimate is
+    # said once for its year).
+    blind = WorkCalendar(local_file=None, use_library=False, strict=True)
     as_of = dt.date(2026, 12, 2)
     store, _ = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25")
     try:
