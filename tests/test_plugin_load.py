@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import html
 import sys
 
 import pytest
@@ -156,23 +157,52 @@ def opened_dialogs(monkeypatch) -> list[str]:
 
 
 def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
+    """Said in the bar, with how to install it behind its "more" button; the toolbar's button
+    says it again. Found by a review installing the zip: the button imported the algorithms
+    (and so shapely) before it looked, and a Python error hid the plugin's own message."""
+    import sys
+
     import zc_enforcement_plugin.plugin as plugin_module
 
-    monkeypatch.setattr(plugin_module, "missing_dependencies", lambda: ["rasterio"])
-    pushed = message_bar_texts(monkeypatch, qgis_iface, "pushCritical")
+    monkeypatch.setattr(plugin_module, "import_problems", lambda: {"shapely>=2.0,<2.2": ""})
+    # As without shapely: the algorithms' modules cannot be imported.
+    monkeypatch.setitem(sys.modules, "zc_enforcement_plugin.processing.base", None)
+    pushed: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        qgis_iface.messageBar(),
+        "pushMessage",
+        lambda _title, text, more, *_rest: pushed.append((html.unescape(text), more)),
+        raising=False,
+    )
     opened = opened_dialogs(monkeypatch)
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)
     plugin.initGui()
     try:
         assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is None
-        assert pushed and "rasterio" in pushed[0] and "pip install" in pushed[0]
+        text, more = pushed[0]
+        assert "shapely" in text
+        assert "--break-system-packages" in more and '"numpy<2"' in more, more
+        assert "restart QGIS" in more, more
         # The Screen spots button then says so again, and opens nothing.
         (screen,) = [a for a in iface.menu_actions if a.objectName() == "ZcEnforcementScreenSpots"]
         screen.trigger()
-        assert len(pushed) == 2 and "rasterio" in pushed[1] and opened == []
+        assert len(pushed) == 2 and "shapely" in pushed[1][0] and opened == []
     finally:
         plugin.unload()
+
+
+def test_a_package_installed_but_broken_is_said_as_such():
+    """rasterio broken by a numpy 2 pip put beside Debian's numpy 1 was said missing, and the
+    command to install it was one that changes nothing (the review installing the zip)."""
+    from zc_enforcement_plugin.plugin import ZcEnforcementPlugin
+
+    said = ZcEnforcementPlugin._missing_message(
+        {"rasterio": "ValueError: numpy.dtype size changed"}
+    )
+    assert "rasterio is installed but cannot be used" in said, said
+    assert "numpy.dtype size changed" in said and '"numpy<2"' in said, said
+    assert "apt install" not in said, said
 
 
 def test_the_plugins_buttons_open_the_algorithms_they_name(qgis_iface, monkeypatch):
@@ -214,7 +244,8 @@ def test_a_missing_calendar_library_is_said_and_the_plugin_still_loads(qgis_ifac
     plugin.initGui()
     try:
         assert QgsApplication.processingRegistry().providerById(PROVIDER_ID) is not None
-        assert len(warned) == 1 and "pip install chinesecalendar" in warned[0]
+        assert len(warned) == 1 and "chinesecalendar" in warned[0]
+        assert "--break-system-packages" in warned[0] and "restart QGIS" in warned[0]
     finally:
         plugin.unload()
 
@@ -290,7 +321,7 @@ def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
 
     def fake_import(name, *args, **kwargs):
         if name == "rasterio":
-            raise ImportError("No module named 'rasterio'")
+            raise ModuleNotFoundError("No module named 'rasterio'", name="rasterio")
         if name == "fiona":
             raise OSError("libgdal.so.32: cannot open shared object file")
         if name == "shapely":
@@ -298,9 +329,18 @@ def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
         return real(name, *args, **kwargs)
 
     monkeypatch.setattr(dependencies.importlib, "import_module", fake_import)
-    assert sorted(dependencies.missing_dependencies()) == ["fiona", "rasterio", "shapely>=2"]
-    hint = dependencies.install_hint(["shapely>=2"])
-    assert '"shapely>=2"' in hint and "--no-binary shapely" in hint
+    shapely = "shapely>=2.0,<2.2"
+    assert sorted(dependencies.missing_dependencies()) == ["fiona", "rasterio", shapely]
+    problems = dependencies.import_problems()
+    assert problems["rasterio"] == ""  # not installed
+    assert "libgdal.so.32" in problems["fiona"] and problems[shapely] == "shapely 1.8.5"
+    windows, debian = dependencies.install_commands([shapely, "rasterio"])
+    assert windows == 'python3 -m pip install "shapely>=2.0,<2.2" "rasterio"'
+    # rasterio from apt (built for QGIS's GDAL), shapely from pip against Debian's GEOS,
+    # with numpy kept at 1, into the user's folder past PEP 668.
+    assert "python3-rasterio" in debian and '"rasterio"' not in debian
+    assert "--no-binary shapely" in debian and '"numpy<2"' in debian
+    assert "--user --break-system-packages" in debian
 
 
 def tr_menu_title() -> str:
@@ -741,16 +781,27 @@ def test_without_shapely_the_plugin_says_so_and_loads_without_its_panel(qgis_ifa
         monkeypatch.delitem(sys.modules, name)  # the fixture puts this session's back after
     import zc_enforcement_plugin as fresh
 
-    pushed = message_bar_texts(monkeypatch, qgis_iface, "pushCritical")
+    pushed: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        qgis_iface.messageBar(),
+        "pushMessage",
+        lambda _title, text, more, *_rest: pushed.append((html.unescape(text), more)),
+        raising=False,
+    )
     iface = RecordingIface(qgis_iface)
     plugin = fresh.classFactory(iface)
     plugin.initGui()
     try:
-        assert pushed and "shapely>=2" in pushed[0] and "pip install" in pushed[0]
+        text, more = pushed[0]
+        assert "shapely>=2.0,<2.2" in text and "pip install" in more
         assert plugin.dock is None and iface.docks == []
-        names = {action.objectName() for action in iface.menu_actions}
-        assert "ZcEnforcementShowDock" not in names
-        assert "ZcEnforcementScreenSpots" in names  # says again what is missing when clicked
+        actions = {action.objectName(): action for action in iface.menu_actions}
+        assert "ZcEnforcementShowDock" not in actions
+        # Clicked, it says again what is missing: it raised ModuleNotFoundError (shapely),
+        # importing the algorithms before it looked (the review installing the zip).
+        actions["ZcEnforcementScreenSpots"].trigger()
+        actions["ZcEnforcementCreateDemo"].trigger()
+        assert len(pushed) == 3 and all("shapely" in text for text, _ in pushed)
     finally:
         plugin.unload()
     assert iface.menu_actions == [] and plugin.toolbar is None

@@ -11,7 +11,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow
 
 from .compat import LEVEL_CRITICAL, LEVEL_INFO, LEVEL_WARNING
-from .dependencies import install_hint, missing_dependencies, missing_recommended
+from .dependencies import import_problems, install_commands, missing_recommended
 from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
 from .ui.messages import LOG_TAG, bar_html
@@ -48,9 +48,9 @@ class ZcEnforcementPlugin:
     def initProcessing(self):  # noqa: N802 - QGIS API
         if self.provider is not None:  # desktop calls initGui, qgis_process calls only this
             return
-        missing = missing_dependencies()
-        if missing:
-            QgsMessageLog.logMessage(self._missing_message(missing), LOG_TAG, LEVEL_CRITICAL)
+        problems = import_problems()
+        if problems:
+            QgsMessageLog.logMessage(self._missing_message(problems), LOG_TAG, LEVEL_CRITICAL)
             return
         if missing_recommended():
             QgsMessageLog.logMessage(self._calendar_message(), LOG_TAG, LEVEL_WARNING)
@@ -65,9 +65,9 @@ class ZcEnforcementPlugin:
         self.initProcessing()
         self.toolbar = self.iface.addToolBar(tr("ZC Enforcement"))
         self.toolbar.setObjectName("ZcEnforcementToolbar")
-        missing = missing_dependencies()
-        if missing:
-            self.iface.messageBar().pushCritical(LOG_TAG, bar_html(self._missing_message(missing)))
+        problems = import_problems()
+        if problems:
+            self._say_missing(problems)
         else:
             if missing_recommended():
                 self.iface.messageBar().pushWarning(LOG_TAG, bar_html(self._calendar_message()))
@@ -169,22 +169,55 @@ class ZcEnforcementPlugin:
         """Open the dialog of the algorithm class `algorithm()` imports, only once the provider
         is there: the algorithms' modules need packages that may be missing. `inputs()` gives
         the parameters it opens with."""
+        if self.provider is None:  # before any import of the algorithms: they need them
+            self._say_missing(import_problems())
+            return
         from processing import execAlgorithmDialog
 
         from .processing.base import algorithm_id
 
-        if self.provider is None:
-            self.iface.messageBar().pushCritical(
-                LOG_TAG, bar_html(self._missing_message(missing_dependencies()))
-            )
-            return
         execAlgorithmDialog(algorithm_id(algorithm()), inputs() if inputs else {})
 
-    @staticmethod
-    def _missing_message(missing: list[str]) -> str:
-        return tr("Missing Python packages: {packages}. Install them with: {hint}").format(
-            packages=", ".join(missing), hint=install_hint(missing)
+    def _say_missing(self, problems: dict[str, str]) -> None:
+        """In the message bar, kept: which packages, in a line the bar shows whole; how to
+        install them behind its "more" button (two commands cut off in the bar were read as
+        half of one)."""
+        packages = ", ".join(problems) or "?"
+        self.iface.messageBar().pushMessage(
+            LOG_TAG,
+            bar_html(
+                tr("Python packages missing or unusable: {packages}.").format(packages=packages)
+            ),
+            self._missing_message(problems),
+            LEVEL_CRITICAL,
+            0,
         )
+
+    @staticmethod
+    def _missing_message(problems: dict[str, str]) -> str:
+        """What is missing or broken and how to put it right, in the interface's language."""
+        lines = []
+        missing = [requirement for requirement, why in problems.items() if not why]
+        if missing:
+            windows, debian = install_commands(missing)
+            lines += [
+                tr("Missing Python packages: {packages}.").format(packages=", ".join(missing)),
+                tr("Install them, then restart QGIS."),
+                tr("Windows (OSGeo4W Shell): {command}").format(command=windows),
+                tr("Debian/Ubuntu: {command}").format(command=debian),
+            ]
+        for requirement, why in problems.items():
+            if why:
+                lines.append(
+                    tr(
+                        "{package} is installed but cannot be used ({error}). Installing it "
+                        "again will not help: a package installed with pip may have replaced "
+                        "one it needs (numpy 2 beside Debian's numpy 1; put numpy 1 back with: "
+                        'python3 -m pip install --user --break-system-packages "numpy<2"). '
+                        "Then restart QGIS."
+                    ).format(package=requirement, error=why)
+                )
+        return "\n".join(lines)
 
     @staticmethod
     def _calendar_message() -> str:
@@ -192,9 +225,9 @@ class ZcEnforcementPlugin:
             "The Python package chinesecalendar is not installed: working-day deadlines in "
             "years the bureau's holiday file does not give are estimates: Monday to Friday "
             "less the fixed-date holidays (1 January, 1-2 May, 1-3 October), the lunar "
-            "festivals and swapped working days not counted. Install it with: "
-            "python3 -m pip install chinesecalendar"
-        )
+            "festivals and swapped working days not counted. Install it, then restart QGIS: "
+            "Windows (OSGeo4W Shell): {windows}; Debian/Ubuntu: {debian}"
+        ).format_map(dict(zip(("windows", "debian"), install_commands(["chinesecalendar"]))))
 
     def _say_kept(self, message: str) -> None:
         QgsMessageLog.logMessage(message, LOG_TAG, LEVEL_INFO)

@@ -30,11 +30,6 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
-      <source>The Python package chinesecalendar is not installed: working-day deadlines in years the bureau's holiday file does not give are estimates: Monday to Friday less the fixed-date holidays (1 January, 1-2 May, 1-3 October), the lunar festivals and swapped working days not counted. Install it with: python3 -m pip install chinesecalendar</source>
-      <translation>未安装 Python 包 chinesecalendar：局节假日文件未给出的年份，工作日期限为估算：周一至周五，扣除固定日期的法定节假日（1月1日、5月1—2日、10月1—3日），不计春节等农历节日和调休上班日。安装方法：python3 -m pip install chinesecalendar</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/plugin.py" />
       <source>ZC Enforcement</source>
       <translation>淄川卫片执法</translation>
     </message>
@@ -55,8 +50,38 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/plugin.py" />
-      <source>Missing Python packages: {packages}. Install them with: {hint}</source>
-      <translation>缺少 Python 包：{packages}。安装方法：{hint}</translation>
+      <source>Install them, then restart QGIS.</source>
+      <translation>安装后请重新启动 QGIS。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>The Python package chinesecalendar is not installed: working-day deadlines in years the bureau's holiday file does not give are estimates: Monday to Friday less the fixed-date holidays (1 January, 1-2 May, 1-3 October), the lunar festivals and swapped working days not counted. Install it, then restart QGIS: Windows (OSGeo4W Shell): {windows}; Debian/Ubuntu: {debian}</source>
+      <translation>未安装 Python 包 chinesecalendar：本局节假日文件未列出的年份，其工作日期限为估算（周一至周五，扣除1月1日、5月1日至2日、10月1日至3日，不计农历节日和调休）。安装后请重新启动 QGIS：Windows（OSGeo4W Shell）：{windows}；Debian/Ubuntu：{debian}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>Python packages missing or unusable: {packages}.</source>
+      <translation>缺少或无法使用的 Python 包：{packages}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>Missing Python packages: {packages}.</source>
+      <translation>缺少 Python 包：{packages}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>Windows (OSGeo4W Shell): {command}</source>
+      <translation>Windows（OSGeo4W Shell）：{command}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>Debian/Ubuntu: {command}</source>
+      <translation>Debian/Ubuntu：{command}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/plugin.py" />
+      <source>{package} is installed but cannot be used ({error}). Installing it again will not help: a package installed with pip may have replaced one it needs (numpy 2 beside Debian's numpy 1; put numpy 1 back with: python3 -m pip install --user --break-system-packages "numpy&lt;2"). Then restart QGIS.</source>
+      <translation>{package} 已安装但无法使用（{error}）。重新安装它无济于事：用 pip 安装的某个包可能替换了它所依赖的包（如 numpy 2 替换了 Debian 的 numpy 1；可用 python3 -m pip install --user --break-system-packages &quot;numpy&lt;2&quot; 装回 numpy 1）。然后重新启动 QGIS。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/approval_audit.py" />
