@@ -3510,6 +3510,9 @@ def test_export_opens_with_the_images_the_dock_shows(
     assert algorithm == "zcenforcement:exportverification"
     assert parameters["LEDGER"] == str(ledger_path)
     assert (parameters["BEFORE_IMAGE"], parameters["AFTER_IMAGE"]) == (before, after)
+    # Beside the ledger, not QGIS's temporary folder, deleted with everything exported in
+    # it when QGIS quits (found by a review as a new user, who pressed Run).
+    assert parameters["OUTPUT_FOLDER"] == str(ledger_path.parent / "export")
 
 
 def test_the_reports_menu_opens_each_ledger_algorithm_on_the_open_ledger(
@@ -3536,7 +3539,14 @@ def test_the_reports_menu_opens_each_ledger_algorithm_on_the_open_ledger(
         "ledgersettings",
     ]
     assert [algorithm for algorithm, _ in opened] == [f"zcenforcement:{n}" for n in names]
-    assert all(parameters == {"LEDGER": str(ledger_path)} for _, parameters in opened)
+    assert all(parameters["LEDGER"] == str(ledger_path) for _, parameters in opened)
+    # A report's files go beside the ledger, not into a temporary folder; an algorithm that
+    # writes no folder gets none.
+    reports = str(ledger_path.parent / "reports")
+    folders = {algorithm: parameters.get("OUTPUT_FOLDER") for algorithm, parameters in opened}
+    assert folders["zcenforcement:monthlyranking"] == reports
+    assert folders["zcenforcement:recordpatrol"] is None
+    assert all(folder in (reports, None) for folder in folders.values())
 
 
 def test_the_approval_number_shows_its_example_only_where_it_is_entered(dock, ledger_path):

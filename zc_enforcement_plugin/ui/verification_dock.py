@@ -136,6 +136,10 @@ def _project_ledger(project: QgsProject) -> str:
     return entry if not entry or is_postgis_reference(entry) else project.readPath(entry)
 
 
+# The folder parameter of the export and the reports, filled by the panel (_lasting_output_folder).
+OUTPUT_FOLDER = "OUTPUT_FOLDER"
+
+
 class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
     """A dock holding a panel stack: the review page, and verdict forms pushed on top of it.
     Its evidence (attaching, the marks, the check) is EvidenceActions' (evidence_actions.py),
@@ -1176,6 +1180,9 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         from processing import createAlgorithmDialog
 
         parameters = {"LEDGER": str(self.session.path)} if self.session.path else {}
+        folder = self._lasting_output_folder(algorithm)
+        if folder is not None:
+            parameters[OUTPUT_FOLDER] = folder
         try:
             dialog = createAlgorithmDialog(algorithm, {**parameters, **(filled or {})})
             if dialog is not None:
@@ -1183,6 +1190,28 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         finally:  # an import's batch is listed however its dialog ended
             if after is not None and not sip.isdeleted(self):
                 after()
+
+    def _lasting_output_folder(self, algorithm: str) -> str | None:
+        """Where the export or a report opened from the panel writes, unless the user picks
+        another folder: QGIS's default was a temporary folder, which QGIS deletes when it
+        quits, with the sheets, the evidence zip and the workbook in it (found by a review as
+        a new user: the field lay below the dialog's fold, and Run was pressed). Beside the
+        ledger file (export/, reports/, as make demo writes them); for a shared ledger beside
+        the saved project; None (QGIS's own) when neither is known."""
+        found = QgsApplication.processingRegistry().algorithmById(algorithm)
+        if found is None or found.parameterDefinition(OUTPUT_FOLDER) is None:
+            return None
+        from ..core.ledger_reference import is_postgis_reference
+
+        path = str(self.session.path or "")
+        home = QgsProject.instance().homePath()
+        if path and not is_postgis_reference(path):
+            base = Path(path).parent
+        elif home:
+            base = Path(home)
+        else:
+            return None
+        return str(base / ("export" if algorithm.endswith(":exportverification") else "reports"))
 
     def _exec_algorithm_dialog(self, dialog) -> None:
         """Show an algorithm's dialog until it is closed, then put the map tool back (a
