@@ -231,3 +231,43 @@ def test_a_sliver_outside_the_licence_is_noise():
     act = Ground([box(0, 0, 100.00005, 100)], ids=["K1"])
     res = mining(act, Licences([box(0, 0, 100, 100)], ["C1"], **LIC_OK))
     assert codes(res, "K1", cs.ACTIVITY_ID) == []
+
+
+# --- found by the review of the campaign audits with messy input (2026-11-29) ----------------
+def test_overlapping_ground_features_are_counted_once_outside_an_approval():
+    """Two quarters' spots over one site overlap, both reaching 20 m past the approval: the
+    land outside was summed per feature (2 × 2000 m²), giving a false 超批准面积. By hand:
+    inside 100 × 100 = 10000, outside the union 20 × 100 = 2000 m², used 12000 ≤ 12500."""
+    a = Approvals([box(0, 0, 100, 100)], ["临A"], areas=[12500])
+    g = Ground([box(0, 0, 120, 100), box(10, 0, 120, 100)], ids=["G1", "G2"])
+    r = recs(temp(a, g))["临A"]
+    assert r[cs.OUTSIDE_AREA] == pytest.approx(2000.0)
+    assert r[cs.USED_AREA] == pytest.approx(12000.0)
+    assert codes(temp(a, g), "临A") == ["CFW", "CFW"]  # each feature's part outside, no CMJ
+
+
+def test_overlapping_auxiliary_facilities_and_basic_farmland_count_once_in_a_filing():
+    """Two overlapping auxiliary buildings' records of one site: 60 × 100 and 40 × 100 sharing
+    20 × 100 make 80 × 100 = 8000 m² (not 10000), under a 9000 m² cap; on basic farmland
+    (x < 50) the union is 50 × 100 = 5000 m² (not 5000 + 3000)."""
+    f = Approvals([box(0, 0, 100, 100)], ["设A"], areas=[10000])
+    g = Ground([box(0, 0, 60, 100), box(40, 0, 80, 100)], ids=["G1", "G2"], uses=["管理用房"] * 2)
+    res = facility(f, g, auxiliary_max_sqm=9000, basic_farmland=[box(0, 0, 50, 100)])
+    r = recs(res)["设A"]
+    assert r[cs.AUXILIARY_AREA] == pytest.approx(8000.0)
+    assert cs.AUXILIARY_OVER_LIMIT.code not in codes(res, "设A")
+    assert r["YJJBNTMJ"] == pytest.approx(5000.0)
+
+
+@pytest.mark.parametrize(
+    ("approved", "over"),
+    [(9999.992, True), (9999.995, False), (10000.0, False)],
+    ids=["shows_0.01_over", "rounds_equal", "equal"],
+)
+def test_over_the_approved_area_is_found_exactly_when_the_figures_show_it(approved, over):
+    """Used 10000 m² against 9999.992 approved: the record shows SYMJ 10000.00 beside PZMJ
+    9999.99, and no 超批准面积 was found (the test was on unrounded values, 0.008 ≤ 0.01).
+    Against 9999.995 both show 10000.00: nothing over."""
+    a = Approvals([box(0, 0, 100, 100)], ["临A"], areas=[approved])
+    g = Ground([box(0, 0, 100, 100)], ids=["G"])
+    assert ("CMJ" in codes(temp(a, g), "临A")) is over

@@ -418,6 +418,13 @@ def round_area(values: np.ndarray | float) -> np.ndarray:
     return _cents(values) / _CENTS + 0.0  # + 0.0: no "-0.00"
 
 
+def exceeds(area: float, limit: float) -> bool:
+    """Whether an area (m²) is over a limit as the figures beside it show them: each rounded to
+    cents half up (round_area). A test on the unrounded values put SYMJ 1599.71 beside PZMJ
+    1599.70 with no excess found (over by 0.008 m²), or found one the figures did not show."""
+    return bool(round_area(area) > round_area(limit))
+
+
 def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
     """亩 as every figure of the plugin shows them: the area as shown in m² (to cents), × 15 ÷
     10000, to cents half up; in whole numbers, so 410.00 m² = 0.615 亩 shows 0.62 (floats give

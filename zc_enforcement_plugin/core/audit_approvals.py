@@ -11,7 +11,7 @@ import shapely
 
 from . import campaigns_schema as cs
 from . import domain
-from .areas import round_area, split_rounding
+from .areas import exceeds, round_area, split_rounding
 from .audit_base import (
     Approvals,
     AuditRun,
@@ -23,6 +23,7 @@ from .audit_base import (
     number_column,
     overlapping_pairs,
     subtract_owned,
+    union_areas,
 )
 from .campaigns_schema import ViolationKind
 
@@ -125,8 +126,10 @@ def overlay_approvals(
     run.report(40.0)
     inside = group_union(pgeom, pa, na)
     inside_area = run.area(inside)
-    owned = owner >= 0
-    owned_outside = np.bincount(owner[owned], weights=outside_area[owned], minlength=na)
+    # The area of the union, not the sum: ground features overlap (two quarters' spots over
+    # one site), and summed, the land they share outside was counted twice (false 超批准面积).
+    owned = (owner >= 0) & ~shapely.is_missing(outside)
+    owned_outside = union_areas(run, outside[owned], owner[owned], na)
     return ApprovalOverlay(
         ids,
         a_local,
@@ -168,7 +171,7 @@ def boundary_checks(
     for a in range(len(ov.ids)):
         allowed = ov.approved_area[a]
         used = ov.inside_area[a] + ov.owned_outside_area[a]
-        if allowed is None or used - allowed <= run.tol:
+        if allowed is None or not exceeds(used, allowed):
             continue
         owned = np.flatnonzero(ov.owner == a)
         parts = [ov.inside[a], *ov.outside[owned].tolist()]

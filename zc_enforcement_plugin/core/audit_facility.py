@@ -11,7 +11,7 @@ import shapely
 
 from . import campaigns_schema as cs
 from . import domain
-from .areas import AreaMethod, round_area
+from .areas import AreaMethod, exceeds, round_area
 from .audit_approvals import (
     ApprovalOverlay,
     boundary_checks,
@@ -28,6 +28,7 @@ from .audit_base import (
     clip_local,
     group_union,
     mapped_use,
+    union_areas,
 )
 
 # A filing's violations are charged to its number, as every approval's are.
@@ -153,8 +154,12 @@ def _auxiliary_over_limit(
     binding (smaller) limit; the excess is the violation's area, all its auxiliary
     facilities its geometry. Returns each filing's auxiliary area (m²)."""
     na = len(ov.ids)
-    aux_area = np.bincount(ov.pair_a[is_aux], weights=ov.pair_area[is_aux], minlength=na)
     aux_geom = group_union(ov.pair_geom[is_aux], ov.pair_a[is_aux], na)
+    # The union's area, as the geometry drawn: overlapping ground features were summed.
+    aux_area = np.zeros(na)
+    drawn = ~shapely.is_missing(aux_geom)
+    if drawn.any():
+        aux_area[drawn] = run.area(aux_geom[drawn])
     boundary_area = run.area(ov.geoms)
     for a in range(na):
         if aux_area[a] <= run.tol:
@@ -163,7 +168,7 @@ def _auxiliary_over_limit(
         if binding is None:
             continue
         limit, words = binding
-        if aux_area[a] - limit > run.tol:
+        if exceeds(aux_area[a], limit):
             ground_ids = [ov.ground_ids[g] for g in ov.pair_g[(ov.pair_a == a) & is_aux].tolist()]
             run.violation(
                 _OWNER_FIELD,
@@ -241,7 +246,9 @@ def _basic_farmland_used(
             [ov.ground_ids[g]],
             f"实地用途 {ov.ground_uses[g] or '（空）'} 不允许占用永久基本农田",
         )
-    return np.bincount(ov.pair_a, weights=on_bf_area, minlength=len(ov.ids))
+    # Each filing's land on basic farmland once, however many ground features overlap there.
+    on = ~shapely.is_missing(on_bf)
+    return union_areas(run, on_bf[on], ov.pair_a[on], len(ov.ids))
 
 
 def _unchecked_auxiliary(

@@ -11,7 +11,7 @@ import shapely
 from . import campaigns_schema as cs
 from . import deadlines as dl
 from . import domain
-from .areas import AreaMethod, round_area
+from .areas import AreaMethod, exceeds, round_area
 from .audit_approvals import (
     ApprovalOverlay,
     boundary_checks,
@@ -441,7 +441,7 @@ def _level_checks(
         if (
             checks_cult
             and level < cultivated_min_level
-            and cult_area[a] - cultivated_max_sqm > run.tol
+            and exceeds(cult_area[a], cultivated_max_sqm)
         ):
             run.violation(
                 owner_field,
