@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tests.test_campaigns import EPSG, HIGHWAY, RAIL, TODAY, TOWN, _rail_and_town, box, line, point
-from zc_enforcement_plugin.core import audits, three_zones
+from zc_enforcement_plugin.core import audits, domain, three_zones
 from zc_enforcement_plugin.core import campaigns_schema as cs
 from zc_enforcement_plugin.core import patrols as pt
 from zc_enforcement_plugin.core.audits import Approvals, Ground, Licences
@@ -271,3 +271,33 @@ def test_over_the_approved_area_is_found_exactly_when_the_figures_show_it(approv
     a = Approvals([box(0, 0, 100, 100)], ["临A"], areas=[approved])
     g = Ground([box(0, 0, 100, 100)], ids=["G"])
     assert ("CMJ" in codes(temp(a, g), "临A")) is over
+
+
+def test_approved_areas_as_typed_are_read_and_one_unreadable_is_never_clean():
+    """2,500 and 2500平方米 were refused as not numbers, and the approval's record then said
+    未发现问题 with its over-area check never made. Now read (亩 and 公顷 converted: 1 亩 =
+    10000/15 m², so 3.75 亩 = 2500 m²); one that still cannot be read says the check was not
+    made. Each approval is used on 50 × 52 = 2600 m²: 100 m² over 2500."""
+    typed = ["2,500", "2500平方米", "3.75亩", "0.25公顷", "２５００", "约两千五"]
+    a = Approvals(
+        [box(200 * i, 0, 200 * i + 100, 100) for i in range(len(typed))],
+        [f"临{i}" for i in range(len(typed))],
+        areas=typed,
+    )
+    g = Ground(
+        [box(200 * i, 0, 200 * i + 50, 52) for i in range(len(typed))],
+        ids=[f"G{i}" for i in range(len(typed))],
+    )
+    res = temp(a, g)
+    r = recs(res)
+    for i in range(len(typed) - 1):
+        assert r[f"临{i}"][domain.APPROVAL_AREA] == pytest.approx(2500.0), typed[i]
+        (v,) = [v for v in res.violations if v["PZWH"] == f"临{i}"]
+        assert v[cs.VIOLATION_CODE] == "CMJ" and v[cs.VIOLATION_AREA] == pytest.approx(100.0)
+    unread = r[f"临{len(typed) - 1}"]
+    assert unread[domain.APPROVAL_AREA] is None
+    # (the level checks have no layers here: not made either, and said)
+    assert unread[cs.STATUS].startswith("未发现问题（未核查："), unread[cs.STATUS]
+    assert "超批准面积" in unread[cs.STATUS], unread[cs.STATUS]
+    assert r["临0"][cs.STATUS].count("超批准面积") == 1  # found, not also "not made"
+    assert any("3.75亩" in m and "2500.00" in m for m in res.messages), res.messages

@@ -49,6 +49,9 @@ class ApprovalOverlay:
     owned_outside_area: np.ndarray  # per approval: Σ outside area of the ground it owns
     # per approval: ground not in use (e.g. restored farmland) lies inside it
     idle_inside: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # whether the layer has an approved-area field: then an approval whose area is empty or
+    # unreadable had its over-area check not made, which its JCJG says
+    areas_given: bool = False
 
 
 def overlay_approvals(
@@ -75,7 +78,9 @@ def overlay_approvals(
         approvals.fids,
     )
     a_geoms = cs.repair(a_geoms, ids, a_layer, msgs, keep_polygonal=True)
-    approved_area = number_column(approvals.areas, na, a_layer, ids, approvals.area_field, msgs)
+    approved_area = number_column(
+        approvals.areas, na, a_layer, ids, approvals.area_field, msgs, area=True
+    )
     if approvals.areas is not None:
         for i, value in enumerate(approvals.areas):
             if value is None or (isinstance(value, str) and not value.strip()):
@@ -149,6 +154,7 @@ def overlay_approvals(
         inside_area,
         owned_outside,
         idle_inside,
+        approvals.areas is not None,
     )
 
 
@@ -222,11 +228,16 @@ def violation_records(
         inside, outside = split_rounding(used, [ov.inside_area[a], ov.owned_outside_area[a]])
         per = counts[a]
         found = [k.label_zh for k in kinds if per.get(k.code)]
+        not_made = unchecked[a] if unchecked else cs.ALL_CHECKED
+        if ov.areas_given and ground_here and ov.approved_area[a] is None and cs.OVER_AREA in kinds:
+            # Its area empty or unreadable (said in the log): the over-area check was not
+            # made, and JCJG read 未发现问题 as if it had been.
+            not_made = cs.Unchecked((*not_made.checks, cs.OVER_AREA.label_zh), not_made.reason)
         if not found and shapely.is_missing(ov.geoms[a]):
             status = cs.STATUS_NO_GEOMETRY
         else:
             clean = cs.STATUS_NOT_USED if not ground_here else cs.STATUS_OK
-            status = cs.judged(found, unchecked[a] if unchecked else cs.ALL_CHECKED, clean)
+            status = cs.judged(found, not_made, clean)
         rec = {
             domain.APPROVAL_NUMBER: num,
             domain.APPROVED_USE: ov.uses[a],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from . import campaigns_schema as cs
 from . import domain
 from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
 from .campaigns_schema import ViolationKind
-from .dates import parse_date
+from .dates import as_typed, parse_date
 
 Cancelled = cs.CampaignCancelled
 ELLIPSOIDAL = AreaMethod.ELLIPSOIDAL
@@ -262,9 +263,40 @@ def feature_texts(values: Sequence | None, n: int, what: str) -> list[str]:
     return out
 
 
+# Units an approved area is typed with, and m² in each: m² as such, and the two the bureau's
+# papers use. A converted value is said in the log, as the figure checked is then not the one
+# typed.
+_SQM_UNITS = ("平方米", "平米", "m²", "m2", "㎡")
+_AREA_UNITS = (
+    *((unit, 1.0, "") for unit in _SQM_UNITS),
+    ("公顷", float(domain.SQM_PER_HECTARE), "公顷"),
+    ("亩", domain.SQM_PER_HECTARE / domain.MU_PER_HECTARE, "亩"),
+)
+# A thousands separator between digits: 2,500 or 1,234,567.5.
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?:\D|$))")
+
+
+def _area_typed(text: str) -> tuple[float, str]:
+    """(m², the unit converted from or "") of an area typed as a text: thousands separators
+    and full-width digits read, a unit of _AREA_UNITS after the number; ValueError if not."""
+    typed = _THOUSANDS.sub("", as_typed(text).strip())
+    for unit, sqm, said in _AREA_UNITS:
+        if typed.lower().endswith(unit.lower()):
+            return float(typed[: -len(unit)].strip()) * sqm, said
+    return float(typed), ""
+
+
 def number_column(
-    values: Sequence | None, n: int, layer: str, ids: list[str], fld: str, messages: list[str]
+    values: Sequence | None,
+    n: int,
+    layer: str,
+    ids: list[str],
+    fld: str,
+    messages: list[str],
+    area: bool = False,
 ) -> list[float | None]:
+    """The numbers of a field; with `area`, texts such as 2,500 and 2500平方米 read too, and
+    亩 or 公顷 converted to m² (said). Anything else is said and taken as missing."""
     if values is None:
         return [None] * n
     vals = list(values)
@@ -276,7 +308,19 @@ def number_column(
             out.append(None)
             continue
         try:
-            x = float(v)
+            if area and isinstance(v, str):
+                x, converted = _area_typed(v)
+                if converted and math.isfinite(x):
+                    cs.say(
+                        messages,
+                        layer,
+                        ids[i],
+                        fld,
+                        f"{v!r} 按{converted}换算为 {x:.2f} 平方米核查",
+                        f"{v!r} converted from {converted} to {x:.2f} m² for the checks",
+                    )
+            else:
+                x = float(v)
         except (TypeError, ValueError):
             x = math.nan
         if not math.isfinite(x) or x < 0:
