@@ -301,3 +301,23 @@ def test_approved_areas_as_typed_are_read_and_one_unreadable_is_never_clean():
     assert "超批准面积" in unread[cs.STATUS], unread[cs.STATUS]
     assert r["临0"][cs.STATUS].count("超批准面积") == 1  # found, not also "not made"
     assert any("3.75亩" in m and "2500.00" in m for m in res.messages), res.messages
+
+
+def test_a_term_whose_end_comes_before_its_start_is_unreadable_not_expired():
+    """An approval typed 2025-03-01 to 2024-02-28 (a year mistyped) was charged 到期未复垦 on
+    the end as typed, and a licence 2027-01-01 to 2020-01-01 put its mine under 超期开采, each
+    without a word (the review of 2026-11-29). Both dates are taken as unreadable, said
+    naming both fields, and the checks on them are said not made."""
+    a = Approvals([box(0, 0, 100, 100)], ["临A"], start=["2025-03-01"], end=["2024-02-28"])
+    g = Ground([box(0, 0, 100, 100)], ids=["G"])
+    res = temp(a, g)
+    assert "DQWFK" not in codes(res, "临A")
+    assert recs(res)["临A"][cs.STATUS].startswith("日期无效"), recs(res)["临A"][cs.STATUS]
+    assert any("早于起始日期" in m for m in res.messages), res.messages
+    act = Ground([box(0, 0, 100, 100)], ids=["K1"])
+    lic = Licences(
+        [box(0, 0, 100, 100)], ["C1"], valid_from=["2027-01-01"], valid_to=["2020-01-01"]
+    )
+    res = mining(act, lic)
+    assert "CQKC" not in codes(res, "K1", cs.ACTIVITY_ID)
+    assert "日期无效" in recs(res, cs.ACTIVITY_ID)["K1"][cs.STATUS]

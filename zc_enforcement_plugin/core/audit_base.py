@@ -384,6 +384,30 @@ def date_column(
     return out
 
 
+def refuse_reversed_terms(
+    start: list[_dt.date | None],
+    end: list[_dt.date | None],
+    layer: str,
+    ids: list[str],
+    fields: tuple[str, str],
+    messages: list[str],
+) -> None:
+    """Take a term whose end comes before its start (a year mistyped: 2025-03-01 to
+    2025-02-28) as unreadable, both dates, and say so naming both fields: read as typed, an
+    approval was charged 到期未复垦 and a licence 超期开采 on a date nobody meant."""
+    for i, (first, last) in enumerate(zip(start, end)):
+        if first is not None and last is not None and last < first:
+            cs.say(
+                messages,
+                layer,
+                ids[i],
+                "、".join(fields),
+                f"截止日期 {last} 早于起始日期 {first}，两者均按无效处理",
+                f"the end {last} comes before the start {first}: both taken as not dates",
+            )
+            start[i] = end[i] = None
+
+
 _YES = {"是", "1", "true", "t", "y", "yes"}
 _NO = {"否", "0", "false", "f", "n", "no"}
 

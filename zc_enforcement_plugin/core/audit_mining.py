@@ -25,6 +25,7 @@ from .audit_base import (
     feature_texts,
     group_union,
     join_unique,
+    refuse_reversed_terms,
     say_repeated,
     subtract_owned,
 )
@@ -267,6 +268,8 @@ def _licence_terms(
     nl = len(lic)
     v_from = date_column(licences.valid_from, nl, lic_layer, lic_ids, licences.from_field, msgs)
     v_to = date_column(licences.valid_to, nl, lic_layer, lic_ids, licences.to_field, msgs)
+    fields = (licences.from_field, licences.to_field)
+    refuse_reversed_terms(v_from, v_to, lic_layer, lic_ids, fields, msgs)
     # Without an end-date field no licence's expiry can be read: as if each end were blank.
     raw_to = licences.valid_to if licences.valid_to is not None else [None] * nl
     to_problems = date_problems(raw_to, v_to)

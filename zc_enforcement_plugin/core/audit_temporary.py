@@ -32,6 +32,7 @@ from .audit_base import (
     flag_column,
     level_column,
     mapped_use,
+    refuse_reversed_terms,
     restored_use_test,
 )
 from .workdays import WorkCalendar
@@ -158,6 +159,9 @@ def audit_temporary_land(
     msgs = run.messages
     start = date_column(approvals.start, na, layer, ov.ids, approvals.start_field, msgs)
     end = date_column(approvals.end, na, layer, ov.ids, approvals.end_field, msgs)
+    refuse_reversed_terms(
+        start, end, layer, ov.ids, (approvals.start_field, approvals.end_field), msgs
+    )
     levels = level_column(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
     infrastructure = flag_column(
         approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
