@@ -321,3 +321,21 @@ def test_a_term_whose_end_comes_before_its_start_is_unreadable_not_expired():
     res = mining(act, lic)
     assert "CQKC" not in codes(res, "K1", cs.ACTIVITY_ID)
     assert "日期无效" in recs(res, cs.ACTIVITY_ID)["K1"][cs.STATUS]
+
+
+def test_land_a_renewal_holds_today_is_not_charged_to_the_expired_approval():
+    """R-2022 ended 2024-02-28 (restoration year over by the audit day, 2026-03-01); its land
+    is used, but R-2026续 (2026-03-01 to 2028-02-28) covers the south 60 m of it today: that
+    part was charged 到期未复垦 all the same (the review of 2026-11-29). Only the north
+    100 × 40 = 4000 m² no approval holds is charged; a renewal covering all of it, nothing."""
+    terms = dict(start=["2022-03-01", "2026-03-01"], end=["2024-02-28", "2028-02-28"])
+    a = Approvals([box(0, 0, 100, 100), box(0, 0, 100, 60)], ["R-2022", "R-2026续"], **terms)
+    g = Ground([box(0, 0, 100, 100)], ids=["G"])
+    res = temp(a, g)
+    (v,) = [v for v in res.violations if v["PZWH"] == "R-2022"]
+    assert v[cs.VIOLATION_CODE] == "DQWFK" and v[cs.VIOLATION_AREA] == pytest.approx(4000.0)
+    assert codes(res, "R-2026续") == []  # in force; the ground is R-2022's (it covers more)
+    whole = Approvals([box(0, 0, 100, 100), box(0, 0, 100, 100)], ["R-2022", "R-2026续"], **terms)
+    res = temp(whole, g)
+    assert codes(res, "R-2022") == []
+    assert recs(res)["R-2022"][cs.EXPIRY_STATUS] == cs.EXPIRY_HELD_ELSEWHERE

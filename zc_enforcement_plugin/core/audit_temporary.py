@@ -287,12 +287,17 @@ def _expiry_checks(
     layer = approvals.layer or cs.LAYER_APPROVALS
     msgs = run.messages
     na = len(ov.ids)
+    held = _held_today(ov, start, end, today, rules, calendar)
+    tree = shapely.STRtree(ov.geoms)
     # Expiry: used inside the approval before its start, or after the end date plus the
-    # restoration period.
+    # restoration period, on land no other approval holds today.
     expiry = []
     for a in range(na):
         used = ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a])
         ground_ids = [ov.ground_ids[g] for g in ov.pair_g[ov.pair_a == a].tolist()]
+        if used and ((start[a] is not None and today < start[a]) or end[a] is not None):
+            charged, charged_area = _not_held_elsewhere(run, ov, a, held, tree)
+            used = charged is not None
         if end[a] is None and (approvals.end is not None or used):
             cs.say(
                 msgs,
@@ -310,8 +315,8 @@ def _expiry_checks(
                     ov.ids[a],
                     a,
                     cs.USED_BEFORE_START,
-                    ov.inside[a],
-                    ov.inside_area[a],
+                    charged,
+                    charged_area,
                     ground_ids,
                     f"起始日期 {start[a].isoformat()}，检查日 {today.isoformat()} 已在使用",
                 )
@@ -331,16 +336,58 @@ def _expiry_checks(
                 ov.ids[a],
                 a,
                 cs.EXPIRED_NOT_RESTORED,
-                ov.inside[a],
-                ov.inside_area[a],
+                charged,
+                charged_area,
                 ground_ids,
                 f"截止 {end[a].isoformat()}，复垦期限 {deadline.isoformat()}{estimate}，仍在使用",
             )
+        elif ov.inside_area[a] > 0 and not shapely.is_missing(ov.inside[a]):
+            expiry.append(cs.EXPIRY_HELD_ELSEWHERE)  # used, all of it under another approval
         elif ov.idle_inside[a]:
             expiry.append(cs.EXPIRY_RESTORED_SEEN)
         else:
             expiry.append(cs.EXPIRY_RESTORED)
     return expiry
+
+
+def _held_today(
+    ov: ApprovalOverlay,
+    start: list[_dt.date | None],
+    end: list[_dt.date | None],
+    today: _dt.date,
+    rules: dl.DeadlineRules,
+    calendar: WorkCalendar,
+) -> np.ndarray:
+    """Per approval: whether it may hold its land today: started (or its start unknown), and
+    not past its end and restoration year, or its end unknown. Land under one of these is not
+    charged to another approval's expiry: a renewal covers the same land as the approval it
+    follows (R-2022 was charged 到期未复垦 on land R-2026续 holds until 2028). An approval of
+    unknown term is counted as holding its land: charged, the land may be lawfully held."""
+    held = np.zeros(len(ov.ids), dtype=bool)
+    for b in range(len(ov.ids)):
+        if shapely.is_missing(ov.geoms[b]) or (start[b] is not None and today < start[b]):
+            continue
+        if end[b] is None:
+            held[b] = True
+            continue
+        deadline, _ = _period_end("temporary_land_restoration", end[b], rules, calendar)
+        held[b] = today <= deadline
+    return held
+
+
+def _not_held_elsewhere(
+    run: AuditRun, ov: ApprovalOverlay, a: int, held: np.ndarray, tree: shapely.STRtree
+) -> tuple[object | None, float]:
+    """The land used inside approval `a` that no other approval holding land today covers,
+    and its area (m²); (None, 0) when none is left above the tolerance."""
+    others = [b for b in tree.query(ov.inside[a]).tolist() if b != a and held[b]]
+    piece = ov.inside[a]
+    if others:
+        piece = shapely.difference(piece, shapely.union_all(ov.geoms[others]))
+        piece = cs.polygonal(cs.as_geometry_array([piece]))[0]
+    if piece is None or shapely.is_empty(piece) or shapely.area(piece) <= run.tol:
+        return None, 0.0
+    return piece, float(run.area(cs.as_geometry_array([piece]))[0])
 
 
 def _level_checks(

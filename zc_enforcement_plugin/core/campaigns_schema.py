@@ -130,6 +130,9 @@ EXPIRY_IN_RESTORATION = "已到期（复垦期内）"
 EXPIRY_RESTORED = "已到期，未见使用"
 EXPIRY_RESTORED_SEEN = "已到期，已复垦"  # only restored (agricultural) ground is left
 EXPIRY_NOT_RESTORED = "到期未复垦"
+# Past its term and restoration year, its land used, but all of that land under another
+# approval holding it today (a renewal): not charged.
+EXPIRY_HELD_ELSEWHERE = "已到期，用地在其他有效批准内"
 EXPIRY_UNKNOWN = "日期缺失"
 EXPIRY_INVALID = "日期无效"  # a date is there but is no date (2025-13-01)
 # JCJG of an approval where nothing was found but a date could not be read: never 未发现问题.
