@@ -428,6 +428,16 @@ def test_three_zones_bad_distance_is_refused(provider, demo):
         run("threezonestwolines", three_zones_parameters(demo, bad))
 
 
+def test_three_zones_refuses_one_kind_given_two_distances(provider, demo):
+    """A row added in the dialog's table for a kind already there kept the last distance
+    without a word (the review of 2026-11-29): both named, nothing drawn."""
+    twice = [*DISTANCES, DISTANCES[0], str(float(DISTANCES[1]) + 100)]
+    with pytest.raises(QgsProcessingException, match=f"{DISTANCES[0]}.*two distances"):
+        run("threezonestwolines", three_zones_parameters(demo, twice))
+    same = [*DISTANCES, DISTANCES[0], DISTANCES[1]]  # the same distance twice: no conflict
+    run("threezonestwolines", three_zones_parameters(demo, same))
+
+
 # --- change raster -----------------------------------------------------------------------------
 def change_parameters(demo, **extra) -> dict:
     return {

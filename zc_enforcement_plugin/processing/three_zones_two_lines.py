@@ -190,6 +190,15 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                         "a positive number of metres."
                     ).format(parameter=self.DISTANCES, kind=kind, value=text)
                 )
+            if kind in out and out[kind] != distance:
+                # The dialog's table lists every kind: a row added for one already there kept
+                # the last distance without a word, and the view area was drawn at it.
+                raise fail(
+                    tr(
+                        "Parameter {parameter}: the kind {kind} is given two distances, "
+                        "{first:g} m and {second:g} m: keep one."
+                    ).format(parameter=self.DISTANCES, kind=kind, first=out[kind], second=distance)
+                )
             out[kind] = distance
         return out
 

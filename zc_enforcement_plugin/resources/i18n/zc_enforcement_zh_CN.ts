@@ -2219,6 +2219,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>Parameter {parameter}: the kind {kind} is given two distances, {first:g} m and {second:g} m: keep one.</source>
+      <translation>参数 {parameter}：类型 {kind} 给了两个距离，{first:g} 米和 {second:g} 米：请只保留一个。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>layer {layer}, feature {feature}, field {field}</source>
       <translation>图层 {layer}，要素 {feature}，字段 {field}</translation>
     </message>
