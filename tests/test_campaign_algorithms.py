@@ -981,6 +981,32 @@ def mining_parameters(demo, **extra) -> dict:
     }
 
 
+@pytest.mark.parametrize(
+    ("algorithm", "parameters", "layer_param", "dropped"),
+    [
+        ("audittemporaryland", temporary_parameters, "APPROVALS", cs.APPROVAL_LEVEL),
+        ("auditmining", mining_parameters, "LICENCES", cs.LICENCE_VALID_FROM),
+    ],
+)
+def test_an_optional_field_left_at_its_default_is_not_needed(
+    provider, demo, algorithm, parameters, layer_param, dropped
+):
+    """A layer without PZJB (no level check asked) or YXQQ was refused for lacking a field
+    not needed (the review of 2026-11-29): the run goes on without it, and says so. A field
+    the user names that the layer lacks is still refused (above)."""
+    import processing as qgis_processing
+
+    given = parameters(demo)
+    without = qgis_processing.run(
+        "native:deletecolumn",
+        {"INPUT": given[layer_param], "COLUMN": [dropped], "OUTPUT": "memory:"},
+    )["OUTPUT"]
+    feedback = Recorder()
+    result = run(algorithm, {**given, layer_param: without}, feedback=feedback)
+    assert output(result, "OUTPUT").featureCount() > 0
+    assert any(dropped in said and "not read" in said for said in feedback.texts), feedback.texts
+
+
 @pytest.fixture(scope="module")
 def mining_result(provider, demo):
     return run("auditmining", mining_parameters(demo))

@@ -66,6 +66,8 @@ class AuditMining(CampaignAlgorithm):
     LICENCES = "LICENCES"
     LICENCE_NUMBER_FIELD = "LICENCE_NUMBER_FIELD"
     VALID_FROM_FIELD = "VALID_FROM_FIELD"
+    # A licence layer without YXQQ is read with its end dates alone (said), not refused.
+    READ_WHERE_PRESENT = ("VALID_FROM_FIELD",)
     VALID_TO_FIELD = "VALID_TO_FIELD"
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API

@@ -99,6 +99,8 @@ class AuditTemporaryLand(ApprovalAudit):
     BASIC_FARMLAND_MIN_LEVEL = "BASIC_FARMLAND_MIN_LEVEL"
     LAND_USE = "LAND_USE"
     LAND_CLASS_FIELD = "LAND_CLASS_FIELD"
+    # A layer without PZJB is audited without the level checks (said), not refused.
+    READ_WHERE_PRESENT = ("LEVEL_FIELD",)
     CULTIVATED_MIN_LEVEL = "CULTIVATED_MIN_LEVEL"
     CULTIVATED_MAX_AREA = "CULTIVATED_MAX_AREA"
 

@@ -401,6 +401,9 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             )
         return field
 
+    # Optional field parameters whose default name is read only where the layer has it.
+    READ_WHERE_PRESENT: tuple[str, ...] = ()
+
     def _field_names(self, parameters, names, context, feedback, fallback=None) -> dict[str, str]:
         """Field parameter -> the field chosen ('' for an optional one left empty; fallback:
         parameter -> the field read when it is left empty), as its layer spells it.
@@ -424,6 +427,21 @@ class CampaignAlgorithm(EnforcementAlgorithm):
             found = domain_fields(source, label, [chosen[f] for f in fields if chosen[f]], feedback)
             for name in fields:
                 chosen[name] = found.get(chosen[name], chosen[name])
+                default = self.parameterDefinition(name).defaultValue()
+                if (
+                    name in self.READ_WHERE_PRESENT
+                    and chosen[name]
+                    and chosen[name] == default
+                    and source.fields().indexOf(chosen[name]) < 0
+                ):
+                    # An optional field left at its default on a layer without it: not read,
+                    # and said, rather than the whole run refused for a field not needed.
+                    feedback.pushInfo(
+                        tr("Layer {layer} has no field {field}: it is not read.").format(
+                            layer=label, field=default
+                        )
+                    )
+                    chosen[name] = ""
         return chosen
 
     # --- reading -------------------------------------------------------------------------------

@@ -614,6 +614,11 @@
       <translation>无法创建输出 {name}。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/campaign_base.py" />
+      <source>Layer {layer} has no field {field}: it is not read.</source>
+      <translation>图层 {layer} 没有字段 {field}：不读取该字段。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/copy_ledger.py" />
       <source>Copy a ledger (GeoPackage ⇄ shared PostGIS)</source>
       <translation>复制台帐（GeoPackage ⇄ 共享 PostGIS）</translation>
