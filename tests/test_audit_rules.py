@@ -339,3 +339,19 @@ def test_land_a_renewal_holds_today_is_not_charged_to_the_expired_approval():
     res = temp(whole, g)
     assert codes(res, "R-2022") == []
     assert recs(res)["R-2022"][cs.EXPIRY_STATUS] == cs.EXPIRY_HELD_ELSEWHERE
+
+
+def test_an_excel_date_number_and_an_empty_start_are_said_in_words():
+    """45717 (a date copied out of Excel as its number) was said only "not a valid date", and
+    an empty start date not at all (the review of 2026-11-29). The number's day is given as a
+    hint (Excel counts from 1899-12-30: 45717 is 2025-03-01); the empty start is named."""
+    a = Approvals(
+        [box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        ["临A", "临B"],
+        start=["45717", ""],
+        end=["2027-02-28", "2027-02-28"],
+    )
+    g = Ground([box(0, 0, 100, 100), box(200, 0, 300, 100)], ids=["G1", "G2"])
+    said = "\n".join(temp(a, g).messages)
+    assert "45717" in said and "2025-03-01" in said, said
+    assert "临B" in said and "起始日期为空" in said, said

@@ -372,16 +372,36 @@ def date_column(
         try:
             out.append(parse_date(v))
         except ValueError:
+            serial = _excel_serial_day(v)
+            hint_zh = hint_en = ""
+            if serial is not None:  # not read as that day: the column may hold other numbers
+                hint_zh = f"（若为 Excel 日期序号，即 {serial}，请改为日期格式）"
+                hint_en = f" (an Excel date number? it would be {serial}: write it as a date)"
             cs.say(
                 messages,
                 layer,
                 ids[i],
                 fld,
-                f"不是有效日期 ({v!r})，按缺失处理",
-                f"not a valid date ({v!r}): taken as missing",
+                f"不是有效日期 ({v!r})，按缺失处理{hint_zh}",
+                f"not a valid date ({v!r}): taken as missing{hint_en}",
             )
             out.append(None)
     return out
+
+
+# Excel's day 0 (its 1900 leap-year bug included): a date copied out of a sheet as a number.
+_EXCEL_DAY_ZERO = _dt.date(1899, 12, 30)
+
+
+def _excel_serial_day(value) -> _dt.date | None:
+    """The day an Excel date number stands for, when `value` reads as one of 1950-2099."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    if not number.is_integer() or not 18264 <= number <= 73050:
+        return None
+    return _EXCEL_DAY_ZERO + _dt.timedelta(days=int(number))
 
 
 def refuse_reversed_terms(

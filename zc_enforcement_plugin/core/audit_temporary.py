@@ -162,6 +162,16 @@ def audit_temporary_land(
     refuse_reversed_terms(
         start, end, layer, ov.ids, (approvals.start_field, approvals.end_field), msgs
     )
+    for a, value in enumerate(approvals.start if approvals.start is not None else []):
+        if value is None or not str(value).strip():  # said as an empty end date is
+            cs.say(
+                msgs,
+                layer,
+                ov.ids[a],
+                approvals.start_field,
+                "起始日期为空，未核查批准期限和未批先用",
+                "the start date is empty: the term and use before the start not checked",
+            )
     levels = level_column(approvals.levels, na, layer, ov.ids, approvals.level_field, msgs)
     infrastructure = flag_column(
         approvals.infrastructure, na, layer, ov.ids, approvals.infrastructure_field, msgs
