@@ -2235,3 +2235,37 @@ def test_view_areas_read_spot_numbers_as_importspots_does_and_name_those_held_tw
     assert "37030220269991" in listed and "３７０３０２２０２６９９９１" not in listed
     [twice] = [w for w in feedback.said if "more than one feature" in w]
     assert "37030220269992（2）" in twice and "37030220269991" not in twice
+
+
+def test_view_areas_name_mine_numbers_held_twice(provider, demo):
+    """A licence number held by two features was listed twice in a line's 涉及矿山编号 without a
+    word, where a spot number so held was said (the review of 2026-11-29)."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback
+
+    zones, _ = read(demo, domain.DEMO_LAYER_THREE_ZONES_ZONES)
+    inside = zones[0].representative_point()
+    layer = QgsVectorLayer(
+        f"Polygon?crs=EPSG:4527&field={cs.LICENCE_NUMBER}:string", "mines", "memory"
+    )
+    for dx, number in ((0, "C9"), (5, "C9"), (10, "C8")):
+        feature = QgsFeature(layer.fields())
+        x, y = inside.x + dx, inside.y
+        feature.setGeometry(
+            QgsGeometry.fromWkt(f"POLYGON(({x} {y},{x + 2} {y},{x + 2} {y + 2},{x} {y}))")
+        )
+        feature.setAttributes([number])
+        layer.dataProvider().addFeature(feature)
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.said = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.said.append(warning)
+
+    feedback = Warnings()
+    parameters = {**three_zones_parameters(demo), "SPOTS": None, "MINES": layer}
+    run("threezonestwolines", parameters, feedback)
+    [twice] = [w for w in feedback.said if "mine numbers are held" in w]
+    assert "C9（2）" in twice and "C8" not in twice

@@ -373,12 +373,29 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             spots.geoms if spots is not None else None,
             mines.geoms if mines is not None else None,
             spot_ids=spot_ids,
-            mine_ids=self._ids(mines, mine_field) if mines is not None else None,
+            mine_ids=self._mine_numbers(mines, mine_field, mine_label, feedback),
             spot_layer=spot_label,
             mine_layer=mine_label,
             progress=lambda p: feedback.setProgress(100.0 * VIEW_SHARE + (1 - VIEW_SHARE) * p),
             errors=(),
         )
+
+    def _mine_numbers(self, mines, field: str, label: str, feedback) -> list[str] | None:
+        """The mines' numbers, and a word when one is held by several features (listed twice
+        in a line's 涉及矿山编号 unsaid, as the spots' were)."""
+        if mines is None:
+            return None
+        numbers = self._ids(mines, field)
+        held = collections.Counter(numbers)
+        repeated = [f"{number}（{count}）" for number, count in held.items() if count > 1]
+        if repeated:
+            feedback.pushWarning(
+                tr(
+                    "{layer}: {count} mine numbers are held by more than one feature, each "
+                    "counted and listed where it is in view: {numbers}."
+                ).format(layer=label, count=len(repeated), numbers=domain.first_of(repeated, 10))
+            )
+        return numbers
 
     def _spot_numbers(self, spots, field: str, label: str, feedback) -> list[str] | None:
         """The spots' numbers as importspots reads them (３７０３…, typed in full width, is the

@@ -2214,6 +2214,11 @@ YXJ：1 达到移送规模或涉及红线，2 永久基本农田或禁采区，3
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
+      <source>{layer}: {count} mine numbers are held by more than one feature, each counted and listed where it is in view: {numbers}.</source>
+      <translation>{layer}：有 {count} 个矿山编号由多个要素共用，各要素均在其可视范围内计入并列出：{numbers}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/three_zones_two_lines.py" />
       <source>{layer}: {count} spot numbers are held by more than one feature, each counted and listed where it is in view: {numbers}. Correct them before importing the spots.</source>
       <translation>{layer}：{count} 个图斑编号被多个要素共用，各要素在可视范围内均分别计数和列出：{numbers}。导入台帐前请先改正。</translation>
     </message>
