@@ -223,6 +223,45 @@ def test_an_office_that_stopped_patrolling_is_listed_short(provider, ledger_path
     assert rows == [["双杨所", "2025-W10", "2025-03-03", 0, 3, 3, 0]]
 
 
+def test_patrol_compliance_judges_no_week_not_come_yet(provider, ledger_path):
+    """Run over the next two weeks, every office fell short of both (XCTS 0, QK 3), and the
+    week of today was judged whole (the review of 2026-11-29): days not come are no days
+    missed. The range stops at today; the week of today is cut, shown, not counted."""
+    import processing
+
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        offices = store.known_offices()
+    assert offices
+    today = clock.today()
+    ahead = today + dt.timedelta(days=14)
+    result = processing.run(
+        "zcenforcement:patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": str(today - dt.timedelta(days=today.weekday())),
+            "END": str(ahead),
+            "OUTPUT": "memory:",
+        },
+    )
+    rows = [(f["ZC"], f["BF"]) for f in result["OUTPUT"].getFeatures()]
+    this_week = "{}-W{:02d}".format(*today.isocalendar()[:2])
+    assert {week for week, _ in rows} == {this_week}, rows
+    # Cut at today unless today is its Sunday: then whole, and judged.
+    over = today.weekday() == 6
+    assert all(bool(cut) is not over for _, cut in rows), rows
+    assert result["SHORTFALLS"] == (len(rows) if over else 0)
+    with pytest.raises(QgsProcessingException, match="after today"):
+        processing.run(
+            "zcenforcement:patrolcompliance",
+            {
+                "LEDGER": str(ledger_path),
+                "START": str(ahead),
+                "END": str(ahead),
+                "OUTPUT": "memory:",
+            },
+        )
+
+
 def test_ledger_settings_change_check_and_reset_the_bureaus_rules(provider, ledger_path):
     """Deadline rules and ranking weights set through Processing, not by hand in the settings
     table: a good value is stored and in force, a wrong one stops the run with nothing

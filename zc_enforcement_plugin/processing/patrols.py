@@ -349,6 +349,22 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
         )
         if end < start:
             raise fail(tr("The end date is before the start date."))
+        today = clock.today()
+        if start > today:
+            raise fail(
+                tr("The dates checked ({start} to {end}) are after today, {today}.").format(
+                    start=start, end=end, today=today
+                )
+            )
+        if end > today:
+            # Days not come yet are no days missed: counted to them, every office fell short
+            # of every future week. The week of today is then cut, shown, not counted.
+            feedback.pushWarning(
+                tr("The end date {end} is after today: weeks are checked up to {today}.").format(
+                    end=end, today=today
+                )
+            )
+            end = today
         try:
             with open_ledger(self, parameters, context, feedback) as store:
                 # An office renamed: its patrols under the old name count under the new one,

@@ -1468,6 +1468,16 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The dates checked ({start} to {end}) are after today, {today}.</source>
+      <translation>检查的日期（{start} 至 {end}）晚于今天 {today}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The end date {end} is after today: weeks are checked up to {today}.</source>
+      <translation>截止日期 {end} 晚于今天：只检查到 {today}（本周未结束的按不完整周列出，不计入）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Feature fid {fid} of the route {layer} is a {kind}: a route is lines, or a GPX track.</source>
       <translation>路线 {layer} 的要素 fid {fid} 是 {kind}：路线应为线图层或 GPX 轨迹。</translation>
     </message>
