@@ -416,6 +416,19 @@ def test_a_patrol_is_checked_against_its_day_and_recorded_once(provider, ledger_
         assert patrol_algorithms._numbered(store, afternoon).id == "XC-上午-2"
 
 
+def test_a_track_across_midnight_is_one_patrol_of_the_day_it_began(provider, ledger_path, tmp_path):
+    """22:00 to 01:00 Beijing time, 13 to 14 March: accepted for either day, and recorded for
+    both it counted two patrol days (the review of 2026-11-29). Recorded for the 13th; the
+    14th is refused naming the day it began."""
+    common = {"LEDGER": str(ledger_path), "OFFICE": "城南所", "STAFF": "张工"}
+    night = _timed_gpx(tmp_path / "night.gpx", "2025-03-13T14:00:00Z", "2025-03-13T17:00:00Z")
+    with pytest.raises(QgsProcessingException, match=r"recorded for the day it began, 2025-03-13"):
+        run("recordpatrol", {**common, "DATE": "2025-03-14", "GPX": night})
+    run("recordpatrol", {**common, "DATE": "2025-03-13", "GPX": night})
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert [p.date for p in store.patrols()] == [dt.date(2025, 3, 13)]
+
+
 def test_ledger_settings_on_a_new_ledger_say_what_comes_not_an_error(provider, tmp_path):
     """A GeoPackage ledger with no evidence yet: its evidence folder is to be made on the first
     attachment, not "cannot be reached"; and while next year has no holiday schedule, the log

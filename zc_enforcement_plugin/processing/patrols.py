@@ -161,6 +161,21 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                             date=day.isoformat(),
                         )
                     )
+                if days and day != min(days):
+                    # A patrol across midnight (22:00 to 01:00) was accepted for either day,
+                    # and recorded for both counted two patrol days: one track, one patrol,
+                    # on the day it began.
+                    raise fail(
+                        tr(
+                            "The GPX track {file} runs over {days} (Beijing time): one track "
+                            "is one patrol, recorded for the day it began, {first}. Nothing "
+                            "was recorded."
+                        ).format(
+                            file=gpx,
+                            days="、".join(d.isoformat() for d in sorted(days)),
+                            first=min(days).isoformat(),
+                        )
+                    )
                 return patrols.route_from_gpx(gpx)
             except patrols.GpxError as error:
                 raise fail(str(error)) from error

@@ -1492,6 +1492,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <translation>GPX 轨迹 {file} 记录于 {days}（北京时间；GPX 文件中的时间为 UTC），不是巡查日期 {date}：请选择当天的轨迹。</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The GPX track {file} runs over {days} (Beijing time): one track is one patrol, recorded for the day it began, {first}. Nothing was recorded.</source>
+      <translation>GPX 轨迹 {file} 跨越 {days}（北京时间）：一条轨迹是一次巡查，记在开始的那一天 {first}。未记录任何内容。</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/processing/polygonize_change.py" />
       <source>Change raster to spots</source>
       <translation>变化栅格转图斑</translation>
