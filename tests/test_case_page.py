@@ -684,3 +684,43 @@ def test_the_history_says_a_later_correction_of_the_remarks_alone_as_such(store)
     assert without_isolates(history_text(case, investigated)) == (
         "2025-11-13（已更正为 2025-11-12：录入错误（王五）；备注已更正：文号有误（赵六））"
     )
+
+
+# --- evidence the case page counts (the review of patrols and evidence, 2026-11-29) -------------
+def test_a_step_whose_evidence_file_is_missing_lacks_that_evidence(store):
+    """The evidence list showed 【缺失】[视频], and the case page still took the video as the
+    核查's: a file found missing, refused or altered is no evidence of its step."""
+    from zc_enforcement_plugin.core import evidence
+
+    day = dt.date(2026, 3, 3)
+    case_id = _case(store, day, [(Stage.VERIFY, day)])
+    spot_id = store.spots()[0].id
+    files = ((ls.EVIDENCE_PHOTO, "a.jpg"), (ls.EVIDENCE_VIDEO, "b.mp4"))
+    files += ((ls.EVIDENCE_AUDIO, "c.m4a"),)
+    for n, (kind, name) in enumerate(files):
+        digest = str(n) * 64  # three files
+        store.add_evidence(
+            spot_id,
+            ledger.EvidenceRecord(kind, f"T1/{name}", digest, 10, name, f"{day}T02:00:00Z"),
+        )
+
+    def text(file_state) -> str:
+        return CasePanel(store, case_id, CALENDAR, file_state=file_state).summary.toPlainText()
+
+    assert "缺" not in text(None)  # all three there
+    missing = text(lambda _root, r: evidence.FILE_MISSING if r.path.endswith(".mp4") else "")
+    assert "2026-03-03 核查 缺视频" in missing, missing
+
+
+def test_a_case_found_on_patrol_says_its_evidence_is_not_checked_here(store):
+    """A case opened from a patrol showed its steps with no word on evidence: the page cannot
+    attach or check it, and now says so."""
+    from zc_enforcement_plugin.core.cases import ORIGIN_PATROL
+    from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+    day = dt.date(2026, 3, 3)
+    store.add_patrol(PatrolRecord("XC-1", "罗村所", day, ["张三"]))
+    case_id = store.open_case(ORIGIN_PATROL, patrol_id="XC-1", office="罗村所", date=day)
+    store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, day, "李工"))
+    said = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "cannot be attached or checked on this page" in said, said

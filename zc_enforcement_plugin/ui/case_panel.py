@@ -248,12 +248,17 @@ class CasePanel(EntriesPanel):
         calendar,
         parent=None,
         page: ledger.SpotPage | None = None,
+        file_state=None,
     ):
         """calendar: a WorkCalendar, or a function giving the one in force when called (the
         dock's, which follows the bureau's holiday file while the page is open). page: the page
-        of the case's spot as just read (the dock's), shown without reading the case again."""
+        of the case's spot as just read (the dock's), shown without reading the case again.
+        file_state: (evidence folder, record) -> what was last found of its file (the dock's
+        EvidenceFileStates.last_found): a file found missing, refused or altered is no
+        evidence of its step."""
         super().__init__(parent)
         self.store, self.case_id, self._calendar = store, case_id, calendar
+        self._file_state = file_state
         # The case's spot, once known: its page (LedgerStore.spot_page) holds the case and all
         # the case page shows beside it, one statement on the shared ledger where the case, its
         # verdicts, evidence and settings read alone took nine round trips.
@@ -442,6 +447,15 @@ class CasePanel(EntriesPanel):
             record = self.store.case_record(self.case_id)
         return record, page.deadline_rules(), page.case_left_open(), page.evidence
 
+    def _whole(self, records: list[ledger.EvidenceRecord]) -> list[ledger.EvidenceRecord]:
+        """The evidence whose file was not found missing, refused or altered the last time it
+        was looked at: a 【缺失】 video still counted as the video of its step."""
+        if self._file_state is None or self.page is None or self.page.evidence_dir is None:
+            return records
+        root = self.page.evidence_dir
+        broken = (evidence.FILE_MISSING, evidence.FILE_REFUSED, evidence.FILE_ALTERED)
+        return [r for r in records if self._file_state(root, r) not in broken]
+
     def refresh(self, page: ledger.SpotPage | None = None) -> None:
         """Show the case as the ledger holds it: from ``page``, its spot's page as just read,
         else read again."""
@@ -479,8 +493,21 @@ class CasePanel(EntriesPanel):
         if not case.closed:  # for reference while the case may still lead to a penalty
             lines.append(f"<p>{limitation_html(rules, self.summary)}</p>")
         # A patrol's case has its evidence with the patrol, which this page cannot link yet:
-        # only a spot's case is checked.
-        gaps = case.evidence_gaps(_evidence_taken(spot_evidence)) if record.spot_id else ()
+        # only a spot's case is checked, and a patrol's says so (it said nothing at all).
+        gaps = (
+            case.evidence_gaps(_evidence_taken(self._whole(spot_evidence)))
+            if record.spot_id
+            else ()
+        )
+        if not record.spot_id and case.evidence_gaps([]):
+            text = tr(
+                "The evidence of a case found on patrol (audio, video and photos of each "
+                "delivery, interview, site survey and supervision) cannot be attached or "
+                "checked on this page: check it against the case file."
+            )
+            lines.append(
+                f"<p style='color:{colour(WARNING, self.summary)}'>{html.escape(text)}</p>"
+            )
         if gaps:
             steps = "；".join(gap.text_zh() for gap in gaps)
             text = tr(

@@ -1139,7 +1139,12 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
     def show_case(self, case_id: str, page: ledger.SpotPage | None = None) -> CasePanel | None:
         """The page of case ``case_id``; ``page``: its spot's page as just read, if any."""
         panel = CasePanel(
-            self.session.store, case_id, lambda: self.session.calendar, self.stack, page
+            self.session.store,
+            case_id,
+            lambda: self.session.calendar,
+            self.stack,
+            page,
+            file_state=self.file_states.last_found,
         )
         panel.stepped.connect(self._case_stepped)
         panel.saved_without_reply.connect(self._saved_without_reply)

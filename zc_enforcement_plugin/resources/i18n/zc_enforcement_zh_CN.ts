@@ -2381,6 +2381,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>The evidence of a case found on patrol (audio, video and photos of each delivery, interview, site survey and supervision) cannot be attached or checked on this page: check it against the case file.</source>
+      <translation>巡查发现的案件，其举证材料（每次送达、询问、现场勘测和现场监督的录音、录像和照片）不能在本页登记或核对：请对照案卷核对。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Report recorded already?</source>
       <translation>已记录过该报告？</translation>
     </message>
