@@ -2069,6 +2069,47 @@ def test_an_evidence_rows_tooltip_gives_the_whole_row(dock, ledger_path, tmp_pat
     assert f"{record.gps_lat:.5f}" in item.toolTip() and "evidence folder" in item.toolTip()
 
 
+def _photo_at(path, lon: float, lat: float):
+    """A JPEG whose EXIF GPS is at (lon, lat), to the second's hundredth."""
+    from PIL import Image
+
+    def dms(value: float) -> tuple[float, float, float]:
+        degrees = int(value)
+        minutes = int((value - degrees) * 60)
+        return (float(degrees), float(minutes), round(((value - degrees) * 60 - minutes) * 60, 2))
+
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: dms(lat), 3: "E", 4: dms(lon)}
+    Image.new("RGB", (8, 8), (9, 9, 9)).save(path, "JPEG", exif=exif)
+    return path
+
+
+def test_a_photo_taken_far_from_its_spot_is_said_when_attached(dock, ledger_path, tmp_path):
+    """A photo whose position lay 1 km from the spot, another spot's, was attached without a
+    word and counted as this spot's evidence of its steps (the review of 2026-11-29). It is
+    attached (a site may be shot from afar) and said, with the distance; one taken on the
+    spot says nothing."""
+    from pyproj import Transformer
+
+    from zc_enforcement_plugin.core import evidence
+
+    assert dock.open_ledger(str(ledger_path))
+    spot = dock.session.current_page().spot
+    inside = spot.geometry.representative_point()
+    lon, lat = Transformer.from_crs(4527, 4326, always_xy=True).transform(inside.x, inside.y)
+    assert dock.attach_files([_photo_at(tmp_path / "here.jpg", lon, lat)]) == []
+    assert (
+        "taken" not in dock.details.toPlainText() and "拍摄位置" not in dock.details.toPlainText()
+    )
+    assert dock.attach_files([_photo_at(tmp_path / "far.jpg", lon + 0.02, lat)]) == []
+    text = dock.details.toPlainText()
+    assert f"from spot {spot.number}" in text or f"距图斑 {spot.number}" in text, text
+    assert len(dock.session.store.evidence(spot.id)) == 2  # both attached
+    # 0.02° of longitude at 36.6° N is about 1,785 m; from the outline, a little less.
+    metres = int(re.search(r"taken ([\d,]+) m from spot", text).group(1).replace(",", ""))
+    assert evidence.FAR_FROM_SPOT_METRES < metres < 1800, metres
+
+
 def _panel_layers():
     from zc_enforcement_plugin.ui.evidence_layer import is_panel_layer
 

@@ -522,6 +522,29 @@ def _claim(temporary: Path, target: Path) -> bool:
     return True
 
 
+# A photo taken farther than this from its spot is said when attached (not refused: a site
+# may be photographed from a hill across the valley): most likely another spot's.
+FAR_FROM_SPOT_METRES = 500.0
+
+
+def metres_from_spot(record: EvidenceRecord, spot_geometry) -> float | None:
+    """How far (m, in the ledger's CRS) the photo's GPS position lies from the spot's outline
+    (0 inside); None without a position or an outline. GPS is WGS 84, the ledger CGCS2000:
+    apart by well under a metre, nothing at this scale."""
+    if record.gps_lon is None or record.gps_lat is None:
+        return None
+    if spot_geometry is None or spot_geometry.is_empty:
+        return None
+    import shapely
+    from pyproj import Transformer
+
+    to_ledger = Transformer.from_crs(4326, ls.LEDGER_SRS_ID, always_xy=True)
+    x, y = to_ledger.transform(float(record.gps_lon), float(record.gps_lat))
+    if not (math.isfinite(x) and math.isfinite(y)):
+        return None
+    return float(shapely.distance(shapely.Point(x, y), spot_geometry))
+
+
 def evidence_day(record: EvidenceRecord) -> dt.date | None:
     """The day a photo, video or recording was made: the camera's (EXIF) time, which is local
     already, else the file's own modification time (stored in UTC) in Beijing time, the same

@@ -229,6 +229,7 @@ class EvidenceActions:
         files = list(files)
         problems = []
         saved_unanswered = []  # recorded, each reply lost: said as information
+        self.session.attach_notes.clear()
         self._attached_last = 0
         progress = None
         if len(files) > ATTACH_PROGRESS_FROM:
@@ -283,8 +284,8 @@ class EvidenceActions:
         self._refresh_photos()
         if saved_unanswered:
             self._inform("\n".join(saved_unanswered))
-        if problems:
-            self._warn("\n".join(problems))
+        if problems or self.session.attach_notes:
+            self._warn("\n".join([*problems, *self.session.attach_notes]))
         return problems
 
     def _takes_drops(self) -> bool:

@@ -78,6 +78,9 @@ class ReviewSession:
         # A holiday file found broken when the calendar was next used, for the dock to say
         # (take_calendar_problem): the schedule read before stays in use meanwhile.
         self._calendar_problem = ""
+        # What attaching files recorded but the user must look at (a photo taken far from its
+        # spot), for the dock to say once the files are attached.
+        self.attach_notes: list[str] = []
         self._seen_versions: dict[int, int] = {}
         self._read_back: ledger.SpotPage | None = None  # see read_back
 
@@ -518,6 +521,15 @@ class ReviewSession:
                 with contextlib.suppress(OSError):
                     copied.parent.rmdir()  # only if empty
             raise
+        far = evidence.metres_from_spot(record, spot.geometry)
+        if far is not None and far > evidence.FAR_FROM_SPOT_METRES:
+            # Recorded (a site may be shot from afar), but said: another spot's photo counted
+            # as this spot's evidence of its steps without a word.
+            self.attach_notes.append(
+                f"{Path(file).name}：拍摄位置距图斑 {spot.number} {far:,.0f} 米，请确认是该图斑的"
+                f"证据 / {Path(file).name}: taken {far:,.0f} m from spot {spot.number}: check "
+                "that it is this spot's evidence"
+            )
         return record
 
 
