@@ -1053,7 +1053,8 @@ def test_the_case_page_names_the_steps_without_audio_video_or_photo_evidence(qgi
 
 def test_a_patrol_case_is_not_checked_against_spot_evidence(qgis_iface, tmp_path):
     """A case from a patrol has no spot whose photos could cover its steps (the case page
-    cannot link the patrol's evidence yet): it is not listed as lacking evidence."""
+    cannot link the patrol's evidence yet): it is not listed as lacking evidence, and the page
+    says its evidence is not checked there (it said nothing: the review of 2026-11-29)."""
     from zc_enforcement_plugin.core.cases import ORIGIN_PATROL, CaseEvent, Stage
     from zc_enforcement_plugin.core.patrols import PatrolRecord
     from zc_enforcement_plugin.core.workdays import WorkCalendar
@@ -1065,7 +1066,8 @@ def test_a_patrol_case_is_not_checked_against_spot_evidence(qgis_iface, tmp_path
         case_id = store.open_case(ORIGIN_PATROL, patrol_id="XC-1")
         store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, dt.date(2025, 3, 4), "赵六"))
         text = CasePanel(store, case_id, WorkCalendar(None, strict=False)).summary.toPlainText()
-        assert "evidence" not in text and "证据" not in text
+        assert "lacking" not in text and "缺照片" not in text, text
+        assert "cannot be attached or checked on this page" in text, text
     finally:
         store.close()
 
