@@ -668,3 +668,21 @@ def test_weeks_short_of_patrols_as_a_shapefile_say_their_utf8(provider, ledger_p
     assert path.with_suffix(".cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
     layer = QgsVectorLayer(str(path.with_suffix(".dbf")), "weeks", "ogr")  # a table: no .shp
     assert "龙泉所" in {feature[0] for feature in layer.getFeatures()}
+
+
+def test_staff_typed_with_spaces_or_slashes_are_several_and_their_order_is_no_new_patrol(
+    provider, ledger_path
+):
+    """ "张三 李四 王五" was stored as one person, and the same patrol with its staff in another
+    order was taken for a second one (the review of 2026-11-29)."""
+    route = QgsVectorLayer("LineString?crs=EPSG:4527", "drawn", "memory")
+    feature = QgsFeature()
+    feature.setGeometry(QgsGeometry.fromWkt(f"LINESTRING({X0} {Y0}, {X0 + 300} {Y0 + 100})"))
+    route.dataProvider().addFeatures([feature])
+    common = {"LEDGER": str(ledger_path), "OFFICE": "城南所", "DATE": "2025-03-05", "ROUTE": route}
+    first = run("recordpatrol", {**common, "STAFF": "张三 李四/王五"})["PATROL_ID"]
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        (patrol,) = store.patrols()
+    assert patrol.staff == ("张三", "李四", "王五")
+    with pytest.raises(QgsProcessingException, match=f"already recorded, as {first}"):
+        run("recordpatrol", {**common, "STAFF": "王五、张三；李四"})

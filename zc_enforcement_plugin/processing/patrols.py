@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import shapely
 from qgis.core import (
@@ -115,7 +116,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
         office = self.parameterAsString(parameters, "OFFICE", context).strip()
         day = _date(self, parameters, "DATE", context)
-        staff = tuple(domain.split_list(self.parameterAsString(parameters, "STAFF", context)))
+        staff = staff_names(self.parameterAsString(parameters, "STAFF", context))
         route = self._route(parameters, context, day, feedback)
         patrol_id = f"XC-{office}-{day.isoformat()}-{clock.now():%H%M%S}"
         try:
@@ -224,6 +225,13 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         return shapely.line_merge(shapely.union_all(lines))
 
 
+def staff_names(typed: str) -> tuple[str, ...]:
+    """The staff of a patrol as typed: a list's separators, and also spaces and slashes
+    (张三 李四, 张三/李四), which a Chinese name never holds; "张三 李四 王五" was stored as
+    one person."""
+    return tuple(domain.split_list(re.sub(r"[\s/／]+", ";", typed)))
+
+
 def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
     """The record with a number no patrol holds yet (two recorded in one second would share
     one), refused when the same patrol, on the same route, is already recorded (the tool run
@@ -231,7 +239,7 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
     same_day = store.patrols(office=record.office, start=record.date, end=record.date)
     for other in same_day:
         if (
-            tuple(other.staff) == tuple(record.staff)
+            sorted(other.staff) == sorted(record.staff)  # 张三;李四 is 李四、张三
             and other.findings == record.findings
             and tuple(other.spot_numbers) == tuple(record.spot_numbers)
             and _same_route(other, record)
