@@ -220,6 +220,12 @@ def test_a_recording_of_this_morning_is_evidence_of_today_on_any_computer(away_f
         ls.EVIDENCE_PHOTO, "S1/p.jpg", "0" * 64, 1, taken_at="2026-03-02T23:50:00"
     )
     assert evidence_day(camera) == dt.date(2026, 3, 2)  # the camera's own clock, as it reads
+    # A camera that wrote its offset (EXIF OffsetTimeOriginal): the day in Zichuan, not the
+    # day its clock read in UTC (a review of 2026-11-29 found 11-05 for 11-06 04:00 here).
+    offset = ledger.EvidenceRecord(
+        ls.EVIDENCE_PHOTO, "S1/q.jpg", "1" * 64, 1, taken_at="2026-03-02T20:00:00+00:00"
+    )
+    assert evidence_day(offset) == TUESDAY
 
 
 # --- 5. the reports' and checks' default periods ---------------------------------------------

@@ -551,8 +551,13 @@ def evidence_day(record: EvidenceRecord) -> dt.date | None:
     day on every computer whatever its zone; None when neither is known (not the day it was
     attached)."""
     if record.taken_at:
+        taken = str(record.taken_at)
+        with contextlib.suppress(ValueError):
+            stamp = dt.datetime.fromisoformat(taken)
+            if stamp.tzinfo is not None:  # the camera wrote its offset: the day in Zichuan
+                return in_china_time(stamp).date()
         try:
-            return dt.date.fromisoformat(str(record.taken_at)[:10])
+            return dt.date.fromisoformat(taken[:10])
         except ValueError:
             pass
     if record.file_modified:
