@@ -686,3 +686,38 @@ def test_staff_typed_with_spaces_or_slashes_are_several_and_their_order_is_no_ne
     assert patrol.staff == ("张三", "李四", "王五")
     with pytest.raises(QgsProcessingException, match=f"already recorded, as {first}"):
         run("recordpatrol", {**common, "STAFF": "王五、张三；李四"})
+
+
+def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledger_path, tmp_path):
+    """A track with no times was taken for any date without a word (the review of
+    2026-11-29): it may be any day's; recorded, and the log says its day was not checked."""
+    import processing
+    from qgis.core import QgsProcessingFeedback
+
+    class Warnings(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.said = []
+
+        def pushWarning(self, warning):  # noqa: N802 - QGIS API
+            self.said.append(warning)
+
+    gpx = tmp_path / "untimed.gpx"
+    gpx.write_text(
+        '<?xml version="1.0"?><gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<trk><trkseg><trkpt lat="36.60" lon="117.90"/><trkpt lat="36.61" lon="117.91"/>'
+        "</trkseg></trk></gpx>"
+    )
+    feedback = Warnings()
+    processing.run(
+        "zcenforcement:recordpatrol",
+        {
+            "LEDGER": str(ledger_path),
+            "OFFICE": "城南所",
+            "DATE": "2025-03-04",
+            "STAFF": "张工",
+            "GPX": str(gpx),
+        },
+        feedback=feedback,
+    )
+    assert any("untimed.gpx" in w and "no times" in w for w in feedback.said), feedback.said

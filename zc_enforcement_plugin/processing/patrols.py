@@ -150,6 +150,13 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         if gpx:
             try:
                 days = patrols.track_days(patrols.read_gpx_track(gpx))
+                if not days:  # a track without times may be any day's: recorded, and said
+                    feedback.pushWarning(
+                        tr(
+                            "The GPX track {file} has no times: that it was walked on {date} "
+                            "cannot be checked."
+                        ).format(file=gpx, date=day.isoformat())
+                    )
                 if days and day not in days:
                     raise fail(
                         tr(

@@ -1488,6 +1488,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>The GPX track {file} has no times: that it was walked on {date} cannot be checked.</source>
+      <translation>GPX 轨迹 {file} 没有时间：无法核对它是否为 {date} 的巡查。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>The GPX track {file} was recorded on {days} (Beijing time; a GPX file's times are UTC), not on the patrol date {date}: choose that day's track.</source>
       <translation>GPX 轨迹 {file} 记录于 {days}（北京时间；GPX 文件中的时间为 UTC），不是巡查日期 {date}：请选择当天的轨迹。</translation>
     </message>
