@@ -724,3 +724,17 @@ def test_a_case_found_on_patrol_says_its_evidence_is_not_checked_here(store):
     store.add_case_event(case_id, CaseEvent(case_id, Stage.VERIFY, day, "李工"))
     said = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
     assert "cannot be attached or checked on this page" in said, said
+
+
+def test_evidence_recorded_after_the_case_closed_is_said(store):
+    """Files attached after the close filled a step's gap with nothing to show it (the review
+    of 2026-11-29): the page names them, for the brigade's audit; they still count."""
+    day = dt.date(2026, 3, 3)
+    case_id = _case(store, day, [(Stage.VERIFY, day), (Stage.CLOSE, dt.date(2026, 3, 5))])
+    spot_id = store.spots()[0].id
+    store.add_evidence(  # recorded now, months after the close
+        spot_id,
+        ledger.EvidenceRecord(ls.EVIDENCE_PHOTO, "T1/a.jpg", "5" * 64, 10, "现场.jpg"),
+    )
+    said = CasePanel(store, case_id, CALENDAR).summary.toPlainText()
+    assert "closed on 2026-03-05" in said and "现场.jpg" in said, said

@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import cases, domain, evidence, ledger
 from ..core import deadlines as dl
 from ..core.areas import shown_mu
+from ..core.clock import in_china_time
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
 from .entries_panel import EntriesPanel, done_date_edit
@@ -216,6 +217,30 @@ def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
 def _running(deadline: cases.Deadline) -> bool:
     """Whether ``deadline`` is a party's period (statement and hearing, demand) still running."""
     return deadline.waiting and deadline.open and (not deadline.period_over or deadline.estimated)
+
+
+def _closed_on(case: cases.Case) -> dt.date:
+    """The day a closed case was closed (its last 结案)."""
+    return next(e.date for e in reversed(case.events) if e.stage is cases.Stage.CLOSE)
+
+
+def _recorded_after_closing(case: cases.Case, records: list[ledger.EvidenceRecord]) -> list[str]:
+    """The names of the spot's evidence files recorded (attached) after its case was closed,
+    by the day in Zichuan; none while the case is open."""
+    if not case.closed:
+        return []
+    closed_on = _closed_on(case)
+    late = []
+    for record in records:
+        try:
+            stamp = dt.datetime.fromisoformat(str(record.recorded_at or "").replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        if stamp.tzinfo is None:
+            stamp = stamp.replace(tzinfo=dt.timezone.utc)
+        if in_china_time(stamp).date() > closed_on:
+            late.append(record.original_name or record.path)
+    return late
 
 
 def _evidence_taken(records: list[ledger.EvidenceRecord]) -> list[cases.EvidenceTaken]:
@@ -504,6 +529,16 @@ class CasePanel(EntriesPanel):
                 "The evidence of a case found on patrol (audio, video and photos of each "
                 "delivery, interview, site survey and supervision) cannot be attached or "
                 "checked on this page: check it against the case file."
+            )
+            lines.append(
+                f"<p style='color:{colour(WARNING, self.summary)}'>{html.escape(text)}</p>"
+            )
+        late = _recorded_after_closing(case, spot_evidence)
+        if late:
+            # Allowed (files are often attached days later) but for the brigade's audit: a
+            # gap of a step filled after the close reads as if filled in time.
+            text = tr("Evidence recorded after the case was closed on {date}: {files}").format(
+                date=_closed_on(case).isoformat(), files="、".join(late)
             )
             lines.append(
                 f"<p style='color:{colour(WARNING, self.summary)}'>{html.escape(text)}</p>"

@@ -2471,6 +2471,11 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Evidence recorded after the case was closed on {date}: {files}</source>
+      <translation>案件于 {date} 结案后登记的证据：{files}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Steps lacking audio, video or photo evidence (each delivery, interview, site survey and supervision needs all three): {steps}</source>
       <translation>以下步骤缺少录音、视频或照片证据（送达、询问、勘验和现场监督均须录音、视频、照片齐全）：{steps}</translation>
     </message>
