@@ -83,7 +83,7 @@ def test_record_a_patrol_with_a_drawn_route_and_check_the_weekly_rule(provider, 
 
     result, rows = week_of_3_march(ledger_path)
     assert result["SHORTFALLS"] == 1
-    assert rows == [["龙泉所", "2025-W10", "2025-03-03", 1, 3, 2, 0]]
+    assert rows == [["龙泉所", "2025-W10", "2025-03-03", 1, 3, 2, 0, 0]]  # no holiday
 
 
 def test_gpx_route_and_bad_input(provider, ledger_path, tmp_path):
@@ -220,7 +220,7 @@ def test_an_office_that_stopped_patrolling_is_listed_short(provider, ledger_path
                 )
     result, rows = week_of_3_march(ledger_path)
     assert result["SHORTFALLS"] == 1
-    assert rows == [["双杨所", "2025-W10", "2025-03-03", 0, 3, 3, 0]]
+    assert rows == [["双杨所", "2025-W10", "2025-03-03", 0, 3, 3, 0, 0]]
 
 
 def test_patrol_compliance_judges_no_week_not_come_yet(provider, ledger_path):
@@ -721,3 +721,23 @@ def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledg
         feedback=feedback,
     )
     assert any("untimed.gpx" in w and "no times" in w for w in feedback.said), feedback.said
+
+
+def test_patrol_compliance_shows_the_holidays_of_each_week(provider, ledger_path):
+    """The Spring Festival week was judged as any, with nothing to tell it (the review of
+    2026-11-29): JJRTS gives its weekdays off. By the State Council's 2026 notice, 15-23
+    February are off: in 2026-W08 (16-22 February) Monday to Friday, 5; in W09 (23 February
+    to 1 March) the Monday, 1; W10 none."""
+    import processing
+
+    result = processing.run(
+        "zcenforcement:patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2026-02-16",
+            "END": "2026-03-08",
+            "OUTPUT": "memory:",
+        },
+    )
+    holidays = {f["ZC"]: f["JJRTS"] for f in result["OUTPUT"].getFeatures()}
+    assert holidays == {"2026-W08": 5, "2026-W09": 1, "2026-W10": 0}, holidays

@@ -34,6 +34,7 @@ from ..compat import (
 )
 from ..core import clock, domain, ledger, patrols
 from ..core.ledger_records import office_aliases_in, under_current_names
+from ..core.workdays import HolidayFileError
 from ..i18n import tr
 from .base import (
     LEDGER_CRS,
@@ -232,6 +233,20 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         return shapely.line_merge(shapely.union_all(lines))
 
 
+# Weekdays off (official holidays) among a week's days checked: the rule asks the same days of a
+# Spring Festival week as of any (bureau-confirm), and the column shows which weeks those are.
+HOLIDAY_DAYS_FIELD = "JJRTS"
+
+
+def _holidays_in(calendar, first: dt.date, last: dt.date) -> int | None:
+    """Monday-to-Friday days off from `first` to `last`; None where a day's year has no
+    official schedule (a guessed calendar knows only the fixed-date holidays)."""
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if not all(calendar.covers(day) for day in days):
+        return None
+    return sum(1 for day in days if day.weekday() < 5 and not calendar.is_working_day(day))
+
+
 def staff_names(typed: str) -> tuple[str, ...]:
     """The staff of a patrol as typed: a list's separators, and also spaces and slashes
     (张三 李四, 张三/李四), which a Chinese name never holds; "张三 李四 王五" was stored as
@@ -338,7 +353,8 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
         "office and week that falls short (SMC office, ZC ISO week 'YYYY-Www', ZKS "
         "first day, XCTS days patrolled, YQTS days required, QK days missing, BF 1 "
         "when the week is cut by the dates checked, which is shown but not counted as "
-        "a shortfall)."
+        "a shortfall, JJRTS its weekdays off by the official holiday schedule, empty "
+        "where there is none)."
     )
 
     def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
@@ -404,7 +420,8 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
                 # Every office the ledger knows, as the monthly ranking lists them: one that
                 # stopped patrolling before the range (and has no spots) is the one short.
                 offices = sorted(store.known_offices())
-        except ledger.LedgerError as error:
+                calendar = store.work_calendar(strict=False)
+        except (ledger.LedgerError, HolidayFileError) as error:
             raise fail(str(error)) from error
         shortfalls = patrols.weekly_compliance(
             records, offices, start, end, self.parameterAsInt(parameters, "MIN_DAYS", context)
@@ -418,6 +435,7 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
             ("YQTS", FIELD_INT),
             ("QK", FIELD_INT),
             ("BF", FIELD_INT),
+            (HOLIDAY_DAYS_FIELD, FIELD_INT),
         ):
             fields.append(QgsField(name, kind))
         sink, dest = open_sink(
@@ -442,6 +460,7 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
                     shortfall.required,
                     max(shortfall.required - days, 0),
                     int(shortfall.partial),
+                    _holidays_in(calendar, shortfall.counted_from, shortfall.counted_to),
                 ]
             )
             add_features(sink, [feature], "OUTPUT")

@@ -1343,8 +1343,8 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
-      <source>Checks the work plan's rule that each office patrols on at least {days} days a week (patrol days required per week, a parameter) between two dates, by ISO week (Monday to Sunday), counting distinct patrol days. Output: one row per office and week that falls short (SMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days required, QK days missing, BF 1 when the week is cut by the dates checked, which is shown but not counted as a shortfall).</source>
-      <translation>检查工作方案“每个所每周巡查不少于 {days} 天”的要求（天数可设置）：在两个日期之间按 ISO 周（周一至周日）统计不同的巡查日。输出每个未达标的所和周一行（SMC 所名，ZC ISO 周“YYYY-Www”，ZKS 周一日期，XCTS 巡查天数，YQTS 应巡查天数，QK 缺少天数，BF 为 1 表示该周被检查日期截断，仅作提示，不计为未达标）。每周应巡查天数（MIN_DAYS）可按本局规定设置。</translation>
+      <source>Checks the work plan's rule that each office patrols on at least {days} days a week (patrol days required per week, a parameter) between two dates, by ISO week (Monday to Sunday), counting distinct patrol days. Output: one row per office and week that falls short (SMC office, ZC ISO week 'YYYY-Www', ZKS first day, XCTS days patrolled, YQTS days required, QK days missing, BF 1 when the week is cut by the dates checked, which is shown but not counted as a shortfall, JJRTS its weekdays off by the official holiday schedule, empty where there is none).</source>
+      <translation>检查工作方案“每个所每周巡查不少于 {days} 天”的要求（天数可设置）：在两个日期之间按 ISO 周（周一至周日）统计不同的巡查日。输出每个未达标的所和周一行（SMC 所名，ZC ISO 周“YYYY-Www”，ZKS 周一日期，XCTS 巡查天数，YQTS 应巡查天数，QK 缺少天数，BF 为 1 表示该周被检查日期截断，仅作提示，不计为未达标，JJRTS 该周按官方节假日安排放假的工作日天数，无安排时为空）。每周应巡查天数（MIN_DAYS）可按本局规定设置。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
