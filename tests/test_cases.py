@@ -1394,7 +1394,15 @@ def test_a_partys_period_counted_on_a_guess_is_not_called_over_for_sure(tmp_path
     waiting = by_name(case_of(*steps).deadlines(calendar=guessing, today=d("2098-02-11")))
     period = waiting["statement_hearing_request"]
     assert period.due == d("2098-02-10") and period.estimated
-    assert period.period_over and period.open  # over by the guess only: estimated says so
+    assert period.period_over and period.open and period.may_still_run  # by the guess only
+    # Weeks on, the period is over whatever the year's schedule: a step then is no question.
+    later = by_name(case_of(*steps).deadlines(calendar=guessing, today=d("2098-03-20")))
+    assert not later["statement_hearing_request"].may_still_run
+    months = case_of(*steps, (S.PENALISE, "2098-09-01"))
+    period = by_name(months.deadlines(calendar=guessing, today=d("2098-09-02")))[
+        "statement_hearing_request"
+    ]
+    assert not period.possibly_premature and not period.premature
     decided = case_of(*steps, (S.PENALISE, "2098-02-11"))
     period = by_name(decided.deadlines(calendar=guessing, today=d("2098-02-12")))[
         "statement_hearing_request"

@@ -741,3 +741,23 @@ def test_patrol_compliance_shows_the_holidays_of_each_week(provider, ledger_path
     )
     holidays = {f["ZC"]: f["JJRTS"] for f in result["OUTPUT"].getFeatures()}
     assert holidays == {"2026-W08": 5, "2026-W09": 1, "2026-W10": 0}, holidays
+
+
+def test_patrol_compliance_runs_with_a_broken_holiday_file(provider, ledger_path):
+    """The holiday file is read only for JJRTS: broken, it stopped the whole check (the review
+    of the day's changes). Said, and the column left empty."""
+    import processing
+    from qgis.core import NULL
+
+    (ledger_path.parent / "holidays.json").write_text("{broken", encoding="utf-8")
+    result = processing.run(
+        "zcenforcement:patrolcompliance",
+        {
+            "LEDGER": str(ledger_path),
+            "START": "2025-03-03",
+            "END": "2025-03-09",
+            "OUTPUT": "memory:",
+        },
+    )
+    values = [f["JJRTS"] for f in result["OUTPUT"].getFeatures()]
+    assert values and all(v is None or v == NULL for v in values), values

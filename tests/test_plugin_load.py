@@ -333,7 +333,13 @@ def test_dependency_detection_finds_what_is_missing_or_too_old(monkeypatch):
     assert sorted(dependencies.missing_dependencies()) == ["fiona", "rasterio", shapely]
     problems = dependencies.import_problems()
     assert problems["rasterio"] == ""  # not installed
-    assert "libgdal.so.32" in problems["fiona"] and problems[shapely] == "shapely 1.8.5"
+    assert "libgdal.so.32" in problems["fiona"] and problems[shapely] == "version 1.8.5"
+    # Too old is to be installed again at the version required, not "installed but broken".
+    from zc_enforcement_plugin.plugin import ZcEnforcementPlugin
+
+    said = ZcEnforcementPlugin._missing_message({shapely: problems[shapely]})
+    assert '"shapely>=2.0,<2.2"' in said and "1.8.5" in said, said
+    assert "cannot be used" not in said, said
     windows, debian = dependencies.install_commands([shapely, "rasterio"])
     assert windows == 'python3 -m pip install "shapely>=2.0,<2.2" "rasterio"'
     # rasterio from apt (built for QGIS's GDAL), shapely from pip against Debian's GEOS,

@@ -732,6 +732,36 @@ def test_a_verdict_saved_during_a_withdrawal_keeps_the_batch_and_says_so(pg_data
     assert saved
 
 
+def test_a_save_refused_during_a_withdrawal_keeps_the_batch_and_says_so(pg_database, schema):
+    """A save refused as a conflict during a withdrawal is kept, holding its spot by its key:
+    the withdrawal was told the spot was gone, to refresh (the review of the day's changes).
+    It says nothing was withdrawn and the batch stays."""
+    records = [spot(f"3703022026750{i}", i, LUOCUN_TOWNS[0], LUOCUN) for i in range(2)]
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("误导入批次二", records)
+    office = open_store(pg_database, schema, LUOCUN_ROLE)
+    first = office.spots()[0].id
+    refused: list = []
+
+    def meanwhile(_done: float) -> None:
+        if not refused:  # after the check: a save on a version never seen, kept as a conflict
+            try:
+                office.record_verdict(first, illegal(), expected_version=5)
+            except ConflictError as error:
+                refused.append(error)
+
+    try:
+        with open_store(pg_database, schema) as brigade:
+            with pytest.raises(LedgerError) as withdrawn:
+                brigade.withdraw_batch("误导入批次二", progress=meanwhile)
+            assert len(brigade.spots()) == 2
+    finally:
+        office.close()
+    assert refused, "the save was not refused as a conflict"
+    message = str(withdrawn.value)
+    assert "未撤回任何图斑" in message and "已不在台帐中" not in message, message
+
+
 def test_a_statement_timeout_and_a_spot_gone_are_said_in_words(pg_database, schema):
     """The server's statement_timeout and a spot withdrawn under a save came out as "数据库错误
     … canceling statement due to statement timeout" and "violates foreign key constraint

@@ -51,8 +51,19 @@ def import_problems(packages: dict[str, str] = REQUIRED) -> dict[str, str]:
             continue
         version = str(getattr(imported, "__version__", "0"))
         if module == "shapely" and not (version.startswith("2.0") or version.startswith("2.1")):
-            problems[requirement] = f"shapely {version}"
+            problems[requirement] = f"{WRONG_VERSION}{version}"
     return problems
+
+
+# The reason import_problems gives a package of the wrong version: installed, but to be
+# installed again at the version required (Debian's shapely 1.8 beside QGIS 3.22).
+WRONG_VERSION = "version "
+
+
+def needs_install(why: str) -> bool:
+    """Whether an import problem is put right by installing the requirement: not installed,
+    or of the wrong version (not a package installed but broken)."""
+    return not why or why.startswith(WRONG_VERSION)
 
 
 def module_of(requirement: str) -> str:

@@ -11,7 +11,7 @@ from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction, QDockWidget, QMainWindow
 
 from .compat import LEVEL_CRITICAL, LEVEL_INFO, LEVEL_WARNING
-from .dependencies import import_problems, install_commands, missing_recommended
+from .dependencies import import_problems, install_commands, missing_recommended, needs_install
 from .i18n import install_qt_translator, install_translator, tr
 from .resources_paths import PLUGIN_ICON
 from .ui.messages import LOG_TAG, bar_html
@@ -197,17 +197,18 @@ class ZcEnforcementPlugin:
     def _missing_message(problems: dict[str, str]) -> str:
         """What is missing or broken and how to put it right, in the interface's language."""
         lines = []
-        missing = [requirement for requirement, why in problems.items() if not why]
+        missing = [requirement for requirement, why in problems.items() if needs_install(why)]
         if missing:
             windows, debian = install_commands(missing)
+            named = [f"{r}（{why}）" if why else r for r, why in problems.items() if r in missing]
             lines += [
-                tr("Missing Python packages: {packages}.").format(packages=", ".join(missing)),
+                tr("Missing Python packages: {packages}.").format(packages=", ".join(named)),
                 tr("Install them, then restart QGIS."),
                 tr("Windows (OSGeo4W Shell): {command}").format(command=windows),
                 tr("Debian/Ubuntu: {command}").format(command=debian),
             ]
         for requirement, why in problems.items():
-            if why:
+            if not needs_install(why):
                 lines.append(
                     tr(
                         "{package} is installed but cannot be used ({error}). Installing it "

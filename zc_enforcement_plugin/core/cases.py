@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, NamedTuple
 
@@ -326,6 +326,13 @@ def is_criminal_scale(case: Case) -> bool:
 
 
 # --- deadlines ----------------------------------------------------------------------------------
+# How much later than a guess a party's period may end: the holidays a guessed calendar lacks
+# (the Spring Festival's week and its swapped days, Qingming, Dragon Boat, Mid-Autumn) move a
+# 5- or 10-working-day period by about a week at most; past this, it has run out whatever the
+# year's schedule says.
+GUESS_MAY_RUN_LATER = timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class Deadline:
     """One deadline of a case.
@@ -365,9 +372,13 @@ class Deadline:
     # When `estimated` too, it has run out only by the guess: the guess counts the fixed-date
     # holidays alone (no Spring Festival), so the true end may be days later.
     period_over: bool = False
-    # The office acted after the guessed end of the party's period (`estimated`): within the
-    # true period, maybe. Not `premature` (that is certain): said until the year is added.
+    # The office acted after the guessed end of the party's period (`estimated`) but within
+    # GUESS_MAY_RUN_LATER of it: within the true period, maybe. Not `premature` (that is
+    # certain): said until the year is added.
     possibly_premature: bool = False
+    # A party's period run out by the guess (`period_over`) that may still run: today within
+    # GUESS_MAY_RUN_LATER of the guessed end.
+    may_still_run: bool = False
     # Ended by closing the case after its due day, its act never done (a report never made, a
     # case never filed): nothing is owed any more, but it was missed, not done late.
     closed_unmet: bool = False
@@ -1249,12 +1260,21 @@ class Case:
             cuts_short = by.stage in spec.premature_if and not self._is_police_referral(by_index)
             premature = cuts_short and by.date <= due
             # After a guessed end is maybe within the period: the holidays the guess lacks
-            # (Spring Festival, Qingming…) move the true end later.
-            possibly_premature = cuts_short and by.date > due and estimated
+            # (Spring Festival, Qingming…) move the true end later, by days, not months.
+            possibly_premature = (
+                cuts_short and estimated and due < by.date <= due + GUESS_MAY_RUN_LATER
+            )
         elif waiting and today > due:
             # Run out: the party's time, not the office's, so nothing is overdue; the office
             # may act now (decide, or apply to the court), and the case shows it as next.
-            return made(due, dl.OK, warning=warning, estimated=estimated, period_over=True)
+            return made(
+                due,
+                dl.OK,
+                warning=warning,
+                estimated=estimated,
+                period_over=True,
+                may_still_run=estimated and today <= due + GUESS_MAY_RUN_LATER,
+            )
         else:
             premature = possibly_premature = False
             at = done_on or today

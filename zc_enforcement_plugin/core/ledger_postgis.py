@@ -657,8 +657,12 @@ class PostGISLedger(PostGISSession):
                 return SqlLedger.withdraw_batch(self, batch_name, progress, is_cancelled)
         except LedgerError as error:
             # A verdict, evidence or case saved on a spot of the batch after the withdrawal's
-            # check: the server's trigger kept the spot, in its own words.
-            if getattr(error.__cause__, "pgcode", None) == "ZC001":
+            # check: the server's trigger kept the spot, in its own words; a refused save kept
+            # as a conflict meanwhile holds it by its key.
+            cause = error.__cause__
+            if getattr(cause, "pgcode", None) == "ZC001" or isinstance(
+                cause, self._pg.errors.ForeignKeyViolation
+            ):
                 name = (batch_name or "").strip()
                 raise LedgerError(
                     f"撤回批次“{name}”时，另一会话刚为其中的图斑记录了判定、证据或案件：未撤回"

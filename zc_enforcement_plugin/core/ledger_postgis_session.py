@@ -698,6 +698,8 @@ class PostGISSession(SqlLedger):
             self._depth = 0
             if isinstance(exc, self._pg.Error):
                 raise self._translate(exc, reading=True) from exc
+            if isinstance(exc, UnicodeEncodeError):  # as a read outside it says it
+                raise self._unencodable(exc, {}, reading=True) from exc
             raise
         finally:
             self._depth = 0

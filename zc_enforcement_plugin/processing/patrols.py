@@ -242,7 +242,7 @@ def _holidays_in(calendar, first: dt.date, last: dt.date) -> int | None:
     """Monday-to-Friday days off from `first` to `last`; None where a day's year has no
     official schedule (a guessed calendar knows only the fixed-date holidays)."""
     days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-    if not all(calendar.covers(day) for day in days):
+    if calendar is None or not all(calendar.covers(day) for day in days):
         return None
     return sum(1 for day in days if day.weekday() < 5 and not calendar.is_working_day(day))
 
@@ -420,8 +420,12 @@ class PatrolCompliance(PatrolDaysHelp, EnforcementAlgorithm):
                 # Every office the ledger knows, as the monthly ranking lists them: one that
                 # stopped patrolling before the range (and has no spots) is the one short.
                 offices = sorted(store.known_offices())
-                calendar = store.work_calendar(strict=False)
-        except (ledger.LedgerError, HolidayFileError) as error:
+                try:
+                    calendar = store.work_calendar(strict=False)
+                except HolidayFileError as error:  # only for JJRTS: said, left empty
+                    feedback.pushWarning(str(error))
+                    calendar = None
+        except ledger.LedgerError as error:
             raise fail(str(error)) from error
         shortfalls = patrols.weekly_compliance(
             records, offices, start, end, self.parameterAsInt(parameters, "MIN_DAYS", context)

@@ -96,7 +96,7 @@ def deadline_html(
         state = f"逾期完成（{deadline.done_on.isoformat()}）"  # red, and saying why
     elif deadline.done:
         state = "已完成"
-    elif deadline.period_over and deadline.estimated:
+    elif deadline.period_over and deadline.may_still_run:
         # Run out by a guess only: acting now may cut the party's period short (the note
         # under it says which year's schedule to add).
         state = "按估算已满，实际可能更晚届满，加入该年节假日安排后再进行下一步"
@@ -216,7 +216,9 @@ def limitation_html(rules: dl.DeadlineRules, on: QWidget | None = None) -> str:
 
 def _running(deadline: cases.Deadline) -> bool:
     """Whether ``deadline`` is a party's period (statement and hearing, demand) still running."""
-    return deadline.waiting and deadline.open and (not deadline.period_over or deadline.estimated)
+    return (
+        deadline.waiting and deadline.open and (not deadline.period_over or deadline.may_still_run)
+    )
 
 
 def _closed_on(case: cases.Case) -> dt.date:

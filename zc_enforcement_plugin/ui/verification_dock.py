@@ -56,7 +56,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..compat import GEOMETRY_POLYGON
-from ..core import domain, ledger
+from ..core import clock, domain, ledger
 from ..core import ledger_schema as ls
 from ..core.workdays import HolidayFileError
 from ..i18n import in_interface_language, tr, with_english
@@ -1201,7 +1201,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         another folder: QGIS's default was a temporary folder, which QGIS deletes when it
         quits, with the sheets, the evidence zip and the workbook in it (found by a review as
         a new user: the field lay below the dialog's fold, and Run was pressed). Beside the
-        ledger file (export/, reports/, as make demo writes them); for a shared ledger beside
+        ledger file (export/<day>/, reports/); for a shared ledger beside
         the saved project; None (QGIS's own) when neither is known."""
         found = QgsApplication.processingRegistry().algorithmById(algorithm)
         if found is None or found.parameterDefinition(OUTPUT_FOLDER) is None:
@@ -1216,7 +1216,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             base = Path(home)
         else:
             return None
-        return str(base / ("export" if algorithm.endswith(":exportverification") else "reports"))
+        if algorithm.endswith(":exportverification"):
+            # A folder a day: the package handed in last quarter is not replaced by this
+            # quarter's under the same file names (a second export the same day is a redo).
+            return str(base / "export" / clock.today().isoformat())
+        return str(base / "reports")  # a report's files are named by their period
 
     def _exec_algorithm_dialog(self, dialog) -> None:
         """Show an algorithm's dialog until it is closed, then put the map tool back (a

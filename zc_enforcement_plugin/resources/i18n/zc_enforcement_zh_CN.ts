@@ -1474,7 +1474,7 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>The end date {end} is after today: weeks are checked up to {today}.</source>
-      <translation>截止日期 {end} 晚于今天：只检查到 {today}（本周未结束的按不完整周列出，不计入）。</translation>
+      <translation>截止日期 {end} 晚于今天：只检查到 {today}。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
