@@ -1593,6 +1593,13 @@ def test_a_spot_without_an_outline_shows_its_figures_as_not_measured(dock, tmp_p
     text = dock.details.toPlainText()
     assert "图斑几何为空" in text
     assert "无图形，未量算" in text and "0.00" not in text, text
+    # The list too: — where nothing was measured, the figure in 亩 where it was.
+    model = dock.queue_model
+    area = model.COLUMNS.index("area")
+    shown = {
+        model.rows[r].number: model.data(model.index(r, area)) for r in range(model.rowCount())
+    }
+    assert shown["A2"] == "—" and shown["A1"] not in ("—", "0.00"), shown
     dock.session.go_to(by_number["A1"])
     dock._show_current()
     text = dock.details.toPlainText()

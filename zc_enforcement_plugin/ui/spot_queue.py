@@ -62,6 +62,10 @@ class SpotQueueModel(QAbstractTableModel):
             if column == "area":
                 if spot.spot_area is None:
                     return None
+                if spot.spot_area == 0:
+                    # Screening's 0 m² for a spot without an outline: nothing was measured, as
+                    # its page says (未量算); 0.00 read as a measured figure.
+                    return "—"
                 return f"{shown_mu(spot.spot_area):.2f}"
             if column == "verdict":
                 return verdict_text(spot.category, spot.kind)
