@@ -2240,7 +2240,7 @@ def test_view_areas_read_spot_numbers_as_importspots_does_and_name_those_held_tw
 def test_view_areas_name_mine_numbers_held_twice(provider, demo):
     """A licence number held by two features was listed twice in a line's 涉及矿山编号 without a
     word, where a spot number so held was said (the review of 2026-11-29)."""
-    from qgis.core import QgsFeature, QgsGeometry, QgsProcessingFeedback
+    from qgis.core import QgsFeature, QgsGeometry
 
     zones, _ = read(demo, domain.DEMO_LAYER_THREE_ZONES_ZONES)
     inside = zones[0].representative_point()
@@ -2256,16 +2256,8 @@ def test_view_areas_name_mine_numbers_held_twice(provider, demo):
         feature.setAttributes([number])
         layer.dataProvider().addFeature(feature)
 
-    class Warnings(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.said = []
-
-        def pushWarning(self, warning):  # noqa: N802 - QGIS API
-            self.said.append(warning)
-
-    feedback = Warnings()
+    feedback = Recorder()
     parameters = {**three_zones_parameters(demo), "SPOTS": None, "MINES": layer}
     run("threezonestwolines", parameters, feedback)
-    [twice] = [w for w in feedback.said if "mine numbers are held" in w]
+    [twice] = [w for w in feedback.texts if "mine numbers are held" in w]
     assert "C9（2）" in twice and "C8" not in twice

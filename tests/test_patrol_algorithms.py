@@ -692,15 +692,8 @@ def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledg
     """A track with no times was taken for any date without a word (the review of
     2026-11-29): it may be any day's; recorded, and the log says its day was not checked."""
     import processing
-    from qgis.core import QgsProcessingFeedback
 
-    class Warnings(QgsProcessingFeedback):
-        def __init__(self):
-            super().__init__()
-            self.said = []
-
-        def pushWarning(self, warning):  # noqa: N802 - QGIS API
-            self.said.append(warning)
+    from tests.test_campaign_algorithms import Recorder
 
     gpx = tmp_path / "untimed.gpx"
     gpx.write_text(
@@ -708,7 +701,7 @@ def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledg
         '<trk><trkseg><trkpt lat="36.60" lon="117.90"/><trkpt lat="36.61" lon="117.91"/>'
         "</trkseg></trk></gpx>"
     )
-    feedback = Warnings()
+    feedback = Recorder()
     processing.run(
         "zcenforcement:recordpatrol",
         {
@@ -720,7 +713,7 @@ def test_a_gpx_track_without_times_is_recorded_and_said_unchecked(provider, ledg
         },
         feedback=feedback,
     )
-    assert any("untimed.gpx" in w and "no times" in w for w in feedback.said), feedback.said
+    assert any("untimed.gpx" in w and "no times" in w for w in feedback.texts), feedback.texts
 
 
 def test_patrol_compliance_shows_the_holidays_of_each_week(provider, ledger_path):

@@ -145,6 +145,19 @@ def message_bar_texts(monkeypatch, iface, method: str) -> list[str]:
     return texts
 
 
+def pushed_with_more(monkeypatch, iface) -> list[tuple[str, str]]:
+    """(text as the bar shows it, the text behind its "more" button) of each message the
+    plugin pushes with one."""
+    pushed: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        iface.messageBar(),
+        "pushMessage",
+        lambda _title, text, more, *_rest: pushed.append((html.unescape(text), more)),
+        raising=False,
+    )
+    return pushed
+
+
 def opened_dialogs(monkeypatch) -> list[str]:
     """The ids of the algorithms whose dialogs the plugin opens (none is shown)."""
     import processing
@@ -167,13 +180,7 @@ def test_missing_dependency_is_reported_not_raised(qgis_iface, monkeypatch):
     monkeypatch.setattr(plugin_module, "import_problems", lambda: {"shapely>=2.0,<2.2": ""})
     # As without shapely: the algorithms' modules cannot be imported.
     monkeypatch.setitem(sys.modules, "zc_enforcement_plugin.processing.base", None)
-    pushed: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        qgis_iface.messageBar(),
-        "pushMessage",
-        lambda _title, text, more, *_rest: pushed.append((html.unescape(text), more)),
-        raising=False,
-    )
+    pushed = pushed_with_more(monkeypatch, qgis_iface)
     opened = opened_dialogs(monkeypatch)
     iface = RecordingIface(qgis_iface)
     plugin = classFactory(iface)
@@ -787,13 +794,7 @@ def test_without_shapely_the_plugin_says_so_and_loads_without_its_panel(qgis_ifa
         monkeypatch.delitem(sys.modules, name)  # the fixture puts this session's back after
     import zc_enforcement_plugin as fresh
 
-    pushed: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        qgis_iface.messageBar(),
-        "pushMessage",
-        lambda _title, text, more, *_rest: pushed.append((html.unescape(text), more)),
-        raising=False,
-    )
+    pushed = pushed_with_more(monkeypatch, qgis_iface)
     iface = RecordingIface(qgis_iface)
     plugin = fresh.classFactory(iface)
     plugin.initGui()

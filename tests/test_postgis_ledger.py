@@ -296,6 +296,34 @@ def wait_for(condition, what: str) -> None:
     pytest.fail(f"never happened: {what}")
 
 
+class Racer:
+    """`call` run in a thread of its own once started: its result, or the LedgerError it
+    raised, in `outcome`. start_and_wait starts it and returns once it waits on a lock on the
+    server (or is over, as it is where the code under test takes no turn)."""
+
+    def __init__(self, pg_database, call):
+        self.pg_database, self.call, self.outcome = pg_database, call, []
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        try:
+            self.outcome.append(self.call())
+        except LedgerError as error:
+            self.outcome.append(error)
+
+    def start_and_wait(self, what: str) -> None:
+        self.thread.start()
+        wait_for(
+            lambda: waiting_on_a_lock(self.pg_database) or not self.thread.is_alive(),
+            f"{what} waiting or done",
+        )
+
+    def result(self):
+        self.thread.join(60)
+        [found] = self.outcome
+        return found
+
+
 def test_second_save_of_the_same_spot_is_refused_and_both_are_kept(pg_database, schema, tmp_path):
     with open_store(pg_database, schema, tmp_path=tmp_path) as brigade:
         fill(brigade, tmp_path)
@@ -422,34 +450,21 @@ def test_one_delivery_imported_under_two_names_at_once_is_refused_once(pg_databa
     ledger held all 20 spots twice (the review of 2026-11-29). The second now waits for the
     first, sees its spots and is refused as a new batch of spots another batch holds."""
     delivery = [spot(f"3703022026500{i:02d}", i, TAIHE_TOWN, TAIHE) for i in range(20)]
-    outcome: list = []
     first = open_store(pg_database, schema)
     second = open_store(pg_database, schema)
-
-    def second_import() -> None:
-        try:
-            outcome.append(second.import_batch("2026Q1", delivery))
-        except LedgerError as error:
-            outcome.append(error)
-
-    racing = threading.Thread(target=second_import)
+    racer = Racer(pg_database, lambda: second.import_batch("2026Q1", delivery))
 
     def after_row(count: int) -> None:
         if count == 0:  # the first is writing: the second starts and runs as far as it can
-            racing.start()
-            wait_for(
-                lambda: waiting_on_a_lock(pg_database) or not racing.is_alive(),
-                "the second import waiting or done",
-            )
+            racer.start_and_wait("the second import")
 
     first._after_row_hook = after_row
     try:
         assert first.import_batch("2026年第1季度", delivery).added == 20
-        racing.join(60)
+        error = racer.result()
     finally:
         first.close()
         second.close()
-    [error] = outcome
     assert isinstance(error, LedgerError), error
     assert "2026年第1季度" in str(error)
     with open_store(pg_database, schema) as brigade:
@@ -468,24 +483,13 @@ def test_a_withdrawal_waits_for_a_patrol_being_saved_and_keeps_the_spot_it_names
         brigade.import_batch("误导入批次", [spot(number, 0, LUOCUN_TOWNS[0], LUOCUN)])
     office = open_store(pg_database, schema, user=LUOCUN_ROLE)
     withdrawing = open_store(pg_database, schema)
-    outcome: list = []
-
-    def withdraw() -> None:
-        try:
-            outcome.append(withdrawing.withdraw_batch("误导入批次"))
-        except LedgerError as error:
-            outcome.append(error)
-
-    racing = threading.Thread(target=withdraw)
+    racer = Racer(pg_database, lambda: withdrawing.withdraw_batch("误导入批次"))
     insert = office._insert
 
     def insert_then_let_the_withdrawal_run(*args, **kwargs):
         fid = insert(*args, **kwargs)
-        racing.start()  # the patrol written, not committed: the withdrawal runs now
-        wait_for(
-            lambda: waiting_on_a_lock(pg_database) or not racing.is_alive(),
-            "the withdrawal waiting or done",
-        )
+        # the patrol written, not committed: the withdrawal runs now
+        racer.start_and_wait("the withdrawal")
         return fid
 
     office._insert = insert_then_let_the_withdrawal_run
@@ -495,11 +499,10 @@ def test_a_withdrawal_waits_for_a_patrol_being_saved_and_keeps_the_spot_it_names
                 "XC-2026-0701", LUOCUN, dt.date(2026, 3, 2), ["张三"], spot_numbers=[number]
             )
         )
-        racing.join(60)
+        error = racer.result()
     finally:
         office.close()
         withdrawing.close()
-    [error] = outcome
     assert isinstance(error, LedgerError), error
     assert number in str(error)
     with open_store(pg_database, schema) as brigade:
@@ -667,22 +670,12 @@ def test_a_save_caught_behind_an_import_that_moves_its_spot_away_says_so(pg_data
     office = open_store(pg_database, schema, LUOCUN_ROLE)
     [listed] = office.spots()
     seen = office.spot(listed.id).version
-    outcome: list = []
-
-    def save() -> None:
-        try:
-            outcome.append(office.record_verdict(listed.id, illegal(), expected_version=seen))
-        except LedgerError as error:
-            outcome.append(error)
-
-    saver = threading.Thread(target=save)
+    racer = Racer(
+        pg_database, lambda: office.record_verdict(listed.id, illegal(), expected_version=seen)
+    )
 
     def meanwhile(row: int) -> None:
-        saver.start()  # the spot moved, not committed: the save waits for the import
-        wait_for(
-            lambda: waiting_on_a_lock(pg_database) or not saver.is_alive(),
-            "the save waiting or done",
-        )
+        racer.start_and_wait("the save")  # the spot moved, not committed: the save waits
 
     moved = SpotRecord(
         {**record.attributes, domain.TOWN_NAME: TAIHE_TOWN, domain.OFFICE_NAME: TAIHE},
@@ -693,10 +686,9 @@ def test_a_save_caught_behind_an_import_that_moves_its_spot_away_says_so(pg_data
         with open_store(pg_database, schema) as brigade:
             brigade._after_row_hook = meanwhile
             brigade.import_batch("2026年第1季度", [moved])
-        saver.join(60)
+        error = racer.result()
     finally:
         office.close()
-    [error] = outcome
     assert isinstance(error, LedgerError), error
     message = str(error)
     assert "不在本所的乡镇内" in message and "nothing was saved" in message, message

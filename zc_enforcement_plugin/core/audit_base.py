@@ -496,15 +496,19 @@ def group_union(geoms: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
     return cs.polygonal(out)
 
 
-def union_areas(run: AuditRun, geoms: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
-    """The area (m², by the run's method) of the union of each group's geometries, 0 for an
-    empty group: land two overlapping features share counts once."""
-    unions = group_union(geoms, groups, n)
-    areas = np.zeros(n)
-    present = ~shapely.is_missing(unions)
+def present_areas(run: AuditRun, geoms: np.ndarray) -> np.ndarray:
+    """The area (m², by the run's method) of each geometry, 0 where there is none."""
+    out = np.zeros(len(geoms))
+    present = ~shapely.is_missing(geoms)
     if present.any():
-        areas[present] = run.area(unions[present])
-    return areas
+        out[present] = run.area(geoms[present])
+    return out
+
+
+def union_areas(run: AuditRun, geoms: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """The area of the union of each group's geometries, 0 for an empty group: land two
+    overlapping features share counts once."""
+    return present_areas(run, group_union(geoms, groups, n))
 
 
 def overlapping_pairs(

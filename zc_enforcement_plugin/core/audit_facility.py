@@ -28,6 +28,7 @@ from .audit_base import (
     clip_local,
     group_union,
     mapped_use,
+    present_areas,
     union_areas,
 )
 
@@ -156,10 +157,7 @@ def _auxiliary_over_limit(
     na = len(ov.ids)
     aux_geom = group_union(ov.pair_geom[is_aux], ov.pair_a[is_aux], na)
     # The union's area, as the geometry drawn: overlapping ground features were summed.
-    aux_area = np.zeros(na)
-    drawn = ~shapely.is_missing(aux_geom)
-    if drawn.any():
-        aux_area[drawn] = run.area(aux_geom[drawn])
+    aux_area = present_areas(run, aux_geom)
     boundary_area = run.area(ov.geoms)
     for a in range(na):
         if aux_area[a] <= run.tol:

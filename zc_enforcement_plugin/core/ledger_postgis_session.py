@@ -692,9 +692,7 @@ class PostGISSession(SqlLedger):
             yield
             self._execute("COMMIT")
         except BaseException as exc:
-            if not self._conn.closed:
-                with contextlib.suppress(self._pg.Error):
-                    self._execute("ROLLBACK")
+            self._roll_back("ROLLBACK")
             self._depth = 0
             if isinstance(exc, self._pg.Error):
                 raise self._translate(exc, reading=True) from exc

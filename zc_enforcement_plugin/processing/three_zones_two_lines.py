@@ -386,8 +386,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
         if mines is None:
             return None
         numbers = self._ids(mines, field)
-        held = collections.Counter(numbers)
-        repeated = [f"{number}（{count}）" for number, count in held.items() if count > 1]
+        repeated = _held_twice(numbers)
         if repeated:
             feedback.pushWarning(
                 tr(
@@ -407,8 +406,7 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
             number if number.startswith("fid ") else domain.spot_number_key(number)
             for number in self._ids(spots, field)
         ]
-        held = collections.Counter(numbers)
-        repeated = [f"{number}（{count}）" for number, count in held.items() if count > 1]
+        repeated = _held_twice(numbers)
         if repeated:
             feedback.pushWarning(
                 tr(
@@ -418,3 +416,9 @@ class ThreeZonesTwoLines(CampaignAlgorithm):
                 ).format(layer=label, count=len(repeated), numbers=domain.first_of(repeated, 10))
             )
         return numbers
+
+
+def _held_twice(numbers: list[str]) -> list[str]:
+    """Each number held by more than one feature, with how many: 37030220269992（2）."""
+    held = collections.Counter(numbers)
+    return [f"{number}（{count}）" for number, count in held.items() if count > 1]
