@@ -2119,6 +2119,33 @@ def test_a_photo_taken_far_from_its_spot_is_said_when_attached(dock, ledger_path
     assert evidence.FAR_FROM_SPOT_METRES < metres < 1800, metres
 
 
+def test_a_file_recorded_for_another_spot_is_said_when_attached(dock, ledger_path, tmp_path):
+    """The same photo dropped on a second spot was recorded for it without a word, evidence of
+    both (the review of 2026-11-29). It is recorded (one photo may show two neighbours) and
+    said, naming the spot that holds it; a file of its own says nothing."""
+    assert dock.open_ledger(str(ledger_path))
+    photo = _photo_at(tmp_path / "site.jpg", 117.9, 36.6)
+    first = dock.session.current_page().spot
+    assert dock.attach_files([photo]) == []
+    dock.go_next()
+    second = dock.session.current_page().spot
+    assert second.id != first.id
+    own = _photo_at(tmp_path / "own.jpg", 117.8, 36.5)
+    assert dock.attach_files([own]) == []
+    assert "same file" not in dock.details.toPlainText()
+    assert "也已登记" not in dock.details.toPlainText()
+    assert dock.attach_files([photo]) == []
+    text = dock.details.toPlainText()
+    assert f"图斑 {first.number} 的证据" in text or f"evidence of spot {first.number}" in text
+    assert [e.original_name for e in dock.session.store.evidence(second.id)] == [
+        "own.jpg",
+        "site.jpg",
+    ]
+    assert dock.session.store.spots_holding_file(
+        dock.session.store.evidence(first.id)[0].sha256, first.id
+    ) == [second.number]
+
+
 def _panel_layers():
     from zc_enforcement_plugin.ui.evidence_layer import is_panel_layer
 

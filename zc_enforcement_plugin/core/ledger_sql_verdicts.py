@@ -324,6 +324,19 @@ class SqlVerdictsMixin:
         select = self._evidence_select(f"{ls.C_SPOT_ID} = {self._MARK}")
         return [self._evidence_from_row(row) for row in self._rows(select.sql(), (spot_id,))]
 
+    def spots_holding_file(self, digest: str, except_spot_id: int) -> list[str]:
+        """The numbers of the spots other than ``except_spot_id`` (that this login sees) with
+        the file of SHA-256 ``digest`` recorded as their evidence, first recorded first: one
+        photo recorded for two spots is most likely one spot's."""
+        rows = self._rows(
+            f'SELECT s."{SPOT_NUMBER}" FROM {ls.T_EVIDENCE} e '
+            f"JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = e.{ls.C_SPOT_ID} "
+            f"WHERE e.{ls.C_SHA256} = {self._MARK} AND e.{ls.C_SPOT_ID} <> {self._MARK} "
+            f"ORDER BY e.{ls.C_ID}",
+            (digest.lower(), except_spot_id),
+        )
+        return list(dict.fromkeys(str(row[0]) for row in rows))
+
     def photo_points(self) -> PhotoPoints:
         """The evidence with a position, each with its spot's number (None for a spot this
         login does not see), and the evidence folder: what the photo layer needs, and no more."""

@@ -530,6 +530,20 @@ class ReviewSession:
                 f"证据 / {Path(file).name}: taken {far:,.0f} m from spot {spot.number}: check "
                 "that it is this spot's evidence"
             )
+        others: list[str] = []
+        # Recorded already: a look-up that fails now must not say the file was refused.
+        with contextlib.suppress(ledger.LedgerError):
+            others = self.store.spots_holding_file(record.sha256, spot.id)
+        if others:
+            # Recorded (one photo may show two neighbouring spots), but said: most often the
+            # same photo dropped on the wrong spot, counted as evidence of both.
+            numbers = "、".join(others)
+            self.attach_notes.append(
+                f"{Path(file).name}：该文件也已登记为图斑 {numbers} 的证据，请确认是图斑 "
+                f"{spot.number} 的证据 / {Path(file).name}: the same file is recorded as "
+                f"evidence of spot {', '.join(others)} too: check that it is spot "
+                f"{spot.number}'s evidence"
+            )
         return record
 
 
