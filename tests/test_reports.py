@@ -1176,10 +1176,12 @@ def test_a_report_open_in_excel_is_said_and_leaves_the_earlier_pair_as_it_was(
 
 
 def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_path):
-    """A December 2024 ranking on a calendar that knows 2024 alone (its official schedule in the
-    file beside the ledger): a spot judged illegal on Monday 30 December owes its written report
-    on 2 January 2025, an estimate; the notes say 2025 has no schedule and name the file to add
-    it to, as they do for the period's own years."""
+    """A calendar that knows 2024 alone (its official schedule in the file beside the ledger):
+    a spot judged illegal on Monday 30 December owes its written report on 2 January 2025, an
+    estimate. The dispatch of 31 December lists it: its notes say 2025 has no schedule and name
+    the file to add it to, as they do for the period's own years. December's ranking, judged on
+    31 December, counts nothing due in 2025 (nothing of it is overdue yet): it says nothing of
+    2025 (it did, in every December ranking)."""
     import json
 
     library = WorkCalendar(local_file=None)
@@ -1210,9 +1212,15 @@ def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_pat
         calendar = WorkCalendar(
             tmp_path / "holidays.json", local_file=None, use_library=False, strict=False
         )
-        report = reports.monthly_ranking(
+        ranking = reports.monthly_ranking(
             store, reports.Period.month(2024, 12), calendar, dt.date(2024, 12, 31)
         )
+        as_of = dt.date(2024, 12, 31)
+        report = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
+    assert not any("2025" in w for w in ranking.warnings), ranking.warnings
+    assert [(i.due, i.estimated) for i in report.due_next_week][:1] == [
+        (dt.date(2025, 1, 2), True)
+    ]
     assert any(
         "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
         for w in report.warnings
@@ -1650,6 +1658,49 @@ def test_an_estimated_deadline_on_the_last_day_of_the_margin_is_listed(tmp_path)
     ]
 
 
+def test_a_dispatch_listing_an_estimate_beyond_its_window_says_the_year_it_lacks(
+    tmp_path, monkeypatch
+):
+    """The library stopping at 2025, a 催告 served on Friday 19 December 2025 runs 10 working
+    days to Monday 5 January 2026, guessed (1 January off). The dispatch of Monday 22 December
+    reaches 29 December and lists estimates 7 days further: the demand is listed, an estimate,
+    though its week, window and report date are all 2025's. The notes say 2026 has no
+    schedule, naming the file: the listed date rests on it."""
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2026)))
+    path = tmp_path / "ledger.gpkg"
+    store = GeoPackageLedger(path)
+    attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
+    assert store.import_batch("2025年第四季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    spot = store.spots()[0]
+    store.record_verdict(spot.id, _illegal("2025-12-01"))
+    case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
+    _steps(
+        store,
+        case,
+        (Stage.VERIFY, "2025-12-01"),
+        (Stage.STOP, "2025-12-01"),
+        (Stage.FILE, "2025-12-02"),
+        (Stage.INVESTIGATE, "2025-12-03"),
+        (Stage.NOTIFY, "2025-12-04"),
+        (Stage.PENALISE, "2025-12-18"),
+        (Stage.DEMAND, "2025-12-19"),
+    )
+    as_of = dt.date(2025, 12, 22)
+    try:
+        calendar = store.work_calendar(strict=False)
+        report = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
+    finally:
+        store.close()
+    assert report.horizon == dt.date(2025, 12, 29)
+    assert [(i.deadline, i.due, i.estimated) for i in report.due_next_week] == [
+        ("催告履行期", dt.date(2026, 1, 5), True)
+    ]
+    where = str(tmp_path / "holidays.json")
+    assert any(
+        w.startswith("2026年没有官方节假日安排") and where in w for w in report.warnings
+    ), report.warnings
+
+
 def test_the_dispatch_window_of_a_friday_takes_in_the_weekend_after_its_fifth_day(calendar):
     """From Friday 8 March 2024 the 5 working days are 11-15 March; the window runs to the day
     before the 6th (Monday 18 March): Sunday 17 March, as deadlines.status counts a due day on
@@ -1815,6 +1866,35 @@ def test_a_deadline_in_the_year_after_the_librarys_last_is_listed_as_an_estimate
         ("逾期未整改立案", dt.date(2026, 1, 5), False),
     ]
     assert not any("没有官方节假日安排" in w for w in known.warnings)
+
+
+def test_a_december_ranking_says_nothing_of_next_year_when_no_figure_rests_on_it(
+    tmp_path, monkeypatch
+):
+    """N1 judged illegal on Tuesday 30 December 2025, the library stopping at 2025: its report
+    and filing fall due in January 2026, guessed. December's ranking, judged on 31 December,
+    counts neither as overdue (nothing due yet), so no figure of it rests on 2026: it said
+    "2026年没有官方节假日安排" all the same, the notes of every December ranking (the review
+    of 2026-11-29). January's, with both overdue on the guess, says it."""
+    monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2026)))
+    store, _spot = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2025-12-30")
+    try:
+        calendar = store.work_calendar(strict=False)
+        december = reports.monthly_ranking(
+            store, reports.Period.month(2025, 12), calendar, dt.date(2025, 12, 31)
+        )
+        year = reports.assessment(store, reports.Period.year(2025), calendar, dt.date(2025, 12, 31))
+        january = reports.monthly_ranking(
+            store, reports.Period.month(2026, 1), calendar, dt.date(2026, 1, 31)
+        )
+    finally:
+        store.close()
+    a = by_office(december)[A]
+    assert (a.open_cases, a.overdue_cases) == (1, 0)
+    assert not any("没有官方节假日安排" in w for w in december.warnings), december.warnings
+    assert not any("没有官方节假日安排" in w for w in year.warnings), year.warnings
+    assert by_office(january)[A].overdue_cases == 1
+    assert any(w.startswith("2026年没有官方节假日安排") for w in january.warnings)
 
 
 def test_the_dispatch_window_on_a_strict_calendar_without_the_year_counts_calendar_days():

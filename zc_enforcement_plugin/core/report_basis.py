@@ -553,10 +553,15 @@ def case_deadlines(context: ReportContext, case: Case, day: dt.date | None = Non
                     f"{subject_en} {deadline.label_en}: {deadline.warning.english}",
                 )
             )
-    # A deadline may run into a year beyond the period's (a December report's 2027 due dates):
-    # its year is said with the file to fill in, as the period's own years are.
-    _missing_years(context, [d.due for d in deadlines if d.warning and d.due is not None])
     return deadlines
+
+
+def say_estimated_years(context: ReportContext, used: Iterable) -> None:
+    """Say the years without a holiday schedule that the deadlines a report ``used`` (counted
+    or listed) were guessed in, with the file to fill in, as the period's own years are: a
+    December report's 2027 due dates. Only those used: a December ranking counts no deadline
+    due in 2027 (none is overdue yet) and said the year all the same."""
+    _missing_years(context, [d.due for d in used if rests_on_estimate(d) and d.due is not None])
 
 
 def _subject(case: Case) -> tuple[str, str]:
@@ -579,6 +584,7 @@ def overdue_standing(context: ReportContext, case: Case, day: dt.date) -> tuple[
     not to be overdue once the year's schedule is added (one firm overdue deadline is enough
     to make it firmly overdue)."""
     late = [d for d in case_deadlines(context, case, day) if d.overdue]
+    say_estimated_years(context, late)
     return bool(late), bool(late) and all(rests_on_estimate(d) for d in late)
 
 

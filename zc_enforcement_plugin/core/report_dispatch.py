@@ -39,6 +39,7 @@ from .report_basis import (
     read_ledger,
     report_steps,
     rests_on_estimate,
+    say_estimated_years,
     text_column,
     unopened_cases,
 )
@@ -297,6 +298,9 @@ def weekly_dispatch(
             elif item.estimated and deadline.due <= estimate_horizon:
                 due_next.append(item)
                 early += 1
+            else:
+                continue
+            say_estimated_years(context, [deadline])
     counting(1.0)
     total = DispatchRow("合计")
     for row in rows.values():
