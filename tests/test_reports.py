@@ -1218,9 +1218,7 @@ def test_a_deadline_in_a_year_after_the_period_names_the_file_to_fill_in(tmp_pat
         as_of = dt.date(2024, 12, 31)
         report = reports.weekly_dispatch(store, reports.Period.week(as_of), calendar, as_of)
     assert not any("2025" in w for w in ranking.warnings), ranking.warnings
-    assert [(i.due, i.estimated) for i in report.due_next_week][:1] == [
-        (dt.date(2025, 1, 2), True)
-    ]
+    assert [(i.due, i.estimated) for i in report.due_next_week][:1] == [(dt.date(2025, 1, 2), True)]
     assert any(
         "no official holiday schedule for 2025" in w and str(tmp_path / "holidays.json") in w
         for w in report.warnings
@@ -1696,9 +1694,9 @@ def test_a_dispatch_listing_an_estimate_beyond_its_window_says_the_year_it_lacks
         ("催告履行期", dt.date(2026, 1, 5), True)
     ]
     where = str(tmp_path / "holidays.json")
-    assert any(
-        w.startswith("2026年没有官方节假日安排") and where in w for w in report.warnings
-    ), report.warnings
+    assert any(w.startswith("2026年没有官方节假日安排") and where in w for w in report.warnings), (
+        report.warnings
+    )
 
 
 def test_the_dispatch_window_of_a_friday_takes_in_the_weekend_after_its_fifth_day(calendar):
