@@ -256,8 +256,13 @@ def test_on_a_monday_morning_last_week_is_the_week_just_ended(provider, away_fro
 
 
 def test_on_new_years_morning_the_years_are_the_new_ones(provider, away_from_beijing):
+    """At 06:00 on 1 January in Zichuan (22:00 on 31 December in UTC): the assessment's
+    default is the half-year just ended, 2026's second (it was 2027's first, not begun; by UTC
+    it would be 2026's first); the accountability ratio's the year just ended; the mining
+    audit's the year begun (the year its new spots are numbered in)."""
     away_from_beijing.set(beijing(2027, 1, 1, 6, 0))
-    assert _default("zcenforcement:assessment", "YEAR") == 2027
+    assert _default("zcenforcement:assessment", "YEAR") == 2026
+    assert _default("zcenforcement:assessment", "HALF") == 1  # the second half
     assert _default("zcenforcement:accountabilityratio", "PERIOD") == "2026"
     assert _default("zcenforcement:auditmining", "YEAR") == 2027
 

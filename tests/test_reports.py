@@ -749,6 +749,10 @@ def test_periods():
     assert (first_half.start, first_half.end) == (dt.date(2024, 1, 1), dt.date(2024, 6, 30))
     assert reports.Period.parse("2024").end == dt.date(2024, 12, 31)
     assert reports.last_month(dt.date(2024, 1, 15)).label == "2023-12"
+    assert reports.last_half_year(dt.date(2024, 1, 1)).label == "2023-H2"
+    assert reports.last_half_year(dt.date(2024, 6, 30)).label == "2023-H2"
+    assert reports.last_half_year(dt.date(2024, 7, 1)).label == "2024-H1"
+    assert reports.last_half_year(dt.date(2024, 12, 31)).label == "2024-H1"
     assert reports.monthly_due_date(reports.Period.month(2024, 12)) == dt.date(2025, 1, 5)
     for bad in ("2024-13", "March", "2024-W60", ""):
         with pytest.raises(ValueError):

@@ -188,6 +188,13 @@ def last_month(today: dt.date | None = None) -> Period:
     return Period.month(previous.year, previous.month)
 
 
+def last_half_year(today: dt.date | None = None) -> Period:
+    """The half-year ended last, the assessment's default: on 1 January last year's second
+    half (it defaulted to the first half of the year just begun, with nothing in it)."""
+    day = today or clock.today()
+    return Period.half_year(day.year, 1) if day.month > 6 else Period.half_year(day.year - 1, 2)
+
+
 def monthly_due_date(period: Period) -> dt.date:
     """The 5th of the month after the period: the monthly ranking is issued before it."""
     after = period.end + dt.timedelta(days=1)

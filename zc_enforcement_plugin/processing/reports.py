@@ -319,6 +319,9 @@ class Assessment(_ReportAlgorithm):
     HALF_TITLES = {"FIRST": "First half (January-June)", "SECOND": "Second half (July-December)"}
 
     def add_period_parameters(self) -> None:
+        # The half-year ended last (January: last year's second half); with YEAR chosen, its
+        # year is the year just ended from January to June, the current one (December's).
+        last = reports.last_half_year()
         self.addParameter(
             QgsProcessingParameterEnum(
                 self.KIND,
@@ -332,7 +335,7 @@ class Assessment(_ReportAlgorithm):
                 self.YEAR,
                 tr("Year"),
                 QgsProcessingParameterNumber.Type.Integer,
-                clock.today().year,
+                last.start.year,
                 minValue=2000,
                 maxValue=2100,
             )
@@ -342,7 +345,7 @@ class Assessment(_ReportAlgorithm):
                 self.HALF,
                 tr("Half-year"),
                 options=[tr(t) for t in self.HALF_TITLES.values()],
-                defaultValue=0,
+                defaultValue=0 if last.start.month == 1 else 1,
             )
         )
 
