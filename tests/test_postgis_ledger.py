@@ -2445,6 +2445,45 @@ def test_a_save_waits_for_a_stalled_session_then_is_refused_naming_it(
         holder.close()
 
 
+def test_a_patrol_kept_waiting_by_a_withdrawal_is_refused_saying_so(
+    pg_database, schema, monkeypatch
+):
+    """A patrol waits for a batch withdrawal being made; kept past the wait it was refused as
+    "巡查记录或批次撤回 正被另一会话修改（如导入）" (the review of 2026-11-29): what is going on
+    said in the words of an import. It says that another session is withdrawing a batch, and
+    a withdrawal kept waiting that another is saving a patrol or withdrawing one."""
+    monkeypatch.setattr(pg_session, "LOCK_WAIT_SECONDS", 0.5)
+    with open_store(pg_database, schema) as brigade:
+        brigade.import_batch("b", [spot("37030220267101", 0, LUOCUN_TOWNS[0], LUOCUN)])
+    holder = psycopg2.connect(
+        **{**srv.params(BRIGADE, pg_database), "application_name": "QGIS withdrawbatch"}
+    )
+    try:
+        with holder.cursor() as cursor:  # a withdrawal's hold, kept open
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", (lp._LOCK_PATROLLED,))
+        with open_store(pg_database, schema, LUOCUN_ROLE) as luocun:
+            patrol = PatrolRecord("XC-2026-0711", LUOCUN, dt.date(2026, 3, 2), ["张三"])
+            with pytest.raises(LedgerError) as busy:
+                luocun.add_patrol(patrol)
+            message = str(busy.value)
+            assert "巡查记录未能保存：另一会话正在撤回批次" in message, message
+            assert "another session is withdrawing a batch" in message
+            assert "如导入" not in message and "QGIS withdrawbatch" in message
+            assert luocun.patrols() == []
+        holder.rollback()
+        with holder.cursor() as cursor:  # now patrols being saved
+            cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", (lp._LOCK_PATROLLED,))
+        with open_store(pg_database, schema) as brigade:
+            with pytest.raises(LedgerError) as busy:
+                brigade.withdraw_batch("b")
+            message = str(busy.value)
+            assert "批次未能撤回：另一会话正在保存巡查记录或撤回批次" in message, message
+            assert len(brigade.spots()) == 1
+    finally:
+        holder.rollback()
+        holder.close()
+
+
 def test_connections_detect_a_vanished_peer_within_about_a_minute(pg_database, schema):
     """libpq's keepalives are on, from the plugin's defaults when the saved connection sets
     none, its own values when it does."""

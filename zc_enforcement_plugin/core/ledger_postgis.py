@@ -453,9 +453,18 @@ class PostGISLedger(PostGISSession):
         meanwhile named one, and the withdrawal removed it. Now whichever comes second waits
         for the first to commit, then reads what it recorded."""
         if not self._take_lock(_LOCK_PATROLLED, 0, shared=shared):
-            self._refuse_busy(
-                _LOCK_PATROLLED, 0, "巡查记录或批次撤回", "a patrol or a batch withdrawal"
-            )
+            # Said as what the other session does: only a withdrawal keeps a patrol waiting,
+            # a withdrawal or a patrol being saved a withdrawal (not "changed, e.g. imported").
+            if shared:
+                what = ("巡查记录未能保存", "the patrol could not be saved")
+                doing = ("另一会话正在撤回批次", "another session is withdrawing a batch")
+            else:
+                what = ("批次未能撤回", "the batch could not be withdrawn")
+                doing = (
+                    "另一会话正在保存巡查记录或撤回批次",
+                    "another session is saving a patrol or withdrawing a batch",
+                )
+            self._refuse_busy(_LOCK_PATROLLED, 0, *what, doing=doing)
 
     def _take_lock(self, kind: int, key: int, shared: bool = False) -> bool:
         """Take the transaction's advisory lock (kind, key), waiting up to LOCK_WAIT_SECONDS
@@ -487,10 +496,18 @@ class PostGISLedger(PostGISSession):
             return False
         return True
 
-    def _refuse_busy(self, kind: int, key: int, what_zh: str, what_en: str) -> None:
+    def _refuse_busy(
+        self,
+        kind: int,
+        key: int,
+        what_zh: str,
+        what_en: str,
+        doing: tuple[str, str] | None = None,
+    ) -> None:
         """Raise the LedgerError of a lock (kind, key) another session kept past the wait,
         naming that session's login and application where the server tells them (every
-        login sees who another session is, not what it runs)."""
+        login sees who another session is, not what it runs). ``doing`` (zh, en): what the
+        other session is doing, where the lock tells; else ``what`` is said being changed."""
         holder = self._row(
             "SELECT a.usename, a.application_name FROM pg_locks l "
             "JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -506,10 +523,16 @@ class PostGISLedger(PostGISSession):
             who_en = f" (login {holder[0]!r}" + (
                 f", application {application!r})" if application else ")"
             )
+        waited = f"(waited {session.LOCK_WAIT_SECONDS:g} s)"
+        if doing is not None:
+            raise LedgerError(
+                f"{what_zh}：{doing[0]}{who_zh}，请稍后再试；未保存任何内容 / {what_en}: "
+                f"{doing[1]}{who_en}; try again later. Nothing was saved {waited}"
+            )
         raise LedgerError(
             f"{what_zh} 正被另一会话修改（如导入）{who_zh}，请稍后再试；未保存任何内容 / "
             f"{what_en} is being changed by another session (e.g. an import){who_en}; try "
-            f"again later. Nothing was saved (waited {session.LOCK_WAIT_SECONDS:g} s)"
+            f"again later. Nothing was saved {waited}"
         )
 
     def lock_settings(self) -> None:
