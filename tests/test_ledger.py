@@ -522,6 +522,25 @@ def test_a_correction_adds_a_record(ledger):
     assert ledger.verdict_history(second) == []
 
 
+def test_an_approval_number_typed_in_full_width_is_recorded_in_ascii(ledger):
+    """A Chinese input method types 鲁政土字〔２０２３〕１２号; recorded so, the export held two
+    spellings of one approval (the review of 2026-11-29). Its digits and letters are recorded
+    in ASCII, a zero-width space pasted with it dropped, its brackets and words as typed; one
+    of spaces and format characters only is no number."""
+    ledger.import_batch("b", [_spot("S1", 0)])
+    [spot] = ledger.spots()
+    typed = "\u200b鲁政土字〔２０２３〕１２号（ＧＨ－ａ）"
+    ledger.record_verdict(
+        spot.id, _verdict(category=ls.VERDICT_LEGAL, kind="农转用", approval_number=typed)
+    )
+    assert ledger.current_verdict(spot.id).approval_number == "鲁政土字〔2023〕12号（GH－a）"
+    with pytest.raises(VerdictError, match="批准文号"):
+        ledger.record_verdict(
+            spot.id,
+            _verdict(category=ls.VERDICT_LEGAL, kind="农转用", approval_number="\u200b\u3000"),
+        )
+
+
 def test_triggers_refuse_update_and_delete_from_any_tool(ledger, tmp_path):
     ledger.import_batch("b", [_spot("S1", 0)])
     spot_id = ledger.spots()[0].id

@@ -163,6 +163,26 @@ def spot_number_key(text: str) -> str:
     return without_format_characters(unicodedata.normalize("NFKC", text)).strip()
 
 
+# Full-width digits and Latin letters (a Chinese input method's ２０２４, ＧＨ) and their ASCII.
+_NARROW_ALPHANUMERICS = str.maketrans(
+    {
+        chr(wide): chr(wide - 0xFEE0)
+        for first, last in (("０", "９"), ("Ａ", "Ｚ"), ("ａ", "ｚ"))
+        for wide in range(ord(first), ord(last) + 1)
+    }
+)
+
+
+def document_number(text: str | None) -> str:
+    """A document number as typed (an approval's 批准文号), as it is recorded: full-width
+    digits and letters in ASCII, so 〔２０２４〕１２ and 〔2024〕12 are one number in an export,
+    format characters (a zero-width space pasted with it) removed, the ends stripped. Its
+    brackets and words stay as typed: 〔〕 and （） are both in use."""
+    if text is None:
+        return ""
+    return without_format_characters(str(text).translate(_NARROW_ALPHANUMERICS)).strip()
+
+
 def land_group(class_code: str | None) -> str | None:
     """Group of a DLBM class code (third national survey), or None when the code is unknown.
 

@@ -6,6 +6,7 @@ spot it judges and the case it carries figures to; every SQL store inherits it u
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +20,7 @@ from .domain import (
     BASIC_FARMLAND_AREA,
     CULTIVATED_AREA,
     SPOT_NUMBER,
+    document_number,
 )
 from .ledger_records import (
     CaseError,
@@ -77,6 +79,9 @@ class SqlVerdictsMixin:
         by a re-delivery since then refuses the save with ConflictError.
         """
         spot = self.spot(spot_id)
+        if verdict.approval_number:
+            number = document_number(verdict.approval_number)
+            verdict = dataclasses.replace(verdict, approval_number=number or None)
         # A spot changed since the version the verdict is based on (a re-delivery's new TBMJ,
         # say) is no measure of it: the save is refused below as a conflict, which says what
         # changed, not as areas that no longer add up to figures the verifier never saw.
