@@ -1297,6 +1297,31 @@ def test_temporary_land_invalid_geometry_and_bad_fields_reported():
     assert v[cs.VIOLATION_AREA] == pytest.approx(5000.0)
 
 
+def test_a_hole_drawn_as_a_part_is_said_as_counted_land():
+    """An approval whose hole is drawn as a second part inside it (GEOS: Nested shells) is
+    repaired as the union of its parts, so the hole counts as approved: "repaired with
+    make_valid" was all that was said (the review of 2026-11-29). The message says the inner
+    part is counted as land and to draw it as a hole, naming the layer and approval; ground
+    in the would-be hole is then not outside the approval."""
+    drawn = shapely.MultiPolygon([box(0, 0, 100, 100), box(40, 40, 60, 60)])
+    approvals = Approvals(
+        [drawn],
+        ["临H"],
+        areas=[10000],
+        uses=["营地"],
+        start=["2025-01-01"],
+        end=["2027-01-01"],
+        layer="LSYD",
+    )
+    ground = Ground([box(45, 45, 55, 55)], ids=["G1"], uses=["营地"])
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    [said] = [m for m in res.messages if "临H" in m and "make_valid" in m]
+    assert "外环嵌套" in said and "若它本是洞，请在图层中改画为内环" in said, said
+    assert "if it is a hole, draw it as one in the layer" in said
+    assert "LSYD" in said
+    assert [v[cs.VIOLATION_CODE] for v in res.violations] == []
+
+
 def test_a_level_is_a_whole_rank():
     approvals = Approvals(
         [box(0, 0, 100, 100), box(200, 0, 300, 100)],

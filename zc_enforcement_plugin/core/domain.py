@@ -803,14 +803,30 @@ _INVALID_REASONS_ZH = {
 }
 
 
+# What the repair (geometry_repair: land any part covers stays covered) makes of an invalidity
+# whose outcome the layer's author may not have meant, said with it. A part wholly inside
+# another is most often a hole drawn as a part: a licence's or an approval's hole then counts
+# as licensed, a spot's as the spot's, so the author is told to draw it as a hole.
+_REPAIR_OUTCOMES = {
+    "Nested shells": (
+        "内部的部件按该要素的土地计入；若它本是洞，请在图层中改画为内环",
+        "the inner part is counted as land of the feature; if it is a hole, draw it as one "
+        "in the layer",
+    ),
+}
+
+
 def invalid_reason_en(reason: str, crs: str = "") -> str:
     """'Self-intersection[39580005 4050005]' as 'Self-intersection at 39580005 4050005', or
     '… at 39580005 4050005, EPSG:4527': GEOS's words, with the same values as
-    invalid_reason_zh gives, so a message's Chinese half alone still names them all."""
+    invalid_reason_zh gives, so a message's Chinese half alone still names them all; with
+    what the repair made of it where that may not be what was meant (_REPAIR_OUTCOMES)."""
     kind, _, where = str(reason).partition("[")
+    kind = kind.strip()
+    outcome = f": {_REPAIR_OUTCOMES[kind][1]}" if kind in _REPAIR_OUTCOMES else ""
     if not where:
-        return kind.strip()
-    return f"{kind.strip()} at {where.rstrip(']')}{', ' + crs if crs else ''}"
+        return kind + outcome
+    return f"{kind} at {where.rstrip(']')}{', ' + crs if crs else ''}{outcome}"
 
 
 def invalid_reason_zh(reason: str, crs: str = "") -> str:
@@ -818,7 +834,8 @@ def invalid_reason_zh(reason: str, crs: str = "") -> str:
     the coordinates are in, '自相交（39580005 4050005，EPSG:4527）': a layer read into the
     working CRS is repaired there, and its own coordinates would look nothing like these."""
     kind, _, where = str(reason).partition("[")
-    kind = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
-    if not where:
-        return kind
-    return f"{kind}（{where.rstrip(']')}{'，' + crs if crs else ''}）"
+    outcome = _REPAIR_OUTCOMES.get(kind.strip())
+    said = _INVALID_REASONS_ZH.get(kind.strip(), kind.strip())
+    if where:
+        said += f"（{where.rstrip(']')}{'，' + crs if crs else ''}）"
+    return said + (f"：{outcome[0]}" if outcome else "")
