@@ -1322,6 +1322,39 @@ def test_a_hole_drawn_as_a_part_is_said_as_counted_land():
     assert [v[cs.VIOLATION_CODE] for v in res.violations] == []
 
 
+def test_the_pieces_outside_an_approval_add_up_to_its_outside_figure():
+    """Two ground features each reach 0.0126 m² (by hand: 0.00126 m × 10 m) past an approval's
+    edge: CFWMJ shows their 0.0252 m² as 0.03, and each violation rounded alone showed 0.01,
+    0.02 together beside it. Shared by largest remainder they show 0.02 and 0.01. An
+    over-area violation shows SYMJ − PZMJ_PF as the record shows them."""
+    x = 100.00126
+    approvals = Approvals(
+        [box(0, 0, 100, 100)],
+        ["临S"],
+        areas=[999.99],
+        uses=["营地"],
+        start=["2025-01-01"],
+        end=["2027-01-01"],
+        layer="LSYD",
+    )
+    ground = Ground(
+        [box(50, 0, x, 10), box(50, 20, x, 30)], ids=["G1", "G2"], uses=["营地", "营地"]
+    )
+    res = audits.audit_temporary_land(approvals, ground, TODAY, crs=EPSG, area_method="planar")
+    [record] = res.records
+    assert record[cs.OUTSIDE_AREA] == 0.03
+    outside = [
+        v[cs.VIOLATION_AREA]
+        for v in res.violations
+        if v[cs.VIOLATION_CODE] == cs.OUTSIDE_BOUNDARY.code
+    ]
+    assert sorted(outside) == [0.01, 0.02]
+    [over] = [v for v in res.violations if v[cs.VIOLATION_CODE] == cs.OVER_AREA.code]
+    used = record[cs.USED_AREA]
+    assert used == 1000.03  # 500 + 500 inside, 0.03 outside
+    assert over[cs.VIOLATION_AREA] == round(used - record[domain.APPROVAL_AREA], 2) == 0.04
+
+
 def test_a_level_is_a_whole_rank():
     approvals = Approvals(
         [box(0, 0, 100, 100), box(200, 0, 300, 100)],

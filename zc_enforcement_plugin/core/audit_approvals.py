@@ -179,6 +179,9 @@ def boundary_checks(
         used = ov.inside_area[a] + ov.owned_outside_area[a]
         if allowed is None or not exceeds(used, allowed):
             continue
+        # The figures the record shows (SYMJ, PZMJ_PF), and their difference: the excess
+        # computed unrounded could differ from SYMJ − PZMJ_PF beside it by a cent.
+        used, allowed = float(round_area(used)), float(round_area(allowed))
         owned = np.flatnonzero(ov.owner == a)
         parts = [ov.inside[a], *ov.outside[owned].tolist()]
         parts = [p for p in parts if p is not None]
@@ -190,7 +193,7 @@ def boundary_checks(
             a,
             cs.OVER_AREA,
             geom,
-            used - allowed,
+            float(round_area(used - allowed)),
             ground_ids,
             f"实际使用 {used:.2f} m²，{approved_word}面积 {allowed:.2f} m²，"
             f"超出 {used - allowed:.2f} m²（图形为全部使用范围）",
@@ -226,6 +229,9 @@ def violation_records(
         # cent (1499.72 + 999.82 beside a SYMJ of 2499.53); the largest-remainder split makes
         # the record add up, as a legal figure's parts must.
         inside, outside = split_rounding(used, [ov.inside_area[a], ov.owned_outside_area[a]])
+        # Its pieces outside the boundary (one violation each) add up to CFWMJ as shown.
+        owned = np.flatnonzero(~shapely.is_missing(ov.outside) & (ov.owner == a))
+        run.share_figure(a, cs.OUTSIDE_BOUNDARY, outside, ov.outside_area[owned])
         per = counts[a]
         found = [k.label_zh for k in kinds if per.get(k.code)]
         not_made = unchecked[a] if unchecked else cs.ALL_CHECKED

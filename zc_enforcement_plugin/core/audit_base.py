@@ -14,7 +14,15 @@ import shapely
 
 from . import campaigns_schema as cs
 from . import domain
-from .areas import AreaMethod, areas, from_local, local_origin, round_area, to_local
+from .areas import (
+    AreaMethod,
+    areas,
+    from_local,
+    local_origin,
+    round_area,
+    split_rounding,
+    to_local,
+)
 from .campaigns_schema import ViolationKind
 from .dates import as_typed, parse_date
 
@@ -167,6 +175,27 @@ class AuditRun:
                 cs.VIOLATION_NOTE: note,
             }
         )
+
+    def share_figure(
+        self, feature: int, kind: ViolationKind, total: float, areas_sqm: Sequence[float]
+    ) -> None:
+        """Give the ``feature``-th owner's violations of ``kind`` (``areas_sqm`` their areas
+        unrounded, in the order they were made) the shares of ``total``, the owner's record's
+        figure of that land, by largest remainder: rounded one by one, two pieces of 0.005 m²
+        each showed 0.01 beside a record's 0.01 for both, not adding up. Pieces that overlap
+        (two ground features over one site) cannot add up to the land they cover together,
+        and keep their own figures."""
+        made = [
+            k
+            for k, (record, owner) in enumerate(zip(self.v_records, self.v_features))
+            if owner == feature and record[cs.VIOLATION_CODE] == kind.code
+        ]
+        if not made or len(made) != len(areas_sqm):
+            return
+        if abs(float(np.sum(areas_sqm)) - total) > 0.01 * len(made):  # beyond their rounding
+            return
+        for k, share in zip(made, split_rounding(total, list(areas_sqm))):
+            self.v_records[k][cs.VIOLATION_AREA] = float(share)
 
     def result(self, records: list[dict]) -> AuditResult:
         local = cs.as_geometry_array(self.v_geoms)
