@@ -97,6 +97,20 @@ def test_every_kind_of_screening_message_has_an_english_half():
         assert kind in said, f"{kind} not given: {said}"
     assert_bilingual(result.messages)
 
+    # Spellings importspots takes for one number are duplicates here too (full width, lost
+    # zeros); a spreadsheet's scientific notation is said as what importspots will refuse.
+    spelled = screen_spots(
+        arr(box(0, 0, 10, 10), box(20, 0, 30, 10), box(40, 0, 50, 10), box(60, 0, 70, 10)),
+        ["３７０３０２１", "3703021", "0003703021", "3.7030220260001E+13"],
+        {},
+        EPSG,
+        PLANAR,
+    )
+    said = "\n".join(spelled.messages)
+    assert "编号重复（３７０３０２１、3703021、0003703021）（3 个）" in said, said
+    assert "科学计数法" in said and "scientific notation" in said
+    assert_bilingual(spelled.messages)
+
     # No KCXS field at all, ridges to deduct: said once for the layer.
     land.ridge_coefficients = None
     result = screen_spots(

@@ -46,6 +46,49 @@ def test_spot_numbers_that_read_alike_are_one_number_and_reported_as_duplicates(
     assert _numbers(ledger) == ["37030220260021"]
 
 
+def test_numbers_differing_only_in_leading_zeros_in_one_delivery_are_duplicates(ledger):  # noqa: F811
+    """0001 and 1 in one file were imported as two spots of the batch (the review of
+    2026-11-29), though a 1 delivered later is refused as the batch's 0001 but for its zeros.
+    Neither is imported, each refusal naming both spellings; 0002 alone is."""
+    report = ledger.import_batch(
+        "b", [_spot("0001", 0), _spot("1", 1), _spot("0002", 2)], source="zeros.gpkg"
+    )
+    assert (report.added, report.skipped) == (1, 2)
+    refused = [e for e in report.errors if "duplicate spot number" in e.message]
+    assert sorted((e.index, e.number) for e in refused) == [(0, "0001"), (1, "1")]
+    assert all("0001, 1 differ only in leading zeros" in e.message for e in refused)
+    assert all("0001、1 仅前导零不同" in e.message for e in refused)
+    assert _numbers(ledger) == ["0002"]
+
+
+def test_a_number_in_a_spreadsheets_scientific_notation_is_refused(ledger):  # noqa: F811
+    """3.7030220260001E+13, a number Excel showed in scientific notation and saved so, was
+    recorded as a spot (the review of 2026-11-29): its last digits are gone, so which spot it
+    was cannot be known, and the corrected file added the spot again. It is refused, naming
+    the feature and field, and the others imported."""
+    report = ledger.import_batch(
+        "b",
+        [_spot("3.7030220260001E+13", 0), _spot("3.70302E13", 1), _spot(NUMBER, 2)],
+        source="excel.gpkg",
+    )
+    assert (report.added, report.skipped) == (1, 2)
+    refused = {(e.index, e.field): e.message for e in report.errors}
+    assert set(refused) == {(0, "JCBH"), (1, "JCBH")}
+    assert "scientific notation" in refused[(0, "JCBH")] and "科学计数法" in refused[(0, "JCBH")]
+    assert _numbers(ledger) == [NUMBER]
+
+
+def test_a_number_with_a_space_inside_is_recorded_and_said(ledger):  # noqa: F811
+    """370302 20260004 beside 37030220260004: two spots, most likely one typed twice. Both
+    recorded (a number is what the delivery says), the one with a space said by feature."""
+    report = ledger.import_batch(
+        "b", [_spot("370302 20260004", 0), _spot("37030220260004", 1)], source="s.gpkg"
+    )
+    assert report.added == 2 and not report.errors
+    [said] = [w for w in report.warnings if w.field == "JCBH"]
+    assert said.index == 0 and "holds a space" in said.message and "含空格" in said.message
+
+
 def test_a_number_read_otherwise_than_delivered_is_stored_plain_and_said(ledger):  # noqa: F811
     """A lone full-width number and one with a zero-width space are stored as the digits they
     show; the warning names the feature, the field and both spellings."""

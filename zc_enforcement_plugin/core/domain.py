@@ -183,6 +183,23 @@ def document_number(text: str | None) -> str:
     return without_format_characters(str(text).translate(_NARROW_ALPHANUMERICS)).strip()
 
 
+def spot_number_compared(text: str) -> str:
+    """A spot number as two numbers are judged one spot's: as spots are told apart
+    (spot_number_key) and leading zeros aside (1 is the spot 0001 whose zeros a spreadsheet
+    lost). Within a delivery, in screening and on import, and across batches alike."""
+    return spot_number_key(text).lstrip("0")
+
+
+# A number a spreadsheet showed in scientific notation and saved so (3.7030220260001E+13):
+# the digits past its 15th are gone, so which spot it was cannot be known.
+_SPREADSHEET_EXPONENT = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
+
+
+def spreadsheet_exponent(text: str) -> bool:
+    """Whether a spot number is a spreadsheet's scientific notation, not a number."""
+    return _SPREADSHEET_EXPONENT.fullmatch(spot_number_key(text)) is not None
+
+
 def land_group(class_code: str | None) -> str | None:
     """Group of a DLBM class code (third national survey), or None when the code is unknown.
 

@@ -971,7 +971,7 @@ def number_compared(number: Any) -> str:
     spots are told apart (spot_number_key, so a number an earlier version stored in full width
     or with a zero-width space is the number it shows) and leading zeros aside (1 is the spot
     0001 whose zeros a spreadsheet lost: see refuse_lost_zeros)."""
-    return (_normalise_key(number) or "").lstrip("0")
+    return domain.spot_number_compared(_normalise_key(number) or "")
 
 
 def match_recorded_spellings(
@@ -1248,6 +1248,19 @@ def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportRep
                 f"{record.number!r} holds the control characters {codes}: not imported",
             )
         )
+    elif domain.spreadsheet_exponent(key):
+        report.errors.append(
+            ImportIssue(
+                index,
+                key,
+                SPOT_NUMBER,
+                f"图斑编号 {key} 是电子表格的科学计数法，第 15 位以后的数字已丢失，无法知道是哪个"
+                f"图斑，未导入：请从原始交付文件取回编号（在电子表格中把该列设为文本）/ the spot "
+                f"number {key} is a spreadsheet's scientific notation: its digits past the "
+                "15th are lost and which spot it is cannot be known, not imported. Take the "
+                "number from the original delivery (a spreadsheet column set to text keeps it)",
+            )
+        )
     elif isinstance(record.number, str) and key != record.number.strip():
         codes = domain.unseen_characters(str(record.number))
         what_zh = f"不可见字符 {'、'.join(codes)}" if codes else "全角字符"
@@ -1295,6 +1308,19 @@ def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportRep
                         f"{reason[1]}; not imported",
                     )
                 )
+    if key is not None and any(c.isspace() for c in key):
+        # Kept (a spot number is whatever the delivery says it is), but said: most often a
+        # typo, and then the spot of the number without it is recorded a second time.
+        report.warnings.append(
+            ImportIssue(
+                index,
+                key,
+                SPOT_NUMBER,
+                f"图斑编号 {key!r} 中含空格，按原样记录：若为录入错误，请改正后重新导入 / the "
+                f"spot number {key!r} holds a space, recorded as it is: if it is a typo, "
+                "correct it and import again",
+            )
+        )
     _, problem = _spot_geometry(record.geometry)
     if problem:
         report.errors.append(ImportIssue(index, key, "geometry", problem))
@@ -1304,25 +1330,31 @@ def _refusals(index: int, key: str | None, record: SpotRecord, report: ImportRep
 def _refuse_duplicates(
     candidates: Sequence[tuple[int, str | None, SpotRecord]], report: ImportReport
 ) -> set[int]:
-    """The positions of spots whose number another spot of the delivery also has: which copy
-    is right cannot be known, so neither is imported."""
+    """The positions of spots whose number another spot of the delivery also has, or has but
+    for leading zeros (0001 and 1: as numbers are compared with the batch's recorded ones,
+    refuse_lost_zeros): which copy is right cannot be known, so neither is imported."""
     seen: dict[str, list[int]] = {}
     for position, (_, key, _) in enumerate(candidates):
         if key is not None:
-            seen.setdefault(key, []).append(position)
+            seen.setdefault(number_compared(key) or key, []).append(position)
     refused: set[int] = set()
-    for key, positions in seen.items():
+    for positions in seen.values():
         if len(positions) < 2:
             continue
         indices = ", ".join(f"#{candidates[p][0]}" for p in positions)
+        spellings = list(dict.fromkeys(str(candidates[p][1]) for p in positions))
+        zeros_zh = zeros_en = ""
+        if len(spellings) > 1:
+            zeros_zh = f"，{'、'.join(spellings)} 仅前导零不同"
+            zeros_en = f"; {', '.join(spellings)} differ only in leading zeros"
         for position in positions:
             report.errors.append(
                 ImportIssue(
                     candidates[position][0],
-                    key,
+                    candidates[position][1],
                     SPOT_NUMBER,
-                    f"图斑编号重复（要素 {indices}），两份均未导入 / duplicate spot number "
-                    f"(features {indices}): {DUPLICATE_NOTE}",
+                    f"图斑编号重复（要素 {indices}{zeros_zh}），两份均未导入 / duplicate spot "
+                    f"number (features {indices}{zeros_en}): {DUPLICATE_NOTE}",
                 )
             )
             refused.add(position)

@@ -363,16 +363,31 @@ def _vetted_spots(
     where nothing polygonal is left), with which have no geometry, which were repaired and
     where each repair's note is (completed once the spot is measured). Every spot is kept:
     what was wrong with it goes to its notes (JHWT) and the messages, by key."""
-    # Compared as importspots compares them: "370302202401 " is the spot 370302202401.
-    stripped = np.array([k.strip() for k in keys], dtype=object).astype(str)
-    uniq, counts = np.unique(stripped, return_counts=True)
-    for key in uniq[counts > 1]:
-        count = counts[uniq == key][0]
+    # Compared as importspots compares them: "370302202401 " and the full-width or
+    # zero-lost spellings of 370302202401 are the spot 370302202401.
+    spellings: dict[str, list[str]] = {}
+    for k in keys:
+        spellings.setdefault(domain.spot_number_compared(k) or k.strip(), []).append(k.strip())
+    for same in spellings.values():
+        if len(same) < 2:
+            continue
+        key, shown = same[0], "、".join(dict.fromkeys(same))
+        said_zh = f"（{shown}）" if len(set(same)) > 1 else ""
+        said_en = f" ({', '.join(dict.fromkeys(same))})" if len(set(same)) > 1 else ""
         messages.append(
-            f"图斑 {key}：编号重复（{count} 个），均保留；导入台帐时将全部被拒绝，请先改正编号"
-            f" / spot {key}: duplicate spot number ({count} spots), all kept; importing them "
-            "into the ledger would refuse them all: correct the numbers first"
+            f"图斑 {key}：编号重复{said_zh}（{len(same)} 个），均保留；导入台帐时将全部被拒绝，"
+            f"请先改正编号 / spot {key}: duplicate spot number{said_en} ({len(same)} spots), "
+            "all kept; importing them into the ledger would refuse them all: correct the "
+            "numbers first"
         )
+    for k in keys:
+        if domain.spreadsheet_exponent(k):
+            messages.append(
+                f"图斑 {k.strip()}：编号是电子表格的科学计数法，末几位已丢失，导入台帐时将被拒绝："
+                f"请从原始交付文件取回编号 / spot {k.strip()}: the number is a spreadsheet's "
+                "scientific notation, its last digits lost; importing it into the ledger would "
+                "refuse it: take the number from the original delivery"
+            )
     unusable = unusable_coordinates(spots_in)
     for i in np.flatnonzero(unusable).tolist():
         notes[i].append("坐标含非数值（NaN 或无穷大）")
