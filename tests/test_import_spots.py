@@ -738,6 +738,44 @@ def test_a_geopackage_feature_id_is_no_delivered_field(provider, tmp_path, proje
     assert not any("fid" in w for w in log.warnings), log.warnings
 
 
+def test_a_batch_refreshed_from_the_shapefile_output_of_the_same_screening_changes_nothing(
+    provider, tmp_path
+):
+    """Spots screened once, written as a GeoPackage and as a Shapefile; the batch imported
+    from the GeoPackage and refreshed from the Shapefile. Every spot was recorded as changed
+    (YJJBNT_MU （空） → 160.00, fid （空） → 1, the review of 2026-11-29): the Shapefile holds
+    results under its short names, and the GeoPackage's row numbers as a field. The same
+    figures under their full names change nothing, and nothing is said kept."""
+    import processing
+
+    from tests.screening_layers import memory_layer
+
+    spots = spot_file(tmp_path / "jctb.gpkg", ["S1", "S2"])
+    farmland = memory_layer(
+        [(box(X0 - 10, Y0 - 10, X0 + 500, Y0 + 8).wkt, ["B1"])], "field=JBNTTBBH:string"
+    )
+    outputs = {}
+    for suffix in (".gpkg", ".shp"):
+        outputs[suffix] = str(tmp_path / f"screened{suffix}")
+        processing.run(
+            "zcenforcement:screenspots",
+            {"SPOTS": spots, "BASIC_FARMLAND": farmland, "OUTPUT": outputs[suffix]},
+        )
+    store = tmp_path / "ledger.gpkg"
+    assert run({"SPOTS": outputs[".gpkg"], "LEDGER": str(store), "BATCH": "b"})["ADDED"] == 2
+    before, _ = recorded(store)
+    assert before["b"]["S1"].attributes[domain.BASIC_FARMLAND_AREA + domain.MU_SUFFIX] == 0.24
+    log = Log()
+    result = run({"SPOTS": outputs[".shp"], "LEDGER": str(store), "BATCH": "b"}, feedback=log)
+    assert result["REFRESHED"] == 2
+    after, _ = recorded(store)
+    for number in ("S1", "S2"):
+        spot = after["b"][number]
+        assert spot.version == before["b"][number].version, spot.attributes.get("_refreshes")
+        assert "YJJBNT_MU" not in spot.attributes
+    assert not any("not in this delivery" in w for w in log.warnings), log.warnings
+
+
 def test_utf8_text_read_as_gbk_is_refused_naming_file_field_feature_and_the_fix(provider, tmp_path):
     """Found by review on bureau data: a UTF-8 Shapefile whose .cpg says GBK was imported,
     every TBLX stored garbled (新增建设用地 as 鏂板…, its last byte already gone), without a word,

@@ -4,6 +4,7 @@ field, nothing already recorded lost or silently changed."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -199,6 +200,10 @@ def refresh_changes(recorded: Recorded, refreshed: Vetted) -> list[str]:
     for name in sorted(set(attributes) | set(recorded.attributes)):
         if name in (*FIGURE_COLUMNS, SPOT_PIECES, SPOT_REFRESHES) or name not in attributes:
             continue  # a field the delivery does not have is kept, said elsewhere
+        if name == GEOPACKAGE_FEATURE_ID:
+            # A GeoPackage's row number, which a Shapefile written from it holds as a field:
+            # no fact of the spot, and a file read in bulk never has it (keep_recorded).
+            continue
         old, new = recorded.attributes.get(name), attributes[name]
         if not _same_value(old, new):
             changes.append(f"{name} {_shown(old)} → {_shown(new)}")
@@ -428,6 +433,31 @@ def _most_results(results: set[str]) -> bool:
     them all; a delivery whose own fields are named like a few (its TBMJ, its PZWH) does not.
     Most rather than all: a Shapefile's 10 bytes cut some suffixed names past recognition."""
     return len(results) * 2 > len(domain.screening_output_fields())
+
+
+def results_in_full(spots: Sequence[SpotRecord]) -> list[SpotRecord]:
+    """The spots of a screened layer with each result a Shapefile holds under its short name
+    (YJJBNT_MU) under its own (YJJBNTMJ_MU), as the GeoPackage output and the ledger hold it:
+    a batch refreshed from the Shapefile output of the same screening changed every spot
+    (YJJBNT_MU （空） → 10.63) and kept a stale YJJBNTMJ_MU beside it. A delivery that does
+    not look screened keeps its own fields' names, and so does a short name whose full name
+    is there too."""
+    names = {name for spot in spots for name in spot.attributes}
+    if not looks_screened(names):
+        return list(spots)
+    full = {
+        form: name
+        for form in names
+        if (name := _RESULTS_BY_FORM.get(form)) is not None and name != form and name not in names
+    }
+    if not full:
+        return list(spots)
+    return [
+        dataclasses.replace(
+            spot, attributes={full.get(name, name): v for name, v in spot.attributes.items()}
+        )
+        for spot in spots
+    ]
 
 
 def result_named_fields(names: Iterable[str]) -> list[str]:

@@ -39,6 +39,7 @@ from .ledger_delivery import (
     refuse_other_delivery,
     refuse_rescreened,
     refuse_utf8_read_as_gbk,
+    results_in_full,
     say_changes,
     vet_spots,
     warn_held_elsewhere,
@@ -115,6 +116,7 @@ class SqlSpotsMixin:
                 f"{where}: has no spot number field {SPOT_NUMBER}: nothing imported (is it the "
                 "spot layer?)"
             )
+        spots = results_in_full(spots)
         refuse_rescreened(spots, source or name)
         refuse_utf8_read_as_gbk(spots, source or name)
         report = ImportReport(batch=name)
