@@ -2028,6 +2028,35 @@ def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path
         assert got == ("Real", 20, 2), column.name
 
 
+def test_a_character_the_sheets_font_lacks_is_said_by_spot_and_field(qgis_app):
+    """A party named 张𠀀 printed as 张□ on the verification sheet, with nothing said (the
+    review of 2026-11-29; the sheets' font has no CJK Extension B). Each such text is said,
+    naming the spot, the field and the character's code; a text the font holds, or a photo
+    path, is not. A private-use character stands for it here: no font draws one."""
+    from qgis.core import QgsFeature, QgsVectorLayer
+
+    from tests.test_campaign_algorithms import Recorder
+    from zc_enforcement_plugin.fonts import chinese_font_family
+    from zc_enforcement_plugin.processing import export_verification as ev
+
+    rare = "\U000f0000"
+    photo = ev.ITEM_PHOTOS[0]
+    spots = QgsVectorLayer(
+        f"None?field={domain.SPOT_NUMBER}:string&field=DSR:string&field={photo}:string",
+        "spots",
+        "memory",
+    )
+    for number, party in (("R1", f"张{rare}"), ("R2", "张三")):
+        feature = QgsFeature(spots.fields())
+        feature.setAttributes([number, party, f"/evidence/{rare}.jpg"])
+        spots.dataProvider().addFeature(feature)
+    feedback = Recorder()
+    ev._say_unprintable(spots, chinese_font_family(), feedback)
+    [said] = feedback.texts
+    assert "R1" in said and "DSR" in said and "U+F0000" in said, said
+    assert chinese_font_family() in said
+
+
 def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):
     """The sheet's 建议判定理由 cell holds two lines: a longer reason was clipped with nothing to
     say so. It is cut to fit, ending with where the whole text is, and the spot is named; a
@@ -2057,12 +2086,19 @@ def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):
     )
     long_reason = "占用永久基本农田 6.16 亩；达到刑事移送标准；" * 12
     short_reason = "位于建设用地，未涉及保护图层"
-    for number, reason in (("L1", long_reason), ("S1", short_reason)):
+    # Longer than a workbook's cell holds: cut there too, so whole in the GeoPackage alone
+    # (the sheet said "全文见 verification.xlsx", the review of 2026-11-29).
+    longest = "超长；" * 11_000
+    for number, reason in (("L1", long_reason), ("S1", short_reason), ("X1", longest)):
         feature = QgsFeature(spots.fields())
         feature.setAttributes([number, reason])
         spots.dataProvider().addFeature(feature)
-    assert ev.fit_cell(spots, cell, domain.VERDICT_REASON) == ["L1"]
+    assert ev.fit_cell(spots, cell, domain.VERDICT_REASON) == [
+        ("L1", f"{ev.BASENAME}.xlsx"),
+        ("X1", f"{ev.BASENAME}.gpkg"),
+    ]
     shown = {f[domain.SPOT_NUMBER]: f[domain.VERDICT_REASON] for f in spots.getFeatures()}
+    assert shown["X1"].endswith(ev.NOTE_CUT.format(name=f"{ev.BASENAME}.gpkg"))
     end = ev.NOTE_CUT.format(name=f"{ev.BASENAME}.xlsx")
     assert shown["L1"].endswith(end) and long_reason.startswith(shown["L1"][: -len(end)])
     assert len(shown["L1"]) < len(long_reason)

@@ -58,6 +58,18 @@ def chinese_font_family(candidates: Iterable[str] = CHINESE_FONTS) -> str:
     return QGuiApplication.font().family()
 
 
+def characters_missing(text: str, family: str) -> list[str]:
+    """The characters of `text` the font `family` cannot draw, each once, in order: a rare
+    name character (𠀀, CJK Extension B) or an emoji, which a page printed in that font shows
+    as an empty box or leaves out. Whitespace and control characters draw nothing anyway."""
+    raw = QRawFont.fromFont(QFont(family))
+    return [
+        c
+        for c in dict.fromkeys(text)
+        if ord(c) > 0x7F and not c.isspace() and not raw.supportsCharacter(ord(c))
+    ]
+
+
 def listed_family(name: str) -> str | None:
     """The name this system's font database lists the font `name` by, or None if that font is
     not installed."""

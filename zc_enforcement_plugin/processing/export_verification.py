@@ -50,10 +50,10 @@ from qgis.PyQt.QtCore import QDate, QFile, QFileDevice, QIODevice, QRectF, QSize
 from qgis.PyQt.QtGui import QFont, QFontMetricsF, QImageIOHandler, QImageReader
 from qgis.PyQt.QtXml import QDomDocument
 
-from ..compat import LABEL_TEXT_FORMAT
-from ..core import clock, disk, domain, evidence, export
+from ..compat import FIELD_STRING, LABEL_TEXT_FORMAT
+from ..core import clock, disk, domain, evidence, export, xlsx
 from ..core import staging as staging_files
-from ..fonts import use_chinese_font_in_layout
+from ..fonts import characters_missing, chinese_font_family, use_chinese_font_in_layout
 from ..i18n import in_interface_language, tr
 from ..resources_paths import RESOURCES
 from .base import (
@@ -524,6 +524,7 @@ class ExportVerification(EnforcementAlgorithm):
         project.addMapLayers([spots, *(layer for layer in images.values() if layer is not None)])
         # The template names CHINESE_FONT: here it may be listed otherwise, or not installed.
         use_chinese_font_in_layout(layout)
+        _say_unprintable(spots, chinese_font_family(), feedback)
         QgsExpressionContextUtils.setLayoutVariable(
             layout, EXPORT_DATE_VARIABLE, clock.today().isoformat()
         )
@@ -578,8 +579,8 @@ class ExportVerification(EnforcementAlgorithm):
             ),
         )
         for item_id, field, message in cut_cells:
-            for number in fit_cell(spots, layout.itemById(item_id), field):
-                feedback.pushWarning(message.format(number=number, name=f"{BASENAME}.xlsx"))
+            for number, whole in fit_cell(spots, layout.itemById(item_id), field):
+                feedback.pushWarning(message.format(number=number, name=whole))
         atlas = layout.atlas()
         atlas.setCoverageLayer(spots)
         atlas.setEnabled(True)
@@ -745,10 +746,46 @@ def _label_font(label: QgsLayoutItemLabel) -> QFont:
     return label.textFormat().toQFont() if LABEL_TEXT_FORMAT else label.font()
 
 
-def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
+def _say_unprintable(spots: QgsVectorLayer, family: str, feedback) -> None:
+    """Say, by spot and field, the characters the sheets' font cannot print: a party named
+    张𠀀 printed as 张□ without a word (the review of 2026-11-29). Every other file of the
+    package holds them; only the sheet shows a box, or nothing."""
+    texts = [
+        field.name()
+        for field in spots.fields()
+        if field.type() == FIELD_STRING and field.name() not in ITEM_PHOTOS
+    ]
+    for feature in spots.getFeatures():
+        for name in texts:
+            value = feature[name]
+            missing = characters_missing(value, family) if isinstance(value, str) else []
+            if missing:
+                feedback.pushWarning(
+                    tr(
+                        "Spot {number}, field {field}: the font {font} has no {characters} "
+                        "({codes}): the verification sheet prints an empty box or nothing "
+                        "there; the other files of the package hold the text whole."
+                    ).format(
+                        number=feature[domain.SPOT_NUMBER],
+                        field=name,
+                        font=family,
+                        characters="".join(missing),
+                        codes=", ".join(f"U+{ord(c):04X}" for c in missing),
+                    )
+                )
+
+
+def whole_in(text: str) -> str:
+    """The file of the package a text cut on its sheet is whole in: the workbook, unless its
+    cell had to cut it too (over xlsx.CELL_TEXT_LIMIT characters); then the GeoPackage."""
+    return f"{BASENAME}.xlsx" if len(text) <= xlsx.CELL_TEXT_LIMIT else f"{BASENAME}.gpkg"
+
+
+def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[tuple[str, str]]:
     """Cut each text of `field` too long for its sheet cell ``label`` (a layout label, or None
-    when a template has none) so that it fits, ending with NOTE_CUT; the numbers of the spots
-    whose text was cut. The cell would otherwise clip the text with nothing to say so."""
+    when a template has none) so that it fits, ending with NOTE_CUT; (number, the file it is
+    whole in) of each spot whose text was cut. The cell would otherwise clip the text with
+    nothing to say so."""
     if not isinstance(label, QgsLayoutItemLabel):
         return []
     size = label.sizeWithUnits()  # mm in the template
@@ -765,12 +802,12 @@ def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
     index = spots.fields().indexOf(field)
     if index < 0:
         return []
-    cut_end = NOTE_CUT.format(name=f"{BASENAME}.xlsx")
     changes, numbers = {}, []
     for feature in spots.getFeatures():
         note = feature[field]
         if not isinstance(note, str) or fits(note):
             continue
+        cut_end = NOTE_CUT.format(name=whole_in(note))
         low, high = 0, len(note)  # the longest start of the remark that fits with cut_end
         while low < high:
             middle = (low + high + 1) // 2
@@ -779,7 +816,7 @@ def fit_cell(spots: QgsVectorLayer, label, field: str) -> list[str]:
             else:
                 high = middle - 1
         changes[feature.id()] = {index: note[: _at_a_break(note, low)].rstrip() + cut_end}
-        numbers.append(str(feature[domain.SPOT_NUMBER]))
+        numbers.append((str(feature[domain.SPOT_NUMBER]), whole_in(note)))
     if changes:
         spots.dataProvider().changeAttributeValues(changes)
     return numbers

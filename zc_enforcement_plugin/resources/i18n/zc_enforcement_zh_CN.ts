@@ -970,6 +970,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>Spot {number}, field {field}: the font {font} has no {characters} ({codes}): the verification sheet prints an empty box or nothing there; the other files of the package hold the text whole.</source>
+      <translation>图斑 {number} 字段 {field}：字体 {font} 中没有 {characters}（{codes}），核查表上该处印为方框或空白；数据包中的其他文件保存了完整文字。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>Spot {number}: the photo {path} cannot be shown on its sheet (an empty file, another kind of file named as a photo, or a format such as HEIC that this QGIS cannot read); it is in the evidence zip, and the sheet says so.</source>
       <translation>图斑 {number}：照片 {path} 无法在核查表上显示（空文件、改了扩展名的其他文件，或本 QGIS 无法读取的格式如 HEIC）；该文件已打入证据压缩包，核查表上注明了此情况。</translation>
     </message>
