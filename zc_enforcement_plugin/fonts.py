@@ -14,6 +14,7 @@ these fonts installed, under the name this system's font database lists it by.
 
 from __future__ import annotations
 
+import functools
 import struct
 from collections.abc import Iterable
 
@@ -62,12 +63,20 @@ def characters_missing(text: str, family: str) -> list[str]:
     """The characters of `text` the font `family` cannot draw, each once, in order: a rare
     name character (𠀀, CJK Extension B) or an emoji, which a page printed in that font shows
     as an empty box or leaves out. Whitespace and control characters draw nothing anyway."""
-    raw = QRawFont.fromFont(QFont(family))
+    if text.isascii():
+        return []
+    raw = _raw_font(family)
     return [
         c
         for c in dict.fromkeys(text)
         if ord(c) > 0x7F and not c.isspace() and not raw.supportsCharacter(ord(c))
     ]
+
+
+@functools.lru_cache(maxsize=4)
+def _raw_font(family: str) -> QRawFont:
+    """The font file `family` resolves to, once: asked of every text of an export's sheets."""
+    return QRawFont.fromFont(QFont(family))
 
 
 def listed_family(name: str) -> str | None:
