@@ -670,6 +670,25 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
     assert rows[-1][7:] == [17.46, "是 / yes"] and rows[0][0] == "丙镇"
 
 
+def test_the_reports_say_how_their_totals_in_mu_are_made(ledger, calendar):
+    """A reader adding a report's rows of 亩 found 17.78 beside a 合计 of 17.77 with nothing to
+    say why (the review of 2026-11-29): the total is the m² total converted. The notes of the
+    ranking, the assessment and the accountability ratio say so, as the export's totals row
+    does; and the district's 亩 is its m² converted, whatever its rows add up to."""
+    from zc_enforcement_plugin.core.areas import MU_TOTAL_RULE, shown_mu
+
+    made = (
+        reports.monthly_ranking(ledger, MARCH, calendar, AS_OF),
+        reports.assessment(ledger, reports.Period.half_year(2024, 1), calendar, AS_OF),
+        reports.accountability_ratio(ledger, MARCH, calendar, AS_OF),
+    )
+    for report in made:
+        notes = [str(row[0]) for row in report.sheets()[-1].rows]
+        assert any(MU_TOTAL_RULE in line and "not the sum" in line for line in notes), notes
+    district = made[2].district
+    assert made[2].sheets()[0].rows[-1][3] == shown_mu(district.illegal_cultivated_sqm)
+
+
 def test_the_accountability_ratio_warns_of_an_empty_period_not_of_holidays(ledger, calendar):
     """A year without a verdict read 全区 0 / 0.00 / 否 and "提示：无", as a district not
     flagged; and a year without a holiday schedule was warned of though the ratio counts no

@@ -425,6 +425,17 @@ def exceeds(area: float, limit: float) -> bool:
     return bool(round_area(area) > round_area(limit))
 
 
+# How a total in 亩 is made, said beside every total of 亩 (the export's, the reports'): from
+# the total in m², so a column of 亩 rounded row by row may add up to a cent more or less.
+MU_TOTAL_RULE = (
+    f"亩合计 = 平方米合计 × {domain.MU_PER_HECTARE} ÷ {domain.SQM_PER_HECTARE}（非各行亩数之和）"
+)
+MU_TOTAL_RULE_EN = (
+    f"a total in mu = the total in m² × {domain.MU_PER_HECTARE} ÷ {domain.SQM_PER_HECTARE} "
+    "(not the sum of the rows' mu)"
+)
+
+
 def shown_mu(sqm: np.ndarray | float) -> np.ndarray | float:
     """亩 as every figure of the plugin shows them: the area as shown in m² (to cents), × 15 ÷
     10000, to cents half up; in whole numbers, so 410.00 m² = 0.615 亩 shows 0.62 (floats give

@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 
 from . import clock, disk, xlsx
 from . import ledger_schema as ls
-from .areas import round_area, shown_mu, shown_mu_formula
+from .areas import MU_TOTAL_RULE, round_area, shown_mu, shown_mu_formula
 from .cases import Case
 from .dates import parse_date
 from .domain import (
@@ -38,7 +38,6 @@ from .domain import (
     CRIMINAL_FLAG,
     CULTIVATED_AREA,
     HITS_SEPARATOR,
-    MU_PER_HECTARE,
     MU_SUFFIX,
     NEW_CONSTRUCTION_AREA,
     NO_MINING_AREA,
@@ -56,7 +55,6 @@ from .domain import (
     SPOT_MONITORED_AREA,
     SPOT_NUMBER,
     SPOT_TYPE,
-    SQM_PER_HECTARE,
     SUGGESTED_VERDICT,
     THREE_ZONES_AREA,
     THREE_ZONES_HITS,
@@ -583,9 +581,6 @@ def _xlsx_value(column: ExportColumn, value: Any) -> Any:
     if column.kind == COL_DATE or column.name in _XLSX_DATE_TEXTS:
         return parse_date(value, strict=False) or _text(value)  # a date, else what was typed
     return value
-
-
-MU_TOTAL_RULE = f"亩合计 = 平方米合计 × {MU_PER_HECTARE} ÷ {SQM_PER_HECTARE}（非各行亩数之和）"
 
 
 def write_xlsx(

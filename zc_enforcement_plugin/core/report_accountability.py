@@ -20,6 +20,7 @@ from .ledger import (
 )
 from .report_basis import (
     CONSTRUCTION_VERDICTS,
+    MU_TOTAL_NOTE,
     Chart,
     Period,
     Sheet,
@@ -122,6 +123,7 @@ class AccountabilityReport:
                 "the ratio is shown cut (not rounded) to 0.01 % and compared with the line "
                 "unrounded: 14.996 % shows as 14.99 %, not flagged",
             ),
+            MU_TOTAL_NOTE,
         ]
 
     def chart(self) -> Chart:

@@ -15,6 +15,7 @@ from typing import Any
 from . import clock, xlsx
 from . import deadlines as dl
 from . import ledger_schema as ls
+from .areas import MU_TOTAL_RULE, MU_TOTAL_RULE_EN
 from .bilingual import Bilingual
 from .cases import Case, Stage
 from .dates import parse_date
@@ -760,6 +761,10 @@ def period_lines(period: Period, as_of: dt.date) -> list[Bilingual]:
 
 # The last sheet of every report: its tab 说明, its heading in the PDF 说明 / Notes.
 NOTES_SHEET = Bilingual("说明", "Notes")
+
+
+# Beside a report's totals in 亩: a reader adding the rows' 亩 may find a cent more or less.
+MU_TOTAL_NOTE = Bilingual(MU_TOTAL_RULE, MU_TOTAL_RULE_EN)
 
 
 def notes_sheet(title: str, lines: list[str], warnings: list[str]) -> Sheet:

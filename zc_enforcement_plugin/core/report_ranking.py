@@ -27,6 +27,7 @@ from .report_basis import (
     COMPONENT_LABELS,
     HALF_YEAR,
     MONTH,
+    MU_TOTAL_NOTE,
     NO_OFFICE,
     PERCENT_DECIMALS,
     READ_SHARE,
@@ -174,6 +175,7 @@ class RankingReport:
             )
         lines.append(SCORE_FORMULA)
         lines += [line.indented() for line in _DEFINITIONS]
+        lines.append(MU_TOTAL_NOTE)
         return lines
 
     def chart(self) -> Chart:
