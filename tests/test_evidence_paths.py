@@ -446,6 +446,25 @@ def test_a_zipped_photo_bears_its_time_in_beijing_time_whatever_the_computers_zo
         time.tzset()
 
 
+def test_the_zips_manifests_bear_the_time_in_beijing_as_its_photos_do(tmp_path, away_from_beijing):
+    """manifest.csv and manifest.xlsx were stamped in the computer's zone (14:22 beside photos
+    at 22:22, the review of 2026-11-29): written at 06:00 in Zichuan, they bear 06:00 (within
+    the two seconds a ZIP's time counts in)."""
+    import datetime as dt
+
+    from zc_enforcement_plugin.core import clock
+
+    away_from_beijing.set(dt.datetime(2026, 3, 5, 6, 0, 1, tzinfo=clock.CHINA_TIME))
+    root = tmp_path / "evidence"
+    (root / "S1").mkdir(parents=True)
+    (root / "S1" / "p.jpg").write_bytes(PHOTO)
+    result, _, _ = _zip(tmp_path, root, [_row(root, "S1", "S1/p.jpg")])
+    with zipfile.ZipFile(result.path) as archive:
+        for name in (export.MANIFEST_NAME, export.MANIFEST_XLSX_NAME):
+            assert archive.getinfo(name).date_time == (2026, 3, 5, 6, 0, 0), name
+            assert archive.getinfo(name).compress_type == zipfile.ZIP_DEFLATED
+
+
 @contextlib.contextmanager
 def within_seconds(seconds: int):
     """Fail, rather than hang, a call that does not return within `seconds`."""

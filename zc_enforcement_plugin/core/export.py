@@ -1371,8 +1371,13 @@ def write_evidence_zip(
         writer = csv.DictWriter(text, fieldnames=MANIFEST_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows(_csv_safe(entry) for entry in manifest)
-        archive.writestr(MANIFEST_NAME, ("\ufeff" + text.getvalue()).encode("utf-8"))
-        archive.writestr(MANIFEST_XLSX_NAME, manifest_workbook(manifest))
+        # Stamped as the photos are, in Beijing time (a name alone takes the machine's local
+        # time: eight hours behind them on a laptop set to UTC).
+        written = _zip_time(clock.now().timestamp())
+        archive.writestr(
+            _written_member(MANIFEST_NAME, written), ("\ufeff" + text.getvalue()).encode("utf-8")
+        )
+        archive.writestr(_written_member(MANIFEST_XLSX_NAME, written), manifest_workbook(manifest))
     found = {problem.evidence_id: problem.problem for problem in result.problems}
     for row in rows:
         row.problems = {r.id: found[r.id] for r in row.evidence if r.id in found}
@@ -1409,6 +1414,15 @@ def _zip_time(mtime: float) -> tuple[int, int, int, int, int, int]:
     moment = dt.datetime.fromtimestamp(mtime, dt.timezone.utc).astimezone(clock.CHINA_TIME)
     stamp = moment.timetuple()[:6]
     return min(max(stamp, ZIP_EARLIEST_TIME), ZIP_LATEST_TIME)
+
+
+def _written_member(name: str, stamp: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:
+    """A member written from bytes, dated ``stamp``, compressed and readable by all, as
+    ZipFile.writestr makes one from a name (but dated by the machine's zone)."""
+    info = zipfile.ZipInfo(name, stamp)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
 
 
 def _zip_file(
