@@ -1159,6 +1159,25 @@ def test_a_pdf_that_cannot_be_drawn_stops_the_report_and_keeps_the_earlier_pair(
     assert folder_files(folder) == before  # no new workbook, no hidden folder left
 
 
+def test_a_report_dated_before_its_period_is_refused_naming_both(provider, ledger_path, tmp_path):
+    """A December ranking dated 20 November was made, every figure a zero that reads as a
+    month of no work, with only "the report date is before the end of the period" said (the
+    review of 2026-11-29). Refused, naming the date and the period, nothing written; dated
+    within the period it is made, with that warning."""
+    import processing
+    from qgis.core import QgsProcessingException
+
+    folder = tmp_path / "reports"
+    parameters = {"LEDGER": str(ledger_path), "MONTH": "2024-03", "OUTPUT_FOLDER": str(folder)}
+    with pytest.raises(QgsProcessingException) as refused:
+        processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-02-20"})
+    said = str(refused.value)
+    assert "2024-02-20" in said and "2024-03" in said and "2024-03-01" in said, said
+    assert not folder.exists() or folder_files(folder) == {}
+    processing.run("zcenforcement:monthlyranking", {**parameters, "REPORT_DATE": "2024-03-20"})
+    assert "monthly_ranking_2024-03.xlsx" in folder_files(folder)
+
+
 def test_a_report_open_in_excel_is_said_and_leaves_the_earlier_pair_as_it_was(
     provider, ledger_path, tmp_path, monkeypatch
 ):

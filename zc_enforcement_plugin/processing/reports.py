@@ -96,6 +96,15 @@ class _ReportAlgorithm(EnforcementAlgorithm):
             raise fail(
                 tr("The report date {date} is not a date (YYYY-MM-DD).").format(date=text)
             ) from None
+        if as_of < period.start:
+            # Nothing of the period has happened by then: every figure would be a zero that
+            # reads as a month of no work (a December report dated 20 November).
+            raise fail(
+                tr(
+                    "The report date {date} is before the period {period} begins ({start}): "
+                    "give a date within or after it, or leave it empty for today."
+                ).format(date=as_of.isoformat(), period=period.label, start=period.start)
+            )
         # A report refused (an office login, a ledger that cannot be read) or cancelled leaves
         # nothing new behind: the folders made for it go again. Its workbook and PDF are
         # written into a hidden folder inside the output folder and moved into place together

@@ -1738,6 +1738,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/reports.py" />
+      <source>The report date {date} is before the period {period} begins ({start}): give a date within or after it, or leave it empty for today.</source>
+      <translation>报告日期 {date} 早于时段 {period} 的开始（{start}）：请填写时段内或之后的日期，或留空取今天。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/reports.py" />
       <source>The shared ledger was read with an office login, which sees only the rows of its own offices (row-level security): this report holds {offices} only, not the district, and its total is theirs.</source>
       <translation>共享台帐是用自然资源所登录读取的，它只能看到本所的记录（行级安全）：本报表只含{offices}，不是全区，合计也只是这些所的合计。</translation>
     </message>
