@@ -505,6 +505,18 @@ def test_an_import_whose_every_spot_is_refused_fails_and_leaves_no_ledger(provid
     assert not store.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["jctb.gpkg"]
 
 
+def test_a_layer_with_no_spot_is_refused_and_leaves_no_ledger(provider, tmp_path):
+    """A file with no feature (the wrong layer, most often) was imported as a success of 0
+    spots, a new empty ledger left behind, nothing said (the review of 2026-11-29). Refused,
+    naming the file, and no ledger made."""
+    path = spot_file(tmp_path / "empty.gpkg", [])
+    store = tmp_path / "ledger.gpkg"
+    with pytest.raises(QgsProcessingException) as refused:
+        run({"SPOTS": path, "LEDGER": str(store), "BATCH": "b"})
+    assert path in str(refused.value) and "nothing imported" in str(refused.value)
+    assert not store.exists()
+
+
 def test_an_import_refused_whole_into_a_ledger_changes_no_row_of_it(provider, tmp_path):
     """Into an existing ledger, the refused import fails the same way and the ledger keeps
     every row as it was; a batch of which some spots are refused is imported, and the same

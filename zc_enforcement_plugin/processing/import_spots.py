@@ -187,6 +187,15 @@ class ImportSpots(EnforcementAlgorithm):
         whole = whole_layer(self, parameters, self.SPOTS, context) is not None
         records, path = self._read_spots(layer, whole, source, label, feedback)
         source_path = path or label  # what the batch records as its source, and messages name
+        if not records:
+            # Most often the wrong file or layer (or no feature selected): an empty success
+            # made a new, empty ledger and said nothing.
+            raise fail(
+                tr(
+                    "{layer} holds no spot (no feature to import): nothing imported. Is it the "
+                    "delivery's spot layer, and, with selected features only, is any selected?"
+                ).format(layer=source_path)
+            )
         key_field = self.parameterAsString(parameters, self.SPOT_KEY_FIELD, context)
         try:
             # Before the towns and pieces, which are matched to spots by their number.

@@ -1086,6 +1086,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/import_spots.py" />
+      <source>{layer} holds no spot (no feature to import): nothing imported. Is it the delivery's spot layer, and, with selected features only, is any selected?</source>
+      <translation>{layer} 中没有图斑（没有可导入的要素）：未导入任何图斑。它是交付的图斑图层吗？若只导入所选要素，是否选中了要素？</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/import_spots.py" />
       <source>Spot numbers are taken from the field {field}, recorded as {number}.</source>
       <translation>图斑编号取自字段 {field}，在台帐中记为 {number}。</translation>
     </message>
