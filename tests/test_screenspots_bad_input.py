@@ -191,6 +191,19 @@ def test_spots_whose_x_does_not_fit_epsg_4527_stop_the_run_naming_the_spot(provi
         assert "Traceback" not in message
 
 
+def test_zone_prefixed_coordinates_under_a_six_degree_crs_stop_saying_they_do_not_fit(provider):
+    """Zone-39 coordinates (x ≈ 39,580,000) in a layer saying EPSG:4498, the 6° zone 20: no
+    longitude comes of them, and the run stopped with "no valid centre to choose the zone"
+    (the review of 2026-11-29). It says the coordinates do not fit the layer's CRS, naming
+    the layer and the CRS."""
+    spots = memory_layer([(square(0, 0, 100), ["S1"])], SPOT_FIELDS, crs="EPSG:4498", name="gk6")
+    with pytest.raises(QgsProcessingException) as error:
+        run({"SPOTS": spots})
+    message = str(error.value)
+    assert "gk6" in message and "EPSG:4498" in message, message
+    assert "do not fit that CRS" in message and "坐标与该坐标系不符" in message
+
+
 # --- 4. long hit lists and notes ---------------------------------------------------------------
 def approvals_side_by_side(numbers: list[str]):
     """One 10 m x 50 m approval per number, in a row from the origin, in layer "pzyd"."""

@@ -327,8 +327,14 @@ def measuring_epsg(
         )
     lon = float(lon_lat_centroid[0])
     if not math.isfinite(lon):
+        # The features' coordinates do not transform from the CRS the layer says it is in:
+        # most often numbers of another CRS (3° zone-prefixed metres under a 6° zone's CRS).
         raise ValueError(
-            f"{name_zh}没有可用的中心点来确定投影带 / {name_en}no valid centre to choose the zone"
+            f"{name_zh}图斑坐标不能按图层坐标系 {crs} 换算为经纬度，无法确定投影带：坐标与该坐标系"
+            f"不符（如带带号的 3 度带坐标配了 6 度带坐标系），请检查图层坐标系 / {name_en}the "
+            f"features' coordinates do not transform from the layer's CRS {crs} to longitude "
+            "and latitude, so no zone can be chosen: they do not fit that CRS (3-degree "
+            "zone-prefixed coordinates under a 6-degree zone's CRS, say); check the layer's CRS"
         )
     zone = int(round(lon / 3.0))
     try:
