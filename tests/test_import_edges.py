@@ -26,6 +26,7 @@ from zc_enforcement_plugin.core.ledger_delivery import vet_spots
 from zc_enforcement_plugin.core.ledger_records import ImportReport
 from zc_enforcement_plugin.core.spot_files import (
     guess_dbf_encoding,
+    guessed_shapefile_encoding,
     misdecoding_reason,
     read_spot_file,
     utf8_read_as_gbk_field,
@@ -236,6 +237,24 @@ def test_an_encoding_tie_is_read_as_utf8(tmp_path):
         [[b"0001", "淄川区".encode()], [b"0002", "南郊镇".encode("gbk")]],
     )
     assert guess_dbf_encoding(dbf) == ("UTF-8", 1)
+
+
+def test_a_gbk_character_cut_in_half_is_said_naming_the_feature_and_field(tmp_path):
+    """A GBK Shapefile without .cpg whose XZMC field is 11 bytes: 淄川区昆仑镇 (12 bytes) loses
+    the second byte of 镇, and the reader drops the first, recording 淄川区昆仑. The guess said
+    only "1 fields still do not decode" (the review of 2026-11-29): it names the feature and
+    the field, so the text can be put right."""
+    dbf = _dbf(
+        tmp_path / "cut.dbf",
+        [("JCBH", 4), ("XZMC", 11)],
+        [[b"0001", "淄川区".encode("gbk")], [b"0002", "淄川区昆仑镇".encode("gbk")[:11]]],
+    )
+    shp = tmp_path / "cut.shp"
+    shp.write_bytes(b"")  # the guess reads the DBF beside it
+    assert guess_dbf_encoding(dbf) == ("GBK", 1)
+    encoding, note = guessed_shapefile_encoding(shp)
+    assert encoding == "GBK"
+    assert "要素 #1 字段 XZMC" in note and "feature #1 field XZMC" in note, note
 
 
 def test_a_field_half_of_whose_chinese_is_utf8_read_as_gbk_is_judged_so():

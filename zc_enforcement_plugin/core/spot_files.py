@@ -154,6 +154,37 @@ def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
     return best
 
 
+def undecodable_texts(
+    dbf_path: str | os.PathLike, encoding: str, limit: int = 5
+) -> list[tuple[int, str]]:
+    """(feature index, field name) of the first ``limit`` texts of a DBF that do not decode in
+    ``encoding`` (a GBK character cut in half by a field's width): read so, the half is lost,
+    and the reader is told where to look."""
+    data = Path(dbf_path).read_bytes()
+    records, header_length, record_length = struct.unpack("<IHH", data[4:12])
+    fields: list[tuple[str, int]] = []
+    position = 32
+    while position + 32 <= header_length and data[position] != 0x0D:
+        name = data[position : position + 11].split(b"\x00")[0]
+        fields.append((name.decode(encoding, "replace"), data[position + 16]))
+        position += 32
+    found: list[tuple[int, str]] = []
+    for record in range(records):
+        offset = header_length + record * record_length + 1  # past the deletion flag
+        if data[offset : offset + record_length - 1].isascii():
+            continue
+        for name, width in fields:
+            chunk = data[offset : offset + width].rstrip(b" \x00")
+            offset += width
+            try:
+                chunk.decode(encoding)
+            except UnicodeDecodeError:
+                found.append((record, name))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
 def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | None:
     """(encoding, the note that says it was guessed) of a Shapefile without .cpg whose text is
     not plain ASCII: the encoding its DBF bytes decode in. None when a .cpg names the encoding,
@@ -173,8 +204,17 @@ def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | Non
         return None
     # Each half says the doubt in its own language: a "中文 / English" pair inside the
     # Chinese half left its English in what a Chinese QGIS shows.
-    doubt_zh = f"（{failures} 个字段仍无法解码）" if failures else ""
-    doubt_en = f" ({failures} fields still do not decode)" if failures else ""
+    doubt_zh = doubt_en = ""
+    if failures:
+        # Where: a character such a text cuts in half is lost from what is read.
+        where = undecodable_texts(dbf, guessed)
+        named = "、".join(f"要素 #{record} 字段 {name}" for record, name in where)
+        named_en = ", ".join(f"feature #{record} field {name}" for record, name in where)
+        doubt_zh = f"（有文字仍无法解码，其中不成字的字节读时丢弃：{named}）"
+        doubt_en = (
+            f" (some text still does not decode, its broken bytes dropped as it is read: "
+            f"{named_en})"
+        )
     return guessed, (
         f"{dbf} 没有 .cpg 文件，属性编码推测为 {guessed}{doubt_zh} / {dbf} has no "
         f".cpg file: attribute encoding guessed as {guessed}{doubt_en}"
