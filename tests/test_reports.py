@@ -670,6 +670,25 @@ def test_accountability_ratio_per_town_and_district(ledger, calendar):
     assert rows[-1][7:] == [17.46, "是 / yes"] and rows[0][0] == "丙镇"
 
 
+def test_the_accountability_ratio_names_a_missing_town_not_a_missing_office(tmp_path, calendar):
+    """N1, judged illegal, has an office and no town: the accountability ratio, listed by
+    town, lists it under （未填写乡镇） and said nothing; without an office too it said it was
+    listed under （未填写所）, a heading the ratio has not (the review of 2026-11-29). It names
+    the missing town and the row it is in; the ranking, by office, still the missing office."""
+    store, _spot = _spot_judged_illegal(tmp_path / "ledger.gpkg", "2026-11-25", office=None)
+    try:
+        ratio = reports.accountability_ratio(
+            store, reports.Period.month(2026, 11), calendar, dt.date(2026, 11, 30)
+        )
+        ranking = reports.monthly_ranking(store, NOV_2026, calendar, dt.date(2026, 11, 30))
+    finally:
+        store.close()
+    assert [t.area for t in ratio.towns] == [reports.NO_TOWN]
+    said = [w for w in ratio.warnings if "N1" in w]
+    assert len(said) == 1 and "未填写乡镇（XZMC）" in said[0] and reports.NO_TOWN in said[0], said
+    assert any("N1" in w and "未填写自然资源所" in w for w in ranking.warnings)
+
+
 def test_the_reports_say_how_their_totals_in_mu_are_made(ledger, calendar):
     """A reader adding a report's rows of 亩 found 17.78 beside a 合计 of 17.77 with nothing to
     say why (the review of 2026-11-29): the total is the m² total converted. The notes of the

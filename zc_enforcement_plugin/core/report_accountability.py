@@ -182,7 +182,7 @@ def accountability_ratio(
     refuse_office_login(ledger, ("问责比例", "the accountability ratio"))
     as_of = as_of or clock.today()
     step = report_steps(progress, is_cancelled)  # its counting is quick: the reading is it
-    context = read_ledger(ledger, as_of, calendar, step)
+    context = read_ledger(ledger, as_of, calendar, step, by_town=True)
     # It counts verdicts in a period: no working-day deadline, so no holiday schedule needed.
     common_warnings(context, period, working_days=False)
     towns: dict[str, AccountabilityRow] = {}

@@ -25,6 +25,7 @@ from .domain import (
     CULTIVATED_AREA,
     REFERRAL_BASIC_FARMLAND_AREA,
     REFERRAL_CULTIVATED_AREA,
+    TOWN_NAME,
 )
 from .ledger import CaseRecord, LedgerError, LedgerStore, SpotSummary, Verdict
 from .ledger_records import office_aliases_in, under_current_names
@@ -384,17 +385,19 @@ def read_ledger(
     as_of: dt.date,
     calendar: WorkCalendar,
     step: Step = no_steps,
+    by_town: bool = False,
 ) -> ReportContext:
     """The ledger as it stood at the end of ``as_of``; ``step`` told how far the reading went
     (the ledger's reads themselves are not split: a cancel is heard between them). Its reads
     are of one moment of the ledger (one_moment): a verdict or a case step saved meanwhile
-    is counted everywhere or nowhere."""
+    is counted everywhere or nowhere. ``by_town``: the report lists by town (the
+    accountability ratio), so an illegal spot without one is said, not one without an office."""
     with ledger.one_moment():
-        return _read_ledger(ledger, as_of, calendar, step)
+        return _read_ledger(ledger, as_of, calendar, step, by_town)
 
 
 def _read_ledger(
-    ledger: LedgerStore, as_of: dt.date, calendar: WorkCalendar, step: Step
+    ledger: LedgerStore, as_of: dt.date, calendar: WorkCalendar, step: Step, by_town: bool
 ) -> ReportContext:
     step(0.0)
     warnings: list[str] = []
@@ -427,7 +430,16 @@ def _read_ledger(
                 )
             )
         basic, _ = _figure(current, BASIC_FARMLAND_AREA, summary.basic_farmland_area)
-        if current is not None and current.category == ls.VERDICT_ILLEGAL and not summary.office:
+        illegal = current is not None and current.category == ls.VERDICT_ILLEGAL
+        if illegal and by_town and not summary.town:
+            warnings.append(
+                Bilingual(
+                    f"违法图斑 {summary.number} 未填写乡镇（{TOWN_NAME}），列入“{NO_TOWN}”",
+                    f"illegal spot {summary.number} has no town ({TOWN_NAME}): listed under "
+                    f"{NO_TOWN}",
+                )
+            )
+        elif illegal and not by_town and not summary.office:
             warnings.append(
                 Bilingual(
                     f"违法图斑 {summary.number} 未填写自然资源所（SMC），列入“{NO_OFFICE}”",
