@@ -7,7 +7,6 @@ import html
 
 from qgis.PyQt.QtCore import QDate, QSignalBlocker, pyqtSignal
 from qgis.PyQt.QtWidgets import (
-    QComboBox,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,7 +24,7 @@ from ..core.areas import shown_mu
 from ..core.clock import in_china_time
 from ..deadline_tags import rule_tag
 from ..i18n import chinese_interface, in_interface_language, tr
-from .entries_panel import EntriesPanel, done_date_edit
+from .entries_panel import EntriesPanel, FormComboBox, done_date_edit
 from .messages import (
     DUE_SOON,
     MUTED,
@@ -304,7 +303,7 @@ class CasePanel(EntriesPanel):
         )
         layout.addWidget(self.summary, 1)
         form = QFormLayout()
-        self.stage = QComboBox(self)
+        self.stage = FormComboBox(self)
         self.stage.setObjectName("stage")
         form.addRow(tr("Next step"), self.stage)
         self.date = done_date_edit(self)  # steps are recorded once taken
@@ -335,7 +334,7 @@ class CasePanel(EntriesPanel):
         # A step recorded with the wrong date is corrected, not edited: a new row with the
         # right date and the reason, kept in the history beside the step (cases.Case.correct).
         correction = QFormLayout()
-        self.corrected = QComboBox(self)
+        self.corrected = FormComboBox(self)
         self.corrected.setObjectName("correctedStep")
         correction.addRow(tr("Correct step"), self.corrected)
         self.corrected_date = done_date_edit(self)

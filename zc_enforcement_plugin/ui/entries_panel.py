@@ -21,6 +21,7 @@ from qgis.gui import QgsPanelWidget
 from qgis.PyQt.QtCore import QDate, QEvent, Qt, pyqtSignal
 from qgis.PyQt.QtGui import QKeySequence
 from qgis.PyQt.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -47,7 +48,30 @@ from .messages import LOG_TAG, plain_html
 DATE_DISPLAY_FORMAT = "yyyy-MM-dd"
 
 
-class FormDateEdit(QDateEdit):
+class ScrollsPastUnlessFocused:
+    """A form's value box (figure, date, choice) that the mouse wheel changes only once it
+    has the focus (clicked or tabbed into): over one it is passing, the wheel scrolls the form
+    or the list around it. Qt's boxes took the wheel as they passed under the pointer: a
+    technician scrolling the verdict form changed 耕地 from 4105.55 to 4103.55, switched 判定
+    to 其他 (its kind lost), or the status filter, without a word (a review of 2026-11-29)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not WheelFocus (a spin box's default): the wheel passing over takes no focus.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event):  # noqa: N802 - Qt API
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()  # handed on to the scroll area the box lies in
+
+
+class FormComboBox(ScrollsPastUnlessFocused, QComboBox):
+    """A form's or a filter's list of choices (ScrollsPastUnlessFocused)."""
+
+
+class FormDateEdit(ScrollsPastUnlessFocused, QDateEdit):
     """A QDateEdit that Tab and Shift+Tab leave at once, as every other field of a form.
 
     Qt's stops on each section of the date (year, month, day) before the next field: three
@@ -74,7 +98,7 @@ class FormDateEdit(QDateEdit):
         return super().event(event)
 
 
-class AreaSpinBox(QDoubleSpinBox):
+class AreaSpinBox(ScrollsPastUnlessFocused, QDoubleSpinBox):
     """A figure box that reads what a Chinese input method types: ６０７．７７ is 607.77 (Qt's
     own box took none of it, left 0.00 and said nothing; the save was then refused for areas
     not adding up)."""

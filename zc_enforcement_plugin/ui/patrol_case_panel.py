@@ -22,7 +22,7 @@ from ..core import cases, domain, ledger
 from ..core.areas import shown_mu
 from ..core.patrols import PatrolRecord
 from ..i18n import in_interface_language, tr
-from .entries_panel import AreaSpinBox, EntriesPanel
+from .entries_panel import AreaSpinBox, EntriesPanel, FormComboBox
 from .messages import plain_label, refusal_label, text_field
 
 # How much of a patrol's findings its entry shows: enough to tell two patrols of a day apart.
@@ -64,7 +64,7 @@ class PatrolCasePanel(EntriesPanel):
         self.form = form = QFormLayout()
         # The dock is narrow: long rows go under their label rather than widen the panel.
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.patrol = QComboBox(self)
+        self.patrol = FormComboBox(self)
         self.patrol.setObjectName("patrol")
         # A patrol's label runs long (findings); the full text shows in the list and tooltip.
         self.patrol.setSizeAdjustPolicy(

@@ -21,7 +21,13 @@ from qgis.PyQt.QtWidgets import (
 from ..core import domain, ledger
 from ..core import ledger_schema as ls
 from ..i18n import in_interface_language, tr, with_english
-from .entries_panel import AreaSpinBox, EntriesPanel, date_edit, done_date_edit
+from .entries_panel import (
+    AreaSpinBox,
+    EntriesPanel,
+    FormComboBox,
+    date_edit,
+    done_date_edit,
+)
 from .messages import RemarksEdit, plain_label, refusal_label, text_field
 
 VERIFIER_SETTING = "zc_enforcement/verifier"  # the last verifier's name, offered next time
@@ -66,7 +72,7 @@ class VerdictPanel(EntriesPanel):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.category = QComboBox(self)
+        self.category = FormComboBox(self)
         self.category.setObjectName("category")
         for value in ls.VERDICT_CATEGORIES:
             self.category.addItem(with_english(value, ls.CATEGORY_LABELS_EN[value]), value)
@@ -74,7 +80,7 @@ class VerdictPanel(EntriesPanel):
         self.category.currentIndexChanged.connect(self._category_changed)
         form.addRow(tr("Verdict"), self.category)
 
-        self.kind = QComboBox(self)
+        self.kind = FormComboBox(self)
         self.kind.setObjectName("kind")
         for box in (self.category, self.kind):  # their texts, not the dock, set no width
             box.setSizeAdjustPolicy(

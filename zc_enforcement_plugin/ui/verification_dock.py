@@ -66,7 +66,7 @@ from ..processing.ledger_settings import LedgerSettings
 from ..processing.patrols import PatrolCompliance, RecordPatrol
 from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .case_panel import CasePanel, deadline_html, lawful_spot_html
-from .entries_panel import EntriesPanel
+from .entries_panel import EntriesPanel, FormComboBox
 from .evidence_actions import EvidenceActions
 from .evidence_layer import (
     leave_layer_out,
@@ -305,7 +305,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             ("flag", tr("Touches")),
             ("suggested", tr("Suggested")),
         ):
-            box = QComboBox(page)
+            box = FormComboBox(page)
             box.setObjectName(f"filter_{key}")
             # As wide as its longest entry, the entries of the ledger opened: the row of
             # filters wraps by these widths, and a box narrower than its entry cut it.

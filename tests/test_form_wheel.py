@@ -1,0 +1,76 @@
+"""The mouse wheel over a form's value boxes: it scrolls the form past a box the user has not
+clicked or tabbed into, and changes only the box that has the focus."""
+
+from __future__ import annotations
+
+import pytest
+from qgis.PyQt.QtCore import QPoint, QPointF, Qt
+from qgis.PyQt.QtGui import QWheelEvent
+from qgis.PyQt.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
+
+from zc_enforcement_plugin.ui.entries_panel import AreaSpinBox, FormComboBox, date_edit
+
+
+def _wheel(widget, notches: int = -1) -> bool:
+    """A wheel turned ``notches`` (one is 120 eighths of a degree; down is negative) with the
+    pointer over the middle of ``widget``; whether the widget took it. One it leaves, Qt hands
+    on to the widgets around it, the scroll area's (a real wheel's: one sent from here is
+    not handed on)."""
+    middle = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(
+        middle,
+        QPointF(widget.mapToGlobal(middle.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, 120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+    return event.isAccepted()
+
+
+@pytest.fixture
+def form(qgis_app):
+    """A form taller than its scroll area: a figure, a choice and a date at its top."""
+    scroll = QScrollArea()
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    figure = AreaSpinBox(page)
+    figure.setRange(0, 1e9)
+    figure.setDecimals(2)
+    figure.setValue(4105.55)
+    choice = FormComboBox(page)
+    choice.addItems(["违法", "其他", "合法"])
+    day = date_edit(page)
+    for widget in (figure, choice, day):
+        layout.addWidget(widget)
+    layout.addSpacing(3000)
+    scroll.setWidget(page)
+    scroll.resize(300, 200)
+    scroll.show()
+    QApplication.processEvents()
+    yield scroll, figure, choice, day
+    scroll.close()
+    scroll.deleteLater()
+
+
+def test_the_wheel_scrolls_past_a_box_without_the_focus_and_changes_it_with(form):
+    """Scrolling the verdict form changed 耕地 from 4105.55 to 4103.55 and 判定 to 其他 as they
+    passed under the pointer (the review of 2026-11-29): unfocused, each is left as it was
+    and the form scrolls; clicked into, the wheel changes it, as Qt's boxes do."""
+    scroll, figure, choice, day = form
+    scroll.activateWindow()
+    scroll.setFocus()  # the page has it, as the dock's review page does
+    QApplication.processEvents()
+    assert not any(box.hasFocus() for box in (figure, choice, day))
+    before = day.date()
+    assert not any(_wheel(box) for box in (figure, choice, day))  # handed on: the form scrolls
+    assert figure.value() == 4105.55 and choice.currentText() == "违法" and day.date() == before
+    assert figure.focusPolicy() == Qt.FocusPolicy.StrongFocus  # the wheel takes no focus
+    figure.setFocus()
+    QApplication.processEvents()
+    assert figure.hasFocus()
+    assert _wheel(figure, notches=1)
+    assert figure.value() == pytest.approx(4106.55)
