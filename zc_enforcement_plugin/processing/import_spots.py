@@ -187,7 +187,7 @@ class ImportSpots(EnforcementAlgorithm):
         whole = whole_layer(self, parameters, self.SPOTS, context) is not None
         records, path = self._read_spots(layer, whole, source, label, feedback)
         source_path = path or label  # what the batch records as its source, and messages name
-        if not records:
+        if not records and not feedback.isCanceled():  # a cancel is said as one, below
             # Most often the wrong file or layer (or no feature selected): an empty success
             # made a new, empty ledger and said nothing.
             raise fail(
