@@ -723,7 +723,6 @@ class PostGISLedger(PostGISSession):
     verdict_histories = _guarded_read(SqlLedger.verdict_histories)
     add_evidence = _guarded(SqlLedger.add_evidence)
     evidence = _guarded_read(SqlLedger.evidence)
-    spots_holding_file = _guarded_read(SqlLedger.spots_holding_file)
     spots_with_case = _guarded_read(SqlLedger.spots_with_case)
 
     @_guarded

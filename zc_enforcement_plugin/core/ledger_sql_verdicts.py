@@ -276,18 +276,30 @@ class SqlVerdictsMixin:
         ls.C_RECORDED_AT,
     )
 
-    def add_evidence(self, spot_id: int, record: EvidenceRecord) -> int:
-        """Record a file already stored in the evidence folder (evidence.store_evidence_file)."""
+    def add_evidence(
+        self, spot_id: int, record: EvidenceRecord, held_elsewhere: list[str] | None = None
+    ) -> int:
+        """Record a file already stored in the evidence folder (evidence.store_evidence_file).
+        ``held_elsewhere``, given, is filled with the numbers of the other spots (those this
+        login sees) the same file is recorded for, first recorded first: found by the same
+        statement that finds the file recorded for this spot already, not another round trip
+        to the shared ledger."""
         number = self.spot(spot_id).number  # raises for an unknown spot
         relative, digest = vetted_evidence(record)
         with self.transaction():
             self._lock_spot(spot_id)  # two sessions adding the same file: one row
             mark = self._MARK
-            twin = self._row(
-                f"SELECT {ls.C_PATH} FROM {ls.T_EVIDENCE} "
-                f"WHERE {ls.C_SPOT_ID} = {mark} AND {ls.C_SHA256} = {mark}",
-                (spot_id, digest),
+            holders = self._rows(
+                f'SELECT e.{ls.C_SPOT_ID}, e.{ls.C_PATH}, s."{SPOT_NUMBER}" '
+                f"FROM {ls.T_EVIDENCE} e LEFT JOIN {ls.T_SPOTS} s "
+                f"ON s.{ls.C_FID} = e.{ls.C_SPOT_ID} "
+                f"WHERE e.{ls.C_SHA256} = {mark} ORDER BY e.{ls.C_ID}",
+                (digest,),
             )
+            twin = next((row[1:2] for row in holders if row[0] == spot_id), None)
+            if held_elsewhere is not None:
+                others = (str(row[2]) for row in holders if row[0] != spot_id and row[2])
+                held_elsewhere.extend(n for n in dict.fromkeys(others) if n not in held_elsewhere)
             if twin is not None:
                 # The same file again (dropped twice, or a copy under another name): a second
                 # row could never be taken back from the append-only table, and would count
@@ -328,19 +340,6 @@ class SqlVerdictsMixin:
             ]
         select = self._evidence_select(f"{ls.C_SPOT_ID} = {self._MARK}")
         return [self._evidence_from_row(row) for row in self._rows(select.sql(), (spot_id,))]
-
-    def spots_holding_file(self, digest: str, except_spot_id: int) -> list[str]:
-        """The numbers of the spots other than ``except_spot_id`` (that this login sees) with
-        the file of SHA-256 ``digest`` recorded as their evidence, first recorded first: one
-        photo recorded for two spots is most likely one spot's."""
-        rows = self._rows(
-            f'SELECT s."{SPOT_NUMBER}" FROM {ls.T_EVIDENCE} e '
-            f"JOIN {ls.T_SPOTS} s ON s.{ls.C_FID} = e.{ls.C_SPOT_ID} "
-            f"WHERE e.{ls.C_SHA256} = {self._MARK} AND e.{ls.C_SPOT_ID} <> {self._MARK} "
-            f"ORDER BY e.{ls.C_ID}",
-            (digest.lower(), except_spot_id),
-        )
-        return list(dict.fromkeys(str(row[0]) for row in rows))
 
     def photo_points(self) -> PhotoPoints:
         """The evidence with a position, each with its spot's number (None for a spot this

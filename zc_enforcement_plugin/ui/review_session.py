@@ -488,8 +488,9 @@ class ReviewSession:
         folder_was_there = folder.is_dir()
         before = set(folder.iterdir()) if folder_was_there else set()
         record = evidence.store_evidence_in(root, spot.number, Path(file), kind, recorded)
+        others: list[str] = []  # the spots the same file is recorded for already
         try:
-            self.store.add_evidence(spot.id, record)
+            self.store.add_evidence(spot.id, record, held_elsewhere=others)
         except ledger.SavedWithoutReply:
             raise  # recorded, only the reply lost: the copy is its file and stays
         except Exception as error:
@@ -530,10 +531,6 @@ class ReviewSession:
                 f"证据 / {Path(file).name}: taken {far:,.0f} m from spot {spot.number}: check "
                 "that it is this spot's evidence"
             )
-        others: list[str] = []
-        # Recorded already: a look-up that fails now must not say the file was refused.
-        with contextlib.suppress(ledger.LedgerError):
-            others = self.store.spots_holding_file(record.sha256, spot.id)
         if others:
             # Recorded (one photo may show two neighbouring spots), but said: most often the
             # same photo dropped on the wrong spot, counted as evidence of both.
