@@ -385,6 +385,34 @@ def test_the_review_page_shows_the_case_c_just_opened(dock, ledger_path):
     dock.stack.acceptAllPanels()
 
 
+def test_the_verdict_and_the_case_come_before_the_figures_on_the_spot_page(dock, ledger_path):
+    """The current verdict and the case's stage and next deadline came after the figures and
+    the pieces hit, 450 px down, out of sight on every spot (a review of 2026-11-29). They
+    come under the number and the suggestion; an earlier verdict, corrected, after the
+    figures."""
+    from zc_enforcement_plugin.i18n import tr
+    from zc_enforcement_plugin.ui.spot_page import FIGURES
+
+    dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    dock.stack.acceptAllPanels()
+    dock.session.record_verdict(
+        ledger.Verdict(
+            category=ls.VERDICT_ILLEGAL,
+            kind="占用基本农田",
+            verifier="王工",
+            verified_on=clock.today(),
+        )
+    )
+    dock._show_session()
+    text = without_isolates(dock.details.toPlainText())
+    figures = text.index(FIGURES[0][1])
+    case = text.index(tr("Case {id}").format(id=panel.case_id))
+    current, earlier = text.index("王工"), text.index("李工")
+    assert current < case < figures < earlier, text
+
+
 def test_case_opens_for_an_illegal_spot_and_refuses_impossible_steps(dock, ledger_path):
     from zc_enforcement_plugin.core.cases import Stage
 
@@ -1671,7 +1699,7 @@ def test_a_file_not_recorded_is_not_left_in_the_evidence_folder(
     photo = tmp_path / "site.jpg"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 100 + b"\xff\xd9")
 
-    def refuse(*_args):
+    def refuse(*_args, **_kwargs):
         raise ledger.LedgerError("台帐只读 / read-only")
 
     monkeypatch.setattr(dock.session.store, "add_evidence", refuse)
@@ -2141,9 +2169,6 @@ def test_a_file_recorded_for_another_spot_is_said_when_attached(dock, ledger_pat
         "own.jpg",
         "site.jpg",
     ]
-    assert dock.session.store.spots_holding_file(
-        dock.session.store.evidence(first.id)[0].sha256, first.id
-    ) == [second.number]
 
 
 def _panel_layers():
@@ -2803,7 +2828,7 @@ def test_a_file_a_colleague_attached_a_moment_before_is_not_said_restored(
     store = dock.session.store
     record_it = store.add_evidence
 
-    def a_colleague_first(spot_id, record):
+    def a_colleague_first(spot_id, record, **_kwargs):
         record_it(spot_id, record)  # the colleague's save, committed first
         raise ledger.LedgerError("记录已存在 / the record already exists")
 

@@ -61,9 +61,20 @@ def change_in_chinese(change: object) -> str:
     return isolated(change_halves(str(change))[0])
 
 
-def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | None = None) -> str:
+def spot_html(
+    spot: ledger.Spot,
+    history: list[ledger.Verdict],
+    on: QWidget | None = None,
+    standing: str = "",
+) -> str:
     """The current spot's figures (m² and 亩), flags, features hit and verdicts, as HTML,
-    coloured for the background of ``on``, the widget it is shown in (messages.colour)."""
+    coloured for the background of ``on``, the widget it is shown in (messages.colour).
+
+    What a technician looks for first comes first, under the number and the suggestion: the
+    current verdict and ``standing`` (the case's stage and next deadline, HTML), then what a
+    re-delivery changed since; the figures, the features hit and the earlier verdicts after
+    them. Below the figures, they were out of sight on a panel of usual height, a page away
+    on every spot (a review of 2026-11-29)."""
     attributes = spot.attributes
     escape = html.escape
     # Screening measures nothing of a spot without an outline and gives it 0 m² everywhere:
@@ -101,8 +112,12 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | No
         f"{field_html(spot.office or '')}</small></h3>",
         f"<p><b>{field_html(attributes.get(domain.SUGGESTED_VERDICT) or '')}</b> "
         f"{field_html(attributes.get(domain.VERDICT_REASON) or '')}</p>",
-        "<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>",
     ]
+    if history:
+        parts.append(verdict_html(history[-1]))
+    parts.append(standing)
+    parts += _refreshes_html(attributes, history, on)
+    parts.append("<table cellspacing='0' cellpadding='2'>" + "".join(rows) + "</table>")
     if attributes.get(domain.CRIMINAL_FLAG):
         parts.append(
             f"<p style='color:{colour(REFUSAL, on)}'><b>"
@@ -123,24 +138,32 @@ def spot_html(spot: ledger.Spot, history: list[ledger.Verdict], on: QWidget | No
     if attributes.get(domain.GEOMETRY_NOTE):
         note = field_html(attributes[domain.GEOMETRY_NOTE])
         parts.append(f"<p style='color:{colour(WARNING, on)}'>{note}</p>")
-    refreshes = attributes.get(domain.SPOT_REFRESHES) or []
-    if refreshes:  # a re-delivery changed the spot: its verdict below may no longer fit
-        judged_at = str(history[-1].recorded_at or "") if history else ""
-        lines = [
-            f"{entry.get('on', '')}："
-            + "；".join(map(change_in_chinese, entry.get("changes") or []))
-            + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
-            for entry in refreshes
-            if isinstance(entry, dict)
-        ]
-        parts.append(
-            f"<p style='color:{colour(WARNING, on)}'><b>重新交付后的变化</b><br>"
-            + "<br>".join(escape(line) for line in lines)
-            + "</p>"
-        )
-    for verdict in reversed(history):
+    for verdict in reversed(history[:-1]):  # the earlier ones, newest first
         parts.append(verdict_html(verdict))
     return "".join(parts)
+
+
+def _refreshes_html(
+    attributes: dict, history: list[ledger.Verdict], on: QWidget | None
+) -> list[str]:
+    """What re-deliveries changed in the spot, said beside its verdict, which may no longer
+    fit them (unless judged again since)."""
+    refreshes = attributes.get(domain.SPOT_REFRESHES) or []
+    if not refreshes:
+        return []
+    judged_at = str(history[-1].recorded_at or "") if history else ""
+    lines = [
+        f"{entry.get('on', '')}："
+        + "；".join(map(change_in_chinese, entry.get("changes") or []))
+        + ("（此后已重新判定）" if judged_at > str(entry.get("at") or "~") else "")
+        for entry in refreshes
+        if isinstance(entry, dict)
+    ]
+    return [
+        f"<p style='color:{colour(WARNING, on)}'><b>重新交付后的变化</b><br>"
+        + "<br>".join(html.escape(line) for line in lines)
+        + "</p>"
+    ]
 
 
 def verdict_html(verdict: ledger.Verdict) -> str:

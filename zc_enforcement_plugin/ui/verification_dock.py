@@ -861,7 +861,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         self.queue_view.show_row(self.session.position)
         self.queue_view.blockSignals(False)
         spot = page.spot
-        self.details.setHtml(spot_html(spot, page.history, self.details) + self._case_html(page))
+        self.details.setHtml(spot_html(spot, page.history, self.details, self._case_html(page)))
         self._show_evidence(page)
         geometry = QgsGeometry.fromWkt(spot.geometry.wkt) if spot.geometry is not None else None
         self.images.show_spot(geometry, LEDGER_CRS)
