@@ -726,6 +726,30 @@ def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, me
     assert panel.messages.text() and _notices(message_bar, Qgis.MessageLevel.Success) == said
 
 
+def test_a_recorded_case_step_is_said_and_the_next_step_is_offered(dock, ledger_path, message_bar):
+    """A case step saved said nothing (its line went below the fold of the case page), and
+    the step offered first was the stage the case was in (制止 again, recorded once more by a
+    Save with nothing changed; a review in QGIS). The message bar says which step of which
+    case was recorded, and the step after it is offered first."""
+    from qgis.core import Qgis
+    from qgis.PyQt.QtCore import QDate
+
+    from zc_enforcement_plugin.core.cases import Stage
+
+    assert dock.open_ledger(str(ledger_path))
+    _judge_illegal(dock, dt.date(2025, 9, 30))
+    panel = dock.open_case_panel()
+    panel.person.setText("李工")
+    panel.stage.setCurrentIndex(panel.stage.findData(Stage.VERIFY))
+    panel.date.setDate(QDate(2025, 10, 9))
+    assert panel.record_step()
+    said = _notices(message_bar, Qgis.MessageLevel.Success)
+    assert len(said) == 1 and panel.case_id in said[0] and "核查" in said[0], said
+    assert "2025-10-09" in said[0]
+    assert panel.stage.currentData() is not Stage.VERIFY  # 核查 may repeat: not offered first
+    assert panel.stage.currentData() is Stage.STOP, panel.stage.currentData()
+
+
 def test_saved_verdicts_leave_one_notice_naming_the_last_spot(dock, ledger_path, message_bar):
     """19 saves in 25 s left ~50 s of notices in the message bar, each naming a spot judged
     long before: the bar says the last save only."""

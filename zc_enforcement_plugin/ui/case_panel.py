@@ -266,6 +266,9 @@ class CasePanel(EntriesPanel):
     # A step or correction recorded: the page of the case's spot as read back with it (None
     # for a patrol's case), for the review page beneath to show rather than read again.
     stepped = pyqtSignal(object)
+    # What was recorded, in words, for the message bar: the page alone showed the step among
+    # the case's lines, below the fold on a narrow panel, and the save read as nothing done.
+    recorded = pyqtSignal(str)
 
     def __init__(
         self,
@@ -576,6 +579,11 @@ class CasePanel(EntriesPanel):
         self.stage.clear()
         for stage in case.allowed_next():
             self.stage.addItem(stage.label_zh, stage)
+        # Offered first: the step after this one. A stage that may repeat (制止, 调查) came
+        # first, and Save with nothing changed recorded it again.
+        onward = [i for i in range(self.stage.count()) if self.stage.itemData(i) != case.stage]
+        if onward:
+            self.stage.setCurrentIndex(onward[0])
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
@@ -811,6 +819,14 @@ class CasePanel(EntriesPanel):
         self.refresh()  # read back: the case as the ledger holds it
         self._fill_correction()  # the new step is the one offered to correct
         self.stepped.emit(self.page)
+        what = tr("a report") if report_only else event.stage.label_zh
+        if cases.is_withdrawal(event):
+            what = tr("the withdrawal")
+        self.recorded.emit(
+            tr("Case {id}: {step} of {date} recorded").format(
+                id=self.case_id, step=what, date=event.date.isoformat()
+            )
+        )
         return True
 
     def record_correction(self) -> bool:
@@ -855,4 +871,9 @@ class CasePanel(EntriesPanel):
         self.refresh()
         self._fill_correction()
         self.stepped.emit(self.page)
+        self.recorded.emit(
+            tr("Case {id}: the step {step} corrected").format(
+                id=self.case_id, step=step.stage.label_zh
+            )
+        )
         return True

@@ -1001,20 +1001,23 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         said = with_english(verdict.category, ls.CATEGORY_LABELS_EN[verdict.category])
         if verdict.kind:
             said += f" {with_english(verdict.kind, ls.KIND_LABELS_EN.get(verdict.kind, ''))}"
+        self._say_saved(
+            tr("Verdict for spot {number} saved: {verdict}").format(
+                number=spot.number, verdict=said
+            )
+        )
+
+    def _say_saved(self, text: str) -> None:
+        """The message bar's brief notice of a save (a verdict, a case step): one at a time, of
+        the last save. A technician saving every few seconds piled up a minute of notices
+        naming spots long judged, and the newest was below the fold."""
+        if self.iface is None:
+            return
         bar = self.iface.messageBar()
-        # One notice, of the last save: a technician saving every few seconds piled up a
-        # minute of notices naming spots long judged, and the newest was below the fold.
         if self._saved_notice is not None and not sip.isdeleted(self._saved_notice):
             bar.popWidget(self._saved_notice)
         self._saved_notice = QgsMessageBarItem(
-            tr("Spot verification"),
-            bar_html(
-                tr("Verdict for spot {number} saved: {verdict}").format(
-                    number=spot.number, verdict=said
-                )
-            ),
-            Qgis.MessageLevel.Success,
-            SAVED_NOTICE_SECONDS,
+            tr("Spot verification"), bar_html(text), Qgis.MessageLevel.Success, SAVED_NOTICE_SECONDS
         )
         bar.pushItem(self._saved_notice)
 
@@ -1147,6 +1150,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             file_state=self.file_states.last_found,
         )
         panel.stepped.connect(self._case_stepped)
+        panel.recorded.connect(self._say_saved)
         panel.saved_without_reply.connect(self._saved_without_reply)
         self._show_panel(panel)
         return panel

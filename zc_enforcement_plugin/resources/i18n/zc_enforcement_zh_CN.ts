@@ -2431,6 +2431,16 @@ REMOVED：删除的图斑数。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>a report</source>
+      <translation>报告</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>the withdrawal</source>
+      <translation>撤销案件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source> (report only: {documents})</source>
       <translation>（仅报告：{documents}）</translation>
     </message>
@@ -2498,6 +2508,16 @@ REMOVED：删除的图斑数。</translation>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
       <source>Not recorded: the same step as the last one.</source>
       <translation>未记录：与上一步相同。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Case {id}: {step} of {date} recorded</source>
+      <translation>案件 {id}：已记录 {date} 的{step}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/case_panel.py" />
+      <source>Case {id}: the step {step} corrected</source>
+      <translation>案件 {id}：{step}步骤已更正</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/case_panel.py" />
@@ -3131,6 +3151,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Verdict for spot {number} saved: {verdict}</source>
+      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>The ledger {path} is read-only (or its folder is): it can be looked through, but no verdict, case step or evidence can be saved to it.</source>
       <translation>台帐 {path} 为只读（或其所在文件夹为只读）：可以查看，但判定、案件步骤和举证材料都无法保存。</translation>
     </message>
@@ -3163,11 +3188,6 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>No spot matches the filters.</source>
       <translation>没有符合筛选条件的图斑。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Verdict for spot {number} saved: {verdict}</source>
-      <translation>图斑 {number} 的判定已保存：{verdict}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
