@@ -750,6 +750,42 @@ def test_a_recorded_case_step_is_said_and_the_next_step_is_offered(dock, ledger_
     assert panel.stage.currentData() is Stage.STOP, panel.stage.currentData()
 
 
+FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def test_ctrl_f_goes_to_a_spot_by_its_number_or_its_last_digits(dock, ledger_path):
+    """No way to go to a spot by its number: a colleague's "check …123" meant scrolling 347
+    rows, and a digit typed on the page opened a verdict form (a review in QGIS). Ctrl+F
+    takes the find box; digits typed there are the number's, not the verdict keys; Enter
+    goes to the spot (its whole number in full width, or its last digits when one spot ends
+    so), the focus back on the page; a number not listed, or digits many end with, is said."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    assert dock.open_ledger(str(ledger_path))
+    numbers = [s.number for s in dock.session.queue]
+    target = dock.session.queue[7]
+    dock.home.setFocus()
+    QTest.keyClick(dock.home, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is dock.find_box
+    QTest.keyClicks(dock.find_box, "123")
+    assert dock.stack.currentPanel() is dock.home  # no verdict form opened by a digit
+    assert dock.find_box.text() == "123"
+    dock.find_box.setText(target.number.translate(FULL_WIDTH_DIGITS))  # an input method's
+    QTest.keyClick(dock.find_box, Qt.Key.Key_Return)
+    assert dock.session.current_id == target.id
+    assert QApplication.focusWidget() is not dock.find_box
+    last = next(n[-4:] for n in numbers if sum(m.endswith(n[-4:]) for m in numbers) == 1)
+    dock.find_box.setText(last)
+    assert dock.go_to_number()
+    assert dock.session.current().number.endswith(last)
+    dock.find_box.setText("9" * 20)
+    assert not dock.go_to_number() and "9" * 20 in dock.notice.text()
+    digit = max("0123456789", key=lambda d: sum(n.endswith(d) for n in numbers))
+    dock.find_box.setText(digit)  # many end with it: which one cannot be told
+    assert not dock.go_to_number()
+    assert str(sum(n.endswith(digit) for n in numbers)) in dock.notice.text()
+
+
 def test_saved_verdicts_leave_one_notice_naming_the_last_spot(dock, ledger_path, message_bar):
     """19 saves in 25 s left ~50 s of notices in the message bar, each naming a spot judged
     long before: the bar says the last save only."""

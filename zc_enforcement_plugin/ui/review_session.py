@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from ..core import cases, clock, evidence, ledger
+from ..core import cases, clock, domain, evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.report_basis import REFERRAL_FIELDS, spot_as_unopened_case
 from ..core.workdays import HolidayFileError, WorkCalendar, bureau_holiday_file
@@ -275,6 +275,21 @@ class ReviewSession:
                 self.position = index
                 return True
         return False
+
+    def find_number(self, text: str) -> tuple[int | None, int]:
+        """(the id of the listed spot numbered ``text``, how many listed spots it could be):
+        the number as numbers are compared (full width, leading zeros aside), else the one
+        number ending with it (the last digits, as a colleague says them); None with the count
+        of those ending with it when none is, or several are."""
+        tail = domain.spot_number_key(text)
+        if not tail:
+            return None, 0
+        wanted = domain.spot_number_compared(text)  # "" for zeros alone: only ends with them
+        for summary in self.queue:
+            if wanted and domain.spot_number_compared(summary.number) == wanted:
+                return summary.id, 1
+        ending = [s.id for s in self.queue if domain.spot_number_key(s.number).endswith(tail)]
+        return (ending[0] if len(ending) == 1 else None), len(ending)
 
     def go_to_row(self, row: int) -> bool:
         if 0 <= row < len(self.queue):

@@ -41,6 +41,7 @@ from qgis.PyQt.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QMenu,
     QMessageBox,
@@ -138,6 +139,16 @@ def _project_ledger(project: QgsProject) -> str:
 
 # The folder parameter of the export and the reports, filled by the panel (_lasting_output_folder).
 OUTPUT_FOLDER = "OUTPUT_FOLDER"
+
+
+class FindBox(QLineEdit):
+    """The find box: it asks for no width of its own (the panel opens no wider for it), and
+    the filters' row it ends gives it what the filters leave, shared with them."""
+
+    def sizeHint(self):  # noqa: N802 - Qt API
+        hint = super().sizeHint()
+        hint.setWidth(self.minimumSizeHint().width())
+        return hint
 
 
 class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
@@ -314,7 +325,44 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             box.currentIndexChanged.connect(self._filters_changed)
             filters.add_widgets(box)
             self.filter_boxes[key] = box
+        # Go to a spot by its number (or its last digits), Ctrl+F: a colleague's "check …123"
+        # meant scrolling a list of hundreds, and a digit typed on the page opened a form.
+        # Asking for little width, it shares the filters' last row rather than make the panel
+        # wider or taller (a row of its own pushed the evidence out of view at 300 px).
+        self.find_box = FindBox(page)
+        self.find_box.setObjectName("findSpot")
+        self.find_box.setPlaceholderText(tr("Find (Ctrl+F)"))
+        self.find_box.setToolTip(
+            tr(
+                "Go to the spot of this number in the list, or the one spot ending with "
+                "these digits"
+            )
+        )
+        self.find_box.setClearButtonEnabled(True)
+        self.find_box.returnPressed.connect(self.go_to_number)
+        filters.add_widgets(self.find_box)
         return filters
+
+    @reported
+    def go_to_number(self) -> bool:
+        """The find box's Enter: go to the spot it names, in the list shown; why not, beside the
+        counter. The focus goes back to the page, so → or 2 act on the spot at once."""
+        text = self.find_box.text().strip()
+        if not text:
+            return False
+        spot_id, candidates = self.session.find_number(text)
+        if spot_id is None:
+            said = (
+                tr("{count} spots of the list end with {number}: give more digits")
+                if candidates > 1
+                else tr("No spot {number} in the list shown (clear the filters to search all)")
+            )
+            self.notice.setText(said.format(count=candidates, number=text))
+            return False
+        self.session.go_to(spot_id)
+        self._go(True)
+        self.home.setFocus()
+        return True
 
     def _build_counter(self, page: QWidget) -> FlowLayout:
         """Where the current spot is, the progress, and why a move did nothing: on one row,
@@ -486,6 +534,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             (Qt.Key.Key_E, self.attach_dialog),
             (Qt.Key.Key_C, lambda: self.open_case_panel(ask=True)),
             (Qt.Key.Key_R, self.refresh_ledger),  # not F5: QGIS's own View › Refresh
+            (QKeySequence.StandardKey.Find, self._find_spot),  # Ctrl+F
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
@@ -497,6 +546,10 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    def _find_spot(self) -> None:
+        self.find_box.setFocus()
+        self.find_box.selectAll()
 
     @staticmethod
     def _menu_button(page: QWidget, text: str, name: str) -> QToolButton:

@@ -3001,6 +3001,16 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Find (Ctrl+F)</source>
+      <translation>查找（Ctrl+F）</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>Go to the spot of this number in the list, or the one spot ending with these digits</source>
+      <translation>转到列表中该编号的图斑，或唯一以这些数字结尾的图斑</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Drop photos, videos or recordings here to attach them</source>
       <translation>将照片、视频或录音拖到此处即可附加</translation>
     </message>
@@ -3078,6 +3088,16 @@ Look at the ledger to see whether they were recorded. They were:
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Touches</source>
       <translation>涉及图层</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>{count} spots of the list end with {number}: give more digits</source>
+      <translation>列表中有 {count} 个图斑以 {number} 结尾：请多输入几位</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No spot {number} in the list shown (clear the filters to search all)</source>
+      <translation>当前列表中没有图斑 {number}（清除筛选条件后可在全部图斑中查找）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
