@@ -629,6 +629,26 @@ def test_after_a_step_is_recorded_the_correction_row_starts_as_the_new_step_stan
     assert panel.corrected_note.toPlainText() == "现场勘验"
 
 
+def test_the_correction_reason_is_whole_on_a_narrow_panel(store):
+    """At 350 px the required reason sat beside the date and the Correct button, 80 px wide,
+    its hint cut to 理由（必… (a review in QGIS). On a row of its own it is as wide as the
+    form's fields."""
+    from qgis.PyQt.QtWidgets import QApplication
+
+    case_id = _case(store, dt.date(2025, 11, 7), [(Stage.VERIFY, dt.date(2025, 11, 7))])
+    panel = CasePanel(store, case_id, CALENDAR)
+    panel.resize(350, 900)
+    panel.show()
+    panel.show_correction.click()
+    QApplication.processEvents()
+    # As wide as the date's field above it, the form's column: 206 px here (111 before).
+    assert panel.reason.width() >= panel.corrected_date.width() - 1 > 150, (
+        panel.reason.width(),
+        panel.corrected_date.width(),
+    )
+    panel.close()
+
+
 @pytest.mark.parametrize("remarks", ["罚没决定", "罚没决定 ", "罚没决定\n"])
 def test_a_correction_of_the_date_alone_records_no_remarks_correction(store, remarks):
     """处罚 typed a day late; its remarks (as recorded, maybe with a space or line break after

@@ -347,11 +347,10 @@ class CasePanel(EntriesPanel):
         self.correct_button = QPushButton(tr("Correct"), self)
         self.correct_button.setObjectName("correctStep")
         self.correct_button.clicked.connect(self.record_correction)
-        row = QHBoxLayout()
-        row.addWidget(self.corrected_date)
-        row.addWidget(self.reason, 1)
-        row.addWidget(self.correct_button)
-        correction.addRow(tr("Right date"), row)
+        # Each on a row of its own: beside the date on a 350 px panel the required reason was
+        # 80 px wide, its hint cut to 理由（必… (a review in QGIS).
+        correction.addRow(tr("Right date"), self.corrected_date)
+        correction.addRow(tr("Reason"), self.reason)
         # The step's remarks as they stand, to put right where they are wrong (a decision
         # number mistyped, say); left as they are, the correction keeps them.
         self.corrected_note = RemarksEdit(self)  # remarks may run over lines: kept so
@@ -359,6 +358,10 @@ class CasePanel(EntriesPanel):
         self.corrected_note.setMaximumHeight(60)
         self.corrected_note.setTabChangesFocus(True)
         correction.addRow(tr("Right remarks"), self.corrected_note)
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.correct_button)
+        correction.addRow(button_row)
         self.corrected.currentIndexChanged.connect(self._fill_correction)
         # Shown on demand: two rows more on every case page pushed Save below the foot of a
         # short (scaled) panel, for a thing done now and then.
