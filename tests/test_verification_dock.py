@@ -786,6 +786,43 @@ def test_ctrl_f_goes_to_a_spot_by_its_number_or_its_last_digits(dock, ledger_pat
     assert str(sum(n.endswith(digit) for n in numbers)) in dock.notice.text()
 
 
+def test_ctrl_c_copies_what_is_selected_on_the_spot_page(dock, ledger_path):
+    """The page takes no focus (the arrows move between spots), so Ctrl+C after selecting the
+    spot's number on it copied nothing (a review in QGIS). It copies the selection, without
+    the direction isolates the page holds its values in."""
+    from qgis.PyQt.QtGui import QTextCursor
+    from qgis.PyQt.QtWidgets import QApplication
+
+    assert dock.open_ledger(str(ledger_path))
+    number = dock.session.current().number
+    QApplication.clipboard().setText("before")
+    cursor = dock.details.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.Start)
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfLine, QTextCursor.MoveMode.KeepAnchor)
+    dock.details.setTextCursor(cursor)
+    dock.home.setFocus()
+    QTest.keyClick(dock.home, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    copied = QApplication.clipboard().text()
+    assert copied.startswith(number) and "\u2068" not in copied, repr(copied)
+    assert dock.stack.currentPanel() is dock.home  # not the C key's case page
+
+
+def test_switching_the_verdict_back_brings_back_the_kind_chosen(dock, ledger_path):
+    """违法 → 其他 → 违法 on the form left its kind at （请选择）, the 占用基本农田 chosen lost (a
+    review in QGIS). Each category's kind chosen comes back with it while the form is open."""
+    assert dock.open_ledger(str(ledger_path))
+    panel = dock.open_verdict_form(ls.VERDICT_ILLEGAL)
+    panel.kind.setCurrentIndex(panel.kind.findData("占用基本农田"))
+    panel.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
+    assert panel.kind.currentData() is None  # 其他's kind: not chosen yet
+    panel.kind.setCurrentIndex(panel.kind.findData("设施农用地"))
+    panel.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_ILLEGAL))
+    assert panel.kind.currentData() == "占用基本农田"
+    panel.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(ls.VERDICT_OTHER))
+    assert panel.kind.currentData() == "设施农用地"
+    dock.stack.acceptAllPanels()
+
+
 def test_saved_verdicts_leave_one_notice_naming_the_last_spot(dock, ledger_path, message_bar):
     """19 saves in 25 s left ~50 s of notices in the message bar, each naming a spot judged
     long before: the bar says the last save only."""

@@ -78,6 +78,10 @@ class VerdictPanel(EntriesPanel):
             self.category.addItem(with_english(value, ls.CATEGORY_LABELS_EN[value]), value)
         self.category.setCurrentIndex(ls.VERDICT_CATEGORIES.index(category))
         self.category.currentIndexChanged.connect(self._category_changed)
+        # The kind chosen under each category while the form is open: 违法 → 其他 → 违法
+        # brings back the 占用基本农田 chosen, not （请选择）.
+        self._kind_chosen: dict[str, str | None] = {}
+        self._shown_category: str | None = None
         form.addRow(tr("Verdict"), self.category)
 
         self.kind = FormComboBox(self)
@@ -228,12 +232,18 @@ class VerdictPanel(EntriesPanel):
 
     def _category_changed(self) -> None:
         category = self.category.currentData()
+        if self._shown_category is not None:
+            self._kind_chosen[self._shown_category] = self.kind.currentData()
+        self._shown_category = category
         self.kind.clear()
         # Chosen, not defaulted: the first kind stood preselected, and a verdict saved without
         # a look at it was recorded as 未报即用 or 设施农用地 (the ledger refuses no kind).
         self.kind.addItem(tr("(choose)"), None)
         for kind in ls.VERDICT_KINDS[category]:
             self.kind.addItem(with_english(kind, ls.KIND_LABELS_EN.get(kind, "")), kind)
+        chosen = self._kind_chosen.get(category)
+        if chosen is not None:
+            self.kind.setCurrentIndex(max(self.kind.findData(chosen), 0))
         legal = category == ls.VERDICT_LEGAL
         for widget in (self.approval_number, self.approval_date, self.approved_area):
             widget.setEnabled(legal)

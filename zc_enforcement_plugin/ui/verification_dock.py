@@ -535,6 +535,9 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             (Qt.Key.Key_C, lambda: self.open_case_panel(ask=True)),
             (Qt.Key.Key_R, self.refresh_ledger),  # not F5: QGIS's own View › Refresh
             (QKeySequence.StandardKey.Find, self._find_spot),  # Ctrl+F
+            # The page takes no focus (the arrows move between spots), so its own Ctrl+C never
+            # came: text selected on it is copied from anywhere on the review page.
+            (QKeySequence.StandardKey.Copy, self.details.copy),
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
