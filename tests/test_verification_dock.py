@@ -786,6 +786,39 @@ def test_ctrl_f_goes_to_a_spot_by_its_number_or_its_last_digits(dock, ledger_pat
     assert str(sum(n.endswith(digit) for n in numbers)) in dock.notice.text()
 
 
+def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgis_iface):
+    """Clicking a spot on the map did nothing in the panel (a review in QGIS): one feature
+    with a JCBH selected, in any layer, takes the panel to that spot; one not listed is said;
+    two selected, or a layer without JCBH, move nothing."""
+    from tests.screening_layers import memory_layer, square
+
+    assert dock.open_ledger(str(ledger_path))
+    listed = dock.session.queue
+    start = dock.session.current_id
+    layer = memory_layer(
+        [(square(0, 0, 10), [listed[5].number]), (square(50, 0, 10), [listed[9].number])],
+        f"field={domain.SPOT_NUMBER.lower()}:string",
+        name="spots",
+    )
+    canvas = qgis_iface.mapCanvas()
+    first, second = (f.id() for f in layer.getFeatures())
+    layer.selectByIds([first, second])
+    canvas.selectionChanged.emit(layer)
+    assert dock.session.current_id == start  # two: which one is meant cannot be told
+    layer.selectByIds([second])
+    canvas.selectionChanged.emit(layer)
+    assert dock.session.current_id == listed[9].id
+    assert listed[9].number in dock.details.toPlainText().replace("\u2068", "").replace(
+        "\u2069", ""
+    )
+    other = memory_layer(
+        [(square(0, 0, 10), ["NOT-LISTED-1"])], f"field={domain.SPOT_NUMBER}:string", name="other"
+    )
+    other.selectByIds([next(other.getFeatures()).id()])
+    canvas.selectionChanged.emit(other)
+    assert dock.session.current_id == listed[9].id and "NOT-LISTED-1" in dock.notice.text()
+
+
 def test_ctrl_c_copies_what_is_selected_on_the_spot_page(dock, ledger_path):
     """The page takes no focus (the arrows move between spots), so Ctrl+C after selecting the
     spot's number on it copied nothing (a review in QGIS). It copies the selection, without

@@ -276,11 +276,11 @@ class ReviewSession:
                 return True
         return False
 
-    def find_number(self, text: str) -> tuple[int | None, int]:
+    def find_number(self, text: str, exact: bool = False) -> tuple[int | None, int]:
         """(the id of the listed spot numbered ``text``, how many listed spots it could be):
-        the number as numbers are compared (full width, leading zeros aside), else the one
-        number ending with it (the last digits, as a colleague says them); None with the count
-        of those ending with it when none is, or several are."""
+        the number as numbers are compared (full width, leading zeros aside), else, unless
+        ``exact``, the one number ending with it (the last digits, as a colleague says them);
+        None with the count of those ending with it when none is, or several are."""
         tail = domain.spot_number_key(text)
         if not tail:
             return None, 0
@@ -288,6 +288,8 @@ class ReviewSession:
         for summary in self.queue:
             if wanted and domain.spot_number_compared(summary.number) == wanted:
                 return summary.id, 1
+        if exact:
+            return None, 0
         ending = [s.id for s in self.queue if domain.spot_number_key(s.number).endswith(tail)]
         return (ending[0] if len(ending) == 1 else None), len(ending)
 

@@ -18,11 +18,13 @@ from pathlib import Path
 from qgis.core import (
     Qgis,
     QgsApplication,
+    QgsFeatureRequest,
     QgsGeometry,
     QgsProject,
     QgsRectangle,
     QgsReferencedRectangle,
     QgsSettings,
+    QgsVectorLayer,
 )
 from qgis.gui import (
     QgsDockWidget,
@@ -195,6 +197,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             self.highlight.setStrokeColor(QColor(255, 0, 255))
             self.highlight.setFillColor(QColor(255, 0, 255, 40))
             self.highlight.setWidth(3)
+            iface.mapCanvas().selectionChanged.connect(self._follow_map_selection)
         self.visibilityChanged.connect(self._show_marks_on_map)
         project = QgsProject.instance()
         project.writeProject.connect(self.save_state)
@@ -549,6 +552,35 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    def _follow_map_selection(self, layer) -> None:
+        """One feature with a spot number (JCBH) selected on the map, in any layer (the
+        ledger's spots, a screened batch): the panel goes to that spot, when the list shows
+        it, and says so when it does not. Clicking a spot on the map did nothing here, and a
+        technician looking at the map looked its number up in a list of hundreds."""
+        if not self.session.is_open or not isinstance(layer, QgsVectorLayer):
+            return
+        if layer.selectedFeatureCount() != 1:
+            return
+        index = layer.fields().lookupField(domain.SPOT_NUMBER)
+        if index < 0:
+            return
+        request = QgsFeatureRequest().setSubsetOfAttributes([index])
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        feature = next(layer.getSelectedFeatures(request), None)
+        number = feature.attribute(index) if feature is not None else None
+        if number is None or not str(number).strip():
+            return
+        spot_id = self.session.find_number(str(number), exact=True)[0]
+        if spot_id is None:
+            self.notice.setText(
+                tr("No spot {number} in the list shown (clear the filters to search all)").format(
+                    number=number
+                )
+            )
+        elif spot_id != self.session.current_id:
+            self.session.go_to(spot_id)
+            self._go(True)
 
     def _find_spot(self) -> None:
         self.find_box.setFocus()
@@ -1513,6 +1545,9 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
                 signal.disconnect(slot)
         with contextlib.suppress(TypeError):
             self.ledger_file.lineEdit().returnPressed.disconnect()
+        if self.iface is not None:
+            with contextlib.suppress(TypeError):
+                self.iface.mapCanvas().selectionChanged.disconnect(self._follow_map_selection)
         self._clear_pieces()
         if self.highlight is not None:
             self.highlight.reset(GEOMETRY_POLYGON)
