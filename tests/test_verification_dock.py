@@ -726,6 +726,23 @@ def test_a_saved_verdict_is_said_with_its_spot_and_verdict(dock, ledger_path, me
     assert panel.messages.text() and _notices(message_bar, Qgis.MessageLevel.Success) == said
 
 
+def test_files_attached_are_said_in_the_message_bar(dock, ledger_path, tmp_path, message_bar):
+    """Attaching files said nothing: only the new rows of the list showed it had worked (a
+    review in QGIS). The message bar says how many were attached to which spot."""
+    from qgis.core import Qgis
+
+    assert dock.open_ledger(str(ledger_path))
+    number = dock.session.current().number
+    photos = []
+    for n in range(2):  # no position: nothing to warn of
+        photos.append(tmp_path / f"p{n}.jpg")
+        photos[-1].write_bytes(b"\xff\xd8\xff\xe0" + bytes([n]) * 100 + b"\xff\xd9")
+    photos = [str(p) for p in photos]
+    assert dock.attach_files(photos) == []
+    said = _notices(message_bar, Qgis.MessageLevel.Success)
+    assert len(said) == 1 and number in said[0] and "2" in said[0], said
+
+
 def test_a_recorded_case_step_is_said_and_the_next_step_is_offered(dock, ledger_path, message_bar):
     """A case step saved said nothing (its line went below the fold of the case page), and
     the step offered first was the stage the case was in (制止 again, recorded once more by a

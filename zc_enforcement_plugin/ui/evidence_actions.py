@@ -286,6 +286,16 @@ class EvidenceActions:
             self._inform("\n".join(saved_unanswered))
         if problems or self.session.attach_notes:
             self._warn("\n".join([*problems, *self.session.attach_notes]))
+        elif self._attached_last:
+            # Said as a verdict saved is: only new rows in the list showed it worked.
+            # The number from the list, not the ledger: no round trip to the shared ledger.
+            current = self.session.current_id
+            number = next((s.number for s in self.session.queue if s.id == current), "")
+            self._say_saved(
+                tr("{count} files attached to spot {number}").format(
+                    count=self._attached_last, number=number
+                )
+            )
         return problems
 
     def _takes_drops(self) -> bool:

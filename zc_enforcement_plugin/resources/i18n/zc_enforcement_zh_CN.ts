@@ -2736,6 +2736,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
+      <source>{count} files attached to spot {number}</source>
+      <translation>已为图斑 {number} 附加 {count} 个文件</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_actions.py" />
       <source>Attaching {name} ({number} of {count})…</source>
       <translation>正在附加 {name}（第 {number} 个，共 {count} 个）…</translation>
     </message>
