@@ -160,6 +160,8 @@ def spot_number_key(text: str) -> str:
     show (NFKC, as plain_code reads class codes) and format characters removed, so that
     37030220260020 typed in full width, or with a zero-width space pasted after it, is the
     spot 37030220260020, not a second one."""
+    if text.isascii():  # the usual number: NFKC leaves it, and it holds no format character
+        return text.strip()
     return without_format_characters(unicodedata.normalize("NFKC", text)).strip()
 
 
@@ -197,7 +199,8 @@ _SPREADSHEET_EXPONENT = re.compile(r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+")
 
 def spreadsheet_exponent(text: str) -> bool:
     """Whether a spot number is a spreadsheet's scientific notation, not a number."""
-    return _SPREADSHEET_EXPONENT.fullmatch(spot_number_key(text)) is not None
+    key = spot_number_key(text)
+    return ("E" in key or "e" in key) and _SPREADSHEET_EXPONENT.fullmatch(key) is not None
 
 
 def land_group(class_code: str | None) -> str | None:
