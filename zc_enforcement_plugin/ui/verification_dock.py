@@ -36,7 +36,7 @@ from qgis.gui import (
 )
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QEvent, Qt
-from qgis.PyQt.QtGui import QColor, QKeySequence
+from qgis.PyQt.QtGui import QColor, QKeySequence, QPainter, QPalette
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QComboBox,
@@ -141,6 +141,28 @@ def _project_ledger(project: QgsProject) -> str:
 
 # The folder parameter of the export and the reports, filled by the panel (_lasting_output_folder).
 OUTPUT_FOLDER = "OUTPUT_FOLDER"
+
+
+class EvidenceList(QListWidget):
+    """The spot's evidence files; empty, it says what to do there (an empty box, its hint in a
+    tooltip alone, read as nothing to do: a review in QGIS)."""
+
+    def paintEvent(self, event):  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if self.count():
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(
+            self.viewport().rect().adjusted(6, 4, -6, -4),
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            self.empty_text(),
+        )
+        painter.end()
+
+    @staticmethod
+    def empty_text() -> str:
+        return tr("No evidence yet: drop photos, videos or recordings here, or press E")
 
 
 class FindBox(QLineEdit):
@@ -436,7 +458,7 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # spot's photos were reached by scrolling. A short list: at the panel's own width and
         # 900 px all four are in view still; where the area scrolls, the images, mostly
         # scrolled to already, are reached after the files.
-        self.evidence_list = QListWidget(splitter)
+        self.evidence_list = EvidenceList(splitter)
         self.evidence_list.setObjectName("evidence")
         self.evidence_list.setToolTip(tr("Drop photos, videos or recordings here to attach them"))
         self.images = ImageComparison(splitter)

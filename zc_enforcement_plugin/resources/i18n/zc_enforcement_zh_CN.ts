@@ -2951,6 +2951,11 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
+      <source>No evidence yet: drop photos, videos or recordings here, or press E</source>
+      <translation>尚无举证材料：把照片、视频或录音拖放到这里，或按 E 附加</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
       <source>Spot verification</source>
       <translation>图斑核查</translation>
     </message>

@@ -1,5 +1,6 @@
-"""The mouse wheel over a form's value boxes: it scrolls the form past a box the user has not
-clicked or tabbed into, and changes only the box that has the focus."""
+"""The panel's small widgets as a user meets them: the mouse wheel over a form's value boxes
+(it scrolls the form past a box not clicked or tabbed into, and changes only the box that has
+the focus), and the evidence list's hint while it is empty."""
 
 from __future__ import annotations
 
@@ -74,3 +75,27 @@ def test_the_wheel_scrolls_past_a_box_without_the_focus_and_changes_it_with(form
     assert figure.hasFocus()
     assert _wheel(figure, notches=1)
     assert figure.value() == pytest.approx(4106.55)
+
+
+def test_an_empty_evidence_list_says_what_to_do_there(qgis_app):
+    """Empty, the evidence list was a blank box, its hint in a tooltip alone (a review in
+    QGIS): it draws the hint (drop files here, or E) until a file is listed."""
+    from qgis.PyQt.QtWidgets import QListWidget
+
+    from zc_enforcement_plugin.ui.verification_dock import EvidenceList
+
+    def colours(widget) -> int:
+        widget.resize(320, 80)
+        widget.show()
+        QApplication.processEvents()
+        image = widget.viewport().grab().toImage()
+        seen = {
+            image.pixel(x, y) for x in range(0, image.width(), 2) for y in range(image.height())
+        }
+        widget.close()
+        return len(seen)
+
+    assert colours(QListWidget()) == 1  # Qt's own: blank
+    empty = EvidenceList()
+    assert "E" in empty.empty_text()
+    assert colours(empty) > 1  # the hint drawn
