@@ -582,11 +582,6 @@ class CasePanel(EntriesPanel):
         self.stage.clear()
         for stage in case.allowed_next():
             self.stage.addItem(stage.label_zh, stage)
-        # Offered first: the step after this one. A stage that may repeat (制止, 调查) came
-        # first, and Save with nothing changed recorded it again.
-        onward = [i for i in range(self.stage.count()) if self.stage.itemData(i) != case.stage]
-        if onward:
-            self.stage.setCurrentIndex(onward[0])
         if case.stage is not None and not case.closed:
             # A report (＋) is a document, not a step: recorded at the stage the case is in.
             self.stage.addItem(tr("Record a report only (the stage stays)"), REPORT_ONLY)
