@@ -18,7 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QDate, QMimeData, QPoint, QRect, Qt, QUrl
-from qgis.PyQt.QtGui import QDropEvent
+from qgis.PyQt.QtGui import QDropEvent, QKeySequence
 from qgis.PyQt.QtTest import QTest
 from qgis.PyQt.QtWidgets import QDialog
 
@@ -834,6 +834,50 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
     other.selectByIds([next(other.getFeatures()).id()])
     canvas.selectionChanged.emit(other)
     assert dock.session.current_id == listed[9].id and "NOT-LISTED-1" in dock.notice.text()
+
+
+def test_ctrl_f_and_ctrl_c_act_in_the_panel_though_qgis_has_them_too(dock, ledger_path):
+    """QGIS's window has Ctrl+F (Layer › Filter) and Ctrl+C (Copy Features): a shortcut of the
+    panel's for the same key made both ambiguous, and neither acted (the day's code review).
+    In a main window holding such actions, with the focus in the panel: Ctrl+F takes the find
+    box, Ctrl+C copies the page's selection, neither action fires; with nothing selected on
+    the page, Ctrl+C is QGIS's."""
+    from qgis.PyQt.QtGui import QTextCursor
+    from qgis.PyQt.QtWidgets import QAction, QApplication, QMainWindow
+
+    window = QMainWindow()
+    fired = []
+    for key, name in (
+        (QKeySequence.StandardKey.Find, "filter"),
+        (QKeySequence.StandardKey.Copy, "copy"),
+    ):
+        action = QAction(name, window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _checked=False, n=name: fired.append(n))
+        window.addAction(action)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.resize(1000, 900)
+    window.show()
+    QApplication.setActiveWindow(window)
+    try:
+        assert dock.open_ledger(str(ledger_path))
+        dock.home.setFocus()
+        QTest.keyClick(dock.home, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.focusWidget() is dock.find_box and fired == []
+        dock.home.setFocus()
+        QTest.keyClick(dock.home, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert fired == ["copy"]  # nothing selected on the page: QGIS's copy
+        cursor = dock.details.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        cursor.movePosition(QTextCursor.MoveOperation.EndOfLine, QTextCursor.MoveMode.KeepAnchor)
+        dock.details.setTextCursor(cursor)
+        QApplication.clipboard().setText("before")
+        QTest.keyClick(dock.home, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert fired == ["copy"] and QApplication.clipboard().text() != "before"
+    finally:
+        window.removeDockWidget(dock)
+        dock.setParent(None)
+        window.deleteLater()
 
 
 def test_ctrl_c_copies_what_is_selected_on_the_spot_page(dock, ledger_path):

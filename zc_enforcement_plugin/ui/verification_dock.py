@@ -559,10 +559,6 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             (Qt.Key.Key_E, self.attach_dialog),
             (Qt.Key.Key_C, lambda: self.open_case_panel(ask=True)),
             (Qt.Key.Key_R, self.refresh_ledger),  # not F5: QGIS's own View › Refresh
-            (QKeySequence.StandardKey.Find, self._find_spot),  # Ctrl+F
-            # The page takes no focus (the arrows move between spots), so its own Ctrl+C never
-            # came: text selected on it is copied from anywhere on the review page.
-            (QKeySequence.StandardKey.Copy, self.details.copy),
         ]
         bindings += [
             (getattr(Qt.Key, f"Key_{key}"), lambda c=category: self.open_verdict_form(c))
@@ -574,6 +570,43 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(action)
             self.shortcuts.append(shortcut)
+
+    # --- keys QGIS's own window takes too ---------------------------------------------------------
+    def event(self, event):  # noqa: D102 - Qt API
+        # Ctrl+F (QGIS: Layer › Filter) and Ctrl+C (QGIS: Copy Features) are QGIS's window
+        # shortcuts too: a shortcut of the panel's for the same key made them ambiguous, and
+        # neither acted. Taken here, before any shortcut, as the key of the review page it is
+        # on (keyPressEvent); elsewhere, and Ctrl+C with nothing selected on the spot's page,
+        # left to QGIS.
+        if event.type() == QEvent.Type.ShortcutOverride and self._own_key(event):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        # The key taken (event) comes as a key press through the review page, whose panel
+        # stack would keep it from the panel: acted on as it passes the page.
+        if watched is self.home and event.type() == QEvent.Type.KeyPress and self._own_key(event):
+            if event.matches(QKeySequence.StandardKey.Find):
+                self._find_spot()
+            else:
+                # The page takes no focus (the arrows move between spots), so its own Ctrl+C
+                # never came: what is selected on it is copied from anywhere on the page.
+                self.details.copy()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _own_key(self, event) -> bool:
+        """Whether ``event`` is Ctrl+F, or Ctrl+C with text selected on the spot's page, on the
+        review page shown (not a form over it)."""
+        if self.stack.currentPanel() is not self.home:
+            return False
+        if event.matches(QKeySequence.StandardKey.Find):
+            return True
+        return event.matches(QKeySequence.StandardKey.Copy) and (
+            self.details.textCursor().hasSelection()
+        )
 
     def _follow_map_selection(self, layer) -> None:
         """One feature with a spot number (JCBH) selected on the map, in any layer (the
