@@ -834,6 +834,26 @@ def test_a_spot_selected_on_the_map_is_shown_in_the_panel(dock, ledger_path, qgi
     other.selectByIds([next(other.getFeatures()).id()])
     canvas.selectionChanged.emit(other)
     assert dock.session.current_id == listed[9].id and "NOT-LISTED-1" in dock.notice.text()
+    # A number a spreadsheet made a decimal (37030220260029.0) is the spot's, as on import;
+    # an empty one names none (PyQGIS gives NULL as a QVariant: it said "No spot NULL").
+    numeric = memory_layer(
+        [(square(0, 0, 10), [float(listed[3].number)]), (square(50, 0, 10), [None])],
+        f"field={domain.SPOT_NUMBER}:double",
+        name="numeric",
+    )
+    filled, empty = (f.id() for f in numeric.getFeatures())
+    dock.notice.setText("")
+    numeric.selectByIds([empty])
+    canvas.selectionChanged.emit(numeric)
+    assert dock.session.current_id == listed[9].id and "NULL" not in dock.notice.text()
+    numeric.selectByIds([filled])
+    canvas.selectionChanged.emit(numeric)
+    assert dock.session.current_id == listed[3].id
+    # Hidden, the panel follows nothing.
+    dock.hide()
+    layer.selectByIds([first])
+    canvas.selectionChanged.emit(layer)
+    assert dock.session.current_id == listed[3].id
 
 
 def test_ctrl_f_and_ctrl_c_act_in_the_panel_though_qgis_has_them_too(dock, ledger_path):

@@ -649,7 +649,7 @@ def refuse_utf8_read_as_gbk(spots: Sequence[SpotRecord], where: str) -> None:
         position, spot = next((p, s) for p, s in garbled if s.attributes[field] in as_utf8)
         index = spot.source_index if spot.source_index is not None else position
         value = spot.attributes[field]
-        number = _normalise_key(spot.number)
+        number = spot_number_text(spot.number)
         named = f"{index}（{SPOT_NUMBER}={number}）" if number else str(index)
         named_en = f"{index} ({SPOT_NUMBER}={number})" if number else str(index)
         raise LedgerError(
@@ -742,7 +742,7 @@ def refuse_other_delivery(
     that lost them is the batch's, its spots refused one by one (refuse_lost_zeros), not the
     batch name. A delivery with no number at all is no other delivery: its spots are each
     refused for it."""
-    numbers = [_normalise_key(spot.attributes.get(SPOT_NUMBER)) for spot in delivered]
+    numbers = [spot_number_text(spot.attributes.get(SPOT_NUMBER)) for spot in delivered]
     numbers = [number for number in numbers if number]
     if not existing or not numbers:
         return
@@ -819,7 +819,7 @@ def refuse_new_batch_of_held_spots(
     zeros_zh = zeros_en = ""
     # Only zeros: a number recorded in full width or with an invisible character is refreshed
     # under its recorded spelling as delivered (match_recorded_spellings).
-    respelled = sorted(n for n in numbers if _normalise_key(held[n][other]) != n)
+    respelled = sorted(n for n in numbers if spot_number_text(held[n][other]) != n)
     if respelled:
         # 0001 delivered for the recorded 1 (or the reverse): the number field was read as a
         # number somewhere; said, or the refusal would read as numbers that do not match.
@@ -983,7 +983,9 @@ def report_keys(issues: list[ImportIssue]) -> set[str]:
     return {issue.number for issue in issues if issue.number}
 
 
-def _normalise_key(value: Any) -> str | None:
+def spot_number_text(value: Any) -> str | None:
+    """A spot number as a delivery's field gives it (text, or a number a spreadsheet made of
+    it), as the import records it; None for an empty one."""
     if value is None:
         return None
     if isinstance(value, float):
@@ -1001,7 +1003,7 @@ def number_compared(number: Any) -> str:
     spots are told apart (spot_number_key, so a number an earlier version stored in full width
     or with a zero-width space is the number it shows) and leading zeros aside (1 is the spot
     0001 whose zeros a spreadsheet lost: see refuse_lost_zeros)."""
-    return domain.spot_number_compared(_normalise_key(number) or "")
+    return domain.spot_number_compared(spot_number_text(number) or "")
 
 
 def match_recorded_spellings(
@@ -1012,7 +1014,7 @@ def match_recorded_spellings(
     given the recorded number, so the re-delivery refreshes that spot rather than add a second
     one. The recorded number is kept as it is: patrols, evidence folders and sheets sent out
     name the spot by it."""
-    recorded = {_normalise_key(number): number for number in existing}
+    recorded = {spot_number_text(number): number for number in existing}
     matched = []
     for row in rows:
         number = recorded.get(row.key)
@@ -1238,7 +1240,7 @@ def vet_spots(spots: Sequence[SpotRecord], report: ImportReport) -> list[Vetted]
     refused: set[int] = set()
     for position, record in enumerate(spots):
         index = record.source_index if record.source_index is not None else position
-        key = _normalise_key(record.number)
+        key = spot_number_text(record.number)
         candidates.append((index, key, record))
         if _refusals(index, key, record, report):
             refused.add(position)

@@ -35,7 +35,7 @@ from qgis.gui import (
     QgsRubberBand,
 )
 from qgis.PyQt import sip
-from qgis.PyQt.QtCore import QEvent, Qt
+from qgis.PyQt.QtCore import QEvent, Qt, QVariant
 from qgis.PyQt.QtGui import QColor, QKeySequence, QPainter, QPalette
 from qgis.PyQt.QtWidgets import (
     QApplication,
@@ -59,7 +59,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..compat import GEOMETRY_POLYGON
-from ..core import clock, domain, ledger
+from ..core import clock, domain, ledger, ledger_delivery
 from ..core import ledger_schema as ls
 from ..core.workdays import HolidayFileError
 from ..i18n import in_interface_language, tr, with_english
@@ -613,9 +613,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         ledger's spots, a screened batch): the panel goes to that spot, when the list shows
         it, and says so when it does not. Clicking a spot on the map did nothing here, and a
         technician looking at the map looked its number up in a list of hundreds."""
-        if not self.session.is_open or not isinstance(layer, QgsVectorLayer):
+        # Hidden (closed, or tabbed behind another panel), it follows nothing: a move reads
+        # the ledger and marks the project changed, for nobody to see.
+        if not self.isVisible() or not self.session.is_open:
             return
-        if layer.selectedFeatureCount() != 1:
+        if not isinstance(layer, QgsVectorLayer) or layer.selectedFeatureCount() != 1:
             return
         index = layer.fields().lookupField(domain.SPOT_NUMBER)
         if index < 0:
@@ -623,10 +625,15 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         request = QgsFeatureRequest().setSubsetOfAttributes([index])
         request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
         feature = next(layer.getSelectedFeatures(request), None)
-        number = feature.attribute(index) if feature is not None else None
-        if number is None or not str(number).strip():
+        value = feature.attribute(index) if feature is not None else None
+        # As importspots reads a number (a spreadsheet's 37030220260029.0 is 37030220260029);
+        # an empty one (NULL, which PyQGIS gives as a QVariant, not None) names no spot.
+        if isinstance(value, QVariant) and value.isNull():
+            value = None
+        number = ledger_delivery.spot_number_text(value)
+        if number is None:
             return
-        spot_id = self.session.find_number(str(number), exact=True)[0]
+        spot_id = self.session.find_number(number, exact=True)[0]
         if spot_id is None:
             self.notice.setText(
                 tr("No spot {number} in the list shown (clear the filters to search all)").format(
