@@ -2028,33 +2028,36 @@ def test_shapefile_area_fields_are_numbers_of_20_digits_with_2_decimals(tmp_path
         assert got == ("Real", 20, 2), column.name
 
 
-def test_a_character_the_sheets_font_lacks_is_said_by_spot_and_field(qgis_app):
+def test_a_character_the_sheets_font_lacks_is_said_once_with_its_places(qgis_app):
     """A party named 张𠀀 printed as 张□ on the verification sheet, with nothing said (the
-    review of 2026-11-29; the sheets' font has no CJK Extension B). Each such text is said,
-    naming the spot, the field and the character's code; a text the font holds, or a photo
-    path, is not. A private-use character stands for it here: no font draws one."""
+    review of 2026-11-29; no font here has CJK Extension B). A character no font draws is said
+    once, with how many places hold it and the first spots and fields; a text the font (or one
+    it falls back to, as for 张 asked of DejaVu Sans) draws, and a photo path, are not. A
+    private-use character stands for the rare one: no font draws one."""
     from qgis.core import QgsFeature, QgsVectorLayer
 
     from tests.test_campaign_algorithms import Recorder
-    from zc_enforcement_plugin.fonts import chinese_font_family
+    from zc_enforcement_plugin.fonts import characters_missing, chinese_font_family
     from zc_enforcement_plugin.processing import export_verification as ev
 
     rare = "\U000f0000"
+    assert characters_missing(f"张{rare}", "DejaVu Sans") == [rare]  # 张 from a fallback
     photo = ev.ITEM_PHOTOS[0]
     spots = QgsVectorLayer(
         f"None?field={domain.SPOT_NUMBER}:string&field=DSR:string&field={photo}:string",
         "spots",
         "memory",
     )
-    for number, party in (("R1", f"张{rare}"), ("R2", "张三")):
+    rows = [(f"R{n}", f"张{rare}") for n in range(7)] + [("S1", "张三")]
+    for number, party in rows:
         feature = QgsFeature(spots.fields())
         feature.setAttributes([number, party, f"/evidence/{rare}.jpg"])
         spots.dataProvider().addFeature(feature)
     feedback = Recorder()
     ev._say_unprintable(spots, chinese_font_family(), feedback)
-    [said] = feedback.texts
-    assert "R1" in said and "DSR" in said and "U+F0000" in said, said
-    assert chinese_font_family() in said
+    [said] = feedback.texts  # once for the character, not once a spot
+    assert "U+F0000" in said and "7" in said and "R0 DSR" in said and "R4 DSR" in said, said
+    assert "R5 DSR" not in said and "S1" not in said and chinese_font_family() in said
 
 
 def test_a_reason_too_long_for_its_sheet_cell_is_cut_and_said(qgis_app):

@@ -27,7 +27,14 @@ from qgis.core import (
     QgsTextFormat,
     QgsVectorLayerSimpleLabeling,
 )
-from qgis.PyQt.QtGui import QFont, QFontDatabase, QFontInfo, QGuiApplication, QRawFont
+from qgis.PyQt.QtGui import (
+    QFont,
+    QFontDatabase,
+    QFontInfo,
+    QGuiApplication,
+    QRawFont,
+    QTextLayout,
+)
 from qgis.PyQt.QtXml import QDomDocument
 
 from .compat import LABEL_TEXT_FORMAT
@@ -60,23 +67,27 @@ def chinese_font_family(candidates: Iterable[str] = CHINESE_FONTS) -> str:
 
 
 def characters_missing(text: str, family: str) -> list[str]:
-    """The characters of `text` the font `family` cannot draw, each once, in order: a rare
-    name character (𠀀, CJK Extension B) or an emoji, which a page printed in that font shows
-    as an empty box or leaves out. Whitespace and control characters draw nothing anyway."""
+    """The characters of `text` that print as an empty box (or nothing) in the font `family`
+    with Qt's fallback to the other fonts installed: a rare name character (𠀀, CJK Extension
+    B) or an emoji no font here has. Whitespace and control characters draw nothing anyway."""
     if text.isascii():
         return []
-    raw = _raw_font(family)
     return [
         c
         for c in dict.fromkeys(text)
-        if ord(c) > 0x7F and not c.isspace() and not raw.supportsCharacter(ord(c))
+        if ord(c) > 0x7F and not c.isspace() and not _drawn(c, family)
     ]
 
 
-@functools.lru_cache(maxsize=4)
-def _raw_font(family: str) -> QRawFont:
-    """The font file `family` resolves to, once: asked of every text of an export's sheets."""
-    return QRawFont.fromFont(QFont(family))
+@functools.lru_cache(maxsize=8192)
+def _drawn(character: str, family: str) -> bool:
+    """Whether `character` gets a glyph in `family` or a font Qt falls back to (glyph 0 is the
+    font's empty box). Asked once a character: an export's sheets ask of every text."""
+    layout = QTextLayout(character, QFont(family))
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return all(index != 0 for run in layout.glyphRuns() for index in run.glyphIndexes())
 
 
 def listed_family(name: str) -> str | None:

@@ -746,8 +746,13 @@ def _label_font(label: QgsLayoutItemLabel) -> QFont:
     return label.textFormat().toQFont() if LABEL_TEXT_FORMAT else label.font()
 
 
+# Places named in a warning of a character the sheets cannot print, the rest counted.
+UNPRINTABLE_PLACES_NAMED = 5
+
+
 def _say_unprintable(spots: QgsVectorLayer, family: str, feedback) -> None:
-    """Say, by spot and field, the characters the sheets' font cannot print: a party named
+    """Say the characters the sheets' font (with Qt's fallback fonts) cannot print, once a
+    character, with how many places hold it and the first spots and fields: a party named
     张𠀀 printed as 张□ without a word (the review of 2026-11-29). Every other file of the
     package holds them; only the sheet shows a box, or nothing."""
     texts = [
@@ -755,24 +760,31 @@ def _say_unprintable(spots: QgsVectorLayer, family: str, feedback) -> None:
         for field in spots.fields()
         if field.type() == FIELD_STRING and field.name() not in ITEM_PHOTOS
     ]
+    places: dict[str, list[str]] = {}
     for feature in spots.getFeatures():
         for name in texts:
             value = feature[name]
-            missing = characters_missing(value, family) if isinstance(value, str) else []
-            if missing:
-                feedback.pushWarning(
-                    tr(
-                        "Spot {number}, field {field}: the font {font} has no {characters} "
-                        "({codes}): the verification sheet prints an empty box or nothing "
-                        "there; the other files of the package hold the text whole."
-                    ).format(
-                        number=feature[domain.SPOT_NUMBER],
-                        field=name,
-                        font=family,
-                        characters="".join(missing),
-                        codes=", ".join(f"U+{ord(c):04X}" for c in missing),
-                    )
-                )
+            if not isinstance(value, str):
+                continue
+            for character in characters_missing(value, family):
+                places.setdefault(character, []).append(f"{feature[domain.SPOT_NUMBER]} {name}")
+    for character, where in places.items():
+        named = "、".join(where[:UNPRINTABLE_PLACES_NAMED])
+        if len(where) > UNPRINTABLE_PLACES_NAMED:
+            named += " …"
+        feedback.pushWarning(
+            tr(
+                "The font {font} and those it falls back to have no {character} ({code}): the "
+                "verification sheets print an empty box or nothing there, in {count} places "
+                "(spot, field): {places}. The other files of the package hold the text whole."
+            ).format(
+                font=family,
+                character=character,
+                code=f"U+{ord(character):04X}",
+                count=len(where),
+                places=named,
+            )
+        )
 
 
 def whole_in(text: str) -> str:

@@ -880,6 +880,11 @@
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
+      <source>The font {font} and those it falls back to have no {character} ({code}): the verification sheets print an empty box or nothing there, in {count} places (spot, field): {places}. The other files of the package hold the text whole.</source>
+      <translation>字体 {font} 及其后备字体中都没有 {character}（{code}）：核查表上该处印为方框或空白，共 {count} 处（图斑 字段）：{places}。数据包中的其他文件保存了完整文字。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template has no picture item {id}.</source>
       <translation>版式模板中没有图片项 {id}。</translation>
     </message>
@@ -967,11 +972,6 @@
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
       <source>The layout template has no map item {id}.</source>
       <translation>打印布局模板中没有地图项 {id}。</translation>
-    </message>
-    <message>
-      <location filename="zc_enforcement_plugin/processing/export_verification.py" />
-      <source>Spot {number}, field {field}: the font {font} has no {characters} ({codes}): the verification sheet prints an empty box or nothing there; the other files of the package hold the text whole.</source>
-      <translation>图斑 {number} 字段 {field}：字体 {font} 中没有 {characters}（{codes}），核查表上该处印为方框或空白；数据包中的其他文件保存了完整文字。</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/export_verification.py" />
