@@ -255,6 +255,15 @@ def test_a_gbk_character_cut_in_half_is_said_naming_the_feature_and_field(tmp_pa
     encoding, note = guessed_shapefile_encoding(shp)
     assert encoding == "GBK"
     assert "要素 #1 字段 XZMC" in note and "feature #1 field XZMC" in note, note
+    # A field name cut so (the day's code review: the note then named nothing).
+    named = "A地类名称面".encode("gbk")
+    dbf = _dbf(tmp_path / "cut.dbf", [("JCBH", 4), ("XZMC", 10)], [[b"0001", b"ok"]])
+    raw = dbf.read_bytes()
+    field = 32 + 32  # the second field's descriptor
+    cut = named[:10]  # 面 cut in half (a DBF name holds 10 bytes)
+    dbf.write_bytes(raw[:field] + cut.ljust(11, b"\x00") + raw[field + 11 :])
+    _encoding, note = guessed_shapefile_encoding(shp)
+    assert "字段名 " in note and "field name " in note, note
 
 
 def test_a_field_half_of_whose_chinese_is_utf8_read_as_gbk_is_judged_so():

@@ -156,19 +156,26 @@ def guess_dbf_encoding(dbf_path: str | os.PathLike) -> tuple[str | None, int]:
 
 def undecodable_texts(
     dbf_path: str | os.PathLike, encoding: str, limit: int = 5
-) -> list[tuple[int, str]]:
+) -> list[tuple[int | None, str]]:
     """(feature index, field name) of the first ``limit`` texts of a DBF that do not decode in
     ``encoding`` (a GBK character cut in half by a field's width): read so, the half is lost,
-    and the reader is told where to look."""
+    and the reader is told where to look. A field name that does not decode comes first, its
+    feature index None."""
     data = Path(dbf_path).read_bytes()
     records, header_length, record_length = struct.unpack("<IHH", data[4:12])
     fields: list[tuple[str, int]] = []
+    found: list[tuple[int | None, str]] = []
     position = 32
     while position + 32 <= header_length and data[position] != 0x0D:
         name = data[position : position + 11].split(b"\x00")[0]
+        try:
+            name.decode(encoding)
+        except UnicodeDecodeError:
+            found.append((None, name.decode(encoding, "replace")))
         fields.append((name.decode(encoding, "replace"), data[position + 16]))
         position += 32
-    found: list[tuple[int, str]] = []
+    if len(found) >= limit:
+        return found[:limit]
     for record in range(records):
         offset = header_length + record * record_length + 1  # past the deletion flag
         if data[offset : offset + record_length - 1].isascii():
@@ -208,8 +215,16 @@ def guessed_shapefile_encoding(path: str | os.PathLike) -> tuple[str, str] | Non
     if failures:
         # Where: a character such a text cuts in half is lost from what is read.
         where = undecodable_texts(dbf, guessed)
-        named = "、".join(f"要素 #{record} 字段 {name}" for record, name in where)
-        named_en = ", ".join(f"feature #{record} field {name}" for record, name in where)
+        named = "、".join(
+            f"字段名 {name}" if record is None else f"要素 #{record} 字段 {name}"
+            for record, name in where
+        )
+        named_en = ", ".join(
+            f"field name {name}" if record is None else f"feature #{record} field {name}"
+            for record, name in where
+        )
+        if not where:  # found by the guess, not again: its count at least
+            named, named_en = f"{failures} 处", f"{failures} texts"
         doubt_zh = f"（有文字仍无法解码，其中不成字的字节读时丢弃：{named}）"
         doubt_en = (
             f" (some text still does not decode, its broken bytes dropped as it is read: "
