@@ -380,3 +380,54 @@ def test_the_server_reads_the_numbers_spelled_otherwise_by_their_index_under_row
     assert f"Seq Scan on {ls.T_SPOTS}" not in plan, plan
     assert "Index Scan using ledger_spots_number_spelled_otherwise_keyed" in plan, plan
     assert held == SERVER_NUMBER_INDEXES
+
+
+# --- the evidence look-up by hash ---------------------------------------------------------------
+
+
+def _evidence_index(store) -> bool:
+    if isinstance(store, lp.PostGISLedger):
+        rows = store._rows(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
+            (store.schema, ls.T_EVIDENCE),
+        )
+    else:
+        rows = store._rows(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+            (ls.T_EVIDENCE,),
+        )
+    return ls.EVIDENCE_SHA256_INDEX in {name for (name,) in rows}
+
+
+def test_an_attach_looks_its_file_up_by_an_index_of_the_hashes(tmp_path):
+    """An attach asks which spots hold its file by the file's hash: with no index it read every
+    evidence row of the ledger, under the spot's lock, for each file attached (the day's code
+    review). A GeoPackage gets the index at its first attach (opening it never writes), and
+    the look-up searches by it (SQLite's plan names it)."""
+    from zc_enforcement_plugin.core import evidence
+
+    with _gpkg(tmp_path) as store:
+        store.import_batch("甲", [_spot("0001", 1), _spot("0002", 2)])
+        assert not _evidence_index(store)
+        photo = tmp_path / "site.jpg"
+        photo.write_bytes(b"\xff\xd8\xff\xe0" + b"1" * 100 + b"\xff\xd9")
+        record = evidence.store_evidence_in(store.writable_evidence_dir(), "0001", photo, "photo")
+        sent: list[tuple[str, list]] = []
+        rows = store._rows
+        store._rows = lambda sql, params=(): sent.append((sql, list(params))) or rows(sql, params)
+        first, second = (s.id for s in store.spots())
+        store.add_evidence(first, record)
+        held: list[str] = []
+        store.add_evidence(second, record, held_elsewhere=held)
+        del store._rows
+        assert held == ["0001"] and _evidence_index(store)
+        [(sql, params)] = [(q, p) for q, p in sent if f"WHERE e.{ls.C_SHA256}" in q][-1:]
+        plan = [str(row[-1]) for row in store._rows(f"EXPLAIN QUERY PLAN {sql}", params)]
+        assert any(ls.EVIDENCE_SHA256_INDEX in step for step in plan), plan
+
+
+def test_install_makes_the_evidence_hash_index(pg_database, schema):
+    """The shared ledger gets the index at install, as the owner (an office login may not make
+    one at its attach)."""
+    with open_store(pg_database, schema) as store:
+        assert _evidence_index(store)

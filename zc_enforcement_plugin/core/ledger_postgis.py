@@ -418,6 +418,9 @@ class PostGISLedger(PostGISSession):
         yield
         self._execute("SELECT set_config('lock_timeout', %s, true)", (before,))
 
+    def _index_evidence(self) -> None:
+        """Nothing: install made the index, as the owner (an office login may not)."""
+
     def _index_spot_numbers(self) -> None:
         """Nothing: install made the look-up's indexes, as the owner; the brigade's login that
         imports may not create an index, and the look-up is the same without them."""

@@ -1529,6 +1529,7 @@ def install(
             # installed again since) is looked up the same, by a scan.
             for statement in ls.number_lookup_indexes(SPELLED_OTHERWISE, keyed=True):
                 cursor.execute(statement)
+            cursor.execute(ls.EVIDENCE_SHA256_INDEX_SQL)
             # Installs before made it partial, which row security kept the planner from.
             cursor.execute(f"DROP INDEX IF EXISTS {ls.SPOTS_NUMBER_SPELLED_OTHERWISE}")
             if version == 0:

@@ -509,6 +509,16 @@ def number_lookup_indexes(spelled_otherwise: str, keyed: bool = False) -> list[s
     ]
 
 
+# The index of an attach's look-up of the spots a file is recorded for already (by its hash,
+# SqlVerdictsMixin.add_evidence), which read every evidence row under the spot's lock without
+# it. An index, not a migration, as the number look-up's: a GeoPackage gets it at its next
+# attach, the shared ledger at install.
+EVIDENCE_SHA256_INDEX = f"{T_EVIDENCE}_sha256"
+EVIDENCE_SHA256_INDEX_SQL = (
+    f"CREATE INDEX IF NOT EXISTS {EVIDENCE_SHA256_INDEX} ON {T_EVIDENCE} ({C_SHA256})"
+)
+
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,

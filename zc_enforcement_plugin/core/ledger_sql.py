@@ -316,6 +316,11 @@ class SqlLedger(SqlSpotsMixin, SqlVerdictsMixin, SqlCasesMixin, SqlPatrolsMixin)
         for statement in ls.number_lookup_indexes(self._SPELLED_OTHERWISE):
             self._run(statement)
 
+    def _index_evidence(self) -> None:
+        """Make the index of an attach's look-up by hash where it is missing
+        (ledger_schema.EVIDENCE_SHA256_INDEX_SQL), inside the attach's transaction."""
+        self._run(ls.EVIDENCE_SHA256_INDEX_SQL)
+
     def _lock_spot(self, spot_id: int) -> None:
         """Serialise the saves of one spot, inside a transaction."""
 

@@ -49,8 +49,8 @@ from .ledger_verdicts import validate_verdict
 
 class SqlVerdictsMixin:
     # Relies on SqlLedger: transaction, _row, _rows, _insert, _MARK, _date_column, _touch,
-    # _lock_spot, _keep_conflict, _keeping_refusal; and on its mixins: spot (SqlSpotsMixin),
-    # cases and add_case_event (SqlCasesMixin).
+    # _lock_spot, _index_evidence, _keep_conflict, _keeping_refusal; and on its mixins: spot
+    # (SqlSpotsMixin), cases and add_case_event (SqlCasesMixin).
 
     # --- verdicts ------------------------------------------------------------------------------
     _VERDICT_COLUMNS = (
@@ -288,6 +288,7 @@ class SqlVerdictsMixin:
         relative, digest = vetted_evidence(record)
         with self.transaction():
             self._lock_spot(spot_id)  # two sessions adding the same file: one row
+            self._index_evidence()
             mark = self._MARK
             holders = self._rows(
                 f'SELECT e.{ls.C_SPOT_ID}, e.{ls.C_PATH}, s."{SPOT_NUMBER}" '
