@@ -1331,7 +1331,7 @@ def test_the_pieces_outside_an_approval_add_up_to_its_outside_figure():
     approvals = Approvals(
         [box(0, 0, 100, 100)],
         ["临S"],
-        areas=[999.99],
+        areas=[999.994],  # shown 999.99: the excess shown is 1000.03 − 999.99, not 0.0312
         uses=["营地"],
         start=["2025-01-01"],
         end=["2027-01-01"],

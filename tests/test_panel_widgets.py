@@ -77,6 +77,20 @@ def test_the_wheel_scrolls_past_a_box_without_the_focus_and_changes_it_with(form
     assert figure.value() == pytest.approx(4106.55)
 
 
+def test_the_wheel_scrolls_past_an_image_picker_too(qgis_app):
+    """The before/after image pickers on the review page switched the image shown as the
+    wheel passed over them (the day's code review): unfocused, they hand the wheel on."""
+    from zc_enforcement_plugin.ui.image_comparison import ImagePicker
+
+    picker = ImagePicker()
+    picker.show()
+    QApplication.processEvents()
+    picker.clearFocus()
+    assert picker.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert not _wheel(picker)
+    picker.close()
+
+
 def test_an_empty_evidence_list_says_what_to_do_there(qgis_app):
     """Empty, the evidence list was a blank box, its hint in a tooltip alone (a review in
     QGIS): it draws the hint (drop files here, or E) until a file is listed."""

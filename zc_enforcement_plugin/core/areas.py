@@ -330,7 +330,7 @@ def measuring_epsg(
         # The features' coordinates do not transform from the CRS the layer says it is in:
         # most often numbers of another CRS (3° zone-prefixed metres under a 6° zone's CRS).
         raise ValueError(
-            f"{name_zh}图斑坐标不能按图层坐标系 {crs} 换算为经纬度，无法确定投影带：坐标与该坐标系"
+            f"{name_zh}要素坐标不能按图层坐标系 {crs} 换算为经纬度，无法确定投影带：坐标与该坐标系"
             f"不符（如带带号的 3 度带坐标配了 6 度带坐标系），请检查图层坐标系 / {name_en}the "
             f"features' coordinates do not transform from the layer's CRS {crs} to longitude "
             "and latitude, so no zone can be chosen: they do not fit that CRS (3-degree "

@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import QGridLayout, QWidget
 
 from ..compat import GEOMETRY_POLYGON
 from ..i18n import tr
+from .entries_panel import ScrollsPastUnlessFocused
 from .messages import plain_label
 
 SPOT_OUTLINE = QColor(255, 40, 40)
@@ -25,6 +26,11 @@ MIN_VIEW_M = 120.0  # a tiny spot is still shown with enough context to judge it
 # The canvases' least size in px: two abreast fit the list's area on a 300 px panel.
 CANVAS_MIN_WIDTH = 120
 CANVAS_MIN_HEIGHT = 160
+
+
+class ImagePicker(ScrollsPastUnlessFocused, QgsMapLayerComboBox):
+    """An image's layer choice: the wheel passing over it scrolls the review page, as over the
+    forms' boxes (it switched the image shown)."""
 
 
 class ImageComparison(QWidget):
@@ -42,7 +48,7 @@ class ImageComparison(QWidget):
         self.titles = (tr("Before"), tr("After"))
         for column, title in enumerate(self.titles):
             layout.addWidget(plain_label(self, title), 0, column)
-            picker = QgsMapLayerComboBox(self)
+            picker = ImagePicker(self)
             picker.setFilters(QgsMapLayerProxyModel.Filter.RasterLayer)
             picker.setAllowEmptyLayer(True)
             picker.setLayer(None)  # start empty: pick_defaults() or the user chooses
