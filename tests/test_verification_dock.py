@@ -900,6 +900,33 @@ def test_ctrl_f_and_ctrl_c_act_in_the_panel_though_qgis_has_them_too(dock, ledge
         window.deleteLater()
 
 
+def test_the_photo_layer_leaves_the_users_active_layer_active(
+    dock, ledger_path, tmp_path, qgis_iface
+):
+    """QGIS makes a layer added the active one: the panel's photo layer took it on opening a
+    ledger, and Layer › Filter and Copy Features then acted on the photos (a review in QGIS).
+    The layer the user had chosen stays active."""
+    from tests.screening_layers import memory_layer, square
+
+    chosen = memory_layer([(square(0, 0, 10), ["S"])], "field=JCBH:string", name="chosen")
+    project = QgsProject.instance()
+    project.addMapLayer(chosen)
+
+    def as_qgis_does(layers):  # pytest-qgis's window makes no layer added active
+        qgis_iface.setActiveLayer(layers[-1])
+
+    project.layersAdded.connect(as_qgis_does)
+    try:
+        qgis_iface.setActiveLayer(chosen)
+        assert dock.open_ledger(str(ledger_path))
+        assert dock.attach_files([_gps_photo(tmp_path / "site.jpg")]) == []
+        assert _panel_layers(), "the photo layer was added"
+        assert qgis_iface.activeLayer() is chosen
+    finally:
+        project.layersAdded.disconnect(as_qgis_does)
+        project.removeMapLayer(chosen.id())
+
+
 def test_ctrl_c_copies_what_is_selected_on_the_spot_page(dock, ledger_path):
     """The page takes no focus (the arrows move between spots), so Ctrl+C after selecting the
     spot's number on it copied nothing (a review in QGIS). It copies the selection, without

@@ -19,6 +19,7 @@ from qgis.core import (
     QgsRendererCategory,
     QgsVectorLayer,
 )
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
@@ -47,11 +48,21 @@ def project_left_as_it_was(project: QgsProject, iface=None):
     up to date here, inside, so that mark comes now and is undone with the rest, instead of
     after, when a change of the user's could have come between."""
     was_dirty = project.isDirty()
+    # QGIS makes a layer added the active one: the photo layer took it on opening a ledger,
+    # and Layer › Filter, Copy Features and the attribute table then acted on the photos, not
+    # on the layer the user had chosen (a review in QGIS).
+    active = iface.activeLayer() if iface is not None else None
     try:
         yield
     finally:
         if iface is not None:
             iface.layerTreeCanvasBridge().setCanvasLayers()
+            if (
+                active is not None
+                and not sip.isdeleted(active)
+                and iface.activeLayer() is not active
+            ):
+                iface.setActiveLayer(active)
         if not was_dirty:
             project.setDirty(False)
 

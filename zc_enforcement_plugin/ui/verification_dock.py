@@ -356,11 +356,11 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # wider or taller (a row of its own pushed the evidence out of view at 300 px).
         self.find_box = FindBox(page)
         self.find_box.setObjectName("findSpot")
-        self.find_box.setPlaceholderText(tr("Find (Ctrl+F)"))
+        self.find_box.setPlaceholderText(tr("Find"))
         self.find_box.setToolTip(
             tr(
                 "Go to the spot of this number in the list, or the one spot ending with "
-                "these digits"
+                "these digits (Ctrl+F)"
             )
         )
         self.find_box.setClearButtonEnabled(True)
@@ -573,11 +573,12 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
 
     # --- keys QGIS's own window takes too ---------------------------------------------------------
     def event(self, event):  # noqa: D102 - Qt API
-        # Ctrl+F (QGIS: Layer › Filter) and Ctrl+C (QGIS: Copy Features) are QGIS's window
-        # shortcuts too: a shortcut of the panel's for the same key made them ambiguous, and
-        # neither acted. Taken here, before any shortcut, as the key of the review page it is
-        # on (keyPressEvent); elsewhere, and Ctrl+C with nothing selected on the spot's page,
-        # left to QGIS.
+        # Ctrl+F is QGIS's window shortcut too (Layer › Filter): a shortcut of the panel's for
+        # it was ambiguous, and neither acted. Ctrl+C (Copy Features) QGIS 3.22 binds on the
+        # map and the layer tree alone, but a user's keyboard settings may make it the
+        # window's. Both are taken here, before any shortcut, as keys of the review page
+        # (eventFilter); on a form, and Ctrl+C with nothing selected on the spot's page, they
+        # are left to QGIS.
         if event.type() == QEvent.Type.ShortcutOverride and self._own_key(event):
             event.accept()
             return True
@@ -590,8 +591,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             if event.matches(QKeySequence.StandardKey.Find):
                 self._find_spot()
             else:
-                # The page takes no focus (the arrows move between spots), so its own Ctrl+C
-                # never came: what is selected on it is copied from anywhere on the page.
+                # The spot's page takes no focus (the arrows move between spots), so its own
+                # Ctrl+C never came: what is selected on it is copied from the review page.
                 self.details.copy()
             event.accept()
             return True

@@ -3016,13 +3016,13 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Find (Ctrl+F)</source>
-      <translation>查找（Ctrl+F）</translation>
+      <source>Find</source>
+      <translation>查找</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
-      <source>Go to the spot of this number in the list, or the one spot ending with these digits</source>
-      <translation>转到列表中该编号的图斑，或唯一以这些数字结尾的图斑</translation>
+      <source>Go to the spot of this number in the list, or the one spot ending with these digits (Ctrl+F)</source>
+      <translation>转到列表中该编号的图斑，或唯一以这些数字结尾的图斑（Ctrl+F）</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/verification_dock.py" />
