@@ -884,6 +884,11 @@ def test_ctrl_f_and_ctrl_c_act_in_the_panel_though_qgis_has_them_too(dock, ledge
         dock.home.setFocus()
         QTest.keyClick(dock.home, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         assert QApplication.focusWidget() is dock.find_box and fired == []
+        # From a filter's list too, which keeps the key press (it searches its entries).
+        box = dock.filter_boxes["status"]
+        box.setFocus()
+        QTest.keyClick(box, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.focusWidget() is dock.find_box and fired == []
         dock.home.setFocus()
         QTest.keyClick(dock.home, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
         assert fired == ["copy"]  # nothing selected on the page: QGIS's copy

@@ -576,24 +576,24 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
         # Ctrl+F is QGIS's window shortcut too (Layer › Filter): a shortcut of the panel's for
         # it was ambiguous, and neither acted. Ctrl+C (Copy Features) QGIS 3.22 binds on the
         # map and the layer tree alone, but a user's keyboard settings may make it the
-        # window's. Both are taken here, before any shortcut, as keys of the review page
-        # (eventFilter); on a form, and Ctrl+C with nothing selected on the spot's page, they
-        # are left to QGIS.
+        # window's. Both are taken here, before any shortcut, and acted on at once: the key
+        # press that follows goes to the focused box, which may keep it (a filter's list
+        # searches its entries by it) and never hand it on. On a form, and Ctrl+C with
+        # nothing selected on the spot's page, they are left to QGIS.
         if event.type() == QEvent.Type.ShortcutOverride and self._own_key(event):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
-        # The key taken (event) comes as a key press through the review page, whose panel
-        # stack would keep it from the panel: acted on as it passes the page.
-        if watched is self.home and event.type() == QEvent.Type.KeyPress and self._own_key(event):
             if event.matches(QKeySequence.StandardKey.Find):
                 self._find_spot()
             else:
                 # The spot's page takes no focus (the arrows move between spots), so its own
                 # Ctrl+C never came: what is selected on it is copied from the review page.
                 self.details.copy()
+            event.accept()
+            return True
+        return super().event(event)
+
+    def eventFilter(self, watched, event):  # noqa: N802 - Qt API
+        # The key press of a key taken above, acted on already, goes no further.
+        if watched is self.home and event.type() == QEvent.Type.KeyPress and self._own_key(event):
             event.accept()
             return True
         return super().eventFilter(watched, event)
