@@ -170,18 +170,23 @@ def test_look_alike_numbers_are_held_both_ways(store):
     check_look_alike_numbers_are_held_both_ways(store)
 
 
-def _indexes(store) -> set[str]:
-    """The look-up's indexes the ledger holds."""
+def _table_indexes(store, table: str) -> set[str]:
+    """The names of the indexes the ledger holds on ``table``."""
     if isinstance(store, lp.PostGISLedger):
         rows = store._rows(
             "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
-            (store.schema, ls.T_SPOTS),
+            (store.schema, table),
         )
     else:
         rows = store._rows(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (ls.T_SPOTS,)
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", (table,)
         )
-    return {name for (name,) in rows} & (NUMBER_INDEXES | SERVER_NUMBER_INDEXES)
+    return {name for (name,) in rows}
+
+
+def _indexes(store) -> set[str]:
+    """The look-up's indexes the ledger holds."""
+    return _table_indexes(store, ls.T_SPOTS) & (NUMBER_INDEXES | SERVER_NUMBER_INDEXES)
 
 
 def test_a_geopackage_gets_the_indexes_at_its_first_import_not_when_opened(tmp_path):
@@ -386,17 +391,7 @@ def test_the_server_reads_the_numbers_spelled_otherwise_by_their_index_under_row
 
 
 def _evidence_index(store) -> bool:
-    if isinstance(store, lp.PostGISLedger):
-        rows = store._rows(
-            "SELECT indexname FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
-            (store.schema, ls.T_EVIDENCE),
-        )
-    else:
-        rows = store._rows(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
-            (ls.T_EVIDENCE,),
-        )
-    return ls.EVIDENCE_SHA256_INDEX in {name for (name,) in rows}
+    return ls.EVIDENCE_SHA256_INDEX in _table_indexes(store, ls.T_EVIDENCE)
 
 
 def test_an_attach_looks_its_file_up_by_an_index_of_the_hashes(tmp_path):

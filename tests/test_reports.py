@@ -1677,26 +1677,35 @@ def test_a_partys_statement_period_run_out_is_not_on_the_dispatch(tmp_path, cale
     assert report.overdue == [] and report.due_next_week == []
 
 
-def _demand_served_on_2024_01_22(path: Path) -> GeoPackageLedger:
-    """A case whose 催告 was served on Monday 2024-01-22 (10 working days)."""
+# The steps of a case up to its 催告, in order, each on a day given with them.
+_TO_DEMAND = (
+    Stage.VERIFY,
+    Stage.STOP,
+    Stage.FILE,
+    Stage.INVESTIGATE,
+    Stage.NOTIFY,
+    Stage.PENALISE,
+    Stage.DEMAND,
+)
+
+
+def _case_to_demand(path: Path, batch: str, days: list[str]) -> GeoPackageLedger:
+    """A ledger of spot D1, judged 违法 on the first of ``days``, its case taken through
+    _TO_DEMAND on ``days``."""
     store = GeoPackageLedger(path)
     attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
-    assert store.import_batch("2024年第一季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
+    assert store.import_batch(batch, [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
     spot = store.spots()[0]
-    store.record_verdict(spot.id, _illegal("2024-01-08"))
+    store.record_verdict(spot.id, _illegal(days[0]))
     case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
-    _steps(
-        store,
-        case,
-        (Stage.VERIFY, "2024-01-08"),
-        (Stage.STOP, "2024-01-08"),
-        (Stage.FILE, "2024-01-09"),
-        (Stage.INVESTIGATE, "2024-01-10"),
-        (Stage.NOTIFY, "2024-01-11"),
-        (Stage.PENALISE, "2024-01-19"),
-        (Stage.DEMAND, "2024-01-22"),
-    )
+    _steps(store, case, *zip(_TO_DEMAND, days, strict=True))
     return store
+
+
+def _demand_served_on_2024_01_22(path: Path) -> GeoPackageLedger:
+    """A case whose 催告 was served on Monday 2024-01-22 (10 working days)."""
+    days = ["2024-01-08", "2024-01-08", "2024-01-09", "2024-01-10", "2024-01-11"]
+    return _case_to_demand(path, "2024年第一季度", [*days, "2024-01-19", "2024-01-22"])
 
 
 def test_an_estimated_deadline_on_the_last_day_of_the_margin_is_listed(tmp_path):
@@ -1726,23 +1735,9 @@ def test_a_dispatch_listing_an_estimate_beyond_its_window_says_the_year_it_lacks
     though its week, window and report date are all 2025's. The notes say 2026 has no
     schedule, naming the file: the listed date rests on it."""
     monkeypatch.setattr(workdays, "library_years", lambda: frozenset(range(2004, 2026)))
-    path = tmp_path / "ledger.gpkg"
-    store = GeoPackageLedger(path)
-    attributes = {domain.SPOT_NUMBER: "D1", domain.SPOT_AREA: 900.0, domain.OFFICE_NAME: A}
-    assert store.import_batch("2025年第四季度", [SpotRecord(attributes, box(0, 0, 30, 30))]).ok
-    spot = store.spots()[0]
-    store.record_verdict(spot.id, _illegal("2025-12-01"))
-    case = store.open_case(ORIGIN_SPOT, spot_id=spot.id)
-    _steps(
-        store,
-        case,
-        (Stage.VERIFY, "2025-12-01"),
-        (Stage.STOP, "2025-12-01"),
-        (Stage.FILE, "2025-12-02"),
-        (Stage.INVESTIGATE, "2025-12-03"),
-        (Stage.NOTIFY, "2025-12-04"),
-        (Stage.PENALISE, "2025-12-18"),
-        (Stage.DEMAND, "2025-12-19"),
+    days = ["2025-12-01", "2025-12-01", "2025-12-02", "2025-12-03", "2025-12-04"]
+    store = _case_to_demand(
+        tmp_path / "ledger.gpkg", "2025年第四季度", [*days, "2025-12-18", "2025-12-19"]
     )
     as_of = dt.date(2025, 12, 22)
     try:

@@ -133,6 +133,9 @@ class AuditRun:
         # The owning feature's index: numbers may repeat in a layer (a typo, a copied row),
         # and each feature is judged by itself, never by another that shares its number.
         self.v_features: list[int] = []
+        # The violations of each (owning feature, kind code), in the order made: share_figure
+        # is asked once an owner, and scanned every violation each time.
+        self.v_made: dict[tuple[int, str], list[int]] = {}
 
     def set_origin(self, *arrays: np.ndarray) -> None:
         present = [a[~shapely.is_missing(a)] for a in arrays if len(a)]
@@ -162,6 +165,7 @@ class AuditRun:
         note: str,
     ) -> None:
         """A violation of the `feature`-th approval / filing / activity, whose number is `owner`."""
+        self.v_made.setdefault((feature, kind.code), []).append(len(self.v_records))
         self.v_geoms.append(geom_local)
         self.v_owners.append((owner_field, owner))
         self.v_features.append(feature)
@@ -185,11 +189,7 @@ class AuditRun:
         each showed 0.01 beside a record's 0.01 for both, not adding up. Pieces that overlap
         (two ground features over one site) cannot add up to the land they cover together,
         and keep their own figures."""
-        made = [
-            k
-            for k, (record, owner) in enumerate(zip(self.v_records, self.v_features))
-            if owner == feature and record[cs.VIOLATION_CODE] == kind.code
-        ]
+        made = self.v_made.get((feature, kind.code), [])
         if not made or len(made) != len(areas_sqm):
             return
         if abs(float(np.sum(areas_sqm)) - total) > 0.01 * len(made):  # beyond their rounding

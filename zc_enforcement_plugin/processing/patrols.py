@@ -158,17 +158,14 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                             "cannot be checked."
                         ).format(file=gpx, date=day.isoformat())
                     )
+                days_said = "、".join(d.isoformat() for d in sorted(days))
                 if days and day not in days:
                     raise fail(
                         tr(
                             "The GPX track {file} was recorded on {days} (Beijing time; a GPX "
                             "file's times are UTC), not on the patrol date {date}: choose that "
                             "day's track."
-                        ).format(
-                            file=gpx,
-                            days="、".join(d.isoformat() for d in sorted(days)),
-                            date=day.isoformat(),
-                        )
+                        ).format(file=gpx, days=days_said, date=day.isoformat())
                     )
                 if days and day != min(days):
                     # A patrol across midnight (22:00 to 01:00) was accepted for either day,
@@ -179,11 +176,7 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
                             "The GPX track {file} runs over {days} (Beijing time): one track "
                             "is one patrol, recorded for the day it began, {first}. Nothing "
                             "was recorded."
-                        ).format(
-                            file=gpx,
-                            days="、".join(d.isoformat() for d in sorted(days)),
-                            first=min(days).isoformat(),
-                        )
+                        ).format(file=gpx, days=days_said, first=min(days).isoformat())
                     )
                 return patrols.route_from_gpx(gpx)
             except patrols.GpxError as error:
