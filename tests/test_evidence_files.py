@@ -6,7 +6,7 @@ import struct
 
 import pytest
 
-from zc_enforcement_plugin.core import evidence
+from zc_enforcement_plugin.core import capture_metadata, evidence
 from zc_enforcement_plugin.core import ledger_schema as ls
 from zc_enforcement_plugin.core.ledger_records import LedgerError
 
@@ -169,12 +169,12 @@ def test_a_heic_photo_is_recorded_with_its_time_and_position(tmp_path, in_idat, 
 def test_a_heic_without_exif_or_damaged_is_recorded_without_metadata(tmp_path):
     bare = tmp_path / "bare.heic"
     bare.write_bytes(REAL_HEADS[".heic"] + bytes(5000))  # a container holding no meta box
-    assert evidence.read_photo_exif(bare) == evidence.ExifInfo()
+    assert capture_metadata.read_photo_exif(bare) == capture_metadata.CaptureInfo()
     good = _heic(struct.pack(">I", 6) + b"Exif\x00\x00" + _exif_tiff())
     for cut in range(0, len(good), 7):  # cut anywhere: read as far as it goes, never raised
         damaged = tmp_path / f"cut{cut}.heic"
         damaged.write_bytes(good[:cut])
-        info = evidence.read_photo_exif(damaged)
+        info = capture_metadata.read_photo_exif(damaged)
         assert info.taken_at is None or info.taken_at.startswith("2026-11-10T10:30:00")
 
 
@@ -209,5 +209,5 @@ def test_a_heic_listing_thousands_of_exif_extents_is_read_within_the_limit(tmp_p
     path.write_bytes(data + _box(b"mdat", b"\0" * (2 << 20)))
     with open(path, "rb") as handle:
         counted = _CountingFile(handle)
-        assert evidence._read_heif_exif(counted) == evidence.ExifInfo()
-    assert counted.read_bytes <= evidence._HEIF_EXIF_LIMIT + len(data)
+        assert capture_metadata._read_heif_exif(counted) == capture_metadata.CaptureInfo()
+    assert counted.read_bytes <= capture_metadata._HEIF_EXIF_LIMIT + len(data)

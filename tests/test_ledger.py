@@ -25,12 +25,8 @@ from shapely.geometry import Polygon, box, mapping
 from tests.geodesy import geodesic_area
 from zc_enforcement_plugin.core import clock, domain
 from zc_enforcement_plugin.core import ledger_schema as ls
-from zc_enforcement_plugin.core.evidence import (
-    check_evidence_integrity,
-    parse_jpeg_exif,
-    read_photo_exif,
-    store_evidence_file,
-)
+from zc_enforcement_plugin.core.capture_metadata import parse_jpeg_exif, read_photo_exif
+from zc_enforcement_plugin.core.evidence import check_evidence_integrity, store_evidence_file
 from zc_enforcement_plugin.core.ledger import (
     ConflictError,
     EvidenceRecord,

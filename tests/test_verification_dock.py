@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import struct
 
 import numpy as np
 import pytest
@@ -1915,9 +1916,8 @@ def test_judging_in_the_unverified_list_moves_on_to_the_next_spot(dock, ledger_p
 def test_a_photo_with_damaged_exif_is_attached_without_its_metadata(dock, ledger_path, tmp_path):
     """An EXIF pointer of the wrong type (text where an offset belongs) raised a TypeError and
     lost the whole drop; the photo is evidence all the same, and the others in the drop too."""
-    import struct
 
-    from zc_enforcement_plugin.core import evidence
+    from zc_enforcement_plugin.core import capture_metadata
 
     # TIFF, little-endian: one IFD entry, the EXIF pointer tag (0x8769) typed ASCII "abc".
     tiff = b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 1)
@@ -1927,7 +1927,7 @@ def test_a_photo_with_damaged_exif_is_attached_without_its_metadata(dock, ledger
     damaged.write_bytes(
         b"\xff\xd8\xff\xe1" + struct.pack(">H", len(segment) + 2) + segment + b"\xff\xd9"
     )
-    assert evidence.read_photo_exif(damaged) == evidence.ExifInfo()
+    assert capture_metadata.read_photo_exif(damaged) == capture_metadata.CaptureInfo()
     good = tmp_path / "good.jpg"
     good.write_bytes(b"\xff\xd8\xff\xe0" + b"0" * 100 + b"\xff\xd9")
     dock.open_ledger(str(ledger_path))
@@ -2388,6 +2388,36 @@ def test_a_photo_taken_far_from_its_spot_is_said_when_attached(dock, ledger_path
     # 0.02° of longitude at 36.6° N is about 1,785 m; from the outline, a little less.
     metres = int(re.search(r"taken ([\d,]+) m from spot", text).group(1).replace(",", ""))
     assert evidence.FAR_FROM_SPOT_METRES < metres < 1800, metres
+
+
+def test_a_video_taken_far_from_its_spot_is_said_and_dated_by_itself(dock, ledger_path, tmp_path):
+    """A video's position and time were never read (dated by the copy's file time): one shot
+    1 km from the spot is said as a photo is, and its day is the day it was shot."""
+    from pyproj import Transformer
+
+    from zc_enforcement_plugin.core import evidence
+
+    assert dock.open_ledger(str(ledger_path))
+    spot = dock.session.current_page().spot
+    inside = spot.geometry.representative_point()
+    lon, lat = Transformer.from_crs(4527, 4326, always_xy=True).transform(inside.x, inside.y)
+
+    def box(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I4s", 8 + len(payload), kind) + payload
+
+    shot = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.timezone.utc)  # 10:00 in Zichuan
+    seconds = int((shot - dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)).total_seconds())
+    where = f"{lat:+08.4f}{lon + 0.02:+09.4f}/".encode()
+    mvhd = box(b"mvhd", bytes(4) + struct.pack(">IIII", seconds, seconds, 1000, 0) + bytes(80))
+    udta = box(b"udta", box(b"\xa9xyz", struct.pack(">HH", len(where), 0) + where))
+    video = tmp_path / "VID_far.mp4"
+    video.write_bytes(box(b"ftyp", b"mp42" + bytes(4) + b"isom") + box(b"moov", mvhd + udta))
+    assert dock.attach_files([video]) == []
+    text = dock.details.toPlainText()
+    assert "VID_far.mp4" in text and f"from spot {spot.number}" in text, text
+    (record,) = [r for r in dock.session.store.evidence(spot.id) if r.kind == "video"]
+    assert record.taken_at == "2026-11-03T10:00:00+08:00"
+    assert evidence.evidence_day(record) == dt.date(2026, 11, 3)
 
 
 def test_a_file_recorded_for_another_spot_is_said_when_attached(dock, ledger_path, tmp_path):

@@ -1,4 +1,5 @@
-"""Evidence files beside a ledger (copied, hashed, checked) and the EXIF time and GPS of photos."""
+"""Evidence files beside a ledger: copied, hashed and checked, with the time and position each
+file says it was made (capture_metadata)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 from . import ledger_schema as ls
+from .capture_metadata import read_photo_exif, read_recording_metadata
 from .clock import in_china_time
 from .files import FILE_NAME_BYTES, numbered_name, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
@@ -441,9 +443,9 @@ def store_evidence_in(
         original_name=source.name,
         file_modified=modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
-    if kind == ls.EVIDENCE_PHOTO:
-        exif = read_photo_exif(target)
-        record.taken_at, record.gps_lon, record.gps_lat = exif.taken_at, exif.lon, exif.lat
+    read = read_photo_exif if kind == ls.EVIDENCE_PHOTO else read_recording_metadata
+    made = read(target)
+    record.taken_at, record.gps_lon, record.gps_lat = made.taken_at, made.lon, made.lat
     return record
 
 
@@ -546,10 +548,10 @@ def metres_from_spot(record: EvidenceRecord, spot_geometry) -> float | None:
 
 
 def evidence_day(record: EvidenceRecord) -> dt.date | None:
-    """The day a photo, video or recording was made: the camera's (EXIF) time, which is local
-    already, else the file's own modification time (stored in UTC) in Beijing time, the same
-    day on every computer whatever its zone; None when neither is known (not the day it was
-    attached)."""
+    """The day a photo, video or recording was made: the time the file says (a photo's EXIF,
+    the camera's local time; a video's or recording's, in Beijing time or with its own offset),
+    else the file's own modification time (stored in UTC) in Beijing time, the same day on every
+    computer whatever its zone; None when neither is known (not the day it was attached)."""
     if record.taken_at:
         taken = str(record.taken_at)
         with contextlib.suppress(ValueError):
@@ -849,289 +851,3 @@ class EvidenceFileStates:
             self._known[key] = (size, time, found)
         self._found[key] = found
         return found
-
-
-# =================================================================================================
-# EXIF (JPEG) — standard library only, so it works in any QGIS Python
-# =================================================================================================
-
-
-@dataclass
-class ExifInfo:
-    taken_at: str | None = None  # ISO, the camera's local time (+offset when the camera gives it)
-    lon: float | None = None
-    lat: float | None = None
-
-
-_EXIF_IFD = 0x8769
-_GPS_IFD = 0x8825
-_DATETIME = 0x0132
-_DATETIME_ORIGINAL = 0x9003
-_DATETIME_DIGITIZED = 0x9004
-_OFFSET_TIME_ORIGINAL = 0x9011
-_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON = 1, 2, 3, 4
-_TYPE_SIZES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 7: 1, 9: 4, 10: 8}
-
-
-def read_photo_exif(path: str | os.PathLike) -> ExifInfo:
-    """EXIF time and GPS of a JPEG or a HEIC/HEIF photo (an iPhone's); empty for any other file
-    and for one that carries none."""
-    with open(path, "rb") as handle:
-        head = handle.read(12)
-        handle.seek(0)
-        if head[4:8] == b"ftyp":
-            return _read_heif_exif(handle)
-        # EXIF sits in APP1 right after SOI; 256 KB covers it in any camera file.
-        return parse_jpeg_exif(handle.read(256 * 1024))
-
-
-def parse_jpeg_exif(data: bytes) -> ExifInfo:
-    if data[:2] != b"\xff\xd8":
-        return ExifInfo()
-    position = 2
-    while position + 4 <= len(data):
-        if data[position] != 0xFF:
-            break
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
-            position += 2
-            continue
-        if marker in (0xD9, 0xDA):  # end of image, start of scan: no EXIF after this
-            break
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        segment = data[position + 4 : position + 2 + length]
-        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
-            return _parse_exif_tiff(segment[6:])
-        position += 2 + length
-    return ExifInfo()
-
-
-def _parse_exif_tiff(tiff: bytes) -> ExifInfo:
-    """The EXIF of a TIFF header and its IFDs (as JPEG's APP1 and HEIF's Exif item hold it)."""
-    try:
-        return _parse_tiff(tiff)
-    except (struct.error, IndexError, ValueError, ZeroDivisionError, TypeError, KeyError):
-        return ExifInfo()  # damaged EXIF: the photo is still evidence, without metadata
-
-
-# HEIF (ISO base media file format): the EXIF is an item of type 'Exif' listed in the 'meta'
-# box's 'iinf', found through 'iloc' where its bytes lie (in 'mdat', or in 'idat').
-_HEIF_META_LIMIT = 4 << 20  # a HEIC's meta box is a few KB (the item list of a photo's tiles)
-_HEIF_EXIF_LIMIT = 1 << 20  # 64 KB at most in a JPEG; no rule in HEIF, so a bound of our own
-
-
-def _boxes(data: bytes, start: int = 0, end: int | None = None):
-    """(type, payload start, payload end) of the boxes laid one after another in data."""
-    end = len(data) if end is None else end
-    position = start
-    while position + 8 <= end:
-        size, kind = struct.unpack(">I4s", data[position : position + 8])
-        header = 8
-        if size == 1:
-            (size,) = struct.unpack(">Q", data[position + 8 : position + 16])
-            header = 16
-        elif size == 0:
-            size = end - position
-        if size < header or position + size > end:
-            return
-        yield kind, position + header, position + size
-        position += size
-
-
-def _read_heif_exif(handle) -> ExifInfo:
-    """The EXIF of a HEIF file open at its start; empty when it has none or is damaged."""
-    meta = None
-    position = 0
-    while meta is None:  # the top-level boxes, read by their headers: mdat may be 100 MB
-        handle.seek(position)
-        header = handle.read(16)
-        if len(header) < 8:
-            return ExifInfo()
-        size, kind = struct.unpack(">I4s", header[:8])
-        skip = 8
-        if size == 1 and len(header) == 16:
-            (size,) = struct.unpack(">Q", header[8:16])
-            skip = 16
-        if size < skip:
-            return ExifInfo()  # size 0 (to the end of the file) only ever ends with mdat
-        if kind == b"meta":
-            if size > _HEIF_META_LIMIT:
-                return ExifInfo()
-            handle.seek(position + skip)
-            meta = handle.read(size - skip)
-        position += size
-    try:
-        return _heif_exif_from_meta(handle, meta)
-    except (struct.error, IndexError, ValueError, OSError):
-        return ExifInfo()
-
-
-def _heif_exif_from_meta(handle, meta: bytes) -> ExifInfo:
-    children = {kind: (start, end) for kind, start, end in _boxes(meta, 4)}  # 4: version, flags
-    if b"iinf" not in children or b"iloc" not in children:
-        return ExifInfo()
-    exif_items = _heif_items_of_type(meta, *children[b"iinf"], b"Exif")
-    for item_id, method, extents in _heif_locations(meta, *children[b"iloc"]):
-        if item_id not in exif_items:
-            continue
-        # The limit holds for the item whole, not per extent: a damaged or hostile file may
-        # list thousands of 1 MB extents, which read each in full took minutes and gigabytes.
-        parts: list[bytes] = []
-        allowed = _HEIF_EXIF_LIMIT
-        for offset, length in extents:
-            if allowed <= 0:
-                break
-            if method == 0:  # in the file
-                handle.seek(offset)
-                part = handle.read(min(length, allowed))
-            elif method == 1 and b"idat" in children:  # in the meta box's own idat
-                start, end = children[b"idat"]
-                part = meta[start + offset : min(start + offset + min(length, allowed), end)]
-            else:
-                continue
-            parts.append(part)
-            allowed -= len(part)
-        payload = b"".join(parts)
-        # 4 bytes: where the TIFF header starts after them (past an "Exif\0\0" most write)
-        (skip,) = struct.unpack(">I", payload[:4])
-        return _parse_exif_tiff(payload[4 + skip :])
-    return ExifInfo()
-
-
-def _heif_items_of_type(meta: bytes, start: int, end: int, wanted: bytes) -> set[int]:
-    """The ids of the items of type `wanted` in an 'iinf' box (its 'infe' entries, version 2+:
-    earlier versions carry no item type, and no camera writes them for EXIF)."""
-    version = meta[start]
-    first = start + (8 if version else 6)  # version/flags, then a 32- or 16-bit entry count
-    found = set()
-    for kind, entry, _entry_end in _boxes(meta, first, end):
-        if kind != b"infe" or meta[entry] < 2:
-            continue
-        if meta[entry] == 2:
-            (item_id,) = struct.unpack(">H", meta[entry + 4 : entry + 6])
-            item_type = meta[entry + 8 : entry + 12]
-        else:
-            (item_id,) = struct.unpack(">I", meta[entry + 4 : entry + 8])
-            item_type = meta[entry + 10 : entry + 14]
-        if item_type == wanted:
-            found.add(item_id)
-    return found
-
-
-def _heif_locations(meta: bytes, start: int, end: int):
-    """(item id, construction method, [(offset, length), …]) of each item in an 'iloc' box."""
-
-    def number(size: int) -> int:
-        nonlocal at
-        value = int.from_bytes(meta[at : at + size], "big") if size else 0
-        at += size
-        return value
-
-    version = meta[start]
-    at = start + 4
-    sizes = number(2)
-    offset_size, length_size = sizes >> 12, (sizes >> 8) & 0xF
-    base_size, index_size = (sizes >> 4) & 0xF, (sizes & 0xF if version in (1, 2) else 0)
-    count = number(2 if version < 2 else 4)
-    for _ in range(count):
-        if at >= end:
-            return
-        item_id = number(2 if version < 2 else 4)
-        method = number(2) & 0xF if version in (1, 2) else 0
-        number(2)  # data reference index: 0, this file
-        base = number(base_size)
-        extents = []
-        for _ in range(number(2)):
-            if at >= end:  # more extents counted than the box holds: damaged
-                return
-            number(index_size)
-            extents.append((base + number(offset_size), number(length_size)))
-        yield item_id, method, extents
-
-
-def _read_ifd(tiff: bytes, offset: int, order: str) -> dict[int, Any]:
-    if offset <= 0 or offset + 2 > len(tiff):
-        return {}
-    (count,) = struct.unpack(order + "H", tiff[offset : offset + 2])
-    values: dict[int, Any] = {}
-    for entry in range(count):
-        start = offset + 2 + 12 * entry
-        if start + 12 > len(tiff):
-            break
-        tag, kind, number = struct.unpack(order + "HHI", tiff[start : start + 8])
-        size = _TYPE_SIZES.get(kind)
-        if size is None:
-            continue
-        length = size * number
-        if length <= 4:
-            raw = tiff[start + 8 : start + 8 + length]
-        else:
-            (pointer,) = struct.unpack(order + "I", tiff[start + 8 : start + 12])
-            raw = tiff[pointer : pointer + length]
-            if len(raw) < length:
-                continue
-        if kind == 2:
-            values[tag] = raw.split(b"\x00")[0].decode("ascii", "replace").strip()
-        elif kind in (1, 7):
-            values[tag] = raw
-        elif kind in (3, 4, 9):
-            code = {3: "H", 4: "I", 9: "i"}[kind]
-            values[tag] = struct.unpack(order + code * number, raw)
-        else:  # rationals: numerator / denominator pairs
-            code = "I" if kind == 5 else "i"
-            pairs = struct.unpack(order + code * (2 * number), raw)
-            values[tag] = tuple(
-                pairs[i] / pairs[i + 1] if pairs[i + 1] else math.nan
-                for i in range(0, len(pairs), 2)
-            )
-    return values
-
-
-def _exif_time(text: Any, offset: Any) -> str | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        moment = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None  # "0000:00:00 00:00:00" and other blanks cameras write
-    iso = moment.isoformat()
-    if isinstance(offset, str) and len(offset) == 6 and offset[0] in "+-":
-        iso += offset
-    return iso
-
-
-def _degrees(value: Any, ref: Any, negative: str, limit: float) -> float | None:
-    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(ref, str) or not ref:
-        return None  # without its N/S or E/W reference the sign of a coordinate is unknown
-    degrees = value[0] + value[1] / 60.0 + value[2] / 3600.0
-    if not math.isfinite(degrees) or degrees > limit:
-        return None
-    return -degrees if ref.upper().startswith(negative) else degrees
-
-
-def _parse_tiff(tiff: bytes) -> ExifInfo:
-    if tiff[:2] == b"II":
-        order = "<"
-    elif tiff[:2] == b"MM":
-        order = ">"
-    else:
-        return ExifInfo()
-    magic, first = struct.unpack(order + "HI", tiff[2:8])
-    if magic != 42:
-        return ExifInfo()
-    main = _read_ifd(tiff, first, order)
-    exif = _read_ifd(tiff, main[_EXIF_IFD][0], order) if _EXIF_IFD in main else {}
-    gps = _read_ifd(tiff, main[_GPS_IFD][0], order) if _GPS_IFD in main else {}
-    taken = (
-        _exif_time(exif.get(_DATETIME_ORIGINAL), exif.get(_OFFSET_TIME_ORIGINAL))
-        or _exif_time(exif.get(_DATETIME_DIGITIZED), None)
-        or _exif_time(main.get(_DATETIME), None)
-    )
-    lat = _degrees(gps.get(_GPS_LAT), gps.get(_GPS_LAT_REF), "S", 90.0)
-    lon = _degrees(gps.get(_GPS_LON), gps.get(_GPS_LON_REF), "W", 180.0)
-    if lat is None or lon is None:
-        lat = lon = None
-    return ExifInfo(taken, lon, lat)

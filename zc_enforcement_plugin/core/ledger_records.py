@@ -319,7 +319,7 @@ class EvidenceRecord:
     size: int
     original_name: str = ""
     file_modified: str | None = None  # UTC
-    taken_at: str | None = None  # EXIF DateTimeOriginal (camera's local time, offset if given)
+    taken_at: str | None = None  # ISO, as the file says it was made (ls.C_TAKEN_AT)
     gps_lon: float | None = None
     gps_lat: float | None = None
     note: str = ""

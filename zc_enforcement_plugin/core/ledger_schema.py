@@ -114,7 +114,9 @@ C_SHA256 = "sha256"
 C_SIZE = "size"
 C_ORIGINAL_NAME = "original_name"
 C_FILE_MODIFIED = "file_modified"
-C_TAKEN_AT = "taken_at"  # EXIF DateTimeOriginal as the camera wrote it (local time)
+# When the file says it was made (capture_metadata): a photo's EXIF DateTimeOriginal as the
+# camera wrote it (local time), a video's or recording's in Beijing time (+08:00)
+C_TAKEN_AT = "taken_at"
 C_GPS_LON = "gps_lon"
 C_GPS_LAT = "gps_lat"
 

@@ -1,4 +1,5 @@
-"""Field photos' positions (EXIF GPS) as a point layer on the map, in step with the ledger."""
+"""Where field photos and videos were taken (their GPS), as a point layer on the map, in step with
+the ledger."""
 
 from __future__ import annotations
 
@@ -106,7 +107,7 @@ def evidence_points_layer(
         layer = QgsVectorLayer(
             f"Point?crs={LEDGER_CRS.authid()}&field={domain.SPOT_NUMBER}:string&field=path:string"
             f"&field=taken_at:string&field={FILE_STATE_FIELD}:string",
-            tr("Evidence photos"),
+            tr("Evidence photos and videos"),
             "memory",
         )
         layer.setCustomProperty(LAYER_PROPERTY, layer.id())  # see is_panel_layer

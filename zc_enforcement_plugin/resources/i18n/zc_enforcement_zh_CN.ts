@@ -2766,8 +2766,8 @@ Look at the ledger to see whether they were recorded. They were:
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
-      <source>Evidence photos</source>
-      <translation>核查照片</translation>
+      <source>Evidence photos and videos</source>
+      <translation>核查照片与视频</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
