@@ -193,3 +193,17 @@ def test_files_that_are_not_movies_say_nothing(tmp_path):
     amr.write_bytes(b"#!AMR\n" + bytes(100))
     for path in (riff, amr):
         assert capture_metadata.read_recording_metadata(path) == capture_metadata.CaptureInfo()
+
+
+def test_a_movie_of_many_tag_boxes_is_read_within_the_limit(tmp_path):
+    """Tags are a few hundred bytes; a damaged or hostile movie of 40 udta boxes of 512 KB each
+    is read to the limit of all tags (1 MB), not 20 MB of them."""
+    moment = dt.datetime(2026, 11, 10, tzinfo=dt.timezone.utc)
+    filler = _box(b"udta", _box(b"free", bytes(512 << 10)))
+    path = tmp_path / "tags.mp4"
+    path.write_bytes(_movie(_movie_header(moment) + filler * 40))
+    with open(path, "rb") as handle:
+        counted = _CountingFile(handle)
+        made = capture_metadata._read_movie(counted)
+    assert made.taken_at == "2026-11-10T08:00:00+08:00"
+    assert counted.read_bytes <= capture_metadata._MOVIE_META_LIMIT + 64 * 1024

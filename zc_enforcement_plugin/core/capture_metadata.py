@@ -322,10 +322,13 @@ def _parse_tiff(tiff: bytes) -> CaptureInfo:
 _MOVIE_EPOCH = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 # A camera whose clock was never set writes 1904 or 1970: no day a field visit was made.
 _EARLIEST_CAPTURE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
-_MOVIE_META_LIMIT = 1 << 20  # udta and meta hold a few hundred bytes of tags, never the media
+# udta and meta hold a few hundred bytes of tags, never the media: a bound on all read of them
+_MOVIE_META_LIMIT = 1 << 20
 _APPLE_CREATED = "com.apple.quicktime.creationdate"
 _APPLE_LOCATION = "com.apple.quicktime.location.ISO6709"
-_MOVIE_KINDS = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")  # as evidence sniffs
+# MP4, MOV, M4A, 3GP, HEIC: a box list opening with 'ftyp' (an old QuickTime movie with its
+# 'moov', 'mdat', 'wide' or 'free' box first); evidence sniffs a file's content by it too
+ISO_BMFF_FIRST_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
 
 
 def read_recording_metadata(path: str | os.PathLike) -> CaptureInfo:
@@ -338,7 +341,7 @@ def read_recording_metadata(path: str | os.PathLike) -> CaptureInfo:
 
 def _read_movie(handle) -> CaptureInfo:
     """read_recording_metadata of a file open at its start."""
-    if handle.read(8)[4:8] not in _MOVIE_KINDS:
+    if handle.read(8)[4:8] not in ISO_BMFF_FIRST_BOXES:
         return CaptureInfo()
     try:
         return _movie_capture(handle, handle.seek(0, os.SEEK_END))
@@ -354,11 +357,13 @@ def _movie_capture(handle, size: int) -> CaptureInfo:
     created: dt.datetime | None = None
     tags: dict[str, str] = {}  # an iPhone's metadata keys, in moov or in its udta
     position: tuple[float, float] | None = None
+    allowed = _MOVIE_META_LIMIT
     for kind, start, end in _boxes_in_file(handle, *movie):
         if kind == b"mvhd":
             handle.seek(start)
             created = _movie_header_time(handle.read(min(end - start, 20)))
-        elif kind in (b"udta", b"meta") and end - start <= _MOVIE_META_LIMIT:
+        elif kind in (b"udta", b"meta") and end - start <= allowed:
+            allowed -= end - start
             handle.seek(start)
             data = handle.read(end - start)
             if kind == b"meta":

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
 from . import ledger_schema as ls
-from .capture_metadata import read_photo_exif, read_recording_metadata
+from .capture_metadata import ISO_BMFF_FIRST_BOXES, read_photo_exif, read_recording_metadata
 from .clock import in_china_time
 from .files import FILE_NAME_BYTES, numbered_name, safe_file_name
 from .ledger_records import EvidenceProblem, EvidenceRecord, LedgerError, LedgerStore
@@ -236,9 +236,7 @@ def _riff(form: bytes) -> Callable[[bytes], bool]:
 
 
 def _iso_bmff(head: bytes) -> bool:
-    # MP4, MOV, M4A, 3GP, HEIC: a box list opening with 'ftyp' (an old QuickTime movie with
-    # its 'moov', 'mdat', 'wide' or 'free' box first)
-    return head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+    return head[4:8] in ISO_BMFF_FIRST_BOXES
 
 
 # The brands of an image in a HEIF container (HEIC from iPhones, HEIF, AVIF), never of a video.
