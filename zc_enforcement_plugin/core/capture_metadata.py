@@ -29,6 +29,13 @@ class CaptureInfo:
     lat: float | None = None
 
 
+def shown_time(taken_at: str) -> str:
+    """A recorded capture time as a reader expects it (2026-11-10 00:20:00): a space for the
+    ISO T, and no offset when it is Beijing's, the panel's time; another offset is kept."""
+    shown = taken_at.replace("T", " ", 1)
+    return shown.removesuffix("+08:00")
+
+
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
 _DATETIME = 0x0132

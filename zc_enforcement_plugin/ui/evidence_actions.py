@@ -22,6 +22,7 @@ from qgis.PyQt.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QProg
 from ..core import evidence, ledger
 from ..core import ledger_schema as ls
 from ..core.bidi import isolated
+from ..core.capture_metadata import shown_time
 from ..i18n import in_interface_language, tr
 from .evidence_check import EvidenceCheckTask
 from .evidence_layer import evidence_points_layer, mark_photo, photo_marks
@@ -81,7 +82,7 @@ def _mark_evidence_item(
     EvidenceFileStates; None not known yet). A path the plugin refuses to read (written by
     hand, or through a symbolic link) is marked so, not missing: the file may well be there,
     and the check and the export count it apart. Its tooltip says why (``refusal``)."""
-    taken = f"  {record.taken_at}" if record.taken_at else ""
+    taken = f"  {shown_time(record.taken_at)}" if record.taken_at else ""
     gps = f"  ({record.gps_lon:.5f}, {record.gps_lat:.5f})" if record.gps_lon else ""
     text = f"[{_evidence_kind_label(record.kind)}] {record.path}{taken}{gps}"
     if state == evidence.FILE_MISSING:
