@@ -66,7 +66,10 @@ def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLe
 
 # The server schema that brought each table added after version 1, which an older plugin's
 # install neither made nor granted rights on.
-_TABLE_SINCE = {lps.T_CASE_CONFLICTS: 10}
+_TABLE_SINCE = {lps.T_CASE_CONFLICTS: 10, ls.T_PATROL_WITHDRAWALS: 15}
+# The server schema that brought the patrol withdrawals, which an older plugin's store did not
+# leave its patrols' reads out by (there were none).
+_WITHDRAWALS_SINCE = 15
 # The server schema that brought the case events' corrected remarks (ledger_schema
 # C_CORRECTED_NOTE), which an older plugin's store neither wrote nor read.
 _CORRECTED_NOTE_SINCE = 11
@@ -101,6 +104,25 @@ def _case_events_of_version(version: int) -> Iterator[None]:
 
 
 @contextlib.contextmanager
+def _patrols_of_version(version: int) -> Iterator[None]:
+    """The store's patrols() as the plugin of server schema ``version`` read them: before
+    version 15 every patrol, no table of withdrawals to leave any out by."""
+    if version >= _WITHDRAWALS_SINCE:
+        yield
+        return
+    read = lp.PostGISLedger.patrols
+
+    def every_patrol(self, *args, withdrawn=False, **kwargs):
+        return read(self, *args, withdrawn=True, **kwargs)
+
+    lp.PostGISLedger.patrols = every_patrol
+    try:
+        yield
+    finally:
+        lp.PostGISLedger.patrols = read
+
+
+@contextlib.contextmanager
 def server_side_of_version(version: int) -> Iterator[None]:
     """The plugin of server schema `version`, as far as the shared ledger goes: its migrations,
     the tables its install revokes and grants rights on and its store opens (none of a later
@@ -116,7 +138,7 @@ def server_side_of_version(version: int) -> Iterator[None]:
     lps.LEDGER_TABLES, lps._GRANTS = tables, tuple(grants)
     lp.PG_SCHEMA_VERSION, lp.LEDGER_TABLES = version, tables
     try:
-        with _case_events_of_version(version):
+        with _case_events_of_version(version), _patrols_of_version(version):
             yield
     finally:
         lps.PG_MIGRATIONS, lps.PG_SCHEMA_VERSION, lps.LEDGER_TABLES, lps._GRANTS = server

@@ -68,6 +68,7 @@ EXPLAINED = {
         "START_SEQUENCE",
     ],
     "recordpatrol": ["ROUTE", "GPX", "SPOTS"],
+    "withdrawpatrol": [],
     "screenspots": [
         "SPOT_KEY_FIELD",
         "LAND_USE_CLASS_FIELD",
@@ -134,6 +135,7 @@ SELF_EVIDENT = {
     "exportverification": ["LEDGER", "BATCH", "OUTPUT_FOLDER", "WITH_PDF"],
     "importspots": ["SPOTS", "LEDGER"],
     "withdrawbatch": ["LEDGER"],
+    "withdrawpatrol": ["LEDGER", "PATROL_ID", "REASON"],
     "ledgersettings": ["LEDGER"],
     "monthlyranking": ["LEDGER", "MONTH", "OUTPUT_FOLDER"],
     "patrolcompliance": ["LEDGER", "START", "END", "OUTPUT"],

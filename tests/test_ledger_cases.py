@@ -448,13 +448,16 @@ def test_a_version_4_ledger_with_cases_gains_the_measured_day_and_keeps_its_even
     conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_CORRECTS}")  # version 7's
     conn.execute(f"ALTER TABLE {ls.T_CASE_EVENTS} DROP COLUMN {ls.C_CORRECTED_NOTE}")  # 8's
     conn.execute(f"DROP TRIGGER {ls.CASE_PER_SPOT}")  # version 6's
+    conn.execute(f"DROP TRIGGER {ls.T_CASES}_patrol_not_withdrawn")  # version 9's
+    conn.execute(f"DROP TABLE {ls.T_PATROL_WITHDRAWALS}")
+    conn.execute(f"DELETE FROM gpkg_contents WHERE table_name = '{ls.T_PATROL_WITHDRAWALS}'")
     for table in ls.HISTORY_WITH_LOGIN:
         conn.execute(f"ALTER TABLE {table} DROP COLUMN {ls.C_DB_USER}")
     conn.execute(f"UPDATE {ls.T_META} SET value = '4' WHERE key = '{ls.META_SCHEMA_VERSION}'")
     conn.commit()
     conn.close()
     with GeoPackageLedger(path) as store:
-        assert store.migrated_from == 4 and store.schema_version == ls.SCHEMA_VERSION == 8
+        assert store.migrated_from == 4 and store.schema_version == ls.SCHEMA_VERSION == 9
         case = store.case(case_id)
         assert [e.stage for e in case.events] == [Stage.DISCOVER, Stage.VERIFY]
         assert all(e.measured_on is None for e in case.events)

@@ -69,6 +69,7 @@ COPY_ORDER = (
     ls.T_VERDICTS,
     ls.T_EVIDENCE,
     ls.T_PATROLS,
+    ls.T_PATROL_WITHDRAWALS,
     ls.T_CASES,
     ls.T_CASE_EVENTS,
     ls.T_SETTINGS,

@@ -891,6 +891,26 @@ class PostGISLedger(PostGISSession):
             raise
 
     patrols = _guarded_read(SqlLedger.patrols)
+    patrol_withdrawals = _guarded_read(SqlLedger.patrol_withdrawals)
+
+    @_guarded
+    def withdraw_patrol(self, patrol_id: str, reason: str) -> int:
+        # Two withdrawals of one patrol at once both found none before their insert: the
+        # unique key says which came second, as what it is.
+        try:
+            return SqlLedger.withdraw_patrol(self, patrol_id, reason)
+        except LedgerError as error:  # the transaction has translated the server's error
+            cause = error.__cause__
+            if isinstance(cause, self._pg.errors.UniqueViolation) and (
+                cause.diag.constraint_name == f"{ls.T_PATROL_WITHDRAWALS}_{ls.C_PATROL_NUMBER}_key"
+            ):
+                number = patrol_id.strip()
+                earlier = [w for w in self.patrol_withdrawals() if w.patrol_id == number]
+                if earlier:
+                    w = earlier[0]
+                    raise self._patrol_withdrawn_already(number, w.reason, w.recorded_at) from None
+            raise
+
     settings = _guarded_read(SqlLedger.settings)
     set_setting = _guarded(SqlLedger.set_setting)
 

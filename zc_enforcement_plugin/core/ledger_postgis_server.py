@@ -53,7 +53,7 @@ APPEND_ONLY = (
     T_CONFLICTS,
 )
 # Every append-only table of the schema now: what install grants on.
-HISTORY = (*APPEND_ONLY, T_CASE_CONFLICTS)
+HISTORY = (*APPEND_ONLY, T_CASE_CONFLICTS, ls.T_PATROL_WITHDRAWALS)
 
 
 def _quoted(values: Sequence[str]) -> str:
@@ -1062,6 +1062,74 @@ def _migration_14(schema: str) -> list[str]:
     return [f"CREATE OR REPLACE {_office_aliases_sql(schema, python_blank_sql)}"]
 
 
+# The advisory lock (kind, hash of the patrol number) a withdrawal and a case opened from the
+# patrol take, in their triggers, so that each reads what the other committed: checked at
+# once, both passed (a case opened from a patrol withdrawn meanwhile). Apart from the plugin's
+# own locks (ledger_postgis._LOCK_*).
+LOCK_PATROL = 74006
+
+
+def _migration_15(schema: str) -> list[str]:
+    """Version 15: ledger_schema version 9, a patrol recorded by mistake withdrawn by a row of
+    its own with its reason (ledger_patrol_withdrawals), as a history table: append-only, the
+    login stamped, the id the server's. An office withdraws the patrols it sees (its own, by
+    their policy), the brigade any. No patrol a case was opened from is withdrawn, and no case
+    is opened from a patrol withdrawn: triggers, for every role, each waiting for the other
+    on the patrol's lock (LOCK_PATROL). No row is changed."""
+    table, patrols, cases = ls.T_PATROL_WITHDRAWALS, ls.T_PATROLS, ls.T_CASES
+    lock = f"PERFORM pg_advisory_xact_lock({LOCK_PATROL}, hashtext(%s));"
+    cased = f"""CREATE FUNCTION zc_patrol_not_cased() RETURNS trigger LANGUAGE plpgsql
+        SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          {lock % f"NEW.{ls.C_PATROL_NUMBER}"}
+          IF EXISTS (SELECT 1 FROM "{schema}".{cases}
+                     WHERE {ls.C_PATROL_ID} = NEW.{ls.C_PATROL_NUMBER}) THEN
+            RAISE EXCEPTION '{ls.PATROL_CASED}' USING ERRCODE = 'ZC001';
+          END IF;
+          RETURN NEW;
+        END $$"""
+    withdrawn = f"""CREATE FUNCTION zc_case_patrol_not_withdrawn() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          IF NEW.{ls.C_PATROL_ID} IS NOT NULL THEN
+            {lock % f"NEW.{ls.C_PATROL_ID}"}
+            IF EXISTS (SELECT 1 FROM "{schema}".{table}
+                       WHERE {ls.C_PATROL_NUMBER} = NEW.{ls.C_PATROL_ID}) THEN
+              RAISE EXCEPTION '{ls.PATROL_WITHDRAWN}' USING ERRCODE = 'ZC001';
+            END IF;
+          END IF;
+          RETURN NEW;
+        END $$"""
+    sees = f'{ls.C_PATROL_NUMBER} IN (SELECT {ls.C_PATROL_NUMBER} FROM "{schema}".{patrols})'
+    return [
+        f"""CREATE TABLE {table} (
+            {_id()},
+            {ls.C_PATROL_NUMBER} text NOT NULL UNIQUE REFERENCES {patrols}
+                ({ls.C_PATROL_NUMBER}),
+            {ls.C_REASON} text NOT NULL CHECK (btrim({ls.C_REASON}) <> ''),
+            {C_DB_USER} text DEFAULT session_user,
+            {ls.C_RECORDED_AT} text NOT NULL)""",
+        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_append_only()",
+        f"CREATE TRIGGER {table}_login BEFORE INSERT ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_stamp_login()",
+        f"CREATE TRIGGER {table}_server_id BEFORE INSERT ON {table} FOR EACH ROW "
+        f"EXECUTE FUNCTION zc_server_id('{ls.C_ID}')",
+        cased,
+        f"CREATE TRIGGER {table}_not_cased BEFORE INSERT ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_patrol_not_cased()",
+        withdrawn,
+        f"CREATE TRIGGER {cases}_patrol_not_withdrawn BEFORE INSERT ON {cases} "
+        "FOR EACH ROW EXECUTE FUNCTION zc_case_patrol_not_withdrawn()",
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY brigade_all ON {table} TO {ROLE_BRIGADE} USING (true) WITH CHECK (true)",
+        f"CREATE POLICY office_own ON {table} TO {ROLE_OFFICE} USING ({sees}) WITH CHECK ({sees})",
+        f"CREATE POLICY {OWNER_READS} ON {table} FOR SELECT TO {ROLE_OWNER} USING (true)",
+        f"UPDATE {ls.T_META} SET value = '9' WHERE key = '{ls.META_SCHEMA_VERSION}'",
+    ]
+
+
 PG_MIGRATIONS = (
     _migration_1,
     _migration_2,
@@ -1077,6 +1145,7 @@ PG_MIGRATIONS = (
     _migration_12,
     _migration_13,
     _migration_14,
+    _migration_15,
 )
 PG_SCHEMA_VERSION = len(PG_MIGRATIONS)
 

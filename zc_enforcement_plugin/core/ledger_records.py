@@ -18,7 +18,7 @@ from .cases import Case, CaseEvent, Stage
 from .domain import (
     SPOT_NUMBER,
 )
-from .patrols import PatrolRecord
+from .patrols import PatrolRecord, PatrolWithdrawal
 from .workdays import WorkCalendar
 
 
@@ -639,8 +639,17 @@ class LedgerStore(Protocol):
     def add_patrol(self, record: PatrolRecord) -> int: ...
 
     def patrols(
-        self, office: str | None = None, start: dt.date | None = None, end: dt.date | None = None
+        self,
+        office: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        patrol_ids: Sequence[str] | None = None,
+        withdrawn: bool = False,
     ) -> list[PatrolRecord]: ...
+
+    def withdraw_patrol(self, patrol_id: str, reason: str) -> int: ...
+
+    def patrol_withdrawals(self) -> list[PatrolWithdrawal]: ...
 
     def known_offices(self) -> set[str]: ...
 

@@ -212,6 +212,11 @@ def resolve_case_opening(
         if not patrol_id or spot_id is not None:
             raise CaseError("巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only")
         found = store.patrols(patrol_ids=[patrol_id])
+        if not found and store.patrols(patrol_ids=[patrol_id], withdrawn=True):
+            raise CaseError(
+                f"巡查记录 {patrol_id} 已撤销，不能据以立案 / patrol {patrol_id} was withdrawn: "
+                "no case is opened from it"
+            )
         if not found:
             raise CaseError(
                 f"台帐中没有巡查记录 {patrol_id}，请先登记巡查 / no patrol {patrol_id} in "

@@ -39,6 +39,7 @@ T_CASES = "ledger_cases"  # schema version 3 on
 T_CASE_EVENTS = "ledger_case_events"
 T_PATROLS = "ledger_patrols"
 T_SETTINGS = "ledger_settings"
+T_PATROL_WITHDRAWALS = "ledger_patrol_withdrawals"  # schema version 9 on
 LEDGER_TABLES = (
     T_META,
     T_BATCHES,
@@ -49,6 +50,7 @@ LEDGER_TABLES = (
     T_CASE_EVENTS,
     T_PATROLS,
     T_SETTINGS,
+    T_PATROL_WITHDRAWALS,
 )
 
 META_SCHEMA_VERSION = "schema_version"
@@ -143,6 +145,7 @@ C_EVIDENCE_IDS = "evidence_ids"  # JSON list of evidence ids (text)
 C_CORRECTED_NOTE = "corrected_note"
 
 # ledger_patrols: a feature table, so QGIS draws the routes
+C_REASON = "reason"  # why a patrol was withdrawn (version 9)
 C_PATROL_NUMBER = "patrol_number"  # the bureau's patrol id (PatrolRecord.id), unique
 C_STAFF = "staff"  # JSON list
 C_FINDINGS = "findings"
@@ -521,6 +524,31 @@ EVIDENCE_SHA256_INDEX_SQL = (
 )
 
 
+# Version 9: a patrol recorded by mistake (another day's, another office's, one never made, the
+# same patrol twice under two numbers) is withdrawn by a row of its own, with its reason: the
+# patrol stays as recorded (append-only) and nothing counts it again, neither the weekly check
+# nor the reports. A patrol a case was opened from stays (the case rests on it), and no case is
+# opened from a patrol withdrawn: triggers, so no tool writes either.
+PATROL_CASED = "patrol opened a case: it cannot be withdrawn (巡查已据以立案，不能撤销)"
+PATROL_WITHDRAWN = "patrol withdrawn: no case is opened from it (巡查已撤销，不能据以立案)"
+MIGRATION_9 = [
+    f"""CREATE TABLE {T_PATROL_WITHDRAWALS} (
+        {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
+        {C_PATROL_NUMBER} TEXT NOT NULL UNIQUE REFERENCES {T_PATROLS} ({C_PATROL_NUMBER}),
+        {C_REASON} TEXT NOT NULL CHECK (trim({C_REASON}) <> ''),
+        {C_DB_USER} TEXT,
+        {C_RECORDED_AT} DATETIME NOT NULL)""",
+    *_append_only(T_PATROL_WITHDRAWALS),
+    f"""CREATE TRIGGER {T_PATROL_WITHDRAWALS}_not_cased BEFORE INSERT ON {T_PATROL_WITHDRAWALS}
+        WHEN EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_PATROL_ID} = NEW.{C_PATROL_NUMBER})
+        BEGIN SELECT RAISE(ABORT, '{PATROL_CASED}'); END""",
+    f"""CREATE TRIGGER {T_CASES}_patrol_not_withdrawn BEFORE INSERT ON {T_CASES}
+        WHEN NEW.{C_PATROL_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {T_PATROL_WITHDRAWALS}
+            WHERE {C_PATROL_NUMBER} = NEW.{C_PATROL_ID})
+        BEGIN SELECT RAISE(ABORT, '{PATROL_WITHDRAWN}'); END""",
+    _register(T_PATROL_WITHDRAWALS, "attributes", "patrols withdrawn, append-only"),
+]
+
 MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_1,
     MIGRATION_2,
@@ -530,5 +558,6 @@ MIGRATIONS: tuple[list[str], ...] = (
     MIGRATION_6,
     MIGRATION_7,
     MIGRATION_8,
+    MIGRATION_9,
 )
 SCHEMA_VERSION = len(MIGRATIONS)

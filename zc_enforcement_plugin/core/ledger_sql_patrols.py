@@ -17,8 +17,8 @@ from . import clock
 from . import ledger_schema as ls
 from .ledger_delivery import patrol_route
 from .ledger_records import LedgerError, office_aliases_in
-from .ledger_rows import utc_now
-from .patrols import PatrolRecord
+from .ledger_rows import beijing_time, utc_now
+from .patrols import PatrolRecord, PatrolWithdrawal
 
 
 class SqlPatrolsMixin:
@@ -109,11 +109,18 @@ class SqlPatrolsMixin:
         start: dt.date | None = None,
         end: dt.date | None = None,
         patrol_ids: Sequence[str] | None = None,
+        withdrawn: bool = False,
     ) -> list[PatrolRecord]:
-        """Patrols of one office (or all), dated within [start, end], by date then id."""
+        """Patrols of one office (or all), dated within [start, end], by date then id; those
+        withdrawn (withdraw_patrol) only with ``withdrawn``: nothing is to count them."""
         mark = self._MARK
         where: list[str] = []
         params: list[Any] = []
+        if not withdrawn:
+            where.append(
+                f"{ls.C_PATROL_NUMBER} NOT IN (SELECT {ls.C_PATROL_NUMBER} "
+                f"FROM {ls.T_PATROL_WITHDRAWALS})"
+            )
         if office is not None:
             where.append(f"{ls.C_OFFICE} = {mark}")
             params.append(office)
@@ -153,3 +160,69 @@ class SqlPatrolsMixin:
             )
             for row in self._rows(sql, params)
         ]
+
+    def withdraw_patrol(self, patrol_id: str, reason: str) -> int:
+        """Withdraw a patrol recorded by mistake, saying why; returns the withdrawal's id. The
+        patrol stays as recorded (append-only), and patrols() leaves it out from then on: the
+        weekly check, the ranking and the assessment no longer count it, and no case is opened
+        from it. A corrected patrol is recorded anew, under a number of its own.
+
+        Refused, nothing written: no reason; a patrol the ledger does not hold (or this login
+        may not see); one withdrawn already; one a case was opened from (the case rests on
+        it: the ledger's own trigger refuses it too, whatever tool writes)."""
+        number = (patrol_id or "").strip()
+        reason = (reason or "").strip()
+        if not reason:
+            raise LedgerError(
+                f"撤销巡查记录 {number} 须写明原因，未撤销 / withdrawing patrol {number} needs "
+                "a reason: nothing was withdrawn"
+            )
+        mark = self._MARK
+        with self.transaction():
+            if not self._row(
+                f"SELECT 1 FROM {ls.T_PATROLS} WHERE {ls.C_PATROL_NUMBER} = {mark}", (number,)
+            ):
+                raise LedgerError(
+                    f"台帐中没有巡查记录 {number}{self._UNSEEN_ZH}，未撤销 / no patrol {number} "
+                    f"in the ledger{self._UNSEEN_EN}: nothing was withdrawn"
+                )
+            earlier = self._row(
+                f"SELECT {ls.C_REASON}, {ls.C_RECORDED_AT} FROM {ls.T_PATROL_WITHDRAWALS} "
+                f"WHERE {ls.C_PATROL_NUMBER} = {mark}",
+                (number,),
+            )
+            if earlier:
+                raise self._patrol_withdrawn_already(number, earlier[0], earlier[1])
+            case = self._row(
+                f"SELECT {ls.C_ID} FROM {ls.T_CASES} WHERE {ls.C_PATROL_ID} = {mark}", (number,)
+            )
+            if case:
+                raise LedgerError(
+                    f"巡查 {number} 已据以立案（案件 {case[0]}），不能撤销，未撤销 / patrol "
+                    f"{number} opened case {case[0]}, which rests on it: it cannot be withdrawn, "
+                    "nothing was withdrawn"
+                )
+            withdrawal = self._insert(
+                ls.T_PATROL_WITHDRAWALS,
+                (ls.C_PATROL_NUMBER, ls.C_REASON, ls.C_RECORDED_AT),
+                (number, reason, utc_now()),
+                ls.C_ID,
+            )
+            self._touch(ls.T_PATROL_WITHDRAWALS)
+        return int(withdrawal)
+
+    @staticmethod
+    def _patrol_withdrawn_already(number: str, reason: str, recorded_at: str) -> LedgerError:
+        return LedgerError(
+            f"巡查 {number} 已于{beijing_time(recorded_at, True)}撤销（{reason}），未再撤销 / "
+            f"patrol {number} was withdrawn already, {beijing_time(recorded_at, False)} "
+            f"({reason}): nothing was withdrawn"
+        )
+
+    def patrol_withdrawals(self) -> list[PatrolWithdrawal]:
+        """The patrols withdrawn, in the order they were, each with its reason."""
+        rows = self._rows(
+            f"SELECT {ls.C_PATROL_NUMBER}, {ls.C_REASON}, {ls.C_RECORDED_AT}, {ls.C_DB_USER} "
+            f"FROM {ls.T_PATROL_WITHDRAWALS} ORDER BY {ls.C_ID}"
+        )
+        return [PatrolWithdrawal(*row) for row in rows]

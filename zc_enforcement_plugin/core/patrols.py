@@ -159,6 +159,17 @@ class PatrolRecord:
 
 
 # --- GPX -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatrolWithdrawal:
+    """A patrol withdrawn (recorded by mistake): the patrol stays in the ledger as recorded,
+    and is no longer counted (SqlPatrolsMixin.withdraw_patrol)."""
+
+    patrol_id: str
+    reason: str
+    recorded_at: str  # UTC, as every row's recorded_at
+    db_user: str | None = None  # the shared ledger's login that withdrew it
+
+
 class GpxError(ValueError):
     """A GPX file cannot be used; the message names the file and the problem."""
 

@@ -226,6 +226,43 @@ class RecordPatrol(PatrolDaysHelp, EnforcementAlgorithm):
         return shapely.line_merge(shapely.union_all(lines))
 
 
+class WithdrawPatrol(EnforcementAlgorithm):
+    NAME = "withdrawpatrol"
+    DISPLAY_NAME = "Withdraw a patrol"
+    GROUP = "Cases and patrols"
+    GROUP_ID = "patrols"
+    HELP = (
+        "Withdraws a patrol recorded by mistake (another day's or another office's, one never "
+        "made, the same patrol twice under two numbers), with the reason. The patrol stays in "
+        "the ledger as recorded, with the withdrawal beside it (records are append-only); "
+        "from then on Patrol compliance, the monthly ranking and the assessment no longer "
+        "count it, and no case is opened from it. Record the corrected patrol anew with "
+        "Record a patrol. Refused, nothing withdrawn: no reason given, a patrol number the "
+        "ledger does not hold (on the shared ledger: or one of another office), a patrol "
+        "withdrawn already, and a patrol a case was opened from (the case rests on it)."
+    )
+
+    def initAlgorithm(self, config=None):  # noqa: N802 - QGIS API
+        add_ledger_parameter(self)
+        self.addParameter(QgsProcessingParameterString("PATROL_ID", tr("Patrol number")))
+        self.addParameter(
+            QgsProcessingParameterString("REASON", tr("Reason for withdrawing"), multiLine=True)
+        )
+        self.addOutput(QgsProcessingOutputString("PATROL_ID", tr("Patrol number")))
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802 - QGIS API
+        number = self.parameterAsString(parameters, "PATROL_ID", context).strip()
+        reason = self.parameterAsString(parameters, "REASON", context)
+        try:
+            with open_ledger(self, parameters, context, feedback) as store:
+                # Withdrawn with its reply lost is withdrawn: run again, it is refused as such.
+                save_to_ledger(feedback, lambda: store.withdraw_patrol(number, reason))
+        except ledger.LedgerError as error:
+            raise fail(str(error)) from error
+        feedback.pushInfo(tr("Withdrew patrol {id}").format(id=number))
+        return {"PATROL_ID": number}
+
+
 # Weekdays off (official holidays) among a week's days checked: the rule asks the same days of a
 # Spring Festival week as of any (bureau-confirm), and the column shows which weeks those are.
 HOLIDAY_DAYS_FIELD = "JJRTS"
@@ -252,7 +289,7 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
     one), refused when the same patrol, on the same route, is already recorded (the tool run
     twice with the same track)."""
     same_day = store.patrols(office=record.office, start=record.date, end=record.date)
-    for other in same_day:
+    for other in same_day:  # a patrol withdrawn may well be recorded again, corrected
         if (
             sorted(other.staff) == sorted(record.staff)  # 张三;李四 is 李四、张三
             and other.findings == record.findings
@@ -260,7 +297,11 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
             and _same_route(other, record)
         ):
             raise fail(tr("This patrol is already recorded, as {id}.").format(id=other.id))
-    taken = {other.id for other in same_day}
+    # A withdrawn patrol keeps its number (append-only): taken all the same.
+    everyone = store.patrols(
+        office=record.office, start=record.date, end=record.date, withdrawn=True
+    )
+    taken = {other.id for other in everyone}
     number, n = record.id, 1
     while number in taken:
         n += 1

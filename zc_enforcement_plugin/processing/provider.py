@@ -14,7 +14,7 @@ from .create_demo_district import CreateDemoDistrict
 from .export_verification import ExportVerification
 from .import_spots import ImportSpots
 from .ledger_settings import LedgerSettings
-from .patrols import PatrolCompliance, RecordPatrol
+from .patrols import PatrolCompliance, RecordPatrol, WithdrawPatrol
 from .reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .screen_spots import ScreenSpots
 from .withdraw_batch import WithdrawBatch
@@ -36,6 +36,7 @@ class EnforcementProvider(QgsProcessingProvider):
             Assessment(),
             AccountabilityRatio(),
             RecordPatrol(),
+            WithdrawPatrol(),
             PatrolCompliance(),
             LedgerSettings(),
             *(campaign() for campaign in CAMPAIGN_ALGORITHMS),

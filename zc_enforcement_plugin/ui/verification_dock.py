@@ -66,7 +66,7 @@ from ..i18n import in_interface_language, tr, with_english
 from ..processing.base import LEDGER_CRS, algorithm_id
 from ..processing.import_spots import ImportSpots
 from ..processing.ledger_settings import LedgerSettings
-from ..processing.patrols import PatrolCompliance, RecordPatrol
+from ..processing.patrols import PatrolCompliance, RecordPatrol, WithdrawPatrol
 from ..processing.reports import AccountabilityRatio, Assessment, MonthlyRanking, WeeklyDispatch
 from .case_panel import CasePanel, deadline_html, lawful_spot_html
 from .entries_panel import EntriesPanel, FormComboBox
@@ -108,6 +108,7 @@ LEDGER_ALGORITHMS = (
     Assessment,
     AccountabilityRatio,
     RecordPatrol,
+    WithdrawPatrol,
     PatrolCompliance,
     LedgerSettings,
 )

@@ -1348,6 +1348,16 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Withdraw a patrol</source>
+      <translation>撤销巡查记录</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Withdraws a patrol recorded by mistake (another day's or another office's, one never made, the same patrol twice under two numbers), with the reason. The patrol stays in the ledger as recorded, with the withdrawal beside it (records are append-only); from then on Patrol compliance, the monthly ranking and the assessment no longer count it, and no case is opened from it. Record the corrected patrol anew with Record a patrol. Refused, nothing withdrawn: no reason given, a patrol number the ledger does not hold (on the shared ledger: or one of another office), a patrol withdrawn already, and a patrol a case was opened from (the case rests on it).</source>
+      <translation>撤销误登记的巡查记录（记成了别的日期或别的所、并未进行的巡查、同一次巡查以两个编号登记两次），须写明原因。该巡查记录仍按原样保留在台帐中，撤销记录另存其旁（记录只增不改）；此后“各所每周巡查达标情况”、“各所月度通报排名”和“各所半年、年度考核”均不再计入，也不能据以立案。更正后的巡查请用“登记巡查”重新登记。以下情形拒绝撤销，不作任何改动：未写原因；台帐中没有该巡查编号（共享台帐中：或属其他所）；该巡查已撤销；已据该巡查立案（案件以其为依据）。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Patrol compliance by office and week</source>
       <translation>各所每周巡查达标情况</translation>
     </message>
@@ -1398,6 +1408,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Reason for withdrawing</source>
+      <translation>撤销原因</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>From</source>
       <translation>起始日期</translation>
     </message>
@@ -1425,6 +1440,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>Recorded patrol {id}</source>
       <translation>已登记巡查 {id}</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>Withdrew patrol {id}</source>
+      <translation>已撤销巡查记录 {id}</translation>
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />

@@ -1,0 +1,167 @@
+"""A patrol recorded by mistake is withdrawn with its reason: kept as recorded, no longer counted.
+
+Patrols were append-only with no way to correct one: a patrol recorded under the wrong office
+or day, or twice under two numbers, counted in the weekly check and the monthly ranking for
+good (the review of 2026-11-29)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+
+import pytest
+import shapely
+from qgis.core import QgsProcessingException
+
+from tests.test_patrol_algorithms import run, week_of_3_march
+from zc_enforcement_plugin.core import ledger
+from zc_enforcement_plugin.core import ledger_schema as ls
+from zc_enforcement_plugin.core.cases import ORIGIN_PATROL
+from zc_enforcement_plugin.core.ledger_gpkg import create_ledger_file
+from zc_enforcement_plugin.core.ledger_migrate import compare_ledgers, copy_ledger
+from zc_enforcement_plugin.core.patrols import PatrolRecord
+
+X0, Y0 = 39_580_000.0, 4_050_000.0
+
+
+@pytest.fixture
+def ledger_path(tmp_path):
+    """Two offices; 城南所 patrolled Mon, Wed, Fri of the week of 2025-03-03, 龙泉所 three
+    times too, but its Friday patrol is 城南所's recorded under 龙泉所 by mistake."""
+    path = tmp_path / "ledger.gpkg"
+    with ledger.GeoPackageLedger(path) as store:
+        spots = [
+            ledger.SpotRecord({"JCBH": f"S{i}", "SMC": office}, shapely.box(X0, Y0, X0 + 9, Y0 + 9))
+            for i, office in enumerate(("城南所", "龙泉所"))
+        ]
+        store.import_batch("b", spots)
+        for office, days in (("城南所", (3, 5, 7)), ("龙泉所", (3, 5, 7))):
+            for day in days:
+                store.add_patrol(
+                    PatrolRecord(
+                        f"XC-{office}-{day}", office, dt.date(2025, 3, day), ["张工"], findings="无"
+                    )
+                )
+    return path
+
+
+def withdraw(path, number, reason="误登记为龙泉所，实为城南所巡查"):
+    return run("withdrawpatrol", {"LEDGER": str(path), "PATROL_ID": number, "REASON": reason})
+
+
+def test_a_withdrawn_patrol_is_kept_and_no_longer_counted(provider, ledger_path):
+    assert week_of_3_march(ledger_path)[0]["SHORTFALLS"] == 0
+    assert withdraw(ledger_path, "XC-龙泉所-7")["PATROL_ID"] == "XC-龙泉所-7"
+    result, rows = week_of_3_march(ledger_path)
+    assert result["SHORTFALLS"] == 1
+    assert rows == [["龙泉所", "2025-W10", "2025-03-03", 2, 3, 1, 0, 0]]
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert [p.id for p in store.patrols(office="龙泉所")] == ["XC-龙泉所-3", "XC-龙泉所-5"]
+        kept = store.patrols(office="龙泉所", withdrawn=True)
+        assert [p.id for p in kept] == ["XC-龙泉所-3", "XC-龙泉所-5", "XC-龙泉所-7"]
+        (withdrawal,) = store.patrol_withdrawals()
+        assert withdrawal.patrol_id == "XC-龙泉所-7"
+        assert withdrawal.reason == "误登记为龙泉所，实为城南所巡查"
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", withdrawal.recorded_at)
+    # Append-only: no tool takes the withdrawal back or rewrites it.
+    conn = sqlite3.connect(str(ledger_path))
+    for statement in (
+        f"DELETE FROM {ls.T_PATROL_WITHDRAWALS}",
+        f"UPDATE {ls.T_PATROL_WITHDRAWALS} SET {ls.C_REASON} = 'x'",
+    ):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(statement)
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("number", "reason", "said"),
+    [
+        ("XC-龙泉所-7", "  ", "needs a reason"),
+        ("XC-龙泉所-9", "误登记", "no patrol XC-龙泉所-9 in the ledger"),
+    ],
+)
+def test_a_withdrawal_without_reason_or_patrol_is_refused(
+    provider, ledger_path, number, reason, said
+):
+    with pytest.raises(QgsProcessingException, match=said):
+        withdraw(ledger_path, number, reason)
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert store.patrol_withdrawals() == []
+        assert len(store.patrols()) == 6
+
+
+def test_a_patrol_withdrawn_already_is_said_with_its_reason(provider, ledger_path):
+    withdraw(ledger_path, "XC-龙泉所-7", "重复登记")
+    with pytest.raises(QgsProcessingException) as refused:
+        withdraw(ledger_path, "XC-龙泉所-7", "又一次")
+    said = str(refused.value)
+    assert "withdrawn already" in said and "重复登记" in said and "Beijing time" in said, said
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert [w.reason for w in store.patrol_withdrawals()] == ["重复登记"]
+
+
+def test_a_patrol_a_case_rests_on_is_not_withdrawn_nor_a_case_opened_from_a_withdrawn_one(
+    provider, ledger_path
+):
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        case_id = store.open_case(ORIGIN_PATROL, patrol_id="XC-城南所-3")
+    with pytest.raises(QgsProcessingException, match=f"opened case {case_id}"):
+        withdraw(ledger_path, "XC-城南所-3")
+    withdraw(ledger_path, "XC-城南所-5")
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        with pytest.raises(ledger.LedgerError, match="XC-城南所-5 was withdrawn"):
+            store.open_case(ORIGIN_PATROL, patrol_id="XC-城南所-5")
+        assert len(store.cases()) == 1
+    # Whatever writes: the ledger's own triggers.
+    conn = sqlite3.connect(str(ledger_path))
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be withdrawn"):
+        conn.execute(
+            f"INSERT INTO {ls.T_PATROL_WITHDRAWALS} ({ls.C_PATROL_NUMBER}, {ls.C_REASON}, "
+            f"{ls.C_RECORDED_AT}) VALUES ('XC-城南所-3', 'x', '2025-03-10T00:00:00.000Z')"
+        )
+    with pytest.raises(sqlite3.IntegrityError, match="no case is opened from it"):
+        conn.execute(
+            f"INSERT INTO {ls.T_CASES} ({ls.C_ORIGIN}, {ls.C_PATROL_ID}, {ls.C_RECORDED_AT}) "
+            "VALUES ('patrol', 'XC-城南所-5', '2025-03-10T00:00:00.000Z')"
+        )
+    conn.close()
+
+
+def test_the_corrected_patrol_is_recorded_anew_beside_the_withdrawn_one(provider, ledger_path):
+    """The same day's patrol recorded again, corrected, gets a number of its own: the
+    withdrawn one keeps its number, and is no duplicate to refuse the new one by."""
+    recorded = {
+        "LEDGER": str(ledger_path),
+        "OFFICE": "城南所",
+        "DATE": "2025-03-04",
+        "STAFF": "张工",
+        "FINDINGS": "无",
+    }
+    first = run("recordpatrol", recorded)["PATROL_ID"]
+    withdraw(ledger_path, first, "人员记错")
+    second = run("recordpatrol", recorded)["PATROL_ID"]
+    assert second != first
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        assert [
+            p.id for p in store.patrols(start=dt.date(2025, 3, 4), end=dt.date(2025, 3, 4))
+        ] == [second]
+
+
+def test_a_copy_of_the_ledger_keeps_its_withdrawals(provider, ledger_path, tmp_path):
+    withdraw(ledger_path, "XC-龙泉所-7")
+    copy = tmp_path / "copy.gpkg"
+    with ledger.GeoPackageLedger(ledger_path) as source, ledger.GeoPackageLedger(copy) as target:
+        report = copy_ledger(source, target)
+        assert report.rows[ls.T_PATROL_WITHDRAWALS] == 1
+        assert compare_ledgers(source, target) == []
+        assert [p.id for p in target.patrols(office="龙泉所")] == ["XC-龙泉所-3", "XC-龙泉所-5"]
+
+
+def test_a_ledger_of_schema_8_gains_the_withdrawals_on_opening(tmp_path):
+    path = tmp_path / "v8.gpkg"
+    create_ledger_file(path, schema_version=8)
+    with ledger.GeoPackageLedger(path) as store:
+        assert store.migrated_from == 8 and store.schema_version == 9
+        assert store.patrol_withdrawals() == []
