@@ -91,7 +91,7 @@ def test_upgrading_a_schema_10_ledger_to_remark_corrections_keeps_every_row(pg_d
                 conn, f"SELECT value FROM {ls.T_META} WHERE key = %s", (lps.META_POSTGIS_VERSION,)
             )
             == str(lps.PG_SCHEMA_VERSION)
-            == "14"
+            == "15"
         )
     finally:
         conn.close()

@@ -890,6 +890,13 @@ def test_ctrl_f_and_ctrl_c_act_in_the_panel_though_qgis_has_them_too(dock, ledge
         box.setFocus()
         QTest.keyClick(box, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
         assert QApplication.focusWidget() is dock.find_box and fired == []
+        # And from its open list, a window of its own (the real-QGIS check of 2026-11-29):
+        # the list closes, the find box takes the digits typed next.
+        box.showPopup()
+        assert box.view().isVisible()
+        QTest.keyClick(box.view(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert not box.view().isVisible()
+        assert QApplication.focusWidget() is dock.find_box and fired == []
         dock.home.setFocus()
         QTest.keyClick(dock.home, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
         assert fired == ["copy"]  # nothing selected on the page: QGIS's copy
@@ -931,6 +938,37 @@ def test_the_photo_layer_leaves_the_users_active_layer_active(
     finally:
         project.layersAdded.disconnect(as_qgis_does)
         project.removeMapLayer(chosen.id())
+
+
+def test_with_no_layer_active_the_photo_layer_does_not_become_active(
+    dock, ledger_path, tmp_path, qgis_iface, monkeypatch
+):
+    """With no layer active (a project just opened), QGIS made the photo layer active on
+    opening a ledger, and Ctrl+F then filtered the photos (the real-QGIS check of
+    2026-11-29): no layer is active after, as before. A layer tree as QGIS's window has one,
+    its current layer the active one."""
+    from qgis.core import QgsLayerTreeModel
+    from qgis.gui import QgsLayerTreeView
+
+    project = QgsProject.instance()
+    tree = QgsLayerTreeView()
+    tree.setModel(QgsLayerTreeModel(project.layerTreeRoot(), tree))  # the view owns it
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: tree, raising=False)
+    monkeypatch.setattr(qgis_iface, "activeLayer", tree.currentLayer)
+
+    def as_qgis_does(group, first, last):  # the layer added to the tree made current
+        tree.setCurrentLayer(group.children()[last].layer())
+
+    root = project.layerTreeRoot()
+    root.addedChildren.connect(as_qgis_does)
+    try:
+        assert tree.currentLayer() is None
+        assert dock.open_ledger(str(ledger_path))
+        assert dock.attach_files([_gps_photo(tmp_path / "site.jpg")]) == []
+        assert _panel_layers(), "the photo layer was added"
+        assert tree.currentLayer() is None
+    finally:
+        root.addedChildren.disconnect(as_qgis_does)
 
 
 def test_ctrl_c_copies_what_is_selected_on_the_spot_page(dock, ledger_path):
@@ -3915,6 +3953,7 @@ def test_the_reports_menu_opens_each_ledger_algorithm_on_the_open_ledger(
         "assessment",
         "accountabilityratio",
         "recordpatrol",
+        "withdrawpatrol",
         "patrolcompliance",
         "ledgersettings",
     ]
@@ -4748,7 +4787,7 @@ def test_every_menu_entry_of_the_dock_is_chinese_in_a_chinese_qgis(
     english = _menu_entries(dock)
     owners = {owner for owner, _place in english}
     assert {"reportsButton", "sharedButton", "patrolCasesButton", "addDocument"} <= owners
-    assert len([key for key in english if key[0] == "reportsButton"]) == 7
+    assert len([key for key in english if key[0] == "reportsButton"]) == 8
 
     translator = install_translator("zh_CN")
     chinese_dock = VerificationDock(None, qgis_iface)

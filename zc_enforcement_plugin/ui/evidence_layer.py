@@ -64,6 +64,12 @@ def project_left_as_it_was(project: QgsProject, iface=None):
                 and iface.activeLayer() is not active
             ):
                 iface.setActiveLayer(active)
+            elif active is None and iface.activeLayer() is not None:
+                # None was (a project just opened): none again. setActiveLayer takes no
+                # None; the layer tree's current layer is what QGIS calls active.
+                tree = iface.layerTreeView() if hasattr(iface, "layerTreeView") else None
+                if tree is not None:
+                    tree.setCurrentLayer(None)
         if not was_dirty:
             project.setDirty(False)
 
@@ -200,9 +206,11 @@ def _marked_renderer() -> QgsCategorizedSymbolRenderer:
             ),
             tr("Path refused"),
         ),
-        # a photo as recorded, or not hashed yet
+        # a photo or video as recorded, or not hashed yet
         QgsRendererCategory(
-            "", QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,120,255"}), tr("Photo")
+            "",
+            QgsMarkerSymbol.createSimple({"name": "circle", "color": "0,120,255"}),
+            tr("Photo or video"),
         ),
     ]
     return QgsCategorizedSymbolRenderer(FILE_STATE_FIELD, categories)

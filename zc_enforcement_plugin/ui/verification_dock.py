@@ -349,6 +349,8 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             box.setToolTip(title)
             box.currentIndexChanged.connect(self._filters_changed)
+            # Its open list is a window of its own: Ctrl+F there never reached event() below.
+            box.view().installEventFilter(self)
             filters.add_widgets(box)
             self.filter_boxes[key] = box
         # Go to a spot by its number (or its last digits), Ctrl+F: a colleague's "check …123"
@@ -595,6 +597,21 @@ class VerificationDock(EvidenceActions, PanelSizing, QgsDockWidget):
     def eventFilter(self, watched, event):  # noqa: N802 - Qt API
         # The key press of a key taken above, acted on already, goes no further.
         if watched is self.home and event.type() == QEvent.Type.KeyPress and self._own_key(event):
+            event.accept()
+            return True
+        # A filter's open list (a window of its own, outside the panel): Ctrl+F closes it and
+        # takes the find box; the digits typed next searched the list's entries instead.
+        kinds = (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+        if (
+            event.type() in kinds
+            and any(watched is box.view() for box in self.filter_boxes.values())
+            and self.stack.currentPanel() is self.home
+            and event.matches(QKeySequence.StandardKey.Find)
+        ):
+            if event.type() == QEvent.Type.ShortcutOverride:
+                for box in self.filter_boxes.values():
+                    box.hidePopup()
+                self._find_spot()
             event.accept()
             return True
         return super().eventFilter(watched, event)

@@ -2790,6 +2790,11 @@ Look at the ledger to see whether they were recorded. They were:
       <translation>核查照片与视频</translation>
     </message>
     <message>
+      <location filename="zc_enforcement_plugin/ui/evidence_layer.py" />
+      <source>Photo or video</source>
+      <translation>照片或视频</translation>
+    </message>
+    <message>
       <location filename="zc_enforcement_plugin/ui/image_comparison.py" />
       <source>Before</source>
       <translation>前时相</translation>
