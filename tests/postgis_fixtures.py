@@ -67,6 +67,13 @@ def open_store(pg_database, schema, user=BRIGADE, tmp_path=None) -> lp.PostGISLe
 # The server schema that brought each table added after version 1, which an older plugin's
 # install neither made nor granted rights on.
 _TABLE_SINCE = {lps.T_CASE_CONFLICTS: 10, ls.T_PATROL_WITHDRAWALS: 15}
+
+
+def history_of_version(version: int) -> tuple[str, ...]:
+    """The history tables a server of schema ``version`` holds (lps.HISTORY has them all)."""
+    return tuple(t for t in lps.HISTORY if _TABLE_SINCE.get(t, 1) <= version)
+
+
 # The server schema that brought the patrol withdrawals, which an older plugin's store did not
 # leave its patrols' reads out by (there were none).
 _WITHDRAWALS_SINCE = 15

@@ -1259,7 +1259,7 @@ def test_a_server_of_the_previous_version_is_migrated_and_keeps_its_cases(pg_dat
         admin.close()
     store = open_store(pg_database, name)
     try:
-        assert store.schema_version == ls.SCHEMA_VERSION == 8
+        assert store.schema_version == ls.SCHEMA_VERSION == 9
         from tests.test_ledger_cases import check_figures_count_from_the_day_they_were_found
 
         check_figures_count_from_the_day_they_were_found(store)
@@ -2558,6 +2558,7 @@ def test_each_read_after_the_connection_was_dropped_reconnects(pg_database, sche
         "filter_choices": lambda: store.filter_choices(),
         "known_offices": lambda: store.known_offices(),
         "patrols": lambda: store.patrols(),
+        "patrol_withdrawals": lambda: store.patrol_withdrawals(),
         "photo_points": lambda: store.photo_points(),
         "schema_version": lambda: store.schema_version,
         "sees_every_office": lambda: store.sees_every_office,
@@ -2630,7 +2631,7 @@ def test_a_server_of_schema_5_is_upgraded_to_case_corrections(pg_database):
     _install(pg_database, name)
 
     with open_store(pg_database, name) as store:
-        assert store.schema_version == ls.SCHEMA_VERSION == 8
+        assert store.schema_version == ls.SCHEMA_VERSION == 9
         case_id = _case_on_s3(store)
         filed = store.case(case_id).events[-1]
         store.correct_case_event(

@@ -14,7 +14,12 @@ import psycopg2
 import pytest
 
 from scripts import postgis_server as srv
-from tests.postgis_fixtures import BRIGADE, open_store, server_side_of_version
+from tests.postgis_fixtures import (
+    BRIGADE,
+    history_of_version,
+    open_store,
+    server_side_of_version,
+)
 from tests.test_postgis_ledger import (
     LUOCUN,
     LUOCUN_ROLE,
@@ -272,8 +277,8 @@ def test_install_names_no_case_of_an_office_under_its_aliased_old_name(
 
 # Every row of a ledger that install must keep, as one text: the spots, the history, the
 # batches and the settings.
-# (A column version 11 adds, NULL in every row it finds, left out: corrected remarks; and the
-# table version 15 adds, not there to read before: the patrols withdrawn.)
+# (A column version 11 adds, NULL in every row it finds, left out: corrected remarks.) The
+# history of the ledgers it is read of, schema 10 and 12.
 _EVERYTHING = " || ".join(
     f"coalesce((SELECT json_agg(to_jsonb(t) - '{ls.C_CORRECTED_NOTE}' ORDER BY t.{key}) "
     f"FROM {table} t)::text, '[]')"
@@ -281,11 +286,7 @@ _EVERYTHING = " || ".join(
         (ls.T_BATCHES, ls.C_ID),
         (ls.T_SETTINGS, ls.C_ID),
         (ls.T_SPOTS, ls.C_FID),
-        *(
-            (table, lps._history_key(table))
-            for table in lps.HISTORY
-            if table != ls.T_PATROL_WITHDRAWALS
-        ),
+        *((table, lps._history_key(table)) for table in history_of_version(10)),
     )
 )
 
