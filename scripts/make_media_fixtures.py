@@ -18,20 +18,31 @@ MEDIA = Path(__file__).resolve().parents[1] / "tests" / "media"
 
 # name: (container format, muxer options, metadata)
 FIXTURES = {
-    # FFmpeg's MP4: the time in mvhd (UTC), the position as a 3GPP 'loci' box
+    # An Android phone's: its metadata key (com.android.version) makes the header's time UTC;
+    # the position as FFmpeg's MP4 writes it, a 3GPP 'loci' box
     "android.mp4": (
         "mp4",
-        {},
-        {"creation_time": "2026-11-10T02:30:00.000000Z", "location": "+36.6500+117.9500/"},
+        {"movflags": "use_metadata_tags"},
+        {
+            "creation_time": "2026-11-10T02:30:00.000000Z",
+            "com.android.version": "13",
+            "location": "+36.6500+117.9500/",
+        },
     ),
-    # QuickTime: the position as ©xyz in udta (as Android phones write it); 16:20 UTC is
-    # 00:20 the next day in Zichuan
-    "night.mov": (
+    # 16:20 UTC is 00:20 the next day in Zichuan
+    "night.mp4": (
+        "mp4",
+        {"movflags": "use_metadata_tags"},
+        {"creation_time": "2026-11-09T16:20:00.000000Z", "com.android.version": "13"},
+    ),
+    # A body camera's: no phone's key, the header holds the clock time it showed (FFmpeg is
+    # given it as UTC only to write it unchanged); the position as ©xyz in udta
+    "bodycam.mov": (
         "mov",
         {},
-        {"creation_time": "2026-11-09T16:20:00.000000Z", "location": "+36.6612+117.9421/"},
+        {"creation_time": "2026-11-10T20:00:00.000000Z", "location": "+36.6612+117.9421/"},
     ),
-    # An iPhone's metadata keys: its stated local time and position over mvhd's
+    # An iPhone's metadata keys: its stated local time and position over the header's
     "iphone.mov": (
         "mov",
         {"movflags": "use_metadata_tags"},
@@ -42,7 +53,7 @@ FIXTURES = {
         },
     ),
     "no_time.mp4": ("mp4", {}, {}),
-    # A recording (iTunes-style M4A, as a phone's voice memo)
+    # A recording (iTunes-style M4A) of a voice recorder: no phone's key, its clock time
     "memo.m4a": ("ipod", {}, {"creation_time": "2026-11-09T23:10:00.000000Z"}),
 }
 

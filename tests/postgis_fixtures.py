@@ -119,8 +119,8 @@ def _patrols_of_version(version: int) -> Iterator[None]:
         return
     read = lp.PostGISLedger.patrols
 
-    def every_patrol(self, *args, withdrawn=False, **kwargs):
-        return read(self, *args, withdrawn=True, **kwargs)
+    def every_patrol(self, *args, include_withdrawn=False, **kwargs):
+        return read(self, *args, include_withdrawn=True, **kwargs)
 
     lp.PostGISLedger.patrols = every_patrol
     try:

@@ -44,6 +44,21 @@ def _xyz(text: str) -> bytes:
     return _box(b"\xa9xyz", struct.pack(">HH", len(data), 0x15C7) + data)
 
 
+def _phone_keys(**values: str) -> bytes:
+    """A QuickTime 'meta' box (no version) of metadata keys and their UTF-8 values, as an
+    Android phone's recorder writes com.android.version."""
+    values = values or {"com.android.version": "13"}
+    names = list(values)
+    keys = struct.pack(">I", 0) + struct.pack(">I", len(names))
+    keys += b"".join(struct.pack(">I", 8 + len(n)) + b"mdta" + n.encode() for n in names)
+    items = b"".join(
+        _box(struct.pack(">I", i + 1), _box(b"data", struct.pack(">II", 1, 0) + v.encode()))
+        for i, v in enumerate(values.values())
+    )
+    handler = _box(b"hdlr", bytes(8) + b"mdta" + bytes(13))
+    return _box(b"meta", handler + _box(b"keys", keys) + _box(b"ilst", items))
+
+
 def _movie(moov_children: bytes, media_first: bytes = b"") -> bytes:
     ftyp = _box(b"ftyp", b"mp42" + bytes(4) + b"isommp42")
     return ftyp + media_first + _box(b"moov", moov_children)
@@ -52,14 +67,16 @@ def _movie(moov_children: bytes, media_first: bytes = b"") -> bytes:
 @pytest.mark.parametrize(
     ("name", "taken_at", "lon", "lat"),
     [
-        # mvhd 02:30 UTC is 10:30 in Zichuan; FFmpeg's MP4 stores the position as 'loci' in
-        # 16.16 fixed point, so to 1/65536 of a degree
+        # a phone's (its Android key): mvhd 02:30 UTC is 10:30 in Zichuan; FFmpeg's MP4
+        # stores the position as 'loci' in 16.16 fixed point, so to 1/65536 of a degree
         ("android.mp4", "2026-11-10T10:30:00+08:00", 117.95, 36.65),
-        # 16:20 UTC on the 9th is 00:20 on the 10th in Zichuan; the position as ©xyz
-        ("night.mov", "2026-11-10T00:20:00+08:00", 117.9421, 36.6612),
+        # 16:20 UTC on the 9th is 00:20 on the 10th in Zichuan
+        ("night.mp4", "2026-11-10T00:20:00+08:00", None, None),
+        # a body camera's clock time, as it showed it (no phone's key); the position as ©xyz
+        ("bodycam.mov", "2026-11-10T20:00:00", 117.9421, 36.6612),
         # the iPhone's own time and offset (10:31:05), not mvhd's (10:30:00 here)
         ("iphone.mov", "2026-11-10T10:31:05+08:00", 117.95, 36.65),
-        ("memo.m4a", "2026-11-10T07:10:00+08:00", None, None),
+        ("memo.m4a", "2026-11-09T23:10:00", None, None),  # a voice recorder's clock
         ("no_time.mp4", None, None, None),
     ],
 )
@@ -77,7 +94,9 @@ def test_the_time_and_position_a_real_muxer_wrote_are_read(name, taken_at, lon, 
     ("name", "taken_at", "day"),
     [
         # copied off the phone on the 20th: its file's time is not its day
-        ("night.mov", "2026-11-10T00:20:00+08:00", dt.date(2026, 11, 10)),
+        ("night.mp4", "2026-11-10T00:20:00+08:00", dt.date(2026, 11, 10)),
+        # a body camera's 20:00 is that day's, not 04:00 the next (read as UTC)
+        ("bodycam.mov", "2026-11-10T20:00:00", dt.date(2026, 11, 10)),
         # a video that says no time is dated by its file as before: 01:00 in Beijing
         ("no_time.mp4", None, dt.date(2026, 11, 21)),
     ],
@@ -91,25 +110,57 @@ def test_a_video_is_dated_by_the_time_it_says_else_by_its_file(tmp_path, name, t
     assert record.file_modified == "2026-11-20T17:00:00Z"  # kept, as before
     assert record.taken_at == taken_at
     assert evidence.evidence_day(record) == day
-    if taken_at:
-        assert record.gps_lon == pytest.approx(117.9421)
-        assert record.gps_lat == pytest.approx(36.6612)
 
 
 def test_an_m4a_recording_is_dated_by_its_movie_header(tmp_path):
     source = tmp_path / "memo.m4a"
     source.write_bytes((MEDIA / "memo.m4a").read_bytes())
     record = evidence.store_evidence_in(tmp_path / "evidence", "S1", source, ls.EVIDENCE_AUDIO)
-    assert evidence.evidence_day(record) == dt.date(2026, 11, 10)
+    assert evidence.evidence_day(record) == dt.date(2026, 11, 9)
 
 
 @pytest.mark.parametrize("version", [0, 1])
-def test_both_movie_header_versions_are_read(tmp_path, version):
+@pytest.mark.parametrize(
+    ("keys", "taken_at"),
+    [
+        (b"", "2026-03-05T23:59:30"),  # a camera's clock time
+        (_phone_keys(), "2026-03-06T07:59:30+08:00"),  # a phone's UTC, in Beijing time
+        (_phone_keys(**{"com.apple.quicktime.make": "Apple"}), "2026-03-06T07:59:30+08:00"),
+    ],
+    ids=["camera", "android", "apple"],
+)
+def test_both_movie_header_versions_are_read(tmp_path, version, keys, taken_at):
     moment = dt.datetime(2026, 3, 5, 23, 59, 30, tzinfo=dt.timezone.utc)
     path = tmp_path / "v.mov"
-    path.write_bytes(_movie(_movie_header(moment, version)))
+    path.write_bytes(_movie(_movie_header(moment, version) + keys))
     made = capture_metadata.read_recording_metadata(path)
-    assert made.taken_at == "2026-03-06T07:59:30+08:00"
+    assert made.taken_at == taken_at
+
+
+def test_a_damaged_part_loses_that_part_alone(tmp_path):
+    """A position box cut short, a place name without its end, an iPhone date out of range or
+    a header time ahead of now: the rest of what the file says is still read."""
+    moment = dt.datetime(2026, 11, 10, 9, 0, tzinfo=dt.timezone.utc)
+    short_xyz = _box(b"\xa9xyz", b"\x00")
+    unended_loci = _box(b"loci", bytes(6) + b"no end")
+    for udta in (short_xyz, unended_loci):
+        path = tmp_path / "v.mp4"
+        path.write_bytes(_movie(_movie_header(moment) + _box(b"udta", udta)))
+        made = capture_metadata.read_recording_metadata(path)
+        assert made.taken_at == "2026-11-10T09:00:00" and made.lon is None
+    odd = _phone_keys(
+        **{
+            "com.apple.quicktime.creationdate": "0001-01-01T00:00:00+08:00",
+            "com.apple.quicktime.location.ISO6709": "+36.6500+117.9500/",
+        }
+    )
+    path.write_bytes(_movie(_movie_header(moment) + odd))
+    made = capture_metadata.read_recording_metadata(path)
+    assert made.taken_at == "2026-11-10T17:00:00+08:00" and made.lat == pytest.approx(36.65)
+    ahead = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3)
+    path.write_bytes(_movie(_movie_header(ahead) + _box(b"udta", _xyz("+36.6+117.9/"))))
+    made = capture_metadata.read_recording_metadata(path)
+    assert made.taken_at is None and made.lat == pytest.approx(36.6)
 
 
 @pytest.mark.parametrize(
@@ -130,6 +181,8 @@ def test_a_camera_clock_never_set_gives_no_time(tmp_path, moment):
         ("-33.8688+151.2093+012.5/", 151.2093, -33.8688),
         ("+3639.00+11757.00/", 117.95, 36.65),  # degrees and minutes
         ("+363900+1175700/", 117.95, 36.65),  # degrees, minutes and seconds
+        ("+3699.00+11757.00/", None, None),  # 99 minutes
+        ("+36\u0665.0+117.9/", None, None),  # an Arabic-Indic digit
         ("+0.0000+000.0000/", None, None),  # a phone without a fix
         ("+95.0000+117.0000/", None, None),  # not a latitude
         ("here", None, None),
@@ -144,7 +197,7 @@ def test_iso_6709_positions(tmp_path, text, lon, lat):
         assert made.lon is None and made.lat is None
     else:
         assert made.lon == pytest.approx(lon) and made.lat == pytest.approx(lat)
-    assert made.taken_at == "2026-11-10T08:00:00+08:00"  # a bad position leaves the time
+    assert made.taken_at == "2026-11-10T00:00:00"  # a bad position leaves the time
 
 
 def test_the_media_are_skipped_not_read(tmp_path):
@@ -161,7 +214,7 @@ def test_the_media_are_skipped_not_read(tmp_path):
     with open(path, "rb") as handle:
         counted = _CountingFile(handle)
         made = capture_metadata._read_movie(counted)
-    assert made.taken_at == "2026-11-10T09:00:00+08:00" and made.lat == pytest.approx(36.6)
+    assert made.taken_at == "2026-11-10T01:00:00" and made.lat == pytest.approx(36.6)
     assert counted.read_bytes < 1024
 
 
@@ -176,7 +229,7 @@ def test_a_damaged_or_cut_video_is_still_evidence_without_metadata(tmp_path):
             path = tmp_path / "cut.mov"
             path.write_bytes(data[:cut])
             info = capture_metadata.read_recording_metadata(path)  # must not raise
-            assert info.taken_at in (None, "2026-11-10T10:31:05+08:00", "2026-11-10T08:00:00+08:00")
+            assert info.taken_at in (None, "2026-11-10T10:31:05+08:00", "2026-11-10T00:00:00")
     garbled = bytearray(whole)
     for at in range(0, len(garbled) - 4, 7):
         hostile = bytearray(garbled)
@@ -205,5 +258,5 @@ def test_a_movie_of_many_tag_boxes_is_read_within_the_limit(tmp_path):
     with open(path, "rb") as handle:
         counted = _CountingFile(handle)
         made = capture_metadata._read_movie(counted)
-    assert made.taken_at == "2026-11-10T08:00:00+08:00"
+    assert made.taken_at == "2026-11-10T00:00:00"
     assert counted.read_bytes <= capture_metadata._MOVIE_META_LIMIT + 64 * 1024

@@ -58,7 +58,7 @@ def test_a_withdrawn_patrol_is_kept_and_no_longer_counted(provider, ledger_path)
     assert rows == [["龙泉所", "2025-W10", "2025-03-03", 2, 3, 1, 0, 0]]
     with ledger.GeoPackageLedger(ledger_path) as store:
         assert [p.id for p in store.patrols(office="龙泉所")] == ["XC-龙泉所-3", "XC-龙泉所-5"]
-        kept = store.patrols(office="龙泉所", withdrawn=True)
+        kept = store.patrols(office="龙泉所", include_withdrawn=True)
         assert [p.id for p in kept] == ["XC-龙泉所-3", "XC-龙泉所-5", "XC-龙泉所-7"]
         (withdrawal,) = store.patrol_withdrawals()
         assert withdrawal.patrol_id == "XC-龙泉所-7"
@@ -114,8 +114,16 @@ def test_a_patrol_a_case_rests_on_is_not_withdrawn_nor_a_case_opened_from_a_with
         with pytest.raises(ledger.LedgerError, match="XC-城南所-5 was withdrawn"):
             store.open_case(ORIGIN_PATROL, patrol_id="XC-城南所-5")
         assert len(store.cases()) == 1
-    # Whatever writes: the ledger's own triggers.
+    # Whatever writes: the ledger's own triggers, and its check of the reason (blank as the
+    # plugin finds it: an ideographic space too).
     conn = sqlite3.connect(str(ledger_path))
+    for blank in ("", " ", "\u3000", "\u00a0\t"):
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            conn.execute(
+                f"INSERT INTO {ls.T_PATROL_WITHDRAWALS} ({ls.C_PATROL_NUMBER}, {ls.C_REASON}, "
+                f"{ls.C_RECORDED_AT}) VALUES ('XC-龙泉所-3', ?, '2025-03-10T00:00:00.000Z')",
+                (blank,),
+            )
     with pytest.raises(sqlite3.IntegrityError, match="cannot be withdrawn"):
         conn.execute(
             f"INSERT INTO {ls.T_PATROL_WITHDRAWALS} ({ls.C_PATROL_NUMBER}, {ls.C_REASON}, "
@@ -165,3 +173,36 @@ def test_a_ledger_of_schema_8_gains_the_withdrawals_on_opening(tmp_path):
     with ledger.GeoPackageLedger(path) as store:
         assert store.migrated_from == 8 and store.schema_version == 9
         assert store.patrol_withdrawals() == []
+
+
+def test_the_reports_and_the_offices_leave_a_withdrawn_patrol_out(ledger_path):
+    """The ranking and the assessment read the ledger through read_ledger: a withdrawn patrol
+    is in none of their figures, nor among the patrols a case may be opened from; a report
+    run again after the withdrawal no longer counts it, as a corrected step counts as
+    corrected."""
+    from zc_enforcement_plugin.core.report_basis import read_ledger
+    from zc_enforcement_plugin.core.workdays import WorkCalendar
+
+    with ledger.GeoPackageLedger(ledger_path) as store:
+        store.add_patrol(PatrolRecord("XC-误记所-3", "误记所", dt.date(2025, 3, 3), ["张工"]))
+        assert "误记所" in store.known_offices()
+        store.withdraw_patrol("XC-误记所-3", "并无此所")
+        store.withdraw_patrol("XC-龙泉所-7", "误登记")
+        context = read_ledger(store, dt.date(2025, 3, 31), WorkCalendar())
+        assert "XC-龙泉所-7" not in {p.id for p in context.patrols}
+        assert len(context.patrols) == 5 and "误记所" not in context.offices
+        assert "误记所" not in store.known_offices()
+
+
+def test_the_log_says_which_patrol_the_number_named(provider, ledger_path):
+    """The number is typed, and a withdrawal is for good: the log says whose patrol of which
+    day it was, for the user to see it was the one meant."""
+    import processing
+
+    from tests.test_import_spots import Log
+
+    said = Log()
+    parameters = {"LEDGER": str(ledger_path), "PATROL_ID": "XC-龙泉所-5", "REASON": "误登记"}
+    processing.run("zcenforcement:withdrawpatrol", parameters, feedback=said)
+    text = "\n".join(said.info)
+    assert "XC-龙泉所-5" in text and "龙泉所" in text and "2025-03-05" in text and "张工" in text

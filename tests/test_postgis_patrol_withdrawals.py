@@ -56,10 +56,19 @@ def test_an_office_withdraws_its_own_patrol_and_no_other(pg_database, schema):
         with pytest.raises(LedgerError, match="withdrawn already"):
             brigade.withdraw_patrol("XC-罗村-2", "again")
     with open_store(pg_database, schema, user=TAIHE_ROLE) as taihe:
-        assert taihe.patrols() == [] and len(taihe.patrols(withdrawn=True)) == 1
-    # Append-only: no login takes a withdrawal back (no right to, and the trigger besides).
+        assert taihe.patrols() == [] and len(taihe.patrols(include_withdrawn=True)) == 1
+    # Append-only: no login takes a withdrawal back (no right to, and the trigger besides);
+    # and a reason blank as the plugin finds it is refused from psql too.
     conn = raw(pg_database, schema, BRIGADE)
     try:
+        for blank in (" ", "\u3000", "\u00a0\t"):
+            with pytest.raises(psycopg2.errors.CheckViolation), conn.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {ls.T_PATROL_WITHDRAWALS} ({ls.C_PATROL_NUMBER}, "
+                    f"{ls.C_REASON}, {ls.C_RECORDED_AT}) VALUES ('XC-罗村-1', %s, "
+                    "'2026-03-03T00:00:00.000Z')",
+                    (blank,),
+                )
         with pytest.raises(psycopg2.errors.InsufficientPrivilege), conn.cursor() as cursor:
             cursor.execute(f"DELETE FROM {ls.T_PATROL_WITHDRAWALS}")
     finally:

@@ -15,8 +15,9 @@ import os
 import re
 import struct
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
+from . import clock
 from .clock import in_china_time
 
 
@@ -323,25 +324,33 @@ def _parse_tiff(tiff: bytes) -> CaptureInfo:
 
 
 # Videos and recordings (MP4, MOV, 3GP, M4A: the ISO base media file format). The time is the
-# movie header's creation time, which the format defines as UTC (phones write it so), or, first,
-# the time with its offset an iPhone states in its metadata; the position is an Android phone's
-# ©xyz, a 3GPP 'loci' box, or an iPhone's location key.
-_MOVIE_EPOCH = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
+# movie header's creation time, or, first, the time with its offset an iPhone states in its
+# metadata; the position is an Android phone's ©xyz, a 3GPP 'loci' box, or an iPhone's location
+# key. The header's time is UTC by the MP4 format, and phones write it so; but QuickTime leaves
+# its zone open, and a body camera (执法记录仪) or a drone writes the clock time it shows, as a
+# camera writes EXIF. Read as UTC, its 20:00 was 04:00 the next day. So it is taken as UTC only
+# from a file a phone's own recorder wrote (_PHONE_KEYS: Apple's and Android's metadata keys),
+# and otherwise as the clock time it is, as a photo's EXIF time is.
+_MOVIE_EPOCH = dt.datetime(1904, 1, 1)
 # A camera whose clock was never set writes 1904 or 1970: no day a field visit was made.
 _EARLIEST_CAPTURE = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 # udta and meta hold a few hundred bytes of tags, never the media: a bound on all read of them
 _MOVIE_META_LIMIT = 1 << 20
 _APPLE_CREATED = "com.apple.quicktime.creationdate"
 _APPLE_LOCATION = "com.apple.quicktime.location.ISO6709"
+_PHONE_KEYS = ("com.apple.quicktime.", "com.android.")
 # MP4, MOV, M4A, 3GP, HEIC: a box list opening with 'ftyp' (an old QuickTime movie with its
 # 'moov', 'mdat', 'wide' or 'free' box first); evidence sniffs a file's content by it too
 ISO_BMFF_FIRST_BOXES = (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip")
+# What a damaged part of a file raises as it is read: that part is then not known, the rest is.
+_DAMAGED = (struct.error, IndexError, ValueError, OverflowError, UnicodeDecodeError)
 
 
 def read_recording_metadata(path: str | os.PathLike) -> CaptureInfo:
-    """The time (ISO, Beijing time unless the file states its own offset) and position a video
-    or recording was made, from an MP4, MOV, 3GP or M4A file; empty for any other file, one
-    that says neither, or a damaged one (the file is still evidence, without them)."""
+    """The time (ISO) and position a video or recording was made, from an MP4, MOV, 3GP or M4A
+    file; empty for any other file, one that says neither, or a damaged one (the file is still
+    evidence, without them). The time is Beijing time with its offset when a phone wrote the
+    file (or the file states its own offset), else the camera's clock time without one."""
     with open(path, "rb") as handle:
         return _read_movie(handle)
 
@@ -352,8 +361,19 @@ def _read_movie(handle) -> CaptureInfo:
         return CaptureInfo()
     try:
         return _movie_capture(handle, handle.seek(0, os.SEEK_END))
-    except (struct.error, IndexError, ValueError, OverflowError, OSError):
+    except (*_DAMAGED, OSError):  # the boxes themselves damaged: nothing known
         return CaptureInfo()
+
+
+def _part(read: Callable[[Any], Any], value: Any) -> Any:
+    """read(value), or None when that part of the file is damaged: a position box cut short
+    must not lose the time beside it, nor the other way round."""
+    if value is None:
+        return None
+    try:
+        return read(value)
+    except _DAMAGED:
+        return None
 
 
 def _movie_capture(handle, size: int) -> CaptureInfo:
@@ -362,64 +382,70 @@ def _movie_capture(handle, size: int) -> CaptureInfo:
     if movie is None:
         return CaptureInfo()
     created: dt.datetime | None = None
-    tags: dict[str, str] = {}  # an iPhone's metadata keys, in moov or in its udta
+    tags: dict[str, str] = {}  # Apple's or Android's metadata keys, in moov or in its udta
     position: tuple[float, float] | None = None
     allowed = _MOVIE_META_LIMIT
     for kind, start, end in _boxes_in_file(handle, *movie):
         if kind == b"mvhd":
             handle.seek(start)
-            created = _movie_header_time(handle.read(min(end - start, 20)))
+            created = _part(_movie_header_time, handle.read(min(end - start, 20)))
         elif kind in (b"udta", b"meta") and end - start <= allowed:
             allowed -= end - start
             handle.seek(start)
             data = handle.read(end - start)
             if kind == b"meta":
-                tags.update(_metadata_keys(data))
+                tags.update(_part(_metadata_keys, data) or {})
                 continue
             for child, child_start, child_end in _boxes(data):
                 payload = data[child_start:child_end]
                 if child == b"meta":
-                    tags.update(_metadata_keys(payload))
-                elif child == b"\xa9xyz" and position is None:
-                    (length,) = struct.unpack(">H", payload[:2])  # then a language code
-                    position = _iso6709(payload[4 : 4 + length].decode("utf-8", "replace"))
-                elif child == b"loci" and position is None:
-                    position = _loci_position(payload)
-    stated = _stated_time(tags.get(_APPLE_CREATED))
+                    tags.update(_part(_metadata_keys, payload) or {})
+                elif child == b"\xa9xyz":
+                    position = position or _part(_xyz_position, payload)
+                elif child == b"loci":
+                    position = position or _part(_loci_position, payload)
     if _APPLE_LOCATION in tags:
-        position = _iso6709(tags[_APPLE_LOCATION]) or position
-    if stated is not None:
-        taken = stated.isoformat(timespec="seconds")
-    elif created is not None:
-        taken = in_china_time(created).isoformat(timespec="seconds")
-    else:
-        taken = None
+        position = _part(_iso6709, tags[_APPLE_LOCATION]) or position
     lon, lat = position if position else (None, None)
-    return CaptureInfo(taken, lon, lat)
+    stated = _part(_stated_time, tags.get(_APPLE_CREATED))
+    if stated is not None:
+        return CaptureInfo(stated.isoformat(timespec="seconds"), lon, lat)
+    if created is None:
+        return CaptureInfo(None, lon, lat)
+    if any(key.startswith(_PHONE_KEYS) for key in tags):
+        moment = in_china_time(created.replace(tzinfo=dt.timezone.utc))
+        return CaptureInfo(moment.isoformat(timespec="seconds"), lon, lat)
+    return CaptureInfo(created.isoformat(timespec="seconds"), lon, lat)
 
 
 def _movie_header_time(header: bytes) -> dt.datetime | None:
-    """The creation time of an 'mvhd' box (UTC); None when unset or before any field visit."""
+    """The creation time of an 'mvhd' box, as written (no zone); None when unset, before any
+    field visit, or ahead of now by more than a day (a clock set wrong, or damage)."""
     if header[0] == 1:  # version 1: 64-bit times
         (seconds,) = struct.unpack(">Q", header[4:12])
     else:
         (seconds,) = struct.unpack(">I", header[4:8])
     moment = _MOVIE_EPOCH + dt.timedelta(seconds=seconds)
-    return moment if moment >= _EARLIEST_CAPTURE else None
+    latest = clock.now_utc().replace(tzinfo=None) + dt.timedelta(days=1)
+    if not _EARLIEST_CAPTURE.replace(tzinfo=None) <= moment <= latest:
+        return None
+    return moment
 
 
-def _stated_time(text: str | None) -> dt.datetime | None:
+def _stated_time(text: str) -> dt.datetime | None:
     """An ISO time with its offset (an iPhone's 2026-11-10T10:30:00+0800); None otherwise:
     a time without its offset says no moment."""
-    if not text:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    # +0800 as +08:00: Python before 3.11 reads the offset with its colon only.
+    moment = dt.datetime.fromisoformat(re.sub(r"([+-]\d\d)(\d\d)$", r"\1:\2", text.strip()))
     if moment.tzinfo is None or moment.astimezone(dt.timezone.utc) < _EARLIEST_CAPTURE:
         return None
     return moment
+
+
+def _xyz_position(payload: bytes) -> tuple[float, float] | None:
+    """(lon, lat) of Android's udta '©xyz': a length, a language code, the ISO 6709 text."""
+    (length,) = struct.unpack(">H", payload[:2])
+    return _iso6709(payload[4 : 4 + length].decode("utf-8", "replace"))
 
 
 def _metadata_keys(meta: bytes) -> dict[str, str]:
@@ -451,7 +477,7 @@ def _metadata_keys(meta: bytes) -> dict[str, str]:
     return values
 
 
-_ISO6709 = re.compile(r"\s*([+-]\d+(?:\.\d*)?)([+-]\d+(?:\.\d*)?)")
+_ISO6709 = re.compile(r"\s*([+-][0-9]+(?:\.[0-9]*)?)([+-][0-9]+(?:\.[0-9]*)?)")
 
 
 def _iso6709(text: str) -> tuple[float, float] | None:
@@ -475,15 +501,16 @@ def _sexagesimal(text: str, degree_digits: int) -> float | None:
     fraction = float("0." + fraction) if fraction else 0.0
     digits = len(whole)
     if digits == degree_digits:
-        value = int(whole) + fraction
-    elif digits == degree_digits + 2:
-        value = int(whole[:degree_digits]) + (int(whole[degree_digits:]) + fraction) / 60
+        return sign * (int(whole) + fraction)
+    if digits == degree_digits + 2:
+        minutes, seconds = int(whole[degree_digits:]) + fraction, 0.0
     elif digits == degree_digits + 4:
         minutes, seconds = int(whole[degree_digits:-2]), int(whole[-2:]) + fraction
-        value = int(whole[:degree_digits]) + minutes / 60 + seconds / 3600
     else:
         return None
-    return sign * value
+    if minutes >= 60 or seconds >= 60:
+        return None
+    return sign * (int(whole[:degree_digits]) + minutes / 60 + seconds / 3600)
 
 
 def _loci_position(payload: bytes) -> tuple[float, float] | None:

@@ -1084,7 +1084,8 @@ def _migration_15(schema: str) -> list[str]:
           {lock % f"NEW.{ls.C_PATROL_NUMBER}"}
           IF EXISTS (SELECT 1 FROM "{schema}".{cases}
                      WHERE {ls.C_PATROL_ID} = NEW.{ls.C_PATROL_NUMBER}) THEN
-            RAISE EXCEPTION '{ls.PATROL_CASED}' USING ERRCODE = 'ZC001';
+            RAISE EXCEPTION '{ls.patrol_cased("%")}', NEW.{ls.C_PATROL_NUMBER},
+              NEW.{ls.C_PATROL_NUMBER} USING ERRCODE = 'ZC001';
           END IF;
           RETURN NEW;
         END $$"""
@@ -1095,7 +1096,8 @@ def _migration_15(schema: str) -> list[str]:
             {lock % f"NEW.{ls.C_PATROL_ID}"}
             IF EXISTS (SELECT 1 FROM "{schema}".{table}
                        WHERE {ls.C_PATROL_NUMBER} = NEW.{ls.C_PATROL_ID}) THEN
-              RAISE EXCEPTION '{ls.PATROL_WITHDRAWN}' USING ERRCODE = 'ZC001';
+              RAISE EXCEPTION '{ls.patrol_withdrawn("%")}', NEW.{ls.C_PATROL_ID},
+                NEW.{ls.C_PATROL_ID} USING ERRCODE = 'ZC001';
             END IF;
           END IF;
           RETURN NEW;
@@ -1106,7 +1108,7 @@ def _migration_15(schema: str) -> list[str]:
             {_id()},
             {ls.C_PATROL_NUMBER} text NOT NULL UNIQUE REFERENCES {patrols}
                 ({ls.C_PATROL_NUMBER}),
-            {ls.C_REASON} text NOT NULL CHECK (btrim({ls.C_REASON}) <> ''),
+            {ls.C_REASON} text NOT NULL CHECK (NOT ({python_blank_sql(ls.C_REASON)})),
             {C_DB_USER} text DEFAULT session_user,
             {ls.C_RECORDED_AT} text NOT NULL)""",
         f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "

@@ -644,7 +644,7 @@ class LedgerStore(Protocol):
         start: dt.date | None = None,
         end: dt.date | None = None,
         patrol_ids: Sequence[str] | None = None,
-        withdrawn: bool = False,
+        include_withdrawn: bool = False,
     ) -> list[PatrolRecord]: ...
 
     def withdraw_patrol(self, patrol_id: str, reason: str) -> int: ...

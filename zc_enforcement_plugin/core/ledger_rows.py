@@ -212,7 +212,7 @@ def resolve_case_opening(
         if not patrol_id or spot_id is not None:
             raise CaseError("巡查来源的案件须给出巡查编号 / a patrol case needs patrol_id only")
         found = store.patrols(patrol_ids=[patrol_id])
-        if not found and store.patrols(patrol_ids=[patrol_id], withdrawn=True):
+        if not found and store.patrols(patrol_ids=[patrol_id], include_withdrawn=True):
             raise CaseError(
                 f"巡查记录 {patrol_id} 已撤销，不能据以立案 / patrol {patrol_id} was withdrawn: "
                 "no case is opened from it"

@@ -529,23 +529,46 @@ EVIDENCE_SHA256_INDEX_SQL = (
 # patrol stays as recorded (append-only) and nothing counts it again, neither the weekly check
 # nor the reports. A patrol a case was opened from stays (the case rests on it), and no case is
 # opened from a patrol withdrawn: triggers, so no tool writes either.
-PATROL_CASED = "patrol opened a case: it cannot be withdrawn (巡查已据以立案，不能撤销)"
-PATROL_WITHDRAWN = "patrol withdrawn: no case is opened from it (巡查已撤销，不能据以立案)"
+# What Python's str.strip takes off (every character str.isspace finds; none lies above U+3000,
+# the ideographic space of a Chinese input method): SQLite's trim of ASCII spaces alone let a
+# reason of "\u3000" through, which the plugin refuses as blank.
+PYTHON_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+
+
+def patrol_cased(number: str = "") -> str:
+    """The refusal of a withdrawal of a patrol a case was opened from; `number` the patrol's
+    (% for a server's RAISE, which puts it in)."""
+    zh, en = (f"巡查 {number} ", f"patrol {number}") if number else ("巡查", "the patrol")
+    return (
+        f"{zh}已据以立案，不能撤销，未撤销 / {en} opened a case, which rests on it: it cannot be "
+        "withdrawn, nothing was withdrawn"
+    )
+
+
+def patrol_withdrawn(number: str = "") -> str:
+    """The refusal of a case opened from a withdrawn patrol (see patrol_cased)."""
+    zh, en = (f"巡查 {number} ", f"patrol {number}") if number else ("巡查", "the patrol")
+    return (
+        f"{zh}已撤销，不能据以立案，未立案 / {en} was withdrawn: no case is opened from it, "
+        "nothing was recorded"
+    )
+
+
 MIGRATION_9 = [
     f"""CREATE TABLE {T_PATROL_WITHDRAWALS} (
         {C_ID} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
         {C_PATROL_NUMBER} TEXT NOT NULL UNIQUE REFERENCES {T_PATROLS} ({C_PATROL_NUMBER}),
-        {C_REASON} TEXT NOT NULL CHECK (trim({C_REASON}) <> ''),
+        {C_REASON} TEXT NOT NULL CHECK (trim({C_REASON}, '{PYTHON_SPACES}') <> ''),
         {C_DB_USER} TEXT,
         {C_RECORDED_AT} DATETIME NOT NULL)""",
     *_append_only(T_PATROL_WITHDRAWALS),
     f"""CREATE TRIGGER {T_PATROL_WITHDRAWALS}_not_cased BEFORE INSERT ON {T_PATROL_WITHDRAWALS}
         WHEN EXISTS (SELECT 1 FROM {T_CASES} WHERE {C_PATROL_ID} = NEW.{C_PATROL_NUMBER})
-        BEGIN SELECT RAISE(ABORT, '{PATROL_CASED}'); END""",
+        BEGIN SELECT RAISE(ABORT, '{patrol_cased()}'); END""",
     f"""CREATE TRIGGER {T_CASES}_patrol_not_withdrawn BEFORE INSERT ON {T_CASES}
         WHEN NEW.{C_PATROL_ID} IS NOT NULL AND EXISTS (SELECT 1 FROM {T_PATROL_WITHDRAWALS}
             WHERE {C_PATROL_NUMBER} = NEW.{C_PATROL_ID})
-        BEGIN SELECT RAISE(ABORT, '{PATROL_WITHDRAWN}'); END""",
+        BEGIN SELECT RAISE(ABORT, '{patrol_withdrawn()}'); END""",
     _register(T_PATROL_WITHDRAWALS, "attributes", "patrols withdrawn, append-only"),
 ]
 

@@ -109,14 +109,14 @@ class SqlPatrolsMixin:
         start: dt.date | None = None,
         end: dt.date | None = None,
         patrol_ids: Sequence[str] | None = None,
-        withdrawn: bool = False,
+        include_withdrawn: bool = False,
     ) -> list[PatrolRecord]:
         """Patrols of one office (or all), dated within [start, end], by date then id; those
-        withdrawn (withdraw_patrol) only with ``withdrawn``: nothing is to count them."""
+        withdrawn (withdraw_patrol) only with ``include_withdrawn``: nothing is to count them."""
         mark = self._MARK
         where: list[str] = []
         params: list[Any] = []
-        if not withdrawn:
+        if not include_withdrawn:
             where.append(
                 f"{ls.C_PATROL_NUMBER} NOT IN (SELECT {ls.C_PATROL_NUMBER} "
                 f"FROM {ls.T_PATROL_WITHDRAWALS})"

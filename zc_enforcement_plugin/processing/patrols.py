@@ -255,11 +255,20 @@ class WithdrawPatrol(EnforcementAlgorithm):
         reason = self.parameterAsString(parameters, "REASON", context)
         try:
             with open_ledger(self, parameters, context, feedback) as store:
+                found = store.patrols(patrol_ids=[number], include_withdrawn=True)
                 # Withdrawn with its reply lost is withdrawn: run again, it is refused as such.
                 save_to_ledger(feedback, lambda: store.withdraw_patrol(number, reason))
         except ledger.LedgerError as error:
             raise fail(str(error)) from error
         feedback.pushInfo(tr("Withdrew patrol {id}").format(id=number))
+        for patrol in found:  # a number typed: what it named, for the user to see
+            feedback.pushInfo(
+                tr("It was {office}'s patrol of {date} by {staff}.").format(
+                    office=patrol.office,
+                    date=patrol.date.isoformat(),
+                    staff="、".join(patrol.staff),
+                )
+            )
         return {"PATROL_ID": number}
 
 
@@ -299,7 +308,7 @@ def _numbered(store, record: patrols.PatrolRecord) -> patrols.PatrolRecord:
             raise fail(tr("This patrol is already recorded, as {id}.").format(id=other.id))
     # A withdrawn patrol keeps its number (append-only): taken all the same.
     everyone = store.patrols(
-        office=record.office, start=record.date, end=record.date, withdrawn=True
+        office=record.office, start=record.date, end=record.date, include_withdrawn=True
     )
     taken = {other.id for other in everyone}
     number, n = record.id, 1

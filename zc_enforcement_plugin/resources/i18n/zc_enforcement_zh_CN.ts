@@ -1493,6 +1493,11 @@ With the towns with their offices (TOWNS: XZMC town, SMC office) each spot gets 
     </message>
     <message>
       <location filename="zc_enforcement_plugin/processing/patrols.py" />
+      <source>It was {office}'s patrol of {date} by {staff}.</source>
+      <translation>该记录为{office} {date} 的巡查，人员：{staff}。</translation>
+    </message>
+    <message>
+      <location filename="zc_enforcement_plugin/processing/patrols.py" />
       <source>This patrol is already recorded, as {id}.</source>
       <translation>该巡查已登记，编号 {id}。</translation>
     </message>
